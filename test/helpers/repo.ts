@@ -1,0 +1,138 @@
+// Real repositories in temp folders, made by real git with every setting pinned, so that a
+// developer's own ~/.gitconfig (signing, hooks, default branch, identity) can never change a result.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+export interface TestRepo {
+  /** The work tree (or the git dir of a bare repository). */
+  dir: string;
+  /** The temp HOME holding the pinned global config; also a scratch area for keys. */
+  home: string;
+  /** Environment every git call in this repo uses; pass it to gitguard too. */
+  env: NodeJS.ProcessEnv;
+  /** simple-git bound to this repo and environment, for readable test set-up. */
+  git: SimpleGit;
+  /** Run git synchronously in the repo and return trimmed stdout. */
+  run(args: string[], opts?: { input?: string | Buffer; env?: NodeJS.ProcessEnv }): string;
+  /** Write files (relative path -> content), creating folders. */
+  write(files: Record<string, string>): void;
+  /** Write files, stage everything and commit; returns the new commit id. */
+  commit(message: string, files?: Record<string, string>, extraArgs?: string[]): string;
+  cleanup(): void;
+}
+
+export interface MakeRepoOptions {
+  bare?: boolean;
+  objectFormat?: 'sha1' | 'sha256';
+  /** Extra lines for the pinned global config (e.g. signing settings). */
+  globalConfig?: string;
+}
+
+const tempRoots: string[] = [];
+
+export function tempDir(prefix = 'gitguard-test-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempRoots.push(d);
+  return d;
+}
+
+export function pinnedEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('GIT_') && !k.startsWith('GNUPG')) env[k] = v;
+  }
+  return {
+    ...env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    GIT_CONFIG_GLOBAL: join(home, '.gitconfig'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Alice Example',
+    GIT_AUTHOR_EMAIL: 'alice@example.com',
+    GIT_COMMITTER_NAME: 'Alice Example',
+    GIT_COMMITTER_EMAIL: 'alice@example.com',
+    GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z',
+    GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z',
+    GNUPGHOME: join(home, '.gnupg'),
+    NO_COLOR: '1',
+  };
+}
+
+const PINNED_GLOBAL = `[init]
+\tdefaultBranch = main
+[commit]
+\tgpgSign = false
+[tag]
+\tgpgSign = false
+[gc]
+\tauto = 0
+[core]
+\thooksPath = 
+[advice]
+\tdetachedHead = false
+`;
+
+export function makeRepo(opts: MakeRepoOptions = {}): TestRepo {
+  const root = tempDir();
+  const home = join(root, 'home');
+  const dir = join(root, opts.bare ? 'repo.git' : 'repo');
+  mkdirSync(home, { recursive: true });
+  mkdirSync(join(home, '.gnupg'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(home, '.gitconfig'), PINNED_GLOBAL.replace('\thooksPath = \n', '') + (opts.globalConfig ?? ''));
+  const env = pinnedEnv(home);
+  const initArgs = ['init', '-q', '-b', 'main'];
+  if (opts.bare) initArgs.push('--bare');
+  if (opts.objectFormat) initArgs.push(`--object-format=${opts.objectFormat}`);
+  execFileSync('git', [...initArgs, dir], { env, stdio: 'pipe' });
+
+  const run = (args: string[], o: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): string =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: { ...env, ...o.env },
+      input: o.input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    })
+      .toString()
+      .trim();
+
+  let tick = 0;
+  const repo: TestRepo = {
+    dir,
+    home,
+    env,
+    // Our own repository with our own pinned config paths, so simple-git's guard may stand aside.
+    git: simpleGit({ baseDir: dir, unsafe: { allowUnsafeConfigPaths: true } }).env(env),
+    run,
+    write(files) {
+      for (const [path, content] of Object.entries(files)) {
+        const full = join(dir, path);
+        mkdirSync(dirname(full), { recursive: true });
+        writeFileSync(full, content);
+      }
+    },
+    commit(message, files = {}, extraArgs = []) {
+      repo.write(Object.keys(files).length ? files : { [`file-${tick}.txt`]: `change ${tick}\n` });
+      tick += 1;
+      // Each commit one minute after the last, so dates are distinct and ordered.
+      const date = new Date(Date.UTC(2024, 0, 1) + tick * 60_000).toISOString();
+      run(['add', '-A']);
+      run(['commit', '-q', '-m', message, ...extraArgs], {
+        env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      });
+      return run(['rev-parse', 'HEAD']);
+    },
+    cleanup() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return repo;
+}
+
+/** Removes every temp folder made by this module (call from afterAll). */
+export function cleanupTemp(): void {
+  while (tempRoots.length) rmSync(tempRoots.pop()!, { recursive: true, force: true });
+}

@@ -1,0 +1,29 @@
+import { escapeText, escapeBlock, redactUrl } from '../../src/report/escape.js';
+
+describe('escapeText', () => {
+  test('turns ANSI escape sequences into visible text', () => {
+    expect(escapeText('\u001b[31mred\u001b[0m')).toBe('\\x1b[31mred\\x1b[0m');
+  });
+  test('escapes bidi overrides and C1 controls', () => {
+    expect(escapeText('a\u202eb\u009bc')).toBe('a\\u{202e}b\\x9bc');
+  });
+  test('escapes newlines in one-line form but keeps them in block form', () => {
+    expect(escapeText('a\nb')).toBe('a\\x0ab');
+    expect(escapeBlock('a\nb\u0007')).toBe('a\nb\\x07');
+  });
+  test('caps long fields', () => {
+    expect(escapeText('x'.repeat(500), 10)).toBe(`${'x'.repeat(10)}…`);
+  });
+});
+
+describe('redactUrl', () => {
+  test('hides the password but keeps the user', () => {
+    expect(redactUrl('https://bob:hunter2@example.com/r.git')).toBe('https://bob:***@example.com/r.git');
+  });
+  test('hides a bare token', () => {
+    expect(redactUrl('https://ghp_abc@github.com/o/r')).toBe('https://***@github.com/o/r');
+  });
+  test('leaves URLs without userinfo alone', () => {
+    expect(redactUrl('https://example.com/a@b')).toBe('https://example.com/a@b');
+  });
+});
