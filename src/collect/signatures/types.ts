@@ -1,0 +1,33 @@
+// What a signature check says, in git's own letters so users can compare with `git log --format=%G?`:
+//   G good · B bad · U good, signer unknown/untrusted · X good, signature expired · Y good, key expired
+//   R good, key revoked · E cannot be checked (missing key, unsupported format) · N no signature
+export type SigLetter = 'G' | 'B' | 'U' | 'X' | 'Y' | 'R' | 'E' | 'N';
+
+export type SigFormat = 'openpgp' | 'ssh' | 'x509' | 'unknown';
+
+export interface SignatureVerdict {
+  letter: SigLetter;
+  format: SigFormat | 'none';
+  /** OpenPGP: primary key fingerprint, upper-case hex. SSH: "SHA256:..." key fingerprint. */
+  signer?: string;
+  /** OpenPGP: fingerprint (or key id when that is all the signature names) of the key that made it. */
+  signingKey?: string;
+  /** Identities the trusted key vouches for: e-mail addresses (lower-case) from OpenPGP user IDs or
+   *  SSH allowed-signers principals (which may be patterns such as "*@example.com"). */
+  identities: string[];
+  /** Signature creation time, unix seconds, when the signature carries one. */
+  signedAt?: number;
+  /** Hard revocation (key compromised / no reason): every signature by the key is void. */
+  hardRevoked?: boolean;
+  /** One line for people on why the letter is not G. Never contains raw repository bytes. */
+  reason?: string;
+}
+
+/** Tells which format an armored signature block is in, from its first line. */
+export function signatureFormat(armored: string): SigFormat {
+  const first = armored.trimStart().split('\n', 1)[0] ?? '';
+  if (first.startsWith('-----BEGIN PGP SIGNATURE-----') || first.startsWith('-----BEGIN PGP MESSAGE-----')) return 'openpgp';
+  if (first.startsWith('-----BEGIN SSH SIGNATURE-----')) return 'ssh';
+  if (first.startsWith('-----BEGIN SIGNED MESSAGE-----') || first.startsWith('-----BEGIN CMS-----')) return 'x509';
+  return 'unknown';
+}
