@@ -1,0 +1,18 @@
+import type { Threat } from '../../model.js';
+import { loadCatalog } from '../../engine/audit.js';
+import type { Io } from '../main.js';
+
+export function rulesCommand(flags: { format: string; threat?: Threat[] }, io: Io): number {
+  const metas = loadCatalog()
+    .map((c) => c.meta)
+    .filter((m) => !flags.threat?.length || flags.threat.includes(m.threat));
+  if (flags.format === 'json') {
+    io.stdout(`${JSON.stringify({ schemaVersion: 1, rules: metas }, null, 2)}\n`);
+    return 0;
+  }
+  const width = Math.max(...metas.map((m) => m.id.length));
+  const lines: string[] = [];
+  for (const m of metas) lines.push(`${m.threat.padEnd(13)} ${m.severity.padEnd(8)} ${m.id.padEnd(width)}  ${m.title}`);
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}

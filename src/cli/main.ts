@@ -1,0 +1,44 @@
+// The process shell: run the program, turn every way it can end into an exit code and at most one
+// line on stderr. 0 pass, 1 a rule failed at or above --fail-on, 2 the audit could not be done.
+import { CommanderError } from 'commander';
+import { EXIT, ExpectedError } from '../errors.js';
+import { buildProgram } from './program.js';
+import { escapeText } from '../report/escape.js';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+}
+
+export const processIo = (): Io => ({
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  env: process.env,
+  isTTY: Boolean(process.stdout.isTTY),
+});
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const debug = argv.includes('--debug');
+  const state = { exitCode: EXIT.ok as number };
+  const program = buildProgram(io, state);
+  try {
+    await program.parseAsync(argv);
+    return state.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version end here with code 0; usage errors were already printed by commander.
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.cannotAudit;
+    }
+    if (err instanceof ExpectedError) {
+      io.stderr(`gitguard: ${escapeText(err.message, 500)}${err.hint ? ` — ${escapeText(err.hint, 300)}` : ''}\n`);
+      if (debug && err.stack) io.stderr(`${err.stack}\n`);
+      return EXIT.cannotAudit;
+    }
+    const e = err as Error;
+    io.stderr(`gitguard: internal error: ${escapeText(e?.message ?? String(err), 500)} — this is a bug in gitguard; please report it with the output of --debug\n`);
+    if (debug && e?.stack) io.stderr(`${e.stack}\n`);
+    return EXIT.cannotAudit;
+  }
+}

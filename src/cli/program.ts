@@ -1,0 +1,59 @@
+// commander wiring only: flags become requests for the commands in ./commands.
+import { Command, Option } from 'commander';
+import { SEVERITIES, THREATS } from '../model.js';
+import { VERSION } from '../engine/audit.js';
+import { FORMATS } from '../report/index.js';
+import type { Io } from './main.js';
+import { auditCommand } from './commands/audit.js';
+import { rulesCommand } from './commands/rules.js';
+
+const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+
+export function buildProgram(io: Io, state: { exitCode: number }): Command {
+  const program = new Command('gitguard')
+    .description('Audit a git repository for impersonation, rewritten history, disabled protections and vulnerable clients.')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'print stack traces for errors')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('audit')
+    .description('audit a repository and print pass/fail per rule')
+    .argument('[path]', 'repository (work tree, .git folder or bare repository)', '.')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity of a failed rule that makes the exit code 1').choices([...SEVERITIES]).default('low'))
+    .option('-r, --rule <id>', 'run only this rule (repeat or comma-separate)', list)
+    .addOption(new Option('-t, --threat <threat>', 'run only this threat\'s rules (repeat or comma-separate)').argParser(list))
+    .option('--all', 'walk the commits of every ref, not only HEAD')
+    .option('--max-findings <n>', 'findings kept in full per rule', (v) => Number.parseInt(v, 10), 100)
+    .option('--no-color', 'never colour the text report')
+    .option('-v, --verbose', 'list every kept finding, also under passing rules')
+    .addHelpText('after', `
+Examples:
+  gitguard audit                       audit the repository you are in
+  gitguard audit ../other --all        every branch and tag of another repository
+  gitguard audit --threat protections  only the config and hook checks
+  gitguard audit --format json -o report.json --fail-on high
+
+Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit could not be done.`)
+    .action(async (path: string, opts) => {
+      for (const t of (opts.threat as string[] | undefined) ?? []) {
+        if (!(THREATS as readonly string[]).includes(t)) program.error(`error: unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
+      }
+      state.exitCode = await auditCommand(path, opts, io);
+    });
+
+  program
+    .command('rules')
+    .description('list the rules gitguard checks')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-t, --threat <threat>', 'only this threat\'s rules').argParser(list))
+    .action((opts) => {
+      state.exitCode = rulesCommand(opts, io);
+    });
+
+  return program;
+}

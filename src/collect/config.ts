@@ -1,0 +1,67 @@
+// Reads git config as data, every scope (system, global, local, worktree, command) with its origin,
+// includes followed exactly as git follows them (includeIf conditions evaluated against this repository).
+// `git config --list` is plumbing that runs no hooks, fsmonitor, pager or driver: it only parses.
+// Unlike other git calls it keeps the user's own HOME/XDG/GIT_CONFIG_* variables, because those
+// scopes are part of what is audited.
+import type { ConfigEntry, ConfigScope, RepositoryInfo } from '../model.js';
+import { runGit } from './git.js';
+
+const USER_CONFIG_VARS = ['HOME', 'XDG_CONFIG_HOME', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT'];
+
+function userConfigEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { GIT_CONFIG_NOSYSTEM: undefined, GIT_CONFIG_GLOBAL: undefined, GIT_CONFIG_COUNT: undefined };
+  for (const k of USER_CONFIG_VARS) if (env[k] !== undefined) out[k] = env[k];
+  const count = Number(env.GIT_CONFIG_COUNT ?? 0);
+  for (let i = 0; i < count && i < 1000; i += 1) {
+    out[`GIT_CONFIG_KEY_${i}`] = env[`GIT_CONFIG_KEY_${i}`];
+    out[`GIT_CONFIG_VALUE_${i}`] = env[`GIT_CONFIG_VALUE_${i}`];
+  }
+  return out;
+}
+
+/** Parses `git config --list --show-scope --show-origin -z` output. */
+export function parseConfigList(out: string): ConfigEntry[] {
+  // Records are "scope\0origin\0key\nvalue\0" (or "key\0" with no value).
+  const parts = out.split('\0');
+  const entries: ConfigEntry[] = [];
+  for (let i = 0; i + 2 < parts.length; i += 3) {
+    const scope = parts[i]! as ConfigScope;
+    const origin = parts[i + 1]!;
+    const kv = parts[i + 2]!;
+    const nl = kv.indexOf('\n');
+    const key = nl === -1 ? kv : kv.slice(0, nl);
+    entries.push({
+      key: normaliseKey(key),
+      value: nl === -1 ? null : kv.slice(nl + 1),
+      scope: ['system', 'global', 'local', 'worktree', 'command'].includes(scope) ? scope : 'unknown',
+      origin,
+    });
+  }
+  return entries;
+}
+
+/** Section and variable names are case-insensitive, the subsection is not. */
+export function normaliseKey(key: string): string {
+  const first = key.indexOf('.');
+  const last = key.lastIndexOf('.');
+  if (first === -1) return key.toLowerCase();
+  if (first === last) return key.toLowerCase();
+  return `${key.slice(0, first).toLowerCase()}.${key.slice(first + 1, last)}.${key.slice(last + 1).toLowerCase()}`;
+}
+
+export async function collectConfig(repo: RepositoryInfo, env: NodeJS.ProcessEnv = process.env): Promise<ConfigEntry[]> {
+  const res = await runGit(['config', '--list', '--show-scope', '--show-origin', '--includes', '-z'], {
+    gitDir: repo.gitDir,
+    cwd: repo.workTree ?? repo.gitDir,
+    env: userConfigEnv(env),
+    noOverrides: true,
+    timeoutMs: 30_000,
+    okCodes: [1], // 1: no config at all
+  });
+  return parseConfigList(res.stdout.toString('utf8'));
+}
+
+/** The file an origin names, for reports: "file:/x/.git/config" -> "/x/.git/config". */
+export function originFile(origin: string): string | undefined {
+  return origin.startsWith('file:') ? origin.slice(5) : undefined;
+}

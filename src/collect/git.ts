@@ -1,0 +1,195 @@
+// The one module that runs git. Every call gets a fresh environment (no system/global config, no
+// pager, no prompts, no protocols, no replace objects, no grafts), an argv array and no shell, and
+// stdin closed unless we feed it. History is read through a throw-away "shadow" git dir whose only
+// link to the audited repository is objects/info/alternates: the audited repository's config, hooks,
+// attributes and commit-graph are never consulted, so nothing in it can run code or forge a verdict.
+// (simple-git is not used here: its guards refuse the -c/env overrides this needs and it buffers
+// output, while the history walk must stream.)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitError, ExpectedError } from '../errors.js';
+
+export interface GitRunOptions {
+  cwd?: string;
+  /** Runs as `git --git-dir=<gitDir>`; also skips git's repository discovery. */
+  gitDir?: string;
+  input?: string | Buffer;
+  /** Extra variables (on top of the hardened environment). */
+  env?: NodeJS.ProcessEnv;
+  /** Kill git after this long; a hostile repository must never make us hang. */
+  timeoutMs?: number;
+  /** Leave out the -c overrides (for `git config --list`, where they would show as entries). */
+  noOverrides?: boolean;
+  /** Exit codes that are answers, not failures (e.g. 1 for "no such ref"). */
+  okCodes?: number[];
+  maxBytes?: number;
+}
+
+export interface GitResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+let gitBinary = 'git';
+/** `--git PATH` / tests: which git to run. Never taken from the audited repository. */
+export function setGitBinary(path: string): void {
+  gitBinary = path;
+}
+export function getGitBinary(): string {
+  return gitBinary;
+}
+
+let neutralHome: string | undefined;
+/** An empty folder used as HOME so no user config, credential store or ssh config is read. */
+function neutralDir(): string {
+  if (!neutralHome || !existsSync(neutralHome)) {
+    neutralHome = mkdtempSync(join(tmpdir(), 'gitguard-home-'));
+    process.once('exit', () => rmSync(neutralHome!, { recursive: true, force: true }));
+  }
+  return neutralHome;
+}
+
+/** The environment for every git we run: inherited GIT_* variables are dropped on purpose. */
+export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const home = neutralDir();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: home,
+    LC_ALL: 'C',
+    LANG: 'C',
+    TZ: 'UTC',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_COUNT: '0',
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_PAGER: 'cat',
+    PAGER: 'cat',
+    GIT_EDITOR: 'false',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: 'false',
+    SSH_ASKPASS: 'false',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_ALLOW_PROTOCOL: 'none',
+    GIT_NO_LAZY_FETCH: '1',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_GRAFT_FILE: '/dev/null',
+    GIT_ADVICE: '0',
+  };
+  if (process.env.SYSTEMROOT) env.SYSTEMROOT = process.env.SYSTEMROOT;
+  return { ...env, ...extra };
+}
+
+function baseArgs(opts: GitRunOptions): string[] {
+  const args = ['--no-pager'];
+  if (!opts.noOverrides) args.push('-c', 'core.fsmonitor=false', '-c', 'core.commitGraph=false', '-c', 'log.mailmap=false');
+  if (opts.gitDir) args.push(`--git-dir=${opts.gitDir}`);
+  return args;
+}
+
+/** Starts git with a streaming stdout; the caller owns the process. */
+export function spawnGit(args: string[], opts: GitRunOptions = {}): ChildProcess {
+  return spawn(gitBinary, [...baseArgs(opts), ...args], {
+    cwd: opts.cwd ?? neutralDir(),
+    env: hardenedEnv(opts.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    shell: false,
+    windowsHide: true,
+  });
+}
+
+/** Runs git to completion and returns its output; throws GitError on an unexpected exit code. */
+export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitResult> {
+  const maxBytes = opts.maxBytes ?? 256 * 1024 * 1024;
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawnGit(args, opts);
+    } catch (err) {
+      reject(new ExpectedError(`cannot run git: ${(err as Error).message}`));
+      return;
+    }
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let killedFor: string | undefined;
+    const timer = setTimeout(() => {
+      killedFor = `timed out after ${opts.timeoutMs ?? 120_000} ms`;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 120_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) {
+        killedFor = `printed more than ${maxBytes} bytes`;
+        child.kill('SIGKILL');
+      } else out.push(c);
+    });
+    child.stderr!.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new ExpectedError(e.code === 'ENOENT' ? `git not found (looked for "${gitBinary}" on PATH)` : `cannot run git: ${e.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (killedFor) return reject(new GitError(args, code, `git ${killedFor}`));
+      const exit = code ?? -1;
+      if (exit !== 0 && !(opts.okCodes ?? []).includes(exit)) return reject(new GitError(args, code, stderr));
+      resolve({ stdout: Buffer.concat(out), stderr, code: exit });
+    });
+    child.stdin!.on('error', () => undefined); // git may exit before reading all input
+    child.stdin!.end(opts.input ?? '');
+  });
+}
+
+/** Convenience: stdout as trimmed text. */
+export async function gitText(args: string[], opts: GitRunOptions = {}): Promise<string> {
+  return (await runGit(args, opts)).stdout.toString('utf8').trim();
+}
+
+export interface Shadow {
+  gitDir: string;
+  dispose(): void;
+}
+
+/**
+ * A bare git dir of our own that borrows the audited repository's objects through alternates.
+ * Refs are not copied: callers resolve refs in the audited repository and pass object ids.
+ */
+export function createShadow(commonDir: string, objectFormat: 'sha1' | 'sha256'): Shadow {
+  const root = mkdtempSync(join(tmpdir(), 'gitguard-shadow-'));
+  const gitDir = join(root, 'shadow.git');
+  for (const d of ['objects/info', 'refs/heads', 'refs/tags']) mkdirSync(join(gitDir, d), { recursive: true });
+  writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+  const v1 = objectFormat === 'sha256';
+  writeFileSync(
+    join(gitDir, 'config'),
+    [
+      '[core]',
+      `\trepositoryformatversion = ${v1 ? 1 : 0}`,
+      '\tbare = true',
+      '\tcommitGraph = false',
+      '\tfsmonitor = false',
+      '[log]',
+      '\tmailmap = false',
+      '[gc]',
+      '\tauto = 0',
+      ...(v1 ? ['[extensions]', '\tobjectformat = sha256'] : []),
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(gitDir, 'objects/info/alternates'), `${join(commonDir, 'objects')}\n`);
+  // A shallow repository's boundary must be known, or the walk would stop at a missing parent.
+  const shallow = join(commonDir, 'shallow');
+  if (existsSync(shallow)) copyFileSync(shallow, join(gitDir, 'shallow'));
+  let disposed = false;
+  const dispose = (): void => {
+    if (!disposed) rmSync(root, { recursive: true, force: true });
+    disposed = true;
+  };
+  process.once('exit', dispose);
+  return { gitDir, dispose };
+}

@@ -1,0 +1,178 @@
+// The audit: select rules, collect each needed fact once, stream the commits once through every
+// per-commit rule, evaluate, and apply severities. Rules never run git; only collectors do.
+import { createRequire } from 'node:module';
+import type { AuditReport } from '../report/types.js';
+import {
+  available,
+  unavailable,
+  type Available,
+  type CommitVisitor,
+  type Facts,
+  type FactName,
+  type RuleContext,
+  type RuleEvaluation,
+  type RuleResult,
+  type Severity,
+  type Threat,
+} from '../model.js';
+import { ExpectedError, firstLine } from '../errors.js';
+import { discoverRepository } from '../collect/repository.js';
+import { collectConfig } from '../collect/config.js';
+import { collectHistory } from '../collect/refs.js';
+import { collectHooks } from '../collect/hooks.js';
+import { collectClient } from '../collect/client.js';
+import { createShadow } from '../collect/git.js';
+import { walkCommits } from '../collect/commits.js';
+import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
+import { registry } from '../rules/index.js';
+import { exitCodeFor, summarise } from './verdict.js';
+
+export interface AuditRequest {
+  path: string;
+  rules?: string[];
+  threats?: Threat[];
+  failOn: Severity;
+  /** Walk every ref instead of HEAD. */
+  all?: boolean;
+  findingLimit?: number;
+  /** The environment whose user/system config is audited (tests pass a pinned one). */
+  env?: NodeJS.ProcessEnv;
+  /** Called every so many commits during the walk (progress on a TTY). */
+  onProgress?: (commits: number) => void;
+}
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+export const VERSION = pkg.version;
+
+export function loadCatalog(): CatalogEntry[] {
+  return joinCatalog(loadRuleMeta(), registry);
+}
+
+export function selectRules(catalog: CatalogEntry[], rules?: string[], threats?: Threat[]): CatalogEntry[] {
+  if (rules?.length) {
+    const ids = new Set(catalog.map((c) => c.meta.id));
+    const unknown = rules.filter((r) => !ids.has(r));
+    if (unknown.length) throw new ExpectedError(`unknown rule: ${unknown.join(', ')}`, 'list them with: gitguard rules');
+  }
+  return catalog.filter((c) => (!rules?.length || rules.includes(c.meta.id)) && (!threats?.length || threats.includes(c.meta.threat)));
+}
+
+async function attempt<T>(fn: () => Promise<T> | T): Promise<Available<T>> {
+  try {
+    return available(await fn());
+  } catch (err) {
+    return unavailable(firstLine((err as Error).message));
+  }
+}
+
+function platform(): Facts['platform'] {
+  switch (process.platform) {
+    case 'linux': return 'linux';
+    case 'win32': return 'windows';
+    case 'darwin': return 'macos';
+    default: return 'other';
+  }
+}
+
+function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
+  try {
+    return fn();
+  } catch (err) {
+    return { outcome: 'error', note: `rule ${ruleId} failed: ${firstLine((err as Error).message)}` };
+  }
+}
+
+export async function runAudit(req: AuditRequest): Promise<AuditReport> {
+  const started = Date.now();
+  const selected = selectRules(loadCatalog(), req.rules, req.threats);
+  if (selected.length === 0) throw new ExpectedError('no rule matches the --rule/--threat filters', 'list them with: gitguard rules');
+  const repository = await discoverRepository(req.path);
+  const needs = new Set<FactName>(selected.flatMap((c) => c.rule.needs));
+  const env = req.env ?? process.env;
+
+  const config = needs.has('config') || needs.has('hooks') ? await attempt(() => collectConfig(repository, env)) : unavailable<never>('not collected');
+  const history = needs.has('history') || selected.some((c) => c.rule.kind === 'commits') ? await attempt(() => collectHistory(repository)) : unavailable<never>('not collected');
+  const hooks = needs.has('hooks')
+    ? config.ok ? await attempt(() => collectHooks(repository, config.value)) : unavailable<never>(`config unavailable: ${config.reason}`)
+    : unavailable<never>('not collected');
+  const client = needs.has('client') ? await attempt(() => collectClient()) : unavailable<never>('not collected');
+
+  // Scope of the walk: HEAD by default, every ref (except replace refs) with --all.
+  let revisions: string[] = [];
+  let description = 'no commits';
+  if (history.ok) {
+    if (req.all) {
+      revisions = [...new Set(history.value.refs.filter((r) => !r.name.startsWith('refs/replace/')).map((r) => r.peeled ?? r.oid))];
+      description = `all refs (${revisions.length} tips)`;
+    } else if (history.value.head.oid) {
+      revisions = [history.value.head.oid];
+      description = `HEAD${history.value.head.ref ? ` (${history.value.head.ref})` : ''}`;
+    } else description = 'HEAD has no commits yet';
+  }
+
+  const facts: Facts = { repository, config, history, hooks, client, platform: platform(), scope: { description, revisions } };
+  const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.findingLimit ?? 100 });
+
+  const evaluations = new Map<string, RuleEvaluation>();
+  const visitors: Array<[CatalogEntry, CommitVisitor]> = [];
+  for (const c of selected) {
+    if (c.rule.kind === 'commits') {
+      const rule = c.rule;
+      const ev = safely(c.meta.id, () => {
+        visitors.push([c, rule.start(facts, ctxFor(c))]);
+        return { outcome: 'pass' };
+      });
+      if (ev.outcome === 'error') evaluations.set(c.meta.id, ev);
+    }
+  }
+
+  let commitCount = 0;
+  if (visitors.length && revisions.length) {
+    const shadow = createShadow(repository.commonDir, repository.objectFormat);
+    try {
+      for await (const commit of walkCommits(shadow, { revisions, parentsFirst: true })) {
+        commitCount += 1;
+        for (const [, v] of visitors) v.visit(commit);
+        if (req.onProgress && commitCount % 1000 === 0) req.onProgress(commitCount);
+      }
+    } catch (err) {
+      if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`);
+      throw err;
+    } finally {
+      shadow.dispose();
+    }
+  }
+  for (const [c, v] of visitors) evaluations.set(c.meta.id, safely(c.meta.id, () => v.finish()));
+  for (const c of selected) {
+    if (c.rule.kind === 'repo') {
+      const rule = c.rule;
+      evaluations.set(c.meta.id, safely(c.meta.id, () => rule.evaluate(facts, ctxFor(c))));
+    }
+  }
+
+  const results: RuleResult[] = selected.map((c) => {
+    const ev = evaluations.get(c.meta.id) ?? { outcome: 'error', note: 'rule produced no result' };
+    const findings = ev.findings ?? [];
+    return { ...ev, meta: c.meta, severity: c.meta.severity, findings, findingCount: ev.findingCount ?? findings.length };
+  });
+
+  return {
+    schemaVersion: 1,
+    tool: { name: 'gitguard', version: VERSION },
+    repository: {
+      path: repository.path,
+      gitDir: repository.gitDir,
+      bare: repository.bare,
+      shallow: repository.shallow,
+      objectFormat: repository.objectFormat,
+      head: history.ok ? history.value.head : {},
+    },
+    scope: { description, commits: commitCount },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    failOn: req.failOn,
+    results,
+    summary: summarise(results),
+    exitCode: exitCodeFor(results, req.failOn),
+  };
+}

@@ -1,0 +1,178 @@
+// The vocabulary shared by every layer: collectors produce Facts, rules turn facts into findings,
+// the engine turns results into a verdict, reporters render it.
+import type { CommitRecord } from './collect/commit-object.js';
+
+export const THREATS = ['impersonation', 'history', 'protections', 'client'] as const;
+export type Threat = (typeof THREATS)[number];
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** Every situation has an explicit outcome; none of them passes silently. */
+export type Outcome = 'pass' | 'fail' | 'warn' | 'not-applicable' | 'not-available' | 'error';
+
+/** A rule's metadata: data in rules/<id>.json, the only home of rule prose. */
+export interface RuleMeta {
+  id: string;
+  threat: Threat;
+  severity: Severity;
+  title: string;
+  description: string;
+  remediation: string[];
+  references: string[];
+}
+
+/** One thing a rule found. Strings here may come from the repository: reporters escape them. */
+export interface Finding {
+  message: string;
+  commit?: string;
+  ref?: string;
+  /** A file the finding is about (config file, hook, policy), for SARIF locations. */
+  file?: string;
+  /** Free-form facts: key, value, scope, author, subject... */
+  evidence?: Record<string, string | number | boolean | null>;
+}
+
+export interface RuleEvaluation {
+  outcome: Outcome;
+  findings?: Finding[];
+  /** Total number of findings when more were found than are kept. */
+  findingCount?: number;
+  /** Why the outcome is what it is (e.g. why not available), one line. */
+  note?: string;
+}
+
+export interface RuleResult extends RuleEvaluation {
+  meta: RuleMeta;
+  /** Effective severity (policy overrides applied). */
+  severity: Severity;
+  findings: Finding[];
+  findingCount: number;
+}
+
+/** A collector that could not get its facts says so; it never becomes a silent pass. */
+export type Available<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export const available = <T>(value: T): Available<T> => ({ ok: true, value });
+export const unavailable = <T>(reason: string): Available<T> => ({ ok: false, reason });
+
+export interface RepositoryInfo {
+  /** The path the user named. */
+  path: string;
+  gitDir: string;
+  commonDir: string;
+  workTree?: string;
+  bare: boolean;
+  shallow: boolean;
+  objectFormat: 'sha1' | 'sha256';
+}
+
+export type ConfigScope = 'system' | 'global' | 'local' | 'worktree' | 'command' | 'unknown';
+
+export interface ConfigEntry {
+  /** Lower-cased section and variable, subsection as written: "http.https://x/.sslverify". */
+  key: string;
+  /** null for a key with no "=" (boolean true). */
+  value: string | null;
+  scope: ConfigScope;
+  /** Where git read it: "file:/home/u/.gitconfig", "command line:", "blob:..."... */
+  origin: string;
+}
+
+export interface RefInfo {
+  name: string;
+  oid: string;
+  type: string;
+  /** For annotated tags: the object the tag points at. */
+  peeled?: string;
+}
+
+export interface HeadInfo {
+  /** The branch HEAD names (refs/heads/x); undefined when detached. */
+  ref?: string;
+  /** undefined when the branch is unborn (no commits yet). */
+  oid?: string;
+}
+
+export interface HistoryFacts {
+  head: HeadInfo;
+  refs: RefInfo[];
+  /** refs/replace/* entries: the object replaced and its replacement. */
+  replaceRefs: Array<{ replaced: string; replacement: string }>;
+  /** info/grafts lines, if the file exists. */
+  grafts?: { file: string; entries: string[] };
+  /** Boundary commits of a shallow repository. */
+  shallowCommits: string[];
+}
+
+export interface HookInfo {
+  name: string;
+  path: string;
+  executable: boolean;
+}
+
+export interface HooksFacts {
+  dir: string;
+  /** Where the hooks directory came from: default, or core.hooksPath with its scope. */
+  source: string;
+  hooks: HookInfo[];
+}
+
+export interface ToolVersion {
+  tool: 'git' | 'gpg' | 'ssh';
+  /** The program asked (path or name). */
+  program: string;
+  /** The first line it printed, as printed. */
+  raw: string;
+}
+
+export interface Facts {
+  repository: RepositoryInfo;
+  config: Available<ConfigEntry[]>;
+  history: Available<HistoryFacts>;
+  hooks: Available<HooksFacts>;
+  client: Available<ToolVersion[]>;
+  /** The platform the client rules judge versions for. */
+  platform: 'linux' | 'windows' | 'macos' | 'other';
+  /** What the commit walk covers, for rules that report on scope. */
+  scope: { description: string; revisions: string[] };
+}
+
+export type FactName = 'config' | 'history' | 'hooks' | 'client';
+
+/** What a per-commit rule sees of each commit. */
+export type CommitFacts = CommitRecord;
+
+export interface RuleContext {
+  /** The rule's own metadata (for messages that quote its title). */
+  meta: RuleMeta;
+  /** How many findings a rule keeps in full; the rest are counted. */
+  findingLimit: number;
+}
+
+/** A rule over repository-wide facts. */
+export interface RepoRule {
+  id: string;
+  kind: 'repo';
+  needs: FactName[];
+  evaluate(facts: Facts, ctx: RuleContext): RuleEvaluation;
+}
+
+/** A rule that sees the commit stream one commit at a time. */
+export interface CommitVisitor {
+  visit(commit: CommitFacts): void;
+  finish(): RuleEvaluation;
+}
+
+export interface CommitRule {
+  id: string;
+  kind: 'commits';
+  needs: FactName[];
+  start(facts: Facts, ctx: RuleContext): CommitVisitor;
+}
+
+export type Rule = RepoRule | CommitRule;

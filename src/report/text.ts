@@ -1,0 +1,62 @@
+// Text for people: grouped by threat, one line per rule, findings under a rule that failed or
+// warned, a summary line. Every string from the repository is escaped; colour only when asked.
+import { Chalk } from 'chalk';
+import { THREATS, type Outcome, type RuleResult } from '../model.js';
+import { escapeText } from './escape.js';
+import type { Reporter } from './types.js';
+
+const LABEL: Record<Outcome, string> = {
+  pass: 'pass',
+  fail: 'FAIL',
+  warn: 'warn',
+  'not-applicable': 'n/a ',
+  'not-available': 'skip',
+  error: 'ERR ',
+};
+
+export const renderText: Reporter = (report, opts) => {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const paint: Record<Outcome, (s: string) => string> = {
+    pass: c.green,
+    fail: c.red.bold,
+    warn: c.yellow,
+    'not-applicable': c.gray,
+    'not-available': c.gray,
+    error: c.magenta.bold,
+  };
+  const lines: string[] = [];
+  const repo = report.repository;
+  lines.push(c.bold(`gitguard ${report.tool.version} — ${escapeText(repo.path, 300)}`));
+  lines.push(`  ${repo.bare ? 'bare, ' : ''}${repo.shallow ? 'shallow, ' : ''}${repo.objectFormat}; scope: ${escapeText(report.scope.description)}, ${report.scope.commits} commit(s)`);
+  const width = Math.max(...report.results.map((r) => r.meta.id.length));
+  for (const threat of THREATS) {
+    const results = report.results.filter((r) => r.meta.threat === threat);
+    if (!results.length) continue;
+    lines.push('', c.bold(threat));
+    for (const r of results) lines.push(...renderResult(r, width, paint, c, opts.verbose ?? false));
+  }
+  const s = report.summary;
+  const parts = [`${s.pass} passed`, `${s.fail} failed`, `${s.warn} warning(s)`];
+  if (s['not-applicable'] + s['not-available']) parts.push(`${s['not-applicable'] + s['not-available']} skipped`);
+  if (s.error) parts.push(`${s.error} error(s)`);
+  const verdict = report.exitCode === 0 ? c.green('PASS') : report.exitCode === 1 ? c.red.bold('FAIL') : c.magenta.bold('INCOMPLETE');
+  lines.push('', `${verdict}  ${parts.join(', ')} (fail-on: ${report.failOn}, ${(report.durationMs / 1000).toFixed(2)} s)`);
+  return `${lines.join('\n')}\n`;
+};
+
+function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: string) => string>, c: InstanceType<typeof Chalk>, verbose: boolean): string[] {
+  const out = [`  ${paint[r.outcome](LABEL[r.outcome])}  ${r.meta.id.padEnd(width)}  ${r.meta.title}${r.outcome === 'fail' ? c.gray(` [${r.severity}]`) : ''}`];
+  const indent = ' '.repeat(8);
+  if (r.note && r.outcome !== 'pass') out.push(`${indent}${c.gray(escapeText(r.note, 300))}`);
+  if (r.outcome === 'fail' || r.outcome === 'warn' || verbose) {
+    const show = verbose ? r.findings : r.findings.slice(0, 10);
+    for (const f of show) {
+      const where = f.commit ? `${f.commit.slice(0, 12)}  ` : '';
+      out.push(`${indent}- ${escapeText(where + f.message, 300)}`);
+    }
+    const more = r.findingCount - show.length;
+    if (more > 0) out.push(`${indent}  … and ${more} more (--format json or --verbose for all kept findings)`);
+    if (r.outcome === 'fail' && r.meta.remediation[0]) out.push(`${indent}${c.cyan('fix:')} ${r.meta.remediation[0]}`);
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+// The registry: every rule, sorted by id. rules/<id>.json holds each one's metadata; the catalog
+// and test/meta check that the two lists are the same.
+import type { Rule } from '../model.js';
+import commitsSigned from './commits-signed.js';
+import credentialsNotStoredInPlaintext from './credentials-not-stored-in-plaintext.js';
+import fsckObjectsEnabled from './fsck-objects-enabled.js';
+import graftsAbsent from './grafts-absent.js';
+import historyComplete from './history-complete.js';
+import ntfsHfsProtectionEnabled from './ntfs-hfs-protection-enabled.js';
+import remoteUrlsWithoutCredentials from './remote-urls-without-credentials.js';
+import replaceRefsAbsent from './replace-refs-absent.js';
+import safeDirectoryNotWildcard from './safe-directory-not-wildcard.js';
+import tlsVerificationEnabled from './tls-verification-enabled.js';
+
+export const registry: Rule[] = [
+  commitsSigned,
+  credentialsNotStoredInPlaintext,
+  fsckObjectsEnabled,
+  graftsAbsent,
+  historyComplete,
+  ntfsHfsProtectionEnabled,
+  remoteUrlsWithoutCredentials,
+  replaceRefsAbsent,
+  safeDirectoryNotWildcard,
+  tlsVerificationEnabled,
+];

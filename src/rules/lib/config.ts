@@ -1,0 +1,39 @@
+// Shared reading of git config facts: git's boolean syntax, "last one wins", and findings that name
+// key, value, scope and file, as every config rule must.
+import type { ConfigEntry, Finding } from '../../model.js';
+import { originFile } from '../../collect/config.js';
+
+/** git's boolean: no value, yes/on/true/1 (any non-zero integer) are true; no/off/false/0/"" false. */
+export function gitBool(value: string | null): boolean | undefined {
+  if (value === null) return true;
+  const v = value.trim().toLowerCase();
+  if (['yes', 'on', 'true'].includes(v)) return true;
+  if (['no', 'off', 'false', ''].includes(v)) return false;
+  if (/^-?\d+[kmg]?$/.test(v)) return parseInt(v, 10) !== 0;
+  return undefined;
+}
+
+/** The entry that decides a single-valued key: the last one git read. */
+export function effective(config: ConfigEntry[], key: string): ConfigEntry | undefined {
+  for (let i = config.length - 1; i >= 0; i -= 1) if (config[i]!.key === key) return config[i];
+  return undefined;
+}
+
+/** Entries whose key matches `section.<anything>.variable` (subsection keys such as http.<url>.sslverify). */
+export function withSubsection(config: ConfigEntry[], section: string, variable: string): ConfigEntry[] {
+  return config.filter((e) => e.key.startsWith(`${section}.`) && e.key.endsWith(`.${variable}`) && e.key.length > section.length + variable.length + 2);
+}
+
+export function describeEntry(e: ConfigEntry): string {
+  const file = originFile(e.origin);
+  return `${e.key}=${e.value ?? '(true)'} in ${e.scope} config${file ? ` (${file})` : e.origin ? ` (${e.origin})` : ''}`;
+}
+
+export function configFinding(e: ConfigEntry, message: string, value: string | null = e.value): Finding {
+  const file = originFile(e.origin);
+  return {
+    message,
+    ...(file ? { file } : {}),
+    evidence: { key: e.key, value: value ?? '(true)', scope: e.scope, origin: e.origin },
+  };
+}

@@ -1,0 +1,44 @@
+import { redactUrl } from '../report/escape.js';
+import { defineRepoRule } from './define.js';
+import { configFinding } from './lib/config.js';
+import { FindingList, notAvailable } from './lib/findings.js';
+
+// A token alone in the user part is as secret as a password (GitHub, GitLab, Bitbucket formats).
+const TOKEN_USER = /^(gh[pousr]_|github_pat_|glpat-|x-access-token|x-token-auth|oauth2)/i;
+
+/** Whether a URL carries a secret in its userinfo. */
+export function urlHasCredentials(url: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]*)@/i.exec(url.trim());
+  if (!m) return false;
+  const userinfo = m[1]!;
+  const colon = userinfo.indexOf(':');
+  if (colon !== -1) return userinfo.length > colon + 1;
+  return TOKEN_USER.test(userinfo);
+}
+
+const URL_KEY = /^(remote\..+\.(url|pushurl)|url\..+\.(insteadof|pushinsteadof)|submodule\..+\.url)$/;
+
+export default defineRepoRule({
+  id: 'remote-urls-without-credentials',
+  needs: ['config'],
+  evaluate(facts, ctx) {
+    if (!facts.config.ok) return notAvailable(facts.config.reason);
+    const found = new FindingList(ctx.findingLimit);
+    for (const e of facts.config.value) {
+      if (!URL_KEY.test(e.key)) continue;
+      // url.<base>.insteadOf carries a URL in the key itself as well as in the value.
+      const base = e.key.startsWith('url.') ? e.key.slice(4, e.key.lastIndexOf('.')) : undefined;
+      for (const candidate of [e.value ?? '', base ?? '']) {
+        if (candidate && urlHasCredentials(candidate)) {
+          const shown = redactUrl(candidate);
+          found.add({
+            ...configFinding(e, `credentials embedded in ${e.key.startsWith('url.') ? 'a URL rewrite' : 'a remote URL'}: ${shown} (${e.scope})`, e.value === null ? null : redactUrl(e.value)),
+            evidence: { key: base ? `url.${redactUrl(base)}.${e.key.slice(e.key.lastIndexOf('.') + 1)}` : e.key, value: e.value === null ? null : redactUrl(e.value), scope: e.scope, origin: e.origin },
+          });
+          break;
+        }
+      }
+    }
+    return found.evaluation();
+  },
+});
