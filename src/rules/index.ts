@@ -7,6 +7,7 @@ import fsckObjectsEnabled from './fsck-objects-enabled.js';
 import graftsAbsent from './grafts-absent.js';
 import historyComplete from './history-complete.js';
 import ntfsHfsProtectionEnabled from './ntfs-hfs-protection-enabled.js';
+import objectsIntact from './objects-intact.js';
 import remoteUrlsWithoutCredentials from './remote-urls-without-credentials.js';
 import replaceRefsAbsent from './replace-refs-absent.js';
 import safeDirectoryNotWildcard from './safe-directory-not-wildcard.js';
@@ -19,6 +20,7 @@ export const registry: Rule[] = [
   graftsAbsent,
   historyComplete,
   ntfsHfsProtectionEnabled,
+  objectsIntact,
   remoteUrlsWithoutCredentials,
   replaceRefsAbsent,
   safeDirectoryNotWildcard,

@@ -1,0 +1,187 @@
+// The streaming reader against real repositories made by real git.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { createShadow } from '../../src/collect/git.js';
+import { walkCommits } from '../../src/collect/commits.js';
+import { parseCommitObject, type CommitRecord } from '../../src/collect/commit-object.js';
+import { discoverRepository } from '../../src/collect/repository.js';
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+
+afterAll(cleanupTemp);
+
+async function walk(r: TestRepo, revisions: string[], parentsFirst = true): Promise<CommitRecord[]> {
+  const info = await discoverRepository(r.dir);
+  const shadow = createShadow(info.commonDir, info.objectFormat);
+  try {
+    const out: CommitRecord[] = [];
+    for await (const c of walkCommits(shadow, { revisions, parentsFirst })) out.push(c);
+    return out;
+  } finally {
+    shadow.dispose();
+  }
+}
+
+describe('walkCommits', () => {
+  test('reads every commit of a SHA-1 repository, parents first, with parsed identities', async () => {
+    const r = makeRepo();
+    const ids = [r.commit('one'), r.commit('two'), r.commit('three\n\nbody text')];
+    const commits = await walk(r, [ids[2]!]);
+    expect(commits.map((c) => c.oid)).toEqual(ids);
+    expect(commits[2]!.parents).toEqual([ids[1]]);
+    expect(commits[2]!.subject).toBe('three');
+    expect(commits[2]!.message).toBe('three\n\nbody text\n');
+    expect(commits[0]!.committer).toMatchObject({ name: 'Alice Example', email: 'alice@example.com', tz: '+0000' });
+    expect(commits.every((c) => c.hashOk)).toBe(true);
+  });
+
+  test('reads a SHA-256 repository and checks its 64-hex object ids', async () => {
+    const r = makeRepo({ objectFormat: 'sha256' });
+    const a = r.commit('one');
+    const b = r.commit('two');
+    expect(b).toHaveLength(64);
+    const commits = await walk(r, [b]);
+    expect(commits.map((c) => c.oid)).toEqual([a, b]);
+    expect(commits.every((c) => c.hashOk)).toBe(true);
+  });
+
+  test('excludes commits named with ^', async () => {
+    const r = makeRepo();
+    const a = r.commit('one');
+    const b = r.commit('two');
+    const c = r.commit('three');
+    expect((await walk(r, [c, `^${a}`])).map((x) => x.oid)).toEqual([b, c]);
+  });
+
+  test('yields nothing for no revisions (an empty repository)', async () => {
+    const r = makeRepo();
+    expect(await walk(r, [])).toEqual([]);
+  });
+
+  test('stops cleanly when the consumer breaks early', async () => {
+    const r = makeRepo();
+    for (let i = 0; i < 5; i += 1) r.commit(`c${i}`);
+    const info = await discoverRepository(r.dir);
+    const shadow = createShadow(info.commonDir, info.objectFormat);
+    let seen = 0;
+    for await (const _ of walkCommits(shadow, { revisions: [r.run(['rev-parse', 'HEAD'])] })) {
+      seen += 1;
+      if (seen === 2) break;
+    }
+    shadow.dispose();
+    expect(seen).toBe(2);
+  });
+
+  test('fails with a GitError when a commit object is missing', async () => {
+    const r = makeRepo();
+    const a = r.commit('one');
+    const b = r.commit('two');
+    rmSync(join(r.dir, '.git', 'objects', a.slice(0, 2), a.slice(2)));
+    await expect(walk(r, [b])).rejects.toThrow(/git (rev-list|cat-file)/);
+  });
+
+  test('marks a loose object whose bytes do not hash to its name', async () => {
+    const r = makeRepo();
+    r.commit('one');
+    const b = r.commit('two');
+    const raw = r.run(['cat-file', 'commit', b]);
+    const forged = Buffer.from(raw.replace('two', 'TWO') + '\n');
+    const path = join(r.dir, '.git', 'objects', b.slice(0, 2), b.slice(2));
+    rmSync(path, { force: true });
+    writeFileSync(path, deflateSync(Buffer.concat([Buffer.from(`commit ${forged.length}\0`), forged])));
+    const commits = await walk(r, [b]);
+    const last = commits[commits.length - 1]!;
+    expect(last.subject).toBe('TWO');
+    expect(last.hashOk).toBe(false);
+  });
+
+  test('walks the commits of a worktree and of a bare clone', async () => {
+    const r = makeRepo();
+    const a = r.commit('one');
+    const wt = join(r.home, 'wt');
+    r.run(['worktree', 'add', '-q', '-b', 'side', wt]);
+    execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'on side'], { cwd: wt, env: r.env });
+    const info = await discoverRepository(wt);
+    expect(info.gitDir).toContain(join('.git', 'worktrees'));
+    expect(info.commonDir).toBe(join(r.dir, '.git'));
+    const bare = join(r.home, 'bare.git');
+    execFileSync('git', ['clone', '-q', '--bare', r.dir, bare], { env: r.env });
+    const binfo = await discoverRepository(bare);
+    expect(binfo.bare).toBe(true);
+    const shadow = createShadow(binfo.commonDir, binfo.objectFormat);
+    const got: string[] = [];
+    for await (const c of walkCommits(shadow, { revisions: [a] })) got.push(c.oid);
+    shadow.dispose();
+    expect(got).toEqual([a]);
+  });
+});
+
+describe('parseCommitObject', () => {
+  test('separates an SSH signature from the payload that ssh-keygen verifies', async () => {
+    const r = makeRepo();
+    const key = join(r.home, 'id_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice', '-f', key]);
+    r.run(['config', 'gpg.format', 'ssh']);
+    r.run(['config', 'user.signingkey', `${key}.pub`]);
+    r.commit('signed one');
+    const b = r.commit('signed two', { 'b.txt': 'b' }, ['-S']);
+    const [, c] = await walk(r, [b]);
+    expect(c!.signatures).toHaveLength(1);
+    expect(c!.signatures[0]!.header).toBe('gpgsig');
+    expect(c!.signatures[0]!.armored).toMatch(/^-----BEGIN SSH SIGNATURE-----\n[\s\S]*-----END SSH SIGNATURE-----\n$/);
+    expect(c!.payload.toString()).not.toContain('gpgsig');
+    expect(c!.payload.toString()).toContain('\n\nsigned two\n');
+    // The real proof: OpenSSH accepts our payload/signature split.
+    const sig = join(r.home, 'sig');
+    writeFileSync(sig, c!.signatures[0]!.armored);
+    execFileSync('ssh-keygen', ['-Y', 'check-novalidate', '-n', 'git', '-s', sig], { input: c!.payload });
+  });
+
+  test('parses continuation lines, mergetag and encoding headers', () => {
+    const body = Buffer.from(
+      'tree ' + 't'.repeat(40) + '\nparent ' + 'p'.repeat(40) + '\nparent ' + 'q'.repeat(40) +
+        '\nauthor A U Thor <a@x> 1700000000 +0200\ncommitter C O Mitter <c@x> 1700000001 -0500\nencoding ISO-8859-1\n' +
+        'mergetag object ' + 'q'.repeat(40) + '\n type commit\n tag v1\n \n -----BEGIN PGP SIGNATURE-----\n abc\n -----END PGP SIGNATURE-----\n' +
+        'gpgsig -----BEGIN PGP SIGNATURE-----\n \n xyz\n -----END PGP SIGNATURE-----\n\nMerge tag v1\n',
+    );
+    const c = parseCommitObject('0'.repeat(40), body);
+    expect(c.parents).toHaveLength(2);
+    expect(c.author).toEqual({ name: 'A U Thor', email: 'a@x', time: 1700000000, tz: '+0200' });
+    expect(c.committer.tz).toBe('-0500');
+    expect(c.encoding).toBe('ISO-8859-1');
+    expect(c.mergetags[0]).toContain('tag v1\n\n-----BEGIN PGP SIGNATURE-----');
+    expect(c.signatures[0]!.armored).toBe('-----BEGIN PGP SIGNATURE-----\n\nxyz\n-----END PGP SIGNATURE-----\n');
+    expect(c.payload.toString()).not.toContain('gpgsig');
+    expect(c.payload.toString()).toContain('mergetag object');
+    expect(c.payload.toString().endsWith('-----END PGP SIGNATURE-----\n\nMerge tag v1\n')).toBe(true);
+    expect(c.hashOk).toBe(false);
+  });
+});
+
+describe('shadow git dir', () => {
+  test('reads a shallow clone up to its boundary without failing', async () => {
+    const r = makeRepo();
+    for (let i = 0; i < 4; i += 1) r.commit(`c${i}`);
+    const clone = join(r.home, 'shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '2', `file://${r.dir}`, clone], { env: r.env });
+    const info = await discoverRepository(clone);
+    expect(info.shallow).toBe(true);
+    const shadow = createShadow(info.commonDir, info.objectFormat);
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: clone, env: r.env }).toString().trim();
+    const got: string[] = [];
+    for await (const c of walkCommits(shadow, { revisions: [head] })) got.push(c.oid);
+    shadow.dispose();
+    expect(got).toHaveLength(2);
+  });
+
+  test('leaves nothing of itself behind after dispose', () => {
+    const r = makeRepo();
+    r.commit('x');
+    const shadow = createShadow(join(r.dir, '.git'), 'sha1');
+    expect(readFileSync(join(shadow.gitDir, 'objects/info/alternates'), 'utf8')).toBe(`${join(r.dir, '.git', 'objects')}\n`);
+    shadow.dispose();
+    expect(() => readFileSync(join(shadow.gitDir, 'config'))).toThrow();
+    mkdirSync(join(r.home, 'unused'));
+  });
+});
