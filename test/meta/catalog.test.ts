@@ -1,0 +1,52 @@
+// Keeps rules/*.json, the registry in src/rules/index.ts, the rule tests and the README's rule table
+// in step (the idea of ESLint's checkRuleFiles and Scorecard's validate step).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { joinCatalog, loadRuleMeta, parseRuleMeta, RULES_DIR } from '../../src/engine/catalog.js';
+import { registry } from '../../src/rules/index.js';
+
+const root = join(RULES_DIR, '..');
+const metas = loadRuleMeta();
+const ids = metas.map((m) => m.id).sort();
+
+describe('rule catalog', () => {
+  test('every rules/*.json has an implementation and every implementation has metadata', () => {
+    expect(() => joinCatalog(metas, registry)).not.toThrow();
+    expect(registry.map((r) => r.id).sort()).toEqual(ids);
+  });
+
+  test('the registry is sorted by id', () => {
+    const reg = registry.map((r) => r.id);
+    expect(reg).toEqual([...reg].sort());
+  });
+
+  test('every rule has a source file of the same basename', () => {
+    const files = readdirSync(join(root, 'src', 'rules')).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'define.ts');
+    expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(ids);
+  });
+
+  test('every rule is exercised by a test under test/rules', () => {
+    const tests = readdirSync(join(root, 'test', 'rules')).map((f) => readFileSync(join(root, 'test', 'rules', f), 'utf8')).join('\n');
+    const untested = ids.filter((id) => !tests.includes(`src/rules/${id}.js`));
+    expect(untested).toEqual([]);
+  });
+
+  test("the README's rule table lists exactly the rules, with their threat and severity", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const table = readme.split('<!-- rules:start -->')[1]?.split('<!-- rules:end -->')[0] ?? '';
+    const rows = [...table.matchAll(/^\| `([a-z0-9-]+)` \| (\w+) \| (\w+) \|/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows.map((r) => r[0]).sort()).toEqual(ids);
+    for (const [id, threat, severity] of rows) {
+      const meta = metas.find((m) => m.id === id)!;
+      expect([id, threat, severity]).toEqual([meta.id, meta.threat, meta.severity]);
+    }
+  });
+
+  test('rejects metadata with a missing field, naming the file and rule', () => {
+    expect(() => parseRuleMeta('rules/x.json', JSON.stringify({ id: 'x', threat: 'history', severity: 'high', title: 't', description: 'd', remediation: [] }))).toThrow(
+      'rules/x.json: rule "x": field "references" must be a list of strings',
+    );
+    expect(() => parseRuleMeta('rules/y.json', JSON.stringify({ id: 'y', threat: 'weather', severity: 'high' }))).toThrow(/rules\/y\.json: rule "y": field "threat"/);
+    expect(() => parseRuleMeta('rules/z.json', '{nope')).toThrow(/rules\/z\.json: not valid JSON/);
+  });
+});
