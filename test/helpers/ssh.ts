@@ -1,0 +1,273 @@
+// SSH signing for tests: throwaway keys made by the real ssh-keygen, allowed-signers files, repos
+// that sign with gpg.format=ssh, git's own verdict (%G?) to compare against, and small tools to
+// take a commit object apart and put a forged one back.
+import { execFileSync } from 'node:child_process';
+import { createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestRepo } from './repo.js';
+
+export type SshKeyType = 'ed25519' | 'ecdsa-256' | 'ecdsa-384' | 'ecdsa-521' | 'rsa';
+
+export interface SshTestKey {
+  type: SshKeyType;
+  /** Private key file (OpenSSH format, no passphrase). */
+  path: string;
+  /** The public key line: "<type> <base64> <comment>". */
+  pub: string;
+  /** "SHA256:..." as ssh-keygen -l prints it. */
+  fingerprint: string;
+}
+
+const KEYGEN_ARGS: Record<SshKeyType, string[]> = {
+  ed25519: ['-t', 'ed25519'],
+  'ecdsa-256': ['-t', 'ecdsa', '-b', '256'],
+  'ecdsa-384': ['-t', 'ecdsa', '-b', '384'],
+  'ecdsa-521': ['-t', 'ecdsa', '-b', '521'],
+  rsa: ['-t', 'rsa', '-b', '2048'],
+};
+
+function sshKeygen(args: string[], input?: string | Buffer): string {
+  return execFileSync('ssh-keygen', args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+}
+
+/** Makes a key with ssh-keygen in `dir`, named `name`. */
+export function makeSshKey(dir: string, type: SshKeyType, name: string = type): SshTestKey {
+  const path = join(dir, `key-${name}`);
+  sshKeygen(['-q', ...KEYGEN_ARGS[type], '-N', '', '-C', name, '-f', path]);
+  const pub = readFileSync(`${path}.pub`, 'utf8').trim();
+  const fingerprint = sshKeygen(['-l', '-E', 'sha256', '-f', `${path}.pub`]).split(' ')[1]!;
+  return { type, path, pub, fingerprint };
+}
+
+/** Writes an allowed-signers file from lines and returns its path. */
+export function writeAllowedSigners(path: string, lines: string[]): string {
+  writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
+  return path;
+}
+
+/** Signs `data` with ssh-keygen -Y sign in `namespace`; returns the armored signature. */
+export function sshSign(key: SshTestKey | string, data: string | Buffer, namespace = 'git', extra: string[] = []): string {
+  const path = typeof key === 'string' ? key : key.path;
+  return sshKeygen(['-Y', 'sign', '-n', namespace, '-f', path, ...extra], data);
+}
+
+/** Sets the repository up to sign commits with `key` in the sshsig format. */
+export function configureSshSigning(repo: TestRepo, key: SshTestKey, allowedSigners?: string): void {
+  repo.run(['config', 'gpg.format', 'ssh']);
+  repo.run(['config', 'user.signingkey', key.path]);
+  if (allowedSigners) repo.run(['config', 'gpg.ssh.allowedSignersFile', allowedSigners]);
+}
+
+let tick = 1000;
+
+/** Commits (allowing empty) signed by `key`, at 2024-01-01 + n minutes, optionally as someone else. */
+export function signedCommit(
+  repo: TestRepo,
+  key: SshTestKey | undefined,
+  message: string,
+  opts: { committerEmail?: string; date?: string } = {},
+): string {
+  tick += 1;
+  const date = opts.date ?? new Date(Date.UTC(2024, 0, 1) + tick * 60_000).toISOString();
+  const env: NodeJS.ProcessEnv = { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+  if (opts.committerEmail) env.GIT_COMMITTER_EMAIL = opts.committerEmail;
+  const args = ['-c', 'gpg.format=ssh', 'commit', '-q', '--allow-empty', '-m', message];
+  args.push(key ? `-S${key.path}` : '--no-gpg-sign');
+  repo.run(args, { env });
+  return repo.run(['rev-parse', 'HEAD']);
+}
+
+/** git's own letter for a commit, trusting `allowedSigners` (git runs ssh-keygen itself). */
+export function gitLetter(repo: TestRepo, oid: string, allowedSigners: string): string {
+  return repo.run([
+    '-c', 'gpg.format=ssh',
+    '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`,
+    'log', '-1', '--format=%G?', oid,
+  ]);
+}
+
+/** `git log --format=%G?|%GS|%GK` for a commit, for richer comparisons. */
+export function gitSignatureInfo(repo: TestRepo, oid: string, allowedSigners: string): { letter: string; signer: string; key: string } {
+  const out = repo.run([
+    '-c', 'gpg.format=ssh',
+    '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`,
+    'log', '-1', '--format=%G?%x00%GS%x00%GK', oid,
+  ]);
+  const [letter = '', signer = '', key = ''] = out.split('\0');
+  return { letter, signer, key };
+}
+
+export interface SplitCommit {
+  raw: Buffer;
+  /** The commit with its gpgsig / gpgsig-sha256 header lines removed: what was signed. */
+  payload: Buffer;
+  /** The gpgsig value, continuation lines' leading space stripped, ending in "\n"; '' if none. */
+  signature: string;
+  /** Committer time, unix seconds. */
+  committerTime: number;
+  committerEmail: string;
+}
+
+/** Raw commit object bytes. */
+export function catCommit(repo: TestRepo, oid: string): Buffer {
+  return execFileSync('git', ['cat-file', 'commit', oid], { cwd: repo.dir, env: repo.env, maxBuffer: 64 << 20 });
+}
+
+/** Takes a raw commit object apart into signed payload and signature. */
+export function splitCommit(raw: Buffer): SplitCommit {
+  const text = raw.toString('latin1'); // byte-preserving
+  const headerEnd = text.indexOf('\n\n');
+  const head = headerEnd === -1 ? text : text.slice(0, headerEnd + 1);
+  const tail = headerEnd === -1 ? '' : text.slice(headerEnd + 1);
+  const lines = head.split('\n');
+  lines.pop(); // after the last "\n"
+  const kept: string[] = [];
+  const sig: string[] = [];
+  let inSig = false;
+  let committerTime = 0;
+  let committerEmail = '';
+  for (const line of lines) {
+    if (line.startsWith(' ')) {
+      if (inSig) sig.push(line.slice(1));
+      else kept.push(line);
+      continue;
+    }
+    inSig = false;
+    if (line.startsWith('gpgsig ') || line.startsWith('gpgsig-sha256 ')) {
+      inSig = line.startsWith('gpgsig ') && sig.length === 0;
+      if (inSig) sig.push(line.slice('gpgsig '.length));
+      continue;
+    }
+    const m = /^committer .*<([^>]*)> (\d+) [+-]\d{4}$/.exec(line);
+    if (m) {
+      committerEmail = m[1]!;
+      committerTime = Number(m[2]);
+    }
+    kept.push(line);
+  }
+  const payload = Buffer.from(kept.map((l) => `${l}\n`).join('') + tail, 'latin1');
+  return { raw, payload, signature: sig.length ? sig.map((l) => `${l}\n`).join('') : '', committerTime, committerEmail };
+}
+
+/** Puts `armored` into `payload` (an unsigned commit object) as its gpgsig header. */
+export function spliceSignature(payload: Buffer, armored: string): Buffer {
+  const text = payload.toString('latin1');
+  const headerEnd = text.indexOf('\n\n');
+  const lines = armored.replace(/\n$/, '').split('\n');
+  const header = `gpgsig ${lines[0]}\n${lines.slice(1).map((l) => ` ${l}\n`).join('')}`;
+  return Buffer.from(text.slice(0, headerEnd + 1) + header + text.slice(headerEnd + 1), 'latin1');
+}
+
+/** Stores a (possibly forged) commit object as is and returns its id. */
+export function writeCommitObject(repo: TestRepo, raw: Buffer): string {
+  return repo.run(['hash-object', '-t', 'commit', '-w', '--literally', '--stdin'], { input: raw });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hand-made signatures, for what ssh-keygen will not produce (rsa-sha2-256, SHA-1 "ssh-rsa",
+// security keys, odd reserved fields). Built with node:crypto, judged by git + ssh-keygen.
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+}
+export function sshString(b: Buffer | string): Buffer {
+  const bytes = typeof b === 'string' ? Buffer.from(b) : b;
+  return Buffer.concat([u32(bytes.length), bytes]);
+}
+export function sshMpint(mag: Buffer): Buffer {
+  let i = 0;
+  while (i < mag.length && mag[i] === 0) i++;
+  const m = mag.subarray(i);
+  return sshString(m.length && m[0]! & 0x80 ? Buffer.concat([Buffer.of(0), m]) : m);
+}
+
+export interface CraftedKey {
+  /** SSH public key blob. */
+  blob: Buffer;
+  /** "<type> <base64>", for an allowed-signers line. */
+  pub: string;
+  /** Makes the SSH signature blob (string type, string sig, ...) over `data`. */
+  sign(data: Buffer): Buffer;
+}
+
+export type CraftedKind = 'ed25519' | 'rsa-sha2-256' | 'rsa-sha2-512' | 'ssh-rsa-sha1' | 'sk-ed25519' | 'sk-ecdsa';
+
+export function craftKey(kind: CraftedKind): CraftedKey {
+  const sha256 = (b: Buffer | string): Buffer => createHash('sha256').update(b).digest();
+  const app = 'ssh:';
+  const skSigned = (data: Buffer, flags: number, counter: number): Buffer =>
+    Buffer.concat([sha256(app), Buffer.of(flags), u32(counter), sha256(data)]);
+  const make = (type: string, blob: Buffer, sign: (d: Buffer) => Buffer): CraftedKey => ({
+    blob,
+    pub: `${type} ${blob.toString('base64')}`,
+    sign,
+  });
+  switch (kind) {
+    case 'ed25519':
+    case 'sk-ed25519': {
+      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      const pk = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+      if (kind === 'ed25519') {
+        return make('ssh-ed25519', Buffer.concat([sshString('ssh-ed25519'), sshString(pk)]), (d) =>
+          Buffer.concat([sshString('ssh-ed25519'), sshString(cryptoSign(null, d, privateKey))]),
+        );
+      }
+      const type = 'sk-ssh-ed25519@openssh.com';
+      return make(type, Buffer.concat([sshString(type), sshString(pk), sshString(app)]), (d) =>
+        Buffer.concat([sshString(type), sshString(cryptoSign(null, skSigned(d, 1, 7), privateKey)), Buffer.of(1), u32(7)]),
+      );
+    }
+    case 'sk-ecdsa': {
+      const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const jwk = publicKey.export({ format: 'jwk' });
+      const point = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+      const type = 'sk-ecdsa-sha2-nistp256@openssh.com';
+      const blob = Buffer.concat([sshString(type), sshString('nistp256'), sshString(point), sshString(app)]);
+      return make(type, blob, (d) => {
+        const rs = cryptoSign('sha256', skSigned(d, 1, 9), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+        const inner = Buffer.concat([sshMpint(rs.subarray(0, 32)), sshMpint(rs.subarray(32))]);
+        return Buffer.concat([sshString(type), sshString(inner), Buffer.of(1), u32(9)]);
+      });
+    }
+    default: {
+      const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const jwk = publicKey.export({ format: 'jwk' });
+      const blob = Buffer.concat([
+        sshString('ssh-rsa'),
+        sshMpint(Buffer.from(jwk.e!, 'base64url')),
+        sshMpint(Buffer.from(jwk.n!, 'base64url')),
+      ]);
+      const [sigType, hash] =
+        kind === 'rsa-sha2-256' ? ['rsa-sha2-256', 'sha256'] : kind === 'rsa-sha2-512' ? ['rsa-sha2-512', 'sha512'] : ['ssh-rsa', 'sha1'];
+      return make('ssh-rsa', blob, (d) => Buffer.concat([sshString(sigType), sshString(cryptoSign(hash, d, privateKey))]));
+    }
+  }
+}
+
+/** An armored sshsig over `payload` by a crafted key (PROTOCOL.sshsig), with knobs to bend it. */
+export function craftSshSignature(
+  key: CraftedKey,
+  payload: Buffer,
+  opts: { namespace?: string; hashAlg?: 'sha256' | 'sha512'; reserved?: Buffer; version?: number } = {},
+): string {
+  const namespace = opts.namespace ?? 'git';
+  const hashAlg = opts.hashAlg ?? 'sha512';
+  const reserved = opts.reserved ?? Buffer.alloc(0);
+  const h = createHash(hashAlg).update(payload).digest();
+  // What OpenSSH verifies against always has an empty reserved field.
+  const toSign = Buffer.concat([Buffer.from('SSHSIG'), sshString(namespace), sshString(''), sshString(hashAlg), sshString(h)]);
+  const blob = Buffer.concat([
+    Buffer.from('SSHSIG'),
+    u32(opts.version ?? 1),
+    sshString(key.blob),
+    sshString(namespace),
+    sshString(reserved),
+    sshString(hashAlg),
+    sshString(key.sign(toSign)),
+  ]);
+  const b64 = blob.toString('base64').replace(/.{70}/g, '$&\n').replace(/\n$/, '');
+  return `-----BEGIN SSH SIGNATURE-----\n${b64}\n-----END SSH SIGNATURE-----\n`;
+}
