@@ -1,0 +1,460 @@
+// In-process verification of git's OpenPGP commit/tag signatures with openpgp.js — never gpg, never
+// `git verify-commit` (those run whatever program the audited repository names).
+//
+// What the letter means (measured against git 2.39 + gpg 2.2, see test/collect/openpgp.test.ts):
+// git's %G? letter comes from gpg's status line, and gpg judges key expiry and revocation at the
+// time of VERIFICATION ("now"), not at the time of signing. So a signature made while the key was
+// valid, by a key that has expired since, is Y in git (gpg's EXPKEYSIG), and one by a key revoked
+// since, for whatever reason, is R (REVKEYSIG). We return git's letter so users can compare, and
+// expose the facts (signedAt, keyExpiresAt, revokedAt, hardRevoked, signatureExpiresAt) so the
+// policy layer can judge a signature at its own creation time: a Y whose signedAt < keyExpiresAt,
+// or an R that is a soft revocation with signedAt < revokedAt, was good when it was made.
+//
+// Like gpg: a signature older than its key is E (gpg's "time conflict"); one dated in the future is
+// still G (gpg only warns) — signedAt shows it; a wrong two-byte digest prefix is ignored.
+// Deliberate differences from gpg, each said in `reason`:
+// - every key in the keyring is trusted by whoever built the keyring, so there is no U (git's
+//   "good signature, untrusted key" depends on gpg's trust database);
+// - a signature block that cannot be parsed is E here (git prints N: gpg emits no status line);
+// - a signature by an algorithm or curve this build cannot check (secp256k1, brainpool) is E.
+import * as openpgp from 'openpgp';
+import type { SignatureVerdict } from './types.js';
+
+export interface KeySource {
+  data: Uint8Array | string;
+  /** Where the bytes came from; named in errors. */
+  file: string;
+}
+
+/** The shared verdict plus the time facts the policy layer needs to judge at signing time. */
+export interface OpenPgpVerdict extends SignatureVerdict {
+  /** When the signing (sub)key stops being valid, unix seconds (the earlier of subkey and primary). */
+  keyExpiresAt?: number;
+  /** When the signature itself stops being valid (signature expiration subpacket), unix seconds. */
+  signatureExpiresAt?: number;
+  /** Creation time of the earliest effective revocation of the signing key or its primary. */
+  revokedAt?: number;
+  /** RFC 9580 reason code of that revocation; absent when the revocation names none. */
+  revocationReason?: number;
+  /** Hash algorithm of the signature, lower-case ("sha256", "sha1"...). */
+  hashAlgorithm?: string;
+}
+
+export interface KeyInfo {
+  /** Primary key fingerprint, upper-case hex. */
+  fingerprint: string;
+  /** Fingerprints of the subkeys, upper-case hex. */
+  subkeys: string[];
+  /** The files this key was read from. */
+  files: string[];
+}
+
+export interface KeyringOptions {
+  /** The clock used for git's "expired"/"revoked" letters; defaults to the real time. */
+  now?: () => Date;
+}
+
+export interface Keyring {
+  /** Number of distinct primary keys. */
+  readonly size: number;
+  keys(): KeyInfo[];
+  /** Lower-cased e-mails of the valid user IDs of a key, by primary fingerprint or key id. */
+  identities(fingerprintOrKeyId: string): Promise<string[]>;
+  /** Verifies a detached signature over `payload`. Never throws. */
+  verify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict>;
+}
+
+// gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
+// The hash algorithm is reported so a policy can refuse SHA-1.
+const CONFIG = {
+  ...openpgp.config,
+  rejectHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
+  rejectMessageHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
+  rejectPublicKeyAlgorithms: new Set<openpgp.enums.publicKey>(),
+  rejectCurves: new Set<openpgp.enums.curve>(),
+  minRSABits: 0,
+  ignoreUnsupportedPackets: true,
+} as openpgp.Config;
+
+const { enums } = openpgp;
+const SIGNING_ALGOS = new Set<number>([
+  enums.publicKey.rsaEncryptSign,
+  enums.publicKey.rsaSign,
+  enums.publicKey.dsa,
+  enums.publicKey.ecdsa,
+  enums.publicKey.eddsaLegacy,
+  enums.publicKey.ed25519,
+  enums.publicKey.ed448,
+]);
+// openpgp.js checks these curves in node only through an optional module we do not ship.
+const UNSUPPORTED_CURVES = new Set<string>(['secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1']);
+// RFC 9580 5.2.3.31: only "superseded" and "retired" are soft; no reason, 0, 2 and unknown codes are hard.
+const SOFT_REASONS = new Set<number>([enums.reasonForRevocation.keySuperseded, enums.reasonForRevocation.keyRetired]);
+
+type AnyKeyPacket = openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
+const enumName = (e: object, v: number | null): string => { try { return (openpgp.enums.read as (t: object, v: number | null) => string)(e, v); } catch { return String(v); } };
+type SigData = Parameters<openpgp.SignaturePacket['verify']>[2];
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
+const fpr = (p: AnyKeyPacket): string => p.getFingerprint().toUpperCase();
+const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+const finite = (d: Date | number | null | undefined): number | undefined =>
+  d instanceof Date ? seconds(d) : undefined;
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n', 1)[0]!.slice(0, 200);
+}
+
+/**
+ * Verifies a signature packet cryptographically, ignoring every time check (the caller judges times)
+ * and two things gpg ignores too: the two-byte digest prefix (a quick check only; real keys published
+ * with a wrong one exist, e.g. an export of GitHub's web-flow key) and designated-revoker subpackets
+ * (openpgp.js refuses any self-signature that names one).
+ */
+async function checkSig(sig: openpgp.SignaturePacket, key: AnyKeyPacket, type: number, data: SigData, detached = false): Promise<void> {
+  const s = sig as openpgp.SignaturePacket & { revocationKeyClass: number | null; toHash: Function; hash: Function };
+  const rkc = s.revocationKeyClass;
+  s.revocationKeyClass = null;
+  try {
+    try {
+      await sig.verify(key as openpgp.PublicKeyPacket, type, data, null as unknown as Date, detached, CONFIG);
+    } catch (e) {
+      if (message(e) !== 'Signed digest did not match') throw e;
+      const toHash = s.toHash(type, data, detached) as Uint8Array;
+      const digest = (await s.hash(type, data, toHash)) as Uint8Array;
+      sig.signedHashValue = digest.subarray(0, 2);
+      await sig.verify(key as openpgp.PublicKeyPacket, type, data, null as unknown as Date, detached, CONFIG);
+    }
+  } finally {
+    s.revocationKeyClass = rkc;
+  }
+}
+
+async function sigOk(sig: openpgp.SignaturePacket, key: AnyKeyPacket, type: number, data: SigData): Promise<boolean> {
+  try {
+    await checkSig(sig, key, type, data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The newest signature of `sigs` that verifies, or undefined. */
+async function latestValid(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData) {
+  const sorted = [...sigs].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+  for (const s of sorted) if (await sigOk(s, key, type, data)) return s;
+  return undefined;
+}
+
+interface Revocation {
+  at: number;
+  reason?: number;
+  hard: boolean;
+}
+
+/** The effective revocation among `sigs`: a hard one wins over soft ones, else the earliest soft one. */
+async function revocation(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData): Promise<Revocation | undefined> {
+  let best: Revocation | undefined;
+  for (const s of sigs) {
+    if (!(await sigOk(s, key, type, data))) continue;
+    const reason = s.reasonForRevocationFlag ?? undefined;
+    const r: Revocation = { at: s.created ? seconds(s.created) : 0, reason, hard: reason === undefined || !SOFT_REASONS.has(reason) };
+    if (!best || (r.hard && !best.hard) || (r.hard === best.hard && r.at < best.at)) best = r;
+  }
+  return best;
+}
+
+function keyExpiry(keyPacket: AnyKeyPacket, sig: openpgp.SignaturePacket): number | undefined {
+  if (sig.keyNeverExpires !== false || !sig.keyExpirationTime) return undefined;
+  return seconds(keyPacket.created) + sig.keyExpirationTime;
+}
+
+interface SigningKeyFacts {
+  /** Why this (sub)key cannot make signatures we accept; undefined when it can. */
+  unusable?: string;
+  expiresAt?: number;
+  revocation?: Revocation;
+}
+
+interface PrimaryFacts extends SigningKeyFacts {
+  identities: string[];
+}
+
+const EMAIL = /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/;
+
+class Entry {
+  private primary?: Promise<PrimaryFacts>;
+  private readonly subs = new Map<string, Promise<SigningKeyFacts>>();
+  constructor(
+    readonly key: openpgp.PublicKey,
+    readonly files: string[],
+  ) {}
+
+  facts(): Promise<PrimaryFacts> {
+    this.primary ??= this.computePrimary();
+    return this.primary;
+  }
+
+  subkeyFacts(sub: openpgp.Subkey): Promise<SigningKeyFacts> {
+    const id = fpr(sub.keyPacket);
+    let p = this.subs.get(id);
+    if (!p) {
+      p = this.computeSubkey(sub);
+      this.subs.set(id, p);
+    }
+    return p;
+  }
+
+  private async computePrimary(): Promise<PrimaryFacts> {
+    const k = this.key.keyPacket;
+    const identities = new Set<string>();
+    let newest: openpgp.SignaturePacket | undefined; // newest valid self-certification, any user
+    let primaryUserSig: openpgp.SignaturePacket | undefined;
+    for (const user of this.key.users) {
+      if (!user.userID) continue;
+      const data = { userID: user.userID, key: k } as unknown as SigData;
+      const cert = await latestValid(user.selfCertifications, k, enums.signature.certGeneric, data);
+      if (!cert) continue;
+      const rev = await latestValid(user.revocationSignatures, k, enums.signature.certRevocation, data);
+      if (!rev || (rev.created?.getTime() ?? 0) < (cert.created?.getTime() ?? 0)) {
+        const m = EMAIL.exec(user.userID.userID.trim());
+        const email = user.userID.email || m?.[1] || m?.[2];
+        if (email) identities.add(email.toLowerCase());
+      }
+      if (!newest || (cert.created?.getTime() ?? 0) > (newest.created?.getTime() ?? 0)) newest = cert;
+      if (cert.isPrimaryUserID && (!primaryUserSig || (cert.created?.getTime() ?? 0) > (primaryUserSig.created?.getTime() ?? 0))) primaryUserSig = cert;
+    }
+    const direct = await latestValid((this.key as unknown as { directSignatures: openpgp.SignaturePacket[] }).directSignatures, k, enums.signature.key, { key: k } as unknown as SigData);
+    const selfSig = primaryUserSig ?? newest;
+    const facts: PrimaryFacts = { identities: [...identities].sort() };
+    if (!selfSig && !direct) facts.unusable = 'the key has no valid self-signature';
+    const expiries = [selfSig && keyExpiry(k, selfSig), direct && keyExpiry(k, direct)].filter((x): x is number => x !== undefined);
+    if (expiries.length) facts.expiresAt = Math.min(...expiries);
+    facts.revocation = await revocation(this.key.revocationSignatures, k, enums.signature.keyRevocation, { key: k } as unknown as SigData);
+    return facts;
+  }
+
+  private async computeSubkey(sub: openpgp.Subkey): Promise<SigningKeyFacts> {
+    const k = this.key.keyPacket;
+    const data = { key: k, bind: sub.keyPacket } as unknown as SigData;
+    const binding = await latestValid(sub.bindingSignatures, k, enums.signature.subkeyBinding, data);
+    const facts: SigningKeyFacts = {};
+    if (!binding) {
+      facts.unusable = 'the subkey has no valid binding signature';
+      return facts;
+    }
+    if (binding.keyFlags && binding.keyFlags.length && !((binding.keyFlags[0] ?? 0) & enums.keyFlags.signData)) {
+      facts.unusable = 'the subkey is not a signing key';
+    } else if (!binding.embeddedSignature || !(await sigOk(binding.embeddedSignature, sub.keyPacket, enums.signature.keyBinding, data))) {
+      facts.unusable = 'the signing subkey is not cross-certified';
+    }
+    facts.expiresAt = keyExpiry(sub.keyPacket, binding);
+    facts.revocation = await revocation(sub.revocationSignatures, k, enums.signature.subkeyRevocation, data);
+    return facts;
+  }
+}
+
+function curveOf(p: AnyKeyPacket): string | undefined {
+  const info = p.getAlgorithmInfo() as { curve?: string };
+  return info.curve;
+}
+
+const BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
+const ALLOWED = Object.fromEntries(
+  [
+    openpgp.PublicKeyPacket,
+    openpgp.PublicSubkeyPacket,
+    openpgp.SecretKeyPacket,
+    openpgp.SecretSubkeyPacket,
+    openpgp.UserIDPacket,
+    openpgp.UserAttributePacket,
+    openpgp.SignaturePacket,
+    openpgp.TrustPacket,
+    openpgp.MarkerPacket,
+  ].map((c) => [(c as unknown as { tag: number }).tag, c]),
+) as unknown as Map<openpgp.enums.packet, object>;
+
+async function binaryBlocks(src: KeySource): Promise<Uint8Array[]> {
+  const { data } = src;
+  const bytes = typeof data === 'string' ? undefined : data;
+  if (bytes && bytes.length && (bytes[0]! & 0x80) !== 0) return [bytes];
+  const text = typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
+  const blocks = text.match(BLOCK);
+  if (!blocks) throw new Error('neither a binary OpenPGP key file nor an armored key block');
+  const out: Uint8Array[] = [];
+  for (const b of blocks) out.push((await openpgp.unarmor(b, CONFIG)).data as Uint8Array);
+  return out;
+}
+
+/** Splits a packet stream into one packet list per primary key, secret packets made public. */
+function splitKeys(packets: openpgp.PacketList<openpgp.AnyPacket>): openpgp.PacketList<openpgp.AnyPacket>[] {
+  const out: openpgp.PacketList<openpgp.AnyPacket>[] = [];
+  let cur: openpgp.PacketList<openpgp.AnyPacket> | undefined;
+  for (const p of packets) {
+    const P = p as unknown as { constructor: { tag: number } };
+    const tag = P.constructor.tag;
+    if (p instanceof openpgp.UnparseablePacket) continue;
+    let q: openpgp.AnyPacket = p;
+    if (tag === enums.packet.secretKey) q = (openpgp.PublicKeyPacket as unknown as { fromSecretKeyPacket(p: unknown): openpgp.PublicKeyPacket }).fromSecretKeyPacket(p);
+    if (tag === enums.packet.secretSubkey) q = (openpgp.PublicSubkeyPacket as unknown as { fromSecretSubkeyPacket(p: unknown): openpgp.PublicSubkeyPacket }).fromSecretSubkeyPacket(p);
+    if (tag === enums.packet.trust || tag === enums.packet.marker) continue;
+    if (tag === enums.packet.publicKey || tag === enums.packet.secretKey) {
+      cur = new openpgp.PacketList();
+      out.push(cur);
+    }
+    cur?.push(q);
+  }
+  return out;
+}
+
+export async function loadKeyring(sources: KeySource[], options: KeyringOptions = {}): Promise<Keyring> {
+  // Gather every key block per fingerprint first, so a key found in several files (or as both a
+  // secret and a public block) becomes one key with all its signatures.
+  const byFpr = new Map<string, { lists: openpgp.PacketList<openpgp.AnyPacket>[]; files: string[] }>();
+  for (const src of sources) {
+    let lists: openpgp.PacketList<openpgp.AnyPacket>[] = [];
+    try {
+      for (const bytes of await binaryBlocks(src)) {
+        let packets: openpgp.PacketList<openpgp.AnyPacket>;
+        try {
+          packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, CONFIG);
+        } catch {
+          packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, { ...CONFIG, ignoreMalformedPackets: true });
+        }
+        lists = lists.concat(splitKeys(packets));
+      }
+      if (!lists.length) throw new Error('no public key in it');
+      for (const l of lists) {
+        const id = fpr(l[0] as AnyKeyPacket);
+        const g = byFpr.get(id) ?? { lists: [], files: [] };
+        g.lists.push(l);
+        if (!g.files.includes(src.file)) g.files.push(src.file);
+        byFpr.set(id, g);
+      }
+    } catch (e) {
+      throw new Error(`${src.file}: not a readable OpenPGP key file (${message(e)})`);
+    }
+  }
+
+  const entries: Entry[] = [];
+  // key id (16 hex) and fingerprint -> candidates (a primary key, or a subkey of one)
+  const index = new Map<string, { entry: Entry; sub?: openpgp.Subkey }[]>();
+  const add = (id: string, v: { entry: Entry; sub?: openpgp.Subkey }): void => {
+    const list = index.get(id) ?? [];
+    list.push(v);
+    index.set(id, list);
+  };
+  for (const [id, g] of byFpr) {
+    const merged = new openpgp.PacketList<openpgp.AnyPacket>();
+    g.lists.forEach((l, i) => l.forEach((p, j) => (i > 0 && j === 0 ? undefined : merged.push(p))));
+    let key: openpgp.PublicKey;
+    try {
+      key = new openpgp.PublicKey(merged);
+    } catch (e) {
+      throw new Error(`${g.files.join(', ')}: not a readable OpenPGP key file (${message(e)})`);
+    }
+    const entry = new Entry(key, g.files);
+    entries.push(entry);
+    add(id, { entry });
+    add(key.getKeyID().toHex().toUpperCase(), { entry });
+    for (const sub of key.subkeys) {
+      add(fpr(sub.keyPacket), { entry, sub });
+      add(sub.getKeyID().toHex().toUpperCase(), { entry, sub });
+    }
+  }
+  const now = options.now ?? (() => new Date());
+
+  async function verify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict> {
+    const base: OpenPgpVerdict = { letter: 'E', format: 'openpgp', identities: [] };
+    let packets: openpgp.SignaturePacket[];
+    try {
+      const sig = await openpgp.readSignature({ armoredSignature: armoredSig, config: CONFIG });
+      packets = [...sig.packets];
+    } catch (e) {
+      return { ...base, reason: `the signature block cannot be read: ${message(e)}` };
+    }
+    if (packets.length !== 1) {
+      return { ...base, reason: packets.length ? `the block holds ${packets.length} signatures; git accepts exactly one` : 'the block holds no signature' };
+    }
+    const sig = packets[0]!;
+    const issuerFpr = sig.issuerFingerprint?.length ? hex(sig.issuerFingerprint) : undefined;
+    const issuerId = sig.issuerKeyID.toHex().toUpperCase();
+    const v: OpenPgpVerdict = { ...base, signingKey: issuerFpr ?? issuerId };
+    if (sig.created) v.signedAt = seconds(sig.created);
+    v.hashAlgorithm = enumName(enums.hash, sig.hashAlgorithm).toLowerCase();
+    const sigExp = sig.getExpirationTime();
+    if (sigExp instanceof Date) v.signatureExpiresAt = seconds(sigExp);
+    if (sig.signatureType !== enums.signature.binary && sig.signatureType !== enums.signature.text) {
+      return { ...v, reason: `not a document signature (type 0x${sig.signatureType?.toString(16)})` };
+    }
+    let candidates = (issuerFpr && index.get(issuerFpr)) || (issuerId !== '0000000000000000' ? index.get(issuerId) : undefined);
+    if (!candidates) return { ...v, reason: `no key ${v.signingKey} in the keyring` };
+    if (issuerFpr) candidates = candidates.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === issuerFpr);
+
+    const literal = new openpgp.LiteralDataPacket();
+    (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(payload, enums.literal.binary);
+    let lastReason = '';
+    let bad: OpenPgpVerdict | undefined;
+    for (const { entry, sub } of candidates) {
+      const kp: AnyKeyPacket = sub?.keyPacket ?? entry.key.keyPacket;
+      const r: OpenPgpVerdict = { ...v, signer: fpr(entry.key.keyPacket), signingKey: fpr(kp) };
+      if (!SIGNING_ALGOS.has(kp.algorithm) || kp.algorithm !== sig.publicKeyAlgorithm) {
+        lastReason = `key ${r.signingKey} cannot have made this signature (algorithm ${enumName(enums.publicKey, sig.publicKeyAlgorithm)})`;
+        continue;
+      }
+      const curve = curveOf(kp);
+      if (curve && UNSUPPORTED_CURVES.has(curve)) {
+        return { ...r, reason: `signatures on curve ${curve} cannot be checked by this build` };
+      }
+      try {
+        await checkSig(sig, kp, sig.signatureType, literal as unknown as SigData, true);
+      } catch (e) {
+        const m = message(e);
+        if (/^Insecure|^Unknown critical/.test(m)) return { ...r, reason: `cannot be checked: ${m}` };
+        bad = { ...r, letter: 'B', reason: `bad signature: ${m === 'Signed digest did not match' || m === 'Signature verification failed' ? 'the content does not match the signature' : m}` };
+        continue;
+      }
+      // Cryptographically good. Now the facts, then git's letter.
+      const pf = await entry.facts();
+      const sf = sub ? await entry.subkeyFacts(sub) : undefined;
+      r.identities = pf.identities;
+      const unusable = sf?.unusable ?? pf.unusable;
+      if (unusable) return { ...r, reason: unusable };
+      if (v.signedAt !== undefined && v.signedAt < seconds(kp.created)) {
+        return { ...r, reason: 'the key is newer than the signature (a time conflict gpg refuses to check)' };
+      }
+      const exp = [pf.expiresAt, sf?.expiresAt].filter((x): x is number => x !== undefined);
+      if (exp.length) r.keyExpiresAt = Math.min(...exp);
+      const revs = [pf.revocation, sf?.revocation].filter((x): x is Revocation => x !== undefined);
+      const rev = revs.find((x) => x.hard) ?? revs.sort((a, b) => a.at - b.at)[0];
+      if (rev) {
+        r.revokedAt = rev.at;
+        if (rev.reason !== undefined) r.revocationReason = rev.reason;
+        r.hardRevoked = rev.hard;
+      }
+      const t = seconds(now());
+      if (r.signatureExpiresAt !== undefined && t >= r.signatureExpiresAt) return { ...r, letter: 'X', reason: 'the signature has expired' };
+      if (r.keyExpiresAt !== undefined && t >= r.keyExpiresAt) return { ...r, letter: 'Y', reason: 'the key has expired' };
+      if (rev) return { ...r, letter: 'R', reason: rev.hard ? 'the key is revoked (compromised or no reason given)' : 'the key is revoked' };
+      return { ...r, letter: 'G' };
+    }
+    if (bad) return bad;
+    return { ...v, reason: lastReason || `no usable key ${v.signingKey} in the keyring` };
+  }
+
+  return {
+    size: entries.length,
+    keys: () =>
+      entries.map((e) => ({ fingerprint: fpr(e.key.keyPacket), subkeys: e.key.subkeys.map((s) => fpr(s.keyPacket)), files: [...e.files] })),
+    async identities(id: string) {
+      const c = index.get(id.toUpperCase())?.[0];
+      return c ? (await c.entry.facts()).identities : [];
+    },
+    verify: async (payload, armoredSig) => {
+      try {
+        return await verify(payload, armoredSig);
+      } catch (e) {
+        return { letter: 'E', format: 'openpgp', identities: [], reason: `cannot be checked: ${message(e)}` };
+      }
+    },
+  };
+}

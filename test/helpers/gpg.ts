@@ -1,0 +1,138 @@
+// Real gpg for tests: a throw-away GNUPGHOME (short path: gpg-agent's socket path is limited to
+// ~100 characters), keys made with --quick-gen-key in any past time via --faked-system-time, and a
+// wrapper script for git's gpg.program so a test can sign "in the past" (GG_GPG_ARGS).
+// Only tests use gpg; the product never does.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCommitObject } from '../../src/collect/commit-object.js';
+
+export type GpgAlgo = 'rsa2048' | 'ed25519' | 'nistp256';
+
+/** RFC 4880 reason codes for key revocation. */
+export const REVOKE = { noReason: 0, superseded: 1, compromised: 2, retired: 3 } as const;
+
+export interface Gpg {
+  /** The GNUPGHOME. */
+  home: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs gpg (batch, loopback pinentry, empty passphrase) and returns stdout. */
+  run(args: string[], opts?: { input?: string | Buffer; at?: number }): Buffer;
+  /** Makes a key; returns its primary fingerprint. `at` = creation time (unix seconds). */
+  genKey(uid: string, algo: GpgAlgo, opts?: { usage?: string; expire?: string; at?: number }): string;
+  /** Adds a subkey; returns its fingerprint. */
+  addSubkey(primary: string, algo: GpgAlgo, opts?: { usage?: string; expire?: string; at?: number }): string;
+  /** Sets a new expiry on the primary key (a new self-signature, made at `at`). */
+  setExpire(primary: string, expire: string, at?: number): void;
+  /** Revokes a key with a revocation certificate (--gen-revoke) and imports it. */
+  revoke(primary: string, reason: number, text?: string, at?: number): Buffer;
+  exportPublic(...fprs: string[]): Buffer;
+  deleteKey(primary: string): void;
+  /** Gives the keys ultimate ownertrust (what git needs to print G rather than U). */
+  trust(...fprs: string[]): void;
+  /** A script to use as git's gpg.program: runs gpg with $GG_GPG_ARGS prepended. */
+  wrapper: string;
+  /** Stops this home's gpg-agent. */
+  kill(): void;
+}
+
+export function makeGpg(home: string, baseEnv: NodeJS.ProcessEnv = process.env): Gpg {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  chmodSync(home, 0o700);
+  if (home.length > 80) throw new Error(`GNUPGHOME too long for gpg-agent sockets: ${home}`);
+  const env: NodeJS.ProcessEnv = { ...baseEnv, GNUPGHOME: home, LC_ALL: 'C' };
+  const wrapper = join(home, 'gpgw');
+  writeFileSync(wrapper, '#!/bin/sh\n# GG_GPG_ARGS is split on spaces on purpose\nexec gpg $GG_GPG_ARGS "$@"\n');
+  chmodSync(wrapper, 0o755);
+
+  const run = (args: string[], opts: { input?: string | Buffer; at?: number } = {}): Buffer =>
+    execFileSync(
+      'gpg',
+      [
+        '--batch',
+        '--no-tty',
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase',
+        '',
+        ...(opts.at !== undefined ? ['--faked-system-time', `${opts.at}!`] : []),
+        ...args,
+      ],
+      { env, input: opts.input, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+
+  const fingerprints = (query: string): string[] =>
+    run(['--with-colons', '--list-keys', query])
+      .toString()
+      .split('\n')
+      .filter((l) => l.startsWith('fpr:'))
+      .map((l) => l.split(':')[9]!);
+
+  const gpg: Gpg = {
+    home,
+    env,
+    wrapper,
+    run,
+    genKey(uid, algo, opts = {}) {
+      run(['--quick-gen-key', uid, algo, opts.usage ?? 'sign', opts.expire ?? 'never'], { at: opts.at });
+      const f = fingerprints(`=${uid}`);
+      return f[0]!;
+    },
+    addSubkey(primary, algo, opts = {}) {
+      const before = new Set(fingerprints(primary));
+      run(['--quick-add-key', primary, algo, opts.usage ?? 'sign', opts.expire ?? 'never'], { at: opts.at });
+      return fingerprints(primary).find((f) => !before.has(f))!;
+    },
+    setExpire(primary, expire, at) {
+      run(['--quick-set-expire', primary, expire], { at });
+    },
+    revoke(primary, reason, text = 'test revocation', at) {
+      // gpg's menu: 0 no reason, 1 compromised, 2 superseded, 3 no longer used.
+      const menu = { 0: '0', 1: '2', 2: '1', 3: '3' }[reason] ?? '0';
+      const cert = execFileSync(
+        'gpg',
+        [
+          '--no-tty',
+          '--pinentry-mode',
+          'loopback',
+          '--command-fd',
+          '0',
+          '--status-fd',
+          '2',
+          ...(at !== undefined ? ['--faked-system-time', `${at}!`] : []),
+          '--armor',
+          '--gen-revoke',
+          primary,
+        ],
+        // confirm, reason, one line of text, end of text, "is this okay", empty passphrase
+        { env, input: `y\n${menu}\n${text}\n\ny\n\n`, stdio: ['pipe', 'pipe', 'pipe'] },
+      );
+      run(['--import'], { input: cert });
+      return cert;
+    },
+    exportPublic(...fprs) {
+      return run(['--export', ...fprs]);
+    },
+    deleteKey(primary) {
+      run(['--yes', '--delete-secret-and-public-key', primary]);
+    },
+    trust(...fprs) {
+      run(['--import-ownertrust'], { input: fprs.map((f) => `${f}:6:\n`).join('') });
+    },
+    kill() {
+      try {
+        execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env, stdio: 'pipe' });
+      } catch {
+        /* no agent running */
+      }
+    },
+  };
+  return gpg;
+}
+
+/** Payload and OpenPGP signature of a raw commit object, as git hands them to gpg. */
+export function commitSignature(oid: string, raw: Buffer): { payload: Buffer; signature?: string } {
+  const c = parseCommitObject(oid, raw);
+  const sig = c.signatures.find((s) => s.header === (oid.length === 64 ? 'gpgsig-sha256' : 'gpgsig'));
+  return { payload: c.payload, signature: sig?.armored };
+}
