@@ -1,6 +1,7 @@
 // The vocabulary shared by every layer: collectors produce Facts, rules turn facts into findings,
 // the engine turns results into a verdict, reporters render it.
 import type { CommitRecord } from './collect/commit-object.js';
+import type { VulnDatabase } from './vulndb/database.js';
 
 export const THREATS = ['impersonation', 'history', 'protections', 'client'] as const;
 export type Threat = (typeof THREATS)[number];
@@ -150,6 +151,8 @@ export type CommitFacts = CommitRecord;
 export interface RuleContext {
   /** The rule's own metadata (for messages that quote its title). */
   meta: RuleMeta;
+  /** Shipped data the rule judges against (vulnerability databases), loaded on first use. */
+  data: { vulnerabilities(tool: 'git'): VulnDatabase };
   /** How many findings a rule keeps in full; the rest are counted. */
   findingLimit: number;
 }

@@ -26,6 +26,7 @@ import { walkCommits } from '../collect/commits.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';
 import { exitCodeFor, summarise } from './verdict.js';
+import { vulnerabilityDatabase } from './rule-data.js';
 
 export interface AuditRequest {
   path: string;
@@ -111,7 +112,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   }
 
   const facts: Facts = { repository, config, history, hooks, client, platform: platform(), scope: { description, revisions } };
-  const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.findingLimit ?? 100 });
+  const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
 
   const evaluations = new Map<string, RuleEvaluation>();
   const visitors: Array<[CatalogEntry, CommitVisitor]> = [];

@@ -4,6 +4,7 @@ import type { Rule } from '../model.js';
 import commitsSigned from './commits-signed.js';
 import credentialsNotStoredInPlaintext from './credentials-not-stored-in-plaintext.js';
 import fsckObjectsEnabled from './fsck-objects-enabled.js';
+import gitClientPatched from './git-client-patched.js';
 import graftsAbsent from './grafts-absent.js';
 import historyComplete from './history-complete.js';
 import ntfsHfsProtectionEnabled from './ntfs-hfs-protection-enabled.js';
@@ -17,6 +18,7 @@ export const registry: Rule[] = [
   commitsSigned,
   credentialsNotStoredInPlaintext,
   fsckObjectsEnabled,
+  gitClientPatched,
   graftsAbsent,
   historyComplete,
   ntfsHfsProtectionEnabled,

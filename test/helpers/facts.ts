@@ -1,6 +1,7 @@
 // Hand-built facts for unit tests of pure rules, and small runners that evaluate a rule on them.
 import type { CommitRecord, Identity } from '../../src/collect/commit-object.js';
 import { loadRuleMeta } from '../../src/engine/catalog.js';
+import { vulnerabilityDatabase } from '../../src/engine/rule-data.js';
 import type { ConfigEntry, ConfigScope, Facts, Rule, RuleContext, RuleEvaluation, RuleMeta } from '../../src/model.js';
 import { available } from '../../src/model.js';
 
@@ -9,7 +10,7 @@ const metas = new Map<string, RuleMeta>(loadRuleMeta().map((m) => [m.id, m]));
 export function ctxFor(id: string, findingLimit = 100): RuleContext {
   const meta = metas.get(id);
   if (!meta) throw new Error(`no rules/${id}.json`);
-  return { meta, findingLimit };
+  return { meta, findingLimit, data: { vulnerabilities: vulnerabilityDatabase } };
 }
 
 export function factsWith(over: Partial<Facts> = {}): Facts {
