@@ -34,6 +34,8 @@ export interface CommitRecord {
   subject: string;
   /** Whether the bytes hash to the object id they were stored under. */
   hashOk: boolean;
+  /** Object ids of the paths the walk was asked to look up in this commit's tree (null: absent). */
+  pathOids?: Record<string, string | null>;
 }
 
 const IDENTITY = /^(.*?) ?<([^>]*)> (-?\d+) ([+-]\d{4})$/;

@@ -2,6 +2,7 @@
 // shadow git dir, for the whole walk. Raw objects are parsed as they arrive and handed on one at a
 // time, so a million-commit history never sits in memory.
 import type { ChildProcess } from 'node:child_process';
+import { Transform } from 'node:stream';
 import { GitError } from '../errors.js';
 import { parseCommitObject, type CommitRecord } from './commit-object.js';
 import { spawnGit, type Shadow } from './git.js';
@@ -13,6 +14,8 @@ export interface WalkOptions {
   parentsFirst?: boolean;
   /** Stop after this many commits. */
   limit?: number;
+  /** Paths (e.g. ".gitguard") whose object id in each commit's tree is looked up in the same pass. */
+  paths?: string[];
 }
 
 function collectStderr(child: ChildProcess): () => string {
@@ -42,10 +45,29 @@ export async function* walkCommits(shadow: Shadow, opts: WalkOptions): AsyncGene
   revList.stdin!.on('error', () => undefined);
   catFile.stdin!.on('error', () => undefined);
   revList.stdin!.end(`${opts.revisions.join('\n')}\n`);
-  revList.stdout!.pipe(catFile.stdin!);
+  // Each commit id becomes "oid" plus one "oid:path" request per looked-up path, so the tree ids
+  // of the policy (and other watched paths) arrive in the same stream: no process per commit.
+  const paths = opts.paths ?? [];
+  if (paths.length) {
+    let partial = '';
+    const expand = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        const lines = (partial + chunk.toString('latin1')).split('\n');
+        partial = lines.pop() ?? '';
+        done(null, lines.filter(Boolean).map((l) => `${l}\n${paths.map((p) => `${l}:${p}\n`).join('')}`).join(''));
+      },
+      flush(done) {
+        done(null, partial ? `${partial}\n${paths.map((p) => `${partial}:${p}\n`).join('')}` : '');
+      },
+    });
+    revList.stdout!.pipe(expand).pipe(catFile.stdin!);
+  } else revList.stdout!.pipe(catFile.stdin!);
 
   let buf: Buffer = Buffer.alloc(0);
   let completed = false;
+  // The commit whose path answers are still arriving, and how many are left.
+  let current: CommitRecord | undefined;
+  let awaiting = 0;
   try {
     for await (const chunk of catFile.stdout! as AsyncIterable<Buffer>) {
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
@@ -55,6 +77,26 @@ export async function* walkCommits(shadow: Shadow, opts: WalkOptions): AsyncGene
         if (nl === -1) break;
         const header = buf.toString('utf8', pos, nl);
         const [oid, type, sizeText] = header.split(' ');
+        if (awaiting > 0 && current) {
+          // An answer to "oid:path": its object id, or "<spec> missing" when the path is absent.
+          const path = paths[paths.length - awaiting]!;
+          if (type === 'missing' || sizeText === undefined) {
+            current.pathOids![path] = null;
+            pos = nl + 1;
+          } else {
+            const size = Number(sizeText);
+            if (buf.length < nl + 1 + size + 1) break;
+            current.pathOids![path] = oid!;
+            pos = nl + 1 + size + 1;
+          }
+          awaiting -= 1;
+          if (awaiting === 0) {
+            const done = current;
+            current = undefined;
+            yield done;
+          }
+          continue;
+        }
         if (type === 'missing' || sizeText === undefined) {
           throw new GitError(['cat-file'], null, `object ${oid} is missing from the repository`);
         }
@@ -63,7 +105,12 @@ export async function* walkCommits(shadow: Shadow, opts: WalkOptions): AsyncGene
         const body = buf.subarray(nl + 1, nl + 1 + size);
         pos = nl + 1 + size + 1;
         if (type !== 'commit') continue;
-        yield parseCommitObject(oid!, Buffer.from(body));
+        const record = parseCommitObject(oid!, Buffer.from(body));
+        if (paths.length) {
+          record.pathOids = {};
+          current = record;
+          awaiting = paths.length;
+        } else yield record;
       }
       buf = pos < buf.length ? buf.subarray(pos) : Buffer.alloc(0);
     }

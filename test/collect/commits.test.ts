@@ -185,3 +185,24 @@ describe('shadow git dir', () => {
     mkdirSync(join(r.home, 'unused'));
   });
 });
+
+describe('path lookups in the same pass', () => {
+  test('gives each commit the tree id of a watched path, or null where it is absent', async () => {
+    const r = makeRepo();
+    const a = r.commit('no policy yet');
+    const b = r.commit('add policy', { '.gitguard/policy.yml': 'version: 1\n' });
+    const c = r.commit('unrelated');
+    const d = r.commit('change policy', { '.gitguard/policy.yml': 'version: 1\nidentity: author\n' });
+    const info = await discoverRepository(r.dir);
+    const shadow = createShadow(info.commonDir, info.objectFormat);
+    const got: Array<[string, string | null | undefined]> = [];
+    for await (const x of walkCommits(shadow, { revisions: [d], parentsFirst: true, paths: ['.gitguard', 'missing/dir'] })) {
+      got.push([x.oid, x.pathOids?.['.gitguard']]);
+      expect(x.pathOids?.['missing/dir']).toBeNull();
+    }
+    shadow.dispose();
+    const tree = (rev: string) => r.run(['rev-parse', `${rev}:.gitguard`]);
+    expect(got).toEqual([[a, null], [b, tree(b)], [c, tree(b)], [d, tree(d)]]);
+    expect(tree(d)).not.toBe(tree(b));
+  });
+});
