@@ -12,7 +12,7 @@ export class ExpectedError extends Error {
 /** git itself failed (exit status, a fatal message) while gitguard asked it for facts. */
 export class GitError extends ExpectedError {
   constructor(readonly args: readonly string[], readonly exitCode: number | null, readonly stderr: string) {
-    super(`git ${args.filter((a) => !a.startsWith('--format=')).slice(0, 3).join(' ')} failed: ${firstLine(stderr) || `exit ${exitCode}`}`);
+    super(`git ${args.filter((a) => !a.startsWith('--format=')).slice(0, 3).join(' ')} failed: ${firstLine(stderr.split('\n').filter((l) => !l.startsWith('hint:')).join('\n')) || `exit ${exitCode}`}`);
   }
 }
 

@@ -85,7 +85,8 @@ export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 function baseArgs(opts: GitRunOptions): string[] {
   const args = ['--no-pager'];
-  if (!opts.noOverrides) args.push('-c', 'core.fsmonitor=false', '-c', 'core.commitGraph=false', '-c', 'log.mailmap=false');
+  // advice.graftFileDeprecated: git < 2.46 prints a hint on every call once GIT_GRAFT_FILE is set.
+  if (!opts.noOverrides) args.push('-c', 'core.fsmonitor=false', '-c', 'core.commitGraph=false', '-c', 'log.mailmap=false', '-c', 'advice.graftFileDeprecated=false');
   if (opts.gitDir) args.push(`--git-dir=${opts.gitDir}`);
   return args;
 }

@@ -2,6 +2,7 @@
 // key, value, scope and file, as every config rule must.
 import type { ConfigEntry, Finding } from '../../model.js';
 import { originFile } from '../../collect/config.js';
+import { redactUrl } from '../../report/escape.js';
 
 /** git's boolean: no value, yes/on/true/1 (any non-zero integer) are true; no/off/false/0/"" false. */
 export function gitBool(value: string | null): boolean | undefined {
@@ -26,14 +27,20 @@ export function withSubsection(config: ConfigEntry[], section: string, variable:
 
 export function describeEntry(e: ConfigEntry): string {
   const file = originFile(e.origin);
-  return `${e.key}=${e.value ?? '(true)'} in ${e.scope} config${file ? ` (${file})` : e.origin ? ` (${e.origin})` : ''}`;
+  return `${redactUrls(e.key)}=${redactUrls(e.value ?? '(true)')} in ${e.scope} config${file ? ` (${file})` : e.origin ? ` (${e.origin})` : ''}`;
 }
 
+/** A finding about one config entry. Keys and values may hold URLs with secrets: always redacted. */
 export function configFinding(e: ConfigEntry, message: string, value: string | null = e.value): Finding {
   const file = originFile(e.origin);
   return {
-    message,
+    message: redactUrls(message),
     ...(file ? { file } : {}),
-    evidence: { key: e.key, value: value ?? '(true)', scope: e.scope, origin: e.origin },
+    evidence: { key: redactUrls(e.key), value: value === null ? '(true)' : redactUrls(value), scope: e.scope, origin: e.origin },
   };
+}
+
+/** Redacts the userinfo secret of every URL inside a text. */
+export function redactUrls(text: string): string {
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s/@]*@/gi, (m) => redactUrl(m));
 }
