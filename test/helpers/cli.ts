@@ -1,0 +1,110 @@
+// Runs the BUILT binary (bin/gitguard.js -> dist/) the way a user or CI would: a separate node
+// process, real argv, real exit code, stdout and stderr kept apart. Build first
+// (`npx tsc -p tsconfig.build.json`; `npm test` does it before jest).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = join(ROOT, 'bin', 'gitguard.js');
+
+export interface CliResult {
+  /** Exit status; -1 when the process was killed (timeout, signal). */
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout as bytes, for assertions about exactly what reached the terminal. */
+  stdoutBytes: Buffer;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  /** The environment (usually a test repo's pinned env); NO_COLOR is always set on top. */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+function assertBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+    throw new Error('dist/ is missing: build first with `npx tsc -p tsconfig.build.json` (npm test does it)');
+  }
+}
+
+/** `node bin/gitguard.js ...args` with the given cwd and env; never throws on a non-zero exit. */
+export function runCli(args: string[], opts: CliOptions = {}): CliResult {
+  assertBuilt();
+  return runCommand(process.execPath, [BIN, ...args], opts);
+}
+
+/** Runs any command the same way (used to wrap the binary in `script` for a terminal). */
+export function runCommand(command: string, args: string[], opts: CliOptions = {}): CliResult {
+  const res = spawnSync(command, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...(opts.env ?? process.env), NO_COLOR: '1' },
+    timeout: opts.timeoutMs ?? 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (res.error && (res.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw res.error;
+  const stdoutBytes = res.stdout ?? Buffer.alloc(0);
+  return {
+    code: res.status ?? -1,
+    stdout: stdoutBytes.toString('utf8'),
+    stderr: (res.stderr ?? Buffer.alloc(0)).toString('utf8'),
+    stdoutBytes,
+  };
+}
+
+/** stderr split into non-empty lines. */
+export function stderrLines(r: CliResult): string[] {
+  return r.stderr.split('\n').filter((l) => l.length > 0);
+}
+
+/** Whether any output looks like a JavaScript stack trace. */
+export function hasStackTrace(r: CliResult): boolean {
+  return /^\s{4}at /m.test(r.stderr) || /^\s{4}at /m.test(r.stdout);
+}
+
+/** The parts of the --format json report (schemaVersion 1) the CLI tests read. */
+export interface JsonFinding {
+  message: string;
+  commit?: string;
+  ref?: string;
+  file?: string;
+  evidence?: Record<string, string | number | boolean | null>;
+}
+export interface JsonResult {
+  outcome: string;
+  severity: string;
+  findings: JsonFinding[];
+  findingCount: number;
+  note?: string;
+  meta: { id: string; threat: string; severity: string; title: string };
+}
+export interface JsonReport {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  repository: { path: string; gitDir: string; bare: boolean; shallow: boolean; objectFormat: string; head: { ref?: string; oid?: string } };
+  scope: { description: string; commits: number };
+  failOn: string;
+  results: JsonResult[];
+  summary: Record<string, number>;
+  exitCode: number;
+}
+
+/** The result of one rule in a parsed report (throws when the rule is not in it). */
+export function resultOf(report: JsonReport, id: string): JsonResult {
+  const r = report.results.find((x) => x.meta.id === id);
+  if (!r) throw new Error(`rule ${id} is not in the report (has: ${report.results.map((x) => x.meta.id).join(', ')})`);
+  return r;
+}
+
+/** Parses a --format json report (throws with the raw output when it is not JSON). */
+export function parseJson<T = JsonReport>(r: CliResult): T {
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
+  }
+}
