@@ -1,0 +1,706 @@
+// The trust policy: the versioned `.gitguard/` folder of an audited repository (policy.yml, keys/*,
+// allowed_signers), parsed from raw file contents into a validated, typed object. Pure: the caller
+// reads the files (out of a commit, or a folder) and hands them over.
+//
+// Everything here is attacker-controlled input. The parser is strict and bounded: sizes are capped,
+// YAML tags are refused, aliases are limited (no "billion laughs"), unknown keys are errors, and every
+// cross-reference (fingerprints, maintainers) must resolve. Each failure is one PolicyError whose
+// message is one line naming the file and the offending field, e.g.
+//   .gitguard/policy.yml at 1a2b3c4: signers[2].emails[0]: "bob" is not an e-mail address
+import { LineCounter, parseDocument, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { SEVERITIES, type Severity } from '../model.js';
+import { loadKeyring, type Keyring } from './signatures/openpgp.js';
+import { AllowedSignersError, parseAllowedSigners, principalMatches, type AllowedSigner } from './signatures/allowed-signers.js';
+
+export interface PolicyFiles {
+  /** e.g. ".gitguard at 1a2b3c4d" or a folder path; used in messages. */
+  label: string;
+  /** Contents of .gitguard/policy.yml (undefined = no policy). */
+  policyYml: string | undefined;
+  /** .gitguard/keys/* files (OpenPGP public keys, armored or binary). */
+  keys: { name: string; data: Uint8Array }[];
+  /** Contents of .gitguard/allowed_signers. */
+  allowedSigners: string | undefined;
+}
+
+export interface Signer {
+  /** Display name (defaults to the first e-mail). */
+  name: string;
+  /** Lower-cased; the identities this signer may commit/author as. */
+  emails: string[];
+  /** Primary key fingerprints, upper-case hex (40 or 64). Empty: keys in keys/ whose user-ID e-mails
+   *  include one of `emails` (and that no signer or forge names explicitly). */
+  openpgp: string[];
+  /** SSH key fingerprints "SHA256:...". Empty: allowed_signers entries whose principals match one of
+   *  `emails` (and whose key no signer or forge names explicitly). */
+  ssh: string[];
+  /** Signatures made at/after `at` (unix seconds) are by a retired signer. */
+  retired?: { at: number };
+}
+
+/** A hosting platform's merge/squash button key, opted into explicitly. */
+export interface Forge {
+  name: string;
+  /** Only commits whose committer is one of these (lower-cased). */
+  committerEmails: string[];
+  /** Primary fingerprints of the platform key(s), upper-case; each is in keys/. */
+  openpgp: string[];
+  /** SSH fingerprints; each is in allowed_signers. */
+  ssh: string[];
+}
+
+export interface Policy {
+  version: 1;
+  identity: 'committer' | 'author' | 'both';
+  requireSignatures: boolean;
+  /** Full hex commit id, lower-case. */
+  trustRoot?: string;
+  signers: Signer[];
+  /** Lower-cased e-mails or signer names as written; resolve with isMaintainer(). */
+  maintainers: string[];
+  forges: Forge[];
+  /** Full commit ids (lower-case), each with a non-empty reason. */
+  goodlist: { commit: string; reason: string }[];
+  /** Rule id -> severity override (the caller checks the ids exist). */
+  severity: Record<string, Severity>;
+  /** Globs. `paths` always includes ".gitguard/**". */
+  protected: { refs: string[]; paths: string[] };
+  keyring: Keyring;
+  allowedSigners: AllowedSigner[];
+  label: string;
+}
+
+export class PolicyError extends Error {
+  override name = 'PolicyError';
+}
+
+export const DEFAULT_PROTECTED_PATHS = [
+  '.gitguard/**',
+  'CODEOWNERS',
+  '.github/CODEOWNERS',
+  'docs/CODEOWNERS',
+  '.github/workflows/**',
+  '.gitlab-ci.yml',
+  '.githooks/**',
+  '.gitattributes',
+];
+/** Empty = "the default branch and all tags", decided by the caller. */
+export const DEFAULT_PROTECTED_REFS: string[] = [];
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+const MiB = 1024 * 1024;
+export const POLICY_LIMITS = {
+  policyBytes: MiB,
+  keyFileBytes: MiB,
+  keyFiles: 1000,
+  keyBytesTotal: 16 * MiB,
+  allowedSignersBytes: MiB,
+  signers: 1000,
+  perSignerList: 100,
+  forges: 100,
+  maintainers: 1000,
+  goodlist: 10000,
+  severity: 1000,
+  globs: 1000,
+  aliases: 32,
+} as const;
+
+const MAX_STRING = 1024;
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+/** "<dir>/<file>" with the " at <commit>" of the label kept at the end. */
+function fileLabel(label: string, file: string): string {
+  const m = /^(.*) at ([^/\s]+)$/.exec(label);
+  if (m) return `${m[1]!.replace(/\/+$/, '')}/${file} at ${m[2]}`;
+  return `${label.replace(/\/+$/, '')}/${file}`;
+}
+
+// C0/C1 controls, line/paragraph separators and bidirectional overrides (Trojan Source).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const escapeUnsafe = (s: string): string => s.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** A repository-supplied string, quoted, escaped and shortened for a one-line message. */
+function show(s: string): string {
+  const cut = s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return escapeUnsafe(JSON.stringify(cut));
+}
+
+/** A repository-supplied name used bare (a key file name): escaped and shortened. */
+function bare(s: string): string {
+  return escapeUnsafe(s.length > 100 ? `${s.slice(0, 97)}...` : s);
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (typeof v === 'string') return show(v);
+  if (typeof v === 'number' || typeof v === 'bigint') return `the number ${String(v)}`;
+  if (typeof v === 'boolean') return `${v}`;
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Map) return 'a mapping';
+  if (v instanceof Date) return 'a date';
+  return 'a value of another type';
+}
+
+const hasControl = (s: string): boolean => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s);
+
+// ---------------------------------------------------------------------------------------------
+// YAML
+
+const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.2',
+  schema: 'core',
+  customTags: [],
+  merge: false,
+  uniqueKeys: true,
+  strict: true,
+  prettyErrors: true,
+  stringKeys: false,
+  intAsBigInt: false,
+};
+
+function readYaml(text: string, file: string): unknown {
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
+  } catch (e) {
+    throw new PolicyError(`${file}: YAML syntax error: ${oneLine(e)}`);
+  }
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new PolicyError(`${file}: YAML syntax error: ${oneLine(problem)}`);
+  visit(doc, {
+    Node(_key, node) {
+      if (node.tag) {
+        const at = node.range ? lineCounter.linePos(node.range[0]) : undefined;
+        throw new PolicyError(`${file}: YAML tags such as ${show(node.tag.replace(/^tag:yaml\.org,2002:/, '!!'))} are not allowed${at ? ` (line ${at.line})` : ''}`);
+      }
+    },
+  });
+  try {
+    return doc.toJS({ mapAsMap: true, maxAliasCount: POLICY_LIMITS.aliases });
+  } catch (e) {
+    throw new PolicyError(`${file}: YAML cannot be read: ${oneLine(e)} (at most ${POLICY_LIMITS.aliases} alias expansions)`);
+  }
+}
+
+function oneLine(e: unknown): string {
+  const m = (e instanceof Error ? e.message : String(e)).split('\n', 1)[0]!.replace(/:\s*$/, '');
+  return escapeUnsafe(m.length > 200 ? `${m.slice(0, 197)}...` : m);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structural validation
+
+class Ctx {
+  constructor(readonly file: string) {}
+  fail(path: string, msg: string): never {
+    throw new PolicyError(path ? `${this.file}: ${path}: ${msg}` : `${this.file}: ${msg}`);
+  }
+}
+
+type Fields = Map<string, unknown>;
+
+function mapping(ctx: Ctx, v: unknown, path: string, allowed: readonly string[], what = 'a mapping'): Fields {
+  if (!(v instanceof Map)) ctx.fail(path, `must be ${what}, not ${describe(v)}`);
+  for (const k of v.keys()) {
+    if (typeof k !== 'string') ctx.fail(path, `keys must be plain words, not ${describe(k)}`);
+    if (!allowed.includes(k)) ctx.fail(path, `unknown key ${show(k)} (expected one of: ${allowed.join(', ')})`);
+  }
+  return v as Fields;
+}
+
+function list(ctx: Ctx, v: unknown, path: string, max: number): unknown[] {
+  if (!Array.isArray(v)) ctx.fail(path, `must be a list, not ${describe(v)}`);
+  if (v.length > max) ctx.fail(path, `more than ${max} entries`);
+  return v;
+}
+
+function str(ctx: Ctx, v: unknown, path: string, max = MAX_STRING): string {
+  if (typeof v !== 'string') {
+    const hint = typeof v === 'number' || typeof v === 'boolean' ? ' (quote it)' : '';
+    ctx.fail(path, `must be a string, not ${describe(v)}${hint}`);
+  }
+  if (v.trim() === '') ctx.fail(path, 'must not be empty');
+  if (hasControl(v)) ctx.fail(path, `${show(v)} must be one line without control characters`);
+  if (v.length > max) ctx.fail(path, `longer than ${max} characters`);
+  return v.trim();
+}
+
+function bool(ctx: Ctx, v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') ctx.fail(path, `must be true or false, not ${describe(v)}`);
+  return v;
+}
+
+const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;
+
+function email(ctx: Ctx, v: unknown, path: string): string {
+  const s = str(ctx, v, path, 254);
+  if (!EMAIL.test(s)) ctx.fail(path, `${show(s)} is not an e-mail address`);
+  return s.toLowerCase();
+}
+
+function emails(ctx: Ctx, v: unknown, path: string, max: number): string[] {
+  const out: string[] = [];
+  list(ctx, v, path, max).forEach((x, i) => {
+    const e = email(ctx, x, `${path}[${i}]`);
+    if (out.includes(e)) ctx.fail(`${path}[${i}]`, `${show(e)} is listed twice`);
+    out.push(e);
+  });
+  return out;
+}
+
+function hexId(ctx: Ctx, v: unknown, path: string): string {
+  const s = str(ctx, v, path, 200);
+  if (!/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(s)) ctx.fail(path, `${show(s)} is not a full commit id (40 or 64 hex digits)`);
+  return s.toLowerCase();
+}
+
+function openpgpFingerprint(ctx: Ctx, v: unknown, path: string): string {
+  const s = str(ctx, v, path, 200).replace(/\s+/g, '');
+  if (/^(?:0x)?[0-9a-fA-F]{16}$|^(?:0x)?[0-9a-fA-F]{8}$/.test(s)) {
+    ctx.fail(path, `${show(s)} is a key id; write the full fingerprint (40 or 64 hex digits)`);
+  }
+  if (!/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(s)) ctx.fail(path, `${show(s)} is not an OpenPGP fingerprint (40 or 64 hex digits)`);
+  return s.toUpperCase();
+}
+
+function sshFingerprint(ctx: Ctx, v: unknown, path: string): string {
+  const s = str(ctx, v, path, 200);
+  if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(s)) {
+    ctx.fail(path, `${show(s)} is not an SSH key fingerprint ("SHA256:" and 43 base64 characters, as ssh-keygen -l prints it)`);
+  }
+  return s;
+}
+
+function fingerprints(ctx: Ctx, v: unknown, path: string, kind: 'openpgp' | 'ssh'): string[] {
+  const out: string[] = [];
+  list(ctx, v, path, POLICY_LIMITS.perSignerList).forEach((x, i) => {
+    const f = kind === 'openpgp' ? openpgpFingerprint(ctx, x, `${path}[${i}]`) : sshFingerprint(ctx, x, `${path}[${i}]`);
+    if (out.includes(f)) ctx.fail(`${path}[${i}]`, `${f} is listed twice`);
+    out.push(f);
+  });
+  return out;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?[ \t]*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** An ISO date (midnight UTC) or date-time (UTC unless it says otherwise), as unix seconds. */
+export function parsePolicyTime(s: string): number | undefined {
+  const m = DATE_TIME.exec(s) ?? DATE.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d, h = 0, mi = 0, se = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  if (y! < 1970 || mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h > 23 || mi > 59 || se > 60) return undefined;
+  const t = new Date(0);
+  t.setUTCFullYear(y!, mo! - 1, d!);
+  if (t.getUTCDate() !== d) return undefined; // Feb 30 and the like
+  t.setUTCHours(h, mi, se, 0);
+  let secs = Math.floor(t.getTime() / 1000);
+  const zone = m[8];
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const z = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone)!;
+    const off = Number(z[2]) * 60 + Number(z[3] ?? 0);
+    if (Number(z[2]) > 23 || Number(z[3] ?? 0) > 59) return undefined;
+    secs -= (z[1] === '-' ? -1 : 1) * off * 60;
+  }
+  return secs;
+}
+
+function retired(ctx: Ctx, v: unknown, path: string): { at: number } | undefined {
+  if (v === true) return { at: 0 };
+  if (v === false) return undefined;
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) ctx.fail(path, 'is not a valid date');
+    return { at: Math.floor(v.getTime() / 1000) };
+  }
+  if (typeof v !== 'string') {
+    ctx.fail(path, `must be a date (2025-06-01), a date and time (2025-06-01T12:00:00Z) or true, not ${describe(v)}`);
+  }
+  const at = parsePolicyTime(v.trim());
+  if (at === undefined) ctx.fail(path, `${show(v)} is not a date (2025-06-01) or date and time (2025-06-01T12:00:00Z)`);
+  return { at };
+}
+
+const RULE_ID = /^[a-z][a-z0-9-]*$/;
+
+function globs(ctx: Ctx, v: unknown, path: string, kind: 'refs' | 'paths'): string[] {
+  const out: string[] = [];
+  list(ctx, v, path, POLICY_LIMITS.globs).forEach((x, i) => {
+    const p = `${path}[${i}]`;
+    const g = str(ctx, x, p);
+    if (kind === 'refs' && !g.startsWith('refs/')) ctx.fail(p, `${show(g)} is not a full ref name or pattern (refs/heads/..., refs/tags/...)`);
+    if (kind === 'paths') {
+      if (g.startsWith('/')) ctx.fail(p, `${show(g)} must be relative to the repository root (no leading "/")`);
+      if (g.split('/').some((seg) => seg === '..' || seg === '.')) ctx.fail(p, `${show(g)} must not contain "." or ".." segments`);
+    }
+    if (!out.includes(g)) out.push(g);
+  });
+  return out;
+}
+
+interface Draft {
+  identity: Policy['identity'];
+  requireSignatures: boolean;
+  trustRoot?: string;
+  signers: Signer[];
+  maintainers: string[];
+  forges: Forge[];
+  goodlist: Policy['goodlist'];
+  severity: Record<string, Severity>;
+  protected: Policy['protected'];
+}
+
+const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected'] as const;
+const SIGNER_KEYS = ['name', 'emails', 'openpgp', 'ssh', 'retired'] as const;
+const FORGE_KEYS = ['name', 'committer', 'openpgp', 'ssh'] as const;
+
+function validateStructure(ctx: Ctx, raw: unknown): Draft {
+  if (raw === null || raw === undefined) ctx.fail('', 'is empty; it must at least say "version: 1"');
+  const top = mapping(ctx, raw, '', TOP_KEYS, 'a mapping of settings (version: 1, signers: ...)');
+
+  if (!top.has('version')) ctx.fail('', 'version: missing; write "version: 1"');
+  const version = top.get('version');
+  if (version !== 1) ctx.fail('version', `unsupported version ${typeof version === 'number' ? version : describe(version)} (this gitguard reads version 1)`);
+
+  const draft: Draft = {
+    identity: 'committer',
+    requireSignatures: true,
+    signers: [],
+    maintainers: [],
+    forges: [],
+    goodlist: [],
+    severity: {},
+    protected: { refs: [...DEFAULT_PROTECTED_REFS], paths: [...DEFAULT_PROTECTED_PATHS] },
+  };
+
+  if (top.has('identity')) {
+    const v = top.get('identity');
+    if (v !== 'committer' && v !== 'author' && v !== 'both') ctx.fail('identity', `must be committer, author or both, not ${describe(v)}`);
+    draft.identity = v;
+  }
+  if (top.has('require_signatures')) draft.requireSignatures = bool(ctx, top.get('require_signatures'), 'require_signatures');
+  if (top.has('trust_root')) draft.trustRoot = hexId(ctx, top.get('trust_root'), 'trust_root');
+
+  // signers
+  if (top.has('signers')) {
+    const owner = new Map<string, string>(); // e-mail -> "signers[i] (name)"
+    const names = new Map<string, number>(); // lower-cased name -> index
+    list(ctx, top.get('signers'), 'signers', POLICY_LIMITS.signers).forEach((x, i) => {
+      const p = `signers[${i}]`;
+      const s = mapping(ctx, x, p, SIGNER_KEYS);
+      if (!s.has('emails')) ctx.fail(p, 'emails: missing; a signer needs at least one e-mail address');
+      const es = emails(ctx, s.get('emails'), `${p}.emails`, POLICY_LIMITS.perSignerList);
+      if (!es.length) ctx.fail(`${p}.emails`, 'must list at least one e-mail address');
+      const name = s.has('name') ? str(ctx, s.get('name'), `${p}.name`, 200) : es[0]!;
+      const signer: Signer = {
+        name,
+        emails: es,
+        openpgp: s.has('openpgp') ? fingerprints(ctx, s.get('openpgp'), `${p}.openpgp`, 'openpgp') : [],
+        ssh: s.has('ssh') ? fingerprints(ctx, s.get('ssh'), `${p}.ssh`, 'ssh') : [],
+      };
+      if (s.has('retired')) {
+        const r = retired(ctx, s.get('retired'), `${p}.retired`);
+        if (r) signer.retired = r;
+      }
+      es.forEach((e, j) => {
+        const prev = owner.get(e);
+        if (prev) ctx.fail(`${p}.emails[${j}]`, `${show(e)} is already an e-mail of ${prev}`);
+      });
+      const who = `${p} (${show(name)})`;
+      es.forEach((e) => owner.set(e, who));
+      const prevName = names.get(name.toLowerCase());
+      if (prevName !== undefined) ctx.fail(`${p}.name`, `${show(name)} is already the name of signers[${prevName}]`);
+      names.set(name.toLowerCase(), i);
+      draft.signers.push(signer);
+    });
+    // A name that is another signer's e-mail would make maintainers ambiguous.
+    draft.signers.forEach((s, i) => {
+      const o = owner.get(s.name.toLowerCase());
+      if (o && !s.emails.includes(s.name.toLowerCase())) ctx.fail(`signers[${i}].name`, `${show(s.name)} is an e-mail of ${o}`);
+    });
+  }
+
+  // maintainers
+  if (top.has('maintainers')) {
+    list(ctx, top.get('maintainers'), 'maintainers', POLICY_LIMITS.maintainers).forEach((x, i) => {
+      const p = `maintainers[${i}]`;
+      const m = str(ctx, x, p, 254);
+      const asEmail = EMAIL.test(m) ? m.toLowerCase() : undefined;
+      const found = draft.signers.some((s) => s.name === m || (asEmail !== undefined && s.emails.includes(asEmail)));
+      if (!found) ctx.fail(p, `${show(m)} is neither the name nor an e-mail of a signer`);
+      const value = asEmail !== undefined && draft.signers.some((s) => s.emails.includes(asEmail)) ? asEmail : m;
+      if (!draft.maintainers.includes(value)) draft.maintainers.push(value);
+    });
+  }
+
+  // forges
+  if (top.has('forges')) {
+    list(ctx, top.get('forges'), 'forges', POLICY_LIMITS.forges).forEach((x, i) => {
+      const p = `forges[${i}]`;
+      const f = mapping(ctx, x, p, FORGE_KEYS);
+      if (!f.has('name')) ctx.fail(p, 'name: missing (e.g. GitHub)');
+      const name = str(ctx, f.get('name'), `${p}.name`, 200);
+      if (draft.forges.some((o) => o.name.toLowerCase() === name.toLowerCase())) ctx.fail(`${p}.name`, `${show(name)} is listed twice`);
+      if (!f.has('committer')) ctx.fail(p, 'committer: missing (the e-mail the platform commits as, e.g. noreply@github.com)');
+      const c = f.get('committer');
+      const committerEmails = typeof c === 'string' ? [email(ctx, c, `${p}.committer`)] : emails(ctx, c, `${p}.committer`, POLICY_LIMITS.perSignerList);
+      if (!committerEmails.length) ctx.fail(`${p}.committer`, 'must list at least one e-mail address');
+      committerEmails.forEach((e, j) => {
+        const s = draft.signers.findIndex((sg) => sg.emails.includes(e));
+        const path = typeof c === 'string' ? `${p}.committer` : `${p}.committer[${j}]`;
+        if (s !== -1) ctx.fail(path, `${show(e)} is also an e-mail of signers[${s}]; a forge commits under its own address`);
+      });
+      const forge: Forge = {
+        name,
+        committerEmails,
+        openpgp: f.has('openpgp') ? fingerprints(ctx, f.get('openpgp'), `${p}.openpgp`, 'openpgp') : [],
+        ssh: f.has('ssh') ? fingerprints(ctx, f.get('ssh'), `${p}.ssh`, 'ssh') : [],
+      };
+      if (!forge.openpgp.length && !forge.ssh.length) ctx.fail(p, 'names no key; list the platform key under openpgp: or ssh:');
+      draft.forges.push(forge);
+    });
+  }
+
+  // goodlist
+  if (top.has('goodlist')) {
+    list(ctx, top.get('goodlist'), 'goodlist', POLICY_LIMITS.goodlist).forEach((x, i) => {
+      const p = `goodlist[${i}]`;
+      const g = mapping(ctx, x, p, ['commit', 'reason']);
+      if (!g.has('commit')) ctx.fail(p, 'commit: missing');
+      const commit = hexId(ctx, g.get('commit'), `${p}.commit`);
+      if (!g.has('reason')) ctx.fail(p, 'reason: missing; say why this commit is accepted');
+      const reason = str(ctx, g.get('reason'), `${p}.reason`);
+      const prev = draft.goodlist.findIndex((e) => e.commit === commit);
+      if (prev !== -1) ctx.fail(`${p}.commit`, `${commit} is already goodlist[${prev}]`);
+      draft.goodlist.push({ commit, reason });
+    });
+  }
+
+  // severity
+  if (top.has('severity')) {
+    const v = top.get('severity');
+    if (!(v instanceof Map)) ctx.fail('severity', `must be a mapping of rule id to severity, not ${describe(v)}`);
+    if (v.size > POLICY_LIMITS.severity) ctx.fail('severity', `more than ${POLICY_LIMITS.severity} entries`);
+    for (const [k, sev] of v) {
+      if (typeof k !== 'string' || !RULE_ID.test(k) || k.length > 100) ctx.fail('severity', `${describe(k)} is not a rule id`);
+      if (typeof sev !== 'string' || !(SEVERITIES as readonly string[]).includes(sev)) {
+        ctx.fail(`severity.${k}`, `must be one of ${SEVERITIES.join(', ')}, not ${describe(sev)}`);
+      }
+      draft.severity[k] = sev as Severity;
+    }
+  }
+
+  // protected
+  if (top.has('protected')) {
+    const pr = mapping(ctx, top.get('protected'), 'protected', ['refs', 'paths']);
+    if (pr.has('refs')) draft.protected.refs = globs(ctx, pr.get('refs'), 'protected.refs', 'refs');
+    if (pr.has('paths')) {
+      const paths = globs(ctx, pr.get('paths'), 'protected.paths', 'paths');
+      // The policy protects itself, whatever the list says.
+      draft.protected.paths = paths.includes('.gitguard/**') ? paths : ['.gitguard/**', ...paths];
+    }
+  }
+  return draft;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+async function readKeys(files: PolicyFiles): Promise<Keyring> {
+  if (files.keys.length > POLICY_LIMITS.keyFiles) {
+    throw new PolicyError(`${fileLabel(files.label, 'keys/')}: more than ${POLICY_LIMITS.keyFiles} files`);
+  }
+  let total = 0;
+  const sources = files.keys.map((k) => {
+    const file = fileLabel(files.label, `keys/${bare(k.name)}`);
+    if (k.data.length > POLICY_LIMITS.keyFileBytes) throw new PolicyError(`${file}: larger than 1 MiB (${k.data.length} bytes)`);
+    total += k.data.length;
+    return { file, data: k.data };
+  });
+  if (total > POLICY_LIMITS.keyBytesTotal) {
+    throw new PolicyError(`${fileLabel(files.label, 'keys/')}: the key files add up to more than ${POLICY_LIMITS.keyBytesTotal / MiB} MiB`);
+  }
+  try {
+    return await loadKeyring(sources);
+  } catch (e) {
+    // loadKeyring names the file(s) first: "<file>: not a readable OpenPGP key file (...)".
+    throw new PolicyError(oneLine(e));
+  }
+}
+
+function readAllowedSigners(files: PolicyFiles): AllowedSigner[] {
+  if (files.allowedSigners === undefined) return [];
+  const file = fileLabel(files.label, 'allowed_signers');
+  const bytes = Buffer.byteLength(files.allowedSigners, 'utf8');
+  if (bytes > POLICY_LIMITS.allowedSignersBytes) throw new PolicyError(`${file}: larger than 1 MiB (${bytes} bytes)`);
+  try {
+    return parseAllowedSigners(files.allowedSigners, file);
+  } catch (e) {
+    if (e instanceof AllowedSignersError) throw new PolicyError(`${file}: line ${e.line}: ${oneLine(e.detail)}`);
+    throw new PolicyError(`${file}: ${oneLine(e)}`);
+  }
+}
+
+/** Primary fingerprint of a key (given by primary or subkey fingerprint) in the keyring. */
+interface KeyIndex {
+  primaryOf: Map<string, string>;
+}
+
+const keyIndexes = new WeakMap<Keyring, KeyIndex>();
+function keyIndex(keyring: Keyring): KeyIndex {
+  let ix = keyIndexes.get(keyring);
+  if (!ix) {
+    ix = { primaryOf: new Map() };
+    for (const k of keyring.keys()) {
+      ix.primaryOf.set(k.fingerprint, k.fingerprint);
+      for (const s of k.subkeys) if (!ix.primaryOf.has(s)) ix.primaryOf.set(s, k.fingerprint);
+    }
+    keyIndexes.set(keyring, ix);
+  }
+  return ix;
+}
+
+const normPgp = (f: string): string => f.replace(/\s+/g, '').toUpperCase();
+
+// ---------------------------------------------------------------------------------------------
+// Cross-references
+
+async function crossCheck(ctx: Ctx, d: Draft, keyring: Keyring, allowed: AllowedSigner[]): Promise<void> {
+  const keys = keyring.keys();
+  const primaries = new Map(keys.map((k) => [k.fingerprint, k]));
+  const subOf = new Map<string, string>();
+  for (const k of keys) for (const s of k.subkeys) subOf.set(s, k.fingerprint);
+  const sshFprs = new Set(allowed.filter((e) => !e.certAuthority).map((e) => e.key.fingerprint));
+
+  const pinnedPgp = new Map<string, string>(); // fingerprint -> who
+  const pinnedSsh = new Map<string, string>();
+  const checkPgp = (f: string, path: string, who: string): void => {
+    if (!primaries.has(f)) {
+      const primary = subOf.get(f);
+      if (primary) ctx.fail(path, `${f} is a subkey of ${primary}; name the primary key`);
+      ctx.fail(path, `key ${f} is not in keys/`);
+    }
+    const prev = pinnedPgp.get(f);
+    if (prev) ctx.fail(path, `key ${f} is already named by ${prev}`);
+    pinnedPgp.set(f, who);
+  };
+  const checkSsh = (f: string, path: string, who: string): void => {
+    if (!sshFprs.has(f)) {
+      ctx.fail(path, allowed.length ? `key ${f} is not in allowed_signers` : `key ${f} is not in allowed_signers (there is none, or it lists no key)`);
+    }
+    const prev = pinnedSsh.get(f);
+    if (prev) ctx.fail(path, `key ${f} is already named by ${prev}`);
+    pinnedSsh.set(f, who);
+  };
+  d.signers.forEach((s, i) => {
+    const who = `signers[${i}] (${show(s.name)})`;
+    s.openpgp.forEach((f, j) => checkPgp(f, `signers[${i}].openpgp[${j}]`, who));
+    s.ssh.forEach((f, j) => checkSsh(f, `signers[${i}].ssh[${j}]`, who));
+  });
+  d.forges.forEach((g, i) => {
+    const who = `forges[${i}] (${show(g.name)})`;
+    g.openpgp.forEach((f, j) => checkPgp(f, `forges[${i}].openpgp[${j}]`, who));
+    g.ssh.forEach((f, j) => checkSsh(f, `forges[${i}].ssh[${j}]`, who));
+  });
+
+  // Implicit ownership must be unambiguous: a key nobody names may belong to one signer at most.
+  const implicitPgp = d.signers.filter((s) => s.openpgp.length === 0);
+  if (implicitPgp.length) {
+    for (const k of keys) {
+      if (pinnedPgp.has(k.fingerprint)) continue;
+      const ids = await keyring.identities(k.fingerprint);
+      const owners = implicitPgp.filter((s) => s.emails.some((e) => ids.includes(e)));
+      if (owners.length > 1) {
+        throw new PolicyError(
+          `${k.files.join(', ')}: key ${k.fingerprint} has user IDs of several signers (${owners.map((s) => show(s.name)).join(', ')}); name it under openpgp: of the one it belongs to`,
+        );
+      }
+    }
+  }
+  const implicitSsh = d.signers.filter((s) => s.ssh.length === 0);
+  if (implicitSsh.length) {
+    for (const e of allowed) {
+      if (e.certAuthority || pinnedSsh.has(e.key.fingerprint)) continue;
+      const owners = implicitSsh.filter((s) => s.emails.some((m) => principalMatches(m, e.principalList)));
+      if (owners.length > 1) {
+        throw new PolicyError(
+          `${e.file}: line ${e.line}: key ${e.key.fingerprint} matches the e-mails of several signers (${owners.map((s) => show(s.name)).join(', ')}); name it under ssh: of the one it belongs to`,
+        );
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// API
+
+/** Parses and validates a policy; undefined when there is no policy.yml. Throws PolicyError. */
+export async function parsePolicy(files: PolicyFiles): Promise<Policy | undefined> {
+  if (files.policyYml === undefined) return undefined;
+  const ymlFile = fileLabel(files.label, 'policy.yml');
+  const bytes = Buffer.byteLength(files.policyYml, 'utf8');
+  if (bytes > POLICY_LIMITS.policyBytes) throw new PolicyError(`${ymlFile}: larger than 1 MiB (${bytes} bytes)`);
+  const ctx = new Ctx(ymlFile);
+  const draft = validateStructure(ctx, readYaml(files.policyYml, ymlFile));
+  const keyring = await readKeys(files);
+  const allowedSigners = readAllowedSigners(files);
+  await crossCheck(ctx, draft, keyring, allowedSigners);
+  return { version: 1, ...draft, keyring, allowedSigners, label: files.label };
+}
+
+/** Whether `signer` is a maintainer of `policy`, by name or by any of its e-mails. */
+export function isMaintainer(policy: Policy, signer: Signer): boolean {
+  const emails = signer.emails.map((e) => e.toLowerCase());
+  return policy.maintainers.some((m) => m === signer.name || emails.includes(m.toLowerCase()));
+}
+
+/**
+ * The signers who own an OpenPGP key of this policy: those naming it under openpgp:, else (when no
+ * signer or forge names it) those with no openpgp: list one of whose e-mails is among the key's
+ * user-ID e-mails. A subkey fingerprint is taken as its primary key. [] for a key not in keys/.
+ */
+export function signersForOpenPgp(policy: Policy, primaryFingerprint: string, keyIdentities: string[]): Signer[] {
+  const given = normPgp(primaryFingerprint);
+  const fpr = keyIndex(policy.keyring).primaryOf.get(given) ?? given;
+  const named = policy.signers.filter((s) => s.openpgp.includes(fpr));
+  if (named.length) return named;
+  if (policy.forges.some((f) => f.openpgp.includes(fpr))) return [];
+  if (!keyIndex(policy.keyring).primaryOf.has(fpr)) return [];
+  const ids = new Set(keyIdentities.map((i) => i.toLowerCase()));
+  return policy.signers.filter((s) => s.openpgp.length === 0 && s.emails.some((e) => ids.has(e)));
+}
+
+/**
+ * The signers who own an SSH key of this policy: those naming it under ssh:, else (when no signer
+ * or forge names it) those with no ssh: list one of whose e-mails matches `principals` (the
+ * allowed_signers principals the signature was checked for). [] for a key not in allowed_signers.
+ */
+export function signersForSsh(policy: Policy, sshFingerprint: string, principals: string[]): Signer[] {
+  const fpr = sshFingerprint.trim();
+  const named = policy.signers.filter((s) => s.ssh.includes(fpr));
+  if (named.length) return named;
+  if (policy.forges.some((f) => f.ssh.includes(fpr))) return [];
+  if (!principals.length) return [];
+  const entries = policy.allowedSigners.filter((e) => !e.certAuthority && e.key.fingerprint === fpr);
+  if (!entries.length) return [];
+  return policy.signers.filter(
+    (s) =>
+      s.ssh.length === 0 &&
+      s.emails.some((m) => entries.some((e) => principalMatches(m, e.principalList)) && principals.some((p) => principalMatches(m, p))),
+  );
+}
+
+/** The forge whose key made a signature on a commit it committed, if the policy opts into one. */
+export function forgeFor(policy: Policy, committerEmail: string, format: 'openpgp' | 'ssh', keyFingerprint: string): Forge | undefined {
+  const committer = committerEmail.trim().toLowerCase();
+  let fpr = keyFingerprint.trim();
+  if (format === 'openpgp') {
+    fpr = normPgp(fpr);
+    fpr = keyIndex(policy.keyring).primaryOf.get(fpr) ?? fpr;
+  }
+  return policy.forges.find((f) => f.committerEmails.includes(committer) && (format === 'openpgp' ? f.openpgp : f.ssh).includes(fpr));
+}
