@@ -143,10 +143,12 @@ export interface Facts {
   scope: { description: string; revisions: string[] };
 }
 
-export type FactName = 'config' | 'history' | 'hooks' | 'client';
+/** 'signatures': per-commit trust facts (policy of the parents, signature verdicts). */
+export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures';
 
-/** What a per-commit rule sees of each commit. */
-export type CommitFacts = CommitRecord;
+/** What a per-commit rule sees of each commit: the raw record, plus trust facts when a rule needs
+ *  'signatures' (see collect/trust.ts). */
+export type CommitFacts = CommitRecord & { trust?: import('./collect/trust.js').CommitTrust };
 
 export interface RuleContext {
   /** The rule's own metadata (for messages that quote its title). */

@@ -6,8 +6,10 @@ import { FORMATS } from '../report/index.js';
 import type { Io } from './main.js';
 import { auditCommand } from './commands/audit.js';
 import { rulesCommand } from './commands/rules.js';
+import { verifyCommand } from './commands/verify.js';
 
 const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function buildProgram(io: Io, state: { exitCode: number }): Command {
   const program = new Command('gitguard')
@@ -29,6 +31,10 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .addOption(new Option('-t, --threat <threat>', 'run only this threat\'s rules (repeat or comma-separate)').argParser(list))
     .option('--all', 'walk the commits of every ref, not only HEAD')
     .option('--max-findings <n>', 'findings kept in full per rule', (v) => Number.parseInt(v, 10), 100)
+    .option('--keyring <file>', 'OpenPGP public keys to check signatures against when the repository has no policy (repeatable)', collect)
+    .option('--allowed-signers <file>', 'SSH allowed-signers file, likewise (repeatable)', collect)
+    .option('--trust-root <commit>', 'audit commits from this one on; it is trusted by its own policy')
+    .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .option('--no-color', 'never colour the text report')
     .option('-v, --verbose', 'list every kept finding, also under passing rules')
     .addHelpText('after', `
@@ -37,6 +43,7 @@ Examples:
   gitguard audit ../other --all        every branch and tag of another repository
   gitguard audit --threat protections  only the config and hook checks
   gitguard audit --format json -o report.json --fail-on high
+  gitguard audit --allowed-signers ~/.ssh/allowed_signers   check signatures without a policy
 
 Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit could not be done.`)
     .action(async (path: string, opts) => {
@@ -44,6 +51,32 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
         if (!(THREATS as readonly string[]).includes(t)) program.error(`error: unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
       }
       state.exitCode = await auditCommand(path, opts, io);
+    });
+
+  program
+    .command('verify')
+    .description('check every commit\'s signature in-process, one line per commit (like git log --format="%H %G? %GF", but safe)')
+    .argument('[range]', 'revision range, e.g. main~20..main (default: HEAD, from the trust root on)')
+    .option('-C, --repo <path>', 'the repository', '.')
+    .option('--all', 'every ref instead of HEAD')
+    .option('--keyring <file>', 'OpenPGP public keys to trust when the repository has no policy (repeatable)', collect)
+    .option('--allowed-signers <file>', 'SSH allowed-signers file to trust, likewise (repeatable)', collect)
+    .option('--trust-root <commit>', 'start from this commit; it is trusted by its own policy')
+    .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+Each line: <commit id> <letter> <signer> <status>:<detail>
+  letter: git's %G? (G good, B bad, U unknown signer, X expired signature, Y expired key, R revoked key, E cannot check, N none)
+  status: authorized, goodlisted, forge, unsigned, bad, cannot-check, unknown-signer, key-invalid, retired, impersonation, unjudged
+
+Examples:
+  gitguard verify                                  HEAD's history under .gitguard/policy.yml
+  gitguard verify origin/main..HEAD                what a push would publish
+  gitguard verify --allowed-signers ~/.ssh/allowed_signers --keyring team.asc
+
+Exit codes: 0 every commit authorized, 1 some commit is not, 2 the check could not be done.`)
+    .action(async (range: string | undefined, opts) => {
+      state.exitCode = await verifyCommand(range, opts, io);
     });
 
   program

@@ -21,8 +21,7 @@ import { collectConfig } from '../collect/config.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHooks } from '../collect/hooks.js';
 import { collectClient } from '../collect/client.js';
-import { createShadow } from '../collect/git.js';
-import { walkCommits } from '../collect/commits.js';
+import { openHistory, type TrustOptions } from './history.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';
 import { exitCodeFor, summarise } from './verdict.js';
@@ -38,6 +37,8 @@ export interface AuditRequest {
   findingLimit?: number;
   /** The environment whose user/system config is audited (tests pass a pinned one). */
   env?: NodeJS.ProcessEnv;
+  /** Keys, trust root and cache for the signature rules. */
+  trust?: TrustOptions;
   /** Called every so many commits during the walk (progress on a TTY). */
   onProgress?: (commits: number) => void;
 }
@@ -98,19 +99,11 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     : unavailable<never>('not collected');
   const client = needs.has('client') ? await attempt(() => collectClient()) : unavailable<never>('not collected');
 
-  // Scope of the walk: HEAD by default, every ref (except replace refs) with --all.
-  let revisions: string[] = [];
-  let description = 'no commits';
-  if (history.ok) {
-    if (req.all) {
-      revisions = [...new Set(history.value.refs.filter((r) => !r.name.startsWith('refs/replace/')).map((r) => r.peeled ?? r.oid))];
-      description = `all refs (${revisions.length} tips)`;
-    } else if (history.value.head.oid) {
-      revisions = [history.value.head.oid];
-      description = `HEAD${history.value.head.ref ? ` (${history.value.head.ref})` : ''}`;
-    } else description = 'HEAD has no commits yet';
-  }
-
+  // One walk for every per-commit rule; with signature rules it carries policies and verdicts.
+  const walkNeeded = selected.some((c) => c.rule.kind === 'commits');
+  const session = walkNeeded && history.ok ? await openHistory(repository, history.value, { all: req.all }, needs.has('signatures'), { ...req.trust, env }) : undefined;
+  const description = session?.description ?? (history.ok && !history.value.head.oid ? 'HEAD has no commits yet' : 'no commits');
+  const revisions = session?.revisions ?? [];
   const facts: Facts = { repository, config, history, hooks, client, platform: platform(), scope: { description, revisions } };
   const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
 
@@ -128,10 +121,9 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   }
 
   let commitCount = 0;
-  if (visitors.length && revisions.length) {
-    const shadow = createShadow(repository.commonDir, repository.objectFormat);
+  if (session && visitors.length && revisions.length) {
     try {
-      for await (const commit of walkCommits(shadow, { revisions, parentsFirst: true })) {
+      for await (const commit of session.commits()) {
         commitCount += 1;
         for (const [, v] of visitors) v.visit(commit);
         if (req.onProgress && commitCount % 1000 === 0) req.onProgress(commitCount);
@@ -140,9 +132,9 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`);
       throw err;
     } finally {
-      shadow.dispose();
+      session.close();
     }
-  }
+  } else session?.close();
   for (const [c, v] of visitors) evaluations.set(c.meta.id, safely(c.meta.id, () => v.finish()));
   for (const c of selected) {
     if (c.rule.kind === 'repo') {
@@ -151,10 +143,12 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     }
   }
 
+  // The policy at the tip may raise or lower a rule's severity.
+  const overrides = session?.headPolicy?.severity ?? {};
   const results: RuleResult[] = selected.map((c) => {
     const ev = evaluations.get(c.meta.id) ?? { outcome: 'error', note: 'rule produced no result' };
     const findings = ev.findings ?? [];
-    return { ...ev, meta: c.meta, severity: c.meta.severity, findings, findingCount: ev.findingCount ?? findings.length };
+    return { ...ev, meta: c.meta, severity: overrides[c.meta.id] ?? c.meta.severity, findings, findingCount: ev.findingCount ?? findings.length };
   });
 
   return {

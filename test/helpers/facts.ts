@@ -85,3 +85,46 @@ export function runTable(rule: Rule, cases: Case[]): void {
     if (c.findings !== undefined) expect(ev.findingCount ?? ev.findings?.length ?? 0).toBe(c.findings);
   });
 }
+
+// ---- trust facts for the signature rules ----
+import type { Policy, Signer } from '../../src/collect/policy.js';
+import type { CommitTrust, TrustedCommit } from '../../src/collect/trust.js';
+import type { Verdict } from '../../src/collect/signatures/verify.js';
+
+/** A hand-built policy with SSH signers named by fingerprint (no keys needed). */
+export function policyWith(over: Partial<Policy> & { signers: Signer[] }): Policy {
+  return {
+    version: 1,
+    identity: 'committer',
+    requireSignatures: true,
+    maintainers: [],
+    forges: [],
+    goodlist: [],
+    severity: {},
+    protected: { refs: [], paths: ['.gitguard/**'] },
+    keyring: undefined as unknown as Policy['keyring'],
+    allowedSigners: [],
+    label: '.gitguard at test',
+    ...over,
+  };
+}
+
+export const sshSigner = (name: string, email: string, extra: Partial<Signer> = {}): Signer => ({ name, emails: [email], openpgp: [], ssh: [`SHA256:${name}`], ...extra });
+
+export const good = (keyOf: string, over: Partial<Verdict> = {}): Verdict => ({ letter: 'G', format: 'ssh', signer: `SHA256:${keyOf}`, identities: [], signedAt: 1_700_000_000, ...over });
+
+/** A commit with trust facts: judged by `policy` (policy mode) with `verdict`. */
+export function trusted(verdict: Verdict, policy: Policy | undefined, over: Partial<CommitRecord> = {}, trust: Partial<CommitTrust> = {}): TrustedCommit {
+  const c = commit({ signatures: verdict.letter === 'N' ? [] : [{ header: 'gpgsig', armored: 'x' }], ...over });
+  return Object.assign(c, {
+    trust: {
+      mode: policy ? 'policy' : 'keys',
+      verifications: [{ ...(policy ? { policy } : {}), verdict }],
+      policyChanged: false,
+      trustRoot: false,
+      ...trust,
+    } as CommitTrust,
+  });
+}
+
+export const as = (name: string, email: string) => ({ name, email, time: 1_700_000_000, tz: '+0000' });

@@ -15,6 +15,10 @@ export interface AuditFlags {
   maxFindings: number;
   color: boolean;
   verbose?: boolean;
+  keyring?: string[];
+  allowedSigners?: string[];
+  trustRoot?: string;
+  cache: boolean;
 }
 
 export async function auditCommand(path: string, flags: AuditFlags, io: Io): Promise<number> {
@@ -28,6 +32,7 @@ export async function auditCommand(path: string, flags: AuditFlags, io: Io): Pro
     all: flags.all,
     findingLimit: flags.maxFindings,
     env: io.env,
+    trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache },
   });
   const color = flags.color && !flags.output && io.isTTY && io.env.NO_COLOR === undefined;
   const text = reporter(report, { color, verbose: flags.verbose });

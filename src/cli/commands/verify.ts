@@ -1,0 +1,57 @@
+import { ExpectedError } from '../../errors.js';
+import { verifyCommits } from '../../engine/verify.js';
+import { escapeText } from '../../report/escape.js';
+import type { Io } from '../main.js';
+
+export interface VerifyFlags {
+  repo: string;
+  all?: boolean;
+  keyring?: string[];
+  allowedSigners?: string[];
+  trustRoot?: string;
+  cache: boolean;
+  format: string;
+}
+
+// Statuses that are not trouble: everything else makes the exit code 1.
+const GOOD = new Set(['authorized', 'goodlisted', 'forge']);
+
+/** One line per commit: "<full id> <letter> <signer or -> <status>[:<detail>]", like %H %G? %GF. */
+export async function verifyCommand(range: string | undefined, flags: VerifyFlags, io: Io): Promise<number> {
+  if (flags.format !== 'text' && flags.format !== 'json') throw new ExpectedError(`unknown format "${flags.format}"`, 'choose text or json');
+  let bad = 0;
+  let count = 0;
+  const json: unknown[] = [];
+  for await (const { commit, judgement: j } of verifyCommits({
+    path: flags.repo,
+    ...(range ? { range } : {}),
+    all: flags.all,
+    trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache, env: io.env },
+  })) {
+    count += 1;
+    if (!GOOD.has(j.status)) bad += 1;
+    if (flags.format === 'json') {
+      json.push({
+        commit: commit.oid,
+        letter: j.verdict.letter,
+        format: j.verdict.format,
+        signer: j.verdict.signer ?? null,
+        signingKey: j.verdict.signingKey ?? null,
+        signedAt: j.verdict.signedAt ?? null,
+        status: j.status,
+        detail: j.detail,
+        signerName: j.signer?.name ?? null,
+        forge: j.forge?.name ?? null,
+        committer: commit.committer.email,
+        author: commit.author.email,
+        mode: commit.trust.mode,
+      });
+    } else {
+      const detail = escapeText(j.detail, 200).replace(/ /g, '_');
+      io.stdout(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}\n`);
+    }
+  }
+  if (flags.format === 'json') io.stdout(`${JSON.stringify({ schemaVersion: 1, commits: json }, null, 2)}\n`);
+  if (count === 0) io.stderr('gitguard: no commits in scope\n');
+  return bad ? 1 : 0;
+}

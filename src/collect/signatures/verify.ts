@@ -1,0 +1,50 @@
+// One signature check for one commit against one set of trusted keys, whatever the format.
+import type { CommitRecord } from '../commit-object.js';
+import type { Keyring, OpenPgpVerdict } from './openpgp.js';
+import type { AllowedSigner } from './allowed-signers.js';
+import { verifySshSignature } from './sshsig.js';
+import { signatureFormat, type SignatureVerdict } from './types.js';
+
+export interface TrustedKeys {
+  keyring?: Keyring;
+  allowedSigners: readonly AllowedSigner[];
+}
+
+/** A verdict plus the OpenPGP time facts, when there are any. */
+export type Verdict = SignatureVerdict &
+  Partial<Pick<OpenPgpVerdict, 'keyExpiresAt' | 'signatureExpiresAt' | 'revokedAt' | 'revocationReason' | 'hashAlgorithm'>> & {
+    /** E because the signing key is not among the trusted keys (as opposed to an unreadable signature). */
+    missingKey?: boolean;
+  };
+
+/** The signature header git uses for this repository's hash: gpgsig (SHA-1) or gpgsig-sha256. */
+export function commitSignature(commit: CommitRecord): { armored: string } | { other: true } | undefined {
+  const wanted = commit.oid.length === 64 ? 'gpgsig-sha256' : 'gpgsig';
+  const sig = commit.signatures.find((s) => s.header === wanted);
+  if (sig) return sig;
+  return commit.signatures.length ? { other: true } : undefined;
+}
+
+export async function verifyCommit(commit: CommitRecord, keys: TrustedKeys): Promise<Verdict> {
+  const sig = commitSignature(commit);
+  if (!sig) return { letter: 'N', format: 'none', identities: [] };
+  if ('other' in sig) return { letter: 'E', format: 'unknown', identities: [], reason: 'signed only for the other object format (gpgsig-sha256 / gpgsig)' };
+  const format = signatureFormat(sig.armored);
+  switch (format) {
+    case 'openpgp':
+      if (!keys.keyring) return { letter: 'E', format, identities: [], reason: 'no OpenPGP keys to check against', missingKey: true };
+      return markMissingKey(await keys.keyring.verify(commit.payload, sig.armored));
+    case 'ssh':
+      return verifySshSignature(commit.payload, sig.armored, keys.allowedSigners, { at: commit.committer.time, identity: commit.committer.email });
+    case 'x509':
+      return { letter: 'E', format, identities: [], reason: 'X.509 (gpgsm/gitsign) signatures cannot be checked by gitguard yet' };
+    default:
+      return { letter: 'E', format, identities: [], reason: 'unrecognised signature format' };
+  }
+}
+
+// The OpenPGP verifier says E both for "key not in the keyring" and for unreadable signatures; the
+// rules need to tell an unknown signer from a broken signature.
+function markMissingKey(v: OpenPgpVerdict): Verdict {
+  return v.letter === 'E' && /^no (usable )?key \S+ in the keyring/.test(v.reason ?? '') ? { ...v, missingKey: true } : v;
+}

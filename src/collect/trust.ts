@@ -1,0 +1,155 @@
+// Attaches to each commit what the signature rules judge: the policies that may authorize it (its
+// parents'), the signature verdict under each, and whether it changes the policy itself. Commits
+// arrive parents first, so a parent's policy is always known before its children are judged.
+import type { CommitRecord } from './commit-object.js';
+import { ExpectedError } from '../errors.js';
+import { parsePolicy, PolicyError, type Policy } from './policy.js';
+import { ObjectReader, parseTree } from './objects.js';
+import { verifyCommit, type TrustedKeys, type Verdict } from './signatures/verify.js';
+import type { VerifyCache } from './verify-cache.js';
+
+export const POLICY_DIR = '.gitguard';
+
+export interface Verification {
+  /** The parent policy this verdict was computed under; undefined when judged by user-supplied keys. */
+  policy?: Policy;
+  verdict: Verdict;
+}
+
+export interface CommitTrust {
+  /** policy: judged by its parents' policies; keys: by keys the user supplied; none: no keys at all. */
+  mode: 'policy' | 'keys' | 'none';
+  verifications: Verification[];
+  /** The policy at this commit, if it has one. */
+  ownPolicy?: Policy;
+  /** Its .gitguard folder differs from a parent's (added, changed or removed). */
+  policyChanged: boolean;
+  /** The first commit carrying a policy: it is trusted by that policy itself. */
+  trustRoot: boolean;
+}
+
+export interface TrustedCommit extends CommitRecord {
+  trust: CommitTrust;
+}
+
+export class TrustCollector {
+  /** Policy tree id of each commit walked ('' = none). Small strings, one per commit. */
+  private readonly policyTreeOf = new Map<string, string>();
+  private readonly policies = new Map<string, Promise<Policy | undefined>>();
+  /** The tree id each loaded policy came from: what verdicts are cached under. */
+  private readonly treeIdOf = new WeakMap<Policy, string>();
+  private readonly oidBytes: 20 | 32;
+
+  constructor(
+    private readonly reader: ObjectReader,
+    objectFormat: 'sha1' | 'sha256',
+    private readonly userKeys: (TrustedKeys & { id: string }) | undefined,
+    private readonly cache?: VerifyCache,
+    private readonly trustRootOid?: string,
+  ) {
+    this.oidBytes = objectFormat === 'sha256' ? 32 : 20;
+  }
+
+  /** The policy in a .gitguard tree (memoised by tree id: it changes rarely). */
+  policyAt(treeOid: string, where: string): Promise<Policy | undefined> {
+    let p = this.policies.get(treeOid);
+    if (!p) {
+      p = this.loadPolicy(treeOid, where).then((pol) => {
+        if (pol) this.treeIdOf.set(pol, treeOid);
+        return pol;
+      });
+      this.policies.set(treeOid, p);
+    }
+    return p;
+  }
+
+  private async loadPolicy(treeOid: string, where: string): Promise<Policy | undefined> {
+    const label = `${POLICY_DIR} at ${where.slice(0, 12)}`;
+    const tree = await this.reader.read(treeOid);
+    if (!tree || tree.type !== 'tree') return undefined;
+    const entries = parseTree(tree.body, this.oidBytes);
+    const blob = async (oid: string, name: string): Promise<Buffer> => {
+      const o = await this.reader.read(oid);
+      if (!o || o.type !== 'blob') throw new PolicyError(`${label}: ${name} is not a file`);
+      if (o.body.length > 1024 * 1024) throw new PolicyError(`${label}: ${name} is larger than 1 MiB`);
+      return o.body;
+    };
+    const policyEntry = entries.find((e) => e.name === 'policy.yml');
+    if (!policyEntry) return undefined;
+    const signersEntry = entries.find((e) => e.name === 'allowed_signers');
+    const keysEntry = entries.find((e) => e.name === 'keys');
+    const keys: { name: string; data: Uint8Array }[] = [];
+    if (keysEntry) {
+      const kt = await this.reader.read(keysEntry.oid);
+      if (kt?.type === 'tree') {
+        for (const k of parseTree(kt.body, this.oidBytes)) {
+          if (k.mode.startsWith('10')) keys.push({ name: k.name, data: await blob(k.oid, `keys/${k.name}`) });
+        }
+      }
+    }
+    return parsePolicy({
+      label,
+      policyYml: (await blob(policyEntry.oid, 'policy.yml')).toString('utf8'),
+      keys,
+      allowedSigners: signersEntry ? (await blob(signersEntry.oid, 'allowed_signers')).toString('utf8') : undefined,
+    });
+  }
+
+  /** Policy tree id of a commit: from the walk, or looked up for a parent outside it. */
+  private async treeOf(commitOid: string): Promise<string> {
+    const known = this.policyTreeOf.get(commitOid);
+    if (known !== undefined) return known;
+    const o = await this.reader.read(`${commitOid}:${POLICY_DIR}`);
+    const tree = o?.type === 'tree' ? o.oid : '';
+    this.policyTreeOf.set(commitOid, tree);
+    return tree;
+  }
+
+  private async policyOf(commitOid: string): Promise<Policy | undefined> {
+    const tree = await this.treeOf(commitOid);
+    return tree ? this.policyAt(tree, commitOid) : undefined;
+  }
+
+  async enrich(commit: CommitRecord): Promise<TrustedCommit> {
+    const ownTree = commit.pathOids?.[POLICY_DIR] ?? '';
+    this.policyTreeOf.set(commit.oid, ownTree ?? '');
+    try {
+      const ownPolicy = ownTree ? await this.policyAt(ownTree, commit.oid) : undefined;
+      const parentTrees = await Promise.all(commit.parents.map((p) => this.treeOf(p)));
+      const policyChanged = commit.parents.length ? parentTrees.every((t) => t !== ownTree) : ownTree !== '';
+      const parentPolicies: Policy[] = [];
+      for (const [i, p] of commit.parents.entries()) {
+        if (!parentTrees[i]) continue;
+        const pol = await this.policyOf(p);
+        if (pol && !parentPolicies.includes(pol)) parentPolicies.push(pol);
+      }
+      // The trust root (explicit, or the first commit with a policy) is trusted by its own policy.
+      const isRoot = (commit.oid === this.trustRootOid || parentPolicies.length === 0) && ownPolicy !== undefined;
+      const judges = isRoot ? [ownPolicy!] : parentPolicies;
+      let trust: CommitTrust;
+      if (judges.length) {
+        const verifications = await Promise.all(
+          judges.map(async (policy) => ({ policy, verdict: await this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, { keyring: policy.keyring, allowedSigners: policy.allowedSigners }) })),
+        );
+        trust = { mode: 'policy', verifications, ...(ownPolicy ? { ownPolicy } : {}), policyChanged, trustRoot: isRoot };
+      } else if (this.userKeys) {
+        trust = { mode: 'keys', verifications: [{ verdict: await this.verify(commit, `keys:${this.userKeys.id}`, this.userKeys) }], policyChanged, trustRoot: false };
+      } else {
+        trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], policyChanged, trustRoot: false };
+      }
+      return Object.assign(commit, { trust });
+    } catch (err) {
+      if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');
+      throw err;
+    }
+  }
+
+  private async verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {
+    if (commit.signatures.length === 0) return { letter: 'N', format: 'none', identities: [] };
+    const cached = this.cache?.get(commit.oid, trustId);
+    if (cached) return cached;
+    const v = await verifyCommit(commit, keys);
+    this.cache?.set(commit.oid, trustId, v);
+    return v;
+  }
+}

@@ -1,0 +1,108 @@
+// Signature verdicts cached in .git/gitguard/, keyed by commit id and the trusted key set (policy
+// tree id, or a hash of the user's key files), so a second run verifies only what is new.
+// The cache sits inside a repository that may be hostile (a downloaded archive can carry a forged
+// .git/gitguard/), so the file is authenticated with an HMAC under a per-user secret kept outside
+// the repository; a file that does not authenticate is ignored, never trusted.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Verdict } from './signatures/verify.js';
+
+const VERSION = 'gitguard-verify-cache-v1';
+
+function secretFile(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  return join(base, 'gitguard', 'cache-secret');
+}
+
+function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
+  const file = secretFile(env);
+  try {
+    if (existsSync(file)) {
+      const s = readFileSync(file);
+      if (s.length >= 32) return s;
+    }
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const s = randomBytes(32);
+    writeFileSync(file, s, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return s;
+  } catch {
+    return undefined; // no writable home: run without a cache
+  }
+}
+
+export class VerifyCache {
+  private readonly entries = new Map<string, Verdict>();
+  private dirty = false;
+  private constructor(private readonly file: string, private readonly secret: Buffer) {}
+
+  /** Opens the cache in `<commonDir>/gitguard/`; undefined when no per-user secret can be kept. */
+  static open(commonDir: string, env: NodeJS.ProcessEnv = process.env): VerifyCache | undefined {
+    const secret = userSecret(env);
+    if (!secret) return undefined;
+    const cache = new VerifyCache(join(commonDir, 'gitguard', 'verify-cache.json'), secret);
+    cache.load();
+    return cache;
+  }
+
+  private mac(body: string): Buffer {
+    return createHmac('sha256', this.secret).update(VERSION).update('\0').update(body).digest();
+  }
+
+  private load(): void {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return;
+    }
+    const nl = text.indexOf('\n');
+    if (nl === -1) return;
+    const given = Buffer.from(text.slice(0, nl), 'hex');
+    const body = text.slice(nl + 1);
+    const want = this.mac(body);
+    if (given.length !== want.length || !timingSafeEqual(given, want)) return; // forged or damaged: ignore
+    try {
+      const data = JSON.parse(body) as { version: string; entries: Record<string, Verdict> };
+      if (data.version !== VERSION) return;
+      for (const [k, v] of Object.entries(data.entries)) this.entries.set(k, v);
+    } catch {
+      /* unreadable: start afresh */
+    }
+  }
+
+  get(commit: string, trustId: string): Verdict | undefined {
+    const v = this.entries.get(`${commit} ${trustId}`);
+    if (!v) return undefined;
+    // git's Y/X letters depend on the clock: a verdict whose key or signature has since expired is redone.
+    const now = Date.now() / 1000;
+    if ((v.keyExpiresAt && v.keyExpiresAt <= now && v.letter === 'G') || (v.signatureExpiresAt && v.signatureExpiresAt <= now && v.letter === 'G')) return undefined;
+    return v;
+  }
+
+  set(commit: string, trustId: string, v: Verdict): void {
+    this.entries.set(`${commit} ${trustId}`, v);
+    this.dirty = true;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Writes the cache atomically (temp file + rename); failures only cost the next run time. */
+  save(): void {
+    if (!this.dirty) return;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      const body = JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries) });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${this.mac(body).toString('hex')}\n${body}`);
+      renameSync(tmp, this.file);
+      this.dirty = false;
+    } catch {
+      /* read-only repository: no cache */
+    }
+  }
+}

@@ -1,0 +1,181 @@
+// Sets up the one walk over history that every per-commit rule (and `gitguard verify`) consumes:
+// the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
+// rules run, the trust collector that attaches policies and verdicts to each commit.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { ExpectedError, GitError, firstLine } from '../errors.js';
+import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../model.js';
+import { createShadow, gitText, type Shadow } from '../collect/git.js';
+import { walkCommits } from '../collect/commits.js';
+import { parseCommitObject } from '../collect/commit-object.js';
+import { ObjectReader } from '../collect/objects.js';
+import { POLICY_DIR, TrustCollector } from '../collect/trust.js';
+import { VerifyCache } from '../collect/verify-cache.js';
+import { loadKeyring } from '../collect/signatures/openpgp.js';
+import { parseAllowedSigners, type AllowedSigner } from '../collect/signatures/allowed-signers.js';
+import type { TrustedKeys } from '../collect/signatures/verify.js';
+import type { Policy } from '../collect/policy.js';
+
+export interface TrustOptions {
+  /** OpenPGP key files (armored or binary) to check signatures against when there is no policy. */
+  keyrings?: string[];
+  /** SSH allowed-signers files, likewise. */
+  allowedSigners?: string[];
+  /** Commits before this one are out of scope; it is trusted by its own policy. */
+  trustRoot?: string;
+  /** Use and update the verdict cache in .git/gitguard/ (default true). */
+  cache?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface HistoryScope {
+  all?: boolean;
+  /** A revision range as git takes it ("main~10..main", "v1.0..", a single commit). */
+  range?: string;
+}
+
+export interface HistorySession {
+  revisions: string[];
+  description: string;
+  /** The policy at the tip (HEAD), when signature checks run and there is one. */
+  headPolicy?: Policy;
+  trustRoot?: string;
+  commits(): AsyncGenerator<CommitFacts>;
+  close(): void;
+}
+
+function readKeyFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new ExpectedError(`cannot read key file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+async function loadUserKeys(opts: TrustOptions): Promise<(TrustedKeys & { id: string }) | undefined> {
+  const pgp = (opts.keyrings ?? []).map((file) => ({ file, data: readKeyFile(file) }));
+  const ssh = (opts.allowedSigners ?? []).map((file) => ({ file, data: readKeyFile(file) }));
+  if (!pgp.length && !ssh.length) return undefined;
+  const id = createHash('sha256');
+  for (const k of [...pgp, ...ssh]) id.update(k.file).update('\0').update(k.data);
+  let keyring;
+  try {
+    keyring = pgp.length ? await loadKeyring(pgp) : undefined;
+  } catch (err) {
+    throw new ExpectedError(firstLine((err as Error).message));
+  }
+  const allowedSigners: AllowedSigner[] = [];
+  for (const k of ssh) {
+    try {
+      allowedSigners.push(...parseAllowedSigners(k.data.toString('utf8'), k.file));
+    } catch (err) {
+      throw new ExpectedError(firstLine((err as Error).message));
+    }
+  }
+  return { ...(keyring ? { keyring } : {}), allowedSigners, id: id.digest('hex').slice(0, 16) };
+}
+
+async function resolveCommit(repo: RepositoryInfo, rev: string, what: string): Promise<string> {
+  if (rev.startsWith('-')) throw new ExpectedError(`${what} "${rev}" is not a revision`);
+  try {
+    return await gitText(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], { gitDir: repo.gitDir, timeoutMs: 30_000 });
+  } catch (err) {
+    if (err instanceof GitError) throw new ExpectedError(`${what} "${rev}" is not a commit in ${repo.path}`);
+    throw err;
+  }
+}
+
+async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
+  if (range.startsWith('-')) throw new ExpectedError(`"${range}" is not a revision range`);
+  try {
+    const out = await gitText(['rev-parse', '--revs-only', '--end-of-options', range], { gitDir: repo.gitDir, timeoutMs: 30_000 });
+    const revs = out.split('\n').filter(Boolean);
+    if (!revs.length) throw new ExpectedError(`"${range}" names no commits`);
+    return revs;
+  } catch (err) {
+    if (err instanceof GitError) throw new ExpectedError(`"${range}" is not a revision range in ${repo.path}: ${firstLine(err.stderr)}`);
+    throw err;
+  }
+}
+
+export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, scope: HistoryScope, withTrust: boolean, trust: TrustOptions = {}): Promise<HistorySession> {
+  let revisions: string[];
+  let description: string;
+  if (scope.range) {
+    revisions = await resolveRange(repo, scope.range);
+    description = `range ${scope.range}`;
+  } else if (scope.all) {
+    revisions = [...new Set(history.refs.filter((r) => !r.name.startsWith('refs/replace/')).map((r) => r.peeled ?? r.oid))];
+    description = `all refs (${revisions.length} tips)`;
+  } else if (history.head.oid) {
+    revisions = [history.head.oid];
+    description = `HEAD${history.head.ref ? ` (${history.head.ref})` : ''}`;
+  } else {
+    revisions = [];
+    description = 'HEAD has no commits yet';
+  }
+
+  const shadow: Shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const reader = new ObjectReader(shadow);
+  const close = (): void => {
+    reader.close();
+    shadow.dispose();
+  };
+  try {
+    if (!withTrust || revisions.length === 0) {
+      return { revisions, description, commits: () => walkCommits(shadow, { revisions, parentsFirst: true }), close };
+    }
+    const userKeys = await loadUserKeys(trust);
+    const cache = trust.cache === false ? undefined : VerifyCache.open(repo.commonDir, trust.env);
+    let collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache);
+    // The policy at the tip names the trust root unless the user does.
+    const tip = history.head.oid ?? revisions.find((r) => !r.startsWith('^'));
+    let headPolicy: Policy | undefined;
+    if (tip) {
+      const tree = await reader.read(`${tip}:${POLICY_DIR}`);
+      if (tree?.type === 'tree') {
+        try {
+          headPolicy = await collector.policyAt(tree.oid, tip);
+        } catch (err) {
+          throw new ExpectedError(`unreadable policy: ${firstLine((err as Error).message)}`, 'fix .gitguard/policy.yml');
+        }
+      }
+    }
+    const rootRev = trust.trustRoot ?? headPolicy?.trustRoot;
+    let trustRoot: string | undefined;
+    if (rootRev) {
+      trustRoot = await resolveCommit(repo, rootRev, trust.trustRoot ? '--trust-root' : 'the policy\'s trust_root');
+      const raw = await reader.read(trustRoot);
+      if (!raw) throw new ExpectedError(`trust root ${trustRoot} is missing from the repository`);
+      const root = parseCommitObject(trustRoot, raw.body);
+      // History before the trust root is out of scope: stop the walk at its parents.
+      revisions = [...revisions, ...root.parents.map((p) => `^${p}`)];
+      description += `, from trust root ${trustRoot.slice(0, 12)}`;
+      collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache, trustRoot);
+    }
+    const active = collector;
+    async function* commits(): AsyncGenerator<CommitFacts> {
+      // Verify in batches: enrich() records each commit's policy synchronously, so children always
+      // see their parents, while the signature checks of a batch overlap.
+      let batch: Array<Promise<CommitFacts>> = [];
+      try {
+        for await (const c of walkCommits(shadow, { revisions, parentsFirst: true, paths: [POLICY_DIR] })) {
+          const p = active.enrich(c);
+          p.catch(() => undefined);
+          batch.push(p);
+          if (batch.length >= 256) {
+            for (const q of batch) yield await q;
+            batch = [];
+          }
+        }
+        for (const q of batch) yield await q;
+      } finally {
+        cache?.save();
+      }
+    }
+    return { revisions, description, ...(headPolicy ? { headPolicy } : {}), ...(trustRoot ? { trustRoot } : {}), commits, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}

@@ -1,0 +1,33 @@
+// `gitguard verify`: the signature engine of `gitguard audit`, one judgement per commit, streamed.
+import type { Judgement } from '../rules/lib/trust.js';
+import { judge } from '../rules/lib/trust.js';
+import { discoverRepository } from '../collect/repository.js';
+import { collectHistory } from '../collect/refs.js';
+import type { TrustedCommit } from '../collect/trust.js';
+import { openHistory, type TrustOptions } from './history.js';
+
+export interface VerifyRequest {
+  path: string;
+  range?: string;
+  all?: boolean;
+  trust: TrustOptions;
+}
+
+export interface VerifyLine {
+  commit: TrustedCommit;
+  judgement: Judgement;
+}
+
+export async function* verifyCommits(req: VerifyRequest): AsyncGenerator<VerifyLine> {
+  const repo = await discoverRepository(req.path);
+  const history = await collectHistory(repo);
+  const session = await openHistory(repo, history, { all: req.all, range: req.range }, true, req.trust);
+  try {
+    for await (const c of session.commits()) {
+      const commit = c as TrustedCommit;
+      yield { commit, judgement: judge(commit) };
+    }
+  } finally {
+    session.close();
+  }
+}

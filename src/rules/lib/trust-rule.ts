@@ -1,0 +1,57 @@
+// Most signature rules have one shape: judge each commit, report the ones whose judgement has a
+// given status. This builds such a rule from its id, statuses and outcome.
+import type { CommitRule, Finding } from '../../model.js';
+import type { TrustedCommit } from '../../collect/trust.js';
+import { defineCommitRule } from '../define.js';
+import { FindingList } from './findings.js';
+import { identityText } from './commit.js';
+import { judge, type Judgement, type TrustStatus } from './trust.js';
+
+export function commitFinding(c: TrustedCommit, j: Judgement, message: string): Finding {
+  return {
+    commit: c.oid,
+    message,
+    evidence: {
+      subject: c.subject,
+      author: identityText(c.author),
+      committer: identityText(c.committer),
+      letter: j.verdict.letter,
+      signer: j.verdict.signer ?? null,
+      status: j.status,
+      detail: j.detail,
+    },
+  };
+}
+
+export function defineTrustRule(spec: {
+  id: string;
+  statuses: TrustStatus[];
+  /** Outcome when some commit has one of the statuses (default fail). */
+  outcome?: 'fail' | 'warn';
+  describe: (c: TrustedCommit, j: Judgement) => string;
+}): CommitRule {
+  return defineCommitRule({
+    id: spec.id,
+    needs: ['history', 'signatures'],
+    start(facts, ctx) {
+      const found = new FindingList(ctx.findingLimit);
+      let judged = 0;
+      let seen = 0;
+      return {
+        visit(commit) {
+          seen += 1;
+          const c = commit as TrustedCommit;
+          if (!c.trust || c.trust.mode === 'none') return;
+          judged += 1;
+          const j = judge(c);
+          if (spec.statuses.includes(j.status)) found.add(commitFinding(c, j, spec.describe(c, j)));
+        },
+        finish() {
+          if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
+          if (judged === 0) return { outcome: 'not-applicable', note: 'no trust policy (.gitguard/policy.yml) and no --keyring/--allowed-signers: there is nothing to check signatures against' };
+          return found.evaluation(spec.outcome ?? 'fail', `${judged} commit(s) judged against the trust policy or supplied keys`);
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,119 @@
+// The judgement of one commit's signature against the policies that may authorize it: shared by
+// every signature rule and by `gitguard verify`, so they can never disagree. Pure.
+import type { TrustedCommit, Verification } from '../../collect/trust.js';
+import type { Verdict } from '../../collect/signatures/verify.js';
+import { forgeFor, isMaintainer, signersForOpenPgp, signersForSsh, type Forge, type Policy, type Signer } from '../../collect/policy.js';
+import { principalMatches } from '../../collect/signatures/allowed-signers.js';
+
+export type TrustStatus =
+  | 'authorized' // good signature by a signer the policy (or the user's keys) vouches for, matching identity
+  | 'forge' // signed by an opted-in forge key on behalf of the author
+  | 'goodlisted' // an audited exception in the policy's goodlist
+  | 'unsigned'
+  | 'bad' // the signature does not match the content
+  | 'cannot-check' // unsupported or unreadable signature
+  | 'unknown-signer' // good signature, or unknown key, not vouched for by the policy
+  | 'key-invalid' // expired/revoked key or expired signature, judged at signing time
+  | 'retired' // signer retired in the policy before this signature
+  | 'impersonation' // good signature by a known signer whose identity is not the committer's (author's)
+  | 'unjudged'; // no policy and no user keys: nothing to check against
+
+export interface Judgement {
+  status: TrustStatus;
+  detail: string;
+  verdict: Verdict;
+  policy?: Policy;
+  signer?: Signer;
+  forge?: Forge;
+}
+
+// Best first: a commit is judged by the parent policy that thinks best of it.
+const RANK: TrustStatus[] = ['authorized', 'goodlisted', 'forge', 'impersonation', 'retired', 'key-invalid', 'unknown-signer', 'cannot-check', 'bad', 'unsigned', 'unjudged'];
+
+/** Was the key good when it signed? Expiry and soft revocation after signing do not void a signature. */
+function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
+  switch (v.letter) {
+    case 'G':
+    case 'U':
+      return { ok: true };
+    case 'Y':
+      if (v.signedAt !== undefined && v.keyExpiresAt !== undefined && v.signedAt < v.keyExpiresAt) return { ok: true };
+      return { ok: false, why: 'signed with a key that had already expired' };
+    case 'R':
+      if (v.hardRevoked) return { ok: false, why: 'the key was revoked as compromised (or with no reason): none of its signatures count' };
+      if (v.signedAt !== undefined && v.revokedAt !== undefined && v.signedAt < v.revokedAt) return { ok: true };
+      return { ok: false, why: 'signed after the key was revoked' };
+    case 'X':
+      return { ok: false, why: 'the signature has expired' };
+    default:
+      return { ok: false, why: v.reason ?? `letter ${v.letter}` };
+  }
+}
+
+function requiredIdentities(commit: TrustedCommit, policy: Policy | undefined): Array<[string, string]> {
+  const mode = policy?.identity ?? 'committer';
+  const out: Array<[string, string]> = [];
+  if (mode === 'committer' || mode === 'both') out.push(['committer', commit.committer.email.toLowerCase()]);
+  if (mode === 'author' || mode === 'both') out.push(['author', commit.author.email.toLowerCase()]);
+  return out;
+}
+
+function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
+  const { verdict: v, policy } = ver;
+  const base = { verdict: v, ...(policy ? { policy } : {}) };
+  const listed = policy?.goodlist.find((g) => g.commit === commit.oid);
+  if (listed) return { ...base, status: 'goodlisted', detail: `goodlisted: ${listed.reason}` };
+  if (v.letter === 'N') return { ...base, status: 'unsigned', detail: 'no signature' };
+  if (v.letter === 'B') return { ...base, status: 'bad', detail: v.reason ?? 'bad signature' };
+  if (v.letter === 'E' && !v.missingKey) return { ...base, status: 'cannot-check', detail: v.reason ?? 'cannot check the signature' };
+  if (v.letter === 'E' || v.letter === 'U') {
+    if (policy) {
+      const forge = v.signer ? forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', v.signer) : undefined;
+      if (forge && v.letter === 'U') return { ...base, status: 'forge', forge, detail: `signed by the forge ${forge.name} on behalf of ${commit.author.email}` };
+    }
+    return { ...base, status: 'unknown-signer', detail: `key ${v.signingKey ?? v.signer ?? '(unknown)'} is not trusted${policy ? ` by ${policy.label}` : ''}` };
+  }
+  const valid = validAtSigning(v);
+  if (!valid.ok) return { ...base, status: 'key-invalid', detail: valid.why! };
+
+  const fpr = v.signer ?? '';
+  if (policy) {
+    const owners = v.format === 'ssh' ? signersForSsh(policy, fpr, v.identities) : signersForOpenPgp(policy, fpr, v.identities);
+    if (owners.length === 0) {
+      const forge = forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
+      if (forge) return { ...base, status: 'forge', forge, detail: `signed by the forge ${forge.name} on behalf of ${commit.author.name} <${commit.author.email}>` };
+      return { ...base, status: 'unknown-signer', detail: `key ${fpr} belongs to no signer of ${policy.label}` };
+    }
+    const needed = requiredIdentities(commit, policy);
+    const signer = owners.find((s) => needed.every(([, email]) => s.emails.includes(email)));
+    if (!signer) {
+      const who = owners.map((s) => s.name).join(', ');
+      const wrong = needed.filter(([, email]) => !owners.some((s) => s.emails.includes(email)));
+      return { ...base, signer: owners[0], status: 'impersonation', detail: `signed by ${who}, but the ${wrong.map(([role, email]) => `${role} is ${email}`).join(' and ')}` };
+    }
+    const at = v.signedAt ?? commit.committer.time;
+    if (signer.retired && at >= signer.retired.at) {
+      return { ...base, signer, status: 'retired', detail: `${signer.name} was retired${signer.retired.at ? ` on ${new Date(signer.retired.at * 1000).toISOString().slice(0, 10)}` : ''}` };
+    }
+    return { ...base, signer, status: 'authorized', detail: `${signer.name}${isMaintainer(policy, signer) ? ' (maintainer)' : ''}` };
+  }
+  // User-supplied keys: a key vouches for the e-mails of its user IDs (OpenPGP) or its principals (SSH).
+  const needed = requiredIdentities(commit, undefined);
+  const wrong = needed.filter(([, email]) => !v.identities.some((p) => principalMatches(email, p)));
+  if (wrong.length) return { ...base, status: 'impersonation', detail: `key ${fpr} speaks for ${v.identities.join(', ') || 'nobody'}, but the ${wrong.map(([r, e]) => `${r} is ${e}`).join(' and ')}` };
+  return { ...base, status: 'authorized', detail: v.identities[0] ?? fpr };
+}
+
+/** The commit's judgement: the best over the policies of its parents. */
+export function judge(commit: TrustedCommit): Judgement {
+  const all = commit.trust.verifications.map((ver) => (commit.trust.mode === 'none' && ver.verdict.letter !== 'N' ? { status: 'unjudged' as const, detail: 'no policy and no keys to check against', verdict: ver.verdict } : judgeOne(commit, ver)));
+  all.sort((a, b) => RANK.indexOf(a.status) - RANK.indexOf(b.status));
+  return all[0] ?? { status: 'unjudged', detail: 'no verification', verdict: { letter: 'N', format: 'none', identities: [] } };
+}
+
+/** Whether a commit that changed the policy was signed by a maintainer of a parent's policy. */
+export function policyChangeAuthorized(commit: TrustedCommit, j: Judgement): boolean {
+  if (!commit.trust.policyChanged || commit.trust.trustRoot) return true;
+  if (j.status === 'goodlisted') return true;
+  return j.status === 'authorized' && !!j.policy && !!j.signer && isMaintainer(j.policy, j.signer);
+}

@@ -1,0 +1,35 @@
+import type { TrustedCommit } from '../collect/trust.js';
+import { defineCommitRule } from './define.js';
+import { FindingList } from './lib/findings.js';
+import { judge, policyChangeAuthorized } from './lib/trust.js';
+import { commitFinding } from './lib/trust-rule.js';
+
+// A commit may not authorize itself: a change to .gitguard/ is judged by the policy of its parents,
+// and only one of their maintainers may make it.
+export default defineCommitRule({
+  id: 'policy-changes-authorized',
+  needs: ['history', 'signatures'],
+  start(facts, ctx) {
+    const found = new FindingList(ctx.findingLimit);
+    let changes = 0;
+    let seen = 0;
+    return {
+      visit(commit) {
+        seen += 1;
+        const c = commit as TrustedCommit;
+        if (!c.trust || c.trust.mode !== 'policy' || !c.trust.policyChanged || c.trust.trustRoot) return;
+        changes += 1;
+        const j = judge(c);
+        if (!policyChangeAuthorized(c, j)) {
+          const why = j.status === 'authorized' ? `${j.signer?.name ?? 'the signer'} is not a maintainer` : j.detail;
+          found.add(commitFinding(c, j, `changes ${c.trust.ownPolicy ? 'the trust policy' : 'the trust policy (removes it)'} without a maintainer's signature: ${why} — "${c.subject}"`));
+        }
+      },
+      finish() {
+        if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
+        if (changes === 0) return { outcome: 'pass', note: 'no commit in scope changes the trust policy' };
+        return found.evaluation('fail', `${changes} commit(s) change the trust policy`);
+      },
+    };
+  },
+});

@@ -1,0 +1,7 @@
+import { defineTrustRule } from './lib/trust-rule.js';
+
+export default defineTrustRule({
+  id: 'signers-authorized',
+  statuses: ['unknown-signer'],
+  describe: (c, j) => `signer not authorized (${j.verdict.letter}): ${j.detail} — "${c.subject}" by ${c.committer.email}`,
+});

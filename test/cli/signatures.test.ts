@@ -1,0 +1,180 @@
+// gitguard's signature verdicts on real signed histories, compared with git's own, and the trust
+// policy's authorization rules end to end through the built binary.
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, writeAllowedSigners, signedCommit, gitLetter, type SshTestKey } from '../helpers/ssh.js';
+import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { runCli, parseJson, resultOf } from '../helpers/cli.js';
+
+let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
+let keyDir: string;
+beforeAll(() => {
+  keyDir = mkdtempSync(join(tmpdir(), 'gg-sig-'));
+  keys = { alice: makeSshKey(keyDir, 'ed25519', 'alice'), bob: makeSshKey(keyDir, 'ed25519', 'bob'), mallory: makeSshKey(keyDir, 'ed25519', 'mallory') };
+});
+afterAll(cleanupTemp);
+
+interface VerifyRow { commit: string; letter: string; status: string; detail: string; signer: string | null }
+const verifyJson = (r: TestRepo, args: string[]) => {
+  const res = runCli(['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args], { env: r.env });
+  return { code: res.code, rows: (JSON.parse(res.stdout) as { commits: VerifyRow[] }).commits, stderr: res.stderr };
+};
+
+describe('without a policy, against keys the user supplies', () => {
+  let r: TestRepo;
+  let signers: string;
+  const c: Record<string, string> = {};
+  beforeAll(() => {
+    r = makeRepo();
+    signers = writeAllowedSigners(join(r.home, 'allowed_signers'), [`alice@example.com ${keys.alice.pub}`, `mallory@example.com ${keys.mallory.pub}`]);
+    c.good = signedCommit(r, keys.alice, 'alice signs as alice');
+    c.unknown = signedCommit(r, keys.bob, 'bob is not in allowed_signers');
+    c.impersonation = signedCommit(r, keys.alice, 'alice signs a commit that names mallory', { committerEmail: 'mallory@example.com' });
+    c.unsigned = signedCommit(r, undefined, 'nobody signs');
+  });
+
+  test("gitguard's letter equals git's %G? for every commit", () => {
+    const { rows } = verifyJson(r, ['--allowed-signers', signers]);
+    expect(rows).toHaveLength(4);
+    for (const row of rows) expect(`${row.commit} ${row.letter}`).toBe(`${row.commit} ${gitLetter(r, row.commit, signers)}`);
+  });
+
+  test('judges each commit: authorized, unknown signer, impersonation, unsigned', () => {
+    const { rows, code } = verifyJson(r, ['--allowed-signers', signers]);
+    const status = Object.fromEntries(rows.map((x) => [x.commit, x.status]));
+    expect(status).toEqual({ [c.good!]: 'authorized', [c.unknown!]: 'unknown-signer', [c.impersonation!]: 'impersonation', [c.unsigned!]: 'unsigned' });
+    expect(code).toBe(1);
+  });
+
+  test('reports a good signature by alice on a commit whose committer is mallory as impersonation, and the audit fails', () => {
+    const res = runCli(['audit', r.dir, '--format', 'json', '--allowed-signers', signers, '--no-cache', '--threat', 'impersonation'], { env: r.env });
+    expect(res.code).toBe(1);
+    const report = parseJson(res);
+    const imp = resultOf(report, 'signer-matches-committer');
+    expect(imp.outcome).toBe('fail');
+    expect(imp.findings.map((f) => f.commit)).toEqual([c.impersonation]);
+    expect(imp.findings[0]!.message).toContain('committer is mallory@example.com');
+    expect(resultOf(report, 'signers-authorized').findings.map((f) => f.commit)).toEqual([c.unknown]);
+    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([c.unsigned]);
+  });
+
+  test('the text lines read like git log --format="%H %G? %GF"', () => {
+    const res = runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--no-cache'], { env: r.env });
+    const line = res.stdout.split('\n').find((l) => l.startsWith(c.good!));
+    expect(line).toBe(`${c.good} G ${keys.alice.fingerprint} authorized:alice@example.com`);
+  });
+
+  test('without any keys the signature rules are not applicable rather than failing or passing', () => {
+    const report = parseJson(runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env }));
+    expect(resultOf(report, 'signers-authorized').outcome).toBe('not-applicable');
+    expect(resultOf(report, 'commits-signed').outcome).toBe('fail');
+  });
+
+  test('a garbage key file is one clear error naming the file', () => {
+    const bad = join(r.home, 'garbage.asc');
+    writeFileSync(bad, '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n');
+    const res = runCli(['verify', '-C', r.dir, '--keyring', bad], { env: r.env });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toContain('garbage.asc');
+  });
+});
+
+const policyYml = (signers: Array<[string, string]>, maintainers: string[]) =>
+  `version: 1\nsigners:\n${signers.map(([name, email]) => `  - name: ${name}\n    emails: [${email}]\n`).join('')}maintainers: [${maintainers.join(', ')}]\n`;
+
+describe('with a trust policy in the repository', () => {
+  test('a commit that adds mallory to the policy is not authorized by that same commit', () => {
+    const r = makeRepo();
+    const root = (() => {
+      r.write({ '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com']], ['alice@example.com']), '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\n` });
+      r.run(['add', '-A']);
+      return signedCommit(r, keys.alice, 'policy: alice');
+    })();
+    r.write({ 'a.txt': 'a' });
+    r.run(['add', '-A']);
+    const byAlice = signedCommit(r, keys.alice, 'work by alice');
+    // mallory writes herself into the policy and signs with her own key
+    r.write({
+      '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com'], ['mallory', 'mallory@example.com']], ['alice@example.com', 'mallory@example.com']),
+      '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\nmallory@example.com ${keys.mallory.pub}\n`,
+    });
+    r.run(['add', '-A']);
+    const takeover = signedCommit(r, keys.mallory, 'policy: add mallory', { committerEmail: 'mallory@example.com' });
+
+    const { rows } = verifyJson(r, []);
+    const status = Object.fromEntries(rows.map((x) => [x.commit, x.status]));
+    expect(status[root]).toBe('authorized');
+    expect(status[byAlice]).toBe('authorized');
+    expect(status[takeover]).toBe('unknown-signer');
+
+    const report = parseJson(runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env }));
+    expect(report.exitCode).toBe(1);
+    const change = resultOf(report, 'policy-changes-authorized');
+    expect(change.outcome).toBe('fail');
+    expect(change.findings.map((f) => f.commit)).toEqual([takeover]);
+    expect(resultOf(report, 'signers-authorized').findings.map((f) => f.commit)).toEqual([takeover]);
+  });
+
+  test('a maintainer adding a signer passes, and that signer is trusted from the next commit on', () => {
+    const r = makeRepo();
+    r.write({ '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com']], ['alice']), '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\n` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: alice');
+    r.write({
+      '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com'], ['bob', 'bob@example.com']], ['alice']),
+      '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\nbob@example.com ${keys.bob.pub}\n`,
+    });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: add bob');
+    const byBob = signedCommit(r, keys.bob, 'work by bob', { committerEmail: 'bob@example.com' });
+    const res = runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env });
+    const report = parseJson(res);
+    for (const id of ['policy-changes-authorized', 'signers-authorized', 'signer-matches-committer', 'signatures-valid', 'commits-signed']) {
+      expect([id, resultOf(report, id).outcome]).toEqual([id, 'pass']);
+    }
+    expect(res.code).toBe(0);
+    const { rows } = verifyJson(r, []);
+    expect(rows.find((x) => x.commit === byBob)?.detail).toBe('bob');
+  });
+
+  test('a policy that does not parse is one clear error naming the file and commit', () => {
+    const r = makeRepo();
+    r.write({ '.gitguard/policy.yml': 'version: 1\nsigners: [unclosed\n' });
+    r.run(['add', '-A']);
+    const c = signedCommit(r, keys.alice, 'broken policy');
+    const res = runCli(['audit', r.dir, '--no-cache'], { env: r.env });
+    expect(res.code).toBe(2);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('policy.yml');
+    expect(lines[0]).toContain(c.slice(0, 12));
+  });
+});
+
+describe('OpenPGP signatures under a policy', () => {
+  let gpg: Gpg;
+  beforeAll(() => {
+    gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-')));
+  });
+  afterAll(() => gpg.kill());
+
+  test("a gpg-signed history is authorized, and gitguard's letters equal git's", () => {
+    const r = makeRepo();
+    const fpr = gpg.genKey('Alice Example <alice@example.com>', 'ed25519');
+    gpg.trust(fpr);
+    mkdirSync(join(r.dir, '.gitguard', 'keys'), { recursive: true });
+    r.write({ '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com']], ['alice']) });
+    writeFileSync(join(r.dir, '.gitguard', 'keys', 'alice.asc'), gpg.exportPublic(fpr));
+    const env = { GNUPGHOME: gpg.home };
+    r.run(['add', '-A']);
+    r.run(['-c', `user.signingkey=${fpr}`, 'commit', '-q', '-S', '-m', 'policy'], { env });
+    r.run(['-c', `user.signingkey=${fpr}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'work'], { env });
+    const { rows, code } = verifyJson(r, []);
+    expect(rows.map((x) => x.status)).toEqual(['authorized', 'authorized']);
+    expect(code).toBe(0);
+    for (const row of rows) expect(row.letter).toBe(r.run(['log', '-1', '--format=%G?', row.commit], { env }));
+  });
+});

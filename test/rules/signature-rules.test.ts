@@ -1,0 +1,71 @@
+// Pass/fail tables for the signature rules over hand-built trust facts: one policy with alice (a
+// maintainer) and bob, and verdicts as the verifiers would give them.
+import signaturesValid from '../../src/rules/signatures-valid.js';
+import signersAuthorized from '../../src/rules/signers-authorized.js';
+import signingKeysValid from '../../src/rules/signing-keys-valid.js';
+import signerMatchesCommitter from '../../src/rules/signer-matches-committer.js';
+import signersNotRetired from '../../src/rules/signers-not-retired.js';
+import policyChangesAuthorized from '../../src/rules/policy-changes-authorized.js';
+import { as, commit, good, policyWith, runTable, sshSigner, trusted } from '../helpers/facts.js';
+
+const alice = sshSigner('alice', 'alice@example.com');
+const bob = sshSigner('bob', 'bob@example.com');
+const carol = sshSigner('carol', 'carol@example.com', { retired: { at: 1_650_000_000 } });
+const policy = policyWith({ signers: [alice, bob, carol], maintainers: ['alice'] });
+const byAlice = { committer: as('Alice', 'alice@example.com'), author: as('Alice', 'alice@example.com') };
+const byBob = { committer: as('Bob', 'bob@example.com'), author: as('Bob', 'bob@example.com') };
+
+describe('signatures-valid', () => {
+  runTable(signaturesValid, [
+    { name: 'passes on good signatures', commits: [trusted(good('alice'), policy, byAlice)], outcome: 'pass' },
+    { name: 'fails on a bad signature (content changed after signing)', commits: [trusted({ letter: 'B', format: 'ssh', identities: [], reason: 'the content does not match' }, policy, byAlice)], outcome: 'fail', mentions: ['bad signature (B)'] },
+    { name: 'fails on a signature that cannot be checked (X.509)', commits: [trusted({ letter: 'E', format: 'x509', identities: [], reason: 'X.509 not supported' }, policy, byAlice)], outcome: 'fail', mentions: ['cannot be checked'] },
+    { name: 'is not applicable without a policy or keys', commits: [Object.assign(commit(), { trust: { mode: 'none' as const, verifications: [], policyChanged: false, trustRoot: false } })], outcome: 'not-applicable' },
+  ]);
+});
+
+describe('signers-authorized', () => {
+  runTable(signersAuthorized, [
+    { name: 'passes when the key belongs to a signer of the parent policy', commits: [trusted(good('bob'), policy, byBob)], outcome: 'pass' },
+    { name: 'fails on a good signature by a key no signer owns', commits: [trusted(good('mallory'), policy, byBob)], outcome: 'fail', mentions: ['belongs to no signer'] },
+    { name: 'fails on a key missing from the allowed signers (U)', commits: [trusted({ letter: 'U', format: 'ssh', signer: 'SHA256:zzz', identities: [] }, policy, byBob)], outcome: 'fail', mentions: ['is not trusted'] },
+    { name: 'passes a goodlisted commit, an audited exception', commits: [trusted(good('mallory'), policyWith({ signers: [alice], goodlist: [{ commit: '00000000000000000000000000000000000000ff', reason: 'imported' }] }), { ...byBob, oid: '00000000000000000000000000000000000000ff' })], outcome: 'pass' },
+  ]);
+});
+
+describe('signing-keys-valid', () => {
+  runTable(signingKeysValid, [
+    { name: 'passes a key that expired after it signed', commits: [trusted(good('alice', { letter: 'Y', signedAt: 100, keyExpiresAt: 200 }), policy, byAlice)], outcome: 'pass' },
+    { name: 'fails a signature made after the key expired', commits: [trusted(good('alice', { letter: 'Y', signedAt: 300, keyExpiresAt: 200 }), policy, byAlice)], outcome: 'fail', mentions: ['already expired'] },
+    { name: 'passes a key soft-revoked (superseded) after it signed', commits: [trusted(good('alice', { letter: 'R', signedAt: 100, revokedAt: 200, hardRevoked: false }), policy, byAlice)], outcome: 'pass' },
+    { name: 'fails every signature of a key revoked as compromised', commits: [trusted(good('alice', { letter: 'R', signedAt: 100, revokedAt: 200, hardRevoked: true }), policy, byAlice)], outcome: 'fail', mentions: ['compromised'] },
+    { name: 'fails an expired signature', commits: [trusted(good('alice', { letter: 'X' }), policy, byAlice)], outcome: 'fail', mentions: ['signature has expired'] },
+  ]);
+});
+
+describe('signer-matches-committer', () => {
+  runTable(signerMatchesCommitter, [
+    { name: 'passes when the signer is the committer', commits: [trusted(good('alice'), policy, byAlice)], outcome: 'pass' },
+    { name: "fails when alice's good signature is on a commit whose committer is mallory", commits: [trusted(good('alice'), policy, { committer: as('Mallory', 'mallory@example.com'), author: as('Mallory', 'mallory@example.com') })], outcome: 'fail', mentions: ['signed by alice, but the committer is mallory@example.com'] },
+    { name: 'checks the author too when the policy says identity: both', commits: [trusted(good('alice'), policyWith({ signers: [alice, bob], identity: 'both' }), { committer: as('Alice', 'alice@example.com'), author: as('Bob', 'bob@example.com') })], outcome: 'fail', mentions: ['author is bob@example.com'] },
+    { name: 'without a policy, matches the committer against the key\'s principals', commits: [trusted(good('k', { identities: ['*@example.com'] }), undefined, byBob)], outcome: 'pass' },
+    { name: 'without a policy, fails when the principals do not cover the committer', commits: [trusted(good('k', { identities: ['alice@example.com'] }), undefined, byBob)], outcome: 'fail' },
+  ]);
+});
+
+describe('signers-not-retired', () => {
+  runTable(signersNotRetired, [
+    { name: 'passes a signature made before the retirement', commits: [trusted(good('carol', { signedAt: 1_600_000_000 }), policy, { committer: as('Carol', 'carol@example.com') })], outcome: 'pass' },
+    { name: 'fails a signature made after the retirement', commits: [trusted(good('carol', { signedAt: 1_700_000_000 }), policy, { committer: as('Carol', 'carol@example.com') })], outcome: 'fail', mentions: ['carol was retired on 2022-04-15'] },
+  ]);
+});
+
+describe('policy-changes-authorized', () => {
+  runTable(policyChangesAuthorized, [
+    { name: 'passes a policy change signed by a maintainer of the parent policy', commits: [trusted(good('alice'), policy, byAlice, { policyChanged: true })], outcome: 'pass' },
+    { name: 'fails a policy change signed by a signer who is not a maintainer', commits: [trusted(good('bob'), policy, byBob, { policyChanged: true })], outcome: 'fail', mentions: ['bob is not a maintainer'] },
+    { name: 'fails a policy change by an unknown key', commits: [trusted(good('mallory'), policy, byBob, { policyChanged: true })], outcome: 'fail' },
+    { name: 'accepts the trust root, which introduces the policy', commits: [trusted(good('bob'), policy, byBob, { policyChanged: true, trustRoot: true })], outcome: 'pass' },
+    { name: 'passes when no commit changes the policy', commits: [trusted(good('bob'), policy, byBob)], outcome: 'pass' },
+  ]);
+});
