@@ -9,7 +9,8 @@
 //   .gitguard/policy.yml at 1a2b3c4: signers[2].emails[0]: "bob" is not an e-mail address
 import { LineCounter, parseDocument, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { SEVERITIES, type Severity } from '../model.js';
-import { loadKeyring, type Keyring } from './signatures/openpgp.js';
+import type { Keyring } from './signatures/openpgp.js';
+import { loadKeyring } from './signatures/keyring.js';
 import { AllowedSignersError, parseAllowedSigners, principalMatches, type AllowedSigner } from './signatures/allowed-signers.js';
 
 export interface PolicyFiles {

@@ -5,8 +5,12 @@ import type { CommitRecord } from './commit-object.js';
 import { ExpectedError } from '../errors.js';
 import { parsePolicy, PolicyError, type Policy } from './policy.js';
 import { ObjectReader, parseTree } from './objects.js';
-import { verifyCommit, type TrustedKeys, type Verdict } from './signatures/verify.js';
+import { commitSignature, verifyCommit, type TrustedKeys, type Verdict } from './signatures/verify.js';
 import type { VerifyCache } from './verify-cache.js';
+import { VerifyPool, type RawKeys } from './signatures/pool.js';
+
+/** Past this many signatures to check in one run, verification moves to worker threads. */
+const POOL_THRESHOLD = 64;
 
 export const POLICY_DIR = '.gitguard';
 
@@ -39,15 +43,25 @@ export class TrustCollector {
   /** The tree id each loaded policy came from: what verdicts are cached under. */
   private readonly treeIdOf = new WeakMap<Policy, string>();
   private readonly oidBytes: 20 | 32;
+  /** Raw key material per trust id, for the worker pool. */
+  private readonly rawKeys = new Map<string, RawKeys>();
+  private pool: VerifyPool | undefined;
+  private poolTried = false;
+  private checked = 0;
 
   constructor(
     private readonly reader: ObjectReader,
     objectFormat: 'sha1' | 'sha256',
-    private readonly userKeys: (TrustedKeys & { id: string }) | undefined,
+    private readonly userKeys: (TrustedKeys & { id: string; raw: RawKeys }) | undefined,
     private readonly cache?: VerifyCache,
     private readonly trustRootOid?: string,
   ) {
     this.oidBytes = objectFormat === 'sha256' ? 32 : 20;
+    if (userKeys) this.rawKeys.set(`keys:${userKeys.id}`, userKeys.raw);
+  }
+
+  close(): void {
+    this.pool?.close();
   }
 
   /** The policy in a .gitguard tree (memoised by tree id: it changes rarely). */
@@ -87,12 +101,13 @@ export class TrustCollector {
         }
       }
     }
-    return parsePolicy({
-      label,
-      policyYml: (await blob(policyEntry.oid, 'policy.yml')).toString('utf8'),
-      keys,
-      allowedSigners: signersEntry ? (await blob(signersEntry.oid, 'allowed_signers')).toString('utf8') : undefined,
+    const allowedSigners = signersEntry ? (await blob(signersEntry.oid, 'allowed_signers')).toString('utf8') : undefined;
+    const policy = await parsePolicy({ label, policyYml: (await blob(policyEntry.oid, 'policy.yml')).toString('utf8'), keys, allowedSigners });
+    this.rawKeys.set(`policy:${treeOid}`, {
+      openpgp: keys.map((k) => ({ file: `keys/${k.name}`, data: k.data })),
+      allowedSigners: allowedSigners === undefined ? [] : [{ file: 'allowed_signers', text: allowedSigners }],
     });
+    return policy;
   }
 
   /** Policy tree id of a commit: from the walk, or looked up for a parent outside it. */
@@ -148,7 +163,15 @@ export class TrustCollector {
     if (commit.signatures.length === 0) return { letter: 'N', format: 'none', identities: [] };
     const cached = this.cache?.get(commit.oid, trustId);
     if (cached) return cached;
-    const v = await verifyCommit(commit, keys);
+    this.checked += 1;
+    if (!this.poolTried && this.checked > POOL_THRESHOLD) {
+      this.poolTried = true;
+      this.pool = VerifyPool.create(this.rawKeys);
+    }
+    const sig = commitSignature(commit);
+    const v = this.pool && sig && 'armored' in sig && this.rawKeys.has(trustId)
+      ? await this.pool.verify({ trustId, payload: commit.payload, armored: sig.armored, at: commit.committer.time, identity: commit.committer.email })
+      : await verifyCommit(commit, keys);
     this.cache?.set(commit.oid, trustId, v);
     return v;
   }

@@ -35,6 +35,8 @@ function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
 
 export class VerifyCache {
   private readonly entries = new Map<string, Verdict>();
+  /** Ids (content hashes) of key sets that parsed cleanly in an earlier run. */
+  private readonly keysets = new Set<string>();
   private dirty = false;
   private constructor(private readonly file: string, private readonly secret: Buffer) {}
 
@@ -65,9 +67,10 @@ export class VerifyCache {
     const want = this.mac(body);
     if (given.length !== want.length || !timingSafeEqual(given, want)) return; // forged or damaged: ignore
     try {
-      const data = JSON.parse(body) as { version: string; entries: Record<string, Verdict> };
+      const data = JSON.parse(body) as { version: string; entries: Record<string, Verdict>; keysets?: string[] };
       if (data.version !== VERSION) return;
       for (const [k, v] of Object.entries(data.entries)) this.entries.set(k, v);
+      for (const k of data.keysets ?? []) this.keysets.add(k);
     } catch {
       /* unreadable: start afresh */
     }
@@ -87,6 +90,18 @@ export class VerifyCache {
     this.dirty = true;
   }
 
+  /** Whether this exact key set (by content hash) was parsed without error before. */
+  knownGoodKeys(id: string): boolean {
+    return this.keysets.has(id);
+  }
+
+  markGoodKeys(id: string): void {
+    if (!this.keysets.has(id)) {
+      this.keysets.add(id);
+      this.dirty = true;
+    }
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -96,7 +111,7 @@ export class VerifyCache {
     if (!this.dirty) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      const body = JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries) });
+      const body = JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries), keysets: [...this.keysets] });
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, `${this.mac(body).toString('hex')}\n${body}`);
       renameSync(tmp, this.file);

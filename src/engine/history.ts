@@ -11,10 +11,12 @@ import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader } from '../collect/objects.js';
 import { POLICY_DIR, TrustCollector } from '../collect/trust.js';
 import { VerifyCache } from '../collect/verify-cache.js';
-import { loadKeyring } from '../collect/signatures/openpgp.js';
+import { loadKeyring } from '../collect/signatures/keyring.js';
 import { parseAllowedSigners, type AllowedSigner } from '../collect/signatures/allowed-signers.js';
 import type { TrustedKeys } from '../collect/signatures/verify.js';
+import type { RawKeys } from '../collect/signatures/pool.js';
 import type { Policy } from '../collect/policy.js';
+import type { Keyring } from '../collect/signatures/openpgp.js';
 
 export interface TrustOptions {
   /** OpenPGP key files (armored or binary) to check signatures against when there is no policy. */
@@ -52,17 +54,29 @@ function readKeyFile(file: string): Buffer {
   }
 }
 
-async function loadUserKeys(opts: TrustOptions): Promise<(TrustedKeys & { id: string }) | undefined> {
+async function loadUserKeys(opts: TrustOptions, cache: VerifyCache | undefined): Promise<(TrustedKeys & { id: string; raw: RawKeys }) | undefined> {
   const pgp = (opts.keyrings ?? []).map((file) => ({ file, data: readKeyFile(file) }));
   const ssh = (opts.allowedSigners ?? []).map((file) => ({ file, data: readKeyFile(file) }));
   if (!pgp.length && !ssh.length) return undefined;
   const id = createHash('sha256');
   for (const k of [...pgp, ...ssh]) id.update(k.file).update('\0').update(k.data);
-  let keyring;
-  try {
-    keyring = pgp.length ? await loadKeyring(pgp) : undefined;
-  } catch (err) {
-    throw new ExpectedError(firstLine((err as Error).message));
+  const keysId = id.copy().digest('hex');
+  let loaded: Promise<Keyring> | undefined;
+  const load = (): Promise<Keyring> => {
+    loaded ??= loadKeyring(pgp).catch((err: Error) => {
+      throw new ExpectedError(firstLine(err.message));
+    });
+    return loaded;
+  };
+  // Keys are parsed up front so a bad key file is reported at once, unless this exact set (same
+  // bytes) parsed cleanly in an earlier run: then only when a signature needs them.
+  let keyring: Keyring | (() => Promise<Keyring>) | undefined;
+  if (pgp.length) {
+    if (cache?.knownGoodKeys(keysId)) keyring = load;
+    else {
+      keyring = await load();
+      cache?.markGoodKeys(keysId);
+    }
   }
   const allowedSigners: AllowedSigner[] = [];
   for (const k of ssh) {
@@ -72,7 +86,8 @@ async function loadUserKeys(opts: TrustOptions): Promise<(TrustedKeys & { id: st
       throw new ExpectedError(firstLine((err as Error).message));
     }
   }
-  return { ...(keyring ? { keyring } : {}), allowedSigners, id: id.digest('hex').slice(0, 16) };
+  const raw: RawKeys = { openpgp: pgp, allowedSigners: ssh.map((k) => ({ file: k.file, text: k.data.toString('utf8') })) };
+  return { ...(keyring ? { keyring } : {}), allowedSigners, id: id.digest('hex').slice(0, 16), raw };
 }
 
 async function resolveCommit(repo: RepositoryInfo, rev: string, what: string): Promise<string> {
@@ -117,7 +132,9 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
 
   const shadow: Shadow = createShadow(repo.commonDir, repo.objectFormat);
   const reader = new ObjectReader(shadow);
+  const collectors: TrustCollector[] = [];
   const close = (): void => {
+    for (const c of collectors) c.close();
     reader.close();
     shadow.dispose();
   };
@@ -125,8 +142,8 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     if (!withTrust || revisions.length === 0) {
       return { revisions, description, commits: () => walkCommits(shadow, { revisions, parentsFirst: true }), close };
     }
-    const userKeys = await loadUserKeys(trust);
     const cache = trust.cache === false ? undefined : VerifyCache.open(repo.commonDir, trust.env);
+    const userKeys = await loadUserKeys(trust, cache);
     let collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache);
     // The policy at the tip names the trust root unless the user does.
     const tip = history.head.oid ?? revisions.find((r) => !r.startsWith('^'));
@@ -154,6 +171,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache, trustRoot);
     }
     const active = collector;
+    collectors.push(active);
     async function* commits(): AsyncGenerator<CommitFacts> {
       // Verify in batches: enrich() records each commit's policy synchronously, so children always
       // see their parents, while the signature checks of a batch overlap.

@@ -1,6 +1,6 @@
 // gitguard's signature verdicts on real signed histories, compared with git's own, and the trust
 // policy's authorization rules end to end through the built binary.
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
@@ -176,5 +176,43 @@ describe('OpenPGP signatures under a policy', () => {
     expect(rows.map((x) => x.status)).toEqual(['authorized', 'authorized']);
     expect(code).toBe(0);
     for (const row of rows) expect(row.letter).toBe(r.run(['log', '-1', '--format=%G?', row.commit], { env }));
+  });
+});
+
+describe('long histories', () => {
+  test('verdicts are the same when verification moves to worker threads (over 64 signatures)', () => {
+    const r = makeRepo();
+    r.write({ '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com']], ['alice']), '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\n` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy');
+    const odd: Record<string, string> = {};
+    for (let i = 0; i < 90; i += 1) {
+      if (i === 70) odd[signedCommit(r, keys.mallory, 'mallory sneaks in', { committerEmail: 'mallory@example.com' })] = 'unknown-signer';
+      else if (i === 80) odd[signedCommit(r, keys.alice, 'alice as bob', { committerEmail: 'bob@example.com' })] = 'impersonation';
+      else signedCommit(r, keys.alice, `work ${i}`);
+    }
+    const { rows } = verifyJson(r, []);
+    expect(rows).toHaveLength(91);
+    for (const row of rows) expect([row.commit, row.status]).toEqual([row.commit, odd[row.commit] ?? 'authorized']);
+    // git agrees on the letters (sampled: git starts ssh-keygen twice per commit)
+    const signers = writeAllowedSigners(join(r.home, 'as'), [`alice@example.com ${keys.alice.pub}`]);
+    for (const row of rows.filter((_, i) => i % 15 === 0 || odd[rows[i]!.commit])) expect([row.commit, row.letter]).toEqual([row.commit, gitLetter(r, row.commit, signers)]);
+  });
+
+  test('a second run answers from the cache with the same verdicts, and a forged cache is ignored', () => {
+    const r = makeRepo();
+    const signers = writeAllowedSigners(join(r.home, 'as'), [`alice@example.com ${keys.alice.pub}`]);
+    const good = signedCommit(r, keys.alice, 'good');
+    const unknown = signedCommit(r, keys.bob, 'bob');
+    const first = runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env });
+    const cacheFile = join(r.dir, '.git', 'gitguard', 'verify-cache.json');
+    const second = runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env });
+    expect(second.stdout).toBe(first.stdout);
+    // A hostile repository ships a cache that calls bob's commit good: without our HMAC it is ignored.
+    const text = readFileSync(cacheFile, 'utf8');
+    const body = text.slice(text.indexOf('\n') + 1).replace(/"letter":"U"/g, '"letter":"G"');
+    writeFileSync(cacheFile, `${'0'.repeat(64)}\n${body}`);
+    const third = JSON.parse(runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env }).stdout) as { commits: VerifyRow[] };
+    expect(third.commits.map((x) => [x.commit, x.letter])).toEqual([[good, 'G'], [unknown, 'U']]);
   });
 });

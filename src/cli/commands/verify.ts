@@ -22,6 +22,12 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
   let bad = 0;
   let count = 0;
   const json: unknown[] = [];
+  // Lines go out in chunks: one write per commit costs more than the verification of a cached one.
+  let out: string[] = [];
+  const flush = (): void => {
+    if (out.length) io.stdout(out.join(''));
+    out = [];
+  };
   for await (const { commit, judgement: j } of verifyCommits({
     path: flags.repo,
     ...(range ? { range } : {}),
@@ -48,9 +54,11 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
       });
     } else {
       const detail = escapeText(j.detail, 200).replace(/ /g, '_');
-      io.stdout(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}\n`);
+      out.push(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}\n`);
+      if (out.length >= 1000) flush();
     }
   }
+  flush();
   if (flags.format === 'json') io.stdout(`${JSON.stringify({ schemaVersion: 1, commits: json }, null, 2)}\n`);
   if (count === 0) io.stderr('gitguard: no commits in scope\n');
   return bad ? 1 : 0;

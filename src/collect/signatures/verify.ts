@@ -6,7 +6,9 @@ import { verifySshSignature } from './sshsig.js';
 import { signatureFormat, type SignatureVerdict } from './types.js';
 
 export interface TrustedKeys {
-  keyring?: Keyring;
+  /** The OpenPGP keys, or a loader for them (so a run whose verdicts are all cached never pays for
+   *  loading openpgp.js and parsing the keys). */
+  keyring?: Keyring | (() => Promise<Keyring>);
   allowedSigners: readonly AllowedSigner[];
 }
 
@@ -29,13 +31,18 @@ export async function verifyCommit(commit: CommitRecord, keys: TrustedKeys): Pro
   const sig = commitSignature(commit);
   if (!sig) return { letter: 'N', format: 'none', identities: [] };
   if ('other' in sig) return { letter: 'E', format: 'unknown', identities: [], reason: 'signed only for the other object format (gpgsig-sha256 / gpgsig)' };
-  const format = signatureFormat(sig.armored);
+  return verifySignature(commit.payload, sig.armored, keys, commit.committer.time, commit.committer.email);
+}
+
+/** Checks one armored signature over `payload`; `at` is the committer time (git's -Overify-time). */
+export async function verifySignature(payload: Uint8Array, armored: string, keys: TrustedKeys, at: number, identity: string): Promise<Verdict> {
+  const format = signatureFormat(armored);
   switch (format) {
     case 'openpgp':
       if (!keys.keyring) return { letter: 'E', format, identities: [], reason: 'no OpenPGP keys to check against', missingKey: true };
-      return markMissingKey(await keys.keyring.verify(commit.payload, sig.armored));
+      return markMissingKey(await (typeof keys.keyring === 'function' ? await keys.keyring() : keys.keyring).verify(payload, armored));
     case 'ssh':
-      return verifySshSignature(commit.payload, sig.armored, keys.allowedSigners, { at: commit.committer.time, identity: commit.committer.email });
+      return verifySshSignature(payload, armored, keys.allowedSigners, { at, identity });
     case 'x509':
       return { letter: 'E', format, identities: [], reason: 'X.509 (gpgsm/gitsign) signatures cannot be checked by gitguard yet' };
     default:
