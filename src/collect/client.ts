@@ -1,17 +1,24 @@
-// Installed client versions. Programs come from PATH (or --git), never from the audited repository,
-// and run in a neutral folder with the hardened environment.
+// Installed client versions: git, gpg, ssh/ssh-keygen and git-lfs. Programs come from PATH (or
+// --git, or the gpg.program of the user's global/system config), never from the audited
+// repository: PATH entries that are relative or inside the repository are skipped, and a
+// configured gpg.program that lives inside it is reported but not run. Each program runs in a
+// neutral folder with the hardened environment.
 import { spawn } from 'node:child_process';
-import type { ToolVersion } from '../model.js';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../model.js';
 import { getGitBinary, hardenedEnv } from './git.js';
+import { collectConfig } from './config.js';
 
 function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
-  return new Promise((resolve) => {
+  return new Promise((resolvePromise) => {
     let out = '';
     let child;
     try {
-      child = spawn(program, args, { env: hardenedEnv(), stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
+      child = spawn(program, args, { cwd: hardenedEnv().HOME, env: hardenedEnv(), stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
     } catch {
-      resolve(undefined);
+      resolvePromise(undefined);
       return;
     }
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -20,22 +27,156 @@ function firstOutputLine(program: string, args: string[]): Promise<string | unde
     child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.on('error', () => {
       clearTimeout(timer);
-      resolve(undefined);
+      resolvePromise(undefined);
     });
     child.on('close', () => {
       clearTimeout(timer);
       const line = out.split('\n').find((l) => l.trim());
-      resolve(line?.trim());
+      resolvePromise(line?.trim().slice(0, 500));
     });
   });
 }
 
-export async function collectClient(): Promise<ToolVersion[]> {
-  const probes: Array<[ToolVersion['tool'], string, string[]]> = [
-    ['git', getGitBinary(), ['--version']],
-    ['gpg', 'gpg', ['--version']],
-    ['ssh', 'ssh', ['-V']],
-  ];
-  const found = await Promise.all(probes.map(async ([tool, program, args]) => ({ tool, program, raw: await firstOutputLine(program, args) })));
-  return found.filter((f): f is ToolVersion => f.raw !== undefined);
+/** Is `path` the repository's folder or inside it? */
+export function insideRepository(path: string, repo: RepositoryInfo | undefined): boolean {
+  if (!repo) return false;
+  const roots = [repo.workTree, repo.gitDir, repo.commonDir, repo.path].filter((r): r is string => !!r).map((r) => resolve(r));
+  const p = resolve(path);
+  return roots.some((root) => {
+    const rel = relative(root, p);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  });
+}
+
+function executable(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first `name` on PATH, skipping relative entries and entries inside the audited repository. */
+export function findOnPath(name: string, repo?: RepositoryInfo, path = process.env.PATH ?? ''): string | undefined {
+  const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+  for (const dir of path.split(delimiter)) {
+    if (!dir || !isAbsolute(dir) || insideRepository(dir, repo)) continue;
+    for (const ext of exts) {
+      const candidate = join(dir, name + ext);
+      if (executable(candidate)) return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** Debian/Ubuntu package versions of distribution binaries, read as data (never required). */
+async function distribution(program: string, pkg: string): Promise<string | undefined> {
+  if (process.platform !== 'linux' || !/^\/(?:usr\/)?bin\//.test(program)) return undefined;
+  let os = '';
+  try {
+    const rel = readFileSync('/etc/os-release', 'utf8');
+    const id = /^ID=("?)([^"\n]*)\1$/m.exec(rel)?.[2] ?? '';
+    const ver = /^VERSION_ID=("?)([^"\n]*)\1$/m.exec(rel)?.[2] ?? '';
+    os = `${id}${ver ? ` ${ver}` : ''}`.trim();
+  } catch {
+    return undefined;
+  }
+  const dpkg = findOnPath('dpkg-query');
+  if (!dpkg) return os ? `${os} (package version unknown)` : undefined;
+  const v = await firstOutputLine(dpkg, ['-W', '-f=${Version}', pkg]);
+  if (!v || /no packages found|not installed/i.test(v)) return undefined;
+  return `${os || 'linux'}: ${pkg} ${v}`;
+}
+
+export interface ClientOptions {
+  /** The audited repository: nothing inside it is run. */
+  repository?: RepositoryInfo;
+  /** The environment whose global/system git config names gpg.program. */
+  env?: NodeJS.ProcessEnv;
+  /** The user's config entries, when already collected (else read here when a repository is given). */
+  config?: ConfigEntry[];
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
+}
+
+async function probe(tool: ToolVersion['tool'], program: string, args: string[], source: string, pkg?: string): Promise<ToolVersion | undefined> {
+  const raw = await firstOutputLine(program, args);
+  if (raw === undefined) return undefined;
+  const t: ToolVersion = { tool, program, raw, source };
+  const dist = pkg ? await distribution(program, pkg) : undefined;
+  if (dist) t.distribution = dist;
+  return t;
+}
+
+/** ssh-keygen prints no version: it is judged by the ssh installed beside it (same package). */
+async function keygenVersion(keygen: string, source: string): Promise<ToolVersion> {
+  const sibling = join(dirname(keygen), process.platform === 'win32' ? 'ssh.exe' : 'ssh');
+  if (!executable(sibling)) return { tool: 'ssh-keygen', program: keygen, raw: '', source, notRun: 'ssh-keygen prints no version and no ssh is installed beside it' };
+  const raw = await firstOutputLine(sibling, ['-V']);
+  return { tool: 'ssh-keygen', program: keygen, raw: raw ?? '', source: `${source} (version of ${sibling})`, ...(raw === undefined ? { notRun: 'the ssh beside it printed no version' } : {}) };
+}
+
+export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersion[]> {
+  const repo = opts.repository;
+  const out: Array<Promise<ToolVersion | undefined>> = [];
+
+  // git: --git, else PATH.
+  const gitBinary = getGitBinary();
+  if (gitBinary !== 'git') out.push(probe('git', gitBinary, ['--version'], '--git'));
+  else {
+    const git = findOnPath('git', repo);
+    if (git) out.push(probe('git', git, ['--version'], 'PATH', 'git'));
+  }
+
+  // gpg on PATH, and gpg.program / gpg.openpgp.program of the global or system config.
+  const gpg = findOnPath('gpg', repo);
+  if (gpg) out.push(probe('gpg', gpg, ['--version'], 'PATH', 'gpg'));
+  let config = opts.config;
+  if (!config && repo) {
+    try {
+      config = await collectConfig(repo, opts.env ?? process.env);
+    } catch {
+      config = [];
+    }
+  }
+  // The signing programs the user's own (global/system) config names: gpg.program and
+  // gpg.openpgp.program (gpg), gpg.ssh.program (ssh-keygen, judged by the ssh beside it).
+  const seen = new Set<string>(gpg ? [gpg] : []);
+  const keygenOnPath = findOnPath('ssh-keygen', repo);
+  if (keygenOnPath) seen.add(keygenOnPath);
+  for (const e of config ?? []) {
+    const tool: ToolVersion['tool'] | undefined = e.key === 'gpg.program' || e.key === 'gpg.openpgp.program' ? 'gpg' : e.key === 'gpg.ssh.program' ? 'ssh-keygen' : undefined;
+    if (!tool || (e.scope !== 'global' && e.scope !== 'system') || !e.value) continue;
+    const source = `${e.key} in ${e.origin.replace(/^file:/, '')} (${e.scope})`;
+    const value = expandHome(e.value);
+    const relativePath = !isAbsolute(value) && (value.includes('/') || value.includes('\\'));
+    const program = isAbsolute(value) ? value : relativePath ? resolve(value) : findOnPath(value, repo);
+    if (!program) {
+      out.push(Promise.resolve<ToolVersion>({ tool, program: e.value, raw: '', source, notRun: 'not found on PATH' }));
+      continue;
+    }
+    if (seen.has(program)) continue;
+    seen.add(program);
+    if (insideRepository(program, repo) || relativePath) {
+      out.push(Promise.resolve<ToolVersion>({ tool, program, raw: '', source, notRun: insideRepository(program, repo) ? 'it lives inside the audited repository' : 'a relative path depends on the folder git runs in' }));
+      continue;
+    }
+    out.push(tool === 'gpg' ? probe('gpg', program, ['--version'], source) : keygenVersion(program, source));
+  }
+
+  // ssh -V; ssh-keygen has no version flag: it is judged by the ssh beside it.
+  const ssh = findOnPath('ssh', repo);
+  if (ssh) out.push(probe('ssh', ssh, ['-V'], 'PATH', 'openssh-client'));
+  const keygen = keygenOnPath;
+  if (keygen && (!ssh || dirname(keygen) !== dirname(ssh))) out.push(keygenVersion(keygen, 'PATH'));
+
+  // git-lfs, if installed.
+  const lfs = findOnPath('git-lfs', repo);
+  if (lfs) out.push(probe('git-lfs', lfs, ['version'], 'PATH', 'git-lfs'));
+
+  return (await Promise.all(out)).filter((t): t is ToolVersion => t !== undefined);
 }

@@ -6,7 +6,7 @@ import { RULES_DIR } from './catalog.js';
 
 const cache = new Map<string, VulnDatabase>();
 
-export function vulnerabilityDatabase(tool: 'git'): VulnDatabase {
+export function vulnerabilityDatabase(tool: 'git' | 'gpg' | 'openssh' | 'git-lfs'): VulnDatabase {
   let db = cache.get(tool);
   if (!db) {
     db = loadVulnerabilityDatabase(join(RULES_DIR, `${tool}-vulnerabilities.json`));

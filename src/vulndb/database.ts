@@ -12,7 +12,7 @@
 // and release candidates count as below their release (2.46.0-rc1 < 2.46.0). Versions are compared
 // in the semver form that version.ts produces.
 import { readFileSync } from 'node:fs';
-import { compareVersions, displayVersion, maintenanceLine, parseGitVersion, parseVersionNumber } from './version.js';
+import { compareVersions, displayVersion, maintenanceLine, parseGitVersion, parseVersionNumber, plainVersion } from './version.js';
 
 export type Platform = 'linux' | 'windows' | 'macos' | 'other';
 /** "other" is any platform gitguard does not name (BSDs, Solaris...): list it for Unix-wide bugs. */
@@ -69,6 +69,22 @@ export function loadVulnerabilityDatabase(file: string): VulnDatabase {
 
 type Obj = Record<string, unknown>;
 
+/**
+ * A version as a database writes it: git's spelling ("2.39.4", "1.8.5.6", "2.46.0-rc1"), or an
+ * OpenSSH portable release ("9.3p2", compared as 9.3.2: the portable number orders releases of
+ * the same OpenBSD version). Returns the comparable form, or null. Only git folds 1.x's four-part
+ * numbers (version.ts); other tools' 1.x versions are plain semver ("1.4.23" for GnuPG 1.4.23).
+ */
+export function dbVersion(text: string, tool = 'git'): string | null {
+  const portable = /^(\d+)\.(\d+)p(\d+)$/.exec(text);
+  if (portable) return plainVersion([Number(portable[1]), Number(portable[2]), Number(portable[3])]);
+  if (tool === 'git') return parseVersionNumber(text);
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(?:[-.]?(rc|alpha|beta|pre)\.?(\d+))?$/i.exec(text);
+  if (!m) return null;
+  const pre = m[4] !== undefined && m[5] !== undefined ? { tag: m[4].toLowerCase(), number: Number(m[5]) } : undefined;
+  return plainVersion([Number(m[1]), Number(m[2]), Number(m[3] ?? 0)], pre);
+}
+
 function isObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -94,7 +110,7 @@ export function parseVulnerabilityDatabase(json: unknown, file: string): VulnDat
   let newestKnownVersion: string | undefined;
   if (top['newestKnownVersion'] !== undefined) {
     const n = top['newestKnownVersion'];
-    if (typeof n !== 'string' || parseVersionNumber(n) === null) fail('"newestKnownVersion" must be a version such as "2.45.1"');
+    if (typeof n !== 'string' || dbVersion(n, tool as string) === null) fail('"newestKnownVersion" must be a version such as "2.45.1"');
     newestKnownVersion = n as string;
   }
   const list = top['vulnerabilities'];
@@ -102,7 +118,7 @@ export function parseVulnerabilityDatabase(json: unknown, file: string): VulnDat
 
   const seen = new Set<string>();
   const vulnerabilities = (list as unknown[]).map((raw, index) => {
-    const entry = parseEntry(raw, index, file);
+    const entry = parseEntry(raw, index, file, tool as string);
     if (seen.has(entry.id)) throw new Error(`${file}: ${entry.id}: duplicate id`);
     seen.add(entry.id);
     return entry;
@@ -122,7 +138,7 @@ export function parseVulnerabilityDatabase(json: unknown, file: string): VulnDat
 
 const ENTRY_FIELDS = ['id', 'summary', 'severity', 'severitySource', 'platforms', 'introduced', 'fixed', 'references'];
 
-function parseEntry(raw: unknown, index: number, file: string): VulnEntry {
+function parseEntry(raw: unknown, index: number, file: string, tool: string): VulnEntry {
   const rawId = isObject(raw) && typeof raw['id'] === 'string' ? raw['id'] : `entry #${index}`;
   const fail = (what: string): never => {
     throw new Error(`${file}: ${rawId}: ${what}`);
@@ -158,7 +174,7 @@ function parseEntry(raw: unknown, index: number, file: string): VulnEntry {
   let introducedComparable: string | undefined;
   if (e['introduced'] !== undefined) {
     const v = e['introduced'];
-    const c = typeof v === 'string' ? parseVersionNumber(v) : null;
+    const c = typeof v === 'string' ? dbVersion(v, tool) : null;
     if (c === null) fail(`"introduced" is not a version: ${JSON.stringify(v)}`);
     introduced = v as string;
     introducedComparable = c as string;
@@ -168,7 +184,7 @@ function parseEntry(raw: unknown, index: number, file: string): VulnEntry {
   if (!Array.isArray(fixed) || fixed.length === 0) fail('"fixed" must be a non-empty array of versions');
   const lines = new Map<string, string>();
   const fixedComparable = (fixed as unknown[]).map((v) => {
-    const c = typeof v === 'string' ? parseVersionNumber(v) : null;
+    const c = typeof v === 'string' ? dbVersion(v, tool) : null;
     if (c === null) return fail(`"fixed" has something that is not a version: ${JSON.stringify(v)}`);
     const line = maintenanceLine(c);
     const other = lines.get(line);
@@ -244,10 +260,10 @@ export function affecting(db: VulnDatabase, version: VersionInput, platform: Pla
  * The fixed version the entry names on `version`'s maintenance line (in git's spelling), whether
  * above or below `version`, or null when that line never got the fix.
  */
-export function fixedOnLine(entry: VulnEntry, version: VersionInput): string | null {
+export function fixedOnLine(entry: VulnEntry, version: VersionInput, display: (comparable: string) => string = displayVersion): string | null {
   const line = maintenanceLine(toComparableVersion(version));
   const i = entry.fixedComparable.findIndex((g) => maintenanceLine(g) === line);
-  return i < 0 ? null : displayVersion(entry.fixedComparable[i] as string);
+  return i < 0 ? null : display(entry.fixedComparable[i] as string);
 }
 
 export interface Remediation {
@@ -265,7 +281,7 @@ export interface Remediation {
 }
 
 /** Where to upgrade to, given the entries that affect `version` (e.g. the result of affecting()). */
-export function remediation(entries: readonly VulnEntry[], version: VersionInput): Remediation {
+export function remediation(entries: readonly VulnEntry[], version: VersionInput, display: (comparable: string) => string = displayVersion): Remediation {
   const v = toComparableVersion(version);
   if (entries.length === 0) return { onLine: null, overall: null };
   const line = maintenanceLine(v);
@@ -284,7 +300,7 @@ export function remediation(entries: readonly VulnEntry[], version: VersionInput
   const overall = candidates.find((c) => entries.every((e) => !affectsComparable(e, c))) ?? null;
 
   return {
-    onLine: onLine === null ? null : displayVersion(onLine),
-    overall: overall === null ? null : displayVersion(overall),
+    onLine: onLine === null ? null : display(onLine),
+    overall: overall === null ? null : display(overall),
   };
 }

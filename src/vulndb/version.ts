@@ -81,6 +81,24 @@ export function toComparable(numbers: readonly number[], prerelease?: { tag: str
   return semver.valid(v);
 }
 
+/**
+ * Three version numbers as semver without git's four-part folding, for the other tools (GnuPG
+ * 1.4.23 is "1.4.23"). Null when not representable.
+ */
+export function plainVersion(numbers: readonly [number, number, number] | number[], prerelease?: { tag: string; number: number }): string | null {
+  if (numbers.length !== 3 || numbers.some((n) => !Number.isSafeInteger(n))) return null;
+  const pre = prerelease ? `-${prerelease.tag}.${prerelease.number}` : '';
+  return semver.valid(`${numbers[0]}.${numbers[1]}.${numbers[2]}${pre}`);
+}
+
+/** A plain semver version spelt as the other tools spell it: "2.4.8", "2.5.0-rc1". */
+export function displayPlainVersion(comparable: string): string {
+  const v = semver.parse(comparable);
+  if (!v) return comparable;
+  const pre = v.prerelease.length === 2 ? `-${v.prerelease[0]}${v.prerelease[1]}` : v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
+  return `${v.major}.${v.minor}.${v.patch}${pre}`;
+}
+
 /** git 1.0 - 1.8 numbered maintenance releases with a fourth component (1.8.5.6). */
 function isFourPartEra(major: number, minor: number): boolean {
   return major === 1 && minor <= 8;

@@ -1,0 +1,63 @@
+import { defineRepoRule } from './define.js';
+import { FindingList, notAvailable } from './lib/findings.js';
+import { CLIENT_MIN_TOOLS } from '../collect/policy.js';
+import { dbVersion } from '../vulndb/database.js';
+import { compareVersions } from '../vulndb/version.js';
+import { TOOL_SCHEMES } from '../vulndb/tool-versions.js';
+import type { ToolVersion } from '../model.js';
+
+// client.min_versions in the policy at HEAD: every installed copy of a named tool is at least that
+// version. A tool that is not installed cannot be too old; it is said in the note.
+export default defineRepoRule({
+  id: 'client-min-versions',
+  needs: ['client', 'history', 'policy'],
+  evaluate(facts, ctx) {
+    const policy = facts.policy;
+    if (!policy) return notAvailable('the policy at HEAD was not collected');
+    if (!policy.ok) return notAvailable(policy.reason);
+    if (!policy.value) return { outcome: 'not-applicable', note: 'no .gitguard/policy.yml at HEAD' };
+    const mins = policy.value.client?.minVersions ?? {};
+    const named = CLIENT_MIN_TOOLS.filter((t) => mins[t] !== undefined);
+    if (named.length === 0) return { outcome: 'not-applicable', note: 'the policy at HEAD sets no client.min_versions' };
+    if (!facts.client.ok) return notAvailable(facts.client.reason);
+
+    const found = new FindingList(ctx.findingLimit);
+    const notes: string[] = [];
+    let judged = 0;
+    for (const tool of named) {
+      const min = mins[tool] as string;
+      const minComparable = dbVersion(min, TOOL_SCHEMES[tool].database);
+      if (minComparable === null) return notAvailable(`client.min_versions.${tool}: "${min}" is not a version`);
+      const kinds: ToolVersion['tool'][] = tool === 'ssh' ? ['ssh', 'ssh-keygen'] : [tool];
+      const copies = facts.client.value.filter((t) => kinds.includes(t.tool));
+      if (copies.length === 0) notes.push(`${tool}: not installed (policy asks for >= ${min})`);
+      for (const t of copies) {
+        const scheme = TOOL_SCHEMES[t.tool];
+        if (t.notRun !== undefined) {
+          notes.push(`${t.tool} ${t.program}: not run (${t.notRun})`);
+          continue;
+        }
+        const parsed = scheme.parse(t.raw);
+        if (!parsed) {
+          notes.push(`${t.tool} ${t.program}: cannot read a version from "${t.raw}"`);
+          continue;
+        }
+        judged += 1;
+        const shown = scheme.display(parsed.version);
+        if (compareVersions(parsed.version, minComparable) < 0) {
+          found.add({
+            message: `${t.tool} ${shown} (${t.program}) is older than ${min}, the minimum client.min_versions.${tool} of the policy at HEAD`,
+            file: '.gitguard/policy.yml',
+            evidence: { tool: t.tool, program: t.program, version: shown, minimum: min },
+          });
+        } else {
+          notes.push(`${t.tool} ${shown} >= ${min}`);
+        }
+      }
+    }
+    const note = notes.join('; ');
+    if (found.count) return found.evaluation('fail', note || undefined);
+    if (judged === 0) return notAvailable(note);
+    return { outcome: 'pass', note };
+  },
+});

@@ -1,0 +1,104 @@
+// The client rules (git-, gpg-, ssh-, git-lfs-client-patched) share one shape: find the tool in the
+// client facts, read its version, list the CVEs of its database that apply on this platform, and
+// name the lowest version that fixes them all (on the user's maintenance line and overall).
+import type { Facts, RuleContext, RuleEvaluation, ToolVersion } from '../../model.js';
+import { FindingList, notAvailable } from './findings.js';
+import { compareVersions, maintenanceLine } from '../../vulndb/version.js';
+import { affecting, fixedOnLine, remediation } from '../../vulndb/database.js';
+import { TOOL_SCHEMES } from '../../vulndb/tool-versions.js';
+
+const DISTROS = new Set(['debian', 'ubuntu', 'redhat', 'fedora', 'suse', 'alpine']);
+
+export type ClientTool = ToolVersion['tool'];
+
+function upgradeLine(onLine: string | null, overall: string | null, line: string): string {
+  return [onLine ? `${onLine} (your ${line} line)` : undefined, overall ? `${overall} (overall)` : undefined].filter(Boolean).join(' or ');
+}
+
+/** The maintenance line as people name it: "2.39" (git's "1.8.5" for its four-part era). */
+function lineLabel(tool: ClientTool, comparable: string): string {
+  if (tool === 'git') return maintenanceLine(comparable);
+  const [major, minor] = comparable.split('.');
+  return `${major}.${minor}`;
+}
+
+/** The backport caveat for a distribution build, or '' (see the issue: say so, don't pretend). */
+export function distroCaveat(t: ToolVersion, vendor: string | undefined, platform: Facts['platform']): string {
+  if (vendor && DISTROS.has(vendor)) return ` This is a ${vendor} build (${t.distribution ?? t.raw}): your distribution may have backported fixes without changing the upstream version; check its security tracker for each CVE.`;
+  if (t.distribution) return ` It comes from a distribution package (${t.distribution}): your distribution may have backported fixes without changing the upstream version; check its security tracker for each CVE.`;
+  if (platform === 'linux' && /^\/usr\/bin\//.test(t.program)) return ` If ${t.program} comes from your distribution, it may carry backported fixes; check its security tracker.`;
+  return '';
+}
+
+interface Judged {
+  t: ToolVersion;
+  outcome: 'pass' | 'fail' | 'unreadable' | 'not-run';
+  line: string;
+}
+
+/**
+ * Judges every copy of the given tools in the client facts (e.g. gpg on PATH and the gpg.program of
+ * the global config). Missing tool: not-available with `missing` as the note ("skip", not error).
+ */
+export function evaluateClientTools(facts: Facts, ctx: RuleContext, tools: readonly ClientTool[], missing: string): RuleEvaluation {
+  if (!facts.client.ok) return notAvailable(facts.client.reason);
+  const copies = facts.client.value.filter((t) => tools.includes(t.tool));
+  if (copies.length === 0) return notAvailable(missing);
+
+  const found = new FindingList(ctx.findingLimit);
+  const judged: Judged[] = [];
+  for (const t of copies) {
+    const scheme = TOOL_SCHEMES[t.tool];
+    const where = t.source ? ` (${t.source})` : '';
+    if (t.notRun !== undefined) {
+      judged.push({ t, outcome: 'not-run', line: `${t.program}${where}: not run: ${t.notRun}` });
+      continue;
+    }
+    const parsed = scheme.parse(t.raw);
+    if (!parsed) {
+      judged.push({ t, outcome: 'unreadable', line: `${t.program}${where}: cannot read a version from "${t.raw}"` });
+      continue;
+    }
+    const db = ctx.data.vulnerabilities(scheme.database);
+    const shown = scheme.display(parsed.version);
+    const hits = affecting(db, parsed, facts.platform);
+    if (hits.length === 0) {
+      judged.push({ t, outcome: 'pass', line: `${scheme.label} ${shown}${copies.length > 1 ? ` (${t.tool} ${t.program})` : ''}: no known vulnerability (data compiled ${db.compiled})` });
+      continue;
+    }
+    const line = lineLabel(t.tool, parsed.version);
+    for (const e of hits) {
+      const onLineShown = fixedOnLine(e, parsed, scheme.display);
+      // No fix on this line: name the first fixed release above it (a newer line's fix).
+      const above = e.fixedComparable.find((f) => compareVersions(f, parsed.version) > 0) ?? (e.fixedComparable[e.fixedComparable.length - 1] as string);
+      const newest = scheme.display(above);
+      found.add({
+        message: `${e.id} (${e.severity}): ${e.summary} — fixed in ${onLineShown ?? newest}${onLineShown ? ` on the ${line} line` : ''}${copies.length > 1 ? ` [${t.tool} ${t.program}]` : ''}`,
+        evidence: {
+          tool: t.tool,
+          program: t.program,
+          version: shown,
+          id: e.id,
+          severity: e.severity,
+          fixedOnLine: onLineShown,
+          fixed: e.fixedComparable.map((f) => scheme.display(f)).join(', '),
+        },
+      });
+    }
+    const fix = remediation(hits, parsed, scheme.display);
+    const upgrade = upgradeLine(fix.onLine, fix.overall, line);
+    judged.push({
+      t,
+      outcome: 'fail',
+      line: `${scheme.label} ${shown}${copies.length > 1 ? ` (${t.tool} ${t.program})` : ''} is affected by ${hits.length} known vulnerabilit${hits.length === 1 ? 'y' : 'ies'}; upgrade to ${upgrade || 'a newer release'}.${distroCaveat(t, parsed.vendor, facts.platform)}`,
+    });
+  }
+
+  const note = judged.map((j) => j.line).join(' ');
+  if (judged.some((j) => j.outcome === 'fail')) return found.evaluation('fail', note);
+  if (judged.some((j) => j.outcome === 'pass')) {
+    // A copy we could not judge is still said, but does not hide the verdict on the one we could.
+    return { outcome: judged.every((j) => j.outcome === 'pass') ? 'pass' : 'warn', note, findings: [], findingCount: 0 };
+  }
+  return notAvailable(note);
+}
