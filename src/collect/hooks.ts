@@ -1,27 +1,51 @@
 // Which hooks are present, and where git would look for them (core.hooksPath wins over .git/hooks).
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { ConfigEntry, HooksFacts, RepositoryInfo } from '../model.js';
+import { checkHookMarker } from './hook-marker.js';
+
+/** Hooks larger than this are not read for gitguard's marker (ours are a few hundred bytes). */
+const MARKER_READ_LIMIT = 256 * 1024;
+
+function markerOf(path: string): 'absent' | 'valid' | 'modified' {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(MARKER_READ_LIMIT + 1);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      const state = checkHookMarker(buf.subarray(0, Math.min(n, MARKER_READ_LIMIT)).toString('utf8'));
+      // A marker in a file too large to read whole cannot be vouched for.
+      return n > MARKER_READ_LIMIT && state !== 'absent' ? 'modified' : state;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 'absent';
+  }
+}
 
 export function lastValue(config: ConfigEntry[], key: string): ConfigEntry | undefined {
   for (let i = config.length - 1; i >= 0; i -= 1) if (config[i]!.key === key) return config[i];
   return undefined;
 }
 
+/** The folder one core.hooksPath value names (`~/` expanded; relative to the work tree, or the git dir when bare). */
+function resolveHooksPath(repo: RepositoryInfo, value: string): string {
+  const dir = value.startsWith('~/') ? join(process.env.HOME ?? homedir(), value.slice(2)) : value;
+  // A relative core.hooksPath is taken from where hooks run: the work tree top, or the git dir when bare.
+  return isAbsolute(dir) ? dir : resolve(repo.workTree ?? repo.gitDir, dir);
+}
+
 export function hooksDir(repo: RepositoryInfo, config: ConfigEntry[]): { dir: string; source: string } {
   const hp = lastValue(config, 'core.hookspath');
   if (hp && hp.value !== null && hp.value !== '') {
-    let dir = hp.value.startsWith('~/') ? join(process.env.HOME ?? homedir(), hp.value.slice(2)) : hp.value;
-    // A relative core.hooksPath is taken from where hooks run: the work tree top, or the git dir when bare.
-    if (!isAbsolute(dir)) dir = resolve(repo.workTree ?? repo.gitDir, dir);
-    return { dir, source: `core.hooksPath (${hp.scope})` };
+    return { dir: resolveHooksPath(repo, hp.value), source: `core.hooksPath (${hp.scope})` };
   }
   return { dir: join(repo.commonDir, 'hooks'), source: 'default' };
 }
 
-export function collectHooks(repo: RepositoryInfo, config: ConfigEntry[]): HooksFacts {
-  const { dir, source } = hooksDir(repo, config);
+function listHooks(dir: string): HooksFacts['hooks'] {
   const hooks: HooksFacts['hooks'] = [];
   if (existsSync(dir) && statSync(dir).isDirectory()) {
     for (const name of readdirSync(dir).sort()) {
@@ -35,8 +59,20 @@ export function collectHooks(repo: RepositoryInfo, config: ConfigEntry[]): Hooks
       } catch {
         executable = false;
       }
-      hooks.push({ name, path, executable });
+      hooks.push({ name, path, executable, marker: markerOf(path) });
     }
   }
-  return { dir, source, hooks };
+  return hooks;
+}
+
+export function collectHooks(repo: RepositoryInfo, config: ConfigEntry[]): HooksFacts {
+  const { dir, source } = hooksDir(repo, config);
+  const hooks = listHooks(dir);
+  // gitguard hooks left behind in folders git no longer uses: the default folder, or a core.hooksPath
+  // that a later scope overrides. A hook installed there does not run.
+  const others = new Set<string>([join(repo.commonDir, 'hooks')]);
+  for (const e of config) if (e.key === 'core.hookspath' && e.value) others.add(resolveHooksPath(repo, e.value));
+  others.delete(dir);
+  const bypassed = [...others].flatMap((d) => listHooks(d).filter((h) => h.marker !== 'absent' && !hooks.some((x) => x.name === h.name && x.marker !== 'absent')));
+  return { dir, source, hooks, ...(bypassed.length ? { bypassed } : {}) };
 }

@@ -20,7 +20,8 @@ describe('collectHistory', () => {
     const h = await collectHistory(await discoverRepository(r.dir));
     expect(h.head).toEqual({ ref: 'refs/heads/main', oid: b });
     expect(h.refs.find((x) => x.name === 'refs/tags/v1')).toMatchObject({ type: 'tag', peeled: a });
-    expect(h.replaceRefs).toEqual([{ replaced: a, replacement: b }]);
+    // Subjects come from the real objects (replace objects switched off).
+    expect(h.replaceRefs).toEqual([{ replaced: a, replacement: b, replacedSubject: 'one', replacementSubject: 'two' }]);
     expect(h.grafts).toBeUndefined();
   });
 
@@ -72,8 +73,8 @@ describe('collectHooks', () => {
     const facts = collectHooks(info, await collectConfig(info, r.env));
     expect(facts.source).toBe('default');
     expect(facts.hooks).toEqual([
-      { name: 'post-merge', path: join(hooks, 'post-merge'), executable: false },
-      { name: 'pre-push', path: join(hooks, 'pre-push'), executable: true },
+      { name: 'post-merge', path: join(hooks, 'post-merge'), executable: false, marker: 'absent' },
+      { name: 'pre-push', path: join(hooks, 'pre-push'), executable: true, marker: 'absent' },
     ]);
   });
 

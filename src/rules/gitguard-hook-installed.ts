@@ -1,0 +1,32 @@
+import { defineRepoRule } from './define.js';
+import { notAvailable } from './lib/findings.js';
+
+// gitguard's pre-push hook carries a marker line with the hash of the rest of the file
+// (src/collect/hook-marker.ts): a valid marker is gitguard's hook as installed, a wrong hash is a
+// hook someone edited after install. A server (bare repository, --server) has no pre-push: see
+// server-hook-installed.
+export default defineRepoRule({
+  id: 'gitguard-hook-installed',
+  needs: ['hooks'],
+  evaluate(facts) {
+    if (facts.repository.bare || facts.server) return { outcome: 'not-applicable', note: 'a server runs the pre-receive hook (server-hook-installed), not pre-push' };
+    if (!facts.hooks.ok) return notAvailable(facts.hooks.reason);
+    const { dir, source, hooks } = facts.hooks.value;
+    const hook = hooks.find((h) => h.name === 'pre-push');
+    const where = `${dir} (${source})`;
+    if (!hook) {
+      return { outcome: 'warn', findings: [{ message: `no pre-push hook in ${where}: pushes are not checked (missing hardening: gitguard hook install)`, file: dir }] };
+    }
+    const evidence = { hook: hook.path, marker: hook.marker ?? 'absent', executable: hook.executable };
+    if (hook.marker === 'modified') {
+      return { outcome: 'fail', findings: [{ message: `gitguard's pre-push hook was modified after it was installed: ${hook.path}`, file: hook.path, evidence }] };
+    }
+    if (hook.marker !== 'valid') {
+      return { outcome: 'warn', findings: [{ message: `a pre-push hook exists that is not gitguard's: ${hook.path}`, file: hook.path, evidence }] };
+    }
+    if (!hook.executable) {
+      return { outcome: 'fail', findings: [{ message: `gitguard's pre-push hook is not executable, so git skips it: ${hook.path}`, file: hook.path, evidence }] };
+    }
+    return { outcome: 'pass', note: `gitguard's pre-push hook is installed in ${where}` };
+  },
+});

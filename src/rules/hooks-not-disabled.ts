@@ -1,0 +1,36 @@
+import { defineRepoRule } from './define.js';
+import { configFinding, effective } from './lib/config.js';
+import { notAvailable } from './lib/findings.js';
+
+// core.hooksPath moves every hook, gitguard's pre-push (or pre-receive) hook included. Pointing it at
+// /dev/null, a folder that does not exist or a folder with no hooks switches all of them off without
+// touching the hooks themselves. So does pointing it away from the folder where gitguard's hook was
+// installed (the default .git/hooks, or a core.hooksPath that a later scope overrides). Otherwise a
+// core.hooksPath that holds hooks (a team's .githooks) is fine: whether gitguard's hook is among them
+// is gitguard-hook-installed's question.
+const NULL_DEVICES = new Set(['/dev/null', 'nul', '\\\\.\\nul']);
+
+export default defineRepoRule({
+  id: 'hooks-not-disabled',
+  needs: ['config', 'hooks'],
+  evaluate(facts) {
+    if (!facts.hooks.ok) return notAvailable(facts.hooks.reason);
+    if (!facts.config.ok) return notAvailable(facts.config.reason);
+    const hooks = facts.hooks.value;
+    const hp = effective(facts.config.value, 'core.hookspath');
+    if (hooks.source === 'default' || !hp || !hp.value) return { outcome: 'pass' };
+    if (NULL_DEVICES.has(hp.value.trim().toLowerCase())) {
+      return { outcome: 'fail', findings: [configFinding(hp, `core.hooksPath=${hp.value} (${hp.scope}): every hook is switched off`)] };
+    }
+    if (hooks.hooks.length === 0) {
+      return { outcome: 'fail', findings: [configFinding(hp, `core.hooksPath=${hp.value} (${hp.scope}) points at ${hooks.dir}, which holds no hooks: every hook is switched off`)] };
+    }
+    if (hooks.bypassed?.length) {
+      return {
+        outcome: 'fail',
+        findings: hooks.bypassed.map((h) => configFinding(hp, `core.hooksPath=${hp.value} (${hp.scope}) points away from gitguard's ${h.name} hook in ${h.path}, which no longer runs`)),
+      };
+    }
+    return { outcome: 'pass', note: `hooks run from ${hooks.dir} (${hooks.source})` };
+  },
+});

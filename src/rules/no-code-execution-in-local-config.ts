@@ -1,0 +1,47 @@
+import type { ConfigEntry } from '../model.js';
+import { defineRepoRule } from './define.js';
+import { configFinding, gitBool } from './lib/config.js';
+import { FindingList, notAvailable } from './lib/findings.js';
+
+// Keys whose value is a command git runs during everyday work (status, diff, fetch, commit, log...).
+// In the user's own (global/system) config they are the user's choice; in the repository's local or
+// worktree config they are whatever the repository's author (or a downloaded archive) planted.
+// gpg.*program is its own rule (signing-programs-not-overridden-locally); core.hooksPath is
+// hooks-not-disabled. uploadpack.packObjectsHook is not listed: git ignores it in local config.
+const LOCAL = new Set(['local', 'worktree']);
+
+function isCommand(e: ConfigEntry): boolean {
+  const k = e.key;
+  const v = e.value;
+  if (v === null || v.trim() === '') return false;
+  // core.fsmonitor=true asks for git's built-in daemon; any other non-boolean value is a program.
+  if (k === 'core.fsmonitor') return gitBool(v) === undefined;
+  if (['core.sshcommand', 'core.pager', 'core.editor', 'core.askpass', 'core.gitproxy', 'core.alternaterefscommand', 'sequence.editor', 'diff.external'].includes(k)) return true;
+  const parts = k.split('.');
+  const section = parts[0]!;
+  const variable = parts[parts.length - 1]!;
+  const sub = parts.length > 2;
+  if (section === 'pager' && parts.length === 2) return gitBool(v) === undefined;
+  if (section === 'filter' && sub && ['clean', 'smudge', 'process'].includes(variable)) return true;
+  if (section === 'diff' && sub && ['textconv', 'command'].includes(variable)) return true;
+  if (section === 'merge' && sub && variable === 'driver') return true;
+  // Run on the local machine when the remote is a local path or file:// URL.
+  if (section === 'remote' && sub && ['uploadpack', 'receivepack'].includes(variable)) return true;
+  // A helper starting with "!" is a shell command; an absolute path is a program of the repository's choosing.
+  if (section === 'credential' && variable === 'helper') return v.trim().startsWith('!') || v.includes('/');
+  return false;
+}
+
+export default defineRepoRule({
+  id: 'no-code-execution-in-local-config',
+  needs: ['config'],
+  evaluate(facts, ctx) {
+    if (!facts.config.ok) return notAvailable(facts.config.reason);
+    const found = new FindingList(ctx.findingLimit);
+    for (const e of facts.config.value) {
+      if (!LOCAL.has(e.scope) || !isCommand(e)) continue;
+      found.add(configFinding(e, `the repository's ${e.scope} config runs a command: ${e.key}=${e.value}`));
+    }
+    return found.evaluation();
+  },
+});

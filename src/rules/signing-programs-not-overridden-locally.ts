@@ -1,0 +1,23 @@
+import { defineRepoRule } from './define.js';
+import { configFinding } from './lib/config.js';
+import { FindingList, notAvailable } from './lib/findings.js';
+
+// Programs git runs to sign or verify, and the files that decide whom git's own verification trusts.
+// Set in the repository's own config they run the repository's code on `git log --show-signature`,
+// `verify-commit` or every signed commit, and can make git print "Good signature" for anyone.
+const KEYS = new Set(['gpg.program', 'gpg.openpgp.program', 'gpg.ssh.program', 'gpg.x509.program', 'gpg.ssh.defaultkeycommand', 'gpg.ssh.allowedsignersfile', 'gpg.ssh.revocationfile']);
+const LOCAL = new Set(['local', 'worktree']);
+
+export default defineRepoRule({
+  id: 'signing-programs-not-overridden-locally',
+  needs: ['config'],
+  evaluate(facts, ctx) {
+    if (!facts.config.ok) return notAvailable(facts.config.reason);
+    const found = new FindingList(ctx.findingLimit);
+    for (const e of facts.config.value) {
+      if (!KEYS.has(e.key) || !LOCAL.has(e.scope) || e.value === null || e.value === '') continue;
+      found.add(configFinding(e, `${e.key} is set in the repository's ${e.scope} config: ${e.key}=${e.value}`));
+    }
+    return found.evaluation();
+  },
+});

@@ -1,0 +1,172 @@
+// The server side on real repositories, through the built binary: a bare repository's receive.*
+// settings and pre-receive hook (server rules, fixed by the commands gitguard prints), and the
+// pre-receive check itself, driven by real `git push` from a clone.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
+import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const SERVER_RULES = ['server-receive-hardened', 'server-hook-installed'];
+
+function auditServer(server: TestRepo) {
+  const res = runCli(['audit', server.dir, '--format', 'json', '--no-cache', '--rule', SERVER_RULES.join(',')], { env: server.env });
+  return parseJson(res);
+}
+
+/** A bare repository with gitguard's pre-receive hook installed the way its remediation says. */
+function hookedServer(): TestRepo {
+  const server = makeRepo({ bare: true });
+  const r = runCli(['hook', 'install', '--server'], { cwd: server.dir, env: server.env });
+  if (r.code !== 0) throw new Error(`hook install failed: ${r.stderr}`);
+  return server;
+}
+
+function clientOf(server: TestRepo): TestRepo {
+  const client = makeRepo();
+  client.run(['remote', 'add', 'origin', server.dir]);
+  return client;
+}
+
+function push(client: TestRepo, args: string[]): { ok: boolean; stderr: string } {
+  try {
+    execFileSync('git', ['push', 'origin', ...args], { cwd: client.dir, env: client.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return { ok: true, stderr: '' };
+  } catch (err) {
+    return { ok: false, stderr: String((err as { stderr?: Buffer }).stderr ?? '') };
+  }
+}
+
+const tipOf = (server: TestRepo, ref: string): string => server.run(['rev-parse', '--verify', '-q', ref]);
+
+describe('server rules on a bare repository', () => {
+  test('a bare repository with default settings fails the server rules, and passes after the remediation commands gitguard prints', () => {
+    const server = makeRepo({ bare: true });
+    const before = auditServer(server);
+    for (const id of SERVER_RULES) expect(resultOf(before, id).outcome).toBe('fail');
+    expect(resultOf(before, 'server-receive-hardened').findingCount).toBe(3);
+
+    const commands = SERVER_RULES.flatMap((id) => resultOf(before, id).meta as unknown as { remediation: string[] }).flatMap((m) => m.remediation);
+    expect(commands.length).toBeGreaterThanOrEqual(4);
+    for (const cmd of commands) {
+      const argv = cmd.split(' ');
+      if (argv[0] === 'git') execFileSync('git', argv.slice(1), { cwd: server.dir, env: server.env, stdio: 'pipe' });
+      else if (argv[0] === 'gitguard') expect(runCli(argv.slice(1), { cwd: server.dir, env: server.env }).code).toBe(0);
+      else throw new Error(`not a command: ${cmd}`);
+    }
+
+    const after = auditServer(server);
+    for (const id of SERVER_RULES) expect(resultOf(after, id).outcome).toBe('pass');
+  });
+
+  test('a work-tree repository is judged as a server only with --server', () => {
+    const repo = makeRepo();
+    const plain = parseJson(runCli(['audit', repo.dir, '--format', 'json', '--rule', SERVER_RULES.join(',')], { env: repo.env }));
+    for (const id of SERVER_RULES) expect(resultOf(plain, id).outcome).toBe('not-applicable');
+    const server = parseJson(runCli(['audit', repo.dir, '--server', '--format', 'json', '--rule', SERVER_RULES.join(',')], { env: repo.env }));
+    for (const id of SERVER_RULES) expect(resultOf(server, id).outcome).toBe('fail');
+  });
+});
+
+describe('the pre-receive check, with real git push', () => {
+  test('accepts fast-forwards, rejects rewriting main, deleting or moving a tag; other branches may be force-pushed', () => {
+    const server = hookedServer();
+    const client = clientOf(server);
+    client.commit('one');
+    expect(push(client, ['main'])).toEqual({ ok: true, stderr: '' });
+    const published = client.commit('two');
+    expect(push(client, ['main']).ok).toBe(true);
+    expect(tipOf(server, 'refs/heads/main')).toBe(published);
+
+    client.run(['reset', '-q', '--hard', 'HEAD~1']);
+    client.commit('rewritten two');
+    const forced = push(client, ['+main']);
+    expect(forced.ok).toBe(false);
+    expect(forced.stderr).toContain('gitguard: rejected: refs/heads/main: non-fast-forward update of a protected ref');
+    expect(tipOf(server, 'refs/heads/main')).toBe(published);
+
+    expect(push(client, ['HEAD:refs/heads/feature']).ok).toBe(true);
+    client.commit('feature, rewritten');
+    client.run(['reset', '-q', '--hard', 'HEAD~1']);
+    client.commit('feature, rewritten again');
+    expect(push(client, ['+HEAD:refs/heads/feature']).ok).toBe(true);
+
+    client.run(['tag', 'v1', published]);
+    expect(push(client, ['v1']).ok).toBe(true);
+    const deleted = push(client, [':refs/tags/v1']);
+    expect(deleted.ok).toBe(false);
+    expect(deleted.stderr).toContain('refs/tags/v1: deleting a protected ref is not allowed');
+    client.run(['tag', '-f', 'v1', 'HEAD']);
+    const moved = push(client, ['+refs/tags/v1']);
+    expect(moved.ok).toBe(false);
+    expect(moved.stderr).toContain('refs/tags/v1: moving a protected tag is not allowed');
+    expect(tipOf(server, 'refs/tags/v1')).toBe(published);
+  });
+
+  describe('with a trust policy', () => {
+    let alice: SshTestKey;
+    let bob: SshTestKey;
+    beforeAll(() => {
+      const dir = mkdtempSync(join(tmpdir(), 'gg-prerecv-'));
+      alice = makeSshKey(dir, 'ed25519', 'alice');
+      bob = makeSshKey(dir, 'ed25519', 'bob');
+    });
+
+    function governed(): { server: TestRepo; client: TestRepo } {
+      const server = hookedServer();
+      const client = clientOf(server);
+      client.write({
+        '.gitguard/policy.yml': 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n',
+        '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
+        '.github/workflows/ci.yml': 'on: [push]\n',
+      });
+      client.run(['add', '-A']);
+      signedCommit(client, alice, 'policy');
+      expect(push(client, ['main']).ok).toBe(true);
+      return { server, client };
+    }
+
+    test('accepts a commit signed by a signer of the policy, rejects an unsigned one with one clear line', () => {
+      const { server, client } = governed();
+      client.write({ 'a.txt': 'a' });
+      client.run(['add', '-A']);
+      const good = signedCommit(client, bob, 'work by bob', { committerEmail: 'bob@example.com' });
+      expect(push(client, ['main']).ok).toBe(true);
+      client.write({ 'b.txt': 'b' });
+      client.run(['add', '-A']);
+      const unsigned = signedCommit(client, undefined, 'unsigned work', { committerEmail: 'bob@example.com' });
+      const r = push(client, ['main']);
+      expect(r.ok).toBe(false);
+      expect(r.stderr).toContain(`gitguard: rejected: commit ${unsigned.slice(0, 12)} "unsigned work" is not authorized by the trust policy: unsigned`);
+      expect(tipOf(server, 'refs/heads/main')).toBe(good);
+    });
+
+    test("rejects a policy change signed by a signer who is not a maintainer", () => {
+      const { server, client } = governed();
+      const before = tipOf(server, 'refs/heads/main');
+      client.write({ '.gitguard/policy.yml': 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice, bob]\n' });
+      client.run(['add', '-A']);
+      const c = signedCommit(client, bob, 'make bob a maintainer', { committerEmail: 'bob@example.com' });
+      const r = push(client, ['main']);
+      expect(r.ok).toBe(false);
+      expect(r.stderr).toContain(`commit ${c.slice(0, 12)} "make bob a maintainer" changes .gitguard/ without a maintainer's signature`);
+      expect(tipOf(server, 'refs/heads/main')).toBe(before);
+    });
+
+    test("rejects a protected-path change signed by a non-maintainer and accepts it signed by a maintainer", () => {
+      const { client } = governed();
+      client.write({ '.github/workflows/ci.yml': 'on: [push, pull_request]\n' });
+      client.run(['add', '-A']);
+      const byBob = signedCommit(client, bob, 'ci: change', { committerEmail: 'bob@example.com' });
+      const r = push(client, ['main']);
+      expect(r.ok).toBe(false);
+      expect(r.stderr).toContain(`commit ${byBob.slice(0, 12)} "ci: change" changes protected .github/workflows without a maintainer's signature`);
+      client.run(['-c', 'gpg.format=ssh', 'commit', '-q', '--amend', '--no-edit', `-S${alice.path}`], { env: { GIT_COMMITTER_EMAIL: 'alice@example.com' } });
+      expect(push(client, ['main']).ok).toBe(true);
+    });
+  });
+});
