@@ -5,9 +5,11 @@ import type { CommitRecord } from './commit-object.js';
 import { ExpectedError } from '../errors.js';
 import { parsePolicy, PolicyError, type Policy } from './policy.js';
 import { ObjectReader, parseTree } from './objects.js';
-import { commitSignature, verifyCommit, type TrustedKeys, type Verdict } from './signatures/verify.js';
+import { commitSignature, verifyCommit, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
+import type { TagRecord } from './tag-object.js';
 import type { VerifyCache } from './verify-cache.js';
 import { VerifyPool, type RawKeys } from './signatures/pool.js';
+import { CI_PATHS } from './protected-paths.js';
 
 /** Past this many signatures to check in one run, verification moves to worker threads. */
 const POOL_THRESHOLD = 64;
@@ -30,6 +32,10 @@ export interface CommitTrust {
   policyChanged: boolean;
   /** The first commit carrying a policy: it is trusted by that policy itself. */
   trustRoot: boolean;
+  /** Watched protected paths whose content differs from every parent's (added, changed, removed). */
+  changedPaths: string[];
+  /** A CI configuration that ran gitguard in a parent no longer does here. */
+  ciGateRemoved: boolean;
 }
 
 export interface TrustedCommit extends CommitRecord {
@@ -46,6 +52,10 @@ export class TrustCollector {
   /** Raw key material per trust id, for the worker pool. */
   private readonly rawKeys = new Map<string, RawKeys>();
   private pool: VerifyPool | undefined;
+  /** Ids of the watched paths in each commit (arrays shared between commits with the same state). */
+  private readonly pathStateOf = new Map<string, readonly (string | null)[]>();
+  private readonly states = new Map<string, readonly (string | null)[]>();
+  private readonly gateOf = new Map<string, Promise<boolean>>();
   private poolTried = false;
   private checked = 0;
 
@@ -54,10 +64,19 @@ export class TrustCollector {
     objectFormat: 'sha1' | 'sha256',
     private readonly userKeys: (TrustedKeys & { id: string; raw: RawKeys }) | undefined,
     private readonly cache?: VerifyCache,
-    private readonly trustRootOid?: string,
   ) {
     this.oidBytes = objectFormat === 'sha256' ? 32 : 20;
     if (userKeys) this.rawKeys.set(`keys:${userKeys.id}`, userKeys.raw);
+  }
+
+  private trustRootOid: string | undefined;
+  /** Protected paths watched besides .gitguard (see protected-paths.ts). */
+  private watched: readonly string[] = [];
+
+  /** Set before the walk: the explicit trust root, and the paths the walk looks up in each commit. */
+  setScope(trustRootOid: string | undefined, watched: readonly string[]): void {
+    this.trustRootOid = trustRootOid;
+    this.watched = watched;
   }
 
   close(): void {
@@ -125,10 +144,61 @@ export class TrustCollector {
     return tree ? this.policyAt(tree, commitOid) : undefined;
   }
 
+  /** The commit's watched-path ids, interned so equal states share one array. */
+  private recordState(commit: CommitRecord): readonly (string | null)[] {
+    const ids = this.watched.map((p) => commit.pathOids?.[p] ?? null);
+    const key = ids.join(' ');
+    let state = this.states.get(key);
+    if (!state) {
+      state = ids;
+      this.states.set(key, state);
+    }
+    this.pathStateOf.set(commit.oid, state);
+    return state;
+  }
+
+  private async stateOf(commitOid: string): Promise<readonly (string | null)[]> {
+    const known = this.pathStateOf.get(commitOid);
+    if (known) return known;
+    const ids = await Promise.all(this.watched.map(async (p) => (await this.reader.read(`${commitOid}:${p}`))?.oid ?? null));
+    this.pathStateOf.set(commitOid, ids);
+    return ids;
+  }
+
+  /** Whether the CI configuration in this state runs gitguard (its files mention it). */
+  private ciGate(state: readonly (string | null)[]): Promise<boolean> {
+    const ids = CI_PATHS.map((p) => state[this.watched.indexOf(p)] ?? null);
+    const key = ids.join(' ');
+    let gate = this.gateOf.get(key);
+    if (!gate) {
+      gate = (async () => {
+        for (const id of ids) {
+          if (!id) continue;
+          const o = await this.reader.read(id);
+          if (!o) continue;
+          const blobs = o.type === 'tree' ? parseTree(o.body, this.oidBytes).filter((e) => /\.ya?ml$/.test(e.name)).map((e) => e.oid) : [id];
+          for (const b of blobs) {
+            const f = b === id ? o : await this.reader.read(b);
+            if (f?.type === 'blob' && /\bgitguard\b/.test(f.body.toString('utf8'))) return true;
+          }
+        }
+        return false;
+      })();
+      this.gateOf.set(key, gate);
+    }
+    return gate;
+  }
+
   async enrich(commit: CommitRecord): Promise<TrustedCommit> {
     const ownTree = commit.pathOids?.[POLICY_DIR] ?? '';
     this.policyTreeOf.set(commit.oid, ownTree ?? '');
+    const ownState = this.recordState(commit);
     try {
+      const parentStates = await Promise.all(commit.parents.map((p) => this.stateOf(p)));
+      const changedPaths = this.watched.filter((_, i) => (parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null));
+      const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
+      const ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
+      const pathFacts = { changedPaths, ciGateRemoved };
       const ownPolicy = ownTree ? await this.policyAt(ownTree, commit.oid) : undefined;
       const parentTrees = await Promise.all(commit.parents.map((p) => this.treeOf(p)));
       const policyChanged = commit.parents.length ? parentTrees.every((t) => t !== ownTree) : ownTree !== '';
@@ -146,17 +216,50 @@ export class TrustCollector {
         const verifications = await Promise.all(
           judges.map(async (policy) => ({ policy, verdict: await this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, { keyring: policy.keyring, allowedSigners: policy.allowedSigners }) })),
         );
-        trust = { mode: 'policy', verifications, ...(ownPolicy ? { ownPolicy } : {}), policyChanged, trustRoot: isRoot };
+        trust = { mode: 'policy', verifications, ...(ownPolicy ? { ownPolicy } : {}), policyChanged, trustRoot: isRoot, ...pathFacts };
       } else if (this.userKeys) {
-        trust = { mode: 'keys', verifications: [{ verdict: await this.verify(commit, `keys:${this.userKeys.id}`, this.userKeys) }], policyChanged, trustRoot: false };
+        trust = { mode: 'keys', verifications: [{ verdict: await this.verify(commit, `keys:${this.userKeys.id}`, this.userKeys) }], policyChanged, trustRoot: false, ...pathFacts };
       } else {
-        trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], policyChanged, trustRoot: false };
+        trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], policyChanged, trustRoot: false, ...pathFacts };
       }
       return Object.assign(commit, { trust });
     } catch (err) {
       if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');
       throw err;
     }
+  }
+
+  /** Judges a signed tag (tagger as committer and author) by the policy at the tip, or the user's keys. */
+  async trustTag(tag: TagRecord, policy: Policy | undefined): Promise<TrustedCommit> {
+    const who = tag.tagger ?? { name: '', email: '', time: 0, tz: '+0000' };
+    const keysFor = (): { trustId: string; keys: TrustedKeys } | undefined =>
+      policy
+        ? { trustId: `policy:${this.treeIdOf.get(policy) ?? policy.label}`, keys: { keyring: policy.keyring, allowedSigners: policy.allowedSigners } }
+        : this.userKeys
+          ? { trustId: `keys:${this.userKeys.id}`, keys: this.userKeys }
+          : undefined;
+    const k = keysFor();
+    const verdict: Verdict = !tag.signature
+      ? { letter: 'N', format: 'none', identities: [] }
+      : k
+        ? await this.cached(tag.oid, k.trustId, () => verifySignature(tag.payload, tag.signature!, k.keys, who.time, who.email))
+        : await verifySignature(tag.payload, tag.signature, { allowedSigners: [] }, who.time, who.email);
+    const record: CommitRecord = {
+      oid: tag.oid, tree: '', parents: [], author: who, committer: who, signatures: [], mergetags: [],
+      payload: tag.payload, message: tag.message, subject: `tag ${tag.name}`, hashOk: true,
+    };
+    const mode = policy ? 'policy' : this.userKeys ? 'keys' : 'none';
+    return Object.assign(record, {
+      trust: { mode, verifications: [{ ...(policy ? { policy } : {}), verdict }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false } as CommitTrust,
+    });
+  }
+
+  private async cached(oid: string, trustId: string, check: () => Promise<Verdict>): Promise<Verdict> {
+    const hit = this.cache?.get(oid, trustId);
+    if (hit) return hit;
+    const v = await check();
+    this.cache?.set(oid, trustId, v);
+    return v;
   }
 
   private async verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {

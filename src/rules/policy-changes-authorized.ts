@@ -3,6 +3,7 @@ import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
 import { judge, policyChangeAuthorized } from './lib/trust.js';
 import { commitFinding } from './lib/trust-rule.js';
+import { policyWeakenings } from './lib/policy-diff.js';
 
 // A commit may not authorize itself: a change to .gitguard/ is judged by the policy of its parents,
 // and only one of their maintainers may make it.
@@ -22,7 +23,9 @@ export default defineCommitRule({
         const j = judge(c);
         if (!policyChangeAuthorized(c, j)) {
           const why = j.status === 'authorized' ? `${j.signer?.name ?? 'the signer'} is not a maintainer` : j.detail;
-          found.add(commitFinding(c, j, `changes ${c.trust.ownPolicy ? 'the trust policy' : 'the trust policy (removes it)'} without a maintainer's signature: ${why} — "${c.subject}"`));
+          const before = j.policy ?? c.trust.verifications[0]?.policy;
+          const weakens = before ? policyWeakenings(before, c.trust.ownPolicy) : [];
+          found.add(commitFinding(c, j, `changes the trust policy${weakens.length ? ` (${weakens.join('; ')})` : ''} without a maintainer's signature: ${why} — "${c.subject}"`));
         }
       },
       finish() {

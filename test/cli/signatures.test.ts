@@ -216,3 +216,24 @@ describe('long histories', () => {
     expect(third.commits.map((x) => [x.commit, x.letter])).toEqual([[good, 'G'], [unknown, 'U']]);
   });
 });
+
+describe('signed annotated tags', () => {
+  test('tags are judged like commits: good, unsigned, unknown signer', () => {
+    const r = makeRepo();
+    const signers = writeAllowedSigners(join(r.home, 'allowed_signers'), [`alice@example.com ${keys.alice.pub}`]);
+    signedCommit(r, keys.alice, 'release commit');
+    const tag = (name: string, key?: SshTestKey) =>
+      r.run(['-c', 'gpg.format=ssh', ...(key ? ['-c', `user.signingkey=${key.path}`] : []), 'tag', ...(key ? ['-s'] : ['-a']), '-m', `release ${name}`, name]);
+    tag('v1.0', keys.alice);
+    tag('v1.1');
+    tag('v1.2', keys.bob);
+    r.run(['tag', 'light']);
+    const report = parseJson(runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'tags-signed', '--allowed-signers', signers], { env: r.env }));
+    const res = resultOf(report, 'tags-signed');
+    expect(res.outcome).toBe('fail');
+    expect(res.findings.map((f) => f.ref).sort()).toEqual(['refs/tags/v1.1', 'refs/tags/v1.2']);
+    expect(res.note).toContain('3 annotated tag(s), 1 lightweight');
+    // git agrees on the good one
+    expect(r.run(['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${signers}`, 'tag', '-v', 'v1.0'])).toBeDefined();
+  });
+});

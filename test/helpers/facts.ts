@@ -122,6 +122,8 @@ export function trusted(verdict: Verdict, policy: Policy | undefined, over: Part
       verifications: [{ ...(policy ? { policy } : {}), verdict }],
       policyChanged: false,
       trustRoot: false,
+      changedPaths: [],
+      ciGateRemoved: false,
       ...trust,
     } as CommitTrust,
   });

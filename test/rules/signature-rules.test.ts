@@ -7,6 +7,7 @@ import signerMatchesCommitter from '../../src/rules/signer-matches-committer.js'
 import signersNotRetired from '../../src/rules/signers-not-retired.js';
 import policyChangesAuthorized from '../../src/rules/policy-changes-authorized.js';
 import { as, commit, good, policyWith, runTable, sshSigner, trusted } from '../helpers/facts.js';
+import { judge } from '../../src/rules/lib/trust.js';
 
 const alice = sshSigner('alice', 'alice@example.com');
 const bob = sshSigner('bob', 'bob@example.com');
@@ -68,4 +69,19 @@ describe('policy-changes-authorized', () => {
     { name: 'accepts the trust root, which introduces the policy', commits: [trusted(good('bob'), policy, byBob, { policyChanged: true, trustRoot: true })], outcome: 'pass' },
     { name: 'passes when no commit changes the policy', commits: [trusted(good('bob'), policy, byBob)], outcome: 'pass' },
   ]);
+});
+
+describe('forge merge buttons', () => {
+  const forgePolicy = policyWith({ signers: [alice], maintainers: ['alice'], forges: [{ name: 'GitHub', committerEmails: ['noreply@github.com'], openpgp: [], ssh: ['SHA256:webflow'] }] });
+  const byForge = { committer: as('GitHub', 'noreply@github.com'), author: as('Alice', 'alice@example.com') };
+  runTable(signersAuthorized, [
+    { name: 'accepts a commit the opted-in forge key signed as the committer GitHub', commits: [trusted(good('webflow'), forgePolicy, byForge)], outcome: 'pass' },
+    { name: 'does not accept the forge key on a commit whose committer is someone else', commits: [trusted(good('webflow'), forgePolicy, byAlice)], outcome: 'fail' },
+  ]);
+  test('reports such a commit as signed by the forge on behalf of its author, never as the author\'s own signature', () => {
+    const j = judge(trusted(good('webflow'), forgePolicy, byForge));
+    expect(j.status).toBe('forge');
+    expect(j.detail).toBe('signed by the forge GitHub on behalf of Alice <alice@example.com>');
+    expect(j.signer).toBeUndefined();
+  });
 });

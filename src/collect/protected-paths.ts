@@ -1,0 +1,37 @@
+// Which paths of each commit's tree the walk watches, so changes to protected files (the policy,
+// CODEOWNERS, CI workflows, hooks) are seen in the same single pass: each protected pattern is watched
+// at its longest literal prefix, and a commit "changes" it when that tree or blob id differs from
+// every parent's.
+
+/** The longest glob-free prefix of a pattern ("" when the first segment already has a wildcard). */
+export function watchPath(pattern: string): string {
+  const segments = pattern.replace(/^\/+/, '').split('/');
+  const literal: string[] = [];
+  for (const s of segments) {
+    if (/[*?[\]{}]/.test(s)) break;
+    literal.push(s);
+  }
+  return literal.join('/');
+}
+
+/** Watched paths for a set of patterns: de-duplicated, and nested ones folded into their parent. */
+export function watchList(patterns: readonly string[]): { paths: string[]; unwatchable: string[] } {
+  const paths = new Set<string>();
+  const unwatchable: string[] = [];
+  for (const p of patterns) {
+    const w = watchPath(p);
+    if (w) paths.add(w);
+    else unwatchable.push(p);
+  }
+  const sorted = [...paths].sort();
+  return { paths: sorted.filter((p) => !sorted.some((q) => q !== p && p.startsWith(`${q}/`))), unwatchable };
+}
+
+/** Whether a change at watched path `path` falls under `pattern` (which it was derived from, or not). */
+export function coveredBy(path: string, pattern: string): boolean {
+  const w = watchPath(pattern);
+  return w !== '' && (path === w || path.startsWith(`${w}/`) || w.startsWith(`${path}/`));
+}
+
+/** Where CI gates live: files whose content names gitguard when the gate is in place. */
+export const CI_PATHS = ['.github/workflows', '.gitlab-ci.yml'] as const;

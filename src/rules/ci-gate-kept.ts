@@ -1,0 +1,33 @@
+import type { TrustedCommit } from '../collect/trust.js';
+import { isMaintainer } from '../collect/policy.js';
+import { defineCommitRule } from './define.js';
+import { FindingList } from './lib/findings.js';
+import { judge } from './lib/trust.js';
+import { commitFinding } from './lib/trust-rule.js';
+
+// The quietest way to switch gitguard off is to delete its CI step. Removing it is allowed only to a
+// maintainer of the parent's policy; without a policy every removal is reported.
+export default defineCommitRule({
+  id: 'ci-gate-kept',
+  needs: ['history', 'signatures', 'protected-paths'],
+  start(facts, ctx) {
+    const found = new FindingList(ctx.findingLimit);
+    let seen = 0;
+    return {
+      visit(commit) {
+        seen += 1;
+        const c = commit as TrustedCommit;
+        if (!c.trust?.ciGateRemoved) return;
+        const j = judge(c);
+        const policy = j.policy;
+        if (c.trust.mode === 'policy' && policy && j.status === 'authorized' && j.signer && isMaintainer(policy, j.signer)) return;
+        if (j.status === 'goodlisted') return;
+        found.add(commitFinding(c, j, `removes the gitguard step from the CI configuration (${c.trust.changedPaths.filter((p) => p === '.gitlab-ci.yml' || p.startsWith('.github/workflows')).join(', ')}) without a maintainer's signature — "${c.subject}"`));
+      },
+      finish() {
+        if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
+        return found.evaluation();
+      },
+    };
+  },
+});

@@ -1,0 +1,40 @@
+import type { TrustedCommit } from '../collect/trust.js';
+import { coveredBy } from '../collect/protected-paths.js';
+import { isMaintainer } from '../collect/policy.js';
+import { defineCommitRule } from './define.js';
+import { FindingList } from './lib/findings.js';
+import { judge } from './lib/trust.js';
+import { commitFinding } from './lib/trust-rule.js';
+
+// CODEOWNERS, CI workflows, hooks and attributes decide what runs and who reviews: a change to them
+// must come from a maintainer of the parent's policy. (.gitguard/ itself: policy-changes-authorized.)
+export default defineCommitRule({
+  id: 'protected-paths-changed-by-maintainers',
+  needs: ['history', 'signatures', 'protected-paths'],
+  start(facts, ctx) {
+    const found = new FindingList(ctx.findingLimit);
+    let changes = 0;
+    let judged = 0;
+    return {
+      visit(commit) {
+        const c = commit as TrustedCommit;
+        if (!c.trust || c.trust.mode !== 'policy' || c.trust.trustRoot) return;
+        judged += 1;
+        const j = judge(c);
+        const policy = j.policy ?? c.trust.verifications[0]?.policy;
+        if (!policy) return;
+        const touched = c.trust.changedPaths.filter((p) => policy.protected.paths.some((pattern) => coveredBy(p, pattern)));
+        if (!touched.length) return;
+        changes += 1;
+        if (j.status === 'goodlisted') return;
+        if (j.status === 'authorized' && j.signer && isMaintainer(policy, j.signer)) return;
+        const who = j.status === 'authorized' ? `${j.signer?.name ?? 'the signer'}, not a maintainer` : `${j.status}: ${j.detail}`;
+        found.add(commitFinding(c, j, `changes protected ${touched.join(', ')} without a maintainer's signature (${who}) — "${c.subject}"`));
+      },
+      finish() {
+        if (judged === 0) return { outcome: 'not-applicable', note: 'no commit in scope is governed by a trust policy (.gitguard/policy.yml names the maintainers)' };
+        return found.evaluation('fail', `${changes} commit(s) change protected paths`);
+      },
+    };
+  },
+});
