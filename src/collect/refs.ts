@@ -1,8 +1,8 @@
 // Refs, HEAD, replace refs, grafts and the shallow boundary: the facts the history rules judge.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { HistoryFacts, RefInfo, RepositoryInfo } from '../model.js';
-import { gitText } from './git.js';
+import { gitText, runGit } from './git.js';
 
 export function parseForEachRef(out: string): RefInfo[] {
   const refs: RefInfo[] = [];
@@ -13,6 +13,40 @@ export function parseForEachRef(out: string): RefInfo[] {
     refs.push({ name, oid, type: type ?? '', ...(peeled ? { peeled } : {}) });
   }
   return refs;
+}
+
+/** The subjects of replaced commits and their replacements: one `cat-file --batch` (plumbing, real objects). */
+async function addSubjects(repo: RepositoryInfo, replaceRefs: HistoryFacts['replaceRefs']): Promise<void> {
+  const oids = replaceRefs.slice(0, 100).flatMap((r) => [r.replaced, r.replacement]);
+  let out: Buffer;
+  try {
+    out = (await runGit(['cat-file', '--batch'], { gitDir: repo.gitDir, input: `${oids.join('\n')}\n`, timeoutMs: 30_000, maxBytes: 64 * 1024 * 1024 })).stdout;
+  } catch {
+    return; // the rule still names both objects
+  }
+  const subjects = new Map<string, string>();
+  let pos = 0;
+  while (pos < out.length) {
+    const nl = out.indexOf(10, pos);
+    if (nl < 0) break;
+    const [oid, type, size] = out.toString('utf8', pos, nl).split(' ');
+    if (!size || !oid) {
+      pos = nl + 1;
+      continue;
+    }
+    const body = out.subarray(nl + 1, nl + 1 + Number(size));
+    pos = nl + 1 + Number(size) + 1;
+    if (type !== 'commit') continue;
+    const text = body.toString('utf8');
+    const start = text.indexOf('\n\n');
+    if (start >= 0) subjects.set(oid, text.slice(start + 2).split('\n')[0] ?? '');
+  }
+  for (const r of replaceRefs) {
+    const a = subjects.get(r.replaced);
+    const b = subjects.get(r.replacement);
+    if (a !== undefined) r.replacedSubject = a;
+    if (b !== undefined) r.replacementSubject = b;
+  }
 }
 
 export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
@@ -26,9 +60,24 @@ export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts
     .filter((r) => r.name.startsWith('refs/replace/'))
     .map((r) => ({ replaced: r.name.slice('refs/replace/'.length), replacement: r.oid }));
 
+  if (replaceRefs.length) await addSubjects(repo, replaceRefs);
+
   const graftsFile = join(repo.commonDir, 'info', 'grafts');
   const grafts = existsSync(graftsFile)
     ? { file: graftsFile, entries: readFileSync(graftsFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) }
+    : undefined;
+
+  // Alternates borrow objects from another folder: one outside the repository can change what it contains.
+  const altFile = join(repo.commonDir, 'objects', 'info', 'alternates');
+  const alternates = existsSync(altFile)
+    ? {
+        file: altFile,
+        entries: readFileSync(altFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((line) => {
+          const path = resolve(join(repo.commonDir, 'objects'), line);
+          const rel = relative(repo.commonDir, path);
+          return { line, path, inside: rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) };
+        }),
+      }
     : undefined;
 
   const shallowFile = join(repo.commonDir, 'shallow');
@@ -40,5 +89,6 @@ export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts
     replaceRefs,
     ...(grafts ? { grafts } : {}),
     shallowCommits,
+    ...(alternates ? { alternates } : {}),
   };
 }

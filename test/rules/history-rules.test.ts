@@ -13,6 +13,7 @@ describe('replace-refs-absent', () => {
   runTable(replaceRefsAbsent, [
     { name: 'passes with no refs/replace entries', outcome: 'pass' },
     { name: 'fails naming the replaced object and its replacement', facts: factsWith({ history: history({ replaceRefs: [{ replaced: A, replacement: B }] }) }), outcome: 'fail', mentions: [A, B] },
+    { name: 'names the subjects of a replaced commit and its replacement', facts: factsWith({ history: history({ replaceRefs: [{ replaced: A, replacement: B, replacedSubject: 'release 1.0', replacementSubject: 'release 1.0 (forged)' }] }) }), outcome: 'fail', mentions: [`commit ${A} ("release 1.0") is replaced by ${B} ("release 1.0 (forged)")`] },
     { name: 'is not available when refs could not be read', facts: factsWith({ history: unavailable('git for-each-ref failed') }), outcome: 'not-available' },
   ]);
 });

@@ -1,0 +1,43 @@
+// `gitguard ledger show [path]` and `gitguard ledger accept REF [--reason TEXT] [-C path]`: wiring
+// and printing only; the ledger itself is src/engine/ledger.ts over src/collect/ledger.ts.
+import type { Command } from 'commander';
+import { acceptRef, showLedger } from '../../engine/ledger.js';
+import { escapeText } from '../../report/escape.js';
+import type { Io } from '../main.js';
+
+export function registerLedgerCommands(program: Command, io: Io, state: { exitCode: number }): void {
+  const ledger = program.command('ledger').description('the history ledger (.git/gitguard/ledger.json): protected tips recorded by passing audits');
+  ledger
+    .command('show')
+    .description('print the recorded tips, the trust root and the accepted rewrites')
+    .argument('[path]', 'repository', '.')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (path: string, opts: { format: string }) => {
+      const { file, ledger: l } = await showLedger(path);
+      if (opts.format === 'json') {
+        io.stdout(`${JSON.stringify({ file, ledger: l ?? null }, null, 2)}\n`);
+        return;
+      }
+      if (!l) {
+        io.stdout(`no ledger yet (${escapeText(file, 500)}): a passing \`gitguard audit\` records the protected tips\n`);
+        return;
+      }
+      const lines = [`ledger ${escapeText(file, 500)}`, `trust root: ${l.trustRoot ?? '(none recorded)'}`];
+      for (const [ref, e] of Object.entries(l.refs)) lines.push(`  ${escapeText(ref, 200)} ${e.oid} (recorded ${escapeText(e.recordedAt, 40)})`);
+      if (l.accepted.length) lines.push('accepted rewrites:');
+      for (const a of l.accepted) lines.push(`  ${escapeText(a.at, 40)} ${escapeText(a.ref, 200)} ${a.from ?? '(unrecorded)'} -> ${a.to ?? '(deleted)'}: ${escapeText(a.reason, 300)}`);
+      io.stdout(`${lines.join('\n')}\n`);
+      state.exitCode = 0;
+    });
+  ledger
+    .command('accept')
+    .description('record the current tip of REF as accepted (a deliberate rewrite, move or deletion)')
+    .argument('<ref>', 'full ref name, e.g. refs/heads/main')
+    .option('--reason <text>', 'why the rewrite is legitimate (kept in the ledger)', 'accepted by the user')
+    .option('-C, --repo <path>', 'the repository', '.')
+    .action(async (ref: string, opts: { reason: string; repo: string }) => {
+      const r = await acceptRef(opts.repo, ref, opts.reason);
+      io.stdout(`accepted ${escapeText(ref, 200)}: ${r.from ?? '(unrecorded)'} -> ${r.to ?? '(deleted)'} in ${escapeText(r.file, 500)}\n`);
+      state.exitCode = 0;
+    });
+}

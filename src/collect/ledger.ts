@@ -1,0 +1,205 @@
+// The history ledger, <commonDir>/gitguard/ledger.json: per protected ref the last tip that passed
+// an audit (for a tag, the object the tag ref points at) and the trust root, plus a list of
+// deliberate rewrites accepted with `gitguard ledger accept`. Local to this clone, never committed.
+//
+// Writes are atomic (temp file, fsync, rename, fsync of the folder) and serialised by a lock file
+// created with O_EXCL that holds the writer's pid; a lock whose pid is gone (or that is older than
+// LOCK_STALE_MS) is stale and taken over. A ledger that does not parse or does not match the schema
+// is reported as damaged (LedgerError), never silently reset.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExpectedError } from '../errors.js';
+
+export const LEDGER_SCHEMA = 1;
+const LOCK_STALE_MS = 10 * 60_000;
+const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+export interface LedgerEntry {
+  /** The tip that passed (a tag ref: the object it points at, i.e. the tag object for an annotated tag). */
+  oid: string;
+  /** ISO time it was recorded. */
+  recordedAt: string;
+}
+
+export interface LedgerAcceptance {
+  ref: string;
+  /** The recorded tip before (absent: the ref was not recorded). */
+  from?: string;
+  /** The accepted tip (absent: the deletion of the ref was accepted). */
+  to?: string;
+  reason: string;
+  at: string;
+}
+
+export interface Ledger {
+  schemaVersion: 1;
+  trustRoot?: string;
+  refs: Record<string, LedgerEntry>;
+  accepted: LedgerAcceptance[];
+}
+
+export class LedgerError extends ExpectedError {
+  override readonly name = 'ExpectedError';
+}
+
+export function ledgerDir(commonDir: string): string {
+  return join(commonDir, 'gitguard');
+}
+
+export function ledgerPath(commonDir: string): string {
+  return join(ledgerDir(commonDir), 'ledger.json');
+}
+
+export function emptyLedger(): Ledger {
+  return { schemaVersion: LEDGER_SCHEMA, refs: {}, accepted: [] };
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates parsed JSON into a Ledger; throws LedgerError naming the file and what is wrong. */
+export function validateLedger(data: unknown, file: string): Ledger {
+  const bad = (why: string): never => {
+    throw new LedgerError(`damaged ledger ${file}: ${why}`);
+  };
+  if (!isObj(data)) return bad('not a JSON object');
+  if (data.schemaVersion !== LEDGER_SCHEMA) return bad(`schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected ${LEDGER_SCHEMA}`);
+  if (data.trustRoot !== undefined && (typeof data.trustRoot !== 'string' || !OID.test(data.trustRoot))) bad('trustRoot is not an object id');
+  if (!isObj(data.refs)) return bad('refs is not an object');
+  const refs: Record<string, LedgerEntry> = {};
+  for (const [name, e] of Object.entries(data.refs)) {
+    if (!name.startsWith('refs/')) bad(`ref name ${JSON.stringify(name)} does not start with refs/`);
+    if (!isObj(e) || typeof e.oid !== 'string' || !OID.test(e.oid) || typeof e.recordedAt !== 'string') return bad(`entry for ${name} is not {oid, recordedAt}`);
+    refs[name] = { oid: e.oid, recordedAt: e.recordedAt };
+  }
+  if (!Array.isArray(data.accepted)) return bad('accepted is not a list');
+  const accepted: LedgerAcceptance[] = data.accepted.map((a, i) => {
+    if (!isObj(a) || typeof a.ref !== 'string' || typeof a.reason !== 'string' || typeof a.at !== 'string') return bad(`accepted[${i}] is not {ref, reason, at}`);
+    for (const k of ['from', 'to'] as const) if (a[k] !== undefined && (typeof a[k] !== 'string' || !OID.test(a[k] as string))) bad(`accepted[${i}].${k} is not an object id`);
+    return { ref: a.ref, reason: a.reason, at: a.at, ...(a.from ? { from: a.from as string } : {}), ...(a.to ? { to: a.to as string } : {}) };
+  });
+  return { schemaVersion: LEDGER_SCHEMA, ...(data.trustRoot ? { trustRoot: data.trustRoot as string } : {}), refs, accepted };
+}
+
+/** The ledger, or undefined when there is none yet. Throws LedgerError when it is damaged. */
+export function readLedger(commonDir: string): Ledger | undefined {
+  const file = ledgerPath(commonDir);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new LedgerError(`cannot read ledger ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new LedgerError(`damaged ledger ${file}: not valid JSON (${(err as Error).message})`);
+  }
+  return validateLedger(data, file);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+/** Takes <dir>/ledger.lock (O_EXCL, holding our pid); returns its release. Takes over a stale lock. */
+export function lockLedger(commonDir: string, waitMs = 5_000): () => void {
+  const dir = ledgerDir(commonDir);
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, 'ledger.lock');
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      let released = false;
+      return () => {
+        if (!released) rmSync(lock, { force: true });
+        released = true;
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new LedgerError(`cannot lock ${lock}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    let stale = false;
+    try {
+      const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+      const age = Date.now() - statSync(lock).mtimeMs;
+      stale = (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) || age > LOCK_STALE_MS;
+    } catch {
+      continue; // removed meanwhile: try again
+    }
+    if (stale) {
+      try {
+        unlinkSync(lock);
+      } catch {
+        /* another run took it over first */
+      }
+      continue;
+    }
+    if (Date.now() > deadline) throw new LedgerError(`the ledger is locked by another gitguard run (${lock}); remove the file if no gitguard is running`);
+    sleep(50);
+  }
+}
+
+export interface WriteHooks {
+  /** Tests only: called after the temp file is written and synced, before the rename. */
+  beforeRename?: (tempFile: string) => void;
+}
+
+/** Writes the ledger atomically; the caller holds the lock. */
+export function writeLedgerFile(commonDir: string, ledger: Ledger, hooks: WriteHooks = {}): void {
+  const file = ledgerPath(commonDir);
+  const temp = `${file}.tmp-${process.pid}`;
+  mkdirSync(ledgerDir(commonDir), { recursive: true });
+  const fd = openSync(temp, 'w', 0o644);
+  try {
+    writeSync(fd, `${JSON.stringify(ledger, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  hooks.beforeRename?.(temp);
+  renameSync(temp, file);
+  try {
+    const dfd = openSync(ledgerDir(commonDir), 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    /* some platforms cannot fsync a folder */
+  }
+}
+
+/**
+ * Read-modify-write under the lock: `change` gets the current ledger (or an empty one when there is
+ * none) and returns the new one. A damaged ledger throws LedgerError and is left as it is.
+ */
+export function updateLedger(commonDir: string, change: (l: Ledger) => Ledger, hooks: WriteHooks = {}): Ledger {
+  const release = lockLedger(commonDir);
+  try {
+    // Temp files of writers that died before their rename (we hold the lock: none is live).
+    for (const f of readdirSync(ledgerDir(commonDir))) if (f.startsWith('ledger.json.tmp-')) rmSync(join(ledgerDir(commonDir), f), { force: true });
+    const next = change(readLedger(commonDir) ?? emptyLedger());
+    writeLedgerFile(commonDir, next, hooks);
+    return next;
+  } finally {
+    release();
+  }
+}
+
+export function ledgerExists(commonDir: string): boolean {
+  return existsSync(ledgerPath(commonDir));
+}

@@ -1,0 +1,219 @@
+// Facts about protected refs against the ledger: which refs are protected (policy globs, or the
+// default: HEAD's branch and every tag), what the ledger recorded for each, what each points at now,
+// and, for a branch whose tip no longer descends from its recorded tip, which commits vanished.
+// Ancestry runs in the shadow git dir: one `merge-base --is-ancestor` per moved ref, and one
+// `rev-list --count` plus one short `log` per rewritten ref (never a process per commit).
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HistoryFacts, RepositoryInfo } from '../model.js';
+import { GitError } from '../errors.js';
+import { gitText, runGit, type Shadow } from './git.js';
+import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
+
+export const DEFAULT_PROTECTED_GLOBS = (headRef: string | undefined): string[] => [...(headRef?.startsWith('refs/heads/') ? [headRef] : []), 'refs/tags/*'];
+const LOST_SAMPLE = 5;
+const REFLOG_ENTRIES = 50;
+const ZERO = /^0+$/;
+
+export interface LostCommit {
+  oid: string;
+  subject: string;
+  author: string;
+}
+
+export interface ProtectedRef {
+  name: string;
+  kind: 'branch' | 'remote' | 'tag';
+  /** What the ref points at now (a tag ref: the tag object); absent when the ref is gone. */
+  current?: string;
+  /** What the ledger recorded; absent when the ref is new to the ledger. */
+  recorded?: string;
+  /** A branch (local or remote-tracking) whose tip does not descend from the recorded tip. */
+  rewritten?: { lost: number; commits: LostCommit[]; recordedMissing?: boolean };
+}
+
+export interface ReflogEntry {
+  ref: string;
+  file: string;
+  old: string;
+  new: string;
+  who: string;
+  time: number;
+  tz: string;
+  message: string;
+  /** Why it counts as forced: new does not descend from old, or what the message says. */
+  why: string;
+}
+
+export interface LedgerFacts {
+  file: string;
+  /** The ledger exists but cannot be used (bad JSON, wrong schema): the ledger rules fail on it. */
+  damaged?: string;
+  /** No ledger yet: nothing to compare; the first passing audit records the tips. */
+  fresh: boolean;
+  globs: string[];
+  globSource: 'policy' | 'default';
+  refs: ProtectedRef[];
+  /** The trust root the ledger recorded. */
+  trustRoot?: string;
+  /** Reflog entries of protected refs that record forced updates or resets. */
+  forcedUpdates: ReflogEntry[];
+  /** `--base REV`: HEAD (current) against the base (recorded); rewritten when HEAD does not descend from it. */
+  base?: ProtectedRef;
+  /** The trust root in force (--trust-root or the policy's trust_root) against the audited tip. */
+  trustRootCheck?: TrustRootCheck;
+}
+
+export interface TrustRootCheck {
+  /** As given. */
+  rev: string;
+  source: '--trust-root' | 'policy';
+  /** The commit it names; absent when it names none in this repository. */
+  oid?: string;
+  tip?: string;
+  /** undefined when it could not be checked (no such commit, no tip). */
+  ancestor?: boolean;
+}
+
+/** A ref glob: `*` and `?` stay within one path segment, `**` crosses them. */
+export function refGlob(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i += 1;
+    } else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Is this ref protected by the globs? A remote-tracking ref refs/remotes/<r>/<b> is when refs/heads/<b> is. */
+export function protectionOf(name: string, globs: RegExp[]): ProtectedRef['kind'] | undefined {
+  const matches = (n: string): boolean => globs.some((g) => g.test(n));
+  if (name.startsWith('refs/tags/')) return matches(name) ? 'tag' : undefined;
+  if (name.startsWith('refs/heads/')) return matches(name) ? 'branch' : undefined;
+  const m = /^refs\/remotes\/[^/]+\/(.+)$/.exec(name);
+  if (m && m[1] !== 'HEAD') return matches(`refs/heads/${m[1]}`) || matches(name) ? 'remote' : undefined;
+  return matches(name) ? 'branch' : undefined;
+}
+
+const kindOf = (name: string): ProtectedRef['kind'] => (name.startsWith('refs/tags/') ? 'tag' : name.startsWith('refs/remotes/') ? 'remote' : 'branch');
+
+/** Is `ancestor` an ancestor of (or equal to) `tip`? undefined when git cannot tell (object missing). */
+export async function isAncestor(shadow: Shadow, ancestor: string, tip: string): Promise<boolean | undefined> {
+  const r = await runGit(['merge-base', '--is-ancestor', '--end-of-options', ancestor, tip], { gitDir: shadow.gitDir, okCodes: [1, 128], timeoutMs: 60_000 });
+  return r.code === 0 ? true : r.code === 1 ? false : undefined;
+}
+
+/** Commits reachable from `from` but not from any of `not`: the count and the first few. */
+export async function lostCommits(shadow: Shadow, from: string, not: string[], sample = LOST_SAMPLE): Promise<{ lost: number; commits: LostCommit[] }> {
+  const excl = not.filter((n) => !ZERO.test(n)).map((n) => `^${n}`);
+  const count = Number(await gitText(['rev-list', '--count', '--end-of-options', from, ...excl], { gitDir: shadow.gitDir, timeoutMs: 120_000 }));
+  const out = await gitText(['log', '--no-decorate', '--no-show-signature', `-n${sample}`, '-z', '--format=%H%x00%an <%ae>%x00%s', '--end-of-options', from, ...excl], { gitDir: shadow.gitDir, timeoutMs: 60_000 });
+  const parts = out.split('\0');
+  const commits: LostCommit[] = [];
+  for (let i = 0; i + 2 < parts.length; i += 3) {
+    const oid = parts[i]?.trim();
+    if (!oid) break;
+    commits.push({ oid, author: parts[i + 1] ?? '', subject: parts[i + 2] ?? '' });
+  }
+  return { lost: count, commits };
+}
+
+/** Reads a reflog file as data (never `git reflog`): `old new name <email> time tz\tmessage` lines. */
+export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> {
+  let text: string;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(maxBytes);
+      const n = readSync(fd, buf, 0, maxBytes, 0);
+      text = buf.toString('utf8', 0, n);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return [];
+  }
+  const entries: Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64}) (.*) (\d+) ([+-]\d{4})(?:\t(.*))?$/.exec(line);
+    if (!m) continue;
+    entries.push({ old: m[1]!, new: m[2]!, who: m[3]!, time: Number(m[4]), tz: m[5]!, message: m[6] ?? '' });
+  }
+  return entries;
+}
+
+/**
+ * Which reflog entries record a forced update. Precise rule: an entry whose old and new are both
+ * commits and whose new does not descend from old (checked with merge-base --is-ancestor, once per
+ * distinct pair). Creations (old = 0) and deletions (new = 0) are not updates. When ancestry cannot
+ * be checked (old object pruned), the message decides: "forced-update", "reset: moving to", "rebase".
+ */
+async function forcedEntries(shadow: Shadow, commonDir: string, refs: string[]): Promise<ReflogEntry[]> {
+  const out: ReflogEntry[] = [];
+  const seen = new Map<string, boolean | undefined>();
+  for (const ref of refs) {
+    const file = join(commonDir, 'logs', ref);
+    // The newest entries only: each distinct pair costs one merge-base.
+    for (const e of readReflog(file).slice(-REFLOG_ENTRIES)) {
+      if (ZERO.test(e.old) || ZERO.test(e.new) || e.old === e.new) continue;
+      const key = `${e.old} ${e.new}`;
+      if (!seen.has(key)) seen.set(key, await isAncestor(shadow, e.old, e.new));
+      const anc = seen.get(key);
+      let why: string | undefined;
+      if (anc === false) why = 'the new tip does not descend from the old one';
+      else if (anc === undefined && /forced-update|reset: moving to|rebase/.test(e.message)) why = `the message says so (old tip ${e.old.slice(0, 12)} is no longer in the repository)`;
+      if (why) out.push({ ref, file, ...e, why });
+    }
+  }
+  return out;
+}
+
+export async function collectLedgerFacts(repo: RepositoryInfo, history: HistoryFacts, shadow: Shadow, policyGlobs?: string[], baseOid?: string): Promise<LedgerFacts> {
+  const file = ledgerPath(repo.commonDir);
+  const globs = policyGlobs?.length ? policyGlobs : DEFAULT_PROTECTED_GLOBS(history.head.ref);
+  const globSource = policyGlobs?.length ? 'policy' : 'default';
+  const res = globs.map(refGlob);
+  let ledger: Ledger | undefined;
+  let damaged: string | undefined;
+  try {
+    ledger = readLedger(repo.commonDir);
+  } catch (err) {
+    if (!(err instanceof LedgerError)) throw err;
+    damaged = err.message;
+  }
+  const byName = new Map<string, ProtectedRef>();
+  for (const r of history.refs) {
+    const kind = protectionOf(r.name, res);
+    if (kind) byName.set(r.name, { name: r.name, kind, current: r.oid });
+  }
+  // Once recorded, a ref stays protected until `gitguard ledger accept` records its deletion.
+  for (const [name, e] of Object.entries(ledger?.refs ?? {})) {
+    const p = byName.get(name) ?? { name, kind: kindOf(name) };
+    p.recorded = e.oid;
+    byName.set(name, p);
+  }
+  const refs = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const base: ProtectedRef | undefined = baseOid ? { name: 'HEAD', kind: 'branch', recorded: baseOid, ...(history.head.oid ? { current: history.head.oid } : {}) } : undefined;
+  for (const p of base ? [...refs, base] : refs) {
+    if (p.kind === 'tag' || !p.recorded || !p.current || p.recorded === p.current) continue;
+    let anc: boolean | undefined;
+    try {
+      anc = await isAncestor(shadow, p.recorded, p.current);
+    } catch (err) {
+      if (!(err instanceof GitError)) throw err;
+    }
+    if (anc === true) continue;
+    if (anc === undefined) {
+      p.rewritten = { lost: 0, commits: [], recordedMissing: true };
+      continue;
+    }
+    p.rewritten = await lostCommits(shadow, p.recorded, [p.current]);
+  }
+  const forcedUpdates = await forcedEntries(shadow, repo.commonDir, refs.filter((p) => p.kind !== 'tag' && p.current).map((p) => p.name));
+  return { file, ...(damaged ? { damaged } : {}), fresh: !ledger && !damaged, globs, globSource, refs, ...(ledger?.trustRoot ? { trustRoot: ledger.trustRoot } : {}), forcedUpdates, ...(base ? { base } : {}) };
+}

@@ -1,0 +1,158 @@
+// The pre-push check: git feeds `<local ref> <local sha> <remote ref> <remote sha>` lines on stdin.
+// A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
+// published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
+// ref is new) goes through the signature rules in one walk. Called by `gitguard hook run pre-push`.
+import { available, unavailable, type CommitVisitor, type Facts, type HistoryFacts, type RepositoryInfo, type RuleEvaluation, type RuleResult } from '../model.js';
+import { ExpectedError, firstLine } from '../errors.js';
+import { createShadow } from '../collect/git.js';
+import { discoverRepository } from '../collect/repository.js';
+import { collectHistory } from '../collect/refs.js';
+import { collectHeadPolicy } from '../collect/head-policy.js';
+import { DEFAULT_PROTECTED_GLOBS, isAncestor, lostCommits, protectionOf, refGlob } from '../collect/protected-refs.js';
+import { loadCatalog } from './audit.js';
+import { clientGate } from './client-gate.js';
+import type { CatalogEntry } from './catalog.js';
+import { openHistory, type HistorySession, type TrustOptions } from './history.js';
+import { exitCodeFor, failsRun } from './verdict.js';
+import { vulnerabilityDatabase } from './rule-data.js';
+import { escapeText, redactUrl } from '../report/escape.js';
+
+export interface PrePushUpdate {
+  localRef: string;
+  localSha: string;
+  remoteRef: string;
+  remoteSha: string;
+}
+
+const ZERO = /^0+$/;
+const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+export function parsePrePushInput(input: string): PrePushUpdate[] {
+  const out: PrePushUpdate[] = [];
+  for (const [i, raw] of input.split('\n').entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const parts = line.split(' ');
+    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!)) throw new ExpectedError(`pre-push input line ${i + 1} is not "<local ref> <local sha> <remote ref> <remote sha>"`);
+    out.push({ localRef: parts[0]!, localSha: parts[1]!, remoteRef: parts[2]!, remoteSha: parts[3]! });
+  }
+  return out;
+}
+
+/** The signature rules over exactly the commits about to be published: one walk, no repository-wide facts. */
+async function auditNewCommits(repo: RepositoryInfo, history: HistoryFacts, revisions: string[], session: HistorySession): Promise<{ results: RuleResult[]; commits: number }> {
+  const selected = signatureRules();
+  const facts: Facts = {
+    repository: repo,
+    config: unavailable('not collected'),
+    history: available(history),
+    hooks: unavailable('not collected'),
+    client: unavailable('not collected'),
+    platform: process.platform === 'linux' ? 'linux' : process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : 'other',
+    scope: { description: session.description, revisions },
+  };
+  const visitors: Array<[CatalogEntry, CommitVisitor]> = [];
+  for (const c of selected) if (c.rule.kind === 'commits') visitors.push([c, c.rule.start(facts, { meta: c.meta, findingLimit: 100, data: { vulnerabilities: vulnerabilityDatabase } })]);
+  let commits = 0;
+  for await (const commit of session.commits()) {
+    commits += 1;
+    for (const [, v] of visitors) v.visit(commit);
+  }
+  const overrides = session.headPolicy?.severity ?? {};
+  const results = visitors.map(([c, v]): RuleResult => {
+    let ev: RuleEvaluation;
+    try {
+      ev = v.finish();
+    } catch (err) {
+      ev = { outcome: 'error', note: `rule ${c.meta.id} failed: ${firstLine((err as Error).message)}` };
+    }
+    const findings = ev.findings ?? [];
+    return { ...ev, meta: c.meta, severity: overrides[c.meta.id] ?? c.meta.severity, findings, findingCount: ev.findingCount ?? findings.length };
+  });
+  return { results, commits };
+}
+
+const signatureRules = (): CatalogEntry[] => loadCatalog().filter((c) => c.meta.threat === 'impersonation' && c.rule.kind === 'commits');
+
+export async function prePushCheck(opts: { path: string; remote: string; url: string; input: string; env: NodeJS.ProcessEnv; trust?: TrustOptions }): Promise<{ exitCode: number; lines: string[] }> {
+  const updates = parsePrePushInput(opts.input);
+  const lines: string[] = [];
+  if (!updates.length) return { exitCode: 0, lines: ['gitguard pre-push: nothing to push'] };
+  const repo = await discoverRepository(opts.path);
+  const history = await collectHistory(repo);
+  const remoteTips = history.refs.filter((r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD')).map((r) => r.oid);
+  const to = escapeText(opts.remote, 100);
+  let refused = false;
+  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  let session: HistorySession | undefined;
+  try {
+    // First what each update would publish (ancestry is one merge-base per updated ref)...
+    const revisions: string[] = [];
+    const ffOf = new Map<PrePushUpdate, boolean | undefined>();
+    for (const u of updates) {
+      if (ZERO.test(u.localSha)) continue;
+      let exclude = remoteTips;
+      if (!ZERO.test(u.remoteSha)) {
+        const ff = await isAncestor(shadow, u.remoteSha, u.localSha);
+        ffOf.set(u, ff);
+        if (ff !== undefined) exclude = [u.remoteSha];
+      }
+      revisions.push(u.localSha, ...exclude.filter((e) => e !== u.localSha).map((e) => `^${e}`));
+    }
+    // ...then one walk over it, which also reads the policy at HEAD (the protected refs).
+    const tips = [...new Set(revisions)];
+    if (tips.some((r) => !r.startsWith('^'))) {
+      const needs = new Set(signatureRules().flatMap((c) => c.rule.needs));
+      session = await openHistory(repo, history, { revisions: tips }, true, { ...opts.trust, env: opts.env }, needs.has('protected-paths'));
+    }
+    const policy = session ? session.headPolicy : await collectHeadPolicy(repo, history);
+    const globs = (policy?.protected.refs.length ? policy.protected.refs : DEFAULT_PROTECTED_GLOBS(history.head.ref)).map(refGlob);
+
+    for (const u of updates) {
+      const name = escapeText(u.remoteRef, 200);
+      if (protectionOf(u.remoteRef, globs) === undefined) continue;
+      if (ZERO.test(u.localSha)) {
+        refused = true;
+        lines.push(`gitguard: refused: deleting protected ref ${name} on ${to}`);
+        continue;
+      }
+      if (ZERO.test(u.remoteSha) || u.remoteSha === u.localSha) continue;
+      const ff = ffOf.get(u);
+      if (u.remoteRef.startsWith('refs/tags/')) {
+        refused = true;
+        lines.push(`gitguard: refused: moving protected tag ${name} on ${to} from ${u.remoteSha.slice(0, 12)} to ${u.localSha.slice(0, 12)}`);
+      } else if (ff === false) {
+        refused = true;
+        const lost = await lostCommits(shadow, u.remoteSha, [u.localSha]);
+        const sample = lost.commits.map((c) => `${c.oid.slice(0, 12)} "${escapeText(c.subject, 80)}"`).join(', ');
+        lines.push(`gitguard: refused: non-fast-forward update of protected ref ${name} on ${to}: ${lost.lost} commit(s) would vanish (${sample}${lost.lost > lost.commits.length ? ', ...' : ''})`);
+      } else if (ff === undefined) {
+        refused = true;
+        lines.push(`gitguard: refused: cannot tell whether the update of protected ref ${name} on ${to} is a fast-forward: its remote tip ${u.remoteSha.slice(0, 12)} is not in this repository (fetch first)`);
+      }
+    }
+
+    // The policy's client.min_versions gates pushes too (src/engine/client-gate.ts).
+    const gate = await clientGate(repo, history, policy, opts.env);
+    if (gate.failed) refused = true;
+    lines.push(...gate.lines);
+
+    let exitCode = refused ? 1 : 0;
+    if (session) {
+      const { results, commits } = await auditNewCommits(repo, history, tips, session);
+      const failed = results.filter((r) => failsRun(r, 'low') || r.outcome === 'error');
+      for (const r of failed) {
+        lines.push(`gitguard: ${r.meta.id}: ${escapeText(r.note ?? r.meta.title, 300)}`);
+        for (const f of r.findings.slice(0, 10)) lines.push(`  ${f.commit ? `${f.commit.slice(0, 12)} ` : ''}${escapeText(f.message, 300)}`);
+        if (r.findingCount > 10) lines.push(`  ... and ${r.findingCount - 10} more`);
+      }
+      exitCode = Math.max(exitCode, exitCodeFor(results, 'low'));
+      lines.push(`gitguard pre-push: ${commits} new commit(s) checked, ${failed.length} rule(s) failed`);
+    }
+    if (exitCode !== 0) lines.push(`gitguard pre-push: push to ${to} (${escapeText(redactUrl(opts.url), 200)}) blocked`);
+    return { exitCode, lines };
+  } finally {
+    session?.close();
+    shadow.dispose();
+  }
+}

@@ -1,0 +1,32 @@
+import { defineRepoRule } from './define.js';
+import { FindingList } from './lib/findings.js';
+import { isEvaluation, ledgerFacts } from './lib/ledger.js';
+
+export default defineRepoRule({
+  id: 'protected-refs-not-rewritten',
+  needs: ['history', 'ledger'],
+  evaluate(facts, ctx) {
+    const l = ledgerFacts(facts);
+    if (isEvaluation(l)) return l;
+    const list = new FindingList(ctx.findingLimit);
+    if (l.fresh && !l.base) return { outcome: 'not-applicable', note: `no ledger yet (${l.file}): a passing audit records the protected tips` };
+    for (const r of l.base ? [l.base, ...l.refs] : l.refs) {
+      if (!r.rewritten || !r.recorded) continue;
+      const what = r === l.base ? `HEAD does not descend from --base ${r.recorded.slice(0, 12)}:` : r.kind === 'remote' ? 'remote-tracking branch' : 'protected branch';
+      if (r.rewritten.recordedMissing) {
+        list.add({ ref: r.name, commit: r.recorded, message: `${what} ${r.name} was rewritten: its recorded tip ${r.recorded} is no longer in the repository`, evidence: { recorded: r.recorded, current: r.current ?? null } });
+        continue;
+      }
+      const sample = r.rewritten.commits.map((c) => `${c.oid.slice(0, 12)} "${c.subject}" by ${c.author}`).join('; ');
+      const more = r.rewritten.lost > r.rewritten.commits.length ? `; and ${r.rewritten.lost - r.rewritten.commits.length} more` : '';
+      list.add({
+        ref: r.name,
+        commit: r.recorded,
+        message: `${r === l.base ? what : `${what} ${r.name} was rewritten:`} ${r.rewritten.lost} commit(s) of its recorded tip ${r.recorded.slice(0, 12)} vanished: ${sample}${more}`,
+        evidence: { recorded: r.recorded, current: r.current ?? null, lost: r.rewritten.lost, ...Object.fromEntries(r.rewritten.commits.map((c, i) => [`lost${i + 1}`, `${c.oid} ${c.subject}`])) },
+      });
+    }
+    if (l.fresh) return list.evaluation('fail', `HEAD checked against --base; no ledger yet (${l.file})`);
+    return list.evaluation('fail', `${l.base ? 'HEAD checked against --base; ' : ''}${l.refs.filter((r) => r.kind !== 'tag').length} protected branch(es) checked against ${l.file} (${l.globSource} globs: ${l.globs.join(', ')})`);
+  },
+});

@@ -1,0 +1,60 @@
+// Which refs are protected (globs, remote-tracking twins), reflog files read as data, and the
+// ledger facts collected from a real repository.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { protectionOf, readReflog, refGlob } from '../../src/collect/protected-refs.js';
+import { discoverRepository } from '../../src/collect/repository.js';
+import { collectHistory } from '../../src/collect/refs.js';
+import { updateLedger } from '../../src/collect/ledger.js';
+import { collectLedger } from '../../src/engine/ledger.js';
+import { makeRepo, tempDir, cleanupTemp } from '../helpers/repo.js';
+
+afterAll(cleanupTemp);
+
+describe('protected ref globs', () => {
+  const globs = ['refs/heads/main', 'refs/heads/release/*', 'refs/tags/**'].map(refGlob);
+  test.each([
+    ['refs/heads/main', 'branch'],
+    ['refs/heads/release/1.0', 'branch'],
+    ['refs/heads/release/1.0/hotfix', undefined],
+    ['refs/heads/mainline', undefined],
+    ['refs/tags/v1', 'tag'],
+    ['refs/tags/team/v1', 'tag'],
+    ['refs/remotes/origin/main', 'remote'],
+    ['refs/remotes/upstream/release/2.0', 'remote'],
+    ['refs/remotes/origin/HEAD', undefined],
+    ['refs/remotes/origin/topic', undefined],
+  ])('%s is protected as %s', (name, kind) => {
+    expect(protectionOf(name, globs)).toBe(kind);
+  });
+});
+
+test('reads reflog lines as data and skips malformed ones', () => {
+  const file = join(tempDir(), 'main');
+  const a = 'a'.repeat(40);
+  const b = 'b'.repeat(40);
+  writeFileSync(file, `${a} ${b} Alice Example <alice@example.com> 1700000000 +0100\treset: moving to HEAD~3\ngarbage line\n${b} ${a} Bob <b@x> 1700000100 -0500\tcommit: x\n`);
+  expect(readReflog(file)).toEqual([
+    { old: a, new: b, who: 'Alice Example <alice@example.com>', time: 1_700_000_000, tz: '+0100', message: 'reset: moving to HEAD~3' },
+    { old: b, new: a, who: 'Bob <b@x>', time: 1_700_000_100, tz: '-0500', message: 'commit: x' },
+  ]);
+});
+
+test('collects a fast-forward as intact, a reset as a forced reflog entry, and a rewrite with the lost commits', async () => {
+  const repo = makeRepo();
+  const first = repo.commit('one');
+  const second = repo.commit('two');
+  const r = await discoverRepository(repo.dir);
+  updateLedger(r.commonDir, (l) => ({ ...l, refs: { 'refs/heads/main': { oid: first, recordedAt: 'x' } } }));
+  let facts = await collectLedger(r, await collectHistory(r));
+  expect(facts.refs).toEqual([{ name: 'refs/heads/main', kind: 'branch', current: second, recorded: first }]);
+  expect(facts.forcedUpdates).toEqual([]);
+
+  updateLedger(r.commonDir, (l) => ({ ...l, refs: { 'refs/heads/main': { oid: second, recordedAt: 'x' } } }));
+  repo.run(['reset', '-q', '--hard', first]);
+  const third = repo.commit('three');
+  facts = await collectLedger(r, await collectHistory(r));
+  expect(facts.refs[0]!.current).toBe(third);
+  expect(facts.refs[0]!.rewritten).toEqual({ lost: 1, commits: [{ oid: second, subject: 'two', author: 'Alice Example <alice@example.com>' }] });
+  expect(facts.forcedUpdates.map((e) => [e.old, e.new, e.message])).toEqual([[second, first, `reset: moving to ${first}`]]);
+});
