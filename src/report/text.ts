@@ -26,11 +26,12 @@ export const renderText: Reporter = (report, opts) => {
   };
   const lines: string[] = [];
   const repo = report.repository;
-  lines.push(c.bold(`gitguard ${report.tool.version} — ${escapeText(repo.path, 300)}`));
-  lines.push(`  ${repo.bare ? 'bare, ' : ''}${repo.shallow ? 'shallow, ' : ''}${repo.objectFormat}; scope: ${escapeText(report.scope.description)}, ${report.scope.commits} commit(s)`);
+  const quiet = opts.quiet ?? false;
+  if (!quiet) lines.push(c.bold(`gitguard ${report.tool.version} — ${escapeText(repo.path, 300)}`));
+  if (!quiet) lines.push(`  ${repo.bare ? 'bare, ' : ''}${repo.shallow ? 'shallow, ' : ''}${repo.objectFormat}; scope: ${escapeText(report.scope.description)}, ${report.scope.commits} commit(s)`);
   const width = Math.max(...report.results.map((r) => r.meta.id.length));
   for (const threat of THREATS) {
-    const results = report.results.filter((r) => r.meta.threat === threat);
+    const results = report.results.filter((r) => r.meta.threat === threat && (!quiet || r.outcome === 'fail' || r.outcome === 'error'));
     if (!results.length) continue;
     lines.push('', c.bold(threat));
     for (const r of results) lines.push(...renderResult(r, width, paint, c, opts.verbose ?? false));
@@ -39,20 +40,23 @@ export const renderText: Reporter = (report, opts) => {
   const parts = [`${s.pass} passed`, `${s.fail} failed`, `${s.warn} warning(s)`];
   if (s['not-applicable'] + s['not-available']) parts.push(`${s['not-applicable'] + s['not-available']} skipped`);
   if (s.error) parts.push(`${s.error} error(s)`);
+  if (report.baseline) parts.push(`${report.baseline.suppressed} suppressed by baseline`);
   const verdict = report.exitCode === 0 ? c.green('PASS') : report.exitCode === 1 ? c.red.bold('FAIL') : c.magenta.bold('INCOMPLETE');
+  if (report.incomplete) lines.push('', c.magenta.bold(escapeText(report.incomplete, 500)));
   lines.push('', `${verdict}  ${parts.join(', ')} (fail-on: ${report.failOn}, ${(report.durationMs / 1000).toFixed(2)} s)`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n').replace(/^\n+/, '')}\n`;
 };
 
 function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: string) => string>, c: InstanceType<typeof Chalk>, verbose: boolean): string[] {
   const out = [`  ${paint[r.outcome](LABEL[r.outcome])}  ${r.meta.id.padEnd(width)}  ${r.meta.title}${r.outcome === 'fail' ? c.gray(` [${r.severity}]`) : ''}`];
   const indent = ' '.repeat(8);
-  if (r.note && r.outcome !== 'pass') out.push(`${indent}${c.gray(escapeText(r.note, 300))}`);
+  // A passing client rule's note names the version it judged ("git 2.55.0: no known vulnerability").
+  if (r.note && (r.outcome !== 'pass' || r.suppressedCount || r.meta.threat === 'client')) out.push(`${indent}${c.gray(escapeText(r.note, 300))}`);
   if (r.outcome === 'fail' || r.outcome === 'warn' || verbose) {
     const show = verbose ? r.findings : r.findings.slice(0, 10);
     for (const f of show) {
       const where = f.commit ? `${f.commit.slice(0, 12)}  ` : '';
-      out.push(`${indent}- ${escapeText(where + f.message, 300)}`);
+      out.push(`${indent}- ${escapeText(where + f.message, 300)}${f.suppressed ? c.gray(' (suppressed by baseline)') : ''}`);
     }
     const more = r.findingCount - show.length;
     if (more > 0) out.push(`${indent}  … and ${more} more (--format json or --verbose for all kept findings)`);

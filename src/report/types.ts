@@ -1,12 +1,12 @@
 // The report every renderer takes. The JSON reporter prints it as is: changing a field's meaning
-// or removing one means a new schemaVersion (see docs/report-schema.md).
+// or removing one means a new schemaVersion (documented in README.md, "Reports"; optional fields may be added).
 import type { HeadInfo, RuleResult, Severity } from '../model.js';
 import type { Summary } from '../engine/verdict.js';
 
 export interface AuditReport {
   schemaVersion: 1;
   tool: { name: 'gitguard'; version: string };
-  repository: { path: string; gitDir: string; bare: boolean; shallow: boolean; objectFormat: string; head: HeadInfo };
+  repository: { path: string; gitDir: string; workTree?: string; bare: boolean; shallow: boolean; objectFormat: string; head: HeadInfo };
   scope: { description: string; commits: number };
   startedAt: string;
   durationMs: number;
@@ -14,11 +14,17 @@ export interface AuditReport {
   results: RuleResult[];
   summary: Summary;
   exitCode: number;
+  /** With --baseline: the file, how many fingerprints it holds, and how many findings it suppressed. */
+  baseline?: { file: string; entries: number; suppressed: number };
+  /** Set when the audit looked at nothing (every result skipped): why the exit code is 2. */
+  incomplete?: string;
 }
 
 export interface RenderOptions {
   color: boolean;
   verbose?: boolean;
+  /** Only the summary line and failures (text). */
+  quiet?: boolean;
 }
 
 /** One renderer per format, each in its own file. */

@@ -1,0 +1,70 @@
+// `gitguard baseline write FILE [path]`: wiring only. Runs the audit with every finding kept and
+// records each failed or warned rule's findings by fingerprint (src/engine/baseline.ts).
+import { Option, type Command } from 'commander';
+import { SEVERITIES, type Threat } from '../../model.js';
+import { runAudit } from '../../engine/audit.js';
+import { baselineFrom, writeBaseline } from '../../engine/baseline.js';
+import { escapeText } from '../../report/escape.js';
+import type { Io } from '../main.js';
+import { progressReporter } from '../outputs.js';
+
+const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+interface BaselineFlags {
+  rule?: string[];
+  threat?: Threat[];
+  all?: boolean;
+  keyring?: string[];
+  allowedSigners?: string[];
+  trustRoot?: string;
+  cache: boolean;
+}
+
+export function registerBaselineCommands(program: Command, io: Io, state: { exitCode: number }): void {
+  const baseline = program
+    .command('baseline')
+    .description('record today\'s findings so that `audit --baseline FILE` gates only on new ones');
+  baseline
+    .command('write')
+    .description('audit the repository and write every finding of a failed or warned rule to FILE (by stable fingerprint)')
+    .argument('<file>', 'the baseline file to write (JSON; commit it or keep it with your CI config)')
+    .argument('[path]', 'repository', '.')
+    .option('-r, --rule <id>', 'only this rule (repeat or comma-separate)', list)
+    .addOption(new Option('-t, --threat <threat>', 'only this threat\'s rules (repeat or comma-separate)').argParser(list))
+    .option('--all', 'walk the commits of every ref, not only HEAD')
+    .option('--keyring <file>', 'OpenPGP public keys, as for audit (repeatable)', collect)
+    .option('--allowed-signers <file>', 'SSH allowed-signers file, as for audit (repeatable)', collect)
+    .option('--trust-root <commit>', 'audit commits from this one on')
+    .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
+    .addHelpText('after', `
+Run it with the same selection flags your CI audit uses, then gate on what is new:
+  gitguard baseline write .gitguard-baseline.json
+  gitguard audit --baseline .gitguard-baseline.json
+
+Findings in the baseline are still reported (as suppressed); a rule fails again as soon as it has one
+finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the write failed.`)
+    .action(async (file: string, path: string, opts: BaselineFlags) => {
+      const progress = progressReporter(io);
+      const report = await runAudit({
+        path,
+        failOn: SEVERITIES[0],
+        rules: opts.rule,
+        threats: opts.threat,
+        all: opts.all,
+        findingLimit: Number.MAX_SAFE_INTEGER,
+        env: io.env,
+        ledger: false,
+        allowEmpty: true,
+        trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, ...(opts.trustRoot ? { trustRoot: opts.trustRoot } : {}), cache: opts.cache },
+        ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      }).finally(progress.done);
+      const b = baselineFrom(report);
+      writeBaseline(file, b);
+      const rules = new Set(b.findings.map((f) => f.rule)).size;
+      io.stdout(`wrote ${b.findings.length} finding(s) of ${rules} rule(s) to ${escapeText(file, 500)}\n`);
+      const errors = report.results.filter((r) => r.outcome === 'error' || r.outcome === 'not-available').map((r) => r.meta.id);
+      if (errors.length) io.stderr(`gitguard: not recorded, the rule could not run: ${errors.join(', ')}\n`);
+      state.exitCode = 0;
+    });
+}

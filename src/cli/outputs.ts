@@ -1,0 +1,68 @@
+// Where an audit's report goes: the main format to stdout (or --output), plus any number of
+// --output-<format> FILE copies, so CI prints text for people and uploads SARIF/JUnit for machines
+// from one run. And the progress line on stderr for long walks (only on a terminal).
+import { writeFileSync } from 'node:fs';
+import { ExpectedError } from '../errors.js';
+import { reporterFor } from '../report/index.js';
+import type { AuditReport, RenderOptions } from '../report/types.js';
+import type { Io } from './main.js';
+
+/** The --output-<format> flags, as commander names them. */
+export const EXTRA_OUTPUTS = [
+  ['outputText', 'text'],
+  ['outputJson', 'json'],
+  ['outputSarif', 'sarif'],
+  ['outputJunit', 'junit'],
+  ['outputMarkdown', 'markdown'],
+] as const;
+
+export type ExtraOutputFlags = Partial<Record<(typeof EXTRA_OUTPUTS)[number][0], string>>;
+
+export interface Output {
+  format: string;
+  /** undefined: stdout. */
+  file?: string;
+}
+
+export function plannedOutputs(format: string, output: string | undefined, extra: ExtraOutputFlags): Output[] {
+  const outputs: Output[] = [{ format, ...(output ? { file: output } : {}) }];
+  for (const [flag, fmt] of EXTRA_OUTPUTS) {
+    const file = extra[flag];
+    if (file) outputs.push({ format: fmt, file });
+  }
+  const files = outputs.flatMap((o) => (o.file ? [o.file] : []));
+  const dup = files.find((f, i) => files.indexOf(f) !== i);
+  if (dup) throw new ExpectedError(`two reports would be written to ${dup}`, 'give each --output-<format> its own file');
+  for (const o of outputs) reporterFor(o.format); // unknown format: fail before the audit runs
+  return outputs;
+}
+
+export function writeOutputs(report: AuditReport, outputs: Output[], io: Io, opts: RenderOptions): void {
+  for (const o of outputs) {
+    const text = reporterFor(o.format)(report, { ...opts, color: opts.color && !o.file });
+    if (!o.file) {
+      io.stdout(text);
+      continue;
+    }
+    try {
+      writeFileSync(o.file, text);
+    } catch (err) {
+      throw new ExpectedError(`cannot write ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+}
+
+/** A "walked N commits…" line on stderr, rewritten in place; only when stderr is a terminal. */
+export function progressReporter(io: Io): { onProgress?: (n: number) => void; done: () => void } {
+  if (!io.stderrIsTTY) return { done: () => {} };
+  let shown = false;
+  return {
+    onProgress: (n) => {
+      shown = true;
+      io.stderr(`\r\u001b[Kgitguard: ${n.toLocaleString('en-US')} commits checked…`);
+    },
+    done: () => {
+      if (shown) io.stderr('\r\u001b[K');
+    },
+  };
+}
