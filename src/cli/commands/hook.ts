@@ -1,0 +1,118 @@
+// commander wiring for `gitguard hook install|uninstall|run`; the behaviour is in src/engine.
+import { realpathSync } from 'node:fs';
+import { Command } from 'commander';
+import { installHook, uninstallHook } from '../../engine/hook-install.js';
+import { escapeText } from '../../report/escape.js';
+import type { Io } from '../main.js';
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (process.stdin.isTTY) return resolve('');
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+/** The node and script running now, so the installed hook finds this very gitguard. */
+function currentGitguard(): { node: string; bin: string } | undefined {
+  try {
+    const bin = process.argv[1] ? realpathSync(process.argv[1]) : undefined;
+    return bin ? { node: process.execPath, bin } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const print = (io: Io, lines: string[]): void => {
+  if (lines.length) io.stdout(`${lines.map((l) => escapeText(l, 1000)).join('\n')}\n`);
+};
+
+export function registerHookCommands(program: Command, io: Io, state: { exitCode: number }): void {
+  const hook = program
+    .command('hook')
+    .description('install, remove or run the git hooks that call gitguard')
+    .addHelpText('after', `
+Examples:
+  gitguard hook install              check every push from this repository (pre-push hook)
+  gitguard hook install --server     check every push received by this bare repository (pre-receive hook)
+  gitguard hook uninstall            remove it and put back the hook that was there before`);
+
+  hook
+    .command('install')
+    .description('install the pre-push hook (or, with --server, the pre-receive hook) that runs gitguard')
+    .option('-C, --repo <path>', 'the repository', '.')
+    .option('--server', 'install the pre-receive hook of a bare repository instead')
+    .option('--force', 'replace a gitguard hook that was edited since it was installed')
+    .addHelpText('after', `
+An existing hook is never overwritten: it is kept as <hook>.gitguard-chained and runs after gitguard with
+the same input; "gitguard hook uninstall" puts it back exactly. core.hooksPath is respected.
+If gitguard cannot be found when the hook runs, the push is refused (git push --no-verify skips it once).
+
+Examples:
+  gitguard hook install
+  gitguard hook install -C ../service --force`)
+    .action(async (opts: { repo: string; server?: boolean; force?: boolean }) => {
+      const gitguard = currentGitguard();
+      const res = await installHook({ path: opts.repo, server: opts.server, force: opts.force, env: io.env, ...(gitguard ? { gitguard } : {}) });
+      print(io, res.lines);
+      state.exitCode = 0;
+    });
+
+  hook
+    .command('uninstall')
+    .description('remove the gitguard hook and restore the hook it replaced')
+    .option('-C, --repo <path>', 'the repository', '.')
+    .option('--server', 'remove the pre-receive hook of a bare repository instead')
+    .option('--force', 'remove a gitguard hook even if it was edited since it was installed')
+    .addHelpText('after', `
+Examples:
+  gitguard hook uninstall
+  gitguard hook uninstall --server -C /srv/git/project.git`)
+    .action(async (opts: { repo: string; server?: boolean; force?: boolean }) => {
+      const res = await uninstallHook({ path: opts.repo, server: opts.server, force: opts.force, env: io.env });
+      print(io, res.lines);
+      state.exitCode = 0;
+    });
+
+  const run = hook.command('run').description('what the installed hooks call (reads the hook\'s input on stdin)');
+
+  run
+    .command('pre-push')
+    .description('check the refs git is about to push (stdin: "<local ref> <local oid> <remote ref> <remote oid>" lines)')
+    .argument('[remote]', 'the remote\'s name (git passes it; under the pre-commit framework, $PRE_COMMIT_REMOTE_NAME)')
+    .argument('[url]', 'the remote\'s URL (git passes it; under the pre-commit framework, $PRE_COMMIT_REMOTE_URL)')
+    .option('-C, --repo <path>', 'the repository', '.')
+    .option('--keyring <file>', 'OpenPGP public keys to trust when the repository has no policy (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .option('--allowed-signers <file>', 'SSH allowed-signers file to trust, likewise (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .addHelpText('after', `
+Called by the pre-push hook as: gitguard hook run pre-push "$@"
+Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be done (the push is refused).`)
+    .action(async (remote: string | undefined, url: string | undefined, opts: { repo: string; keyring?: string[]; allowedSigners?: string[] }) => {
+      const { prePushCheck } = await import('../../engine/prepush.js');
+      const e = io.env;
+      let input = await readStdin();
+      // The pre-commit framework reads git's stdin itself and passes one ref update in variables.
+      if (!input.trim() && e.PRE_COMMIT_TO_REF && e.PRE_COMMIT_FROM_REF) {
+        input = `${e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_TO_REF} ${e.PRE_COMMIT_REMOTE_BRANCH ?? e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_FROM_REF}\n`;
+      }
+      const res = await prePushCheck({ path: opts.repo, remote: remote ?? e.PRE_COMMIT_REMOTE_NAME ?? '', url: url ?? e.PRE_COMMIT_REMOTE_URL ?? '', input, env: e, trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners } });
+      for (const l of res.lines) io.stderr(`${l}\n`);
+      state.exitCode = res.exitCode;
+    });
+
+  run
+    .command('pre-receive')
+    .description('check the ref updates a bare repository receives (stdin: "<old oid> <new oid> <ref>" lines)')
+    .option('-C, --repo <path>', 'the repository', '.')
+    .addHelpText('after', `
+Called by the pre-receive hook installed with: gitguard hook install --server
+Exit codes: 0 the push is accepted, 1 it is refused, 2 the check could not be done (the push is refused).`)
+    .action(async (opts: { repo: string }) => {
+      const { preReceiveCheck } = await import('../../engine/prereceive.js');
+      const res = await preReceiveCheck({ path: opts.repo, input: await readStdin(), env: io.env });
+      for (const l of res.lines) io.stderr(`${l}\n`);
+      state.exitCode = res.exitCode;
+    });
+}

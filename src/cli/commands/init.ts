@@ -1,0 +1,27 @@
+// commander wiring for `gitguard init`; the behaviour is in src/engine/init.ts.
+import { Command } from 'commander';
+import { initPolicy } from '../../engine/init.js';
+import { escapeText } from '../../report/escape.js';
+import type { Io } from '../main.js';
+
+export function registerInitCommand(program: Command, io: Io, state: { exitCode: number }): void {
+  program
+    .command('init')
+    .description('write a first trust policy (.gitguard/policy.yml, keys/, allowed_signers) proposed from the history')
+    .option('-C, --repo <path>', 'the repository', '.')
+    .option('--force', 'overwrite an existing .gitguard/policy.yml (and replace .gitguard/keys/)')
+    .addHelpText('after', `
+Signers are the committers whose commits carry good signatures by keys you already trust: your gpg
+keyring (gpg --export) and your global gpg.ssh.allowedSignersFile. You (user.email in your global git
+config) become the maintainer, and the trust root is HEAD. Nothing is committed: review the files, then
+commit them signed.
+
+Examples:
+  gitguard init
+  gitguard init -C ../service --force`)
+    .action(async (opts: { repo: string; force?: boolean }) => {
+      const res = await initPolicy({ path: opts.repo, force: opts.force, env: io.env });
+      io.stdout(`${res.lines.map((l) => escapeText(l, 1000)).join('\n')}\n`);
+      state.exitCode = 0;
+    });
+}
