@@ -36,6 +36,8 @@ export interface Finding {
   file?: string;
   /** Free-form facts: key, value, scope, author, subject... */
   evidence?: Record<string, string | number | boolean | null>;
+  /** Set by --baseline: the finding was recorded in the baseline file (kept, counted, not gated). */
+  suppressed?: boolean;
 }
 
 export interface RuleEvaluation {
@@ -53,6 +55,10 @@ export interface RuleResult extends RuleEvaluation {
   severity: Severity;
   findings: Finding[];
   findingCount: number;
+  /** With --baseline: how many findings the baseline suppressed. */
+  suppressedCount?: number;
+  /** With --baseline, when every finding was suppressed: the outcome before (the result then passes). */
+  baselineOutcome?: Outcome;
 }
 
 /** A collector that could not get its facts says so; it never becomes a silent pass. */
@@ -103,17 +109,21 @@ export interface HistoryFacts {
   head: HeadInfo;
   refs: RefInfo[];
   /** refs/replace/* entries: the object replaced and its replacement. */
-  replaceRefs: Array<{ replaced: string; replacement: string }>;
+  replaceRefs: Array<{ replaced: string; replacement: string; replacedSubject?: string; replacementSubject?: string }>;
   /** info/grafts lines, if the file exists. */
   grafts?: { file: string; entries: string[] };
   /** Boundary commits of a shallow repository. */
   shallowCommits: string[];
+  /** objects/info/alternates entries (as written, and resolved against the objects folder). */
+  alternates?: { file: string; entries: Array<{ line: string; path: string; inside: boolean }> };
 }
 
 export interface HookInfo {
   name: string;
   path: string;
   executable: boolean;
+  /** gitguard's marker in the file (src/collect/hook-marker.ts): absent, valid, or modified since install. */
+  marker?: 'absent' | 'valid' | 'modified';
 }
 
 export interface HooksFacts {
@@ -121,14 +131,23 @@ export interface HooksFacts {
   /** Where the hooks directory came from: default, or core.hooksPath with its scope. */
   source: string;
   hooks: HookInfo[];
+  /** gitguard's hooks (marker present) in hooks folders git does not use: the default folder or a
+   *  core.hooksPath another scope overrides, with no gitguard hook of the same name where git looks. */
+  bypassed?: HookInfo[];
 }
 
 export interface ToolVersion {
-  tool: 'git' | 'gpg' | 'ssh';
+  tool: 'git' | 'gpg' | 'ssh' | 'ssh-keygen' | 'git-lfs';
   /** The program asked (path or name). */
   program: string;
-  /** The first line it printed, as printed. */
+  /** The first line it printed, as printed ('' when it was not run: see notRun). */
   raw: string;
+  /** Where gitguard found it: "PATH", "--git", "gpg.program in /home/u/.gitconfig (global)"... */
+  source?: string;
+  /** Why it was not run (e.g. it lives inside the audited repository); raw is then ''. */
+  notRun?: string;
+  /** The distribution package it comes from, when known ("debian 12: git 1:2.39.5-0+deb12u2"). */
+  distribution?: string;
 }
 
 export interface Facts {
@@ -141,10 +160,21 @@ export interface Facts {
   platform: 'linux' | 'windows' | 'macos' | 'other';
   /** What the commit walk covers, for rules that report on scope. */
   scope: { description: string; revisions: string[] };
+  /** Judge the repository as a server (receive.* settings, pre-receive hook): `--server`, or a bare repository. */
+  server?: boolean;
+  /** When the audit runs (ms since the epoch), for rules that judge the age of shipped data. */
+  now?: number;
+  /** Annotated tags judged like commits (tagger as the identity); collected when a rule needs 'tags'. */
+  tags?: Available<import('./engine/history.js').TrustedTag[]>;
+  /** The trust policy at HEAD (undefined: none); only collected when a rule needs 'policy'. */
+  policy?: Available<import('./collect/policy.js').Policy | undefined>;
+  /** Protected refs against the history ledger (.git/gitguard/ledger.json); collected when a rule needs 'ledger'. */
+  ledger?: Available<import('./collect/protected-refs.js').LedgerFacts>;
 }
 
-/** 'signatures': per-commit trust facts (policy of the parents, signature verdicts). */
-export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures';
+/** 'signatures': per-commit trust facts (policy of the parents, signature verdicts).
+ *  'protected-paths': per-commit changes to protected paths and the CI gate, watched in the same walk. */
+export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures' | 'policy' | 'protected-paths' | 'ledger' | 'tags';
 
 /** What a per-commit rule sees of each commit: the raw record, plus trust facts when a rule needs
  *  'signatures' (see collect/trust.ts). */
@@ -154,7 +184,7 @@ export interface RuleContext {
   /** The rule's own metadata (for messages that quote its title). */
   meta: RuleMeta;
   /** Shipped data the rule judges against (vulnerability databases), loaded on first use. */
-  data: { vulnerabilities(tool: 'git'): VulnDatabase };
+  data: { vulnerabilities(tool: 'git' | 'gpg' | 'openssh' | 'git-lfs'): VulnDatabase };
   /** How many findings a rule keeps in full; the rest are counted. */
   findingLimit: number;
 }

@@ -10,6 +10,8 @@ export interface Io {
   stderr: (s: string) => void;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines go there only then). */
+  stderrIsTTY?: boolean;
 }
 
 export const processIo = (): Io => ({
@@ -17,6 +19,7 @@ export const processIo = (): Io => ({
   stderr: (s) => process.stderr.write(s),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
 });
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {

@@ -5,6 +5,10 @@ import { VERSION } from '../engine/audit.js';
 import { FORMATS } from '../report/index.js';
 import type { Io } from './main.js';
 import { auditCommand } from './commands/audit.js';
+import { registerBaselineCommands } from './commands/baseline.js';
+import { registerHookCommands } from './commands/hook.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerLedgerCommands } from './commands/ledger.js';
 import { rulesCommand } from './commands/rules.js';
 import { verifyCommand } from './commands/verify.js';
 
@@ -26,14 +30,26 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .argument('[path]', 'repository (work tree, .git folder or bare repository)', '.')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--output-text <file>', 'also write the text report to FILE')
+    .option('--output-json <file>', 'also write the JSON report to FILE')
+    .option('--output-sarif <file>', 'also write a SARIF 2.1.0 report to FILE (GitHub code scanning)')
+    .option('--output-junit <file>', 'also write a JUnit XML report to FILE (GitLab, Jenkins)')
+    .option('--output-markdown <file>', 'also write a Markdown report to FILE (a pull-request comment)')
+    .option('--baseline <file>', 'report findings recorded by `gitguard baseline write` as suppressed; gate only on new ones')
+    .option('--allow-empty', 'let an audit that looked at nothing (every rule skipped) pass instead of exiting 2')
+    .option('-q, --quiet', 'text: print only failures and the summary line')
     .addOption(new Option('--fail-on <severity>', 'lowest severity of a failed rule that makes the exit code 1').choices([...SEVERITIES]).default('low'))
     .option('-r, --rule <id>', 'run only this rule (repeat or comma-separate)', list)
     .addOption(new Option('-t, --threat <threat>', 'run only this threat\'s rules (repeat or comma-separate)').argParser(list))
     .option('--all', 'walk the commits of every ref, not only HEAD')
     .option('--max-findings <n>', 'findings kept in full per rule', (v) => Number.parseInt(v, 10), 100)
+    .option('--server', 'judge the repository as a server (receive.* settings, pre-receive hook); implied for a bare repository')
+    .option('--git <path>', 'the git program to run and to judge for the client threat (default: git on PATH)')
     .option('--keyring <file>', 'OpenPGP public keys to check signatures against when the repository has no policy (repeatable)', collect)
     .option('--allowed-signers <file>', 'SSH allowed-signers file, likewise (repeatable)', collect)
     .option('--trust-root <commit>', 'audit commits from this one on; it is trusted by its own policy')
+    .option('--base <rev>', 'CI: HEAD must descend from REV (e.g. the push event\'s "before"); per-commit checks cover REV..HEAD')
+    .option('--no-ledger', 'do not record protected tips in .git/gitguard/ledger.json after a passing audit')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .option('--no-color', 'never colour the text report')
     .option('-v, --verbose', 'list every kept finding, also under passing rules')
@@ -44,8 +60,15 @@ Examples:
   gitguard audit --threat protections  only the config and hook checks
   gitguard audit --format json -o report.json --fail-on high
   gitguard audit --allowed-signers ~/.ssh/allowed_signers   check signatures without a policy
+  gitguard audit --output-sarif gitguard.sarif --output-junit gitguard.xml   text for people, files for CI
+  gitguard audit --format markdown -o comment.md       a pull-request comment
+  gitguard audit --baseline .gitguard-baseline.json    gate only on findings not in the baseline
+  gitguard audit --quiet                               failures and the summary line only
 
-Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit could not be done.`)
+Formats: ${FORMATS.join(', ')}.
+
+Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit could not be done
+(or looked at nothing: every rule not applicable or not available; --allow-empty accepts that).`)
     .action(async (path: string, opts) => {
       for (const t of (opts.threat as string[] | undefined) ?? []) {
         if (!(THREATS as readonly string[]).includes(t)) program.error(`error: unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
@@ -84,9 +107,19 @@ Exit codes: 0 every commit authorized, 1 some commit is not, 2 the check could n
     .description('list the rules gitguard checks')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('-t, --threat <threat>', 'only this threat\'s rules').argParser(list))
+    .addHelpText('after', `
+Examples:
+  gitguard rules                          every rule: id, threat, severity, title
+  gitguard rules --threat impersonation   only the signature rules
+  gitguard rules --format json            with descriptions, remediation commands and references`)
     .action((opts) => {
       state.exitCode = rulesCommand(opts, io);
     });
+
+  registerBaselineCommands(program, io, state);
+  registerHookCommands(program, io, state);
+  registerInitCommand(program, io, state);
+  registerLedgerCommands(program, io, state);
 
   return program;
 }

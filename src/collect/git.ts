@@ -160,7 +160,7 @@ export interface Shadow {
  * A bare git dir of our own that borrows the audited repository's objects through alternates.
  * Refs are not copied: callers resolve refs in the audited repository and pass object ids.
  */
-export function createShadow(commonDir: string, objectFormat: 'sha1' | 'sha256'): Shadow {
+export function createShadow(commonDir: string, objectFormat: 'sha1' | 'sha256', extraObjectDirs: string[] = []): Shadow {
   const root = mkdtempSync(join(tmpdir(), 'gitguard-shadow-'));
   const gitDir = join(root, 'shadow.git');
   for (const d of ['objects/info', 'refs/heads', 'refs/tags']) mkdirSync(join(gitDir, d), { recursive: true });
@@ -182,13 +182,19 @@ export function createShadow(commonDir: string, objectFormat: 'sha1' | 'sha256')
       '',
     ].join('\n'),
   );
-  writeFileSync(join(gitDir, 'objects/info/alternates'), `${join(commonDir, 'objects')}\n`);
+  // extraObjectDirs: objects not yet in the repository, e.g. a push held in pre-receive quarantine
+  // (git passes GIT_QUARANTINE_PATH to the hook; our hardened environment drops it on purpose).
+  const alternates = [join(commonDir, 'objects'), ...extraObjectDirs.filter((d) => d && !/[\n\r]/.test(d))];
+  writeFileSync(join(gitDir, 'objects/info/alternates'), `${alternates.join('\n')}\n`);
   // A shallow repository's boundary must be known, or the walk would stop at a missing parent.
   const shallow = join(commonDir, 'shallow');
   if (existsSync(shallow)) copyFileSync(shallow, join(gitDir, 'shallow'));
   let disposed = false;
   const dispose = (): void => {
-    if (!disposed) rmSync(root, { recursive: true, force: true });
+    if (!disposed) {
+      rmSync(root, { recursive: true, force: true });
+      process.removeListener('exit', dispose);
+    }
     disposed = true;
   };
   process.once('exit', dispose);

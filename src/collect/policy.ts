@@ -12,6 +12,7 @@ import { SEVERITIES, type Severity } from '../model.js';
 import type { Keyring } from './signatures/openpgp.js';
 import { loadKeyring } from './signatures/keyring.js';
 import { AllowedSignersError, parseAllowedSigners, principalMatches, type AllowedSigner } from './signatures/allowed-signers.js';
+import { dbVersion } from '../vulndb/database.js';
 
 export interface PolicyFiles {
   /** e.g. ".gitguard at 1a2b3c4d" or a folder path; used in messages. */
@@ -66,6 +67,8 @@ export interface Policy {
   severity: Record<string, Severity>;
   /** Globs. `paths` always includes ".gitguard/**". */
   protected: { refs: string[]; paths: string[] };
+  /** client.min_versions: the lowest version of each client tool the audit accepts, as written. */
+  client?: { minVersions: Partial<Record<ClientMinTool, string>> };
   keyring: Keyring;
   allowedSigners: AllowedSigner[];
   label: string;
@@ -353,9 +356,14 @@ interface Draft {
   goodlist: Policy['goodlist'];
   severity: Record<string, Severity>;
   protected: Policy['protected'];
+  client?: Policy['client'];
 }
 
-const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected'] as const;
+/** The tools client.min_versions may name. */
+export const CLIENT_MIN_TOOLS = ['git', 'gpg', 'ssh', 'git-lfs'] as const;
+export type ClientMinTool = (typeof CLIENT_MIN_TOOLS)[number];
+
+const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client'] as const;
 const SIGNER_KEYS = ['name', 'emails', 'openpgp', 'ssh', 'retired'] as const;
 const FORGE_KEYS = ['name', 'committer', 'openpgp', 'ssh'] as const;
 
@@ -504,6 +512,24 @@ function validateStructure(ctx: Ctx, raw: unknown): Draft {
       // The policy protects itself, whatever the list says.
       draft.protected.paths = paths.includes('.gitguard/**') ? paths : ['.gitguard/**', ...paths];
     }
+  }
+
+  // client
+  if (top.has('client')) {
+    const cl = mapping(ctx, top.get('client'), 'client', ['min_versions']);
+    const minVersions: Partial<Record<ClientMinTool, string>> = {};
+    if (cl.has('min_versions')) {
+      const mv = mapping(ctx, cl.get('min_versions'), 'client.min_versions', CLIENT_MIN_TOOLS);
+      for (const tool of CLIENT_MIN_TOOLS) {
+        if (!mv.has(tool)) continue;
+        const v = mv.get(tool);
+        const p = `client.min_versions.${tool}`;
+        if (typeof v !== 'string') ctx.fail(p, `must be a version written as a string such as "2.45.1" (quote it: YAML reads 2.40 as the number 2.4), not ${describe(v)}`);
+        if (dbVersion(v as string) === null) ctx.fail(p, `${show(v as string)} is not a version such as "2.45.1" (or "9.6p1" for ssh)`);
+        minVersions[tool] = v as string;
+      }
+    }
+    draft.client = { minVersions };
   }
   return draft;
 }

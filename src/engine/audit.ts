@@ -21,11 +21,15 @@ import { collectConfig } from '../collect/config.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHooks } from '../collect/hooks.js';
 import { collectClient } from '../collect/client.js';
+import { setGitBinary } from '../collect/git.js';
+import { collectHeadPolicy } from '../collect/head-policy.js';
+import { collectLedger, recordPassingAudit } from './ledger.js';
 import { openHistory, type TrustOptions } from './history.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';
 import { exitCodeFor, summarise } from './verdict.js';
 import { vulnerabilityDatabase } from './rule-data.js';
+import { finishReport, type Baseline } from './baseline.js';
 
 export interface AuditRequest {
   path: string;
@@ -41,6 +45,20 @@ export interface AuditRequest {
   trust?: TrustOptions;
   /** Called every so many commits during the walk (progress on a TTY). */
   onProgress?: (commits: number) => void;
+  /** Judge the repository as a server (receive.* settings, pre-receive hook) even when it is not bare. */
+  server?: boolean;
+  /** --git PATH: the git to run (and to judge for the client threat) instead of git on PATH. */
+  gitBinary?: string;
+  /** Record protected tips in .git/gitguard/ledger.json after a passing audit (default true; --no-ledger). */
+  ledger?: boolean;
+  /** CI: HEAD must descend from this revision; per-commit checks cover base..HEAD. */
+  base?: string;
+  /** Walk exactly these revisions (ids, ^id to exclude) instead of HEAD: the pre-push check. */
+  revisions?: string[];
+  /** Findings recorded here are reported as suppressed (see baseline.ts). */
+  baseline?: { file: string; baseline: Baseline };
+  /** Let an audit that looked at nothing pass (by default it exits 2). */
+  allowEmpty?: boolean;
 }
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -86,6 +104,7 @@ function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
 
 export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   const started = Date.now();
+  if (req.gitBinary) setGitBinary(req.gitBinary);
   const selected = selectRules(loadCatalog(), req.rules, req.threats);
   if (selected.length === 0) throw new ExpectedError('no rule matches the --rule/--threat filters', 'list them with: gitguard rules');
   const repository = await discoverRepository(req.path);
@@ -97,15 +116,23 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   const hooks = needs.has('hooks')
     ? config.ok ? await attempt(() => collectHooks(repository, config.value)) : unavailable<never>(`config unavailable: ${config.reason}`)
     : unavailable<never>('not collected');
-  const client = needs.has('client') ? await attempt(() => collectClient()) : unavailable<never>('not collected');
+  const client = needs.has('client') ? await attempt(() => collectClient({ repository, env, ...(config.ok ? { config: config.value } : {}) })) : unavailable<never>('not collected');
+  const policy = needs.has('policy') ? (history.ok ? await attempt(() => collectHeadPolicy(repository, history.value)) : unavailable<never>(`history unavailable: ${history.reason}`)) : undefined;
 
   // One walk for every per-commit rule; with signature rules it carries policies and verdicts.
   const walkNeeded = selected.some((c) => c.rule.kind === 'commits');
-  const session = walkNeeded && history.ok ? await openHistory(repository, history.value, { all: req.all }, needs.has('signatures'), { ...req.trust, env }) : undefined;
+  const session = (walkNeeded || needs.has('tags')) && history.ok ? await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, needs.has('signatures') || needs.has('protected-paths') || needs.has('tags'), { ...req.trust, env }, needs.has('protected-paths')) : undefined;
+  const tags = needs.has('tags') ? (session ? await attempt(() => session.tags()) : unavailable<never>('refs could not be read')) : undefined;
   const description = session?.description ?? (history.ok && !history.value.head.oid ? 'HEAD has no commits yet' : 'no commits');
   const revisions = session?.revisions ?? [];
-  const facts: Facts = { repository, config, history, hooks, client, platform: platform(), scope: { description, revisions } };
-  const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
+  const facts: Facts = { repository, config, history, hooks, client, platform: platform(), scope: { description, revisions }, now: Date.now(), server: repository.bare || req.server === true, ...(policy ? { policy } : {}), ...(tags ? { tags } : {}) };
+  // Protected refs against the ledger: the policy at HEAD names them (or the defaults do).
+  if (needs.has('ledger')) {
+    facts.ledger = history.ok
+      ? await attempt(async () => collectLedger(repository, history.value, policy?.ok ? policy.value : session?.headPolicy ?? (await collectHeadPolicy(repository, history.value)), req.base, req.trust?.trustRoot))
+      : unavailable(`history unavailable: ${history.reason}`);
+  }
+  const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
 
   const evaluations = new Map<string, RuleEvaluation>();
   const visitors: Array<[CatalogEntry, CommitVisitor]> = [];
@@ -151,12 +178,15 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     return { ...ev, meta: c.meta, severity: overrides[c.meta.id] ?? c.meta.severity, findings, findingCount: ev.findingCount ?? findings.length };
   });
 
-  return {
+  const exitCode = exitCodeFor(results, req.failOn);
+
+  const report = finishReport({
     schemaVersion: 1,
     tool: { name: 'gitguard', version: VERSION },
     repository: {
       path: repository.path,
       gitDir: repository.gitDir,
+      ...(repository.workTree ? { workTree: repository.workTree } : {}),
       bare: repository.bare,
       shallow: repository.shallow,
       objectFormat: repository.objectFormat,
@@ -168,6 +198,10 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     failOn: req.failOn,
     results,
     summary: summarise(results),
-    exitCode: exitCodeFor(results, req.failOn),
-  };
+    exitCode,
+  }, req);
+  // Only a passing audit moves the ledger: passing before a baseline suppressed anything (a baseline
+  // must never accept a rewrite), not empty, and with the ledger rules clean.
+  if (exitCode === 0 && report.exitCode === 0 && req.ledger !== false && facts.ledger?.ok) recordPassingAudit(repository, facts.ledger.value, results, session?.trustRoot);
+  return report;
 }

@@ -9,13 +9,15 @@ import { createShadow, gitText, type Shadow } from '../collect/git.js';
 import { walkCommits } from '../collect/commits.js';
 import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader } from '../collect/objects.js';
-import { POLICY_DIR, TrustCollector } from '../collect/trust.js';
+import { parseTagObject, type TagRecord } from '../collect/tag-object.js';
+import { POLICY_DIR, TrustCollector, type TrustedCommit } from '../collect/trust.js';
 import { VerifyCache } from '../collect/verify-cache.js';
 import { loadKeyring } from '../collect/signatures/keyring.js';
 import { parseAllowedSigners, type AllowedSigner } from '../collect/signatures/allowed-signers.js';
 import type { TrustedKeys } from '../collect/signatures/verify.js';
 import type { RawKeys } from '../collect/signatures/pool.js';
-import type { Policy } from '../collect/policy.js';
+import { DEFAULT_PROTECTED_PATHS, type Policy } from '../collect/policy.js';
+import { CI_PATHS, watchList } from '../collect/protected-paths.js';
 import type { Keyring } from '../collect/signatures/openpgp.js';
 
 export interface TrustOptions {
@@ -34,6 +36,12 @@ export interface HistoryScope {
   all?: boolean;
   /** A revision range as git takes it ("main~10..main", "v1.0..", a single commit). */
   range?: string;
+  /** CI: only commits after this revision (base..HEAD, or base..each tip with all). */
+  base?: string;
+  /** Exact revisions (object ids, ^id to exclude), as the pre-push check computes them. */
+  revisions?: string[];
+  /** Object folders beyond the repository's own (a pushed update in pre-receive quarantine). */
+  objectDirs?: string[];
 }
 
 export interface HistorySession {
@@ -43,7 +51,15 @@ export interface HistorySession {
   headPolicy?: Policy;
   trustRoot?: string;
   commits(): AsyncGenerator<CommitFacts>;
+  /** Annotated tags under refs/tags, each judged like a commit (tagger as the identity). */
+  tags(): Promise<TrustedTag[]>;
   close(): void;
+}
+
+export interface TrustedTag {
+  ref: string;
+  tag: TagRecord;
+  judged: TrustedCommit;
 }
 
 function readKeyFile(file: string): Buffer {
@@ -113,10 +129,13 @@ async function resolveRange(repo: RepositoryInfo, range: string): Promise<string
   }
 }
 
-export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, scope: HistoryScope, withTrust: boolean, trust: TrustOptions = {}): Promise<HistorySession> {
+export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, scope: HistoryScope, withTrust: boolean, trust: TrustOptions = {}, watchProtected = false): Promise<HistorySession> {
   let revisions: string[];
   let description: string;
-  if (scope.range) {
+  if (scope.revisions) {
+    revisions = [...scope.revisions];
+    description = `${revisions.filter((r) => !r.startsWith('^')).length} tip(s) to publish`;
+  } else if (scope.range) {
     revisions = await resolveRange(repo, scope.range);
     description = `range ${scope.range}`;
   } else if (scope.all) {
@@ -129,8 +148,13 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     revisions = [];
     description = 'HEAD has no commits yet';
   }
+  if (scope.base && revisions.length) {
+    const base = await resolveCommit(repo, scope.base, '--base');
+    revisions = [...revisions, `^${base}`];
+    description += `, after --base ${base.slice(0, 12)}`;
+  }
 
-  const shadow: Shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const shadow: Shadow = createShadow(repo.commonDir, repo.objectFormat, scope.objectDirs);
   const reader = new ObjectReader(shadow);
   const collectors: TrustCollector[] = [];
   const close = (): void => {
@@ -140,11 +164,11 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
   };
   try {
     if (!withTrust || revisions.length === 0) {
-      return { revisions, description, commits: () => walkCommits(shadow, { revisions, parentsFirst: true }), close };
+      return { revisions, description, commits: () => walkCommits(shadow, { revisions, parentsFirst: true }), tags: async () => [], close };
     }
     const cache = trust.cache === false ? undefined : VerifyCache.open(repo.commonDir, trust.env);
     const userKeys = await loadUserKeys(trust, cache);
-    let collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache);
+    const collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache);
     // The policy at the tip names the trust root unless the user does.
     const tip = history.head.oid ?? revisions.find((r) => !r.startsWith('^'));
     let headPolicy: Policy | undefined;
@@ -168,8 +192,12 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       // History before the trust root is out of scope: stop the walk at its parents.
       revisions = [...revisions, ...root.parents.map((p) => `^${p}`)];
       description += `, from trust root ${trustRoot.slice(0, 12)}`;
-      collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache, trustRoot);
     }
+    // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), and
+    // the CI configuration, whose gitguard step must not silently disappear.
+    const watch = watchList(headPolicy?.protected.paths ?? DEFAULT_PROTECTED_PATHS);
+    const watched = watchProtected ? [...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS])] : [];
+    collector.setScope(trustRoot, watched);
     const active = collector;
     collectors.push(active);
     async function* commits(): AsyncGenerator<CommitFacts> {
@@ -177,7 +205,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       // see their parents, while the signature checks of a batch overlap.
       let batch: Array<Promise<CommitFacts>> = [];
       try {
-        for await (const c of walkCommits(shadow, { revisions, parentsFirst: true, paths: [POLICY_DIR] })) {
+        for await (const c of walkCommits(shadow, { revisions, parentsFirst: true, paths: [POLICY_DIR, ...watched] })) {
           const p = active.enrich(c);
           p.catch(() => undefined);
           batch.push(p);
@@ -191,7 +219,18 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
         cache?.save();
       }
     }
-    return { revisions, description, ...(headPolicy ? { headPolicy } : {}), ...(trustRoot ? { trustRoot } : {}), commits, close };
+    const tags = async (): Promise<TrustedTag[]> => {
+      const out: TrustedTag[] = [];
+      for (const ref of history.refs) {
+        if (!ref.name.startsWith('refs/tags/') || ref.type !== 'tag') continue;
+        const o = await reader.read(ref.oid);
+        if (o?.type !== 'tag') continue;
+        const tag = parseTagObject(ref.oid, o.body);
+        out.push({ ref: ref.name, tag, judged: await active.trustTag(tag, headPolicy) });
+      }
+      return out;
+    };
+    return { revisions, description, ...(headPolicy ? { headPolicy } : {}), ...(trustRoot ? { trustRoot } : {}), commits, tags, close };
   } catch (err) {
     close();
     throw err;

@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { ExpectedError } from '../../errors.js';
 import type { Severity, Threat } from '../../model.js';
 import { runAudit } from '../../engine/audit.js';
-import { reporterFor } from '../../report/index.js';
+import { readBaseline } from '../../engine/baseline.js';
 import type { Io } from '../main.js';
+import { plannedOutputs, progressReporter, writeOutputs, type ExtraOutputFlags } from '../outputs.js';
 
 export interface AuditFlags {
   format: string;
@@ -12,6 +12,9 @@ export interface AuditFlags {
   rule?: string[];
   threat?: Threat[];
   all?: boolean;
+  server?: boolean;
+  base?: string;
+  ledger?: boolean;
   maxFindings: number;
   color: boolean;
   verbose?: boolean;
@@ -19,10 +22,16 @@ export interface AuditFlags {
   allowedSigners?: string[];
   trustRoot?: string;
   cache: boolean;
+  quiet?: boolean;
+  baseline?: string;
+  allowEmpty?: boolean;
+  git?: string;
 }
 
-export async function auditCommand(path: string, flags: AuditFlags, io: Io): Promise<number> {
-  const reporter = reporterFor(flags.format);
+export async function auditCommand(path: string, flags: AuditFlags & ExtraOutputFlags, io: Io): Promise<number> {
+  const outputs = plannedOutputs(flags.format, flags.output, flags);
+  const baseline = flags.baseline ? { file: flags.baseline, baseline: readBaseline(flags.baseline) } : undefined;
+  const progress = progressReporter(io);
   if (!Number.isInteger(flags.maxFindings) || flags.maxFindings < 0) throw new ExpectedError('--max-findings takes a whole number');
   const report = await runAudit({
     path,
@@ -30,18 +39,19 @@ export async function auditCommand(path: string, flags: AuditFlags, io: Io): Pro
     rules: flags.rule,
     threats: flags.threat,
     all: flags.all,
+    server: flags.server,
+    ...(flags.git ? { gitBinary: flags.git } : {}),
+    ...(flags.base ? { base: flags.base } : {}),
+    ledger: flags.ledger !== false,
     findingLimit: flags.maxFindings,
     env: io.env,
     trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache },
-  });
-  const color = flags.color && !flags.output && io.isTTY && io.env.NO_COLOR === undefined;
-  const text = reporter(report, { color, verbose: flags.verbose });
-  if (flags.output) {
-    try {
-      writeFileSync(flags.output, text);
-    } catch (err) {
-      throw new ExpectedError(`cannot write ${flags.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-  } else io.stdout(text);
+    ...(baseline ? { baseline } : {}),
+    allowEmpty: flags.allowEmpty,
+    ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+  }).finally(progress.done);
+  const color = flags.color && io.isTTY && io.env.NO_COLOR === undefined;
+  writeOutputs(report, outputs, io, { color, verbose: flags.verbose, quiet: flags.quiet });
+  if (report.incomplete) io.stderr(`gitguard: ${report.incomplete}\n`);
   return report.exitCode;
 }
