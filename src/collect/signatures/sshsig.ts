@@ -268,17 +268,14 @@ export function verifySshSignature(
   }
   if (typeof sound === 'string') return verdict('E', { signer, reason: sound });
 
+  // A signature that does not verify (or was made for another namespace) is bad, whoever made it.
+  const unsound = (): SignatureVerdict =>
+    verdict('B', { signer, reason: sig.namespace !== namespace ? `signature was made for another namespace than "${namespace}"` : 'signature does not verify' });
   // find-principals: first line holding the key, valid at `at`, namespaces ignored.
   const found = signers.find((e) => entryAllows(e, key, at));
   if (!found) {
     if (!sound) {
-      return verdict('B', {
-        signer,
-        reason:
-          sig.namespace !== namespace
-            ? `signature was made for another namespace than "${namespace}"`
-            : 'signature does not verify',
-      });
+      return unsound();
     }
     const listed = signers.some((e) => !e.certAuthority && Buffer.from(e.key.canonical).equals(key.canonical));
     return verdict('U', {
@@ -289,13 +286,7 @@ export function verifySshSignature(
     });
   }
   if (!sound) {
-    return verdict('B', {
-      signer,
-      reason:
-        sig.namespace !== namespace
-          ? `signature was made for another namespace than "${namespace}"`
-          : 'signature does not verify',
-    });
+    return unsound();
   }
   // verify -I principal, for each principal of the found line in order.
   const identities: string[] = [];
