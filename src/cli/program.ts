@@ -1,16 +1,13 @@
 // commander wiring only: flags become requests for the commands in ./commands.
 import { Command, Option } from 'commander';
 import { SEVERITIES, THREATS } from '../model.js';
-import { VERSION } from '../engine/audit.js';
+import { VERSION } from '../version.js';
 import { FORMATS } from '../report/index.js';
 import type { Io } from './main.js';
-import { auditCommand } from './commands/audit.js';
 import { registerBaselineCommands } from './commands/baseline.js';
 import { registerHookCommands } from './commands/hook.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerLedgerCommands } from './commands/ledger.js';
-import { rulesCommand } from './commands/rules.js';
-import { verifyCommand } from './commands/verify.js';
 
 const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -73,7 +70,7 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
       for (const t of (opts.threat as string[] | undefined) ?? []) {
         if (!(THREATS as readonly string[]).includes(t)) program.error(`error: unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
       }
-      state.exitCode = await auditCommand(path, opts, io);
+      state.exitCode = await (await import('./commands/audit.js')).auditCommand(path, opts, io);
     });
 
   program
@@ -99,7 +96,7 @@ Examples:
 
 Exit codes: 0 every commit authorized, 1 some commit is not, 2 the check could not be done.`)
     .action(async (range: string | undefined, opts) => {
-      state.exitCode = await verifyCommand(range, opts, io);
+      state.exitCode = await (await import('./commands/verify.js')).verifyCommand(range, opts, io);
     });
 
   program
@@ -112,8 +109,8 @@ Examples:
   gitguard rules                          every rule: id, threat, severity, title
   gitguard rules --threat impersonation   only the signature rules
   gitguard rules --format json            with descriptions, remediation commands and references`)
-    .action((opts) => {
-      state.exitCode = rulesCommand(opts, io);
+    .action(async (opts) => {
+      state.exitCode = (await import('./commands/rules.js')).rulesCommand(opts, io);
     });
 
   registerBaselineCommands(program, io, state);

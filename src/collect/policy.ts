@@ -7,7 +7,10 @@
 // cross-reference (fingerprints, maintainers) must resolve. Each failure is one PolicyError whose
 // message is one line naming the file and the offending field, e.g.
 //   .gitguard/policy.yml at 1a2b3c4: signers[2].emails[0]: "bob" is not an e-mail address
-import { LineCounter, parseDocument, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import type { Document, DocumentOptions, ParseOptions, SchemaOptions } from 'yaml';
+// The YAML parser is loaded on first use: runs that never read a policy (or answer from the cache)
+// skip it.
+type Yaml = typeof import('yaml');
 import { SEVERITIES, type Severity } from '../model.js';
 import type { Keyring } from './signatures/openpgp.js';
 import { loadKeyring } from './signatures/keyring.js';
@@ -166,7 +169,8 @@ const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   intAsBigInt: false,
 };
 
-function readYaml(text: string, file: string): unknown {
+function readYaml(yaml: Yaml, text: string, file: string): unknown {
+  const { LineCounter, parseDocument, visit } = yaml;
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -672,7 +676,7 @@ export async function parsePolicy(files: PolicyFiles): Promise<Policy | undefine
   const bytes = Buffer.byteLength(files.policyYml, 'utf8');
   if (bytes > POLICY_LIMITS.policyBytes) throw new PolicyError(`${ymlFile}: larger than 1 MiB (${bytes} bytes)`);
   const ctx = new Ctx(ymlFile);
-  const draft = validateStructure(ctx, readYaml(files.policyYml, ymlFile));
+  const draft = validateStructure(ctx, readYaml(await import('yaml'), files.policyYml, ymlFile));
   const keyring = await readKeys(files);
   const allowedSigners = readAllowedSigners(files);
   await crossCheck(ctx, draft, keyring, allowedSigners);

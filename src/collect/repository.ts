@@ -1,31 +1,28 @@
 // Finds the repository a path names, the way git would, without reading anything else of it.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ExpectedError, GitError, firstLine } from '../errors.js';
+import { ExpectedError, firstLine } from '../errors.js';
 import type { RepositoryInfo } from '../model.js';
-import { gitText } from './git.js';
+import { runGit } from './git.js';
 
 export async function discoverRepository(path: string): Promise<RepositoryInfo> {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new ExpectedError(`no such file or directory: ${abs}`);
   if (!statSync(abs).isDirectory()) throw new ExpectedError(`not a directory: ${abs}`);
-  let lines: string[];
-  try {
-    const out = await gitText(
-      ['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir', '--is-bare-repository', '--is-shallow-repository', '--show-object-format'],
-      { cwd: abs, timeoutMs: 30_000 },
-    );
-    lines = out.split('\n');
-  } catch (err) {
-    if (err instanceof GitError) {
-      const why = firstLine(err.stderr);
-      if (/not a git repository/i.test(why)) throw new ExpectedError(`not a git repository: ${abs}`, 'run gitguard inside a repository or pass its path: gitguard audit PATH');
-      if (/dubious ownership/i.test(why)) {
-        throw new ExpectedError(`git refuses ${abs}: it is owned by another user (safe.directory)`, `if you trust it: git config --global --add safe.directory ${abs}`);
-      }
-      throw new ExpectedError(`cannot open repository ${abs}: ${why}`);
+  // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a
+  // .git folder after the other answers are printed.
+  const res = await runGit(
+    ['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir', '--is-bare-repository', '--is-shallow-repository', '--show-object-format', '--show-toplevel'],
+    { cwd: abs, timeoutMs: 30_000, okCodes: [128] },
+  );
+  const lines = res.stdout.toString('utf8').split('\n').filter((l) => l !== '');
+  if (lines.length < 5) {
+    const why = firstLine(res.stderr);
+    if (/not a git repository/i.test(why)) throw new ExpectedError(`not a git repository: ${abs}`, 'run gitguard inside a repository or pass its path: gitguard audit PATH');
+    if (/dubious ownership/i.test(why)) {
+      throw new ExpectedError(`git refuses ${abs}: it is owned by another user (safe.directory)`, `if you trust it: git config --global --add safe.directory ${abs}`);
     }
-    throw err;
+    throw new ExpectedError(`cannot open repository ${abs}: ${why || `git rev-parse exited ${res.code}`}`);
   }
   const [gitDir, commonDir, bare, shallow, format] = lines;
   if (!gitDir || !commonDir) throw new ExpectedError(`cannot open repository ${abs}: git gave no git dir`);
@@ -38,9 +35,6 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
     shallow: shallow === 'true',
     objectFormat: format,
   };
-  if (!info.bare) {
-    const top = await gitText(['rev-parse', '--show-toplevel'], { cwd: abs, timeoutMs: 30_000, okCodes: [128] });
-    if (top) info.workTree = top;
-  }
+  if (!info.bare && lines[5]) info.workTree = lines[5];
   return info;
 }

@@ -1,6 +1,5 @@
 // The audit: select rules, collect each needed fact once, stream the commits once through every
 // per-commit rule, evaluate, and apply severities. Rules never run git; only collectors do.
-import { createRequire } from 'node:module';
 import type { AuditReport } from '../report/types.js';
 import {
   available,
@@ -61,8 +60,8 @@ export interface AuditRequest {
   allowEmpty?: boolean;
 }
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-export const VERSION = pkg.version;
+export { VERSION } from '../version.js';
+import { VERSION } from '../version.js';
 
 export function loadCatalog(): CatalogEntry[] {
   return joinCatalog(loadRuleMeta(), registry);

@@ -2,8 +2,6 @@
 // records each failed or warned rule's findings by fingerprint (src/engine/baseline.ts).
 import { Option, type Command } from 'commander';
 import { SEVERITIES, type Threat } from '../../model.js';
-import { runAudit } from '../../engine/audit.js';
-import { baselineFrom, writeBaseline } from '../../engine/baseline.js';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
 import { progressReporter } from '../outputs.js';
@@ -46,6 +44,8 @@ Findings in the baseline are still reported (as suppressed); a rule fails again 
 finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the write failed.`)
     .action(async (file: string, path: string, opts: BaselineFlags) => {
       const progress = progressReporter(io);
+      const { runAudit } = await import('../../engine/audit.js');
+      const { baselineFrom, writeBaseline } = await import('../../engine/baseline.js');
       const report = await runAudit({
         path,
         failOn: SEVERITIES[0],

@@ -1,6 +1,5 @@
 // commander wiring for `gitguard init`; the behaviour is in src/engine/init.ts.
 import { Command } from 'commander';
-import { initPolicy } from '../../engine/init.js';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
 
@@ -20,6 +19,7 @@ Examples:
   gitguard init
   gitguard init -C ../service --force`)
     .action(async (opts: { repo: string; force?: boolean }) => {
+      const { initPolicy } = await import('../../engine/init.js');
       const res = await initPolicy({ path: opts.repo, force: opts.force, env: io.env });
       io.stdout(`${res.lines.map((l) => escapeText(l, 1000)).join('\n')}\n`);
       state.exitCode = 0;
