@@ -19,6 +19,7 @@
 // - a signature by an algorithm or curve this build cannot check (secp256k1, brainpool) is E.
 import * as openpgp from 'openpgp';
 import type { SignatureVerdict } from './types.js';
+import { fastVerify } from './openpgp-fast.js';
 
 export interface KeySource {
   data: Uint8Array | string;
@@ -406,7 +407,9 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         return { ...r, reason: `signatures on curve ${curve} cannot be checked by this build` };
       }
       try {
-        await checkSig(sig, kp, sig.signatureType, literal as unknown as SigData, true);
+        const fast = await fastVerify(sig, kp as never, sig.signatureType, literal, true);
+        if (fast === false) throw new Error('Signature verification failed');
+        if (fast === undefined) await checkSig(sig, kp, sig.signatureType, literal as unknown as SigData, true);
       } catch (e) {
         const m = message(e);
         if (/^Insecure|^Unknown critical/.test(m)) return { ...r, reason: `cannot be checked: ${m}` };
