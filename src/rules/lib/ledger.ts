@@ -1,5 +1,6 @@
 // Shared by the ledger rules: the facts, or the outcome when they are missing or the ledger is damaged.
-import type { Facts, RuleEvaluation } from '../../model.js';
+import type { Facts, Finding, RuleEvaluation } from '../../model.js';
+import { FindingList } from './findings.js';
 import type { LedgerFacts } from '../../collect/protected-refs.js';
 
 /** The ledger facts, or the evaluation to return instead: not available, or fail on a damaged ledger. */
@@ -15,3 +16,16 @@ export function ledgerFacts(facts: Facts): LedgerFacts | RuleEvaluation {
 }
 
 export const isEvaluation = (v: LedgerFacts | RuleEvaluation): v is RuleEvaluation => 'outcome' in v;
+
+/** The shape of the rules that compare each recorded ref with its current tip. */
+export function judgeRecordedRefs(facts: Facts, findingLimit: number, check: (r: LedgerFacts['refs'][number]) => Finding | undefined): RuleEvaluation {
+  const l = ledgerFacts(facts);
+  if (isEvaluation(l)) return l;
+  if (l.fresh) return { outcome: 'not-applicable', note: `no ledger yet (${l.file})` };
+  const list = new FindingList(findingLimit);
+  for (const r of l.refs) {
+    const f = check(r);
+    if (f) list.add(f);
+  }
+  return list.evaluation();
+}
