@@ -51,12 +51,22 @@ export function objectId(type: string, body: Buffer, algo: 'sha1' | 'sha256'): s
   return createHash(algo).update(`${type} ${body.length}\0`).update(body).digest('hex');
 }
 
+const LF = 10;
+const SP = 32;
+
+/** The header field names gitguard reads, by their bytes (compared without decoding each line). */
+function fieldIs(body: Buffer, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i += 1) if (body[start + i] !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+// Runs once per commit of every walk, so it scans bytes and decodes only the fields it keeps.
 export function parseCommitObject(oid: string, body: Buffer): CommitRecord {
   const algo = oid.length === 64 ? 'sha256' : 'sha1';
-  const headerEnd = body.indexOf('\n\n');
-  const headerBytes = headerEnd === -1 ? body : body.subarray(0, headerEnd);
-  const message = headerEnd === -1 ? '' : body.subarray(headerEnd + 2).toString('utf8');
-  const lines = headerBytes.toString('utf8').split('\n');
+  const blank = body.indexOf('\n\n');
+  const headerEnd = blank === -1 ? body.length : blank;
+  const message = blank === -1 ? '' : body.toString('utf8', blank + 2);
 
   let tree = '';
   const parents: string[] = [];
@@ -68,50 +78,46 @@ export function parseCommitObject(oid: string, body: Buffer): CommitRecord {
   // Byte ranges of signature headers (with continuation lines) to cut out of the payload.
   const cut: Array<[number, number]> = [];
 
-  let offset = 0;
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i]!;
-    const start = offset;
-    offset += Buffer.byteLength(line) + 1;
-    const space = line.indexOf(' ');
-    const key = space === -1 ? line : line.slice(0, space);
-    const value = space === -1 ? '' : line.slice(space + 1);
-    // Gather continuation lines (each starts with one space).
-    const continuation: string[] = [];
-    while (i + 1 < lines.length && lines[i + 1]!.startsWith(' ')) {
-      i += 1;
-      continuation.push(lines[i]!.slice(1));
-      offset += Buffer.byteLength(lines[i]!) + 1;
+  let pos = 0;
+  while (pos < headerEnd) {
+    let eol = body.indexOf(LF, pos);
+    if (eol === -1 || eol > headerEnd) eol = headerEnd;
+    // A field runs on over continuation lines, each starting with one space.
+    let end = eol;
+    while (end < headerEnd && body[end + 1] === SP) {
+      const next = body.indexOf(LF, end + 1);
+      end = next === -1 || next > headerEnd ? headerEnd : next;
     }
-    const full = [value, ...continuation].join('\n');
-    switch (key) {
-      case 'tree': tree = value; break;
-      case 'parent': parents.push(value); break;
-      case 'author': author = parseIdentity(value); break;
-      case 'committer': committer = parseIdentity(value); break;
-      case 'encoding': encoding = value; break;
-      case 'mergetag': mergetags.push(full); break;
-      case 'gpgsig':
-      case 'gpgsig-sha256':
-        signatures.push({ header: key, armored: full.endsWith('\n') ? full : `${full}\n` });
-        cut.push([start, Math.min(offset, headerBytes.length + 1)]);
-        break;
-      default: break;
+    let space = body.indexOf(SP, pos);
+    if (space === -1 || space > eol) space = eol;
+    const valueStart = Math.min(space + 1, eol);
+    if (fieldIs(body, pos, space, 'tree')) tree = body.toString('latin1', valueStart, eol);
+    else if (fieldIs(body, pos, space, 'parent')) parents.push(body.toString('latin1', valueStart, eol));
+    else if (fieldIs(body, pos, space, 'author')) author = parseIdentity(body.toString('utf8', valueStart, eol));
+    else if (fieldIs(body, pos, space, 'committer')) committer = parseIdentity(body.toString('utf8', valueStart, eol));
+    else if (fieldIs(body, pos, space, 'encoding')) encoding = body.toString('utf8', valueStart, eol);
+    else if (fieldIs(body, pos, space, 'mergetag')) mergetags.push(body.toString('utf8', valueStart, end).replace(/\n /g, '\n'));
+    else if (fieldIs(body, pos, space, 'gpgsig') || fieldIs(body, pos, space, 'gpgsig-sha256')) {
+      const armored = body.toString('utf8', valueStart, end).replace(/\n /g, '\n');
+      signatures.push({ header: space - pos === 6 ? 'gpgsig' : 'gpgsig-sha256', armored: armored.endsWith('\n') ? armored : `${armored}\n` });
+      cut.push([pos, end + 1]);
     }
+    pos = end + 1;
   }
 
   let payload = body;
   if (cut.length) {
     const parts: Buffer[] = [];
-    let pos = 0;
+    let from = 0;
     for (const [s, e] of cut) {
-      parts.push(body.subarray(pos, s));
-      pos = e;
+      parts.push(body.subarray(from, s));
+      from = e;
     }
-    parts.push(body.subarray(pos));
+    parts.push(body.subarray(from));
     payload = Buffer.concat(parts);
   }
 
+  const nl = message.indexOf('\n');
   return {
     oid,
     tree,
@@ -123,7 +129,7 @@ export function parseCommitObject(oid: string, body: Buffer): CommitRecord {
     mergetags,
     payload,
     message,
-    subject: message.split('\n', 1)[0] ?? '',
+    subject: nl === -1 ? message : message.slice(0, nl),
     hashOk: objectId('commit', body, algo) === oid,
   };
 }
