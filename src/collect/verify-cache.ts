@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Verdict } from './signatures/verify.js';
 
-const VERSION = 'gitguard-verify-cache-v1';
+const VERSION = 'gitguard-verify-cache-v2';
 
 function secretFile(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
@@ -33,8 +33,32 @@ function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
   }
 }
 
+/** A verdict without its signing time: the part that repeats across a signer's commits. */
+type Shape = Omit<Verdict, 'signedAt'>;
+
+/**
+ * On disk: the distinct verdict shapes once, then per key set one line per commit ("oid shape
+ * signedAt"). Thousands of commits signed by a few keys share a few shapes, so the file stays small
+ * and a warm run decodes only the key sets it asks about.
+ */
+interface CacheFile {
+  version: string;
+  shapes: Shape[];
+  groups: Record<string, string>;
+  keysets?: string[];
+}
+
+interface Entry {
+  shape: number;
+  signedAt?: number;
+}
+
 export class VerifyCache {
-  private readonly entries = new Map<string, Verdict>();
+  private shapes: Shape[] = [];
+  private readonly shapeIndex = new Map<string, number>();
+  /** Entries per trust id; a group read from disk is decoded on first use. */
+  private readonly groups = new Map<string, Map<string, Entry>>();
+  private readonly encoded = new Map<string, string>();
   /** Ids (content hashes) of key sets that parsed cleanly in an earlier run. */
   private readonly keysets = new Set<string>();
   private dirty = false;
@@ -67,18 +91,38 @@ export class VerifyCache {
     const want = this.mac(body);
     if (given.length !== want.length || !timingSafeEqual(given, want)) return; // forged or damaged: ignore
     try {
-      const data = JSON.parse(body) as { version: string; entries: Record<string, Verdict>; keysets?: string[] };
-      if (data.version !== VERSION) return;
-      for (const [k, v] of Object.entries(data.entries)) this.entries.set(k, v);
+      const data = JSON.parse(body) as CacheFile;
+      if (data.version !== VERSION || !Array.isArray(data.shapes)) return;
+      this.shapes = data.shapes;
+      this.shapes.forEach((shape, i) => this.shapeIndex.set(JSON.stringify(shape), i));
+      for (const [trustId, lines] of Object.entries(data.groups ?? {})) if (typeof lines === 'string') this.encoded.set(trustId, lines);
       for (const k of data.keysets ?? []) this.keysets.add(k);
     } catch {
       /* unreadable: start afresh */
     }
   }
 
+  private group(trustId: string): Map<string, Entry> {
+    let g = this.groups.get(trustId);
+    if (g) return g;
+    g = new Map();
+    const lines = this.encoded.get(trustId);
+    if (lines) {
+      for (const line of lines.split('\n')) {
+        const [oid, shape, at] = line.split(' ');
+        if (!oid || shape === undefined || !this.shapes[Number(shape)]) continue;
+        g.set(oid, at ? { shape: Number(shape), signedAt: Number(at) } : { shape: Number(shape) });
+      }
+      this.encoded.delete(trustId);
+    }
+    this.groups.set(trustId, g);
+    return g;
+  }
+
   get(commit: string, trustId: string): Verdict | undefined {
-    const v = this.entries.get(`${commit} ${trustId}`);
-    if (!v) return undefined;
+    const e = this.group(trustId).get(commit);
+    if (!e) return undefined;
+    const v: Verdict = e.signedAt === undefined ? { ...this.shapes[e.shape]! } : { ...this.shapes[e.shape]!, signedAt: e.signedAt };
     // git's Y/X letters depend on the clock: a verdict whose key or signature has since expired is redone.
     const now = Date.now() / 1000;
     if ((v.keyExpiresAt && v.keyExpiresAt <= now && v.letter === 'G') || (v.signatureExpiresAt && v.signatureExpiresAt <= now && v.letter === 'G')) return undefined;
@@ -86,7 +130,15 @@ export class VerifyCache {
   }
 
   set(commit: string, trustId: string, v: Verdict): void {
-    this.entries.set(`${commit} ${trustId}`, v);
+    const { signedAt, ...shape } = v;
+    const key = JSON.stringify(shape);
+    let index = this.shapeIndex.get(key);
+    if (index === undefined) {
+      index = this.shapes.length;
+      this.shapes.push(shape);
+      this.shapeIndex.set(key, index);
+    }
+    this.group(trustId).set(commit, signedAt === undefined ? { shape: index } : { shape: index, signedAt });
     this.dirty = true;
   }
 
@@ -103,7 +155,10 @@ export class VerifyCache {
   }
 
   get size(): number {
-    return this.entries.size;
+    let n = 0;
+    for (const lines of this.encoded.values()) n += lines.split('\n').length;
+    for (const g of this.groups.values()) n += g.size;
+    return n;
   }
 
   /** Writes the cache atomically (temp file + rename); failures only cost the next run time. */
@@ -111,7 +166,14 @@ export class VerifyCache {
     if (!this.dirty) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      const body = JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries), keysets: [...this.keysets] });
+      const groups: Record<string, string> = Object.fromEntries(this.encoded);
+      for (const [trustId, g] of this.groups) {
+        const lines: string[] = [];
+        for (const [oid, e] of g) lines.push(e.signedAt === undefined ? `${oid} ${e.shape}` : `${oid} ${e.shape} ${e.signedAt}`);
+        if (lines.length) groups[trustId] = lines.join('\n');
+      }
+      const file: CacheFile = { version: VERSION, shapes: this.shapes, groups, keysets: [...this.keysets] };
+      const body = JSON.stringify(file);
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, `${this.mac(body).toString('hex')}\n${body}`);
       renameSync(tmp, this.file);
