@@ -189,38 +189,58 @@ export class TrustCollector {
     return gate;
   }
 
+  /** The policy of a tree id already loaded (undefined: none there, or not loaded yet). */
+  private readonly loaded = new Map<string, Policy | undefined>();
+
+  private async policyLoaded(treeOid: string, where: string): Promise<Policy | undefined> {
+    if (this.loaded.has(treeOid)) return this.loaded.get(treeOid);
+    const p = await this.policyAt(treeOid, where);
+    this.loaded.set(treeOid, p);
+    return p;
+  }
+
+  // Runs once per commit. Everything it needs is usually known already (parents come first, verdicts
+  // come from the cache), so it only awaits when something has to be read or verified.
   async enrich(commit: CommitRecord): Promise<TrustedCommit> {
     const ownTree = commit.pathOids?.[POLICY_DIR] ?? '';
-    this.policyTreeOf.set(commit.oid, ownTree ?? '');
+    this.policyTreeOf.set(commit.oid, ownTree);
     const ownState = this.recordState(commit);
     try {
-      const parentStates = await Promise.all(commit.parents.map((p) => this.stateOf(p)));
-      const changedPaths = this.watched.filter((_, i) => (parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null));
-      const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
-      const ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
-      const pathFacts = { changedPaths, ciGateRemoved };
-      const ownPolicy = ownTree ? await this.policyAt(ownTree, commit.oid) : undefined;
-      const parentTrees = await Promise.all(commit.parents.map((p) => this.treeOf(p)));
+      let changedPaths: string[] = [];
+      let ciGateRemoved = false;
+      if (this.watched.length) {
+        const parentStates = await Promise.all(commit.parents.map((p) => this.stateOf(p)));
+        changedPaths = this.watched.filter((_, i) => (parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null));
+        const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
+        ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
+      }
+      const ownPolicy = ownTree ? await this.policyLoaded(ownTree, commit.oid) : undefined;
+      const parentTrees: string[] = [];
+      for (const p of commit.parents) parentTrees.push(this.policyTreeOf.get(p) ?? (await this.treeOf(p)));
       const policyChanged = commit.parents.length ? parentTrees.every((t) => t !== ownTree) : ownTree !== '';
       const parentPolicies: Policy[] = [];
       for (const [i, p] of commit.parents.entries()) {
         if (!parentTrees[i]) continue;
-        const pol = await this.policyOf(p);
+        const pol = await this.policyLoaded(parentTrees[i]!, p);
         if (pol && !parentPolicies.includes(pol)) parentPolicies.push(pol);
       }
       // The trust root (explicit, or the first commit with a policy) is trusted by its own policy.
       const isRoot = (commit.oid === this.trustRootOid || parentPolicies.length === 0) && ownPolicy !== undefined;
       const judges = isRoot ? [ownPolicy!] : parentPolicies;
+      const base = { policyChanged, changedPaths, ciGateRemoved };
       let trust: CommitTrust;
       if (judges.length) {
-        const verifications = await Promise.all(
-          judges.map(async (policy) => ({ policy, verdict: await this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, { keyring: policy.keyring, allowedSigners: policy.allowedSigners }) })),
-        );
-        trust = { mode: 'policy', verifications, ...(ownPolicy ? { ownPolicy } : {}), policyChanged, trustRoot: isRoot, ...pathFacts };
+        const verifications: Verification[] = [];
+        for (const policy of judges) {
+          const v = this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, { keyring: policy.keyring, allowedSigners: policy.allowedSigners });
+          verifications.push({ policy, verdict: v instanceof Promise ? await v : v });
+        }
+        trust = { mode: 'policy', verifications, ...(ownPolicy ? { ownPolicy } : {}), trustRoot: isRoot, ...base };
       } else if (this.userKeys) {
-        trust = { mode: 'keys', verifications: [{ verdict: await this.verify(commit, `keys:${this.userKeys.id}`, this.userKeys) }], policyChanged, trustRoot: false, ...pathFacts };
+        const v = this.verify(commit, `keys:${this.userKeys.id}`, this.userKeys);
+        trust = { mode: 'keys', verifications: [{ verdict: v instanceof Promise ? await v : v }], trustRoot: false, ...base };
       } else {
-        trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], policyChanged, trustRoot: false, ...pathFacts };
+        trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, ...base };
       }
       return Object.assign(commit, { trust });
     } catch (err) {
@@ -262,10 +282,16 @@ export class TrustCollector {
     return v;
   }
 
-  private async verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {
+  /** A verdict at once when it is known (unsigned, cached), else the promise of one. */
+  private verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Verdict | Promise<Verdict> {
     if (commit.signatures.length === 0) return { letter: 'N', format: 'none', identities: [] };
+    // Cached verdicts belong to the bytes that hash to the id; bytes swapped in under it prove nothing.
+    if (!commit.hashOk) return { letter: 'B', format: 'unknown', identities: [], reason: 'the object stored under this commit id does not hash to it: its content was altered' };
     const cached = this.cache?.get(commit.oid, trustId);
-    if (cached) return cached;
+    return cached ?? this.check(commit, trustId, keys);
+  }
+
+  private async check(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {
     this.checked += 1;
     if (!this.poolTried && this.checked > POOL_THRESHOLD) {
       this.poolTried = true;

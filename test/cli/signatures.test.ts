@@ -1,6 +1,6 @@
 // gitguard's signature verdicts on real signed histories, compared with git's own, and the trust
 // policy's authorization rules end to end through the built binary.
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
@@ -214,6 +214,30 @@ describe('long histories', () => {
     writeFileSync(cacheFile, `${'0'.repeat(64)}\n${body}`);
     const third = JSON.parse(runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env }).stdout) as { commits: VerifyRow[] };
     expect(third.commits.map((x) => [x.commit, x.letter])).toEqual([[good, 'G'], [unknown, 'U']]);
+  });
+});
+
+describe('the verdict cache and altered objects', () => {
+  // git does not re-hash a loose object it reads, so bytes planted under a commit's name would borrow
+  // that commit's cached verdict. gitguard re-hashes every commit and never reuses a verdict for
+  // bytes that are not the commit.
+  test('a cached good verdict is not reused for other bytes planted under the same commit id', () => {
+    const r = makeRepo();
+    const signers = writeAllowedSigners(join(r.home, 'as'), [`alice@example.com ${keys.alice.pub}`]);
+    const victim = signedCommit(r, keys.alice, 'alice signs');
+    signedCommit(r, keys.alice, 'alice signs again');
+    r.run(['checkout', '-q', '--orphan', 'donor']);
+    const donor = signedCommit(r, keys.mallory, 'mallory signs something else');
+    r.run(['checkout', '-q', 'main']);
+    r.run(['branch', '-q', '-D', 'donor']);
+    const run = () => JSON.parse(runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env }).stdout) as { commits: VerifyRow[] };
+    expect(run().commits.find((x) => x.commit === victim)).toMatchObject({ letter: 'G', status: 'authorized' }); // warms the cache
+    const file = (oid: string) => join(r.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
+    chmodSync(file(victim), 0o644);
+    copyFileSync(file(donor), file(victim));
+    const row = run().commits.find((x) => x.commit === victim);
+    expect(row).toMatchObject({ letter: 'B', status: 'bad' });
+    expect(row!.detail).toContain('does not hash to it');
   });
 });
 
