@@ -51,6 +51,8 @@ describe('signer-matches-committer', () => {
     { name: 'checks the author too when the policy says identity: both', commits: [trusted(good('alice'), policyWith({ signers: [alice, bob], identity: 'both' }), { committer: as('Alice', 'alice@example.com'), author: as('Bob', 'bob@example.com') })], outcome: 'fail', mentions: ['author is bob@example.com'] },
     { name: 'without a policy, matches the committer against the key\'s principals', commits: [trusted(good('k', { identities: ['*@example.com'] }), undefined, byBob)], outcome: 'pass' },
     { name: 'without a policy, fails when the principals do not cover the committer', commits: [trusted(good('k', { identities: ['alice@example.com'] }), undefined, byBob)], outcome: 'fail' },
+    { name: 'without a policy, an OpenPGP user ID is an address, never a pattern', commits: [trusted(good('k', { format: 'openpgp', identities: ['*@example.com'] }), undefined, byBob)], outcome: 'fail', mentions: ['speaks for *@example.com'] },
+    { name: 'without a policy, an OpenPGP user ID matches the committer regardless of case', commits: [trusted(good('k', { format: 'openpgp', identities: ['bob@example.com'] }), undefined, { committer: as('Bob', 'Bob@Example.COM') })], outcome: 'pass' },
   ]);
 });
 

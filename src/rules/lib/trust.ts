@@ -98,17 +98,23 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
     return { ...base, signer, status: 'authorized', detail: `${signer.name}${isMaintainer(policy, signer) ? ' (maintainer)' : ''}` };
   }
   // User-supplied keys: a key vouches for the e-mails of its user IDs (OpenPGP) or its principals (SSH).
+  // SSH principals may be patterns (as git's allowed-signers file allows); an OpenPGP user ID is an
+  // address, never a pattern: a key whose user ID reads "*" must not speak for everybody.
   const needed = requiredIdentities(commit, undefined);
-  const wrong = needed.filter(([, email]) => !v.identities.some((p) => principalMatches(email, p)));
+  const speaksFor = (email: string, id: string): boolean => (v.format === 'ssh' ? principalMatches(email, id) : email === id.toLowerCase());
+  const wrong = needed.filter(([, email]) => !v.identities.some((id) => speaksFor(email, id)));
   if (wrong.length) return { ...base, status: 'impersonation', detail: `key ${fpr} speaks for ${v.identities.join(', ') || 'nobody'}, but the ${wrong.map(([r, e]) => `${r} is ${e}`).join(' and ')}` };
   return { ...base, status: 'authorized', detail: v.identities[0] ?? fpr };
 }
 
 /** The commit's judgement: the best over the policies of its parents. */
 export function judge(commit: TrustedCommit): Judgement {
-  const all = commit.trust.verifications.map((ver) => (commit.trust.mode === 'none' && ver.verdict.letter !== 'N' ? { status: 'unjudged' as const, detail: 'no policy and no keys to check against', verdict: ver.verdict } : judgeOne(commit, ver)));
-  all.sort((a, b) => RANK.indexOf(a.status) - RANK.indexOf(b.status));
-  return all[0] ?? { status: 'unjudged', detail: 'no verification', verdict: { letter: 'N', format: 'none', identities: [] } };
+  let best: Judgement | undefined;
+  for (const ver of commit.trust.verifications) {
+    const j = commit.trust.mode === 'none' && ver.verdict.letter !== 'N' ? { status: 'unjudged' as const, detail: 'no policy and no keys to check against', verdict: ver.verdict } : judgeOne(commit, ver);
+    if (!best || RANK.indexOf(j.status) < RANK.indexOf(best.status)) best = j;
+  }
+  return best ?? { status: 'unjudged', detail: 'no verification', verdict: { letter: 'N', format: 'none', identities: [] } };
 }
 
 /** Whether a commit that changed the policy was signed by a maintainer of a parent's policy. */
