@@ -31,7 +31,17 @@ function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
+/** The walk one commit at a time (see walkCommitBatches). */
 export async function* walkCommits(shadow: Shadow, opts: WalkOptions): AsyncGenerator<CommitRecord> {
+  for await (const batch of walkCommitBatches(shadow, opts)) yield* batch;
+}
+
+/**
+ * The walk as it arrives: each batch holds the commits completed by one read from git, in order.
+ * Batches, not single commits, cross the async boundary: per-commit promises cost more than the
+ * parsing itself on a warm run.
+ */
+export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): AsyncGenerator<CommitRecord[]> {
   if (opts.revisions.length === 0) return;
   const revArgs = ['rev-list', '--stdin'];
   if (opts.parentsFirst) revArgs.push('--topo-order', '--reverse');
@@ -71,48 +81,52 @@ export async function* walkCommits(shadow: Shadow, opts: WalkOptions): AsyncGene
   try {
     for await (const chunk of catFile.stdout! as AsyncIterable<Buffer>) {
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      const out: CommitRecord[] = [];
       let pos = 0;
       for (;;) {
         const nl = buf.indexOf(10, pos);
         if (nl === -1) break;
-        const header = buf.toString('utf8', pos, nl);
-        const [oid, type, sizeText] = header.split(' ');
+        // "<oid> <type> <size>", or "<spec> missing" (a looked-up path may itself contain spaces).
+        const lastSp = buf.lastIndexOf(32, nl - 1);
+        const sizeText = lastSp < pos ? '' : buf.toString('latin1', lastSp + 1, nl);
+        const found = /^\d+$/.test(sizeText);
+        const sp1 = buf.indexOf(32, pos);
         if (awaiting > 0 && current) {
           // An answer to "oid:path": its object id, or "<spec> missing" when the path is absent.
           const path = paths[paths.length - awaiting]!;
-          if (type === 'missing' || sizeText === undefined) {
+          if (!found) {
             current.pathOids![path] = null;
             pos = nl + 1;
           } else {
             const size = Number(sizeText);
             if (buf.length < nl + 1 + size + 1) break;
-            current.pathOids![path] = oid!;
+            current.pathOids![path] = buf.toString('latin1', pos, sp1);
             pos = nl + 1 + size + 1;
           }
           awaiting -= 1;
           if (awaiting === 0) {
-            const done = current;
+            out.push(current);
             current = undefined;
-            yield done;
           }
           continue;
         }
-        if (type === 'missing' || sizeText === undefined) {
-          throw new GitError(['cat-file'], null, `object ${oid} is missing from the repository`);
-        }
+        if (!found) throw new GitError(['cat-file'], null, `object ${buf.toString('utf8', pos, lastSp < pos ? nl : lastSp)} is missing from the repository`);
         const size = Number(sizeText);
         if (buf.length < nl + 1 + size + 1) break; // wait for the rest of this object
-        const body = buf.subarray(nl + 1, nl + 1 + size);
-        pos = nl + 1 + size + 1;
-        if (type !== 'commit') continue;
-        const record = parseCommitObject(oid!, Buffer.from(body));
+        const isCommit = lastSp - sp1 === 7 && buf.toString('latin1', sp1 + 1, lastSp) === 'commit';
+        const oid = buf.toString('latin1', pos, sp1);
+        const start = nl + 1;
+        pos = start + size + 1;
+        if (!isCommit) continue;
+        const record = parseCommitObject(oid, Buffer.from(buf.subarray(start, start + size)));
         if (paths.length) {
           record.pathOids = {};
           current = record;
           awaiting = paths.length;
-        } else yield record;
+        } else out.push(record);
       }
       buf = pos < buf.length ? buf.subarray(pos) : Buffer.alloc(0);
+      if (out.length) yield out;
     }
     completed = true;
   } finally {

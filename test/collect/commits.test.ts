@@ -205,4 +205,16 @@ describe('path lookups in the same pass', () => {
     expect(got).toEqual([[a, null], [b, tree(b)], [c, tree(b)], [d, tree(d)]]);
     expect(tree(d)).not.toBe(tree(b));
   });
+
+  test('looks up watched paths whose names contain spaces, present or absent', async () => {
+    const r = makeRepo();
+    const a = r.commit('no such folder');
+    const b = r.commit('add it', { 'ci config/run.yml': 'steps: []\n' });
+    const info = await discoverRepository(r.dir);
+    const shadow = createShadow(info.commonDir, info.objectFormat);
+    const got: Array<[string, string | null | undefined, string | null | undefined]> = [];
+    for await (const x of walkCommits(shadow, { revisions: [b], parentsFirst: true, paths: ['ci config', 'not here/at all'] })) got.push([x.oid, x.pathOids?.['ci config'], x.pathOids?.['not here/at all']]);
+    shadow.dispose();
+    expect(got).toEqual([[a, null, null], [b, r.run(['rev-parse', `${b}:ci config`]), null]]);
+  });
 });
