@@ -51,10 +51,13 @@ async function addSubjects(repo: RepositoryInfo, replaceRefs: HistoryFacts['repl
 
 export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
   const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
-  const out = await gitText(['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00'], opts);
+  // Three small questions asked at once: each costs a process start, not work.
+  const [out, headRef, headOid] = await Promise.all([
+    gitText(['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00'], opts),
+    gitText(['symbolic-ref', '-q', 'HEAD'], { ...opts, okCodes: [1] }),
+    gitText(['rev-parse', '-q', '--verify', '--end-of-options', 'HEAD^{commit}'], { ...opts, okCodes: [1, 128] }),
+  ]);
   const refs = parseForEachRef(`${out}\n`);
-  const headRef = await gitText(['symbolic-ref', '-q', 'HEAD'], { ...opts, okCodes: [1] });
-  const headOid = await gitText(['rev-parse', '-q', '--verify', '--end-of-options', 'HEAD^{commit}'], { ...opts, okCodes: [1, 128] });
 
   const replaceRefs = refs
     .filter((r) => r.name.startsWith('refs/replace/'))

@@ -149,10 +149,12 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   let commitCount = 0;
   if (session && visitors.length && revisions.length) {
     try {
-      for await (const commit of session.commits()) {
-        commitCount += 1;
-        for (const [, v] of visitors) v.visit(commit);
-        if (req.onProgress && commitCount % 1000 === 0) req.onProgress(commitCount);
+      for await (const batch of session.batches()) {
+        for (const commit of batch) {
+          commitCount += 1;
+          for (const [, v] of visitors) v.visit(commit);
+          if (req.onProgress && commitCount % 1000 === 0) req.onProgress(commitCount);
+        }
       }
     } catch (err) {
       if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`);

@@ -139,13 +139,15 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     const walk = async (keyrings: string[]): Promise<Array<{ email: string; name: string; status: string; format: string; signer?: string }>> => {
       const out: Array<{ email: string; name: string; status: string; format: string; signer?: string }> = [];
       if (!head) return out;
-      for await (const { commit, judgement } of verifyCommits({
+      for await (const batch of verifyCommits({
         path: repo.path,
         trust: { keyrings, allowedSigners: sshFile ? [sshFile] : [], cache: false, env },
       })) {
-        const email = commit.committer.email.toLowerCase();
-        if (!emails.has(email)) emails.set(email, commit.committer.name);
-        out.push({ email, name: commit.committer.name, status: judgement.status, format: judgement.verdict.format, ...(judgement.verdict.signer ? { signer: judgement.verdict.signer } : {}) });
+        for (const { commit, judgement } of batch) {
+          const email = commit.committer.email.toLowerCase();
+          if (!emails.has(email)) emails.set(email, commit.committer.name);
+          out.push({ email, name: commit.committer.name, status: judgement.status, format: judgement.verdict.format, ...(judgement.verdict.signer ? { signer: judgement.verdict.signer } : {}) });
+        }
       }
       return out;
     };

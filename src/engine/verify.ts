@@ -18,14 +18,14 @@ export interface VerifyLine {
   judgement: Judgement;
 }
 
-export async function* verifyCommits(req: VerifyRequest): AsyncGenerator<VerifyLine> {
+/** The judgements in order, a batch at a time. */
+export async function* verifyCommits(req: VerifyRequest): AsyncGenerator<VerifyLine[]> {
   const repo = await discoverRepository(req.path);
   const history = await collectHistory(repo);
   const session = await openHistory(repo, history, { all: req.all, range: req.range }, true, req.trust);
   try {
-    for await (const c of session.commits()) {
-      const commit = c as TrustedCommit;
-      yield { commit, judgement: judge(commit) };
+    for await (const batch of session.batches()) {
+      yield (batch as TrustedCommit[]).map((commit) => ({ commit, judgement: judge(commit) }));
     }
   } finally {
     session.close();

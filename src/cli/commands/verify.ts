@@ -28,34 +28,36 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
     if (out.length) io.stdout(out.join(''));
     out = [];
   };
-  for await (const { commit, judgement: j } of verifyCommits({
+  for await (const batch of verifyCommits({
     path: flags.repo,
     ...(range ? { range } : {}),
     all: flags.all,
     trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache, env: io.env },
   })) {
-    count += 1;
-    if (!GOOD.has(j.status)) bad += 1;
-    if (flags.format === 'json') {
-      json.push({
-        commit: commit.oid,
-        letter: j.verdict.letter,
-        format: j.verdict.format,
-        signer: j.verdict.signer ?? null,
-        signingKey: j.verdict.signingKey ?? null,
-        signedAt: j.verdict.signedAt ?? null,
-        status: j.status,
-        detail: j.detail,
-        signerName: j.signer?.name ?? null,
-        forge: j.forge?.name ?? null,
-        committer: commit.committer.email,
-        author: commit.author.email,
-        mode: commit.trust.mode,
-      });
-    } else {
-      const detail = escapeText(j.detail, 200).replace(/ /g, '_');
-      out.push(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}\n`);
-      if (out.length >= 1000) flush();
+    for (const { commit, judgement: j } of batch) {
+      count += 1;
+      if (!GOOD.has(j.status)) bad += 1;
+      if (flags.format === 'json') {
+        json.push({
+          commit: commit.oid,
+          letter: j.verdict.letter,
+          format: j.verdict.format,
+          signer: j.verdict.signer ?? null,
+          signingKey: j.verdict.signingKey ?? null,
+          signedAt: j.verdict.signedAt ?? null,
+          status: j.status,
+          detail: j.detail,
+          signerName: j.signer?.name ?? null,
+          forge: j.forge?.name ?? null,
+          committer: commit.committer.email,
+          author: commit.author.email,
+          mode: commit.trust.mode,
+        });
+      } else {
+        const detail = escapeText(j.detail, 200).replace(/ /g, '_');
+        out.push(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}\n`);
+        if (out.length >= 1000) flush();
+      }
     }
   }
   flush();
