@@ -1,6 +1,7 @@
 // `gitguard verify`: the signature engine of `gitguard audit`, one judgement per commit, streamed.
 import type { Judgement } from '../rules/lib/trust.js';
 import { judge } from '../rules/lib/trust.js';
+import { judgeMergetags, type MergetagJudgement } from '../rules/lib/mergetags.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import type { TrustedCommit } from '../collect/trust.js';
@@ -16,6 +17,8 @@ export interface VerifyRequest {
 export interface VerifyLine {
   commit: TrustedCommit;
   judgement: Judgement;
+  /** The signed tags a merge embeds ("mergetag" headers), judged; absent when it has none. */
+  mergetags?: MergetagJudgement[];
 }
 
 export async function* verifyCommits(req: VerifyRequest): AsyncGenerator<VerifyLine> {
@@ -25,7 +28,7 @@ export async function* verifyCommits(req: VerifyRequest): AsyncGenerator<VerifyL
   try {
     for await (const c of session.commits()) {
       const commit = c as TrustedCommit;
-      yield { commit, judgement: judge(commit) };
+      yield { commit, judgement: judge(commit), ...(commit.trust.mergetags?.length ? { mergetags: judgeMergetags(commit) } : {}) };
     }
   } finally {
     session.close();
