@@ -36,7 +36,8 @@ export interface MergetagKeys {
   keys: TrustedKeys;
 }
 
-export type CachedCheck = (oid: string, trustId: string, check: () => Promise<Verdict>) => Promise<Verdict>;
+/** Checks one signature under one key set, cached under the tag's id (TrustCollector supplies it). */
+export type TagCheck = (oid: string, keys: MergetagKeys, task: { payload: Uint8Array; armored: string; at: number; identity: string }) => Promise<Verdict>;
 
 const NL = 0x0a;
 const SP = 0x20;
@@ -79,7 +80,7 @@ export function malformation(body: Buffer, hexLength: number): string | undefine
 }
 
 /** Verifies every tag embedded in a merge under each key set that judged the merge (none: no keys). */
-export async function verifyMergetags(commit: CommitRecord, judges: MergetagKeys[] | undefined, cached: CachedCheck): Promise<MergetagTrust[]> {
+export async function verifyMergetags(commit: CommitRecord, judges: MergetagKeys[] | undefined, check: TagCheck): Promise<MergetagTrust[]> {
   const algo = commit.oid.length === 64 ? 'sha256' : 'sha1';
   const out: MergetagTrust[] = [];
   for (const [index, body] of embeddedTags(commit.payload).entries()) {
@@ -87,13 +88,13 @@ export async function verifyMergetags(commit: CommitRecord, judges: MergetagKeys
     const tag = parseTagObject(oid, body);
     const who = tag.tagger ?? { name: '', email: '', time: 0, tz: '+0000' };
     const sig = tag.signature;
-    const check = (keys: TrustedKeys) => (): Promise<Verdict> =>
-      sig === undefined ? Promise.resolve({ letter: 'N', format: 'none', identities: [] }) : verifySignature(tag.payload, sig, keys, who.time, who.email);
+    const task = sig === undefined ? undefined : { payload: tag.payload, armored: sig, at: who.time, identity: who.email };
+    const unsigned: Verdict = { letter: 'N', format: 'none', identities: [] };
     // With no keys at all the signature is still checked (an SSH signature carries its key, so a
     // tampered tag shows as B), but not cached: there is no key set to cache it under.
     const verifications: Verification[] = judges
-      ? await Promise.all(judges.map(async (j) => ({ ...(j.policy ? { policy: j.policy } : {}), verdict: sig === undefined ? await check(j.keys)() : await cached(oid, j.trustId, check(j.keys)) })))
-      : [{ verdict: await check({ allowedSigners: [] })() }];
+      ? await Promise.all(judges.map(async (j) => ({ ...(j.policy ? { policy: j.policy } : {}), verdict: task ? await check(oid, j, task) : unsigned })))
+      : [{ verdict: task ? await verifySignature(task.payload, task.armored, { allowedSigners: [] }, task.at, task.identity) : unsigned }];
     const malformed = malformation(body, oid.length);
     out.push({
       index,

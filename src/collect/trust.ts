@@ -8,7 +8,7 @@ import { ObjectReader, parseTree } from './objects.js';
 import { commitSignature, verifyCommit, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
 import type { TagRecord } from './tag-object.js';
 import type { VerifyCache } from './verify-cache.js';
-import { VerifyPool, type RawKeys } from './signatures/pool.js';
+import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
 import { CI_PATHS } from './protected-paths.js';
 import { verifyMergetags, type MergetagKeys, type MergetagTrust } from './mergetags.js';
 
@@ -225,7 +225,7 @@ export class TrustCollector {
       } else {
         trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], policyChanged, trustRoot: false, ...pathFacts };
       }
-      if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, id, check) => this.cached(oid, id, check));
+      if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
       return Object.assign(commit, { trust });
     } catch (err) {
       if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');
@@ -263,6 +263,11 @@ export class TrustCollector {
     if (trust.mode === 'keys' && this.userKeys) return [{ trustId: `keys:${this.userKeys.id}`, keys: this.userKeys }];
     if (trust.mode !== 'policy') return undefined;
     return trust.verifications.flatMap(({ policy: p }) => (p ? [{ policy: p, trustId: `policy:${this.treeIdOf.get(p) ?? p.label}`, keys: { keyring: p.keyring, allowedSigners: p.allowedSigners } }] : []));
+  }
+
+  /** One embedded tag's signature under one key set: cached by the tag's id, in a worker once the pool runs. */
+  private checkTag(oid: string, k: MergetagKeys, task: Omit<Task, 'trustId'>): Promise<Verdict> {
+    return this.cached(oid, k.trustId, () => (this.pool && this.rawKeys.has(k.trustId) ? this.pool.verify({ trustId: k.trustId, ...task }) : verifySignature(task.payload, task.armored, k.keys, task.at, task.identity)));
   }
 
   private async cached(oid: string, trustId: string, check: () => Promise<Verdict>): Promise<Verdict> {

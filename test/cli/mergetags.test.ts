@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
-import { catCommit, makeSshKey, spliceSignature, splitCommit, writeAllowedSigners, writeCommitObject, type SshTestKey } from '../helpers/ssh.js';
+import { catCommit, makeSshKey, sshSign, spliceSignature, splitCommit, writeAllowedSigners, writeCommitObject, type SshTestKey } from '../helpers/ssh.js';
 import { runCli, parseJson, resultOf } from '../helpers/cli.js';
 
 interface MergetagRow { tag: string; tagger: string | null; letter: string; signer: string | null; status: string; detail: string; problem: string | null }
@@ -134,6 +134,14 @@ describe('a merged tag signed with OpenPGP', () => {
     }
   });
 
+  test('the verdict cache is keyed by the embedded tag\'s bytes: a cached good tag does not vouch for a changed copy', () => {
+    const cached = (rev: string) =>
+      (JSON.parse(runCli(['verify', '-C', r.dir, '--format', 'json', '--keyring', keyring, rev], { env: r.env }).stdout) as { commits: VerifyRow[] }).commits.find((x) => x.commit === rev)?.mergetags?.map((m) => m.letter);
+    expect(cached(merge)).toEqual(['G']);
+    expect(cached(merge)).toEqual(['G']);
+    expect(cached(tamper(r, merge, 'release v1.0', 'release v1.0.1'))).toEqual(['B']);
+  });
+
   test('is not applicable to a history without merged tags', () => {
     const plain = makeRepo();
     plain.commit('one');
@@ -181,5 +189,19 @@ describe('a merged tag signed with SSH', () => {
     } finally {
       r.run(['symbolic-ref', 'HEAD', 'refs/heads/main']);
     }
+  });
+
+  test('verdicts are the same when verification moves to worker threads (over 64 signatures)', () => {
+    const big = makeRepo();
+    for (const [k, v] of [['gpg.format', 'ssh'], ['user.signingkey', key.path], ['commit.gpgSign', 'true']]) big.run(['config', k!, v!]);
+    for (let i = 0; i < 66; i += 1) big.run(['commit', '-q', '--allow-empty', '-m', `work ${i}`]);
+    const m = mergeSignedTag(big, [], ['-c', `gpg.ssh.allowedSignersFile=${signers}`]);
+    const forged = tamper(big, m, 'release v1.0', 'release v6.6.6', (payload) => sshSign(key, payload));
+    big.run(['update-ref', 'refs/heads/forged', forged]);
+    const { rows } = verifyRows(big, ['--allowed-signers', signers, '--all']);
+    expect(rows.length).toBeGreaterThan(64);
+    expect(rows.every((x) => x.status === 'authorized')).toBe(true);
+    const tags = (id: string) => rows.find((x) => x.commit === id)?.mergetags?.map((t) => [t.letter, t.status]);
+    expect([tags(m), tags(forged)]).toEqual([[['G', 'authorized']], [['B', 'bad']]]);
   });
 });
