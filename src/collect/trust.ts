@@ -8,8 +8,9 @@ import { ObjectReader, parseTree } from './objects.js';
 import { commitSignature, verifyCommit, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
 import type { TagRecord } from './tag-object.js';
 import type { VerifyCache } from './verify-cache.js';
-import { VerifyPool, type RawKeys } from './signatures/pool.js';
+import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
 import { CI_PATHS } from './protected-paths.js';
+import { verifyMergetags, type MergetagKeys, type MergetagTrust } from './mergetags.js';
 
 /** Past this many signatures to check in one run, verification moves to worker threads. */
 const POOL_THRESHOLD = 64;
@@ -36,6 +37,8 @@ export interface CommitTrust {
   changedPaths: string[];
   /** A CI configuration that ran gitguard in a parent no longer does here. */
   ciGateRemoved: boolean;
+  /** Signed tags embedded in a merge ("mergetag" headers), checked with the keys that judge it. */
+  mergetags?: MergetagTrust[];
 }
 
 export interface TrustedCommit extends CommitRecord {
@@ -242,6 +245,7 @@ export class TrustCollector {
       } else {
         trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, ...base };
       }
+      if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
       return Object.assign(commit, { trust });
     } catch (err) {
       if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');
@@ -272,6 +276,18 @@ export class TrustCollector {
     return Object.assign(record, {
       trust: { mode, verifications: [{ ...(policy ? { policy } : {}), verdict }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false } as CommitTrust,
     });
+  }
+
+  /** The key sets that judged a commit, for the tags embedded in it (undefined: no keys at all). */
+  private mergetagKeys(trust: CommitTrust): MergetagKeys[] | undefined {
+    if (trust.mode === 'keys' && this.userKeys) return [{ trustId: `keys:${this.userKeys.id}`, keys: this.userKeys }];
+    if (trust.mode !== 'policy') return undefined;
+    return trust.verifications.flatMap(({ policy: p }) => (p ? [{ policy: p, trustId: `policy:${this.treeIdOf.get(p) ?? p.label}`, keys: { keyring: p.keyring, allowedSigners: p.allowedSigners } }] : []));
+  }
+
+  /** One embedded tag's signature under one key set: cached by the tag's id, in a worker once the pool runs. */
+  private checkTag(oid: string, k: MergetagKeys, task: Omit<Task, 'trustId'>): Promise<Verdict> {
+    return this.cached(oid, k.trustId, () => (this.pool && this.rawKeys.has(k.trustId) ? this.pool.verify({ trustId: k.trustId, ...task }) : verifySignature(task.payload, task.armored, k.keys, task.at, task.identity)));
   }
 
   private async cached(oid: string, trustId: string, check: () => Promise<Verdict>): Promise<Verdict> {

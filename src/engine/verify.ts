@@ -1,6 +1,7 @@
 // `gitguard verify`: the signature engine of `gitguard audit`, one judgement per commit, streamed.
 import type { Judgement } from '../rules/lib/trust.js';
 import { judge } from '../rules/lib/trust.js';
+import { judgeMergetags, type MergetagJudgement } from '../rules/lib/mergetags.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import type { TrustedCommit } from '../collect/trust.js';
@@ -16,6 +17,8 @@ export interface VerifyRequest {
 export interface VerifyLine {
   commit: TrustedCommit;
   judgement: Judgement;
+  /** The signed tags a merge embeds ("mergetag" headers), judged; absent when it has none. */
+  mergetags?: MergetagJudgement[];
 }
 
 /** The judgements in order, a batch at a time. */
@@ -25,7 +28,7 @@ export async function* verifyCommits(req: VerifyRequest): AsyncGenerator<VerifyL
   const session = await openHistory(repo, history, { all: req.all, range: req.range }, true, req.trust);
   try {
     for await (const batch of session.batches()) {
-      yield (batch as TrustedCommit[]).map((commit) => ({ commit, judgement: judge(commit) }));
+      yield (batch as TrustedCommit[]).map((commit) => ({ commit, judgement: judge(commit), ...(commit.trust.mergetags?.length ? { mergetags: judgeMergetags(commit) } : {}) }));
     }
   } finally {
     session.close();

@@ -16,6 +16,7 @@ import gpgClientPatched from './gpg-client-patched.js';
 import graftsAbsent from './grafts-absent.js';
 import historyComplete from './history-complete.js';
 import hooksNotDisabled from './hooks-not-disabled.js';
+import mergetagsValid from './mergetags-valid.js';
 import noCodeExecutionInLocalConfig from './no-code-execution-in-local-config.js';
 import ntfsHfsProtectionEnabled from './ntfs-hfs-protection-enabled.js';
 import objectChecksNotWeakened from './object-checks-not-weakened.js';
@@ -63,6 +64,7 @@ export const registry: Rule[] = [
   graftsAbsent,
   historyComplete,
   hooksNotDisabled,
+  mergetagsValid,
   noCodeExecutionInLocalConfig,
   ntfsHfsProtectionEnabled,
   objectChecksNotWeakened,

@@ -34,9 +34,9 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
     all: flags.all,
     trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache, env: io.env },
   })) {
-    for (const { commit, judgement: j } of batch) {
+    for (const { commit, judgement: j, mergetags } of batch) {
       count += 1;
-      if (!GOOD.has(j.status)) bad += 1;
+      if (!GOOD.has(j.status) || mergetags?.some((m) => m.problem)) bad += 1;
       if (flags.format === 'json') {
         json.push({
           commit: commit.oid,
@@ -52,10 +52,24 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
           committer: commit.committer.email,
           author: commit.author.email,
           mode: commit.trust.mode,
+          ...(mergetags
+            ? {
+                mergetags: mergetags.map(({ mergetag: m, judgement: mj, problem }) => ({
+                  tag: m.name,
+                  tagger: m.tagger?.email ?? null,
+                  letter: mj.verdict.letter,
+                  signer: mj.verdict.signer ?? null,
+                  status: mj.status,
+                  detail: mj.detail,
+                  problem: problem ?? null,
+                })),
+              }
+            : {}),
         });
       } else {
         const detail = escapeText(j.detail, 200).replace(/ /g, '_');
-        out.push(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}\n`);
+        const tags = mergetags ? mergetags.map((m) => ` mergetag:${m.mergetag.malformed ? 'malformed' : m.judgement.status}`).join('') : '';
+        out.push(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}${tags}\n`);
         if (out.length >= 1000) flush();
       }
     }
