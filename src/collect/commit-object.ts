@@ -38,12 +38,22 @@ export interface CommitRecord {
   pathOids?: Record<string, string | null>;
 }
 
-const IDENTITY = /^(.*?) ?<([^>]*)> (-?\d+) ([+-]\d{4})$/;
-
+/**
+ * "Name <email> 1700000000 +0200", split the way git does (ident.c split_ident_line), so the e-mail
+ * we judge is the one `git log --format=%ce` shows: the name ends at the first "<", the e-mail at the
+ * first ">" after it, and the date follows the last ">". A line such as
+ * "Alice <alice@example.com> <mallory@example.com> 1700000000 +0000" is alice's to git, so it is
+ * alice's to us too.
+ */
 export function parseIdentity(value: string): Identity {
-  const m = IDENTITY.exec(value);
-  if (!m) return { name: value, email: '', time: 0, tz: '+0000' };
-  return { name: m[1]!, email: m[2]!, time: Number(m[3]), tz: m[4]! };
+  const lt = value.indexOf('<');
+  const gt = lt === -1 ? -1 : value.indexOf('>', lt + 1);
+  if (gt === -1) return { name: value, email: '', time: 0, tz: '+0000' };
+  const name = value.slice(0, lt).replace(/[ \t\n\v\f\r]+$/, ''); // git's isspace(), not Unicode's
+  const email = value.slice(lt + 1, gt);
+  const date = /^[ \t\n\v\f\r]*(\d+)[ \t\n\v\f\r]*([+-]\d+)/.exec(value.slice(value.lastIndexOf('>') + 1));
+  if (!date) return { name, email, time: 0, tz: '+0000' };
+  return { name, email, time: Number(date[1]), tz: date[2]! };
 }
 
 /** Hash of a loose object's bytes as git names it: sha1/sha256 over "commit <size>\0<body>". */

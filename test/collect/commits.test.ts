@@ -23,6 +23,29 @@ async function walk(r: TestRepo, revisions: string[], parentsFirst = true): Prom
   }
 }
 
+describe('identities are split the way git splits them', () => {
+  // git takes the e-mail between the first "<" and the first ">" after it, and the date after the
+  // last ">". The e-mail judged against the signer must be the one git shows (%ae/%ce).
+  const odd = [
+    'Alice <alice@example.com> <mallory@example.com> 1700000000 +0000',
+    'Bob   <bob@example.com>   1700000100   +0100',
+    '<anon@example.com> 1700000200 -0230',
+    'Carol <carol@example.com> 1700000300 +00000',
+  ];
+  test.each(odd)('%s', (ident) => {
+    const r = makeRepo();
+    const tree = r.run(['write-tree']);
+    const body = `tree ${tree}\nauthor ${ident}\ncommitter ${ident}\n\nodd identity\n`;
+    const file = join(r.home, 'commit.txt');
+    writeFileSync(file, body);
+    const oid = r.run(['hash-object', '-t', 'commit', '--literally', '-w', file]);
+    const [an, ae, at, cn, ce, ct] = r.run(['log', '-1', '--no-mailmap', '--format=%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct', oid]).split('\0');
+    const c = parseCommitObject(oid, Buffer.from(body));
+    expect([c.author.name, c.author.email, String(c.author.time)]).toEqual([an, ae, at]);
+    expect([c.committer.name, c.committer.email, String(c.committer.time)]).toEqual([cn, ce, ct]);
+  });
+});
+
 describe('walkCommits', () => {
   test('reads every commit of a SHA-1 repository, parents first, with parsed identities', async () => {
     const r = makeRepo();
