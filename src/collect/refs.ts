@@ -1,5 +1,5 @@
 // Refs, HEAD, replace refs, grafts and the shallow boundary: the facts the history rules judge.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { HistoryFacts, RefInfo, RepositoryInfo } from '../model.js';
 import { gitText, runGit } from './git.js';
@@ -49,15 +49,35 @@ async function addSubjects(repo: RepositoryInfo, replaceRefs: HistoryFacts['repl
   }
 }
 
-export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
+/**
+ * HEAD's branch and commit. The common case — HEAD a plain file naming a branch we just listed,
+ * whose tip is a commit — is read directly (a process start costs more than the whole answer);
+ * anything else (detached, symlinked, reftable's placeholder, unborn, a tag) is asked of git.
+ */
+async function resolveHead(repo: RepositoryInfo, refs: RefInfo[]): Promise<{ headRef: string; headOid: string }> {
+  try {
+    const file = join(repo.gitDir, 'HEAD');
+    if (lstatSync(file).isFile()) {
+      const m = /^ref: (refs\/heads\/[^\n]+)\n?$/.exec(readFileSync(file, 'latin1'));
+      const tip = m && m[1] !== 'refs/heads/.invalid' ? refs.find((r) => r.name === m[1]) : undefined;
+      if (m && tip?.type === 'commit') return { headRef: m[1]!, headOid: tip.oid };
+    }
+  } catch {
+    /* ask git */
+  }
   const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
-  // Three small questions asked at once: each costs a process start, not work.
-  const [out, headRef, headOid] = await Promise.all([
-    gitText(['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00'], opts),
+  const [headRef, headOid] = await Promise.all([
     gitText(['symbolic-ref', '-q', 'HEAD'], { ...opts, okCodes: [1] }),
     gitText(['rev-parse', '-q', '--verify', '--end-of-options', 'HEAD^{commit}'], { ...opts, okCodes: [1, 128] }),
   ]);
+  return { headRef, headOid };
+}
+
+export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
+  const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
+  const out = await gitText(['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00'], opts);
   const refs = parseForEachRef(`${out}\n`);
+  const { headRef, headOid } = await resolveHead(repo, refs);
 
   const replaceRefs = refs
     .filter((r) => r.name.startsWith('refs/replace/'))

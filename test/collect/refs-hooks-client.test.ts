@@ -58,6 +58,21 @@ describe('collectHistory', () => {
     r.run(['checkout', '-q', a]);
     expect((await collectHistory(await discoverRepository(r.dir))).head).toEqual({ oid: a });
   });
+
+  test("HEAD is each worktree's own, and a branch whose tip is a tag object is peeled like git does", async () => {
+    const r = makeRepo();
+    const a = r.commit('one');
+    const b = r.commit('two');
+    const wt = join(r.home, 'wt');
+    r.run(['worktree', 'add', '-q', '-b', 'side', wt, a]);
+    expect((await collectHistory(await discoverRepository(wt))).head).toEqual({ ref: 'refs/heads/side', oid: a });
+    expect((await collectHistory(await discoverRepository(r.dir))).head).toEqual({ ref: 'refs/heads/main', oid: b });
+    // A branch pointing at an annotated tag (git refuses to write one; a hostile repository just
+    // writes the file): git's HEAD^{commit} is the tagged commit.
+    const tag = r.run(['mktag'], { input: `object ${a}\ntype commit\ntag t\ntagger T <t@example.com> 1700000000 +0000\n\nt\n` });
+    writeFileSync(join(r.dir, '.git', 'refs', 'heads', 'main'), `${tag}\n`);
+    expect((await collectHistory(await discoverRepository(r.dir))).head).toEqual({ ref: 'refs/heads/main', oid: a });
+  });
 });
 
 describe('collectHooks', () => {
