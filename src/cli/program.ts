@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { SEVERITIES, THREATS } from '../model.js';
 import { VERSION } from '../version.js';
-import { FORMATS } from '../report/index.js';
+import { FORMATS } from '../report/formats.js';
 import type { Io } from './main.js';
 import { registerBaselineCommands } from './commands/baseline.js';
 import { registerHookCommands } from './commands/hook.js';

@@ -15,7 +15,13 @@
 //     describes: we cannot know which later fixes it carries, so we assume none;
 //   - a tree between releases ("2.45.GIT", git's own DEF_VER) is "2.45.0-dev": below 2.45.0 and
 //     its release candidates, above every 2.44.x.
-import semver from 'semver';
+import { createRequire } from 'node:module';
+
+// semver is loaded on first use: most runs never compare a version (verify, a policy without
+// client.min_versions), and loading it costs more than a whole warm verification batch.
+type Semver = typeof import('semver');
+let loaded: Semver | undefined;
+const semverLib = (): Semver => (loaded ??= createRequire(import.meta.url)('semver') as Semver);
 
 export type Vendor = 'apple' | 'windows' | 'vfs' | 'debian' | 'ubuntu' | 'redhat' | 'fedora' | 'suse' | 'alpine';
 
@@ -78,7 +84,7 @@ export function toComparable(numbers: readonly number[], prerelease?: { tag: str
   }
   const pre = prerelease ? `-${prerelease.tag}.${prerelease.number}` : '';
   const v = `${major}.${minor}.${patch}${pre}`;
-  return semver.valid(v);
+  return semverLib().valid(v);
 }
 
 /**
@@ -88,12 +94,12 @@ export function toComparable(numbers: readonly number[], prerelease?: { tag: str
 export function plainVersion(numbers: readonly [number, number, number] | number[], prerelease?: { tag: string; number: number }): string | null {
   if (numbers.length !== 3 || numbers.some((n) => !Number.isSafeInteger(n))) return null;
   const pre = prerelease ? `-${prerelease.tag}.${prerelease.number}` : '';
-  return semver.valid(`${numbers[0]}.${numbers[1]}.${numbers[2]}${pre}`);
+  return semverLib().valid(`${numbers[0]}.${numbers[1]}.${numbers[2]}${pre}`);
 }
 
 /** A plain semver version spelt as the other tools spell it: "2.4.8", "2.5.0-rc1". */
 export function displayPlainVersion(comparable: string): string {
-  const v = semver.parse(comparable);
+  const v = semverLib().parse(comparable);
   if (!v) return comparable;
   const pre = v.prerelease.length === 2 ? `-${v.prerelease[0]}${v.prerelease[1]}` : v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
   return `${v.major}.${v.minor}.${v.patch}${pre}`;
@@ -118,7 +124,7 @@ export function parseVersionNumber(text: string): string | null {
 
 /** "2.39.4" for 2.39.x; "1.8.5" for the four-part era's 1.8.5.x (see the top). */
 export function maintenanceLine(comparable: string): string {
-  const v = semver.parse(comparable);
+  const v = semverLib().parse(comparable);
   if (!v) throw new Error(`not a comparable version: ${comparable}`);
   if (isFourPartEra(v.major, v.minor)) return `${v.major}.${v.minor}.${Math.floor(v.patch / 1000)}`;
   return `${v.major}.${v.minor}`;
@@ -126,7 +132,7 @@ export function maintenanceLine(comparable: string): string {
 
 /** The comparable form spelled as git spells it: "1.8.5006" -> "1.8.5.6", "2.46.0-rc.1" -> "2.46.0-rc1". */
 export function displayVersion(comparable: string): string {
-  const v = semver.parse(comparable);
+  const v = semverLib().parse(comparable);
   if (!v) return comparable;
   let core = `${v.major}.${v.minor}.${v.patch}`;
   if (isFourPartEra(v.major, v.minor)) {
@@ -140,7 +146,7 @@ export function displayVersion(comparable: string): string {
 
 /** semver ordering of two comparable versions: negative, zero or positive. */
 export function compareVersions(a: string, b: string): number {
-  return semver.compare(a, b);
+  return semverLib().compare(a, b);
 }
 
 // Debian/Ubuntu: "[epoch:]upstream-revision", e.g. "1:2.39.5-0+deb12u2", "1:2.43.0-1ubuntu7.3".
@@ -190,7 +196,7 @@ export function parseGitVersion(output: string): ParsedVersion | null {
   // An unreleased tree: "2.45.GIT".
   const dev = /^(\d+)\.(\d+)\.GIT\b/i.exec(text);
   if (dev) {
-    const version = semver.valid(`${Number(dev[1])}.${Number(dev[2])}.0-dev`);
+    const version = semverLib().valid(`${Number(dev[1])}.${Number(dev[2])}.0-dev`);
     return version ? { raw, version } : null;
   }
 

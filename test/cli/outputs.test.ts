@@ -1,4 +1,5 @@
-import { plannedOutputs, progressReporter } from '../../src/cli/outputs.js';
+import { plannedOutputs } from '../../src/cli/outputs.js';
+import { progressReporter } from '../../src/cli/progress.js';
 import type { Io } from '../../src/cli/main.js';
 
 const io = (stderrIsTTY: boolean, sink: string[]): Io => ({ stdout: () => {}, stderr: (s) => sink.push(s), env: {}, isTTY: false, stderrIsTTY });

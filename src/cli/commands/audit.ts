@@ -3,7 +3,8 @@ import type { Severity, Threat } from '../../model.js';
 import { runAudit } from '../../engine/audit.js';
 import { readBaseline } from '../../engine/baseline.js';
 import type { Io } from '../main.js';
-import { plannedOutputs, progressReporter, writeOutputs, type ExtraOutputFlags } from '../outputs.js';
+import { plannedOutputs, writeOutputs, type ExtraOutputFlags } from '../outputs.js';
+import { progressReporter } from '../progress.js';
 
 export interface AuditFlags {
   format: string;

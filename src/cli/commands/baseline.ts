@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { SEVERITIES, type Threat } from '../../model.js';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
-import { progressReporter } from '../outputs.js';
+import { progressReporter } from '../progress.js';
 
 const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,7 +1,6 @@
 // commander wiring for `gitguard hook install|uninstall|run`; the behaviour is in src/engine.
 import { realpathSync } from 'node:fs';
 import { Command } from 'commander';
-import { installHook, uninstallHook } from '../../engine/hook-install.js';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
 
@@ -55,6 +54,7 @@ Examples:
   gitguard hook install -C ../service --force`)
     .action(async (opts: { repo: string; server?: boolean; force?: boolean }) => {
       const gitguard = currentGitguard();
+      const { installHook } = await import('../../engine/hook-install.js');
       const res = await installHook({ path: opts.repo, server: opts.server, force: opts.force, env: io.env, ...(gitguard ? { gitguard } : {}) });
       print(io, res.lines);
       state.exitCode = 0;
@@ -71,6 +71,7 @@ Examples:
   gitguard hook uninstall
   gitguard hook uninstall --server -C /srv/git/project.git`)
     .action(async (opts: { repo: string; server?: boolean; force?: boolean }) => {
+      const { uninstallHook } = await import('../../engine/hook-install.js');
       const res = await uninstallHook({ path: opts.repo, server: opts.server, force: opts.force, env: io.env });
       print(io, res.lines);
       state.exitCode = 0;

@@ -1,7 +1,6 @@
 // `gitguard ledger show [path]` and `gitguard ledger accept REF [--reason TEXT] [-C path]`: wiring
 // and printing only; the ledger itself is src/engine/ledger.ts over src/collect/ledger.ts.
 import type { Command } from 'commander';
-import { acceptRef, showLedger } from '../../engine/ledger.js';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
 
@@ -13,6 +12,7 @@ export function registerLedgerCommands(program: Command, io: Io, state: { exitCo
     .argument('[path]', 'repository', '.')
     .option('--format <format>', 'text or json', 'text')
     .action(async (path: string, opts: { format: string }) => {
+      const { showLedger } = await import('../../engine/ledger.js');
       const { file, ledger: l } = await showLedger(path);
       if (opts.format === 'json') {
         io.stdout(`${JSON.stringify({ file, ledger: l ?? null }, null, 2)}\n`);
@@ -36,6 +36,7 @@ export function registerLedgerCommands(program: Command, io: Io, state: { exitCo
     .option('--reason <text>', 'why the rewrite is legitimate (kept in the ledger)', 'accepted by the user')
     .option('-C, --repo <path>', 'the repository', '.')
     .action(async (ref: string, opts: { reason: string; repo: string }) => {
+      const { acceptRef } = await import('../../engine/ledger.js');
       const r = await acceptRef(opts.repo, ref, opts.reason);
       io.stdout(`accepted ${escapeText(ref, 200)}: ${r.from ?? '(unrecorded)'} -> ${r.to ?? '(deleted)'} in ${escapeText(r.file, 500)}\n`);
       state.exitCode = 0;
