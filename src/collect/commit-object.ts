@@ -114,26 +114,14 @@ export function parseCommitObject(oid: string, body: Buffer): CommitRecord {
     else if (fieldIs(body, pos, space, 'encoding')) encoding = body.toString('utf8', valueStart, eol);
     else if (fieldIs(body, pos, space, 'mergetag')) mergetags.push(body.toString('utf8', valueStart, end).replace(/\n /g, '\n'));
     else if (fieldIs(body, pos, space, 'gpgsig') || fieldIs(body, pos, space, 'gpgsig-sha256')) {
-      const armored = body.toString('utf8', valueStart, end).replace(/\n /g, '\n');
-      signatures.push({ header: space - pos === 6 ? 'gpgsig' : 'gpgsig-sha256', armored: armored.endsWith('\n') ? armored : `${armored}\n` });
+      signatures.push(lazySignature(space - pos === 6 ? 'gpgsig' : 'gpgsig-sha256', body, valueStart, end));
       cut.push([pos, end + 1]);
     }
     pos = end + 1;
   }
 
-  let payload = body;
-  if (cut.length) {
-    const parts: Buffer[] = [];
-    let from = 0;
-    for (const [s, e] of cut) {
-      parts.push(body.subarray(from, s));
-      from = e;
-    }
-    parts.push(body.subarray(from));
-    payload = Buffer.concat(parts);
-  }
-
   const nl = message.indexOf('\n');
+  let payload: Buffer | undefined = cut.length ? undefined : body;
   return {
     oid,
     tree,
@@ -143,9 +131,38 @@ export function parseCommitObject(oid: string, body: Buffer): CommitRecord {
     encoding,
     signatures,
     mergetags,
-    payload,
+    // Built when a signature is actually checked: a warm run answers from the cache without it.
+    get payload(): Buffer {
+      return (payload ??= withoutRanges(body, cut));
+    },
     message,
     subject: nl === -1 ? message : message.slice(0, nl),
     hashOk: objectId('commit', body, algo) === oid,
   };
+}
+
+/** A signature header's text, decoded (continuation spaces removed) only when first read. */
+function lazySignature(header: RawSignature['header'], body: Buffer, start: number, end: number): RawSignature {
+  let text: string | undefined;
+  return {
+    header,
+    get armored(): string {
+      if (text === undefined) {
+        const t = body.toString('utf8', start, end).replace(/\n /g, '\n');
+        text = t.endsWith('\n') ? t : `${t}\n`;
+      }
+      return text;
+    },
+  };
+}
+
+function withoutRanges(body: Buffer, cut: Array<[number, number]>): Buffer {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const [s, e] of cut) {
+    parts.push(body.subarray(from, s));
+    from = e;
+  }
+  parts.push(body.subarray(from));
+  return Buffer.concat(parts);
 }
