@@ -10,6 +10,7 @@ import type { TagRecord } from './tag-object.js';
 import type { VerifyCache } from './verify-cache.js';
 import { VerifyPool, type RawKeys } from './signatures/pool.js';
 import { CI_PATHS } from './protected-paths.js';
+import type { RevokedKeys } from './revocations.js';
 
 /** Past this many signatures to check in one run, verification moves to worker threads. */
 const POOL_THRESHOLD = 64;
@@ -36,6 +37,8 @@ export interface CommitTrust {
   changedPaths: string[];
   /** A CI configuration that ran gitguard in a parent no longer does here. */
   ciGateRemoved: boolean;
+  /** Keys revoked at the tip or by --revoked-keys: void whichever policy judges (one shared map). */
+  revoked?: RevokedKeys;
 }
 
 export interface TrustedCommit extends CommitRecord {
@@ -77,6 +80,12 @@ export class TrustCollector {
   setScope(trustRootOid: string | undefined, watched: readonly string[]): void {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
+  }
+
+  private revoked: RevokedKeys | undefined;
+  /** Set before the walk: the revocations every commit and tag is judged with (see revocations.ts). */
+  setRevocations(revoked: RevokedKeys): void {
+    if (revoked.size) this.revoked = revoked;
   }
 
   close(): void {
@@ -222,6 +231,7 @@ export class TrustCollector {
       } else {
         trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], policyChanged, trustRoot: false, ...pathFacts };
       }
+      if (this.revoked) trust.revoked = this.revoked;
       return Object.assign(commit, { trust });
     } catch (err) {
       if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');
@@ -250,7 +260,7 @@ export class TrustCollector {
     };
     const mode = policy ? 'policy' : this.userKeys ? 'keys' : 'none';
     return Object.assign(record, {
-      trust: { mode, verifications: [{ ...(policy ? { policy } : {}), verdict }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false } as CommitTrust,
+      trust: { mode, verifications: [{ ...(policy ? { policy } : {}), verdict }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false, ...(this.revoked ? { revoked: this.revoked } : {}) } as CommitTrust,
     });
   }
 

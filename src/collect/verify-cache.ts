@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSy
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Verdict } from './signatures/verify.js';
+import type { HardRevocation } from './signatures/openpgp.js';
 
 const VERSION = 'gitguard-verify-cache-v1';
 
@@ -37,6 +38,8 @@ export class VerifyCache {
   private readonly entries = new Map<string, Verdict>();
   /** Ids (content hashes) of key sets that parsed cleanly in an earlier run. */
   private readonly keysets = new Set<string>();
+  /** Hard-revoked keys found in a policy's keyring, by the policy's tree id (a content hash). */
+  private readonly revocations = new Map<string, HardRevocation[]>();
   private dirty = false;
   private constructor(private readonly file: string, private readonly secret: Buffer) {}
 
@@ -67,10 +70,11 @@ export class VerifyCache {
     const want = this.mac(body);
     if (given.length !== want.length || !timingSafeEqual(given, want)) return; // forged or damaged: ignore
     try {
-      const data = JSON.parse(body) as { version: string; entries: Record<string, Verdict>; keysets?: string[] };
+      const data = JSON.parse(body) as { version: string; entries: Record<string, Verdict>; keysets?: string[]; revocations?: Record<string, HardRevocation[]> };
       if (data.version !== VERSION) return;
       for (const [k, v] of Object.entries(data.entries)) this.entries.set(k, v);
       for (const k of data.keysets ?? []) this.keysets.add(k);
+      for (const [k, v] of Object.entries(data.revocations ?? {})) this.revocations.set(k, v);
     } catch {
       /* unreadable: start afresh */
     }
@@ -102,6 +106,16 @@ export class VerifyCache {
     }
   }
 
+  /** The hard revocations recorded for a keyring (by content id) in an earlier run. */
+  hardRevocations(id: string): HardRevocation[] | undefined {
+    return this.revocations.get(id);
+  }
+
+  setHardRevocations(id: string, list: HardRevocation[]): void {
+    this.revocations.set(id, list);
+    this.dirty = true;
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -111,7 +125,7 @@ export class VerifyCache {
     if (!this.dirty) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      const body = JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries), keysets: [...this.keysets] });
+      const body = JSON.stringify({ version: VERSION, entries: Object.fromEntries(this.entries), keysets: [...this.keysets], revocations: Object.fromEntries(this.revocations) });
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, `${this.mac(body).toString('hex')}\n${body}`);
       renameSync(tmp, this.file);
