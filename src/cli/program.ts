@@ -44,6 +44,7 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .option('--git <path>', 'the git program to run and to judge for the client threat (default: git on PATH)')
     .option('--keyring <file>', 'OpenPGP public keys to check signatures against when the repository has no policy (repeatable)', collect)
     .option('--allowed-signers <file>', 'SSH allowed-signers file, likewise (repeatable)', collect)
+    .option('--revoked-keys <file>', 'keys whose signatures are void, as git\'s gpg.ssh.revocationFile: SSH public keys or fingerprints, OpenPGP fingerprints, one per line (repeatable)', collect)
     .option('--trust-root <commit>', 'audit commits from this one on; it is trusted by its own policy')
     .option('--base <rev>', 'CI: HEAD must descend from REV (e.g. the push event\'s "before"); per-commit checks cover REV..HEAD')
     .option('--no-ledger', 'do not record protected tips in .git/gitguard/ledger.json after a passing audit')
@@ -81,6 +82,7 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
     .option('--all', 'every ref instead of HEAD')
     .option('--keyring <file>', 'OpenPGP public keys to trust when the repository has no policy (repeatable)', collect)
     .option('--allowed-signers <file>', 'SSH allowed-signers file to trust, likewise (repeatable)', collect)
+    .option('--revoked-keys <file>', 'keys whose signatures are void (SSH public keys or fingerprints, OpenPGP fingerprints, one per line; repeatable)', collect)
     .option('--trust-root <commit>', 'start from this commit; it is trusted by its own policy')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -93,6 +95,7 @@ Examples:
   gitguard verify                                  HEAD's history under .gitguard/policy.yml
   gitguard verify origin/main..HEAD                what a push would publish
   gitguard verify --allowed-signers ~/.ssh/allowed_signers --keyring team.asc
+  gitguard verify --allowed-signers ~/.ssh/allowed_signers --revoked-keys ~/.ssh/revoked_keys
 
 Exit codes: 0 every commit authorized, 1 some commit is not, 2 the check could not be done.`)
     .action(async (range: string | undefined, opts) => {

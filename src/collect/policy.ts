@@ -72,9 +72,20 @@ export interface Policy {
   protected: { refs: string[]; paths: string[] };
   /** client.min_versions: the lowest version of each client tool the audit accepts, as written. */
   client?: { minVersions: Partial<Record<ClientMinTool, string>> };
+  /** revoked_keys: keys whose signatures no longer count (all of them, or from `since` on). */
+  revokedKeys: RevokedKeyEntry[];
   keyring: Keyring;
   allowedSigners: AllowedSigner[];
   label: string;
+}
+
+/** A revoked_keys entry: a key whose signatures are void, whichever policy judges them. */
+export interface RevokedKeyEntry {
+  /** OpenPGP fingerprint (upper-case hex; a primary key or a subkey) or SSH "SHA256:..." fingerprint. */
+  key: string;
+  reason: string;
+  /** Unix seconds: only signatures made at/after this moment are void. Absent: every signature. */
+  since?: number;
 }
 
 export class PolicyError extends Error {
@@ -109,6 +120,7 @@ export const POLICY_LIMITS = {
   forges: 100,
   maintainers: 1000,
   goodlist: 10000,
+  revokedKeys: 10000,
   severity: 1000,
   globs: 1000,
   aliases: 32,
@@ -333,6 +345,27 @@ function retired(ctx: Ctx, v: unknown, path: string): { at: number } | undefined
   return { at };
 }
 
+/** A date or date and time (not `true`): revoked_keys[].since. */
+function moment(ctx: Ctx, v: unknown, path: string): number {
+  const at = typeof v === 'string' ? parsePolicyTime(v.trim()) : undefined;
+  if (at === undefined) {
+    ctx.fail(path, `${typeof v === 'string' ? show(v) : describe(v)} is not a date (2025-06-01) or date and time (2025-06-01T12:00:00Z); leave since out to void every signature`);
+  }
+  return at;
+}
+
+/** An OpenPGP fingerprint (primary key or subkey) or an SSH "SHA256:" fingerprint. */
+function revokedKey(ctx: Ctx, v: unknown, path: string): string {
+  const s = str(ctx, v, path, 200);
+  if (/^SHA256:/i.test(s)) return sshFingerprint(ctx, s, path);
+  const hex = s.replace(/\s+/g, '');
+  if (/^(?:0x)?[0-9a-fA-F]{16}$|^(?:0x)?[0-9a-fA-F]{8}$/.test(hex)) return openpgpFingerprint(ctx, s, path);
+  if (!/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(hex)) {
+    ctx.fail(path, `${show(s)} is neither an OpenPGP fingerprint (40 or 64 hex digits) nor an SSH key fingerprint ("SHA256:" and 43 base64 characters, as ssh-keygen -l prints it)`);
+  }
+  return hex.toUpperCase();
+}
+
 const RULE_ID = /^[a-z][a-z0-9-]*$/;
 
 function globs(ctx: Ctx, v: unknown, path: string, kind: 'refs' | 'paths'): string[] {
@@ -361,13 +394,14 @@ interface Draft {
   severity: Record<string, Severity>;
   protected: Policy['protected'];
   client?: Policy['client'];
+  revokedKeys: RevokedKeyEntry[];
 }
 
 /** The tools client.min_versions may name. */
 export const CLIENT_MIN_TOOLS = ['git', 'gpg', 'ssh', 'git-lfs'] as const;
 export type ClientMinTool = (typeof CLIENT_MIN_TOOLS)[number];
 
-const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client'] as const;
+const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client', 'revoked_keys'] as const;
 const SIGNER_KEYS = ['name', 'emails', 'openpgp', 'ssh', 'retired'] as const;
 const FORGE_KEYS = ['name', 'committer', 'openpgp', 'ssh'] as const;
 
@@ -388,6 +422,7 @@ function validateStructure(ctx: Ctx, raw: unknown): Draft {
     goodlist: [],
     severity: {},
     protected: { refs: [...DEFAULT_PROTECTED_REFS], paths: [...DEFAULT_PROTECTED_PATHS] },
+    revokedKeys: [],
   };
 
   if (top.has('identity')) {
@@ -534,6 +569,23 @@ function validateStructure(ctx: Ctx, raw: unknown): Draft {
       }
     }
     draft.client = { minVersions };
+  }
+
+  // revoked_keys
+  if (top.has('revoked_keys')) {
+    list(ctx, top.get('revoked_keys'), 'revoked_keys', POLICY_LIMITS.revokedKeys).forEach((x, i) => {
+      const p = `revoked_keys[${i}]`;
+      const r = mapping(ctx, x, p, ['key', 'reason', 'since']);
+      if (!r.has('key')) ctx.fail(p, 'key: missing (an OpenPGP fingerprint, or an SSH fingerprint "SHA256:...")');
+      const key = revokedKey(ctx, r.get('key'), `${p}.key`);
+      if (!r.has('reason')) ctx.fail(p, 'reason: missing; say why the key is revoked');
+      const reason = str(ctx, r.get('reason'), `${p}.reason`);
+      const entry: RevokedKeyEntry = { key, reason };
+      if (r.has('since')) entry.since = moment(ctx, r.get('since'), `${p}.since`);
+      const prev = draft.revokedKeys.findIndex((e) => e.key === key);
+      if (prev !== -1) ctx.fail(`${p}.key`, `${key} is already revoked_keys[${prev}]`);
+      draft.revokedKeys.push(entry);
+    });
   }
   return draft;
 }

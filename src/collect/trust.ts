@@ -11,6 +11,7 @@ import type { VerifyCache } from './verify-cache.js';
 import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
 import { CI_PATHS } from './protected-paths.js';
 import { verifyMergetags, type MergetagKeys, type MergetagTrust } from './mergetags.js';
+import type { RevokedKeys } from './revocations.js';
 
 /** Past this many signatures to check in one run, verification moves to worker threads. */
 const POOL_THRESHOLD = 64;
@@ -39,6 +40,8 @@ export interface CommitTrust {
   ciGateRemoved: boolean;
   /** Signed tags embedded in a merge ("mergetag" headers), checked with the keys that judge it. */
   mergetags?: MergetagTrust[];
+  /** Keys revoked at the tip or by --revoked-keys: void whichever policy judges (one shared map). */
+  revoked?: RevokedKeys;
 }
 
 export interface TrustedCommit extends CommitRecord {
@@ -80,6 +83,12 @@ export class TrustCollector {
   setScope(trustRootOid: string | undefined, watched: readonly string[]): void {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
+  }
+
+  private revoked: RevokedKeys | undefined;
+  /** Set before the walk: the revocations every commit and tag is judged with (see revocations.ts). */
+  setRevocations(revoked: RevokedKeys): void {
+    if (revoked.size) this.revoked = revoked;
   }
 
   close(): void {
@@ -246,6 +255,7 @@ export class TrustCollector {
         trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, ...base };
       }
       if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
+      if (this.revoked) trust.revoked = this.revoked;
       return Object.assign(commit, { trust });
     } catch (err) {
       if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');
@@ -274,7 +284,7 @@ export class TrustCollector {
     };
     const mode = policy ? 'policy' : this.userKeys ? 'keys' : 'none';
     return Object.assign(record, {
-      trust: { mode, verifications: [{ ...(policy ? { policy } : {}), verdict }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false } as CommitTrust,
+      trust: { mode, verifications: [{ ...(policy ? { policy } : {}), verdict }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false, ...(this.revoked ? { revoked: this.revoked } : {}) } as CommitTrust,
     });
   }
 

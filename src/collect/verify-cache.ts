@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSy
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Verdict } from './signatures/verify.js';
+import type { HardRevocation } from './signatures/openpgp.js';
 
 const VERSION = 'gitguard-verify-cache-v2';
 
@@ -46,6 +47,7 @@ interface CacheFile {
   shapes: Shape[];
   groups: Record<string, string>;
   keysets?: string[];
+  revocations?: Record<string, HardRevocation[]>;
 }
 
 interface Entry {
@@ -61,6 +63,8 @@ export class VerifyCache {
   private readonly encoded = new Map<string, string>();
   /** Ids (content hashes) of key sets that parsed cleanly in an earlier run. */
   private readonly keysets = new Set<string>();
+  /** Hard-revoked keys found in a policy's keyring, by the policy's tree id (a content hash). */
+  private readonly revocations = new Map<string, HardRevocation[]>();
   private dirty = false;
   private constructor(private readonly file: string, private readonly secret: Buffer) {}
 
@@ -97,6 +101,7 @@ export class VerifyCache {
       this.shapes.forEach((shape, i) => this.shapeIndex.set(JSON.stringify(shape), i));
       for (const [trustId, lines] of Object.entries(data.groups ?? {})) if (typeof lines === 'string') this.encoded.set(trustId, lines);
       for (const k of data.keysets ?? []) this.keysets.add(k);
+      for (const [k, v] of Object.entries(data.revocations ?? {})) this.revocations.set(k, v);
     } catch {
       /* unreadable: start afresh */
     }
@@ -154,6 +159,16 @@ export class VerifyCache {
     }
   }
 
+  /** The hard revocations recorded for a keyring (by content id) in an earlier run. */
+  hardRevocations(id: string): HardRevocation[] | undefined {
+    return this.revocations.get(id);
+  }
+
+  setHardRevocations(id: string, list: HardRevocation[]): void {
+    this.revocations.set(id, list);
+    this.dirty = true;
+  }
+
   get size(): number {
     let n = 0;
     for (const lines of this.encoded.values()) n += lines.split('\n').length;
@@ -172,7 +187,7 @@ export class VerifyCache {
         for (const [oid, e] of g) lines.push(e.signedAt === undefined ? `${oid} ${e.shape}` : `${oid} ${e.shape} ${e.signedAt}`);
         if (lines.length) groups[trustId] = lines.join('\n');
       }
-      const file: CacheFile = { version: VERSION, shapes: this.shapes, groups, keysets: [...this.keysets] };
+      const file: CacheFile = { version: VERSION, shapes: this.shapes, groups, keysets: [...this.keysets], revocations: Object.fromEntries(this.revocations) };
       const body = JSON.stringify(file);
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, `${this.mac(body).toString('hex')}\n${body}`);

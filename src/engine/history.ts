@@ -19,6 +19,7 @@ import type { RawKeys } from '../collect/signatures/pool.js';
 import { DEFAULT_PROTECTED_PATHS, type Policy } from '../collect/policy.js';
 import { CI_PATHS, watchList } from '../collect/protected-paths.js';
 import type { Keyring } from '../collect/signatures/openpgp.js';
+import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
 
 export interface TrustOptions {
   /** OpenPGP key files (armored or binary) to check signatures against when there is no policy. */
@@ -27,6 +28,8 @@ export interface TrustOptions {
   allowedSigners?: string[];
   /** Commits before this one are out of scope; it is trusted by its own policy. */
   trustRoot?: string;
+  /** Revocation files (SSH public keys or fingerprints, one per line): signatures by these keys are void. */
+  revokedKeys?: string[];
   /** Use and update the verdict cache in .git/gitguard/ (default true). */
   cache?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -174,9 +177,11 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     // The policy at the tip names the trust root unless the user does.
     const tip = history.head.oid ?? revisions.find((r) => !r.startsWith('^'));
     let headPolicy: Policy | undefined;
+    let headTree: string | undefined;
     if (tip) {
       const tree = await reader.read(`${tip}:${POLICY_DIR}`);
       if (tree?.type === 'tree') {
+        headTree = tree.oid;
         try {
           headPolicy = await collector.policyAt(tree.oid, tip);
         } catch (err) {
@@ -184,6 +189,9 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
         }
       }
     }
+    // Revocations at the tip (and in --revoked-keys files) void a key's signatures everywhere in scope.
+    const fileRevocations = (trust.revokedKeys ?? []).map((file) => revokedKeysFromFile(readKeyFile(file), file));
+    collector.setRevocations(revocationMap(headPolicy ? await policyRevocations(headPolicy, headTree && `policy:${headTree}`, cache) : [], ...fileRevocations));
     const rootRev = trust.trustRoot ?? headPolicy?.trustRoot;
     let trustRoot: string | undefined;
     if (rootRev) {

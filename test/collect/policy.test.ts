@@ -302,6 +302,22 @@ signers:
     );
   });
 
+  test('revoked_keys: OpenPGP fingerprints (spaces allowed, keys/ need not hold them) and SSH fingerprints, with an optional since', async () => {
+    const p = await must(`version: 1
+revoked_keys:
+  - key: "${spaced(fpr.mallory)}"
+    reason: private key leaked on 2025-03-02
+  - { key: "${dave.fingerprint}", reason: laptop stolen, since: 2025-06-01 }
+  - { key: "${'ab'.repeat(32)}", reason: v6 key }
+`);
+    expect(p.revokedKeys).toEqual([
+      { key: fpr.mallory, reason: 'private key leaked on 2025-03-02' },
+      { key: dave.fingerprint, reason: 'laptop stolen', since: Date.UTC(2025, 5, 1) / 1000 },
+      { key: 'AB'.repeat(32), reason: 'v6 key' },
+    ]);
+    expect((await must('version: 1\n', { keys: [], allowedSigners: undefined })).revokedKeys).toEqual([]);
+  });
+
   test('a 64-hex (SHA-256 repository) trust root and goodlist entry', async () => {
     const id = 'ab'.repeat(32);
     const p = await must(`version: 1\ntrust_root: ${id.toUpperCase()}\ngoodlist: [{commit: "${id}", reason: legacy}]\n`);
@@ -316,7 +332,7 @@ describe('rejected policies: one message per rule', () => {
     ['version unsupported', 'version: "1"\n', `${YML}: version: unsupported version "1" (this gitguard reads version 1)`],
     ['empty file', '', `${YML}: is empty; it must at least say "version: 1"`],
     ['not a mapping', '- version: 1\n', `${YML}: must be a mapping of settings (version: 1, signers: ...), not a list`],
-    ['unknown top-level key', 'version: 1\nsigner: []\n', `${YML}: unknown key "signer" (expected one of: version, identity, require_signatures, trust_root, signers, maintainers, forges, goodlist, severity, protected, client)`],
+    ['unknown top-level key', 'version: 1\nsigner: []\n', `${YML}: unknown key "signer" (expected one of: version, identity, require_signatures, trust_root, signers, maintainers, forges, goodlist, severity, protected, client, revoked_keys)`],
     ['identity', 'version: 1\nidentity: email\n', `${YML}: identity: must be committer, author or both, not "email"`],
     ['require_signatures', 'version: 1\nrequire_signatures: yes\n', `${YML}: require_signatures: must be true or false, not "yes"`],
     ['trust_root short', 'version: 1\ntrust_root: 3f2a9c0\n', `${YML}: trust_root: "3f2a9c0" is not a full commit id (40 or 64 hex digits)`],
@@ -369,6 +385,15 @@ describe('rejected policies: one message per rule', () => {
     ['protected ref not a full name', 'version: 1\nprotected:\n  refs: [main]\n', `${YML}: protected.refs[0]: "main" is not a full ref name or pattern (refs/heads/..., refs/tags/...)`],
     ['protected absolute path', 'version: 1\nprotected:\n  paths: [/etc/passwd]\n', `${YML}: protected.paths[0]: "/etc/passwd" must be relative to the repository root (no leading "/")`],
     ['protected dot-dot path', 'version: 1\nprotected:\n  paths: [a/../b]\n', `${YML}: protected.paths[0]: "a/../b" must not contain "." or ".." segments`],
+    ['revoked_keys not a list', 'version: 1\nrevoked_keys: {key: x}\n', `${YML}: revoked_keys: must be a list, not a mapping`],
+    ['revoked key malformed', 'version: 1\nrevoked_keys:\n  - {key: "SHA256:abc", reason: leaked}\n', `${YML}: revoked_keys[0].key: "SHA256:abc" is not an SSH key fingerprint ("SHA256:" and 43 base64 characters, as ssh-keygen -l prints it)`],
+    ['revoked key neither kind', 'version: 1\nrevoked_keys:\n  - {key: alice, reason: leaked}\n', `${YML}: revoked_keys[0].key: "alice" is neither an OpenPGP fingerprint (40 or 64 hex digits) nor an SSH key fingerprint ("SHA256:" and 43 base64 characters, as ssh-keygen -l prints it)`],
+    ['revoked key id', 'version: 1\nrevoked_keys:\n  - {key: B5690EEEBB952194, reason: leaked}\n', `${YML}: revoked_keys[0].key: "B5690EEEBB952194" is a key id; write the full fingerprint (40 or 64 hex digits)`],
+    ['revoked key without reason', `version: 1\nrevoked_keys:\n  - key: ${WEB_FLOW_NEW}\n`, `${YML}: revoked_keys[0]: reason: missing; say why the key is revoked`],
+    ['revoked key without key', 'version: 1\nrevoked_keys:\n  - reason: leaked\n', `${YML}: revoked_keys[0]: key: missing (an OpenPGP fingerprint, or an SSH fingerprint "SHA256:...")`],
+    ['revoked key unknown field', `version: 1\nrevoked_keys:\n  - {key: ${WEB_FLOW_NEW}, reason: x, until: 2025-01-01}\n`, `${YML}: revoked_keys[0]: unknown key "until" (expected one of: key, reason, since)`],
+    ['revoked key since garbage', `version: 1\nrevoked_keys:\n  - {key: ${WEB_FLOW_NEW}, reason: x, since: true}\n`, `${YML}: revoked_keys[0].since: true is not a date (2025-06-01) or date and time (2025-06-01T12:00:00Z); leave since out to void every signature`],
+    ['revoked key twice', `version: 1\nrevoked_keys:\n  - {key: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", reason: a}\n  - {key: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", reason: b}\n`, `${YML}: revoked_keys[1].key: SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA is already revoked_keys[0]`],
   ];
   test.each(exact)('%s', async (_name, yml, message) => {
     expect(await failure(yml)).toBe(message);

@@ -102,6 +102,7 @@ export function policyWith(over: Partial<Policy> & { signers: Signer[] }): Polic
     goodlist: [],
     severity: {},
     protected: { refs: [], paths: ['.gitguard/**'] },
+    revokedKeys: [],
     keyring: undefined as unknown as Policy['keyring'],
     allowedSigners: [],
     label: '.gitguard at test',

@@ -6,8 +6,10 @@ import signingKeysValid from '../../src/rules/signing-keys-valid.js';
 import signerMatchesCommitter from '../../src/rules/signer-matches-committer.js';
 import signersNotRetired from '../../src/rules/signers-not-retired.js';
 import policyChangesAuthorized from '../../src/rules/policy-changes-authorized.js';
-import { as, commit, good, policyWith, runTable, sshSigner, trusted } from '../helpers/facts.js';
+import { as, commit, evaluate, factsWith, good, policyWith, runTable, sshSigner, trusted } from '../helpers/facts.js';
 import { judge } from '../../src/rules/lib/trust.js';
+import type { RevokedKey } from '../../src/collect/revocations.js';
+import type { Verdict } from '../../src/collect/signatures/verify.js';
 
 const alice = sshSigner('alice', 'alice@example.com');
 const bob = sshSigner('bob', 'bob@example.com');
@@ -85,5 +87,59 @@ describe('forge merge buttons', () => {
     expect(j.status).toBe('forge');
     expect(j.detail).toBe('signed by the forge GitHub on behalf of Alice <alice@example.com>');
     expect(j.signer).toBeUndefined();
+  });
+});
+
+describe('keys revoked at the tip or by --revoked-keys', () => {
+  const revoked = (key: string, over: Partial<RevokedKey> = {}): Map<string, RevokedKey> => new Map([[key, { key, where: 'the current policy', reason: 'laptop stolen', ...over }]]);
+  const atTip = (r: Map<string, RevokedKey>) => ({ revoked: r });
+  const pgp = (over: Partial<Verdict> = {}): Verdict => ({ letter: 'G', format: 'openpgp', signer: 'A'.repeat(40), signingKey: 'B'.repeat(40), identities: ['alice@example.com'], signedAt: 1_700_000_000, ...over });
+  runTable(signingKeysValid, [
+    { name: "passes alice's commits when the tip revokes only another key", commits: [trusted(good('alice'), policy, byAlice, atTip(revoked('SHA256:mallory')))], outcome: 'pass' },
+    {
+      name: "fails alice's commit judged by an older policy once the tip revokes her key",
+      commits: [trusted(good('alice'), policy, byAlice, atTip(revoked('SHA256:alice')))],
+      outcome: 'fail',
+      mentions: ['key SHA256:alice was revoked as compromised in the current policy: laptop stolen (R, key SHA256:alice)'],
+    },
+    { name: 'passes a signature made before the revocation\'s since', commits: [trusted(good('alice', { signedAt: 1_600_000_000 }), policy, byAlice, atTip(revoked('SHA256:alice', { since: 1_650_000_000 })))], outcome: 'pass' },
+    {
+      name: 'fails a signature made at or after the revocation\'s since',
+      commits: [trusted(good('alice', { signedAt: 1_650_000_000 }), policy, byAlice, atTip(revoked('SHA256:alice', { since: 1_650_000_000 })))],
+      outcome: 'fail',
+      mentions: ['for signatures from 2022-04-15T05:20:00Z on'],
+    },
+    { name: 'judges an SSH signature, which carries no time, by its committer date', commits: [trusted(good('alice', { signedAt: undefined }), policy, { ...byAlice, committer: { ...byAlice.committer, time: 1_700_000_000 } }, atTip(revoked('SHA256:alice', { since: 1_700_000_001 })))], outcome: 'pass' },
+    { name: 'fails a signature by a revoked OpenPGP subkey', commits: [trusted(pgp(), policy, byAlice, atTip(revoked('B'.repeat(40))))], outcome: 'fail', mentions: [`key ${'B'.repeat(40)} was revoked`] },
+    { name: 'fails every subkey signature of a revoked OpenPGP primary key', commits: [trusted(pgp(), policy, byAlice, atTip(revoked('A'.repeat(40))))], outcome: 'fail', mentions: [`key ${'A'.repeat(40)} was revoked`] },
+    {
+      name: 'fails a signature revoked by the judging policy\'s own revoked_keys',
+      commits: [trusted(good('alice'), policyWith({ signers: [alice], revokedKeys: [{ key: 'SHA256:alice', reason: 'leaked' }] }), byAlice)],
+      outcome: 'fail',
+      mentions: ['key SHA256:alice was revoked as compromised in .gitguard at test: leaked'],
+    },
+    { name: 'passes when the judging policy revokes the key only from a later since', commits: [trusted(good('alice'), policyWith({ signers: [alice], revokedKeys: [{ key: 'SHA256:alice', reason: 'leaked', since: 1_800_000_000 }] }), byAlice)], outcome: 'pass' },
+    { name: 'fails a key listed in a --revoked-keys file without a policy', commits: [trusted(good('k', { identities: ['*@example.com'] }), undefined, byBob, atTip(revoked('SHA256:k', { where: '--revoked-keys rk (line 2)', reason: '' })))], outcome: 'fail', mentions: ['key SHA256:k was revoked as compromised in --revoked-keys rk (line 2) (R'] },
+  ]);
+
+  test('a revoked key is reported with the letter R, whatever the letter under the judging policy', () => {
+    for (const letter of ['G', 'U', 'Y', 'X'] as const) {
+      const j = judge(trusted(good('alice', { letter }), policy, byAlice, atTip(revoked('SHA256:alice'))));
+      expect([letter, j.status, j.verdict.letter, j.verdict.hardRevoked]).toEqual([letter, 'key-invalid', 'R', true]);
+    }
+  });
+
+  test('a bad signature or an unknown key by a revoked key is judged as such, not as a revocation', () => {
+    expect(judge(trusted({ letter: 'B', format: 'ssh', signer: 'SHA256:alice', identities: [], reason: 'signature does not verify' }, policy, byAlice, atTip(revoked('SHA256:alice')))).status).toBe('bad');
+    expect(judge(trusted(pgp({ letter: 'E', missingKey: true, signer: undefined, reason: 'no key' }), policy, byAlice, atTip(revoked('B'.repeat(40))))).status).toBe('unknown-signer');
+  });
+
+  test('a goodlisted commit stays accepted: the goodlist accepts a commit whatever its signature', () => {
+    const p = policyWith({ signers: [alice], goodlist: [{ commit: '00000000000000000000000000000000000000fe', reason: 'reviewed' }] });
+    expect(judge(trusted(good('alice'), p, { ...byAlice, oid: '00000000000000000000000000000000000000fe' }, atTip(revoked('SHA256:alice')))).status).toBe('goodlisted');
+  });
+
+  test('signers-authorized does not report a revoked key twice', () => {
+    expect(evaluate(signersAuthorized, factsWith(), [trusted(good('alice'), policy, byAlice, atTip(revoked('SHA256:alice')))]).outcome).toBe('pass');
   });
 });

@@ -20,6 +20,12 @@ describe('tags-signed', () => {
     { name: 'fails an unsigned annotated tag', facts: withTags(tag('v2', trusted({ letter: 'N', format: 'none', identities: [] }, policy, byAlice), false)), outcome: 'fail', mentions: ['refs/tags/v2: annotated tag is not signed'] },
     { name: 'fails a tag signed by a key the policy does not know', facts: withTags(tag('v3', trusted(good('mallory'), policy, byAlice))), outcome: 'fail', mentions: ['unknown-signer'] },
     { name: "fails alice's signature on a tag whose tagger is mallory", facts: withTags(tag('v4', trusted(good('alice'), policy, { committer: as('M', 'mallory@example.com'), author: as('M', 'mallory@example.com') }))), outcome: 'fail', mentions: ['impersonation'] },
+    {
+      name: 'fails a tag signed by a key the policy at the tip revokes as compromised',
+      facts: withTags(tag('v5', trusted(good('alice'), policyWith({ signers: [alice], revokedKeys: [{ key: 'SHA256:alice', reason: 'leaked' }] }), byAlice))),
+      outcome: 'fail',
+      mentions: ['refs/tags/v5: key-invalid (R): key SHA256:alice was revoked as compromised in .gitguard at test: leaked'],
+    },
     { name: 'is not applicable without annotated tags', facts: withTags(), outcome: 'not-applicable' },
   ]);
 });

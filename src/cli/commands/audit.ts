@@ -21,6 +21,7 @@ export interface AuditFlags {
   verbose?: boolean;
   keyring?: string[];
   allowedSigners?: string[];
+  revokedKeys?: string[];
   trustRoot?: string;
   cache: boolean;
   quiet?: boolean;
@@ -46,7 +47,7 @@ export async function auditCommand(path: string, flags: AuditFlags & ExtraOutput
     ledger: flags.ledger !== false,
     findingLimit: flags.maxFindings,
     env: io.env,
-    trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache },
+    trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, revokedKeys: flags.revokedKeys, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache },
     ...(baseline ? { baseline } : {}),
     allowEmpty: flags.allowEmpty,
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),

@@ -8,6 +8,7 @@ export interface VerifyFlags {
   all?: boolean;
   keyring?: string[];
   allowedSigners?: string[];
+  revokedKeys?: string[];
   trustRoot?: string;
   cache: boolean;
   format: string;
@@ -32,7 +33,7 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
     path: flags.repo,
     ...(range ? { range } : {}),
     all: flags.all,
-    trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache, env: io.env },
+    trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, revokedKeys: flags.revokedKeys, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache, env: io.env },
   })) {
     for (const { commit, judgement: j, mergetags } of batch) {
       count += 1;

@@ -453,7 +453,7 @@ function strdelimw(s: string): { token: string; rest: string | undefined } | und
 }
 
 /** sshkey_read: "type base64 [comment]"; undefined when the text does not start with a key. */
-function readKey(text: string): { key: SshPublicKey; comment: string } | undefined {
+export function readKey(text: string): { key: SshPublicKey; comment: string } | undefined {
   const sp = text.search(/[ \t]/);
   if (sp === -1) return undefined;
   const typeName = text.slice(0, sp);

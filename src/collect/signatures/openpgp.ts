@@ -63,6 +63,19 @@ export interface Keyring {
   identities(fingerprintOrKeyId: string): Promise<string[]>;
   /** Verifies a detached signature over `payload`. Never throws. */
   verify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict>;
+  /** The keys and subkeys carrying a valid hard revocation (compromised, or no reason). Only keys
+   *  that hold a revocation signature are examined, so a keyring without any costs nothing. */
+  hardRevocations(): Promise<HardRevocation[]>;
+}
+
+export interface HardRevocation {
+  /** Fingerprint of the revoked primary key or subkey, upper-case hex. */
+  fingerprint: string;
+  /** Its primary key's fingerprint (the same for a primary key). */
+  primary: string;
+  /** RFC 9580 reason code; absent when the revocation names none. */
+  reason?: number;
+  text?: string;
 }
 
 // gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
@@ -150,6 +163,8 @@ interface Revocation {
   at: number;
   reason?: number;
   hard: boolean;
+  /** The revocation's own words (reason-for-revocation text), when it has any. */
+  text?: string;
 }
 
 /** The effective revocation among `sigs`: a hard one wins over soft ones, else the earliest soft one. */
@@ -159,6 +174,7 @@ async function revocation(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, ty
     if (!(await sigOk(s, key, type, data))) continue;
     const reason = s.reasonForRevocationFlag ?? undefined;
     const r: Revocation = { at: s.created ? seconds(s.created) : 0, reason, hard: reason === undefined || !SOFT_REASONS.has(reason) };
+    if (s.reasonForRevocationString) r.text = s.reasonForRevocationString;
     if (!best || (r.hard && !best.hard) || (r.hard === best.hard && r.at < best.at)) best = r;
   }
   return best;
@@ -448,6 +464,24 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     size: entries.length,
     keys: () =>
       entries.map((e) => ({ fingerprint: fpr(e.key.keyPacket), subkeys: e.key.subkeys.map((s) => fpr(s.keyPacket)), files: [...e.files] })),
+    async hardRevocations() {
+      const out: HardRevocation[] = [];
+      const add = (fingerprint: string, primary: string, r: Revocation | undefined): void => {
+        if (!r?.hard) return;
+        const h: HardRevocation = { fingerprint, primary };
+        if (r.reason !== undefined) h.reason = r.reason;
+        if (r.text !== undefined) h.text = r.text;
+        out.push(h);
+      };
+      for (const e of entries) {
+        const primary = fpr(e.key.keyPacket);
+        if (e.key.revocationSignatures.length) add(primary, primary, (await e.facts()).revocation);
+        for (const sub of e.key.subkeys) {
+          if (sub.revocationSignatures.length) add(fpr(sub.keyPacket), primary, (await e.subkeyFacts(sub)).revocation);
+        }
+      }
+      return out;
+    },
     async identities(id: string) {
       const c = index.get(id.toUpperCase())?.[0];
       return c ? (await c.entry.facts()).identities : [];

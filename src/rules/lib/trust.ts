@@ -4,6 +4,7 @@ import type { TrustedCommit, Verification } from '../../collect/trust.js';
 import type { Verdict } from '../../collect/signatures/verify.js';
 import { forgeFor, isMaintainer, signersForOpenPgp, signersForSsh, type Forge, type Policy, type Signer } from '../../collect/policy.js';
 import { principalMatches } from '../../collect/signatures/allowed-signers.js';
+import { revocationFor, type RevokedKey } from '../../collect/revocations.js';
 
 export type TrustStatus =
   | 'authorized' // good signature by a signer the policy (or the user's keys) vouches for, matching identity
@@ -13,7 +14,7 @@ export type TrustStatus =
   | 'bad' // the signature does not match the content
   | 'cannot-check' // unsupported or unreadable signature
   | 'unknown-signer' // good signature, or unknown key, not vouched for by the policy
-  | 'key-invalid' // expired/revoked key or expired signature, judged at signing time
+  | 'key-invalid' // expired/revoked key or expired signature, judged at signing time; or a key revoked at the tip
   | 'retired' // signer retired in the policy before this signature
   | 'impersonation' // good signature by a known signer whose identity is not the committer's (author's)
   | 'unjudged'; // no policy and no user keys: nothing to check against
@@ -50,6 +51,26 @@ function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
   }
 }
 
+// Letters of a signature that verified (whatever the key's state): only those can be voided by a
+// revocation. An unknown key (E) or a bad signature (B) is judged as such.
+const VERIFIED = new Set(['G', 'U', 'X', 'Y', 'R']);
+
+/** The revocation voiding this signature: the tip's or --revoked-keys' first, then the judging policy's own. */
+function revokedFor(commit: TrustedCommit, v: Verdict, policy: Policy | undefined): RevokedKey | undefined {
+  if (!VERIFIED.has(v.letter)) return undefined;
+  const keys = [v.signer, v.signingKey];
+  const at = v.signedAt ?? commit.committer.time;
+  const r = revocationFor(commit.trust.revoked, keys, at);
+  if (r || !policy?.revokedKeys?.length) return r;
+  const own = policy.revokedKeys.find((e) => keys.includes(e.key) && (e.since === undefined || at >= e.since));
+  return own && { key: own.key, where: policy.label, reason: own.reason, ...(own.since !== undefined ? { since: own.since } : {}) };
+}
+
+function revokedDetail(r: RevokedKey): string {
+  const since = r.since !== undefined ? ` for signatures from ${new Date(r.since * 1000).toISOString().replace('.000Z', 'Z')} on` : '';
+  return `key ${r.key} was revoked as compromised in ${r.where}${since}${r.reason ? `: ${r.reason}` : ''}`;
+}
+
 function requiredIdentities(commit: TrustedCommit, policy: Policy | undefined): Array<[string, string]> {
   const mode = policy?.identity ?? 'committer';
   const out: Array<[string, string]> = [];
@@ -66,6 +87,12 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   if (v.letter === 'N') return { ...base, status: 'unsigned', detail: 'no signature' };
   if (v.letter === 'B') return { ...base, status: 'bad', detail: v.reason ?? 'bad signature' };
   if (v.letter === 'E' && !v.missingKey) return { ...base, status: 'cannot-check', detail: v.reason ?? 'cannot check the signature' };
+  const revoked = revokedFor(commit, v, policy);
+  if (revoked) {
+    // git's letter for a revoked key: R (as gpg says REVKEYSIG once it knows the revocation).
+    const detail = revokedDetail(revoked);
+    return { ...base, verdict: { ...v, letter: 'R', ...(revoked.since === undefined ? { hardRevoked: true } : {}), reason: detail }, status: 'key-invalid', detail };
+  }
   if (v.letter === 'E' || v.letter === 'U') {
     if (policy) {
       const forge = v.signer ? forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', v.signer) : undefined;
