@@ -42,6 +42,8 @@ export interface CommitTrust {
   mergetags?: MergetagTrust[];
   /** Keys revoked at the tip or by --revoked-keys: void whichever policy judges (one shared map). */
   revoked?: RevokedKeys;
+  /** The goodlist of the policy at the tip (commit id -> reason): one shared map. */
+  tipGoodlist?: ReadonlyMap<string, string>;
 }
 
 export interface TrustedCommit extends CommitRecord {
@@ -89,6 +91,16 @@ export class TrustCollector {
   /** Set before the walk: the revocations every commit and tag is judged with (see revocations.ts). */
   setRevocations(revoked: RevokedKeys): void {
     if (revoked.size) this.revoked = revoked;
+  }
+
+  private tipGoodlist: ReadonlyMap<string, string> | undefined;
+  /**
+   * The tip policy's goodlist applies to every commit in scope. A parent's policy can never name
+   * its child (the child's id depends on the parent), so an exception recorded after the fact has
+   * to come from a later policy: the current one, whose changes needed a maintainer.
+   */
+  setTipGoodlist(policy: Policy | undefined): void {
+    if (policy?.goodlist.length) this.tipGoodlist = new Map(policy.goodlist.map((g) => [g.commit, g.reason]));
   }
 
   close(): void {
@@ -256,6 +268,7 @@ export class TrustCollector {
       }
       if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
       if (this.revoked) trust.revoked = this.revoked;
+      if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
       return Object.assign(commit, { trust });
     } catch (err) {
       if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');

@@ -191,6 +191,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     }
     // Revocations at the tip (and in --revoked-keys files) void a key's signatures everywhere in scope.
     const fileRevocations = (trust.revokedKeys ?? []).map((file) => revokedKeysFromFile(readKeyFile(file), file));
+    collector.setTipGoodlist(headPolicy);
     collector.setRevocations(revocationMap(headPolicy ? await policyRevocations(headPolicy, headTree && `policy:${headTree}`, cache) : [], ...fileRevocations));
     const rootRev = trust.trustRoot ?? headPolicy?.trustRoot;
     let trustRoot: string | undefined;

@@ -1,6 +1,6 @@
 // `gitguard verify`: the signature engine of `gitguard audit`, one judgement per commit, streamed.
 import type { Judgement } from '../rules/lib/trust.js';
-import { judge } from '../rules/lib/trust.js';
+import { judge, policyChangeAuthorized } from '../rules/lib/trust.js';
 import { judgeMergetags, type MergetagJudgement } from '../rules/lib/mergetags.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
@@ -19,6 +19,16 @@ export interface VerifyLine {
   judgement: Judgement;
   /** The signed tags a merge embeds ("mergetag" headers), judged; absent when it has none. */
   mergetags?: MergetagJudgement[];
+  /** Set when the commit changes .gitguard/: whether a maintainer of a parent's policy signed it. */
+  policyChange?: 'authorized' | 'unauthorized';
+}
+
+function line(commit: TrustedCommit): VerifyLine {
+  const judgement = judge(commit);
+  const out: VerifyLine = { commit, judgement };
+  if (commit.trust.mergetags?.length) out.mergetags = judgeMergetags(commit);
+  if (commit.trust.policyChanged && !commit.trust.trustRoot) out.policyChange = policyChangeAuthorized(commit, judgement) ? 'authorized' : 'unauthorized';
+  return out;
 }
 
 /** The judgements in order, a batch at a time. */
@@ -28,7 +38,7 @@ export async function* verifyCommits(req: VerifyRequest): AsyncGenerator<VerifyL
   const session = await openHistory(repo, history, { all: req.all, range: req.range }, true, req.trust);
   try {
     for await (const batch of session.batches()) {
-      yield (batch as TrustedCommit[]).map((commit) => ({ commit, judgement: judge(commit), ...(commit.trust.mergetags?.length ? { mergetags: judgeMergetags(commit) } : {}) }));
+      yield (batch as TrustedCommit[]).map(line);
     }
   } finally {
     session.close();

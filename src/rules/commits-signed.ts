@@ -4,14 +4,18 @@ import { identityText } from './lib/commit.js';
 
 export default defineCommitRule({
   id: 'commits-signed',
-  needs: ['history'],
+  needs: ['history', 'policy'],
   start(facts, ctx) {
     const unsigned = new FindingList(ctx.findingLimit);
+    // Audited exceptions in the current policy's goodlist (see docs/policy.md, Goodlist).
+    const goodlist = new Set(facts.policy?.ok ? (facts.policy.value?.goodlist ?? []).map((g) => g.commit) : []);
     let seen = 0;
+    let excused = 0;
     return {
       visit(c) {
         seen += 1;
-        if (c.signatures.length === 0) {
+        if (c.signatures.length === 0 && goodlist.has(c.oid)) excused += 1;
+        else if (c.signatures.length === 0) {
           unsigned.add({
             commit: c.oid,
             message: `no signature: "${c.subject}" by ${identityText(c.committer)}`,
@@ -21,7 +25,8 @@ export default defineCommitRule({
       },
       finish() {
         if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
-        return unsigned.evaluation('fail', `${unsigned.count} of ${seen} commits have no signature`);
+        const note = `${unsigned.count} of ${seen} commits have no signature${excused ? ` (and ${excused} goodlisted)` : ''}`;
+        return unsigned.evaluation('fail', note);
       },
     };
   },

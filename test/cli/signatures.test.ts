@@ -140,6 +140,46 @@ describe('with a trust policy in the repository', () => {
     expect(rows.find((x) => x.commit === byBob)?.detail).toBe('bob');
   });
 
+  test('an exception goodlisted by the current policy covers a commit made before it was recorded', () => {
+    const r = makeRepo();
+    r.write({ '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com']], ['alice']), '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\n` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: alice');
+    const imported = signedCommit(r, undefined, 'imported from the old tracker, unsigned');
+    const later = signedCommit(r, undefined, 'another unsigned commit, not goodlisted');
+    // A maintainer records the audited exception afterwards: the only way it can be recorded.
+    r.write({ '.gitguard/policy.yml': `${policyYml([['alice', 'alice@example.com']], ['alice'])}goodlist:\n  - commit: ${imported}\n    reason: reviewed import (TICKET-1)\n` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: goodlist the import');
+    const { rows } = verifyJson(r, []);
+    const row = (c: string) => rows.find((x) => x.commit === c)!;
+    expect(row(imported)).toMatchObject({ status: 'goodlisted' });
+    expect(row(imported).detail).toContain('reviewed import (TICKET-1)');
+    expect(row(later).status).toBe('unsigned');
+    const report = parseJson(runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'commits-signed', '--rule', 'signatures-valid'], { env: r.env }));
+    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([later]);
+  });
+
+  test('verify marks a policy change not signed by a maintainer, even when its signature is authorized', () => {
+    const r = makeRepo();
+    r.write({
+      '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com'], ['bob', 'bob@example.com']], ['alice']),
+      '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\nbob@example.com ${keys.bob.pub}\n`,
+    });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: alice and bob');
+    const bad = signedCommit(r, keys.bob, 'bob goodlists his own unsigned commits', { committerEmail: 'bob@example.com' });
+    r.write({ '.gitguard/policy.yml': `${policyYml([['alice', 'alice@example.com'], ['bob', 'bob@example.com']], ['alice'])}goodlist:\n  - commit: ${bad}\n    reason: trust me\n` });
+    r.run(['add', '-A']);
+    const change = signedCommit(r, keys.bob, 'policy: goodlist', { committerEmail: 'bob@example.com' });
+    const { rows, code } = verifyJson(r, []);
+    const row = rows.find((x) => x.commit === change) as VerifyRow & { policyChange: string | null };
+    expect(row).toMatchObject({ status: 'authorized', policyChange: 'unauthorized' });
+    expect(code).toBe(1);
+    const text = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env }).stdout.split('\n').find((l) => l.startsWith(change));
+    expect(text).toMatch(/ policy-change:unauthorized$/);
+  });
+
   test('a policy that does not parse is one clear error naming the file and commit', () => {
     const r = makeRepo();
     r.write({ '.gitguard/policy.yml': 'version: 1\nsigners: [unclosed\n' });

@@ -1,5 +1,6 @@
 import rule from '../../src/rules/commits-signed.js';
-import { commit, evaluate, factsWith, runTable } from '../helpers/facts.js';
+import { available } from '../../src/model.js';
+import { commit, evaluate, factsWith, policyWith, runTable } from '../helpers/facts.js';
 
 const signed = () => commit({ signatures: [{ header: 'gpgsig', armored: '-----BEGIN SSH SIGNATURE-----\n...\n' }] });
 
@@ -9,6 +10,20 @@ describe('commits-signed', () => {
     { name: 'fails when one commit has no signature', commits: [signed(), commit({ subject: 'sneaky change' })], outcome: 'fail', findings: 1, mentions: ['sneaky change'] },
     { name: 'counts a merge with only a mergetag as unsigned', commits: [commit({ mergetags: ['object x\n'] })], outcome: 'fail', findings: 1 },
     { name: 'is not applicable when there are no commits in scope', commits: [], outcome: 'not-applicable' },
+    {
+      name: "passes an unsigned commit in the current policy's goodlist",
+      commits: [signed(), commit({ oid: 'f'.repeat(40) })],
+      facts: factsWith({ policy: available(policyWith({ signers: [], goodlist: [{ commit: 'f'.repeat(40), reason: 'reviewed import' }] })) }),
+      outcome: 'pass',
+    },
+    {
+      name: 'still fails unsigned commits the goodlist does not name',
+      commits: [commit({ oid: 'f'.repeat(40) }), commit({ oid: 'e'.repeat(40), subject: 'not listed' })],
+      facts: factsWith({ policy: available(policyWith({ signers: [], goodlist: [{ commit: 'f'.repeat(40), reason: 'reviewed import' }] })) }),
+      outcome: 'fail',
+      findings: 1,
+      mentions: ['not listed'],
+    },
   ]);
 
   test('keeps only the finding limit in full but counts every unsigned commit', () => {

@@ -35,9 +35,9 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
     all: flags.all,
     trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, revokedKeys: flags.revokedKeys, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache, env: io.env },
   })) {
-    for (const { commit, judgement: j, mergetags } of batch) {
+    for (const { commit, judgement: j, mergetags, policyChange } of batch) {
       count += 1;
-      if (!GOOD.has(j.status) || mergetags?.some((m) => m.problem)) bad += 1;
+      if (!GOOD.has(j.status) || mergetags?.some((m) => m.problem) || policyChange === 'unauthorized') bad += 1;
       if (flags.format === 'json') {
         json.push({
           commit: commit.oid,
@@ -53,6 +53,7 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
           committer: commit.committer.email,
           author: commit.author.email,
           mode: commit.trust.mode,
+          policyChange: policyChange ?? null,
           ...(mergetags
             ? {
                 mergetags: mergetags.map(({ mergetag: m, judgement: mj, problem }) => ({
@@ -70,7 +71,8 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
       } else {
         const detail = escapeText(j.detail, 200).replace(/ /g, '_');
         const tags = mergetags ? mergetags.map((m) => ` mergetag:${m.mergetag.malformed ? 'malformed' : m.judgement.status}`).join('') : '';
-        out.push(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}${tags}\n`);
+        const policy = policyChange === 'unauthorized' ? ' policy-change:unauthorized' : '';
+        out.push(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}${tags}${policy}\n`);
         if (out.length >= 1000) flush();
       }
     }

@@ -84,6 +84,8 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   const base = { verdict: v, ...(policy ? { policy } : {}) };
   const listed = policy?.goodlist.find((g) => g.commit === commit.oid);
   if (listed) return { ...base, status: 'goodlisted', detail: `goodlisted: ${listed.reason}` };
+  const tipListed = commit.trust.tipGoodlist?.get(commit.oid);
+  if (tipListed !== undefined) return { ...base, status: 'goodlisted', detail: `goodlisted by the current policy: ${tipListed}` };
   if (v.letter === 'N') return { ...base, status: 'unsigned', detail: 'no signature' };
   if (v.letter === 'B') return { ...base, status: 'bad', detail: v.reason ?? 'bad signature' };
   if (v.letter === 'E' && !v.missingKey) return { ...base, status: 'cannot-check', detail: v.reason ?? 'cannot check the signature' };
