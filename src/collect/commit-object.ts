@@ -78,7 +78,11 @@ function fieldIs(body: Buffer, start: number, end: number, name: string): boolea
 }
 
 // Runs once per commit of every walk, so it scans bytes and decodes only the fields it keeps.
-export function parseCommitObject(oid: string, body: Buffer): CommitRecord {
+/**
+ * `framed`, when the caller has it, is the object as git hashes it ("commit <size>\0" + body) in
+ * one buffer, so re-hashing needs no copy.
+ */
+export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): CommitRecord {
   const algo = oid.length === 64 ? 'sha256' : 'sha1';
   const blank = body.indexOf('\n\n');
   const headerEnd = blank === -1 ? body.length : blank;
@@ -137,7 +141,7 @@ export function parseCommitObject(oid: string, body: Buffer): CommitRecord {
     },
     message,
     subject: nl === -1 ? message : message.slice(0, nl),
-    hashOk: objectId('commit', body, algo) === oid,
+    hashOk: (framed && oneShot ? oneShot(algo, framed, 'hex') : objectId('commit', body, algo)) === oid,
   };
 }
 

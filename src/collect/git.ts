@@ -6,6 +6,7 @@
 // (simple-git is not used here: its guards refuse the -c/env overrides this needs and it buffers
 // output, while the history walk must stream.)
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,12 +92,15 @@ function baseArgs(opts: GitRunOptions): string[] {
   return args;
 }
 
-/** Starts git with a streaming stdout; the caller owns the process. */
-export function spawnGit(args: string[], opts: GitRunOptions = {}): ChildProcess {
+/**
+ * Starts git with a streaming stdout; the caller owns the process. `stdin`/`stdout` may be file
+ * descriptors (or another process's stream), which git then reads or writes without us in between.
+ */
+export function spawnGit(args: string[], opts: GitRunOptions & { stdin?: number; stdout?: Writable | number } = {}): ChildProcess {
   return spawn(gitBinary, [...baseArgs(opts), ...args], {
     cwd: opts.cwd ?? neutralDir(),
     env: hardenedEnv(opts.env),
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [opts.stdin ?? 'pipe', opts.stdout ?? 'pipe', 'pipe'],
     shell: false,
     windowsHide: true,
   });

@@ -1,9 +1,9 @@
 // The streaming reader against real repositories made by real git.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, writeFileSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { createShadow } from '../../src/collect/git.js';
+import { createShadow, getGitBinary, setGitBinary } from '../../src/collect/git.js';
 import { walkCommits } from '../../src/collect/commits.js';
 import { parseCommitObject, type CommitRecord } from '../../src/collect/commit-object.js';
 import { discoverRepository } from '../../src/collect/repository.js';
@@ -227,6 +227,37 @@ describe('path lookups in the same pass', () => {
     const tree = (rev: string) => r.run(['rev-parse', `${rev}:.gitguard`]);
     expect(got).toEqual([[a, null], [b, tree(b)], [c, tree(b)], [d, tree(d)]]);
     expect(tree(d)).not.toBe(tree(b));
+  });
+
+  test('walks the same through a pipe (big histories) and with a git that predates rev-list --no-commit-header and cat-file --batch-command', async () => {
+    const r = makeRepo();
+    const a = r.commit('no policy yet');
+    const b = r.commit('add policy', { '.gitguard/policy.yml': 'version: 1\n', 'ci config/x': 'x\n' });
+    // A stand-in for git < 2.36: the real git, except that it refuses the two newer options the
+    // way git does (usage error, exit 129).
+    const old = join(r.home, 'old-git');
+    const log = join(r.home, 'old-git.log');
+    writeFileSync(old, `#!/bin/sh\necho "$*" >> '${log}'\nfor a in "$@"; do case "$a" in --no-commit-header|--batch-command) echo "error: unknown option \\\`\${a#--}'" >&2; exit 129;; esac; done\nexec ${getGitBinary() === 'git' ? execFileSync('sh', ['-c', 'command -v git']).toString().trim() : getGitBinary()} "$@"\n`);
+    chmodSync(old, 0o755);
+    const info = await discoverRepository(r.dir);
+    const walkWith = async (extra: { answersFileLimit?: number } = {}): Promise<Array<[string, string | null | undefined, string | null | undefined]>> => {
+      const shadow = createShadow(info.commonDir, info.objectFormat);
+      const got: Array<[string, string | null | undefined, string | null | undefined]> = [];
+      for await (const x of walkCommits(shadow, { revisions: [b], parentsFirst: true, paths: ['.gitguard', 'ci config'], ...extra })) got.push([x.oid, x.pathOids?.['.gitguard'], x.pathOids?.['ci config']]);
+      shadow.dispose();
+      return got;
+    };
+    const modern = await walkWith();
+    expect(await walkWith({ answersFileLimit: 0 })).toEqual(modern); // a big history's answers come through a pipe
+    const before = getGitBinary();
+    setGitBinary(old);
+    try {
+      expect(await walkWith()).toEqual(modern);
+    } finally {
+      setGitBinary(before);
+    }
+    expect(readFileSync(log, 'utf8')).toMatch(/cat-file --batch --buffer$/m); // the fallback really ran
+    expect(modern).toEqual([[a, null, null], [b, r.run(['rev-parse', `${b}:.gitguard`]), r.run(['rev-parse', `${b}:ci config`])]]);
   });
 
   test('looks up watched paths whose names contain spaces, present or absent', async () => {
