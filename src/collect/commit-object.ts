@@ -53,12 +53,29 @@ export function parseIdentity(value: string): Identity {
   const lt = value.indexOf('<');
   const gt = lt === -1 ? -1 : value.indexOf('>', lt + 1);
   if (gt === -1) return { name: value, email: '', time: 0, tz: '+0000' };
-  const name = value.slice(0, lt).replace(/[ \t\n\v\f\r]+$/, ''); // git's isspace(), not Unicode's
+  let nameEnd = lt;
+  while (nameEnd > 0 && isSpace(value.charCodeAt(nameEnd - 1))) nameEnd -= 1; // git's isspace(), not Unicode's
+  const name = value.slice(0, nameEnd);
   const email = value.slice(lt + 1, gt);
-  const date = /^[ \t\n\v\f\r]*(\d+)[ \t\n\v\f\r]*([+-]\d+)/.exec(value.slice(value.lastIndexOf('>') + 1));
-  if (!date) return { name, email, time: 0, tz: '+0000' };
-  return { name, email, time: Number(date[1]), tz: date[2]! };
+  // The date follows the last ">": digits, spaces, then a signed offset.
+  let i = value.lastIndexOf('>') + 1;
+  while (i < value.length && isSpace(value.charCodeAt(i))) i += 1;
+  const dateStart = i;
+  while (i < value.length && isDigit(value.charCodeAt(i))) i += 1;
+  const dateEnd = i;
+  while (i < value.length && isSpace(value.charCodeAt(i))) i += 1;
+  const tzStart = i;
+  if (dateEnd > dateStart && (value[i] === '+' || value[i] === '-')) {
+    i += 1;
+    while (i < value.length && isDigit(value.charCodeAt(i))) i += 1;
+    if (i > tzStart + 1) return { name, email, time: Number(value.slice(dateStart, dateEnd)), tz: value.slice(tzStart, i) };
+  }
+  return { name, email, time: 0, tz: '+0000' };
 }
+
+/** C's isspace() in the "C" locale: space, \t, \n, \v, \f, \r. */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Hash of a loose object's bytes as git names it: sha1/sha256 over "commit <size>\0<body>". */
 export function objectId(type: string, body: Buffer, algo: 'sha1' | 'sha256'): string {

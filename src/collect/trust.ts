@@ -228,7 +228,7 @@ export class TrustCollector {
   async enrich(commit: CommitRecord): Promise<TrustedCommit> {
     const ownTree = commit.pathOids?.[POLICY_DIR] ?? '';
     this.policyTreeOf.set(commit.oid, ownTree);
-    const ownState = this.recordState(commit);
+    const ownState = this.watched.length ? this.recordState(commit) : [];
     try {
       let changedPaths: string[] = [];
       let ciGateRemoved = false;
@@ -238,14 +238,16 @@ export class TrustCollector {
         const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
         ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
       }
-      const ownPolicy = ownTree ? await this.policyLoaded(ownTree, commit.oid) : undefined;
+      // Policies already loaded are taken without awaiting: the common case, once per commit.
+      const ownPolicy = !ownTree ? undefined : this.loaded.has(ownTree) ? this.loaded.get(ownTree) : await this.policyLoaded(ownTree, commit.oid);
       const parentTrees: string[] = [];
       for (const p of commit.parents) parentTrees.push(this.policyTreeOf.get(p) ?? (await this.treeOf(p)));
       const policyChanged = commit.parents.length ? parentTrees.every((t) => t !== ownTree) : ownTree !== '';
       const parentPolicies: Policy[] = [];
-      for (const [i, p] of commit.parents.entries()) {
-        if (!parentTrees[i]) continue;
-        const pol = await this.policyLoaded(parentTrees[i]!, p);
+      for (let i = 0; i < parentTrees.length; i += 1) {
+        const tree = parentTrees[i]!;
+        if (!tree) continue;
+        const pol = this.loaded.has(tree) ? this.loaded.get(tree) : await this.policyLoaded(tree, commit.parents[i]!);
         if (pol && !parentPolicies.includes(pol)) parentPolicies.push(pol);
       }
       // The trust root (explicit, or the first commit with a policy) is trusted by its own policy.
@@ -256,7 +258,7 @@ export class TrustCollector {
       if (judges.length) {
         const verifications: Verification[] = [];
         for (const policy of judges) {
-          const v = this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, { keyring: policy.keyring, allowedSigners: policy.allowedSigners });
+          const v = this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
           verifications.push({ policy, verdict: v instanceof Promise ? await v : v });
         }
         trust = { mode: 'policy', verifications, ...(ownPolicy ? { ownPolicy } : {}), trustRoot: isRoot, ...base };

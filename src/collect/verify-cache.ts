@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { Verdict } from './signatures/verify.js';
 import type { HardRevocation } from './signatures/openpgp.js';
 
-const VERSION = 'gitguard-verify-cache-v2';
+const VERSION = 'gitguard-verify-cache-v3';
 
 function secretFile(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
@@ -38,9 +38,10 @@ function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
 type Shape = Omit<Verdict, 'signedAt'>;
 
 /**
- * On disk: the distinct verdict shapes once, then per key set one line per commit ("oid shape
- * signedAt"). Thousands of commits signed by a few keys share a few shapes, so the file stays small
- * and a warm run decodes only the key sets it asks about.
+ * On disk: the distinct verdict shapes once, then per key set one fixed-width line per commit,
+ * sorted by commit id ("<oid> <shape, base 36, 4> <signedAt, 11>"). Thousands of commits signed by
+ * a few keys share a few shapes, so the file stays small, and a lookup is a binary search in the
+ * string as read: a warm run decodes nothing it is not asked about.
  */
 interface CacheFile {
   version: string;
@@ -55,12 +56,42 @@ interface Entry {
   signedAt?: number;
 }
 
+const SHAPE_WIDTH = 4;
+const TIME_WIDTH = 11;
+const lineWidth = (oidLength: number): number => oidLength + 1 + SHAPE_WIDTH + 1 + TIME_WIDTH + 1;
+
+function encodeLine(oid: string, e: Entry): string {
+  return `${oid} ${e.shape.toString(36).padStart(SHAPE_WIDTH, '0')} ${(e.signedAt === undefined ? '-' : String(e.signedAt)).padStart(TIME_WIDTH, ' ')}\n`;
+}
+
+/** The entry for `oid` in a sorted fixed-width group, by binary search; undefined when absent. */
+function findLine(group: string, oid: string): Entry | undefined {
+  const width = lineWidth(oid.length);
+  if (group.length % width !== 0 || group.charCodeAt(oid.length) !== 32) return undefined;
+  let lo = 0;
+  let hi = group.length / width - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = mid * width;
+    let cmp = 0;
+    for (let i = 0; i < oid.length && cmp === 0; i += 1) cmp = group.charCodeAt(at + i) - oid.charCodeAt(i);
+    if (cmp < 0) lo = mid + 1;
+    else if (cmp > 0) hi = mid - 1;
+    else {
+      const shape = parseInt(group.slice(at + oid.length + 1, at + oid.length + 1 + SHAPE_WIDTH), 36);
+      const time = group.slice(at + width - 1 - TIME_WIDTH, at + width - 1).trim();
+      return time === '-' ? { shape } : { shape, signedAt: Number(time) };
+    }
+  }
+  return undefined;
+}
+
 export class VerifyCache {
   private shapes: Shape[] = [];
   private readonly shapeIndex = new Map<string, number>();
-  /** Entries per trust id; a group read from disk is decoded on first use. */
-  private readonly groups = new Map<string, Map<string, Entry>>();
+  /** Per trust id: the sorted fixed-width lines as read from disk, and what this run added. */
   private readonly encoded = new Map<string, string>();
+  private readonly added = new Map<string, Map<string, Entry>>();
   /** Ids (content hashes) of key sets that parsed cleanly in an earlier run. */
   private readonly keysets = new Set<string>();
   /** Hard-revoked keys found in a policy's keyring, by the policy's tree id (a content hash). */
@@ -107,27 +138,13 @@ export class VerifyCache {
     }
   }
 
-  private group(trustId: string): Map<string, Entry> {
-    let g = this.groups.get(trustId);
-    if (g) return g;
-    g = new Map();
-    const lines = this.encoded.get(trustId);
-    if (lines) {
-      for (const line of lines.split('\n')) {
-        const [oid, shape, at] = line.split(' ');
-        if (!oid || shape === undefined || !this.shapes[Number(shape)]) continue;
-        g.set(oid, at ? { shape: Number(shape), signedAt: Number(at) } : { shape: Number(shape) });
-      }
-      this.encoded.delete(trustId);
-    }
-    this.groups.set(trustId, g);
-    return g;
-  }
-
   get(commit: string, trustId: string): Verdict | undefined {
-    const e = this.group(trustId).get(commit);
-    if (!e) return undefined;
-    const v: Verdict = e.signedAt === undefined ? { ...this.shapes[e.shape]! } : { ...this.shapes[e.shape]!, signedAt: e.signedAt };
+    const added = this.added.get(trustId)?.get(commit);
+    const stored = this.encoded.get(trustId);
+    const e = added ?? (stored === undefined ? undefined : findLine(stored, commit));
+    const shape = e && Number.isInteger(e.shape) ? this.shapes[e.shape] : undefined;
+    if (!e || !shape) return undefined;
+    const v: Verdict = e.signedAt === undefined ? { ...shape } : { ...shape, signedAt: e.signedAt };
     // git's Y/X letters depend on the clock: a verdict whose key or signature has since expired is redone.
     const now = Date.now() / 1000;
     if ((v.keyExpiresAt && v.keyExpiresAt <= now && v.letter === 'G') || (v.signatureExpiresAt && v.signatureExpiresAt <= now && v.letter === 'G')) return undefined;
@@ -138,12 +155,15 @@ export class VerifyCache {
     const { signedAt, ...shape } = v;
     const key = JSON.stringify(shape);
     let index = this.shapeIndex.get(key);
+    if (index === undefined && this.shapes.length >= 36 ** SHAPE_WIDTH) return; // no room: just not cached
     if (index === undefined) {
       index = this.shapes.length;
       this.shapes.push(shape);
       this.shapeIndex.set(key, index);
     }
-    this.group(trustId).set(commit, signedAt === undefined ? { shape: index } : { shape: index, signedAt });
+    let added = this.added.get(trustId);
+    if (!added) this.added.set(trustId, (added = new Map()));
+    added.set(commit, signedAt === undefined ? { shape: index } : { shape: index, signedAt });
     this.dirty = true;
   }
 
@@ -171,9 +191,34 @@ export class VerifyCache {
 
   get size(): number {
     let n = 0;
-    for (const lines of this.encoded.values()) n += lines.split('\n').length;
-    for (const g of this.groups.values()) n += g.size;
+    for (const [trustId, lines] of this.encoded) {
+      const width = lines.indexOf(' ') === -1 ? 0 : lineWidth(lines.indexOf(' '));
+      n += width ? lines.length / width : 0;
+      for (const oid of this.added.get(trustId)?.keys() ?? []) if (findLine(lines, oid)) n -= 1;
+    }
+    for (const g of this.added.values()) n += g.size;
     return n;
+  }
+
+  /** One trust id's lines, stored and added merged, sorted by commit id. */
+  private merged(trustId: string): string {
+    const stored = this.encoded.get(trustId) ?? '';
+    const added = this.added.get(trustId);
+    if (!added?.size) return stored;
+    const fresh = [...added].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const width = fresh.length ? lineWidth(fresh[0]![0].length) : 0;
+    const out: string[] = [];
+    let i = 0;
+    const count = stored.length % width === 0 ? stored.length / width : 0;
+    for (let k = 0; k < count; k += 1) {
+      const line = stored.slice(k * width, (k + 1) * width);
+      const oid = line.slice(0, width - 2 - SHAPE_WIDTH - TIME_WIDTH - 1);
+      while (i < fresh.length && fresh[i]![0] < oid) out.push(encodeLine(fresh[i]![0], fresh[i++]![1]));
+      if (i < fresh.length && fresh[i]![0] === oid) out.push(encodeLine(fresh[i]![0], fresh[i++]![1]));
+      else out.push(line);
+    }
+    while (i < fresh.length) out.push(encodeLine(fresh[i]![0], fresh[i++]![1]));
+    return out.join('');
   }
 
   /** Writes the cache atomically (temp file + rename); failures only cost the next run time. */
@@ -181,11 +226,10 @@ export class VerifyCache {
     if (!this.dirty) return;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      const groups: Record<string, string> = Object.fromEntries(this.encoded);
-      for (const [trustId, g] of this.groups) {
-        const lines: string[] = [];
-        for (const [oid, e] of g) lines.push(e.signedAt === undefined ? `${oid} ${e.shape}` : `${oid} ${e.shape} ${e.signedAt}`);
-        if (lines.length) groups[trustId] = lines.join('\n');
+      const groups: Record<string, string> = {};
+      for (const trustId of new Set([...this.encoded.keys(), ...this.added.keys()])) {
+        const lines = this.merged(trustId);
+        if (lines) groups[trustId] = lines;
       }
       const file: CacheFile = { version: VERSION, shapes: this.shapes, groups, keysets: [...this.keysets], revocations: Object.fromEntries(this.revocations) };
       const body = JSON.stringify(file);
