@@ -31,6 +31,14 @@ export interface WalkOptions {
 /** Above this many commits, cat-file's answers come through a pipe rather than a temp file. */
 const ANSWERS_FILE_LIMIT = 50_000;
 
+function isDecimal(s: string): boolean {
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 function collectStderr(child: ChildProcess): () => string {
   const chunks: Buffer[] = [];
   child.stderr!.on('data', (c: Buffer) => chunks.push(c));
@@ -75,9 +83,12 @@ export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): Asy
   }
 }
 
-/** git's pretty format for one commit's requests: its contents, then the id at each watched path. */
+/**
+ * git's pretty format for one commit's requests: its contents, then the id at each watched path,
+ * looked up from the commit's tree (%T) so cat-file need not read the commit a second time.
+ */
 function requestFormat(paths: string[]): string {
-  return ['contents %H', ...paths.map((p) => `info %H:${p.replace(/%/g, '%%')}`)].join('%n');
+  return ['contents %H', ...paths.map((p) => `info %T:${p.replace(/%/g, '%%')}`)].join('%n');
 }
 
 /** Runs git with stdin `input` and stdout into `file`; throws GitError on failure. */
@@ -168,7 +179,7 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string, mo
         // "<oid> <type> <size>", or "<spec> missing" (a looked-up path may itself contain spaces).
         const lastSp = buf.lastIndexOf(32, nl - 1);
         const sizeText = lastSp < pos ? '' : buf.toString('latin1', lastSp + 1, nl);
-        const found = /^\d+$/.test(sizeText);
+        const found = sizeText !== '' && isDecimal(sizeText);
         const sp1 = buf.indexOf(32, pos);
         if (awaiting > 0 && current) {
           // An answer to "oid:path": its object id, or "<spec> missing" when the path is absent.

@@ -97,6 +97,8 @@ export class VerifyCache {
   /** Hard-revoked keys found in a policy's keyring, by the policy's tree id (a content hash). */
   private readonly revocations = new Map<string, HardRevocation[]>();
   private dirty = false;
+  /** The clock, read once per run (expiry is judged against it). */
+  private readonly now = Date.now() / 1000;
   private constructor(private readonly file: string, private readonly secret: Buffer) {}
 
   /** Opens the cache in `<commonDir>/gitguard/`; undefined when no per-user secret can be kept. */
@@ -144,11 +146,9 @@ export class VerifyCache {
     const e = added ?? (stored === undefined ? undefined : findLine(stored, commit));
     const shape = e && Number.isInteger(e.shape) ? this.shapes[e.shape] : undefined;
     if (!e || !shape) return undefined;
-    const v: Verdict = e.signedAt === undefined ? { ...shape } : { ...shape, signedAt: e.signedAt };
     // git's Y/X letters depend on the clock: a verdict whose key or signature has since expired is redone.
-    const now = Date.now() / 1000;
-    if ((v.keyExpiresAt && v.keyExpiresAt <= now && v.letter === 'G') || (v.signatureExpiresAt && v.signatureExpiresAt <= now && v.letter === 'G')) return undefined;
-    return v;
+    if (shape.letter === 'G' && ((shape.keyExpiresAt && shape.keyExpiresAt <= this.now) || (shape.signatureExpiresAt && shape.signatureExpiresAt <= this.now))) return undefined;
+    return e.signedAt === undefined ? { ...shape } : { ...shape, signedAt: e.signedAt };
   }
 
   set(commit: string, trustId: string, v: Verdict): void {

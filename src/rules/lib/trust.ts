@@ -57,6 +57,7 @@ const VERIFIED = new Set(['G', 'U', 'X', 'Y', 'R']);
 
 /** The revocation voiding this signature: the tip's or --revoked-keys' first, then the judging policy's own. */
 function revokedFor(commit: TrustedCommit, v: Verdict, policy: Policy | undefined): RevokedKey | undefined {
+  if (!commit.trust.revoked && !policy?.revokedKeys?.length) return undefined;
   if (!VERIFIED.has(v.letter)) return undefined;
   const keys = [v.signer, v.signingKey];
   const at = v.signedAt ?? commit.committer.time;
