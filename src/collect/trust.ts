@@ -75,8 +75,10 @@ export class TrustCollector {
   ) {
     this.oidBytes = objectFormat === 'sha256' ? 32 : 20;
     if (userKeys) this.rawKeys.set(`keys:${userKeys.id}`, userKeys.raw);
+    this.userTrustId = userKeys && `keys:${userKeys.id}`;
   }
 
+  private readonly userTrustId: string | undefined;
   private trustRootOid: string | undefined;
   /** Protected paths watched besides .gitguard (see protected-paths.ts). */
   private watched: readonly string[] = [];
@@ -253,7 +255,6 @@ export class TrustCollector {
       // The trust root (explicit, or the first commit with a policy) is trusted by its own policy.
       const isRoot = (commit.oid === this.trustRootOid || parentPolicies.length === 0) && ownPolicy !== undefined;
       const judges = isRoot ? [ownPolicy!] : parentPolicies;
-      const base = { policyChanged, changedPaths, ciGateRemoved };
       let trust: CommitTrust;
       if (judges.length) {
         const verifications: Verification[] = [];
@@ -261,17 +262,20 @@ export class TrustCollector {
           const v = this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
           verifications.push({ policy, verdict: v instanceof Promise ? await v : v });
         }
-        trust = { mode: 'policy', verifications, ...(ownPolicy ? { ownPolicy } : {}), trustRoot: isRoot, ...base };
+        trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
+        if (ownPolicy) trust.ownPolicy = ownPolicy;
       } else if (this.userKeys) {
-        const v = this.verify(commit, `keys:${this.userKeys.id}`, this.userKeys);
-        trust = { mode: 'keys', verifications: [{ verdict: v instanceof Promise ? await v : v }], trustRoot: false, ...base };
+        const v = this.verify(commit, this.userTrustId!, this.userKeys);
+        trust = { mode: 'keys', verifications: [{ verdict: v instanceof Promise ? await v : v }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
       } else {
-        trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, ...base };
+        trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
       }
       if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
       if (this.revoked) trust.revoked = this.revoked;
       if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
-      return Object.assign(commit, { trust });
+      const trusted = commit as TrustedCommit;
+      trusted.trust = trust;
+      return trusted;
     } catch (err) {
       if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');
       throw err;

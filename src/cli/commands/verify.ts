@@ -14,6 +14,19 @@ export interface VerifyFlags {
   format: string;
 }
 
+/** f, remembering up to 4,096 answers. */
+function memo(f: (s: string) => string): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    let r = seen.get(s);
+    if (r === undefined) {
+      if (seen.size >= 4096) seen.clear();
+      seen.set(s, (r = f(s)));
+    }
+    return r;
+  };
+}
+
 // Statuses that are not trouble: everything else makes the exit code 1.
 const GOOD = new Set(['authorized', 'goodlisted', 'forge']);
 
@@ -23,6 +36,9 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
   let bad = 0;
   let count = 0;
   const json: unknown[] = [];
+  // Details and signers repeat from commit to commit: escape each distinct one once.
+  const escaped = memo((d: string) => escapeText(d, 200).replace(/ /g, '_'));
+  const signerText = memo((s: string) => escapeText(s, 100));
   // Lines go out in chunks: one write per commit costs more than the verification of a cached one.
   let out: string[] = [];
   const flush = (): void => {
@@ -69,10 +85,10 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
             : {}),
         });
       } else {
-        const detail = escapeText(j.detail, 200).replace(/ /g, '_');
+        const detail = escaped(j.detail);
         const tags = mergetags ? mergetags.map((m) => ` mergetag:${m.mergetag.malformed ? 'malformed' : m.judgement.status}`).join('') : '';
         const policy = policyChange === 'unauthorized' ? ' policy-change:unauthorized' : '';
-        out.push(`${commit.oid} ${j.verdict.letter} ${escapeText(j.verdict.signer ?? '-', 100)} ${j.status}:${detail}${tags}${policy}\n`);
+        out.push(`${commit.oid} ${j.verdict.letter} ${signerText(j.verdict.signer ?? '-')} ${j.status}:${detail}${tags}${policy}\n`);
         if (out.length >= 1000) flush();
       }
     }
