@@ -103,7 +103,6 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
   const algo = oid.length === 64 ? 'sha256' : 'sha1';
   const blank = body.indexOf('\n\n');
   const headerEnd = blank === -1 ? body.length : blank;
-  const message = blank === -1 ? '' : body.toString('utf8', blank + 2);
 
   let tree = '';
   const parents: string[] = [];
@@ -141,8 +140,8 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
     pos = end + 1;
   }
 
-  const nl = message.indexOf('\n');
   let payload: Buffer | undefined = cut.length ? undefined : body;
+  let message: string | undefined;
   return {
     oid,
     tree,
@@ -156,8 +155,15 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
     get payload(): Buffer {
       return (payload ??= withoutRanges(body, cut));
     },
-    message,
-    subject: nl === -1 ? message : message.slice(0, nl),
+    // Decoded on first use: the message is only ever shown, in a finding or a report.
+    get message(): string {
+      return (message ??= blank === -1 ? '' : body.toString('utf8', blank + 2));
+    },
+    get subject(): string {
+      const m = this.message;
+      const nl = m.indexOf('\n');
+      return nl === -1 ? m : m.slice(0, nl);
+    },
     hashOk: (framed && oneShot ? oneShot(algo, framed, 'hex') : objectId('commit', body, algo)) === oid,
   };
 }

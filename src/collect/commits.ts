@@ -203,7 +203,7 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string, mo
         if (!found) throw new GitError(['cat-file'], null, `object ${buf.toString('utf8', pos, lastSp < pos ? nl : lastSp)} is missing from the repository`);
         const size = Number(sizeText);
         if (buf.length < nl + 1 + size + 1) break; // wait for the rest of this object
-        const isCommit = lastSp - sp1 === 7 && buf.toString('latin1', sp1 + 1, lastSp) === 'commit';
+        const isCommit = lastSp - sp1 === 7; // "commit" is the only six-letter object type
         const oid = buf.toString('latin1', pos, sp1);
         const start = nl + 1;
         pos = start + size + 1;
