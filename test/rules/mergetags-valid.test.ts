@@ -45,6 +45,12 @@ describe('mergetags-valid', () => {
       outcome: 'pass',
     },
     { name: 'passes a merge whose bad merged tag a maintainer goodlisted by the merge id', commits: [goodlistedMerge()], outcome: 'pass' },
+    {
+      name: 'fails a merged tag signed by a key revoked as compromised at the tip',
+      commits: [trusted(good('alice'), policy, { parents: ['a'.repeat(40), upstream], committer: as('Alice', 'alice@example.com') }, { mergetags: [mergetag('v2.0', good('mallory-held'))], revoked: new Map([['SHA256:mallory-held', { key: 'SHA256:mallory-held', where: 'the current policy', reason: 'key leaked' }]]) })],
+      outcome: 'fail',
+      mentions: ['key leaked'],
+    },
     { name: 'is not applicable when no commit in scope has a mergetag', commits: [plain(), plain()], outcome: 'not-applicable' },
     { name: 'is not applicable without commits', commits: [], outcome: 'not-applicable' },
     {

@@ -24,6 +24,9 @@ export function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgemen
     payload: EMPTY, message: '', subject: `tag ${mt.name}`, hashOk: true,
     trust: { mode: merge.trust.mode, verifications: mt.verifications, policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false },
   };
+  // Keys revoked at the tip and the tip's goodlist reach the tags a merge carries, as they reach the merge.
+  if (merge.trust.revoked) asCommit.trust.revoked = merge.trust.revoked;
+  if (merge.trust.tipGoodlist) asCommit.trust.tipGoodlist = merge.trust.tipGoodlist;
   const j = judge(asCommit);
   // A signature that does not match the tag is tampering whichever key set saw it, even when the
   // best judgement comes from one that does not know the key, or when there are no keys at all.
