@@ -1,7 +1,7 @@
 // prePushCheck (src/engine/prepush.ts) fed git's pre-push lines directly: protected refs may only
 // move forward and are never deleted; the commits about to be published go through the signature
 // rules, judged on the real objects (replace refs switched off).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prePushCheck } from '../../src/engine/prepush.js';
@@ -34,6 +34,18 @@ describe('prePushCheck', () => {
     const r = await check(`refs/heads/main ${b} refs/heads/main ${pushed}\n`);
     expect(r.lines.join('\n')).toContain('2 new commit(s) checked');
     expect(r.exitCode).toBe(0);
+    repo.run(['reset', '-q', '--hard', pushed]);
+  });
+
+  test('with --revoked-keys, refuses commits signed by a revoked key that the allowed signers still list', async () => {
+    signedCommit(repo, alice, 'signed 6');
+    const b = signedCommit(repo, alice, 'signed 7');
+    const revoked = join(repo.home, 'revoked_keys');
+    writeFileSync(revoked, `${alice.pub}\n`);
+    const r = await prePushCheck({ path: repo.dir, remote: 'origin', url: 'https://example.invalid/r.git', input: `refs/heads/main ${b} refs/heads/main ${pushed}\n`, env: repo.env, trust: { allowedSigners: [signers], revokedKeys: [revoked], cache: false } });
+    expect(r.exitCode).toBe(1);
+    expect(r.lines.join('\n')).toContain('revoked as compromised');
+    expect((await check(`refs/heads/main ${b} refs/heads/main ${pushed}\n`)).exitCode).toBe(0); // the same push without the file
     repo.run(['reset', '-q', '--hard', pushed]);
   });
 

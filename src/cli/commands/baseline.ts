@@ -14,6 +14,7 @@ interface BaselineFlags {
   threat?: Threat[];
   all?: boolean;
   keyring?: string[];
+  revokedKeys?: string[];
   allowedSigners?: string[];
   trustRoot?: string;
   cache: boolean;
@@ -33,6 +34,7 @@ export function registerBaselineCommands(program: Command, io: Io, state: { exit
     .option('--all', 'walk the commits of every ref, not only HEAD')
     .option('--keyring <file>', 'OpenPGP public keys, as for audit (repeatable)', collect)
     .option('--allowed-signers <file>', 'SSH allowed-signers file, as for audit (repeatable)', collect)
+    .option('--revoked-keys <file>', 'keys whose signatures are void, as for audit (repeatable)', collect)
     .option('--trust-root <commit>', 'audit commits from this one on')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .addHelpText('after', `
@@ -56,7 +58,7 @@ finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the w
         env: io.env,
         ledger: false,
         allowEmpty: true,
-        trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, ...(opts.trustRoot ? { trustRoot: opts.trustRoot } : {}), cache: opts.cache },
+        trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, revokedKeys: opts.revokedKeys, ...(opts.trustRoot ? { trustRoot: opts.trustRoot } : {}), cache: opts.cache },
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       }).finally(progress.done);
       const b = baselineFrom(report);

@@ -87,10 +87,11 @@ Examples:
     .option('-C, --repo <path>', 'the repository', '.')
     .option('--keyring <file>', 'OpenPGP public keys to trust when the repository has no policy (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .option('--allowed-signers <file>', 'SSH allowed-signers file to trust, likewise (repeatable)', (v: string, p: string[] = []) => [...p, v])
+    .option('--revoked-keys <file>', 'keys whose signatures are void, as for audit (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .addHelpText('after', `
 Called by the pre-push hook as: gitguard hook run pre-push "$@"
 Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be done (the push is refused).`)
-    .action(async (remote: string | undefined, url: string | undefined, opts: { repo: string; keyring?: string[]; allowedSigners?: string[] }) => {
+    .action(async (remote: string | undefined, url: string | undefined, opts: { repo: string; keyring?: string[]; allowedSigners?: string[]; revokedKeys?: string[] }) => {
       const { prePushCheck } = await import('../../engine/prepush.js');
       const e = io.env;
       let input = await readStdin();
@@ -98,7 +99,7 @@ Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be d
       if (!input.trim() && e.PRE_COMMIT_TO_REF && e.PRE_COMMIT_FROM_REF) {
         input = `${e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_TO_REF} ${e.PRE_COMMIT_REMOTE_BRANCH ?? e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_FROM_REF}\n`;
       }
-      const res = await prePushCheck({ path: opts.repo, remote: remote ?? e.PRE_COMMIT_REMOTE_NAME ?? '', url: url ?? e.PRE_COMMIT_REMOTE_URL ?? '', input, env: e, trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners } });
+      const res = await prePushCheck({ path: opts.repo, remote: remote ?? e.PRE_COMMIT_REMOTE_NAME ?? '', url: url ?? e.PRE_COMMIT_REMOTE_URL ?? '', input, env: e, trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, revokedKeys: opts.revokedKeys } });
       for (const l of res.lines) io.stderr(`${l}\n`);
       state.exitCode = res.exitCode;
     });

@@ -39,7 +39,7 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
   // Details and signers repeat from commit to commit: escape each distinct one once.
   const escaped = memo((d: string) => escapeText(d, 200).replace(/ /g, '_'));
   const signerText = memo((s: string) => escapeText(s, 100));
-  // Lines go out in chunks: one write per commit costs more than the verification of a cached one.
+  // Lines go out a batch at a time: one write per commit costs more than the verification of a cached one.
   let out: string[] = [];
   const flush = (): void => {
     if (out.length) io.stdout(out.join(''));
@@ -89,11 +89,10 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
         const tags = mergetags ? mergetags.map((m) => ` mergetag:${m.mergetag.malformed ? 'malformed' : m.judgement.status}`).join('') : '';
         const policy = policyChange === 'unauthorized' ? ' policy-change:unauthorized' : '';
         out.push(`${commit.oid} ${j.verdict.letter} ${signerText(j.verdict.signer ?? '-')} ${j.status}:${detail}${tags}${policy}\n`);
-        if (out.length >= 1000) flush();
       }
     }
+    flush(); // once per batch: lines do not outlive the commits they describe
   }
-  flush();
   if (flags.format === 'json') io.stdout(`${JSON.stringify({ schemaVersion: 1, commits: json }, null, 2)}\n`);
   if (count === 0) io.stderr('gitguard: no commits in scope\n');
   return bad ? 1 : 0;
