@@ -3,14 +3,13 @@ import { Command, Option } from 'commander';
 import { SEVERITIES, THREATS } from '../model.js';
 import { VERSION } from '../version.js';
 import { FORMATS } from '../report/formats.js';
+import { keyOptions, list } from './options.js';
 import type { Io } from './main.js';
 import { registerBaselineCommands } from './commands/baseline.js';
 import { registerHookCommands } from './commands/hook.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerLedgerCommands } from './commands/ledger.js';
 
-const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function buildProgram(io: Io, state: { exitCode: number }): Command {
   const program = new Command('gitguard')
@@ -21,8 +20,7 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
 
-  program
-    .command('audit')
+  keyOptions(program.command('audit'))
     .description('audit a repository and print pass/fail per rule')
     .argument('[path]', 'repository (work tree, .git folder or bare repository)', '.')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
@@ -42,9 +40,6 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .option('--max-findings <n>', 'findings kept in full per rule', (v) => Number.parseInt(v, 10), 100)
     .option('--server', 'judge the repository as a server (receive.* settings, pre-receive hook); implied for a bare repository')
     .option('--git <path>', 'the git program to run and to judge for the client threat (default: git on PATH)')
-    .option('--keyring <file>', 'OpenPGP public keys to check signatures against when the repository has no policy (repeatable)', collect)
-    .option('--allowed-signers <file>', 'SSH allowed-signers file, likewise (repeatable)', collect)
-    .option('--revoked-keys <file>', 'keys whose signatures are void, as git\'s gpg.ssh.revocationFile: SSH public keys or fingerprints, OpenPGP fingerprints, one per line (repeatable)', collect)
     .option('--trust-root <commit>', 'audit commits from this one on; it is trusted by its own policy')
     .option('--base <rev>', 'CI: HEAD must descend from REV (e.g. the push event\'s "before"); per-commit checks cover REV..HEAD')
     .option('--no-ledger', 'do not record protected tips in .git/gitguard/ledger.json after a passing audit')
@@ -74,15 +69,11 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
       state.exitCode = await (await import('./commands/audit.js')).auditCommand(path, opts, io);
     });
 
-  program
-    .command('verify')
+  keyOptions(program.command('verify'))
     .description('check every commit\'s signature in-process, one line per commit (like git log --format="%H %G? %GF", but safe)')
     .argument('[range]', 'revision range, e.g. main~20..main (default: HEAD, from the trust root on)')
     .option('-C, --repo <path>', 'the repository', '.')
     .option('--all', 'every ref instead of HEAD')
-    .option('--keyring <file>', 'OpenPGP public keys to trust when the repository has no policy (repeatable)', collect)
-    .option('--allowed-signers <file>', 'SSH allowed-signers file to trust, likewise (repeatable)', collect)
-    .option('--revoked-keys <file>', 'keys whose signatures are void (SSH public keys or fingerprints, OpenPGP fingerprints, one per line; repeatable)', collect)
     .option('--trust-root <commit>', 'start from this commit; it is trusted by its own policy')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))

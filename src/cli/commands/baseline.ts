@@ -5,9 +5,8 @@ import { SEVERITIES, type Threat } from '../../model.js';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
 import { progressReporter } from '../progress.js';
+import { keyOptions, list } from '../options.js';
 
-const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 interface BaselineFlags {
   rule?: string[];
@@ -24,17 +23,13 @@ export function registerBaselineCommands(program: Command, io: Io, state: { exit
   const baseline = program
     .command('baseline')
     .description('record today\'s findings so that `audit --baseline FILE` gates only on new ones');
-  baseline
-    .command('write')
+  keyOptions(baseline.command('write'))
     .description('audit the repository and write every finding of a failed or warned rule to FILE (by stable fingerprint)')
     .argument('<file>', 'the baseline file to write (JSON; commit it or keep it with your CI config)')
     .argument('[path]', 'repository', '.')
     .option('-r, --rule <id>', 'only this rule (repeat or comma-separate)', list)
     .addOption(new Option('-t, --threat <threat>', 'only this threat\'s rules (repeat or comma-separate)').argParser(list))
     .option('--all', 'walk the commits of every ref, not only HEAD')
-    .option('--keyring <file>', 'OpenPGP public keys, as for audit (repeatable)', collect)
-    .option('--allowed-signers <file>', 'SSH allowed-signers file, as for audit (repeatable)', collect)
-    .option('--revoked-keys <file>', 'keys whose signatures are void, as for audit (repeatable)', collect)
     .option('--trust-root <commit>', 'audit commits from this one on')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .addHelpText('after', `

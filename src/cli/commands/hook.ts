@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { Command } from 'commander';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
+import { keyOptions } from '../options.js';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -79,15 +80,11 @@ Examples:
 
   const run = hook.command('run').description('what the installed hooks call (reads the hook\'s input on stdin)');
 
-  run
-    .command('pre-push')
+  keyOptions(run.command('pre-push'))
     .description('check the refs git is about to push (stdin: "<local ref> <local oid> <remote ref> <remote oid>" lines)')
     .argument('[remote]', 'the remote\'s name (git passes it; under the pre-commit framework, $PRE_COMMIT_REMOTE_NAME)')
     .argument('[url]', 'the remote\'s URL (git passes it; under the pre-commit framework, $PRE_COMMIT_REMOTE_URL)')
     .option('-C, --repo <path>', 'the repository', '.')
-    .option('--keyring <file>', 'OpenPGP public keys to trust when the repository has no policy (repeatable)', (v: string, p: string[] = []) => [...p, v])
-    .option('--allowed-signers <file>', 'SSH allowed-signers file to trust, likewise (repeatable)', (v: string, p: string[] = []) => [...p, v])
-    .option('--revoked-keys <file>', 'keys whose signatures are void, as for audit (repeatable)', (v: string, p: string[] = []) => [...p, v])
     .addHelpText('after', `
 Called by the pre-push hook as: gitguard hook run pre-push "$@"
 Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be done (the push is refused).`)
