@@ -1,5 +1,6 @@
 // gitguard's signature verdicts on real signed histories, compared with git's own, and the trust
 // policy's authorization rules end to end through the built binary.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -297,7 +298,12 @@ describe('signed annotated tags', () => {
     expect(res.outcome).toBe('fail');
     expect(res.findings.map((f) => f.ref).sort()).toEqual(['refs/tags/v1.1', 'refs/tags/v1.2']);
     expect(res.note).toContain('3 annotated tag(s), 1 lightweight');
-    // git agrees on the good one
-    expect(r.run(['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${signers}`, 'tag', '-v', 'v1.0'])).toBeDefined();
+    // git agrees: it verifies the good one and refuses the unsigned one and the unknown signer's.
+    const gitVerifyTag = (name: string) =>
+      spawnSync('git', ['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${signers}`, 'tag', '-v', name], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+    const v10 = gitVerifyTag('v1.0');
+    expect([v10.status, v10.stderr]).toEqual([0, expect.stringContaining('Good "git" signature for alice@example.com')]);
+    expect(gitVerifyTag('v1.1').status).not.toBe(0);
+    expect(gitVerifyTag('v1.2').status).not.toBe(0);
   });
 });
