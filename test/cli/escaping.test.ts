@@ -22,6 +22,8 @@ const TLS_URL = `https://mirror${RED}.example${TITLE}${RLO}${CSI}${DEL}/`;
 
 /** Raw bytes/characters that must never reach a terminal. */
 function expectNoRawControls(r: CliResult): void {
+  // The output does show the hostile commit (so its controls had their chance to get through).
+  expect(r.stdout).toContain(evilCommit.slice(0, 12));
   const bytes = r.stdoutBytes;
   for (const b of [0x1b, 0x07, 0x7f]) expect([b, bytes.includes(b)]).toEqual([b, false]);
   // U+202E and U+009B as UTF-8.

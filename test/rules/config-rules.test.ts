@@ -66,6 +66,11 @@ describe('remote-urls-without-credentials', () => {
 
   test('never puts the secret in any finding field', () => {
     const ev = evaluate(remoteCreds, withConfig(entry('url.https://ci:tok3n@git.example.com/.insteadof', 'https://x:s3cret@h/')));
+    // The finding is there, with both URLs redacted in place; only then does the absence below mean anything.
+    expect(ev.outcome).toBe('fail');
+    expect(ev.findings?.map((f) => [f.message, f.evidence])).toEqual([
+      [expect.stringContaining('https://x:***@h/'), expect.objectContaining({ key: 'url.https://ci:***@git.example.com/.insteadof', value: 'https://x:***@h/' })],
+    ]);
     expect(JSON.stringify(ev)).not.toMatch(/tok3n|s3cret/);
   });
 

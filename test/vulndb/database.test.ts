@@ -353,8 +353,8 @@ describe('strict validation', () => {
   });
 
   test('every version in the shipped file is in the strict database spelling', () => {
-    for (const e of db.vulnerabilities) {
-      for (const v of [...e.fixed, ...(e.introduced ? [e.introduced] : [])]) expect(parseVersionNumber(v)).not.toBeNull();
-    }
+    const versions = db.vulnerabilities.flatMap((e) => [...e.fixed, ...(e.introduced ? [e.introduced] : [])]);
+    expect(versions.length).toBeGreaterThan(0); // an empty database would pass the check below
+    expect(versions.filter((v) => parseVersionNumber(v) === null)).toEqual([]);
   });
 });
