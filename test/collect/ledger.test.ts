@@ -4,8 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ROOT } from '../helpers/cli.js';
+import { transpiledModuleUrl } from '../helpers/src-module.js';
 import { tempDir, cleanupTemp } from '../helpers/repo.js';
 import { LedgerError, lockLedger, readLedger, updateLedger, type Ledger } from '../../src/collect/ledger.js';
 
@@ -15,9 +14,9 @@ const OLD = 'a'.repeat(40);
 const NEW = 'b'.repeat(40);
 const withMain = (oid: string) => (l: Ledger): Ledger => ({ ...l, refs: { ...l.refs, 'refs/heads/main': { oid, recordedAt: '2026-01-01T00:00:00.000Z' } } });
 
-/** A child process that writes the ledger (built dist/) and stops forever between temp write and rename. */
+/** A child process that writes the ledger (src/collect/ledger.ts, not a build) and stops forever between temp write and rename. */
 function startStuckWriter(commonDir: string): Promise<ReturnType<typeof spawn>> {
-  const mod = pathToFileURL(join(ROOT, 'dist', 'collect', 'ledger.js')).href;
+  const mod = transpiledModuleUrl('src/collect/ledger.ts');
   const script = `
     const { updateLedger } = await import(${JSON.stringify(mod)});
     updateLedger(${JSON.stringify(commonDir)}, (l) => ({ ...l, refs: { ...l.refs, 'refs/heads/main': { oid: '${NEW}', recordedAt: 'x' } } }), {
