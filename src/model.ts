@@ -162,8 +162,8 @@ export interface Facts {
   scope: { description: string; revisions: string[] };
   /** Judge the repository as a server (receive.* settings, pre-receive hook): `--server`, or a bare repository. */
   server?: boolean;
-  /** When the audit runs (ms since the epoch), for rules that judge the age of shipped data. */
-  now?: number;
+  /** When the audit runs (ms since the epoch): the run's one clock, read once; rules never read the wall clock. */
+  now: number;
   /** Annotated tags judged like commits (tagger as the identity); collected when a rule needs 'tags'. */
   tags?: Available<import('./engine/history.js').TrustedTag[]>;
   /** The trust policy at HEAD (undefined: none); only collected when a rule needs 'policy'. */

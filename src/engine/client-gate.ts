@@ -27,6 +27,7 @@ export async function clientGate(repo: RepositoryInfo, history: HistoryFacts, po
     client,
     platform: process.platform === 'linux' ? 'linux' : process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : 'other',
     scope: { description: 'HEAD', revisions: [] },
+    now: Date.now(),
     policy: available(policy),
   };
   const ev = clientMinVersions.evaluate(facts, { meta, findingLimit: 10, data: { vulnerabilities: vulnerabilityDatabase } });

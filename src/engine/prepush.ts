@@ -50,6 +50,7 @@ async function auditNewCommits(repo: RepositoryInfo, history: HistoryFacts, revi
     client: unavailable('not collected'),
     platform: process.platform === 'linux' ? 'linux' : process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : 'other',
     scope: { description: session.description, revisions },
+    now: Date.now(),
   };
   const visitors: Array<[CatalogEntry, CommitVisitor]> = [];
   for (const c of selected) if (c.rule.kind === 'commits') visitors.push([c, c.rule.start(facts, { meta: c.meta, findingLimit: 100, data: { vulnerabilities: vulnerabilityDatabase } })]);

@@ -7,8 +7,8 @@ export const DATE_TOLERANCE_S = 24 * 60 * 60;
 export default defineCommitRule({
   id: 'commit-dates-plausible',
   needs: ['history'],
-  start(_facts, ctx) {
-    const now = Math.floor(Date.now() / 1000);
+  start(facts, ctx) {
+    const now = Math.floor(facts.now / 1000);
     // Parents come before children in the walk; one number per commit.
     const timeOf = new Map<string, number>();
     const list = new FindingList(ctx.findingLimit);

@@ -13,6 +13,9 @@ export function ctxFor(id: string, findingLimit = 100): RuleContext {
   return { meta, findingLimit, data: { vulnerabilities: vulnerabilityDatabase } };
 }
 
+/** The clock of hand-built facts (2026-12-01T00:00:00Z): fixed, so no rule test depends on when it runs. */
+export const TEST_NOW = Date.UTC(2026, 11, 1);
+
 export function factsWith(over: Partial<Facts> = {}): Facts {
   return {
     repository: { path: '/r', gitDir: '/r/.git', commonDir: '/r/.git', workTree: '/r', bare: false, shallow: false, objectFormat: 'sha1' },
@@ -23,6 +26,7 @@ export function factsWith(over: Partial<Facts> = {}): Facts {
     platform: 'linux',
     scope: { description: 'HEAD', revisions: ['a'.repeat(40)] },
     ...over,
+    now: over.now ?? TEST_NOW,
   };
 }
 

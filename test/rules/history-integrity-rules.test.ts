@@ -7,7 +7,7 @@ import commitDatesPlausible from '../../src/rules/commit-dates-plausible.js';
 import trustRootInHistory from '../../src/rules/trust-root-in-history.js';
 import { available, unavailable } from '../../src/model.js';
 import type { LedgerFacts, TrustRootCheck } from '../../src/collect/protected-refs.js';
-import { commit, factsWith, runTable } from '../helpers/facts.js';
+import { commit, factsWith, runTable, TEST_NOW } from '../helpers/facts.js';
 import { makeRepo, cleanupTemp } from '../helpers/repo.js';
 import { parseJson, resultOf, runCli } from '../helpers/cli.js';
 
@@ -27,8 +27,11 @@ describe('alternates-inside-repository', () => {
   ]);
 });
 
-const now = Math.floor(Date.now() / 1000);
+// The facts' clock, not the wall clock: TEST_NOW (2026-12-01) unless a case sets another.
+const now = Math.floor(TEST_NOW / 1000);
 const at = (time: number) => ({ name: 'Alice', email: 'alice@example.com', time, tz: '+0000' });
+const LATER = Date.UTC(2040, 0, 1); // a run in 2040
+const in2039 = commit({ committer: at(Date.UTC(2039, 0, 1) / 1000), subject: 'made in 2039' });
 const p1 = commit({ committer: at(now - 10 * 86400) });
 const ok = commit({ parents: [p1.oid], committer: at(now - 9 * 86400) });
 const slightlyBack = commit({ parents: [p1.oid], committer: at(now - 10 * 86400 - 3600) });
@@ -40,6 +43,8 @@ describe('commit-dates-plausible', () => {
     { name: 'passes a date an hour before its parent (within a day)', commits: [p1, slightlyBack], outcome: 'pass' },
     { name: 'warns on a committer date 20 days before its parent', commits: [p1, backdated], outcome: 'warn', mentions: ['480 h before its parent', 'backdated change'] },
     { name: 'warns on a committer date in the future', commits: [future], outcome: 'warn', mentions: ['lies in the future', 'from the future'] },
+    { name: 'judges the future by the run\'s clock: 2039 is past for a run in 2040', facts: factsWith({ now: LATER }), commits: [in2039], outcome: 'pass' },
+    { name: 'and future for a run in 2026', commits: [in2039], outcome: 'warn', mentions: ['2039-01-01T00:00:00.000Z lies in the future'] },
     { name: 'is not applicable with no commits', commits: [], outcome: 'not-applicable' },
   ]);
 });
