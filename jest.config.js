@@ -1,6 +1,6 @@
 // ESM throughout: chalk 5 and openpgp 6 ship only ESM, so the package is "type": "module" and
 // jest runs with node's --experimental-vm-modules (see the "test" script). ts-jest transpiles each
-// file on its own (isolatedModules); `npm run typecheck`/the build do the type checking.
+// file on its own (isolatedModules); `npm run typecheck` (the first step of `npm test`) type-checks src/ and test/.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',

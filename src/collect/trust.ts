@@ -165,11 +165,6 @@ export class TrustCollector {
     return tree;
   }
 
-  private async policyOf(commitOid: string): Promise<Policy | undefined> {
-    const tree = await this.treeOf(commitOid);
-    return tree ? this.policyAt(tree, commitOid) : undefined;
-  }
-
   /** The commit's watched-path ids, interned so equal states share one array. */
   private recordState(commit: CommitRecord): readonly (string | null)[] {
     const ids = this.watched.map((p) => commit.pathOids?.[p] ?? null);

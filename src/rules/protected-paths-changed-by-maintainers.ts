@@ -11,7 +11,7 @@ import { commitFinding } from './lib/trust-rule.js';
 export default defineCommitRule({
   id: 'protected-paths-changed-by-maintainers',
   needs: ['history', 'signatures', 'protected-paths'],
-  start(facts, ctx) {
+  start(_facts, ctx) {
     const found = new FindingList(ctx.findingLimit);
     let changes = 0;
     let judged = 0;

@@ -216,7 +216,7 @@ describe('differential against git %G? with real gpg', () => {
   test('a payload that differs by one byte is B, and malformed input never throws', async () => {
     const { payload, signature } = commitSignature(c.ed!, rawCommit(repo, c.ed!));
     const changed = Buffer.from(payload);
-    changed[changed.length - 2] ^= 1;
+    changed[changed.length - 2]! ^= 1;
     expect((await keyring.verify(changed, signature!)).letter).toBe('B');
     for (const bad of ['', 'garbage', '-----BEGIN PGP SIGNATURE-----\n\n!!!\n-----END PGP SIGNATURE-----\n', signature!.slice(0, 120)]) {
       const v = await keyring.verify(payload, bad);

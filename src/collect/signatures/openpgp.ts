@@ -112,8 +112,6 @@ type SigData = Parameters<openpgp.SignaturePacket['verify']>[2];
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
 const fpr = (p: AnyKeyPacket): string => p.getFingerprint().toUpperCase();
 const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
-const finite = (d: Date | number | null | undefined): number | undefined =>
-  d instanceof Date ? seconds(d) : undefined;
 function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n', 1)[0]!.slice(0, 200);
 }
