@@ -24,7 +24,7 @@ function startStuckWriter(commonDir: string): Promise<ReturnType<typeof spawn>> 
     });`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('paused') && resolve(child));
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('paused') && resolve(child));
     child.on('exit', (code) => reject(new Error(`writer exited early (${code})`)));
   });
 }

@@ -78,7 +78,7 @@ describe('differential against git %G? with real gpg', () => {
     k.soft = gpg.genKey('Soft Revoked <soft@example.com>', 'ed25519', { at });
     k.hard = gpg.genKey('Hard Revoked <hard@example.com>', 'ed25519', { at });
     k.noReason = gpg.genKey('No Reason <noreason@example.com>', 'ed25519', { at });
-    gpg.trust(k.rsa!, k.ed!, k.ec!, k.primary!, k.stranger!, k.exp!, k.setExp!, k.soft!, k.hard!, k.noReason!);
+    gpg.trust(k.rsa, k.ed, k.ec, k.primary, k.stranger, k.exp, k.setExp, k.soft, k.hard, k.noReason);
 
     c.rsa = signedCommit('good rsa', k.rsa);
     c.ed = signedCommit('good ed25519', k.ed);
@@ -124,7 +124,7 @@ describe('differential against git %G? with real gpg', () => {
     const both = new Uint8Array([...(await openpgp.unarmor(commitSignature(c.ed, Buffer.from(edRaw)).signature!)).data as Uint8Array, ...second]);
     c.double = writeCommit(repo, withSignature(edRaw, openpgp.armor(openpgp.enums.armor.signature, both)));
 
-    const pub = [k.rsa, k.ed, k.ec, k.primary, k.exp, k.setExp, k.soft, k.hard, k.noReason].map((f) => gpg.exportPublic(f!));
+    const pub = [k.rsa, k.ed, k.ec, k.primary, k.exp, k.setExp, k.soft, k.hard, k.noReason].map((f) => gpg.exportPublic(f));
     keyring = await loadKeyring(pub.map((data, i) => ({ data, file: `key-${i}.gpg` })));
   }, 120_000);
 

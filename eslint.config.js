@@ -1,0 +1,58 @@
+// ESLint 9 flat config: typescript-eslint's type-aware recommended rules over src/ and test/, ESLint's
+// recommended rules over the JavaScript files (bin/, scripts/). `npm run lint` fails on errors only.
+// Rules set to 'warn' below hold findings in today's tree that the restructuring of src/ will remove;
+// make them errors once it lands (each says why it is down).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeGlobals = Object.fromEntries(
+  ['process', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setImmediate', 'performance', 'structuredClone'].map((g) => [g, 'readonly']),
+);
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/fixtures/'] },
+  js.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    extends: [...tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Same convention as noUnusedLocals/noUnusedParameters: a leading underscore marks "unused on purpose".
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      // warn: the six escaping regexes match control characters on purpose; once they are one module,
+      // that module disables the rule on its lines and this goes back to error.
+      'no-control-regex': 'warn',
+      // Interface methods that return a promise without awaiting (a cache hit, a test double).
+      '@typescript-eslint/require-await': 'off',
+      // warn until src/ is restructured: 20 redundant assertions in 9 src files (autofixable, left for the
+      // one formatting/lint commit so seven branches do not conflict on them).
+      '@typescript-eslint/no-unnecessary-type-assertion': 'warn',
+      // warn until typed: openpgp.js internals (enums compared as numbers, Function-typed hooks) and
+      // commander's untyped opts() in src/; JSON.parse results in tests.
+      '@typescript-eslint/no-unsafe-assignment': 'warn',
+      '@typescript-eslint/no-unsafe-member-access': 'warn',
+      '@typescript-eslint/no-unsafe-argument': 'warn',
+      '@typescript-eslint/no-unsafe-call': 'warn',
+      '@typescript-eslint/no-unsafe-function-type': 'warn',
+      '@typescript-eslint/no-unsafe-enum-comparison': 'warn',
+      // warn: rules/lib/client.ts passes two methods of a frozen object as callbacks (no `this` used).
+      '@typescript-eslint/unbound-method': 'warn',
+    },
+  },
+  {
+    // Rules judge the facts they are given, including the run's clock (facts.now): never the wall clock.
+    files: ['src/rules/**/*.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Rules read the clock from facts.now.' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Rules read the clock from facts.now.' }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: nodeGlobals },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, module: 'writable', require: 'readonly' } },
+  },
+);
