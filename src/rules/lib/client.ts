@@ -26,7 +26,7 @@ function lineLabel(tool: ClientTool, comparable: string): string {
 /** The backport caveat for a distribution build without a readable record, or '' (say so, don't pretend). */
 export function distroCaveat(t: ToolVersion, vendor: string | undefined, platform: Facts['platform']): string {
   if (t.record?.kind === 'none') return ` ${capitalise(t.record.reason)}.`;
-  if (t.record?.kind === 'changelog') return ` The changelog of ${recordName(t)} (${t.record.source}) does not name them as fixed: if your distribution fixed them without saying so, check its security tracker.`;
+  if (t.record?.kind === 'changelog') return ` Its changelog (${t.record.source}) does not name the open ones as fixed.`;
   if (vendor && DISTROS.has(vendor)) return ` This is a ${vendor} build (${t.distribution ?? t.raw}): your distribution may have backported fixes without changing the upstream version; check its security tracker for each CVE.`;
   if (t.distribution) return ` It comes from a distribution package (${t.distribution}): your distribution may have backported fixes without changing the upstream version; check its security tracker for each CVE.`;
   if (platform === 'linux' && /^\/usr\/bin\//.test(t.program)) return ` If ${t.program} comes from your distribution, it may carry backported fixes; check its security tracker.`;
@@ -107,7 +107,7 @@ export function evaluateClientTools(facts: Facts, ctx: RuleContext, tools: reado
       });
     }
     const settled = hits.length - open.length;
-    const bySource = settled ? ` (${settled} more fixed by the distribution, per the changelog of ${recordName(t)})` : '';
+    const bySource = settled ? ` ${settled} more ${settled === 1 ? 'is' : 'are'} fixed by the distribution (${recordName(t)}).` : '';
     if (open.length === 0) {
       judged.push({ t, outcome: 'pass', line: `${scheme.label} ${shown}${which}: no known vulnerability${settled ? ` left open: ${settled} fixed by the distribution, per the changelog of ${recordName(t)}` : ''} (data compiled ${db.compiled})` });
       continue;
@@ -133,12 +133,13 @@ export function evaluateClientTools(facts: Facts, ctx: RuleContext, tools: reado
         },
       });
     }
-    const fix = remediation(open, parsed, scheme.display);
+    // The upstream release to move to must also fix what only the distribution patched.
+    const fix = remediation(hits, parsed, scheme.display);
     const upgrade = upgradeLine(fix.onLine, fix.overall, line);
     judged.push({
       t,
       outcome: 'fail',
-      line: `${scheme.label} ${shown}${which} is affected by ${open.length} known vulnerabilit${open.length === 1 ? 'y' : 'ies'}${bySource}; upgrade to ${upgrade || 'a newer release'}.${distroCaveat(t, parsed.vendor, facts.platform)}`,
+      line: `${scheme.label} ${shown}${which} is affected by ${open.length} known vulnerabilit${open.length === 1 ? 'y' : 'ies'}; upgrade to ${upgrade || 'a newer release'}.${bySource}${distroCaveat(t, parsed.vendor, facts.platform)}`,
     });
   }
 
