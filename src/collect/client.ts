@@ -66,7 +66,8 @@ function osName(): string | undefined {
 }
 
 /** Adds the distribution's record (package, version, changelog) of the program judged. */
-async function withRecord(t: ToolVersion, tools: PackageTools | undefined): Promise<ToolVersion> {
+async function withRecord(t: ToolVersion, tools: PackageTools | false | undefined): Promise<ToolVersion> {
+  if (tools === false) return t;
   const record = await distroRecord(t.program, t.raw, tools);
   t.record = record;
   if (record.kind === 'changelog') t.distribution = `${osName() ?? process.platform}: ${record.package} ${record.version}`;
@@ -82,20 +83,22 @@ export interface ClientOptions {
   config?: ConfigEntry[];
   /** Where the package tools are (tests); default the system's. */
   packageTools?: PackageTools;
+  /** Read each program's distribution record (package, changelog). Default true; the pre-push gate only compares versions. */
+  records?: boolean;
 }
 
 function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
 }
 
-async function probe(tool: ToolVersion['tool'], program: string, args: string[], source: string, tools?: PackageTools): Promise<ToolVersion | undefined> {
+async function probe(tool: ToolVersion['tool'], program: string, args: string[], source: string, tools?: PackageTools | false): Promise<ToolVersion | undefined> {
   const raw = await firstOutputLine(program, args);
   if (raw === undefined) return undefined;
   return withRecord({ tool, program, raw, source }, tools);
 }
 
 /** ssh-keygen prints no version: it is judged by the ssh installed beside it (same package). */
-async function keygenVersion(keygen: string, source: string, tools?: PackageTools): Promise<ToolVersion> {
+async function keygenVersion(keygen: string, source: string, tools?: PackageTools | false): Promise<ToolVersion> {
   const sibling = join(dirname(keygen), process.platform === 'win32' ? 'ssh.exe' : 'ssh');
   if (!executable(sibling)) return { tool: 'ssh-keygen', program: keygen, raw: '', source, notRun: 'ssh-keygen prints no version and no ssh is installed beside it' };
   const raw = await firstOutputLine(sibling, ['-V']);
@@ -105,7 +108,7 @@ async function keygenVersion(keygen: string, source: string, tools?: PackageTool
 
 export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersion[]> {
   const repo = opts.repository;
-  const tools = opts.packageTools;
+  const tools = opts.records === false ? false : opts.packageTools;
   const out: Array<Promise<ToolVersion | undefined>> = [];
 
   // git: --git, else PATH.

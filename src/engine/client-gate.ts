@@ -16,7 +16,7 @@ export async function clientGate(repo: RepositoryInfo, history: HistoryFacts, po
   if (!meta || clientMinVersions.kind !== 'repo') return { failed: false, lines: [] };
   let client: Facts['client'];
   try {
-    client = available(await collectClient({ repository: repo, env }));
+    client = available(await collectClient({ repository: repo, env, records: false }));
   } catch (err) {
     client = unavailable((err as Error).message);
   }

@@ -67,5 +67,15 @@ function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: s
     if (more > 0) out.push(`${indent}  … and ${more} more (--format json or --verbose for all kept findings)`);
     if (r.outcome === 'fail' && r.meta.remediation[0]) out.push(`${indent}${c.cyan('fix:')} ${r.meta.remediation[0]}`);
   }
+  // What the rule found settled (CVEs the distribution fixed): each with its evidence under
+  // --verbose, else their ids on one line.
+  if (r.resolved?.length) {
+    if (verbose) for (const f of r.resolved) out.push(`${indent}${c.gray(`= ${escapeText(f.message, 300)}`)}`);
+    else {
+      const status = r.resolved[0]?.evidence?.['status'];
+      const label = typeof status === 'string' ? status.replace(/-/g, ' ') : 'settled';
+      out.push(`${indent}${c.gray(escapeText(`${label}: ${r.resolved.map((f) => String(f.evidence?.['id'] ?? f.message)).join(', ')} (--verbose or --format json for the evidence)`, 300))}`);
+    }
+  }
   return out;
 }

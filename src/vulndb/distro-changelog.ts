@@ -57,7 +57,7 @@ export type DistroRecord =
 const DEBIAN_HEADER = /^(\S+) \(([^()\s]+)\)(?: [^;]*)?;/;
 const RPM_HEADER = /^\*\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +\d{1,2} \d{4}\b(.*)$/;
 const CVE = /\bCVE-\d{4}-\d{4,}\b/gi;
-const NEGATED = /\b(?:revert(?:s|ed|ing)?|not (?:yet )?(?:fixed|affected|vulnerable)|unaffected|does(?:n't| not) affect|ignored?)\b/i;
+const NEGATED = /\b(?:revert(?:s|ed|ing)?|not (?:yet )?(?:fixed|affected|vulnerable)|unaffected|does(?:n't| not) affect)\b/i;
 
 function splitLines(text: string): string[] {
   return text.split(/\r?\n/);
