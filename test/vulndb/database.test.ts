@@ -321,6 +321,10 @@ describe('strict validation', () => {
     ['a reference that is not https', (d) => (d.vulnerabilities[0]!.references = ['ftp://x']), /bad\.json: CVE-2099-0001: "references"/],
     ['a wrong schemaVersion', (d) => ((d as Record<string, unknown>)['schemaVersion'] = 2), /bad\.json: schemaVersion/],
     ['vulnerabilities not an array', (d) => ((d as Record<string, unknown>)['vulnerabilities'] = {}), /bad\.json: "vulnerabilities"/],
+    ['a checked without a date', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['checked'] = { against: ['x'] }), /bad\.json: CVE-2099-0001: "checked\.on"/],
+    ['a checked against nothing', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['checked'] = { on: '2026-12-04', against: [] }), /bad\.json: CVE-2099-0001: "checked\.against"/],
+    ['an excluded id that is also an entry', (d) => ((d as Record<string, unknown>)['excluded'] = [{ id: 'CVE-2099-0001', reason: 'server only, not the client' }]), /bad\.json: "excluded": CVE-2099-0001 is also an entry/],
+    ['an excluded entry without a reason', (d) => ((d as Record<string, unknown>)['excluded'] = [{ id: 'CVE-2099-0009' }]), /bad\.json: "excluded": CVE-2099-0009: "reason"/],
   ];
   test.each(badCases)('rejects %s, naming the file and the entry', (_name, mutate, message) => {
     const d = good();
