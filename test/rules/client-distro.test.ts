@@ -3,6 +3,11 @@
 // and a CVE the changelog names that the data lacks makes client-data-fresh warn (never fail).
 import gitRule from '../../src/rules/git-client-patched.js';
 import gpgRule from '../../src/rules/gpg-client-patched.js';
+import sshRule from '../../src/rules/ssh-client-patched.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cveMentions, parseDebianChangelog } from '../../src/vulndb/distro-changelog.js';
+import { ROOT } from '../helpers/cli.js';
 import freshRule from '../../src/rules/client-data-fresh.js';
 import { available, type Facts, type ToolVersion } from '../../src/model.js';
 import type { CveMention, DistroRecord } from '../../src/vulndb/distro-changelog.js';
@@ -90,4 +95,18 @@ describe('client-data-fresh cross-checks the changelogs', () => {
     ]));
     expect(ev.outcome).toBe('pass');
   });
+});
+
+test('ssh-client-patched with the recorded changelog of Debian 12\'s newest openssh (1:9.2p1-2+deb12u10): its backports are settled', () => {
+  const text = readFileSync(join(ROOT, 'test', 'fixtures', 'distro', 'openssh-client-deb12u10.changelog.Debian'), 'utf8');
+  const rec = record('openssh-client', '1:9.2p1-2+deb12u10', cveMentions(parseDebianChangelog(text), '1:9.2p1-2+deb12u10'));
+  const ev = evaluate(sshRule, withTools([tool('ssh', 'OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026', rec)]));
+  const settled = (ev.resolved ?? []).map((f) => f.evidence?.['id']);
+  for (const id of ['CVE-2025-61984', 'CVE-2025-61985', 'CVE-2026-35386', 'CVE-2026-35388', 'CVE-2025-26465']) expect(settled).toContain(id);
+  const open = (ev.findings ?? []).map((f) => f.evidence?.['id']);
+  for (const id of settled) expect(open).not.toContain(id);
+  // What is left open sets the severity: the highest of those.
+  const rank = { low: 1, medium: 2, high: 3, critical: 4 } as Record<string, number>;
+  const highest = (ev.findings ?? []).map((f) => String(f.evidence?.['severity'])).reduce((a, b) => (rank[b]! > rank[a]! ? b : a));
+  expect(ev.severity).toBe(highest);
 });

@@ -36,3 +36,9 @@ describe.each(REAL)('%s data against /usr/share/doc/%s/changelog.Debian.gz of th
     expect(unknown).toEqual([]);
   });
 });
+
+test('the newest Debian 12 OpenSSH changelog (recorded, 1:9.2p1-2+deb12u10): only the unclassified CVE-2026-3497 is unknown', () => {
+  const text = readFileSync(join(ROOT, 'test', 'fixtures', 'distro', 'openssh-client-deb12u10.changelog.Debian'), 'utf8');
+  const unknown = cveMentions(parseDebianChangelog(text)).filter((m) => !knowsId(vulnerabilityDatabase('openssh'), m.id)).map((m) => m.id);
+  expect(unknown).toEqual(['CVE-2026-3497']);
+});
