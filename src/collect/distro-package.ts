@@ -105,7 +105,7 @@ async function fromDpkg(dpkgQuery: string, program: string, real: string, docRoo
       if (file) break;
     }
   }
-  if (!file) return none(`package ${name} ${version} has no changelog.Debian.gz under ${docRoot} (documentation not installed?)`);
+  if (!file) return none(`package ${name} ${version} has no changelog.Debian.gz under ${docRoot} (its documentation is not installed, as in container images that exclude ${docRoot}): the upstream version is judged as is`);
   const text = readGzipText(file);
   if (text === undefined) return none(`cannot read ${file} (unreadable, not gzip, or larger than ${MAX_TEXT / 1024 / 1024} MiB)`);
   return { kind: 'changelog', manager: 'dpkg', package: name, version, source: file, mentions: cveMentions(parseDebianChangelog(text), version) };
@@ -140,9 +140,15 @@ export async function distroRecord(program: string, raw: string, tools: PackageT
     return none('macOS keeps no package changelog for this program: it is judged by its upstream version');
   }
   const dpkgQuery = tools.dpkgQuery === undefined ? systemProgram('dpkg-query') : tools.dpkgQuery ?? undefined;
-  if (dpkgQuery) return fromDpkg(dpkgQuery, program, real, tools.docRoot ?? '/usr/share/doc');
   const rpm = tools.rpm === undefined ? systemProgram('rpm') : tools.rpm ?? undefined;
-  if (rpm) return fromRpm(rpm, real);
+  // A machine may have both (dpkg on Fedora, rpm on Debian): the one that owns the program answers.
+  const fromDeb = dpkgQuery ? await fromDpkg(dpkgQuery, program, real, tools.docRoot ?? '/usr/share/doc') : undefined;
+  if (fromDeb && (fromDeb.kind === 'changelog' || !rpm || !fromDeb.reason.includes('belongs to no Debian package'))) return fromDeb;
+  if (rpm) {
+    const fromRpmDb = await fromRpm(rpm, real);
+    if (fromRpmDb.kind === 'changelog' || !fromDeb) return fromRpmDb;
+    return none(`${real} belongs to no Debian or RPM package: a self-built or separately installed program, judged by its upstream version`);
+  }
   if (existsSync(tools.alpineRelease ?? '/etc/alpine-release')) return none("Alpine's apk keeps no changelog on the machine: check https://security.alpinelinux.org for each CVE");
   return none('neither dpkg nor rpm is installed, so no package records which fixes this build carries: it is judged by its upstream version');
 }

@@ -21,6 +21,31 @@ test('dpkgOwner reads dpkg-query -S output (several owners, arch suffixes, diver
   expect(dpkgOwner('git: /usr/bin/git-other\n', '/usr/bin/git')).toBeUndefined();
 });
 
+test('an RPM machine: the package that owns the program, its version and rpm -q --changelog (a stand-in rpm replaying a recorded changelog)', async () => {
+  const dir = tempDir('gitguard-rpm-');
+  const log = join(ROOT, 'test', 'fixtures', 'distro', 'photon-git.rpm-changelog');
+  const rpm = join(dir, 'rpm');
+  writeFileSync(rpm, `#!/bin/sh
+case "$1 $2" in
+  "-qf --qf") echo git ;;
+  "-q --qf") echo 2.19.0-3 ;;
+  "-q --changelog") cat '${log}' ;;
+  *) exit 1 ;;
+esac
+`);
+  chmodSync(rpm, 0o755);
+  const r = await distroRecord('/bin/sh', 'git version 2.19.0', { dpkgQuery: null, rpm });
+  expect(r).toEqual({ kind: 'changelog', manager: 'rpm', package: 'git', version: '2.19.0-3', source: 'rpm -q --changelog git', mentions: [expect.objectContaining({ id: 'CVE-2017-14867', version: '2.14.2-1', line: 10 })] });
+});
+
+test('an RPM machine where no package owns the program says so', async () => {
+  const rpm = join(tempDir('gitguard-rpm-'), 'rpm');
+  writeFileSync(rpm, '#!/bin/sh\necho "file /x is not owned by any package"; exit 1\n');
+  chmodSync(rpm, 0o755);
+  const r = await distroRecord('/bin/sh', 'git version 2.19.0', { dpkgQuery: null, rpm });
+  expect(r.kind === 'none' && r.reason).toMatch(/^no distribution record: .* belongs to no RPM package/);
+});
+
 describe('no package manager', () => {
   test('a machine without dpkg or rpm says there is no distribution record', async () => {
     const r = await distroRecord('/bin/sh', 'sh', NO_TOOLS);
