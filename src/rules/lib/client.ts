@@ -1,6 +1,8 @@
 // The client rules (git-, gpg-, ssh-, git-lfs-client-patched) share one shape: find the tool in the
-// client facts, read its version, list the CVEs of its database that apply on this platform, and
-// name the lowest version that fixes them all (on the user's maintenance line and overall).
+// client facts, read its version, list the CVEs of its database that apply on this platform, set
+// aside those the installed package's changelog names as fixed (a distribution backport), and name
+// the lowest version that fixes them all (on the user's maintenance line and overall). The result's
+// severity is the highest of the CVEs left open.
 import type { Facts, Finding, RuleContext, RuleEvaluation, ToolVersion } from '../../model.js';
 import { FindingList, notAvailable } from './findings.js';
 import { compareVersions, maintenanceLine } from '../../vulndb/version.js';
