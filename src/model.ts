@@ -47,6 +47,13 @@ export interface RuleEvaluation {
   findingCount?: number;
   /** Why the outcome is what it is (e.g. why not available), one line. */
   note?: string;
+  /**
+   * The severity the findings warrant when it depends on them (a client rule: the highest severity
+   * of the CVEs still open), in place of the rule's static one; a policy override still wins.
+   */
+  severity?: Severity;
+  /** What the rule checked and found settled (a CVE the distribution fixed), with the evidence: shown, never gated. */
+  resolved?: Finding[];
 }
 
 export interface RuleResult extends RuleEvaluation {
@@ -148,6 +155,8 @@ export interface ToolVersion {
   notRun?: string;
   /** The distribution package it comes from, when known ("debian 12: git 1:2.39.5-0+deb12u2"). */
   distribution?: string;
+  /** The package's own record of the CVEs it fixed (its changelog), or why there is none. */
+  record?: import('./vulndb/distro-changelog.js').DistroRecord;
 }
 
 export interface Facts {

@@ -3,38 +3,21 @@
 // repository: PATH entries that are relative or inside the repository are skipped, and a
 // configured gpg.program that lives inside it is reported but not run. Each program runs in a
 // neutral folder with the hardened environment.
-import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../model.js';
-import { getGitBinary, hardenedEnv } from './git.js';
+import { getGitBinary } from './git.js';
+import { programOutput } from './run-program.js';
+import { distroRecord, type PackageTools } from './distro-package.js';
 import { collectConfig } from './config.js';
 
-function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
-  return new Promise((resolvePromise) => {
-    let out = '';
-    let child;
-    try {
-      child = spawn(program, args, { cwd: hardenedEnv().HOME, env: hardenedEnv(), stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
-    } catch {
-      resolvePromise(undefined);
-      return;
-    }
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    // ssh -V prints on stderr.
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.on('error', () => {
-      clearTimeout(timer);
-      resolvePromise(undefined);
-    });
-    child.on('close', () => {
-      clearTimeout(timer);
-      const line = out.split('\n').find((l) => l.trim());
-      resolvePromise(line?.trim().slice(0, 500));
-    });
-  });
+async function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
+  // ssh -V prints on stderr.
+  const out = await programOutput(program, args, { stderr: true });
+  if (!out) return undefined;
+  const line = out.text.split('\n').find((l) => l.trim());
+  return line?.trim().slice(0, 500);
 }
 
 /** Is `path` the repository's folder or inside it? */
@@ -71,23 +54,24 @@ export function findOnPath(name: string, repo?: RepositoryInfo, path = process.e
   return undefined;
 }
 
-/** Debian/Ubuntu package versions of distribution binaries, read as data (never required). */
-async function distribution(program: string, pkg: string): Promise<string | undefined> {
-  if (process.platform !== 'linux' || !/^\/(?:usr\/)?bin\//.test(program)) return undefined;
-  let os = '';
+function osName(): string | undefined {
   try {
     const rel = readFileSync('/etc/os-release', 'utf8');
     const id = /^ID=("?)([^"\n]*)\1$/m.exec(rel)?.[2] ?? '';
     const ver = /^VERSION_ID=("?)([^"\n]*)\1$/m.exec(rel)?.[2] ?? '';
-    os = `${id}${ver ? ` ${ver}` : ''}`.trim();
+    return `${id}${ver ? ` ${ver}` : ''}`.trim() || undefined;
   } catch {
     return undefined;
   }
-  const dpkg = findOnPath('dpkg-query');
-  if (!dpkg) return os ? `${os} (package version unknown)` : undefined;
-  const v = await firstOutputLine(dpkg, ['-W', '-f=${Version}', pkg]);
-  if (!v || /no packages found|not installed/i.test(v)) return undefined;
-  return `${os || 'linux'}: ${pkg} ${v}`;
+}
+
+/** Adds the distribution's record (package, version, changelog) of the program judged. */
+async function withRecord(t: ToolVersion, tools: PackageTools | false | undefined): Promise<ToolVersion> {
+  if (tools === false) return t;
+  const record = await distroRecord(t.program, t.raw, tools);
+  t.record = record;
+  if (record.kind === 'changelog') t.distribution = `${osName() ?? process.platform}: ${record.package} ${record.version}`;
+  return t;
 }
 
 export interface ClientOptions {
@@ -97,44 +81,47 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv;
   /** The user's config entries, when already collected (else read here when a repository is given). */
   config?: ConfigEntry[];
+  /** Where the package tools are (tests); default the system's. */
+  packageTools?: PackageTools;
+  /** Read each program's distribution record (package, changelog). Default true; the pre-push gate only compares versions. */
+  records?: boolean;
 }
 
 function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
 }
 
-async function probe(tool: ToolVersion['tool'], program: string, args: string[], source: string, pkg?: string): Promise<ToolVersion | undefined> {
+async function probe(tool: ToolVersion['tool'], program: string, args: string[], source: string, tools?: PackageTools | false): Promise<ToolVersion | undefined> {
   const raw = await firstOutputLine(program, args);
   if (raw === undefined) return undefined;
-  const t: ToolVersion = { tool, program, raw, source };
-  const dist = pkg ? await distribution(program, pkg) : undefined;
-  if (dist) t.distribution = dist;
-  return t;
+  return withRecord({ tool, program, raw, source }, tools);
 }
 
 /** ssh-keygen prints no version: it is judged by the ssh installed beside it (same package). */
-async function keygenVersion(keygen: string, source: string): Promise<ToolVersion> {
+async function keygenVersion(keygen: string, source: string, tools?: PackageTools | false): Promise<ToolVersion> {
   const sibling = join(dirname(keygen), process.platform === 'win32' ? 'ssh.exe' : 'ssh');
   if (!executable(sibling)) return { tool: 'ssh-keygen', program: keygen, raw: '', source, notRun: 'ssh-keygen prints no version and no ssh is installed beside it' };
   const raw = await firstOutputLine(sibling, ['-V']);
-  return { tool: 'ssh-keygen', program: keygen, raw: raw ?? '', source: `${source} (version of ${sibling})`, ...(raw === undefined ? { notRun: 'the ssh beside it printed no version' } : {}) };
+  if (raw === undefined) return { tool: 'ssh-keygen', program: keygen, raw: '', source: `${source} (version of ${sibling})`, notRun: 'the ssh beside it printed no version' };
+  return withRecord({ tool: 'ssh-keygen', program: keygen, raw, source: `${source} (version of ${sibling})` }, tools);
 }
 
 export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersion[]> {
   const repo = opts.repository;
+  const tools = opts.records === false ? false : opts.packageTools;
   const out: Array<Promise<ToolVersion | undefined>> = [];
 
   // git: --git, else PATH.
   const gitBinary = getGitBinary();
-  if (gitBinary !== 'git') out.push(probe('git', gitBinary, ['--version'], '--git'));
+  if (gitBinary !== 'git') out.push(probe('git', gitBinary, ['--version'], '--git', tools));
   else {
     const git = findOnPath('git', repo);
-    if (git) out.push(probe('git', git, ['--version'], 'PATH', 'git'));
+    if (git) out.push(probe('git', git, ['--version'], 'PATH', tools));
   }
 
   // gpg on PATH, and gpg.program / gpg.openpgp.program of the global or system config.
   const gpg = findOnPath('gpg', repo);
-  if (gpg) out.push(probe('gpg', gpg, ['--version'], 'PATH', 'gpg'));
+  if (gpg) out.push(probe('gpg', gpg, ['--version'], 'PATH', tools));
   let config = opts.config;
   if (!config && repo) {
     try {
@@ -165,18 +152,18 @@ export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersi
       out.push(Promise.resolve<ToolVersion>({ tool, program, raw: '', source, notRun: insideRepository(program, repo) ? 'it lives inside the audited repository' : 'a relative path depends on the folder git runs in' }));
       continue;
     }
-    out.push(tool === 'gpg' ? probe('gpg', program, ['--version'], source) : keygenVersion(program, source));
+    out.push(tool === 'gpg' ? probe('gpg', program, ['--version'], source, tools) : keygenVersion(program, source, tools));
   }
 
   // ssh -V; ssh-keygen has no version flag: it is judged by the ssh beside it.
   const ssh = findOnPath('ssh', repo);
-  if (ssh) out.push(probe('ssh', ssh, ['-V'], 'PATH', 'openssh-client'));
+  if (ssh) out.push(probe('ssh', ssh, ['-V'], 'PATH', tools));
   const keygen = keygenOnPath;
-  if (keygen && (!ssh || dirname(keygen) !== dirname(ssh))) out.push(keygenVersion(keygen, 'PATH'));
+  if (keygen && (!ssh || dirname(keygen) !== dirname(ssh))) out.push(keygenVersion(keygen, 'PATH', tools));
 
   // git-lfs, if installed.
   const lfs = findOnPath('git-lfs', repo);
-  if (lfs) out.push(probe('git-lfs', lfs, ['version'], 'PATH', 'git-lfs'));
+  if (lfs) out.push(probe('git-lfs', lfs, ['version'], 'PATH', tools));
 
   return (await Promise.all(out)).filter((t): t is ToolVersion => t !== undefined);
 }

@@ -26,7 +26,7 @@ import { collectLedger, recordPassingAudit } from './ledger.js';
 import { openHistory, type TrustOptions } from './history.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';
-import { exitCodeFor, summarise } from './verdict.js';
+import { effectiveSeverity, exitCodeFor, summarise } from './verdict.js';
 import { vulnerabilityDatabase } from './rule-data.js';
 import { finishReport, type Baseline } from './baseline.js';
 
@@ -176,7 +176,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   const results: RuleResult[] = selected.map((c) => {
     const ev = evaluations.get(c.meta.id) ?? { outcome: 'error', note: 'rule produced no result' };
     const findings = ev.findings ?? [];
-    return { ...ev, meta: c.meta, severity: overrides[c.meta.id] ?? c.meta.severity, findings, findingCount: ev.findingCount ?? findings.length };
+    return { ...ev, meta: c.meta, severity: effectiveSeverity(c.meta, ev, overrides), findings, findingCount: ev.findingCount ?? findings.length };
   });
 
   const exitCode = exitCodeFor(results, req.failOn);

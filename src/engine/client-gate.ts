@@ -8,6 +8,7 @@ import { escapeText } from '../report/escape.js';
 import clientMinVersions from '../rules/client-min-versions.js';
 import { loadCatalog } from './audit.js';
 import { vulnerabilityDatabase } from './rule-data.js';
+import { effectiveSeverity } from './verdict.js';
 
 export async function clientGate(repo: RepositoryInfo, history: HistoryFacts, policy: Policy | undefined, env: NodeJS.ProcessEnv): Promise<{ failed: boolean; lines: string[] }> {
   if (!policy?.client || Object.keys(policy.client.minVersions).length === 0) return { failed: false, lines: [] };
@@ -15,7 +16,7 @@ export async function clientGate(repo: RepositoryInfo, history: HistoryFacts, po
   if (!meta || clientMinVersions.kind !== 'repo') return { failed: false, lines: [] };
   let client: Facts['client'];
   try {
-    client = available(await collectClient({ repository: repo, env }));
+    client = available(await collectClient({ repository: repo, env, records: false }));
   } catch (err) {
     client = unavailable((err as Error).message);
   }
@@ -32,7 +33,7 @@ export async function clientGate(repo: RepositoryInfo, history: HistoryFacts, po
   };
   const ev = clientMinVersions.evaluate(facts, { meta, findingLimit: 10, data: { vulnerabilities: vulnerabilityDatabase } });
   if (ev.outcome !== 'fail') return { failed: false, lines: [] };
-  const sev = policy.severity[meta.id] ?? meta.severity;
+  const sev = effectiveSeverity(meta, ev, policy.severity);
   if (sev === 'info') return { failed: false, lines: [] };
   return { failed: true, lines: [`gitguard: ${meta.id}: ${escapeText(meta.title, 300)}`, ...(ev.findings ?? []).map((f) => `  ${escapeText(f.message, 300)}`)] };
 }

@@ -13,7 +13,7 @@ import { loadCatalog } from './audit.js';
 import { clientGate } from './client-gate.js';
 import type { CatalogEntry } from './catalog.js';
 import { openHistory, type HistorySession, type TrustOptions } from './history.js';
-import { exitCodeFor, failsRun } from './verdict.js';
+import { effectiveSeverity, exitCodeFor, failsRun } from './verdict.js';
 import { vulnerabilityDatabase } from './rule-data.js';
 import { escapeText, redactUrl } from '../report/escape.js';
 
@@ -68,7 +68,7 @@ async function auditNewCommits(repo: RepositoryInfo, history: HistoryFacts, revi
       ev = { outcome: 'error', note: `rule ${c.meta.id} failed: ${firstLine((err as Error).message)}` };
     }
     const findings = ev.findings ?? [];
-    return { ...ev, meta: c.meta, severity: overrides[c.meta.id] ?? c.meta.severity, findings, findingCount: ev.findingCount ?? findings.length };
+    return { ...ev, meta: c.meta, severity: effectiveSeverity(c.meta, ev, overrides), findings, findingCount: ev.findingCount ?? findings.length };
   });
   return { results, commits };
 }

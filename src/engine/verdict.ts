@@ -1,7 +1,7 @@
 // Outcomes x severity x --fail-on -> exit code. Warnings never fail; an error means the audit
 // could not be completed, which is exit 2 unless something already failed.
 import { EXIT } from '../errors.js';
-import { severityRank, type Outcome, type RuleResult, type Severity } from '../model.js';
+import { severityRank, type Outcome, type RuleEvaluation, type RuleMeta, type RuleResult, type Severity } from '../model.js';
 
 export type Summary = Record<Outcome, number>;
 
@@ -20,4 +20,9 @@ export function exitCodeFor(results: RuleResult[], failOn: Severity): number {
   if (results.some((r) => failsRun(r, failOn))) return EXIT.failed;
   if (results.some((r) => r.outcome === 'error')) return EXIT.cannotAudit;
   return EXIT.ok;
+}
+
+/** A rule's effective severity: the policy's override, else the one its evaluation found (client rules), else the rule's own. */
+export function effectiveSeverity(meta: RuleMeta, ev: RuleEvaluation, overrides: Readonly<Record<string, Severity>>): Severity {
+  return overrides[meta.id] ?? ev.severity ?? meta.severity;
 }

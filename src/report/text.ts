@@ -34,7 +34,7 @@ export const renderText: Reporter = (report, opts) => {
     const results = report.results.filter((r) => r.meta.threat === threat && (!quiet || r.outcome === 'fail' || r.outcome === 'error'));
     if (!results.length) continue;
     lines.push('', c.bold(threat));
-    for (const r of results) lines.push(...renderResult(r, width, paint, c, opts.verbose ?? false));
+    for (const r of results) lines.push(...renderResult(r, width, paint, c, opts.verbose ?? false, quiet));
   }
   const s = report.summary;
   const parts = [`${s.pass} passed`, `${s.fail} failed`, `${s.warn} warning(s)`];
@@ -47,11 +47,16 @@ export const renderText: Reporter = (report, opts) => {
   return `${lines.join('\n').replace(/^\n+/, '')}\n`;
 };
 
-function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: string) => string>, c: InstanceType<typeof Chalk>, verbose: boolean): string[] {
+function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: string) => string>, c: InstanceType<typeof Chalk>, verbose: boolean, quiet: boolean): string[] {
   const out = [`  ${paint[r.outcome](LABEL[r.outcome])}  ${r.meta.id.padEnd(width)}  ${r.meta.title}${r.outcome === 'fail' ? c.gray(` [${r.severity}]`) : ''}`];
   const indent = ' '.repeat(8);
   // A passing client rule's note names the version it judged ("git 2.55.0: no known vulnerability").
   if (r.note && (r.outcome !== 'pass' || r.suppressedCount || r.meta.threat === 'client')) out.push(`${indent}${c.gray(escapeText(r.note, 300))}`);
+  // -q: the rule's one-line summary (a client rule's names each tool and what is open), no lists.
+  if (quiet) {
+    if (r.findingCount > 0) out.push(`${indent}${c.gray(`${r.findingCount} finding(s); run without -q to list them`)}`);
+    return out;
+  }
   if (r.outcome === 'fail' || r.outcome === 'warn' || verbose) {
     const show = verbose ? r.findings : r.findings.slice(0, 10);
     for (const f of show) {
@@ -61,6 +66,16 @@ function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: s
     const more = r.findingCount - show.length;
     if (more > 0) out.push(`${indent}  … and ${more} more (--format json or --verbose for all kept findings)`);
     if (r.outcome === 'fail' && r.meta.remediation[0]) out.push(`${indent}${c.cyan('fix:')} ${r.meta.remediation[0]}`);
+  }
+  // What the rule found settled (CVEs the distribution fixed): each with its evidence under
+  // --verbose, else their ids on one line.
+  if (r.resolved?.length) {
+    if (verbose) for (const f of r.resolved) out.push(`${indent}${c.gray(`= ${escapeText(f.message, 300)}`)}`);
+    else {
+      const status = r.resolved[0]?.evidence?.['status'];
+      const label = typeof status === 'string' ? status.replace(/-/g, ' ') : 'settled';
+      out.push(`${indent}${c.gray(escapeText(`${label}: ${r.resolved.map((f) => String(f.evidence?.['id'] ?? f.message)).join(', ')} (--verbose or --format json for the evidence)`, 300))}`);
+    }
   }
   return out;
 }

@@ -36,6 +36,14 @@ export interface VulnEntry {
   introducedComparable?: string;
   /** Comparable forms of `fixed`, ascending. */
   fixedComparable: readonly string[];
+  /** How the entry was last checked: the day and what it was checked against (advisory URLs, changelogs). */
+  checked?: { on: string; against: readonly string[] };
+}
+
+/** A CVE of the tool left out of the database on purpose (server-only, a program git never runs...). */
+export interface ExcludedEntry {
+  id: string;
+  reason: string;
 }
 
 export interface VulnDatabase {
@@ -48,6 +56,13 @@ export interface VulnDatabase {
   newestKnownVersion?: string;
   sources: readonly string[];
   vulnerabilities: readonly VulnEntry[];
+  /** CVEs known and left out on purpose, so the cross-check with distribution changelogs does not call them unknown. */
+  excluded: readonly ExcludedEntry[];
+}
+
+/** Is `id` known to the database, as an entry or as a deliberate exclusion? */
+export function knowsId(db: VulnDatabase, id: string): boolean {
+  return db.vulnerabilities.some((e) => e.id === id) || db.excluded.some((e) => e.id === id);
 }
 
 /** Reads and validates a database file; throws an Error naming the file (and entry) on any problem. */
@@ -96,7 +111,7 @@ export function parseVulnerabilityDatabase(json: unknown, file: string): VulnDat
   };
   if (!isObject(json)) fail('the top level must be an object');
   const top = json as Obj;
-  const allowedTop = ['schemaVersion', 'tool', 'compiled', 'newestKnownVersion', 'sources', 'vulnerabilities'];
+  const allowedTop = ['schemaVersion', 'tool', 'compiled', 'newestKnownVersion', 'sources', 'vulnerabilities', 'excluded'];
   for (const key of Object.keys(top)) if (!allowedTop.includes(key)) fail(`unknown field "${key}"`);
   if (top['schemaVersion'] !== 1) fail(`schemaVersion must be 1, got ${JSON.stringify(top['schemaVersion'])}`);
   const tool = top['tool'];
@@ -124,6 +139,22 @@ export function parseVulnerabilityDatabase(json: unknown, file: string): VulnDat
     return entry;
   });
 
+  const excluded: ExcludedEntry[] = [];
+  if (top['excluded'] !== undefined) {
+    const ex = top['excluded'];
+    if (!Array.isArray(ex)) fail('"excluded" must be an array');
+    for (const item of ex as unknown[]) {
+      const id = isObject(item) ? item['id'] : undefined;
+      const reason = isObject(item) ? item['reason'] : undefined;
+      if (!isObject(item) || Object.keys(item).some((k) => k !== 'id' && k !== 'reason')) fail('"excluded" entries must be objects with "id" and "reason"');
+      if (typeof id !== 'string' || !ID.test(id)) fail(`"excluded": not a CVE or GHSA id: ${JSON.stringify(id)}`);
+      if (typeof reason !== 'string' || reason.trim().length < 10) fail(`"excluded": ${id as string}: "reason" must be a sentence`);
+      if (seen.has(id as string)) fail(`"excluded": ${id as string} is also an entry (or listed twice)`);
+      seen.add(id as string);
+      excluded.push({ id: id as string, reason: reason as string });
+    }
+  }
+
   const db: VulnDatabase = {
     file,
     schemaVersion: 1,
@@ -131,12 +162,14 @@ export function parseVulnerabilityDatabase(json: unknown, file: string): VulnDat
     compiled: compiled as string,
     sources: sources as string[],
     vulnerabilities,
+    excluded,
   };
   if (newestKnownVersion !== undefined) db.newestKnownVersion = newestKnownVersion;
   return db;
 }
 
-const ENTRY_FIELDS = ['id', 'summary', 'severity', 'severitySource', 'platforms', 'introduced', 'fixed', 'references'];
+const ENTRY_FIELDS = ['id', 'summary', 'severity', 'severitySource', 'platforms', 'introduced', 'fixed', 'references', 'checked'];
+const ID = /^(?:CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})$/;
 
 function parseEntry(raw: unknown, index: number, file: string, tool: string): VulnEntry {
   const rawId = isObject(raw) && typeof raw['id'] === 'string' ? raw['id'] : `entry #${index}`;
@@ -148,7 +181,7 @@ function parseEntry(raw: unknown, index: number, file: string, tool: string): Vu
   for (const key of Object.keys(e)) if (!ENTRY_FIELDS.includes(key)) fail(`unknown field "${key}"`);
 
   const id = e['id'];
-  if (typeof id !== 'string' || !/^(?:CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})$/.test(id)) {
+  if (typeof id !== 'string' || !ID.test(id)) {
     fail('"id" must be a CVE id (CVE-YYYY-NNNN) or a GHSA id');
   }
   const summary = e['summary'];
@@ -215,6 +248,15 @@ function parseEntry(raw: unknown, index: number, file: string, tool: string): Vu
   if (introduced !== undefined) {
     entry.introduced = introduced;
     entry.introducedComparable = introducedComparable as string;
+  }
+  if (e['checked'] !== undefined) {
+    const c = e['checked'];
+    const on = isObject(c) ? c['on'] : undefined;
+    const against = isObject(c) ? c['against'] : undefined;
+    if (!isObject(c) || Object.keys(c).some((k) => k !== 'on' && k !== 'against')) fail('"checked" must be an object with "on" and "against"');
+    if (typeof on !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(on)) fail('"checked.on" must be a date YYYY-MM-DD');
+    if (!Array.isArray(against) || against.length === 0 || !against.every((a) => typeof a === 'string' && a.trim() !== '')) fail('"checked.against" must be a non-empty array of strings');
+    entry.checked = { on: on as string, against: against as string[] };
   }
   return entry;
 }

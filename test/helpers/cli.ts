@@ -80,6 +80,8 @@ export interface JsonResult {
   findings: JsonFinding[];
   findingCount: number;
   note?: string;
+  /** What the rule found settled (a client rule: CVEs the distribution fixed). */
+  resolved?: JsonFinding[];
   meta: { id: string; threat: string; severity: string; title: string };
 }
 export interface JsonReport {

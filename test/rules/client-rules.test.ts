@@ -16,15 +16,15 @@ describe('gpg-client-patched', () => {
   runTable(gpgRule, [
     { name: 'fails on GnuPG 2.2.7, naming SigSpoof CVE-2018-12020 fixed in 2.2.8', facts: withTools([tool('gpg', 'gpg (GnuPG) 2.2.7')]), outcome: 'fail', mentions: ['CVE-2018-12020 (high)', 'fixed in 2.2.8 on the 2.2 line'] },
     { name: 'fails on GnuPG 2.3.6, naming CVE-2022-34903 fixed in 2.3.7 on its line', facts: withTools([tool('gpg', 'gpg (GnuPG) 2.3.6')]), outcome: 'fail', mentions: ['CVE-2022-34903', 'fixed in 2.3.7 on the 2.3 line'] },
-    { name: 'passes on GnuPG 2.4.8', facts: withTools([tool('gpg', 'gpg (GnuPG) 2.4.8')]), outcome: 'pass' },
+    { name: 'passes on GnuPG 2.4.9', facts: withTools([tool('gpg', 'gpg (GnuPG) 2.4.9')]), outcome: 'pass' },
     { name: 'is a skip (not available), not an error, when gpg is not installed', facts: withTools([tool('git', 'git version 2.55.0')]), outcome: 'not-available' },
     { name: 'is not available when the client could not be probed', facts: factsWith({ client: unavailable('spawn failed') }), outcome: 'not-available' },
     { name: 'is not available when the only gpg is a gpg.program inside the repository, which is not run', facts: withTools([tool('gpg', '', { program: '/r/tools/gpg', notRun: 'it lives inside the audited repository', source: 'gpg.program in /home/u/.gitconfig (global)' })]), outcome: 'not-available' },
-    { name: 'fails when the global gpg.program is old even if the gpg on PATH is new', facts: withTools([tool('gpg', 'gpg (GnuPG) 2.4.8'), tool('gpg', 'gpg (GnuPG) 2.2.7', { program: '/opt/old/gpg', source: 'gpg.program in /home/u/.gitconfig (global)' })]), outcome: 'fail', mentions: ['CVE-2018-12020', '[gpg /opt/old/gpg]'] },
+    { name: 'fails when the global gpg.program is old even if the gpg on PATH is new', facts: withTools([tool('gpg', 'gpg (GnuPG) 2.4.9'), tool('gpg', 'gpg (GnuPG) 2.2.7', { program: '/opt/old/gpg', source: 'gpg.program in /home/u/.gitconfig (global)' })]), outcome: 'fail', mentions: ['CVE-2018-12020', '[gpg /opt/old/gpg]'] },
   ]);
 
   test('says when a gpg.program is reported but not run, beside the judged one', () => {
-    const ev = evaluate(gpgRule, withTools([tool('gpg', 'gpg (GnuPG) 2.4.8'), tool('gpg', '', { program: '/r/bin/gpg', notRun: 'it lives inside the audited repository' })]));
+    const ev = evaluate(gpgRule, withTools([tool('gpg', 'gpg (GnuPG) 2.4.9'), tool('gpg', '', { program: '/r/bin/gpg', notRun: 'it lives inside the audited repository' })]));
     expect(ev.outcome).toBe('warn');
     expect(ev.note).toContain('/r/bin/gpg');
     expect(ev.note).toContain('not run: it lives inside the audited repository');
@@ -42,15 +42,15 @@ describe('ssh-client-patched', () => {
   runTable(sshRule, [
     { name: 'fails on OpenSSH 9.2p1 (Debian), naming Terrapin and the ProxyCommand bug fixed in 9.6p1', facts: withTools([tool('ssh', 'OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.19 27 Jan 2026')]), outcome: 'fail', mentions: ['CVE-2023-48795', 'CVE-2023-51385', 'fixed in 9.6p1', 'CVE-2023-38408 (critical)', 'fixed in 9.3p2'] },
     { name: 'fails on OpenSSH for Windows 9.5p1 with Terrapin', facts: withTools([tool('ssh', 'OpenSSH_for_Windows_9.5p1, LibreSSL 3.8.2')], 'windows'), outcome: 'fail', mentions: ['CVE-2023-48795'] },
-    { name: 'passes on OpenSSH 10.1p1', facts: withTools([tool('ssh', 'OpenSSH_10.1p1, OpenSSL 3.5.3 16 Sep 2025')]), outcome: 'pass' },
-    { name: 'judges an ssh-keygen in another folder by the ssh beside it', facts: withTools([tool('ssh', 'OpenSSH_10.1p1'), tool('ssh-keygen', 'OpenSSH_9.3p1')]), outcome: 'fail', mentions: ['CVE-2023-38408', '[ssh-keygen /opt/bin/ssh-keygen]'] },
+    { name: 'passes on OpenSSH 10.5p1', facts: withTools([tool('ssh', 'OpenSSH_10.5p1, OpenSSL 3.5.3 16 Sep 2025')]), outcome: 'pass' },
+    { name: 'judges an ssh-keygen in another folder by the ssh beside it', facts: withTools([tool('ssh', 'OpenSSH_10.5p1'), tool('ssh-keygen', 'OpenSSH_9.3p1')]), outcome: 'fail', mentions: ['CVE-2023-38408', '[ssh-keygen /opt/bin/ssh-keygen]'] },
     { name: 'is a skip when OpenSSH is not installed', facts: withTools([]), outcome: 'not-available' },
   ]);
 
   test('names the upgrade in OpenSSH spelling, on the line and overall', () => {
     const ev = evaluate(sshRule, withTools([tool('ssh', 'OpenSSH_9.3p1, OpenSSL 3.0.8')]));
-    // 9.3p1: CVE-2023-38408 (9.3p2 on the 9.3 line) and the 9.6p1/9.9p2/10.1p1 fixes: only 10.1p1 fixes all.
-    expect(ev.note).toMatch(/^OpenSSH 9\.3p1 is affected by \d+ known vulnerabilities; upgrade to 10\.1p1 \(overall\)/);
+    // 9.3p1: CVE-2023-38408 (9.3p2 on the 9.3 line) and the 9.6p1 ... 10.5p1 fixes: only 10.5p1 fixes all.
+    expect(ev.note).toMatch(/^OpenSSH 9\.3p1 is affected by \d+ known vulnerabilities; upgrade to 10\.5p1 \(overall\)/);
   });
 });
 
@@ -65,12 +65,13 @@ describe('git-lfs-client-patched', () => {
 });
 
 describe('client-data-fresh', () => {
-  // The shipped databases record compiled 2026-11-25.
+  // The shipped databases record compiled 2026-11-25 (git-lfs) and 2026-12-04 (git, gpg, openssh).
   const day = (iso: string): number => Date.parse(`${iso}T12:00:00Z`);
   runTable(freshRule, [
-    { name: 'passes on the day the data was compiled', facts: factsWith({ now: day('2026-11-25') }), outcome: 'pass' },
-    { name: 'passes 120 days later', facts: factsWith({ now: day('2027-03-25') }), outcome: 'pass' },
-    { name: 'warns 121 days later, naming each database', facts: factsWith({ now: day('2027-03-26') }), outcome: 'warn', mentions: ['rules/git-vulnerabilities.json was compiled on 2026-11-25, 121 days ago', 'rules/gpg-vulnerabilities.json', 'rules/openssh-vulnerabilities.json', 'rules/git-lfs-vulnerabilities.json'] },
+    { name: 'passes on the day the data was compiled', facts: factsWith({ now: day('2026-12-04') }), outcome: 'pass' },
+    { name: 'passes 120 days after the oldest database', facts: factsWith({ now: day('2027-03-25') }), outcome: 'pass' },
+    { name: 'warns 121 days later, naming the database', facts: factsWith({ now: day('2027-03-26') }), outcome: 'warn', mentions: ['rules/git-lfs-vulnerabilities.json was compiled on 2026-11-25, 121 days ago'], findings: 1 },
+    { name: 'warns naming each database once all are old', facts: factsWith({ now: day('2027-04-04') }), outcome: 'warn', mentions: ['rules/git-vulnerabilities.json was compiled on 2026-12-04, 121 days ago', 'rules/gpg-vulnerabilities.json', 'rules/openssh-vulnerabilities.json', 'rules/git-lfs-vulnerabilities.json'] },
   ]);
 });
 

@@ -164,12 +164,20 @@ describe('hand-checked versions against the shipped data', () => {
   test('the whole list for 2.39.5 on linux', () => {
     // 2.39.5: everything up to the 2.39.4 batch is fixed on the 2.39 line; the Jan 2025 and Jul 2025
     // batches were never backported to 2.39, and the sideband fix exists only from 2.55.0.
+    // CVE-2025-27614 is in gitk code that came with 2.41.0 (its `introduced`), so 2.39.5 is not affected.
     expect(ids('2.39.5', 'linux').sort()).toEqual(
       [
         'CVE-2024-50349', 'CVE-2024-52006', 'CVE-2024-52005',
-        'CVE-2025-27613', 'CVE-2025-27614', 'CVE-2025-46835', 'CVE-2025-48384', 'CVE-2025-48385',
+        'CVE-2025-27613', 'CVE-2025-46835', 'CVE-2025-48384', 'CVE-2025-48385',
       ].sort(),
     );
+  });
+
+  test('introduced: CVE-2025-27614 affects 2.41.0 and later lines without the fix, not 2.40', () => {
+    expect(ids('2.40.1', 'linux')).not.toContain('CVE-2025-27614');
+    expect(ids('2.41.0', 'linux')).toContain('CVE-2025-27614');
+    expect(ids('2.43.6', 'linux')).toContain('CVE-2025-27614');
+    expect(ids('2.43.7', 'linux')).not.toContain('CVE-2025-27614');
   });
 
   test('the whole list for 2.45.2.windows.1 on windows', () => {
@@ -313,6 +321,10 @@ describe('strict validation', () => {
     ['a reference that is not https', (d) => (d.vulnerabilities[0]!.references = ['ftp://x']), /bad\.json: CVE-2099-0001: "references"/],
     ['a wrong schemaVersion', (d) => ((d as Record<string, unknown>)['schemaVersion'] = 2), /bad\.json: schemaVersion/],
     ['vulnerabilities not an array', (d) => ((d as Record<string, unknown>)['vulnerabilities'] = {}), /bad\.json: "vulnerabilities"/],
+    ['a checked without a date', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['checked'] = { against: ['x'] }), /bad\.json: CVE-2099-0001: "checked\.on"/],
+    ['a checked against nothing', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['checked'] = { on: '2026-12-04', against: [] }), /bad\.json: CVE-2099-0001: "checked\.against"/],
+    ['an excluded id that is also an entry', (d) => ((d as Record<string, unknown>)['excluded'] = [{ id: 'CVE-2099-0001', reason: 'server only, not the client' }]), /bad\.json: "excluded": CVE-2099-0001 is also an entry/],
+    ['an excluded entry without a reason', (d) => ((d as Record<string, unknown>)['excluded'] = [{ id: 'CVE-2099-0009' }]), /bad\.json: "excluded": CVE-2099-0009: "reason"/],
   ];
   test.each(badCases)('rejects %s, naming the file and the entry', (_name, mutate, message) => {
     const d = good();
