@@ -29,6 +29,8 @@ import { registry } from '../rules/index.js';
 import { exitCodeFor, summarise } from './verdict.js';
 import { vulnerabilityDatabase } from './rule-data.js';
 import { finishReport, type Baseline } from './baseline.js';
+import { scanSecrets } from '../collect/secrets/scan.js';
+import { collectSecurityPolicy } from '../collect/security-policy.js';
 
 export interface AuditRequest {
   path: string;
@@ -58,6 +60,8 @@ export interface AuditRequest {
   baseline?: { file: string; baseline: Baseline };
   /** Let an audit that looked at nothing pass (by default it exits 2). */
   allowEmpty?: boolean;
+  /** secrets-not-in-history: also run the generic high-entropy detector (policy: secrets.entropy). */
+  secretsEntropy?: boolean;
 }
 
 export { VERSION } from '../version.js';
@@ -130,6 +134,21 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     facts.ledger = history.ok
       ? await attempt(async () => collectLedger(repository, history.value, policy?.ok ? policy.value : session?.headPolicy ?? (await collectHeadPolicy(repository, history.value)), req.base, req.trust?.trustRoot))
       : unavailable(`history unavailable: ${history.reason}`);
+  }
+  // Secrets: what the commits in scope added. The trust root does not narrow it (a credential
+  // committed before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
+  if (needs.has('secrets')) {
+    facts.secrets = history.ok
+      ? await attempt(async () => {
+          const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
+          scope.close();
+          const entropy = req.secretsEntropy === true || (policy?.ok === true && policy.value?.secrets?.entropy === true);
+          return scanSecrets(repository, scope.revisions, { entropy });
+        })
+      : unavailable(`history unavailable: ${history.reason}`);
+  }
+  if (needs.has('security-policy')) {
+    facts.securityPolicy = history.ok ? await attempt(() => collectSecurityPolicy(repository, history.value.head.oid)) : unavailable(`history unavailable: ${history.reason}`);
   }
   const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
 
