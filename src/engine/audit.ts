@@ -137,13 +137,16 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   }
   // Secrets: what the commits in scope added. The trust root does not narrow it (a credential
   // committed before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
+  let secretsScope: { description: string; commits: number } | undefined;
   if (needs.has('secrets')) {
     facts.secrets = history.ok
       ? await attempt(async () => {
           const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
           scope.close();
           const entropy = req.secretsEntropy === true || (policy?.ok === true && policy.value?.secrets?.entropy === true);
-          return scanSecrets(repository, scope.revisions, { entropy });
+          const scanned = await scanSecrets(repository, scope.revisions, { entropy });
+          secretsScope = { description: scope.description, commits: scanned.commits };
+          return scanned;
         })
       : unavailable(`history unavailable: ${history.reason}`);
   }
@@ -212,7 +215,8 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       objectFormat: repository.objectFormat,
       head: history.ok ? history.value.head : {},
     },
-    scope: { description, commits: commitCount },
+    // Without a commit walk, the secrets scan is what looked at the history.
+    scope: session || !secretsScope ? { description, commits: commitCount } : secretsScope,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     failOn: req.failOn,
