@@ -35,6 +35,7 @@ import secretsNotInHistory from './secrets-not-in-history.js';
 import securityPolicyPresent from './security-policy-present.js';
 import serverHookInstalled from './server-hook-installed.js';
 import serverReceiveHardened from './server-receive-hardened.js';
+import signatureAlgorithmsStrong from './signature-algorithms-strong.js';
 import signaturesValid from './signatures-valid.js';
 import signerMatchesCommitter from './signer-matches-committer.js';
 import signersAuthorized from './signers-authorized.js';
@@ -85,6 +86,7 @@ export const registry: Rule[] = [
   securityPolicyPresent,
   serverHookInstalled,
   serverReceiveHardened,
+  signatureAlgorithmsStrong,
   signaturesValid,
   signerMatchesCommitter,
   signersAuthorized,
