@@ -25,6 +25,9 @@ export interface SecretFormat {
   reportAlone?: boolean;
   /** The kind a complete pair is reported as. */
   pairKind?: string;
+  /** Only looked for in a file change where its `pairedWith` partner was found (its keywords are
+   *  common words such as "secret": running it everywhere would cost time for nothing). */
+  lazy?: boolean;
   /** The expression matches a header; the key material follows on the next lines. */
   block?: boolean;
   /** Every one of these must also occur in the line (cheap pre-check). */
@@ -106,7 +109,7 @@ export class SecretDetector {
       .filter((f) => !f.optIn || (f.optIn === 'entropy' && opts.entropy))
       .map((f) => ({ ...f, re: RE2JS.compile(f.regex), allowRes: (f.allow ?? []).map((a) => RE2JS.compile(a)), lowerKeywords: f.keywords.map((k) => k.toLowerCase()) }));
     // Literal alternatives only: V8 runs this in time linear in the line.
-    const words = [...new Set(this.formats.flatMap((f) => f.lowerKeywords))].map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+    const words = [...new Set(this.formats.filter((f) => !f.lazy).flatMap((f) => f.lowerKeywords))].map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
     this.prefilter = new RegExp(words.join('|'), 'i');
   }
 
@@ -114,11 +117,26 @@ export class SecretDetector {
   scan(lines: string[], numbers: number[]): SecretHit[] {
     const hits: SecretHit[] = [];
     const pending = new Map<string, Array<{ f: Compiled; line: number; value: string }>>();
+    this.pass(lines, numbers, this.formats.filter((f) => !f.lazy), this.prefilter, hits, pending);
+    const lazy = this.formats.filter((f) => f.lazy && pending.has(f.pairedWith!));
+    if (lazy.length) this.pass(lines, numbers, lazy, undefined, hits, pending);
+    // Pairs (an AWS key id with its secret key): reported at the secret, only when both are there.
+    for (const [id, list] of pending) {
+      for (const p of list) {
+        const partner = pending.get(p.f.pairedWith!);
+        if (p.f.pairKind && partner?.length) hits.push({ kind: p.f.pairKind, title: `${p.f.title} with its key id`, line: p.line, redacted: redactSecret(p.value) });
+        else if (p.f.reportAlone) hits.push({ kind: id, title: p.f.title, line: p.line, redacted: redactSecret(p.value) });
+      }
+    }
+    return hits.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
+  }
+
+  private pass(lines: string[], numbers: number[], formats: Compiled[], prefilter: RegExp | undefined, hits: SecretHit[], pending: Map<string, Array<{ f: Compiled; line: number; value: string }>>): void {
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
-      if (!this.prefilter.test(line)) continue;
+      if (prefilter && !prefilter.test(line)) continue;
       const lower = line.toLowerCase();
-      for (const f of this.formats) {
+      for (const f of formats) {
         if (!f.lowerKeywords.some((k) => lower.includes(k))) continue;
         if (f.requires && !f.requires.every((r) => line.includes(r))) continue;
         const m = f.re.matcher(line);
@@ -143,15 +161,6 @@ export class SecretDetector {
         }
       }
     }
-    // Pairs (an AWS key id with its secret key): reported at the secret, only when both are there.
-    for (const [id, list] of pending) {
-      for (const p of list) {
-        const partner = pending.get(p.f.pairedWith!);
-        if (p.f.pairKind && partner?.length) hits.push({ kind: p.f.pairKind, title: `${p.f.title} with its key id`, line: p.line, redacted: redactSecret(p.value) });
-        else if (p.f.reportAlone) hits.push({ kind: id, title: p.f.title, line: p.line, redacted: redactSecret(p.value) });
-      }
-    }
-    return hits.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
   }
 
   /** Whether a matched value is a live secret: not a known example, not a placeholder, random

@@ -4,7 +4,8 @@
 // at the commit that introduced it, however often the file changes afterwards; a file version
 // (blob) already scanned is never scanned again (reverts, cherry-picks, branches that share a
 // file). Binary blobs, and blobs larger than the limit (git's core.bigFileThreshold makes it treat
-// them as binary), are skipped and counted. Memory is bounded by one file's added lines.
+// them as binary), are skipped and counted. Memory is bounded by one file's added lines (plus a
+// capped set of the blob ids already scanned).
 // Merge commits show no diff (git's default), so only what their parents added is scanned.
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../model.js';
@@ -36,6 +37,10 @@ export interface ScanOptions extends DetectorOptions {
 
 export const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
 const MAX_LEAKS = 10_000;
+/** Blob ids remembered to skip repeats (20-32 bytes each). Past this many the set starts over: a
+ *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
+ *  stays bounded whatever the size of the history. */
+const MAX_SEEN = 1_000_000;
 
 /** A path as git prints it in a diff header: bare, or C-quoted (octal escapes for bytes). */
 export function unquotePath(s: string): string {
@@ -142,10 +147,14 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
         const m = /\.\.([0-9a-f]+)/.exec(buf.toString('latin1', s, Math.min(e, s + 200)));
         if (m) {
           file.blob = m[1]!;
-          if (seen.has(file.blob)) {
+          const key = Buffer.from(file.blob, 'hex').toString('latin1'); // half the memory of the hex
+          if (seen.has(key)) {
             file.skip = true;
             facts.skipped.repeated += 1;
-          } else seen.add(file.blob);
+          } else {
+            if (seen.size >= MAX_SEEN) seen.clear();
+            seen.add(key);
+          }
         }
       } else if (head.startsWith('+++ ')) {
         const p = buf.toString('utf8', s + 4, e);
