@@ -61,6 +61,20 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     expect(byCommit.get(sha1)!.evidence).toMatchObject({ digest: 'sha1', keyBits: 2048 });
     expect(byCommit.get(rsa1024)!.message).toMatch(/RSA-1024 key \(under 2048 bits\)/);
     expect(byCommit.get(rsa1024)!.evidence).toMatchObject({ digest: 'sha256', keyBits: 1024 });
+    // Without the keys, the signatures' own headers still give the digest and the RSA size.
+    const bare = runCli(['audit', r.dir, ...RULE], { env: r.env });
+    const res2 = resultOf(parseJson(bare), 'signature-algorithms-strong');
+    expect(bare.code).toBe(1);
+    expect((res2.findings as F[]).map((f) => [f.commit, f.evidence?.digest, f.evidence?.keyBits])).toEqual([[sha1, 'sha1', 2048], [rsa1024, 'sha256', 1024]]);
+  });
+
+  test('without keys, SHA-256 and Ed25519 signatures still pass', () => {
+    const r = makeRepo();
+    signWith(r, gpg.genKey('Ed Two <ed2@example.com>', 'ed25519'), 'ed25519');
+    signWith(r, gpg.genKey('Rsa Two <rsa2@example.com>', 'rsa2048'), 'rsa', '--digest-algo SHA256');
+    const out = runCli(['audit', r.dir, ...RULE], { env: r.env });
+    const res = resultOf(parseJson(out), 'signature-algorithms-strong');
+    expect([out.code, res.outcome, res.note]).toEqual([0, 'pass', '2 signature(s) checked']);
   });
 
   test('a trusted key in the policy whose self-signatures use SHA-1 fails', () => {
