@@ -100,6 +100,13 @@ interface Compiled extends SecretFormat {
 
 const MAX_BLOCK_LINES = 400;
 
+/** The formats' keywords as one expression of literal alternatives, which V8 runs in time linear in
+ *  the text. */
+function keywordRegExp(formats: Compiled[], flags: string): RegExp {
+  const words = [...new Set(formats.flatMap((f) => f.lowerKeywords))].map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+  return new RegExp(words.join('|'), flags);
+}
+
 export class SecretDetector {
   private readonly formats: Compiled[];
   private readonly prefilter: RegExp;
@@ -108,9 +115,13 @@ export class SecretDetector {
     this.formats = formats
       .filter((f) => !f.optIn || (f.optIn === 'entropy' && opts.entropy))
       .map((f) => ({ ...f, re: RE2JS.compile(f.regex), allowRes: (f.allow ?? []).map((a) => RE2JS.compile(a)), lowerKeywords: f.keywords.map((k) => k.toLowerCase()) }));
-    // Literal alternatives only: V8 runs this in time linear in the line.
-    const words = [...new Set(this.formats.filter((f) => !f.lazy).flatMap((f) => f.lowerKeywords))].map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
-    this.prefilter = new RegExp(words.join('|'), 'i');
+    this.prefilter = keywordRegExp(this.formats.filter((f) => !f.lazy), 'i');
+  }
+
+  /** Every keyword of the formats in use (global, case-insensitive): a line without one of them
+   *  cannot hold a secret, except the body of a private key block after its header line. */
+  keywordPattern(): RegExp {
+    return keywordRegExp(this.formats, 'gi');
   }
 
   /** The secrets in one file's added lines (`numbers[i]` is the line number of `lines[i]`). */

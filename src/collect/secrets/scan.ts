@@ -37,6 +37,8 @@ export interface ScanOptions extends DetectorOptions {
 
 export const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
 const MAX_LEAKS = 10_000;
+const MAX_BLOCK_LINES = 400;
+const BLOCK_START = /-----begin/i;
 /** Blob ids remembered to skip repeats (20-32 bytes each). Past this many the set starts over: a
  *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
  *  stays bounded whatever the size of the history. */
@@ -98,6 +100,8 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
     let oldLeft = 0;
     let newLeft = 0;
     let lineNo = 0;
+    // Added lines after a private key header are kept whatever they hold: they are its body.
+    let blockLeft = 0;
     const flush = (): void => {
       if (file && !file.skip && file.lines.length && file.path !== undefined) {
         for (const hit of detector.scan(file.lines, file.numbers)) {
@@ -106,16 +110,23 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
         }
       }
       file = undefined;
+      blockLeft = 0;
     };
-    const onLine = (buf: Buffer, s: number, e: number): void => {
-      const first = buf[s];
+    // Lines are read from each chunk decoded once as latin1 (one byte, one character; the formats
+    // are ASCII), and an added line becomes a string of its own only when a keyword of some format
+    // occurs in it (one pass of `keywords` over the chunk finds them): most lines never do.
+    const onLine = (text: string, s: number, e: number, interesting: boolean): void => {
+      const first = text.charCodeAt(s);
       if (oldLeft > 0 || newLeft > 0) {
         // Inside a hunk: git says how many lines of each side follow.
         if (first === 0x2b /* + */) {
           newLeft -= 1;
-          if (file && !file.skip) {
-            file.lines.push(buf.toString('latin1', s + 1, e));
+          if (file && !file.skip && (interesting || blockLeft > 0)) {
+            const line = text.slice(s + 1, e);
+            file.lines.push(line);
             file.numbers.push(lineNo);
+            if (interesting && BLOCK_START.test(line)) blockLeft = MAX_BLOCK_LINES;
+            else if (blockLeft > 0) blockLeft -= 1;
           }
           lineNo += 1;
         } else if (first === 0x2d /* - */) oldLeft -= 1;
@@ -123,12 +134,12 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
       }
       if (first === 0x01) {
         flush();
-        commit = buf.toString('latin1', s + 1, e);
+        commit = text.slice(s + 1, e);
         facts.commits += 1;
         return;
       }
-      if (first === 0x40 /* @ */ && buf[s + 1] === 0x40 && file) {
-        const m = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(buf.toString('latin1', s, Math.min(e, s + 80)));
+      if (first === 0x40 /* @ */ && text.charCodeAt(s + 1) === 0x40 && file) {
+        const m = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(text.slice(s, Math.min(e, s + 80)));
         if (m) {
           oldLeft = m[1] === undefined ? 1 : Number(m[1]);
           lineNo = Number(m[2]);
@@ -136,15 +147,14 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
         }
         return;
       }
-      if (first === 0x64 /* d */ && buf.toString('latin1', s, s + 11) === 'diff --git ') {
+      if (first === 0x64 /* d */ && text.startsWith('diff --git ', s)) {
         flush();
         file = { skip: false, lines: [], numbers: [] };
         return;
       }
       if (!file) return;
-      const head = buf.toString('latin1', s, Math.min(e, s + 6));
-      if (head.startsWith('index ')) {
-        const m = /\.\.([0-9a-f]+)/.exec(buf.toString('latin1', s, Math.min(e, s + 200)));
+      if (text.startsWith('index ', s)) {
+        const m = /\.\.([0-9a-f]+)/.exec(text.slice(s, Math.min(e, s + 200)));
         if (m) {
           file.blob = m[1]!;
           const key = Buffer.from(file.blob, 'hex').toString('latin1'); // half the memory of the hex
@@ -156,43 +166,53 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
             seen.add(key);
           }
         }
-      } else if (head.startsWith('+++ ')) {
-        const p = buf.toString('utf8', s + 4, e);
+      } else if (text.startsWith('+++ ', s)) {
+        const p = Buffer.from(text.slice(s + 4, e), 'latin1').toString('utf8');
         if (p !== '/dev/null') file.path = unquotePath(p).replace(/^b\//, '');
         if (!file.skip) facts.scanned += 1;
-      } else if (head.startsWith('Binary')) {
+      } else if (text.startsWith('Binary', s)) {
         if (!file.skip && file.blob && !/^0+$/.test(file.blob)) binaries.add(file.blob);
         file.skip = true;
       }
     };
 
-    let carry: Buffer | undefined;
+    const keywords = detector.keywordPattern();
+    let carry: string | undefined;
     try {
-    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-      let buf = chunk;
-      let start = 0;
-      if (carry) {
-        const nl = chunk.indexOf(10);
-        if (nl < 0) {
-          carry = Buffer.concat([carry, chunk]);
-          continue;
+      for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+        const text = chunk.toString('latin1');
+        let start = 0;
+        if (carry !== undefined) {
+          const nl = text.indexOf('\n');
+          if (nl < 0) {
+            carry += text;
+            continue;
+          }
+          const line = carry + text.slice(0, nl);
+          carry = undefined;
+          keywords.lastIndex = 0;
+          onLine(line, 0, line.length, keywords.test(line));
+          start = nl + 1;
         }
-        const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
-        carry = undefined;
-        onLine(line, 0, line.length);
-        start = nl + 1;
+        // Where the keywords are in this chunk, in order.
+        const marks: number[] = [];
+        keywords.lastIndex = start;
+        for (let m = keywords.exec(text); m !== null; m = keywords.exec(text)) marks.push(m.index);
+        let mi = 0;
+        for (;;) {
+          const nl = text.indexOf('\n', start);
+          if (nl < 0) break;
+          while (mi < marks.length && marks[mi]! < start) mi += 1;
+          onLine(text, start, nl, mi < marks.length && marks[mi]! < nl);
+          start = nl + 1;
+        }
+        if (start < text.length) carry = text.slice(start);
       }
-      for (;;) {
-        const nl = buf.indexOf(10, start);
-        if (nl < 0) break;
-        onLine(buf, start, nl);
-        start = nl + 1;
+      if (carry !== undefined) {
+        keywords.lastIndex = 0;
+        onLine(carry, 0, carry.length, keywords.test(carry));
       }
-      if (start < buf.length) carry = Buffer.from(buf.subarray(start));
-      buf = chunk;
-    }
-    if (carry) onLine(carry, 0, carry.length);
-    flush();
+      flush();
     } catch (err) {
       child.kill('SIGKILL');
       throw err;
