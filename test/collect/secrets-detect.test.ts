@@ -42,6 +42,9 @@ describe('secret detector', () => {
     }
     const json = `{"type": "service_account", "private_key": ${JSON.stringify(keys.pkcs8)}}`;
     expect(scanText(detector, json).map((h) => h.kind)).toEqual(['private-key']);
+    // a key pasted into source as concatenated string literals
+    const java = keys.rsa.trim().split('\n').map((l) => `    "${l}\\n" +`).join('\n');
+    expect(scanText(detector, `String KEY =\n${java}\n    "";`).map((h) => [h.kind, h.line])).toEqual([['private-key', 2]]);
   });
 
   test('URLs with a password; templated and placeholder passwords are not', () => {

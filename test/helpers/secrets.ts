@@ -113,6 +113,9 @@ export function decoys(f: TokenFactory): string[] {
     `ssh://git@github.com/owner/repo.git`,
     `${header('RSA ')}\n...\n${footer('RSA ')}`,
     `const KEY_HEADER = '${header('')}';`,
+    // a header in code or a regular expression, followed by more code: no key material
+    `regex = '''-----BEGIN[ A-Z0-9_-]{0,100}${'PRIVATE KEY'}(?: BLOCK)?-----[\\s\\S-]{64,}?KEY(?: BLOCK)?-----'''\nkeywords = ["-----begin"]\ndescription = "Identified a Private Key, which may compromise cryptographic security and sensitive data encryption in the deployment"`,
+    `if (text.startsWith("${header('RSA ')}")) {\n  return parsePkcs1(text.slice(HEADER_LENGTH).replaceAll("\\n", "").trim(), options.strictMode === true);\n}`,
     `api_key = "${'0'.repeat(32)}"`,
     `secret: ${'abcdef0123456789'.repeat(3)}`,
     `glpat-${'x'.repeat(20)}`,

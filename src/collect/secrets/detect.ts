@@ -186,26 +186,28 @@ export class SecretDetector {
     return true;
   }
 
-  /** Key material after a private key header (on the same line, as in JSON's "\n"-escaped keys,
-   *  and on the lines that follow, up to the END line): its length, or 0 when it is too short or
-   *  a placeholder to be a key. */
+  /** Key material after a private key header: the rest of its line (split at "\n" escapes, as in a
+   *  JSON service-account file) and the added lines that follow, up to the END line, each of them
+   *  nothing but base64 once quotes and separators are trimmed (armor headers and blank lines are
+   *  skipped). Its length, or 0 when it is too short or not random enough to be a key: a header
+   *  quoted in code, a regular expression or documentation has no such body. */
   private keyBlock(rest: string, lines: string[], at: number): number {
-    const parts = [rest];
-    if (!/-----END/.test(rest)) {
-      for (let j = at + 1; j < lines.length && j <= at + MAX_BLOCK_LINES; j++) {
-        const l = lines[j]!;
-        const end = l.indexOf('-----END');
-        if (end >= 0) {
-          parts.push(l.slice(0, end));
-          break;
-        }
-        if (/^\s*[A-Za-z-]+:\s/.test(l)) continue; // armor headers (Version:, Proc-Type:, Comment:)
-        parts.push(l);
-      }
-    } else parts[0] = rest.slice(0, rest.indexOf('-----END'));
-    const body = parts.join('').replace(/\\[nr]/g, '').replace(/["',\s]/g, '');
-    if (/\.\.\.|x{4,}|<|\$\{|\{\{/i.test(body)) return 0;
-    const material = body.replace(/[^A-Za-z0-9+/=]/g, '');
+    const candidates = [...rest.split(/\\r?\\n/)];
+    let material = '';
+    let ended = false;
+    const take = (raw: string): boolean => {
+      const end = raw.indexOf('-----END');
+      const part = (end >= 0 ? raw.slice(0, end) : raw).replace(/\\[rn]/g, '');
+      const c = part.replace(/^[\s"'`]+|[\s"'`,;+\\]+$/g, '');
+      if (end >= 0) ended = true;
+      if (c === '' || /^[A-Za-z-]+: /.test(c)) return !ended;
+      if (!/^[A-Za-z0-9+/=]+$/.test(c)) return false;
+      material += c;
+      return !ended;
+    };
+    let going = true;
+    for (const c of candidates) if (going) going = take(c);
+    for (let j = at + 1; going && j < lines.length && j <= at + MAX_BLOCK_LINES; j++) going = take(lines[j]!);
     return material.length >= 64 && shannonEntropy(material) > 4 ? material.length : 0;
   }
 }
