@@ -105,6 +105,21 @@ describe('secrets-not-in-history', () => {
     expect(res.note).toMatch(/secrets\.allow\[0\]: reason: missing/);
   });
 
+  test('the repository\'s diff drivers, textconv and attributes run nothing and hide nothing', () => {
+    const r2 = makeRepo();
+    const marker = join(tempDir(), 'pwned');
+    r2.run(['config', 'diff.evil.textconv', `sh -c 'touch ${marker}; echo clean'`]);
+    r2.run(['config', 'diff.external', `sh -c 'touch ${marker}'`]);
+    r2.run(['config', 'core.pager', `sh -c 'touch ${marker}'`]);
+    r2.commit('attributes', { '.gitattributes': '* diff=evil\n*.env -diff\n' });
+    const leak = r2.commit('leak', { 'prod.env': `TOKEN=${token}\n` });
+    const r = runCli(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env });
+    expect(hasStackTrace(r)).toBe(false);
+    const res = resultOf(parseJson(r), 'secrets-not-in-history');
+    expect(res.findings.map((x) => [x.commit, x.file])).toEqual([[leak, 'prod.env']]);
+    expect(() => readFileSync(marker)).toThrow();
+  });
+
   test('a clean history passes', () => {
     const r2 = makeRepo();
     r2.commit('one', { 'package-lock.json': `{"integrity": "sha512-${f.base64(86)}=="}\n`, 'a.txt': 'token = "your_token_here"\n' });
