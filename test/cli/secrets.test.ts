@@ -120,6 +120,16 @@ describe('secrets-not-in-history', () => {
     expect(() => readFileSync(marker)).toThrow();
   });
 
+  test('the generic high-entropy detector runs only with --secrets-entropy or the policy\'s secrets.entropy', () => {
+    const r2 = makeRepo();
+    r2.commit('config', { 'app.yml': `client_secret: "${f.base64(40)}"\n` });
+    expect(runCli(['audit', r2.dir, ...SECRETS], { env: r2.env }).code).toBe(0);
+    const on = resultOf(parseJson(runCli(['audit', r2.dir, ...SECRETS, '--secrets-entropy', '--format', 'json'], { env: r2.env })), 'secrets-not-in-history');
+    expect([on.outcome, on.findings[0]?.evidence?.kind]).toEqual(['fail', 'generic-high-entropy']);
+    r2.commit('policy', { '.gitguard/policy.yml': 'version: 1\nsecrets:\n  entropy: true\n' });
+    expect(runCli(['audit', r2.dir, ...SECRETS], { env: r2.env }).code).toBe(1);
+  });
+
   test('a clean history passes', () => {
     const r2 = makeRepo();
     r2.commit('one', { 'package-lock.json': `{"integrity": "sha512-${f.base64(86)}=="}\n`, 'a.txt': 'token = "your_token_here"\n' });
