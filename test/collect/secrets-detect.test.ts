@@ -30,6 +30,9 @@ describe('secret detector', () => {
     expect(both.map((h) => [h.kind, h.line])).toEqual([['aws-access-key', 3]]);
     expect(JSON.stringify(both)).not.toContain(secret);
     expect(scanText(detector, `aws_access_key_id = ${id}\n`)).toEqual([]);
+    // the CSV the AWS console offers for download: both on one line
+    const csv = scanText(detector, `User name,Access key ID,Secret access key\ndeploy,${id},${secret}\n`);
+    expect(csv.map((h) => [h.kind, h.line, h.redacted])).toEqual([['aws-access-key', 2, `${secret.slice(0, 4)}…(40 chars)`]]);
     expect(scanText(detector, `aws_secret_access_key = ${secret}\n`)).toEqual([]);
   });
 
