@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: signature verification speed, gitguard against git's own.
+// npm run bench -- secrets: the secrets scan against `git log -p -U0 --all` (bench-lib/secrets.mjs;
+// BENCH_REPO=path to measure a real repository instead of a synthetic one).
 //
 // 1. Makes real keys (ssh-keygen ed25519; gpg rsa2048 and ed25519) in a throwaway folder under /tmp.
 // 2. Builds three repositories of BENCH_COMMITS (default 5000) signed commits each, signing in
@@ -24,6 +26,14 @@ import * as openpgp from 'openpgp';
 import { IDENTITY, makeGpgKey, makeSshKey } from './bench-lib/keys.mjs';
 import { sshsigEd25519 } from './bench-lib/objects.mjs';
 import { runTimed, versionLine } from './bench-lib/proc.mjs';
+import { benchSecrets } from './bench-lib/secrets.mjs';
+
+// `npm run bench -- secrets`: the secrets scan against git log -p (scripts/bench-lib/secrets.mjs).
+const MODE = process.argv[2] ?? 'signatures';
+if (!['signatures', 'secrets'].includes(MODE)) {
+  console.error(`unknown bench mode "${MODE}" (signatures, secrets)`);
+  process.exit(2);
+}
 
 const COMMITS = Number(process.env.BENCH_COMMITS ?? 5000);
 if (!Number.isInteger(COMMITS) || COMMITS < 1) {
@@ -342,7 +352,7 @@ async function main() {
 
 let code = 1;
 try {
-  code = await main();
+  code = MODE === 'secrets' ? await benchSecrets({ tmp, baseEnv, gitguard: GITGUARD, runs: RUNS, commits: COMMITS, log }) : await main();
 } catch (e) {
   console.error(`bench failed: ${e instanceof BenchError ? e.message : (e?.stack ?? e)}`);
   if (e?.stderr) console.error(String(e.stderr));

@@ -36,8 +36,11 @@ export interface Finding {
   file?: string;
   /** Free-form facts: key, value, scope, author, subject... */
   evidence?: Record<string, string | number | boolean | null>;
-  /** Set by --baseline: the finding was recorded in the baseline file (kept, counted, not gated). */
+  /** Set by --baseline: the finding was recorded in the baseline file (kept, counted, not gated).
+   *  A rule may set it too (the policy excuses the finding), with `suppressedBy`. */
   suppressed?: boolean;
+  /** Who suppressed it when not the baseline, e.g. "policy secrets.allow: revoked fixture". */
+  suppressedBy?: string;
 }
 
 export interface RuleEvaluation {
@@ -54,6 +57,8 @@ export interface RuleEvaluation {
   severity?: Severity;
   /** What the rule checked and found settled (a CVE the distribution fixed), with the evidence: shown, never gated. */
   resolved?: Finding[];
+  /** How many findings are suppressed (by the rule's own policy setting, or by --baseline). */
+  suppressedCount?: number;
 }
 
 export interface RuleResult extends RuleEvaluation {
@@ -62,8 +67,6 @@ export interface RuleResult extends RuleEvaluation {
   severity: Severity;
   findings: Finding[];
   findingCount: number;
-  /** With --baseline: how many findings the baseline suppressed. */
-  suppressedCount?: number;
   /** With --baseline, when every finding was suppressed: the outcome before (the result then passes). */
   baselineOutcome?: Outcome;
 }
@@ -179,11 +182,15 @@ export interface Facts {
   policy?: Available<import('./collect/policy.js').Policy | undefined>;
   /** Protected refs against the history ledger (.git/gitguard/ledger.json); collected when a rule needs 'ledger'. */
   ledger?: Available<import('./collect/protected-refs.js').LedgerFacts>;
+  /** Credentials in what the commits in scope added; collected when a rule needs 'secrets'. */
+  secrets?: Available<import('./collect/secrets/scan.js').SecretsFacts>;
+  /** SECURITY.md at HEAD (root, .github/, docs/); collected when a rule needs 'security-policy'. */
+  securityPolicy?: Available<import('./collect/security-policy.js').SecurityPolicyFacts>;
 }
 
 /** 'signatures': per-commit trust facts (policy of the parents, signature verdicts).
  *  'protected-paths': per-commit changes to protected paths and the CI gate, watched in the same walk. */
-export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures' | 'policy' | 'protected-paths' | 'ledger' | 'tags';
+export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures' | 'policy' | 'protected-paths' | 'ledger' | 'tags' | 'secrets' | 'security-policy';
 
 /** What a per-commit rule sees of each commit: the raw record, plus trust facts when a rule needs
  *  'signatures' (see collect/trust.ts). */

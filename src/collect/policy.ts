@@ -74,6 +74,9 @@ export interface Policy {
   client?: { minVersions: Partial<Record<ClientMinTool, string>> };
   /** revoked_keys: keys whose signatures no longer count (all of them, or from `since` on). */
   revokedKeys: RevokedKeyEntry[];
+  /** secrets: committed credentials the policy excuses (known fixtures, revoked tokens), and whether
+   *  the generic high-entropy detector runs. */
+  secrets?: SecretsPolicy;
   keyring: Keyring;
   allowedSigners: AllowedSigner[];
   label: string;
@@ -383,6 +386,37 @@ function globs(ctx: Ctx, v: unknown, path: string, kind: 'refs' | 'paths'): stri
   return out;
 }
 
+export interface SecretsPolicy {
+  /** Path globs (`*` within a segment, `**` across) whose findings are excused. */
+  allow: Array<{ path: string; reason?: string } | { fingerprint: string; reason: string }>;
+  entropy: boolean;
+}
+
+/** A secret finding's fingerprint: commit:path:kind:line. */
+const SECRET_FINGERPRINT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?:.+:[a-z0-9-]+:[1-9][0-9]*$/;
+
+function secretsPolicy(ctx: Ctx, v: unknown): SecretsPolicy {
+  const sec = mapping(ctx, v, 'secrets', ['allow', 'entropy']);
+  const out: SecretsPolicy = { allow: [], entropy: sec.has('entropy') ? bool(ctx, sec.get('entropy'), 'secrets.entropy') : false };
+  if (!sec.has('allow')) return out;
+  list(ctx, sec.get('allow'), 'secrets.allow', POLICY_LIMITS.globs).forEach((x, i) => {
+    const p = `secrets.allow[${i}]`;
+    const e = mapping(ctx, x, p, ['path', 'fingerprint', 'reason']);
+    const reason = e.has('reason') ? str(ctx, e.get('reason'), `${p}.reason`) : undefined;
+    if (e.has('path') === e.has('fingerprint')) ctx.fail(p, 'give either path (a glob) or fingerprint (commit:path:kind:line), not both or neither');
+    if (e.has('path')) {
+      const [g] = globs(ctx, [e.get('path')], `${p}.path`, 'paths');
+      out.allow.push({ path: g!, ...(reason ? { reason } : {}) });
+    } else {
+      const f = str(ctx, e.get('fingerprint'), `${p}.fingerprint`);
+      if (!SECRET_FINGERPRINT.test(f)) ctx.fail(`${p}.fingerprint`, `${show(f)} is not a fingerprint commit:path:kind:line (full commit id), as the finding prints it`);
+      if (!reason) ctx.fail(p, 'reason: missing; say why this committed secret is acceptable (e.g. revoked on 2026-01-02)');
+      out.allow.push({ fingerprint: f, reason: reason! });
+    }
+  });
+  return out;
+}
+
 interface Draft {
   identity: Policy['identity'];
   requireSignatures: boolean;
@@ -395,13 +429,14 @@ interface Draft {
   protected: Policy['protected'];
   client?: Policy['client'];
   revokedKeys: RevokedKeyEntry[];
+  secrets?: SecretsPolicy;
 }
 
 /** The tools client.min_versions may name. */
 export const CLIENT_MIN_TOOLS = ['git', 'gpg', 'ssh', 'git-lfs'] as const;
 export type ClientMinTool = (typeof CLIENT_MIN_TOOLS)[number];
 
-const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client', 'revoked_keys'] as const;
+const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client', 'revoked_keys', 'secrets'] as const;
 const SIGNER_KEYS = ['name', 'emails', 'openpgp', 'ssh', 'retired'] as const;
 const FORGE_KEYS = ['name', 'committer', 'openpgp', 'ssh'] as const;
 
@@ -587,6 +622,7 @@ function validateStructure(ctx: Ctx, raw: unknown): Draft {
       draft.revokedKeys.push(entry);
     });
   }
+  if (top.has('secrets')) draft.secrets = secretsPolicy(ctx, top.get('secrets'));
   return draft;
 }
 

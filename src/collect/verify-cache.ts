@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import type { Verdict } from './signatures/verify.js';
 import type { HardRevocation } from './signatures/openpgp.js';
 
-const VERSION = 'gitguard-verify-cache-v3';
+const VERSION = 'gitguard-verify-cache-v4'; // v4: verdicts carry key and signature algorithms
 
 function secretFile(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');

@@ -29,6 +29,8 @@ import { registry } from '../rules/index.js';
 import { effectiveSeverity, exitCodeFor, summarise } from './verdict.js';
 import { vulnerabilityDatabase } from './rule-data.js';
 import { finishReport, type Baseline } from './baseline.js';
+import { scanSecrets } from '../collect/secrets/scan.js';
+import { collectSecurityPolicy } from '../collect/security-policy.js';
 
 export interface AuditRequest {
   path: string;
@@ -58,6 +60,8 @@ export interface AuditRequest {
   baseline?: { file: string; baseline: Baseline };
   /** Let an audit that looked at nothing pass (by default it exits 2). */
   allowEmpty?: boolean;
+  /** secrets-not-in-history: also run the generic high-entropy detector (policy: secrets.entropy). */
+  secretsEntropy?: boolean;
 }
 
 export { VERSION } from '../version.js';
@@ -131,6 +135,24 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       ? await attempt(async () => collectLedger(repository, history.value, policy?.ok ? policy.value : session?.headPolicy ?? (await collectHeadPolicy(repository, history.value)), req.base, req.trust?.trustRoot))
       : unavailable(`history unavailable: ${history.reason}`);
   }
+  // Secrets: what the commits in scope added. The trust root does not narrow it (a credential
+  // committed before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
+  let secretsScope: { description: string; commits: number } | undefined;
+  if (needs.has('secrets')) {
+    facts.secrets = history.ok
+      ? await attempt(async () => {
+          const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
+          scope.close();
+          const entropy = req.secretsEntropy === true || (policy?.ok === true && policy.value?.secrets?.entropy === true);
+          const scanned = await scanSecrets(repository, scope.revisions, { entropy });
+          secretsScope = { description: scope.description, commits: scanned.commits };
+          return scanned;
+        })
+      : unavailable(`history unavailable: ${history.reason}`);
+  }
+  if (needs.has('security-policy')) {
+    facts.securityPolicy = history.ok ? await attempt(() => collectSecurityPolicy(repository, history.value.head.oid)) : unavailable(`history unavailable: ${history.reason}`);
+  }
   const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
 
   const evaluations = new Map<string, RuleEvaluation>();
@@ -193,7 +215,8 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       objectFormat: repository.objectFormat,
       head: history.ok ? history.value.head : {},
     },
-    scope: { description, commits: commitCount },
+    // Without a commit walk, the secrets scan is what looked at the history.
+    scope: session || !secretsScope ? { description, commits: commitCount } : secretsScope,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     failOn: req.failOn,

@@ -34,6 +34,7 @@ export function baselineFrom(report: AuditReport, now = new Date()): Baseline {
   for (const r of report.results) {
     if (r.outcome !== 'fail' && r.outcome !== 'warn') continue;
     for (const f of r.findings) {
+      if (f.suppressed) continue; // already excused (the policy's secrets.allow)
       const fp = fingerprint(r.meta.id, f, report.repository);
       if (seen.has(fp)) continue;
       seen.add(fp);
@@ -90,7 +91,9 @@ export function applyBaseline(report: AuditReport, baseline: Baseline, file: str
   let suppressed = 0;
   const results: RuleResult[] = report.results.map((r) => {
     let count = 0;
+    const before = r.findings.filter((f) => f.suppressed).length;
     const findings = r.findings.map((f) => {
+      if (f.suppressed) return f;
       if (!known.has(`${r.meta.id}\0${fingerprint(r.meta.id, f, report.repository)}`)) return f;
       count += 1;
       return { ...f, suppressed: true };
@@ -100,9 +103,9 @@ export function applyBaseline(report: AuditReport, baseline: Baseline, file: str
     const open = findings.filter((f) => !f.suppressed);
     const closed = findings.filter((f) => f.suppressed);
     const kept = [...open.slice(0, keep), ...closed.slice(0, keep)];
-    const all = count === r.findingCount && (r.outcome === 'fail' || r.outcome === 'warn');
+    const all = count + before === r.findingCount && (r.outcome === 'fail' || r.outcome === 'warn');
     const note = `${count} of ${r.findingCount} finding(s) suppressed by baseline${r.note ? `; ${r.note}` : ''}`;
-    return { ...r, findings: kept, suppressedCount: count, note, ...(all ? { outcome: 'pass' as const, baselineOutcome: r.outcome } : {}) };
+    return { ...r, findings: kept, suppressedCount: count + before, note, ...(all ? { outcome: 'pass' as const, baselineOutcome: r.outcome } : {}) };
   });
   return {
     ...report,

@@ -11,8 +11,8 @@ export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url))
 
 export class CatalogError extends Error {}
 
-/** Data files in rules/ that are not rule metadata (vulnerability databases). */
-export const DATA_FILE = /-vulnerabilities\.json$/;
+/** Data files in rules/ that are not rule metadata (vulnerability databases, secret formats). */
+export const DATA_FILE = /-vulnerabilities\.json$|^secret-formats\.json$/;
 
 function req<T>(file: string, id: string, value: unknown, field: string, check: (v: unknown) => v is T, what: string): T {
   if (!check(value)) throw new CatalogError(`${file}: rule "${id}": field "${field}" must be ${what}`);

@@ -2,7 +2,7 @@
 // scanning does not duplicate alerts) and baselines (so a finding recorded today is recognised
 // tomorrow). It hashes the rule id and what the finding is ABOUT — the commit, the ref, the file
 // (relative to the repository root when inside it) and a few identifying evidence fields (config
-// key and scope, CVE id, graft line, replaced object) — never the message, whose wording may change.
+// key and scope, CVE id, graft line, replaced object, a committed secret's commit:path:kind:line) — never the message, whose wording may change.
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Finding } from '../model.js';
@@ -11,7 +11,7 @@ import type { Finding } from '../model.js';
 export const FINGERPRINT_KEY = 'gitguard/v1';
 
 /** Evidence fields that identify a finding (values that describe it, such as `value` or `subject`, do not). */
-const IDENTITY_EVIDENCE = ['key', 'scope', 'id', 'graft', 'replaced'] as const;
+const IDENTITY_EVIDENCE = ['key', 'scope', 'id', 'graft', 'replaced', 'fingerprint'] as const;
 
 /** Where relative paths are measured from: the work tree, else the repository path (bare). */
 export interface RepositoryRoot {

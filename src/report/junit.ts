@@ -20,7 +20,7 @@ export function xmlEscape(value: string): string {
 }
 
 function findingsText(r: RuleResult): string {
-  const lines = r.findings.map((f) => `- ${f.commit ? `${f.commit.slice(0, 12)}  ` : ''}${f.message}${f.suppressed ? ' (suppressed by baseline)' : ''}`);
+  const lines = r.findings.map((f) => `- ${f.commit ? `${f.commit.slice(0, 12)}  ` : ''}${f.message}${f.suppressed ? ` (suppressed by ${f.suppressedBy ?? 'baseline'})` : ''}`);
   const more = r.findingCount - r.findings.length;
   if (more > 0) lines.push(`… and ${more} more`);
   if (r.note) lines.unshift(r.note);
@@ -49,7 +49,7 @@ function testcase(r: RuleResult, seconds: string): string {
       body.push(`      <system-out>${xmlEscape(`warning: ${findingsText(r)}`)}</system-out>`);
       break;
     case 'pass':
-      if (r.suppressedCount) body.push(`      <system-out>${xmlEscape(`${r.suppressedCount} finding(s) suppressed by baseline:\n${findingsText(r)}`)}</system-out>`);
+      if (r.suppressedCount) body.push(`      <system-out>${xmlEscape(`${r.suppressedCount} finding(s) suppressed${r.findings.some((f) => f.suppressed && !f.suppressedBy) ? ' by baseline' : ''}:\n${findingsText(r)}`)}</system-out>`);
       break;
   }
   return [open, ...body, '    </testcase>'].join('\n');

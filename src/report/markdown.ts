@@ -27,7 +27,7 @@ const FOLD_AFTER = 5;
 function findingLines(r: RuleResult): string[] {
   const lines = r.findings.map((f) => {
     const where = f.commit ? `\`${f.commit.slice(0, 12).replace(/[^0-9a-f]/gi, '')}\` ` : '';
-    return `- ${where}${mdEscape(f.message)}${f.suppressed ? ' _(suppressed by baseline)_' : ''}`;
+    return `- ${where}${mdEscape(f.message)}${f.suppressed ? ` _(suppressed by ${mdEscape(f.suppressedBy ?? 'baseline')})_` : ''}`;
   });
   const more = r.findingCount - r.findings.length;
   if (more > 0) lines.push(`- … and ${more} more`);

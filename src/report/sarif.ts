@@ -102,7 +102,7 @@ function resultsFor(r: RuleResult, ruleIndex: number, report: AuditReport): Arra
     locations: [location(f, report)],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(r.meta.id, f, report.repository) },
     ...(f.suppressed
-      ? { suppressions: [{ kind: 'external', justification: `recorded in the baseline ${report.baseline?.file ?? ''}`.trim() }] }
+      ? { suppressions: [f.suppressedBy ? { kind: 'inSource', justification: sarifText(f.suppressedBy) } : { kind: 'external', justification: `recorded in the baseline ${report.baseline?.file ?? ''}`.trim() }] }
       : {}),
     properties: { outcome, severity: r.severity, ...(f.evidence ? { evidence: f.evidence } : {}) },
   }));

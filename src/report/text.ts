@@ -61,7 +61,7 @@ function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: s
     const show = verbose ? r.findings : r.findings.slice(0, 10);
     for (const f of show) {
       const where = f.commit ? `${f.commit.slice(0, 12)}  ` : '';
-      out.push(`${indent}- ${escapeText(where + f.message, 300)}${f.suppressed ? c.gray(' (suppressed by baseline)') : ''}`);
+      out.push(`${indent}- ${escapeText(where + f.message, 300)}${f.suppressed ? c.gray(` (suppressed by ${escapeText(f.suppressedBy ?? 'baseline', 200)})`) : ''}`);
     }
     const more = r.findingCount - show.length;
     if (more > 0) out.push(`${indent}  … and ${more} more (--format json or --verbose for all kept findings)`);

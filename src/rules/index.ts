@@ -31,8 +31,11 @@ import remoteUrlsWithoutCredentials from './remote-urls-without-credentials.js';
 import remotesUseSecureTransport from './remotes-use-secure-transport.js';
 import replaceRefsAbsent from './replace-refs-absent.js';
 import safeDirectoryNotWildcard from './safe-directory-not-wildcard.js';
+import secretsNotInHistory from './secrets-not-in-history.js';
+import securityPolicyPresent from './security-policy-present.js';
 import serverHookInstalled from './server-hook-installed.js';
 import serverReceiveHardened from './server-receive-hardened.js';
+import signatureAlgorithmsStrong from './signature-algorithms-strong.js';
 import signaturesValid from './signatures-valid.js';
 import signerMatchesCommitter from './signer-matches-committer.js';
 import signersAuthorized from './signers-authorized.js';
@@ -79,8 +82,11 @@ export const registry: Rule[] = [
   remotesUseSecureTransport,
   replaceRefsAbsent,
   safeDirectoryNotWildcard,
+  secretsNotInHistory,
+  securityPolicyPresent,
   serverHookInstalled,
   serverReceiveHardened,
+  signatureAlgorithmsStrong,
   signaturesValid,
   signerMatchesCommitter,
   signersAuthorized,

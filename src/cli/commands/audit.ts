@@ -28,6 +28,7 @@ export interface AuditFlags {
   baseline?: string;
   allowEmpty?: boolean;
   git?: string;
+  secretsEntropy?: boolean;
 }
 
 export async function auditCommand(path: string, flags: AuditFlags & ExtraOutputFlags, io: Io): Promise<number> {
@@ -50,6 +51,7 @@ export async function auditCommand(path: string, flags: AuditFlags & ExtraOutput
     trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, revokedKeys: flags.revokedKeys, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache },
     ...(baseline ? { baseline } : {}),
     allowEmpty: flags.allowEmpty,
+    ...(flags.secretsEntropy ? { secretsEntropy: true } : {}),
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
   }).finally(progress.done);
   const color = flags.color && io.isTTY && io.env.NO_COLOR === undefined;

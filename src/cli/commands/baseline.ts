@@ -17,6 +17,7 @@ interface BaselineFlags {
   allowedSigners?: string[];
   trustRoot?: string;
   cache: boolean;
+  secretsEntropy?: boolean;
 }
 
 export function registerBaselineCommands(program: Command, io: Io, state: { exitCode: number }): void {
@@ -32,6 +33,7 @@ export function registerBaselineCommands(program: Command, io: Io, state: { exit
     .option('--all', 'walk the commits of every ref, not only HEAD')
     .option('--trust-root <commit>', 'audit commits from this one on')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
+    .option('--secrets-entropy', 'secrets-not-in-history: also run the generic high-entropy detector (as audit does with it)')
     .addHelpText('after', `
 Run it with the same selection flags your CI audit uses, then gate on what is new:
   gitguard baseline write .gitguard-baseline.json
@@ -53,6 +55,7 @@ finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the w
         env: io.env,
         ledger: false,
         allowEmpty: true,
+        ...(opts.secretsEntropy ? { secretsEntropy: true } : {}),
         trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, revokedKeys: opts.revokedKeys, ...(opts.trustRoot ? { trustRoot: opts.trustRoot } : {}), cache: opts.cache },
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       }).finally(progress.done);

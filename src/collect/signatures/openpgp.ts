@@ -44,6 +44,12 @@ export interface OpenPgpVerdict extends SignatureVerdict {
 export interface KeyInfo {
   /** Primary key fingerprint, upper-case hex. */
   fingerprint: string;
+  /** The primary key's algorithm ("rsaEncryptSign", "dsa", "ed25519"...) and size where it has one. */
+  algorithm?: string;
+  bits?: number;
+  /** Hash algorithms (lower-case) of the key's own self-signatures: user ID certifications and
+   *  subkey bindings. "sha1" here means the key's bindings can be forged with a SHA-1 collision. */
+  selfSignatureHashes?: string[];
   /** Fingerprints of the subkeys, upper-case hex. */
   subkeys: string[];
   /** The files this key was read from. */
@@ -396,6 +402,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     const v: OpenPgpVerdict = { ...base, signingKey: issuerFpr ?? issuerId };
     if (sig.created) v.signedAt = seconds(sig.created);
     v.hashAlgorithm = enumName(enums.hash, sig.hashAlgorithm).toLowerCase();
+    v.keyAlgorithm = enumName(enums.publicKey, sig.publicKeyAlgorithm);
     const sigExp = sig.getExpirationTime();
     if (sigExp instanceof Date) v.signatureExpiresAt = seconds(sigExp);
     if (sig.signatureType !== enums.signature.binary && sig.signatureType !== enums.signature.text) {
@@ -411,7 +418,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     let bad: OpenPgpVerdict | undefined;
     for (const { entry, sub } of candidates) {
       const kp: AnyKeyPacket = sub?.keyPacket ?? entry.key.keyPacket;
-      const r: OpenPgpVerdict = { ...v, signer: fpr(entry.key.keyPacket), signingKey: fpr(kp) };
+      const r: OpenPgpVerdict = { ...v, signer: fpr(entry.key.keyPacket), signingKey: fpr(kp), ...keyAlgorithmFacts(kp) };
       if (!SIGNING_ALGOS.has(kp.algorithm) || kp.algorithm !== sig.publicKeyAlgorithm) {
         lastReason = `key ${r.signingKey} cannot have made this signature (algorithm ${enumName(enums.publicKey, sig.publicKeyAlgorithm)})`;
         continue;
@@ -461,7 +468,16 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
   return {
     size: entries.length,
     keys: () =>
-      entries.map((e) => ({ fingerprint: fpr(e.key.keyPacket), subkeys: e.key.subkeys.map((s) => fpr(s.keyPacket)), files: [...e.files] })),
+      entries.map((e) => ({
+        fingerprint: fpr(e.key.keyPacket),
+        subkeys: e.key.subkeys.map((s) => fpr(s.keyPacket)),
+        files: [...e.files],
+        ...(() => {
+          const a = keyAlgorithmFacts(e.key.keyPacket);
+          return { ...(a.keyAlgorithm ? { algorithm: a.keyAlgorithm } : {}), ...(a.keyBits ? { bits: a.keyBits } : {}) };
+        })(),
+        selfSignatureHashes: selfSignatureHashes(e.key),
+      })),
     async hardRevocations() {
       const out: HardRevocation[] = [];
       const add = (fingerprint: string, primary: string, r: Revocation | undefined): void => {
@@ -492,4 +508,23 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       }
     },
   };
+}
+
+/** The algorithm and (for RSA, DSA, ElGamal) size of a key packet, for the weak-cryptography rule. */
+function keyAlgorithmFacts(kp: AnyKeyPacket): { keyAlgorithm?: string; keyBits?: number } {
+  try {
+    const info = (kp as unknown as { getAlgorithmInfo(): { algorithm: string; bits?: number } }).getAlgorithmInfo();
+    return { keyAlgorithm: info.algorithm, ...(info.bits ? { keyBits: info.bits } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/** Hash algorithms of a key's self-certifications and subkey binding signatures, de-duplicated. */
+function selfSignatureHashes(key: openpgp.Key): string[] {
+  const out = new Set<string>();
+  const name = (h: number | null): string => (h === null ? 'unknown' : enumName(enums.hash, h).toLowerCase());
+  for (const u of key.users) for (const s of u.selfCertifications) out.add(name(s.hashAlgorithm));
+  for (const sub of key.subkeys) for (const s of sub.bindingSignatures) out.add(name(s.hashAlgorithm));
+  return [...out].sort();
 }

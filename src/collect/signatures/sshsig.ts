@@ -260,17 +260,20 @@ export function verifySshSignature(
   }
   const key = sig.publicKey;
   const signer = key.fingerprint;
+  // The algorithms, whatever the verdict, for the weak-cryptography rule.
+  const algorithms = sshAlgorithms(sig);
+  const judged = (letter: SignatureVerdict['letter'], rest: Partial<SignatureVerdict> = {}): SignatureVerdict => verdict(letter, { ...algorithms, ...rest });
   let sound: boolean | string;
   try {
     sound = checkSshSig(sig, payload, namespace);
   } catch {
     sound = false;
   }
-  if (typeof sound === 'string') return verdict('E', { signer, reason: sound });
+  if (typeof sound === 'string') return judged('E', { signer, reason: sound });
 
   // A signature that does not verify (or was made for another namespace) is bad, whoever made it.
   const unsound = (): SignatureVerdict =>
-    verdict('B', { signer, reason: sig.namespace !== namespace ? `signature was made for another namespace than "${namespace}"` : 'signature does not verify' });
+    judged('B', { signer, reason: sig.namespace !== namespace ? `signature was made for another namespace than "${namespace}"` : 'signature does not verify' });
   // find-principals: first line holding the key, valid at `at`, namespaces ignored.
   const found = signers.find((e) => entryAllows(e, key, at));
   if (!found) {
@@ -278,7 +281,7 @@ export function verifySshSignature(
       return unsound();
     }
     const listed = signers.some((e) => !e.certAuthority && Buffer.from(e.key.canonical).equals(key.canonical));
-    return verdict('U', {
+    return judged('U', {
       signer,
       reason: listed
         ? 'signing key is in allowed signers, but not valid at the commit time'
@@ -294,7 +297,7 @@ export function verifySshSignature(
     if (signers.some((e) => entryAllows(e, key, at, namespace, p)) && !identities.includes(p)) identities.push(p);
   }
   if (!identities.length) {
-    return verdict('B', { signer, reason: `allowed signers do not permit this key for namespace "${namespace}"` });
+    return judged('B', { signer, reason: `allowed signers do not permit this key for namespace "${namespace}"` });
   }
   if (opts.identity !== undefined && !identities.includes(opts.identity)) {
     if (signers.some((e) => entryAllows(e, key, at, namespace, opts.identity))) identities.unshift(opts.identity);
@@ -302,5 +305,18 @@ export function verifySshSignature(
     identities.splice(identities.indexOf(opts.identity), 1);
     identities.unshift(opts.identity);
   }
-  return verdict('G', { signer, identities });
+  return judged('G', { signer, identities });
+}
+
+/** The key type and size and the signature algorithm named in the signature blob ("ssh-rsa" there
+ *  means an RSA signature over SHA-1). */
+function sshAlgorithms(sig: SshSig): Pick<SignatureVerdict, 'keyAlgorithm' | 'keyBits' | 'sshSignatureAlgorithm'> {
+  const out: Pick<SignatureVerdict, 'keyAlgorithm' | 'keyBits' | 'sshSignatureAlgorithm'> = { keyAlgorithm: sig.publicKey.type };
+  if (sig.publicKey.rsa) out.keyBits = sig.publicKey.rsa.bits;
+  try {
+    out.sshSignatureAlgorithm = new SshReader(sig.signature).cstring();
+  } catch {
+    // an unreadable blob is judged bad elsewhere; it names no algorithm
+  }
+  return out;
 }

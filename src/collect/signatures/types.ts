@@ -21,6 +21,13 @@ export interface SignatureVerdict {
   hardRevoked?: boolean;
   /** One line for people on why the letter is not G. Never contains raw repository bytes. */
   reason?: string;
+  /** The signing key's public-key algorithm as the format names it: OpenPGP "rsaEncryptSign",
+   *  "dsa", "ed25519", "eddsaLegacy"...; SSH the key type ("ssh-rsa", "ssh-ed25519", "ssh-dss"...). */
+  keyAlgorithm?: string;
+  /** The signing key's size in bits, for RSA, DSA and ElGamal keys (when the key is known). */
+  keyBits?: number;
+  /** SSH: the signature algorithm in the signature blob ("rsa-sha2-512", "ssh-rsa" = SHA-1...). */
+  sshSignatureAlgorithm?: string;
 }
 
 /** Tells which format an armored signature block is in, from its first line. */

@@ -3,6 +3,7 @@ import type { CommitRecord } from '../commit-object.js';
 import type { Keyring, OpenPgpVerdict } from './openpgp.js';
 import type { AllowedSigner } from './allowed-signers.js';
 import { verifySshSignature } from './sshsig.js';
+import { openpgpSignatureHeader } from './openpgp-header.js';
 import { signatureFormat, type SignatureVerdict } from './types.js';
 
 export interface TrustedKeys {
@@ -39,8 +40,8 @@ export async function verifySignature(payload: Uint8Array, armored: string, keys
   const format = signatureFormat(armored);
   switch (format) {
     case 'openpgp':
-      if (!keys.keyring) return { letter: 'E', format, identities: [], reason: 'no OpenPGP keys to check against', missingKey: true };
-      return markMissingKey(await (typeof keys.keyring === 'function' ? await keys.keyring() : keys.keyring).verify(payload, armored));
+      if (!keys.keyring) return { letter: 'E', format, identities: [], reason: 'no OpenPGP keys to check against', missingKey: true, ...openpgpSignatureHeader(armored) };
+      return withHeader(markMissingKey(await (typeof keys.keyring === 'function' ? await keys.keyring() : keys.keyring).verify(payload, armored)), armored);
     case 'ssh':
       return verifySshSignature(payload, armored, keys.allowedSigners, { at, identity });
     case 'x509':
@@ -48,6 +49,14 @@ export async function verifySignature(payload: Uint8Array, armored: string, keys
     default:
       return { letter: 'E', format, identities: [], reason: 'unrecognised signature format' };
   }
+}
+
+// Without the signing key the key's size is unknown; the signature's own header still tells the
+// algorithms (and an RSA key's size), which the weak-cryptography rule judges.
+function withHeader(v: Verdict, armored: string): Verdict {
+  if (v.keyBits !== undefined || v.letter !== 'E') return v;
+  const h = openpgpSignatureHeader(armored);
+  return { ...h, ...v, ...(h.keyBits !== undefined && v.keyAlgorithm === h.keyAlgorithm ? { keyBits: h.keyBits } : {}) };
 }
 
 // The OpenPGP verifier says E both for "key not in the keyring" and for unreadable signatures; the

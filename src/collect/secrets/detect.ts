@@ -1,0 +1,213 @@
+// Pure secret detection over the lines a commit adds to one file. The formats are data
+// (rules/secret-formats.json, mostly gitleaks' rules); their expressions run on re2js, an RE2 port
+// whose matching is linear in the input, so a hostile line cannot make a scan backtrack forever.
+// A cheap keyword pass picks the few lines worth running any expression on.
+//
+// What leaves this module is the REDACTED form only (redactSecret): the full value never reaches
+// facts, findings or reports.
+import { readFileSync } from 'node:fs';
+import { RE2JS } from 're2js';
+import { tokenChecksumValid } from './checksum.js';
+
+export interface SecretFormat {
+  id: string;
+  title: string;
+  regex: string;
+  keywords: string[];
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  entropy?: number;
+  /** Known example values (regular expressions over the secret). */
+  allow?: string[];
+  /** 'base62-crc32': the last six characters are the base62 CRC32 of the random part. */
+  checksum?: 'base62-crc32';
+  /** Reported only with a match of this other format in the same file change (AWS id + secret). */
+  pairedWith?: string;
+  reportAlone?: boolean;
+  /** The kind a complete pair is reported as. */
+  pairKind?: string;
+  /** Only looked for in a file change where its `pairedWith` partner was found (its keywords are
+   *  common words such as "secret": running it everywhere would cost time for nothing). */
+  lazy?: boolean;
+  /** The expression matches a header; the key material follows on the next lines. */
+  block?: boolean;
+  /** Every one of these must also occur in the line (cheap pre-check). */
+  requires?: string[];
+  /** Only run when this option is on (the generic high-entropy detector). */
+  optIn?: 'entropy';
+}
+
+export interface SecretFormatsFile {
+  source: { project: string; url: string; version: string; licence: string };
+  formats: SecretFormat[];
+}
+
+export interface SecretHit {
+  /** The format id ("github-pat"), or the pair kind ("aws-access-key"). */
+  kind: string;
+  title: string;
+  /** 1-based line in the file as the commit left it. */
+  line: number;
+  /** The secret, redacted (redactSecret). */
+  redacted: string;
+}
+
+export interface DetectorOptions {
+  /** Also run the generic high-entropy detector (off by default: it is noisy). */
+  entropy?: boolean;
+}
+
+const FORMATS_FILE = new URL('../../../rules/secret-formats.json', import.meta.url);
+
+let shipped: SecretFormatsFile | undefined;
+export function shippedFormats(): SecretFormatsFile {
+  shipped ??= JSON.parse(readFileSync(FORMATS_FILE, 'utf8')) as SecretFormatsFile;
+  return shipped;
+}
+
+/** Never the secret: its first four characters only when it is long enough that they give nothing
+ *  away (a token prefix such as "ghp_"), then "…" and its length. */
+export function redactSecret(secret: string): string {
+  return `${secret.length >= 16 ? secret.slice(0, 4) : ''}…(${secret.length} chars)`;
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (!s) return 0;
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+// Placeholders and documentation values: what people write where a real secret would go.
+const PLACEHOLDER = /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dummy|fake|sample|redacted|changeme|change[_-]me|replace|insert|secret[_-]?key|password|passwd|<|>|\$\{|\$\(|\{\{|%[sd]|0123456|123456789|abcdefgh|(.)\1{7,}/i;
+// A password that is a variable reference or a template, not a value.
+const TEMPLATED = /^(?:\$|%|\{|:|@)/;
+
+export function isPlaceholder(value: string): boolean {
+  return PLACEHOLDER.test(value);
+}
+
+interface Compiled extends SecretFormat {
+  re: RE2JS;
+  allowRes: RE2JS[];
+  lowerKeywords: string[];
+}
+
+const MAX_BLOCK_LINES = 400;
+
+/** The formats' keywords as one expression of literal alternatives, which V8 runs in time linear in
+ *  the text. */
+function keywordRegExp(formats: Compiled[], flags: string): RegExp {
+  const words = [...new Set(formats.flatMap((f) => f.lowerKeywords))].map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+  return new RegExp(words.join('|'), flags);
+}
+
+export class SecretDetector {
+  private readonly formats: Compiled[];
+  private readonly prefilter: RegExp;
+
+  constructor(opts: DetectorOptions = {}, formats: SecretFormat[] = shippedFormats().formats) {
+    this.formats = formats
+      .filter((f) => !f.optIn || (f.optIn === 'entropy' && opts.entropy))
+      .map((f) => ({ ...f, re: RE2JS.compile(f.regex), allowRes: (f.allow ?? []).map((a) => RE2JS.compile(a)), lowerKeywords: f.keywords.map((k) => k.toLowerCase()) }));
+    this.prefilter = keywordRegExp(this.formats.filter((f) => !f.lazy), 'i');
+  }
+
+  /** Every keyword of the formats in use (global, case-insensitive): a line without one of them
+   *  cannot hold a secret, except the body of a private key block after its header line. */
+  keywordPattern(): RegExp {
+    return keywordRegExp(this.formats, 'gi');
+  }
+
+  /** The secrets in one file's added lines (`numbers[i]` is the line number of `lines[i]`). */
+  scan(lines: string[], numbers: number[]): SecretHit[] {
+    const hits: SecretHit[] = [];
+    const pending = new Map<string, Array<{ f: Compiled; line: number; value: string }>>();
+    this.pass(lines, numbers, this.formats.filter((f) => !f.lazy), this.prefilter, hits, pending);
+    const lazy = this.formats.filter((f) => f.lazy && pending.has(f.pairedWith!));
+    if (lazy.length) this.pass(lines, numbers, lazy, undefined, hits, pending);
+    // Pairs (an AWS key id with its secret key): reported at the secret, only when both are there.
+    for (const [id, list] of pending) {
+      for (const p of list) {
+        const partner = pending.get(p.f.pairedWith!);
+        if (p.f.pairKind && partner?.length) hits.push({ kind: p.f.pairKind, title: `${p.f.title} with its key id`, line: p.line, redacted: redactSecret(p.value) });
+        else if (p.f.reportAlone) hits.push({ kind: id, title: p.f.title, line: p.line, redacted: redactSecret(p.value) });
+      }
+    }
+    return hits.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
+  }
+
+  private pass(lines: string[], numbers: number[], formats: Compiled[], prefilter: RegExp | undefined, hits: SecretHit[], pending: Map<string, Array<{ f: Compiled; line: number; value: string }>>): void {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (prefilter && !prefilter.test(line)) continue;
+      const lower = line.toLowerCase();
+      for (const f of formats) {
+        if (!f.lowerKeywords.some((k) => lower.includes(k))) continue;
+        if (f.requires && !f.requires.every((r) => line.includes(r))) continue;
+        const m = f.re.matcher(line);
+        let from = 0;
+        while (from <= line.length && m.find(from)) {
+          const end = m.end();
+          from = end > m.start() ? end : end + 1;
+          if (f.block) {
+            const block = this.keyBlock(line.slice(end), lines, i);
+            if (block) hits.push({ kind: f.id, title: f.title, line: numbers[i]!, redacted: `${m.group(0)!.replace(/-/g, '').trim()} block …(${block} chars)` });
+            continue;
+          }
+          const value = m.groupCount() >= 1 && m.group(1) !== null ? m.group(1)! : m.group(0)!;
+          if (!this.live(f, value)) continue;
+          if (f.pairedWith) {
+            const list = pending.get(f.id) ?? [];
+            list.push({ f, line: numbers[i]!, value });
+            pending.set(f.id, list);
+            continue;
+          }
+          hits.push({ kind: f.id, title: f.title, line: numbers[i]!, redacted: redactSecret(value) });
+        }
+      }
+    }
+  }
+
+  /** Whether a matched value is a live secret: not a known example, not a placeholder, random
+   *  enough, and with a valid checksum where the format carries one. */
+  private live(f: Compiled, value: string): boolean {
+    if (f.allowRes.some((a) => a.matcher(value).find())) return false;
+    const random = value.replace(/^[a-z]+[_-]/i, '');
+    if (isPlaceholder(random)) return false;
+    if (f.id === 'url-password' && TEMPLATED.test(value)) return false;
+    if (f.entropy !== undefined && shannonEntropy(value) < f.entropy) return false;
+    if (f.checksum === 'base62-crc32' && !tokenChecksumValid(value)) return false;
+    return true;
+  }
+
+  /** Key material after a private key header: the rest of its line (split at "\n" escapes, as in a
+   *  JSON service-account file) and the added lines that follow, up to the END line, each of them
+   *  nothing but base64 once quotes and separators are trimmed (armor headers and blank lines are
+   *  skipped). Its length, or 0 when it is too short or not random enough to be a key: a header
+   *  quoted in code, a regular expression or documentation has no such body. */
+  private keyBlock(rest: string, lines: string[], at: number): number {
+    const candidates = [...rest.split(/\\r?\\n/)];
+    let material = '';
+    let ended = false;
+    const take = (raw: string): boolean => {
+      const end = raw.indexOf('-----END');
+      const part = (end >= 0 ? raw.slice(0, end) : raw).replace(/\\[rn]/g, '');
+      const c = part.replace(/^[\s"'`]+|[\s"'`,;+\\]+$/g, '');
+      if (end >= 0) ended = true;
+      if (c === '' || /^[A-Za-z-]+: /.test(c)) return !ended;
+      if (!/^[A-Za-z0-9+/=]+$/.test(c)) return false;
+      material += c;
+      return !ended;
+    };
+    let going = true;
+    for (const c of candidates) if (going) going = take(c);
+    for (let j = at + 1; going && j < lines.length && j <= at + MAX_BLOCK_LINES; j++) going = take(lines[j]!);
+    return material.length >= 64 && shannonEntropy(material) > 4 ? material.length : 0;
+  }
+}

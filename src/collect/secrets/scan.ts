@@ -1,0 +1,236 @@
+// Reads what each commit in scope ADDS, for the secret detector: one `git log -p -U0` stream in the
+// shadow git dir (so nothing of the audited repository's config, attributes or textconv drivers
+// runs), parents before children. Only added lines are scanned, so a credential is reported once,
+// at the commit that introduced it, however often the file changes afterwards; a file version
+// (blob) already scanned is never scanned again (reverts, cherry-picks, branches that share a
+// file). Binary blobs, and blobs larger than the limit (git's core.bigFileThreshold makes it treat
+// them as binary), are skipped and counted. Memory is bounded by one file's added lines (plus a
+// capped set of the blob ids already scanned).
+// Merge commits show no diff (git's default), so only what their parents added is scanned.
+import { GitError } from '../../errors.js';
+import type { RepositoryInfo } from '../../model.js';
+import { createShadow, runGit, spawnGit } from '../git.js';
+import { SecretDetector, type DetectorOptions, type SecretHit } from './detect.js';
+
+export interface SecretLeak extends SecretHit {
+  commit: string;
+  path: string;
+}
+
+export interface SecretsFacts {
+  commits: number;
+  /** File versions whose added lines were scanned. */
+  scanned: number;
+  skipped: { binary: number; oversized: number; repeated: number };
+  /** Blobs larger than this many bytes are skipped. */
+  maxBlobBytes: number;
+  /** Whether the generic high-entropy detector ran. */
+  entropy: boolean;
+  leaks: SecretLeak[];
+  /** Leaks found beyond the ones kept (MAX_LEAKS). */
+  more: number;
+}
+
+export interface ScanOptions extends DetectorOptions {
+  maxBlobBytes?: number;
+}
+
+export const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
+const MAX_LEAKS = 10_000;
+const MAX_BLOCK_LINES = 400;
+const BLOCK_START = /-----begin/i;
+/** Blob ids remembered to skip repeats (20-32 bytes each). Past this many the set starts over: a
+ *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
+ *  stays bounded whatever the size of the history. */
+const MAX_SEEN = 1_000_000;
+
+/** A path as git prints it in a diff header: bare, or C-quoted (octal escapes for bytes). */
+export function unquotePath(s: string): string {
+  const t = s.replace(/\t$/, '');
+  if (!t.startsWith('"')) return t;
+  const bytes: number[] = [];
+  const esc: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '"': 34 };
+  for (let i = 1; i < t.length - 1; i++) {
+    const ch = t[i]!;
+    if (ch !== '\\') {
+      bytes.push(...Buffer.from(ch, 'latin1'));
+      continue;
+    }
+    const next = t[i + 1]!;
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(t.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(esc[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+interface FileChange {
+  blob?: string;
+  path?: string;
+  skip: boolean;
+  lines: string[];
+  numbers: number[];
+}
+
+export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opts: ScanOptions = {}): Promise<SecretsFacts> {
+  const maxBlobBytes = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
+  const facts: SecretsFacts = { commits: 0, scanned: 0, skipped: { binary: 0, oversized: 0, repeated: 0 }, maxBlobBytes, entropy: opts.entropy === true, leaks: [], more: 0 };
+  if (!revisions.length) return facts;
+  const detector = new SecretDetector(opts);
+  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const seen = new Set<string>();
+  const binaries = new Set<string>();
+  try {
+    const child = spawnGit(
+      ['-c', `core.bigFileThreshold=${maxBlobBytes}`, 'log', '-p', '-U0', '--full-index', '--no-color', '--no-ext-diff', '--no-textconv', '--reverse', '--topo-order', '--format=%x01%H', '--stdin'],
+      { gitDir: shadow.gitDir },
+    );
+    const stderr: Buffer[] = [];
+    child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(`${revisions.join('\n')}\n`);
+    const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+
+    let commit = '';
+    let file: FileChange | undefined;
+    let oldLeft = 0;
+    let newLeft = 0;
+    let lineNo = 0;
+    // Added lines after a private key header are kept whatever they hold: they are its body.
+    let blockLeft = 0;
+    const flush = (): void => {
+      if (file && !file.skip && file.lines.length && file.path !== undefined) {
+        for (const hit of detector.scan(file.lines, file.numbers)) {
+          if (facts.leaks.length < MAX_LEAKS) facts.leaks.push({ ...hit, commit, path: file.path });
+          else facts.more += 1;
+        }
+      }
+      file = undefined;
+      blockLeft = 0;
+    };
+    // Lines are read from each chunk decoded once as latin1 (one byte, one character; the formats
+    // are ASCII), and an added line becomes a string of its own only when a keyword of some format
+    // occurs in it (one pass of `keywords` over the chunk finds them): most lines never do.
+    const onLine = (text: string, s: number, e: number, interesting: boolean): void => {
+      const first = text.charCodeAt(s);
+      if (oldLeft > 0 || newLeft > 0) {
+        // Inside a hunk: git says how many lines of each side follow.
+        if (first === 0x2b /* + */) {
+          newLeft -= 1;
+          if (file && !file.skip && (interesting || blockLeft > 0)) {
+            const line = text.slice(s + 1, e);
+            file.lines.push(line);
+            file.numbers.push(lineNo);
+            if (interesting && BLOCK_START.test(line)) blockLeft = MAX_BLOCK_LINES;
+            else if (blockLeft > 0) blockLeft -= 1;
+          }
+          lineNo += 1;
+        } else if (first === 0x2d /* - */) oldLeft -= 1;
+        return; // "\ No newline at end of file" and the like
+      }
+      if (first === 0x01) {
+        flush();
+        commit = text.slice(s + 1, e);
+        facts.commits += 1;
+        return;
+      }
+      if (first === 0x40 /* @ */ && text.charCodeAt(s + 1) === 0x40 && file) {
+        const m = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(text.slice(s, Math.min(e, s + 80)));
+        if (m) {
+          oldLeft = m[1] === undefined ? 1 : Number(m[1]);
+          lineNo = Number(m[2]);
+          newLeft = m[3] === undefined ? 1 : Number(m[3]);
+        }
+        return;
+      }
+      if (first === 0x64 /* d */ && text.startsWith('diff --git ', s)) {
+        flush();
+        file = { skip: false, lines: [], numbers: [] };
+        return;
+      }
+      if (!file) return;
+      if (text.startsWith('index ', s)) {
+        const m = /\.\.([0-9a-f]+)/.exec(text.slice(s, Math.min(e, s + 200)));
+        if (m) {
+          file.blob = m[1]!;
+          const key = Buffer.from(file.blob, 'hex').toString('latin1'); // half the memory of the hex
+          if (seen.has(key)) {
+            file.skip = true;
+            facts.skipped.repeated += 1;
+          } else {
+            if (seen.size >= MAX_SEEN) seen.clear();
+            seen.add(key);
+          }
+        }
+      } else if (text.startsWith('+++ ', s)) {
+        const p = Buffer.from(text.slice(s + 4, e), 'latin1').toString('utf8');
+        if (p !== '/dev/null') file.path = unquotePath(p).replace(/^b\//, '');
+        if (!file.skip) facts.scanned += 1;
+      } else if (text.startsWith('Binary', s)) {
+        if (!file.skip && file.blob && !/^0+$/.test(file.blob)) binaries.add(file.blob);
+        file.skip = true;
+      }
+    };
+
+    const keywords = detector.keywordPattern();
+    let carry: string | undefined;
+    try {
+      for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+        const text = chunk.toString('latin1');
+        let start = 0;
+        if (carry !== undefined) {
+          const nl = text.indexOf('\n');
+          if (nl < 0) {
+            carry += text;
+            continue;
+          }
+          const line = carry + text.slice(0, nl);
+          carry = undefined;
+          keywords.lastIndex = 0;
+          onLine(line, 0, line.length, keywords.test(line));
+          start = nl + 1;
+        }
+        // Where the keywords are in this chunk, in order.
+        const marks: number[] = [];
+        keywords.lastIndex = start;
+        for (let m = keywords.exec(text); m !== null; m = keywords.exec(text)) marks.push(m.index);
+        let mi = 0;
+        for (;;) {
+          const nl = text.indexOf('\n', start);
+          if (nl < 0) break;
+          while (mi < marks.length && marks[mi]! < start) mi += 1;
+          onLine(text, start, nl, mi < marks.length && marks[mi]! < nl);
+          start = nl + 1;
+        }
+        if (start < text.length) carry = text.slice(start);
+      }
+      if (carry !== undefined) {
+        keywords.lastIndex = 0;
+        onLine(carry, 0, carry.length, keywords.test(carry));
+      }
+      flush();
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
+    const code = await closed;
+    if (code !== 0) throw new GitError(['log', '-p'], code, Buffer.concat(stderr).toString('utf8'));
+
+    // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.
+    if (binaries.size) {
+      const ids = [...binaries];
+      const out = (await runGit(['cat-file', '--batch-check=%(objectsize)'], { gitDir: shadow.gitDir, input: `${ids.join('\n')}\n`, timeoutMs: 120_000 })).stdout.toString('latin1').split('\n');
+      for (let i = 0; i < ids.length; i++) {
+        if (Number(out[i]) > maxBlobBytes) facts.skipped.oversized += 1;
+        else facts.skipped.binary += 1;
+      }
+    }
+    return facts;
+  } finally {
+    shadow.dispose();
+  }
+}

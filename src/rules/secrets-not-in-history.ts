@@ -1,0 +1,77 @@
+import type { Finding } from '../model.js';
+import { refGlob } from '../collect/protected-refs.js';
+import { defineRepoRule } from './define.js';
+import { notAvailable } from './lib/findings.js';
+
+/** The stable identity of a committed secret, as the policy's secrets.allow names it. */
+export function secretFingerprint(leak: { commit: string; path: string; kind: string; line: number }): string {
+  return `${leak.commit}:${leak.path}:${leak.kind}:${leak.line}`;
+}
+
+const mib = (n: number): string => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+
+export default defineRepoRule({
+  id: 'secrets-not-in-history',
+  needs: ['history', 'policy', 'secrets'],
+  evaluate(facts, ctx) {
+    const s = facts.secrets;
+    if (!s) return notAvailable('not collected');
+    if (!s.ok) return notAvailable(s.reason);
+    const scan = s.value;
+    if (scan.commits === 0) return { outcome: 'not-applicable', note: 'no commits in scope' };
+    const policy = facts.policy?.ok ? facts.policy.value : undefined;
+    const allow = policy?.secrets?.allow ?? [];
+    const byFingerprint = new Map<string, string>();
+    const byPath: Array<{ re: RegExp; glob: string; reason?: string }> = [];
+    for (const a of allow) {
+      if ('fingerprint' in a) byFingerprint.set(a.fingerprint, a.reason);
+      else byPath.push({ re: refGlob(a.path), glob: a.path, ...(a.reason ? { reason: a.reason } : {}) });
+    }
+
+    const open: Finding[] = [];
+    const excused: Finding[] = [];
+    let openCount = 0;
+    let excusedCount = 0;
+    for (const leak of scan.leaks) {
+      const fingerprint = secretFingerprint(leak);
+      const reason = byFingerprint.get(fingerprint);
+      const glob = reason === undefined ? byPath.find((p) => p.re.test(leak.path)) : undefined;
+      const finding: Finding = {
+        message: `${leak.title} committed in ${leak.commit.slice(0, 12)} at ${leak.path}:${leak.line}: ${leak.redacted}`,
+        commit: leak.commit,
+        file: leak.path,
+        evidence: { path: leak.path, line: leak.line, kind: leak.kind, secret: leak.redacted, fingerprint },
+      };
+      if (reason !== undefined || glob) {
+        finding.suppressed = true;
+        finding.suppressedBy = `policy secrets.allow: ${reason ?? glob!.reason ?? `path ${glob!.glob}`}`;
+        excusedCount += 1;
+        if (excused.length < ctx.findingLimit) excused.push(finding);
+      } else {
+        openCount += 1;
+        if (open.length < ctx.findingLimit) open.push(finding);
+      }
+    }
+    // Leaks found beyond the ones the scan kept are counted, and never excused unseen.
+    openCount += scan.more;
+
+    const skipped = [
+      scan.skipped.binary && `${scan.skipped.binary} binary`,
+      scan.skipped.oversized && `${scan.skipped.oversized} larger than ${mib(scan.maxBlobBytes)}`,
+      scan.skipped.repeated && `${scan.skipped.repeated} already scanned`,
+    ].filter(Boolean);
+    const note = [
+      `${scan.commits} commit(s), ${scan.scanned} file version(s) scanned${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`,
+      scan.entropy ? 'generic high-entropy detector on' : undefined,
+      excusedCount ? `${excusedCount} excused by the policy's secrets.allow` : undefined,
+      policy === undefined && facts.policy && !facts.policy.ok ? `policy unreadable, nothing excused: ${facts.policy.reason}` : undefined,
+    ].filter(Boolean).join('; ');
+    return {
+      outcome: openCount ? 'fail' : 'pass',
+      findings: [...open, ...excused],
+      findingCount: openCount + excusedCount,
+      ...(excusedCount ? { suppressedCount: excusedCount } : {}),
+      note,
+    };
+  },
+});

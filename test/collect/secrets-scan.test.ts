@@ -1,0 +1,59 @@
+// The secrets scan on real repositories: paths as git quotes them, oversized and binary blobs,
+// merges, scope, and a line split across the reads of git's output.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanSecrets } from '../../src/collect/secrets/scan.js';
+import { discoverRepository } from '../../src/collect/repository.js';
+import { makeRepo, cleanupTemp } from '../helpers/repo.js';
+import { TokenFactory } from '../helpers/secrets.js';
+
+afterAll(cleanupTemp);
+
+const f = new TokenFactory(99);
+
+test('paths with spaces and non-ASCII characters are named as committed', async () => {
+  const r = makeRepo();
+  const token = f.checksummed(`gh${'o'}_`);
+  const c = r.commit('one', { 'dir with space/héllo wörld.txt': `x\ny\nz=${token}\n` });
+  const facts = await scanSecrets(await discoverRepository(r.dir), [c]);
+  expect(facts.leaks.map((l) => [l.commit, l.path, l.line, l.kind])).toEqual([[c, 'dir with space/héllo wörld.txt', 3, 'github-oauth']]);
+});
+
+test('a blob over the size limit is skipped and counted as oversized; a binary one as binary', async () => {
+  const r = makeRepo();
+  const token = f.checksummed(`gh${'p'}_`);
+  r.commit('big', { 'big.txt': `${'filler line\n'.repeat(200)}T=${token}\n` });
+  writeFileSync(join(r.dir, 'blob.bin'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`T=${token}\n`)]));
+  const c = r.commit('binary');
+  const facts = await scanSecrets(await discoverRepository(r.dir), [c], { maxBlobBytes: 1024 });
+  expect(facts.leaks).toEqual([]);
+  expect(facts.skipped).toEqual({ binary: 1, oversized: 1, repeated: 0 });
+  const unlimited = await scanSecrets(await discoverRepository(r.dir), [c]);
+  expect(unlimited.leaks.map((l) => l.path)).toEqual(['big.txt']);
+});
+
+test('a merge adds nothing of its own; a token on a side branch is reported once, at the commit that added it', async () => {
+  const r = makeRepo();
+  r.commit('base', { 'a.txt': 'a\n' });
+  r.run(['checkout', '-q', '-b', 'side']);
+  const token = f.checksummed(`np${'m'}_`);
+  const added = r.commit('side adds', { 'side.env': `NPM_TOKEN=${token}\n` });
+  r.run(['checkout', '-q', '-']);
+  r.commit('main moves', { 'b.txt': 'b\n' });
+  r.run(['merge', '-q', '--no-edit', '--no-ff', 'side']);
+  const head = r.run(['rev-parse', 'HEAD']);
+  const facts = await scanSecrets(await discoverRepository(r.dir), [head]);
+  expect(facts.commits).toBe(4);
+  expect(facts.leaks.map((l) => [l.commit, l.path, l.kind])).toEqual([[added, 'side.env', 'npm-access-token']]);
+  // out of scope: only what HEAD's history before the side branch holds
+  const before = await scanSecrets(await discoverRepository(r.dir), [head, `^${added}`]);
+  expect(before.leaks).toEqual([]);
+});
+
+test('a line longer than any single read of git\'s output is still seen whole', async () => {
+  const r = makeRepo();
+  const token = f.checksummed(`gh${'s'}_`);
+  const c = r.commit('minified', { 'app.min.js': `${'var a=1;'.repeat(40_000)}var t="${token}";${'b();'.repeat(40_000)}\n` });
+  const facts = await scanSecrets(await discoverRepository(r.dir), [c]);
+  expect(facts.leaks.map((l) => [l.kind, l.line])).toEqual([['github-app-token', 1]]);
+});
