@@ -170,11 +170,13 @@ export interface Facts {
   policy?: Available<import('./collect/policy.js').Policy | undefined>;
   /** Protected refs against the history ledger (.git/gitguard/ledger.json); collected when a rule needs 'ledger'. */
   ledger?: Available<import('./collect/protected-refs.js').LedgerFacts>;
+  /** The forge's branch and tag protection; only read with `audit --forge` (see collect/forge/). */
+  forge?: Available<import('./rules/lib/forge.js').ForgeFact>;
 }
 
 /** 'signatures': per-commit trust facts (policy of the parents, signature verdicts).
  *  'protected-paths': per-commit changes to protected paths and the CI gate, watched in the same walk. */
-export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures' | 'policy' | 'protected-paths' | 'ledger' | 'tags';
+export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures' | 'policy' | 'protected-paths' | 'ledger' | 'tags' | 'forge';
 
 /** What a per-commit rule sees of each commit: the raw record, plus trust facts when a rule needs
  *  'signatures' (see collect/trust.ts). */

@@ -46,9 +46,13 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .option('--no-color', 'never colour the text report')
     .option('-v, --verbose', 'list every kept finding, also under passing rules')
+    .addOption(new Option('--forge [kind]', 'also read the forge\'s branch and tag protection (network; token in GITHUB_TOKEN/GH_TOKEN or GITLAB_TOKEN/CI_JOB_TOKEN)').choices(['github', 'gitlab', 'auto']))
+    .option('--forge-repo <repo>', 'the repository on the forge: OWNER/NAME, or the GitLab project path (default: from CI variables or the origin remote)')
+    .option('--forge-url <url>', 'the forge\'s API base (default: GITHUB_API_URL or CI_API_V4_URL, else github.com / gitlab.com)')
     .addHelpText('after', `
 Examples:
   gitguard audit                       audit the repository you are in
+  gitguard audit --forge               also check the GitHub/GitLab branch protection (reads the token from the environment)
   gitguard audit ../other --all        every branch and tag of another repository
   gitguard audit --threat protections  only the config and hook checks
   gitguard audit --format json -o report.json --fail-on high

@@ -16,6 +16,7 @@ import type { Keyring } from './signatures/openpgp.js';
 import { loadKeyring } from './signatures/keyring.js';
 import { AllowedSignersError, parseAllowedSigners, principalMatches, type AllowedSigner } from './signatures/allowed-signers.js';
 import { dbVersion } from '../vulndb/database.js';
+import { parseForgePolicy, type ForgePolicy } from './policy-forge.js';
 
 export interface PolicyFiles {
   /** e.g. ".gitguard at 1a2b3c4d" or a folder path; used in messages. */
@@ -74,6 +75,8 @@ export interface Policy {
   client?: { minVersions: Partial<Record<ClientMinTool, string>> };
   /** revoked_keys: keys whose signatures no longer count (all of them, or from `since` on). */
   revokedKeys: RevokedKeyEntry[];
+  /** forge: what the forge rules require of the forge (see policy-forge.ts); absent in hand-made policies. */
+  forge?: ForgePolicy;
   keyring: Keyring;
   allowedSigners: AllowedSigner[];
   label: string;
@@ -395,13 +398,14 @@ interface Draft {
   protected: Policy['protected'];
   client?: Policy['client'];
   revokedKeys: RevokedKeyEntry[];
+  forge: ForgePolicy;
 }
 
 /** The tools client.min_versions may name. */
 export const CLIENT_MIN_TOOLS = ['git', 'gpg', 'ssh', 'git-lfs'] as const;
 export type ClientMinTool = (typeof CLIENT_MIN_TOOLS)[number];
 
-const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client', 'revoked_keys'] as const;
+const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client', 'revoked_keys', 'forge'] as const;
 const SIGNER_KEYS = ['name', 'emails', 'openpgp', 'ssh', 'retired'] as const;
 const FORGE_KEYS = ['name', 'committer', 'openpgp', 'ssh'] as const;
 
@@ -423,6 +427,7 @@ function validateStructure(ctx: Ctx, raw: unknown): Draft {
     severity: {},
     protected: { refs: [...DEFAULT_PROTECTED_REFS], paths: [...DEFAULT_PROTECTED_PATHS] },
     revokedKeys: [],
+    forge: { minApprovals: 1, requiredStatusChecks: [], requireSignatures: true },
   };
 
   if (top.has('identity')) {
@@ -587,6 +592,9 @@ function validateStructure(ctx: Ctx, raw: unknown): Draft {
       draft.revokedKeys.push(entry);
     });
   }
+
+  // forge
+  draft.forge = parseForgePolicy(top.get('forge'), draft.requireSignatures, (path, msg) => ctx.fail(path, msg));
   return draft;
 }
 

@@ -29,6 +29,10 @@ import { registry } from '../rules/index.js';
 import { exitCodeFor, summarise } from './verdict.js';
 import { vulnerabilityDatabase } from './rule-data.js';
 import { finishReport, type Baseline } from './baseline.js';
+import { runGit } from '../collect/git.js';
+import type { Policy } from '../collect/policy.js';
+import { parseForgePolicy } from '../collect/policy-forge.js';
+import { FORGE_OFF } from '../rules/lib/forge.js';
 
 export interface AuditRequest {
   path: string;
@@ -58,6 +62,8 @@ export interface AuditRequest {
   baseline?: { file: string; baseline: Baseline };
   /** Let an audit that looked at nothing pass (by default it exits 2). */
   allowEmpty?: boolean;
+  /** audit --forge: read the forge's protection (the only network access gitguard makes). */
+  forge?: import('../collect/forge/target.js').ForgeRequest;
 }
 
 export { VERSION } from '../version.js';
@@ -101,6 +107,22 @@ function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
   }
 }
 
+/** Without --forge the forge rules are not-available and nothing is read from the network; with it,
+ *  a forge that cannot be read ends the audit (exit 2) rather than passing silently. */
+async function forgeFact(req: AuditRequest, repository: Facts['repository'], env: NodeJS.ProcessEnv, headPolicy: () => Promise<Policy | undefined> | Policy | undefined): Promise<Facts['forge']> {
+  if (!req.forge) return unavailable(FORGE_OFF);
+  let policy: Policy | undefined;
+  try {
+    policy = await headPolicy();
+  } catch (err) {
+    return unavailable(`the policy at HEAD cannot be read: ${firstLine((err as Error).message)}`);
+  }
+  const origin = (await runGit(['config', '--get', 'remote.origin.url'], { gitDir: repository.gitDir, okCodes: [1], timeoutMs: 30_000 })).stdout.toString('utf8').trim();
+  const { collectForge } = await import('../collect/forge/index.js');
+  const forge = await collectForge(req.forge, env, origin || undefined, policy?.protected.refs ?? []);
+  return available({ ...forge, policy: policy?.forge ?? parseForgePolicy(undefined, policy?.requireSignatures ?? true, () => undefined as never) });
+}
+
 export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   const started = Date.now();
   if (req.gitBinary) setGitBinary(req.gitBinary);
@@ -131,6 +153,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       ? await attempt(async () => collectLedger(repository, history.value, policy?.ok ? policy.value : session?.headPolicy ?? (await collectHeadPolicy(repository, history.value)), req.base, req.trust?.trustRoot))
       : unavailable(`history unavailable: ${history.reason}`);
   }
+  if (needs.has('forge')) facts.forge = await forgeFact(req, repository, env, () => (policy?.ok ? policy.value : session?.headPolicy ?? (history.ok ? collectHeadPolicy(repository, history.value) : undefined)));
   const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
 
   const evaluations = new Map<string, RuleEvaluation>();
