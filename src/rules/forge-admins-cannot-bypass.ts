@@ -3,6 +3,6 @@ import { judgeBypass } from './lib/forge.js';
 
 export default defineRepoRule({
   id: 'forge-admins-cannot-bypass',
-  needs: ['forge'],
+  needs: ['history', 'forge'],
   evaluate: (facts, ctx) => judgeBypass(facts, ctx),
 });

@@ -3,6 +3,6 @@ import { judgeControl } from './lib/forge.js';
 
 export default defineRepoRule({
   id: 'forge-code-owner-reviews-required',
-  needs: ['forge'],
+  needs: ['history', 'forge'],
   evaluate: (facts, ctx) => judgeControl(facts, ctx, 'code-owner-reviews'),
 });

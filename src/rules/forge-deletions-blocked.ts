@@ -3,6 +3,6 @@ import { judgeControl } from './lib/forge.js';
 
 export default defineRepoRule({
   id: 'forge-deletions-blocked',
-  needs: ['forge'],
+  needs: ['history', 'forge'],
   evaluate: (facts, ctx) => judgeControl(facts, ctx, 'deletions'),
 });

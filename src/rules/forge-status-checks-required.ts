@@ -5,6 +5,6 @@ import { judgeControl } from './lib/forge.js';
 // not required can be skipped by merging before it finishes.
 export default defineRepoRule({
   id: 'forge-status-checks-required',
-  needs: ['forge'],
+  needs: ['history', 'forge'],
   evaluate: (facts, ctx) => judgeControl(facts, ctx, 'status-checks', (f) => ({ checks: [...new Set([...f.policy.requiredStatusChecks, ...(f.ciGateCheck ? [f.ciGateCheck] : [])])] })),
 });

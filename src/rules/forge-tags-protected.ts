@@ -3,6 +3,6 @@ import { judgeControl } from './lib/forge.js';
 
 export default defineRepoRule({
   id: 'forge-tags-protected',
-  needs: ['forge'],
+  needs: ['history', 'forge'],
   evaluate: (facts, ctx) => judgeControl(facts, ctx, 'tag-protection'),
 });

@@ -257,9 +257,11 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     if (classic.ok) applyClassic(r, classic.value.data as ClassicProtection);
     else if (!(classic.status === 404 && /not protected/i.test(classic.message))) {
       const hidden = { source: 'classic', permission: permissionOf(classic, ADMIN_READ) };
-      const gql = await ask(t, () => gh.graphql<{ repository: { ref: { refUpdateRule: RefUpdateRule | null } | null } | null }>(REF_UPDATE_RULE, { owner, name: repo, qualified: ref, url: t.graphql }));
-      const rule = gql.ok ? gql.value.repository?.ref?.refUpdateRule : undefined;
-      if (gql.ok && rule === null) {
+      const gql = await ask(t, () => gh.request({ method: 'POST', url: t.graphql ?? '/graphql', query: REF_UPDATE_RULE, variables: { owner, name: repo, qualified: ref } }));
+      const answer = gql.ok ? (gql.value.data as { data?: { repository?: { ref?: { refUpdateRule?: RefUpdateRule | null } | null } | null } | null; errors?: unknown[] }) : undefined;
+      // Errors (a token that may not use GraphQL on this repository) leave it hidden.
+      const rule = answer && !answer.errors?.length && answer.data?.repository?.ref ? answer.data.repository.ref.refUpdateRule : undefined;
+      if (rule === null) {
         // No classic rule applies to this branch: nothing hidden.
       } else if (rule) {
         applyRefUpdateRule(r, rule);
