@@ -1,0 +1,56 @@
+import { graphqlFor, parseRemote, resolveTarget } from '../../src/collect/forge/target.js';
+import { redact, registerSecret } from '../../src/collect/forge/redact.js';
+import { refPattern, gitlabPattern } from '../../src/collect/forge/model.js';
+import { forgeScope } from '../../src/collect/forge/scope.js';
+import { waitFor } from '../../src/collect/forge/http.js';
+
+describe('forge target', () => {
+  test.each([
+    ['https://github.com/acme/app.git', { host: 'github.com', path: 'acme/app' }],
+    ['https://user:pw@github.com/acme/app', { host: 'github.com', path: 'acme/app' }],
+    ['ssh://git@gitlab.example.com:2222/group/sub/app.git', { host: 'gitlab.example.com', path: 'group/sub/app' }],
+    ['git@github.com:acme/app.git', { host: 'github.com', path: 'acme/app' }],
+    ['/srv/git/app.git', undefined],
+  ])('parseRemote(%s)', (url, want) => expect(parseRemote(url)).toEqual(want));
+
+  test('GraphQL is derived as GitHub does', () => {
+    expect(graphqlFor('https://api.github.com')).toBe('https://api.github.com/graphql');
+    expect(graphqlFor('https://ghe.example.com/api/v3')).toBe('https://ghe.example.com/api/graphql');
+  });
+
+  test('flags, then CI variables, then origin', () => {
+    expect(resolveTarget({ kind: 'auto' }, { GITHUB_TOKEN: 't1' }, 'git@github.com:acme/app.git')).toEqual({ kind: 'github', repo: 'acme/app', api: 'https://api.github.com', graphql: 'https://api.github.com/graphql', token: 't1' });
+    expect(resolveTarget({ kind: 'auto' }, { GITHUB_REPOSITORY: 'o/r', GITHUB_API_URL: 'https://ghe.example.com/api/v3', GH_TOKEN: 't2' }, undefined)).toMatchObject({ kind: 'github', repo: 'o/r', graphql: 'https://ghe.example.com/api/graphql', token: 't2' });
+    expect(resolveTarget({ kind: 'auto' }, { GITHUB_GRAPHQL_URL: 'https://g.example.com/graphql' }, 'https://github.com/a/b')).toMatchObject({ graphql: 'https://g.example.com/graphql' });
+    expect(resolveTarget({ kind: 'auto' }, { CI_PROJECT_PATH: 'g/s/p', CI_API_V4_URL: 'https://gl.example.com/api/v4', CI_JOB_TOKEN: 'j' }, undefined)).toEqual({ kind: 'gitlab', repo: 'g/s/p', api: 'https://gl.example.com/api/v4', token: 'j', tokenHeader: 'JOB-TOKEN' });
+    expect(resolveTarget({ kind: 'gitlab', repo: 'a/b' }, { GITLAB_TOKEN: 'p', CI_JOB_TOKEN: 'j' }, undefined)).toMatchObject({ api: 'https://gitlab.com/api/v4', token: 'p', tokenHeader: 'PRIVATE-TOKEN' });
+    expect(resolveTarget({ kind: 'auto' }, {}, 'git@gitlab.example.com:team/app.git')).toMatchObject({ kind: 'gitlab', api: 'https://gitlab.example.com/api/v4' });
+  });
+
+  test('refuses what would leak the token or cannot be told', () => {
+    expect(() => resolveTarget({ kind: 'github', repo: 'a/b', url: 'http://api.example.com' }, {}, undefined)).toThrow(/https/);
+    expect(() => resolveTarget({ kind: 'github', repo: 'a/b', url: 'https://u:p@api.example.com' }, {}, undefined)).toThrow(/credentials/);
+    expect(() => resolveTarget({ kind: 'auto' }, {}, 'https://example.org/a/b')).toThrow(/cannot tell which forge hosts example.org/);
+    expect(() => resolveTarget({ kind: 'github' }, {}, undefined)).toThrow(/--forge-repo/);
+    expect(() => resolveTarget({ kind: 'gitlab', repo: 'a/b', url: 'https://gl.example.com' }, {}, undefined)).toThrow(/api\/v4/);
+  });
+
+  test('redaction removes the token and credentials wherever they are', () => {
+    registerSecret('tok_abcdef123');
+    expect(redact('GET https://x:tok_abcdef123@h/p failed; Authorization: token tok_abcdef123')).not.toContain('tok_abcdef123');
+    expect(redact('{"private-token":"zzz"}')).toBe('{"private-token":"***"}');
+  });
+
+  test('patterns, scope and waits', () => {
+    expect(refPattern('refs/heads/release/*').test('refs/heads/release/1')).toBe(true);
+    expect(refPattern('refs/heads/release/*').test('refs/heads/release/1/x')).toBe(false);
+    expect(refPattern('refs/tags/*').test('refs/tags/v*')).toBe(true);
+    expect(refPattern('refs/tags/v*').test('refs/tags/*')).toBe(false);
+    expect(gitlabPattern('release-*').test('release-1/x')).toBe(true);
+    expect(forgeScope([])).toEqual({ branchPatterns: [], tagPatterns: ['refs/tags/*'] });
+    expect(forgeScope(['refs/heads/main', 'refs/heads/release/*'])).toEqual({ branchPatterns: ['refs/heads/main', 'refs/heads/release/*'], tagPatterns: [] });
+    expect(waitFor({ 'retry-after': '3' })).toBe(3);
+    expect(waitFor({ 'x-ratelimit-reset': '1010' }, 1_000_000)).toBe(10);
+    expect(waitFor({})).toBeUndefined();
+  });
+});
