@@ -31,7 +31,7 @@ describe('forge target', () => {
     expect(() => resolveTarget({ kind: 'github', repo: 'a/b', url: 'http://api.example.com' }, {}, undefined)).toThrow(/https/);
     expect(() => resolveTarget({ kind: 'github', repo: 'a/b', url: 'https://u:p@api.example.com' }, {}, undefined)).toThrow(/credentials/);
     expect(() => resolveTarget({ kind: 'auto' }, {}, 'https://example.org/a/b')).toThrow(/cannot tell which forge hosts example.org/);
-    expect(() => resolveTarget({ kind: 'github' }, {}, undefined)).toThrow(/--forge-repo/);
+    expect(() => resolveTarget({ kind: 'github' }, {}, undefined)).toThrow(/cannot tell which repository/);
     expect(() => resolveTarget({ kind: 'gitlab', repo: 'a/b', url: 'https://gl.example.com' }, {}, undefined)).toThrow(/api\/v4/);
   });
 
@@ -52,5 +52,24 @@ describe('forge target', () => {
     expect(waitFor({ 'retry-after': '3' })).toBe(3);
     expect(waitFor({ 'x-ratelimit-reset': '1010' }, 1_000_000)).toBe(10);
     expect(waitFor({})).toBeUndefined();
+  });
+});
+
+describe('policy forge section', () => {
+  const parse = async (yml: string) => (await import('../../src/collect/policy.js')).parsePolicy({ label: '.gitguard', policyYml: yml, keys: [], allowedSigners: undefined });
+
+  test('defaults, values, and strict errors', async () => {
+    expect((await parse('version: 1\n'))!.forge).toEqual({ minApprovals: 1, requiredStatusChecks: [], requireSignatures: true });
+    expect((await parse('version: 1\nrequire_signatures: false\nforge:\n  min_approvals: 2\n  required_status_checks: [build, gitguard]\n'))!.forge).toEqual({ minApprovals: 2, requiredStatusChecks: ['build', 'gitguard'], requireSignatures: false });
+    await expect(parse('version: 1\nforge:\n  min_aprovals: 2\n')).rejects.toThrow('.gitguard/policy.yml: forge: unknown key "min_aprovals"');
+    await expect(parse('version: 1\nforge:\n  min_approvals: 11\n')).rejects.toThrow('forge.min_approvals: must be a whole number from 0 to 10');
+    await expect(parse('version: 1\nforge:\n  required_status_checks: build\n')).rejects.toThrow('forge.required_status_checks: must be a list');
+  });
+
+  test('the policy gitguard init proposes parses and carries the forge defaults', async () => {
+    const { renderPolicy } = await import('../../src/engine/init.js');
+    const yml = renderPolicy({ signers: [], maintainers: [], date: '2026-01-01' });
+    expect(yml).toContain('forge:\n  min_approvals: 1');
+    expect((await parse(yml))!.forge).toEqual({ minApprovals: 1, requiredStatusChecks: [], requireSignatures: true });
   });
 });
