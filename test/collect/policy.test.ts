@@ -332,7 +332,7 @@ describe('rejected policies: one message per rule', () => {
     ['version unsupported', 'version: "1"\n', `${YML}: version: unsupported version "1" (this gitguard reads version 1)`],
     ['empty file', '', `${YML}: is empty; it must at least say "version: 1"`],
     ['not a mapping', '- version: 1\n', `${YML}: must be a mapping of settings (version: 1, signers: ...), not a list`],
-    ['unknown top-level key', 'version: 1\nsigner: []\n', `${YML}: unknown key "signer" (expected one of: version, identity, require_signatures, trust_root, signers, maintainers, forges, goodlist, severity, protected, client, revoked_keys)`],
+    ['unknown top-level key', 'version: 1\nsigner: []\n', `${YML}: unknown key "signer" (expected one of: version, identity, require_signatures, trust_root, signers, maintainers, forges, goodlist, severity, protected, client, revoked_keys, forge)`],
     ['identity', 'version: 1\nidentity: email\n', `${YML}: identity: must be committer, author or both, not "email"`],
     ['require_signatures', 'version: 1\nrequire_signatures: yes\n', `${YML}: require_signatures: must be true or false, not "yes"`],
     ['trust_root short', 'version: 1\ntrust_root: 3f2a9c0\n', `${YML}: trust_root: "3f2a9c0" is not a full commit id (40 or 64 hex digits)`],
