@@ -109,7 +109,7 @@ function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
 
 /** Without --forge the forge rules are not-available and nothing is read from the network; with it,
  *  a forge that cannot be read ends the audit (exit 2) rather than passing silently. */
-async function forgeFact(req: AuditRequest, repository: Facts['repository'], env: NodeJS.ProcessEnv, headPolicy: () => Promise<Policy | undefined> | Policy | undefined): Promise<Facts['forge']> {
+async function forgeFact(req: AuditRequest, repository: Facts['repository'], head: string | undefined, env: NodeJS.ProcessEnv, headPolicy: () => Promise<Policy | undefined> | Policy | undefined): Promise<Facts['forge']> {
   if (!req.forge) return unavailable(FORGE_OFF);
   let policy: Policy | undefined;
   try {
@@ -120,7 +120,9 @@ async function forgeFact(req: AuditRequest, repository: Facts['repository'], env
   const origin = (await runGit(['config', '--get', 'remote.origin.url'], { gitDir: repository.gitDir, okCodes: [1], timeoutMs: 30_000 })).stdout.toString('utf8').trim();
   const { collectForge } = await import('../collect/forge/index.js');
   const forge = await collectForge(req.forge, env, origin || undefined, policy?.protected.refs ?? []);
-  return available({ ...forge, policy: policy?.forge ?? parseForgePolicy(undefined, policy?.requireSignatures ?? true, () => undefined as never) });
+  // gitguard's own CI job must be among the required checks (GitLab requires the whole pipeline).
+  const ciGateCheck = forge.kind === 'github' ? await (await import('../collect/forge/ci-gate.js')).gitguardCheckName(repository, head).catch(() => undefined) : undefined;
+  return available({ ...forge, policy: policy?.forge ?? parseForgePolicy(undefined, policy?.requireSignatures ?? true, () => undefined as never), ...(ciGateCheck ? { ciGateCheck } : {}) });
 }
 
 export async function runAudit(req: AuditRequest): Promise<AuditReport> {
@@ -153,7 +155,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       ? await attempt(async () => collectLedger(repository, history.value, policy?.ok ? policy.value : session?.headPolicy ?? (await collectHeadPolicy(repository, history.value)), req.base, req.trust?.trustRoot))
       : unavailable(`history unavailable: ${history.reason}`);
   }
-  if (needs.has('forge')) facts.forge = await forgeFact(req, repository, env, () => (policy?.ok ? policy.value : session?.headPolicy ?? (history.ok ? collectHeadPolicy(repository, history.value) : undefined)));
+  if (needs.has('forge')) facts.forge = await forgeFact(req, repository, history.ok ? history.value.head.oid : undefined, env, () => (policy?.ok ? policy.value : session?.headPolicy ?? (history.ok ? collectHeadPolicy(repository, history.value) : undefined)));
   const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
 
   const evaluations = new Map<string, RuleEvaluation>();

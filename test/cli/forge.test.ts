@@ -194,6 +194,19 @@ describe('audit --forge github', () => {
   });
 });
 
+describe('gitguard CI gate', () => {
+  test("when a workflow runs gitguard, its job must be a required check", async () => {
+    const r4 = makeRepo();
+    r4.commit('ci', { '.github/workflows/gitguard.yml': 'on: [push]\njobs:\n  audit:\n    name: gitguard audit\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npx gitguard audit\n' });
+    const tagRuleset = ghRuleset({ id: 7, target: 'tag' });
+    const missing = await audit(github({ classic: { body: ghClassic({ checks: ['build'] }) }, rulesets: [tagRuleset] }), { dir: r4.dir });
+    expect(missing.outcomes['forge-status-checks-required']).toBe('fail');
+    expect(result(missing, 'forge-status-checks-required').findings[0].message).toContain('"gitguard audit"');
+    const required = await audit(github({ classic: { body: ghClassic({ checks: ['build', 'gitguard audit'] }) }, rulesets: [tagRuleset] }), { dir: r4.dir });
+    expect(required.outcomes['forge-status-checks-required']).toBe('pass');
+  });
+});
+
 describe('audit --forge gitlab', () => {
   const fullyProtected = {
     project: { only_allow_merge_if_pipeline_succeeds: true },

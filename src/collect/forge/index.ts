@@ -3,7 +3,8 @@
 import type { ForgeFacts } from './model.js';
 import { resolveTarget, type ForgeRequest } from './target.js';
 import { forgeScope } from './scope.js';
-import { httpSettings } from './http.js';
+import { httpSettings, unreachable } from './http.js';
+import { ExpectedError } from '../../errors.js';
 import { registerSecret } from './redact.js';
 
 export type { ForgeFacts, ForgeRequest };
@@ -14,6 +15,12 @@ export async function collectForge(req: ForgeRequest, env: NodeJS.ProcessEnv, or
   const settings = httpSettings(env);
   const scope = forgeScope(protectedRefs);
   // Loaded here so that a run without --forge never even loads the HTTP clients.
-  if (target.kind === 'github') return (await import('./github.js')).readGitHub(target, scope, settings);
-  return (await import('./gitlab.js')).readGitLab(target, scope, settings);
+  try {
+    if (target.kind === 'github') return await (await import('./github.js')).readGitHub(target, scope, settings);
+    return await (await import('./gitlab.js')).readGitLab(target, scope, settings);
+  } catch (err) {
+    // Whatever a client throws (it may quote a request), the user sees one redacted line.
+    if (err instanceof ExpectedError) throw err;
+    throw unreachable(target.kind === 'github' ? 'GitHub' : 'GitLab', target.api, err);
+  }
 }
