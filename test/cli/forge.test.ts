@@ -237,6 +237,12 @@ describe('audit --forge gitlab', () => {
     expect(run.forge.requests.every((r) => r.headers['job-token'] === TOKEN && !r.headers['private-token'])).toBe(true);
   });
 
+  test('without a token, no credential header is sent', async () => {
+    const run = await audit(gitlab(fullyProtected), { kind: 'gitlab', env: { GITLAB_TOKEN: '', CI_JOB_TOKEN: '' } });
+    expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
+    expect(run.forge.requests.every((r) => !r.headers['private-token'] && !r.headers['job-token'] && !r.headers.authorization)).toBe(true);
+  });
+
   test('a 503 with Retry-After is retried', async () => {
     const h = gitlab(fullyProtected);
     let first = true;

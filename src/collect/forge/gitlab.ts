@@ -100,9 +100,9 @@ function whoMayPush(a: AccessLevel): string | undefined {
 
 export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSettings): Promise<ForgeFacts> {
   const host = t.api.replace(/\/api\/v4$/, '');
-  const auth = t.token ? (t.tokenHeader === 'JOB-TOKEN' ? { jobToken: t.token } : { token: t.token }) : { token: '' };
+  // No token: no auth header at all (anonymous, public projects only).
+  const auth = t.token ? (t.tokenHeader === 'JOB-TOKEN' ? { jobToken: t.token } : { token: t.token }) : {};
   const api = new Gitlab({ host, ...auth, requesterFn: requester(s), queryTimeout: s.timeoutMs } as ConstructorParameters<typeof Gitlab>[0]);
-  if (!t.token) delete (api as unknown as { authHeaders: Record<string, unknown> }).authHeaders['private-token'];
 
   const project = await ask(t, () => api.Projects.show(t.repo) as Promise<Record<string, unknown>>);
   if (!project.ok) throw new ExpectedError(`GitLab project ${t.repo} not found at ${t.api}, or the token may not read it (HTTP ${project.status})`, 'check --forge-repo and the token (GITLAB_TOKEN or CI_JOB_TOKEN)');
