@@ -168,13 +168,13 @@ describe('audit --forge github', () => {
     expect(res.stderr).not.toContain(TOKEN);
   });
 
-  test('--forge auto reads the repository from origin and the API from GITHUB_API_URL', async () => {
+  test('--forge (auto, before the path) reads the repository from origin and the API from GITHUB_API_URL', async () => {
     const r2 = makeRepo();
     r2.commit('first', { 'a.txt': 'a\n' });
     r2.run(['remote', 'add', 'origin', 'git@github.com:acme/app.git']);
     const forge = await startForge(github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] }));
     try {
-      const res = await runCliAsync(['audit', r2.dir, '--forge', '-r', FORGE_RULES.join(','), '--format', 'json'], { env: { ...r2.env, GITHUB_API_URL: forge.url, GH_TOKEN: TOKEN } });
+      const res = await runCliAsync(['audit', '--forge', r2.dir, '-r', FORGE_RULES.join(','), '--format', 'json'], { env: { ...r2.env, GITHUB_API_URL: forge.url, GH_TOKEN: TOKEN } });
       expect(res.code).toBe(0);
       expect(forge.requests.some((r) => r.path === '/repos/acme/app')).toBe(true);
     } finally {
