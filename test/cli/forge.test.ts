@@ -79,7 +79,7 @@ describe('audit --forge github', () => {
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('fail');
     expect(run.outcomes['forge-deletions-blocked']).toBe('pass');
     expect(run.outcomes['forge-admins-cannot-bypass']).toBe('fail');
-    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'classic (off)' });
+    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'classic', enforcement: 'off' });
     const bypass = result(run, 'forge-admins-cannot-bypass');
     expect(bypass.findings).toHaveLength(1);
     expect(bypass.findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'classic', mode: 'always' });
@@ -97,8 +97,8 @@ describe('audit --forge github', () => {
   test('a ruleset in evaluate mode enforces nothing', async () => {
     const run = await audit(github({ rulesets: [ghRuleset({ id: 21, enforcement: 'evaluate' }), ghRuleset({ id: 22, target: 'tag', enforcement: 'evaluate' })] }));
     for (const id of FORGE_RULES.filter((r) => r !== 'forge-admins-cannot-bypass')) expect([id, run.outcomes[id]]).toEqual([id, 'fail']);
-    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'ruleset:21 (evaluate)' });
-    expect(result(run, 'forge-tags-protected').findings[0].evidence).toMatchObject({ ref: 'refs/tags/*', source: 'ruleset:22 (evaluate)' });
+    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'ruleset:21', enforcement: 'evaluate' });
+    expect(result(run, 'forge-tags-protected').findings[0].evidence).toMatchObject({ ref: 'refs/tags/*', source: 'ruleset:22', enforcement: 'evaluate' });
   });
 
   test('a read-only token: classic protection is 404, GraphQL refUpdateRule shows it, who may bypass is not-available', async () => {
@@ -226,7 +226,7 @@ describe('audit --forge gitlab', () => {
   test('force push allowed and maintainers allowed to push; paid features hidden are not-available', async () => {
     const run = await audit(gitlab({ protectedBranches: [{ id: 1, name: 'main', allow_force_push: true, push_access_levels: [glAccess(40, 'Maintainers')] }] }), { kind: 'gitlab', env: { GITLAB_TOKEN: '', CI_JOB_TOKEN: TOKEN } });
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('fail');
-    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'gitlab-protected-branch (off)' });
+    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'gitlab-protected-branch', enforcement: 'off' });
     expect(run.outcomes['forge-deletions-blocked']).toBe('pass');
     expect(run.outcomes['forge-admins-cannot-bypass']).toBe('fail');
     expect(result(run, 'forge-admins-cannot-bypass').findings[0].evidence).toMatchObject({ source: 'gitlab-protected-branch', mode: 'push' });

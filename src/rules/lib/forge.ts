@@ -87,28 +87,35 @@ export function judgeControl(facts: Facts, ctx: RuleContext, control: Control, r
     const by = satisfiedBy(view, req);
     if (by) passed.push(`${r.ref}: ${by.map(label).join(', ')}`);
     else if (view.hidden.length) unknown.push(hiddenNote(r.ref, view.hidden));
-    else found.add(refFinding(forge, r, control, view, req));
+    else for (const f of refFindings(forge, r, control, view, req)) found.add(f);
   }
   if (found.count) return found.evaluation('fail', unknown.length ? unknown.join('; ') : undefined);
   if (unknown.length) return notAvailable(unknown.join('; '));
   return { outcome: 'pass', note: `${forge.kind} ${forge.repo}: ${passed.join('; ')}` };
 }
 
-function refFinding(forge: ForgeFact, r: ForgeRef, control: Control, view: ControlView, req: Requirement): Finding {
-  const sources = view.enforcers.length ? view.enforcers.map(label).join(', ') : 'none';
+/** One finding per source that is there but does not do it (or "none"), so evidence.source is one source. */
+function refFindings(forge: ForgeFact, r: ForgeRef, control: Control, view: ControlView, req: Requirement): Finding[] {
   const detail = missingDetail(view, req);
-  return {
+  const on = view.enforcers.filter(active);
+  // Too few approvals or checks: the active sources fall short; otherwise the inactive ones are listed.
+  const shown: Array<Enforcer | undefined> = on.length ? on : view.enforcers.length ? view.enforcers : [undefined];
+  return shown.map((e) => ({
     ref: r.ref,
-    message: `${r.ref} (${r.why}) on ${forge.kind} ${forge.repo}: ${WHAT[control]} (${detail})`,
+    message: `${r.ref} (${r.why}) on ${forge.kind} ${forge.repo}: ${WHAT[control]} (${e && !on.length ? `${label(e)}` : detail})`,
     evidence: {
       ref: r.ref,
-      source: sources,
+      source: e?.source ?? 'none',
+      ...(e ? { enforcement: e.off ? 'off' : e.enforcement } : {}),
+      ...(e?.via ? { via: e.via } : {}),
+      ...(e?.approvals !== undefined ? { approvals: e.approvals } : {}),
+      ...(e?.checks ? { checks: e.checks.join(', ') } : {}),
       forge: forge.kind,
       repository: forge.repo,
       ...(req.approvals !== undefined ? { minApprovals: req.approvals } : {}),
       ...(req.checks?.length ? { requiredChecks: req.checks.join(', ') } : {}),
     },
-  };
+  }));
 }
 
 /** forge-admins-cannot-bypass: one finding per bypass (source and actor), naming the refs it opens. */
