@@ -110,7 +110,7 @@ describe('forge-admins-cannot-bypass', () => {
     const ev = evaluate(bypass, facts([a, b]));
     expect(ev.outcome).toBe('fail');
     expect(ev.findings).toHaveLength(2);
-    expect(ev.findings![0]!.evidence).toMatchObject({ ref: 'refs/heads/main, refs/heads/release', source: 'ruleset:1', mode: 'always' });
+    expect(ev.findings![0]!.evidence).toMatchObject({ ref: 'refs/heads/main', refs: 'refs/heads/main, refs/heads/release', source: 'ruleset:1', mode: 'always' });
   });
 
   test('hidden bypass lists are not-available; nothing protected is not-applicable; none is pass', () => {

@@ -137,7 +137,7 @@ export function judgeBypass(facts: Facts, ctx: RuleContext): RuleEvaluation {
     found.add({
       ref: g.refs[0]!,
       message: `${g.actor} may bypass ${g.source} (${g.mode}) on ${g.refs.join(', ')} of ${forge.kind} ${forge.repo}`,
-      evidence: { ref: g.refs.join(', '), source: g.source, actor: g.actor, mode: g.mode, forge: forge.kind, repository: forge.repo },
+      evidence: { ref: g.refs[0]!, refs: g.refs.join(', '), source: g.source, actor: g.actor, mode: g.mode, forge: forge.kind, repository: forge.repo },
     });
   }
   const unknown = forge.refs.filter((r) => r.bypassHidden.length).map((r) => hiddenNote(r.ref, r.bypassHidden));
