@@ -121,6 +121,15 @@ describe('audit --forge github', () => {
     }
   });
 
+  test("a read-only token on a branch any reader sees is unprotected: fail, not not-available", async () => {
+    const run = await audit(github({ classic: HIDDEN_404, branchProtected: false }));
+    expect(run.outcomes['forge-force-pushes-blocked']).toBe('fail');
+    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'none' });
+    // A protected branch whose protection is hidden stays not-available.
+    const hidden = await audit(github({ classic: HIDDEN_404, branchProtected: true, refUpdateRule: { status: 200, body: { data: null, errors: [{ type: 'FORBIDDEN', message: 'no' }] } } }));
+    expect(hidden.outcomes['forge-force-pushes-blocked']).toBe('not-available');
+  });
+
   test('pagination: the ruleset that protects main is on the last page', async () => {
     const filler = Array.from({ length: 4 }, (_, i) => ghRuleset({ id: 100 + i, include: [`refs/heads/feature-${i}`] }));
     const run = await audit(github({ rulesets: [...filler, ghRuleset({ id: 200 }), ghRuleset({ id: 201, target: 'tag' })], pageSize: 2, effective: [] }));

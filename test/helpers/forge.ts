@@ -231,6 +231,8 @@ export interface GitHubScenario {
   effective?: Array<Record<string, unknown>>;
   /** POST /graphql answer for refUpdateRule (data or a Reply). */
   refUpdateRule?: Record<string, unknown> | null | Reply;
+  /** GET .../branches/main answers with this `protected` flag (unset: 404). */
+  branchProtected?: boolean;
   /** Replies served first for GET /repos/acme/app (then the repository). */
   repoFirst?: Reply[];
 }
@@ -277,6 +279,10 @@ export function github(s: GitHubScenario): Handler {
     if (req.path === `${base}/rules/branches/main`) {
       const eff = s.effective ?? rulesets.filter((r) => r.enforcement === 'active' && r.target === 'branch').flatMap((r) => (r.rules as Array<Record<string, unknown>>).map((x) => ({ ...x, ruleset_source_type: 'Repository', ruleset_source: `${OWNER}/${NAME}`, ruleset_id: r.id })));
       return send('repository-rule-detailed[]', eff);
+    }
+    if (req.path === `${base}/branches/main` && s.branchProtected !== undefined) {
+      const b = { ...example<Record<string, unknown>>('branch-get'), name: 'main', protected: s.branchProtected };
+      return send('branch-with-protection', b);
     }
     if (req.path === `${base}/branches/main/protection`) {
       const c = s.classic ?? NOT_PROTECTED;

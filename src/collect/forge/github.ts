@@ -201,6 +201,13 @@ function applyRefUpdateRule(r: ForgeRef, u: RefUpdateRule): void {
   if (u.requiredStatusCheckContexts?.length) addEnforcer(r, 'status-checks', { ...base, checks: u.requiredStatusCheckContexts.filter((x): x is string => typeof x === 'string') });
 }
 
+/** Any reader sees a branch's `protected` flag: false means no classic rule and no ruleset applies,
+ *  an answer rather than a hidden setting. */
+async function unprotectedBranch(t: ForgeTarget, gh: Client, owner: string, repo: string, branch: string): Promise<boolean> {
+  const b = await ask(t, () => gh.request('GET /repos/{owner}/{repo}/branches/{branch}', { owner, repo, branch }));
+  return b.ok && b.value.data.protected === false;
+}
+
 export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSettings): Promise<ForgeFacts> {
   const gh = client(t, s);
   const [owner, repo] = t.repo.split('/') as [string, string];
@@ -255,7 +262,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     // Classic protection: in full for an admin token, else what GraphQL shows any reader.
     const classic = await ask(t, () => gh.request('GET /repos/{owner}/{repo}/branches/{branch}/protection', { owner, repo, branch }));
     if (classic.ok) applyClassic(r, classic.value.data as ClassicProtection);
-    else if (!(classic.status === 404 && /not protected/i.test(classic.message))) {
+    else if (!(classic.status === 404 && /not protected/i.test(classic.message)) && !(await unprotectedBranch(t, gh, owner, repo, branch))) {
       const hidden = { source: 'classic', permission: permissionOf(classic, ADMIN_READ) };
       const gql = await ask(t, () => gh.request({ method: 'POST', url: t.graphql ?? '/graphql', query: REF_UPDATE_RULE, variables: { owner, name: repo, qualified: ref } }));
       const answer = gql.ok ? (gql.value.data as { data?: { repository?: { ref?: { refUpdateRule?: RefUpdateRule | null } | null } | null } | null; errors?: unknown[] }) : undefined;
