@@ -246,6 +246,14 @@ describe('audit --forge gitlab', () => {
     expect(run.forge.requests.every((r) => r.headers['job-token'] === TOKEN && !r.headers['private-token'])).toBe(true);
   });
 
+  test('pagination: the protected branch rule for main is on the last page', async () => {
+    const others = Array.from({ length: 3 }, (_, i) => ({ id: 10 + i, name: `feature-${i}`, allow_force_push: true, push_access_levels: [glAccess(30, 'Developers + Maintainers')] }));
+    const run = await audit(gitlab({ ...fullyProtected, protectedBranches: [...others, ...fullyProtected.protectedBranches], pageSize: 2 }), { kind: 'gitlab' });
+    expect(run.forge.requests.filter((r) => r.path.endsWith('/protected_branches')).map((r) => r.query.get('page') ?? '1')).toEqual(['1', '2']);
+    expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
+    expect(run.outcomes['forge-admins-cannot-bypass']).toBe('pass');
+  });
+
   test('without a token, no credential header is sent', async () => {
     const run = await audit(gitlab(fullyProtected), { kind: 'gitlab', env: { GITLAB_TOKEN: '', CI_JOB_TOKEN: '' } });
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');

@@ -302,6 +302,7 @@ export interface GitLabScenario {
   protectedTags?: Array<Record<string, unknown>>;
   pushRule?: Reply;
   approvalRules?: Reply;
+  pageSize?: number;
 }
 
 export const GL_PROJECT = 'acme/platform/app';
@@ -309,10 +310,23 @@ export const GL_PROJECT = 'acme/platform/app';
 export function gitlab(s: GitLabScenario): Handler {
   const id = 42;
   const base = `/api/v4/projects/${id}`;
-  return (req) => {
+  return (req, url) => {
     if (req.method !== 'GET') return { status: 405, body: { message: 'read-only test forge' } };
     if (req.path === `/api/v4/projects/${GL_PROJECT}`) return { body: { id, path_with_namespace: GL_PROJECT, default_branch: 'main', only_allow_merge_if_pipeline_succeeds: false, ...s.project } };
-    if (req.path === `${base}/protected_branches`) return { body: s.protectedBranches ?? [] };
+    if (req.path === `${base}/protected_branches`) {
+      // Paged like GitLab (Link rel="next") when the scenario says so.
+      const all = s.protectedBranches ?? [];
+      const size = s.pageSize ?? 100;
+      const page = Number(req.query.get('page') ?? '1');
+      const headers: Record<string, string> = { 'x-page': String(page), 'x-per-page': String(size), 'x-total': String(all.length) };
+      if (page * size < all.length) {
+        const next = new URL(`${base}/protected_branches`, 'http://127.0.0.1');
+        next.searchParams.set('page', String(page + 1));
+        next.searchParams.set('per_page', String(size));
+        headers.link = `<${url}${next.pathname}${next.search}>; rel="next"`;
+      }
+      return { headers, body: all.slice((page - 1) * size, page * size) };
+    }
     if (req.path === `${base}/protected_tags`) return { body: s.protectedTags ?? [] };
     if (req.path === `${base}/push_rule`) return s.pushRule ?? { status: 404, body: { message: '404 Not found' } };
     if (req.path === `${base}/approval_rules`) return s.approvalRules ?? { status: 403, body: { message: '403 Forbidden' } };

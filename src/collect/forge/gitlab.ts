@@ -146,6 +146,8 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     if (!approvalRules.ok) addHidden(r, ['reviews'], { source: 'gitlab-approval-rule', permission: PREMIUM('merge request approval rules') });
     else {
       for (const rule of approvalRules.value) {
+        // Code owner and security-report rules are not the reviewer count the policy means.
+        if (rule.rule_type && rule.rule_type !== 'regular' && rule.rule_type !== 'any_approver') continue;
         const applies = rule.applies_to_all_protected_branches ? matching.length > 0 : !rule.protected_branches?.length || rule.protected_branches.some((pb) => gitlabPattern(pb.name).test(name));
         if (applies) addEnforcer(r, 'reviews', { source: `gitlab-approval-rule:${rule.id}`, enforcement: 'active', approvals: rule.approvals_required ?? 0 });
       }
