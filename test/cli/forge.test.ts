@@ -167,6 +167,13 @@ describe('audit --forge github', () => {
     expect(run.stderr).toMatch(/^gitguard: cannot read the GitHub API/);
   });
 
+  test('a forge that never answers is cut off by the request timeout: exit 2, one line', async () => {
+    const run = await audit(() => ({ hang: true }), { env: { GITGUARD_FORGE_TIMEOUT: '0.5', GITGUARD_FORGE_MAX_WAIT: '0' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^gitguard: cannot read the GitHub API at .*(timeout|abort)/i);
+  });
+
   test('an unreachable forge is exit 2 with one line, never a pass', async () => {
     const forge = await startForge(() => undefined);
     const url = forge.url;

@@ -11,6 +11,8 @@ import { createRequire } from 'node:module';
 import { BIN, ROOT, type CliResult } from './cli.js';
 
 export interface Reply {
+  /** Accept the request and never answer. */
+  hang?: boolean;
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
@@ -49,6 +51,7 @@ export async function startForge(handler: Handler): Promise<FakeForge> {
         state.errors.push((err as Error).message);
         reply = { status: 400, body: { message: 'the test forge could not answer' } };
       }
+      if (reply.hang) return; // never answers: the client's timeout must end it
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
       res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
     });
