@@ -146,6 +146,20 @@ describe('audit --forge github', () => {
     expect(run.code).toBe(0);
   });
 
+  test('a 429 with Retry-After (no rate-limit headers) is waited out and retried', async () => {
+    const h = github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] });
+    let first = true;
+    const run = await audit((req, base) => {
+      if (first && req.path.endsWith('/rulesets')) {
+        first = false;
+        return { status: 429, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit' } };
+      }
+      return h(req, base);
+    });
+    expect(run.forge.requests.filter((r) => r.path.endsWith('/rulesets'))).toHaveLength(2);
+    expect(run.code).toBe(0);
+  });
+
   test('text and SARIF name the failing ref and source', async () => {
     const h = github({ classic: { body: ghClassic({ forcePushes: true }) }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] });
     const text = await audit(h, { format: 'text' });

@@ -10,7 +10,7 @@ import { VERSION } from '../../version.js';
 import { ExpectedError } from '../../errors.js';
 import { addBypass, addEnforcer, addHidden, emptyRef, refPattern, type Control, type Enforcement, type ForgeFacts, type ForgeRef, type Hidden } from './model.js';
 import { redact } from './redact.js';
-import { timedFetch, unreachable, type HttpSettings } from './http.js';
+import { retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';
 import type { ForgeScope } from './scope.js';
 
@@ -43,8 +43,10 @@ function client(t: ForgeTarget, s: HttpSettings): Client {
     baseUrl: t.api,
     userAgent: `gitguard/${VERSION}`,
     log: quiet,
-    request: { fetch: timedFetch(s.timeoutMs) },
-    retry: { retries: s.retries, retryAfterBaseValue: s.backoffBaseMs, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    // 429 and 502-504 are waited out in retryingFetch; plugin-retry handles the rest of 5xx and
+    // network errors, plugin-throttling GitHub's 403 rate limits.
+    request: { fetch: retryingFetch(s) },
+    retry: { retries: s.retries, retryAfterBaseValue: s.backoffBaseMs, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451, 502, 503, 504] },
     throttle: { onRateLimit: wantRetry, onSecondaryRateLimit: wantRetry, fallbackSecondaryRateRetryAfter: Math.min(60, s.maxWaitSeconds) },
   });
 }

@@ -7,7 +7,7 @@ import { createRequesterFn, type RequestOptions } from '@gitbeaker/requester-uti
 import { ExpectedError } from '../../errors.js';
 import { addBypass, addEnforcer, addHidden, emptyRef, gitlabPattern, refPattern, type ForgeFacts, type ForgeRef } from './model.js';
 import { redact } from './redact.js';
-import { sleep, timedFetch, unreachable, waitFor, type HttpSettings } from './http.js';
+import { retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';
 import type { ForgeScope } from './scope.js';
 
@@ -17,40 +17,31 @@ class GitLabHttpError extends Error {
   }
 }
 
-/** gitbeaker's transport, with our timeout and bounded retries (429 and 5xx, honouring Retry-After
- *  and RateLimit-Reset). Everything else about the API (paths, pagination) stays gitbeaker's. */
+/** gitbeaker's transport, with our timeout and bounded retries (429 and 5xx, honouring
+ *  Retry-After and RateLimit-Reset). Everything else about the API (paths, pagination) stays gitbeaker's. */
 function requester(s: HttpSettings) {
-  const doFetch = timedFetch(s.timeoutMs);
+  const doFetch = retryingFetch(s, [429, 500, 502, 503, 504]);
   return createRequesterFn(
     (_service, opts) => Promise.resolve(opts),
     async (endpoint: string, options?: RequestOptions) => {
       const { prefixUrl, searchParams, method, headers, body, signal } = (options ?? {}) as RequestOptions & { headers?: Record<string, string> };
       const url = new URL(endpoint, prefixUrl?.endsWith('/') ? prefixUrl : `${prefixUrl}/`);
       url.search = (searchParams as string | undefined) ?? '';
-      for (let attempt = 0; ; attempt += 1) {
-        const response = await doFetch(url, { method: method ?? 'GET', headers: headers ?? {}, ...(body ? { body: body as string } : {}), ...(signal ? { signal: signal as AbortSignal } : {}) });
-        if (response.ok) {
-          const type = response.headers.get('content-type') ?? '';
-          const text = await response.text();
-          const parsed: unknown = type.includes('json') && text ? JSON.parse(text) : text;
-          return { body: (parsed ?? {}) as Record<string, unknown>, headers: Object.fromEntries(response.headers.entries()), status: response.status };
-        }
-        const retryable = response.status === 429 || response.status >= 500;
-        const wait = retryable ? waitFor(response.headers) ?? (s.backoffBaseMs * (attempt + 1) ** 2) / 1000 : undefined;
-        if (retryable && attempt < s.retries && wait !== undefined && wait <= s.maxWaitSeconds) {
-          await response.body?.cancel();
-          await sleep(wait * 1000);
-          continue;
-        }
-        let message = '';
-        try {
-          const data = (await response.json()) as { message?: unknown; error?: unknown };
-          message = typeof data.message === 'string' ? data.message : typeof data.error === 'string' ? data.error : JSON.stringify(data.message ?? data.error ?? '');
-        } catch {
-          message = response.statusText;
-        }
-        throw new GitLabHttpError(response.status, redact(`${response.status === 429 ? 'rate limited: ' : ''}${message}`));
+      const response = await doFetch(url, { method: method ?? 'GET', headers: headers ?? {}, ...(body ? { body: body as string } : {}), ...(signal ? { signal: signal as AbortSignal } : {}) });
+      if (response.ok) {
+        const type = response.headers.get('content-type') ?? '';
+        const text = await response.text();
+        const parsed: unknown = type.includes('json') && text ? JSON.parse(text) : text;
+        return { body: (parsed ?? {}) as Record<string, unknown>, headers: Object.fromEntries(response.headers.entries()), status: response.status };
       }
+      let message = '';
+      try {
+        const data = (await response.json()) as { message?: unknown; error?: unknown };
+        message = typeof data.message === 'string' ? data.message : typeof data.error === 'string' ? data.error : JSON.stringify(data.message ?? data.error ?? '');
+      } catch {
+        message = response.statusText;
+      }
+      throw new GitLabHttpError(response.status, redact(`${response.status === 429 ? 'rate limited: ' : ''}${message}`));
     },
   );
 }

@@ -42,6 +42,23 @@ export function timedFetch(timeoutMs: number): typeof fetch {
   };
 }
 
+/** timedFetch that also waits out 429 and 5xx answers (by default 502/503/504) (Retry-After, rate-limit reset, else a
+ *  growing backoff) when the wait is at most maxWaitSeconds, up to `retries` times. 403 rate limits
+ *  are the GitHub client's (plugin-throttling); other statuses are the caller's. */
+export function retryingFetch(s: HttpSettings, statuses: readonly number[] = [429, 502, 503, 504]): typeof fetch {
+  const once = timedFetch(s.timeoutMs);
+  return async (input, init) => {
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await once(input, init);
+      if (!statuses.includes(response.status) || attempt >= s.retries) return response;
+      const wait = waitFor(response.headers) ?? (s.backoffBaseMs * (attempt + 1) ** 2) / 1000;
+      if (wait > s.maxWaitSeconds) return response;
+      await response.body?.cancel();
+      await sleep(wait * 1000);
+    }
+  };
+}
+
 /** Seconds to wait before retrying a 429/503, from Retry-After or a rate-limit reset time. */
 export function waitFor(headers: Headers | Record<string, string | undefined>, now = Date.now()): number | undefined {
   const get = (k: string): string | undefined => (headers instanceof Headers ? headers.get(k) ?? undefined : headers[k]);
