@@ -21,7 +21,9 @@ describe('forge target', () => {
   test('flags, then CI variables, then origin', () => {
     expect(resolveTarget({ kind: 'auto' }, { GITHUB_TOKEN: 't1' }, 'git@github.com:acme/app.git')).toEqual({ kind: 'github', repo: 'acme/app', api: 'https://api.github.com', graphql: 'https://api.github.com/graphql', token: 't1' });
     expect(resolveTarget({ kind: 'auto' }, { GITHUB_REPOSITORY: 'o/r', GITHUB_API_URL: 'https://ghe.example.com/api/v3', GH_TOKEN: 't2' }, undefined)).toMatchObject({ kind: 'github', repo: 'o/r', graphql: 'https://ghe.example.com/api/graphql', token: 't2' });
-    expect(resolveTarget({ kind: 'auto' }, { GITHUB_GRAPHQL_URL: 'https://g.example.com/graphql' }, 'https://github.com/a/b')).toMatchObject({ graphql: 'https://g.example.com/graphql' });
+    expect(resolveTarget({ kind: 'auto' }, { GITHUB_API_URL: 'https://g.example.com/api/v3', GITHUB_GRAPHQL_URL: 'https://g.example.com/gql' }, 'https://github.com/a/b')).toMatchObject({ graphql: 'https://g.example.com/gql' });
+    // Another host than the API's is not followed with the token.
+    expect(resolveTarget({ kind: 'github', repo: 'a/b', url: 'https://ghe.example.com/api/v3' }, { GITHUB_GRAPHQL_URL: 'https://api.github.com/graphql' }, undefined)).toMatchObject({ graphql: 'https://ghe.example.com/api/graphql' });
     expect(resolveTarget({ kind: 'auto' }, { CI_PROJECT_PATH: 'g/s/p', CI_API_V4_URL: 'https://gl.example.com/api/v4', CI_JOB_TOKEN: 'j' }, undefined)).toEqual({ kind: 'gitlab', repo: 'g/s/p', api: 'https://gl.example.com/api/v4', token: 'j', tokenHeader: 'JOB-TOKEN' });
     expect(resolveTarget({ kind: 'gitlab', repo: 'a/b' }, { GITLAB_TOKEN: 'p', CI_JOB_TOKEN: 'j' }, undefined)).toMatchObject({ api: 'https://gitlab.com/api/v4', token: 'p', tokenHeader: 'PRIVATE-TOKEN' });
     expect(resolveTarget({ kind: 'auto' }, {}, 'git@gitlab.example.com:team/app.git')).toMatchObject({ kind: 'gitlab', api: 'https://gitlab.example.com/api/v4' });

@@ -95,7 +95,10 @@ export function resolveTarget(req: ForgeRequest, env: NodeJS.ProcessEnv, originU
   if (kind === 'github') {
     const selfHosted = fromOrigin && fromOrigin.host !== 'github.com' ? `https://${fromOrigin.host}/api/v3` : undefined;
     const api = checkUrl(req.url ?? env.GITHUB_API_URL ?? selfHosted ?? 'https://api.github.com', req.url ? '--forge-url' : 'the GitHub API URL');
-    const graphql = env.GITHUB_GRAPHQL_URL && !req.url ? checkUrl(env.GITHUB_GRAPHQL_URL, 'GITHUB_GRAPHQL_URL') : graphqlFor(api);
+    // GITHUB_GRAPHQL_URL wins, unless it names another host than the API (Actions sets it for
+    // github.com even when --forge-url points elsewhere: the token must not follow it there).
+    const envGraphql = env.GITHUB_GRAPHQL_URL ? checkUrl(env.GITHUB_GRAPHQL_URL, 'GITHUB_GRAPHQL_URL') : undefined;
+    const graphql = envGraphql && new URL(envGraphql).hostname === new URL(api).hostname ? envGraphql : graphqlFor(api);
     const token = env.GITHUB_TOKEN || env.GH_TOKEN || undefined;
     return { kind, repo, api, graphql, ...(token ? { token } : {}) };
   }
