@@ -186,11 +186,13 @@ export interface Facts {
   secrets?: Available<import('./collect/secrets/scan.js').SecretsFacts>;
   /** SECURITY.md at HEAD (root, .github/, docs/); collected when a rule needs 'security-policy'. */
   securityPolicy?: Available<import('./collect/security-policy.js').SecurityPolicyFacts>;
+  /** The forge's branch and tag protection; only read with `audit --forge` (see collect/forge/). */
+  forge?: Available<import('./rules/lib/forge.js').ForgeFact>;
 }
 
 /** 'signatures': per-commit trust facts (policy of the parents, signature verdicts).
  *  'protected-paths': per-commit changes to protected paths and the CI gate, watched in the same walk. */
-export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures' | 'policy' | 'protected-paths' | 'ledger' | 'tags' | 'secrets' | 'security-policy';
+export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures' | 'policy' | 'protected-paths' | 'ledger' | 'tags' | 'secrets' | 'security-policy' | 'forge';
 
 /** What a per-commit rule sees of each commit: the raw record, plus trust facts when a rule needs
  *  'signatures' (see collect/trust.ts). */

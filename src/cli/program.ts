@@ -1,4 +1,5 @@
 // commander wiring only: flags become requests for the commands in ./commands.
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { SEVERITIES, THREATS } from '../model.js';
 import { VERSION } from '../version.js';
@@ -10,6 +11,8 @@ import { registerHookCommands } from './commands/hook.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerLedgerCommands } from './commands/ledger.js';
 
+
+const FORGE_KINDS: readonly string[] = ['github', 'gitlab', 'auto'];
 
 export function buildProgram(io: Io, state: { exitCode: number }): Command {
   const program = new Command('gitguard')
@@ -47,9 +50,13 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .option('--no-color', 'never colour the text report')
     .option('-v, --verbose', 'list every kept finding, also under passing rules')
+    .option('--forge [kind]', 'also read the forge\'s branch and tag protection: github, gitlab or auto (network; token in GITHUB_TOKEN/GH_TOKEN or GITLAB_TOKEN/CI_JOB_TOKEN)')
+    .option('--forge-repo <repo>', 'the repository on the forge: OWNER/NAME, or the GitLab project path (default: from CI variables or the origin remote)')
+    .option('--forge-url <url>', 'the forge\'s API base (default: GITHUB_API_URL or CI_API_V4_URL, else github.com / gitlab.com)')
     .addHelpText('after', `
 Examples:
   gitguard audit                       audit the repository you are in
+  gitguard audit --forge               also check the GitHub/GitLab branch protection (reads the token from the environment)
   gitguard audit ../other --all        every branch and tag of another repository
   gitguard audit --threat protections  only the config and hook checks
   gitguard audit --format json -o report.json --fail-on high
@@ -66,6 +73,11 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
     .action(async (path: string, opts) => {
       for (const t of (opts.threat as string[] | undefined) ?? []) {
         if (!(THREATS as readonly string[]).includes(t)) program.error(`error: unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
+      }
+      // `audit --forge ../repo`: the optional value swallowed the path; give it back.
+      if (typeof opts.forge === 'string' && !FORGE_KINDS.includes(opts.forge)) {
+        if (path !== '.' || !existsSync(opts.forge)) program.error(`error: --forge takes ${FORGE_KINDS.join(', ')} (or nothing), not "${opts.forge}"`, { exitCode: 2 });
+        [path, opts.forge] = [opts.forge, true];
       }
       state.exitCode = await (await import('./commands/audit.js')).auditCommand(path, opts, io);
     });

@@ -16,6 +16,7 @@ import type { Keyring } from './signatures/openpgp.js';
 import { loadKeyring } from './signatures/keyring.js';
 import { AllowedSignersError, parseAllowedSigners, principalMatches, type AllowedSigner } from './signatures/allowed-signers.js';
 import { dbVersion } from '../vulndb/database.js';
+import { parseForgePolicy, type ForgePolicy } from './policy-forge.js';
 
 export interface PolicyFiles {
   /** e.g. ".gitguard at 1a2b3c4d" or a folder path; used in messages. */
@@ -77,6 +78,8 @@ export interface Policy {
   /** secrets: committed credentials the policy excuses (known fixtures, revoked tokens), and whether
    *  the generic high-entropy detector runs. */
   secrets?: SecretsPolicy;
+  /** forge: what the forge rules require of the forge (see policy-forge.ts); absent in hand-made policies. */
+  forge?: ForgePolicy;
   keyring: Keyring;
   allowedSigners: AllowedSigner[];
   label: string;
@@ -430,13 +433,14 @@ interface Draft {
   client?: Policy['client'];
   revokedKeys: RevokedKeyEntry[];
   secrets?: SecretsPolicy;
+  forge: ForgePolicy;
 }
 
 /** The tools client.min_versions may name. */
 export const CLIENT_MIN_TOOLS = ['git', 'gpg', 'ssh', 'git-lfs'] as const;
 export type ClientMinTool = (typeof CLIENT_MIN_TOOLS)[number];
 
-const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client', 'revoked_keys', 'secrets'] as const;
+const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client', 'revoked_keys', 'secrets', 'forge'] as const;
 const SIGNER_KEYS = ['name', 'emails', 'openpgp', 'ssh', 'retired'] as const;
 const FORGE_KEYS = ['name', 'committer', 'openpgp', 'ssh'] as const;
 
@@ -458,6 +462,7 @@ function validateStructure(ctx: Ctx, raw: unknown): Draft {
     severity: {},
     protected: { refs: [...DEFAULT_PROTECTED_REFS], paths: [...DEFAULT_PROTECTED_PATHS] },
     revokedKeys: [],
+    forge: { minApprovals: 1, requiredStatusChecks: [], requireSignatures: true },
   };
 
   if (top.has('identity')) {
@@ -623,6 +628,9 @@ function validateStructure(ctx: Ctx, raw: unknown): Draft {
     });
   }
   if (top.has('secrets')) draft.secrets = secretsPolicy(ctx, top.get('secrets'));
+
+  // forge
+  draft.forge = parseForgePolicy(top.get('forge'), draft.requireSignatures, (path, msg) => ctx.fail(path, msg));
   return draft;
 }
 

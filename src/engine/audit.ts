@@ -31,6 +31,10 @@ import { vulnerabilityDatabase } from './rule-data.js';
 import { finishReport, type Baseline } from './baseline.js';
 import { scanSecrets } from '../collect/secrets/scan.js';
 import { collectSecurityPolicy } from '../collect/security-policy.js';
+import { runGit } from '../collect/git.js';
+import type { Policy } from '../collect/policy.js';
+import { parseForgePolicy } from '../collect/policy-forge.js';
+import { FORGE_OFF } from '../rules/lib/forge.js';
 
 export interface AuditRequest {
   path: string;
@@ -62,6 +66,8 @@ export interface AuditRequest {
   allowEmpty?: boolean;
   /** secrets-not-in-history: also run the generic high-entropy detector (policy: secrets.entropy). */
   secretsEntropy?: boolean;
+  /** audit --forge: read the forge's protection (the only network access gitguard makes). */
+  forge?: import('../collect/forge/target.js').ForgeRequest;
 }
 
 export { VERSION } from '../version.js';
@@ -103,6 +109,24 @@ function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
   } catch (err) {
     return { outcome: 'error', note: `rule ${ruleId} failed: ${firstLine((err as Error).message)}` };
   }
+}
+
+/** Without --forge the forge rules are not-available and nothing is read from the network; with it,
+ *  a forge that cannot be read ends the audit (exit 2) rather than passing silently. */
+async function forgeFact(req: AuditRequest, repository: Facts['repository'], head: string | undefined, env: NodeJS.ProcessEnv, headPolicy: () => Promise<Policy | undefined> | Policy | undefined): Promise<Facts['forge']> {
+  if (!req.forge) return unavailable(FORGE_OFF);
+  let policy: Policy | undefined;
+  try {
+    policy = await headPolicy();
+  } catch (err) {
+    return unavailable(`the policy at HEAD cannot be read: ${firstLine((err as Error).message)}`);
+  }
+  const origin = (await runGit(['config', '--get', 'remote.origin.url'], { gitDir: repository.gitDir, okCodes: [1], timeoutMs: 30_000 })).stdout.toString('utf8').trim();
+  const { collectForge } = await import('../collect/forge/index.js');
+  const forge = await collectForge(req.forge, env, origin || undefined, policy?.protected.refs ?? []);
+  // gitguard's own CI job must be among the required checks (GitLab requires the whole pipeline).
+  const ciGateCheck = forge.kind === 'github' ? await (await import('../collect/forge/ci-gate.js')).gitguardCheckName(repository, head).catch(() => undefined) : undefined;
+  return available({ ...forge, policy: policy?.forge ?? parseForgePolicy(undefined, policy?.requireSignatures ?? true, () => undefined as never), ...(ciGateCheck ? { ciGateCheck } : {}) });
 }
 
 export async function runAudit(req: AuditRequest): Promise<AuditReport> {
@@ -153,6 +177,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   if (needs.has('security-policy')) {
     facts.securityPolicy = history.ok ? await attempt(() => collectSecurityPolicy(repository, history.value.head.oid)) : unavailable(`history unavailable: ${history.reason}`);
   }
+  if (needs.has('forge')) facts.forge = await forgeFact(req, repository, history.ok ? history.value.head.oid : undefined, env, () => (policy?.ok ? policy.value : session?.headPolicy ?? (history.ok ? collectHeadPolicy(repository, history.value) : undefined)));
   const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
 
   const evaluations = new Map<string, RuleEvaluation>();

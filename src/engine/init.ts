@@ -70,6 +70,15 @@ function cleanName(s: string): string {
 const q = (s: string): string => JSON.stringify(s);
 const yamlList = (xs: string[]): string => `[${xs.map(q).join(', ')}]`;
 
+/** What `audit --forge` requires of GitHub/GitLab (docs/policy.md#forge): the defaults, written out to edit. */
+const FORGE_PROPOSAL = [
+  '# What `gitguard audit --forge` requires of the forge (GitHub/GitLab branch protection and rulesets).',
+  '# List the status checks that must pass before merging, e.g. [build, gitguard].',
+  'forge:',
+  '  min_approvals: 1',
+  '  required_status_checks: []',
+];
+
 export function renderPolicy(p: { trustRoot?: string; signers: ProposedSigner[]; maintainers: string[]; date: string }): string {
   const out = [
     `# gitguard trust policy, proposed by \`gitguard init\` on ${p.date}.`,
@@ -90,7 +99,8 @@ export function renderPolicy(p: { trustRoot?: string; signers: ProposedSigner[];
       if (s.ssh.length) out.push(`    ssh: ${yamlList(s.ssh)}`);
     }
   }
-  out.push(`maintainers: ${yamlList(p.maintainers)}`, '');
+  out.push(`maintainers: ${yamlList(p.maintainers)}`);
+  out.push(...FORGE_PROPOSAL, '');
   return out.join('\n');
 }
 

@@ -8,6 +8,14 @@ import clientMinVersions from './client-min-versions.js';
 import commitDatesPlausible from './commit-dates-plausible.js';
 import commitsSigned from './commits-signed.js';
 import credentialsNotStoredInPlaintext from './credentials-not-stored-in-plaintext.js';
+import forgeAdminsCannotBypass from './forge-admins-cannot-bypass.js';
+import forgeCodeOwnerReviewsRequired from './forge-code-owner-reviews-required.js';
+import forgeDeletionsBlocked from './forge-deletions-blocked.js';
+import forgeForcePushesBlocked from './forge-force-pushes-blocked.js';
+import forgeReviewsRequired from './forge-reviews-required.js';
+import forgeSignedCommitsRequired from './forge-signed-commits-required.js';
+import forgeStatusChecksRequired from './forge-status-checks-required.js';
+import forgeTagsProtected from './forge-tags-protected.js';
 import fsckObjectsEnabled from './fsck-objects-enabled.js';
 import gitClientPatched from './git-client-patched.js';
 import gitLfsClientPatched from './git-lfs-client-patched.js';
@@ -59,6 +67,14 @@ export const registry: Rule[] = [
   commitDatesPlausible,
   commitsSigned,
   credentialsNotStoredInPlaintext,
+  forgeAdminsCannotBypass,
+  forgeCodeOwnerReviewsRequired,
+  forgeDeletionsBlocked,
+  forgeForcePushesBlocked,
+  forgeReviewsRequired,
+  forgeSignedCommitsRequired,
+  forgeStatusChecksRequired,
+  forgeTagsProtected,
   fsckObjectsEnabled,
   gitClientPatched,
   gitLfsClientPatched,

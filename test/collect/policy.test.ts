@@ -332,7 +332,7 @@ describe('rejected policies: one message per rule', () => {
     ['version unsupported', 'version: "1"\n', `${YML}: version: unsupported version "1" (this gitguard reads version 1)`],
     ['empty file', '', `${YML}: is empty; it must at least say "version: 1"`],
     ['not a mapping', '- version: 1\n', `${YML}: must be a mapping of settings (version: 1, signers: ...), not a list`],
-    ['unknown top-level key', 'version: 1\nsigner: []\n', `${YML}: unknown key "signer" (expected one of: version, identity, require_signatures, trust_root, signers, maintainers, forges, goodlist, severity, protected, client, revoked_keys, secrets)`],
+    ['unknown top-level key', 'version: 1\nsigner: []\n', `${YML}: unknown key "signer" (expected one of: version, identity, require_signatures, trust_root, signers, maintainers, forges, goodlist, severity, protected, client, revoked_keys, secrets, forge)`],
     ['secrets.allow fingerprint without a reason', `version: 1\nsecrets:\n  allow:\n    - fingerprint: "${'a'.repeat(40)}:x.env:github-pat:3"\n`, `${YML}: secrets.allow[0]: reason: missing; say why this committed secret is acceptable (e.g. revoked on 2026-01-02)`],
     ['secrets.allow both path and fingerprint', `version: 1\nsecrets:\n  allow:\n    - path: "a/**"\n      fingerprint: "x"\n`, `${YML}: secrets.allow[0]: give either path (a glob) or fingerprint (commit:path:kind:line), not both or neither`],
     ['secrets.allow malformed fingerprint', `version: 1\nsecrets:\n  allow:\n    - fingerprint: "abc:x"\n      reason: r\n`, `${YML}: secrets.allow[0].fingerprint: "abc:x" is not a fingerprint commit:path:kind:line (full commit id), as the finding prints it`],

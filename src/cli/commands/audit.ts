@@ -29,12 +29,16 @@ export interface AuditFlags {
   allowEmpty?: boolean;
   git?: string;
   secretsEntropy?: boolean;
+  forge?: true | 'github' | 'gitlab' | 'auto';
+  forgeRepo?: string;
+  forgeUrl?: string;
 }
 
 export async function auditCommand(path: string, flags: AuditFlags & ExtraOutputFlags, io: Io): Promise<number> {
   const outputs = plannedOutputs(flags.format, flags.output, flags);
   const baseline = flags.baseline ? { file: flags.baseline, baseline: readBaseline(flags.baseline) } : undefined;
   const progress = progressReporter(io);
+  if ((flags.forgeRepo || flags.forgeUrl) && !flags.forge) throw new ExpectedError('--forge-repo and --forge-url only mean something with --forge', 'add --forge');
   if (!Number.isInteger(flags.maxFindings) || flags.maxFindings < 0) throw new ExpectedError('--max-findings takes a whole number');
   const report = await runAudit({
     path,
@@ -52,6 +56,7 @@ export async function auditCommand(path: string, flags: AuditFlags & ExtraOutput
     ...(baseline ? { baseline } : {}),
     allowEmpty: flags.allowEmpty,
     ...(flags.secretsEntropy ? { secretsEntropy: true } : {}),
+    ...(flags.forge ? { forge: { kind: flags.forge === true ? 'auto' : flags.forge, ...(flags.forgeRepo ? { repo: flags.forgeRepo } : {}), ...(flags.forgeUrl ? { url: flags.forgeUrl } : {}) } } : {}),
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
   }).finally(progress.done);
   const color = flags.color && io.isTTY && io.env.NO_COLOR === undefined;

@@ -1,0 +1,158 @@
+// GitLab (gitlab.com and self-managed): protected branches (force push, who may push, code owner
+// approval), protected tags, push rules (signed commits) and approval rules. Push rules, approval
+// rules and code owner approval are paid-tier features: where the tier or the token does not show
+// them, the answer is "not visible", never "off". Read-only: GET requests only.
+import { Gitlab } from '@gitbeaker/rest';
+import { createRequesterFn, type RequestOptions } from '@gitbeaker/requester-utils';
+import { ExpectedError } from '../../errors.js';
+import { addBypass, addEnforcer, addHidden, emptyRef, gitlabPattern, refPattern, type ForgeFacts, type ForgeRef } from './model.js';
+import { redact } from './redact.js';
+import { retryingFetch, unreachable, type HttpSettings } from './http.js';
+import type { ForgeTarget } from './target.js';
+import type { ForgeScope } from './scope.js';
+
+class GitLabHttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** gitbeaker's transport, with our timeout and bounded retries (429 and 5xx, honouring
+ *  Retry-After and RateLimit-Reset). Everything else about the API (paths, pagination) stays gitbeaker's. */
+function requester(s: HttpSettings) {
+  const doFetch = retryingFetch(s, [429, 500, 502, 503, 504]);
+  return createRequesterFn(
+    (_service, opts) => Promise.resolve(opts),
+    async (endpoint: string, options?: RequestOptions) => {
+      const { prefixUrl, searchParams, method, headers, body, signal } = (options ?? {}) as RequestOptions & { headers?: Record<string, string> };
+      const url = new URL(endpoint, prefixUrl?.endsWith('/') ? prefixUrl : `${prefixUrl}/`);
+      url.search = (searchParams as string | undefined) ?? '';
+      const response = await doFetch(url, { method: method ?? 'GET', headers: headers ?? {}, ...(body ? { body: body as string } : {}), ...(signal ? { signal: signal as AbortSignal } : {}) });
+      if (response.ok) {
+        const type = response.headers.get('content-type') ?? '';
+        const text = await response.text();
+        const parsed: unknown = type.includes('json') && text ? JSON.parse(text) : text;
+        return { body: (parsed ?? {}) as Record<string, unknown>, headers: Object.fromEntries(response.headers.entries()), status: response.status };
+      }
+      let message = '';
+      try {
+        const data = (await response.json()) as { message?: unknown; error?: unknown };
+        message = typeof data.message === 'string' ? data.message : typeof data.error === 'string' ? data.error : JSON.stringify(data.message ?? data.error ?? '');
+      } catch {
+        message = response.statusText;
+      }
+      throw new GitLabHttpError(response.status, redact(`${response.status === 429 ? 'rate limited: ' : ''}${message}`));
+    },
+  );
+}
+
+async function ask<T>(t: ForgeTarget, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; status: number }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (err) {
+    if (err instanceof GitLabHttpError && (err.status === 403 || err.status === 404)) return { ok: false, status: err.status };
+    if (err instanceof GitLabHttpError && err.status === 429) throw new ExpectedError(redact(`the GitLab API at ${t.api} is rate-limiting this token and the wait is longer than gitguard accepts`), 'try again later, or raise GITGUARD_FORGE_MAX_WAIT (seconds)');
+    throw unreachable('GitLab', t.api, err);
+  }
+}
+
+interface AccessLevel {
+  access_level?: number | null;
+  access_level_description?: string;
+  user_id?: number | null;
+  group_id?: number | null;
+  deploy_key_id?: number | null;
+}
+interface ProtectedBranch {
+  id: number;
+  name: string;
+  allow_force_push?: boolean;
+  code_owner_approval_required?: boolean;
+  push_access_levels?: AccessLevel[];
+}
+interface ApprovalRule {
+  id: number;
+  approvals_required?: number;
+  applies_to_all_protected_branches?: boolean;
+  protected_branches?: Array<{ id: number; name: string }>;
+  rule_type?: string;
+}
+
+const PREMIUM = (what: string): string => `${what}: GitLab Premium or Ultimate, and a token of a project Maintainer (read_api)`;
+const SOURCE = 'gitlab-protected-branch';
+
+function whoMayPush(a: AccessLevel): string | undefined {
+  if (a.user_id) return `user:${a.user_id}`;
+  if (a.group_id) return `group:${a.group_id}`;
+  if (a.deploy_key_id) return `deploy key:${a.deploy_key_id}`;
+  if (a.access_level && a.access_level > 0) return a.access_level_description ?? `access level ${a.access_level}`;
+  return undefined; // 0: no one
+}
+
+export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSettings): Promise<ForgeFacts> {
+  const host = t.api.replace(/\/api\/v4$/, '');
+  // No token: no auth header at all (anonymous, public projects only).
+  const auth = t.token ? (t.tokenHeader === 'JOB-TOKEN' ? { jobToken: t.token } : { token: t.token }) : {};
+  const api = new Gitlab({ host, ...auth, requesterFn: requester(s), queryTimeout: s.timeoutMs } as ConstructorParameters<typeof Gitlab>[0]);
+
+  const project = await ask(t, () => api.Projects.show(t.repo) as Promise<Record<string, unknown>>);
+  if (!project.ok) throw new ExpectedError(`GitLab project ${t.repo} not found at ${t.api}, or the token may not read it (HTTP ${project.status})`, 'check --forge-repo and the token (GITLAB_TOKEN or CI_JOB_TOKEN)');
+  const p = project.value;
+  const id = p.id as number;
+  const defaultBranch = String(p.default_branch ?? 'main');
+
+  const branches = new Map<string, string>([[`refs/heads/${defaultBranch}`, 'the default branch']]);
+  if (scope.branchPatterns.some((x) => x !== `refs/heads/${defaultBranch}`)) {
+    const wanted = scope.branchPatterns.map(refPattern);
+    const list = await ask(t, () => api.Branches.all(id) as Promise<Array<{ name: string }>>);
+    if (list.ok) for (const b of list.value) if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`))) branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
+  }
+  const protectedBranches = await ask(t, () => api.ProtectedBranches.all(id) as unknown as Promise<ProtectedBranch[]>);
+  const protectedTags = scope.tagPatterns.length ? await ask(t, () => api.ProtectedTags.all(id) as unknown as Promise<Array<{ name: string }>>) : undefined;
+  const pushRule = await ask(t, () => api.ProjectPushRules.show(id) as unknown as Promise<Record<string, unknown> | null>);
+  const approvalRules = await ask(t, () => api.MergeRequestApprovals.allApprovalRules(id) as unknown as Promise<ApprovalRule[]>);
+
+  const refs: ForgeRef[] = [];
+  for (const [ref, why] of branches) {
+    const r = emptyRef(ref, 'branch', why);
+    const name = ref.slice('refs/heads/'.length);
+    if (!protectedBranches.ok) {
+      const h = { source: SOURCE, permission: 'a project Maintainer token (read_api) to list protected branches' };
+      addHidden(r, ['force-pushes', 'deletions', 'code-owner-reviews'], h);
+      r.bypassHidden.push(h);
+    }
+    const matching = protectedBranches.ok ? protectedBranches.value.filter((b) => gitlabPattern(b.name).test(name)) : [];
+    for (const b of matching) {
+      addEnforcer(r, 'force-pushes', { source: SOURCE, enforcement: 'active', ...(b.allow_force_push === true ? { off: true } : {}) });
+      addEnforcer(r, 'deletions', { source: SOURCE, enforcement: 'active' }); // a protected branch cannot be deleted by a push
+      if (b.code_owner_approval_required === undefined) addHidden(r, ['code-owner-reviews'], { source: SOURCE, permission: PREMIUM('code owner approval') });
+      else addEnforcer(r, 'code-owner-reviews', { source: SOURCE, enforcement: 'active', ...(b.code_owner_approval_required ? {} : { off: true }) });
+      for (const a of b.push_access_levels ?? []) {
+        const who = whoMayPush(a);
+        if (who) addBypass(r, { source: SOURCE, actor: `${who} (allowed to push to ${b.name})`, mode: 'push' });
+      }
+    }
+    if (!pushRule.ok) addHidden(r, ['signatures'], { source: 'gitlab-push-rule', permission: PREMIUM('push rules') });
+    else addEnforcer(r, 'signatures', { source: 'gitlab-push-rule', enforcement: 'active', ...(pushRule.value?.reject_unsigned_commits === true ? {} : { off: true }) });
+    if (!approvalRules.ok) addHidden(r, ['reviews'], { source: 'gitlab-approval-rule', permission: PREMIUM('merge request approval rules') });
+    else {
+      for (const rule of approvalRules.value) {
+        // Code owner and security-report rules are not the reviewer count the policy means.
+        if (rule.rule_type && rule.rule_type !== 'regular' && rule.rule_type !== 'any_approver') continue;
+        const applies = rule.applies_to_all_protected_branches ? matching.length > 0 : !rule.protected_branches?.length || rule.protected_branches.some((pb) => gitlabPattern(pb.name).test(name));
+        if (applies) addEnforcer(r, 'reviews', { source: `gitlab-approval-rule:${rule.id}`, enforcement: 'active', approvals: rule.approvals_required ?? 0 });
+      }
+    }
+    // "Pipelines must succeed": every job of the pipeline is required, whatever it is called.
+    addEnforcer(r, 'status-checks', { source: 'gitlab-project-setting', enforcement: 'active', checks: ['*'], ...(p.only_allow_merge_if_pipeline_succeeds === true ? {} : { off: true }) });
+    refs.push(r);
+  }
+  for (const pattern of scope.tagPatterns) {
+    const r = emptyRef(pattern, 'tag', 'tags protected by the policy');
+    const tagName = pattern.slice('refs/tags/'.length);
+    if (!protectedTags?.ok) addHidden(r, ['tag-protection'], { source: 'gitlab-protected-tag', permission: 'a project Maintainer token (read_api) to list protected tags' });
+    else for (const pt of protectedTags.value) if (gitlabPattern(pt.name).test(tagName)) addEnforcer(r, 'tag-protection', { source: 'gitlab-protected-tag', enforcement: 'active' });
+    refs.push(r);
+  }
+  return { kind: 'gitlab', repo: t.repo, api: t.api, defaultBranch, refs };
+}

@@ -1,0 +1,114 @@
+// One answer per judged ref and control, whatever the forge: which sources enforce it (and in which
+// mode), who may bypass, and what the token could not see. github.ts and gitlab.ts fill it; the
+// forge rules judge it (src/rules/lib/forge.ts). Pure data: no I/O here.
+
+export type ForgeKind = 'github' | 'gitlab';
+
+/** What a forge can enforce on a ref. `tag-protection` is judged on tag patterns, the rest on branches. */
+export const CONTROLS = ['signatures', 'force-pushes', 'deletions', 'reviews', 'code-owner-reviews', 'status-checks', 'tag-protection'] as const;
+export type Control = (typeof CONTROLS)[number];
+
+/** GitHub ruleset enforcement; classic protection and GitLab settings are always `active`. */
+export type Enforcement = 'active' | 'evaluate' | 'disabled';
+
+/** A source that sets the control: `classic`, `ruleset:<id>`, `gitlab-protected-branch`, `gitlab-push-rule`, ... */
+export interface Enforcer {
+  source: string;
+  enforcement: Enforcement;
+  /** reviews: approvals required by this source. */
+  approvals?: number;
+  /** status-checks: the check names this source requires. */
+  checks?: string[];
+  /** When the source says the control is off (e.g. classic allow_force_pushes: true): it is listed, not enforcing. */
+  off?: boolean;
+  /** Where gitguard read it when that is not obvious ("graphql refUpdateRule"). */
+  via?: string;
+}
+
+/** Someone who may get past the controls of a ref: a ruleset bypass actor, admins when classic
+ *  protection does not include them, roles allowed to push directly. */
+export interface Bypass {
+  source: string;
+  actor: string;
+  /** always, pull_request, exempt (rulesets); admin (classic enforce_admins off); push (GitLab). */
+  mode: string;
+}
+
+/** A part of the answer the token could not read, and the permission (or tier) that would show it. */
+export interface Hidden {
+  source: string;
+  permission: string;
+}
+
+export interface ControlView {
+  enforcers: Enforcer[];
+  hidden: Hidden[];
+}
+
+export interface ForgeRef {
+  /** refs/heads/main, or a tag pattern such as refs/tags/* for tag protection. */
+  ref: string;
+  kind: 'branch' | 'tag';
+  /** Why it is judged: the default branch, the policy's protected.refs, or tag protection. */
+  why: string;
+  controls: Record<Control, ControlView>;
+  bypass: Bypass[];
+  bypassHidden: Hidden[];
+}
+
+export interface ForgeFacts {
+  kind: ForgeKind;
+  /** OWNER/NAME or the GitLab project path. */
+  repo: string;
+  /** The API base asked. */
+  api: string;
+  defaultBranch: string;
+  refs: ForgeRef[];
+}
+
+export function emptyRef(ref: string, kind: ForgeRef['kind'], why: string): ForgeRef {
+  const controls = Object.fromEntries(CONTROLS.map((c) => [c, { enforcers: [], hidden: [] }])) as unknown as Record<Control, ControlView>;
+  return { ref, kind, why, controls, bypass: [], bypassHidden: [] };
+}
+
+/** Adds an enforcer, keeping one entry per source (the first reader to answer wins). */
+export function addEnforcer(r: ForgeRef, control: Control, e: Enforcer): void {
+  const view = r.controls[control];
+  if (!view.enforcers.some((x) => x.source === e.source)) view.enforcers.push(e);
+}
+
+export function addHidden(r: ForgeRef, controls: readonly Control[], h: Hidden): void {
+  for (const c of controls) {
+    const view = r.controls[c];
+    if (!view.hidden.some((x) => x.source === h.source)) view.hidden.push(h);
+  }
+}
+
+export function addBypass(r: ForgeRef, b: Bypass): void {
+  if (!r.bypass.some((x) => x.source === b.source && x.actor === b.actor)) r.bypass.push(b);
+}
+
+/** GitHub's ref-name patterns (rulesets) and gitguard's protected.refs: `*` and `?` stay in one
+ *  path segment, `**` crosses them. */
+export function refPattern(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i += 1;
+    } else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** GitLab's protected branch and tag names: an exact name, or a wildcard where `*` matches anything. */
+export function gitlabPattern(name: string): RegExp {
+  return new RegExp(`^${name.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+/** Does a pattern cover `target` (a ref, or a tag pattern such as refs/tags/v*: a pattern covers
+ *  another when it matches its text, so refs/tags/* covers refs/tags/v* but not the reverse). */
+export const covers = (pattern: RegExp, target: string): boolean => pattern.test(target);

@@ -1,0 +1,15 @@
+// What the forge rules judge, from the policy's protected.refs: the default branch always, the
+// branches the policy names, and tag patterns (all tags when the policy names no refs: gitguard's
+// default protects the default branch and every tag).
+export interface ForgeScope {
+  branchPatterns: string[];
+  tagPatterns: string[];
+}
+
+export function forgeScope(protectedRefs: readonly string[]): ForgeScope {
+  if (!protectedRefs.length) return { branchPatterns: [], tagPatterns: ['refs/tags/*'] };
+  return {
+    branchPatterns: protectedRefs.filter((r) => r.startsWith('refs/heads/')),
+    tagPatterns: protectedRefs.filter((r) => r.startsWith('refs/tags/')),
+  };
+}
