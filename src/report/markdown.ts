@@ -60,6 +60,7 @@ export const renderMarkdown: Reporter = (report) => {
     '',
   ];
   if (report.incomplete) out.push(`> ${mdEscape(report.incomplete, 500)}`, '');
+  if (report.ledger && !report.ledger.updated) out.push(`> ledger not updated: ${mdEscape(report.ledger.reason ?? 'unknown reason', 500)}`, '');
   const shown = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'error');
   if (shown.length) {
     out.push('| | rule | threat | severity | findings |', '| --- | --- | --- | --- | --- |');

@@ -3,7 +3,7 @@
 import { Chalk } from 'chalk';
 import { THREATS, type Outcome, type RuleResult } from '../model.js';
 import { escapeText } from './escape.js';
-import type { Reporter } from './types.js';
+import type { AuditReport, Reporter } from './types.js';
 
 const LABEL: Record<Outcome, string> = {
   pass: 'pass',
@@ -43,6 +43,8 @@ export const renderText: Reporter = (report, opts) => {
   if (report.baseline) parts.push(`${report.baseline.suppressed} suppressed by baseline`);
   const verdict = report.exitCode === 0 ? c.green('PASS') : report.exitCode === 1 ? c.red.bold('FAIL') : c.magenta.bold('INCOMPLETE');
   if (report.incomplete) lines.push('', c.magenta.bold(escapeText(report.incomplete, 500)));
+  const ledger = ledgerLine(report);
+  if (ledger && (!quiet || !report.ledger?.updated)) lines.push('', report.ledger?.updated ? ledger : c.yellow(ledger));
   lines.push('', `${verdict}  ${parts.join(', ')} (fail-on: ${report.failOn}, ${(report.durationMs / 1000).toFixed(2)} s)`);
   return `${lines.join('\n').replace(/^\n+/, '')}\n`;
 };
@@ -63,4 +65,12 @@ function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: s
     if (r.outcome === 'fail' && r.meta.remediation[0]) out.push(`${indent}${c.cyan('fix:')} ${r.meta.remediation[0]}`);
   }
   return out;
+}
+
+/** What the audit did with the history ledger, one line (also on stderr when it was not updated). */
+export function ledgerLine(report: AuditReport): string | undefined {
+  const l = report.ledger;
+  if (!l) return undefined;
+  if (l.updated) return `ledger: ${l.refs ?? 0} protected tip(s) recorded in ${escapeText(l.file ?? '', 300)}`;
+  return `ledger not updated: ${escapeText(l.reason ?? 'unknown reason', 500)}${l.cause === 'no-ledger' ? '' : ' (rewrite protection does not cover the current tips)'}`;
 }

@@ -5,6 +5,7 @@ import { readBaseline } from '../../engine/baseline.js';
 import type { Io } from '../main.js';
 import { plannedOutputs, writeOutputs, type ExtraOutputFlags } from '../outputs.js';
 import { progressReporter } from '../progress.js';
+import { ledgerLine } from '../../report/text.js';
 
 export interface AuditFlags {
   format: string;
@@ -55,5 +56,7 @@ export async function auditCommand(path: string, flags: AuditFlags & ExtraOutput
   const color = flags.color && io.isTTY && io.env.NO_COLOR === undefined;
   writeOutputs(report, outputs, io, { color, verbose: flags.verbose, quiet: flags.quiet });
   if (report.incomplete) io.stderr(`gitguard: ${report.incomplete}\n`);
+  // A lost protection is said on stderr too; --no-ledger and a narrow selection are the user's own choice.
+  else if (report.ledger?.cause === 'blocked' || report.ledger?.cause === 'unwritable') io.stderr(`gitguard: ${ledgerLine(report)}\n`);
   return report.exitCode;
 }
