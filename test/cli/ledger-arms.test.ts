@@ -3,7 +3,7 @@
 // Real repositories, real SSH signatures, the built binary.
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runCli, stderrLines } from '../helpers/cli.js';
+import { parseJson, resultOf, runCli, stderrLines, type JsonReport } from '../helpers/cli.js';
 import { makeSshKey, signedCommit, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
 
 afterAll(cleanupTemp);
@@ -29,7 +29,7 @@ describe('the ledger records the tips once history and signatures pass', () => {
     repo.run(['config', 'core.fsmonitor', 'echo never-run']); // no-code-execution-in-local-config fails
     const r = audit(repo, signers);
     expect(r.code).toBe(1);
-    const report = parseJson<ReturnType<typeof parseJson> & { ledger: LedgerField }>(r);
+    const report = parseJson(r) as JsonReport & { ledger: LedgerField };
     expect(resultOf(report, 'no-code-execution-in-local-config').outcome).toBe('fail');
     expect(resultOf(report, 'signatures-valid').outcome).toBe('pass');
     expect(resultOf(report, 'commits-signed').outcome).toBe('pass');
@@ -48,7 +48,7 @@ describe('the ledger records the tips once history and signatures pass', () => {
     signedCommit(repo, key, 'as mallory', { committerEmail: 'mallory@example.com' });
     const r = audit(repo, signers);
     expect(r.code).toBe(1);
-    const report = parseJson<ReturnType<typeof parseJson> & { ledger: LedgerField }>(r);
+    const report = parseJson(r) as JsonReport & { ledger: LedgerField };
     expect(resultOf(report, 'signer-matches-committer').outcome).toBe('fail');
     expect(report.ledger.updated).toBe(false);
     expect(report.ledger.cause).toBe('blocked');

@@ -4,7 +4,7 @@ import { chmodSync, copyFileSync, mkdtempSync, writeFileSync, mkdirSync, readFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { makeSshKey, writeAllowedSigners, signedCommit, gitLetter, type SshTestKey } from '../helpers/ssh.js';
+import { gitSshVerifyArgs, makeSshKey, writeAllowedSigners, signedCommit, gitLetter, type SshTestKey } from '../helpers/ssh.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { runCli, parseJson, resultOf } from '../helpers/cli.js';
 
@@ -298,6 +298,6 @@ describe('signed annotated tags', () => {
     expect(res.findings.map((f) => f.ref).sort()).toEqual(['refs/tags/v1.1', 'refs/tags/v1.2']);
     expect(res.note).toContain('3 annotated tag(s), 1 lightweight');
     // git agrees on the good one
-    expect(r.run(['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${signers}`, 'tag', '-v', 'v1.0'])).toBeDefined();
+    expect(r.run([...gitSshVerifyArgs(signers), 'tag', '-v', 'v1.0'])).toBeDefined();
   });
 });
