@@ -3,8 +3,9 @@ import { Command, Option } from 'commander';
 import { SEVERITIES, THREATS } from '../model.js';
 import { VERSION } from '../version.js';
 import { FORMATS } from '../report/formats.js';
-import { keyOptions, list } from './options.js';
+import { keyOptions, list, repoOption } from './options.js';
 import type { Io } from './main.js';
+import { escapeText } from '../report/escape.js';
 import { registerBaselineCommands } from './commands/baseline.js';
 import { registerHookCommands } from './commands/hook.js';
 import { registerInitCommand } from './commands/init.js';
@@ -22,7 +23,8 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
 
   keyOptions(program.command('audit'))
     .description('audit a repository and print pass/fail per rule')
-    .argument('[path]', 'repository (work tree, .git folder or bare repository)', '.')
+    .argument('[path]', 'repository (work tree, .git folder or bare repository; or -C PATH)')
+    .addOption(repoOption())
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--output-text <file>', 'also write the text report to FILE')
@@ -62,9 +64,9 @@ Formats: ${FORMATS.join(', ')}.
 
 Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit could not be done
 (or looked at nothing: every rule not applicable or not available; --allow-empty accepts that).`)
-    .action(async (path: string, opts) => {
+    .action(async (path: string | undefined, opts, cmd: Command) => {
       for (const t of (opts.threat as string[] | undefined) ?? []) {
-        if (!(THREATS as readonly string[]).includes(t)) program.error(`error: unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
+        if (!(THREATS as readonly string[]).includes(t)) cmd.error(`unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
       }
       state.exitCode = await (await import('./commands/audit.js')).auditCommand(path, opts, io);
     });
@@ -72,7 +74,7 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
   keyOptions(program.command('verify'))
     .description('check every commit\'s signature in-process, one line per commit (like git log --format="%H %G? %GF", but safe)')
     .argument('[range]', 'revision range, e.g. main~20..main (default: HEAD, from the trust root on)')
-    .option('-C, --repo <path>', 'the repository', '.')
+    .addOption(repoOption())
     .option('--all', 'every ref instead of HEAD')
     .option('--trust-root <commit>', 'start from this commit; it is trusted by its own policy')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
@@ -98,6 +100,7 @@ Exit codes: 0 every commit authorized, 1 some commit is not, 2 the check could n
     .description('list the rules gitguard checks')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('-t, --threat <threat>', 'only this threat\'s rules').argParser(list))
+    .addOption(repoOption().hideHelp()) // accepted like every command's; the rules do not depend on the repository
     .addHelpText('after', `
 Examples:
   gitguard rules                          every rule: id, threat, severity, title
@@ -112,5 +115,30 @@ Examples:
   registerInitCommand(program, io, state);
   registerLedgerCommands(program, io, state);
 
+  oneLineUsageErrors(program, io);
   return program;
+}
+
+/** The full name of a command: "gitguard hook run pre-push". */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * commander's usage errors in gitguard's one style: one line, "gitguard: <what>; <next step>"
+ * ("error: unknown option '--x'\n(Did you mean --y?)" -> "gitguard: unknown option '--x' (did you mean --y?); see gitguard audit --help").
+ */
+function oneLineUsageErrors(cmd: Command, io: Io): void {
+  const help = `see ${commandPath(cmd)} --help`;
+  cmd.configureOutput({
+    writeOut: io.stdout,
+    writeErr: io.stderr,
+    outputError: (str, write) => {
+      const text = str.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ').replace(/\(Did you mean/, '(did you mean').replace(/\.$/, '');
+      write(`gitguard: ${escapeText(text, 500)}; ${help}\n`);
+    },
+  });
+  for (const sub of cmd.commands) oneLineUsageErrors(sub, io);
 }

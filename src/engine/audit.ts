@@ -157,7 +157,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
         }
       }
     } catch (err) {
-      if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`);
+      if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
       throw err;
     } finally {
       session.close();

@@ -107,14 +107,14 @@ export async function showLedger(path: string): Promise<{ file: string; ledger?:
 
 /** Records the current tip of REF as accepted (a deliberate rewrite); a ref that is gone is dropped from the ledger. */
 export async function acceptRef(path: string, ref: string, reason: string): Promise<{ file: string; from?: string; to?: string }> {
-  if (!ref.startsWith('refs/') || /\s|\.\.|[\x00-\x1f\x7f]/.test(ref)) throw new ExpectedError(`"${ref}" is not a full ref name (e.g. refs/heads/main)`);
+  if (!ref.startsWith('refs/') || /\s|\.\.|[\x00-\x1f\x7f]/.test(ref)) throw new ExpectedError(`"${ref}" is not a full ref name`, 'name it in full, e.g. gitguard ledger accept refs/heads/main');
   const repo = await discoverRepository(path);
   const history = await collectHistory(repo);
   const current = history.refs.find((r) => r.name === ref)?.oid;
   let from: string | undefined;
   updateLedger(repo.commonDir, (l) => {
     from = l.refs[ref]?.oid;
-    if (!current && !from) throw new ExpectedError(`${ref} neither exists nor is recorded in the ledger`);
+    if (!current && !from) throw new ExpectedError(`${ref} neither exists nor is recorded in the ledger`, 'list the recorded refs with: gitguard ledger show');
     const refs = { ...l.refs };
     if (current) refs[ref] = { oid: current, recordedAt: new Date().toISOString() };
     else delete refs[ref];
@@ -125,8 +125,8 @@ export async function acceptRef(path: string, ref: string, reason: string): Prom
 }
 
 /** Resolves a revision to a commit id in the audited repository (plumbing only). */
-export async function resolveCommitId(repo: RepositoryInfo, rev: string, what: string, hint?: string): Promise<string> {
-  if (rev.startsWith('-')) throw new ExpectedError(`${what} "${rev}" is not a revision`);
+export async function resolveCommitId(repo: RepositoryInfo, rev: string, what: string, hint = 'give a commit id, branch or tag that exists in the repository (git log --oneline shows them)'): Promise<string> {
+  if (rev.startsWith('-')) throw new ExpectedError(`${what} "${rev}" is not a revision`, hint);
   try {
     return await gitText(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], { gitDir: repo.gitDir, timeoutMs: 30_000 });
   } catch (err) {

@@ -33,7 +33,7 @@ export function parsePrePushInput(input: string): PrePushUpdate[] {
     const line = raw.trim();
     if (!line) continue;
     const parts = line.split(' ');
-    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!)) throw new ExpectedError(`pre-push input line ${i + 1} is not "<local ref> <local sha> <remote ref> <remote sha>"`);
+    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!)) throw new ExpectedError(`pre-push input line ${i + 1} is not "<local ref> <local sha> <remote ref> <remote sha>"`, 'run it from the pre-push hook, which passes git\'s input on stdin (gitguard hook install)');
     out.push({ localRef: parts[0]!, localSha: parts[1]!, remoteRef: parts[2]!, remoteSha: parts[3]! });
   }
   return out;

@@ -5,6 +5,7 @@ import { readBaseline } from '../../engine/baseline.js';
 import type { Io } from '../main.js';
 import { plannedOutputs, writeOutputs, type ExtraOutputFlags } from '../outputs.js';
 import { progressReporter } from '../progress.js';
+import { repoPath } from '../options.js';
 import { ledgerLine } from '../../report/text.js';
 
 export interface AuditFlags {
@@ -29,15 +30,16 @@ export interface AuditFlags {
   baseline?: string;
   allowEmpty?: boolean;
   git?: string;
+  repo?: string;
 }
 
-export async function auditCommand(path: string, flags: AuditFlags & ExtraOutputFlags, io: Io): Promise<number> {
+export async function auditCommand(path: string | undefined, flags: AuditFlags & ExtraOutputFlags, io: Io): Promise<number> {
   const outputs = plannedOutputs(flags.format, flags.output, flags);
   const baseline = flags.baseline ? { file: flags.baseline, baseline: readBaseline(flags.baseline) } : undefined;
   const progress = progressReporter(io);
-  if (!Number.isInteger(flags.maxFindings) || flags.maxFindings < 0) throw new ExpectedError('--max-findings takes a whole number');
+  if (!Number.isInteger(flags.maxFindings) || flags.maxFindings < 0) throw new ExpectedError('--max-findings takes a whole number', 'e.g. --max-findings 100');
   const report = await runAudit({
-    path,
+    path: repoPath(flags, path),
     failOn: flags.failOn,
     rules: flags.rule,
     threats: flags.threat,
