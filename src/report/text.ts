@@ -1,7 +1,8 @@
 // Text for people: grouped by threat, one line per rule, findings under a rule that failed or
 // warned, a summary line. Every string from the repository is escaped; colour only when asked.
 import { Chalk } from 'chalk';
-import { THREATS, type Outcome, type RuleResult } from '../model.js';
+import { THREATS, type Outcome, type RuleResult, type Severity } from '../model.js';
+import { failsRun } from '../engine/verdict.js';
 import { escapeText } from './escape.js';
 import type { AuditReport, Reporter } from './types.js';
 
@@ -34,7 +35,7 @@ export const renderText: Reporter = (report, opts) => {
     const results = report.results.filter((r) => r.meta.threat === threat && (!quiet || r.outcome === 'fail' || r.outcome === 'error'));
     if (!results.length) continue;
     lines.push('', c.bold(threat));
-    for (const r of results) lines.push(...renderResult(r, width, paint, c, opts.verbose ?? false));
+    for (const r of results) lines.push(...renderResult(r, width, paint, c, opts.verbose ?? false, report.failOn));
   }
   const s = report.summary;
   const parts = [`${s.pass} passed`, `${s.fail} failed`, `${s.warn} warning(s)`];
@@ -49,8 +50,10 @@ export const renderText: Reporter = (report, opts) => {
   return `${lines.join('\n').replace(/^\n+/, '')}\n`;
 };
 
-function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: string) => string>, c: InstanceType<typeof Chalk>, verbose: boolean): string[] {
-  const out = [`  ${paint[r.outcome](LABEL[r.outcome])}  ${r.meta.id.padEnd(width)}  ${r.meta.title}${r.outcome === 'fail' ? c.gray(` [${r.severity}]`) : ''}`];
+function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: string) => string>, c: InstanceType<typeof Chalk>, verbose: boolean, failOn: Severity): string[] {
+  // A failure below --fail-on is still a failure, but says that it does not gate the run.
+  const tag = r.outcome !== 'fail' ? '' : failsRun(r, failOn) ? ` [${r.severity}]` : ` [${r.severity}, below --fail-on ${failOn}: not gating]`;
+  const out = [`  ${paint[r.outcome](LABEL[r.outcome])}  ${r.meta.id.padEnd(width)}  ${r.meta.title}${c.gray(tag)}`];
   const indent = ' '.repeat(8);
   // A passing client rule's note names the version it judged ("git 2.55.0: no known vulnerability").
   if (r.note && (r.outcome !== 'pass' || r.suppressedCount || r.meta.threat === 'client')) out.push(`${indent}${c.gray(escapeText(r.note, 300))}`);
