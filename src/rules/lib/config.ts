@@ -35,7 +35,7 @@ export function configFinding(e: ConfigEntry, message: string, value: string | n
   const file = originFile(e.origin);
   return {
     message: redactUrls(message),
-    ...(file ? { file } : {}),
+    ...(file ? { file, locations: [{ file, ...(e.line ? { line: e.line } : {}) }] } : {}),
     evidence: { key: redactUrls(e.key), value: value === null ? '(true)' : redactUrls(value), scope: e.scope, origin: e.origin },
   };
 }
