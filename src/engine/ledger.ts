@@ -82,6 +82,8 @@ export function recordJudgedTips(repo: RepositoryInfo, facts: Available<LedgerFa
   const blocker = ledgerBlocker(results, failOn, facts);
   const file = facts?.ok ? facts.value.file : ledgerPath(repo.commonDir);
   if (blocker || !facts?.ok) return { updated: false, ...(blocker ?? { reason: 'the ledger facts were not collected', cause: 'blocked' }), file };
+  // No tip to record (an empty repository) and no ledger yet: nothing is written, not even an empty file.
+  if (facts.value.fresh && !facts.value.refs.some((r) => r.current)) return { updated: false, reason: 'no protected ref has a tip yet', cause: 'nothing-audited', file };
   const now = new Date().toISOString();
   try {
     const next = updateLedger(repo.commonDir, (l) => {

@@ -1,6 +1,7 @@
 // The ledger arms whatever the client and configuration rules say: a full audit records the tips as
 // soon as the rules that judge them (history and signatures) pass, and says when and why it did not.
 // Real repositories, real SSH signatures, the built binary.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runCli, stderrLines, type JsonReport } from '../helpers/cli.js';
@@ -89,5 +90,13 @@ describe('the ledger records the tips once history and signatures pass', () => {
     expect(ledgerShow(repo).stdout).toMatch(/^no ledger yet/);
     const text = runCli(['audit', repo.dir, '--no-cache', '--no-ledger', '--allowed-signers', signers], { env: repo.env });
     expect(text.stdout).toMatch(/^ledger not updated: --no-ledger$/m);
+  });
+
+  test('an empty repository records nothing and writes no ledger file', () => {
+    const repo = makeRepo();
+    const r = runCli(['audit', repo.dir, '--format', 'json', '--no-cache'], { env: repo.env });
+    expect((parseJson(r) as JsonReport & { ledger: LedgerField }).ledger).toMatchObject({ updated: false, cause: 'nothing-audited' });
+    expect(existsSync(join(repo.dir, '.git', 'gitguard', 'ledger.json'))).toBe(false);
+    expect(r.stderr).not.toContain('ledger');
   });
 });
