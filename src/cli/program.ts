@@ -17,6 +17,7 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .description('Audit a git repository for impersonation, rewritten history, disabled protections and vulnerable clients.')
     .version(VERSION, '-V, --version')
     .option('--debug', 'print stack traces for errors')
+    .addOption(repoOption())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
@@ -114,6 +115,13 @@ Examples:
   registerHookCommands(program, io, state);
   registerInitCommand(program, io, state);
   registerLedgerCommands(program, io, state);
+
+  // -C PATH before the command (gitguard -C x audit, as git -C) or after it: the program's option
+  // takes it either way, and hands it to the command that runs.
+  program.hook('preAction', (root, action) => {
+    const repo = root.opts().repo as string | undefined;
+    if (repo !== undefined && action !== root && action.opts().repo === undefined) action.setOptionValue('repo', repo);
+  });
 
   oneLineUsageErrors(program, io);
   return program;

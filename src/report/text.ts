@@ -45,7 +45,9 @@ export const renderText: Reporter = (report, opts) => {
   const verdict = report.exitCode === 0 ? c.green('PASS') : report.exitCode === 1 ? c.red.bold('FAIL') : c.magenta.bold('INCOMPLETE');
   if (report.incomplete) lines.push('', c.magenta.bold(escapeText(report.incomplete, 500)));
   const ledger = ledgerLine(report);
-  if (ledger && (!quiet || !report.ledger?.updated)) lines.push('', report.ledger?.updated ? ledger : c.yellow(ledger));
+  // --quiet keeps it only when protection was lost (a rule blocked it, or the file could not be written).
+  const lost = report.ledger?.cause === 'blocked' || report.ledger?.cause === 'unwritable';
+  if (ledger && (!quiet || lost)) lines.push('', report.ledger?.updated ? ledger : c.yellow(ledger));
   lines.push('', `${verdict}  ${parts.join(', ')} (fail-on: ${report.failOn}, ${(report.durationMs / 1000).toFixed(2)} s)`);
   return `${lines.join('\n').replace(/^\n+/, '')}\n`;
 };

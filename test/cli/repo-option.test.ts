@@ -39,6 +39,14 @@ describe('-C PATH on every command', () => {
     expect(stderrLines(r)).toHaveLength(1);
   });
 
+  test('-C PATH before the command, as with git -C', () => {
+    const r = run(['-C', repo.dir, 'verify']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(repo.run(['rev-parse', 'HEAD']));
+    const a = run(['-C', repo.dir, 'audit', '--format', 'json', '--rule', 'objects-intact', '--no-ledger']);
+    expect(parseJson(a).repository.path).toBe(repo.dir);
+  });
+
   test('verify -C PATH', () => {
     const r = run(['verify', '-C', repo.dir]);
     expect(r.code).toBe(1); // unsigned commits
