@@ -20,5 +20,7 @@ describe('text reporter', () => {
     const blocked = renderText({ ...fixtureReport(), ledger: { updated: false, cause: 'blocked', reason: 'signatures-valid failed' } }, { color: false, quiet: true });
     expect(blocked).toContain('\nledger not updated: signatures-valid failed (rewrite protection does not cover the current tips)\n');
     expect(renderText({ ...fixtureReport(), ledger: { updated: true, refs: 1, file: 'x' } }, { color: false, quiet: true })).not.toContain('ledger');
+    expect(renderText({ ...fixtureReport(), ledger: { updated: false, cause: 'no-ledger', reason: '--no-ledger' } }, { color: false, quiet: true })).not.toContain('ledger');
+    expect(renderText({ ...fixtureReport(), ledger: { updated: false, cause: 'no-ledger', reason: '--no-ledger' } }, { color: false })).toContain('\nledger not updated: --no-ledger\n');
   });
 });
