@@ -4,6 +4,7 @@
 // itself as the physical location GitHub requires) and a stable partialFingerprint (fingerprint.ts)
 // so re-uploads update alerts instead of duplicating them. Findings a baseline suppressed are kept,
 // with `suppressions`. Validated against the published schema in test/report/sarif.test.ts.
+import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, RuleResult, Severity } from '../model.js';
 import { FINGERPRINT_KEY, fingerprint, relativeToRoot, repositoryRoot } from './fingerprint.js';
@@ -65,7 +66,9 @@ function ruleDescriptor(r: RuleResult): Record<string, unknown> {
 
 /** A file as a SARIF URI: relative to the repository root when inside it, else file://. */
 function fileUri(file: string, root: string): string {
-  return relativeToRoot(file, root)?.split('/').map(encodeURIComponent).join('/') ?? pathToFileURL(file).href;
+  // A relative path is taken from the root; one that climbs out of it ("../x") is named absolutely.
+  const abs = isAbsolute(file) ? file : resolve(root, file);
+  return relativeToRoot(abs, root)?.split('/').map(encodeURIComponent).join('/') ?? pathToFileURL(abs).href;
 }
 
 const validLine = (line: unknown): line is number => typeof line === 'number' && Number.isInteger(line) && line > 0;
