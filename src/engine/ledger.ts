@@ -6,7 +6,7 @@ import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { createShadow, gitText } from '../collect/git.js';
 import type { Policy } from '../collect/policy.js';
 import { collectLedgerFacts, isAncestor, type LedgerFacts, type TrustRootCheck } from '../collect/protected-refs.js';
-import { ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
+import { LedgerError, ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 
@@ -103,7 +103,7 @@ export function recordJudgedTips(repo: RepositoryInfo, facts: Available<LedgerFa
 
 export async function showLedger(path: string): Promise<{ file: string; ledger?: Ledger }> {
   const repo = await discoverRepository(path);
-  const ledger = readLedger(repo.commonDir);
+  const ledger = withLedgerHint(() => readLedger(repo.commonDir));
   return { file: ledgerPath(repo.commonDir), ...(ledger ? { ledger } : {}) };
 }
 
@@ -114,7 +114,7 @@ export async function acceptRef(path: string, ref: string, reason: string): Prom
   const history = await collectHistory(repo);
   const current = history.refs.find((r) => r.name === ref)?.oid;
   let from: string | undefined;
-  updateLedger(repo.commonDir, (l) => {
+  withLedgerHint(() => updateLedger(repo.commonDir, (l) => {
     from = l.refs[ref]?.oid;
     if (!current && !from) throw new ExpectedError(`${ref} neither exists nor is recorded in the ledger`, 'list the recorded refs with: gitguard ledger show');
     const refs = { ...l.refs };
@@ -122,8 +122,23 @@ export async function acceptRef(path: string, ref: string, reason: string): Prom
     else delete refs[ref];
     const entry = { ref, ...(from ? { from } : {}), ...(current ? { to: current } : {}), reason, at: new Date().toISOString() };
     return { ...l, refs, accepted: [...l.accepted, entry] };
-  });
+  }));
   return { file: ledgerPath(repo.commonDir), ...(from ? { from } : {}), ...(current ? { to: current } : {}) };
+}
+
+/** The ledger file's own errors (damaged, locked, unreadable) with the next step they lack. */
+function withLedgerHint<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof LedgerError && !err.hint) {
+      const hint = /locked/.test(err.message)
+        ? 'wait for the other gitguard run to finish'
+        : 'look at the file, then fix it or move it away deliberately (gitguard never resets it)';
+      throw new ExpectedError(err.message, hint);
+    }
+    throw err;
+  }
 }
 
 /** Resolves a revision to a commit id in the audited repository (plumbing only). */

@@ -65,6 +65,10 @@ describe('errors: one line, "gitguard: <what>; <next step>", exit 2', () => {
     oneError(cli(['audit', '-C', repo.dir, '--rule', 'objects-intact', '-o', join(scratch, 'no', 'dir', 'r.txt')]), /^cannot write the text report .*: no such file$/, /a folder you can write to/);
     oneError(cli(['ledger', 'accept', 'main', '-C', repo.dir]), /^"main" is not a full ref name$/, /refs\/heads\/main/);
     oneError(cli(['audit', '-C', repo.dir, '--max-findings', 'lots']), /^--max-findings takes a whole number$/, /--max-findings 100/);
+    const damaged = makeRepo();
+    mkdirSync(join(damaged.dir, '.git', 'gitguard'), { recursive: true });
+    writeFileSync(join(damaged.dir, '.git', 'gitguard', 'ledger.json'), '{not json');
+    oneError(cli(['ledger', 'show', '-C', damaged.dir]), /^damaged ledger .*ledger\.json: not valid JSON/, /^look at the file, then fix it or move it away deliberately/);
   });
 
   test('a URL\'s password or token in an error is shown as ***', () => {
