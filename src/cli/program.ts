@@ -45,7 +45,7 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .option('--git <path>', 'the git program to run and to judge for the client threat (default: git on PATH)')
     .option('--trust-root <commit>', 'audit commits from this one on; it is trusted by its own policy')
     .option('--base <rev>', 'CI: HEAD must descend from REV (e.g. the push event\'s "before"); per-commit checks cover REV..HEAD')
-    .option('--no-ledger', 'do not record protected tips in .git/gitguard/ledger.json after a passing audit')
+    .option('--no-ledger', 'do not record protected tips in .git/gitguard/ledger.json (recorded once the history and signature rules pass)')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .option('--no-color', 'never colour the text report')
     .option('-v, --verbose', 'list every kept finding, also under passing rules')

@@ -6,7 +6,7 @@ import type { Io } from '../main.js';
 import { repoOption, repoPath } from '../options.js';
 
 export function registerLedgerCommands(program: Command, io: Io, state: { exitCode: number }): void {
-  const ledger = program.command('ledger').description('the history ledger (.git/gitguard/ledger.json): protected tips recorded by passing audits');
+  const ledger = program.command('ledger').description('the history ledger (.git/gitguard/ledger.json): protected tips recorded by audits whose history and signature rules pass');
   ledger
     .command('show')
     .description('print the recorded tips, the trust root and the accepted rewrites')
