@@ -12,8 +12,39 @@ export class ExpectedError extends Error {
 /** git itself failed (exit status, a fatal message) while gitguard asked it for facts. */
 export class GitError extends ExpectedError {
   constructor(readonly args: readonly string[], readonly exitCode: number | null, readonly stderr: string) {
-    super(`git ${args.filter((a) => !a.startsWith('--format=')).slice(0, 3).join(' ')} failed: ${firstLine(stderr.split('\n').filter((l) => !l.startsWith('hint:')).join('\n')) || `exit ${exitCode}`}`);
+    // Named by its subcommand only: the full command line is gitguard's business, not the user's.
+    super(
+      `git ${args.find((a) => !a.startsWith('-')) ?? ''} failed: ${firstLine(stderr.split('\n').filter((l) => !l.startsWith('hint:')).join('\n')) || `exit ${exitCode}`}`,
+      'check the repository with: git fsck (or run gitguard with --debug for details)',
+    );
   }
+}
+
+// What a failed file operation means, in words (never a bare ENOENT).
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+  EEXIST: 'it already exists',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'the file system is read-only',
+  EMFILE: 'too many open files',
+  EBUSY: 'the file is busy',
+};
+
+/** A short reason for a file-system error: "no such file", "permission denied"... */
+export function fsReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return (e?.code && FS_REASONS[e.code]) ?? firstLine(e?.message ?? String(err)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+}
+
+/** "cannot read keyring FILE: no such file; <next step>". */
+export function fileError(verb: 'read' | 'write', what: string, file: string, err: unknown, hint: string): ExpectedError {
+  return new ExpectedError(`cannot ${verb} ${what} ${file}: ${fsReason(err)}`, hint);
 }
 
 export function firstLine(text: string): string {

@@ -36,6 +36,9 @@ export interface Finding {
   file?: string;
   /** Free-form facts: key, value, scope, author, subject... */
   evidence?: Record<string, string | number | boolean | null>;
+  /** Where the finding applies, most relevant first (a config file and line, the paths a commit
+   *  touches, the policy file), for SARIF. Not part of the finding's identity (fingerprint.ts). */
+  locations?: Array<{ file: string; line?: number }>;
   /** Set by --baseline: the finding was recorded in the baseline file (kept, counted, not gated).
    *  A rule may set it too (the policy excuses the finding), with `suppressedBy`. */
   suppressed?: boolean;
@@ -98,6 +101,8 @@ export interface ConfigEntry {
   scope: ConfigScope;
   /** Where git read it: "file:/home/u/.gitconfig", "command line:", "blob:..."... */
   origin: string;
+  /** The 1-based line of that file that sets it, when the file could be read (collect/config-lines.ts). */
+  line?: number;
 }
 
 export interface RefInfo {

@@ -3,7 +3,10 @@
 import { CommanderError } from 'commander';
 import { EXIT, ExpectedError } from '../errors.js';
 import { buildProgram } from './program.js';
-import { escapeText } from '../report/escape.js';
+import { escapeText, redactUrls } from '../report/escape.js';
+
+/** One line for stderr: URLs' secrets hidden, controls made visible, capped. */
+const say = (text: string, max: number): string => escapeText(redactUrls(text), max);
 
 export interface Io {
   stdout: (s: string) => void;
@@ -35,13 +38,13 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.cannotAudit;
     }
     if (err instanceof ExpectedError) {
-      io.stderr(`gitguard: ${escapeText(err.message, 500)}${err.hint ? ` — ${escapeText(err.hint, 300)}` : ''}\n`);
-      if (debug && err.stack) io.stderr(`${err.stack}\n`);
+      io.stderr(`gitguard: ${say(err.message, 500)}${err.hint ? `; ${say(err.hint, 300)}` : ''}\n`);
+      if (debug && err.stack) io.stderr(`${redactUrls(err.stack)}\n`);
       return EXIT.cannotAudit;
     }
     const e = err as Error;
-    io.stderr(`gitguard: internal error: ${escapeText(e?.message ?? String(err), 500)} — this is a bug in gitguard; please report it with the output of --debug\n`);
-    if (debug && e?.stack) io.stderr(`${e.stack}\n`);
+    io.stderr(`gitguard: internal error: ${say(e?.message ?? String(err), 500)}; this is a bug in gitguard: please report it with the output of --debug\n`);
+    if (debug && e?.stack) io.stderr(`${redactUrls(e.stack)}\n`);
     return EXIT.cannotAudit;
   }
 }

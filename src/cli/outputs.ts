@@ -2,7 +2,7 @@
 // --output-<format> FILE copies, so CI prints text for people and uploads SARIF/JUnit for machines
 // from one run. And the progress line on stderr for long walks (only on a terminal).
 import { writeFileSync } from 'node:fs';
-import { ExpectedError } from '../errors.js';
+import { ExpectedError, fileError } from '../errors.js';
 import { reporterFor } from '../report/index.js';
 import type { AuditReport, RenderOptions } from '../report/types.js';
 import type { Io } from './main.js';
@@ -47,7 +47,7 @@ export function writeOutputs(report: AuditReport, outputs: Output[], io: Io, opt
     try {
       writeFileSync(o.file, text);
     } catch (err) {
-      throw new ExpectedError(`cannot write ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw fileError('write', `the ${o.format} report`, o.file, err, 'choose a file in a folder you can write to');
     }
   }
 }

@@ -4,8 +4,9 @@ import { Command, Option } from 'commander';
 import { SEVERITIES, THREATS } from '../model.js';
 import { VERSION } from '../version.js';
 import { FORMATS } from '../report/formats.js';
-import { keyOptions, list } from './options.js';
+import { keyOptions, list, repoOption } from './options.js';
 import type { Io } from './main.js';
+import { escapeText } from '../report/escape.js';
 import { registerBaselineCommands } from './commands/baseline.js';
 import { registerHookCommands } from './commands/hook.js';
 import { registerInitCommand } from './commands/init.js';
@@ -19,13 +20,15 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .description('Audit a git repository for impersonation, rewritten history, disabled protections and vulnerable clients.')
     .version(VERSION, '-V, --version')
     .option('--debug', 'print stack traces for errors')
+    .addOption(repoOption())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
 
   keyOptions(program.command('audit'))
     .description('audit a repository and print pass/fail per rule')
-    .argument('[path]', 'repository (work tree, .git folder or bare repository)', '.')
+    .argument('[path]', 'repository (work tree, .git folder or bare repository; or -C PATH)')
+    .addOption(repoOption())
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--output-text <file>', 'also write the text report to FILE')
@@ -46,7 +49,7 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .option('--trust-root <commit>', 'audit commits from this one on; it is trusted by its own policy')
     .option('--base <rev>', 'CI: HEAD must descend from REV (e.g. the push event\'s "before"); per-commit checks cover REV..HEAD')
     .option('--secrets-entropy', 'secrets-not-in-history: also report high-entropy values assigned to secret-looking names (noisier)')
-    .option('--no-ledger', 'do not record protected tips in .git/gitguard/ledger.json after a passing audit')
+    .option('--no-ledger', 'do not record protected tips in .git/gitguard/ledger.json (recorded once the history and signature rules pass)')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
     .option('--no-color', 'never colour the text report')
     .option('-v, --verbose', 'list every kept finding, also under passing rules')
@@ -70,13 +73,13 @@ Formats: ${FORMATS.join(', ')}.
 
 Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit could not be done
 (or looked at nothing: every rule not applicable or not available; --allow-empty accepts that).`)
-    .action(async (path: string, opts) => {
+    .action(async (path: string | undefined, opts, cmd: Command) => {
       for (const t of (opts.threat as string[] | undefined) ?? []) {
-        if (!(THREATS as readonly string[]).includes(t)) program.error(`error: unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
+        if (!(THREATS as readonly string[]).includes(t)) cmd.error(`unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
       }
       // `audit --forge ../repo`: the optional value swallowed the path; give it back.
       if (typeof opts.forge === 'string' && !FORGE_KINDS.includes(opts.forge)) {
-        if (path !== '.' || !existsSync(opts.forge)) program.error(`error: --forge takes ${FORGE_KINDS.join(', ')} (or nothing), not "${opts.forge}"`, { exitCode: 2 });
+        if ((path !== undefined && path !== '.') || !existsSync(opts.forge)) cmd.error(`--forge takes ${FORGE_KINDS.join(', ')} (or nothing), not "${opts.forge}"`, { exitCode: 2 });
         [path, opts.forge] = [opts.forge, true];
       }
       state.exitCode = await (await import('./commands/audit.js')).auditCommand(path, opts, io);
@@ -85,7 +88,7 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
   keyOptions(program.command('verify'))
     .description('check every commit\'s signature in-process, one line per commit (like git log --format="%H %G? %GF", but safe)')
     .argument('[range]', 'revision range, e.g. main~20..main (default: HEAD, from the trust root on)')
-    .option('-C, --repo <path>', 'the repository', '.')
+    .addOption(repoOption())
     .option('--all', 'every ref instead of HEAD')
     .option('--trust-root <commit>', 'start from this commit; it is trusted by its own policy')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
@@ -111,6 +114,7 @@ Exit codes: 0 every commit authorized, 1 some commit is not, 2 the check could n
     .description('list the rules gitguard checks')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('-t, --threat <threat>', 'only this threat\'s rules').argParser(list))
+    .addOption(repoOption().hideHelp()) // accepted like every command's; the rules do not depend on the repository
     .addHelpText('after', `
 Examples:
   gitguard rules                          every rule: id, threat, severity, title
@@ -125,5 +129,37 @@ Examples:
   registerInitCommand(program, io, state);
   registerLedgerCommands(program, io, state);
 
+  // -C PATH before the command (gitguard -C x audit, as git -C) or after it: the program's option
+  // takes it either way, and hands it to the command that runs.
+  program.hook('preAction', (root, action) => {
+    const repo = root.opts().repo as string | undefined;
+    if (repo !== undefined && action !== root && action.opts().repo === undefined) action.setOptionValue('repo', repo);
+  });
+
+  oneLineUsageErrors(program, io);
   return program;
+}
+
+/** The full name of a command: "gitguard hook run pre-push". */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * commander's usage errors in gitguard's one style: one line, "gitguard: <what>; <next step>"
+ * ("error: unknown option '--x'\n(Did you mean --y?)" -> "gitguard: unknown option '--x' (did you mean --y?); see gitguard audit --help").
+ */
+function oneLineUsageErrors(cmd: Command, io: Io): void {
+  const help = `see ${commandPath(cmd)} --help`;
+  cmd.configureOutput({
+    writeOut: io.stdout,
+    writeErr: io.stderr,
+    outputError: (str, write) => {
+      const text = str.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ').replace(/\(Did you mean/, '(did you mean').replace(/\.$/, '');
+      write(`gitguard: ${escapeText(text, 500)}; ${help}\n`);
+    },
+  });
+  for (const sub of cmd.commands) oneLineUsageErrors(sub, io);
 }

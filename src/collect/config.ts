@@ -5,6 +5,7 @@
 // scopes are part of what is audited.
 import type { ConfigEntry, ConfigScope, RepositoryInfo } from '../model.js';
 import { runGit } from './git.js';
+import { locateConfigLines } from './config-lines.js';
 
 const USER_CONFIG_VARS = ['HOME', 'XDG_CONFIG_HOME', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT'];
 
@@ -58,7 +59,7 @@ export async function collectConfig(repo: RepositoryInfo, env: NodeJS.ProcessEnv
     timeoutMs: 30_000,
     okCodes: [1], // 1: no config at all
   });
-  return parseConfigList(res.stdout.toString('utf8'));
+  return locateConfigLines(parseConfigList(res.stdout.toString('utf8')), repo.workTree ?? repo.gitDir);
 }
 
 /** The file an origin names, for reports: "file:/x/.git/config" -> "/x/.git/config". */

@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitError, ExpectedError } from '../errors.js';
+import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
 
 export interface GitRunOptions {
   cwd?: string;
@@ -41,6 +41,43 @@ export function setGitBinary(path: string): void {
 }
 export function getGitBinary(): string {
   return gitBinary;
+}
+
+/** "git at /bin/false did not run: exited 1 without output; pass --git PATH to a working git". */
+function gitDidNotRun(bin: string, reason: string): ExpectedError {
+  return bin === 'git'
+    ? new ExpectedError(`git did not run: ${reason}`, 'install git, or pass --git PATH to a working git')
+    : new ExpectedError(`git at ${bin} did not run: ${reason}`, 'pass --git PATH to a working git');
+}
+
+const spawnReason = (e: NodeJS.ErrnoException, bin: string): string =>
+  e.code === 'ENOENT' ? (bin.includes('/') ? 'no such file' : 'not found on PATH') : fsReason(e);
+
+const checkedGits = new Map<string, Promise<void>>();
+/**
+ * Makes sure the git we are about to rely on is a git (`git --version` answers "git version N"), once
+ * per binary: otherwise every later failure would read like a broken repository.
+ */
+export function assertGitRuns(): Promise<void> {
+  const bin = gitBinary;
+  let check = checkedGits.get(bin);
+  if (!check) {
+    check = runGit(['--version'], { timeoutMs: 30_000, noOverrides: true }).then(
+      (res) => {
+        const out = firstLine(res.stdout.toString('utf8'));
+        if (!/^git version \d/.test(out)) throw gitDidNotRun(bin, out ? `it printed "${out.slice(0, 60)}", not a git version` : 'it printed no version');
+      },
+      (err: unknown) => {
+        if (err instanceof GitError) {
+          const said = firstLine(err.stderr);
+          throw gitDidNotRun(bin, said ? `exited ${err.exitCode ?? 'on a signal'}: ${said.slice(0, 120)}` : err.exitCode === null ? 'it was killed by a signal' : `exited ${err.exitCode} without output`);
+        }
+        throw err;
+      },
+    );
+    checkedGits.set(bin, check);
+  }
+  return check;
 }
 
 let neutralHome: string | undefined;
@@ -114,7 +151,7 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitRes
     try {
       child = spawnGit(args, opts);
     } catch (err) {
-      reject(new ExpectedError(`cannot run git: ${(err as Error).message}`));
+      reject(gitDidNotRun(gitBinary, spawnReason(err as NodeJS.ErrnoException, gitBinary)));
       return;
     }
     const out: Buffer[] = [];
@@ -135,7 +172,7 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitRes
     child.stderr!.on('data', (c: Buffer) => err.push(c));
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new ExpectedError(e.code === 'ENOENT' ? `git not found (looked for "${gitBinary}" on PATH)` : `cannot run git: ${e.message}`));
+      reject(gitDidNotRun(gitBinary, spawnReason(e, gitBinary)));
     });
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -3,12 +3,14 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
 import type { RepositoryInfo } from '../model.js';
-import { runGit } from './git.js';
+import { assertGitRuns, runGit } from './git.js';
 
 export async function discoverRepository(path: string): Promise<RepositoryInfo> {
   const abs = resolve(path);
-  if (!existsSync(abs)) throw new ExpectedError(`no such file or directory: ${abs}`);
-  if (!statSync(abs).isDirectory()) throw new ExpectedError(`not a directory: ${abs}`);
+  const where = 'pass the path of a repository (a work tree, .git folder or bare repository) as PATH or with -C PATH';
+  if (!existsSync(abs)) throw new ExpectedError(`no such file or directory: ${abs}`, where);
+  if (!statSync(abs).isDirectory()) throw new ExpectedError(`not a directory: ${abs}`, where);
+  await assertGitRuns();
   // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a
   // .git folder after the other answers are printed.
   const res = await runGit(
@@ -18,15 +20,15 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
   const lines = res.stdout.toString('utf8').split('\n').filter((l) => l !== '');
   if (lines.length < 5) {
     const why = firstLine(res.stderr);
-    if (/not a git repository/i.test(why)) throw new ExpectedError(`not a git repository: ${abs}`, 'run gitguard inside a repository or pass its path: gitguard audit PATH');
+    if (/not a git repository/i.test(why)) throw new ExpectedError(`not a git repository: ${abs}`, 'run gitguard inside a repository or pass its path with -C PATH');
     if (/dubious ownership/i.test(why)) {
       throw new ExpectedError(`git refuses ${abs}: it is owned by another user (safe.directory)`, `if you trust it: git config --global --add safe.directory ${abs}`);
     }
-    throw new ExpectedError(`cannot open repository ${abs}: ${why || `git rev-parse exited ${res.code}`}`);
+    throw new ExpectedError(`cannot open repository ${abs}: ${why || `git rev-parse exited ${res.code}`}`, 'check it with: git -C PATH status');
   }
   const [gitDir, commonDir, bare, shallow, format] = lines;
-  if (!gitDir || !commonDir) throw new ExpectedError(`cannot open repository ${abs}: git gave no git dir`);
-  if (format !== 'sha1' && format !== 'sha256') throw new ExpectedError(`unsupported object format "${format}" in ${abs}`);
+  if (!gitDir || !commonDir) throw new ExpectedError(`cannot open repository ${abs}: git gave no git dir`, 'check it with: git -C PATH status');
+  if (format !== 'sha1' && format !== 'sha256') throw new ExpectedError(`unsupported object format "${format}" in ${abs}`, 'gitguard reads sha1 and sha256 repositories; upgrade gitguard or git');
   const info: RepositoryInfo = {
     path: abs,
     gitDir,

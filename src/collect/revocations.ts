@@ -96,7 +96,7 @@ export function parseRevokedKeys(text: string, file: string): RevokedKey[] {
 
 /** A --revoked-keys file's bytes (read by the caller), checked and parsed. */
 export function revokedKeysFromFile(data: Buffer, file: string): RevokedKey[] {
-  if (data.length > MAX_FILE) throw new ExpectedError(`${file}: larger than 16 MiB`);
+  if (data.length > MAX_FILE) throw new ExpectedError(`${file}: larger than 16 MiB`, 'list only the revoked keys, one per line');
   if (data.subarray(0, KRL_MAGIC.length).toString('latin1') === KRL_MAGIC) {
     throw new ExpectedError(`${file}: a binary key revocation list (KRL), which gitguard cannot read`, 'list the revoked public keys one per line instead (ssh-keygen -r accepts that too)');
   }

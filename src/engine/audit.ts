@@ -22,7 +22,7 @@ import { collectHooks } from '../collect/hooks.js';
 import { collectClient } from '../collect/client.js';
 import { setGitBinary } from '../collect/git.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
-import { collectLedger, recordPassingAudit } from './ledger.js';
+import { collectLedger, recordJudgedTips, type LedgerUpdate } from './ledger.js';
 import { openHistory, type TrustOptions } from './history.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';
@@ -204,7 +204,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
         }
       }
     } catch (err) {
-      if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`);
+      if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
       throw err;
     } finally {
       session.close();
@@ -249,8 +249,13 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     summary: summarise(results),
     exitCode,
   }, req);
-  // Only a passing audit moves the ledger: passing before a baseline suppressed anything (a baseline
-  // must never accept a rewrite), not empty, and with the ledger rules clean.
-  if (exitCode === 0 && report.exitCode === 0 && req.ledger !== false && facts.ledger?.ok) recordPassingAudit(repository, facts.ledger.value, results, session?.trustRoot);
+  // The ledger arms whatever the client and config rules say: it records the tips once the rules that
+  // judge them pass, judged before a baseline suppressed anything (a baseline must never accept a rewrite).
+  const ledger: LedgerUpdate = req.ledger === false
+    ? { updated: false, reason: '--no-ledger', cause: 'no-ledger' }
+    : report.incomplete
+      ? { updated: false, reason: 'nothing was audited', cause: 'nothing-audited' }
+      : recordJudgedTips(repository, facts.ledger, results, req.failOn, session?.trustRoot);
+  report.ledger = ledger;
   return report;
 }

@@ -4,7 +4,7 @@
 // findings stay in the report and are counted; a rule passes only when EVERY one of its findings is
 // suppressed (and all were seen in full), so anything new still fails.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ExpectedError } from '../errors.js';
+import { ExpectedError, fileError } from '../errors.js';
 import type { RuleResult } from '../model.js';
 import { FINGERPRINT_KEY, fingerprint } from '../report/fingerprint.js';
 import { escapeText } from '../report/escape.js';
@@ -60,7 +60,7 @@ export function parseBaseline(text: string, file: string): Baseline {
   }
   d.findings.forEach((e, i) => {
     if (!e || typeof e.fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(e.fingerprint) || typeof e.rule !== 'string') {
-      throw new ExpectedError(`baseline ${file}: entry ${i} has no valid fingerprint and rule`);
+      throw new ExpectedError(`baseline ${file}: entry ${i} has no valid fingerprint and rule`, 'write it again with: gitguard baseline write FILE');
     }
   });
   return d as Baseline;
@@ -71,7 +71,7 @@ export function readBaseline(file: string): Baseline {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ExpectedError(`cannot read baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'write one with: gitguard baseline write FILE');
+    throw fileError('read', 'baseline', file, err, 'write one with: gitguard baseline write FILE');
   }
   return parseBaseline(text, file);
 }
@@ -80,7 +80,7 @@ export function writeBaseline(file: string, baseline: Baseline): void {
   try {
     writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
   } catch (err) {
-    throw new ExpectedError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw fileError('write', 'baseline', file, err, 'choose a file in a folder you can write to');
   }
 }
 

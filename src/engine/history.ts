@@ -3,9 +3,10 @@
 // rules run, the trust collector that attaches policies and verdicts to each commit.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { ExpectedError, GitError, firstLine } from '../errors.js';
+import { ExpectedError, GitError, fileError, firstLine } from '../errors.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../model.js';
 import { createShadow, gitText, type Shadow } from '../collect/git.js';
+import { resolveCommitId } from './ledger.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader } from '../collect/objects.js';
@@ -67,17 +68,24 @@ export interface TrustedTag {
   judged: TrustedCommit;
 }
 
-function readKeyFile(file: string): Buffer {
+// Each key option's name for its file, and how to make one.
+const KEY_FILES = {
+  keyring: ['keyring', '--keyring', 'pass --keyring FILE with OpenPGP public keys (gpg --export --armor KEYID > FILE)'],
+  allowedSigners: ['allowed-signers file', '--allowed-signers', 'pass --allowed-signers FILE in git\'s gpg.ssh.allowedSignersFile format ("email ssh-ed25519 AAAA...")'],
+  revokedKeys: ['revoked-keys file', '--revoked-keys', 'pass --revoked-keys FILE listing revoked SSH public keys or fingerprints, one per line'],
+} as const;
+
+function readKeyFile(file: string, kind: keyof typeof KEY_FILES): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new ExpectedError(`cannot read key file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw fileError('read', KEY_FILES[kind][0], file, err, KEY_FILES[kind][2]);
   }
 }
 
 async function loadUserKeys(opts: TrustOptions, cache: VerifyCache | undefined): Promise<(TrustedKeys & { id: string; raw: RawKeys }) | undefined> {
-  const pgp = (opts.keyrings ?? []).map((file) => ({ file, data: readKeyFile(file) }));
-  const ssh = (opts.allowedSigners ?? []).map((file) => ({ file, data: readKeyFile(file) }));
+  const pgp = (opts.keyrings ?? []).map((file) => ({ file, data: readKeyFile(file, 'keyring') }));
+  const ssh = (opts.allowedSigners ?? []).map((file) => ({ file, data: readKeyFile(file, 'allowedSigners') }));
   if (!pgp.length && !ssh.length) return undefined;
   const id = createHash('sha256');
   for (const k of [...pgp, ...ssh]) id.update(k.file).update('\0').update(k.data);
@@ -85,7 +93,7 @@ async function loadUserKeys(opts: TrustOptions, cache: VerifyCache | undefined):
   let loaded: Promise<Keyring> | undefined;
   const load = (): Promise<Keyring> => {
     loaded ??= loadKeyring(pgp).catch((err: Error) => {
-      throw new ExpectedError(firstLine(err.message));
+      throw new ExpectedError(firstLine(err.message), KEY_FILES.keyring[2]);
     });
     return loaded;
   };
@@ -104,32 +112,24 @@ async function loadUserKeys(opts: TrustOptions, cache: VerifyCache | undefined):
     try {
       allowedSigners.push(...parseAllowedSigners(k.data.toString('utf8'), k.file));
     } catch (err) {
-      throw new ExpectedError(firstLine((err as Error).message));
+      throw new ExpectedError(firstLine((err as Error).message), KEY_FILES.allowedSigners[2]);
     }
   }
   const raw: RawKeys = { openpgp: pgp, allowedSigners: ssh.map((k) => ({ file: k.file, text: k.data.toString('utf8') })) };
   return { ...(keyring ? { keyring } : {}), allowedSigners, id: id.digest('hex').slice(0, 16), raw };
 }
 
-async function resolveCommit(repo: RepositoryInfo, rev: string, what: string): Promise<string> {
-  if (rev.startsWith('-')) throw new ExpectedError(`${what} "${rev}" is not a revision`);
-  try {
-    return await gitText(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], { gitDir: repo.gitDir, timeoutMs: 30_000 });
-  } catch (err) {
-    if (err instanceof GitError) throw new ExpectedError(`${what} "${rev}" is not a commit in ${repo.path}`);
-    throw err;
-  }
-}
 
 async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
-  if (range.startsWith('-')) throw new ExpectedError(`"${range}" is not a revision range`);
+  const hint = 'give a range git understands, e.g. main~20..main or origin/main..HEAD';
+  if (range.startsWith('-')) throw new ExpectedError(`"${range}" is not a revision range`, hint);
   try {
     const out = await gitText(['rev-parse', '--revs-only', '--end-of-options', range], { gitDir: repo.gitDir, timeoutMs: 30_000 });
     const revs = out.split('\n').filter(Boolean);
-    if (!revs.length) throw new ExpectedError(`"${range}" names no commits`);
+    if (!revs.length) throw new ExpectedError(`"${range}" names no commits`, hint);
     return revs;
   } catch (err) {
-    if (err instanceof GitError) throw new ExpectedError(`"${range}" is not a revision range in ${repo.path}: ${firstLine(err.stderr)}`);
+    if (err instanceof GitError) throw new ExpectedError(`"${range}" is not a revision range in ${repo.path}: ${firstLine(err.stderr)}`, hint);
     throw err;
   }
 }
@@ -154,7 +154,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     description = 'HEAD has no commits yet';
   }
   if (scope.base && revisions.length) {
-    const base = await resolveCommit(repo, scope.base, '--base');
+    const base = await resolveCommitId(repo, scope.base, '--base');
     revisions = [...revisions, `^${base}`];
     description += `, after --base ${base.slice(0, 12)}`;
   }
@@ -190,15 +190,15 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       }
     }
     // Revocations at the tip (and in --revoked-keys files) void a key's signatures everywhere in scope.
-    const fileRevocations = (trust.revokedKeys ?? []).map((file) => revokedKeysFromFile(readKeyFile(file), file));
+    const fileRevocations = (trust.revokedKeys ?? []).map((file) => revokedKeysFromFile(readKeyFile(file, 'revokedKeys'), file));
     collector.setTipGoodlist(headPolicy);
     collector.setRevocations(revocationMap(headPolicy ? await policyRevocations(headPolicy, headTree && `policy:${headTree}`, cache) : [], ...fileRevocations));
     const rootRev = trust.trustRoot ?? headPolicy?.trustRoot;
     let trustRoot: string | undefined;
     if (rootRev) {
-      trustRoot = await resolveCommit(repo, rootRev, trust.trustRoot ? '--trust-root' : 'the policy\'s trust_root');
+      trustRoot = await resolveCommitId(repo, rootRev, trust.trustRoot ? '--trust-root' : 'the policy\'s trust_root');
       const raw = await reader.read(trustRoot);
-      if (!raw) throw new ExpectedError(`trust root ${trustRoot} is missing from the repository`);
+      if (!raw) throw new ExpectedError(`trust root ${trustRoot} is missing from the repository`, 'fetch the full history (git fetch --unshallow), or give a later --trust-root');
       const root = parseCommitObject(trustRoot, raw.body);
       // History before the trust root is out of scope: stop the walk at its parents.
       revisions = [...revisions, ...root.parents.map((p) => `^${p}`)];

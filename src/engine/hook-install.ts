@@ -5,7 +5,7 @@
 // The repository's config is read as data (core.hooksPath); no git porcelain runs in it.
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ExpectedError } from '../errors.js';
+import { ExpectedError, fsReason } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
 import { hooksDir } from '../collect/hooks.js';
 import { checkHookMarker, withHookMarker } from '../collect/hook-marker.js';
@@ -98,7 +98,7 @@ async function locate(req: { path: string; server?: boolean; env?: NodeJS.Proces
 function readIfFile(path: string): string | undefined {
   try {
     const st = lstatSync(path);
-    if (st.isDirectory()) throw new ExpectedError(`${path} is a directory, not a hook`);
+    if (st.isDirectory()) throw new ExpectedError(`${path} is a directory, not a hook`, 'move it away, then run gitguard hook install again');
     return st.isFile() ? readFileSync(path, 'utf8') : '';
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -125,7 +125,7 @@ function fsStep<T>(what: string, fn: () => T): T {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e instanceof ExpectedError || !e.code) throw err;
-    throw new ExpectedError(`cannot ${what}: ${e.code} ${e.message.replace(/^[A-Z]+: /, '')}`);
+    throw new ExpectedError(`cannot ${what}: ${fsReason(e)}`, 'check the hooks folder\'s permissions, or where core.hooksPath points');
   }
 }
 

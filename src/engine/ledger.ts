@@ -1,11 +1,12 @@
 // The history ledger in the engine: collect the protected-ref facts for an audit, record the tips
-// after a passing one, and the `gitguard ledger show|accept` actions.
-import type { HistoryFacts, RepositoryInfo, RuleResult } from '../model.js';
-import { ExpectedError, GitError } from '../errors.js';
+// the history and signature rules passed for, and the `gitguard ledger show|accept` actions.
+import type { Available, HistoryFacts, RepositoryInfo, RuleResult, Severity, Threat } from '../model.js';
+import { failsRun } from './verdict.js';
+import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { createShadow, gitText } from '../collect/git.js';
 import type { Policy } from '../collect/policy.js';
 import { collectLedgerFacts, isAncestor, type LedgerFacts, type TrustRootCheck } from '../collect/protected-refs.js';
-import { ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
+import { LedgerError, ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 
@@ -34,57 +35,115 @@ export async function collectLedger(repo: RepositoryInfo, history: HistoryFacts,
   }
 }
 
-/** Rules whose outcome must be clean before the ledger records the current tips. */
+/** Rules that compare the tips with the ledger: recording over one of their failures would accept a rewrite. */
 const LEDGER_RULES = ['protected-refs-not-rewritten', 'protected-refs-present', 'tags-not-moved'];
+/** The threats whose rules judge the tips themselves (their history and their signatures). */
+const JUDGING_THREATS: readonly Threat[] = ['history', 'impersonation'];
+
+/** Whether the ledger was written by this audit, and if not, why (the report carries it). */
+export interface LedgerUpdate {
+  updated: boolean;
+  /** Why it was not updated: the rule that blocked it, --no-ledger, or a selection without the ledger rules. */
+  reason?: string;
+  /** The kind of reason: the user's own choice (--no-ledger, a --rule/--threat selection) or a rule or the file blocking it. */
+  cause?: 'no-ledger' | 'selection' | 'nothing-audited' | 'blocked' | 'unwritable';
+  file?: string;
+  /** How many protected tips it records now. */
+  refs?: number;
+}
 
 /**
- * After a passing audit (exit code 0), record every protected ref's current tip and the trust root.
- * Only when the ledger rules themselves ran and none failed: a run of other rules never moves the
- * ledger. Returns whether the ledger was written.
+ * Why the tips must not be recorded, or undefined when they may be. The client and configuration rules
+ * never matter: they do not judge the tips. The ledger rules must have run and not failed at any
+ * severity; any other history or signature rule blocks when it fails the run (at or above --fail-on)
+ * or could not run.
  */
-export function recordPassingAudit(repo: RepositoryInfo, facts: LedgerFacts, results: RuleResult[], trustRoot?: string): boolean {
-  const ran = results.filter((r) => LEDGER_RULES.includes(r.meta.id));
-  if (!ran.length || ran.some((r) => r.outcome === 'fail' || r.outcome === 'error' || r.outcome === 'not-available') || facts.damaged) return false;
+export function ledgerBlocker(results: RuleResult[], failOn: Severity, facts: Available<LedgerFacts> | undefined): Pick<LedgerUpdate, 'reason' | 'cause'> | undefined {
+  const blocked = (reason: string): Pick<LedgerUpdate, 'reason' | 'cause'> => ({ reason, cause: 'blocked' });
+  const ledgerRules = results.filter((r) => LEDGER_RULES.includes(r.meta.id));
+  if (ledgerRules.length < LEDGER_RULES.length) {
+    return { cause: 'selection', reason: `the selection did not run the rules that compare the tips with the ledger (${LEDGER_RULES.filter((id) => !ledgerRules.some((r) => r.meta.id === id)).join(', ')}); run without --rule/--threat, or with --threat history,impersonation` };
+  }
+  if (!facts) return blocked('the ledger facts were not collected');
+  if (!facts.ok) return blocked(`the protected refs could not be read: ${facts.reason}`);
+  if (facts.value.damaged) return blocked(`the ledger ${facts.value.file} is damaged (${facts.value.damaged}): fix or remove it deliberately`);
+  const blocking = results.filter((r) =>
+    JUDGING_THREATS.includes(r.meta.threat) &&
+    (r.outcome === 'error' || (LEDGER_RULES.includes(r.meta.id) ? r.outcome === 'fail' || r.outcome === 'not-available' : failsRun(r, failOn))));
+  if (blocking.length) return blocked(`${blocking.map((r) => `${r.meta.id} ${r.outcome === 'fail' ? 'failed' : r.outcome === 'error' ? 'errored' : 'could not run'}`).join(', ')}: the tips are recorded once the history and signature rules pass${blocking.some((r) => LEDGER_RULES.includes(r.meta.id)) ? ' (a deliberate rewrite: gitguard ledger accept REF)' : ''}`);
+  return undefined;
+}
+
+/**
+ * Record every protected ref's current tip and the trust root, unless `ledgerBlocker` names a reason.
+ * A ledger that cannot be written is reported, not fatal: the audit's verdict stands.
+ */
+export function recordJudgedTips(repo: RepositoryInfo, facts: Available<LedgerFacts> | undefined, results: RuleResult[], failOn: Severity, trustRoot?: string): LedgerUpdate {
+  const blocker = ledgerBlocker(results, failOn, facts);
+  const file = facts?.ok ? facts.value.file : ledgerPath(repo.commonDir);
+  if (blocker || !facts?.ok) return { updated: false, ...(blocker ?? { reason: 'the ledger facts were not collected', cause: 'blocked' }), file };
+  // No tip to record (an empty repository) and no ledger yet: nothing is written, not even an empty file.
+  if (facts.value.fresh && !facts.value.refs.some((r) => r.current)) return { updated: false, reason: 'no protected ref has a tip yet', cause: 'nothing-audited', file };
   const now = new Date().toISOString();
-  updateLedger(repo.commonDir, (l) => {
-    const refs = { ...l.refs };
-    for (const r of facts.refs) {
-      if (r.current) refs[r.name] = refs[r.name]?.oid === r.current ? refs[r.name]! : { oid: r.current, recordedAt: now };
-    }
-    const root = trustRoot ?? l.trustRoot;
-    return { schemaVersion: 1, ...(root ? { trustRoot: root } : {}), refs, accepted: l.accepted };
-  });
-  return true;
+  try {
+    const next = updateLedger(repo.commonDir, (l) => {
+      const refs = { ...l.refs };
+      for (const r of facts.value.refs) {
+        if (r.current) refs[r.name] = refs[r.name]?.oid === r.current ? refs[r.name]! : { oid: r.current, recordedAt: now };
+      }
+      const root = trustRoot ?? l.trustRoot;
+      return { schemaVersion: 1, ...(root ? { trustRoot: root } : {}), refs, accepted: l.accepted };
+    });
+    return { updated: true, file, refs: Object.keys(next.refs).length };
+  } catch (err) {
+    if (!(err instanceof ExpectedError) && !(err as NodeJS.ErrnoException).code) throw err;
+    return { updated: false, reason: `cannot write it: ${firstLine((err as Error).message)}`, cause: 'unwritable', file };
+  }
 }
 
 export async function showLedger(path: string): Promise<{ file: string; ledger?: Ledger }> {
   const repo = await discoverRepository(path);
-  const ledger = readLedger(repo.commonDir);
+  const ledger = withLedgerHint(() => readLedger(repo.commonDir));
   return { file: ledgerPath(repo.commonDir), ...(ledger ? { ledger } : {}) };
 }
 
 /** Records the current tip of REF as accepted (a deliberate rewrite); a ref that is gone is dropped from the ledger. */
 export async function acceptRef(path: string, ref: string, reason: string): Promise<{ file: string; from?: string; to?: string }> {
-  if (!ref.startsWith('refs/') || /\s|\.\.|[\x00-\x1f\x7f]/.test(ref)) throw new ExpectedError(`"${ref}" is not a full ref name (e.g. refs/heads/main)`);
+  if (!ref.startsWith('refs/') || /\s|\.\.|[\x00-\x1f\x7f]/.test(ref)) throw new ExpectedError(`"${ref}" is not a full ref name`, 'name it in full, e.g. gitguard ledger accept refs/heads/main');
   const repo = await discoverRepository(path);
   const history = await collectHistory(repo);
   const current = history.refs.find((r) => r.name === ref)?.oid;
   let from: string | undefined;
-  updateLedger(repo.commonDir, (l) => {
+  withLedgerHint(() => updateLedger(repo.commonDir, (l) => {
     from = l.refs[ref]?.oid;
-    if (!current && !from) throw new ExpectedError(`${ref} neither exists nor is recorded in the ledger`);
+    if (!current && !from) throw new ExpectedError(`${ref} neither exists nor is recorded in the ledger`, 'list the recorded refs with: gitguard ledger show');
     const refs = { ...l.refs };
     if (current) refs[ref] = { oid: current, recordedAt: new Date().toISOString() };
     else delete refs[ref];
     const entry = { ref, ...(from ? { from } : {}), ...(current ? { to: current } : {}), reason, at: new Date().toISOString() };
     return { ...l, refs, accepted: [...l.accepted, entry] };
-  });
+  }));
   return { file: ledgerPath(repo.commonDir), ...(from ? { from } : {}), ...(current ? { to: current } : {}) };
 }
 
+/** The ledger file's own errors (damaged, locked, unreadable) with the next step they lack. */
+function withLedgerHint<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof LedgerError && !err.hint) {
+      const hint = /locked/.test(err.message)
+        ? 'wait for the other gitguard run to finish'
+        : 'look at the file, then fix it or move it away deliberately (gitguard never resets it)';
+      throw new ExpectedError(err.message, hint);
+    }
+    throw err;
+  }
+}
+
 /** Resolves a revision to a commit id in the audited repository (plumbing only). */
-export async function resolveCommitId(repo: RepositoryInfo, rev: string, what: string, hint?: string): Promise<string> {
-  if (rev.startsWith('-')) throw new ExpectedError(`${what} "${rev}" is not a revision`);
+export async function resolveCommitId(repo: RepositoryInfo, rev: string, what: string, hint = 'give a commit id, branch or tag that exists in the repository (git log --oneline shows them)'): Promise<string> {
+  if (rev.startsWith('-')) throw new ExpectedError(`${what} "${rev}" is not a revision`, hint);
   try {
     return await gitText(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], { gitDir: repo.gitDir, timeoutMs: 30_000 });
   } catch (err) {

@@ -33,7 +33,7 @@ export function parsePrePushInput(input: string): PrePushUpdate[] {
     const line = raw.trim();
     if (!line) continue;
     const parts = line.split(' ');
-    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!)) throw new ExpectedError(`pre-push input line ${i + 1} is not "<local ref> <local sha> <remote ref> <remote sha>"`);
+    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!)) throw new ExpectedError(`pre-push input line ${i + 1} is not "<local ref> <local sha> <remote ref> <remote sha>"`, 'run it from the pre-push hook, which passes git\'s input on stdin (gitguard hook install)');
     out.push({ localRef: parts[0]!, localSha: parts[1]!, remoteRef: parts[2]!, remoteSha: parts[3]! });
   }
   return out;
@@ -75,6 +75,14 @@ async function auditNewCommits(repo: RepositoryInfo, history: HistoryFacts, revi
 
 const signatureRules = (): CatalogEntry[] => loadCatalog().filter((c) => c.meta.threat === 'impersonation' && c.rule.kind === 'commits');
 
+/** The next step after refusing a protected ref: deliberate rewrites are possible, and recorded. */
+const deliberate = (ref: string): string =>
+  `  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept ${ref}`;
+
+/** The next step for unpushed commits that are unsigned or badly signed: sign them before they are published. */
+const RESIGN_FIXES = ['commits-signed', 'signatures-valid', 'signing-keys-valid'];
+const RESIGN = 're-sign the commits before pushing: git commit --amend --no-edit -S (the last one), or git rebase --exec "git commit --amend --no-edit -S" <upstream> (each one)';
+
 export async function prePushCheck(opts: { path: string; remote: string; url: string; input: string; env: NodeJS.ProcessEnv; trust?: TrustOptions }): Promise<{ exitCode: number; lines: string[] }> {
   const updates = parsePrePushInput(opts.input);
   const lines: string[] = [];
@@ -114,19 +122,19 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
       if (protectionOf(u.remoteRef, globs) === undefined) continue;
       if (ZERO.test(u.localSha)) {
         refused = true;
-        lines.push(`gitguard: refused: deleting protected ref ${name} on ${to}`);
+        lines.push(`gitguard: refused: deleting protected ref ${name} on ${to}`, deliberate(name));
         continue;
       }
       if (ZERO.test(u.remoteSha) || u.remoteSha === u.localSha) continue;
       const ff = ffOf.get(u);
       if (u.remoteRef.startsWith('refs/tags/')) {
         refused = true;
-        lines.push(`gitguard: refused: moving protected tag ${name} on ${to} from ${u.remoteSha.slice(0, 12)} to ${u.localSha.slice(0, 12)}`);
+        lines.push(`gitguard: refused: moving protected tag ${name} on ${to} from ${u.remoteSha.slice(0, 12)} to ${u.localSha.slice(0, 12)}`, deliberate(name));
       } else if (ff === false) {
         refused = true;
         const lost = await lostCommits(shadow, u.remoteSha, [u.localSha]);
         const sample = lost.commits.map((c) => `${c.oid.slice(0, 12)} "${escapeText(c.subject, 80)}"`).join(', ');
-        lines.push(`gitguard: refused: non-fast-forward update of protected ref ${name} on ${to}: ${lost.lost} commit(s) would vanish (${sample}${lost.lost > lost.commits.length ? ', ...' : ''})`);
+        lines.push(`gitguard: refused: non-fast-forward update of protected ref ${name} on ${to}: ${lost.lost} commit(s) would vanish (${sample}${lost.lost > lost.commits.length ? ', ...' : ''})`, deliberate(name));
       } else if (ff === undefined) {
         refused = true;
         lines.push(`gitguard: refused: cannot tell whether the update of protected ref ${name} on ${to} is a fast-forward: its remote tip ${u.remoteSha.slice(0, 12)} is not in this repository (fetch first)`);
@@ -146,6 +154,8 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
         lines.push(`gitguard: ${r.meta.id}: ${escapeText(r.note ?? r.meta.title, 300)}`);
         for (const f of r.findings.slice(0, 10)) lines.push(`  ${f.commit ? `${f.commit.slice(0, 12)} ` : ''}${escapeText(f.message, 300)}`);
         if (r.findingCount > 10) lines.push(`  ... and ${r.findingCount - 10} more`);
+        const fix = RESIGN_FIXES.includes(r.meta.id) ? RESIGN : r.meta.remediation[0];
+        if (fix) lines.push(`  fix: ${fix}`);
       }
       exitCode = Math.max(exitCode, exitCodeFor(results, 'low'));
       lines.push(`gitguard pre-push: ${commits} new commit(s) checked, ${failed.length} rule(s) failed`);

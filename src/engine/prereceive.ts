@@ -8,7 +8,7 @@
 // in the hook's environment; the hardened git runner drops every inherited GIT_* variable, so the
 // shadow git dir lists those folders in its alternates instead.
 import { delimiter, isAbsolute, resolve } from 'node:path';
-import { firstLine } from '../errors.js';
+import { ExpectedError, firstLine } from '../errors.js';
 import type { CommitFacts, RepositoryInfo } from '../model.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
@@ -128,7 +128,8 @@ export async function preReceiveCheck(opts: PreReceiveRequest): Promise<PreRecei
     rejections = await check(repo, updates, opts.env);
   } catch (err) {
     // Fail closed: a push gitguard could not check is not accepted.
-    return { exitCode: 2, lines: [`gitguard: push rejected: cannot check it: ${escapeText(firstLine((err as Error).message), 300)}`] };
+    const hint = err instanceof ExpectedError && err.hint ? `; ${escapeText(err.hint, 200)}` : '';
+    return { exitCode: 2, lines: [`gitguard: push rejected: cannot check it: ${escapeText(firstLine((err as Error).message), 300)}${hint}`] };
   }
   if (!rejections.length) return { exitCode: 0, lines: [] };
   return { exitCode: 1, lines: [...rejections.map((r) => `gitguard: rejected: ${r}`), `gitguard: push rejected (${rejections.length} problem${rejections.length === 1 ? '' : 's'})`] };

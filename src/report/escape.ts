@@ -22,6 +22,11 @@ export function escapeBlock(value: string, max = 2000): string {
   return capped.replace(UNSAFE, hex);
 }
 
+/** Every URL's userinfo in a text (a message, a config key) hidden as redactUrl does. */
+export function redactUrls(text: string): string {
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s/@]*@/gi, (m) => redactUrl(m));
+}
+
 /** Hides the password (or token) in a URL's userinfo: https://user:secret@host -> https://user:***@host. */
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]*)@/i, (_m, scheme: string, userinfo: string) => {

@@ -2,7 +2,8 @@
 // or warned, and each one's findings (long lists folded in <details>). Every string from the
 // repository is escaped for Markdown and HTML, so a commit subject cannot inject links, mentions,
 // images, tables or markup into the comment.
-import type { RuleResult } from '../model.js';
+import { severityRank, type RuleResult, type Severity } from '../model.js';
+import { failsRun } from '../engine/verdict.js';
 import { escapeText } from './escape.js';
 import type { Reporter } from './types.js';
 
@@ -34,8 +35,22 @@ function findingLines(r: RuleResult): string[] {
   return lines;
 }
 
-function section(r: RuleResult): string[] {
-  const out = [`#### ${ICON[r.outcome] ?? ''} \`${r.meta.id}\` — ${mdEscape(r.meta.title)}`, ''];
+/** Gating failures first, then errors, failures below --fail-on, warnings; most severe first within each. */
+function shownInOrder(results: RuleResult[], failOn: Severity): RuleResult[] {
+  const rank = (r: RuleResult): number => (r.outcome === 'fail' ? (failsRun(r, failOn) ? 0 : 2) : r.outcome === 'error' ? 1 : 3);
+  return results
+    .filter((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'error')
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || severityRank(b.r.severity) - severityRank(a.r.severity) || a.i - b.i)
+    .map(({ r }) => r);
+}
+
+/** "fail", or for a failure below --fail-on, what it is: failed, but not gating the run. */
+const outcomeLabel = (r: RuleResult, failOn: Severity): string => (r.outcome === 'fail' && !failsRun(r, failOn) ? `fail below --fail-on ${failOn} (not gating)` : r.outcome);
+const iconOf = (r: RuleResult, failOn: Severity): string => (r.outcome === 'fail' && !failsRun(r, failOn) ? '🔸' : ICON[r.outcome] ?? '');
+
+function section(r: RuleResult, failOn: Severity): string[] {
+  const out = [`#### ${iconOf(r, failOn)} \`${r.meta.id}\` — ${mdEscape(r.meta.title)}${r.outcome === 'fail' && !failsRun(r, failOn) ? ` _(failed below --fail-on ${failOn}: not gating)_` : ''}`, ''];
   if (r.note) out.push(mdEscape(r.note, 500), '');
   const lines = findingLines(r);
   if (lines.length > FOLD_AFTER) {
@@ -60,12 +75,13 @@ export const renderMarkdown: Reporter = (report) => {
     '',
   ];
   if (report.incomplete) out.push(`> ${mdEscape(report.incomplete, 500)}`, '');
-  const shown = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'error');
+  if (report.ledger && !report.ledger.updated) out.push(`> ledger not updated: ${mdEscape(report.ledger.reason ?? 'unknown reason', 500)}`, '');
+  const shown = shownInOrder(report.results, report.failOn);
   if (shown.length) {
     out.push('| | rule | threat | severity | findings |', '| --- | --- | --- | --- | --- |');
-    for (const r of shown) out.push(`| ${ICON[r.outcome]} ${r.outcome} | \`${r.meta.id}\` | ${r.meta.threat} | ${r.severity} | ${r.findingCount} |`);
+    for (const r of shown) out.push(`| ${iconOf(r, report.failOn)} ${outcomeLabel(r, report.failOn)} | \`${r.meta.id}\` | ${r.meta.threat} | ${r.severity} | ${r.findingCount} |`);
     out.push('');
-    for (const r of shown) out.push(...section(r));
+    for (const r of shown) out.push(...section(r, report.failOn));
   }
   const suppressedOnly = report.results.filter((r) => r.baselineOutcome);
   if (suppressedOnly.length) {

@@ -4,6 +4,7 @@
 // itself as the physical location GitHub requires) and a stable partialFingerprint (fingerprint.ts)
 // so re-uploads update alerts instead of duplicating them. Findings a baseline suppressed are kept,
 // with `suppressions`. Validated against the published schema in test/report/sarif.test.ts.
+import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, RuleResult, Severity } from '../model.js';
 import { FINGERPRINT_KEY, fingerprint, relativeToRoot, repositoryRoot } from './fingerprint.js';
@@ -63,28 +64,36 @@ function ruleDescriptor(r: RuleResult): Record<string, unknown> {
   };
 }
 
-function location(f: Finding, report: AuditReport): Record<string, unknown> {
+/** A file as a SARIF URI: relative to the repository root when inside it, else file://. */
+function fileUri(file: string, root: string): string {
+  // A relative path is taken from the root; one that climbs out of it ("../x") is named absolutely.
+  const abs = isAbsolute(file) ? file : resolve(root, file);
+  return relativeToRoot(abs, root)?.split('/').map(encodeURIComponent).join('/') ?? pathToFileURL(abs).href;
+}
+
+const validLine = (line: unknown): line is number => typeof line === 'number' && Number.isInteger(line) && line > 0;
+
+/**
+ * Where a finding applies, most relevant first: the places the rule named (a config file and the line
+ * that sets the key, the paths a commit touches, the policy file), else the file it is about, else
+ * the repository root (code scanning rejects a result without a physical location). Commits and refs
+ * are also logical locations.
+ */
+function locations(f: Finding, report: AuditReport): Array<Record<string, unknown>> {
   const root = repositoryRoot(report.repository);
   const logical: Array<Record<string, string>> = [];
   if (f.commit) logical.push({ name: f.commit.slice(0, 12), fullyQualifiedName: f.commit, kind: 'commit' });
   if (f.ref) logical.push({ name: f.ref, fullyQualifiedName: f.ref, kind: 'ref' });
-  let uri: string;
-  let description: string | undefined;
-  if (f.file) {
-    uri = relativeToRoot(f.file, root)?.split('/').map(encodeURIComponent).join('/') ?? pathToFileURL(f.file).href;
-  } else {
-    // GitHub code scanning needs a physical location: the repository's git directory stands for history.
-    uri = relativeToRoot(report.repository.gitDir, root) ?? '.git';
-    description = sarifText(f.commit ? `commit ${f.commit}` : f.ref ? `ref ${f.ref}` : 'the repository');
-  }
-  const line = f.evidence?.line;
-  return {
-    physicalLocation: {
-      artifactLocation: { uri, ...(description ? { description: { text: description } } : {}) },
-      ...(typeof line === 'number' && Number.isInteger(line) && line > 0 ? { region: { startLine: line } } : {}),
-    },
-    ...(logical.length ? { logicalLocations: logical } : {}),
-  };
+  const about = f.commit ? `commit ${f.commit}` : f.ref ? `ref ${f.ref}` : undefined;
+  const places = f.locations?.length
+    ? f.locations
+    : f.file
+      ? [{ file: f.file, ...(validLine(f.evidence?.line) ? { line: f.evidence.line as number } : {}) }]
+      : [];
+  const physical = places.length
+    ? places.map((p) => ({ artifactLocation: { uri: fileUri(p.file, root) }, ...(validLine(p.line) ? { region: { startLine: p.line } } : {}) }))
+    : [{ artifactLocation: { uri: '.', description: { text: sarifText(about ?? 'the repository') } } }];
+  return physical.map((physicalLocation, i) => ({ physicalLocation, ...(i === 0 && logical.length ? { logicalLocations: logical } : {}) }));
 }
 
 function resultsFor(r: RuleResult, ruleIndex: number, report: AuditReport): Array<Record<string, unknown>> {
@@ -99,7 +108,7 @@ function resultsFor(r: RuleResult, ruleIndex: number, report: AuditReport): Arra
     ruleIndex,
     level,
     message: { text: sarifText(f.message) },
-    locations: [location(f, report)],
+    locations: locations(f, report),
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(r.meta.id, f, report.repository) },
     ...(f.suppressed
       ? { suppressions: [f.suppressedBy ? { kind: 'inSource', justification: sarifText(f.suppressedBy) } : { kind: 'external', justification: `recorded in the baseline ${report.baseline?.file ?? ''}`.trim() }] }

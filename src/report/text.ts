@@ -1,9 +1,10 @@
 // Text for people: grouped by threat, one line per rule, findings under a rule that failed or
 // warned, a summary line. Every string from the repository is escaped; colour only when asked.
 import { Chalk } from 'chalk';
-import { THREATS, type Outcome, type RuleResult } from '../model.js';
+import { THREATS, type Outcome, type RuleResult, type Severity } from '../model.js';
+import { failsRun } from '../engine/verdict.js';
 import { escapeText } from './escape.js';
-import type { Reporter } from './types.js';
+import type { AuditReport, Reporter } from './types.js';
 
 const LABEL: Record<Outcome, string> = {
   pass: 'pass',
@@ -34,7 +35,7 @@ export const renderText: Reporter = (report, opts) => {
     const results = report.results.filter((r) => r.meta.threat === threat && (!quiet || r.outcome === 'fail' || r.outcome === 'error'));
     if (!results.length) continue;
     lines.push('', c.bold(threat));
-    for (const r of results) lines.push(...renderResult(r, width, paint, c, opts.verbose ?? false, quiet));
+    for (const r of results) lines.push(...renderResult(r, width, paint, c, opts.verbose ?? false, report.failOn, quiet));
   }
   const s = report.summary;
   const parts = [`${s.pass} passed`, `${s.fail} failed`, `${s.warn} warning(s)`];
@@ -43,12 +44,18 @@ export const renderText: Reporter = (report, opts) => {
   if (report.baseline) parts.push(`${report.baseline.suppressed} suppressed by baseline`);
   const verdict = report.exitCode === 0 ? c.green('PASS') : report.exitCode === 1 ? c.red.bold('FAIL') : c.magenta.bold('INCOMPLETE');
   if (report.incomplete) lines.push('', c.magenta.bold(escapeText(report.incomplete, 500)));
+  const ledger = ledgerLine(report);
+  // --quiet keeps it only when protection was lost (a rule blocked it, or the file could not be written).
+  const lost = report.ledger?.cause === 'blocked' || report.ledger?.cause === 'unwritable';
+  if (ledger && (!quiet || lost)) lines.push('', report.ledger?.updated ? ledger : c.yellow(ledger));
   lines.push('', `${verdict}  ${parts.join(', ')} (fail-on: ${report.failOn}, ${(report.durationMs / 1000).toFixed(2)} s)`);
   return `${lines.join('\n').replace(/^\n+/, '')}\n`;
 };
 
-function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: string) => string>, c: InstanceType<typeof Chalk>, verbose: boolean, quiet: boolean): string[] {
-  const out = [`  ${paint[r.outcome](LABEL[r.outcome])}  ${r.meta.id.padEnd(width)}  ${r.meta.title}${r.outcome === 'fail' ? c.gray(` [${r.severity}]`) : ''}`];
+function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: string) => string>, c: InstanceType<typeof Chalk>, verbose: boolean, failOn: Severity, quiet: boolean): string[] {
+  // A failure below --fail-on is still a failure, but says that it does not gate the run.
+  const tag = r.outcome !== 'fail' ? '' : failsRun(r, failOn) ? ` [${r.severity}]` : ` [${r.severity}, below --fail-on ${failOn}: not gating]`;
+  const out = [`  ${paint[r.outcome](LABEL[r.outcome])}  ${r.meta.id.padEnd(width)}  ${r.meta.title}${c.gray(tag)}`];
   const indent = ' '.repeat(8);
   // A passing client rule's note names the version it judged ("git 2.55.0: no known vulnerability").
   if (r.note && (r.outcome !== 'pass' || r.suppressedCount || r.meta.threat === 'client')) out.push(`${indent}${c.gray(escapeText(r.note, 300))}`);
@@ -78,4 +85,12 @@ function renderResult(r: RuleResult, width: number, paint: Record<Outcome, (s: s
     }
   }
   return out;
+}
+
+/** What the audit did with the history ledger, one line (also on stderr when it was not updated). */
+export function ledgerLine(report: AuditReport): string | undefined {
+  const l = report.ledger;
+  if (!l) return undefined;
+  if (l.updated) return `ledger: ${l.refs ?? 0} protected tip(s) recorded in ${escapeText(l.file ?? '', 300)}`;
+  return `ledger not updated: ${escapeText(l.reason ?? 'unknown reason', 500)}${l.cause === 'no-ledger' ? '' : ' (rewrite protection does not cover the current tips)'}`;
 }

@@ -2,6 +2,7 @@
 // or removing one means a new schemaVersion (documented in README.md, "Reports"; optional fields may be added).
 import type { HeadInfo, RuleResult, Severity } from '../model.js';
 import type { Summary } from '../engine/verdict.js';
+import type { LedgerUpdate } from '../engine/ledger.js';
 
 export interface AuditReport {
   schemaVersion: 1;
@@ -18,6 +19,8 @@ export interface AuditReport {
   baseline?: { file: string; entries: number; suppressed: number };
   /** Set when the audit looked at nothing (every result skipped): why the exit code is 2. */
   incomplete?: string;
+  /** Whether this audit recorded the protected tips in the ledger, and if not, why. */
+  ledger?: LedgerUpdate;
 }
 
 export interface RenderOptions {

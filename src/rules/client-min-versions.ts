@@ -1,5 +1,6 @@
 import { defineRepoRule } from './define.js';
 import { FindingList, notAvailable } from './lib/findings.js';
+import { POLICY_FILE } from './lib/locations.js';
 import { CLIENT_MIN_TOOLS } from '../collect/policy.js';
 import { dbVersion } from '../vulndb/database.js';
 import { compareVersions } from '../vulndb/version.js';
@@ -47,7 +48,7 @@ export default defineRepoRule({
         if (compareVersions(parsed.version, minComparable) < 0) {
           found.add({
             message: `${t.tool} ${shown} (${t.program}) is older than ${min}, the minimum client.min_versions.${tool} of the policy at HEAD`,
-            file: '.gitguard/policy.yml',
+            file: POLICY_FILE,
             evidence: { tool: t.tool, program: t.program, version: shown, minimum: min },
           });
         } else {

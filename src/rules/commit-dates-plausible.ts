@@ -1,5 +1,6 @@
 import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
+import { touchedPaths } from './lib/commit.js';
 
 /** How far a committer date may go back across a parent link, or lie ahead of now (seconds). */
 export const DATE_TOLERANCE_S = 24 * 60 * 60;
@@ -21,13 +22,13 @@ export default defineCommitRule({
         timeOf.set(c.oid, t);
         const evidence = { committer: `${c.committer.name} <${c.committer.email}>`, committed: iso(t), subject: c.subject };
         if (t > now + DATE_TOLERANCE_S) {
-          list.add({ commit: c.oid, message: `committer date ${iso(t)} lies in the future: "${c.subject}" by ${c.committer.name} <${c.committer.email}>`, evidence });
+          list.add({ commit: c.oid, ...touchedPaths(c), message: `committer date ${iso(t)} lies in the future: "${c.subject}" by ${c.committer.name} <${c.committer.email}>`, evidence });
           return;
         }
         for (const p of c.parents) {
           const pt = timeOf.get(p);
           if (pt !== undefined && pt - t > DATE_TOLERANCE_S) {
-            list.add({ commit: c.oid, message: `committer date ${iso(t)} is ${Math.round((pt - t) / 3600)} h before its parent ${p.slice(0, 12)} (${iso(pt)}): "${c.subject}" by ${c.committer.name} <${c.committer.email}> (possible backdating)`, evidence: { ...evidence, parent: p, parentCommitted: iso(pt) } });
+            list.add({ commit: c.oid, ...touchedPaths(c), message: `committer date ${iso(t)} is ${Math.round((pt - t) / 3600)} h before its parent ${p.slice(0, 12)} (${iso(pt)}): "${c.subject}" by ${c.committer.name} <${c.committer.email}> (possible backdating)`, evidence: { ...evidence, parent: p, parentCommitted: iso(pt) } });
             break;
           }
         }

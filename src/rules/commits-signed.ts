@@ -1,6 +1,6 @@
 import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
-import { identityText } from './lib/commit.js';
+import { identityText, touchedPaths } from './lib/commit.js';
 
 export default defineCommitRule({
   id: 'commits-signed',
@@ -18,6 +18,7 @@ export default defineCommitRule({
         else if (c.signatures.length === 0) {
           unsigned.add({
             commit: c.oid,
+            ...touchedPaths(c),
             message: `no signature: "${c.subject}" by ${identityText(c.committer)}`,
             evidence: { subject: c.subject, author: identityText(c.author), committer: identityText(c.committer), date: new Date(c.committer.time * 1000).toISOString() },
           });

@@ -4,6 +4,7 @@ import { FindingList } from './lib/findings.js';
 import { judge, policyChangeAuthorized } from './lib/trust.js';
 import { commitFinding } from './lib/trust-rule.js';
 import { policyWeakenings } from './lib/policy-diff.js';
+import { atPolicy } from './lib/locations.js';
 
 // A commit may not authorize itself: a change to .gitguard/ is judged by the policy of its parents,
 // and only one of their maintainers may make it.
@@ -25,7 +26,7 @@ export default defineCommitRule({
           const why = j.status === 'authorized' ? `${j.signer?.name ?? 'the signer'} is not a maintainer` : j.detail;
           const before = j.policy ?? c.trust.verifications[0]?.policy;
           const weakens = before ? policyWeakenings(before, c.trust.ownPolicy) : [];
-          found.add(commitFinding(c, j, `changes the trust policy${weakens.length ? ` (${weakens.join('; ')})` : ''} without a maintainer's signature: ${why} — "${c.subject}"`));
+          found.add({ ...commitFinding(c, j, `changes the trust policy${weakens.length ? ` (${weakens.join('; ')})` : ''} without a maintainer's signature: ${why} — "${c.subject}"`), ...atPolicy() });
         }
       },
       finish() {

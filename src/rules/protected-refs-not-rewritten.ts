@@ -9,7 +9,7 @@ export default defineRepoRule({
     const l = ledgerFacts(facts);
     if (isEvaluation(l)) return l;
     const list = new FindingList(ctx.findingLimit);
-    if (l.fresh && !l.base) return { outcome: 'not-applicable', note: `no ledger yet (${l.file}): a passing audit records the protected tips` };
+    if (l.fresh && !l.base) return { outcome: 'not-applicable', note: `no ledger yet (${l.file}): an audit whose history and signature rules pass records the protected tips` };
     for (const r of l.base ? [l.base, ...l.refs] : l.refs) {
       if (!r.rewritten || !r.recorded) continue;
       const what = r === l.base ? `HEAD does not descend from --base ${r.recorded.slice(0, 12)}:` : r.kind === 'remote' ? 'remote-tracking branch' : 'protected branch';

@@ -1,6 +1,7 @@
 import { defineRepoRule } from './define.js';
 import { configFinding, effective, gitBool } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
+import { atPolicy } from './lib/locations.js';
 
 // When the policy at HEAD requires signatures, commits made here without commit.gpgSign will fail
 // the audit (and a pre-push or pre-receive check) later; tag.gpgSign=false likewise for tags.
@@ -24,7 +25,7 @@ export default defineRepoRule({
     if (!commit) {
       return {
         outcome: 'warn',
-        findings: [{ message: 'the policy requires signed commits but commit.gpgSign is not set: commits made here are unsigned unless -S is given (missing hardening: git config commit.gpgSign true)', evidence: { key: 'commit.gpgsign', value: null, scope: 'none' } }],
+        findings: [{ message: 'the policy requires signed commits but commit.gpgSign is not set: commits made here are unsigned unless -S is given (missing hardening: git config commit.gpgSign true)', evidence: { key: 'commit.gpgsign', value: null, scope: 'none' }, ...atPolicy() }],
       };
     }
     return { outcome: 'pass' };

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
-import { catCommit, makeSshKey, sshSign, spliceSignature, splitCommit, writeAllowedSigners, writeCommitObject, type SshTestKey } from '../helpers/ssh.js';
+import { catCommit, gitSshVerifyArgs, makeSshKey, sshSign, spliceSignature, splitCommit, writeAllowedSigners, writeCommitObject, type SshTestKey } from '../helpers/ssh.js';
 import { runCli, parseJson, resultOf } from '../helpers/cli.js';
 
 interface MergetagRow { tag: string; tagger: string | null; letter: string; signer: string | null; status: string; detail: string; problem: string | null }
@@ -160,7 +160,7 @@ describe('a merged tag signed with SSH', () => {
   let r: TestRepo;
   let merge: string;
   let signers: string;
-  const sshConfig = () => ['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${signers}`];
+  const sshConfig = () => gitSshVerifyArgs(signers);
   beforeAll(() => {
     r = makeRepo();
     key = makeSshKey(r.home, 'ed25519', 'alice');

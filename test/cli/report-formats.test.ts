@@ -107,7 +107,7 @@ describe('gitguard baseline write / audit --baseline', () => {
   test('a missing or malformed baseline is one clear line and exit 2', () => {
     const missing = runCli(['audit', repo.dir, '--baseline', join(tempDir(), 'none.json')], { env: repo.env });
     expect(missing.code).toBe(2);
-    expect(stderrLines(missing)).toEqual([expect.stringMatching(/^gitguard: cannot read baseline .*none\.json: ENOENT — write one with: gitguard baseline write FILE$/)]);
+    expect(stderrLines(missing)).toEqual([expect.stringMatching(/^gitguard: cannot read baseline .*none\.json: no such file; write one with: gitguard baseline write FILE$/)]);
   });
 });
 

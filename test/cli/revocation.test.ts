@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
-import { makeSshKey, writeAllowedSigners, signedCommit, type SshTestKey } from '../helpers/ssh.js';
+import { gitSshVerifyArgs, makeSshKey, writeAllowedSigners, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { makeGpg, REVOKE, type Gpg } from '../helpers/gpg.js';
 import { runCli, parseJson, resultOf } from '../helpers/cli.js';
 
@@ -171,7 +171,7 @@ describe('--revoked-keys without a policy, against git with gpg.ssh.revocationFi
   test("gitguard's letters equal git's, except R for a revoked key where git says B (allowed) or U (not allowed)", () => {
     const git = Object.fromEntries(
       r
-        .run(['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${signers}`, '-c', `gpg.ssh.revocationFile=${revoked}`, 'log', '--format=%H %G?'])
+        .run([...gitSshVerifyArgs(signers, revoked), 'log', '--format=%H %G?'])
         .split('\n')
         .map((l) => l.split(' ')),
     );

@@ -5,7 +5,7 @@ import { chmodSync, copyFileSync, mkdtempSync, writeFileSync, mkdirSync, readFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { makeSshKey, writeAllowedSigners, signedCommit, gitLetter, type SshTestKey } from '../helpers/ssh.js';
+import { gitSshVerifyArgs, makeSshKey, writeAllowedSigners, signedCommit, gitLetter, type SshTestKey } from '../helpers/ssh.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { runCli, parseJson, resultOf } from '../helpers/cli.js';
 
@@ -300,7 +300,7 @@ describe('signed annotated tags', () => {
     expect(res.note).toContain('3 annotated tag(s), 1 lightweight');
     // git agrees: it verifies the good one and refuses the unsigned one and the unknown signer's.
     const gitVerifyTag = (name: string) =>
-      spawnSync('git', ['-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${signers}`, 'tag', '-v', name], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+      spawnSync('git', [...gitSshVerifyArgs(signers), 'tag', '-v', name], { cwd: r.dir, env: r.env, encoding: 'utf8' });
     const v10 = gitVerifyTag('v1.0');
     expect([v10.status, v10.stderr]).toEqual([0, expect.stringContaining('Good "git" signature for alice@example.com')]);
     expect(gitVerifyTag('v1.1').status).not.toBe(0);

@@ -203,14 +203,13 @@ describe('differential against git %G? with real gpg', () => {
     expect(stranger.identities).toEqual([]);
   });
 
-  test('the letter follows the clock; signatures verify fast from one parse of the keys', async () => {
+  test('the letter follows the clock; one parse of the keys verifies many signatures', async () => {
     const at = (t: number) => loadKeyring([{ data: gpg.exportPublic(k.exp!, k.ed!), file: 'k.gpg' }], { now: () => new Date(t * 1000) });
     const before = await at(SIGNED_AT + 60);
     expect((await ours(c.exp!, before)).letter).toBe('G');
     expect((await ours(c.sigExp!, before)).letter).toBe('G');
-    const t0 = Date.now();
+    // The same keyring object answers again and again (speed is measured by `npm run bench`, not here).
     for (let i = 0; i < 50; i += 1) expect((await ours(c.ed!)).letter).toBe('G');
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   test('a payload that differs by one byte is B, and malformed input never throws', async () => {

@@ -54,6 +54,7 @@ describe('prePushCheck', () => {
     const r = await check(`refs/heads/main ${bad} refs/heads/main ${pushed}\n`);
     expect(r.exitCode).toBe(1);
     expect(r.lines.join('\n')).toContain(`${bad.slice(0, 12)} `);
+    expect(r.lines).toContain('  fix: re-sign the commits before pushing: git commit --amend --no-edit -S (the last one), or git rebase --exec "git commit --amend --no-edit -S" <upstream> (each one)');
     repo.run(['reset', '-q', '--hard', pushed]);
   });
 
@@ -68,6 +69,7 @@ describe('prePushCheck', () => {
     const r = await check(`(delete) ${ZERO} refs/heads/main ${pushed}\n`);
     expect(r.exitCode).toBe(1);
     expect(r.lines[0]).toBe('gitguard: refused: deleting protected ref refs/heads/main on origin');
+    expect(r.lines[1]).toBe('  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept refs/heads/main');
   });
 
   test('allows deleting and force-pushing an unprotected branch', async () => {

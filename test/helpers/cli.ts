@@ -93,6 +93,7 @@ export interface JsonReport {
   results: JsonResult[];
   summary: Record<string, number>;
   exitCode: number;
+  ledger?: { updated: boolean; reason?: string; cause?: string; file?: string; refs?: number };
 }
 
 /** The result of one rule in a parsed report (throws when the rule is not in it). */

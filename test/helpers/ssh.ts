@@ -3,7 +3,8 @@
 // take a commit object apart and put a forged one back.
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRepo } from './repo.js';
 
@@ -78,22 +79,50 @@ export function signedCommit(
   return repo.run(['rev-parse', 'HEAD']);
 }
 
+// git writes the signed payload to ssh-keygen's stdin without ignoring SIGPIPE (it does for gpg), and
+// ssh-keygen exits without reading it when it rejects a signature (malformed, revoked key...): when
+// ssh-keygen wins that race, git dies of SIGPIPE (exit 141) instead of printing its letter. git's
+// ssh-keygen is therefore run through a wrapper that reads all of stdin first, then runs the real
+// ssh-keygen with the same arguments and bytes: same answers, and nothing left for git to die on.
+const DRAIN_SCRIPT = `#!/bin/sh
+tmp=$(mktemp) || exit 1
+cat > "$tmp"
+ssh-keygen "$@" < "$tmp"
+rc=$?
+rm -f "$tmp"
+exit $rc
+`;
+let drainDir: string | undefined;
+
+/** The wrapper's path (one per test process, removed when it exits). */
+export function sshKeygenThatReadsStdin(): string {
+  if (!drainDir || !existsSync(join(drainDir, 'ssh-keygen'))) {
+    drainDir = mkdtempSync(join(tmpdir(), 'gitguard-test-ssh-'));
+    writeFileSync(join(drainDir, 'ssh-keygen'), DRAIN_SCRIPT, { mode: 0o755 });
+    const dir = drainDir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return join(drainDir, 'ssh-keygen');
+}
+
+/** `-c` options for git to check SSH signatures against `allowedSigners` (and optionally a revocation file). */
+export function gitSshVerifyArgs(allowedSigners: string, revocationFile?: string): string[] {
+  return [
+    '-c', 'gpg.format=ssh',
+    '-c', `gpg.ssh.program=${sshKeygenThatReadsStdin()}`,
+    '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`,
+    ...(revocationFile ? ['-c', `gpg.ssh.revocationFile=${revocationFile}`] : []),
+  ];
+}
+
 /** git's own letter for a commit, trusting `allowedSigners` (git runs ssh-keygen itself). */
 export function gitLetter(repo: TestRepo, oid: string, allowedSigners: string): string {
-  return repo.run([
-    '-c', 'gpg.format=ssh',
-    '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`,
-    'log', '-1', '--format=%G?', oid,
-  ]);
+  return repo.run([...gitSshVerifyArgs(allowedSigners), 'log', '-1', '--format=%G?', oid]);
 }
 
 /** `git log --format=%G?|%GS|%GK` for a commit, for richer comparisons. */
 export function gitSignatureInfo(repo: TestRepo, oid: string, allowedSigners: string): { letter: string; signer: string; key: string } {
-  const out = repo.run([
-    '-c', 'gpg.format=ssh',
-    '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`,
-    'log', '-1', '--format=%G?%x00%GS%x00%GK', oid,
-  ]);
+  const out = repo.run([...gitSshVerifyArgs(allowedSigners), 'log', '-1', '--format=%G?%x00%GS%x00%GK', oid]);
   const [letter = '', signer = '', key = ''] = out.split('\0');
   return { letter, signer, key };
 }

@@ -114,4 +114,26 @@ describe('SARIF reporter', () => {
     validate(JSON.parse(renderSarif(suppressed, { color: false })));
     expect(validate.errors ?? []).toEqual([]);
   });
+
+  test('a finding\'s own locations come first: the policy file, every path a commit touches; none climbs out of the root', () => {
+    const report = fixtureReport();
+    const first = report.results[0]!;
+    report.results[0] = {
+      ...first,
+      findings: [
+        { ...first.findings[0]!, locations: [{ file: '.gitguard/policy.yml' }] },
+        { ...first.findings[1]!, locations: [{ file: '.github/workflows' }, { file: 'CODEOWNERS', line: 3 }, { file: '../../etc/passwd' }] },
+      ],
+    };
+    const results = sarifOf(renderSarif(report, { color: false })).runs[0]!.results.filter((r) => r.ruleId === 'commits-signed');
+    expect(results[0]!.locations.map((l) => l.physicalLocation.artifactLocation.uri)).toEqual(['.gitguard/policy.yml']);
+    expect(results[0]!.locations[0]!.logicalLocations![0]!.fullyQualifiedName).toBe(C1);
+    expect(results[1]!.locations.map((l) => l.physicalLocation.artifactLocation.uri)).toEqual(['.github/workflows', 'CODEOWNERS', 'file:///etc/passwd']);
+    expect(results[1]!.locations[1]!.physicalLocation.region).toEqual({ startLine: 3 });
+    // Locations are not identity: the fingerprint is the same as without them.
+    expect(results[0]!.partialFingerprints[FINGERPRINT_KEY]).toBe(fingerprint('commits-signed', first.findings[0]!, report.repository));
+    const validate = validator('sarif-schema-2.1.0.json');
+    validate(JSON.parse(renderSarif(report, { color: false })));
+    expect(validate.errors ?? []).toEqual([]);
+  });
 });

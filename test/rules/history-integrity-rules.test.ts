@@ -58,6 +58,14 @@ describe('trust-root-in-history', () => {
     { name: 'fails when the trust root names no commit', facts: ledgerWith({ rev: B, source: 'policy', tip: A }), outcome: 'fail', mentions: ['is not a commit in this repository'] },
     { name: 'is not applicable without a trust root', facts: ledgerWith(), outcome: 'not-applicable' },
   ]);
+
+  test("a policy's trust root is located in .gitguard/policy.yml; --trust-root in no file", () => {
+    const ctx = { meta: { id: 'trust-root-in-history' }, findingLimit: 100, data: {} } as unknown as Parameters<typeof trustRootInHistory.evaluate>[1];
+    const fromPolicy = trustRootInHistory.evaluate(ledgerWith({ rev: B, source: 'policy', oid: B, tip: A, ancestor: false }), ctx);
+    expect(fromPolicy.findings![0]!.locations).toEqual([{ file: '.gitguard/policy.yml' }]);
+    const fromFlag = trustRootInHistory.evaluate(ledgerWith({ rev: B, source: '--trust-root', oid: B, tip: A, ancestor: false }), ctx);
+    expect(fromFlag.findings![0]!.locations).toBeUndefined();
+  });
 });
 
 describe('on real repositories', () => {

@@ -5,6 +5,8 @@ import { readBaseline } from '../../engine/baseline.js';
 import type { Io } from '../main.js';
 import { plannedOutputs, writeOutputs, type ExtraOutputFlags } from '../outputs.js';
 import { progressReporter } from '../progress.js';
+import { repoPath } from '../options.js';
+import { ledgerLine } from '../../report/text.js';
 
 export interface AuditFlags {
   format: string;
@@ -32,16 +34,17 @@ export interface AuditFlags {
   forge?: true | 'github' | 'gitlab' | 'auto';
   forgeRepo?: string;
   forgeUrl?: string;
+  repo?: string;
 }
 
-export async function auditCommand(path: string, flags: AuditFlags & ExtraOutputFlags, io: Io): Promise<number> {
+export async function auditCommand(path: string | undefined, flags: AuditFlags & ExtraOutputFlags, io: Io): Promise<number> {
   const outputs = plannedOutputs(flags.format, flags.output, flags);
   const baseline = flags.baseline ? { file: flags.baseline, baseline: readBaseline(flags.baseline) } : undefined;
   const progress = progressReporter(io);
   if ((flags.forgeRepo || flags.forgeUrl) && !flags.forge) throw new ExpectedError('--forge-repo and --forge-url only mean something with --forge', 'add --forge');
-  if (!Number.isInteger(flags.maxFindings) || flags.maxFindings < 0) throw new ExpectedError('--max-findings takes a whole number');
+  if (!Number.isInteger(flags.maxFindings) || flags.maxFindings < 0) throw new ExpectedError('--max-findings takes a whole number', 'e.g. --max-findings 100');
   const report = await runAudit({
-    path,
+    path: repoPath(flags, path),
     failOn: flags.failOn,
     rules: flags.rule,
     threats: flags.threat,
@@ -62,5 +65,7 @@ export async function auditCommand(path: string, flags: AuditFlags & ExtraOutput
   const color = flags.color && io.isTTY && io.env.NO_COLOR === undefined;
   writeOutputs(report, outputs, io, { color, verbose: flags.verbose, quiet: flags.quiet });
   if (report.incomplete) io.stderr(`gitguard: ${report.incomplete}\n`);
+  // A lost protection is said on stderr too; --no-ledger and a narrow selection are the user's own choice.
+  else if (report.ledger?.cause === 'blocked' || report.ledger?.cause === 'unwritable') io.stderr(`gitguard: ${ledgerLine(report)}\n`);
   return report.exitCode;
 }

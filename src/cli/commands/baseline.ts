@@ -5,7 +5,7 @@ import { SEVERITIES, type Threat } from '../../model.js';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
 import { progressReporter } from '../progress.js';
-import { keyOptions, list } from '../options.js';
+import { keyOptions, list, repoOption, repoPath } from '../options.js';
 
 
 interface BaselineFlags {
@@ -18,6 +18,7 @@ interface BaselineFlags {
   trustRoot?: string;
   cache: boolean;
   secretsEntropy?: boolean;
+  repo?: string;
 }
 
 export function registerBaselineCommands(program: Command, io: Io, state: { exitCode: number }): void {
@@ -27,7 +28,8 @@ export function registerBaselineCommands(program: Command, io: Io, state: { exit
   keyOptions(baseline.command('write'))
     .description('audit the repository and write every finding of a failed or warned rule to FILE (by stable fingerprint)')
     .argument('<file>', 'the baseline file to write (JSON; commit it or keep it with your CI config)')
-    .argument('[path]', 'repository', '.')
+    .argument('[path]', 'repository (or -C PATH)')
+    .addOption(repoOption())
     .option('-r, --rule <id>', 'only this rule (repeat or comma-separate)', list)
     .addOption(new Option('-t, --threat <threat>', 'only this threat\'s rules (repeat or comma-separate)').argParser(list))
     .option('--all', 'walk the commits of every ref, not only HEAD')
@@ -41,12 +43,12 @@ Run it with the same selection flags your CI audit uses, then gate on what is ne
 
 Findings in the baseline are still reported (as suppressed); a rule fails again as soon as it has one
 finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the write failed.`)
-    .action(async (file: string, path: string, opts: BaselineFlags) => {
+    .action(async (file: string, path: string | undefined, opts: BaselineFlags) => {
       const progress = progressReporter(io);
       const { runAudit } = await import('../../engine/audit.js');
       const { baselineFrom, writeBaseline } = await import('../../engine/baseline.js');
       const report = await runAudit({
-        path,
+        path: repoPath(opts, path),
         failOn: SEVERITIES[0],
         rules: opts.rule,
         threats: opts.threat,

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { Command } from 'commander';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
-import { keyOptions } from '../options.js';
+import { keyOptions, repoOption, repoPath } from '../options.js';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -42,7 +42,7 @@ Examples:
   hook
     .command('install')
     .description('install the pre-push hook (or, with --server, the pre-receive hook) that runs gitguard')
-    .option('-C, --repo <path>', 'the repository', '.')
+    .addOption(repoOption())
     .option('--server', 'install the pre-receive hook of a bare repository instead')
     .option('--force', 'replace a gitguard hook that was edited since it was installed')
     .addHelpText('after', `
@@ -53,10 +53,10 @@ If gitguard cannot be found when the hook runs, the push is refused (git push --
 Examples:
   gitguard hook install
   gitguard hook install -C ../service --force`)
-    .action(async (opts: { repo: string; server?: boolean; force?: boolean }) => {
+    .action(async (opts: { repo?: string; server?: boolean; force?: boolean }) => {
       const gitguard = currentGitguard();
       const { installHook } = await import('../../engine/hook-install.js');
-      const res = await installHook({ path: opts.repo, server: opts.server, force: opts.force, env: io.env, ...(gitguard ? { gitguard } : {}) });
+      const res = await installHook({ path: repoPath(opts), server: opts.server, force: opts.force, env: io.env, ...(gitguard ? { gitguard } : {}) });
       print(io, res.lines);
       state.exitCode = 0;
     });
@@ -64,16 +64,16 @@ Examples:
   hook
     .command('uninstall')
     .description('remove the gitguard hook and restore the hook it replaced')
-    .option('-C, --repo <path>', 'the repository', '.')
+    .addOption(repoOption())
     .option('--server', 'remove the pre-receive hook of a bare repository instead')
     .option('--force', 'remove a gitguard hook even if it was edited since it was installed')
     .addHelpText('after', `
 Examples:
   gitguard hook uninstall
   gitguard hook uninstall --server -C /srv/git/project.git`)
-    .action(async (opts: { repo: string; server?: boolean; force?: boolean }) => {
+    .action(async (opts: { repo?: string; server?: boolean; force?: boolean }) => {
       const { uninstallHook } = await import('../../engine/hook-install.js');
-      const res = await uninstallHook({ path: opts.repo, server: opts.server, force: opts.force, env: io.env });
+      const res = await uninstallHook({ path: repoPath(opts), server: opts.server, force: opts.force, env: io.env });
       print(io, res.lines);
       state.exitCode = 0;
     });
@@ -84,11 +84,11 @@ Examples:
     .description('check the refs git is about to push (stdin: "<local ref> <local oid> <remote ref> <remote oid>" lines)')
     .argument('[remote]', 'the remote\'s name (git passes it; under the pre-commit framework, $PRE_COMMIT_REMOTE_NAME)')
     .argument('[url]', 'the remote\'s URL (git passes it; under the pre-commit framework, $PRE_COMMIT_REMOTE_URL)')
-    .option('-C, --repo <path>', 'the repository', '.')
+    .addOption(repoOption())
     .addHelpText('after', `
 Called by the pre-push hook as: gitguard hook run pre-push "$@"
 Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be done (the push is refused).`)
-    .action(async (remote: string | undefined, url: string | undefined, opts: { repo: string; keyring?: string[]; allowedSigners?: string[]; revokedKeys?: string[] }) => {
+    .action(async (remote: string | undefined, url: string | undefined, opts: { repo?: string; keyring?: string[]; allowedSigners?: string[]; revokedKeys?: string[] }) => {
       const { prePushCheck } = await import('../../engine/prepush.js');
       const e = io.env;
       let input = await readStdin();
@@ -96,7 +96,7 @@ Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be d
       if (!input.trim() && e.PRE_COMMIT_TO_REF && e.PRE_COMMIT_FROM_REF) {
         input = `${e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_TO_REF} ${e.PRE_COMMIT_REMOTE_BRANCH ?? e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_FROM_REF}\n`;
       }
-      const res = await prePushCheck({ path: opts.repo, remote: remote ?? e.PRE_COMMIT_REMOTE_NAME ?? '', url: url ?? e.PRE_COMMIT_REMOTE_URL ?? '', input, env: e, trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, revokedKeys: opts.revokedKeys } });
+      const res = await prePushCheck({ path: repoPath(opts), remote: remote ?? e.PRE_COMMIT_REMOTE_NAME ?? '', url: url ?? e.PRE_COMMIT_REMOTE_URL ?? '', input, env: e, trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, revokedKeys: opts.revokedKeys } });
       for (const l of res.lines) io.stderr(`${l}\n`);
       state.exitCode = res.exitCode;
     });
@@ -104,13 +104,13 @@ Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be d
   run
     .command('pre-receive')
     .description('check the ref updates a bare repository receives (stdin: "<old oid> <new oid> <ref>" lines)')
-    .option('-C, --repo <path>', 'the repository', '.')
+    .addOption(repoOption())
     .addHelpText('after', `
 Called by the pre-receive hook installed with: gitguard hook install --server
 Exit codes: 0 the push is accepted, 1 it is refused, 2 the check could not be done (the push is refused).`)
-    .action(async (opts: { repo: string }) => {
+    .action(async (opts: { repo?: string }) => {
       const { preReceiveCheck } = await import('../../engine/prereceive.js');
-      const res = await preReceiveCheck({ path: opts.repo, input: await readStdin(), env: io.env });
+      const res = await preReceiveCheck({ path: repoPath(opts), input: await readStdin(), env: io.env });
       for (const l of res.lines) io.stderr(`${l}\n`);
       state.exitCode = res.exitCode;
     });

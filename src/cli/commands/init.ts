@@ -2,12 +2,13 @@
 import { Command } from 'commander';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
+import { repoOption, repoPath } from '../options.js';
 
 export function registerInitCommand(program: Command, io: Io, state: { exitCode: number }): void {
   program
     .command('init')
     .description('write a first trust policy (.gitguard/policy.yml, keys/, allowed_signers) proposed from the history')
-    .option('-C, --repo <path>', 'the repository', '.')
+    .addOption(repoOption())
     .option('--force', 'overwrite an existing .gitguard/policy.yml (and replace .gitguard/keys/)')
     .addHelpText('after', `
 Signers are the committers whose commits carry good signatures by keys you already trust: your gpg
@@ -18,9 +19,9 @@ commit them signed.
 Examples:
   gitguard init
   gitguard init -C ../service --force`)
-    .action(async (opts: { repo: string; force?: boolean }) => {
+    .action(async (opts: { repo?: string; force?: boolean }) => {
       const { initPolicy } = await import('../../engine/init.js');
-      const res = await initPolicy({ path: opts.repo, force: opts.force, env: io.env });
+      const res = await initPolicy({ path: repoPath(opts), force: opts.force, env: io.env });
       io.stdout(`${res.lines.map((l) => escapeText(l, 1000)).join('\n')}\n`);
       state.exitCode = 0;
     });

@@ -2,9 +2,10 @@ import { ExpectedError } from '../../errors.js';
 import { verifyCommits } from '../../engine/verify.js';
 import { escapeText } from '../../report/escape.js';
 import type { Io } from '../main.js';
+import { repoPath } from '../options.js';
 
 export interface VerifyFlags {
-  repo: string;
+  repo?: string;
   all?: boolean;
   keyring?: string[];
   allowedSigners?: string[];
@@ -46,7 +47,7 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
     out = [];
   };
   for await (const batch of verifyCommits({
-    path: flags.repo,
+    path: repoPath(flags),
     ...(range ? { range } : {}),
     all: flags.all,
     trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, revokedKeys: flags.revokedKeys, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache, env: io.env },

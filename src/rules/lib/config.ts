@@ -2,7 +2,7 @@
 // key, value, scope and file, as every config rule must.
 import type { ConfigEntry, Finding } from '../../model.js';
 import { originFile } from '../../collect/config.js';
-import { redactUrl } from '../../report/escape.js';
+import { redactUrls } from '../../report/escape.js';
 
 /** git's boolean: no value, yes/on/true/1 (any non-zero integer) are true; no/off/false/0/"" false. */
 export function gitBool(value: string | null): boolean | undefined {
@@ -35,12 +35,10 @@ export function configFinding(e: ConfigEntry, message: string, value: string | n
   const file = originFile(e.origin);
   return {
     message: redactUrls(message),
-    ...(file ? { file } : {}),
+    ...(file ? { file, locations: [{ file, ...(e.line ? { line: e.line } : {}) }] } : {}),
     evidence: { key: redactUrls(e.key), value: value === null ? '(true)' : redactUrls(value), scope: e.scope, origin: e.origin },
   };
 }
 
 /** Redacts the userinfo secret of every URL inside a text. */
-export function redactUrls(text: string): string {
-  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s/@]*@/gi, (m) => redactUrl(m));
-}
+export { redactUrls } from '../../report/escape.js';

@@ -4,13 +4,14 @@ import type { CommitRule, Finding } from '../../model.js';
 import type { TrustedCommit } from '../../collect/trust.js';
 import { defineCommitRule } from '../define.js';
 import { FindingList } from './findings.js';
-import { identityText } from './commit.js';
+import { identityText, touchedPaths } from './commit.js';
 import { judge, type Judgement, type TrustStatus } from './trust.js';
 
 export function commitFinding(c: TrustedCommit, j: Judgement, message: string): Finding {
   return {
     commit: c.oid,
     message,
+    ...touchedPaths(c),
     evidence: {
       subject: c.subject,
       author: identityText(c.author),
