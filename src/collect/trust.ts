@@ -2,7 +2,6 @@
 // parents'), the signature verdict under each, and whether it changes the policy itself. Commits
 // arrive parents first, so a parent's policy is always known before its children are judged.
 import type { CommitRecord } from './commit-object.js';
-import { ExpectedError } from '../errors.js';
 import { parsePolicy, PolicyError, type Policy } from './policy.js';
 import { ObjectReader, parseTree } from './objects.js';
 import { commitSignature, verifyCommit, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
@@ -21,18 +20,26 @@ export const POLICY_DIR = '.gitguard';
 export interface Verification {
   /** The parent policy this verdict was computed under; undefined when judged by user-supplied keys. */
   policy?: Policy;
+  /** The commit that policy was read from (a parent, or the trust root itself): what messages name. */
+  from?: string;
   verdict: Verdict;
 }
 
 export interface CommitTrust {
-  /** policy: judged by its parents' policies; keys: by keys the user supplied; none: no keys at all. */
-  mode: 'policy' | 'keys' | 'none';
+  /**
+   * policy: judged by its parents' policies; keys: by keys the user supplied; none: no keys at all;
+   * no-policy: the history is governed by a policy (there is a trust root) but none may judge this
+   * commit (it does not descend from the trust root, or its parents' policies are missing or broken).
+   */
+  mode: 'policy' | 'keys' | 'none' | 'no-policy';
+  /** Why no policy judges it (mode no-policy), with the next step. */
+  noPolicy?: string;
   verifications: Verification[];
   /** The policy at this commit, if it has one. */
   ownPolicy?: Policy;
   /** Its .gitguard folder differs from a parent's (added, changed or removed). */
   policyChanged: boolean;
-  /** The first commit carrying a policy: it is trusted by that policy itself. */
+  /** The trust root: the one commit judged by its own policy. */
   trustRoot: boolean;
   /** Watched protected paths whose content differs from every parent's (added, changed, removed). */
   changedPaths: string[];
@@ -82,11 +89,29 @@ export class TrustCollector {
   private trustRootOid: string | undefined;
   /** Protected paths watched besides .gitguard (see protected-paths.ts). */
   private watched: readonly string[] = [];
+  /** Asks git whether `ancestor` is an ancestor of `oid` (for parents outside the walk). */
+  private descends: ((ancestor: string, oid: string) => Promise<boolean | undefined>) | undefined;
+  /** Per commit: is it the trust root or a descendant of it? Only such commits' policies may judge. */
+  private readonly rooted = new Map<string, boolean | Promise<boolean>>();
 
-  /** Set before the walk: the explicit trust root, and the paths the walk looks up in each commit. */
-  setScope(trustRootOid: string | undefined, watched: readonly string[]): void {
+  /**
+   * Set before the walk: the trust root (src/collect/trust-root.ts resolves it), the paths the walk
+   * looks up in each commit, and how to tell whether a commit outside the walk descends from the root.
+   */
+  setScope(trustRootOid: string | undefined, watched: readonly string[], descends?: (ancestor: string, oid: string) => Promise<boolean | undefined>): void {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
+    this.descends = descends;
+  }
+
+  /** Whether a commit is the trust root or descends from it (a parent outside the walk: asked of git once). */
+  private rootedOf(oid: string): boolean | Promise<boolean> {
+    const known = this.rooted.get(oid);
+    if (known !== undefined) return known;
+    const root = this.trustRootOid;
+    const r = !root ? false : oid === root ? true : this.descends ? this.descends(root, oid).then((a) => a === true) : false;
+    this.rooted.set(oid, r);
+    return r;
   }
 
   private revoked: RevokedKeys | undefined;
@@ -231,55 +256,96 @@ export class TrustCollector {
     const ownTree = commit.pathOids?.[POLICY_DIR] ?? '';
     this.policyTreeOf.set(commit.oid, ownTree);
     const ownState = this.watched.length ? this.recordState(commit) : [];
-    try {
-      let changedPaths: string[] = [];
-      let ciGateRemoved = false;
-      if (this.watched.length) {
-        const parentStates = await Promise.all(commit.parents.map((p) => this.stateOf(p)));
-        changedPaths = this.watched.filter((_, i) => (parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null));
-        const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
-        ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
+    // Recorded before the first await, like the policy tree: children are enriched right after.
+    const parentRooted = commit.parents.map((p) => this.rootedOf(p));
+    const isRoot = commit.oid === this.trustRootOid;
+    this.rooted.set(commit.oid, isRoot || parentRooted.some((r) => r === true) ? true : parentRooted.every((r) => r === false) ? false : Promise.all(parentRooted).then((rs) => rs.some(Boolean)));
+    // What a commit changes is measured against the parents whose policy counts (those descending
+    // from the trust root): content taken over from an unrelated history is a change like any other.
+    const rootedFlags = isRoot ? commit.parents.map(() => false) : await Promise.all(parentRooted);
+    const counted = rootedFlags.some(Boolean) ? commit.parents.filter((_, i) => rootedFlags[i]) : commit.parents;
+    let changedPaths: string[] = [];
+    let ciGateRemoved = false;
+    if (this.watched.length) {
+      const parentStates = await Promise.all(counted.map((p) => this.stateOf(p)));
+      changedPaths = this.watched.filter((_, i) => (parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null));
+      const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
+      ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
+    }
+    // A policy that cannot be read judges nothing: the commits it would judge are not authorized
+    // (with the reason), and the rest of the history is still judged.
+    let broken: { at: string; message: string } | undefined;
+    const load = async (tree: string, at: string): Promise<Policy | undefined> => {
+      if (this.loaded.has(tree)) return this.loaded.get(tree);
+      try {
+        return await this.policyLoaded(tree, at);
+      } catch (err) {
+        if (!(err instanceof PolicyError)) throw err;
+        broken ??= { at, message: err.message.replace(/^\S+ at [0-9a-f]{12}: /, '') };
+        return undefined;
       }
-      // Policies already loaded are taken without awaiting: the common case, once per commit.
-      const ownPolicy = !ownTree ? undefined : this.loaded.has(ownTree) ? this.loaded.get(ownTree) : await this.policyLoaded(ownTree, commit.oid);
-      const parentTrees: string[] = [];
-      for (const p of commit.parents) parentTrees.push(this.policyTreeOf.get(p) ?? (await this.treeOf(p)));
-      const policyChanged = commit.parents.length ? parentTrees.every((t) => t !== ownTree) : ownTree !== '';
-      const parentPolicies: Policy[] = [];
+    };
+    const ownPolicy = ownTree ? await load(ownTree, commit.oid) : undefined;
+    const ownBroken = broken;
+    const parentTrees: string[] = [];
+    for (const p of commit.parents) parentTrees.push(this.policyTreeOf.get(p) ?? (await this.treeOf(p)));
+    const countedTrees = parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
+    const policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
+    // Only the trust root is judged by its own policy; every other commit by the policies of its
+    // parents that descend from the trust root. A policy that came in through an unrelated history
+    // (an orphan branch merged with --allow-unrelated-histories) never judges anything.
+    const judges: Array<{ policy: Policy; from: string }> = [];
+    let rootedParents = 0;
+    if (isRoot) {
+      if (ownPolicy) judges.push({ policy: ownPolicy, from: commit.oid });
+    } else {
+      broken = undefined;
       for (let i = 0; i < parentTrees.length; i += 1) {
+        if (!rootedFlags[i]) continue;
+        rootedParents += 1;
         const tree = parentTrees[i]!;
         if (!tree) continue;
-        const pol = this.loaded.has(tree) ? this.loaded.get(tree) : await this.policyLoaded(tree, commit.parents[i]!);
-        if (pol && !parentPolicies.includes(pol)) parentPolicies.push(pol);
+        const pol = await load(tree, commit.parents[i]!);
+        if (pol && !judges.some((j) => j.policy === pol)) judges.push({ policy: pol, from: commit.parents[i]! });
       }
-      // The trust root (explicit, or the first commit with a policy) is trusted by its own policy.
-      const isRoot = (commit.oid === this.trustRootOid || parentPolicies.length === 0) && ownPolicy !== undefined;
-      const judges = isRoot ? [ownPolicy!] : parentPolicies;
-      let trust: CommitTrust;
-      if (judges.length) {
-        const verifications: Verification[] = [];
-        for (const policy of judges) {
-          const v = this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
-          verifications.push({ policy, verdict: v instanceof Promise ? await v : v });
-        }
-        trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
-        if (ownPolicy) trust.ownPolicy = ownPolicy;
-      } else if (this.userKeys) {
-        const v = this.verify(commit, this.userTrustId!, this.userKeys);
-        trust = { mode: 'keys', verifications: [{ verdict: v instanceof Promise ? await v : v }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
-      } else {
-        trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
-      }
-      if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
-      if (this.revoked) trust.revoked = this.revoked;
-      if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
-      const trusted = commit as TrustedCommit;
-      trusted.trust = trust;
-      return trusted;
-    } catch (err) {
-      if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');
-      throw err;
     }
+    let trust: CommitTrust;
+    if (judges.length) {
+      const verifications: Verification[] = [];
+      for (const { policy, from } of judges) {
+        const v = this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
+        verifications.push({ policy, from, verdict: v instanceof Promise ? await v : v });
+      }
+      trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
+      if (ownPolicy) trust.ownPolicy = ownPolicy;
+    } else if (this.trustRootOid) {
+      const verdict = await verifyCommit(commit, { allowedSigners: [] });
+      const noPolicy = this.whyNoPolicy(commit, isRoot, isRoot ? ownBroken : broken, rootedParents);
+      trust = { mode: 'no-policy', noPolicy, verifications: [{ verdict }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
+      if (ownPolicy) trust.ownPolicy = ownPolicy;
+    } else if (this.userKeys) {
+      const v = this.verify(commit, this.userTrustId!, this.userKeys);
+      trust = { mode: 'keys', verifications: [{ verdict: v instanceof Promise ? await v : v }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
+    } else {
+      trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
+    }
+    if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
+    if (this.revoked) trust.revoked = this.revoked;
+    if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
+    const trusted = commit as TrustedCommit;
+    trusted.trust = trust;
+    return trusted;
+  }
+
+  /** The reason a commit in a governed history has no policy to judge it, and what to do about it. */
+  private whyNoPolicy(commit: CommitRecord, isRoot: boolean, broken: { at: string; message: string } | undefined, rootedParents: number): string {
+    const root = this.trustRootOid!.slice(0, 12);
+    const at = (oid: string): string => `${POLICY_DIR} at ${oid.slice(0, 12)}`;
+    if (broken) return `the policy that would judge it (${at(broken.at)}) cannot be read: ${broken.message}; fix it in a new commit, then goodlist the commits it judged or audit from --trust-root <the fixing commit>`;
+    if (isRoot) return `the trust root ${root} carries no ${POLICY_DIR}/policy.yml: make the commit that adds the policy the trust root (trust_root in the policy, or --trust-root)`;
+    if (commit.parents.length && rootedParents === commit.parents.length) return `no parent carries a policy (${POLICY_DIR}/policy.yml removed or not added yet after the trust root ${root})`;
+    if (rootedParents) return `its parents that descend from the trust root ${root} carry no policy`;
+    return `it does not descend from the trust root ${root}, and only the trust root is judged by its own policy (an unrelated history, or a branch started before the trust root): rebase it onto the policy, or goodlist it in the policy at the tip`;
   }
 
   /** Judges a signed tag (tagger as committer and author) by the policy at the tip, or the user's keys. */

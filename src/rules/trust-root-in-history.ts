@@ -1,5 +1,6 @@
 import { defineRepoRule } from './define.js';
 import { isEvaluation, ledgerFacts } from './lib/ledger.js';
+import { TRUST_ROOT_SOURCE_TEXT } from '../collect/trust-root.js';
 
 export default defineRepoRule({
   id: 'trust-root-in-history',
@@ -7,10 +8,10 @@ export default defineRepoRule({
   evaluate(facts) {
     const l = ledgerFacts(facts);
     if (isEvaluation(l) && l.outcome !== 'fail') return l;
-    // A damaged ledger does not matter here: the trust root comes from the flag or the policy.
+    // A damaged ledger does not matter here: its trust root is then not used.
     const check = facts.ledger?.ok ? facts.ledger.value.trustRootCheck : undefined;
     if (!check) return { outcome: 'not-applicable', note: 'no trust root (--trust-root or trust_root in the policy)' };
-    const from = check.source === '--trust-root' ? '--trust-root' : "the policy's trust_root";
+    const from = TRUST_ROOT_SOURCE_TEXT[check.source];
     if (!check.tip) return { outcome: 'not-applicable', note: 'HEAD has no commits yet' };
     if (!check.oid) return { outcome: 'fail', findings: [{ message: `trust root ${check.rev} (${from}) is not a commit in this repository`, evidence: { trustRoot: check.rev } }], findingCount: 1 };
     if (check.ancestor === true) return { outcome: 'pass', note: `trust root ${check.oid.slice(0, 12)} (${from}) is an ancestor of ${check.tip.slice(0, 12)}` };
