@@ -146,6 +146,7 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
         for (const f of r.findings.slice(0, 10)) lines.push(`  ${f.commit ? `${f.commit.slice(0, 12)} ` : ''}${escapeText(f.message, 300)}`);
         if (r.findingCount > 10) lines.push(`  ... and ${r.findingCount - 10} more`);
       }
+      if (failed.length) lines.push(`gitguard pre-push: next step: re-sign the commits with a signer's key (git commit --amend -S for the last one, git rebase --exec "git commit --amend --no-edit -S" <base> for several), or have a maintainer change ${'.gitguard/'} in a signed commit`);
       exitCode = Math.max(exitCode, exitCodeFor(results, 'low'));
       lines.push(`gitguard pre-push: ${commits} new commit(s) checked, ${failed.length} rule(s) failed`);
     }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { prePushCheck } from '../../src/engine/prepush.js';
 
 let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
 beforeAll(() => {
@@ -141,6 +142,15 @@ describe('an orphan branch carrying its own policy, merged with --allow-unrelate
     expect(res.stderr).toContain(`commit ${O.slice(0, 12)} "evil: my own policy" is not authorized`);
     expect(res.stderr).toContain('no-policy');
     expect(tipOf(server, 'refs/heads/main')).toBe(before);
+  });
+
+  test('hook run pre-push refuses it, naming the orphan and a next step', async () => {
+    const remote = tipOf(r, 'refs/remotes/origin/main');
+    const res = await prePushCheck({ path: r.dir, remote: 'origin', url: server.dir, input: `refs/heads/main ${M} refs/heads/main ${remote}\n`, env: r.env, trust: { cache: false } });
+    expect(res.exitCode).toBe(1);
+    const text = res.lines.join('\n');
+    expect(text).toContain(`${O.slice(0, 12)} `);
+    expect(text).toContain('git commit --amend -S');
   });
 
   test('the merge changes the policy to the orphan\'s: a policy change, even though one parent has that policy', () => {
