@@ -7,6 +7,7 @@
 //   4. else the first commit carrying .gitguard/policy.yml on the first-parent chain of the tip
 //      (git rev-list --first-parent), so a policy on a merged unrelated history, which is never on
 //      that chain unless someone made it the first parent, cannot become the root.
+import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { gitText, type Shadow } from './git.js';
 import { isAncestor } from './protected-refs.js';
 import type { ObjectReader } from './objects.js';
@@ -45,7 +46,13 @@ export interface TrustRootInput {
 /** The first commit on the first-parent chain of `tip` whose tree carries .gitguard/policy.yml. */
 export async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, tip: string, policyFile: string): Promise<string | undefined> {
   // Candidates are the first-parent commits that change the file; the oldest one that has it added it.
-  const out = await gitText(['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, '--', policyFile], { gitDir: shadow.gitDir, timeoutMs: 300_000 });
+  let out: string;
+  try {
+    out = await gitText(['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, '--', policyFile], { gitDir: shadow.gitDir, timeoutMs: 300_000 });
+  } catch (err) {
+    if (err instanceof GitError) throw new ExpectedError(`cannot read the history to find the trust root: ${firstLine(err.stderr.split('\n').filter((l) => !l.startsWith('hint:')).join('\n')) || err.message}`);
+    throw err;
+  }
   for (const oid of out.split('\n')) {
     if (!oid) continue;
     if ((await reader.read(`${oid}:${policyFile}`))?.type === 'blob') return oid;
