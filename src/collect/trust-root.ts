@@ -19,6 +19,8 @@ export interface TrustRoot {
   source: TrustRootSource;
   /** As given (a revision for --trust-root, the id otherwise). */
   rev: string;
+  /** The commit named, when it carries no policy and the root moved to the first one after it that does. */
+  named?: string;
 }
 
 export const TRUST_ROOT_SOURCE_TEXT: Record<TrustRootSource, string> = {
@@ -60,7 +62,40 @@ export async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, ti
   return undefined;
 }
 
+/**
+ * A named root that carries no policy could judge nothing (every commit after it would be judged by
+ * no policy, for ever): the root is then the first commit carrying the policy on the tip's
+ * first-parent chain that descends from it, and the commits in between are out of scope.
+ */
+async function withPolicy(input: TrustRootInput, root: TrustRoot, policyFile: string): Promise<TrustRoot> {
+  if ((await input.reader.read(`${root.oid}:${policyFile}`))?.type === 'blob') return root;
+  const tip = input.anchors.find(Boolean);
+  if (!tip) return root;
+  let out: string;
+  try {
+    out = await gitText(['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, `^${root.oid}`, '--', policyFile], { gitDir: input.shadow.gitDir, timeoutMs: 300_000 });
+  } catch {
+    return root;
+  }
+  for (const oid of out.split('\n')) {
+    if (!oid || (await input.reader.read(`${oid}:${policyFile}`))?.type !== 'blob') continue;
+    if ((await isAncestor(input.shadow, root.oid, oid)) === true) return { ...root, oid, named: root.oid };
+    break;
+  }
+  return root;
+}
+
 export async function resolveTrustRoot(input: TrustRootInput, policyFile: string): Promise<TrustRoot | undefined> {
+  const named = await namedRoot(input);
+  if (named) return withPolicy(input, named, policyFile);
+  for (const anchor of input.anchors) {
+    const oid = await firstPolicyCommit(input.shadow, input.reader, anchor, policyFile);
+    if (oid) return { oid, source: 'first-policy-commit', rev: oid };
+  }
+  return undefined;
+}
+
+async function namedRoot(input: TrustRootInput): Promise<TrustRoot | undefined> {
   if (input.explicit) return { oid: await input.resolve(input.explicit, '--trust-root'), source: '--trust-root', rev: input.explicit };
   const tip = input.anchors[0];
   const policyRoot = input.policyRoot ? await input.resolve(input.policyRoot, "the policy's trust_root") : undefined;
@@ -69,9 +104,5 @@ export async function resolveTrustRoot(input: TrustRootInput, policyFile: string
     if (!movedForward) return { oid: input.ledgerRoot, source: 'ledger', rev: input.ledgerRoot };
   }
   if (policyRoot) return { oid: policyRoot, source: 'policy', rev: input.policyRoot! };
-  for (const anchor of input.anchors) {
-    const oid = await firstPolicyCommit(input.shadow, input.reader, anchor, policyFile);
-    if (oid) return { oid, source: 'first-policy-commit', rev: oid };
-  }
   return undefined;
 }

@@ -221,7 +221,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       const rootCommit = parseCommitObject(root.oid, raw.body);
       // History before the trust root is out of scope: stop the walk at its parents.
       revisions = [...revisions, ...rootCommit.parents.map((p) => `^${p}`)];
-      description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]})`;
+      description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]}${root.named ? `, ${root.named.slice(0, 12)}, carries no policy: the first commit after it that does` : ''})`;
     }
     // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), and
     // the CI configuration, whose gitguard step must not silently disappear.

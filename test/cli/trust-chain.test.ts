@@ -225,6 +225,23 @@ describe('the trust root recorded in the ledger', () => {
   });
 });
 
+describe('a trust root that carries no policy', () => {
+  test('(trust_root written by an older gitguard init: HEAD before the policy) moves to the commit that adds the policy', () => {
+    const r = makeRepo();
+    signedCommit(r, undefined, 'unsigned, long ago');
+    const X = signedCommit(r, keys.alice, 'HEAD when init ran');
+    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}trust_root: "${X}"\n`, '.gitguard/allowed_signers': honestSigners() });
+    r.run(['add', '-A']);
+    const P = signedCommit(r, keys.alice, 'Add gitguard trust policy');
+    const v = verify(r);
+    expect(v.rows.map((x) => [x.commit, x.status])).toEqual([[P, 'authorized']]);
+    expect(v.code).toBe(0);
+    const named = verify(r, ['--trust-root', X]);
+    expect(named.rows.map((x) => x.commit)).toEqual([P]);
+    expect(audit(r).code).toBe(0);
+  });
+});
+
 describe('a broken policy in history', () => {
   let r: TestRepo;
   let W: string;
