@@ -125,7 +125,7 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
         refused = true;
         const lost = await lostCommits(shadow, u.remoteSha, [u.localSha]);
         const sample = lost.commits.map((c) => `${c.oid.slice(0, 12)} "${escapeText(c.subject, 80)}"`).join(', ');
-        lines.push(`gitguard: refused: non-fast-forward update of protected ref ${name} on ${to}: ${lost.lost} commit(s) would vanish (${sample}${lost.lost > lost.commits.length ? ', ...' : ''})`);
+        lines.push(`gitguard: refused: non-fast-forward update of protected ref ${name} on ${to}: ${lost.lost} commit(s) would vanish (${sample}${lost.lost > lost.commits.length ? ', ...' : ''}); rebase onto the remote tip instead (git pull --rebase), or, if the rewrite is deliberate, push with --no-verify and record it with gitguard ledger accept ${name}`);
       } else if (ff === undefined) {
         refused = true;
         lines.push(`gitguard: refused: cannot tell whether the update of protected ref ${name} on ${to} is a fast-forward: its remote tip ${u.remoteSha.slice(0, 12)} is not in this repository (fetch first)`);

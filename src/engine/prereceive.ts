@@ -111,10 +111,10 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     for (const u of updates) {
       const ref = escapeText(u.ref, 120);
       if (!globs.some((g) => g.test(u.ref))) continue;
-      if (ZERO.test(u.new)) rejections.push(`${ref}: deleting a protected ref is not allowed`);
+      if (ZERO.test(u.new)) rejections.push(`${ref}: deleting a protected ref is not allowed (the policy's protected.refs names it)`);
       else if (ZERO.test(u.old)) continue;
-      else if (u.ref.startsWith('refs/tags/')) rejections.push(`${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)})`);
-      else if ((await isAncestor(shadow, u.old, u.new)) !== true) rejections.push(`${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history`);
+      else if (u.ref.startsWith('refs/tags/')) rejections.push(`${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)}); publish a new tag instead`);
+      else if ((await isAncestor(shadow, u.old, u.new)) !== true) rejections.push(`${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history; fetch, rebase onto ${short(u.old)} (git pull --rebase) and push again`);
     }
     if (session.revisions.some((r) => !r.startsWith('^'))) {
       for await (const c of session.commits() as AsyncGenerator<CommitFacts>) {
