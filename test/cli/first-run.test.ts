@@ -1,11 +1,11 @@
 // A new user's first run, end to end: SSH signing set up in the repository's own config (the most
 // common setup), a few signed commits, `gitguard init`, the policy committed signed, and then every
 // command passes on the history the policy vouches for.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -79,5 +79,42 @@ describe('first run: SSH signing from the repository config, init, a signed poli
     const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env });
     expect(res.code).toBe(1);
     expect(res.stdout).toContain(`${next} G`);
+  });
+});
+
+describe('init reads the signing key the way git would, and runs nothing', () => {
+  let key: SshTestKey;
+  beforeAll(() => {
+    key = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-first-key-')), 'ed25519', 'alice');
+  });
+
+  /** A repository with two commits signed by `key`, alice's identity only in the repository config. */
+  function repoWith(config: Array<[string, string]>): TestRepo {
+    const r = makeRepo();
+    writeFileSync(join(r.home, '.gitconfig'), '[init]\n\tdefaultBranch = main\n');
+    for (const [k, v] of [['user.email', 'alice@example.com'], ['user.name', 'Alice Example'], ['gpg.format', 'ssh'], ...config]) r.run(['config', k!, v!]);
+    signedCommit(r, key, 'one');
+    signedCommit(r, key, 'two');
+    return r;
+  }
+
+  test.each<[string, (k: SshTestKey) => string]>([
+    ['a literal key', (k) => k.pub],
+    ['a key:: literal', (k) => `key::${k.pub}`],
+    ['the private key path (the .pub beside it is read)', (k) => k.path],
+  ])('user.signingkey as %s', (_what, value) => {
+    const r = repoWith([['user.signingkey', value(key)]]);
+    const res = runCli(['init', '-C', r.dir], { env: r.env });
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toContain(`signer Alice Example <alice@example.com>: ssh ${key.fingerprint}, 2 signed commit(s) (maintainer)`);
+  });
+
+  test('gpg.ssh.defaultKeyCommand is never run; init says so', () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'gg-first-marker-')), 'ran');
+    const r = repoWith([['gpg.ssh.defaultKeyCommand', `touch ${marker}`]]);
+    const res = runCli(['init', '-C', r.dir], { env: r.env });
+    expect(res.code).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    expect(res.stdout).toContain('gpg.ssh.defaultKeyCommand was not run');
   });
 });
