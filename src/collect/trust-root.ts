@@ -1,9 +1,10 @@
 // Where the trust chain starts: the one commit judged by its own policy (docs/policy.md, rule 3).
 // One resolution for `verify`, `audit`, the pre-push and the pre-receive checks:
 //   1. --trust-root;
-//   2. the trust root recorded in the ledger, while it is an ancestor of the tip (a policy
-//      trust_root that descends from it wins: maintainers moved the root forward);
-//   3. the policy's trust_root;
+//   2. the trust root recorded in the ledger, while it is an ancestor of the tip: what this clone
+//      already accepted outranks what the tip says, since the tip is what is being judged;
+//   3. the policy's trust_root (at --base in CI, at the server's HEAD in the pre-receive hook: the
+//      accepted history, never a pushed or merged tip that nothing has judged yet);
 //   4. else the first commit carrying .gitguard/policy.yml on the first-parent chain of the tip
 //      (git rev-list --first-parent), so a policy on a merged unrelated history, which is never on
 //      that chain unless someone made it the first parent, cannot become the root.
@@ -37,7 +38,7 @@ export interface TrustRootInput {
   explicit?: string;
   /** The trust root the ledger recorded. */
   ledgerRoot?: string;
-  /** The trust_root of the policy at the tip. */
+  /** The trust_root of the policy at the tip (at --base when given). */
   policyRoot?: string;
   /** Tips to take the default from, in order of trust (the already accepted state first). */
   anchors: string[];
@@ -99,9 +100,10 @@ async function namedRoot(input: TrustRootInput): Promise<TrustRoot | undefined> 
   if (input.explicit) return { oid: await input.resolve(input.explicit, '--trust-root'), source: '--trust-root', rev: input.explicit };
   const tip = input.anchors[0];
   const policyRoot = input.policyRoot ? await input.resolve(input.policyRoot, "the policy's trust_root") : undefined;
+  // A trust_root moved in the tip's policy does not outrank the ledger: the commit that moved it is
+  // only judged once it is in scope, and moving the root past it would take it out of scope.
   if (input.ledgerRoot && tip && (await input.reader.read(input.ledgerRoot))?.type === 'commit' && (await isAncestor(input.shadow, input.ledgerRoot, tip)) === true) {
-    const movedForward = policyRoot && policyRoot !== input.ledgerRoot && (await isAncestor(input.shadow, input.ledgerRoot, policyRoot)) === true;
-    if (!movedForward) return { oid: input.ledgerRoot, source: 'ledger', rev: input.ledgerRoot };
+    return { oid: input.ledgerRoot, source: 'ledger', rev: input.ledgerRoot };
   }
   if (policyRoot) return { oid: policyRoot, source: 'policy', rev: input.policyRoot! };
   return undefined;

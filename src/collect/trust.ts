@@ -11,6 +11,8 @@ import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
 import { CI_PATHS } from './protected-paths.js';
 import { verifyMergetags, type MergetagKeys, type MergetagTrust } from './mergetags.js';
 import type { RevokedKeys } from './revocations.js';
+// The one judgement (pure); its module only imports types from this one.
+import { judge, policyChangeAuthorized } from '../rules/lib/trust.js';
 
 /** Past this many signatures to check in one run, verification moves to worker threads. */
 const POOL_THRESHOLD = 64;
@@ -93,6 +95,18 @@ export class TrustCollector {
   private descends: ((ancestor: string, oid: string) => Promise<boolean | undefined>) | undefined;
   /** Per commit: is it the trust root or a descendant of it? Only such commits' policies may judge. */
   private readonly rooted = new Map<string, boolean | Promise<boolean>>();
+  /**
+   * Per commit: may its policy judge its children? Yes for the trust root's, for one inherited
+   * unchanged from a parent whose policy may, and for a change a maintainer of that parent's policy
+   * signed (or the tip's goodlist accepts). A policy brought in any other way (taken over from an
+   * unrelated history in a merge, or changed without a maintainer) judges nothing.
+   */
+  private readonly policyOk = new Map<string, boolean | Promise<boolean>>();
+
+  /** A parent outside the walk is accepted history: its policy may judge when it descends from the root. */
+  private policyOkOf(oid: string): boolean | Promise<boolean> {
+    return this.policyOk.get(oid) ?? this.rootedOf(oid);
+  }
 
   /**
    * Set before the walk: the trust root (src/collect/trust-root.ts resolves it), the paths the walk
@@ -260,6 +274,30 @@ export class TrustCollector {
     const parentRooted = commit.parents.map((p) => this.rootedOf(p));
     const isRoot = commit.oid === this.trustRootOid;
     this.rooted.set(commit.oid, isRoot || parentRooted.some((r) => r === true) ? true : parentRooted.every((r) => r === false) ? false : Promise.all(parentRooted).then((rs) => rs.some(Boolean)));
+    let settle!: (ok: boolean) => void;
+    this.policyOk.set(commit.oid, new Promise<boolean>((res) => (settle = res)));
+    try {
+      const trusted = await this.judgeCommit(commit, ownTree, ownState, parentRooted, isRoot);
+      settle(this.passesPolicyOn(trusted));
+      return trusted;
+    } catch (err) {
+      settle(false);
+      throw err;
+    }
+  }
+
+  /** Whether this commit's policy may judge its children (see policyOk). */
+  private passesPolicyOn(c: TrustedCommit): boolean {
+    const t = c.trust;
+    if (!t.ownPolicy) return false;
+    if (t.trustRoot) return true;
+    // Judged by no policy: only a maintainer's goodlisting (at the tip) vouches for what it brought in.
+    if (t.mode !== 'policy') return t.mode === 'no-policy' && judge(c).status === 'goodlisted';
+    if (!t.policyChanged) return true; // the same policy as a parent whose policy judged it
+    return policyChangeAuthorized(c, judge(c));
+  }
+
+  private async judgeCommit(commit: CommitRecord, ownTree: string, ownState: readonly (string | null)[], parentRooted: Array<boolean | Promise<boolean>>, isRoot: boolean): Promise<TrustedCommit> {
     // What a commit changes is measured against the parents whose policy counts (those descending
     // from the trust root): content taken over from an unrelated history is a change like any other.
     const rootedFlags = isRoot ? commit.parents.map(() => false) : await Promise.all(parentRooted);
@@ -295,6 +333,7 @@ export class TrustCollector {
     // parents that descend from the trust root. A policy that came in through an unrelated history
     // (an orphan branch merged with --allow-unrelated-histories) never judges anything.
     const judges: Array<{ policy: Policy; from: string }> = [];
+    let unvetted: string | undefined;
     let rootedParents = 0;
     if (isRoot) {
       if (ownPolicy) judges.push({ policy: ownPolicy, from: commit.oid });
@@ -306,6 +345,10 @@ export class TrustCollector {
         const tree = parentTrees[i]!;
         if (!tree) continue;
         const pol = await load(tree, commit.parents[i]!);
+        if (pol && !(await this.policyOkOf(commit.parents[i]!))) {
+          unvetted ??= commit.parents[i]!;
+          continue;
+        }
         if (pol && !judges.some((j) => j.policy === pol)) judges.push({ policy: pol, from: commit.parents[i]! });
       }
     }
@@ -320,7 +363,7 @@ export class TrustCollector {
       if (ownPolicy) trust.ownPolicy = ownPolicy;
     } else if (this.trustRootOid) {
       const verdict = await verifyCommit(commit, { allowedSigners: [] });
-      const noPolicy = this.whyNoPolicy(commit, isRoot, isRoot ? ownBroken : broken, rootedParents);
+      const noPolicy = this.whyNoPolicy(commit, isRoot, isRoot ? ownBroken : broken, rootedParents, unvetted);
       trust = { mode: 'no-policy', noPolicy, verifications: [{ verdict }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
     } else if (this.userKeys) {
@@ -338,9 +381,10 @@ export class TrustCollector {
   }
 
   /** The reason a commit in a governed history has no policy to judge it, and what to do about it. */
-  private whyNoPolicy(commit: CommitRecord, isRoot: boolean, broken: { at: string; message: string } | undefined, rootedParents: number): string {
+  private whyNoPolicy(commit: CommitRecord, isRoot: boolean, broken: { at: string; message: string } | undefined, rootedParents: number, unvetted: string | undefined): string {
     const root = this.trustRootOid!.slice(0, 12);
     const at = (oid: string): string => `${POLICY_DIR} at ${oid.slice(0, 12)}`;
+    if (unvetted) return `the policy that would judge it (${at(unvetted)}) was not brought in by a maintainer of the policy before it (taken over from an unrelated history, or changed without a maintainer's signature: policy-changes-authorized names the commit); a maintainer signs a commit restoring it, then goodlists the commits in between in the policy at the tip`;
     if (broken) return `the policy that would judge it (${at(broken.at)}) cannot be read: ${broken.message}; fix it in a new commit, then goodlist the commits it judged or audit from --trust-root <the fixing commit>`;
     if (isRoot) return `the trust root ${root} carries no ${POLICY_DIR}/policy.yml: make the commit that adds the policy the trust root (trust_root in the policy, or --trust-root)`;
     if (commit.parents.length && rootedParents === commit.parents.length) return `no parent carries a policy (${POLICY_DIR}/policy.yml removed or not added yet after the trust root ${root})`;

@@ -207,11 +207,17 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     }
     const baseOid = scope.base ? revisions[revisions.length - 1]?.slice(1) : undefined;
     const anchors = [...new Set([baseOid, history.head.oid, ...revisions.filter((r) => !r.startsWith('^'))].filter((r): r is string => !!r))];
+    // In CI the policy that names the root is the one at --base (accepted), not the tip being judged.
+    let rootPolicy = headPolicy;
+    if (baseOid) {
+      const t = await reader.read(`${baseOid}:${POLICY_DIR}`);
+      rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
+    }
     const root = await resolveTrustRoot({
       shadow, reader, anchors,
       ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
       ...(ledgerRoot ? { ledgerRoot } : {}),
-      ...(headPolicy?.trustRoot ? { policyRoot: headPolicy.trustRoot } : {}),
+      ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
       resolve: (rev, what) => resolveCommit(repo, rev, what),
     }, `${POLICY_DIR}/policy.yml`);
     const trustRoot = root?.oid;

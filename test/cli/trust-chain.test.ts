@@ -225,6 +225,37 @@ describe('the trust root recorded in the ledger', () => {
   });
 });
 
+describe('a trust_root moved by the commit being judged', () => {
+  test('does not outrank the ledger: moving the root onto a merge that carries mallory\'s policy fails verify', () => {
+    const { r } = honest();
+    expect(audit(r).code).toBe(0); // the ledger records the trust root
+    evilOrphan(r);
+    r.run(['checkout', '-q', 'main']);
+    const M1 = mergeKeepingEvilPolicy(r, 'evil');
+    r.write({ '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${M1}"\n` });
+    r.run(['add', '-A']);
+    const T = signedCommit(r, keys.mallory, 'policy: start the chain at my merge', MALLORY);
+    const v = verify(r);
+    expect(v.code).toBe(1);
+    expect(statusOf(v.rows, M1)?.status).toBe('unknown-signer');
+    expect(statusOf(v.rows, T)?.status).not.toBe('authorized');
+  });
+
+  test('in CI with --base, the root comes from the policy at the base, not from the tip', () => {
+    const { r, tip } = honest();
+    const O = evilOrphan(r);
+    r.run(['checkout', '-q', 'main']);
+    r.run(['merge', '-q', '--no-commit', '--allow-unrelated-histories', '-s', 'ours', 'evil']);
+    r.run(['checkout', 'evil', '--', 'evil.txt']);
+    r.write({ '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${O}"\n`, '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n` });
+    r.run(['add', '-A']);
+    const M = signedCommit(r, keys.mallory, 'merge evil, rooted at it', MALLORY);
+    const res = audit(r, ['--base', tip, '--no-ledger']);
+    expect(res.code).toBe(1);
+    expect(resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit)).toEqual(expect.arrayContaining([O, M]));
+  });
+});
+
 describe('a trust root that carries no policy', () => {
   test('(trust_root written by an older gitguard init: HEAD before the policy) moves to the commit that adds the policy', () => {
     const r = makeRepo();
@@ -246,6 +277,7 @@ describe('a broken policy in history', () => {
   let r: TestRepo;
   let W: string;
   let F: string;
+  let A: string;
   beforeAll(() => {
     ({ r } = honest());
     r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}signer: typo\n` });
@@ -259,23 +291,36 @@ describe('a broken policy in history', () => {
     F = signedCommit(r, keys.alice, 'policy: fix the typo');
     r.write({ 'd.txt': 'd\n' });
     r.run(['add', '-A']);
-    signedCommit(r, keys.bob, 'work after the fix', BOB);
+    A = signedCommit(r, keys.bob, 'work after the fix', BOB);
   });
 
   test('judges nothing: the commits it would judge are not authorized, with the reason, and the audit exits 1, not 2', () => {
     const res = audit(r);
     expect(res.code).toBe(1);
     const found = resultOf(parseJson(res), 'signers-authorized').findings;
-    expect(found.map((f) => f.commit)).toEqual([W, F]);
+    // The fix itself was judged by nothing, so anybody could have written it: what it brought in
+    // judges nothing either, until a maintainer vouches for it.
+    expect(found.map((f) => f.commit)).toEqual([W, F, A]);
     expect(found[0]!.message).toContain('cannot be read');
+    expect(found[2]!.message).toContain('was not brought in by a maintainer');
     const v = verify(r);
     expect(v.code).toBe(1);
-    expect(v.rows.filter((x) => x.status !== 'authorized').map((x) => x.commit)).toEqual([W, F]);
+    expect(v.rows.filter((x) => x.status !== 'authorized').map((x) => x.commit)).toEqual([W, F, A]);
   });
 
   test('audit and verify from --trust-root <the fixing commit> pass', () => {
-    expect(audit(r, ['--trust-root', F]).code).toBe(0);
+    expect(audit(r, ['--trust-root', F, '--no-ledger']).code).toBe(0);
     expect(verify(r, ['--trust-root', F]).code).toBe(0);
+  });
+
+  test('or a maintainer goodlists the commits the broken policy judged, and the audit passes', () => {
+    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}goodlist:\n  - commit: ${W}\n    reason: judged by the broken policy, reviewed\n  - commit: ${F}\n    reason: the fix, reviewed\n` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: goodlist what the broken policy judged');
+    const v = verify(r);
+    expect(v.rows.filter((x) => x.status !== 'authorized' && x.status !== 'goodlisted')).toEqual([]);
+    expect(v.code).toBe(0);
+    expect(audit(r).code).toBe(0);
   });
 });
 
