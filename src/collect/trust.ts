@@ -327,7 +327,10 @@ export class TrustCollector {
     const ownBroken = broken;
     const parentTrees: string[] = [];
     for (const p of commit.parents) parentTrees.push(this.policyTreeOf.get(p) ?? (await this.treeOf(p)));
-    const countedTrees = parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
+    // A policy change is measured against the parents whose policy state is vetted (none, or one
+    // that may judge): keeping a policy nobody vouched for is not "unchanged".
+    const vetted = await Promise.all(commit.parents.map(async (p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || (await this.policyOkOf(p)))));
+    const countedTrees = vetted.some(Boolean) ? parentTrees.filter((_, i) => vetted[i]) : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
     const policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
     // Only the trust root is judged by its own policy; every other commit by the policies of its
     // parents that descend from the trust root. A policy that came in through an unrelated history

@@ -256,6 +256,31 @@ describe('a trust_root moved by the commit being judged', () => {
   });
 });
 
+describe('a policy nobody vouched for', () => {
+  test('is not laundered by a later merge that keeps it: what follows is not authorized by it', () => {
+    const { r } = honest();
+    r.run(['branch', 'side']);
+    evilOrphan(r);
+    r.run(['checkout', '-q', 'main']);
+    const M1 = mergeKeepingEvilPolicy(r, 'evil');
+    // bob, an honest signer but no maintainer, merges a side branch and keeps what main has now
+    r.run(['checkout', '-q', 'side']);
+    r.write({ 'side.txt': 's\n' });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.bob, 'side work', BOB);
+    r.run(['merge', '-q', '--no-commit', '-s', 'ours', 'main']);
+    r.run(['checkout', 'main', '--', '.gitguard']);
+    const M2 = signedCommit(r, keys.bob, 'merge main into side', BOB);
+    const C = signedCommit(r, keys.mallory, 'mallory, under her policy', MALLORY);
+    const v = verify(r);
+    expect(statusOf(v.rows, M1)?.status).toBe('unknown-signer');
+    expect(statusOf(v.rows, C)?.status).toBe('no-policy');
+    expect(v.code).toBe(1);
+    const report = parseJson(audit(r));
+    expect(resultOf(report, 'policy-changes-authorized').findings.map((f) => f.commit)).toEqual(expect.arrayContaining([M1, M2]));
+  });
+});
+
 describe('a trust root that carries no policy', () => {
   test('(trust_root written by an older gitguard init: HEAD before the policy) moves to the commit that adds the policy', () => {
     const r = makeRepo();
