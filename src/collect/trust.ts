@@ -14,6 +14,11 @@ import type { RevokedKeys } from './revocations.js';
 // The one judgement (pure); its module only imports types from this one.
 import { judge, policyChangeAuthorized } from '../rules/lib/trust.js';
 
+/** The values, awaited only when one is still pending (most commits need no await at all). */
+function known<T>(values: Array<T | Promise<T>>): Array<T> | Promise<Array<T>> {
+  return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as T[]);
+}
+
 /** Past this many signatures to check in one run, verification moves to worker threads. */
 const POOL_THRESHOLD = 64;
 
@@ -276,12 +281,19 @@ export class TrustCollector {
     this.rooted.set(commit.oid, isRoot || parentRooted.some((r) => r === true) ? true : parentRooted.every((r) => r === false) ? false : Promise.all(parentRooted).then((rs) => rs.some(Boolean)));
     let settle!: (ok: boolean) => void;
     this.policyOk.set(commit.oid, new Promise<boolean>((res) => (settle = res)));
+    let settled = false;
+    const done = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      settle(ok);
+      this.policyOk.set(commit.oid, ok); // a plain boolean from now on: one per commit, not a promise
+    };
     try {
-      const trusted = await this.judgeCommit(commit, ownTree, ownState, parentRooted, isRoot);
-      settle(this.passesPolicyOn(trusted));
+      const trusted = await this.judgeCommit(commit, ownTree, ownState, parentRooted, isRoot, done);
+      done(this.passesPolicyOn(trusted));
       return trusted;
     } catch (err) {
-      settle(false);
+      done(false);
       throw err;
     }
   }
@@ -297,10 +309,12 @@ export class TrustCollector {
     return policyChangeAuthorized(c, judge(c));
   }
 
-  private async judgeCommit(commit: CommitRecord, ownTree: string, ownState: readonly (string | null)[], parentRooted: Array<boolean | Promise<boolean>>, isRoot: boolean): Promise<TrustedCommit> {
+  /** `early` is told as soon as it is known whether the commit passes its policy on, before any verification. */
+  private async judgeCommit(commit: CommitRecord, ownTree: string, ownState: readonly (string | null)[], parentRooted: Array<boolean | Promise<boolean>>, isRoot: boolean, early: (ok: boolean) => void): Promise<TrustedCommit> {
     // What a commit changes is measured against the parents whose policy counts (those descending
     // from the trust root): content taken over from an unrelated history is a change like any other.
-    const rootedFlags = isRoot ? commit.parents.map(() => false) : await Promise.all(parentRooted);
+    const rootedKnown = isRoot ? commit.parents.map(() => false) : known(parentRooted);
+    const rootedFlags = rootedKnown instanceof Promise ? await rootedKnown : rootedKnown;
     const counted = rootedFlags.some(Boolean) ? commit.parents.filter((_, i) => rootedFlags[i]) : commit.parents;
     let changedPaths: string[] = [];
     let ciGateRemoved = false;
@@ -313,8 +327,7 @@ export class TrustCollector {
     // A policy that cannot be read judges nothing: the commits it would judge are not authorized
     // (with the reason), and the rest of the history is still judged.
     let broken: { at: string; message: string } | undefined;
-    const load = async (tree: string, at: string): Promise<Policy | undefined> => {
-      if (this.loaded.has(tree)) return this.loaded.get(tree);
+    const loadNew = async (tree: string, at: string): Promise<Policy | undefined> => {
       try {
         return await this.policyLoaded(tree, at);
       } catch (err) {
@@ -323,15 +336,23 @@ export class TrustCollector {
         return undefined;
       }
     };
-    const ownPolicy = ownTree ? await load(ownTree, commit.oid) : undefined;
+    // Policies already loaded are taken without awaiting: the common case, once per commit.
+    const load = (tree: string, at: string): Policy | undefined | Promise<Policy | undefined> => (this.loaded.has(tree) ? this.loaded.get(tree) : loadNew(tree, at));
+    const ownLoad = ownTree ? load(ownTree, commit.oid) : undefined;
+    const ownPolicy = ownLoad instanceof Promise ? await ownLoad : ownLoad;
     const ownBroken = broken;
     const parentTrees: string[] = [];
     for (const p of commit.parents) parentTrees.push(this.policyTreeOf.get(p) ?? (await this.treeOf(p)));
     // A policy change is measured against the parents whose policy state is vetted (none, or one
     // that may judge): keeping a policy nobody vouched for is not "unchanged".
-    const vetted = await Promise.all(commit.parents.map(async (p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || (await this.policyOkOf(p)))));
+    const vettedKnown = known(commit.parents.map((p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || this.policyOkOf(p))));
+    const vetted = vettedKnown instanceof Promise ? await vettedKnown : vettedKnown;
     const countedTrees = vetted.some(Boolean) ? parentTrees.filter((_, i) => vetted[i]) : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
     const policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
+    // Most commits keep a vetted parent's policy (or are the root): their children need not wait
+    // for this commit's signature to be checked, so verifications still overlap.
+    if (ownPolicy && (isRoot || (!policyChanged && vetted.some(Boolean)))) early(true);
+    else if (!ownTree) early(false);
     // Only the trust root is judged by its own policy; every other commit by the policies of its
     // parents that descend from the trust root. A policy that came in through an unrelated history
     // (an orphan branch merged with --allow-unrelated-histories) never judges anything.
@@ -347,8 +368,10 @@ export class TrustCollector {
         rootedParents += 1;
         const tree = parentTrees[i]!;
         if (!tree) continue;
-        const pol = await load(tree, commit.parents[i]!);
-        if (pol && !(await this.policyOkOf(commit.parents[i]!))) {
+        const polLoad = load(tree, commit.parents[i]!);
+        const pol = polLoad instanceof Promise ? await polLoad : polLoad;
+        const okKnown = pol ? this.policyOkOf(commit.parents[i]!) : true;
+        if (!(okKnown instanceof Promise ? await okKnown : okKnown)) {
           unvetted ??= commit.parents[i]!;
           continue;
         }
