@@ -105,6 +105,30 @@ describe('an honest signed history', () => {
   });
 });
 
+describe('honest histories with merges pass', () => {
+  test('a feature branch (bob adds work, alice adds carol to the policy) merged with --no-ff, audited whole and in CI with --base', () => {
+    const { r, tip } = honest();
+    r.run(['checkout', '-q', '-b', 'feature']);
+    r.write({ 'e.txt': 'e\n' });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.bob, 'feature work by bob', BOB);
+    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY.replace('maintainers:', '  - name: carol\n    emails: [carol@example.com]\nmaintainers:')}` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: add carol');
+    r.run(['checkout', '-q', 'main']);
+    r.write({ 'f.txt': 'f\n' });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.bob, 'main moves on', BOB);
+    r.run(['merge', '-q', '--no-ff', '--no-commit', 'feature']);
+    signedCommit(r, keys.alice, 'merge feature');
+    const v = verify(r);
+    expect(v.rows.filter((x) => x.status !== 'authorized')).toEqual([]);
+    expect(v.code).toBe(0);
+    expect(audit(r, ['--no-ledger']).code).toBe(0);
+    expect(audit(r, ['--base', tip, '--no-ledger']).code).toBe(0);
+  });
+});
+
 describe('an orphan branch carrying its own policy, merged with --allow-unrelated-histories', () => {
   let r: TestRepo;
   let O: string;
