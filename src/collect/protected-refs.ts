@@ -3,6 +3,7 @@
 // and, for a branch whose tip no longer descends from its recorded tip, which commits vanished.
 // Ancestry runs in the shadow git dir: one `merge-base --is-ancestor` per moved ref, and one
 // `rev-list --count` plus one short `log` per rewritten ref (never a process per commit).
+import type { TrustRootSource } from './trust-root.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../model.js';
@@ -60,14 +61,14 @@ export interface LedgerFacts {
   forcedUpdates: ReflogEntry[];
   /** `--base REV`: HEAD (current) against the base (recorded); rewritten when HEAD does not descend from it. */
   base?: ProtectedRef;
-  /** The trust root in force (--trust-root or the policy's trust_root) against the audited tip. */
+  /** The trust root in force (src/collect/trust-root.ts) against the audited tip. */
   trustRootCheck?: TrustRootCheck;
 }
 
 export interface TrustRootCheck {
   /** As given. */
   rev: string;
-  source: '--trust-root' | 'policy';
+  source: TrustRootSource;
   /** The commit it names; absent when it names none in this repository. */
   oid?: string;
   tip?: string;

@@ -2,7 +2,6 @@
 // parents'), the signature verdict under each, and whether it changes the policy itself. Commits
 // arrive parents first, so a parent's policy is always known before its children are judged.
 import type { CommitRecord } from './commit-object.js';
-import { ExpectedError } from '../errors.js';
 import { parsePolicy, PolicyError, type Policy } from './policy.js';
 import { ObjectReader, parseTree } from './objects.js';
 import { commitSignature, verifyCommit, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
@@ -12,6 +11,13 @@ import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
 import { CI_PATHS } from './protected-paths.js';
 import { verifyMergetags, type MergetagKeys, type MergetagTrust } from './mergetags.js';
 import type { RevokedKeys } from './revocations.js';
+// The one judgement (pure); its module only imports types from this one.
+import { judge, policyChangeAuthorized } from '../rules/lib/trust.js';
+
+/** The values, awaited only when one is still pending (most commits need no await at all). */
+function known<T>(values: Array<T | Promise<T>>): Array<T> | Promise<Array<T>> {
+  return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as T[]);
+}
 
 /** Past this many signatures to check in one run, verification moves to worker threads. */
 const POOL_THRESHOLD = 64;
@@ -21,18 +27,26 @@ export const POLICY_DIR = '.gitguard';
 export interface Verification {
   /** The parent policy this verdict was computed under; undefined when judged by user-supplied keys. */
   policy?: Policy;
+  /** The commit that policy was read from (a parent, or the trust root itself): what messages name. */
+  from?: string;
   verdict: Verdict;
 }
 
 export interface CommitTrust {
-  /** policy: judged by its parents' policies; keys: by keys the user supplied; none: no keys at all. */
-  mode: 'policy' | 'keys' | 'none';
+  /**
+   * policy: judged by its parents' policies; keys: by keys the user supplied; none: no keys at all;
+   * no-policy: the history is governed by a policy (there is a trust root) but none may judge this
+   * commit (it does not descend from the trust root, or its parents' policies are missing or broken).
+   */
+  mode: 'policy' | 'keys' | 'none' | 'no-policy';
+  /** Why no policy judges it (mode no-policy), with the next step. */
+  noPolicy?: string;
   verifications: Verification[];
   /** The policy at this commit, if it has one. */
   ownPolicy?: Policy;
   /** Its .gitguard folder differs from a parent's (added, changed or removed). */
   policyChanged: boolean;
-  /** The first commit carrying a policy: it is trusted by that policy itself. */
+  /** The trust root: the one commit judged by its own policy. */
   trustRoot: boolean;
   /** Watched protected paths whose content differs from every parent's (added, changed, removed). */
   changedPaths: string[];
@@ -82,11 +96,41 @@ export class TrustCollector {
   private trustRootOid: string | undefined;
   /** Protected paths watched besides .gitguard (see protected-paths.ts). */
   private watched: readonly string[] = [];
+  /** Asks git whether `ancestor` is an ancestor of `oid` (for parents outside the walk). */
+  private descends: ((ancestor: string, oid: string) => Promise<boolean | undefined>) | undefined;
+  /** Per commit: is it the trust root or a descendant of it? Only such commits' policies may judge. */
+  private readonly rooted = new Map<string, boolean | Promise<boolean>>();
+  /**
+   * Per commit: may its policy judge its children? Yes for the trust root's, for one inherited
+   * unchanged from a parent whose policy may, and for a change a maintainer of that parent's policy
+   * signed (or the tip's goodlist accepts). A policy brought in any other way (taken over from an
+   * unrelated history in a merge, or changed without a maintainer) judges nothing.
+   */
+  private readonly policyOk = new Map<string, boolean | Promise<boolean>>();
 
-  /** Set before the walk: the explicit trust root, and the paths the walk looks up in each commit. */
-  setScope(trustRootOid: string | undefined, watched: readonly string[]): void {
+  /** A parent outside the walk is accepted history: its policy may judge when it descends from the root. */
+  private policyOkOf(oid: string): boolean | Promise<boolean> {
+    return this.policyOk.get(oid) ?? this.rootedOf(oid);
+  }
+
+  /**
+   * Set before the walk: the trust root (src/collect/trust-root.ts resolves it), the paths the walk
+   * looks up in each commit, and how to tell whether a commit outside the walk descends from the root.
+   */
+  setScope(trustRootOid: string | undefined, watched: readonly string[], descends?: (ancestor: string, oid: string) => Promise<boolean | undefined>): void {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
+    this.descends = descends;
+  }
+
+  /** Whether a commit is the trust root or descends from it (a parent outside the walk: asked of git once). */
+  private rootedOf(oid: string): boolean | Promise<boolean> {
+    const known = this.rooted.get(oid);
+    if (known !== undefined) return known;
+    const root = this.trustRootOid;
+    const r = !root ? false : oid === root ? true : this.descends ? this.descends(root, oid).then((a) => a === true) : false;
+    this.rooted.set(oid, r);
+    return r;
   }
 
   private revoked: RevokedKeys | undefined;
@@ -226,55 +270,147 @@ export class TrustCollector {
     const ownTree = commit.pathOids?.[POLICY_DIR] ?? '';
     this.policyTreeOf.set(commit.oid, ownTree);
     const ownState = this.watched.length ? this.recordState(commit) : [];
+    // Recorded before the first await, like the policy tree: children are enriched right after.
+    const parentRooted = commit.parents.map((p) => this.rootedOf(p));
+    const isRoot = commit.oid === this.trustRootOid;
+    this.rooted.set(commit.oid, isRoot || parentRooted.some((r) => r === true) ? true : parentRooted.every((r) => r === false) ? false : Promise.all(parentRooted).then((rs) => rs.some(Boolean)));
+    let settle!: (ok: boolean) => void;
+    this.policyOk.set(commit.oid, new Promise<boolean>((res) => (settle = res)));
+    let settled = false;
+    const done = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      settle(ok);
+      this.policyOk.set(commit.oid, ok); // a plain boolean from now on: one per commit, not a promise
+    };
     try {
-      let changedPaths: string[] = [];
-      let ciGateRemoved = false;
-      if (this.watched.length) {
-        const parentStates = await Promise.all(commit.parents.map((p) => this.stateOf(p)));
-        changedPaths = this.watched.filter((_, i) => (parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null));
-        const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
-        ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
-      }
-      // Policies already loaded are taken without awaiting: the common case, once per commit.
-      const ownPolicy = !ownTree ? undefined : this.loaded.has(ownTree) ? this.loaded.get(ownTree) : await this.policyLoaded(ownTree, commit.oid);
-      const parentTrees: string[] = [];
-      for (const p of commit.parents) parentTrees.push(this.policyTreeOf.get(p) ?? (await this.treeOf(p)));
-      const policyChanged = commit.parents.length ? parentTrees.every((t) => t !== ownTree) : ownTree !== '';
-      const parentPolicies: Policy[] = [];
-      for (let i = 0; i < parentTrees.length; i += 1) {
-        const tree = parentTrees[i]!;
-        if (!tree) continue;
-        const pol = this.loaded.has(tree) ? this.loaded.get(tree) : await this.policyLoaded(tree, commit.parents[i]!);
-        if (pol && !parentPolicies.includes(pol)) parentPolicies.push(pol);
-      }
-      // The trust root (explicit, or the first commit with a policy) is trusted by its own policy.
-      const isRoot = (commit.oid === this.trustRootOid || parentPolicies.length === 0) && ownPolicy !== undefined;
-      const judges = isRoot ? [ownPolicy!] : parentPolicies;
-      let trust: CommitTrust;
-      if (judges.length) {
-        const verifications: Verification[] = [];
-        for (const policy of judges) {
-          const v = this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
-          verifications.push({ policy, verdict: v instanceof Promise ? await v : v });
-        }
-        trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
-        if (ownPolicy) trust.ownPolicy = ownPolicy;
-      } else if (this.userKeys) {
-        const v = this.verify(commit, this.userTrustId!, this.userKeys);
-        trust = { mode: 'keys', verifications: [{ verdict: v instanceof Promise ? await v : v }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
-      } else {
-        trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
-      }
-      if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
-      if (this.revoked) trust.revoked = this.revoked;
-      if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
-      const trusted = commit as TrustedCommit;
-      trusted.trust = trust;
+      const trusted = await this.judgeCommit(commit, ownTree, ownState, parentRooted, isRoot, done);
+      done(this.passesPolicyOn(trusted));
       return trusted;
     } catch (err) {
-      if (err instanceof PolicyError) throw new ExpectedError(`unreadable policy: ${err.message}`, 'fix the policy in a new commit, or audit from a later --trust-root');
+      done(false);
       throw err;
     }
+  }
+
+  /** Whether this commit's policy may judge its children (see policyOk). */
+  private passesPolicyOn(c: TrustedCommit): boolean {
+    const t = c.trust;
+    if (!t.ownPolicy) return false;
+    if (t.trustRoot) return true;
+    // Judged by no policy: only a maintainer's goodlisting (at the tip) vouches for what it brought in.
+    if (t.mode !== 'policy') return t.mode === 'no-policy' && judge(c).status === 'goodlisted';
+    if (!t.policyChanged) return true; // the same policy as a parent whose policy judged it
+    return policyChangeAuthorized(c, judge(c));
+  }
+
+  /** `early` is told as soon as it is known whether the commit passes its policy on, before any verification. */
+  private async judgeCommit(commit: CommitRecord, ownTree: string, ownState: readonly (string | null)[], parentRooted: Array<boolean | Promise<boolean>>, isRoot: boolean, early: (ok: boolean) => void): Promise<TrustedCommit> {
+    // What a commit changes is measured against the parents whose policy counts (those descending
+    // from the trust root): content taken over from an unrelated history is a change like any other.
+    const rootedKnown = isRoot ? commit.parents.map(() => false) : known(parentRooted);
+    const rootedFlags = rootedKnown instanceof Promise ? await rootedKnown : rootedKnown;
+    const counted = rootedFlags.some(Boolean) ? commit.parents.filter((_, i) => rootedFlags[i]) : commit.parents;
+    let changedPaths: string[] = [];
+    let ciGateRemoved = false;
+    if (this.watched.length) {
+      const parentStates = await Promise.all(counted.map((p) => this.stateOf(p)));
+      changedPaths = this.watched.filter((_, i) => (parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null));
+      const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
+      ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
+    }
+    // A policy that cannot be read judges nothing: the commits it would judge are not authorized
+    // (with the reason), and the rest of the history is still judged.
+    let broken: { at: string; message: string } | undefined;
+    const loadNew = async (tree: string, at: string): Promise<Policy | undefined> => {
+      try {
+        return await this.policyLoaded(tree, at);
+      } catch (err) {
+        if (!(err instanceof PolicyError)) throw err;
+        broken ??= { at, message: err.message.replace(/^\S+ at [0-9a-f]{12}: /, '') };
+        return undefined;
+      }
+    };
+    // Policies already loaded are taken without awaiting: the common case, once per commit.
+    const load = (tree: string, at: string): Policy | undefined | Promise<Policy | undefined> => (this.loaded.has(tree) ? this.loaded.get(tree) : loadNew(tree, at));
+    const ownLoad = ownTree ? load(ownTree, commit.oid) : undefined;
+    const ownPolicy = ownLoad instanceof Promise ? await ownLoad : ownLoad;
+    const ownBroken = broken;
+    const parentTrees: string[] = [];
+    for (const p of commit.parents) parentTrees.push(this.policyTreeOf.get(p) ?? (await this.treeOf(p)));
+    // A policy change is measured against the parents whose policy state is vetted (none, or one
+    // that may judge): keeping a policy nobody vouched for is not "unchanged".
+    const vettedKnown = known(commit.parents.map((p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || this.policyOkOf(p))));
+    const vetted = vettedKnown instanceof Promise ? await vettedKnown : vettedKnown;
+    const countedTrees = vetted.some(Boolean) ? parentTrees.filter((_, i) => vetted[i]) : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
+    const policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
+    // Most commits keep a vetted parent's policy (or are the root): their children need not wait
+    // for this commit's signature to be checked, so verifications still overlap.
+    if (ownPolicy && (isRoot || (!policyChanged && vetted.some(Boolean)))) early(true);
+    else if (!ownTree) early(false);
+    // Only the trust root is judged by its own policy; every other commit by the policies of its
+    // parents that descend from the trust root. A policy that came in through an unrelated history
+    // (an orphan branch merged with --allow-unrelated-histories) never judges anything.
+    const judges: Array<{ policy: Policy; from: string }> = [];
+    let unvetted: string | undefined;
+    let rootedParents = 0;
+    if (isRoot) {
+      if (ownPolicy) judges.push({ policy: ownPolicy, from: commit.oid });
+    } else {
+      broken = undefined;
+      for (let i = 0; i < parentTrees.length; i += 1) {
+        if (!rootedFlags[i]) continue;
+        rootedParents += 1;
+        const tree = parentTrees[i]!;
+        if (!tree) continue;
+        const polLoad = load(tree, commit.parents[i]!);
+        const pol = polLoad instanceof Promise ? await polLoad : polLoad;
+        const okKnown = pol ? this.policyOkOf(commit.parents[i]!) : true;
+        if (!(okKnown instanceof Promise ? await okKnown : okKnown)) {
+          unvetted ??= commit.parents[i]!;
+          continue;
+        }
+        if (pol && !judges.some((j) => j.policy === pol)) judges.push({ policy: pol, from: commit.parents[i]! });
+      }
+    }
+    let trust: CommitTrust;
+    if (judges.length) {
+      const verifications: Verification[] = [];
+      for (const { policy, from } of judges) {
+        const v = this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
+        verifications.push({ policy, from, verdict: v instanceof Promise ? await v : v });
+      }
+      trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
+      if (ownPolicy) trust.ownPolicy = ownPolicy;
+    } else if (this.trustRootOid) {
+      const verdict = await verifyCommit(commit, { allowedSigners: [] });
+      const noPolicy = this.whyNoPolicy(commit, isRoot, isRoot ? ownBroken : broken, rootedParents, unvetted);
+      trust = { mode: 'no-policy', noPolicy, verifications: [{ verdict }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
+      if (ownPolicy) trust.ownPolicy = ownPolicy;
+    } else if (this.userKeys) {
+      const v = this.verify(commit, this.userTrustId!, this.userKeys);
+      trust = { mode: 'keys', verifications: [{ verdict: v instanceof Promise ? await v : v }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
+    } else {
+      trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
+    }
+    if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
+    if (this.revoked) trust.revoked = this.revoked;
+    if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
+    const trusted = commit as TrustedCommit;
+    trusted.trust = trust;
+    return trusted;
+  }
+
+  /** The reason a commit in a governed history has no policy to judge it, and what to do about it. */
+  private whyNoPolicy(commit: CommitRecord, isRoot: boolean, broken: { at: string; message: string } | undefined, rootedParents: number, unvetted: string | undefined): string {
+    const root = this.trustRootOid!.slice(0, 12);
+    const at = (oid: string): string => `${POLICY_DIR} at ${oid.slice(0, 12)}`;
+    if (unvetted) return `the policy that would judge it (${at(unvetted)}) was not brought in by a maintainer of the policy before it (taken over from an unrelated history, or changed without a maintainer's signature: policy-changes-authorized names the commit); a maintainer signs a commit restoring it, then goodlists the commits in between in the policy at the tip`;
+    if (broken) return `the policy that would judge it (${at(broken.at)}) cannot be read: ${broken.message}; fix it in a new commit, then goodlist the commits it judged or audit from --trust-root <the fixing commit>`;
+    if (isRoot) return `the trust root ${root} carries no ${POLICY_DIR}/policy.yml: make the commit that adds the policy the trust root (trust_root in the policy, or --trust-root)`;
+    if (commit.parents.length && rootedParents === commit.parents.length) return `no parent carries a policy (${POLICY_DIR}/policy.yml removed or not added yet after the trust root ${root})`;
+    if (rootedParents) return `its parents that descend from the trust root ${root} carry no policy`;
+    return `it does not descend from the trust root ${root}, and only the trust root is judged by its own policy (an unrelated history, or a branch started before the trust root): rebase it onto the policy, or goodlist it in the policy at the tip`;
   }
 
   /** Judges a signed tag (tagger as committer and author) by the policy at the tip, or the user's keys. */

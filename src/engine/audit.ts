@@ -156,7 +156,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   // Protected refs against the ledger: the policy at HEAD names them (or the defaults do).
   if (needs.has('ledger')) {
     facts.ledger = history.ok
-      ? await attempt(async () => collectLedger(repository, history.value, policy?.ok ? policy.value : session?.headPolicy ?? (await collectHeadPolicy(repository, history.value)), req.base, req.trust?.trustRoot))
+      ? await attempt(async () => collectLedger(repository, history.value, policy?.ok ? policy.value : session?.headPolicy ?? (await collectHeadPolicy(repository, history.value)), req.base, session?.trustRootInfo ?? req.trust?.trustRoot))
       : unavailable(`history unavailable: ${history.reason}`);
   }
   // Secrets: what the commits in scope added. The trust root does not narrow it (a credential

@@ -21,6 +21,9 @@ import { DEFAULT_PROTECTED_PATHS, type Policy } from '../collect/policy.js';
 import { CI_PATHS, watchList } from '../collect/protected-paths.js';
 import type { Keyring } from '../collect/signatures/openpgp.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
+import { resolveTrustRoot, TRUST_ROOT_SOURCE_TEXT, type TrustRoot } from '../collect/trust-root.js';
+import { isAncestor } from '../collect/protected-refs.js';
+import { readLedger } from '../collect/ledger.js';
 
 export interface TrustOptions {
   /** OpenPGP key files (armored or binary) to check signatures against when there is no policy. */
@@ -54,6 +57,8 @@ export interface HistorySession {
   /** The policy at the tip (HEAD), when signature checks run and there is one. */
   headPolicy?: Policy;
   trustRoot?: string;
+  /** Where the trust root came from (--trust-root, the ledger, the policy, or the default). */
+  trustRootInfo?: TrustRoot;
   commits(): AsyncGenerator<CommitFacts>;
   /** The same commits in arrays, in order: cheaper for consumers that look at every one. */
   batches(): AsyncGenerator<CommitFacts[]>;
@@ -193,22 +198,42 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     const fileRevocations = (trust.revokedKeys ?? []).map((file) => revokedKeysFromFile(readKeyFile(file, 'revokedKeys'), file));
     collector.setTipGoodlist(headPolicy);
     collector.setRevocations(revocationMap(headPolicy ? await policyRevocations(headPolicy, headTree && `policy:${headTree}`, cache) : [], ...fileRevocations));
-    const rootRev = trust.trustRoot ?? headPolicy?.trustRoot;
-    let trustRoot: string | undefined;
-    if (rootRev) {
-      trustRoot = await resolveCommitId(repo, rootRev, trust.trustRoot ? '--trust-root' : 'the policy\'s trust_root');
-      const raw = await reader.read(trustRoot);
-      if (!raw) throw new ExpectedError(`trust root ${trustRoot} is missing from the repository`, 'fetch the full history (git fetch --unshallow), or give a later --trust-root');
-      const root = parseCommitObject(trustRoot, raw.body);
+    // The trust root: the one commit judged by its own policy (src/collect/trust-root.ts).
+    let ledgerRoot: string | undefined;
+    try {
+      ledgerRoot = readLedger(repo.commonDir)?.trustRoot;
+    } catch {
+      /* a damaged ledger is reported by the ledger rules; its root is not used */
+    }
+    const baseOid = scope.base ? revisions[revisions.length - 1]?.slice(1) : undefined;
+    const anchors = [...new Set([baseOid, history.head.oid, ...revisions.filter((r) => !r.startsWith('^'))].filter((r): r is string => !!r))];
+    // In CI the policy that names the root is the one at --base (accepted), not the tip being judged.
+    let rootPolicy = headPolicy;
+    if (baseOid) {
+      const t = await reader.read(`${baseOid}:${POLICY_DIR}`);
+      rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
+    }
+    const root = await resolveTrustRoot({
+      shadow, reader, anchors,
+      ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
+      ...(ledgerRoot ? { ledgerRoot } : {}),
+      ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
+      resolve: (rev, what) => resolveCommitId(repo, rev, what),
+    }, `${POLICY_DIR}/policy.yml`);
+    const trustRoot = root?.oid;
+    if (root) {
+      const raw = await reader.read(root.oid);
+      if (!raw) throw new ExpectedError(`trust root ${root.oid} is missing from the repository`, 'fetch the full history (git fetch --unshallow), or give a later --trust-root');
+      const rootCommit = parseCommitObject(root.oid, raw.body);
       // History before the trust root is out of scope: stop the walk at its parents.
-      revisions = [...revisions, ...root.parents.map((p) => `^${p}`)];
-      description += `, from trust root ${trustRoot.slice(0, 12)}`;
+      revisions = [...revisions, ...rootCommit.parents.map((p) => `^${p}`)];
+      description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]}${root.named ? `, ${root.named.slice(0, 12)}, carries no policy: the first commit after it that does` : ''})`;
     }
     // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), and
     // the CI configuration, whose gitguard step must not silently disappear.
     const watch = watchList(headPolicy?.protected.paths ?? DEFAULT_PROTECTED_PATHS);
     const watched = watchProtected ? [...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS])] : [];
-    collector.setScope(trustRoot, watched);
+    collector.setScope(trustRoot, watched, (a, b) => isAncestor(shadow, a, b));
     const active = collector;
     collectors.push(active);
     async function* batches(): AsyncGenerator<CommitFacts[]> {
@@ -247,7 +272,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       }
       return out;
     };
-    return { revisions, description, ...(headPolicy ? { headPolicy } : {}), ...(trustRoot ? { trustRoot } : {}), commits, batches, tags, close };
+    return { revisions, description, ...(headPolicy ? { headPolicy } : {}), ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}), commits, batches, tags, close };
   } catch (err) {
     close();
     throw err;

@@ -1,9 +1,11 @@
 // `gitguard init`: a first trust policy for the repository, proposed from its history. Signers are
 // the committers whose commits carry good signatures by keys the user already trusts (their gpg
-// keyring, their global gpg.ssh.allowedSignersFile), checked by gitguard's own verification engine;
-// the user (global user.email) becomes the maintainer; the trust root is today's HEAD. Nothing is
-// committed: the user reviews the files and commits them.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// keyring, their global gpg.ssh.allowedSignersFile, the signing key git uses in this repository),
+// checked by gitguard's own verification engine; the user (user.email as git reads it here, from every
+// config scope) becomes the maintainer. trust_root is left unset: the commit that adds the policy is
+// the trust root, so verify and audit pass on the history the policy vouches for from there on.
+// Nothing is committed: the user reviews the files and commits them.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ExpectedError } from '../errors.js';
@@ -14,7 +16,7 @@ import { parsePolicy, PolicyError } from '../collect/policy.js';
 import { collectHistory } from '../collect/refs.js';
 import { discoverRepository } from '../collect/repository.js';
 import { POLICY_DIR } from '../collect/trust.js';
-import { parseAllowedSigners, principalMatches, type SshPublicKey } from '../collect/signatures/allowed-signers.js';
+import { parseAllowedSigners, principalMatches, readKey, type SshPublicKey } from '../collect/signatures/allowed-signers.js';
 import { verifyCommits } from './verify.js';
 
 export interface InitRequest {
@@ -33,7 +35,6 @@ export interface ProposedSigner {
 
 export interface InitResult {
   dir: string;
-  trustRoot?: string;
   signers: ProposedSigner[];
   maintainer?: string;
   /** What was done, then what to review. */
@@ -50,15 +51,57 @@ interface Draft {
 
 const EMAIL_RE = /^[^\s,"'@\\]+@[^\s,"'@\\]+$/;
 
-function globalValue(config: ConfigEntry[], key: string): string | undefined {
+/** A value as `git config --get` gives it in this repository: the last one over every scope. */
+function effectiveValue(config: ConfigEntry[], key: string): string | undefined {
   let v: string | undefined;
-  for (const e of config) if (e.key === key && e.scope === 'global' && e.value !== null) v = e.value;
+  for (const e of config) if (e.key === key) v = e.value ?? 'true';
   return v;
 }
 
-function expandPath(p: string, env: NodeJS.ProcessEnv): string {
+/** The value from the user's own files only (global or system): for files that decide whom to trust. */
+function userValue(config: ConfigEntry[], key: string): string | undefined {
+  let v: string | undefined;
+  for (const e of config) if (e.key === key && (e.scope === 'global' || e.scope === 'system') && e.value !== null) v = e.value;
+  return v;
+}
+
+function expandPath(p: string, env: NodeJS.ProcessEnv, base?: string): string {
   if (p.startsWith('~/')) return join(env.HOME ?? homedir(), p.slice(2));
-  return isAbsolute(p) ? p : resolve(env.HOME ?? homedir(), p);
+  return isAbsolute(p) ? p : resolve(base ?? env.HOME ?? homedir(), p);
+}
+
+/** Reads a small regular file (a public key), or says why not. */
+function readSmallFile(file: string): string | { error: string } {
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return { error: 'not a regular file' };
+    if (st.size > 64 * 1024) return { error: 'larger than 64 KiB' };
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    return { error: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
+  }
+}
+
+/**
+ * The SSH public key git signs with here (gpg.format ssh): user.signingkey as a literal key
+ * ("ssh-ed25519 AAAA...", optionally "key::"-prefixed) or a path to the public key (or to the private
+ * key, whose ".pub" sits beside it). gpg.ssh.defaultKeyCommand is never run.
+ */
+function sshSigningKey(value: string, env: NodeJS.ProcessEnv, base: string): { line: string; key: SshPublicKey } | { error: string } {
+  const literal = value.startsWith('key::') ? value.slice(5) : value;
+  if (/^(ssh-|ecdsa-|sk-)/.test(literal)) {
+    const k = readKey(literal.trim());
+    return k ? { line: literal.trim(), key: k.key } : { error: `user.signingkey is not a readable SSH public key` };
+  }
+  const path = expandPath(value, env, base);
+  for (const file of path.endsWith('.pub') ? [path] : [`${path}.pub`, path]) {
+    const text = readSmallFile(file);
+    if (typeof text !== 'string') continue;
+    const first = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+    const k = first ? readKey(first) : undefined;
+    if (k) return { line: first!, key: k.key };
+  }
+  return { error: `no SSH public key found at ${path}${path.endsWith('.pub') ? '' : ' or ' + path + '.pub'}` };
 }
 
 /** One printable line: no control characters, capped. */
@@ -83,12 +126,14 @@ export function renderPolicy(p: { trustRoot?: string; signers: ProposedSigner[];
   const out = [
     `# gitguard trust policy, proposed by \`gitguard init\` on ${p.date}.`,
     '# Review every signer and key before you commit this folder (docs/policy.md explains each field);',
-    '# the commit that adds it is trusted by this policy itself, so sign it yourself.',
+    '# the commit that adds it is the trust root, trusted by this policy itself, so sign it yourself.',
+    '# trust_root is unset on purpose: the first commit carrying this file on the first-parent chain',
+    '# is the trust root, and the history before it is out of scope.',
     'version: 1',
     'identity: committer',
     'require_signatures: true',
   ];
-  if (p.trustRoot) out.push('# History before this commit (HEAD when the policy was written) is out of scope.', `trust_root: ${q(p.trustRoot)}`);
+  if (p.trustRoot) out.push('# History before this commit is out of scope.', `trust_root: ${q(p.trustRoot)}`);
   if (!p.signers.length) out.push('signers: []');
   else {
     out.push('signers:');
@@ -112,10 +157,14 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   const policyFile = join(dir, 'policy.yml');
   if (existsSync(policyFile) && !req.force) throw new ExpectedError(`${policyFile} already exists`, 'review or edit it, or overwrite it with gitguard init --force');
 
+  // Who the user is and which key they sign with, as git reads it in this repository (every scope).
   const config = await collectConfig(repo, env);
-  const userEmail = globalValue(config, 'user.email')?.trim().toLowerCase();
-  const userName = globalValue(config, 'user.name');
-  const signersFile = globalValue(config, 'gpg.ssh.allowedsignersfile');
+  const userEmail = effectiveValue(config, 'user.email')?.trim().toLowerCase();
+  const userName = effectiveValue(config, 'user.name');
+  const signingKey = effectiveValue(config, 'user.signingkey')?.trim();
+  const format = (effectiveValue(config, 'gpg.format') ?? 'openpgp').trim().toLowerCase();
+  // Whom the user already trusts: only their own files decide that, never the repository's config.
+  const signersFile = userValue(config, 'gpg.ssh.allowedsignersfile');
   const lines: string[] = [];
   const review: string[] = [];
 
@@ -137,26 +186,50 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     }
   }
 
+  // The user's own SSH signing key vouches for the commits it signed as the user.
+  let ownSshLine: string | undefined;
+  if (format === 'ssh' && signingKey) {
+    const k = sshSigningKey(signingKey, env, repo.workTree);
+    if ('error' in k) review.push(`your SSH signing key (user.signingkey) could not be read: ${k.error}`);
+    else {
+      if (userEmail && EMAIL_RE.test(userEmail)) ownSshLine = `${userEmail} namespaces="git" ${k.line}`;
+      if (!sshKeys.has(k.key.fingerprint)) {
+        sshKeys.set(k.key.fingerprint, k.key);
+        if (userEmail) sshEntries.push({ principals: [userEmail], key: k.key });
+      }
+    }
+  } else if (format === 'ssh' && effectiveValue(config, 'gpg.ssh.defaultkeycommand')) {
+    review.push('user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command): set user.signingkey to your public key file');
+  }
+
   const history = await collectHistory(repo);
   const head = history.head.oid;
   const tmp = mkdtempSync(join(tmpdir(), 'gitguard-init-'));
   const drafts: Draft[] = [];
   const counts = { commits: 0, authorized: 0, unsigned: 0, other: 0 };
+  const unvouched: Array<{ oid: string; status: string; subject: string }> = [];
   const pgpKnown = new Map<string, string>(); // fingerprint -> armored export
   try {
     // Pass 1: who committed (and, with SSH keys, who signed); pass 2 adds the gpg keys of those committers.
     const emails = new Map<string, string>();
-    const walk = async (keyrings: string[]): Promise<Array<{ email: string; name: string; status: string; format: string; signer?: string }>> => {
-      const out: Array<{ email: string; name: string; status: string; format: string; signer?: string }> = [];
+    const sshFiles = sshFile ? [sshFile] : [];
+    if (ownSshLine) {
+      const own = join(tmp, 'own_allowed_signers');
+      writeFileSync(own, `${ownSshLine}\n`);
+      sshFiles.push(own);
+    }
+    type Seen = { oid: string; subject: string; email: string; name: string; status: string; format: string; signer?: string };
+    const walk = async (keyrings: string[]): Promise<Seen[]> => {
+      const out: Seen[] = [];
       if (!head) return out;
       for await (const batch of verifyCommits({
         path: repo.path,
-        trust: { keyrings, allowedSigners: sshFile ? [sshFile] : [], cache: false, env },
+        trust: { keyrings, allowedSigners: sshFiles, cache: false, env },
       })) {
         for (const { commit, judgement } of batch) {
           const email = commit.committer.email.toLowerCase();
           if (!emails.has(email)) emails.set(email, commit.committer.name);
-          out.push({ email, name: commit.committer.name, status: judgement.status, format: judgement.verdict.format, ...(judgement.verdict.signer ? { signer: judgement.verdict.signer } : {}) });
+          out.push({ oid: commit.oid, subject: commit.subject, email, name: commit.committer.name, status: judgement.status, format: judgement.verdict.format, ...(judgement.verdict.signer ? { signer: judgement.verdict.signer } : {}) });
         }
       }
       return out;
@@ -183,11 +256,11 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     for (const r of results) {
       counts.commits += 1;
       if (r.status === 'unsigned') counts.unsigned += 1;
-      if (r.status !== 'authorized' || !r.signer || !EMAIL_RE.test(r.email) || (r.format !== 'ssh' && r.format !== 'openpgp')) {
+      if (r.status !== 'authorized' || !r.signer || !EMAIL_RE.test(r.email) || (r.format !== 'ssh' && r.format !== 'openpgp') || (r.format === 'ssh' && !sshKeys.has(r.signer))) {
         if (r.status !== 'unsigned') counts.other += 1;
+        unvouched.push({ oid: r.oid, status: r.status, subject: r.subject });
         continue;
       }
-      if (r.format === 'ssh' && !sshKeys.has(r.signer)) continue;
       counts.authorized += 1;
       const byEmail = drafts.find((d) => d.emails.has(r.email));
       const byKey = drafts.find((d) => d.openpgp.has(r.signer!) || d.ssh.has(r.signer!));
@@ -233,13 +306,13 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       const taken = drafts.some((d) => d.ssh.has(e.key.fingerprint));
       if (!taken && principalMatches(userEmail, e.principals)) userDraft.ssh.set(e.key.fingerprint, e.key);
     }
-    const ex = await gpgExport(userEmail, env);
+    const ex = await gpgExport(format === 'openpgp' && signingKey ? signingKey : userEmail, env);
     if (ex.armored) extraKeys.push({ file: `${userEmail.replace(/[^a-z0-9._@-]/g, '_')}.asc`, armored: ex.armored });
     drafts.push(userDraft);
     if (!userDraft.ssh.size && !ex.armored) review.push(`no key was found for you (${userEmail}): add yours to ${POLICY_DIR}/keys/ or ${POLICY_DIR}/allowed_signers before you sign the commit that adds the policy`);
     else review.push(`you (${userEmail}) have no signed commit in the history: check the key(s) gitguard found for your e-mail`);
   }
-  if (!userEmail) review.push('user.email is not set in your global git config: nobody was made a maintainer; add one to maintainers: before you commit the policy');
+  if (!userEmail) review.push('user.email is not set (git config user.email): nobody was made a maintainer; add one to maintainers: before you commit the policy');
 
   // Names must be unique and may not be another signer's e-mail; when they clash, the e-mail is used.
   const seen = new Set<string>();
@@ -258,7 +331,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   }));
   const maintainer = userDraft ? userEmail : undefined;
   const date = new Date().toISOString().slice(0, 10);
-  const policyYml = renderPolicy({ ...(head ? { trustRoot: head } : {}), signers, maintainers: maintainer ? [maintainer] : [], date });
+  const policyYml = renderPolicy({ signers, maintainers: maintainer ? [maintainer] : [], date });
   const signerLines = drafts.flatMap((d) => [...d.ssh.values()].map((k) => `${[...d.emails].join(',')} namespaces="git" ${k.type} ${Buffer.from(k.canonical).toString('base64')}`));
   const allowedSigners = `# SSH keys of the signers in policy.yml (git's gpg.ssh.allowedSignersFile format), written by gitguard init\n${signerLines.map((l) => `${l}\n`).join('')}`;
   const keyFiles = [...[...pgpKnown].map(([fpr, armored]) => ({ file: `${fpr}.asc`, armored })), ...extraKeys];
@@ -287,10 +360,14 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     lines.push(`signer ${s.name ?? s.emails[0]} <${s.emails.join(', ')}>: ${keys.join(', ') || 'keys found by e-mail'}${s.commits ? `, ${s.commits} signed commit(s)` : ''}${maintainer && s.emails.includes(maintainer) ? ' (maintainer)' : ''}`);
   }
   if (!signers.length) review.push('no signer was found: every signed commit after the trust root will be by an unknown signer until you add one');
-  if (head) lines.push(`trust root: ${head} (HEAD); history before it is not audited`);
-  else review.push('the repository has no commits yet: no trust root was set');
+  lines.push(`trust root: the commit that adds ${POLICY_DIR}/ (trust_root is left unset); the ${counts.commits} commit(s) before it are out of scope`);
+  if (unvouched.length) {
+    lines.push(`${unvouched.length} commit(s) could not be vouched for (no good signature by a key you trust, matching the committer):`);
+    for (const u of unvouched.slice(0, 20)) lines.push(`  ${u.oid.slice(0, 12)} ${u.status} "${cleanName(u.subject).slice(0, 80)}"`);
+    if (unvouched.length > 20) lines.push(`  ... and ${unvouched.length - 20} more (gitguard verify --allowed-signers FILE --keyring FILE lists them)`);
+  }
   if (counts.other) review.push(`${counts.other} signed commit(s) were not proposed: their keys are not in your gpg keyring or allowed-signers file, or sign for someone else (gitguard verify --allowed-signers FILE --keyring FILE shows which)`);
   review.push(`review ${POLICY_DIR}/ (signers, maintainers, keys), then commit it signed: git add ${POLICY_DIR} && git commit -S -m "Add gitguard trust policy"`);
   review.push('then run: gitguard audit');
-  return { dir, ...(head ? { trustRoot: head } : {}), signers, ...(maintainer ? { maintainer } : {}), lines: [...lines, ...review.map((r) => `review: ${r}`)] };
+  return { dir, signers, ...(maintainer ? { maintainer } : {}), lines: [...lines, ...review.map((r) => `review: ${r}`)] };
 }

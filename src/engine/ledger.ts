@@ -9,17 +9,20 @@ import { collectLedgerFacts, isAncestor, type LedgerFacts, type TrustRootCheck }
 import { LedgerError, ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
+import type { TrustRoot } from '../collect/trust-root.js';
 
-export async function collectLedger(repo: RepositoryInfo, history: HistoryFacts, headPolicy?: Policy, base?: string, trustRootRev?: string): Promise<LedgerFacts> {
+export async function collectLedger(repo: RepositoryInfo, history: HistoryFacts, headPolicy?: Policy, base?: string, trustRoot?: string | TrustRoot): Promise<LedgerFacts> {
   const baseOid = base ? await resolveCommitId(repo, base, '--base', repo.shallow ? 'this is a shallow clone: fetch the full history (fetch-depth: 0 / GIT_DEPTH: 0)' : undefined) : undefined;
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   try {
     const facts = await collectLedgerFacts(repo, history, shadow, headPolicy?.protected.refs, baseOid);
-    const rev = trustRootRev ?? headPolicy?.trustRoot;
+    // The root the walk used (resolved once, src/collect/trust-root.ts); without a walk, the flag or the policy's.
+    const resolved = typeof trustRoot === 'object' ? trustRoot : undefined;
+    const rev = resolved?.rev ?? (trustRoot as string | undefined) ?? headPolicy?.trustRoot;
     if (rev) {
-      const check: TrustRootCheck = { rev, source: trustRootRev ? '--trust-root' : 'policy', ...(history.head.oid ? { tip: history.head.oid } : {}) };
+      const check: TrustRootCheck = { rev, source: resolved?.source ?? (trustRoot ? '--trust-root' : 'policy'), ...(history.head.oid ? { tip: history.head.oid } : {}) };
       try {
-        check.oid = await resolveCommitId(repo, rev, 'trust root');
+        check.oid = resolved?.oid ?? (await resolveCommitId(repo, rev, 'trust root'));
       } catch (err) {
         if (!(err instanceof ExpectedError)) throw err;
       }

@@ -157,6 +157,7 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
         const fix = RESIGN_FIXES.includes(r.meta.id) ? RESIGN : r.meta.remediation[0];
         if (fix) lines.push(`  fix: ${fix}`);
       }
+      if (failed.length) lines.push(`gitguard pre-push: next step: re-sign the commits with a signer's key (git commit --amend -S for the last one, git rebase --exec "git commit --amend --no-edit -S" <base> for several), or have a maintainer change ${'.gitguard/'} in a signed commit`);
       exitCode = Math.max(exitCode, exitCodeFor(results, 'low'));
       lines.push(`gitguard pre-push: ${commits} new commit(s) checked, ${failed.length} rule(s) failed`);
     }

@@ -17,7 +17,7 @@ import { isAncestor, refGlob } from '../collect/protected-refs.js';
 import { coveredBy } from '../collect/protected-paths.js';
 import { isMaintainer } from '../collect/policy.js';
 import type { TrustedCommit } from '../collect/trust.js';
-import { judge, policyChangeAuthorized, type Judgement } from '../rules/lib/trust.js';
+import { judge, policyChangeAuthorized, policyName, type Judgement } from '../rules/lib/trust.js';
 import { escapeText } from '../report/escape.js';
 import { openHistory } from './history.js';
 
@@ -70,19 +70,29 @@ export function quarantineDirs(env: NodeJS.ProcessEnv, base: string): string[] {
 
 const short = (oid: string): string => oid.slice(0, 12);
 
+/** Where to fix a refused commit: re-sign it, or change the policy that judged it. */
+const NEXT_STEP = 're-sign it with a key of a signer (git commit --amend -S, or git rebase --exec "git commit --amend --no-edit -S"), or have a maintainer change .gitguard/';
+
 function judgeCommit(c: TrustedCommit): string | undefined {
-  if (!c.trust || c.trust.mode !== 'policy' || c.trust.trustRoot) return undefined;
+  // No policy anywhere (mode none): the server has nothing to enforce. A commit in a governed
+  // history that no policy judges (mode no-policy) is refused like an unauthorized one.
+  if (!c.trust || c.trust.mode === 'none' || c.trust.mode === 'keys') return undefined;
   const j = judge(c);
-  const policy = j.policy ?? c.trust.verifications[0]?.policy;
+  const ver = j.policy ? c.trust.verifications.find((v) => v.policy === j.policy) : c.trust.verifications[0];
+  const policy = j.policy ?? ver?.policy;
+  const judging = ver && policy ? policyName(ver) : 'the trust policy';
   const what = `commit ${short(c.oid)} "${escapeText(c.subject, 80)}"`;
   const signedByMaintainer = j.status === 'goodlisted' || (j.status === 'authorized' && !!policy && !!j.signer && isMaintainer(policy, j.signer));
   if (!ACCEPTED.has(j.status) && !(j.status === 'unsigned' && policy && !policy.requireSignatures)) {
-    return `${what} is not authorized by the trust policy: ${j.status}: ${escapeText(j.detail, 160)}`;
+    const next = j.status === 'no-policy' ? '' : `; ${NEXT_STEP}`;
+    return `${what} is not authorized by ${judging}: ${j.status}: ${escapeText(j.detail, 300)}${next}`;
   }
-  if (!policyChangeAuthorized(c, j)) return `${what} changes .gitguard/ without a maintainer's signature`;
+  // The trust root is judged by its own policy: it starts the chain, so it changes nothing.
+  if (c.trust.trustRoot) return undefined;
+  if (!policyChangeAuthorized(c, j)) return `${what} changes .gitguard/ without a maintainer's signature (a maintainer of ${judging} must sign it)`;
   const touched = policy ? (c.trust.changedPaths ?? []).filter((p) => policy.protected.paths.some((pattern) => coveredBy(p, pattern))) : [];
-  if (touched.length && !signedByMaintainer) return `${what} changes protected ${touched.map((p) => escapeText(p, 80)).join(', ')} without a maintainer's signature`;
-  if (c.trust.ciGateRemoved && !signedByMaintainer) return `${what} removes the gitguard step from CI without a maintainer's signature`;
+  if (touched.length && !signedByMaintainer) return `${what} changes protected ${touched.map((p) => escapeText(p, 80)).join(', ')} without a maintainer's signature (a maintainer of ${judging} must sign it)`;
+  if (c.trust.ciGateRemoved && !signedByMaintainer) return `${what} removes the gitguard step from CI without a maintainer's signature (a maintainer of ${judging} must sign it)`;
   return undefined;
 }
 
@@ -101,10 +111,10 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     for (const u of updates) {
       const ref = escapeText(u.ref, 120);
       if (!globs.some((g) => g.test(u.ref))) continue;
-      if (ZERO.test(u.new)) rejections.push(`${ref}: deleting a protected ref is not allowed`);
+      if (ZERO.test(u.new)) rejections.push(`${ref}: deleting a protected ref is not allowed (the policy's protected.refs names it)`);
       else if (ZERO.test(u.old)) continue;
-      else if (u.ref.startsWith('refs/tags/')) rejections.push(`${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)})`);
-      else if ((await isAncestor(shadow, u.old, u.new)) !== true) rejections.push(`${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history`);
+      else if (u.ref.startsWith('refs/tags/')) rejections.push(`${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)}); publish a new tag instead`);
+      else if ((await isAncestor(shadow, u.old, u.new)) !== true) rejections.push(`${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history; fetch, rebase onto ${short(u.old)} (git pull --rebase) and push again`);
     }
     if (session.revisions.some((r) => !r.startsWith('^'))) {
       for await (const c of session.commits() as AsyncGenerator<CommitFacts>) {

@@ -1,6 +1,7 @@
 import { defineRepoRule } from './define.js';
 import { isEvaluation, ledgerFacts } from './lib/ledger.js';
 import { atPolicy } from './lib/locations.js';
+import { TRUST_ROOT_SOURCE_TEXT } from '../collect/trust-root.js';
 
 export default defineRepoRule({
   id: 'trust-root-in-history',
@@ -8,10 +9,10 @@ export default defineRepoRule({
   evaluate(facts) {
     const l = ledgerFacts(facts);
     if (isEvaluation(l) && l.outcome !== 'fail') return l;
-    // A damaged ledger does not matter here: the trust root comes from the flag or the policy.
+    // A damaged ledger does not matter here: its trust root is then not used.
     const check = facts.ledger?.ok ? facts.ledger.value.trustRootCheck : undefined;
     if (!check) return { outcome: 'not-applicable', note: 'no trust root (--trust-root or trust_root in the policy)' };
-    const from = check.source === '--trust-root' ? '--trust-root' : "the policy's trust_root";
+    const from = TRUST_ROOT_SOURCE_TEXT[check.source];
     const where = check.source === '--trust-root' ? {} : atPolicy();
     if (!check.tip) return { outcome: 'not-applicable', note: 'HEAD has no commits yet' };
     if (!check.oid) return { outcome: 'fail', findings: [{ message: `trust root ${check.rev} (${from}) is not a commit in this repository`, evidence: { trustRoot: check.rev }, ...where }], findingCount: 1 };

@@ -43,12 +43,12 @@ describe('gitguard init', () => {
     out = runCli(['init', '-C', r.dir], { env: r.env });
   });
 
-  test('writes a policy that gitguard parses, naming alice (maintainer) and bob by their SSH keys, trusted from HEAD', async () => {
+  test('writes a policy that gitguard parses, naming alice (maintainer) and bob by their SSH keys, with trust_root unset (the policy commit is the root)', async () => {
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     const dir = join(r.dir, '.gitguard');
     const policy = await parsePolicy({ label: 'test', policyYml: readFileSync(join(dir, 'policy.yml'), 'utf8'), keys: [], allowedSigners: readFileSync(join(dir, 'allowed_signers'), 'utf8') });
-    expect(policy!.trustRoot).toBe(head);
+    expect(policy!.trustRoot).toBeUndefined();
     const byEmail = Object.fromEntries(policy!.signers.map((s) => [s.emails[0], s]));
     expect(Object.keys(byEmail).sort()).toEqual(['alice@example.com', 'bob@example.com']);
     expect(byEmail['alice@example.com']!.ssh).toEqual([keys.alice.fingerprint]);
@@ -59,7 +59,8 @@ describe('gitguard init', () => {
 
   test('says what it did and what to review', () => {
     expect(out.stdout).toContain('wrote ');
-    expect(out.stdout).toContain(`trust root: ${head}`);
+    expect(out.stdout).toContain('trust root: the commit that adds .gitguard/ (trust_root is left unset); the 3 commit(s) before it are out of scope');
+    expect(head).toMatch(/^[0-9a-f]{40}$/);
     expect(out.stdout).toMatch(/signer Alice Example <alice@example.com>: ssh SHA256:\S+, 2 signed commit\(s\) \(maintainer\)/);
     expect(out.stdout).toContain('review: ');
   });

@@ -141,7 +141,7 @@ describe('the pre-receive check, with real git push', () => {
       const unsigned = signedCommit(client, undefined, 'unsigned work', { committerEmail: 'bob@example.com' });
       const r = push(client, ['main']);
       expect(r.ok).toBe(false);
-      expect(r.stderr).toContain(`gitguard: rejected: commit ${unsigned.slice(0, 12)} "unsigned work" is not authorized by the trust policy: unsigned`);
+      expect(r.stderr).toContain(`gitguard: rejected: commit ${unsigned.slice(0, 12)} "unsigned work" is not authorized by .gitguard at ${good.slice(0, 12)}: unsigned`);
       expect(tipOf(server, 'refs/heads/main')).toBe(good);
     });
 

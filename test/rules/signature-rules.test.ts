@@ -33,6 +33,12 @@ describe('signers-authorized', () => {
     { name: 'fails on a good signature by a key no signer owns', commits: [trusted(good('mallory'), policy, byBob)], outcome: 'fail', mentions: ['belongs to no signer'] },
     { name: 'fails on a key missing from the allowed signers (U)', commits: [trusted({ letter: 'U', format: 'ssh', signer: 'SHA256:zzz', identities: [] }, policy, byBob)], outcome: 'fail', mentions: ['is not trusted'] },
     { name: 'passes a goodlisted commit, an audited exception', commits: [trusted(good('mallory'), policyWith({ signers: [alice], goodlist: [{ commit: '00000000000000000000000000000000000000ff', reason: 'imported' }] }), { ...byBob, oid: '00000000000000000000000000000000000000ff' })], outcome: 'pass' },
+    {
+      name: 'fails a commit that no policy may judge (an orphan in a governed history), even with a good signature',
+      commits: [Object.assign(commit(byBob), { trust: { mode: 'no-policy' as const, noPolicy: 'it does not descend from the trust root 0123456789ab', verifications: [{ verdict: good('mallory') }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false } })],
+      outcome: 'fail',
+      mentions: ['no policy judges it', 'does not descend from the trust root'],
+    },
   ]);
 });
 

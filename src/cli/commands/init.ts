@@ -12,9 +12,10 @@ export function registerInitCommand(program: Command, io: Io, state: { exitCode:
     .option('--force', 'overwrite an existing .gitguard/policy.yml (and replace .gitguard/keys/)')
     .addHelpText('after', `
 Signers are the committers whose commits carry good signatures by keys you already trust: your gpg
-keyring (gpg --export) and your global gpg.ssh.allowedSignersFile. You (user.email in your global git
-config) become the maintainer, and the trust root is HEAD. Nothing is committed: review the files, then
-commit them signed.
+keyring (gpg --export), your global gpg.ssh.allowedSignersFile, and the key git signs with here
+(user.signingkey, read from every config scope as git reads it). You (user.email) become the
+maintainer. trust_root is left unset: the commit that adds .gitguard/ is the trust root, and the
+history before it is out of scope. Nothing is committed: review the files, then commit them signed.
 
 Examples:
   gitguard init

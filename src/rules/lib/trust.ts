@@ -17,6 +17,7 @@ export type TrustStatus =
   | 'key-invalid' // expired/revoked key or expired signature, judged at signing time; or a key revoked at the tip
   | 'retired' // signer retired in the policy before this signature
   | 'impersonation' // good signature by a known signer whose identity is not the committer's (author's)
+  | 'no-policy' // the history is governed by a policy, but none may judge this commit (see CommitTrust.noPolicy)
   | 'unjudged'; // no policy and no user keys: nothing to check against
 
 export interface Judgement {
@@ -29,7 +30,12 @@ export interface Judgement {
 }
 
 // Best first: a commit is judged by the parent policy that thinks best of it.
-const RANK: TrustStatus[] = ['authorized', 'goodlisted', 'forge', 'impersonation', 'retired', 'key-invalid', 'unknown-signer', 'cannot-check', 'bad', 'unsigned', 'unjudged'];
+const RANK: TrustStatus[] = ['authorized', 'goodlisted', 'forge', 'impersonation', 'retired', 'key-invalid', 'unknown-signer', 'cannot-check', 'bad', 'unsigned', 'no-policy', 'unjudged'];
+
+/** How messages name the policy that judged: the commit it was read from (the parent), not where it was first loaded. */
+export function policyName(ver: Verification): string {
+  return ver.from ? `.gitguard at ${ver.from.slice(0, 12)}` : ver.policy?.label ?? 'the supplied keys';
+}
 
 /** Was the key good when it signed? Expiry and soft revocation after signing do not void a signature. */
 function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
@@ -56,7 +62,7 @@ function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
 const VERIFIED = new Set(['G', 'U', 'X', 'Y', 'R']);
 
 /** The revocation voiding this signature: the tip's or --revoked-keys' first, then the judging policy's own. */
-function revokedFor(commit: TrustedCommit, v: Verdict, policy: Policy | undefined): RevokedKey | undefined {
+function revokedFor(commit: TrustedCommit, v: Verdict, policy: Policy | undefined, where: string): RevokedKey | undefined {
   if (!commit.trust.revoked && !policy?.revokedKeys?.length) return undefined;
   if (!VERIFIED.has(v.letter)) return undefined;
   const keys = [v.signer, v.signingKey];
@@ -64,7 +70,7 @@ function revokedFor(commit: TrustedCommit, v: Verdict, policy: Policy | undefine
   const r = revocationFor(commit.trust.revoked, keys, at);
   if (r || !policy?.revokedKeys?.length) return r;
   const own = policy.revokedKeys.find((e) => keys.includes(e.key) && (e.since === undefined || at >= e.since));
-  return own && { key: own.key, where: policy.label, reason: own.reason, ...(own.since !== undefined ? { since: own.since } : {}) };
+  return own && { key: own.key, where, reason: own.reason, ...(own.since !== undefined ? { since: own.since } : {}) };
 }
 
 function revokedDetail(r: RevokedKey): string {
@@ -90,7 +96,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   if (v.letter === 'N') return { ...base, status: 'unsigned', detail: 'no signature' };
   if (v.letter === 'B') return { ...base, status: 'bad', detail: v.reason ?? 'bad signature' };
   if (v.letter === 'E' && !v.missingKey) return { ...base, status: 'cannot-check', detail: v.reason ?? 'cannot check the signature' };
-  const revoked = revokedFor(commit, v, policy);
+  const revoked = revokedFor(commit, v, policy, policyName(ver));
   if (revoked) {
     // git's letter for a revoked key: R (as gpg says REVKEYSIG once it knows the revocation).
     const detail = revokedDetail(revoked);
@@ -101,7 +107,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
       const forge = v.signer ? forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', v.signer) : undefined;
       if (forge && v.letter === 'U') return { ...base, status: 'forge', forge, detail: `signed by the forge ${forge.name} on behalf of ${commit.author.email}` };
     }
-    return { ...base, status: 'unknown-signer', detail: `key ${v.signingKey ?? v.signer ?? '(unknown)'} is not trusted${policy ? ` by ${policy.label}` : ''}` };
+    return { ...base, status: 'unknown-signer', detail: `key ${v.signingKey ?? v.signer ?? '(unknown)'} is not trusted${policy ? ` by ${policyName(ver)}` : ''}` };
   }
   const valid = validAtSigning(v);
   if (!valid.ok) return { ...base, status: 'key-invalid', detail: valid.why! };
@@ -112,7 +118,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
     if (owners.length === 0) {
       const forge = forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
       if (forge) return { ...base, status: 'forge', forge, detail: `signed by the forge ${forge.name} on behalf of ${commit.author.name} <${commit.author.email}>` };
-      return { ...base, status: 'unknown-signer', detail: `key ${fpr} belongs to no signer of ${policy.label}` };
+      return { ...base, status: 'unknown-signer', detail: `key ${fpr} belongs to no signer of ${policyName(ver)}` };
     }
     const needed = requiredIdentities(commit, policy);
     const signer = owners.find((s) => needed.every(([, email]) => s.emails.includes(email)));
@@ -140,6 +146,12 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
 /** The commit's judgement: the best over the policies of its parents. */
 export function judge(commit: TrustedCommit): Judgement {
   let best: Judgement | undefined;
+  if (commit.trust.mode === 'no-policy') {
+    const verdict = commit.trust.verifications[0]?.verdict ?? { letter: 'N', format: 'none', identities: [] };
+    const tipListed = commit.trust.tipGoodlist?.get(commit.oid);
+    if (tipListed !== undefined) return { status: 'goodlisted', detail: `goodlisted by the current policy: ${tipListed}`, verdict };
+    return { status: 'no-policy', detail: `not authorized: no policy judges it: ${commit.trust.noPolicy ?? 'no parent carries a policy that descends from the trust root'}`, verdict };
+  }
   for (const ver of commit.trust.verifications) {
     const j = commit.trust.mode === 'none' && ver.verdict.letter !== 'N' ? { status: 'unjudged' as const, detail: 'no policy and no keys to check against', verdict: ver.verdict } : judgeOne(commit, ver);
     if (!best || RANK.indexOf(j.status) < RANK.indexOf(best.status)) best = j;

@@ -1,0 +1,110 @@
+// Where the trust chain starts: the one commit judged by its own policy (docs/policy.md, rule 3).
+// One resolution for `verify`, `audit`, the pre-push and the pre-receive checks:
+//   1. --trust-root;
+//   2. the trust root recorded in the ledger, while it is an ancestor of the tip: what this clone
+//      already accepted outranks what the tip says, since the tip is what is being judged;
+//   3. the policy's trust_root (at --base in CI, at the server's HEAD in the pre-receive hook: the
+//      accepted history, never a pushed or merged tip that nothing has judged yet);
+//   4. else the first commit carrying .gitguard/policy.yml on the first-parent chain of the tip
+//      (git rev-list --first-parent), so a policy on a merged unrelated history, which is never on
+//      that chain unless someone made it the first parent, cannot become the root.
+import { ExpectedError, GitError, firstLine } from '../errors.js';
+import { gitText, type Shadow } from './git.js';
+import { isAncestor } from './protected-refs.js';
+import type { ObjectReader } from './objects.js';
+
+export type TrustRootSource = '--trust-root' | 'ledger' | 'policy' | 'first-policy-commit';
+
+export interface TrustRoot {
+  oid: string;
+  source: TrustRootSource;
+  /** As given (a revision for --trust-root, the id otherwise). */
+  rev: string;
+  /** The commit named, when it carries no policy and the root moved to the first one after it that does. */
+  named?: string;
+}
+
+export const TRUST_ROOT_SOURCE_TEXT: Record<TrustRootSource, string> = {
+  '--trust-root': '--trust-root',
+  ledger: 'recorded in the ledger',
+  policy: "the policy's trust_root",
+  'first-policy-commit': 'the first commit carrying the policy on the first-parent chain',
+};
+
+export interface TrustRootInput {
+  shadow: Shadow;
+  reader: ObjectReader;
+  /** --trust-root, as given. */
+  explicit?: string;
+  /** The trust root the ledger recorded. */
+  ledgerRoot?: string;
+  /** The trust_root of the policy at the tip (at --base when given). */
+  policyRoot?: string;
+  /** Tips to take the default from, in order of trust (the already accepted state first). */
+  anchors: string[];
+  /** Resolves a revision to a commit id, or throws an ExpectedError naming `what`. */
+  resolve: (rev: string, what: string) => Promise<string>;
+}
+
+/** The first commit on the first-parent chain of `tip` whose tree carries .gitguard/policy.yml. */
+export async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, tip: string, policyFile: string): Promise<string | undefined> {
+  // Candidates are the first-parent commits that change the file; the oldest one that has it added it.
+  let out: string;
+  try {
+    out = await gitText(['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, '--', policyFile], { gitDir: shadow.gitDir, timeoutMs: 300_000 });
+  } catch (err) {
+    if (err instanceof GitError) throw new ExpectedError(`cannot read the history to find the trust root: ${firstLine(err.stderr.split('\n').filter((l) => !l.startsWith('hint:')).join('\n')) || err.message}`);
+    throw err;
+  }
+  for (const oid of out.split('\n')) {
+    if (!oid) continue;
+    if ((await reader.read(`${oid}:${policyFile}`))?.type === 'blob') return oid;
+  }
+  return undefined;
+}
+
+/**
+ * A named root that carries no policy could judge nothing (every commit after it would be judged by
+ * no policy, for ever): the root is then the first commit carrying the policy on the tip's
+ * first-parent chain that descends from it, and the commits in between are out of scope.
+ */
+async function withPolicy(input: TrustRootInput, root: TrustRoot, policyFile: string): Promise<TrustRoot> {
+  if ((await input.reader.read(`${root.oid}:${policyFile}`))?.type === 'blob') return root;
+  const tip = input.anchors.find(Boolean);
+  if (!tip) return root;
+  let out: string;
+  try {
+    out = await gitText(['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, `^${root.oid}`, '--', policyFile], { gitDir: input.shadow.gitDir, timeoutMs: 300_000 });
+  } catch {
+    return root;
+  }
+  for (const oid of out.split('\n')) {
+    if (!oid || (await input.reader.read(`${oid}:${policyFile}`))?.type !== 'blob') continue;
+    if ((await isAncestor(input.shadow, root.oid, oid)) === true) return { ...root, oid, named: root.oid };
+    break;
+  }
+  return root;
+}
+
+export async function resolveTrustRoot(input: TrustRootInput, policyFile: string): Promise<TrustRoot | undefined> {
+  const named = await namedRoot(input);
+  if (named) return withPolicy(input, named, policyFile);
+  for (const anchor of input.anchors) {
+    const oid = await firstPolicyCommit(input.shadow, input.reader, anchor, policyFile);
+    if (oid) return { oid, source: 'first-policy-commit', rev: oid };
+  }
+  return undefined;
+}
+
+async function namedRoot(input: TrustRootInput): Promise<TrustRoot | undefined> {
+  if (input.explicit) return { oid: await input.resolve(input.explicit, '--trust-root'), source: '--trust-root', rev: input.explicit };
+  const tip = input.anchors[0];
+  const policyRoot = input.policyRoot ? await input.resolve(input.policyRoot, "the policy's trust_root") : undefined;
+  // A trust_root moved in the tip's policy does not outrank the ledger: the commit that moved it is
+  // only judged once it is in scope, and moving the root past it would take it out of scope.
+  if (input.ledgerRoot && tip && (await input.reader.read(input.ledgerRoot))?.type === 'commit' && (await isAncestor(input.shadow, input.ledgerRoot, tip)) === true) {
+    return { oid: input.ledgerRoot, source: 'ledger', rev: input.ledgerRoot };
+  }
+  if (policyRoot) return { oid: policyRoot, source: 'policy', rev: input.policyRoot! };
+  return undefined;
+}

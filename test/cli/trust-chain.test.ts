@@ -1,0 +1,397 @@
+// The trust chain end to end, through the built binary and real `git push`: only the trust root is
+// judged by its own policy, a policy that arrives through an unrelated history never authorizes,
+// the trust root recorded in the ledger is used, a broken policy in history judges nothing without
+// stopping the audit, and messages name the commit whose policy judged.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
+import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { prePushCheck } from '../../src/engine/prepush.js';
+
+let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
+beforeAll(() => {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-chain-'));
+  keys = { alice: makeSshKey(dir, 'ed25519', 'alice'), bob: makeSshKey(dir, 'ed25519', 'bob'), mallory: makeSshKey(dir, 'ed25519', 'mallory') };
+});
+afterAll(cleanupTemp);
+
+const HONEST_POLICY = 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n';
+const EVIL_POLICY = 'version: 1\nsigners:\n  - name: mallory\n    emails: [mallory@example.com]\nmaintainers: [mallory]\n';
+const honestSigners = (): string => `alice@example.com ${keys.alice.pub}\nbob@example.com ${keys.bob.pub}\n`;
+const MALLORY = { committerEmail: 'mallory@example.com' };
+const BOB = { committerEmail: 'bob@example.com' };
+
+interface Row { commit: string; letter: string; status: string; detail: string }
+function verify(r: TestRepo, args: string[] = []): { code: number; rows: Row[]; stderr: string } {
+  const res = runCli(['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args], { env: r.env });
+  let rows: Row[] = [];
+  try {
+    rows = (JSON.parse(res.stdout) as { commits: Row[] }).commits;
+  } catch {
+    /* exit 2: no JSON */
+  }
+  return { code: res.code, rows, stderr: res.stderr };
+}
+const statusOf = (rows: Row[], oid: string): Row | undefined => rows.find((x) => x.commit === oid);
+const audit = (r: TestRepo, args: string[] = []) => runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation,history', ...args], { env: r.env });
+
+/** A history governed by alice's policy (P), then work signed by bob and alice. */
+function honest(r: TestRepo = makeRepo()): { r: TestRepo; P: string; tip: string } {
+  r.write({ '.gitguard/policy.yml': HONEST_POLICY, '.gitguard/allowed_signers': honestSigners(), 'README.md': 'hello\n' });
+  r.run(['add', '-A']);
+  const P = signedCommit(r, keys.alice, 'policy: alice and bob');
+  r.write({ 'a.txt': 'a\n' });
+  r.run(['add', '-A']);
+  signedCommit(r, keys.bob, 'work by bob', BOB);
+  r.write({ 'b.txt': 'b\n' });
+  r.run(['add', '-A']);
+  const tip = signedCommit(r, keys.alice, 'work by alice');
+  return { r, P, tip };
+}
+
+/** Mallory's orphan branch `evil`: her own policy naming herself, signed by her key. */
+function evilOrphan(r: TestRepo): string {
+  r.run(['checkout', '-q', '--orphan', 'evil']);
+  r.run(['rm', '-rqf', '.']);
+  r.write({ '.gitguard/policy.yml': EVIL_POLICY, '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n`, 'evil.txt': 'x\n' });
+  r.run(['add', '-A']);
+  const O = signedCommit(r, keys.mallory, 'evil: my own policy', MALLORY);
+  return O;
+}
+
+/** Merges `evil` into the checked-out branch with --allow-unrelated-histories, keeping evil's policy. */
+function mergeKeepingEvilPolicy(r: TestRepo, other: string): string {
+  r.run(['merge', '-q', '--no-commit', '--allow-unrelated-histories', '-s', 'ours', other]);
+  r.run(['checkout', 'evil', '--', '.gitguard', 'evil.txt']);
+  return signedCommit(r, keys.mallory, 'merge evil', MALLORY);
+}
+
+function hookedServer(): TestRepo {
+  const server = makeRepo({ bare: true });
+  const res = runCli(['hook', 'install', '--server'], { cwd: server.dir, env: server.env });
+  if (res.code !== 0) throw new Error(`hook install failed: ${res.stderr}`);
+  return server;
+}
+function push(client: TestRepo, args: string[]): { ok: boolean; stderr: string } {
+  try {
+    execFileSync('git', ['push', 'origin', ...args], { cwd: client.dir, env: client.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return { ok: true, stderr: '' };
+  } catch (err) {
+    return { ok: false, stderr: String((err as { stderr?: Buffer }).stderr ?? '') };
+  }
+}
+const tipOf = (repo: TestRepo, ref: string): string => {
+  try {
+    return repo.run(['rev-parse', '--verify', '-q', ref]);
+  } catch {
+    return '';
+  }
+};
+
+describe('an honest signed history', () => {
+  test('passes verify, audit -t impersonation,history and the server hook', () => {
+    const server = hookedServer();
+    const { r, tip } = honest();
+    r.run(['remote', 'add', 'origin', server.dir]);
+    const v = verify(r);
+    expect(v.rows.map((x) => x.status)).toEqual(['authorized', 'authorized', 'authorized']);
+    expect(v.code).toBe(0);
+    expect(audit(r).code).toBe(0);
+    expect(push(r, ['main'])).toEqual({ ok: true, stderr: '' });
+    expect(tipOf(server, 'refs/heads/main')).toBe(tip);
+  });
+});
+
+describe('honest histories with merges pass', () => {
+  test('a feature branch (bob adds work, alice adds carol to the policy) merged with --no-ff, audited whole and in CI with --base', () => {
+    const { r, tip } = honest();
+    r.run(['checkout', '-q', '-b', 'feature']);
+    r.write({ 'e.txt': 'e\n' });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.bob, 'feature work by bob', BOB);
+    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY.replace('maintainers:', '  - name: carol\n    emails: [carol@example.com]\nmaintainers:')}` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: add carol');
+    r.run(['checkout', '-q', 'main']);
+    r.write({ 'f.txt': 'f\n' });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.bob, 'main moves on', BOB);
+    r.run(['merge', '-q', '--no-ff', '--no-commit', 'feature']);
+    signedCommit(r, keys.alice, 'merge feature');
+    const v = verify(r);
+    expect(v.rows.filter((x) => x.status !== 'authorized')).toEqual([]);
+    expect(v.code).toBe(0);
+    expect(audit(r, ['--no-ledger']).code).toBe(0);
+    expect(audit(r, ['--base', tip, '--no-ledger']).code).toBe(0);
+  });
+});
+
+describe('an orphan branch carrying its own policy, merged with --allow-unrelated-histories', () => {
+  let r: TestRepo;
+  let O: string;
+  let M: string;
+  let server: TestRepo;
+  beforeAll(() => {
+    server = hookedServer();
+    ({ r } = honest());
+    r.run(['remote', 'add', 'origin', server.dir]);
+    expect(push(r, ['main']).ok).toBe(true);
+    O = evilOrphan(r);
+    r.run(['checkout', '-q', 'main']);
+    M = mergeKeepingEvilPolicy(r, 'evil');
+  });
+
+  test('verify: the orphan is judged by no policy and the merge by the honest one; exit 1', () => {
+    const v = verify(r);
+    expect(v.code).toBe(1);
+    expect(statusOf(v.rows, O)?.status).toBe('no-policy');
+    expect(statusOf(v.rows, O)?.detail).toMatch(/does not descend from the trust root/);
+    expect(statusOf(v.rows, M)?.status).toBe('unknown-signer');
+  });
+
+  test('audit -t impersonation,history fails, naming the orphan and the merge', () => {
+    const res = audit(r);
+    expect(res.code).toBe(1);
+    const found = resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit);
+    expect(found).toEqual(expect.arrayContaining([O, M]));
+  });
+
+  test('the pre-receive hook refuses the push', () => {
+    const before = tipOf(server, 'refs/heads/main');
+    const res = push(r, ['main']);
+    expect(res.ok).toBe(false);
+    expect(res.stderr).toContain(`commit ${O.slice(0, 12)} "evil: my own policy" is not authorized`);
+    expect(res.stderr).toContain('no-policy');
+    expect(tipOf(server, 'refs/heads/main')).toBe(before);
+  });
+
+  test('hook run pre-push refuses it, naming the orphan and a next step', async () => {
+    const remote = tipOf(r, 'refs/remotes/origin/main');
+    const res = await prePushCheck({ path: r.dir, remote: 'origin', url: server.dir, input: `refs/heads/main ${M} refs/heads/main ${remote}\n`, env: r.env, trust: { cache: false } });
+    expect(res.exitCode).toBe(1);
+    const text = res.lines.join('\n');
+    expect(text).toContain(`${O.slice(0, 12)} `);
+    expect(text).toContain('git commit --amend -S');
+  });
+
+  test('the merge changes the policy to the orphan\'s: a policy change, even though one parent has that policy', () => {
+    const res = audit(r);
+    expect(resultOf(parseJson(res), 'policy-changes-authorized').findings.map((f) => f.commit)).toEqual([M]);
+  });
+});
+
+describe('the pre-receive hook and orphans', () => {
+  test('an unsigned orphan branch pushed to a governed server is refused', () => {
+    const server = hookedServer();
+    const { r } = honest();
+    r.run(['remote', 'add', 'origin', server.dir]);
+    expect(push(r, ['main']).ok).toBe(true);
+    r.run(['checkout', '-q', '--orphan', 'junk']);
+    r.run(['rm', '-rqf', '.']);
+    r.write({ 'junk.txt': 'junk\n' });
+    r.run(['add', '-A']);
+    const orphan = signedCommit(r, undefined, 'unsigned orphan', MALLORY);
+    const res = push(r, ['junk']);
+    expect(res.ok).toBe(false);
+    expect(res.stderr).toContain(`commit ${orphan.slice(0, 12)} "unsigned orphan" is not authorized`);
+    expect(tipOf(server, 'refs/heads/junk')).toBe('');
+  });
+
+  test('an orphan with its own policy, signed by its own key, pushed as a new branch is refused', () => {
+    const server = hookedServer();
+    const { r } = honest();
+    r.run(['remote', 'add', 'origin', server.dir]);
+    expect(push(r, ['main']).ok).toBe(true);
+    const O = evilOrphan(r);
+    const res = push(r, ['evil']);
+    expect(res.ok).toBe(false);
+    expect(res.stderr).toContain(`commit ${O.slice(0, 12)}`);
+  });
+});
+
+describe('the trust root recorded in the ledger', () => {
+  test('is used: a merge that puts the orphan first (first parent) does not move the root', () => {
+    const { r, P } = honest();
+    expect(audit(r).code).toBe(0); // records the tips and the trust root P
+    const shown = JSON.parse(runCli(['ledger', 'show', r.dir, '--format', 'json'], { env: r.env }).stdout) as { ledger: { trustRoot?: string } };
+    expect(shown.ledger.trustRoot).toBe(P);
+    const O = evilOrphan(r);
+    // mallory merges main into her orphan (her history is the first parent) and fast-forwards main to it
+    r.run(['merge', '-q', '--no-commit', '--allow-unrelated-histories', '-s', 'ours', 'main']);
+    const M = signedCommit(r, keys.mallory, 'merge main into evil', MALLORY);
+    r.run(['checkout', '-q', 'main']);
+    r.run(['merge', '-q', '--ff-only', 'evil']);
+    const v = verify(r);
+    expect(v.code).toBe(1);
+    expect(statusOf(v.rows, O)?.status).toBe('no-policy');
+    expect(statusOf(v.rows, M)?.status).toBe('unknown-signer');
+  });
+
+  test('bounds the scope like --trust-root: commits before it are not audited', () => {
+    const r = makeRepo();
+    r.write({ '.gitguard/policy.yml': HONEST_POLICY, '.gitguard/allowed_signers': honestSigners() });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy');
+    const unsigned = signedCommit(r, undefined, 'unsigned, before the recorded root');
+    const X = signedCommit(r, keys.alice, 'the recorded trust root');
+    signedCommit(r, keys.bob, 'work by bob', BOB);
+    expect(statusOf(verify(r).rows, unsigned)?.status).toBe('unsigned');
+    const gg = join(r.dir, '.git', 'gitguard');
+    mkdirSync(gg, { recursive: true });
+    writeFileSync(join(gg, 'ledger.json'), JSON.stringify({ schemaVersion: 1, trustRoot: X, refs: {}, accepted: [] }));
+    const v = verify(r);
+    expect(v.rows.map((x) => x.commit)).not.toContain(unsigned);
+    expect(v.rows.map((x) => x.status)).toEqual(['authorized', 'authorized']);
+    expect(v.code).toBe(0);
+  });
+});
+
+describe('a trust_root moved by the commit being judged', () => {
+  test('does not outrank the ledger: moving the root onto a merge that carries mallory\'s policy fails verify', () => {
+    const { r } = honest();
+    expect(audit(r).code).toBe(0); // the ledger records the trust root
+    evilOrphan(r);
+    r.run(['checkout', '-q', 'main']);
+    const M1 = mergeKeepingEvilPolicy(r, 'evil');
+    r.write({ '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${M1}"\n` });
+    r.run(['add', '-A']);
+    const T = signedCommit(r, keys.mallory, 'policy: start the chain at my merge', MALLORY);
+    const v = verify(r);
+    expect(v.code).toBe(1);
+    expect(statusOf(v.rows, M1)?.status).toBe('unknown-signer');
+    expect(statusOf(v.rows, T)?.status).not.toBe('authorized');
+  });
+
+  test('in CI with --base, the root comes from the policy at the base, not from the tip', () => {
+    const { r, tip } = honest();
+    const O = evilOrphan(r);
+    r.run(['checkout', '-q', 'main']);
+    r.run(['merge', '-q', '--no-commit', '--allow-unrelated-histories', '-s', 'ours', 'evil']);
+    r.run(['checkout', 'evil', '--', 'evil.txt']);
+    r.write({ '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${O}"\n`, '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n` });
+    r.run(['add', '-A']);
+    const M = signedCommit(r, keys.mallory, 'merge evil, rooted at it', MALLORY);
+    const res = audit(r, ['--base', tip, '--no-ledger']);
+    expect(res.code).toBe(1);
+    expect(resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit)).toEqual(expect.arrayContaining([O, M]));
+  });
+});
+
+describe('a policy nobody vouched for', () => {
+  test('is not laundered by a later merge that keeps it: what follows is not authorized by it', () => {
+    const { r } = honest();
+    r.run(['branch', 'side']);
+    evilOrphan(r);
+    r.run(['checkout', '-q', 'main']);
+    const M1 = mergeKeepingEvilPolicy(r, 'evil');
+    // bob, an honest signer but no maintainer, merges a side branch and keeps what main has now
+    r.run(['checkout', '-q', 'side']);
+    r.write({ 'side.txt': 's\n' });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.bob, 'side work', BOB);
+    r.run(['merge', '-q', '--no-commit', '-s', 'ours', 'main']);
+    r.run(['checkout', 'main', '--', '.gitguard']);
+    const M2 = signedCommit(r, keys.bob, 'merge main into side', BOB);
+    const C = signedCommit(r, keys.mallory, 'mallory, under her policy', MALLORY);
+    const v = verify(r);
+    expect(statusOf(v.rows, M1)?.status).toBe('unknown-signer');
+    expect(statusOf(v.rows, C)?.status).toBe('no-policy');
+    expect(v.code).toBe(1);
+    const report = parseJson(audit(r));
+    expect(resultOf(report, 'policy-changes-authorized').findings.map((f) => f.commit)).toEqual(expect.arrayContaining([M1, M2]));
+  });
+});
+
+describe('a trust root that carries no policy', () => {
+  test('(trust_root written by an older gitguard init: HEAD before the policy) moves to the commit that adds the policy', () => {
+    const r = makeRepo();
+    signedCommit(r, undefined, 'unsigned, long ago');
+    const X = signedCommit(r, keys.alice, 'HEAD when init ran');
+    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}trust_root: "${X}"\n`, '.gitguard/allowed_signers': honestSigners() });
+    r.run(['add', '-A']);
+    const P = signedCommit(r, keys.alice, 'Add gitguard trust policy');
+    const v = verify(r);
+    expect(v.rows.map((x) => [x.commit, x.status])).toEqual([[P, 'authorized']]);
+    expect(v.code).toBe(0);
+    const named = verify(r, ['--trust-root', X]);
+    expect(named.rows.map((x) => x.commit)).toEqual([P]);
+    expect(audit(r).code).toBe(0);
+  });
+});
+
+describe('a broken policy in history', () => {
+  let r: TestRepo;
+  let W: string;
+  let F: string;
+  let A: string;
+  beforeAll(() => {
+    ({ r } = honest());
+    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}signer: typo\n` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: broken by a typo');
+    r.write({ 'c.txt': 'c\n' });
+    r.run(['add', '-A']);
+    W = signedCommit(r, keys.alice, 'work judged by the broken policy');
+    r.write({ '.gitguard/policy.yml': HONEST_POLICY });
+    r.run(['add', '-A']);
+    F = signedCommit(r, keys.alice, 'policy: fix the typo');
+    r.write({ 'd.txt': 'd\n' });
+    r.run(['add', '-A']);
+    A = signedCommit(r, keys.bob, 'work after the fix', BOB);
+  });
+
+  test('judges nothing: the commits it would judge are not authorized, with the reason, and the audit exits 1, not 2', () => {
+    const res = audit(r);
+    expect(res.code).toBe(1);
+    const found = resultOf(parseJson(res), 'signers-authorized').findings;
+    // The fix itself was judged by nothing, so anybody could have written it: what it brought in
+    // judges nothing either, until a maintainer vouches for it.
+    expect(found.map((f) => f.commit)).toEqual([W, F, A]);
+    expect(found[0]!.message).toContain('cannot be read');
+    expect(found[2]!.message).toContain('was not brought in by a maintainer');
+    const v = verify(r);
+    expect(v.code).toBe(1);
+    expect(v.rows.filter((x) => x.status !== 'authorized').map((x) => x.commit)).toEqual([W, F, A]);
+  });
+
+  test('audit and verify from --trust-root <the fixing commit> pass', () => {
+    expect(audit(r, ['--trust-root', F, '--no-ledger']).code).toBe(0);
+    expect(verify(r, ['--trust-root', F]).code).toBe(0);
+  });
+
+  test('or a maintainer goodlists the commits the broken policy judged, and the audit passes', () => {
+    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}goodlist:\n  - commit: ${W}\n    reason: judged by the broken policy, reviewed\n  - commit: ${F}\n    reason: the fix, reviewed\n` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: goodlist what the broken policy judged');
+    const v = verify(r);
+    expect(v.rows.filter((x) => x.status !== 'authorized' && x.status !== 'goodlisted')).toEqual([]);
+    expect(v.code).toBe(0);
+    expect(audit(r).code).toBe(0);
+  });
+});
+
+describe('messages', () => {
+  test('"not trusted by .gitguard at <commit>" names the parent whose policy judged, not HEAD or the commit', () => {
+    const { r, tip } = honest();
+    const bad = signedCommit(r, keys.mallory, 'by a key nobody trusts');
+    const row = statusOf(verify(r).rows, bad)!;
+    expect(row.status).toBe('unknown-signer');
+    expect(row.detail).toContain(`.gitguard at ${tip.slice(0, 12)}`);
+    expect(row.detail).not.toContain(bad.slice(0, 12));
+  });
+
+  test('a refusal by the server hook says which policy judged and how to fix it', () => {
+    const server = hookedServer();
+    const { r, tip } = honest();
+    r.run(['remote', 'add', 'origin', server.dir]);
+    expect(push(r, ['main']).ok).toBe(true);
+    signedCommit(r, undefined, 'unsigned work', BOB);
+    const res = push(r, ['main']);
+    expect(res.ok).toBe(false);
+    expect(res.stderr).toContain(`is not authorized by .gitguard at ${tip.slice(0, 12)}: unsigned`);
+    expect(res.stderr).toContain('git commit --amend -S');
+  });
+});
