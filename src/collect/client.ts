@@ -4,7 +4,8 @@
 // configured gpg.program that lives inside it is reported but not run. Each program runs in a
 // neutral folder with the hardened environment.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { readBounded } from './safe-fs.js';
 import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../model.js';
@@ -76,7 +77,7 @@ async function distribution(program: string, pkg: string): Promise<string | unde
   if (process.platform !== 'linux' || !/^\/(?:usr\/)?bin\//.test(program)) return undefined;
   let os = '';
   try {
-    const rel = readFileSync('/etc/os-release', 'utf8');
+    const rel = readBounded('/etc/os-release', 64 * 1024, { follow: true }).toString('utf8');
     const id = /^ID=("?)([^"\n]*)\1$/m.exec(rel)?.[2] ?? '';
     const ver = /^VERSION_ID=("?)([^"\n]*)\1$/m.exec(rel)?.[2] ?? '';
     os = `${id}${ver ? ` ${ver}` : ''}`.trim();

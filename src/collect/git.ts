@@ -7,10 +7,14 @@
 // output, while the history walk must stream.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError, ExpectedError } from '../errors.js';
+import { readBoundedIfExists } from './safe-fs.js';
+
+/** The shallow file lists boundary commits, 41 bytes each. */
+const SHALLOW_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface GitRunOptions {
   cwd?: string;
@@ -191,8 +195,9 @@ export function createShadow(commonDir: string, objectFormat: 'sha1' | 'sha256',
   const alternates = [join(commonDir, 'objects'), ...extraObjectDirs.filter((d) => d && !/[\n\r]/.test(d))];
   writeFileSync(join(gitDir, 'objects/info/alternates'), `${alternates.join('\n')}\n`);
   // A shallow repository's boundary must be known, or the walk would stop at a missing parent.
-  const shallow = join(commonDir, 'shallow');
-  if (existsSync(shallow)) copyFileSync(shallow, join(gitDir, 'shallow'));
+  // Read as data (bounded, regular files only): a FIFO or /dev/zero there must not hang or fill us.
+  const shallow = readBoundedIfExists(join(commonDir, 'shallow'), SHALLOW_MAX_BYTES);
+  if (shallow) writeFileSync(join(gitDir, 'shallow'), shallow);
   let disposed = false;
   const dispose = (): void => {
     if (!disposed) {

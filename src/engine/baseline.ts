@@ -3,7 +3,8 @@
 // same one SARIF uses); `audit --baseline FILE` marks findings found in it as suppressed. Suppressed
 // findings stay in the report and are counted; a rule passes only when EVERY one of its findings is
 // suppressed (and all were seen in full), so anything new still fails.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { readBounded, UnsafeFileError } from '../collect/safe-fs.js';
 import { ExpectedError } from '../errors.js';
 import type { RuleResult } from '../model.js';
 import { FINGERPRINT_KEY, fingerprint } from '../report/fingerprint.js';
@@ -68,9 +69,10 @@ export function parseBaseline(text: string, file: string): Baseline {
 export function readBaseline(file: string): Baseline {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file, 64 * 1024 * 1024, { follow: true }).toString('utf8');
   } catch (err) {
-    throw new ExpectedError(`cannot read baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'write one with: gitguard baseline write FILE');
+    const why = err instanceof UnsafeFileError ? err.detail : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ExpectedError(`cannot read baseline ${file}: ${why}`, 'write one with: gitguard baseline write FILE');
   }
   return parseBaseline(text, file);
 }

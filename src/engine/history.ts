@@ -1,7 +1,7 @@
 // Sets up the one walk over history that every per-commit rule (and `gitguard verify`) consumes:
 // the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
 // rules run, the trust collector that attaches policies and verdicts to each commit.
-import { readFileSync } from 'node:fs';
+import { readBounded, UnsafeFileError } from '../collect/safe-fs.js';
 import { createHash } from 'node:crypto';
 import { ExpectedError, GitError, firstLine } from '../errors.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../model.js';
@@ -67,10 +67,14 @@ export interface TrustedTag {
   judged: TrustedCommit;
 }
 
+/** A key file named on the command line (a whole exported keyring fits). */
+const USER_KEY_FILE_MAX = 64 * 1024 * 1024;
+
 function readKeyFile(file: string): Buffer {
   try {
-    return readFileSync(file);
+    return readBounded(file, USER_KEY_FILE_MAX, { follow: true });
   } catch (err) {
+    if (err instanceof UnsafeFileError) throw new ExpectedError(`cannot read key file ${err.message}`);
     throw new ExpectedError(`cannot read key file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

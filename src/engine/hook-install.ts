@@ -3,7 +3,8 @@
 // is moved aside to <hook>.gitguard-chained and the installed hook runs it afterwards with the same
 // stdin; uninstall moves it back (a rename, so its bytes and mode are exactly what they were).
 // The repository's config is read as data (core.hooksPath); no git porcelain runs in it.
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readBounded } from '../collect/safe-fs.js';
+import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ExpectedError } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
@@ -99,7 +100,7 @@ function readIfFile(path: string): string | undefined {
   try {
     const st = lstatSync(path);
     if (st.isDirectory()) throw new ExpectedError(`${path} is a directory, not a hook`);
-    return st.isFile() ? readFileSync(path, 'utf8') : '';
+    return st.isFile() ? readBounded(path, 1024 * 1024, { truncate: true }).toString('utf8') : '';
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

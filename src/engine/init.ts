@@ -3,7 +3,7 @@
 // keyring, their global gpg.ssh.allowedSignersFile), checked by gitguard's own verification engine;
 // the user (global user.email) becomes the maintainer; the trust root is today's HEAD. Nothing is
 // committed: the user reviews the files and commits them.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ExpectedError } from '../errors.js';
@@ -16,6 +16,7 @@ import { discoverRepository } from '../collect/repository.js';
 import { POLICY_DIR } from '../collect/trust.js';
 import { parseAllowedSigners, principalMatches, type SshPublicKey } from '../collect/signatures/allowed-signers.js';
 import { verifyCommits } from './verify.js';
+import { assertNotLink, mkdirNoFollow, readBounded, writeFileSafe } from '../collect/safe-fs.js';
 
 export interface InitRequest {
   path: string;
@@ -48,6 +49,8 @@ interface Draft {
   commits: number;
 }
 
+/** The user's own allowed-signers file (gpg.ssh.allowedSignersFile). */
+const USER_SIGNERS_MAX = 16 * 1024 * 1024;
 const EMAIL_RE = /^[^\s,"'@\\]+@[^\s,"'@\\]+$/;
 
 function globalValue(config: ConfigEntry[], key: string): string | undefined {
@@ -116,7 +119,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   if (signersFile) {
     sshFile = expandPath(signersFile, env);
     try {
-      for (const e of parseAllowedSigners(readFileSync(sshFile, 'utf8'), sshFile, { onInvalid: () => undefined })) {
+      for (const e of parseAllowedSigners(readBounded(sshFile, USER_SIGNERS_MAX, { follow: true }).toString('utf8'), sshFile, { onInvalid: () => undefined })) {
         if (e.certAuthority) continue;
         sshKeys.set(e.key.fingerprint, e.key);
         sshEntries.push({ principals: e.principals, key: e.key });
@@ -261,14 +264,20 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     throw new ExpectedError(`the proposed policy does not pass gitguard's own checks: ${(err as Error).message}`, 'write .gitguard/policy.yml by hand (docs/policy.md)');
   }
 
-  if (req.force && existsSync(join(dir, 'keys'))) {
-    rmSync(join(dir, 'keys'), { recursive: true, force: true });
+  // A clone may carry .gitguard/ (or files in it) as symlinks out of the work tree: nothing is written
+  // through a link, and every check is made before the first write.
+  const root = repo.workTree;
+  const keysDir = join(dir, 'keys');
+  const writes = [...keyFiles.map((k) => ({ file: join(keysDir, k.file), data: k.armored })), { file: join(dir, 'allowed_signers'), data: allowedSigners }, { file: policyFile, data: policyYml }];
+  mkdirNoFollow(root, keysDir);
+  if (!req.force) for (const w of writes) assertNotLink(w.file);
+  else for (const w of writes.slice(-2)) assertNotLink(w.file);
+  if (req.force && existsSync(keysDir)) {
+    rmSync(keysDir, { recursive: true, force: true });
     lines.push(`removed the old ${POLICY_DIR}/keys/ (--force)`);
+    mkdirNoFollow(root, keysDir);
   }
-  mkdirSync(join(dir, 'keys'), { recursive: true });
-  for (const k of keyFiles) writeFileSync(join(dir, 'keys', k.file), k.armored);
-  writeFileSync(join(dir, 'allowed_signers'), allowedSigners);
-  writeFileSync(policyFile, policyYml);
+  for (const w of writes) writeFileSafe(w.file, w.data, { root });
 
   lines.unshift(`wrote ${policyFile}, ${keyFiles.length} key file(s) in ${join(dir, 'keys')} and ${signerLines.length} SSH key(s) in ${join(dir, 'allowed_signers')}`);
   lines.push(`read ${counts.commits} commit(s) from HEAD: ${counts.authorized} with a good signature by a key you trust, ${counts.unsigned} unsigned, ${counts.other} signed by a key you do not have or that does not match the committer`);
