@@ -16,6 +16,7 @@ import type { Keyring } from './signatures/openpgp.js';
 import { loadKeyring } from './signatures/keyring.js';
 import { AllowedSignersError, parseAllowedSigners, principalMatches, type AllowedSigner } from './signatures/allowed-signers.js';
 import { dbVersion } from '../vulndb/database.js';
+import { escapeJsonUnsafe, hasUnsafe } from '../report/escape.js';
 
 export interface PolicyFiles {
   /** e.g. ".gitguard at 1a2b3c4d" or a folder path; used in messages. */
@@ -138,9 +139,8 @@ function fileLabel(label: string, file: string): string {
   return `${label.replace(/\/+$/, '')}/${file}`;
 }
 
-// C0/C1 controls, line/paragraph separators and bidirectional overrides (Trojan Source).
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-const escapeUnsafe = (s: string): string => s.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+// Unsafe characters as every output defines them (src/report/escape.ts), shown as \uXXXX.
+const escapeUnsafe = escapeJsonUnsafe;
 
 /** A repository-supplied string, quoted, escaped and shortened for a one-line message. */
 function show(s: string): string {
@@ -164,7 +164,7 @@ function describe(v: unknown): string {
   return 'a value of another type';
 }
 
-const hasControl = (s: string): boolean => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s);
+const hasControl = hasUnsafe;
 
 // ---------------------------------------------------------------------------------------------
 // YAML

@@ -17,6 +17,7 @@ import { POLICY_DIR } from '../collect/trust.js';
 import { parseAllowedSigners, principalMatches, type SshPublicKey } from '../collect/signatures/allowed-signers.js';
 import { verifyCommits } from './verify.js';
 import { assertNotLink, mkdirNoFollow, readBounded, writeFileSafe } from '../collect/safe-fs.js';
+import { stripUnsafe } from '../report/escape.js';
 
 export interface InitRequest {
   path: string;
@@ -66,8 +67,7 @@ function expandPath(p: string, env: NodeJS.ProcessEnv): string {
 
 /** One printable line: no control characters, capped. */
 function cleanName(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200);
+  return stripUnsafe(s).trim().slice(0, 200);
 }
 
 const q = (s: string): string => JSON.stringify(s);

@@ -126,7 +126,7 @@ describe('.git/gitguard state is never followed out of the repository', () => {
     const o = outside();
     mkdirSync(join(r.dir, '.git', 'gitguard'));
     symlinkSync(o.file, join(r.dir, '.git', 'gitguard', name));
-    for (const args of [['verify', '-C', r.dir], ['verify', '-C', r.dir, '--format', 'json'], ['audit', r.dir], ['audit', r.dir, '--format', 'json'], ['ledger', 'show', '-C', r.dir], ['ledger', 'show', '-C', r.dir, '--format', 'json'], ['ledger', 'accept', 'refs/heads/main', '-C', r.dir]]) {
+    for (const args of [['verify', '-C', r.dir], ['verify', '-C', r.dir, '--format', 'json'], ['audit', r.dir], ['audit', r.dir, '--format', 'json'], ['ledger', 'show', r.dir], ['ledger', 'show', r.dir, '--format', 'json'], ['ledger', 'accept', 'refs/heads/main', '-C', r.dir]]) {
       const res = runCli(args, { env: r.env, timeoutMs: LIMIT });
       expectFinished(res);
       expectUntouched(o);
