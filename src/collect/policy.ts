@@ -115,6 +115,10 @@ export const POLICY_LIMITS = {
   keyFileBytes: MiB,
   keyFiles: 1000,
   keyBytesTotal: 16 * MiB,
+  // Per key: each user ID and self-signature is verified, so these bound the work one key can cost.
+  userIdsPerKey: 100,
+  subkeysPerKey: 100,
+  selfSignaturesPerKey: 1000,
   allowedSignersBytes: MiB,
   signers: 1000,
   perSignerList: 100,
@@ -608,7 +612,7 @@ async function readKeys(files: PolicyFiles): Promise<Keyring> {
     throw new PolicyError(`${fileLabel(files.label, 'keys/')}: the key files add up to more than ${POLICY_LIMITS.keyBytesTotal / MiB} MiB`);
   }
   try {
-    return await loadKeyring(sources);
+    return await loadKeyring(sources, { limits: { userIds: POLICY_LIMITS.userIdsPerKey, subkeys: POLICY_LIMITS.subkeysPerKey, selfSignatures: POLICY_LIMITS.selfSignaturesPerKey } });
   } catch (e) {
     // loadKeyring names the file(s) first: "<file>: not a readable OpenPGP key file (...)".
     throw new PolicyError(oneLine(e));

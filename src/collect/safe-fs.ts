@@ -110,6 +110,7 @@ export function assertInside(root: string, path: string): void {
 export function mkdirNoFollow(root: string, dir: string, mode = 0o755): void {
   const rel = relative(root, dir);
   if (rel.startsWith('..') || isAbsolute(rel)) throw new UnsafeFileError(dir, 'outside', `is not inside ${root}`);
+  mkdirSync(root, { recursive: true, mode }); // the root itself is the caller's (a repository's git dir)
   let cur = root;
   for (const part of rel.split(sep).filter(Boolean)) {
     cur = join(cur, part);
