@@ -9,7 +9,7 @@ import { readBounded } from './safe-fs.js';
 import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../model.js';
-import { getGitBinary, hardenedEnv } from './git.js';
+import { childTimeoutMs, getGitBinary, hardenedEnv } from './git.js';
 import { collectConfig } from './config.js';
 
 function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
@@ -22,7 +22,7 @@ function firstOutputLine(program: string, args: string[]): Promise<string | unde
       resolvePromise(undefined);
       return;
     }
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), childTimeoutMs(10_000));
     // ssh -V prints on stderr.
     child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
