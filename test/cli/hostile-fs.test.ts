@@ -4,7 +4,7 @@
 // hard time limit; a killed run fails the test), write nothing outside the repository, print none
 // of a link target's bytes, and say in one line what it refused.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { hasStackTrace, parseJson, resultOf, runCli, stderrLines, type CliResult } from '../helpers/cli.js';
@@ -38,7 +38,7 @@ function expectUntouched(o: { dir: string; file: string }): void {
 function expectFinished(res: CliResult): void {
   expect(res.code).not.toBe(-1); // not killed at LIMIT
   expect(hasStackTrace(res)).toBe(false);
-  expect(res.stdout + res.stderr).not.toContain(SECRET);
+  expect(res.stdout + res.stderr).not.toContain(SECRET.slice(0, 6)); // not even the first bytes
 }
 
 function expectRefused(res: CliResult, what: RegExp): void {
@@ -131,6 +131,10 @@ describe('.git/gitguard state is never followed out of the repository', () => {
       expectFinished(res);
       expectUntouched(o);
     }
+    // The command that would write the file refuses, in one line, and leaves the link for a human to see.
+    const writer = name === 'ledger.json' ? ['ledger', 'accept', 'refs/heads/main', '-C', r.dir] : ['verify', '-C', r.dir];
+    expectRefused(runCli(writer, { env: r.env, timeoutMs: LIMIT }), /symbolic link/);
+    expect(lstatSync(join(r.dir, '.git', 'gitguard', name)).isSymbolicLink()).toBe(true);
   });
 });
 
