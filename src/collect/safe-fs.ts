@@ -6,7 +6,7 @@
 // one buffer of the size fstat gave. Writes go to an O_EXCL temp file in the target's folder and are
 // renamed over the target, so a symlink at the target is replaced, never written through; folders
 // that resolve outside the root they belong to are refused.
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { ExpectedError } from '../errors.js';
@@ -215,4 +215,24 @@ export function assertNoLinkBelow(root: string, path: string): void {
 export function readStateFile(root: string, path: string, maxBytes: number): Buffer | undefined {
   assertNoLinkBelow(root, path);
   return readBoundedIfExists(path, maxBytes);
+}
+
+/**
+ * A file the user named for gitguard's output (a report, a baseline), often inside a checkout that
+ * may carry a committed symlink at that path: written like writeFileSafe (a link there is refused,
+ * never written through), except that a device or pipe the user names (/dev/stdout) is written to as
+ * a stream.
+ */
+export function writeUserFile(path: string, data: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
+  }
+  if (/^\/(dev|proc)\//.test(path) || (st && !st.isFile() && !st.isDirectory())) {
+    writeFileSync(path, data);
+    return;
+  }
+  writeFileSafe(path, data, { refuseLink: true });
 }

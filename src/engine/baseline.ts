@@ -3,8 +3,7 @@
 // same one SARIF uses); `audit --baseline FILE` marks findings found in it as suppressed. Suppressed
 // findings stay in the report and are counted; a rule passes only when EVERY one of its findings is
 // suppressed (and all were seen in full), so anything new still fails.
-import { writeFileSync } from 'node:fs';
-import { readBounded, UnsafeFileError } from '../collect/safe-fs.js';
+import { readBounded, UnsafeFileError, writeUserFile } from '../collect/safe-fs.js';
 import { ExpectedError } from '../errors.js';
 import type { RuleResult } from '../model.js';
 import { FINGERPRINT_KEY, fingerprint } from '../report/fingerprint.js';
@@ -71,7 +70,7 @@ export function readBaseline(file: string): Baseline {
   try {
     text = readBounded(file, 64 * 1024 * 1024, { follow: true }).toString('utf8');
   } catch (err) {
-    const why = err instanceof UnsafeFileError ? err.detail : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const why = err instanceof UnsafeFileError ? (err.reason === 'missing' ? 'ENOENT' : err.detail) : (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new ExpectedError(`cannot read baseline ${file}: ${why}`, 'write one with: gitguard baseline write FILE');
   }
   return parseBaseline(text, file);
@@ -79,8 +78,9 @@ export function readBaseline(file: string): Baseline {
 
 export function writeBaseline(file: string, baseline: Baseline): void {
   try {
-    writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
+    writeUserFile(file, `${JSON.stringify(baseline, null, 2)}\n`);
   } catch (err) {
+    if (err instanceof ExpectedError) throw err;
     throw new ExpectedError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }

@@ -94,6 +94,29 @@ describe('gitguard init never writes through a symlink', () => {
   });
 });
 
+describe('report and baseline files are never written through a committed symlink', () => {
+  test('--output-sarif, -o and baseline write at a link out of the checkout: refused, target untouched', () => {
+    const r = repoWithCommits();
+    const o = outside();
+    symlinkSync(o.file, join(r.dir, 'gitguard.sarif'));
+    symlinkSync(o.file, join(r.dir, 'report.txt'));
+    symlinkSync(o.file, join(r.dir, 'baseline.json'));
+    r.commit('ci files', { 'ci.txt': 'x\n' });
+    for (const args of [['audit', r.dir, '--no-cache', '--output-sarif', join(r.dir, 'gitguard.sarif')], ['audit', r.dir, '--no-cache', '-o', join(r.dir, 'report.txt')], ['baseline', 'write', join(r.dir, 'baseline.json'), r.dir]]) {
+      expectRefused(runCli(args, { env: r.env, timeoutMs: LIMIT }), /symbolic link/);
+      expectUntouched(o);
+    }
+  });
+
+  test('a device the user names (/dev/null, /dev/stdout) is still written to, not refused as a link', () => {
+    const r = repoWithCommits();
+    const res = runCli(['audit', r.dir, '--no-cache', '-t', 'history', '--format', 'json', '-o', '/dev/null'], { env: r.env, timeoutMs: LIMIT });
+    expectFinished(res);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('');
+  });
+});
+
 describe('.git/gitguard state is never followed out of the repository', () => {
   test('state folder -> outside: verify refuses in one line, writes nothing there', () => {
     const r = repoWithCommits();
