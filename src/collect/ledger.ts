@@ -149,9 +149,11 @@ export function lockLedger(commonDir: string, waitMs = 5_000): () => void {
     let stale = false;
     try {
       const pid = Number.parseInt((readStateFile(commonDir, lock, 64) ?? '').toString('latin1'), 10);
-      const age = Date.now() - statSync(lock).mtimeMs;
+      const age = Date.now() - lstatSync(lock).mtimeMs;
       stale = (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) || age > LOCK_STALE_MS;
-    } catch {
+    } catch (err) {
+      // A link, FIFO or device where our lock file goes is nobody's lock: say so, do not spin on it.
+      if (err instanceof UnsafeFileError && err.reason !== 'missing') throw new LedgerError(`cannot lock the ledger: ${err.message}`, err.hint ?? `remove ${lock} if no gitguard is running`);
       continue; // removed meanwhile: try again
     }
     if (stale) {

@@ -168,6 +168,7 @@ describe('FIFOs and devices in the repository do not hang or flood gitguard', ()
     ['gitguard/verify-cache.json', ['verify']],
     ['logs/refs/heads/main', ['audit']],
     ['shallow', ['verify', '--no-cache']],
+    ['gitguard/ledger.lock', ['ledger', 'accept', 'refs/heads/main']],
   ])('a FIFO at .git/%s', (rel, args) => {
     const r = repoWithCommits();
     const path = join(r.dir, '.git', rel);
