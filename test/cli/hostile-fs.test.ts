@@ -175,8 +175,8 @@ describe('FIFOs and devices in the repository do not hang or flood gitguard', ()
     mkdirSync(join(path, '..'), { recursive: true });
     rmSync(path, { force: true });
     mkfifo(path);
-    // A git that opens the FIFO itself is stopped by the watchdog (2 s here instead of minutes).
-    const res = runCli([...args, ...(args[0] === 'audit' ? [r.dir] : ['-C', r.dir])], { env: { ...r.env, GITGUARD_TIMEOUT: '2' }, timeoutMs: LIMIT });
+    // A git that opens the FIFO itself is stopped by the watchdog (5 s here instead of minutes).
+    const res = runCli([...args, ...(args[0] === 'audit' ? [r.dir] : ['-C', r.dir])], { env: { ...r.env, GITGUARD_TIMEOUT: '5' }, timeoutMs: LIMIT });
     expectFinished(res);
   });
 
@@ -204,7 +204,7 @@ describe('FIFOs and devices in the repository do not hang or flood gitguard', ()
   test('a FIFO at objects/info/alternates hangs git: the child is stopped, one line, exit 2', () => {
     const r = repoWithCommits();
     mkfifo(join(r.dir, '.git', 'objects', 'info', 'alternates'));
-    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: { ...r.env, GITGUARD_TIMEOUT: '2' }, timeoutMs: LIMIT });
+    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: { ...r.env, GITGUARD_TIMEOUT: '5' }, timeoutMs: LIMIT });
     expectRefused(res, /no progress|did not finish/);
     expect(res.stderr).toMatch(/GITGUARD_TIMEOUT/);
   });
