@@ -7,7 +7,7 @@
 // takes longer than PER_INPUT_MS (a hang in the making), or the heap growing past HEAP_MB while a
 // target runs on inputs of at most MAX_INPUT bytes (unbounded memory).
 import fc from 'fast-check';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,15 @@ const SEED = process.env.GITGUARD_FUZZ_SEED ? Number(process.env.GITGUARD_FUZZ_S
 export const MAX_INPUT = 64 * 1024;
 const PER_INPUT_MS = Number(process.env.GITGUARD_FUZZ_INPUT_MS ?? 5_000);
 const HEAP_MB = 512;
+// Long runs only: each input is written here before it runs, so when a target never returns (a sync
+// loop no timer can interrupt) scripts/fuzz.mjs kills the run and reports this input as the hang.
+const CURRENT = LONG_MS && process.env.GITGUARD_FUZZ_CURRENT ? openSync(process.env.GITGUARD_FUZZ_CURRENT, 'w') : undefined;
+function recordCurrent(line: string): void {
+  const b = Buffer.from(line);
+  writeSync(CURRENT!, b, 0, b.length, 0); // one fd, overwritten in place: cheap enough for every input
+  ftruncateSync(CURRENT!, b.length);
+}
+const describeInput = (x: unknown): string => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : JSON.stringify(x));
 
 /** Jest's own limit for one target: generous for the fixed budget, the time budget plus slack for a long run. */
 export const TEST_TIMEOUT = LONG_MS ? LONG_MS + 120_000 : 60_000;
@@ -82,6 +91,7 @@ export async function fuzz<T>(target: string, arb: fc.Arbitrary<T>, run: (input:
   const stats: FuzzStats = { target, seed: SEED, executions: 0, slowestMs: 0, heapMb: 0 };
   const property = fc.asyncProperty(arb, async (input) => {
     stats.executions += 1;
+    if (CURRENT !== undefined) recordCurrent(`${JSON.stringify({ target, seed: SEED, execution: stats.executions, input: describeInput(input) })}\n`);
     const t = performance.now();
     try {
       await run(input);
