@@ -126,7 +126,7 @@ export interface HistoryFacts {
   /** refs/replace/* entries: the object replaced and its replacement. */
   replaceRefs: Array<{ replaced: string; replacement: string; replacedSubject?: string; replacementSubject?: string }>;
   /** info/grafts lines, if the file exists. */
-  grafts?: { file: string; entries: string[] };
+  grafts?: { file: string; entries: string[]; /** Why the file could not be read (a FIFO, device, link, too large). */ unreadable?: string };
   /** Boundary commits of a shallow repository. */
   shallowCommits: string[];
   /** objects/info/alternates entries (as written, and resolved against the objects folder). */

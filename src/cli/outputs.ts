@@ -1,7 +1,7 @@
 // Where an audit's report goes: the main format to stdout (or --output), plus any number of
 // --output-<format> FILE copies, so CI prints text for people and uploads SARIF/JUnit for machines
 // from one run. And the progress line on stderr for long walks (only on a terminal).
-import { writeFileSync } from 'node:fs';
+import { writeUserFile } from '../collect/safe-fs.js';
 import { ExpectedError, fileError } from '../errors.js';
 import { reporterFor } from '../report/index.js';
 import type { AuditReport, RenderOptions } from '../report/types.js';
@@ -45,8 +45,9 @@ export function writeOutputs(report: AuditReport, outputs: Output[], io: Io, opt
       continue;
     }
     try {
-      writeFileSync(o.file, text);
+      writeUserFile(o.file, text);
     } catch (err) {
+      if (err instanceof ExpectedError) throw err;
       throw fileError('write', `the ${o.format} report`, o.file, err, 'choose a file in a folder you can write to');
     }
   }

@@ -3,7 +3,8 @@
 // repository: PATH entries that are relative or inside the repository are skipped, and a
 // configured gpg.program that lives inside it is reported but not run. Each program runs in a
 // neutral folder with the hardened environment.
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { readBounded } from './safe-fs.js';
 import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../model.js';
@@ -56,7 +57,7 @@ export function findOnPath(name: string, repo?: RepositoryInfo, path = process.e
 
 function osName(): string | undefined {
   try {
-    const rel = readFileSync('/etc/os-release', 'utf8');
+    const rel = readBounded('/etc/os-release', 64 * 1024, { follow: true }).toString('utf8');
     const id = /^ID=("?)([^"\n]*)\1$/m.exec(rel)?.[2] ?? '';
     const ver = /^VERSION_ID=("?)([^"\n]*)\1$/m.exec(rel)?.[2] ?? '';
     return `${id}${ver ? ` ${ver}` : ''}`.trim() || undefined;

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../errors.js';
 import { parseCommitObject, type CommitRecord } from './commit-object.js';
-import { spawnGit, type Shadow } from './git.js';
+import { spawnGit, Watchdog, type Shadow } from './git.js';
+import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
 
 export interface WalkOptions {
   /** Object ids (or ^oid to exclude) to start from. */
@@ -41,7 +42,10 @@ function isDecimal(s: string): boolean {
 
 function collectStderr(child: ChildProcess): () => string {
   const chunks: Buffer[] = [];
-  child.stderr!.on('data', (c: Buffer) => chunks.push(c));
+  let size = 0;
+  child.stderr!.on('data', (c: Buffer) => {
+    if ((size += c.length) <= 64 * 1024) chunks.push(c); // only its first line is ever shown
+  });
   return () => Buffer.concat(chunks).toString('utf8');
 }
 
@@ -101,9 +105,20 @@ async function gitToFile(args: string[], gitDir: string, input: string, file: st
     closeSync(fd);
   }
   const err = collectStderr(child);
+  // Progress is the file growing; rev-list --topo-order may think a long while before its first line.
+  const dog = new Watchdog(child, 'git');
+  dog.arm();
+  let size = 0;
+  const poll = setInterval(() => {
+    const now = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    if (now !== size) dog.arm();
+    size = now;
+  }, Math.min(1000, dog.idleMs / 4));
   child.stdin!.on('error', () => undefined);
   child.stdin!.end(input);
   const code = await exited(child);
+  clearInterval(poll);
+  dog.check(args);
   if (code !== 0) throw new GitError(args, code, err());
 }
 
@@ -128,6 +143,26 @@ async function* growingFile(file: string, writer: ChildProcess): AsyncGenerator<
     }
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * The chunks, with the watchdog counting only while we wait for the next one: time our consumer
+ * spends on a batch is not git's silence.
+ */
+async function* watched(chunks: AsyncIterable<Buffer>, dog: Watchdog): AsyncGenerator<Buffer> {
+  const it = chunks[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      dog.arm();
+      const r = await it.next();
+      dog.disarm();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    dog.disarm();
+    await it.return?.();
   }
 }
 
@@ -159,18 +194,34 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string, mo
   }
   const catErr = collectStderr(catFile);
   const catDone = exited(catFile);
-  const chunks = viaFile ? growingFile(answers, catFile) : (catFile.stdout! as AsyncIterable<Buffer>);
+  const dog = new Watchdog(catFile, 'git');
+  const chunks = watched(viaFile ? growingFile(answers, catFile) : (catFile.stdout! as AsyncIterable<Buffer>), dog);
   // Path answers carry the object's content with plain --batch; `info` answers are the header only.
   const pathContent = !modern;
 
   let buf: Buffer = Buffer.alloc(0);
+  // Chunks of an object still arriving, kept aside and joined once it is complete: joining on
+  // every chunk copied a big object over and over (a 100 MB message took 13 s, 300 MB never ended).
+  let parts: Buffer[] = [];
+  let partsLen = 0;
+  /** How many bytes `buf` must hold before parsing can go on (0: any new byte may do). */
+  let need = 0;
+  const limit = maxObjectBytes();
   let completed = false;
   // The commit whose path answers are still arriving, and how many are left.
   let current: CommitRecord | undefined;
   let awaiting = 0;
   try {
     for await (const chunk of chunks) {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      if (buf.length + partsLen + chunk.length < need) {
+        parts.push(chunk);
+        partsLen += chunk.length;
+        continue;
+      }
+      buf = buf.length || partsLen ? Buffer.concat([buf, ...parts, chunk], buf.length + partsLen + chunk.length) : chunk;
+      parts = [];
+      partsLen = 0;
+      need = 0;
       const out: CommitRecord[] = [];
       let pos = 0;
       for (;;) {
@@ -189,7 +240,11 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string, mo
             pos = nl + 1;
           } else {
             const end = pathContent ? nl + 1 + Number(sizeText) + 1 : nl + 1;
-            if (buf.length < end) break;
+            if (end - nl > limit) throw new ObjectTooLargeError(buf.toString('latin1', pos, sp1), 'object', end - nl - 2, limit);
+            if (buf.length < end) {
+              need = end - pos;
+              break;
+            }
             current.pathOids![path] = buf.toString('latin1', pos, sp1);
             pos = end;
           }
@@ -202,7 +257,11 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string, mo
         }
         if (!found) throw new GitError(['cat-file'], null, `object ${buf.toString('utf8', pos, lastSp < pos ? nl : lastSp)} is missing from the repository`);
         const size = Number(sizeText);
-        if (buf.length < nl + 1 + size + 1) break; // wait for the rest of this object
+        if (size > limit) throw new ObjectTooLargeError(buf.toString('latin1', pos, sp1), buf.toString('latin1', sp1 + 1, lastSp), size, limit);
+        if (buf.length < nl + 1 + size + 1) {
+          need = nl + 1 + size + 1 - pos; // wait for the rest of this object
+          break;
+        }
         const isCommit = lastSp - sp1 === 7; // "commit" is the only six-letter object type
         const oid = buf.toString('latin1', pos, sp1);
         const start = nl + 1;
@@ -227,5 +286,6 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string, mo
     if (!completed) catFile.kill();
   }
   const catCode = await catDone;
+  dog.check(['cat-file', '--batch']);
   if (catCode !== 0 && catCode !== null) throw new GitError(['cat-file', '--batch'], catCode, catErr());
 }

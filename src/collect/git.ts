@@ -7,10 +7,14 @@
 // output, while the history walk must stream.)
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
+import { readBoundedIfExists } from './safe-fs.js';
+
+/** The shallow file lists boundary commits, 41 bytes each. */
+const SHALLOW_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface GitRunOptions {
   cwd?: string;
@@ -32,6 +36,54 @@ export interface GitResult {
   stdout: Buffer;
   stderr: string;
   code: number;
+}
+
+/**
+ * GITGUARD_TIMEOUT=SECONDS replaces every child-process time limit: the total time of a one-shot
+ * command, and for the history walk and the object reader the time git may go without progress
+ * while gitguard waits on it (a million-commit walk can take minutes, but never goes quiet that long).
+ */
+export function childTimeoutMs(fallbackMs: number, env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.GITGUARD_TIMEOUT);
+  return env.GITGUARD_TIMEOUT && Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : fallbackMs;
+}
+
+/** Default for streaming children: how long git may show no progress while we wait on it. */
+export const IDLE_TIMEOUT_MS = 300_000;
+
+/**
+ * Kills a streaming child that shows no progress for idleMs while armed. The caller arms it while it
+ * waits on the child (not while its own consumer is busy: backpressure is not a hang) and re-arms on
+ * every sign of progress.
+ */
+export class Watchdog {
+  private timer: NodeJS.Timeout | undefined;
+  /** Set once the child was killed: the one-line reason. */
+  reason: string | undefined;
+  readonly idleMs: number;
+  constructor(private readonly child: ChildProcess, private readonly what: string, idleMs = childTimeoutMs(IDLE_TIMEOUT_MS)) {
+    this.idleMs = idleMs;
+  }
+
+  arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+      this.reason = `${this.what} made no progress for ${this.idleMs / 1000} s and was stopped`;
+      this.child.kill('SIGKILL');
+    }, this.idleMs);
+  }
+
+  disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Throws the timeout as a GitError (exit 2, one line) if it fired. */
+  check(args: string[]): void {
+    this.disarm();
+    if (this.reason) throw new GitError(args, null, `${this.reason}; on a very large repository set GITGUARD_TIMEOUT=SECONDS`);
+  }
 }
 
 let gitBinary = 'git';
@@ -146,6 +198,7 @@ export function spawnGit(args: string[], opts: GitRunOptions & { stdin?: number;
 /** Runs git to completion and returns its output; throws GitError on an unexpected exit code. */
 export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitResult> {
   const maxBytes = opts.maxBytes ?? 256 * 1024 * 1024;
+  const timeoutMs = childTimeoutMs(opts.timeoutMs ?? 120_000);
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
@@ -159,9 +212,9 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitRes
     let size = 0;
     let killedFor: string | undefined;
     const timer = setTimeout(() => {
-      killedFor = `timed out after ${opts.timeoutMs ?? 120_000} ms`;
+      killedFor = `did not finish within ${timeoutMs / 1000} s and was stopped; on a very large repository set GITGUARD_TIMEOUT=SECONDS`;
       child.kill('SIGKILL');
-    }, opts.timeoutMs ?? 120_000);
+    }, timeoutMs);
     child.stdout!.on('data', (c: Buffer) => {
       size += c.length;
       if (size > maxBytes) {
@@ -169,7 +222,10 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitRes
         child.kill('SIGKILL');
       } else out.push(c);
     });
-    child.stderr!.on('data', (c: Buffer) => err.push(c));
+    let errSize = 0;
+    child.stderr!.on('data', (c: Buffer) => {
+      if ((errSize += c.length) <= 64 * 1024) err.push(c); // the first line is all that is shown
+    });
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(gitDidNotRun(gitBinary, spawnReason(e, gitBinary)));
@@ -177,7 +233,7 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitRes
     child.on('close', (code) => {
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8');
-      if (killedFor) return reject(new GitError(args, code, `git ${killedFor}`));
+      if (killedFor) return reject(new GitError(args, code, killedFor));
       const exit = code ?? -1;
       if (exit !== 0 && !(opts.okCodes ?? []).includes(exit)) return reject(new GitError(args, code, stderr));
       resolve({ stdout: Buffer.concat(out), stderr, code: exit });
@@ -228,8 +284,9 @@ export function createShadow(commonDir: string, objectFormat: 'sha1' | 'sha256',
   const alternates = [join(commonDir, 'objects'), ...extraObjectDirs.filter((d) => d && !/[\n\r]/.test(d))];
   writeFileSync(join(gitDir, 'objects/info/alternates'), `${alternates.join('\n')}\n`);
   // A shallow repository's boundary must be known, or the walk would stop at a missing parent.
-  const shallow = join(commonDir, 'shallow');
-  if (existsSync(shallow)) copyFileSync(shallow, join(gitDir, 'shallow'));
+  // Read as data (bounded, regular files only): a FIFO or /dev/zero there must not hang or fill us.
+  const shallow = readBoundedIfExists(join(commonDir, 'shallow'), SHALLOW_MAX_BYTES);
+  if (shallow) writeFileSync(join(gitDir, 'shallow'), shallow);
   let disposed = false;
   const dispose = (): void => {
     if (!disposed) {

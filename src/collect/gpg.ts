@@ -2,6 +2,7 @@
 // runs is never taken from the audited repository (its gpg.program is ignored): it is `gpg` on PATH,
 // with the user's GNUPGHOME and HOME, in batch mode so it never prompts.
 import { spawn } from 'node:child_process';
+import { childTimeoutMs } from './git.js';
 
 export interface GpgExport {
   /** ASCII-armored public keys; undefined when gpg knows no key for the query. */
@@ -22,8 +23,13 @@ export function gpgExport(query: string, env: NodeJS.ProcessEnv = process.env, t
       return;
     }
     const out: Buffer[] = [];
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (c: Buffer) => out.push(c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), childTimeoutMs(timeoutMs));
+    let size = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      // A keyring export is kilobytes; a gpg that never stops printing is stopped.
+      if ((size += c.length) > 64 * 1024 * 1024) child.kill('SIGKILL');
+      else out.push(c);
+    });
     child.stderr.on('data', () => undefined);
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);

@@ -1,5 +1,6 @@
 // Which hooks are present, and where git would look for them (core.hooksPath wins over .git/hooks).
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { readBounded } from './safe-fs.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { ConfigEntry, HooksFacts, RepositoryInfo } from '../model.js';
@@ -10,16 +11,11 @@ const MARKER_READ_LIMIT = 256 * 1024;
 
 function markerOf(path: string): 'absent' | 'valid' | 'modified' {
   try {
-    const fd = openSync(path, 'r');
-    try {
-      const buf = Buffer.alloc(MARKER_READ_LIMIT + 1);
-      const n = readSync(fd, buf, 0, buf.length, 0);
-      const state = checkHookMarker(buf.subarray(0, Math.min(n, MARKER_READ_LIMIT)).toString('utf8'));
-      // A marker in a file too large to read whole cannot be vouched for.
-      return n > MARKER_READ_LIMIT && state !== 'absent' ? 'modified' : state;
-    } finally {
-      closeSync(fd);
-    }
+    // Hooks may be links (git runs them through the link), so the final link is followed; a FIFO is not read.
+    const buf = readBounded(path, MARKER_READ_LIMIT + 1, { follow: true, truncate: true });
+    const state = checkHookMarker(buf.subarray(0, Math.min(buf.length, MARKER_READ_LIMIT)).toString('utf8'));
+    // A marker in a file too large to read whole cannot be vouched for.
+    return buf.length > MARKER_READ_LIMIT && state !== 'absent' ? 'modified' : state;
   } catch {
     return 'absent';
   }

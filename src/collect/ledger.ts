@@ -6,13 +6,16 @@
 // created with O_EXCL that holds the writer's pid; a lock whose pid is gone (or that is older than
 // LOCK_STALE_MS) is stale and taken over. A ledger that does not parse or does not match the schema
 // is reported as damaged (LedgerError), never silently reset.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExpectedError } from '../errors.js';
+import { UnsafeFileError, mkdirNoFollow, readStateFile, writeFileSafe } from './safe-fs.js';
 
 export const LEDGER_SCHEMA = 1;
 const LOCK_STALE_MS = 10 * 60_000;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+/** A ledger holds a line per protected ref and per acceptance: 64 MiB is far past any real one. */
+export const LEDGER_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface LedgerEntry {
   /** The tip that passed (a tag ref: the object it points at, i.e. the tag object for an annotated tag). */
@@ -83,18 +86,20 @@ export function validateLedger(data: unknown, file: string): Ledger {
 /** The ledger, or undefined when there is none yet. Throws LedgerError when it is damaged. */
 export function readLedger(commonDir: string): Ledger | undefined {
   const file = ledgerPath(commonDir);
-  let text: string;
+  let bytes: Buffer | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readStateFile(commonDir, file, LEDGER_MAX_BYTES);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (err instanceof UnsafeFileError) throw new LedgerError(`cannot read ledger: ${err.message}`, err.hint);
     throw new LedgerError(`cannot read ledger ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  if (bytes === undefined) return undefined;
   let data: unknown;
   try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new LedgerError(`damaged ledger ${file}: not valid JSON (${(err as Error).message})`);
+    data = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    // Not the parser's message: it quotes the file's bytes, which may be anything.
+    throw new LedgerError(`damaged ledger ${file}: not valid JSON`);
   }
   return validateLedger(data, file);
 }
@@ -112,10 +117,20 @@ const sleep = (ms: number): void => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 };
 
+/** Creates <commonDir>/gitguard, refusing it when it is a symlink (a write would land elsewhere). */
+function mkdirState(commonDir: string): void {
+  try {
+    mkdirNoFollow(commonDir, ledgerDir(commonDir));
+  } catch (err) {
+    if (err instanceof UnsafeFileError) throw new LedgerError(err.message, err.hint);
+    throw err;
+  }
+}
+
 /** Takes <dir>/ledger.lock (O_EXCL, holding our pid); returns its release. Takes over a stale lock. */
 export function lockLedger(commonDir: string, waitMs = 5_000): () => void {
   const dir = ledgerDir(commonDir);
-  mkdirSync(dir, { recursive: true });
+  mkdirState(commonDir);
   const lock = join(dir, 'ledger.lock');
   const deadline = Date.now() + waitMs;
   for (;;) {
@@ -133,10 +148,12 @@ export function lockLedger(commonDir: string, waitMs = 5_000): () => void {
     }
     let stale = false;
     try {
-      const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
-      const age = Date.now() - statSync(lock).mtimeMs;
+      const pid = Number.parseInt((readStateFile(commonDir, lock, 64) ?? '').toString('latin1'), 10);
+      const age = Date.now() - lstatSync(lock).mtimeMs;
       stale = (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) || age > LOCK_STALE_MS;
-    } catch {
+    } catch (err) {
+      // A link, FIFO or device where our lock file goes is nobody's lock: say so, do not spin on it.
+      if (err instanceof UnsafeFileError && err.reason !== 'missing') throw new LedgerError(`cannot lock the ledger: ${err.message}`, err.hint ?? `remove ${lock} if no gitguard is running`);
       continue; // removed meanwhile: try again
     }
     if (stale) {
@@ -160,17 +177,8 @@ export interface WriteHooks {
 /** Writes the ledger atomically; the caller holds the lock. */
 export function writeLedgerFile(commonDir: string, ledger: Ledger, hooks: WriteHooks = {}): void {
   const file = ledgerPath(commonDir);
-  const temp = `${file}.tmp-${process.pid}`;
-  mkdirSync(ledgerDir(commonDir), { recursive: true });
-  const fd = openSync(temp, 'w', 0o644);
-  try {
-    writeSync(fd, `${JSON.stringify(ledger, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  hooks.beforeRename?.(temp);
-  renameSync(temp, file);
+  mkdirState(commonDir);
+  writeFileSafe(file, `${JSON.stringify(ledger, null, 2)}\n`, { mode: 0o644, sync: true, ...(hooks.beforeRename ? { beforeRename: hooks.beforeRename } : {}) });
   try {
     const dfd = openSync(ledgerDir(commonDir), 'r');
     try {
@@ -201,5 +209,10 @@ export function updateLedger(commonDir: string, change: (l: Ledger) => Ledger, h
 }
 
 export function ledgerExists(commonDir: string): boolean {
-  return existsSync(ledgerPath(commonDir));
+  try {
+    lstatSync(ledgerPath(commonDir));
+    return true;
+  } catch {
+    return false;
+  }
 }

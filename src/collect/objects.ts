@@ -1,8 +1,29 @@
 // Reads single objects on demand (policy files out of a commit's tree) through one long-lived
 // `git cat-file --batch` in the shadow git dir: one process for all reads, answers in request order.
 import type { ChildProcess } from 'node:child_process';
-import { GitError } from '../errors.js';
-import { spawnGit, type Shadow } from './git.js';
+import { ExpectedError, GitError } from '../errors.js';
+import { spawnGit, Watchdog, type Shadow } from './git.js';
+
+/**
+ * The largest single object (commit, tag, tree, policy file) gitguard reads into memory: 64 MiB by
+ * default, GITGUARD_MAX_OBJECT_BYTES to change. Real commits are kilobytes; this bounds what a
+ * hostile repository can make us allocate, and the refusal says how to lift it.
+ */
+export function maxObjectBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.GITGUARD_MAX_OBJECT_BYTES);
+  return env.GITGUARD_MAX_OBJECT_BYTES && Number.isSafeInteger(n) && n > 0 ? n : 64 * 1024 * 1024;
+}
+
+export function sizeText(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : `${n} bytes`;
+}
+
+/** An object over the reader's limit: its bytes were skipped, never held. */
+export class ObjectTooLargeError extends ExpectedError {
+  constructor(readonly oid: string, readonly type: string, readonly size: number, readonly limit: number) {
+    super(`${type} ${oid} is ${sizeText(size)}, over gitguard's limit of ${sizeText(limit)} for one object`, 'set GITGUARD_MAX_OBJECT_BYTES=BYTES to read it');
+  }
+}
 
 export interface GitObject {
   oid: string;
@@ -11,65 +32,126 @@ export interface GitObject {
 }
 
 interface Pending {
+  maxBytes: number;
   resolve: (o: GitObject | null) => void;
   reject: (e: Error) => void;
 }
 
+/** The object being received: its header is read, its body fills a buffer of its exact size. */
+interface Receiving {
+  oid: string;
+  type: string;
+  size: number;
+  /** Undefined when the object is over the request's limit: its bytes are skipped, not kept. */
+  body: Buffer | undefined;
+  /** Body bytes (plus the trailing newline) received so far. */
+  got: number;
+}
+
+/** A cat-file header is "<oid> <type> <size>" or "<spec> missing": longer means something is wrong. */
+const MAX_HEADER = 64 * 1024;
+
 export class ObjectReader {
   private child: ChildProcess | undefined;
+  private dog: Watchdog | undefined;
   private readonly pending: Pending[] = [];
-  private buf: Buffer = Buffer.alloc(0);
+  private head: Buffer[] = [];
+  private headLen = 0;
+  private receiving: Receiving | undefined;
   private stderr = '';
 
-  constructor(private readonly shadow: Shadow) {}
+  constructor(private readonly shadow: Shadow, private readonly maxBytes = maxObjectBytes()) {}
 
   private start(): ChildProcess {
     if (this.child) return this.child;
     const child = spawnGit(['cat-file', '--batch'], { gitDir: this.shadow.gitDir });
-    child.stdout!.on('data', (c: Buffer) => this.onData(c));
-    child.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString('utf8')));
+    const dog = new Watchdog(child, 'git');
+    child.stdout!.on('data', (c: Buffer) => {
+      this.onData(c);
+      if (this.pending.length) dog.arm();
+      else dog.disarm();
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      if (this.stderr.length < 64 * 1024) this.stderr += c.toString('utf8');
+    });
     child.stdin!.on('error', () => undefined);
     child.on('close', (code) => {
-      const err = new GitError(['cat-file', '--batch'], code, this.stderr || 'git cat-file exited');
+      dog.disarm();
+      const err = new GitError(['cat-file', '--batch'], code, dog.reason ? `${dog.reason}; on a very large repository set GITGUARD_TIMEOUT=SECONDS` : this.stderr || 'git cat-file exited');
       while (this.pending.length) this.pending.shift()!.reject(err);
-      this.child = undefined;
+      if (this.child === child) this.child = undefined;
     });
     this.child = child;
+    this.dog = dog;
     return child;
   }
 
+  private fail(err: Error): void {
+    while (this.pending.length) this.pending.shift()!.reject(err);
+    this.child?.kill();
+    this.child = undefined;
+  }
+
+  /** Linear in the bytes received: each byte is copied at most once (headers aside). */
   private onData(chunk: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    for (;;) {
-      const nl = this.buf.indexOf(10);
-      if (nl === -1) return;
-      const header = this.buf.toString('utf8', 0, nl);
+    let pos = 0;
+    while (pos < chunk.length) {
+      const r = this.receiving;
+      if (r) {
+        const take = Math.min(chunk.length - pos, r.size + 1 - r.got);
+        if (r.body && r.got < r.size) chunk.copy(r.body, r.got, pos, pos + Math.min(take, r.size - r.got));
+        r.got += take;
+        pos += take;
+        if (r.got === r.size + 1) {
+          this.receiving = undefined;
+          const p = this.pending.shift();
+          if (!p) continue;
+          if (r.body) p.resolve({ oid: r.oid, type: r.type, body: r.body });
+          else p.reject(new ObjectTooLargeError(r.oid, r.type, r.size, p.maxBytes));
+        }
+        continue;
+      }
+      const nl = chunk.indexOf(10, pos);
+      if (nl === -1) {
+        this.head.push(chunk.subarray(pos));
+        this.headLen += chunk.length - pos;
+        if (this.headLen > MAX_HEADER) this.fail(new GitError(['cat-file', '--batch'], null, 'unexpected answer from git cat-file'));
+        return;
+      }
+      const header = Buffer.concat([...this.head, chunk.subarray(pos, nl)]).toString('utf8');
+      this.head = [];
+      this.headLen = 0;
+      pos = nl + 1;
       const parts = header.split(' ');
-      if (parts[parts.length - 1] === 'missing' || parts[parts.length - 1] === 'ambiguous') {
-        this.buf = this.buf.subarray(nl + 1);
+      const last = parts[parts.length - 1];
+      if (last === 'missing' || last === 'ambiguous') {
         this.pending.shift()?.resolve(null);
         continue;
       }
       const size = Number(parts[2]);
-      if (this.buf.length < nl + 1 + size + 1) return;
-      const body = Buffer.from(this.buf.subarray(nl + 1, nl + 1 + size));
-      this.buf = this.buf.subarray(nl + 1 + size + 1);
-      this.pending.shift()?.resolve({ oid: parts[0]!, type: parts[1]!, body });
+      const limit = this.pending[0]?.maxBytes ?? this.maxBytes;
+      if (!Number.isSafeInteger(size) || size < 0) return this.fail(new GitError(['cat-file', '--batch'], null, `unexpected answer from git cat-file: ${header.slice(0, 100)}`));
+      this.receiving = { oid: parts[0]!, type: parts[1]!, size, body: size <= limit ? Buffer.allocUnsafe(size) : undefined, got: 0 };
     }
   }
 
-  /** An object by id or by `<commit>:<path>`; null when it does not exist. */
-  read(spec: string): Promise<GitObject | null> {
+  /**
+   * An object by id or by `<commit>:<path>`; null when it does not exist. An object over `maxBytes`
+   * (default: the reader's limit) is not kept: the promise rejects with ObjectTooLargeError.
+   */
+  read(spec: string, maxBytes = this.maxBytes): Promise<GitObject | null> {
     if (/[\n\r]/.test(spec)) return Promise.resolve(null);
     const child = this.start();
     return new Promise((resolve, reject) => {
-      this.pending.push({ resolve, reject });
+      this.pending.push({ maxBytes, resolve, reject });
+      this.dog!.arm();
       child.stdin!.write(`${spec}\n`);
     });
   }
 
   close(): void {
     if (this.child) {
+      this.dog?.disarm();
       this.child.stdin!.end();
       this.child = undefined;
     }

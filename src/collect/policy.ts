@@ -17,6 +17,7 @@ import { loadKeyring } from './signatures/keyring.js';
 import { AllowedSignersError, parseAllowedSigners, principalMatches, type AllowedSigner } from './signatures/allowed-signers.js';
 import { dbVersion } from '../vulndb/database.js';
 import { parseForgePolicy, type ForgePolicy } from './policy-forge.js';
+import { escapeJsonUnsafe, hasUnsafe } from '../report/escape.js';
 
 export interface PolicyFiles {
   /** e.g. ".gitguard at 1a2b3c4d" or a folder path; used in messages. */
@@ -120,6 +121,10 @@ export const POLICY_LIMITS = {
   keyFileBytes: MiB,
   keyFiles: 1000,
   keyBytesTotal: 16 * MiB,
+  // Per key: each user ID and self-signature is verified, so these bound the work one key can cost.
+  userIdsPerKey: 100,
+  subkeysPerKey: 100,
+  selfSignaturesPerKey: 1000,
   allowedSignersBytes: MiB,
   signers: 1000,
   perSignerList: 100,
@@ -144,9 +149,8 @@ function fileLabel(label: string, file: string): string {
   return `${label.replace(/\/+$/, '')}/${file}`;
 }
 
-// C0/C1 controls, line/paragraph separators and bidirectional overrides (Trojan Source).
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-const escapeUnsafe = (s: string): string => s.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+// Unsafe characters as every output defines them (src/report/escape.ts), shown as \uXXXX.
+const escapeUnsafe = escapeJsonUnsafe;
 
 /** A repository-supplied string, quoted, escaped and shortened for a one-line message. */
 function show(s: string): string {
@@ -170,7 +174,7 @@ function describe(v: unknown): string {
   return 'a value of another type';
 }
 
-const hasControl = (s: string): boolean => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s);
+const hasControl = hasUnsafe;
 
 // ---------------------------------------------------------------------------------------------
 // YAML
@@ -652,7 +656,7 @@ async function readKeys(files: PolicyFiles): Promise<Keyring> {
     throw new PolicyError(`${fileLabel(files.label, 'keys/')}: the key files add up to more than ${POLICY_LIMITS.keyBytesTotal / MiB} MiB`);
   }
   try {
-    return await loadKeyring(sources);
+    return await loadKeyring(sources, { limits: { userIds: POLICY_LIMITS.userIdsPerKey, subkeys: POLICY_LIMITS.subkeysPerKey, selfSignatures: POLICY_LIMITS.selfSignaturesPerKey } });
   } catch (e) {
     // loadKeyring names the file(s) first: "<file>: not a readable OpenPGP key file (...)".
     throw new PolicyError(oneLine(e));

@@ -4,7 +4,7 @@
 // Ancestry runs in the shadow git dir: one `merge-base --is-ancestor` per moved ref, and one
 // `rev-list --count` plus one short `log` per rewritten ref (never a process per commit).
 import type { TrustRootSource } from './trust-root.js';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readBounded } from './safe-fs.js';
 import { join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../model.js';
 import { GitError } from '../errors.js';
@@ -128,14 +128,8 @@ export async function lostCommits(shadow: Shadow, from: string, not: string[], s
 export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> {
   let text: string;
   try {
-    const fd = openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(maxBytes);
-      const n = readSync(fd, buf, 0, maxBytes, 0);
-      text = buf.toString('utf8', 0, n);
-    } finally {
-      closeSync(fd);
-    }
+    // The first maxBytes of a regular file; a link, FIFO or device is not read (no hang, no flood).
+    text = readBounded(file, maxBytes, { truncate: true }).toString('utf8');
   } catch {
     return [];
   }

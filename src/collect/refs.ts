@@ -1,8 +1,9 @@
 // Refs, HEAD, replace refs, grafts and the shallow boundary: the facts the history rules judge.
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { HistoryFacts, RefInfo, RepositoryInfo } from '../model.js';
+import { ExpectedError } from '../errors.js';
 import { gitText, runGit } from './git.js';
+import { UnsafeFileError, readBounded, readBoundedIfExists } from './safe-fs.js';
 
 export function parseForEachRef(out: string): RefInfo[] {
   const refs: RefInfo[] = [];
@@ -57,8 +58,8 @@ async function addSubjects(repo: RepositoryInfo, replaceRefs: HistoryFacts['repl
 async function resolveHead(repo: RepositoryInfo, refs: RefInfo[]): Promise<{ headRef: string; headOid: string }> {
   try {
     const file = join(repo.gitDir, 'HEAD');
-    if (lstatSync(file).isFile()) {
-      const m = /^ref: (refs\/heads\/[^\n]+)\n?$/.exec(readFileSync(file, 'latin1'));
+    {
+      const m = /^ref: (refs\/heads\/[^\n]+)\n?$/.exec(readBounded(file, 4096).toString('latin1'));
       const tip = m && m[1] !== 'refs/heads/.invalid' ? refs.find((r) => r.name === m[1]) : undefined;
       if (m && tip?.type === 'commit') return { headRef: m[1]!, headOid: tip.oid };
     }
@@ -71,6 +72,23 @@ async function resolveHead(repo: RepositoryInfo, refs: RefInfo[]): Promise<{ hea
     gitText(['rev-parse', '-q', '--verify', '--end-of-options', 'HEAD^{commit}'], { ...opts, okCodes: [1, 128] }),
   ]);
   return { headRef, headOid };
+}
+
+/** Control files git reads (grafts, alternates, shallow) are lists of ids or paths: a few MiB at most. */
+const CONTROL_FILE_MAX = 16 * 1024 * 1024;
+
+/** A control file's text; undefined when absent; { unreadable } when it is a link, FIFO, device or too large. */
+function readRepoFile(file: string): string | { unreadable: string } | undefined {
+  try {
+    return readBoundedIfExists(file, CONTROL_FILE_MAX)?.toString('utf8');
+  } catch (err) {
+    if (err instanceof UnsafeFileError) return { unreadable: err.detail };
+    throw err;
+  }
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 }
 
 export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
@@ -86,25 +104,34 @@ export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts
   if (replaceRefs.length) await addSubjects(repo, replaceRefs);
 
   const graftsFile = join(repo.commonDir, 'info', 'grafts');
-  const grafts = existsSync(graftsFile)
-    ? { file: graftsFile, entries: readFileSync(graftsFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')) }
-    : undefined;
+  const graftsText = readRepoFile(graftsFile);
+  const grafts = graftsText === undefined
+    ? undefined
+    : typeof graftsText === 'string'
+      ? { file: graftsFile, entries: lines(graftsText) }
+      : { file: graftsFile, entries: [], unreadable: graftsText.unreadable };
 
   // Alternates borrow objects from another folder: one outside the repository can change what it contains.
   const altFile = join(repo.commonDir, 'objects', 'info', 'alternates');
-  const alternates = existsSync(altFile)
+  const altText = readRepoFile(altFile);
+  const alternates = altText !== undefined
     ? {
         file: altFile,
-        entries: readFileSync(altFile, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((line) => {
-          const path = resolve(join(repo.commonDir, 'objects'), line);
-          const rel = relative(repo.commonDir, path);
-          return { line, path, inside: rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) };
-        }),
+        // An unreadable file (a FIFO, a device, a link, too large) is one entry that cannot be vouched for.
+        entries: typeof altText === 'string'
+          ? lines(altText).map((line) => {
+              const path = resolve(join(repo.commonDir, 'objects'), line);
+              const rel = relative(repo.commonDir, path);
+              return { line, path, inside: rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) };
+            })
+          : [{ line: `(the file ${altText.unreadable})`, path: altFile, inside: false }],
       }
     : undefined;
 
   const shallowFile = join(repo.commonDir, 'shallow');
-  const shallowCommits = existsSync(shallowFile) ? readFileSync(shallowFile, 'utf8').split('\n').filter(Boolean) : [];
+  const shallowText = readRepoFile(shallowFile);
+  if (shallowText !== undefined && typeof shallowText !== 'string') throw new ExpectedError(`${shallowFile} ${shallowText.unreadable}`, 'git keeps a list of commit ids there: remove or repair it');
+  const shallowCommits = shallowText ? shallowText.split('\n').filter(Boolean) : [];
 
   return {
     head: { ...(headRef ? { ref: headRef } : {}), ...(headOid ? { oid: headOid } : {}) },

@@ -2,8 +2,8 @@
 // parents'), the signature verdict under each, and whether it changes the policy itself. Commits
 // arrive parents first, so a parent's policy is always known before its children are judged.
 import type { CommitRecord } from './commit-object.js';
-import { parsePolicy, PolicyError, type Policy } from './policy.js';
-import { ObjectReader, parseTree } from './objects.js';
+import { parsePolicy, PolicyError, POLICY_LIMITS, type Policy } from './policy.js';
+import { ObjectReader, ObjectTooLargeError, parseTree } from './objects.js';
 import { commitSignature, verifyCommit, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
 import type { TagRecord } from './tag-object.js';
 import type { VerifyCache } from './verify-cache.js';
@@ -171,10 +171,17 @@ export class TrustCollector {
     const tree = await this.reader.read(treeOid);
     if (!tree || tree.type !== 'tree') return undefined;
     const entries = parseTree(tree.body, this.oidBytes);
+    // Each file is bounded before it is read (cat-file's header gives the size), and keys/ as a whole.
+    let keyBytes = 0;
     const blob = async (oid: string, name: string): Promise<Buffer> => {
-      const o = await this.reader.read(oid);
+      let o;
+      try {
+        o = await this.reader.read(oid, POLICY_LIMITS.policyBytes);
+      } catch (err) {
+        if (err instanceof ObjectTooLargeError) throw new PolicyError(`${label}: ${name} is larger than 1 MiB (${err.size} bytes)`);
+        throw err;
+      }
       if (!o || o.type !== 'blob') throw new PolicyError(`${label}: ${name} is not a file`);
-      if (o.body.length > 1024 * 1024) throw new PolicyError(`${label}: ${name} is larger than 1 MiB`);
       return o.body;
     };
     const policyEntry = entries.find((e) => e.name === 'policy.yml');
@@ -185,8 +192,12 @@ export class TrustCollector {
     if (keysEntry) {
       const kt = await this.reader.read(keysEntry.oid);
       if (kt?.type === 'tree') {
-        for (const k of parseTree(kt.body, this.oidBytes)) {
-          if (k.mode.startsWith('10')) keys.push({ name: k.name, data: await blob(k.oid, `keys/${k.name}`) });
+        const files = parseTree(kt.body, this.oidBytes).filter((k) => k.mode.startsWith('10'));
+        if (files.length > POLICY_LIMITS.keyFiles) throw new PolicyError(`${label}: keys/ has more than ${POLICY_LIMITS.keyFiles} files`);
+        for (const k of files) {
+          const data = await blob(k.oid, `keys/${k.name}`);
+          if ((keyBytes += data.length) > POLICY_LIMITS.keyBytesTotal) throw new PolicyError(`${label}: the key files add up to more than ${POLICY_LIMITS.keyBytesTotal / (1024 * 1024)} MiB`);
+          keys.push({ name: k.name, data });
         }
       }
     }

@@ -4,13 +4,16 @@
 // .git/gitguard/), so the file is authenticated with an HMAC under a per-user secret kept outside
 // the repository; a file that does not authenticate is ignored, never trusted.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { UnsafeFileError, mkdirNoFollow, readBoundedIfExists, readStateFile, assertNoLinkBelow, assertNotLink, writeFileSafe } from './safe-fs.js';
 import type { Verdict } from './signatures/verify.js';
 import type { HardRevocation } from './signatures/openpgp.js';
 
 const VERSION = 'gitguard-verify-cache-v4'; // v4: verdicts carry key and signature algorithms
+/** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
+export const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 
 function secretFile(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
@@ -20,14 +23,11 @@ function secretFile(env: NodeJS.ProcessEnv): string {
 function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
   const file = secretFile(env);
   try {
-    if (existsSync(file)) {
-      const s = readFileSync(file);
-      if (s.length >= 32) return s;
-    }
+    const old = readBoundedIfExists(file, 4096, { follow: true });
+    if (old && old.length >= 32) return old;
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const s = randomBytes(32);
-    writeFileSync(file, s, { mode: 0o600 });
-    chmodSync(file, 0o600);
+    writeFileSafe(file, s, { mode: 0o600, refuseLink: false });
     return s;
   } catch {
     return undefined; // no writable home: run without a cache
@@ -99,13 +99,25 @@ export class VerifyCache {
   private dirty = false;
   /** The clock, read once per run (expiry is judged against it). */
   private readonly now = Date.now() / 1000;
-  private constructor(private readonly file: string, private readonly secret: Buffer) {}
+  private constructor(private readonly commonDir: string, private readonly file: string, private readonly secret: Buffer) {}
 
-  /** Opens the cache in `<commonDir>/gitguard/`; undefined when no per-user secret can be kept. */
+  /**
+   * Opens the cache in `<commonDir>/gitguard/`; undefined when no per-user secret can be kept.
+   * Throws UnsafeFileError when the state folder or the cache file is a link or not a regular file:
+   * someone tampered with gitguard's own state, and the user should know (or pass --no-cache).
+   */
   static open(commonDir: string, env: NodeJS.ProcessEnv = process.env): VerifyCache | undefined {
+    const file = join(commonDir, 'gitguard', 'verify-cache.json');
+    try {
+      assertNoLinkBelow(commonDir, file);
+      assertNotLink(file);
+    } catch (err) {
+      if (err instanceof UnsafeFileError) throw new UnsafeFileError(err.path, err.reason, err.detail, `remove ${err.path}, or run with --no-cache`);
+      throw err;
+    }
     const secret = userSecret(env);
     if (!secret) return undefined;
-    const cache = new VerifyCache(join(commonDir, 'gitguard', 'verify-cache.json'), secret);
+    const cache = new VerifyCache(commonDir, file, secret);
     cache.load();
     return cache;
   }
@@ -117,9 +129,11 @@ export class VerifyCache {
   private load(): void {
     let text: string;
     try {
-      text = readFileSync(this.file, 'utf8');
+      const bytes = readStateFile(this.commonDir, this.file, CACHE_MAX_BYTES);
+      if (!bytes) return;
+      text = bytes.toString('utf8');
     } catch {
-      return;
+      return; // swapped for something else since open(), or too large: run uncached
     }
     const nl = text.indexOf('\n');
     if (nl === -1) return;
@@ -225,7 +239,7 @@ export class VerifyCache {
   save(): void {
     if (!this.dirty) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
+      mkdirNoFollow(this.commonDir, dirname(this.file));
       const groups: Record<string, string> = {};
       for (const trustId of new Set([...this.encoded.keys(), ...this.added.keys()])) {
         const lines = this.merged(trustId);
@@ -233,9 +247,9 @@ export class VerifyCache {
       }
       const file: CacheFile = { version: VERSION, shapes: this.shapes, groups, keysets: [...this.keysets], revocations: Object.fromEntries(this.revocations) };
       const body = JSON.stringify(file);
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${this.mac(body).toString('hex')}\n${body}`);
-      renameSync(tmp, this.file);
+      const text = `${this.mac(body).toString('hex')}\n${body}`;
+      if (Buffer.byteLength(text) > CACHE_MAX_BYTES) return; // the next run could not read it
+      writeFileSafe(this.file, text, { mode: 0o600 });
       this.dirty = false;
     } catch {
       /* read-only repository: no cache */

@@ -3,7 +3,7 @@
 // same one SARIF uses); `audit --baseline FILE` marks findings found in it as suppressed. Suppressed
 // findings stay in the report and are counted; a rule passes only when EVERY one of its findings is
 // suppressed (and all were seen in full), so anything new still fails.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readBounded, writeUserFile } from '../collect/safe-fs.js';
 import { ExpectedError, fileError } from '../errors.js';
 import type { RuleResult } from '../model.js';
 import { FINGERPRINT_KEY, fingerprint } from '../report/fingerprint.js';
@@ -69,7 +69,7 @@ export function parseBaseline(text: string, file: string): Baseline {
 export function readBaseline(file: string): Baseline {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file, 64 * 1024 * 1024, { follow: true }).toString('utf8');
   } catch (err) {
     throw fileError('read', 'baseline', file, err, 'write one with: gitguard baseline write FILE');
   }
@@ -78,8 +78,9 @@ export function readBaseline(file: string): Baseline {
 
 export function writeBaseline(file: string, baseline: Baseline): void {
   try {
-    writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
+    writeUserFile(file, `${JSON.stringify(baseline, null, 2)}\n`);
   } catch (err) {
+    if (err instanceof ExpectedError) throw err;
     throw fileError('write', 'baseline', file, err, 'choose a file in a folder you can write to');
   }
 }

@@ -1,7 +1,7 @@
 // Sets up the one walk over history that every per-commit rule (and `gitguard verify`) consumes:
 // the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
 // rules run, the trust collector that attaches policies and verdicts to each commit.
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../collect/safe-fs.js';
 import { createHash } from 'node:crypto';
 import { ExpectedError, GitError, fileError, firstLine } from '../errors.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../model.js';
@@ -80,9 +80,12 @@ const KEY_FILES = {
   revokedKeys: ['revoked-keys file', '--revoked-keys', 'pass --revoked-keys FILE listing revoked SSH public keys or fingerprints, one per line'],
 } as const;
 
+/** A key file named on the command line (a whole exported keyring fits). */
+const USER_KEY_FILE_MAX = 64 * 1024 * 1024;
+
 function readKeyFile(file: string, kind: keyof typeof KEY_FILES): Buffer {
   try {
-    return readFileSync(file);
+    return readBounded(file, USER_KEY_FILE_MAX, { follow: true });
   } catch (err) {
     throw fileError('read', KEY_FILES[kind][0], file, err, KEY_FILES[kind][2]);
   }

@@ -3,7 +3,8 @@
 // is moved aside to <hook>.gitguard-chained and the installed hook runs it afterwards with the same
 // stdin; uninstall moves it back (a rename, so its bytes and mode are exactly what they were).
 // The repository's config is read as data (core.hooksPath); no git porcelain runs in it.
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readBounded, writeFileSafe } from '../collect/safe-fs.js';
+import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ExpectedError, fsReason } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
@@ -99,7 +100,7 @@ function readIfFile(path: string): string | undefined {
   try {
     const st = lstatSync(path);
     if (st.isDirectory()) throw new ExpectedError(`${path} is a directory, not a hook`, 'move it away, then run gitguard hook install again');
-    return st.isFile() ? readFileSync(path, 'utf8') : '';
+    return st.isFile() ? readBounded(path, 1024 * 1024, { truncate: true }).toString('utf8') : '';
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -164,10 +165,9 @@ function installIn(req: HookInstallRequest, hook: HookName, dir: string, source:
     renameSync(target, chained);
     lines.push(`moved the existing ${hook} hook to ${chained}; it still runs after gitguard, with the same input`);
   }
-  const tmp = `${target}.gitguard-tmp-${process.pid}`;
-  writeFileSync(tmp, script, { mode: 0o755 });
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, target);
+  // O_EXCL temp file + rename: a link planted at a predictable temp name is never written through.
+  writeFileSafe(target, script, { mode: 0o755, refuseLink: false });
+  chmodSync(target, 0o755);
   lines.unshift(`${state === 'valid' || state === 'modified' ? 'reinstalled' : 'installed'} the ${hook} hook in ${target} (hooks folder from ${source})`);
   if (readIfFile(chained) !== undefined && state !== 'absent') lines.push(`it runs the hook kept in ${chained} afterwards`);
   lines.push(...hints(dir, top, hook));

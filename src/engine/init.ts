@@ -5,10 +5,10 @@
 // config scope) becomes the maintainer. trust_root is left unset: the commit that adds the policy is
 // the trust root, so verify and audit pass on the history the policy vouches for from there on.
 // Nothing is committed: the user reviews the files and commits them.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ExpectedError } from '../errors.js';
+import { ExpectedError, fsReason } from '../errors.js';
 import type { ConfigEntry } from '../model.js';
 import { collectConfig } from '../collect/config.js';
 import { gpgExport } from '../collect/gpg.js';
@@ -18,6 +18,8 @@ import { discoverRepository } from '../collect/repository.js';
 import { POLICY_DIR } from '../collect/trust.js';
 import { parseAllowedSigners, principalMatches, readKey, type SshPublicKey } from '../collect/signatures/allowed-signers.js';
 import { verifyCommits } from './verify.js';
+import { assertNotLink, mkdirNoFollow, readBounded, writeFileSafe } from '../collect/safe-fs.js';
+import { stripUnsafe } from '../report/escape.js';
 
 export interface InitRequest {
   path: string;
@@ -49,6 +51,8 @@ interface Draft {
   commits: number;
 }
 
+/** The user's own allowed-signers file (gpg.ssh.allowedSignersFile). */
+const USER_SIGNERS_MAX = 16 * 1024 * 1024;
 const EMAIL_RE = /^[^\s,"'@\\]+@[^\s,"'@\\]+$/;
 
 /** A value as `git config --get` gives it in this repository: the last one over every scope. */
@@ -73,12 +77,9 @@ function expandPath(p: string, env: NodeJS.ProcessEnv, base?: string): string {
 /** Reads a small regular file (a public key), or says why not. */
 function readSmallFile(file: string): string | { error: string } {
   try {
-    const st = statSync(file);
-    if (!st.isFile()) return { error: 'not a regular file' };
-    if (st.size > 64 * 1024) return { error: 'larger than 64 KiB' };
-    return readFileSync(file, 'utf8');
+    return readBounded(file, 64 * 1024, { follow: true }).toString('utf8');
   } catch (err) {
-    return { error: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
+    return { error: fsReason(err) };
   }
 }
 
@@ -106,8 +107,7 @@ function sshSigningKey(value: string, env: NodeJS.ProcessEnv, base: string): { l
 
 /** One printable line: no control characters, capped. */
 function cleanName(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200);
+  return stripUnsafe(s).trim().slice(0, 200);
 }
 
 const q = (s: string): string => JSON.stringify(s);
@@ -175,7 +175,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   if (signersFile) {
     sshFile = expandPath(signersFile, env);
     try {
-      for (const e of parseAllowedSigners(readFileSync(sshFile, 'utf8'), sshFile, { onInvalid: () => undefined })) {
+      for (const e of parseAllowedSigners(readBounded(sshFile, USER_SIGNERS_MAX, { follow: true }).toString('utf8'), sshFile, { onInvalid: () => undefined })) {
         if (e.certAuthority) continue;
         sshKeys.set(e.key.fingerprint, e.key);
         sshEntries.push({ principals: e.principals, key: e.key });
@@ -344,14 +344,20 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     throw new ExpectedError(`the proposed policy does not pass gitguard's own checks: ${(err as Error).message}`, 'write .gitguard/policy.yml by hand (docs/policy.md)');
   }
 
-  if (req.force && existsSync(join(dir, 'keys'))) {
-    rmSync(join(dir, 'keys'), { recursive: true, force: true });
+  // A clone may carry .gitguard/ (or files in it) as symlinks out of the work tree: nothing is written
+  // through a link, and every check is made before the first write.
+  const root = repo.workTree;
+  const keysDir = join(dir, 'keys');
+  const writes = [...keyFiles.map((k) => ({ file: join(keysDir, k.file), data: k.armored })), { file: join(dir, 'allowed_signers'), data: allowedSigners }, { file: policyFile, data: policyYml }];
+  mkdirNoFollow(root, keysDir);
+  if (!req.force) for (const w of writes) assertNotLink(w.file);
+  else for (const w of writes.slice(-2)) assertNotLink(w.file);
+  if (req.force && existsSync(keysDir)) {
+    rmSync(keysDir, { recursive: true, force: true });
     lines.push(`removed the old ${POLICY_DIR}/keys/ (--force)`);
+    mkdirNoFollow(root, keysDir);
   }
-  mkdirSync(join(dir, 'keys'), { recursive: true });
-  for (const k of keyFiles) writeFileSync(join(dir, 'keys', k.file), k.armored);
-  writeFileSync(join(dir, 'allowed_signers'), allowedSigners);
-  writeFileSync(policyFile, policyYml);
+  for (const w of writes) writeFileSafe(w.file, w.data, { root });
 
   lines.unshift(`wrote ${policyFile}, ${keyFiles.length} key file(s) in ${join(dir, 'keys')} and ${signerLines.length} SSH key(s) in ${join(dir, 'allowed_signers')}`);
   lines.push(`read ${counts.commits} commit(s) from HEAD: ${counts.authorized} with a good signature by a key you trust, ${counts.unsigned} unsigned, ${counts.other} signed by a key you do not have or that does not match the committer`);

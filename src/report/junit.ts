@@ -6,15 +6,15 @@
 // visible \xNN escapes first.
 import { THREATS, type RuleResult } from '../model.js';
 import type { Reporter } from './types.js';
+import { UNSAFE_BEYOND_C0 } from './escape.js';
 
 const ILLEGAL_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/gu;
-const CONTROLS = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 /** Escapes text for XML content and attribute values (both quotes too). */
 export function xmlEscape(value: string): string {
   return value
     .replace(ILLEGAL_XML, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .replace(CONTROLS, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
+    .replace(UNSAFE_BEYOND_C0, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
     .replace(/\r/g, '&#13;');
 }

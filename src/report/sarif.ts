@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Finding, RuleResult, Severity } from '../model.js';
 import { FINGERPRINT_KEY, fingerprint, relativeToRoot, repositoryRoot } from './fingerprint.js';
 import type { AuditReport, Reporter } from './types.js';
-import { escapeText } from './escape.js';
+import { escapeText, toSafeJson } from './escape.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
@@ -171,4 +171,4 @@ export function toSarif(report: AuditReport): Record<string, unknown> {
 
 /** JSON.stringify escapes C0 controls; C1, DEL and bidi controls are escaped too, as in the JSON report. */
 export const renderSarif: Reporter = (report) =>
-  `${JSON.stringify(toSarif(report), null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  `${toSafeJson(toSarif(report))}\n`;

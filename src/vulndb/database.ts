@@ -11,7 +11,7 @@
 // So a maintenance line that never got a backport is fixed only by the next fixed release above it,
 // and release candidates count as below their release (2.46.0-rc1 < 2.46.0). Versions are compared
 // in the semver form that version.ts produces.
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../collect/safe-fs.js';
 import { compareVersions, displayVersion, maintenanceLine, parseGitVersion, parseVersionNumber, plainVersion } from './version.js';
 
 export type Platform = 'linux' | 'windows' | 'macos' | 'other';
@@ -69,7 +69,7 @@ export function knowsId(db: VulnDatabase, id: string): boolean {
 export function loadVulnerabilityDatabase(file: string): VulnDatabase {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file, 64 * 1024 * 1024, { follow: true }).toString('utf8');
   } catch (e) {
     throw new Error(`${file}: cannot read vulnerability database: ${(e as Error).message}`);
   }

@@ -97,7 +97,7 @@ Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be d
         input = `${e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_TO_REF} ${e.PRE_COMMIT_REMOTE_BRANCH ?? e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_FROM_REF}\n`;
       }
       const res = await prePushCheck({ path: repoPath(opts), remote: remote ?? e.PRE_COMMIT_REMOTE_NAME ?? '', url: url ?? e.PRE_COMMIT_REMOTE_URL ?? '', input, env: e, trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, revokedKeys: opts.revokedKeys } });
-      for (const l of res.lines) io.stderr(`${l}\n`);
+      for (const l of res.lines) io.stderr(`${escapeText(l, 2000)}\n`); // lines carry ref names and identities
       state.exitCode = res.exitCode;
     });
 
@@ -111,7 +111,7 @@ Exit codes: 0 the push is accepted, 1 it is refused, 2 the check could not be do
     .action(async (opts: { repo?: string }) => {
       const { preReceiveCheck } = await import('../../engine/prereceive.js');
       const res = await preReceiveCheck({ path: repoPath(opts), input: await readStdin(), env: io.env });
-      for (const l of res.lines) io.stderr(`${l}\n`);
+      for (const l of res.lines) io.stderr(`${escapeText(l, 2000)}\n`); // lines carry ref names and identities
       state.exitCode = res.exitCode;
     });
 }

@@ -1,7 +1,7 @@
 // `gitguard ledger show [path]` and `gitguard ledger accept REF [--reason TEXT] [-C path]`: wiring
 // and printing only; the ledger itself is src/engine/ledger.ts over src/collect/ledger.ts.
 import { Option, type Command } from 'commander';
-import { escapeText } from '../../report/escape.js';
+import { escapeText, toSafeJson } from '../../report/escape.js';
 import type { Io } from '../main.js';
 import { repoOption, repoPath } from '../options.js';
 
@@ -17,7 +17,7 @@ export function registerLedgerCommands(program: Command, io: Io, state: { exitCo
       const { showLedger } = await import('../../engine/ledger.js');
       const { file, ledger: l } = await showLedger(repoPath(opts, path));
       if (opts.format === 'json') {
-        io.stdout(`${JSON.stringify({ file, ledger: l ?? null }, null, 2)}\n`);
+        io.stdout(`${toSafeJson({ file, ledger: l ?? null })}\n`);
         return;
       }
       if (!l) {

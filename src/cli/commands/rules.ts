@@ -1,13 +1,14 @@
 import type { Threat } from '../../model.js';
 import { loadCatalog } from '../../engine/audit.js';
 import type { Io } from '../main.js';
+import { toSafeJson } from '../../report/escape.js';
 
 export function rulesCommand(flags: { format: string; threat?: Threat[] }, io: Io): number {
   const metas = loadCatalog()
     .map((c) => c.meta)
     .filter((m) => !flags.threat?.length || flags.threat.includes(m.threat));
   if (flags.format === 'json') {
-    io.stdout(`${JSON.stringify({ schemaVersion: 1, rules: metas }, null, 2)}\n`);
+    io.stdout(`${toSafeJson({ schemaVersion: 1, rules: metas })}\n`);
     return 0;
   }
   const width = Math.max(...metas.map((m) => m.id.length));

@@ -1,6 +1,6 @@
 import { ExpectedError } from '../../errors.js';
 import { verifyCommits } from '../../engine/verify.js';
-import { escapeText } from '../../report/escape.js';
+import { escapeText, toSafeJson } from '../../report/escape.js';
 import type { Io } from '../main.js';
 import { repoPath } from '../options.js';
 
@@ -94,7 +94,7 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
     }
     flush(); // once per batch: lines do not outlive the commits they describe
   }
-  if (flags.format === 'json') io.stdout(`${JSON.stringify({ schemaVersion: 1, commits: json }, null, 2)}\n`);
+  if (flags.format === 'json') io.stdout(`${toSafeJson({ schemaVersion: 1, commits: json })}\n`);
   if (count === 0) io.stderr('gitguard: no commits in scope\n');
   return bad ? 1 : 0;
 }

@@ -17,6 +17,7 @@
 //   "good signature, untrusted key" depends on gpg's trust database);
 // - a signature block that cannot be parsed is E here (git prints N: gpg emits no status line);
 // - a signature by an algorithm or curve this build cannot check (secp256k1, brainpool) is E.
+import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import type { SignatureVerdict } from './types.js';
 import { fastVerify } from './openpgp-fast.js';
@@ -59,6 +60,17 @@ export interface KeyInfo {
 export interface KeyringOptions {
   /** The clock used for git's "expired"/"revoked" letters; defaults to the real time. */
   now?: () => Date;
+  /** Per-key bounds on what gets parsed and verified (a policy's keys/); a key over one is refused. */
+  limits?: KeyLimits;
+}
+
+export interface KeyLimits {
+  /** User IDs and user attributes of one key. */
+  userIds: number;
+  /** Subkeys of one key. */
+  subkeys: number;
+  /** Signatures made by the key itself (certifications, bindings, revocations): each is verified. */
+  selfSignatures: number;
 }
 
 export interface Keyring {
@@ -202,25 +214,49 @@ interface PrimaryFacts extends SigningKeyFacts {
 
 const EMAIL = /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/;
 
+/** A key's verified facts, shared by every keyring holding the same key bytes in this run. */
+interface FactsMemo {
+  key: openpgp.PublicKey;
+  primary?: Promise<PrimaryFacts>;
+  subs: Map<string, Promise<SigningKeyFacts>>;
+}
+
+// Per run, each distinct key file is parsed once and each distinct key verified once, whatever
+// number of files, names or policy versions list it (keyed by sha256 of the bytes). Bounded: a run
+// that sees more distinct keys than this starts over rather than grow.
+const CACHE_MAX = 4096;
+const parsedFiles = new Map<string, Promise<openpgp.PacketList<openpgp.AnyPacket>[]>>();
+const keyMemos = new Map<string, FactsMemo>();
+const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
+/** How much parsing and key building this process has done (tests prove the caches with it). */
+export const keyringWork = { filesParsed: 0, keysBuilt: 0 };
+function remember<K, V>(map: Map<K, V>, k: K, v: V): V {
+  if (map.size >= CACHE_MAX) map.clear();
+  map.set(k, v);
+  return v;
+}
+
 class Entry {
-  private primary?: Promise<PrimaryFacts>;
-  private readonly subs = new Map<string, Promise<SigningKeyFacts>>();
   constructor(
-    readonly key: openpgp.PublicKey,
+    private readonly memo: FactsMemo,
     readonly files: string[],
   ) {}
 
+  get key(): openpgp.PublicKey {
+    return this.memo.key;
+  }
+
   facts(): Promise<PrimaryFacts> {
-    this.primary ??= this.computePrimary();
-    return this.primary;
+    this.memo.primary ??= this.computePrimary();
+    return this.memo.primary;
   }
 
   subkeyFacts(sub: openpgp.Subkey): Promise<SigningKeyFacts> {
     const id = fpr(sub.keyPacket);
-    let p = this.subs.get(id);
+    let p = this.memo.subs.get(id);
     if (!p) {
       p = this.computeSubkey(sub);
-      this.subs.set(id, p);
+      this.memo.subs.set(id, p);
     }
     return p;
   }
@@ -327,23 +363,58 @@ function splitKeys(packets: openpgp.PacketList<openpgp.AnyPacket>): openpgp.Pack
   return out;
 }
 
+/** The packet lists (one per primary key) of one key file. */
+async function parseKeyFile(src: KeySource): Promise<openpgp.PacketList<openpgp.AnyPacket>[]> {
+  keyringWork.filesParsed += 1;
+  let lists: openpgp.PacketList<openpgp.AnyPacket>[] = [];
+  for (const bytes of await binaryBlocks(src)) {
+    let packets: openpgp.PacketList<openpgp.AnyPacket>;
+    try {
+      packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, CONFIG);
+    } catch {
+      packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, { ...CONFIG, ignoreMalformedPackets: true });
+    }
+    lists = lists.concat(splitKeys(packets));
+  }
+  if (!lists.length) throw new Error('no public key in it');
+  return lists;
+}
+
+/** Throws when one key (its packets, duplicates already dropped) is over a limit: before any verification. */
+function checkLimits(packets: openpgp.AnyPacket[], limits: KeyLimits): void {
+  const primary = packets[0] as AnyKeyPacket;
+  const ownId = primary.getKeyID().toHex();
+  let userIds = 0;
+  let subkeys = 0;
+  let selfSigs = 0;
+  for (const p of packets) {
+    if (p instanceof openpgp.UserIDPacket || p instanceof openpgp.UserAttributePacket) userIds += 1;
+    else if (p instanceof openpgp.PublicSubkeyPacket) subkeys += 1;
+    else if (p instanceof openpgp.SignaturePacket && (p.issuerKeyID.toHex() === ownId || (p.issuerFingerprint?.length && hex(p.issuerFingerprint) === fpr(primary)))) selfSigs += 1;
+  }
+  const over = (n: number, max: number, what: string): void => {
+    if (n > max) throw new Error(`key ${fpr(primary)} has ${n} ${what}, more than the limit of ${max}`);
+  };
+  over(userIds, limits.userIds, 'user IDs');
+  over(subkeys, limits.subkeys, 'subkeys');
+  over(selfSigs, limits.selfSignatures, 'self-signatures');
+}
+
 export async function loadKeyring(sources: KeySource[], options: KeyringOptions = {}): Promise<Keyring> {
   // Gather every key block per fingerprint first, so a key found in several files (or as both a
   // secret and a public block) becomes one key with all its signatures.
   const byFpr = new Map<string, { lists: openpgp.PacketList<openpgp.AnyPacket>[]; files: string[] }>();
   for (const src of sources) {
-    let lists: openpgp.PacketList<openpgp.AnyPacket>[] = [];
+    let lists: openpgp.PacketList<openpgp.AnyPacket>[];
     try {
-      for (const bytes of await binaryBlocks(src)) {
-        let packets: openpgp.PacketList<openpgp.AnyPacket>;
-        try {
-          packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, CONFIG);
-        } catch {
-          packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, { ...CONFIG, ignoreMalformedPackets: true });
-        }
-        lists = lists.concat(splitKeys(packets));
+      const h = sha256(src.data);
+      const parsed = parsedFiles.get(h) ?? remember(parsedFiles, h, parseKeyFile(src));
+      try {
+        lists = await parsed;
+      } catch (e) {
+        parsedFiles.delete(h);
+        throw e;
       }
-      if (!lists.length) throw new Error('no public key in it');
       for (const l of lists) {
         const id = fpr(l[0] as AnyKeyPacket);
         const g = byFpr.get(id) ?? { lists: [], files: [] };
@@ -365,15 +436,42 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     index.set(id, list);
   };
   for (const [id, g] of byFpr) {
+    // One copy of each packet: the same key listed in 16 files must not become 16 times the work.
     const merged = new openpgp.PacketList<openpgp.AnyPacket>();
-    g.lists.forEach((l, i) => l.forEach((p, j) => (i > 0 && j === 0 ? undefined : merged.push(p))));
-    let key: openpgp.PublicKey;
-    try {
-      key = new openpgp.PublicKey(merged);
-    } catch (e) {
-      throw new Error(`${g.files.join(', ')}: not a readable OpenPGP key file (${message(e)})`);
+    const seen = new Set<string>();
+    const digest = createHash('sha256');
+    g.lists.forEach((l, i) =>
+      l.forEach((p, j) => {
+        if (i > 0 && j === 0) return;
+        const bytes = (p as unknown as { write(): Uint8Array }).write();
+        const k = `${(p.constructor as unknown as { tag: number }).tag}:${sha256(bytes)}`;
+        if (seen.has(k)) return;
+        seen.add(k);
+        digest.update(k);
+        merged.push(p);
+      }),
+    );
+    if (options.limits) {
+      try {
+        checkLimits([...merged], options.limits);
+      } catch (e) {
+        throw new Error(`${g.files[0]}${g.files.length > 1 ? ` (and ${g.files.length - 1} more file(s) with this key)` : ''}: ${message(e)}`);
+      }
     }
-    const entry = new Entry(key, g.files);
+    const memoId = digest.digest('hex');
+    let memo = keyMemos.get(memoId);
+    if (!memo) {
+      let key: openpgp.PublicKey;
+      try {
+        key = new openpgp.PublicKey(merged);
+        keyringWork.keysBuilt += 1;
+      } catch (e) {
+        throw new Error(`${g.files.join(', ')}: not a readable OpenPGP key file (${message(e)})`);
+      }
+      memo = remember(keyMemos, memoId, { key, subs: new Map() });
+    }
+    const key = memo.key;
+    const entry = new Entry(memo, g.files);
     entries.push(entry);
     add(id, { entry });
     add(key.getKeyID().toHex().toUpperCase(), { entry });

@@ -1,0 +1,238 @@
+// The one place gitguard opens files. The audited repository (and its .git/gitguard state) may be
+// hostile: any file in it can be a symlink out of the tree, a FIFO that blocks open() forever, a
+// device like /dev/zero, or simply huge. So every read opens without following a final symlink and
+// without blocking (O_NONBLOCK: a FIFO with no writer opens at once), fstat's the descriptor it got,
+// refuses anything that is not a regular file or is over its bound BEFORE allocating, and reads into
+// one buffer of the size fstat gave. Writes go to an O_EXCL temp file in the target's folder and are
+// renamed over the target, so a symlink at the target is replaced, never written through; folders
+// that resolve outside the root they belong to are refused.
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { ExpectedError } from '../errors.js';
+
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+
+export type UnsafeReason = 'missing' | 'symlink' | 'not-a-file' | 'too-large' | 'outside' | 'unreadable';
+
+/** A file gitguard will not read or write as asked; `reason` says why, the message is one line. */
+export class UnsafeFileError extends ExpectedError {
+  constructor(readonly path: string, readonly reason: UnsafeReason, readonly detail: string, hint?: string) {
+    super(`${path}: ${detail}`, hint);
+  }
+}
+
+export interface ReadOptions {
+  /** Follow a symlink at the last component (files the user names on the command line). */
+  follow?: boolean;
+  /** Return the first maxBytes of a larger file instead of refusing it (reflogs, hook markers). */
+  truncate?: boolean;
+}
+
+function mib(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : `${n} bytes`;
+}
+
+function openError(path: string, err: NodeJS.ErrnoException): UnsafeFileError {
+  if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return new UnsafeFileError(path, 'missing', 'does not exist');
+  if (err.code === 'ELOOP' || err.code === 'EMLINK') return new UnsafeFileError(path, 'symlink', 'is a symbolic link; gitguard does not follow links here');
+  return new UnsafeFileError(path, 'unreadable', `cannot be read (${err.code ?? err.message})`);
+}
+
+/**
+ * The bytes of a regular file of at most maxBytes. Throws UnsafeFileError (reason 'missing' when
+ * there is no such file) and never blocks, never follows a final symlink unless asked.
+ */
+export function readBounded(path: string, maxBytes: number, opts: ReadOptions = {}): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | O_NONBLOCK | (opts.follow ? 0 : O_NOFOLLOW));
+  } catch (err) {
+    throw openError(path, err as NodeJS.ErrnoException);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UnsafeFileError(path, 'not-a-file', 'is not a regular file (a FIFO, device, socket or folder); gitguard reads only regular files here');
+    if (st.size > maxBytes && !opts.truncate) throw new UnsafeFileError(path, 'too-large', `is ${mib(st.size)}, over gitguard's limit of ${mib(maxBytes)} for this file`);
+    const want = Math.min(st.size, maxBytes);
+    const buf = Buffer.allocUnsafe(want);
+    let got = 0;
+    while (got < want) {
+      const n = readSync(fd, buf, got, want - got, got);
+      if (n === 0) break; // shrank meanwhile
+      got += n;
+    }
+    return got === want ? buf : buf.subarray(0, got);
+  } catch (err) {
+    if (err instanceof UnsafeFileError) throw err;
+    throw openError(path, err as NodeJS.ErrnoException);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** readBounded, or undefined when the file does not exist. */
+export function readBoundedIfExists(path: string, maxBytes: number, opts: ReadOptions = {}): Buffer | undefined {
+  try {
+    return readBounded(path, maxBytes, opts);
+  } catch (err) {
+    if (err instanceof UnsafeFileError && err.reason === 'missing') return undefined;
+    throw err;
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/**
+ * Throws unless `path`'s folder, with every symlink in it resolved, lies inside `root` (also
+ * resolved). The folder must exist. This is what keeps a committed `dir -> /elsewhere` link from
+ * carrying a write out of the work tree.
+ */
+export function assertInside(root: string, path: string): void {
+  const realRoot = realpathSync(root);
+  let realDir: string;
+  try {
+    realDir = realpathSync(dirname(path));
+  } catch (err) {
+    throw openError(dirname(path), err as NodeJS.ErrnoException);
+  }
+  if (!isInside(realRoot, realDir)) throw new UnsafeFileError(path, 'outside', `its folder leads outside ${root} (through a symbolic link); gitguard does not write there`, 'remove the link and run again');
+}
+
+/**
+ * Creates `dir` (and missing parents below `root`) refusing any component below root that is a
+ * symlink or not a folder: state folders are ours and never links.
+ */
+export function mkdirNoFollow(root: string, dir: string, mode = 0o755): void {
+  const rel = relative(root, dir);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new UnsafeFileError(dir, 'outside', `is not inside ${root}`);
+  mkdirSync(root, { recursive: true, mode }); // the root itself is the caller's (a repository's git dir)
+  let cur = root;
+  for (const part of rel.split(sep).filter(Boolean)) {
+    cur = join(cur, part);
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw openError(cur, err as NodeJS.ErrnoException);
+      try {
+        mkdirSync(cur, { mode });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw openError(cur, e as NodeJS.ErrnoException);
+      }
+      st = lstatSync(cur);
+    }
+    if (st.isSymbolicLink()) throw new UnsafeFileError(cur, 'symlink', 'is a symbolic link; gitguard keeps its own files here and does not follow links', `remove ${cur} and run again`);
+    if (!st.isDirectory()) throw new UnsafeFileError(cur, 'not-a-file', 'is not a folder', `remove ${cur} and run again`);
+  }
+}
+
+/** Throws when `path` exists and is a symlink (or anything but a regular file when it exists). */
+export function assertNotLink(path: string): void {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (st.isSymbolicLink()) throw new UnsafeFileError(path, 'symlink', 'is a symbolic link; gitguard does not write through links', `remove ${path} and run again`);
+  if (!st.isFile()) throw new UnsafeFileError(path, 'not-a-file', 'is not a regular file; gitguard does not write over it', `remove ${path} and run again`);
+}
+
+export interface WriteOptions {
+  mode?: number;
+  /** The folder the write must stay inside (symlinks resolved). */
+  root?: string;
+  /** Refuse (rather than replace) a symlink or special file at the target. Default true. */
+  refuseLink?: boolean;
+  /** fsync the file before the rename (the ledger). */
+  sync?: boolean;
+  /** Tests only: called after the temp file is written, before the rename. */
+  beforeRename?: (tempFile: string) => void;
+}
+
+/**
+ * Writes `data` to `path` atomically and without following links: an O_EXCL|O_NOFOLLOW temp file
+ * in the same folder, then rename() over the target (rename replaces a link, never its target).
+ */
+export function writeFileSafe(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
+  if (opts.root) assertInside(opts.root, path);
+  if (opts.refuseLink !== false) assertNotLink(path);
+  const temp = join(dirname(path), `${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  let fd: number;
+  try {
+    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, opts.mode ?? 0o644);
+  } catch (err) {
+    throw new UnsafeFileError(path, 'unreadable', `cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let open = true;
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    if (opts.sync) fsyncSync(fd);
+    open = false;
+    closeSync(fd);
+    opts.beforeRename?.(temp);
+    renameSync(temp, path);
+  } catch (err) {
+    if (open) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* renamed or gone */
+    }
+    if (err instanceof UnsafeFileError) throw err;
+    throw new UnsafeFileError(path, 'unreadable', `cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/**
+ * Throws when a folder between `root` (exclusive) and `path` (exclusive) is a symlink: for files
+ * of gitguard's own state, where a link can only be someone else's doing. Missing folders are fine.
+ */
+export function assertNoLinkBelow(root: string, path: string): void {
+  const rel = relative(root, dirname(path));
+  if (rel === '') return;
+  let cur = root;
+  for (const part of rel.split(sep).filter(Boolean)) {
+    cur = join(cur, part);
+    let st;
+    try {
+      st = lstatSync(cur);
+    } catch {
+      return;
+    }
+    if (st.isSymbolicLink()) throw new UnsafeFileError(cur, 'symlink', 'is a symbolic link; gitguard keeps its own files here and does not follow links', `remove ${cur} and run again`);
+  }
+}
+
+/** A file of gitguard's state under `root`: no link on the way, no link at the end, bounded. */
+export function readStateFile(root: string, path: string, maxBytes: number): Buffer | undefined {
+  assertNoLinkBelow(root, path);
+  return readBoundedIfExists(path, maxBytes);
+}
+
+/**
+ * A file the user named for gitguard's output (a report, a baseline), often inside a checkout that
+ * may carry a committed symlink at that path: written like writeFileSafe (a link there is refused,
+ * never written through), except that a device or pipe the user names (/dev/stdout) is written to as
+ * a stream.
+ */
+export function writeUserFile(path: string, data: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
+  }
+  if (/^\/(dev|proc)\//.test(path) || (st && !st.isFile() && !st.isDirectory())) {
+    writeFileSync(path, data);
+    return;
+  }
+  writeFileSafe(path, data, { refuseLink: true });
+}

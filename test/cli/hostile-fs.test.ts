@@ -1,0 +1,237 @@
+// A repository whose files are traps for the process reading them: symlinks out of the work tree
+// where gitguard writes (init's .gitguard/, its own .git/gitguard state), FIFOs that block open()
+// forever, /dev/zero that never ends, a git that hangs. gitguard must finish (each run here has a
+// hard time limit; a killed run fails the test), write nothing outside the repository, print none
+// of a link target's bytes, and say in one line what it refused.
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { hasStackTrace, parseJson, resultOf, runCli, stderrLines, type CliResult } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const SECRET = 'TOP-SECRET-BYTES-0123456789';
+// A run that hangs is killed at this limit (code -1): the assertion is on the outcome, not the time.
+const LIMIT = 60_000;
+
+function repoWithCommits(): TestRepo {
+  const r = makeRepo();
+  r.commit('one');
+  r.commit('two');
+  return r;
+}
+
+/** A folder outside the repository holding one file with SECRET in it. */
+function outside(): { dir: string; file: string } {
+  const dir = tempDir('gitguard-outside-');
+  const file = join(dir, 'victim.txt');
+  writeFileSync(file, `${SECRET}\n`);
+  return { dir, file };
+}
+
+function expectUntouched(o: { dir: string; file: string }): void {
+  expect(readdirSync(o.dir)).toEqual(['victim.txt']);
+  expect(readFileSync(o.file, 'utf8')).toBe(`${SECRET}\n`);
+}
+
+function expectFinished(res: CliResult): void {
+  expect(res.code).not.toBe(-1); // not killed at LIMIT
+  expect(hasStackTrace(res)).toBe(false);
+  expect(res.stdout + res.stderr).not.toContain(SECRET.slice(0, 6)); // not even the first bytes
+}
+
+function expectRefused(res: CliResult, what: RegExp): void {
+  expectFinished(res);
+  expect(res.code).toBe(2);
+  const lines = stderrLines(res);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(what);
+}
+
+const mkfifo = (path: string): void => {
+  execFileSync('mkfifo', [path]);
+};
+
+describe('gitguard init never writes through a symlink', () => {
+  test('a committed .gitguard/allowed_signers -> file outside the work tree', () => {
+    const r = repoWithCommits();
+    const o = outside();
+    mkdirSync(join(r.dir, '.gitguard'));
+    symlinkSync(o.file, join(r.dir, '.gitguard', 'allowed_signers'));
+    r.commit('planted link', { 'x.txt': 'x\n' });
+    const res = runCli(['init', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    expectRefused(res, /allowed_signers.*symbolic link/);
+    expectUntouched(o);
+    expect(existsSync(join(r.dir, '.gitguard', 'policy.yml'))).toBe(false);
+  });
+
+  test('a committed .gitguard -> folder outside the work tree', () => {
+    const r = repoWithCommits();
+    const o = outside();
+    symlinkSync(o.dir, join(r.dir, '.gitguard'));
+    const res = runCli(['init', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    expectRefused(res, /\.gitguard.*symbolic link/);
+    expectUntouched(o);
+  });
+
+  test('.gitguard/keys -> folder outside, with --force', () => {
+    const r = repoWithCommits();
+    const o = outside();
+    mkdirSync(join(r.dir, '.gitguard'));
+    symlinkSync(o.dir, join(r.dir, '.gitguard', 'keys'));
+    const res = runCli(['init', '-C', r.dir, '--force'], { env: r.env, timeoutMs: LIMIT });
+    expectRefused(res, /keys.*symbolic link/);
+    expectUntouched(o);
+  });
+
+  test('a clean clone still gets its policy', () => {
+    const r = repoWithCommits();
+    const res = runCli(['init', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    expectFinished(res);
+    expect(res.code).toBe(0);
+    expect(existsSync(join(r.dir, '.gitguard', 'policy.yml'))).toBe(true);
+  });
+});
+
+describe('report and baseline files are never written through a committed symlink', () => {
+  test('--output-sarif, -o and baseline write at a link out of the checkout: refused, target untouched', () => {
+    const r = repoWithCommits();
+    const o = outside();
+    symlinkSync(o.file, join(r.dir, 'gitguard.sarif'));
+    symlinkSync(o.file, join(r.dir, 'report.txt'));
+    symlinkSync(o.file, join(r.dir, 'baseline.json'));
+    r.commit('ci files', { 'ci.txt': 'x\n' });
+    for (const args of [['audit', r.dir, '--no-cache', '--output-sarif', join(r.dir, 'gitguard.sarif')], ['audit', r.dir, '--no-cache', '-o', join(r.dir, 'report.txt')], ['baseline', 'write', join(r.dir, 'baseline.json'), r.dir]]) {
+      expectRefused(runCli(args, { env: r.env, timeoutMs: LIMIT }), /symbolic link/);
+      expectUntouched(o);
+    }
+  });
+
+  test('a device the user names (/dev/null, /dev/stdout) is still written to, not refused as a link', () => {
+    const r = repoWithCommits();
+    const res = runCli(['audit', r.dir, '--no-cache', '-t', 'history', '--format', 'json', '-o', '/dev/null'], { env: r.env, timeoutMs: LIMIT });
+    expectFinished(res);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('');
+  });
+});
+
+describe('.git/gitguard state is never followed out of the repository', () => {
+  test('state folder -> outside: verify refuses in one line, writes nothing there', () => {
+    const r = repoWithCommits();
+    const o = outside();
+    symlinkSync(o.dir, join(r.dir, '.git', 'gitguard'));
+    const res = runCli(['verify', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    expectRefused(res, /gitguard.*symbolic link.*--no-cache/);
+    expectUntouched(o);
+    // --no-cache is the way round it, and still writes nothing there.
+    const plain = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env, timeoutMs: LIMIT });
+    expectFinished(plain);
+    expect(plain.code).toBe(1); // unsigned commits: a verdict, not a refusal
+    expect(plain.stdout).toMatch(/ N .*unsigned/);
+    expectUntouched(o);
+  });
+
+  test('state folder -> outside: ledger accept refuses, audit reports the ledger unreadable', () => {
+    const r = repoWithCommits();
+    const o = outside();
+    symlinkSync(o.dir, join(r.dir, '.git', 'gitguard'));
+    const accept = runCli(['ledger', 'accept', 'refs/heads/main', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    expectRefused(accept, /symbolic link/);
+    const audit = runCli(['audit', r.dir, '--no-cache', '--format', 'json'], { env: r.env, timeoutMs: LIMIT });
+    expectFinished(audit);
+    expectUntouched(o);
+  });
+
+  test.each(['ledger.json', 'verify-cache.json'])('%s -> a file outside: not read, not written, not printed', (name) => {
+    const r = repoWithCommits();
+    const o = outside();
+    mkdirSync(join(r.dir, '.git', 'gitguard'));
+    symlinkSync(o.file, join(r.dir, '.git', 'gitguard', name));
+    for (const args of [['verify', '-C', r.dir], ['verify', '-C', r.dir, '--format', 'json'], ['audit', r.dir], ['audit', r.dir, '--format', 'json'], ['ledger', 'show', r.dir], ['ledger', 'show', r.dir, '--format', 'json'], ['ledger', 'accept', 'refs/heads/main', '-C', r.dir]]) {
+      const res = runCli(args, { env: r.env, timeoutMs: LIMIT });
+      expectFinished(res);
+      expectUntouched(o);
+    }
+    // The command that would write the file refuses, in one line, and leaves the link for a human to see.
+    const writer = name === 'ledger.json' ? ['ledger', 'accept', 'refs/heads/main', '-C', r.dir] : ['verify', '-C', r.dir];
+    expectRefused(runCli(writer, { env: r.env, timeoutMs: LIMIT }), /symbolic link/);
+    expect(lstatSync(join(r.dir, '.git', 'gitguard', name)).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe('FIFOs and devices in the repository do not hang or flood gitguard', () => {
+  test.each([
+    ['info/grafts', ['audit', '-t', 'history']],
+    ['gitguard/ledger.json', ['audit']],
+    ['gitguard/verify-cache.json', ['verify']],
+    ['logs/refs/heads/main', ['audit']],
+    ['shallow', ['verify', '--no-cache']],
+    ['gitguard/ledger.lock', ['ledger', 'accept', 'refs/heads/main']],
+  ])('a FIFO at .git/%s', (rel, args) => {
+    const r = repoWithCommits();
+    const path = join(r.dir, '.git', rel);
+    mkdirSync(join(path, '..'), { recursive: true });
+    rmSync(path, { force: true });
+    mkfifo(path);
+    // A git that opens the FIFO itself is stopped by the watchdog (5 s here instead of minutes).
+    const res = runCli([...args, ...(args[0] === 'audit' ? [r.dir] : ['-C', r.dir])], { env: { ...r.env, GITGUARD_TIMEOUT: '5' }, timeoutMs: LIMIT });
+    expectFinished(res);
+  });
+
+  test('a FIFO at info/grafts is a failed grafts-absent, not a pass', () => {
+    const r = repoWithCommits();
+    mkdirSync(join(r.dir, '.git', 'info'), { recursive: true });
+    mkfifo(join(r.dir, '.git', 'info', 'grafts'));
+    const res = runCli(['audit', r.dir, '-t', 'history', '--format', 'json'], { env: r.env, timeoutMs: LIMIT });
+    expectFinished(res);
+    const grafts = resultOf(parseJson(res), 'grafts-absent');
+    expect(grafts.outcome).toBe('fail');
+    expect(grafts.findings[0]!.message).toMatch(/not a regular file/);
+  });
+
+  test('info/grafts -> /dev/zero is reported, not read', () => {
+    const r = repoWithCommits();
+    mkdirSync(join(r.dir, '.git', 'info'), { recursive: true });
+    symlinkSync('/dev/zero', join(r.dir, '.git', 'info', 'grafts'));
+    const res = runCli(['audit', r.dir, '-t', 'history', '--format', 'json'], { env: r.env, timeoutMs: LIMIT });
+    expectFinished(res);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/grafts file is present that gitguard will not read/);
+  });
+
+  test('a FIFO at objects/info/alternates hangs git: the child is stopped, one line, exit 2', () => {
+    const r = repoWithCommits();
+    mkfifo(join(r.dir, '.git', 'objects', 'info', 'alternates'));
+    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: { ...r.env, GITGUARD_TIMEOUT: '5' }, timeoutMs: LIMIT });
+    expectRefused(res, /no progress|did not finish/);
+    expect(res.stderr).toMatch(/GITGUARD_TIMEOUT/);
+  });
+});
+
+describe('objects too large to hold are refused before they are read', () => {
+  test('a 100+ MB commit message: refused with the limit and how to lift it; read in full when lifted', () => {
+    const r = repoWithCommits();
+    const tree = r.run(['rev-parse', 'HEAD^{tree}']);
+    const parent = r.run(['rev-parse', 'HEAD']);
+    const message = Buffer.alloc(110 * 1024 * 1024, 'a');
+    message[message.length - 1] = 10;
+    const head = Buffer.from(`tree ${tree}\nparent ${parent}\nauthor A <a@example.com> 1700000000 +0000\ncommitter A <a@example.com> 1700000000 +0000\n\n`);
+    const oid = r.run(['hash-object', '-t', 'commit', '-w', '--stdin'], { input: Buffer.concat([head, message]) });
+    r.run(['update-ref', 'refs/heads/main', oid]);
+    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env, timeoutMs: 120_000 });
+    expectRefused(res, new RegExp(`commit ${oid} is 110 MiB, over gitguard's limit of 64 MiB.*GITGUARD_MAX_OBJECT_BYTES`));
+    const lifted = runCli(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: { ...r.env, GITGUARD_MAX_OBJECT_BYTES: String(256 * 1024 * 1024) }, timeoutMs: 120_000 });
+    expectFinished(lifted);
+    expect(lifted.code).toBe(1); // judged (unsigned), not refused
+    expect(lifted.stdout).toContain(oid);
+  }, 300_000);
+
+  test('an oversized policy.yml is refused by its size', () => {
+    const r = repoWithCommits();
+    r.commit('policy', { '.gitguard/policy.yml': `# ${'x'.repeat(3 * 1024 * 1024)}\nversion: 1\n` });
+    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env, timeoutMs: LIMIT });
+    expectRefused(res, /policy\.yml is larger than 1 MiB \(\d+ bytes\)/);
+  });
+});
