@@ -57,9 +57,11 @@ export function parseIdentity(value: string): Identity {
 }
 
 /**
- * split_ident_line, plus why the line is not one gitguard can judge: git shows no e-mail when there
- * is no "<...>", and prints the date digits as written (a leading zero, or more digits than a
- * double holds, would make our number differ from git's), so those lines are refused.
+ * split_ident_line, plus why the line is not one gitguard can judge. git's readers disagree on
+ * odd lines: `git log` ends the name at the first "<" less trailing spaces and reads the date
+ * after the LAST ">", `git for-each-ref` ends the name at the first " <" and reads the date two
+ * bytes after the FIRST ">"; both print the date digits as written. So only the shape git writes,
+ * "Name <email> 1700000000 +0200", is judged; anything else is refused.
  */
 export function splitIdentity(value: string): { identity: Identity; problem?: string } {
   const lt = value.indexOf('<');
@@ -69,30 +71,23 @@ export function splitIdentity(value: string): { identity: Identity; problem?: st
   while (nameEnd > 0 && isSpace(value.charCodeAt(nameEnd - 1))) nameEnd -= 1; // git's isspace(), not Unicode's
   const name = value.slice(0, nameEnd);
   const email = value.slice(lt + 1, gt);
-  // The date follows the last ">": digits, spaces, then a signed offset.
-  let i = value.lastIndexOf('>') + 1;
-  while (i < value.length && isSpace(value.charCodeAt(i))) i += 1;
-  const dateStart = i;
-  while (i < value.length && isDigit(value.charCodeAt(i))) i += 1;
-  const dateEnd = i;
-  while (i < value.length && isSpace(value.charCodeAt(i))) i += 1;
-  const tzStart = i;
-  if (dateEnd > dateStart && (value[i] === '+' || value[i] === '-')) {
-    i += 1;
-    while (i < value.length && isDigit(value.charCodeAt(i))) i += 1;
-    if (i > tzStart + 1) {
-      const identity = { name, email, time: Number(value.slice(dateStart, dateEnd)), tz: value.slice(tzStart, i) };
-      const digits = dateEnd - dateStart;
-      if (digits > 15 || (digits > 1 && value.charCodeAt(dateStart) === 48)) return { identity, problem: 'a date git and gitguard would read differently' };
-      return { identity };
-    }
-  }
-  return { identity: { name, email, time: 0, tz: '+0000' }, problem: 'no date and time zone' };
+  const tail = CANONICAL_TAIL.exec(value.slice(gt + 1));
+  let problem: string | undefined;
+  if (lt > 0 && (nameEnd !== lt - 1 || value.charCodeAt(lt - 1) !== SP)) problem = 'a name not followed by exactly one space and "<"';
+  else if (value.indexOf('>') !== gt || value.indexOf('>', gt + 1) !== -1) problem = 'a second ">"';
+  else if (!tail) problem = 'no date and time zone in the form git writes';
+  if (tail) return { identity: { name, email, time: Number(tail[1]), tz: tail[2]! }, ...(problem ? { problem } : {}) };
+  // What git would still read (a date after the last ">"), for a line refused anyway.
+  const loose = LOOSE_TAIL.exec(value.slice(value.lastIndexOf('>') + 1));
+  return { identity: { name, email, time: loose ? Number(loose[1]) : 0, tz: loose?.[2] ?? '+0000' }, problem: problem ?? 'no date' };
 }
+
+/** "> 1700000000 +0200": one space, the seconds without a leading zero (15 digits at most, exact in a double), one space, the offset. */
+const CANONICAL_TAIL = /^ (0|[1-9]\d{0,14}) ([+-]\d{4})$/;
+const LOOSE_TAIL = /^[\t\n\v\f\r ]*(\d{1,15})[\t\n\v\f\r ]*([+-]\d+)/;
 
 /** C's isspace() in the "C" locale: space, \t, \n, \v, \f, \r. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Hash of a loose object's bytes as git names it: sha1/sha256 over "commit <size>\0<body>". */
 export function objectId(type: string, body: Buffer, algo: 'sha1' | 'sha256'): string {
