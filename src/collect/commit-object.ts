@@ -74,6 +74,7 @@ export function splitIdentity(value: string): { identity: Identity; problem?: st
   const tail = CANONICAL_TAIL.exec(value.slice(gt + 1));
   let problem: string | undefined;
   if (lt > 0 && (nameEnd !== lt - 1 || value.charCodeAt(lt - 1) !== SP)) problem = 'a name not followed by exactly one space and "<"';
+  else if (value.indexOf('<', lt + 1) !== -1) problem = 'a second "<"';
   else if (value.indexOf('>') !== gt || value.indexOf('>', gt + 1) !== -1) problem = 'a second ">"';
   else if (!tail) problem = 'no date and time zone in the form git writes';
   if (tail) return { identity: { name, email, time: Number(tail[1]), tz: tail[2]! }, ...(problem ? { problem } : {}) };
