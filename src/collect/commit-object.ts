@@ -164,8 +164,10 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
       const next = body.indexOf(LF, end + 1);
       end = next === -1 || next > headerEnd ? headerEnd : next;
     }
-    let space = body.indexOf(SP, pos);
-    if (space === -1 || space > eol) space = eol;
+    // The field name ends at the first space of the line (scanned within the line: an indexOf over
+    // the rest of the object, for every line without a space, would be quadratic).
+    let space = pos;
+    while (space < eol && body[space] !== SP) space += 1;
     const valueStart = Math.min(space + 1, eol);
     const c = body[pos];
     if (c === 116 /* t */ && fieldIs(body, pos, space, 'tree')) {

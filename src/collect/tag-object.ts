@@ -56,9 +56,11 @@ export function parseTagObject(oid: string, body: Buffer): TagRecord {
     if (eol === -1) eol = body.length;
     if (body[pos] === 45 /* - */ && SIGNATURE_STARTS.some((s) => startsWith(body, pos, s))) sigStart = pos;
     if (pos < headerEnd) {
-      const space = body.indexOf(32, pos);
-      const key = space === -1 || space > eol ? body.toString('latin1', pos, eol) : body.toString('latin1', pos, space);
-      const value = space === -1 || space > eol ? undefined : body.toString('utf8', space + 1, eol);
+      let space = pos; // within the line: an indexOf past it would make the scan quadratic
+      while (space < eol && space - pos < 16 && body[space] !== 32) space += 1;
+      const named = space < eol && body[space] === 32;
+      const key = named ? body.toString('latin1', pos, space) : '';
+      const value = named ? body.toString('utf8', space + 1, eol) : undefined;
       if (key === 'object' || key === 'type' || key === 'tag' || key === 'tagger') {
         if (fields[key] !== undefined) refuse(`a second "${key}" header`);
         else if (eol === body.length) refuse(`the "${key}" line does not end`);

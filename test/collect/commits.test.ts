@@ -43,6 +43,8 @@ describe('identities are split the way git splits them', () => {
     const c = parseCommitObject(oid, Buffer.from(body));
     expect([c.author.name, c.author.email, String(c.author.time)]).toEqual([an, ae, at]);
     expect([c.committer.name, c.committer.email, String(c.committer.time)]).toEqual([cn, ce, ct]);
+    // git's other readers (for-each-ref) split all but the plain shape differently: those are refused.
+    expect(c.malformed === undefined).toBe(ident.startsWith('<anon'));
   });
 });
 
