@@ -13,9 +13,10 @@ export function isUtf8Name(name: string): boolean {
   return /^utf-?8$/i.test(name);
 }
 
-function whatwg(label: string, rejectC1: boolean): Decoder {
+function whatwg(label: string, rejectC1: boolean, reject: readonly number[] = []): Decoder {
   const decoder = new TextDecoder(label, { fatal: true });
   return (bytes) => {
+    for (const b of reject) if (bytes.includes(b)) return undefined;
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -60,7 +61,9 @@ const DECODERS: Record<string, () => Decoder> = {
   'iso-8859-9': () => ISO_8859_9,
   'windows-1252': () => WINDOWS_1252,
   ...Object.fromEntries([2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15].map((n) => [`iso-8859-${n}`, () => whatwg(`iso-8859-${n}`, false)])),
-  ...Object.fromEntries([1250, 1251, 1253, 1254, 1255, 1256, 1257].map((n) => [`windows-${n}`, () => whatwg(`windows-${n}`, true)])),
+  ...Object.fromEntries([1250, 1251, 1254, 1255, 1256, 1257].map((n) => [`windows-${n}`, () => whatwg(`windows-${n}`, true)])),
+  // 0xAA is a hole in Microsoft's table that WHATWG fills.
+  'windows-1253': () => whatwg('windows-1253', true, [0xaa]),
   'koi8-r': () => whatwg('koi8-r', false),
   'koi8-u': () => whatwg('koi8-u', false),
   ibm866: () => whatwg('ibm866', false),
@@ -69,8 +72,8 @@ const DECODERS: Record<string, () => Decoder> = {
 /** The spellings iconv accepts that we accept too, folded to a canonical name (lower case). */
 function canonical(name: string): string | undefined {
   const n = name.toLowerCase();
-  let m = /^iso[-_]?8859[-_](\d{1,2})$/.exec(n);
-  if (m) return `iso-8859-${Number(m[1])}`;
+  let m = /^iso-?8859-([1-9]\d?)$/.exec(n);
+  if (m) return `iso-8859-${m[1]}`;
   if (n === 'latin1') return 'iso-8859-1';
   m = /^(?:windows-|cp)(125\d)$/.exec(n);
   if (m) return `windows-${m[1]}`;
