@@ -71,20 +71,36 @@ export function splitIdentity(value: string): { identity: Identity; problem?: st
   while (nameEnd > 0 && isSpace(value.charCodeAt(nameEnd - 1))) nameEnd -= 1; // git's isspace(), not Unicode's
   const name = value.slice(0, nameEnd);
   const email = value.slice(lt + 1, gt);
-  const tail = CANONICAL_TAIL.exec(value.slice(gt + 1));
+  // The tail git writes, scanned by hand (this runs twice per commit of every walk):
+  // " 1700000000 +0200" to the end, seconds without a leading zero and exact in a double.
+  const n = value.length;
+  let i = gt + 1;
+  let time = 0;
+  let tail = value.charCodeAt(i) === SP;
+  const dateStart = (i += 1);
+  for (let c = value.charCodeAt(i); c >= 48 && c <= 57; c = value.charCodeAt(++i)) time = time * 10 + (c - 48);
+  const digits = i - dateStart;
+  tail &&= digits > 0 && digits <= 15 && !(digits > 1 && value.charCodeAt(dateStart) === 48) && value.charCodeAt(i) === SP;
+  const tzStart = (i += 1);
+  const sign = value.charCodeAt(i);
+  tail &&= (sign === 43 || sign === 45) && n === tzStart + 5;
+  for (i = tzStart + 1; tail && i < n; i += 1) tail = isDigitAt(value, i);
   let problem: string | undefined;
   if (lt > 0 && (nameEnd !== lt - 1 || value.charCodeAt(lt - 1) !== SP)) problem = 'a name not followed by exactly one space and "<"';
   else if (value.indexOf('<', lt + 1) !== -1) problem = 'a second "<"';
-  else if (value.indexOf('>') !== gt || value.indexOf('>', gt + 1) !== -1) problem = 'a second ">"';
+  else if (value.indexOf('>') !== gt || (!tail && value.indexOf('>', gt + 1) !== -1)) problem = 'a second ">"';
   else if (!tail) problem = 'no date and time zone in the form git writes';
-  if (tail) return { identity: { name, email, time: Number(tail[1]), tz: tail[2]! }, ...(problem ? { problem } : {}) };
+  if (tail) return problem ? { identity: { name, email, time, tz: value.slice(tzStart, n) }, problem } : { identity: { name, email, time, tz: value.slice(tzStart, n) } };
   // What git would still read (a date after the last ">"), for a line refused anyway.
   const loose = LOOSE_TAIL.exec(value.slice(value.lastIndexOf('>') + 1));
   return { identity: { name, email, time: loose ? Number(loose[1]) : 0, tz: loose?.[2] ?? '+0000' }, problem: problem ?? 'no date' };
 }
 
-/** "> 1700000000 +0200": one space, the seconds without a leading zero (15 digits at most, exact in a double), one space, the offset. */
-const CANONICAL_TAIL = /^ (0|[1-9]\d{0,14}) ([+-]\d{4})$/;
+const isDigitAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
 const LOOSE_TAIL = /^[\t\n\v\f\r ]*(\d{1,15})[\t\n\v\f\r ]*([+-]\d+)/;
 
 /** C's isspace() in the "C" locale: space, \t, \n, \v, \f, \r. */
@@ -238,7 +254,7 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
 
   let payload: Buffer | undefined = cut.length ? undefined : body;
   let message: string | undefined;
-  return {
+  const record: CommitRecord = {
     oid,
     tree,
     parents,
@@ -261,8 +277,9 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
       return nl === -1 ? m : m.slice(0, nl);
     },
     hashOk: (framed && oneShot ? oneShot(algo, framed, 'hex') : objectId('commit', body, algo)) === oid,
-    ...(malformed ? { malformed } : {}),
   };
+  if (malformed) record.malformed = malformed; // set only on the rare refused commit: one shape for the rest
+  return record;
 }
 
 /** A signature header's text, decoded (continuation spaces removed) only when first read. */
