@@ -304,7 +304,7 @@ export class TrustCollector {
         : await verifySignature(tag.payload, tag.signature, { allowedSigners: [] }, who.time, who.email);
     const record: CommitRecord = {
       oid: tag.oid, tree: '', parents: [], author: who, committer: who, signatures: [], mergetags: [],
-      payload: tag.payload, message: tag.message, subject: `tag ${tag.name}`, hashOk: true,
+      payload: tag.payload, message: tag.message, subject: `tag ${tag.name}`, hashOk: tag.hashOk,
     };
     const mode = policy ? 'policy' : this.userKeys ? 'keys' : 'none';
     return Object.assign(record, {
