@@ -50,7 +50,7 @@ export interface CommitRecord {
  * we judge is the one `git log --format=%ce` shows: the name ends at the first "<", the e-mail at the
  * first ">" after it, and the date follows the last ">". A line such as
  * "Alice <alice@example.com> <mallory@example.com> 1700000000 +0000" is alice's to git, so it is
- * alice's to us too.
+ * alice's to us too (and a commit carrying it is refused: see splitIdentity).
  */
 export function parseIdentity(value: string): Identity {
   return splitIdentity(value).identity;
