@@ -1,6 +1,7 @@
 // Parses one raw commit object (the exact bytes `git cat-file --batch` returns) into a typed record.
 // Works on bytes, not on git's pretty output, so the payload we verify is exactly what was signed.
 import * as crypto from 'node:crypto';
+import { decoderFor, isUtf8Name } from './encoding.js';
 
 // crypto.hash (Node >= 20.12) is the one-shot form: it skips the per-call algorithm lookup that
 // createHash pays, which costs more than hashing a 1 kB commit.
@@ -38,6 +39,8 @@ export interface CommitRecord {
   subject: string;
   /** Whether the bytes hash to the object id they were stored under. */
   hashOk: boolean;
+  /** Why gitguard cannot be sure it reads this commit as git does (judged `E`, never authorized). */
+  malformed?: string;
   /** Object ids of the paths the walk was asked to look up in this commit's tree (null: absent). */
   pathOids?: Record<string, string | null>;
 }
@@ -47,35 +50,61 @@ export interface CommitRecord {
  * we judge is the one `git log --format=%ce` shows: the name ends at the first "<", the e-mail at the
  * first ">" after it, and the date follows the last ">". A line such as
  * "Alice <alice@example.com> <mallory@example.com> 1700000000 +0000" is alice's to git, so it is
- * alice's to us too.
+ * alice's to us too (and a commit carrying it is refused: see splitIdentity).
  */
 export function parseIdentity(value: string): Identity {
+  return splitIdentity(value).identity;
+}
+
+/**
+ * split_ident_line, plus why the line is not one gitguard can judge. git's readers disagree on
+ * odd lines: `git log` ends the name at the first "<" less trailing spaces and reads the date
+ * after the LAST ">", `git for-each-ref` ends the name at the first " <" and reads the date two
+ * bytes after the FIRST ">"; both print the date digits as written. So only the shape git writes,
+ * "Name <email> 1700000000 +0200", is judged; anything else is refused.
+ */
+export function splitIdentity(value: string): { identity: Identity; problem?: string } {
   const lt = value.indexOf('<');
   const gt = lt === -1 ? -1 : value.indexOf('>', lt + 1);
-  if (gt === -1) return { name: value, email: '', time: 0, tz: '+0000' };
+  if (gt === -1) return { identity: { name: value, email: '', time: 0, tz: '+0000' }, problem: 'no "<e-mail>"' };
   let nameEnd = lt;
   while (nameEnd > 0 && isSpace(value.charCodeAt(nameEnd - 1))) nameEnd -= 1; // git's isspace(), not Unicode's
   const name = value.slice(0, nameEnd);
   const email = value.slice(lt + 1, gt);
-  // The date follows the last ">": digits, spaces, then a signed offset.
-  let i = value.lastIndexOf('>') + 1;
-  while (i < value.length && isSpace(value.charCodeAt(i))) i += 1;
-  const dateStart = i;
-  while (i < value.length && isDigit(value.charCodeAt(i))) i += 1;
-  const dateEnd = i;
-  while (i < value.length && isSpace(value.charCodeAt(i))) i += 1;
-  const tzStart = i;
-  if (dateEnd > dateStart && (value[i] === '+' || value[i] === '-')) {
-    i += 1;
-    while (i < value.length && isDigit(value.charCodeAt(i))) i += 1;
-    if (i > tzStart + 1) return { name, email, time: Number(value.slice(dateStart, dateEnd)), tz: value.slice(tzStart, i) };
-  }
-  return { name, email, time: 0, tz: '+0000' };
+  // The tail git writes, scanned by hand (this runs twice per commit of every walk):
+  // " 1700000000 +0200" to the end, seconds without a leading zero and exact in a double.
+  const n = value.length;
+  let i = gt + 1;
+  let time = 0;
+  let tail = value.charCodeAt(i) === SP;
+  const dateStart = (i += 1);
+  for (let c = value.charCodeAt(i); c >= 48 && c <= 57; c = value.charCodeAt(++i)) time = time * 10 + (c - 48);
+  const digits = i - dateStart;
+  tail &&= digits > 0 && digits <= 15 && !(digits > 1 && value.charCodeAt(dateStart) === 48) && value.charCodeAt(i) === SP;
+  const tzStart = (i += 1);
+  const sign = value.charCodeAt(i);
+  tail &&= (sign === 43 || sign === 45) && n === tzStart + 5;
+  for (i = tzStart + 1; tail && i < n; i += 1) tail = isDigitAt(value, i);
+  let problem: string | undefined;
+  if (lt > 0 && (nameEnd !== lt - 1 || value.charCodeAt(lt - 1) !== SP)) problem = 'a name not followed by exactly one space and "<"';
+  else if (value.indexOf('<', lt + 1) !== -1) problem = 'a second "<"';
+  else if (value.indexOf('>') !== gt || (!tail && value.indexOf('>', gt + 1) !== -1)) problem = 'a second ">"';
+  else if (!tail) problem = 'no date and time zone in the form git writes';
+  if (tail) return problem ? { identity: { name, email, time, tz: value.slice(tzStart, n) }, problem } : { identity: { name, email, time, tz: value.slice(tzStart, n) } };
+  // What git would still read (a date after the last ">"), for a line refused anyway.
+  const loose = LOOSE_TAIL.exec(value.slice(value.lastIndexOf('>') + 1));
+  return { identity: { name, email, time: loose ? Number(loose[1]) : 0, tz: loose?.[2] ?? '+0000' }, problem: problem ?? 'no date' };
 }
+
+const isDigitAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+const LOOSE_TAIL = /^[\t\n\v\f\r ]*(\d{1,15})[\t\n\v\f\r ]*([+-]\d+)/;
 
 /** C's isspace() in the "C" locale: space, \t, \n, \v, \f, \r. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Hash of a loose object's bytes as git names it: sha1/sha256 over "commit <size>\0<body>". */
 export function objectId(type: string, body: Buffer, algo: 'sha1' | 'sha256'): string {
@@ -94,20 +123,47 @@ function fieldIs(body: Buffer, start: number, end: number, name: string): boolea
   return true;
 }
 
-// Runs once per commit of every walk, so it scans bytes and decodes only the fields it keeps.
+/** `<name> <lower-case hex id>` filling the line exactly, as commit.c and tag.c require. */
+function isIdLine(body: Buffer, valueStart: number, eol: number, hexLength: number): boolean {
+  if (eol - valueStart !== hexLength) return false;
+  for (let i = valueStart; i < eol; i += 1) {
+    const c = body[i]!;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** Decodes a byte range as git shows it: UTF-8 as is, or through the commit's `encoding`. */
+type Text = (start: number, end: number) => string;
+
 /**
- * `framed`, when the caller has it, is the object as git hashes it ("commit <size>\0" + body) in
- * one buffer, so re-hashing needs no copy.
+ * Reads the header of a commit as git does, refusing what git reads in more than one way.
+ * git takes the tree from the first line and the parents from the `parent` lines right after it
+ * (commit.c parse_commit_buffer); `git log` takes the LAST author/committer line (pretty.c
+ * parse_commit_header), `git for-each-ref` the first (ref-filter.c find_wholine), `encoding` the
+ * first (find_commit_header); git stops at a NUL. So: exactly tree, parents, author, committer in
+ * that order, then other headers, none of the four again, one `encoding`, one signature per
+ * header, no NUL. A refused commit keeps git's parents (the walk follows them) and is judged `E`.
  */
 export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): CommitRecord {
   const algo = oid.length === 64 ? 'sha256' : 'sha1';
+  const hexLength = oid.length === 64 ? 64 : 40;
   const blank = body.indexOf('\n\n');
   const headerEnd = blank === -1 ? body.length : blank;
+  let malformed: string | undefined;
+  const refuse = (why: string): void => {
+    malformed ??= why;
+  };
+  if (body.indexOf(0) !== -1) refuse('a NUL byte in the commit (git stops reading at it)');
 
   let tree = '';
   const parents: string[] = [];
-  let author = parseIdentity('');
-  let committer = parseIdentity('');
+  // 0: expecting tree, 1: parents or author, 2: committer, 3: other headers.
+  let step = 0;
+  let authorAt = -1;
+  let authorEnd = -1;
+  let committerAt = -1;
+  let committerEnd = -1;
   let encoding: string | undefined;
   const signatures: RawSignature[] = [];
   const mergetags: string[] = [];
@@ -124,25 +180,81 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
       const next = body.indexOf(LF, end + 1);
       end = next === -1 || next > headerEnd ? headerEnd : next;
     }
-    let space = body.indexOf(SP, pos);
-    if (space === -1 || space > eol) space = eol;
+    // The field name ends at the first space of the line (scanned within the line: an indexOf over
+    // the rest of the object, for every line without a space, would be quadratic).
+    let space = pos;
+    while (space < eol && body[space] !== SP) space += 1;
     const valueStart = Math.min(space + 1, eol);
-    if (fieldIs(body, pos, space, 'tree')) tree = body.toString('latin1', valueStart, eol);
-    else if (fieldIs(body, pos, space, 'parent')) parents.push(body.toString('latin1', valueStart, eol));
-    else if (fieldIs(body, pos, space, 'author')) author = parseIdentity(body.toString('utf8', valueStart, eol));
-    else if (fieldIs(body, pos, space, 'committer')) committer = parseIdentity(body.toString('utf8', valueStart, eol));
-    else if (fieldIs(body, pos, space, 'encoding')) encoding = body.toString('utf8', valueStart, eol);
-    else if (fieldIs(body, pos, space, 'mergetag')) mergetags.push(body.toString('utf8', valueStart, end).replace(/\n /g, '\n'));
-    else if (fieldIs(body, pos, space, 'gpgsig') || fieldIs(body, pos, space, 'gpgsig-sha256')) {
-      signatures.push(lazySignature(space - pos === 6 ? 'gpgsig' : 'gpgsig-sha256', body, valueStart, end));
-      cut.push([pos, end + 1]);
+    const c = body[pos];
+    if (c === 116 /* t */ && fieldIs(body, pos, space, 'tree')) {
+      if (step !== 0) refuse('a second "tree" header');
+      else if (!isIdLine(body, valueStart, eol, hexLength) || end !== eol) refuse('the "tree" line is not "tree <id>"');
+      else tree = body.toString('latin1', valueStart, eol);
+      step = Math.max(step, 1);
+    } else if (step === 0) {
+      refuse('the first line is not "tree <id>"');
+      step = 1;
+    } else if (c === 112 /* p */ && fieldIs(body, pos, space, 'parent')) {
+      if (step !== 1) refuse('a "parent" header after the author (git does not take it as a parent)');
+      else if (!isIdLine(body, valueStart, eol, hexLength) || end !== eol) {
+        refuse('a "parent" line is not "parent <id>"');
+        step = 2; // git stops taking parents here
+      } else parents.push(body.toString('latin1', valueStart, eol));
+    } else if (c === 97 /* a */ && fieldIs(body, pos, space, 'author')) {
+      if (step !== 1) refuse(authorAt === -1 ? 'the "author" header is not right after the parents' : 'a second "author" header');
+      else if (end !== eol) refuse('a continuation line after "author"');
+      authorAt = valueStart;
+      authorEnd = eol;
+      step = Math.max(step, 2);
+    } else if (c === 99 /* c */ && fieldIs(body, pos, space, 'committer')) {
+      if (step !== 2) refuse(committerAt === -1 ? 'the "committer" header is not right after "author"' : 'a second "committer" header');
+      else if (end !== eol) refuse('a continuation line after "committer"');
+      committerAt = valueStart;
+      committerEnd = eol;
+      step = 3;
+    } else {
+      if (step !== 3) refuse(authorAt === -1 ? 'no "author" header after the parents' : 'no "committer" header after "author"');
+      if (c === 101 /* e */ && fieldIs(body, pos, space, 'encoding')) {
+        if (encoding !== undefined) refuse('a second "encoding" header');
+        else if (end !== eol) refuse('a continuation line after "encoding"');
+        else encoding = body.toString('latin1', valueStart, eol);
+      } else if (c === 109 /* m */ && fieldIs(body, pos, space, 'mergetag')) {
+        mergetags.push(body.toString('utf8', valueStart, end).replace(/\n /g, '\n'));
+      } else if (c === 103 /* g */ && space - pos >= 6 && fieldIs(body, pos, pos + 6, 'gpgsig')) {
+        // git drops every header starting "gpgsig" from the signed payload, and joins repeated ones.
+        const header = fieldIs(body, pos, space, 'gpgsig') ? 'gpgsig' : fieldIs(body, pos, space, 'gpgsig-sha256') ? 'gpgsig-sha256' : undefined;
+        if (!header) refuse(`an unknown signature header "${body.toString('latin1', pos, Math.min(space, pos + 40))}"`);
+        else if (signatures.some((s) => s.header === header)) refuse(`a second "${header}" header`);
+        else signatures.push(lazySignature(header, body, valueStart, end));
+        cut.push([pos, end + 1]);
+      }
     }
     pos = end + 1;
   }
+  if (step < 3) refuse(authorAt === -1 ? 'no "author" header' : 'no "committer" header');
+
+  // Identities as `git log` shows them: through the `encoding`, when there is one it converts from.
+  let text: Text = (s, e) => body.toString('utf8', s, e);
+  if (encoding !== undefined && !isUtf8Name(encoding)) {
+    const decode = decoderFor(encoding);
+    const shown = decode?.(body);
+    if (!decode) refuse(`unsupported encoding ${JSON.stringify(encoding)}`);
+    // iconv converts the whole object at once; one byte it rejects and git shows every byte raw.
+    else if (shown === undefined) refuse(`bytes that are not ${encoding}`);
+    else text = (s, e) => decode(body.subarray(s, e)) ?? '';
+  }
+  const ident = (at: number, end: number, role: string): Identity => {
+    if (at === -1) return parseIdentity('');
+    const { identity, problem } = splitIdentity(text(at, end));
+    if (problem) refuse(`the ${role} line has ${problem}`);
+    return identity;
+  };
+  const author = ident(authorAt, authorEnd, 'author');
+  const committer = ident(committerAt, committerEnd, 'committer');
 
   let payload: Buffer | undefined = cut.length ? undefined : body;
   let message: string | undefined;
-  return {
+  const record: CommitRecord = {
     oid,
     tree,
     parents,
@@ -157,7 +269,7 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
     },
     // Decoded on first use: the message is only ever shown, in a finding or a report.
     get message(): string {
-      return (message ??= blank === -1 ? '' : body.toString('utf8', blank + 2));
+      return (message ??= blank === -1 ? '' : text(blank + 2, body.length));
     },
     get subject(): string {
       const m = this.message;
@@ -166,6 +278,8 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
     },
     hashOk: (framed && oneShot ? oneShot(algo, framed, 'hex') : objectId('commit', body, algo)) === oid,
   };
+  if (malformed) record.malformed = malformed; // set only on the rare refused commit: one shape for the rest
+  return record;
 }
 
 /** A signature header's text, decoded (continuation spaces removed) only when first read. */

@@ -7,7 +7,7 @@
 import type { CommitRecord, Identity } from './commit-object.js';
 import { objectId } from './commit-object.js';
 import type { Policy } from './policy.js';
-import { verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
+import { malformedVerdict, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
 import { parseTagObject } from './tag-object.js';
 import type { Verification } from './trust.js';
 
@@ -69,16 +69,6 @@ export function embeddedTags(commitBytes: Buffer): Buffer[] {
   return out;
 }
 
-/** What git's parse_tag_buffer would reject: "object <id>", "type <known>", "tag <name>", in that order. */
-export function malformation(body: Buffer, hexLength: number): string | undefined {
-  // Four pieces when the first three lines each end in "\n".
-  const lines = body.toString('latin1').split('\n', 4);
-  if (!new RegExp(`^object [0-9a-f]{${hexLength}}$`).test(lines[0] ?? '')) return 'no "object" line with an object id';
-  if (!/^type (commit|tree|blob|tag)$/.test(lines[1] ?? '')) return 'no "type" line naming a known object type';
-  if (!(lines[2] ?? '').startsWith('tag ') || lines.length < 4) return 'no "tag" line';
-  return undefined;
-}
-
 /** Verifies every tag embedded in a merge under each key set that judged the merge (none: no keys). */
 export async function verifyMergetags(commit: CommitRecord, judges: MergetagKeys[] | undefined, check: TagCheck): Promise<MergetagTrust[]> {
   const algo = commit.oid.length === 64 ? 'sha256' : 'sha1';
@@ -88,14 +78,16 @@ export async function verifyMergetags(commit: CommitRecord, judges: MergetagKeys
     const tag = parseTagObject(oid, body);
     const who = tag.tagger ?? { name: '', email: '', time: 0, tz: '+0000' };
     const sig = tag.signature;
-    const task = sig === undefined ? undefined : { payload: tag.payload, armored: sig, at: who.time, identity: who.email };
+    // A tag gitguard cannot read as git does is never checked: every key set says E, with the reason.
+    const refused: Verdict | undefined = tag.malformed ? malformedVerdict('tag', tag.malformed) : undefined;
+    const task = sig === undefined || refused ? undefined : { payload: tag.payload, armored: sig, at: who.time, identity: who.email };
     const unsigned: Verdict = { letter: 'N', format: 'none', identities: [] };
     // With no keys at all the signature is still checked (an SSH signature carries its key, so a
     // tampered tag shows as B), but not cached: there is no key set to cache it under.
     const verifications: Verification[] = judges
-      ? await Promise.all(judges.map(async (j) => ({ ...(j.policy ? { policy: j.policy } : {}), verdict: task ? await check(oid, j, task) : unsigned })))
-      : [{ verdict: task ? await verifySignature(task.payload, task.armored, { allowedSigners: [] }, task.at, task.identity) : unsigned }];
-    const malformed = malformation(body, oid.length);
+      ? await Promise.all(judges.map(async (j) => ({ ...(j.policy ? { policy: j.policy } : {}), verdict: refused ?? (task ? await check(oid, j, task) : unsigned) })))
+      : [{ verdict: refused ?? (task ? await verifySignature(task.payload, task.armored, { allowedSigners: [] }, task.at, task.identity) : unsigned) }];
+    const malformed = tag.malformed;
     out.push({
       index,
       oid,

@@ -4,7 +4,7 @@
 import type { CommitRecord } from './commit-object.js';
 import { parsePolicy, PolicyError, POLICY_LIMITS, type Policy } from './policy.js';
 import { ObjectReader, ObjectTooLargeError, parseTree } from './objects.js';
-import { commitSignature, verifyCommit, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
+import { commitSignature, malformedVerdict, verifyCommit, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
 import type { TagRecord } from './tag-object.js';
 import type { VerifyCache } from './verify-cache.js';
 import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
@@ -434,14 +434,19 @@ export class TrustCollector {
           ? { trustId: `keys:${this.userKeys.id}`, keys: this.userKeys }
           : undefined;
     const k = keysFor();
-    const verdict: Verdict = !tag.signature
+    // As for commits: a verdict is only the bytes' that hash to the tag's id, and only for a tag read as git reads it.
+    const verdict: Verdict = !tag.hashOk
+      ? { letter: 'B', format: 'unknown', identities: [], reason: 'the object stored under this tag id does not hash to it: its content was altered' }
+      : tag.malformed
+        ? malformedVerdict('tag', tag.malformed)
+        : !tag.signature
       ? { letter: 'N', format: 'none', identities: [] }
       : k
         ? await this.cached(tag.oid, k.trustId, () => verifySignature(tag.payload, tag.signature!, k.keys, who.time, who.email))
         : await verifySignature(tag.payload, tag.signature, { allowedSigners: [] }, who.time, who.email);
     const record: CommitRecord = {
       oid: tag.oid, tree: '', parents: [], author: who, committer: who, signatures: [], mergetags: [],
-      payload: tag.payload, message: tag.message, subject: `tag ${tag.name}`, hashOk: true,
+      payload: tag.payload, message: tag.message, subject: `tag ${tag.name}`, hashOk: tag.hashOk,
     };
     const mode = policy ? 'policy' : this.userKeys ? 'keys' : 'none';
     return Object.assign(record, {
@@ -471,9 +476,10 @@ export class TrustCollector {
 
   /** A verdict at once when it is known (unsigned, cached), else the promise of one. */
   private verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Verdict | Promise<Verdict> {
-    if (commit.signatures.length === 0) return { letter: 'N', format: 'none', identities: [] };
     // Cached verdicts belong to the bytes that hash to the id; bytes swapped in under it prove nothing.
-    if (!commit.hashOk) return { letter: 'B', format: 'unknown', identities: [], reason: 'the object stored under this commit id does not hash to it: its content was altered' };
+    if (!commit.hashOk && commit.signatures.length) return { letter: 'B', format: 'unknown', identities: [], reason: 'the object stored under this commit id does not hash to it: its content was altered' };
+    if (commit.malformed) return malformedVerdict('commit', commit.malformed);
+    if (commit.signatures.length === 0) return { letter: 'N', format: 'none', identities: [] };
     const cached = this.cache?.get(commit.oid, trustId);
     return cached ?? this.check(commit, trustId, keys);
   }

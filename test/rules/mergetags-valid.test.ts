@@ -1,5 +1,6 @@
 import rule from '../../src/rules/mergetags-valid.js';
-import { embeddedTags, malformation, type MergetagTrust } from '../../src/collect/mergetags.js';
+import { embeddedTags, type MergetagTrust } from '../../src/collect/mergetags.js';
+import { parseTagObject } from '../../src/collect/tag-object.js';
 import { judgeMergetags } from '../../src/rules/lib/mergetags.js';
 import type { Verdict } from '../../src/collect/signatures/verify.js';
 import type { Policy } from '../../src/collect/policy.js';
@@ -144,6 +145,7 @@ describe('embedded tag objects', () => {
   });
 
   test('are malformed when the object, type or tag line is missing, as git judges them', () => {
+    const malformation = (body: Buffer, hex: number): string | undefined => parseTagObject('0'.repeat(hex), body).malformed;
     expect(malformation(Buffer.from(tag, 'latin1'), 40)).toBeUndefined();
     expect(malformation(Buffer.from(tag.replace('object ', 'objekt '), 'latin1'), 40)).toContain('object');
     expect(malformation(Buffer.from(tag.replace('type commit', 'type nonsense'), 'latin1'), 40)).toContain('type');

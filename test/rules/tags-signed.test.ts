@@ -8,7 +8,7 @@ const alice = sshSigner('alice', 'alice@example.com');
 const policy = policyWith({ signers: [alice], maintainers: ['alice'] });
 const tag = (name: string, judged: ReturnType<typeof trusted>, signed = true): TrustedTag => ({
   ref: `refs/tags/${name}`,
-  tag: { oid: judged.oid, object: 'c'.repeat(40), type: 'commit', name, message: 'release\n', payload: Buffer.from(''), ...(signed ? { signature: 'x' } : {}) },
+  tag: { oid: judged.oid, object: 'c'.repeat(40), type: 'commit', name, message: 'release\n', payload: Buffer.from(''), hashOk: true, ...(signed ? { signature: 'x' } : {}) },
   judged,
 });
 const withTags = (...tags: TrustedTag[]) => factsWith({ tags: available(tags) });

@@ -28,7 +28,16 @@ export function commitSignature(commit: CommitRecord): { armored: string } | { o
   return commit.signatures.length ? { other: true } : undefined;
 }
 
+/**
+ * The verdict of an object gitguard cannot read exactly as git does (see commit-object.ts,
+ * tag-object.ts): E, whatever it carries, so it is never authorized; the reason names the anomaly.
+ */
+export function malformedVerdict(kind: 'commit' | 'tag', why: string): Verdict {
+  return { letter: 'E', format: 'unknown', identities: [], reason: `malformed ${kind} object: ${why}` };
+}
+
 export async function verifyCommit(commit: CommitRecord, keys: TrustedKeys): Promise<Verdict> {
+  if (commit.malformed) return malformedVerdict('commit', commit.malformed);
   const sig = commitSignature(commit);
   if (!sig) return { letter: 'N', format: 'none', identities: [] };
   if ('other' in sig) return { letter: 'E', format: 'unknown', identities: [], reason: 'signed only for the other object format (gpgsig-sha256 / gpgsig)' };

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// The long run of test/collect/object-differential.test.ts: the same property (gitguard reads every
+// generated commit and tag as git does, or refuses it) with a fresh random seed per round, for as
+// long as asked. Usage: node scripts/differential.mjs [--minutes 10] [--cases 2000]
+// Prints each round's counts and, at the end, the totals; exits 1 with the failing seeds on a divergence.
+import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
+const minutes = arg('minutes', 10);
+const perRound = arg('cases', 2000);
+const deadline = Date.now() + minutes * 60_000;
+const totals = { rounds: 0, cases: 0, refused: 0, divergences: 0, honestRefused: 0 };
+const failing = [];
+
+while (Date.now() < deadline) {
+  const seed = randomInt(2 ** 31);
+  const r = spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--ci', 'test/collect/object-differential.test.ts'], {
+    cwd: root,
+    env: { ...process.env, GITGUARD_DIFF_SEED: String(seed), GITGUARD_DIFF_CASES: String(perRound), GITGUARD_DIFF_REPORT: '1' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const line = /DIFFERENTIAL (\{.*\})/.exec(r.stdout + r.stderr);
+  if (!line) {
+    console.error(`seed ${seed}: no result from jest (exit ${r.status})\n${(r.stderr || r.stdout).slice(0, 4000)}`);
+    failing.push(seed);
+    continue;
+  }
+  const o = JSON.parse(line[1]);
+  totals.rounds += 1;
+  for (const k of ['cases', 'refused', 'divergences', 'honestRefused']) totals[k] += o[k];
+  console.log(`seed ${seed}: ${o.cases} cases, ${o.refused} refused, ${o.divergences} divergences, ${o.honestRefused} well-formed refused`);
+  if (r.status !== 0) {
+    failing.push(seed);
+    console.error((r.stderr || '').slice(0, 8000));
+  }
+}
+console.log(`total: ${totals.rounds} rounds, ${totals.cases} cases, ${totals.refused} refused, ${totals.divergences} divergences, ${totals.honestRefused} well-formed refused`);
+if (failing.length) {
+  console.log(`failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}): ${failing.join(' ')}`);
+  process.exit(1);
+}
