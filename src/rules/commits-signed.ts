@@ -1,6 +1,7 @@
 import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
 import { identityText, touchedPaths } from './lib/commit.js';
+import type { CommitFacts } from '../model.js';
 
 export default defineCommitRule({
   id: 'commits-signed',
@@ -9,12 +10,21 @@ export default defineCommitRule({
     const unsigned = new FindingList(ctx.findingLimit);
     // Audited exceptions in the current policy's goodlist (see docs/policy.md, Goodlist).
     const goodlist = new Set(facts.policy?.ok ? (facts.policy.value?.goodlist ?? []).map((g) => g.commit) : []);
+    const tipRequires = !(facts.policy?.ok && facts.policy.value?.requireSignatures === false);
+    // require_signatures is the judging policy's (the parents'), like every other verdict on the
+    // commit; without the trust facts (this rule alone) the tip's stands in.
+    const required = (c: CommitFacts): boolean => {
+      if (c.trust?.mode !== 'policy') return c.trust ? true : tipRequires;
+      return c.trust.verifications.some((v) => v.policy?.requireSignatures !== false);
+    };
     let seen = 0;
     let excused = 0;
+    let optional = 0;
     return {
       visit(c) {
         seen += 1;
         if (c.signatures.length === 0 && goodlist.has(c.oid)) excused += 1;
+        else if (c.signatures.length === 0 && !required(c)) optional += 1;
         else if (c.signatures.length === 0) {
           unsigned.add({
             commit: c.oid,
@@ -26,7 +36,8 @@ export default defineCommitRule({
       },
       finish() {
         if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
-        const note = `${unsigned.count} of ${seen} commits have no signature${excused ? ` (and ${excused} goodlisted)` : ''}`;
+        const also = [excused ? `${excused} goodlisted` : '', optional ? `${optional} where the policy sets require_signatures: false` : ''].filter(Boolean).join(', ');
+        const note = `${unsigned.count} of ${seen} commits have no signature${also ? ` (and ${also})` : ''}`;
         return unsigned.evaluation('fail', note);
       },
     };

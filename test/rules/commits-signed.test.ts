@@ -24,6 +24,24 @@ describe('commits-signed', () => {
       findings: 1,
       mentions: ['not listed'],
     },
+    {
+      name: 'passes unsigned commits when the policy at the tip does not require signatures',
+      commits: [signed(), commit({ subject: 'unsigned but allowed' })],
+      facts: factsWith({ policy: available(policyWith({ signers: [], requireSignatures: false })) }),
+      outcome: 'pass',
+    },
+    {
+      name: 'judges by the parent policy that judged the commit: one that requires signatures fails it',
+      commits: [commit({ subject: 'judged strictly', trust: { mode: 'policy', verifications: [{ policy: policyWith({ signers: [] }), verdict: { letter: 'N', format: 'none', identities: [] } }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false } } as never)],
+      facts: factsWith({ policy: available(policyWith({ signers: [], requireSignatures: false })) }),
+      outcome: 'fail',
+      findings: 1,
+    },
+    {
+      name: 'judges by the parent policy that judged the commit: one that does not require signatures passes it',
+      commits: [commit({ subject: 'judged leniently', trust: { mode: 'policy', verifications: [{ policy: policyWith({ signers: [], requireSignatures: false }), verdict: { letter: 'N', format: 'none', identities: [] } }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false } } as never)],
+      outcome: 'pass',
+    },
   ]);
 
   test('keeps only the finding limit in full but counts every unsigned commit', () => {

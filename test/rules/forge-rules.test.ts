@@ -3,7 +3,7 @@
 import { available, unavailable, type Facts } from '../../src/model.js';
 import { addBypass, addEnforcer, addHidden, emptyRef, type ForgeRef } from '../../src/collect/forge/model.js';
 import type { ForgeFact } from '../../src/rules/lib/forge.js';
-import { evaluate, factsWith } from '../helpers/facts.js';
+import { evaluate, factsWith, runTable } from '../helpers/facts.js';
 import signed from '../../src/rules/forge-signed-commits-required.js';
 import forcePushes from '../../src/rules/forge-force-pushes-blocked.js';
 import deletions from '../../src/rules/forge-deletions-blocked.js';
@@ -120,4 +120,66 @@ describe('forge-admins-cannot-bypass', () => {
     expect(evaluate(bypass, facts([main()])).outcome).toBe('not-applicable');
     expect(evaluate(bypass, facts([guarded()])).outcome).toBe('pass');
   });
+});
+
+// One table per rule, so the catalog test sees each forge rule reach pass and fail.
+const enforced = (control: Parameters<typeof addEnforcer>[1], extra: Record<string, unknown> = {}): ForgeRef =>
+  main((r) => addEnforcer(r, control, { source: 'ruleset:1', enforcement: 'active', ...extra }));
+const tagRef = (active: boolean): ForgeRef => {
+  const t = emptyRef('refs/tags/*', 'tag', 'tags');
+  if (active) addEnforcer(t, 'tag-protection', { source: 'ruleset:9', enforcement: 'active' });
+  return t;
+};
+describe('forge-signed-commits-required table', () => {
+  runTable(signed, [
+    { name: 'passes when an active ruleset enforces it on the default branch', facts: facts([enforced('signatures')]), outcome: 'pass' },
+    { name: 'fails when nothing enforces it', facts: facts([main()]), outcome: 'fail', findings: 1 },
+  ]);
+});
+describe('forge-force-pushes-blocked table', () => {
+  runTable(forcePushes, [
+    { name: 'passes when an active ruleset enforces it on the default branch', facts: facts([enforced('force-pushes')]), outcome: 'pass' },
+    { name: 'fails when nothing enforces it', facts: facts([main()]), outcome: 'fail', findings: 1 },
+  ]);
+});
+describe('forge-deletions-blocked table', () => {
+  runTable(deletions, [
+    { name: 'passes when an active ruleset enforces it on the default branch', facts: facts([enforced('deletions')]), outcome: 'pass' },
+    { name: 'fails when nothing enforces it', facts: facts([main()]), outcome: 'fail', findings: 1 },
+  ]);
+});
+describe('forge-code-owner-reviews-required table', () => {
+  runTable(codeOwners, [
+    { name: 'passes when an active ruleset enforces it on the default branch', facts: facts([enforced('code-owner-reviews')]), outcome: 'pass' },
+    { name: 'fails when nothing enforces it', facts: facts([main()]), outcome: 'fail', findings: 1 },
+  ]);
+});
+describe('forge-reviews-required table', () => {
+  runTable(reviews, [
+    { name: 'passes with one required approval', facts: facts([enforced('reviews', { approvals: 1 })]), outcome: 'pass' },
+    { name: 'fails without a review rule', facts: facts([main()]), outcome: 'fail', findings: 1 },
+  ]);
+});
+describe('forge-status-checks-required table', () => {
+  runTable(checks, [
+    { name: 'passes when the CI gate check is required', facts: facts([enforced('status-checks', { checks: ['gitguard'] })], { ciGateCheck: 'gitguard' }), outcome: 'pass' },
+    { name: 'fails when no check is required', facts: facts([main()]), outcome: 'fail', findings: 1 },
+  ]);
+});
+describe('forge-tags-protected table', () => {
+  runTable(tags, [
+    { name: 'passes with an active tag ruleset', facts: facts([main(), tagRef(true)]), outcome: 'pass' },
+    { name: 'fails when tags are unprotected', facts: facts([main(), tagRef(false)]), outcome: 'fail', findings: 1 },
+  ]);
+});
+describe('forge-admins-cannot-bypass table', () => {
+  const bypassed = (): ForgeRef => {
+    const r = enforced('force-pushes');
+    addBypass(r, { source: 'ruleset:1', actor: 'OrganizationAdmin', mode: 'always' });
+    return r;
+  };
+  runTable(bypass, [
+    { name: 'passes when nobody may bypass', facts: facts([enforced('force-pushes')]), outcome: 'pass' },
+    { name: 'fails with an always bypass actor', facts: facts([bypassed()]), outcome: 'fail', findings: 1 },
+  ]);
 });
