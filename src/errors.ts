@@ -40,7 +40,7 @@ const FS_REASONS: Record<string, string> = {
 export function fsReason(err: unknown): string {
   // safe-fs's refusals carry their own reason (a symlink, a FIFO, too large): say that one.
   const u = err as { reason?: unknown; detail?: unknown };
-  if (typeof u?.reason === 'string' && typeof u.detail === 'string') return u.reason === 'missing' ? 'no such file' : u.detail;
+  if (typeof u?.reason === 'string' && typeof u.detail === 'string') return u.reason === 'missing' ? 'no such file' : u.detail.replace(/^cannot be (?:read|written): /, '').split('; ')[0]!;
   const e = err as NodeJS.ErrnoException;
   return (e?.code && FS_REASONS[e.code]) ?? firstLine(e?.message ?? String(err)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
 }

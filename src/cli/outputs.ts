@@ -47,7 +47,8 @@ export function writeOutputs(report: AuditReport, outputs: Output[], io: Io, opt
     try {
       writeUserFile(o.file, text);
     } catch (err) {
-      if (err instanceof ExpectedError) throw err;
+      // Refusals (a link, a folder leading out) keep their own words; plain failures are worded here.
+      if (err instanceof ExpectedError && !['missing', 'unreadable'].includes(String((err as { reason?: string }).reason))) throw err;
       throw fileError('write', `the ${o.format} report`, o.file, err, 'choose a file in a folder you can write to');
     }
   }

@@ -9,7 +9,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { ExpectedError } from '../errors.js';
+import { ExpectedError, fsReason } from '../errors.js';
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
@@ -34,10 +34,16 @@ function mib(n: number): string {
   return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : `${n} bytes`;
 }
 
+/** A failed write in words; a missing folder is 'missing', so callers can say "no such file". */
+function writeError(path: string, err: unknown): UnsafeFileError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new UnsafeFileError(path, code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', `cannot be written: ${fsReason(err)}`);
+}
+
 function openError(path: string, err: NodeJS.ErrnoException): UnsafeFileError {
   if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return new UnsafeFileError(path, 'missing', 'does not exist');
   if (err.code === 'ELOOP' || err.code === 'EMLINK') return new UnsafeFileError(path, 'symlink', 'is a symbolic link; gitguard does not follow links here');
-  return new UnsafeFileError(path, 'unreadable', `cannot be read (${err.code ?? err.message})`);
+  return new UnsafeFileError(path, 'unreadable', `cannot be read: ${fsReason(err)}`);
 }
 
 /**
@@ -53,6 +59,7 @@ export function readBounded(path: string, maxBytes: number, opts: ReadOptions = 
   }
   try {
     const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UnsafeFileError(path, 'not-a-file', 'it is a folder');
     if (!st.isFile()) throw new UnsafeFileError(path, 'not-a-file', 'is not a regular file (a FIFO, device, socket or folder); gitguard reads only regular files here');
     if (st.size > maxBytes && !opts.truncate) throw new UnsafeFileError(path, 'too-large', `is ${mib(st.size)}, over gitguard's limit of ${mib(maxBytes)} for this file`);
     const want = Math.min(st.size, maxBytes);
@@ -167,7 +174,7 @@ export function writeFileSafe(path: string, data: string | Uint8Array, opts: Wri
   try {
     fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, opts.mode ?? 0o644);
   } catch (err) {
-    throw new UnsafeFileError(path, 'unreadable', `cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw writeError(path, err);
   }
   let open = true;
   try {
@@ -187,7 +194,7 @@ export function writeFileSafe(path: string, data: string | Uint8Array, opts: Wri
       /* renamed or gone */
     }
     if (err instanceof UnsafeFileError) throw err;
-    throw new UnsafeFileError(path, 'unreadable', `cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw writeError(path, err);
   }
 }
 

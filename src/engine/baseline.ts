@@ -80,7 +80,7 @@ export function writeBaseline(file: string, baseline: Baseline): void {
   try {
     writeUserFile(file, `${JSON.stringify(baseline, null, 2)}\n`);
   } catch (err) {
-    if (err instanceof ExpectedError) throw err;
+    if (err instanceof ExpectedError && !['missing', 'unreadable'].includes(String((err as { reason?: string }).reason))) throw err;
     throw fileError('write', 'baseline', file, err, 'choose a file in a folder you can write to');
   }
 }

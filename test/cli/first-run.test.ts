@@ -68,8 +68,12 @@ describe('first run: SSH signing from the repository config, init, a signed poli
   test('gitguard audit --fail-on high: no rule outside the client threat fails (the client rules judge this machine)', () => {
     const res = runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--fail-on', 'high', '--no-ledger'], { env: r.env });
     const report = parseJson(res);
-    const failed = report.results.filter((x) => x.meta.threat !== 'client' && (x.outcome === 'fail' || x.outcome === 'error'));
+    // --fail-on high: what would gate is a failure at high or critical (security-policy-present is low).
+    const failed = report.results.filter((x) => x.meta.threat !== 'client' && ((x.outcome === 'fail' && ['high', 'critical'].includes(x.severity)) || x.outcome === 'error'));
     expect(failed.map((x) => `${x.meta.id}: ${x.note ?? ''}`)).toEqual([]);
+    // So the exit code is the client rules' verdict on this machine's programs, and nothing else.
+    const clientGates = report.results.some((x) => x.meta.threat === 'client' && x.outcome === 'fail' && ['high', 'critical'].includes(x.severity));
+    expect(res.code).toBe(clientGates ? 1 : 0);
   });
 
   test('a commit signed by the same user after the policy keeps passing; an unsigned one fails verify', () => {
