@@ -16,7 +16,7 @@ const MAX_CHECKS = 100;
 type Fail = (path: string, message: string) => never;
 
 const describe = (v: unknown): string =>
-  v === null || v === undefined ? 'empty' : typeof v === 'string' ? JSON.stringify(v.slice(0, 80)) : Array.isArray(v) ? 'a list' : v instanceof Map ? 'a mapping' : typeof v === 'number' ? `the number ${v}` : String(v);
+  v === null || v === undefined ? 'empty' : typeof v === 'string' ? JSON.stringify(v.slice(0, 80)) : Array.isArray(v) ? 'a list' : v instanceof Map ? 'a mapping' : typeof v === 'number' ? `the number ${v}` : typeof v === 'boolean' ? `${v}` : 'a value of another kind';
 
 export function parseForgePolicy(v: unknown, requireSignatures: boolean, fail: Fail): ForgePolicy {
   const out: ForgePolicy = { minApprovals: 1, requiredStatusChecks: [], requireSignatures };

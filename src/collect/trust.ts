@@ -284,7 +284,7 @@ export class TrustCollector {
     // Recorded before the first await, like the policy tree: children are enriched right after.
     const parentRooted = commit.parents.map((p) => this.rootedOf(p));
     const isRoot = commit.oid === this.trustRootOid;
-    this.rooted.set(commit.oid, isRoot || parentRooted.some((r) => r === true) ? true : parentRooted.every((r) => r === false) ? false : Promise.all(parentRooted).then((rs) => rs.some(Boolean)));
+    this.rooted.set(commit.oid, isRoot || parentRooted.some((r) => r === true) ? true : parentRooted.every((r) => r === false) ? false : Promise.all(parentRooted.map((r) => Promise.resolve(r))).then((rs) => rs.some(Boolean)));
     let settle!: (ok: boolean) => void;
     this.policyOk.set(commit.oid, new Promise<boolean>((res) => (settle = res)));
     let settled = false;

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the forge's JSON answers and reports are read loosely here */
 // audit --forge against a real HTTP server on 127.0.0.1 playing GitHub or GitLab, with responses
 // checked against GitHub's published OpenAPI schemas (test/helpers/forge.ts).
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';

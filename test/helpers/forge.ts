@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the forge's JSON answers and reports are read loosely here */
 // A real HTTP server on 127.0.0.1 playing GitHub or GitLab for `audit --forge`, serving responses
 // built from GitHub's own OpenAPI examples (test/fixtures/forge/github-openapi-subset.json) and
 // checked against its schemas, and an async CLI runner (the server lives in this process, so the
@@ -270,7 +271,7 @@ export function github(s: GitHubScenario): Handler {
         const next = new URL(`${url}${base}/rulesets`);
         req.query.forEach((v, k) => next.searchParams.set(k, v));
         next.searchParams.set('page', String(page + 1));
-        headers.link = `<${next}>; rel="next", <${next.origin}${next.pathname}?page=${pages}>; rel="last"`;
+        headers.link = `<${next.href}>; rel="next", <${next.origin}${next.pathname}?page=${pages}>; rel="last"`;
       }
       return send('repository-ruleset[]', rulesets.slice((page - 1) * size, page * size).map(ghRulesetSummary), headers);
     }

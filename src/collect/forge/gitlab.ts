@@ -99,7 +99,7 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
   if (!project.ok) throw new ExpectedError(`GitLab project ${t.repo} not found at ${t.api}, or the token may not read it (HTTP ${project.status})`, 'check --forge-repo and the token (GITLAB_TOKEN or CI_JOB_TOKEN)');
   const p = project.value;
   const id = p.id as number;
-  const defaultBranch = String(p.default_branch ?? 'main');
+  const defaultBranch = typeof p.default_branch === 'string' ? p.default_branch : 'main';
 
   const branches = new Map<string, string>([[`refs/heads/${defaultBranch}`, 'the default branch']]);
   if (scope.branchPatterns.some((x) => x !== `refs/heads/${defaultBranch}`)) {
