@@ -11,13 +11,27 @@ import type { Document, DocumentOptions, ParseOptions, SchemaOptions } from 'yam
 // The YAML parser is loaded on first use: runs that never read a policy (or answer from the cache)
 // skip it.
 type Yaml = typeof import('yaml');
-import { SEVERITIES, type Severity } from '../model.js';
-import type { Keyring } from './signatures/openpgp.js';
+import { SEVERITIES, type Severity } from '../domain/model.js';
+import type { Keyring } from '../domain/keys.js';
 import { loadKeyring } from './signatures/keyring.js';
-import { AllowedSignersError, parseAllowedSigners, principalMatches, type AllowedSigner } from './signatures/allowed-signers.js';
+import { AllowedSignersError, parseAllowedSigners } from './signatures/allowed-signers.js';
+import type { AllowedSigner } from '../domain/keys.js';
+import { principalMatches } from '../domain/principals.js';
 import { dbVersion } from '../vulndb/database.js';
-import { parseForgePolicy, type ForgePolicy } from './policy-forge.js';
-import { escapeJsonUnsafe, hasUnsafe } from '../report/escape.js';
+import { parseForgePolicy } from './policy-forge.js';
+import {
+  CLIENT_MIN_TOOLS,
+  DEFAULT_PROTECTED_PATHS,
+  DEFAULT_PROTECTED_REFS,
+  type ClientMinTool,
+  type Forge,
+  type ForgePolicy,
+  type Policy,
+  type RevokedKeyEntry,
+  type SecretsPolicy,
+  type Signer,
+} from '../domain/policy.js';
+import { escapeJsonUnsafe, hasUnsafe } from '../domain/escape.js';
 
 export interface PolicyFiles {
   /** e.g. ".gitguard at 1a2b3c4d" or a folder path; used in messages. */
@@ -30,87 +44,10 @@ export interface PolicyFiles {
   allowedSigners: string | undefined;
 }
 
-export interface Signer {
-  /** Display name (defaults to the first e-mail). */
-  name: string;
-  /** Lower-cased; the identities this signer may commit/author as. */
-  emails: string[];
-  /** Primary key fingerprints, upper-case hex (40 or 64). Empty: keys in keys/ whose user-ID e-mails
-   *  include one of `emails` (and that no signer or forge names explicitly). */
-  openpgp: string[];
-  /** SSH key fingerprints "SHA256:...". Empty: allowed_signers entries whose principals match one of
-   *  `emails` (and whose key no signer or forge names explicitly). */
-  ssh: string[];
-  /** Signatures made at/after `at` (unix seconds) are by a retired signer. */
-  retired?: { at: number };
-}
-
-/** A hosting platform's merge/squash button key, opted into explicitly. */
-export interface Forge {
-  name: string;
-  /** Only commits whose committer is one of these (lower-cased). */
-  committerEmails: string[];
-  /** Primary fingerprints of the platform key(s), upper-case; each is in keys/. */
-  openpgp: string[];
-  /** SSH fingerprints; each is in allowed_signers. */
-  ssh: string[];
-}
-
-export interface Policy {
-  version: 1;
-  identity: 'committer' | 'author' | 'both';
-  requireSignatures: boolean;
-  /** Full hex commit id, lower-case. */
-  trustRoot?: string;
-  signers: Signer[];
-  /** Lower-cased e-mails or signer names as written; resolve with isMaintainer(). */
-  maintainers: string[];
-  forges: Forge[];
-  /** Full commit ids (lower-case), each with a non-empty reason. */
-  goodlist: { commit: string; reason: string }[];
-  /** Rule id -> severity override (the caller checks the ids exist). */
-  severity: Record<string, Severity>;
-  /** Globs. `paths` always includes ".gitguard/**". */
-  protected: { refs: string[]; paths: string[] };
-  /** client.min_versions: the lowest version of each client tool the audit accepts, as written. */
-  client?: { minVersions: Partial<Record<ClientMinTool, string>> };
-  /** revoked_keys: keys whose signatures no longer count (all of them, or from `since` on). */
-  revokedKeys: RevokedKeyEntry[];
-  /** secrets: committed credentials the policy excuses (known fixtures, revoked tokens), and whether
-   *  the generic high-entropy detector runs. */
-  secrets?: SecretsPolicy;
-  /** forge: what the forge rules require of the forge (see policy-forge.ts); absent in hand-made policies. */
-  forge?: ForgePolicy;
-  keyring: Keyring;
-  allowedSigners: AllowedSigner[];
-  label: string;
-}
-
-/** A revoked_keys entry: a key whose signatures are void, whichever policy judges them. */
-export interface RevokedKeyEntry {
-  /** OpenPGP fingerprint (upper-case hex; a primary key or a subkey) or SSH "SHA256:..." fingerprint. */
-  key: string;
-  reason: string;
-  /** Unix seconds: only signatures made at/after this moment are void. Absent: every signature. */
-  since?: number;
-}
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
 }
-
-export const DEFAULT_PROTECTED_PATHS = [
-  '.gitguard/**',
-  'CODEOWNERS',
-  '.github/CODEOWNERS',
-  'docs/CODEOWNERS',
-  '.github/workflows/**',
-  '.gitlab-ci.yml',
-  '.githooks/**',
-  '.gitattributes',
-];
-/** Empty = "the default branch and all tags", decided by the caller. */
-export const DEFAULT_PROTECTED_REFS: string[] = [];
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -393,11 +330,6 @@ function globs(ctx: Ctx, v: unknown, path: string, kind: 'refs' | 'paths'): stri
   return out;
 }
 
-export interface SecretsPolicy {
-  /** Path globs (`*` within a segment, `**` across) whose findings are excused. */
-  allow: Array<{ path: string; reason?: string } | { fingerprint: string; reason: string }>;
-  entropy: boolean;
-}
 
 /** A secret finding's fingerprint: commit:path:kind:line. */
 const SECRET_FINGERPRINT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?:.+:[a-z0-9-]+:[1-9][0-9]*$/;
@@ -440,9 +372,6 @@ interface Draft {
   forge: ForgePolicy;
 }
 
-/** The tools client.min_versions may name. */
-export const CLIENT_MIN_TOOLS = ['git', 'gpg', 'ssh', 'git-lfs'] as const;
-export type ClientMinTool = (typeof CLIENT_MIN_TOOLS)[number];
 
 const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client', 'revoked_keys', 'secrets', 'forge'] as const;
 const SIGNER_KEYS = ['name', 'emails', 'openpgp', 'ssh', 'retired'] as const;
@@ -676,26 +605,6 @@ function readAllowedSigners(files: PolicyFiles): AllowedSigner[] {
   }
 }
 
-/** Primary fingerprint of a key (given by primary or subkey fingerprint) in the keyring. */
-interface KeyIndex {
-  primaryOf: Map<string, string>;
-}
-
-const keyIndexes = new WeakMap<Keyring, KeyIndex>();
-function keyIndex(keyring: Keyring): KeyIndex {
-  let ix = keyIndexes.get(keyring);
-  if (!ix) {
-    ix = { primaryOf: new Map() };
-    for (const k of keyring.keys()) {
-      ix.primaryOf.set(k.fingerprint, k.fingerprint);
-      for (const s of k.subkeys) if (!ix.primaryOf.has(s)) ix.primaryOf.set(s, k.fingerprint);
-    }
-    keyIndexes.set(keyring, ix);
-  }
-  return ix;
-}
-
-const normPgp = (f: string): string => f.replace(/\s+/g, '').toUpperCase();
 
 // ---------------------------------------------------------------------------------------------
 // Cross-references
@@ -783,55 +692,3 @@ export async function parsePolicy(files: PolicyFiles): Promise<Policy | undefine
   return { version: 1, ...draft, keyring, allowedSigners, label: files.label };
 }
 
-/** Whether `signer` is a maintainer of `policy`, by name or by any of its e-mails. */
-export function isMaintainer(policy: Policy, signer: Signer): boolean {
-  const emails = signer.emails.map((e) => e.toLowerCase());
-  return policy.maintainers.some((m) => m === signer.name || emails.includes(m.toLowerCase()));
-}
-
-/**
- * The signers who own an OpenPGP key of this policy: those naming it under openpgp:, else (when no
- * signer or forge names it) those with no openpgp: list one of whose e-mails is among the key's
- * user-ID e-mails. A subkey fingerprint is taken as its primary key. [] for a key not in keys/.
- */
-export function signersForOpenPgp(policy: Policy, primaryFingerprint: string, keyIdentities: string[]): Signer[] {
-  const given = normPgp(primaryFingerprint);
-  const fpr = keyIndex(policy.keyring).primaryOf.get(given) ?? given;
-  const named = policy.signers.filter((s) => s.openpgp.includes(fpr));
-  if (named.length) return named;
-  if (policy.forges.some((f) => f.openpgp.includes(fpr))) return [];
-  if (!keyIndex(policy.keyring).primaryOf.has(fpr)) return [];
-  const ids = new Set(keyIdentities.map((i) => i.toLowerCase()));
-  return policy.signers.filter((s) => s.openpgp.length === 0 && s.emails.some((e) => ids.has(e)));
-}
-
-/**
- * The signers who own an SSH key of this policy: those naming it under ssh:, else (when no signer
- * or forge names it) those with no ssh: list one of whose e-mails matches `principals` (the
- * allowed_signers principals the signature was checked for). [] for a key not in allowed_signers.
- */
-export function signersForSsh(policy: Policy, sshFingerprint: string, principals: string[]): Signer[] {
-  const fpr = sshFingerprint.trim();
-  const named = policy.signers.filter((s) => s.ssh.includes(fpr));
-  if (named.length) return named;
-  if (policy.forges.some((f) => f.ssh.includes(fpr))) return [];
-  if (!principals.length) return [];
-  const entries = policy.allowedSigners.filter((e) => !e.certAuthority && e.key.fingerprint === fpr);
-  if (!entries.length) return [];
-  return policy.signers.filter(
-    (s) =>
-      s.ssh.length === 0 &&
-      s.emails.some((m) => entries.some((e) => principalMatches(m, e.principalList)) && principals.some((p) => principalMatches(m, p))),
-  );
-}
-
-/** The forge whose key made a signature on a commit it committed, if the policy opts into one. */
-export function forgeFor(policy: Policy, committerEmail: string, format: 'openpgp' | 'ssh', keyFingerprint: string): Forge | undefined {
-  const committer = committerEmail.trim().toLowerCase();
-  let fpr = keyFingerprint.trim();
-  if (format === 'openpgp') {
-    fpr = normPgp(fpr);
-    fpr = keyIndex(policy.keyring).primaryOf.get(fpr) ?? fpr;
-  }
-  return policy.forges.find((f) => f.committerEmails.includes(committer) && (format === 'openpgp' ? f.openpgp : f.ssh).includes(fpr));
-}

@@ -13,7 +13,7 @@ import {
   type RuleResult,
   type Severity,
   type Threat,
-} from '../model.js';
+} from '../domain/model.js';
 import { ExpectedError, firstLine } from '../errors.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectConfig } from '../collect/config.js';
@@ -22,17 +22,18 @@ import { collectHooks } from '../collect/hooks.js';
 import { collectClient } from '../collect/client.js';
 import { setGitBinary } from '../collect/git.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
-import { collectLedger, recordJudgedTips, type LedgerUpdate } from './ledger.js';
+import { collectLedger, recordJudgedTips } from './ledger.js';
+import type { LedgerUpdate } from '../domain/ledger.js';
 import { openHistory, type TrustOptions } from './history.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';
-import { effectiveSeverity, exitCodeFor, summarise } from './verdict.js';
+import { effectiveSeverity, exitCodeFor, summarise } from '../domain/verdict.js';
 import { vulnerabilityDatabase } from './rule-data.js';
 import { finishReport, type Baseline } from './baseline.js';
 import { scanSecrets } from '../collect/secrets/scan.js';
 import { collectSecurityPolicy } from '../collect/security-policy.js';
 import { runGit } from '../collect/git.js';
-import type { Policy } from '../collect/policy.js';
+import type { Policy } from '../domain/policy.js';
 import { parseForgePolicy } from '../collect/policy-forge.js';
 import { FORGE_OFF } from '../rules/lib/forge.js';
 

@@ -2,20 +2,21 @@
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
 // published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
 // ref is new) goes through the signature rules in one walk. Called by `gitguard hook run pre-push`.
-import { available, unavailable, type CommitVisitor, type Facts, type HistoryFacts, type RepositoryInfo, type RuleEvaluation, type RuleResult } from '../model.js';
+import { available, unavailable, type CommitVisitor, type Facts, type HistoryFacts, type RepositoryInfo, type RuleEvaluation, type RuleResult } from '../domain/model.js';
 import { ExpectedError, firstLine } from '../errors.js';
 import { createShadow } from '../collect/git.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
-import { DEFAULT_PROTECTED_GLOBS, isAncestor, lostCommits, protectionOf, refGlob } from '../collect/protected-refs.js';
+import { DEFAULT_PROTECTED_GLOBS, isAncestor, lostCommits, protectionOf } from '../collect/protected-refs.js';
+import { refGlob } from '../domain/ledger.js';
 import { loadCatalog } from './audit.js';
 import { clientGate } from './client-gate.js';
 import type { CatalogEntry } from './catalog.js';
 import { openHistory, type HistorySession, type TrustOptions } from './history.js';
-import { effectiveSeverity, exitCodeFor, failsRun } from './verdict.js';
+import { effectiveSeverity, exitCodeFor, failsRun } from '../domain/verdict.js';
 import { vulnerabilityDatabase } from './rule-data.js';
-import { escapeText, redactUrl } from '../report/escape.js';
+import { escapeText, redactUrl } from '../domain/escape.js';
 
 export interface PrePushUpdate {
   localRef: string;

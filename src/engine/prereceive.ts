@@ -9,16 +9,17 @@
 // shadow git dir lists those folders in its alternates instead.
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
-import type { CommitFacts, RepositoryInfo } from '../model.js';
+import type { CommitFacts, RepositoryInfo } from '../domain/model.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { createShadow } from '../collect/git.js';
-import { isAncestor, refGlob } from '../collect/protected-refs.js';
-import { coveredBy } from '../collect/protected-paths.js';
-import { isMaintainer } from '../collect/policy.js';
-import type { TrustedCommit } from '../collect/trust.js';
-import { judge, policyChangeAuthorized, policyName, type Judgement } from '../rules/lib/trust.js';
-import { escapeText } from '../report/escape.js';
+import { isAncestor } from '../collect/protected-refs.js';
+import { refGlob } from '../domain/ledger.js';
+import { coveredBy } from '../domain/protected-paths.js';
+import { isMaintainer } from '../domain/policy.js';
+import type { TrustedCommit } from '../domain/trust.js';
+import { judge, policyChangeAuthorized, policyName, type Judgement } from '../domain/judgement.js';
+import { escapeText } from '../domain/escape.js';
 import { openHistory } from './history.js';
 
 export interface PreReceiveRequest {

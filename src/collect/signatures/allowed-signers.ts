@@ -16,6 +16,8 @@
 // instead (naming file and line), unless the caller passes `onInvalid`, which gets the error and
 // lets the parse go on, which is what git + ssh-keygen do.
 import { createHash } from 'node:crypto';
+import type { AllowedSigner, EcCurve, SshPublicKey } from '../../domain/keys.js';
+import { matchPatternList } from '../../domain/principals.js';
 
 // ---------------------------------------------------------------------------------------------
 // SSH wire format (RFC 4251 §5)
@@ -121,25 +123,6 @@ export class SshWriter {
 // ---------------------------------------------------------------------------------------------
 // Public keys
 
-export type EcCurve = 'nistp256' | 'nistp384' | 'nistp521';
-
-/** Key kinds this project can verify with node:crypto; the rest are parsed but not checked. */
-export type SshKeyKind = 'ed25519' | 'ecdsa' | 'rsa' | 'sk-ed25519' | 'sk-ecdsa' | 'dsa' | 'cert' | 'other';
-
-export interface SshPublicKey {
-  /** The key's type name, e.g. "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa". */
-  type: string;
-  kind: SshKeyKind;
-  /** The key re-serialized from its parsed parts: what OpenSSH compares and fingerprints. */
-  canonical: Uint8Array;
-  /** "SHA256:" + unpadded base64 of SHA-256(canonical), as ssh-keygen -l prints it. */
-  fingerprint: string;
-  ed25519?: Uint8Array;
-  ecdsa?: { curve: EcCurve; point: Uint8Array };
-  rsa?: { e: Uint8Array; n: Uint8Array; bits: number };
-  /** FIDO application string of an sk- key (usually "ssh:"). */
-  application?: string;
-}
 
 const CERT_TYPES = new Set([
   'ssh-rsa-cert-v01@openssh.com',
@@ -286,71 +269,6 @@ export function decodeBase64Strict(text: string): Uint8Array | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pattern matching (OpenSSH match.c, case-sensitive, byte-wise)
-
-function toBytes(s: string): string {
-  // Work on UTF-8 bytes, as OpenSSH does: `?` matches one byte.
-  return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
-}
-
-function matchBytes(s: string, si: number, p: string, pi: number): boolean {
-  for (;;) {
-    if (pi === p.length) return si === s.length;
-    if (p[pi] === '*') {
-      while (p[pi] === '*') pi++;
-      if (pi === p.length) return true;
-      for (; si < s.length; si++) {
-        if ((p[pi] === '?' || s[si] === p[pi]) && matchBytes(s, si, p, pi)) return true;
-      }
-      return false;
-    }
-    if (si === s.length) return false;
-    if (p[pi] !== '?' && p[pi] !== s[si]) return false;
-    si++;
-    pi++;
-  }
-}
-
-/** OpenSSH match_pattern: `*` any run, `?` one character, everything else literal. */
-export function matchPattern(s: string, pattern: string): boolean {
-  return matchBytes(toBytes(s), 0, toBytes(pattern), 0);
-}
-
-/**
- * OpenSSH match_pattern_list (dolower=0): 1 when some sub-pattern matches, -1 when a negated one
- * (`!pattern`) matches (which wins over everything), 0 otherwise.
- */
-export function matchPatternList(s: string, list: string): 1 | 0 | -1 {
-  const str = toBytes(s);
-  const pats = toBytes(list);
-  let positive = false;
-  let i = 0;
-  while (i < pats.length) {
-    let negated = false;
-    if (pats[i] === '!') {
-      negated = true;
-      i++;
-    }
-    let end = pats.indexOf(',', i);
-    if (end === -1) end = pats.length;
-    const sub = pats.slice(i, end);
-    if (sub.length >= 1023) return 0; // OpenSSH's 1024-byte sub-pattern buffer
-    i = end < pats.length ? end + 1 : end;
-    if (matchBytes(str, 0, sub, 0)) {
-      if (negated) return -1;
-      positive = true;
-    }
-  }
-  return positive ? 1 : 0;
-}
-
-/** Whether `identity` (an e-mail address, say) is one of an allowed-signers line's principals. */
-export function principalMatches(identity: string, principals: string | readonly string[]): boolean {
-  const list = typeof principals === 'string' ? principals : principals.join(',');
-  return matchPatternList(identity, list) === 1;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Times
 
 /**
@@ -393,26 +311,6 @@ export function parseAbsoluteTime(text: string): number | undefined {
 // ---------------------------------------------------------------------------------------------
 // The file
 
-export interface AllowedSigner {
-  /** Where the entry came from, for messages. */
-  file: string;
-  line: number;
-  /** Principal patterns, in file order, as OpenSSH splits them on commas ("!x" negates x). */
-  principals: string[];
-  /** The principals field as one pattern list (quotes removed), as OpenSSH matches it. */
-  principalList: string;
-  /** `namespaces="..."`: a pattern list the signature's namespace must match. */
-  namespaces?: string;
-  /** `valid-after` / `valid-before`, unix seconds. */
-  validAfter?: number;
-  validBefore?: number;
-  /** `cert-authority`: the key is a CA for certificates. Certificates are not supported here, so
-   *  such an entry never matches a signature (as in OpenSSH, for signatures by plain keys). */
-  certAuthority: boolean;
-  key: SshPublicKey;
-  /** Free text after the key. */
-  comment: string;
-}
 
 export interface ParseAllowedSignersOptions {
   /** Called for each malformed line, which is then skipped (what OpenSSH does). Without it,

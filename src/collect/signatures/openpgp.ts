@@ -19,8 +19,9 @@
 // - a signature by an algorithm or curve this build cannot check (secp256k1, brainpool) is E.
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import type { SignatureVerdict } from './types.js';
 import { fastVerify } from './openpgp-fast.js';
+import type { HardRevocation, Keyring } from '../../domain/keys.js';
+import type { OpenPgpVerdict } from '../../domain/signature.js';
 
 export interface KeySource {
   data: Uint8Array | string;
@@ -28,34 +29,7 @@ export interface KeySource {
   file: string;
 }
 
-/** The shared verdict plus the time facts the policy layer needs to judge at signing time. */
-export interface OpenPgpVerdict extends SignatureVerdict {
-  /** When the signing (sub)key stops being valid, unix seconds (the earlier of subkey and primary). */
-  keyExpiresAt?: number;
-  /** When the signature itself stops being valid (signature expiration subpacket), unix seconds. */
-  signatureExpiresAt?: number;
-  /** Creation time of the earliest effective revocation of the signing key or its primary. */
-  revokedAt?: number;
-  /** RFC 9580 reason code of that revocation; absent when the revocation names none. */
-  revocationReason?: number;
-  /** Hash algorithm of the signature, lower-case ("sha256", "sha1"...). */
-  hashAlgorithm?: string;
-}
 
-export interface KeyInfo {
-  /** Primary key fingerprint, upper-case hex. */
-  fingerprint: string;
-  /** The primary key's algorithm ("rsaEncryptSign", "dsa", "ed25519"...) and size where it has one. */
-  algorithm?: string;
-  bits?: number;
-  /** Hash algorithms (lower-case) of the key's own self-signatures: user ID certifications and
-   *  subkey bindings. "sha1" here means the key's bindings can be forged with a SHA-1 collision. */
-  selfSignatureHashes?: string[];
-  /** Fingerprints of the subkeys, upper-case hex. */
-  subkeys: string[];
-  /** The files this key was read from. */
-  files: string[];
-}
 
 export interface KeyringOptions {
   /** The clock used for git's "expired"/"revoked" letters; defaults to the real time. */
@@ -73,28 +47,6 @@ export interface KeyLimits {
   selfSignatures: number;
 }
 
-export interface Keyring {
-  /** Number of distinct primary keys. */
-  readonly size: number;
-  keys(): KeyInfo[];
-  /** Lower-cased e-mails of the valid user IDs of a key, by primary fingerprint or key id. */
-  identities(fingerprintOrKeyId: string): Promise<string[]>;
-  /** Verifies a detached signature over `payload`. Never throws. */
-  verify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict>;
-  /** The keys and subkeys carrying a valid hard revocation (compromised, or no reason). Only keys
-   *  that hold a revocation signature are examined, so a keyring without any costs nothing. */
-  hardRevocations(): Promise<HardRevocation[]>;
-}
-
-export interface HardRevocation {
-  /** Fingerprint of the revoked primary key or subkey, upper-case hex. */
-  fingerprint: string;
-  /** Its primary key's fingerprint (the same for a primary key). */
-  primary: string;
-  /** RFC 9580 reason code; absent when the revocation names none. */
-  reason?: number;
-  text?: string;
-}
 
 // gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
 // The hash algorithm is reported so a policy can refuse SHA-1.
