@@ -39,6 +39,3 @@ export function configFinding(e: ConfigEntry, message: string, value: string | n
     evidence: { key: redactUrls(e.key), value: value === null ? '(true)' : redactUrls(value), scope: e.scope, origin: e.origin },
   };
 }
-
-/** Redacts the userinfo secret of every URL inside a text. */
-export { redactUrls } from '../../domain/escape.js';
