@@ -3,27 +3,11 @@
 import { CommanderError } from 'commander';
 import { EXIT, ExpectedError } from '../errors.js';
 import { buildProgram } from './program.js';
-import { escapeText, redactUrls } from '../report/escape.js';
+import { escapeText, redactUrls } from '../domain/escape.js';
+import { processIo, type Io } from './io.js';
 
 /** One line for stderr: URLs' secrets hidden, controls made visible, capped. */
 const say = (text: string, max: number): string => escapeText(redactUrls(text), max);
-
-export interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-  isTTY: boolean;
-  /** Whether stderr is a terminal (progress lines go there only then). */
-  stderrIsTTY?: boolean;
-}
-
-export const processIo = (): Io => ({
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  env: process.env,
-  isTTY: Boolean(process.stdout.isTTY),
-  stderrIsTTY: Boolean(process.stderr.isTTY),
-});
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const debug = argv.includes('--debug');

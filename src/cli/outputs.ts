@@ -5,7 +5,7 @@ import { writeUserFile } from '../collect/safe-fs.js';
 import { ExpectedError, fileError } from '../errors.js';
 import { reporterFor } from '../report/index.js';
 import type { AuditReport, RenderOptions } from '../report/types.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 /** The --output-<format> flags, as commander names them. */
 export const EXTRA_OUTPUTS = [

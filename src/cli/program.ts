@@ -1,12 +1,12 @@
 // commander wiring only: flags become requests for the commands in ./commands.
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { SEVERITIES, THREATS } from '../model.js';
+import { SEVERITIES, THREATS } from '../domain/model.js';
 import { VERSION } from '../version.js';
 import { FORMATS } from '../report/formats.js';
 import { keyOptions, list, repoOption } from './options.js';
-import type { Io } from './main.js';
-import { escapeText } from '../report/escape.js';
+import type { Io } from './io.js';
+import { escapeText } from '../domain/escape.js';
 import { registerBaselineCommands } from './commands/baseline.js';
 import { registerHookCommands } from './commands/hook.js';
 import { registerInitCommand } from './commands/init.js';

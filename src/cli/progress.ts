@@ -1,4 +1,4 @@
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 
 /** A "walked N commits…" line on stderr, rewritten in place; only when stderr is a terminal. */
 export function progressReporter(io: Io): { onProgress?: (n: number) => void; done: () => void } {

@@ -7,7 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { readBounded } from './safe-fs.js';
 import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { homedir } from 'node:os';
-import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../model.js';
+import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../domain/model.js';
 import { getGitBinary } from './git.js';
 import { programOutput } from './run-program.js';
 import { distroRecord, type PackageTools } from './distro-package.js';

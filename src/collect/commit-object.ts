@@ -2,48 +2,11 @@
 // Works on bytes, not on git's pretty output, so the payload we verify is exactly what was signed.
 import * as crypto from 'node:crypto';
 import { decoderFor, isUtf8Name } from './encoding.js';
+import type { CommitRecord, Identity, RawSignature } from '../domain/commit.js';
 
 // crypto.hash (Node >= 20.12) is the one-shot form: it skips the per-call algorithm lookup that
 // createHash pays, which costs more than hashing a 1 kB commit.
 const oneShot = (crypto as { hash?: (algo: string, data: Buffer, enc: 'hex') => string }).hash;
-
-export interface Identity {
-  name: string;
-  email: string;
-  /** Unix seconds. */
-  time: number;
-  /** The timezone offset as written, e.g. "+0200". */
-  tz: string;
-}
-
-export interface RawSignature {
-  /** "gpgsig" (SHA-1 object ids) or "gpgsig-sha256". */
-  header: 'gpgsig' | 'gpgsig-sha256';
-  armored: string;
-}
-
-export interface CommitRecord {
-  oid: string;
-  tree: string;
-  parents: string[];
-  author: Identity;
-  committer: Identity;
-  encoding?: string;
-  signatures: RawSignature[];
-  /** Embedded signed tag objects of merged tags ("mergetag" headers), raw text. */
-  mergetags: string[];
-  /** The commit object with its signature headers removed: the bytes a signature covers. */
-  payload: Buffer;
-  message: string;
-  /** First line of the message. */
-  subject: string;
-  /** Whether the bytes hash to the object id they were stored under. */
-  hashOk: boolean;
-  /** Why gitguard cannot be sure it reads this commit as git does (judged `E`, never authorized). */
-  malformed?: string;
-  /** Object ids of the paths the walk was asked to look up in this commit's tree (null: absent). */
-  pathOids?: Record<string, string | null>;
-}
 
 /**
  * "Name <email> 1700000000 +0200", split the way git does (ident.c split_ident_line), so the e-mail

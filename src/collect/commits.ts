@@ -12,7 +12,8 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../errors.js';
-import { parseCommitObject, type CommitRecord } from './commit-object.js';
+import { parseCommitObject } from './commit-object.js';
+import type { CommitRecord } from '../domain/commit.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
 import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
 

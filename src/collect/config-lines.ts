@@ -4,8 +4,8 @@
 // listed from a file is the n-th line in that file that sets the key (git lists in file order).
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ConfigEntry } from '../model.js';
-import { normaliseKey, originFile } from './config.js';
+import type { ConfigEntry } from '../domain/model.js';
+import { normaliseKey, originFile } from '../domain/config.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 

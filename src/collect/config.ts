@@ -3,9 +3,10 @@
 // `git config --list` is plumbing that runs no hooks, fsmonitor, pager or driver: it only parses.
 // Unlike other git calls it keeps the user's own HOME/XDG/GIT_CONFIG_* variables, because those
 // scopes are part of what is audited.
-import type { ConfigEntry, ConfigScope, RepositoryInfo } from '../model.js';
+import type { ConfigEntry, ConfigScope, RepositoryInfo } from '../domain/model.js';
 import { runGit } from './git.js';
 import { locateConfigLines } from './config-lines.js';
+import { normaliseKey } from '../domain/config.js';
 
 const USER_CONFIG_VARS = ['HOME', 'XDG_CONFIG_HOME', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT'];
 
@@ -41,15 +42,6 @@ export function parseConfigList(out: string): ConfigEntry[] {
   return entries;
 }
 
-/** Section and variable names are case-insensitive, the subsection is not. */
-export function normaliseKey(key: string): string {
-  const first = key.indexOf('.');
-  const last = key.lastIndexOf('.');
-  if (first === -1) return key.toLowerCase();
-  if (first === last) return key.toLowerCase();
-  return `${key.slice(0, first).toLowerCase()}.${key.slice(first + 1, last)}.${key.slice(last + 1).toLowerCase()}`;
-}
-
 export async function collectConfig(repo: RepositoryInfo, env: NodeJS.ProcessEnv = process.env): Promise<ConfigEntry[]> {
   const res = await runGit(['config', '--list', '--show-scope', '--show-origin', '--includes', '-z'], {
     gitDir: repo.gitDir,
@@ -60,9 +52,4 @@ export async function collectConfig(repo: RepositoryInfo, env: NodeJS.ProcessEnv
     okCodes: [1], // 1: no config at all
   });
   return locateConfigLines(parseConfigList(res.stdout.toString('utf8')), repo.workTree ?? repo.gitDir);
-}
-
-/** The file an origin names, for reports: "file:/x/.git/config" -> "/x/.git/config". */
-export function originFile(origin: string): string | undefined {
-  return origin.startsWith('file:') ? origin.slice(5) : undefined;
 }

@@ -1,11 +1,12 @@
 // The trust policy at HEAD (.gitguard/ in HEAD's tree), for repository-wide rules that depend on it
 // (signing-enabled-when-required). Read through a shadow git dir with the same parser the walk uses
 // (TrustCollector.policyAt), so both always agree on what the policy says.
-import type { HistoryFacts, RepositoryInfo } from '../model.js';
-import type { Policy } from './policy.js';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
+import type { Policy } from '../domain/policy.js';
 import { createShadow } from './git.js';
 import { ObjectReader } from './objects.js';
-import { POLICY_DIR, TrustCollector } from './trust.js';
+import { TrustCollector } from './trust.js';
+import { POLICY_DIR } from '../domain/trust.js';
 
 export async function collectHeadPolicy(repo: RepositoryInfo, history: HistoryFacts): Promise<Policy | undefined> {
   const tip = history.head.oid;

@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:f
 import { readBounded } from './safe-fs.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
-import type { ConfigEntry, HooksFacts, RepositoryInfo } from '../model.js';
+import type { ConfigEntry, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { checkHookMarker } from './hook-marker.js';
 
 /** Hooks larger than this are not read for gitguard's marker (ours are a few hundred bytes). */

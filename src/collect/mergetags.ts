@@ -4,31 +4,14 @@
 // keys that judge the merge itself (its parents' policies, or the user's keys), the tagger being
 // the identity, the same way TrustCollector.trustTag checks an annotated tag. Only merges that carry
 // a mergetag ever come here.
-import type { CommitRecord, Identity } from './commit-object.js';
+import type { CommitRecord } from '../domain/commit.js';
 import { objectId } from './commit-object.js';
-import type { Policy } from './policy.js';
-import { malformedVerdict, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
+import type { Policy } from '../domain/policy.js';
+import { malformedVerdict, verifySignature, type TrustedKeys } from './signatures/verify.js';
+import type { Verdict } from '../domain/signature.js';
 import { parseTagObject } from './tag-object.js';
-import type { Verification } from './trust.js';
 
-export interface MergetagTrust {
-  /** Position among the merge's mergetag headers (0-based). */
-  index: number;
-  /** Object id of the embedded tag, hashed from its bytes (what its verdicts are cached under). */
-  oid: string;
-  /** The tag's name ("tag" header). */
-  name: string;
-  tagger?: Identity;
-  /** The object the tag names, and which parent of the merge that is (1-based; 0: none of them). */
-  object: string;
-  parent: number;
-  signed: boolean;
-  /** Why the embedded object is not a well-formed tag (git prints "malformed mergetag"). */
-  malformed?: string;
-  /** One verdict per key set that judged the merge (see CommitTrust.verifications). */
-  verifications: Verification[];
-}
-
+import type { MergetagTrust, Verification } from '../domain/trust.js';
 /** A key set that judged the merge: the parent policy it belongs to, or none for the user's keys. */
 export interface MergetagKeys {
   policy?: Policy;

@@ -1,14 +1,7 @@
 // The policy's optional `forge:` section: what the forge rules require of the forge's branch
 // protection. Kept apart from policy.ts; parsed with the same strictness (unknown keys are errors,
 // every value is checked, messages name the field).
-export interface ForgePolicy {
-  /** forge-reviews-required: approvals at least this (default 1). */
-  minApprovals: number;
-  /** forge-status-checks-required: these check names must be required (default none beyond "some"). */
-  requiredStatusChecks: string[];
-  /** forge-signed-commits-required applies (default: the policy's require_signatures). */
-  requireSignatures: boolean;
-}
+import type { ForgePolicy } from '../domain/policy.js';
 
 export const FORGE_POLICY_KEYS = ['min_approvals', 'required_status_checks', 'require_signatures'] as const;
 const MAX_CHECKS = 100;

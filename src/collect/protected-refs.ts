@@ -3,95 +3,19 @@
 // and, for a branch whose tip no longer descends from its recorded tip, which commits vanished.
 // Ancestry runs in the shadow git dir: one `merge-base --is-ancestor` per moved ref, and one
 // `rev-list --count` plus one short `log` per rewritten ref (never a process per commit).
-import type { TrustRootSource } from './trust-root.js';
 import { readBounded } from './safe-fs.js';
 import { join } from 'node:path';
-import type { HistoryFacts, RepositoryInfo } from '../model.js';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { GitError } from '../errors.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
+import { refGlob, type LedgerFacts, type LostCommit, type ProtectedRef, type ReflogEntry } from '../domain/ledger.js';
 
 export const DEFAULT_PROTECTED_GLOBS = (headRef: string | undefined): string[] => [...(headRef?.startsWith('refs/heads/') ? [headRef] : []), 'refs/tags/*'];
 const LOST_SAMPLE = 5;
 const REFLOG_ENTRIES = 50;
 const ZERO = /^0+$/;
 
-export interface LostCommit {
-  oid: string;
-  subject: string;
-  author: string;
-}
-
-export interface ProtectedRef {
-  name: string;
-  kind: 'branch' | 'remote' | 'tag';
-  /** What the ref points at now (a tag ref: the tag object); absent when the ref is gone. */
-  current?: string;
-  /** What the ledger recorded; absent when the ref is new to the ledger. */
-  recorded?: string;
-  /** A branch (local or remote-tracking) whose tip does not descend from the recorded tip. */
-  rewritten?: { lost: number; commits: LostCommit[]; recordedMissing?: boolean };
-}
-
-export interface ReflogEntry {
-  ref: string;
-  file: string;
-  old: string;
-  new: string;
-  who: string;
-  time: number;
-  tz: string;
-  message: string;
-  /** Why it counts as forced: new does not descend from old, or what the message says. */
-  why: string;
-}
-
-export interface LedgerFacts {
-  file: string;
-  /** The ledger exists but cannot be used (bad JSON, wrong schema): the ledger rules fail on it. */
-  damaged?: string;
-  /** No ledger yet: nothing to compare; the first passing audit records the tips. */
-  fresh: boolean;
-  globs: string[];
-  globSource: 'policy' | 'default';
-  refs: ProtectedRef[];
-  /** The trust root the ledger recorded. */
-  trustRoot?: string;
-  /** Reflog entries of protected refs that record forced updates or resets. */
-  forcedUpdates: ReflogEntry[];
-  /** `--base REV`: HEAD (current) against the base (recorded); rewritten when HEAD does not descend from it. */
-  base?: ProtectedRef;
-  /** The trust root in force (src/collect/trust-root.ts) against the audited tip. */
-  trustRootCheck?: TrustRootCheck;
-}
-
-export interface TrustRootCheck {
-  /** As given. */
-  rev: string;
-  source: TrustRootSource;
-  /** The commit it names; absent when it names none in this repository. */
-  oid?: string;
-  tip?: string;
-  /** undefined when it could not be checked (no such commit, no tip). */
-  ancestor?: boolean;
-}
-
-/** A ref glob: `*` and `?` stay within one path segment, `**` crosses them. */
-export function refGlob(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*' && glob[i + 1] === '*') {
-      re += '.*';
-      i += 1;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-/** Is this ref protected by the globs? A remote-tracking ref refs/remotes/<r>/<b> is when refs/heads/<b> is. */
 export function protectionOf(name: string, globs: RegExp[]): ProtectedRef['kind'] | undefined {
   const matches = (n: string): boolean => globs.some((g) => g.test(n));
   if (name.startsWith('refs/tags/')) return matches(name) ? 'tag' : undefined;

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
-import type { RepositoryInfo } from '../model.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { assertGitRuns, runGit } from './git.js';
 
 export async function discoverRepository(path: string): Promise<RepositoryInfo> {

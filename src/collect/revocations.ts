@@ -8,26 +8,12 @@
 //   - --revoked-keys files, for repositories without a policy (git's gpg.ssh.revocationFile).
 // Verdicts in the verify cache are unchanged by all this: a revocation is applied on top of them.
 import { ExpectedError } from '../errors.js';
-import type { Policy } from './policy.js';
-import type { HardRevocation } from './signatures/openpgp.js';
+import type { Policy } from '../domain/policy.js';
+import type { HardRevocation } from '../domain/keys.js';
 import { readKey } from './signatures/allowed-signers.js';
 import type { VerifyCache } from './verify-cache.js';
 
-export interface RevokedKey {
-  /** OpenPGP fingerprint (upper-case hex, primary key or subkey) or SSH "SHA256:..." fingerprint. */
-  key: string;
-  /** Where the revocation was found, for people: "the current policy", "--revoked-keys FILE (line 3)". */
-  where: string;
-  /** Why, in the revoker's words ('' when the source says nothing, as a revocation file). */
-  reason: string;
-  /** Unix seconds: only signatures made at/after this are void. Absent: all of them. */
-  since?: number;
-}
-
-/** Fingerprint -> its revocation (the strictest, when a key is revoked more than once). */
-export type RevokedKeys = ReadonlyMap<string, RevokedKey>;
-
-export const CURRENT_POLICY = 'the current policy';
+import { CURRENT_POLICY, type RevokedKey } from '../domain/trust.js';
 
 const MAX_TEXT = 200;
 
@@ -114,12 +100,3 @@ export function revocationMap(...lists: RevokedKey[][]): Map<string, RevokedKey>
   return map;
 }
 
-/** The revocation that voids a signature by `keys` (signer and signing key) made at `at`, if any. */
-export function revocationFor(revoked: RevokedKeys | undefined, keys: readonly (string | undefined)[], at: number): RevokedKey | undefined {
-  if (!revoked?.size) return undefined;
-  for (const k of keys) {
-    const r = k ? revoked.get(k) : undefined;
-    if (r && (r.since === undefined || at >= r.since)) return r;
-  }
-  return undefined;
-}

@@ -1,25 +1,13 @@
 // SECURITY.md at HEAD, read from git (never the work tree, which may differ from what is
 // committed): GitHub looks in .github/, at the root and in docs/, in that order, and takes the
 // first it finds, whatever the case of the name.
-import type { RepositoryInfo } from '../model.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { createShadow, runGit } from './git.js';
+import type { SecurityPolicyFacts, SecurityPolicyFile } from '../domain/content.js';
 
 export const SECURITY_POLICY_DIRS = ['.github', '', 'docs'] as const;
 
-export interface SecurityPolicyFile {
-  path: string;
-  /** Bytes; 0 for an empty file. */
-  size: number;
-  /** Nothing but whitespace (or not a regular file: a symlink or submodule says nothing). */
-  empty: boolean;
-}
 
-export interface SecurityPolicyFacts {
-  /** The commit read; undefined when HEAD has no commits. */
-  commit?: string;
-  /** Every SECURITY.md found, in GitHub's order of preference. */
-  files: SecurityPolicyFile[];
-}
 
 const NAME = /^security\.md$/i;
 

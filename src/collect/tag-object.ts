@@ -1,23 +1,7 @@
 // Parses a raw annotated tag object. Its signature, unlike a commit's, is appended to the message;
 // what it signs is everything before the signature block.
-import { objectId, splitIdentity, type Identity } from './commit-object.js';
-
-export interface TagRecord {
-  oid: string;
-  object: string;
-  type: string;
-  name: string;
-  tagger?: Identity;
-  message: string;
-  /** The armored signature block at the end of the message, if any. */
-  signature?: string;
-  /** The bytes the signature covers. */
-  payload: Buffer;
-  /** Whether the bytes hash to the id they were read under (a cached verdict is only theirs then). */
-  hashOk: boolean;
-  /** Why gitguard cannot be sure it reads this tag as git does (judged `E`, never authorized). */
-  malformed?: string;
-}
+import { objectId, splitIdentity } from './commit-object.js';
+import type { Identity, TagRecord } from '../domain/commit.js';
 
 // gpg-interface.c: a signature starts at the last line that STARTS with one of these.
 const SIGNATURE_STARTS = ['-----BEGIN PGP SIGNATURE-----', '-----BEGIN PGP MESSAGE-----', '-----BEGIN SIGNED MESSAGE-----', '-----BEGIN SSH SIGNATURE-----'].map((s) => Buffer.from(s));

@@ -13,7 +13,7 @@ import { gitText, type Shadow } from './git.js';
 import { isAncestor } from './protected-refs.js';
 import type { ObjectReader } from './objects.js';
 
-export type TrustRootSource = '--trust-root' | 'ledger' | 'policy' | 'first-policy-commit';
+import type { TrustRootSource } from '../domain/trust.js';
 
 export interface TrustRoot {
   oid: string;
@@ -23,13 +23,6 @@ export interface TrustRoot {
   /** The commit named, when it carries no policy and the root moved to the first one after it that does. */
   named?: string;
 }
-
-export const TRUST_ROOT_SOURCE_TEXT: Record<TrustRootSource, string> = {
-  '--trust-root': '--trust-root',
-  ledger: 'recorded in the ledger',
-  policy: "the policy's trust_root",
-  'first-policy-commit': 'the first commit carrying the policy on the first-parent chain',
-};
 
 export interface TrustRootInput {
   shadow: Shadow;

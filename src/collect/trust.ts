@@ -1,18 +1,20 @@
 // Attaches to each commit what the signature rules judge: the policies that may authorize it (its
 // parents'), the signature verdict under each, and whether it changes the policy itself. Commits
 // arrive parents first, so a parent's policy is always known before its children are judged.
-import type { CommitRecord } from './commit-object.js';
-import { parsePolicy, PolicyError, POLICY_LIMITS, type Policy } from './policy.js';
+import type { CommitRecord } from '../domain/commit.js';
+import { parsePolicy, PolicyError, POLICY_LIMITS } from './policy.js';
+import type { Policy } from '../domain/policy.js';
 import { ObjectReader, ObjectTooLargeError, parseTree } from './objects.js';
-import { commitSignature, malformedVerdict, verifyCommit, verifySignature, type TrustedKeys, type Verdict } from './signatures/verify.js';
-import type { TagRecord } from './tag-object.js';
+import { commitSignature, malformedVerdict, verifyCommit, verifySignature, type TrustedKeys } from './signatures/verify.js';
+import type { Verdict } from '../domain/signature.js';
+import type { TagRecord } from '../domain/commit.js';
 import type { VerifyCache } from './verify-cache.js';
 import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
-import { CI_PATHS } from './protected-paths.js';
-import { verifyMergetags, type MergetagKeys, type MergetagTrust } from './mergetags.js';
-import type { RevokedKeys } from './revocations.js';
-// The one judgement (pure); its module only imports types from this one.
-import { judge, policyChangeAuthorized } from '../rules/lib/trust.js';
+import { CI_PATHS } from '../domain/protected-paths.js';
+import { verifyMergetags, type MergetagKeys } from './mergetags.js';
+import type { RevokedKeys } from '../domain/trust.js';
+// The one judgement (pure, in the domain layer: the rules judge with it too).
+import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 
 /** The values, awaited only when one is still pending (most commits need no await at all). */
 function known<T>(values: Array<T | Promise<T>>): Array<T> | Promise<Array<T>> {
@@ -22,47 +24,7 @@ function known<T>(values: Array<T | Promise<T>>): Array<T> | Promise<Array<T>> {
 /** Past this many signatures to check in one run, verification moves to worker threads. */
 const POOL_THRESHOLD = 64;
 
-export const POLICY_DIR = '.gitguard';
-
-export interface Verification {
-  /** The parent policy this verdict was computed under; undefined when judged by user-supplied keys. */
-  policy?: Policy;
-  /** The commit that policy was read from (a parent, or the trust root itself): what messages name. */
-  from?: string;
-  verdict: Verdict;
-}
-
-export interface CommitTrust {
-  /**
-   * policy: judged by its parents' policies; keys: by keys the user supplied; none: no keys at all;
-   * no-policy: the history is governed by a policy (there is a trust root) but none may judge this
-   * commit (it does not descend from the trust root, or its parents' policies are missing or broken).
-   */
-  mode: 'policy' | 'keys' | 'none' | 'no-policy';
-  /** Why no policy judges it (mode no-policy), with the next step. */
-  noPolicy?: string;
-  verifications: Verification[];
-  /** The policy at this commit, if it has one. */
-  ownPolicy?: Policy;
-  /** Its .gitguard folder differs from a parent's (added, changed or removed). */
-  policyChanged: boolean;
-  /** The trust root: the one commit judged by its own policy. */
-  trustRoot: boolean;
-  /** Watched protected paths whose content differs from every parent's (added, changed, removed). */
-  changedPaths: string[];
-  /** A CI configuration that ran gitguard in a parent no longer does here. */
-  ciGateRemoved: boolean;
-  /** Signed tags embedded in a merge ("mergetag" headers), checked with the keys that judge it. */
-  mergetags?: MergetagTrust[];
-  /** Keys revoked at the tip or by --revoked-keys: void whichever policy judges (one shared map). */
-  revoked?: RevokedKeys;
-  /** The goodlist of the policy at the tip (commit id -> reason): one shared map. */
-  tipGoodlist?: ReadonlyMap<string, string>;
-}
-
-export interface TrustedCommit extends CommitRecord {
-  trust: CommitTrust;
-}
+import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
 export class TrustCollector {
   /** Policy tree id of each commit walked ('' = none). Small strings, one per commit. */

@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UnsafeFileError, mkdirNoFollow, readBoundedIfExists, readStateFile, assertNoLinkBelow, assertNotLink, writeFileSafe } from './safe-fs.js';
-import type { Verdict } from './signatures/verify.js';
-import type { HardRevocation } from './signatures/openpgp.js';
+import type { Verdict } from '../domain/signature.js';
+import type { HardRevocation } from '../domain/keys.js';
 
 const VERSION = 'gitguard-verify-cache-v4'; // v4: verdicts carry key and signature algorithms
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */

@@ -5,15 +5,11 @@ import {
   available,
   unavailable,
   type Available,
-  type CommitVisitor,
   type Facts,
   type FactName,
-  type RuleContext,
-  type RuleEvaluation,
-  type RuleResult,
   type Severity,
   type Threat,
-} from '../model.js';
+} from '../domain/model.js';
 import { ExpectedError, firstLine } from '../errors.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectConfig } from '../collect/config.js';
@@ -22,17 +18,18 @@ import { collectHooks } from '../collect/hooks.js';
 import { collectClient } from '../collect/client.js';
 import { setGitBinary } from '../collect/git.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
-import { collectLedger, recordJudgedTips, type LedgerUpdate } from './ledger.js';
+import { collectLedger, recordJudgedTips } from './ledger.js';
+import type { LedgerUpdate } from '../domain/ledger.js';
 import { openHistory, type TrustOptions } from './history.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';
-import { effectiveSeverity, exitCodeFor, summarise } from './verdict.js';
-import { vulnerabilityDatabase } from './rule-data.js';
+import { exitCodeFor, summarise } from '../domain/verdict.js';
+import { runRules, type RuleRun } from './run-rules.js';
 import { finishReport, type Baseline } from './baseline.js';
 import { scanSecrets } from '../collect/secrets/scan.js';
 import { collectSecurityPolicy } from '../collect/security-policy.js';
 import { runGit } from '../collect/git.js';
-import type { Policy } from '../collect/policy.js';
+import type { Policy } from '../domain/policy.js';
 import { parseForgePolicy } from '../collect/policy-forge.js';
 import { FORGE_OFF } from '../rules/lib/forge.js';
 
@@ -103,14 +100,6 @@ function platform(): Facts['platform'] {
   }
 }
 
-function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
-  try {
-    return fn();
-  } catch (err) {
-    return { outcome: 'error', note: `rule ${ruleId} failed: ${firstLine((err as Error).message)}` };
-  }
-}
-
 /** Without --forge the forge rules are not-available and nothing is read from the network; with it,
  *  a forge that cannot be read ends the audit (exit 2) rather than passing silently. */
 async function forgeFact(req: AuditRequest, repository: Facts['repository'], head: string | undefined, env: NodeJS.ProcessEnv, headPolicy: () => Promise<Policy | undefined> | Policy | undefined): Promise<Facts['forge']> {
@@ -139,16 +128,34 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   const env = req.env ?? process.env;
 
   const config = needs.has('config') || needs.has('hooks') ? await attempt(() => collectConfig(repository, env)) : unavailable<never>('not collected');
-  const history = needs.has('history') || selected.some((c) => c.rule.kind === 'commits') ? await attempt(() => collectHistory(repository)) : unavailable<never>('not collected');
+  const historyNeeded = needs.has('history') || selected.some((c) => c.rule.kind === 'commits');
+  const history = historyNeeded ? await attempt(() => collectHistory(repository)) : unavailable<never>('not collected');
   const hooks = needs.has('hooks')
     ? config.ok ? await attempt(() => collectHooks(repository, config.value)) : unavailable<never>(`config unavailable: ${config.reason}`)
     : unavailable<never>('not collected');
   const client = needs.has('client') ? await attempt(() => collectClient({ repository, env, ...(config.ok ? { config: config.value } : {}) })) : unavailable<never>('not collected');
-  const policy = needs.has('policy') ? (history.ok ? await attempt(() => collectHeadPolicy(repository, history.value)) : unavailable<never>(`history unavailable: ${history.reason}`)) : undefined;
 
   // One walk for every per-commit rule; with signature rules it carries policies and verdicts.
   const walkNeeded = selected.some((c) => c.rule.kind === 'commits');
-  const session = (walkNeeded || needs.has('tags')) && history.ok ? await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, needs.has('signatures') || needs.has('protected-paths') || needs.has('tags'), { ...req.trust, env }, needs.has('protected-paths')) : undefined;
+  const trusted = needs.has('signatures') || needs.has('protected-paths') || needs.has('tags');
+  const session = (walkNeeded || needs.has('tags')) && history.ok ? await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, trusted, { ...req.trust, env }, needs.has('protected-paths')) : undefined;
+  // The policy at HEAD, read once per run: by the walk when it judges signatures (an unreadable policy
+  // ends the audit there), otherwise here (an unreadable one is then a fact that is not available).
+  // Its severity overrides apply whichever rules are selected, so HEAD is looked up for it even when
+  // no selected rule needs the history (the report then still shows no history).
+  const head = historyNeeded ? history : await attempt(() => collectHistory(repository));
+  const headPolicy: Available<Policy | undefined> = !head.ok
+    ? unavailable(`history unavailable: ${head.reason}`)
+    : session && trusted && session.revisions.length > 0 && head.value.head.oid
+      ? available(session.headPolicy)
+      : await attempt(() => collectHeadPolicy(repository, head.value));
+  /** The policy for the collectors that need it: undefined without history, the read error otherwise. */
+  const policyValue = (): Policy | undefined => {
+    if (headPolicy.ok) return headPolicy.value;
+    if (!history.ok) return undefined;
+    throw new Error(headPolicy.reason);
+  };
+  const policy = needs.has('policy') ? headPolicy : undefined;
   const tags = needs.has('tags') ? (session ? await attempt(() => session.tags()) : unavailable<never>('refs could not be read')) : undefined;
   const description = session?.description ?? (history.ok && !history.value.head.oid ? 'HEAD has no commits yet' : 'no commits');
   const revisions = session?.revisions ?? [];
@@ -156,7 +163,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   // Protected refs against the ledger: the policy at HEAD names them (or the defaults do).
   if (needs.has('ledger')) {
     facts.ledger = history.ok
-      ? await attempt(async () => collectLedger(repository, history.value, policy?.ok ? policy.value : session?.headPolicy ?? (await collectHeadPolicy(repository, history.value)), req.base, session?.trustRootInfo ?? req.trust?.trustRoot))
+      ? await attempt(async () => collectLedger(repository, history.value, policyValue(), req.base, session?.trustRootInfo ?? req.trust?.trustRoot))
       : unavailable(`history unavailable: ${history.reason}`);
   }
   // Secrets: what the commits in scope added. The trust root does not narrow it (a credential
@@ -167,7 +174,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       ? await attempt(async () => {
           const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
           scope.close();
-          const entropy = req.secretsEntropy === true || (policy?.ok === true && policy.value?.secrets?.entropy === true);
+          const entropy = req.secretsEntropy === true || (headPolicy.ok && headPolicy.value?.secrets?.entropy === true);
           const scanned = await scanSecrets(repository, scope.revisions, { entropy });
           secretsScope = { description: scope.description, commits: scanned.commits };
           return scanned;
@@ -177,54 +184,23 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   if (needs.has('security-policy')) {
     facts.securityPolicy = history.ok ? await attempt(() => collectSecurityPolicy(repository, history.value.head.oid)) : unavailable(`history unavailable: ${history.reason}`);
   }
-  if (needs.has('forge')) facts.forge = await forgeFact(req, repository, history.ok ? history.value.head.oid : undefined, env, () => (policy?.ok ? policy.value : session?.headPolicy ?? (history.ok ? collectHeadPolicy(repository, history.value) : undefined)));
-  const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, data: { vulnerabilities: vulnerabilityDatabase } });
+  if (needs.has('forge')) facts.forge = await forgeFact(req, repository, history.ok ? history.value.head.oid : undefined, env, policyValue);
 
-  const evaluations = new Map<string, RuleEvaluation>();
-  const visitors: Array<[CatalogEntry, CommitVisitor]> = [];
-  for (const c of selected) {
-    if (c.rule.kind === 'commits') {
-      const rule = c.rule;
-      const ev = safely(c.meta.id, () => {
-        visitors.push([c, rule.start(facts, ctxFor(c))]);
-        return { outcome: 'pass' };
-      });
-      if (ev.outcome === 'error') evaluations.set(c.meta.id, ev);
-    }
+  let run: RuleRun;
+  try {
+    run = await runRules(selected, facts, {
+      ...(session ? { session } : {}),
+      ...(headPolicy.ok && headPolicy.value ? { policy: headPolicy.value } : {}),
+      findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100,
+      ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+    });
+  } catch (err) {
+    if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
+    throw err;
+  } finally {
+    session?.close();
   }
-
-  let commitCount = 0;
-  if (session && visitors.length && revisions.length) {
-    try {
-      for await (const batch of session.batches()) {
-        for (const commit of batch) {
-          commitCount += 1;
-          for (const [, v] of visitors) v.visit(commit);
-          if (req.onProgress && commitCount % 1000 === 0) req.onProgress(commitCount);
-        }
-      }
-    } catch (err) {
-      if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
-      throw err;
-    } finally {
-      session.close();
-    }
-  } else session?.close();
-  for (const [c, v] of visitors) evaluations.set(c.meta.id, safely(c.meta.id, () => v.finish()));
-  for (const c of selected) {
-    if (c.rule.kind === 'repo') {
-      const rule = c.rule;
-      evaluations.set(c.meta.id, safely(c.meta.id, () => rule.evaluate(facts, ctxFor(c))));
-    }
-  }
-
-  // The policy at the tip may raise or lower a rule's severity.
-  const overrides = session?.headPolicy?.severity ?? {};
-  const results: RuleResult[] = selected.map((c) => {
-    const ev = evaluations.get(c.meta.id) ?? { outcome: 'error', note: 'rule produced no result' };
-    const findings = ev.findings ?? [];
-    return { ...ev, meta: c.meta, severity: effectiveSeverity(c.meta, ev, overrides), findings, findingCount: ev.findingCount ?? findings.length };
-  });
+  const { results, commits: commitCount } = run;
 
   const exitCode = exitCodeFor(results, req.failOn);
 

@@ -5,11 +5,11 @@
 // suppressed (and all were seen in full), so anything new still fails.
 import { readBounded, writeUserFile } from '../collect/safe-fs.js';
 import { ExpectedError, fileError } from '../errors.js';
-import type { RuleResult } from '../model.js';
+import type { RuleResult } from '../domain/model.js';
 import { FINGERPRINT_KEY, fingerprint } from '../report/fingerprint.js';
-import { escapeText } from '../report/escape.js';
+import { escapeText } from '../domain/escape.js';
 import type { AuditReport } from '../report/types.js';
-import { exitCodeFor, summarise } from './verdict.js';
+import { exitCodeFor, summarise } from '../domain/verdict.js';
 
 export const BASELINE_VERSION = 1;
 

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SEVERITIES, THREATS, type Rule, type RuleMeta, type Severity, type Threat } from '../model.js';
+import { SEVERITIES, THREATS, type Rule, type RuleMeta, type Severity, type Threat } from '../domain/model.js';
 
 /** The package's rules/ folder (dist/engine/ and src/engine/ both sit two levels below the root). */
 export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));

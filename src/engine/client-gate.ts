@@ -1,14 +1,14 @@
 // The policy's client.min_versions as a gate outside the full audit (the pre-push hook): collects
 // the client versions only when the policy at HEAD names minimums, and judges them with the
 // client-min-versions rule.
-import { available, unavailable, type Facts, type HistoryFacts, type RepositoryInfo } from '../model.js';
-import type { Policy } from '../collect/policy.js';
+import { available, unavailable, type Facts, type HistoryFacts, type RepositoryInfo } from '../domain/model.js';
+import type { Policy } from '../domain/policy.js';
 import { collectClient } from '../collect/client.js';
-import { escapeText } from '../report/escape.js';
+import { escapeText } from '../domain/escape.js';
 import clientMinVersions from '../rules/client-min-versions.js';
 import { loadCatalog } from './audit.js';
 import { vulnerabilityDatabase } from './rule-data.js';
-import { effectiveSeverity } from './verdict.js';
+import { effectiveSeverity } from '../domain/verdict.js';
 
 export async function clientGate(repo: RepositoryInfo, history: HistoryFacts, policy: Policy | undefined, env: NodeJS.ProcessEnv): Promise<{ failed: boolean; lines: string[] }> {
   if (!policy?.client || Object.keys(policy.client.minVersions).length === 0) return { failed: false, lines: [] };

@@ -4,24 +4,27 @@
 import { readBounded } from '../collect/safe-fs.js';
 import { createHash } from 'node:crypto';
 import { ExpectedError, GitError, fileError, firstLine } from '../errors.js';
-import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../model.js';
+import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { createShadow, gitText, type Shadow } from '../collect/git.js';
 import { resolveCommitId } from './ledger.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader } from '../collect/objects.js';
-import { parseTagObject, type TagRecord } from '../collect/tag-object.js';
-import { POLICY_DIR, TrustCollector, type TrustedCommit } from '../collect/trust.js';
+import { parseTagObject } from '../collect/tag-object.js';
+import { TrustCollector } from '../collect/trust.js';
+import { POLICY_DIR } from '../domain/trust.js';
 import { VerifyCache } from '../collect/verify-cache.js';
 import { loadKeyring } from '../collect/signatures/keyring.js';
-import { parseAllowedSigners, type AllowedSigner } from '../collect/signatures/allowed-signers.js';
+import { parseAllowedSigners } from '../collect/signatures/allowed-signers.js';
+import type { AllowedSigner } from '../domain/keys.js';
 import type { TrustedKeys } from '../collect/signatures/verify.js';
 import type { RawKeys } from '../collect/signatures/pool.js';
-import { DEFAULT_PROTECTED_PATHS, type Policy } from '../collect/policy.js';
-import { CI_PATHS, watchList } from '../collect/protected-paths.js';
-import type { Keyring } from '../collect/signatures/openpgp.js';
+import { DEFAULT_PROTECTED_PATHS, type Policy } from '../domain/policy.js';
+import { CI_PATHS, watchList } from '../domain/protected-paths.js';
+import type { Keyring } from '../domain/keys.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
-import { resolveTrustRoot, TRUST_ROOT_SOURCE_TEXT, type TrustRoot } from '../collect/trust-root.js';
+import { resolveTrustRoot, type TrustRoot } from '../collect/trust-root.js';
+import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { isAncestor } from '../collect/protected-refs.js';
 import { readLedger } from '../collect/ledger.js';
 
@@ -65,12 +68,6 @@ export interface HistorySession {
   /** Annotated tags under refs/tags, each judged like a commit (tagger as the identity). */
   tags(): Promise<TrustedTag[]>;
   close(): void;
-}
-
-export interface TrustedTag {
-  ref: string;
-  tag: TagRecord;
-  judged: TrustedCommit;
 }
 
 // Each key option's name for its file, and how to make one.

@@ -9,17 +9,19 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ExpectedError, fsReason } from '../errors.js';
-import type { ConfigEntry } from '../model.js';
+import type { ConfigEntry } from '../domain/model.js';
 import { collectConfig } from '../collect/config.js';
 import { gpgExport } from '../collect/gpg.js';
 import { parsePolicy, PolicyError } from '../collect/policy.js';
 import { collectHistory } from '../collect/refs.js';
 import { discoverRepository } from '../collect/repository.js';
-import { POLICY_DIR } from '../collect/trust.js';
-import { parseAllowedSigners, principalMatches, readKey, type SshPublicKey } from '../collect/signatures/allowed-signers.js';
+import { POLICY_DIR } from '../domain/trust.js';
+import { parseAllowedSigners, readKey } from '../collect/signatures/allowed-signers.js';
+import type { SshPublicKey } from '../domain/keys.js';
+import { principalMatches } from '../domain/principals.js';
 import { verifyCommits } from './verify.js';
 import { assertNotLink, mkdirNoFollow, readBounded, writeFileSafe } from '../collect/safe-fs.js';
-import { stripUnsafe } from '../report/escape.js';
+import { stripUnsafe } from '../domain/escape.js';
 
 export interface InitRequest {
   path: string;

@@ -1,11 +1,12 @@
 // The history ledger in the engine: collect the protected-ref facts for an audit, record the tips
 // the history and signature rules passed for, and the `gitguard ledger show|accept` actions.
-import type { Available, HistoryFacts, RepositoryInfo, RuleResult, Severity, Threat } from '../model.js';
-import { failsRun } from './verdict.js';
+import type { Available, HistoryFacts, RepositoryInfo, RuleResult, Severity, Threat } from '../domain/model.js';
+import { failsRun } from '../domain/verdict.js';
 import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { createShadow, gitText } from '../collect/git.js';
-import type { Policy } from '../collect/policy.js';
-import { collectLedgerFacts, isAncestor, type LedgerFacts, type TrustRootCheck } from '../collect/protected-refs.js';
+import type { Policy } from '../domain/policy.js';
+import { collectLedgerFacts, isAncestor } from '../collect/protected-refs.js';
+import type { LedgerFacts, LedgerUpdate, TrustRootCheck } from '../domain/ledger.js';
 import { LedgerError, ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
@@ -42,18 +43,6 @@ export async function collectLedger(repo: RepositoryInfo, history: HistoryFacts,
 const LEDGER_RULES = ['protected-refs-not-rewritten', 'protected-refs-present', 'tags-not-moved'];
 /** The threats whose rules judge the tips themselves (their history and their signatures). */
 const JUDGING_THREATS: readonly Threat[] = ['history', 'impersonation'];
-
-/** Whether the ledger was written by this audit, and if not, why (the report carries it). */
-export interface LedgerUpdate {
-  updated: boolean;
-  /** Why it was not updated: the rule that blocked it, --no-ledger, or a selection without the ledger rules. */
-  reason?: string;
-  /** The kind of reason: the user's own choice (--no-ledger, a --rule/--threat selection) or a rule or the file blocking it. */
-  cause?: 'no-ledger' | 'selection' | 'nothing-audited' | 'blocked' | 'unwritable';
-  file?: string;
-  /** How many protected tips it records now. */
-  refs?: number;
-}
 
 /**
  * Why the tips must not be recorded, or undefined when they may be. The client and configuration rules

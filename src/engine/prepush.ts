@@ -2,20 +2,22 @@
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
 // published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
 // ref is new) goes through the signature rules in one walk. Called by `gitguard hook run pre-push`.
-import { available, unavailable, type CommitVisitor, type Facts, type HistoryFacts, type RepositoryInfo, type RuleEvaluation, type RuleResult } from '../model.js';
-import { ExpectedError, firstLine } from '../errors.js';
+import { available, unavailable, type Facts, type HistoryFacts, type RepositoryInfo } from '../domain/model.js';
+import type { Policy } from '../domain/policy.js';
+import { ExpectedError } from '../errors.js';
 import { createShadow } from '../collect/git.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
-import { DEFAULT_PROTECTED_GLOBS, isAncestor, lostCommits, protectionOf, refGlob } from '../collect/protected-refs.js';
+import { DEFAULT_PROTECTED_GLOBS, isAncestor, lostCommits, protectionOf } from '../collect/protected-refs.js';
+import { refGlob } from '../domain/ledger.js';
 import { loadCatalog } from './audit.js';
 import { clientGate } from './client-gate.js';
 import type { CatalogEntry } from './catalog.js';
 import { openHistory, type HistorySession, type TrustOptions } from './history.js';
-import { effectiveSeverity, exitCodeFor, failsRun } from './verdict.js';
-import { vulnerabilityDatabase } from './rule-data.js';
-import { escapeText, redactUrl } from '../report/escape.js';
+import { exitCodeFor, failsRun } from '../domain/verdict.js';
+import { runRules, type RuleRun } from './run-rules.js';
+import { escapeText, redactUrl } from '../domain/escape.js';
 
 export interface PrePushUpdate {
   localRef: string;
@@ -39,9 +41,9 @@ export function parsePrePushInput(input: string): PrePushUpdate[] {
   return out;
 }
 
-/** The signature rules over exactly the commits about to be published: one walk, no repository-wide facts. */
-async function auditNewCommits(repo: RepositoryInfo, history: HistoryFacts, revisions: string[], session: HistorySession): Promise<{ results: RuleResult[]; commits: number }> {
-  const selected = signatureRules();
+/** The signature rules over exactly the commits about to be published: one walk, and of the repository
+ *  only the history and the policy at HEAD (its goodlist, its severity overrides). */
+async function auditNewCommits(repo: RepositoryInfo, history: HistoryFacts, revisions: string[], session: HistorySession, policy: Policy | undefined): Promise<RuleRun> {
   const facts: Facts = {
     repository: repo,
     config: unavailable('not collected'),
@@ -51,26 +53,9 @@ async function auditNewCommits(repo: RepositoryInfo, history: HistoryFacts, revi
     platform: process.platform === 'linux' ? 'linux' : process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : 'other',
     scope: { description: session.description, revisions },
     now: Date.now(),
+    policy: available(policy),
   };
-  const visitors: Array<[CatalogEntry, CommitVisitor]> = [];
-  for (const c of selected) if (c.rule.kind === 'commits') visitors.push([c, c.rule.start(facts, { meta: c.meta, findingLimit: 100, data: { vulnerabilities: vulnerabilityDatabase } })]);
-  let commits = 0;
-  for await (const commit of session.commits()) {
-    commits += 1;
-    for (const [, v] of visitors) v.visit(commit);
-  }
-  const overrides = session.headPolicy?.severity ?? {};
-  const results = visitors.map(([c, v]): RuleResult => {
-    let ev: RuleEvaluation;
-    try {
-      ev = v.finish();
-    } catch (err) {
-      ev = { outcome: 'error', note: `rule ${c.meta.id} failed: ${firstLine((err as Error).message)}` };
-    }
-    const findings = ev.findings ?? [];
-    return { ...ev, meta: c.meta, severity: effectiveSeverity(c.meta, ev, overrides), findings, findingCount: ev.findingCount ?? findings.length };
-  });
-  return { results, commits };
+  return runRules(signatureRules(), facts, { session, ...(policy ? { policy } : {}), findingLimit: 100 });
 }
 
 const signatureRules = (): CatalogEntry[] => loadCatalog().filter((c) => c.meta.threat === 'impersonation' && c.rule.kind === 'commits');
@@ -148,7 +133,7 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
 
     let exitCode = refused ? 1 : 0;
     if (session) {
-      const { results, commits } = await auditNewCommits(repo, history, tips, session);
+      const { results, commits } = await auditNewCommits(repo, history, tips, session, policy);
       const failed = results.filter((r) => failsRun(r, 'low') || r.outcome === 'error');
       for (const r of failed) {
         lines.push(`gitguard: ${r.meta.id}: ${escapeText(r.note ?? r.meta.title, 300)}`);

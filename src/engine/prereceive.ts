@@ -9,17 +9,19 @@
 // shadow git dir lists those folders in its alternates instead.
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
-import type { CommitFacts, RepositoryInfo } from '../model.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { createShadow } from '../collect/git.js';
-import { isAncestor, refGlob } from '../collect/protected-refs.js';
-import { coveredBy } from '../collect/protected-paths.js';
-import { isMaintainer } from '../collect/policy.js';
-import type { TrustedCommit } from '../collect/trust.js';
-import { judge, policyChangeAuthorized, policyName, type Judgement } from '../rules/lib/trust.js';
-import { escapeText } from '../report/escape.js';
+import { isAncestor } from '../collect/protected-refs.js';
+import { refGlob } from '../domain/ledger.js';
+import { coveredBy } from '../domain/protected-paths.js';
+import { isMaintainer } from '../domain/policy.js';
+import type { TrustedCommit } from '../domain/trust.js';
+import { judge, policyChangeAuthorized, policyName, type Judgement } from '../domain/judgement.js';
+import { escapeText } from '../domain/escape.js';
 import { openHistory } from './history.js';
+import { walkCommits } from './run-rules.js';
 
 export interface PreReceiveRequest {
   /** The repository receiving the push (the hook runs with the bare repository as its cwd). */
@@ -117,10 +119,10 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
       else if ((await isAncestor(shadow, u.old, u.new)) !== true) rejections.push(`${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history; fetch, rebase onto ${short(u.old)} (git pull --rebase) and push again`);
     }
     if (session.revisions.some((r) => !r.startsWith('^'))) {
-      for await (const c of session.commits() as AsyncGenerator<CommitFacts>) {
+      await walkCommits(session, (c) => {
         const why = judgeCommit(c as TrustedCommit);
         if (why) rejections.push(why);
-      }
+      });
     }
   } finally {
     shadow.dispose();

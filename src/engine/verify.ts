@@ -1,10 +1,10 @@
 // `gitguard verify`: the signature engine of `gitguard audit`, one judgement per commit, streamed.
-import type { Judgement } from '../rules/lib/trust.js';
-import { judge, policyChangeAuthorized } from '../rules/lib/trust.js';
+import type { Judgement } from '../domain/judgement.js';
+import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { judgeMergetags, type MergetagJudgement } from '../rules/lib/mergetags.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
-import type { TrustedCommit } from '../collect/trust.js';
+import type { TrustedCommit } from '../domain/trust.js';
 import { openHistory, type TrustOptions } from './history.js';
 
 export interface VerifyRequest {

@@ -5,7 +5,7 @@
 // key and scope, CVE id, graft line, replaced object, a committed secret's commit:path:kind:line) — never the message, whose wording may change.
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Finding } from '../model.js';
+import type { Finding } from '../domain/model.js';
 
 /** The key SARIF's partialFingerprints and baseline files use; bump the version if the identity changes. */
 export const FINGERPRINT_KEY = 'gitguard/v1';

@@ -4,9 +4,9 @@
 // <system-out> and a property. Everything from the repository is escaped for XML, and characters
 // XML 1.0 cannot carry at all (most C0 controls, lone surrogates, U+FFFE/FFFF) are written as
 // visible \xNN escapes first.
-import { THREATS, type RuleResult } from '../model.js';
+import { THREATS, type RuleResult } from '../domain/model.js';
 import type { Reporter } from './types.js';
-import { UNSAFE_BEYOND_C0 } from './escape.js';
+import { UNSAFE_BEYOND_C0 } from '../domain/escape.js';
 
 const ILLEGAL_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/gu;
 

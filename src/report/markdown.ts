@@ -2,9 +2,9 @@
 // or warned, and each one's findings (long lists folded in <details>). Every string from the
 // repository is escaped for Markdown and HTML, so a commit subject cannot inject links, mentions,
 // images, tables or markup into the comment.
-import { severityRank, type RuleResult, type Severity } from '../model.js';
-import { failsRun } from '../engine/verdict.js';
-import { escapeText } from './escape.js';
+import { severityRank, type RuleResult, type Severity } from '../domain/model.js';
+import { failsRun } from '../domain/verdict.js';
+import { escapeText } from '../domain/escape.js';
 import type { Reporter } from './types.js';
 
 /** Inline Markdown: no HTML, no emphasis/link/code syntax, no table breaks, no autolinks, no

@@ -6,10 +6,10 @@
 // with `suppressions`. Validated against the published schema in test/report/sarif.test.ts.
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding, RuleResult, Severity } from '../model.js';
+import type { Finding, RuleResult, Severity } from '../domain/model.js';
 import { FINGERPRINT_KEY, fingerprint, relativeToRoot, repositoryRoot } from './fingerprint.js';
 import type { AuditReport, Reporter } from './types.js';
-import { escapeText, toSafeJson } from './escape.js';
+import { escapeText, toSafeJson } from '../domain/escape.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 

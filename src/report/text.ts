@@ -1,9 +1,9 @@
 // Text for people: grouped by threat, one line per rule, findings under a rule that failed or
 // warned, a summary line. Every string from the repository is escaped; colour only when asked.
 import { Chalk } from 'chalk';
-import { THREATS, type Outcome, type RuleResult, type Severity } from '../model.js';
-import { failsRun } from '../engine/verdict.js';
-import { escapeText } from './escape.js';
+import { THREATS, type Outcome, type RuleResult, type Severity } from '../domain/model.js';
+import { failsRun } from '../domain/verdict.js';
+import { escapeText } from '../domain/escape.js';
 import type { AuditReport, Reporter } from './types.js';
 
 const LABEL: Record<Outcome, string> = {

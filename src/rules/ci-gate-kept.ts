@@ -1,8 +1,8 @@
-import type { TrustedCommit } from '../collect/trust.js';
-import { isMaintainer } from '../collect/policy.js';
+import type { TrustedCommit } from '../domain/trust.js';
+import { isMaintainer } from '../domain/policy.js';
 import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
-import { judge } from './lib/trust.js';
+import { judge } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 
 // The quietest way to switch gitguard off is to delete its CI step. Removing it is allowed only to a

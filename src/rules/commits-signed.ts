@@ -1,7 +1,7 @@
 import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
 import { identityText, touchedPaths } from './lib/commit.js';
-import type { CommitFacts } from '../model.js';
+import type { CommitFacts } from '../domain/model.js';
 
 export default defineCommitRule({
   id: 'commits-signed',

@@ -1,6 +1,6 @@
 // Small constructors so every rule file reads the same way: an id, the facts it needs, and a pure
 // evaluation.
-import type { CommitRule, RepoRule } from '../model.js';
+import type { CommitRule, RepoRule } from '../domain/model.js';
 
 export function defineRepoRule(rule: Omit<RepoRule, 'kind'>): RepoRule {
   return { kind: 'repo', ...rule };

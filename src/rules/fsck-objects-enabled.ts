@@ -1,4 +1,4 @@
-import type { ConfigEntry } from '../model.js';
+import type { ConfigEntry } from '../domain/model.js';
 import { defineRepoRule } from './define.js';
 import { configFinding, effective, gitBool } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';

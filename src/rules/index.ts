@@ -1,6 +1,6 @@
 // The registry: every rule, sorted by id. rules/<id>.json holds each one's metadata; the catalog
 // and test/meta check that the two lists are the same.
-import type { Rule } from '../model.js';
+import type { Rule } from '../domain/model.js';
 import alternatesInsideRepository from './alternates-inside-repository.js';
 import ciGateKept from './ci-gate-kept.js';
 import clientDataFresh from './client-data-fresh.js';

@@ -2,7 +2,7 @@ import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
 import { commitFinding } from './lib/trust-rule.js';
 import { judgeMergetags } from './lib/mergetags.js';
-import type { TrustedCommit } from '../collect/trust.js';
+import type { TrustedCommit } from '../domain/trust.js';
 
 // A merge that embeds a signed tag claims the tagger's signature: a tag that does not match its
 // signature (or whose key was invalid when it signed) is evidence of tampering. Tags we cannot vouch

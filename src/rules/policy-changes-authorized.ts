@@ -1,9 +1,9 @@
-import type { TrustedCommit } from '../collect/trust.js';
+import type { TrustedCommit } from '../domain/trust.js';
 import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
-import { judge, policyChangeAuthorized } from './lib/trust.js';
+import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
-import { policyWeakenings } from './lib/policy-diff.js';
+import { policyWeakenings } from '../domain/policy-diff.js';
 import { atPolicy } from './lib/locations.js';
 
 // A commit may not authorize itself: a change to .gitguard/ is judged by the policy of its parents,

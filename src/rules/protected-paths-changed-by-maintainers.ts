@@ -1,9 +1,9 @@
-import type { TrustedCommit } from '../collect/trust.js';
-import { coveredBy } from '../collect/protected-paths.js';
-import { isMaintainer } from '../collect/policy.js';
+import type { TrustedCommit } from '../domain/trust.js';
+import { coveredBy } from '../domain/protected-paths.js';
+import { isMaintainer } from '../domain/policy.js';
 import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
-import { judge } from './lib/trust.js';
+import { judge } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 
 // CODEOWNERS, CI workflows, hooks and attributes decide what runs and who reviews: a change to them

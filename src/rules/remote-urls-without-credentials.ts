@@ -1,4 +1,4 @@
-import { redactUrl } from '../report/escape.js';
+import { redactUrl } from '../domain/escape.js';
 import { defineRepoRule } from './define.js';
 import { configFinding } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';

@@ -1,5 +1,5 @@
-import type { Finding } from '../model.js';
-import { refGlob } from '../collect/protected-refs.js';
+import type { Finding } from '../domain/model.js';
+import { refGlob } from '../domain/ledger.js';
 import { defineRepoRule } from './define.js';
 import { notAvailable } from './lib/findings.js';
 

@@ -1,5 +1,5 @@
-import type { Finding } from '../model.js';
-import type { Verdict } from '../collect/signatures/verify.js';
+import type { Finding } from '../domain/model.js';
+import type { Verdict } from '../domain/signature.js';
 import { defineCommitRule } from './define.js';
 import { FindingList } from './lib/findings.js';
 import { algorithmsKnown, signatureWeaknesses, weakDigest, weakKey } from './lib/weak-crypto.js';

@@ -1,6 +1,6 @@
 import { defineRepoRule } from './define.js';
 import { FindingList, notAvailable } from './lib/findings.js';
-import { judge } from './lib/trust.js';
+import { judge } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 
 // A release tag says "this is what we ship": an annotated tag must carry a good signature by an

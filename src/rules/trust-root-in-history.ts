@@ -1,7 +1,7 @@
 import { defineRepoRule } from './define.js';
 import { isEvaluation, ledgerFacts } from './lib/ledger.js';
 import { atPolicy } from './lib/locations.js';
-import { TRUST_ROOT_SOURCE_TEXT } from '../collect/trust-root.js';
+import { TRUST_ROOT_SOURCE_TEXT } from '../domain/trust.js';
 
 export default defineRepoRule({
   id: 'trust-root-in-history',

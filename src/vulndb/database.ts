@@ -11,7 +11,6 @@
 // So a maintenance line that never got a backport is fixed only by the next fixed release above it,
 // and release candidates count as below their release (2.46.0-rc1 < 2.46.0). Versions are compared
 // in the semver form that version.ts produces.
-import { readBounded } from '../collect/safe-fs.js';
 import { compareVersions, displayVersion, maintenanceLine, parseGitVersion, parseVersionNumber, plainVersion } from './version.js';
 
 export type Platform = 'linux' | 'windows' | 'macos' | 'other';
@@ -63,23 +62,6 @@ export interface VulnDatabase {
 /** Is `id` known to the database, as an entry or as a deliberate exclusion? */
 export function knowsId(db: VulnDatabase, id: string): boolean {
   return db.vulnerabilities.some((e) => e.id === id) || db.excluded.some((e) => e.id === id);
-}
-
-/** Reads and validates a database file; throws an Error naming the file (and entry) on any problem. */
-export function loadVulnerabilityDatabase(file: string): VulnDatabase {
-  let text: string;
-  try {
-    text = readBounded(file, 64 * 1024 * 1024, { follow: true }).toString('utf8');
-  } catch (e) {
-    throw new Error(`${file}: cannot read vulnerability database: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON: ${(e as Error).message}`);
-  }
-  return parseVulnerabilityDatabase(json, file);
 }
 
 type Obj = Record<string, unknown>;

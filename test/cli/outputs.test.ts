@@ -1,6 +1,6 @@
 import { plannedOutputs } from '../../src/cli/outputs.js';
 import { progressReporter } from '../../src/cli/progress.js';
-import type { Io } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
 
 const io = (stderrIsTTY: boolean, sink: string[]): Io => ({ stdout: () => {}, stderr: (s) => sink.push(s), env: {}, isTTY: false, stderrIsTTY });
 

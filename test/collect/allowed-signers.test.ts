@@ -3,15 +3,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AllowedSignersError,
-  entryAllows,
-  matchPatternList,
-  parseAbsoluteTime,
-  parseAllowedSigners,
-  principalMatches,
-  type AllowedSigner,
-} from '../../src/collect/signatures/allowed-signers.js';
+import { AllowedSignersError, entryAllows, parseAbsoluteTime, parseAllowedSigners } from '../../src/collect/signatures/allowed-signers.js';
+import type { AllowedSigner } from '../../src/domain/keys.js';
+import { matchPatternList, principalMatches } from '../../src/domain/principals.js';
 import { parseSshSignature } from '../../src/collect/signatures/sshsig.js';
 import { cleanupTemp, tempDir } from '../helpers/repo.js';
 import { makeSshKey, sshSign, type SshTestKey } from '../helpers/ssh.js';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { createShadow, getGitBinary, setGitBinary } from '../../src/collect/git.js';
 import { walkCommits } from '../../src/collect/commits.js';
-import { parseCommitObject, type CommitRecord } from '../../src/collect/commit-object.js';
+import { parseCommitObject } from '../../src/collect/commit-object.js';
+import type { CommitRecord } from '../../src/domain/commit.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 

@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectConfig, normaliseKey, parseConfigList } from '../../src/collect/config.js';
+import { collectConfig, parseConfigList } from '../../src/collect/config.js';
+import { normaliseKey } from '../../src/domain/config.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { makeRepo, cleanupTemp } from '../helpers/repo.js';
 

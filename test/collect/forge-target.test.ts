@@ -1,6 +1,6 @@
 import { graphqlFor, parseRemote, resolveTarget } from '../../src/collect/forge/target.js';
 import { redact, registerSecret } from '../../src/collect/forge/redact.js';
-import { refPattern, gitlabPattern } from '../../src/collect/forge/model.js';
+import { refPattern, gitlabPattern } from '../../src/domain/forge.js';
 import { forgeScope } from '../../src/collect/forge/scope.js';
 import { waitFor } from '../../src/collect/forge/http.js';
 

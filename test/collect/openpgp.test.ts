@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
-import { loadKeyring, type Keyring, type OpenPgpVerdict } from '../../src/collect/signatures/openpgp.js';
+import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
+import type { OpenPgpVerdict } from '../../src/domain/signature.js';
+import type { Keyring } from '../../src/domain/keys.js';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeGpg, commitSignature, REVOKE, type Gpg } from '../helpers/gpg.js';
 

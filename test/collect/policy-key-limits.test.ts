@@ -4,7 +4,7 @@
 // made and self-certified by openpgp.js.
 import * as openpgp from 'openpgp';
 import { parsePolicy, PolicyError, POLICY_LIMITS } from '../../src/collect/policy.js';
-import { keyringWork } from '../../src/collect/signatures/openpgp.js';
+import { keyringWork } from '../../src/collect/signatures/openpgp-keyfile.js';
 
 async function keyWithUserIds(n: number, tag: string): Promise<{ armored: string; fingerprint: string }> {
   const userIDs = Array.from({ length: n }, (_, i) => ({ name: `${tag} ${i}`, email: `${tag}${i}@example.com` }));

@@ -2,20 +2,8 @@
 // published web-flow keys), who owns which key, and one failing case per validation rule.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DEFAULT_PROTECTED_PATHS,
-  DEFAULT_PROTECTED_REFS,
-  forgeFor,
-  isMaintainer,
-  parsePolicy,
-  parsePolicyTime,
-  PolicyError,
-  signersForOpenPgp,
-  signersForSsh,
-  type Policy,
-  type PolicyFiles,
-  type Signer,
-} from '../../src/collect/policy.js';
+import { parsePolicy, parsePolicyTime, PolicyError, type PolicyFiles } from '../../src/collect/policy.js';
+import { DEFAULT_PROTECTED_PATHS, DEFAULT_PROTECTED_REFS, forgeFor, isMaintainer, signersForOpenPgp, signersForSsh, type Policy, type Signer } from '../../src/domain/policy.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { cleanupTemp, tempDir } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';

@@ -2,7 +2,8 @@
 // ledger facts collected from a real repository.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { protectionOf, readReflog, refGlob } from '../../src/collect/protected-refs.js';
+import { protectionOf, readReflog } from '../../src/collect/protected-refs.js';
+import { refGlob } from '../../src/domain/ledger.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { collectHistory } from '../../src/collect/refs.js';
 import { updateLedger } from '../../src/collect/ledger.js';

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { runAudit } from '../../src/engine/audit.js';
 import { withHookMarker } from '../../src/collect/hook-marker.js';
-import type { RuleResult } from '../../src/model.js';
+import type { RuleResult } from '../../src/domain/model.js';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);

@@ -3,14 +3,15 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
-import { parseRevokedKeys, policyRevocations, revocationFor, revocationMap, revokedKeysFromFile, type RevokedKey } from '../../src/collect/revocations.js';
+import { parseRevokedKeys, policyRevocations, revocationMap, revokedKeysFromFile } from '../../src/collect/revocations.js';
+import { revocationFor, type RevokedKey } from '../../src/domain/trust.js';
 import { VerifyCache } from '../../src/collect/verify-cache.js';
 import { ExpectedError } from '../../src/errors.js';
 import { makeGpg, REVOKE, type Gpg } from '../helpers/gpg.js';
 import { policyWith } from '../helpers/facts.js';
 import { cleanupTemp, tempDir } from '../helpers/repo.js';
 import { makeSshKey } from '../helpers/ssh.js';
-import type { Keyring } from '../../src/collect/signatures/openpgp.js';
+import type { Keyring } from '../../src/domain/keys.js';
 
 afterAll(cleanupTemp);
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VerifyCache } from '../../src/collect/verify-cache.js';
-import type { Verdict } from '../../src/collect/signatures/verify.js';
+import type { Verdict } from '../../src/domain/signature.js';
 
 const env = (): NodeJS.ProcessEnv => ({ HOME: mkdtempSync(join(tmpdir(), 'gg-home-')) });
 const oid = (n: number, len = 40): string => n.toString(16).padStart(len, '0');

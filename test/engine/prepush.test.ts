@@ -104,3 +104,35 @@ test('takes the protected refs from the policy at HEAD when there is one', async
   expect(release.lines[0]).toContain('deleting protected ref refs/heads/release/1.0');
   expect((await run(`(delete) ${ZERO} refs/heads/main ${tip}\n`)).exitCode).toBe(0);
 });
+
+test("commits-signed sees the goodlist of the policy at HEAD, and the policy's severity overrides apply", async () => {
+  const r = makeRepo();
+  const policy = 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\nmaintainers: [alice]\n';
+  r.write({ '.gitguard/policy.yml': policy, '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n` });
+  r.run(['add', '-A']);
+  const base = signedCommit(r, alice, 'policy');
+  r.run(['update-ref', 'refs/remotes/origin/main', base]);
+  const run = (tip: string) => prePushCheck({ path: r.dir, remote: 'origin', url: 'u', input: `refs/heads/main ${tip} refs/heads/main ${base}\n`, env: r.env, trust: { cache: false } });
+
+  const unsigned = signedCommit(r, undefined, 'unsigned, reviewed later');
+  const refused = await run(unsigned);
+  expect(refused.exitCode).toBe(1);
+  expect(refused.lines).toContain('gitguard: commits-signed: 1 of 1 commits have no signature');
+
+  // A maintainer goodlists it in a signed policy change: the tip's policy now excuses it.
+  r.write({ '.gitguard/policy.yml': `${policy}goodlist:\n  - commit: ${unsigned}\n    reason: reviewed\n` });
+  r.run(['add', '-A']);
+  const goodlisted = signedCommit(r, alice, 'policy: goodlist the unsigned commit');
+  const passed = await run(goodlisted);
+  expect(passed.lines).toContain('gitguard pre-push: 2 new commit(s) checked, 0 rule(s) failed');
+  expect(passed.exitCode).toBe(0);
+
+  // severity: info lowers commits-signed below --fail-on low: an unsigned commit no longer blocks the push.
+  r.write({ '.gitguard/policy.yml': `${policy}severity:\n  commits-signed: info\n  signers-authorized: info\n` });
+  r.run(['add', '-A']);
+  signedCommit(r, alice, 'policy: commits-signed is informational');
+  const other = signedCommit(r, undefined, 'unsigned again');
+  const info = await run(other);
+  expect(info.lines.filter((l) => l.startsWith('gitguard: '))).toEqual([]);
+  expect(info.exitCode).toBe(0);
+});

@@ -1,7 +1,8 @@
 // Fuzz target: SSH signatures (armour and the SSHSIG blob) as git hands them to us from a commit.
 // verifySshSignature never throws; parseSshSignature throws only SshFormatError.
 import { parseSshSignature, verifySshSignature } from '../../src/collect/signatures/sshsig.js';
-import { parseAllowedSigners, SshFormatError } from '../../src/collect/signatures/allowed-signers.js';
+import { parseAllowedSigners } from '../../src/collect/signatures/allowed-signers.js';
+import { SshFormatError } from '../../src/collect/signatures/ssh-wire.js';
 import { fixture, fuzz, mutated, TEST_TIMEOUT } from './harness.js';
 
 const payload = fixture('payload.txt');

@@ -1,9 +1,9 @@
 // Hand-built facts for unit tests of pure rules, and small runners that evaluate a rule on them.
-import type { CommitRecord, Identity } from '../../src/collect/commit-object.js';
+import type { CommitRecord, Identity } from '../../src/domain/commit.js';
 import { loadRuleMeta } from '../../src/engine/catalog.js';
 import { vulnerabilityDatabase } from '../../src/engine/rule-data.js';
-import type { ConfigEntry, ConfigScope, Facts, Rule, RuleContext, RuleEvaluation, RuleMeta } from '../../src/model.js';
-import { available } from '../../src/model.js';
+import type { ConfigEntry, ConfigScope, Facts, Rule, RuleContext, RuleEvaluation, RuleMeta } from '../../src/domain/model.js';
+import { available } from '../../src/domain/model.js';
 
 const metas = new Map<string, RuleMeta>(loadRuleMeta().map((m) => [m.id, m]));
 
@@ -91,9 +91,9 @@ export function runTable(rule: Rule, cases: Case[]): void {
 }
 
 // ---- trust facts for the signature rules ----
-import type { Policy, Signer } from '../../src/collect/policy.js';
-import type { CommitTrust, TrustedCommit } from '../../src/collect/trust.js';
-import type { Verdict } from '../../src/collect/signatures/verify.js';
+import type { Policy, Signer } from '../../src/domain/policy.js';
+import type { CommitTrust, TrustedCommit } from '../../src/domain/trust.js';
+import type { Verdict } from '../../src/domain/signature.js';
 
 /** A hand-built policy with SSH signers named by fingerprint (no keys needed). */
 export function policyWith(over: Partial<Policy> & { signers: Signer[] }): Policy {

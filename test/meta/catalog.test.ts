@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { joinCatalog, loadRuleMeta, parseRuleMeta, RULES_DIR } from '../../src/engine/catalog.js';
 import { registry } from '../../src/rules/index.js';
-import type { Rule } from '../../src/model.js';
+import type { Rule } from '../../src/domain/model.js';
 import { readRuleTables } from './rule-tables.js';
 
 const root = join(RULES_DIR, '..');

@@ -1,7 +1,7 @@
 import { applyBaseline, baselineFrom, finishReport, NOTHING_AUDITED, nothingAudited, parseBaseline } from '../../src/engine/baseline.js';
 import { renderText } from '../../src/report/text.js';
-import type { RuleResult } from '../../src/model.js';
-import { summarise } from '../../src/engine/verdict.js';
+import type { RuleResult } from '../../src/domain/model.js';
+import { summarise } from '../../src/domain/verdict.js';
 import { C1, fixtureReport } from './fixture-report.js';
 
 const byId = (results: RuleResult[], id: string): RuleResult => results.find((r) => r.meta.id === id)!;

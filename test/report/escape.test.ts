@@ -1,4 +1,4 @@
-import { escapeText, escapeBlock, redactUrl } from '../../src/report/escape.js';
+import { escapeText, escapeBlock, redactUrl } from '../../src/domain/escape.js';
 
 describe('escapeText', () => {
   test('turns ANSI escape sequences into visible text', () => {

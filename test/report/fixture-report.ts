@@ -3,9 +3,9 @@
 // strings (terminal escapes, Markdown/HTML/XML syntax, NUL, bidi overrides), and a truncated list.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Finding, RuleMeta, RuleResult } from '../../src/model.js';
+import type { Finding, RuleMeta, RuleResult } from '../../src/domain/model.js';
 import type { AuditReport } from '../../src/report/types.js';
-import { summarise } from '../../src/engine/verdict.js';
+import { summarise } from '../../src/domain/verdict.js';
 import { ROOT } from '../helpers/cli.js';
 
 const meta = (id: string, threat: RuleMeta['threat'], severity: RuleMeta['severity'], extra: Partial<RuleMeta> = {}): RuleMeta => ({

@@ -1,6 +1,6 @@
 import { mdEscape, renderMarkdown } from '../../src/report/markdown.js';
 import { applyBaseline, baselineFrom } from '../../src/engine/baseline.js';
-import type { Finding } from '../../src/model.js';
+import type { Finding } from '../../src/domain/model.js';
 import { fixtureReport, golden } from './fixture-report.js';
 
 describe('Markdown reporter', () => {

@@ -1,7 +1,7 @@
 // One definition of an unsafe character for every output. The table is over the code points the
 // six old regexes disagreed on (U+061C, U+2028, U+2029, U+FEFF) and the classic ones (ESC, DEL,
 // the one-byte CSI U+009B, bidi overrides): each output form must carry none of them raw.
-import { escapeBlock, escapeText, hasUnsafe, isUnsafeChar, stripUnsafe, toSafeJson } from '../../src/report/escape.js';
+import { escapeBlock, escapeText, hasUnsafe, isUnsafeChar, stripUnsafe, toSafeJson } from '../../src/domain/escape.js';
 import { xmlEscape } from '../../src/report/junit.js';
 
 const UNSAFE: Array<[string, number]> = [

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cveMentions, parseDebianChangelog } from '../../src/vulndb/distro-changelog.js';
 import { ROOT } from '../helpers/cli.js';
 import freshRule from '../../src/rules/client-data-fresh.js';
-import { available, type Facts, type ToolVersion } from '../../src/model.js';
+import { available, type Facts, type ToolVersion } from '../../src/domain/model.js';
 import type { CveMention, DistroRecord } from '../../src/vulndb/distro-changelog.js';
 import { evaluate, factsWith } from '../helpers/facts.js';
 

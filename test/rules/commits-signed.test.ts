@@ -1,5 +1,5 @@
 import rule from '../../src/rules/commits-signed.js';
-import { available } from '../../src/model.js';
+import { available } from '../../src/domain/model.js';
 import { commit, evaluate, factsWith, policyWith, runTable } from '../helpers/facts.js';
 
 const signed = () => commit({ signatures: [{ header: 'gpgsig', armored: '-----BEGIN SSH SIGNATURE-----\n...\n' }] });

@@ -5,7 +5,7 @@ import tls from '../../src/rules/tls-verification-enabled.js';
 import ntfsHfs from '../../src/rules/ntfs-hfs-protection-enabled.js';
 import remoteCreds, { urlHasCredentials } from '../../src/rules/remote-urls-without-credentials.js';
 import credStore from '../../src/rules/credentials-not-stored-in-plaintext.js';
-import { unavailable } from '../../src/model.js';
+import { unavailable } from '../../src/domain/model.js';
 import { entry, evaluate, factsWith, runTable, withConfig } from '../helpers/facts.js';
 
 describe('fsck-objects-enabled', () => {

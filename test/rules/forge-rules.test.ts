@@ -1,8 +1,8 @@
 // The forge rules are pure: hand-made forge facts in, outcomes out. The collectors are tested
 // against a real HTTP server in test/cli/forge.test.ts.
-import { available, unavailable, type Facts } from '../../src/model.js';
-import { addBypass, addEnforcer, addHidden, emptyRef, type ForgeRef } from '../../src/collect/forge/model.js';
-import type { ForgeFact } from '../../src/rules/lib/forge.js';
+import { available, unavailable, type Facts } from '../../src/domain/model.js';
+import { addBypass, addEnforcer, addHidden, emptyRef, type ForgeRef } from '../../src/domain/forge.js';
+import type { ForgeFact } from '../../src/domain/forge.js';
 import { evaluate, factsWith, runTable } from '../helpers/facts.js';
 import signed from '../../src/rules/forge-signed-commits-required.js';
 import forcePushes from '../../src/rules/forge-force-pushes-blocked.js';

@@ -1,7 +1,7 @@
 import replaceRefsAbsent from '../../src/rules/replace-refs-absent.js';
 import graftsAbsent from '../../src/rules/grafts-absent.js';
 import historyComplete from '../../src/rules/history-complete.js';
-import { available, unavailable } from '../../src/model.js';
+import { available, unavailable } from '../../src/domain/model.js';
 import objectsIntact from '../../src/rules/objects-intact.js';
 import { commit, factsWith, runTable } from '../helpers/facts.js';
 

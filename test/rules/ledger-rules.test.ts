@@ -4,8 +4,8 @@ import protectedRefsNotRewritten from '../../src/rules/protected-refs-not-rewrit
 import protectedRefsPresent from '../../src/rules/protected-refs-present.js';
 import tagsNotMoved from '../../src/rules/tags-not-moved.js';
 import reflogNoForcedUpdates from '../../src/rules/reflog-no-forced-updates.js';
-import { available, unavailable } from '../../src/model.js';
-import type { LedgerFacts, ProtectedRef, ReflogEntry } from '../../src/collect/protected-refs.js';
+import { available, unavailable } from '../../src/domain/model.js';
+import type { LedgerFacts, ProtectedRef, ReflogEntry } from '../../src/domain/ledger.js';
 import { factsWith, runTable } from '../helpers/facts.js';
 
 const A = 'a'.repeat(40);

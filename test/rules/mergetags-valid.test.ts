@@ -1,9 +1,10 @@
 import rule from '../../src/rules/mergetags-valid.js';
-import { embeddedTags, type MergetagTrust } from '../../src/collect/mergetags.js';
+import { embeddedTags } from '../../src/collect/mergetags.js';
+import type { MergetagTrust } from '../../src/domain/trust.js';
 import { parseTagObject } from '../../src/collect/tag-object.js';
 import { judgeMergetags } from '../../src/rules/lib/mergetags.js';
-import type { Verdict } from '../../src/collect/signatures/verify.js';
-import type { Policy } from '../../src/collect/policy.js';
+import type { Verdict } from '../../src/domain/signature.js';
+import type { Policy } from '../../src/domain/policy.js';
 import { as, evaluate, factsWith, good, policyWith, runTable, sshSigner, trusted } from '../helpers/facts.js';
 
 const alice = sshSigner('alice', 'alice@example.com');

@@ -2,8 +2,8 @@
 import protectedPaths from '../../src/rules/protected-paths-changed-by-maintainers.js';
 import ciGateKept from '../../src/rules/ci-gate-kept.js';
 import policyChanges from '../../src/rules/policy-changes-authorized.js';
-import { policyWeakenings } from '../../src/rules/lib/policy-diff.js';
-import { watchList, coveredBy } from '../../src/collect/protected-paths.js';
+import { policyWeakenings } from '../../src/domain/policy-diff.js';
+import { watchList, coveredBy } from '../../src/domain/protected-paths.js';
 import { as, good, policyWith, runTable, sshSigner, trusted } from '../helpers/facts.js';
 
 const alice = sshSigner('alice', 'alice@example.com');

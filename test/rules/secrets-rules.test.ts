@@ -2,8 +2,8 @@
 // SECURITY.md lookup are tested on real repositories in test/cli/secrets.test.ts).
 import secretsRule from '../../src/rules/secrets-not-in-history.js';
 import securityRule from '../../src/rules/security-policy-present.js';
-import { available, unavailable, type Facts } from '../../src/model.js';
-import type { SecretsFacts } from '../../src/collect/secrets/scan.js';
+import { available, unavailable, type Facts } from '../../src/domain/model.js';
+import type { SecretsFacts } from '../../src/domain/content.js';
 import { evaluate, factsWith, policyWith, runTable } from '../helpers/facts.js';
 
 const C = 'c'.repeat(40);

@@ -2,10 +2,10 @@
 // test/cli/signature-algorithms.test.ts), and the git client's SHA-1 collision detection.
 import rule from '../../src/rules/signature-algorithms-strong.js';
 import { signatureWeaknesses, weakKey } from '../../src/rules/lib/weak-crypto.js';
-import { available, type Facts } from '../../src/model.js';
+import { available, type Facts } from '../../src/domain/model.js';
 import { affecting } from '../../src/vulndb/database.js';
 import { vulnerabilityDatabase } from '../../src/engine/rule-data.js';
-import type { Keyring } from '../../src/collect/signatures/openpgp.js';
+import type { Keyring } from '../../src/domain/keys.js';
 import { factsWith, good, policyWith, runTable, trusted } from '../helpers/facts.js';
 
 const pgp = (over: Parameters<typeof good>[1]) => good('k', { format: 'openpgp', signer: 'AB'.repeat(20), signingKey: 'AB'.repeat(20), ...over });

@@ -7,9 +7,9 @@ import signerMatchesCommitter from '../../src/rules/signer-matches-committer.js'
 import signersNotRetired from '../../src/rules/signers-not-retired.js';
 import policyChangesAuthorized from '../../src/rules/policy-changes-authorized.js';
 import { as, commit, evaluate, factsWith, good, policyWith, runTable, sshSigner, trusted } from '../helpers/facts.js';
-import { judge } from '../../src/rules/lib/trust.js';
-import type { RevokedKey } from '../../src/collect/revocations.js';
-import type { Verdict } from '../../src/collect/signatures/verify.js';
+import { judge } from '../../src/domain/judgement.js';
+import type { RevokedKey } from '../../src/domain/trust.js';
+import type { Verdict } from '../../src/domain/signature.js';
 
 const alice = sshSigner('alice', 'alice@example.com');
 const bob = sshSigner('bob', 'bob@example.com');

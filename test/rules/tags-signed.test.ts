@@ -1,7 +1,7 @@
 import rule from '../../src/rules/tags-signed.js';
 import { parseTagObject } from '../../src/collect/tag-object.js';
-import { available } from '../../src/model.js';
-import type { TrustedTag } from '../../src/engine/history.js';
+import { available } from '../../src/domain/model.js';
+import type { TrustedTag } from '../../src/domain/trust.js';
 import { as, factsWith, good, policyWith, runTable, sshSigner, trusted } from '../helpers/facts.js';
 
 const alice = sshSigner('alice', 'alice@example.com');

@@ -10,17 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  affecting,
-  fixedOnLine,
-  isAffected,
-  loadVulnerabilityDatabase,
-  parseVulnerabilityDatabase,
-  remediation,
-  type Platform,
-  type VulnDatabase,
-  type VulnEntry,
-} from '../../src/vulndb/database.js';
+import { affecting, fixedOnLine, isAffected, parseVulnerabilityDatabase, remediation, type Platform, type VulnDatabase, type VulnEntry } from '../../src/vulndb/database.js';
+import { loadVulnerabilityDatabase } from '../../src/collect/vulnerability-data.js';
 import { parseGitVersion, parseVersionNumber } from '../../src/vulndb/version.js';
 
 const RULES = fileURLToPath(new URL('../../rules/git-vulnerabilities.json', import.meta.url));

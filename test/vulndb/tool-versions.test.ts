@@ -13,7 +13,8 @@
 //    since 6.8p1), 10.1 (CVE-2025-61984, -61985).
 //  - Git LFS: CHANGELOG.md at v2.12.1 (CVE-2020-27955, Windows), v2.13.2 (CVE-2021-21237, Windows),
 //    v3.1.3 (CVE-2022-24826, Windows), v3.6.1 (CVE-2024-53263), v3.7.1 (CVE-2025-26625).
-import { affecting, loadVulnerabilityDatabase, type Platform, type VulnDatabase } from '../../src/vulndb/database.js';
+import { affecting, type Platform, type VulnDatabase } from '../../src/vulndb/database.js';
+import { loadVulnerabilityDatabase } from '../../src/collect/vulnerability-data.js';
 import { parseGitLfsVersion, parseGpgVersion, parseSshVersion, TOOL_SCHEMES } from '../../src/vulndb/tool-versions.js';
 import { join } from 'node:path';
 import { RULES_DIR } from '../../src/engine/catalog.js';

@@ -1,8 +1,8 @@
 import { ExpectedError } from '../../errors.js';
-import type { Severity, Threat } from '../../model.js';
+import type { Severity, Threat } from '../../domain/model.js';
 import { runAudit } from '../../engine/audit.js';
 import { readBaseline } from '../../engine/baseline.js';
-import type { Io } from '../main.js';
+import type { Io } from '../io.js';
 import { plannedOutputs, writeOutputs, type ExtraOutputFlags } from '../outputs.js';
 import { progressReporter } from '../progress.js';
 import { repoPath } from '../options.js';

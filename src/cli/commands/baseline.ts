@@ -1,9 +1,9 @@
 // `gitguard baseline write FILE [path]`: wiring only. Runs the audit with every finding kept and
 // records each failed or warned rule's findings by fingerprint (src/engine/baseline.ts).
 import { Option, type Command } from 'commander';
-import { SEVERITIES, type Threat } from '../../model.js';
-import { escapeText } from '../../report/escape.js';
-import type { Io } from '../main.js';
+import { SEVERITIES, type Threat } from '../../domain/model.js';
+import { escapeText } from '../../domain/escape.js';
+import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
 import { keyOptions, list, repoOption, repoPath } from '../options.js';
 

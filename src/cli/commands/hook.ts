@@ -1,8 +1,8 @@
 // commander wiring for `gitguard hook install|uninstall|run`; the behaviour is in src/engine.
 import { realpathSync } from 'node:fs';
 import { Command } from 'commander';
-import { escapeText } from '../../report/escape.js';
-import type { Io } from '../main.js';
+import { escapeText } from '../../domain/escape.js';
+import type { Io } from '../io.js';
 import { keyOptions, repoOption, repoPath } from '../options.js';
 
 function readStdin(): Promise<string> {

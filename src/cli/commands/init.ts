@@ -1,7 +1,7 @@
 // commander wiring for `gitguard init`; the behaviour is in src/engine/init.ts.
 import { Command } from 'commander';
-import { escapeText } from '../../report/escape.js';
-import type { Io } from '../main.js';
+import { escapeText } from '../../domain/escape.js';
+import type { Io } from '../io.js';
 import { repoOption, repoPath } from '../options.js';
 
 export function registerInitCommand(program: Command, io: Io, state: { exitCode: number }): void {

@@ -1,8 +1,8 @@
 // `gitguard ledger show [path]` and `gitguard ledger accept REF [--reason TEXT] [-C path]`: wiring
 // and printing only; the ledger itself is src/engine/ledger.ts over src/collect/ledger.ts.
 import { Option, type Command } from 'commander';
-import { escapeText, toSafeJson } from '../../report/escape.js';
-import type { Io } from '../main.js';
+import { escapeText, toSafeJson } from '../../domain/escape.js';
+import type { Io } from '../io.js';
 import { repoOption, repoPath } from '../options.js';
 
 export function registerLedgerCommands(program: Command, io: Io, state: { exitCode: number }): void {

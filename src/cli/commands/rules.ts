@@ -1,7 +1,7 @@
-import type { Threat } from '../../model.js';
+import type { Threat } from '../../domain/model.js';
 import { loadCatalog } from '../../engine/audit.js';
-import type { Io } from '../main.js';
-import { toSafeJson } from '../../report/escape.js';
+import type { Io } from '../io.js';
+import { toSafeJson } from '../../domain/escape.js';
 
 export function rulesCommand(flags: { format: string; threat?: Threat[] }, io: Io): number {
   const metas = loadCatalog()

@@ -1,7 +1,7 @@
 import { ExpectedError } from '../../errors.js';
 import { verifyCommits } from '../../engine/verify.js';
-import { escapeText, toSafeJson } from '../../report/escape.js';
-import type { Io } from '../main.js';
+import { escapeText, toSafeJson } from '../../domain/escape.js';
+import type { Io } from '../io.js';
 import { repoPath } from '../options.js';
 
 export interface VerifyFlags {

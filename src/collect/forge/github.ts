@@ -8,7 +8,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { VERSION } from '../../version.js';
 import { ExpectedError } from '../../errors.js';
-import { addBypass, addEnforcer, addHidden, emptyRef, refPattern, type Control, type Enforcement, type ForgeFacts, type ForgeRef, type Hidden } from './model.js';
+import { addBypass, addEnforcer, addHidden, emptyRef, refPattern, type Control, type Enforcement, type ForgeFacts, type ForgeRef, type Hidden } from '../../domain/forge.js';
 import { redact } from './redact.js';
 import { retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';

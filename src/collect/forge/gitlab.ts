@@ -5,7 +5,7 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { createRequesterFn, type RequestOptions } from '@gitbeaker/requester-utils';
 import { ExpectedError } from '../../errors.js';
-import { addBypass, addEnforcer, addHidden, emptyRef, gitlabPattern, refPattern, type ForgeFacts, type ForgeRef } from './model.js';
+import { addBypass, addEnforcer, addHidden, emptyRef, gitlabPattern, refPattern, type ForgeFacts, type ForgeRef } from '../../domain/forge.js';
 import { redact } from './redact.js';
 import { retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';

@@ -1,6 +1,6 @@
 // The forge fact: collected only when `audit --forge` asks for it, never otherwise (no socket is
 // opened without --forge). A forge that cannot be read ends the audit with exit 2 (ExpectedError).
-import type { ForgeFacts } from './model.js';
+import type { ForgeFacts } from '../../domain/forge.js';
 import { resolveTarget, type ForgeRequest } from './target.js';
 import { forgeScope } from './scope.js';
 import { httpSettings, unreachable } from './http.js';

@@ -2,7 +2,7 @@
 // environment (GitHub Actions, GitLab CI), else the origin remote. Pure: the caller passes the
 // environment and the origin URL.
 import { ExpectedError } from '../../errors.js';
-import type { ForgeKind } from './model.js';
+import type { ForgeKind } from '../../domain/forge.js';
 
 export interface ForgeRequest {
   /** --forge KIND: github, gitlab or auto. */

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { RE2JS } from 're2js';
 import { tokenChecksumValid } from './checksum.js';
+import type { SecretHit } from '../../domain/content.js';
 
 export interface SecretFormat {
   id: string;
@@ -41,15 +42,6 @@ export interface SecretFormatsFile {
   formats: SecretFormat[];
 }
 
-export interface SecretHit {
-  /** The format id ("github-pat"), or the pair kind ("aws-access-key"). */
-  kind: string;
-  title: string;
-  /** 1-based line in the file as the commit left it. */
-  line: number;
-  /** The secret, redacted (redactSecret). */
-  redacted: string;
-}
 
 export interface DetectorOptions {
   /** Also run the generic high-entropy detector (off by default: it is noisy). */

@@ -8,28 +8,12 @@
 // capped set of the blob ids already scanned).
 // Merge commits show no diff (git's default), so only what their parents added is scanned.
 import { GitError } from '../../errors.js';
-import type { RepositoryInfo } from '../../model.js';
+import type { RepositoryInfo } from '../../domain/model.js';
 import { createShadow, runGit, spawnGit } from '../git.js';
-import { SecretDetector, type DetectorOptions, type SecretHit } from './detect.js';
+import { SecretDetector, type DetectorOptions } from './detect.js';
+import type { SecretsFacts } from '../../domain/content.js';
 
-export interface SecretLeak extends SecretHit {
-  commit: string;
-  path: string;
-}
 
-export interface SecretsFacts {
-  commits: number;
-  /** File versions whose added lines were scanned. */
-  scanned: number;
-  skipped: { binary: number; oversized: number; repeated: number };
-  /** Blobs larger than this many bytes are skipped. */
-  maxBlobBytes: number;
-  /** Whether the generic high-entropy detector ran. */
-  entropy: boolean;
-  leaks: SecretLeak[];
-  /** Leaks found beyond the ones kept (MAX_LEAKS). */
-  more: number;
-}
 
 export interface ScanOptions extends DetectorOptions {
   maxBlobBytes?: number;

@@ -1,6 +1,8 @@
 // openpgp.js is a large module (~120 ms to load on this class of machine): load it only when there
 // are OpenPGP keys to read, so SSH-only checks and config audits start fast.
-import type { Keyring, KeyringOptions, KeySource } from './openpgp.js';
+import type { KeyringOptions } from './openpgp.js';
+import type { KeySource } from './openpgp-keyfile.js';
+import type { Keyring } from '../../domain/keys.js';
 
 export async function loadKeyring(sources: KeySource[], options: KeyringOptions = {}): Promise<Keyring> {
   const m = await import('./openpgp.js');

@@ -1,7 +1,7 @@
 // The algorithms an OpenPGP signature names in its own header, read without its key: what the
 // weak-cryptography rule needs when gitguard was given no key for the signer (the full check in
 // openpgp.ts needs the key). Pure and bounded: a malformed block yields {}.
-import type { SignatureVerdict } from './types.js';
+import type { SignatureVerdict } from '../../domain/signature.js';
 
 const HASHES: Record<number, string> = { 1: 'md5', 2: 'sha1', 3: 'ripemd', 8: 'sha256', 9: 'sha384', 10: 'sha512', 11: 'sha224', 12: 'sha3_256', 14: 'sha3_512' };
 // openpgp.js's names for the public-key algorithms (enums.publicKey), so verdicts read the same.

@@ -19,186 +19,19 @@
 // - a signature by an algorithm or curve this build cannot check (secp256k1, brainpool) is E.
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import type { SignatureVerdict } from './types.js';
 import { fastVerify } from './openpgp-fast.js';
+import type { HardRevocation, Keyring } from '../../domain/keys.js';
+import type { OpenPgpVerdict } from '../../domain/signature.js';
+import { checkLimits, keyringWork, parseKeyFile, type KeyLimits, type KeySource } from './openpgp-keyfile.js';
+import { type AnyKeyPacket, CONFIG, type Revocation, SIGNING_ALGOS, type SigData, UNSUPPORTED_CURVES, checkSig, curveOf, enumName, fpr, hex, keyAlgorithmFacts, keyExpiry, latestValid, message, revocation, seconds, selfSignatureHashes, sigOk } from './openpgp-packets.js';
 
-export interface KeySource {
-  data: Uint8Array | string;
-  /** Where the bytes came from; named in errors. */
-  file: string;
-}
-
-/** The shared verdict plus the time facts the policy layer needs to judge at signing time. */
-export interface OpenPgpVerdict extends SignatureVerdict {
-  /** When the signing (sub)key stops being valid, unix seconds (the earlier of subkey and primary). */
-  keyExpiresAt?: number;
-  /** When the signature itself stops being valid (signature expiration subpacket), unix seconds. */
-  signatureExpiresAt?: number;
-  /** Creation time of the earliest effective revocation of the signing key or its primary. */
-  revokedAt?: number;
-  /** RFC 9580 reason code of that revocation; absent when the revocation names none. */
-  revocationReason?: number;
-  /** Hash algorithm of the signature, lower-case ("sha256", "sha1"...). */
-  hashAlgorithm?: string;
-}
-
-export interface KeyInfo {
-  /** Primary key fingerprint, upper-case hex. */
-  fingerprint: string;
-  /** The primary key's algorithm ("rsaEncryptSign", "dsa", "ed25519"...) and size where it has one. */
-  algorithm?: string;
-  bits?: number;
-  /** Hash algorithms (lower-case) of the key's own self-signatures: user ID certifications and
-   *  subkey bindings. "sha1" here means the key's bindings can be forged with a SHA-1 collision. */
-  selfSignatureHashes?: string[];
-  /** Fingerprints of the subkeys, upper-case hex. */
-  subkeys: string[];
-  /** The files this key was read from. */
-  files: string[];
-}
+const { enums } = openpgp;
 
 export interface KeyringOptions {
   /** The clock used for git's "expired"/"revoked" letters; defaults to the real time. */
   now?: () => Date;
   /** Per-key bounds on what gets parsed and verified (a policy's keys/); a key over one is refused. */
   limits?: KeyLimits;
-}
-
-export interface KeyLimits {
-  /** User IDs and user attributes of one key. */
-  userIds: number;
-  /** Subkeys of one key. */
-  subkeys: number;
-  /** Signatures made by the key itself (certifications, bindings, revocations): each is verified. */
-  selfSignatures: number;
-}
-
-export interface Keyring {
-  /** Number of distinct primary keys. */
-  readonly size: number;
-  keys(): KeyInfo[];
-  /** Lower-cased e-mails of the valid user IDs of a key, by primary fingerprint or key id. */
-  identities(fingerprintOrKeyId: string): Promise<string[]>;
-  /** Verifies a detached signature over `payload`. Never throws. */
-  verify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict>;
-  /** The keys and subkeys carrying a valid hard revocation (compromised, or no reason). Only keys
-   *  that hold a revocation signature are examined, so a keyring without any costs nothing. */
-  hardRevocations(): Promise<HardRevocation[]>;
-}
-
-export interface HardRevocation {
-  /** Fingerprint of the revoked primary key or subkey, upper-case hex. */
-  fingerprint: string;
-  /** Its primary key's fingerprint (the same for a primary key). */
-  primary: string;
-  /** RFC 9580 reason code; absent when the revocation names none. */
-  reason?: number;
-  text?: string;
-}
-
-// gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
-// The hash algorithm is reported so a policy can refuse SHA-1.
-const CONFIG = {
-  ...openpgp.config,
-  rejectHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
-  rejectMessageHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
-  rejectPublicKeyAlgorithms: new Set<openpgp.enums.publicKey>(),
-  rejectCurves: new Set<openpgp.enums.curve>(),
-  minRSABits: 0,
-  ignoreUnsupportedPackets: true,
-} as openpgp.Config;
-
-const { enums } = openpgp;
-const SIGNING_ALGOS = new Set<number>([
-  enums.publicKey.rsaEncryptSign,
-  enums.publicKey.rsaSign,
-  enums.publicKey.dsa,
-  enums.publicKey.ecdsa,
-  enums.publicKey.eddsaLegacy,
-  enums.publicKey.ed25519,
-  enums.publicKey.ed448,
-]);
-// openpgp.js checks these curves in node only through an optional module we do not ship.
-const UNSUPPORTED_CURVES = new Set<string>(['secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1']);
-// RFC 9580 5.2.3.31: only "superseded" and "retired" are soft; no reason, 0, 2 and unknown codes are hard.
-const SOFT_REASONS = new Set<number>([enums.reasonForRevocation.keySuperseded, enums.reasonForRevocation.keyRetired]);
-
-type AnyKeyPacket = openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
-const enumName = (e: object, v: number | null): string => { try { return (openpgp.enums.read as (t: object, v: number | null) => string)(e, v); } catch { return String(v); } };
-type SigData = Parameters<openpgp.SignaturePacket['verify']>[2];
-
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
-const fpr = (p: AnyKeyPacket): string => p.getFingerprint().toUpperCase();
-const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
-function message(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n', 1)[0]!.slice(0, 200);
-}
-
-/**
- * Verifies a signature packet cryptographically, ignoring every time check (the caller judges times)
- * and two things gpg ignores too: the two-byte digest prefix (a quick check only; real keys published
- * with a wrong one exist, e.g. an export of GitHub's web-flow key) and designated-revoker subpackets
- * (openpgp.js refuses any self-signature that names one).
- */
-async function checkSig(sig: openpgp.SignaturePacket, key: AnyKeyPacket, type: number, data: SigData, detached = false): Promise<void> {
-  const s = sig as openpgp.SignaturePacket & { revocationKeyClass: number | null; toHash: Function; hash: Function };
-  const rkc = s.revocationKeyClass;
-  s.revocationKeyClass = null;
-  try {
-    try {
-      await sig.verify(key as openpgp.PublicKeyPacket, type, data, null as unknown as Date, detached, CONFIG);
-    } catch (e) {
-      if (message(e) !== 'Signed digest did not match') throw e;
-      const toHash = s.toHash(type, data, detached) as Uint8Array;
-      const digest = (await s.hash(type, data, toHash)) as Uint8Array;
-      sig.signedHashValue = digest.subarray(0, 2);
-      await sig.verify(key as openpgp.PublicKeyPacket, type, data, null as unknown as Date, detached, CONFIG);
-    }
-  } finally {
-    s.revocationKeyClass = rkc;
-  }
-}
-
-async function sigOk(sig: openpgp.SignaturePacket, key: AnyKeyPacket, type: number, data: SigData): Promise<boolean> {
-  try {
-    await checkSig(sig, key, type, data);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The newest signature of `sigs` that verifies, or undefined. */
-async function latestValid(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData) {
-  const sorted = [...sigs].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
-  for (const s of sorted) if (await sigOk(s, key, type, data)) return s;
-  return undefined;
-}
-
-interface Revocation {
-  at: number;
-  reason?: number;
-  hard: boolean;
-  /** The revocation's own words (reason-for-revocation text), when it has any. */
-  text?: string;
-}
-
-/** The effective revocation among `sigs`: a hard one wins over soft ones, else the earliest soft one. */
-async function revocation(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData): Promise<Revocation | undefined> {
-  let best: Revocation | undefined;
-  for (const s of sigs) {
-    if (!(await sigOk(s, key, type, data))) continue;
-    const reason = s.reasonForRevocationFlag ?? undefined;
-    const r: Revocation = { at: s.created ? seconds(s.created) : 0, reason, hard: reason === undefined || !SOFT_REASONS.has(reason) };
-    if (s.reasonForRevocationString) r.text = s.reasonForRevocationString;
-    if (!best || (r.hard && !best.hard) || (r.hard === best.hard && r.at < best.at)) best = r;
-  }
-  return best;
-}
-
-function keyExpiry(keyPacket: AnyKeyPacket, sig: openpgp.SignaturePacket): number | undefined {
-  if (sig.keyNeverExpires !== false || !sig.keyExpirationTime) return undefined;
-  return seconds(keyPacket.created) + sig.keyExpirationTime;
 }
 
 interface SigningKeyFacts {
@@ -228,8 +61,6 @@ const CACHE_MAX = 4096;
 const parsedFiles = new Map<string, Promise<openpgp.PacketList<openpgp.AnyPacket>[]>>();
 const keyMemos = new Map<string, FactsMemo>();
 const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
-/** How much parsing and key building this process has done (tests prove the caches with it). */
-export const keyringWork = { filesParsed: 0, keysBuilt: 0 };
 function remember<K, V>(map: Map<K, V>, k: K, v: V): V {
   if (map.size >= CACHE_MAX) map.clear();
   map.set(k, v);
@@ -308,96 +139,6 @@ class Entry {
     facts.revocation = await revocation(sub.revocationSignatures, k, enums.signature.subkeyRevocation, data);
     return facts;
   }
-}
-
-function curveOf(p: AnyKeyPacket): string | undefined {
-  const info = p.getAlgorithmInfo() as { curve?: string };
-  return info.curve;
-}
-
-const BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
-const ALLOWED = Object.fromEntries(
-  [
-    openpgp.PublicKeyPacket,
-    openpgp.PublicSubkeyPacket,
-    openpgp.SecretKeyPacket,
-    openpgp.SecretSubkeyPacket,
-    openpgp.UserIDPacket,
-    openpgp.UserAttributePacket,
-    openpgp.SignaturePacket,
-    openpgp.TrustPacket,
-    openpgp.MarkerPacket,
-  ].map((c) => [(c as unknown as { tag: number }).tag, c]),
-) as unknown as Map<openpgp.enums.packet, object>;
-
-async function binaryBlocks(src: KeySource): Promise<Uint8Array[]> {
-  const { data } = src;
-  const bytes = typeof data === 'string' ? undefined : data;
-  if (bytes && bytes.length && (bytes[0]! & 0x80) !== 0) return [bytes];
-  const text = typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
-  const blocks = text.match(BLOCK);
-  if (!blocks) throw new Error('neither a binary OpenPGP key file nor an armored key block');
-  const out: Uint8Array[] = [];
-  for (const b of blocks) out.push((await openpgp.unarmor(b, CONFIG)).data as Uint8Array);
-  return out;
-}
-
-/** Splits a packet stream into one packet list per primary key, secret packets made public. */
-function splitKeys(packets: openpgp.PacketList<openpgp.AnyPacket>): openpgp.PacketList<openpgp.AnyPacket>[] {
-  const out: openpgp.PacketList<openpgp.AnyPacket>[] = [];
-  let cur: openpgp.PacketList<openpgp.AnyPacket> | undefined;
-  for (const p of packets) {
-    const P = p as unknown as { constructor: { tag: number } };
-    const tag = P.constructor.tag;
-    if (p instanceof openpgp.UnparseablePacket) continue;
-    let q: openpgp.AnyPacket = p;
-    if (tag === enums.packet.secretKey) q = (openpgp.PublicKeyPacket as unknown as { fromSecretKeyPacket(p: unknown): openpgp.PublicKeyPacket }).fromSecretKeyPacket(p);
-    if (tag === enums.packet.secretSubkey) q = (openpgp.PublicSubkeyPacket as unknown as { fromSecretSubkeyPacket(p: unknown): openpgp.PublicSubkeyPacket }).fromSecretSubkeyPacket(p);
-    if (tag === enums.packet.trust || tag === enums.packet.marker) continue;
-    if (tag === enums.packet.publicKey || tag === enums.packet.secretKey) {
-      cur = new openpgp.PacketList();
-      out.push(cur);
-    }
-    cur?.push(q);
-  }
-  return out;
-}
-
-/** The packet lists (one per primary key) of one key file. */
-async function parseKeyFile(src: KeySource): Promise<openpgp.PacketList<openpgp.AnyPacket>[]> {
-  keyringWork.filesParsed += 1;
-  let lists: openpgp.PacketList<openpgp.AnyPacket>[] = [];
-  for (const bytes of await binaryBlocks(src)) {
-    let packets: openpgp.PacketList<openpgp.AnyPacket>;
-    try {
-      packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, CONFIG);
-    } catch {
-      packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, { ...CONFIG, ignoreMalformedPackets: true });
-    }
-    lists = lists.concat(splitKeys(packets));
-  }
-  if (!lists.length) throw new Error('no public key in it');
-  return lists;
-}
-
-/** Throws when one key (its packets, duplicates already dropped) is over a limit: before any verification. */
-function checkLimits(packets: openpgp.AnyPacket[], limits: KeyLimits): void {
-  const primary = packets[0] as AnyKeyPacket;
-  const ownId = primary.getKeyID().toHex();
-  let userIds = 0;
-  let subkeys = 0;
-  let selfSigs = 0;
-  for (const p of packets) {
-    if (p instanceof openpgp.UserIDPacket || p instanceof openpgp.UserAttributePacket) userIds += 1;
-    else if (p instanceof openpgp.PublicSubkeyPacket) subkeys += 1;
-    else if (p instanceof openpgp.SignaturePacket && (p.issuerKeyID.toHex() === ownId || (p.issuerFingerprint?.length && hex(p.issuerFingerprint) === fpr(primary)))) selfSigs += 1;
-  }
-  const over = (n: number, max: number, what: string): void => {
-    if (n > max) throw new Error(`key ${fpr(primary)} has ${n} ${what}, more than the limit of ${max}`);
-  };
-  over(userIds, limits.userIds, 'user IDs');
-  over(subkeys, limits.subkeys, 'subkeys');
-  over(selfSigs, limits.selfSignatures, 'self-signatures');
 }
 
 export async function loadKeyring(sources: KeySource[], options: KeyringOptions = {}): Promise<Keyring> {
@@ -606,23 +347,4 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       }
     },
   };
-}
-
-/** The algorithm and (for RSA, DSA, ElGamal) size of a key packet, for the weak-cryptography rule. */
-function keyAlgorithmFacts(kp: AnyKeyPacket): { keyAlgorithm?: string; keyBits?: number } {
-  try {
-    const info = (kp as unknown as { getAlgorithmInfo(): { algorithm: string; bits?: number } }).getAlgorithmInfo();
-    return { keyAlgorithm: info.algorithm, ...(info.bits ? { keyBits: info.bits } : {}) };
-  } catch {
-    return {};
-  }
-}
-
-/** Hash algorithms of a key's self-certifications and subkey binding signatures, de-duplicated. */
-function selfSignatureHashes(key: openpgp.Key): string[] {
-  const out = new Set<string>();
-  const name = (h: number | null): string => (h === null ? 'unknown' : enumName(enums.hash, h).toLowerCase());
-  for (const u of key.users) for (const s of u.selfCertifications) out.add(name(s.hashAlgorithm));
-  for (const sub of key.subkeys) for (const s of sub.bindingSignatures) out.add(name(s.hashAlgorithm));
-  return [...out].sort();
 }

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Verdict } from './verify.js';
+import type { Verdict } from '../../domain/signature.js';
 
 /** What a worker needs to rebuild a trusted key set: raw bytes, parsed on its side. */
 export interface RawKeys {

@@ -16,18 +16,11 @@
 // signature, tampered payload, or a listed key whose entries exclude namespace "git" -> B. git
 // does not compare the principal with the committer: that is a rule's job (see `identities`).
 import { createPublicKey, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import {
-  type AllowedSigner,
-  type EcCurve,
-  type SshPublicKey,
-  SshFormatError,
-  SshReader,
-  SshWriter,
-  decodeBase64Strict,
-  entryAllows,
-  parseSshPublicKey,
-} from './allowed-signers.js';
-import type { SignatureVerdict } from './types.js';
+import { entryAllows } from './allowed-signers.js';
+import { decodeBase64Strict, parseSshPublicKey } from './ssh-key.js';
+import { SshFormatError, SshReader, SshWriter } from './ssh-wire.js';
+import type { AllowedSigner, EcCurve, SshPublicKey } from '../../domain/keys.js';
+import type { SignatureVerdict } from '../../domain/signature.js';
 
 export interface SshVerifyOptions {
   /** The namespace the signature must carry; git always uses "git". */

@@ -1,10 +1,9 @@
 // One signature check for one commit against one set of trusted keys, whatever the format.
-import type { CommitRecord } from '../commit-object.js';
-import type { Keyring, OpenPgpVerdict } from './openpgp.js';
-import type { AllowedSigner } from './allowed-signers.js';
+import type { CommitRecord } from '../../domain/commit.js';
+import type { AllowedSigner, Keyring } from '../../domain/keys.js';
 import { verifySshSignature } from './sshsig.js';
 import { openpgpSignatureHeader } from './openpgp-header.js';
-import { signatureFormat, type SignatureVerdict } from './types.js';
+import { signatureFormat, type OpenPgpVerdict, type Verdict } from '../../domain/signature.js';
 
 export interface TrustedKeys {
   /** The OpenPGP keys, or a loader for them (so a run whose verdicts are all cached never pays for
@@ -14,12 +13,6 @@ export interface TrustedKeys {
 }
 
 /** A verdict plus the OpenPGP time facts, when there are any. */
-export type Verdict = SignatureVerdict &
-  Partial<Pick<OpenPgpVerdict, 'keyExpiresAt' | 'signatureExpiresAt' | 'revokedAt' | 'revocationReason' | 'hashAlgorithm'>> & {
-    /** E because the signing key is not among the trusted keys (as opposed to an unreadable signature). */
-    missingKey?: boolean;
-  };
-
 /** The signature header git uses for this repository's hash: gpgsig (SHA-1) or gpgsig-sha256. */
 export function commitSignature(commit: CommitRecord): { armored: string } | { other: true } | undefined {
   const wanted = commit.oid.length === 64 ? 'gpgsig-sha256' : 'gpgsig';

@@ -1,5 +1,5 @@
-import type { Identity } from '../../collect/commit-object.js';
-import type { CommitFacts, Finding } from '../../model.js';
+import type { Identity } from '../../domain/commit.js';
+import type { CommitFacts, Finding } from '../../domain/model.js';
 
 export function identityText(i: Identity): string {
   return `${i.name} <${i.email}>`;

@@ -1,8 +1,8 @@
 // Shared reading of git config facts: git's boolean syntax, "last one wins", and findings that name
 // key, value, scope and file, as every config rule must.
-import type { ConfigEntry, Finding } from '../../model.js';
-import { originFile } from '../../collect/config.js';
-import { redactUrls } from '../../report/escape.js';
+import type { ConfigEntry, Finding } from '../../domain/model.js';
+import { originFile } from '../../domain/config.js';
+import { redactUrls } from '../../domain/escape.js';
 
 /** git's boolean: no value, yes/on/true/1 (any non-zero integer) are true; no/off/false/0/"" false. */
 export function gitBool(value: string | null): boolean | undefined {
@@ -39,6 +39,3 @@ export function configFinding(e: ConfigEntry, message: string, value: string | n
     evidence: { key: redactUrls(e.key), value: value === null ? '(true)' : redactUrls(value), scope: e.scope, origin: e.origin },
   };
 }
-
-/** Redacts the userinfo secret of every URL inside a text. */
-export { redactUrls } from '../../report/escape.js';

@@ -1,6 +1,6 @@
 // Keeps the first N findings of a rule in full and counts the rest, so a history of a million
 // unsigned commits reports a number and a sample, not a million objects in memory.
-import type { Finding, Outcome, RuleEvaluation } from '../../model.js';
+import type { Finding, Outcome, RuleEvaluation } from '../../domain/model.js';
 
 export class FindingList {
   readonly items: Finding[] = [];

@@ -2,18 +2,10 @@
 // every judged ref; it fails when it is absent, switched off, or only in evaluate/disabled mode; it
 // is not-available when the token could not see what would decide it (a 403/404 is never read as
 // "unprotected"). Who may bypass is judged once, by forge-admins-cannot-bypass.
-import type { Facts, Finding, RuleContext, RuleEvaluation } from '../../model.js';
-import type { Control, ControlView, Enforcer, ForgeRef, Hidden } from '../../collect/forge/model.js';
-import type { ForgeFacts } from '../../collect/forge/model.js';
-import type { ForgePolicy } from '../../collect/policy-forge.js';
+import type { Facts, Finding, RuleContext, RuleEvaluation } from '../../domain/model.js';
+import type { Control, ControlView, Enforcer, ForgeFact, ForgeRef, Hidden } from '../../domain/forge.js';
 import { FindingList, notAvailable } from './findings.js';
 
-/** What the forge rules see: the forge's answer, the policy's forge section, and gitguard's CI check. */
-export interface ForgeFact extends ForgeFacts {
-  policy: ForgePolicy;
-  /** The check name of gitguard's CI gate, when the repository has one (it must be required). */
-  ciGateCheck?: string;
-}
 
 export const FORGE_OFF = "run with --forge to check the forge's branch protection";
 

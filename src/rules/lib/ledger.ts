@@ -1,7 +1,7 @@
 // Shared by the ledger rules: the facts, or the outcome when they are missing or the ledger is damaged.
-import type { Facts, Finding, RuleEvaluation } from '../../model.js';
+import type { Facts, Finding, RuleEvaluation } from '../../domain/model.js';
 import { FindingList } from './findings.js';
-import type { LedgerFacts } from '../../collect/protected-refs.js';
+import type { LedgerFacts } from '../../domain/ledger.js';
 
 /** The ledger facts, or the evaluation to return instead: not available, or fail on a damaged ledger. */
 export function ledgerFacts(facts: Facts): LedgerFacts | RuleEvaluation {

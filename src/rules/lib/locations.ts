@@ -1,6 +1,6 @@
 // Where findings about the trust policy apply (SARIF locations): the policy file, relative to the
 // repository root, as the policy at the tip is committed there.
-import { POLICY_DIR } from '../../collect/trust.js';
+import { POLICY_DIR } from '../../domain/trust.js';
 
 export const POLICY_FILE = `${POLICY_DIR}/policy.yml`;
 

@@ -1,9 +1,9 @@
 // The judgement of a signed tag embedded in a merge ("mergetag" header): the tag is judged exactly
 // like an annotated tag (lib/trust.ts judge, the tagger as committer and author), under the keys
 // that judged the merge. Shared by the mergetags-valid rule and `gitguard verify`. Pure.
-import type { MergetagTrust } from '../../collect/mergetags.js';
-import type { TrustedCommit } from '../../collect/trust.js';
-import { judge, type Judgement } from './trust.js';
+import type { MergetagTrust } from '../../domain/trust.js';
+import type { TrustedCommit } from '../../domain/trust.js';
+import { judge, type Judgement } from '../../domain/judgement.js';
 
 export interface MergetagJudgement {
   mergetag: MergetagTrust;

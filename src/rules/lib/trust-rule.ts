@@ -1,11 +1,11 @@
 // Most signature rules have one shape: judge each commit, report the ones whose judgement has a
 // given status. This builds such a rule from its id, statuses and outcome.
-import type { CommitRule, Finding } from '../../model.js';
-import type { TrustedCommit } from '../../collect/trust.js';
+import type { CommitRule, Finding } from '../../domain/model.js';
+import type { TrustedCommit } from '../../domain/trust.js';
 import { defineCommitRule } from '../define.js';
 import { FindingList } from './findings.js';
 import { identityText, touchedPaths } from './commit.js';
-import { judge, type Judgement, type TrustStatus } from './trust.js';
+import { judge, type Judgement, type TrustStatus } from '../../domain/judgement.js';
 
 export function commitFinding(c: TrustedCommit, j: Judgement, message: string): Finding {
   return {

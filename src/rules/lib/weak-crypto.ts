@@ -1,7 +1,7 @@
 // What makes a signature's cryptography weak: a digest with practical collisions (SHA-1, MD5,
 // RIPEMD-160), a key too small or of a retired algorithm (RSA under 2048 bits, DSA, ElGamal), and
 // SSH's "ssh-rsa" signature algorithm (RSA over SHA-1) or DSA keys.
-import type { Verdict } from '../../collect/signatures/verify.js';
+import type { Verdict } from '../../domain/signature.js';
 
 const WEAK_DIGESTS: Record<string, string> = { sha1: 'SHA-1', md5: 'MD5', ripemd: 'RIPEMD-160', ripemd160: 'RIPEMD-160' };
 export const MIN_RSA_BITS = 2048;

@@ -2,6 +2,8 @@
 // mode), who may bypass, and what the token could not see. github.ts and gitlab.ts fill it; the
 // forge rules judge it (src/rules/lib/forge.ts). Pure data: no I/O here.
 
+import type { ForgePolicy } from './policy.js';
+
 export type ForgeKind = 'github' | 'gitlab';
 
 /** What a forge can enforce on a ref. `tag-protection` is judged on tag patterns, the rest on branches. */
@@ -112,3 +114,10 @@ export function gitlabPattern(name: string): RegExp {
 /** Does a pattern cover `target` (a ref, or a tag pattern such as refs/tags/v*: a pattern covers
  *  another when it matches its text, so refs/tags/* covers refs/tags/v* but not the reverse). */
 export const covers = (pattern: RegExp, target: string): boolean => pattern.test(target);
+
+/** What the forge rules see: the forge's answer, the policy's forge section, and gitguard's CI check. */
+export interface ForgeFact extends ForgeFacts {
+  policy: ForgePolicy;
+  /** The check name of gitguard's CI gate, when the repository has one (it must be required). */
+  ciGateCheck?: string;
+}

@@ -1,10 +1,9 @@
 // The judgement of one commit's signature against the policies that may authorize it: shared by
 // every signature rule and by `gitguard verify`, so they can never disagree. Pure.
-import type { TrustedCommit, Verification } from '../../collect/trust.js';
-import type { Verdict } from '../../collect/signatures/verify.js';
-import { forgeFor, isMaintainer, signersForOpenPgp, signersForSsh, type Forge, type Policy, type Signer } from '../../collect/policy.js';
-import { principalMatches } from '../../collect/signatures/allowed-signers.js';
-import { revocationFor, type RevokedKey } from '../../collect/revocations.js';
+import type { Verdict } from './signature.js';
+import { forgeFor, isMaintainer, signersForOpenPgp, signersForSsh, type Forge, type Policy, type Signer } from './policy.js';
+import { principalMatches } from './principals.js';
+import { revocationFor, type RevokedKey, type TrustedCommit, type Verification } from './trust.js';
 
 export type TrustStatus =
   | 'authorized' // good signature by a signer the policy (or the user's keys) vouches for, matching identity

@@ -1,17 +1,16 @@
 // The vocabulary shared by every layer: collectors produce Facts, rules turn facts into findings,
 // the engine turns results into a verdict, reporters render it.
-import type { CommitRecord } from './collect/commit-object.js';
-import type { VulnDatabase } from './vulndb/database.js';
+import type { CommitRecord } from './commit.js';
+import type { SecretsFacts, SecurityPolicyFacts } from './content.js';
+import type { ForgeFact } from './forge.js';
+import type { LedgerFacts } from './ledger.js';
+import type { Policy } from './policy.js';
+import type { CommitTrust, TrustedTag } from './trust.js';
+import type { VulnDatabase } from '../vulndb/database.js';
 
-export const THREATS = ['impersonation', 'history', 'protections', 'client'] as const;
-export type Threat = (typeof THREATS)[number];
-
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
-}
+// The threats and severities are the base of the vocabulary (the policy uses them too).
+export { THREATS, SEVERITIES, severityRank, type Threat, type Severity } from './severity.js';
+import type { Severity, Threat } from './severity.js';
 
 /** Every situation has an explicit outcome; none of them passes silently. */
 export type Outcome = 'pass' | 'fail' | 'warn' | 'not-applicable' | 'not-available' | 'error';
@@ -164,7 +163,7 @@ export interface ToolVersion {
   /** The distribution package it comes from, when known ("debian 12: git 1:2.39.5-0+deb12u2"). */
   distribution?: string;
   /** The package's own record of the CVEs it fixed (its changelog), or why there is none. */
-  record?: import('./vulndb/distro-changelog.js').DistroRecord;
+  record?: import('../vulndb/distro-changelog.js').DistroRecord;
 }
 
 export interface Facts {
@@ -182,17 +181,17 @@ export interface Facts {
   /** When the audit runs (ms since the epoch): the run's one clock, read once; rules never read the wall clock. */
   now: number;
   /** Annotated tags judged like commits (tagger as the identity); collected when a rule needs 'tags'. */
-  tags?: Available<import('./engine/history.js').TrustedTag[]>;
+  tags?: Available<TrustedTag[]>;
   /** The trust policy at HEAD (undefined: none); only collected when a rule needs 'policy'. */
-  policy?: Available<import('./collect/policy.js').Policy | undefined>;
+  policy?: Available<Policy | undefined>;
   /** Protected refs against the history ledger (.git/gitguard/ledger.json); collected when a rule needs 'ledger'. */
-  ledger?: Available<import('./collect/protected-refs.js').LedgerFacts>;
+  ledger?: Available<LedgerFacts>;
   /** Credentials in what the commits in scope added; collected when a rule needs 'secrets'. */
-  secrets?: Available<import('./collect/secrets/scan.js').SecretsFacts>;
+  secrets?: Available<SecretsFacts>;
   /** SECURITY.md at HEAD (root, .github/, docs/); collected when a rule needs 'security-policy'. */
-  securityPolicy?: Available<import('./collect/security-policy.js').SecurityPolicyFacts>;
+  securityPolicy?: Available<SecurityPolicyFacts>;
   /** The forge's branch and tag protection; only read with `audit --forge` (see collect/forge/). */
-  forge?: Available<import('./rules/lib/forge.js').ForgeFact>;
+  forge?: Available<ForgeFact>;
 }
 
 /** 'signatures': per-commit trust facts (policy of the parents, signature verdicts).
@@ -201,7 +200,7 @@ export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures' 
 
 /** What a per-commit rule sees of each commit: the raw record, plus trust facts when a rule needs
  *  'signatures' (see collect/trust.ts). */
-export type CommitFacts = CommitRecord & { trust?: import('./collect/trust.js').CommitTrust };
+export type CommitFacts = CommitRecord & { trust?: CommitTrust };
 
 export interface RuleContext {
   /** The rule's own metadata (for messages that quote its title). */

@@ -38,3 +38,24 @@ export function signatureFormat(armored: string): SigFormat {
   if (first.startsWith('-----BEGIN SIGNED MESSAGE-----') || first.startsWith('-----BEGIN CMS-----')) return 'x509';
   return 'unknown';
 }
+
+/** The shared verdict plus the time facts the policy layer needs to judge at signing time. */
+export interface OpenPgpVerdict extends SignatureVerdict {
+  /** When the signing (sub)key stops being valid, unix seconds (the earlier of subkey and primary). */
+  keyExpiresAt?: number;
+  /** When the signature itself stops being valid (signature expiration subpacket), unix seconds. */
+  signatureExpiresAt?: number;
+  /** Creation time of the earliest effective revocation of the signing key or its primary. */
+  revokedAt?: number;
+  /** RFC 9580 reason code of that revocation; absent when the revocation names none. */
+  revocationReason?: number;
+  /** Hash algorithm of the signature, lower-case ("sha256", "sha1"...). */
+  hashAlgorithm?: string;
+}
+
+export type Verdict = SignatureVerdict &
+  Partial<Pick<OpenPgpVerdict, 'keyExpiresAt' | 'signatureExpiresAt' | 'revokedAt' | 'revocationReason' | 'hashAlgorithm'>> & {
+    /** E because the signing key is not among the trusted keys (as opposed to an unreadable signature). */
+    missingKey?: boolean;
+  };
+

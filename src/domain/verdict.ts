@@ -1,7 +1,7 @@
 // Outcomes x severity x --fail-on -> exit code. Warnings never fail; an error means the audit
 // could not be completed, which is exit 2 unless something already failed.
 import { EXIT } from '../errors.js';
-import { severityRank, type Outcome, type RuleEvaluation, type RuleMeta, type RuleResult, type Severity } from '../model.js';
+import { severityRank, type Outcome, type RuleEvaluation, type RuleMeta, type RuleResult, type Severity } from './model.js';
 
 export type Summary = Record<Outcome, number>;
 

@@ -1,5 +1,5 @@
 // What a policy change gives away: the ways a new policy trusts more than the one before it.
-import type { Policy } from '../../collect/policy.js';
+import type { Policy } from './policy.js';
 
 const RANK = ['info', 'low', 'medium', 'high', 'critical'];
 

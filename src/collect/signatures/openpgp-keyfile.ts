@@ -1,0 +1,109 @@
+// OpenPGP key files as a policy ships them: armored blocks or binary packets, split into keys,
+// and refused past the per-key limits before anything is verified. Pure.
+import * as openpgp from 'openpgp';
+import { type AnyKeyPacket, CONFIG, fpr, hex } from './openpgp-packets.js';
+
+const { enums } = openpgp;
+
+export interface KeySource {
+  data: Uint8Array | string;
+  /** Where the bytes came from; named in errors. */
+  file: string;
+}
+
+export interface KeyLimits {
+  /** User IDs and user attributes of one key. */
+  userIds: number;
+  /** Subkeys of one key. */
+  subkeys: number;
+  /** Signatures made by the key itself (certifications, bindings, revocations): each is verified. */
+  selfSignatures: number;
+}
+
+/** How much parsing and key building this process has done (tests prove the caches with it). */
+export const keyringWork = { filesParsed: 0, keysBuilt: 0 };
+
+export const BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
+export const ALLOWED = Object.fromEntries(
+  [
+    openpgp.PublicKeyPacket,
+    openpgp.PublicSubkeyPacket,
+    openpgp.SecretKeyPacket,
+    openpgp.SecretSubkeyPacket,
+    openpgp.UserIDPacket,
+    openpgp.UserAttributePacket,
+    openpgp.SignaturePacket,
+    openpgp.TrustPacket,
+    openpgp.MarkerPacket,
+  ].map((c) => [(c as unknown as { tag: number }).tag, c]),
+) as unknown as Map<openpgp.enums.packet, object>;
+
+async function binaryBlocks(src: KeySource): Promise<Uint8Array[]> {
+  const { data } = src;
+  const bytes = typeof data === 'string' ? undefined : data;
+  if (bytes && bytes.length && (bytes[0]! & 0x80) !== 0) return [bytes];
+  const text = typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
+  const blocks = text.match(BLOCK);
+  if (!blocks) throw new Error('neither a binary OpenPGP key file nor an armored key block');
+  const out: Uint8Array[] = [];
+  for (const b of blocks) out.push((await openpgp.unarmor(b, CONFIG)).data as Uint8Array);
+  return out;
+}
+
+/** Splits a packet stream into one packet list per primary key, secret packets made public. */
+function splitKeys(packets: openpgp.PacketList<openpgp.AnyPacket>): openpgp.PacketList<openpgp.AnyPacket>[] {
+  const out: openpgp.PacketList<openpgp.AnyPacket>[] = [];
+  let cur: openpgp.PacketList<openpgp.AnyPacket> | undefined;
+  for (const p of packets) {
+    const P = p as unknown as { constructor: { tag: number } };
+    const tag = P.constructor.tag;
+    if (p instanceof openpgp.UnparseablePacket) continue;
+    let q: openpgp.AnyPacket = p;
+    if (tag === enums.packet.secretKey) q = (openpgp.PublicKeyPacket as unknown as { fromSecretKeyPacket(p: unknown): openpgp.PublicKeyPacket }).fromSecretKeyPacket(p);
+    if (tag === enums.packet.secretSubkey) q = (openpgp.PublicSubkeyPacket as unknown as { fromSecretSubkeyPacket(p: unknown): openpgp.PublicSubkeyPacket }).fromSecretSubkeyPacket(p);
+    if (tag === enums.packet.trust || tag === enums.packet.marker) continue;
+    if (tag === enums.packet.publicKey || tag === enums.packet.secretKey) {
+      cur = new openpgp.PacketList();
+      out.push(cur);
+    }
+    cur?.push(q);
+  }
+  return out;
+}
+
+/** The packet lists (one per primary key) of one key file. */
+export async function parseKeyFile(src: KeySource): Promise<openpgp.PacketList<openpgp.AnyPacket>[]> {
+  keyringWork.filesParsed += 1;
+  let lists: openpgp.PacketList<openpgp.AnyPacket>[] = [];
+  for (const bytes of await binaryBlocks(src)) {
+    let packets: openpgp.PacketList<openpgp.AnyPacket>;
+    try {
+      packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, CONFIG);
+    } catch {
+      packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, { ...CONFIG, ignoreMalformedPackets: true });
+    }
+    lists = lists.concat(splitKeys(packets));
+  }
+  if (!lists.length) throw new Error('no public key in it');
+  return lists;
+}
+
+/** Throws when one key (its packets, duplicates already dropped) is over a limit: before any verification. */
+export function checkLimits(packets: openpgp.AnyPacket[], limits: KeyLimits): void {
+  const primary = packets[0] as AnyKeyPacket;
+  const ownId = primary.getKeyID().toHex();
+  let userIds = 0;
+  let subkeys = 0;
+  let selfSigs = 0;
+  for (const p of packets) {
+    if (p instanceof openpgp.UserIDPacket || p instanceof openpgp.UserAttributePacket) userIds += 1;
+    else if (p instanceof openpgp.PublicSubkeyPacket) subkeys += 1;
+    else if (p instanceof openpgp.SignaturePacket && (p.issuerKeyID.toHex() === ownId || (p.issuerFingerprint?.length && hex(p.issuerFingerprint) === fpr(primary)))) selfSigs += 1;
+  }
+  const over = (n: number, max: number, what: string): void => {
+    if (n > max) throw new Error(`key ${fpr(primary)} has ${n} ${what}, more than the limit of ${max}`);
+  };
+  over(userIds, limits.userIds, 'user IDs');
+  over(subkeys, limits.subkeys, 'subkeys');
+  over(selfSigs, limits.selfSignatures, 'self-signatures');
+}

@@ -1,0 +1,133 @@
+// The OpenPGP packet checks the keyring is built from: a signature verified over its key, the
+// latest valid binding, revocations (hard or soft, RFC 9580), expiry, and the algorithm facts the
+// weak-cryptography rule reads. Pure.
+import * as openpgp from 'openpgp';
+
+// gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
+// The hash algorithm is reported so a policy can refuse SHA-1.
+export const CONFIG = {
+  ...openpgp.config,
+  rejectHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
+  rejectMessageHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
+  rejectPublicKeyAlgorithms: new Set<openpgp.enums.publicKey>(),
+  rejectCurves: new Set<openpgp.enums.curve>(),
+  minRSABits: 0,
+  ignoreUnsupportedPackets: true,
+} as openpgp.Config;
+
+const { enums } = openpgp;
+export const SIGNING_ALGOS = new Set<number>([
+  enums.publicKey.rsaEncryptSign,
+  enums.publicKey.rsaSign,
+  enums.publicKey.dsa,
+  enums.publicKey.ecdsa,
+  enums.publicKey.eddsaLegacy,
+  enums.publicKey.ed25519,
+  enums.publicKey.ed448,
+]);
+// openpgp.js checks these curves in node only through an optional module we do not ship.
+export const UNSUPPORTED_CURVES = new Set<string>(['secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1']);
+// RFC 9580 5.2.3.31: only "superseded" and "retired" are soft; no reason, 0, 2 and unknown codes are hard.
+const SOFT_REASONS = new Set<number>([enums.reasonForRevocation.keySuperseded, enums.reasonForRevocation.keyRetired]);
+
+export type AnyKeyPacket = openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
+export const enumName = (e: object, v: number | null): string => { try { return (openpgp.enums.read as (t: object, v: number | null) => string)(e, v); } catch { return String(v); } };
+export type SigData = Parameters<openpgp.SignaturePacket['verify']>[2];
+
+export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
+export const fpr = (p: AnyKeyPacket): string => p.getFingerprint().toUpperCase();
+export const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+export function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n', 1)[0]!.slice(0, 200);
+}
+
+/**
+ * Verifies a signature packet cryptographically, ignoring every time check (the caller judges times)
+ * and two things gpg ignores too: the two-byte digest prefix (a quick check only; real keys published
+ * with a wrong one exist, e.g. an export of GitHub's web-flow key) and designated-revoker subpackets
+ * (openpgp.js refuses any self-signature that names one).
+ */
+export async function checkSig(sig: openpgp.SignaturePacket, key: AnyKeyPacket, type: number, data: SigData, detached = false): Promise<void> {
+  const s = sig as openpgp.SignaturePacket & { revocationKeyClass: number | null; toHash: Function; hash: Function };
+  const rkc = s.revocationKeyClass;
+  s.revocationKeyClass = null;
+  try {
+    try {
+      await sig.verify(key as openpgp.PublicKeyPacket, type, data, null as unknown as Date, detached, CONFIG);
+    } catch (e) {
+      if (message(e) !== 'Signed digest did not match') throw e;
+      const toHash = s.toHash(type, data, detached) as Uint8Array;
+      const digest = (await s.hash(type, data, toHash)) as Uint8Array;
+      sig.signedHashValue = digest.subarray(0, 2);
+      await sig.verify(key as openpgp.PublicKeyPacket, type, data, null as unknown as Date, detached, CONFIG);
+    }
+  } finally {
+    s.revocationKeyClass = rkc;
+  }
+}
+
+export async function sigOk(sig: openpgp.SignaturePacket, key: AnyKeyPacket, type: number, data: SigData): Promise<boolean> {
+  try {
+    await checkSig(sig, key, type, data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The newest signature of `sigs` that verifies, or undefined. */
+export async function latestValid(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData) {
+  const sorted = [...sigs].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+  for (const s of sorted) if (await sigOk(s, key, type, data)) return s;
+  return undefined;
+}
+
+export interface Revocation {
+  at: number;
+  reason?: number;
+  hard: boolean;
+  /** The revocation's own words (reason-for-revocation text), when it has any. */
+  text?: string;
+}
+
+/** The effective revocation among `sigs`: a hard one wins over soft ones, else the earliest soft one. */
+export async function revocation(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData): Promise<Revocation | undefined> {
+  let best: Revocation | undefined;
+  for (const s of sigs) {
+    if (!(await sigOk(s, key, type, data))) continue;
+    const reason = s.reasonForRevocationFlag ?? undefined;
+    const r: Revocation = { at: s.created ? seconds(s.created) : 0, reason, hard: reason === undefined || !SOFT_REASONS.has(reason) };
+    if (s.reasonForRevocationString) r.text = s.reasonForRevocationString;
+    if (!best || (r.hard && !best.hard) || (r.hard === best.hard && r.at < best.at)) best = r;
+  }
+  return best;
+}
+
+export function keyExpiry(keyPacket: AnyKeyPacket, sig: openpgp.SignaturePacket): number | undefined {
+  if (sig.keyNeverExpires !== false || !sig.keyExpirationTime) return undefined;
+  return seconds(keyPacket.created) + sig.keyExpirationTime;
+}
+
+export function curveOf(p: AnyKeyPacket): string | undefined {
+  const info = p.getAlgorithmInfo() as { curve?: string };
+  return info.curve;
+}
+
+/** The algorithm and (for RSA, DSA, ElGamal) size of a key packet, for the weak-cryptography rule. */
+export function keyAlgorithmFacts(kp: AnyKeyPacket): { keyAlgorithm?: string; keyBits?: number } {
+  try {
+    const info = (kp as unknown as { getAlgorithmInfo(): { algorithm: string; bits?: number } }).getAlgorithmInfo();
+    return { keyAlgorithm: info.algorithm, ...(info.bits ? { keyBits: info.bits } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/** Hash algorithms of a key's self-certifications and subkey binding signatures, de-duplicated. */
+export function selfSignatureHashes(key: openpgp.Key): string[] {
+  const out = new Set<string>();
+  const name = (h: number | null): string => (h === null ? 'unknown' : enumName(enums.hash, h).toLowerCase());
+  for (const u of key.users) for (const s of u.selfCertifications) out.add(name(s.hashAlgorithm));
+  for (const sub of key.subkeys) for (const s of sub.bindingSignatures) out.add(name(s.hashAlgorithm));
+  return [...out].sort();
+}

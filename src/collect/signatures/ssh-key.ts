@@ -1,0 +1,151 @@
+// SSH public keys: the types OpenSSH knows, their parsed parts, their fingerprint as ssh-keygen -l
+// prints it, and strict base64. Pure.
+import { createHash } from 'node:crypto';
+import type { EcCurve, SshPublicKey } from '../../domain/keys.js';
+import { SshFormatError, SshReader, SshWriter } from './ssh-wire.js';
+
+const RSA_MIN_MODULUS_BITS = 1024;
+
+const CERT_TYPES = new Set([
+  'ssh-rsa-cert-v01@openssh.com',
+  'ssh-dss-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp256-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp384-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp521-cert-v01@openssh.com',
+  'ssh-ed25519-cert-v01@openssh.com',
+  'sk-ecdsa-sha2-nistp256-cert-v01@openssh.com',
+  'sk-ssh-ed25519-cert-v01@openssh.com',
+]);
+
+/** Key type names OpenSSH 9.2 accepts at the start of a key in text form (peek_type_nid). */
+export const TEXT_TYPE_ALIASES: Record<string, string> = {
+  'rsa-sha2-256': 'ssh-rsa',
+  'rsa-sha2-512': 'ssh-rsa',
+  'rsa-sha2-256-cert-v01@openssh.com': 'ssh-rsa-cert-v01@openssh.com',
+  'rsa-sha2-512-cert-v01@openssh.com': 'ssh-rsa-cert-v01@openssh.com',
+};
+
+const KNOWN_TYPES = new Set([
+  'ssh-ed25519',
+  'sk-ssh-ed25519@openssh.com',
+  'ssh-rsa',
+  'ssh-dss',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'sk-ecdsa-sha2-nistp256@openssh.com',
+  ...CERT_TYPES,
+]);
+
+export function isKnownKeyType(name: string): boolean {
+  return KNOWN_TYPES.has(name) || name in TEXT_TYPE_ALIASES;
+}
+
+const EC_POINT_BYTES: Record<EcCurve, number> = { nistp256: 32, nistp384: 48, nistp521: 66 };
+
+export function sshFingerprint(blob: Uint8Array): string {
+  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
+}
+
+function bitLength(mag: Uint8Array): number {
+  if (mag.length === 0) return 0;
+  return (mag.length - 1) * 8 + (32 - Math.clz32(mag[0]!));
+}
+
+function readEcPoint(r: SshReader, curve: EcCurve): Uint8Array {
+  const point = r.string();
+  // OpenSSH only takes uncompressed points (sshbuf_get_ec).
+  if (point.length !== 1 + 2 * EC_POINT_BYTES[curve] || point[0] !== 0x04) {
+    throw new SshFormatError('invalid EC point');
+  }
+  return point;
+}
+
+/**
+ * Parses an SSH public key blob (RFC 4253 §6.6 / RFC 5656 / RFC 8709 / PROTOCOL.u2f) the way
+ * OpenSSH's sshkey_from_blob does: unknown types, short RSA moduli, malformed points and trailing
+ * data are errors (SshFormatError). DSA keys and certificates are accepted but not looked into.
+ */
+export function parseSshPublicKey(blob: Uint8Array): SshPublicKey {
+  const r = new SshReader(blob);
+  const type = r.cstring();
+  const w = new SshWriter().string(type);
+  const key: Omit<SshPublicKey, 'canonical' | 'fingerprint'> = { type, kind: 'other' };
+  switch (type) {
+    case 'ssh-ed25519':
+    case 'sk-ssh-ed25519@openssh.com': {
+      const pk = r.string();
+      if (pk.length !== 32) throw new SshFormatError('invalid Ed25519 key length');
+      key.ed25519 = pk;
+      w.string(pk);
+      if (type === 'ssh-ed25519') key.kind = 'ed25519';
+      else {
+        key.kind = 'sk-ed25519';
+        key.application = r.cstring();
+        w.string(key.application);
+      }
+      break;
+    }
+    case 'ecdsa-sha2-nistp256':
+    case 'ecdsa-sha2-nistp384':
+    case 'ecdsa-sha2-nistp521':
+    case 'sk-ecdsa-sha2-nistp256@openssh.com': {
+      const expected = (type.startsWith('sk-') ? 'nistp256' : type.slice('ecdsa-sha2-'.length)) as EcCurve;
+      const curve = r.cstring();
+      if (curve !== expected) throw new SshFormatError('EC curve does not match key type');
+      const point = readEcPoint(r, expected);
+      key.ecdsa = { curve: expected, point };
+      w.string(curve).string(point);
+      if (type.startsWith('sk-')) {
+        key.kind = 'sk-ecdsa';
+        key.application = r.cstring();
+        w.string(key.application);
+      } else key.kind = 'ecdsa';
+      break;
+    }
+    case 'ssh-rsa': {
+      const e = r.mpint();
+      const n = r.mpint();
+      const bits = bitLength(n);
+      if (bits < RSA_MIN_MODULUS_BITS) throw new SshFormatError('RSA key too small');
+      key.kind = 'rsa';
+      key.rsa = { e, n, bits };
+      w.mpint(e).mpint(n);
+      break;
+    }
+    case 'ssh-dss': {
+      const p = r.mpint();
+      const q = r.mpint();
+      const g = r.mpint();
+      const y = r.mpint();
+      key.kind = 'dsa';
+      w.mpint(p).mpint(q).mpint(g).mpint(y);
+      break;
+    }
+    default:
+      if (!CERT_TYPES.has(type)) throw new SshFormatError('unknown key type');
+      // Certificates: kept whole (OpenSSH fingerprints the whole certificate blob).
+      return { type, kind: 'cert', canonical: blob, fingerprint: sshFingerprint(blob) };
+  }
+  if (r.remaining !== 0) throw new SshFormatError('trailing data after key');
+  const canonical = w.bytes();
+  return { ...key, canonical, fingerprint: sshFingerprint(canonical) };
+}
+
+/** Two parsed keys are the same public key (sshkey_equal for plain keys). */
+export function sameKey(a: SshPublicKey, b: SshPublicKey): boolean {
+  return Buffer.from(a.canonical).equals(b.canonical);
+}
+
+/**
+ * OpenBSD b64_pton as OpenSSH uses it: whitespace anywhere is skipped, padding is required, nothing
+ * but whitespace may follow it, and the unused bits of the last quantum must be zero.
+ */
+export function decodeBase64Strict(text: string): Uint8Array | undefined {
+  const s = text.replace(/[ \t\n\v\f\r]/g, '');
+  if (!/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) || s.length % 4 !== 0) return undefined;
+  const out = Buffer.from(s, 'base64');
+  // Re-encode to catch non-zero slop bits (a subliminal channel OpenSSH refuses).
+  if (out.toString('base64') !== s) return undefined;
+  return out;
+}

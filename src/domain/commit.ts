@@ -1,0 +1,57 @@
+// The objects gitguard reads, as records: a commit, a tag, the identity in them. Types only; the
+// parsers that fill them are collect/commit-object.ts and collect/tag-object.ts.
+
+export interface Identity {
+  name: string;
+  email: string;
+  /** Unix seconds. */
+  time: number;
+  /** The timezone offset as written, e.g. "+0200". */
+  tz: string;
+}
+
+export interface RawSignature {
+  /** "gpgsig" (SHA-1 object ids) or "gpgsig-sha256". */
+  header: 'gpgsig' | 'gpgsig-sha256';
+  armored: string;
+}
+
+export interface CommitRecord {
+  oid: string;
+  tree: string;
+  parents: string[];
+  author: Identity;
+  committer: Identity;
+  encoding?: string;
+  signatures: RawSignature[];
+  /** Embedded signed tag objects of merged tags ("mergetag" headers), raw text. */
+  mergetags: string[];
+  /** The commit object with its signature headers removed: the bytes a signature covers. */
+  payload: Buffer;
+  message: string;
+  /** First line of the message. */
+  subject: string;
+  /** Whether the bytes hash to the object id they were stored under. */
+  hashOk: boolean;
+  /** Why gitguard cannot be sure it reads this commit as git does (judged `E`, never authorized). */
+  malformed?: string;
+  /** Object ids of the paths the walk was asked to look up in this commit's tree (null: absent). */
+  pathOids?: Record<string, string | null>;
+}
+
+export interface TagRecord {
+  oid: string;
+  object: string;
+  type: string;
+  name: string;
+  tagger?: Identity;
+  message: string;
+  /** The armored signature block at the end of the message, if any. */
+  signature?: string;
+  /** The bytes the signature covers. */
+  payload: Buffer;
+  /** Whether the bytes hash to the id they were read under (a cached verdict is only theirs then). */
+  hashOk: boolean;
+  /** Why gitguard cannot be sure it reads this tag as git does (judged `E`, never authorized). */
+  malformed?: string;
+}

@@ -1,0 +1,46 @@
+// What the repository-content rules see: committed secrets found in history and SECURITY.md at
+// HEAD. Types only; collect/secrets/ and collect/security-policy.ts collect them.
+
+export interface SecretHit {
+  /** The format id ("github-pat"), or the pair kind ("aws-access-key"). */
+  kind: string;
+  title: string;
+  /** 1-based line in the file as the commit left it. */
+  line: number;
+  /** The secret, redacted (redactSecret). */
+  redacted: string;
+}
+
+export interface SecretLeak extends SecretHit {
+  commit: string;
+  path: string;
+}
+
+export interface SecretsFacts {
+  commits: number;
+  /** File versions whose added lines were scanned. */
+  scanned: number;
+  skipped: { binary: number; oversized: number; repeated: number };
+  /** Blobs larger than this many bytes are skipped. */
+  maxBlobBytes: number;
+  /** Whether the generic high-entropy detector ran. */
+  entropy: boolean;
+  leaks: SecretLeak[];
+  /** Leaks found beyond the ones kept (MAX_LEAKS). */
+  more: number;
+}
+
+export interface SecurityPolicyFile {
+  path: string;
+  /** Bytes; 0 for an empty file. */
+  size: number;
+  /** Nothing but whitespace (or not a regular file: a symlink or submodule says nothing). */
+  empty: boolean;
+}
+
+export interface SecurityPolicyFacts {
+  /** The commit read; undefined when HEAD has no commits. */
+  commit?: string;
+  /** Every SECURITY.md found, in GitHub's order of preference. */
+  files: SecurityPolicyFile[];
+}

@@ -1,0 +1,90 @@
+// Protected refs against the ledger, as the ledger rules see them. Types and the ref glob; the
+// facts are collected by collect/protected-refs.ts.
+import type { TrustRootSource } from './trust.js';
+
+export interface LostCommit {
+  oid: string;
+  subject: string;
+  author: string;
+}
+
+export interface ProtectedRef {
+  name: string;
+  kind: 'branch' | 'remote' | 'tag';
+  /** What the ref points at now (a tag ref: the tag object); absent when the ref is gone. */
+  current?: string;
+  /** What the ledger recorded; absent when the ref is new to the ledger. */
+  recorded?: string;
+  /** A branch (local or remote-tracking) whose tip does not descend from the recorded tip. */
+  rewritten?: { lost: number; commits: LostCommit[]; recordedMissing?: boolean };
+}
+
+export interface ReflogEntry {
+  ref: string;
+  file: string;
+  old: string;
+  new: string;
+  who: string;
+  time: number;
+  tz: string;
+  message: string;
+  /** Why it counts as forced: new does not descend from old, or what the message says. */
+  why: string;
+}
+
+export interface LedgerFacts {
+  file: string;
+  /** The ledger exists but cannot be used (bad JSON, wrong schema): the ledger rules fail on it. */
+  damaged?: string;
+  /** No ledger yet: nothing to compare; the first passing audit records the tips. */
+  fresh: boolean;
+  globs: string[];
+  globSource: 'policy' | 'default';
+  refs: ProtectedRef[];
+  /** The trust root the ledger recorded. */
+  trustRoot?: string;
+  /** Reflog entries of protected refs that record forced updates or resets. */
+  forcedUpdates: ReflogEntry[];
+  /** `--base REV`: HEAD (current) against the base (recorded); rewritten when HEAD does not descend from it. */
+  base?: ProtectedRef;
+  /** The trust root in force (src/collect/trust-root.ts) against the audited tip. */
+  trustRootCheck?: TrustRootCheck;
+}
+
+export interface TrustRootCheck {
+  /** As given. */
+  rev: string;
+  source: TrustRootSource;
+  /** The commit it names; absent when it names none in this repository. */
+  oid?: string;
+  tip?: string;
+  /** undefined when it could not be checked (no such commit, no tip). */
+  ancestor?: boolean;
+}
+
+/** A ref glob: `*` and `?` stay within one path segment, `**` crosses them. */
+export function refGlob(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i += 1;
+    } else if (ch === '*') re += '[^/]*';
+    else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Whether the ledger was written by this audit, and if not, why (the report carries it). */
+export interface LedgerUpdate {
+  updated: boolean;
+  /** Why it was not updated: the rule that blocked it, --no-ledger, or a selection without the ledger rules. */
+  reason?: string;
+  /** The kind of reason: the user's own choice (--no-ledger, a --rule/--threat selection) or a rule or the file blocking it. */
+  cause?: 'no-ledger' | 'selection' | 'nothing-audited' | 'blocked' | 'unwritable';
+  file?: string;
+  /** How many protected tips it records now. */
+  refs?: number;
+}

@@ -1,0 +1,84 @@
+// The one rule runner, shared by `audit` and `hook run pre-push`: per-commit rules see the commits of
+// one walk, repository rules see the facts, and the policy at HEAD (read once per run) may raise or
+// lower any selected rule's severity, whichever other rules run. The server hook walks the pushed
+// commits through walkCommits too, with its own per-commit judgement.
+import { firstLine } from '../errors.js';
+import type { CommitFacts, CommitVisitor, Facts, RuleContext, RuleEvaluation, RuleResult } from '../domain/model.js';
+import type { Policy } from '../domain/policy.js';
+import { effectiveSeverity } from '../domain/verdict.js';
+import type { CatalogEntry } from './catalog.js';
+import type { HistorySession } from './history.js';
+import { vulnerabilityDatabase } from './rule-data.js';
+
+export interface RuleRun {
+  results: RuleResult[];
+  /** Commits walked. */
+  commits: number;
+}
+
+export interface RunOptions {
+  /** The walk over the commits in scope (facts.scope.revisions); the caller closes it. */
+  session?: HistorySession;
+  /** The policy at HEAD: its `severity:` overrides apply to every selected rule. */
+  policy?: Policy;
+  findingLimit: number;
+  /** Called every 1000 commits. */
+  onProgress?: (commits: number) => void;
+}
+
+function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
+  try {
+    return fn();
+  } catch (err) {
+    return { outcome: 'error', note: `rule ${ruleId} failed: ${firstLine((err as Error).message)}` };
+  }
+}
+
+/** Every commit of the session, in batches, to `visit`; returns how many there were. */
+export async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number) => void): Promise<number> {
+  let count = 0;
+  for await (const batch of session.batches()) {
+    for (const commit of batch) {
+      count += 1;
+      await visit(commit);
+      if (onProgress && count % 1000 === 0) onProgress(count);
+    }
+  }
+  return count;
+}
+
+export async function runRules(selected: readonly CatalogEntry[], facts: Facts, opts: RunOptions): Promise<RuleRun> {
+  const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: opts.findingLimit, data: { vulnerabilities: vulnerabilityDatabase } });
+  const evaluations = new Map<string, RuleEvaluation>();
+  const visitors: Array<[CatalogEntry, CommitVisitor]> = [];
+  for (const c of selected) {
+    if (c.rule.kind === 'commits') {
+      const rule = c.rule;
+      const ev = safely(c.meta.id, () => {
+        visitors.push([c, rule.start(facts, ctxFor(c))]);
+        return { outcome: 'pass' };
+      });
+      if (ev.outcome === 'error') evaluations.set(c.meta.id, ev);
+    }
+  }
+  let commits = 0;
+  if (opts.session && visitors.length && facts.scope.revisions.length) {
+    commits = await walkCommits(opts.session, (commit) => {
+      for (const [, v] of visitors) v.visit(commit);
+    }, opts.onProgress);
+  }
+  for (const [c, v] of visitors) evaluations.set(c.meta.id, safely(c.meta.id, () => v.finish()));
+  for (const c of selected) {
+    if (c.rule.kind === 'repo') {
+      const rule = c.rule;
+      evaluations.set(c.meta.id, safely(c.meta.id, () => rule.evaluate(facts, ctxFor(c))));
+    }
+  }
+  const overrides = opts.policy?.severity ?? {};
+  const results = selected.map((c): RuleResult => {
+    const ev = evaluations.get(c.meta.id) ?? { outcome: 'error', note: 'rule produced no result' };
+    const findings = ev.findings ?? [];
+    return { ...ev, meta: c.meta, severity: effectiveSeverity(c.meta, ev, overrides), findings, findingCount: ev.findingCount ?? findings.length };
+  });
+  return { results, commits };
+}
