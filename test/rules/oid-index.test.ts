@@ -20,7 +20,6 @@ describe('OidIndex', () => {
     expect(index.size).toBe(20_000);
     for (const [oid, n] of expected) {
       expect(index.get(oid)).toBe(n);
-      expect(index.get(oid.toUpperCase())).toBe(n); // hex is hex
       expect(times.get(n)).toBe(1_600_000_000 + n);
     }
     for (let i = 20_000; i < 20_100; i += 1) expect(index.get(sha1(i))).toBe(-1);
@@ -42,7 +41,8 @@ describe('OidIndex', () => {
     const index = new OidIndex();
     const flags = index.column((n) => new Int8Array(n));
     const hex = sha1(1);
-    const odd = ['not-an-id', hex.slice(0, 39) + 'z', sha256(2), ''];
+    // Uppercase is another string, as in a Map (git writes and gitguard accepts lowercase ids only).
+    const odd = ['not-an-id', hex.slice(0, 39) + 'z', sha256(2), '', hex.toUpperCase()];
     flags.set(index.add(hex), 2);
     for (const o of odd) flags.set(index.add(o), 1);
     expect(index.get(hex)).toBe(0);

@@ -4,10 +4,11 @@
 // string cost ~150 bytes a map; here a commit costs its id's bytes, 8 bytes of hash slots and a few
 // bytes per column. Pure data structure (no I/O), so rules and collectors alike can use it.
 
+// Lowercase only, as git writes ids: anything else is kept apart (in `odd`), so the index answers
+// exactly as a Map of the strings would.
 function hexNibble(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
   return -1;
 }
 
@@ -20,7 +21,7 @@ export class OidIndex {
   private readonly scratch = new Uint8Array(32);
   private readonly columns: Array<{ grow(capacity: number): void }> = [];
   size = 0;
-  /** Ids that are not plain hex of one length (never in a real walk): kept in an ordinary map. */
+  /** Ids that are not lowercase hex of one length (never in a real walk): kept in an ordinary map. */
   private readonly odd = new Map<string, number>();
 
   /** The id's number, or -1 when it was never added. */
