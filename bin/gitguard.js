@@ -2,6 +2,11 @@
 // The whole binary: everything else lives in dist/cli/main.js (built from src/cli/main.ts).
 import { main } from '../dist/cli/main.js';
 
+// GITGUARD_REPORT_RSS=1: the process's peak resident memory on stderr at exit (npm run bench -- scale).
+if (process.env.GITGUARD_REPORT_RSS === '1') {
+  process.on('exit', () => process.stderr.write(`gitguard: peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`));
+}
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

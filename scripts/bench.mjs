@@ -2,6 +2,8 @@
 // npm run bench: signature verification speed, gitguard against git's own.
 // npm run bench -- secrets: the secrets scan against `git log -p -U0 --all` (bench-lib/secrets.mjs;
 // BENCH_REPO=path to measure a real repository instead of a synthetic one).
+// npm run bench -- scale [--commits N] [--only linear|merges] [--rule ID]: a full audit of large
+// unsigned histories against `git rev-list --format=raw HEAD` (bench-lib/scale.mjs).
 //
 // 1. Makes real keys (ssh-keygen ed25519; gpg rsa2048 and ed25519) in a throwaway folder under /tmp.
 // 2. Builds three repositories of BENCH_COMMITS (default 5000) signed commits each, signing in
@@ -27,11 +29,12 @@ import { IDENTITY, makeGpgKey, makeSshKey } from './bench-lib/keys.mjs';
 import { sshsigEd25519 } from './bench-lib/objects.mjs';
 import { runTimed, versionLine } from './bench-lib/proc.mjs';
 import { benchSecrets } from './bench-lib/secrets.mjs';
+import { benchScale } from './bench-lib/scale.mjs';
 
 // `npm run bench -- secrets`: the secrets scan against git log -p (scripts/bench-lib/secrets.mjs).
 const MODE = process.argv[2] ?? 'signatures';
-if (!['signatures', 'secrets'].includes(MODE)) {
-  console.error(`unknown bench mode "${MODE}" (signatures, secrets)`);
+if (!['signatures', 'secrets', 'scale'].includes(MODE)) {
+  console.error(`unknown bench mode "${MODE}" (signatures, secrets, scale)`);
   process.exit(2);
 }
 
@@ -352,7 +355,8 @@ async function main() {
 
 let code = 1;
 try {
-  code = MODE === 'secrets' ? await benchSecrets({ tmp, baseEnv, gitguard: GITGUARD, runs: RUNS, commits: COMMITS, log }) : await main();
+  if (MODE === 'scale') code = await benchScale(process.argv.slice(3), { gitguard: GITGUARD, baseEnv }).then(() => 0);
+  else code = MODE === 'secrets' ? await benchSecrets({ tmp, baseEnv, gitguard: GITGUARD, runs: RUNS, commits: COMMITS, log }) : await main();
 } catch (e) {
   console.error(`bench failed: ${e instanceof BenchError ? e.message : (e?.stack ?? e)}`);
   if (e?.stderr) console.error(String(e.stderr));

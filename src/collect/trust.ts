@@ -15,6 +15,7 @@ import { verifyMergetags, type MergetagKeys } from './mergetags.js';
 import type { RevokedKeys } from '../domain/trust.js';
 // The one judgement (pure, in the domain layer: the rules judge with it too).
 import { judge, policyChangeAuthorized } from '../domain/judgement.js';
+import { Interned, OidIndex } from '../domain/oid-index.js';
 
 /** The values, awaited only when one is still pending (most commits need no await at all). */
 function known<T>(values: Array<T | Promise<T>>): Array<T> | Promise<Array<T>> {
@@ -26,9 +27,42 @@ const POOL_THRESHOLD = 64;
 
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
+/**
+ * A yes/no per commit that may still be pending: settled answers in a column of one byte per commit
+ * (0 unknown, 1 no, 2 yes), pending ones (a few hundred in flight at most) as promises until they settle.
+ */
+class CommitFlags {
+  private readonly settled;
+  private readonly pending = new Map<string, Promise<boolean>>();
+  constructor(private readonly index: OidIndex) {
+    this.settled = index.column((n) => new Int8Array(n));
+  }
+  get(oid: string): boolean | Promise<boolean> | undefined {
+    const i = this.index.get(oid);
+    const v = i < 0 ? 0 : this.settled.get(i);
+    return v ? v === 2 : this.pending.get(oid);
+  }
+  set(oid: string, value: boolean | Promise<boolean>): void {
+    if (value instanceof Promise) {
+      this.pending.set(oid, value);
+      // Settled answers move to the column (unless a later set() replaced the promise meanwhile).
+      value.then((v) => {
+        if (this.pending.get(oid) === value) this.set(oid, v);
+      }, () => undefined);
+      return;
+    }
+    this.pending.delete(oid);
+    this.settled.set(this.index.add(oid), value ? 2 : 1);
+  }
+}
+
+
 export class TrustCollector {
-  /** Policy tree id of each commit walked ('' = none). Small strings, one per commit. */
-  private readonly policyTreeOf = new Map<string, string>();
+  /** Every commit walked or looked up, numbered: the per-commit state below is columns indexed by it. */
+  private readonly index = new OidIndex();
+  /** Policy tree id of each commit walked ('' = none), as its number in `trees` (0: not known). */
+  private readonly treeCol = this.index.column((n) => new Int32Array(n));
+  private readonly trees = new Interned<string>();
   private readonly policies = new Map<string, Promise<Policy | undefined>>();
   /** The tree id each loaded policy came from: what verdicts are cached under. */
   private readonly treeIdOf = new WeakMap<Policy, string>();
@@ -36,9 +70,9 @@ export class TrustCollector {
   /** Raw key material per trust id, for the worker pool. */
   private readonly rawKeys = new Map<string, RawKeys>();
   private pool: VerifyPool | undefined;
-  /** Ids of the watched paths in each commit (arrays shared between commits with the same state). */
-  private readonly pathStateOf = new Map<string, readonly (string | null)[]>();
-  private readonly states = new Map<string, readonly (string | null)[]>();
+  /** Ids of the watched paths in each commit, as a number in `states` (equal states share one array). */
+  private readonly stateCol = this.index.column((n) => new Int32Array(n));
+  private readonly states = new Interned<readonly (string | null)[]>();
   private readonly gateOf = new Map<string, Promise<boolean>>();
   private poolTried = false;
   private checked = 0;
@@ -61,14 +95,14 @@ export class TrustCollector {
   /** Asks git whether `ancestor` is an ancestor of `oid` (for parents outside the walk). */
   private descends: ((ancestor: string, oid: string) => Promise<boolean | undefined>) | undefined;
   /** Per commit: is it the trust root or a descendant of it? Only such commits' policies may judge. */
-  private readonly rooted = new Map<string, boolean | Promise<boolean>>();
+  private readonly rooted = new CommitFlags(this.index);
   /**
    * Per commit: may its policy judge its children? Yes for the trust root's, for one inherited
    * unchanged from a parent whose policy may, and for a change a maintainer of that parent's policy
    * signed (or the tip's goodlist accepts). A policy brought in any other way (taken over from an
    * unrelated history in a merge, or changed without a maintainer) judges nothing.
    */
-  private readonly policyOk = new Map<string, boolean | Promise<boolean>>();
+  private readonly policyOk = new CommitFlags(this.index);
 
   /** A parent outside the walk is accepted history: its policy may judge when it descends from the root. */
   private policyOkOf(oid: string): boolean | Promise<boolean> {
@@ -174,33 +208,41 @@ export class TrustCollector {
 
   /** Policy tree id of a commit: from the walk, or looked up for a parent outside it. */
   private async treeOf(commitOid: string): Promise<string> {
-    const known = this.policyTreeOf.get(commitOid);
+    const known = this.knownTree(commitOid);
     if (known !== undefined) return known;
     const o = await this.reader.read(`${commitOid}:${POLICY_DIR}`);
     const tree = o?.type === 'tree' ? o.oid : '';
-    this.policyTreeOf.set(commitOid, tree);
+    this.setTree(commitOid, tree);
     return tree;
+  }
+
+  private knownTree(commitOid: string): string | undefined {
+    const i = this.index.get(commitOid);
+    return i < 0 ? undefined : this.trees.value(this.treeCol.get(i));
+  }
+
+  private setTree(commitOid: string, tree: string): void {
+    this.treeCol.set(this.index.add(commitOid), this.trees.number(tree, tree));
   }
 
   /** The commit's watched-path ids, interned so equal states share one array. */
   private recordState(commit: CommitRecord): readonly (string | null)[] {
     const ids = this.watched.map((p) => commit.pathOids?.[p] ?? null);
-    const key = ids.join(' ');
-    let state = this.states.get(key);
-    if (!state) {
-      state = ids;
-      this.states.set(key, state);
-    }
-    this.pathStateOf.set(commit.oid, state);
-    return state;
+    return this.setState(commit.oid, ids);
+  }
+
+  private setState(commitOid: string, ids: readonly (string | null)[]): readonly (string | null)[] {
+    const n = this.states.number(ids.join(' '), ids);
+    this.stateCol.set(this.index.add(commitOid), n);
+    return this.states.value(n)!;
   }
 
   private async stateOf(commitOid: string): Promise<readonly (string | null)[]> {
-    const known = this.pathStateOf.get(commitOid);
+    const i = this.index.get(commitOid);
+    const known = i < 0 ? undefined : this.states.value(this.stateCol.get(i));
     if (known) return known;
     const ids = await Promise.all(this.watched.map(async (p) => (await this.reader.read(`${commitOid}:${p}`))?.oid ?? null));
-    this.pathStateOf.set(commitOid, ids);
-    return ids;
+    return this.setState(commitOid, ids);
   }
 
   /** Whether the CI configuration in this state runs gitguard (its files mention it). */
@@ -241,7 +283,7 @@ export class TrustCollector {
   // come from the cache), so it only awaits when something has to be read or verified.
   async enrich(commit: CommitRecord): Promise<TrustedCommit> {
     const ownTree = commit.pathOids?.[POLICY_DIR] ?? '';
-    this.policyTreeOf.set(commit.oid, ownTree);
+    this.setTree(commit.oid, ownTree);
     const ownState = this.watched.length ? this.recordState(commit) : [];
     // Recorded before the first await, like the policy tree: children are enriched right after.
     const parentRooted = commit.parents.map((p) => this.rootedOf(p));
@@ -310,7 +352,7 @@ export class TrustCollector {
     const ownPolicy = ownLoad instanceof Promise ? await ownLoad : ownLoad;
     const ownBroken = broken;
     const parentTrees: string[] = [];
-    for (const p of commit.parents) parentTrees.push(this.policyTreeOf.get(p) ?? (await this.treeOf(p)));
+    for (const p of commit.parents) parentTrees.push(this.knownTree(p) ?? (await this.treeOf(p)));
     // A policy change is measured against the parents whose policy state is vetted (none, or one
     // that may judge): keeping a policy nobody vouched for is not "unchanged".
     const vettedKnown = known(commit.parents.map((p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || this.policyOkOf(p))));

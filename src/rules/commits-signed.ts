@@ -26,12 +26,12 @@ export default defineCommitRule({
         if (c.signatures.length === 0 && goodlist.has(c.oid)) excused += 1;
         else if (c.signatures.length === 0 && !required(c)) optional += 1;
         else if (c.signatures.length === 0) {
-          unsigned.add({
+          unsigned.addLazy(() => ({
             commit: c.oid,
             ...touchedPaths(c),
             message: `no signature: "${c.subject}" by ${identityText(c.committer)}`,
             evidence: { subject: c.subject, author: identityText(c.author), committer: identityText(c.committer), date: new Date(c.committer.time * 1000).toISOString() },
-          });
+          }));
         }
       },
       finish() {

@@ -12,6 +12,12 @@ export class FindingList {
     if (this.items.length < this.limit) this.items.push(f);
   }
 
+  /** Like add, but the finding is only built while there is room for it (a rule failing on every commit). */
+  addLazy(make: () => Finding): void {
+    this.count += 1;
+    if (this.items.length < this.limit) this.items.push(make());
+  }
+
   /** `whenFound` if anything was added, else pass (with an optional note). */
   evaluation(whenFound: Outcome = 'fail', note?: string): RuleEvaluation {
     return {

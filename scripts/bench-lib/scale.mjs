@@ -1,0 +1,91 @@
+// npm run bench -- scale [--commits N] [--rule ID ...]: a full `gitguard audit` of large unsigned
+// histories (linear, and merge-heavy: every third commit a merge) against the time git takes to read
+// them (`git rev-list --format=raw HEAD`), with node's peak RSS and the cost of a second run.
+// Repositories are made once by make-history.mjs and kept in BENCH_SCALE_DIR (default
+// /tmp/gitguard-scale), since a million commits take minutes to write.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAKE_HISTORY = fileURLToPath(new URL('../make-history.mjs', import.meta.url));
+const HAVE_TIME = existsSync('/usr/bin/time');
+
+function parseArgs(argv) {
+  const out = { commits: 1_000_000, rules: [], kinds: ['linear', 'merges'] };
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i];
+    if (a === '--commits') out.commits = Number(argv[++i]);
+    else if (a === '--rule') out.rules.push(argv[++i]);
+    else if (a === '--only') out.kinds = argv[++i].split(',');
+    else throw new Error(`unknown argument "${a}" (--commits N, --rule ID, --only linear,merges)`);
+  }
+  if (!Number.isInteger(out.commits) || out.commits < 1) throw new Error('--commits takes a positive integer');
+  if (out.kinds.some((k) => !['linear', 'merges'].includes(k))) throw new Error('--only takes linear and/or merges');
+  return out;
+}
+
+/**
+ * Runs a command with its output discarded; wall seconds, its stderr, and (with /usr/bin/time) the
+ * peak RSS of the largest process of its tree in MB: rusage of waited-for children is their maximum.
+ */
+function timed(cmd, args, env) {
+  return new Promise((resolve, reject) => {
+    const argv = HAVE_TIME ? ['/usr/bin/time', ['-f', 'GITGUARD_BENCH_MAXRSS %M', cmd, ...args]] : [cmd, args];
+    const start = process.hrtime.bigint();
+    const child = spawn(argv[0], argv[1], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const err = [];
+    child.stderr.on('data', (c) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const stderr = Buffer.concat(err).toString();
+      const tree = /GITGUARD_BENCH_MAXRSS (\d+)/.exec(stderr);
+      const node = /gitguard: peak RSS (\d+) MB/.exec(stderr);
+      resolve({ code, seconds, stderr, treeMB: tree ? Math.round(Number(tree[1]) / 1024) : undefined, nodeMB: node ? Number(node[1]) : undefined });
+    });
+  });
+}
+
+function ensureRepo(dir, commits, kind, env) {
+  const done = join(dir, '.git', 'gitguard-bench-complete');
+  if (existsSync(done)) return false;
+  rmSync(dir, { recursive: true, force: true });
+  console.error(`making ${dir} (${commits} commits, ${kind})...`);
+  const r = spawnSync(process.execPath, [MAKE_HISTORY, dir, String(commits), ...(kind === 'merges' ? ['--merges'] : [])], { env, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`make-history.mjs failed for ${dir}`);
+  writeFileSync(done, '');
+  return true;
+}
+
+export async function benchScale(argv, { gitguard, baseEnv }) {
+  const opts = parseArgs(argv);
+  const root = process.env.BENCH_SCALE_DIR ?? '/tmp/gitguard-scale';
+  mkdirSync(root, { recursive: true });
+  // gitguard's cache secret lives here, not in the user's home.
+  const env = { ...baseEnv, XDG_CACHE_HOME: join(root, 'cache-home'), GITGUARD_REPORT_RSS: '1' };
+  const ruleArgs = opts.rules.flatMap((r) => ['--rule', r]);
+  const rows = [];
+  for (const kind of opts.kinds) {
+    const dir = join(root, `${kind}-${opts.commits}`);
+    ensureRepo(dir, opts.commits, kind, env);
+    // A first run starts without gitguard's ledger and verdict cache.
+    rmSync(join(dir, '.git', 'gitguard'), { recursive: true, force: true });
+    const revList = await timed('git', ['-C', dir, 'rev-list', '--format=raw', 'HEAD'], env);
+    if (revList.code !== 0) throw new Error(`git rev-list failed: ${revList.stderr.trim()}`);
+    const audit = ['audit', '-C', dir, '--no-color', '-q', ...ruleArgs];
+    const first = await timed(process.execPath, [gitguard, ...audit], env);
+    const second = await timed(process.execPath, [gitguard, ...audit], env);
+    for (const r of [first, second]) {
+      if (r.code !== 0 && r.code !== 1) throw new Error(`gitguard audit exited ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
+    }
+    rows.push({ kind, commits: opts.commits, revList, first, second });
+  }
+  const mb = (v) => (v === undefined ? '?' : `${v} MB`);
+  console.log(`\nscale: gitguard audit${ruleArgs.length ? ` ${ruleArgs.join(' ')}` : ' (default rules)'} vs git rev-list --format=raw HEAD (budget: ratio <= 3, node peak <= 300 MB, second run <= 10%)\n`);
+  console.log('| history | commits | rev-list s | gitguard s | ratio | node peak RSS | largest process (git) | 2nd run s | 2nd / 1st |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.kind} | ${r.commits.toLocaleString('en-US')} | ${r.revList.seconds.toFixed(2)} | ${r.first.seconds.toFixed(2)} | ${(r.first.seconds / r.revList.seconds).toFixed(1)} | ${mb(r.first.nodeMB)} | ${mb(r.first.treeMB)} | ${r.second.seconds.toFixed(2)} | ${(100 * r.second.seconds / r.first.seconds).toFixed(0)}% |`);
+  }
+}

@@ -1,0 +1,158 @@
+// Per-commit state for a walk of a million commits, kept in typed arrays instead of Map<string, ...>:
+// each object id is stored once as its raw bytes (20 or 32) and numbered in insertion order, and a
+// walk keeps its per-commit values in columns indexed by that number. A Map entry with its hex key
+// string cost ~150 bytes a map; here a commit costs its id's bytes, 8 bytes of hash slots and a few
+// bytes per column. Pure data structure (no I/O), so rules and collectors alike can use it.
+
+// Lowercase only, as git writes ids: anything else is kept apart (in `odd`), so the index answers
+// exactly as a Map of the strings would.
+function hexNibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/** Object ids (hex) numbered 0, 1, 2... in the order they were added. */
+export class OidIndex {
+  private width = 0;
+  private keys = new Uint8Array(0);
+  /** Open addressing: slot -> index + 1 (0 = empty). Kept at most half full. */
+  private slots = new Int32Array(1024);
+  private readonly scratch = new Uint8Array(32);
+  private readonly columns: Array<{ grow(capacity: number): void }> = [];
+  size = 0;
+  /** Ids that are not lowercase hex of one length (never in a real walk): kept in an ordinary map. */
+  private readonly odd = new Map<string, number>();
+
+  /** The id's number, or -1 when it was never added. */
+  get(oid: string): number {
+    if (!this.encode(oid)) return this.odd.get(oid) ?? -1;
+    const slot = this.find();
+    const v = this.slots[slot]!;
+    return v ? v - 1 : -1;
+  }
+
+  /** The id's number, adding it when new. */
+  add(oid: string): number {
+    if (!this.encode(oid)) {
+      let i = this.odd.get(oid);
+      if (i === undefined) {
+        i = this.next();
+        this.odd.set(oid, i);
+      }
+      return i;
+    }
+    let slot = this.find();
+    const v = this.slots[slot]!;
+    if (v) return v - 1;
+    const i = this.next();
+    const w = this.width;
+    if ((i + 1) * w > this.keys.length) {
+      const keys = new Uint8Array(Math.max(1024, (i + 1) * 2) * w);
+      keys.set(this.keys);
+      this.keys = keys;
+    }
+    this.keys.set(this.scratch.subarray(0, w), i * w);
+    if ((this.size - this.odd.size) * 2 > this.slots.length) {
+      this.rehash();
+      slot = this.find();
+    }
+    this.slots[slot] = i + 1;
+    return i;
+  }
+
+  /** A column of numbers, one per id, that grows with the index (0 for an id whose value was never set). */
+  column<T extends Int8Array | Int32Array | Float64Array>(make: (capacity: number) => T): { get(i: number): number; set(i: number, v: number): void } {
+    let data = make(1024);
+    const col = {
+      get: (i: number): number => (i < data.length ? data[i]! : 0),
+      set: (i: number, v: number): void => {
+        if (i >= data.length) col.grow(i + 1);
+        data[i] = v;
+      },
+      grow: (capacity: number): void => {
+        if (capacity <= data.length) return;
+        const bigger = make(Math.max(capacity, data.length * 2));
+        bigger.set(data);
+        data = bigger;
+      },
+    };
+    this.columns.push(col);
+    return col;
+  }
+
+  private next(): number {
+    return this.size++;
+  }
+
+  /** Decodes a hex id into scratch; false when it is not hex of this index's width. */
+  private encode(oid: string): boolean {
+    const n = oid.length;
+    if (n !== 40 && n !== 64) return false;
+    if (this.width === 0) this.width = n / 2;
+    if (n / 2 !== this.width) return false;
+    for (let i = 0; i < this.width; i += 1) {
+      const hi = hexNibble(oid.charCodeAt(2 * i));
+      const lo = hexNibble(oid.charCodeAt(2 * i + 1));
+      if (hi < 0 || lo < 0) return false;
+      this.scratch[i] = (hi << 4) | lo;
+    }
+    return true;
+  }
+
+  private hash(bytes: Uint8Array, at: number): number {
+    return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+  }
+
+  /** The slot holding scratch's id, or the empty slot where it would go. */
+  private find(): number {
+    const mask = this.slots.length - 1;
+    const w = this.width;
+    let slot = this.hash(this.scratch, 0) & mask;
+    for (;;) {
+      const v = this.slots[slot]!;
+      if (!v) return slot;
+      const at = (v - 1) * w;
+      let same = true;
+      for (let j = 0; j < w; j += 1) {
+        if (this.keys[at + j] !== this.scratch[j]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (const v of this.slots) {
+      if (!v) continue;
+      let slot = this.hash(this.keys, (v - 1) * this.width) & mask;
+      while (slots[slot]) slot = (slot + 1) & mask;
+      slots[slot] = v;
+    }
+    this.slots = slots;
+  }
+}
+
+/** Values of any kind numbered once each (tree ids, interned states), so a column can hold their number. */
+export class Interned<T> {
+  private readonly values: T[] = [];
+  private readonly numbers = new Map<string, number>();
+  /** The value's number (1-based: 0 means "not set" in a column), adding it under `key` when new. */
+  number(key: string, value: T): number {
+    let n = this.numbers.get(key);
+    if (n === undefined) {
+      this.values.push(value);
+      n = this.values.length;
+      this.numbers.set(key, n);
+    }
+    return n;
+  }
+  value(n: number): T | undefined {
+    return n > 0 ? this.values[n - 1] : undefined;
+  }
+}

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { Interned, OidIndex } from '../../src/domain/oid-index.js';
+
+const sha1 = (i: number): string => createHash('sha1').update(String(i)).digest('hex');
+const sha256 = (i: number): string => createHash('sha256').update(String(i)).digest('hex');
+
+describe('OidIndex', () => {
+  it('numbers ids in insertion order and finds each again, through many rehashes (same answers as a Map)', () => {
+    const index = new OidIndex();
+    const times = index.column((n) => new Float64Array(n));
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 20_000; i += 1) {
+      const oid = sha1(i);
+      const n = index.add(oid);
+      expect(n).toBe(i);
+      times.set(n, 1_600_000_000 + i);
+      expected.set(oid, i);
+    }
+    expect(index.add(sha1(7))).toBe(7); // adding again gives the same number
+    expect(index.size).toBe(20_000);
+    for (const [oid, n] of expected) {
+      expect(index.get(oid)).toBe(n);
+      expect(times.get(n)).toBe(1_600_000_000 + n);
+    }
+    for (let i = 20_000; i < 20_100; i += 1) expect(index.get(sha1(i))).toBe(-1);
+  });
+
+  it('keeps ids that differ only in their last byte apart, and SHA-256 ids', () => {
+    const index = new OidIndex();
+    const a = `${'ab'.repeat(31)}00`;
+    const b = `${'ab'.repeat(31)}01`;
+    expect(index.add(sha256(1))).toBe(0);
+    expect(index.add(a)).toBe(1);
+    expect(index.add(b)).toBe(2);
+    expect(index.get(a)).toBe(1);
+    expect(index.get(b)).toBe(2);
+    expect(index.get(`${'ab'.repeat(31)}02`)).toBe(-1);
+  });
+
+  it('keeps ids that are not hex of the walk\'s width apart from the hex ones', () => {
+    const index = new OidIndex();
+    const flags = index.column((n) => new Int8Array(n));
+    const hex = sha1(1);
+    // Uppercase is another string, as in a Map (git writes and gitguard accepts lowercase ids only).
+    const odd = ['not-an-id', hex.slice(0, 39) + 'z', sha256(2), '', hex.toUpperCase()];
+    flags.set(index.add(hex), 2);
+    for (const o of odd) flags.set(index.add(o), 1);
+    expect(index.get(hex)).toBe(0);
+    expect(flags.get(index.get(hex))).toBe(2);
+    odd.forEach((o, i) => {
+      expect(index.get(o)).toBe(i + 1);
+      expect(flags.get(i + 1)).toBe(1);
+    });
+    expect(flags.get(10_000)).toBe(0); // never set
+  });
+});
+
+describe('Interned', () => {
+  it('gives equal keys one number (from 1) and its first value', () => {
+    const states = new Interned<string[]>();
+    const a = ['x', 'y'];
+    expect(states.number('x y', a)).toBe(1);
+    expect(states.number('x y', ['x', 'y'])).toBe(1);
+    expect(states.value(1)).toBe(a);
+    expect(states.number('', [])).toBe(2);
+    expect(states.value(0)).toBeUndefined();
+  });
+});
