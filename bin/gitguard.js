@@ -7,6 +7,14 @@ if (process.env.GITGUARD_REPORT_RSS === '1') {
   process.on('exit', () => process.stderr.write(`gitguard: peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`));
 }
 
+// A reader that stops early (`gitguard audit --help | head`) closes the pipe: the rest of the output
+// has nowhere to go, but the run still ends with its own exit code, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

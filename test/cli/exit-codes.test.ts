@@ -1,8 +1,8 @@
 // The built binary end to end: exit codes (0 pass, 1 a rule failed at or above --fail-on, 2 could
 // not audit), the one-line error contract, the flags that pick rules and formats, and the kinds of
 // repository gitguard must open (empty, bare, SHA-256, linked worktree, corrupt).
-import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, constants, copyFileSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { ROOT, hasStackTrace, parseJson, resultOf, runCli, stderrLines, type JsonReport } from '../helpers/cli.js';
@@ -377,5 +377,22 @@ describe('corrupt repositories', () => {
     expect(r.code).toBe(1);
     // The commit that was not touched is still judged on its own bytes.
     expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toContain(second);
+  });
+});
+
+describe('a reader that closes the pipe early', () => {
+  // A FIFO whose reading end is closed before gitguard starts: every write gets EPIPE, as with
+  // `gitguard audit --help | head -1` when head has already exited. Deterministic, unlike a real head.
+  test('ends the run with its own exit code and no crash or stack trace', () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'out');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY);
+    closeSync(reader);
+    const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'gitguard.js'), 'rules', '--format', 'json'], { stdio: ['ignore', writer, 'pipe'], encoding: 'utf8' });
+    closeSync(writer);
+    expect(res.status).toBe(0);
+    expect(res.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
   });
 });
