@@ -129,3 +129,19 @@ describe('helpers', () => {
     expect(s.version).toMatch(/v8\.\d+/);
   });
 });
+
+describe('private key bodies', () => {
+  test("an Ed25519 key whose one base64 line ends in '+' is still a key (the '+' is base64, not code)", () => {
+    // PKCS#8 for Ed25519: a fixed DER prefix and a 32-byte seed; a last byte of 0x3e ends the base64 in '+'.
+    const seed = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff));
+    seed[31] = 0x3e;
+    const der = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]);
+    const body = der.toString('base64');
+    expect(body.endsWith('+')).toBe(true);
+    const pem = `-----BEGIN ${'PRIVATE KEY'}-----\n${body}\n-----END ${'PRIVATE KEY'}-----\n`;
+    expect(scanText(new SecretDetector(), pem).map((h) => h.kind)).toEqual(['private-key']);
+    // and pasted as a string concatenation, the '+' operator after the quote is still code
+    const java = `String k =\n  "-----BEGIN ${'PRIVATE KEY'}-----\\n" +\n  "${body}\\n" +\n  "-----END ${'PRIVATE KEY'}-----\\n";`;
+    expect(scanText(new SecretDetector(), java).map((h) => h.kind)).toEqual(['private-key']);
+  });
+});

@@ -99,6 +99,26 @@ function keywordRegExp(formats: Compiled[], flags: string): RegExp {
   return new RegExp(words.join('|'), flags);
 }
 
+/**
+ * The base64 of one line of a pasted key, without the code around it: quotes, a leading `+`, and a
+ * trailing `+`/`,`/`;` operator after a quote or a space ("...\n" +). A `+` right after base64 is
+ * base64 (an Ed25519 key's one line may end in it). Scans by hand: the line is attacker-sized, and a
+ * regex anchored at the end would backtrack over long runs of spaces.
+ */
+function keyLineBody(raw: string): string {
+  const t = raw.trim();
+  const quote = (ch: string | undefined): boolean => ch === '"' || ch === "'" || ch === '`';
+  const space = (ch: string | undefined): boolean => ch === ' ' || ch === '\t';
+  let end = t.length;
+  let run = end;
+  while (run > 0 && (space(t[run - 1]) || t[run - 1] === ',' || t[run - 1] === ';' || t[run - 1] === '+')) run -= 1;
+  if (run < end && (quote(t[run - 1]) || t.slice(run, end).includes(' ') || t.slice(run, end).includes('\t'))) end = run;
+  while (end > 0 && (quote(t[end - 1]) || space(t[end - 1]) || t[end - 1] === ',' || t[end - 1] === ';' || t[end - 1] === '\\')) end -= 1;
+  let start = 0;
+  while (start < end && (quote(t[start]) || space(t[start]) || t[start] === '+')) start += 1;
+  return t.slice(start, end);
+}
+
 export class SecretDetector {
   private readonly formats: Compiled[];
   private readonly prefilter: RegExp;
@@ -190,7 +210,9 @@ export class SecretDetector {
     const take = (raw: string): boolean => {
       const end = raw.indexOf('-----END');
       const part = (end >= 0 ? raw.slice(0, end) : raw).replace(/\\[rn]/g, '');
-      const c = part.replace(/^[\s"'`]+|[\s"'`,;+\\]+$/g, '');
+      // Quotes and a trailing `+`/`,`/`;` belong to the code around a pasted key ("...\n" +), but a
+      // `+` with no quote before it is base64 (an Ed25519 key's one line may end in it).
+      const c = keyLineBody(part);
       if (end >= 0) ended = true;
       if (c === '' || /^[A-Za-z-]+: /.test(c)) return !ended;
       if (!/^[A-Za-z0-9+/=]+$/.test(c)) return false;
