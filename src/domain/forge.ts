@@ -3,6 +3,7 @@
 // forge rules judge it (src/rules/lib/forge.ts). Pure data: no I/O here.
 
 import type { ForgePolicy } from './policy.js';
+import { refGlob } from './ledger.js';
 
 export type ForgeKind = 'github' | 'gitlab';
 
@@ -90,21 +91,9 @@ export function addBypass(r: ForgeRef, b: Bypass): void {
   if (!r.bypass.some((x) => x.source === b.source && x.actor === b.actor)) r.bypass.push(b);
 }
 
-/** GitHub's ref-name patterns (rulesets) and gitguard's protected.refs: `*` and `?` stay in one
- *  path segment, `**` crosses them. */
-export function refPattern(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*' && glob[i + 1] === '*') {
-      re += '.*';
-      i += 1;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
+/** GitHub's ref-name patterns (rulesets): the same glob syntax as protected.refs (`*` and `?` stay in
+ *  one path segment, `**` crosses them), so the same function. */
+export const refPattern = refGlob;
 
 /** GitLab's protected branch and tag names: an exact name, or a wildcard where `*` matches anything. */
 export function gitlabPattern(name: string): RegExp {
