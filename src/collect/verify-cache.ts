@@ -3,36 +3,15 @@
 // The cache sits inside a repository that may be hostile (a downloaded archive can carry a forged
 // .git/gitguard/), so the file is authenticated with an HMAC under a per-user secret kept outside
 // the repository; a file that does not authenticate is ignored, never trusted.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { UnsafeFileError, mkdirNoFollow, readBoundedIfExists, readStateFile, assertNoLinkBelow, assertNotLink, writeFileSafe } from './safe-fs.js';
+import { UnsafeFileError, mkdirNoFollow, readStateFile, assertNoLinkBelow, assertNotLink, writeFileSafe } from './safe-fs.js';
+import { openSealed, sealState, userSecret } from './state-secret.js';
 import type { Verdict } from '../domain/signature.js';
 import type { HardRevocation } from '../domain/keys.js';
 
 const VERSION = 'gitguard-verify-cache-v4'; // v4: verdicts carry key and signature algorithms
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 export const CACHE_MAX_BYTES = 256 * 1024 * 1024;
-
-function secretFile(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(base, 'gitguard', 'cache-secret');
-}
-
-function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
-  const file = secretFile(env);
-  try {
-    const old = readBoundedIfExists(file, 4096, { follow: true });
-    if (old && old.length >= 32) return old;
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    const s = randomBytes(32);
-    writeFileSafe(file, s, { mode: 0o600, refuseLink: false });
-    return s;
-  } catch {
-    return undefined; // no writable home: run without a cache
-  }
-}
 
 /** A verdict without its signing time: the part that repeats across a signer's commits. */
 type Shape = Omit<Verdict, 'signedAt'>;
@@ -122,10 +101,6 @@ export class VerifyCache {
     return cache;
   }
 
-  private mac(body: string): Buffer {
-    return createHmac('sha256', this.secret).update(VERSION).update('\0').update(body).digest();
-  }
-
   private load(): void {
     let text: string;
     try {
@@ -135,12 +110,8 @@ export class VerifyCache {
     } catch {
       return; // swapped for something else since open(), or too large: run uncached
     }
-    const nl = text.indexOf('\n');
-    if (nl === -1) return;
-    const given = Buffer.from(text.slice(0, nl), 'hex');
-    const body = text.slice(nl + 1);
-    const want = this.mac(body);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) return; // forged or damaged: ignore
+    const body = openSealed(this.secret, VERSION, text);
+    if (body === undefined) return; // forged or damaged: ignore
     try {
       const data = JSON.parse(body) as CacheFile;
       if (data.version !== VERSION || !Array.isArray(data.shapes)) return;
@@ -247,7 +218,7 @@ export class VerifyCache {
       }
       const file: CacheFile = { version: VERSION, shapes: this.shapes, groups, keysets: [...this.keysets], revocations: Object.fromEntries(this.revocations) };
       const body = JSON.stringify(file);
-      const text = `${this.mac(body).toString('hex')}\n${body}`;
+      const text = sealState(this.secret, VERSION, body);
       if (Buffer.byteLength(text) > CACHE_MAX_BYTES) return; // the next run could not read it
       writeFileSafe(this.file, text, { mode: 0o600 });
       this.dirty = false;

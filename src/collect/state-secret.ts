@@ -1,0 +1,48 @@
+// The per-user secret that authenticates gitguard's state files inside a repository (the verify
+// cache, the walk checkpoint). A repository can be hostile and ship a forged .git/gitguard/, so what
+// gitguard trusts from there carries an HMAC under a key kept outside every repository.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { readBoundedIfExists, writeFileSafe } from './safe-fs.js';
+
+function secretFile(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  return join(base, 'gitguard', 'cache-secret');
+}
+
+/** The secret (made on first use); undefined when no writable home can keep one: run without state. */
+export function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
+  const file = secretFile(env);
+  try {
+    const old = readBoundedIfExists(file, 4096, { follow: true });
+    if (old && old.length >= 32) return old;
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const s = randomBytes(32);
+    writeFileSafe(file, s, { mode: 0o600, refuseLink: false });
+    return s;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The MAC of one state file's body, bound to the file's format version. */
+export function stateMac(secret: Buffer, version: string, body: string): Buffer {
+  return createHmac('sha256', secret).update(version).update('\0').update(body).digest();
+}
+
+/** A state file as written: the MAC in hex on the first line, then the body. */
+export function sealState(secret: Buffer, version: string, body: string): string {
+  return `${stateMac(secret, version, body).toString('hex')}\n${body}`;
+}
+
+/** The body of a sealed state file, or undefined when it does not authenticate (forged, damaged). */
+export function openSealed(secret: Buffer, version: string, text: string): string | undefined {
+  const nl = text.indexOf('\n');
+  if (nl === -1) return undefined;
+  const given = Buffer.from(text.slice(0, nl), 'hex');
+  const body = text.slice(nl + 1);
+  const want = stateMac(secret, version, body);
+  return given.length === want.length && timingSafeEqual(given, want) ? body : undefined;
+}
