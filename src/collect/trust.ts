@@ -104,6 +104,17 @@ export class TrustCollector {
    */
   private readonly policyOk = new CommitFlags(this.index);
 
+  /** Whether a commit's policy may judge its children, once known (the walk checkpoint keeps it for the tips). */
+  passesOn(oid: string): boolean | undefined {
+    const v = this.policyOk.get(oid);
+    return typeof v === 'boolean' ? v : undefined;
+  }
+
+  /** An incremental walk: a parent outside it that an earlier run judged, with what that run found. */
+  assumeJudged(oid: string, policyOk: boolean): void {
+    this.policyOk.set(oid, policyOk);
+  }
+
   /** A parent outside the walk is accepted history: its policy may judge when it descends from the root. */
   private policyOkOf(oid: string): boolean | Promise<boolean> {
     return this.policyOk.get(oid) ?? this.rootedOf(oid);

@@ -219,9 +219,19 @@ export interface RepoRule {
   evaluate(facts: Facts, ctx: RuleContext): RuleEvaluation;
 }
 
+/** What a per-commit rule carries from one run to the next: plain JSON (counters, kept findings). */
+export type VisitorState = Record<string, unknown>;
+
 /** A rule that sees the commit stream one commit at a time. */
 export interface CommitVisitor {
   visit(commit: CommitFacts): void;
+  /**
+   * A commit an earlier run judged, outside this (incremental) walk, that walked commits have as a
+   * parent: what a rule comparing a commit with its parents needs to know of it.
+   */
+  parent?(commit: { oid: string; committerTime: number }): void;
+  /** The state after the commits visited so far (taken before finish), for a later run to resume from. */
+  save?(): VisitorState;
   finish(): RuleEvaluation;
 }
 
@@ -229,7 +239,8 @@ export interface CommitRule {
   id: string;
   kind: 'commits';
   needs: FactName[];
-  start(facts: Facts, ctx: RuleContext): CommitVisitor;
+  /** `resume`: the state an earlier run saved after judging the commits this walk leaves out. */
+  start(facts: Facts, ctx: RuleContext, resume?: VisitorState): CommitVisitor;
 }
 
 export type Rule = RepoRule | CommitRule;

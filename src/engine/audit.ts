@@ -32,6 +32,7 @@ import { runGit } from '../collect/git.js';
 import type { Policy } from '../domain/policy.js';
 import { parseForgePolicy } from '../collect/policy-forge.js';
 import { FORGE_OFF } from '../rules/lib/forge.js';
+import { IncrementalAudit } from './incremental.js';
 
 export interface AuditRequest {
   path: string;
@@ -138,7 +139,11 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   // One walk for every per-commit rule; with signature rules it carries policies and verdicts.
   const walkNeeded = selected.some((c) => c.rule.kind === 'commits');
   const trusted = needs.has('signatures') || needs.has('protected-paths') || needs.has('tags');
-  const session = (walkNeeded || needs.has('tags')) && history.ok ? await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, trusted, { ...req.trust, env }, needs.has('protected-paths')) : undefined;
+  // Incremental re-audit (engine/incremental.ts): HEAD or --all, with gitguard's state in use.
+  const incremental = walkNeeded && history.ok && req.trust?.cache !== false && !req.base && !req.revisions
+    ? new IncrementalAudit({ repository, history: history.value, selected, env, all: req.all === true, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, trust: req.trust ?? {}, secretsEntropy: req.secretsEntropy === true, ...(req.gitBinary ? { gitBinary: req.gitBinary } : {}) })
+    : undefined;
+  const session = (walkNeeded || needs.has('tags')) && history.ok ? await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}), ...(incremental ? { resume: incremental.hook } : {}) }, trusted, { ...req.trust, env }, needs.has('protected-paths')) : undefined;
   // The policy at HEAD, read once per run: by the walk when it judges signatures (an unreadable policy
   // ends the audit there), otherwise here (an unreadable one is then a fact that is not available).
   // Its severity overrides apply whichever rules are selected, so HEAD is looked up for it even when
@@ -175,7 +180,8 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
           const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
           scope.close();
           const entropy = req.secretsEntropy === true || (headPolicy.ok && headPolicy.value?.secrets?.entropy === true);
-          const scanned = await scanSecrets(repository, scope.revisions, { entropy });
+          const fresh = await scanSecrets(repository, incremental ? incremental.secretsRevisions(scope.revisions) : scope.revisions, { entropy });
+          const scanned = incremental ? incremental.mergeSecrets(fresh) : fresh;
           secretsScope = { description: scope.description, commits: scanned.commits };
           return scanned;
         })
@@ -193,6 +199,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       ...(headPolicy.ok && headPolicy.value ? { policy: headPolicy.value } : {}),
       findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100,
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+      ...incremental?.runOptions(),
     });
   } catch (err) {
     if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
@@ -200,7 +207,9 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   } finally {
     session?.close();
   }
-  const { results, commits: commitCount } = run;
+  const { results } = run;
+  const walk = incremental?.finish(run, results, session, facts);
+  const commitCount = walk ? walk.walked + walk.fromCheckpoint : run.commits;
 
   const exitCode = exitCodeFor(results, req.failOn);
 
@@ -224,6 +233,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     results,
     summary: summarise(results),
     exitCode,
+    ...(walk ? { walk } : {}),
   }, req);
   // The ledger arms whatever the client and config rules say: it records the tips once the rules that
   // judge them pass, judged before a baseline suppressed anything (a baseline must never accept a rewrite).

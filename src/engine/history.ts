@@ -52,7 +52,27 @@ export interface HistoryScope {
   revisions?: string[];
   /** Object folders beyond the repository's own (a pushed update in pre-receive quarantine). */
   objectDirs?: string[];
+  /** Asked once the scope is known, before the walk: may leave out what an earlier run judged (engine/incremental.ts). */
+  resume?: ResumeHook;
 }
+
+/** The scope about to be walked, for the resume hook. */
+export interface ResumePoint {
+  shadow: Shadow;
+  /** Tips and exclusions (^ the trust root's parents). */
+  revisions: readonly string[];
+  trustRoot?: string;
+  /** The .gitguard tree id at the tip ('' none); undefined when the walk did not read it (no signature rules). */
+  headPolicyTree?: string;
+}
+
+/** Commits to leave out of the walk (^oid, with their ancestors), and what the walk must assume of them as parents. */
+export interface Resumed {
+  exclude: string[];
+  judged: Array<{ oid: string; policyOk?: boolean }>;
+}
+
+export type ResumeHook = (at: ResumePoint) => Promise<Resumed | undefined>;
 
 export interface HistorySession {
   revisions: string[];
@@ -62,6 +82,12 @@ export interface HistorySession {
   trustRoot?: string;
   /** Where the trust root came from (--trust-root, the ledger, the policy, or the default). */
   trustRootInfo?: TrustRoot;
+  /** The tips walked, before a resume hook left anything out. */
+  tips: string[];
+  /** The .gitguard tree id at the tip ('' none), when signature checks run. */
+  headPolicyTree?: string;
+  /** Whether a walked (or assumed) commit's policy may judge its children, when signature checks run. */
+  passesOn?(oid: string): boolean | undefined;
   commits(): AsyncGenerator<CommitFacts>;
   /** The same commits in arrays, in order: cheaper for consumers that look at every one. */
   batches(): AsyncGenerator<CommitFacts[]>;
@@ -173,8 +199,11 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     shadow.dispose();
   };
   try {
+    const tips = revisions.filter((r) => !r.startsWith('^'));
     if (!withTrust || revisions.length === 0) {
-      return { revisions, description, commits: () => walkCommits(shadow, { revisions, parentsFirst: true }), batches: () => walkCommitBatches(shadow, { revisions, parentsFirst: true }), tags: async () => [], close };
+      const resumed = revisions.length ? await scope.resume?.({ shadow, revisions }) : undefined;
+      if (resumed) revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
+      return { revisions, tips, description, commits: () => walkCommits(shadow, { revisions, parentsFirst: true }), batches: () => walkCommitBatches(shadow, { revisions, parentsFirst: true }), tags: async () => [], close };
     }
     const cache = trust.cache === false ? undefined : VerifyCache.open(repo.commonDir, trust.env);
     const userKeys = await loadUserKeys(trust, cache);
@@ -233,6 +262,12 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     // the CI configuration, whose gitguard step must not silently disappear.
     const watch = watchList(headPolicy?.protected.paths ?? DEFAULT_PROTECTED_PATHS);
     const watched = watchProtected ? [...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS])] : [];
+    // Resuming an earlier run: its tips are left out, and their policy verdicts assumed for their children.
+    const resumed = await scope.resume?.({ shadow, revisions, ...(trustRoot ? { trustRoot } : {}), headPolicyTree: headTree ?? '' });
+    if (resumed) {
+      revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
+      for (const j of resumed.judged) if (j.policyOk !== undefined) collector.assumeJudged(j.oid, j.policyOk);
+    }
     collector.setScope(trustRoot, watched, (a, b) => isAncestor(shadow, a, b));
     const active = collector;
     collectors.push(active);
@@ -272,7 +307,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       }
       return out;
     };
-    return { revisions, description, ...(headPolicy ? { headPolicy } : {}), ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}), commits, batches, tags, close };
+    return { revisions, tips, description, headPolicyTree: headTree ?? '', passesOn: (oid) => active.passesOn(oid), ...(headPolicy ? { headPolicy } : {}), ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}), commits, batches, tags, close };
   } catch (err) {
     close();
     throw err;

@@ -3,7 +3,7 @@
 // lower any selected rule's severity, whichever other rules run. The server hook walks the pushed
 // commits through walkCommits too, with its own per-commit judgement.
 import { firstLine } from '../errors.js';
-import type { CommitFacts, CommitVisitor, Facts, RuleContext, RuleEvaluation, RuleResult } from '../domain/model.js';
+import type { CommitFacts, CommitVisitor, Facts, RuleContext, RuleEvaluation, RuleResult, VisitorState } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import { effectiveSeverity } from '../domain/verdict.js';
 import type { CatalogEntry } from './catalog.js';
@@ -14,6 +14,8 @@ export interface RuleRun {
   results: RuleResult[];
   /** Commits walked. */
   commits: number;
+  /** Each per-commit rule's state after the walk (JSON), when every one of them could save it. */
+  saved?: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -24,6 +26,11 @@ export interface RunOptions {
   findingLimit: number;
   /** Called every 1000 commits. */
   onProgress?: (commits: number) => void;
+  /** An incremental walk (engine/incremental.ts): the rules' saved states from the run it resumes, and
+   *  the commits outside the walk that walked commits have as parents. */
+  resume?: { states: Record<string, VisitorState>; parents: Array<{ oid: string; committerTime: number }> };
+  /** Also called with every commit walked (the checkpoint's own bookkeeping). */
+  observe?: (commit: CommitFacts) => void;
 }
 
 function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
@@ -55,7 +62,9 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     if (c.rule.kind === 'commits') {
       const rule = c.rule;
       const ev = safely(c.meta.id, () => {
-        visitors.push([c, rule.start(facts, ctxFor(c))]);
+        const v = rule.start(facts, ctxFor(c), opts.resume?.states[c.meta.id]);
+        for (const p of opts.resume?.parents ?? []) v.parent?.(p);
+        visitors.push([c, v]);
         return { outcome: 'pass' };
       });
       if (ev.outcome === 'error') evaluations.set(c.meta.id, ev);
@@ -63,9 +72,18 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
   }
   let commits = 0;
   if (opts.session && visitors.length && facts.scope.revisions.length) {
+    const observe = opts.observe;
     commits = await walkCommits(opts.session, (commit) => {
       for (const [, v] of visitors) v.visit(commit);
+      observe?.(commit);
     }, opts.onProgress);
+  }
+  // What a later run resumes from: taken after the walk, before finish() adds what is judged afresh.
+  let saved: Record<string, string> | undefined = {};
+  for (const [c, v] of visitors) {
+    const state = v.save?.();
+    if (state && saved) saved[c.meta.id] = JSON.stringify(state);
+    else saved = undefined;
   }
   for (const [c, v] of visitors) evaluations.set(c.meta.id, safely(c.meta.id, () => v.finish()));
   for (const c of selected) {
@@ -80,5 +98,5 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     const findings = ev.findings ?? [];
     return { ...ev, meta: c.meta, severity: effectiveSeverity(c.meta, ev, overrides), findings, findingCount: ev.findingCount ?? findings.length };
   });
-  return { results, commits };
+  return { results, commits, ...(saved ? { saved } : {}) };
 }

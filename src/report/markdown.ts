@@ -6,6 +6,7 @@ import { severityRank, type RuleResult, type Severity } from '../domain/model.js
 import { failsRun } from '../domain/verdict.js';
 import { escapeText } from '../domain/escape.js';
 import type { Reporter } from './types.js';
+import { walkLine } from './text.js';
 
 /** Inline Markdown: no HTML, no emphasis/link/code syntax, no table breaks, no autolinks, no
  *  @mentions, no block syntax at the start; control characters made visible first. */
@@ -75,6 +76,7 @@ export const renderMarkdown: Reporter = (report) => {
     '',
   ];
   if (report.incomplete) out.push(`> ${mdEscape(report.incomplete, 500)}`, '');
+  if (report.walk) out.push(`> ${mdEscape(walkLine(report.walk), 500)}`, '');
   if (report.ledger && !report.ledger.updated) out.push(`> ledger not updated: ${mdEscape(report.ledger.reason ?? 'unknown reason', 500)}`, '');
   const shown = shownInOrder(report.results, report.failOn);
   if (shown.length) {

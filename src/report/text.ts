@@ -4,7 +4,7 @@ import { Chalk } from 'chalk';
 import { THREATS, type Outcome, type RuleResult, type Severity } from '../domain/model.js';
 import { failsRun } from '../domain/verdict.js';
 import { escapeText } from '../domain/escape.js';
-import type { AuditReport, Reporter } from './types.js';
+import type { AuditReport, Reporter, WalkInfo } from './types.js';
 
 const LABEL: Record<Outcome, string> = {
   pass: 'pass',
@@ -30,6 +30,7 @@ export const renderText: Reporter = (report, opts) => {
   const quiet = opts.quiet ?? false;
   if (!quiet) lines.push(c.bold(`gitguard ${report.tool.version} — ${escapeText(repo.path, 300)}`));
   if (!quiet) lines.push(`  ${repo.bare ? 'bare, ' : ''}${repo.shallow ? 'shallow, ' : ''}${repo.objectFormat}; scope: ${escapeText(report.scope.description)}, ${report.scope.commits} commit(s)`);
+  if (!quiet && report.walk) lines.push(`  ${walkLine(report.walk)}`);
   const width = Math.max(...report.results.map((r) => r.meta.id.length));
   for (const threat of THREATS) {
     const results = report.results.filter((r) => r.meta.threat === threat && (!quiet || r.outcome === 'fail' || r.outcome === 'error'));
@@ -93,4 +94,12 @@ export function ledgerLine(report: AuditReport): string | undefined {
   if (!l) return undefined;
   if (l.updated) return `ledger: ${l.refs ?? 0} protected tip(s) recorded in ${escapeText(l.file ?? '', 300)}`;
   return `ledger not updated: ${escapeText(l.reason ?? 'unknown reason', 500)}${l.cause === 'no-ledger' ? '' : ' (rewrite protection does not cover the current tips)'}`;
+}
+
+/** How the history was walked, one line: incremental (what the checkpoint judged) or full (and why). */
+export function walkLine(w: WalkInfo): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  return w.incremental
+    ? `walk: incremental, ${n(w.walked)} new commit(s) walked; ${n(w.fromCheckpoint)} judged by the checkpoint of ${w.checkpointAt ?? '?'} (--no-cache walks everything)`
+    : `walk: full, ${n(w.walked)} commit(s) walked (no usable checkpoint: ${escapeText(w.reason ?? 'none', 300)})`;
 }

@@ -21,6 +21,21 @@ export interface AuditReport {
   incomplete?: string;
   /** Whether this audit recorded the protected tips in the ledger, and if not, why. */
   ledger?: LedgerUpdate;
+  /** How the history was walked: in full, or only the commits added since the checkpoint of an earlier run. */
+  walk?: WalkInfo;
+}
+
+export interface WalkInfo {
+  /** true: only the commits added since the checkpoint were walked; false: every commit in scope. */
+  incremental: boolean;
+  /** Commits this run walked. */
+  walked: number;
+  /** Commits judged by the checkpoint instead (0 on a full walk). */
+  fromCheckpoint: number;
+  /** When the run that wrote the checkpoint started (ISO 8601). */
+  checkpointAt?: string;
+  /** Why the walk was full. */
+  reason?: string;
 }
 
 export interface RenderOptions {

@@ -1,7 +1,7 @@
 import type { TrustedCommit } from '../domain/trust.js';
 import { isMaintainer } from '../domain/policy.js';
 import { defineCommitRule } from './define.js';
-import { FindingList } from './lib/findings.js';
+import { FindingList, resumeCounts } from './lib/findings.js';
 import { judge } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 
@@ -10,12 +10,12 @@ import { commitFinding } from './lib/trust-rule.js';
 export default defineCommitRule({
   id: 'ci-gate-kept',
   needs: ['history', 'signatures', 'protected-paths'],
-  start(facts, ctx) {
-    const found = new FindingList(ctx.findingLimit);
-    let seen = 0;
+  start(facts, ctx, resume) {
+    const found = new FindingList(ctx.findingLimit, resume?.findings);
+    const n = resumeCounts({ seen: 0 }, resume);
     return {
       visit(commit) {
-        seen += 1;
+        n.seen += 1;
         const c = commit as TrustedCommit;
         if (!c.trust?.ciGateRemoved) return;
         const j = judge(c);
@@ -24,8 +24,9 @@ export default defineCommitRule({
         if (j.status === 'goodlisted') return;
         found.add(commitFinding(c, j, `removes the gitguard step from the CI configuration (${c.trust.changedPaths.filter((p) => p === '.gitlab-ci.yml' || p.startsWith('.github/workflows')).join(', ')}) without a maintainer's signature — "${c.subject}"`));
       },
+      save: () => ({ counts: n, findings: found.save() }),
       finish() {
-        if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
+        if (n.seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
         return found.evaluation();
       },
     };

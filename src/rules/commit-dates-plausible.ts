@@ -1,5 +1,5 @@
 import { defineCommitRule } from './define.js';
-import { FindingList } from './lib/findings.js';
+import { FindingList, resumeCounts } from './lib/findings.js';
 import { touchedPaths } from './lib/commit.js';
 import { OidIndex } from '../domain/oid-index.js';
 
@@ -9,18 +9,22 @@ export const DATE_TOLERANCE_S = 24 * 60 * 60;
 export default defineCommitRule({
   id: 'commit-dates-plausible',
   needs: ['history'],
-  start(facts, ctx) {
+  start(facts, ctx, resume) {
     const now = Math.floor(facts.now / 1000);
     // Parents come before children in the walk; one number per commit, in a typed column (a Map of a
     // million hex ids cost ~150 MB).
     const ids = new OidIndex();
     const timeOf = ids.column((n) => new Float64Array(n));
-    const list = new FindingList(ctx.findingLimit);
-    let seen = 0;
+    const list = new FindingList(ctx.findingLimit, resume?.findings);
+    const n = resumeCounts({ seen: 0 }, resume);
     const iso = (t: number): string => new Date(t * 1000).toISOString();
     return {
+      // A parent judged by an earlier run: only its date is needed.
+      parent(p) {
+        timeOf.set(ids.add(p.oid), p.committerTime);
+      },
       visit(c) {
-        seen += 1;
+        n.seen += 1;
         const t = c.committer.time;
         timeOf.set(ids.add(c.oid), t);
         // Built only for a finding: formatting dates for every commit cost more than the check.
@@ -38,8 +42,9 @@ export default defineCommitRule({
           }
         }
       },
+      save: () => ({ counts: n, findings: list.save() }),
       finish() {
-        if (!seen) return { outcome: 'not-applicable', note: 'no commits in scope' };
+        if (!n.seen) return { outcome: 'not-applicable', note: 'no commits in scope' };
         return list.evaluation('warn');
       },
     };

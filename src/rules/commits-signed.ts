@@ -1,13 +1,13 @@
 import { defineCommitRule } from './define.js';
-import { FindingList } from './lib/findings.js';
+import { FindingList, resumeCounts } from './lib/findings.js';
 import { identityText, touchedPaths } from './lib/commit.js';
 import type { CommitFacts } from '../domain/model.js';
 
 export default defineCommitRule({
   id: 'commits-signed',
   needs: ['history', 'policy'],
-  start(facts, ctx) {
-    const unsigned = new FindingList(ctx.findingLimit);
+  start(facts, ctx, resume) {
+    const unsigned = new FindingList(ctx.findingLimit, resume?.findings);
     // Audited exceptions in the current policy's goodlist (see docs/policy.md, Goodlist).
     const goodlist = new Set(facts.policy?.ok ? (facts.policy.value?.goodlist ?? []).map((g) => g.commit) : []);
     const tipRequires = !(facts.policy?.ok && facts.policy.value?.requireSignatures === false);
@@ -17,14 +17,12 @@ export default defineCommitRule({
       if (c.trust?.mode !== 'policy') return c.trust ? true : tipRequires;
       return c.trust.verifications.some((v) => v.policy?.requireSignatures !== false);
     };
-    let seen = 0;
-    let excused = 0;
-    let optional = 0;
+    const n = resumeCounts({ seen: 0, excused: 0, optional: 0 }, resume);
     return {
       visit(c) {
-        seen += 1;
-        if (c.signatures.length === 0 && goodlist.has(c.oid)) excused += 1;
-        else if (c.signatures.length === 0 && !required(c)) optional += 1;
+        n.seen += 1;
+        if (c.signatures.length === 0 && goodlist.has(c.oid)) n.excused += 1;
+        else if (c.signatures.length === 0 && !required(c)) n.optional += 1;
         else if (c.signatures.length === 0) {
           unsigned.addLazy(() => ({
             commit: c.oid,
@@ -34,7 +32,9 @@ export default defineCommitRule({
           }));
         }
       },
+      save: () => ({ counts: n, findings: unsigned.save() }),
       finish() {
+        const { seen, excused, optional } = n;
         if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
         const also = [excused ? `${excused} goodlisted` : '', optional ? `${optional} where the policy sets require_signatures: false` : ''].filter(Boolean).join(', ');
         const note = `${unsigned.count} of ${seen} commits have no signature${also ? ` (and ${also})` : ''}`;

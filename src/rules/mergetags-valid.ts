@@ -1,5 +1,5 @@
 import { defineCommitRule } from './define.js';
-import { FindingList } from './lib/findings.js';
+import { FindingList, resumeCounts } from './lib/findings.js';
 import { commitFinding } from './lib/trust-rule.js';
 import { judgeMergetags } from './lib/mergetags.js';
 import type { TrustedCommit } from '../domain/trust.js';
@@ -10,16 +10,15 @@ import type { TrustedCommit } from '../domain/trust.js';
 export default defineCommitRule({
   id: 'mergetags-valid',
   needs: ['history', 'signatures'],
-  start(facts, ctx) {
-    const found = new FindingList(ctx.findingLimit);
-    let merges = 0;
-    const counts = { good: 0, unsigned: 0, unknown: 0, unchecked: 0, nonParent: 0 };
-    const unknownNames: string[] = [];
+  start(facts, ctx, resume) {
+    const found = new FindingList(ctx.findingLimit, resume?.findings);
+    const counts = resumeCounts({ merges: 0, good: 0, unsigned: 0, unknown: 0, unchecked: 0, nonParent: 0 }, resume);
+    const unknownNames: string[] = Array.isArray(resume?.unknownNames) ? (resume.unknownNames as unknown[]).filter((x): x is string => typeof x === 'string') : [];
     return {
       visit(commit) {
         const c = commit as TrustedCommit;
         if (!c.trust?.mergetags?.length) return;
-        merges += 1;
+        counts.merges += 1;
         for (const { mergetag: mt, judgement: j, problem } of judgeMergetags(c)) {
           if (mt.parent === 0) counts.nonParent += 1;
           if (problem) {
@@ -34,7 +33,9 @@ export default defineCommitRule({
           }
         }
       },
+      save: () => ({ counts, unknownNames, findings: found.save() }),
       finish() {
+        const { merges } = counts;
         if (merges === 0) return { outcome: 'not-applicable', note: `no merge in scope embeds a tag (${facts.scope.description})` };
         const parts = [
           `${merges} merge(s) embed tags: ${counts.good} by authorized signers`,

@@ -1,6 +1,6 @@
 import type { TrustedCommit } from '../domain/trust.js';
 import { defineCommitRule } from './define.js';
-import { FindingList } from './lib/findings.js';
+import { FindingList, resumeCounts } from './lib/findings.js';
 import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 import { policyWeakenings } from '../domain/policy-diff.js';
@@ -11,16 +11,15 @@ import { atPolicy } from './lib/locations.js';
 export default defineCommitRule({
   id: 'policy-changes-authorized',
   needs: ['history', 'signatures'],
-  start(facts, ctx) {
-    const found = new FindingList(ctx.findingLimit);
-    let changes = 0;
-    let seen = 0;
+  start(facts, ctx, resume) {
+    const found = new FindingList(ctx.findingLimit, resume?.findings);
+    const n = resumeCounts({ changes: 0, seen: 0 }, resume);
     return {
       visit(commit) {
-        seen += 1;
+        n.seen += 1;
         const c = commit as TrustedCommit;
         if (!c.trust || c.trust.mode !== 'policy' || !c.trust.policyChanged || c.trust.trustRoot) return;
-        changes += 1;
+        n.changes += 1;
         const j = judge(c);
         if (!policyChangeAuthorized(c, j)) {
           const why = j.status === 'authorized' ? `${j.signer?.name ?? 'the signer'} is not a maintainer` : j.detail;
@@ -29,7 +28,9 @@ export default defineCommitRule({
           found.add({ ...commitFinding(c, j, `changes the trust policy${weakens.length ? ` (${weakens.join('; ')})` : ''} without a maintainer's signature: ${why} — "${c.subject}"`), ...atPolicy() });
         }
       },
+      save: () => ({ counts: n, findings: found.save() }),
       finish() {
+        const { seen, changes } = n;
         if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
         if (changes === 0) return { outcome: 'pass', note: 'no commit in scope changes the trust policy' };
         return found.evaluation('fail', `${changes} commit(s) change the trust policy`);

@@ -2,7 +2,7 @@ import type { TrustedCommit } from '../domain/trust.js';
 import { coveredBy } from '../domain/protected-paths.js';
 import { isMaintainer } from '../domain/policy.js';
 import { defineCommitRule } from './define.js';
-import { FindingList } from './lib/findings.js';
+import { FindingList, resumeCounts } from './lib/findings.js';
 import { judge } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 
@@ -11,27 +11,28 @@ import { commitFinding } from './lib/trust-rule.js';
 export default defineCommitRule({
   id: 'protected-paths-changed-by-maintainers',
   needs: ['history', 'signatures', 'protected-paths'],
-  start(_facts, ctx) {
-    const found = new FindingList(ctx.findingLimit);
-    let changes = 0;
-    let judged = 0;
+  start(_facts, ctx, resume) {
+    const found = new FindingList(ctx.findingLimit, resume?.findings);
+    const n = resumeCounts({ changes: 0, judged: 0 }, resume);
     return {
       visit(commit) {
         const c = commit as TrustedCommit;
         if (!c.trust || c.trust.mode !== 'policy' || c.trust.trustRoot) return;
-        judged += 1;
+        n.judged += 1;
         const j = judge(c);
         const policy = j.policy ?? c.trust.verifications[0]?.policy;
         if (!policy) return;
         const touched = c.trust.changedPaths.filter((p) => policy.protected.paths.some((pattern) => coveredBy(p, pattern)));
         if (!touched.length) return;
-        changes += 1;
+        n.changes += 1;
         if (j.status === 'goodlisted') return;
         if (j.status === 'authorized' && j.signer && isMaintainer(policy, j.signer)) return;
         const who = j.status === 'authorized' ? `${j.signer?.name ?? 'the signer'}, not a maintainer` : `${j.status}: ${j.detail}`;
         found.add(commitFinding(c, j, `changes protected ${touched.join(', ')} without a maintainer's signature (${who}) — "${c.subject}"`));
       },
+      save: () => ({ counts: n, findings: found.save() }),
       finish() {
+        const { judged, changes } = n;
         if (judged === 0) return { outcome: 'not-applicable', note: 'no commit in scope is governed by a trust policy (.gitguard/policy.yml names the maintainers)' };
         return found.evaluation('fail', `${changes} commit(s) change protected paths`);
       },

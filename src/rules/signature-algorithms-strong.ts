@@ -1,7 +1,7 @@
 import type { Finding } from '../domain/model.js';
 import type { Verdict } from '../domain/signature.js';
 import { defineCommitRule } from './define.js';
-import { FindingList } from './lib/findings.js';
+import { FindingList, resumeCounts } from './lib/findings.js';
 import { algorithmsKnown, signatureWeaknesses, weakDigest, weakKey } from './lib/weak-crypto.js';
 
 const describeKey = (v: Verdict): string => v.signingKey ?? v.signer ?? 'unknown key';
@@ -9,18 +9,17 @@ const describeKey = (v: Verdict): string => v.signingKey ?? v.signer ?? 'unknown
 export default defineCommitRule({
   id: 'signature-algorithms-strong',
   needs: ['signatures', 'tags', 'policy'],
-  start(facts, ctx) {
-    const found = new FindingList(ctx.findingLimit);
-    let signed = 0;
-    let unread = 0;
+  start(facts, ctx, resume) {
+    const found = new FindingList(ctx.findingLimit, resume?.findings);
+    const n = resumeCounts({ signed: 0, unread: 0 }, resume);
     // One signature may be judged under several parent policies; its algorithms are the same.
     const signatureOf = (verifications: Array<{ verdict: Verdict }> | undefined): Verdict | undefined =>
       verifications?.map((x) => x.verdict).find((v) => v.letter !== 'N' && algorithmsKnown(v)) ?? verifications?.map((x) => x.verdict).find((v) => v.letter !== 'N');
     const judge = (v: Verdict | undefined, where: Omit<Finding, 'message'>, what: string): void => {
       if (!v) return;
-      signed += 1;
+      n.signed += 1;
       if (!algorithmsKnown(v)) {
-        unread += 1;
+        n.unread += 1;
         return;
       }
       const weak = signatureWeaknesses(v);
@@ -36,6 +35,8 @@ export default defineCommitRule({
       visit(c) {
         judge(signatureOf(c.trust?.verifications), { commit: c.oid }, `commit ${c.oid.slice(0, 12)}`);
       },
+      // Taken before finish(), which adds the tags and keys at the tip: those are judged afresh every run.
+      save: () => ({ counts: { ...n }, findings: { ...found.save(), items: [...found.items] } }),
       finish() {
         if (facts.tags?.ok) {
           for (const t of facts.tags.value) judge(signatureOf(t.judged.trust.verifications), { ref: t.ref, commit: t.tag.oid }, `tag ${t.ref}`);
@@ -55,6 +56,7 @@ export default defineCommitRule({
             });
           }
         }
+        const { signed, unread } = n;
         if (!signed && !keys) return { outcome: 'not-applicable', note: 'no signed commits or tags in scope and no trusted OpenPGP keys' };
         const note = `${signed} signature(s) checked${keys ? `, ${keys} trusted key(s)` : ''}${unread ? `; ${unread} not readable without the signer's key (supply it with --keyring/--allowed-signers or the policy)` : ''}`;
         return found.evaluation('fail', note);

@@ -20,7 +20,7 @@ export interface ScanOptions extends DetectorOptions {
 }
 
 export const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
-const MAX_LEAKS = 10_000;
+export const MAX_LEAKS = 10_000;
 const MAX_BLOCK_LINES = 400;
 const BLOCK_START = /-----begin/i;
 /** Blob ids remembered to skip repeats (20-32 bytes each). Past this many the set starts over: a

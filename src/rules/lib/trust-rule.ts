@@ -3,7 +3,7 @@
 import type { CommitRule, Finding } from '../../domain/model.js';
 import type { TrustedCommit } from '../../domain/trust.js';
 import { defineCommitRule } from '../define.js';
-import { FindingList } from './findings.js';
+import { FindingList, resumeCounts } from './findings.js';
 import { identityText, touchedPaths } from './commit.js';
 import { judge, type Judgement, type TrustStatus } from '../../domain/judgement.js';
 
@@ -34,20 +34,21 @@ export function defineTrustRule(spec: {
   return defineCommitRule({
     id: spec.id,
     needs: ['history', 'signatures'],
-    start(facts, ctx) {
-      const found = new FindingList(ctx.findingLimit);
-      let judged = 0;
-      let seen = 0;
+    start(facts, ctx, resume) {
+      const found = new FindingList(ctx.findingLimit, resume?.findings);
+      const n = resumeCounts({ judged: 0, seen: 0 }, resume);
       return {
         visit(commit) {
-          seen += 1;
+          n.seen += 1;
           const c = commit as TrustedCommit;
           if (!c.trust || c.trust.mode === 'none') return;
-          judged += 1;
+          n.judged += 1;
           const j = judge(c);
           if (spec.statuses.includes(j.status)) found.add(commitFinding(c, j, spec.describe(c, j)));
         },
+        save: () => ({ counts: n, findings: found.save() }),
         finish() {
+          const { seen, judged } = n;
           if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
           if (judged === 0) return { outcome: 'not-applicable', note: 'no trust policy (.gitguard/policy.yml) and no --keyring/--allowed-signers: there is nothing to check signatures against' };
           return found.evaluation(spec.outcome ?? 'fail', `${judged} commit(s) judged against the trust policy or supplied keys`);

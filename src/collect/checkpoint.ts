@@ -1,0 +1,145 @@
+// The walk checkpoint, .git/gitguard/checkpoint.json: what the last complete audit judged, so the
+// next one walks only the commits added since (src/engine/incremental.ts decides when it may).
+// It lives in a repository that may be hostile, so it is sealed with the per-user HMAC secret the
+// verify cache uses (state-secret.ts): a file that does not authenticate is never trusted. Every
+// read and write goes through safe-fs (no links followed, no FIFOs, bounded, atomic).
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
+import type { SecretsFacts } from '../domain/content.js';
+import { UnsafeFileError, mkdirNoFollow, readBounded, readBoundedIfExists, readStateFile, writeFileSafe } from './safe-fs.js';
+import { openSealed, sealState, userSecret } from './state-secret.js';
+
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v1';
+const VERSION = CHECKPOINT_VERSION;
+/** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
+export const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** A walked tip as the checkpoint keeps it: what a child walked in a later run needs of its parent. */
+export interface CheckpointTip {
+  oid: string;
+  /** Committer date (unix seconds). */
+  time: number;
+  /** Whether its policy may judge its children (collect/trust.ts, policyOk); absent without signature rules. */
+  policyOk?: boolean;
+}
+
+export interface Checkpoint {
+  version: string;
+  /** When the run that wrote it started (ms since the epoch). */
+  writtenAt: number;
+  /** Hash of everything that changes verdicts besides the commits (see engine/incremental.ts). */
+  options: string;
+  /** Hash of what could change what old objects mean: replace refs, grafts, shallow, alternates. */
+  environment: string;
+  /** The trust root the walk started from ('' without one). */
+  trustRoot: string;
+  /** The .gitguard tree id at the tip ('' without one): goodlist, revocations, protected paths, severities. */
+  headPolicyTree: string;
+  /** Unix seconds from which an old verdict may read differently by the clock (a key or signature
+   *  expires, a future-dated commit stops being in the future); null: never. */
+  validUntil: number | null;
+  /** The positive revisions walked, with the state their children need. */
+  tips: CheckpointTip[];
+  /** Commits judged from the trust root to the tips, over every run since the last full walk. */
+  commits: number;
+  /** When the last full walk ran (ms since the epoch). */
+  fullWalkAt: number;
+  /** Each per-commit rule's saved state (JSON text). */
+  rules: Record<string, string>;
+  /** What the secrets scan found in the same history, when it ran. */
+  secrets?: SecretsFacts;
+}
+
+export function checkpointFile(repo: RepositoryInfo): string {
+  return join(repo.commonDir, 'gitguard', 'checkpoint.json');
+}
+
+const safeHint = (path: string): string => `remove ${path}, or run with --no-cache`;
+
+/**
+ * The checkpoint, or why there is none to use. Throws UnsafeFileError when the file (or the state
+ * folder) is a link or not a regular file: someone tampered with gitguard's state, and says so.
+ */
+export function readCheckpoint(repo: RepositoryInfo, env: NodeJS.ProcessEnv): { checkpoint: Checkpoint } | { none: string } {
+  const file = checkpointFile(repo);
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readStateFile(repo.commonDir, file, CHECKPOINT_MAX_BYTES);
+  } catch (err) {
+    if (err instanceof UnsafeFileError && err.reason !== 'too-large') throw new UnsafeFileError(err.path, err.reason, err.detail, safeHint(err.path));
+    return { none: 'the checkpoint is too large to read' };
+  }
+  if (!bytes) return { none: 'no checkpoint yet' };
+  const secret = userSecret(env);
+  if (!secret) return { none: 'no per-user secret to check the checkpoint with' };
+  const body = openSealed(secret, VERSION, bytes.toString('utf8'));
+  if (body === undefined) return { none: 'the checkpoint does not authenticate (altered, or written by another user or version)' };
+  try {
+    const cp = JSON.parse(body) as Checkpoint;
+    if (cp.version !== VERSION || !Array.isArray(cp.tips) || typeof cp.rules !== 'object') return { none: 'the checkpoint is of another version' };
+    return { checkpoint: cp };
+  } catch {
+    return { none: 'the checkpoint cannot be parsed' };
+  }
+}
+
+/** Writes the checkpoint atomically; returns why not when it cannot (the next run then walks everything). */
+export function writeCheckpoint(repo: RepositoryInfo, env: NodeJS.ProcessEnv, cp: Checkpoint): string | undefined {
+  const secret = userSecret(env);
+  if (!secret) return 'no per-user secret to seal it with';
+  const text = sealState(secret, VERSION, JSON.stringify(cp));
+  if (Buffer.byteLength(text) > CHECKPOINT_MAX_BYTES) return 'it would be too large';
+  const file = checkpointFile(repo);
+  try {
+    mkdirNoFollow(repo.commonDir, dirname(file));
+    writeFileSafe(file, text, { mode: 0o600 });
+    return undefined;
+  } catch (err) {
+    if (err instanceof UnsafeFileError && (err.reason === 'symlink' || err.reason === 'not-a-file')) throw new UnsafeFileError(err.path, err.reason, err.detail, safeHint(err.path));
+    return `cannot be written: ${(err as Error).message}`;
+  }
+}
+
+/** A file's bytes as a hash ('-' when absent); unreadable files (links, FIFOs) hash their refusal, never their target. */
+function fileHash(path: string, follow = false): string {
+  try {
+    const b = readBoundedIfExists(path, 64 * 1024 * 1024, { follow });
+    return b ? createHash('sha256').update(b).digest('hex') : '-';
+  } catch (err) {
+    return `unreadable:${err instanceof UnsafeFileError ? err.reason : 'error'}`;
+  }
+}
+
+/**
+ * What could change the meaning of objects an earlier run judged, outside the objects themselves:
+ * replace refs, info/grafts, the shallow boundary and objects/info/alternates (gitguard's own reads
+ * ignore the first two, but the report on them must not be carried over unseen). The commit-graph is
+ * not part of it: gitguard never reads it.
+ */
+export function environmentFingerprint(repo: RepositoryInfo, history: HistoryFacts): string {
+  const h = createHash('sha256');
+  for (const r of [...history.replaceRefs].map((x) => `${x.replaced}>${x.replacement}`).sort()) h.update(`replace ${r}\n`);
+  h.update(`grafts ${fileHash(join(repo.commonDir, 'info', 'grafts'))}\n`);
+  h.update(`shallow ${fileHash(join(repo.commonDir, 'shallow'))}\n`);
+  h.update(`alternates ${fileHash(join(repo.commonDir, 'objects', 'info', 'alternates'))}\n`);
+  h.update(`format ${repo.objectFormat}\n`);
+  return h.digest('hex');
+}
+
+/** Hashes of files the user named (key files): name and bytes, so a changed key file changes the hash. */
+export function userFilesHash(files: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) h.update(f).update('\0').update(fileHash(f, true)).update('\n');
+  return h.digest('hex');
+}
+
+/** The shipped rule data (rules/*.json): a new rule text or database changes what a run reports. */
+export function dataDirHash(dir: string): string {
+  const h = createHash('sha256');
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    h.update(name).update('\0').update(readBounded(join(dir, name), 256 * 1024 * 1024)).update('\n');
+  }
+  return h.digest('hex');
+}

@@ -1,0 +1,222 @@
+// Incremental re-audit: a run that finds a checkpoint of an earlier complete audit (collect/
+// checkpoint.ts) walks only the commits added since, `new ^old`, and resumes every per-commit rule
+// from the state that run saved, so an old failure keeps failing and the counts stay whole. It does
+// so only when nothing it skips could read differently now (README, "Incremental re-audit"):
+//   - the same options (rules, --max-findings, --all, --trust-root, key files' bytes, gitguard's
+//     version and rules/*.json), the same trust root and the same .gitguard tree at the tip;
+//   - the same replace refs, grafts, shallow boundary and alternates (the environment fingerprint);
+//   - no verdict of an old commit changes by the clock alone (validUntil);
+//   - every recorded tip is still in the history walked (no force-push, no deleted ref);
+//   - every commit outside the new walk that a new commit has as a parent is a recorded tip, whose
+//     state (date, whether its policy may judge children) the checkpoint holds, or lies before the
+//     trust root (where a full walk stops too).
+// Anything else, or --no-cache, walks everything. Only the history walk and the secrets scan are
+// incremental: every other rule is re-checked on every run.
+import { createHash } from 'node:crypto';
+import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, VisitorState } from '../domain/model.js';
+import type { SecretsFacts } from '../domain/content.js';
+import type { TrustedCommit } from '../domain/trust.js';
+import { POLICY_DIR } from '../domain/trust.js';
+import { CHECKPOINT_VERSION, dataDirHash, environmentFingerprint, readCheckpoint, userFilesHash, writeCheckpoint, type Checkpoint, type CheckpointTip } from '../collect/checkpoint.js';
+import { gitText, runGit, type Shadow } from '../collect/git.js';
+import { MAX_LEAKS } from '../collect/secrets/scan.js';
+import { DATE_TOLERANCE_S } from '../rules/commit-dates-plausible.js';
+import { VERSION } from '../version.js';
+import type { CatalogEntry } from './catalog.js';
+import { RULES_DIR } from './catalog.js';
+import type { ResumeHook, ResumePoint, Resumed, HistorySession } from './history.js';
+import type { RuleRun } from './run-rules.js';
+import type { WalkInfo } from '../report/types.js';
+import type { TrustOptions } from './history.js';
+
+export interface IncrementalRequest {
+  repository: RepositoryInfo;
+  history: HistoryFacts;
+  selected: readonly CatalogEntry[];
+  env: NodeJS.ProcessEnv;
+  all: boolean;
+  findingLimit: number;
+  trust: TrustOptions;
+  secretsEntropy: boolean;
+  gitBinary?: string;
+}
+
+/** Everything besides the commits that changes what a per-commit rule reports. */
+function optionsKey(r: IncrementalRequest): string {
+  const key = {
+    version: VERSION,
+    rules: r.selected.map((c) => c.meta.id).sort(),
+    findingLimit: r.findingLimit,
+    all: r.all,
+    trustRoot: r.trust.trustRoot ?? null,
+    keyrings: userFilesHash(r.trust.keyrings ?? []),
+    allowedSigners: userFilesHash(r.trust.allowedSigners ?? []),
+    revokedKeys: userFilesHash(r.trust.revokedKeys ?? []),
+    data: dataDirHash(RULES_DIR),
+    secretsEntropy: r.secretsEntropy,
+    git: r.gitBinary ?? null,
+  };
+  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
+}
+
+/** The earliest time a verdict on this commit reads differently by the clock alone (unix seconds), if any. */
+function clockLimit(c: CommitFacts, nowS: number): number | undefined {
+  let limit: number | undefined;
+  const consider = (t: number | undefined): void => {
+    if (t !== undefined && t > nowS && (limit === undefined || t < limit)) limit = t;
+  };
+  // A future-dated commit stops being reported once it is no longer DATE_TOLERANCE_S ahead.
+  consider(c.committer.time - DATE_TOLERANCE_S);
+  const t = (c as Partial<TrustedCommit>).trust;
+  for (const v of [...(t?.verifications ?? []), ...(t?.mergetags ?? []).flatMap((m) => m.verifications)]) {
+    consider(v.verdict.keyExpiresAt);
+    consider(v.verdict.signatureExpiresAt);
+  }
+  return limit;
+}
+
+export class IncrementalAudit {
+  private readonly options: string;
+  private readonly environment: string;
+  private readonly old: Checkpoint | undefined;
+  private reason: string;
+  /** Set when the hook resumed the old checkpoint. */
+  private resumedFrom: Checkpoint | undefined;
+  private readonly startedAt = Date.now();
+  private readonly tipTimes = new Map<string, number>();
+  private validUntil: number | null = null;
+  private tipSet = new Set<string>();
+  /** The .gitguard tree id at the tip, as the hook found it. */
+  private headTree = '';
+
+  constructor(private readonly req: IncrementalRequest) {
+    this.options = optionsKey(req);
+    this.environment = environmentFingerprint(req.repository, req.history);
+    const read = readCheckpoint(req.repository, req.env);
+    this.old = 'checkpoint' in read ? read.checkpoint : undefined;
+    this.reason = 'none' in read ? read.none : '';
+  }
+
+  /** For openHistory: decides, once the scope is known, whether the walk may resume the checkpoint. */
+  readonly hook: ResumeHook = async (at) => {
+    this.tipSet = new Set(at.revisions.filter((r) => !r.startsWith('^')));
+    const tip = this.req.history.head.oid ?? [...this.tipSet][0];
+    this.headTree = at.headPolicyTree ?? (tip ? await policyTree(at.shadow, tip) : '');
+    const why = await this.whyNotResume(at);
+    if (why !== undefined) {
+      this.reason = why;
+      return undefined;
+    }
+    const old = this.old!;
+    this.resumedFrom = old;
+    this.validUntil = old.validUntil;
+    for (const t of old.tips) this.tipTimes.set(t.oid, t.time);
+    const resumed: Resumed = { exclude: old.tips.map((t) => t.oid), judged: old.tips.map((t) => ({ oid: t.oid, ...(t.policyOk !== undefined ? { policyOk: t.policyOk } : {}) })) };
+    return resumed;
+  };
+
+  private async whyNotResume(at: ResumePoint): Promise<string | undefined> {
+    const old = this.old;
+    if (!old) return this.reason;
+    if (old.options !== this.options) return 'the options changed since the checkpoint (rules, --max-findings, --all, --trust-root, key files, or gitguard and its data)';
+    if (old.environment !== this.environment) return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
+    if (old.trustRoot !== (at.trustRoot ?? '')) return 'the trust root changed since the checkpoint';
+    if (old.headPolicyTree !== this.headTree) return `the policy at the tip (${POLICY_DIR}) changed since the checkpoint`;
+    if (old.validUntil !== null && Date.now() / 1000 >= old.validUntil) return 'a key or signature judged before has expired since, or a future-dated commit came due';
+    // Every recorded tip must still be in the history walked: otherwise old results cover commits that are gone.
+    const current = at.revisions.filter((r) => !r.startsWith('^'));
+    const gone = old.tips.filter((t) => !this.tipSet.has(t.oid)).map((t) => t.oid);
+    if (gone.length) {
+      const out = await gitText(['rev-list', '--max-count=1', '--stdin'], { gitDir: at.shadow.gitDir, input: `${[...gone, ...current.map((c) => `^${c}`)].join('\n')}\n`, timeoutMs: 300_000 }).catch(() => 'error');
+      if (out.trim()) return 'a tip the checkpoint recorded is no longer in the history (a force-push, a deleted or rewound ref)';
+    }
+    // New commits whose parents the checkpoint has no state for (a branch off an old commit inside the range) are walked in full.
+    const stored = new Set(old.tips.filter((t) => typeof t.time === 'number').map((t) => t.oid));
+    const outside = new Set(at.revisions.filter((r) => r.startsWith('^')).map((r) => r.slice(1)));
+    const lines = await gitText(['rev-list', '--boundary', '--stdin'], { gitDir: at.shadow.gitDir, input: `${[...at.revisions, ...old.tips.map((t) => `^${t.oid}`)].join('\n')}\n`, timeoutMs: 300_000 }).catch(() => undefined);
+    if (lines === undefined) return 'the new commits could not be listed';
+    for (const line of lines.split('\n')) {
+      if (!line.startsWith('-')) continue;
+      const oid = line.slice(1).trim();
+      if (!stored.has(oid) && !outside.has(oid)) return `new commits branch off ${oid.slice(0, 12)}, inside the judged history but not a tip the checkpoint recorded`;
+    }
+    return undefined;
+  }
+
+  /** Revisions for the secrets scan: leaves out what the checkpoint's scan covered. */
+  secretsRevisions(revisions: string[]): string[] {
+    const old = this.resumedFrom;
+    return old?.secrets ? [...revisions, ...old.tips.map((t) => `^${t.oid}`)] : revisions;
+  }
+
+  /** The new commits' secrets joined to the checkpoint's. */
+  mergeSecrets(fresh: SecretsFacts): SecretsFacts {
+    const old = this.resumedFrom?.secrets;
+    if (!old) return fresh;
+    const leaks = [...old.leaks, ...fresh.leaks];
+    return {
+      ...fresh,
+      commits: old.commits + fresh.commits,
+      scanned: old.scanned + fresh.scanned,
+      skipped: { binary: old.skipped.binary + fresh.skipped.binary, oversized: old.skipped.oversized + fresh.skipped.oversized, repeated: old.skipped.repeated + fresh.skipped.repeated },
+      leaks: leaks.slice(0, MAX_LEAKS),
+      more: old.more + fresh.more + Math.max(0, leaks.length - MAX_LEAKS),
+    };
+  }
+
+  /** For runRules: the saved rule states and the recorded tips as parents, when resuming. */
+  runOptions(): { resume?: { states: Record<string, VisitorState>; parents: Array<{ oid: string; committerTime: number }> }; observe: (c: CommitFacts) => void } {
+    const nowS = this.startedAt / 1000;
+    const observe = (c: CommitFacts): void => {
+      if (this.tipSet.has(c.oid)) this.tipTimes.set(c.oid, c.committer.time);
+      const limit = clockLimit(c, nowS);
+      if (limit !== undefined && (this.validUntil === null || limit < this.validUntil)) this.validUntil = limit;
+    };
+    const old = this.resumedFrom;
+    if (!old) return { observe };
+    const states: Record<string, VisitorState> = {};
+    for (const [id, text] of Object.entries(old.rules)) states[id] = JSON.parse(text) as VisitorState;
+    return { resume: { states, parents: old.tips.filter((t) => typeof t.time === 'number').map((t) => ({ oid: t.oid, committerTime: t.time })) }, observe };
+  }
+
+  /**
+   * After the rules ran: what the report says about the walk, and the checkpoint for the next run,
+   * written only when every per-commit rule (and the secrets scan) completed.
+   */
+  finish(run: RuleRun, results: readonly RuleResult[], session: HistorySession | undefined, facts: Facts): WalkInfo {
+    const old = this.resumedFrom;
+    const total = (old?.commits ?? 0) + run.commits;
+    const info: WalkInfo = old
+      ? { incremental: true, walked: run.commits, fromCheckpoint: old.commits, checkpointAt: new Date(old.writtenAt).toISOString() }
+      : { incremental: false, walked: run.commits, fromCheckpoint: 0, reason: this.reason || 'no checkpoint yet' };
+    const perCommit = new Set(this.req.selected.filter((c) => c.rule.kind === 'commits').map((c) => c.meta.id));
+    const complete = session && this.tipSet.size > 0 && run.saved && !results.some((r) => perCommit.has(r.meta.id) && r.outcome === 'error') && (!facts.secrets || facts.secrets.ok);
+    if (!complete) return info;
+    const tips: CheckpointTip[] = [...this.tipSet].map((oid) => {
+      const time = this.tipTimes.get(oid);
+      const policyOk = session.passesOn?.(oid);
+      return { oid, ...(time !== undefined ? { time } : {}), ...(policyOk !== undefined ? { policyOk } : {}) } as CheckpointTip;
+    });
+    writeCheckpoint(this.req.repository, this.req.env, {
+      version: CHECKPOINT_VERSION,
+      writtenAt: this.startedAt,
+      options: this.options,
+      environment: this.environment,
+      trustRoot: session.trustRoot ?? '',
+      headPolicyTree: this.headTree,
+      validUntil: this.validUntil,
+      tips,
+      commits: total,
+      fullWalkAt: old?.fullWalkAt ?? this.startedAt,
+      rules: run.saved!,
+      ...(facts.secrets?.ok ? { secrets: facts.secrets.value } : {}),
+    });
+    return info;
+  }
+}
+
+/** The .gitguard tree id at a commit ('' when it has none). */
+async function policyTree(shadow: Shadow, commit: string): Promise<string> {
+  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${commit}:${POLICY_DIR}^{tree}`], { gitDir: shadow.gitDir, okCodes: [1, 128], timeoutMs: 30_000 });
+  return r.code === 0 ? r.stdout.toString('utf8').trim() : '';
+}
