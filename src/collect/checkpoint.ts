@@ -48,6 +48,8 @@ export interface Checkpoint {
   fullWalkAt: number;
   /** Each per-commit rule's saved state (JSON text). */
   rules: Record<string, string>;
+  /** The default trust root by tip: the first commit carrying the policy on its first-parent chain ('' none). */
+  firstPolicy?: Array<[string, string]>;
   /** What the secrets scan found in the same history, when it ran. */
   secrets?: SecretsFacts;
 }

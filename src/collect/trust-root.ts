@@ -37,14 +37,26 @@ export interface TrustRootInput {
   anchors: string[];
   /** Resolves a revision to a commit id, or throws an ExpectedError naming `what`. */
   resolve: (rev: string, what: string) => Promise<string>;
+  /** The default root as earlier runs found it (the walk checkpoint), and this run's answers. */
+  memo?: FirstPolicyMemo;
+}
+
+/**
+ * firstPolicyCommit's answers by tip ('' none): a pure function of the tip's first-parent chain, so
+ * an answer found for an earlier tip still holds for a tip whose first-parent chain runs through it,
+ * and only the commits after it need reading. Without it, every audit read the whole chain.
+ */
+export interface FirstPolicyMemo {
+  known: ReadonlyArray<readonly [tip: string, first: string]>;
+  found: Map<string, string>;
 }
 
 /** The first commit on the first-parent chain of `tip` whose tree carries .gitguard/policy.yml. */
-export async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, tip: string, policyFile: string): Promise<string | undefined> {
+export async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, tip: string, policyFile: string, after?: string): Promise<string | undefined> {
   // Candidates are the first-parent commits that change the file; the oldest one that has it added it.
   let out: string;
   try {
-    out = await gitText(['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, '--', policyFile], { gitDir: shadow.gitDir, timeoutMs: 300_000 });
+    out = await gitText(['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, ...(after ? [`^${after}`] : []), '--', policyFile], { gitDir: shadow.gitDir, timeoutMs: 300_000 });
   } catch (err) {
     if (err instanceof GitError) throw new ExpectedError(`cannot read the history to find the trust root: ${firstLine(err.stderr.split('\n').filter((l) => !l.startsWith('hint:')).join('\n')) || err.message}`);
     throw err;
@@ -54,6 +66,43 @@ export async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, ti
     if ((await reader.read(`${oid}:${policyFile}`))?.type === 'blob') return oid;
   }
   return undefined;
+}
+
+/** Whether `old` lies on the first-parent chain of `tip` (one pass over the commits between them). */
+async function onFirstParentChain(shadow: Shadow, old: string, tip: string): Promise<boolean> {
+  let out: string;
+  try {
+    out = await gitText(['rev-list', '--first-parent', '--parents', '--end-of-options', tip, `^${old}`], { gitDir: shadow.gitDir, timeoutMs: 300_000 });
+  } catch {
+    return false;
+  }
+  const lines = out.split('\n').filter(Boolean).map((l) => l.split(' '));
+  if (!lines.length) return false;
+  if (lines[0]![0] !== tip) return false;
+  for (let i = 0; i < lines.length; i += 1) {
+    const next = i + 1 < lines.length ? lines[i + 1]![0] : old;
+    if (lines[i]![1] !== next) return false;
+  }
+  return true;
+}
+
+/** firstPolicyCommit, from what an earlier run found for a tip on this one's first-parent chain when it can. */
+async function firstPolicyCommitMemo(input: TrustRootInput, tip: string, policyFile: string): Promise<string | undefined> {
+  const memo = input.memo;
+  let answer: string | undefined;
+  const same = memo?.known.find(([old]) => old === tip);
+  if (same) answer = same[1];
+  else {
+    for (const [old, first] of memo?.known ?? []) {
+      if (!(await onFirstParentChain(input.shadow, old, tip))) continue;
+      // The chain below `old` answered already; only a policy added after it can be the first when it had none.
+      answer = first || ((await firstPolicyCommit(input.shadow, input.reader, tip, policyFile, old)) ?? '');
+      break;
+    }
+  }
+  answer ??= (await firstPolicyCommit(input.shadow, input.reader, tip, policyFile)) ?? '';
+  memo?.found.set(tip, answer);
+  return answer || undefined;
 }
 
 /**
@@ -83,7 +132,7 @@ export async function resolveTrustRoot(input: TrustRootInput, policyFile: string
   const named = await namedRoot(input);
   if (named) return withPolicy(input, named, policyFile);
   for (const anchor of input.anchors) {
-    const oid = await firstPolicyCommit(input.shadow, input.reader, anchor, policyFile);
+    const oid = await firstPolicyCommitMemo(input, anchor, policyFile);
     if (oid) return { oid, source: 'first-policy-commit', rev: oid };
   }
   return undefined;

@@ -143,7 +143,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   const incremental = walkNeeded && history.ok && req.trust?.cache !== false && !req.base && !req.revisions
     ? new IncrementalAudit({ repository, history: history.value, selected, env, all: req.all === true, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, trust: req.trust ?? {}, secretsEntropy: req.secretsEntropy === true, ...(req.gitBinary ? { gitBinary: req.gitBinary } : {}) })
     : undefined;
-  const session = (walkNeeded || needs.has('tags')) && history.ok ? await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}), ...(incremental ? { resume: incremental.hook } : {}) }, trusted, { ...req.trust, env }, needs.has('protected-paths')) : undefined;
+  const session = (walkNeeded || needs.has('tags')) && history.ok ? await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}), ...(incremental ? { resume: incremental.hook, rootMemo: incremental.rootMemo } : {}) }, trusted, { ...req.trust, env }, needs.has('protected-paths')) : undefined;
   // The policy at HEAD, read once per run: by the walk when it judges signatures (an unreadable policy
   // ends the audit there), otherwise here (an unreadable one is then a fact that is not available).
   // Its severity overrides apply whichever rules are selected, so HEAD is looked up for it even when

@@ -23,7 +23,7 @@ import { DEFAULT_PROTECTED_PATHS, type Policy } from '../domain/policy.js';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import type { Keyring } from '../domain/keys.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
-import { resolveTrustRoot, type TrustRoot } from '../collect/trust-root.js';
+import { resolveTrustRoot, type FirstPolicyMemo, type TrustRoot } from '../collect/trust-root.js';
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { isAncestor } from '../collect/protected-refs.js';
 import { readLedger } from '../collect/ledger.js';
@@ -54,6 +54,8 @@ export interface HistoryScope {
   objectDirs?: string[];
   /** Asked once the scope is known, before the walk: may leave out what an earlier run judged (engine/incremental.ts). */
   resume?: ResumeHook;
+  /** The default trust root as earlier runs found it, filled with this run's answers (engine/incremental.ts). */
+  rootMemo?: FirstPolicyMemo;
 }
 
 /** The scope about to be walked, for the resume hook. */
@@ -248,6 +250,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       ...(ledgerRoot ? { ledgerRoot } : {}),
       ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
       resolve: (rev, what) => resolveCommitId(repo, rev, what),
+      ...(scope.rootMemo ? { memo: scope.rootMemo } : {}),
     }, `${POLICY_DIR}/policy.yml`);
     const trustRoot = root?.oid;
     if (root) {

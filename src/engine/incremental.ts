@@ -26,6 +26,7 @@ import type { CatalogEntry } from './catalog.js';
 import { RULES_DIR } from './catalog.js';
 import type { ResumeHook, ResumePoint, Resumed, HistorySession } from './history.js';
 import type { RuleRun } from './run-rules.js';
+import type { FirstPolicyMemo } from '../collect/trust-root.js';
 import type { WalkInfo } from '../report/types.js';
 import type { TrustOptions } from './history.js';
 
@@ -95,7 +96,12 @@ export class IncrementalAudit {
     const read = readCheckpoint(req.repository, req.env);
     this.old = 'checkpoint' in read ? read.checkpoint : undefined;
     this.reason = 'none' in read ? read.none : '';
+    const known = this.old?.environment === this.environment ? this.old.firstPolicy ?? [] : [];
+    this.rootMemo = { known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'), found: new Map() };
   }
+
+  /** The default trust root as the checkpoint found it; trusted only while old objects mean what they meant. */
+  readonly rootMemo: FirstPolicyMemo;
 
   /** For openHistory: decides, once the scope is known, whether the walk may resume the checkpoint. */
   readonly hook: ResumeHook = async (at) => {
@@ -209,6 +215,7 @@ export class IncrementalAudit {
       commits: total,
       fullWalkAt: old?.fullWalkAt ?? this.startedAt,
       rules: run.saved!,
+      firstPolicy: this.rootMemo.found.size ? [...this.rootMemo.found] : this.rootMemo.known.map(([t, f]) => [t, f]),
       ...(facts.secrets?.ok ? { secrets: facts.secrets.value } : {}),
     });
     return info;
