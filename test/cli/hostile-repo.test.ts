@@ -159,7 +159,8 @@ function snapshot(dir: string): Map<string, Entry> {
       // gitguard may keep its own ledger/cache under .git/gitguard/ (DESIGN: the one allowed change).
       if (rel === join('.git', 'gitguard')) continue;
       const st = lstatSync(full);
-      out.set(rel, { type: st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'link' : 'file', size: st.isDirectory() ? 0 : st.size, mtimeMs: st.mtimeMs, mode: st.mode });
+      // Creating .git/gitguard/ (its walk checkpoint) touches the mtime of .git itself, and nothing else there.
+      out.set(rel, { type: st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'link' : 'file', size: st.isDirectory() ? 0 : st.size, mtimeMs: rel === '.git' ? 0 : st.mtimeMs, mode: st.mode });
       if (st.isDirectory()) walk(full);
     }
   };
