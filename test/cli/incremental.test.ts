@@ -114,6 +114,38 @@ describe('incremental re-audit', () => {
     expect(verdicts(inc.report)).toEqual(verdicts(audit(r, '--no-cache').report));
   });
 
+  test('a branch started at the recorded tip and merged back is walked alone (3 commits), with the full walk\'s verdicts', () => {
+    const { r } = governed();
+    audit(r);
+    r.run(['checkout', '-q', '-b', 'side']);
+    work(r, 1, 'side');
+    r.run(['checkout', '-q', 'main']);
+    work(r, 1, 'main');
+    r.run(['merge', '-q', '--no-ff', '--no-edit', '--no-gpg-sign', 'side']);
+    const inc = audit(r);
+    expect(inc.report.walk).toMatchObject({ incremental: true, walked: 3, fromCheckpoint: 8 });
+    expect(verdicts(inc.report)).toEqual(verdicts(audit(r, '--no-cache').report));
+  });
+
+  test('a policy added after the checkpoint becomes the trust root exactly as a full walk finds it', () => {
+    const r = makeRepo();
+    work(r, 3, 'before');
+    expect(audit(r).report.walk?.incremental).toBe(false);
+    r.write({ '.gitguard/policy.yml': POLICY, '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n` });
+    r.run(['add', '-A']);
+    const policy = signedCommit(r, alice, 'policy', { committerEmail: 'alice@example.com' });
+    work(r, 2, 'after');
+    const after = audit(r);
+    // The tip's policy is new: everything is walked, from the root the remembered chain leads to.
+    expect(after.report.walk?.reason).toMatch(/policy at the tip/);
+    expect(after.report.scope.description).toContain(`from trust root ${policy.slice(0, 12)}`);
+    expect(verdicts(after.report)).toEqual(verdicts(audit(r, '--no-cache').report));
+    work(r, 1, 'later');
+    const inc = audit(r);
+    expect(inc.report.walk).toMatchObject({ incremental: true, walked: 1, fromCheckpoint: 3 });
+    expect(verdicts(inc.report)).toEqual(verdicts(audit(r, '--no-cache').report));
+  });
+
   const forcesFull: Array<[string, (r: TestRepo) => void, RegExp]> = [
     ['a force-push', (r) => {
       r.run(['reset', '-q', '--hard', 'HEAD~2']);
