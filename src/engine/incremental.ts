@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, VisitorState } from '../domain/model.js';
 import type { SecretsFacts } from '../domain/content.js';
-import type { TrustedCommit } from '../domain/trust.js';
+import type { TrustedCommit, Verification } from '../domain/trust.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { CHECKPOINT_VERSION, dataDirHash, environmentFingerprint, readCheckpoint, userFilesHash, writeCheckpoint, type Checkpoint, type CheckpointTip } from '../collect/checkpoint.js';
 import { gitText, runGit, type Shadow } from '../collect/git.js';
@@ -69,10 +69,15 @@ function clockLimit(c: CommitFacts, nowS: number): number | undefined {
   // A future-dated commit stops being reported once it is no longer DATE_TOLERANCE_S ahead.
   consider(c.committer.time - DATE_TOLERANCE_S);
   const t = (c as Partial<TrustedCommit>).trust;
-  for (const v of [...(t?.verifications ?? []), ...(t?.mergetags ?? []).flatMap((m) => m.verifications)]) {
-    consider(v.verdict.keyExpiresAt);
-    consider(v.verdict.signatureExpiresAt);
-  }
+  const verdicts = (list: readonly Verification[]): void => {
+    for (const v of list) {
+      consider(v.verdict.keyExpiresAt);
+      consider(v.verdict.signatureExpiresAt);
+    }
+  };
+  // Every commit passes here: no arrays built for the common case (one verdict, no mergetag).
+  if (t) verdicts(t.verifications);
+  for (const m of t?.mergetags ?? []) verdicts(m.verifications);
   return limit;
 }
 

@@ -136,8 +136,8 @@ describe('incremental re-audit', () => {
     const policy = signedCommit(r, alice, 'policy', { committerEmail: 'alice@example.com' });
     work(r, 2, 'after');
     const after = audit(r);
-    // The tip's policy is new: everything is walked, from the root the remembered chain leads to.
-    expect(after.report.walk?.reason).toMatch(/policy at the tip/);
+    // A trust root now exists: everything is walked, from the root the remembered chain leads to.
+    expect(after.report.walk?.reason).toMatch(/trust root changed/);
     expect(after.report.scope.description).toContain(`from trust root ${policy.slice(0, 12)}`);
     expect(verdicts(after.report)).toEqual(verdicts(audit(r, '--no-cache').report));
     work(r, 1, 'later');
