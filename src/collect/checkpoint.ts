@@ -4,7 +4,7 @@
 // verify cache uses (state-secret.ts): a file that does not authenticate is never trusted. Every
 // read and write goes through safe-fs (no links followed, no FIFOs, bounded, atomic).
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import type { SecretsFacts } from '../domain/content.js';
@@ -29,6 +29,9 @@ export interface Checkpoint {
   version: string;
   /** When the run that wrote it started (ms since the epoch). */
   writtenAt: number;
+  /** The repository it was written for (its git dir, links resolved): a checkpoint copied from another
+   *  repository of the same user authenticates, but is not this repository's. */
+  repository: string;
   /** Hash of everything that changes verdicts besides the commits (see engine/incremental.ts). */
   options: string;
   /** Hash of what could change what old objects mean: replace refs, grafts, shallow, alternates. */
@@ -52,6 +55,15 @@ export interface Checkpoint {
   firstPolicy?: Array<[string, string]>;
   /** What the secrets scan found in the same history, when it ran. */
   secrets?: SecretsFacts;
+}
+
+/** The repository's identity as a checkpoint records it. */
+export function repositoryIdentity(repo: RepositoryInfo): string {
+  try {
+    return realpathSync(repo.commonDir);
+  } catch {
+    return repo.commonDir;
+  }
 }
 
 export function checkpointFile(repo: RepositoryInfo): string {

@@ -17,7 +17,7 @@ import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, Visi
 import type { SecretsFacts } from '../domain/content.js';
 import type { TrustedCommit, Verification } from '../domain/trust.js';
 import { POLICY_DIR } from '../domain/trust.js';
-import { CHECKPOINT_VERSION, dataDirHash, environmentFingerprint, readCheckpoint, userFilesHash, writeCheckpoint, type Checkpoint, type CheckpointTip } from '../collect/checkpoint.js';
+import { CHECKPOINT_VERSION, repositoryIdentity, dataDirHash, environmentFingerprint, readCheckpoint, userFilesHash, writeCheckpoint, type Checkpoint, type CheckpointTip } from '../collect/checkpoint.js';
 import { gitText, runGit, type Shadow } from '../collect/git.js';
 import { MAX_LEAKS } from '../collect/secrets/scan.js';
 import { DATE_TOLERANCE_S } from '../rules/commit-dates-plausible.js';
@@ -129,6 +129,7 @@ export class IncrementalAudit {
   private async whyNotResume(at: ResumePoint): Promise<string | undefined> {
     const old = this.old;
     if (!old) return this.reason;
+    if (old.repository !== repositoryIdentity(this.req.repository)) return 'the checkpoint was written for another repository';
     if (old.options !== this.options) return 'the options changed since the checkpoint (rules, --max-findings, --all, --trust-root, key files, or gitguard and its data)';
     if (old.environment !== this.environment) return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
     if (old.trustRoot !== (at.trustRoot ?? '')) return 'the trust root changed since the checkpoint';
@@ -211,6 +212,7 @@ export class IncrementalAudit {
     writeCheckpoint(this.req.repository, this.req.env, {
       version: CHECKPOINT_VERSION,
       writtenAt: this.startedAt,
+      repository: repositoryIdentity(this.req.repository),
       options: this.options,
       environment: this.environment,
       trustRoot: session.trustRoot ?? '',

@@ -208,6 +208,19 @@ describe('incremental re-audit', () => {
     expect(parseJson<Report>(res).walk?.reason).toMatch(/does not authenticate/);
   });
 
+  test('a sealed checkpoint copied from another repository of the same user is not used', () => {
+    const { r } = governed();
+    audit(r);
+    const clone = makeRepo();
+    clone.run(['fetch', '-q', r.dir, 'main']);
+    clone.run(['reset', '-q', '--hard', 'FETCH_HEAD']);
+    mkdirSync(join(clone.dir, '.git', 'gitguard'), { recursive: true });
+    writeFileSync(checkpoint(clone), readFileSync(checkpoint(r)));
+    // The same user (the same secret), the same commits: only the repository differs.
+    const res = runCli(['audit', clone.dir, '--format', 'json', '--no-ledger'], { env: r.env });
+    expect(parseJson<Report>(res).walk).toMatchObject({ incremental: false, walked: 8, reason: 'the checkpoint was written for another repository' });
+  });
+
   test('--no-cache neither reads nor writes the checkpoint', () => {
     const { r } = governed();
     audit(r);
