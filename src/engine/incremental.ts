@@ -20,6 +20,7 @@ import { POLICY_DIR } from '../domain/trust.js';
 import { CHECKPOINT_VERSION, repositoryIdentity, dataDirHash, environmentFingerprint, readCheckpoint, userFilesHash, writeCheckpoint, type Checkpoint, type CheckpointTip } from '../collect/checkpoint.js';
 import { gitText, runGit, type Shadow } from '../collect/git.js';
 import { MAX_LEAKS } from '../collect/secrets/scan.js';
+import { maxObjectBytes } from '../collect/objects.js';
 import { DATE_TOLERANCE_S } from '../rules/commit-dates-plausible.js';
 import { VERSION } from '../version.js';
 import type { CatalogEntry } from './catalog.js';
@@ -56,6 +57,8 @@ function optionsKey(r: IncrementalRequest): string {
     data: dataDirHash(RULES_DIR),
     secretsEntropy: r.secretsEntropy,
     git: r.gitBinary ?? null,
+    // An object over the limit ends a walk: a lower limit must meet the old commits again.
+    maxObjectBytes: maxObjectBytes(),
   };
   return createHash('sha256').update(JSON.stringify(key)).digest('hex');
 }
