@@ -17,7 +17,8 @@ import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, Visi
 import type { SecretsFacts } from '../domain/content.js';
 import type { TrustedCommit, Verification } from '../domain/trust.js';
 import { POLICY_DIR } from '../domain/trust.js';
-import { CHECKPOINT_VERSION, repositoryIdentity, dataDirHash, environmentFingerprint, readCheckpoint, userFilesHash, writeCheckpoint, type Checkpoint, type CheckpointTip } from '../collect/checkpoint.js';
+import type { ObjectFiles } from '../collect/checkpoint.js';
+import { CHECKPOINT_VERSION, objectFiles, objectFilesChanged, repositoryIdentity, dataDirHash, environmentFingerprint, readCheckpoint, userFilesHash, writeCheckpoint, type Checkpoint, type CheckpointTip } from '../collect/checkpoint.js';
 import { gitText, runGit, type Shadow } from '../collect/git.js';
 import { MAX_LEAKS } from '../collect/secrets/scan.js';
 import { maxObjectBytes } from '../collect/objects.js';
@@ -98,7 +99,11 @@ export class IncrementalAudit {
   /** The .gitguard tree id at the tip, as the hook found it. */
   private headTree = '';
 
+  /** The object files before anything was read: what the checkpoint's verdicts were read from. */
+  private readonly objectsAtStart: ObjectFiles;
+
   constructor(private readonly req: IncrementalRequest) {
+    this.objectsAtStart = objectFiles(req.repository);
     this.options = optionsKey(req);
     this.environment = environmentFingerprint(req.repository, req.history);
     const read = readCheckpoint(req.repository, req.env);
@@ -134,6 +139,9 @@ export class IncrementalAudit {
     if (!old) return this.reason;
     if (old.repository !== repositoryIdentity(this.req.repository)) return 'the checkpoint was written for another repository';
     if (old.options !== this.options) return 'the options changed since the checkpoint (rules, --max-findings, --all, --trust-root, key files, or gitguard and its data)';
+    if (!old.objects) return 'the checkpoint records no object files';
+    const rewritten = objectFilesChanged(this.req.repository, old.objects);
+    if (rewritten) return rewritten;
     if (old.environment !== this.environment) return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
     if (old.trustRoot !== (at.trustRoot ?? '')) return 'the trust root changed since the checkpoint';
     if (old.headPolicyTree !== this.headTree) return `the policy at the tip (${POLICY_DIR}) changed since the checkpoint`;
@@ -225,6 +233,7 @@ export class IncrementalAudit {
       commits: total,
       fullWalkAt: old?.fullWalkAt ?? this.startedAt,
       rules: run.saved!,
+      objects: this.objectsAtStart,
       firstPolicy: this.rootMemo.found.size ? [...this.rootMemo.found] : this.rootMemo.known.map(([t, f]) => [t, f]),
       ...(facts.secrets?.ok ? { secrets: facts.secrets.value } : {}),
     });

@@ -3,7 +3,7 @@
 // make an old verdict read differently walks everything; a tampered or hostile checkpoint is never
 // trusted.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -175,6 +175,25 @@ describe('incremental re-audit', () => {
     expect(after.report.walk?.reason).toMatch(reason);
     expect(after.report.walk?.walked).toBe(after.report.scope.commits);
     expect(verdicts(after.report)).toEqual(verdicts(audit(r, '--no-cache').report));
+  });
+
+  test('an old commit\'s loose object overwritten with other bytes after the checkpoint: everything is walked, and the forgery fails', () => {
+    const { r } = governed();
+    const victim = r.run(['rev-parse', 'HEAD~2']);
+    r.run(['checkout', '-q', '--orphan', 'donor']);
+    const donor = signedCommit(r, alice, 'something else', { committerEmail: 'alice@example.com' });
+    r.run(['checkout', '-q', '-f', 'main']);
+    r.run(['branch', '-q', '-D', 'donor']);
+    expect(audit(r).report.walk?.incremental).toBe(false);
+    expect(audit(r).report.walk?.incremental).toBe(true);
+    const file = (oid: string): string => join(r.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
+    chmodSync(file(victim), 0o644);
+    copyFileSync(file(donor), file(victim));
+    const after = audit(r);
+    expect(after.report.walk?.incremental).toBe(false);
+    expect(after.report.walk?.reason).toMatch(/loose object that held the judged history was rewritten/);
+    expect(resultOf(after.report, 'objects-intact').outcome).toBe('fail');
+    expect(resultOf(after.report, 'objects-intact').findings.map((f) => f.commit)).toEqual([victim]);
   });
 
   test('a changed key file (--allowed-signers) walks everything', () => {
