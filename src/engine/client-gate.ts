@@ -8,6 +8,7 @@ import { escapeText } from '../domain/escape.js';
 import clientMinVersions from '../rules/client-min-versions.js';
 import { loadCatalog } from './audit.js';
 import { vulnerabilityDatabase } from './rule-data.js';
+import { bareFacts } from './facts.js';
 import { effectiveSeverity } from '../domain/verdict.js';
 
 export async function clientGate(repo: RepositoryInfo, history: HistoryFacts, policy: Policy | undefined, env: NodeJS.ProcessEnv): Promise<{ failed: boolean; lines: string[] }> {
@@ -20,17 +21,7 @@ export async function clientGate(repo: RepositoryInfo, history: HistoryFacts, po
   } catch (err) {
     client = unavailable((err as Error).message);
   }
-  const facts: Facts = {
-    repository: repo,
-    config: unavailable('not collected'),
-    history: available(history),
-    hooks: unavailable('not collected'),
-    client,
-    platform: process.platform === 'linux' ? 'linux' : process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : 'other',
-    scope: { description: 'HEAD', revisions: [] },
-    now: Date.now(),
-    policy: available(policy),
-  };
+  const facts: Facts = { ...bareFacts(repo), history: available(history), client, scope: { description: 'HEAD', revisions: [] }, policy: available(policy) };
   const ev = clientMinVersions.evaluate(facts, { meta, findingLimit: 10, data: { vulnerabilities: vulnerabilityDatabase } });
   if (ev.outcome !== 'fail') return { failed: false, lines: [] };
   const sev = effectiveSeverity(meta, ev, policy.severity);
