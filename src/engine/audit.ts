@@ -57,7 +57,7 @@ export function loadCatalog(): CatalogEntry[] {
   return joinCatalog(loadRuleMeta(), registry);
 }
 
-export function selectRules(catalog: CatalogEntry[], rules?: string[], threats?: Threat[]): CatalogEntry[] {
+function selectRules(catalog: CatalogEntry[], rules?: string[], threats?: Threat[]): CatalogEntry[] {
   if (rules?.length) {
     const ids = new Set(catalog.map((c) => c.meta.id));
     const unknown = rules.filter((r) => !ids.has(r));

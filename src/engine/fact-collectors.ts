@@ -86,7 +86,7 @@ export interface Collector<K extends CollectedName> {
   collect(run: FactRun): Promise<Collected[K]>;
 }
 
-export async function attempt<T>(fn: () => Promise<T> | T): Promise<Available<T>> {
+async function attempt<T>(fn: () => Promise<T> | T): Promise<Available<T>> {
   try {
     return available(await fn());
   } catch (err) {
@@ -108,7 +108,7 @@ async function headPolicyValue(run: FactRun): Promise<Policy | undefined> {
 }
 
 /** The walk carries policies and verdicts when a rule judges signatures, protected paths or tags. */
-export const trustedWalk = (run: Pick<FactRun, 'ruleNeeds'>): boolean => run.ruleNeeds('signatures') || run.ruleNeeds('protected-paths') || run.ruleNeeds('tags');
+const trustedWalk = (run: Pick<FactRun, 'ruleNeeds'>): boolean => run.ruleNeeds('signatures') || run.ruleNeeds('protected-paths') || run.ruleNeeds('tags');
 
 export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
   config: {

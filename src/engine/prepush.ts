@@ -28,7 +28,7 @@ export interface PrePushUpdate {
 const ZERO = /^0+$/;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
-export function parsePrePushInput(input: string): PrePushUpdate[] {
+function parsePrePushInput(input: string): PrePushUpdate[] {
   const out: PrePushUpdate[] = [];
   for (const [i, raw] of input.split('\n').entries()) {
     const line = raw.trim();

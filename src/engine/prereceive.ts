@@ -49,7 +49,7 @@ export interface RefUpdate {
 }
 
 /** When the policy names no protected refs: the usual default branches and every tag. */
-export const DEFAULT_SERVER_PROTECTED_REFS = ['refs/heads/main', 'refs/heads/master', 'refs/tags/**'];
+const DEFAULT_SERVER_PROTECTED_REFS = ['refs/heads/main', 'refs/heads/master', 'refs/tags/**'];
 
 const ZERO = /^0+$/;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
