@@ -16,8 +16,8 @@ function platform(): Facts['platform'] {
   }
 }
 
-/** Facts with nothing collected but the repository: a base for callers that judge one fact by hand. */
-export function bareFacts(repository: Facts['repository'], now = Date.now()): Facts {
+/** Facts with nothing collected but the repository: what a fact no rule needs stays. */
+function bareFacts(repository: Facts['repository'], now = Date.now()): Facts {
   const none = unavailable<never>('not collected');
   return { repository, config: none, history: none, hooks: none, client: none, platform: platform(), scope: { description: 'no commits', revisions: [] }, now };
 }
