@@ -1,7 +1,7 @@
 // The pre-push check: git feeds `<local ref> <local sha> <remote ref> <remote sha>` lines on stdin.
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
 // published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
-// ref is new) goes through the signature rules in one walk. Called by `gitguard hook run pre-push`.
+// ref is new) goes through the push rules (push-rules.ts, the server hook's too) in one walk. Called by `gitguard hook run pre-push`.
 import { available } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { createShadow } from '../collect/git.js';
