@@ -13,7 +13,7 @@ import type { HardRevocation } from '../domain/keys.js';
 
 const VERSION = 'gitguard-verify-cache-v4'; // v4: verdicts carry key and signature algorithms
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
-export const CACHE_MAX_BYTES = 256 * 1024 * 1024;
+const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 
 function secretFile(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');

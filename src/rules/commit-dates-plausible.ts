@@ -4,7 +4,7 @@ import { touchedPaths } from './lib/commit.js';
 import { OidIndex } from '../domain/oid-index.js';
 
 /** How far a committer date may go back across a parent link, or lie ahead of now (seconds). */
-export const DATE_TOLERANCE_S = 24 * 60 * 60;
+const DATE_TOLERANCE_S = 24 * 60 * 60;
 
 export default defineCommitRule({
   id: 'commit-dates-plausible',
