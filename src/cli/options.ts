@@ -7,7 +7,7 @@ import { ExpectedError } from '../errors.js';
 export const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 
 /** Repeatable values taken whole (file names may contain commas). */
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** --keyring, --allowed-signers, --revoked-keys: the keys used when the repository's policy does not say. */
 export function keyOptions(cmd: Command): Command {

@@ -8,7 +8,7 @@ import type { AuditReport, RenderOptions } from '../report/types.js';
 import type { Io } from './io.js';
 
 /** The --output-<format> flags, as commander names them. */
-export const EXTRA_OUTPUTS = [
+const EXTRA_OUTPUTS = [
   ['outputText', 'text'],
   ['outputJson', 'json'],
   ['outputSarif', 'sarif'],

@@ -14,7 +14,7 @@ import { openSealed, sealState, userSecret } from './state-secret.js';
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v1';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
-export const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
+const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
 
 /** A walked tip as the checkpoint keeps it: what a child walked in a later run needs of its parent. */
 export interface CheckpointTip {
@@ -68,7 +68,7 @@ export function repositoryIdentity(repo: RepositoryInfo): string {
   }
 }
 
-export function checkpointFile(repo: RepositoryInfo): string {
+function checkpointFile(repo: RepositoryInfo): string {
   return join(repo.commonDir, 'gitguard', 'checkpoint.json');
 }
 

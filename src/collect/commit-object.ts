@@ -15,7 +15,7 @@ const oneShot = (crypto as { hash?: (algo: string, data: Buffer, enc: 'hex') => 
  * "Alice <alice@example.com> <mallory@example.com> 1700000000 +0000" is alice's to git, so it is
  * alice's to us too (and a commit carrying it is refused: see splitIdentity).
  */
-export function parseIdentity(value: string): Identity {
+function parseIdentity(value: string): Identity {
   return splitIdentity(value).identity;
 }
 

@@ -49,7 +49,7 @@ export function childTimeoutMs(fallbackMs: number, env: NodeJS.ProcessEnv = proc
 }
 
 /** Default for streaming children: how long git may show no progress while we wait on it. */
-export const IDLE_TIMEOUT_MS = 300_000;
+const IDLE_TIMEOUT_MS = 300_000;
 
 /**
  * Kills a streaming child that shows no progress for idleMs while armed. The caller arms it while it

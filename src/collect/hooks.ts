@@ -21,7 +21,7 @@ function markerOf(path: string): 'absent' | 'valid' | 'modified' {
   }
 }
 
-export function lastValue(config: ConfigEntry[], key: string): ConfigEntry | undefined {
+function lastValue(config: ConfigEntry[], key: string): ConfigEntry | undefined {
   for (let i = config.length - 1; i >= 0; i -= 1) if (config[i]!.key === key) return config[i];
   return undefined;
 }

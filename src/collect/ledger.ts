@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { ExpectedError } from '../errors.js';
 import { UnsafeFileError, mkdirNoFollow, readStateFile, writeFileSafe } from './safe-fs.js';
 
-export const LEDGER_SCHEMA = 1;
+const LEDGER_SCHEMA = 1;
 const LOCK_STALE_MS = 10 * 60_000;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 /** A ledger holds a line per protected ref and per acceptance: 64 MiB is far past any real one. */
-export const LEDGER_MAX_BYTES = 64 * 1024 * 1024;
+const LEDGER_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface LedgerEntry {
   /** The tip that passed (a tag ref: the object it points at, i.e. the tag object for an annotated tag). */
@@ -45,7 +45,7 @@ export class LedgerError extends ExpectedError {
   override readonly name = 'ExpectedError';
 }
 
-export function ledgerDir(commonDir: string): string {
+function ledgerDir(commonDir: string): string {
   return join(commonDir, 'gitguard');
 }
 
@@ -53,14 +53,14 @@ export function ledgerPath(commonDir: string): string {
   return join(ledgerDir(commonDir), 'ledger.json');
 }
 
-export function emptyLedger(): Ledger {
+function emptyLedger(): Ledger {
   return { schemaVersion: LEDGER_SCHEMA, refs: {}, accepted: [] };
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates parsed JSON into a Ledger; throws LedgerError naming the file and what is wrong. */
-export function validateLedger(data: unknown, file: string): Ledger {
+function validateLedger(data: unknown, file: string): Ledger {
   const bad = (why: string): never => {
     throw new LedgerError(`damaged ledger ${file}: ${why}`);
   };
@@ -175,7 +175,7 @@ export interface WriteHooks {
 }
 
 /** Writes the ledger atomically; the caller holds the lock. */
-export function writeLedgerFile(commonDir: string, ledger: Ledger, hooks: WriteHooks = {}): void {
+function writeLedgerFile(commonDir: string, ledger: Ledger, hooks: WriteHooks = {}): void {
   const file = ledgerPath(commonDir);
   mkdirState(commonDir);
   writeFileSafe(file, `${JSON.stringify(ledger, null, 2)}\n`, { mode: 0o644, sync: true, ...(hooks.beforeRename ? { beforeRename: hooks.beforeRename } : {}) });
@@ -205,14 +205,5 @@ export function updateLedger(commonDir: string, change: (l: Ledger) => Ledger, h
     return next;
   } finally {
     release();
-  }
-}
-
-export function ledgerExists(commonDir: string): boolean {
-  try {
-    lstatSync(ledgerPath(commonDir));
-    return true;
-  } catch {
-    return false;
   }
 }

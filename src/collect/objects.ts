@@ -14,7 +14,7 @@ export function maxObjectBytes(env: NodeJS.ProcessEnv = process.env): number {
   return env.GITGUARD_MAX_OBJECT_BYTES && Number.isSafeInteger(n) && n > 0 ? n : 64 * 1024 * 1024;
 }
 
-export function sizeText(n: number): string {
+function sizeText(n: number): string {
   return n >= 1024 * 1024 ? `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB` : `${n} bytes`;
 }
 

@@ -209,7 +209,7 @@ function openpgpFingerprint(ctx: Ctx, v: unknown, path: string): string {
   return s.toUpperCase();
 }
 
-export function sshFingerprint(ctx: Ctx, v: unknown, path: string): string {
+function sshFingerprint(ctx: Ctx, v: unknown, path: string): string {
   const s = str(ctx, v, path, 200);
   if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(s)) {
     ctx.fail(path, `${show(s)} is not an SSH key fingerprint ("SHA256:" and 43 base64 characters, as ssh-keygen -l prints it)`);

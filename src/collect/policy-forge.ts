@@ -3,7 +3,7 @@
 // every value is checked, messages name the field).
 import type { ForgePolicy } from '../domain/policy.js';
 
-export const FORGE_POLICY_KEYS = ['min_approvals', 'required_status_checks', 'require_signatures'] as const;
+const FORGE_POLICY_KEYS = ['min_approvals', 'required_status_checks', 'require_signatures'] as const;
 const MAX_CHECKS = 100;
 
 type Fail = (path: string, message: string) => never;

@@ -5,7 +5,7 @@ import { ExpectedError } from '../errors.js';
 import { gitText, runGit } from './git.js';
 import { UnsafeFileError, readBounded, readBoundedIfExists } from './safe-fs.js';
 
-export function parseForEachRef(out: string): RefInfo[] {
+function parseForEachRef(out: string): RefInfo[] {
   const refs: RefInfo[] = [];
   for (const line of out.split('\0\n')) {
     if (!line) continue;

@@ -5,7 +5,7 @@ import type { RepositoryInfo } from '../domain/model.js';
 import { createShadow, runGit } from './git.js';
 import type { SecurityPolicyFacts, SecurityPolicyFile } from '../domain/content.js';
 
-export const SECURITY_POLICY_DIRS = ['.github', '', 'docs'] as const;
+const SECURITY_POLICY_DIRS = ['.github', '', 'docs'] as const;
 
 
 

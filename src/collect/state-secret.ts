@@ -28,7 +28,7 @@ export function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
 }
 
 /** The MAC of one state file's body, bound to the file's format version. */
-export function stateMac(secret: Buffer, version: string, body: string): Buffer {
+function stateMac(secret: Buffer, version: string, body: string): Buffer {
   return createHmac('sha256', secret).update(version).update('\0').update(body).digest();
 }
 

@@ -52,7 +52,7 @@ export interface FirstPolicyMemo {
 }
 
 /** The first commit on the first-parent chain of `tip` whose tree carries .gitguard/policy.yml. */
-export async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, tip: string, policyFile: string, after?: string): Promise<string | undefined> {
+async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, tip: string, policyFile: string, after?: string): Promise<string | undefined> {
   // Candidates are the first-parent commits that change the file; the oldest one that has it added it.
   let out: string;
   try {

@@ -2,60 +2,27 @@
 // parents'), the signature verdict under each, and whether it changes the policy itself. Commits
 // arrive parents first, so a parent's policy is always known before its children are judged.
 import type { CommitRecord } from '../domain/commit.js';
-import { parsePolicy, PolicyError, POLICY_LIMITS } from './policy.js';
+import { PolicyError } from './policy.js';
 import type { Policy } from '../domain/policy.js';
-import { ObjectReader, ObjectTooLargeError, parseTree } from './objects.js';
-import { commitSignature, malformedVerdict, verifyCommit, verifySignature, type TrustedKeys } from './signatures/verify.js';
+import { ObjectReader } from './objects.js';
+import { malformedVerdict, verifyCommit, verifySignature, type TrustedKeys } from './signatures/verify.js';
 import type { Verdict } from '../domain/signature.js';
 import type { TagRecord } from '../domain/commit.js';
 import type { VerifyCache } from './verify-cache.js';
-import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
+import type { RawKeys } from './signatures/pool.js';
 import { CI_PATHS } from '../domain/protected-paths.js';
 import { verifyMergetags, type MergetagKeys } from './mergetags.js';
+import { CommitFlags, known } from './commit-flags.js';
+import { readPolicyTree } from './policy-tree.js';
+import { CiGateReader } from './ci-runs-gitguard.js';
+import { TrustVerifier } from './trust-verifier.js';
+import { whyNoPolicy } from './no-policy-reason.js';
 import type { RevokedKeys } from '../domain/trust.js';
 // The one judgement (pure, in the domain layer: the rules judge with it too).
 import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { Interned, OidIndex } from '../domain/oid-index.js';
 
-/** The values, awaited only when one is still pending (most commits need no await at all). */
-function known<T>(values: Array<T | Promise<T>>): Array<T> | Promise<Array<T>> {
-  return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as T[]);
-}
-
-/** Past this many signatures to check in one run, verification moves to worker threads. */
-const POOL_THRESHOLD = 64;
-
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
-
-/**
- * A yes/no per commit that may still be pending: settled answers in a column of one byte per commit
- * (0 unknown, 1 no, 2 yes), pending ones (a few hundred in flight at most) as promises until they settle.
- */
-class CommitFlags {
-  private readonly settled;
-  private readonly pending = new Map<string, Promise<boolean>>();
-  constructor(private readonly index: OidIndex) {
-    this.settled = index.column((n) => new Int8Array(n));
-  }
-  get(oid: string): boolean | Promise<boolean> | undefined {
-    const i = this.index.get(oid);
-    const v = i < 0 ? 0 : this.settled.get(i);
-    return v ? v === 2 : this.pending.get(oid);
-  }
-  set(oid: string, value: boolean | Promise<boolean>): void {
-    if (value instanceof Promise) {
-      this.pending.set(oid, value);
-      // Settled answers move to the column (unless a later set() replaced the promise meanwhile).
-      value.then((v) => {
-        if (this.pending.get(oid) === value) this.set(oid, v);
-      }, () => undefined);
-      return;
-    }
-    this.pending.delete(oid);
-    this.settled.set(this.index.add(oid), value ? 2 : 1);
-  }
-}
-
 
 export class TrustCollector {
   /** Every commit walked or looked up, numbered: the per-commit state below is columns indexed by it. */
@@ -67,24 +34,22 @@ export class TrustCollector {
   /** The tree id each loaded policy came from: what verdicts are cached under. */
   private readonly treeIdOf = new WeakMap<Policy, string>();
   private readonly oidBytes: 20 | 32;
-  /** Raw key material per trust id, for the worker pool. */
-  private readonly rawKeys = new Map<string, RawKeys>();
-  private pool: VerifyPool | undefined;
+  private readonly verifier: TrustVerifier;
+  private readonly ciGates: CiGateReader;
   /** Ids of the watched paths in each commit, as a number in `states` (equal states share one array). */
   private readonly stateCol = this.index.column((n) => new Int32Array(n));
   private readonly states = new Interned<readonly (string | null)[]>();
-  private readonly gateOf = new Map<string, Promise<boolean>>();
-  private poolTried = false;
-  private checked = 0;
 
   constructor(
     private readonly reader: ObjectReader,
     objectFormat: 'sha1' | 'sha256',
     private readonly userKeys: (TrustedKeys & { id: string; raw: RawKeys }) | undefined,
-    private readonly cache?: VerifyCache,
+    cache?: VerifyCache,
   ) {
     this.oidBytes = objectFormat === 'sha256' ? 32 : 20;
-    if (userKeys) this.rawKeys.set(`keys:${userKeys.id}`, userKeys.raw);
+    this.verifier = new TrustVerifier(cache);
+    this.ciGates = new CiGateReader(reader, this.oidBytes);
+    if (userKeys) this.verifier.addRawKeys(`keys:${userKeys.id}`, userKeys.raw);
     this.userTrustId = userKeys && `keys:${userKeys.id}`;
   }
 
@@ -157,7 +122,7 @@ export class TrustCollector {
   }
 
   close(): void {
-    this.pool?.close();
+    this.verifier.close();
   }
 
   /** The policy in a .gitguard tree (memoised by tree id: it changes rarely). */
@@ -174,47 +139,10 @@ export class TrustCollector {
   }
 
   private async loadPolicy(treeOid: string, where: string): Promise<Policy | undefined> {
-    const label = `${POLICY_DIR} at ${where.slice(0, 12)}`;
-    const tree = await this.reader.read(treeOid);
-    if (!tree || tree.type !== 'tree') return undefined;
-    const entries = parseTree(tree.body, this.oidBytes);
-    // Each file is bounded before it is read (cat-file's header gives the size), and keys/ as a whole.
-    let keyBytes = 0;
-    const blob = async (oid: string, name: string): Promise<Buffer> => {
-      let o;
-      try {
-        o = await this.reader.read(oid, POLICY_LIMITS.policyBytes);
-      } catch (err) {
-        if (err instanceof ObjectTooLargeError) throw new PolicyError(`${label}: ${name} is larger than 1 MiB (${err.size} bytes)`);
-        throw err;
-      }
-      if (!o || o.type !== 'blob') throw new PolicyError(`${label}: ${name} is not a file`);
-      return o.body;
-    };
-    const policyEntry = entries.find((e) => e.name === 'policy.yml');
-    if (!policyEntry) return undefined;
-    const signersEntry = entries.find((e) => e.name === 'allowed_signers');
-    const keysEntry = entries.find((e) => e.name === 'keys');
-    const keys: { name: string; data: Uint8Array }[] = [];
-    if (keysEntry) {
-      const kt = await this.reader.read(keysEntry.oid);
-      if (kt?.type === 'tree') {
-        const files = parseTree(kt.body, this.oidBytes).filter((k) => k.mode.startsWith('10'));
-        if (files.length > POLICY_LIMITS.keyFiles) throw new PolicyError(`${label}: keys/ has more than ${POLICY_LIMITS.keyFiles} files`);
-        for (const k of files) {
-          const data = await blob(k.oid, `keys/${k.name}`);
-          if ((keyBytes += data.length) > POLICY_LIMITS.keyBytesTotal) throw new PolicyError(`${label}: the key files add up to more than ${POLICY_LIMITS.keyBytesTotal / (1024 * 1024)} MiB`);
-          keys.push({ name: k.name, data });
-        }
-      }
-    }
-    const allowedSigners = signersEntry ? (await blob(signersEntry.oid, 'allowed_signers')).toString('utf8') : undefined;
-    const policy = await parsePolicy({ label, policyYml: (await blob(policyEntry.oid, 'policy.yml')).toString('utf8'), keys, allowedSigners });
-    this.rawKeys.set(`policy:${treeOid}`, {
-      openpgp: keys.map((k) => ({ file: `keys/${k.name}`, data: k.data })),
-      allowedSigners: allowedSigners === undefined ? [] : [{ file: 'allowed_signers', text: allowedSigners }],
-    });
-    return policy;
+    const read = await readPolicyTree(this.reader, this.oidBytes, treeOid, where);
+    if (!read) return undefined;
+    this.verifier.addRawKeys(`policy:${treeOid}`, read.raw);
+    return read.policy;
   }
 
   /** Policy tree id of a commit: from the walk, or looked up for a parent outside it. */
@@ -258,26 +186,7 @@ export class TrustCollector {
 
   /** Whether the CI configuration in this state runs gitguard (its files mention it). */
   private ciGate(state: readonly (string | null)[]): Promise<boolean> {
-    const ids = CI_PATHS.map((p) => state[this.watched.indexOf(p)] ?? null);
-    const key = ids.join(' ');
-    let gate = this.gateOf.get(key);
-    if (!gate) {
-      gate = (async () => {
-        for (const id of ids) {
-          if (!id) continue;
-          const o = await this.reader.read(id);
-          if (!o) continue;
-          const blobs = o.type === 'tree' ? parseTree(o.body, this.oidBytes).filter((e) => /\.ya?ml$/.test(e.name)).map((e) => e.oid) : [id];
-          for (const b of blobs) {
-            const f = b === id ? o : await this.reader.read(b);
-            if (f?.type === 'blob' && /\bgitguard\b/.test(f.body.toString('utf8'))) return true;
-          }
-        }
-        return false;
-      })();
-      this.gateOf.set(key, gate);
-    }
-    return gate;
+    return this.ciGates.runsGitguard(CI_PATHS.map((p) => state[this.watched.indexOf(p)] ?? null));
   }
 
   /** The policy of a tree id already loaded (undefined: none there, or not loaded yet). */
@@ -403,23 +312,23 @@ export class TrustCollector {
     if (judges.length) {
       const verifications: Verification[] = [];
       for (const { policy, from } of judges) {
-        const v = this.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
+        const v = this.verifier.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
         verifications.push({ policy, from, verdict: v instanceof Promise ? await v : v });
       }
       trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
     } else if (this.trustRootOid) {
       const verdict = await verifyCommit(commit, { allowedSigners: [] });
-      const noPolicy = this.whyNoPolicy(commit, isRoot, isRoot ? ownBroken : broken, rootedParents, unvetted);
+      const noPolicy = whyNoPolicy(commit, { trustRootOid: this.trustRootOid, isRoot, broken: isRoot ? ownBroken : broken, rootedParents, unvetted });
       trust = { mode: 'no-policy', noPolicy, verifications: [{ verdict }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
     } else if (this.userKeys) {
-      const v = this.verify(commit, this.userTrustId!, this.userKeys);
+      const v = this.verifier.verify(commit, this.userTrustId!, this.userKeys);
       trust = { mode: 'keys', verifications: [{ verdict: v instanceof Promise ? await v : v }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
     } else {
       trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
     }
-    if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.checkTag(oid, keys, task));
+    if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.verifier.checkTag(oid, keys, task));
     if (this.revoked) trust.revoked = this.revoked;
     if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
     const trusted = commit as TrustedCommit;
@@ -427,17 +336,6 @@ export class TrustCollector {
     return trusted;
   }
 
-  /** The reason a commit in a governed history has no policy to judge it, and what to do about it. */
-  private whyNoPolicy(commit: CommitRecord, isRoot: boolean, broken: { at: string; message: string } | undefined, rootedParents: number, unvetted: string | undefined): string {
-    const root = this.trustRootOid!.slice(0, 12);
-    const at = (oid: string): string => `${POLICY_DIR} at ${oid.slice(0, 12)}`;
-    if (unvetted) return `the policy that would judge it (${at(unvetted)}) was not brought in by a maintainer of the policy before it (taken over from an unrelated history, or changed without a maintainer's signature: policy-changes-authorized names the commit); a maintainer signs a commit restoring it, then goodlists the commits in between in the policy at the tip`;
-    if (broken) return `the policy that would judge it (${at(broken.at)}) cannot be read: ${broken.message}; fix it in a new commit, then goodlist the commits it judged or audit from --trust-root <the fixing commit>`;
-    if (isRoot) return `the trust root ${root} carries no ${POLICY_DIR}/policy.yml: make the commit that adds the policy the trust root (trust_root in the policy, or --trust-root)`;
-    if (commit.parents.length && rootedParents === commit.parents.length) return `no parent carries a policy (${POLICY_DIR}/policy.yml removed or not added yet after the trust root ${root})`;
-    if (rootedParents) return `its parents that descend from the trust root ${root} carry no policy`;
-    return `it does not descend from the trust root ${root}, and only the trust root is judged by its own policy (an unrelated history, or a branch started before the trust root): rebase it onto the policy, or goodlist it in the policy at the tip`;
-  }
 
   /** Judges a signed tag (tagger as committer and author) by the policy at the tip, or the user's keys. */
   async trustTag(tag: TagRecord, policy: Policy | undefined): Promise<TrustedCommit> {
@@ -457,7 +355,7 @@ export class TrustCollector {
         : !tag.signature
       ? { letter: 'N', format: 'none', identities: [] }
       : k
-        ? await this.cached(tag.oid, k.trustId, () => verifySignature(tag.payload, tag.signature!, k.keys, who.time, who.email))
+        ? await this.verifier.cached(tag.oid, k.trustId, () => verifySignature(tag.payload, tag.signature!, k.keys, who.time, who.email))
         : await verifySignature(tag.payload, tag.signature, { allowedSigners: [] }, who.time, who.email);
     const record: CommitRecord = {
       oid: tag.oid, tree: '', parents: [], author: who, committer: who, signatures: [], mergetags: [],
@@ -474,42 +372,5 @@ export class TrustCollector {
     if (trust.mode === 'keys' && this.userKeys) return [{ trustId: `keys:${this.userKeys.id}`, keys: this.userKeys }];
     if (trust.mode !== 'policy') return undefined;
     return trust.verifications.flatMap(({ policy: p }) => (p ? [{ policy: p, trustId: `policy:${this.treeIdOf.get(p) ?? p.label}`, keys: { keyring: p.keyring, allowedSigners: p.allowedSigners } }] : []));
-  }
-
-  /** One embedded tag's signature under one key set: cached by the tag's id, in a worker once the pool runs. */
-  private checkTag(oid: string, k: MergetagKeys, task: Omit<Task, 'trustId'>): Promise<Verdict> {
-    return this.cached(oid, k.trustId, () => (this.pool && this.rawKeys.has(k.trustId) ? this.pool.verify({ trustId: k.trustId, ...task }) : verifySignature(task.payload, task.armored, k.keys, task.at, task.identity)));
-  }
-
-  private async cached(oid: string, trustId: string, check: () => Promise<Verdict>): Promise<Verdict> {
-    const hit = this.cache?.get(oid, trustId);
-    if (hit) return hit;
-    const v = await check();
-    this.cache?.set(oid, trustId, v);
-    return v;
-  }
-
-  /** A verdict at once when it is known (unsigned, cached), else the promise of one. */
-  private verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Verdict | Promise<Verdict> {
-    // Cached verdicts belong to the bytes that hash to the id; bytes swapped in under it prove nothing.
-    if (!commit.hashOk && commit.signatures.length) return { letter: 'B', format: 'unknown', identities: [], reason: 'the object stored under this commit id does not hash to it: its content was altered' };
-    if (commit.malformed) return malformedVerdict('commit', commit.malformed);
-    if (commit.signatures.length === 0) return { letter: 'N', format: 'none', identities: [] };
-    const cached = this.cache?.get(commit.oid, trustId);
-    return cached ?? this.check(commit, trustId, keys);
-  }
-
-  private async check(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {
-    this.checked += 1;
-    if (!this.poolTried && this.checked > POOL_THRESHOLD) {
-      this.poolTried = true;
-      this.pool = VerifyPool.create(this.rawKeys);
-    }
-    const sig = commitSignature(commit);
-    const v = this.pool && sig && 'armored' in sig && this.rawKeys.has(trustId)
-      ? await this.pool.verify({ trustId, payload: commit.payload, armored: sig.armored, at: commit.committer.time, identity: commit.committer.email })
-      : await verifyCommit(commit, keys);
-    this.cache?.set(commit.oid, trustId, v);
-    return v;
   }
 }

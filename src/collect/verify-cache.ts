@@ -11,7 +11,7 @@ import type { HardRevocation } from '../domain/keys.js';
 
 const VERSION = 'gitguard-verify-cache-v4'; // v4: verdicts carry key and signature algorithms
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
-export const CACHE_MAX_BYTES = 256 * 1024 * 1024;
+const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 
 /** A verdict without its signing time: the part that repeats across a signer's commits. */
 type Shape = Omit<Verdict, 'signedAt'>;

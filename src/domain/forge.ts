@@ -8,7 +8,7 @@ import { refGlob } from './ledger.js';
 export type ForgeKind = 'github' | 'gitlab';
 
 /** What a forge can enforce on a ref. `tag-protection` is judged on tag patterns, the rest on branches. */
-export const CONTROLS = ['signatures', 'force-pushes', 'deletions', 'reviews', 'code-owner-reviews', 'status-checks', 'tag-protection'] as const;
+const CONTROLS = ['signatures', 'force-pushes', 'deletions', 'reviews', 'code-owner-reviews', 'status-checks', 'tag-protection'] as const;
 export type Control = (typeof CONTROLS)[number];
 
 /** GitHub ruleset enforcement; classic protection and GitLab settings are always `active`. */
@@ -99,10 +99,6 @@ export const refPattern = refGlob;
 export function gitlabPattern(name: string): RegExp {
   return new RegExp(`^${name.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
-
-/** Does a pattern cover `target` (a ref, or a tag pattern such as refs/tags/v*: a pattern covers
- *  another when it matches its text, so refs/tags/* covers refs/tags/v* but not the reverse). */
-export const covers = (pattern: RegExp, target: string): boolean => pattern.test(target);
 
 /** What the forge rules see: the forge's answer, the policy's forge section, and gitguard's CI check. */
 export interface ForgeFact extends ForgeFacts {

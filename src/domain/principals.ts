@@ -24,11 +24,6 @@ function matchBytes(s: string, si: number, p: string, pi: number): boolean {
   }
 }
 
-/** OpenSSH match_pattern: `*` any run, `?` one character, everything else literal. */
-export function matchPattern(s: string, pattern: string): boolean {
-  return matchBytes(toBytes(s), 0, toBytes(pattern), 0);
-}
-
 /**
  * OpenSSH match_pattern_list (dolower=0): 1 when some sub-pattern matches, -1 when a negated one
  * (`!pattern`) matches (which wins over everything), 0 otherwise.

@@ -4,7 +4,7 @@
 // every parent's.
 
 /** The longest glob-free prefix of a pattern ("" when the first segment already has a wildcard). */
-export function watchPath(pattern: string): string {
+function watchPath(pattern: string): string {
   const segments = pattern.replace(/^\/+/, '').split('/');
   const literal: string[] = [];
   for (const s of segments) {

@@ -1,37 +1,20 @@
 // The audit: select rules, collect each needed fact once, stream the commits once through every
 // per-commit rule, evaluate, and apply severities. Rules never run git; only collectors do.
 import type { AuditReport } from '../report/types.js';
-import {
-  available,
-  unavailable,
-  type Available,
-  type Facts,
-  type FactName,
-  type Severity,
-  type Threat,
-} from '../domain/model.js';
-import { ExpectedError, firstLine } from '../errors.js';
+import type { Facts, Severity, Threat } from '../domain/model.js';
+import { ExpectedError } from '../errors.js';
 import { discoverRepository } from '../collect/repository.js';
-import { collectConfig } from '../collect/config.js';
-import { collectHistory } from '../collect/refs.js';
-import { collectHooks } from '../collect/hooks.js';
-import { collectClient } from '../collect/client.js';
 import { setGitBinary } from '../collect/git.js';
-import { collectHeadPolicy } from '../collect/head-policy.js';
-import { collectLedger, recordJudgedTips } from './ledger.js';
+import { recordJudgedTips } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
-import { openHistory, type TrustOptions } from './history.js';
+import type { HistorySession, TrustOptions } from './history.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';
 import { exitCodeFor, summarise } from '../domain/verdict.js';
 import { runRules, type RuleRun } from './run-rules.js';
 import { finishReport, type Baseline } from './baseline.js';
-import { scanSecrets } from '../collect/secrets/scan.js';
-import { collectSecurityPolicy } from '../collect/security-policy.js';
-import { runGit } from '../collect/git.js';
-import type { Policy } from '../domain/policy.js';
-import { parseForgePolicy } from '../collect/policy-forge.js';
-import { FORGE_OFF } from '../rules/lib/forge.js';
+import { FactStore } from './facts.js';
+import type { Collected } from './fact-collectors.js';
 import { IncrementalAudit } from './incremental.js';
 
 export interface AuditRequest {
@@ -75,7 +58,7 @@ export function loadCatalog(): CatalogEntry[] {
   return joinCatalog(loadRuleMeta(), registry);
 }
 
-export function selectRules(catalog: CatalogEntry[], rules?: string[], threats?: Threat[]): CatalogEntry[] {
+function selectRules(catalog: CatalogEntry[], rules?: string[], threats?: Threat[]): CatalogEntry[] {
   if (rules?.length) {
     const ids = new Set(catalog.map((c) => c.meta.id));
     const unknown = rules.filter((r) => !ids.has(r));
@@ -84,120 +67,46 @@ export function selectRules(catalog: CatalogEntry[], rules?: string[], threats?:
   return catalog.filter((c) => (!rules?.length || rules.includes(c.meta.id)) && (!threats?.length || threats.includes(c.meta.threat)));
 }
 
-async function attempt<T>(fn: () => Promise<T> | T): Promise<Available<T>> {
-  try {
-    return available(await fn());
-  } catch (err) {
-    return unavailable(firstLine((err as Error).message));
-  }
-}
-
-function platform(): Facts['platform'] {
-  switch (process.platform) {
-    case 'linux': return 'linux';
-    case 'win32': return 'windows';
-    case 'darwin': return 'macos';
-    default: return 'other';
-  }
-}
-
-/** Without --forge the forge rules are not-available and nothing is read from the network; with it,
- *  a forge that cannot be read ends the audit (exit 2) rather than passing silently. */
-async function forgeFact(req: AuditRequest, repository: Facts['repository'], head: string | undefined, env: NodeJS.ProcessEnv, headPolicy: () => Promise<Policy | undefined> | Policy | undefined): Promise<Facts['forge']> {
-  if (!req.forge) return unavailable(FORGE_OFF);
-  let policy: Policy | undefined;
-  try {
-    policy = await headPolicy();
-  } catch (err) {
-    return unavailable(`the policy at HEAD cannot be read: ${firstLine((err as Error).message)}`);
-  }
-  const origin = (await runGit(['config', '--get', 'remote.origin.url'], { gitDir: repository.gitDir, okCodes: [1], timeoutMs: 30_000 })).stdout.toString('utf8').trim();
-  const { collectForge } = await import('../collect/forge/index.js');
-  const forge = await collectForge(req.forge, env, origin || undefined, policy?.protected.refs ?? []);
-  // gitguard's own CI job must be among the required checks (GitLab requires the whole pipeline).
-  const ciGateCheck = forge.kind === 'github' ? await (await import('../collect/forge/ci-gate.js')).gitguardCheckName(repository, head).catch(() => undefined) : undefined;
-  return available({ ...forge, policy: policy?.forge ?? parseForgePolicy(undefined, policy?.requireSignatures ?? true, () => undefined as never), ...(ciGateCheck ? { ciGateCheck } : {}) });
-}
-
 export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   const started = Date.now();
   if (req.gitBinary) setGitBinary(req.gitBinary);
   const selected = selectRules(loadCatalog(), req.rules, req.threats);
   if (selected.length === 0) throw new ExpectedError('no rule matches the --rule/--threat filters', 'list them with: gitguard rules');
   const repository = await discoverRepository(req.path);
-  const needs = new Set<FactName>(selected.flatMap((c) => c.rule.needs));
   const env = req.env ?? process.env;
-
-  const config = needs.has('config') || needs.has('hooks') ? await attempt(() => collectConfig(repository, env)) : unavailable<never>('not collected');
-  const historyNeeded = needs.has('history') || selected.some((c) => c.rule.kind === 'commits');
-  const history = historyNeeded ? await attempt(() => collectHistory(repository)) : unavailable<never>('not collected');
-  const hooks = needs.has('hooks')
-    ? config.ok ? await attempt(() => collectHooks(repository, config.value)) : unavailable<never>(`config unavailable: ${config.reason}`)
-    : unavailable<never>('not collected');
-  const client = needs.has('client') ? await attempt(() => collectClient({ repository, env, ...(config.ok ? { config: config.value } : {}) })) : unavailable<never>('not collected');
-
-  // One walk for every per-commit rule; with signature rules it carries policies and verdicts.
-  const walkNeeded = selected.some((c) => c.rule.kind === 'commits');
-  const trusted = needs.has('signatures') || needs.has('protected-paths') || needs.has('tags');
-  // Incremental re-audit (engine/incremental.ts): HEAD or --all, with gitguard's state in use.
-  const incremental = walkNeeded && history.ok && req.trust?.cache !== false && !req.base && !req.revisions
-    ? new IncrementalAudit({ repository, history: history.value, selected, env, all: req.all === true, findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100, trust: req.trust ?? {}, secretsEntropy: req.secretsEntropy === true, ...(req.gitBinary ? { gitBinary: req.gitBinary } : {}) })
+  const findingLimit = req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100;
+  // Incremental re-audit (engine/incremental.ts): a walk of HEAD or --all, with gitguard's state in use.
+  const incremental = selected.some((c) => c.rule.kind === 'commits') && req.trust?.cache !== false && !req.base && !req.revisions
+    ? new IncrementalAudit({ repository, selected, env, all: req.all === true, findingLimit, trust: req.trust ?? {}, secretsEntropy: req.secretsEntropy === true, ...(req.gitBinary ? { gitBinary: req.gitBinary } : {}) })
     : undefined;
-  const session = (walkNeeded || needs.has('tags')) && history.ok ? await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}), ...(incremental ? { resume: incremental.hook, rootMemo: incremental.rootMemo } : {}) }, trusted, { ...req.trust, env }, needs.has('protected-paths')) : undefined;
-  // The policy at HEAD, read once per run: by the walk when it judges signatures (an unreadable policy
-  // ends the audit there), otherwise here (an unreadable one is then a fact that is not available).
-  // Its severity overrides apply whichever rules are selected, so HEAD is looked up for it even when
-  // no selected rule needs the history (the report then still shows no history).
-  const head = historyNeeded ? history : await attempt(() => collectHistory(repository));
-  const headPolicy: Available<Policy | undefined> = !head.ok
-    ? unavailable(`history unavailable: ${head.reason}`)
-    : session && trusted && session.revisions.length > 0 && head.value.head.oid
-      ? available(session.headPolicy)
-      : await attempt(() => collectHeadPolicy(repository, head.value));
-  /** The policy for the collectors that need it: undefined without history, the read error otherwise. */
-  const policyValue = (): Policy | undefined => {
-    if (headPolicy.ok) return headPolicy.value;
-    if (!history.ok) return undefined;
-    throw new Error(headPolicy.reason);
-  };
-  const policy = needs.has('policy') ? headPolicy : undefined;
-  const tags = needs.has('tags') ? (session ? await attempt(() => session.tags()) : unavailable<never>('refs could not be read')) : undefined;
-  const description = session?.description ?? (history.ok && !history.value.head.oid ? 'HEAD has no commits yet' : 'no commits');
-  const revisions = session?.revisions ?? [];
-  const facts: Facts = { repository, config, history, hooks, client, platform: platform(), scope: { description, revisions }, now: Date.now(), server: repository.bare || req.server === true, ...(policy ? { policy } : {}), ...(tags ? { tags } : {}) };
-  // Protected refs against the ledger: the policy at HEAD names them (or the defaults do).
-  if (needs.has('ledger')) {
-    facts.ledger = history.ok
-      ? await attempt(async () => collectLedger(repository, history.value, policyValue(), req.base, session?.trustRootInfo ?? req.trust?.trustRoot))
-      : unavailable(`history unavailable: ${history.reason}`);
-  }
-  // Secrets: what the commits in scope added. The trust root does not narrow it (a credential
-  // committed before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
-  let secretsScope: { description: string; commits: number } | undefined;
-  if (needs.has('secrets')) {
-    facts.secrets = history.ok
-      ? await attempt(async () => {
-          const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
-          scope.close();
-          const entropy = req.secretsEntropy === true || (headPolicy.ok && headPolicy.value?.secrets?.entropy === true);
-          const fresh = await scanSecrets(repository, incremental ? incremental.secretsRevisions(scope.revisions) : scope.revisions, { entropy });
-          const scanned = incremental ? incremental.mergeSecrets(fresh) : fresh;
-          secretsScope = { description: scope.description, commits: scanned.commits };
-          return scanned;
-        })
-      : unavailable(`history unavailable: ${history.reason}`);
-  }
-  if (needs.has('security-policy')) {
-    facts.securityPolicy = history.ok ? await attempt(() => collectSecurityPolicy(repository, history.value.head.oid)) : unavailable(`history unavailable: ${history.reason}`);
-  }
-  if (needs.has('forge')) facts.forge = await forgeFact(req, repository, history.ok ? history.value.head.oid : undefined, env, policyValue);
-
+  const store = new FactStore({
+    repository,
+    env,
+    scope: { ...(req.all ? { all: true } : {}), ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}), ...(incremental ? { resume: incremental } : {}) },
+    ...(incremental ? { secretsResume: incremental } : {}),
+    ...(req.trust ? { trust: req.trust } : {}),
+    ...(req.server ? { server: true } : {}),
+    ...(req.secretsEntropy ? { secretsEntropy: true } : {}),
+    ...(req.forge ? { forge: req.forge } : {}),
+  }, selected);
   let run: RuleRun;
+  let facts: Facts;
+  let session: HistorySession | undefined;
+  let secrets: Collected['secrets'] | undefined;
   try {
+    facts = await store.facts();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  try {
+    session = store.wants('walk') ? await store.get('walk') : undefined;
+    secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
+    const headPolicy = await store.get('head-policy');
     run = await runRules(selected, facts, {
       ...(session ? { session } : {}),
       ...(headPolicy.ok && headPolicy.value ? { policy: headPolicy.value } : {}),
-      findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100,
+      findingLimit,
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
       ...incremental?.runOptions(),
     });
@@ -205,11 +114,14 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
     throw err;
   } finally {
-    session?.close();
+    await store.close();
   }
   const { results } = run;
+  const { history } = facts;
   const walk = incremental?.finish(run, results, session, facts);
   const commitCount = walk ? walk.walked + walk.fromCheckpoint : run.commits;
+  const description = facts.scope.description;
+  const secretsScope = secrets?.scope;
 
   const exitCode = exitCodeFor(results, req.failOn);
 

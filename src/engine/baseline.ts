@@ -11,7 +11,7 @@ import { escapeText } from '../domain/escape.js';
 import type { AuditReport } from '../report/types.js';
 import { exitCodeFor, summarise } from '../domain/verdict.js';
 
-export const BASELINE_VERSION = 1;
+const BASELINE_VERSION = 1;
 
 export interface BaselineEntry {
   fingerprint: string;

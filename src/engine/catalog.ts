@@ -9,10 +9,10 @@ import { SEVERITIES, THREATS, type Rule, type RuleMeta, type Severity, type Thre
 /** The package's rules/ folder (dist/engine/ and src/engine/ both sit two levels below the root). */
 export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
-export class CatalogError extends Error {}
+class CatalogError extends Error {}
 
 /** Data files in rules/ that are not rule metadata (vulnerability databases, secret formats). */
-export const DATA_FILE = /-vulnerabilities\.json$|^secret-formats\.json$/;
+const DATA_FILE = /-vulnerabilities\.json$|^secret-formats\.json$/;
 
 function req<T>(file: string, id: string, value: unknown, field: string, check: (v: unknown) => v is T, what: string): T {
   if (!check(value)) throw new CatalogError(`${file}: rule "${id}": field "${field}" must be ${what}`);

@@ -1,39 +1,25 @@
 // The policy's client.min_versions as a gate outside the full audit (the pre-push hook): collects
-// the client versions only when the policy at HEAD names minimums, and judges them with the
-// client-min-versions rule.
-import { available, unavailable, type Facts, type HistoryFacts, type RepositoryInfo } from '../domain/model.js';
+// the client versions, through the facts module, only when the policy at HEAD names minimums, and
+// judges them with the client-min-versions rule through the one rule runner.
+import { available, type HistoryFacts, type RepositoryInfo } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
-import { collectClient } from '../collect/client.js';
 import { escapeText } from '../domain/escape.js';
 import clientMinVersions from '../rules/client-min-versions.js';
 import { loadCatalog } from './audit.js';
-import { vulnerabilityDatabase } from './rule-data.js';
-import { effectiveSeverity } from '../domain/verdict.js';
+import { FactStore } from './facts.js';
+import { runRules } from './run-rules.js';
 
 export async function clientGate(repo: RepositoryInfo, history: HistoryFacts, policy: Policy | undefined, env: NodeJS.ProcessEnv): Promise<{ failed: boolean; lines: string[] }> {
   if (!policy?.client || Object.keys(policy.client.minVersions).length === 0) return { failed: false, lines: [] };
-  const meta = loadCatalog().find((c) => c.meta.id === clientMinVersions.id)?.meta;
-  if (!meta || clientMinVersions.kind !== 'repo') return { failed: false, lines: [] };
-  let client: Facts['client'];
+  const rules = loadCatalog().filter((c) => c.meta.id === clientMinVersions.id);
+  // Versions only: the distribution records are for the CVE rules, which the gate does not run.
+  const store = new FactStore({ repository: repo, env, scope: {}, clientRecords: false }, rules, { given: { history: available(history), 'head-policy': available(policy) } });
   try {
-    client = available(await collectClient({ repository: repo, env, records: false }));
-  } catch (err) {
-    client = unavailable((err as Error).message);
+    const { results } = await runRules(rules, await store.facts(), { policy, findingLimit: 10 });
+    const r = results[0];
+    if (!r || r.outcome !== 'fail' || r.severity === 'info') return { failed: false, lines: [] };
+    return { failed: true, lines: [`gitguard: ${r.meta.id}: ${escapeText(r.meta.title, 300)}`, ...r.findings.map((f) => `  ${escapeText(f.message, 300)}`)] };
+  } finally {
+    await store.close();
   }
-  const facts: Facts = {
-    repository: repo,
-    config: unavailable('not collected'),
-    history: available(history),
-    hooks: unavailable('not collected'),
-    client,
-    platform: process.platform === 'linux' ? 'linux' : process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : 'other',
-    scope: { description: 'HEAD', revisions: [] },
-    now: Date.now(),
-    policy: available(policy),
-  };
-  const ev = clientMinVersions.evaluate(facts, { meta, findingLimit: 10, data: { vulnerabilities: vulnerabilityDatabase } });
-  if (ev.outcome !== 'fail') return { failed: false, lines: [] };
-  const sev = effectiveSeverity(meta, ev, policy.severity);
-  if (sev === 'info') return { failed: false, lines: [] };
-  return { failed: true, lines: [`gitguard: ${meta.id}: ${escapeText(meta.title, 300)}`, ...(ev.findings ?? []).map((f) => `  ${escapeText(f.message, 300)}`)] };
 }

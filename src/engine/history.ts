@@ -53,14 +53,13 @@ export interface HistoryScope {
   /** Object folders beyond the repository's own (a pushed update in pre-receive quarantine). */
   objectDirs?: string[];
   /** Asked once the scope is known, before the walk: may leave out what an earlier run judged (engine/incremental.ts). */
-  resume?: ResumeHook;
-  /** The default trust root as earlier runs found it, filled with this run's answers (engine/incremental.ts). */
-  rootMemo?: FirstPolicyMemo;
+  resume?: Resume;
 }
 
 /** The scope about to be walked, for the resume hook. */
 export interface ResumePoint {
   shadow: Shadow;
+  history: HistoryFacts;
   /** Tips and exclusions (^ the trust root's parents). */
   revisions: readonly string[];
   trustRoot?: string;
@@ -74,7 +73,13 @@ export interface Resumed {
   judged: Array<{ oid: string; policyOk?: boolean }>;
 }
 
-export type ResumeHook = (at: ResumePoint) => Promise<Resumed | undefined>;
+/** An earlier run to resume (engine/incremental.ts). */
+export interface Resume {
+  /** Before the trust root is resolved: the default root as earlier runs found it, to be filled with this run's answers. */
+  rootMemo(history: HistoryFacts): FirstPolicyMemo | undefined;
+  /** Once the scope is known, before the walk: what to leave out, if the earlier run may be resumed. */
+  at(point: ResumePoint): Promise<Resumed | undefined>;
+}
 
 export interface HistorySession {
   revisions: string[];
@@ -203,7 +208,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
   try {
     const tips = revisions.filter((r) => !r.startsWith('^'));
     if (!withTrust || revisions.length === 0) {
-      const resumed = revisions.length ? await scope.resume?.({ shadow, revisions }) : undefined;
+      const resumed = revisions.length ? await scope.resume?.at({ shadow, history, revisions }) : undefined;
       if (resumed) revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
       return { revisions, tips, description, commits: () => walkCommits(shadow, { revisions, parentsFirst: true }), batches: () => walkCommitBatches(shadow, { revisions, parentsFirst: true }), tags: async () => [], close };
     }
@@ -244,13 +249,14 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       const t = await reader.read(`${baseOid}:${POLICY_DIR}`);
       rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
     }
+    const rootMemo = scope.resume?.rootMemo(history);
     const root = await resolveTrustRoot({
       shadow, reader, anchors,
       ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
       ...(ledgerRoot ? { ledgerRoot } : {}),
       ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
       resolve: (rev, what) => resolveCommitId(repo, rev, what),
-      ...(scope.rootMemo ? { memo: scope.rootMemo } : {}),
+      ...(rootMemo ? { memo: rootMemo } : {}),
     }, `${POLICY_DIR}/policy.yml`);
     const trustRoot = root?.oid;
     if (root) {
@@ -266,7 +272,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     const watch = watchList(headPolicy?.protected.paths ?? DEFAULT_PROTECTED_PATHS);
     const watched = watchProtected ? [...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS])] : [];
     // Resuming an earlier run: its tips are left out, and their policy verdicts assumed for their children.
-    const resumed = await scope.resume?.({ shadow, revisions, ...(trustRoot ? { trustRoot } : {}), headPolicyTree: headTree ?? '' });
+    const resumed = await scope.resume?.at({ shadow, history, revisions, ...(trustRoot ? { trustRoot } : {}), headPolicyTree: headTree ?? '' });
     if (resumed) {
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
       for (const j of resumed.judged) if (j.policyOk !== undefined) collector.assumeJudged(j.oid, j.policyOk);

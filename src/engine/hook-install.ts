@@ -12,7 +12,7 @@ import { hooksDir } from '../collect/hooks.js';
 import { checkHookMarker, withHookMarker } from '../collect/hook-marker.js';
 import { discoverRepository } from '../collect/repository.js';
 
-export const CHAINED_SUFFIX = '.gitguard-chained';
+const CHAINED_SUFFIX = '.gitguard-chained';
 
 export type HookName = 'pre-push' | 'pre-receive';
 
@@ -38,12 +38,12 @@ export interface HookInstallResult {
 }
 
 /** Quotes a string for a POSIX shell. */
-export function shellQuote(s: string): string {
+function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The hook script (without its marker): finds gitguard, runs it, then the chained hook, same stdin. */
-export function hookScript(hook: HookName, gitguard?: { node: string; bin: string }): string {
+function hookScript(hook: HookName, gitguard?: { node: string; bin: string }): string {
   const args = hook === 'pre-push' ? ' "$@"' : '';
   const skip =
     hook === 'pre-push'

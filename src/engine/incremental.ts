@@ -26,7 +26,8 @@ import { DATE_TOLERANCE_S } from '../rules/commit-dates-plausible.js';
 import { VERSION } from '../version.js';
 import type { CatalogEntry } from './catalog.js';
 import { RULES_DIR } from './catalog.js';
-import type { ResumeHook, ResumePoint, Resumed, HistorySession } from './history.js';
+import type { Resume, ResumePoint, Resumed, HistorySession } from './history.js';
+import type { SecretsResume } from './fact-collectors.js';
 import type { RuleRun } from './run-rules.js';
 import type { FirstPolicyMemo } from '../collect/trust-root.js';
 import type { WalkInfo } from '../report/types.js';
@@ -34,7 +35,6 @@ import type { TrustOptions } from './history.js';
 
 export interface IncrementalRequest {
   repository: RepositoryInfo;
-  history: HistoryFacts;
   selected: readonly CatalogEntry[];
   env: NodeJS.ProcessEnv;
   all: boolean;
@@ -85,9 +85,10 @@ function clockLimit(c: CommitFacts, nowS: number): number | undefined {
   return limit;
 }
 
-export class IncrementalAudit {
+export class IncrementalAudit implements Resume, SecretsResume {
   private readonly options: string;
-  private readonly environment: string;
+  /** The environment fingerprint, once the history is known. */
+  private environment: string | undefined;
   private readonly old: Checkpoint | undefined;
   private reason: string;
   /** Set when the hook resumed the old checkpoint. */
@@ -105,21 +106,30 @@ export class IncrementalAudit {
   constructor(private readonly req: IncrementalRequest) {
     this.objectsAtStart = objectFiles(req.repository);
     this.options = optionsKey(req);
-    this.environment = environmentFingerprint(req.repository, req.history);
     const read = readCheckpoint(req.repository, req.env);
     this.old = 'checkpoint' in read ? read.checkpoint : undefined;
     this.reason = 'none' in read ? read.none : '';
-    const known = this.old?.environment === this.environment ? this.old.firstPolicy ?? [] : [];
-    this.rootMemo = { known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'), found: new Map() };
+  }
+
+  private environmentOf(history: HistoryFacts): string {
+    this.environment ??= environmentFingerprint(this.req.repository, history);
+    return this.environment;
   }
 
   /** The default trust root as the checkpoint found it; trusted only while old objects mean what they meant. */
-  readonly rootMemo: FirstPolicyMemo;
+  private memo: FirstPolicyMemo | undefined;
+
+  rootMemo(history: HistoryFacts): FirstPolicyMemo {
+    const known = this.old?.environment === this.environmentOf(history) && !(this.old.objects && objectFilesChanged(this.req.repository, this.old.objects)) ? this.old.firstPolicy ?? [] : [];
+    this.memo = { known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'), found: new Map() };
+    return this.memo;
+  }
 
   /** For openHistory: decides, once the scope is known, whether the walk may resume the checkpoint. */
-  readonly hook: ResumeHook = async (at) => {
+  async at(at: ResumePoint): Promise<Resumed | undefined> {
+    this.environmentOf(at.history);
     this.tipSet = new Set(at.revisions.filter((r) => !r.startsWith('^')));
-    const tip = this.req.history.head.oid ?? [...this.tipSet][0];
+    const tip = at.history.head.oid ?? [...this.tipSet][0];
     this.headTree = at.headPolicyTree ?? (tip ? await policyTree(at.shadow, tip) : '');
     const why = await this.whyNotResume(at);
     if (why !== undefined) {
@@ -132,7 +142,7 @@ export class IncrementalAudit {
     for (const t of old.tips) this.tipTimes.set(t.oid, t.time);
     const resumed: Resumed = { exclude: old.tips.map((t) => t.oid), judged: old.tips.map((t) => ({ oid: t.oid, ...(t.policyOk !== undefined ? { policyOk: t.policyOk } : {}) })) };
     return resumed;
-  };
+  }
 
   private async whyNotResume(at: ResumePoint): Promise<string | undefined> {
     const old = this.old;
@@ -142,7 +152,7 @@ export class IncrementalAudit {
     if (!old.objects) return 'the checkpoint records no object files';
     const rewritten = objectFilesChanged(this.req.repository, old.objects);
     if (rewritten) return rewritten;
-    if (old.environment !== this.environment) return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
+    if (old.environment !== this.environmentOf(at.history)) return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
     if (old.trustRoot !== (at.trustRoot ?? '')) return 'the trust root changed since the checkpoint';
     if (old.headPolicyTree !== this.headTree) return `the policy at the tip (${POLICY_DIR}) changed since the checkpoint`;
     if (old.validUntil !== null && Date.now() / 1000 >= old.validUntil) return 'a key or signature judged before has expired since, or a future-dated commit came due';
@@ -188,7 +198,7 @@ export class IncrementalAudit {
   }
 
   /** For runRules: the saved rule states and the recorded tips as parents, when resuming. */
-  runOptions(): { resume?: { states: Record<string, VisitorState>; parents: Array<{ oid: string; committerTime: number }> }; observe: (c: CommitFacts) => void } {
+  runOptions(): { resume?: { states: Record<string, VisitorState>; parents: Array<{ oid: string; committerTime: number }> }; onCommit: (c: CommitFacts) => void } {
     const nowS = this.startedAt / 1000;
     const observe = (c: CommitFacts): void => {
       if (this.tipSet.has(c.oid)) this.tipTimes.set(c.oid, c.committer.time);
@@ -196,10 +206,10 @@ export class IncrementalAudit {
       if (limit !== undefined && (this.validUntil === null || limit < this.validUntil)) this.validUntil = limit;
     };
     const old = this.resumedFrom;
-    if (!old) return { observe };
+    if (!old) return { onCommit: observe };
     const states: Record<string, VisitorState> = {};
     for (const [id, text] of Object.entries(old.rules)) states[id] = JSON.parse(text) as VisitorState;
-    return { resume: { states, parents: old.tips.filter((t) => typeof t.time === 'number').map((t) => ({ oid: t.oid, committerTime: t.time })) }, observe };
+    return { resume: { states, parents: old.tips.filter((t) => typeof t.time === 'number').map((t) => ({ oid: t.oid, committerTime: t.time })) }, onCommit: observe };
   }
 
   /**
@@ -225,7 +235,7 @@ export class IncrementalAudit {
       writtenAt: this.startedAt,
       repository: repositoryIdentity(this.req.repository),
       options: this.options,
-      environment: this.environment,
+      environment: this.environment ?? '',
       trustRoot: session.trustRoot ?? '',
       headPolicyTree: this.headTree,
       validUntil: this.validUntil,
@@ -234,7 +244,7 @@ export class IncrementalAudit {
       fullWalkAt: old?.fullWalkAt ?? this.startedAt,
       rules: run.saved!,
       objects: this.objectsAtStart,
-      firstPolicy: this.rootMemo.found.size ? [...this.rootMemo.found] : this.rootMemo.known.map(([t, f]) => [t, f]),
+      firstPolicy: this.memo?.found.size ? [...this.memo.found] : (this.memo?.known ?? []).map(([t, f]) => [t, f]),
       ...(facts.secrets?.ok ? { secrets: facts.secrets.value } : {}),
     });
     return info;

@@ -50,7 +50,7 @@ const JUDGING_THREATS: readonly Threat[] = ['history', 'impersonation'];
  * severity; any other history or signature rule blocks when it fails the run (at or above --fail-on)
  * or could not run.
  */
-export function ledgerBlocker(results: RuleResult[], failOn: Severity, facts: Available<LedgerFacts> | undefined): Pick<LedgerUpdate, 'reason' | 'cause'> | undefined {
+function ledgerBlocker(results: RuleResult[], failOn: Severity, facts: Available<LedgerFacts> | undefined): Pick<LedgerUpdate, 'reason' | 'cause'> | undefined {
   const blocked = (reason: string): Pick<LedgerUpdate, 'reason' | 'cause'> => ({ reason, cause: 'blocked' });
   const ledgerRules = results.filter((r) => LEDGER_RULES.includes(r.meta.id));
   if (ledgerRules.length < LEDGER_RULES.length) {

@@ -1,22 +1,21 @@
 // The pre-push check: git feeds `<local ref> <local sha> <remote ref> <remote sha>` lines on stdin.
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
 // published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
-// ref is new) goes through the signature rules in one walk. Called by `gitguard hook run pre-push`.
-import { available, unavailable, type Facts, type HistoryFacts, type RepositoryInfo } from '../domain/model.js';
-import type { Policy } from '../domain/policy.js';
+// ref is new) goes through the push rules (push-rules.ts, the server hook's too) in one walk. Called by `gitguard hook run pre-push`.
+import { available } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { createShadow } from '../collect/git.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
-import { collectHeadPolicy } from '../collect/head-policy.js';
 import { DEFAULT_PROTECTED_GLOBS, isAncestor, lostCommits, protectionOf } from '../collect/protected-refs.js';
 import { refGlob } from '../domain/ledger.js';
-import { loadCatalog } from './audit.js';
+import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
-import type { CatalogEntry } from './catalog.js';
-import { openHistory, type HistorySession, type TrustOptions } from './history.js';
+import type { TrustOptions } from './history.js';
 import { exitCodeFor, failsRun } from '../domain/verdict.js';
-import { runRules, type RuleRun } from './run-rules.js';
+import { runRules } from './run-rules.js';
+import { FactStore } from './facts.js';
+import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
 import { escapeText, redactUrl } from '../domain/escape.js';
 
 export interface PrePushUpdate {
@@ -29,7 +28,7 @@ export interface PrePushUpdate {
 const ZERO = /^0+$/;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
-export function parsePrePushInput(input: string): PrePushUpdate[] {
+function parsePrePushInput(input: string): PrePushUpdate[] {
   const out: PrePushUpdate[] = [];
   for (const [i, raw] of input.split('\n').entries()) {
     const line = raw.trim();
@@ -41,32 +40,9 @@ export function parsePrePushInput(input: string): PrePushUpdate[] {
   return out;
 }
 
-/** The signature rules over exactly the commits about to be published: one walk, and of the repository
- *  only the history and the policy at HEAD (its goodlist, its severity overrides). */
-async function auditNewCommits(repo: RepositoryInfo, history: HistoryFacts, revisions: string[], session: HistorySession, policy: Policy | undefined): Promise<RuleRun> {
-  const facts: Facts = {
-    repository: repo,
-    config: unavailable('not collected'),
-    history: available(history),
-    hooks: unavailable('not collected'),
-    client: unavailable('not collected'),
-    platform: process.platform === 'linux' ? 'linux' : process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'macos' : 'other',
-    scope: { description: session.description, revisions },
-    now: Date.now(),
-    policy: available(policy),
-  };
-  return runRules(signatureRules(), facts, { session, ...(policy ? { policy } : {}), findingLimit: 100 });
-}
-
-const signatureRules = (): CatalogEntry[] => loadCatalog().filter((c) => c.meta.threat === 'impersonation' && c.rule.kind === 'commits');
-
 /** The next step after refusing a protected ref: deliberate rewrites are possible, and recorded. */
 const deliberate = (ref: string): string =>
   `  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept ${ref}`;
-
-/** The next step for unpushed commits that are unsigned or badly signed: sign them before they are published. */
-const RESIGN_FIXES = ['commits-signed', 'signatures-valid', 'signing-keys-valid'];
-const RESIGN = 're-sign the commits before pushing: git commit --amend --no-edit -S (the last one), or git rebase --exec "git commit --amend --no-edit -S" <upstream> (each one)';
 
 export async function prePushCheck(opts: { path: string; remote: string; url: string; input: string; env: NodeJS.ProcessEnv; trust?: TrustOptions }): Promise<{ exitCode: number; lines: string[] }> {
   const updates = parsePrePushInput(opts.input);
@@ -78,7 +54,7 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
   const to = escapeText(opts.remote, 100);
   let refused = false;
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
-  let session: HistorySession | undefined;
+  let store: FactStore | undefined;
   try {
     // First what each update would publish (ancestry is one merge-base per updated ref)...
     const revisions: string[] = [];
@@ -93,13 +69,15 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
       }
       revisions.push(u.localSha, ...exclude.filter((e) => e !== u.localSha).map((e) => `^${e}`));
     }
-    // ...then one walk over it, which also reads the policy at HEAD (the protected refs).
+    // ...then the facts of the push rules: one walk over it, which also reads the policy at HEAD (the protected refs).
     const tips = [...new Set(revisions)];
-    if (tips.some((r) => !r.startsWith('^'))) {
-      const needs = new Set(signatureRules().flatMap((c) => c.rule.needs));
-      session = await openHistory(repo, history, { revisions: tips }, true, { ...opts.trust, env: opts.env }, needs.has('protected-paths'));
-    }
-    const policy = session ? session.headPolicy : await collectHeadPolicy(repo, history);
+    const rules = pushRules();
+    store = new FactStore({ repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) }, rules, { given: { history: available(history) }, omit: PUSH_OMITS });
+    const facts = await store.facts();
+    const session = await store.get('walk');
+    const headPolicy = await store.get('head-policy');
+    if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
+    const policy = headPolicy.value;
     const globs = (policy?.protected.refs.length ? policy.protected.refs : DEFAULT_PROTECTED_GLOBS(history.head.ref)).map(refGlob);
 
     for (const u of updates) {
@@ -133,13 +111,13 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
 
     let exitCode = refused ? 1 : 0;
     if (session) {
-      const { results, commits } = await auditNewCommits(repo, history, tips, session, policy);
+      const { results, commits } = await runRules(rules, facts, { session, ...(policy ? { policy } : {}), findingLimit: 100 });
       const failed = results.filter((r) => failsRun(r, 'low') || r.outcome === 'error');
       for (const r of failed) {
         lines.push(`gitguard: ${r.meta.id}: ${escapeText(r.note ?? r.meta.title, 300)}`);
         for (const f of r.findings.slice(0, 10)) lines.push(`  ${f.commit ? `${f.commit.slice(0, 12)} ` : ''}${escapeText(f.message, 300)}`);
         if (r.findingCount > 10) lines.push(`  ... and ${r.findingCount - 10} more`);
-        const fix = RESIGN_FIXES.includes(r.meta.id) ? RESIGN : r.meta.remediation[0];
+        const fix = nextStep(r.meta, policy ? POLICY_DIR : undefined);
         if (fix) lines.push(`  fix: ${fix}`);
       }
       if (failed.length) lines.push(`gitguard pre-push: next step: re-sign the commits with a signer's key (git commit --amend -S for the last one, git rebase --exec "git commit --amend --no-edit -S" <base> for several), or have a maintainer change ${'.gitguard/'} in a signed commit`);
@@ -149,7 +127,7 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
     if (exitCode !== 0) lines.push(`gitguard pre-push: push to ${to} (${escapeText(redactUrl(opts.url), 200)}) blocked`);
     return { exitCode, lines };
   } finally {
-    session?.close();
+    await store?.close();
     shadow.dispose();
   }
 }

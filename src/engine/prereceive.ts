@@ -9,19 +9,22 @@
 // shadow git dir lists those folders in its alternates instead.
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
-import type { RepositoryInfo } from '../domain/model.js';
+import { available, type Facts, type RepositoryInfo } from '../domain/model.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { createShadow } from '../collect/git.js';
 import { isAncestor } from '../collect/protected-refs.js';
 import { refGlob } from '../domain/ledger.js';
-import { coveredBy } from '../domain/protected-paths.js';
-import { isMaintainer } from '../domain/policy.js';
+import type { Policy } from '../domain/policy.js';
 import type { TrustedCommit } from '../domain/trust.js';
-import { judge, policyChangeAuthorized, policyName, type Judgement } from '../domain/judgement.js';
+import { judge, policyName } from '../domain/judgement.js';
+import { failsRun } from '../domain/verdict.js';
 import { escapeText } from '../domain/escape.js';
-import { openHistory } from './history.js';
-import { walkCommits } from './run-rules.js';
+import type { CatalogEntry } from './catalog.js';
+import type { HistorySession } from './history.js';
+import { runRules } from './run-rules.js';
+import { FactStore } from './facts.js';
+import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
 
 export interface PreReceiveRequest {
   /** The repository receiving the push (the hook runs with the bare repository as its cwd). */
@@ -46,11 +49,12 @@ export interface RefUpdate {
 }
 
 /** When the policy names no protected refs: the usual default branches and every tag. */
-export const DEFAULT_SERVER_PROTECTED_REFS = ['refs/heads/main', 'refs/heads/master', 'refs/tags/**'];
+const DEFAULT_SERVER_PROTECTED_REFS = ['refs/heads/main', 'refs/heads/master', 'refs/tags/**'];
 
 const ZERO = /^0+$/;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-const ACCEPTED = new Set<Judgement['status']>(['authorized', 'goodlisted', 'forge']);
+/** Findings shown in full per rule; the rest are counted. */
+const FINDINGS_SHOWN = 100;
 
 export function parseUpdates(input: string): RefUpdate[] {
   const updates: RefUpdate[] = [];
@@ -72,30 +76,48 @@ export function quarantineDirs(env: NodeJS.ProcessEnv, base: string): string[] {
 
 const short = (oid: string): string => oid.slice(0, 12);
 
-/** Where to fix a refused commit: re-sign it, or change the policy that judged it. */
-const NEXT_STEP = 're-sign it with a key of a signer (git commit --amend -S, or git rebase --exec "git commit --amend --no-edit -S"), or have a maintainer change .gitguard/';
-
-function judgeCommit(c: TrustedCommit): string | undefined {
-  // No policy anywhere (mode none): the server has nothing to enforce. A commit in a governed
-  // history that no policy judges (mode no-policy) is refused like an unauthorized one.
-  if (!c.trust || c.trust.mode === 'none' || c.trust.mode === 'keys') return undefined;
+/** How messages name the policy that judged a commit: the parent it was read from (see policyName). */
+function judgingPolicy(c: TrustedCommit): string {
   const j = judge(c);
   const ver = j.policy ? c.trust.verifications.find((v) => v.policy === j.policy) : c.trust.verifications[0];
-  const policy = j.policy ?? ver?.policy;
-  const judging = ver && policy ? policyName(ver) : 'the trust policy';
-  const what = `commit ${short(c.oid)} "${escapeText(c.subject, 80)}"`;
-  const signedByMaintainer = j.status === 'goodlisted' || (j.status === 'authorized' && !!policy && !!j.signer && isMaintainer(policy, j.signer));
-  if (!ACCEPTED.has(j.status) && !(j.status === 'unsigned' && policy && !policy.requireSignatures)) {
-    const next = j.status === 'no-policy' ? '' : `; ${NEXT_STEP}`;
-    return `${what} is not authorized by ${judging}: ${j.status}: ${escapeText(j.detail, 300)}${next}`;
+  return ver && (j.policy ?? ver.policy) ? policyName(ver) : 'the trust policy';
+}
+
+/**
+ * The pushed commits through the push rules (src/engine/push-rules.ts), judged as audit judges them:
+ * one line per refused commit and rule, naming the policy that judged it and the next step. Only a
+ * history governed by a policy (one with a trust root) is enforced: without one there is nothing to enforce.
+ */
+async function judgePushedCommits(rules: CatalogEntry[], facts: Facts, session: HistorySession, policy: Policy | undefined): Promise<string[]> {
+  if (!session.trustRoot) return [];
+  // Per pushed commit: the policy that judged it, or none (no policy may judge it: the reason says what to do).
+  const judgedBy = new Map<string, string | null>();
+  const { results } = await runRules(rules, facts, {
+    session,
+    ...(policy ? { policy } : {}),
+    findingLimit: FINDINGS_SHOWN,
+    onCommit: (c) => {
+      if (c.trust) judgedBy.set(c.oid, c.trust.mode === 'no-policy' ? null : judgingPolicy(c as TrustedCommit));
+    },
+  });
+  const rejections: string[] = [];
+  for (const r of results) {
+    if (r.outcome === 'error') {
+      rejections.push(`${r.meta.id} could not judge the pushed commits: ${escapeText(r.note ?? '', 300)}`);
+      continue;
+    }
+    if (!failsRun(r, 'low')) continue;
+    let shown = 0;
+    for (const f of r.findings) {
+      const by = f.commit === undefined ? undefined : judgedBy.get(f.commit);
+      if (by === undefined) continue; // not about a pushed commit (e.g. a key of the policy itself): audit reports it
+      shown += 1;
+      const fix = by === null ? undefined : nextStep(r.meta, by);
+      rejections.push(`commit ${short(f.commit!)} refused by ${r.meta.id} under ${by ?? 'no policy'}: ${escapeText(f.message, 600)}${fix ? `; next step: ${fix}` : ''}`);
+    }
+    if (shown && r.findingCount > r.findings.length) rejections.push(`${r.meta.id}: ${r.findingCount - r.findings.length} more commit(s) refused (run gitguard audit for all of them)`);
   }
-  // The trust root is judged by its own policy: it starts the chain, so it changes nothing.
-  if (c.trust.trustRoot) return undefined;
-  if (!policyChangeAuthorized(c, j)) return `${what} changes .gitguard/ without a maintainer's signature (a maintainer of ${judging} must sign it)`;
-  const touched = policy ? (c.trust.changedPaths ?? []).filter((p) => policy.protected.paths.some((pattern) => coveredBy(p, pattern))) : [];
-  if (touched.length && !signedByMaintainer) return `${what} changes protected ${touched.map((p) => escapeText(p, 80)).join(', ')} without a maintainer's signature (a maintainer of ${judging} must sign it)`;
-  if (c.trust.ciGateRemoved && !signedByMaintainer) return `${what} removes the gitguard step from CI without a maintainer's signature (a maintainer of ${judging} must sign it)`;
-  return undefined;
+  return rejections;
 }
 
 async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.ProcessEnv): Promise<string[]> {
@@ -105,10 +127,15 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
   const creating = updates.filter((u) => !ZERO.test(u.new));
   // Walk only what the push brings: the new tips, minus everything the repository already has.
   const revisions = [...new Set(creating.map((u) => u.new)), ...[...new Set(history.refs.map((r) => r.peeled ?? r.oid))].map((o) => `^${o}`)];
-  const session = await openHistory(repo, history, { revisions, objectDirs }, true, { cache: false, env }, true);
+  const rules = pushRules();
+  const store = new FactStore({ repository: repo, env, scope: { revisions, objectDirs }, trust: { cache: false } }, rules, { given: { history: available(history) }, omit: PUSH_OMITS });
   const shadow = createShadow(repo.commonDir, repo.objectFormat, objectDirs);
   try {
-    const policyRefs = session.headPolicy?.protected.refs ?? [];
+    const facts = await store.facts();
+    const session = await store.get('walk');
+    const headPolicy = await store.get('head-policy');
+    if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
+    const policyRefs = headPolicy.value?.protected.refs ?? [];
     const globs = (policyRefs.length ? policyRefs : DEFAULT_SERVER_PROTECTED_REFS).map(refGlob);
     for (const u of updates) {
       const ref = escapeText(u.ref, 120);
@@ -118,15 +145,10 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
       else if (u.ref.startsWith('refs/tags/')) rejections.push(`${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)}); publish a new tag instead`);
       else if ((await isAncestor(shadow, u.old, u.new)) !== true) rejections.push(`${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history; fetch, rebase onto ${short(u.old)} (git pull --rebase) and push again`);
     }
-    if (session.revisions.some((r) => !r.startsWith('^'))) {
-      await walkCommits(session, (c) => {
-        const why = judgeCommit(c as TrustedCommit);
-        if (why) rejections.push(why);
-      });
-    }
+    if (session) rejections.push(...(await judgePushedCommits(rules, facts, session, headPolicy.value)));
   } finally {
     shadow.dispose();
-    session.close();
+    await store.close();
   }
   return rejections;
 }

@@ -1,7 +1,7 @@
 // The one rule runner, shared by `audit` and `hook run pre-push`: per-commit rules see the commits of
 // one walk, repository rules see the facts, and the policy at HEAD (read once per run) may raise or
-// lower any selected rule's severity, whichever other rules run. The server hook walks the pushed
-// commits through walkCommits too, with its own per-commit judgement.
+// lower any selected rule's severity, whichever other rules run. The server hook runs it too, over the
+// pushed commits (src/engine/prereceive.ts).
 import { firstLine } from '../errors.js';
 import type { CommitFacts, CommitVisitor, Facts, RuleContext, RuleEvaluation, RuleResult, VisitorState } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
@@ -29,8 +29,8 @@ export interface RunOptions {
   /** An incremental walk (engine/incremental.ts): the rules' saved states from the run it resumes, and
    *  the commits outside the walk that walked commits have as parents. */
   resume?: { states: Record<string, VisitorState>; parents: Array<{ oid: string; committerTime: number }> };
-  /** Also called with every commit walked (the checkpoint's own bookkeeping). */
-  observe?: (commit: CommitFacts) => void;
+  /** Sees each commit after the rules did (the server hook notes which policy judged it). */
+  onCommit?: (commit: CommitFacts) => void;
 }
 
 function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
@@ -42,7 +42,7 @@ function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
 }
 
 /** Every commit of the session, in batches, to `visit`; returns how many there were. */
-export async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number) => void): Promise<number> {
+async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number) => void): Promise<number> {
   let count = 0;
   for await (const batch of session.batches()) {
     for (const commit of batch) {
@@ -72,10 +72,9 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
   }
   let commits = 0;
   if (opts.session && visitors.length && facts.scope.revisions.length) {
-    const observe = opts.observe;
     commits = await walkCommits(opts.session, (commit) => {
       for (const [, v] of visitors) v.visit(commit);
-      observe?.(commit);
+      opts.onCommit?.(commit);
     }, opts.onProgress);
   }
   // What a later run resumes from: taken after the walk, before finish() adds what is judged afresh.

@@ -32,7 +32,7 @@ export function relativeToRoot(file: string, root: string): string | undefined {
 }
 
 /** The parts of a finding that make up its identity, in a fixed order. */
-export function findingIdentity(finding: Finding, repo: RepositoryRoot): string[] {
+function findingIdentity(finding: Finding, repo: RepositoryRoot): string[] {
   const parts: string[] = [];
   if (finding.commit) parts.push(`commit=${finding.commit}`);
   if (finding.ref) parts.push(`ref=${finding.ref}`);

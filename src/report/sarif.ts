@@ -13,7 +13,7 @@ import { escapeText, toSafeJson } from '../domain/escape.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
 
-export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 export function levelFor(severity: Severity): Level {
   if (severity === 'critical' || severity === 'high') return 'error';
@@ -26,7 +26,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 
 /** A plain-text SARIF message: control characters made visible, and square brackets escaped, since
  *  SARIF viewers (GitHub among them) turn "[text](target)" in a message into a link (SARIF 3.11.6). */
-export const sarifText = (s: string): string => escapeText(s, 1000).replace(/[[\]]/g, (c) => `\\${c}`);
+const sarifText = (s: string): string => escapeText(s, 1000).replace(/[[\]]/g, (c) => `\\${c}`);
 
 const isUrl = (s: string): boolean => /^https?:\/\/[^\s<>]+$/.test(s);
 

@@ -4,7 +4,7 @@ import { defineRepoRule } from './define.js';
 import { notAvailable } from './lib/findings.js';
 
 /** The stable identity of a committed secret, as the policy's secrets.allow names it. */
-export function secretFingerprint(leak: { commit: string; path: string; kind: string; line: number }): string {
+function secretFingerprint(leak: { commit: string; path: string; kind: string; line: number }): string {
   return `${leak.commit}:${leak.path}:${leak.kind}:${leak.line}`;
 }
 

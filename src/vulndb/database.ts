@@ -250,7 +250,7 @@ function parseEntry(raw: unknown, index: number, file: string, tool: string): Vu
  */
 export type VersionInput = string | { version: string };
 
-export function toComparableVersion(version: VersionInput): string {
+function toComparableVersion(version: VersionInput): string {
   if (typeof version !== 'string') return version.version;
   const c = parseVersionNumber(version) ?? parseGitVersion(version)?.version ?? null;
   if (c === null) throw new Error(`not a version: ${JSON.stringify(version)}`);
@@ -258,7 +258,7 @@ export function toComparableVersion(version: VersionInput): string {
 }
 
 /** Does the entry apply on this platform? ["all"] applies everywhere, ["windows"] only on windows. */
-export function appliesToPlatform(entry: VulnEntry, platform: Platform): boolean {
+function appliesToPlatform(entry: VulnEntry, platform: Platform): boolean {
   return entry.platforms.some((p) => p === 'all' || p === platform);
 }
 

@@ -98,7 +98,7 @@ export function parseSshVersion(output: string): ParsedVersion | null {
 }
 
 /** "9.3.2" -> "9.3p2" (OpenSSH's spelling of the comparable form). */
-export function displaySshVersion(comparable: string): string {
+function displaySshVersion(comparable: string): string {
   const v = semver.parse(comparable);
   return v ? `${v.major}.${v.minor}p${v.patch}` : comparable;
 }

@@ -72,7 +72,7 @@ export function findVersionToken(text: string): VersionToken | null {
  * when they cannot be represented (fewer than two numbers, a fourth number outside git 1.x's
  * four-part era, a fourth number of 1000 or more).
  */
-export function toComparable(numbers: readonly number[], prerelease?: { tag: string; number: number }): string | null {
+function toComparable(numbers: readonly number[], prerelease?: { tag: string; number: number }): string | null {
   if (numbers.length < 2 || numbers.length > 4) return null;
   const [major, minor, third = 0, fourth] = numbers as [number, number, number?, number?];
   let patch = third;

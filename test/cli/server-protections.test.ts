@@ -141,8 +141,46 @@ describe('the pre-receive check, with real git push', () => {
       const unsigned = signedCommit(client, undefined, 'unsigned work', { committerEmail: 'bob@example.com' });
       const r = push(client, ['main']);
       expect(r.ok).toBe(false);
-      expect(r.stderr).toContain(`gitguard: rejected: commit ${unsigned.slice(0, 12)} "unsigned work" is not authorized by .gitguard at ${good.slice(0, 12)}: unsigned`);
+      expect(r.stderr).toContain(`gitguard: rejected: commit ${unsigned.slice(0, 12)} refused by commits-signed under .gitguard at ${good.slice(0, 12)}: no signature: "unsigned work" by `);
+      expect(r.stderr).toContain('next step: re-sign the commits');
       expect(tipOf(server, 'refs/heads/main')).toBe(good);
+    });
+
+    /** The rules a push is judged by (src/engine/push-rules.ts), as a full audit of the client's history runs them. */
+    const PUSH_RULES = ['commits-signed', 'mergetags-valid', 'policy-changes-authorized', 'signature-algorithms-strong', 'signatures-valid', 'signer-matches-committer', 'signers-authorized', 'signers-not-retired', 'signing-keys-valid', 'protected-paths-changed-by-maintainers', 'ci-gate-kept'];
+    function auditClient(client: TestRepo) {
+      const res = runCli(['audit', client.dir, '--format', 'json', '--no-cache', '--no-ledger', '--rule', PUSH_RULES.join(',')], { env: client.env });
+      return parseJson(res);
+    }
+
+    test('a commit the server refuses fails the same rule in audit, on that commit; an accepted one passes', () => {
+      const { server, client } = governed();
+      client.write({ 'a.txt': 'a' });
+      client.run(['add', '-A']);
+      const good = signedCommit(client, bob, 'work by bob', { committerEmail: 'bob@example.com' });
+      expect(push(client, ['main']).ok).toBe(true);
+      const accepted = auditClient(client);
+      for (const id of PUSH_RULES) expect([id, resultOf(accepted, id).outcome]).toEqual([id, expect.stringMatching(/^(pass|not-applicable)$/)]);
+      expect(resultOf(accepted, 'commits-signed').outcome).toBe('pass');
+
+      // bob (a signer, not a maintainer) changes CI and signs as alice's address: two refusals, two rules.
+      client.write({ '.github/workflows/ci.yml': 'on: [push, pull_request]\n' });
+      client.run(['add', '-A']);
+      const bad = signedCommit(client, bob, 'ci: change as alice', { committerEmail: 'alice@example.com' });
+      const r = push(client, ['main']);
+      expect(r.ok).toBe(false);
+      expect(tipOf(server, 'refs/heads/main')).toBe(good);
+      const refused = [...r.stderr.matchAll(/gitguard: rejected: commit ([0-9a-f]{12}) refused by ([a-z-]+) under \.gitguard at ([0-9a-f]{12}):/g)].map((m) => [m[1], m[2], m[3]]);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const [commit] of refused) expect(commit).toBe(bad.slice(0, 12));
+      for (const [, , judgedBy] of refused) expect(judgedBy).toBe(good.slice(0, 12));
+      const refusedRules = refused.map(([, rule]) => rule!).sort();
+      expect(refusedRules).toContain('signer-matches-committer');
+
+      const report = auditClient(client);
+      const failed = report.results.filter((x) => x.outcome === 'fail').map((x) => x.meta.id).sort();
+      expect(failed).toEqual(refusedRules);
+      for (const id of refusedRules) expect(resultOf(report, id).findings.map((f) => f.commit)).toEqual([bad]);
     });
 
     test("rejects a policy change signed by a signer who is not a maintainer", () => {
@@ -153,7 +191,8 @@ describe('the pre-receive check, with real git push', () => {
       const c = signedCommit(client, bob, 'make bob a maintainer', { committerEmail: 'bob@example.com' });
       const r = push(client, ['main']);
       expect(r.ok).toBe(false);
-      expect(r.stderr).toContain(`commit ${c.slice(0, 12)} "make bob a maintainer" changes .gitguard/ without a maintainer's signature`);
+      expect(r.stderr).toContain(`commit ${c.slice(0, 12)} refused by policy-changes-authorized under .gitguard at ${before.slice(0, 12)}: changes the trust policy (adds maintainer bob) without a maintainer's signature: bob is not a maintainer — "make bob a maintainer"`);
+      expect(r.stderr).toContain(`next step: a maintainer of .gitguard at ${before.slice(0, 12)} must sign it`);
       expect(tipOf(server, 'refs/heads/main')).toBe(before);
     });
 
@@ -164,7 +203,7 @@ describe('the pre-receive check, with real git push', () => {
       const byBob = signedCommit(client, bob, 'ci: change', { committerEmail: 'bob@example.com' });
       const r = push(client, ['main']);
       expect(r.ok).toBe(false);
-      expect(r.stderr).toContain(`commit ${byBob.slice(0, 12)} "ci: change" changes protected .github/workflows without a maintainer's signature`);
+      expect(r.stderr).toContain(`commit ${byBob.slice(0, 12)} refused by protected-paths-changed-by-maintainers under .gitguard at ${client.run(['rev-parse', 'HEAD~1']).slice(0, 12)}: changes protected .github/workflows without a maintainer's signature (bob, not a maintainer) — "ci: change"`);
       client.run(['-c', 'gpg.format=ssh', 'commit', '-q', '--amend', '--no-edit', `-S${alice.path}`], { env: { GIT_COMMITTER_EMAIL: 'alice@example.com' } });
       expect(push(client, ['main']).ok).toBe(true);
     });

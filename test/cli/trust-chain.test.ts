@@ -163,8 +163,8 @@ describe('an orphan branch carrying its own policy, merged with --allow-unrelate
     const before = tipOf(server, 'refs/heads/main');
     const res = push(r, ['main']);
     expect(res.ok).toBe(false);
-    expect(res.stderr).toContain(`commit ${O.slice(0, 12)} "evil: my own policy" is not authorized`);
-    expect(res.stderr).toContain('no-policy');
+    expect(res.stderr).toContain(`commit ${O.slice(0, 12)} refused by signers-authorized under no policy: signer not authorized (U): not authorized: no policy judges it: it does not descend from the trust root`);
+    expect(res.stderr).toContain('goodlist it in the policy at the tip');
     expect(tipOf(server, 'refs/heads/main')).toBe(before);
   });
 
@@ -196,7 +196,8 @@ describe('the pre-receive hook and orphans', () => {
     const orphan = signedCommit(r, undefined, 'unsigned orphan', MALLORY);
     const res = push(r, ['junk']);
     expect(res.ok).toBe(false);
-    expect(res.stderr).toContain(`commit ${orphan.slice(0, 12)} "unsigned orphan" is not authorized`);
+    expect(res.stderr).toContain(`commit ${orphan.slice(0, 12)} refused by commits-signed under no policy: no signature: "unsigned orphan"`);
+    expect(res.stderr).toContain(`commit ${orphan.slice(0, 12)} refused by signers-authorized under no policy: signer not authorized (N): not authorized: no policy judges it`);
     expect(tipOf(server, 'refs/heads/junk')).toBe('');
   });
 
@@ -391,7 +392,7 @@ describe('messages', () => {
     signedCommit(r, undefined, 'unsigned work', BOB);
     const res = push(r, ['main']);
     expect(res.ok).toBe(false);
-    expect(res.stderr).toContain(`is not authorized by .gitguard at ${tip.slice(0, 12)}: unsigned`);
-    expect(res.stderr).toContain('git commit --amend -S');
+    expect(res.stderr).toContain(`refused by commits-signed under .gitguard at ${tip.slice(0, 12)}: no signature`);
+    expect(res.stderr).toContain('next step: re-sign the commits before pushing: git commit --amend --no-edit -S');
   });
 });

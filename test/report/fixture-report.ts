@@ -67,9 +67,9 @@ export function fixtureReport(): AuditReport {
   };
 }
 
-/** Compares with test/fixtures/report/<name>; UPDATE_GOLDEN=1 rewrites the file instead. */
+/** Compares with test/golden/<name>; UPDATE_GOLDEN=1 rewrites the file instead. */
 export function golden(name: string, actual: string): string {
-  const file = join(ROOT, 'test', 'fixtures', 'report', name);
+  const file = join(ROOT, 'test', 'golden', name);
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
   return readFileSync(file, 'utf8');
 }

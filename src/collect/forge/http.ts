@@ -34,7 +34,7 @@ export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
 }
 
 /** fetch with a deadline per call (the clients' own signal, if any, still applies). */
-export function timedFetch(timeoutMs: number): typeof fetch {
+function timedFetch(timeoutMs: number): typeof fetch {
   return (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
@@ -74,14 +74,7 @@ export function waitFor(headers: Headers | Record<string, string | undefined>, n
   return undefined;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A forge answered with an error status we judge (403/404 hide a setting; others end the audit). */
-export class ForgeHttpError extends Error {
-  constructor(readonly status: number, message: string, readonly permission?: string) {
-    super(redact(message));
-  }
-}
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Any failure of a forge request, as the one line the user sees (redacted), exit 2. */
 export function unreachable(kind: string, api: string, err: unknown): ExpectedError {

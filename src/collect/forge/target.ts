@@ -25,8 +25,6 @@ export interface ForgeTarget {
   tokenHeader?: 'PRIVATE-TOKEN' | 'JOB-TOKEN';
 }
 
-export const FORGE_KINDS = ['github', 'gitlab', 'auto'] as const;
-
 /** Host and path of a remote URL in its https, ssh or scp form (credentials dropped). */
 export function parseRemote(url: string): { host: string; path: string } | undefined {
   const u = url.trim();

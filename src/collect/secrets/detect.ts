@@ -80,7 +80,7 @@ const PLACEHOLDER = /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dumm
 // A password that is a variable reference or a template, not a value.
 const TEMPLATED = /^(?:\$|%|\{|:|@)/;
 
-export function isPlaceholder(value: string): boolean {
+function isPlaceholder(value: string): boolean {
   return PLACEHOLDER.test(value);
 }
 

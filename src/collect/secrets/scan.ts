@@ -19,7 +19,7 @@ export interface ScanOptions extends DetectorOptions {
   maxBlobBytes?: number;
 }
 
-export const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
 export const MAX_LEAKS = 10_000;
 const MAX_BLOCK_LINES = 400;
 const BLOCK_START = /-----begin/i;

@@ -23,8 +23,8 @@ export interface KeyLimits {
 /** How much parsing and key building this process has done (tests prove the caches with it). */
 export const keyringWork = { filesParsed: 0, keysBuilt: 0 };
 
-export const BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
-export const ALLOWED = Object.fromEntries(
+const BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
+const ALLOWED = Object.fromEntries(
   [
     openpgp.PublicKeyPacket,
     openpgp.PublicSubkeyPacket,

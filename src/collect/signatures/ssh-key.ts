@@ -43,7 +43,7 @@ export function isKnownKeyType(name: string): boolean {
 
 const EC_POINT_BYTES: Record<EcCurve, number> = { nistp256: 32, nistp384: 48, nistp521: 66 };
 
-export function sshFingerprint(blob: Uint8Array): string {
+function sshFingerprint(blob: Uint8Array): string {
   return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
 }
 

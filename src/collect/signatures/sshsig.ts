@@ -50,7 +50,7 @@ const END = '-----END SSH SIGNATURE-----';
 const MAGIC = 'SSHSIG';
 
 /** sshsig_dearmor: header at the very start, footer after a newline, strict base64 between. */
-export function dearmorSshSignature(armored: string): Uint8Array {
+function dearmorSshSignature(armored: string): Uint8Array {
   if (!armored.startsWith(BEGIN + '\n')) throw new SshFormatError('missing SSH signature header');
   const body = armored.slice(BEGIN.length + 1);
   const end = body.indexOf('\n' + END);
@@ -202,7 +202,7 @@ function verifyRaw(key: SshPublicKey, sigBlob: Uint8Array, data: Uint8Array): bo
  * Checks the signature's arithmetic for `payload` in `namespace` (sshsig_verify_fd without the
  * allowed-signers part). true/false, or a string saying why it cannot be checked.
  */
-export function checkSshSig(sig: SshSig, payload: Uint8Array, namespace: string): boolean | string {
+function checkSshSig(sig: SshSig, payload: Uint8Array, namespace: string): boolean | string {
   if (sig.hashAlgorithm !== 'sha256' && sig.hashAlgorithm !== 'sha512') return false;
   if (sig.namespace !== namespace) return false;
   const toVerify = new SshWriter()

@@ -26,7 +26,7 @@ function lineLabel(tool: ClientTool, comparable: string): string {
 }
 
 /** The backport caveat for a distribution build without a readable record, or '' (say so, don't pretend). */
-export function distroCaveat(t: ToolVersion, vendor: string | undefined, platform: Facts['platform']): string {
+function distroCaveat(t: ToolVersion, vendor: string | undefined, platform: Facts['platform']): string {
   if (t.record?.kind === 'none') return ` ${capitalise(t.record.reason)}.`;
   if (t.record?.kind === 'changelog') return ` Its changelog (${t.record.source}) does not name the open ones as fixed.`;
   if (vendor && DISTROS.has(vendor)) return ` This is a ${vendor} build (${t.distribution ?? t.raw}): your distribution may have backported fixes without changing the upstream version; check its security tracker for each CVE.`;

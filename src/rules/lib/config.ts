@@ -20,16 +20,6 @@ export function effective(config: ConfigEntry[], key: string): ConfigEntry | und
   return undefined;
 }
 
-/** Entries whose key matches `section.<anything>.variable` (subsection keys such as http.<url>.sslverify). */
-export function withSubsection(config: ConfigEntry[], section: string, variable: string): ConfigEntry[] {
-  return config.filter((e) => e.key.startsWith(`${section}.`) && e.key.endsWith(`.${variable}`) && e.key.length > section.length + variable.length + 2);
-}
-
-export function describeEntry(e: ConfigEntry): string {
-  const file = originFile(e.origin);
-  return `${redactUrls(e.key)}=${redactUrls(e.value ?? '(true)')} in ${e.scope} config${file ? ` (${file})` : e.origin ? ` (${e.origin})` : ''}`;
-}
-
 /** A finding about one config entry. Keys and values may hold URLs with secrets: always redacted. */
 export function configFinding(e: ConfigEntry, message: string, value: string | null = e.value): Finding {
   const file = originFile(e.origin);

@@ -16,7 +16,7 @@ export interface MergetagJudgement {
 const NOBODY = { name: '', email: '', time: 0, tz: '+0000' };
 const EMPTY = Buffer.alloc(0);
 
-export function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgement {
+function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgement {
   const who = mt.tagger ?? NOBODY;
   // The merge's id stands in for the tag's, so a goodlist entry for the merge covers its tags too.
   const asCommit: TrustedCommit = {
@@ -37,7 +37,7 @@ export function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgemen
   return j;
 }
 
-export function mergetagProblem(mt: MergetagTrust, j: Judgement): string | undefined {
+function mergetagProblem(mt: MergetagTrust, j: Judgement): string | undefined {
   if (j.status === 'goodlisted') return undefined;
   if (mt.malformed) return `malformed embedded tag: ${mt.malformed}`;
   switch (j.status) {

@@ -4,7 +4,7 @@
 import type { Verdict } from '../../domain/signature.js';
 
 const WEAK_DIGESTS: Record<string, string> = { sha1: 'SHA-1', md5: 'MD5', ripemd: 'RIPEMD-160', ripemd160: 'RIPEMD-160' };
-export const MIN_RSA_BITS = 2048;
+const MIN_RSA_BITS = 2048;
 
 export function weakDigest(hash: string | undefined): string | undefined {
   return hash ? WEAK_DIGESTS[hash.toLowerCase()] : undefined;

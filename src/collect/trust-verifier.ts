@@ -1,0 +1,68 @@
+// The signature checks of the trust walk: each verdict under one trusted key set (a policy's, or the
+// user's keys), from the verdict cache when it has one, else checked here or, past POOL_THRESHOLD
+// checks in one run, by the worker pool.
+import type { CommitRecord } from '../domain/commit.js';
+import type { Verdict } from '../domain/signature.js';
+import { commitSignature, malformedVerdict, verifyCommit, verifySignature, type TrustedKeys } from './signatures/verify.js';
+import type { VerifyCache } from './verify-cache.js';
+import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
+import type { MergetagKeys } from './mergetags.js';
+
+/** Past this many signatures to check in one run, verification moves to worker threads. */
+const POOL_THRESHOLD = 64;
+
+export class TrustVerifier {
+  /** Raw key material per trust id, for the worker pool. */
+  private readonly rawKeys = new Map<string, RawKeys>();
+  private pool: VerifyPool | undefined;
+  private poolTried = false;
+  private checked = 0;
+
+  constructor(private readonly cache?: VerifyCache) {}
+
+  /** The raw keys behind a trust id, so the workers can check signatures under it. */
+  addRawKeys(trustId: string, raw: RawKeys): void {
+    this.rawKeys.set(trustId, raw);
+  }
+
+  close(): void {
+    this.pool?.close();
+  }
+
+  /** One embedded tag's signature under one key set: cached by the tag's id, in a worker once the pool runs. */
+  checkTag(oid: string, k: MergetagKeys, task: Omit<Task, 'trustId'>): Promise<Verdict> {
+    return this.cached(oid, k.trustId, () => (this.pool && this.rawKeys.has(k.trustId) ? this.pool.verify({ trustId: k.trustId, ...task }) : verifySignature(task.payload, task.armored, k.keys, task.at, task.identity)));
+  }
+
+  async cached(oid: string, trustId: string, check: () => Promise<Verdict>): Promise<Verdict> {
+    const hit = this.cache?.get(oid, trustId);
+    if (hit) return hit;
+    const v = await check();
+    this.cache?.set(oid, trustId, v);
+    return v;
+  }
+
+  /** A verdict at once when it is known (unsigned, cached), else the promise of one. */
+  verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Verdict | Promise<Verdict> {
+    // Cached verdicts belong to the bytes that hash to the id; bytes swapped in under it prove nothing.
+    if (!commit.hashOk && commit.signatures.length) return { letter: 'B', format: 'unknown', identities: [], reason: 'the object stored under this commit id does not hash to it: its content was altered' };
+    if (commit.malformed) return malformedVerdict('commit', commit.malformed);
+    if (commit.signatures.length === 0) return { letter: 'N', format: 'none', identities: [] };
+    const cached = this.cache?.get(commit.oid, trustId);
+    return cached ?? this.check(commit, trustId, keys);
+  }
+
+  private async check(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {
+    this.checked += 1;
+    if (!this.poolTried && this.checked > POOL_THRESHOLD) {
+      this.poolTried = true;
+      this.pool = VerifyPool.create(this.rawKeys);
+    }
+    const sig = commitSignature(commit);
+    const v = this.pool && sig && 'armored' in sig && this.rawKeys.has(trustId)
+      ? await this.pool.verify({ trustId, payload: commit.payload, armored: sig.armored, at: commit.committer.time, identity: commit.committer.email })
+      : await verifyCommit(commit, keys);
+    this.cache?.set(commit.oid, trustId, v);
+    return v;
+  }
+}

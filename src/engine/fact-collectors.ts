@@ -1,0 +1,257 @@
+// The collector registry: one entry per fact, naming the rule needs that call for it (`wantedBy`), the
+// facts it reads (`needs`, collected first; `uses`: read only when something else wants them anyway),
+// and how to collect it. src/engine/facts.ts collects each wanted fact once per run, in this order.
+// Adding a fact: a line in `Collected`, an entry below, and its module in src/collect/.
+import { available, unavailable, type Available, type ConfigEntry, type FactName, type Facts, type HistoryFacts, type HooksFacts, type RepositoryInfo, type ToolVersion } from '../domain/model.js';
+import type { Policy } from '../domain/policy.js';
+import type { TrustedTag } from '../domain/trust.js';
+import type { LedgerFacts } from '../domain/ledger.js';
+import type { SecretsFacts, SecurityPolicyFacts } from '../domain/content.js';
+import type { ForgeFact } from '../domain/forge.js';
+import { firstLine } from '../errors.js';
+import { collectConfig } from '../collect/config.js';
+import { collectHistory } from '../collect/refs.js';
+import { collectHooks } from '../collect/hooks.js';
+import { collectClient } from '../collect/client.js';
+import { collectHeadPolicy } from '../collect/head-policy.js';
+import { collectSecurityPolicy } from '../collect/security-policy.js';
+import { scanSecrets } from '../collect/secrets/scan.js';
+import { runGit } from '../collect/git.js';
+import { parseForgePolicy } from '../collect/policy-forge.js';
+import type { ForgeRequest } from '../collect/forge/target.js';
+import { FORGE_OFF } from '../rules/lib/forge.js';
+import { collectLedger } from './ledger.js';
+import { openHistory, type HistoryScope, type HistorySession, type TrustOptions } from './history.js';
+
+/** What a run collects facts for: the repository, and the scope and options of the command. */
+export interface FactRequest {
+  repository: RepositoryInfo;
+  /** The environment whose user/system config is audited. */
+  env: NodeJS.ProcessEnv;
+  /** The commits in scope (HEAD by default; --all, --base, exact revisions, quarantined objects). */
+  scope: Omit<HistoryScope, 'range'>;
+  /** Keys, trust root and cache for the signature walk. */
+  trust?: TrustOptions;
+  /** secrets-not-in-history: also run the generic high-entropy detector (policy: secrets.entropy). */
+  secretsEntropy?: boolean;
+  /** audit --forge: read the forge's protection (the only network access gitguard makes). */
+  forge?: ForgeRequest;
+  /** Judge the repository as a server (receive.* settings, pre-receive hook) even when it is not bare. */
+  server?: boolean;
+  /** Client tools: also read their distribution records (default true; the pre-push gate only compares versions). */
+  clientRecords?: boolean;
+  /** An incremental re-audit: the secrets scan leaves out what the checkpoint's scan covered, and joins its findings. */
+  secretsResume?: SecretsResume;
+}
+
+/** What the secrets scan needs of an incremental re-audit (engine/incremental.ts). */
+export interface SecretsResume {
+  secretsRevisions(revisions: string[]): string[];
+  mergeSecrets(fresh: SecretsFacts): SecretsFacts;
+}
+
+/** Every fact a collector produces, by name. */
+export interface Collected {
+  config: Available<ConfigEntry[]>;
+  history: Available<HistoryFacts>;
+  hooks: Available<HooksFacts>;
+  client: Available<ToolVersion[]>;
+  /** The one walk over the commits in scope (undefined: no history, or nothing in scope to walk); the store closes it. */
+  walk: HistorySession | undefined;
+  /** The policy at HEAD, read once: its severity overrides apply whichever rules run. */
+  'head-policy': Available<Policy | undefined>;
+  policy: Available<Policy | undefined>;
+  tags: Available<TrustedTag[]>;
+  ledger: Available<LedgerFacts>;
+  /** The scan, and the scope it covered (the report's scope when no walk ran). */
+  secrets: { fact: Available<SecretsFacts>; scope?: { description: string; commits: number } };
+  'security-policy': Available<SecurityPolicyFacts>;
+  forge: Available<ForgeFact>;
+}
+export type CollectedName = keyof Collected;
+
+/** A rule need that calls for a collector: one of the rules' fact names, 'commits' (any per-commit rule), or 'always'. */
+export type Need = FactName | 'commits' | 'always';
+
+/** What a collector sees of the run: the request, the rule needs, and the facts it declared. */
+export interface FactRun {
+  readonly req: FactRequest;
+  /** Whether a selected rule needs this fact (or, for 'commits', whether any per-commit rule runs). */
+  ruleNeeds(need: Need): boolean;
+  /** Whether this fact is collected in this run (for `uses`). */
+  wants(name: CollectedName): boolean;
+  get<K extends CollectedName>(name: K): Promise<Collected[K]>;
+}
+
+export interface Collector<K extends CollectedName> {
+  /** The Facts field the rules read it from (none: the engine's own, like the walk). */
+  field?: keyof Facts;
+  /** What goes into that field, when not the collected value itself. */
+  toFact?: (collected: Collected[K]) => Facts[keyof Facts];
+  wantedBy: readonly Need[];
+  needs: readonly CollectedName[];
+  uses?: readonly CollectedName[];
+  collect(run: FactRun): Promise<Collected[K]>;
+}
+
+async function attempt<T>(fn: () => Promise<T> | T): Promise<Available<T>> {
+  try {
+    return available(await fn());
+  } catch (err) {
+    return unavailable(firstLine((err as Error).message));
+  }
+}
+
+/** The history, or why a fact that reads it is not available. */
+async function withHistory<T>(run: FactRun, fn: (history: HistoryFacts) => Promise<T> | T): Promise<Available<T>> {
+  const history = await run.get('history');
+  return history.ok ? attempt(() => fn(history.value)) : unavailable(`history unavailable: ${history.reason}`);
+}
+
+/** The policy at HEAD for a collector that needs it: its read error is that fact's error. */
+async function headPolicyValue(run: FactRun): Promise<Policy | undefined> {
+  const p = await run.get('head-policy');
+  if (!p.ok) throw new Error(p.reason);
+  return p.value;
+}
+
+/** The walk carries policies and verdicts when a rule judges signatures, protected paths or tags. */
+const trustedWalk = (run: Pick<FactRun, 'ruleNeeds'>): boolean => run.ruleNeeds('signatures') || run.ruleNeeds('protected-paths') || run.ruleNeeds('tags');
+
+export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
+  config: {
+    field: 'config',
+    wantedBy: ['config'],
+    needs: [],
+    collect: (run) => attempt(() => collectConfig(run.req.repository, run.req.env)),
+  },
+  history: {
+    field: 'history',
+    wantedBy: ['history', 'commits'],
+    needs: [],
+    collect: (run) => attempt(() => collectHistory(run.req.repository)),
+  },
+  hooks: {
+    field: 'hooks',
+    wantedBy: ['hooks'],
+    needs: ['config'],
+    async collect(run) {
+      const config = await run.get('config');
+      return config.ok ? attempt(() => collectHooks(run.req.repository, config.value)) : unavailable(`config unavailable: ${config.reason}`);
+    },
+  },
+  client: {
+    field: 'client',
+    wantedBy: ['client'],
+    // The global/system gpg.program and gpg.ssh.program are judged too: from the config read once for every rule.
+    needs: ['config'],
+    async collect(run) {
+      const config = await run.get('config');
+      return attempt(() => collectClient({ repository: run.req.repository, env: run.req.env, ...(config.ok ? { config: config.value } : {}), ...(run.req.clientRecords === false ? { records: false } : {}) }));
+    },
+  },
+  walk: {
+    wantedBy: ['commits', 'tags'],
+    needs: ['history'],
+    async collect(run) {
+      const history = await run.get('history');
+      const { scope } = run.req;
+      // Exact revisions that publish nothing (a push that only deletes): nothing to walk.
+      if (!history.ok || (scope.revisions && !scope.revisions.some((r) => !r.startsWith('^')))) return undefined;
+      return openHistory(run.req.repository, history.value, scope, trustedWalk(run), { ...run.req.trust, env: run.req.env }, run.ruleNeeds('protected-paths'));
+    },
+  },
+  'head-policy': {
+    wantedBy: ['always'],
+    needs: ['history'],
+    uses: ['walk'],
+    async collect(run) {
+      // Read by the walk when it judges signatures (an unreadable policy ends the run there), else here.
+      const walk = run.wants('walk') ? await run.get('walk') : undefined;
+      return withHistory(run, (history) => (walk && trustedWalk(run) && walk.revisions.length > 0 && history.head.oid ? walk.headPolicy : collectHeadPolicy(run.req.repository, history)));
+    },
+  },
+  policy: {
+    field: 'policy',
+    wantedBy: ['policy'],
+    needs: ['head-policy'],
+    collect: (run) => run.get('head-policy'),
+  },
+  tags: {
+    field: 'tags',
+    wantedBy: ['tags'],
+    needs: ['walk'],
+    async collect(run) {
+      const walk = await run.get('walk');
+      return walk ? attempt(() => walk.tags()) : unavailable('refs could not be read');
+    },
+  },
+  ledger: {
+    field: 'ledger',
+    wantedBy: ['ledger'],
+    // Protected refs against the ledger: the policy at HEAD names them (or the defaults do).
+    needs: ['history', 'head-policy'],
+    uses: ['walk'],
+    async collect(run) {
+      const walk = run.wants('walk') ? await run.get('walk') : undefined;
+      return withHistory(run, async (history) => collectLedger(run.req.repository, history, await headPolicyValue(run), run.req.scope.base, walk?.trustRootInfo ?? run.req.trust?.trustRoot));
+    },
+  },
+  secrets: {
+    field: 'secrets',
+    toFact: (s) => s.fact,
+    wantedBy: ['secrets'],
+    // What the commits in scope added. The trust root does not narrow it (a credential committed
+    // before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
+    needs: ['history', 'head-policy'],
+    async collect(run) {
+      let scope: { description: string; commits: number } | undefined;
+      const headPolicy = await run.get('head-policy');
+      const fact = await withHistory(run, async (history) => {
+        // The scope alone: the walk's resume hook has decided already (the walk is collected first).
+        const { resume: _walkResume, ...scopeOnly } = run.req.scope;
+        const walk = await openHistory(run.req.repository, history, scopeOnly, false);
+        walk.close();
+        const entropy = run.req.secretsEntropy === true || (headPolicy.ok && headPolicy.value?.secrets?.entropy === true);
+        const resume = run.req.secretsResume;
+        const fresh = await scanSecrets(run.req.repository, resume ? resume.secretsRevisions(walk.revisions) : walk.revisions, { entropy });
+        const scanned = resume ? resume.mergeSecrets(fresh) : fresh;
+        scope = { description: walk.description, commits: scanned.commits };
+        return scanned;
+      });
+      return { fact, ...(scope ? { scope } : {}) };
+    },
+  },
+  'security-policy': {
+    field: 'securityPolicy',
+    wantedBy: ['security-policy'],
+    needs: ['history'],
+    collect: (run) => withHistory(run, (history) => collectSecurityPolicy(run.req.repository, history.head.oid)),
+  },
+  forge: {
+    field: 'forge',
+    wantedBy: ['forge'],
+    needs: ['history', 'head-policy'],
+    async collect(run) {
+      // Without --forge the forge rules are not-available and nothing is read from the network; with
+      // it, a forge that cannot be read ends the audit (exit 2) rather than passing silently.
+      const req = run.req.forge;
+      if (!req) return unavailable(FORGE_OFF);
+      const history = await run.get('history');
+      let policy: Policy | undefined;
+      try {
+        policy = history.ok ? await headPolicyValue(run) : undefined;
+      } catch (err) {
+        return unavailable(`the policy at HEAD cannot be read: ${firstLine((err as Error).message)}`);
+      }
+      const { repository, env } = run.req;
+      const head = history.ok ? history.value.head.oid : undefined;
+      const origin = (await runGit(['config', '--get', 'remote.origin.url'], { gitDir: repository.gitDir, okCodes: [1], timeoutMs: 30_000 })).stdout.toString('utf8').trim();
+      const { collectForge } = await import('../collect/forge/index.js');
+      const forge = await collectForge(req, env, origin || undefined, policy?.protected.refs ?? []);
+      // gitguard's own CI job must be among the required checks (GitLab requires the whole pipeline).
+      const ciGateCheck = forge.kind === 'github' ? await (await import('../collect/forge/ci-gate.js')).gitguardCheckName(repository, head).catch(() => undefined) : undefined;
+      return available({ ...forge, policy: policy?.forge ?? parseForgePolicy(undefined, policy?.requireSignatures ?? true, () => undefined as never), ...(ciGateCheck ? { ciGateCheck } : {}) });
+    },
+  },
+};

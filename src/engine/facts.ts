@@ -1,0 +1,108 @@
+// The one facts module: from the selected rules' needs, the collectors wanted (src/engine/fact-collectors.ts)
+// and what they read in turn; each collected at most once per run, in registry order, and assembled
+// into the Facts the rules judge. audit, `hook run pre-push` and the server hook all collect through it.
+import { unavailable, type Facts } from '../domain/model.js';
+import type { CatalogEntry } from './catalog.js';
+import { COLLECTORS, type Collected, type CollectedName, type Collector, type FactRequest, type FactRun, type Need } from './fact-collectors.js';
+
+export type { FactRequest } from './fact-collectors.js';
+
+function platform(): Facts['platform'] {
+  switch (process.platform) {
+    case 'linux': return 'linux';
+    case 'win32': return 'windows';
+    case 'darwin': return 'macos';
+    default: return 'other';
+  }
+}
+
+/** Facts with nothing collected but the repository: what a fact no rule needs stays. */
+function bareFacts(repository: Facts['repository'], now = Date.now()): Facts {
+  const none = unavailable<never>('not collected');
+  return { repository, config: none, history: none, hooks: none, client: none, platform: platform(), scope: { description: 'no commits', revisions: [] }, now };
+}
+
+const NAMES = Object.keys(COLLECTORS) as CollectedName[];
+
+export class FactStore {
+  private readonly memo = new Map<CollectedName, Promise<unknown>>();
+  private readonly needs: Set<Need>;
+  private readonly wanted = new Set<CollectedName>();
+  /** The run's one clock, read once: rules never read the wall clock. */
+  readonly now = Date.now();
+
+  /**
+   * `given`: facts the caller already collected (the hooks read the refs before they know the scope);
+   * `omit`: rule needs the caller does not collect (the hooks judge the pushed commits, not the tags).
+   */
+  constructor(readonly req: FactRequest, selected: readonly CatalogEntry[], opts: { given?: Partial<Collected>; omit?: readonly Need[] } = {}) {
+    this.needs = new Set<Need>(['always', ...selected.flatMap((c) => c.rule.needs)]);
+    for (const n of opts.omit ?? []) this.needs.delete(n);
+    if (selected.some((c) => c.rule.kind === 'commits')) this.needs.add('commits');
+    const add = (name: CollectedName): void => {
+      if (this.wanted.has(name)) return;
+      this.wanted.add(name);
+      for (const dep of COLLECTORS[name].needs) add(dep);
+    };
+    for (const name of NAMES) if (COLLECTORS[name].wantedBy.some((n) => this.needs.has(n))) add(name);
+    for (const [name, value] of Object.entries(opts.given ?? {}) as Array<[CollectedName, unknown]>) if (this.wanted.has(name)) this.memo.set(name, Promise.resolve(value));
+  }
+
+  ruleNeeds(need: Need): boolean {
+    return this.needs.has(need);
+  }
+
+  wants(name: CollectedName): boolean {
+    return this.wanted.has(name);
+  }
+
+  /** A wanted fact, collected on first request; a collector may read only the facts it declared. */
+  get<K extends CollectedName>(name: K): Promise<Collected[K]> {
+    if (!this.wanted.has(name)) throw new Error(`fact ${name} is not collected in this run (no selected rule or collector declares it)`);
+    let p = this.memo.get(name) as Promise<Collected[K]> | undefined;
+    if (!p) {
+      const c = COLLECTORS[name];
+      const declared = new Set<CollectedName>([...c.needs, ...(c.uses ?? [])]);
+      const run: FactRun = {
+        req: this.req,
+        ruleNeeds: (n) => this.ruleNeeds(n),
+        wants: (n) => this.wants(n),
+        get: (n) => {
+          if (!declared.has(n)) throw new Error(`the ${name} collector reads ${n} without declaring it`);
+          return this.get(n);
+        },
+      };
+      p = c.collect(run);
+      this.memo.set(name, p);
+    }
+    return p;
+  }
+
+  /** Every wanted fact, collected one after the other (git processes do not compete), as the rules' Facts. */
+  async facts(): Promise<Facts> {
+    for (const name of NAMES) if (this.wanted.has(name)) await this.get(name);
+    const { repository } = this.req;
+    const history = this.wanted.has('history') ? await this.get('history') : undefined;
+    const walk = this.wanted.has('walk') ? await this.get('walk') : undefined;
+    const description = walk?.description ?? (history?.ok && !history.value.head.oid ? 'HEAD has no commits yet' : 'no commits');
+    const facts: Facts = {
+      ...bareFacts(repository, this.now),
+      scope: { description, revisions: walk?.revisions ?? [] },
+      server: repository.bare || this.req.server === true,
+    };
+    const fields = facts as unknown as Record<string, unknown>;
+    for (const name of NAMES) {
+      const c = COLLECTORS[name] as Collector<CollectedName>;
+      if (!c.field || !this.wanted.has(name)) continue;
+      const value = await this.get(name);
+      fields[c.field] = c.toFact ? c.toFact(value) : value;
+    }
+    return facts;
+  }
+
+  /** Closes the walk, if one was opened. */
+  async close(): Promise<void> {
+    const walk = this.memo.get('walk') as Promise<Collected['walk']> | undefined;
+    (await walk?.catch(() => undefined))?.close();
+  }
+}
