@@ -19,8 +19,8 @@ const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
 /** A walked tip as the checkpoint keeps it: what a child walked in a later run needs of its parent. */
 export interface CheckpointTip {
   oid: string;
-  /** Committer date (unix seconds). */
-  time: number;
+  /** Committer date (unix seconds); absent for a tip no walk reached (before the trust root). */
+  time?: number;
   /** Whether its policy may judge its children (collect/trust.ts, policyOk); absent without signature rules. */
   policyOk?: boolean;
 }

@@ -139,7 +139,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
     const old = this.old!;
     this.resumedFrom = old;
     this.validUntil = old.validUntil;
-    for (const t of old.tips) this.tipTimes.set(t.oid, t.time);
+    for (const t of old.tips) if (t.time !== undefined) this.tipTimes.set(t.oid, t.time);
     const resumed: Resumed = { exclude: old.tips.map((t) => t.oid), judged: old.tips.map((t) => ({ oid: t.oid, ...(t.policyOk !== undefined ? { policyOk: t.policyOk } : {}) })) };
     return resumed;
   }
@@ -164,7 +164,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
       if (out.trim()) return 'a tip the checkpoint recorded is no longer in the history (a force-push, a deleted or rewound ref)';
     }
     // New commits whose parents the checkpoint has no state for (a branch off an old commit inside the range) are walked in full.
-    const stored = new Set(old.tips.filter((t) => typeof t.time === 'number').map((t) => t.oid));
+    const stored = new Set(old.tips.filter((t) => t.time !== undefined).map((t) => t.oid));
     const outside = new Set(at.revisions.filter((r) => r.startsWith('^')).map((r) => r.slice(1)));
     const lines = await gitText(['rev-list', '--boundary', '--stdin'], { gitDir: at.shadow.gitDir, input: `${[...at.revisions, ...old.tips.map((t) => `^${t.oid}`)].join('\n')}\n`, timeoutMs: 300_000 }).catch(() => undefined);
     if (lines === undefined) return 'the new commits could not be listed';
@@ -209,7 +209,8 @@ export class IncrementalAudit implements Resume, SecretsResume {
     if (!old) return { onCommit: observe };
     const states: Record<string, VisitorState> = {};
     for (const [id, text] of Object.entries(old.rules)) states[id] = JSON.parse(text) as VisitorState;
-    return { resume: { states, parents: old.tips.filter((t) => typeof t.time === 'number').map((t) => ({ oid: t.oid, committerTime: t.time })) }, onCommit: observe };
+    const parents = old.tips.flatMap((t) => (t.time !== undefined ? [{ oid: t.oid, committerTime: t.time }] : []));
+    return { resume: { states, parents }, onCommit: observe };
   }
 
   /**
@@ -228,7 +229,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
     const tips: CheckpointTip[] = [...this.tipSet].map((oid) => {
       const time = this.tipTimes.get(oid);
       const policyOk = session.passesOn?.(oid);
-      return { oid, ...(time !== undefined ? { time } : {}), ...(policyOk !== undefined ? { policyOk } : {}) } as CheckpointTip;
+      return { oid, ...(time !== undefined ? { time } : {}), ...(policyOk !== undefined ? { policyOk } : {}) };
     });
     writeCheckpoint(this.req.repository, this.req.env, {
       version: CHECKPOINT_VERSION,
