@@ -118,7 +118,9 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   }
   const { results } = run;
   const { history } = facts;
-  const walk = incremental?.finish(run, results, session, facts);
+  // An audit of HEAD or --all says how it walked; --no-cache walks everything.
+  const walk = incremental?.finish(run, results, session, facts)
+    ?? (session && req.trust?.cache === false && !req.base && !req.revisions && selected.some((c) => c.rule.kind === 'commits') ? { incremental: false, walked: run.commits, fromCheckpoint: 0, reason: '--no-cache' } : undefined);
   const commitCount = walk ? walk.walked + walk.fromCheckpoint : run.commits;
   const description = facts.scope.description;
   const secretsScope = secrets?.scope;

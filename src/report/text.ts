@@ -101,5 +101,5 @@ export function walkLine(w: WalkInfo): string {
   const n = (x: number): string => x.toLocaleString('en-US');
   return w.incremental
     ? `walk: incremental, ${n(w.walked)} new commit(s) walked; ${n(w.fromCheckpoint)} judged by the checkpoint of ${w.checkpointAt ?? '?'} (--no-cache walks everything)`
-    : `walk: full, ${n(w.walked)} commit(s) walked (no usable checkpoint: ${escapeText(w.reason ?? 'none', 300)})`;
+    : `walk: full, ${n(w.walked)} commit(s) walked (${escapeText(w.reason ?? 'no checkpoint', 300)})`;
 }

@@ -90,7 +90,7 @@ describe('incremental re-audit', () => {
     const inc = audit(r);
     expect(inc.report.walk).toMatchObject({ incremental: true, walked: 3, fromCheckpoint: 8 });
     const full = audit(r, '--no-cache');
-    expect(full.report.walk).toBeUndefined();
+    expect(full.report.walk).toMatchObject({ incremental: false, walked: 11, reason: '--no-cache' });
     expect(verdicts(inc.report)).toEqual(verdicts(full.report));
     expect(inc.report.scope.commits).toBe(11);
     const signedRule = resultOf(inc.report, 'commits-signed');
@@ -247,7 +247,7 @@ describe('incremental re-audit', () => {
     const mtime = statSync(checkpoint(r)).mtimeMs;
     work(r, 1, 'more');
     const nc = audit(r, '--no-cache');
-    expect(nc.report.walk).toBeUndefined();
+    expect(nc.report.walk).toMatchObject({ incremental: false, walked: 9, fromCheckpoint: 0, reason: '--no-cache' });
     expect(nc.report.scope.commits).toBe(9);
     expect(readFileSync(checkpoint(r)).equals(before)).toBe(true);
     expect(statSync(checkpoint(r)).mtimeMs).toBe(mtime);
