@@ -230,14 +230,14 @@ export function objectFiles(repo: RepositoryInfo): ObjectFiles {
   return { loose, packs };
 }
 
-/** Why the recorded object files no longer hold the judged history, or undefined when each is as it was. */
-export function objectFilesChanged(repo: RepositoryInfo, recorded: ObjectFiles): string | undefined {
-  const objects = join(repo.commonDir, 'objects');
-  for (const [kind, list] of [['loose object', recorded.loose], ['pack', recorded.packs]] as const) {
+/** Why the recorded object files no longer hold the judged history (against `now`, taken by objectFiles), or undefined when each is as it was. */
+export function objectFilesChanged(recorded: ObjectFiles, now: ObjectFiles): string | undefined {
+  for (const [kind, list, current] of [['loose object', recorded.loose, now.loose], ['pack', recorded.packs, now.packs]] as const) {
+    const byPath = new Map(current.map((f) => [f[0], f]));
     for (const want of list) {
-      const now = fileState(objects, want[0], kind === 'loose object');
-      if (!now) return `a ${kind} that held the judged history is gone (${want[0]}; a repack or gc, or someone removed it)`;
-      if (now[1] !== want[1] || now[2] !== want[2] || now[3] !== want[3]) return `a ${kind} that held the judged history was rewritten (${want[0]})`;
+      const got = byPath.get(want[0]);
+      if (!got) return `a ${kind} that held the judged history is gone (${want[0]}; a repack or gc, or someone removed it)`;
+      if (got[1] !== want[1] || got[2] !== want[2] || got[3] !== want[3]) return `a ${kind} that held the judged history was rewritten (${want[0]})`;
     }
   }
   return undefined;

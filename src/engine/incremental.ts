@@ -120,7 +120,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
   private memo: FirstPolicyMemo | undefined;
 
   rootMemo(history: HistoryFacts): FirstPolicyMemo {
-    const known = this.old?.environment === this.environmentOf(history) && !(this.old.objects && objectFilesChanged(this.req.repository, this.old.objects)) ? this.old.firstPolicy ?? [] : [];
+    const known = this.old?.environment === this.environmentOf(history) && !(this.old.objects && objectFilesChanged(this.old.objects, this.objectsAtStart)) ? this.old.firstPolicy ?? [] : [];
     this.memo = { known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'), found: new Map() };
     return this.memo;
   }
@@ -150,7 +150,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
     if (old.repository !== repositoryIdentity(this.req.repository)) return 'the checkpoint was written for another repository';
     if (old.options !== this.options) return 'the options changed since the checkpoint (rules, --max-findings, --all, --trust-root, key files, or gitguard and its data)';
     if (!old.objects) return 'the checkpoint records no object files';
-    const rewritten = objectFilesChanged(this.req.repository, old.objects);
+    const rewritten = objectFilesChanged(old.objects, this.objectsAtStart);
     if (rewritten) return rewritten;
     if (old.environment !== this.environmentOf(at.history)) return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
     if (old.trustRoot !== (at.trustRoot ?? '')) return 'the trust root changed since the checkpoint';
