@@ -16,7 +16,7 @@ import { collectConfig } from '../collect/config.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHooks } from '../collect/hooks.js';
 import { collectClient } from '../collect/client.js';
-import { setGitBinary } from '../collect/git.js';
+import { inRun } from '../collect/run-context.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
 import { collectLedger, recordJudgedTips } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
@@ -118,9 +118,13 @@ async function forgeFact(req: AuditRequest, repository: Facts['repository'], hea
   return available({ ...forge, policy: policy?.forge ?? parseForgePolicy(undefined, policy?.requireSignatures ?? true, () => undefined as never), ...(ciGateCheck ? { ciGateCheck } : {}) });
 }
 
-export async function runAudit(req: AuditRequest): Promise<AuditReport> {
+/** The audit, with --git (req.gitBinary) for this run only. */
+export function runAudit(req: AuditRequest): Promise<AuditReport> {
+  return req.gitBinary ? inRun({ gitBinary: req.gitBinary }, () => audit(req)) : audit(req);
+}
+
+async function audit(req: AuditRequest): Promise<AuditReport> {
   const started = Date.now();
-  if (req.gitBinary) setGitBinary(req.gitBinary);
   const selected = selectRules(loadCatalog(), req.rules, req.threats);
   if (selected.length === 0) throw new ExpectedError('no rule matches the --rule/--threat filters', 'list them with: gitguard rules');
   const repository = await discoverRepository(req.path);
