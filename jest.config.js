@@ -1,6 +1,6 @@
 // ESM throughout: chalk 5 and openpgp 6 ship only ESM, so the package is "type": "module" and
-// jest runs with node's --experimental-vm-modules (see the "test" script). ts-jest transpiles each
-// file on its own (isolatedModules); `npm run typecheck` (the first step of `npm test`) type-checks src/ and test/.
+// jest runs with node's --experimental-vm-modules (see scripts/test.mjs). test/helpers/ts-transform.mjs
+// transpiles each file on its own (isolatedModules); `npm run typecheck` (part of `npm test`) type-checks src/ and test/.
 // Three projects, so a tier can run alone (`jest --selectProjects unit`):
 //   unit  tables over hand-built facts, parsers, reporters, version data, fuzz targets, meta checks
 //   git   collectors and engine against real repositories, gpg and ssh-keygen in temp folders
@@ -8,9 +8,7 @@
 const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
-  },
+  transform: { '^.+\\.ts$': '<rootDir>/test/helpers/ts-transform.mjs' },
   // Sources import './x.js' (NodeNext style); map that back to the .ts file under test.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
