@@ -1,15 +1,24 @@
 // ESM throughout: chalk 5 and openpgp 6 ship only ESM, so the package is "type": "module" and
-// jest runs with node's --experimental-vm-modules (see the "test" script). ts-jest transpiles each
-// file on its own (isolatedModules); `npm run typecheck` (the first step of `npm test`) type-checks src/ and test/.
-/** @type {import('jest').Config} */
-export default {
+// jest runs with node's --experimental-vm-modules (see scripts/test.mjs). test/helpers/ts-transform.mjs
+// transpiles each file on its own (isolatedModules); `npm run typecheck` (part of `npm test`) type-checks src/ and test/.
+// Three projects, so a tier can run alone (`jest --selectProjects unit`):
+//   unit  tables over hand-built facts, parsers, reporters, version data, fuzz targets, meta checks
+//   git   collectors and engine against real repositories, gpg and ssh-keygen in temp folders
+//   e2e   the command line: main(argv, io) in-process, and smoke tests of the built bin/gitguard.js
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
-  },
+  transform: { '^.+\\.ts$': '<rootDir>/test/helpers/ts-transform.mjs' },
   // Sources import './x.js' (NodeNext style); map that back to the .ts file under test.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+};
+const project = (name, dirs) => ({ ...shared, displayName: name, testMatch: dirs.map((d) => `<rootDir>/test/${d}/**/*.test.ts`) });
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [project('unit', ['rules', 'report', 'vulndb', 'fuzz', 'meta']), project('git', ['collect', 'engine', 'helpers']), project('e2e', ['cli'])],
+  // jest's default is one worker per core but one (2 - 1 on this 2-core machine); the tests wait on
+  // git, gpg and ssh-keygen much of the time, so two workers keep both cores busy.
+  maxWorkers: 2,
   testTimeout: 60000,
 };

@@ -5,11 +5,18 @@ import { EXIT, ExpectedError } from '../errors.js';
 import { buildProgram } from './program.js';
 import { escapeText, redactUrls } from '../domain/escape.js';
 import { processIo, type Io } from './io.js';
+import { inRun } from '../collect/run-context.js';
 
 /** One line for stderr: URLs' secrets hidden, controls made visible, capped. */
 const say = (text: string, max: number): string => escapeText(redactUrls(text), max);
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+/** One run: argv as process.argv has it (node, script, args...); the exit code is returned, never set. */
+export function main(argv: string[], io: Io = processIo()): Promise<number> {
+  // The run's own environment, git and secrets (collect/run-context.ts), whatever ran before it.
+  return inRun({ env: io.env, gitBinary: 'git', secrets: new Set() }, () => run(argv, io));
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');
   const state = { exitCode: EXIT.ok as number };
   const program = buildProgram(io, state);

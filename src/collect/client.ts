@@ -12,6 +12,7 @@ import { getGitBinary } from './git.js';
 import { programOutput } from './run-program.js';
 import { distroRecord, type PackageTools } from './distro-package.js';
 import { collectConfig } from './config.js';
+import { runEnv } from './run-context.js';
 
 async function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
   // ssh -V prints on stderr.
@@ -43,7 +44,7 @@ function executable(file: string): boolean {
 }
 
 /** The first `name` on PATH, skipping relative entries and entries inside the audited repository. */
-export function findOnPath(name: string, repo?: RepositoryInfo, path = process.env.PATH ?? ''): string | undefined {
+export function findOnPath(name: string, repo?: RepositoryInfo, path = runEnv().PATH ?? ''): string | undefined {
   const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
   for (const dir of path.split(delimiter)) {
     if (!dir || !isAbsolute(dir) || insideRepository(dir, repo)) continue;
@@ -126,7 +127,7 @@ export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersi
   let config = opts.config;
   if (!config && repo) {
     try {
-      config = await collectConfig(repo, opts.env ?? process.env);
+      config = await collectConfig(repo, opts.env ?? runEnv());
     } catch {
       config = [];
     }

@@ -5,6 +5,7 @@
 // scopes are part of what is audited.
 import type { ConfigEntry, ConfigScope, RepositoryInfo } from '../domain/model.js';
 import { runGit } from './git.js';
+import { runEnv } from './run-context.js';
 import { locateConfigLines } from './config-lines.js';
 import { normaliseKey } from '../domain/config.js';
 
@@ -42,7 +43,7 @@ export function parseConfigList(out: string): ConfigEntry[] {
   return entries;
 }
 
-export async function collectConfig(repo: RepositoryInfo, env: NodeJS.ProcessEnv = process.env): Promise<ConfigEntry[]> {
+export async function collectConfig(repo: RepositoryInfo, env: NodeJS.ProcessEnv = runEnv()): Promise<ConfigEntry[]> {
   const res = await runGit(['config', '--list', '--show-scope', '--show-origin', '--includes', '-z'], {
     gitDir: repo.gitDir,
     cwd: repo.workTree ?? repo.gitDir,

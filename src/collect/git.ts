@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
 import { readBoundedIfExists } from './safe-fs.js';
+import { runContext, runEnv } from './run-context.js';
 
 /** The shallow file lists boundary commits, 41 bytes each. */
 const SHALLOW_MAX_BYTES = 16 * 1024 * 1024;
@@ -43,7 +44,7 @@ export interface GitResult {
  * command, and for the history walk and the object reader the time git may go without progress
  * while gitguard waits on it (a million-commit walk can take minutes, but never goes quiet that long).
  */
-export function childTimeoutMs(fallbackMs: number, env: NodeJS.ProcessEnv = process.env): number {
+export function childTimeoutMs(fallbackMs: number, env: NodeJS.ProcessEnv = runEnv()): number {
   const n = Number(env.GITGUARD_TIMEOUT);
   return env.GITGUARD_TIMEOUT && Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : fallbackMs;
 }
@@ -86,13 +87,9 @@ export class Watchdog {
   }
 }
 
-let gitBinary = 'git';
-/** `--git PATH` / tests: which git to run. Never taken from the audited repository. */
-export function setGitBinary(path: string): void {
-  gitBinary = path;
-}
+/** Which git this run runs (`--git PATH`, else git on PATH); see run-context.ts. */
 export function getGitBinary(): string {
-  return gitBinary;
+  return runContext().gitBinary;
 }
 
 /** "git at /bin/false did not run: exited 1 without output; pass --git PATH to a working git". */
@@ -108,11 +105,12 @@ const spawnReason = (e: NodeJS.ErrnoException, bin: string): string =>
 const checkedGits = new Map<string, Promise<void>>();
 /**
  * Makes sure the git we are about to rely on is a git (`git --version` answers "git version N"), once
- * per binary: otherwise every later failure would read like a broken repository.
+ * per binary and PATH it is found on: otherwise every later failure would read like a broken repository.
  */
 export function assertGitRuns(): Promise<void> {
-  const bin = gitBinary;
-  let check = checkedGits.get(bin);
+  const bin = getGitBinary();
+  const key = `${bin}\0${bin.includes('/') ? '' : (runEnv().PATH ?? '')}`;
+  let check = checkedGits.get(key);
   if (!check) {
     check = runGit(['--version'], { timeoutMs: 30_000, noOverrides: true }).then(
       (res) => {
@@ -127,7 +125,7 @@ export function assertGitRuns(): Promise<void> {
         throw err;
       },
     );
-    checkedGits.set(bin, check);
+    checkedGits.set(key, check);
   }
   return check;
 }
@@ -146,7 +144,7 @@ function neutralDir(): string {
 export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const home = neutralDir();
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    PATH: runEnv().PATH ?? '/usr/bin:/bin',
     HOME: home,
     XDG_CONFIG_HOME: home,
     LC_ALL: 'C',
@@ -169,7 +167,8 @@ export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     GIT_GRAFT_FILE: '/dev/null',
     GIT_ADVICE: '0',
   };
-  if (process.env.SYSTEMROOT) env.SYSTEMROOT = process.env.SYSTEMROOT;
+  const systemRoot = runEnv().SYSTEMROOT;
+  if (systemRoot) env.SYSTEMROOT = systemRoot;
   return { ...env, ...extra };
 }
 
@@ -186,7 +185,7 @@ function baseArgs(opts: GitRunOptions): string[] {
  * descriptors (or another process's stream), which git then reads or writes without us in between.
  */
 export function spawnGit(args: string[], opts: GitRunOptions & { stdin?: number; stdout?: Writable | number } = {}): ChildProcess {
-  return spawn(gitBinary, [...baseArgs(opts), ...args], {
+  return spawn(getGitBinary(), [...baseArgs(opts), ...args], {
     cwd: opts.cwd ?? neutralDir(),
     env: hardenedEnv(opts.env),
     stdio: [opts.stdin ?? 'pipe', opts.stdout ?? 'pipe', 'pipe'],
@@ -199,6 +198,7 @@ export function spawnGit(args: string[], opts: GitRunOptions & { stdin?: number;
 export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitResult> {
   const maxBytes = opts.maxBytes ?? 256 * 1024 * 1024;
   const timeoutMs = childTimeoutMs(opts.timeoutMs ?? 120_000);
+  const gitBinary = getGitBinary();
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {

@@ -3,6 +3,7 @@
 // with the user's GNUPGHOME and HOME, in batch mode so it never prompts.
 import { spawn } from 'node:child_process';
 import { childTimeoutMs } from './git.js';
+import { runEnv } from './run-context.js';
 
 export interface GpgExport {
   /** ASCII-armored public keys; undefined when gpg knows no key for the query. */
@@ -11,9 +12,9 @@ export interface GpgExport {
   unavailable?: string;
 }
 
-export function gpgExport(query: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 30_000): Promise<GpgExport> {
+export function gpgExport(query: string, env: NodeJS.ProcessEnv = runEnv(), timeoutMs = 30_000): Promise<GpgExport> {
   return new Promise((resolve) => {
-    const childEnv: NodeJS.ProcessEnv = { PATH: env.PATH ?? process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' };
+    const childEnv: NodeJS.ProcessEnv = { PATH: env.PATH ?? runEnv().PATH ?? '/usr/bin:/bin', LC_ALL: 'C' };
     for (const k of ['HOME', 'GNUPGHOME']) if (env[k] !== undefined) childEnv[k] = env[k];
     let child;
     try {

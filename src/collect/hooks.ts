@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { ConfigEntry, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { checkHookMarker } from './hook-marker.js';
+import { runEnv } from './run-context.js';
 
 /** Hooks larger than this are not read for gitguard's marker (ours are a few hundred bytes). */
 const MARKER_READ_LIMIT = 256 * 1024;
@@ -28,7 +29,7 @@ function lastValue(config: ConfigEntry[], key: string): ConfigEntry | undefined 
 
 /** The folder one core.hooksPath value names (`~/` expanded; relative to the work tree, or the git dir when bare). */
 function resolveHooksPath(repo: RepositoryInfo, value: string): string {
-  const dir = value.startsWith('~/') ? join(process.env.HOME ?? homedir(), value.slice(2)) : value;
+  const dir = value.startsWith('~/') ? join(runEnv().HOME ?? homedir(), value.slice(2)) : value;
   // A relative core.hooksPath is taken from where hooks run: the work tree top, or the git dir when bare.
   return isAbsolute(dir) ? dir : resolve(repo.workTree ?? repo.gitDir, dir);
 }

@@ -3,13 +3,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { ExpectedError, GitError } from '../errors.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
+import { runEnv } from './run-context.js';
 
 /**
  * The largest single object (commit, tag, tree, policy file) gitguard reads into memory: 64 MiB by
  * default, GITGUARD_MAX_OBJECT_BYTES to change. Real commits are kilobytes; this bounds what a
  * hostile repository can make us allocate, and the refusal says how to lift it.
  */
-export function maxObjectBytes(env: NodeJS.ProcessEnv = process.env): number {
+export function maxObjectBytes(env: NodeJS.ProcessEnv = runEnv()): number {
   const n = Number(env.GITGUARD_MAX_OBJECT_BYTES);
   return env.GITGUARD_MAX_OBJECT_BYTES && Number.isSafeInteger(n) && n > 0 ? n : 64 * 1024 * 1024;
 }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { UnsafeFileError, mkdirNoFollow, readStateFile, assertNoLinkBelow, assertNotLink, writeFileSafe } from './safe-fs.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 import type { Verdict } from '../domain/signature.js';
+import { runEnv } from './run-context.js';
 import type { HardRevocation } from '../domain/keys.js';
 
 const VERSION = 'gitguard-verify-cache-v4'; // v4: verdicts carry key and signature algorithms
@@ -85,7 +86,7 @@ export class VerifyCache {
    * Throws UnsafeFileError when the state folder or the cache file is a link or not a regular file:
    * someone tampered with gitguard's own state, and the user should know (or pass --no-cache).
    */
-  static open(commonDir: string, env: NodeJS.ProcessEnv = process.env): VerifyCache | undefined {
+  static open(commonDir: string, env: NodeJS.ProcessEnv = runEnv()): VerifyCache | undefined {
     const file = join(commonDir, 'gitguard', 'verify-cache.json');
     try {
       assertNoLinkBelow(commonDir, file);

@@ -4,7 +4,7 @@ import type { AuditReport } from '../report/types.js';
 import type { Facts, Severity, Threat } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { discoverRepository } from '../collect/repository.js';
-import { setGitBinary } from '../collect/git.js';
+import { inRun } from '../collect/run-context.js';
 import { recordJudgedTips } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
 import type { HistorySession, TrustOptions } from './history.js';
@@ -67,9 +67,13 @@ function selectRules(catalog: CatalogEntry[], rules?: string[], threats?: Threat
   return catalog.filter((c) => (!rules?.length || rules.includes(c.meta.id)) && (!threats?.length || threats.includes(c.meta.threat)));
 }
 
-export async function runAudit(req: AuditRequest): Promise<AuditReport> {
+/** The audit, with --git (req.gitBinary) for this run only. */
+export function runAudit(req: AuditRequest): Promise<AuditReport> {
+  return req.gitBinary ? inRun({ gitBinary: req.gitBinary }, () => audit(req)) : audit(req);
+}
+
+async function audit(req: AuditRequest): Promise<AuditReport> {
   const started = Date.now();
-  if (req.gitBinary) setGitBinary(req.gitBinary);
   const selected = selectRules(loadCatalog(), req.rules, req.threats);
   if (selected.length === 0) throw new ExpectedError('no rule matches the --rule/--threat filters', 'list them with: gitguard rules');
   const repository = await discoverRepository(req.path);

@@ -4,7 +4,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findOnPath } from '../../src/collect/client.js';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -20,22 +20,22 @@ function shimDir(version: string): string {
 }
 
 let repo: TestRepo;
-beforeAll(() => {
+beforeAll(async () => {
   repo = makeRepo();
   repo.commit('first', { 'a.txt': 'a\n' });
 });
 
 describe('gitguard audit --threat client', () => {
-  test('fails with a git reporting 2.39.2, naming CVE-2023-25652 and CVE-2024-32002 and the fixed versions', () => {
+  test('fails with a git reporting 2.39.2, naming CVE-2023-25652 and CVE-2024-32002 and the fixed versions', async () => {
     const env = { ...repo.env, PATH: `${shimDir('2.39.2')}:${repo.env.PATH ?? process.env.PATH}` };
-    const text = runCli(['audit', '--threat', 'client', repo.dir], { env });
+    const text = await runMain(['audit', '--threat', 'client', repo.dir], { env });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/FAIL\s+git-client-patched/);
     expect(text.stdout).toContain('git 2.39.2 is affected by');
     expect(text.stdout).toContain('CVE-2023-25652');
     expect(text.stdout).toContain('CVE-2024-32002');
 
-    const json = parseJson(runCli(['audit', '--threat', 'client', '--rule', 'git-client-patched', '--format', 'json', repo.dir], { env }));
+    const json = parseJson(await runMain(['audit', '--threat', 'client', '--rule', 'git-client-patched', '--format', 'json', repo.dir], { env }));
     const result = resultOf(json, 'git-client-patched');
     const byId = new Map(result.findings.map((f) => [f.evidence?.['id'], f.evidence]));
     // From git's release notes: 2.39.3 fixed CVE-2023-25652 on the 2.39 line, 2.39.4 CVE-2024-32002.
@@ -44,26 +44,26 @@ describe('gitguard audit --threat client', () => {
     expect(result.note).toMatch(/upgrade to 2\.\d+\.\d+ \(overall\)/);
   });
 
-  test('--git PATH judges that git instead of the one on PATH', () => {
+  test('--git PATH judges that git instead of the one on PATH', async () => {
     const shim = join(shimDir('2.45.0'), 'git');
-    const r = runCli(['audit', '--rule', 'git-client-patched', '--git', shim, repo.dir], { env: repo.env });
+    const r = await runMain(['audit', '--rule', 'git-client-patched', '--git', shim, repo.dir], { env: repo.env });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('CVE-2024-32002 (critical)');
     expect(r.stdout).toContain('fixed in 2.45.1 on the 2.45 line');
   });
 
-  test('passes git-client-patched with a git reporting the newest release, 2.55.0', () => {
+  test('passes git-client-patched with a git reporting the newest release, 2.55.0', async () => {
     const env = { ...repo.env, PATH: `${shimDir('2.55.0')}:${repo.env.PATH ?? process.env.PATH}` };
-    const r = runCli(['audit', '--rule', 'git-client-patched', repo.dir], { env });
+    const r = await runMain(['audit', '--rule', 'git-client-patched', repo.dir], { env });
     expect(r.stdout).toMatch(/pass\s+git-client-patched/);
     expect(r.stdout).toContain('git 2.55.0: no known vulnerability');
     expect(r.code).toBe(0);
   });
 
-  test('a missing gpg, ssh and git-lfs are clear skips, not errors', () => {
+  test('a missing gpg, ssh and git-lfs are clear skips, not errors', async () => {
     // PATH holds only the shim: no gpg, ssh or git-lfs can be found.
     const env = { ...repo.env, PATH: shimDir('2.55.0') };
-    const r = runCli(['audit', '--threat', 'client', '--format', 'json', repo.dir], { env });
+    const r = await runMain(['audit', '--threat', 'client', '--format', 'json', repo.dir], { env });
     const json = parseJson(r);
     for (const id of ['gpg-client-patched', 'ssh-client-patched', 'git-lfs-client-patched']) {
       const res = resultOf(json, id);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { findOnPath } from '../../src/collect/client.js';
 import { compareDebianVersions } from '../../src/vulndb/debian-version.js';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runCli, type JsonReport } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -34,7 +34,7 @@ function notDebianGit(): string | undefined {
 }
 
 let repo: TestRepo;
-beforeAll(() => {
+beforeAll(async () => {
   repo = makeRepo();
   repo.commit('first', { 'a.txt': 'a\n' });
 });
@@ -53,11 +53,11 @@ function expectSeverityFromOpenCves(report: JsonReport): void {
 const reason = notDebianGit();
 (reason ? describe.skip : describe)(`on this Debian machine${reason ? ` (skipped: ${reason})` : ''}`, () => {
   let report: JsonReport;
-  beforeAll(() => {
-    report = parseJson(runCli(['audit', '--threat', 'client', '--format', 'json', repo.dir], { env: repo.env }));
+  beforeAll(async () => {
+    report = parseJson(await runMain(['audit', '--threat', 'client', '--format', 'json', repo.dir], { env: repo.env }));
   });
 
-  test('the six CVEs the Debian changelog names are fixed by the distribution, with the changelog line, not open', () => {
+  test('the six CVEs the Debian changelog names are fixed by the distribution, with the changelog line, not open', async () => {
     const git = resultOf(report, 'git-client-patched');
     const settled = new Map((git.resolved ?? []).map((f) => [f.evidence?.['id'], f.evidence]));
     for (const id of DEBIAN_FIXED) {
@@ -71,48 +71,48 @@ const reason = notDebianGit();
     expect(open).not.toContain('CVE-2025-27614');
   });
 
-  test("every finding's severity is the highest of its open CVEs", () => {
+  test("every finding's severity is the highest of its open CVEs", async () => {
     expectSeverityFromOpenCves(report);
   });
 
-  test('the exit code gates on those severities: --fail-on above the highest open CVE passes', () => {
+  test('the exit code gates on those severities: --fail-on above the highest open CVE passes', async () => {
     const failing = report.results.filter((r) => r.outcome === 'fail');
     const highest = failing.reduce((a, r) => Math.max(a, RANK[r.severity]!), 0);
     const above = ['low', 'medium', 'high', 'critical'].find((s) => RANK[s]! > highest);
-    if (above) expect(runCli(['audit', '--threat', 'client', '--fail-on', above, repo.dir], { env: repo.env }).code).toBe(0);
+    if (above) expect((await runMain(['audit', '--threat', 'client', '--fail-on', above, repo.dir], { env: repo.env })).code).toBe(0);
     const at = ['low', 'medium', 'high', 'critical'].find((s) => RANK[s] === highest);
-    if (at && failing.length) expect(runCli(['audit', '--threat', 'client', '--fail-on', at, repo.dir], { env: repo.env }).code).toBe(1);
+    if (at && failing.length) expect((await runMain(['audit', '--threat', 'client', '--fail-on', at, repo.dir], { env: repo.env })).code).toBe(1);
   });
 
-  test('gpg: one low CVE left open fails at low, so --fail-on high passes', () => {
+  test('gpg: one low CVE left open fails at low, so --fail-on high passes', async () => {
     const gpg = resultOf(report, 'gpg-client-patched');
     if (gpg.outcome !== 'fail') return;
     const open = gpg.findings.map((f) => String(f.evidence?.['severity']));
     if (open.some((s) => RANK[s]! >= RANK['high']!)) return;
-    expect(runCli(['audit', '--rule', 'gpg-client-patched', '--fail-on', 'high', repo.dir], { env: repo.env }).code).toBe(0);
+    expect((await runMain(['audit', '--rule', 'gpg-client-patched', '--fail-on', 'high', repo.dir], { env: repo.env })).code).toBe(0);
   });
 
-  test('the SARIF level follows the same severity', () => {
-    const sarif = JSON.parse(runCli(['audit', '--threat', 'client', '--format', 'sarif', repo.dir], { env: repo.env }).stdout) as { runs: Array<{ results: Array<{ ruleId: string; level: string; properties: { severity: string } }> }> };
+  test('the SARIF level follows the same severity', async () => {
+    const sarif = JSON.parse((await runMain(['audit', '--threat', 'client', '--format', 'sarif', repo.dir], { env: repo.env })).stdout) as { runs: Array<{ results: Array<{ ruleId: string; level: string; properties: { severity: string } }> }> };
     for (const res of sarif.runs[0]!.results) {
       const r = resultOf(report, res.ruleId);
       expect(res.properties.severity).toBe(r.severity);
     }
   });
 
-  test('-q prints no CVE list: one summary line per tool under each failed rule', () => {
-    const q = runCli(['audit', '-q', '--threat', 'client', repo.dir], { env: repo.env });
+  test('-q prints no CVE list: one summary line per tool under each failed rule', async () => {
+    const q = await runMain(['audit', '-q', '--threat', 'client', repo.dir], { env: repo.env });
     expect(q.stdout).not.toMatch(/^\s+- CVE-/m);
     expect(q.stdout).toMatch(/git 2\.39\.\d+ .*fixed by the distribution/);
   });
 });
 
-test('a git with no package record (a self-built one in a temp folder) says so plainly', () => {
+test('a git with no package record (a self-built one in a temp folder) says so plainly', async () => {
   const dir = tempDir('gitguard-selfbuilt-');
   const real = findOnPath('git') as string;
   writeFileSync(join(dir, 'git'), `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "git version 2.39.2"; exit 0; fi\nexec "${real}" "$@"\n`);
   chmodSync(join(dir, 'git'), 0o755);
-  const json = parseJson(runCli(['audit', '--rule', 'git-client-patched', '--format', 'json', repo.dir], { env: { ...repo.env, PATH: `${dir}:${repo.env.PATH ?? process.env.PATH}` } }));
+  const json = parseJson(await runMain(['audit', '--rule', 'git-client-patched', '--format', 'json', repo.dir], { env: { ...repo.env, PATH: `${dir}:${repo.env.PATH ?? process.env.PATH}` } }));
   const git = resultOf(json, 'git-client-patched');
   expect(git.outcome).toBe('fail');
   expect(git.note).toMatch(/No distribution record: /);

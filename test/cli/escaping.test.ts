@@ -3,7 +3,7 @@
 // the terminal as visible escapes, never as raw bytes; the JSON report must keep the data intact
 // while its text carries no raw C1/DEL/bidi characters; a password in a URL is never printed.
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { hasStackTrace, parseJson, resultOf, runCli, type CliResult, type JsonReport } from '../helpers/cli.js';
+import { hasStackTrace, parseJson, resultOf, runMain, type CliResult, type JsonReport } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -36,7 +36,7 @@ function expectNoRawControls(r: CliResult): void {
 let repo: TestRepo;
 let evilCommit: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   repo = makeRepo();
   repo.commit('plain start');
   repo.run(['checkout', '-q', '-b', BRANCH]);
@@ -56,31 +56,31 @@ beforeAll(() => {
 
 describe('the text report', () => {
   let r: CliResult;
-  beforeAll(() => {
-    r = runCli(['audit', repo.dir, '--verbose'], { env: repo.env });
+  beforeAll(async () => {
+    r = await runMain(['audit', repo.dir, '--verbose'], { env: repo.env });
   });
 
-  test('audits the repository (exit 1 for the unsigned commits and the credentials)', () => {
+  test('audits the repository (exit 1 for the unsigned commits and the credentials)', async () => {
     expect(hasStackTrace(r)).toBe(false);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(evilCommit.slice(0, 12));
   });
 
-  test('contains no raw escape, bidi, C1 or DEL characters', () => {
+  test('contains no raw escape, bidi, C1 or DEL characters', async () => {
     expectNoRawControls(r);
   });
 
-  test('shows the commit subject and committer name with their controls made visible', () => {
+  test('shows the commit subject and committer name with their controls made visible', async () => {
     expect(r.stdout).toContain('fix \\x1b[31mred\\x1b[0m \\x1b]0;title\\x07 \\x1b[2J \\u{202e}txt.exe \\x9b31m del\\x7f');
     expect(r.stdout).toContain('Mallory \\x1b[31mAdmin\\x1b[0m \\u{202e}gro.elpmaxe\\x9b\\x7f');
   });
 
-  test('shows the branch name and the config key with their controls made visible', () => {
+  test('shows the branch name and the config key with their controls made visible', async () => {
     expect(r.stdout).toContain('evil\\u{202e}-\\x9b-branch');
     expect(r.stdout).toContain('mirror\\x1b[31m.example\\x1b]0;title\\x07\\u{202e}\\x9b\\x7f/');
   });
 
-  test('never prints a password from a remote URL', () => {
+  test('never prints a password from a remote URL', async () => {
     expect(r.stdout).not.toContain('hunter2');
     expect(r.stdout).not.toContain('s3cr3t');
     expect(r.stderr).not.toContain('hunter2');
@@ -88,8 +88,8 @@ describe('the text report', () => {
     expect(r.stdout).toContain('https://bob:***@example.com/r.git');
   });
 
-  test('the default (non-verbose) text report is just as clean', () => {
-    const plain = runCli(['audit', repo.dir, '--all'], { env: repo.env });
+  test('the default (non-verbose) text report is just as clean', async () => {
+    const plain = await runMain(['audit', repo.dir, '--all'], { env: repo.env });
     expect(plain.code).toBe(1);
     expectNoRawControls(plain);
     expect(plain.stdout).not.toContain('hunter2');
@@ -100,17 +100,17 @@ describe('the text report', () => {
 describe('the json report', () => {
   let r: CliResult;
   let report: JsonReport;
-  beforeAll(() => {
-    r = runCli(['audit', repo.dir, '--format', 'json'], { env: repo.env });
+  beforeAll(async () => {
+    r = await runMain(['audit', repo.dir, '--format', 'json'], { env: repo.env });
     report = parseJson(r);
   });
 
-  test('has no raw escape, bidi, C1 or DEL characters in its text', () => {
+  test('has no raw escape, bidi, C1 or DEL characters in its text', async () => {
     expect(r.code).toBe(1);
     expectNoRawControls(r);
   });
 
-  test('keeps the original strings intact once parsed', () => {
+  test('keeps the original strings intact once parsed', async () => {
     expect(report.repository.head.ref).toBe(`refs/heads/${BRANCH}`);
     expect(report.scope.description).toContain(BRANCH);
     const finding = resultOf(report, 'commits-signed').findings.find((f) => f.commit === evilCommit);
@@ -124,7 +124,7 @@ describe('the json report', () => {
     expect(tls.findings.map((f) => f.message).join('\n')).toContain(TLS_URL.slice(0, -1));
   });
 
-  test('never contains a password from a remote URL, yet names each remote that has one', () => {
+  test('never contains a password from a remote URL, yet names each remote that has one', async () => {
     expect(r.stdout).not.toContain('hunter2');
     expect(r.stdout).not.toContain('s3cr3t');
     const creds = resultOf(report, 'remote-urls-without-credentials');
@@ -137,21 +137,21 @@ describe('the json report', () => {
 
 describe('passwords in other URL-shaped config', () => {
   // Regression: URL subsections of config keys (http.<url>.*) were once printed unredacted.
-  test('a password in an http.<url>.sslVerify key is not printed', () => {
+  test('a password in an http.<url>.sslVerify key is not printed', async () => {
     const other = makeRepo();
     other.run(['config', 'http.https://dave:opensesame@example.net/.sslVerify', 'false']);
     for (const format of ['text', 'json']) {
-      const res = runCli(['audit', other.dir, '--format', format, '--rule', 'tls-verification-enabled'], { env: other.env });
+      const res = await runMain(['audit', other.dir, '--format', format, '--rule', 'tls-verification-enabled'], { env: other.env });
       expect(res.code).toBe(1);
       expect(res.stdout).not.toContain('opensesame');
     }
   });
 
-  test('a password in a url.<base>.insteadOf rewrite is not printed', () => {
+  test('a password in a url.<base>.insteadOf rewrite is not printed', async () => {
     const other = makeRepo();
     other.run(['config', 'url.https://erin:letmein@example.net/.insteadOf', 'https://example.net/']);
     for (const format of ['text', 'json']) {
-      const res = runCli(['audit', other.dir, '--format', format, '--rule', 'remote-urls-without-credentials'], { env: other.env });
+      const res = await runMain(['audit', other.dir, '--format', format, '--rule', 'remote-urls-without-credentials'], { env: other.env });
       expect(res.code).toBe(1);
       expect(res.stdout).not.toContain('letmein');
     }

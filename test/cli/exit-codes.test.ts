@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, constants, copyFileSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { ROOT, hasStackTrace, parseJson, resultOf, runCli, stderrLines, type JsonReport } from '../helpers/cli.js';
+import { ROOT, hasStackTrace, parseJson, resultOf, runCli, runMain, type CliResult, stderrLines, type JsonReport } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -15,7 +15,7 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 const looseObject = (repo: TestRepo, oid: string, gitDir = join(repo.dir, '.git')): string => join(gitDir, 'objects', oid.slice(0, 2), oid.slice(2));
 
 /** The one-line error contract for exit 2. */
-function expectOneLineError(r: ReturnType<typeof runCli>, startsWith: string | RegExp): string {
+function expectOneLineError(r: CliResult, startsWith: string | RegExp): string {
   expect(r.code).toBe(2);
   expect(hasStackTrace(r)).toBe(false);
   const lines = stderrLines(r);
@@ -40,10 +40,10 @@ let unsigned: TestRepo;
 let unsignedIds: string[];
 let rules: RuleMetaJson[];
 
-beforeAll(() => {
+beforeAll(async () => {
   unsigned = makeRepo();
   unsignedIds = [unsigned.commit('first'), unsigned.commit('second'), unsigned.commit('third')];
-  const r = runCli(['rules', '--format', 'json'], { env: unsigned.env });
+  const r = await runMain(['rules', '--format', 'json'], { env: unsigned.env });
   expect(r.code).toBe(0);
   rules = (JSON.parse(r.stdout) as { rules: RuleMetaJson[] }).rules;
 });
@@ -64,28 +64,28 @@ describe('version, usage and errors', () => {
     expect(r.stdout).toBe('');
   });
 
-  test('auditing a path that does not exist exits 2 with one line', () => {
+  test('auditing a path that does not exist exits 2 with one line', async () => {
     const missing = join(tempDir(), 'no', 'such', 'place');
-    const r = runCli(['audit', missing], { env: unsigned.env });
+    const r = await runMain(['audit', missing], { env: unsigned.env });
     const line = expectOneLineError(r, 'gitguard: ');
     expect(line).toContain(missing);
   });
 
-  test('an unknown flag exits 2 with one line naming the flag', () => {
-    const r = runCli(['audit', '--no-such-flag', unsigned.dir], { env: unsigned.env });
+  test('an unknown flag exits 2 with one line naming the flag', async () => {
+    const r = await runMain(['audit', '--no-such-flag', unsigned.dir], { env: unsigned.env });
     const line = expectOneLineError(r, /unknown option/);
     expect(line).toContain('--no-such-flag');
   });
 
-  test('an unknown rule exits 2 with one line naming the rule', () => {
-    const r = runCli(['audit', unsigned.dir, '--rule', 'nope'], { env: unsigned.env });
+  test('an unknown rule exits 2 with one line naming the rule', async () => {
+    const r = await runMain(['audit', unsigned.dir, '--rule', 'nope'], { env: unsigned.env });
     const line = expectOneLineError(r, 'gitguard: unknown rule');
     expect(line).toContain('nope');
   });
 
-  test('an unknown format or threat exits 2 without a stack trace', () => {
+  test('an unknown format or threat exits 2 without a stack trace', async () => {
     for (const args of [['--format', 'yaml'], ['--threat', 'aliens'], ['--fail-on', 'sometimes']]) {
-      const r = runCli(['audit', unsigned.dir, ...args], { env: unsigned.env });
+      const r = await runMain(['audit', unsigned.dir, ...args], { env: unsigned.env });
       expect(r.code).toBe(2);
       expect(hasStackTrace(r)).toBe(false);
       expect(stderrLines(r).length).toBeGreaterThanOrEqual(1);
@@ -95,9 +95,9 @@ describe('version, usage and errors', () => {
 });
 
 describe('kinds of repository', () => {
-  test('an empty repository (no commits) gets a report in which commits-signed is not applicable', () => {
+  test('an empty repository (no commits) gets a report in which commits-signed is not applicable', async () => {
     const empty = makeRepo();
-    const r = runCli(['audit', empty.dir, '--format', 'json'], { env: empty.env });
+    const r = await runMain(['audit', empty.dir, '--format', 'json'], { env: empty.env });
     expect(hasStackTrace(r)).toBe(false);
     const report = parseJson(r);
     expect(report.scope.commits).toBe(0);
@@ -116,18 +116,18 @@ describe('kinds of repository', () => {
     const expected = report.results.some((x) => x.outcome === 'fail') ? 1 : 0;
     expect(r.code).toBe(expected);
     expect(report.exitCode).toBe(expected);
-    const text = runCli(['audit', empty.dir], { env: empty.env });
+    const text = await runMain(['audit', empty.dir], { env: empty.env });
     expect(text.code).toBe(expected);
     expect(text.stdout).toMatch(/n\/a\s+commits-signed/);
     expect(text.stdout).toContain('0 commit(s)');
   });
 
-  test('a bare repository with commits is audited and reported as bare', () => {
+  test('a bare repository with commits is audited and reported as bare', async () => {
     const src = makeRepo();
     const ids = [src.commit('one'), src.commit('two')];
     const bare = join(tempDir(), 'mirror.git');
     execFileSync('git', ['clone', '-q', '--bare', src.dir, bare], { env: src.env, stdio: 'pipe' });
-    const r = runCli(['audit', bare, '--format', 'json'], { env: src.env });
+    const r = await runMain(['audit', bare, '--format', 'json'], { env: src.env });
     expect(r.code).toBe(1);
     const report = parseJson(r);
     expect(report.repository.bare).toBe(true);
@@ -136,11 +136,11 @@ describe('kinds of repository', () => {
     expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit).sort()).toEqual([...ids].sort());
   });
 
-  test('a SHA-256 repository is audited with full-length object ids', () => {
+  test('a SHA-256 repository is audited with full-length object ids', async () => {
     const repo = makeRepo({ objectFormat: 'sha256' });
     const ids = [repo.commit('one'), repo.commit('two'), repo.commit('three')];
     expect(ids[0]).toHaveLength(64);
-    const r = runCli(['audit', repo.dir, '--format', 'json'], { env: repo.env });
+    const r = await runMain(['audit', repo.dir, '--format', 'json'], { env: repo.env });
     const report = parseJson(r);
     expect(report.repository.objectFormat).toBe('sha256');
     expect(report.scope.commits).toBe(3);
@@ -151,7 +151,7 @@ describe('kinds of repository', () => {
     expect(r.code).toBe(1);
   });
 
-  test('a linked worktree is audited at the worktree\'s own HEAD', () => {
+  test('a linked worktree is audited at the worktree\'s own HEAD', async () => {
     const repo = makeRepo();
     const base = repo.commit('base on main');
     const wt = join(tempDir(), 'wt');
@@ -163,7 +163,7 @@ describe('kinds of repository', () => {
     const featureHead = inWt(['rev-parse', 'HEAD']);
     repo.commit('later on main'); // main moves on; the worktree must not see it
 
-    const r = runCli(['audit', wt, '--format', 'json'], { env: repo.env });
+    const r = await runMain(['audit', wt, '--format', 'json'], { env: repo.env });
     const report = parseJson(r);
     expect(report.repository.head).toEqual({ ref: 'refs/heads/feature', oid: featureHead });
     expect(report.repository.bare).toBe(false);
@@ -190,10 +190,10 @@ describe('rule selection, thresholds and formats', () => {
     for (const id of unsignedIds) expect(text.stdout).toContain(id.slice(0, 12));
   });
 
-  test('--rule runs just the rules named, repeated or comma-separated', () => {
+  test('--rule runs just the rules named, repeated or comma-separated', async () => {
     const wanted = ['fsck-objects-enabled', 'tls-verification-enabled'];
     for (const args of [['--rule', wanted[0]!, '--rule', wanted[1]!], ['--rule', wanted.join(',')]]) {
-      const r = runCli(['audit', unsigned.dir, '--format', 'json', ...args], { env: unsigned.env });
+      const r = await runMain(['audit', unsigned.dir, '--format', 'json', ...args], { env: unsigned.env });
       const report = parseJson(r);
       expect(report.results.map((x) => x.meta.id).sort()).toEqual(wanted);
       // Neither is a commit rule: no history walk happened.
@@ -202,8 +202,8 @@ describe('rule selection, thresholds and formats', () => {
     }
   });
 
-  test('--threat history runs only the history rules', () => {
-    const r = runCli(['audit', unsigned.dir, '--format', 'json', '--threat', 'history'], { env: unsigned.env });
+  test('--threat history runs only the history rules', async () => {
+    const r = await runMain(['audit', unsigned.dir, '--format', 'json', '--threat', 'history'], { env: unsigned.env });
     const report = parseJson(r);
     const expected = rules.filter((m) => m.threat === 'history').map((m) => m.id).sort();
     expect(expected.length).toBeGreaterThan(0);
@@ -212,8 +212,8 @@ describe('rule selection, thresholds and formats', () => {
     expect(r.code).toBe(0);
   });
 
-  test('--fail-on critical lets a failed high-severity rule exit 0', () => {
-    const r = runCli(['audit', unsigned.dir, '--format', 'json', '--fail-on', 'critical'], { env: unsigned.env });
+  test('--fail-on critical lets a failed high-severity rule exit 0', async () => {
+    const r = await runMain(['audit', unsigned.dir, '--format', 'json', '--fail-on', 'critical'], { env: unsigned.env });
     const report = parseJson(r);
     const signed = resultOf(report, 'commits-signed');
     expect([signed.outcome, signed.severity]).toEqual(['fail', 'high']);
@@ -225,13 +225,13 @@ describe('rule selection, thresholds and formats', () => {
     expect(report.exitCode).toBe(expected);
     expect(r.code).toBe(expected);
     // Just the unsigned-commit rule: exit 0 at --fail-on critical, exit 1 at its own severity.
-    expect(runCli(['audit', unsigned.dir, '--rule', 'commits-signed', '--fail-on', 'critical'], { env: unsigned.env }).code).toBe(0);
-    expect(runCli(['audit', unsigned.dir, '--rule', 'commits-signed', '--fail-on', 'high'], { env: unsigned.env }).code).toBe(1);
+    expect((await runMain(['audit', unsigned.dir, '--rule', 'commits-signed', '--fail-on', 'critical'], { env: unsigned.env })).code).toBe(0);
+    expect((await runMain(['audit', unsigned.dir, '--rule', 'commits-signed', '--fail-on', 'high'], { env: unsigned.env })).code).toBe(1);
   });
 
-  test('--output writes the report to the file and nothing to stdout', () => {
+  test('--output writes the report to the file and nothing to stdout', async () => {
     const out = join(tempDir(), 'report.txt');
-    const r = runCli(['audit', unsigned.dir, '--output', out], { env: unsigned.env });
+    const r = await runMain(['audit', unsigned.dir, '--output', out], { env: unsigned.env });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(existsSync(out)).toBe(true);
@@ -240,20 +240,20 @@ describe('rule selection, thresholds and formats', () => {
     expect(text).not.toMatch(/\u001b/);
 
     const jsonOut = join(tempDir(), 'report.json');
-    const j = runCli(['audit', unsigned.dir, '-f', 'json', '-o', jsonOut], { env: unsigned.env });
+    const j = await runMain(['audit', unsigned.dir, '-f', 'json', '-o', jsonOut], { env: unsigned.env });
     expect(j.stdout).toBe('');
     expect((JSON.parse(readFileSync(jsonOut, 'utf8')) as JsonReport).schemaVersion).toBe(1);
   });
 
-  test('--output into a folder that does not exist exits 2 with one line', () => {
+  test('--output into a folder that does not exist exits 2 with one line', async () => {
     const out = join(tempDir(), 'missing-dir', 'report.txt');
-    const r = runCli(['audit', unsigned.dir, '--output', out], { env: unsigned.env });
+    const r = await runMain(['audit', unsigned.dir, '--output', out], { env: unsigned.env });
     const line = expectOneLineError(r, 'gitguard: ');
     expect(line).toContain(out);
   });
 
-  test('--format json is schemaVersion 1 with one result per selected rule', () => {
-    const r = runCli(['audit', unsigned.dir, '--format', 'json'], { env: unsigned.env });
+  test('--format json is schemaVersion 1 with one result per selected rule', async () => {
+    const r = await runMain(['audit', unsigned.dir, '--format', 'json'], { env: unsigned.env });
     const report = parseJson(r);
     expect(report.schemaVersion).toBe(1);
     expect(report.tool).toEqual({ name: 'gitguard', version: VERSION });
@@ -272,7 +272,7 @@ describe('rule selection, thresholds and formats', () => {
     expect(total).toBe(report.results.length);
   });
 
-  test('gitguard rules --format json lists every rule with its metadata', () => {
+  test('gitguard rules --format json lists every rule with its metadata', async () => {
     expect(rules.length).toBeGreaterThan(0);
     for (const m of rules) {
       expect(m).toEqual(
@@ -302,21 +302,21 @@ describe('corrupt repositories', () => {
     return { repo, ids };
   }
 
-  test('a commit object missing from HEAD\'s history exits 2 with one line saying the history could not be read', () => {
+  test('a commit object missing from HEAD\'s history exits 2 with one line saying the history could not be read', async () => {
     const { repo, ids } = threeCommits();
     rmSync(looseObject(repo, ids[1]!));
-    const r = runCli(['audit', repo.dir], { env: repo.env });
+    const r = await runMain(['audit', repo.dir], { env: repo.env });
     const line = expectOneLineError(r, 'gitguard: ');
     expect(line).toMatch(/cannot read the history|could not be read/i);
     expect(r.stdout).toBe('');
   });
 
-  test('a truncated commit object exits 2 with one line saying the history could not be read', () => {
+  test('a truncated commit object exits 2 with one line saying the history could not be read', async () => {
     const { repo, ids } = threeCommits();
     const file = looseObject(repo, ids[0]!);
     chmodSync(file, 0o644);
     writeFileSync(file, '');
-    const r = runCli(['audit', repo.dir, '--format', 'json'], { env: repo.env });
+    const r = await runMain(['audit', repo.dir, '--format', 'json'], { env: repo.env });
     const line = expectOneLineError(r, 'gitguard: ');
     expect(line).toMatch(/cannot read the history|could not be read/i);
     expect(r.stdout).toBe('');
@@ -324,7 +324,7 @@ describe('corrupt repositories', () => {
 
   // Regression: git < 2.46 ignores GIT_ADVICE, so with GIT_GRAFT_FILE=/dev/null every git call
   // printed the graftFileDeprecated hint first, and the error line showed that hint instead of why.
-  test('the error line for a broken history says which object is missing or corrupt, not a git hint', () => {
+  test('the error line for a broken history says which object is missing or corrupt, not a git hint', async () => {
     for (const damage of ['delete', 'truncate'] as const) {
       const { repo, ids } = threeCommits();
       const victim = ids[1]!;
@@ -334,7 +334,7 @@ describe('corrupt repositories', () => {
         chmodSync(file, 0o644);
         writeFileSync(file, '');
       }
-      const line = expectOneLineError(runCli(['audit', repo.dir], { env: repo.env }), 'gitguard: ');
+      const line = expectOneLineError(await runMain(['audit', repo.dir], { env: repo.env }), 'gitguard: ');
       expect(line).not.toMatch(/hint:/);
       expect(line).toMatch(new RegExp(`${victim.slice(0, 7)}|missing|corrupt|could not read|empty`, 'i'));
     }
@@ -342,7 +342,7 @@ describe('corrupt repositories', () => {
 
   // git does not re-hash a loose object when it reads it. Here the file of an unsigned commit holds a
   // signed commit instead: believed, the unsigned commit would vanish from commits-signed.
-  test('a loose object whose content does not hash to its name is reported, not believed', () => {
+  test('a loose object whose content does not hash to its name is reported, not believed', async () => {
     const repo = makeRepo();
     const keyPath = join(repo.home, 'signing-key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test', '-f', keyPath], { stdio: 'pipe' });
@@ -358,7 +358,7 @@ describe('corrupt repositories', () => {
     chmodSync(target, 0o644);
     copyFileSync(looseObject(repo, donor), target);
 
-    const r = runCli(['audit', repo.dir, '--format', 'json'], { env: repo.env });
+    const r = await runMain(['audit', repo.dir, '--format', 'json'], { env: repo.env });
     expect(hasStackTrace(r)).toBe(false);
     if (r.code === 2) {
       // Refusing to audit is sensible if the line names the object.
@@ -383,7 +383,7 @@ describe('corrupt repositories', () => {
 describe('a reader that closes the pipe early', () => {
   // A FIFO whose reading end is closed before gitguard starts: every write gets EPIPE, as with
   // `gitguard audit --help | head -1` when head has already exited. Deterministic, unlike a real head.
-  test('ends the run with its own exit code and no crash or stack trace', () => {
+  test('ends the run with its own exit code and no crash or stack trace', async () => {
     const dir = tempDir();
     const fifo = join(dir, 'out');
     execFileSync('mkfifo', [fifo]);

@@ -6,17 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
-import { parseJson, runCli } from '../helpers/cli.js';
+import { parseJson, runMain, type CliResult } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
 describe('first run: SSH signing from the repository config, init, a signed policy commit', () => {
   let r: TestRepo;
   let key: SshTestKey;
-  let init: ReturnType<typeof runCli>;
+  let init: CliResult;
   let policyCommit: string;
   const early: string[] = [];
-  beforeAll(() => {
+  beforeAll(async () => {
     key = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-first-')), 'ed25519', 'alice');
     r = makeRepo();
     // A stock machine: a global config with nothing about identity, keys or signing...
@@ -28,12 +28,12 @@ describe('first run: SSH signing from the repository config, init, a signed poli
     r.run(['config', 'user.signingkey', `${key.path}.pub`]);
     r.run(['config', 'commit.gpgsign', 'true']);
     for (const m of ['one', 'two', 'three']) early.push(r.commit(m));
-    init = runCli(['init', '-C', r.dir], { env: r.env });
+    init = await runMain(['init', '-C', r.dir], { env: r.env });
     r.run(['add', '.gitguard']);
     policyCommit = r.commit('Add gitguard trust policy', {}, ['-S']);
   });
 
-  test('init proposes the user, with the SSH key from user.signingkey, as maintainer, and leaves trust_root unset', () => {
+  test('init proposes the user, with the SSH key from user.signingkey, as maintainer, and leaves trust_root unset', async () => {
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
     expect(init.stdout).toContain(`signer Alice Example <alice@example.com>: ssh ${key.fingerprint}, 3 signed commit(s) (maintainer)`);
@@ -43,30 +43,30 @@ describe('first run: SSH signing from the repository config, init, a signed poli
     expect(r.run(['show', `${policyCommit}:.gitguard/allowed_signers`])).toContain(key.pub.split(' ')[1]!);
   });
 
-  test('git signed every commit (with the key from the repository config)', () => {
+  test('git signed every commit (with the key from the repository config)', async () => {
     for (const c of [...early, policyCommit]) expect(r.run(['cat-file', 'commit', c])).toContain('-----BEGIN SSH SIGNATURE-----');
   });
 
-  test('gitguard verify exits 0: the policy commit is the trust root, judged by its own policy', () => {
-    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env });
+  test('gitguard verify exits 0: the policy commit is the trust root, judged by its own policy', async () => {
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache'], { env: r.env });
     expect(res.stderr).toBe('');
     expect(res.stdout).toBe(`${policyCommit} G ${key.fingerprint} authorized:Alice_Example_(maintainer)\n`);
     expect(res.code).toBe(0);
   });
 
-  test('gitguard audit -t impersonation,history exits 0, and then the ledger lists the branch', () => {
-    const res = runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation,history'], { env: r.env });
+  test('gitguard audit -t impersonation,history exits 0, and then the ledger lists the branch', async () => {
+    const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation,history'], { env: r.env });
     const report = parseJson(res);
     expect(report.results.filter((x) => x.outcome === 'fail' || x.outcome === 'error').map((x) => x.meta.id)).toEqual([]);
     expect(res.code).toBe(0);
-    const shown = runCli(['ledger', 'show', r.dir], { env: r.env });
+    const shown = await runMain(['ledger', 'show', r.dir], { env: r.env });
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain(`refs/heads/main ${policyCommit}`);
     expect(shown.stdout).toContain(`trust root: ${policyCommit}`);
   });
 
-  test('gitguard audit --fail-on high: no rule outside the client threat fails (the client rules judge this machine)', () => {
-    const res = runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--fail-on', 'high', '--no-ledger'], { env: r.env });
+  test('gitguard audit --fail-on high: no rule outside the client threat fails (the client rules judge this machine)', async () => {
+    const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--fail-on', 'high', '--no-ledger'], { env: r.env });
     const report = parseJson(res);
     // --fail-on high: what would gate is a failure at high or critical (security-policy-present is low).
     const failed = report.results.filter((x) => x.meta.threat !== 'client' && ((x.outcome === 'fail' && ['high', 'critical'].includes(x.severity)) || x.outcome === 'error'));
@@ -76,11 +76,11 @@ describe('first run: SSH signing from the repository config, init, a signed poli
     expect(res.code).toBe(clientGates ? 1 : 0);
   });
 
-  test('a commit signed by the same user after the policy keeps passing; an unsigned one fails verify', () => {
+  test('a commit signed by the same user after the policy keeps passing; an unsigned one fails verify', async () => {
     const next = r.commit('four');
-    expect(runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env }).code).toBe(0);
+    expect((await runMain(['verify', '-C', r.dir, '--no-cache'], { env: r.env })).code).toBe(0);
     r.commit('five, unsigned', {}, ['--no-gpg-sign']);
-    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env });
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache'], { env: r.env });
     expect(res.code).toBe(1);
     expect(res.stdout).toContain(`${next} G`);
   });
@@ -88,7 +88,7 @@ describe('first run: SSH signing from the repository config, init, a signed poli
 
 describe('init reads the signing key the way git would, and runs nothing', () => {
   let key: SshTestKey;
-  beforeAll(() => {
+  beforeAll(async () => {
     key = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-first-key-')), 'ed25519', 'alice');
   });
 
@@ -106,17 +106,17 @@ describe('init reads the signing key the way git would, and runs nothing', () =>
     ['a literal key', (k) => k.pub],
     ['a key:: literal', (k) => `key::${k.pub}`],
     ['the private key path (the .pub beside it is read)', (k) => k.path],
-  ])('user.signingkey as %s', (_what, value) => {
+  ])('user.signingkey as %s', async (_what, value) => {
     const r = repoWith([['user.signingkey', value(key)]]);
-    const res = runCli(['init', '-C', r.dir], { env: r.env });
+    const res = await runMain(['init', '-C', r.dir], { env: r.env });
     expect(res.stderr).toBe('');
     expect(res.stdout).toContain(`signer Alice Example <alice@example.com>: ssh ${key.fingerprint}, 2 signed commit(s) (maintainer)`);
   });
 
-  test('gpg.ssh.defaultKeyCommand is never run; init says so', () => {
+  test('gpg.ssh.defaultKeyCommand is never run; init says so', async () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'gg-first-marker-')), 'ran');
     const r = repoWith([['gpg.ssh.defaultKeyCommand', `touch ${marker}`]]);
-    const res = runCli(['init', '-C', r.dir], { env: r.env });
+    const res = await runMain(['init', '-C', r.dir], { env: r.env });
     expect(res.code).toBe(0);
     expect(existsSync(marker)).toBe(false);
     expect(res.stdout).toContain('gpg.ssh.defaultKeyCommand was not run');

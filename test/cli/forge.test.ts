@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { runMain } from '../helpers/cli.js';
 import {
   GL_PROJECT, HIDDEN_404, NOT_PROTECTED, OWNER, NAME,
   ghClassic, ghRuleset, github, gitlab, glAccess, runCliAsync, startForge, type FakeForge, type Handler,
@@ -26,12 +27,13 @@ afterAll(() => cleanupTemp());
 interface Outcomes { [rule: string]: string }
 interface Run { code: number; stdout: string; stderr: string; outcomes: Outcomes; json: any; forge: FakeForge }
 
-async function audit(handler: Handler, opts: { kind?: string; format?: string; extra?: string[]; env?: NodeJS.ProcessEnv; dir?: string } = {}): Promise<Run> {
+/** spawned: the built binary, for what differs inside jest (see the timeout test). */
+async function audit(handler: Handler, opts: { kind?: string; format?: string; extra?: string[]; env?: NodeJS.ProcessEnv; dir?: string; spawned?: boolean } = {}): Promise<Run> {
   const forge = await startForge(handler);
   try {
     const kind = opts.kind ?? 'github';
     const api = kind === 'gitlab' ? `${forge.url}/api/v4` : forge.url;
-    const res = await runCliAsync(['audit', opts.dir ?? repo.dir, '--forge', kind, '--forge-repo', kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`, '--forge-url', api, '-r', FORGE_RULES.join(','), '--format', opts.format ?? 'json', ...(opts.extra ?? [])], {
+    const res = await (opts.spawned ? runCliAsync : runMain)(['audit', opts.dir ?? repo.dir, '--forge', kind, '--forge-repo', kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`, '--forge-url', api, '-r', FORGE_RULES.join(','), '--format', opts.format ?? 'json', ...(opts.extra ?? [])], {
       env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '2', ...opts.env },
     });
     let json: any;
@@ -182,8 +184,10 @@ describe('audit --forge github', () => {
     expect(run.stderr).toMatch(/^gitguard: cannot read the GitHub API/);
   });
 
+  // On the binary: inside jest the timeout's DOMException comes from another realm than octokit's
+  // Error, so octokit words it "Unknown Error"; a real process has one realm.
   test('a forge that never answers is cut off by the request timeout: exit 2, one line', async () => {
-    const run = await audit(() => ({ hang: true }), { env: { GITGUARD_FORGE_TIMEOUT: '0.5', GITGUARD_FORGE_MAX_WAIT: '0' } });
+    const run = await audit(() => ({ hang: true }), { env: { GITGUARD_FORGE_TIMEOUT: '0.5', GITGUARD_FORGE_MAX_WAIT: '0' }, spawned: true });
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^gitguard: cannot read the GitHub API at .*(timeout|abort)/i);
@@ -193,7 +197,7 @@ describe('audit --forge github', () => {
     const forge = await startForge(() => undefined);
     const url = forge.url;
     await forge.close();
-    const res = await runCliAsync(['audit', repo.dir, '--forge', 'github', '--forge-repo', 'acme/app', '--forge-url', url, '-r', FORGE_RULES.join(','), '--debug'], { env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' } });
+    const res = await runMain(['audit', repo.dir, '--forge', 'github', '--forge-repo', 'acme/app', '--forge-url', url, '-r', FORGE_RULES.join(','), '--debug'], { env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' } });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^gitguard: cannot read the GitHub API at http:\/\/127\.0\.0\.1/);
     expect(res.stderr).not.toContain(TOKEN);
@@ -205,7 +209,7 @@ describe('audit --forge github', () => {
     r2.run(['remote', 'add', 'origin', 'git@github.com:acme/app.git']);
     const forge = await startForge(github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] }));
     try {
-      const res = await runCliAsync(['audit', '--forge', r2.dir, '-r', FORGE_RULES.join(','), '--format', 'json'], { env: { ...r2.env, GITHUB_API_URL: forge.url, GH_TOKEN: TOKEN } });
+      const res = await runMain(['audit', '--forge', r2.dir, '-r', FORGE_RULES.join(','), '--format', 'json'], { env: { ...r2.env, GITHUB_API_URL: forge.url, GH_TOKEN: TOKEN } });
       expect(res.code).toBe(0);
       expect(forge.requests.some((r) => r.path === '/repos/acme/app')).toBe(true);
     } finally {
@@ -298,6 +302,7 @@ describe('audit --forge gitlab', () => {
 });
 
 describe('without --forge', () => {
+  // The built binary: NODE_OPTIONS loads the socket recorder into gitguard's own process.
   test('the forge rules are not-available with a note, and no socket is opened', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gitguard-nonet-'));
     const marker = join(dir, 'connections');

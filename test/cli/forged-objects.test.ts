@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, sshSign, spliceSignature, writeCommitObject, type SshTestKey } from '../helpers/ssh.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
 let alice: SshTestKey;
 let mallory: SshTestKey;
-beforeAll(() => {
+beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gg-forged-'));
   alice = makeSshKey(dir, 'ed25519', 'alice');
   mallory = makeSshKey(dir, 'ed25519', 'mallory');
@@ -31,13 +31,13 @@ interface Row {
   committer: string;
 }
 
-function verify(r: TestRepo): { code: number; rows: Row[] } {
-  const res = runCli(['verify', '-C', r.dir, '--format', 'json', '--no-cache'], { env: r.env });
+async function verify(r: TestRepo): Promise<{ code: number; rows: Row[] }> {
+  const res = await runMain(['verify', '-C', r.dir, '--format', 'json', '--no-cache'], { env: r.env });
   return { code: res.code, rows: (JSON.parse(res.stdout) as { commits: Row[] }).commits };
 }
 
-function audit(r: TestRepo): { code: number; outcomes: Record<string, string> } {
-  const res = runCli(['audit', r.dir, '--format', 'json', '--no-cache', '-t', 'impersonation,history'], { env: r.env });
+async function audit(r: TestRepo): Promise<{ code: number; outcomes: Record<string, string> }> {
+  const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '-t', 'impersonation,history'], { env: r.env });
   const report = parseJson(res);
   return { code: res.code, outcomes: Object.fromEntries(report.results.map((x) => [x.meta.id, x.outcome])) };
 }
@@ -81,36 +81,36 @@ function parentForgery(r: TestRepo): { forged: string; bogus: string } {
 }
 
 describe('forged objects (issue 11)', () => {
-  test('an honest signed history passes verify and the audit', () => {
+  test('an honest signed history passes verify and the audit', async () => {
     const r = governed();
     r.write({ 'a.txt': 'a' });
     r.run(['add', '-A']);
     signedCommit(r, alice, 'work', { committerEmail: 'alice@example.com' });
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.code).toBe(0);
     expect(v.rows.map((x) => x.status)).toEqual(['authorized', 'authorized']);
-    const a = audit(r);
+    const a = await audit(r);
     expect(a.outcomes['commits-signed']).toBe('pass');
     expect(Object.values(a.outcomes)).not.toContain('fail');
   });
 
-  test('finding 1: a "parent" header after "committer" is not a parent: mallory is judged by alice\'s policy', () => {
+  test('finding 1: a "parent" header after "committer" is not a parent: mallory is judged by alice\'s policy', async () => {
     const r = governed();
     const { forged } = parentForgery(r);
     // git itself sees one parent: the real one.
     expect(r.run(['rev-list', '--parents', '-1', forged]).split(' ')).toHaveLength(2);
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.code).toBe(1);
     const row = v.rows.find((x) => x.commit === forged)!;
     expect(row.status).not.toBe('authorized');
     expect(row.letter).toBe('E');
     expect(row.detail).toContain('"parent" header after the author');
-    const a = audit(r);
+    const a = await audit(r);
     expect(a.code).toBe(1);
     expect(a.outcomes).toMatchObject({ 'signatures-valid': 'fail', 'policy-changes-authorized': 'fail' });
   });
 
-  test('finding 3: with "encoding UTF-7" git shows alice as the committer, and gitguard refuses the commit', () => {
+  test('finding 3: with "encoding UTF-7" git shows alice as the committer, and gitguard refuses the commit', async () => {
     const r = governed(true);
     const real = r.run(['rev-parse', 'HEAD']);
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
@@ -119,40 +119,40 @@ describe('forged objects (issue 11)', () => {
     const forged = writeCommitObject(r, Buffer.from(`tree ${tree}\nparent ${real}\nauthor ${committer}\ncommitter ${committer}\nencoding UTF-7\n\nlooks like alice's\n`));
     expect(r.run(['log', '-1', '--format=%cn <%ce>', forged])).toBe('Alice <alice@example.com>');
     r.run(['update-ref', 'refs/heads/main', forged]);
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.code).toBe(1);
     const row = v.rows.find((x) => x.commit === forged)!;
     expect(row.letter).toBe('E');
     expect(row.detail).toContain('unsupported encoding "UTF-7"');
   });
 
-  test('finding 3: a latin-1 commit is judged by the identity git log shows, decoded', () => {
+  test('finding 3: a latin-1 commit is judged by the identity git log shows, decoded', async () => {
     const r = governed();
     const real = r.run(['rev-parse', 'HEAD']);
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
     const who = 'Alic\xe9 <alice@example.com> 1704153600 +0000';
     const c = signAndStore(r, alice, `tree ${tree}\nparent ${real}\nauthor ${who}\ncommitter ${who}\nencoding ISO-8859-1\n\ncaf\xe9\n`);
     r.run(['update-ref', 'refs/heads/main', c]);
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.rows.find((x) => x.commit === c)!.status).toBe('authorized');
     expect(r.run(['log', '-1', '--format=%cn', c])).toBe('Alic\u00e9');
   });
 
-  test('finding 3: a NUL byte in the header, followed by a second committer, is refused', () => {
+  test('finding 3: a NUL byte in the header, followed by a second committer, is refused', async () => {
     const r = governed();
     const real = r.run(['rev-parse', 'HEAD']);
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
     const alices = 'Alice <alice@example.com> 1704153600 +0000';
     const c = signAndStore(r, mallory, `tree ${tree}\nparent ${real}\nauthor ${alices}\ncommitter ${alices}\nx-note \0\ncommitter Mallory <mallory@example.com> 1704153600 +0000\n\nnul\n`);
     r.run(['update-ref', 'refs/heads/main', c]);
-    const row = verify(r).rows.find((x) => x.commit === c)!;
+    const row = (await verify(r)).rows.find((x) => x.commit === c)!;
     expect(row.letter).toBe('E');
     expect(row.detail).toContain('NUL byte');
   });
 
-  test('finding 1: the pre-receive hook rejects the forged parent (and accepts the honest push)', () => {
+  test('finding 1: the pre-receive hook rejects the forged parent (and accepts the honest push)', async () => {
     const server = makeRepo({ bare: true });
-    expect(runCli(['hook', 'install', '--server'], { cwd: server.dir, env: server.env }).code).toBe(0);
+    expect((await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env })).code).toBe(0);
     server.run(['config', 'receive.fsckObjects', 'true']);
     const client = governed();
     client.run(['remote', 'add', 'origin', server.dir]);
@@ -174,16 +174,16 @@ describe('forged objects (issue 11)', () => {
 });
 
 describe('finding 8: signed tags are re-hashed', () => {
-  test('a tag object swapped after a first audit loses its cached verdict', () => {
+  test('a tag object swapped after a first audit loses its cached verdict', async () => {
     const r = governed();
     const head = r.run(['rev-parse', 'HEAD']);
     r.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${alice.path}`, 'tag', '-s', '-m', 'release', 'v1', head], { env: { GIT_COMMITTER_EMAIL: 'alice@example.com' } });
     const tagId = r.run(['rev-parse', 'refs/tags/v1']);
-    const tagsSigned = (): string => {
-      const res = runCli(['audit', r.dir, '--format', 'json', '--rule', 'tags-signed'], { env: r.env });
+    const tagsSigned = async (): Promise<string> => {
+      const res = await runMain(['audit', r.dir, '--format', 'json', '--rule', 'tags-signed'], { env: r.env });
       return resultOf(parseJson(res), 'tags-signed').outcome;
     };
-    expect(tagsSigned()).toBe('pass'); // fills the verify cache
+    expect(await tagsSigned()).toBe('pass'); // fills the verify cache
     // Same id, other bytes: the loose object (git tag wrote one) rewritten by hand under the old name.
     const raw = execFileSync('git', ['cat-file', 'tag', tagId], { cwd: r.dir, env: r.env });
     const swapped = Buffer.from(raw.toString('latin1').replace('release', 'RELEASE'), 'latin1');
@@ -191,6 +191,6 @@ describe('finding 8: signed tags are re-hashed', () => {
     rmSync(file, { force: true });
     writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`tag ${swapped.length}\0`), swapped])));
     expect(r.run(['cat-file', 'tag', tagId])).toContain('RELEASE');
-    expect(tagsSigned()).toBe('fail');
+    expect(await tagsSigned()).toBe('fail');
   });
 });

@@ -4,33 +4,33 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runCli, type JsonReport } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
 import { makeSshKey, signedCommit, writeAllowedSigners } from '../helpers/ssh.js';
 
 afterAll(cleanupTemp);
 
 const LEDGER_RULES = 'protected-refs-not-rewritten,protected-refs-present,tags-not-moved,reflog-no-forced-updates';
-const audit = (repo: TestRepo, ...extra: string[]): { code: number; report: JsonReport; stderr: string } => {
-  const r = runCli(['audit', repo.dir, '--format', 'json', '--no-cache', '--rule', LEDGER_RULES, ...extra], { env: repo.env });
+const audit = async (repo: TestRepo, ...extra: string[]): Promise<{ code: number; report: JsonReport; stderr: string }> => {
+  const r = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache', '--rule', LEDGER_RULES, ...extra], { env: repo.env });
   return { code: r.code, report: parseJson(r), stderr: r.stderr };
 };
 const ledgerFile = (repo: TestRepo): string => join(repo.dir, '.git', 'gitguard', 'ledger.json');
 
 describe('gitguard audit with the history ledger', () => {
-  test('fails naming the 3 lost commits after a reset --hard HEAD~3 and a new commit on main, and passes again after ledger accept', () => {
+  test('fails naming the 3 lost commits after a reset --hard HEAD~3 and a new commit on main, and passes again after ledger accept', async () => {
     const repo = makeRepo();
     for (let i = 1; i <= 6; i++) repo.commit(`commit number ${i}`);
-    const first = audit(repo);
+    const first = await audit(repo);
     expect(first.code).toBe(0);
     expect(resultOf(first.report, 'protected-refs-not-rewritten').outcome).toBe('not-applicable');
     const recorded = JSON.parse(readFileSync(ledgerFile(repo), 'utf8')) as { refs: Record<string, { oid: string }> };
     expect(recorded.refs['refs/heads/main']!.oid).toBe(repo.run(['rev-parse', 'HEAD']));
 
-    expect(audit(repo).code).toBe(0); // nothing moved: still passes
+    expect((await audit(repo)).code).toBe(0); // nothing moved: still passes
 
     repo.run(['reset', '--hard', 'HEAD~3']);
     repo.commit('replacement commit');
-    const after = audit(repo);
+    const after = await audit(repo);
     expect(after.code).toBe(1);
     const rewritten = resultOf(after.report, 'protected-refs-not-rewritten');
     expect(rewritten.outcome).toBe('fail');
@@ -49,32 +49,32 @@ describe('gitguard audit with the history ledger', () => {
     // A failing audit leaves the ledger as it was.
     expect((JSON.parse(readFileSync(ledgerFile(repo), 'utf8')) as typeof recorded).refs['refs/heads/main']!.oid).toBe(recorded.refs['refs/heads/main']!.oid);
 
-    const accept = runCli(['ledger', 'accept', 'refs/heads/main', '--reason', 'squashed a secret out', '-C', repo.dir], { env: repo.env });
+    const accept = await runMain(['ledger', 'accept', 'refs/heads/main', '--reason', 'squashed a secret out', '-C', repo.dir], { env: repo.env });
     expect(accept.stderr).toBe('');
     expect(accept.code).toBe(0);
-    const again = audit(repo);
+    const again = await audit(repo);
     expect(again.code).toBe(0);
     expect(resultOf(again.report, 'protected-refs-not-rewritten').outcome).toBe('pass');
-    const show = runCli(['ledger', 'show', repo.dir], { env: repo.env });
+    const show = await runMain(['ledger', 'show', repo.dir], { env: repo.env });
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('squashed a secret out');
     expect(show.stdout).toContain(repo.run(['rev-parse', 'HEAD']));
   });
 
-  test('fails on the remote-tracking ref after a fetch of an upstream force-push', () => {
+  test('fails on the remote-tracking ref after a fetch of an upstream force-push', async () => {
     const upstream = makeRepo();
     for (let i = 1; i <= 4; i++) upstream.commit(`upstream ${i}`);
     const clone = makeRepo();
     clone.run(['remote', 'add', 'origin', upstream.dir]);
     clone.run(['fetch', '-q', 'origin']);
     clone.run(['reset', '-q', '--hard', 'origin/main']);
-    expect(audit(clone).code).toBe(0);
+    expect((await audit(clone)).code).toBe(0);
     expect(Object.keys((JSON.parse(readFileSync(ledgerFile(clone), 'utf8')) as { refs: object }).refs)).toEqual(['refs/heads/main', 'refs/remotes/origin/main']);
 
     upstream.run(['reset', '-q', '--hard', 'HEAD~2']);
     upstream.commit('forced over');
     clone.run(['fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*']);
-    const after = audit(clone);
+    const after = await audit(clone);
     expect(after.code).toBe(1);
     const f = resultOf(after.report, 'protected-refs-not-rewritten').findings;
     expect(f).toHaveLength(1);
@@ -83,29 +83,29 @@ describe('gitguard audit with the history ledger', () => {
     expect(f[0]!.message).toContain('upstream 4');
   });
 
-  test('fails when a recorded tag is moved or deleted, and never writes the ledger with --no-ledger', () => {
+  test('fails when a recorded tag is moved or deleted, and never writes the ledger with --no-ledger', async () => {
     const repo = makeRepo();
     repo.commit('one');
     repo.run(['tag', '-a', '-m', 'release', 'v1']);
     repo.run(['tag', 'v2']);
-    expect(audit(repo, '--no-ledger').code).toBe(0);
+    expect((await audit(repo, '--no-ledger')).code).toBe(0);
     expect(existsSync(ledgerFile(repo))).toBe(false);
-    expect(audit(repo).code).toBe(0);
+    expect((await audit(repo)).code).toBe(0);
     repo.commit('two');
     repo.run(['tag', '-f', '-a', '-m', 'moved', 'v1']);
     repo.run(['tag', '-d', 'v2']);
-    const after = audit(repo);
+    const after = await audit(repo);
     expect(after.code).toBe(1);
     expect(resultOf(after.report, 'tags-not-moved').findings.map((f) => f.ref)).toEqual(['refs/tags/v1']);
     expect(resultOf(after.report, 'protected-refs-present').findings.map((f) => f.ref)).toEqual(['refs/tags/v2']);
   });
 
-  test('reports a damaged ledger as a failure and leaves the file untouched', () => {
+  test('reports a damaged ledger as a failure and leaves the file untouched', async () => {
     const repo = makeRepo();
     repo.commit('one');
-    expect(audit(repo).code).toBe(0);
+    expect((await audit(repo)).code).toBe(0);
     writeFileSync(ledgerFile(repo), '{"schemaVersion": 1, "refs": ');
-    const after = audit(repo);
+    const after = await audit(repo);
     expect(after.code).toBe(1);
     const r = resultOf(after.report, 'protected-refs-not-rewritten');
     expect(r.outcome).toBe('fail');
@@ -113,17 +113,17 @@ describe('gitguard audit with the history ledger', () => {
     expect(readFileSync(ledgerFile(repo), 'utf8')).toBe('{"schemaVersion": 1, "refs": ');
   });
 
-  test('--base fails when HEAD does not descend from the base and limits the walk to base..HEAD', () => {
+  test('--base fails when HEAD does not descend from the base and limits the walk to base..HEAD', async () => {
     const repo = makeRepo();
     repo.commit('one');
     const base = repo.commit('two');
     repo.commit('three');
-    const ok = runCli(['audit', repo.dir, '--format', 'json', '--no-ledger', '--rule', 'protected-refs-not-rewritten,objects-intact', '--base', base], { env: repo.env });
+    const ok = await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--rule', 'protected-refs-not-rewritten,objects-intact', '--base', base], { env: repo.env });
     expect(ok.code).toBe(0);
     expect(parseJson(ok).scope.commits).toBe(1);
     repo.run(['reset', '-q', '--hard', 'HEAD~2']);
     repo.commit('other');
-    const bad = runCli(['audit', repo.dir, '--format', 'json', '--no-ledger', '--rule', 'protected-refs-not-rewritten', '--base', base], { env: repo.env });
+    const bad = await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--rule', 'protected-refs-not-rewritten', '--base', base], { env: repo.env });
     expect(bad.code).toBe(1);
     const f = resultOf(parseJson(bad), 'protected-refs-not-rewritten').findings;
     expect(f[0]!.message).toContain(`HEAD does not descend from --base ${base.slice(0, 12)}`);
@@ -132,7 +132,7 @@ describe('gitguard audit with the history ledger', () => {
 });
 
 describe('replace refs', () => {
-  test('a signed commit replaced by an unsigned look-alike is caught, and signatures are judged on the real object', () => {
+  test('a signed commit replaced by an unsigned look-alike is caught, and signatures are judged on the real object', async () => {
     const repo = makeRepo();
     const key = makeSshKey(repo.home, 'ed25519', 'alice');
     const signers = writeAllowedSigners(join(repo.home, 'allowed_signers'), [`alice@example.com ${key.pub}`]);
@@ -140,7 +140,7 @@ describe('replace refs', () => {
     const lookalike = repo.run(['commit-tree', '-m', 'release 1.0', `${signed}^{tree}`]);
     repo.run(['replace', signed, lookalike]);
     expect(repo.run(['cat-file', '-p', signed])).not.toContain('gpgsig'); // git itself shows the look-alike
-    const r = runCli(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--allowed-signers', signers, '--rule', 'replace-refs-absent,commits-signed,signatures-valid'], { env: repo.env });
+    const r = await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--allowed-signers', signers, '--rule', 'replace-refs-absent,commits-signed,signatures-valid'], { env: repo.env });
     const report = parseJson(r);
     const replace = resultOf(report, 'replace-refs-absent');
     expect(replace.outcome).toBe('fail');

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
-import { runCli, parseJson, resultOf } from '../helpers/cli.js';
+import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 import { installHook } from '../../src/engine/hook-install.js';
 import { checkHookMarker } from '../../src/collect/hook-marker.js';
 
 let alice: SshTestKey;
-beforeAll(() => {
+beforeAll(async () => {
   alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-hooks-')), 'ed25519', 'alice');
 });
 afterAll(cleanupTemp);
@@ -45,7 +45,7 @@ describe('a pre-push hook installed over an existing one', () => {
   const marker = (): string => join(r.home, 'old-hook-ran');
   let hookPath: string;
   let original: Buffer;
-  beforeAll(() => {
+  beforeAll(async () => {
     ({ r, remote } = protectedRepo());
     hookPath = join(r.dir, '.git', 'hooks', 'pre-push');
     // The old hook records its arguments and its stdin, so we can tell it got git's input unchanged.
@@ -54,19 +54,19 @@ describe('a pre-push hook installed over an existing one', () => {
     original = readFileSync(hookPath);
   });
 
-  test('install keeps the old hook beside it and writes a marked, executable hook', () => {
-    const res = runCli(['hook', 'install', '-C', r.dir], { env: r.env });
+  test('install keeps the old hook beside it and writes a marked, executable hook', async () => {
+    const res = await runMain(['hook', 'install', '-C', r.dir], { env: r.env });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('pre-push.gitguard-chained');
     expect(readFileSync(`${hookPath}.gitguard-chained`)).toEqual(original);
     expect(checkHookMarker(readFileSync(hookPath, 'utf8'))).toBe('valid');
     expect(statSync(hookPath).mode & 0o111).toBe(0o111);
-    const audit = runCli(['audit', r.dir, '--format', 'json', '--rule', 'gitguard-hook-installed'], { env: r.env });
+    const audit = await runMain(['audit', r.dir, '--format', 'json', '--rule', 'gitguard-hook-installed'], { env: r.env });
     expect(resultOf(parseJson(audit), 'gitguard-hook-installed').outcome).toBe('pass');
   });
 
-  test('a push of signed, authorized commits goes through, and the old hook ran with the same arguments and input', () => {
+  test('a push of signed, authorized commits goes through, and the old hook ran with the same arguments and input', async () => {
     const tip = signedCommit(r, alice, 'feature, signed by alice');
     const push = git(r, ['push', '-q', 'origin', 'main']);
     expect(push.stderr).toMatch(/gitguard pre-push: 2 new commit\(s\) checked, 0 rule\(s\) failed/);
@@ -76,7 +76,7 @@ describe('a pre-push hook installed over an existing one', () => {
     expect(readFileSync(marker(), 'utf8')).toBe(`args: origin ${remote}\nrefs/heads/main ${tip} refs/heads/main ${ZERO}\n`);
   });
 
-  test('a push of an unsigned commit to the protected branch is refused by gitguard, and the old hook still ran', () => {
+  test('a push of an unsigned commit to the protected branch is refused by gitguard, and the old hook still ran', async () => {
     rmSync(marker(), { force: true });
     const before = spawnSync('git', ['rev-parse', 'main'], { cwd: remote, env: r.env, encoding: 'utf8' }).stdout.trim();
     const unsigned = signedCommit(r, undefined, 'nobody signs this');
@@ -89,8 +89,8 @@ describe('a pre-push hook installed over an existing one', () => {
     r.run(['reset', '-q', '--hard', 'HEAD~1']);
   });
 
-  test('uninstall restores the old hook byte for byte, with its mode', () => {
-    const res = runCli(['hook', 'uninstall', '-C', r.dir], { env: r.env });
+  test('uninstall restores the old hook byte for byte, with its mode', async () => {
+    const res = await runMain(['hook', 'uninstall', '-C', r.dir], { env: r.env });
     expect(res.code).toBe(0);
     expect(readFileSync(hookPath)).toEqual(original);
     expect(statSync(hookPath).mode & 0o777).toBe(0o750);
@@ -99,55 +99,55 @@ describe('a pre-push hook installed over an existing one', () => {
 });
 
 describe('where the hook goes', () => {
-  test('into the common git dir when installed from a linked worktree', () => {
+  test('into the common git dir when installed from a linked worktree', async () => {
     const r = makeRepo();
     r.commit('first');
     const wt = join(tempDir(), 'wt');
     r.run(['worktree', 'add', '-q', '-b', 'side', wt]);
-    expect(runCli(['hook', 'install', '-C', wt], { env: r.env }).code).toBe(0);
+    expect((await runMain(['hook', 'install', '-C', wt], { env: r.env })).code).toBe(0);
     expect(checkHookMarker(readFileSync(join(r.dir, '.git', 'hooks', 'pre-push'), 'utf8'))).toBe('valid');
   });
 
-  test('into the folder core.hooksPath names (husky\'s .husky/_), with a note to use .husky/pre-push instead', () => {
+  test('into the folder core.hooksPath names (husky\'s .husky/_), with a note to use .husky/pre-push instead', async () => {
     const r = makeRepo();
     r.run(['config', 'core.hooksPath', '.husky/_']);
-    const res = runCli(['hook', 'install', '-C', r.dir], { env: r.env });
+    const res = await runMain(['hook', 'install', '-C', r.dir], { env: r.env });
     expect(res.code).toBe(0);
     expect(checkHookMarker(readFileSync(join(r.dir, '.husky', '_', 'pre-push'), 'utf8'))).toBe('valid');
     expect(res.stdout).toContain('.husky/pre-push');
     expect(existsSync(join(r.dir, '.git', 'hooks', 'pre-push'))).toBe(false);
   });
 
-  test('refuses to replace a gitguard hook someone edited (exit 2, one line) unless --force', () => {
+  test('refuses to replace a gitguard hook someone edited (exit 2, one line) unless --force', async () => {
     const r = makeRepo();
-    expect(runCli(['hook', 'install', '-C', r.dir], { env: r.env }).code).toBe(0);
+    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env })).code).toBe(0);
     const hook = join(r.dir, '.git', 'hooks', 'pre-push');
     writeFileSync(hook, `${readFileSync(hook, 'utf8')}exit 0\n`);
-    const res = runCli(['hook', 'install', '-C', r.dir], { env: r.env });
+    const res = await runMain(['hook', 'install', '-C', r.dir], { env: r.env });
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toContain('edited');
-    expect(runCli(['hook', 'install', '-C', r.dir, '--force'], { env: r.env }).code).toBe(0);
+    expect((await runMain(['hook', 'install', '-C', r.dir, '--force'], { env: r.env })).code).toBe(0);
     expect(checkHookMarker(readFileSync(hook, 'utf8'))).toBe('valid');
   });
 
-  test('--server installs a pre-receive hook in a bare repository and refuses a non-bare one', () => {
+  test('--server installs a pre-receive hook in a bare repository and refuses a non-bare one', async () => {
     const bare = makeRepo({ bare: true });
-    expect(runCli(['hook', 'install', '--server', '-C', bare.dir], { env: bare.env }).code).toBe(0);
+    expect((await runMain(['hook', 'install', '--server', '-C', bare.dir], { env: bare.env })).code).toBe(0);
     const hook = readFileSync(join(bare.dir, 'hooks', 'pre-receive'), 'utf8');
     expect(checkHookMarker(hook)).toBe('valid');
     expect(hook).toContain('hook run pre-receive');
-    const audit = runCli(['audit', bare.dir, '--format', 'json', '--rule', 'server-hook-installed'], { env: bare.env });
+    const audit = await runMain(['audit', bare.dir, '--format', 'json', '--rule', 'server-hook-installed'], { env: bare.env });
     expect(resultOf(parseJson(audit), 'server-hook-installed').outcome).toBe('pass');
     const work = makeRepo();
-    expect(runCli(['hook', 'install', '--server', '-C', work.dir], { env: work.env }).code).toBe(2);
+    expect((await runMain(['hook', 'install', '--server', '-C', work.dir], { env: work.env })).code).toBe(2);
   });
 });
 
 describe('the server-side pre-receive hook', () => {
-  test('refuses a push of an unsigned commit and accepts signed, authorized ones', () => {
+  test('refuses a push of an unsigned commit and accepts signed, authorized ones', async () => {
     const { r, remote } = protectedRepo();
-    expect(runCli(['hook', 'install', '--server', '-C', remote], { env: r.env }).code).toBe(0);
+    expect((await runMain(['hook', 'install', '--server', '-C', remote], { env: r.env })).code).toBe(0);
     const good = signedCommit(r, alice, 'signed by alice');
     expect(git(r, ['push', '-q', 'origin', 'main']).code).toBe(0);
     signedCommit(r, undefined, 'nobody signs this');
@@ -159,13 +159,13 @@ describe('the server-side pre-receive hook', () => {
 });
 
 describe('under the pre-commit framework', () => {
-  test('hook run pre-push reads the ref update from the PRE_COMMIT_* variables when stdin is empty', () => {
+  test('hook run pre-push reads the ref update from the PRE_COMMIT_* variables when stdin is empty', async () => {
     const { r } = protectedRepo();
     expect(git(r, ['push', '-q', '--no-verify', 'origin', 'main']).code).toBe(0);
     const from = r.run(['rev-parse', 'HEAD']);
     const to = signedCommit(r, undefined, 'nobody signs this');
     const env = { ...r.env, PRE_COMMIT_REMOTE_NAME: 'origin', PRE_COMMIT_REMOTE_URL: 'x', PRE_COMMIT_FROM_REF: from, PRE_COMMIT_TO_REF: to, PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main', PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/main' };
-    const res = runCli(['hook', 'run', 'pre-push'], { cwd: r.dir, env });
+    const res = await runMain(['hook', 'run', 'pre-push'], { cwd: r.dir, env });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/gitguard pre-push: 1 new commit\(s\) checked/);
   });

@@ -1,13 +1,14 @@
 // A repository whose files are traps for the process reading them: symlinks out of the work tree
 // where gitguard writes (init's .gitguard/, its own .git/gitguard state), FIFOs that block open()
-// forever, /dev/zero that never ends, a git that hangs. gitguard must finish (each run here has a
-// hard time limit; a killed run fails the test), write nothing outside the repository, print none
-// of a link target's bytes, and say in one line what it refused.
+// forever, /dev/zero that never ends, a git that hangs. gitguard must finish, write nothing outside
+// the repository, print none of a link target's bytes, and say in one line what it refused. Runs that
+// could hang (FIFOs, devices) use the built binary with a hard time limit (a killed run fails the
+// test); the others run in-process (runMain), where a hang fails the test at jest's timeout.
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { hasStackTrace, parseJson, resultOf, runCli, stderrLines, type CliResult } from '../helpers/cli.js';
+import { hasStackTrace, parseJson, resultOf, runCli, runMain, stderrLines, type CliResult } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -54,40 +55,40 @@ const mkfifo = (path: string): void => {
 };
 
 describe('gitguard init never writes through a symlink', () => {
-  test('a committed .gitguard/allowed_signers -> file outside the work tree', () => {
+  test('a committed .gitguard/allowed_signers -> file outside the work tree', async () => {
     const r = repoWithCommits();
     const o = outside();
     mkdirSync(join(r.dir, '.gitguard'));
     symlinkSync(o.file, join(r.dir, '.gitguard', 'allowed_signers'));
     r.commit('planted link', { 'x.txt': 'x\n' });
-    const res = runCli(['init', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    const res = await runMain(['init', '-C', r.dir], { env: r.env });
     expectRefused(res, /allowed_signers.*symbolic link/);
     expectUntouched(o);
     expect(existsSync(join(r.dir, '.gitguard', 'policy.yml'))).toBe(false);
   });
 
-  test('a committed .gitguard -> folder outside the work tree', () => {
+  test('a committed .gitguard -> folder outside the work tree', async () => {
     const r = repoWithCommits();
     const o = outside();
     symlinkSync(o.dir, join(r.dir, '.gitguard'));
-    const res = runCli(['init', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    const res = await runMain(['init', '-C', r.dir], { env: r.env });
     expectRefused(res, /\.gitguard.*symbolic link/);
     expectUntouched(o);
   });
 
-  test('.gitguard/keys -> folder outside, with --force', () => {
+  test('.gitguard/keys -> folder outside, with --force', async () => {
     const r = repoWithCommits();
     const o = outside();
     mkdirSync(join(r.dir, '.gitguard'));
     symlinkSync(o.dir, join(r.dir, '.gitguard', 'keys'));
-    const res = runCli(['init', '-C', r.dir, '--force'], { env: r.env, timeoutMs: LIMIT });
+    const res = await runMain(['init', '-C', r.dir, '--force'], { env: r.env });
     expectRefused(res, /keys.*symbolic link/);
     expectUntouched(o);
   });
 
-  test('a clean clone still gets its policy', () => {
+  test('a clean clone still gets its policy', async () => {
     const r = repoWithCommits();
-    const res = runCli(['init', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    const res = await runMain(['init', '-C', r.dir], { env: r.env });
     expectFinished(res);
     expect(res.code).toBe(0);
     expect(existsSync(join(r.dir, '.gitguard', 'policy.yml'))).toBe(true);
@@ -95,7 +96,7 @@ describe('gitguard init never writes through a symlink', () => {
 });
 
 describe('report and baseline files are never written through a committed symlink', () => {
-  test('--output-sarif, -o and baseline write at a link out of the checkout: refused, target untouched', () => {
+  test('--output-sarif, -o and baseline write at a link out of the checkout: refused, target untouched', async () => {
     const r = repoWithCommits();
     const o = outside();
     symlinkSync(o.file, join(r.dir, 'gitguard.sarif'));
@@ -103,14 +104,14 @@ describe('report and baseline files are never written through a committed symlin
     symlinkSync(o.file, join(r.dir, 'baseline.json'));
     r.commit('ci files', { 'ci.txt': 'x\n' });
     for (const args of [['audit', r.dir, '--no-cache', '--output-sarif', join(r.dir, 'gitguard.sarif')], ['audit', r.dir, '--no-cache', '-o', join(r.dir, 'report.txt')], ['baseline', 'write', join(r.dir, 'baseline.json'), r.dir]]) {
-      expectRefused(runCli(args, { env: r.env, timeoutMs: LIMIT }), /symbolic link/);
+      expectRefused(await runMain(args, { env: r.env }), /symbolic link/);
       expectUntouched(o);
     }
   });
 
-  test('a device the user names (/dev/null, /dev/stdout) is still written to, not refused as a link', () => {
+  test('a device the user names (/dev/null, /dev/stdout) is still written to, not refused as a link', async () => {
     const r = repoWithCommits();
-    const res = runCli(['audit', r.dir, '--no-cache', '-t', 'history', '--format', 'json', '-o', '/dev/null'], { env: r.env, timeoutMs: LIMIT });
+    const res = await runMain(['audit', r.dir, '--no-cache', '-t', 'history', '--format', 'json', '-o', '/dev/null'], { env: r.env });
     expectFinished(res);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
@@ -118,45 +119,45 @@ describe('report and baseline files are never written through a committed symlin
 });
 
 describe('.git/gitguard state is never followed out of the repository', () => {
-  test('state folder -> outside: verify refuses in one line, writes nothing there', () => {
+  test('state folder -> outside: verify refuses in one line, writes nothing there', async () => {
     const r = repoWithCommits();
     const o = outside();
     symlinkSync(o.dir, join(r.dir, '.git', 'gitguard'));
-    const res = runCli(['verify', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    const res = await runMain(['verify', '-C', r.dir], { env: r.env });
     expectRefused(res, /gitguard.*symbolic link.*--no-cache/);
     expectUntouched(o);
     // --no-cache is the way round it, and still writes nothing there.
-    const plain = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env, timeoutMs: LIMIT });
+    const plain = await runMain(['verify', '-C', r.dir, '--no-cache'], { env: r.env });
     expectFinished(plain);
     expect(plain.code).toBe(1); // unsigned commits: a verdict, not a refusal
     expect(plain.stdout).toMatch(/ N .*unsigned/);
     expectUntouched(o);
   });
 
-  test('state folder -> outside: ledger accept refuses, audit reports the ledger unreadable', () => {
+  test('state folder -> outside: ledger accept refuses, audit reports the ledger unreadable', async () => {
     const r = repoWithCommits();
     const o = outside();
     symlinkSync(o.dir, join(r.dir, '.git', 'gitguard'));
-    const accept = runCli(['ledger', 'accept', 'refs/heads/main', '-C', r.dir], { env: r.env, timeoutMs: LIMIT });
+    const accept = await runMain(['ledger', 'accept', 'refs/heads/main', '-C', r.dir], { env: r.env });
     expectRefused(accept, /symbolic link/);
-    const audit = runCli(['audit', r.dir, '--no-cache', '--format', 'json'], { env: r.env, timeoutMs: LIMIT });
+    const audit = await runMain(['audit', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
     expectFinished(audit);
     expectUntouched(o);
   });
 
-  test.each(['ledger.json', 'verify-cache.json'])('%s -> a file outside: not read, not written, not printed', (name) => {
+  test.each(['ledger.json', 'verify-cache.json'])('%s -> a file outside: not read, not written, not printed', async (name) => {
     const r = repoWithCommits();
     const o = outside();
     mkdirSync(join(r.dir, '.git', 'gitguard'));
     symlinkSync(o.file, join(r.dir, '.git', 'gitguard', name));
     for (const args of [['verify', '-C', r.dir], ['verify', '-C', r.dir, '--format', 'json'], ['audit', r.dir], ['audit', r.dir, '--format', 'json'], ['ledger', 'show', r.dir], ['ledger', 'show', r.dir, '--format', 'json'], ['ledger', 'accept', 'refs/heads/main', '-C', r.dir]]) {
-      const res = runCli(args, { env: r.env, timeoutMs: LIMIT });
+      const res = await runMain(args, { env: r.env });
       expectFinished(res);
       expectUntouched(o);
     }
     // The command that would write the file refuses, in one line, and leaves the link for a human to see.
     const writer = name === 'ledger.json' ? ['ledger', 'accept', 'refs/heads/main', '-C', r.dir] : ['verify', '-C', r.dir];
-    expectRefused(runCli(writer, { env: r.env, timeoutMs: LIMIT }), /symbolic link/);
+    expectRefused(await runMain(writer, { env: r.env }), /symbolic link/);
     expect(lstatSync(join(r.dir, '.git', 'gitguard', name)).isSymbolicLink()).toBe(true);
   });
 });
@@ -211,7 +212,7 @@ describe('FIFOs and devices in the repository do not hang or flood gitguard', ()
 });
 
 describe('objects too large to hold are refused before they are read', () => {
-  test('a 100+ MB commit message: refused with the limit and how to lift it; read in full when lifted', () => {
+  test('a 100+ MB commit message: refused with the limit and how to lift it; read in full when lifted', async () => {
     const r = repoWithCommits();
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
     const parent = r.run(['rev-parse', 'HEAD']);
@@ -220,18 +221,18 @@ describe('objects too large to hold are refused before they are read', () => {
     const head = Buffer.from(`tree ${tree}\nparent ${parent}\nauthor A <a@example.com> 1700000000 +0000\ncommitter A <a@example.com> 1700000000 +0000\n\n`);
     const oid = r.run(['hash-object', '-t', 'commit', '-w', '--stdin'], { input: Buffer.concat([head, message]) });
     r.run(['update-ref', 'refs/heads/main', oid]);
-    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env, timeoutMs: 120_000 });
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache'], { env: r.env });
     expectRefused(res, new RegExp(`commit ${oid} is 110 MiB, over gitguard's limit of 64 MiB.*GITGUARD_MAX_OBJECT_BYTES`));
-    const lifted = runCli(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: { ...r.env, GITGUARD_MAX_OBJECT_BYTES: String(256 * 1024 * 1024) }, timeoutMs: 120_000 });
+    const lifted = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: { ...r.env, GITGUARD_MAX_OBJECT_BYTES: String(256 * 1024 * 1024) } });
     expectFinished(lifted);
     expect(lifted.code).toBe(1); // judged (unsigned), not refused
     expect(lifted.stdout).toContain(oid);
   }, 300_000);
 
-  test('an oversized policy.yml is refused by its size', () => {
+  test('an oversized policy.yml is refused by its size', async () => {
     const r = repoWithCommits();
     r.commit('policy', { '.gitguard/policy.yml': `# ${'x'.repeat(3 * 1024 * 1024)}\nversion: 1\n` });
-    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env, timeoutMs: LIMIT });
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache'], { env: r.env });
     expectRefused(res, /policy\.yml is larger than 1 MiB \(\d+ bytes\)/);
   });
 });

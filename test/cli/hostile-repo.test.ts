@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { BIN, hasStackTrace, parseJson, resultOf, runCli, runCommand, type CliResult } from '../helpers/cli.js';
+import { BIN, hasStackTrace, parseJson, resultOf, runMain, runCommand, type CliResult } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -190,7 +190,7 @@ describe('a repository whose config, attributes and hooks try to run code', () =
   let before: Map<string, Entry>;
   let indexBefore: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = makeRepo();
     const key = join(repo.home, 'id_ed25519');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@example.com', '-f', key], { stdio: 'pipe' });
@@ -236,7 +236,7 @@ describe('a repository whose config, attributes and hooks try to run code', () =
     expect(sha256(join(repo.dir, '.git', 'index'))).toBe(indexBefore);
   };
 
-  test('the traps are live: plain git commands in the control copy set them off', () => {
+  test('the traps are live: plain git commands in the control copy set them off', async () => {
     const git = (args: string[]): void => {
       spawnSync('git', args, { cwd: control.dir, env: repo.env, stdio: 'ignore', timeout: 30_000 });
     };
@@ -255,8 +255,8 @@ describe('a repository whose config, attributes and hooks try to run code', () =
     }
   });
 
-  test('a text audit runs none of the traps and reports the history it read', () => {
-    const r = runCli(['audit', repo.dir], { cwd: repo.dir, env: repo.env });
+  test('a text audit runs none of the traps and reports the history it read', async () => {
+    const r = await runMain(['audit', repo.dir], { cwd: repo.dir, env: repo.env });
     expect(hasStackTrace(r)).toBe(false);
     expect(r.code).toBe(1); // the unsigned commit
     expect(r.stdout).toMatch(/FAIL\s+commits-signed/);
@@ -264,8 +264,8 @@ describe('a repository whose config, attributes and hooks try to run code', () =
     expectUntouched();
   });
 
-  test('a json audit runs none of the traps and judges the raw commits', () => {
-    const r = runCli(['audit', '--format', 'json'], { cwd: repo.dir, env: repo.env });
+  test('a json audit runs none of the traps and judges the raw commits', async () => {
+    const r = await runMain(['audit', '--format', 'json'], { cwd: repo.dir, env: repo.env });
     const report = parseJson(r);
     expect(report.scope.commits).toBe(3);
     expect(report.repository.head.oid).toBe(headId);
@@ -275,9 +275,9 @@ describe('a repository whose config, attributes and hooks try to run code', () =
     expectUntouched();
   });
 
-  test('an audit of every ref (--all) runs none of the traps', () => {
+  test('an audit of every ref (--all) runs none of the traps', async () => {
     for (const format of ['text', 'json']) {
-      const r = runCli(['audit', repo.dir, '--all', '--format', format], { cwd: repo.dir, env: repo.env });
+      const r = await runMain(['audit', repo.dir, '--all', '--format', format], { cwd: repo.dir, env: repo.env });
       expect(hasStackTrace(r)).toBe(false);
       expect(r.code).toBe(1);
       if (format === 'json') {
@@ -289,9 +289,9 @@ describe('a repository whose config, attributes and hooks try to run code', () =
     expectUntouched();
   });
 
-  test('the rules listing and a protections-only audit run none of the traps', () => {
-    expect(runCli(['rules'], { cwd: repo.dir, env: repo.env }).code).toBe(0);
-    const r = runCli(['audit', '--threat', 'protections', '--format', 'json'], { cwd: repo.dir, env: repo.env });
+  test('the rules listing and a protections-only audit run none of the traps', async () => {
+    expect((await runMain(['rules'], { cwd: repo.dir, env: repo.env })).code).toBe(0);
+    const r = await runMain(['audit', '--threat', 'protections', '--format', 'json'], { cwd: repo.dir, env: repo.env });
     expect(hasStackTrace(r)).toBe(false);
     expect(parseJson(r).results.length).toBeGreaterThan(0);
     expectUntouched();
@@ -310,7 +310,7 @@ describe('a repository whose config, attributes and hooks try to run code', () =
 });
 
 describe('replace refs and grafts', () => {
-  test('replace-refs-absent and grafts-absent fail and name the commits, and the walk reads the real history', () => {
+  test('replace-refs-absent and grafts-absent fail and name the commits, and the walk reads the real history', async () => {
     const repo = makeRepo();
     const key = join(repo.home, 'id_ed25519');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@example.com', '-f', key], { stdio: 'pipe' });
@@ -330,7 +330,7 @@ describe('replace refs and grafts', () => {
     writeFileSync(join(repo.dir, '.git', 'info', 'grafts'), `${signed}\n`);
 
     for (const extra of [[], ['--all']]) {
-      const r = runCli(['audit', repo.dir, '--format', 'json', ...extra], { env: repo.env });
+      const r = await runMain(['audit', repo.dir, '--format', 'json', ...extra], { env: repo.env });
       expect(r.code).toBe(1);
       const report = parseJson(r);
       const replace = resultOf(report, 'replace-refs-absent');
@@ -349,7 +349,7 @@ describe('replace refs and grafts', () => {
       expect(JSON.stringify(unsigned)).not.toContain('DECOY');
     }
 
-    const text = runCli(['audit', repo.dir], { env: repo.env });
+    const text = await runMain(['audit', repo.dir], { env: repo.env });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/FAIL\s+replace-refs-absent/);
     expect(text.stdout).toMatch(/FAIL\s+grafts-absent/);

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, writeAllowedSigners, signedCommit, type SshTestKey } from '../helpers/ssh.js';
-import { runCli, parseJson, resultOf } from '../helpers/cli.js';
+import { runMain, type CliResult, parseJson, resultOf } from '../helpers/cli.js';
 import { makeGpg } from '../helpers/gpg.js';
 import { parsePolicy } from '../../src/collect/policy.js';
 
 const SIGNATURE_RULES = ['commits-signed', 'signatures-valid', 'signers-authorized', 'signer-matches-committer'];
 
 let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
-beforeAll(() => {
+beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gg-init-'));
   keys = { alice: makeSshKey(dir, 'ed25519', 'alice'), bob: makeSshKey(dir, 'ed25519', 'bob'), mallory: makeSshKey(dir, 'ed25519', 'mallory') };
 });
@@ -31,16 +31,16 @@ function signedHistory(): TestRepo {
   return r;
 }
 
-const audit = (r: TestRepo) => runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env });
+const audit = async (r: TestRepo) => await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env });
 
 describe('gitguard init', () => {
   let r: TestRepo;
   let head: string;
-  let out: ReturnType<typeof runCli>;
-  beforeAll(() => {
+  let out: CliResult;
+  beforeAll(async () => {
     r = signedHistory();
     head = r.run(['rev-parse', 'HEAD']);
-    out = runCli(['init', '-C', r.dir], { env: r.env });
+    out = await runMain(['init', '-C', r.dir], { env: r.env });
   });
 
   test('writes a policy that gitguard parses, naming alice (maintainer) and bob by their SSH keys, with trust_root unset (the policy commit is the root)', async () => {
@@ -57,7 +57,7 @@ describe('gitguard init', () => {
     expect(existsSync(join(dir, 'keys'))).toBe(true);
   });
 
-  test('says what it did and what to review', () => {
+  test('says what it did and what to review', async () => {
     expect(out.stdout).toContain('wrote ');
     expect(out.stdout).toContain('trust root: the commit that adds .gitguard/ (trust_root is left unset); the 3 commit(s) before it are out of scope');
     expect(head).toMatch(/^[0-9a-f]{40}$/);
@@ -65,27 +65,27 @@ describe('gitguard init', () => {
     expect(out.stdout).toContain('review: ');
   });
 
-  test('passes the signature rules once the policy is committed (signed by alice), and fails a new commit by an unknown key', () => {
+  test('passes the signature rules once the policy is committed (signed by alice), and fails a new commit by an unknown key', async () => {
     r.run(['add', '.gitguard']);
     r.run(['-c', 'gpg.format=ssh', 'commit', '-q', `-S${keys.alice.path}`, '-m', 'Add gitguard trust policy']);
-    const pass = audit(r);
+    const pass = await audit(r);
     const report = parseJson(pass);
     for (const id of SIGNATURE_RULES) expect(`${id} ${resultOf(report, id).outcome}`).toMatch(new RegExp(`^${id} (pass|not-applicable)$`));
     expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
     expect(pass.code).toBe(0);
 
     const bad = signedCommit(r, keys.mallory, 'by a key nobody trusts');
-    const fail = audit(r);
+    const fail = await audit(r);
     expect(fail.code).toBe(1);
     expect(resultOf(parseJson(fail), 'signers-authorized').findings.map((f) => f.commit)).toEqual([bad]);
   });
 
-  test('refuses to overwrite an existing policy without --force (exit 2, one line), and overwrites it with --force', () => {
-    const again = runCli(['init', '-C', r.dir], { env: r.env });
+  test('refuses to overwrite an existing policy without --force (exit 2, one line), and overwrites it with --force', async () => {
+    const again = await runMain(['init', '-C', r.dir], { env: r.env });
     expect(again.code).toBe(2);
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
     expect(again.stderr).toContain('already exists');
-    expect(runCli(['init', '-C', r.dir, '--force'], { env: r.env }).code).toBe(0);
+    expect((await runMain(['init', '-C', r.dir, '--force'], { env: r.env })).code).toBe(0);
   });
 });
 
@@ -98,7 +98,7 @@ describe('gitguard init with OpenPGP signatures', () => {
       r.run(['config', '--global', 'user.email', 'carol@example.com']);
       const env = { ...r.env, GNUPGHOME: gpg.home };
       r.run(['-c', `user.signingkey=${fpr}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'signed by carol'], { env: { GNUPGHOME: gpg.home, GIT_COMMITTER_EMAIL: 'carol@example.com' } });
-      const res = runCli(['init', '-C', r.dir], { env });
+      const res = await runMain(['init', '-C', r.dir], { env });
       expect(res.stderr).toBe('');
       expect(res.code).toBe(0);
       const dir = join(r.dir, '.gitguard');

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runCli, stderrLines, type JsonReport } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain, stderrLines, type JsonReport } from '../helpers/cli.js';
 import { makeSshKey, signedCommit, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
 
 afterAll(cleanupTemp);
@@ -20,15 +20,15 @@ function signedRepo(): { repo: TestRepo; key: SshTestKey; signers: string } {
   return { repo, key, signers };
 }
 
-const audit = (repo: TestRepo, signers: string, ...extra: string[]) =>
-  runCli(['audit', repo.dir, '--format', 'json', '--no-cache', '--allowed-signers', signers, ...extra], { env: repo.env });
-const ledgerShow = (repo: TestRepo) => runCli(['ledger', 'show', repo.dir], { env: repo.env });
+const audit = async (repo: TestRepo, signers: string, ...extra: string[]) =>
+  await runMain(['audit', repo.dir, '--format', 'json', '--no-cache', '--allowed-signers', signers, ...extra], { env: repo.env });
+const ledgerShow = async (repo: TestRepo) => await runMain(['ledger', 'show', repo.dir], { env: repo.env });
 
 describe('the ledger records the tips once history and signatures pass', () => {
-  test('a failing config rule does not stop it: ledger show lists the branch', () => {
+  test('a failing config rule does not stop it: ledger show lists the branch', async () => {
     const { repo, signers } = signedRepo();
     repo.run(['config', 'core.fsmonitor', 'echo never-run']); // no-code-execution-in-local-config fails
-    const r = audit(repo, signers);
+    const r = await audit(repo, signers);
     expect(r.code).toBe(1);
     const report = parseJson(r) as JsonReport & { ledger: LedgerField };
     expect(resultOf(report, 'no-code-execution-in-local-config').outcome).toBe('fail');
@@ -36,18 +36,18 @@ describe('the ledger records the tips once history and signatures pass', () => {
     expect(resultOf(report, 'commits-signed').outcome).toBe('pass');
     expect(report.ledger).toMatchObject({ updated: true, refs: 1 });
     expect(r.stderr).not.toContain('ledger not updated');
-    const show = ledgerShow(repo);
+    const show = await ledgerShow(repo);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain(`refs/heads/main ${repo.run(['rev-parse', 'HEAD'])}`);
     // The text report says so too.
-    const text = runCli(['audit', repo.dir, '--no-cache', '--allowed-signers', signers], { env: repo.env });
+    const text = await runMain(['audit', repo.dir, '--no-cache', '--allowed-signers', signers], { env: repo.env });
     expect(text.stdout).toMatch(/^ledger: 1 protected tip\(s\) recorded in /m);
   });
 
-  test('a commit signed for someone else blocks it: not updated, the rule named in the report and on stderr', () => {
+  test('a commit signed for someone else blocks it: not updated, the rule named in the report and on stderr', async () => {
     const { repo, key, signers } = signedRepo();
     signedCommit(repo, key, 'as mallory', { committerEmail: 'mallory@example.com' });
-    const r = audit(repo, signers);
+    const r = await audit(repo, signers);
     expect(r.code).toBe(1);
     const report = parseJson(r) as JsonReport & { ledger: LedgerField };
     expect(resultOf(report, 'signer-matches-committer').outcome).toBe('fail');
@@ -58,43 +58,43 @@ describe('the ledger records the tips once history and signatures pass', () => {
     const lines = stderrLines(r);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^gitguard: ledger not updated: .*signer-matches-committer failed/);
-    expect(ledgerShow(repo).stdout).toMatch(/^no ledger yet/);
-    const text = runCli(['audit', repo.dir, '--no-cache', '--allowed-signers', signers], { env: repo.env });
+    expect((await ledgerShow(repo)).stdout).toMatch(/^no ledger yet/);
+    const text = await runMain(['audit', repo.dir, '--no-cache', '--allowed-signers', signers], { env: repo.env });
     expect(text.stdout).toMatch(/^ledger not updated: signer-matches-committer failed/m);
-    const md = runCli(['audit', repo.dir, '--no-cache', '--format', 'markdown', '--allowed-signers', signers], { env: repo.env });
+    const md = await runMain(['audit', repo.dir, '--no-cache', '--format', 'markdown', '--allowed-signers', signers], { env: repo.env });
     expect(md.stdout).toMatch(/^> ledger not updated: signer-matches-committer failed/m);
   });
 
-  test('below --fail-on a judging rule does not block; at or above it does', () => {
+  test('below --fail-on a judging rule does not block; at or above it does', async () => {
     const repo = makeRepo();
     repo.commit('unsigned'); // commits-signed fails (high)
-    const low = runCli(['audit', repo.dir, '--format', 'json', '--no-cache'], { env: repo.env });
+    const low = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache'], { env: repo.env });
     expect((parseJson<{ ledger: LedgerField }>(low)).ledger).toMatchObject({ updated: false, cause: 'blocked' });
     expect(parseJson<{ ledger: LedgerField }>(low).ledger.reason).toContain('commits-signed failed');
-    const critical = runCli(['audit', repo.dir, '--format', 'json', '--no-cache', '--fail-on', 'critical'], { env: repo.env });
+    const critical = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache', '--fail-on', 'critical'], { env: repo.env });
     expect(parseJson<{ ledger: LedgerField }>(critical).ledger).toMatchObject({ updated: true });
-    expect(ledgerShow(repo).stdout).toContain('refs/heads/main');
+    expect((await ledgerShow(repo)).stdout).toContain('refs/heads/main');
   });
 
-  test('--no-ledger and a selection without the ledger rules say why, and leave stderr to real losses', () => {
+  test('--no-ledger and a selection without the ledger rules say why, and leave stderr to real losses', async () => {
     const { repo, signers } = signedRepo();
-    const off = audit(repo, signers, '--no-ledger');
+    const off = await audit(repo, signers, '--no-ledger');
     expect(parseJson<{ ledger: LedgerField }>(off).ledger).toEqual({ updated: false, reason: '--no-ledger', cause: 'no-ledger' });
     expect(off.stderr).toBe('');
-    const client = audit(repo, signers, '--threat', 'protections');
+    const client = await audit(repo, signers, '--threat', 'protections');
     const l = parseJson<{ ledger: LedgerField }>(client).ledger;
     expect(l.updated).toBe(false);
     expect(l.cause).toBe('selection');
     expect(l.reason).toContain('protected-refs-not-rewritten');
     expect(client.stderr).not.toContain('ledger');
-    expect(ledgerShow(repo).stdout).toMatch(/^no ledger yet/);
-    const text = runCli(['audit', repo.dir, '--no-cache', '--no-ledger', '--allowed-signers', signers], { env: repo.env });
+    expect((await ledgerShow(repo)).stdout).toMatch(/^no ledger yet/);
+    const text = await runMain(['audit', repo.dir, '--no-cache', '--no-ledger', '--allowed-signers', signers], { env: repo.env });
     expect(text.stdout).toMatch(/^ledger not updated: --no-ledger$/m);
   });
 
-  test('an empty repository records nothing and writes no ledger file', () => {
+  test('an empty repository records nothing and writes no ledger file', async () => {
     const repo = makeRepo();
-    const r = runCli(['audit', repo.dir, '--format', 'json', '--no-cache'], { env: repo.env });
+    const r = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache'], { env: repo.env });
     expect((parseJson(r) as JsonReport & { ledger: LedgerField }).ledger).toMatchObject({ updated: false, cause: 'nothing-audited' });
     expect(existsSync(join(repo.dir, '.git', 'gitguard', 'ledger.json'))).toBe(false);
     expect(r.stderr).not.toContain('ledger');

@@ -6,16 +6,18 @@ import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { catCommit, gitSshVerifyArgs, makeSshKey, sshSign, spliceSignature, splitCommit, writeAllowedSigners, writeCommitObject, type SshTestKey } from '../helpers/ssh.js';
-import { runCli, parseJson, resultOf } from '../helpers/cli.js';
+import { runCli, runMain, parseJson, resultOf } from '../helpers/cli.js';
 
 interface MergetagRow { tag: string; tagger: string | null; letter: string; signer: string | null; status: string; detail: string; problem: string | null }
 interface VerifyRow { commit: string; status: string; mergetags?: MergetagRow[] }
 
-const verifyRows = (r: TestRepo, args: string[]) => {
-  const res = runCli(['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args], { env: r.env });
+// spawned: the built binary, whose verification moves to worker threads on long histories.
+const verifyRows = async (r: TestRepo, args: string[], spawned = false) => {
+  const argv = ['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args];
+  const res = spawned ? runCli(argv, { env: r.env }) : await runMain(argv, { env: r.env });
   return { code: res.code, rows: (JSON.parse(res.stdout) as { commits: VerifyRow[] }).commits };
 };
-const audit = (r: TestRepo, args: string[]) => resultOf(parseJson(runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'mergetags-valid', ...args], { env: r.env })), 'mergetags-valid');
+const audit = async (r: TestRepo, args: string[]) => resultOf(parseJson(await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'mergetags-valid', ...args], { env: r.env })), 'mergetags-valid');
 
 /** git's verdict on the merge's embedded tag, read from `git log --show-signature` (git runs gpg or ssh-keygen). */
 function gitMergetagLetter(r: TestRepo, merge: string, opts: { env?: NodeJS.ProcessEnv; config?: string[] } = {}): string {
@@ -67,7 +69,7 @@ describe('a merged tag signed with OpenPGP', () => {
   let fpr: string;
   let merge: string;
   let keyring: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     // The repository's pinned GNUPGHOME is this gpg's home: every git command (signing, and
     // git log --show-signature for the comparison) uses it, with alice's key trusted.
     r = makeRepo();
@@ -83,49 +85,49 @@ describe('a merged tag signed with OpenPGP', () => {
   const resign = (payload: Buffer): string => gpg.run(['--armor', '--detach-sign', '--local-user', fpr], { input: payload }).toString();
   afterAll(() => gpg.kill());
 
-  test('a good tag signature is G and authorized in verify, as git says, and the rule passes', () => {
-    const { rows, code } = verifyRows(r, ['--keyring', keyring]);
+  test('a good tag signature is G and authorized in verify, as git says, and the rule passes', async () => {
+    const { rows, code } = await verifyRows(r, ['--keyring', keyring]);
     expect(rows.map((x) => x.status)).toEqual(['authorized', 'authorized', 'authorized', 'authorized']);
     expect(code).toBe(0);
     const row = rows.find((x) => x.commit === merge)!;
     expect(row.mergetags).toEqual([expect.objectContaining({ tag: 'v1.0', tagger: 'alice@example.com', letter: 'G', status: 'authorized', problem: null })]);
     expect(rows.filter((x) => x.commit !== merge).every((x) => x.mergetags === undefined)).toBe(true);
     expect(gitMergetagLetter(r, merge)).toBe('G');
-    const res = audit(r, ['--keyring', keyring]);
+    const res = await audit(r, ['--keyring', keyring]);
     expect(res.outcome).toBe('pass');
     expect(res.note).toContain('1 merge(s) embed tags: 1 by authorized signers');
   });
 
-  test('the text line of the merge ends with a mergetag token', () => {
-    const out = runCli(['verify', '-C', r.dir, '--no-cache', '--keyring', keyring], { env: r.env }).stdout.split('\n');
+  test('the text line of the merge ends with a mergetag token', async () => {
+    const out = (await runMain(['verify', '-C', r.dir, '--no-cache', '--keyring', keyring], { env: r.env })).stdout.split('\n');
     expect(out.find((l) => l.startsWith(merge))).toMatch(/ G \S+ authorized:alice@example.com mergetag:authorized$/);
     expect(out.filter((l) => l.includes('mergetag:'))).toHaveLength(1);
   });
 
-  test('signed by a key outside the keys supplied, the tag is an unknown signer and the rule still passes', () => {
+  test('signed by a key outside the keys supplied, the tag is an unknown signer and the rule still passes', async () => {
     const other = gpg.genKey('Bob <bob@example.com>', 'ed25519');
     const bobOnly = join(r.home, 'bob.asc');
     writeFileSync(bobOnly, gpg.exportPublic(other));
-    const row = verifyRows(r, ['--keyring', bobOnly]).rows.find((x) => x.commit === merge)!;
+    const row = (await verifyRows(r, ['--keyring', bobOnly])).rows.find((x) => x.commit === merge)!;
     expect(row.mergetags?.map((m) => [m.letter, m.status])).toEqual([['E', 'unknown-signer']]);
-    const res = audit(r, ['--keyring', bobOnly]);
+    const res = await audit(r, ['--keyring', bobOnly]);
     expect(res.outcome).toBe('pass');
     expect(res.note).toContain('1 not vouched for by the policy or keys (v1.0)');
   });
 
-  test('a tag changed after it was signed is B, as git says, verify exits 1 and the audit fails mergetags-valid', () => {
+  test('a tag changed after it was signed is B, as git says, verify exits 1 and the audit fails mergetags-valid', async () => {
     // The forger signs the forged merge with a valid key: only the embedded tag gives it away.
     const forged = tamper(r, merge, 'release v1.0', 'release v6.6.6', resign);
     expect(gitMergetagLetter(r, forged)).toBe('B');
     expect(r.run(['log', '-1', '--format=%G?', forged])).toBe('G');
-    const { rows, code } = verifyRows(r, ['--keyring', keyring, forged]);
+    const { rows, code } = await verifyRows(r, ['--keyring', keyring, forged]);
     expect(rows.find((x) => x.commit === forged)?.status).toBe('authorized');
     expect(rows.find((x) => x.commit === forged)?.mergetags).toEqual([expect.objectContaining({ tag: 'v1.0', letter: 'B', status: 'bad', problem: expect.stringContaining('bad signature (B)') })]);
     expect(code).toBe(1);
     r.run(['update-ref', 'refs/heads/forged', forged]);
     r.run(['symbolic-ref', 'HEAD', 'refs/heads/forged']);
     try {
-      const res = audit(r, ['--keyring', keyring]);
+      const res = await audit(r, ['--keyring', keyring]);
       expect(res.outcome).toBe('fail');
       expect(res.findings.map((f) => f.commit)).toEqual([forged]);
       expect(res.findings[0]!.message).toContain("merged tag 'v1.0': bad signature (B)");
@@ -134,15 +136,15 @@ describe('a merged tag signed with OpenPGP', () => {
     }
   });
 
-  test('the verdict cache is keyed by the embedded tag\'s bytes: a cached good tag does not vouch for a changed copy', () => {
-    const cached = (rev: string) =>
-      (JSON.parse(runCli(['verify', '-C', r.dir, '--format', 'json', '--keyring', keyring, rev], { env: r.env }).stdout) as { commits: VerifyRow[] }).commits.find((x) => x.commit === rev)?.mergetags?.map((m) => m.letter);
-    expect(cached(merge)).toEqual(['G']);
-    expect(cached(merge)).toEqual(['G']);
-    expect(cached(tamper(r, merge, 'release v1.0', 'release v1.0.1'))).toEqual(['B']);
+  test('the verdict cache is keyed by the embedded tag\'s bytes: a cached good tag does not vouch for a changed copy', async () => {
+    const cached = async (rev: string) =>
+      (JSON.parse((await runMain(['verify', '-C', r.dir, '--format', 'json', '--keyring', keyring, rev], { env: r.env })).stdout) as { commits: VerifyRow[] }).commits.find((x) => x.commit === rev)?.mergetags?.map((m) => m.letter);
+    expect(await cached(merge)).toEqual(['G']);
+    expect(await cached(merge)).toEqual(['G']);
+    expect(await cached(tamper(r, merge, 'release v1.0', 'release v1.0.1'))).toEqual(['B']);
   });
 
-  test('is not applicable to a history without merged tags', () => {
+  test('is not applicable to a history without merged tags', async () => {
     const plain = makeRepo();
     plain.commit('one');
     plain.run(['checkout', '-q', '-b', 'side']);
@@ -151,7 +153,7 @@ describe('a merged tag signed with OpenPGP', () => {
     plain.commit('three');
     plain.run(['merge', '-q', '--no-ff', '--no-edit', 'side']);
     expect(plain.run(['rev-list', '--merges', 'HEAD'])).not.toBe('');
-    expect(audit(plain, []).outcome).toBe('not-applicable');
+    expect((await audit(plain, [])).outcome).toBe('not-applicable');
   });
 });
 
@@ -161,29 +163,29 @@ describe('a merged tag signed with SSH', () => {
   let merge: string;
   let signers: string;
   const sshConfig = () => gitSshVerifyArgs(signers);
-  beforeAll(() => {
+  beforeAll(async () => {
     r = makeRepo();
     key = makeSshKey(r.home, 'ed25519', 'alice');
     signers = writeAllowedSigners(join(r.home, 'allowed_signers'), [`alice@example.com ${key.pub}`]);
     merge = mergeSignedTag(r, ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${key.path}`], sshConfig());
   });
 
-  test('a good tag signature is G and authorized, as git says', () => {
+  test('a good tag signature is G and authorized, as git says', async () => {
     expect(gitMergetagLetter(r, merge, { config: sshConfig() })).toBe('G');
-    const row = verifyRows(r, ['--allowed-signers', signers]).rows.find((x) => x.commit === merge)!;
+    const row = (await verifyRows(r, ['--allowed-signers', signers])).rows.find((x) => x.commit === merge)!;
     expect(row.mergetags).toEqual([expect.objectContaining({ letter: 'G', status: 'authorized', signer: key.fingerprint })]);
-    expect(audit(r, ['--allowed-signers', signers]).outcome).toBe('pass');
+    expect((await audit(r, ['--allowed-signers', signers])).outcome).toBe('pass');
   });
 
-  test('a tampered tag is B, as git says, and fails the audit even with no keys at all', () => {
+  test('a tampered tag is B, as git says, and fails the audit even with no keys at all', async () => {
     const forged = tamper(r, merge, 'release v1.0', 'release v6.6.6');
     expect(gitMergetagLetter(r, forged, { config: sshConfig() })).toBe('B');
-    expect(verifyRows(r, ['--allowed-signers', signers, forged]).rows.find((x) => x.commit === forged)?.mergetags?.map((m) => [m.letter, m.status])).toEqual([['B', 'bad']]);
+    expect((await verifyRows(r, ['--allowed-signers', signers, forged])).rows.find((x) => x.commit === forged)?.mergetags?.map((m) => [m.letter, m.status])).toEqual([['B', 'bad']]);
     r.run(['update-ref', 'refs/heads/forged', forged]);
     r.run(['symbolic-ref', 'HEAD', 'refs/heads/forged']);
     try {
-      expect(audit(r, ['--allowed-signers', signers]).outcome).toBe('fail');
-      const noKeys = audit(r, []);
+      expect((await audit(r, ['--allowed-signers', signers])).outcome).toBe('fail');
+      const noKeys = await audit(r, []);
       expect(noKeys.outcome).toBe('fail');
       expect(noKeys.findings[0]!.message).toContain('bad signature (B): signature does not verify');
     } finally {
@@ -191,14 +193,14 @@ describe('a merged tag signed with SSH', () => {
     }
   });
 
-  test('verdicts are the same when verification moves to worker threads (over 64 signatures)', () => {
+  test('verdicts are the same when verification moves to worker threads (over 64 signatures)', async () => {
     const big = makeRepo();
     for (const [k, v] of [['gpg.format', 'ssh'], ['user.signingkey', key.path], ['commit.gpgSign', 'true']]) big.run(['config', k!, v!]);
     for (let i = 0; i < 66; i += 1) big.run(['commit', '-q', '--allow-empty', '-m', `work ${i}`]);
     const m = mergeSignedTag(big, [], ['-c', `gpg.ssh.allowedSignersFile=${signers}`]);
     const forged = tamper(big, m, 'release v1.0', 'release v6.6.6', (payload) => sshSign(key, payload));
     big.run(['update-ref', 'refs/heads/forged', forged]);
-    const { rows } = verifyRows(big, ['--allowed-signers', signers, '--all']);
+    const { rows } = await verifyRows(big, ['--allowed-signers', signers, '--all'], true);
     expect(rows.length).toBeGreaterThan(64);
     expect(rows.every((x) => x.status === 'authorized')).toBe(true);
     const tags = (id: string) => rows.find((x) => x.commit === id)?.mergetags?.map((t) => [t.letter, t.status]);

@@ -3,7 +3,7 @@ import type { Io } from '../../src/cli/io.js';
 
 function fakeIo(tty: boolean): Io & { err: string[] } {
   const err: string[] = [];
-  return { err, stdout: () => {}, stderr: (s) => err.push(s), env: {}, isTTY: tty, stderrIsTTY: tty };
+  return { err, stdout: () => {}, stderr: (s) => err.push(s), env: {}, isTTY: tty, stderrIsTTY: tty, stdin: async () => '', gitguard: () => undefined };
 }
 
 describe('progress line', () => {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
-import { runCli, parseJson, resultOf } from '../helpers/cli.js';
+import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 let bob: SshTestKey;
-beforeAll(() => {
+beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gg-pp-'));
   alice = makeSshKey(dir, 'ed25519', 'alice');
   bob = makeSshKey(dir, 'ed25519', 'bob');
@@ -32,37 +32,37 @@ function repoWithGate(): TestRepo {
   return r;
 }
 
-const audit = (r: TestRepo) => {
-  const res = runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'ci-gate-kept,protected-paths-changed-by-maintainers,signers-authorized'], { env: r.env });
+const audit = async (r: TestRepo) => {
+  const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'ci-gate-kept,protected-paths-changed-by-maintainers,signers-authorized'], { env: r.env });
   return { res, report: parseJson(res) };
 };
 
 describe('the CI gate and protected paths', () => {
-  test('a commit by a non-maintainer that deletes the gitguard step from .github/workflows/ci.yml fails the audit', () => {
+  test('a commit by a non-maintainer that deletes the gitguard step from .github/workflows/ci.yml fails the audit', async () => {
     const r = repoWithGate();
-    expect(audit(r).res.code).toBe(0);
+    expect((await audit(r)).res.code).toBe(0);
     r.write({ '.github/workflows/ci.yml': WORKFLOW(false) });
     r.run(['add', '-A']);
     const c = signedCommit(r, bob, 'ci: speed up', { committerEmail: 'bob@example.com' });
-    const { res, report } = audit(r);
+    const { res, report } = await audit(r);
     expect(res.code).toBe(1);
     expect(resultOf(report, 'ci-gate-kept').findings.map((f) => f.commit)).toEqual([c]);
     expect(resultOf(report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit)).toEqual([c]);
     expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
   });
 
-  test('the same change signed by a maintainer passes', () => {
+  test('the same change signed by a maintainer passes', async () => {
     const r = repoWithGate();
     r.write({ '.github/workflows/ci.yml': WORKFLOW(false) });
     r.run(['add', '-A']);
     signedCommit(r, alice, 'ci: drop gitguard (agreed)');
-    const { res, report } = audit(r);
+    const { res, report } = await audit(r);
     expect(resultOf(report, 'ci-gate-kept').outcome).toBe('pass');
     expect(resultOf(report, 'protected-paths-changed-by-maintainers').outcome).toBe('pass');
     expect(res.code).toBe(0);
   });
 
-  test('a non-maintainer editing CODEOWNERS is reported, an edit elsewhere is not', () => {
+  test('a non-maintainer editing CODEOWNERS is reported, an edit elsewhere is not', async () => {
     const r = repoWithGate();
     r.write({ CODEOWNERS: '* @bob\n' });
     r.run(['add', '-A']);
@@ -70,7 +70,7 @@ describe('the CI gate and protected paths', () => {
     r.write({ 'README.md': 'hello' });
     r.run(['add', '-A']);
     signedCommit(r, bob, 'docs', { committerEmail: 'bob@example.com' });
-    const { report } = audit(r);
+    const { report } = await audit(r);
     const f = resultOf(report, 'protected-paths-changed-by-maintainers').findings;
     expect(f.map((x) => x.commit)).toEqual([c]);
     expect(f[0]!.message).toContain('changes protected CODEOWNERS');

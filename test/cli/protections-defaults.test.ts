@@ -1,13 +1,13 @@
 // git's own defaults are not findings: a fresh `git init` fails no protections rule; the rules about
 // hardening git leaves off (fsckObjects, gitguard's hook...) warn and say which command adds it.
 import { cleanupTemp, makeRepo } from '../helpers/repo.js';
-import { parseJson, runCli } from '../helpers/cli.js';
+import { parseJson, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
-test('the whole protections threat on a fresh git init: no rule fails, and every warning names the command that adds the hardening', () => {
+test('the whole protections threat on a fresh git init: no rule fails, and every warning names the command that adds the hardening', async () => {
   const repo = makeRepo();
-  const res = runCli(['audit', repo.dir, '--threat', 'protections', '--format', 'json', '--no-cache'], { env: repo.env });
+  const res = await runMain(['audit', repo.dir, '--threat', 'protections', '--format', 'json', '--no-cache'], { env: repo.env });
   const report = parseJson(res);
   expect(report.results.length).toBeGreaterThanOrEqual(12);
   expect(report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'error').map((r) => `${r.meta.id}: ${r.outcome} ${r.findings[0]?.message ?? r.note ?? ''}`)).toEqual([]);

@@ -3,7 +3,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runCli, hasStackTrace } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain, hasStackTrace } from '../helpers/cli.js';
 import { TokenFactory } from '../helpers/secrets.js';
 
 afterAll(cleanupTemp);
@@ -16,7 +16,7 @@ describe('secrets-not-in-history', () => {
   const token = f.checksummed(`gh${'p'}_`);
   let repo: TestRepo;
   let leaked: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = makeRepo();
     repo.commit('first', { 'README.md': '# demo\n' });
     leaked = repo.commit('add deploy config', { 'config/deploy.env': `HOST=example.org\nGITHUB_TOKEN=${token}\n` });
@@ -24,10 +24,10 @@ describe('secrets-not-in-history', () => {
     repo.commit('remove the token', { 'config/deploy.env': 'HOST=example.org\n' });
   });
 
-  test('a token committed and removed two commits later fails, naming the commit and path, and no format prints it', () => {
+  test('a token committed and removed two commits later fails, naming the commit and path, and no format prints it', async () => {
     const outDir = tempDir();
     const files = { text: join(outDir, 'r.txt'), json: join(outDir, 'r.json'), sarif: join(outDir, 'r.sarif'), junit: join(outDir, 'r.xml'), markdown: join(outDir, 'r.md') };
-    const r = runCli(['audit', repo.dir, ...SECRETS, '-v', '--output-text', files.text, '--output-json', files.json, '--output-sarif', files.sarif, '--output-junit', files.junit, '--output-markdown', files.markdown], { env: repo.env });
+    const r = await runMain(['audit', repo.dir, ...SECRETS, '-v', '--output-text', files.text, '--output-json', files.json, '--output-sarif', files.sarif, '--output-junit', files.junit, '--output-markdown', files.markdown], { env: repo.env });
     expect(r.code).toBe(1);
     const json = JSON.parse(readFileSync(files.json, 'utf8'));
     const res = resultOf(json, 'secrets-not-in-history');
@@ -47,25 +47,25 @@ describe('secrets-not-in-history', () => {
     }
   });
 
-  test('the same file version reached twice (a revert) is scanned once; binary files are skipped with a count', () => {
+  test('the same file version reached twice (a revert) is scanned once; binary files are skipped with a count', async () => {
     const r2 = makeRepo();
     r2.commit('one', { 'a.env': `T=${token}\n` });
     r2.commit('two', { 'a.env': 'T=\n' });
     r2.run(['revert', '--no-edit', 'HEAD']);
     writeFileSync(join(r2.dir, 'logo.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]), Buffer.from(`T=${token}\n`)]));
     r2.commit('binary');
-    const json = parseJson(runCli(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env }));
+    const json = parseJson(await runMain(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env }));
     const res = resultOf(json, 'secrets-not-in-history');
     expect(res.findingCount).toBe(1);
     expect(res.note).toMatch(/4 commit\(s\).*skipped 1 binary, 1 already scanned/);
   });
 
-  test('gitguard baseline write records it and audit --baseline suppresses it', () => {
+  test('gitguard baseline write records it and audit --baseline suppresses it', async () => {
     const file = join(tempDir(), 'baseline.json');
-    const w = runCli(['baseline', 'write', file, repo.dir, '--rule', 'secrets-not-in-history'], { env: repo.env });
+    const w = await runMain(['baseline', 'write', file, repo.dir, '--rule', 'secrets-not-in-history'], { env: repo.env });
     expect(w.code).toBe(0);
     expect(readFileSync(file, 'utf8')).not.toContain(token);
-    const r = runCli(['audit', repo.dir, ...SECRETS, '--baseline', file, '--format', 'json'], { env: repo.env });
+    const r = await runMain(['audit', repo.dir, ...SECRETS, '--baseline', file, '--format', 'json'], { env: repo.env });
     expect(r.code).toBe(0);
     const res = resultOf(parseJson(r), 'secrets-not-in-history') as ReturnType<typeof resultOf> & { suppressedCount?: number };
     expect(res.outcome).toBe('pass');
@@ -73,7 +73,7 @@ describe('secrets-not-in-history', () => {
     expect((res.findings[0] as Finding).suppressed).toBe(true);
   });
 
-  test('the policy\'s secrets.allow excuses by path glob and by fingerprint, reported as suppressed', () => {
+  test('the policy\'s secrets.allow excuses by path glob and by fingerprint, reported as suppressed', async () => {
     for (const allow of [
       '  allow:\n    - path: "config/**"\n      reason: throw-away fixture\n',
       `  allow:\n    - fingerprint: "${leaked}:config/deploy.env:github-pat:1"\n      reason: revoked on 2026-01-02\n`,
@@ -82,7 +82,7 @@ describe('secrets-not-in-history', () => {
       r2.commit('leak', { 'config/deploy.env': `GITHUB_TOKEN=${token}\n` });
       const id = r2.run(['rev-parse', 'HEAD']);
       r2.commit('policy', { '.gitguard/policy.yml': `version: 1\nsecrets:\n${allow.replace(leaked, id)}` });
-      const r = runCli(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env });
+      const r = await runMain(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env });
       expect([r.code, r.stderr]).toEqual([0, '']);
       const res = resultOf(parseJson(r), 'secrets-not-in-history');
       expect(res.outcome).toBe('pass');
@@ -90,22 +90,22 @@ describe('secrets-not-in-history', () => {
       const f0 = res.findings[0] as Finding;
       expect(f0.suppressed).toBe(true);
       expect(f0.suppressedBy).toMatch(/^policy secrets\.allow: (throw-away fixture|revoked on 2026-01-02)$/);
-      const text = runCli(['audit', r2.dir, ...SECRETS, '-v'], { env: r2.env });
+      const text = await runMain(['audit', r2.dir, ...SECRETS, '-v'], { env: r2.env });
       expect(text.stdout).toMatch(/suppressed by policy secrets\.allow/);
       expect(text.stdout).not.toContain(token);
     }
   });
 
-  test('a fingerprint without a reason is a policy error, not a silent excuse', () => {
+  test('a fingerprint without a reason is a policy error, not a silent excuse', async () => {
     const r2 = makeRepo();
     r2.commit('policy', { '.gitguard/policy.yml': `version: 1\nsecrets:\n  allow:\n    - fingerprint: "${'a'.repeat(40)}:x:github-pat:1"\n` });
-    const r = runCli(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env });
+    const r = await runMain(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env });
     expect(hasStackTrace(r)).toBe(false);
     const res = resultOf(parseJson(r), 'secrets-not-in-history');
     expect(res.note).toMatch(/secrets\.allow\[0\]: reason: missing/);
   });
 
-  test('the repository\'s diff drivers, textconv and attributes run nothing and hide nothing', () => {
+  test('the repository\'s diff drivers, textconv and attributes run nothing and hide nothing', async () => {
     const r2 = makeRepo();
     const marker = join(tempDir(), 'pwned');
     r2.run(['config', 'diff.evil.textconv', `sh -c 'touch ${marker}; echo clean'`]);
@@ -113,47 +113,47 @@ describe('secrets-not-in-history', () => {
     r2.run(['config', 'core.pager', `sh -c 'touch ${marker}'`]);
     r2.commit('attributes', { '.gitattributes': '* diff=evil\n*.env -diff\n' });
     const leak = r2.commit('leak', { 'prod.env': `TOKEN=${token}\n` });
-    const r = runCli(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env });
+    const r = await runMain(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env });
     expect(hasStackTrace(r)).toBe(false);
     const res = resultOf(parseJson(r), 'secrets-not-in-history');
     expect(res.findings.map((x) => [x.commit, x.file])).toEqual([[leak, 'prod.env']]);
     expect(() => readFileSync(marker)).toThrow();
   });
 
-  test('the generic high-entropy detector runs only with --secrets-entropy or the policy\'s secrets.entropy', () => {
+  test('the generic high-entropy detector runs only with --secrets-entropy or the policy\'s secrets.entropy', async () => {
     const r2 = makeRepo();
     r2.commit('config', { 'app.yml': `client_secret: "${f.base64(40)}"\n` });
-    expect(runCli(['audit', r2.dir, ...SECRETS], { env: r2.env }).code).toBe(0);
-    const on = resultOf(parseJson(runCli(['audit', r2.dir, ...SECRETS, '--secrets-entropy', '--format', 'json'], { env: r2.env })), 'secrets-not-in-history');
+    expect((await runMain(['audit', r2.dir, ...SECRETS], { env: r2.env })).code).toBe(0);
+    const on = resultOf(parseJson(await runMain(['audit', r2.dir, ...SECRETS, '--secrets-entropy', '--format', 'json'], { env: r2.env })), 'secrets-not-in-history');
     expect([on.outcome, on.findings[0]?.evidence?.kind]).toEqual(['fail', 'generic-high-entropy']);
     r2.commit('policy', { '.gitguard/policy.yml': 'version: 1\nsecrets:\n  entropy: true\n' });
-    expect(runCli(['audit', r2.dir, ...SECRETS], { env: r2.env }).code).toBe(1);
+    expect((await runMain(['audit', r2.dir, ...SECRETS], { env: r2.env })).code).toBe(1);
   });
 
-  test('a clean history passes', () => {
+  test('a clean history passes', async () => {
     const r2 = makeRepo();
     r2.commit('one', { 'package-lock.json': `{"integrity": "sha512-${f.base64(86)}=="}\n`, 'a.txt': 'token = "your_token_here"\n' });
-    const r = runCli(['audit', r2.dir, ...SECRETS], { env: r2.env });
+    const r = await runMain(['audit', r2.dir, ...SECRETS], { env: r2.env });
     expect(r.code).toBe(0);
   });
 });
 
 describe('security-policy-present', () => {
   const RULE = ['--rule', 'security-policy-present', '--no-ledger', '--format', 'json'];
-  test('fails without SECURITY.md, passes with .github/SECURITY.md, reads HEAD and not the work tree', () => {
+  test('fails without SECURITY.md, passes with .github/SECURITY.md, reads HEAD and not the work tree', async () => {
     const r = makeRepo();
     r.commit('one', { 'README.md': '# x\n' });
     r.write({ 'SECURITY.md': 'not committed\n' });
-    const without = runCli(['audit', r.dir, ...RULE], { env: r.env });
+    const without = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     expect(without.code).toBe(1);
     expect(resultOf(parseJson(without), 'security-policy-present').findings[0]!.message).toMatch(/no SECURITY\.md at the root, in \.github\/ or in docs\//);
     rmSync(join(r.dir, 'SECURITY.md'));
     r.commit('empty', { '.github/SECURITY.md': '\n  \n' });
-    const empty = runCli(['audit', r.dir, ...RULE], { env: r.env });
+    const empty = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     expect(empty.code).toBe(1);
     expect(resultOf(parseJson(empty), 'security-policy-present').findings[0]!.message).toMatch(/\.github\/SECURITY\.md .* is empty/);
     r.commit('policy', { '.github/SECURITY.md': 'Report vulnerabilities to security@example.com.\n' });
-    const ok = runCli(['audit', r.dir, ...RULE], { env: r.env });
+    const ok = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     expect(ok.code).toBe(0);
     expect(resultOf(parseJson(ok), 'security-policy-present').outcome).toBe('pass');
   });

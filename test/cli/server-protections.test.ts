@@ -7,21 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
 const SERVER_RULES = ['server-receive-hardened', 'server-hook-installed'];
 
-function auditServer(server: TestRepo) {
-  const res = runCli(['audit', server.dir, '--format', 'json', '--no-cache', '--rule', SERVER_RULES.join(',')], { env: server.env });
+async function auditServer(server: TestRepo) {
+  const res = await runMain(['audit', server.dir, '--format', 'json', '--no-cache', '--rule', SERVER_RULES.join(',')], { env: server.env });
   return parseJson(res);
 }
 
 /** A bare repository with gitguard's pre-receive hook installed the way its remediation says. */
-function hookedServer(): TestRepo {
+async function hookedServer(): Promise<TestRepo> {
   const server = makeRepo({ bare: true });
-  const r = runCli(['hook', 'install', '--server'], { cwd: server.dir, env: server.env });
+  const r = await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env });
   if (r.code !== 0) throw new Error(`hook install failed: ${r.stderr}`);
   return server;
 }
@@ -44,9 +44,9 @@ function push(client: TestRepo, args: string[]): { ok: boolean; stderr: string }
 const tipOf = (server: TestRepo, ref: string): string => server.run(['rev-parse', '--verify', '-q', ref]);
 
 describe('server rules on a bare repository', () => {
-  test('a bare repository with default settings fails the server rules, and passes after the remediation commands gitguard prints', () => {
+  test('a bare repository with default settings fails the server rules, and passes after the remediation commands gitguard prints', async () => {
     const server = makeRepo({ bare: true });
-    const before = auditServer(server);
+    const before = await auditServer(server);
     for (const id of SERVER_RULES) expect(resultOf(before, id).outcome).toBe('fail');
     expect(resultOf(before, 'server-receive-hardened').findingCount).toBe(3);
 
@@ -55,26 +55,26 @@ describe('server rules on a bare repository', () => {
     for (const cmd of commands) {
       const argv = cmd.split(' ');
       if (argv[0] === 'git') execFileSync('git', argv.slice(1), { cwd: server.dir, env: server.env, stdio: 'pipe' });
-      else if (argv[0] === 'gitguard') expect(runCli(argv.slice(1), { cwd: server.dir, env: server.env }).code).toBe(0);
+      else if (argv[0] === 'gitguard') expect((await runMain(argv.slice(1), { cwd: server.dir, env: server.env })).code).toBe(0);
       else throw new Error(`not a command: ${cmd}`);
     }
 
-    const after = auditServer(server);
+    const after = await auditServer(server);
     for (const id of SERVER_RULES) expect(resultOf(after, id).outcome).toBe('pass');
   });
 
-  test('a work-tree repository is judged as a server only with --server', () => {
+  test('a work-tree repository is judged as a server only with --server', async () => {
     const repo = makeRepo();
-    const plain = parseJson(runCli(['audit', repo.dir, '--format', 'json', '--rule', SERVER_RULES.join(',')], { env: repo.env }));
+    const plain = parseJson(await runMain(['audit', repo.dir, '--format', 'json', '--rule', SERVER_RULES.join(',')], { env: repo.env }));
     for (const id of SERVER_RULES) expect(resultOf(plain, id).outcome).toBe('not-applicable');
-    const server = parseJson(runCli(['audit', repo.dir, '--server', '--format', 'json', '--rule', SERVER_RULES.join(',')], { env: repo.env }));
+    const server = parseJson(await runMain(['audit', repo.dir, '--server', '--format', 'json', '--rule', SERVER_RULES.join(',')], { env: repo.env }));
     for (const id of SERVER_RULES) expect(resultOf(server, id).outcome).toBe('fail');
   });
 });
 
 describe('the pre-receive check, with real git push', () => {
-  test('accepts fast-forwards, rejects rewriting main, deleting or moving a tag; other branches may be force-pushed', () => {
-    const server = hookedServer();
+  test('accepts fast-forwards, rejects rewriting main, deleting or moving a tag; other branches may be force-pushed', async () => {
+    const server = await hookedServer();
     const client = clientOf(server);
     client.commit('one');
     expect(push(client, ['main'])).toEqual({ ok: true, stderr: '' });
@@ -110,14 +110,14 @@ describe('the pre-receive check, with real git push', () => {
   describe('with a trust policy', () => {
     let alice: SshTestKey;
     let bob: SshTestKey;
-    beforeAll(() => {
+    beforeAll(async () => {
       const dir = mkdtempSync(join(tmpdir(), 'gg-prerecv-'));
       alice = makeSshKey(dir, 'ed25519', 'alice');
       bob = makeSshKey(dir, 'ed25519', 'bob');
     });
 
-    function governed(): { server: TestRepo; client: TestRepo } {
-      const server = hookedServer();
+    async function governed(): Promise<{ server: TestRepo; client: TestRepo }> {
+      const server = await hookedServer();
       const client = clientOf(server);
       client.write({
         '.gitguard/policy.yml': 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n',
@@ -130,8 +130,8 @@ describe('the pre-receive check, with real git push', () => {
       return { server, client };
     }
 
-    test('accepts a commit signed by a signer of the policy, rejects an unsigned one with one clear line', () => {
-      const { server, client } = governed();
+    test('accepts a commit signed by a signer of the policy, rejects an unsigned one with one clear line', async () => {
+      const { server, client } = await governed();
       client.write({ 'a.txt': 'a' });
       client.run(['add', '-A']);
       const good = signedCommit(client, bob, 'work by bob', { committerEmail: 'bob@example.com' });
@@ -148,18 +148,18 @@ describe('the pre-receive check, with real git push', () => {
 
     /** The rules a push is judged by (src/engine/push-rules.ts), as a full audit of the client's history runs them. */
     const PUSH_RULES = ['commits-signed', 'mergetags-valid', 'policy-changes-authorized', 'signature-algorithms-strong', 'signatures-valid', 'signer-matches-committer', 'signers-authorized', 'signers-not-retired', 'signing-keys-valid', 'protected-paths-changed-by-maintainers', 'ci-gate-kept'];
-    function auditClient(client: TestRepo) {
-      const res = runCli(['audit', client.dir, '--format', 'json', '--no-cache', '--no-ledger', '--rule', PUSH_RULES.join(',')], { env: client.env });
+    async function auditClient(client: TestRepo) {
+      const res = await runMain(['audit', client.dir, '--format', 'json', '--no-cache', '--no-ledger', '--rule', PUSH_RULES.join(',')], { env: client.env });
       return parseJson(res);
     }
 
-    test('a commit the server refuses fails the same rule in audit, on that commit; an accepted one passes', () => {
-      const { server, client } = governed();
+    test('a commit the server refuses fails the same rule in audit, on that commit; an accepted one passes', async () => {
+      const { server, client } = await governed();
       client.write({ 'a.txt': 'a' });
       client.run(['add', '-A']);
       const good = signedCommit(client, bob, 'work by bob', { committerEmail: 'bob@example.com' });
       expect(push(client, ['main']).ok).toBe(true);
-      const accepted = auditClient(client);
+      const accepted = await auditClient(client);
       for (const id of PUSH_RULES) expect([id, resultOf(accepted, id).outcome]).toEqual([id, expect.stringMatching(/^(pass|not-applicable)$/)]);
       expect(resultOf(accepted, 'commits-signed').outcome).toBe('pass');
 
@@ -177,14 +177,14 @@ describe('the pre-receive check, with real git push', () => {
       const refusedRules = refused.map(([, rule]) => rule!).sort();
       expect(refusedRules).toContain('signer-matches-committer');
 
-      const report = auditClient(client);
+      const report = await auditClient(client);
       const failed = report.results.filter((x) => x.outcome === 'fail').map((x) => x.meta.id).sort();
       expect(failed).toEqual(refusedRules);
       for (const id of refusedRules) expect(resultOf(report, id).findings.map((f) => f.commit)).toEqual([bad]);
     });
 
-    test("rejects a policy change signed by a signer who is not a maintainer", () => {
-      const { server, client } = governed();
+    test("rejects a policy change signed by a signer who is not a maintainer", async () => {
+      const { server, client } = await governed();
       const before = tipOf(server, 'refs/heads/main');
       client.write({ '.gitguard/policy.yml': 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice, bob]\n' });
       client.run(['add', '-A']);
@@ -196,8 +196,8 @@ describe('the pre-receive check, with real git push', () => {
       expect(tipOf(server, 'refs/heads/main')).toBe(before);
     });
 
-    test("rejects a protected-path change signed by a non-maintainer and accepts it signed by a maintainer", () => {
-      const { client } = governed();
+    test("rejects a protected-path change signed by a non-maintainer and accepts it signed by a maintainer", async () => {
+      const { client } = await governed();
       client.write({ '.github/workflows/ci.yml': 'on: [push, pull_request]\n' });
       client.run(['add', '-A']);
       const byBob = signedCommit(client, bob, 'ci: change', { committerEmail: 'bob@example.com' });

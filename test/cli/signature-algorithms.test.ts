@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { makeGpg, type Gpg, type GpgAlgo } from '../helpers/gpg.js';
 import { catCommit, craftKey, craftSshSignature, makeSshKey, signedCommit, spliceSignature, writeAllowedSigners, writeCommitObject } from '../helpers/ssh.js';
 
@@ -15,7 +15,7 @@ type F = { message: string; commit?: string; evidence?: Record<string, unknown> 
 
 describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
   let gpg: Gpg;
-  beforeAll(() => {
+  beforeAll(async () => {
     gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-')));
   });
   afterAll(() => gpg.kill());
@@ -24,12 +24,12 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     r.run(['-c', `gpg.program=${gpg.wrapper}`, '-c', `user.signingkey=${fpr}`, 'commit', '-q', '--allow-empty', '-S', '-m', message], { env: { GNUPGHOME: gpg.home, GG_GPG_ARGS: gpgArgs } });
     return r.run(['rev-parse', 'HEAD']);
   };
-  const audit = (r: TestRepo, keyring: string) => {
-    const out = runCli(['audit', r.dir, ...RULE, '--keyring', keyring], { env: r.env });
+  const audit = async (r: TestRepo, keyring: string) => {
+    const out = await runMain(['audit', r.dir, ...RULE, '--keyring', keyring], { env: r.env });
     return { code: out.code, res: resultOf(parseJson(out), 'signature-algorithms-strong') };
   };
 
-  test('SHA-256 (RSA-2048) and Ed25519 signatures pass', () => {
+  test('SHA-256 (RSA-2048) and Ed25519 signatures pass', async () => {
     const r = makeRepo();
     const ed = gpg.genKey('Ed Example <ed@example.com>', 'ed25519');
     const rsa = gpg.genKey('Rsa Example <rsa@example.com>', 'rsa2048');
@@ -38,11 +38,11 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     const keyring = join(r.home, 'keys.asc');
     writeFileSync(keyring, gpg.exportPublic(ed, rsa));
     expect(r.run(['log', '-1', '--format=%GG'], { env: { GNUPGHOME: gpg.home } })).toMatch(/SHA256|using RSA/);
-    const { code, res } = audit(r, keyring);
+    const { code, res } = await audit(r, keyring);
     expect([code, res.outcome, res.note]).toEqual([0, 'pass', '2 signature(s) checked']);
   });
 
-  test('a SHA-1 digest and an RSA-1024 key fail, naming the commit', () => {
+  test('a SHA-1 digest and an RSA-1024 key fail, naming the commit', async () => {
     const r = makeRepo();
     const rsa = gpg.genKey('Old Digest <old@example.com>', 'rsa2048');
     const small = gpg.genKey('Small Key <small@example.com>', 'rsa1024' as GpgAlgo);
@@ -53,7 +53,7 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     expect(packets).toMatch(/digest algo 2\b/); // 2 = SHA-1
     const keyring = join(r.home, 'keys.asc');
     writeFileSync(keyring, gpg.exportPublic(rsa, small));
-    const { code, res } = audit(r, keyring);
+    const { code, res } = await audit(r, keyring);
     expect(code).toBe(1);
     expect(res.outcome).toBe('fail');
     const byCommit = new Map((res.findings as F[]).map((f) => [f.commit, f]));
@@ -62,22 +62,22 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     expect(byCommit.get(rsa1024)!.message).toMatch(/RSA-1024 key \(under 2048 bits\)/);
     expect(byCommit.get(rsa1024)!.evidence).toMatchObject({ digest: 'sha256', keyBits: 1024 });
     // Without the keys, the signatures' own headers still give the digest and the RSA size.
-    const bare = runCli(['audit', r.dir, ...RULE], { env: r.env });
+    const bare = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     const res2 = resultOf(parseJson(bare), 'signature-algorithms-strong');
     expect(bare.code).toBe(1);
     expect((res2.findings as F[]).map((f) => [f.commit, f.evidence?.digest, f.evidence?.keyBits])).toEqual([[sha1, 'sha1', 2048], [rsa1024, 'sha256', 1024]]);
   });
 
-  test('without keys, SHA-256 and Ed25519 signatures still pass', () => {
+  test('without keys, SHA-256 and Ed25519 signatures still pass', async () => {
     const r = makeRepo();
     signWith(r, gpg.genKey('Ed Two <ed2@example.com>', 'ed25519'), 'ed25519');
     signWith(r, gpg.genKey('Rsa Two <rsa2@example.com>', 'rsa2048'), 'rsa', '--digest-algo SHA256');
-    const out = runCli(['audit', r.dir, ...RULE], { env: r.env });
+    const out = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     const res = resultOf(parseJson(out), 'signature-algorithms-strong');
     expect([out.code, res.outcome, res.note]).toEqual([0, 'pass', '2 signature(s) checked']);
   });
 
-  test('a trusted key in the policy whose self-signatures use SHA-1 fails', () => {
+  test('a trusted key in the policy whose self-signatures use SHA-1 fails', async () => {
     const r = makeRepo();
     const fresh = gpg.genKey('Fresh Key <fresh@example.com>', 'ed25519');
     const fpr = gpg.genKey('Legacy Key <legacy@example.com>', 'ed25519');
@@ -88,7 +88,7 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     writeFileSync(join(r.dir, '.gitguard', 'keys', 'legacy.asc'), gpg.exportPublic(fpr));
     writeFileSync(join(r.dir, '.gitguard', 'keys', 'fresh.asc'), gpg.exportPublic(fresh));
     r.commit('policy and key');
-    const out = runCli(['audit', r.dir, ...RULE], { env: r.env });
+    const out = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     const res = resultOf(parseJson(out), 'signature-algorithms-strong');
     expect(res.outcome).toBe('fail');
     expect((res.findings as F[]).map((f) => f.message)).toEqual([expect.stringMatching(new RegExp(`trusted OpenPGP key ${fpr} in the policy at HEAD: its self-signatures use SHA-1`))]);
@@ -96,7 +96,7 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
 });
 
 describe('signature-algorithms-strong (SSH)', () => {
-  test('an Ed25519 signature passes, an ssh-rsa (SHA-1) one fails', () => {
+  test('an Ed25519 signature passes, an ssh-rsa (SHA-1) one fails', async () => {
     const r = makeRepo();
     const ed = makeSshKey(r.home, 'ed25519', 'ed');
     const good = signedCommit(r, ed, 'ed25519');
@@ -106,7 +106,7 @@ describe('signature-algorithms-strong (SSH)', () => {
     const bad = writeCommitObject(r, spliceSignature(payload, craftSshSignature(legacy, payload)));
     r.run(['update-ref', 'HEAD', bad]);
     const signers = writeAllowedSigners(join(r.home, 'allowed'), [`alice@example.com ${ed.pub}`, `alice@example.com ${legacy.pub}`]);
-    const out = runCli(['audit', r.dir, ...RULE, '--allowed-signers', signers], { env: r.env });
+    const out = await runMain(['audit', r.dir, ...RULE, '--allowed-signers', signers], { env: r.env });
     const res = resultOf(parseJson(out), 'signature-algorithms-strong');
     expect(out.code).toBe(1);
     expect((res.findings as F[]).map((f) => [f.commit, f.evidence?.sshSignatureAlgorithm])).toEqual([[bad, 'ssh-rsa']]);

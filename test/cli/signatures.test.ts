@@ -7,19 +7,21 @@ import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { gitSshVerifyArgs, makeSshKey, writeAllowedSigners, signedCommit, gitLetter, type SshTestKey } from '../helpers/ssh.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
-import { runCli, parseJson, resultOf } from '../helpers/cli.js';
+import { runCli, runMain, parseJson, resultOf } from '../helpers/cli.js';
 
 let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
 let keyDir: string;
-beforeAll(() => {
+beforeAll(async () => {
   keyDir = mkdtempSync(join(tmpdir(), 'gg-sig-'));
   keys = { alice: makeSshKey(keyDir, 'ed25519', 'alice'), bob: makeSshKey(keyDir, 'ed25519', 'bob'), mallory: makeSshKey(keyDir, 'ed25519', 'mallory') };
 });
 afterAll(cleanupTemp);
 
 interface VerifyRow { commit: string; letter: string; status: string; detail: string; signer: string | null }
-const verifyJson = (r: TestRepo, args: string[]) => {
-  const res = runCli(['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args], { env: r.env });
+// spawned: the built binary, whose verification moves to worker threads on long histories.
+const verifyJson = async (r: TestRepo, args: string[], spawned = false) => {
+  const argv = ['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args];
+  const res = spawned ? runCli(argv, { env: r.env }) : await runMain(argv, { env: r.env });
   return { code: res.code, rows: (JSON.parse(res.stdout) as { commits: VerifyRow[] }).commits, stderr: res.stderr };
 };
 
@@ -27,7 +29,7 @@ describe('without a policy, against keys the user supplies', () => {
   let r: TestRepo;
   let signers: string;
   const c: Record<string, string> = {};
-  beforeAll(() => {
+  beforeAll(async () => {
     r = makeRepo();
     signers = writeAllowedSigners(join(r.home, 'allowed_signers'), [`alice@example.com ${keys.alice.pub}`, `mallory@example.com ${keys.mallory.pub}`]);
     c.good = signedCommit(r, keys.alice, 'alice signs as alice');
@@ -36,21 +38,21 @@ describe('without a policy, against keys the user supplies', () => {
     c.unsigned = signedCommit(r, undefined, 'nobody signs');
   });
 
-  test("gitguard's letter equals git's %G? for every commit", () => {
-    const { rows } = verifyJson(r, ['--allowed-signers', signers]);
+  test("gitguard's letter equals git's %G? for every commit", async () => {
+    const { rows } = await verifyJson(r, ['--allowed-signers', signers]);
     expect(rows).toHaveLength(4);
     for (const row of rows) expect(`${row.commit} ${row.letter}`).toBe(`${row.commit} ${gitLetter(r, row.commit, signers)}`);
   });
 
-  test('judges each commit: authorized, unknown signer, impersonation, unsigned', () => {
-    const { rows, code } = verifyJson(r, ['--allowed-signers', signers]);
+  test('judges each commit: authorized, unknown signer, impersonation, unsigned', async () => {
+    const { rows, code } = await verifyJson(r, ['--allowed-signers', signers]);
     const status = Object.fromEntries(rows.map((x) => [x.commit, x.status]));
     expect(status).toEqual({ [c.good!]: 'authorized', [c.unknown!]: 'unknown-signer', [c.impersonation!]: 'impersonation', [c.unsigned!]: 'unsigned' });
     expect(code).toBe(1);
   });
 
-  test('reports a good signature by alice on a commit whose committer is mallory as impersonation, and the audit fails', () => {
-    const res = runCli(['audit', r.dir, '--format', 'json', '--allowed-signers', signers, '--no-cache', '--threat', 'impersonation'], { env: r.env });
+  test('reports a good signature by alice on a commit whose committer is mallory as impersonation, and the audit fails', async () => {
+    const res = await runMain(['audit', r.dir, '--format', 'json', '--allowed-signers', signers, '--no-cache', '--threat', 'impersonation'], { env: r.env });
     expect(res.code).toBe(1);
     const report = parseJson(res);
     const imp = resultOf(report, 'signer-matches-committer');
@@ -61,22 +63,22 @@ describe('without a policy, against keys the user supplies', () => {
     expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([c.unsigned]);
   });
 
-  test('the text lines read like git log --format="%H %G? %GF"', () => {
-    const res = runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--no-cache'], { env: r.env });
+  test('the text lines read like git log --format="%H %G? %GF"', async () => {
+    const res = await runMain(['verify', '-C', r.dir, '--allowed-signers', signers, '--no-cache'], { env: r.env });
     const line = res.stdout.split('\n').find((l) => l.startsWith(c.good!));
     expect(line).toBe(`${c.good} G ${keys.alice.fingerprint} authorized:alice@example.com`);
   });
 
-  test('without any keys the signature rules are not applicable rather than failing or passing', () => {
-    const report = parseJson(runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env }));
+  test('without any keys the signature rules are not applicable rather than failing or passing', async () => {
+    const report = parseJson(await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env }));
     expect(resultOf(report, 'signers-authorized').outcome).toBe('not-applicable');
     expect(resultOf(report, 'commits-signed').outcome).toBe('fail');
   });
 
-  test('a garbage key file is one clear error naming the file', () => {
+  test('a garbage key file is one clear error naming the file', async () => {
     const bad = join(r.home, 'garbage.asc');
     writeFileSync(bad, '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n');
-    const res = runCli(['verify', '-C', r.dir, '--keyring', bad], { env: r.env });
+    const res = await runMain(['verify', '-C', r.dir, '--keyring', bad], { env: r.env });
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).toContain('garbage.asc');
@@ -87,7 +89,7 @@ const policyYml = (signers: Array<[string, string]>, maintainers: string[]) =>
   `version: 1\nsigners:\n${signers.map(([name, email]) => `  - name: ${name}\n    emails: [${email}]\n`).join('')}maintainers: [${maintainers.join(', ')}]\n`;
 
 describe('with a trust policy in the repository', () => {
-  test('a commit that adds mallory to the policy is not authorized by that same commit', () => {
+  test('a commit that adds mallory to the policy is not authorized by that same commit', async () => {
     const r = makeRepo();
     const root = (() => {
       r.write({ '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com']], ['alice@example.com']), '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\n` });
@@ -105,13 +107,13 @@ describe('with a trust policy in the repository', () => {
     r.run(['add', '-A']);
     const takeover = signedCommit(r, keys.mallory, 'policy: add mallory', { committerEmail: 'mallory@example.com' });
 
-    const { rows } = verifyJson(r, []);
+    const { rows } = await verifyJson(r, []);
     const status = Object.fromEntries(rows.map((x) => [x.commit, x.status]));
     expect(status[root]).toBe('authorized');
     expect(status[byAlice]).toBe('authorized');
     expect(status[takeover]).toBe('unknown-signer');
 
-    const report = parseJson(runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env }));
+    const report = parseJson(await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env }));
     expect(report.exitCode).toBe(1);
     const change = resultOf(report, 'policy-changes-authorized');
     expect(change.outcome).toBe('fail');
@@ -119,7 +121,7 @@ describe('with a trust policy in the repository', () => {
     expect(resultOf(report, 'signers-authorized').findings.map((f) => f.commit)).toEqual([takeover]);
   });
 
-  test('a maintainer adding a signer passes, and that signer is trusted from the next commit on', () => {
+  test('a maintainer adding a signer passes, and that signer is trusted from the next commit on', async () => {
     const r = makeRepo();
     r.write({ '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com']], ['alice']), '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\n` });
     r.run(['add', '-A']);
@@ -131,17 +133,17 @@ describe('with a trust policy in the repository', () => {
     r.run(['add', '-A']);
     signedCommit(r, keys.alice, 'policy: add bob');
     const byBob = signedCommit(r, keys.bob, 'work by bob', { committerEmail: 'bob@example.com' });
-    const res = runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env });
+    const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env });
     const report = parseJson(res);
     for (const id of ['policy-changes-authorized', 'signers-authorized', 'signer-matches-committer', 'signatures-valid', 'commits-signed']) {
       expect([id, resultOf(report, id).outcome]).toEqual([id, 'pass']);
     }
     expect(res.code).toBe(0);
-    const { rows } = verifyJson(r, []);
+    const { rows } = await verifyJson(r, []);
     expect(rows.find((x) => x.commit === byBob)?.detail).toBe('bob');
   });
 
-  test('an exception goodlisted by the current policy covers a commit made before it was recorded', () => {
+  test('an exception goodlisted by the current policy covers a commit made before it was recorded', async () => {
     const r = makeRepo();
     r.write({ '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com']], ['alice']), '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\n` });
     r.run(['add', '-A']);
@@ -152,16 +154,16 @@ describe('with a trust policy in the repository', () => {
     r.write({ '.gitguard/policy.yml': `${policyYml([['alice', 'alice@example.com']], ['alice'])}goodlist:\n  - commit: ${imported}\n    reason: reviewed import (TICKET-1)\n` });
     r.run(['add', '-A']);
     signedCommit(r, keys.alice, 'policy: goodlist the import');
-    const { rows } = verifyJson(r, []);
+    const { rows } = await verifyJson(r, []);
     const row = (c: string) => rows.find((x) => x.commit === c)!;
     expect(row(imported)).toMatchObject({ status: 'goodlisted' });
     expect(row(imported).detail).toContain('reviewed import (TICKET-1)');
     expect(row(later).status).toBe('unsigned');
-    const report = parseJson(runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'commits-signed', '--rule', 'signatures-valid'], { env: r.env }));
+    const report = parseJson(await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'commits-signed', '--rule', 'signatures-valid'], { env: r.env }));
     expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([later]);
   });
 
-  test('verify marks a policy change not signed by a maintainer, even when its signature is authorized', () => {
+  test('verify marks a policy change not signed by a maintainer, even when its signature is authorized', async () => {
     const r = makeRepo();
     r.write({
       '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com'], ['bob', 'bob@example.com']], ['alice']),
@@ -173,20 +175,20 @@ describe('with a trust policy in the repository', () => {
     r.write({ '.gitguard/policy.yml': `${policyYml([['alice', 'alice@example.com'], ['bob', 'bob@example.com']], ['alice'])}goodlist:\n  - commit: ${bad}\n    reason: trust me\n` });
     r.run(['add', '-A']);
     const change = signedCommit(r, keys.bob, 'policy: goodlist', { committerEmail: 'bob@example.com' });
-    const { rows, code } = verifyJson(r, []);
+    const { rows, code } = await verifyJson(r, []);
     const row = rows.find((x) => x.commit === change) as VerifyRow & { policyChange: string | null };
     expect(row).toMatchObject({ status: 'authorized', policyChange: 'unauthorized' });
     expect(code).toBe(1);
-    const text = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env }).stdout.split('\n').find((l) => l.startsWith(change));
+    const text = (await runMain(['verify', '-C', r.dir, '--no-cache'], { env: r.env })).stdout.split('\n').find((l) => l.startsWith(change));
     expect(text).toMatch(/ policy-change:unauthorized$/);
   });
 
-  test('a policy that does not parse is one clear error naming the file and commit', () => {
+  test('a policy that does not parse is one clear error naming the file and commit', async () => {
     const r = makeRepo();
     r.write({ '.gitguard/policy.yml': 'version: 1\nsigners: [unclosed\n' });
     r.run(['add', '-A']);
     const c = signedCommit(r, keys.alice, 'broken policy');
-    const res = runCli(['audit', r.dir, '--no-cache'], { env: r.env });
+    const res = await runMain(['audit', r.dir, '--no-cache'], { env: r.env });
     expect(res.code).toBe(2);
     const lines = res.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -197,12 +199,12 @@ describe('with a trust policy in the repository', () => {
 
 describe('OpenPGP signatures under a policy', () => {
   let gpg: Gpg;
-  beforeAll(() => {
+  beforeAll(async () => {
     gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-')));
   });
   afterAll(() => gpg.kill());
 
-  test("a gpg-signed history is authorized, and gitguard's letters equal git's", () => {
+  test("a gpg-signed history is authorized, and gitguard's letters equal git's", async () => {
     const r = makeRepo();
     const fpr = gpg.genKey('Alice Example <alice@example.com>', 'ed25519');
     gpg.trust(fpr);
@@ -213,7 +215,7 @@ describe('OpenPGP signatures under a policy', () => {
     r.run(['add', '-A']);
     r.run(['-c', `user.signingkey=${fpr}`, 'commit', '-q', '-S', '-m', 'policy'], { env });
     r.run(['-c', `user.signingkey=${fpr}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'work'], { env });
-    const { rows, code } = verifyJson(r, []);
+    const { rows, code } = await verifyJson(r, []);
     expect(rows.map((x) => x.status)).toEqual(['authorized', 'authorized']);
     expect(code).toBe(0);
     for (const row of rows) expect(row.letter).toBe(r.run(['log', '-1', '--format=%G?', row.commit], { env }));
@@ -221,7 +223,7 @@ describe('OpenPGP signatures under a policy', () => {
 });
 
 describe('long histories', () => {
-  test('verdicts are the same when verification moves to worker threads (over 64 signatures)', () => {
+  test('verdicts are the same when verification moves to worker threads (over 64 signatures)', async () => {
     const r = makeRepo();
     r.write({ '.gitguard/policy.yml': policyYml([['alice', 'alice@example.com']], ['alice']), '.gitguard/allowed_signers': `alice@example.com ${keys.alice.pub}\n` });
     r.run(['add', '-A']);
@@ -232,7 +234,7 @@ describe('long histories', () => {
       else if (i === 80) odd[signedCommit(r, keys.alice, 'alice as bob', { committerEmail: 'bob@example.com' })] = 'impersonation';
       else signedCommit(r, keys.alice, `work ${i}`);
     }
-    const { rows } = verifyJson(r, []);
+    const { rows } = await verifyJson(r, [], true);
     expect(rows).toHaveLength(91);
     for (const row of rows) expect([row.commit, row.status]).toEqual([row.commit, odd[row.commit] ?? 'authorized']);
     // git agrees on the letters (sampled: git starts ssh-keygen twice per commit)
@@ -240,20 +242,20 @@ describe('long histories', () => {
     for (const row of rows.filter((_, i) => i % 15 === 0 || odd[rows[i]!.commit])) expect([row.commit, row.letter]).toEqual([row.commit, gitLetter(r, row.commit, signers)]);
   });
 
-  test('a second run answers from the cache with the same verdicts, and a forged cache is ignored', () => {
+  test('a second run answers from the cache with the same verdicts, and a forged cache is ignored', async () => {
     const r = makeRepo();
     const signers = writeAllowedSigners(join(r.home, 'as'), [`alice@example.com ${keys.alice.pub}`]);
     const good = signedCommit(r, keys.alice, 'good');
     const unknown = signedCommit(r, keys.bob, 'bob');
-    const first = runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env });
+    const first = await runMain(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env });
     const cacheFile = join(r.dir, '.git', 'gitguard', 'verify-cache.json');
-    const second = runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env });
+    const second = await runMain(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env });
     expect(second.stdout).toBe(first.stdout);
     // A hostile repository ships a cache that calls bob's commit good: without our HMAC it is ignored.
     const text = readFileSync(cacheFile, 'utf8');
     const body = text.slice(text.indexOf('\n') + 1).replace(/"letter":"U"/g, '"letter":"G"');
     writeFileSync(cacheFile, `${'0'.repeat(64)}\n${body}`);
-    const third = JSON.parse(runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env }).stdout) as { commits: VerifyRow[] };
+    const third = JSON.parse((await runMain(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env })).stdout) as { commits: VerifyRow[] };
     expect(third.commits.map((x) => [x.commit, x.letter])).toEqual([[good, 'G'], [unknown, 'U']]);
   });
 });
@@ -262,7 +264,7 @@ describe('the verdict cache and altered objects', () => {
   // git does not re-hash a loose object it reads, so bytes planted under a commit's name would borrow
   // that commit's cached verdict. gitguard re-hashes every commit and never reuses a verdict for
   // bytes that are not the commit.
-  test('a cached good verdict is not reused for other bytes planted under the same commit id', () => {
+  test('a cached good verdict is not reused for other bytes planted under the same commit id', async () => {
     const r = makeRepo();
     const signers = writeAllowedSigners(join(r.home, 'as'), [`alice@example.com ${keys.alice.pub}`]);
     const victim = signedCommit(r, keys.alice, 'alice signs');
@@ -271,19 +273,19 @@ describe('the verdict cache and altered objects', () => {
     const donor = signedCommit(r, keys.mallory, 'mallory signs something else');
     r.run(['checkout', '-q', 'main']);
     r.run(['branch', '-q', '-D', 'donor']);
-    const run = () => JSON.parse(runCli(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env }).stdout) as { commits: VerifyRow[] };
-    expect(run().commits.find((x) => x.commit === victim)).toMatchObject({ letter: 'G', status: 'authorized' }); // warms the cache
+    const run = async () => JSON.parse((await runMain(['verify', '-C', r.dir, '--allowed-signers', signers, '--format', 'json'], { env: r.env })).stdout) as { commits: VerifyRow[] };
+    expect((await run()).commits.find((x) => x.commit === victim)).toMatchObject({ letter: 'G', status: 'authorized' }); // warms the cache
     const file = (oid: string) => join(r.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
     chmodSync(file(victim), 0o644);
     copyFileSync(file(donor), file(victim));
-    const row = run().commits.find((x) => x.commit === victim);
+    const row = (await run()).commits.find((x) => x.commit === victim);
     expect(row).toMatchObject({ letter: 'B', status: 'bad' });
     expect(row!.detail).toContain('does not hash to it');
   });
 });
 
 describe('signed annotated tags', () => {
-  test('tags are judged like commits: good, unsigned, unknown signer', () => {
+  test('tags are judged like commits: good, unsigned, unknown signer', async () => {
     const r = makeRepo();
     const signers = writeAllowedSigners(join(r.home, 'allowed_signers'), [`alice@example.com ${keys.alice.pub}`]);
     signedCommit(r, keys.alice, 'release commit');
@@ -293,7 +295,7 @@ describe('signed annotated tags', () => {
     tag('v1.1');
     tag('v1.2', keys.bob);
     r.run(['tag', 'light']);
-    const report = parseJson(runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'tags-signed', '--allowed-signers', signers], { env: r.env }));
+    const report = parseJson(await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'tags-signed', '--allowed-signers', signers], { env: r.env }));
     const res = resultOf(report, 'tags-signed');
     expect(res.outcome).toBe('fail');
     expect(res.findings.map((f) => f.ref).sort()).toEqual(['refs/tags/v1.1', 'refs/tags/v1.2']);

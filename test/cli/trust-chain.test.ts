@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { prePushCheck } from '../../src/engine/prepush.js';
 
 let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
-beforeAll(() => {
+beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gg-chain-'));
   keys = { alice: makeSshKey(dir, 'ed25519', 'alice'), bob: makeSshKey(dir, 'ed25519', 'bob'), mallory: makeSshKey(dir, 'ed25519', 'mallory') };
 });
@@ -25,8 +25,8 @@ const MALLORY = { committerEmail: 'mallory@example.com' };
 const BOB = { committerEmail: 'bob@example.com' };
 
 interface Row { commit: string; letter: string; status: string; detail: string }
-function verify(r: TestRepo, args: string[] = []): { code: number; rows: Row[]; stderr: string } {
-  const res = runCli(['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args], { env: r.env });
+async function verify(r: TestRepo, args: string[] = []): Promise<{ code: number; rows: Row[]; stderr: string }> {
+  const res = await runMain(['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args], { env: r.env });
   let rows: Row[] = [];
   try {
     rows = (JSON.parse(res.stdout) as { commits: Row[] }).commits;
@@ -36,7 +36,7 @@ function verify(r: TestRepo, args: string[] = []): { code: number; rows: Row[]; 
   return { code: res.code, rows, stderr: res.stderr };
 }
 const statusOf = (rows: Row[], oid: string): Row | undefined => rows.find((x) => x.commit === oid);
-const audit = (r: TestRepo, args: string[] = []) => runCli(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation,history', ...args], { env: r.env });
+const audit = async (r: TestRepo, args: string[] = []) => await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation,history', ...args], { env: r.env });
 
 /** A history governed by alice's policy (P), then work signed by bob and alice. */
 function honest(r: TestRepo = makeRepo()): { r: TestRepo; P: string; tip: string } {
@@ -69,9 +69,9 @@ function mergeKeepingEvilPolicy(r: TestRepo, other: string): string {
   return signedCommit(r, keys.mallory, 'merge evil', MALLORY);
 }
 
-function hookedServer(): TestRepo {
+async function hookedServer(): Promise<TestRepo> {
   const server = makeRepo({ bare: true });
-  const res = runCli(['hook', 'install', '--server'], { cwd: server.dir, env: server.env });
+  const res = await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env });
   if (res.code !== 0) throw new Error(`hook install failed: ${res.stderr}`);
   return server;
 }
@@ -92,21 +92,21 @@ const tipOf = (repo: TestRepo, ref: string): string => {
 };
 
 describe('an honest signed history', () => {
-  test('passes verify, audit -t impersonation,history and the server hook', () => {
-    const server = hookedServer();
+  test('passes verify, audit -t impersonation,history and the server hook', async () => {
+    const server = await hookedServer();
     const { r, tip } = honest();
     r.run(['remote', 'add', 'origin', server.dir]);
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.rows.map((x) => x.status)).toEqual(['authorized', 'authorized', 'authorized']);
     expect(v.code).toBe(0);
-    expect(audit(r).code).toBe(0);
+    expect((await audit(r)).code).toBe(0);
     expect(push(r, ['main'])).toEqual({ ok: true, stderr: '' });
     expect(tipOf(server, 'refs/heads/main')).toBe(tip);
   });
 });
 
 describe('honest histories with merges pass', () => {
-  test('a feature branch (bob adds work, alice adds carol to the policy) merged with --no-ff, audited whole and in CI with --base', () => {
+  test('a feature branch (bob adds work, alice adds carol to the policy) merged with --no-ff, audited whole and in CI with --base', async () => {
     const { r, tip } = honest();
     r.run(['checkout', '-q', '-b', 'feature']);
     r.write({ 'e.txt': 'e\n' });
@@ -121,11 +121,11 @@ describe('honest histories with merges pass', () => {
     signedCommit(r, keys.bob, 'main moves on', BOB);
     r.run(['merge', '-q', '--no-ff', '--no-commit', 'feature']);
     signedCommit(r, keys.alice, 'merge feature');
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.rows.filter((x) => x.status !== 'authorized')).toEqual([]);
     expect(v.code).toBe(0);
-    expect(audit(r, ['--no-ledger']).code).toBe(0);
-    expect(audit(r, ['--base', tip, '--no-ledger']).code).toBe(0);
+    expect((await audit(r, ['--no-ledger'])).code).toBe(0);
+    expect((await audit(r, ['--base', tip, '--no-ledger'])).code).toBe(0);
   });
 });
 
@@ -134,8 +134,8 @@ describe('an orphan branch carrying its own policy, merged with --allow-unrelate
   let O: string;
   let M: string;
   let server: TestRepo;
-  beforeAll(() => {
-    server = hookedServer();
+  beforeAll(async () => {
+    server = await hookedServer();
     ({ r } = honest());
     r.run(['remote', 'add', 'origin', server.dir]);
     expect(push(r, ['main']).ok).toBe(true);
@@ -144,22 +144,22 @@ describe('an orphan branch carrying its own policy, merged with --allow-unrelate
     M = mergeKeepingEvilPolicy(r, 'evil');
   });
 
-  test('verify: the orphan is judged by no policy and the merge by the honest one; exit 1', () => {
-    const v = verify(r);
+  test('verify: the orphan is judged by no policy and the merge by the honest one; exit 1', async () => {
+    const v = await verify(r);
     expect(v.code).toBe(1);
     expect(statusOf(v.rows, O)?.status).toBe('no-policy');
     expect(statusOf(v.rows, O)?.detail).toMatch(/does not descend from the trust root/);
     expect(statusOf(v.rows, M)?.status).toBe('unknown-signer');
   });
 
-  test('audit -t impersonation,history fails, naming the orphan and the merge', () => {
-    const res = audit(r);
+  test('audit -t impersonation,history fails, naming the orphan and the merge', async () => {
+    const res = await audit(r);
     expect(res.code).toBe(1);
     const found = resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit);
     expect(found).toEqual(expect.arrayContaining([O, M]));
   });
 
-  test('the pre-receive hook refuses the push', () => {
+  test('the pre-receive hook refuses the push', async () => {
     const before = tipOf(server, 'refs/heads/main');
     const res = push(r, ['main']);
     expect(res.ok).toBe(false);
@@ -177,15 +177,15 @@ describe('an orphan branch carrying its own policy, merged with --allow-unrelate
     expect(text).toContain('git commit --amend -S');
   });
 
-  test('the merge changes the policy to the orphan\'s: a policy change, even though one parent has that policy', () => {
-    const res = audit(r);
+  test('the merge changes the policy to the orphan\'s: a policy change, even though one parent has that policy', async () => {
+    const res = await audit(r);
     expect(resultOf(parseJson(res), 'policy-changes-authorized').findings.map((f) => f.commit)).toEqual([M]);
   });
 });
 
 describe('the pre-receive hook and orphans', () => {
-  test('an unsigned orphan branch pushed to a governed server is refused', () => {
-    const server = hookedServer();
+  test('an unsigned orphan branch pushed to a governed server is refused', async () => {
+    const server = await hookedServer();
     const { r } = honest();
     r.run(['remote', 'add', 'origin', server.dir]);
     expect(push(r, ['main']).ok).toBe(true);
@@ -201,8 +201,8 @@ describe('the pre-receive hook and orphans', () => {
     expect(tipOf(server, 'refs/heads/junk')).toBe('');
   });
 
-  test('an orphan with its own policy, signed by its own key, pushed as a new branch is refused', () => {
-    const server = hookedServer();
+  test('an orphan with its own policy, signed by its own key, pushed as a new branch is refused', async () => {
+    const server = await hookedServer();
     const { r } = honest();
     r.run(['remote', 'add', 'origin', server.dir]);
     expect(push(r, ['main']).ok).toBe(true);
@@ -214,10 +214,10 @@ describe('the pre-receive hook and orphans', () => {
 });
 
 describe('the trust root recorded in the ledger', () => {
-  test('is used: a merge that puts the orphan first (first parent) does not move the root', () => {
+  test('is used: a merge that puts the orphan first (first parent) does not move the root', async () => {
     const { r, P } = honest();
-    expect(audit(r).code).toBe(0); // records the tips and the trust root P
-    const shown = JSON.parse(runCli(['ledger', 'show', r.dir, '--format', 'json'], { env: r.env }).stdout) as { ledger: { trustRoot?: string } };
+    expect((await audit(r)).code).toBe(0); // records the tips and the trust root P
+    const shown = JSON.parse((await runMain(['ledger', 'show', r.dir, '--format', 'json'], { env: r.env })).stdout) as { ledger: { trustRoot?: string } };
     expect(shown.ledger.trustRoot).toBe(P);
     const O = evilOrphan(r);
     // mallory merges main into her orphan (her history is the first parent) and fast-forwards main to it
@@ -225,13 +225,13 @@ describe('the trust root recorded in the ledger', () => {
     const M = signedCommit(r, keys.mallory, 'merge main into evil', MALLORY);
     r.run(['checkout', '-q', 'main']);
     r.run(['merge', '-q', '--ff-only', 'evil']);
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.code).toBe(1);
     expect(statusOf(v.rows, O)?.status).toBe('no-policy');
     expect(statusOf(v.rows, M)?.status).toBe('unknown-signer');
   });
 
-  test('bounds the scope like --trust-root: commits before it are not audited', () => {
+  test('bounds the scope like --trust-root: commits before it are not audited', async () => {
     const r = makeRepo();
     r.write({ '.gitguard/policy.yml': HONEST_POLICY, '.gitguard/allowed_signers': honestSigners() });
     r.run(['add', '-A']);
@@ -239,11 +239,11 @@ describe('the trust root recorded in the ledger', () => {
     const unsigned = signedCommit(r, undefined, 'unsigned, before the recorded root');
     const X = signedCommit(r, keys.alice, 'the recorded trust root');
     signedCommit(r, keys.bob, 'work by bob', BOB);
-    expect(statusOf(verify(r).rows, unsigned)?.status).toBe('unsigned');
+    expect(statusOf((await verify(r)).rows, unsigned)?.status).toBe('unsigned');
     const gg = join(r.dir, '.git', 'gitguard');
     mkdirSync(gg, { recursive: true });
     writeFileSync(join(gg, 'ledger.json'), JSON.stringify({ schemaVersion: 1, trustRoot: X, refs: {}, accepted: [] }));
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.rows.map((x) => x.commit)).not.toContain(unsigned);
     expect(v.rows.map((x) => x.status)).toEqual(['authorized', 'authorized']);
     expect(v.code).toBe(0);
@@ -251,22 +251,22 @@ describe('the trust root recorded in the ledger', () => {
 });
 
 describe('a trust_root moved by the commit being judged', () => {
-  test('does not outrank the ledger: moving the root onto a merge that carries mallory\'s policy fails verify', () => {
+  test('does not outrank the ledger: moving the root onto a merge that carries mallory\'s policy fails verify', async () => {
     const { r } = honest();
-    expect(audit(r).code).toBe(0); // the ledger records the trust root
+    expect((await audit(r)).code).toBe(0); // the ledger records the trust root
     evilOrphan(r);
     r.run(['checkout', '-q', 'main']);
     const M1 = mergeKeepingEvilPolicy(r, 'evil');
     r.write({ '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${M1}"\n` });
     r.run(['add', '-A']);
     const T = signedCommit(r, keys.mallory, 'policy: start the chain at my merge', MALLORY);
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.code).toBe(1);
     expect(statusOf(v.rows, M1)?.status).toBe('unknown-signer');
     expect(statusOf(v.rows, T)?.status).not.toBe('authorized');
   });
 
-  test('in CI with --base, the root comes from the policy at the base, not from the tip', () => {
+  test('in CI with --base, the root comes from the policy at the base, not from the tip', async () => {
     const { r, tip } = honest();
     const O = evilOrphan(r);
     r.run(['checkout', '-q', 'main']);
@@ -275,14 +275,14 @@ describe('a trust_root moved by the commit being judged', () => {
     r.write({ '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${O}"\n`, '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n` });
     r.run(['add', '-A']);
     const M = signedCommit(r, keys.mallory, 'merge evil, rooted at it', MALLORY);
-    const res = audit(r, ['--base', tip, '--no-ledger']);
+    const res = await audit(r, ['--base', tip, '--no-ledger']);
     expect(res.code).toBe(1);
     expect(resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit)).toEqual(expect.arrayContaining([O, M]));
   });
 });
 
 describe('a policy nobody vouched for', () => {
-  test('is not laundered by a later merge that keeps it: what follows is not authorized by it', () => {
+  test('is not laundered by a later merge that keeps it: what follows is not authorized by it', async () => {
     const { r } = honest();
     r.run(['branch', 'side']);
     evilOrphan(r);
@@ -297,29 +297,29 @@ describe('a policy nobody vouched for', () => {
     r.run(['checkout', 'main', '--', '.gitguard']);
     const M2 = signedCommit(r, keys.bob, 'merge main into side', BOB);
     const C = signedCommit(r, keys.mallory, 'mallory, under her policy', MALLORY);
-    const v = verify(r);
+    const v = await verify(r);
     expect(statusOf(v.rows, M1)?.status).toBe('unknown-signer');
     expect(statusOf(v.rows, C)?.status).toBe('no-policy');
     expect(v.code).toBe(1);
-    const report = parseJson(audit(r));
+    const report = parseJson(await audit(r));
     expect(resultOf(report, 'policy-changes-authorized').findings.map((f) => f.commit)).toEqual(expect.arrayContaining([M1, M2]));
   });
 });
 
 describe('a trust root that carries no policy', () => {
-  test('(trust_root written by an older gitguard init: HEAD before the policy) moves to the commit that adds the policy', () => {
+  test('(trust_root written by an older gitguard init: HEAD before the policy) moves to the commit that adds the policy', async () => {
     const r = makeRepo();
     signedCommit(r, undefined, 'unsigned, long ago');
     const X = signedCommit(r, keys.alice, 'HEAD when init ran');
     r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}trust_root: "${X}"\n`, '.gitguard/allowed_signers': honestSigners() });
     r.run(['add', '-A']);
     const P = signedCommit(r, keys.alice, 'Add gitguard trust policy');
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.rows.map((x) => [x.commit, x.status])).toEqual([[P, 'authorized']]);
     expect(v.code).toBe(0);
-    const named = verify(r, ['--trust-root', X]);
+    const named = await verify(r, ['--trust-root', X]);
     expect(named.rows.map((x) => x.commit)).toEqual([P]);
-    expect(audit(r).code).toBe(0);
+    expect((await audit(r)).code).toBe(0);
   });
 });
 
@@ -328,7 +328,7 @@ describe('a broken policy in history', () => {
   let W: string;
   let F: string;
   let A: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     ({ r } = honest());
     r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}signer: typo\n` });
     r.run(['add', '-A']);
@@ -344,8 +344,8 @@ describe('a broken policy in history', () => {
     A = signedCommit(r, keys.bob, 'work after the fix', BOB);
   });
 
-  test('judges nothing: the commits it would judge are not authorized, with the reason, and the audit exits 1, not 2', () => {
-    const res = audit(r);
+  test('judges nothing: the commits it would judge are not authorized, with the reason, and the audit exits 1, not 2', async () => {
+    const res = await audit(r);
     expect(res.code).toBe(1);
     const found = resultOf(parseJson(res), 'signers-authorized').findings;
     // The fix itself was judged by nothing, so anybody could have written it: what it brought in
@@ -353,39 +353,39 @@ describe('a broken policy in history', () => {
     expect(found.map((f) => f.commit)).toEqual([W, F, A]);
     expect(found[0]!.message).toContain('cannot be read');
     expect(found[2]!.message).toContain('was not brought in by a maintainer');
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.code).toBe(1);
     expect(v.rows.filter((x) => x.status !== 'authorized').map((x) => x.commit)).toEqual([W, F, A]);
   });
 
-  test('audit and verify from --trust-root <the fixing commit> pass', () => {
-    expect(audit(r, ['--trust-root', F, '--no-ledger']).code).toBe(0);
-    expect(verify(r, ['--trust-root', F]).code).toBe(0);
+  test('audit and verify from --trust-root <the fixing commit> pass', async () => {
+    expect((await audit(r, ['--trust-root', F, '--no-ledger'])).code).toBe(0);
+    expect((await verify(r, ['--trust-root', F])).code).toBe(0);
   });
 
-  test('or a maintainer goodlists the commits the broken policy judged, and the audit passes', () => {
+  test('or a maintainer goodlists the commits the broken policy judged, and the audit passes', async () => {
     r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}goodlist:\n  - commit: ${W}\n    reason: judged by the broken policy, reviewed\n  - commit: ${F}\n    reason: the fix, reviewed\n` });
     r.run(['add', '-A']);
     signedCommit(r, keys.alice, 'policy: goodlist what the broken policy judged');
-    const v = verify(r);
+    const v = await verify(r);
     expect(v.rows.filter((x) => x.status !== 'authorized' && x.status !== 'goodlisted')).toEqual([]);
     expect(v.code).toBe(0);
-    expect(audit(r).code).toBe(0);
+    expect((await audit(r)).code).toBe(0);
   });
 });
 
 describe('messages', () => {
-  test('"not trusted by .gitguard at <commit>" names the parent whose policy judged, not HEAD or the commit', () => {
+  test('"not trusted by .gitguard at <commit>" names the parent whose policy judged, not HEAD or the commit', async () => {
     const { r, tip } = honest();
     const bad = signedCommit(r, keys.mallory, 'by a key nobody trusts');
-    const row = statusOf(verify(r).rows, bad)!;
+    const row = statusOf((await verify(r)).rows, bad)!;
     expect(row.status).toBe('unknown-signer');
     expect(row.detail).toContain(`.gitguard at ${tip.slice(0, 12)}`);
     expect(row.detail).not.toContain(bad.slice(0, 12));
   });
 
-  test('a refusal by the server hook says which policy judged and how to fix it', () => {
-    const server = hookedServer();
+  test('a refusal by the server hook says which policy judged and how to fix it', async () => {
+    const server = await hookedServer();
     const { r, tip } = honest();
     r.run(['remote', 'add', 'origin', server.dir]);
     expect(push(r, ['main']).ok).toBe(true);

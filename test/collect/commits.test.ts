@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, writeFileSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { createShadow, getGitBinary, setGitBinary } from '../../src/collect/git.js';
+import { createShadow, getGitBinary } from '../../src/collect/git.js';
+import { inRun } from '../../src/collect/run-context.js';
 import { walkCommits } from '../../src/collect/commits.js';
 import { parseCommitObject } from '../../src/collect/commit-object.js';
 import type { CommitRecord } from '../../src/domain/commit.js';
@@ -253,13 +254,7 @@ describe('path lookups in the same pass', () => {
     };
     const modern = await walkWith();
     expect(await walkWith({ answersFileLimit: 0 })).toEqual(modern); // a big history's answers come through a pipe
-    const before = getGitBinary();
-    setGitBinary(old);
-    try {
-      expect(await walkWith()).toEqual(modern);
-    } finally {
-      setGitBinary(before);
-    }
+    expect(await inRun({ gitBinary: old }, () => walkWith())).toEqual(modern);
     expect(readFileSync(log, 'utf8')).toMatch(/cat-file --batch --buffer$/m); // the fallback really ran
     expect(modern).toEqual([[a, null, null], [b, r.run(['rev-parse', `${b}:.gitguard`]), r.run(['rev-parse', `${b}:ci config`])]]);
   });

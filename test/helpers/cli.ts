@@ -1,10 +1,14 @@
-// Runs the BUILT binary (bin/gitguard.js -> dist/) the way a user or CI would: a separate node
-// process, real argv, real exit code, stdout and stderr kept apart. Build first
-// (`npx tsc -p tsconfig.build.json`; `npm test` does it before jest).
+// Two ways to run gitguard against the real repositories the tests make:
+// - runMain: main(argv, io) from src/ in this process, with stdout, stderr, stdin and the environment
+//   given through Io: what almost every CLI test uses (no node start-up and module load per run).
+// - runCli: the BUILT binary (bin/gitguard.js -> dist/) the way a user or CI runs it, a separate node
+//   process: for what only a process has (exit status, EPIPE, signals, a terminal, a hang that must
+//   be killed, worker threads from dist/). Build first (`npm run build`; `npm test` does it before jest).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Io } from '../../src/cli/io.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'gitguard.js');
@@ -23,6 +27,50 @@ export interface CliOptions {
   /** The environment (usually a test repo's pinned env); NO_COLOR is always set on top. */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+}
+
+export interface MainOptions {
+  /** The working directory during the run (default: the repository root, as for runCli). */
+  cwd?: string;
+  /** The environment (usually a test repo's pinned env); NO_COLOR is always set on top. */
+  env?: NodeJS.ProcessEnv;
+  /** stdin (a hook's input); empty by default, as runCli's closed stdin. */
+  input?: string;
+}
+
+// Runs share the process's working directory, so they take turns.
+let turn: Promise<unknown> = Promise.resolve();
+
+/**
+ * `gitguard ...args` as main(argv, io) in this process: the exit code main returns, and what it wrote
+ * through io, byte for byte. Like runCli, never throws on a non-zero exit.
+ */
+export function runMain(args: string[], opts: MainOptions = {}): Promise<CliResult> {
+  const run = turn.then(async () => {
+    const { main } = await import('../../src/cli/main.js');
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const io: Io = {
+      stdout: (s) => out.push(Buffer.from(s, 'utf8')),
+      stderr: (s) => err.push(Buffer.from(s, 'utf8')),
+      env: { ...(opts.env ?? process.env), NO_COLOR: '1' },
+      isTTY: false,
+      stderrIsTTY: false,
+      stdin: async () => opts.input ?? '',
+      gitguard: () => ({ node: process.execPath, bin: BIN }),
+    };
+    const before = process.cwd();
+    process.chdir(opts.cwd ?? ROOT);
+    try {
+      const code = await main([process.execPath, BIN, ...args], io);
+      const stdoutBytes = Buffer.concat(out);
+      return { code, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes };
+    } finally {
+      process.chdir(before);
+    }
+  });
+  turn = run.catch(() => undefined);
+  return run;
 }
 
 function assertBuilt(): void {

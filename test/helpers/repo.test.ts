@@ -8,3 +8,24 @@ test('makeRepo makes commits with pinned identity and no signing', async () => {
   expect(r.run(['log', '-1', '--format=%an <%ae> %G?', b])).toBe('Alice Example <alice@example.com> N');
   expect((await r.git.revparse(['HEAD~1']))).toBe(a);
 });
+
+test('head() is what git rev-parse HEAD says: on a branch, detached, packed, SHA-256', () => {
+  const r = makeRepo();
+  const a = r.commit('first');
+  expect(r.head()).toBe(r.run(['rev-parse', 'HEAD']));
+  r.commit('second');
+  r.run(['checkout', '-q', '--detach', a]);
+  expect(r.head()).toBe(a);
+  r.run(['checkout', '-q', 'main']);
+  r.run(['pack-refs', '--all']); // no loose ref left: asked of git
+  expect(r.head()).toBe(r.run(['rev-parse', 'HEAD']));
+  expect(r.head()).not.toBe(a);
+  const s = makeRepo({ objectFormat: 'sha256' });
+  const c = s.commit('first');
+  expect([c.length, s.head()]).toEqual([64, s.run(['rev-parse', 'HEAD'])]);
+});
+
+test('commits do not start git maintenance (pinned maintenance.auto=false)', () => {
+  const r = makeRepo();
+  expect(r.run(['config', '--get', 'maintenance.auto'])).toBe('false');
+});

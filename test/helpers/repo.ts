@@ -1,7 +1,7 @@
 // Real repositories in temp folders, made by real git with every setting pinned, so that a
 // developer's own ~/.gitconfig (signing, hooks, default branch, identity) can never change a result.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
@@ -21,6 +21,8 @@ export interface TestRepo {
   write(files: Record<string, string>): void;
   /** Write files, stage everything and commit; returns the new commit id. */
   commit(message: string, files?: Record<string, string>, extraArgs?: string[]): string;
+  /** HEAD's commit id (`git rev-parse HEAD`). */
+  head(): string;
   cleanup(): void;
 }
 
@@ -70,6 +72,8 @@ const PINNED_GLOBAL = `[init]
 \tgpgSign = false
 [gc]
 \tauto = 0
+[maintenance]
+\tauto = false
 [core]
 \thooksPath = 
 [advice]
@@ -124,6 +128,20 @@ export function makeRepo(opts: MakeRepoOptions = {}): TestRepo {
       run(['commit', '-q', '-m', message, ...extraArgs], {
         env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
       });
+      return repo.head();
+    },
+    head() {
+      // Read from the files git just wrote (the tests make thousands of commits, and a process from
+      // the test runner is costly); asked of git whenever they are not plain loose refs.
+      try {
+        const gitDir = opts.bare ? dir : join(dir, '.git');
+        const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+        const ref = /^ref: (refs\/[^\s]+)$/.exec(head)?.[1];
+        const oid = ref ? readFileSync(join(gitDir, ref), 'utf8').trim() : head;
+        if (/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(oid)) return oid;
+      } catch {
+        // a packed ref, a linked worktree's .git file: git knows
+      }
       return run(['rev-parse', 'HEAD']);
     },
     cleanup() {

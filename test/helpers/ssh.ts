@@ -76,7 +76,7 @@ export function signedCommit(
   const args = ['-c', 'gpg.format=ssh', 'commit', '-q', '--allow-empty', '-m', message];
   args.push(key ? `-S${key.path}` : '--no-gpg-sign');
   repo.run(args, { env });
-  return repo.run(['rev-parse', 'HEAD']);
+  return repo.head();
 }
 
 // git writes the signed payload to ssh-keygen's stdin without ignoring SIGPIPE (it does for gpg), and

@@ -9,7 +9,7 @@ import { available, unavailable } from '../../src/domain/model.js';
 import type { LedgerFacts, TrustRootCheck } from '../../src/domain/ledger.js';
 import { commit, factsWith, runTable, TEST_NOW } from '../helpers/facts.js';
 import { makeRepo, cleanupTemp } from '../helpers/repo.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -59,7 +59,7 @@ describe('trust-root-in-history', () => {
     { name: 'is not applicable without a trust root', facts: ledgerWith(), outcome: 'not-applicable' },
   ]);
 
-  test("a policy's trust root is located in .gitguard/policy.yml; --trust-root in no file", () => {
+  test("a policy's trust root is located in .gitguard/policy.yml; --trust-root in no file", async () => {
     const ctx = { meta: { id: 'trust-root-in-history' }, findingLimit: 100, data: {} } as unknown as Parameters<typeof trustRootInHistory.evaluate>[1];
     const fromPolicy = trustRootInHistory.evaluate(ledgerWith({ rev: B, source: 'policy', oid: B, tip: A, ancestor: false }), ctx);
     expect(fromPolicy.findings![0]!.locations).toEqual([{ file: '.gitguard/policy.yml' }]);
@@ -69,7 +69,7 @@ describe('trust-root-in-history', () => {
 });
 
 describe('on real repositories', () => {
-  test('alternates outside the repository and a trust root off the audited line are reported', () => {
+  test('alternates outside the repository and a trust root off the audited line are reported', async () => {
     const repo = makeRepo();
     const root = repo.commit('one');
     repo.commit('two');
@@ -80,18 +80,18 @@ describe('on real repositories', () => {
     writeFileSync(join(repo.dir, '.git', 'objects', 'info', 'alternates'), `${join(repo.home, 'elsewhere', 'objects')}\n`);
     mkdirSync(join(repo.home, 'elsewhere', 'objects'), { recursive: true });
     const rules = 'alternates-inside-repository,trust-root-in-history';
-    const bad = parseJson(runCli(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', rules, '--trust-root', off], { env: repo.env }));
+    const bad = parseJson(await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', rules, '--trust-root', off], { env: repo.env }));
     expect(resultOf(bad, 'alternates-inside-repository').findings[0]!.message).toContain(join(repo.home, 'elsewhere', 'objects'));
     expect(resultOf(bad, 'trust-root-in-history').outcome).toBe('fail');
-    const good = parseJson(runCli(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', 'trust-root-in-history', '--trust-root', root], { env: repo.env }));
+    const good = parseJson(await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', 'trust-root-in-history', '--trust-root', root], { env: repo.env }));
     expect(resultOf(good, 'trust-root-in-history').outcome).toBe('pass');
   });
 
-  test('a backdated commit made by real git is flagged', () => {
+  test('a backdated commit made by real git is flagged', async () => {
     const repo = makeRepo();
     repo.commit('one');
     repo.run(['commit', '-q', '--allow-empty', '-m', 'backdated'], { env: { GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' } });
-    const r = parseJson(runCli(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', 'commit-dates-plausible'], { env: repo.env }));
+    const r = parseJson(await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', 'commit-dates-plausible'], { env: repo.env }));
     const res = resultOf(r, 'commit-dates-plausible');
     expect(res.outcome).toBe('warn');
     expect(res.findings[0]!.message).toContain('backdated');

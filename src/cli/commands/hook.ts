@@ -1,29 +1,8 @@
 // commander wiring for `gitguard hook install|uninstall|run`; the behaviour is in src/engine.
-import { realpathSync } from 'node:fs';
 import { Command } from 'commander';
 import { escapeText } from '../../domain/escape.js';
 import type { Io } from '../io.js';
 import { keyOptions, repoOption, repoPath } from '../options.js';
-
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (process.stdin.isTTY) return resolve('');
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
-}
-
-/** The node and script running now, so the installed hook finds this very gitguard. */
-function currentGitguard(): { node: string; bin: string } | undefined {
-  try {
-    const bin = process.argv[1] ? realpathSync(process.argv[1]) : undefined;
-    return bin ? { node: process.execPath, bin } : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const print = (io: Io, lines: string[]): void => {
   if (lines.length) io.stdout(`${lines.map((l) => escapeText(l, 1000)).join('\n')}\n`);
@@ -54,7 +33,7 @@ Examples:
   gitguard hook install
   gitguard hook install -C ../service --force`)
     .action(async (opts: { repo?: string; server?: boolean; force?: boolean }) => {
-      const gitguard = currentGitguard();
+      const gitguard = io.gitguard();
       const { installHook } = await import('../../engine/hook-install.js');
       const res = await installHook({ path: repoPath(opts), server: opts.server, force: opts.force, env: io.env, ...(gitguard ? { gitguard } : {}) });
       print(io, res.lines);
@@ -91,7 +70,7 @@ Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be d
     .action(async (remote: string | undefined, url: string | undefined, opts: { repo?: string; keyring?: string[]; allowedSigners?: string[]; revokedKeys?: string[] }) => {
       const { prePushCheck } = await import('../../engine/prepush.js');
       const e = io.env;
-      let input = await readStdin();
+      let input = await io.stdin();
       // The pre-commit framework reads git's stdin itself and passes one ref update in variables.
       if (!input.trim() && e.PRE_COMMIT_TO_REF && e.PRE_COMMIT_FROM_REF) {
         input = `${e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_TO_REF} ${e.PRE_COMMIT_REMOTE_BRANCH ?? e.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD'} ${e.PRE_COMMIT_FROM_REF}\n`;
@@ -110,7 +89,7 @@ Called by the pre-receive hook installed with: gitguard hook install --server
 Exit codes: 0 the push is accepted, 1 it is refused, 2 the check could not be done (the push is refused).`)
     .action(async (opts: { repo?: string }) => {
       const { preReceiveCheck } = await import('../../engine/prereceive.js');
-      const res = await preReceiveCheck({ path: repoPath(opts), input: await readStdin(), env: io.env });
+      const res = await preReceiveCheck({ path: repoPath(opts), input: await io.stdin(), env: io.env });
       for (const l of res.lines) io.stderr(`${escapeText(l, 2000)}\n`); // lines carry ref names and identities
       state.exitCode = res.exitCode;
     });
