@@ -133,12 +133,14 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   const hooks = needs.has('hooks')
     ? config.ok ? await attempt(() => collectHooks(repository, config.value)) : unavailable<never>(`config unavailable: ${config.reason}`)
     : unavailable<never>('not collected');
-  const client = needs.has('client') ? await attempt(() => collectClient({ repository, env, ...(config.ok ? { config: config.value } : {}) })) : unavailable<never>('not collected');
+  // The client's programs are asked beside the history's setup (the trust root's walk) below.
+  const clientPending = needs.has('client') ? attempt(() => collectClient({ repository, env, ...(config.ok ? { config: config.value } : {}) })) : undefined;
 
   // One walk for every per-commit rule; with signature rules it carries policies and verdicts.
   const walkNeeded = selected.some((c) => c.rule.kind === 'commits');
   const trusted = needs.has('signatures') || needs.has('protected-paths') || needs.has('tags');
   const session = (walkNeeded || needs.has('tags')) && history.ok ? await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, trusted, { ...req.trust, env }, needs.has('protected-paths')) : undefined;
+  const client = clientPending ? await clientPending : unavailable<never>('not collected');
   // The policy at HEAD, read once per run: by the walk when it judges signatures (an unreadable policy
   // ends the audit there), otherwise here (an unreadable one is then a fact that is not available).
   // Its severity overrides apply whichever rules are selected, so HEAD is looked up for it even when
@@ -166,26 +168,30 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       ? await attempt(async () => collectLedger(repository, history.value, policyValue(), req.base, session?.trustRootInfo ?? req.trust?.trustRoot))
       : unavailable(`history unavailable: ${history.reason}`);
   }
-  // Secrets: what the commits in scope added. The trust root does not narrow it (a credential
-  // committed before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
-  let secretsScope: { description: string; commits: number } | undefined;
-  if (needs.has('secrets')) {
-    facts.secrets = history.ok
-      ? await attempt(async () => {
-          const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
-          scope.close();
-          const entropy = req.secretsEntropy === true || (headPolicy.ok && headPolicy.value?.secrets?.entropy === true);
-          const scanned = await scanSecrets(repository, scope.revisions, { entropy });
-          secretsScope = { description: scope.description, commits: scanned.commits };
-          return scanned;
-        })
-      : unavailable(`history unavailable: ${history.reason}`);
-  }
   if (needs.has('security-policy')) {
     facts.securityPolicy = history.ok ? await attempt(() => collectSecurityPolicy(repository, history.value.head.oid)) : unavailable(`history unavailable: ${history.reason}`);
   }
   if (needs.has('forge')) facts.forge = await forgeFact(req, repository, history.ok ? history.value.head.oid : undefined, env, policyValue);
 
+  // Secrets: what the commits in scope added. The trust root does not narrow it (a credential
+  // committed before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
+  // It runs beside the commit walk (its own git log, on the other core); the repository rules wait for it.
+  let secretsScope: { description: string; commits: number } | undefined;
+  const stopSecrets = new AbortController();
+  let secretsPending: Promise<void> | undefined;
+  if (needs.has('secrets')) {
+    const scanning = history.ok
+      ? attempt(async () => {
+          const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
+          scope.close();
+          const entropy = req.secretsEntropy === true || (headPolicy.ok && headPolicy.value?.secrets?.entropy === true);
+          const scanned = await scanSecrets(repository, scope.revisions, { entropy, signal: stopSecrets.signal });
+          secretsScope = { description: scope.description, commits: scanned.commits };
+          return scanned;
+        })
+      : Promise.resolve(unavailable<never>(`history unavailable: ${history.reason}`));
+    secretsPending = scanning.then((secrets) => void (facts.secrets = secrets));
+  }
   let run: RuleRun;
   try {
     run = await runRules(selected, facts, {
@@ -193,12 +199,14 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       ...(headPolicy.ok && headPolicy.value ? { policy: headPolicy.value } : {}),
       findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100,
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+      ...(secretsPending ? { factsReady: secretsPending } : {}),
     });
   } catch (err) {
     if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
     throw err;
   } finally {
     session?.close();
+    stopSecrets.abort(); // a walk that failed must not leave the scan's git running
   }
   const { results, commits: commitCount } = run;
 

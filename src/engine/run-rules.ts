@@ -24,6 +24,8 @@ export interface RunOptions {
   findingLimit: number;
   /** Called every 1000 commits. */
   onProgress?: (commits: number) => void;
+  /** Facts still being collected beside the walk (the secrets scan): the repository rules wait for them. */
+  factsReady?: Promise<void>;
 }
 
 function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
@@ -68,6 +70,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     }, opts.onProgress);
   }
   for (const [c, v] of visitors) evaluations.set(c.meta.id, safely(c.meta.id, () => v.finish()));
+  await opts.factsReady;
   for (const c of selected) {
     if (c.rule.kind === 'repo') {
       const rule = c.rule;

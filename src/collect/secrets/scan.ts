@@ -12,18 +12,21 @@ import type { RepositoryInfo } from '../../domain/model.js';
 import { createShadow, runGit, spawnGit } from '../git.js';
 import { SecretDetector, type DetectorOptions } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
+import { OidIndex } from '../../domain/oid-index.js';
 
 
 
 export interface ScanOptions extends DetectorOptions {
   maxBlobBytes?: number;
+  /** Stops the scan (its git is killed and the scan fails): the audit it runs beside has ended. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
 const MAX_LEAKS = 10_000;
 const MAX_BLOCK_LINES = 400;
 const BLOCK_START = /-----begin/i;
-/** Blob ids remembered to skip repeats (20-32 bytes each). Past this many the set starts over: a
+/** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
  *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
  *  stays bounded whatever the size of the history. */
 const MAX_SEEN = 1_000_000;
@@ -66,7 +69,7 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
   if (!revisions.length) return facts;
   const detector = new SecretDetector(opts);
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
-  const seen = new Set<string>();
+  let seen = new OidIndex();
   const binaries = new Set<string>();
   try {
     const child = spawnGit(
@@ -75,6 +78,10 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
     );
     const stderr: Buffer[] = [];
     child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+    const abort = (): void => void child.kill('SIGKILL');
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    child.once('close', () => opts.signal?.removeEventListener('abort', abort));
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(`${revisions.join('\n')}\n`);
     const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
@@ -141,13 +148,12 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
         const m = /\.\.([0-9a-f]+)/.exec(text.slice(s, Math.min(e, s + 200)));
         if (m) {
           file.blob = m[1]!;
-          const key = Buffer.from(file.blob, 'hex').toString('latin1'); // half the memory of the hex
-          if (seen.has(key)) {
+          if (seen.get(file.blob) >= 0) {
             file.skip = true;
             facts.skipped.repeated += 1;
           } else {
-            if (seen.size >= MAX_SEEN) seen.clear();
-            seen.add(key);
+            if (seen.size >= MAX_SEEN) seen = new OidIndex();
+            seen.add(file.blob);
           }
         }
       } else if (text.startsWith('+++ ', s)) {
@@ -202,6 +208,7 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
       throw err;
     }
     const code = await closed;
+    if (opts.signal?.aborted) throw new Error('the secrets scan was stopped');
     if (code !== 0) throw new GitError(['log', '-p'], code, Buffer.concat(stderr).toString('utf8'));
 
     // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.
