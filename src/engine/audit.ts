@@ -27,6 +27,7 @@ import { exitCodeFor, summarise } from '../domain/verdict.js';
 import { runRules, type RuleRun } from './run-rules.js';
 import { finishReport, type Baseline } from './baseline.js';
 import { scanSecrets } from '../collect/secrets/scan.js';
+import type { SecretsFacts } from '../domain/content.js';
 import { collectSecurityPolicy } from '../collect/security-policy.js';
 import { runGit } from '../collect/git.js';
 import type { Policy } from '../domain/policy.js';
@@ -119,6 +120,16 @@ async function forgeFact(req: AuditRequest, repository: Facts['repository'], hea
 }
 
 export async function runAudit(req: AuditRequest): Promise<AuditReport> {
+  // Whatever ends the audit ends what it started beside the walk (the secrets scan's git).
+  const stop = new AbortController();
+  try {
+    return await audit(req, stop.signal);
+  } finally {
+    stop.abort();
+  }
+}
+
+async function audit(req: AuditRequest, stop: AbortSignal): Promise<AuditReport> {
   const started = Date.now();
   if (req.gitBinary) setGitBinary(req.gitBinary);
   const selected = selectRules(loadCatalog(), req.rules, req.threats);
@@ -135,6 +146,26 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     : unavailable<never>('not collected');
   // The client's programs are asked beside the history's setup (the trust root's walk) below.
   const clientPending = needs.has('client') ? attempt(() => collectClient({ repository, env, ...(config.ok ? { config: config.value } : {}) })) : undefined;
+
+  // Secrets: what the commits in scope added. The trust root does not narrow it (a credential
+  // committed before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
+  // Its git starts now and reads history beside the walk's setup and the walk (the other core); the
+  // policy at HEAD, read below, settles the entropy option; the repository rules wait for the scan.
+  let secretsScope: { description: string; commits: number } | undefined;
+  let entropyKnown: (on: boolean) => void = () => undefined;
+  let secretsPending: Promise<Available<SecretsFacts>> | undefined;
+  if (needs.has('secrets')) {
+    const entropy = new Promise<boolean>((resolve) => (entropyKnown = resolve));
+    secretsPending = history.ok
+      ? attempt(async () => {
+          const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
+          scope.close();
+          const scanned = await scanSecrets(repository, scope.revisions, { entropy, signal: stop });
+          secretsScope = { description: scope.description, commits: scanned.commits };
+          return scanned;
+        })
+      : Promise.resolve(unavailable(`history unavailable: ${history.reason}`));
+  }
 
   // One walk for every per-commit rule; with signature rules it carries policies and verdicts.
   const walkNeeded = selected.some((c) => c.rule.kind === 'commits');
@@ -157,6 +188,7 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
     if (!history.ok) return undefined;
     throw new Error(headPolicy.reason);
   };
+  entropyKnown(req.secretsEntropy === true || (headPolicy.ok && headPolicy.value?.secrets?.entropy === true));
   const policy = needs.has('policy') ? headPolicy : undefined;
   const tags = needs.has('tags') ? (session ? await attempt(() => session.tags()) : unavailable<never>('refs could not be read')) : undefined;
   const description = session?.description ?? (history.ok && !history.value.head.oid ? 'HEAD has no commits yet' : 'no commits');
@@ -173,25 +205,6 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
   }
   if (needs.has('forge')) facts.forge = await forgeFact(req, repository, history.ok ? history.value.head.oid : undefined, env, policyValue);
 
-  // Secrets: what the commits in scope added. The trust root does not narrow it (a credential
-  // committed before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
-  // It runs beside the commit walk (its own git log, on the other core); the repository rules wait for it.
-  let secretsScope: { description: string; commits: number } | undefined;
-  const stopSecrets = new AbortController();
-  let secretsPending: Promise<void> | undefined;
-  if (needs.has('secrets')) {
-    const scanning = history.ok
-      ? attempt(async () => {
-          const scope = await openHistory(repository, history.value, { all: req.all, ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}) }, false);
-          scope.close();
-          const entropy = req.secretsEntropy === true || (headPolicy.ok && headPolicy.value?.secrets?.entropy === true);
-          const scanned = await scanSecrets(repository, scope.revisions, { entropy, signal: stopSecrets.signal });
-          secretsScope = { description: scope.description, commits: scanned.commits };
-          return scanned;
-        })
-      : Promise.resolve(unavailable<never>(`history unavailable: ${history.reason}`));
-    secretsPending = scanning.then((secrets) => void (facts.secrets = secrets));
-  }
   let run: RuleRun;
   try {
     run = await runRules(selected, facts, {
@@ -199,14 +212,13 @@ export async function runAudit(req: AuditRequest): Promise<AuditReport> {
       ...(headPolicy.ok && headPolicy.value ? { policy: headPolicy.value } : {}),
       findingLimit: req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100,
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
-      ...(secretsPending ? { factsReady: secretsPending } : {}),
+      ...(secretsPending ? { factsReady: secretsPending.then((secrets) => void (facts.secrets = secrets)) } : {}),
     });
   } catch (err) {
     if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
     throw err;
   } finally {
     session?.close();
-    stopSecrets.abort(); // a walk that failed must not leave the scan's git running
   }
   const { results, commits: commitCount } = run;
 

@@ -10,13 +10,15 @@
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
 import { createShadow, runGit, spawnGit } from '../git.js';
-import { SecretDetector, type DetectorOptions } from './detect.js';
+import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
 
 
 
-export interface ScanOptions extends DetectorOptions {
+export interface ScanOptions {
+  /** The generic high-entropy detector too; may be settled later (git starts reading history at once). */
+  entropy?: boolean | Promise<boolean>;
   maxBlobBytes?: number;
   /** Stops the scan (its git is killed and the scan fails): the audit it runs beside has ended. */
   signal?: AbortSignal;
@@ -55,6 +57,17 @@ export function unquotePath(s: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+const STOPPED = 'the secrets scan was stopped';
+
+/** Rejects once the signal fires (never without one). */
+function stopped(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    if (signal.aborted) reject(new Error(STOPPED));
+    else signal.addEventListener('abort', () => reject(new Error(STOPPED)), { once: true });
+  });
+}
+
 interface FileChange {
   blob?: string;
   path?: string;
@@ -65,9 +78,11 @@ interface FileChange {
 
 export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opts: ScanOptions = {}): Promise<SecretsFacts> {
   const maxBlobBytes = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
-  const facts: SecretsFacts = { commits: 0, scanned: 0, skipped: { binary: 0, oversized: 0, repeated: 0 }, maxBlobBytes, entropy: opts.entropy === true, leaks: [], more: 0 };
-  if (!revisions.length) return facts;
-  const detector = new SecretDetector(opts);
+  const facts: SecretsFacts = { commits: 0, scanned: 0, skipped: { binary: 0, oversized: 0, repeated: 0 }, maxBlobBytes, entropy: false, leaks: [], more: 0 };
+  if (!revisions.length) {
+    facts.entropy = (await opts.entropy) === true;
+    return facts;
+  }
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   let seen = new OidIndex();
   const binaries = new Set<string>();
@@ -85,6 +100,17 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(`${revisions.join('\n')}\n`);
     const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    // Read below, once the detector's options are known. Until then a 'readable' listener keeps the
+    // output: node resumes (and so drops) the output of a child that exits with nobody listening.
+    child.stdout!.on('readable', () => undefined);
+    let detector: SecretDetector;
+    try {
+      facts.entropy = (await Promise.race([opts.entropy, stopped(opts.signal)])) === true;
+      detector = new SecretDetector({ entropy: facts.entropy });
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
 
     let commit = '';
     let file: FileChange | undefined;
@@ -208,7 +234,7 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
       throw err;
     }
     const code = await closed;
-    if (opts.signal?.aborted) throw new Error('the secrets scan was stopped');
+    if (opts.signal?.aborted) throw new Error(STOPPED);
     if (code !== 0) throw new GitError(['log', '-p'], code, Buffer.concat(stderr).toString('utf8'));
 
     // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.
