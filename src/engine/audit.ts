@@ -47,7 +47,7 @@ export interface AuditRequest {
   /** Keys, trust root and cache for the signature rules. */
   trust?: TrustOptions;
   /** Called every so many commits during the walk (progress on a TTY). */
-  onProgress?: (commits: number) => void;
+  onProgress?: (commits: number, total?: number) => void;
   /** Judge the repository as a server (receive.* settings, pre-receive hook) even when it is not bare. */
   server?: boolean;
   /** --git PATH: the git to run (and to judge for the client threat) instead of git on PATH. */

@@ -22,8 +22,8 @@ export interface RunOptions {
   /** The policy at HEAD: its `severity:` overrides apply to every selected rule. */
   policy?: Policy;
   findingLimit: number;
-  /** Called every 1000 commits. */
-  onProgress?: (commits: number) => void;
+  /** Called every 1000 commits, with the walk's size once it is known. */
+  onProgress?: (commits: number, total?: number) => void;
   /** Facts still being collected beside the walk (the secrets scan): the repository rules wait for them. */
   factsReady?: Promise<void>;
 }
@@ -37,13 +37,13 @@ function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
 }
 
 /** Every commit of the session, in batches, to `visit`; returns how many there were. */
-export async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number) => void): Promise<number> {
+export async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number, total?: number) => void): Promise<number> {
   let count = 0;
   for await (const batch of session.batches()) {
     for (const commit of batch) {
       count += 1;
       await visit(commit);
-      if (onProgress && count % 1000 === 0) onProgress(count);
+      if (onProgress && count % 1000 === 0) onProgress(count, session.total);
     }
   }
   return count;

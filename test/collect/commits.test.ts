@@ -50,6 +50,20 @@ describe('identities are split the way git splits them', () => {
 });
 
 describe('walkCommits', () => {
+  test('tells the walk\'s size before its first commit (the progress line\'s time left)', async () => {
+    const r = makeRepo();
+    const ids = [r.commit('one'), r.commit('two'), r.commit('three')];
+    const info = await discoverRepository(r.dir);
+    const shadow = createShadow(info.commonDir, info.objectFormat);
+    const seen: string[] = [];
+    try {
+      for await (const c of walkCommits(shadow, { revisions: [ids[2]!, `^${ids[0]}`], parentsFirst: true, onTotal: (n) => seen.push(`total ${n}`) })) seen.push(c.oid);
+    } finally {
+      shadow.dispose();
+    }
+    expect(seen).toEqual(['total 2', ids[1], ids[2]]);
+  });
+
   test('reads every commit of a SHA-1 repository, parents first, with parsed identities', async () => {
     const r = makeRepo();
     const ids = [r.commit('one'), r.commit('two'), r.commit('three\n\nbody text')];
