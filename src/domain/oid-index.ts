@@ -24,16 +24,30 @@ export class OidIndex {
   /** Ids that are not lowercase hex of one length (never in a real walk): kept in an ordinary map. */
   private readonly odd = new Map<string, number>();
 
+  /** The id asked for last and its number: a walk asks about one commit several times in a row. */
+  private lastOid: string | undefined;
+  private lastIndex = -1;
+
   /** The id's number, or -1 when it was never added. */
   get(oid: string): number {
+    if (oid === this.lastOid) return this.lastIndex;
     if (!this.encode(oid)) return this.odd.get(oid) ?? -1;
     const slot = this.find();
     const v = this.slots[slot]!;
-    return v ? v - 1 : -1;
+    if (!v) return -1;
+    this.lastOid = oid;
+    return (this.lastIndex = v - 1);
   }
 
   /** The id's number, adding it when new. */
   add(oid: string): number {
+    if (oid === this.lastOid) return this.lastIndex;
+    const i = this.insert(oid);
+    this.lastOid = oid;
+    return (this.lastIndex = i);
+  }
+
+  private insert(oid: string): number {
     if (!this.encode(oid)) {
       let i = this.odd.get(oid);
       if (i === undefined) {
