@@ -247,18 +247,28 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
   const changes = paths.length ? pathChangeStream(gitDir, requests, paths, work, viaFile) : undefined;
   const pendingChanges: CommitPathChanges[] = [];
   let nextChange = 0;
+  /** Commits whose bytes do not hash to their id (planted objects): diff-tree may skip them. */
+  const altered = new Set<string>();
+  const peekChange = async (): Promise<CommitPathChanges | undefined> => {
+    while (nextChange >= pendingChanges.length) {
+      pendingChanges.length = 0;
+      nextChange = 0;
+      const r = await changes!.next();
+      if (r.done) return undefined;
+      pendingChanges.push(...r.value);
+    }
+    return pendingChanges[nextChange];
+  };
   const attachChanges = async (records: CommitRecord[]): Promise<void> => {
     for (const record of records) {
-      while (nextChange >= pendingChanges.length) {
-        pendingChanges.length = 0;
-        nextChange = 0;
-        const r = await changes!.next();
-        if (r.done) throw new GitError(['diff-tree'], null, `git diff-tree stopped before commit ${record.oid}`);
-        pendingChanges.push(...r.value);
-      }
-      const c = pendingChanges[nextChange++]!;
-      if (c.oid !== record.oid) throw new GitError(['diff-tree'], null, `git diff-tree answered for ${c.oid} where ${record.oid} was expected`);
-      record.pathChanges!.changed = c.changed;
+      const c = await peekChange();
+      if (!record.hashOk) altered.add(record.oid);
+      if (c?.oid === record.oid) nextChange += 1;
+      else if (record.hashOk) throw new GitError(['diff-tree'], null, c ? `git diff-tree answered for ${c.oid} where ${record.oid} was expected` : `git diff-tree stopped before commit ${record.oid}`);
+      // git refuses to diff an object whose bytes do not hash to its id (and it may not diff its
+      // children against it): their ids at the watched paths are then looked up in their own trees.
+      if (c?.oid !== record.oid || !record.hashOk || altered.has(record.pathChanges!.base ?? '')) delete record.pathChanges;
+      else record.pathChanges!.changed = c.changed;
     }
   };
 

@@ -179,6 +179,23 @@ describe('watched paths from one diff-tree pass', () => {
   });
 });
 
+test('a commit whose bytes were swapped for another\'s (git will not diff it) and its child are left to be looked up; the rest keep their changes', async () => {
+  const r = makeRepo();
+  const victim = r.commit('victim', { CODEOWNERS: '* @a\n' });
+  const child = r.commit('child', { CODEOWNERS: '* @b\n' });
+  const grandchild = r.commit('grandchild', { 'x.txt': 'x\n' });
+  r.run(['checkout', '-q', '--orphan', 'donor']);
+  const donor = r.commit('donor', { CODEOWNERS: '* @mallory\n' });
+  r.run(['checkout', '-q', '-f', 'main']);
+  r.run(['branch', '-q', '-D', 'donor']);
+  const file = (oid: string): string => join(r.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
+  const { chmodSync, copyFileSync } = await import('node:fs');
+  chmodSync(file(victim), 0o644);
+  copyFileSync(file(donor), file(victim));
+  const commits = await walk(r.dir, [grandchild], ['CODEOWNERS']);
+  expect(commits.map((c) => [c.oid, c.hashOk, c.pathChanges !== undefined])).toEqual([[victim, false, false], [child, true, false], [grandchild, true, true]]);
+});
+
 describe('PathChangeParser', () => {
   const a = 'a'.repeat(40);
   const b = 'b'.repeat(40);
