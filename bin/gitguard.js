@@ -2,9 +2,13 @@
 // The whole binary: everything else lives in dist/cli/main.js (built from src/cli/main.ts).
 import { main } from '../dist/cli/main.js';
 
-// GITGUARD_REPORT_RSS=1: the process's peak resident memory on stderr at exit (npm run bench -- scale).
+// GITGUARD_REPORT_RSS=1: the process's peak resident memory and its own CPU time (not its git
+// children's) on stderr at exit (npm run bench -- scale).
 if (process.env.GITGUARD_REPORT_RSS === '1') {
-  process.on('exit', () => process.stderr.write(`gitguard: peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`));
+  process.on('exit', () => {
+    const use = process.resourceUsage();
+    process.stderr.write(`gitguard: peak RSS ${Math.round(use.maxRSS / 1024)} MB, CPU ${((use.userCPUTime + use.systemCPUTime) / 1e6).toFixed(1)} s\n`);
+  });
 }
 
 // A reader that stops early (`gitguard audit --help | head`) closes the pipe: the rest of the output

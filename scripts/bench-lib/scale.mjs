@@ -31,7 +31,7 @@ function parseArgs(argv) {
  */
 function timed(cmd, args, env) {
   return new Promise((resolve, reject) => {
-    const argv = HAVE_TIME ? ['/usr/bin/time', ['-f', 'GITGUARD_BENCH_MAXRSS %M', cmd, ...args]] : [cmd, args];
+    const argv = HAVE_TIME ? ['/usr/bin/time', ['-f', 'GITGUARD_BENCH_MAXRSS %M %U %S', cmd, ...args]] : [cmd, args];
     const start = process.hrtime.bigint();
     const child = spawn(argv[0], argv[1], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     const err = [];
@@ -40,9 +40,16 @@ function timed(cmd, args, env) {
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const stderr = Buffer.concat(err).toString();
-      const tree = /GITGUARD_BENCH_MAXRSS (\d+)/.exec(stderr);
-      const node = /gitguard: peak RSS (\d+) MB/.exec(stderr);
-      resolve({ code, seconds, stderr, treeMB: tree ? Math.round(Number(tree[1]) / 1024) : undefined, nodeMB: node ? Number(node[1]) : undefined });
+      const tree = /GITGUARD_BENCH_MAXRSS (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      const node = /gitguard: peak RSS (\d+) MB(?:, CPU ([\d.]+) s)?/.exec(stderr);
+      resolve({
+        code, seconds, stderr,
+        treeMB: tree ? Math.round(Number(tree[1]) / 1024) : undefined,
+        // CPU seconds of the whole tree (user + system): on a shared machine the steadier figure.
+        cpu: tree ? Number(tree[2]) + Number(tree[3]) : undefined,
+        nodeMB: node ? Number(node[1]) : undefined,
+        nodeCpu: node?.[2] !== undefined ? Number(node[2]) : undefined,
+      });
     });
   });
 }
@@ -83,9 +90,10 @@ export async function benchScale(argv, { gitguard, baseEnv }) {
   }
   const mb = (v) => (v === undefined ? '?' : `${v} MB`);
   console.log(`\nscale: gitguard audit${ruleArgs.length ? ` ${ruleArgs.join(' ')}` : ' (default rules)'} vs git rev-list --format=raw HEAD (budget: ratio <= 3, node peak <= 300 MB, second run <= 10%)\n`);
-  console.log('| history | commits | rev-list s | gitguard s | ratio | node peak RSS | largest process (git) | 2nd run s | 2nd / 1st |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  const cpu = (r) => (r.first.cpu === undefined || !r.revList.cpu ? '?' : `${r.first.cpu.toFixed(1)} s (${(r.first.cpu / r.revList.cpu).toFixed(1)})`);
+  console.log('| history | commits | rev-list s | gitguard s | ratio | CPU, all processes (ratio) | node CPU | node peak RSS | largest process (git) | 2nd run s | 2nd / 1st |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.kind} | ${r.commits.toLocaleString('en-US')} | ${r.revList.seconds.toFixed(2)} | ${r.first.seconds.toFixed(2)} | ${(r.first.seconds / r.revList.seconds).toFixed(1)} | ${mb(r.first.nodeMB)} | ${mb(r.first.treeMB)} | ${r.second.seconds.toFixed(2)} | ${(100 * r.second.seconds / r.first.seconds).toFixed(0)}% |`);
+    console.log(`| ${r.kind} | ${r.commits.toLocaleString('en-US')} | ${r.revList.seconds.toFixed(2)} | ${r.first.seconds.toFixed(2)} | ${(r.first.seconds / r.revList.seconds).toFixed(1)} | ${cpu(r)} | ${r.first.nodeCpu === undefined ? '?' : `${r.first.nodeCpu.toFixed(1)} s`} | ${mb(r.first.nodeMB)} | ${mb(r.first.treeMB)} | ${r.second.seconds.toFixed(2)} | ${(100 * r.second.seconds / r.first.seconds).toFixed(0)}% |`);
   }
 }

@@ -1,13 +1,14 @@
-// The commit reader: one `git rev-list` and one `git cat-file`, both in the shadow git dir, for the
-// whole walk. rev-list writes cat-file's requests (each commit, and the watched paths in it) to a
-// temp file; cat-file answers into another that we read as it grows. Files, not pipes: git writes
-// one object per write() call, and through a pipe every one of those wakes this process, which cost
-// more than the parsing (5,000 commits: ~170 ms of pipe traffic vs ~90 ms written to a file).
-// Raw objects are parsed as they arrive and handed on a batch at a time, so a big history never
-// sits in memory; past ANSWERS_FILE_LIMIT commits cat-file answers through a pipe instead, so the
-// temp file stays bounded.
+// The commit reader: one `git rev-list` lists the walk (each commit with its parents, as git walks
+// them) into a temp file, and one `git cat-file` answers with every commit's bytes, into another
+// temp file that we read as it grows. Files, not pipes: git writes one object per write() call, and
+// through a pipe every one of those wakes this process, which cost more than the parsing (5,000
+// commits: ~170 ms of pipe traffic vs ~90 ms written to a file). Raw objects are parsed as they
+// arrive and handed on a batch at a time, so a big history never sits in memory; past
+// ANSWERS_FILE_LIMIT commits the answers come through a pipe instead, so the temp file stays
+// bounded. With watched paths, a `git diff-tree` beside cat-file reads the same list and says what
+// each commit changes at them (src/collect/path-changes.ts).
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { parseCommitObject } from './commit-object.js';
 import type { CommitRecord } from '../domain/commit.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
 import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
+import { diffTreeArgs, PathChangeParser, type CommitPathChanges } from './path-changes.js';
 
 export interface WalkOptions {
   /** Object ids (or ^oid to exclude) to start from. */
@@ -24,13 +26,15 @@ export interface WalkOptions {
   parentsFirst?: boolean;
   /** Stop after this many commits. */
   limit?: number;
-  /** Paths (e.g. ".gitguard") whose object id in each commit's tree is looked up in the same pass. */
+  /** Paths (e.g. ".gitguard") whose changes against each commit's first parent come with it (pathChanges). */
   paths?: string[];
-  /** Past this many commits cat-file answers through a pipe, not a temp file (default ANSWERS_FILE_LIMIT). */
+  /** Past this many commits git's answers come through a pipe, not a temp file (default ANSWERS_FILE_LIMIT). */
   answersFileLimit?: number;
+  /** Told how many commits the walk will yield, once rev-list has listed them (before the first). */
+  onTotal?: (commits: number) => void;
 }
 
-/** Above this many commits, cat-file's answers come through a pipe rather than a temp file. */
+/** Above this many commits, cat-file's and diff-tree's answers come through a pipe rather than a temp file. */
 const ANSWERS_FILE_LIMIT = 50_000;
 
 function isDecimal(s: string): boolean {
@@ -70,33 +74,27 @@ export async function* walkCommits(shadow: Shadow, opts: WalkOptions): AsyncGene
 export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): AsyncGenerator<CommitRecord[]> {
   if (opts.revisions.length === 0) return;
   const work = mkdtempSync(join(tmpdir(), 'gitguard-walk-'));
-  let yielded = false;
   try {
-    try {
-      for await (const batch of walkPipeline(shadow, opts, work, true)) {
-        yielded = true;
-        yield batch;
-      }
-    } catch (err) {
-      // git before 2.36 knows neither `rev-list --no-commit-header` nor `cat-file --batch-command`
-      // (a usage error, exit 129): the requests are then written here, one plain --batch per line.
-      if (yielded || !(err instanceof GitError) || err.exitCode !== 129) throw err;
-      yield* walkPipeline(shadow, opts, work, false);
-    }
+    yield* walkPipeline(shadow, opts, work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-/**
- * git's pretty format for one commit's requests: its contents, then the id at each watched path,
- * looked up from the commit's tree (%T) so cat-file need not read the commit a second time, then
- * `flush`: with --buffer, `cat-file --batch-command` queues every command until a flush or the end of
- * its input, so without it the whole history's requests sat in git's memory (1.2 GB at a million
- * commits); flushing per commit cost no measurable time.
- */
-function requestFormat(paths: string[]): string {
-  return ['contents %H', ...paths.map((p) => `info %T:${p.replace(/%/g, '%%')}`), 'flush'].join('%n');
+/** Lines in a file (rev-list's list of commits), counted a block at a time. */
+function countLines(file: string): number {
+  const fd = openSync(file, 'r');
+  try {
+    const block = Buffer.allocUnsafe(1024 * 1024);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, block, 0, block.length, null);
+      if (got === 0) return n;
+      for (let i = block.indexOf(10); i !== -1 && i < got; i = block.indexOf(10, i + 1)) n += 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Runs git with stdin `input` and stdout into `file`; throws GitError on failure. */
@@ -170,38 +168,109 @@ async function* watched(chunks: AsyncIterable<Buffer>, dog: Watchdog): AsyncGene
   }
 }
 
-async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string, modern: boolean): AsyncGenerator<CommitRecord[]> {
-  const paths = opts.paths ?? [];
-  const gitDir = shadow.gitDir;
-  const revArgs = ['rev-list', '--stdin'];
-  if (opts.parentsFirst) revArgs.push('--topo-order', '--reverse');
-  if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
-  if (modern) revArgs.push('--no-commit-header', `--format=${requestFormat(paths)}`);
-  const requests = join(work, 'requests');
-  await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
-  if (!modern) {
-    // One line per request: each commit id, then "<id>:<path>" per watched path.
-    const ids = readFileSync(requests, 'latin1').split('\n').filter(Boolean);
-    writeFileSync(requests, ids.map((id) => `${id}\n${paths.map((p) => `${id}:${p}\n`).join('')}`).join(''));
-  }
-  const perCommit = (modern ? 9 + 6 : 0) + 41 + paths.reduce((n, p) => n + (modern ? 5 : 0) + 42 + Buffer.byteLength(p), 0);
-  const viaFile = statSync(requests).size / perCommit <= (opts.answersFileLimit ?? ANSWERS_FILE_LIMIT);
-  const answers = join(work, 'answers');
-  const inFd = openSync(requests, 'r');
-  const outFd = viaFile ? openSync(answers, 'w', 0o600) : undefined;
-  let catFile: ChildProcess;
+/**
+ * Starts git reading `input` (a file) and writing into `output` (a temp file read as it grows) or,
+ * without one, a pipe; returns the process and its output chunks, watched for silence.
+ */
+function gitReading(args: string[], gitDir: string, input: string, output: string | undefined): { child: ChildProcess; chunks: AsyncGenerator<Buffer>; stderr: () => string; done: Promise<number | null>; dog: Watchdog } {
+  const inFd = openSync(input, 'r');
+  const outFd = output !== undefined ? openSync(output, 'w', 0o600) : undefined;
+  let child: ChildProcess;
   try {
-    catFile = spawnGit(['cat-file', modern ? '--batch-command' : '--batch', '--buffer'], { gitDir, stdin: inFd, ...(outFd !== undefined ? { stdout: outFd } : {}) });
+    child = spawnGit(args, { gitDir, stdin: inFd, ...(outFd !== undefined ? { stdout: outFd } : {}) });
   } finally {
     closeSync(inFd);
     if (outFd !== undefined) closeSync(outFd);
   }
-  const catErr = collectStderr(catFile);
-  const catDone = exited(catFile);
-  const dog = new Watchdog(catFile, 'git');
-  const chunks = watched(viaFile ? growingFile(answers, catFile) : (catFile.stdout! as AsyncIterable<Buffer>), dog);
-  // Path answers carry the object's content with plain --batch; `info` answers are the header only.
-  const pathContent = !modern;
+  const stderr = collectStderr(child);
+  const done = exited(child);
+  const dog = new Watchdog(child, 'git');
+  const chunks = watched(output !== undefined ? growingFile(output, child) : (child.stdout! as AsyncIterable<Buffer>), dog);
+  return { child, chunks, stderr, done, dog };
+}
+
+/** rev-list's "<commit> <parents...>" lines cut to "<commit> <first parent>", for diff-tree without --diff-merges. */
+function firstParentLines(requests: string, out: string): string {
+  writeFileSync(out, readFileSync(requests, 'latin1').split('\n').map((l) => l.split(' ', 2).join(' ')).join('\n'), 'latin1');
+  return out;
+}
+
+/**
+ * diff-tree's changes at `paths` for every commit of the list, in its order, a batch per read. A git
+ * without --diff-merges (before 2.31) refuses it at once (exit 129): each commit is then given with
+ * its first parent only, which diff-tree compares against alone.
+ */
+async function* pathChangeStream(gitDir: string, requests: string, paths: string[], work: string, viaFile: boolean): AsyncGenerator<CommitPathChanges[]> {
+  for (const firstParent of [true, false]) {
+    const args = diffTreeArgs(paths, firstParent);
+    const input = firstParent ? requests : firstParentLines(requests, join(work, 'first-parents'));
+    const git = gitReading(args, gitDir, input, viaFile ? join(work, firstParent ? 'changes' : 'changes-fp') : undefined);
+    const parser = new PathChangeParser(paths);
+    let any = false;
+    let completed = false;
+    try {
+      for await (const chunk of git.chunks) {
+        any = true;
+        const out = parser.push(chunk);
+        if (out.length) yield out;
+      }
+      const code = await git.done;
+      completed = true;
+      if (code === 129 && !any && firstParent) continue;
+      git.dog.check(args);
+      if (code !== 0) throw new GitError(args, code, git.stderr());
+      const last = parser.end();
+      if (last.length) yield last;
+      return;
+    } finally {
+      if (!completed) git.child.kill();
+    }
+  }
+}
+
+async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): AsyncGenerator<CommitRecord[]> {
+  const paths = opts.paths ?? [];
+  const gitDir = shadow.gitDir;
+  // "<commit> <parents...>" per line, the parents as git walks them (a shallow commit has none).
+  const revArgs = ['rev-list', '--stdin', '--parents'];
+  if (opts.parentsFirst) revArgs.push('--topo-order', '--reverse');
+  if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
+  const requests = join(work, 'requests');
+  await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
+  const total = countLines(requests);
+  opts.onTotal?.(total);
+  const viaFile = total <= (opts.answersFileLimit ?? ANSWERS_FILE_LIMIT);
+  // %(rest) makes cat-file take each line's first word as the object and echo the rest (the parents).
+  const catArgs = ['cat-file', '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)', '--buffer'];
+  const cat = gitReading(catArgs, gitDir, requests, viaFile ? join(work, 'answers') : undefined);
+  // The watched paths' changes come from a second git beside cat-file, in the same order.
+  const changes = paths.length ? pathChangeStream(gitDir, requests, paths, work, viaFile) : undefined;
+  const pendingChanges: CommitPathChanges[] = [];
+  let nextChange = 0;
+  /** Commits whose bytes do not hash to their id (planted objects): diff-tree may skip them. */
+  const altered = new Set<string>();
+  const peekChange = async (): Promise<CommitPathChanges | undefined> => {
+    while (nextChange >= pendingChanges.length) {
+      pendingChanges.length = 0;
+      nextChange = 0;
+      const r = await changes!.next();
+      if (r.done) return undefined;
+      pendingChanges.push(...r.value);
+    }
+    return pendingChanges[nextChange];
+  };
+  const attachChanges = async (records: CommitRecord[]): Promise<void> => {
+    for (const record of records) {
+      const c = await peekChange();
+      if (!record.hashOk) altered.add(record.oid);
+      if (c?.oid === record.oid) nextChange += 1;
+      else if (record.hashOk) throw new GitError(['diff-tree'], null, c ? `git diff-tree answered for ${c.oid} where ${record.oid} was expected` : `git diff-tree stopped before commit ${record.oid}`);
+      // git refuses to diff an object whose bytes do not hash to its id (and it may not diff its
+      // children against it): their ids at the watched paths are then looked up in their own trees.
+      if (c?.oid !== record.oid || !record.hashOk || altered.has(record.pathChanges!.base ?? '')) delete record.pathChanges;
+      else record.pathChanges!.changed = c.changed;
+    }
+  };
 
   let buf: Buffer = Buffer.alloc(0);
   // Chunks of an object still arriving, kept aside and joined once it is complete: joining on
@@ -212,11 +281,8 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string, mo
   let need = 0;
   const limit = maxObjectBytes();
   let completed = false;
-  // The commit whose path answers are still arriving, and how many are left.
-  let current: CommitRecord | undefined;
-  let awaiting = 0;
   try {
-    for await (const chunk of chunks) {
+    for await (const chunk of cat.chunks) {
       if (buf.length + partsLen + chunk.length < need) {
         parts.push(chunk);
         partsLen += chunk.length;
@@ -231,65 +297,46 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string, mo
       for (;;) {
         const nl = buf.indexOf(10, pos);
         if (nl === -1) break;
-        // "<oid> <type> <size>", or "<spec> missing" (a looked-up path may itself contain spaces).
-        const lastSp = buf.lastIndexOf(32, nl - 1);
-        const sizeText = lastSp < pos ? '' : buf.toString('latin1', lastSp + 1, nl);
-        const found = sizeText !== '' && isDecimal(sizeText);
+        // "<oid> <type> <size> <parents...>", or "<oid> missing".
         const sp1 = buf.indexOf(32, pos);
-        if (awaiting > 0 && current) {
-          // An answer to "oid:path": its object id, or "<spec> missing" when the path is absent.
-          const path = paths[paths.length - awaiting]!;
-          if (!found) {
-            current.pathOids![path] = null;
-            pos = nl + 1;
-          } else {
-            const end = pathContent ? nl + 1 + Number(sizeText) + 1 : nl + 1;
-            if (end - nl > limit) throw new ObjectTooLargeError(buf.toString('latin1', pos, sp1), 'object', end - nl - 2, limit);
-            if (buf.length < end) {
-              need = end - pos;
-              break;
-            }
-            current.pathOids![path] = buf.toString('latin1', pos, sp1);
-            pos = end;
-          }
-          awaiting -= 1;
-          if (awaiting === 0) {
-            out.push(current);
-            current = undefined;
-          }
-          continue;
-        }
-        if (!found) throw new GitError(['cat-file'], null, `object ${buf.toString('utf8', pos, lastSp < pos ? nl : lastSp)} is missing from the repository`);
+        const sp2 = sp1 < 0 || sp1 > nl ? -1 : buf.indexOf(32, sp1 + 1);
+        const sp3 = sp2 < 0 || sp2 > nl ? -1 : buf.indexOf(32, sp2 + 1);
+        const sizeEnd = sp3 < 0 || sp3 > nl ? nl : sp3;
+        const sizeText = sp2 < 0 || sp2 > nl ? '' : buf.toString('latin1', sp2 + 1, sizeEnd);
+        if (sizeText === '' || !isDecimal(sizeText)) throw new GitError(['cat-file'], null, `object ${buf.toString('utf8', pos, sp1 < 0 || sp1 > nl ? nl : sp1)} is missing from the repository`);
         const size = Number(sizeText);
-        if (size > limit) throw new ObjectTooLargeError(buf.toString('latin1', pos, sp1), buf.toString('latin1', sp1 + 1, lastSp), size, limit);
+        if (size > limit) throw new ObjectTooLargeError(buf.toString('latin1', pos, sp1), buf.toString('latin1', sp1 + 1, sp2), size, limit);
         if (buf.length < nl + 1 + size + 1) {
           need = nl + 1 + size + 1 - pos; // wait for the rest of this object
           break;
         }
-        const isCommit = lastSp - sp1 === 7; // "commit" is the only six-letter object type
+        const isCommit = sp2 - sp1 === 7; // "commit" is the only six-letter object type
         const oid = buf.toString('latin1', pos, sp1);
+        const firstParent = sizeEnd + 1 < nl ? buf.toString('latin1', sizeEnd + 1, nl).split(' ', 1)[0]! : null;
         const start = nl + 1;
         pos = start + size + 1;
         if (!isCommit) continue;
-        // "commit <size>\n" just before the body becomes "commit <size>\0": the object exactly as git
-        // hashes it, in place (the buffer is ours and this header line is already read).
+        // The end of the header line becomes "commit <size>\0", just before the body: the object
+        // exactly as git hashes it, built in place (the buffer is ours and this line is already read).
+        const headerStart = nl - sizeText.length - 7;
+        buf.write('commit ', headerStart, 'latin1');
+        buf.write(sizeText, headerStart + 7, 'latin1');
         buf[nl] = 0;
-        const record = parseCommitObject(oid, buf.subarray(start, start + size), buf.subarray(sp1 + 1, start + size));
-        if (paths.length) {
-          record.pathOids = {};
-          current = record;
-          awaiting = paths.length;
-        } else out.push(record);
+        const record = parseCommitObject(oid, buf.subarray(start, start + size), buf.subarray(headerStart, start + size));
+        if (paths.length) record.pathChanges = { base: firstParent, changed: {} };
+        out.push(record);
       }
       buf = pos < buf.length ? buf.subarray(pos) : Buffer.alloc(0);
+      if (changes && out.length) await attachChanges(out);
       if (out.length) yield out;
     }
     completed = true;
   } finally {
     // A consumer that stops early (or an error) must not leave git running.
-    if (!completed) catFile.kill();
+    if (!completed) cat.child.kill();
+    if (changes) await changes.return(undefined);
   }
-  const catCode = await catDone;
-  dog.check(['cat-file', '--batch']);
-  if (catCode !== 0 && catCode !== null) throw new GitError(['cat-file', '--batch'], catCode, catErr());
+  const catCode = await cat.done;
+  cat.dog.check(catArgs);
+  if (catCode !== 0 && catCode !== null) throw new GitError(catArgs, catCode, cat.stderr());
 }

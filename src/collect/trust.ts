@@ -4,7 +4,7 @@
 import type { CommitRecord } from '../domain/commit.js';
 import { PolicyError } from './policy.js';
 import type { Policy } from '../domain/policy.js';
-import { ObjectReader } from './objects.js';
+import { ObjectReader, parseTree } from './objects.js';
 import { malformedVerdict, verifyCommit, verifySignature, type TrustedKeys } from './signatures/verify.js';
 import type { Verdict } from '../domain/signature.js';
 import type { TagRecord } from '../domain/commit.js';
@@ -95,6 +95,11 @@ export class TrustCollector {
     this.descends = descends;
   }
 
+  /** What the walk watches in each commit: the policy folder, then `watched`, in this order. */
+  walkPaths(): string[] {
+    return [POLICY_DIR, ...this.watched];
+  }
+
   /** Whether a commit is the trust root or descends from it (a parent outside the walk: asked of git once). */
   private rootedOf(oid: string): boolean | Promise<boolean> {
     const known = this.rooted.get(oid);
@@ -164,10 +169,49 @@ export class TrustCollector {
     this.treeCol.set(this.index.add(commitOid), this.trees.number(tree, tree));
   }
 
-  /** The commit's watched-path ids, interned so equal states share one array. */
-  private recordState(commit: CommitRecord): readonly (string | null)[] {
-    const ids = this.watched.map((p) => commit.pathOids?.[p] ?? null);
-    return this.setState(commit.oid, ids);
+  /** Commits walked whose ids at the walk's paths wait on a lookup (a first parent outside the walk). */
+  private readonly pendingPaths = new Map<string, Promise<readonly (string | null)[]>>();
+
+  /**
+   * A walked commit's ids at walkPaths(): its first parent's (as git walks it) with the walk's changes
+   * applied, at once when that parent's are known; looked up in its own tree when the parent is outside
+   * the walk (the trust root's, a --base's), so every commit's state is what git has at those paths.
+   */
+  private walkedPaths(commit: CommitRecord): readonly (string | null)[] | Promise<readonly (string | null)[]> {
+    const changes = commit.pathChanges;
+    const apply = (base: readonly (string | null)[]): readonly (string | null)[] => {
+      if (!changes) return base;
+      const paths = this.walkPaths();
+      return paths.map((p, k) => (Object.hasOwn(changes.changed, p) ? changes.changed[p]! : base[k] ?? null));
+    };
+    if (changes?.base === null) return apply(this.walkPaths().map(() => null));
+    const base = changes?.base;
+    const known = base === undefined ? undefined : this.knownPaths(base);
+    if (known) return apply(known);
+    const pending = base === undefined ? undefined : this.pendingPaths.get(base);
+    const p = pending
+      ? pending.then(apply)
+      : Promise.all([this.treeOf(commit.oid), this.stateOf(commit.oid)]).then(([tree, state]) => [tree || null, ...state]);
+    this.pendingPaths.set(commit.oid, p);
+    const settle = (): void => void this.pendingPaths.delete(commit.oid);
+    p.then(settle, settle);
+    return p;
+  }
+
+  /** A commit's ids at walkPaths() when both columns know them. */
+  private knownPaths(oid: string): readonly (string | null)[] | undefined {
+    const i = this.index.get(oid);
+    if (i < 0) return undefined;
+    const tree = this.trees.value(this.treeCol.get(i));
+    const state = this.watched.length ? this.states.value(this.stateCol.get(i)) : [];
+    return tree === undefined || state === undefined ? undefined : [tree || null, ...state];
+  }
+
+  /** Records a walked commit's ids at walkPaths(): its policy tree and its watched state. */
+  private recordPaths(commitOid: string, ids: readonly (string | null)[]): { tree: string; state: readonly (string | null)[] } {
+    const tree = ids[0] ?? '';
+    this.setTree(commitOid, tree);
+    return { tree, state: this.watched.length ? this.setState(commitOid, ids.slice(1)) : [] };
   }
 
   private setState(commitOid: string, ids: readonly (string | null)[]): readonly (string | null)[] {
@@ -180,8 +224,17 @@ export class TrustCollector {
     const i = this.index.get(commitOid);
     const known = i < 0 ? undefined : this.states.value(this.stateCol.get(i));
     if (known) return known;
-    const ids = await Promise.all(this.watched.map(async (p) => (await this.reader.read(`${commitOid}:${p}`))?.oid ?? null));
+    const ids = await Promise.all(this.watched.map((p) => this.entryAt(commitOid, p)));
     return this.setState(commitOid, ids);
+  }
+
+  /** The id of the entry at `path` in a commit's tree, as git names it (a submodule's commit too), or null. */
+  private async entryAt(commitOid: string, path: string): Promise<string | null> {
+    const slash = path.lastIndexOf('/');
+    const dir = await this.reader.read(`${commitOid}:${slash < 0 ? '' : path.slice(0, slash)}`);
+    if (dir?.type !== 'tree') return null;
+    const name = path.slice(slash + 1);
+    return parseTree(dir.body, this.oidBytes).find((e) => e.name === name)?.oid ?? null;
   }
 
   /** Whether the CI configuration in this state runs gitguard (its files mention it). */
@@ -202,10 +255,9 @@ export class TrustCollector {
   // Runs once per commit. Everything it needs is usually known already (parents come first, verdicts
   // come from the cache), so it only awaits when something has to be read or verified.
   async enrich(commit: CommitRecord): Promise<TrustedCommit> {
-    const ownTree = commit.pathOids?.[POLICY_DIR] ?? '';
-    this.setTree(commit.oid, ownTree);
-    const ownState = this.watched.length ? this.recordState(commit) : [];
-    // Recorded before the first await, like the policy tree: children are enriched right after.
+    // Recorded before the first await, like the flags below: children are enriched right after.
+    const paths = this.walkedPaths(commit);
+    const own = paths instanceof Promise ? paths.then((ids) => this.recordPaths(commit.oid, ids)) : this.recordPaths(commit.oid, paths);
     const parentRooted = commit.parents.map((p) => this.rootedOf(p));
     const isRoot = commit.oid === this.trustRootOid;
     this.rooted.set(commit.oid, isRoot || parentRooted.some((r) => r === true) ? true : parentRooted.every((r) => r === false) ? false : Promise.all(parentRooted.map((r) => Promise.resolve(r))).then((rs) => rs.some(Boolean)));
@@ -219,6 +271,7 @@ export class TrustCollector {
       this.policyOk.set(commit.oid, ok); // a plain boolean from now on: one per commit, not a promise
     };
     try {
+      const { tree: ownTree, state: ownState } = own instanceof Promise ? await own : own;
       const trusted = await this.judgeCommit(commit, ownTree, ownState, parentRooted, isRoot, done);
       done(this.passesPolicyOn(trusted));
       return trusted;

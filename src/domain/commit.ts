@@ -35,8 +35,17 @@ export interface CommitRecord {
   hashOk: boolean;
   /** Why gitguard cannot be sure it reads this commit as git does (judged `E`, never authorized). */
   malformed?: string;
-  /** Object ids of the paths the walk was asked to look up in this commit's tree (null: absent). */
-  pathOids?: Record<string, string | null>;
+  /**
+   * When the walk watches paths: the watched paths whose object id differs from `base`'s (the first
+   * parent as git walks it; null: the empty tree, for a root or shallow commit), with the id they have
+   * here (null: absent). A path not listed has the same id as in `base`.
+   */
+  pathChanges?: PathChanges;
+}
+
+export interface PathChanges {
+  base: string | null;
+  changed: Record<string, string | null>;
 }
 
 export interface TagRecord {

@@ -12,10 +12,14 @@ function hexNibble(c: number): number {
   return -1;
 }
 
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+
 /** Object ids (hex) numbered 0, 1, 2... in the order they were added. */
 export class OidIndex {
   private width = 0;
-  private keys = new Uint8Array(0);
+  /** Raw ids, CHUNK of them per array: growing never copies them, nor over-allocates more than a chunk. */
+  private readonly keys: Uint8Array[] = [];
   /** Open addressing: slot -> index + 1 (0 = empty). Kept at most half full. */
   private slots = new Int32Array(1024);
   private readonly scratch = new Uint8Array(32);
@@ -24,16 +28,30 @@ export class OidIndex {
   /** Ids that are not lowercase hex of one length (never in a real walk): kept in an ordinary map. */
   private readonly odd = new Map<string, number>();
 
+  /** The id asked for last and its number: a walk asks about one commit several times in a row. */
+  private lastOid: string | undefined;
+  private lastIndex = -1;
+
   /** The id's number, or -1 when it was never added. */
   get(oid: string): number {
+    if (oid === this.lastOid) return this.lastIndex;
     if (!this.encode(oid)) return this.odd.get(oid) ?? -1;
     const slot = this.find();
     const v = this.slots[slot]!;
-    return v ? v - 1 : -1;
+    if (!v) return -1;
+    this.lastOid = oid;
+    return (this.lastIndex = v - 1);
   }
 
   /** The id's number, adding it when new. */
   add(oid: string): number {
+    if (oid === this.lastOid) return this.lastIndex;
+    const i = this.insert(oid);
+    this.lastOid = oid;
+    return (this.lastIndex = i);
+  }
+
+  private insert(oid: string): number {
     if (!this.encode(oid)) {
       let i = this.odd.get(oid);
       if (i === undefined) {
@@ -47,12 +65,8 @@ export class OidIndex {
     if (v) return v - 1;
     const i = this.next();
     const w = this.width;
-    if ((i + 1) * w > this.keys.length) {
-      const keys = new Uint8Array(Math.max(1024, (i + 1) * 2) * w);
-      keys.set(this.keys);
-      this.keys = keys;
-    }
-    this.keys.set(this.scratch.subarray(0, w), i * w);
+    if (i % CHUNK === 0) this.keys.push(new Uint8Array(CHUNK * w));
+    this.keys[i >>> CHUNK_BITS]!.set(this.scratch.subarray(0, w), (i % CHUNK) * w);
     if ((this.size - this.odd.size) * 2 > this.slots.length) {
       this.rehash();
       slot = this.find();
@@ -112,10 +126,11 @@ export class OidIndex {
     for (;;) {
       const v = this.slots[slot]!;
       if (!v) return slot;
-      const at = (v - 1) * w;
+      const chunk = this.keys[(v - 1) >>> CHUNK_BITS]!;
+      const at = ((v - 1) % CHUNK) * w;
       let same = true;
       for (let j = 0; j < w; j += 1) {
-        if (this.keys[at + j] !== this.scratch[j]) {
+        if (chunk[at + j] !== this.scratch[j]) {
           same = false;
           break;
         }
@@ -130,7 +145,7 @@ export class OidIndex {
     const mask = slots.length - 1;
     for (const v of this.slots) {
       if (!v) continue;
-      let slot = this.hash(this.keys, (v - 1) * this.width) & mask;
+      let slot = this.hash(this.keys[(v - 1) >>> CHUNK_BITS]!, ((v - 1) % CHUNK) * this.width) & mask;
       while (slots[slot]) slot = (slot + 1) & mask;
       slots[slot] = v;
     }

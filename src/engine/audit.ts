@@ -30,7 +30,7 @@ export interface AuditRequest {
   /** Keys, trust root and cache for the signature rules. */
   trust?: TrustOptions;
   /** Called every so many commits during the walk (progress on a TTY). */
-  onProgress?: (commits: number) => void;
+  onProgress?: (commits: number, total?: number) => void;
   /** Judge the repository as a server (receive.* settings, pre-receive hook) even when it is not bare. */
   server?: boolean;
   /** --git PATH: the git to run (and to judge for the client threat) instead of git on PATH. */
@@ -98,22 +98,26 @@ async function audit(req: AuditRequest): Promise<AuditReport> {
   let session: HistorySession | undefined;
   let secrets: Collected['secrets'] | undefined;
   try {
-    facts = await store.facts();
+    // The secrets scan and the client's programs run beside the walk; the repository rules wait for them.
+    facts = await store.facts({ deferBeside: true });
   } catch (err) {
     await store.close();
     throw err;
   }
   try {
     session = store.wants('walk') ? await store.get('walk') : undefined;
-    secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
     const headPolicy = await store.get('head-policy');
+    const factsReady = store.ready(facts);
+    factsReady.catch(() => undefined); // met by runRules once the walk is done
     run = await runRules(selected, facts, {
+      factsReady,
       ...(session ? { session } : {}),
       ...(headPolicy.ok && headPolicy.value ? { policy: headPolicy.value } : {}),
       findingLimit,
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
       ...incremental?.runOptions(),
     });
+    secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
   } catch (err) {
     if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
     throw err;

@@ -81,6 +81,8 @@ export interface FactRun {
   /** Whether this fact is collected in this run (for `uses`). */
   wants(name: CollectedName): boolean;
   get<K extends CollectedName>(name: K): Promise<Collected[K]>;
+  /** Fires when the run ends early (a failed walk): what runs beside the walk stops. */
+  readonly signal: AbortSignal;
 }
 
 export interface Collector<K extends CollectedName> {
@@ -91,6 +93,9 @@ export interface Collector<K extends CollectedName> {
   wantedBy: readonly Need[];
   needs: readonly CollectedName[];
   uses?: readonly CollectedName[];
+  /** Started first and left running beside the walk (its own git on the other core); only repository
+   *  rules read it, after the walk (facts.ts: deferBeside). */
+  beside?: boolean;
   collect(run: FactRun): Promise<Collected[K]>;
 }
 
@@ -143,6 +148,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
   client: {
     field: 'client',
     wantedBy: ['client'],
+    beside: true,
     // The global/system gpg.program and gpg.ssh.program are judged too: from the config read once for every rule.
     needs: ['config'],
     async collect(run) {
@@ -201,20 +207,23 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     field: 'secrets',
     toFact: (s) => s.fact,
     wantedBy: ['secrets'],
+    beside: true,
     // What the commits in scope added. The trust root does not narrow it (a credential committed
     // before it is leaked all the same), so the scope is HEAD, --all, --base or the pushed range.
-    needs: ['history', 'head-policy'],
+    needs: ['history'],
+    uses: ['walk', 'head-policy'],
     async collect(run) {
       let scope: { description: string; commits: number } | undefined;
-      const headPolicy = await run.get('head-policy');
       const fact = await withHistory(run, async (history) => {
-        // The scope alone: the walk's resume hook has decided already (the walk is collected first).
+        // An incremental re-audit decides what it leaves out when the walk opens: wait for that.
+        const resume = run.req.secretsResume;
+        if (resume && run.wants('walk')) await run.get('walk');
         const { resume: _walkResume, ...scopeOnly } = run.req.scope;
         const walk = await openHistory(run.req.repository, history, scopeOnly, false);
         walk.close();
-        const entropy = run.req.secretsEntropy === true || (headPolicy.ok && headPolicy.value?.secrets?.entropy === true);
-        const resume = run.req.secretsResume;
-        const fresh = await scanSecrets(run.req.repository, resume ? resume.secretsRevisions(walk.revisions) : walk.revisions, { entropy });
+        // git starts reading at once; the policy at HEAD settles the entropy option later.
+        const entropy = run.req.secretsEntropy === true || run.get('head-policy').then((p) => p.ok && p.value?.secrets?.entropy === true);
+        const fresh = await scanSecrets(run.req.repository, resume ? resume.secretsRevisions(walk.revisions) : walk.revisions, { entropy, signal: run.signal });
         const scanned = resume ? resume.mergeSecrets(fresh) : fresh;
         scope = { description: walk.description, commits: scanned.commits };
         return scanned;

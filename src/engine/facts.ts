@@ -28,6 +28,7 @@ export class FactStore {
   private readonly memo = new Map<CollectedName, Promise<unknown>>();
   private readonly needs: Set<Need>;
   private readonly wanted = new Set<CollectedName>();
+  private readonly stop = new AbortController();
   /** The run's one clock, read once: rules never read the wall clock. */
   readonly now = Date.now();
 
@@ -67,6 +68,7 @@ export class FactStore {
         req: this.req,
         ruleNeeds: (n) => this.ruleNeeds(n),
         wants: (n) => this.wants(n),
+        signal: this.stop.signal,
         get: (n) => {
           if (!declared.has(n)) throw new Error(`the ${name} collector reads ${n} without declaring it`);
           return this.get(n);
@@ -78,9 +80,18 @@ export class FactStore {
     return p;
   }
 
-  /** Every wanted fact, collected one after the other (git processes do not compete), as the rules' Facts. */
-  async facts(): Promise<Facts> {
-    for (const name of NAMES) if (this.wanted.has(name)) await this.get(name);
+  /**
+   * Every wanted fact as the rules' Facts. Collectors marked `beside` start first and run next to the
+   * others (their git on the other core); the rest are collected one after the other. With
+   * `deferBeside`, their fields are left out until `ready(facts)`: only repository rules read them,
+   * after the walk.
+   */
+  async facts(opts: { deferBeside?: boolean } = {}): Promise<Facts> {
+    const beside = NAMES.filter((name) => this.wanted.has(name) && COLLECTORS[name].beside);
+    // Their errors are met where they are awaited (here, or in ready()).
+    for (const name of beside) this.get(name).catch(() => undefined);
+    const deferred = new Set(opts.deferBeside ? beside : []);
+    for (const name of NAMES) if (this.wanted.has(name) && !deferred.has(name)) await this.get(name);
     const { repository } = this.req;
     const history = this.wanted.has('history') ? await this.get('history') : undefined;
     const walk = this.wanted.has('walk') ? await this.get('walk') : undefined;
@@ -90,18 +101,25 @@ export class FactStore {
       scope: { description, revisions: walk?.revisions ?? [] },
       server: repository.bare || this.req.server === true,
     };
-    const fields = facts as unknown as Record<string, unknown>;
-    for (const name of NAMES) {
-      const c = COLLECTORS[name] as Collector<CollectedName>;
-      if (!c.field || !this.wanted.has(name)) continue;
-      const value = await this.get(name);
-      fields[c.field] = c.toFact ? c.toFact(value) : value;
-    }
+    for (const name of NAMES) if (this.wanted.has(name) && !deferred.has(name)) await this.fill(facts, name);
     return facts;
+  }
+
+  /** Fills in the facts that facts({ deferBeside: true }) left running. */
+  async ready(facts: Facts): Promise<void> {
+    for (const name of NAMES) if (this.wanted.has(name) && COLLECTORS[name].beside) await this.fill(facts, name);
+  }
+
+  private async fill(facts: Facts, name: CollectedName): Promise<void> {
+    const c = COLLECTORS[name] as Collector<CollectedName>;
+    if (!c.field) return;
+    const value = await this.get(name);
+    (facts as unknown as Record<string, unknown>)[c.field] = c.toFact ? c.toFact(value) : value;
   }
 
   /** Closes the walk, if one was opened. */
   async close(): Promise<void> {
+    this.stop.abort();
     const walk = this.memo.get('walk') as Promise<Collected['walk']> | undefined;
     (await walk?.catch(() => undefined))?.close();
   }

@@ -95,6 +95,8 @@ export interface HistorySession {
   headPolicyTree?: string;
   /** Whether a walked (or assumed) commit's policy may judge its children, when signature checks run. */
   passesOn?(oid: string): boolean | undefined;
+  /** How many commits the walk yields, once git has listed them (the walk has started). */
+  total?: number;
   commits(): AsyncGenerator<CommitFacts>;
   /** The same commits in arrays, in order: cheaper for consumers that look at every one. */
   batches(): AsyncGenerator<CommitFacts[]>;
@@ -210,7 +212,12 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     if (!withTrust || revisions.length === 0) {
       const resumed = revisions.length ? await scope.resume?.at({ shadow, history, revisions }) : undefined;
       if (resumed) revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
-      return { revisions, tips, description, commits: () => walkCommits(shadow, { revisions, parentsFirst: true }), batches: () => walkCommitBatches(shadow, { revisions, parentsFirst: true }), tags: async () => [], close };
+      const plain: HistorySession = {
+        revisions, tips, description, tags: async () => [], close,
+        commits: () => walkCommits(shadow, { revisions, parentsFirst: true, onTotal: (n) => (plain.total = n) }),
+        batches: () => walkCommitBatches(shadow, { revisions, parentsFirst: true, onTotal: (n) => (plain.total = n) }),
+      };
+      return plain;
     }
     const cache = trust.cache === false ? undefined : VerifyCache.open(repo.commonDir, trust.env);
     const userKeys = await loadUserKeys(trust, cache);
@@ -285,7 +292,7 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       // parents; up to 256 commits are in flight at once so their signature checks overlap.
       let pending: Array<Promise<CommitFacts>> = [];
       try {
-        for await (const records of walkCommitBatches(shadow, { revisions, parentsFirst: true, paths: [POLICY_DIR, ...watched] })) {
+        for await (const records of walkCommitBatches(shadow, { revisions, parentsFirst: true, paths: active.walkPaths(), onTotal: (n) => (session.total = n) })) {
           for (const c of records) {
             const p = active.enrich(c);
             p.catch(() => undefined); // a failure surfaces through Promise.all below, not as unhandled
@@ -316,7 +323,8 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       }
       return out;
     };
-    return { revisions, tips, description, headPolicyTree: headTree ?? '', passesOn: (oid) => active.passesOn(oid), ...(headPolicy ? { headPolicy } : {}), ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}), commits, batches, tags, close };
+    const session: HistorySession = { revisions, tips, description, headPolicyTree: headTree ?? '', passesOn: (oid) => active.passesOn(oid), ...(headPolicy ? { headPolicy } : {}), ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}), commits, batches, tags, close };
+    return session;
   } catch (err) {
     close();
     throw err;

@@ -24,8 +24,10 @@ export interface RunOptions {
   /** The policy at HEAD: its `severity:` overrides apply to every selected rule. */
   policy?: Policy;
   findingLimit: number;
-  /** Called every 1000 commits. */
-  onProgress?: (commits: number) => void;
+  /** Called every 1000 commits, with the walk's size once it is known. */
+  onProgress?: (commits: number, total?: number) => void;
+  /** Facts still being collected beside the walk (the secrets scan): the repository rules wait for them. */
+  factsReady?: Promise<void>;
   /** An incremental walk (engine/incremental.ts): the rules' saved states from the run it resumes, and
    *  the commits outside the walk that walked commits have as parents. */
   resume?: { states: Record<string, VisitorState>; parents: Array<{ oid: string; committerTime: number }> };
@@ -42,13 +44,13 @@ function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
 }
 
 /** Every commit of the session, in batches, to `visit`; returns how many there were. */
-async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number) => void): Promise<number> {
+export async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number, total?: number) => void): Promise<number> {
   let count = 0;
   for await (const batch of session.batches()) {
     for (const commit of batch) {
       count += 1;
       await visit(commit);
-      if (onProgress && count % 1000 === 0) onProgress(count);
+      if (onProgress && count % 1000 === 0) onProgress(count, session.total);
     }
   }
   return count;
@@ -85,6 +87,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     else saved = undefined;
   }
   for (const [c, v] of visitors) evaluations.set(c.meta.id, safely(c.meta.id, () => v.finish()));
+  await opts.factsReady;
   for (const c of selected) {
     if (c.rule.kind === 'repo') {
       const rule = c.rule;

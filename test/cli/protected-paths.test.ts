@@ -51,6 +51,19 @@ describe('the CI gate and protected paths', () => {
     expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
   });
 
+  test('a submodule put at a protected path, or moved to another commit, by a non-maintainer fails the audit', async () => {
+    const r = repoWithGate();
+    // .githooks is protected by default; a submodule there points hooks at someone else's history,
+    // whose commits are not in this repository (git names them all the same).
+    r.run(['update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},.githooks`]);
+    const added = signedCommit(r, bob, 'vendor hooks', { committerEmail: 'bob@example.com' });
+    r.run(['update-index', '--cacheinfo', `160000,${'2'.repeat(40)},.githooks`]);
+    const moved = signedCommit(r, bob, 'bump hooks', { committerEmail: 'bob@example.com' });
+    const { res, report } = await audit(r);
+    expect(res.code).toBe(1);
+    expect(resultOf(report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit).sort()).toEqual([added, moved].sort());
+  });
+
   test('the same change signed by a maintainer passes', async () => {
     const r = repoWithGate();
     r.write({ '.github/workflows/ci.yml': WORKFLOW(false) });

@@ -57,3 +57,22 @@ test('a line longer than any single read of git\'s output is still seen whole', 
   const facts = await scanSecrets(await discoverRepository(r.dir), [c]);
   expect(facts.leaks.map((l) => [l.kind, l.line])).toEqual([['github-app-token', 1]]);
 });
+
+test('options settled after git has finished still see all of its output; a scan stopped while it waits for them fails', async () => {
+  const r = makeRepo();
+  const token = f.checksummed(`gh${'p'}_`);
+  const c = r.commit('one', { 'a.txt': `T=${token}\n` });
+  const repo = await discoverRepository(r.dir);
+  // The audit starts the scan before it has read the policy that says whether entropy is on.
+  let settle!: (on: boolean) => void;
+  const later = scanSecrets(repo, [c], { entropy: new Promise<boolean>((res) => (settle = res)) });
+  await new Promise((res) => setTimeout(res, 500)); // git has long exited
+  settle(true);
+  const facts = await later;
+  expect(facts.entropy).toBe(true);
+  expect(facts.leaks.map((l) => [l.commit, l.kind])).toEqual([[c, 'github-pat']]);
+  const stop = new AbortController();
+  const stopped = scanSecrets(repo, [c], { entropy: new Promise<boolean>(() => undefined), signal: stop.signal });
+  stop.abort();
+  await expect(stopped).rejects.toThrow(/stopped/);
+});

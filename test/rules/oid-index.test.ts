@@ -25,6 +25,23 @@ describe('OidIndex', () => {
     for (let i = 20_000; i < 20_100; i += 1) expect(index.get(sha1(i))).toBe(-1);
   });
 
+  it('answers the same across the chunks its ids are kept in (65,536 a chunk), asked in any order, again and again', () => {
+    const index = new OidIndex();
+    const n = 140_000;
+    const ids = Array.from({ length: n }, (_, i) => sha1(i));
+    let wrong = 0;
+    for (let i = 0; i < n; i += 1) {
+      if (index.add(ids[i]!) !== i) wrong += 1;
+      if (index.add(ids[i]!) !== i || index.get(ids[i]!) !== i) wrong += 1; // the id asked for last
+      if (i > 0 && index.get(ids[(i * 7919) % i]!) !== (i * 7919) % i) wrong += 1;
+    }
+    for (let i = n - 1; i >= 0; i -= 1) if (index.get(ids[i]!) !== i) wrong += 1;
+    expect(wrong).toBe(0);
+    expect(index.get(sha1(n))).toBe(-1);
+    expect(index.get(sha1(n))).toBe(-1); // a miss is not remembered as a hit
+    expect(index.size).toBe(n);
+  });
+
   it('keeps ids that differ only in their last byte apart, and SHA-256 ids', () => {
     const index = new OidIndex();
     const a = `${'ab'.repeat(31)}00`;

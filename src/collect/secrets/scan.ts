@@ -10,20 +10,25 @@
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
 import { createShadow, runGit, spawnGit } from '../git.js';
-import { SecretDetector, type DetectorOptions } from './detect.js';
+import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
+import { OidIndex } from '../../domain/oid-index.js';
 
 
 
-export interface ScanOptions extends DetectorOptions {
+export interface ScanOptions {
+  /** The generic high-entropy detector too; may be settled later (git starts reading history at once). */
+  entropy?: boolean | Promise<boolean>;
   maxBlobBytes?: number;
+  /** Stops the scan (its git is killed and the scan fails): the audit it runs beside has ended. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
 export const MAX_LEAKS = 10_000;
 const MAX_BLOCK_LINES = 400;
 const BLOCK_START = /-----begin/i;
-/** Blob ids remembered to skip repeats (20-32 bytes each). Past this many the set starts over: a
+/** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
  *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
  *  stays bounded whatever the size of the history. */
 const MAX_SEEN = 1_000_000;
@@ -52,6 +57,17 @@ export function unquotePath(s: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+const STOPPED = 'the secrets scan was stopped';
+
+/** Rejects once the signal fires (never without one). */
+function stopped(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    if (signal.aborted) reject(new Error(STOPPED));
+    else signal.addEventListener('abort', () => reject(new Error(STOPPED)), { once: true });
+  });
+}
+
 interface FileChange {
   blob?: string;
   path?: string;
@@ -62,11 +78,13 @@ interface FileChange {
 
 export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opts: ScanOptions = {}): Promise<SecretsFacts> {
   const maxBlobBytes = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
-  const facts: SecretsFacts = { commits: 0, scanned: 0, skipped: { binary: 0, oversized: 0, repeated: 0 }, maxBlobBytes, entropy: opts.entropy === true, leaks: [], more: 0 };
-  if (!revisions.length) return facts;
-  const detector = new SecretDetector(opts);
+  const facts: SecretsFacts = { commits: 0, scanned: 0, skipped: { binary: 0, oversized: 0, repeated: 0 }, maxBlobBytes, entropy: false, leaks: [], more: 0 };
+  if (!revisions.length) {
+    facts.entropy = (await opts.entropy) === true;
+    return facts;
+  }
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
-  const seen = new Set<string>();
+  let seen = new OidIndex();
   const binaries = new Set<string>();
   try {
     const child = spawnGit(
@@ -75,9 +93,24 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
     );
     const stderr: Buffer[] = [];
     child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+    const abort = (): void => void child.kill('SIGKILL');
+    if (opts.signal?.aborted) abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    child.once('close', () => opts.signal?.removeEventListener('abort', abort));
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(`${revisions.join('\n')}\n`);
     const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    // Read below, once the detector's options are known. Until then a 'readable' listener keeps the
+    // output: node resumes (and so drops) the output of a child that exits with nobody listening.
+    child.stdout!.on('readable', () => undefined);
+    let detector: SecretDetector;
+    try {
+      facts.entropy = (await Promise.race([opts.entropy, stopped(opts.signal)])) === true;
+      detector = new SecretDetector({ entropy: facts.entropy });
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
 
     let commit = '';
     let file: FileChange | undefined;
@@ -141,13 +174,12 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
         const m = /\.\.([0-9a-f]+)/.exec(text.slice(s, Math.min(e, s + 200)));
         if (m) {
           file.blob = m[1]!;
-          const key = Buffer.from(file.blob, 'hex').toString('latin1'); // half the memory of the hex
-          if (seen.has(key)) {
+          if (seen.get(file.blob) >= 0) {
             file.skip = true;
             facts.skipped.repeated += 1;
           } else {
-            if (seen.size >= MAX_SEEN) seen.clear();
-            seen.add(key);
+            if (seen.size >= MAX_SEEN) seen = new OidIndex();
+            seen.add(file.blob);
           }
         }
       } else if (text.startsWith('+++ ', s)) {
@@ -202,6 +234,7 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
       throw err;
     }
     const code = await closed;
+    if (opts.signal?.aborted) throw new Error(STOPPED);
     if (code !== 0) throw new GitError(['log', '-p'], code, Buffer.concat(stderr).toString('utf8'));
 
     // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.

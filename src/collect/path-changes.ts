@@ -1,0 +1,95 @@
+// What each commit changes at the watched paths (the policy folder, protected files, CI), read from
+// one `git diff-tree --stdin -r -t -z` pass over the walk's commit list, each against its first
+// parent: git reads each commit's root tree once and prunes every subtree no watched path is in,
+// where looking each path up in each commit's tree read the root tree once per path (eight times a
+// commit, most of a large walk's time). A commit's state at the watched paths is then its first
+// parent's with these changes applied (src/collect/trust.ts).
+//
+// With -z every record is NUL-terminated: a commit header "<oid>", then per changed entry
+// ":<old mode> <new mode> <old oid> <new oid> <status>" and its path. Renames are off, so each entry
+// has exactly one path. -t lists the trees on the way too, so a watched folder's own new tree id is
+// there when anything under it changes; entries below or above a watched path are skipped.
+
+/** The arguments for diff-tree: `firstParent` false for a git without --diff-merges (its input then names one parent). */
+export function diffTreeArgs(paths: readonly string[], firstParent: boolean): string[] {
+  return [
+    '--literal-pathspecs', 'diff-tree', '--stdin', '-r', '-t', '--root', '--always', '-z', '--no-renames',
+    ...(firstParent ? ['--diff-merges=first-parent'] : []), '--', ...paths,
+  ];
+}
+
+export interface CommitPathChanges {
+  oid: string;
+  /** Watched paths whose id differs from the first parent's: the id here, or null where it is gone. */
+  changed: Record<string, string | null>;
+}
+
+const COLON = 0x3a;
+
+/** Parses diff-tree's stream as it arrives; each commit is handed on once the next one starts (or the stream ends). */
+export class PathChangeParser {
+  /** The watched paths, as the raw bytes git prints (latin1 keeps one char per byte). */
+  private readonly wanted: Map<string, string>;
+  private rest: Buffer = Buffer.alloc(0);
+  private current: CommitPathChanges | undefined;
+  /** The entry whose path comes next ("<new oid>" of a ":..." record). */
+  private entryOid: string | undefined;
+
+  /** 40 (SHA-1) or 64 (SHA-256), from the first header. */
+  private hexLength = 0;
+
+  constructor(paths: readonly string[]) {
+    this.wanted = new Map(paths.map((p) => [Buffer.from(p, 'utf8').toString('latin1'), p]));
+  }
+
+  push(chunk: Buffer): CommitPathChanges[] {
+    const buf = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
+    const out: CommitPathChanges[] = [];
+    let pos = 0;
+    for (;;) {
+      const nul = buf.indexOf(0, pos);
+      if (nul < 0) break;
+      this.token(buf, pos, nul, out);
+      pos = nul + 1;
+    }
+    this.rest = pos < buf.length ? Buffer.from(buf.subarray(pos)) : Buffer.alloc(0);
+    return out;
+  }
+
+  /** The last commit, once the stream has ended. */
+  end(): CommitPathChanges[] {
+    if (this.rest.length || this.entryOid !== undefined) throw new Error('git diff-tree output ends in the middle of a record');
+    const last = this.current;
+    this.current = undefined;
+    return last ? [last] : [];
+  }
+
+  private token(buf: Buffer, s: number, e: number, out: CommitPathChanges[]): void {
+    if (this.entryOid !== undefined) {
+      // The path of the entry just read: only an exact watched path counts.
+      const path = this.wanted.get(buf.toString('latin1', s, e));
+      const oid = this.entryOid;
+      this.entryOid = undefined;
+      if (path === undefined || !this.current) return;
+      const zero = /^0+$/.test(oid);
+      // A type change (file <-> folder) is a deletion and an addition at one path: the addition wins.
+      if (zero) {
+        if (!(path in this.current.changed)) this.current.changed[path] = null;
+      } else this.current.changed[path] = oid;
+      return;
+    }
+    if (buf[s] === COLON) {
+      // ":<old mode> <new mode> <old oid> <new oid> <status>"
+      const fields = buf.toString('latin1', s + 1, e).split(' ');
+      const oid = fields[3];
+      if (fields.length !== 5 || !this.current || oid?.length !== this.hexLength) throw new Error(`unexpected git diff-tree record "${buf.toString('latin1', s, Math.min(e, s + 200))}"`);
+      this.entryOid = oid;
+      return;
+    }
+    const oid = buf.toString('latin1', s, e);
+    this.hexLength ||= oid.length;
+    if ((oid.length !== 40 && oid.length !== 64) || oid.length !== this.hexLength || !/^[0-9a-f]+$/.test(oid)) throw new Error(`unexpected git diff-tree header "${oid.slice(0, 200)}"`);
+    if (this.current) out.push(this.current);
+    this.current = { oid, changed: {} };
+  }
+}
