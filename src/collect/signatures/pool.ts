@@ -27,6 +27,12 @@ interface Slot {
   pending: Map<number, { resolve: (v: Verdict) => void; reject: (e: Error) => void }>;
 }
 
+/** How many verification threads a large walk uses: one per core, up to 4 (0: none, a single core). */
+export function poolSize(): number {
+  const size = Math.min(4, availableParallelism());
+  return size < 2 ? 0 : size;
+}
+
 export class VerifyPool {
   private readonly slots: Slot[] = [];
   private next = 0;
@@ -56,8 +62,8 @@ export class VerifyPool {
   static create(keys: Map<string, RawKeys>): VerifyPool | undefined {
     const url = new URL('./worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
-    const size = Math.min(4, availableParallelism());
-    if (size < 2) return undefined;
+    const size = poolSize();
+    if (!size) return undefined;
     return new VerifyPool(url, size, keys);
   }
 
