@@ -1,6 +1,10 @@
 // Verification across cores: worker threads that each hold their own copy of the trusted keys and
 // check signatures handed to them. Used only for large walks (the pool costs ~50 ms to start) and
 // only from the built package, where worker.js sits beside this file.
+//
+// Tasks go out in batches, not one message each: a message costs about as much as checking an
+// RSA signature. A batch's payloads travel in one transferred buffer (a payload is often a view
+// into a larger pooled buffer, which a message would otherwise copy whole).
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -21,11 +25,38 @@ export interface Task {
   identity: string;
 }
 
+/** One batch as it travels: the payloads end to end in `payloads`, task i's ending at ends[i]. */
+export interface BatchMessage {
+  kind: 'verify';
+  id: number;
+  trustIds: string[];
+  payloads: Uint8Array;
+  ends: number[];
+  armored: string[];
+  at: number[];
+  identity: string[];
+}
+
+/** A worker's answer to a batch: per task, its verdict or why there is none. */
+export interface BatchAnswer {
+  id: number;
+  verdicts: Array<Verdict | null>;
+  errors: Array<string | null>;
+}
+
+type Waiter = { resolve: (v: Verdict) => void; reject: (e: Error) => void };
+
 interface Slot {
   worker: Worker;
   known: Set<string>;
-  pending: Map<number, { resolve: (v: Verdict) => void; reject: (e: Error) => void }>;
+  /** Batches sent and not answered yet, by id. */
+  sent: Map<number, Waiter[]>;
+  /** Tasks sent so far and not answered: the least loaded slot gets the next batch. */
+  load: number;
 }
+
+/** Tasks per message: large enough that messaging is a small part of the cost, small enough to spread. */
+const BATCH = 32;
 
 /** How many verification threads a large walk uses: one per core, up to 4 (0: none, a single core). */
 export function poolSize(): number {
@@ -35,24 +66,30 @@ export function poolSize(): number {
 
 export class VerifyPool {
   private readonly slots: Slot[] = [];
-  private next = 0;
   private seq = 0;
+  private queue: Array<{ task: Task; waiter: Waiter }> = [];
+  private scheduled = false;
 
   private constructor(url: URL, size: number, private readonly keys: Map<string, RawKeys>) {
     for (let i = 0; i < size; i += 1) {
       const worker = new Worker(url);
       worker.unref();
-      const slot: Slot = { worker, known: new Set(), pending: new Map() };
-      worker.on('message', (m: { id: number; verdict?: Verdict; error?: string }) => {
-        const p = slot.pending.get(m.id);
-        slot.pending.delete(m.id);
-        if (!p) return;
-        if (m.verdict) p.resolve(m.verdict);
-        else p.reject(new Error(m.error ?? 'worker failed'));
+      const slot: Slot = { worker, known: new Set(), sent: new Map(), load: 0 };
+      worker.on('message', (m: BatchAnswer) => {
+        const waiters = slot.sent.get(m.id);
+        slot.sent.delete(m.id);
+        if (!waiters) return;
+        slot.load -= waiters.length;
+        waiters.forEach((w, i) => {
+          const v = m.verdicts[i];
+          if (v) w.resolve(v);
+          else w.reject(new Error(m.errors[i] ?? 'worker failed'));
+        });
       });
       worker.on('error', (e) => {
-        for (const p of slot.pending.values()) p.reject(e);
-        slot.pending.clear();
+        for (const waiters of slot.sent.values()) for (const w of waiters) w.reject(e);
+        slot.sent.clear();
+        slot.load = 0;
       });
       this.slots.push(slot);
     }
@@ -68,17 +105,50 @@ export class VerifyPool {
   }
 
   verify(task: Task): Promise<Verdict> {
-    const slot = this.slots[this.next]!;
-    this.next = (this.next + 1) % this.slots.length;
-    if (!slot.known.has(task.trustId)) {
-      slot.worker.postMessage({ kind: 'keys', trustId: task.trustId, keys: this.keys.get(task.trustId) });
-      slot.known.add(task.trustId);
-    }
-    const id = (this.seq += 1);
     return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ kind: 'verify', id, ...task });
+      this.queue.push({ task, waiter: { resolve, reject } });
+      if (this.queue.length >= BATCH) this.flush();
+      else if (!this.scheduled) {
+        // What is queued by the end of this turn goes out together.
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
     });
+  }
+
+  private flush(): void {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, BATCH);
+      const slot = this.slots.reduce((a, b) => (b.load < a.load ? b : a));
+      for (const { task } of batch) {
+        if (!slot.known.has(task.trustId)) {
+          slot.worker.postMessage({ kind: 'keys', trustId: task.trustId, keys: this.keys.get(task.trustId) });
+          slot.known.add(task.trustId);
+        }
+      }
+      const ends: number[] = [];
+      let size = 0;
+      for (const { task } of batch) ends.push((size += task.payload.length));
+      const payloads = new Uint8Array(size);
+      batch.forEach(({ task }, i) => payloads.set(task.payload, i === 0 ? 0 : ends[i - 1]!));
+      const id = (this.seq += 1);
+      slot.sent.set(id, batch.map((b) => b.waiter));
+      slot.load += batch.length;
+      const message: BatchMessage = {
+        kind: 'verify',
+        id,
+        trustIds: batch.map((b) => b.task.trustId),
+        payloads,
+        ends,
+        armored: batch.map((b) => b.task.armored),
+        at: batch.map((b) => b.task.at),
+        identity: batch.map((b) => b.task.identity),
+      };
+      slot.worker.postMessage(message, [payloads.buffer]);
+    }
   }
 
   close(): void {
