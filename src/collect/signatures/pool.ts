@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Verdict } from '../../domain/signature.js';
+import { withTime, type Shape } from './verdict-shapes.js';
 
 /** What a worker needs to rebuild a trusted key set: raw bytes, parsed on its side. */
 export interface RawKeys {
@@ -37,10 +38,16 @@ export interface BatchMessage {
   identity: string[];
 }
 
-/** A worker's answer to a batch: per task, its verdict or why there is none. */
+/**
+ * A worker's answer to a batch, per task: the number of its verdict's shape (verdict-shapes.ts) and
+ * its signing time, or -1 and why there is no verdict. Shapes the worker has not sent before come
+ * along; they are numbered in the order sent.
+ */
 export interface BatchAnswer {
   id: number;
-  verdicts: Array<Verdict | null>;
+  shapes: Shape[];
+  numbers: number[];
+  signedAt: Array<number | null>;
   errors: Array<string | null>;
 }
 
@@ -53,6 +60,8 @@ interface Slot {
   sent: Map<number, Waiter[]>;
   /** Tasks sent so far and not answered: the least loaded slot gets the next batch. */
   load: number;
+  /** The worker's verdict shapes, by number. */
+  shapes: Shape[];
 }
 
 /** Tasks per message: large enough that messaging is a small part of the cost, small enough to spread. */
@@ -74,15 +83,16 @@ export class VerifyPool {
     for (let i = 0; i < size; i += 1) {
       const worker = new Worker(url);
       worker.unref();
-      const slot: Slot = { worker, known: new Set(), sent: new Map(), load: 0 };
+      const slot: Slot = { worker, known: new Set(), sent: new Map(), load: 0, shapes: [] };
       worker.on('message', (m: BatchAnswer) => {
         const waiters = slot.sent.get(m.id);
         slot.sent.delete(m.id);
         if (!waiters) return;
         slot.load -= waiters.length;
+        slot.shapes.push(...m.shapes);
         waiters.forEach((w, i) => {
-          const v = m.verdicts[i];
-          if (v) w.resolve(v);
+          const shape = slot.shapes[m.numbers[i]!];
+          if (shape) w.resolve(withTime(shape, m.signedAt[i] ?? undefined));
           else w.reject(new Error(m.errors[i] ?? 'worker failed'));
         });
       });

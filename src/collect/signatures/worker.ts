@@ -6,8 +6,12 @@ import { loadKeyring } from './keyring.js';
 import { parseAllowedSigners } from './allowed-signers.js';
 import { verifySignature, type TrustedKeys } from './verify.js';
 import type { BatchAnswer, BatchMessage, RawKeys } from './pool.js';
+import { ShapeTable } from './verdict-shapes.js';
 
 const keySets = new Map<string, Promise<TrustedKeys>>();
+/** Every verdict shape this worker has given, and how many of them the pool has been sent. */
+const shapes = new ShapeTable();
+let shapesSent = 0;
 
 async function build(raw: RawKeys): Promise<TrustedKeys> {
   const keyring = raw.openpgp.length ? await loadKeyring(raw.openpgp) : undefined;
@@ -16,19 +20,24 @@ async function build(raw: RawKeys): Promise<TrustedKeys> {
 }
 
 async function check(m: BatchMessage): Promise<BatchAnswer> {
-  const answer: BatchAnswer = { id: m.id, verdicts: [], errors: [] };
+  const answer: BatchAnswer = { id: m.id, shapes: [], numbers: [], signedAt: [], errors: [] };
   for (let i = 0; i < m.trustIds.length; i += 1) {
     try {
       const keys = await keySets.get(m.trustIds[i]!);
       if (!keys) throw new Error(`no keys for ${m.trustIds[i]}`);
       const payload = m.payloads.subarray(i === 0 ? 0 : m.ends[i - 1], m.ends[i]);
-      answer.verdicts.push(await verifySignature(payload, m.armored[i]!, keys, m.at[i]!, m.identity[i]!));
+      const verdict = await verifySignature(payload, m.armored[i]!, keys, m.at[i]!, m.identity[i]!);
+      answer.numbers.push(shapes.number(verdict)!);
+      answer.signedAt.push(verdict.signedAt ?? null);
       answer.errors.push(null);
     } catch (e) {
-      answer.verdicts.push(null);
+      answer.numbers.push(-1);
+      answer.signedAt.push(null);
       answer.errors.push((e as Error).message);
     }
   }
+  answer.shapes = shapes.shapes.slice(shapesSent);
+  shapesSent = shapes.shapes.length;
   return answer;
 }
 
