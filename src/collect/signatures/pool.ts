@@ -89,7 +89,7 @@ export class VerifyPool {
         slot.sent.delete(m.id);
         if (!waiters) return;
         slot.load -= waiters.length;
-        slot.shapes.push(...m.shapes);
+        for (const s of m.shapes) slot.shapes.push(s);
         waiters.forEach((w, i) => {
           const shape = slot.shapes[m.numbers[i]!];
           if (shape) w.resolve(withTime(shape, m.signedAt[i] ?? undefined));
