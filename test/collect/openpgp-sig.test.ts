@@ -6,6 +6,7 @@
 // order), and whatever the quick reader accepts and calls good, gpg must call good too.
 // GITGUARD_SIG_DIFF_SEED / GITGUARD_SIG_DIFF_CASES run other seeds and more cases.
 import fc from 'fast-check';
+import * as openpgp from 'openpgp';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,7 +194,8 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
   let dir: string;
   let quick: Keyring;
   let full: Keyring;
-  const signers: Array<{ name: string; user: string }> = [];
+  // gpg signs as `user`; the openpgp.js signer (salt notation, critical creation time) with `key`.
+  const signers: Array<{ name: string; user: string; key?: openpgp.PrivateKey }> = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gg-qs-'));
@@ -206,11 +208,18 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
     const subkey = gpg.addSubkey(primary, 'ed25519', { usage: 'sign', at });
     gpg.trust(rsa, ed, ec, primary);
     signers.push({ name: 'rsa2048', user: rsa }, { name: 'ed25519', user: ed }, { name: 'nistp256', user: ec }, { name: 'subkey', user: `${subkey}!` }, { name: 'rsa2048 by uid', user: 'rita@example.com' });
+    const secret = await openpgp.readPrivateKey({ armoredKey: gpg.run(['--armor', '--export-secret-keys', ed]).toString() });
+    signers.push({ name: 'openpgp.js ed25519', user: ed, key: secret });
     const keys = [{ file: 'keys.asc', data: gpg.exportPublic(rsa, ed, ec, primary) }];
     quick = await loadKeyring(keys);
     full = await loadKeyring(keys, { quick: false });
   }, 120_000);
   afterAll(() => gpg.kill());
+
+  async function sign(signer: (typeof signers)[number], payload: Buffer, options: string[] = []): Promise<string> {
+    if (signer.key) return openpgp.sign({ message: await openpgp.createMessage({ binary: payload }), signingKeys: signer.key, detached: true, format: 'armored', date: new Date(SIGNED_AT * 1000) });
+    return gpg.run(['-u', signer.user, ...options, '--armor', '--detach-sign'], { input: payload, at: SIGNED_AT }).toString();
+  }
 
   test(`same verdict as openpgp.js's path; good only where gpg says good (seed ${seed}, ${count} cases)`, async () => {
     const cases = fc.sample(
@@ -230,9 +239,9 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
       const payload = Buffer.from(`tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@example.com> ${SIGNED_AT} +0000\ncommitter A <a@example.com> ${SIGNED_AT} +0000\n\n${c.message}\n`);
       // ECDSA on P-256 takes no digest shorter than its 256 bits.
       const options = c.options.filter((o) => signer.name !== 'nistp256' || !['SHA1', 'SHA224'].includes(o)).flatMap((o) => GPG_OPTIONS[o]!);
-      const signed = gpg.run(['-u', signer.user, ...options, '--armor', '--detach-sign'], { input: payload, at: SIGNED_AT }).toString();
+      const signed = await sign(signer, payload, options);
       const { armored, payload: data } = apply(signed, payload, c.changes);
-      const label = `${signer.name} [${c.options.join(', ')}] {${c.changes.join(', ')}}`;
+      const label = `${signer.name} [${signer.key ? '' : c.options.join(', ')}] {${c.changes.join(', ')}}`;
       const ours = await quick.verify(data, armored);
       const theirs = await full.verify(data, armored);
       if (JSON.stringify(ours) !== JSON.stringify(theirs)) divergences.push(`${label}: ${JSON.stringify(ours)} != ${JSON.stringify(theirs)}`);
@@ -252,10 +261,10 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
     expect(rejected).toBeGreaterThan(count / 5);
   }, 600_000);
 
-  test('reads what gpg writes for git commit -S, and nothing after the block', async () => {
+  test('reads what gpg and openpgp.js write for git commit -S, and nothing after the block', async () => {
     const payload = Buffer.from('tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\nhello\n');
     for (const s of signers) {
-      const armored = gpg.run(['-u', s.user, '--armor', '--detach-sign'], { input: payload, at: SIGNED_AT }).toString();
+      const armored = await sign(s, payload);
       const q = readQuickSignature(armored);
       expect(q?.created).toBe(SIGNED_AT);
       expect(readQuickSignature(`${armored}x`)).toBeUndefined();

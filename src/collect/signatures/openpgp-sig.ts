@@ -1,5 +1,6 @@
 // The common OpenPGP commit signature, read without openpgp.js: what gpg writes for `git commit -S`
-// (one v4 binary-document signature, armored with a CRC, no armor headers). openpgp.js's
+// (one v4 binary-document signature, armored with a CRC, no armor headers), and what openpgp.js
+// writes (the same, plus a salt notation). openpgp.js's
 // readSignature costs ~100-300 us a signature (web streams, packet classes); this costs a few.
 //
 // It reads a strict subset and refuses everything else by returning undefined, and the caller then
@@ -32,6 +33,10 @@ const SUB_CREATED = 2;
 const SUB_ISSUER = 16;
 const SUB_SIGNERS_UID = 28;
 const SUB_ISSUER_FPR = 33;
+const SUB_NOTATION = 20;
+
+/** A notation's body: four flag bytes, name and value lengths, then exactly that much. */
+const wellFormedNotation = (b: Buffer): boolean => b.length >= 8 && 8 + b.readUInt16BE(4) + b.readUInt16BE(6) === b.length;
 
 /** RFC 4880 6.1 CRC-24, a byte at a time from a table. */
 const CRC_TABLE = Int32Array.from({ length: 256 }, (_, i) => {
@@ -136,12 +141,14 @@ export function readQuickSignature(armored: string): QuickSignature | undefined 
   if (!hashed || !unhashed) return undefined;
 
   // Hashed: creation time and issuer fingerprint once each, optionally issuer key id and signer's
-  // user id; only the creation time may be marked critical. Unhashed: at most the issuer key id.
+  // user id, and any number of well-formed notations (openpgp.js adds a salt as one); only the
+  // creation time may be marked critical. Unhashed: at most the issuer key id.
   let created: number | undefined;
   let fpr: Buffer | undefined;
   const keyIds: Buffer[] = [];
   const seen = new Set<number>();
   for (const s of hashed) {
+    if (s.type === SUB_NOTATION && !s.critical && wellFormedNotation(s.body)) continue;
     if (seen.has(s.type) || (s.critical && s.type !== SUB_CREATED)) return undefined;
     seen.add(s.type);
     if (s.type === SUB_CREATED && s.body.length === 4) created = s.body.readUInt32BE(0);
