@@ -217,7 +217,11 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
   afterAll(() => gpg.kill());
 
   async function sign(signer: (typeof signers)[number], payload: Buffer, options: string[] = []): Promise<string> {
-    if (signer.key) return openpgp.sign({ message: await openpgp.createMessage({ binary: payload }), signingKeys: signer.key, detached: true, format: 'armored', date: new Date(SIGNED_AT * 1000) });
+    if (signer.key) {
+      const message = await openpgp.createMessage({ binary: payload });
+      const armored: unknown = await openpgp.sign({ message, signingKeys: signer.key, detached: true, format: 'armored', date: new Date(SIGNED_AT * 1000) });
+      return String(armored);
+    }
     return gpg.run(['-u', signer.user, ...options, '--armor', '--detach-sign'], { input: payload, at: SIGNED_AT }).toString();
   }
 

@@ -161,7 +161,8 @@ export function readQuickSignature(armored: string): QuickSignature | undefined 
     if (s.type !== SUB_ISSUER || s.critical || s.body.length !== 8) return undefined;
     keyIds.push(s.body);
   }
-  if (created === undefined || !fpr || keyIds.some((id) => !id.equals(fpr!.subarray(12)))) return undefined;
+  const issuer = fpr;
+  if (created === undefined || !issuer || keyIds.some((id) => !id.equals(issuer.subarray(12)))) return undefined;
 
   // The two-byte digest prefix is skipped (gpg ignores it too), then the MPIs, filling the packet.
   let p = unhashedEnd + 2;
@@ -177,5 +178,5 @@ export function readQuickSignature(armored: string): QuickSignature | undefined 
     p += 2 + n;
   }
   if (p !== body.length) return undefined;
-  return { publicKeyAlgorithm, hashAlgorithm, created, issuerFingerprint: fpr.toString('hex').toUpperCase(), hashed: body.subarray(0, hashedEnd), mpis };
+  return { publicKeyAlgorithm, hashAlgorithm, created, issuerFingerprint: issuer.toString('hex').toUpperCase(), hashed: body.subarray(0, hashedEnd), mpis };
 }

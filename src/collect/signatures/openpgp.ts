@@ -334,7 +334,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     if (candidates?.length !== 1) return undefined;
     const { entry, sub } = candidates[0]!;
     const kp: AnyKeyPacket = sub?.keyPacket ?? entry.key.keyPacket;
-    if (!SIGNING_ALGOS.has(kp.algorithm) || kp.algorithm !== q.publicKeyAlgorithm) return undefined;
+    if (!SIGNING_ALGOS.has(kp.algorithm) || (kp.algorithm as number) !== q.publicKeyAlgorithm) return undefined;
     const curve = curveOf(kp);
     if (curve && UNSUPPORTED_CURVES.has(curve)) return undefined;
     const [first, second] = q.mpis;
