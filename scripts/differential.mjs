@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The long run of test/collect/object-differential.test.ts: the same property (gitguard reads every
 // generated commit and tag as git does, or refuses it) with a fresh random seed per round, for as
-// long as asked. Usage: node scripts/differential.mjs [--minutes 10] [--cases 2000]
+// long as asked. Usage: node scripts/differential.mjs [--minutes 10] [--cases 2000] [--openpgp N]
 // Prints each round's counts and, at the end, the totals; exits 1 with the failing seeds on a divergence.
+// Each round also runs test/collect/openpgp-sig.test.ts (the quick OpenPGP reader against openpgp.js
+// and gpg) with the same seed and N generated signatures (default 40; 0 skips it).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -15,6 +17,7 @@ const arg = (name, fallback) => {
 };
 const minutes = arg('minutes', 10);
 const perRound = arg('cases', 2000);
+const openpgpCases = arg('openpgp', 40);
 const deadline = Date.now() + minutes * 60_000;
 const totals = { rounds: 0, cases: 0, refused: 0, divergences: 0, honestRefused: 0 };
 const failing = [];
@@ -33,6 +36,19 @@ while (Date.now() < deadline) {
     failing.push(seed);
     continue;
   }
+  if (openpgpCases > 0) {
+    const s = spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--ci', 'test/collect/openpgp-sig.test.ts'], {
+      cwd: root,
+      env: { ...process.env, GITGUARD_SIG_DIFF_SEED: String(seed), GITGUARD_SIG_DIFF_CASES: String(openpgpCases) },
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    console.log(`seed ${seed}: ${openpgpCases} OpenPGP signatures, ${s.status === 0 ? 'no divergence' : 'DIVERGENCE'}`);
+    if (s.status !== 0) {
+      failing.push(seed);
+      console.error((s.stderr || s.stdout || '').slice(0, 8000));
+    }
+  }
   const o = JSON.parse(line[1]);
   totals.rounds += 1;
   for (const k of ['cases', 'refused', 'divergences', 'honestRefused']) totals[k] += o[k];
@@ -44,6 +60,6 @@ while (Date.now() < deadline) {
 }
 console.log(`total: ${totals.rounds} rounds, ${totals.cases} cases, ${totals.refused} refused, ${totals.divergences} divergences, ${totals.honestRefused} well-formed refused`);
 if (failing.length) {
-  console.log(`failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}): ${failing.join(' ')}`);
+  console.log(`failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, or GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts): ${failing.join(' ')}`);
   process.exit(1);
 }

@@ -96,11 +96,13 @@ export function gpgHome(home) {
 /**
  * Makes a signing key with `gpg --quick-gen-key` (algo rsa2048 / ed25519) in its own GNUPGHOME,
  * exports it (secret, armored, for openpgp.js; public, armored, for gitguard --keyring), and
- * builds a second GNUPGHOME for git that holds only the public key, ultimately trusted.
+ * builds a second GNUPGHOME for git that holds only the public key, ultimately trusted. With
+ * `createdAt` (unix seconds) the key is dated then, so signatures may carry older dates than today
+ * (gpg refuses to check a signature older than its key).
  */
-export function makeGpgKey(genHomePath, verifyHomePath, algo, outDir) {
+export function makeGpgKey(genHomePath, verifyHomePath, algo, outDir, createdAt) {
   const gen = gpgHome(genHomePath);
-  gen.run(['--quick-gen-key', UID, algo, 'sign', 'never']);
+  gen.run([...(createdAt ? ['--faked-system-time', `${createdAt}!`] : []), '--quick-gen-key', UID, algo, 'sign', 'never']);
   const fpr = gen
     .run(['--with-colons', '--list-keys', `=${UID}`])
     .toString()

@@ -1,6 +1,7 @@
 // Git objects for the benchmark: commit texts with a gpgsig header, the sshsig signature format
 // (PROTOCOL.sshsig), and a version-2 pack file written in one go (git index-pack makes its .idx).
 import { createHash, sign as cryptoSign } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -63,11 +64,21 @@ export function sshsigEd25519(message, publicBlob, privateKey, namespace = 'git'
 
 const PACK_TYPES = { commit: 1, tree: 2, blob: 3, tag: 4 };
 
-/** Collects objects and serialises them as an undeltified version-2 pack. */
+/** Writes an undeltified version-2 pack of `count` objects straight to `path` (no copy in memory). */
 export class PackWriter {
-  constructor() {
-    this.parts = [];
-    this.count = 0;
+  constructor(path, count) {
+    this.fd = openSync(path, 'w');
+    this.sum = createHash('sha1');
+    this.count = count;
+    this.added = 0;
+    this.bytes = 0;
+    this.write(Buffer.concat([Buffer.from('PACK'), u32(2), u32(count)]));
+  }
+
+  write(b) {
+    this.sum.update(b);
+    writeSync(this.fd, b);
+    this.bytes += b.length;
   }
 
   /** Adds an object; returns its id. */
@@ -82,16 +93,18 @@ export class PackWriter {
       size = Math.floor(size / 128);
     }
     head.push(byte);
-    this.parts.push(Buffer.from(head), deflateSync(body, { level: 1 }));
-    this.count += 1;
+    this.write(Buffer.from(head));
+    this.write(deflateSync(body, { level: 1 }));
+    this.added += 1;
     return objectId(type, body);
   }
 
-  /** The pack bytes and its checksum (the name git gives the pack). */
+  /** Ends the pack with its checksum (the name git gives it); returns that name and the size. */
   finish() {
-    const header = Buffer.concat([Buffer.from('PACK'), u32(2), u32(this.count)]);
-    const content = Buffer.concat([header, ...this.parts]);
-    const sum = createHash('sha1').update(content).digest();
-    return { bytes: Buffer.concat([content, sum]), name: sum.toString('hex') };
+    if (this.added !== this.count) throw new Error(`pack announced ${this.count} objects, got ${this.added}`);
+    const sum = this.sum.digest();
+    writeSync(this.fd, sum);
+    closeSync(this.fd);
+    return { name: sum.toString('hex'), packBytes: this.bytes + sum.length };
   }
 }

@@ -9,13 +9,11 @@ import { openSealed, sealState, userSecret } from './state-secret.js';
 import type { Verdict } from '../domain/signature.js';
 import { runEnv } from './run-context.js';
 import type { HardRevocation } from '../domain/keys.js';
+import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js';
 
 const VERSION = 'gitguard-verify-cache-v4'; // v4: verdicts carry key and signature algorithms
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
-
-/** A verdict without its signing time: the part that repeats across a signer's commits. */
-type Shape = Omit<Verdict, 'signedAt'>;
 
 /**
  * On disk: the distinct verdict shapes once, then per key set one fixed-width line per commit,
@@ -67,8 +65,7 @@ function findLine(group: string, oid: string): Entry | undefined {
 }
 
 export class VerifyCache {
-  private shapes: Shape[] = [];
-  private readonly shapeIndex = new Map<string, number>();
+  private shapes = new ShapeTable();
   /** Per trust id: the sorted fixed-width lines as read from disk, and what this run added. */
   private readonly encoded = new Map<string, string>();
   private readonly added = new Map<string, Map<string, Entry>>();
@@ -116,8 +113,7 @@ export class VerifyCache {
     try {
       const data = JSON.parse(body) as CacheFile;
       if (data.version !== VERSION || !Array.isArray(data.shapes)) return;
-      this.shapes = data.shapes;
-      this.shapes.forEach((shape, i) => this.shapeIndex.set(JSON.stringify(shape), i));
+      this.shapes = ShapeTable.from(data.shapes);
       for (const [trustId, lines] of Object.entries(data.groups ?? {})) if (typeof lines === 'string') this.encoded.set(trustId, lines);
       for (const k of data.keysets ?? []) this.keysets.add(k);
       for (const [k, v] of Object.entries(data.revocations ?? {})) this.revocations.set(k, v);
@@ -130,23 +126,17 @@ export class VerifyCache {
     const added = this.added.get(trustId)?.get(commit);
     const stored = this.encoded.get(trustId);
     const e = added ?? (stored === undefined ? undefined : findLine(stored, commit));
-    const shape = e && Number.isInteger(e.shape) ? this.shapes[e.shape] : undefined;
+    const shape = e && Number.isInteger(e.shape) ? this.shapes.shapes[e.shape] : undefined;
     if (!e || !shape) return undefined;
     // git's Y/X letters depend on the clock: a verdict whose key or signature has since expired is redone.
     if (shape.letter === 'G' && ((shape.keyExpiresAt && shape.keyExpiresAt <= this.now) || (shape.signatureExpiresAt && shape.signatureExpiresAt <= this.now))) return undefined;
-    return e.signedAt === undefined ? { ...shape } : { ...shape, signedAt: e.signedAt };
+    return withTime(shape, e.signedAt);
   }
 
   set(commit: string, trustId: string, v: Verdict): void {
-    const { signedAt, ...shape } = v;
-    const key = JSON.stringify(shape);
-    let index = this.shapeIndex.get(key);
-    if (index === undefined && this.shapes.length >= 36 ** SHAPE_WIDTH) return; // no room: just not cached
-    if (index === undefined) {
-      index = this.shapes.length;
-      this.shapes.push(shape);
-      this.shapeIndex.set(key, index);
-    }
+    const index = this.shapes.number(v, 36 ** SHAPE_WIDTH);
+    if (index === undefined) return; // no room: just not cached
+    const signedAt = v.signedAt;
     let added = this.added.get(trustId);
     if (!added) this.added.set(trustId, (added = new Map()));
     added.set(commit, signedAt === undefined ? { shape: index } : { shape: index, signedAt });
@@ -217,7 +207,7 @@ export class VerifyCache {
         const lines = this.merged(trustId);
         if (lines) groups[trustId] = lines;
       }
-      const file: CacheFile = { version: VERSION, shapes: this.shapes, groups, keysets: [...this.keysets], revocations: Object.fromEntries(this.revocations) };
+      const file: CacheFile = { version: VERSION, shapes: this.shapes.shapes, groups, keysets: [...this.keysets], revocations: Object.fromEntries(this.revocations) };
       const body = JSON.stringify(file);
       const text = sealState(this.secret, VERSION, body);
       if (Buffer.byteLength(text) > CACHE_MAX_BYTES) return; // the next run could not read it

@@ -289,8 +289,11 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     collectors.push(active);
     async function* batches(): AsyncGenerator<CommitFacts[]> {
       // enrich() records each commit's policy before it first awaits, so children always see their
-      // parents; up to 256 commits are in flight at once so their signature checks overlap.
+      // parents. Commits go out in windows of 256 whose signature checks overlap, and the next
+      // window is read and sent while the one before is still being checked (the walk waiting on
+      // each window left the verification threads idle half the time).
       let pending: Array<Promise<CommitFacts>> = [];
+      let previous: Promise<CommitFacts[]> | undefined;
       try {
         for await (const records of walkCommitBatches(shadow, { revisions, parentsFirst: true, paths: active.walkPaths(), onTotal: (n) => (session.total = n) })) {
           for (const c of records) {
@@ -299,11 +302,14 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
             pending.push(p);
           }
           if (pending.length >= 256) {
-            const done = pending;
+            const window = Promise.all(pending);
+            window.catch(() => undefined); // surfaces when awaited, in order
             pending = [];
-            yield await Promise.all(done);
+            if (previous) yield await previous;
+            previous = window;
           }
         }
+        if (previous) yield await previous;
         if (pending.length) yield await Promise.all(pending);
       } finally {
         cache?.save();

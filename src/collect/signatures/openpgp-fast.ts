@@ -22,7 +22,7 @@ interface SigInternals {
   hashAlgorithm: number;
   publicKeyAlgorithm: number;
   unknownSubpackets?: Array<{ critical: boolean }>;
-  params: Promise<Record<string, Uint8Array>> | Record<string, Uint8Array>;
+  params: Promise<Record<string, Uint8Array | undefined>> | Record<string, Uint8Array | undefined>;
   toHash(type: number, data: unknown, detached?: boolean): Uint8Array;
 }
 
@@ -69,27 +69,37 @@ function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | '
 /** true/false when the fast path could judge the signature, undefined to fall back to openpgp.js. */
 export async function fastVerify(sig: openpgp.SignaturePacket, kp: KeyPacket, type: number, data: unknown, detached: boolean): Promise<boolean | undefined> {
   const s = sig as unknown as SigInternals;
-  const hash = HASHES[s.hashAlgorithm];
-  if (s.version !== 4 || !hash || s.publicKeyAlgorithm !== kp.algorithm) return undefined;
+  if (s.version !== 4 || s.publicKeyAlgorithm !== kp.algorithm) return undefined;
   if (s.unknownSubpackets?.some((p) => p.critical)) return undefined;
-  const k = publicKey(kp);
-  if (!k) return undefined;
+  if (!HASHES[s.hashAlgorithm] || !publicKey(kp)) return undefined;
   const params = await s.params;
-  const toHash = s.toHash(type, data, detached);
+  return verifyParams(kp, s.hashAlgorithm, [s.toHash(type, data, detached)], params);
+}
+
+/**
+ * Checks a v4 signature's arithmetic: `signed` is what the hash covers (data, hashed part,
+ * trailer), `params` the signature's MPIs by openpgp.js's names (s; r and s; or RS).
+ * undefined when this path does not handle the key, hash or signature shape.
+ */
+export function verifyParams(kp: KeyPacket, hashAlgorithm: number, signed: Uint8Array[], params: Record<string, Uint8Array | undefined>): boolean | undefined {
+  const hash = HASHES[hashAlgorithm];
+  const k = publicKey(kp);
+  if (!hash || !k) return undefined;
+  // One-shot calls: a createVerify() object is a stream, and costs a fifth of an RSA check to make.
+  const data = () => (signed.length === 1 ? signed[0]! : Buffer.concat(signed));
   switch (k.kind) {
     case 'rsa':
       if (!params.s) return undefined;
-      return cryptoVerify(hash, toHash, { key: k.key, padding: constants.RSA_PKCS1_PADDING }, pad(params.s, k.size));
+      return cryptoVerify(hash, data(), { key: k.key, padding: constants.RSA_PKCS1_PADDING }, pad(params.s, k.size));
     case 'ed25519': {
       // OpenPGP's EdDSA signs the digest of the data, not the data itself.
-      const digest = createHash(hash).update(toHash).digest();
       const rs = params.RS ?? (params.r && params.s ? Buffer.concat([pad(params.r, 32), pad(params.s, 32)]) : undefined);
       if (!rs || rs.length !== 64) return undefined;
-      return cryptoVerify(null, digest, k.key, rs);
+      return cryptoVerify(null, createHash(hash).update(data()).digest(), k.key, rs);
     }
     case 'ecdsa':
       if (!params.r || !params.s) return undefined;
-      return cryptoVerify(hash, toHash, { key: k.key, dsaEncoding: 'ieee-p1363' }, Buffer.concat([pad(params.r, k.size), pad(params.s, k.size)]));
+      return cryptoVerify(hash, data(), { key: k.key, dsaEncoding: 'ieee-p1363' }, Buffer.concat([pad(params.r, k.size), pad(params.s, k.size)]));
     default:
       return undefined;
   }

@@ -35,7 +35,13 @@ export const enumName = (e: object, v: number | null): string => { try { return 
 export type SigData = Parameters<openpgp.SignaturePacket['verify']>[2];
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
-export const fpr = (p: AnyKeyPacket): string => p.getFingerprint().toUpperCase();
+// A key packet's fingerprint and algorithm facts are asked for every signature it checks: computed once.
+const fprs = new WeakMap<AnyKeyPacket, string>();
+export function fpr(p: AnyKeyPacket): string {
+  let f = fprs.get(p);
+  if (f === undefined) fprs.set(p, (f = p.getFingerprint().toUpperCase()));
+  return f;
+}
 export const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 export function message(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n', 1)[0]!.slice(0, 200);
@@ -114,13 +120,19 @@ export function curveOf(p: AnyKeyPacket): string | undefined {
 }
 
 /** The algorithm and (for RSA, DSA, ElGamal) size of a key packet, for the weak-cryptography rule. */
+const algorithmFacts = new WeakMap<AnyKeyPacket, { keyAlgorithm?: string; keyBits?: number }>();
 export function keyAlgorithmFacts(kp: AnyKeyPacket): { keyAlgorithm?: string; keyBits?: number } {
-  try {
-    const info = (kp as unknown as { getAlgorithmInfo(): { algorithm: string; bits?: number } }).getAlgorithmInfo();
-    return { keyAlgorithm: info.algorithm, ...(info.bits ? { keyBits: info.bits } : {}) };
-  } catch {
-    return {};
+  let facts = algorithmFacts.get(kp);
+  if (!facts) {
+    try {
+      const info = (kp as unknown as { getAlgorithmInfo(): { algorithm: string; bits?: number } }).getAlgorithmInfo();
+      facts = { keyAlgorithm: info.algorithm, ...(info.bits ? { keyBits: info.bits } : {}) };
+    } catch {
+      facts = {};
+    }
+    algorithmFacts.set(kp, facts);
   }
+  return { ...facts };
 }
 
 /** Hash algorithms of a key's self-certifications and subkey binding signatures, de-duplicated. */

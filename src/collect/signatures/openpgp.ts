@@ -19,7 +19,8 @@
 // - a signature by an algorithm or curve this build cannot check (secp256k1, brainpool) is E.
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import { fastVerify } from './openpgp-fast.js';
+import { fastVerify, verifyParams } from './openpgp-fast.js';
+import { readQuickSignature } from './openpgp-sig.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { checkLimits, keyringWork, parseKeyFile, type KeyLimits, type KeySource } from './openpgp-keyfile.js';
@@ -32,6 +33,8 @@ export interface KeyringOptions {
   now?: () => Date;
   /** Per-key bounds on what gets parsed and verified (a policy's keys/); a key over one is refused. */
   limits?: KeyLimits;
+  /** false: every signature takes openpgp.js's path (the differential test compares the two). */
+  quick?: boolean;
 }
 
 interface SigningKeyFacts {
@@ -43,6 +46,15 @@ interface SigningKeyFacts {
 
 interface PrimaryFacts extends SigningKeyFacts {
   identities: string[];
+}
+
+/** RFC 4880 5.2.4: a v4 signature's hash ends with the version, 0xff and the hashed part's length. */
+function v4Trailer(hashedLength: number): Buffer {
+  const t = Buffer.alloc(6);
+  t[0] = 4;
+  t[1] = 0xff;
+  t.writeUInt32BE(hashedLength, 2);
+  return t;
 }
 
 const EMAIL = /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/;
@@ -224,6 +236,8 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
   const now = options.now ?? (() => new Date());
 
   async function verify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict> {
+    const quick = options.quick === false ? undefined : await quickVerify(payload, armoredSig);
+    if (quick) return quick;
     const base: OpenPgpVerdict = { letter: 'E', format: 'openpgp', identities: [] };
     let packets: openpgp.SignaturePacket[];
     try {
@@ -276,32 +290,62 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         bad = { ...r, letter: 'B', reason: `bad signature: ${m === 'Signed digest did not match' || m === 'Signature verification failed' ? 'the content does not match the signature' : m}` };
         continue;
       }
-      // Cryptographically good. Now the facts, then git's letter.
-      const pf = await entry.facts();
-      const sf = sub ? await entry.subkeyFacts(sub) : undefined;
-      r.identities = pf.identities;
-      const unusable = sf?.unusable ?? pf.unusable;
-      if (unusable) return { ...r, reason: unusable };
-      if (v.signedAt !== undefined && v.signedAt < seconds(kp.created)) {
-        return { ...r, reason: 'the key is newer than the signature (a time conflict gpg refuses to check)' };
-      }
-      const exp = [pf.expiresAt, sf?.expiresAt].filter((x): x is number => x !== undefined);
-      if (exp.length) r.keyExpiresAt = Math.min(...exp);
-      const revs = [pf.revocation, sf?.revocation].filter((x): x is Revocation => x !== undefined);
-      const rev = revs.find((x) => x.hard) ?? revs.sort((a, b) => a.at - b.at)[0];
-      if (rev) {
-        r.revokedAt = rev.at;
-        if (rev.reason !== undefined) r.revocationReason = rev.reason;
-        r.hardRevoked = rev.hard;
-      }
-      const t = seconds(now());
-      if (r.signatureExpiresAt !== undefined && t >= r.signatureExpiresAt) return { ...r, letter: 'X', reason: 'the signature has expired' };
-      if (r.keyExpiresAt !== undefined && t >= r.keyExpiresAt) return { ...r, letter: 'Y', reason: 'the key has expired' };
-      if (rev) return { ...r, letter: 'R', reason: rev.hard ? 'the key is revoked (compromised or no reason given)' : 'the key is revoked' };
-      return { ...r, letter: 'G' };
+      return judgeGood(r, entry, sub, kp);
     }
     if (bad) return bad;
     return { ...v, reason: lastReason || `no usable key ${v.signingKey} in the keyring` };
+  }
+
+  /** A cryptographically good signature `r` by `kp`: the key's facts, then git's letter. */
+  async function judgeGood(r: OpenPgpVerdict, entry: Entry, sub: openpgp.Subkey | undefined, kp: AnyKeyPacket): Promise<OpenPgpVerdict> {
+    const pf = await entry.facts();
+    const sf = sub ? await entry.subkeyFacts(sub) : undefined;
+    r.identities = pf.identities;
+    const unusable = sf?.unusable ?? pf.unusable;
+    if (unusable) return { ...r, reason: unusable };
+    if (r.signedAt !== undefined && r.signedAt < seconds(kp.created)) {
+      return { ...r, reason: 'the key is newer than the signature (a time conflict gpg refuses to check)' };
+    }
+    const exp = [pf.expiresAt, sf?.expiresAt].filter((x): x is number => x !== undefined);
+    if (exp.length) r.keyExpiresAt = Math.min(...exp);
+    const revs = [pf.revocation, sf?.revocation].filter((x): x is Revocation => x !== undefined);
+    const rev = revs.find((x) => x.hard) ?? revs.sort((a, b) => a.at - b.at)[0];
+    if (rev) {
+      r.revokedAt = rev.at;
+      if (rev.reason !== undefined) r.revocationReason = rev.reason;
+      r.hardRevoked = rev.hard;
+    }
+    const t = seconds(now());
+    if (r.signatureExpiresAt !== undefined && t >= r.signatureExpiresAt) return { ...r, letter: 'X', reason: 'the signature has expired' };
+    if (r.keyExpiresAt !== undefined && t >= r.keyExpiresAt) return { ...r, letter: 'Y', reason: 'the key has expired' };
+    if (rev) return { ...r, letter: 'R', reason: rev.hard ? 'the key is revoked (compromised or no reason given)' : 'the key is revoked' };
+    return { ...r, letter: 'G' };
+  }
+
+  /**
+   * The common case without openpgp.js's reader (openpgp-sig.ts): one candidate key, whose
+   * arithmetic node:crypto checks, and a good signature. undefined for anything else, which
+   * verify() then judges in full, so this path only ever gives the verdict verify() would.
+   */
+  async function quickVerify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict | undefined> {
+    const q = readQuickSignature(armoredSig);
+    if (!q) return undefined;
+    const candidates = index.get(q.issuerFingerprint)?.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === q.issuerFingerprint);
+    if (candidates?.length !== 1) return undefined;
+    const { entry, sub } = candidates[0]!;
+    const kp: AnyKeyPacket = sub?.keyPacket ?? entry.key.keyPacket;
+    if (!SIGNING_ALGOS.has(kp.algorithm) || (kp.algorithm as number) !== q.publicKeyAlgorithm) return undefined;
+    const curve = curveOf(kp);
+    if (curve && UNSUPPORTED_CURVES.has(curve)) return undefined;
+    const [first, second] = q.mpis;
+    const params = q.mpis.length === 1 ? { s: first } : { r: first, s: second };
+    if (verifyParams(kp, q.hashAlgorithm, [payload, q.hashed, v4Trailer(q.hashed.length)], params) !== true) return undefined;
+    // The fields in verify()'s order, so that both paths give the same object.
+    const v: OpenPgpVerdict = { letter: 'E', format: 'openpgp', identities: [], signingKey: q.issuerFingerprint };
+    v.signedAt = q.created;
+    v.hashAlgorithm = enumName(enums.hash, q.hashAlgorithm).toLowerCase();
+    v.keyAlgorithm = enumName(enums.publicKey, q.publicKeyAlgorithm);
+    return judgeGood({ ...v, signer: fpr(entry.key.keyPacket), signingKey: fpr(kp), ...keyAlgorithmFacts(kp) }, entry, sub, kp);
   }
 
   return {

@@ -1,11 +1,16 @@
 // Verification across cores: worker threads that each hold their own copy of the trusted keys and
 // check signatures handed to them. Used only for large walks (the pool costs ~50 ms to start) and
 // only from the built package, where worker.js sits beside this file.
+//
+// Tasks go out in batches, not one message each: a message costs about as much as checking an
+// RSA signature. A batch's payloads travel in one transferred buffer (a payload is often a view
+// into a larger pooled buffer, which a message would otherwise copy whole).
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Verdict } from '../../domain/signature.js';
+import { withTime, type Shape } from './verdict-shapes.js';
 
 /** What a worker needs to rebuild a trusted key set: raw bytes, parsed on its side. */
 export interface RawKeys {
@@ -21,32 +26,80 @@ export interface Task {
   identity: string;
 }
 
+/** One batch as it travels: the payloads end to end in `payloads`, task i's ending at ends[i]. */
+export interface BatchMessage {
+  kind: 'verify';
+  id: number;
+  trustIds: string[];
+  payloads: Uint8Array;
+  ends: number[];
+  armored: string[];
+  at: number[];
+  identity: string[];
+}
+
+/**
+ * A worker's answer to a batch, per task: the number of its verdict's shape (verdict-shapes.ts) and
+ * its signing time, or -1 and why there is no verdict. Shapes the worker has not sent before come
+ * along; they are numbered in the order sent.
+ */
+export interface BatchAnswer {
+  id: number;
+  shapes: Shape[];
+  numbers: number[];
+  signedAt: Array<number | null>;
+  errors: Array<string | null>;
+}
+
+type Waiter = { resolve: (v: Verdict) => void; reject: (e: Error) => void };
+
 interface Slot {
   worker: Worker;
   known: Set<string>;
-  pending: Map<number, { resolve: (v: Verdict) => void; reject: (e: Error) => void }>;
+  /** Batches sent and not answered yet, by id. */
+  sent: Map<number, Waiter[]>;
+  /** Tasks sent so far and not answered: the least loaded slot gets the next batch. */
+  load: number;
+  /** The worker's verdict shapes, by number. */
+  shapes: Shape[];
+}
+
+/** Tasks per message: large enough that messaging is a small part of the cost, small enough to spread. */
+const BATCH = 32;
+
+/** How many verification threads a large walk uses: one per core, up to 4 (0: none, a single core). */
+export function poolSize(): number {
+  const size = Math.min(4, availableParallelism());
+  return size < 2 ? 0 : size;
 }
 
 export class VerifyPool {
   private readonly slots: Slot[] = [];
-  private next = 0;
   private seq = 0;
+  private queue: Array<{ task: Task; waiter: Waiter }> = [];
+  private scheduled = false;
 
   private constructor(url: URL, size: number, private readonly keys: Map<string, RawKeys>) {
     for (let i = 0; i < size; i += 1) {
       const worker = new Worker(url);
       worker.unref();
-      const slot: Slot = { worker, known: new Set(), pending: new Map() };
-      worker.on('message', (m: { id: number; verdict?: Verdict; error?: string }) => {
-        const p = slot.pending.get(m.id);
-        slot.pending.delete(m.id);
-        if (!p) return;
-        if (m.verdict) p.resolve(m.verdict);
-        else p.reject(new Error(m.error ?? 'worker failed'));
+      const slot: Slot = { worker, known: new Set(), sent: new Map(), load: 0, shapes: [] };
+      worker.on('message', (m: BatchAnswer) => {
+        const waiters = slot.sent.get(m.id);
+        slot.sent.delete(m.id);
+        if (!waiters) return;
+        slot.load -= waiters.length;
+        for (const s of m.shapes) slot.shapes.push(s);
+        waiters.forEach((w, i) => {
+          const shape = slot.shapes[m.numbers[i]!];
+          if (shape) w.resolve(withTime(shape, m.signedAt[i] ?? undefined));
+          else w.reject(new Error(m.errors[i] ?? 'worker failed'));
+        });
       });
       worker.on('error', (e) => {
-        for (const p of slot.pending.values()) p.reject(e);
-        slot.pending.clear();
+        for (const waiters of slot.sent.values()) for (const w of waiters) w.reject(e);
+        slot.sent.clear();
+        slot.load = 0;
       });
       this.slots.push(slot);
     }
@@ -56,23 +109,56 @@ export class VerifyPool {
   static create(keys: Map<string, RawKeys>): VerifyPool | undefined {
     const url = new URL('./worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
-    const size = Math.min(4, availableParallelism());
-    if (size < 2) return undefined;
+    const size = poolSize();
+    if (!size) return undefined;
     return new VerifyPool(url, size, keys);
   }
 
   verify(task: Task): Promise<Verdict> {
-    const slot = this.slots[this.next]!;
-    this.next = (this.next + 1) % this.slots.length;
-    if (!slot.known.has(task.trustId)) {
-      slot.worker.postMessage({ kind: 'keys', trustId: task.trustId, keys: this.keys.get(task.trustId) });
-      slot.known.add(task.trustId);
-    }
-    const id = (this.seq += 1);
     return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ kind: 'verify', id, ...task });
+      this.queue.push({ task, waiter: { resolve, reject } });
+      if (this.queue.length >= BATCH) this.flush();
+      else if (!this.scheduled) {
+        // What is queued by the end of this turn goes out together.
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
     });
+  }
+
+  private flush(): void {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, BATCH);
+      const slot = this.slots.reduce((a, b) => (b.load < a.load ? b : a));
+      for (const { task } of batch) {
+        if (!slot.known.has(task.trustId)) {
+          slot.worker.postMessage({ kind: 'keys', trustId: task.trustId, keys: this.keys.get(task.trustId) });
+          slot.known.add(task.trustId);
+        }
+      }
+      const ends: number[] = [];
+      let size = 0;
+      for (const { task } of batch) ends.push((size += task.payload.length));
+      const payloads = new Uint8Array(size);
+      batch.forEach(({ task }, i) => payloads.set(task.payload, i === 0 ? 0 : ends[i - 1]!));
+      const id = (this.seq += 1);
+      slot.sent.set(id, batch.map((b) => b.waiter));
+      slot.load += batch.length;
+      const message: BatchMessage = {
+        kind: 'verify',
+        id,
+        trustIds: batch.map((b) => b.task.trustId),
+        payloads,
+        ends,
+        armored: batch.map((b) => b.task.armored),
+        at: batch.map((b) => b.task.at),
+        identity: batch.map((b) => b.task.identity),
+      };
+      slot.worker.postMessage(message, [payloads.buffer]);
+    }
   }
 
   close(): void {

@@ -60,6 +60,19 @@ function dearmorSshSignature(armored: string): Uint8Array {
   return bytes;
 }
 
+// A signer's commits all carry the same key blob: parsed (and fingerprinted) once per run. Bounded.
+const signatureKeys = new Map<string, SshPublicKey>();
+function signatureKey(blob: Uint8Array): SshPublicKey {
+  const id = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).toString('latin1');
+  let key = signatureKeys.get(id);
+  if (!key) {
+    key = parseSshPublicKey(blob); // throws for a malformed blob: nothing is remembered
+    if (signatureKeys.size >= 1024) signatureKeys.clear();
+    signatureKeys.set(id, key);
+  }
+  return key;
+}
+
 /** Parses an armored SSH signature; throws SshFormatError when it is malformed. */
 export function parseSshSignature(armored: string): SshSig {
   const r = new SshReader(dearmorSshSignature(armored));
@@ -68,7 +81,7 @@ export function parseSshSignature(armored: string): SshSig {
   const version = r.u32();
   // OpenSSH rejects only versions above the one it knows.
   if (version > 1) throw new SshFormatError('unsupported SSHSIG version');
-  const publicKey = parseSshPublicKey(r.string());
+  const publicKey = signatureKey(r.string());
   const namespace = r.cstring();
   const reserved = r.string();
   const hashAlgorithm = r.cstring();

@@ -1,12 +1,17 @@
 // A verification worker (see pool.ts): rebuilds each trusted key set once from raw bytes, then
-// checks the signatures it is sent, one at a time, with the same code as the main thread.
+// checks the batches of signatures it is sent, one signature at a time, with the same code as the
+// main thread.
 import { parentPort } from 'node:worker_threads';
 import { loadKeyring } from './keyring.js';
 import { parseAllowedSigners } from './allowed-signers.js';
 import { verifySignature, type TrustedKeys } from './verify.js';
-import type { RawKeys } from './pool.js';
+import type { BatchAnswer, BatchMessage, RawKeys } from './pool.js';
+import { ShapeTable } from './verdict-shapes.js';
 
 const keySets = new Map<string, Promise<TrustedKeys>>();
+/** Every verdict shape this worker has given, and how many of them the pool has been sent. */
+const shapes = new ShapeTable();
+let shapesSent = 0;
 
 async function build(raw: RawKeys): Promise<TrustedKeys> {
   const keyring = raw.openpgp.length ? await loadKeyring(raw.openpgp) : undefined;
@@ -14,21 +19,34 @@ async function build(raw: RawKeys): Promise<TrustedKeys> {
   return { ...(keyring ? { keyring } : {}), allowedSigners };
 }
 
+async function check(m: BatchMessage): Promise<BatchAnswer> {
+  const answer: BatchAnswer = { id: m.id, shapes: [], numbers: [], signedAt: [], errors: [] };
+  for (let i = 0; i < m.trustIds.length; i += 1) {
+    try {
+      const keys = await keySets.get(m.trustIds[i]!);
+      if (!keys) throw new Error(`no keys for ${m.trustIds[i]}`);
+      const payload = m.payloads.subarray(i === 0 ? 0 : m.ends[i - 1], m.ends[i]);
+      const verdict = await verifySignature(payload, m.armored[i]!, keys, m.at[i]!, m.identity[i]!);
+      answer.numbers.push(shapes.number(verdict)!);
+      answer.signedAt.push(verdict.signedAt ?? null);
+      answer.errors.push(null);
+    } catch (e) {
+      answer.numbers.push(-1);
+      answer.signedAt.push(null);
+      answer.errors.push((e as Error).message);
+    }
+  }
+  answer.shapes = shapes.shapes.slice(shapesSent);
+  shapesSent = shapes.shapes.length;
+  return answer;
+}
+
 // Messages are handled strictly in order, so a key set always arrives before its first task.
 let queue: Promise<void> = Promise.resolve();
-parentPort!.on('message', (m: { kind: 'keys'; trustId: string; keys: RawKeys } | { kind: 'verify'; id: number; trustId: string; payload: Uint8Array; armored: string; at: number; identity: string }) => {
+parentPort!.on('message', (m: { kind: 'keys'; trustId: string; keys: RawKeys } | BatchMessage) => {
   if (m.kind === 'keys') {
     keySets.set(m.trustId, build(m.keys));
     return;
   }
-  queue = queue.then(async () => {
-    try {
-      const keys = await keySets.get(m.trustId);
-      if (!keys) throw new Error(`no keys for ${m.trustId}`);
-      const verdict = await verifySignature(m.payload, m.armored, keys, m.at, m.identity);
-      parentPort!.postMessage({ id: m.id, verdict });
-    } catch (e) {
-      parentPort!.postMessage({ id: m.id, error: (e as Error).message });
-    }
-  });
+  queue = queue.then(async () => parentPort!.postMessage(await check(m)));
 });
