@@ -4,7 +4,7 @@
 import type { CommitRecord } from '../domain/commit.js';
 import { PolicyError } from './policy.js';
 import type { Policy } from '../domain/policy.js';
-import { ObjectReader, parseTree } from './objects.js';
+import type { ObjectReader } from './objects.js';
 import { malformedVerdict, verifyCommit, verifySignature, type TrustedKeys } from './signatures/verify.js';
 import type { Verdict } from '../domain/signature.js';
 import type { TagRecord } from '../domain/commit.js';
@@ -20,25 +20,22 @@ import { whyNoPolicy } from './no-policy-reason.js';
 import type { RevokedKeys } from '../domain/trust.js';
 // The one judgement (pure, in the domain layer: the rules judge with it too).
 import { judge, policyChangeAuthorized } from '../domain/judgement.js';
-import { Interned, OidIndex } from '../domain/oid-index.js';
+import { OidIndex } from '../domain/oid-index.js';
+import { WatchedPaths } from './watched-paths.js';
 
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
 export class TrustCollector {
   /** Every commit walked or looked up, numbered: the per-commit state below is columns indexed by it. */
   private readonly index = new OidIndex();
-  /** Policy tree id of each commit walked ('' = none), as its number in `trees` (0: not known). */
-  private readonly treeCol = this.index.column((n) => new Int32Array(n));
-  private readonly trees = new Interned<string>();
   private readonly policies = new Map<string, Promise<Policy | undefined>>();
   /** The tree id each loaded policy came from: what verdicts are cached under. */
   private readonly treeIdOf = new WeakMap<Policy, string>();
   private readonly oidBytes: 20 | 32;
   private readonly verifier: TrustVerifier;
   private readonly ciGates: CiGateReader;
-  /** Ids of the watched paths in each commit, as a number in `states` (equal states share one array). */
-  private readonly stateCol = this.index.column((n) => new Int32Array(n));
-  private readonly states = new Interned<readonly (string | null)[]>();
+  /** The policy folder's and the protected paths' ids in each commit. */
+  private readonly paths: WatchedPaths;
 
   constructor(
     private readonly reader: ObjectReader,
@@ -49,6 +46,7 @@ export class TrustCollector {
     this.oidBytes = objectFormat === 'sha256' ? 32 : 20;
     this.verifier = new TrustVerifier(cache);
     this.ciGates = new CiGateReader(reader, this.oidBytes);
+    this.paths = new WatchedPaths(this.index, reader, this.oidBytes, () => this.watched);
     if (userKeys) this.verifier.addRawKeys(`keys:${userKeys.id}`, userKeys.raw);
     this.userTrustId = userKeys && `keys:${userKeys.id}`;
   }
@@ -150,93 +148,6 @@ export class TrustCollector {
     return read.policy;
   }
 
-  /** Policy tree id of a commit: from the walk, or looked up for a parent outside it. */
-  private async treeOf(commitOid: string): Promise<string> {
-    const known = this.knownTree(commitOid);
-    if (known !== undefined) return known;
-    const o = await this.reader.read(`${commitOid}:${POLICY_DIR}`);
-    const tree = o?.type === 'tree' ? o.oid : '';
-    this.setTree(commitOid, tree);
-    return tree;
-  }
-
-  private knownTree(commitOid: string): string | undefined {
-    const i = this.index.get(commitOid);
-    return i < 0 ? undefined : this.trees.value(this.treeCol.get(i));
-  }
-
-  private setTree(commitOid: string, tree: string): void {
-    this.treeCol.set(this.index.add(commitOid), this.trees.number(tree, tree));
-  }
-
-  /** Commits walked whose ids at the walk's paths wait on a lookup (a first parent outside the walk). */
-  private readonly pendingPaths = new Map<string, Promise<readonly (string | null)[]>>();
-
-  /**
-   * A walked commit's ids at walkPaths(): its first parent's (as git walks it) with the walk's changes
-   * applied, at once when that parent's are known; looked up in its own tree when the parent is outside
-   * the walk (the trust root's, a --base's), so every commit's state is what git has at those paths.
-   */
-  private walkedPaths(commit: CommitRecord): readonly (string | null)[] | Promise<readonly (string | null)[]> {
-    const changes = commit.pathChanges;
-    const apply = (base: readonly (string | null)[]): readonly (string | null)[] => {
-      if (!changes) return base;
-      const paths = this.walkPaths();
-      return paths.map((p, k) => (Object.hasOwn(changes.changed, p) ? changes.changed[p]! : base[k] ?? null));
-    };
-    if (changes?.base === null) return apply(this.walkPaths().map(() => null));
-    const base = changes?.base;
-    const known = base === undefined ? undefined : this.knownPaths(base);
-    if (known) return apply(known);
-    const pending = base === undefined ? undefined : this.pendingPaths.get(base);
-    const p = pending
-      ? pending.then(apply)
-      : Promise.all([this.treeOf(commit.oid), this.stateOf(commit.oid)]).then(([tree, state]) => [tree || null, ...state]);
-    this.pendingPaths.set(commit.oid, p);
-    const settle = (): void => void this.pendingPaths.delete(commit.oid);
-    p.then(settle, settle);
-    return p;
-  }
-
-  /** A commit's ids at walkPaths() when both columns know them. */
-  private knownPaths(oid: string): readonly (string | null)[] | undefined {
-    const i = this.index.get(oid);
-    if (i < 0) return undefined;
-    const tree = this.trees.value(this.treeCol.get(i));
-    const state = this.watched.length ? this.states.value(this.stateCol.get(i)) : [];
-    return tree === undefined || state === undefined ? undefined : [tree || null, ...state];
-  }
-
-  /** Records a walked commit's ids at walkPaths(): its policy tree and its watched state. */
-  private recordPaths(commitOid: string, ids: readonly (string | null)[]): { tree: string; state: readonly (string | null)[] } {
-    const tree = ids[0] ?? '';
-    this.setTree(commitOid, tree);
-    return { tree, state: this.watched.length ? this.setState(commitOid, ids.slice(1)) : [] };
-  }
-
-  private setState(commitOid: string, ids: readonly (string | null)[]): readonly (string | null)[] {
-    const n = this.states.number(ids.join(' '), ids);
-    this.stateCol.set(this.index.add(commitOid), n);
-    return this.states.value(n)!;
-  }
-
-  private async stateOf(commitOid: string): Promise<readonly (string | null)[]> {
-    const i = this.index.get(commitOid);
-    const known = i < 0 ? undefined : this.states.value(this.stateCol.get(i));
-    if (known) return known;
-    const ids = await Promise.all(this.watched.map((p) => this.entryAt(commitOid, p)));
-    return this.setState(commitOid, ids);
-  }
-
-  /** The id of the entry at `path` in a commit's tree, as git names it (a submodule's commit too), or null. */
-  private async entryAt(commitOid: string, path: string): Promise<string | null> {
-    const slash = path.lastIndexOf('/');
-    const dir = await this.reader.read(`${commitOid}:${slash < 0 ? '' : path.slice(0, slash)}`);
-    if (dir?.type !== 'tree') return null;
-    const name = path.slice(slash + 1);
-    return parseTree(dir.body, this.oidBytes).find((e) => e.name === name)?.oid ?? null;
-  }
-
   /** Whether the CI configuration in this state runs gitguard (its files mention it). */
   private ciGate(state: readonly (string | null)[]): Promise<boolean> {
     return this.ciGates.runsGitguard(CI_PATHS.map((p) => state[this.watched.indexOf(p)] ?? null));
@@ -256,8 +167,8 @@ export class TrustCollector {
   // come from the cache), so it only awaits when something has to be read or verified.
   async enrich(commit: CommitRecord): Promise<TrustedCommit> {
     // Recorded before the first await, like the flags below: children are enriched right after.
-    const paths = this.walkedPaths(commit);
-    const own = paths instanceof Promise ? paths.then((ids) => this.recordPaths(commit.oid, ids)) : this.recordPaths(commit.oid, paths);
+    const paths = this.paths.walkedPaths(commit);
+    const own = paths instanceof Promise ? paths.then((ids) => this.paths.recordPaths(commit.oid, ids)) : this.paths.recordPaths(commit.oid, paths);
     const parentRooted = commit.parents.map((p) => this.rootedOf(p));
     const isRoot = commit.oid === this.trustRootOid;
     this.rooted.set(commit.oid, isRoot || parentRooted.some((r) => r === true) ? true : parentRooted.every((r) => r === false) ? false : Promise.all(parentRooted.map((r) => Promise.resolve(r))).then((rs) => rs.some(Boolean)));
@@ -302,7 +213,7 @@ export class TrustCollector {
     let changedPaths: string[] = [];
     let ciGateRemoved = false;
     if (this.watched.length) {
-      const parentStates = await Promise.all(counted.map((p) => this.stateOf(p)));
+      const parentStates = await Promise.all(counted.map((p) => this.paths.stateOf(p)));
       changedPaths = this.watched.filter((_, i) => (parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null));
       const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
       ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
@@ -325,7 +236,7 @@ export class TrustCollector {
     const ownPolicy = ownLoad instanceof Promise ? await ownLoad : ownLoad;
     const ownBroken = broken;
     const parentTrees: string[] = [];
-    for (const p of commit.parents) parentTrees.push(this.knownTree(p) ?? (await this.treeOf(p)));
+    for (const p of commit.parents) parentTrees.push(this.paths.knownTree(p) ?? (await this.paths.treeOf(p)));
     // A policy change is measured against the parents whose policy state is vetted (none, or one
     // that may judge): keeping a policy nobody vouched for is not "unchanged".
     const vettedKnown = known(commit.parents.map((p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || this.policyOkOf(p))));

@@ -1,0 +1,122 @@
+// The ids a commit has at the paths the walk watches: the policy folder, then the protected paths.
+// A walked commit's come from its first parent's and the walk's diff (commit.pathChanges); a commit
+// outside the walk (a parent of the trust root, a --base) is looked up in its own tree.
+import type { CommitRecord } from '../domain/commit.js';
+import { Interned, type OidIndex } from '../domain/oid-index.js';
+import { POLICY_DIR } from '../domain/trust.js';
+import { parseTree, type ObjectReader } from './objects.js';
+
+/** A number per commit, kept in the walk's index (see OidIndex.column). */
+type Column = { get(i: number): number; set(i: number, v: number): void };
+
+export class WatchedPaths {
+  /** Policy tree id of each commit walked ('' = none), as its number in `trees` (0: not known). */
+  private readonly treeCol: Column;
+  private readonly trees = new Interned<string>();
+  /** Ids of the watched paths in each commit, as a number in `states` (equal states share one array). */
+  private readonly stateCol: Column;
+  private readonly states = new Interned<readonly (string | null)[]>();
+
+  constructor(
+    private readonly index: OidIndex,
+    private readonly reader: ObjectReader,
+    private readonly oidBytes: 20 | 32,
+    /** The protected paths watched besides .gitguard (set once the walk's scope is known). */
+    private readonly watched: () => readonly string[],
+  ) {
+    this.treeCol = index.column((n) => new Int32Array(n));
+    this.stateCol = index.column((n) => new Int32Array(n));
+  }
+
+  /** What the walk watches in each commit: the policy folder, then the protected paths, in this order. */
+  private walkPaths(): string[] {
+    return [POLICY_DIR, ...this.watched()];
+  }
+
+  /** Policy tree id of a commit: from the walk, or looked up for a parent outside it. */
+  async treeOf(commitOid: string): Promise<string> {
+    const known = this.knownTree(commitOid);
+    if (known !== undefined) return known;
+    const o = await this.reader.read(`${commitOid}:${POLICY_DIR}`);
+    const tree = o?.type === 'tree' ? o.oid : '';
+    this.setTree(commitOid, tree);
+    return tree;
+  }
+
+  knownTree(commitOid: string): string | undefined {
+    const i = this.index.get(commitOid);
+    return i < 0 ? undefined : this.trees.value(this.treeCol.get(i));
+  }
+
+  private setTree(commitOid: string, tree: string): void {
+    this.treeCol.set(this.index.add(commitOid), this.trees.number(tree, tree));
+  }
+
+  /** Commits walked whose ids at the walk's paths wait on a lookup (a first parent outside the walk). */
+  private readonly pendingPaths = new Map<string, Promise<readonly (string | null)[]>>();
+
+  /**
+   * A walked commit's ids at walkPaths(): its first parent's (as git walks it) with the walk's changes
+   * applied, at once when that parent's are known; looked up in its own tree when the parent is outside
+   * the walk (the trust root's, a --base's), so every commit's state is what git has at those paths.
+   */
+  walkedPaths(commit: CommitRecord): readonly (string | null)[] | Promise<readonly (string | null)[]> {
+    const changes = commit.pathChanges;
+    const apply = (base: readonly (string | null)[]): readonly (string | null)[] => {
+      if (!changes) return base;
+      const paths = this.walkPaths();
+      return paths.map((p, k) => (Object.hasOwn(changes.changed, p) ? changes.changed[p]! : base[k] ?? null));
+    };
+    if (changes?.base === null) return apply(this.walkPaths().map(() => null));
+    const base = changes?.base;
+    const known = base === undefined ? undefined : this.knownPaths(base);
+    if (known) return apply(known);
+    const pending = base === undefined ? undefined : this.pendingPaths.get(base);
+    const p = pending
+      ? pending.then(apply)
+      : Promise.all([this.treeOf(commit.oid), this.stateOf(commit.oid)]).then(([tree, state]) => [tree || null, ...state]);
+    this.pendingPaths.set(commit.oid, p);
+    const settle = (): void => void this.pendingPaths.delete(commit.oid);
+    p.then(settle, settle);
+    return p;
+  }
+
+  /** A commit's ids at walkPaths() when both columns know them. */
+  private knownPaths(oid: string): readonly (string | null)[] | undefined {
+    const i = this.index.get(oid);
+    if (i < 0) return undefined;
+    const tree = this.trees.value(this.treeCol.get(i));
+    const state = this.watched().length ? this.states.value(this.stateCol.get(i)) : [];
+    return tree === undefined || state === undefined ? undefined : [tree || null, ...state];
+  }
+
+  /** Records a walked commit's ids at walkPaths(): its policy tree and its watched state. */
+  recordPaths(commitOid: string, ids: readonly (string | null)[]): { tree: string; state: readonly (string | null)[] } {
+    const tree = ids[0] ?? '';
+    this.setTree(commitOid, tree);
+    return { tree, state: this.watched().length ? this.setState(commitOid, ids.slice(1)) : [] };
+  }
+
+  private setState(commitOid: string, ids: readonly (string | null)[]): readonly (string | null)[] {
+    const n = this.states.number(ids.join(' '), ids);
+    this.stateCol.set(this.index.add(commitOid), n);
+    return this.states.value(n)!;
+  }
+
+  async stateOf(commitOid: string): Promise<readonly (string | null)[]> {
+    const i = this.index.get(commitOid);
+    const known = i < 0 ? undefined : this.states.value(this.stateCol.get(i));
+    if (known) return known;
+    const ids = await Promise.all(this.watched().map((p) => this.entryAt(commitOid, p)));
+    return this.setState(commitOid, ids);
+  }
+
+  /** The id of the entry at `path` in a commit's tree, as git names it (a submodule's commit too), or null. */
+  private async entryAt(commitOid: string, path: string): Promise<string | null> {
+    const slash = path.lastIndexOf('/');
+    const dir = await this.reader.read(`${commitOid}:${slash < 0 ? '' : path.slice(0, slash)}`);
+    if (dir?.type !== 'tree') return null;
+    const name = path.slice(slash + 1);
+    return parseTree(dir.body, this.oidBytes).find((e) => e.name === name)?.oid ?? null;
+  }
+}
