@@ -44,7 +44,7 @@ function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
 }
 
 /** Every commit of the session, in batches, to `visit`; returns how many there were. */
-export async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number, total?: number) => void): Promise<number> {
+async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number, total?: number) => void): Promise<number> {
   let count = 0;
   for await (const batch of session.batches()) {
     for (const commit of batch) {

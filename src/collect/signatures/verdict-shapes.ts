@@ -12,7 +12,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Whether `v` without its signedAt is `shape`: the same fields, in the same order, with equal values. */
-export function hasShape(v: Verdict, shape: Shape): boolean {
+function hasShape(v: Verdict, shape: Shape): boolean {
   const s = shape as unknown as Record<string, unknown>;
   const r = v as unknown as Record<string, unknown>;
   const keys = Object.keys(shape);
@@ -25,7 +25,7 @@ export function hasShape(v: Verdict, shape: Shape): boolean {
   return i === keys.length;
 }
 
-export function shapeOf(v: Verdict): Shape {
+function shapeOf(v: Verdict): Shape {
   const { signedAt: _, ...shape } = v;
   return shape;
 }
