@@ -7,6 +7,7 @@
 // takes openpgp.js's path, so no verdict depends on this reader: for what it accepts, both read the
 // same fields (test/collect/openpgp-sig.test.ts compares them, and gpg, on generated blocks).
 // Pure: no I/O, bounded by the input.
+import { criticalProblem } from './openpgp-critical.js';
 
 /** The fields of an accepted signature that the verification needs. */
 export interface QuickSignature {
@@ -136,6 +137,8 @@ export function readQuickSignature(armored: string): QuickSignature | undefined 
   if (hashedEnd + 2 > body.length) return undefined;
   const unhashedEnd = hashedEnd + 2 + body.readUInt16BE(hashedEnd);
   if (unhashedEnd + 2 > body.length) return undefined;
+  // Critical subpackets gpg does not understand make it call the signature bad: openpgp.js's path judges those.
+  if (criticalProblem(body.subarray(6, hashedEnd), body.subarray(hashedEnd + 2, unhashedEnd))) return undefined;
   const hashed = subpackets(body.subarray(6, hashedEnd));
   const unhashed = subpackets(body.subarray(hashedEnd + 2, unhashedEnd));
   if (!hashed || !unhashed) return undefined;
