@@ -54,6 +54,19 @@ function crc24(data: Uint8Array): number {
   return crc;
 }
 
+/**
+ * Whether an armored block's CRC-24 line, when it has one, disagrees with its bytes: gpg then reads
+ * no signature at all ("CRC error"), while openpgp.js ignores the line. `bytes`: the block dearmored.
+ */
+export function armorCrcMismatch(armored: string, bytes: Uint8Array): boolean {
+  const lines = armored.split('\n').map((l) => l.trim());
+  const end = lines.findIndex((l) => l.startsWith('-----END PGP'));
+  let i = end - 1;
+  while (i > 0 && lines[i] === '') i -= 1;
+  const m = /^=([A-Za-z0-9+/]{4})$/.exec(lines[i] ?? '');
+  return m !== null && Buffer.from(m[1]!, 'base64').readUIntBE(0, 3) !== crc24(bytes);
+}
+
 /** The armored block's bytes: canonical base64 lines, a matching CRC, nothing else. */
 function dearmor(armored: string): Buffer | undefined {
   if (armored.length > MAX_ARMORED || !armored.startsWith(BEGIN) || !armored.endsWith(END)) return undefined;

@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { fastVerify, verifyParams } from './openpgp-fast.js';
-import { readQuickSignature } from './openpgp-sig.js';
+import { armorCrcMismatch, readQuickSignature } from './openpgp-sig.js';
 import { criticalProblem, signaturePacketBodies, subpacketAreas } from './openpgp-critical.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
@@ -262,7 +262,9 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     // switched off on this packet, so that only this rule decides.
     let critical: string | undefined;
     try {
-      const bodies = signaturePacketBodies((await openpgp.unarmor(armoredSig, CONFIG)).data as Uint8Array);
+      const bytes = (await openpgp.unarmor(armoredSig, CONFIG)).data as Uint8Array;
+      if (armorCrcMismatch(armoredSig, bytes)) return { ...base, reason: 'the armor checksum does not match (gpg reads no signature from it)' };
+      const bodies = signaturePacketBodies(bytes);
       const areas = bodies?.length === 1 ? subpacketAreas(bodies[0]!) : undefined;
       if (!areas) return { ...base, reason: 'the signature packet cannot be read exactly as gpg reads it' };
       critical = criticalProblem(areas.hashed, areas.unhashed);
