@@ -344,6 +344,10 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
       expect(readQuickSignature(`${armored}x`)).toBeUndefined();
       expect(readQuickSignature(armored.replace('-----BEGIN PGP SIGNATURE-----\n', '-----BEGIN PGP SIGNATURE-----\nComment: hi\n'))).toBeUndefined();
       expect((await quick.verify(payload, armored)).letter).toBe('G');
+      // gpg reads a block without a CRC line, and nothing from one whose CRC does not match.
+      expect((await quick.verify(payload, apply(armored, payload, ['no crc']).armored)).letter).toBe('G');
+      expect(await quick.verify(payload, apply(armored, payload, ['bad crc']).armored)).toMatchObject({ letter: 'E', reason: expect.stringMatching(/armor checksum/) });
+      expect(gpgSays(gpg, dir, payload, apply(armored, payload, ['bad crc']).armored)).toBe('NONE');
     }
   }, 120_000);
 });
