@@ -171,6 +171,26 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
     if (gitSays === 'B') expect(ours.reason).toMatch(/^bad signature: critical subpacket \d+ in the (un)?hashed area/);
   });
 
+  test('a subpacket area gpg will not read (over 10000 octets) is E, where git says N', async () => {
+    for (const [name, size] of [['long hashed area', 10001], ['hashed area at the limit', 10000]] as const) {
+      // creation time (6 octets) and issuer fingerprint (23) are there already; then one notation
+      // with a five-octet length (5), its type (1), flags and lengths (8), name and value.
+      const body = notation('n@example.com', 'v'.repeat(size - 29 - 5 - 1 - 8 - 'n@example.com'.length), true);
+      const long = Buffer.concat([Buffer.from([255]), Buffer.alloc(4), Buffer.from([20]), body]);
+      long.writeUInt32BE(body.length + 1, 1);
+      const armored = await hashed(long);
+      expect((await parts(armored)).hashed.length).toBe(size);
+      const oid = write(withSignature(raw, armored));
+      const over = size > 10000;
+      expect([name, gitLetter(oid)]).toEqual([name, over ? 'N' : 'G']);
+      const { payload: data, signature } = commitSignature(oid, execFileSync('git', ['cat-file', 'commit', oid], { cwd: repo.dir, env: repo.env }));
+      const ours = await quick.verify(data, signature!);
+      expect([name, ours.letter]).toEqual([name, over ? 'E' : 'G']);
+      expect(await full.verify(data, signature!)).toEqual(ours);
+      if (over) expect(ours.reason).toMatch(/over 10000 octets/);
+    }
+  });
+
   test('a tampered payload stays B with a critical subpacket gpg does not understand', async () => {
     const armored = await unhashed(sub(101, 'x', true));
     const v = await quick.verify(Buffer.concat([payload, Buffer.from('x')]), armored);

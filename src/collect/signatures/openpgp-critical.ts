@@ -95,9 +95,13 @@ export function criticalProblem(hashed: Uint8Array, unhashed: Uint8Array): strin
   return areaProblem(hashed, 'hashed') ?? areaProblem(unhashed, 'unhashed');
 }
 
+/** gpg reads no signature packet with a subpacket area longer than this ("hashed data too long"). */
+export const GPG_MAX_AREA = 10000;
+
 /**
  * The subpacket areas of a v4 (or v5, or RFC 9580 v6: four-octet lengths) signature packet body,
- * when its declared lengths fit. gpg 2.2 reads no v6 signature; the same rule is applied to them.
+ * when its declared lengths fit and gpg would read them (neither over GPG_MAX_AREA). gpg 2.2
+ * reads no v6 signature; the same rules are applied to them.
  */
 export function subpacketAreas(body: Uint8Array): { hashed: Uint8Array; unhashed: Uint8Array } | undefined {
   const version = body[0];
@@ -108,7 +112,7 @@ export function subpacketAreas(body: Uint8Array): { hashed: Uint8Array; unhashed
   if (hl === undefined) return undefined;
   const hashedEnd = 4 + w + hl;
   const ul = length(hashedEnd);
-  if (ul === undefined || hashedEnd + w + ul > body.length) return undefined;
+  if (ul === undefined || hashedEnd + w + ul > body.length || hl > GPG_MAX_AREA || ul > GPG_MAX_AREA) return undefined;
   return { hashed: body.subarray(4 + w, hashedEnd), unhashed: body.subarray(hashedEnd + w, hashedEnd + w + ul) };
 }
 

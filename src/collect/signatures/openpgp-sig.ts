@@ -7,7 +7,7 @@
 // takes openpgp.js's path, so no verdict depends on this reader: for what it accepts, both read the
 // same fields (test/collect/openpgp-sig.test.ts compares them, and gpg, on generated blocks).
 // Pure: no I/O, bounded by the input.
-import { criticalProblem } from './openpgp-critical.js';
+import { criticalProblem, subpacketAreas } from './openpgp-critical.js';
 
 /** The fields of an accepted signature that the verification needs. */
 export interface QuickSignature {
@@ -146,12 +146,12 @@ export function readQuickSignature(armored: string): QuickSignature | undefined 
   const [version, type, publicKeyAlgorithm, hashAlgorithm] = [body[0]!, body[1]!, body[2]!, body[3]!];
   const mpiCount = MPI_COUNT[publicKeyAlgorithm];
   if (version !== 4 || type !== 0x00 || !mpiCount || !HASHES.has(hashAlgorithm)) return undefined;
-  const hashedEnd = 6 + body.readUInt16BE(4);
-  if (hashedEnd + 2 > body.length) return undefined;
-  const unhashedEnd = hashedEnd + 2 + body.readUInt16BE(hashedEnd);
+  // Areas gpg would not read, or critical subpackets it does not understand: openpgp.js's path judges those.
+  const areas = subpacketAreas(body);
+  if (!areas || criticalProblem(areas.hashed, areas.unhashed)) return undefined;
+  const hashedEnd = 6 + areas.hashed.length;
+  const unhashedEnd = hashedEnd + 2 + areas.unhashed.length;
   if (unhashedEnd + 2 > body.length) return undefined;
-  // Critical subpackets gpg does not understand make it call the signature bad: openpgp.js's path judges those.
-  if (criticalProblem(body.subarray(6, hashedEnd), body.subarray(hashedEnd + 2, unhashedEnd))) return undefined;
   const hashed = subpackets(body.subarray(6, hashedEnd));
   const unhashed = subpackets(body.subarray(hashedEnd + 2, unhashedEnd));
   if (!hashed || !unhashed) return undefined;

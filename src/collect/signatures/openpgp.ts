@@ -266,7 +266,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       if (armorCrcMismatch(armoredSig, bytes)) return { ...base, reason: 'the armor checksum does not match (gpg reads no signature from it)' };
       const bodies = signaturePacketBodies(bytes);
       const areas = bodies?.length === 1 ? subpacketAreas(bodies[0]!) : undefined;
-      if (!areas) return { ...base, reason: 'the signature packet cannot be read exactly as gpg reads it' };
+      if (!areas) return { ...base, reason: 'the signature packet cannot be read exactly as gpg reads it (a subpacket area runs past the packet or is over 10000 octets)' };
       critical = criticalProblem(areas.hashed, areas.unhashed);
     } catch (e) {
       return { ...base, reason: `the signature block cannot be read: ${message(e)}` };
