@@ -97,7 +97,8 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
     gpg = makeGpg(repo.env.GNUPGHOME!, repo.env);
     repo.run(['config', 'gpg.program', gpg.wrapper]);
     const ed = gpg.genKey('Ed Edwards <ed@example.com>', 'ed25519', { at: KEYS_AT });
-    gpg.trust(ed);
+    const other = gpg.genKey('Otto Other <otto@example.com>', 'ed25519', { at: KEYS_AT });
+    gpg.trust(ed, other);
     repo.run(['-c', `user.signingkey=${ed}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'signed'], { env: { GG_GPG_ARGS: `--faked-system-time ${SIGNED_AT}!` } });
     c.plain = repo.head();
     raw = execFileSync('git', ['cat-file', 'commit', c.plain], { cwd: repo.dir, env: repo.env }).toString();
@@ -119,6 +120,8 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
       'unhashed: critical key block, version 1': unhashed(sub(38, Buffer.from([1, 2, 3]), true)),
       'unhashed: critical key block, version 0': unhashed(sub(38, Buffer.from([0, 2, 3]), true)),
       'unhashed: critical issuer fingerprint': unhashed(sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(ed, 'hex')]), true)),
+      // gpg looks the key up by the hashed issuer fingerprint only; openpgp.js lets this one override it.
+      'unhashed: issuer fingerprint of another key': unhashed(sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(other, 'hex')]))),
       'hashed: unknown, critical': hashed(sub(101, 'x', true)),
       'hashed: unknown, not critical': hashed(sub(101, 'x')),
       "hashed: critical signer's user id": hashed(sub(28, 'ed@example.com', true)),
@@ -129,7 +132,7 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
       'hashed: nothing extra': hashed(Buffer.alloc(0)),
     };
     for (const [name, armored] of Object.entries(variants)) c[name] = write(withSignature(raw, await armored));
-    const keys = [{ file: 'ed.asc', data: gpg.exportPublic(ed) }];
+    const keys = [{ file: 'keys.asc', data: gpg.exportPublic(ed, other) }];
     quick = await loadKeyring(keys);
     full = await loadKeyring(keys, { quick: false });
   }, 120_000);
@@ -151,6 +154,7 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
     ['unhashed: critical key block, version 1', 'B'],
     ['unhashed: critical key block, version 0', 'G'],
     ['unhashed: critical issuer fingerprint', 'G'],
+    ['unhashed: issuer fingerprint of another key', 'G'],
     ['hashed: unknown, critical', 'B'],
     ['hashed: unknown, not critical', 'G'],
     ["hashed: critical signer's user id", 'B'],

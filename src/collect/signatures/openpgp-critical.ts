@@ -1,6 +1,7 @@
-// Which critical subpackets make gpg call a v4 signature bad: gnupg 2.2's parse-packet.c
-// (enum_sig_subpkt with SIGSUBPKT_TEST_CRITICAL, can_handle_critical), run over BOTH subpacket
-// areas. gpg checks the arithmetic first and then, when a critical subpacket is one it does not
+// A signature's subpacket areas as gpg 2.2 reads them: the areas it refuses to read at all, the
+// key it looks the signer up by, and which critical subpackets make it call a v4 signature bad
+// (gnupg's parse-packet.c: enum_sig_subpkt with SIGSUBPKT_TEST_CRITICAL, can_handle_critical,
+// run over BOTH subpacket areas). gpg checks the arithmetic first and then, when a critical subpacket is one it does not
 // understand, reports BADSIG ("assuming bad signature ... due to an unknown critical bit").
 // An area gpg cannot walk (a length past its end, a missing type octet) counts the same way.
 // This is the one place gitguard decides it: the quick reader refuses what this flags, and the
@@ -48,43 +49,95 @@ function handled(type: number, body: Uint8Array): boolean {
   return HANDLED.has(type);
 }
 
+type Step = { kind: 'short' } | { kind: 'notype' } | { kind: 'subpacket'; octet: number; n: number; at: number };
+
 /**
- * Why gpg would reject one subpacket area, or undefined when it walks it with every critical
- * subpacket understood. Mirrors enum_sig_subpkt step for step, quirks included (a zero length
- * octet is skipped over, the next octet then read as a type).
+ * gpg's walk over a subpacket area (enum_sig_subpkt), step for step, quirks included: a zero
+ * length octet is skipped over and the next octet then read as a type. `at` is the type octet's
+ * offset, `n` the subpacket's length with it. Ends with 'short' or 'notype' where gpg gives up.
  */
-function areaProblem(area: Uint8Array, where: string): string | undefined {
+function* walk(area: Uint8Array): Generator<Step> {
   let p = 0;
   let left = area.length;
-  const unreadable = `the ${where} subpacket area cannot be walked (a length runs past its end)`;
   while (left) {
     let n = area[p]!;
     p += 1;
     left -= 1;
     if (n === 255) {
-      if (left < 4) return unreadable;
+      if (left < 4) {
+        yield { kind: 'short' };
+        return;
+      }
       n = ((area[p]! << 24) >>> 0) + (area[p + 1]! << 16) + (area[p + 2]! << 8) + area[p + 3]!;
       p += 4;
       left -= 4;
     } else if (n >= 192) {
-      if (left < 2) return unreadable;
+      if (left < 2) {
+        yield { kind: 'short' };
+        return;
+      }
       n = ((n - 192) << 8) + area[p]! + 192;
       p += 1;
       left -= 1;
     }
-    if (left < n) return unreadable;
-    if (!left) return `the ${where} subpacket area ends without a type octet`;
-    const octet = area[p]!;
-    if (octet & 0x80) {
-      // gpg's unsigned n - 1 wraps for n = 0: "buffer shorter than subpacket".
-      if (n === 0) return unreadable;
-      const type = octet & 0x7f;
-      if (!handled(type, area.subarray(p + 1, p + n))) return `critical subpacket ${type} in the ${where} area is one gpg does not understand`;
+    if (left < n) {
+      yield { kind: 'short' };
+      return;
     }
+    if (!left) {
+      yield { kind: 'notype' };
+      return;
+    }
+    yield { kind: 'subpacket', octet: area[p]!, n, at: p };
     p += n;
     left -= n;
   }
+}
+
+/** Why gpg would reject one subpacket area, or undefined when every critical subpacket in it is understood. */
+function areaProblem(area: Uint8Array, where: string): string | undefined {
+  const unreadable = `the ${where} subpacket area cannot be walked (a length runs past its end)`;
+  for (const s of walk(area)) {
+    if (s.kind === 'short') return unreadable;
+    if (s.kind === 'notype') return `the ${where} subpacket area ends without a type octet`;
+    if (!(s.octet & 0x80)) continue;
+    // gpg's unsigned n - 1 wraps for n = 0: "buffer shorter than subpacket".
+    if (s.n === 0) return unreadable;
+    const type = s.octet & 0x7f;
+    if (!handled(type, area.subarray(s.at + 1, s.at + s.n))) return `critical subpacket ${type} in the ${where} area is one gpg does not understand`;
+  }
   return undefined;
+}
+
+/** The body of the first subpacket of `type` in an area, as gpg's parse_sig_subpkt finds it. */
+function first(area: Uint8Array, type: number): Uint8Array | undefined {
+  for (const s of walk(area)) {
+    if (s.kind !== 'subpacket') return undefined;
+    if ((s.octet & 0x7f) !== type) continue;
+    return s.n === 0 ? undefined : area.subarray(s.at + 1, s.at + s.n);
+  }
+  return undefined;
+}
+
+/**
+ * The key gpg looks the signature's signer up by (get_pubkey_for_sig): the hashed area's first
+ * issuer fingerprint when it is a 21-octet v4 one, and then the issuer key id, the hashed area's
+ * first, else the unhashed area's (parse_sig_subpkt2). Upper-case hex. openpgp.js lets the
+ * unhashed area's fingerprint override the hashed one, which gpg never reads.
+ */
+export function gpgIssuer(hashed: Uint8Array, unhashed: Uint8Array): { fingerprint?: string; keyId?: string } {
+  const out: { fingerprint?: string; keyId?: string } = {};
+  const f = first(hashed, 33);
+  // v5 and v6 (RFC 9580) fingerprints are 32 octets; gpg 2.2 reads no such signature.
+  if (f && ((f.length === 21 && f[0] === 4) || (f.length === 33 && (f[0] === 5 || f[0] === 6)))) out.fingerprint = Buffer.from(f.subarray(1)).toString('hex').toUpperCase();
+  // parse_one_sig_subpkt: an issuer shorter than 8 octets is "too short", and then not found.
+  const idIn = (area: Uint8Array): Uint8Array | undefined => {
+    const b = first(area, 16);
+    return b && b.length >= 8 ? b.subarray(0, 8) : undefined;
+  };
+  const id = idIn(hashed) ?? idIn(unhashed);
+  if (id) out.keyId = Buffer.from(id).toString('hex').toUpperCase();
+  return out;
 }
 
 /**

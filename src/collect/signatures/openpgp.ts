@@ -21,11 +21,11 @@ import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { fastVerify, verifyParams } from './openpgp-fast.js';
 import { armorCrcMismatch, readQuickSignature } from './openpgp-sig.js';
-import { criticalProblem, signaturePacketBodies, subpacketAreas } from './openpgp-critical.js';
+import { criticalProblem, gpgIssuer, signaturePacketBodies, subpacketAreas } from './openpgp-critical.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { checkLimits, keyringWork, parseKeyFile, type KeyLimits, type KeySource } from './openpgp-keyfile.js';
-import { type AnyKeyPacket, CONFIG, type Revocation, SIGNING_ALGOS, type SigData, UNSUPPORTED_CURVES, checkSig, curveOf, enumName, fpr, hex, keyAlgorithmFacts, keyExpiry, latestValid, message, revocation, seconds, selfSignatureHashes, sigOk } from './openpgp-packets.js';
+import { type AnyKeyPacket, CONFIG, type Revocation, SIGNING_ALGOS, type SigData, UNSUPPORTED_CURVES, checkSig, curveOf, enumName, fpr, keyAlgorithmFacts, keyExpiry, latestValid, message, revocation, seconds, selfSignatureHashes, sigOk } from './openpgp-packets.js';
 
 const { enums } = openpgp;
 
@@ -261,6 +261,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     // unhashed area, and ignores critical bits there); openpgp.js's own critical checks are then
     // switched off on this packet, so that only this rule decides.
     let critical: string | undefined;
+    let issuer: { fingerprint?: string; keyId?: string };
     try {
       const bytes = (await openpgp.unarmor(armoredSig, CONFIG)).data as Uint8Array;
       if (armorCrcMismatch(armoredSig, bytes)) return { ...base, reason: 'the armor checksum does not match (gpg reads no signature from it)' };
@@ -268,13 +269,14 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       const areas = bodies?.length === 1 ? subpacketAreas(bodies[0]!) : undefined;
       if (!areas) return { ...base, reason: 'the signature packet cannot be read exactly as gpg reads it (a subpacket area runs past the packet or is over 10000 octets)' };
       critical = criticalProblem(areas.hashed, areas.unhashed);
+      issuer = gpgIssuer(areas.hashed, areas.unhashed);
     } catch (e) {
       return { ...base, reason: `the signature block cannot be read: ${message(e)}` };
     }
     ignoreCriticalBits(sig);
-    const issuerFpr = sig.issuerFingerprint?.length ? hex(sig.issuerFingerprint) : undefined;
-    const issuerId = sig.issuerKeyID.toHex().toUpperCase();
-    const v: OpenPgpVerdict = { ...base, signingKey: issuerFpr ?? issuerId };
+    // The signer's key as gpg finds it: by the hashed issuer fingerprint, else by the issuer key id.
+    const issuerFpr = issuer.fingerprint;
+    const v: OpenPgpVerdict = { ...base, signingKey: issuerFpr ?? issuer.keyId ?? '0000000000000000' };
     if (sig.created) v.signedAt = seconds(sig.created);
     v.hashAlgorithm = enumName(enums.hash, sig.hashAlgorithm).toLowerCase();
     v.keyAlgorithm = enumName(enums.publicKey, sig.publicKeyAlgorithm);
@@ -283,9 +285,9 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     if (sig.signatureType !== enums.signature.binary && sig.signatureType !== enums.signature.text) {
       return { ...v, reason: `not a document signature (type 0x${sig.signatureType?.toString(16)})` };
     }
-    let candidates = (issuerFpr && index.get(issuerFpr)) || (issuerId !== '0000000000000000' ? index.get(issuerId) : undefined);
+    const byFpr = issuerFpr ? index.get(issuerFpr)?.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === issuerFpr) : undefined;
+    const candidates = byFpr?.length ? byFpr : issuer.keyId ? index.get(issuer.keyId) : undefined;
     if (!candidates) return { ...v, reason: `no key ${v.signingKey} in the keyring` };
-    if (issuerFpr) candidates = candidates.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === issuerFpr);
 
     const literal = new openpgp.LiteralDataPacket();
     (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(payload, enums.literal.binary);
