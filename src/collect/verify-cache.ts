@@ -11,7 +11,8 @@ import { runEnv } from './run-context.js';
 import type { HardRevocation } from '../domain/keys.js';
 import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js';
 
-const VERSION = 'gitguard-verify-cache-v4'; // v4: verdicts carry key and signature algorithms
+// v5: OpenPGP critical subpackets, armor CRCs, area sizes and the issuer read as gpg does (a v4 verdict may be G where gpg says B)
+const VERSION = 'gitguard-verify-cache-v5';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

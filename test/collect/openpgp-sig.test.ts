@@ -89,6 +89,44 @@ function join_(p: Parts, newFormat: boolean): Buffer {
 
 const sub = (type: number, body: Buffer, critical = false): Buffer => Buffer.concat([Buffer.from([body.length + 1, (critical ? 0x80 : 0) | type]), body]);
 
+/** A human-readable notation subpacket's body. */
+const notation = (name: string, value: string): Buffer =>
+  Buffer.concat([Buffer.from([0x80, 0, 0, 0]), len16(name.length), len16(value.length), Buffer.from(name), Buffer.from(value)]);
+
+/** What the hashed-area changes add to the hashed area. */
+function hashedExtra(changes: Change[]): Buffer {
+  const out: Buffer[] = [];
+  if (changes.includes('hashed unknown critical')) out.push(sub(101, Buffer.from('x'), true));
+  if (changes.includes('hashed unknown not critical')) out.push(sub(101, Buffer.from('x')));
+  if (changes.includes("hashed critical signer's uid")) out.push(sub(28, Buffer.from('a@example.com'), true));
+  if (changes.includes('hashed critical regexp')) out.push(sub(6, Buffer.from('x\0'), true));
+  return Buffer.concat(out);
+}
+
+/**
+ * The signature signed again by `key` over `payload`, with `extra` appended to its hashed area
+ * (openpgp.js signs; the hashed area is given byte for byte).
+ */
+async function resign(armored: string, payload: Buffer, key: openpgp.PrivateKey, extra: Buffer): Promise<string> {
+  const p = split(dearmor(armored));
+  const kp = (await key.getSigningKey(undefined, new Date(SIGNED_AT * 1000))).keyPacket as openpgp.SecretKeyPacket;
+  const area = Buffer.concat([p.hashed, extra]);
+  const sp = new openpgp.SignaturePacket();
+  sp.signatureType = p.head[1]!;
+  sp.publicKeyAlgorithm = kp.algorithm;
+  // openpgp.js signs EdDSA with no digest shorter than 256 bits.
+  sp.hashAlgorithm = kp.algorithm === openpgp.enums.publicKey.eddsaLegacy && [2, 11].includes(p.head[3]!) ? openpgp.enums.hash.sha256 : p.head[3]!;
+  (sp as unknown as { writeHashedSubPackets(): Uint8Array }).writeHashedSubPackets = () => Buffer.concat([len16(area.length), area]);
+  const literal = new openpgp.LiteralDataPacket();
+  (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(payload, openpgp.enums.literal.binary);
+  const sign = sp.sign.bind(sp) as unknown as (k: unknown, d: unknown, at: Date, detached: boolean, config: openpgp.Config) => Promise<void>;
+  await sign(kp, literal, new Date(SIGNED_AT * 1000), true, { ...openpgp.config, nonDeterministicSignaturesViaNotation: false });
+  const list = new openpgp.PacketList<openpgp.SignaturePacket>();
+  list.push(sp);
+  const q = split(Buffer.from(list.write() as Uint8Array));
+  return armor(join_({ ...q, unhashed: p.unhashed }, false));
+}
+
 /** Unhashed subpackets as [type, body] pairs (one-octet lengths: gpg's are short). */
 function unhashedList(area: Buffer): Array<[number, Buffer]> {
   const out: Array<[number, Buffer]> = [];
@@ -111,7 +149,18 @@ const CHANGES = {
   'unhashed issuer wrong': { breaks: false },
   'unhashed issuer twice': { breaks: false },
   'unhashed creation time': { breaks: false },
-  'unhashed unknown critical': { breaks: false },
+  // gpg calls a signature bad when either area holds a critical subpacket it does not understand.
+  'unhashed unknown critical': { breaks: true },
+  'unhashed unknown not critical': { breaks: false },
+  'unhashed critical regexp': { breaks: false },
+  'unhashed critical known notation': { breaks: false },
+  'unhashed critical unknown notation': { breaks: true },
+  "unhashed critical signer's uid": { breaks: true },
+  // Signed again by the same key with this added to its hashed area.
+  'hashed unknown critical': { breaks: true },
+  'hashed unknown not critical': { breaks: false },
+  "hashed critical signer's uid": { breaks: true },
+  'hashed critical regexp': { breaks: false },
   'armor header': { breaks: false },
   'armor width 76': { breaks: false },
   'armor width 60': { breaks: false },
@@ -147,6 +196,11 @@ function apply(armored: string, payload: Buffer, changes: Change[]): { armored: 
   const extra: Buffer[] = [];
   if (has('unhashed creation time')) extra.push(sub(2, Buffer.from([0x60, 0, 0, 0])));
   if (has('unhashed unknown critical')) extra.push(sub(101, Buffer.from('x'), true));
+  if (has('unhashed unknown not critical')) extra.push(sub(101, Buffer.from('x')));
+  if (has('unhashed critical regexp')) extra.push(sub(6, Buffer.from('x\0'), true));
+  if (has('unhashed critical known notation')) extra.push(sub(20, notation('preferred-email-encoding@pgp.com', 'pgpmime'), true));
+  if (has('unhashed critical unknown notation')) extra.push(sub(20, notation('x@example.com', 'v'), true));
+  if (has("unhashed critical signer's uid")) extra.push(sub(28, Buffer.from('a@example.com'), true));
   p.unhashed = Buffer.concat([...list.map(([t, b]) => sub(t, b)), ...extra]);
   let text = armor(join_(p, has('new-format header')), {
     width: has('armor width 76') ? 76 : has('armor width 60') ? 60 : 64,
@@ -169,6 +223,7 @@ const GPG_OPTIONS: Record<string, string[]> = {
   'SHA512': ['--digest-algo', 'SHA512'],
   'notation': ['--sig-notation', 'note@example.com=hello'],
   'critical notation': ['--sig-notation', '!crit@example.com=hello'],
+  'known critical notation': ['--sig-notation', '!preferred-email-encoding@pgp.com=pgpmime'],
   'policy url': ['--sig-policy-url', 'https://example.com/policy'],
   'expiry': ['--default-sig-expire', '3650d'],
   'text mode': ['--textmode'],
@@ -196,6 +251,8 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
   let full: Keyring;
   // gpg signs as `user`; the openpgp.js signer (salt notation, critical creation time) with `key`.
   const signers: Array<{ name: string; user: string; key?: openpgp.PrivateKey }> = [];
+  /** Each signer's secret key, for signing again with a changed hashed area. */
+  const secrets = new Map<string, openpgp.PrivateKey>();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gg-qs-'));
@@ -210,6 +267,9 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
     signers.push({ name: 'rsa2048', user: rsa }, { name: 'ed25519', user: ed }, { name: 'nistp256', user: ec }, { name: 'subkey', user: `${subkey}!` }, { name: 'rsa2048 by uid', user: 'rita@example.com' });
     const secret = await openpgp.readPrivateKey({ armoredKey: gpg.run(['--armor', '--export-secret-keys', ed]).toString() });
     signers.push({ name: 'openpgp.js ed25519', user: ed, key: secret });
+    for (const [name, f] of [['rsa2048', rsa], ['ed25519', ed], ['nistp256', ec], ['subkey', primary], ['rsa2048 by uid', rsa], ['openpgp.js ed25519', ed]] as const) {
+      secrets.set(name, await openpgp.readPrivateKey({ armoredKey: gpg.run(['--armor', '--export-secret-keys', f]).toString() }));
+    }
     const keys = [{ file: 'keys.asc', data: gpg.exportPublic(rsa, ed, ec, primary) }];
     quick = await loadKeyring(keys);
     full = await loadKeyring(keys, { quick: false });
@@ -237,25 +297,34 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
     );
     let accepted = 0;
     let rejected = 0;
+    let criticalCases = 0;
     const divergences: string[] = [];
     for (const c of cases) {
       const signer = signers[c.signer]!;
       const payload = Buffer.from(`tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@example.com> ${SIGNED_AT} +0000\ncommitter A <a@example.com> ${SIGNED_AT} +0000\n\n${c.message}\n`);
       // ECDSA on P-256 takes no digest shorter than its 256 bits.
       const options = c.options.filter((o) => signer.name !== 'nistp256' || !['SHA1', 'SHA224'].includes(o)).flatMap((o) => GPG_OPTIONS[o]!);
-      const signed = await sign(signer, payload, options);
+      let signed = await sign(signer, payload, options);
+      const extra = hashedExtra(c.changes);
+      if (extra.length) signed = await resign(signed, payload, secrets.get(signer.name)!, extra);
       const { armored, payload: data } = apply(signed, payload, c.changes);
       const label = `${signer.name} [${signer.key ? '' : c.options.join(', ')}] {${c.changes.join(', ')}}`;
       const ours = await quick.verify(data, armored);
       const theirs = await full.verify(data, armored);
       if (JSON.stringify(ours) !== JSON.stringify(theirs)) divergences.push(`${label}: ${JSON.stringify(ours)} != ${JSON.stringify(theirs)}`);
+      const says = gpgSays(gpg, dir, data, armored);
+      // Whichever path judged it: never good where gpg is not, and where gpg calls it bad for a
+      // critical subpacket, bad too (or E with its reason, for a block openpgp.js cannot read).
+      const critical = c.changes.some((x) => x.includes('critical') && CHANGES[x].breaks) || (!signer.key && c.options.includes('critical notation'));
+      const refused = ours.letter === 'E' && !!ours.reason;
+      if ((ours.letter === 'G' && says !== 'GOODSIG') || (critical && says === 'BADSIG' && ours.letter !== 'B' && !refused)) divergences.push(`${label}: ours ${ours.letter} (${ours.reason ?? ''}), gpg ${says}`);
+      if (critical) criticalCases += 1;
       if (!readQuickSignature(armored)) {
         rejected += 1;
         continue;
       }
       accepted += 1;
       const broken = c.changes.some((x) => CHANGES[x].breaks);
-      const says = gpgSays(gpg, dir, data, armored);
       // What the quick reader accepts, gpg reads too: good exactly when the bytes were left valid.
       if ((ours.letter === 'G') !== (says === 'GOODSIG') || (ours.letter === 'G') === broken) divergences.push(`${label}: ours ${ours.letter} (${ours.reason ?? ''}), gpg ${says}`);
     }
@@ -263,6 +332,7 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
     // Not vacuous: both sides of the reader are reached.
     expect(accepted).toBeGreaterThan(count / 5);
     expect(rejected).toBeGreaterThan(count / 5);
+    expect(criticalCases).toBeGreaterThan(count / 10);
   }, 600_000);
 
   test('reads what gpg and openpgp.js write for git commit -S, and nothing after the block', async () => {
@@ -274,6 +344,10 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
       expect(readQuickSignature(`${armored}x`)).toBeUndefined();
       expect(readQuickSignature(armored.replace('-----BEGIN PGP SIGNATURE-----\n', '-----BEGIN PGP SIGNATURE-----\nComment: hi\n'))).toBeUndefined();
       expect((await quick.verify(payload, armored)).letter).toBe('G');
+      // gpg reads a block without a CRC line, and nothing from one whose CRC does not match.
+      expect((await quick.verify(payload, apply(armored, payload, ['no crc']).armored)).letter).toBe('G');
+      expect(await quick.verify(payload, apply(armored, payload, ['bad crc']).armored)).toMatchObject({ letter: 'E', reason: expect.stringMatching(/armor checksum/) });
+      expect(gpgSays(gpg, dir, payload, apply(armored, payload, ['bad crc']).armored)).toBe('NONE');
     }
   }, 120_000);
 });

@@ -1,7 +1,9 @@
 // Fuzz target: OpenPGP key files (armoured and binary packets, from a policy's keys/) and detached
 // signatures (armour, from commits). loadKeyring refuses a bad file with an Error naming it;
 // keyring.verify never throws.
+import * as openpgp from 'openpgp';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
+import { criticalProblem, gpgIssuer, signaturePacketBodies, subpacketAreas } from '../../src/collect/signatures/openpgp-critical.js';
 import { fixture, fuzz, mutated, TEST_TIMEOUT } from './harness.js';
 
 const payload = fixture('payload.txt');
@@ -27,5 +29,17 @@ test('openpgp signatures: no crash, no hang', async () => {
   await fuzz('openpgp-signatures', mutated([fixture('openpgp.sig')], ARMOUR), async (bytes) => {
     const v = await k.verify(payload, Buffer.from(bytes).toString('latin1'));
     expect(['G', 'B', 'U', 'X', 'Y', 'R', 'E']).toContain(v.letter);
+  }, () => false, 300);
+}, TEST_TIMEOUT);
+
+test("signature packets walked as gpg walks them (critical subpackets, issuer): no crash, no hang", async () => {
+  const bin = (await openpgp.unarmor(fixture('openpgp.sig').toString('latin1'))).data as Uint8Array;
+  await fuzz('openpgp-subpackets', mutated([Buffer.from(bin)], ['\x80', '\xff', '\xc0', '\0', '\x94']), (bytes) => {
+    for (const body of signaturePacketBodies(bytes) ?? [bytes]) {
+      const areas = subpacketAreas(body);
+      if (!areas) continue;
+      criticalProblem(areas.hashed, areas.unhashed);
+      gpgIssuer(areas.hashed, areas.unhashed);
+    }
   }, () => false, 300);
 }, TEST_TIMEOUT);

@@ -1,8 +1,9 @@
 // A fast path for the common OpenPGP signatures (v4 RSA, EdDSA/Ed25519, ECDSA on NIST curves):
 // openpgp.js parses, node:crypto hashes and verifies synchronously. openpgp.js's own verify goes
 // through WebCrypto and costs ~0.6-0.7 ms a signature here; this costs a small fraction of that.
-// Anything unusual (other versions, curves, hashes, unknown critical subpackets) returns undefined
-// and takes openpgp.js's path, so the verdicts stay exactly what they were.
+// Anything unusual (other versions, curves, hashes) returns undefined and takes openpgp.js's path,
+// so the verdicts stay exactly what they were. Critical subpackets are the caller's
+// (openpgp-critical.ts): this judges the arithmetic only.
 import { createHash, createPublicKey, verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
 import type * as openpgp from 'openpgp';
 
@@ -21,7 +22,6 @@ interface SigInternals {
   version: number;
   hashAlgorithm: number;
   publicKeyAlgorithm: number;
-  unknownSubpackets?: Array<{ critical: boolean }>;
   params: Promise<Record<string, Uint8Array | undefined>> | Record<string, Uint8Array | undefined>;
   toHash(type: number, data: unknown, detached?: boolean): Uint8Array;
 }
@@ -70,7 +70,6 @@ function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | '
 export async function fastVerify(sig: openpgp.SignaturePacket, kp: KeyPacket, type: number, data: unknown, detached: boolean): Promise<boolean | undefined> {
   const s = sig as unknown as SigInternals;
   if (s.version !== 4 || s.publicKeyAlgorithm !== kp.algorithm) return undefined;
-  if (s.unknownSubpackets?.some((p) => p.critical)) return undefined;
   if (!HASHES[s.hashAlgorithm] || !publicKey(kp)) return undefined;
   const params = await s.params;
   return verifyParams(kp, s.hashAlgorithm, [s.toHash(type, data, detached)], params);

@@ -7,6 +7,7 @@
 // takes openpgp.js's path, so no verdict depends on this reader: for what it accepts, both read the
 // same fields (test/collect/openpgp-sig.test.ts compares them, and gpg, on generated blocks).
 // Pure: no I/O, bounded by the input.
+import { criticalProblem, subpacketAreas } from './openpgp-critical.js';
 
 /** The fields of an accepted signature that the verification needs. */
 export interface QuickSignature {
@@ -51,6 +52,19 @@ function crc24(data: Uint8Array): number {
   let crc = 0xb704ce;
   for (let i = 0; i < data.length; i += 1) crc = ((crc << 8) ^ CRC_TABLE[((crc >> 16) ^ data[i]!) & 0xff]!) & 0xffffff;
   return crc;
+}
+
+/**
+ * Whether an armored block's CRC-24 line, when it has one, disagrees with its bytes: gpg then reads
+ * no signature at all ("CRC error"), while openpgp.js ignores the line. `bytes`: the block dearmored.
+ */
+export function armorCrcMismatch(armored: string, bytes: Uint8Array): boolean {
+  const lines = armored.split('\n').map((l) => l.trim());
+  const end = lines.findIndex((l) => l.startsWith('-----END PGP'));
+  let i = end - 1;
+  while (i > 0 && lines[i] === '') i -= 1;
+  const m = /^=([A-Za-z0-9+/]{4})$/.exec(lines[i] ?? '');
+  return m !== null && Buffer.from(m[1]!, 'base64').readUIntBE(0, 3) !== crc24(bytes);
 }
 
 /** The armored block's bytes: canonical base64 lines, a matching CRC, nothing else. */
@@ -132,9 +146,11 @@ export function readQuickSignature(armored: string): QuickSignature | undefined 
   const [version, type, publicKeyAlgorithm, hashAlgorithm] = [body[0]!, body[1]!, body[2]!, body[3]!];
   const mpiCount = MPI_COUNT[publicKeyAlgorithm];
   if (version !== 4 || type !== 0x00 || !mpiCount || !HASHES.has(hashAlgorithm)) return undefined;
-  const hashedEnd = 6 + body.readUInt16BE(4);
-  if (hashedEnd + 2 > body.length) return undefined;
-  const unhashedEnd = hashedEnd + 2 + body.readUInt16BE(hashedEnd);
+  // Areas gpg would not read, or critical subpackets it does not understand: openpgp.js's path judges those.
+  const areas = subpacketAreas(body);
+  if (!areas || criticalProblem(areas.hashed, areas.unhashed)) return undefined;
+  const hashedEnd = 6 + areas.hashed.length;
+  const unhashedEnd = hashedEnd + 2 + areas.unhashed.length;
   if (unhashedEnd + 2 > body.length) return undefined;
   const hashed = subpackets(body.subarray(6, hashedEnd));
   const unhashed = subpackets(body.subarray(hashedEnd + 2, unhashedEnd));

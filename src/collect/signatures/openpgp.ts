@@ -20,11 +20,12 @@
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { fastVerify, verifyParams } from './openpgp-fast.js';
-import { readQuickSignature } from './openpgp-sig.js';
+import { armorCrcMismatch, readQuickSignature } from './openpgp-sig.js';
+import { criticalProblem, gpgIssuer, signaturePacketBodies, subpacketAreas } from './openpgp-critical.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { checkLimits, keyringWork, parseKeyFile, type KeyLimits, type KeySource } from './openpgp-keyfile.js';
-import { type AnyKeyPacket, CONFIG, type Revocation, SIGNING_ALGOS, type SigData, UNSUPPORTED_CURVES, checkSig, curveOf, enumName, fpr, hex, keyAlgorithmFacts, keyExpiry, latestValid, message, revocation, seconds, selfSignatureHashes, sigOk } from './openpgp-packets.js';
+import { type AnyKeyPacket, CONFIG, type Revocation, SIGNING_ALGOS, type SigData, UNSUPPORTED_CURVES, checkSig, curveOf, enumName, fpr, keyAlgorithmFacts, keyExpiry, latestValid, message, revocation, seconds, selfSignatureHashes, sigOk } from './openpgp-packets.js';
 
 const { enums } = openpgp;
 
@@ -55,6 +56,12 @@ function v4Trailer(hashedLength: number): Buffer {
   t[1] = 0xff;
   t.writeUInt32BE(hashedLength, 2);
   return t;
+}
+
+/** Clears openpgp.js's own critical-subpacket refusals on a parsed packet: criticalProblem() judges those. */
+function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
+  const s = sig as unknown as { unknownSubpackets: Array<{ critical: boolean }>; rawNotations: Array<{ critical: boolean }> };
+  for (const x of [...s.unknownSubpackets, ...s.rawNotations]) x.critical = false;
 }
 
 const EMAIL = /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/;
@@ -250,9 +257,26 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       return { ...base, reason: packets.length ? `the block holds ${packets.length} signatures; git accepts exactly one` : 'the block holds no signature' };
     }
     const sig = packets[0]!;
-    const issuerFpr = sig.issuerFingerprint?.length ? hex(sig.issuerFingerprint) : undefined;
-    const issuerId = sig.issuerKeyID.toHex().toUpperCase();
-    const v: OpenPgpVerdict = { ...base, signingKey: issuerFpr ?? issuerId };
+    // gpg's critical-subpacket rule, read from the packet's own bytes (openpgp.js keeps no raw
+    // unhashed area, and ignores critical bits there); openpgp.js's own critical checks are then
+    // switched off on this packet, so that only this rule decides.
+    let critical: string | undefined;
+    let issuer: { fingerprint?: string; keyId?: string };
+    try {
+      const bytes = (await openpgp.unarmor(armoredSig, CONFIG)).data as Uint8Array;
+      if (armorCrcMismatch(armoredSig, bytes)) return { ...base, reason: 'the armor checksum does not match (gpg reads no signature from it)' };
+      const bodies = signaturePacketBodies(bytes);
+      const areas = bodies?.length === 1 ? subpacketAreas(bodies[0]!) : undefined;
+      if (!areas) return { ...base, reason: 'the signature packet cannot be read exactly as gpg reads it (a subpacket area runs past the packet or is over 10000 octets)' };
+      critical = criticalProblem(areas.hashed, areas.unhashed);
+      issuer = gpgIssuer(areas.hashed, areas.unhashed);
+    } catch (e) {
+      return { ...base, reason: `the signature block cannot be read: ${message(e)}` };
+    }
+    ignoreCriticalBits(sig);
+    // The signer's key as gpg finds it: by the hashed issuer fingerprint, else by the issuer key id.
+    const issuerFpr = issuer.fingerprint;
+    const v: OpenPgpVerdict = { ...base, signingKey: issuerFpr ?? issuer.keyId ?? '0000000000000000' };
     if (sig.created) v.signedAt = seconds(sig.created);
     v.hashAlgorithm = enumName(enums.hash, sig.hashAlgorithm).toLowerCase();
     v.keyAlgorithm = enumName(enums.publicKey, sig.publicKeyAlgorithm);
@@ -261,9 +285,9 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     if (sig.signatureType !== enums.signature.binary && sig.signatureType !== enums.signature.text) {
       return { ...v, reason: `not a document signature (type 0x${sig.signatureType?.toString(16)})` };
     }
-    let candidates = (issuerFpr && index.get(issuerFpr)) || (issuerId !== '0000000000000000' ? index.get(issuerId) : undefined);
+    const byFpr = issuerFpr ? index.get(issuerFpr)?.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === issuerFpr) : undefined;
+    const candidates = byFpr?.length ? byFpr : issuer.keyId ? index.get(issuer.keyId) : undefined;
     if (!candidates) return { ...v, reason: `no key ${v.signingKey} in the keyring` };
-    if (issuerFpr) candidates = candidates.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === issuerFpr);
 
     const literal = new openpgp.LiteralDataPacket();
     (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(payload, enums.literal.binary);
@@ -286,18 +310,21 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         if (fast === undefined) await checkSig(sig, kp, sig.signatureType, literal as unknown as SigData, true);
       } catch (e) {
         const m = message(e);
-        if (/^Insecure|^Unknown critical/.test(m)) return { ...r, reason: `cannot be checked: ${m}` };
+        if (/^Insecure/.test(m)) return { ...r, reason: `cannot be checked: ${m}` };
         bad = { ...r, letter: 'B', reason: `bad signature: ${m === 'Signed digest did not match' || m === 'Signature verification failed' ? 'the content does not match the signature' : m}` };
         continue;
       }
-      return judgeGood(r, entry, sub, kp);
+      return judgeGood(r, entry, sub, kp, critical);
     }
     if (bad) return bad;
     return { ...v, reason: lastReason || `no usable key ${v.signingKey} in the keyring` };
   }
 
-  /** A cryptographically good signature `r` by `kp`: the key's facts, then git's letter. */
-  async function judgeGood(r: OpenPgpVerdict, entry: Entry, sub: openpgp.Subkey | undefined, kp: AnyKeyPacket): Promise<OpenPgpVerdict> {
+  /**
+   * A cryptographically good signature `r` by `kp`: the key's facts, then git's letter. `critical`:
+   * why gpg calls it bad anyway (after the key and time checks, as gpg orders them).
+   */
+  async function judgeGood(r: OpenPgpVerdict, entry: Entry, sub: openpgp.Subkey | undefined, kp: AnyKeyPacket, critical?: string): Promise<OpenPgpVerdict> {
     const pf = await entry.facts();
     const sf = sub ? await entry.subkeyFacts(sub) : undefined;
     r.identities = pf.identities;
@@ -306,6 +333,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     if (r.signedAt !== undefined && r.signedAt < seconds(kp.created)) {
       return { ...r, reason: 'the key is newer than the signature (a time conflict gpg refuses to check)' };
     }
+    if (critical) return { ...r, letter: 'B', reason: `bad signature: ${critical}` };
     const exp = [pf.expiresAt, sf?.expiresAt].filter((x): x is number => x !== undefined);
     if (exp.length) r.keyExpiresAt = Math.min(...exp);
     const revs = [pf.revocation, sf?.revocation].filter((x): x is Revocation => x !== undefined);
