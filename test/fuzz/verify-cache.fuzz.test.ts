@@ -1,10 +1,10 @@
 // Fuzz target: .git/gitguard/verify-cache.json. The HMAC keeps forged files out, so the fuzzer signs
 // each mutated body with the test's own secret to reach the parser behind it: open, lookups, size
 // and save never throw, whatever an authenticated body holds.
-import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VerifyCache } from '../../src/collect/verify-cache.js';
+import { openSealed, sealState } from '../../src/collect/state-secret.js';
 import { tempDir, cleanupTemp } from '../helpers/repo.js';
 import { fuzz, mutated, TEST_TIMEOUT } from './harness.js';
 
@@ -30,7 +30,10 @@ test('verify-cache.json: no crash, no hang', async () => {
   const saved = readFileSync(file, 'utf8');
   const body = saved.slice(saved.indexOf('\n') + 1);
   const secret = readFileSync(join(home, 'cache', 'gitguard', 'cache-secret'));
-  const sign = (b: string): string => `${createHmac('sha256', secret).update('gitguard-verify-cache-v3').update('\0').update(b).digest('hex')}\n${b}`;
+  // Sealed as the cache seals itself, under the version the seed was written with (not a copy of it).
+  const version = (JSON.parse(body) as { version: string }).version;
+  expect(openSealed(secret, version, saved)).toBe(body); // the fuzzer's seal is the one the cache checks
+  const sign = (b: string): string => sealState(secret, version, b);
   expect(VerifyCache.open(common, env)!.get(OID, 'trust1')?.letter).toBe('G'); // the seed is read
 
   await fuzz('verify-cache', mutated([Buffer.from(body)], TOKENS), (bytes) => {

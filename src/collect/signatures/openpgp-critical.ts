@@ -34,7 +34,7 @@ const NOTATION = 20;
 const KEY_BLOCK = 38;
 /** gpg's built-in known critical notations (register_known_notation); `--known-notation` in the
  *  verifier's own gpg.conf can add more, which no repository can tell us. */
-export const GPG_KNOWN_NOTATIONS: readonly string[] = ['preferred-email-encoding@pgp.com', 'pka-address@gnupg.org'];
+const GPG_KNOWN_NOTATIONS: readonly string[] = ['preferred-email-encoding@pgp.com', 'pka-address@gnupg.org'];
 const KNOWN = new Set(GPG_KNOWN_NOTATIONS.map((n) => Buffer.from(n).toString('latin1')));
 
 /** can_handle_critical: `body` is the subpacket after its type octet. */
@@ -149,7 +149,7 @@ export function criticalProblem(hashed: Uint8Array, unhashed: Uint8Array): strin
 }
 
 /** gpg reads no signature packet with a subpacket area longer than this ("hashed data too long"). */
-export const GPG_MAX_AREA = 10000;
+const GPG_MAX_AREA = 10000;
 
 /**
  * The subpacket areas of a v4 (or v5, or RFC 9580 v6: four-octet lengths) signature packet body,

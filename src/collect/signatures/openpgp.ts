@@ -24,8 +24,9 @@ import { armorCrcMismatch, readQuickSignature } from './openpgp-sig.js';
 import { criticalProblem, gpgIssuer, signaturePacketBodies, subpacketAreas } from './openpgp-critical.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
+import { Entry, keyMemos, parsedFiles, remember, sha256 } from './openpgp-key-facts.js';
 import { checkLimits, keyringWork, parseKeyFile, type KeyLimits, type KeySource } from './openpgp-keyfile.js';
-import { type AnyKeyPacket, CONFIG, type Revocation, SIGNING_ALGOS, type SigData, UNSUPPORTED_CURVES, checkSig, curveOf, enumName, fpr, keyAlgorithmFacts, keyExpiry, latestValid, message, revocation, seconds, selfSignatureHashes, sigOk } from './openpgp-packets.js';
+import { type AnyKeyPacket, CONFIG, type Revocation, SIGNING_ALGOS, type SigData, UNSUPPORTED_CURVES, checkSig, curveOf, enumName, fpr, keyAlgorithmFacts, message, seconds, selfSignatureHashes } from './openpgp-packets.js';
 
 const { enums } = openpgp;
 
@@ -36,17 +37,6 @@ export interface KeyringOptions {
   limits?: KeyLimits;
   /** false: every signature takes openpgp.js's path (the differential test compares the two). */
   quick?: boolean;
-}
-
-interface SigningKeyFacts {
-  /** Why this (sub)key cannot make signatures we accept; undefined when it can. */
-  unusable?: string;
-  expiresAt?: number;
-  revocation?: Revocation;
-}
-
-interface PrimaryFacts extends SigningKeyFacts {
-  identities: string[];
 }
 
 /** RFC 4880 5.2.4: a v4 signature's hash ends with the version, 0xff and the hashed part's length. */
@@ -62,102 +52,6 @@ function v4Trailer(hashedLength: number): Buffer {
 function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
   const s = sig as unknown as { unknownSubpackets: Array<{ critical: boolean }>; rawNotations: Array<{ critical: boolean }> };
   for (const x of [...s.unknownSubpackets, ...s.rawNotations]) x.critical = false;
-}
-
-const EMAIL = /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/;
-
-/** A key's verified facts, shared by every keyring holding the same key bytes in this run. */
-interface FactsMemo {
-  key: openpgp.PublicKey;
-  primary?: Promise<PrimaryFacts>;
-  subs: Map<string, Promise<SigningKeyFacts>>;
-}
-
-// Per run, each distinct key file is parsed once and each distinct key verified once, whatever
-// number of files, names or policy versions list it (keyed by sha256 of the bytes). Bounded: a run
-// that sees more distinct keys than this starts over rather than grow.
-const CACHE_MAX = 4096;
-const parsedFiles = new Map<string, Promise<openpgp.PacketList<openpgp.AnyPacket>[]>>();
-const keyMemos = new Map<string, FactsMemo>();
-const sha256 = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
-function remember<K, V>(map: Map<K, V>, k: K, v: V): V {
-  if (map.size >= CACHE_MAX) map.clear();
-  map.set(k, v);
-  return v;
-}
-
-class Entry {
-  constructor(
-    private readonly memo: FactsMemo,
-    readonly files: string[],
-  ) {}
-
-  get key(): openpgp.PublicKey {
-    return this.memo.key;
-  }
-
-  facts(): Promise<PrimaryFacts> {
-    this.memo.primary ??= this.computePrimary();
-    return this.memo.primary;
-  }
-
-  subkeyFacts(sub: openpgp.Subkey): Promise<SigningKeyFacts> {
-    const id = fpr(sub.keyPacket);
-    let p = this.memo.subs.get(id);
-    if (!p) {
-      p = this.computeSubkey(sub);
-      this.memo.subs.set(id, p);
-    }
-    return p;
-  }
-
-  private async computePrimary(): Promise<PrimaryFacts> {
-    const k = this.key.keyPacket;
-    const identities = new Set<string>();
-    let newest: openpgp.SignaturePacket | undefined; // newest valid self-certification, any user
-    let primaryUserSig: openpgp.SignaturePacket | undefined;
-    for (const user of this.key.users) {
-      if (!user.userID) continue;
-      const data = { userID: user.userID, key: k } as unknown as SigData;
-      const cert = await latestValid(user.selfCertifications, k, enums.signature.certGeneric, data);
-      if (!cert) continue;
-      const rev = await latestValid(user.revocationSignatures, k, enums.signature.certRevocation, data);
-      if (!rev || (rev.created?.getTime() ?? 0) < (cert.created?.getTime() ?? 0)) {
-        const m = EMAIL.exec(user.userID.userID.trim());
-        const email = user.userID.email || m?.[1] || m?.[2];
-        if (email) identities.add(email.toLowerCase());
-      }
-      if (!newest || (cert.created?.getTime() ?? 0) > (newest.created?.getTime() ?? 0)) newest = cert;
-      if (cert.isPrimaryUserID && (!primaryUserSig || (cert.created?.getTime() ?? 0) > (primaryUserSig.created?.getTime() ?? 0))) primaryUserSig = cert;
-    }
-    const direct = await latestValid((this.key as unknown as { directSignatures: openpgp.SignaturePacket[] }).directSignatures, k, enums.signature.key, { key: k } as unknown as SigData);
-    const selfSig = primaryUserSig ?? newest;
-    const facts: PrimaryFacts = { identities: [...identities].sort() };
-    if (!selfSig && !direct) facts.unusable = 'the key has no valid self-signature';
-    const expiries = [selfSig && keyExpiry(k, selfSig), direct && keyExpiry(k, direct)].filter((x): x is number => x !== undefined);
-    if (expiries.length) facts.expiresAt = Math.min(...expiries);
-    facts.revocation = await revocation(this.key.revocationSignatures, k, enums.signature.keyRevocation, { key: k } as unknown as SigData);
-    return facts;
-  }
-
-  private async computeSubkey(sub: openpgp.Subkey): Promise<SigningKeyFacts> {
-    const k = this.key.keyPacket;
-    const data = { key: k, bind: sub.keyPacket } as unknown as SigData;
-    const binding = await latestValid(sub.bindingSignatures, k, enums.signature.subkeyBinding, data);
-    const facts: SigningKeyFacts = {};
-    if (!binding) {
-      facts.unusable = 'the subkey has no valid binding signature';
-      return facts;
-    }
-    if (binding.keyFlags && binding.keyFlags.length && !((binding.keyFlags[0] ?? 0) & enums.keyFlags.signData)) {
-      facts.unusable = 'the subkey is not a signing key';
-    } else if (!binding.embeddedSignature || !(await sigOk(binding.embeddedSignature, sub.keyPacket, enums.signature.keyBinding, data))) {
-      facts.unusable = 'the signing subkey is not cross-certified';
-    }
-    facts.expiresAt = keyExpiry(sub.keyPacket, binding);
-    facts.revocation = await revocation(sub.revocationSignatures, k, enums.signature.subkeyRevocation, data);
-    return facts;
-  }
 }
 
 export async function loadKeyring(sources: KeySource[], options: KeyringOptions = {}): Promise<Keyring> {
