@@ -12,11 +12,19 @@ const shared = {
   // Sources import './x.js' (NodeNext style); map that back to the .ts file under test.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
-const project = (name, dirs) => ({ ...shared, displayName: name, testMatch: dirs.map((d) => `<rootDir>/test/${d}/**/*.test.ts`) });
+const project = (name, dirs) => ({
+  ...shared,
+  displayName: name,
+  testMatch: dirs.map((d) => `<rootDir>/test/${d}/**/*.test.ts`),
+});
 
 /** @type {import('jest').Config} */
 export default {
-  projects: [project('unit', ['rules', 'report', 'vulndb', 'fuzz', 'meta']), project('git', ['collect', 'engine', 'helpers']), project('e2e', ['cli'])],
+  projects: [
+    project('unit', ['rules', 'report', 'vulndb', 'fuzz', 'meta']),
+    project('git', ['collect', 'engine', 'helpers']),
+    project('e2e', ['cli']),
+  ],
   // jest's default is one worker per core but one (2 - 1 on this 2-core machine); the tests wait on
   // git, gpg and ssh-keygen much of the time, so two workers keep both cores busy.
   maxWorkers: 2,

@@ -21,7 +21,8 @@ module.exports = {
     },
     {
       name: 'domain-is-the-bottom',
-      comment: 'domain/ is the vocabulary (types, constants, pure queries): it imports only itself, errors.ts and vulndb/.',
+      comment:
+        'domain/ is the vocabulary (types, constants, pure queries): it imports only itself, errors.ts and vulndb/.',
       severity: 'error',
       from: { path: '^src/domain/' },
       to: { path: '^src/', pathNot: '^src/(domain/|errors\\.ts$|vulndb/)' },

@@ -7,7 +7,9 @@ import { main } from '../dist/cli/main.js';
 if (process.env.GITGUARD_REPORT_RSS === '1') {
   process.on('exit', () => {
     const use = process.resourceUsage();
-    process.stderr.write(`gitguard: peak RSS ${Math.round(use.maxRSS / 1024)} MB, CPU ${((use.userCPUTime + use.systemCPUTime) / 1e6).toFixed(1)} s\n`);
+    process.stderr.write(
+      `gitguard: peak RSS ${Math.round(use.maxRSS / 1024)} MB, CPU ${((use.userCPUTime + use.systemCPUTime) / 1e6).toFixed(1)} s\n`,
+    );
   });
 }
 

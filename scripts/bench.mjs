@@ -59,7 +59,11 @@ const TARGETS = { cold: { ssh: 40, openpgp: 20 }, warm: 100 };
 // git and gitguard see no user or system configuration, and no GIT_* variables from outside.
 const baseEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LC_ALL: 'C' };
 for (const k of Object.keys(baseEnv)) {
-  if (/^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|NAMESPACE|COMMON_DIR|CEILING_DIRECTORIES)$/.test(k)) {
+  if (
+    /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|NAMESPACE|COMMON_DIR|CEILING_DIRECTORIES)$/.test(
+      k,
+    )
+  ) {
     delete baseEnv[k];
   }
 }
@@ -142,7 +146,10 @@ async function main() {
     const sigFile = join(tmp, `probe-${k.fpr.slice(-8)}.asc`);
     writeFileSync(sigFile, sig);
     const status = k.verify.run(['--status-fd', '1', '--verify', sigFile, probeFile]).toString();
-    check(/\[GNUPG:\] GOODSIG /.test(status) && /\[GNUPG:\] TRUST_ULTIMATE/.test(status), `gpg does not accept an openpgp.js signature by ${k.fpr}:\n${status}`);
+    check(
+      /\[GNUPG:\] GOODSIG /.test(status) && /\[GNUPG:\] TRUST_ULTIMATE/.test(status),
+      `gpg does not accept an openpgp.js signature by ${k.fpr}:\n${status}`,
+    );
   }
   log('sanity: ssh-keygen -Y check-novalidate/verify and gpg --verify accept signatures made in process');
 
@@ -174,7 +181,15 @@ async function main() {
       (r) =>
         new Promise((resolve, reject) => {
           const w = new Worker(WORKER, {
-            workerData: { kind: r.kind, repoDir: r.dir, commits: COMMITS, startTime, identity: IDENTITY, key: r.key, gitEnv: baseEnv },
+            workerData: {
+              kind: r.kind,
+              repoDir: r.dir,
+              commits: COMMITS,
+              startTime,
+              identity: IDENTITY,
+              key: r.key,
+              gitEnv: baseEnv,
+            },
           });
           w.once('message', resolve);
           w.once('error', reject);
@@ -184,7 +199,9 @@ async function main() {
   );
   const genMs = performance.now() - tGen;
   repos.forEach((r, i) => Object.assign(r, { gen: built[i] }));
-  log(`generation: ${repos.length} × ${COMMITS} commits in ${secs(genMs)} s wall (${repos.length} worker threads on ${machine.cpus} CPUs)`);
+  log(
+    `generation: ${repos.length} × ${COMMITS} commits in ${secs(genMs)} s wall (${repos.length} worker threads on ${machine.cpus} CPUs)`,
+  );
   for (const r of repos) {
     const g = r.gen;
     log(
@@ -195,7 +212,10 @@ async function main() {
 
   // ---- sanity: git agrees on the first and last commit -----------------------------------------
   for (const r of repos) {
-    const git = (args) => execFileSync('git', ['-C', r.dir, ...r.gitArgs, ...args], { env: r.gitEnv, stdio: 'pipe' }).toString().trim();
+    const git = (args) =>
+      execFileSync('git', ['-C', r.dir, ...r.gitArgs, ...args], { env: r.gitEnv, stdio: 'pipe' })
+        .toString()
+        .trim();
     check(git(['rev-list', '--count', 'main']) === String(COMMITS), `${r.name}: main does not have ${COMMITS} commits`);
     for (const oid of [r.gen.root.oid, r.gen.tip]) {
       const letter = git(['log', '-1', '--format=%G?', oid]);
@@ -204,7 +224,10 @@ async function main() {
     if (r.kind === 'ssh') {
       const sigFile = join(tmp, 'root.sshsig');
       writeFileSync(sigFile, r.gen.root.signature);
-      execFileSync('ssh-keygen', ['-Y', 'check-novalidate', '-n', 'git', '-s', sigFile], { input: Buffer.from(r.gen.root.payload), stdio: 'pipe' });
+      execFileSync('ssh-keygen', ['-Y', 'check-novalidate', '-n', 'git', '-s', sigFile], {
+        input: Buffer.from(r.gen.root.payload),
+        stdio: 'pipe',
+      });
     }
   }
   log('sanity: git log -1 --format=%G? prints G for the root and the tip of each repository');
@@ -213,7 +236,9 @@ async function main() {
   let gitguardVerify = 'unknown'; // 'available' | 'missing' | 'unknown'
   let gitguardMissingReason = '';
   const errors = [];
-  log(`\ntiming, one repository at a time: git starts ssh-keygen (twice) or gpg for every commit, so git is the slow part`);
+  log(
+    `\ntiming, one repository at a time: git starts ssh-keygen (twice) or gpg for every commit, so git is the slow part`,
+  );
   for (const r of repos) {
     log(`\n[${r.name}]`);
     const gitRun = await runTimed('git', ['-C', r.dir, ...r.gitArgs, 'log', '--format=%G?', 'main'], { env: r.gitEnv });
@@ -221,7 +246,9 @@ async function main() {
     const letters = gitRun.stdout.split('\n').filter(Boolean);
     const gitG = letters.filter((l) => l === 'G').length;
     r.git = { seconds: gitRun.seconds, G: gitG, lines: letters.length };
-    log(`  git log --format=%G?        ${gitRun.seconds.toFixed(3)} s  (${gitG}/${letters.length} G, ${((gitRun.seconds / COMMITS) * 1000).toFixed(2)} ms/commit)`);
+    log(
+      `  git log --format=%G?        ${gitRun.seconds.toFixed(3)} s  (${gitG}/${letters.length} G, ${((gitRun.seconds / COMMITS) * 1000).toFixed(2)} ms/commit)`,
+    );
     check(gitG === COMMITS, `${r.name}: git printed G for ${gitG} of ${COMMITS} commits — the generator is wrong`);
 
     r.gitguard = {};
@@ -237,7 +264,8 @@ async function main() {
           runs.push(await runTimed(process.execPath, args, { env: baseEnv }));
           if (runs[runs.length - 1].code > 1) break;
         }
-        const run = runs.find((x) => x.code > 1) ?? [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+        const run =
+          runs.find((x) => x.code > 1) ?? [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
         if (run.code !== 0 && /error: (unknown command|unknown option|too many arguments)/i.test(run.stderr)) {
           gitguardVerify = 'missing';
           gitguardMissingReason = run.stderr.trim().split('\n')[0];
@@ -261,7 +289,9 @@ async function main() {
         );
         if (G !== COMMITS) {
           const odd = lines.find((l) => l.split(/\s+/)[1] !== 'G');
-          log(`    note: gitguard printed G for ${G} of ${COMMITS} commits; first other line: ${odd ?? '(none: too few lines)'}`);
+          log(
+            `    note: gitguard printed G for ${G} of ${COMMITS} commits; first other line: ${odd ?? '(none: too few lines)'}`,
+          );
         }
       }
     } else {
@@ -281,14 +311,30 @@ async function main() {
         errors.push(`${r.name}: gitguard audit --format json did not print JSON`);
       }
     }
-    log(`  gitguard audit --format json ${audit.seconds.toFixed(3)} s  (exit ${audit.code}${r.audit.error ? `, ${r.audit.error}` : ''})`);
+    log(
+      `  gitguard audit --format json ${audit.seconds.toFixed(3)} s  (exit ${audit.code}${r.audit.error ? `, ${r.audit.error}` : ''})`,
+    );
   }
 
   // ---- report -------------------------------------------------------------------------------------
   const fmt = (n, d = 2) => (n === undefined ? '-' : n.toFixed(d));
   const ratio = (a, b) => (a !== undefined && b ? a / b : undefined);
   const mark = (v, target) => (v === undefined ? '' : v >= target ? ' ok' : ' MISS');
-  const header = ['repository', 'commits', 'git s', 'cold s', 'warm s', 'git/cold', 'target', 'git/warm', 'target', 'G git', 'G cold', 'G warm', 'audit s'];
+  const header = [
+    'repository',
+    'commits',
+    'git s',
+    'cold s',
+    'warm s',
+    'git/cold',
+    'target',
+    'git/warm',
+    'target',
+    'G git',
+    'G cold',
+    'G warm',
+    'audit s',
+  ];
   const rows = repos.map((r) => {
     const cold = r.gitguard.cold?.error ? undefined : r.gitguard.cold?.seconds;
     const warm = r.gitguard.warm?.error ? undefined : r.gitguard.warm?.seconds;
@@ -320,8 +366,11 @@ async function main() {
   log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) log(line(row));
   log('');
-  log(`targets: cold ≥ ${TARGETS.cold.ssh}× git for SSH, ≥ ${TARGETS.cold.openpgp}× for OpenPGP; warm ≥ ${TARGETS.warm}×`);
-  if (gitguardVerify === 'missing') log(`gitguard verify not available yet (${gitguardMissingReason}); git timings only`);
+  log(
+    `targets: cold ≥ ${TARGETS.cold.ssh}× git for SSH, ≥ ${TARGETS.cold.openpgp}× for OpenPGP; warm ≥ ${TARGETS.warm}×`,
+  );
+  if (gitguardVerify === 'missing')
+    log(`gitguard verify not available yet (${gitguardMissingReason}); git timings only`);
   log(`machine: ${machine.cpus} CPUs, node ${machine.node}, ${machine.git}, ${machine.gpg}, ${machine.ssh}`);
   log(`generation: ${secs(genMs)} s for ${repos.length} × ${COMMITS} commits (keys ${secs(keysMs)} s)`);
 
@@ -336,7 +385,12 @@ async function main() {
       name: r.name,
       kind: r.kind,
       commits: COMMITS,
-      generation: { signSeconds: r.gen.signMs / 1000, buildSeconds: r.gen.buildMs / 1000, writeSeconds: r.gen.writeMs / 1000, packBytes: r.gen.packBytes },
+      generation: {
+        signSeconds: r.gen.signMs / 1000,
+        buildSeconds: r.gen.buildMs / 1000,
+        writeSeconds: r.gen.writeMs / 1000,
+        packBytes: r.gen.packBytes,
+      },
       git: r.git,
       gitguardCold: r.gitguard.cold ?? null,
       gitguardWarm: r.gitguard.warm ?? null,
@@ -360,7 +414,11 @@ let code = 1;
 try {
   if (MODE === 'scale') code = await benchScale(process.argv.slice(3), { gitguard: GITGUARD, baseEnv }).then(() => 0);
   else if (MODE === 'signed') code = await benchSigned(process.argv.slice(3), { gitguard: GITGUARD, baseEnv, log });
-  else code = MODE === 'secrets' ? await benchSecrets({ tmp, baseEnv, gitguard: GITGUARD, runs: RUNS, commits: COMMITS, log }) : await main();
+  else
+    code =
+      MODE === 'secrets'
+        ? await benchSecrets({ tmp, baseEnv, gitguard: GITGUARD, runs: RUNS, commits: COMMITS, log })
+        : await main();
 } catch (e) {
   console.error(`bench failed: ${e instanceof BenchError ? e.message : (e?.stack ?? e)}`);
   if (e?.stderr) console.error(String(e.stderr));

@@ -9,7 +9,16 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+const config = ts.getParsedCommandLineOfConfigFile(
+  join(ROOT, 'tsconfig.json'),
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  },
+);
 const program = ts.createProgram(config.fileNames, config.options);
 const checker = program.getTypeChecker();
 const isSrc = (f) => relative(ROOT, f.fileName).startsWith('src/');
@@ -47,12 +56,21 @@ for (const file of program.getSourceFiles()) {
 // bin/ and scripts/ import the built modules: `import { a, b } from '../dist/<path>.js'`, or
 // `const { a, b } = await import('../dist/<path>.js')`.
 const builtImports = new Map();
-const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.m?js$/.test(e.name) ? [join(dir, e.name)] : []));
+const walk = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : /\.m?js$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 for (const f of [...walk(join(ROOT, 'bin')), ...walk(join(ROOT, 'scripts'))]) {
-  for (const m of readFileSync(f, 'utf8').matchAll(/(?:import\s*\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*await\s+import\()'([^']*\/dist\/[^']+)\.js'/g)) {
+  for (const m of readFileSync(f, 'utf8').matchAll(
+    /(?:import\s*\{([^}]*)\}\s*from\s*|const\s*\{([^}]*)\}\s*=\s*await\s+import\()'([^']*\/dist\/[^']+)\.js'/g,
+  )) {
     const names = m[1] ?? m[2].replace(/:\s*\w+/g, '');
     const src = join('src', relative(join(ROOT, 'dist'), resolve(dirname(f), m[3])) + '.ts');
-    for (const n of names.split(',').map((x) => x.trim().split(/\s+as\s+/)[0]).filter(Boolean)) builtImports.set(`${src}:${n}`, true);
+    for (const n of names
+      .split(',')
+      .map((x) => x.trim().split(/\s+as\s+/)[0])
+      .filter(Boolean))
+      builtImports.set(`${src}:${n}`, true);
   }
 }
 

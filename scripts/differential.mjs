@@ -24,12 +24,27 @@ const failing = [];
 
 while (Date.now() < deadline) {
   const seed = randomInt(2 ** 31);
-  const r = spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--ci', 'test/collect/object-differential.test.ts'], {
-    cwd: root,
-    env: { ...process.env, GITGUARD_DIFF_SEED: String(seed), GITGUARD_DIFF_CASES: String(perRound), GITGUARD_DIFF_REPORT: '1' },
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--experimental-vm-modules',
+      '--no-warnings=ExperimentalWarning',
+      'node_modules/jest/bin/jest.js',
+      '--ci',
+      'test/collect/object-differential.test.ts',
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        GITGUARD_DIFF_SEED: String(seed),
+        GITGUARD_DIFF_CASES: String(perRound),
+        GITGUARD_DIFF_REPORT: '1',
+      },
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    },
+  );
   const line = /DIFFERENTIAL (\{.*\})/.exec(r.stdout + r.stderr);
   if (!line) {
     console.error(`seed ${seed}: no result from jest (exit ${r.status})\n${(r.stderr || r.stdout).slice(0, 4000)}`);
@@ -37,12 +52,22 @@ while (Date.now() < deadline) {
     continue;
   }
   if (openpgpCases > 0) {
-    const s = spawnSync(process.execPath, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--ci', 'test/collect/openpgp-sig.test.ts'], {
-      cwd: root,
-      env: { ...process.env, GITGUARD_SIG_DIFF_SEED: String(seed), GITGUARD_SIG_DIFF_CASES: String(openpgpCases) },
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-    });
+    const s = spawnSync(
+      process.execPath,
+      [
+        '--experimental-vm-modules',
+        '--no-warnings=ExperimentalWarning',
+        'node_modules/jest/bin/jest.js',
+        '--ci',
+        'test/collect/openpgp-sig.test.ts',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, GITGUARD_SIG_DIFF_SEED: String(seed), GITGUARD_SIG_DIFF_CASES: String(openpgpCases) },
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      },
+    );
     console.log(`seed ${seed}: ${openpgpCases} OpenPGP signatures, ${s.status === 0 ? 'no divergence' : 'DIVERGENCE'}`);
     if (s.status !== 0) {
       failing.push(seed);
@@ -52,14 +77,20 @@ while (Date.now() < deadline) {
   const o = JSON.parse(line[1]);
   totals.rounds += 1;
   for (const k of ['cases', 'refused', 'divergences', 'honestRefused']) totals[k] += o[k];
-  console.log(`seed ${seed}: ${o.cases} cases, ${o.refused} refused, ${o.divergences} divergences, ${o.honestRefused} well-formed refused`);
+  console.log(
+    `seed ${seed}: ${o.cases} cases, ${o.refused} refused, ${o.divergences} divergences, ${o.honestRefused} well-formed refused`,
+  );
   if (r.status !== 0) {
     failing.push(seed);
     console.error((r.stderr || '').slice(0, 8000));
   }
 }
-console.log(`total: ${totals.rounds} rounds, ${totals.cases} cases, ${totals.refused} refused, ${totals.divergences} divergences, ${totals.honestRefused} well-formed refused`);
+console.log(
+  `total: ${totals.rounds} rounds, ${totals.cases} cases, ${totals.refused} refused, ${totals.divergences} divergences, ${totals.honestRefused} well-formed refused`,
+);
 if (failing.length) {
-  console.log(`failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, or GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts): ${failing.join(' ')}`);
+  console.log(
+    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, or GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts): ${failing.join(' ')}`,
+  );
   process.exit(1);
 }

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'gitguard-pack-'));
-const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts });
+const run = (cmd, args, opts = {}) =>
+  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts });
 const fail = (msg) => {
   console.error(`check:package: ${msg} (files kept in ${work})`);
   process.exit(1);
@@ -28,12 +29,26 @@ try {
   const got = run(gitguard, ['--version']).trim();
   if (got !== version) fail(`gitguard --version says ${JSON.stringify(got)}, package.json ${version}`);
   const rules = run(gitguard, ['rules']).trim().split('\n').length;
-  const shipped = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root }))[0].files.filter((f) => /^rules\/(?!.*-vulnerabilities\.json$).*\.json$/.test(f.path)).length;
+  const shipped = JSON.parse(
+    run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root }),
+  )[0].files.filter((f) => /^rules\/(?!.*-vulnerabilities\.json$).*\.json$/.test(f.path)).length;
   if (rules !== shipped) fail(`gitguard rules lists ${rules} rules, the package ships ${shipped}`);
 
   const repo = join(work, 'repo');
   run('git', ['init', '-q', '-b', 'main', repo]);
-  run('git', ['-C', repo, '-c', 'user.name=Smoke', '-c', 'user.email=smoke@example.com', 'commit', '-q', '--allow-empty', '-m', 'first']);
+  run('git', [
+    '-C',
+    repo,
+    '-c',
+    'user.name=Smoke',
+    '-c',
+    'user.email=smoke@example.com',
+    'commit',
+    '-q',
+    '--allow-empty',
+    '-m',
+    'first',
+  ]);
   let report;
   try {
     report = run(gitguard, ['audit', repo, '--format', 'json']);
@@ -41,7 +56,9 @@ try {
     if (e.status !== 1) throw e; // 1: some rule failed (an unsigned commit), the audit itself ran
     report = e.stdout;
   }
-  const errors = JSON.parse(report).results.filter((r) => r.outcome === 'error').map((r) => r.meta.id);
+  const errors = JSON.parse(report)
+    .results.filter((r) => r.outcome === 'error')
+    .map((r) => r.meta.id);
   if (errors.length) fail(`the installed audit errored in ${errors.join(', ')}`);
   console.log(`check:package: ${filename} installs into a clean prefix; gitguard ${got}, ${rules} rules, audit ran`);
   rmSync(work, { recursive: true, force: true });

@@ -15,7 +15,9 @@ function npmRun(script) {
     child.stdout.on('data', (c) => out.push(c));
     child.stderr.on('data', (c) => out.push(c));
     child.on('error', (err) => resolve({ script, code: 1, text: `${err.message}\n` }));
-    child.on('close', (code, signal) => resolve({ script, code: code ?? (signal ? 1 : 0), text: Buffer.concat(out).toString('utf8') }));
+    child.on('close', (code, signal) =>
+      resolve({ script, code: code ?? (signal ? 1 : 0), text: Buffer.concat(out).toString('utf8') }),
+    );
   });
 }
 
@@ -26,5 +28,14 @@ for (const r of results) {
 const failed = results.find((r) => r.code !== 0);
 if (failed) process.exit(failed.code);
 
-const jest = spawn(process.execPath, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', ...process.argv.slice(2)], { stdio: 'inherit' });
+const jest = spawn(
+  process.execPath,
+  [
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    'node_modules/jest/bin/jest.js',
+    ...process.argv.slice(2),
+  ],
+  { stdio: 'inherit' },
+);
 jest.on('close', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

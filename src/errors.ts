@@ -4,17 +4,31 @@
 
 export class ExpectedError extends Error {
   override readonly name = 'ExpectedError';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
 
 /** git itself failed (exit status, a fatal message) while gitguard asked it for facts. */
 export class GitError extends ExpectedError {
-  constructor(readonly args: readonly string[], readonly exitCode: number | null, readonly stderr: string) {
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
     // Named by its subcommand only: the full command line is gitguard's business, not the user's.
     super(
-      `git ${args.find((a) => !a.startsWith('-')) ?? ''} failed: ${firstLine(stderr.split('\n').filter((l) => !l.startsWith('hint:')).join('\n')) || `exit ${exitCode}`}`,
+      `git ${args.find((a) => !a.startsWith('-')) ?? ''} failed: ${
+        firstLine(
+          stderr
+            .split('\n')
+            .filter((l) => !l.startsWith('hint:'))
+            .join('\n'),
+        ) || `exit ${exitCode}`
+      }`,
       'check the repository with: git fsck (or run gitguard with --debug for details)',
     );
   }
@@ -40,18 +54,37 @@ const FS_REASONS: Record<string, string> = {
 export function fsReason(err: unknown): string {
   // safe-fs's refusals carry their own reason (a symlink, a FIFO, too large): say that one.
   const u = err as { reason?: unknown; detail?: unknown };
-  if (typeof u?.reason === 'string' && typeof u.detail === 'string') return u.reason === 'missing' ? 'no such file' : u.detail.replace(/^cannot be (?:read|written): /, '').split('; ')[0]!;
+  if (typeof u?.reason === 'string' && typeof u.detail === 'string')
+    return u.reason === 'missing'
+      ? 'no such file'
+      : u.detail.replace(/^cannot be (?:read|written): /, '').split('; ')[0]!;
   const e = err as NodeJS.ErrnoException;
-  return (e?.code && FS_REASONS[e.code]) ?? firstLine(e?.message ?? String(err)).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  return (
+    (e?.code && FS_REASONS[e.code]) ??
+    firstLine(e?.message ?? String(err))
+      .replace(/^[A-Z]+: /, '')
+      .replace(/, \w+ '.*'$/, '')
+  );
 }
 
 /** "cannot read keyring FILE: no such file; <next step>". */
-export function fileError(verb: 'read' | 'write', what: string, file: string, err: unknown, hint: string): ExpectedError {
+export function fileError(
+  verb: 'read' | 'write',
+  what: string,
+  file: string,
+  err: unknown,
+  hint: string,
+): ExpectedError {
   return new ExpectedError(`cannot ${verb} ${what} ${file}: ${fsReason(err)}`, hint);
 }
 
 export function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? ''
+  );
 }
 
 export const EXIT = { ok: 0, failed: 1, cannotAudit: 2 } as const;

@@ -12,12 +12,18 @@ const u32 = (n) => {
   return b;
 };
 const sshString = (b) => Buffer.concat([u32(b.length), b]);
-const SSHSIG_HEAD = Buffer.concat([Buffer.from('SSHSIG'), sshString(Buffer.from('git')), sshString(Buffer.alloc(0)), sshString(Buffer.from('sha512'))]);
+const SSHSIG_HEAD = Buffer.concat([
+  Buffer.from('SSHSIG'),
+  sshString(Buffer.from('git')),
+  sshString(Buffer.alloc(0)),
+  sshString(Buffer.from('sha512')),
+]);
 
 /** One signature: true when it verifies. */
 const check = {
   // PROTOCOL.sshsig: the key signs the magic, namespace, reserved, hash name and sha512(message).
-  'ssh-ed25519': (t) => verify(null, Buffer.concat([SSHSIG_HEAD, sshString(createHash('sha512').update(t.payload).digest())]), key, t.sig),
+  'ssh-ed25519': (t) =>
+    verify(null, Buffer.concat([SSHSIG_HEAD, sshString(createHash('sha512').update(t.payload).digest())]), key, t.sig),
   // RFC 4880 5.2.4: the hash covers the payload, then the signature's hashed part and trailer.
   'pgp-rsa2048': (t) => createVerify(t.hash).update(t.payload).update(t.trailer).verify(key, t.sig),
   // Legacy EdDSA signs that digest.

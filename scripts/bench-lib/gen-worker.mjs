@@ -34,7 +34,9 @@ if (kind === 'ssh') {
 }
 
 const git = (args, input) =>
-  execFileSync('git', args, { cwd: repoDir, env: gitEnv, input, stdio: ['pipe', 'pipe', 'pipe'] }).toString().trim();
+  execFileSync('git', args, { cwd: repoDir, env: gitEnv, input, stdio: ['pipe', 'pipe', 'pipe'] })
+    .toString()
+    .trim();
 
 mkdirSync(repoDir, { recursive: true });
 git(['init', '-q', '-b', 'main', '.']);

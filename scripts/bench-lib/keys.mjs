@@ -50,7 +50,12 @@ export function parseOpenSshEd25519(text) {
 
 export function ed25519KeyObject(seed, pub) {
   return createPrivateKey({
-    key: { kty: 'OKP', crv: 'Ed25519', d: Buffer.from(seed).toString('base64url'), x: Buffer.from(pub).toString('base64url') },
+    key: {
+      kty: 'OKP',
+      crv: 'Ed25519',
+      d: Buffer.from(seed).toString('base64url'),
+      x: Buffer.from(pub).toString('base64url'),
+    },
     format: 'jwk',
   });
 }
@@ -102,7 +107,14 @@ export function gpgHome(home) {
  */
 export function makeGpgKey(genHomePath, verifyHomePath, algo, outDir, createdAt) {
   const gen = gpgHome(genHomePath);
-  gen.run([...(createdAt ? ['--faked-system-time', `${createdAt}!`] : []), '--quick-gen-key', UID, algo, 'sign', 'never']);
+  gen.run([
+    ...(createdAt ? ['--faked-system-time', `${createdAt}!`] : []),
+    '--quick-gen-key',
+    UID,
+    algo,
+    'sign',
+    'never',
+  ]);
   const fpr = gen
     .run(['--with-colons', '--list-keys', `=${UID}`])
     .toString()

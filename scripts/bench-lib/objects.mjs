@@ -32,7 +32,10 @@ export function withSignature(payload, armored) {
   const text = payload.toString('latin1');
   const headerEnd = text.indexOf('\n\n');
   const lines = armored.replace(/\n$/, '').split('\n');
-  const header = `gpgsig ${lines[0]}\n${lines.slice(1).map((l) => ` ${l}\n`).join('')}`;
+  const header = `gpgsig ${lines[0]}\n${lines
+    .slice(1)
+    .map((l) => ` ${l}\n`)
+    .join('')}`;
   return Buffer.from(text.slice(0, headerEnd + 1) + header + text.slice(headerEnd + 1), 'latin1');
 }
 

@@ -86,15 +86,25 @@ export async function pgpSigner(secretArmored) {
     const [n, e, d, p, q] = [pub.n, pub.e, priv.d, priv.p, priv.q].map(big);
     privateKey = createPrivateKey({
       key: {
-        kty: 'RSA', n: b64url(bytes(n)), e: b64url(bytes(e)), d: b64url(bytes(d)), p: b64url(bytes(p)), q: b64url(bytes(q)),
-        dp: b64url(bytes(d % (p - 1n))), dq: b64url(bytes(d % (q - 1n))), qi: b64url(bytes(modInverse(q, p))),
+        kty: 'RSA',
+        n: b64url(bytes(n)),
+        e: b64url(bytes(e)),
+        d: b64url(bytes(d)),
+        p: b64url(bytes(p)),
+        q: b64url(bytes(q)),
+        dp: b64url(bytes(d % (p - 1n))),
+        dq: b64url(bytes(d % (q - 1n))),
+        qi: b64url(bytes(modInverse(q, p))),
       },
       format: 'jwk',
     });
   } else if (kp.algorithm === openpgp.enums.publicKey.eddsaLegacy) {
     algo = kp.algorithm;
     hash = 'sha512';
-    privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: b64url(priv.seed), x: b64url(pub.Q.subarray(1)) }, format: 'jwk' });
+    privateKey = createPrivateKey({
+      key: { kty: 'OKP', crv: 'Ed25519', d: b64url(priv.seed), x: b64url(pub.Q.subarray(1)) },
+      format: 'jwk',
+    });
   } else {
     throw new Error(`the bench signs with RSA or Ed25519 (legacy EdDSA) keys, not algorithm ${kp.algorithm}`);
   }
@@ -104,10 +114,15 @@ export async function pgpSigner(secretArmored) {
     const created = Buffer.alloc(4);
     created.writeUInt32BE(createdAt >>> 0);
     const hashedSub = Buffer.concat([
-      Buffer.from([22, 33, 4]), fpr, // issuer fingerprint (v4)
-      Buffer.from([5, 2]), created, // signature creation time
+      Buffer.from([22, 33, 4]),
+      fpr, // issuer fingerprint (v4)
+      Buffer.from([5, 2]),
+      created, // signature creation time
     ]);
-    const hashed = Buffer.concat([Buffer.from([4, 0x00, algo, hashId, hashedSub.length >> 8, hashedSub.length & 0xff]), hashedSub]);
+    const hashed = Buffer.concat([
+      Buffer.from([4, 0x00, algo, hashId, hashedSub.length >> 8, hashedSub.length & 0xff]),
+      hashedSub,
+    ]);
     const trailer = Buffer.alloc(6);
     trailer[0] = 4;
     trailer[1] = 0xff;
@@ -123,7 +138,13 @@ export async function pgpSigner(secretArmored) {
       mpis = Buffer.concat([mpi(rs.subarray(0, 32)), mpi(rs.subarray(32))]);
     }
     const unhashed = Buffer.concat([Buffer.from([9, 16]), keyId]);
-    const body = Buffer.concat([hashed, Buffer.from([unhashed.length >> 8, unhashed.length & 0xff]), unhashed, digest.subarray(0, 2), mpis]);
+    const body = Buffer.concat([
+      hashed,
+      Buffer.from([unhashed.length >> 8, unhashed.length & 0xff]),
+      unhashed,
+      digest.subarray(0, 2),
+      mpis,
+    ]);
     return armorSignature(packet(2, body));
   };
 }

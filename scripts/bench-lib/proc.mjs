@@ -29,6 +29,6 @@ export function runTimed(cmd, args, { cwd, env, input } = {}) {
 export function versionLine(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (r.error) return 'unknown';
-  const text = (r.stdout?.trim() ? r.stdout : r.stderr ?? '').trim();
+  const text = (r.stdout?.trim() ? r.stdout : (r.stderr ?? '')).trim();
   return text.split('\n')[0].trim() || 'unknown';
 }

@@ -43,7 +43,9 @@ function timed(cmd, args, env) {
       const tree = /GITGUARD_BENCH_MAXRSS (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       const node = /gitguard: peak RSS (\d+) MB(?:, CPU ([\d.]+) s)?/.exec(stderr);
       resolve({
-        code, seconds, stderr,
+        code,
+        seconds,
+        stderr,
         treeMB: tree ? Math.round(Number(tree[1]) / 1024) : undefined,
         // CPU seconds of the whole tree (user + system): on a shared machine the steadier figure.
         cpu: tree ? Number(tree[2]) + Number(tree[3]) : undefined,
@@ -59,7 +61,11 @@ function ensureRepo(dir, commits, kind, env) {
   if (existsSync(done)) return false;
   rmSync(dir, { recursive: true, force: true });
   console.error(`making ${dir} (${commits} commits, ${kind})...`);
-  const r = spawnSync(process.execPath, [MAKE_HISTORY, dir, String(commits), ...(kind === 'merges' ? ['--merges'] : [])], { env, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [MAKE_HISTORY, dir, String(commits), ...(kind === 'merges' ? ['--merges'] : [])],
+    { env, stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error(`make-history.mjs failed for ${dir}`);
   writeFileSync(done, '');
   return true;
@@ -84,16 +90,26 @@ export async function benchScale(argv, { gitguard, baseEnv }) {
     const first = await timed(process.execPath, [gitguard, ...audit], env);
     const second = await timed(process.execPath, [gitguard, ...audit], env);
     for (const r of [first, second]) {
-      if (r.code !== 0 && r.code !== 1) throw new Error(`gitguard audit exited ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
+      if (r.code !== 0 && r.code !== 1)
+        throw new Error(`gitguard audit exited ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
     }
     rows.push({ kind, commits: opts.commits, revList, first, second });
   }
   const mb = (v) => (v === undefined ? '?' : `${v} MB`);
-  console.log(`\nscale: gitguard audit${ruleArgs.length ? ` ${ruleArgs.join(' ')}` : ' (default rules)'} vs git rev-list --format=raw HEAD (budget: ratio <= 3, node peak <= 300 MB, second run <= 10%)\n`);
-  const cpu = (r) => (r.first.cpu === undefined || !r.revList.cpu ? '?' : `${r.first.cpu.toFixed(1)} s (${(r.first.cpu / r.revList.cpu).toFixed(1)})`);
-  console.log('| history | commits | rev-list s | gitguard s | ratio | CPU, all processes (ratio) | node CPU | node peak RSS | largest process (git) | 2nd run s | 2nd / 1st |');
+  console.log(
+    `\nscale: gitguard audit${ruleArgs.length ? ` ${ruleArgs.join(' ')}` : ' (default rules)'} vs git rev-list --format=raw HEAD (budget: ratio <= 3, node peak <= 300 MB, second run <= 10%)\n`,
+  );
+  const cpu = (r) =>
+    r.first.cpu === undefined || !r.revList.cpu
+      ? '?'
+      : `${r.first.cpu.toFixed(1)} s (${(r.first.cpu / r.revList.cpu).toFixed(1)})`;
+  console.log(
+    '| history | commits | rev-list s | gitguard s | ratio | CPU, all processes (ratio) | node CPU | node peak RSS | largest process (git) | 2nd run s | 2nd / 1st |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.kind} | ${r.commits.toLocaleString('en-US')} | ${r.revList.seconds.toFixed(2)} | ${r.first.seconds.toFixed(2)} | ${(r.first.seconds / r.revList.seconds).toFixed(1)} | ${cpu(r)} | ${r.first.nodeCpu === undefined ? '?' : `${r.first.nodeCpu.toFixed(1)} s`} | ${mb(r.first.nodeMB)} | ${mb(r.first.treeMB)} | ${r.second.seconds.toFixed(2)} | ${(100 * r.second.seconds / r.first.seconds).toFixed(0)}% |`);
+    console.log(
+      `| ${r.kind} | ${r.commits.toLocaleString('en-US')} | ${r.revList.seconds.toFixed(2)} | ${r.first.seconds.toFixed(2)} | ${(r.first.seconds / r.revList.seconds).toFixed(1)} | ${cpu(r)} | ${r.first.nodeCpu === undefined ? '?' : `${r.first.nodeCpu.toFixed(1)} s`} | ${mb(r.first.nodeMB)} | ${mb(r.first.treeMB)} | ${r.second.seconds.toFixed(2)} | ${((100 * r.second.seconds) / r.first.seconds).toFixed(0)}% |`,
+    );
   }
 }

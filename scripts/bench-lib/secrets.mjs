@@ -20,7 +20,20 @@ function rng(seed) {
 }
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const B64 = `${ALNUM}+/`;
-const WORDS = ['config', 'token', 'secret', 'value', 'result', 'https://example.com/api', 'user', 'password_hash', 'key', 'data', 'items', 'count'];
+const WORDS = [
+  'config',
+  'token',
+  'secret',
+  'value',
+  'result',
+  'https://example.com/api',
+  'user',
+  'password_hash',
+  'key',
+  'data',
+  'items',
+  'count',
+];
 
 async function makeRepo(dir, commits, env) {
   execFileSync('git', ['init', '-q', '-b', 'main', dir], { env });
@@ -29,17 +42,24 @@ async function makeRepo(dir, commits, env) {
   const chars = (n, alphabet = ALNUM) => Array.from({ length: n }, () => alphabet[pick(alphabet.length)]).join('');
   const line = (i) => {
     switch (pick(8)) {
-      case 0: return `    "integrity": "sha512-${chars(86, B64)}==",`;
-      case 1: return `const img${i} = "data:image/png;base64,${chars(120, B64)}";`;
-      case 2: return `// ${WORDS[pick(WORDS.length)]} ${chars(8)} handles ${WORDS[pick(WORDS.length)]} for ${i}`;
-      case 3: return `  id: "${chars(8, '0123456789abcdef')}-${chars(4, '0123456789abcdef')}-4${chars(3, '0123456789abcdef')}-a${chars(3, '0123456789abcdef')}-${chars(12, '0123456789abcdef')}",`;
-      default: return `  const ${WORDS[pick(WORDS.length)].replace(/\W/g, '')}${i} = compute(${pick(1000)}, "${chars(12)}", ${WORDS[pick(WORDS.length)].includes('/') ? '"https://example.com"' : 'null'});`;
+      case 0:
+        return `    "integrity": "sha512-${chars(86, B64)}==",`;
+      case 1:
+        return `const img${i} = "data:image/png;base64,${chars(120, B64)}";`;
+      case 2:
+        return `// ${WORDS[pick(WORDS.length)]} ${chars(8)} handles ${WORDS[pick(WORDS.length)]} for ${i}`;
+      case 3:
+        return `  id: "${chars(8, '0123456789abcdef')}-${chars(4, '0123456789abcdef')}-4${chars(3, '0123456789abcdef')}-a${chars(3, '0123456789abcdef')}-${chars(12, '0123456789abcdef')}",`;
+      default:
+        return `  const ${WORDS[pick(WORDS.length)].replace(/\W/g, '')}${i} = compute(${pick(1000)}, "${chars(12)}", ${WORDS[pick(WORDS.length)].includes('/') ? '"https://example.com"' : 'null'});`;
     }
   };
   const files = Array.from({ length: 200 }, (_, f) => Array.from({ length: 100 }, (_, i) => line(f * 100 + i)));
   let planted = 0;
   const fi = spawn('git', ['fast-import', '--quiet'], { cwd: dir, env, stdio: ['pipe', 'inherit', 'inherit'] });
-  const done = new Promise((resolve, reject) => fi.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`fast-import exited ${c}`)))));
+  const done = new Promise((resolve, reject) =>
+    fi.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`fast-import exited ${c}`)))),
+  );
   for (let c = 0; c < commits; c++) {
     const t = 1_600_000_000 + c * 60;
     const msg = `change ${c}\n`;
@@ -73,7 +93,11 @@ function timeGitLog(repo, env) {
     child.stdout.on('data', (c) => (bytes += c.length));
     child.stderr.on('data', (c) => err.push(c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, bytes }) : reject(new Error(`git log failed: ${Buffer.concat(err)}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, bytes })
+        : reject(new Error(`git log failed: ${Buffer.concat(err)}`)),
+    );
   });
 }
 
@@ -98,7 +122,24 @@ export async function benchSecrets({ tmp, baseEnv, gitguard, runs, commits, log 
     const g = await timeGitLog(repo, baseEnv);
     bytes = g.bytes;
     gitTimes.push(g.seconds);
-    const a = await runTimed('node', [gitguard, 'audit', repo, '--rule', 'secrets-not-in-history', '--all', '--no-ledger', '--no-cache', '--format', 'json', '--max-findings', '1000'], { env: baseEnv });
+    const a = await runTimed(
+      'node',
+      [
+        gitguard,
+        'audit',
+        repo,
+        '--rule',
+        'secrets-not-in-history',
+        '--all',
+        '--no-ledger',
+        '--no-cache',
+        '--format',
+        'json',
+        '--max-findings',
+        '1000',
+      ],
+      { env: baseEnv },
+    );
     if (a.code !== 0 && a.code !== 1) throw new Error(`gitguard failed (exit ${a.code}): ${a.stderr}`);
     ggTimes.push(a.seconds);
     result = JSON.parse(a.stdout).results[0];
@@ -106,9 +147,14 @@ export async function benchSecrets({ tmp, baseEnv, gitguard, runs, commits, log 
   const git = median(gitTimes);
   const gg = median(ggTimes);
   log(`git log -p -U0 --all: ${git.toFixed(2)} s (${(bytes / 1024 / 1024).toFixed(1)} MiB of diff)`);
-  log(`gitguard audit --rule secrets-not-in-history --all: ${gg.toFixed(2)} s (${result.outcome}, ${result.findingCount} finding(s); ${result.note})`);
+  log(
+    `gitguard audit --rule secrets-not-in-history --all: ${gg.toFixed(2)} s (${result.outcome}, ${result.findingCount} finding(s); ${result.note})`,
+  );
   log(`ratio gitguard / git: ${(gg / git).toFixed(2)} (target <= 2.00)`);
-  if (planted !== undefined && result.findingCount !== planted) throw new Error(`expected ${planted} planted token(s) to be found, got ${result.findingCount}`);
-  log(`BENCH_JSON ${JSON.stringify({ mode: 'secrets', repo: process.env.BENCH_REPO ?? 'synthetic', commits: process.env.BENCH_REPO ? undefined : commits, gitSeconds: git, gitguardSeconds: gg, ratio: gg / git, diffBytes: bytes, findings: result.findingCount })}`);
+  if (planted !== undefined && result.findingCount !== planted)
+    throw new Error(`expected ${planted} planted token(s) to be found, got ${result.findingCount}`);
+  log(
+    `BENCH_JSON ${JSON.stringify({ mode: 'secrets', repo: process.env.BENCH_REPO ?? 'synthetic', commits: process.env.BENCH_REPO ? undefined : commits, gitSeconds: git, gitguardSeconds: gg, ratio: gg / git, diffBytes: bytes, findings: result.findingCount })}`,
+  );
   return gg / git <= 2 ? 0 : 1;
 }

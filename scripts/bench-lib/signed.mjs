@@ -58,7 +58,12 @@ function ensureKeys(dir) {
   ed.verify.kill();
   const b64 = (b) => Buffer.from(b).toString('base64');
   const keys = {
-    'ssh-ed25519': { seed: b64(ssh.seed), pub: b64(ssh.pub), publicBlob: b64(ssh.publicBlob), allowedSigners: ssh.allowedSigners },
+    'ssh-ed25519': {
+      seed: b64(ssh.seed),
+      pub: b64(ssh.pub),
+      publicBlob: b64(ssh.publicBlob),
+      allowedSigners: ssh.allowedSigners,
+    },
     'pgp-rsa2048': { fpr: rsa.fpr, secretArmored: rsa.secretArmored, keyring: rsa.keyring, home: rsa.verify.home },
     'pgp-ed25519': { fpr: ed.fpr, secretArmored: ed.secretArmored, keyring: ed.keyring, home: ed.verify.home },
   };
@@ -68,12 +73,26 @@ function ensureKeys(dir) {
 
 function generate(kind, key, repoDir, commits, env) {
   const startTime = KEYS_CREATED + 86_400;
-  const workerKey = kind === 'ssh-ed25519'
-    ? { seed: Buffer.from(key.seed, 'base64'), pub: Buffer.from(key.pub, 'base64'), publicBlob: Buffer.from(key.publicBlob, 'base64') }
-    : { secretArmored: key.secretArmored };
+  const workerKey =
+    kind === 'ssh-ed25519'
+      ? {
+          seed: Buffer.from(key.seed, 'base64'),
+          pub: Buffer.from(key.pub, 'base64'),
+          publicBlob: Buffer.from(key.publicBlob, 'base64'),
+        }
+      : { secretArmored: key.secretArmored };
   return new Promise((resolve, reject) => {
     const w = new Worker(GEN_WORKER, {
-      workerData: { kind: kind === 'ssh-ed25519' ? 'ssh' : 'openpgp', nodeSigner: true, repoDir, commits, startTime, identity: IDENTITY, key: workerKey, gitEnv: env },
+      workerData: {
+        kind: kind === 'ssh-ed25519' ? 'ssh' : 'openpgp',
+        nodeSigner: true,
+        repoDir,
+        commits,
+        startTime,
+        identity: IDENTITY,
+        key: workerKey,
+        gitEnv: env,
+      },
     });
     w.once('message', resolve);
     w.once('error', reject);
@@ -84,15 +103,26 @@ function generate(kind, key, repoDir, commits, env) {
 /** git's arguments and environment to check this kind's signatures, and gitguard's key option. */
 function keyOptions(kind, key, env) {
   if (kind === 'ssh-ed25519') {
-    return { gitArgs: ['-c', `gpg.ssh.allowedSignersFile=${key.allowedSigners}`], gitEnv: env, gitguardArgs: ['--allowed-signers', key.allowedSigners] };
+    return {
+      gitArgs: ['-c', `gpg.ssh.allowedSignersFile=${key.allowedSigners}`],
+      gitEnv: env,
+      gitguardArgs: ['--allowed-signers', key.allowedSigners],
+    };
   }
   return { gitArgs: [], gitEnv: { ...env, GNUPGHOME: key.home }, gitguardArgs: ['--keyring', key.keyring] };
 }
 
 /** Every commit of main, oldest first, as { oid, payload, armored } (read with git cat-file). */
 function readCommits(repo, env) {
-  const oids = execFileSync('git', ['-C', repo, 'rev-list', '--reverse', 'main'], { env, maxBuffer: 1 << 30 }).toString().trim().split('\n');
-  const out = spawnSync('git', ['-C', repo, 'cat-file', '--batch'], { env, input: `${oids.join('\n')}\n`, maxBuffer: 2 ** 31 });
+  const oids = execFileSync('git', ['-C', repo, 'rev-list', '--reverse', 'main'], { env, maxBuffer: 1 << 30 })
+    .toString()
+    .trim()
+    .split('\n');
+  const out = spawnSync('git', ['-C', repo, 'cat-file', '--batch'], {
+    env,
+    input: `${oids.join('\n')}\n`,
+    maxBuffer: 2 ** 31,
+  });
   if (out.status !== 0) throw new Error(`git cat-file failed: ${out.stderr}`);
   const buf = out.stdout;
   const commits = [];
@@ -106,7 +136,10 @@ function readCommits(repo, env) {
     const start = text.indexOf('\ngpgsig ') + 1;
     let end = text.indexOf('\n', start);
     while (text[end + 1] === ' ') end = text.indexOf('\n', end + 1);
-    const armored = `${text.slice(start + 7, end).split('\n ').join('\n')}\n`;
+    const armored = `${text
+      .slice(start + 7, end)
+      .split('\n ')
+      .join('\n')}\n`;
     commits.push({ oid, payload: Buffer.from(text.slice(0, start) + text.slice(end + 1), 'latin1'), armored });
   }
   return commits;
@@ -164,9 +197,11 @@ function cryptoTask(kind, c) {
 }
 
 async function publicJwk(kind, key) {
-  if (kind === 'ssh-ed25519') return { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key.pub, 'base64').toString('base64url') };
+  if (kind === 'ssh-ed25519')
+    return { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key.pub, 'base64').toString('base64url') };
   const pk = (await openpgp.readKey({ armoredKey: readFileSync(key.keyring, 'utf8') })).keyPacket.publicParams;
-  if (kind === 'pgp-rsa2048') return { kty: 'RSA', n: Buffer.from(pk.n).toString('base64url'), e: Buffer.from(pk.e).toString('base64url') };
+  if (kind === 'pgp-rsa2048')
+    return { kty: 'RSA', n: Buffer.from(pk.n).toString('base64url'), e: Buffer.from(pk.e).toString('base64url') };
   return { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(pk.Q.subarray(1)).toString('base64url') };
 }
 
@@ -201,17 +236,26 @@ async function cryptoOnly(kind, jwk, tasks, threads) {
   const used = process.cpuUsage(cpu);
   await Promise.all(workers.map((w) => w.terminate()));
   const good = results.reduce((n, r) => n + r.good, 0);
-  if (good !== tasks.length) throw new Error(`${kind}: node:crypto verified ${good} of ${tasks.length} signatures: the bench decodes them wrong`);
+  if (good !== tasks.length)
+    throw new Error(
+      `${kind}: node:crypto verified ${good} of ${tasks.length} signatures: the bench decodes them wrong`,
+    );
   return { ms, threadMs: results.reduce((n, r) => n + r.ms, 0), cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** `git verify-commit` on a spread of commits (the root and the tip included); all must be good. */
 function gitSample(repo, commits, opts) {
-  const picks = [...new Set(Array.from({ length: SAMPLE }, (_, i) => Math.round((i * (commits.length - 1)) / (SAMPLE - 1))))].map((i) => commits[i].oid);
+  const picks = [
+    ...new Set(Array.from({ length: SAMPLE }, (_, i) => Math.round((i * (commits.length - 1)) / (SAMPLE - 1)))),
+  ].map((i) => commits[i].oid);
   const start = performance.now();
   for (const oid of picks) {
-    const r = spawnSync('git', ['-C', repo, ...opts.gitArgs, 'verify-commit', oid], { env: opts.gitEnv, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`git verify-commit ${oid} failed in ${repo}: ${(r.stderr || '').trim().split('\n').pop()}`);
+    const r = spawnSync('git', ['-C', repo, ...opts.gitArgs, 'verify-commit', oid], {
+      env: opts.gitEnv,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0)
+      throw new Error(`git verify-commit ${oid} failed in ${repo}: ${(r.stderr || '').trim().split('\n').pop()}`);
   }
   return { commits: picks.length, ms: performance.now() - start };
 }
@@ -223,7 +267,9 @@ export async function benchSigned(argv, { gitguard, baseEnv, log = console.log }
   const dir = process.env.BENCH_SIGNED_DIR ?? '/tmp/gitguard-signed';
   const { poolSize } = await import('../../dist/collect/signatures/pool.js');
   const threads = poolSize();
-  log(`gitguard signed-history benchmark: ${args.commits} commits, ${args.runs} run(s) each, in ${dir}; gitguard verifies on ${threads || 1} thread(s)`);
+  log(
+    `gitguard signed-history benchmark: ${args.commits} commits, ${args.runs} run(s) each, in ${dir}; gitguard verifies on ${threads || 1} thread(s)`,
+  );
   const keys = ensureKeys(dir);
 
   const repos = args.kinds.map((kind) => ({ kind, key: keys[kind], dir: join(dir, `${kind}-${args.commits}`) }));
@@ -246,11 +292,14 @@ export async function benchSigned(argv, { gitguard, baseEnv, log = console.log }
   for (const r of repos) {
     const opts = keyOptions(r.kind, r.key, baseEnv);
     const commits = readCommits(r.dir, baseEnv);
-    if (commits.length !== args.commits) throw new Error(`${r.dir}: main has ${commits.length} commits, not ${args.commits}; remove it to rebuild`);
+    if (commits.length !== args.commits)
+      throw new Error(`${r.dir}: main has ${commits.length} commits, not ${args.commits}; remove it to rebuild`);
     const git = gitSample(r.dir, commits, opts);
     const tasks = commits.map((c) => cryptoTask(r.kind, c));
     const jwk = await publicJwk(r.kind, r.key);
-    log(`\n[${r.kind}] git verify-commit accepts ${git.commits} sampled commits (${(git.ms / git.commits).toFixed(1)} ms/commit)`);
+    log(
+      `\n[${r.kind}] git verify-commit accepts ${git.commits} sampled commits (${(git.ms / git.commits).toFixed(1)} ms/commit)`,
+    );
     const crypto = [];
     const cold = [];
     for (let i = 0; i < args.runs; i += 1) {
@@ -258,13 +307,19 @@ export async function benchSigned(argv, { gitguard, baseEnv, log = console.log }
       crypto.push(await cryptoOnly(r.kind, jwk, tasks, threads || 1));
       rmSync(join(r.dir, '.git', 'gitguard'), { recursive: true, force: true });
       const argv = [process.execPath, gitguard, 'verify', '-C', r.dir, ...opts.gitguardArgs];
-      const run = await runTimed(HAVE_TIME ? '/usr/bin/time' : argv[0], HAVE_TIME ? ['-f', 'GITGUARD_BENCH_CPU %U %S', ...argv] : argv.slice(1), { env: baseEnv });
+      const run = await runTimed(
+        HAVE_TIME ? '/usr/bin/time' : argv[0],
+        HAVE_TIME ? ['-f', 'GITGUARD_BENCH_CPU %U %S', ...argv] : argv.slice(1),
+        { env: baseEnv },
+      );
       const cpuLine = /GITGUARD_BENCH_CPU ([\d.]+) ([\d.]+)/.exec(run.stderr);
       run.cpuMs = cpuLine ? (Number(cpuLine[1]) + Number(cpuLine[2])) * 1000 : undefined;
       const lines = run.stdout.split('\n').filter(Boolean);
       const good = lines.filter((l) => l.split(' ')[1] === 'G').length;
       if (run.code !== 0 || good !== args.commits) {
-        throw new Error(`${r.kind}: gitguard verify exited ${run.code} with ${good} of ${args.commits} G: ${run.stderr.trim().split('\n')[0] ?? ''} ${lines.find((l) => l.split(' ')[1] !== 'G') ?? ''}`);
+        throw new Error(
+          `${r.kind}: gitguard verify exited ${run.code} with ${good} of ${args.commits} G: ${run.stderr.trim().split('\n')[0] ?? ''} ${lines.find((l) => l.split(' ')[1] !== 'G') ?? ''}`,
+        );
       }
       cold.push({ ms: run.seconds * 1000, cpuMs: run.cpuMs });
       const c = crypto[i];
@@ -292,11 +347,30 @@ export async function benchSigned(argv, { gitguard, baseEnv, log = console.log }
     });
   }
 
-  const header = ['history', 'commits', 'crypto only s', 'us/sig (1 thread)', 'gitguard cold s', 'us/commit', 'ratio', 'budget', 'CPU s crypto / gitguard', 'CPU ratio', 'git verify-commit ms/commit'];
+  const header = [
+    'history',
+    'commits',
+    'crypto only s',
+    'us/sig (1 thread)',
+    'gitguard cold s',
+    'us/commit',
+    'ratio',
+    'budget',
+    'CPU s crypto / gitguard',
+    'CPU ratio',
+    'git verify-commit ms/commit',
+  ];
   const cells = rows.map((x) => [
-    x.kind, String(x.commits), x.cryptoSeconds.toFixed(2), x.cryptoUsPerSignature.toFixed(1), x.coldSeconds.toFixed(2), x.coldUsPerCommit.toFixed(1),
-    x.ratio.toFixed(2), `≤${BUDGET} ${x.ratio <= BUDGET ? 'ok' : 'MISS'}`,
-    x.coldCpuSeconds === null ? '-' : `${x.cryptoCpuSeconds.toFixed(2)} / ${x.coldCpuSeconds.toFixed(2)}`, x.cpuRatio === null ? '-' : x.cpuRatio.toFixed(2),
+    x.kind,
+    String(x.commits),
+    x.cryptoSeconds.toFixed(2),
+    x.cryptoUsPerSignature.toFixed(1),
+    x.coldSeconds.toFixed(2),
+    x.coldUsPerCommit.toFixed(1),
+    x.ratio.toFixed(2),
+    `≤${BUDGET} ${x.ratio <= BUDGET ? 'ok' : 'MISS'}`,
+    x.coldCpuSeconds === null ? '-' : `${x.cryptoCpuSeconds.toFixed(2)} / ${x.coldCpuSeconds.toFixed(2)}`,
+    x.cpuRatio === null ? '-' : x.cpuRatio.toFixed(2),
     x.gitMsPerCommit.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
@@ -305,8 +379,12 @@ export async function benchSigned(argv, { gitguard, baseEnv, log = console.log }
   log(line(header));
   log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const c of cells) log(line(c));
-  log(`\ncrypto only: node:crypto over the same signatures and keys on ${threads || 1} worker thread(s) (gitguard's pool size), medians of ${args.runs}`);
-  log('ratio: wall times (the budget); CPU ratio: CPU seconds of gitguard and its git children against those of the crypto, steadier on a busy machine');
+  log(
+    `\ncrypto only: node:crypto over the same signatures and keys on ${threads || 1} worker thread(s) (gitguard's pool size), medians of ${args.runs}`,
+  );
+  log(
+    'ratio: wall times (the budget); CPU ratio: CPU seconds of gitguard and its git children against those of the crypto, steadier on a busy machine',
+  );
   log(`BENCH_JSON ${JSON.stringify({ mode: 'signed', threads, rows })}`);
   return 0;
 }

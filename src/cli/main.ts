@@ -26,7 +26,9 @@ async function run(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and --version end here with code 0; usage errors were already printed by commander.
-      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.cannotAudit;
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.cannotAudit;
     }
     if (err instanceof ExpectedError) {
       io.stderr(`gitguard: ${say(err.message, 500)}${err.hint ? `; ${say(err.hint, 300)}` : ''}\n`);
@@ -34,7 +36,9 @@ async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.cannotAudit;
     }
     const e = err as Error;
-    io.stderr(`gitguard: internal error: ${say(e?.message ?? String(err), 500)}; this is a bug in gitguard: please report it with the output of --debug\n`);
+    io.stderr(
+      `gitguard: internal error: ${say(e?.message ?? String(err), 500)}; this is a bug in gitguard: please report it with the output of --debug\n`,
+    );
     if (debug && e?.stack) io.stderr(`${redactUrls(e.stack)}\n`);
     return EXIT.cannotAudit;
   }

@@ -4,7 +4,13 @@ import { Option, type Command } from 'commander';
 import { ExpectedError } from '../errors.js';
 
 /** Repeatable, comma-separated values: -r a,b -r c -> [a, b, c]. */
-export const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+export const list = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
 
 /** Repeatable values taken whole (file names may contain commas). */
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -12,18 +18,33 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 /** --keyring, --allowed-signers, --revoked-keys: the keys used when the repository's policy does not say. */
 export function keyOptions(cmd: Command): Command {
   return cmd
-    .option('--keyring <file>', 'OpenPGP public keys to check signatures against when the repository has no policy (repeatable)', collect)
+    .option(
+      '--keyring <file>',
+      'OpenPGP public keys to check signatures against when the repository has no policy (repeatable)',
+      collect,
+    )
     .option('--allowed-signers <file>', 'SSH allowed-signers file, likewise (repeatable)', collect)
-    .option('--revoked-keys <file>', 'keys whose signatures are void, as git\'s gpg.ssh.revocationFile: SSH public keys or fingerprints, OpenPGP fingerprints, one per line (repeatable)', collect);
+    .option(
+      '--revoked-keys <file>',
+      "keys whose signatures are void, as git's gpg.ssh.revocationFile: SSH public keys or fingerprints, OpenPGP fingerprints, one per line (repeatable)",
+      collect,
+    );
 }
 
 /** -C, --repo PATH: every command takes the repository the same way (as git -C does). */
-export const repoOption = (): Option => new Option('-C, --repo <path>', 'the repository: a work tree, .git folder, linked worktree or bare repository (default: the current directory)');
+export const repoOption = (): Option =>
+  new Option(
+    '-C, --repo <path>',
+    'the repository: a work tree, .git folder, linked worktree or bare repository (default: the current directory)',
+  );
 
 /** The repository a command works on: `-C PATH`, or the positional `[path]` of the commands that take one, else ".". */
 export function repoPath(flags: { repo?: string }, positional?: string): string {
   if (flags.repo !== undefined && positional !== undefined && positional !== flags.repo) {
-    throw new ExpectedError(`two repositories given: "${positional}" and -C "${flags.repo}"`, 'give the repository once, as PATH or with -C PATH');
+    throw new ExpectedError(
+      `two repositories given: "${positional}" and -C "${flags.repo}"`,
+      'give the repository once, as PATH or with -C PATH',
+    );
   }
   return flags.repo ?? positional ?? '.';
 }

@@ -32,7 +32,8 @@ export function plannedOutputs(format: string, output: string | undefined, extra
   }
   const files = outputs.flatMap((o) => (o.file ? [o.file] : []));
   const dup = files.find((f, i) => files.indexOf(f) !== i);
-  if (dup) throw new ExpectedError(`two reports would be written to ${dup}`, 'give each --output-<format> its own file');
+  if (dup)
+    throw new ExpectedError(`two reports would be written to ${dup}`, 'give each --output-<format> its own file');
   for (const o of outputs) reporterFor(o.format); // unknown format: fail before the audit runs
   return outputs;
 }
@@ -48,7 +49,11 @@ export function writeOutputs(report: AuditReport, outputs: Output[], io: Io, opt
       writeUserFile(o.file, text);
     } catch (err) {
       // Refusals (a link, a folder leading out) keep their own words; plain failures are worded here.
-      if (err instanceof ExpectedError && !['missing', 'unreadable'].includes(String((err as { reason?: string }).reason))) throw err;
+      if (
+        err instanceof ExpectedError &&
+        !['missing', 'unreadable'].includes(String((err as { reason?: string }).reason))
+      )
+        throw err;
       throw fileError('write', `the ${o.format} report`, o.file, err, 'choose a file in a folder you can write to');
     }
   }

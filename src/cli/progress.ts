@@ -16,7 +16,10 @@ export function durationText(seconds: number): string {
  * stderr is a terminal, and only once the walk has run for a couple of seconds. The rate is measured
  * from the first report; the total (and so the time left) is there once rev-list has listed the walk.
  */
-export function progressReporter(io: Io, clock: () => number = Date.now): { onProgress?: (n: number, total?: number) => void; done: () => void } {
+export function progressReporter(
+  io: Io,
+  clock: () => number = Date.now,
+): { onProgress?: (n: number, total?: number) => void; done: () => void } {
   if (!io.stderrIsTTY) return { done: () => {} };
   let shown = false;
   let first: { n: number; at: number } | undefined;
@@ -31,7 +34,9 @@ export function progressReporter(io: Io, clock: () => number = Date.now): { onPr
       const rate = Math.round(perSecond);
       const of = total !== undefined && total >= n ? ` of ${total.toLocaleString('en-US')}` : '';
       const left = of && perSecond > 0 ? `, about ${durationText((total! - n) / perSecond)} left` : '';
-      io.stderr(`\r\u001b[Kgitguard: ${n.toLocaleString('en-US')}${of} commits checked (${rate.toLocaleString('en-US')}/s${left})…`);
+      io.stderr(
+        `\r\u001b[Kgitguard: ${n.toLocaleString('en-US')}${of} commits checked (${rate.toLocaleString('en-US')}/s${left})…`,
+      );
     },
     done: () => {
       if (shown) io.stderr('\r\u001b[K');

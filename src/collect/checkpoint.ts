@@ -8,7 +8,14 @@ import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import type { SecretsFacts } from '../domain/content.js';
-import { UnsafeFileError, mkdirNoFollow, readBounded, readBoundedIfExists, readStateFile, writeFileSafe } from './safe-fs.js';
+import {
+  UnsafeFileError,
+  mkdirNoFollow,
+  readBounded,
+  readBoundedIfExists,
+  readStateFile,
+  writeFileSafe,
+} from './safe-fs.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v1';
@@ -78,23 +85,29 @@ const safeHint = (path: string): string => `remove ${path}, or run with --no-cac
  * The checkpoint, or why there is none to use. Throws UnsafeFileError when the file (or the state
  * folder) is a link or not a regular file: someone tampered with gitguard's state, and says so.
  */
-export function readCheckpoint(repo: RepositoryInfo, env: NodeJS.ProcessEnv): { checkpoint: Checkpoint } | { none: string } {
+export function readCheckpoint(
+  repo: RepositoryInfo,
+  env: NodeJS.ProcessEnv,
+): { checkpoint: Checkpoint } | { none: string } {
   const file = checkpointFile(repo);
   let bytes: Buffer | undefined;
   try {
     bytes = readStateFile(repo.commonDir, file, CHECKPOINT_MAX_BYTES);
   } catch (err) {
-    if (err instanceof UnsafeFileError && err.reason !== 'too-large') throw new UnsafeFileError(err.path, err.reason, err.detail, safeHint(err.path));
+    if (err instanceof UnsafeFileError && err.reason !== 'too-large')
+      throw new UnsafeFileError(err.path, err.reason, err.detail, safeHint(err.path));
     return { none: 'the checkpoint is too large to read' };
   }
   if (!bytes) return { none: 'no checkpoint yet' };
   const secret = userSecret(env);
   if (!secret) return { none: 'no per-user secret to check the checkpoint with' };
   const body = openSealed(secret, VERSION, bytes.toString('utf8'));
-  if (body === undefined) return { none: 'the checkpoint does not authenticate (altered, or written by another user or version)' };
+  if (body === undefined)
+    return { none: 'the checkpoint does not authenticate (altered, or written by another user or version)' };
   try {
     const cp = JSON.parse(body) as Checkpoint;
-    if (cp.version !== VERSION || !Array.isArray(cp.tips) || typeof cp.rules !== 'object') return { none: 'the checkpoint is of another version' };
+    if (cp.version !== VERSION || !Array.isArray(cp.tips) || typeof cp.rules !== 'object')
+      return { none: 'the checkpoint is of another version' };
     return { checkpoint: cp };
   } catch {
     return { none: 'the checkpoint cannot be parsed' };
@@ -113,7 +126,8 @@ export function writeCheckpoint(repo: RepositoryInfo, env: NodeJS.ProcessEnv, cp
     writeFileSafe(file, text, { mode: 0o600 });
     return undefined;
   } catch (err) {
-    if (err instanceof UnsafeFileError && (err.reason === 'symlink' || err.reason === 'not-a-file')) throw new UnsafeFileError(err.path, err.reason, err.detail, safeHint(err.path));
+    if (err instanceof UnsafeFileError && (err.reason === 'symlink' || err.reason === 'not-a-file'))
+      throw new UnsafeFileError(err.path, err.reason, err.detail, safeHint(err.path));
     return `cannot be written: ${(err as Error).message}`;
   }
 }
@@ -136,7 +150,8 @@ function fileHash(path: string, follow = false): string {
  */
 export function environmentFingerprint(repo: RepositoryInfo, history: HistoryFacts): string {
   const h = createHash('sha256');
-  for (const r of [...history.replaceRefs].map((x) => `${x.replaced}>${x.replacement}`).sort()) h.update(`replace ${r}\n`);
+  for (const r of [...history.replaceRefs].map((x) => `${x.replaced}>${x.replacement}`).sort())
+    h.update(`replace ${r}\n`);
   h.update(`grafts ${fileHash(join(repo.commonDir, 'info', 'grafts'))}\n`);
   h.update(`shallow ${fileHash(join(repo.commonDir, 'shallow'))}\n`);
   h.update(`alternates ${fileHash(join(repo.commonDir, 'objects', 'info', 'alternates'))}\n`);
@@ -154,8 +169,13 @@ export function userFilesHash(files: readonly string[]): string {
 /** The shipped rule data (rules/*.json): a new rule text or database changes what a run reports. */
 export function dataDirHash(dir: string): string {
   const h = createHash('sha256');
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    h.update(name).update('\0').update(readBounded(join(dir, name), 256 * 1024 * 1024)).update('\n');
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
+    h.update(name)
+      .update('\0')
+      .update(readBounded(join(dir, name), 256 * 1024 * 1024))
+      .update('\n');
   }
   return h.digest('hex');
 }
@@ -178,7 +198,10 @@ function fileState(objects: string, rel: string, hashed: boolean): ObjectFile | 
     const path = join(objects, rel);
     const st = lstatSync(path, { bigint: true });
     if (!st.isFile()) return undefined;
-    const digest = hashed && st.size <= BigInt(LOOSE_HASHED_BYTES) ? createHash('sha256').update(readBounded(path, LOOSE_HASHED_BYTES)).digest('hex') : '';
+    const digest =
+      hashed && st.size <= BigInt(LOOSE_HASHED_BYTES)
+        ? createHash('sha256').update(readBounded(path, LOOSE_HASHED_BYTES)).digest('hex')
+        : '';
     return [rel, String(st.size), String(st.ino), digest];
   } catch {
     return undefined;
@@ -232,12 +255,17 @@ export function objectFiles(repo: RepositoryInfo): ObjectFiles {
 
 /** Why the recorded object files no longer hold the judged history (against `now`, taken by objectFiles), or undefined when each is as it was. */
 export function objectFilesChanged(recorded: ObjectFiles, now: ObjectFiles): string | undefined {
-  for (const [kind, list, current] of [['loose object', recorded.loose, now.loose], ['pack', recorded.packs, now.packs]] as const) {
+  for (const [kind, list, current] of [
+    ['loose object', recorded.loose, now.loose],
+    ['pack', recorded.packs, now.packs],
+  ] as const) {
     const byPath = new Map(current.map((f) => [f[0], f]));
     for (const want of list) {
       const got = byPath.get(want[0]);
-      if (!got) return `a ${kind} that held the judged history is gone (${want[0]}; a repack or gc, or someone removed it)`;
-      if (got[1] !== want[1] || got[2] !== want[2] || got[3] !== want[3]) return `a ${kind} that held the judged history was rewritten (${want[0]})`;
+      if (!got)
+        return `a ${kind} that held the judged history is gone (${want[0]}; a repack or gc, or someone removed it)`;
+      if (got[1] !== want[1] || got[2] !== want[2] || got[3] !== want[3])
+        return `a ${kind} that held the judged history was rewritten (${want[0]})`;
     }
   }
   return undefined;

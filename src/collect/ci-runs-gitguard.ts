@@ -4,7 +4,10 @@ import { ObjectReader, parseTree } from './objects.js';
 
 export class CiGateReader {
   private readonly gateOf = new Map<string, Promise<boolean>>();
-  constructor(private readonly reader: ObjectReader, private readonly oidBytes: 20 | 32) {}
+  constructor(
+    private readonly reader: ObjectReader,
+    private readonly oidBytes: 20 | 32,
+  ) {}
 
   /** `ids`: the object ids at the CI paths (null where a path is absent). */
   runsGitguard(ids: readonly (string | null)[]): Promise<boolean> {
@@ -16,7 +19,12 @@ export class CiGateReader {
           if (!id) continue;
           const o = await this.reader.read(id);
           if (!o) continue;
-          const blobs = o.type === 'tree' ? parseTree(o.body, this.oidBytes).filter((e) => /\.ya?ml$/.test(e.name)).map((e) => e.oid) : [id];
+          const blobs =
+            o.type === 'tree'
+              ? parseTree(o.body, this.oidBytes)
+                  .filter((e) => /\.ya?ml$/.test(e.name))
+                  .map((e) => e.oid)
+              : [id];
           for (const b of blobs) {
             const f = b === id ? o : await this.reader.read(b);
             if (f?.type === 'blob' && /\bgitguard\b/.test(f.body.toString('utf8'))) return true;

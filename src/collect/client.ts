@@ -25,7 +25,9 @@ async function firstOutputLine(program: string, args: string[]): Promise<string 
 /** Is `path` the repository's folder or inside it? */
 export function insideRepository(path: string, repo: RepositoryInfo | undefined): boolean {
   if (!repo) return false;
-  const roots = [repo.workTree, repo.gitDir, repo.commonDir, repo.path].filter((r): r is string => !!r).map((r) => resolve(r));
+  const roots = [repo.workTree, repo.gitDir, repo.commonDir, repo.path]
+    .filter((r): r is string => !!r)
+    .map((r) => resolve(r));
   const p = resolve(path);
   return roots.some((root) => {
     const rel = relative(root, p);
@@ -72,7 +74,8 @@ async function withRecord(t: ToolVersion, tools: PackageTools | false | undefine
   if (tools === false) return t;
   const record = await distroRecord(t.program, t.raw, tools);
   t.record = record;
-  if (record.kind === 'changelog') t.distribution = `${osName() ?? process.platform}: ${record.package} ${record.version}`;
+  if (record.kind === 'changelog')
+    t.distribution = `${osName() ?? process.platform}: ${record.package} ${record.version}`;
   return t;
 }
 
@@ -93,7 +96,13 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
 }
 
-async function probe(tool: ToolVersion['tool'], program: string, args: string[], source: string, tools?: PackageTools | false): Promise<ToolVersion | undefined> {
+async function probe(
+  tool: ToolVersion['tool'],
+  program: string,
+  args: string[],
+  source: string,
+  tools?: PackageTools | false,
+): Promise<ToolVersion | undefined> {
   const raw = await firstOutputLine(program, args);
   if (raw === undefined) return undefined;
   return withRecord({ tool, program, raw, source }, tools);
@@ -102,9 +111,23 @@ async function probe(tool: ToolVersion['tool'], program: string, args: string[],
 /** ssh-keygen prints no version: it is judged by the ssh installed beside it (same package). */
 async function keygenVersion(keygen: string, source: string, tools?: PackageTools | false): Promise<ToolVersion> {
   const sibling = join(dirname(keygen), process.platform === 'win32' ? 'ssh.exe' : 'ssh');
-  if (!executable(sibling)) return { tool: 'ssh-keygen', program: keygen, raw: '', source, notRun: 'ssh-keygen prints no version and no ssh is installed beside it' };
+  if (!executable(sibling))
+    return {
+      tool: 'ssh-keygen',
+      program: keygen,
+      raw: '',
+      source,
+      notRun: 'ssh-keygen prints no version and no ssh is installed beside it',
+    };
   const raw = await firstOutputLine(sibling, ['-V']);
-  if (raw === undefined) return { tool: 'ssh-keygen', program: keygen, raw: '', source: `${source} (version of ${sibling})`, notRun: 'the ssh beside it printed no version' };
+  if (raw === undefined)
+    return {
+      tool: 'ssh-keygen',
+      program: keygen,
+      raw: '',
+      source: `${source} (version of ${sibling})`,
+      notRun: 'the ssh beside it printed no version',
+    };
   return withRecord({ tool: 'ssh-keygen', program: keygen, raw, source: `${source} (version of ${sibling})` }, tools);
 }
 
@@ -138,7 +161,12 @@ export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersi
   const keygenOnPath = findOnPath('ssh-keygen', repo);
   if (keygenOnPath) seen.add(keygenOnPath);
   for (const e of config ?? []) {
-    const tool: ToolVersion['tool'] | undefined = e.key === 'gpg.program' || e.key === 'gpg.openpgp.program' ? 'gpg' : e.key === 'gpg.ssh.program' ? 'ssh-keygen' : undefined;
+    const tool: ToolVersion['tool'] | undefined =
+      e.key === 'gpg.program' || e.key === 'gpg.openpgp.program'
+        ? 'gpg'
+        : e.key === 'gpg.ssh.program'
+          ? 'ssh-keygen'
+          : undefined;
     if (!tool || (e.scope !== 'global' && e.scope !== 'system') || !e.value) continue;
     const source = `${e.key} in ${e.origin.replace(/^file:/, '')} (${e.scope})`;
     const value = expandHome(e.value);
@@ -151,10 +179,22 @@ export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersi
     if (seen.has(program)) continue;
     seen.add(program);
     if (insideRepository(program, repo) || relativePath) {
-      out.push(Promise.resolve<ToolVersion>({ tool, program, raw: '', source, notRun: insideRepository(program, repo) ? 'it lives inside the audited repository' : 'a relative path depends on the folder git runs in' }));
+      out.push(
+        Promise.resolve<ToolVersion>({
+          tool,
+          program,
+          raw: '',
+          source,
+          notRun: insideRepository(program, repo)
+            ? 'it lives inside the audited repository'
+            : 'a relative path depends on the folder git runs in',
+        }),
+      );
       continue;
     }
-    out.push(tool === 'gpg' ? probe('gpg', program, ['--version'], source, tools) : keygenVersion(program, source, tools));
+    out.push(
+      tool === 'gpg' ? probe('gpg', program, ['--version'], source, tools) : keygenVersion(program, source, tools),
+    );
   }
 
   // ssh -V; ssh-keygen has no version flag: it is judged by the ssh beside it.

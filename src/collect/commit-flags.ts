@@ -26,9 +26,12 @@ export class CommitFlags {
     if (value instanceof Promise) {
       this.pending.set(oid, value);
       // Settled answers move to the column (unless a later set() replaced the promise meanwhile).
-      value.then((v) => {
-        if (this.pending.get(oid) === value) this.set(oid, v);
-      }, () => undefined);
+      value.then(
+        (v) => {
+          if (this.pending.get(oid) === value) this.set(oid, v);
+        },
+        () => undefined,
+      );
       return;
     }
     this.pending.delete(oid);

@@ -43,20 +43,28 @@ export function splitIdentity(value: string): { identity: Identity; problem?: st
   const dateStart = (i += 1);
   for (let c = value.charCodeAt(i); c >= 48 && c <= 57; c = value.charCodeAt(++i)) time = time * 10 + (c - 48);
   const digits = i - dateStart;
-  tail &&= digits > 0 && digits <= 15 && !(digits > 1 && value.charCodeAt(dateStart) === 48) && value.charCodeAt(i) === SP;
+  tail &&=
+    digits > 0 && digits <= 15 && !(digits > 1 && value.charCodeAt(dateStart) === 48) && value.charCodeAt(i) === SP;
   const tzStart = (i += 1);
   const sign = value.charCodeAt(i);
   tail &&= (sign === 43 || sign === 45) && n === tzStart + 5;
   for (i = tzStart + 1; tail && i < n; i += 1) tail = isDigitAt(value, i);
   let problem: string | undefined;
-  if (lt > 0 && (nameEnd !== lt - 1 || value.charCodeAt(lt - 1) !== SP)) problem = 'a name not followed by exactly one space and "<"';
+  if (lt > 0 && (nameEnd !== lt - 1 || value.charCodeAt(lt - 1) !== SP))
+    problem = 'a name not followed by exactly one space and "<"';
   else if (value.indexOf('<', lt + 1) !== -1) problem = 'a second "<"';
   else if (value.indexOf('>') !== gt || (!tail && value.indexOf('>', gt + 1) !== -1)) problem = 'a second ">"';
   else if (!tail) problem = 'no date and time zone in the form git writes';
-  if (tail) return problem ? { identity: { name, email, time, tz: value.slice(tzStart, n) }, problem } : { identity: { name, email, time, tz: value.slice(tzStart, n) } };
+  if (tail)
+    return problem
+      ? { identity: { name, email, time, tz: value.slice(tzStart, n) }, problem }
+      : { identity: { name, email, time, tz: value.slice(tzStart, n) } };
   // What git would still read (a date after the last ">"), for a line refused anyway.
   const loose = LOOSE_TAIL.exec(value.slice(value.lastIndexOf('>') + 1));
-  return { identity: { name, email, time: loose ? Number(loose[1]) : 0, tz: loose?.[2] ?? '+0000' }, problem: problem ?? 'no date' };
+  return {
+    identity: { name, email, time: loose ? Number(loose[1]) : 0, tz: loose?.[2] ?? '+0000' },
+    problem: problem ?? 'no date',
+  };
 }
 
 const isDigitAt = (s: string, i: number): boolean => {
@@ -164,19 +172,24 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
         step = 2; // git stops taking parents here
       } else parents.push(body.toString('latin1', valueStart, eol));
     } else if (c === 97 /* a */ && fieldIs(body, pos, space, 'author')) {
-      if (step !== 1) refuse(authorAt === -1 ? 'the "author" header is not right after the parents' : 'a second "author" header');
+      if (step !== 1)
+        refuse(authorAt === -1 ? 'the "author" header is not right after the parents' : 'a second "author" header');
       else if (end !== eol) refuse('a continuation line after "author"');
       authorAt = valueStart;
       authorEnd = eol;
       step = Math.max(step, 2);
     } else if (c === 99 /* c */ && fieldIs(body, pos, space, 'committer')) {
-      if (step !== 2) refuse(committerAt === -1 ? 'the "committer" header is not right after "author"' : 'a second "committer" header');
+      if (step !== 2)
+        refuse(
+          committerAt === -1 ? 'the "committer" header is not right after "author"' : 'a second "committer" header',
+        );
       else if (end !== eol) refuse('a continuation line after "committer"');
       committerAt = valueStart;
       committerEnd = eol;
       step = 3;
     } else {
-      if (step !== 3) refuse(authorAt === -1 ? 'no "author" header after the parents' : 'no "committer" header after "author"');
+      if (step !== 3)
+        refuse(authorAt === -1 ? 'no "author" header after the parents' : 'no "committer" header after "author"');
       if (c === 101 /* e */ && fieldIs(body, pos, space, 'encoding')) {
         if (encoding !== undefined) refuse('a second "encoding" header');
         else if (end !== eol) refuse('a continuation line after "encoding"');
@@ -185,7 +198,11 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
         mergetags.push(body.toString('utf8', valueStart, end).replace(/\n /g, '\n'));
       } else if (c === 103 /* g */ && space - pos >= 6 && fieldIs(body, pos, pos + 6, 'gpgsig')) {
         // git drops every header starting "gpgsig" from the signed payload, and joins repeated ones.
-        const header = fieldIs(body, pos, space, 'gpgsig') ? 'gpgsig' : fieldIs(body, pos, space, 'gpgsig-sha256') ? 'gpgsig-sha256' : undefined;
+        const header = fieldIs(body, pos, space, 'gpgsig')
+          ? 'gpgsig'
+          : fieldIs(body, pos, space, 'gpgsig-sha256')
+            ? 'gpgsig-sha256'
+            : undefined;
         if (!header) refuse(`an unknown signature header "${body.toString('latin1', pos, Math.min(space, pos + 40))}"`);
         else if (signatures.some((s) => s.header === header)) refuse(`a second "${header}" header`);
         else signatures.push(lazySignature(header, body, valueStart, end));

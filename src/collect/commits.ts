@@ -111,11 +111,14 @@ async function gitToFile(args: string[], gitDir: string, input: string, file: st
   const dog = new Watchdog(child, 'git');
   dog.arm();
   let size = 0;
-  const poll = setInterval(() => {
-    const now = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-    if (now !== size) dog.arm();
-    size = now;
-  }, Math.min(1000, dog.idleMs / 4));
+  const poll = setInterval(
+    () => {
+      const now = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+      if (now !== size) dog.arm();
+      size = now;
+    },
+    Math.min(1000, dog.idleMs / 4),
+  );
   child.stdin!.on('error', () => undefined);
   child.stdin!.end(input);
   const code = await exited(child);
@@ -172,7 +175,18 @@ async function* watched(chunks: AsyncIterable<Buffer>, dog: Watchdog): AsyncGene
  * Starts git reading `input` (a file) and writing into `output` (a temp file read as it grows) or,
  * without one, a pipe; returns the process and its output chunks, watched for silence.
  */
-function gitReading(args: string[], gitDir: string, input: string, output: string | undefined): { child: ChildProcess; chunks: AsyncGenerator<Buffer>; stderr: () => string; done: Promise<number | null>; dog: Watchdog } {
+function gitReading(
+  args: string[],
+  gitDir: string,
+  input: string,
+  output: string | undefined,
+): {
+  child: ChildProcess;
+  chunks: AsyncGenerator<Buffer>;
+  stderr: () => string;
+  done: Promise<number | null>;
+  dog: Watchdog;
+} {
   const inFd = openSync(input, 'r');
   const outFd = output !== undefined ? openSync(output, 'w', 0o600) : undefined;
   let child: ChildProcess;
@@ -185,13 +199,23 @@ function gitReading(args: string[], gitDir: string, input: string, output: strin
   const stderr = collectStderr(child);
   const done = exited(child);
   const dog = new Watchdog(child, 'git');
-  const chunks = watched(output !== undefined ? growingFile(output, child) : (child.stdout! as AsyncIterable<Buffer>), dog);
+  const chunks = watched(
+    output !== undefined ? growingFile(output, child) : (child.stdout! as AsyncIterable<Buffer>),
+    dog,
+  );
   return { child, chunks, stderr, done, dog };
 }
 
 /** rev-list's "<commit> <parents...>" lines cut to "<commit> <first parent>", for diff-tree without --diff-merges. */
 function firstParentLines(requests: string, out: string): string {
-  writeFileSync(out, readFileSync(requests, 'latin1').split('\n').map((l) => l.split(' ', 2).join(' ')).join('\n'), 'latin1');
+  writeFileSync(
+    out,
+    readFileSync(requests, 'latin1')
+      .split('\n')
+      .map((l) => l.split(' ', 2).join(' '))
+      .join('\n'),
+    'latin1',
+  );
   return out;
 }
 
@@ -200,11 +224,22 @@ function firstParentLines(requests: string, out: string): string {
  * without --diff-merges (before 2.31) refuses it at once (exit 129): each commit is then given with
  * its first parent only, which diff-tree compares against alone.
  */
-async function* pathChangeStream(gitDir: string, requests: string, paths: string[], work: string, viaFile: boolean): AsyncGenerator<CommitPathChanges[]> {
+async function* pathChangeStream(
+  gitDir: string,
+  requests: string,
+  paths: string[],
+  work: string,
+  viaFile: boolean,
+): AsyncGenerator<CommitPathChanges[]> {
   for (const firstParent of [true, false]) {
     const args = diffTreeArgs(paths, firstParent);
     const input = firstParent ? requests : firstParentLines(requests, join(work, 'first-parents'));
-    const git = gitReading(args, gitDir, input, viaFile ? join(work, firstParent ? 'changes' : 'changes-fp') : undefined);
+    const git = gitReading(
+      args,
+      gitDir,
+      input,
+      viaFile ? join(work, firstParent ? 'changes' : 'changes-fp') : undefined,
+    );
     const parser = new PathChangeParser(paths);
     let any = false;
     let completed = false;
@@ -264,10 +299,18 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
       const c = await peekChange();
       if (!record.hashOk) altered.add(record.oid);
       if (c?.oid === record.oid) nextChange += 1;
-      else if (record.hashOk) throw new GitError(['diff-tree'], null, c ? `git diff-tree answered for ${c.oid} where ${record.oid} was expected` : `git diff-tree stopped before commit ${record.oid}`);
+      else if (record.hashOk)
+        throw new GitError(
+          ['diff-tree'],
+          null,
+          c
+            ? `git diff-tree answered for ${c.oid} where ${record.oid} was expected`
+            : `git diff-tree stopped before commit ${record.oid}`,
+        );
       // git refuses to diff an object whose bytes do not hash to its id (and it may not diff its
       // children against it): their ids at the watched paths are then looked up in their own trees.
-      if (c?.oid !== record.oid || !record.hashOk || altered.has(record.pathChanges!.base ?? '')) delete record.pathChanges;
+      if (c?.oid !== record.oid || !record.hashOk || altered.has(record.pathChanges!.base ?? ''))
+        delete record.pathChanges;
       else record.pathChanges!.changed = c.changed;
     }
   };
@@ -288,7 +331,8 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
         partsLen += chunk.length;
         continue;
       }
-      buf = buf.length || partsLen ? Buffer.concat([buf, ...parts, chunk], buf.length + partsLen + chunk.length) : chunk;
+      buf =
+        buf.length || partsLen ? Buffer.concat([buf, ...parts, chunk], buf.length + partsLen + chunk.length) : chunk;
       parts = [];
       partsLen = 0;
       need = 0;
@@ -303,9 +347,20 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
         const sp3 = sp2 < 0 || sp2 > nl ? -1 : buf.indexOf(32, sp2 + 1);
         const sizeEnd = sp3 < 0 || sp3 > nl ? nl : sp3;
         const sizeText = sp2 < 0 || sp2 > nl ? '' : buf.toString('latin1', sp2 + 1, sizeEnd);
-        if (sizeText === '' || !isDecimal(sizeText)) throw new GitError(['cat-file'], null, `object ${buf.toString('utf8', pos, sp1 < 0 || sp1 > nl ? nl : sp1)} is missing from the repository`);
+        if (sizeText === '' || !isDecimal(sizeText))
+          throw new GitError(
+            ['cat-file'],
+            null,
+            `object ${buf.toString('utf8', pos, sp1 < 0 || sp1 > nl ? nl : sp1)} is missing from the repository`,
+          );
         const size = Number(sizeText);
-        if (size > limit) throw new ObjectTooLargeError(buf.toString('latin1', pos, sp1), buf.toString('latin1', sp1 + 1, sp2), size, limit);
+        if (size > limit)
+          throw new ObjectTooLargeError(
+            buf.toString('latin1', pos, sp1),
+            buf.toString('latin1', sp1 + 1, sp2),
+            size,
+            limit,
+          );
         if (buf.length < nl + 1 + size + 1) {
           need = nl + 1 + size + 1 - pos; // wait for the rest of this object
           break;
@@ -322,7 +377,11 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
         buf.write('commit ', headerStart, 'latin1');
         buf.write(sizeText, headerStart + 7, 'latin1');
         buf[nl] = 0;
-        const record = parseCommitObject(oid, buf.subarray(start, start + size), buf.subarray(headerStart, start + size));
+        const record = parseCommitObject(
+          oid,
+          buf.subarray(start, start + size),
+          buf.subarray(headerStart, start + size),
+        );
         if (paths.length) record.pathChanges = { base: firstParent, changed: {} };
         out.push(record);
       }

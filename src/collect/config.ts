@@ -9,10 +9,22 @@ import { runEnv } from './run-context.js';
 import { locateConfigLines } from './config-lines.js';
 import { normaliseKey } from '../domain/config.js';
 
-const USER_CONFIG_VARS = ['HOME', 'XDG_CONFIG_HOME', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT'];
+const USER_CONFIG_VARS = [
+  'HOME',
+  'XDG_CONFIG_HOME',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_SYSTEM',
+  'GIT_CONFIG_NOSYSTEM',
+  'GIT_CONFIG_PARAMETERS',
+  'GIT_CONFIG_COUNT',
+];
 
 function userConfigEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { GIT_CONFIG_NOSYSTEM: undefined, GIT_CONFIG_GLOBAL: undefined, GIT_CONFIG_COUNT: undefined };
+  const out: NodeJS.ProcessEnv = {
+    GIT_CONFIG_NOSYSTEM: undefined,
+    GIT_CONFIG_GLOBAL: undefined,
+    GIT_CONFIG_COUNT: undefined,
+  };
   for (const k of USER_CONFIG_VARS) if (env[k] !== undefined) out[k] = env[k];
   const count = Number(env.GIT_CONFIG_COUNT ?? 0);
   for (let i = 0; i < count && i < 1000; i += 1) {

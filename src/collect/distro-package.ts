@@ -85,16 +85,21 @@ async function fromDpkg(dpkgQuery: string, program: string, real: string, docRoo
     if (out?.code === 0) pkg = dpkgOwner(out.text, path);
     if (pkg) break;
   }
-  if (!pkg) return none(`${real} belongs to no Debian package (dpkg does not know it): a self-built or separately installed program, judged by its upstream version`);
+  if (!pkg)
+    return none(
+      `${real} belongs to no Debian package (dpkg does not know it): a self-built or separately installed program, judged by its upstream version`,
+    );
   const info = await programOutput(dpkgQuery, ['-W', '-f', '${Version}\\t${source:Package}\\n', pkg]);
-  const [version, source] = (info?.code === 0 ? info.text.split('\n')[0] ?? '' : '').split('\t');
+  const [version, source] = (info?.code === 0 ? (info.text.split('\n')[0] ?? '') : '').split('\t');
   if (!version) return none(`dpkg-query cannot tell the version of package ${pkg}`);
   const name = pkg.replace(/:.*$/, '');
   // The package's own documentation, else that of another binary package built from the same
   // source (gpg's changelog may live under gnupg's): cveMentions() drops entries above `version`.
   let file = debianChangelogFile(docRoot, name);
   if (!file && source) {
-    const all = await programOutput(dpkgQuery, ['-W', '-f', '${binary:Package}\\t${source:Package}\\t${Version}\\n'], { maxBytes: 4 * 1024 * 1024 });
+    const all = await programOutput(dpkgQuery, ['-W', '-f', '${binary:Package}\\t${source:Package}\\t${Version}\\n'], {
+      maxBytes: 4 * 1024 * 1024,
+    });
     const siblings = (all?.text ?? '')
       .split('\n')
       .map((l) => l.split('\t'))
@@ -105,23 +110,44 @@ async function fromDpkg(dpkgQuery: string, program: string, real: string, docRoo
       if (file) break;
     }
   }
-  if (!file) return none(`package ${name} ${version} has no changelog.Debian.gz under ${docRoot} (its documentation is not installed, as in container images that exclude ${docRoot}): the upstream version is judged as is`);
+  if (!file)
+    return none(
+      `package ${name} ${version} has no changelog.Debian.gz under ${docRoot} (its documentation is not installed, as in container images that exclude ${docRoot}): the upstream version is judged as is`,
+    );
   const text = readGzipText(file);
-  if (text === undefined) return none(`cannot read ${file} (unreadable, not gzip, or larger than ${MAX_TEXT / 1024 / 1024} MiB)`);
-  return { kind: 'changelog', manager: 'dpkg', package: name, version, source: file, mentions: cveMentions(parseDebianChangelog(text), version) };
+  if (text === undefined)
+    return none(`cannot read ${file} (unreadable, not gzip, or larger than ${MAX_TEXT / 1024 / 1024} MiB)`);
+  return {
+    kind: 'changelog',
+    manager: 'dpkg',
+    package: name,
+    version,
+    source: file,
+    mentions: cveMentions(parseDebianChangelog(text), version),
+  };
 }
 
 async function fromRpm(rpm: string, real: string): Promise<DistroRecord> {
   const owner = await programOutput(rpm, ['-qf', '--qf', '%{NAME}\\n', real]);
   const pkg = owner?.code === 0 ? owner.text.split('\n')[0]?.trim() : undefined;
-  if (!pkg || /\s/.test(pkg)) return none(`${real} belongs to no RPM package: a self-built or separately installed program, judged by its upstream version`);
+  if (!pkg || /\s/.test(pkg))
+    return none(
+      `${real} belongs to no RPM package: a self-built or separately installed program, judged by its upstream version`,
+    );
   const v = await programOutput(rpm, ['-q', '--qf', '%{VERSION}-%{RELEASE}\\n', pkg]);
   const version = v?.code === 0 ? v.text.split('\n')[0]?.trim() : undefined;
   if (!version) return none(`rpm cannot tell the version of package ${pkg}`);
   const log = await programOutput(rpm, ['-q', '--changelog', pkg], { maxBytes: MAX_TEXT });
   if (!log || log.code !== 0) return none(`rpm -q --changelog ${pkg} failed`);
   // The changelog of the installed package itself: every entry is at or below its version.
-  return { kind: 'changelog', manager: 'rpm', package: pkg, version, source: `rpm -q --changelog ${pkg}`, mentions: cveMentions(parseRpmChangelog(log.text)) };
+  return {
+    kind: 'changelog',
+    manager: 'rpm',
+    package: pkg,
+    version,
+    source: `rpm -q --changelog ${pkg}`,
+    mentions: cveMentions(parseRpmChangelog(log.text)),
+  };
 }
 
 /**
@@ -132,23 +158,35 @@ export async function distroRecord(program: string, raw: string, tools: PackageT
   const real = realpathOr(program);
   if (!real) return none(`cannot resolve ${program}`);
   if (process.platform === 'win32') {
-    return none('Windows builds (Git for Windows, Gpg4win, Win32-OpenSSH) carry no per-CVE changelog on the machine: the upstream version is judged as is');
+    return none(
+      'Windows builds (Git for Windows, Gpg4win, Win32-OpenSSH) carry no per-CVE changelog on the machine: the upstream version is judged as is',
+    );
   }
   if (process.platform === 'darwin') {
-    if (/Apple Git/i.test(raw) || /^\/(?:Library\/Developer|Applications\/Xcode)/.test(real)) return none("Apple's git (Xcode or Command Line Tools) comes with no list of the CVEs Apple patched: it is judged by its upstream version");
-    if (/\/Cellar\/|^\/opt\/homebrew\//.test(real)) return none('Homebrew builds upstream releases without backports: the upstream version is the whole story');
+    if (/Apple Git/i.test(raw) || /^\/(?:Library\/Developer|Applications\/Xcode)/.test(real))
+      return none(
+        "Apple's git (Xcode or Command Line Tools) comes with no list of the CVEs Apple patched: it is judged by its upstream version",
+      );
+    if (/\/Cellar\/|^\/opt\/homebrew\//.test(real))
+      return none('Homebrew builds upstream releases without backports: the upstream version is the whole story');
     return none('macOS keeps no package changelog for this program: it is judged by its upstream version');
   }
-  const dpkgQuery = tools.dpkgQuery === undefined ? systemProgram('dpkg-query') : tools.dpkgQuery ?? undefined;
-  const rpm = tools.rpm === undefined ? systemProgram('rpm') : tools.rpm ?? undefined;
+  const dpkgQuery = tools.dpkgQuery === undefined ? systemProgram('dpkg-query') : (tools.dpkgQuery ?? undefined);
+  const rpm = tools.rpm === undefined ? systemProgram('rpm') : (tools.rpm ?? undefined);
   // A machine may have both (dpkg on Fedora, rpm on Debian): the one that owns the program answers.
   const fromDeb = dpkgQuery ? await fromDpkg(dpkgQuery, program, real, tools.docRoot ?? '/usr/share/doc') : undefined;
-  if (fromDeb && (fromDeb.kind === 'changelog' || !rpm || !fromDeb.reason.includes('belongs to no Debian package'))) return fromDeb;
+  if (fromDeb && (fromDeb.kind === 'changelog' || !rpm || !fromDeb.reason.includes('belongs to no Debian package')))
+    return fromDeb;
   if (rpm) {
     const fromRpmDb = await fromRpm(rpm, real);
     if (fromRpmDb.kind === 'changelog' || !fromDeb) return fromRpmDb;
-    return none(`${real} belongs to no Debian or RPM package: a self-built or separately installed program, judged by its upstream version`);
+    return none(
+      `${real} belongs to no Debian or RPM package: a self-built or separately installed program, judged by its upstream version`,
+    );
   }
-  if (existsSync(tools.alpineRelease ?? '/etc/alpine-release')) return none("Alpine's apk keeps no changelog on the machine: check https://security.alpinelinux.org for each CVE");
-  return none('neither dpkg nor rpm is installed, so no package records which fixes this build carries: it is judged by its upstream version');
+  if (existsSync(tools.alpineRelease ?? '/etc/alpine-release'))
+    return none("Alpine's apk keeps no changelog on the machine: check https://security.alpinelinux.org for each CVE");
+  return none(
+    'neither dpkg nor rpm is installed, so no package records which fixes this build carries: it is judged by its upstream version',
+  );
 }

@@ -62,7 +62,11 @@ export class Watchdog {
   /** Set once the child was killed: the one-line reason. */
   reason: string | undefined;
   readonly idleMs: number;
-  constructor(private readonly child: ChildProcess, private readonly what: string, idleMs = childTimeoutMs(IDLE_TIMEOUT_MS)) {
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly what: string,
+    idleMs = childTimeoutMs(IDLE_TIMEOUT_MS),
+  ) {
     this.idleMs = idleMs;
   }
 
@@ -83,7 +87,8 @@ export class Watchdog {
   /** Throws the timeout as a GitError (exit 2, one line) if it fired. */
   check(args: string[]): void {
     this.disarm();
-    if (this.reason) throw new GitError(args, null, `${this.reason}; on a very large repository set GITGUARD_TIMEOUT=SECONDS`);
+    if (this.reason)
+      throw new GitError(args, null, `${this.reason}; on a very large repository set GITGUARD_TIMEOUT=SECONDS`);
   }
 }
 
@@ -115,12 +120,23 @@ export function assertGitRuns(): Promise<void> {
     check = runGit(['--version'], { timeoutMs: 30_000, noOverrides: true }).then(
       (res) => {
         const out = firstLine(res.stdout.toString('utf8'));
-        if (!/^git version \d/.test(out)) throw gitDidNotRun(bin, out ? `it printed "${out.slice(0, 60)}", not a git version` : 'it printed no version');
+        if (!/^git version \d/.test(out))
+          throw gitDidNotRun(
+            bin,
+            out ? `it printed "${out.slice(0, 60)}", not a git version` : 'it printed no version',
+          );
       },
       (err: unknown) => {
         if (err instanceof GitError) {
           const said = firstLine(err.stderr);
-          throw gitDidNotRun(bin, said ? `exited ${err.exitCode ?? 'on a signal'}: ${said.slice(0, 120)}` : err.exitCode === null ? 'it was killed by a signal' : `exited ${err.exitCode} without output`);
+          throw gitDidNotRun(
+            bin,
+            said
+              ? `exited ${err.exitCode ?? 'on a signal'}: ${said.slice(0, 120)}`
+              : err.exitCode === null
+                ? 'it was killed by a signal'
+                : `exited ${err.exitCode} without output`,
+          );
         }
         throw err;
       },
@@ -175,7 +191,17 @@ export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 function baseArgs(opts: GitRunOptions): string[] {
   const args = ['--no-pager'];
   // advice.graftFileDeprecated: git < 2.46 prints a hint on every call once GIT_GRAFT_FILE is set.
-  if (!opts.noOverrides) args.push('-c', 'core.fsmonitor=false', '-c', 'core.commitGraph=false', '-c', 'log.mailmap=false', '-c', 'advice.graftFileDeprecated=false');
+  if (!opts.noOverrides)
+    args.push(
+      '-c',
+      'core.fsmonitor=false',
+      '-c',
+      'core.commitGraph=false',
+      '-c',
+      'log.mailmap=false',
+      '-c',
+      'advice.graftFileDeprecated=false',
+    );
   if (opts.gitDir) args.push(`--git-dir=${opts.gitDir}`);
   return args;
 }
@@ -184,7 +210,10 @@ function baseArgs(opts: GitRunOptions): string[] {
  * Starts git with a streaming stdout; the caller owns the process. `stdin`/`stdout` may be file
  * descriptors (or another process's stream), which git then reads or writes without us in between.
  */
-export function spawnGit(args: string[], opts: GitRunOptions & { stdin?: number; stdout?: Writable | number } = {}): ChildProcess {
+export function spawnGit(
+  args: string[],
+  opts: GitRunOptions & { stdin?: number; stdout?: Writable | number } = {},
+): ChildProcess {
   return spawn(getGitBinary(), [...baseArgs(opts), ...args], {
     cwd: opts.cwd ?? neutralDir(),
     env: hardenedEnv(opts.env),
@@ -257,7 +286,11 @@ export interface Shadow {
  * A bare git dir of our own that borrows the audited repository's objects through alternates.
  * Refs are not copied: callers resolve refs in the audited repository and pass object ids.
  */
-export function createShadow(commonDir: string, objectFormat: 'sha1' | 'sha256', extraObjectDirs: string[] = []): Shadow {
+export function createShadow(
+  commonDir: string,
+  objectFormat: 'sha1' | 'sha256',
+  extraObjectDirs: string[] = [],
+): Shadow {
   const root = mkdtempSync(join(tmpdir(), 'gitguard-shadow-'));
   const gitDir = join(root, 'shadow.git');
   for (const d of ['objects/info', 'refs/heads', 'refs/tags']) mkdirSync(join(gitDir, d), { recursive: true });

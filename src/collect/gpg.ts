@@ -18,7 +18,11 @@ export function gpgExport(query: string, env: NodeJS.ProcessEnv = runEnv(), time
     for (const k of ['HOME', 'GNUPGHOME']) if (env[k] !== undefined) childEnv[k] = env[k];
     let child;
     try {
-      child = spawn('gpg', ['--batch', '--no-tty', '--quiet', '--armor', '--export', '--', query], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+      child = spawn('gpg', ['--batch', '--no-tty', '--quiet', '--armor', '--export', '--', query], {
+        env: childEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: false,
+      });
     } catch (err) {
       resolve({ unavailable: `cannot run gpg: ${(err as Error).message}` });
       return;
@@ -34,7 +38,9 @@ export function gpgExport(query: string, env: NodeJS.ProcessEnv = runEnv(), time
     child.stderr.on('data', () => undefined);
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      resolve({ unavailable: e.code === 'ENOENT' ? 'gpg is not installed (not on PATH)' : `cannot run gpg: ${e.message}` });
+      resolve({
+        unavailable: e.code === 'ENOENT' ? 'gpg is not installed (not on PATH)' : `cannot run gpg: ${e.message}`,
+      });
     });
     child.on('close', (code) => {
       clearTimeout(timer);

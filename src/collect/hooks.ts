@@ -70,6 +70,8 @@ export function collectHooks(repo: RepositoryInfo, config: ConfigEntry[]): Hooks
   const others = new Set<string>([join(repo.commonDir, 'hooks')]);
   for (const e of config) if (e.key === 'core.hookspath' && e.value) others.add(resolveHooksPath(repo, e.value));
   others.delete(dir);
-  const bypassed = [...others].flatMap((d) => listHooks(d).filter((h) => h.marker !== 'absent' && !hooks.some((x) => x.name === h.name && x.marker !== 'absent')));
+  const bypassed = [...others].flatMap((d) =>
+    listHooks(d).filter((h) => h.marker !== 'absent' && !hooks.some((x) => x.name === h.name && x.marker !== 'absent')),
+  );
   return { dir, source, hooks, ...(bypassed.length ? { bypassed } : {}) };
 }

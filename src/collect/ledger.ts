@@ -65,22 +65,39 @@ function validateLedger(data: unknown, file: string): Ledger {
     throw new LedgerError(`damaged ledger ${file}: ${why}`);
   };
   if (!isObj(data)) return bad('not a JSON object');
-  if (data.schemaVersion !== LEDGER_SCHEMA) return bad(`schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected ${LEDGER_SCHEMA}`);
-  if (data.trustRoot !== undefined && (typeof data.trustRoot !== 'string' || !OID.test(data.trustRoot))) bad('trustRoot is not an object id');
+  if (data.schemaVersion !== LEDGER_SCHEMA)
+    return bad(`schemaVersion is ${JSON.stringify(data.schemaVersion)}, expected ${LEDGER_SCHEMA}`);
+  if (data.trustRoot !== undefined && (typeof data.trustRoot !== 'string' || !OID.test(data.trustRoot)))
+    bad('trustRoot is not an object id');
   if (!isObj(data.refs)) return bad('refs is not an object');
   const refs: Record<string, LedgerEntry> = {};
   for (const [name, e] of Object.entries(data.refs)) {
     if (!name.startsWith('refs/')) bad(`ref name ${JSON.stringify(name)} does not start with refs/`);
-    if (!isObj(e) || typeof e.oid !== 'string' || !OID.test(e.oid) || typeof e.recordedAt !== 'string') return bad(`entry for ${name} is not {oid, recordedAt}`);
+    if (!isObj(e) || typeof e.oid !== 'string' || !OID.test(e.oid) || typeof e.recordedAt !== 'string')
+      return bad(`entry for ${name} is not {oid, recordedAt}`);
     refs[name] = { oid: e.oid, recordedAt: e.recordedAt };
   }
   if (!Array.isArray(data.accepted)) return bad('accepted is not a list');
   const accepted: LedgerAcceptance[] = data.accepted.map((a, i) => {
-    if (!isObj(a) || typeof a.ref !== 'string' || typeof a.reason !== 'string' || typeof a.at !== 'string') return bad(`accepted[${i}] is not {ref, reason, at}`);
-    for (const k of ['from', 'to'] as const) if (a[k] !== undefined && (typeof a[k] !== 'string' || !OID.test(a[k] as string))) bad(`accepted[${i}].${k} is not an object id`);
-    return { ref: a.ref, reason: a.reason, at: a.at, ...(a.from ? { from: a.from as string } : {}), ...(a.to ? { to: a.to as string } : {}) };
+    if (!isObj(a) || typeof a.ref !== 'string' || typeof a.reason !== 'string' || typeof a.at !== 'string')
+      return bad(`accepted[${i}] is not {ref, reason, at}`);
+    for (const k of ['from', 'to'] as const)
+      if (a[k] !== undefined && (typeof a[k] !== 'string' || !OID.test(a[k] as string)))
+        bad(`accepted[${i}].${k} is not an object id`);
+    return {
+      ref: a.ref,
+      reason: a.reason,
+      at: a.at,
+      ...(a.from ? { from: a.from as string } : {}),
+      ...(a.to ? { to: a.to as string } : {}),
+    };
   });
-  return { schemaVersion: LEDGER_SCHEMA, ...(data.trustRoot ? { trustRoot: data.trustRoot as string } : {}), refs, accepted };
+  return {
+    schemaVersion: LEDGER_SCHEMA,
+    ...(data.trustRoot ? { trustRoot: data.trustRoot as string } : {}),
+    refs,
+    accepted,
+  };
 }
 
 /** The ledger, or undefined when there is none yet. Throws LedgerError when it is damaged. */
@@ -91,7 +108,9 @@ export function readLedger(commonDir: string): Ledger | undefined {
     bytes = readStateFile(commonDir, file, LEDGER_MAX_BYTES);
   } catch (err) {
     if (err instanceof UnsafeFileError) throw new LedgerError(`cannot read ledger: ${err.message}`, err.hint);
-    throw new LedgerError(`cannot read ledger ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new LedgerError(
+      `cannot read ledger ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   if (bytes === undefined) return undefined;
   let data: unknown;
@@ -144,7 +163,8 @@ export function lockLedger(commonDir: string, waitMs = 5_000): () => void {
         released = true;
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new LedgerError(`cannot lock ${lock}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new LedgerError(`cannot lock ${lock}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     let stale = false;
     try {
@@ -153,7 +173,11 @@ export function lockLedger(commonDir: string, waitMs = 5_000): () => void {
       stale = (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) || age > LOCK_STALE_MS;
     } catch (err) {
       // A link, FIFO or device where our lock file goes is nobody's lock: say so, do not spin on it.
-      if (err instanceof UnsafeFileError && err.reason !== 'missing') throw new LedgerError(`cannot lock the ledger: ${err.message}`, err.hint ?? `remove ${lock} if no gitguard is running`);
+      if (err instanceof UnsafeFileError && err.reason !== 'missing')
+        throw new LedgerError(
+          `cannot lock the ledger: ${err.message}`,
+          err.hint ?? `remove ${lock} if no gitguard is running`,
+        );
       continue; // removed meanwhile: try again
     }
     if (stale) {
@@ -164,7 +188,10 @@ export function lockLedger(commonDir: string, waitMs = 5_000): () => void {
       }
       continue;
     }
-    if (Date.now() > deadline) throw new LedgerError(`the ledger is locked by another gitguard run (${lock}); remove the file if no gitguard is running`);
+    if (Date.now() > deadline)
+      throw new LedgerError(
+        `the ledger is locked by another gitguard run (${lock}); remove the file if no gitguard is running`,
+      );
     sleep(50);
   }
 }
@@ -178,7 +205,11 @@ export interface WriteHooks {
 function writeLedgerFile(commonDir: string, ledger: Ledger, hooks: WriteHooks = {}): void {
   const file = ledgerPath(commonDir);
   mkdirState(commonDir);
-  writeFileSafe(file, `${JSON.stringify(ledger, null, 2)}\n`, { mode: 0o644, sync: true, ...(hooks.beforeRename ? { beforeRename: hooks.beforeRename } : {}) });
+  writeFileSafe(file, `${JSON.stringify(ledger, null, 2)}\n`, {
+    mode: 0o644,
+    sync: true,
+    ...(hooks.beforeRename ? { beforeRename: hooks.beforeRename } : {}),
+  });
   try {
     const dfd = openSync(ledgerDir(commonDir), 'r');
     try {
@@ -199,7 +230,8 @@ export function updateLedger(commonDir: string, change: (l: Ledger) => Ledger, h
   const release = lockLedger(commonDir);
   try {
     // Temp files of writers that died before their rename (we hold the lock: none is live).
-    for (const f of readdirSync(ledgerDir(commonDir))) if (f.startsWith('ledger.json.tmp-')) rmSync(join(ledgerDir(commonDir), f), { force: true });
+    for (const f of readdirSync(ledgerDir(commonDir)))
+      if (f.startsWith('ledger.json.tmp-')) rmSync(join(ledgerDir(commonDir), f), { force: true });
     const next = change(readLedger(commonDir) ?? emptyLedger());
     writeLedgerFile(commonDir, next, hooks);
     return next;

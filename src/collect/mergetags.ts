@@ -20,7 +20,11 @@ export interface MergetagKeys {
 }
 
 /** Checks one signature under one key set, cached under the tag's id (TrustCollector supplies it). */
-export type TagCheck = (oid: string, keys: MergetagKeys, task: { payload: Uint8Array; armored: string; at: number; identity: string }) => Promise<Verdict>;
+export type TagCheck = (
+  oid: string,
+  keys: MergetagKeys,
+  task: { payload: Uint8Array; armored: string; at: number; identity: string },
+) => Promise<Verdict>;
 
 const NL = 0x0a;
 const SP = 0x20;
@@ -44,7 +48,9 @@ export function embeddedTags(commitBytes: Buffer): Buffer[] {
       current?.push(line.subarray(1), Buffer.of(NL));
     } else {
       if (current) out.push(Buffer.concat(current));
-      current = line.subarray(0, MERGETAG.length).equals(MERGETAG) ? [line.subarray(MERGETAG.length), Buffer.of(NL)] : undefined;
+      current = line.subarray(0, MERGETAG.length).equals(MERGETAG)
+        ? [line.subarray(MERGETAG.length), Buffer.of(NL)]
+        : undefined;
     }
     pos = end + 1;
   }
@@ -53,7 +59,11 @@ export function embeddedTags(commitBytes: Buffer): Buffer[] {
 }
 
 /** Verifies every tag embedded in a merge under each key set that judged the merge (none: no keys). */
-export async function verifyMergetags(commit: CommitRecord, judges: MergetagKeys[] | undefined, check: TagCheck): Promise<MergetagTrust[]> {
+export async function verifyMergetags(
+  commit: CommitRecord,
+  judges: MergetagKeys[] | undefined,
+  check: TagCheck,
+): Promise<MergetagTrust[]> {
   const algo = commit.oid.length === 64 ? 'sha256' : 'sha1';
   const out: MergetagTrust[] = [];
   for (const [index, body] of embeddedTags(commit.payload).entries()) {
@@ -63,13 +73,29 @@ export async function verifyMergetags(commit: CommitRecord, judges: MergetagKeys
     const sig = tag.signature;
     // A tag gitguard cannot read as git does is never checked: every key set says E, with the reason.
     const refused: Verdict | undefined = tag.malformed ? malformedVerdict('tag', tag.malformed) : undefined;
-    const task = sig === undefined || refused ? undefined : { payload: tag.payload, armored: sig, at: who.time, identity: who.email };
+    const task =
+      sig === undefined || refused
+        ? undefined
+        : { payload: tag.payload, armored: sig, at: who.time, identity: who.email };
     const unsigned: Verdict = { letter: 'N', format: 'none', identities: [] };
     // With no keys at all the signature is still checked (an SSH signature carries its key, so a
     // tampered tag shows as B), but not cached: there is no key set to cache it under.
     const verifications: Verification[] = judges
-      ? await Promise.all(judges.map(async (j) => ({ ...(j.policy ? { policy: j.policy } : {}), verdict: refused ?? (task ? await check(oid, j, task) : unsigned) })))
-      : [{ verdict: refused ?? (task ? await verifySignature(task.payload, task.armored, { allowedSigners: [] }, task.at, task.identity) : unsigned) }];
+      ? await Promise.all(
+          judges.map(async (j) => ({
+            ...(j.policy ? { policy: j.policy } : {}),
+            verdict: refused ?? (task ? await check(oid, j, task) : unsigned),
+          })),
+        )
+      : [
+          {
+            verdict:
+              refused ??
+              (task
+                ? await verifySignature(task.payload, task.armored, { allowedSigners: [] }, task.at, task.identity)
+                : unsigned),
+          },
+        ];
     const malformed = tag.malformed;
     out.push({
       index,

@@ -21,8 +21,16 @@ function sizeText(n: number): string {
 
 /** An object over the reader's limit: its bytes were skipped, never held. */
 export class ObjectTooLargeError extends ExpectedError {
-  constructor(readonly oid: string, readonly type: string, readonly size: number, readonly limit: number) {
-    super(`${type} ${oid} is ${sizeText(size)}, over gitguard's limit of ${sizeText(limit)} for one object`, 'set GITGUARD_MAX_OBJECT_BYTES=BYTES to read it');
+  constructor(
+    readonly oid: string,
+    readonly type: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(
+      `${type} ${oid} is ${sizeText(size)}, over gitguard's limit of ${sizeText(limit)} for one object`,
+      'set GITGUARD_MAX_OBJECT_BYTES=BYTES to read it',
+    );
   }
 }
 
@@ -61,7 +69,10 @@ export class ObjectReader {
   private receiving: Receiving | undefined;
   private stderr = '';
 
-  constructor(private readonly shadow: Shadow, private readonly maxBytes = maxObjectBytes()) {}
+  constructor(
+    private readonly shadow: Shadow,
+    private readonly maxBytes = maxObjectBytes(),
+  ) {}
 
   private start(): ChildProcess {
     if (this.child) return this.child;
@@ -78,7 +89,13 @@ export class ObjectReader {
     child.stdin!.on('error', () => undefined);
     child.on('close', (code) => {
       dog.disarm();
-      const err = new GitError(['cat-file', '--batch'], code, dog.reason ? `${dog.reason}; on a very large repository set GITGUARD_TIMEOUT=SECONDS` : this.stderr || 'git cat-file exited');
+      const err = new GitError(
+        ['cat-file', '--batch'],
+        code,
+        dog.reason
+          ? `${dog.reason}; on a very large repository set GITGUARD_TIMEOUT=SECONDS`
+          : this.stderr || 'git cat-file exited',
+      );
       while (this.pending.length) this.pending.shift()!.reject(err);
       if (this.child === child) this.child = undefined;
     });
@@ -116,7 +133,8 @@ export class ObjectReader {
       if (nl === -1) {
         this.head.push(chunk.subarray(pos));
         this.headLen += chunk.length - pos;
-        if (this.headLen > MAX_HEADER) this.fail(new GitError(['cat-file', '--batch'], null, 'unexpected answer from git cat-file'));
+        if (this.headLen > MAX_HEADER)
+          this.fail(new GitError(['cat-file', '--batch'], null, 'unexpected answer from git cat-file'));
         return;
       }
       const header = Buffer.concat([...this.head, chunk.subarray(pos, nl)]).toString('utf8');
@@ -131,8 +149,17 @@ export class ObjectReader {
       }
       const size = Number(parts[2]);
       const limit = this.pending[0]?.maxBytes ?? this.maxBytes;
-      if (!Number.isSafeInteger(size) || size < 0) return this.fail(new GitError(['cat-file', '--batch'], null, `unexpected answer from git cat-file: ${header.slice(0, 100)}`));
-      this.receiving = { oid: parts[0]!, type: parts[1]!, size, body: size <= limit ? Buffer.allocUnsafe(size) : undefined, got: 0 };
+      if (!Number.isSafeInteger(size) || size < 0)
+        return this.fail(
+          new GitError(['cat-file', '--batch'], null, `unexpected answer from git cat-file: ${header.slice(0, 100)}`),
+        );
+      this.receiving = {
+        oid: parts[0]!,
+        type: parts[1]!,
+        size,
+        body: size <= limit ? Buffer.allocUnsafe(size) : undefined,
+        got: 0,
+      };
     }
   }
 

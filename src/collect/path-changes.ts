@@ -13,8 +13,18 @@
 /** The arguments for diff-tree: `firstParent` false for a git without --diff-merges (its input then names one parent). */
 export function diffTreeArgs(paths: readonly string[], firstParent: boolean): string[] {
   return [
-    '--literal-pathspecs', 'diff-tree', '--stdin', '-r', '-t', '--root', '--always', '-z', '--no-renames',
-    ...(firstParent ? ['--diff-merges=first-parent'] : []), '--', ...paths,
+    '--literal-pathspecs',
+    'diff-tree',
+    '--stdin',
+    '-r',
+    '-t',
+    '--root',
+    '--always',
+    '-z',
+    '--no-renames',
+    ...(firstParent ? ['--diff-merges=first-parent'] : []),
+    '--',
+    ...paths,
   ];
 }
 
@@ -58,7 +68,8 @@ export class PathChangeParser {
 
   /** The last commit, once the stream has ended. */
   end(): CommitPathChanges[] {
-    if (this.rest.length || this.entryOid !== undefined) throw new Error('git diff-tree output ends in the middle of a record');
+    if (this.rest.length || this.entryOid !== undefined)
+      throw new Error('git diff-tree output ends in the middle of a record');
     const last = this.current;
     this.current = undefined;
     return last ? [last] : [];
@@ -82,13 +93,15 @@ export class PathChangeParser {
       // ":<old mode> <new mode> <old oid> <new oid> <status>"
       const fields = buf.toString('latin1', s + 1, e).split(' ');
       const oid = fields[3];
-      if (fields.length !== 5 || !this.current || oid?.length !== this.hexLength) throw new Error(`unexpected git diff-tree record "${buf.toString('latin1', s, Math.min(e, s + 200))}"`);
+      if (fields.length !== 5 || !this.current || oid?.length !== this.hexLength)
+        throw new Error(`unexpected git diff-tree record "${buf.toString('latin1', s, Math.min(e, s + 200))}"`);
       this.entryOid = oid;
       return;
     }
     const oid = buf.toString('latin1', s, e);
     this.hexLength ||= oid.length;
-    if ((oid.length !== 40 && oid.length !== 64) || oid.length !== this.hexLength || !/^[0-9a-f]+$/.test(oid)) throw new Error(`unexpected git diff-tree header "${oid.slice(0, 200)}"`);
+    if ((oid.length !== 40 && oid.length !== 64) || oid.length !== this.hexLength || !/^[0-9a-f]+$/.test(oid))
+      throw new Error(`unexpected git diff-tree header "${oid.slice(0, 200)}"`);
     if (this.current) out.push(this.current);
     this.current = { oid, changed: {} };
   }

@@ -18,7 +18,6 @@ export interface PolicyFiles {
   allowedSigners: string | undefined;
 }
 
-
 export class PolicyError extends Error {
   override name = 'PolicyError';
 }
@@ -117,14 +116,18 @@ export function readYaml(yaml: Yaml, text: string, file: string): unknown {
     Node(_key, node) {
       if (node.tag) {
         const at = node.range ? lineCounter.linePos(node.range[0]) : undefined;
-        throw new PolicyError(`${file}: YAML tags such as ${show(node.tag.replace(/^tag:yaml\.org,2002:/, '!!'))} are not allowed${at ? ` (line ${at.line})` : ''}`);
+        throw new PolicyError(
+          `${file}: YAML tags such as ${show(node.tag.replace(/^tag:yaml\.org,2002:/, '!!'))} are not allowed${at ? ` (line ${at.line})` : ''}`,
+        );
       }
     },
   });
   try {
     return doc.toJS({ mapAsMap: true, maxAliasCount: POLICY_LIMITS.aliases });
   } catch (e) {
-    throw new PolicyError(`${file}: YAML cannot be read: ${oneLine(e)} (at most ${POLICY_LIMITS.aliases} alias expansions)`);
+    throw new PolicyError(
+      `${file}: YAML cannot be read: ${oneLine(e)} (at most ${POLICY_LIMITS.aliases} alias expansions)`,
+    );
   }
 }
 
@@ -196,7 +199,8 @@ export function emails(ctx: Ctx, v: unknown, path: string, max: number): string[
 
 export function hexId(ctx: Ctx, v: unknown, path: string): string {
   const s = str(ctx, v, path, 200);
-  if (!/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(s)) ctx.fail(path, `${show(s)} is not a full commit id (40 or 64 hex digits)`);
+  if (!/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(s))
+    ctx.fail(path, `${show(s)} is not a full commit id (40 or 64 hex digits)`);
   return s.toLowerCase();
 }
 
@@ -205,14 +209,18 @@ function openpgpFingerprint(ctx: Ctx, v: unknown, path: string): string {
   if (/^(?:0x)?[0-9a-fA-F]{16}$|^(?:0x)?[0-9a-fA-F]{8}$/.test(s)) {
     ctx.fail(path, `${show(s)} is a key id; write the full fingerprint (40 or 64 hex digits)`);
   }
-  if (!/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(s)) ctx.fail(path, `${show(s)} is not an OpenPGP fingerprint (40 or 64 hex digits)`);
+  if (!/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(s))
+    ctx.fail(path, `${show(s)} is not an OpenPGP fingerprint (40 or 64 hex digits)`);
   return s.toUpperCase();
 }
 
 function sshFingerprint(ctx: Ctx, v: unknown, path: string): string {
   const s = str(ctx, v, path, 200);
   if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(s)) {
-    ctx.fail(path, `${show(s)} is not an SSH key fingerprint ("SHA256:" and 43 base64 characters, as ssh-keygen -l prints it)`);
+    ctx.fail(
+      path,
+      `${show(s)} is not an SSH key fingerprint ("SHA256:" and 43 base64 characters, as ssh-keygen -l prints it)`,
+    );
   }
   return s;
 }
@@ -220,7 +228,8 @@ function sshFingerprint(ctx: Ctx, v: unknown, path: string): string {
 export function fingerprints(ctx: Ctx, v: unknown, path: string, kind: 'openpgp' | 'ssh'): string[] {
   const out: string[] = [];
   list(ctx, v, path, POLICY_LIMITS.perSignerList).forEach((x, i) => {
-    const f = kind === 'openpgp' ? openpgpFingerprint(ctx, x, `${path}[${i}]`) : sshFingerprint(ctx, x, `${path}[${i}]`);
+    const f =
+      kind === 'openpgp' ? openpgpFingerprint(ctx, x, `${path}[${i}]`) : sshFingerprint(ctx, x, `${path}[${i}]`);
     if (out.includes(f)) ctx.fail(`${path}[${i}]`, `${f} is listed twice`);
     out.push(f);
   });
@@ -228,13 +237,16 @@ export function fingerprints(ctx: Ctx, v: unknown, path: string, kind: 'openpgp'
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?[ \t]*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?[ \t]*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** An ISO date (midnight UTC) or date-time (UTC unless it says otherwise), as unix seconds. */
 export function parsePolicyTime(s: string): number | undefined {
   const m = DATE_TIME.exec(s) ?? DATE.exec(s);
   if (!m) return undefined;
-  const [y, mo, d, h = 0, mi = 0, se = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  const [y, mo, d, h = 0, mi = 0, se = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((x) =>
+    x === undefined ? undefined : Number(x),
+  ) as number[];
   if (y! < 1970 || mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h > 23 || mi > 59 || se > 60) return undefined;
   const t = new Date(0);
   t.setUTCFullYear(y!, mo! - 1, d!);
@@ -270,7 +282,10 @@ export function retired(ctx: Ctx, v: unknown, path: string): { at: number } | un
 export function moment(ctx: Ctx, v: unknown, path: string): number {
   const at = typeof v === 'string' ? parsePolicyTime(v.trim()) : undefined;
   if (at === undefined) {
-    ctx.fail(path, `${typeof v === 'string' ? show(v) : describe(v)} is not a date (2025-06-01) or date and time (2025-06-01T12:00:00Z); leave since out to void every signature`);
+    ctx.fail(
+      path,
+      `${typeof v === 'string' ? show(v) : describe(v)} is not a date (2025-06-01) or date and time (2025-06-01T12:00:00Z); leave since out to void every signature`,
+    );
   }
   return at;
 }
@@ -282,7 +297,10 @@ export function revokedKey(ctx: Ctx, v: unknown, path: string): string {
   const hex = s.replace(/\s+/g, '');
   if (/^(?:0x)?[0-9a-fA-F]{16}$|^(?:0x)?[0-9a-fA-F]{8}$/.test(hex)) return openpgpFingerprint(ctx, s, path);
   if (!/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(hex)) {
-    ctx.fail(path, `${show(s)} is neither an OpenPGP fingerprint (40 or 64 hex digits) nor an SSH key fingerprint ("SHA256:" and 43 base64 characters, as ssh-keygen -l prints it)`);
+    ctx.fail(
+      path,
+      `${show(s)} is neither an OpenPGP fingerprint (40 or 64 hex digits) nor an SSH key fingerprint ("SHA256:" and 43 base64 characters, as ssh-keygen -l prints it)`,
+    );
   }
   return hex.toUpperCase();
 }
@@ -294,36 +312,46 @@ export function globs(ctx: Ctx, v: unknown, path: string, kind: 'refs' | 'paths'
   list(ctx, v, path, POLICY_LIMITS.globs).forEach((x, i) => {
     const p = `${path}[${i}]`;
     const g = str(ctx, x, p);
-    if (kind === 'refs' && !g.startsWith('refs/')) ctx.fail(p, `${show(g)} is not a full ref name or pattern (refs/heads/..., refs/tags/...)`);
+    if (kind === 'refs' && !g.startsWith('refs/'))
+      ctx.fail(p, `${show(g)} is not a full ref name or pattern (refs/heads/..., refs/tags/...)`);
     if (kind === 'paths') {
       if (g.startsWith('/')) ctx.fail(p, `${show(g)} must be relative to the repository root (no leading "/")`);
-      if (g.split('/').some((seg) => seg === '..' || seg === '.')) ctx.fail(p, `${show(g)} must not contain "." or ".." segments`);
+      if (g.split('/').some((seg) => seg === '..' || seg === '.'))
+        ctx.fail(p, `${show(g)} must not contain "." or ".." segments`);
     }
     if (!out.includes(g)) out.push(g);
   });
   return out;
 }
 
-
 /** A secret finding's fingerprint: commit:path:kind:line. */
 const SECRET_FINGERPRINT = /^[0-9a-f]{40}(?:[0-9a-f]{24})?:.+:[a-z0-9-]+:[1-9][0-9]*$/;
 
 export function secretsPolicy(ctx: Ctx, v: unknown): SecretsPolicy {
   const sec = mapping(ctx, v, 'secrets', ['allow', 'entropy']);
-  const out: SecretsPolicy = { allow: [], entropy: sec.has('entropy') ? bool(ctx, sec.get('entropy'), 'secrets.entropy') : false };
+  const out: SecretsPolicy = {
+    allow: [],
+    entropy: sec.has('entropy') ? bool(ctx, sec.get('entropy'), 'secrets.entropy') : false,
+  };
   if (!sec.has('allow')) return out;
   list(ctx, sec.get('allow'), 'secrets.allow', POLICY_LIMITS.globs).forEach((x, i) => {
     const p = `secrets.allow[${i}]`;
     const e = mapping(ctx, x, p, ['path', 'fingerprint', 'reason']);
     const reason = e.has('reason') ? str(ctx, e.get('reason'), `${p}.reason`) : undefined;
-    if (e.has('path') === e.has('fingerprint')) ctx.fail(p, 'give either path (a glob) or fingerprint (commit:path:kind:line), not both or neither');
+    if (e.has('path') === e.has('fingerprint'))
+      ctx.fail(p, 'give either path (a glob) or fingerprint (commit:path:kind:line), not both or neither');
     if (e.has('path')) {
       const [g] = globs(ctx, [e.get('path')], `${p}.path`, 'paths');
       out.allow.push({ path: g!, ...(reason ? { reason } : {}) });
     } else {
       const f = str(ctx, e.get('fingerprint'), `${p}.fingerprint`);
-      if (!SECRET_FINGERPRINT.test(f)) ctx.fail(`${p}.fingerprint`, `${show(f)} is not a fingerprint commit:path:kind:line (full commit id), as the finding prints it`);
-      if (!reason) ctx.fail(p, 'reason: missing; say why this committed secret is acceptable (e.g. revoked on 2026-01-02)');
+      if (!SECRET_FINGERPRINT.test(f))
+        ctx.fail(
+          `${p}.fingerprint`,
+          `${show(f)} is not a fingerprint commit:path:kind:line (full commit id), as the finding prints it`,
+        );
+      if (!reason)
+        ctx.fail(p, 'reason: missing; say why this committed secret is acceptable (e.g. revoked on 2026-01-02)');
       out.allow.push({ fingerprint: f, reason: reason! });
     }
   });

@@ -5,7 +5,17 @@ import { loadKeyring } from './signatures/keyring.js';
 import { AllowedSignersError, parseAllowedSigners } from './signatures/allowed-signers.js';
 import type { AllowedSigner } from '../domain/keys.js';
 import { principalMatches } from '../domain/principals.js';
-import { Ctx, MiB, POLICY_LIMITS, PolicyError, type PolicyFiles, bare, fileLabel, oneLine, show } from './policy-fields.js';
+import {
+  Ctx,
+  MiB,
+  POLICY_LIMITS,
+  PolicyError,
+  type PolicyFiles,
+  bare,
+  fileLabel,
+  oneLine,
+  show,
+} from './policy-fields.js';
 import type { Draft } from './policy-structure.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -18,15 +28,24 @@ export async function readKeys(files: PolicyFiles): Promise<Keyring> {
   let total = 0;
   const sources = files.keys.map((k) => {
     const file = fileLabel(files.label, `keys/${bare(k.name)}`);
-    if (k.data.length > POLICY_LIMITS.keyFileBytes) throw new PolicyError(`${file}: larger than 1 MiB (${k.data.length} bytes)`);
+    if (k.data.length > POLICY_LIMITS.keyFileBytes)
+      throw new PolicyError(`${file}: larger than 1 MiB (${k.data.length} bytes)`);
     total += k.data.length;
     return { file, data: k.data };
   });
   if (total > POLICY_LIMITS.keyBytesTotal) {
-    throw new PolicyError(`${fileLabel(files.label, 'keys/')}: the key files add up to more than ${POLICY_LIMITS.keyBytesTotal / MiB} MiB`);
+    throw new PolicyError(
+      `${fileLabel(files.label, 'keys/')}: the key files add up to more than ${POLICY_LIMITS.keyBytesTotal / MiB} MiB`,
+    );
   }
   try {
-    return await loadKeyring(sources, { limits: { userIds: POLICY_LIMITS.userIdsPerKey, subkeys: POLICY_LIMITS.subkeysPerKey, selfSignatures: POLICY_LIMITS.selfSignaturesPerKey } });
+    return await loadKeyring(sources, {
+      limits: {
+        userIds: POLICY_LIMITS.userIdsPerKey,
+        subkeys: POLICY_LIMITS.subkeysPerKey,
+        selfSignatures: POLICY_LIMITS.selfSignaturesPerKey,
+      },
+    });
   } catch (e) {
     // loadKeyring names the file(s) first: "<file>: not a readable OpenPGP key file (...)".
     throw new PolicyError(oneLine(e));
@@ -45,7 +64,6 @@ export function readAllowedSigners(files: PolicyFiles): AllowedSigner[] {
     throw new PolicyError(`${file}: ${oneLine(e)}`);
   }
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Cross-references
@@ -71,7 +89,12 @@ export async function crossCheck(ctx: Ctx, d: Draft, keyring: Keyring, allowed: 
   };
   const checkSsh = (f: string, path: string, who: string): void => {
     if (!sshFprs.has(f)) {
-      ctx.fail(path, allowed.length ? `key ${f} is not in allowed_signers` : `key ${f} is not in allowed_signers (there is none, or it lists no key)`);
+      ctx.fail(
+        path,
+        allowed.length
+          ? `key ${f} is not in allowed_signers`
+          : `key ${f} is not in allowed_signers (there is none, or it lists no key)`,
+      );
     }
     const prev = pinnedSsh.get(f);
     if (prev) ctx.fail(path, `key ${f} is already named by ${prev}`);

@@ -3,8 +3,39 @@
 import { SEVERITIES, type Severity } from '../domain/model.js';
 import { dbVersion } from '../vulndb/database.js';
 import { parseForgePolicy } from './policy-forge.js';
-import { CLIENT_MIN_TOOLS, DEFAULT_PROTECTED_PATHS, DEFAULT_PROTECTED_REFS, type ClientMinTool, type Forge, type ForgePolicy, type Policy, type RevokedKeyEntry, type SecretsPolicy, type Signer } from '../domain/policy.js';
-import { Ctx, EMAIL, POLICY_LIMITS, RULE_ID, bool, describe, email, emails, fingerprints, globs, hexId, list, mapping, moment, retired, revokedKey, secretsPolicy, show, str } from './policy-fields.js';
+import {
+  CLIENT_MIN_TOOLS,
+  DEFAULT_PROTECTED_PATHS,
+  DEFAULT_PROTECTED_REFS,
+  type ClientMinTool,
+  type Forge,
+  type ForgePolicy,
+  type Policy,
+  type RevokedKeyEntry,
+  type SecretsPolicy,
+  type Signer,
+} from '../domain/policy.js';
+import {
+  Ctx,
+  EMAIL,
+  POLICY_LIMITS,
+  RULE_ID,
+  bool,
+  describe,
+  email,
+  emails,
+  fingerprints,
+  globs,
+  hexId,
+  list,
+  mapping,
+  moment,
+  retired,
+  revokedKey,
+  secretsPolicy,
+  show,
+  str,
+} from './policy-fields.js';
 
 export interface Draft {
   identity: Policy['identity'];
@@ -22,8 +53,22 @@ export interface Draft {
   forge: ForgePolicy;
 }
 
-
-const TOP_KEYS = ['version', 'identity', 'require_signatures', 'trust_root', 'signers', 'maintainers', 'forges', 'goodlist', 'severity', 'protected', 'client', 'revoked_keys', 'secrets', 'forge'] as const;
+const TOP_KEYS = [
+  'version',
+  'identity',
+  'require_signatures',
+  'trust_root',
+  'signers',
+  'maintainers',
+  'forges',
+  'goodlist',
+  'severity',
+  'protected',
+  'client',
+  'revoked_keys',
+  'secrets',
+  'forge',
+] as const;
 const SIGNER_KEYS = ['name', 'emails', 'openpgp', 'ssh', 'retired'] as const;
 const FORGE_KEYS = ['name', 'committer', 'openpgp', 'ssh'] as const;
 
@@ -33,7 +78,11 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
 
   if (!top.has('version')) ctx.fail('', 'version: missing; write "version: 1"');
   const version = top.get('version');
-  if (version !== 1) ctx.fail('version', `unsupported version ${typeof version === 'number' ? version : describe(version)} (this gitguard reads version 1)`);
+  if (version !== 1)
+    ctx.fail(
+      'version',
+      `unsupported version ${typeof version === 'number' ? version : describe(version)} (this gitguard reads version 1)`,
+    );
 
   const draft: Draft = {
     identity: 'committer',
@@ -50,10 +99,12 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
 
   if (top.has('identity')) {
     const v = top.get('identity');
-    if (v !== 'committer' && v !== 'author' && v !== 'both') ctx.fail('identity', `must be committer, author or both, not ${describe(v)}`);
+    if (v !== 'committer' && v !== 'author' && v !== 'both')
+      ctx.fail('identity', `must be committer, author or both, not ${describe(v)}`);
     draft.identity = v;
   }
-  if (top.has('require_signatures')) draft.requireSignatures = bool(ctx, top.get('require_signatures'), 'require_signatures');
+  if (top.has('require_signatures'))
+    draft.requireSignatures = bool(ctx, top.get('require_signatures'), 'require_signatures');
   if (top.has('trust_root')) draft.trustRoot = hexId(ctx, top.get('trust_root'), 'trust_root');
 
   // signers
@@ -91,7 +142,8 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
     // A name that is another signer's e-mail would make maintainers ambiguous.
     draft.signers.forEach((s, i) => {
       const o = owner.get(s.name.toLowerCase());
-      if (o && !s.emails.includes(s.name.toLowerCase())) ctx.fail(`signers[${i}].name`, `${show(s.name)} is an e-mail of ${o}`);
+      if (o && !s.emails.includes(s.name.toLowerCase()))
+        ctx.fail(`signers[${i}].name`, `${show(s.name)} is an e-mail of ${o}`);
     });
   }
 
@@ -115,15 +167,21 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
       const f = mapping(ctx, x, p, FORGE_KEYS);
       if (!f.has('name')) ctx.fail(p, 'name: missing (e.g. GitHub)');
       const name = str(ctx, f.get('name'), `${p}.name`, 200);
-      if (draft.forges.some((o) => o.name.toLowerCase() === name.toLowerCase())) ctx.fail(`${p}.name`, `${show(name)} is listed twice`);
-      if (!f.has('committer')) ctx.fail(p, 'committer: missing (the e-mail the platform commits as, e.g. noreply@github.com)');
+      if (draft.forges.some((o) => o.name.toLowerCase() === name.toLowerCase()))
+        ctx.fail(`${p}.name`, `${show(name)} is listed twice`);
+      if (!f.has('committer'))
+        ctx.fail(p, 'committer: missing (the e-mail the platform commits as, e.g. noreply@github.com)');
       const c = f.get('committer');
-      const committerEmails = typeof c === 'string' ? [email(ctx, c, `${p}.committer`)] : emails(ctx, c, `${p}.committer`, POLICY_LIMITS.perSignerList);
+      const committerEmails =
+        typeof c === 'string'
+          ? [email(ctx, c, `${p}.committer`)]
+          : emails(ctx, c, `${p}.committer`, POLICY_LIMITS.perSignerList);
       if (!committerEmails.length) ctx.fail(`${p}.committer`, 'must list at least one e-mail address');
       committerEmails.forEach((e, j) => {
         const s = draft.signers.findIndex((sg) => sg.emails.includes(e));
         const path = typeof c === 'string' ? `${p}.committer` : `${p}.committer[${j}]`;
-        if (s !== -1) ctx.fail(path, `${show(e)} is also an e-mail of signers[${s}]; a forge commits under its own address`);
+        if (s !== -1)
+          ctx.fail(path, `${show(e)} is also an e-mail of signers[${s}]; a forge commits under its own address`);
       });
       const forge: Forge = {
         name,
@@ -131,7 +189,8 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
         openpgp: f.has('openpgp') ? fingerprints(ctx, f.get('openpgp'), `${p}.openpgp`, 'openpgp') : [],
         ssh: f.has('ssh') ? fingerprints(ctx, f.get('ssh'), `${p}.ssh`, 'ssh') : [],
       };
-      if (!forge.openpgp.length && !forge.ssh.length) ctx.fail(p, 'names no key; list the platform key under openpgp: or ssh:');
+      if (!forge.openpgp.length && !forge.ssh.length)
+        ctx.fail(p, 'names no key; list the platform key under openpgp: or ssh:');
       draft.forges.push(forge);
     });
   }
@@ -157,7 +216,8 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
     if (!(v instanceof Map)) ctx.fail('severity', `must be a mapping of rule id to severity, not ${describe(v)}`);
     if (v.size > POLICY_LIMITS.severity) ctx.fail('severity', `more than ${POLICY_LIMITS.severity} entries`);
     for (const [k, sev] of v) {
-      if (typeof k !== 'string' || !RULE_ID.test(k) || k.length > 100) ctx.fail('severity', `${describe(k)} is not a rule id`);
+      if (typeof k !== 'string' || !RULE_ID.test(k) || k.length > 100)
+        ctx.fail('severity', `${describe(k)} is not a rule id`);
       if (typeof sev !== 'string' || !(SEVERITIES as readonly string[]).includes(sev)) {
         ctx.fail(`severity.${k}`, `must be one of ${SEVERITIES.join(', ')}, not ${describe(sev)}`);
       }
@@ -186,8 +246,13 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
         if (!mv.has(tool)) continue;
         const v = mv.get(tool);
         const p = `client.min_versions.${tool}`;
-        if (typeof v !== 'string') ctx.fail(p, `must be a version written as a string such as "2.45.1" (quote it: YAML reads 2.40 as the number 2.4), not ${describe(v)}`);
-        if (dbVersion(v as string) === null) ctx.fail(p, `${show(v as string)} is not a version such as "2.45.1" (or "9.6p1" for ssh)`);
+        if (typeof v !== 'string')
+          ctx.fail(
+            p,
+            `must be a version written as a string such as "2.45.1" (quote it: YAML reads 2.40 as the number 2.4), not ${describe(v)}`,
+          );
+        if (dbVersion(v as string) === null)
+          ctx.fail(p, `${show(v as string)} is not a version such as "2.45.1" (or "9.6p1" for ssh)`);
         minVersions[tool] = v as string;
       }
     }

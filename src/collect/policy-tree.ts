@@ -7,7 +7,12 @@ import { ObjectReader, ObjectTooLargeError, parseTree } from './objects.js';
 import { parsePolicy, PolicyError, POLICY_LIMITS } from './policy.js';
 import type { RawKeys } from './signatures/pool.js';
 
-export async function readPolicyTree(reader: ObjectReader, oidBytes: 20 | 32, treeOid: string, where: string): Promise<{ policy: Policy | undefined; raw: RawKeys } | undefined> {
+export async function readPolicyTree(
+  reader: ObjectReader,
+  oidBytes: 20 | 32,
+  treeOid: string,
+  where: string,
+): Promise<{ policy: Policy | undefined; raw: RawKeys } | undefined> {
   const label = `${POLICY_DIR} at ${where.slice(0, 12)}`;
   const tree = await reader.read(treeOid);
   if (!tree || tree.type !== 'tree') return undefined;
@@ -19,7 +24,8 @@ export async function readPolicyTree(reader: ObjectReader, oidBytes: 20 | 32, tr
     try {
       o = await reader.read(oid, POLICY_LIMITS.policyBytes);
     } catch (err) {
-      if (err instanceof ObjectTooLargeError) throw new PolicyError(`${label}: ${name} is larger than 1 MiB (${err.size} bytes)`);
+      if (err instanceof ObjectTooLargeError)
+        throw new PolicyError(`${label}: ${name} is larger than 1 MiB (${err.size} bytes)`);
       throw err;
     }
     if (!o || o.type !== 'blob') throw new PolicyError(`${label}: ${name} is not a file`);
@@ -34,16 +40,25 @@ export async function readPolicyTree(reader: ObjectReader, oidBytes: 20 | 32, tr
     const kt = await reader.read(keysEntry.oid);
     if (kt?.type === 'tree') {
       const files = parseTree(kt.body, oidBytes).filter((k) => k.mode.startsWith('10'));
-      if (files.length > POLICY_LIMITS.keyFiles) throw new PolicyError(`${label}: keys/ has more than ${POLICY_LIMITS.keyFiles} files`);
+      if (files.length > POLICY_LIMITS.keyFiles)
+        throw new PolicyError(`${label}: keys/ has more than ${POLICY_LIMITS.keyFiles} files`);
       for (const k of files) {
         const data = await blob(k.oid, `keys/${k.name}`);
-        if ((keyBytes += data.length) > POLICY_LIMITS.keyBytesTotal) throw new PolicyError(`${label}: the key files add up to more than ${POLICY_LIMITS.keyBytesTotal / (1024 * 1024)} MiB`);
+        if ((keyBytes += data.length) > POLICY_LIMITS.keyBytesTotal)
+          throw new PolicyError(
+            `${label}: the key files add up to more than ${POLICY_LIMITS.keyBytesTotal / (1024 * 1024)} MiB`,
+          );
         keys.push({ name: k.name, data });
       }
     }
   }
   const allowedSigners = signersEntry ? (await blob(signersEntry.oid, 'allowed_signers')).toString('utf8') : undefined;
-  const policy = await parsePolicy({ label, policyYml: (await blob(policyEntry.oid, 'policy.yml')).toString('utf8'), keys, allowedSigners });
+  const policy = await parsePolicy({
+    label,
+    policyYml: (await blob(policyEntry.oid, 'policy.yml')).toString('utf8'),
+    keys,
+    allowedSigners,
+  });
   const raw: RawKeys = {
     openpgp: keys.map((k) => ({ file: `keys/${k.name}`, data: k.data })),
     allowedSigners: allowedSigners === undefined ? [] : [{ file: 'allowed_signers', text: allowedSigners }],

@@ -11,7 +11,10 @@ import { gitText, runGit, type Shadow } from './git.js';
 import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
 import { refGlob, type LedgerFacts, type LostCommit, type ProtectedRef, type ReflogEntry } from '../domain/ledger.js';
 
-export const DEFAULT_PROTECTED_GLOBS = (headRef: string | undefined): string[] => [...(headRef?.startsWith('refs/heads/') ? [headRef] : []), 'refs/tags/*'];
+export const DEFAULT_PROTECTED_GLOBS = (headRef: string | undefined): string[] => [
+  ...(headRef?.startsWith('refs/heads/') ? [headRef] : []),
+  'refs/tags/*',
+];
 const LOST_SAMPLE = 5;
 const REFLOG_ENTRIES = 50;
 const ZERO = /^0+$/;
@@ -25,19 +28,47 @@ export function protectionOf(name: string, globs: RegExp[]): ProtectedRef['kind'
   return matches(name) ? 'branch' : undefined;
 }
 
-const kindOf = (name: string): ProtectedRef['kind'] => (name.startsWith('refs/tags/') ? 'tag' : name.startsWith('refs/remotes/') ? 'remote' : 'branch');
+const kindOf = (name: string): ProtectedRef['kind'] =>
+  name.startsWith('refs/tags/') ? 'tag' : name.startsWith('refs/remotes/') ? 'remote' : 'branch';
 
 /** Is `ancestor` an ancestor of (or equal to) `tip`? undefined when git cannot tell (object missing). */
 export async function isAncestor(shadow: Shadow, ancestor: string, tip: string): Promise<boolean | undefined> {
-  const r = await runGit(['merge-base', '--is-ancestor', '--end-of-options', ancestor, tip], { gitDir: shadow.gitDir, okCodes: [1, 128], timeoutMs: 60_000 });
+  const r = await runGit(['merge-base', '--is-ancestor', '--end-of-options', ancestor, tip], {
+    gitDir: shadow.gitDir,
+    okCodes: [1, 128],
+    timeoutMs: 60_000,
+  });
   return r.code === 0 ? true : r.code === 1 ? false : undefined;
 }
 
 /** Commits reachable from `from` but not from any of `not`: the count and the first few. */
-export async function lostCommits(shadow: Shadow, from: string, not: string[], sample = LOST_SAMPLE): Promise<{ lost: number; commits: LostCommit[] }> {
+export async function lostCommits(
+  shadow: Shadow,
+  from: string,
+  not: string[],
+  sample = LOST_SAMPLE,
+): Promise<{ lost: number; commits: LostCommit[] }> {
   const excl = not.filter((n) => !ZERO.test(n)).map((n) => `^${n}`);
-  const count = Number(await gitText(['rev-list', '--count', '--end-of-options', from, ...excl], { gitDir: shadow.gitDir, timeoutMs: 120_000 }));
-  const out = await gitText(['log', '--no-decorate', '--no-show-signature', `-n${sample}`, '-z', '--format=%H%x00%an <%ae>%x00%s', '--end-of-options', from, ...excl], { gitDir: shadow.gitDir, timeoutMs: 60_000 });
+  const count = Number(
+    await gitText(['rev-list', '--count', '--end-of-options', from, ...excl], {
+      gitDir: shadow.gitDir,
+      timeoutMs: 120_000,
+    }),
+  );
+  const out = await gitText(
+    [
+      'log',
+      '--no-decorate',
+      '--no-show-signature',
+      `-n${sample}`,
+      '-z',
+      '--format=%H%x00%an <%ae>%x00%s',
+      '--end-of-options',
+      from,
+      ...excl,
+    ],
+    { gitDir: shadow.gitDir, timeoutMs: 60_000 },
+  );
   const parts = out.split('\0');
   const commits: LostCommit[] = [];
   for (let i = 0; i + 2 < parts.length; i += 3) {
@@ -85,14 +116,21 @@ async function forcedEntries(shadow: Shadow, commonDir: string, refs: string[]):
       const anc = seen.get(key);
       let why: string | undefined;
       if (anc === false) why = 'the new tip does not descend from the old one';
-      else if (anc === undefined && /forced-update|reset: moving to|rebase/.test(e.message)) why = `the message says so (old tip ${e.old.slice(0, 12)} is no longer in the repository)`;
+      else if (anc === undefined && /forced-update|reset: moving to|rebase/.test(e.message))
+        why = `the message says so (old tip ${e.old.slice(0, 12)} is no longer in the repository)`;
       if (why) out.push({ ref, file, ...e, why });
     }
   }
   return out;
 }
 
-export async function collectLedgerFacts(repo: RepositoryInfo, history: HistoryFacts, shadow: Shadow, policyGlobs?: string[], baseOid?: string): Promise<LedgerFacts> {
+export async function collectLedgerFacts(
+  repo: RepositoryInfo,
+  history: HistoryFacts,
+  shadow: Shadow,
+  policyGlobs?: string[],
+  baseOid?: string,
+): Promise<LedgerFacts> {
   const file = ledgerPath(repo.commonDir);
   const globs = policyGlobs?.length ? policyGlobs : DEFAULT_PROTECTED_GLOBS(history.head.ref);
   const globSource = policyGlobs?.length ? 'policy' : 'default';
@@ -117,7 +155,9 @@ export async function collectLedgerFacts(repo: RepositoryInfo, history: HistoryF
     byName.set(name, p);
   }
   const refs = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-  const base: ProtectedRef | undefined = baseOid ? { name: 'HEAD', kind: 'branch', recorded: baseOid, ...(history.head.oid ? { current: history.head.oid } : {}) } : undefined;
+  const base: ProtectedRef | undefined = baseOid
+    ? { name: 'HEAD', kind: 'branch', recorded: baseOid, ...(history.head.oid ? { current: history.head.oid } : {}) }
+    : undefined;
   for (const p of base ? [...refs, base] : refs) {
     if (p.kind === 'tag' || !p.recorded || !p.current || p.recorded === p.current) continue;
     let anc: boolean | undefined;
@@ -133,6 +173,20 @@ export async function collectLedgerFacts(repo: RepositoryInfo, history: HistoryF
     }
     p.rewritten = await lostCommits(shadow, p.recorded, [p.current]);
   }
-  const forcedUpdates = await forcedEntries(shadow, repo.commonDir, refs.filter((p) => p.kind !== 'tag' && p.current).map((p) => p.name));
-  return { file, ...(damaged ? { damaged } : {}), fresh: !ledger && !damaged, globs, globSource, refs, ...(ledger?.trustRoot ? { trustRoot: ledger.trustRoot } : {}), forcedUpdates, ...(base ? { base } : {}) };
+  const forcedUpdates = await forcedEntries(
+    shadow,
+    repo.commonDir,
+    refs.filter((p) => p.kind !== 'tag' && p.current).map((p) => p.name),
+  );
+  return {
+    file,
+    ...(damaged ? { damaged } : {}),
+    fresh: !ledger && !damaged,
+    globs,
+    globSource,
+    refs,
+    ...(ledger?.trustRoot ? { trustRoot: ledger.trustRoot } : {}),
+    forcedUpdates,
+    ...(base ? { base } : {}),
+  };
 }

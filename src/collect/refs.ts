@@ -21,7 +21,14 @@ async function addSubjects(repo: RepositoryInfo, replaceRefs: HistoryFacts['repl
   const oids = replaceRefs.slice(0, 100).flatMap((r) => [r.replaced, r.replacement]);
   let out: Buffer;
   try {
-    out = (await runGit(['cat-file', '--batch'], { gitDir: repo.gitDir, input: `${oids.join('\n')}\n`, timeoutMs: 30_000, maxBytes: 64 * 1024 * 1024 })).stdout;
+    out = (
+      await runGit(['cat-file', '--batch'], {
+        gitDir: repo.gitDir,
+        input: `${oids.join('\n')}\n`,
+        timeoutMs: 30_000,
+        maxBytes: 64 * 1024 * 1024,
+      })
+    ).stdout;
   } catch {
     return; // the rule still names both objects
   }
@@ -88,12 +95,18 @@ function readRepoFile(file: string): string | { unreadable: string } | undefined
 }
 
 function lines(text: string): string[] {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 }
 
 export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
   const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
-  const out = await gitText(['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00'], opts);
+  const out = await gitText(
+    ['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00'],
+    opts,
+  );
   const refs = parseForEachRef(`${out}\n`);
   const { headRef, headOid } = await resolveHead(repo, refs);
 
@@ -105,32 +118,39 @@ export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts
 
   const graftsFile = join(repo.commonDir, 'info', 'grafts');
   const graftsText = readRepoFile(graftsFile);
-  const grafts = graftsText === undefined
-    ? undefined
-    : typeof graftsText === 'string'
-      ? { file: graftsFile, entries: lines(graftsText) }
-      : { file: graftsFile, entries: [], unreadable: graftsText.unreadable };
+  const grafts =
+    graftsText === undefined
+      ? undefined
+      : typeof graftsText === 'string'
+        ? { file: graftsFile, entries: lines(graftsText) }
+        : { file: graftsFile, entries: [], unreadable: graftsText.unreadable };
 
   // Alternates borrow objects from another folder: one outside the repository can change what it contains.
   const altFile = join(repo.commonDir, 'objects', 'info', 'alternates');
   const altText = readRepoFile(altFile);
-  const alternates = altText !== undefined
-    ? {
-        file: altFile,
-        // An unreadable file (a FIFO, a device, a link, too large) is one entry that cannot be vouched for.
-        entries: typeof altText === 'string'
-          ? lines(altText).map((line) => {
-              const path = resolve(join(repo.commonDir, 'objects'), line);
-              const rel = relative(repo.commonDir, path);
-              return { line, path, inside: rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) };
-            })
-          : [{ line: `(the file ${altText.unreadable})`, path: altFile, inside: false }],
-      }
-    : undefined;
+  const alternates =
+    altText !== undefined
+      ? {
+          file: altFile,
+          // An unreadable file (a FIFO, a device, a link, too large) is one entry that cannot be vouched for.
+          entries:
+            typeof altText === 'string'
+              ? lines(altText).map((line) => {
+                  const path = resolve(join(repo.commonDir, 'objects'), line);
+                  const rel = relative(repo.commonDir, path);
+                  return { line, path, inside: rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) };
+                })
+              : [{ line: `(the file ${altText.unreadable})`, path: altFile, inside: false }],
+        }
+      : undefined;
 
   const shallowFile = join(repo.commonDir, 'shallow');
   const shallowText = readRepoFile(shallowFile);
-  if (shallowText !== undefined && typeof shallowText !== 'string') throw new ExpectedError(`${shallowFile} ${shallowText.unreadable}`, 'git keeps a list of commit ids there: remove or repair it');
+  if (shallowText !== undefined && typeof shallowText !== 'string')
+    throw new ExpectedError(
+      `${shallowFile} ${shallowText.unreadable}`,
+      'git keeps a list of commit ids there: remove or repair it',
+    );
   const shallowCommits = shallowText ? shallowText.split('\n').filter(Boolean) : [];
 
   return {

@@ -14,21 +14,48 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
   // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a
   // .git folder after the other answers are printed.
   const res = await runGit(
-    ['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir', '--is-bare-repository', '--is-shallow-repository', '--show-object-format', '--show-toplevel'],
+    [
+      'rev-parse',
+      '--path-format=absolute',
+      '--git-dir',
+      '--git-common-dir',
+      '--is-bare-repository',
+      '--is-shallow-repository',
+      '--show-object-format',
+      '--show-toplevel',
+    ],
     { cwd: abs, timeoutMs: 30_000, okCodes: [128] },
   );
-  const lines = res.stdout.toString('utf8').split('\n').filter((l) => l !== '');
+  const lines = res.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   if (lines.length < 5) {
     const why = firstLine(res.stderr);
-    if (/not a git repository/i.test(why)) throw new ExpectedError(`not a git repository: ${abs}`, 'run gitguard inside a repository or pass its path with -C PATH');
+    if (/not a git repository/i.test(why))
+      throw new ExpectedError(
+        `not a git repository: ${abs}`,
+        'run gitguard inside a repository or pass its path with -C PATH',
+      );
     if (/dubious ownership/i.test(why)) {
-      throw new ExpectedError(`git refuses ${abs}: it is owned by another user (safe.directory)`, `if you trust it: git config --global --add safe.directory ${abs}`);
+      throw new ExpectedError(
+        `git refuses ${abs}: it is owned by another user (safe.directory)`,
+        `if you trust it: git config --global --add safe.directory ${abs}`,
+      );
     }
-    throw new ExpectedError(`cannot open repository ${abs}: ${why || `git rev-parse exited ${res.code}`}`, 'check it with: git -C PATH status');
+    throw new ExpectedError(
+      `cannot open repository ${abs}: ${why || `git rev-parse exited ${res.code}`}`,
+      'check it with: git -C PATH status',
+    );
   }
   const [gitDir, commonDir, bare, shallow, format] = lines;
-  if (!gitDir || !commonDir) throw new ExpectedError(`cannot open repository ${abs}: git gave no git dir`, 'check it with: git -C PATH status');
-  if (format !== 'sha1' && format !== 'sha256') throw new ExpectedError(`unsupported object format "${format}" in ${abs}`, 'gitguard reads sha1 and sha256 repositories; upgrade gitguard or git');
+  if (!gitDir || !commonDir)
+    throw new ExpectedError(`cannot open repository ${abs}: git gave no git dir`, 'check it with: git -C PATH status');
+  if (format !== 'sha1' && format !== 'sha256')
+    throw new ExpectedError(
+      `unsupported object format "${format}" in ${abs}`,
+      'gitguard reads sha1 and sha256 repositories; upgrade gitguard or git',
+    );
   const info: RepositoryInfo = {
     path: abs,
     gitDir,

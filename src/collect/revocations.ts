@@ -18,7 +18,12 @@ import { CURRENT_POLICY, type RevokedKey } from '../domain/trust.js';
 const MAX_TEXT = 200;
 
 function hardReason(h: HardRevocation): string {
-  const code = h.reason === undefined || h.reason === 0 ? 'no reason given' : h.reason === 2 ? 'key compromised' : `reason code ${h.reason}`;
+  const code =
+    h.reason === undefined || h.reason === 0
+      ? 'no reason given'
+      : h.reason === 2
+        ? 'key compromised'
+        : `reason code ${h.reason}`;
   const text = h.text?.trim().replace(/\s+/g, ' ');
   const words = text ? `: "${text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 3)}...` : text}"` : '';
   const what = h.fingerprint === h.primary ? 'revocation certificate' : `subkey revocation (primary key ${h.primary})`;
@@ -30,8 +35,17 @@ function hardReason(h: HardRevocation): string {
  * the verify cache under `contentId` (the policy's tree id, a content hash), so a warm run does not
  * examine the keyring again.
  */
-export async function policyRevocations(policy: Policy, contentId: string | undefined, cache?: VerifyCache): Promise<RevokedKey[]> {
-  const out: RevokedKey[] = policy.revokedKeys.map((e) => ({ key: e.key, where: CURRENT_POLICY, reason: e.reason, ...(e.since !== undefined ? { since: e.since } : {}) }));
+export async function policyRevocations(
+  policy: Policy,
+  contentId: string | undefined,
+  cache?: VerifyCache,
+): Promise<RevokedKey[]> {
+  const out: RevokedKey[] = policy.revokedKeys.map((e) => ({
+    key: e.key,
+    where: CURRENT_POLICY,
+    reason: e.reason,
+    ...(e.since !== undefined ? { since: e.since } : {}),
+  }));
   let hard = contentId ? cache?.hardRevocations(contentId) : undefined;
   if (!hard) {
     hard = policy.keyring ? await policy.keyring.hardRevocations() : [];
@@ -74,7 +88,7 @@ export function parseRevokedKeys(text: string, file: string): RevokedKey[] {
     }
     throw new ExpectedError(
       `${file}: line ${i + 1}: not an SSH public key, an SSH fingerprint (SHA256:...) or an OpenPGP fingerprint (40 or 64 hex digits)`,
-      'list one revoked key per line, as git\'s gpg.ssh.revocationFile does',
+      "list one revoked key per line, as git's gpg.ssh.revocationFile does",
     );
   });
   return out;
@@ -82,9 +96,13 @@ export function parseRevokedKeys(text: string, file: string): RevokedKey[] {
 
 /** A --revoked-keys file's bytes (read by the caller), checked and parsed. */
 export function revokedKeysFromFile(data: Buffer, file: string): RevokedKey[] {
-  if (data.length > MAX_FILE) throw new ExpectedError(`${file}: larger than 16 MiB`, 'list only the revoked keys, one per line');
+  if (data.length > MAX_FILE)
+    throw new ExpectedError(`${file}: larger than 16 MiB`, 'list only the revoked keys, one per line');
   if (data.subarray(0, KRL_MAGIC.length).toString('latin1') === KRL_MAGIC) {
-    throw new ExpectedError(`${file}: a binary key revocation list (KRL), which gitguard cannot read`, 'list the revoked public keys one per line instead (ssh-keygen -r accepts that too)');
+    throw new ExpectedError(
+      `${file}: a binary key revocation list (KRL), which gitguard cannot read`,
+      'list the revoked public keys one per line instead (ssh-keygen -r accepts that too)',
+    );
   }
   return parseRevokedKeys(data.toString('utf8'), file);
 }
@@ -99,4 +117,3 @@ export function revocationMap(...lists: RevokedKey[][]): Map<string, RevokedKey>
   }
   return map;
 }
-

@@ -22,7 +22,11 @@ export interface RunOptions {
 }
 
 /** Undefined when the program cannot be started. */
-export function programOutput(program: string, args: readonly string[], opts: RunOptions = {}): Promise<ProgramOutput | undefined> {
+export function programOutput(
+  program: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<ProgramOutput | undefined> {
   const maxBytes = opts.maxBytes ?? 64 * 1024;
   return new Promise((resolvePromise) => {
     const chunks: Buffer[] = [];
@@ -30,7 +34,13 @@ export function programOutput(program: string, args: readonly string[], opts: Ru
     let truncated = false;
     let child;
     try {
-      child = spawn(program, [...args], { cwd: hardenedEnv().HOME, env: hardenedEnv(), stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
+      child = spawn(program, [...args], {
+        cwd: hardenedEnv().HOME,
+        env: hardenedEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: false,
+        windowsHide: true,
+      });
     } catch {
       resolvePromise(undefined);
       return;

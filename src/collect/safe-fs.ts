@@ -6,7 +6,22 @@
 // one buffer of the size fstat gave. Writes go to an O_EXCL temp file in the target's folder and are
 // renamed over the target, so a symlink at the target is replaced, never written through; folders
 // that resolve outside the root they belong to are refused.
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { ExpectedError, fsReason } from '../errors.js';
@@ -18,7 +33,12 @@ export type UnsafeReason = 'missing' | 'symlink' | 'not-a-file' | 'too-large' | 
 
 /** A file gitguard will not read or write as asked; `reason` says why, the message is one line. */
 export class UnsafeFileError extends ExpectedError {
-  constructor(readonly path: string, readonly reason: UnsafeReason, readonly detail: string, hint?: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: UnsafeReason,
+    readonly detail: string,
+    hint?: string,
+  ) {
     super(`${path}: ${detail}`, hint);
   }
 }
@@ -37,12 +57,17 @@ function mib(n: number): string {
 /** A failed write in words; a missing folder is 'missing', so callers can say "no such file". */
 function writeError(path: string, err: unknown): UnsafeFileError {
   const code = (err as NodeJS.ErrnoException).code;
-  return new UnsafeFileError(path, code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', `cannot be written: ${fsReason(err)}`);
+  return new UnsafeFileError(
+    path,
+    code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable',
+    `cannot be written: ${fsReason(err)}`,
+  );
 }
 
 function openError(path: string, err: NodeJS.ErrnoException): UnsafeFileError {
   if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return new UnsafeFileError(path, 'missing', 'does not exist');
-  if (err.code === 'ELOOP' || err.code === 'EMLINK') return new UnsafeFileError(path, 'symlink', 'is a symbolic link; gitguard does not follow links here');
+  if (err.code === 'ELOOP' || err.code === 'EMLINK')
+    return new UnsafeFileError(path, 'symlink', 'is a symbolic link; gitguard does not follow links here');
   return new UnsafeFileError(path, 'unreadable', `cannot be read: ${fsReason(err)}`);
 }
 
@@ -60,8 +85,18 @@ export function readBounded(path: string, maxBytes: number, opts: ReadOptions = 
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new UnsafeFileError(path, 'not-a-file', 'it is a folder');
-    if (!st.isFile()) throw new UnsafeFileError(path, 'not-a-file', 'is not a regular file (a FIFO, device, socket or folder); gitguard reads only regular files here');
-    if (st.size > maxBytes && !opts.truncate) throw new UnsafeFileError(path, 'too-large', `is ${mib(st.size)}, over gitguard's limit of ${mib(maxBytes)} for this file`);
+    if (!st.isFile())
+      throw new UnsafeFileError(
+        path,
+        'not-a-file',
+        'is not a regular file (a FIFO, device, socket or folder); gitguard reads only regular files here',
+      );
+    if (st.size > maxBytes && !opts.truncate)
+      throw new UnsafeFileError(
+        path,
+        'too-large',
+        `is ${mib(st.size)}, over gitguard's limit of ${mib(maxBytes)} for this file`,
+      );
     const want = Math.min(st.size, maxBytes);
     const buf = Buffer.allocUnsafe(want);
     let got = 0;
@@ -107,7 +142,13 @@ export function assertInside(root: string, path: string): void {
   } catch (err) {
     throw openError(dirname(path), err as NodeJS.ErrnoException);
   }
-  if (!isInside(realRoot, realDir)) throw new UnsafeFileError(path, 'outside', `its folder leads outside ${root} (through a symbolic link); gitguard does not write there`, 'remove the link and run again');
+  if (!isInside(realRoot, realDir))
+    throw new UnsafeFileError(
+      path,
+      'outside',
+      `its folder leads outside ${root} (through a symbolic link); gitguard does not write there`,
+      'remove the link and run again',
+    );
 }
 
 /**
@@ -133,8 +174,15 @@ export function mkdirNoFollow(root: string, dir: string, mode = 0o755): void {
       }
       st = lstatSync(cur);
     }
-    if (st.isSymbolicLink()) throw new UnsafeFileError(cur, 'symlink', 'is a symbolic link; gitguard keeps its own files here and does not follow links', `remove ${cur} and run again`);
-    if (!st.isDirectory()) throw new UnsafeFileError(cur, 'not-a-file', 'is not a folder', `remove ${cur} and run again`);
+    if (st.isSymbolicLink())
+      throw new UnsafeFileError(
+        cur,
+        'symlink',
+        'is a symbolic link; gitguard keeps its own files here and does not follow links',
+        `remove ${cur} and run again`,
+      );
+    if (!st.isDirectory())
+      throw new UnsafeFileError(cur, 'not-a-file', 'is not a folder', `remove ${cur} and run again`);
   }
 }
 
@@ -146,8 +194,20 @@ export function assertNotLink(path: string): void {
   } catch {
     return;
   }
-  if (st.isSymbolicLink()) throw new UnsafeFileError(path, 'symlink', 'is a symbolic link; gitguard does not write through links', `remove ${path} and run again`);
-  if (!st.isFile()) throw new UnsafeFileError(path, 'not-a-file', 'is not a regular file; gitguard does not write over it', `remove ${path} and run again`);
+  if (st.isSymbolicLink())
+    throw new UnsafeFileError(
+      path,
+      'symlink',
+      'is a symbolic link; gitguard does not write through links',
+      `remove ${path} and run again`,
+    );
+  if (!st.isFile())
+    throw new UnsafeFileError(
+      path,
+      'not-a-file',
+      'is not a regular file; gitguard does not write over it',
+      `remove ${path} and run again`,
+    );
 }
 
 export interface WriteOptions {
@@ -214,7 +274,13 @@ export function assertNoLinkBelow(root: string, path: string): void {
     } catch {
       return;
     }
-    if (st.isSymbolicLink()) throw new UnsafeFileError(cur, 'symlink', 'is a symbolic link; gitguard keeps its own files here and does not follow links', `remove ${cur} and run again`);
+    if (st.isSymbolicLink())
+      throw new UnsafeFileError(
+        cur,
+        'symlink',
+        'is a symbolic link; gitguard keeps its own files here and does not follow links',
+        `remove ${cur} and run again`,
+      );
   }
 }
 

@@ -7,11 +7,12 @@ import type { SecurityPolicyFacts, SecurityPolicyFile } from '../domain/content.
 
 const SECURITY_POLICY_DIRS = ['.github', '', 'docs'] as const;
 
-
-
 const NAME = /^security\.md$/i;
 
-export async function collectSecurityPolicy(repo: RepositoryInfo, head: string | undefined): Promise<SecurityPolicyFacts> {
+export async function collectSecurityPolicy(
+  repo: RepositoryInfo,
+  head: string | undefined,
+): Promise<SecurityPolicyFacts> {
   if (!head) return { files: [] };
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   try {
@@ -34,7 +35,9 @@ export async function collectSecurityPolicy(repo: RepositoryInfo, head: string |
         const bytes = Number(size);
         let empty = bytes === 0;
         if (!empty && bytes < 4096) {
-          const text = (await runGit(['cat-file', 'blob', oid!], { gitDir: shadow.gitDir, timeoutMs: 30_000 })).stdout.toString('utf8');
+          const text = (
+            await runGit(['cat-file', 'blob', oid!], { gitDir: shadow.gitDir, timeoutMs: 30_000 })
+          ).stdout.toString('utf8');
           empty = text.trim() === '';
         }
         files.push({ path, size: bytes, empty });

@@ -4,7 +4,12 @@ import { objectId, splitIdentity } from './commit-object.js';
 import type { Identity, TagRecord } from '../domain/commit.js';
 
 // gpg-interface.c: a signature starts at the last line that STARTS with one of these.
-const SIGNATURE_STARTS = ['-----BEGIN PGP SIGNATURE-----', '-----BEGIN PGP MESSAGE-----', '-----BEGIN SIGNED MESSAGE-----', '-----BEGIN SSH SIGNATURE-----'].map((s) => Buffer.from(s));
+const SIGNATURE_STARTS = [
+  '-----BEGIN PGP SIGNATURE-----',
+  '-----BEGIN PGP MESSAGE-----',
+  '-----BEGIN SIGNED MESSAGE-----',
+  '-----BEGIN SSH SIGNATURE-----',
+].map((s) => Buffer.from(s));
 const DASHES = Buffer.from('-----BEGIN ');
 const TYPES = new Set(['commit', 'tree', 'blob', 'tag']);
 const LF = 10;
@@ -30,7 +35,12 @@ export function parseTagObject(oid: string, body: Buffer): TagRecord {
   const blank = body.indexOf('\n\n');
   const headerEnd = blank === -1 ? body.length : blank;
 
-  const fields: Record<'object' | 'type' | 'tag' | 'tagger', string | undefined> = { object: undefined, type: undefined, tag: undefined, tagger: undefined };
+  const fields: Record<'object' | 'type' | 'tag' | 'tagger', string | undefined> = {
+    object: undefined,
+    type: undefined,
+    tag: undefined,
+    tagger: undefined,
+  };
   const order = ['object', 'type', 'tag', 'tagger'] as const;
   let sigStart = -1;
   let line = 0;
@@ -63,7 +73,8 @@ export function parseTagObject(oid: string, body: Buffer): TagRecord {
   const object = fields.object ?? '';
   if (fields.object !== undefined && !/^[0-9a-f]+$/.test(object)) refuse('the "object" line is not "object <id>"');
   else if (fields.object !== undefined && object.length !== hexLength) refuse('the "object" line is not "object <id>"');
-  if (fields.type !== undefined && !TYPES.has(fields.type)) refuse(`an unknown object type "${fields.type.slice(0, 20)}"`);
+  if (fields.type !== undefined && !TYPES.has(fields.type))
+    refuse(`an unknown object type "${fields.type.slice(0, 20)}"`);
   if (fields.tag === '') refuse('an empty tag name');
   let tagger: Identity | undefined;
   if (fields.tagger !== undefined) {

@@ -52,13 +52,41 @@ export interface FirstPolicyMemo {
 }
 
 /** The first commit on the first-parent chain of `tip` whose tree carries .gitguard/policy.yml. */
-async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, tip: string, policyFile: string, after?: string): Promise<string | undefined> {
+async function firstPolicyCommit(
+  shadow: Shadow,
+  reader: ObjectReader,
+  tip: string,
+  policyFile: string,
+  after?: string,
+): Promise<string | undefined> {
   // Candidates are the first-parent commits that change the file; the oldest one that has it added it.
   let out: string;
   try {
-    out = await gitText(['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, ...(after ? [`^${after}`] : []), '--', policyFile], { gitDir: shadow.gitDir, timeoutMs: 300_000 });
+    out = await gitText(
+      [
+        'rev-list',
+        '--first-parent',
+        '--reverse',
+        '--end-of-options',
+        tip,
+        ...(after ? [`^${after}`] : []),
+        '--',
+        policyFile,
+      ],
+      { gitDir: shadow.gitDir, timeoutMs: 300_000 },
+    );
   } catch (err) {
-    if (err instanceof GitError) throw new ExpectedError(`cannot read the history to find the trust root: ${firstLine(err.stderr.split('\n').filter((l) => !l.startsWith('hint:')).join('\n')) || err.message}`);
+    if (err instanceof GitError)
+      throw new ExpectedError(
+        `cannot read the history to find the trust root: ${
+          firstLine(
+            err.stderr
+              .split('\n')
+              .filter((l) => !l.startsWith('hint:'))
+              .join('\n'),
+          ) || err.message
+        }`,
+      );
     throw err;
   }
   for (const oid of out.split('\n')) {
@@ -72,11 +100,17 @@ async function firstPolicyCommit(shadow: Shadow, reader: ObjectReader, tip: stri
 async function onFirstParentChain(shadow: Shadow, old: string, tip: string): Promise<boolean> {
   let out: string;
   try {
-    out = await gitText(['rev-list', '--first-parent', '--parents', '--end-of-options', tip, `^${old}`], { gitDir: shadow.gitDir, timeoutMs: 300_000 });
+    out = await gitText(['rev-list', '--first-parent', '--parents', '--end-of-options', tip, `^${old}`], {
+      gitDir: shadow.gitDir,
+      timeoutMs: 300_000,
+    });
   } catch {
     return false;
   }
-  const lines = out.split('\n').filter(Boolean).map((l) => l.split(' '));
+  const lines = out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' '));
   if (!lines.length) return false;
   if (lines[0]![0] !== tip) return false;
   for (let i = 0; i < lines.length; i += 1) {
@@ -87,7 +121,11 @@ async function onFirstParentChain(shadow: Shadow, old: string, tip: string): Pro
 }
 
 /** firstPolicyCommit, from what an earlier run found for a tip on this one's first-parent chain when it can. */
-async function firstPolicyCommitMemo(input: TrustRootInput, tip: string, policyFile: string): Promise<string | undefined> {
+async function firstPolicyCommitMemo(
+  input: TrustRootInput,
+  tip: string,
+  policyFile: string,
+): Promise<string | undefined> {
   const memo = input.memo;
   let answer: string | undefined;
   const same = memo?.known.find(([old]) => old === tip);
@@ -116,7 +154,10 @@ async function withPolicy(input: TrustRootInput, root: TrustRoot, policyFile: st
   if (!tip) return root;
   let out: string;
   try {
-    out = await gitText(['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, `^${root.oid}`, '--', policyFile], { gitDir: input.shadow.gitDir, timeoutMs: 300_000 });
+    out = await gitText(
+      ['rev-list', '--first-parent', '--reverse', '--end-of-options', tip, `^${root.oid}`, '--', policyFile],
+      { gitDir: input.shadow.gitDir, timeoutMs: 300_000 },
+    );
   } catch {
     return root;
   }
@@ -139,12 +180,18 @@ export async function resolveTrustRoot(input: TrustRootInput, policyFile: string
 }
 
 async function namedRoot(input: TrustRootInput): Promise<TrustRoot | undefined> {
-  if (input.explicit) return { oid: await input.resolve(input.explicit, '--trust-root'), source: '--trust-root', rev: input.explicit };
+  if (input.explicit)
+    return { oid: await input.resolve(input.explicit, '--trust-root'), source: '--trust-root', rev: input.explicit };
   const tip = input.anchors[0];
   const policyRoot = input.policyRoot ? await input.resolve(input.policyRoot, "the policy's trust_root") : undefined;
   // A trust_root moved in the tip's policy does not outrank the ledger: the commit that moved it is
   // only judged once it is in scope, and moving the root past it would take it out of scope.
-  if (input.ledgerRoot && tip && (await input.reader.read(input.ledgerRoot))?.type === 'commit' && (await isAncestor(input.shadow, input.ledgerRoot, tip)) === true) {
+  if (
+    input.ledgerRoot &&
+    tip &&
+    (await input.reader.read(input.ledgerRoot))?.type === 'commit' &&
+    (await isAncestor(input.shadow, input.ledgerRoot, tip)) === true
+  ) {
     return { oid: input.ledgerRoot, source: 'ledger', rev: input.ledgerRoot };
   }
   if (policyRoot) return { oid: policyRoot, source: 'policy', rev: input.policyRoot! };

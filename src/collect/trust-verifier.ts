@@ -3,7 +3,13 @@
 // checks in one run, by the worker pool.
 import type { CommitRecord } from '../domain/commit.js';
 import type { Verdict } from '../domain/signature.js';
-import { commitSignature, malformedVerdict, verifyCommit, verifySignature, type TrustedKeys } from './signatures/verify.js';
+import {
+  commitSignature,
+  malformedVerdict,
+  verifyCommit,
+  verifySignature,
+  type TrustedKeys,
+} from './signatures/verify.js';
 import type { VerifyCache } from './verify-cache.js';
 import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
 import type { MergetagKeys } from './mergetags.js';
@@ -31,7 +37,11 @@ export class TrustVerifier {
 
   /** One embedded tag's signature under one key set: cached by the tag's id, in a worker once the pool runs. */
   checkTag(oid: string, k: MergetagKeys, task: Omit<Task, 'trustId'>): Promise<Verdict> {
-    return this.cached(oid, k.trustId, () => (this.pool && this.rawKeys.has(k.trustId) ? this.pool.verify({ trustId: k.trustId, ...task }) : verifySignature(task.payload, task.armored, k.keys, task.at, task.identity)));
+    return this.cached(oid, k.trustId, () =>
+      this.pool && this.rawKeys.has(k.trustId)
+        ? this.pool.verify({ trustId: k.trustId, ...task })
+        : verifySignature(task.payload, task.armored, k.keys, task.at, task.identity),
+    );
   }
 
   async cached(oid: string, trustId: string, check: () => Promise<Verdict>): Promise<Verdict> {
@@ -45,7 +55,13 @@ export class TrustVerifier {
   /** A verdict at once when it is known (unsigned, cached), else the promise of one. */
   verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Verdict | Promise<Verdict> {
     // Cached verdicts belong to the bytes that hash to the id; bytes swapped in under it prove nothing.
-    if (!commit.hashOk && commit.signatures.length) return { letter: 'B', format: 'unknown', identities: [], reason: 'the object stored under this commit id does not hash to it: its content was altered' };
+    if (!commit.hashOk && commit.signatures.length)
+      return {
+        letter: 'B',
+        format: 'unknown',
+        identities: [],
+        reason: 'the object stored under this commit id does not hash to it: its content was altered',
+      };
     if (commit.malformed) return malformedVerdict('commit', commit.malformed);
     if (commit.signatures.length === 0) return { letter: 'N', format: 'none', identities: [] };
     const cached = this.cache?.get(commit.oid, trustId);
@@ -59,9 +75,16 @@ export class TrustVerifier {
       this.pool = VerifyPool.create(this.rawKeys);
     }
     const sig = commitSignature(commit);
-    const v = this.pool && sig && 'armored' in sig && this.rawKeys.has(trustId)
-      ? await this.pool.verify({ trustId, payload: commit.payload, armored: sig.armored, at: commit.committer.time, identity: commit.committer.email })
-      : await verifyCommit(commit, keys);
+    const v =
+      this.pool && sig && 'armored' in sig && this.rawKeys.has(trustId)
+        ? await this.pool.verify({
+            trustId,
+            payload: commit.payload,
+            armored: sig.armored,
+            at: commit.committer.time,
+            identity: commit.committer.email,
+          })
+        : await verifyCommit(commit, keys);
     this.cache?.set(commit.oid, trustId, v);
     return v;
   }

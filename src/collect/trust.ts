@@ -87,7 +87,11 @@ export class TrustCollector {
    * Set before the walk: the trust root (src/collect/trust-root.ts resolves it), the paths the walk
    * looks up in each commit, and how to tell whether a commit outside the walk descends from the root.
    */
-  setScope(trustRootOid: string | undefined, watched: readonly string[], descends?: (ancestor: string, oid: string) => Promise<boolean | undefined>): void {
+  setScope(
+    trustRootOid: string | undefined,
+    watched: readonly string[],
+    descends?: (ancestor: string, oid: string) => Promise<boolean | undefined>,
+  ): void {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
     this.descends = descends;
@@ -103,7 +107,13 @@ export class TrustCollector {
     const known = this.rooted.get(oid);
     if (known !== undefined) return known;
     const root = this.trustRootOid;
-    const r = !root ? false : oid === root ? true : this.descends ? this.descends(root, oid).then((a) => a === true) : false;
+    const r = !root
+      ? false
+      : oid === root
+        ? true
+        : this.descends
+          ? this.descends(root, oid).then((a) => a === true)
+          : false;
     this.rooted.set(oid, r);
     return r;
   }
@@ -168,10 +178,20 @@ export class TrustCollector {
   async enrich(commit: CommitRecord): Promise<TrustedCommit> {
     // Recorded before the first await, like the flags below: children are enriched right after.
     const paths = this.paths.walkedPaths(commit);
-    const own = paths instanceof Promise ? paths.then((ids) => this.paths.recordPaths(commit.oid, ids)) : this.paths.recordPaths(commit.oid, paths);
+    const own =
+      paths instanceof Promise
+        ? paths.then((ids) => this.paths.recordPaths(commit.oid, ids))
+        : this.paths.recordPaths(commit.oid, paths);
     const parentRooted = commit.parents.map((p) => this.rootedOf(p));
     const isRoot = commit.oid === this.trustRootOid;
-    this.rooted.set(commit.oid, isRoot || parentRooted.some((r) => r === true) ? true : parentRooted.every((r) => r === false) ? false : Promise.all(parentRooted.map((r) => Promise.resolve(r))).then((rs) => rs.some(Boolean)));
+    this.rooted.set(
+      commit.oid,
+      isRoot || parentRooted.some((r) => r === true)
+        ? true
+        : parentRooted.every((r) => r === false)
+          ? false
+          : Promise.all(parentRooted.map((r) => Promise.resolve(r))).then((rs) => rs.some(Boolean)),
+    );
     let settle!: (ok: boolean) => void;
     this.policyOk.set(commit.oid, new Promise<boolean>((res) => (settle = res)));
     let settled = false;
@@ -204,7 +224,14 @@ export class TrustCollector {
   }
 
   /** `early` is told as soon as it is known whether the commit passes its policy on, before any verification. */
-  private async judgeCommit(commit: CommitRecord, ownTree: string, ownState: readonly (string | null)[], parentRooted: Array<boolean | Promise<boolean>>, isRoot: boolean, early: (ok: boolean) => void): Promise<TrustedCommit> {
+  private async judgeCommit(
+    commit: CommitRecord,
+    ownTree: string,
+    ownState: readonly (string | null)[],
+    parentRooted: Array<boolean | Promise<boolean>>,
+    isRoot: boolean,
+    early: (ok: boolean) => void,
+  ): Promise<TrustedCommit> {
     // What a commit changes is measured against the parents whose policy counts (those descending
     // from the trust root): content taken over from an unrelated history is a change like any other.
     const rootedKnown = isRoot ? commit.parents.map(() => false) : known(parentRooted);
@@ -214,9 +241,14 @@ export class TrustCollector {
     let ciGateRemoved = false;
     if (this.watched.length) {
       const parentStates = await Promise.all(counted.map((p) => this.paths.stateOf(p)));
-      changedPaths = this.watched.filter((_, i) => (parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null));
+      changedPaths = this.watched.filter((_, i) =>
+        parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null,
+      );
       const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
-      ciGateRemoved = ciTouched && !(await this.ciGate(ownState)) && (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
+      ciGateRemoved =
+        ciTouched &&
+        !(await this.ciGate(ownState)) &&
+        (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
     }
     // A policy that cannot be read judges nothing: the commits it would judge are not authorized
     // (with the reason), and the rest of the history is still judged.
@@ -231,7 +263,8 @@ export class TrustCollector {
       }
     };
     // Policies already loaded are taken without awaiting: the common case, once per commit.
-    const load = (tree: string, at: string): Policy | undefined | Promise<Policy | undefined> => (this.loaded.has(tree) ? this.loaded.get(tree) : loadNew(tree, at));
+    const load = (tree: string, at: string): Policy | undefined | Promise<Policy | undefined> =>
+      this.loaded.has(tree) ? this.loaded.get(tree) : loadNew(tree, at);
     const ownLoad = ownTree ? load(ownTree, commit.oid) : undefined;
     const ownPolicy = ownLoad instanceof Promise ? await ownLoad : ownLoad;
     const ownBroken = broken;
@@ -239,9 +272,13 @@ export class TrustCollector {
     for (const p of commit.parents) parentTrees.push(this.paths.knownTree(p) ?? (await this.paths.treeOf(p)));
     // A policy change is measured against the parents whose policy state is vetted (none, or one
     // that may judge): keeping a policy nobody vouched for is not "unchanged".
-    const vettedKnown = known(commit.parents.map((p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || this.policyOkOf(p))));
+    const vettedKnown = known(
+      commit.parents.map((p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || this.policyOkOf(p))),
+    );
     const vetted = vettedKnown instanceof Promise ? await vettedKnown : vettedKnown;
-    const countedTrees = vetted.some(Boolean) ? parentTrees.filter((_, i) => vetted[i]) : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
+    const countedTrees = vetted.some(Boolean)
+      ? parentTrees.filter((_, i) => vetted[i])
+      : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
     const policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
     // Most commits keep a vetted parent's policy (or are the root): their children need not wait
     // for this commit's signature to be checked, so verifications still overlap.
@@ -283,16 +320,47 @@ export class TrustCollector {
       if (ownPolicy) trust.ownPolicy = ownPolicy;
     } else if (this.trustRootOid) {
       const verdict = await verifyCommit(commit, { allowedSigners: [] });
-      const noPolicy = whyNoPolicy(commit, { trustRootOid: this.trustRootOid, isRoot, broken: isRoot ? ownBroken : broken, rootedParents, unvetted });
-      trust = { mode: 'no-policy', noPolicy, verifications: [{ verdict }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
+      const noPolicy = whyNoPolicy(commit, {
+        trustRootOid: this.trustRootOid,
+        isRoot,
+        broken: isRoot ? ownBroken : broken,
+        rootedParents,
+        unvetted,
+      });
+      trust = {
+        mode: 'no-policy',
+        noPolicy,
+        verifications: [{ verdict }],
+        trustRoot: false,
+        policyChanged,
+        changedPaths,
+        ciGateRemoved,
+      };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
     } else if (this.userKeys) {
       const v = this.verifier.verify(commit, this.userTrustId!, this.userKeys);
-      trust = { mode: 'keys', verifications: [{ verdict: v instanceof Promise ? await v : v }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
+      trust = {
+        mode: 'keys',
+        verifications: [{ verdict: v instanceof Promise ? await v : v }],
+        trustRoot: false,
+        policyChanged,
+        changedPaths,
+        ciGateRemoved,
+      };
     } else {
-      trust = { mode: 'none', verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }], trustRoot: false, policyChanged, changedPaths, ciGateRemoved };
+      trust = {
+        mode: 'none',
+        verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }],
+        trustRoot: false,
+        policyChanged,
+        changedPaths,
+        ciGateRemoved,
+      };
     }
-    if (commit.mergetags.length) trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) => this.verifier.checkTag(oid, keys, task));
+    if (commit.mergetags.length)
+      trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) =>
+        this.verifier.checkTag(oid, keys, task),
+      );
     if (this.revoked) trust.revoked = this.revoked;
     if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
     const trusted = commit as TrustedCommit;
@@ -300,34 +368,60 @@ export class TrustCollector {
     return trusted;
   }
 
-
   /** Judges a signed tag (tagger as committer and author) by the policy at the tip, or the user's keys. */
   async trustTag(tag: TagRecord, policy: Policy | undefined): Promise<TrustedCommit> {
     const who = tag.tagger ?? { name: '', email: '', time: 0, tz: '+0000' };
     const keysFor = (): { trustId: string; keys: TrustedKeys } | undefined =>
       policy
-        ? { trustId: `policy:${this.treeIdOf.get(policy) ?? policy.label}`, keys: { keyring: policy.keyring, allowedSigners: policy.allowedSigners } }
+        ? {
+            trustId: `policy:${this.treeIdOf.get(policy) ?? policy.label}`,
+            keys: { keyring: policy.keyring, allowedSigners: policy.allowedSigners },
+          }
         : this.userKeys
           ? { trustId: `keys:${this.userKeys.id}`, keys: this.userKeys }
           : undefined;
     const k = keysFor();
     // As for commits: a verdict is only the bytes' that hash to the tag's id, and only for a tag read as git reads it.
     const verdict: Verdict = !tag.hashOk
-      ? { letter: 'B', format: 'unknown', identities: [], reason: 'the object stored under this tag id does not hash to it: its content was altered' }
+      ? {
+          letter: 'B',
+          format: 'unknown',
+          identities: [],
+          reason: 'the object stored under this tag id does not hash to it: its content was altered',
+        }
       : tag.malformed
         ? malformedVerdict('tag', tag.malformed)
         : !tag.signature
-      ? { letter: 'N', format: 'none', identities: [] }
-      : k
-        ? await this.verifier.cached(tag.oid, k.trustId, () => verifySignature(tag.payload, tag.signature!, k.keys, who.time, who.email))
-        : await verifySignature(tag.payload, tag.signature, { allowedSigners: [] }, who.time, who.email);
+          ? { letter: 'N', format: 'none', identities: [] }
+          : k
+            ? await this.verifier.cached(tag.oid, k.trustId, () =>
+                verifySignature(tag.payload, tag.signature!, k.keys, who.time, who.email),
+              )
+            : await verifySignature(tag.payload, tag.signature, { allowedSigners: [] }, who.time, who.email);
     const record: CommitRecord = {
-      oid: tag.oid, tree: '', parents: [], author: who, committer: who, signatures: [], mergetags: [],
-      payload: tag.payload, message: tag.message, subject: `tag ${tag.name}`, hashOk: tag.hashOk,
+      oid: tag.oid,
+      tree: '',
+      parents: [],
+      author: who,
+      committer: who,
+      signatures: [],
+      mergetags: [],
+      payload: tag.payload,
+      message: tag.message,
+      subject: `tag ${tag.name}`,
+      hashOk: tag.hashOk,
     };
     const mode = policy ? 'policy' : this.userKeys ? 'keys' : 'none';
     return Object.assign(record, {
-      trust: { mode, verifications: [{ ...(policy ? { policy } : {}), verdict }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false, ...(this.revoked ? { revoked: this.revoked } : {}) } as CommitTrust,
+      trust: {
+        mode,
+        verifications: [{ ...(policy ? { policy } : {}), verdict }],
+        policyChanged: false,
+        trustRoot: false,
+        changedPaths: [],
+        ciGateRemoved: false,
+        ...(this.revoked ? { revoked: this.revoked } : {}),
+      } as CommitTrust,
     });
   }
 
@@ -335,6 +429,16 @@ export class TrustCollector {
   private mergetagKeys(trust: CommitTrust): MergetagKeys[] | undefined {
     if (trust.mode === 'keys' && this.userKeys) return [{ trustId: `keys:${this.userKeys.id}`, keys: this.userKeys }];
     if (trust.mode !== 'policy') return undefined;
-    return trust.verifications.flatMap(({ policy: p }) => (p ? [{ policy: p, trustId: `policy:${this.treeIdOf.get(p) ?? p.label}`, keys: { keyring: p.keyring, allowedSigners: p.allowedSigners } }] : []));
+    return trust.verifications.flatMap(({ policy: p }) =>
+      p
+        ? [
+            {
+              policy: p,
+              trustId: `policy:${this.treeIdOf.get(p) ?? p.label}`,
+              keys: { keyring: p.keyring, allowedSigners: p.allowedSigners },
+            },
+          ]
+        : [],
+    );
   }
 }

@@ -4,7 +4,14 @@
 // .git/gitguard/), so the file is authenticated with an HMAC under a per-user secret kept outside
 // the repository; a file that does not authenticate is ignored, never trusted.
 import { dirname, join } from 'node:path';
-import { UnsafeFileError, mkdirNoFollow, readStateFile, assertNoLinkBelow, assertNotLink, writeFileSafe } from './safe-fs.js';
+import {
+  UnsafeFileError,
+  mkdirNoFollow,
+  readStateFile,
+  assertNoLinkBelow,
+  assertNotLink,
+  writeFileSafe,
+} from './safe-fs.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 import type { Verdict } from '../domain/signature.js';
 import { runEnv } from './run-context.js';
@@ -77,7 +84,11 @@ export class VerifyCache {
   private dirty = false;
   /** The clock, read once per run (expiry is judged against it). */
   private readonly now = Date.now() / 1000;
-  private constructor(private readonly commonDir: string, private readonly file: string, private readonly secret: Buffer) {}
+  private constructor(
+    private readonly commonDir: string,
+    private readonly file: string,
+    private readonly secret: Buffer,
+  ) {}
 
   /**
    * Opens the cache in `<commonDir>/gitguard/`; undefined when no per-user secret can be kept.
@@ -90,7 +101,8 @@ export class VerifyCache {
       assertNoLinkBelow(commonDir, file);
       assertNotLink(file);
     } catch (err) {
-      if (err instanceof UnsafeFileError) throw new UnsafeFileError(err.path, err.reason, err.detail, `remove ${err.path}, or run with --no-cache`);
+      if (err instanceof UnsafeFileError)
+        throw new UnsafeFileError(err.path, err.reason, err.detail, `remove ${err.path}, or run with --no-cache`);
       throw err;
     }
     const secret = userSecret(env);
@@ -115,7 +127,8 @@ export class VerifyCache {
       const data = JSON.parse(body) as CacheFile;
       if (data.version !== VERSION || !Array.isArray(data.shapes)) return;
       this.shapes = ShapeTable.from(data.shapes);
-      for (const [trustId, lines] of Object.entries(data.groups ?? {})) if (typeof lines === 'string') this.encoded.set(trustId, lines);
+      for (const [trustId, lines] of Object.entries(data.groups ?? {}))
+        if (typeof lines === 'string') this.encoded.set(trustId, lines);
       for (const k of data.keysets ?? []) this.keysets.add(k);
       for (const [k, v] of Object.entries(data.revocations ?? {})) this.revocations.set(k, v);
     } catch {
@@ -130,7 +143,12 @@ export class VerifyCache {
     const shape = e && Number.isInteger(e.shape) ? this.shapes.shapes[e.shape] : undefined;
     if (!e || !shape) return undefined;
     // git's Y/X letters depend on the clock: a verdict whose key or signature has since expired is redone.
-    if (shape.letter === 'G' && ((shape.keyExpiresAt && shape.keyExpiresAt <= this.now) || (shape.signatureExpiresAt && shape.signatureExpiresAt <= this.now))) return undefined;
+    if (
+      shape.letter === 'G' &&
+      ((shape.keyExpiresAt && shape.keyExpiresAt <= this.now) ||
+        (shape.signatureExpiresAt && shape.signatureExpiresAt <= this.now))
+    )
+      return undefined;
     return withTime(shape, e.signedAt);
   }
 
@@ -208,7 +226,13 @@ export class VerifyCache {
         const lines = this.merged(trustId);
         if (lines) groups[trustId] = lines;
       }
-      const file: CacheFile = { version: VERSION, shapes: this.shapes.shapes, groups, keysets: [...this.keysets], revocations: Object.fromEntries(this.revocations) };
+      const file: CacheFile = {
+        version: VERSION,
+        shapes: this.shapes.shapes,
+        groups,
+        keysets: [...this.keysets],
+        revocations: Object.fromEntries(this.revocations),
+      };
       const body = JSON.stringify(file);
       const text = sealState(this.secret, VERSION, body);
       if (Buffer.byteLength(text) > CACHE_MAX_BYTES) return; // the next run could not read it

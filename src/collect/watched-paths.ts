@@ -65,7 +65,7 @@ export class WatchedPaths {
     const apply = (base: readonly (string | null)[]): readonly (string | null)[] => {
       if (!changes) return base;
       const paths = this.walkPaths();
-      return paths.map((p, k) => (Object.hasOwn(changes.changed, p) ? changes.changed[p]! : base[k] ?? null));
+      return paths.map((p, k) => (Object.hasOwn(changes.changed, p) ? changes.changed[p]! : (base[k] ?? null)));
     };
     if (changes?.base === null) return apply(this.walkPaths().map(() => null));
     const base = changes?.base;
@@ -74,7 +74,10 @@ export class WatchedPaths {
     const pending = base === undefined ? undefined : this.pendingPaths.get(base);
     const p = pending
       ? pending.then(apply)
-      : Promise.all([this.treeOf(commit.oid), this.stateOf(commit.oid)]).then(([tree, state]) => [tree || null, ...state]);
+      : Promise.all([this.treeOf(commit.oid), this.stateOf(commit.oid)]).then(([tree, state]) => [
+          tree || null,
+          ...state,
+        ]);
     this.pendingPaths.set(commit.oid, p);
     const settle = (): void => void this.pendingPaths.delete(commit.oid);
     p.then(settle, settle);

@@ -8,7 +8,15 @@ import { refGlob } from './ledger.js';
 export type ForgeKind = 'github' | 'gitlab';
 
 /** What a forge can enforce on a ref. `tag-protection` is judged on tag patterns, the rest on branches. */
-const CONTROLS = ['signatures', 'force-pushes', 'deletions', 'reviews', 'code-owner-reviews', 'status-checks', 'tag-protection'] as const;
+const CONTROLS = [
+  'signatures',
+  'force-pushes',
+  'deletions',
+  'reviews',
+  'code-owner-reviews',
+  'status-checks',
+  'tag-protection',
+] as const;
 export type Control = (typeof CONTROLS)[number];
 
 /** GitHub ruleset enforcement; classic protection and GitLab settings are always `active`. */
@@ -70,7 +78,10 @@ export interface ForgeFacts {
 }
 
 export function emptyRef(ref: string, kind: ForgeRef['kind'], why: string): ForgeRef {
-  const controls = Object.fromEntries(CONTROLS.map((c) => [c, { enforcers: [], hidden: [] }])) as unknown as Record<Control, ControlView>;
+  const controls = Object.fromEntries(CONTROLS.map((c) => [c, { enforcers: [], hidden: [] }])) as unknown as Record<
+    Control,
+    ControlView
+  >;
   return { ref, kind, why, controls, bypass: [], bypassHidden: [] };
 }
 
@@ -97,7 +108,12 @@ export const refPattern = refGlob;
 
 /** GitLab's protected branch and tag names: an exact name, or a wildcard where `*` matches anything. */
 export function gitlabPattern(name: string): RegExp {
-  return new RegExp(`^${name.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${name
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** What the forge rules see: the forge's answer, the policy's forge section, and gitguard's CI check. */

@@ -1,7 +1,15 @@
 // The judgement of one commit's signature against the policies that may authorize it: shared by
 // every signature rule and by `gitguard verify`, so they can never disagree. Pure.
 import type { Verdict } from './signature.js';
-import { forgeFor, isMaintainer, signersForOpenPgp, signersForSsh, type Forge, type Policy, type Signer } from './policy.js';
+import {
+  forgeFor,
+  isMaintainer,
+  signersForOpenPgp,
+  signersForSsh,
+  type Forge,
+  type Policy,
+  type Signer,
+} from './policy.js';
 import { principalMatches } from './principals.js';
 import { revocationFor, type RevokedKey, type TrustedCommit, type Verification } from './trust.js';
 
@@ -29,11 +37,24 @@ export interface Judgement {
 }
 
 // Best first: a commit is judged by the parent policy that thinks best of it.
-const RANK: TrustStatus[] = ['authorized', 'goodlisted', 'forge', 'impersonation', 'retired', 'key-invalid', 'unknown-signer', 'cannot-check', 'bad', 'unsigned', 'no-policy', 'unjudged'];
+const RANK: TrustStatus[] = [
+  'authorized',
+  'goodlisted',
+  'forge',
+  'impersonation',
+  'retired',
+  'key-invalid',
+  'unknown-signer',
+  'cannot-check',
+  'bad',
+  'unsigned',
+  'no-policy',
+  'unjudged',
+];
 
 /** How messages name the policy that judged: the commit it was read from (the parent), not where it was first loaded. */
 export function policyName(ver: Verification): string {
-  return ver.from ? `.gitguard at ${ver.from.slice(0, 12)}` : ver.policy?.label ?? 'the supplied keys';
+  return ver.from ? `.gitguard at ${ver.from.slice(0, 12)}` : (ver.policy?.label ?? 'the supplied keys');
 }
 
 /** Was the key good when it signed? Expiry and soft revocation after signing do not void a signature. */
@@ -46,7 +67,11 @@ function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
       if (v.signedAt !== undefined && v.keyExpiresAt !== undefined && v.signedAt < v.keyExpiresAt) return { ok: true };
       return { ok: false, why: 'signed with a key that had already expired' };
     case 'R':
-      if (v.hardRevoked) return { ok: false, why: 'the key was revoked as compromised (or with no reason): none of its signatures count' };
+      if (v.hardRevoked)
+        return {
+          ok: false,
+          why: 'the key was revoked as compromised (or with no reason): none of its signatures count',
+        };
       if (v.signedAt !== undefined && v.revokedAt !== undefined && v.signedAt < v.revokedAt) return { ok: true };
       return { ok: false, why: 'signed after the key was revoked' };
     case 'X':
@@ -61,7 +86,12 @@ function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
 const VERIFIED = new Set(['G', 'U', 'X', 'Y', 'R']);
 
 /** The revocation voiding this signature: the tip's or --revoked-keys' first, then the judging policy's own. */
-function revokedFor(commit: TrustedCommit, v: Verdict, policy: Policy | undefined, where: string): RevokedKey | undefined {
+function revokedFor(
+  commit: TrustedCommit,
+  v: Verdict,
+  policy: Policy | undefined,
+  where: string,
+): RevokedKey | undefined {
   if (!commit.trust.revoked && !policy?.revokedKeys?.length) return undefined;
   if (!VERIFIED.has(v.letter)) return undefined;
   const keys = [v.signer, v.signingKey];
@@ -73,7 +103,10 @@ function revokedFor(commit: TrustedCommit, v: Verdict, policy: Policy | undefine
 }
 
 function revokedDetail(r: RevokedKey): string {
-  const since = r.since !== undefined ? ` for signatures from ${new Date(r.since * 1000).toISOString().replace('.000Z', 'Z')} on` : '';
+  const since =
+    r.since !== undefined
+      ? ` for signatures from ${new Date(r.since * 1000).toISOString().replace('.000Z', 'Z')} on`
+      : '';
   return `key ${r.key} was revoked as compromised in ${r.where}${since}${r.reason ? `: ${r.reason}` : ''}`;
 }
 
@@ -91,32 +124,58 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   const listed = policy?.goodlist.find((g) => g.commit === commit.oid);
   if (listed) return { ...base, status: 'goodlisted', detail: `goodlisted: ${listed.reason}` };
   const tipListed = commit.trust.tipGoodlist?.get(commit.oid);
-  if (tipListed !== undefined) return { ...base, status: 'goodlisted', detail: `goodlisted by the current policy: ${tipListed}` };
+  if (tipListed !== undefined)
+    return { ...base, status: 'goodlisted', detail: `goodlisted by the current policy: ${tipListed}` };
   if (v.letter === 'N') return { ...base, status: 'unsigned', detail: 'no signature' };
   if (v.letter === 'B') return { ...base, status: 'bad', detail: v.reason ?? 'bad signature' };
-  if (v.letter === 'E' && !v.missingKey) return { ...base, status: 'cannot-check', detail: v.reason ?? 'cannot check the signature' };
+  if (v.letter === 'E' && !v.missingKey)
+    return { ...base, status: 'cannot-check', detail: v.reason ?? 'cannot check the signature' };
   const revoked = revokedFor(commit, v, policy, policyName(ver));
   if (revoked) {
     // git's letter for a revoked key: R (as gpg says REVKEYSIG once it knows the revocation).
     const detail = revokedDetail(revoked);
-    return { ...base, verdict: { ...v, letter: 'R', ...(revoked.since === undefined ? { hardRevoked: true } : {}), reason: detail }, status: 'key-invalid', detail };
+    return {
+      ...base,
+      verdict: { ...v, letter: 'R', ...(revoked.since === undefined ? { hardRevoked: true } : {}), reason: detail },
+      status: 'key-invalid',
+      detail,
+    };
   }
   if (v.letter === 'E' || v.letter === 'U') {
     if (policy) {
-      const forge = v.signer ? forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', v.signer) : undefined;
-      if (forge && v.letter === 'U') return { ...base, status: 'forge', forge, detail: `signed by the forge ${forge.name} on behalf of ${commit.author.email}` };
+      const forge = v.signer
+        ? forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', v.signer)
+        : undefined;
+      if (forge && v.letter === 'U')
+        return {
+          ...base,
+          status: 'forge',
+          forge,
+          detail: `signed by the forge ${forge.name} on behalf of ${commit.author.email}`,
+        };
     }
-    return { ...base, status: 'unknown-signer', detail: `key ${v.signingKey ?? v.signer ?? '(unknown)'} is not trusted${policy ? ` by ${policyName(ver)}` : ''}` };
+    return {
+      ...base,
+      status: 'unknown-signer',
+      detail: `key ${v.signingKey ?? v.signer ?? '(unknown)'} is not trusted${policy ? ` by ${policyName(ver)}` : ''}`,
+    };
   }
   const valid = validAtSigning(v);
   if (!valid.ok) return { ...base, status: 'key-invalid', detail: valid.why! };
 
   const fpr = v.signer ?? '';
   if (policy) {
-    const owners = v.format === 'ssh' ? signersForSsh(policy, fpr, v.identities) : signersForOpenPgp(policy, fpr, v.identities);
+    const owners =
+      v.format === 'ssh' ? signersForSsh(policy, fpr, v.identities) : signersForOpenPgp(policy, fpr, v.identities);
     if (owners.length === 0) {
       const forge = forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
-      if (forge) return { ...base, status: 'forge', forge, detail: `signed by the forge ${forge.name} on behalf of ${commit.author.name} <${commit.author.email}>` };
+      if (forge)
+        return {
+          ...base,
+          status: 'forge',
+          forge,
+          detail: `signed by the forge ${forge.name} on behalf of ${commit.author.name} <${commit.author.email}>`,
+        };
       return { ...base, status: 'unknown-signer', detail: `key ${fpr} belongs to no signer of ${policyName(ver)}` };
     }
     const needed = requiredIdentities(commit, policy);
@@ -124,21 +183,42 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
     if (!signer) {
       const who = owners.map((s) => s.name).join(', ');
       const wrong = needed.filter(([, email]) => !owners.some((s) => s.emails.includes(email)));
-      return { ...base, signer: owners[0], status: 'impersonation', detail: `signed by ${who}, but the ${wrong.map(([role, email]) => `${role} is ${email}`).join(' and ')}` };
+      return {
+        ...base,
+        signer: owners[0],
+        status: 'impersonation',
+        detail: `signed by ${who}, but the ${wrong.map(([role, email]) => `${role} is ${email}`).join(' and ')}`,
+      };
     }
     const at = v.signedAt ?? commit.committer.time;
     if (signer.retired && at >= signer.retired.at) {
-      return { ...base, signer, status: 'retired', detail: `${signer.name} was retired${signer.retired.at ? ` on ${new Date(signer.retired.at * 1000).toISOString().slice(0, 10)}` : ''}` };
+      return {
+        ...base,
+        signer,
+        status: 'retired',
+        detail: `${signer.name} was retired${signer.retired.at ? ` on ${new Date(signer.retired.at * 1000).toISOString().slice(0, 10)}` : ''}`,
+      };
     }
-    return { ...base, signer, status: 'authorized', detail: `${signer.name}${isMaintainer(policy, signer) ? ' (maintainer)' : ''}` };
+    return {
+      ...base,
+      signer,
+      status: 'authorized',
+      detail: `${signer.name}${isMaintainer(policy, signer) ? ' (maintainer)' : ''}`,
+    };
   }
   // User-supplied keys: a key vouches for the e-mails of its user IDs (OpenPGP) or its principals (SSH).
   // SSH principals may be patterns (as git's allowed-signers file allows); an OpenPGP user ID is an
   // address, never a pattern: a key whose user ID reads "*" must not speak for everybody.
   const needed = requiredIdentities(commit, undefined);
-  const speaksFor = (email: string, id: string): boolean => (v.format === 'ssh' ? principalMatches(email, id) : email === id.toLowerCase());
+  const speaksFor = (email: string, id: string): boolean =>
+    v.format === 'ssh' ? principalMatches(email, id) : email === id.toLowerCase();
   const wrong = needed.filter(([, email]) => !v.identities.some((id) => speaksFor(email, id)));
-  if (wrong.length) return { ...base, status: 'impersonation', detail: `key ${fpr} speaks for ${v.identities.join(', ') || 'nobody'}, but the ${wrong.map(([r, e]) => `${r} is ${e}`).join(' and ')}` };
+  if (wrong.length)
+    return {
+      ...base,
+      status: 'impersonation',
+      detail: `key ${fpr} speaks for ${v.identities.join(', ') || 'nobody'}, but the ${wrong.map(([r, e]) => `${r} is ${e}`).join(' and ')}`,
+    };
   return { ...base, status: 'authorized', detail: v.identities[0] ?? fpr };
 }
 
@@ -148,14 +228,24 @@ export function judge(commit: TrustedCommit): Judgement {
   if (commit.trust.mode === 'no-policy') {
     const verdict = commit.trust.verifications[0]?.verdict ?? { letter: 'N', format: 'none', identities: [] };
     const tipListed = commit.trust.tipGoodlist?.get(commit.oid);
-    if (tipListed !== undefined) return { status: 'goodlisted', detail: `goodlisted by the current policy: ${tipListed}`, verdict };
-    return { status: 'no-policy', detail: `not authorized: no policy judges it: ${commit.trust.noPolicy ?? 'no parent carries a policy that descends from the trust root'}`, verdict };
+    if (tipListed !== undefined)
+      return { status: 'goodlisted', detail: `goodlisted by the current policy: ${tipListed}`, verdict };
+    return {
+      status: 'no-policy',
+      detail: `not authorized: no policy judges it: ${commit.trust.noPolicy ?? 'no parent carries a policy that descends from the trust root'}`,
+      verdict,
+    };
   }
   for (const ver of commit.trust.verifications) {
-    const j = commit.trust.mode === 'none' && ver.verdict.letter !== 'N' ? { status: 'unjudged' as const, detail: 'no policy and no keys to check against', verdict: ver.verdict } : judgeOne(commit, ver);
+    const j =
+      commit.trust.mode === 'none' && ver.verdict.letter !== 'N'
+        ? { status: 'unjudged' as const, detail: 'no policy and no keys to check against', verdict: ver.verdict }
+        : judgeOne(commit, ver);
     if (!best || RANK.indexOf(j.status) < RANK.indexOf(best.status)) best = j;
   }
-  return best ?? { status: 'unjudged', detail: 'no verification', verdict: { letter: 'N', format: 'none', identities: [] } };
+  return (
+    best ?? { status: 'unjudged', detail: 'no verification', verdict: { letter: 'N', format: 'none', identities: [] } }
+  );
 }
 
 /** Whether a commit that changed the policy was signed by a maintainer of a parent's policy. */

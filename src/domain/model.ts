@@ -125,7 +125,11 @@ export interface HistoryFacts {
   /** refs/replace/* entries: the object replaced and its replacement. */
   replaceRefs: Array<{ replaced: string; replacement: string; replacedSubject?: string; replacementSubject?: string }>;
   /** info/grafts lines, if the file exists. */
-  grafts?: { file: string; entries: string[]; /** Why the file could not be read (a FIFO, device, link, too large). */ unreadable?: string };
+  grafts?: {
+    file: string;
+    entries: string[];
+    /** Why the file could not be read (a FIFO, device, link, too large). */ unreadable?: string;
+  };
   /** Boundary commits of a shallow repository. */
   shallowCommits: string[];
   /** objects/info/alternates entries (as written, and resolved against the objects folder). */
@@ -196,7 +200,19 @@ export interface Facts {
 
 /** 'signatures': per-commit trust facts (policy of the parents, signature verdicts).
  *  'protected-paths': per-commit changes to protected paths and the CI gate, watched in the same walk. */
-export type FactName = 'config' | 'history' | 'hooks' | 'client' | 'signatures' | 'policy' | 'protected-paths' | 'ledger' | 'tags' | 'secrets' | 'security-policy' | 'forge';
+export type FactName =
+  | 'config'
+  | 'history'
+  | 'hooks'
+  | 'client'
+  | 'signatures'
+  | 'policy'
+  | 'protected-paths'
+  | 'ledger'
+  | 'tags'
+  | 'secrets'
+  | 'security-policy'
+  | 'forge';
 
 /** What a per-commit rule sees of each commit: the raw record, plus trust facts when a rule needs
  *  'signatures' (see collect/trust.ts). */

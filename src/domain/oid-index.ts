@@ -76,7 +76,9 @@ export class OidIndex {
   }
 
   /** A column of numbers, one per id, that grows with the index (0 for an id whose value was never set). */
-  column<T extends Int8Array | Int32Array | Float64Array>(make: (capacity: number) => T): { get(i: number): number; set(i: number, v: number): void } {
+  column<T extends Int8Array | Int32Array | Float64Array>(
+    make: (capacity: number) => T,
+  ): { get(i: number): number; set(i: number, v: number): void } {
     let data = make(1024);
     const col = {
       get: (i: number): number => (i < data.length ? data[i]! : 0),

@@ -18,10 +18,12 @@ export function policyWeakenings(before: Policy, after: Policy | undefined): str
   const unprotected = before.protected.paths.filter((p) => !after.protected.paths.includes(p));
   if (unprotected.length) out.push(`stops protecting ${unprotected.join(', ')}`);
   if (after.forges.length > before.forges.length) out.push('trusts a new forge key');
-  if (before.identity !== after.identity && after.identity !== 'both') out.push(`checks identity against the ${after.identity} only`);
+  if (before.identity !== after.identity && after.identity !== 'both')
+    out.push(`checks identity against the ${after.identity} only`);
   for (const [id, sev] of Object.entries(after.severity)) {
     const was = before.severity[id];
-    if (was === undefined ? sev === 'info' || sev === 'low' : RANK.indexOf(sev) < RANK.indexOf(was)) out.push(`lowers the severity of ${id} to ${sev}`);
+    if (was === undefined ? sev === 'info' || sev === 'low' : RANK.indexOf(sev) < RANK.indexOf(was))
+      out.push(`lowers the severity of ${id} to ${sev}`);
   }
   return out;
 }

@@ -162,17 +162,27 @@ export function signersForSsh(policy: Policy, sshFingerprint: string, principals
   return policy.signers.filter(
     (s) =>
       s.ssh.length === 0 &&
-      s.emails.some((m) => entries.some((e) => principalMatches(m, e.principalList)) && principals.some((p) => principalMatches(m, p))),
+      s.emails.some(
+        (m) =>
+          entries.some((e) => principalMatches(m, e.principalList)) && principals.some((p) => principalMatches(m, p)),
+      ),
   );
 }
 
 /** The forge whose key made a signature on a commit it committed, if the policy opts into one. */
-export function forgeFor(policy: Policy, committerEmail: string, format: 'openpgp' | 'ssh', keyFingerprint: string): Forge | undefined {
+export function forgeFor(
+  policy: Policy,
+  committerEmail: string,
+  format: 'openpgp' | 'ssh',
+  keyFingerprint: string,
+): Forge | undefined {
   const committer = committerEmail.trim().toLowerCase();
   let fpr = keyFingerprint.trim();
   if (format === 'openpgp') {
     fpr = normPgp(fpr);
     fpr = keyIndex(policy.keyring).primaryOf.get(fpr) ?? fpr;
   }
-  return policy.forges.find((f) => f.committerEmails.includes(committer) && (format === 'openpgp' ? f.openpgp : f.ssh).includes(fpr));
+  return policy.forges.find(
+    (f) => f.committerEmails.includes(committer) && (format === 'openpgp' ? f.openpgp : f.ssh).includes(fpr),
+  );
 }

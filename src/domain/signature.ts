@@ -33,7 +33,8 @@ export interface SignatureVerdict {
 /** Tells which format an armored signature block is in, from its first line. */
 export function signatureFormat(armored: string): SigFormat {
   const first = armored.trimStart().split('\n', 1)[0] ?? '';
-  if (first.startsWith('-----BEGIN PGP SIGNATURE-----') || first.startsWith('-----BEGIN PGP MESSAGE-----')) return 'openpgp';
+  if (first.startsWith('-----BEGIN PGP SIGNATURE-----') || first.startsWith('-----BEGIN PGP MESSAGE-----'))
+    return 'openpgp';
   if (first.startsWith('-----BEGIN SSH SIGNATURE-----')) return 'ssh';
   if (first.startsWith('-----BEGIN SIGNED MESSAGE-----') || first.startsWith('-----BEGIN CMS-----')) return 'x509';
   return 'unknown';
@@ -54,8 +55,9 @@ export interface OpenPgpVerdict extends SignatureVerdict {
 }
 
 export type Verdict = SignatureVerdict &
-  Partial<Pick<OpenPgpVerdict, 'keyExpiresAt' | 'signatureExpiresAt' | 'revokedAt' | 'revocationReason' | 'hashAlgorithm'>> & {
+  Partial<
+    Pick<OpenPgpVerdict, 'keyExpiresAt' | 'signatureExpiresAt' | 'revokedAt' | 'revocationReason' | 'hashAlgorithm'>
+  > & {
     /** E because the signing key is not among the trusted keys (as opposed to an unreadable signature). */
     missingKey?: boolean;
   };
-

@@ -64,7 +64,11 @@ export type RevokedKeys = ReadonlyMap<string, RevokedKey>;
 export const CURRENT_POLICY = 'the current policy';
 
 /** The revocation that voids a signature by `keys` (signer and signing key) made at `at`, if any. */
-export function revocationFor(revoked: RevokedKeys | undefined, keys: readonly (string | undefined)[], at: number): RevokedKey | undefined {
+export function revocationFor(
+  revoked: RevokedKeys | undefined,
+  keys: readonly (string | undefined)[],
+  at: number,
+): RevokedKey | undefined {
   if (!revoked?.size) return undefined;
   for (const k of keys) {
     const r = k ? revoked.get(k) : undefined;

@@ -1,7 +1,14 @@
 // Outcomes x severity x --fail-on -> exit code. Warnings never fail; an error means the audit
 // could not be completed, which is exit 2 unless something already failed.
 import { EXIT } from '../errors.js';
-import { severityRank, type Outcome, type RuleEvaluation, type RuleMeta, type RuleResult, type Severity } from './model.js';
+import {
+  severityRank,
+  type Outcome,
+  type RuleEvaluation,
+  type RuleMeta,
+  type RuleResult,
+  type Severity,
+} from './model.js';
 
 export type Summary = Record<Outcome, number>;
 
@@ -23,6 +30,10 @@ export function exitCodeFor(results: RuleResult[], failOn: Severity): number {
 }
 
 /** A rule's effective severity: the policy's override, else the one its evaluation found (client rules), else the rule's own. */
-export function effectiveSeverity(meta: RuleMeta, ev: RuleEvaluation, overrides: Readonly<Record<string, Severity>>): Severity {
+export function effectiveSeverity(
+  meta: RuleMeta,
+  ev: RuleEvaluation,
+  overrides: Readonly<Record<string, Severity>>,
+): Severity {
   return overrides[meta.id] ?? ev.severity ?? meta.severity;
 }

@@ -62,9 +62,12 @@ function selectRules(catalog: CatalogEntry[], rules?: string[], threats?: Threat
   if (rules?.length) {
     const ids = new Set(catalog.map((c) => c.meta.id));
     const unknown = rules.filter((r) => !ids.has(r));
-    if (unknown.length) throw new ExpectedError(`unknown rule: ${unknown.join(', ')}`, 'list them with: gitguard rules');
+    if (unknown.length)
+      throw new ExpectedError(`unknown rule: ${unknown.join(', ')}`, 'list them with: gitguard rules');
   }
-  return catalog.filter((c) => (!rules?.length || rules.includes(c.meta.id)) && (!threats?.length || threats.includes(c.meta.threat)));
+  return catalog.filter(
+    (c) => (!rules?.length || rules.includes(c.meta.id)) && (!threats?.length || threats.includes(c.meta.threat)),
+  );
 }
 
 /** The audit, with --git (req.gitBinary) for this run only. */
@@ -75,24 +78,43 @@ export function runAudit(req: AuditRequest): Promise<AuditReport> {
 async function audit(req: AuditRequest): Promise<AuditReport> {
   const started = Date.now();
   const selected = selectRules(loadCatalog(), req.rules, req.threats);
-  if (selected.length === 0) throw new ExpectedError('no rule matches the --rule/--threat filters', 'list them with: gitguard rules');
+  if (selected.length === 0)
+    throw new ExpectedError('no rule matches the --rule/--threat filters', 'list them with: gitguard rules');
   const repository = await discoverRepository(req.path);
   const env = req.env ?? process.env;
-  const findingLimit = req.baseline ? Number.MAX_SAFE_INTEGER : req.findingLimit ?? 100;
+  const findingLimit = req.baseline ? Number.MAX_SAFE_INTEGER : (req.findingLimit ?? 100);
   // Incremental re-audit (engine/incremental.ts): a walk of HEAD or --all, with gitguard's state in use.
-  const incremental = selected.some((c) => c.rule.kind === 'commits') && req.trust?.cache !== false && !req.base && !req.revisions
-    ? new IncrementalAudit({ repository, selected, env, all: req.all === true, findingLimit, trust: req.trust ?? {}, secretsEntropy: req.secretsEntropy === true, ...(req.gitBinary ? { gitBinary: req.gitBinary } : {}) })
-    : undefined;
-  const store = new FactStore({
-    repository,
-    env,
-    scope: { ...(req.all ? { all: true } : {}), ...(req.base ? { base: req.base } : {}), ...(req.revisions ? { revisions: req.revisions } : {}), ...(incremental ? { resume: incremental } : {}) },
-    ...(incremental ? { secretsResume: incremental } : {}),
-    ...(req.trust ? { trust: req.trust } : {}),
-    ...(req.server ? { server: true } : {}),
-    ...(req.secretsEntropy ? { secretsEntropy: true } : {}),
-    ...(req.forge ? { forge: req.forge } : {}),
-  }, selected);
+  const incremental =
+    selected.some((c) => c.rule.kind === 'commits') && req.trust?.cache !== false && !req.base && !req.revisions
+      ? new IncrementalAudit({
+          repository,
+          selected,
+          env,
+          all: req.all === true,
+          findingLimit,
+          trust: req.trust ?? {},
+          secretsEntropy: req.secretsEntropy === true,
+          ...(req.gitBinary ? { gitBinary: req.gitBinary } : {}),
+        })
+      : undefined;
+  const store = new FactStore(
+    {
+      repository,
+      env,
+      scope: {
+        ...(req.all ? { all: true } : {}),
+        ...(req.base ? { base: req.base } : {}),
+        ...(req.revisions ? { revisions: req.revisions } : {}),
+        ...(incremental ? { resume: incremental } : {}),
+      },
+      ...(incremental ? { secretsResume: incremental } : {}),
+      ...(req.trust ? { trust: req.trust } : {}),
+      ...(req.server ? { server: true } : {}),
+      ...(req.secretsEntropy ? { secretsEntropy: true } : {}),
+      ...(req.forge ? { forge: req.forge } : {}),
+    },
+    selected,
+  );
   let run: RuleRun;
   let facts: Facts;
   let session: HistorySession | undefined;
@@ -119,7 +141,8 @@ async function audit(req: AuditRequest): Promise<AuditReport> {
     });
     secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
   } catch (err) {
-    if (err instanceof ExpectedError) throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
+    if (err instanceof ExpectedError)
+      throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
     throw err;
   } finally {
     await store.close();
@@ -127,43 +150,54 @@ async function audit(req: AuditRequest): Promise<AuditReport> {
   const { results } = run;
   const { history } = facts;
   // An audit of HEAD or --all says how it walked; --no-cache walks everything.
-  const walk = incremental?.finish(run, results, session, facts)
-    ?? (session && req.trust?.cache === false && !req.base && !req.revisions && selected.some((c) => c.rule.kind === 'commits') ? { incremental: false, walked: run.commits, fromCheckpoint: 0, reason: '--no-cache' } : undefined);
+  const walk =
+    incremental?.finish(run, results, session, facts) ??
+    (session &&
+    req.trust?.cache === false &&
+    !req.base &&
+    !req.revisions &&
+    selected.some((c) => c.rule.kind === 'commits')
+      ? { incremental: false, walked: run.commits, fromCheckpoint: 0, reason: '--no-cache' }
+      : undefined);
   const commitCount = walk ? walk.walked + walk.fromCheckpoint : run.commits;
   const description = facts.scope.description;
   const secretsScope = secrets?.scope;
 
   const exitCode = exitCodeFor(results, req.failOn);
 
-  const report = finishReport({
-    schemaVersion: 1,
-    tool: { name: 'gitguard', version: VERSION },
-    repository: {
-      path: repository.path,
-      gitDir: repository.gitDir,
-      ...(repository.workTree ? { workTree: repository.workTree } : {}),
-      bare: repository.bare,
-      shallow: repository.shallow,
-      objectFormat: repository.objectFormat,
-      head: history.ok ? history.value.head : {},
+  const report = finishReport(
+    {
+      schemaVersion: 1,
+      tool: { name: 'gitguard', version: VERSION },
+      repository: {
+        path: repository.path,
+        gitDir: repository.gitDir,
+        ...(repository.workTree ? { workTree: repository.workTree } : {}),
+        bare: repository.bare,
+        shallow: repository.shallow,
+        objectFormat: repository.objectFormat,
+        head: history.ok ? history.value.head : {},
+      },
+      // Without a commit walk, the secrets scan is what looked at the history.
+      scope: session || !secretsScope ? { description, commits: commitCount } : secretsScope,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      failOn: req.failOn,
+      results,
+      summary: summarise(results),
+      exitCode,
+      ...(walk ? { walk } : {}),
     },
-    // Without a commit walk, the secrets scan is what looked at the history.
-    scope: session || !secretsScope ? { description, commits: commitCount } : secretsScope,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    failOn: req.failOn,
-    results,
-    summary: summarise(results),
-    exitCode,
-    ...(walk ? { walk } : {}),
-  }, req);
+    req,
+  );
   // The ledger arms whatever the client and config rules say: it records the tips once the rules that
   // judge them pass, judged before a baseline suppressed anything (a baseline must never accept a rewrite).
-  const ledger: LedgerUpdate = req.ledger === false
-    ? { updated: false, reason: '--no-ledger', cause: 'no-ledger' }
-    : report.incomplete
-      ? { updated: false, reason: 'nothing was audited', cause: 'nothing-audited' }
-      : recordJudgedTips(repository, facts.ledger, results, req.failOn, session?.trustRoot);
+  const ledger: LedgerUpdate =
+    req.ledger === false
+      ? { updated: false, reason: '--no-ledger', cause: 'no-ledger' }
+      : report.incomplete
+        ? { updated: false, reason: 'nothing was audited', cause: 'nothing-audited' }
+        : recordJudgedTips(repository, facts.ledger, results, req.failOn, session?.trustRoot);
   report.ledger = ledger;
   return report;
 }

@@ -38,7 +38,11 @@ export function baselineFrom(report: AuditReport, now = new Date()): Baseline {
       const fp = fingerprint(r.meta.id, f, report.repository);
       if (seen.has(fp)) continue;
       seen.add(fp);
-      findings.push({ fingerprint: fp, rule: r.meta.id, description: escapeText(`${f.commit ? `${f.commit.slice(0, 12)} ` : ''}${f.message}`, 160) });
+      findings.push({
+        fingerprint: fp,
+        rule: r.meta.id,
+        description: escapeText(`${f.commit ? `${f.commit.slice(0, 12)} ` : ''}${f.message}`, 160),
+      });
     }
   }
   return { version: BASELINE_VERSION, fingerprintKey: FINGERPRINT_KEY, createdAt: now.toISOString(), findings };
@@ -49,18 +53,35 @@ export function parseBaseline(text: string, file: string): Baseline {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ExpectedError(`baseline ${file} is not JSON: ${(err as Error).message}`, 'write one with: gitguard baseline write FILE');
+    throw new ExpectedError(
+      `baseline ${file} is not JSON: ${(err as Error).message}`,
+      'write one with: gitguard baseline write FILE',
+    );
   }
   const d = data as Partial<Baseline> | null;
   if (!d || typeof d !== 'object' || d.version !== BASELINE_VERSION || !Array.isArray(d.findings)) {
-    throw new ExpectedError(`baseline ${file} is not a gitguard baseline (version ${BASELINE_VERSION})`, 'write one with: gitguard baseline write FILE');
+    throw new ExpectedError(
+      `baseline ${file} is not a gitguard baseline (version ${BASELINE_VERSION})`,
+      'write one with: gitguard baseline write FILE',
+    );
   }
   if (d.fingerprintKey !== FINGERPRINT_KEY) {
-    throw new ExpectedError(`baseline ${file} uses fingerprints "${String(d.fingerprintKey)}", this gitguard uses "${FINGERPRINT_KEY}"`, 'write it again with: gitguard baseline write FILE');
+    throw new ExpectedError(
+      `baseline ${file} uses fingerprints "${String(d.fingerprintKey)}", this gitguard uses "${FINGERPRINT_KEY}"`,
+      'write it again with: gitguard baseline write FILE',
+    );
   }
   d.findings.forEach((e, i) => {
-    if (!e || typeof e.fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(e.fingerprint) || typeof e.rule !== 'string') {
-      throw new ExpectedError(`baseline ${file}: entry ${i} has no valid fingerprint and rule`, 'write it again with: gitguard baseline write FILE');
+    if (
+      !e ||
+      typeof e.fingerprint !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(e.fingerprint) ||
+      typeof e.rule !== 'string'
+    ) {
+      throw new ExpectedError(
+        `baseline ${file}: entry ${i} has no valid fingerprint and rule`,
+        'write it again with: gitguard baseline write FILE',
+      );
     }
   });
   return d as Baseline;
@@ -80,14 +101,23 @@ export function writeBaseline(file: string, baseline: Baseline): void {
   try {
     writeUserFile(file, `${JSON.stringify(baseline, null, 2)}\n`);
   } catch (err) {
-    if (err instanceof ExpectedError && !['missing', 'unreadable'].includes(String((err as { reason?: string }).reason))) throw err;
+    if (
+      err instanceof ExpectedError &&
+      !['missing', 'unreadable'].includes(String((err as { reason?: string }).reason))
+    )
+      throw err;
     throw fileError('write', 'baseline', file, err, 'choose a file in a folder you can write to');
   }
 }
 
 /** Marks the findings in the baseline as suppressed; keeps at most `keep` unsuppressed and `keep`
  *  suppressed findings in full per rule (findingCount stays the total), and recomputes the verdict. */
-export function applyBaseline(report: AuditReport, baseline: Baseline, file: string, keep = Number.POSITIVE_INFINITY): AuditReport {
+export function applyBaseline(
+  report: AuditReport,
+  baseline: Baseline,
+  file: string,
+  keep = Number.POSITIVE_INFINITY,
+): AuditReport {
   const known = new Set(baseline.findings.map((e) => `${e.rule}\0${e.fingerprint}`));
   let suppressed = 0;
   const results: RuleResult[] = report.results.map((r) => {
@@ -106,7 +136,13 @@ export function applyBaseline(report: AuditReport, baseline: Baseline, file: str
     const kept = [...open.slice(0, keep), ...closed.slice(0, keep)];
     const all = count + before === r.findingCount && (r.outcome === 'fail' || r.outcome === 'warn');
     const note = `${count} of ${r.findingCount} finding(s) suppressed by baseline${r.note ? `; ${r.note}` : ''}`;
-    return { ...r, findings: kept, suppressedCount: count + before, note, ...(all ? { outcome: 'pass' as const, baselineOutcome: r.outcome } : {}) };
+    return {
+      ...r,
+      findings: kept,
+      suppressedCount: count + before,
+      note,
+      ...(all ? { outcome: 'pass' as const, baselineOutcome: r.outcome } : {}),
+    };
   });
   return {
     ...report,
@@ -123,12 +159,19 @@ export function nothingAudited(results: RuleResult[]): boolean {
   return results.length > 0 && results.every((r) => r.outcome === 'not-applicable' || r.outcome === 'not-available');
 }
 
-export const NOTHING_AUDITED = 'nothing was audited: every rule was not applicable or not available (no commits in scope, no facts collected); pass --allow-empty to accept that';
+export const NOTHING_AUDITED =
+  'nothing was audited: every rule was not applicable or not available (no commits in scope, no facts collected); pass --allow-empty to accept that';
 
 /** What the engine does after evaluating: apply the baseline, then refuse to pass an audit that
  *  looked at nothing (exit 2 with `incomplete` set) unless the caller allows it. */
-export function finishReport(report: AuditReport, opts: { baseline?: { file: string; baseline: Baseline }; findingLimit?: number; allowEmpty?: boolean }): AuditReport {
-  const out = opts.baseline ? applyBaseline(report, opts.baseline.baseline, opts.baseline.file, opts.findingLimit ?? 100) : report;
-  if (!opts.allowEmpty && nothingAudited(out.results) && out.exitCode === 0) return { ...out, exitCode: 2, incomplete: NOTHING_AUDITED };
+export function finishReport(
+  report: AuditReport,
+  opts: { baseline?: { file: string; baseline: Baseline }; findingLimit?: number; allowEmpty?: boolean },
+): AuditReport {
+  const out = opts.baseline
+    ? applyBaseline(report, opts.baseline.baseline, opts.baseline.file, opts.findingLimit ?? 100)
+    : report;
+  if (!opts.allowEmpty && nothingAudited(out.results) && out.exitCode === 0)
+    return { ...out, exitCode: 2, incomplete: NOTHING_AUDITED };
   return out;
 }

@@ -2,7 +2,18 @@
 // facts it reads (`needs`, collected first; `uses`: read only when something else wants them anyway),
 // and how to collect it. src/engine/facts.ts collects each wanted fact once per run, in this order.
 // Adding a fact: a line in `Collected`, an entry below, and its module in src/collect/.
-import { available, unavailable, type Available, type ConfigEntry, type FactName, type Facts, type HistoryFacts, type HooksFacts, type RepositoryInfo, type ToolVersion } from '../domain/model.js';
+import {
+  available,
+  unavailable,
+  type Available,
+  type ConfigEntry,
+  type FactName,
+  type Facts,
+  type HistoryFacts,
+  type HooksFacts,
+  type RepositoryInfo,
+  type ToolVersion,
+} from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import type { TrustedTag } from '../domain/trust.js';
 import type { LedgerFacts } from '../domain/ledger.js';
@@ -121,7 +132,8 @@ async function headPolicyValue(run: FactRun): Promise<Policy | undefined> {
 }
 
 /** The walk carries policies and verdicts when a rule judges signatures, protected paths or tags. */
-const trustedWalk = (run: Pick<FactRun, 'ruleNeeds'>): boolean => run.ruleNeeds('signatures') || run.ruleNeeds('protected-paths') || run.ruleNeeds('tags');
+const trustedWalk = (run: Pick<FactRun, 'ruleNeeds'>): boolean =>
+  run.ruleNeeds('signatures') || run.ruleNeeds('protected-paths') || run.ruleNeeds('tags');
 
 export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
   config: {
@@ -142,7 +154,9 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     needs: ['config'],
     async collect(run) {
       const config = await run.get('config');
-      return config.ok ? attempt(() => collectHooks(run.req.repository, config.value)) : unavailable(`config unavailable: ${config.reason}`);
+      return config.ok
+        ? attempt(() => collectHooks(run.req.repository, config.value))
+        : unavailable(`config unavailable: ${config.reason}`);
     },
   },
   client: {
@@ -153,7 +167,14 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     needs: ['config'],
     async collect(run) {
       const config = await run.get('config');
-      return attempt(() => collectClient({ repository: run.req.repository, env: run.req.env, ...(config.ok ? { config: config.value } : {}), ...(run.req.clientRecords === false ? { records: false } : {}) }));
+      return attempt(() =>
+        collectClient({
+          repository: run.req.repository,
+          env: run.req.env,
+          ...(config.ok ? { config: config.value } : {}),
+          ...(run.req.clientRecords === false ? { records: false } : {}),
+        }),
+      );
     },
   },
   walk: {
@@ -164,7 +185,14 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
       const { scope } = run.req;
       // Exact revisions that publish nothing (a push that only deletes): nothing to walk.
       if (!history.ok || (scope.revisions && !scope.revisions.some((r) => !r.startsWith('^')))) return undefined;
-      return openHistory(run.req.repository, history.value, scope, trustedWalk(run), { ...run.req.trust, env: run.req.env }, run.ruleNeeds('protected-paths'));
+      return openHistory(
+        run.req.repository,
+        history.value,
+        scope,
+        trustedWalk(run),
+        { ...run.req.trust, env: run.req.env },
+        run.ruleNeeds('protected-paths'),
+      );
     },
   },
   'head-policy': {
@@ -174,7 +202,11 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     async collect(run) {
       // Read by the walk when it judges signatures (an unreadable policy ends the run there), else here.
       const walk = run.wants('walk') ? await run.get('walk') : undefined;
-      return withHistory(run, (history) => (walk && trustedWalk(run) && walk.revisions.length > 0 && history.head.oid ? walk.headPolicy : collectHeadPolicy(run.req.repository, history)));
+      return withHistory(run, (history) =>
+        walk && trustedWalk(run) && walk.revisions.length > 0 && history.head.oid
+          ? walk.headPolicy
+          : collectHeadPolicy(run.req.repository, history),
+      );
     },
   },
   policy: {
@@ -200,7 +232,15 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     uses: ['walk'],
     async collect(run) {
       const walk = run.wants('walk') ? await run.get('walk') : undefined;
-      return withHistory(run, async (history) => collectLedger(run.req.repository, history, await headPolicyValue(run), run.req.scope.base, walk?.trustRootInfo ?? run.req.trust?.trustRoot));
+      return withHistory(run, async (history) =>
+        collectLedger(
+          run.req.repository,
+          history,
+          await headPolicyValue(run),
+          run.req.scope.base,
+          walk?.trustRootInfo ?? run.req.trust?.trustRoot,
+        ),
+      );
     },
   },
   secrets: {
@@ -222,8 +262,14 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         const walk = await openHistory(run.req.repository, history, scopeOnly, false);
         walk.close();
         // git starts reading at once; the policy at HEAD settles the entropy option later.
-        const entropy = run.req.secretsEntropy === true || run.get('head-policy').then((p) => p.ok && p.value?.secrets?.entropy === true);
-        const fresh = await scanSecrets(run.req.repository, resume ? resume.secretsRevisions(walk.revisions) : walk.revisions, { entropy, signal: run.signal });
+        const entropy =
+          run.req.secretsEntropy === true ||
+          run.get('head-policy').then((p) => p.ok && p.value?.secrets?.entropy === true);
+        const fresh = await scanSecrets(
+          run.req.repository,
+          resume ? resume.secretsRevisions(walk.revisions) : walk.revisions,
+          { entropy, signal: run.signal },
+        );
         const scanned = resume ? resume.mergeSecrets(fresh) : fresh;
         scope = { description: walk.description, commits: scanned.commits };
         return scanned;
@@ -255,12 +301,32 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
       }
       const { repository, env } = run.req;
       const head = history.ok ? history.value.head.oid : undefined;
-      const origin = (await runGit(['config', '--get', 'remote.origin.url'], { gitDir: repository.gitDir, okCodes: [1], timeoutMs: 30_000 })).stdout.toString('utf8').trim();
+      const origin = (
+        await runGit(['config', '--get', 'remote.origin.url'], {
+          gitDir: repository.gitDir,
+          okCodes: [1],
+          timeoutMs: 30_000,
+        })
+      ).stdout
+        .toString('utf8')
+        .trim();
       const { collectForge } = await import('../collect/forge/index.js');
       const forge = await collectForge(req, env, origin || undefined, policy?.protected.refs ?? []);
       // gitguard's own CI job must be among the required checks (GitLab requires the whole pipeline).
-      const ciGateCheck = forge.kind === 'github' ? await (await import('../collect/forge/ci-gate.js')).gitguardCheckName(repository, head).catch(() => undefined) : undefined;
-      return available({ ...forge, policy: policy?.forge ?? parseForgePolicy(undefined, policy?.requireSignatures ?? true, () => undefined as never), ...(ciGateCheck ? { ciGateCheck } : {}) });
+      const ciGateCheck =
+        forge.kind === 'github'
+          ? await (
+              await import('../collect/forge/ci-gate.js')
+            )
+              .gitguardCheckName(repository, head)
+              .catch(() => undefined)
+          : undefined;
+      return available({
+        ...forge,
+        policy:
+          policy?.forge ?? parseForgePolicy(undefined, policy?.requireSignatures ?? true, () => undefined as never),
+        ...(ciGateCheck ? { ciGateCheck } : {}),
+      });
     },
   },
 };

@@ -3,23 +3,44 @@
 // into the Facts the rules judge. audit, `hook run pre-push` and the server hook all collect through it.
 import { unavailable, type Facts } from '../domain/model.js';
 import type { CatalogEntry } from './catalog.js';
-import { COLLECTORS, type Collected, type CollectedName, type Collector, type FactRequest, type FactRun, type Need } from './fact-collectors.js';
+import {
+  COLLECTORS,
+  type Collected,
+  type CollectedName,
+  type Collector,
+  type FactRequest,
+  type FactRun,
+  type Need,
+} from './fact-collectors.js';
 
 export type { FactRequest } from './fact-collectors.js';
 
 function platform(): Facts['platform'] {
   switch (process.platform) {
-    case 'linux': return 'linux';
-    case 'win32': return 'windows';
-    case 'darwin': return 'macos';
-    default: return 'other';
+    case 'linux':
+      return 'linux';
+    case 'win32':
+      return 'windows';
+    case 'darwin':
+      return 'macos';
+    default:
+      return 'other';
   }
 }
 
 /** Facts with nothing collected but the repository: what a fact no rule needs stays. */
 function bareFacts(repository: Facts['repository'], now = Date.now()): Facts {
   const none = unavailable<never>('not collected');
-  return { repository, config: none, history: none, hooks: none, client: none, platform: platform(), scope: { description: 'no commits', revisions: [] }, now };
+  return {
+    repository,
+    config: none,
+    history: none,
+    hooks: none,
+    client: none,
+    platform: platform(),
+    scope: { description: 'no commits', revisions: [] },
+    now,
+  };
 }
 
 const NAMES = Object.keys(COLLECTORS) as CollectedName[];
@@ -36,7 +57,11 @@ export class FactStore {
    * `given`: facts the caller already collected (the hooks read the refs before they know the scope);
    * `omit`: rule needs the caller does not collect (the hooks judge the pushed commits, not the tags).
    */
-  constructor(readonly req: FactRequest, selected: readonly CatalogEntry[], opts: { given?: Partial<Collected>; omit?: readonly Need[] } = {}) {
+  constructor(
+    readonly req: FactRequest,
+    selected: readonly CatalogEntry[],
+    opts: { given?: Partial<Collected>; omit?: readonly Need[] } = {},
+  ) {
     this.needs = new Set<Need>(['always', ...selected.flatMap((c) => c.rule.needs)]);
     for (const n of opts.omit ?? []) this.needs.delete(n);
     if (selected.some((c) => c.rule.kind === 'commits')) this.needs.add('commits');
@@ -46,7 +71,8 @@ export class FactStore {
       for (const dep of COLLECTORS[name].needs) add(dep);
     };
     for (const name of NAMES) if (COLLECTORS[name].wantedBy.some((n) => this.needs.has(n))) add(name);
-    for (const [name, value] of Object.entries(opts.given ?? {}) as Array<[CollectedName, unknown]>) if (this.wanted.has(name)) this.memo.set(name, Promise.resolve(value));
+    for (const [name, value] of Object.entries(opts.given ?? {}) as Array<[CollectedName, unknown]>)
+      if (this.wanted.has(name)) this.memo.set(name, Promise.resolve(value));
   }
 
   ruleNeeds(need: Need): boolean {
@@ -59,7 +85,8 @@ export class FactStore {
 
   /** A wanted fact, collected on first request; a collector may read only the facts it declared. */
   get<K extends CollectedName>(name: K): Promise<Collected[K]> {
-    if (!this.wanted.has(name)) throw new Error(`fact ${name} is not collected in this run (no selected rule or collector declares it)`);
+    if (!this.wanted.has(name))
+      throw new Error(`fact ${name} is not collected in this run (no selected rule or collector declares it)`);
     let p = this.memo.get(name) as Promise<Collected[K]> | undefined;
     if (!p) {
       const c = COLLECTORS[name];
@@ -95,7 +122,8 @@ export class FactStore {
     const { repository } = this.req;
     const history = this.wanted.has('history') ? await this.get('history') : undefined;
     const walk = this.wanted.has('walk') ? await this.get('walk') : undefined;
-    const description = walk?.description ?? (history?.ok && !history.value.head.oid ? 'HEAD has no commits yet' : 'no commits');
+    const description =
+      walk?.description ?? (history?.ok && !history.value.head.oid ? 'HEAD has no commits yet' : 'no commits');
     const facts: Facts = {
       ...bareFacts(repository, this.now),
       scope: { description, revisions: walk?.revisions ?? [] },

@@ -108,8 +108,16 @@ export interface HistorySession {
 // Each key option's name for its file, and how to make one.
 const KEY_FILES = {
   keyring: ['keyring', '--keyring', 'pass --keyring FILE with OpenPGP public keys (gpg --export --armor KEYID > FILE)'],
-  allowedSigners: ['allowed-signers file', '--allowed-signers', 'pass --allowed-signers FILE in git\'s gpg.ssh.allowedSignersFile format ("email ssh-ed25519 AAAA...")'],
-  revokedKeys: ['revoked-keys file', '--revoked-keys', 'pass --revoked-keys FILE listing revoked SSH public keys or fingerprints, one per line'],
+  allowedSigners: [
+    'allowed-signers file',
+    '--allowed-signers',
+    'pass --allowed-signers FILE in git\'s gpg.ssh.allowedSignersFile format ("email ssh-ed25519 AAAA...")',
+  ],
+  revokedKeys: [
+    'revoked-keys file',
+    '--revoked-keys',
+    'pass --revoked-keys FILE listing revoked SSH public keys or fingerprints, one per line',
+  ],
 } as const;
 
 /** A key file named on the command line (a whole exported keyring fits). */
@@ -123,7 +131,10 @@ function readKeyFile(file: string, kind: keyof typeof KEY_FILES): Buffer {
   }
 }
 
-async function loadUserKeys(opts: TrustOptions, cache: VerifyCache | undefined): Promise<(TrustedKeys & { id: string; raw: RawKeys }) | undefined> {
+async function loadUserKeys(
+  opts: TrustOptions,
+  cache: VerifyCache | undefined,
+): Promise<(TrustedKeys & { id: string; raw: RawKeys }) | undefined> {
   const pgp = (opts.keyrings ?? []).map((file) => ({ file, data: readKeyFile(file, 'keyring') }));
   const ssh = (opts.allowedSigners ?? []).map((file) => ({ file, data: readKeyFile(file, 'allowedSigners') }));
   if (!pgp.length && !ssh.length) return undefined;
@@ -155,26 +166,39 @@ async function loadUserKeys(opts: TrustOptions, cache: VerifyCache | undefined):
       throw new ExpectedError(firstLine((err as Error).message), KEY_FILES.allowedSigners[2]);
     }
   }
-  const raw: RawKeys = { openpgp: pgp, allowedSigners: ssh.map((k) => ({ file: k.file, text: k.data.toString('utf8') })) };
+  const raw: RawKeys = {
+    openpgp: pgp,
+    allowedSigners: ssh.map((k) => ({ file: k.file, text: k.data.toString('utf8') })),
+  };
   return { ...(keyring ? { keyring } : {}), allowedSigners, id: id.digest('hex').slice(0, 16), raw };
 }
-
 
 async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
   const hint = 'give a range git understands, e.g. main~20..main or origin/main..HEAD';
   if (range.startsWith('-')) throw new ExpectedError(`"${range}" is not a revision range`, hint);
   try {
-    const out = await gitText(['rev-parse', '--revs-only', '--end-of-options', range], { gitDir: repo.gitDir, timeoutMs: 30_000 });
+    const out = await gitText(['rev-parse', '--revs-only', '--end-of-options', range], {
+      gitDir: repo.gitDir,
+      timeoutMs: 30_000,
+    });
     const revs = out.split('\n').filter(Boolean);
     if (!revs.length) throw new ExpectedError(`"${range}" names no commits`, hint);
     return revs;
   } catch (err) {
-    if (err instanceof GitError) throw new ExpectedError(`"${range}" is not a revision range in ${repo.path}: ${firstLine(err.stderr)}`, hint);
+    if (err instanceof GitError)
+      throw new ExpectedError(`"${range}" is not a revision range in ${repo.path}: ${firstLine(err.stderr)}`, hint);
     throw err;
   }
 }
 
-export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, scope: HistoryScope, withTrust: boolean, trust: TrustOptions = {}, watchProtected = false): Promise<HistorySession> {
+export async function openHistory(
+  repo: RepositoryInfo,
+  history: HistoryFacts,
+  scope: HistoryScope,
+  withTrust: boolean,
+  trust: TrustOptions = {},
+  watchProtected = false,
+): Promise<HistorySession> {
   let revisions: string[];
   let description: string;
   if (scope.revisions) {
@@ -184,7 +208,9 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     revisions = await resolveRange(repo, scope.range);
     description = `range ${scope.range}`;
   } else if (scope.all) {
-    revisions = [...new Set(history.refs.filter((r) => !r.name.startsWith('refs/replace/')).map((r) => r.peeled ?? r.oid))];
+    revisions = [
+      ...new Set(history.refs.filter((r) => !r.name.startsWith('refs/replace/')).map((r) => r.peeled ?? r.oid)),
+    ];
     description = `all refs (${revisions.length} tips)`;
   } else if (history.head.oid) {
     revisions = [history.head.oid];
@@ -213,7 +239,11 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       const resumed = revisions.length ? await scope.resume?.at({ shadow, history, revisions }) : undefined;
       if (resumed) revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
       const plain: HistorySession = {
-        revisions, tips, description, tags: async () => [], close,
+        revisions,
+        tips,
+        description,
+        tags: async () => [],
+        close,
         commits: () => walkCommits(shadow, { revisions, parentsFirst: true, onTotal: (n) => (plain.total = n) }),
         batches: () => walkCommitBatches(shadow, { revisions, parentsFirst: true, onTotal: (n) => (plain.total = n) }),
       };
@@ -233,14 +263,24 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
         try {
           headPolicy = await collector.policyAt(tree.oid, tip);
         } catch (err) {
-          throw new ExpectedError(`unreadable policy: ${firstLine((err as Error).message)}`, 'fix .gitguard/policy.yml');
+          throw new ExpectedError(
+            `unreadable policy: ${firstLine((err as Error).message)}`,
+            'fix .gitguard/policy.yml',
+          );
         }
       }
     }
     // Revocations at the tip (and in --revoked-keys files) void a key's signatures everywhere in scope.
-    const fileRevocations = (trust.revokedKeys ?? []).map((file) => revokedKeysFromFile(readKeyFile(file, 'revokedKeys'), file));
+    const fileRevocations = (trust.revokedKeys ?? []).map((file) =>
+      revokedKeysFromFile(readKeyFile(file, 'revokedKeys'), file),
+    );
     collector.setTipGoodlist(headPolicy);
-    collector.setRevocations(revocationMap(headPolicy ? await policyRevocations(headPolicy, headTree && `policy:${headTree}`, cache) : [], ...fileRevocations));
+    collector.setRevocations(
+      revocationMap(
+        headPolicy ? await policyRevocations(headPolicy, headTree && `policy:${headTree}`, cache) : [],
+        ...fileRevocations,
+      ),
+    );
     // The trust root: the one commit judged by its own policy (src/collect/trust-root.ts).
     let ledgerRoot: string | undefined;
     try {
@@ -249,7 +289,11 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       /* a damaged ledger is reported by the ledger rules; its root is not used */
     }
     const baseOid = scope.base ? revisions[revisions.length - 1]?.slice(1) : undefined;
-    const anchors = [...new Set([baseOid, history.head.oid, ...revisions.filter((r) => !r.startsWith('^'))].filter((r): r is string => !!r))];
+    const anchors = [
+      ...new Set(
+        [baseOid, history.head.oid, ...revisions.filter((r) => !r.startsWith('^'))].filter((r): r is string => !!r),
+      ),
+    ];
     // In CI the policy that names the root is the one at --base (accepted), not the tip being judged.
     let rootPolicy = headPolicy;
     if (baseOid) {
@@ -257,18 +301,27 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
     }
     const rootMemo = scope.resume?.rootMemo(history);
-    const root = await resolveTrustRoot({
-      shadow, reader, anchors,
-      ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
-      ...(ledgerRoot ? { ledgerRoot } : {}),
-      ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
-      resolve: (rev, what) => resolveCommitId(repo, rev, what),
-      ...(rootMemo ? { memo: rootMemo } : {}),
-    }, `${POLICY_DIR}/policy.yml`);
+    const root = await resolveTrustRoot(
+      {
+        shadow,
+        reader,
+        anchors,
+        ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
+        ...(ledgerRoot ? { ledgerRoot } : {}),
+        ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
+        resolve: (rev, what) => resolveCommitId(repo, rev, what),
+        ...(rootMemo ? { memo: rootMemo } : {}),
+      },
+      `${POLICY_DIR}/policy.yml`,
+    );
     const trustRoot = root?.oid;
     if (root) {
       const raw = await reader.read(root.oid);
-      if (!raw) throw new ExpectedError(`trust root ${root.oid} is missing from the repository`, 'fetch the full history (git fetch --unshallow), or give a later --trust-root');
+      if (!raw)
+        throw new ExpectedError(
+          `trust root ${root.oid} is missing from the repository`,
+          'fetch the full history (git fetch --unshallow), or give a later --trust-root',
+        );
       const rootCommit = parseCommitObject(root.oid, raw.body);
       // History before the trust root is out of scope: stop the walk at its parents.
       revisions = [...revisions, ...rootCommit.parents.map((p) => `^${p}`)];
@@ -277,9 +330,17 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
     // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), and
     // the CI configuration, whose gitguard step must not silently disappear.
     const watch = watchList(headPolicy?.protected.paths ?? DEFAULT_PROTECTED_PATHS);
-    const watched = watchProtected ? [...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS])] : [];
+    const watched = watchProtected
+      ? [...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS])]
+      : [];
     // Resuming an earlier run: its tips are left out, and their policy verdicts assumed for their children.
-    const resumed = await scope.resume?.at({ shadow, history, revisions, ...(trustRoot ? { trustRoot } : {}), headPolicyTree: headTree ?? '' });
+    const resumed = await scope.resume?.at({
+      shadow,
+      history,
+      revisions,
+      ...(trustRoot ? { trustRoot } : {}),
+      headPolicyTree: headTree ?? '',
+    });
     if (resumed) {
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
       for (const j of resumed.judged) if (j.policyOk !== undefined) collector.assumeJudged(j.oid, j.policyOk);
@@ -295,7 +356,12 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       let pending: Array<Promise<CommitFacts>> = [];
       let previous: Promise<CommitFacts[]> | undefined;
       try {
-        for await (const records of walkCommitBatches(shadow, { revisions, parentsFirst: true, paths: active.walkPaths(), onTotal: (n) => (session.total = n) })) {
+        for await (const records of walkCommitBatches(shadow, {
+          revisions,
+          parentsFirst: true,
+          paths: active.walkPaths(),
+          onTotal: (n) => (session.total = n),
+        })) {
           for (const c of records) {
             const p = active.enrich(c);
             p.catch(() => undefined); // a failure surfaces through Promise.all below, not as unhandled
@@ -329,7 +395,19 @@ export async function openHistory(repo: RepositoryInfo, history: HistoryFacts, s
       }
       return out;
     };
-    const session: HistorySession = { revisions, tips, description, headPolicyTree: headTree ?? '', passesOn: (oid) => active.passesOn(oid), ...(headPolicy ? { headPolicy } : {}), ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}), commits, batches, tags, close };
+    const session: HistorySession = {
+      revisions,
+      tips,
+      description,
+      headPolicyTree: headTree ?? '',
+      passesOn: (oid) => active.passesOn(oid),
+      ...(headPolicy ? { headPolicy } : {}),
+      ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}),
+      commits,
+      batches,
+      tags,
+      close,
+    };
     return session;
   } catch (err) {
     close();

@@ -87,10 +87,18 @@ function hookScript(hook: HookName, gitguard?: { node: string; bin: string }): s
   ].join('\n');
 }
 
-async function locate(req: { path: string; server?: boolean; env?: NodeJS.ProcessEnv }): Promise<{ hook: HookName; dir: string; source: string; top?: string }> {
+async function locate(req: {
+  path: string;
+  server?: boolean;
+  env?: NodeJS.ProcessEnv;
+}): Promise<{ hook: HookName; dir: string; source: string; top?: string }> {
   const repo = await discoverRepository(req.path);
   const hook: HookName = req.server ? 'pre-receive' : 'pre-push';
-  if (req.server && !repo.bare) throw new ExpectedError(`${repo.path} is not a bare repository`, 'the pre-receive hook belongs in the repository you push to (a bare one); for your own pushes run gitguard hook install without --server');
+  if (req.server && !repo.bare)
+    throw new ExpectedError(
+      `${repo.path} is not a bare repository`,
+      'the pre-receive hook belongs in the repository you push to (a bare one); for your own pushes run gitguard hook install without --server',
+    );
   const config = await collectConfig(repo, req.env ?? process.env);
   const { dir, source } = hooksDir(repo, config);
   return { hook, dir, source, ...(repo.workTree ? { top: repo.workTree } : {}) };
@@ -99,7 +107,11 @@ async function locate(req: { path: string; server?: boolean; env?: NodeJS.Proces
 function readIfFile(path: string): string | undefined {
   try {
     const st = lstatSync(path);
-    if (st.isDirectory()) throw new ExpectedError(`${path} is a directory, not a hook`, 'move it away, then run gitguard hook install again');
+    if (st.isDirectory())
+      throw new ExpectedError(
+        `${path} is a directory, not a hook`,
+        'move it away, then run gitguard hook install again',
+      );
     return st.isFile() ? readBounded(path, 1024 * 1024, { truncate: true }).toString('utf8') : '';
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -111,10 +123,14 @@ function hints(dir: string, top: string | undefined, hook: HookName): string[] {
   const rel = top ? relative(top, dir) : dir;
   const out: string[] = [];
   if (/(^|\/)\.husky(\/|$)/.test(rel)) {
-    out.push(`note: ${rel} is managed by husky, which rewrites it on install; add this line to .husky/${hook} instead (see the README): gitguard hook run ${hook} "$@"`);
+    out.push(
+      `note: ${rel} is managed by husky, which rewrites it on install; add this line to .husky/${hook} instead (see the README): gitguard hook run ${hook} "$@"`,
+    );
   }
   if (top && ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml'].some((f) => existsSync(join(top, f)))) {
-    out.push(`note: this repository uses lefthook, whose "lefthook install" replaces hooks; add gitguard to lefthook.yml instead (see the README)`);
+    out.push(
+      `note: this repository uses lefthook, whose "lefthook install" replaces hooks; add gitguard to lefthook.yml instead (see the README)`,
+    );
   }
   return out;
 }
@@ -126,14 +142,20 @@ function fsStep<T>(what: string, fn: () => T): T {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e instanceof ExpectedError || !e.code) throw err;
-    throw new ExpectedError(`cannot ${what}: ${fsReason(e)}`, 'check the hooks folder\'s permissions, or where core.hooksPath points');
+    throw new ExpectedError(
+      `cannot ${what}: ${fsReason(e)}`,
+      "check the hooks folder's permissions, or where core.hooksPath points",
+    );
   }
 }
 
 export async function installHook(req: HookInstallRequest): Promise<HookInstallResult> {
   const { hook, dir, source, top } = await locate(req);
   if (existsSync(dir) && !lstatSync(dir).isDirectory() && !statSafeIsDir(dir)) {
-    throw new ExpectedError(`the hooks folder ${dir} (${source}) is not a folder`, 'point core.hooksPath at a folder, or unset it: git config --unset core.hooksPath');
+    throw new ExpectedError(
+      `the hooks folder ${dir} (${source}) is not a folder`,
+      'point core.hooksPath at a folder, or unset it: git config --unset core.hooksPath',
+    );
   }
   return fsStep(`install the ${hook} hook in ${dir}`, () => installIn(req, hook, dir, source, top));
 }
@@ -146,7 +168,13 @@ function statSafeIsDir(p: string): boolean {
   }
 }
 
-function installIn(req: HookInstallRequest, hook: HookName, dir: string, source: string, top: string | undefined): HookInstallResult {
+function installIn(
+  req: HookInstallRequest,
+  hook: HookName,
+  dir: string,
+  source: string,
+  top: string | undefined,
+): HookInstallResult {
   const target = join(dir, hook);
   const chained = target + CHAINED_SUFFIX;
   const script = withHookMarker(hookScript(hook, req.gitguard));
@@ -154,13 +182,19 @@ function installIn(req: HookInstallRequest, hook: HookName, dir: string, source:
   const existing = readIfFile(target);
   const state = existing === undefined ? 'none' : checkHookMarker(existing);
   if (state === 'modified' && !req.force) {
-    throw new ExpectedError(`${target} is a gitguard hook that was edited since it was installed`, 'look at it, then reinstall with gitguard hook install --force');
+    throw new ExpectedError(
+      `${target} is a gitguard hook that was edited since it was installed`,
+      'look at it, then reinstall with gitguard hook install --force',
+    );
   }
   mkdirSync(dir, { recursive: true });
   if (state === 'absent') {
     // Someone else's hook: keep it, byte for byte, and run it after gitguard.
     if (readIfFile(chained) !== undefined) {
-      throw new ExpectedError(`both ${target} and ${chained} exist`, `gitguard will not overwrite either; move one of them away, then run gitguard hook install again`);
+      throw new ExpectedError(
+        `both ${target} and ${chained} exist`,
+        `gitguard will not overwrite either; move one of them away, then run gitguard hook install again`,
+      );
     }
     renameSync(target, chained);
     lines.push(`moved the existing ${hook} hook to ${chained}; it still runs after gitguard, with the same input`);
@@ -168,8 +202,11 @@ function installIn(req: HookInstallRequest, hook: HookName, dir: string, source:
   // O_EXCL temp file + rename: a link planted at a predictable temp name is never written through.
   writeFileSafe(target, script, { mode: 0o755, refuseLink: false });
   chmodSync(target, 0o755);
-  lines.unshift(`${state === 'valid' || state === 'modified' ? 'reinstalled' : 'installed'} the ${hook} hook in ${target} (hooks folder from ${source})`);
-  if (readIfFile(chained) !== undefined && state !== 'absent') lines.push(`it runs the hook kept in ${chained} afterwards`);
+  lines.unshift(
+    `${state === 'valid' || state === 'modified' ? 'reinstalled' : 'installed'} the ${hook} hook in ${target} (hooks folder from ${source})`,
+  );
+  if (readIfFile(chained) !== undefined && state !== 'absent')
+    lines.push(`it runs the hook kept in ${chained} afterwards`);
   lines.push(...hints(dir, top, hook));
   if (!req.gitguard) lines.push('note: the hook runs "gitguard" from PATH');
   return { hook, path: target, ...(existsSync(chained) ? { chained } : {}), lines };
@@ -182,18 +219,26 @@ export interface HookUninstallRequest {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function uninstallHook(req: HookUninstallRequest): Promise<{ removed: boolean; restored?: string; lines: string[] }> {
+export async function uninstallHook(
+  req: HookUninstallRequest,
+): Promise<{ removed: boolean; restored?: string; lines: string[] }> {
   const { hook, dir } = await locate(req);
   const target = join(dir, hook);
   const chained = target + CHAINED_SUFFIX;
   const existing = readIfFile(target);
   const state = existing === undefined ? 'none' : checkHookMarker(existing);
   if (state === 'none' || state === 'absent') {
-    const kept = readIfFile(chained) !== undefined ? `; ${chained} is still there (gitguard leaves it alone while ${target} is not its hook)` : '';
+    const kept =
+      readIfFile(chained) !== undefined
+        ? `; ${chained} is still there (gitguard leaves it alone while ${target} is not its hook)`
+        : '';
     return { removed: false, lines: [`no gitguard ${hook} hook in ${dir}: nothing to uninstall${kept}`] };
   }
   if (state === 'modified' && !req.force) {
-    throw new ExpectedError(`${target} is a gitguard hook that was edited since it was installed`, 'look at it, then remove it with gitguard hook uninstall --force');
+    throw new ExpectedError(
+      `${target} is a gitguard hook that was edited since it was installed`,
+      'look at it, then remove it with gitguard hook uninstall --force',
+    );
   }
   fsStep(`remove ${target}`, () => rmSync(target));
   const lines = [`removed the gitguard ${hook} hook ${target}`];

@@ -18,7 +18,19 @@ import type { SecretsFacts } from '../domain/content.js';
 import type { TrustedCommit, Verification } from '../domain/trust.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import type { ObjectFiles } from '../collect/checkpoint.js';
-import { CHECKPOINT_VERSION, objectFiles, objectFilesChanged, repositoryIdentity, dataDirHash, environmentFingerprint, readCheckpoint, userFilesHash, writeCheckpoint, type Checkpoint, type CheckpointTip } from '../collect/checkpoint.js';
+import {
+  CHECKPOINT_VERSION,
+  objectFiles,
+  objectFilesChanged,
+  repositoryIdentity,
+  dataDirHash,
+  environmentFingerprint,
+  readCheckpoint,
+  userFilesHash,
+  writeCheckpoint,
+  type Checkpoint,
+  type CheckpointTip,
+} from '../collect/checkpoint.js';
 import { gitText, runGit, type Shadow } from '../collect/git.js';
 import { MAX_LEAKS } from '../collect/secrets/scan.js';
 import { maxObjectBytes } from '../collect/objects.js';
@@ -120,8 +132,15 @@ export class IncrementalAudit implements Resume, SecretsResume {
   private memo: FirstPolicyMemo | undefined;
 
   rootMemo(history: HistoryFacts): FirstPolicyMemo {
-    const known = this.old?.environment === this.environmentOf(history) && !(this.old.objects && objectFilesChanged(this.old.objects, this.objectsAtStart)) ? this.old.firstPolicy ?? [] : [];
-    this.memo = { known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'), found: new Map() };
+    const known =
+      this.old?.environment === this.environmentOf(history) &&
+      !(this.old.objects && objectFilesChanged(this.old.objects, this.objectsAtStart))
+        ? (this.old.firstPolicy ?? [])
+        : [];
+    this.memo = {
+      known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'),
+      found: new Map(),
+    };
     return this.memo;
   }
 
@@ -140,38 +159,56 @@ export class IncrementalAudit implements Resume, SecretsResume {
     this.resumedFrom = old;
     this.validUntil = old.validUntil;
     for (const t of old.tips) if (t.time !== undefined) this.tipTimes.set(t.oid, t.time);
-    const resumed: Resumed = { exclude: old.tips.map((t) => t.oid), judged: old.tips.map((t) => ({ oid: t.oid, ...(t.policyOk !== undefined ? { policyOk: t.policyOk } : {}) })) };
+    const resumed: Resumed = {
+      exclude: old.tips.map((t) => t.oid),
+      judged: old.tips.map((t) => ({ oid: t.oid, ...(t.policyOk !== undefined ? { policyOk: t.policyOk } : {}) })),
+    };
     return resumed;
   }
 
   private async whyNotResume(at: ResumePoint): Promise<string | undefined> {
     const old = this.old;
     if (!old) return this.reason;
-    if (old.repository !== repositoryIdentity(this.req.repository)) return 'the checkpoint was written for another repository';
-    if (old.options !== this.options) return 'the options changed since the checkpoint (rules, --max-findings, --all, --trust-root, key files, or gitguard and its data)';
+    if (old.repository !== repositoryIdentity(this.req.repository))
+      return 'the checkpoint was written for another repository';
+    if (old.options !== this.options)
+      return 'the options changed since the checkpoint (rules, --max-findings, --all, --trust-root, key files, or gitguard and its data)';
     if (!old.objects) return 'the checkpoint records no object files';
     const rewritten = objectFilesChanged(old.objects, this.objectsAtStart);
     if (rewritten) return rewritten;
-    if (old.environment !== this.environmentOf(at.history)) return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
+    if (old.environment !== this.environmentOf(at.history))
+      return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
     if (old.trustRoot !== (at.trustRoot ?? '')) return 'the trust root changed since the checkpoint';
-    if (old.headPolicyTree !== this.headTree) return `the policy at the tip (${POLICY_DIR}) changed since the checkpoint`;
-    if (old.validUntil !== null && Date.now() / 1000 >= old.validUntil) return 'a key or signature judged before has expired since, or a future-dated commit came due';
+    if (old.headPolicyTree !== this.headTree)
+      return `the policy at the tip (${POLICY_DIR}) changed since the checkpoint`;
+    if (old.validUntil !== null && Date.now() / 1000 >= old.validUntil)
+      return 'a key or signature judged before has expired since, or a future-dated commit came due';
     // Every recorded tip must still be in the history walked: otherwise old results cover commits that are gone.
     const current = at.revisions.filter((r) => !r.startsWith('^'));
     const gone = old.tips.filter((t) => !this.tipSet.has(t.oid)).map((t) => t.oid);
     if (gone.length) {
-      const out = await gitText(['rev-list', '--max-count=1', '--stdin'], { gitDir: at.shadow.gitDir, input: `${[...gone, ...current.map((c) => `^${c}`)].join('\n')}\n`, timeoutMs: 300_000 }).catch(() => 'error');
-      if (out.trim()) return 'a tip the checkpoint recorded is no longer in the history (a force-push, a deleted or rewound ref)';
+      const out = await gitText(['rev-list', '--max-count=1', '--stdin'], {
+        gitDir: at.shadow.gitDir,
+        input: `${[...gone, ...current.map((c) => `^${c}`)].join('\n')}\n`,
+        timeoutMs: 300_000,
+      }).catch(() => 'error');
+      if (out.trim())
+        return 'a tip the checkpoint recorded is no longer in the history (a force-push, a deleted or rewound ref)';
     }
     // New commits whose parents the checkpoint has no state for (a branch off an old commit inside the range) are walked in full.
     const stored = new Set(old.tips.filter((t) => t.time !== undefined).map((t) => t.oid));
     const outside = new Set(at.revisions.filter((r) => r.startsWith('^')).map((r) => r.slice(1)));
-    const lines = await gitText(['rev-list', '--boundary', '--stdin'], { gitDir: at.shadow.gitDir, input: `${[...at.revisions, ...old.tips.map((t) => `^${t.oid}`)].join('\n')}\n`, timeoutMs: 300_000 }).catch(() => undefined);
+    const lines = await gitText(['rev-list', '--boundary', '--stdin'], {
+      gitDir: at.shadow.gitDir,
+      input: `${[...at.revisions, ...old.tips.map((t) => `^${t.oid}`)].join('\n')}\n`,
+      timeoutMs: 300_000,
+    }).catch(() => undefined);
     if (lines === undefined) return 'the new commits could not be listed';
     for (const line of lines.split('\n')) {
       if (!line.startsWith('-')) continue;
       const oid = line.slice(1).trim();
-      if (!stored.has(oid) && !outside.has(oid)) return `new commits branch off ${oid.slice(0, 12)}, inside the judged history but not a tip the checkpoint recorded`;
+      if (!stored.has(oid) && !outside.has(oid))
+        return `new commits branch off ${oid.slice(0, 12)}, inside the judged history but not a tip the checkpoint recorded`;
     }
     return undefined;
   }
@@ -191,14 +228,21 @@ export class IncrementalAudit implements Resume, SecretsResume {
       ...fresh,
       commits: old.commits + fresh.commits,
       scanned: old.scanned + fresh.scanned,
-      skipped: { binary: old.skipped.binary + fresh.skipped.binary, oversized: old.skipped.oversized + fresh.skipped.oversized, repeated: old.skipped.repeated + fresh.skipped.repeated },
+      skipped: {
+        binary: old.skipped.binary + fresh.skipped.binary,
+        oversized: old.skipped.oversized + fresh.skipped.oversized,
+        repeated: old.skipped.repeated + fresh.skipped.repeated,
+      },
       leaks: leaks.slice(0, MAX_LEAKS),
       more: old.more + fresh.more + Math.max(0, leaks.length - MAX_LEAKS),
     };
   }
 
   /** For runRules: the saved rule states and the recorded tips as parents, when resuming. */
-  runOptions(): { resume?: { states: Record<string, VisitorState>; parents: Array<{ oid: string; committerTime: number }> }; onCommit: (c: CommitFacts) => void } {
+  runOptions(): {
+    resume?: { states: Record<string, VisitorState>; parents: Array<{ oid: string; committerTime: number }> };
+    onCommit: (c: CommitFacts) => void;
+  } {
     const nowS = this.startedAt / 1000;
     const observe = (c: CommitFacts): void => {
       if (this.tipSet.has(c.oid)) this.tipTimes.set(c.oid, c.committer.time);
@@ -221,10 +265,20 @@ export class IncrementalAudit implements Resume, SecretsResume {
     const old = this.resumedFrom;
     const total = (old?.commits ?? 0) + run.commits;
     const info: WalkInfo = old
-      ? { incremental: true, walked: run.commits, fromCheckpoint: old.commits, checkpointAt: new Date(old.writtenAt).toISOString() }
+      ? {
+          incremental: true,
+          walked: run.commits,
+          fromCheckpoint: old.commits,
+          checkpointAt: new Date(old.writtenAt).toISOString(),
+        }
       : { incremental: false, walked: run.commits, fromCheckpoint: 0, reason: this.reason || 'no checkpoint yet' };
     const perCommit = new Set(this.req.selected.filter((c) => c.rule.kind === 'commits').map((c) => c.meta.id));
-    const complete = session && this.tipSet.size > 0 && run.saved && !results.some((r) => perCommit.has(r.meta.id) && r.outcome === 'error') && (!facts.secrets || facts.secrets.ok);
+    const complete =
+      session &&
+      this.tipSet.size > 0 &&
+      run.saved &&
+      !results.some((r) => perCommit.has(r.meta.id) && r.outcome === 'error') &&
+      (!facts.secrets || facts.secrets.ok);
     if (!complete) return info;
     const tips: CheckpointTip[] = [...this.tipSet].map((oid) => {
       const time = this.tipTimes.get(oid);
@@ -254,6 +308,10 @@ export class IncrementalAudit implements Resume, SecretsResume {
 
 /** The .gitguard tree id at a commit ('' when it has none). */
 async function policyTree(shadow: Shadow, commit: string): Promise<string> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${commit}:${POLICY_DIR}^{tree}`], { gitDir: shadow.gitDir, okCodes: [1, 128], timeoutMs: 30_000 });
+  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${commit}:${POLICY_DIR}^{tree}`], {
+    gitDir: shadow.gitDir,
+    okCodes: [1, 128],
+    timeoutMs: 30_000,
+  });
   return r.code === 0 ? r.stdout.toString('utf8').trim() : '';
 }

@@ -67,7 +67,8 @@ function effectiveValue(config: ConfigEntry[], key: string): string | undefined 
 /** The value from the user's own files only (global or system): for files that decide whom to trust. */
 function userValue(config: ConfigEntry[], key: string): string | undefined {
   let v: string | undefined;
-  for (const e of config) if (e.key === key && (e.scope === 'global' || e.scope === 'system') && e.value !== null) v = e.value;
+  for (const e of config)
+    if (e.key === key && (e.scope === 'global' || e.scope === 'system') && e.value !== null) v = e.value;
   return v;
 }
 
@@ -90,7 +91,11 @@ function readSmallFile(file: string): string | { error: string } {
  * ("ssh-ed25519 AAAA...", optionally "key::"-prefixed) or a path to the public key (or to the private
  * key, whose ".pub" sits beside it). gpg.ssh.defaultKeyCommand is never run.
  */
-function sshSigningKey(value: string, env: NodeJS.ProcessEnv, base: string): { line: string; key: SshPublicKey } | { error: string } {
+function sshSigningKey(
+  value: string,
+  env: NodeJS.ProcessEnv,
+  base: string,
+): { line: string; key: SshPublicKey } | { error: string } {
   const literal = value.startsWith('key::') ? value.slice(5) : value;
   if (/^(ssh-|ecdsa-|sk-)/.test(literal)) {
     const k = readKey(literal.trim());
@@ -100,7 +105,10 @@ function sshSigningKey(value: string, env: NodeJS.ProcessEnv, base: string): { l
   for (const file of path.endsWith('.pub') ? [path] : [`${path}.pub`, path]) {
     const text = readSmallFile(file);
     if (typeof text !== 'string') continue;
-    const first = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+    const first = text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !l.startsWith('#'));
     const k = first ? readKey(first) : undefined;
     if (k) return { line: first!, key: k.key };
   }
@@ -124,7 +132,12 @@ const FORGE_PROPOSAL = [
   '  required_status_checks: []',
 ];
 
-export function renderPolicy(p: { trustRoot?: string; signers: ProposedSigner[]; maintainers: string[]; date: string }): string {
+export function renderPolicy(p: {
+  trustRoot?: string;
+  signers: ProposedSigner[];
+  maintainers: string[];
+  date: string;
+}): string {
   const out = [
     `# gitguard trust policy, proposed by \`gitguard init\` on ${p.date}.`,
     '# Review every signer and key before you commit this folder (docs/policy.md explains each field);',
@@ -141,7 +154,9 @@ export function renderPolicy(p: { trustRoot?: string; signers: ProposedSigner[];
     out.push('signers:');
     for (const s of p.signers) {
       out.push(`  # ${s.commits} signed commit(s) in the history`);
-      out.push(s.name ? `  - name: ${q(s.name)}\n    emails: ${yamlList(s.emails)}` : `  - emails: ${yamlList(s.emails)}`);
+      out.push(
+        s.name ? `  - name: ${q(s.name)}\n    emails: ${yamlList(s.emails)}` : `  - emails: ${yamlList(s.emails)}`,
+      );
       if (s.openpgp.length) out.push(`    openpgp: ${yamlList(s.openpgp)}`);
       if (s.ssh.length) out.push(`    ssh: ${yamlList(s.ssh)}`);
     }
@@ -154,10 +169,18 @@ export function renderPolicy(p: { trustRoot?: string; signers: ProposedSigner[];
 export async function initPolicy(req: InitRequest): Promise<InitResult> {
   const env = req.env ?? process.env;
   const repo = await discoverRepository(req.path);
-  if (!repo.workTree) throw new ExpectedError(`${repo.path} has no work tree`, 'run gitguard init in a clone with a work tree; the policy is committed like any other file');
+  if (!repo.workTree)
+    throw new ExpectedError(
+      `${repo.path} has no work tree`,
+      'run gitguard init in a clone with a work tree; the policy is committed like any other file',
+    );
   const dir = join(repo.workTree, POLICY_DIR);
   const policyFile = join(dir, 'policy.yml');
-  if (existsSync(policyFile) && !req.force) throw new ExpectedError(`${policyFile} already exists`, 'review or edit it, or overwrite it with gitguard init --force');
+  if (existsSync(policyFile) && !req.force)
+    throw new ExpectedError(
+      `${policyFile} already exists`,
+      'review or edit it, or overwrite it with gitguard init --force',
+    );
 
   // Who the user is and which key they sign with, as git reads it in this repository (every scope).
   const config = await collectConfig(repo, env);
@@ -177,7 +200,11 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   if (signersFile) {
     sshFile = expandPath(signersFile, env);
     try {
-      for (const e of parseAllowedSigners(readBounded(sshFile, USER_SIGNERS_MAX, { follow: true }).toString('utf8'), sshFile, { onInvalid: () => undefined })) {
+      for (const e of parseAllowedSigners(
+        readBounded(sshFile, USER_SIGNERS_MAX, { follow: true }).toString('utf8'),
+        sshFile,
+        { onInvalid: () => undefined },
+      )) {
         if (e.certAuthority) continue;
         sshKeys.set(e.key.fingerprint, e.key);
         sshEntries.push({ principals: e.principals, key: e.key });
@@ -201,7 +228,9 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       }
     }
   } else if (format === 'ssh' && effectiveValue(config, 'gpg.ssh.defaultkeycommand')) {
-    review.push('user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command): set user.signingkey to your public key file');
+    review.push(
+      'user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command): set user.signingkey to your public key file',
+    );
   }
 
   const history = await collectHistory(repo);
@@ -220,7 +249,15 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       writeFileSync(own, `${ownSshLine}\n`);
       sshFiles.push(own);
     }
-    type Seen = { oid: string; subject: string; email: string; name: string; status: string; format: string; signer?: string };
+    type Seen = {
+      oid: string;
+      subject: string;
+      email: string;
+      name: string;
+      status: string;
+      format: string;
+      signer?: string;
+    };
     const walk = async (keyrings: string[]): Promise<Seen[]> => {
       const out: Seen[] = [];
       if (!head) return out;
@@ -231,7 +268,15 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         for (const { commit, judgement } of batch) {
           const email = commit.committer.email.toLowerCase();
           if (!emails.has(email)) emails.set(email, commit.committer.name);
-          out.push({ oid: commit.oid, subject: commit.subject, email, name: commit.committer.name, status: judgement.status, format: judgement.verdict.format, ...(judgement.verdict.signer ? { signer: judgement.verdict.signer } : {}) });
+          out.push({
+            oid: commit.oid,
+            subject: commit.subject,
+            email,
+            name: commit.committer.name,
+            status: judgement.status,
+            format: judgement.verdict.format,
+            ...(judgement.verdict.signer ? { signer: judgement.verdict.signer } : {}),
+          });
         }
       }
       return out;
@@ -258,7 +303,13 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     for (const r of results) {
       counts.commits += 1;
       if (r.status === 'unsigned') counts.unsigned += 1;
-      if (r.status !== 'authorized' || !r.signer || !EMAIL_RE.test(r.email) || (r.format !== 'ssh' && r.format !== 'openpgp') || (r.format === 'ssh' && !sshKeys.has(r.signer))) {
+      if (
+        r.status !== 'authorized' ||
+        !r.signer ||
+        !EMAIL_RE.test(r.email) ||
+        (r.format !== 'ssh' && r.format !== 'openpgp') ||
+        (r.format === 'ssh' && !sshKeys.has(r.signer))
+      ) {
         if (r.status !== 'unsigned') counts.other += 1;
         unvouched.push({ oid: r.oid, status: r.status, subject: r.subject });
         continue;
@@ -303,7 +354,13 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   let userDraft = userEmail ? drafts.find((d) => d.emails.has(userEmail)) : undefined;
   const extraKeys: Array<{ file: string; armored: string }> = [];
   if (userEmail && !userDraft && EMAIL_RE.test(userEmail)) {
-    userDraft = { emails: new Set([userEmail]), openpgp: new Set(), ssh: new Map(), commits: 0, ...(userName ? { name: cleanName(userName) } : {}) };
+    userDraft = {
+      emails: new Set([userEmail]),
+      openpgp: new Set(),
+      ssh: new Map(),
+      commits: 0,
+      ...(userName ? { name: cleanName(userName) } : {}),
+    };
     for (const e of sshEntries) {
       const taken = drafts.some((d) => d.ssh.has(e.key.fingerprint));
       if (!taken && principalMatches(userEmail, e.principals)) userDraft.ssh.set(e.key.fingerprint, e.key);
@@ -311,10 +368,19 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     const ex = await gpgExport(format === 'openpgp' && signingKey ? signingKey : userEmail, env);
     if (ex.armored) extraKeys.push({ file: `${userEmail.replace(/[^a-z0-9._@-]/g, '_')}.asc`, armored: ex.armored });
     drafts.push(userDraft);
-    if (!userDraft.ssh.size && !ex.armored) review.push(`no key was found for you (${userEmail}): add yours to ${POLICY_DIR}/keys/ or ${POLICY_DIR}/allowed_signers before you sign the commit that adds the policy`);
-    else review.push(`you (${userEmail}) have no signed commit in the history: check the key(s) gitguard found for your e-mail`);
+    if (!userDraft.ssh.size && !ex.armored)
+      review.push(
+        `no key was found for you (${userEmail}): add yours to ${POLICY_DIR}/keys/ or ${POLICY_DIR}/allowed_signers before you sign the commit that adds the policy`,
+      );
+    else
+      review.push(
+        `you (${userEmail}) have no signed commit in the history: check the key(s) gitguard found for your e-mail`,
+      );
   }
-  if (!userEmail) review.push('user.email is not set (git config user.email): nobody was made a maintainer; add one to maintainers: before you commit the policy');
+  if (!userEmail)
+    review.push(
+      'user.email is not set (git config user.email): nobody was made a maintainer; add one to maintainers: before you commit the policy',
+    );
 
   // Names must be unique and may not be another signer's e-mail; when they clash, the e-mail is used.
   const seen = new Set<string>();
@@ -334,23 +400,39 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   const maintainer = userDraft ? userEmail : undefined;
   const date = new Date().toISOString().slice(0, 10);
   const policyYml = renderPolicy({ signers, maintainers: maintainer ? [maintainer] : [], date });
-  const signerLines = drafts.flatMap((d) => [...d.ssh.values()].map((k) => `${[...d.emails].join(',')} namespaces="git" ${k.type} ${Buffer.from(k.canonical).toString('base64')}`));
+  const signerLines = drafts.flatMap((d) =>
+    [...d.ssh.values()].map(
+      (k) => `${[...d.emails].join(',')} namespaces="git" ${k.type} ${Buffer.from(k.canonical).toString('base64')}`,
+    ),
+  );
   const allowedSigners = `# SSH keys of the signers in policy.yml (git's gpg.ssh.allowedSignersFile format), written by gitguard init\n${signerLines.map((l) => `${l}\n`).join('')}`;
   const keyFiles = [...[...pgpKnown].map(([fpr, armored]) => ({ file: `${fpr}.asc`, armored })), ...extraKeys];
 
   // The policy must be one gitguard itself accepts before anything is written.
   try {
-    const parsed = await parsePolicy({ label: `${POLICY_DIR}/policy.yml (proposed)`, policyYml, keys: keyFiles.map((k) => ({ name: k.file, data: Buffer.from(k.armored) })), allowedSigners });
+    const parsed = await parsePolicy({
+      label: `${POLICY_DIR}/policy.yml (proposed)`,
+      policyYml,
+      keys: keyFiles.map((k) => ({ name: k.file, data: Buffer.from(k.armored) })),
+      allowedSigners,
+    });
     if (!parsed) throw new PolicyError('the proposed policy is empty');
   } catch (err) {
-    throw new ExpectedError(`the proposed policy does not pass gitguard's own checks: ${(err as Error).message}`, 'write .gitguard/policy.yml by hand (docs/policy.md)');
+    throw new ExpectedError(
+      `the proposed policy does not pass gitguard's own checks: ${(err as Error).message}`,
+      'write .gitguard/policy.yml by hand (docs/policy.md)',
+    );
   }
 
   // A clone may carry .gitguard/ (or files in it) as symlinks out of the work tree: nothing is written
   // through a link, and every check is made before the first write.
   const root = repo.workTree;
   const keysDir = join(dir, 'keys');
-  const writes = [...keyFiles.map((k) => ({ file: join(keysDir, k.file), data: k.armored })), { file: join(dir, 'allowed_signers'), data: allowedSigners }, { file: policyFile, data: policyYml }];
+  const writes = [
+    ...keyFiles.map((k) => ({ file: join(keysDir, k.file), data: k.armored })),
+    { file: join(dir, 'allowed_signers'), data: allowedSigners },
+    { file: policyFile, data: policyYml },
+  ];
   mkdirNoFollow(root, keysDir);
   if (!req.force) for (const w of writes) assertNotLink(w.file);
   else for (const w of writes.slice(-2)) assertNotLink(w.file);
@@ -361,21 +443,48 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   }
   for (const w of writes) writeFileSafe(w.file, w.data, { root });
 
-  lines.unshift(`wrote ${policyFile}, ${keyFiles.length} key file(s) in ${join(dir, 'keys')} and ${signerLines.length} SSH key(s) in ${join(dir, 'allowed_signers')}`);
-  lines.push(`read ${counts.commits} commit(s) from HEAD: ${counts.authorized} with a good signature by a key you trust, ${counts.unsigned} unsigned, ${counts.other} signed by a key you do not have or that does not match the committer`);
+  lines.unshift(
+    `wrote ${policyFile}, ${keyFiles.length} key file(s) in ${join(dir, 'keys')} and ${signerLines.length} SSH key(s) in ${join(dir, 'allowed_signers')}`,
+  );
+  lines.push(
+    `read ${counts.commits} commit(s) from HEAD: ${counts.authorized} with a good signature by a key you trust, ${counts.unsigned} unsigned, ${counts.other} signed by a key you do not have or that does not match the committer`,
+  );
   for (const s of signers) {
     const keys = [...s.openpgp.map((k) => `openpgp ${k}`), ...s.ssh.map((k) => `ssh ${k}`)];
-    lines.push(`signer ${s.name ?? s.emails[0]} <${s.emails.join(', ')}>: ${keys.join(', ') || 'keys found by e-mail'}${s.commits ? `, ${s.commits} signed commit(s)` : ''}${maintainer && s.emails.includes(maintainer) ? ' (maintainer)' : ''}`);
+    lines.push(
+      `signer ${s.name ?? s.emails[0]} <${s.emails.join(', ')}>: ${keys.join(', ') || 'keys found by e-mail'}${s.commits ? `, ${s.commits} signed commit(s)` : ''}${maintainer && s.emails.includes(maintainer) ? ' (maintainer)' : ''}`,
+    );
   }
-  if (!signers.length) review.push('no signer was found: every signed commit after the trust root will be by an unknown signer until you add one');
-  lines.push(`trust root: the commit that adds ${POLICY_DIR}/ (trust_root is left unset); the ${counts.commits} commit(s) before it are out of scope`);
+  if (!signers.length)
+    review.push(
+      'no signer was found: every signed commit after the trust root will be by an unknown signer until you add one',
+    );
+  lines.push(
+    `trust root: the commit that adds ${POLICY_DIR}/ (trust_root is left unset); the ${counts.commits} commit(s) before it are out of scope`,
+  );
   if (unvouched.length) {
-    lines.push(`${unvouched.length} commit(s) could not be vouched for (no good signature by a key you trust, matching the committer):`);
-    for (const u of unvouched.slice(0, 20)) lines.push(`  ${u.oid.slice(0, 12)} ${u.status} "${cleanName(u.subject).slice(0, 80)}"`);
-    if (unvouched.length > 20) lines.push(`  ... and ${unvouched.length - 20} more (gitguard verify --allowed-signers FILE --keyring FILE lists them)`);
+    lines.push(
+      `${unvouched.length} commit(s) could not be vouched for (no good signature by a key you trust, matching the committer):`,
+    );
+    for (const u of unvouched.slice(0, 20))
+      lines.push(`  ${u.oid.slice(0, 12)} ${u.status} "${cleanName(u.subject).slice(0, 80)}"`);
+    if (unvouched.length > 20)
+      lines.push(
+        `  ... and ${unvouched.length - 20} more (gitguard verify --allowed-signers FILE --keyring FILE lists them)`,
+      );
   }
-  if (counts.other) review.push(`${counts.other} signed commit(s) were not proposed: their keys are not in your gpg keyring or allowed-signers file, or sign for someone else (gitguard verify --allowed-signers FILE --keyring FILE shows which)`);
-  review.push(`review ${POLICY_DIR}/ (signers, maintainers, keys), then commit it signed: git add ${POLICY_DIR} && git commit -S -m "Add gitguard trust policy"`);
+  if (counts.other)
+    review.push(
+      `${counts.other} signed commit(s) were not proposed: their keys are not in your gpg keyring or allowed-signers file, or sign for someone else (gitguard verify --allowed-signers FILE --keyring FILE shows which)`,
+    );
+  review.push(
+    `review ${POLICY_DIR}/ (signers, maintainers, keys), then commit it signed: git add ${POLICY_DIR} && git commit -S -m "Add gitguard trust policy"`,
+  );
   review.push('then run: gitguard audit');
-  return { dir, signers, ...(maintainer ? { maintainer } : {}), lines: [...lines, ...review.map((r) => `review: ${r}`)] };
+  return {
+    dir,
+    signers,
+    ...(maintainer ? { maintainer } : {}),
+    lines: [...lines, ...review.map((r) => `review: ${r}`)],
+  };
 }

@@ -12,8 +12,21 @@ import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import type { TrustRoot } from '../collect/trust-root.js';
 
-export async function collectLedger(repo: RepositoryInfo, history: HistoryFacts, headPolicy?: Policy, base?: string, trustRoot?: string | TrustRoot): Promise<LedgerFacts> {
-  const baseOid = base ? await resolveCommitId(repo, base, '--base', repo.shallow ? 'this is a shallow clone: fetch the full history (fetch-depth: 0 / GIT_DEPTH: 0)' : undefined) : undefined;
+export async function collectLedger(
+  repo: RepositoryInfo,
+  history: HistoryFacts,
+  headPolicy?: Policy,
+  base?: string,
+  trustRoot?: string | TrustRoot,
+): Promise<LedgerFacts> {
+  const baseOid = base
+    ? await resolveCommitId(
+        repo,
+        base,
+        '--base',
+        repo.shallow ? 'this is a shallow clone: fetch the full history (fetch-depth: 0 / GIT_DEPTH: 0)' : undefined,
+      )
+    : undefined;
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   try {
     const facts = await collectLedgerFacts(repo, history, shadow, headPolicy?.protected.refs, baseOid);
@@ -21,7 +34,11 @@ export async function collectLedger(repo: RepositoryInfo, history: HistoryFacts,
     const resolved = typeof trustRoot === 'object' ? trustRoot : undefined;
     const rev = resolved?.rev ?? (trustRoot as string | undefined) ?? headPolicy?.trustRoot;
     if (rev) {
-      const check: TrustRootCheck = { rev, source: resolved?.source ?? (trustRoot ? '--trust-root' : 'policy'), ...(history.head.oid ? { tip: history.head.oid } : {}) };
+      const check: TrustRootCheck = {
+        rev,
+        source: resolved?.source ?? (trustRoot ? '--trust-root' : 'policy'),
+        ...(history.head.oid ? { tip: history.head.oid } : {}),
+      };
       try {
         check.oid = resolved?.oid ?? (await resolveCommitId(repo, rev, 'trust root'));
       } catch (err) {
@@ -50,19 +67,35 @@ const JUDGING_THREATS: readonly Threat[] = ['history', 'impersonation'];
  * severity; any other history or signature rule blocks when it fails the run (at or above --fail-on)
  * or could not run.
  */
-function ledgerBlocker(results: RuleResult[], failOn: Severity, facts: Available<LedgerFacts> | undefined): Pick<LedgerUpdate, 'reason' | 'cause'> | undefined {
+function ledgerBlocker(
+  results: RuleResult[],
+  failOn: Severity,
+  facts: Available<LedgerFacts> | undefined,
+): Pick<LedgerUpdate, 'reason' | 'cause'> | undefined {
   const blocked = (reason: string): Pick<LedgerUpdate, 'reason' | 'cause'> => ({ reason, cause: 'blocked' });
   const ledgerRules = results.filter((r) => LEDGER_RULES.includes(r.meta.id));
   if (ledgerRules.length < LEDGER_RULES.length) {
-    return { cause: 'selection', reason: `the selection did not run the rules that compare the tips with the ledger (${LEDGER_RULES.filter((id) => !ledgerRules.some((r) => r.meta.id === id)).join(', ')}); run without --rule/--threat, or with --threat history,impersonation` };
+    return {
+      cause: 'selection',
+      reason: `the selection did not run the rules that compare the tips with the ledger (${LEDGER_RULES.filter((id) => !ledgerRules.some((r) => r.meta.id === id)).join(', ')}); run without --rule/--threat, or with --threat history,impersonation`,
+    };
   }
   if (!facts) return blocked('the ledger facts were not collected');
   if (!facts.ok) return blocked(`the protected refs could not be read: ${facts.reason}`);
-  if (facts.value.damaged) return blocked(`the ledger ${facts.value.file} is damaged (${facts.value.damaged}): fix or remove it deliberately`);
-  const blocking = results.filter((r) =>
-    JUDGING_THREATS.includes(r.meta.threat) &&
-    (r.outcome === 'error' || (LEDGER_RULES.includes(r.meta.id) ? r.outcome === 'fail' || r.outcome === 'not-available' : failsRun(r, failOn))));
-  if (blocking.length) return blocked(`${blocking.map((r) => `${r.meta.id} ${r.outcome === 'fail' ? 'failed' : r.outcome === 'error' ? 'errored' : 'could not run'}`).join(', ')}: the tips are recorded once the history and signature rules pass${blocking.some((r) => LEDGER_RULES.includes(r.meta.id)) ? ' (a deliberate rewrite: gitguard ledger accept REF)' : ''}`);
+  if (facts.value.damaged)
+    return blocked(`the ledger ${facts.value.file} is damaged (${facts.value.damaged}): fix or remove it deliberately`);
+  const blocking = results.filter(
+    (r) =>
+      JUDGING_THREATS.includes(r.meta.threat) &&
+      (r.outcome === 'error' ||
+        (LEDGER_RULES.includes(r.meta.id)
+          ? r.outcome === 'fail' || r.outcome === 'not-available'
+          : failsRun(r, failOn))),
+  );
+  if (blocking.length)
+    return blocked(
+      `${blocking.map((r) => `${r.meta.id} ${r.outcome === 'fail' ? 'failed' : r.outcome === 'error' ? 'errored' : 'could not run'}`).join(', ')}: the tips are recorded once the history and signature rules pass${blocking.some((r) => LEDGER_RULES.includes(r.meta.id)) ? ' (a deliberate rewrite: gitguard ledger accept REF)' : ''}`,
+    );
   return undefined;
 }
 
@@ -70,18 +103,31 @@ function ledgerBlocker(results: RuleResult[], failOn: Severity, facts: Available
  * Record every protected ref's current tip and the trust root, unless `ledgerBlocker` names a reason.
  * A ledger that cannot be written is reported, not fatal: the audit's verdict stands.
  */
-export function recordJudgedTips(repo: RepositoryInfo, facts: Available<LedgerFacts> | undefined, results: RuleResult[], failOn: Severity, trustRoot?: string): LedgerUpdate {
+export function recordJudgedTips(
+  repo: RepositoryInfo,
+  facts: Available<LedgerFacts> | undefined,
+  results: RuleResult[],
+  failOn: Severity,
+  trustRoot?: string,
+): LedgerUpdate {
   const blocker = ledgerBlocker(results, failOn, facts);
   const file = facts?.ok ? facts.value.file : ledgerPath(repo.commonDir);
-  if (blocker || !facts?.ok) return { updated: false, ...(blocker ?? { reason: 'the ledger facts were not collected', cause: 'blocked' }), file };
+  if (blocker || !facts?.ok)
+    return {
+      updated: false,
+      ...(blocker ?? { reason: 'the ledger facts were not collected', cause: 'blocked' }),
+      file,
+    };
   // No tip to record (an empty repository) and no ledger yet: nothing is written, not even an empty file.
-  if (facts.value.fresh && !facts.value.refs.some((r) => r.current)) return { updated: false, reason: 'no protected ref has a tip yet', cause: 'nothing-audited', file };
+  if (facts.value.fresh && !facts.value.refs.some((r) => r.current))
+    return { updated: false, reason: 'no protected ref has a tip yet', cause: 'nothing-audited', file };
   const now = new Date().toISOString();
   try {
     const next = updateLedger(repo.commonDir, (l) => {
       const refs = { ...l.refs };
       for (const r of facts.value.refs) {
-        if (r.current) refs[r.name] = refs[r.name]?.oid === r.current ? refs[r.name]! : { oid: r.current, recordedAt: now };
+        if (r.current)
+          refs[r.name] = refs[r.name]?.oid === r.current ? refs[r.name]! : { oid: r.current, recordedAt: now };
       }
       const root = trustRoot ?? l.trustRoot;
       return { schemaVersion: 1, ...(root ? { trustRoot: root } : {}), refs, accepted: l.accepted };
@@ -89,7 +135,12 @@ export function recordJudgedTips(repo: RepositoryInfo, facts: Available<LedgerFa
     return { updated: true, file, refs: Object.keys(next.refs).length };
   } catch (err) {
     if (!(err instanceof ExpectedError) && !(err as NodeJS.ErrnoException).code) throw err;
-    return { updated: false, reason: `cannot write it: ${firstLine((err as Error).message)}`, cause: 'unwritable', file };
+    return {
+      updated: false,
+      reason: `cannot write it: ${firstLine((err as Error).message)}`,
+      cause: 'unwritable',
+      file,
+    };
   }
 }
 
@@ -100,21 +151,41 @@ export async function showLedger(path: string): Promise<{ file: string; ledger?:
 }
 
 /** Records the current tip of REF as accepted (a deliberate rewrite); a ref that is gone is dropped from the ledger. */
-export async function acceptRef(path: string, ref: string, reason: string): Promise<{ file: string; from?: string; to?: string }> {
-  if (!ref.startsWith('refs/') || /\s|\.\.|[\x00-\x1f\x7f]/.test(ref)) throw new ExpectedError(`"${ref}" is not a full ref name`, 'name it in full, e.g. gitguard ledger accept refs/heads/main');
+export async function acceptRef(
+  path: string,
+  ref: string,
+  reason: string,
+): Promise<{ file: string; from?: string; to?: string }> {
+  if (!ref.startsWith('refs/') || /\s|\.\.|[\x00-\x1f\x7f]/.test(ref))
+    throw new ExpectedError(
+      `"${ref}" is not a full ref name`,
+      'name it in full, e.g. gitguard ledger accept refs/heads/main',
+    );
   const repo = await discoverRepository(path);
   const history = await collectHistory(repo);
   const current = history.refs.find((r) => r.name === ref)?.oid;
   let from: string | undefined;
-  withLedgerHint(() => updateLedger(repo.commonDir, (l) => {
-    from = l.refs[ref]?.oid;
-    if (!current && !from) throw new ExpectedError(`${ref} neither exists nor is recorded in the ledger`, 'list the recorded refs with: gitguard ledger show');
-    const refs = { ...l.refs };
-    if (current) refs[ref] = { oid: current, recordedAt: new Date().toISOString() };
-    else delete refs[ref];
-    const entry = { ref, ...(from ? { from } : {}), ...(current ? { to: current } : {}), reason, at: new Date().toISOString() };
-    return { ...l, refs, accepted: [...l.accepted, entry] };
-  }));
+  withLedgerHint(() =>
+    updateLedger(repo.commonDir, (l) => {
+      from = l.refs[ref]?.oid;
+      if (!current && !from)
+        throw new ExpectedError(
+          `${ref} neither exists nor is recorded in the ledger`,
+          'list the recorded refs with: gitguard ledger show',
+        );
+      const refs = { ...l.refs };
+      if (current) refs[ref] = { oid: current, recordedAt: new Date().toISOString() };
+      else delete refs[ref];
+      const entry = {
+        ref,
+        ...(from ? { from } : {}),
+        ...(current ? { to: current } : {}),
+        reason,
+        at: new Date().toISOString(),
+      };
+      return { ...l, refs, accepted: [...l.accepted, entry] };
+    }),
+  );
   return { file: ledgerPath(repo.commonDir), ...(from ? { from } : {}), ...(current ? { to: current } : {}) };
 }
 
@@ -134,10 +205,18 @@ function withLedgerHint<T>(fn: () => T): T {
 }
 
 /** Resolves a revision to a commit id in the audited repository (plumbing only). */
-export async function resolveCommitId(repo: RepositoryInfo, rev: string, what: string, hint = 'give a commit id, branch or tag that exists in the repository (git log --oneline shows them)'): Promise<string> {
+export async function resolveCommitId(
+  repo: RepositoryInfo,
+  rev: string,
+  what: string,
+  hint = 'give a commit id, branch or tag that exists in the repository (git log --oneline shows them)',
+): Promise<string> {
   if (rev.startsWith('-')) throw new ExpectedError(`${what} "${rev}" is not a revision`, hint);
   try {
-    return await gitText(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], { gitDir: repo.gitDir, timeoutMs: 30_000 });
+    return await gitText(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], {
+      gitDir: repo.gitDir,
+      timeoutMs: 30_000,
+    });
   } catch (err) {
     if (err instanceof GitError) throw new ExpectedError(`${what} "${rev}" is not a commit in ${repo.path}`, hint);
     throw err;

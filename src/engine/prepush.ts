@@ -34,7 +34,11 @@ function parsePrePushInput(input: string): PrePushUpdate[] {
     const line = raw.trim();
     if (!line) continue;
     const parts = line.split(' ');
-    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!)) throw new ExpectedError(`pre-push input line ${i + 1} is not "<local ref> <local sha> <remote ref> <remote sha>"`, 'run it from the pre-push hook, which passes git\'s input on stdin (gitguard hook install)');
+    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!))
+      throw new ExpectedError(
+        `pre-push input line ${i + 1} is not "<local ref> <local sha> <remote ref> <remote sha>"`,
+        "run it from the pre-push hook, which passes git's input on stdin (gitguard hook install)",
+      );
     out.push({ localRef: parts[0]!, localSha: parts[1]!, remoteRef: parts[2]!, remoteSha: parts[3]! });
   }
   return out;
@@ -44,13 +48,22 @@ function parsePrePushInput(input: string): PrePushUpdate[] {
 const deliberate = (ref: string): string =>
   `  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept ${ref}`;
 
-export async function prePushCheck(opts: { path: string; remote: string; url: string; input: string; env: NodeJS.ProcessEnv; trust?: TrustOptions }): Promise<{ exitCode: number; lines: string[] }> {
+export async function prePushCheck(opts: {
+  path: string;
+  remote: string;
+  url: string;
+  input: string;
+  env: NodeJS.ProcessEnv;
+  trust?: TrustOptions;
+}): Promise<{ exitCode: number; lines: string[] }> {
   const updates = parsePrePushInput(opts.input);
   const lines: string[] = [];
   if (!updates.length) return { exitCode: 0, lines: ['gitguard pre-push: nothing to push'] };
   const repo = await discoverRepository(opts.path);
   const history = await collectHistory(repo);
-  const remoteTips = history.refs.filter((r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD')).map((r) => r.oid);
+  const remoteTips = history.refs
+    .filter((r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD'))
+    .map((r) => r.oid);
   const to = escapeText(opts.remote, 100);
   let refused = false;
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
@@ -72,13 +85,19 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
     // ...then the facts of the push rules: one walk over it, which also reads the policy at HEAD (the protected refs).
     const tips = [...new Set(revisions)];
     const rules = pushRules();
-    store = new FactStore({ repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) }, rules, { given: { history: available(history) }, omit: PUSH_OMITS });
+    store = new FactStore(
+      { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },
+      rules,
+      { given: { history: available(history) }, omit: PUSH_OMITS },
+    );
     const facts = await store.facts();
     const session = await store.get('walk');
     const headPolicy = await store.get('head-policy');
     if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
     const policy = headPolicy.value;
-    const globs = (policy?.protected.refs.length ? policy.protected.refs : DEFAULT_PROTECTED_GLOBS(history.head.ref)).map(refGlob);
+    const globs = (
+      policy?.protected.refs.length ? policy.protected.refs : DEFAULT_PROTECTED_GLOBS(history.head.ref)
+    ).map(refGlob);
 
     for (const u of updates) {
       const name = escapeText(u.remoteRef, 200);
@@ -92,15 +111,23 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
       const ff = ffOf.get(u);
       if (u.remoteRef.startsWith('refs/tags/')) {
         refused = true;
-        lines.push(`gitguard: refused: moving protected tag ${name} on ${to} from ${u.remoteSha.slice(0, 12)} to ${u.localSha.slice(0, 12)}`, deliberate(name));
+        lines.push(
+          `gitguard: refused: moving protected tag ${name} on ${to} from ${u.remoteSha.slice(0, 12)} to ${u.localSha.slice(0, 12)}`,
+          deliberate(name),
+        );
       } else if (ff === false) {
         refused = true;
         const lost = await lostCommits(shadow, u.remoteSha, [u.localSha]);
         const sample = lost.commits.map((c) => `${c.oid.slice(0, 12)} "${escapeText(c.subject, 80)}"`).join(', ');
-        lines.push(`gitguard: refused: non-fast-forward update of protected ref ${name} on ${to}: ${lost.lost} commit(s) would vanish (${sample}${lost.lost > lost.commits.length ? ', ...' : ''})`, deliberate(name));
+        lines.push(
+          `gitguard: refused: non-fast-forward update of protected ref ${name} on ${to}: ${lost.lost} commit(s) would vanish (${sample}${lost.lost > lost.commits.length ? ', ...' : ''})`,
+          deliberate(name),
+        );
       } else if (ff === undefined) {
         refused = true;
-        lines.push(`gitguard: refused: cannot tell whether the update of protected ref ${name} on ${to} is a fast-forward: its remote tip ${u.remoteSha.slice(0, 12)} is not in this repository (fetch first)`);
+        lines.push(
+          `gitguard: refused: cannot tell whether the update of protected ref ${name} on ${to} is a fast-forward: its remote tip ${u.remoteSha.slice(0, 12)} is not in this repository (fetch first)`,
+        );
       }
     }
 
@@ -111,20 +138,29 @@ export async function prePushCheck(opts: { path: string; remote: string; url: st
 
     let exitCode = refused ? 1 : 0;
     if (session) {
-      const { results, commits } = await runRules(rules, facts, { session, ...(policy ? { policy } : {}), findingLimit: 100 });
+      const { results, commits } = await runRules(rules, facts, {
+        session,
+        ...(policy ? { policy } : {}),
+        findingLimit: 100,
+      });
       const failed = results.filter((r) => failsRun(r, 'low') || r.outcome === 'error');
       for (const r of failed) {
         lines.push(`gitguard: ${r.meta.id}: ${escapeText(r.note ?? r.meta.title, 300)}`);
-        for (const f of r.findings.slice(0, 10)) lines.push(`  ${f.commit ? `${f.commit.slice(0, 12)} ` : ''}${escapeText(f.message, 300)}`);
+        for (const f of r.findings.slice(0, 10))
+          lines.push(`  ${f.commit ? `${f.commit.slice(0, 12)} ` : ''}${escapeText(f.message, 300)}`);
         if (r.findingCount > 10) lines.push(`  ... and ${r.findingCount - 10} more`);
         const fix = nextStep(r.meta, policy ? POLICY_DIR : undefined);
         if (fix) lines.push(`  fix: ${fix}`);
       }
-      if (failed.length) lines.push(`gitguard pre-push: next step: re-sign the commits with a signer's key (git commit --amend -S for the last one, git rebase --exec "git commit --amend --no-edit -S" <base> for several), or have a maintainer change ${'.gitguard/'} in a signed commit`);
+      if (failed.length)
+        lines.push(
+          `gitguard pre-push: next step: re-sign the commits with a signer's key (git commit --amend -S for the last one, git rebase --exec "git commit --amend --no-edit -S" <base> for several), or have a maintainer change ${'.gitguard/'} in a signed commit`,
+        );
       exitCode = Math.max(exitCode, exitCodeFor(results, 'low'));
       lines.push(`gitguard pre-push: ${commits} new commit(s) checked, ${failed.length} rule(s) failed`);
     }
-    if (exitCode !== 0) lines.push(`gitguard pre-push: push to ${to} (${escapeText(redactUrl(opts.url), 200)}) blocked`);
+    if (exitCode !== 0)
+      lines.push(`gitguard pre-push: push to ${to} (${escapeText(redactUrl(opts.url), 200)}) blocked`);
     return { exitCode, lines };
   } finally {
     await store?.close();

@@ -62,7 +62,8 @@ export function parseUpdates(input: string): RefUpdate[] {
     const t = line.replace(/\r$/, '');
     if (!t.trim()) continue;
     const [old, nu, ref, ...rest] = t.split(' ');
-    if (!old || !nu || !ref || rest.length || !OID.test(old) || !OID.test(nu)) throw new Error(`unexpected pre-receive input line: ${escapeText(t, 120)}`);
+    if (!old || !nu || !ref || rest.length || !OID.test(old) || !OID.test(nu))
+      throw new Error(`unexpected pre-receive input line: ${escapeText(t, 120)}`);
     updates.push({ old, new: nu, ref });
   }
   return updates;
@@ -70,7 +71,11 @@ export function parseUpdates(input: string): RefUpdate[] {
 
 /** The folders holding the pushed objects, from the hook's environment. */
 export function quarantineDirs(env: NodeJS.ProcessEnv, base: string): string[] {
-  const dirs = [env.GIT_QUARANTINE_PATH, env.GIT_OBJECT_DIRECTORY, ...(env.GIT_ALTERNATE_OBJECT_DIRECTORIES ?? '').split(delimiter)];
+  const dirs = [
+    env.GIT_QUARANTINE_PATH,
+    env.GIT_OBJECT_DIRECTORY,
+    ...(env.GIT_ALTERNATE_OBJECT_DIRECTORIES ?? '').split(delimiter),
+  ];
   return [...new Set(dirs.filter((d): d is string => !!d).map((d) => (isAbsolute(d) ? d : resolve(base, d))))];
 }
 
@@ -88,7 +93,12 @@ function judgingPolicy(c: TrustedCommit): string {
  * one line per refused commit and rule, naming the policy that judged it and the next step. Only a
  * history governed by a policy (one with a trust root) is enforced: without one there is nothing to enforce.
  */
-async function judgePushedCommits(rules: CatalogEntry[], facts: Facts, session: HistorySession, policy: Policy | undefined): Promise<string[]> {
+async function judgePushedCommits(
+  rules: CatalogEntry[],
+  facts: Facts,
+  session: HistorySession,
+  policy: Policy | undefined,
+): Promise<string[]> {
   if (!session.trustRoot) return [];
   // Per pushed commit: the policy that judged it, or none (no policy may judge it: the reason says what to do).
   const judgedBy = new Map<string, string | null>();
@@ -113,9 +123,14 @@ async function judgePushedCommits(rules: CatalogEntry[], facts: Facts, session: 
       if (by === undefined) continue; // not about a pushed commit (e.g. a key of the policy itself): audit reports it
       shown += 1;
       const fix = by === null ? undefined : nextStep(r.meta, by);
-      rejections.push(`commit ${short(f.commit!)} refused by ${r.meta.id} under ${by ?? 'no policy'}: ${escapeText(f.message, 600)}${fix ? `; next step: ${fix}` : ''}`);
+      rejections.push(
+        `commit ${short(f.commit!)} refused by ${r.meta.id} under ${by ?? 'no policy'}: ${escapeText(f.message, 600)}${fix ? `; next step: ${fix}` : ''}`,
+      );
     }
-    if (shown && r.findingCount > r.findings.length) rejections.push(`${r.meta.id}: ${r.findingCount - r.findings.length} more commit(s) refused (run gitguard audit for all of them)`);
+    if (shown && r.findingCount > r.findings.length)
+      rejections.push(
+        `${r.meta.id}: ${r.findingCount - r.findings.length} more commit(s) refused (run gitguard audit for all of them)`,
+      );
   }
   return rejections;
 }
@@ -126,9 +141,16 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
   const history = await collectHistory(repo);
   const creating = updates.filter((u) => !ZERO.test(u.new));
   // Walk only what the push brings: the new tips, minus everything the repository already has.
-  const revisions = [...new Set(creating.map((u) => u.new)), ...[...new Set(history.refs.map((r) => r.peeled ?? r.oid))].map((o) => `^${o}`)];
+  const revisions = [
+    ...new Set(creating.map((u) => u.new)),
+    ...[...new Set(history.refs.map((r) => r.peeled ?? r.oid))].map((o) => `^${o}`),
+  ];
   const rules = pushRules();
-  const store = new FactStore({ repository: repo, env, scope: { revisions, objectDirs }, trust: { cache: false } }, rules, { given: { history: available(history) }, omit: PUSH_OMITS });
+  const store = new FactStore(
+    { repository: repo, env, scope: { revisions, objectDirs }, trust: { cache: false } },
+    rules,
+    { given: { history: available(history) }, omit: PUSH_OMITS },
+  );
   const shadow = createShadow(repo.commonDir, repo.objectFormat, objectDirs);
   try {
     const facts = await store.facts();
@@ -140,10 +162,17 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     for (const u of updates) {
       const ref = escapeText(u.ref, 120);
       if (!globs.some((g) => g.test(u.ref))) continue;
-      if (ZERO.test(u.new)) rejections.push(`${ref}: deleting a protected ref is not allowed (the policy's protected.refs names it)`);
+      if (ZERO.test(u.new))
+        rejections.push(`${ref}: deleting a protected ref is not allowed (the policy's protected.refs names it)`);
       else if (ZERO.test(u.old)) continue;
-      else if (u.ref.startsWith('refs/tags/')) rejections.push(`${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)}); publish a new tag instead`);
-      else if ((await isAncestor(shadow, u.old, u.new)) !== true) rejections.push(`${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history; fetch, rebase onto ${short(u.old)} (git pull --rebase) and push again`);
+      else if (u.ref.startsWith('refs/tags/'))
+        rejections.push(
+          `${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)}); publish a new tag instead`,
+        );
+      else if ((await isAncestor(shadow, u.old, u.new)) !== true)
+        rejections.push(
+          `${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history; fetch, rebase onto ${short(u.old)} (git pull --rebase) and push again`,
+        );
     }
     if (session) rejections.push(...(await judgePushedCommits(rules, facts, session, headPolicy.value)));
   } finally {
@@ -163,8 +192,17 @@ export async function preReceiveCheck(opts: PreReceiveRequest): Promise<PreRecei
   } catch (err) {
     // Fail closed: a push gitguard could not check is not accepted.
     const hint = err instanceof ExpectedError && err.hint ? `; ${escapeText(err.hint, 200)}` : '';
-    return { exitCode: 2, lines: [`gitguard: push rejected: cannot check it: ${escapeText(firstLine((err as Error).message), 300)}${hint}`] };
+    return {
+      exitCode: 2,
+      lines: [`gitguard: push rejected: cannot check it: ${escapeText(firstLine((err as Error).message), 300)}${hint}`],
+    };
   }
   if (!rejections.length) return { exitCode: 0, lines: [] };
-  return { exitCode: 1, lines: [...rejections.map((r) => `gitguard: rejected: ${r}`), `gitguard: push rejected (${rejections.length} problem${rejections.length === 1 ? '' : 's'})`] };
+  return {
+    exitCode: 1,
+    lines: [
+      ...rejections.map((r) => `gitguard: rejected: ${r}`),
+      `gitguard: push rejected (${rejections.length} problem${rejections.length === 1 ? '' : 's'})`,
+    ],
+  };
 }

@@ -10,12 +10,16 @@ import { loadCatalog } from './audit.js';
 export const PUSH_OMITS: readonly Need[] = ['tags'];
 
 export function pushRules(catalog: readonly CatalogEntry[] = loadCatalog()): CatalogEntry[] {
-  return catalog.filter((c) => c.rule.kind === 'commits' && (c.meta.threat === 'impersonation' || c.rule.needs.includes('protected-paths')));
+  return catalog.filter(
+    (c) => c.rule.kind === 'commits' && (c.meta.threat === 'impersonation' || c.rule.needs.includes('protected-paths')),
+  );
 }
 
 /** Re-signing fixes an unsigned or badly signed commit; a change only maintainers may make needs one of them. */
-const RESIGN = 're-sign the commits before pushing: git commit --amend --no-edit -S (the last one), or git rebase --exec "git commit --amend --no-edit -S" <upstream> (each one)';
-const MAINTAINER = (policy: string): string => `a maintainer of ${policy} must sign it: git commit --amend --no-edit -S with their key`;
+const RESIGN =
+  're-sign the commits before pushing: git commit --amend --no-edit -S (the last one), or git rebase --exec "git commit --amend --no-edit -S" <upstream> (each one)';
+const MAINTAINER = (policy: string): string =>
+  `a maintainer of ${policy} must sign it: git commit --amend --no-edit -S with their key`;
 const NEXT_STEP: Readonly<Record<string, 'resign' | 'maintainer'>> = {
   'commits-signed': 'resign',
   'signatures-valid': 'resign',

@@ -3,7 +3,15 @@
 // lower any selected rule's severity, whichever other rules run. The server hook runs it too, over the
 // pushed commits (src/engine/prereceive.ts).
 import { firstLine } from '../errors.js';
-import type { CommitFacts, CommitVisitor, Facts, RuleContext, RuleEvaluation, RuleResult, VisitorState } from '../domain/model.js';
+import type {
+  CommitFacts,
+  CommitVisitor,
+  Facts,
+  RuleContext,
+  RuleEvaluation,
+  RuleResult,
+  VisitorState,
+} from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import { effectiveSeverity } from '../domain/verdict.js';
 import type { CatalogEntry } from './catalog.js';
@@ -44,7 +52,11 @@ function safely(ruleId: string, fn: () => RuleEvaluation): RuleEvaluation {
 }
 
 /** Every commit of the session, in batches, to `visit`; returns how many there were. */
-async function walkCommits(session: HistorySession, visit: (commit: CommitFacts) => void | Promise<void>, onProgress?: (commits: number, total?: number) => void): Promise<number> {
+async function walkCommits(
+  session: HistorySession,
+  visit: (commit: CommitFacts) => void | Promise<void>,
+  onProgress?: (commits: number, total?: number) => void,
+): Promise<number> {
   let count = 0;
   for await (const batch of session.batches()) {
     for (const commit of batch) {
@@ -57,7 +69,11 @@ async function walkCommits(session: HistorySession, visit: (commit: CommitFacts)
 }
 
 export async function runRules(selected: readonly CatalogEntry[], facts: Facts, opts: RunOptions): Promise<RuleRun> {
-  const ctxFor = (c: CatalogEntry): RuleContext => ({ meta: c.meta, findingLimit: opts.findingLimit, data: { vulnerabilities: vulnerabilityDatabase } });
+  const ctxFor = (c: CatalogEntry): RuleContext => ({
+    meta: c.meta,
+    findingLimit: opts.findingLimit,
+    data: { vulnerabilities: vulnerabilityDatabase },
+  });
   const evaluations = new Map<string, RuleEvaluation>();
   const visitors: Array<[CatalogEntry, CommitVisitor]> = [];
   for (const c of selected) {
@@ -74,10 +90,14 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
   }
   let commits = 0;
   if (opts.session && visitors.length && facts.scope.revisions.length) {
-    commits = await walkCommits(opts.session, (commit) => {
-      for (const [, v] of visitors) v.visit(commit);
-      opts.onCommit?.(commit);
-    }, opts.onProgress);
+    commits = await walkCommits(
+      opts.session,
+      (commit) => {
+        for (const [, v] of visitors) v.visit(commit);
+        opts.onCommit?.(commit);
+      },
+      opts.onProgress,
+    );
   }
   // What a later run resumes from: taken after the walk, before finish() adds what is judged afresh.
   let saved: Record<string, string> | undefined = {};
@@ -86,19 +106,32 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     if (state && saved) saved[c.meta.id] = JSON.stringify(state);
     else saved = undefined;
   }
-  for (const [c, v] of visitors) evaluations.set(c.meta.id, safely(c.meta.id, () => v.finish()));
+  for (const [c, v] of visitors)
+    evaluations.set(
+      c.meta.id,
+      safely(c.meta.id, () => v.finish()),
+    );
   await opts.factsReady;
   for (const c of selected) {
     if (c.rule.kind === 'repo') {
       const rule = c.rule;
-      evaluations.set(c.meta.id, safely(c.meta.id, () => rule.evaluate(facts, ctxFor(c))));
+      evaluations.set(
+        c.meta.id,
+        safely(c.meta.id, () => rule.evaluate(facts, ctxFor(c))),
+      );
     }
   }
   const overrides = opts.policy?.severity ?? {};
   const results = selected.map((c): RuleResult => {
     const ev = evaluations.get(c.meta.id) ?? { outcome: 'error', note: 'rule produced no result' };
     const findings = ev.findings ?? [];
-    return { ...ev, meta: c.meta, severity: effectiveSeverity(c.meta, ev, overrides), findings, findingCount: ev.findingCount ?? findings.length };
+    return {
+      ...ev,
+      meta: c.meta,
+      severity: effectiveSeverity(c.meta, ev, overrides),
+      findings,
+      findingCount: ev.findingCount ?? findings.length,
+    };
   });
   return { results, commits, ...(saved ? { saved } : {}) };
 }

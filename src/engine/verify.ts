@@ -27,7 +27,8 @@ function line(commit: TrustedCommit): VerifyLine {
   const judgement = judge(commit);
   const out: VerifyLine = { commit, judgement };
   if (commit.trust.mergetags?.length) out.mergetags = judgeMergetags(commit);
-  if (commit.trust.policyChanged && !commit.trust.trustRoot) out.policyChange = policyChangeAuthorized(commit, judgement) ? 'authorized' : 'unauthorized';
+  if (commit.trust.policyChanged && !commit.trust.trustRoot)
+    out.policyChange = policyChangeAuthorized(commit, judgement) ? 'authorized' : 'unauthorized';
   return out;
 }
 

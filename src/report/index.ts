@@ -9,7 +9,13 @@ import { FORMATS, type Format } from './formats.js';
 
 export { FORMATS };
 /** One reporter per format name (the type makes a missing or extra one a compile error). */
-const REPORTERS: Record<Format, Reporter> = { text: renderText, json: renderJson, sarif: renderSarif, junit: renderJunit, markdown: renderMarkdown };
+const REPORTERS: Record<Format, Reporter> = {
+  text: renderText,
+  json: renderJson,
+  sarif: renderSarif,
+  junit: renderJunit,
+  markdown: renderMarkdown,
+};
 
 export function reporterFor(format: string): Reporter {
   const r = (REPORTERS as Record<string, Reporter>)[format];

@@ -20,23 +20,32 @@ export function xmlEscape(value: string): string {
 }
 
 function findingsText(r: RuleResult): string {
-  const lines = r.findings.map((f) => `- ${f.commit ? `${f.commit.slice(0, 12)}  ` : ''}${f.message}${f.suppressed ? ` (suppressed by ${f.suppressedBy ?? 'baseline'})` : ''}`);
+  const lines = r.findings.map(
+    (f) =>
+      `- ${f.commit ? `${f.commit.slice(0, 12)}  ` : ''}${f.message}${f.suppressed ? ` (suppressed by ${f.suppressedBy ?? 'baseline'})` : ''}`,
+  );
   const more = r.findingCount - r.findings.length;
   if (more > 0) lines.push(`… and ${more} more`);
   if (r.note) lines.unshift(r.note);
-  if (r.outcome === 'fail' && r.meta.remediation.length) lines.push('', 'Remediation:', ...r.meta.remediation.map((s, i) => `${i + 1}. ${s}`));
+  if (r.outcome === 'fail' && r.meta.remediation.length)
+    lines.push('', 'Remediation:', ...r.meta.remediation.map((s, i) => `${i + 1}. ${s}`));
   return lines.join('\n');
 }
 
 function testcase(r: RuleResult, seconds: string): string {
   const open = `    <testcase classname="${xmlEscape(r.meta.threat)}" name="${xmlEscape(`${r.meta.id}: ${r.meta.title}`)}" time="${seconds}">`;
-  const props = [`<property name="severity" value="${xmlEscape(r.severity)}"/>`, `<property name="outcome" value="${xmlEscape(r.outcome)}"/>`];
+  const props = [
+    `<property name="severity" value="${xmlEscape(r.severity)}"/>`,
+    `<property name="outcome" value="${xmlEscape(r.outcome)}"/>`,
+  ];
   if (r.suppressedCount) props.push(`<property name="suppressed" value="${r.suppressedCount}"/>`);
   const body: string[] = [`      <properties>${props.join('')}</properties>`];
   const summary = `${r.findingCount} finding(s)${r.note ? `: ${r.note}` : ''}`;
   switch (r.outcome) {
     case 'fail':
-      body.push(`      <failure message="${xmlEscape(summary)}" type="${xmlEscape(r.severity)}">${xmlEscape(findingsText(r))}</failure>`);
+      body.push(
+        `      <failure message="${xmlEscape(summary)}" type="${xmlEscape(r.severity)}">${xmlEscape(findingsText(r))}</failure>`,
+      );
       break;
     case 'error':
       body.push(`      <error message="${xmlEscape(r.note ?? 'the rule could not be evaluated')}" type="error"/>`);
@@ -49,7 +58,10 @@ function testcase(r: RuleResult, seconds: string): string {
       body.push(`      <system-out>${xmlEscape(`warning: ${findingsText(r)}`)}</system-out>`);
       break;
     case 'pass':
-      if (r.suppressedCount) body.push(`      <system-out>${xmlEscape(`${r.suppressedCount} finding(s) suppressed${r.findings.some((f) => f.suppressed && !f.suppressedBy) ? ' by baseline' : ''}:\n${findingsText(r)}`)}</system-out>`);
+      if (r.suppressedCount)
+        body.push(
+          `      <system-out>${xmlEscape(`${r.suppressedCount} finding(s) suppressed${r.findings.some((f) => f.suppressed && !f.suppressedBy) ? ' by baseline' : ''}:\n${findingsText(r)}`)}</system-out>`,
+        );
       break;
   }
   return [open, ...body, '    </testcase>'].join('\n');

@@ -23,7 +23,14 @@ export function mdEscape(value: string, max = 300): string {
     .replace(/@/g, '@\u200b');
 }
 
-const ICON: Record<string, string> = { fail: '❌', warn: '⚠️', pass: '✅', error: '💥', 'not-applicable': '➖', 'not-available': '➖' };
+const ICON: Record<string, string> = {
+  fail: '❌',
+  warn: '⚠️',
+  pass: '✅',
+  error: '💥',
+  'not-applicable': '➖',
+  'not-available': '➖',
+};
 const FOLD_AFTER = 5;
 
 function findingLines(r: RuleResult): string[] {
@@ -38,7 +45,8 @@ function findingLines(r: RuleResult): string[] {
 
 /** Gating failures first, then errors, failures below --fail-on, warnings; most severe first within each. */
 function shownInOrder(results: RuleResult[], failOn: Severity): RuleResult[] {
-  const rank = (r: RuleResult): number => (r.outcome === 'fail' ? (failsRun(r, failOn) ? 0 : 2) : r.outcome === 'error' ? 1 : 3);
+  const rank = (r: RuleResult): number =>
+    r.outcome === 'fail' ? (failsRun(r, failOn) ? 0 : 2) : r.outcome === 'error' ? 1 : 3;
   return results
     .filter((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'error')
     .map((r, i) => ({ r, i }))
@@ -47,23 +55,43 @@ function shownInOrder(results: RuleResult[], failOn: Severity): RuleResult[] {
 }
 
 /** "fail", or for a failure below --fail-on, what it is: failed, but not gating the run. */
-const outcomeLabel = (r: RuleResult, failOn: Severity): string => (r.outcome === 'fail' && !failsRun(r, failOn) ? `fail below --fail-on ${failOn} (not gating)` : r.outcome);
-const iconOf = (r: RuleResult, failOn: Severity): string => (r.outcome === 'fail' && !failsRun(r, failOn) ? '🔸' : ICON[r.outcome] ?? '');
+const outcomeLabel = (r: RuleResult, failOn: Severity): string =>
+  r.outcome === 'fail' && !failsRun(r, failOn) ? `fail below --fail-on ${failOn} (not gating)` : r.outcome;
+const iconOf = (r: RuleResult, failOn: Severity): string =>
+  r.outcome === 'fail' && !failsRun(r, failOn) ? '🔸' : (ICON[r.outcome] ?? '');
 
 function section(r: RuleResult, failOn: Severity): string[] {
-  const out = [`#### ${iconOf(r, failOn)} \`${r.meta.id}\` — ${mdEscape(r.meta.title)}${r.outcome === 'fail' && !failsRun(r, failOn) ? ` _(failed below --fail-on ${failOn}: not gating)_` : ''}`, ''];
+  const out = [
+    `#### ${iconOf(r, failOn)} \`${r.meta.id}\` — ${mdEscape(r.meta.title)}${r.outcome === 'fail' && !failsRun(r, failOn) ? ` _(failed below --fail-on ${failOn}: not gating)_` : ''}`,
+    '',
+  ];
   if (r.note) out.push(mdEscape(r.note, 500), '');
   const lines = findingLines(r);
   if (lines.length > FOLD_AFTER) {
-    out.push(...lines.slice(0, FOLD_AFTER - 1), '', `<details><summary>${lines.length - FOLD_AFTER + 1} more</summary>`, '', ...lines.slice(FOLD_AFTER - 1), '', '</details>', '');
+    out.push(
+      ...lines.slice(0, FOLD_AFTER - 1),
+      '',
+      `<details><summary>${lines.length - FOLD_AFTER + 1} more</summary>`,
+      '',
+      ...lines.slice(FOLD_AFTER - 1),
+      '',
+      '</details>',
+      '',
+    );
   } else if (lines.length) out.push(...lines, '');
-  if (r.outcome === 'fail' && r.meta.remediation[0]) out.push(`Fix: \`${r.meta.remediation[0].replace(/`/g, "'")}\``, '');
+  if (r.outcome === 'fail' && r.meta.remediation[0])
+    out.push(`Fix: \`${r.meta.remediation[0].replace(/`/g, "'")}\``, '');
   return out;
 }
 
 export const renderMarkdown: Reporter = (report) => {
   const s = report.summary;
-  const verdict = report.exitCode === 0 ? '✅ **gitguard passed**' : report.exitCode === 1 ? '❌ **gitguard failed**' : '💥 **gitguard could not complete the audit**';
+  const verdict =
+    report.exitCode === 0
+      ? '✅ **gitguard passed**'
+      : report.exitCode === 1
+        ? '❌ **gitguard failed**'
+        : '💥 **gitguard could not complete the audit**';
   const counts = [`${s.pass} passed`, `${s.fail} failed`, `${s.warn} warning(s)`];
   const skipped = s['not-applicable'] + s['not-available'];
   if (skipped) counts.push(`${skipped} skipped`);
@@ -77,18 +105,26 @@ export const renderMarkdown: Reporter = (report) => {
   ];
   if (report.incomplete) out.push(`> ${mdEscape(report.incomplete, 500)}`, '');
   if (report.walk) out.push(`> ${mdEscape(walkLine(report.walk), 500)}`, '');
-  if (report.ledger && !report.ledger.updated) out.push(`> ledger not updated: ${mdEscape(report.ledger.reason ?? 'unknown reason', 500)}`, '');
+  if (report.ledger && !report.ledger.updated)
+    out.push(`> ledger not updated: ${mdEscape(report.ledger.reason ?? 'unknown reason', 500)}`, '');
   const shown = shownInOrder(report.results, report.failOn);
   if (shown.length) {
     out.push('| | rule | threat | severity | findings |', '| --- | --- | --- | --- | --- |');
-    for (const r of shown) out.push(`| ${iconOf(r, report.failOn)} ${outcomeLabel(r, report.failOn)} | \`${r.meta.id}\` | ${r.meta.threat} | ${r.severity} | ${r.findingCount} |`);
+    for (const r of shown)
+      out.push(
+        `| ${iconOf(r, report.failOn)} ${outcomeLabel(r, report.failOn)} | \`${r.meta.id}\` | ${r.meta.threat} | ${r.severity} | ${r.findingCount} |`,
+      );
     out.push('');
     for (const r of shown) out.push(...section(r, report.failOn));
   }
   const suppressedOnly = report.results.filter((r) => r.baselineOutcome);
   if (suppressedOnly.length) {
-    out.push(`<details><summary>${suppressedOnly.length} rule(s) pass only because the baseline suppresses their findings</summary>`, '');
-    for (const r of suppressedOnly) out.push(`- \`${r.meta.id}\`: ${r.suppressedCount ?? 0} suppressed (${r.baselineOutcome})`);
+    out.push(
+      `<details><summary>${suppressedOnly.length} rule(s) pass only because the baseline suppresses their findings</summary>`,
+      '',
+    );
+    for (const r of suppressedOnly)
+      out.push(`- \`${r.meta.id}\`: ${r.suppressedCount ?? 0} suppressed (${r.baselineOutcome})`);
     out.push('', '</details>', '');
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;

@@ -22,7 +22,13 @@ export function levelFor(severity: Severity): Level {
 }
 
 /** GitHub's security-severity scale (0-10), from the rule's severity. */
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
 
 /** A plain-text SARIF message: control characters made visible, and square brackets escaped, since
  *  SARIF viewers (GitHub among them) turn "[text](target)" in a message into a link (SARIF 3.11.6). */
@@ -30,7 +36,11 @@ const sarifText = (s: string): string => escapeText(s, 1000).replace(/[[\]]/g, (
 
 const isUrl = (s: string): boolean => /^https?:\/\/[^\s<>]+$/.test(s);
 
-const pascal = (id: string): string => id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+const pascal = (id: string): string =>
+  id
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
 /** Text that ends up inside Markdown (help.markdown): neutralise HTML and backticks. */
 const mdInline = (s: string): string => s.replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'));
@@ -50,7 +60,9 @@ function ruleDescriptor(r: RuleResult): Record<string, unknown> {
     '**Remediation**',
     '',
     ...m.remediation.map((step, i) => `${i + 1}. \`\`${step.replace(/`/g, "'")}\`\``),
-    ...(m.references.length ? ['', '**References**', '', ...m.references.map((ref) => (isUrl(ref) ? `- <${ref}>` : `- ${mdInline(ref)}`))] : []),
+    ...(m.references.length
+      ? ['', '**References**', '', ...m.references.map((ref) => (isUrl(ref) ? `- <${ref}>` : `- ${mdInline(ref)}`))]
+      : []),
   ].join('\n');
   return {
     id: m.id,
@@ -60,7 +72,13 @@ function ruleDescriptor(r: RuleResult): Record<string, unknown> {
     help: { text: helpText, markdown: helpMarkdown },
     ...(m.references.find(isUrl) ? { helpUri: m.references.find(isUrl) } : {}),
     defaultConfiguration: { level: levelFor(m.severity) },
-    properties: { tags: ['security', m.threat], threat: m.threat, severity: m.severity, 'security-severity': SECURITY_SEVERITY[m.severity], precision: 'high' },
+    properties: {
+      tags: ['security', m.threat],
+      threat: m.threat,
+      severity: m.severity,
+      'security-severity': SECURITY_SEVERITY[m.severity],
+      precision: 'high',
+    },
   };
 }
 
@@ -91,9 +109,15 @@ function locations(f: Finding, report: AuditReport): Array<Record<string, unknow
       ? [{ file: f.file, ...(validLine(f.evidence?.line) ? { line: f.evidence.line as number } : {}) }]
       : [];
   const physical = places.length
-    ? places.map((p) => ({ artifactLocation: { uri: fileUri(p.file, root) }, ...(validLine(p.line) ? { region: { startLine: p.line } } : {}) }))
+    ? places.map((p) => ({
+        artifactLocation: { uri: fileUri(p.file, root) },
+        ...(validLine(p.line) ? { region: { startLine: p.line } } : {}),
+      }))
     : [{ artifactLocation: { uri: '.', description: { text: sarifText(about ?? 'the repository') } } }];
-  return physical.map((physicalLocation, i) => ({ physicalLocation, ...(i === 0 && logical.length ? { logicalLocations: logical } : {}) }));
+  return physical.map((physicalLocation, i) => ({
+    physicalLocation,
+    ...(i === 0 && logical.length ? { logicalLocations: logical } : {}),
+  }));
 }
 
 function resultsFor(r: RuleResult, ruleIndex: number, report: AuditReport): Array<Record<string, unknown>> {
@@ -111,7 +135,13 @@ function resultsFor(r: RuleResult, ruleIndex: number, report: AuditReport): Arra
     locations: locations(f, report),
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(r.meta.id, f, report.repository) },
     ...(f.suppressed
-      ? { suppressions: [f.suppressedBy ? { kind: 'inSource', justification: sarifText(f.suppressedBy) } : { kind: 'external', justification: `recorded in the baseline ${report.baseline?.file ?? ''}`.trim() }] }
+      ? {
+          suppressions: [
+            f.suppressedBy
+              ? { kind: 'inSource', justification: sarifText(f.suppressedBy) }
+              : { kind: 'external', justification: `recorded in the baseline ${report.baseline?.file ?? ''}`.trim() },
+          ],
+        }
       : {}),
     properties: { outcome, severity: r.severity, ...(f.evidence ? { evidence: f.evidence } : {}) },
   }));
@@ -122,10 +152,19 @@ function notifications(report: AuditReport): Array<Record<string, unknown>> {
   report.results.forEach((r, index) => {
     const rule = { id: r.meta.id, index };
     if (r.outcome === 'error' || r.outcome === 'not-available') {
-      out.push({ level: r.outcome === 'error' ? 'error' : 'warning', message: { text: sarifText(`${r.meta.id}: ${r.outcome}${r.note ? `: ${r.note}` : ''}`) }, associatedRule: rule });
+      out.push({
+        level: r.outcome === 'error' ? 'error' : 'warning',
+        message: { text: sarifText(`${r.meta.id}: ${r.outcome}${r.note ? `: ${r.note}` : ''}`) },
+        associatedRule: rule,
+      });
     }
     const omitted = r.findingCount - r.findings.length;
-    if (omitted > 0) out.push({ level: 'note', message: { text: `${r.meta.id}: ${omitted} more finding(s) not listed (raise --max-findings)` }, associatedRule: rule });
+    if (omitted > 0)
+      out.push({
+        level: 'note',
+        message: { text: `${r.meta.id}: ${omitted} more finding(s) not listed (raise --max-findings)` },
+        associatedRule: rule,
+      });
   });
   if (report.incomplete) out.push({ level: 'error', message: { text: report.incomplete } });
   return out;
@@ -170,5 +209,4 @@ export function toSarif(report: AuditReport): Record<string, unknown> {
 }
 
 /** JSON.stringify escapes C0 controls; C1, DEL and bidi controls are escaped too, as in the JSON report. */
-export const renderSarif: Reporter = (report) =>
-  `${toSafeJson(toSarif(report))}\n`;
+export const renderSarif: Reporter = (report) => `${toSafeJson(toSarif(report))}\n`;

@@ -7,7 +7,15 @@ import type { LedgerUpdate } from '../domain/ledger.js';
 export interface AuditReport {
   schemaVersion: 1;
   tool: { name: 'gitguard'; version: string };
-  repository: { path: string; gitDir: string; workTree?: string; bare: boolean; shallow: boolean; objectFormat: string; head: HeadInfo };
+  repository: {
+    path: string;
+    gitDir: string;
+    workTree?: string;
+    bare: boolean;
+    shallow: boolean;
+    objectFormat: string;
+    head: HeadInfo;
+  };
   scope: { description: string; commits: number };
   startedAt: string;
   durationMs: number;

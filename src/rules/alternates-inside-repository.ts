@@ -9,8 +9,16 @@ export default defineRepoRule({
     const alt = facts.history.value.alternates;
     const list = new FindingList(ctx.findingLimit);
     for (const e of alt?.entries ?? []) {
-      if (!e.inside) list.add({ file: alt!.file, message: `objects are borrowed from ${e.path}, outside the repository (alternates line "${e.line}")`, evidence: { line: e.line, path: e.path } });
+      if (!e.inside)
+        list.add({
+          file: alt!.file,
+          message: `objects are borrowed from ${e.path}, outside the repository (alternates line "${e.line}")`,
+          evidence: { line: e.line, path: e.path },
+        });
     }
-    return list.evaluation('fail', alt ? `${alt.entries.length} alternates entr${alt.entries.length === 1 ? 'y' : 'ies'} in ${alt.file}` : undefined);
+    return list.evaluation(
+      'fail',
+      alt ? `${alt.entries.length} alternates entr${alt.entries.length === 1 ? 'y' : 'ies'} in ${alt.file}` : undefined,
+    );
   },
 });

@@ -20,13 +20,27 @@ export default defineCommitRule({
         if (!c.trust?.ciGateRemoved) return;
         const j = judge(c);
         const policy = j.policy;
-        if (c.trust.mode === 'policy' && policy && j.status === 'authorized' && j.signer && isMaintainer(policy, j.signer)) return;
+        if (
+          c.trust.mode === 'policy' &&
+          policy &&
+          j.status === 'authorized' &&
+          j.signer &&
+          isMaintainer(policy, j.signer)
+        )
+          return;
         if (j.status === 'goodlisted') return;
-        found.add(commitFinding(c, j, `removes the gitguard step from the CI configuration (${c.trust.changedPaths.filter((p) => p === '.gitlab-ci.yml' || p.startsWith('.github/workflows')).join(', ')}) without a maintainer's signature — "${c.subject}"`));
+        found.add(
+          commitFinding(
+            c,
+            j,
+            `removes the gitguard step from the CI configuration (${c.trust.changedPaths.filter((p) => p === '.gitlab-ci.yml' || p.startsWith('.github/workflows')).join(', ')}) without a maintainer's signature — "${c.subject}"`,
+          ),
+        );
       },
       save: () => ({ counts: n, findings: found.save() }),
       finish() {
-        if (n.seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
+        if (n.seen === 0)
+          return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
         return found.evaluation();
       },
     };

@@ -21,7 +21,10 @@ export default defineRepoRule({
       const days = Math.floor((now - compiled) / DAY);
       ages.push(`${name} ${db.compiled}`);
       if (days > MAX_AGE_DAYS) {
-        found.add({ message: `rules/${name}-vulnerabilities.json was compiled on ${db.compiled}, ${days} days ago (more than ${MAX_AGE_DAYS})`, evidence: { database: name, compiled: db.compiled, ageDays: days } });
+        found.add({
+          message: `rules/${name}-vulnerabilities.json was compiled on ${db.compiled}, ${days} days ago (more than ${MAX_AGE_DAYS})`,
+          evidence: { database: name, compiled: db.compiled, ageDays: days },
+        });
       }
     }
     // Stale data shows itself: a CVE the installed package's changelog names that the database
@@ -36,7 +39,17 @@ export default defineRepoRule({
         reported.add(`${name} ${m.id}`);
         found.add({
           message: `${m.id} is unknown to gitguard: the changelog of ${t.record.package} ${t.record.version} names it (entry ${m.version}, line ${m.line}: ${m.text}) but rules/${name}-vulnerabilities.json neither lists nor excludes it; the data may be stale`,
-          evidence: { status: 'unknown-to-gitguard', database: name, id: m.id, package: t.record.package, packageVersion: t.record.version, changelog: t.record.source, changelogVersion: m.version, changelogLine: m.line, changelogText: m.text },
+          evidence: {
+            status: 'unknown-to-gitguard',
+            database: name,
+            id: m.id,
+            package: t.record.package,
+            packageVersion: t.record.version,
+            changelog: t.record.source,
+            changelogVersion: m.version,
+            changelogLine: m.line,
+            changelogText: m.text,
+          },
         });
       }
     }

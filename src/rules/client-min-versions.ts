@@ -19,7 +19,8 @@ export default defineRepoRule({
     if (!policy.value) return { outcome: 'not-applicable', note: 'no .gitguard/policy.yml at HEAD' };
     const mins = policy.value.client?.minVersions ?? {};
     const named = CLIENT_MIN_TOOLS.filter((t) => mins[t] !== undefined);
-    if (named.length === 0) return { outcome: 'not-applicable', note: 'the policy at HEAD sets no client.min_versions' };
+    if (named.length === 0)
+      return { outcome: 'not-applicable', note: 'the policy at HEAD sets no client.min_versions' };
     if (!facts.client.ok) return notAvailable(facts.client.reason);
 
     const found = new FindingList(ctx.findingLimit);

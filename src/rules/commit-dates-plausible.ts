@@ -28,16 +28,30 @@ export default defineCommitRule({
         const t = c.committer.time;
         timeOf.set(ids.add(c.oid), t);
         // Built only for a finding: formatting dates for every commit cost more than the check.
-        const evidence = (): Record<string, string> => ({ committer: `${c.committer.name} <${c.committer.email}>`, committed: iso(t), subject: c.subject });
+        const evidence = (): Record<string, string> => ({
+          committer: `${c.committer.name} <${c.committer.email}>`,
+          committed: iso(t),
+          subject: c.subject,
+        });
         if (t > now + DATE_TOLERANCE_S) {
-          list.add({ commit: c.oid, ...touchedPaths(c), message: `committer date ${iso(t)} lies in the future: "${c.subject}" by ${c.committer.name} <${c.committer.email}>`, evidence: evidence() });
+          list.add({
+            commit: c.oid,
+            ...touchedPaths(c),
+            message: `committer date ${iso(t)} lies in the future: "${c.subject}" by ${c.committer.name} <${c.committer.email}>`,
+            evidence: evidence(),
+          });
           return;
         }
         for (const p of c.parents) {
           const i = ids.get(p);
           const pt = i < 0 ? undefined : timeOf.get(i);
           if (pt !== undefined && pt - t > DATE_TOLERANCE_S) {
-            list.add({ commit: c.oid, ...touchedPaths(c), message: `committer date ${iso(t)} is ${Math.round((pt - t) / 3600)} h before its parent ${p.slice(0, 12)} (${iso(pt)}): "${c.subject}" by ${c.committer.name} <${c.committer.email}> (possible backdating)`, evidence: { ...evidence(), parent: p, parentCommitted: iso(pt) } });
+            list.add({
+              commit: c.oid,
+              ...touchedPaths(c),
+              message: `committer date ${iso(t)} is ${Math.round((pt - t) / 3600)} h before its parent ${p.slice(0, 12)} (${iso(pt)}): "${c.subject}" by ${c.committer.name} <${c.committer.email}> (possible backdating)`,
+              evidence: { ...evidence(), parent: p, parentCommitted: iso(pt) },
+            });
             break;
           }
         }

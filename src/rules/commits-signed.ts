@@ -28,7 +28,12 @@ export default defineCommitRule({
             commit: c.oid,
             ...touchedPaths(c),
             message: `no signature: "${c.subject}" by ${identityText(c.committer)}`,
-            evidence: { subject: c.subject, author: identityText(c.author), committer: identityText(c.committer), date: new Date(c.committer.time * 1000).toISOString() },
+            evidence: {
+              subject: c.subject,
+              author: identityText(c.author),
+              committer: identityText(c.committer),
+              date: new Date(c.committer.time * 1000).toISOString(),
+            },
           }));
         }
       },
@@ -36,7 +41,12 @@ export default defineCommitRule({
       finish() {
         const { seen, excused, optional } = n;
         if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
-        const also = [excused ? `${excused} goodlisted` : '', optional ? `${optional} where the policy sets require_signatures: false` : ''].filter(Boolean).join(', ');
+        const also = [
+          excused ? `${excused} goodlisted` : '',
+          optional ? `${optional} where the policy sets require_signatures: false` : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
         const note = `${unsigned.count} of ${seen} commits have no signature${also ? ` (and ${also})` : ''}`;
         return unsigned.evaluation('fail', note);
       },

@@ -23,7 +23,12 @@ export default defineRepoRule({
     for (const list of helperLists(facts.config.value).values()) {
       for (const e of list) {
         if (/^store(\s|$)/.test(e.value!.trim())) {
-          found.add(configFinding(e, `credential.helper=store (${e.scope}) keeps passwords and tokens unencrypted in ~/.git-credentials`));
+          found.add(
+            configFinding(
+              e,
+              `credential.helper=store (${e.scope}) keeps passwords and tokens unencrypted in ~/.git-credentials`,
+            ),
+          );
         }
       }
     }

@@ -6,5 +6,8 @@ import { judgeControl } from './lib/forge.js';
 export default defineRepoRule({
   id: 'forge-status-checks-required',
   needs: ['history', 'forge'],
-  evaluate: (facts, ctx) => judgeControl(facts, ctx, 'status-checks', (f) => ({ checks: [...new Set([...f.policy.requiredStatusChecks, ...(f.ciGateCheck ? [f.ciGateCheck] : [])])] })),
+  evaluate: (facts, ctx) =>
+    judgeControl(facts, ctx, 'status-checks', (f) => ({
+      checks: [...new Set([...f.policy.requiredStatusChecks, ...(f.ciGateCheck ? [f.ciGateCheck] : [])])],
+    })),
 });

@@ -23,14 +23,24 @@ export default defineRepoRule({
       if (!decider) unset.push(direction);
       else if (gitBool(decider.value) === false && !reported.has(decider)) {
         reported.add(decider);
-        off.add(configFinding(decider, `object checking on ${decider.key.startsWith('transfer') ? 'fetch and receive' : direction} is switched off: ${decider.key}=${decider.value ?? ''} (${decider.scope})`));
+        off.add(
+          configFinding(
+            decider,
+            `object checking on ${decider.key.startsWith('transfer') ? 'fetch and receive' : direction} is switched off: ${decider.key}=${decider.value ?? ''} (${decider.scope})`,
+          ),
+        );
       }
     }
     if (off.count) return off.evaluation('fail');
     if (unset.length) {
       return {
         outcome: 'warn',
-        findings: [{ message: `objects received on ${unset.join(' and ')} are not checked: transfer.fsckObjects is not set (git's default is off)`, evidence: { key: 'transfer.fsckobjects', value: null, scope: 'none' } }],
+        findings: [
+          {
+            message: `objects received on ${unset.join(' and ')} are not checked: transfer.fsckObjects is not set (git's default is off)`,
+            evidence: { key: 'transfer.fsckobjects', value: null, scope: 'none' },
+          },
+        ],
         note: 'missing hardening: git config --global transfer.fsckObjects true',
       };
     }

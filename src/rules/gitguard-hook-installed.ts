@@ -9,23 +9,58 @@ export default defineRepoRule({
   id: 'gitguard-hook-installed',
   needs: ['hooks'],
   evaluate(facts) {
-    if (facts.repository.bare || facts.server) return { outcome: 'not-applicable', note: 'a server runs the pre-receive hook (server-hook-installed), not pre-push' };
+    if (facts.repository.bare || facts.server)
+      return {
+        outcome: 'not-applicable',
+        note: 'a server runs the pre-receive hook (server-hook-installed), not pre-push',
+      };
     if (!facts.hooks.ok) return notAvailable(facts.hooks.reason);
     const { dir, source, hooks } = facts.hooks.value;
     const hook = hooks.find((h) => h.name === 'pre-push');
     const where = `${dir} (${source})`;
     if (!hook) {
-      return { outcome: 'warn', findings: [{ message: `no pre-push hook in ${where}: pushes are not checked (missing hardening: gitguard hook install)`, file: dir }] };
+      return {
+        outcome: 'warn',
+        findings: [
+          {
+            message: `no pre-push hook in ${where}: pushes are not checked (missing hardening: gitguard hook install)`,
+            file: dir,
+          },
+        ],
+      };
     }
     const evidence = { hook: hook.path, marker: hook.marker ?? 'absent', executable: hook.executable };
     if (hook.marker === 'modified') {
-      return { outcome: 'fail', findings: [{ message: `gitguard's pre-push hook was modified after it was installed: ${hook.path}`, file: hook.path, evidence }] };
+      return {
+        outcome: 'fail',
+        findings: [
+          {
+            message: `gitguard's pre-push hook was modified after it was installed: ${hook.path}`,
+            file: hook.path,
+            evidence,
+          },
+        ],
+      };
     }
     if (hook.marker !== 'valid') {
-      return { outcome: 'warn', findings: [{ message: `a pre-push hook exists that is not gitguard's: ${hook.path}`, file: hook.path, evidence }] };
+      return {
+        outcome: 'warn',
+        findings: [
+          { message: `a pre-push hook exists that is not gitguard's: ${hook.path}`, file: hook.path, evidence },
+        ],
+      };
     }
     if (!hook.executable) {
-      return { outcome: 'fail', findings: [{ message: `gitguard's pre-push hook is not executable, so git skips it: ${hook.path}`, file: hook.path, evidence }] };
+      return {
+        outcome: 'fail',
+        findings: [
+          {
+            message: `gitguard's pre-push hook is not executable, so git skips it: ${hook.path}`,
+            file: hook.path,
+            evidence,
+          },
+        ],
+      };
     }
     return { outcome: 'pass', note: `gitguard's pre-push hook is installed in ${where}` };
   },

@@ -9,8 +9,14 @@ export default defineRepoRule({
     const grafts = facts.history.value.grafts;
     const list = new FindingList(ctx.findingLimit);
     if (grafts) {
-      if (grafts.unreadable) list.add({ file: grafts.file, message: `a grafts file is present that gitguard will not read: it ${grafts.unreadable}`, evidence: { file: grafts.file } });
-      else if (grafts.entries.length === 0) list.add({ file: grafts.file, message: 'an (empty) grafts file is present', evidence: { file: grafts.file } });
+      if (grafts.unreadable)
+        list.add({
+          file: grafts.file,
+          message: `a grafts file is present that gitguard will not read: it ${grafts.unreadable}`,
+          evidence: { file: grafts.file },
+        });
+      else if (grafts.entries.length === 0)
+        list.add({ file: grafts.file, message: 'an (empty) grafts file is present', evidence: { file: grafts.file } });
       for (const line of grafts.entries) {
         const [commit, ...parents] = line.split(/\s+/);
         list.add({

@@ -10,11 +10,13 @@ export default defineRepoRule({
     if (!facts.repository.shallow && boundary.length === 0) return { outcome: 'pass' };
     return {
       outcome: 'fail',
-      findings: [{
-        file: `${facts.repository.commonDir}/shallow`,
-        message: `shallow clone: history stops at ${boundary.length} boundary commit(s); commits beyond them cannot be audited`,
-        evidence: { boundaryCommits: boundary.length, first: boundary[0] ?? null },
-      }],
+      findings: [
+        {
+          file: `${facts.repository.commonDir}/shallow`,
+          message: `shallow clone: history stops at ${boundary.length} boundary commit(s); commits beyond them cannot be audited`,
+          evidence: { boundaryCommits: boundary.length, first: boundary[0] ?? null },
+        },
+      ],
     };
   },
 });

@@ -20,15 +20,31 @@ export default defineRepoRule({
     const hp = effective(facts.config.value, 'core.hookspath');
     if (hooks.source === 'default' || !hp || !hp.value) return { outcome: 'pass' };
     if (NULL_DEVICES.has(hp.value.trim().toLowerCase())) {
-      return { outcome: 'fail', findings: [configFinding(hp, `core.hooksPath=${hp.value} (${hp.scope}): every hook is switched off`)] };
+      return {
+        outcome: 'fail',
+        findings: [configFinding(hp, `core.hooksPath=${hp.value} (${hp.scope}): every hook is switched off`)],
+      };
     }
     if (hooks.hooks.length === 0) {
-      return { outcome: 'fail', findings: [configFinding(hp, `core.hooksPath=${hp.value} (${hp.scope}) points at ${hooks.dir}, which holds no hooks: every hook is switched off`)] };
+      return {
+        outcome: 'fail',
+        findings: [
+          configFinding(
+            hp,
+            `core.hooksPath=${hp.value} (${hp.scope}) points at ${hooks.dir}, which holds no hooks: every hook is switched off`,
+          ),
+        ],
+      };
     }
     if (hooks.bypassed?.length) {
       return {
         outcome: 'fail',
-        findings: hooks.bypassed.map((h) => configFinding(hp, `core.hooksPath=${hp.value} (${hp.scope}) points away from gitguard's ${h.name} hook in ${h.path}, which no longer runs`)),
+        findings: hooks.bypassed.map((h) =>
+          configFinding(
+            hp,
+            `core.hooksPath=${hp.value} (${hp.scope}) points away from gitguard's ${h.name} hook in ${h.path}, which no longer runs`,
+          ),
+        ),
       };
     }
     return { outcome: 'pass', note: `hooks run from ${hooks.dir} (${hooks.source})` };

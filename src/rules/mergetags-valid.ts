@@ -13,7 +13,9 @@ export default defineCommitRule({
   start(facts, ctx, resume) {
     const found = new FindingList(ctx.findingLimit, resume?.findings);
     const counts = resumeCounts({ merges: 0, good: 0, unsigned: 0, unknown: 0, unchecked: 0, nonParent: 0 }, resume);
-    const unknownNames: string[] = Array.isArray(resume?.unknownNames) ? (resume.unknownNames as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+    const unknownNames: string[] = Array.isArray(resume?.unknownNames)
+      ? (resume.unknownNames as unknown[]).filter((x): x is string => typeof x === 'string')
+      : [];
     return {
       visit(commit) {
         const c = commit as TrustedCommit;
@@ -23,7 +25,15 @@ export default defineCommitRule({
           if (mt.parent === 0) counts.nonParent += 1;
           if (problem) {
             const f = commitFinding(c, j, `merged tag '${mt.name}': ${problem} — "${c.subject}"`);
-            found.add({ ...f, evidence: { ...f.evidence, tag: mt.name, tagObject: mt.oid, tagger: mt.tagger ? `${mt.tagger.name} <${mt.tagger.email}>` : null } });
+            found.add({
+              ...f,
+              evidence: {
+                ...f.evidence,
+                tag: mt.name,
+                tagObject: mt.oid,
+                tagger: mt.tagger ? `${mt.tagger.name} <${mt.tagger.email}>` : null,
+              },
+            });
           } else if (j.status === 'authorized' || j.status === 'goodlisted' || j.status === 'forge') counts.good += 1;
           else if (j.status === 'unsigned') counts.unsigned += 1;
           else if (j.status === 'unjudged' || j.status === 'cannot-check') counts.unchecked += 1;
@@ -36,10 +46,13 @@ export default defineCommitRule({
       save: () => ({ counts, unknownNames, findings: found.save() }),
       finish() {
         const { merges } = counts;
-        if (merges === 0) return { outcome: 'not-applicable', note: `no merge in scope embeds a tag (${facts.scope.description})` };
+        if (merges === 0)
+          return { outcome: 'not-applicable', note: `no merge in scope embeds a tag (${facts.scope.description})` };
         const parts = [
           `${merges} merge(s) embed tags: ${counts.good} by authorized signers`,
-          counts.unknown ? `${counts.unknown} not vouched for by the policy or keys (${unknownNames.join(', ')}${counts.unknown > unknownNames.length ? ', ...' : ''})` : '',
+          counts.unknown
+            ? `${counts.unknown} not vouched for by the policy or keys (${unknownNames.join(', ')}${counts.unknown > unknownNames.length ? ', ...' : ''})`
+            : '',
           counts.unsigned ? `${counts.unsigned} unsigned` : '',
           counts.unchecked ? `${counts.unchecked} signed but not checkable (no policy or keys, or X.509)` : '',
           counts.nonParent ? `${counts.nonParent} naming none of the merge's parents` : '',

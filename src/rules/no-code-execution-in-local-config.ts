@@ -16,7 +16,19 @@ function isCommand(e: ConfigEntry): boolean {
   if (v === null || v.trim() === '') return false;
   // core.fsmonitor=true asks for git's built-in daemon; any other non-boolean value is a program.
   if (k === 'core.fsmonitor') return gitBool(v) === undefined;
-  if (['core.sshcommand', 'core.pager', 'core.editor', 'core.askpass', 'core.gitproxy', 'core.alternaterefscommand', 'sequence.editor', 'diff.external'].includes(k)) return true;
+  if (
+    [
+      'core.sshcommand',
+      'core.pager',
+      'core.editor',
+      'core.askpass',
+      'core.gitproxy',
+      'core.alternaterefscommand',
+      'sequence.editor',
+      'diff.external',
+    ].includes(k)
+  )
+    return true;
   const parts = k.split('.');
   const section = parts[0]!;
   const variable = parts[parts.length - 1]!;

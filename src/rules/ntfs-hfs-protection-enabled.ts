@@ -16,14 +16,22 @@ export default defineRepoRule({
     ] as const) {
       const e = effective(facts.config.value, key);
       if (e && gitBool(e.value) === false) {
-        found.add(configFinding(e, `${name} is switched off (${e.scope}): a crafted tree can write into .git through a name this filesystem treats as ".git"`));
+        found.add(
+          configFinding(
+            e,
+            `${name} is switched off (${e.scope}): a crafted tree can write into .git through a name this filesystem treats as ".git"`,
+          ),
+        );
       } else if (!e && !defaultOn) unset.push(name);
     }
     if (found.count) return found.evaluation();
     if (unset.length) {
       return {
         outcome: 'warn',
-        findings: unset.map((name) => ({ message: `${name} is not set and is off by default on this platform`, evidence: { key: name.toLowerCase(), value: null, scope: 'none' } })),
+        findings: unset.map((name) => ({
+          message: `${name} is not set and is off by default on this platform`,
+          evidence: { key: name.toLowerCase(), value: null, scope: 'none' },
+        })),
         note: `missing hardening: ${unset.map((n) => `git config --global ${n} true`).join('; ')}`,
       };
     }

@@ -19,9 +19,15 @@ export default defineRepoRule({
       if (parts.length !== 3 || !DIRECTIONS.includes(parts[0]!) || parts[1] !== 'fsck') continue;
       const v = (e.value ?? '').trim().toLowerCase();
       if (parts[2] === 'skiplist') {
-        if (v) found.add(configFinding(e, `${e.key}=${e.value} (${e.scope}): the objects listed there are never checked`));
+        if (v)
+          found.add(configFinding(e, `${e.key}=${e.value} (${e.scope}): the objects listed there are never checked`));
       } else if (v === 'ignore' || v === 'warn') {
-        found.add(configFinding(e, `object check ${parts[2]} is downgraded to ${v} on ${parts[0] === 'transfer' ? 'fetch and receive' : parts[0]}: ${e.key}=${e.value} (${e.scope})`));
+        found.add(
+          configFinding(
+            e,
+            `object check ${parts[2]} is downgraded to ${v} on ${parts[0] === 'transfer' ? 'fetch and receive' : parts[0]}: ${e.key}=${e.value} (${e.scope})`,
+          ),
+        );
       }
     }
     return found.evaluation();

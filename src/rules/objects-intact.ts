@@ -12,7 +12,12 @@ export default defineCommitRule({
     return {
       visit(c) {
         n.seen += 1;
-        if (!c.hashOk) forged.add({ commit: c.oid, message: `the object stored as ${c.oid} does not hash to that id: its content was altered ("${c.subject}")`, evidence: { subject: c.subject } });
+        if (!c.hashOk)
+          forged.add({
+            commit: c.oid,
+            message: `the object stored as ${c.oid} does not hash to that id: its content was altered ("${c.subject}")`,
+            evidence: { subject: c.subject },
+          });
       },
       save: () => ({ counts: n, findings: forged.save() }),
       finish() {

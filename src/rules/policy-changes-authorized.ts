@@ -25,7 +25,14 @@ export default defineCommitRule({
           const why = j.status === 'authorized' ? `${j.signer?.name ?? 'the signer'} is not a maintainer` : j.detail;
           const before = j.policy ?? c.trust.verifications[0]?.policy;
           const weakens = before ? policyWeakenings(before, c.trust.ownPolicy) : [];
-          found.add({ ...commitFinding(c, j, `changes the trust policy${weakens.length ? ` (${weakens.join('; ')})` : ''} without a maintainer's signature: ${why} — "${c.subject}"`), ...atPolicy() });
+          found.add({
+            ...commitFinding(
+              c,
+              j,
+              `changes the trust policy${weakens.length ? ` (${weakens.join('; ')})` : ''} without a maintainer's signature: ${why} — "${c.subject}"`,
+            ),
+            ...atPolicy(),
+          });
         }
       },
       save: () => ({ counts: n, findings: found.save() }),

@@ -22,18 +22,33 @@ export default defineCommitRule({
         const j = judge(c);
         const policy = j.policy ?? c.trust.verifications[0]?.policy;
         if (!policy) return;
-        const touched = c.trust.changedPaths.filter((p) => policy.protected.paths.some((pattern) => coveredBy(p, pattern)));
+        const touched = c.trust.changedPaths.filter((p) =>
+          policy.protected.paths.some((pattern) => coveredBy(p, pattern)),
+        );
         if (!touched.length) return;
         n.changes += 1;
         if (j.status === 'goodlisted') return;
         if (j.status === 'authorized' && j.signer && isMaintainer(policy, j.signer)) return;
-        const who = j.status === 'authorized' ? `${j.signer?.name ?? 'the signer'}, not a maintainer` : `${j.status}: ${j.detail}`;
-        found.add(commitFinding(c, j, `changes protected ${touched.join(', ')} without a maintainer's signature (${who}) — "${c.subject}"`));
+        const who =
+          j.status === 'authorized'
+            ? `${j.signer?.name ?? 'the signer'}, not a maintainer`
+            : `${j.status}: ${j.detail}`;
+        found.add(
+          commitFinding(
+            c,
+            j,
+            `changes protected ${touched.join(', ')} without a maintainer's signature (${who}) — "${c.subject}"`,
+          ),
+        );
       },
       save: () => ({ counts: n, findings: found.save() }),
       finish() {
         const { judged, changes } = n;
-        if (judged === 0) return { outcome: 'not-applicable', note: 'no commit in scope is governed by a trust policy (.gitguard/policy.yml names the maintainers)' };
+        if (judged === 0)
+          return {
+            outcome: 'not-applicable',
+            note: 'no commit in scope is governed by a trust policy (.gitguard/policy.yml names the maintainers)',
+          };
         return found.evaluation('fail', `${changes} commit(s) change protected paths`);
       },
     };

@@ -9,24 +9,49 @@ export default defineRepoRule({
     const l = ledgerFacts(facts);
     if (isEvaluation(l)) return l;
     const list = new FindingList(ctx.findingLimit);
-    if (l.fresh && !l.base) return { outcome: 'not-applicable', note: `no ledger yet (${l.file}): an audit whose history and signature rules pass records the protected tips` };
+    if (l.fresh && !l.base)
+      return {
+        outcome: 'not-applicable',
+        note: `no ledger yet (${l.file}): an audit whose history and signature rules pass records the protected tips`,
+      };
     for (const r of l.base ? [l.base, ...l.refs] : l.refs) {
       if (!r.rewritten || !r.recorded) continue;
-      const what = r === l.base ? `HEAD does not descend from --base ${r.recorded.slice(0, 12)}:` : r.kind === 'remote' ? 'remote-tracking branch' : 'protected branch';
+      const what =
+        r === l.base
+          ? `HEAD does not descend from --base ${r.recorded.slice(0, 12)}:`
+          : r.kind === 'remote'
+            ? 'remote-tracking branch'
+            : 'protected branch';
       if (r.rewritten.recordedMissing) {
-        list.add({ ref: r.name, commit: r.recorded, message: `${what} ${r.name} was rewritten: its recorded tip ${r.recorded} is no longer in the repository`, evidence: { recorded: r.recorded, current: r.current ?? null } });
+        list.add({
+          ref: r.name,
+          commit: r.recorded,
+          message: `${what} ${r.name} was rewritten: its recorded tip ${r.recorded} is no longer in the repository`,
+          evidence: { recorded: r.recorded, current: r.current ?? null },
+        });
         continue;
       }
       const sample = r.rewritten.commits.map((c) => `${c.oid.slice(0, 12)} "${c.subject}" by ${c.author}`).join('; ');
-      const more = r.rewritten.lost > r.rewritten.commits.length ? `; and ${r.rewritten.lost - r.rewritten.commits.length} more` : '';
+      const more =
+        r.rewritten.lost > r.rewritten.commits.length
+          ? `; and ${r.rewritten.lost - r.rewritten.commits.length} more`
+          : '';
       list.add({
         ref: r.name,
         commit: r.recorded,
         message: `${r === l.base ? what : `${what} ${r.name} was rewritten:`} ${r.rewritten.lost} commit(s) of its recorded tip ${r.recorded.slice(0, 12)} vanished: ${sample}${more}`,
-        evidence: { recorded: r.recorded, current: r.current ?? null, lost: r.rewritten.lost, ...Object.fromEntries(r.rewritten.commits.map((c, i) => [`lost${i + 1}`, `${c.oid} ${c.subject}`])) },
+        evidence: {
+          recorded: r.recorded,
+          current: r.current ?? null,
+          lost: r.rewritten.lost,
+          ...Object.fromEntries(r.rewritten.commits.map((c, i) => [`lost${i + 1}`, `${c.oid} ${c.subject}`])),
+        },
       });
     }
     if (l.fresh) return list.evaluation('fail', `HEAD checked against --base; no ledger yet (${l.file})`);
-    return list.evaluation('fail', `${l.base ? 'HEAD checked against --base; ' : ''}${l.refs.filter((r) => r.kind !== 'tag').length} protected branch(es) checked against ${l.file} (${l.globSource} globs: ${l.globs.join(', ')})`);
+    return list.evaluation(
+      'fail',
+      `${l.base ? 'HEAD checked against --base; ' : ''}${l.refs.filter((r) => r.kind !== 'tag').length} protected branch(es) checked against ${l.file} (${l.globSource} globs: ${l.globs.join(', ')})`,
+    );
   },
 });

@@ -7,7 +7,12 @@ export default defineRepoRule({
   evaluate: (facts, ctx) =>
     judgeRecordedRefs(facts, ctx.findingLimit, (r) =>
       r.recorded && !r.current
-        ? { ref: r.name, commit: r.recorded, message: `protected ref ${r.name} was deleted (the ledger recorded ${r.recorded})`, evidence: { recorded: r.recorded } }
+        ? {
+            ref: r.name,
+            commit: r.recorded,
+            message: `protected ref ${r.name} was deleted (the ledger recorded ${r.recorded})`,
+            evidence: { recorded: r.recorded },
+          }
         : undefined,
     ),
 });

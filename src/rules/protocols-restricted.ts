@@ -21,13 +21,28 @@ export default defineRepoRule({
     const ext = value('protocol.ext.allow');
     const file = value('protocol.file.allow');
     if (all.e && all.v === 'always') {
-      found.add(configFinding(all.e, `protocol.allow=always (${all.e.scope}): every transport without its own policy is allowed${ext.e ? '' : ', including ext:: which runs arbitrary commands'}`));
+      found.add(
+        configFinding(
+          all.e,
+          `protocol.allow=always (${all.e.scope}): every transport without its own policy is allowed${ext.e ? '' : ', including ext:: which runs arbitrary commands'}`,
+        ),
+      );
     }
     if (ext.e && ext.v !== 'never') {
-      found.add(configFinding(ext.e, `protocol.ext.allow=${ext.e.value ?? '(true)'} (${ext.e.scope}): ext:: URLs (for example in a submodule) run arbitrary commands`));
+      found.add(
+        configFinding(
+          ext.e,
+          `protocol.ext.allow=${ext.e.value ?? '(true)'} (${ext.e.scope}): ext:: URLs (for example in a submodule) run arbitrary commands`,
+        ),
+      );
     }
     if (file.e && file.v === 'always') {
-      found.add(configFinding(file.e, `protocol.file.allow=always (${file.e.scope}): submodules may use local-file URLs again (CVE-2022-39253)`));
+      found.add(
+        configFinding(
+          file.e,
+          `protocol.file.allow=always (${file.e.scope}): submodules may use local-file URLs again (CVE-2022-39253)`,
+        ),
+      );
     }
     return found.evaluation();
   },

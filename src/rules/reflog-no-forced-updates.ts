@@ -7,7 +7,10 @@ export default defineRepoRule({
   needs: ['history', 'ledger'],
   evaluate(facts, ctx) {
     const l = ledgerFacts(facts);
-    if (isEvaluation(l)) return l.outcome === 'fail' ? { outcome: 'not-available', note: 'the ledger is damaged (see protected-refs-not-rewritten)' } : l;
+    if (isEvaluation(l))
+      return l.outcome === 'fail'
+        ? { outcome: 'not-available', note: 'the ledger is damaged (see protected-refs-not-rewritten)' }
+        : l;
     const list = new FindingList(ctx.findingLimit);
     for (const e of l.forcedUpdates) {
       const when = new Date(e.time * 1000).toISOString();

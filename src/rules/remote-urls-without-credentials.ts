@@ -32,8 +32,17 @@ export default defineRepoRule({
         if (candidate && urlHasCredentials(candidate)) {
           const shown = redactUrl(candidate);
           found.add({
-            ...configFinding(e, `credentials embedded in ${e.key.startsWith('url.') ? 'a URL rewrite' : 'a remote URL'}: ${shown} (${e.scope})`, e.value === null ? null : redactUrl(e.value)),
-            evidence: { key: base ? `url.${redactUrl(base)}.${e.key.slice(e.key.lastIndexOf('.') + 1)}` : e.key, value: e.value === null ? null : redactUrl(e.value), scope: e.scope, origin: e.origin },
+            ...configFinding(
+              e,
+              `credentials embedded in ${e.key.startsWith('url.') ? 'a URL rewrite' : 'a remote URL'}: ${shown} (${e.scope})`,
+              e.value === null ? null : redactUrl(e.value),
+            ),
+            evidence: {
+              key: base ? `url.${redactUrl(base)}.${e.key.slice(e.key.lastIndexOf('.') + 1)}` : e.key,
+              value: e.value === null ? null : redactUrl(e.value),
+              scope: e.scope,
+              origin: e.origin,
+            },
           });
           break;
         }

@@ -11,10 +11,16 @@ export default defineRepoRule({
       list.add({
         ref: `refs/replace/${r.replaced}`,
         commit: r.replaced,
-        message: r.replacedSubject !== undefined
-          ? `commit ${r.replaced} ("${r.replacedSubject}") is replaced by ${r.replacement}${r.replacementSubject !== undefined ? ` ("${r.replacementSubject}")` : ''}: git log shows the replacement, not the real commit`
-          : `object ${r.replaced} is replaced by ${r.replacement}: git log shows the replacement, not the real object`,
-        evidence: { replaced: r.replaced, replacement: r.replacement, ...(r.replacedSubject !== undefined ? { replacedSubject: r.replacedSubject } : {}), ...(r.replacementSubject !== undefined ? { replacementSubject: r.replacementSubject } : {}) },
+        message:
+          r.replacedSubject !== undefined
+            ? `commit ${r.replaced} ("${r.replacedSubject}") is replaced by ${r.replacement}${r.replacementSubject !== undefined ? ` ("${r.replacementSubject}")` : ''}: git log shows the replacement, not the real commit`
+            : `object ${r.replaced} is replaced by ${r.replacement}: git log shows the replacement, not the real object`,
+        evidence: {
+          replaced: r.replaced,
+          replacement: r.replacement,
+          ...(r.replacedSubject !== undefined ? { replacedSubject: r.replacedSubject } : {}),
+          ...(r.replacementSubject !== undefined ? { replacementSubject: r.replacementSubject } : {}),
+        },
       });
     }
     return list.evaluation();

@@ -20,7 +20,13 @@ export default defineRepoRule({
     }
     const found = new FindingList(ctx.findingLimit);
     for (const e of list) {
-      if (e.value === '*') found.add(configFinding(e, `safe.directory=* in ${e.scope} config: git trusts repositories owned by any user, so their config (core.fsmonitor, hooks) can run code as you`));
+      if (e.value === '*')
+        found.add(
+          configFinding(
+            e,
+            `safe.directory=* in ${e.scope} config: git trusts repositories owned by any user, so their config (core.fsmonitor, hooks) can run code as you`,
+          ),
+        );
     }
     return found.evaluation();
   },

@@ -64,8 +64,12 @@ export default defineRepoRule({
       `${scan.commits} commit(s), ${scan.scanned} file version(s) scanned${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`,
       scan.entropy ? 'generic high-entropy detector on' : undefined,
       excusedCount ? `${excusedCount} excused by the policy's secrets.allow` : undefined,
-      policy === undefined && facts.policy && !facts.policy.ok ? `policy unreadable, nothing excused: ${facts.policy.reason}` : undefined,
-    ].filter(Boolean).join('; ');
+      policy === undefined && facts.policy && !facts.policy.ok
+        ? `policy unreadable, nothing excused: ${facts.policy.reason}`
+        : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ');
     return {
       outcome: openCount ? 'fail' : 'pass',
       findings: [...open, ...excused],

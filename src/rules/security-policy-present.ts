@@ -15,9 +15,21 @@ export default defineRepoRule({
     if (sp.value.files.length) {
       return {
         outcome: 'fail',
-        findings: sp.value.files.map((f) => ({ message: `${f.path} at ${at} is empty (or not a regular file): it tells a reporter nothing`, file: f.path, evidence: { path: f.path, size: f.size } })),
+        findings: sp.value.files.map((f) => ({
+          message: `${f.path} at ${at} is empty (or not a regular file): it tells a reporter nothing`,
+          file: f.path,
+          evidence: { path: f.path, size: f.size },
+        })),
       };
     }
-    return { outcome: 'fail', findings: [{ message: `no SECURITY.md at the root, in .github/ or in docs/ at ${at}`, evidence: { commit: sp.value.commit } }] };
+    return {
+      outcome: 'fail',
+      findings: [
+        {
+          message: `no SECURITY.md at the root, in .github/ or in docs/ at ${at}`,
+          evidence: { commit: sp.value.commit },
+        },
+      ],
+    };
   },
 });

@@ -7,15 +7,47 @@ export default defineRepoRule({
   id: 'server-hook-installed',
   needs: ['hooks'],
   evaluate(facts) {
-    if (!facts.repository.bare && !facts.server) return { outcome: 'not-applicable', note: 'not a server: the repository is not bare (use --server to judge it as one)' };
+    if (!facts.repository.bare && !facts.server)
+      return {
+        outcome: 'not-applicable',
+        note: 'not a server: the repository is not bare (use --server to judge it as one)',
+      };
     if (!facts.hooks.ok) return notAvailable(facts.hooks.reason);
     const { dir, source, hooks } = facts.hooks.value;
     const hook = hooks.find((h) => h.name === 'pre-receive');
-    if (!hook) return { outcome: 'fail', findings: [{ message: `no pre-receive hook in ${dir} (${source}): pushes are accepted unchecked`, file: dir }] };
+    if (!hook)
+      return {
+        outcome: 'fail',
+        findings: [{ message: `no pre-receive hook in ${dir} (${source}): pushes are accepted unchecked`, file: dir }],
+      };
     const evidence = { hook: hook.path, marker: hook.marker ?? 'absent', executable: hook.executable };
-    if (hook.marker === 'modified') return { outcome: 'fail', findings: [{ message: `gitguard's pre-receive hook was modified after it was installed: ${hook.path}`, file: hook.path, evidence }] };
-    if (hook.marker !== 'valid') return { outcome: 'fail', findings: [{ message: `the pre-receive hook is not gitguard's: ${hook.path}`, file: hook.path, evidence }] };
-    if (!hook.executable) return { outcome: 'fail', findings: [{ message: `gitguard's pre-receive hook is not executable, so git skips it: ${hook.path}`, file: hook.path, evidence }] };
+    if (hook.marker === 'modified')
+      return {
+        outcome: 'fail',
+        findings: [
+          {
+            message: `gitguard's pre-receive hook was modified after it was installed: ${hook.path}`,
+            file: hook.path,
+            evidence,
+          },
+        ],
+      };
+    if (hook.marker !== 'valid')
+      return {
+        outcome: 'fail',
+        findings: [{ message: `the pre-receive hook is not gitguard's: ${hook.path}`, file: hook.path, evidence }],
+      };
+    if (!hook.executable)
+      return {
+        outcome: 'fail',
+        findings: [
+          {
+            message: `gitguard's pre-receive hook is not executable, so git skips it: ${hook.path}`,
+            file: hook.path,
+            evidence,
+          },
+        ],
+      };
     return { outcome: 'pass', note: `gitguard's pre-receive hook is installed in ${dir} (${source})` };
   },
 });

@@ -14,7 +14,8 @@ export default defineCommitRule({
     const n = resumeCounts({ signed: 0, unread: 0 }, resume);
     // One signature may be judged under several parent policies; its algorithms are the same.
     const signatureOf = (verifications: Array<{ verdict: Verdict }> | undefined): Verdict | undefined =>
-      verifications?.map((x) => x.verdict).find((v) => v.letter !== 'N' && algorithmsKnown(v)) ?? verifications?.map((x) => x.verdict).find((v) => v.letter !== 'N');
+      verifications?.map((x) => x.verdict).find((v) => v.letter !== 'N' && algorithmsKnown(v)) ??
+      verifications?.map((x) => x.verdict).find((v) => v.letter !== 'N');
     const judge = (v: Verdict | undefined, where: Omit<Finding, 'message'>, what: string): void => {
       if (!v) return;
       n.signed += 1;
@@ -27,7 +28,14 @@ export default defineCommitRule({
         found.add({
           ...where,
           message: `${what} is signed with a ${weak.join(', ')} (${v.format} key ${describeKey(v)})`,
-          evidence: { format: v.format, key: describeKey(v), digest: v.hashAlgorithm ?? null, keyAlgorithm: v.keyAlgorithm ?? null, keyBits: v.keyBits ?? null, sshSignatureAlgorithm: v.sshSignatureAlgorithm ?? null },
+          evidence: {
+            format: v.format,
+            key: describeKey(v),
+            digest: v.hashAlgorithm ?? null,
+            keyAlgorithm: v.keyAlgorithm ?? null,
+            keyBits: v.keyBits ?? null,
+            sshSignatureAlgorithm: v.sshSignatureAlgorithm ?? null,
+          },
         });
       }
     };
@@ -39,7 +47,8 @@ export default defineCommitRule({
       save: () => ({ counts: { ...n }, findings: { ...found.save(), items: [...found.items] } }),
       finish() {
         if (facts.tags?.ok) {
-          for (const t of facts.tags.value) judge(signatureOf(t.judged.trust.verifications), { ref: t.ref, commit: t.tag.oid }, `tag ${t.ref}`);
+          for (const t of facts.tags.value)
+            judge(signatureOf(t.judged.trust.verifications), { ref: t.ref, commit: t.tag.oid }, `tag ${t.ref}`);
         }
         let keys = 0;
         const policy = facts.policy?.ok ? facts.policy.value : undefined;
@@ -47,17 +56,26 @@ export default defineCommitRule({
           keys += 1;
           const certDigests = (k.selfSignatureHashes ?? []).map(weakDigest).filter((d): d is string => d !== undefined);
           const key = weakKey(k.algorithm, k.bits);
-          const problems = [...(certDigests.length ? [`its self-signatures use ${[...new Set(certDigests)].join(', ')}`] : []), ...(key ? [`it is a ${key}`] : [])];
+          const problems = [
+            ...(certDigests.length ? [`its self-signatures use ${[...new Set(certDigests)].join(', ')}`] : []),
+            ...(key ? [`it is a ${key}`] : []),
+          ];
           if (problems.length) {
             found.add({
               message: `trusted OpenPGP key ${k.fingerprint} in the policy at HEAD: ${problems.join('; ')}`,
               ...(k.files[0] ? { file: k.files[0] } : {}),
-              evidence: { key: k.fingerprint, selfSignatureDigests: (k.selfSignatureHashes ?? []).join(','), keyAlgorithm: k.algorithm ?? null, keyBits: k.bits ?? null },
+              evidence: {
+                key: k.fingerprint,
+                selfSignatureDigests: (k.selfSignatureHashes ?? []).join(','),
+                keyAlgorithm: k.algorithm ?? null,
+                keyBits: k.bits ?? null,
+              },
             });
           }
         }
         const { signed, unread } = n;
-        if (!signed && !keys) return { outcome: 'not-applicable', note: 'no signed commits or tags in scope and no trusted OpenPGP keys' };
+        if (!signed && !keys)
+          return { outcome: 'not-applicable', note: 'no signed commits or tags in scope and no trusted OpenPGP keys' };
         const note = `${signed} signature(s) checked${keys ? `, ${keys} trusted key(s)` : ''}${unread ? `; ${unread} not readable without the signer's key (supply it with --keyring/--allowed-signers or the policy)` : ''}`;
         return found.evaluation('fail', note);
       },

@@ -14,18 +14,35 @@ export default defineRepoRule({
     if (!policy) return notAvailable('the policy at HEAD was not collected');
     if (!policy.ok) return notAvailable(policy.reason);
     if (!policy.value) return { outcome: 'not-applicable', note: 'no .gitguard/policy.yml at HEAD' };
-    if (!policy.value.requireSignatures) return { outcome: 'not-applicable', note: 'the policy at HEAD does not require signatures' };
+    if (!policy.value.requireSignatures)
+      return { outcome: 'not-applicable', note: 'the policy at HEAD does not require signatures' };
     const config = facts.config.value;
     const found = new FindingList(ctx.findingLimit);
     const commit = effective(config, 'commit.gpgsign');
     const tag = effective(config, 'tag.gpgsign');
-    if (commit && gitBool(commit.value) === false) found.add(configFinding(commit, `commit.gpgSign=${commit.value ?? ''} (${commit.scope}) while the policy requires signed commits`));
-    if (tag && gitBool(tag.value) === false) found.add(configFinding(tag, `tag.gpgSign=${tag.value ?? ''} (${tag.scope}) while the policy requires signatures`));
+    if (commit && gitBool(commit.value) === false)
+      found.add(
+        configFinding(
+          commit,
+          `commit.gpgSign=${commit.value ?? ''} (${commit.scope}) while the policy requires signed commits`,
+        ),
+      );
+    if (tag && gitBool(tag.value) === false)
+      found.add(
+        configFinding(tag, `tag.gpgSign=${tag.value ?? ''} (${tag.scope}) while the policy requires signatures`),
+      );
     if (found.count) return found.evaluation();
     if (!commit) {
       return {
         outcome: 'warn',
-        findings: [{ message: 'the policy requires signed commits but commit.gpgSign is not set: commits made here are unsigned unless -S is given (missing hardening: git config commit.gpgSign true)', evidence: { key: 'commit.gpgsign', value: null, scope: 'none' }, ...atPolicy() }],
+        findings: [
+          {
+            message:
+              'the policy requires signed commits but commit.gpgSign is not set: commits made here are unsigned unless -S is given (missing hardening: git config commit.gpgSign true)',
+            evidence: { key: 'commit.gpgsign', value: null, scope: 'none' },
+            ...atPolicy(),
+          },
+        ],
       };
     }
     return { outcome: 'pass' };

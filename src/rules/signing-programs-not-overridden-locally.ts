@@ -5,7 +5,15 @@ import { FindingList, notAvailable } from './lib/findings.js';
 // Programs git runs to sign or verify, and the files that decide whom git's own verification trusts.
 // Set in the repository's own config they run the repository's code on `git log --show-signature`,
 // `verify-commit` or every signed commit, and can make git print "Good signature" for anyone.
-const KEYS = new Set(['gpg.program', 'gpg.openpgp.program', 'gpg.ssh.program', 'gpg.x509.program', 'gpg.ssh.defaultkeycommand', 'gpg.ssh.allowedsignersfile', 'gpg.ssh.revocationfile']);
+const KEYS = new Set([
+  'gpg.program',
+  'gpg.openpgp.program',
+  'gpg.ssh.program',
+  'gpg.x509.program',
+  'gpg.ssh.defaultkeycommand',
+  'gpg.ssh.allowedsignersfile',
+  'gpg.ssh.revocationfile',
+]);
 const LOCAL = new Set(['local', 'worktree']);
 
 export default defineRepoRule({

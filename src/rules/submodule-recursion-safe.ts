@@ -13,11 +13,15 @@ export default defineRepoRule({
     const config = facts.config.value;
     const recurse = effective(config, 'submodule.recurse');
     const file = effective(config, 'protocol.file.allow');
-    if (!recurse || gitBool(recurse.value) !== true || !file || file.value?.trim().toLowerCase() !== 'always') return { outcome: 'pass' };
+    if (!recurse || gitBool(recurse.value) !== true || !file || file.value?.trim().toLowerCase() !== 'always')
+      return { outcome: 'pass' };
     return {
       outcome: 'fail',
       findings: [
-        configFinding(recurse, `submodule.recurse=${recurse.value ?? '(true)'} (${recurse.scope}) together with protocol.file.allow=always (${file.scope}): everyday commands fetch submodules from local paths`),
+        configFinding(
+          recurse,
+          `submodule.recurse=${recurse.value ?? '(true)'} (${recurse.scope}) together with protocol.file.allow=always (${file.scope}): everyday commands fetch submodules from local paths`,
+        ),
       ],
     };
   },

@@ -7,7 +7,12 @@ export default defineRepoRule({
   evaluate: (facts, ctx) =>
     judgeRecordedRefs(facts, ctx.findingLimit, (r) =>
       r.kind === 'tag' && r.recorded && r.current && r.current !== r.recorded
-        ? { ref: r.name, commit: r.current, message: `tag ${r.name} was moved: it pointed at ${r.recorded}, now at ${r.current}`, evidence: { recorded: r.recorded, current: r.current } }
+        ? {
+            ref: r.name,
+            commit: r.current,
+            message: `tag ${r.name} was moved: it pointed at ${r.recorded}, now at ${r.current}`,
+            evidence: { recorded: r.recorded, current: r.current },
+          }
         : undefined,
     ),
 });

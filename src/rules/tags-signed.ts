@@ -14,8 +14,14 @@ export default defineRepoRule({
     if (!facts.tags) return notAvailable('tags were not collected');
     if (!facts.tags.ok) return notAvailable(facts.tags.reason);
     const tags = facts.tags.value;
-    const lightweight = facts.history.ok ? facts.history.value.refs.filter((r) => r.name.startsWith('refs/tags/') && r.type !== 'tag').length : 0;
-    if (tags.length === 0) return { outcome: 'not-applicable', note: `no annotated tags${lightweight ? ` (${lightweight} lightweight tag(s) cannot carry a signature)` : ''}` };
+    const lightweight = facts.history.ok
+      ? facts.history.value.refs.filter((r) => r.name.startsWith('refs/tags/') && r.type !== 'tag').length
+      : 0;
+    if (tags.length === 0)
+      return {
+        outcome: 'not-applicable',
+        note: `no annotated tags${lightweight ? ` (${lightweight} lightweight tag(s) cannot carry a signature)` : ''}`,
+      };
     const found = new FindingList(ctx.findingLimit);
     let judged = 0;
     for (const t of tags) {
@@ -23,9 +29,23 @@ export default defineRepoRule({
       if (!j) continue; // signed, but nothing to check it against
       judged += 1;
       if (GOOD.has(j.status)) continue;
-      found.add({ ...commitFinding(t.judged, j, `${t.ref}: ${j.status === 'unsigned' ? 'annotated tag is not signed' : `${j.status} (${j.verdict.letter}): ${j.detail}`}`), ref: t.ref });
+      found.add({
+        ...commitFinding(
+          t.judged,
+          j,
+          `${t.ref}: ${j.status === 'unsigned' ? 'annotated tag is not signed' : `${j.status} (${j.verdict.letter}): ${j.detail}`}`,
+        ),
+        ref: t.ref,
+      });
     }
-    if (judged === 0) return { outcome: 'not-applicable', note: 'every annotated tag is signed, but there is no policy and no --keyring/--allowed-signers to check them against' };
-    return found.evaluation('fail', `${tags.length} annotated tag(s)${lightweight ? `, ${lightweight} lightweight` : ''}`);
+    if (judged === 0)
+      return {
+        outcome: 'not-applicable',
+        note: 'every annotated tag is signed, but there is no policy and no --keyring/--allowed-signers to check them against',
+      };
+    return found.evaluation(
+      'fail',
+      `${tags.length} annotated tag(s)${lightweight ? `, ${lightweight} lightweight` : ''}`,
+    );
   },
 });

@@ -10,7 +10,9 @@ export default defineRepoRule({
     const config = facts.config.value;
     const found = new FindingList(ctx.findingLimit);
     // http.sslVerify and every per-URL http.<url>.sslVerify: each key's last value decides.
-    const keys = [...new Set(config.map((e) => e.key).filter((k) => k.startsWith('http.') && k.endsWith('.sslverify')))];
+    const keys = [
+      ...new Set(config.map((e) => e.key).filter((k) => k.startsWith('http.') && k.endsWith('.sslverify'))),
+    ];
     for (const key of keys) {
       const e = effective(config, key)!;
       if (gitBool(e.value) === false) {

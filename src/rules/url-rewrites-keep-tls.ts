@@ -22,8 +22,14 @@ export default defineRepoRule({
     const found = new FindingList(ctx.findingLimit);
     for (const e of facts.config.value) {
       const base = rewriteBase(e.key);
-      if (base === undefined || !INSECURE.test(base) || e.value === null || e.value === '' || INSECURE.test(e.value)) continue;
-      found.add(configFinding(e, `URLs starting with ${e.value} are rewritten to the unencrypted ${base} (${e.key}, ${e.scope})`));
+      if (base === undefined || !INSECURE.test(base) || e.value === null || e.value === '' || INSECURE.test(e.value))
+        continue;
+      found.add(
+        configFinding(
+          e,
+          `URLs starting with ${e.value} are rewritten to the unencrypted ${base} (${e.key}, ${e.scope})`,
+        ),
+      );
     }
     return found.evaluation();
   },

@@ -11,7 +11,14 @@
 // So a maintenance line that never got a backport is fixed only by the next fixed release above it,
 // and release candidates count as below their release (2.46.0-rc1 < 2.46.0). Versions are compared
 // in the semver form that version.ts produces.
-import { compareVersions, displayVersion, maintenanceLine, parseGitVersion, parseVersionNumber, plainVersion } from './version.js';
+import {
+  compareVersions,
+  displayVersion,
+  maintenanceLine,
+  parseGitVersion,
+  parseVersionNumber,
+  plainVersion,
+} from './version.js';
 
 export type Platform = 'linux' | 'windows' | 'macos' | 'other';
 /** "other" is any platform gitguard does not name (BSDs, Solaris...): list it for Unix-wide bugs. */
@@ -93,21 +100,36 @@ export function parseVulnerabilityDatabase(json: unknown, file: string): VulnDat
   };
   if (!isObject(json)) fail('the top level must be an object');
   const top = json as Obj;
-  const allowedTop = ['schemaVersion', 'tool', 'compiled', 'newestKnownVersion', 'sources', 'vulnerabilities', 'excluded'];
+  const allowedTop = [
+    'schemaVersion',
+    'tool',
+    'compiled',
+    'newestKnownVersion',
+    'sources',
+    'vulnerabilities',
+    'excluded',
+  ];
   for (const key of Object.keys(top)) if (!allowedTop.includes(key)) fail(`unknown field "${key}"`);
   if (top['schemaVersion'] !== 1) fail(`schemaVersion must be 1, got ${JSON.stringify(top['schemaVersion'])}`);
   const tool = top['tool'];
-  if (typeof tool !== 'string' || !/^[a-z][a-z0-9-]*$/.test(tool)) fail('"tool" must be a lower-case name such as "git"');
+  if (typeof tool !== 'string' || !/^[a-z][a-z0-9-]*$/.test(tool))
+    fail('"tool" must be a lower-case name such as "git"');
   const compiled = top['compiled'];
-  if (typeof compiled !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(compiled)) fail('"compiled" must be a date YYYY-MM-DD');
+  if (typeof compiled !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(compiled))
+    fail('"compiled" must be a date YYYY-MM-DD');
   const sources = top['sources'];
-  if (!Array.isArray(sources) || sources.length === 0 || !sources.every((s) => typeof s === 'string' && s.trim() !== '')) {
+  if (
+    !Array.isArray(sources) ||
+    sources.length === 0 ||
+    !sources.every((s) => typeof s === 'string' && s.trim() !== '')
+  ) {
     fail('"sources" must be a non-empty array of strings');
   }
   let newestKnownVersion: string | undefined;
   if (top['newestKnownVersion'] !== undefined) {
     const n = top['newestKnownVersion'];
-    if (typeof n !== 'string' || dbVersion(n, tool as string) === null) fail('"newestKnownVersion" must be a version such as "2.45.1"');
+    if (typeof n !== 'string' || dbVersion(n, tool as string) === null)
+      fail('"newestKnownVersion" must be a version such as "2.45.1"');
     newestKnownVersion = n as string;
   }
   const list = top['vulnerabilities'];
@@ -128,9 +150,11 @@ export function parseVulnerabilityDatabase(json: unknown, file: string): VulnDat
     for (const item of ex as unknown[]) {
       const id = isObject(item) ? item['id'] : undefined;
       const reason = isObject(item) ? item['reason'] : undefined;
-      if (!isObject(item) || Object.keys(item).some((k) => k !== 'id' && k !== 'reason')) fail('"excluded" entries must be objects with "id" and "reason"');
+      if (!isObject(item) || Object.keys(item).some((k) => k !== 'id' && k !== 'reason'))
+        fail('"excluded" entries must be objects with "id" and "reason"');
       if (typeof id !== 'string' || !ID.test(id)) fail(`"excluded": not a CVE or GHSA id: ${JSON.stringify(id)}`);
-      if (typeof reason !== 'string' || reason.trim().length < 10) fail(`"excluded": ${id as string}: "reason" must be a sentence`);
+      if (typeof reason !== 'string' || reason.trim().length < 10)
+        fail(`"excluded": ${id as string}: "reason" must be a sentence`);
       if (seen.has(id as string)) fail(`"excluded": ${id as string} is also an entry (or listed twice)`);
       seen.add(id as string);
       excluded.push({ id: id as string, reason: reason as string });
@@ -150,7 +174,17 @@ export function parseVulnerabilityDatabase(json: unknown, file: string): VulnDat
   return db;
 }
 
-const ENTRY_FIELDS = ['id', 'summary', 'severity', 'severitySource', 'platforms', 'introduced', 'fixed', 'references', 'checked'];
+const ENTRY_FIELDS = [
+  'id',
+  'summary',
+  'severity',
+  'severitySource',
+  'platforms',
+  'introduced',
+  'fixed',
+  'references',
+  'checked',
+];
 const ID = /^(?:CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})$/;
 
 function parseEntry(raw: unknown, index: number, file: string, tool: string): VulnEntry {
@@ -173,7 +207,8 @@ function parseEntry(raw: unknown, index: number, file: string, tool: string): Vu
     fail(`"severity" must be one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(severity)}`);
   }
   const severitySource = e['severitySource'];
-  if (typeof severitySource !== 'string' || severitySource.trim() === '') fail('"severitySource" must be a non-empty string');
+  if (typeof severitySource !== 'string' || severitySource.trim() === '')
+    fail('"severitySource" must be a non-empty string');
 
   const platforms = e['platforms'];
   if (!Array.isArray(platforms) || platforms.length === 0) fail('"platforms" must be a non-empty array');
@@ -182,8 +217,10 @@ function parseEntry(raw: unknown, index: number, file: string, tool: string): Vu
       fail(`unknown platform ${JSON.stringify(p)} (expected ${ENTRY_PLATFORMS.join(', ')})`);
     }
   }
-  if ((platforms as string[]).includes('all') && (platforms as string[]).length > 1) fail('"platforms": "all" must stand alone');
-  if (new Set(platforms as string[]).size !== (platforms as string[]).length) fail('"platforms" lists a platform twice');
+  if ((platforms as string[]).includes('all') && (platforms as string[]).length > 1)
+    fail('"platforms": "all" must stand alone');
+  if (new Set(platforms as string[]).size !== (platforms as string[]).length)
+    fail('"platforms" lists a platform twice');
 
   let introduced: string | undefined;
   let introducedComparable: string | undefined;
@@ -235,9 +272,15 @@ function parseEntry(raw: unknown, index: number, file: string, tool: string): Vu
     const c = e['checked'];
     const on = isObject(c) ? c['on'] : undefined;
     const against = isObject(c) ? c['against'] : undefined;
-    if (!isObject(c) || Object.keys(c).some((k) => k !== 'on' && k !== 'against')) fail('"checked" must be an object with "on" and "against"');
+    if (!isObject(c) || Object.keys(c).some((k) => k !== 'on' && k !== 'against'))
+      fail('"checked" must be an object with "on" and "against"');
     if (typeof on !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(on)) fail('"checked.on" must be a date YYYY-MM-DD');
-    if (!Array.isArray(against) || against.length === 0 || !against.every((a) => typeof a === 'string' && a.trim() !== '')) fail('"checked.against" must be a non-empty array of strings');
+    if (
+      !Array.isArray(against) ||
+      against.length === 0 ||
+      !against.every((a) => typeof a === 'string' && a.trim() !== '')
+    )
+      fail('"checked.against" must be a non-empty array of strings');
     entry.checked = { on: on as string, against: against as string[] };
   }
   return entry;
@@ -284,7 +327,11 @@ export function affecting(db: VulnDatabase, version: VersionInput, platform: Pla
  * The fixed version the entry names on `version`'s maintenance line (in git's spelling), whether
  * above or below `version`, or null when that line never got the fix.
  */
-export function fixedOnLine(entry: VulnEntry, version: VersionInput, display: (comparable: string) => string = displayVersion): string | null {
+export function fixedOnLine(
+  entry: VulnEntry,
+  version: VersionInput,
+  display: (comparable: string) => string = displayVersion,
+): string | null {
   const line = maintenanceLine(toComparableVersion(version));
   const i = entry.fixedComparable.findIndex((g) => maintenanceLine(g) === line);
   return i < 0 ? null : display(entry.fixedComparable[i] as string);
@@ -305,7 +352,11 @@ export interface Remediation {
 }
 
 /** Where to upgrade to, given the entries that affect `version` (e.g. the result of affecting()). */
-export function remediation(entries: readonly VulnEntry[], version: VersionInput, display: (comparable: string) => string = displayVersion): Remediation {
+export function remediation(
+  entries: readonly VulnEntry[],
+  version: VersionInput,
+  display: (comparable: string) => string = displayVersion,
+): Remediation {
   const v = toComparableVersion(version);
   if (entries.length === 0) return { onLine: null, overall: null };
   const line = maintenanceLine(v);

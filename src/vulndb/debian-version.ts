@@ -79,6 +79,9 @@ export function compareDebianVersions(a: string | DebianVersion, b: string | Deb
   const pb = typeof b === 'string' ? parseDebianVersion(b) : b;
   if (!pa) throw new Error(`not a Debian version: ${JSON.stringify(a)}`);
   if (!pb) throw new Error(`not a Debian version: ${JSON.stringify(b)}`);
-  const r = pa.epoch !== pb.epoch ? pa.epoch - pb.epoch : compareParts(pa.upstream, pb.upstream) || compareParts(pa.revision, pb.revision);
+  const r =
+    pa.epoch !== pb.epoch
+      ? pa.epoch - pb.epoch
+      : compareParts(pa.upstream, pb.upstream) || compareParts(pa.revision, pb.revision);
   return Math.sign(r);
 }

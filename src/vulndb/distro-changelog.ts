@@ -57,7 +57,8 @@ export type DistroRecord =
 const DEBIAN_HEADER = /^(\S+) \(([^()\s]+)\)(?: [^;]*)?;/;
 const RPM_HEADER = /^\*\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +\d{1,2} \d{4}\b(.*)$/;
 const CVE = /\bCVE-\d{4}-\d{4,}\b/gi;
-const NEGATED = /\b(?:revert(?:s|ed|ing)?|not (?:yet )?(?:fixed|affected|vulnerable)|unaffected|does(?:n't| not) affect)\b/i;
+const NEGATED =
+  /\b(?:revert(?:s|ed|ing)?|not (?:yet )?(?:fixed|affected|vulnerable)|unaffected|does(?:n't| not) affect)\b/i;
 
 function splitLines(text: string): string[] {
   return text.split(/\r?\n/);
@@ -120,7 +121,13 @@ export function cveMentions(entries: readonly ChangelogEntry[], installed?: stri
     for (const line of e.lines) {
       for (const m of line.text.matchAll(CVE)) {
         const id = m[0].toUpperCase();
-        const mention: CveMention = { id, version: e.version, line: line.n, text: line.text.trim().slice(0, 300), negated: NEGATED.test(line.text) };
+        const mention: CveMention = {
+          id,
+          version: e.version,
+          line: line.n,
+          text: line.text.trim().slice(0, 300),
+          negated: NEGATED.test(line.text),
+        };
         const had = byId.get(id);
         if (!had || (had.negated && !mention.negated)) byId.set(id, mention);
       }

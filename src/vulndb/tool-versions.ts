@@ -10,7 +10,14 @@
 // the portable release made from it. displaySshVersion() spells the comparable form back.
 // Unlike git, these tools' 1.x versions are plain three-number semver (no four-part folding).
 import semver from 'semver';
-import { displayPlainVersion, displayVersion, parseGitVersion, plainVersion, type ParsedVersion, type Vendor } from './version.js';
+import {
+  displayPlainVersion,
+  displayVersion,
+  parseGitVersion,
+  plainVersion,
+  type ParsedVersion,
+  type Vendor,
+} from './version.js';
 
 /** The databases in rules/<name>-vulnerabilities.json. */
 export type DatabaseName = 'git' | 'gpg' | 'openssh' | 'git-lfs';

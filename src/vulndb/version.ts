@@ -91,7 +91,10 @@ function toComparable(numbers: readonly number[], prerelease?: { tag: string; nu
  * Three version numbers as semver without git's four-part folding, for the other tools (GnuPG
  * 1.4.23 is "1.4.23"). Null when not representable.
  */
-export function plainVersion(numbers: readonly [number, number, number] | number[], prerelease?: { tag: string; number: number }): string | null {
+export function plainVersion(
+  numbers: readonly [number, number, number] | number[],
+  prerelease?: { tag: string; number: number },
+): string | null {
   if (numbers.length !== 3 || numbers.some((n) => !Number.isSafeInteger(n))) return null;
   const pre = prerelease ? `-${prerelease.tag}.${prerelease.number}` : '';
   return semverLib().valid(`${numbers[0]}.${numbers[1]}.${numbers[2]}${pre}`);
@@ -101,7 +104,12 @@ export function plainVersion(numbers: readonly [number, number, number] | number
 export function displayPlainVersion(comparable: string): string {
   const v = semverLib().parse(comparable);
   if (!v) return comparable;
-  const pre = v.prerelease.length === 2 ? `-${v.prerelease[0]}${v.prerelease[1]}` : v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
+  const pre =
+    v.prerelease.length === 2
+      ? `-${v.prerelease[0]}${v.prerelease[1]}`
+      : v.prerelease.length
+        ? `-${v.prerelease.join('.')}`
+        : '';
   return `${v.major}.${v.minor}.${v.patch}${pre}`;
 }
 
@@ -140,7 +148,12 @@ export function displayVersion(comparable: string): string {
     const fourth = v.patch % 1000;
     core = `${v.major}.${v.minor}.${third}${fourth ? `.${fourth}` : ''}`;
   }
-  const pre = v.prerelease.length === 2 ? `-${v.prerelease[0]}${v.prerelease[1]}` : v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
+  const pre =
+    v.prerelease.length === 2
+      ? `-${v.prerelease[0]}${v.prerelease[1]}`
+      : v.prerelease.length
+        ? `-${v.prerelease.join('.')}`
+        : '';
   return core + pre;
 }
 

@@ -14,7 +14,10 @@ const realGit = findOnPath('git');
 function shimDir(version: string): string {
   const dir = tempDir('gitguard-shim-');
   const shim = join(dir, 'git');
-  writeFileSync(shim, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "git version ${version}"; exit 0; fi\nexec "${realGit}" "$@"\n`);
+  writeFileSync(
+    shim,
+    `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "git version ${version}"; exit 0; fi\nexec "${realGit}" "$@"\n`,
+  );
   chmodSync(shim, 0o755);
   return dir;
 }
@@ -35,7 +38,11 @@ describe('gitguard audit --threat client', () => {
     expect(text.stdout).toContain('CVE-2023-25652');
     expect(text.stdout).toContain('CVE-2024-32002');
 
-    const json = parseJson(await runMain(['audit', '--threat', 'client', '--rule', 'git-client-patched', '--format', 'json', repo.dir], { env }));
+    const json = parseJson(
+      await runMain(['audit', '--threat', 'client', '--rule', 'git-client-patched', '--format', 'json', repo.dir], {
+        env,
+      }),
+    );
     const result = resultOf(json, 'git-client-patched');
     const byId = new Map(result.findings.map((f) => [f.evidence?.['id'], f.evidence]));
     // From git's release notes: 2.39.3 fixed CVE-2023-25652 on the 2.39 line, 2.39.4 CVE-2024-32002.

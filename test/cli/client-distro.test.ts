@@ -13,7 +13,14 @@ import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js
 afterAll(cleanupTemp);
 
 const RANK: Record<string, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
-const DEBIAN_FIXED = ['CVE-2024-50349', 'CVE-2024-52006', 'CVE-2025-27613', 'CVE-2025-46835', 'CVE-2025-48384', 'CVE-2025-48385'];
+const DEBIAN_FIXED = [
+  'CVE-2024-50349',
+  'CVE-2024-52006',
+  'CVE-2025-27613',
+  'CVE-2025-46835',
+  'CVE-2025-48384',
+  'CVE-2025-48385',
+];
 
 /** Why this machine cannot run the Debian test, or undefined when it can. */
 function notDebianGit(): string | undefined {
@@ -21,15 +28,21 @@ function notDebianGit(): string | undefined {
   if (!git) return 'git is not on PATH';
   if (!existsSync('/usr/bin/dpkg-query')) return 'no dpkg-query: not a Debian or Ubuntu machine';
   try {
-    const owner = execFileSync('/usr/bin/dpkg-query', ['-S', execFileSync('readlink', ['-f', git], { encoding: 'utf8' }).trim()], { encoding: 'utf8' });
+    const owner = execFileSync(
+      '/usr/bin/dpkg-query',
+      ['-S', execFileSync('readlink', ['-f', git], { encoding: 'utf8' }).trim()],
+      { encoding: 'utf8' },
+    );
     if (!/^git(:\S+)?: /m.test(owner)) return `${git} is not from the Debian git package`;
     const version = execFileSync('/usr/bin/dpkg-query', ['-W', '-f', '${Version}', 'git'], { encoding: 'utf8' });
     // The bookworm updates that name all six: 1:2.39.5-0+deb12u3 and later 2.39 builds.
-    if (!version.startsWith('1:2.39.') || compareDebianVersions(version, '1:2.39.5-0+deb12u3') < 0) return `git ${version} is not Debian 12's 1:2.39.5-0+deb12u3 or later`;
+    if (!version.startsWith('1:2.39.') || compareDebianVersions(version, '1:2.39.5-0+deb12u3') < 0)
+      return `git ${version} is not Debian 12's 1:2.39.5-0+deb12u3 or later`;
   } catch {
     return 'dpkg does not know the git on PATH';
   }
-  if (!existsSync('/usr/share/doc/git/changelog.Debian.gz')) return 'the git package documentation (changelog.Debian.gz) is not installed';
+  if (!existsSync('/usr/share/doc/git/changelog.Debian.gz'))
+    return 'the git package documentation (changelog.Debian.gz) is not installed';
   return undefined;
 }
 
@@ -61,7 +74,11 @@ const reason = notDebianGit();
     const git = resultOf(report, 'git-client-patched');
     const settled = new Map((git.resolved ?? []).map((f) => [f.evidence?.['id'], f.evidence]));
     for (const id of DEBIAN_FIXED) {
-      expect(settled.get(id)).toMatchObject({ status: 'fixed-by-distribution', package: 'git', changelog: '/usr/share/doc/git/changelog.Debian.gz' });
+      expect(settled.get(id)).toMatchObject({
+        status: 'fixed-by-distribution',
+        package: 'git',
+        changelog: '/usr/share/doc/git/changelog.Debian.gz',
+      });
       expect(String(settled.get(id)?.['changelogText'])).toContain(id);
       expect(settled.get(id)?.['changelogLine']).toEqual(expect.any(Number));
     }
@@ -79,9 +96,15 @@ const reason = notDebianGit();
     const failing = report.results.filter((r) => r.outcome === 'fail');
     const highest = failing.reduce((a, r) => Math.max(a, RANK[r.severity]!), 0);
     const above = ['low', 'medium', 'high', 'critical'].find((s) => RANK[s]! > highest);
-    if (above) expect((await runMain(['audit', '--threat', 'client', '--fail-on', above, repo.dir], { env: repo.env })).code).toBe(0);
+    if (above)
+      expect(
+        (await runMain(['audit', '--threat', 'client', '--fail-on', above, repo.dir], { env: repo.env })).code,
+      ).toBe(0);
     const at = ['low', 'medium', 'high', 'critical'].find((s) => RANK[s] === highest);
-    if (at && failing.length) expect((await runMain(['audit', '--threat', 'client', '--fail-on', at, repo.dir], { env: repo.env })).code).toBe(1);
+    if (at && failing.length)
+      expect((await runMain(['audit', '--threat', 'client', '--fail-on', at, repo.dir], { env: repo.env })).code).toBe(
+        1,
+      );
   });
 
   test('gpg: one low CVE left open fails at low, so --fail-on high passes', async () => {
@@ -89,11 +112,15 @@ const reason = notDebianGit();
     if (gpg.outcome !== 'fail') return;
     const open = gpg.findings.map((f) => String(f.evidence?.['severity']));
     if (open.some((s) => RANK[s]! >= RANK['high']!)) return;
-    expect((await runMain(['audit', '--rule', 'gpg-client-patched', '--fail-on', 'high', repo.dir], { env: repo.env })).code).toBe(0);
+    expect(
+      (await runMain(['audit', '--rule', 'gpg-client-patched', '--fail-on', 'high', repo.dir], { env: repo.env })).code,
+    ).toBe(0);
   });
 
   test('the SARIF level follows the same severity', async () => {
-    const sarif = JSON.parse((await runMain(['audit', '--threat', 'client', '--format', 'sarif', repo.dir], { env: repo.env })).stdout) as { runs: Array<{ results: Array<{ ruleId: string; level: string; properties: { severity: string } }> }> };
+    const sarif = JSON.parse(
+      (await runMain(['audit', '--threat', 'client', '--format', 'sarif', repo.dir], { env: repo.env })).stdout,
+    ) as { runs: Array<{ results: Array<{ ruleId: string; level: string; properties: { severity: string } }> }> };
     for (const res of sarif.runs[0]!.results) {
       const r = resultOf(report, res.ruleId);
       expect(res.properties.severity).toBe(r.severity);
@@ -110,9 +137,16 @@ const reason = notDebianGit();
 test('a git with no package record (a self-built one in a temp folder) says so plainly', async () => {
   const dir = tempDir('gitguard-selfbuilt-');
   const real = findOnPath('git') as string;
-  writeFileSync(join(dir, 'git'), `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "git version 2.39.2"; exit 0; fi\nexec "${real}" "$@"\n`);
+  writeFileSync(
+    join(dir, 'git'),
+    `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "git version 2.39.2"; exit 0; fi\nexec "${real}" "$@"\n`,
+  );
   chmodSync(join(dir, 'git'), 0o755);
-  const json = parseJson(await runMain(['audit', '--rule', 'git-client-patched', '--format', 'json', repo.dir], { env: { ...repo.env, PATH: `${dir}:${repo.env.PATH ?? process.env.PATH}` } }));
+  const json = parseJson(
+    await runMain(['audit', '--rule', 'git-client-patched', '--format', 'json', repo.dir], {
+      env: { ...repo.env, PATH: `${dir}:${repo.env.PATH ?? process.env.PATH}` },
+    }),
+  );
   const git = resultOf(json, 'git-client-patched');
   expect(git.outcome).toBe('fail');
   expect(git.note).toMatch(/No distribution record: /);

@@ -15,7 +15,9 @@ afterAll(cleanupTemp);
 /** The armored signature with one subpacket of `type` (critical or not) added to its unhashed area. */
 async function withUnhashed(armored: string, type: number, critical: boolean): Promise<string> {
   const sig = await openpgp.readSignature({ armoredSignature: armored });
-  const p = sig.packets[0] as unknown as { unhashedSubpackets: Array<{ type: number; critical: boolean; body: Uint8Array }> };
+  const p = sig.packets[0] as unknown as {
+    unhashedSubpackets: Array<{ type: number; critical: boolean; body: Uint8Array }>;
+  };
   p.unhashedSubpackets.push({ type, critical, body: new Uint8Array([0x78]) });
   return sig.armor();
 }
@@ -32,9 +34,27 @@ describe('gitguard verify on a signature with a critical subpacket in its unhash
     r.run(['config', 'gpg.program', gpg.wrapper]);
     const ed = gpg.genKey('Ed Edwards <ed@example.com>', 'ed25519', { at: NOW - 30 * 86400 });
     gpg.trust(ed);
-    r.run(['-c', `user.signingkey=${ed}`, '-c', 'user.email=ed@example.com', 'commit', '-q', '--allow-empty', '-S', '-m', 'signed'], {
-      env: { GG_GPG_ARGS: `--faked-system-time ${NOW - 20 * 86400}!`, GIT_COMMITTER_EMAIL: 'ed@example.com', GIT_AUTHOR_EMAIL: 'ed@example.com' },
-    });
+    r.run(
+      [
+        '-c',
+        `user.signingkey=${ed}`,
+        '-c',
+        'user.email=ed@example.com',
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-S',
+        '-m',
+        'signed',
+      ],
+      {
+        env: {
+          GG_GPG_ARGS: `--faked-system-time ${NOW - 20 * 86400}!`,
+          GIT_COMMITTER_EMAIL: 'ed@example.com',
+          GIT_AUTHOR_EMAIL: 'ed@example.com',
+        },
+      },
+    );
     c.good = r.head();
     const raw = execFileSync('git', ['cat-file', 'commit', c.good], { cwd: r.dir, env: r.env }).toString();
     const armored = commitSignature(c.good, Buffer.from(raw)).signature!;
@@ -58,7 +78,9 @@ describe('gitguard verify on a signature with a critical subpacket in its unhash
   test('git says B for the critical one and G for the others; gitguard verify says the same, cached or not', async () => {
     expect([c.good, c.plain, c.critical].map((x) => gitLetter(x!))).toEqual(['G', 'G', 'B']);
     for (const cache of [['--no-cache'], [], []]) {
-      const res = await runMain(['verify', '-C', r.dir, '--all', '--keyring', keyring, '--format', 'json', ...cache], { env: r.env });
+      const res = await runMain(['verify', '-C', r.dir, '--all', '--keyring', keyring, '--format', 'json', ...cache], {
+        env: r.env,
+      });
       const rows = (JSON.parse(res.stdout) as { commits: Array<{ commit: string; letter: string }> }).commits;
       const letters = Object.fromEntries(rows.map((x) => [x.commit, x.letter]));
       expect(letters).toEqual({ [c.good!]: 'G', [c.plain!]: 'G', [c.critical!]: 'B' });
@@ -66,7 +88,12 @@ describe('gitguard verify on a signature with a critical subpacket in its unhash
   });
 
   test('signatures-valid fails on exactly that commit', async () => {
-    const report = parseJson(await runMain(['audit', r.dir, '--all', '--keyring', keyring, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env }));
+    const report = parseJson(
+      await runMain(
+        ['audit', r.dir, '--all', '--keyring', keyring, '--format', 'json', '--no-cache', '--threat', 'impersonation'],
+        { env: r.env },
+      ),
+    );
     const valid = resultOf(report, 'signatures-valid');
     expect(valid.outcome).toBe('fail');
     expect(valid.findings.map((f) => f.commit)).toEqual([c.critical]);

@@ -33,45 +33,113 @@ const cli = async (args: string[]) => await runMain(args, { cwd: scratch, env: r
 
 describe('errors: one line, "gitguard: <what>; <next step>", exit 2', () => {
   test('--git /bin/false names the git and says to pass a working one (no git command line)', async () => {
-    const line = oneError(await cli(['audit', '-C', repo.dir, '--git', '/bin/false']), /^git at \/bin\/false did not run: exited 1 without output$/, /^pass --git PATH to a working git$/);
+    const line = oneError(
+      await cli(['audit', '-C', repo.dir, '--git', '/bin/false']),
+      /^git at \/bin\/false did not run: exited 1 without output$/,
+      /^pass --git PATH to a working git$/,
+    );
     expect(line).not.toContain('rev-parse');
-    oneError(await cli(['audit', '-C', repo.dir, '--git', join(scratch, 'no-such-git')]), /^git at .*no-such-git did not run: no such file$/, /--git PATH/);
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--git', join(scratch, 'no-such-git')]),
+      /^git at .*no-such-git did not run: no such file$/,
+      /--git PATH/,
+    );
   });
 
   test('--keyring, --allowed-signers and --revoked-keys files that cannot be read say why in words', async () => {
-    oneError(await cli(['audit', '-C', repo.dir, '--keyring', '/nonexistent']), /^cannot read keyring \/nonexistent: no such file$/, /--keyring FILE/);
-    oneError(await cli(['verify', '-C', repo.dir, '--allowed-signers', scratch]), /^cannot read allowed-signers file .*: it is a folder$/, /--allowed-signers FILE/);
-    oneError(await cli(['audit', '-C', repo.dir, '--revoked-keys', '/nonexistent']), /^cannot read revoked-keys file \/nonexistent: no such file$/, /--revoked-keys FILE/);
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--keyring', '/nonexistent']),
+      /^cannot read keyring \/nonexistent: no such file$/,
+      /--keyring FILE/,
+    );
+    oneError(
+      await cli(['verify', '-C', repo.dir, '--allowed-signers', scratch]),
+      /^cannot read allowed-signers file .*: it is a folder$/,
+      /--allowed-signers FILE/,
+    );
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--revoked-keys', '/nonexistent']),
+      /^cannot read revoked-keys file \/nonexistent: no such file$/,
+      /--revoked-keys FILE/,
+    );
     const junk = join(scratch, 'junk.asc');
     writeFileSync(junk, 'not a key\n');
     oneError(await cli(['audit', '-C', repo.dir, '--keyring', junk]), /junk\.asc/, /--keyring FILE/);
   });
 
-  test('usage errors from the command line parser use the same prefix and point at the command\'s help', async () => {
-    oneError(await cli(['audit', '-C', repo.dir, '--no-such-flag']), /^unknown option '--no-such-flag'$/, /^see gitguard audit --help$/);
-    oneError(await cli(['audit', '-C', repo.dir, '--threat', 'aliens']), /^unknown threat "aliens"/, /^see gitguard audit --help$/);
-    oneError(await cli(['audit', '-C', repo.dir, '--format', 'yaml']), /argument 'yaml' is invalid/, /^see gitguard audit --help$/);
-    oneError(await cli(['baseline', 'write']), /^missing required argument 'file'$/, /^see gitguard baseline write --help$/);
+  test("usage errors from the command line parser use the same prefix and point at the command's help", async () => {
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--no-such-flag']),
+      /^unknown option '--no-such-flag'$/,
+      /^see gitguard audit --help$/,
+    );
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--threat', 'aliens']),
+      /^unknown threat "aliens"/,
+      /^see gitguard audit --help$/,
+    );
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--format', 'yaml']),
+      /argument 'yaml' is invalid/,
+      /^see gitguard audit --help$/,
+    );
+    oneError(
+      await cli(['baseline', 'write']),
+      /^missing required argument 'file'$/,
+      /^see gitguard baseline write --help$/,
+    );
     oneError(await cli(['frobnicate']), /^unknown command 'frobnicate'$/, /^see gitguard --help$/);
-    oneError(await cli(['hook', 'run', 'pre-push', '--bogus']), /^unknown option '--bogus'$/, /^see gitguard hook run pre-push --help$/);
+    oneError(
+      await cli(['hook', 'run', 'pre-push', '--bogus']),
+      /^unknown option '--bogus'$/,
+      /^see gitguard hook run pre-push --help$/,
+    );
   });
 
   test('repository, revision and file errors carry a next step', async () => {
     oneError(await cli(['audit', '-C', scratch]), /^not a git repository: /, /-C PATH/);
     oneError(await cli(['ledger', 'show', '-C', join(scratch, 'missing')]), /^no such file or directory: /, /PATH/);
-    oneError(await cli(['audit', '-C', repo.dir, '--trust-root', 'nope']), /^--trust-root "nope" is not a commit in /, /commit id, branch or tag/);
-    oneError(await cli(['verify', '-C', repo.dir, 'nope..HEAD']), /is not a revision range|names no commits/, /e\.g\. main~20\.\.main/);
-    oneError(await cli(['audit', '-C', repo.dir, '--baseline', join(scratch, 'none.json')]), /^cannot read baseline .*none\.json: no such file$/, /gitguard baseline write FILE/);
-    oneError(await cli(['audit', '-C', repo.dir, '--rule', 'objects-intact', '-o', join(scratch, 'no', 'dir', 'r.txt')]), /^cannot write the text report .*: no such file$/, /a folder you can write to/);
-    oneError(await cli(['ledger', 'accept', 'main', '-C', repo.dir]), /^"main" is not a full ref name$/, /refs\/heads\/main/);
-    oneError(await cli(['audit', '-C', repo.dir, '--max-findings', 'lots']), /^--max-findings takes a whole number$/, /--max-findings 100/);
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--trust-root', 'nope']),
+      /^--trust-root "nope" is not a commit in /,
+      /commit id, branch or tag/,
+    );
+    oneError(
+      await cli(['verify', '-C', repo.dir, 'nope..HEAD']),
+      /is not a revision range|names no commits/,
+      /e\.g\. main~20\.\.main/,
+    );
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--baseline', join(scratch, 'none.json')]),
+      /^cannot read baseline .*none\.json: no such file$/,
+      /gitguard baseline write FILE/,
+    );
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--rule', 'objects-intact', '-o', join(scratch, 'no', 'dir', 'r.txt')]),
+      /^cannot write the text report .*: no such file$/,
+      /a folder you can write to/,
+    );
+    oneError(
+      await cli(['ledger', 'accept', 'main', '-C', repo.dir]),
+      /^"main" is not a full ref name$/,
+      /refs\/heads\/main/,
+    );
+    oneError(
+      await cli(['audit', '-C', repo.dir, '--max-findings', 'lots']),
+      /^--max-findings takes a whole number$/,
+      /--max-findings 100/,
+    );
     const damaged = makeRepo();
     mkdirSync(join(damaged.dir, '.git', 'gitguard'), { recursive: true });
     writeFileSync(join(damaged.dir, '.git', 'gitguard', 'ledger.json'), '{not json');
-    oneError(await cli(['ledger', 'show', '-C', damaged.dir]), /^damaged ledger .*ledger\.json: not valid JSON/, /^look at the file, then fix it or move it away deliberately/);
+    oneError(
+      await cli(['ledger', 'show', '-C', damaged.dir]),
+      /^damaged ledger .*ledger\.json: not valid JSON/,
+      /^look at the file, then fix it or move it away deliberately/,
+    );
   });
 
-  test('a URL\'s password or token in an error is shown as ***', async () => {
+  test("a URL's password or token in an error is shown as ***", async () => {
     const secret = 'hunter2tok';
     for (const args of [
       ['verify', '-C', repo.dir, `https://bob:${secret}@example.com/r.git..HEAD`],

@@ -29,7 +29,9 @@ function expectNoRawControls(r: CliResult): void {
   // U+202E and U+009B as UTF-8.
   expect(bytes.includes(Buffer.from(RLO, 'utf8'))).toBe(false);
   expect(bytes.includes(Buffer.from(CSI, 'utf8'))).toBe(false);
-  expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u);
+  expect(r.stdout).not.toMatch(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u,
+  );
   expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
 }
 
@@ -71,7 +73,9 @@ describe('the text report', () => {
   });
 
   test('shows the commit subject and committer name with their controls made visible', async () => {
-    expect(r.stdout).toContain('fix \\x1b[31mred\\x1b[0m \\x1b]0;title\\x07 \\x1b[2J \\u{202e}txt.exe \\x9b31m del\\x7f');
+    expect(r.stdout).toContain(
+      'fix \\x1b[31mred\\x1b[0m \\x1b]0;title\\x07 \\x1b[2J \\u{202e}txt.exe \\x9b31m del\\x7f',
+    );
     expect(r.stdout).toContain('Mallory \\x1b[31mAdmin\\x1b[0m \\u{202e}gro.elpmaxe\\x9b\\x7f');
   });
 
@@ -141,7 +145,9 @@ describe('passwords in other URL-shaped config', () => {
     const other = makeRepo();
     other.run(['config', 'http.https://dave:opensesame@example.net/.sslVerify', 'false']);
     for (const format of ['text', 'json']) {
-      const res = await runMain(['audit', other.dir, '--format', format, '--rule', 'tls-verification-enabled'], { env: other.env });
+      const res = await runMain(['audit', other.dir, '--format', format, '--rule', 'tls-verification-enabled'], {
+        env: other.env,
+      });
       expect(res.code).toBe(1);
       expect(res.stdout).not.toContain('opensesame');
     }
@@ -151,7 +157,9 @@ describe('passwords in other URL-shaped config', () => {
     const other = makeRepo();
     other.run(['config', 'url.https://erin:letmein@example.net/.insteadOf', 'https://example.net/']);
     for (const format of ['text', 'json']) {
-      const res = await runMain(['audit', other.dir, '--format', format, '--rule', 'remote-urls-without-credentials'], { env: other.env });
+      const res = await runMain(['audit', other.dir, '--format', format, '--rule', 'remote-urls-without-credentials'], {
+        env: other.env,
+      });
       expect(res.code).toBe(1);
       expect(res.stdout).not.toContain('letmein');
     }

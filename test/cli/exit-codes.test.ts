@@ -2,17 +2,38 @@
 // not audit), the one-line error contract, the flags that pick rules and formats, and the kinds of
 // repository gitguard must open (empty, bare, SHA-256, linked worktree, corrupt).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, constants, copyFileSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { ROOT, hasStackTrace, parseJson, resultOf, runCli, runMain, type CliResult, stderrLines, type JsonReport } from '../helpers/cli.js';
+import {
+  ROOT,
+  hasStackTrace,
+  parseJson,
+  resultOf,
+  runCli,
+  runMain,
+  type CliResult,
+  stderrLines,
+  type JsonReport,
+} from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A loose object's file (objects are loose here: gc.auto=0 and nothing packs). */
-const looseObject = (repo: TestRepo, oid: string, gitDir = join(repo.dir, '.git')): string => join(gitDir, 'objects', oid.slice(0, 2), oid.slice(2));
+const looseObject = (repo: TestRepo, oid: string, gitDir = join(repo.dir, '.git')): string =>
+  join(gitDir, 'objects', oid.slice(0, 2), oid.slice(2));
 
 /** The one-line error contract for exit 2. */
 function expectOneLineError(r: CliResult, startsWith: string | RegExp): string {
@@ -84,7 +105,11 @@ describe('version, usage and errors', () => {
   });
 
   test('an unknown format or threat exits 2 without a stack trace', async () => {
-    for (const args of [['--format', 'yaml'], ['--threat', 'aliens'], ['--fail-on', 'sometimes']]) {
+    for (const args of [
+      ['--format', 'yaml'],
+      ['--threat', 'aliens'],
+      ['--fail-on', 'sometimes'],
+    ]) {
       const r = await runMain(['audit', unsigned.dir, ...args], { env: unsigned.env });
       expect(r.code).toBe(2);
       expect(hasStackTrace(r)).toBe(false);
@@ -104,7 +129,13 @@ describe('kinds of repository', () => {
     expect(report.repository.head.oid).toBeUndefined();
     expect(report.repository.head.ref).toBe('refs/heads/main');
     expect(resultOf(report, 'commits-signed').outcome).toBe('not-applicable');
-    for (const id of ['replace-refs-absent', 'grafts-absent', 'history-complete', 'remote-urls-without-credentials', 'tls-verification-enabled']) {
+    for (const id of [
+      'replace-refs-absent',
+      'grafts-absent',
+      'history-complete',
+      'remote-urls-without-credentials',
+      'tls-verification-enabled',
+    ]) {
       expect([id, resultOf(report, id).outcome]).toEqual([id, 'pass']);
     }
     // The pinned global config does not set transfer.fsckObjects: missing hardening is a warning.
@@ -133,7 +164,11 @@ describe('kinds of repository', () => {
     expect(report.repository.bare).toBe(true);
     expect(report.repository.head).toEqual({ ref: 'refs/heads/main', oid: ids[1] });
     expect(report.scope.commits).toBe(2);
-    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit).sort()).toEqual([...ids].sort());
+    expect(
+      resultOf(report, 'commits-signed')
+        .findings.map((f) => f.commit)
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 
   test('a SHA-256 repository is audited with full-length object ids', async () => {
@@ -151,12 +186,13 @@ describe('kinds of repository', () => {
     expect(r.code).toBe(1);
   });
 
-  test('a linked worktree is audited at the worktree\'s own HEAD', async () => {
+  test("a linked worktree is audited at the worktree's own HEAD", async () => {
     const repo = makeRepo();
     const base = repo.commit('base on main');
     const wt = join(tempDir(), 'wt');
     repo.run(['worktree', 'add', '-q', '-b', 'feature', wt]);
-    const inWt = (args: string[]): string => execFileSync('git', args, { cwd: wt, env: repo.env, stdio: 'pipe' }).toString().trim();
+    const inWt = (args: string[]): string =>
+      execFileSync('git', args, { cwd: wt, env: repo.env, stdio: 'pipe' }).toString().trim();
     writeFileSync(join(wt, 'f.txt'), 'feature\n');
     inWt(['add', 'f.txt']);
     inWt(['commit', '-q', '-m', 'work on feature']);
@@ -168,7 +204,11 @@ describe('kinds of repository', () => {
     expect(report.repository.head).toEqual({ ref: 'refs/heads/feature', oid: featureHead });
     expect(report.repository.bare).toBe(false);
     expect(report.scope.commits).toBe(2);
-    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit).sort()).toEqual([base, featureHead].sort());
+    expect(
+      resultOf(report, 'commits-signed')
+        .findings.map((f) => f.commit)
+        .sort(),
+    ).toEqual([base, featureHead].sort());
     expect(r.code).toBe(1);
   });
 });
@@ -192,7 +232,10 @@ describe('rule selection, thresholds and formats', () => {
 
   test('--rule runs just the rules named, repeated or comma-separated', async () => {
     const wanted = ['fsck-objects-enabled', 'tls-verification-enabled'];
-    for (const args of [['--rule', wanted[0]!, '--rule', wanted[1]!], ['--rule', wanted.join(',')]]) {
+    for (const args of [
+      ['--rule', wanted[0]!, '--rule', wanted[1]!],
+      ['--rule', wanted.join(',')],
+    ]) {
       const r = await runMain(['audit', unsigned.dir, '--format', 'json', ...args], { env: unsigned.env });
       const report = parseJson(r);
       expect(report.results.map((x) => x.meta.id).sort()).toEqual(wanted);
@@ -205,7 +248,10 @@ describe('rule selection, thresholds and formats', () => {
   test('--threat history runs only the history rules', async () => {
     const r = await runMain(['audit', unsigned.dir, '--format', 'json', '--threat', 'history'], { env: unsigned.env });
     const report = parseJson(r);
-    const expected = rules.filter((m) => m.threat === 'history').map((m) => m.id).sort();
+    const expected = rules
+      .filter((m) => m.threat === 'history')
+      .map((m) => m.id)
+      .sort();
     expect(expected.length).toBeGreaterThan(0);
     expect(report.results.map((x) => x.meta.id).sort()).toEqual(expected);
     expect(report.results.every((x) => x.meta.threat === 'history')).toBe(true);
@@ -213,7 +259,9 @@ describe('rule selection, thresholds and formats', () => {
   });
 
   test('--fail-on critical lets a failed high-severity rule exit 0', async () => {
-    const r = await runMain(['audit', unsigned.dir, '--format', 'json', '--fail-on', 'critical'], { env: unsigned.env });
+    const r = await runMain(['audit', unsigned.dir, '--format', 'json', '--fail-on', 'critical'], {
+      env: unsigned.env,
+    });
     const report = parseJson(r);
     const signed = resultOf(report, 'commits-signed');
     expect([signed.outcome, signed.severity]).toEqual(['fail', 'high']);
@@ -221,12 +269,23 @@ describe('rule selection, thresholds and formats', () => {
     // Only a critical failure could fail this run (none of this repository's rules is one; a client
     // rule judging this machine's git might be).
     const expected = report.results.some((x) => x.outcome === 'fail' && x.severity === 'critical') ? 1 : 0;
-    expect(report.results.filter((x) => x.meta.threat !== 'client' && x.outcome === 'fail' && x.severity === 'critical')).toEqual([]);
+    expect(
+      report.results.filter((x) => x.meta.threat !== 'client' && x.outcome === 'fail' && x.severity === 'critical'),
+    ).toEqual([]);
     expect(report.exitCode).toBe(expected);
     expect(r.code).toBe(expected);
     // Just the unsigned-commit rule: exit 0 at --fail-on critical, exit 1 at its own severity.
-    expect((await runMain(['audit', unsigned.dir, '--rule', 'commits-signed', '--fail-on', 'critical'], { env: unsigned.env })).code).toBe(0);
-    expect((await runMain(['audit', unsigned.dir, '--rule', 'commits-signed', '--fail-on', 'high'], { env: unsigned.env })).code).toBe(1);
+    expect(
+      (
+        await runMain(['audit', unsigned.dir, '--rule', 'commits-signed', '--fail-on', 'critical'], {
+          env: unsigned.env,
+        })
+      ).code,
+    ).toBe(0);
+    expect(
+      (await runMain(['audit', unsigned.dir, '--rule', 'commits-signed', '--fail-on', 'high'], { env: unsigned.env }))
+        .code,
+    ).toBe(1);
   });
 
   test('--output writes the report to the file and nothing to stdout', async () => {
@@ -302,7 +361,7 @@ describe('corrupt repositories', () => {
     return { repo, ids };
   }
 
-  test('a commit object missing from HEAD\'s history exits 2 with one line saying the history could not be read', async () => {
+  test("a commit object missing from HEAD's history exits 2 with one line saying the history could not be read", async () => {
     const { repo, ids } = threeCommits();
     rmSync(looseObject(repo, ids[1]!));
     const r = await runMain(['audit', repo.dir], { env: repo.env });
@@ -350,7 +409,18 @@ describe('corrupt repositories', () => {
     const second = repo.commit('second, unsigned');
     // A signed commit on a throw-away branch, whose bytes will be planted under `first`'s name.
     repo.run(['checkout', '-q', '--orphan', 'donor']);
-    repo.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${keyPath}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'substitute, signed']);
+    repo.run([
+      '-c',
+      'gpg.format=ssh',
+      '-c',
+      `user.signingkey=${keyPath}`,
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-S',
+      '-m',
+      'substitute, signed',
+    ]);
     const donor = repo.run(['rev-parse', 'HEAD']);
     repo.run(['checkout', '-q', 'main']);
     repo.run(['branch', '-q', '-D', 'donor']);
@@ -390,7 +460,10 @@ describe('a reader that closes the pipe early', () => {
     const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const writer = openSync(fifo, constants.O_WRONLY);
     closeSync(reader);
-    const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'gitguard.js'), 'rules', '--format', 'json'], { stdio: ['ignore', writer, 'pipe'], encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'gitguard.js'), 'rules', '--format', 'json'], {
+      stdio: ['ignore', writer, 'pipe'],
+      encoding: 'utf8',
+    });
     closeSync(writer);
     expect(res.status).toBe(0);
     expect(res.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);

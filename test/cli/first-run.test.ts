@@ -36,7 +36,9 @@ describe('first run: SSH signing from the repository config, init, a signed poli
   test('init proposes the user, with the SSH key from user.signingkey, as maintainer, and leaves trust_root unset', async () => {
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain(`signer Alice Example <alice@example.com>: ssh ${key.fingerprint}, 3 signed commit(s) (maintainer)`);
+    expect(init.stdout).toContain(
+      `signer Alice Example <alice@example.com>: ssh ${key.fingerprint}, 3 signed commit(s) (maintainer)`,
+    );
     expect(init.stdout).toContain('trust root: the commit that adds .gitguard/');
     const policy = r.run(['show', `${policyCommit}:.gitguard/policy.yml`]);
     expect(policy).not.toMatch(/^trust_root:/m);
@@ -44,7 +46,8 @@ describe('first run: SSH signing from the repository config, init, a signed poli
   });
 
   test('git signed every commit (with the key from the repository config)', async () => {
-    for (const c of [...early, policyCommit]) expect(r.run(['cat-file', 'commit', c])).toContain('-----BEGIN SSH SIGNATURE-----');
+    for (const c of [...early, policyCommit])
+      expect(r.run(['cat-file', 'commit', c])).toContain('-----BEGIN SSH SIGNATURE-----');
   });
 
   test('gitguard verify exits 0: the policy commit is the trust root, judged by its own policy', async () => {
@@ -55,9 +58,13 @@ describe('first run: SSH signing from the repository config, init, a signed poli
   });
 
   test('gitguard audit -t impersonation,history exits 0, and then the ledger lists the branch', async () => {
-    const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation,history'], { env: r.env });
+    const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation,history'], {
+      env: r.env,
+    });
     const report = parseJson(res);
-    expect(report.results.filter((x) => x.outcome === 'fail' || x.outcome === 'error').map((x) => x.meta.id)).toEqual([]);
+    expect(report.results.filter((x) => x.outcome === 'fail' || x.outcome === 'error').map((x) => x.meta.id)).toEqual(
+      [],
+    );
     expect(res.code).toBe(0);
     const shown = await runMain(['ledger', 'show', r.dir], { env: r.env });
     expect(shown.code).toBe(0);
@@ -66,13 +73,21 @@ describe('first run: SSH signing from the repository config, init, a signed poli
   });
 
   test('gitguard audit --fail-on high: no rule outside the client threat fails (the client rules judge this machine)', async () => {
-    const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--fail-on', 'high', '--no-ledger'], { env: r.env });
+    const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--fail-on', 'high', '--no-ledger'], {
+      env: r.env,
+    });
     const report = parseJson(res);
     // --fail-on high: what would gate is a failure at high or critical (security-policy-present is low).
-    const failed = report.results.filter((x) => x.meta.threat !== 'client' && ((x.outcome === 'fail' && ['high', 'critical'].includes(x.severity)) || x.outcome === 'error'));
+    const failed = report.results.filter(
+      (x) =>
+        x.meta.threat !== 'client' &&
+        ((x.outcome === 'fail' && ['high', 'critical'].includes(x.severity)) || x.outcome === 'error'),
+    );
     expect(failed.map((x) => `${x.meta.id}: ${x.note ?? ''}`)).toEqual([]);
     // So the exit code is the client rules' verdict on this machine's programs, and nothing else.
-    const clientGates = report.results.some((x) => x.meta.threat === 'client' && x.outcome === 'fail' && ['high', 'critical'].includes(x.severity));
+    const clientGates = report.results.some(
+      (x) => x.meta.threat === 'client' && x.outcome === 'fail' && ['high', 'critical'].includes(x.severity),
+    );
     expect(res.code).toBe(clientGates ? 1 : 0);
   });
 
@@ -96,7 +111,13 @@ describe('init reads the signing key the way git would, and runs nothing', () =>
   function repoWith(config: Array<[string, string]>): TestRepo {
     const r = makeRepo();
     writeFileSync(join(r.home, '.gitconfig'), '[init]\n\tdefaultBranch = main\n');
-    for (const [k, v] of [['user.email', 'alice@example.com'], ['user.name', 'Alice Example'], ['gpg.format', 'ssh'], ...config]) r.run(['config', k!, v!]);
+    for (const [k, v] of [
+      ['user.email', 'alice@example.com'],
+      ['user.name', 'Alice Example'],
+      ['gpg.format', 'ssh'],
+      ...config,
+    ])
+      r.run(['config', k!, v!]);
     signedCommit(r, key, 'one');
     signedCommit(r, key, 'two');
     return r;
@@ -110,7 +131,9 @@ describe('init reads the signing key the way git would, and runs nothing', () =>
     const r = repoWith([['user.signingkey', value(key)]]);
     const res = await runMain(['init', '-C', r.dir], { env: r.env });
     expect(res.stderr).toBe('');
-    expect(res.stdout).toContain(`signer Alice Example <alice@example.com>: ssh ${key.fingerprint}, 2 signed commit(s) (maintainer)`);
+    expect(res.stdout).toContain(
+      `signer Alice Example <alice@example.com>: ssh ${key.fingerprint}, 2 signed commit(s) (maintainer)`,
+    );
   });
 
   test('gpg.ssh.defaultKeyCommand is never run; init says so', async () => {

@@ -7,14 +7,32 @@ import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
 import {
-  GL_PROJECT, HIDDEN_404, NOT_PROTECTED, OWNER, NAME,
-  ghClassic, ghRuleset, github, gitlab, glAccess, runCliAsync, startForge, type FakeForge, type Handler,
+  GL_PROJECT,
+  HIDDEN_404,
+  NOT_PROTECTED,
+  OWNER,
+  NAME,
+  ghClassic,
+  ghRuleset,
+  github,
+  gitlab,
+  glAccess,
+  runCliAsync,
+  startForge,
+  type FakeForge,
+  type Handler,
 } from '../helpers/forge.js';
 
 const TOKEN = 'ghp_S3cretT0kenThatMustNeverBePrinted';
 const FORGE_RULES = [
-  'forge-signed-commits-required', 'forge-force-pushes-blocked', 'forge-deletions-blocked', 'forge-tags-protected',
-  'forge-reviews-required', 'forge-code-owner-reviews-required', 'forge-status-checks-required', 'forge-admins-cannot-bypass',
+  'forge-signed-commits-required',
+  'forge-force-pushes-blocked',
+  'forge-deletions-blocked',
+  'forge-tags-protected',
+  'forge-reviews-required',
+  'forge-code-owner-reviews-required',
+  'forge-status-checks-required',
+  'forge-admins-cannot-bypass',
 ];
 
 let repo: TestRepo;
@@ -24,18 +42,54 @@ beforeAll(() => {
 });
 afterAll(() => cleanupTemp());
 
-interface Outcomes { [rule: string]: string }
-interface Run { code: number; stdout: string; stderr: string; outcomes: Outcomes; json: any; forge: FakeForge }
+interface Outcomes {
+  [rule: string]: string;
+}
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outcomes: Outcomes;
+  json: any;
+  forge: FakeForge;
+}
 
 /** spawned: the built binary, for what differs inside jest (see the timeout test). */
-async function audit(handler: Handler, opts: { kind?: string; format?: string; extra?: string[]; env?: NodeJS.ProcessEnv; dir?: string; spawned?: boolean } = {}): Promise<Run> {
+async function audit(
+  handler: Handler,
+  opts: {
+    kind?: string;
+    format?: string;
+    extra?: string[];
+    env?: NodeJS.ProcessEnv;
+    dir?: string;
+    spawned?: boolean;
+  } = {},
+): Promise<Run> {
   const forge = await startForge(handler);
   try {
     const kind = opts.kind ?? 'github';
     const api = kind === 'gitlab' ? `${forge.url}/api/v4` : forge.url;
-    const res = await (opts.spawned ? runCliAsync : runMain)(['audit', opts.dir ?? repo.dir, '--forge', kind, '--forge-repo', kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`, '--forge-url', api, '-r', FORGE_RULES.join(','), '--format', opts.format ?? 'json', ...(opts.extra ?? [])], {
-      env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '2', ...opts.env },
-    });
+    const res = await (opts.spawned ? runCliAsync : runMain)(
+      [
+        'audit',
+        opts.dir ?? repo.dir,
+        '--forge',
+        kind,
+        '--forge-repo',
+        kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`,
+        '--forge-url',
+        api,
+        '-r',
+        FORGE_RULES.join(','),
+        '--format',
+        opts.format ?? 'json',
+        ...(opts.extra ?? []),
+      ],
+      {
+        env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '2', ...opts.env },
+      },
+    );
     let json: any;
     try {
       json = JSON.parse(res.stdout);
@@ -59,8 +113,14 @@ describe('audit --forge github', () => {
   test('an unprotected repository fails every control; nothing to bypass', async () => {
     const run = await audit(github({ classic: NOT_PROTECTED }));
     expect(run.outcomes).toEqual({
-      'forge-signed-commits-required': 'fail', 'forge-force-pushes-blocked': 'fail', 'forge-deletions-blocked': 'fail', 'forge-tags-protected': 'fail',
-      'forge-reviews-required': 'fail', 'forge-code-owner-reviews-required': 'fail', 'forge-status-checks-required': 'fail', 'forge-admins-cannot-bypass': 'not-applicable',
+      'forge-signed-commits-required': 'fail',
+      'forge-force-pushes-blocked': 'fail',
+      'forge-deletions-blocked': 'fail',
+      'forge-tags-protected': 'fail',
+      'forge-reviews-required': 'fail',
+      'forge-code-owner-reviews-required': 'fail',
+      'forge-status-checks-required': 'fail',
+      'forge-admins-cannot-bypass': 'not-applicable',
     });
     expect(run.code).toBe(1);
     const f = result(run, 'forge-force-pushes-blocked').findings[0];
@@ -70,7 +130,9 @@ describe('audit --forge github', () => {
   });
 
   test('full classic protection and a tag ruleset pass everything (exit 0)', async () => {
-    const run = await audit(github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] }));
+    const run = await audit(
+      github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] }),
+    );
     expect(Object.values(run.outcomes)).toEqual(FORGE_RULES.map(() => 'pass'));
     expect(run.code).toBe(0);
     expect(result(run, 'forge-force-pushes-blocked').note).toContain('refs/heads/main: classic');
@@ -82,34 +144,77 @@ describe('audit --forge github', () => {
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('fail');
     expect(run.outcomes['forge-deletions-blocked']).toBe('pass');
     expect(run.outcomes['forge-admins-cannot-bypass']).toBe('fail');
-    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'classic', enforcement: 'off' });
+    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({
+      ref: 'refs/heads/main',
+      source: 'classic',
+      enforcement: 'off',
+    });
     const bypass = result(run, 'forge-admins-cannot-bypass');
     expect(bypass.findings).toHaveLength(1);
     expect(bypass.findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'classic', mode: 'always' });
   });
 
   test('rulesets only, with an always bypass actor: the controls pass, the bypass is one finding', async () => {
-    const run = await audit(github({ rulesets: [ghRuleset({ id: 11, bypass: [{ actor_id: 5, actor_type: 'RepositoryRole', bypass_mode: 'always' }] }), ghRuleset({ id: 12, target: 'tag' })] }));
-    for (const id of FORGE_RULES.filter((r) => r !== 'forge-admins-cannot-bypass')) expect([id, run.outcomes[id]]).toEqual([id, 'pass']);
+    const run = await audit(
+      github({
+        rulesets: [
+          ghRuleset({ id: 11, bypass: [{ actor_id: 5, actor_type: 'RepositoryRole', bypass_mode: 'always' }] }),
+          ghRuleset({ id: 12, target: 'tag' }),
+        ],
+      }),
+    );
+    for (const id of FORGE_RULES.filter((r) => r !== 'forge-admins-cannot-bypass'))
+      expect([id, run.outcomes[id]]).toEqual([id, 'pass']);
     const bypass = result(run, 'forge-admins-cannot-bypass');
     expect(bypass.outcome).toBe('fail');
     expect(bypass.findings).toHaveLength(1);
-    expect(bypass.findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'ruleset:11', actor: 'RepositoryRole:5 (admin)', mode: 'always' });
+    expect(bypass.findings[0].evidence).toMatchObject({
+      ref: 'refs/heads/main',
+      source: 'ruleset:11',
+      actor: 'RepositoryRole:5 (admin)',
+      mode: 'always',
+    });
   });
 
   test('a ruleset in evaluate mode enforces nothing', async () => {
-    const run = await audit(github({ rulesets: [ghRuleset({ id: 21, enforcement: 'evaluate' }), ghRuleset({ id: 22, target: 'tag', enforcement: 'evaluate' })] }));
-    for (const id of FORGE_RULES.filter((r) => r !== 'forge-admins-cannot-bypass')) expect([id, run.outcomes[id]]).toEqual([id, 'fail']);
-    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'ruleset:21', enforcement: 'evaluate' });
-    expect(result(run, 'forge-tags-protected').findings[0].evidence).toMatchObject({ ref: 'refs/tags/*', source: 'ruleset:22', enforcement: 'evaluate' });
+    const run = await audit(
+      github({
+        rulesets: [
+          ghRuleset({ id: 21, enforcement: 'evaluate' }),
+          ghRuleset({ id: 22, target: 'tag', enforcement: 'evaluate' }),
+        ],
+      }),
+    );
+    for (const id of FORGE_RULES.filter((r) => r !== 'forge-admins-cannot-bypass'))
+      expect([id, run.outcomes[id]]).toEqual([id, 'fail']);
+    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({
+      ref: 'refs/heads/main',
+      source: 'ruleset:21',
+      enforcement: 'evaluate',
+    });
+    expect(result(run, 'forge-tags-protected').findings[0].evidence).toMatchObject({
+      ref: 'refs/tags/*',
+      source: 'ruleset:22',
+      enforcement: 'evaluate',
+    });
   });
 
   test('a read-only token: classic protection is 404, GraphQL refUpdateRule shows it, who may bypass is not-available', async () => {
-    const run = await audit(github({
-      classic: HIDDEN_404,
-      refUpdateRule: { pattern: 'main', allowsDeletions: false, allowsForcePushes: false, requiredApprovingReviewCount: 1, requiredStatusCheckContexts: ['build'], requiresCodeOwnerReviews: true, requiresSignatures: true },
-      rulesets: [ghRuleset({ id: 31, target: 'tag', bypass: null })],
-    }));
+    const run = await audit(
+      github({
+        classic: HIDDEN_404,
+        refUpdateRule: {
+          pattern: 'main',
+          allowsDeletions: false,
+          allowsForcePushes: false,
+          requiredApprovingReviewCount: 1,
+          requiredStatusCheckContexts: ['build'],
+          requiresCodeOwnerReviews: true,
+          requiresSignatures: true,
+        },
+        rulesets: [ghRuleset({ id: 31, target: 'tag', bypass: null })],
+      }),
+    );
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
     expect(result(run, 'forge-force-pushes-blocked').note).toContain('classic via graphql refUpdateRule');
     expect(run.outcomes['forge-admins-cannot-bypass']).toBe('not-available');
@@ -117,34 +222,79 @@ describe('audit --forge github', () => {
   });
 
   test('a read-only token that cannot use GraphQL either: not-available naming the permission, never a fail', async () => {
-    const run = await audit(github({ classic: HIDDEN_404, refUpdateRule: { status: 200, body: { data: null, errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by personal access token' }] } } }));
-    for (const id of ['forge-force-pushes-blocked', 'forge-deletions-blocked', 'forge-signed-commits-required', 'forge-reviews-required', 'forge-admins-cannot-bypass']) {
+    const run = await audit(
+      github({
+        classic: HIDDEN_404,
+        refUpdateRule: {
+          status: 200,
+          body: {
+            data: null,
+            errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by personal access token' }],
+          },
+        },
+      }),
+    );
+    for (const id of [
+      'forge-force-pushes-blocked',
+      'forge-deletions-blocked',
+      'forge-signed-commits-required',
+      'forge-reviews-required',
+      'forge-admins-cannot-bypass',
+    ]) {
       expect([id, run.outcomes[id]]).toEqual([id, 'not-available']);
       expect(result(run, id).note).toContain('administration=read');
     }
   });
 
-  test("a read-only token on a branch any reader sees is unprotected: fail, not not-available", async () => {
+  test('a read-only token on a branch any reader sees is unprotected: fail, not not-available', async () => {
     const run = await audit(github({ classic: HIDDEN_404, branchProtected: false }));
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('fail');
-    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'none' });
+    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({
+      ref: 'refs/heads/main',
+      source: 'none',
+    });
     // A protected branch whose protection is hidden stays not-available.
-    const hidden = await audit(github({ classic: HIDDEN_404, branchProtected: true, refUpdateRule: { status: 200, body: { data: null, errors: [{ type: 'FORBIDDEN', message: 'no' }] } } }));
+    const hidden = await audit(
+      github({
+        classic: HIDDEN_404,
+        branchProtected: true,
+        refUpdateRule: { status: 200, body: { data: null, errors: [{ type: 'FORBIDDEN', message: 'no' }] } },
+      }),
+    );
     expect(hidden.outcomes['forge-force-pushes-blocked']).toBe('not-available');
   });
 
   test('pagination: the ruleset that protects main is on the last page', async () => {
-    const filler = Array.from({ length: 4 }, (_, i) => ghRuleset({ id: 100 + i, include: [`refs/heads/feature-${i}`] }));
-    const run = await audit(github({ rulesets: [...filler, ghRuleset({ id: 200 }), ghRuleset({ id: 201, target: 'tag' })], pageSize: 2, effective: [] }));
-    expect(run.forge.requests.filter((r) => r.path.endsWith('/rulesets')).map((r) => r.query.get('page') ?? '1')).toEqual(['1', '2', '3']);
+    const filler = Array.from({ length: 4 }, (_, i) =>
+      ghRuleset({ id: 100 + i, include: [`refs/heads/feature-${i}`] }),
+    );
+    const run = await audit(
+      github({
+        rulesets: [...filler, ghRuleset({ id: 200 }), ghRuleset({ id: 201, target: 'tag' })],
+        pageSize: 2,
+        effective: [],
+      }),
+    );
+    expect(
+      run.forge.requests.filter((r) => r.path.endsWith('/rulesets')).map((r) => r.query.get('page') ?? '1'),
+    ).toEqual(['1', '2', '3']);
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
     expect(result(run, 'forge-force-pushes-blocked').note).toContain('ruleset:200');
   });
 
   test('a rate-limited answer is retried after the reset and then succeeds', async () => {
     const reset = String(Math.floor(Date.now() / 1000));
-    const limited = { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '60', 'x-ratelimit-reset': reset }, body: { message: 'API rate limit exceeded for 127.0.0.1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' } };
-    const run = await audit(github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })], repoFirst: [limited] }));
+    const limited = {
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '60', 'x-ratelimit-reset': reset },
+      body: {
+        message: 'API rate limit exceeded for 127.0.0.1.',
+        documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+      },
+    };
+    const run = await audit(
+      github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })], repoFirst: [limited] }),
+    );
     expect(run.forge.requests.filter((r) => r.path === `/repos/${OWNER}/${NAME}`)).toHaveLength(2);
     expect(run.code).toBe(0);
   });
@@ -155,7 +305,11 @@ describe('audit --forge github', () => {
     const run = await audit((req, base) => {
       if (first && req.path.endsWith('/rulesets')) {
         first = false;
-        return { status: 429, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit' } };
+        return {
+          status: 429,
+          headers: { 'retry-after': '1' },
+          body: { message: 'You have exceeded a secondary rate limit' },
+        };
       }
       return h(req, base);
     });
@@ -164,7 +318,10 @@ describe('audit --forge github', () => {
   });
 
   test('text and SARIF name the failing ref and source', async () => {
-    const h = github({ classic: { body: ghClassic({ forcePushes: true }) }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] });
+    const h = github({
+      classic: { body: ghClassic({ forcePushes: true }) },
+      rulesets: [ghRuleset({ id: 7, target: 'tag' })],
+    });
     const text = await audit(h, { format: 'text' });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/FAIL\s+forge-force-pushes-blocked/);
@@ -177,7 +334,10 @@ describe('audit --forge github', () => {
   });
 
   test('a forge that keeps failing is exit 2 with one line, without the token even when the server echoes it', async () => {
-    const run = await audit((req) => ({ status: 502, body: { message: `bad gateway for ${req.headers.authorization}` } }), { env: { GITGUARD_FORGE_MAX_WAIT: '0' } });
+    const run = await audit(
+      (req) => ({ status: 502, body: { message: `bad gateway for ${req.headers.authorization}` } }),
+      { env: { GITGUARD_FORGE_MAX_WAIT: '0' } },
+    );
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -187,7 +347,10 @@ describe('audit --forge github', () => {
   // On the binary: inside jest the timeout's DOMException comes from another realm than octokit's
   // Error, so octokit words it "Unknown Error"; a real process has one realm.
   test('a forge that never answers is cut off by the request timeout: exit 2, one line', async () => {
-    const run = await audit(() => ({ hang: true }), { env: { GITGUARD_FORGE_TIMEOUT: '0.5', GITGUARD_FORGE_MAX_WAIT: '0' }, spawned: true });
+    const run = await audit(() => ({ hang: true }), {
+      env: { GITGUARD_FORGE_TIMEOUT: '0.5', GITGUARD_FORGE_MAX_WAIT: '0' },
+      spawned: true,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^gitguard: cannot read the GitHub API at .*(timeout|abort)/i);
@@ -197,7 +360,22 @@ describe('audit --forge github', () => {
     const forge = await startForge(() => undefined);
     const url = forge.url;
     await forge.close();
-    const res = await runMain(['audit', repo.dir, '--forge', 'github', '--forge-repo', 'acme/app', '--forge-url', url, '-r', FORGE_RULES.join(','), '--debug'], { env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' } });
+    const res = await runMain(
+      [
+        'audit',
+        repo.dir,
+        '--forge',
+        'github',
+        '--forge-repo',
+        'acme/app',
+        '--forge-url',
+        url,
+        '-r',
+        FORGE_RULES.join(','),
+        '--debug',
+      ],
+      { env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' } },
+    );
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^gitguard: cannot read the GitHub API at http:\/\/127\.0\.0\.1/);
     expect(res.stderr).not.toContain(TOKEN);
@@ -207,9 +385,13 @@ describe('audit --forge github', () => {
     const r2 = makeRepo();
     r2.commit('first', { 'a.txt': 'a\n' });
     r2.run(['remote', 'add', 'origin', 'git@github.com:acme/app.git']);
-    const forge = await startForge(github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] }));
+    const forge = await startForge(
+      github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] }),
+    );
     try {
-      const res = await runMain(['audit', '--forge', r2.dir, '-r', FORGE_RULES.join(','), '--format', 'json'], { env: { ...r2.env, GITHUB_API_URL: forge.url, GH_TOKEN: TOKEN } });
+      const res = await runMain(['audit', '--forge', r2.dir, '-r', FORGE_RULES.join(','), '--format', 'json'], {
+        env: { ...r2.env, GITHUB_API_URL: forge.url, GH_TOKEN: TOKEN },
+      });
       expect(res.code).toBe(0);
       expect(forge.requests.some((r) => r.path === '/repos/acme/app')).toBe(true);
     } finally {
@@ -219,8 +401,17 @@ describe('audit --forge github', () => {
 
   test("the policy's forge section raises the bar: two approvals and a named check", async () => {
     const r3 = makeRepo();
-    r3.commit('policy', { '.gitguard/policy.yml': 'version: 1\nrequire_signatures: false\nforge:\n  min_approvals: 2\n  required_status_checks: [build, gitguard]\n' });
-    const run = await audit(github({ classic: { body: ghClassic({ approvals: 1, checks: ['build'] }) }, rulesets: [ghRuleset({ id: 7, target: 'tag' })] }), { dir: r3.dir });
+    r3.commit('policy', {
+      '.gitguard/policy.yml':
+        'version: 1\nrequire_signatures: false\nforge:\n  min_approvals: 2\n  required_status_checks: [build, gitguard]\n',
+    });
+    const run = await audit(
+      github({
+        classic: { body: ghClassic({ approvals: 1, checks: ['build'] }) },
+        rulesets: [ghRuleset({ id: 7, target: 'tag' })],
+      }),
+      { dir: r3.dir },
+    );
     expect(run.outcomes['forge-reviews-required']).toBe('fail');
     expect(result(run, 'forge-reviews-required').findings[0].message).toContain('the policy asks for 2');
     expect(run.outcomes['forge-status-checks-required']).toBe('fail');
@@ -230,14 +421,23 @@ describe('audit --forge github', () => {
 });
 
 describe('gitguard CI gate', () => {
-  test("when a workflow runs gitguard, its job must be a required check", async () => {
+  test('when a workflow runs gitguard, its job must be a required check', async () => {
     const r4 = makeRepo();
-    r4.commit('ci', { '.github/workflows/gitguard.yml': 'on: [push]\njobs:\n  audit:\n    name: gitguard audit\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npx gitguard audit\n' });
+    r4.commit('ci', {
+      '.github/workflows/gitguard.yml':
+        'on: [push]\njobs:\n  audit:\n    name: gitguard audit\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npx gitguard audit\n',
+    });
     const tagRuleset = ghRuleset({ id: 7, target: 'tag' });
-    const missing = await audit(github({ classic: { body: ghClassic({ checks: ['build'] }) }, rulesets: [tagRuleset] }), { dir: r4.dir });
+    const missing = await audit(
+      github({ classic: { body: ghClassic({ checks: ['build'] }) }, rulesets: [tagRuleset] }),
+      { dir: r4.dir },
+    );
     expect(missing.outcomes['forge-status-checks-required']).toBe('fail');
     expect(result(missing, 'forge-status-checks-required').findings[0].message).toContain('"gitguard audit"');
-    const required = await audit(github({ classic: { body: ghClassic({ checks: ['build', 'gitguard audit'] }) }, rulesets: [tagRuleset] }), { dir: r4.dir });
+    const required = await audit(
+      github({ classic: { body: ghClassic({ checks: ['build', 'gitguard audit'] }) }, rulesets: [tagRuleset] }),
+      { dir: r4.dir },
+    );
     expect(required.outcomes['forge-status-checks-required']).toBe('pass');
   });
 });
@@ -245,10 +445,30 @@ describe('gitguard CI gate', () => {
 describe('audit --forge gitlab', () => {
   const fullyProtected = {
     project: { only_allow_merge_if_pipeline_succeeds: true },
-    protectedBranches: [{ id: 1, name: 'main', allow_force_push: false, code_owner_approval_required: true, push_access_levels: [glAccess(0, 'No one')], merge_access_levels: [glAccess(40, 'Maintainers')] }],
+    protectedBranches: [
+      {
+        id: 1,
+        name: 'main',
+        allow_force_push: false,
+        code_owner_approval_required: true,
+        push_access_levels: [glAccess(0, 'No one')],
+        merge_access_levels: [glAccess(40, 'Maintainers')],
+      },
+    ],
     protectedTags: [{ name: '*', create_access_levels: [glAccess(40, 'Maintainers')] }],
     pushRule: { body: { id: 1, reject_unsigned_commits: true, commit_committer_check: true, deny_delete_tag: true } },
-    approvalRules: { body: [{ id: 9, name: 'reviewers', approvals_required: 2, applies_to_all_protected_branches: true, protected_branches: [], rule_type: 'regular' }] },
+    approvalRules: {
+      body: [
+        {
+          id: 9,
+          name: 'reviewers',
+          approvals_required: 2,
+          applies_to_all_protected_branches: true,
+          protected_branches: [],
+          rule_type: 'regular',
+        },
+      ],
+    },
   };
 
   test('a fully protected project passes every rule, with the token sent as PRIVATE-TOKEN', async () => {
@@ -259,12 +479,26 @@ describe('audit --forge gitlab', () => {
   });
 
   test('force push allowed and maintainers allowed to push; paid features hidden are not-available', async () => {
-    const run = await audit(gitlab({ protectedBranches: [{ id: 1, name: 'main', allow_force_push: true, push_access_levels: [glAccess(40, 'Maintainers')] }] }), { kind: 'gitlab', env: { GITLAB_TOKEN: '', CI_JOB_TOKEN: TOKEN } });
+    const run = await audit(
+      gitlab({
+        protectedBranches: [
+          { id: 1, name: 'main', allow_force_push: true, push_access_levels: [glAccess(40, 'Maintainers')] },
+        ],
+      }),
+      { kind: 'gitlab', env: { GITLAB_TOKEN: '', CI_JOB_TOKEN: TOKEN } },
+    );
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('fail');
-    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({ ref: 'refs/heads/main', source: 'gitlab-protected-branch', enforcement: 'off' });
+    expect(result(run, 'forge-force-pushes-blocked').findings[0].evidence).toMatchObject({
+      ref: 'refs/heads/main',
+      source: 'gitlab-protected-branch',
+      enforcement: 'off',
+    });
     expect(run.outcomes['forge-deletions-blocked']).toBe('pass');
     expect(run.outcomes['forge-admins-cannot-bypass']).toBe('fail');
-    expect(result(run, 'forge-admins-cannot-bypass').findings[0].evidence).toMatchObject({ source: 'gitlab-protected-branch', mode: 'push' });
+    expect(result(run, 'forge-admins-cannot-bypass').findings[0].evidence).toMatchObject({
+      source: 'gitlab-protected-branch',
+      mode: 'push',
+    });
     expect(run.outcomes['forge-signed-commits-required']).toBe('not-available');
     expect(run.outcomes['forge-reviews-required']).toBe('not-available');
     expect(run.outcomes['forge-code-owner-reviews-required']).toBe('not-available');
@@ -273,9 +507,19 @@ describe('audit --forge gitlab', () => {
   });
 
   test('pagination: the protected branch rule for main is on the last page', async () => {
-    const others = Array.from({ length: 3 }, (_, i) => ({ id: 10 + i, name: `feature-${i}`, allow_force_push: true, push_access_levels: [glAccess(30, 'Developers + Maintainers')] }));
-    const run = await audit(gitlab({ ...fullyProtected, protectedBranches: [...others, ...fullyProtected.protectedBranches], pageSize: 2 }), { kind: 'gitlab' });
-    expect(run.forge.requests.filter((r) => r.path.endsWith('/protected_branches')).map((r) => r.query.get('page') ?? '1')).toEqual(['1', '2']);
+    const others = Array.from({ length: 3 }, (_, i) => ({
+      id: 10 + i,
+      name: `feature-${i}`,
+      allow_force_push: true,
+      push_access_levels: [glAccess(30, 'Developers + Maintainers')],
+    }));
+    const run = await audit(
+      gitlab({ ...fullyProtected, protectedBranches: [...others, ...fullyProtected.protectedBranches], pageSize: 2 }),
+      { kind: 'gitlab' },
+    );
+    expect(
+      run.forge.requests.filter((r) => r.path.endsWith('/protected_branches')).map((r) => r.query.get('page') ?? '1'),
+    ).toEqual(['1', '2']);
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
     expect(run.outcomes['forge-admins-cannot-bypass']).toBe('pass');
   });
@@ -283,19 +527,26 @@ describe('audit --forge gitlab', () => {
   test('without a token, no credential header is sent', async () => {
     const run = await audit(gitlab(fullyProtected), { kind: 'gitlab', env: { GITLAB_TOKEN: '', CI_JOB_TOKEN: '' } });
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
-    expect(run.forge.requests.every((r) => !r.headers['private-token'] && !r.headers['job-token'] && !r.headers.authorization)).toBe(true);
+    expect(
+      run.forge.requests.every(
+        (r) => !r.headers['private-token'] && !r.headers['job-token'] && !r.headers.authorization,
+      ),
+    ).toBe(true);
   });
 
   test('a 503 with Retry-After is retried', async () => {
     const h = gitlab(fullyProtected);
     let first = true;
-    const run = await audit((req, base) => {
-      if (first && req.path.endsWith('/protected_branches')) {
-        first = false;
-        return { status: 503, headers: { 'retry-after': '0' }, body: { message: 'try again' } };
-      }
-      return h(req, base);
-    }, { kind: 'gitlab' });
+    const run = await audit(
+      (req, base) => {
+        if (first && req.path.endsWith('/protected_branches')) {
+          first = false;
+          return { status: 503, headers: { 'retry-after': '0' }, body: { message: 'try again' } };
+        }
+        return h(req, base);
+      },
+      { kind: 'gitlab' },
+    );
     expect(run.forge.requests.filter((r) => r.path.endsWith('/protected_branches'))).toHaveLength(2);
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
   });
@@ -308,21 +559,42 @@ describe('without --forge', () => {
     const marker = join(dir, 'connections');
     const hook = join(dir, 'no-net.cjs');
     // Any outgoing connection is recorded and refused.
-    writeFileSync(hook, `const net = require('node:net'); const fs = require('node:fs');
+    writeFileSync(
+      hook,
+      `const net = require('node:net'); const fs = require('node:fs');
 const orig = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function (...a) { fs.appendFileSync(${JSON.stringify(marker)}, JSON.stringify(a[0]) + '\\n'); return orig.apply(this, a); };\n`);
+net.Socket.prototype.connect = function (...a) { fs.appendFileSync(${JSON.stringify(marker)}, JSON.stringify(a[0]) + '\\n'); return orig.apply(this, a); };\n`,
+    );
     const env = { ...repo.env, GITHUB_TOKEN: TOKEN, NODE_OPTIONS: `--require ${hook}` };
     const off = await runCliAsync(['audit', repo.dir, '--format', 'json', '--allow-empty'], { env });
     const json = JSON.parse(off.stdout);
     for (const id of FORGE_RULES) {
       const r = json.results.find((x: any) => x.meta.id === id);
-      expect([id, r.outcome, r.note]).toEqual([id, 'not-available', "run with --forge to check the forge's branch protection"]);
+      expect([id, r.outcome, r.note]).toEqual([
+        id,
+        'not-available',
+        "run with --forge to check the forge's branch protection",
+      ]);
     }
     expect(existsSync(marker)).toBe(false);
     // The hook does see connections: the same run with --forge makes one.
     const forge = await startForge(github({ classic: NOT_PROTECTED }));
     try {
-      await runCliAsync(['audit', repo.dir, '--forge', 'github', '--forge-repo', 'acme/app', '--forge-url', forge.url, '-r', 'forge-force-pushes-blocked'], { env });
+      await runCliAsync(
+        [
+          'audit',
+          repo.dir,
+          '--forge',
+          'github',
+          '--forge-repo',
+          'acme/app',
+          '--forge-url',
+          forge.url,
+          '-r',
+          'forge-force-pushes-blocked',
+        ],
+        { env },
+      );
     } finally {
       await forge.close();
     }

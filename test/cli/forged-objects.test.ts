@@ -8,7 +8,14 @@ import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { makeSshKey, signedCommit, sshSign, spliceSignature, writeCommitObject, type SshTestKey } from '../helpers/ssh.js';
+import {
+  makeSshKey,
+  signedCommit,
+  sshSign,
+  spliceSignature,
+  writeCommitObject,
+  type SshTestKey,
+} from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -21,7 +28,8 @@ beforeAll(async () => {
   mallory = makeSshKey(dir, 'ed25519', 'mallory');
 });
 
-const policyOf = (who: string): string => `version: 1\nsigners:\n  - name: ${who}\n    emails: [${who}@example.com]\nmaintainers: [${who}]\n`;
+const policyOf = (who: string): string =>
+  `version: 1\nsigners:\n  - name: ${who}\n    emails: [${who}@example.com]\nmaintainers: [${who}]\n`;
 
 interface Row {
   commit: string;
@@ -37,7 +45,9 @@ async function verify(r: TestRepo): Promise<{ code: number; rows: Row[] }> {
 }
 
 async function audit(r: TestRepo): Promise<{ code: number; outcomes: Record<string, string> }> {
-  const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '-t', 'impersonation,history'], { env: r.env });
+  const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '-t', 'impersonation,history'], {
+    env: r.env,
+  });
   const report = parseJson(res);
   return { code: res.code, outcomes: Object.fromEntries(report.results.map((x) => [x.meta.id, x.outcome])) };
 }
@@ -46,7 +56,9 @@ async function audit(r: TestRepo): Promise<{ code: number; outcomes: Record<stri
  *  (with `withMallory`, mallory is a signer too, under her own address). */
 function governed(withMallory = false): TestRepo {
   const r = makeRepo();
-  const policy = withMallory ? policyOf('alice').replace('maintainers:', '  - name: mallory\n    emails: [mallory@example.com]\nmaintainers:') : policyOf('alice');
+  const policy = withMallory
+    ? policyOf('alice').replace('maintainers:', '  - name: mallory\n    emails: [mallory@example.com]\nmaintainers:')
+    : policyOf('alice');
   const signers = `alice@example.com ${alice.pub}\n${withMallory ? `mallory@example.com ${mallory.pub}\n` : ''}`;
   r.write({ '.gitguard/policy.yml': policy, '.gitguard/allowed_signers': signers });
   r.run(['add', '-A']);
@@ -69,12 +81,21 @@ function signAndStore(r: TestRepo, key: SshTestKey, unsigned: string): string {
  */
 function parentForgery(r: TestRepo): { forged: string; bogus: string } {
   const real = r.run(['rev-parse', 'HEAD']);
-  r.write({ '.gitguard/policy.yml': policyOf('mallory'), '.gitguard/allowed_signers': `mallory@example.com ${mallory.pub}\n` });
+  r.write({
+    '.gitguard/policy.yml': policyOf('mallory'),
+    '.gitguard/allowed_signers': `mallory@example.com ${mallory.pub}\n`,
+  });
   r.run(['add', '-A']);
   const tree = stagedTree(r);
-  const bogus = r.run(['commit-tree', tree, '-m', 'a policy from nowhere'], { env: { GIT_COMMITTER_EMAIL: 'mallory@example.com', GIT_AUTHOR_EMAIL: 'mallory@example.com' } });
+  const bogus = r.run(['commit-tree', tree, '-m', 'a policy from nowhere'], {
+    env: { GIT_COMMITTER_EMAIL: 'mallory@example.com', GIT_AUTHOR_EMAIL: 'mallory@example.com' },
+  });
   const who = 'Mallory <mallory@example.com> 1704153600 +0000';
-  const forged = signAndStore(r, mallory, `tree ${tree}\nparent ${real}\nauthor ${who}\ncommitter ${who}\nparent ${bogus}\n\nmallory takes over\n`);
+  const forged = signAndStore(
+    r,
+    mallory,
+    `tree ${tree}\nparent ${real}\nauthor ${who}\ncommitter ${who}\nparent ${bogus}\n\nmallory takes over\n`,
+  );
   r.run(['update-ref', 'refs/heads/main', forged]);
   r.run(['reset', '-q', '--hard', forged]);
   return { forged, bogus };
@@ -116,7 +137,12 @@ describe('forged objects (issue 11)', () => {
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
     // Raw bytes name "mallory+AEA-evil.test"; glibc's UTF-7 (which git log uses) reads alice@example.com.
     const committer = 'Alice +ADw-alice+AEA-example.com+AD4- <mallory+AEA-evil.test> 1704153600 +-0000';
-    const forged = writeCommitObject(r, Buffer.from(`tree ${tree}\nparent ${real}\nauthor ${committer}\ncommitter ${committer}\nencoding UTF-7\n\nlooks like alice's\n`));
+    const forged = writeCommitObject(
+      r,
+      Buffer.from(
+        `tree ${tree}\nparent ${real}\nauthor ${committer}\ncommitter ${committer}\nencoding UTF-7\n\nlooks like alice's\n`,
+      ),
+    );
     expect(r.run(['log', '-1', '--format=%cn <%ce>', forged])).toBe('Alice <alice@example.com>');
     r.run(['update-ref', 'refs/heads/main', forged]);
     const v = await verify(r);
@@ -131,7 +157,11 @@ describe('forged objects (issue 11)', () => {
     const real = r.run(['rev-parse', 'HEAD']);
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
     const who = 'Alic\xe9 <alice@example.com> 1704153600 +0000';
-    const c = signAndStore(r, alice, `tree ${tree}\nparent ${real}\nauthor ${who}\ncommitter ${who}\nencoding ISO-8859-1\n\ncaf\xe9\n`);
+    const c = signAndStore(
+      r,
+      alice,
+      `tree ${tree}\nparent ${real}\nauthor ${who}\ncommitter ${who}\nencoding ISO-8859-1\n\ncaf\xe9\n`,
+    );
     r.run(['update-ref', 'refs/heads/main', c]);
     const v = await verify(r);
     expect(v.rows.find((x) => x.commit === c)!.status).toBe('authorized');
@@ -143,7 +173,11 @@ describe('forged objects (issue 11)', () => {
     const real = r.run(['rev-parse', 'HEAD']);
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
     const alices = 'Alice <alice@example.com> 1704153600 +0000';
-    const c = signAndStore(r, mallory, `tree ${tree}\nparent ${real}\nauthor ${alices}\ncommitter ${alices}\nx-note \0\ncommitter Mallory <mallory@example.com> 1704153600 +0000\n\nnul\n`);
+    const c = signAndStore(
+      r,
+      mallory,
+      `tree ${tree}\nparent ${real}\nauthor ${alices}\ncommitter ${alices}\nx-note \0\ncommitter Mallory <mallory@example.com> 1704153600 +0000\n\nnul\n`,
+    );
     r.run(['update-ref', 'refs/heads/main', c]);
     const row = (await verify(r)).rows.find((x) => x.commit === c)!;
     expect(row.letter).toBe('E');
@@ -158,7 +192,11 @@ describe('forged objects (issue 11)', () => {
     client.run(['remote', 'add', 'origin', server.dir]);
     const push = (): { ok: boolean; stderr: string } => {
       try {
-        execFileSync('git', ['push', 'origin', 'main'], { cwd: client.dir, env: client.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        execFileSync('git', ['push', 'origin', 'main'], {
+          cwd: client.dir,
+          env: client.env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         return { ok: true, stderr: '' };
       } catch (err) {
         return { ok: false, stderr: String((err as { stderr?: Buffer }).stderr ?? '') };
@@ -177,7 +215,9 @@ describe('finding 8: signed tags are re-hashed', () => {
   test('a tag object swapped after a first audit loses its cached verdict', async () => {
     const r = governed();
     const head = r.run(['rev-parse', 'HEAD']);
-    r.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${alice.path}`, 'tag', '-s', '-m', 'release', 'v1', head], { env: { GIT_COMMITTER_EMAIL: 'alice@example.com' } });
+    r.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${alice.path}`, 'tag', '-s', '-m', 'release', 'v1', head], {
+      env: { GIT_COMMITTER_EMAIL: 'alice@example.com' },
+    });
     const tagId = r.run(['rev-parse', 'refs/tags/v1']);
     const tagsSigned = async (): Promise<string> => {
       const res = await runMain(['audit', r.dir, '--format', 'json', '--rule', 'tags-signed'], { env: r.env });

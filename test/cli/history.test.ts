@@ -10,8 +10,13 @@ import { makeSshKey, signedCommit, writeAllowedSigners } from '../helpers/ssh.js
 afterAll(cleanupTemp);
 
 const LEDGER_RULES = 'protected-refs-not-rewritten,protected-refs-present,tags-not-moved,reflog-no-forced-updates';
-const audit = async (repo: TestRepo, ...extra: string[]): Promise<{ code: number; report: JsonReport; stderr: string }> => {
-  const r = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache', '--rule', LEDGER_RULES, ...extra], { env: repo.env });
+const audit = async (
+  repo: TestRepo,
+  ...extra: string[]
+): Promise<{ code: number; report: JsonReport; stderr: string }> => {
+  const r = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache', '--rule', LEDGER_RULES, ...extra], {
+    env: repo.env,
+  });
   return { code: r.code, report: parseJson(r), stderr: r.stderr };
 };
 const ledgerFile = (repo: TestRepo): string => join(repo.dir, '.git', 'gitguard', 'ledger.json');
@@ -47,9 +52,14 @@ describe('gitguard audit with the history ledger', () => {
     expect(reflog.outcome).toBe('warn');
     expect(reflog.findings.some((f) => f.message.includes('reset: moving to HEAD~3'))).toBe(true);
     // A failing audit leaves the ledger as it was.
-    expect((JSON.parse(readFileSync(ledgerFile(repo), 'utf8')) as typeof recorded).refs['refs/heads/main']!.oid).toBe(recorded.refs['refs/heads/main']!.oid);
+    expect((JSON.parse(readFileSync(ledgerFile(repo), 'utf8')) as typeof recorded).refs['refs/heads/main']!.oid).toBe(
+      recorded.refs['refs/heads/main']!.oid,
+    );
 
-    const accept = await runMain(['ledger', 'accept', 'refs/heads/main', '--reason', 'squashed a secret out', '-C', repo.dir], { env: repo.env });
+    const accept = await runMain(
+      ['ledger', 'accept', 'refs/heads/main', '--reason', 'squashed a secret out', '-C', repo.dir],
+      { env: repo.env },
+    );
     expect(accept.stderr).toBe('');
     expect(accept.code).toBe(0);
     const again = await audit(repo);
@@ -69,7 +79,10 @@ describe('gitguard audit with the history ledger', () => {
     clone.run(['fetch', '-q', 'origin']);
     clone.run(['reset', '-q', '--hard', 'origin/main']);
     expect((await audit(clone)).code).toBe(0);
-    expect(Object.keys((JSON.parse(readFileSync(ledgerFile(clone), 'utf8')) as { refs: object }).refs)).toEqual(['refs/heads/main', 'refs/remotes/origin/main']);
+    expect(Object.keys((JSON.parse(readFileSync(ledgerFile(clone), 'utf8')) as { refs: object }).refs)).toEqual([
+      'refs/heads/main',
+      'refs/remotes/origin/main',
+    ]);
 
     upstream.run(['reset', '-q', '--hard', 'HEAD~2']);
     upstream.commit('forced over');
@@ -118,12 +131,28 @@ describe('gitguard audit with the history ledger', () => {
     repo.commit('one');
     const base = repo.commit('two');
     repo.commit('three');
-    const ok = await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--rule', 'protected-refs-not-rewritten,objects-intact', '--base', base], { env: repo.env });
+    const ok = await runMain(
+      [
+        'audit',
+        repo.dir,
+        '--format',
+        'json',
+        '--no-ledger',
+        '--rule',
+        'protected-refs-not-rewritten,objects-intact',
+        '--base',
+        base,
+      ],
+      { env: repo.env },
+    );
     expect(ok.code).toBe(0);
     expect(parseJson(ok).scope.commits).toBe(1);
     repo.run(['reset', '-q', '--hard', 'HEAD~2']);
     repo.commit('other');
-    const bad = await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--rule', 'protected-refs-not-rewritten', '--base', base], { env: repo.env });
+    const bad = await runMain(
+      ['audit', repo.dir, '--format', 'json', '--no-ledger', '--rule', 'protected-refs-not-rewritten', '--base', base],
+      { env: repo.env },
+    );
     expect(bad.code).toBe(1);
     const f = resultOf(parseJson(bad), 'protected-refs-not-rewritten').findings;
     expect(f[0]!.message).toContain(`HEAD does not descend from --base ${base.slice(0, 12)}`);
@@ -140,7 +169,21 @@ describe('replace refs', () => {
     const lookalike = repo.run(['commit-tree', '-m', 'release 1.0', `${signed}^{tree}`]);
     repo.run(['replace', signed, lookalike]);
     expect(repo.run(['cat-file', '-p', signed])).not.toContain('gpgsig'); // git itself shows the look-alike
-    const r = await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--allowed-signers', signers, '--rule', 'replace-refs-absent,commits-signed,signatures-valid'], { env: repo.env });
+    const r = await runMain(
+      [
+        'audit',
+        repo.dir,
+        '--format',
+        'json',
+        '--no-ledger',
+        '--no-cache',
+        '--allowed-signers',
+        signers,
+        '--rule',
+        'replace-refs-absent,commits-signed,signatures-valid',
+      ],
+      { env: repo.env },
+    );
     const report = parseJson(r);
     const replace = resultOf(report, 'replace-refs-absent');
     expect(replace.outcome).toBe('fail');

@@ -28,7 +28,8 @@ function git(r: TestRepo, args: string[], cwd = r.dir): { code: number; stderr: 
 function protectedRepo(): { r: TestRepo; remote: string } {
   const r = makeRepo();
   r.write({
-    '.gitguard/policy.yml': 'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\nmaintainers: [Alice]\n',
+    '.gitguard/policy.yml':
+      'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\nmaintainers: [Alice]\n',
     '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
   });
   r.run(['add', '-A']);
@@ -62,7 +63,9 @@ describe('a pre-push hook installed over an existing one', () => {
     expect(readFileSync(`${hookPath}.gitguard-chained`)).toEqual(original);
     expect(checkHookMarker(readFileSync(hookPath, 'utf8'))).toBe('valid');
     expect(statSync(hookPath).mode & 0o111).toBe(0o111);
-    const audit = await runMain(['audit', r.dir, '--format', 'json', '--rule', 'gitguard-hook-installed'], { env: r.env });
+    const audit = await runMain(['audit', r.dir, '--format', 'json', '--rule', 'gitguard-hook-installed'], {
+      env: r.env,
+    });
     expect(resultOf(parseJson(audit), 'gitguard-hook-installed').outcome).toBe('pass');
   });
 
@@ -72,8 +75,12 @@ describe('a pre-push hook installed over an existing one', () => {
     expect(push.stderr).toMatch(/gitguard pre-push: 2 new commit\(s\) checked, 0 rule\(s\) failed/);
     expect(push.code).toBe(0);
     expect(git(r, ['rev-parse', 'main'], remote).code).toBe(0);
-    expect(spawnSync('git', ['rev-parse', 'main'], { cwd: remote, env: r.env, encoding: 'utf8' }).stdout.trim()).toBe(tip);
-    expect(readFileSync(marker(), 'utf8')).toBe(`args: origin ${remote}\nrefs/heads/main ${tip} refs/heads/main ${ZERO}\n`);
+    expect(spawnSync('git', ['rev-parse', 'main'], { cwd: remote, env: r.env, encoding: 'utf8' }).stdout.trim()).toBe(
+      tip,
+    );
+    expect(readFileSync(marker(), 'utf8')).toBe(
+      `args: origin ${remote}\nrefs/heads/main ${tip} refs/heads/main ${ZERO}\n`,
+    );
   });
 
   test('a push of an unsigned commit to the protected branch is refused by gitguard, and the old hook still ran', async () => {
@@ -84,7 +91,9 @@ describe('a pre-push hook installed over an existing one', () => {
     expect(push.code).not.toBe(0);
     expect(push.stderr).toMatch(/gitguard: commits-signed: /);
     expect(push.stderr).toMatch(/gitguard pre-push: push to origin .* blocked/);
-    expect(spawnSync('git', ['rev-parse', 'main'], { cwd: remote, env: r.env, encoding: 'utf8' }).stdout.trim()).toBe(before);
+    expect(spawnSync('git', ['rev-parse', 'main'], { cwd: remote, env: r.env, encoding: 'utf8' }).stdout.trim()).toBe(
+      before,
+    );
     expect(readFileSync(marker(), 'utf8')).toContain(`refs/heads/main ${unsigned} refs/heads/main ${before}`);
     r.run(['reset', '-q', '--hard', 'HEAD~1']);
   });
@@ -108,7 +117,7 @@ describe('where the hook goes', () => {
     expect(checkHookMarker(readFileSync(join(r.dir, '.git', 'hooks', 'pre-push'), 'utf8'))).toBe('valid');
   });
 
-  test('into the folder core.hooksPath names (husky\'s .husky/_), with a note to use .husky/pre-push instead', async () => {
+  test("into the folder core.hooksPath names (husky's .husky/_), with a note to use .husky/pre-push instead", async () => {
     const r = makeRepo();
     r.run(['config', 'core.hooksPath', '.husky/_']);
     const res = await runMain(['hook', 'install', '-C', r.dir], { env: r.env });
@@ -137,7 +146,9 @@ describe('where the hook goes', () => {
     const hook = readFileSync(join(bare.dir, 'hooks', 'pre-receive'), 'utf8');
     expect(checkHookMarker(hook)).toBe('valid');
     expect(hook).toContain('hook run pre-receive');
-    const audit = await runMain(['audit', bare.dir, '--format', 'json', '--rule', 'server-hook-installed'], { env: bare.env });
+    const audit = await runMain(['audit', bare.dir, '--format', 'json', '--rule', 'server-hook-installed'], {
+      env: bare.env,
+    });
     expect(resultOf(parseJson(audit), 'server-hook-installed').outcome).toBe('pass');
     const work = makeRepo();
     expect((await runMain(['hook', 'install', '--server', '-C', work.dir], { env: work.env })).code).toBe(2);
@@ -154,7 +165,9 @@ describe('the server-side pre-receive hook', () => {
     const push = git(r, ['push', '-q', 'origin', 'main']);
     expect(push.code).not.toBe(0);
     expect(push.stderr).toMatch(/remote: .*gitguard/);
-    expect(spawnSync('git', ['rev-parse', 'main'], { cwd: remote, env: r.env, encoding: 'utf8' }).stdout.trim()).toBe(good);
+    expect(spawnSync('git', ['rev-parse', 'main'], { cwd: remote, env: r.env, encoding: 'utf8' }).stdout.trim()).toBe(
+      good,
+    );
   });
 });
 
@@ -164,7 +177,15 @@ describe('under the pre-commit framework', () => {
     expect(git(r, ['push', '-q', '--no-verify', 'origin', 'main']).code).toBe(0);
     const from = r.run(['rev-parse', 'HEAD']);
     const to = signedCommit(r, undefined, 'nobody signs this');
-    const env = { ...r.env, PRE_COMMIT_REMOTE_NAME: 'origin', PRE_COMMIT_REMOTE_URL: 'x', PRE_COMMIT_FROM_REF: from, PRE_COMMIT_TO_REF: to, PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main', PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/main' };
+    const env = {
+      ...r.env,
+      PRE_COMMIT_REMOTE_NAME: 'origin',
+      PRE_COMMIT_REMOTE_URL: 'x',
+      PRE_COMMIT_FROM_REF: from,
+      PRE_COMMIT_TO_REF: to,
+      PRE_COMMIT_LOCAL_BRANCH: 'refs/heads/main',
+      PRE_COMMIT_REMOTE_BRANCH: 'refs/heads/main',
+    };
     const res = await runMain(['hook', 'run', 'pre-push'], { cwd: r.dir, env });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/gitguard pre-push: 1 new commit\(s\) checked/);
@@ -176,14 +197,22 @@ describe('when gitguard is missing', () => {
     const { r, remote } = protectedRepo();
     const bin = join(tempDir(), 'bin');
     mkdirSync(bin);
-    await installHook({ path: r.dir, env: r.env, gitguard: { node: join(bin, 'node-that-is-gone'), bin: join(bin, 'gitguard-that-is-gone.js') } });
+    await installHook({
+      path: r.dir,
+      env: r.env,
+      gitguard: { node: join(bin, 'node-that-is-gone'), bin: join(bin, 'gitguard-that-is-gone.js') },
+    });
     const env = { ...r.env, PATH: `${bin}:/usr/bin:/bin` }; // no gitguard on PATH
     const push = spawnSync('git', ['push', '-q', 'origin', 'main'], { cwd: r.dir, env, encoding: 'utf8' });
     expect(push.status).not.toBe(0);
     expect(push.stderr).toContain('gitguard: not found');
     expect(push.stderr).toContain('npm install -g');
     expect(push.stderr).toContain('git push --no-verify');
-    expect(spawnSync('git', ['rev-parse', '--verify', '-q', 'main'], { cwd: remote, env, encoding: 'utf8' }).status).not.toBe(0);
-    expect(spawnSync('git', ['push', '-q', '--no-verify', 'origin', 'main'], { cwd: r.dir, env, encoding: 'utf8' }).status).toBe(0);
+    expect(
+      spawnSync('git', ['rev-parse', '--verify', '-q', 'main'], { cwd: remote, env, encoding: 'utf8' }).status,
+    ).not.toBe(0);
+    expect(
+      spawnSync('git', ['push', '-q', '--no-verify', 'origin', 'main'], { cwd: r.dir, env, encoding: 'utf8' }).status,
+    ).toBe(0);
   });
 });

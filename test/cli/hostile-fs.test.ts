@@ -5,7 +5,16 @@
 // could hang (FIFOs, devices) use the built binary with a hard time limit (a killed run fails the
 // test); the others run in-process (runMain), where a hang fails the test at jest's timeout.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { hasStackTrace, parseJson, resultOf, runCli, runMain, stderrLines, type CliResult } from '../helpers/cli.js';
@@ -103,7 +112,11 @@ describe('report and baseline files are never written through a committed symlin
     symlinkSync(o.file, join(r.dir, 'report.txt'));
     symlinkSync(o.file, join(r.dir, 'baseline.json'));
     r.commit('ci files', { 'ci.txt': 'x\n' });
-    for (const args of [['audit', r.dir, '--no-cache', '--output-sarif', join(r.dir, 'gitguard.sarif')], ['audit', r.dir, '--no-cache', '-o', join(r.dir, 'report.txt')], ['baseline', 'write', join(r.dir, 'baseline.json'), r.dir]]) {
+    for (const args of [
+      ['audit', r.dir, '--no-cache', '--output-sarif', join(r.dir, 'gitguard.sarif')],
+      ['audit', r.dir, '--no-cache', '-o', join(r.dir, 'report.txt')],
+      ['baseline', 'write', join(r.dir, 'baseline.json'), r.dir],
+    ]) {
       expectRefused(await runMain(args, { env: r.env }), /symbolic link/);
       expectUntouched(o);
     }
@@ -111,7 +124,9 @@ describe('report and baseline files are never written through a committed symlin
 
   test('a device the user names (/dev/null, /dev/stdout) is still written to, not refused as a link', async () => {
     const r = repoWithCommits();
-    const res = await runMain(['audit', r.dir, '--no-cache', '-t', 'history', '--format', 'json', '-o', '/dev/null'], { env: r.env });
+    const res = await runMain(['audit', r.dir, '--no-cache', '-t', 'history', '--format', 'json', '-o', '/dev/null'], {
+      env: r.env,
+    });
     expectFinished(res);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
@@ -145,21 +160,33 @@ describe('.git/gitguard state is never followed out of the repository', () => {
     expectUntouched(o);
   });
 
-  test.each(['ledger.json', 'verify-cache.json'])('%s -> a file outside: not read, not written, not printed', async (name) => {
-    const r = repoWithCommits();
-    const o = outside();
-    mkdirSync(join(r.dir, '.git', 'gitguard'));
-    symlinkSync(o.file, join(r.dir, '.git', 'gitguard', name));
-    for (const args of [['verify', '-C', r.dir], ['verify', '-C', r.dir, '--format', 'json'], ['audit', r.dir], ['audit', r.dir, '--format', 'json'], ['ledger', 'show', r.dir], ['ledger', 'show', r.dir, '--format', 'json'], ['ledger', 'accept', 'refs/heads/main', '-C', r.dir]]) {
-      const res = await runMain(args, { env: r.env });
-      expectFinished(res);
-      expectUntouched(o);
-    }
-    // The command that would write the file refuses, in one line, and leaves the link for a human to see.
-    const writer = name === 'ledger.json' ? ['ledger', 'accept', 'refs/heads/main', '-C', r.dir] : ['verify', '-C', r.dir];
-    expectRefused(await runMain(writer, { env: r.env }), /symbolic link/);
-    expect(lstatSync(join(r.dir, '.git', 'gitguard', name)).isSymbolicLink()).toBe(true);
-  });
+  test.each(['ledger.json', 'verify-cache.json'])(
+    '%s -> a file outside: not read, not written, not printed',
+    async (name) => {
+      const r = repoWithCommits();
+      const o = outside();
+      mkdirSync(join(r.dir, '.git', 'gitguard'));
+      symlinkSync(o.file, join(r.dir, '.git', 'gitguard', name));
+      for (const args of [
+        ['verify', '-C', r.dir],
+        ['verify', '-C', r.dir, '--format', 'json'],
+        ['audit', r.dir],
+        ['audit', r.dir, '--format', 'json'],
+        ['ledger', 'show', r.dir],
+        ['ledger', 'show', r.dir, '--format', 'json'],
+        ['ledger', 'accept', 'refs/heads/main', '-C', r.dir],
+      ]) {
+        const res = await runMain(args, { env: r.env });
+        expectFinished(res);
+        expectUntouched(o);
+      }
+      // The command that would write the file refuses, in one line, and leaves the link for a human to see.
+      const writer =
+        name === 'ledger.json' ? ['ledger', 'accept', 'refs/heads/main', '-C', r.dir] : ['verify', '-C', r.dir];
+      expectRefused(await runMain(writer, { env: r.env }), /symbolic link/);
+      expect(lstatSync(join(r.dir, '.git', 'gitguard', name)).isSymbolicLink()).toBe(true);
+    },
+  );
 });
 
 describe('FIFOs and devices in the repository do not hang or flood gitguard', () => {
@@ -177,7 +204,10 @@ describe('FIFOs and devices in the repository do not hang or flood gitguard', ()
     rmSync(path, { force: true });
     mkfifo(path);
     // A git that opens the FIFO itself is stopped by the watchdog (5 s here instead of minutes).
-    const res = runCli([...args, ...(args[0] === 'audit' ? [r.dir] : ['-C', r.dir])], { env: { ...r.env, GITGUARD_TIMEOUT: '5' }, timeoutMs: LIMIT });
+    const res = runCli([...args, ...(args[0] === 'audit' ? [r.dir] : ['-C', r.dir])], {
+      env: { ...r.env, GITGUARD_TIMEOUT: '5' },
+      timeoutMs: LIMIT,
+    });
     expectFinished(res);
   });
 
@@ -205,7 +235,10 @@ describe('FIFOs and devices in the repository do not hang or flood gitguard', ()
   test('a FIFO at objects/info/alternates hangs git: the child is stopped, one line, exit 2', () => {
     const r = repoWithCommits();
     mkfifo(join(r.dir, '.git', 'objects', 'info', 'alternates'));
-    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: { ...r.env, GITGUARD_TIMEOUT: '5' }, timeoutMs: LIMIT });
+    const res = runCli(['verify', '-C', r.dir, '--no-cache'], {
+      env: { ...r.env, GITGUARD_TIMEOUT: '5' },
+      timeoutMs: LIMIT,
+    });
     expectRefused(res, /no progress|did not finish/);
     expect(res.stderr).toMatch(/GITGUARD_TIMEOUT/);
   });
@@ -218,12 +251,19 @@ describe('objects too large to hold are refused before they are read', () => {
     const parent = r.run(['rev-parse', 'HEAD']);
     const message = Buffer.alloc(110 * 1024 * 1024, 'a');
     message[message.length - 1] = 10;
-    const head = Buffer.from(`tree ${tree}\nparent ${parent}\nauthor A <a@example.com> 1700000000 +0000\ncommitter A <a@example.com> 1700000000 +0000\n\n`);
+    const head = Buffer.from(
+      `tree ${tree}\nparent ${parent}\nauthor A <a@example.com> 1700000000 +0000\ncommitter A <a@example.com> 1700000000 +0000\n\n`,
+    );
     const oid = r.run(['hash-object', '-t', 'commit', '-w', '--stdin'], { input: Buffer.concat([head, message]) });
     r.run(['update-ref', 'refs/heads/main', oid]);
     const res = await runMain(['verify', '-C', r.dir, '--no-cache'], { env: r.env });
-    expectRefused(res, new RegExp(`commit ${oid} is 110 MiB, over gitguard's limit of 64 MiB.*GITGUARD_MAX_OBJECT_BYTES`));
-    const lifted = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: { ...r.env, GITGUARD_MAX_OBJECT_BYTES: String(256 * 1024 * 1024) } });
+    expectRefused(
+      res,
+      new RegExp(`commit ${oid} is 110 MiB, over gitguard's limit of 64 MiB.*GITGUARD_MAX_OBJECT_BYTES`),
+    );
+    const lifted = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], {
+      env: { ...r.env, GITGUARD_MAX_OBJECT_BYTES: String(256 * 1024 * 1024) },
+    });
     expectFinished(lifted);
     expect(lifted.code).toBe(1); // judged (unsigned), not refused
     expect(lifted.stdout).toContain(oid);

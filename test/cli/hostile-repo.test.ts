@@ -13,16 +13,51 @@ afterAll(cleanupTemp);
 
 // Every trap, by the name of the marker it leaves.
 const TRAPS = [
-  'core-fsmonitor', 'core-pager', 'core-sshcommand', 'core-editor', 'core-alternaterefscommand', 'core-askpass',
-  'pager-log', 'pager-config', 'pager-show', 'pager-diff', 'pager-status', 'pager-for-each-ref', 'pager-rev-list', 'pager-cat-file',
-  'gpg-program', 'gpg-ssh-program', 'gpg-x509-program', 'gpg-openpgp-program',
-  'diff-external', 'diff-textconv', 'filter-clean', 'filter-smudge', 'gpg-ssh-defaultkeycommand',
-  'alias-log', 'alias-st', 'sequence-editor', 'interactive-difffilter', 'credential-helper',
-  'uploadpack-packobjectshook', 'remote-ext', 'include-fsmonitor', 'include-pager',
+  'core-fsmonitor',
+  'core-pager',
+  'core-sshcommand',
+  'core-editor',
+  'core-alternaterefscommand',
+  'core-askpass',
+  'pager-log',
+  'pager-config',
+  'pager-show',
+  'pager-diff',
+  'pager-status',
+  'pager-for-each-ref',
+  'pager-rev-list',
+  'pager-cat-file',
+  'gpg-program',
+  'gpg-ssh-program',
+  'gpg-x509-program',
+  'gpg-openpgp-program',
+  'diff-external',
+  'diff-textconv',
+  'filter-clean',
+  'filter-smudge',
+  'gpg-ssh-defaultkeycommand',
+  'alias-log',
+  'alias-st',
+  'sequence-editor',
+  'interactive-difffilter',
+  'credential-helper',
+  'uploadpack-packobjectshook',
+  'remote-ext',
+  'include-fsmonitor',
+  'include-pager',
 ] as const;
 const HOOKS = [
-  'post-checkout', 'pre-commit', 'reference-transaction', 'fsmonitor-watchman', 'post-index-change',
-  'pre-auto-gc', 'post-rewrite', 'pre-push', 'commit-msg', 'post-commit', 'prepare-commit-msg',
+  'post-checkout',
+  'pre-commit',
+  'reference-transaction',
+  'fsmonitor-watchman',
+  'post-index-change',
+  'pre-auto-gc',
+  'post-rewrite',
+  'pre-push',
+  'commit-msg',
+  'post-commit',
+  'prepare-commit-msg',
 ] as const;
 
 interface Trapped {
@@ -45,7 +80,10 @@ function plant(repoDir: string, root: string): Trapped {
   const t: Trapped = { root, bin: join(root, 'bin'), markers: join(root, 'markers') };
   mkdirSync(t.bin, { recursive: true });
   mkdirSync(t.markers, { recursive: true });
-  writeFileSync(join(root, 'allowed_signers'), '* ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEzpBKDj2DUcPAbwdQWwBOm1ESNkcz1eT4cOuWT1l0jV\n');
+  writeFileSync(
+    join(root, 'allowed_signers'),
+    '* ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEzpBKDj2DUcPAbwdQWwBOm1ESNkcz1eT4cOuWT1l0jV\n',
+  );
   for (const name of TRAPS) script(join(t.bin, name), name, t.markers);
   const cmd = (name: (typeof TRAPS)[number]): string => join(t.bin, name);
   const gitDir = join(repoDir, '.git');
@@ -160,7 +198,12 @@ function snapshot(dir: string): Map<string, Entry> {
       if (rel === join('.git', 'gitguard')) continue;
       const st = lstatSync(full);
       // Creating .git/gitguard/ (its walk checkpoint) touches the mtime of .git itself, and nothing else there.
-      out.set(rel, { type: st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'link' : 'file', size: st.isDirectory() ? 0 : st.size, mtimeMs: rel === '.git' ? 0 : st.mtimeMs, mode: st.mode });
+      out.set(rel, {
+        type: st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'link' : 'file',
+        size: st.isDirectory() ? 0 : st.size,
+        mtimeMs: rel === '.git' ? 0 : st.mtimeMs,
+        mode: st.mode,
+      });
       if (st.isDirectory()) walk(full);
     }
   };
@@ -171,7 +214,12 @@ function snapshot(dir: string): Map<string, Entry> {
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** The binary on a pseudo-terminal (so a pager would start), via util-linux `script`. */
-function runOnTty(args: string[], cwd: string, env: NodeJS.ProcessEnv, withColour: boolean): CliResult & { onTty: boolean } {
+function runOnTty(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  withColour: boolean,
+): CliResult & { onTty: boolean } {
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const line = `[ -t 1 ] && echo STDOUT-IS-A-TTY; ${withColour ? 'unset NO_COLOR;' : ''} exec ${[process.execPath, BIN, ...args].map(q).join(' ')}`;
   const r = runCommand('script', ['-qec', line, '/dev/null'], { cwd, env: { ...env, SHELL: '/bin/sh' } });
@@ -193,7 +241,9 @@ describe('a repository whose config, attributes and hooks try to run code', () =
   beforeAll(async () => {
     repo = makeRepo();
     const key = join(repo.home, 'id_ed25519');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@example.com', '-f', key], { stdio: 'pipe' });
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@example.com', '-f', key], {
+      stdio: 'pipe',
+    });
     const sign = ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${key}`];
     // History made before the traps exist: .gitattributes names the filter/diff drivers, some
     // commits are SSH-signed, a side branch and a tag give --all more to walk.
@@ -250,7 +300,11 @@ describe('a repository whose config, attributes and hooks try to run code', () =
     expect(hit.some((m) => m.startsWith('filter-'))).toBe(true);
     if (hasScript) {
       // On a terminal git starts the pager the repository names.
-      runCommand('script', ['-qec', 'git log -1', '/dev/null'], { cwd: control.dir, env: { ...repo.env, SHELL: '/bin/sh' }, timeoutMs: 30_000 });
+      runCommand('script', ['-qec', 'git log -1', '/dev/null'], {
+        cwd: control.dir,
+        env: { ...repo.env, SHELL: '/bin/sh' },
+        timeoutMs: 30_000,
+      });
       expect(fired(control.traps)).toContain('pager-log');
     }
   });
@@ -283,7 +337,11 @@ describe('a repository whose config, attributes and hooks try to run code', () =
       if (format === 'json') {
         const report = parseJson(r);
         expect(report.scope.commits).toBe(allIds.length);
-        expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit).sort()).toEqual(allIds.filter((id) => !signedIds.includes(id)).sort());
+        expect(
+          resultOf(report, 'commits-signed')
+            .findings.map((f) => f.commit)
+            .sort(),
+        ).toEqual(allIds.filter((id) => !signedIds.includes(id)).sort());
       }
     }
     expectUntouched();
@@ -298,7 +356,11 @@ describe('a repository whose config, attributes and hooks try to run code', () =
   });
 
   (hasScript ? test : test.skip)('an audit on a terminal, where a pager would start, runs none of the traps', () => {
-    for (const [args, colour] of [[['audit'], true], [['audit', '--all'], false], [['audit', '--format', 'json'], false]] as const) {
+    for (const [args, colour] of [
+      [['audit'], true],
+      [['audit', '--all'], false],
+      [['audit', '--format', 'json'], false],
+    ] as const) {
       const r = runOnTty([...args], repo.dir, repo.env, colour);
       expect(r.onTty).toBe(true);
       expect(r.code).toBe(1);
@@ -313,7 +375,9 @@ describe('replace refs and grafts', () => {
   test('replace-refs-absent and grafts-absent fail and name the commits, and the walk reads the real history', async () => {
     const repo = makeRepo();
     const key = join(repo.home, 'id_ed25519');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@example.com', '-f', key], { stdio: 'pipe' });
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@example.com', '-f', key], {
+      stdio: 'pipe',
+    });
     const base = repo.commit('unsigned base');
     repo.write({ 'a.txt': 'signed change\n' });
     repo.run(['add', '-A']);

@@ -3,7 +3,18 @@
 // make an old verdict read differently walks everything; a tampered or hostile checkpoint is never
 // trusted.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -20,7 +31,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(keyDir, { recursive: true, force: true }));
 
-interface Walk { incremental: boolean; walked: number; fromCheckpoint: number; checkpointAt?: string; reason?: string }
+interface Walk {
+  incremental: boolean;
+  walked: number;
+  fromCheckpoint: number;
+  checkpointAt?: string;
+  reason?: string;
+}
 type Report = JsonReport & { walk?: Walk };
 
 const POLICY = 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\nmaintainers: [alice]\n';
@@ -35,7 +52,14 @@ function verdicts(report: Report): unknown {
   return {
     exitCode: report.exitCode,
     scope: report.scope,
-    results: report.results.map((x) => ({ id: x.meta.id, outcome: x.outcome, severity: x.severity, count: x.findingCount, note: x.note, findings: x.findings.map((f) => [f.commit ?? '', f.message]) })),
+    results: report.results.map((x) => ({
+      id: x.meta.id,
+      outcome: x.outcome,
+      severity: x.severity,
+      count: x.findingCount,
+      note: x.note,
+      findings: x.findings.map((f) => [f.commit ?? '', f.message]),
+    })),
   };
 }
 
@@ -105,7 +129,10 @@ describe('incremental re-audit', () => {
     audit(r);
     r.write({ 'back.txt': 'x\n' });
     r.run(['add', '-A']);
-    const back = signedCommit(r, alice, 'backdated', { committerEmail: 'alice@example.com', date: '2020-01-01T00:00:00Z' });
+    const back = signedCommit(r, alice, 'backdated', {
+      committerEmail: 'alice@example.com',
+      date: '2020-01-01T00:00:00Z',
+    });
     const inc = audit(r);
     expect(inc.report.walk).toMatchObject({ incremental: true, walked: 1 });
     const dates = resultOf(inc.report, 'commit-dates-plausible');
@@ -114,7 +141,7 @@ describe('incremental re-audit', () => {
     expect(verdicts(inc.report)).toEqual(verdicts(audit(r, '--no-cache').report));
   });
 
-  test('a branch started at the recorded tip and merged back is walked alone (3 commits), with the full walk\'s verdicts', () => {
+  test("a branch started at the recorded tip and merged back is walked alone (3 commits), with the full walk's verdicts", () => {
     const { r } = governed();
     audit(r);
     r.run(['checkout', '-q', '-b', 'side']);
@@ -147,26 +174,42 @@ describe('incremental re-audit', () => {
   });
 
   const forcesFull: Array<[string, (r: TestRepo) => void, RegExp]> = [
-    ['a force-push', (r) => {
-      r.run(['reset', '-q', '--hard', 'HEAD~2']);
-      work(r, 1, 'rewritten');
-    }, /no longer in the history/],
-    ['a new replace ref', (r) => {
-      r.run(['replace', r.run(['rev-parse', 'HEAD~1']), r.run(['rev-parse', 'HEAD~2'])]);
-    }, /replace refs/],
-    ['a changed policy at the tip', (r) => {
-      r.write({ '.gitguard/policy.yml': `${POLICY}require_signatures: true\n` });
-      r.run(['add', '-A']);
-      signedCommit(r, alice, 'policy tweak', { committerEmail: 'alice@example.com' });
-    }, /policy at the tip/],
-    ['a new branch off an old commit that is not a recorded tip, merged', (r) => {
-      r.run(['checkout', '-q', '-b', 'side', 'HEAD~3']);
-      work(r, 1, 'side');
-      r.run(['checkout', '-q', 'main']);
-      r.run(['merge', '-q', '--no-ff', '--no-edit', '--no-gpg-sign', 'side']);
-    }, /branch off [0-9a-f]{12}/],
+    [
+      'a force-push',
+      (r) => {
+        r.run(['reset', '-q', '--hard', 'HEAD~2']);
+        work(r, 1, 'rewritten');
+      },
+      /no longer in the history/,
+    ],
+    [
+      'a new replace ref',
+      (r) => {
+        r.run(['replace', r.run(['rev-parse', 'HEAD~1']), r.run(['rev-parse', 'HEAD~2'])]);
+      },
+      /replace refs/,
+    ],
+    [
+      'a changed policy at the tip',
+      (r) => {
+        r.write({ '.gitguard/policy.yml': `${POLICY}require_signatures: true\n` });
+        r.run(['add', '-A']);
+        signedCommit(r, alice, 'policy tweak', { committerEmail: 'alice@example.com' });
+      },
+      /policy at the tip/,
+    ],
+    [
+      'a new branch off an old commit that is not a recorded tip, merged',
+      (r) => {
+        r.run(['checkout', '-q', '-b', 'side', 'HEAD~3']);
+        work(r, 1, 'side');
+        r.run(['checkout', '-q', 'main']);
+        r.run(['merge', '-q', '--no-ff', '--no-edit', '--no-gpg-sign', 'side']);
+      },
+      /branch off [0-9a-f]{12}/,
+    ],
   ];
-  test.each(forcesFull)('%s walks everything, and the result is the full walk\'s', (_name, change, reason) => {
+  test.each(forcesFull)("%s walks everything, and the result is the full walk's", (_name, change, reason) => {
     const { r } = governed();
     audit(r);
     change(r);
@@ -177,7 +220,7 @@ describe('incremental re-audit', () => {
     expect(verdicts(after.report)).toEqual(verdicts(audit(r, '--no-cache').report));
   });
 
-  test('an old commit\'s loose object overwritten with other bytes after the checkpoint: everything is walked, and the forgery fails', () => {
+  test("an old commit's loose object overwritten with other bytes after the checkpoint: everything is walked, and the forgery fails", () => {
     const { r } = governed();
     const victim = r.run(['rev-parse', 'HEAD~2']);
     r.run(['checkout', '-q', '--orphan', 'donor']);
@@ -214,7 +257,10 @@ describe('incremental re-audit', () => {
     audit(r);
     const text = readFileSync(checkpoint(r), 'utf8');
     // Claim more commits judged, and no unsigned one: the seal no longer matches.
-    writeFileSync(checkpoint(r), text.replace('"commits":8,', '"commits":80,').replace('\\"count\\":1', '\\"count\\":0'));
+    writeFileSync(
+      checkpoint(r),
+      text.replace('"commits":8,', '"commits":80,').replace('\\"count\\":1', '\\"count\\":0'),
+    );
     expect(readFileSync(checkpoint(r), 'utf8')).not.toBe(text);
     const after = audit(r);
     expect(after.report.walk).toMatchObject({ incremental: false, walked: 8 });
@@ -223,7 +269,9 @@ describe('incremental re-audit', () => {
     // Another user's secret (another HOME) does not authenticate it either.
     const other = audit(r);
     expect(other.report.walk?.incremental).toBe(true);
-    const res = runCli(['audit', r.dir, '--format', 'json', '--no-ledger'], { env: { ...r.env, XDG_CACHE_HOME: join(r.home, 'another-cache') } });
+    const res = runCli(['audit', r.dir, '--format', 'json', '--no-ledger'], {
+      env: { ...r.env, XDG_CACHE_HOME: join(r.home, 'another-cache') },
+    });
     expect(parseJson<Report>(res).walk?.reason).toMatch(/does not authenticate/);
   });
 
@@ -237,7 +285,11 @@ describe('incremental re-audit', () => {
     writeFileSync(checkpoint(clone), readFileSync(checkpoint(r)));
     // The same user (the same secret), the same commits: only the repository differs.
     const res = runCli(['audit', clone.dir, '--format', 'json', '--no-ledger'], { env: r.env });
-    expect(parseJson<Report>(res).walk).toMatchObject({ incremental: false, walked: 8, reason: 'the checkpoint was written for another repository' });
+    expect(parseJson<Report>(res).walk).toMatchObject({
+      incremental: false,
+      walked: 8,
+      reason: 'the checkpoint was written for another repository',
+    });
   });
 
   test('--no-cache neither reads nor writes the checkpoint', () => {

@@ -14,14 +14,21 @@ const SIGNATURE_RULES = ['commits-signed', 'signatures-valid', 'signers-authoriz
 let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gg-init-'));
-  keys = { alice: makeSshKey(dir, 'ed25519', 'alice'), bob: makeSshKey(dir, 'ed25519', 'bob'), mallory: makeSshKey(dir, 'ed25519', 'mallory') };
+  keys = {
+    alice: makeSshKey(dir, 'ed25519', 'alice'),
+    bob: makeSshKey(dir, 'ed25519', 'bob'),
+    mallory: makeSshKey(dir, 'ed25519', 'mallory'),
+  };
 });
 afterAll(cleanupTemp);
 
 /** A repository whose history alice and bob signed, and whose user (alice) trusts both keys globally. */
 function signedHistory(): TestRepo {
   const r = makeRepo();
-  const signers = writeAllowedSigners(join(r.home, 'allowed_signers'), [`alice@example.com ${keys.alice.pub}`, `bob@example.com ${keys.bob.pub}`]);
+  const signers = writeAllowedSigners(join(r.home, 'allowed_signers'), [
+    `alice@example.com ${keys.alice.pub}`,
+    `bob@example.com ${keys.bob.pub}`,
+  ]);
   r.run(['config', '--global', 'user.email', 'alice@example.com']);
   r.run(['config', '--global', 'user.name', 'Alice Example']);
   r.run(['config', '--global', 'gpg.ssh.allowedSignersFile', signers]);
@@ -31,7 +38,8 @@ function signedHistory(): TestRepo {
   return r;
 }
 
-const audit = async (r: TestRepo) => await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env });
+const audit = async (r: TestRepo) =>
+  await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation'], { env: r.env });
 
 describe('gitguard init', () => {
   let r: TestRepo;
@@ -47,7 +55,12 @@ describe('gitguard init', () => {
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     const dir = join(r.dir, '.gitguard');
-    const policy = await parsePolicy({ label: 'test', policyYml: readFileSync(join(dir, 'policy.yml'), 'utf8'), keys: [], allowedSigners: readFileSync(join(dir, 'allowed_signers'), 'utf8') });
+    const policy = await parsePolicy({
+      label: 'test',
+      policyYml: readFileSync(join(dir, 'policy.yml'), 'utf8'),
+      keys: [],
+      allowedSigners: readFileSync(join(dir, 'allowed_signers'), 'utf8'),
+    });
     expect(policy!.trustRoot).toBeUndefined();
     const byEmail = Object.fromEntries(policy!.signers.map((s) => [s.emails[0], s]));
     expect(Object.keys(byEmail).sort()).toEqual(['alice@example.com', 'bob@example.com']);
@@ -59,9 +72,13 @@ describe('gitguard init', () => {
 
   test('says what it did and what to review', async () => {
     expect(out.stdout).toContain('wrote ');
-    expect(out.stdout).toContain('trust root: the commit that adds .gitguard/ (trust_root is left unset); the 3 commit(s) before it are out of scope');
+    expect(out.stdout).toContain(
+      'trust root: the commit that adds .gitguard/ (trust_root is left unset); the 3 commit(s) before it are out of scope',
+    );
     expect(head).toMatch(/^[0-9a-f]{40}$/);
-    expect(out.stdout).toMatch(/signer Alice Example <alice@example.com>: ssh SHA256:\S+, 2 signed commit\(s\) \(maintainer\)/);
+    expect(out.stdout).toMatch(
+      /signer Alice Example <alice@example.com>: ssh SHA256:\S+, 2 signed commit\(s\) \(maintainer\)/,
+    );
     expect(out.stdout).toContain('review: ');
   });
 
@@ -70,7 +87,8 @@ describe('gitguard init', () => {
     r.run(['-c', 'gpg.format=ssh', 'commit', '-q', `-S${keys.alice.path}`, '-m', 'Add gitguard trust policy']);
     const pass = await audit(r);
     const report = parseJson(pass);
-    for (const id of SIGNATURE_RULES) expect(`${id} ${resultOf(report, id).outcome}`).toMatch(new RegExp(`^${id} (pass|not-applicable)$`));
+    for (const id of SIGNATURE_RULES)
+      expect(`${id} ${resultOf(report, id).outcome}`).toMatch(new RegExp(`^${id} (pass|not-applicable)$`));
     expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
     expect(pass.code).toBe(0);
 
@@ -97,14 +115,21 @@ describe('gitguard init with OpenPGP signatures', () => {
       const r = makeRepo();
       r.run(['config', '--global', 'user.email', 'carol@example.com']);
       const env = { ...r.env, GNUPGHOME: gpg.home };
-      r.run(['-c', `user.signingkey=${fpr}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'signed by carol'], { env: { GNUPGHOME: gpg.home, GIT_COMMITTER_EMAIL: 'carol@example.com' } });
+      r.run(['-c', `user.signingkey=${fpr}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'signed by carol'], {
+        env: { GNUPGHOME: gpg.home, GIT_COMMITTER_EMAIL: 'carol@example.com' },
+      });
       const res = await runMain(['init', '-C', r.dir], { env });
       expect(res.stderr).toBe('');
       expect(res.code).toBe(0);
       const dir = join(r.dir, '.gitguard');
       const keyFile = join(dir, 'keys', `${fpr}.asc`);
       expect(readFileSync(keyFile, 'utf8')).toContain('BEGIN PGP PUBLIC KEY BLOCK');
-      const policy = await parsePolicy({ label: 'test', policyYml: readFileSync(join(dir, 'policy.yml'), 'utf8'), keys: [{ name: `${fpr}.asc`, data: readFileSync(keyFile) }], allowedSigners: readFileSync(join(dir, 'allowed_signers'), 'utf8') });
+      const policy = await parsePolicy({
+        label: 'test',
+        policyYml: readFileSync(join(dir, 'policy.yml'), 'utf8'),
+        keys: [{ name: `${fpr}.asc`, data: readFileSync(keyFile) }],
+        allowedSigners: readFileSync(join(dir, 'allowed_signers'), 'utf8'),
+      });
       expect(policy!.signers.map((s) => [s.emails, s.openpgp])).toEqual([[['carol@example.com'], [fpr]]]);
       expect(policy!.maintainers).toEqual(['carol@example.com']);
     } finally {

@@ -15,7 +15,9 @@ test('verify --format json escapes controls in identities', async () => {
   r.commit('hostile identity', { 'a.txt': 'a\n' }, []);
   const name = `Mallory${CSI}31m ${RLO}moc.elpmaxe`;
   const email = `mallory${CSI}2J${RLO}@example.com`;
-  r.run(['commit', '-q', '--allow-empty', '-m', `subject ${RLO}x`], { env: { GIT_COMMITTER_NAME: name, GIT_AUTHOR_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_EMAIL: email } });
+  r.run(['commit', '-q', '--allow-empty', '-m', `subject ${RLO}x`], {
+    env: { GIT_COMMITTER_NAME: name, GIT_AUTHOR_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_EMAIL: email },
+  });
   const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
   expect(res.code).toBe(1); // unsigned
   expect(res.stdoutBytes.toString('utf8')).not.toMatch(RAW);
@@ -29,7 +31,9 @@ test('ledger show --format json escapes controls in ref names', async () => {
   r.commit('one');
   const tag = `v1${RLO}gnp.exe`;
   r.run(['tag', tag]);
-  const accept = await runMain(['ledger', 'accept', `refs/tags/${tag}`, '-C', r.dir, '--reason', `ok ${CSI}2J`], { env: r.env });
+  const accept = await runMain(['ledger', 'accept', `refs/tags/${tag}`, '-C', r.dir, '--reason', `ok ${CSI}2J`], {
+    env: r.env,
+  });
   expect(accept.stderr).toBe('');
   expect(accept.code).toBe(0);
   const res = await runMain(['ledger', 'show', r.dir, '--format', 'json'], { env: r.env });

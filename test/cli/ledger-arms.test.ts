@@ -9,7 +9,13 @@ import { makeSshKey, signedCommit, writeAllowedSigners, type SshTestKey } from '
 
 afterAll(cleanupTemp);
 
-interface LedgerField { updated: boolean; reason?: string; cause?: string; file?: string; refs?: number }
+interface LedgerField {
+  updated: boolean;
+  reason?: string;
+  cause?: string;
+  file?: string;
+  refs?: number;
+}
 
 function signedRepo(): { repo: TestRepo; key: SshTestKey; signers: string } {
   const repo = makeRepo();
@@ -21,7 +27,9 @@ function signedRepo(): { repo: TestRepo; key: SshTestKey; signers: string } {
 }
 
 const audit = async (repo: TestRepo, signers: string, ...extra: string[]) =>
-  await runMain(['audit', repo.dir, '--format', 'json', '--no-cache', '--allowed-signers', signers, ...extra], { env: repo.env });
+  await runMain(['audit', repo.dir, '--format', 'json', '--no-cache', '--allowed-signers', signers, ...extra], {
+    env: repo.env,
+  });
 const ledgerShow = async (repo: TestRepo) => await runMain(['ledger', 'show', repo.dir], { env: repo.env });
 
 describe('the ledger records the tips once history and signatures pass', () => {
@@ -61,7 +69,9 @@ describe('the ledger records the tips once history and signatures pass', () => {
     expect((await ledgerShow(repo)).stdout).toMatch(/^no ledger yet/);
     const text = await runMain(['audit', repo.dir, '--no-cache', '--allowed-signers', signers], { env: repo.env });
     expect(text.stdout).toMatch(/^ledger not updated: signer-matches-committer failed/m);
-    const md = await runMain(['audit', repo.dir, '--no-cache', '--format', 'markdown', '--allowed-signers', signers], { env: repo.env });
+    const md = await runMain(['audit', repo.dir, '--no-cache', '--format', 'markdown', '--allowed-signers', signers], {
+      env: repo.env,
+    });
     expect(md.stdout).toMatch(/^> ledger not updated: signer-matches-committer failed/m);
   });
 
@@ -69,9 +79,11 @@ describe('the ledger records the tips once history and signatures pass', () => {
     const repo = makeRepo();
     repo.commit('unsigned'); // commits-signed fails (high)
     const low = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache'], { env: repo.env });
-    expect((parseJson<{ ledger: LedgerField }>(low)).ledger).toMatchObject({ updated: false, cause: 'blocked' });
+    expect(parseJson<{ ledger: LedgerField }>(low).ledger).toMatchObject({ updated: false, cause: 'blocked' });
     expect(parseJson<{ ledger: LedgerField }>(low).ledger.reason).toContain('commits-signed failed');
-    const critical = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache', '--fail-on', 'critical'], { env: repo.env });
+    const critical = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache', '--fail-on', 'critical'], {
+      env: repo.env,
+    });
     expect(parseJson<{ ledger: LedgerField }>(critical).ledger).toMatchObject({ updated: true });
     expect((await ledgerShow(repo)).stdout).toContain('refs/heads/main');
   });
@@ -79,7 +91,11 @@ describe('the ledger records the tips once history and signatures pass', () => {
   test('--no-ledger and a selection without the ledger rules say why, and leave stderr to real losses', async () => {
     const { repo, signers } = signedRepo();
     const off = await audit(repo, signers, '--no-ledger');
-    expect(parseJson<{ ledger: LedgerField }>(off).ledger).toEqual({ updated: false, reason: '--no-ledger', cause: 'no-ledger' });
+    expect(parseJson<{ ledger: LedgerField }>(off).ledger).toEqual({
+      updated: false,
+      reason: '--no-ledger',
+      cause: 'no-ledger',
+    });
     expect(off.stderr).toBe('');
     const client = await audit(repo, signers, '--threat', 'protections');
     const l = parseJson<{ ledger: LedgerField }>(client).ledger;
@@ -88,14 +104,19 @@ describe('the ledger records the tips once history and signatures pass', () => {
     expect(l.reason).toContain('protected-refs-not-rewritten');
     expect(client.stderr).not.toContain('ledger');
     expect((await ledgerShow(repo)).stdout).toMatch(/^no ledger yet/);
-    const text = await runMain(['audit', repo.dir, '--no-cache', '--no-ledger', '--allowed-signers', signers], { env: repo.env });
+    const text = await runMain(['audit', repo.dir, '--no-cache', '--no-ledger', '--allowed-signers', signers], {
+      env: repo.env,
+    });
     expect(text.stdout).toMatch(/^ledger not updated: --no-ledger$/m);
   });
 
   test('an empty repository records nothing and writes no ledger file', async () => {
     const repo = makeRepo();
     const r = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache'], { env: repo.env });
-    expect((parseJson(r) as JsonReport & { ledger: LedgerField }).ledger).toMatchObject({ updated: false, cause: 'nothing-audited' });
+    expect((parseJson(r) as JsonReport & { ledger: LedgerField }).ledger).toMatchObject({
+      updated: false,
+      cause: 'nothing-audited',
+    });
     expect(existsSync(join(repo.dir, '.git', 'gitguard', 'ledger.json'))).toBe(false);
     expect(r.stderr).not.toContain('ledger');
   });

@@ -5,11 +5,33 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
-import { catCommit, gitSshVerifyArgs, makeSshKey, sshSign, spliceSignature, splitCommit, writeAllowedSigners, writeCommitObject, type SshTestKey } from '../helpers/ssh.js';
+import {
+  catCommit,
+  gitSshVerifyArgs,
+  makeSshKey,
+  sshSign,
+  spliceSignature,
+  splitCommit,
+  writeAllowedSigners,
+  writeCommitObject,
+  type SshTestKey,
+} from '../helpers/ssh.js';
 import { runCli, runMain, parseJson, resultOf } from '../helpers/cli.js';
 
-interface MergetagRow { tag: string; tagger: string | null; letter: string; signer: string | null; status: string; detail: string; problem: string | null }
-interface VerifyRow { commit: string; status: string; mergetags?: MergetagRow[] }
+interface MergetagRow {
+  tag: string;
+  tagger: string | null;
+  letter: string;
+  signer: string | null;
+  status: string;
+  detail: string;
+  problem: string | null;
+}
+interface VerifyRow {
+  commit: string;
+  status: string;
+  mergetags?: MergetagRow[];
+}
 
 // spawned: the built binary, whose verification moves to worker threads on long histories.
 const verifyRows = async (r: TestRepo, args: string[], spawned = false) => {
@@ -17,10 +39,22 @@ const verifyRows = async (r: TestRepo, args: string[], spawned = false) => {
   const res = spawned ? runCli(argv, { env: r.env }) : await runMain(argv, { env: r.env });
   return { code: res.code, rows: (JSON.parse(res.stdout) as { commits: VerifyRow[] }).commits };
 };
-const audit = async (r: TestRepo, args: string[]) => resultOf(parseJson(await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'mergetags-valid', ...args], { env: r.env })), 'mergetags-valid');
+const audit = async (r: TestRepo, args: string[]) =>
+  resultOf(
+    parseJson(
+      await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'mergetags-valid', ...args], {
+        env: r.env,
+      }),
+    ),
+    'mergetags-valid',
+  );
 
 /** git's verdict on the merge's embedded tag, read from `git log --show-signature` (git runs gpg or ssh-keygen). */
-function gitMergetagLetter(r: TestRepo, merge: string, opts: { env?: NodeJS.ProcessEnv; config?: string[] } = {}): string {
+function gitMergetagLetter(
+  r: TestRepo,
+  merge: string,
+  opts: { env?: NodeJS.ProcessEnv; config?: string[] } = {},
+): string {
   const out = r.run([...(opts.config ?? []), 'log', '--show-signature', '-1', '--format=%H', merge], { env: opts.env });
   const lines = out.split('\n');
   const at = lines.findIndex((l) => l.startsWith("merged tag '"));
@@ -82,7 +116,8 @@ describe('a merged tag signed with OpenPGP', () => {
     writeFileSync(keyring, gpg.exportPublic(fpr));
     merge = mergeSignedTag(r, [], []);
   });
-  const resign = (payload: Buffer): string => gpg.run(['--armor', '--detach-sign', '--local-user', fpr], { input: payload }).toString();
+  const resign = (payload: Buffer): string =>
+    gpg.run(['--armor', '--detach-sign', '--local-user', fpr], { input: payload }).toString();
   afterAll(() => gpg.kill());
 
   test('a good tag signature is G and authorized in verify, as git says, and the rule passes', async () => {
@@ -90,7 +125,15 @@ describe('a merged tag signed with OpenPGP', () => {
     expect(rows.map((x) => x.status)).toEqual(['authorized', 'authorized', 'authorized', 'authorized']);
     expect(code).toBe(0);
     const row = rows.find((x) => x.commit === merge)!;
-    expect(row.mergetags).toEqual([expect.objectContaining({ tag: 'v1.0', tagger: 'alice@example.com', letter: 'G', status: 'authorized', problem: null })]);
+    expect(row.mergetags).toEqual([
+      expect.objectContaining({
+        tag: 'v1.0',
+        tagger: 'alice@example.com',
+        letter: 'G',
+        status: 'authorized',
+        problem: null,
+      }),
+    ]);
     expect(rows.filter((x) => x.commit !== merge).every((x) => x.mergetags === undefined)).toBe(true);
     expect(gitMergetagLetter(r, merge)).toBe('G');
     const res = await audit(r, ['--keyring', keyring]);
@@ -99,7 +142,9 @@ describe('a merged tag signed with OpenPGP', () => {
   });
 
   test('the text line of the merge ends with a mergetag token', async () => {
-    const out = (await runMain(['verify', '-C', r.dir, '--no-cache', '--keyring', keyring], { env: r.env })).stdout.split('\n');
+    const out = (
+      await runMain(['verify', '-C', r.dir, '--no-cache', '--keyring', keyring], { env: r.env })
+    ).stdout.split('\n');
     expect(out.find((l) => l.startsWith(merge))).toMatch(/ G \S+ authorized:alice@example.com mergetag:authorized$/);
     expect(out.filter((l) => l.includes('mergetag:'))).toHaveLength(1);
   });
@@ -122,7 +167,14 @@ describe('a merged tag signed with OpenPGP', () => {
     expect(r.run(['log', '-1', '--format=%G?', forged])).toBe('G');
     const { rows, code } = await verifyRows(r, ['--keyring', keyring, forged]);
     expect(rows.find((x) => x.commit === forged)?.status).toBe('authorized');
-    expect(rows.find((x) => x.commit === forged)?.mergetags).toEqual([expect.objectContaining({ tag: 'v1.0', letter: 'B', status: 'bad', problem: expect.stringContaining('bad signature (B)') })]);
+    expect(rows.find((x) => x.commit === forged)?.mergetags).toEqual([
+      expect.objectContaining({
+        tag: 'v1.0',
+        letter: 'B',
+        status: 'bad',
+        problem: expect.stringContaining('bad signature (B)'),
+      }),
+    ]);
     expect(code).toBe(1);
     r.run(['update-ref', 'refs/heads/forged', forged]);
     r.run(['symbolic-ref', 'HEAD', 'refs/heads/forged']);
@@ -136,9 +188,16 @@ describe('a merged tag signed with OpenPGP', () => {
     }
   });
 
-  test('the verdict cache is keyed by the embedded tag\'s bytes: a cached good tag does not vouch for a changed copy', async () => {
+  test("the verdict cache is keyed by the embedded tag's bytes: a cached good tag does not vouch for a changed copy", async () => {
     const cached = async (rev: string) =>
-      (JSON.parse((await runMain(['verify', '-C', r.dir, '--format', 'json', '--keyring', keyring, rev], { env: r.env })).stdout) as { commits: VerifyRow[] }).commits.find((x) => x.commit === rev)?.mergetags?.map((m) => m.letter);
+      (
+        JSON.parse(
+          (await runMain(['verify', '-C', r.dir, '--format', 'json', '--keyring', keyring, rev], { env: r.env }))
+            .stdout,
+        ) as { commits: VerifyRow[] }
+      ).commits
+        .find((x) => x.commit === rev)
+        ?.mergetags?.map((m) => m.letter);
     expect(await cached(merge)).toEqual(['G']);
     expect(await cached(merge)).toEqual(['G']);
     expect(await cached(tamper(r, merge, 'release v1.0', 'release v1.0.1'))).toEqual(['B']);
@@ -173,14 +232,20 @@ describe('a merged tag signed with SSH', () => {
   test('a good tag signature is G and authorized, as git says', async () => {
     expect(gitMergetagLetter(r, merge, { config: sshConfig() })).toBe('G');
     const row = (await verifyRows(r, ['--allowed-signers', signers])).rows.find((x) => x.commit === merge)!;
-    expect(row.mergetags).toEqual([expect.objectContaining({ letter: 'G', status: 'authorized', signer: key.fingerprint })]);
+    expect(row.mergetags).toEqual([
+      expect.objectContaining({ letter: 'G', status: 'authorized', signer: key.fingerprint }),
+    ]);
     expect((await audit(r, ['--allowed-signers', signers])).outcome).toBe('pass');
   });
 
   test('a tampered tag is B, as git says, and fails the audit even with no keys at all', async () => {
     const forged = tamper(r, merge, 'release v1.0', 'release v6.6.6');
     expect(gitMergetagLetter(r, forged, { config: sshConfig() })).toBe('B');
-    expect((await verifyRows(r, ['--allowed-signers', signers, forged])).rows.find((x) => x.commit === forged)?.mergetags?.map((m) => [m.letter, m.status])).toEqual([['B', 'bad']]);
+    expect(
+      (await verifyRows(r, ['--allowed-signers', signers, forged])).rows
+        .find((x) => x.commit === forged)
+        ?.mergetags?.map((m) => [m.letter, m.status]),
+    ).toEqual([['B', 'bad']]);
     r.run(['update-ref', 'refs/heads/forged', forged]);
     r.run(['symbolic-ref', 'HEAD', 'refs/heads/forged']);
     try {
@@ -195,7 +260,12 @@ describe('a merged tag signed with SSH', () => {
 
   test('verdicts are the same when verification moves to worker threads (over 64 signatures)', async () => {
     const big = makeRepo();
-    for (const [k, v] of [['gpg.format', 'ssh'], ['user.signingkey', key.path], ['commit.gpgSign', 'true']]) big.run(['config', k!, v!]);
+    for (const [k, v] of [
+      ['gpg.format', 'ssh'],
+      ['user.signingkey', key.path],
+      ['commit.gpgSign', 'true'],
+    ])
+      big.run(['config', k!, v!]);
     for (let i = 0; i < 66; i += 1) big.run(['commit', '-q', '--allow-empty', '-m', `work ${i}`]);
     const m = mergeSignedTag(big, [], ['-c', `gpg.ssh.allowedSignersFile=${signers}`]);
     const forged = tamper(big, m, 'release v1.0', 'release v6.6.6', (payload) => sshSign(key, payload));

@@ -10,12 +10,20 @@ let repo: TestRepo;
 beforeAll(async () => {
   repo = makeRepo();
   // fsck-objects-enabled is medium in rules/fsck-objects-enabled.json; the policy lowers it.
-  repo.write({ '.gitguard/policy.yml': 'version: 1\nseverity:\n  fsck-objects-enabled: low\n  tls-verification-enabled: critical\n' });
+  repo.write({
+    '.gitguard/policy.yml':
+      'version: 1\nseverity:\n  fsck-objects-enabled: low\n  tls-verification-enabled: critical\n',
+  });
   repo.run(['add', '-A']);
   repo.run(['commit', '-q', '-m', 'policy']);
 });
 
-const audit = async (rules: string) => parseJson(await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', rules], { env: repo.env }));
+const audit = async (rules: string) =>
+  parseJson(
+    await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', rules], {
+      env: repo.env,
+    }),
+  );
 
 describe('policy severity overrides', () => {
   test('apply when only that rule is selected (no walk, no signature rule)', async () => {
@@ -33,6 +41,8 @@ describe('policy severity overrides', () => {
   });
 
   test('a rule the policy does not name keeps its own severity', async () => {
-    expect(resultOf(await audit('tls-verification-enabled,hooks-not-disabled'), 'hooks-not-disabled').severity).toBe('high');
+    expect(resultOf(await audit('tls-verification-enabled,hooks-not-disabled'), 'hooks-not-disabled').severity).toBe(
+      'high',
+    );
   });
 });

@@ -3,7 +3,16 @@ import type { Io } from '../../src/cli/io.js';
 
 function fakeIo(tty: boolean): Io & { err: string[] } {
   const err: string[] = [];
-  return { err, stdout: () => {}, stderr: (s) => err.push(s), env: {}, isTTY: tty, stderrIsTTY: tty, stdin: async () => '', gitguard: () => undefined };
+  return {
+    err,
+    stdout: () => {},
+    stderr: (s) => err.push(s),
+    env: {},
+    isTTY: tty,
+    stderrIsTTY: tty,
+    stdin: async () => '',
+    gitguard: () => undefined,
+  };
 }
 
 describe('progress line', () => {
@@ -22,7 +31,7 @@ describe('progress line', () => {
     expect(io.err[1]).toBe('\r\u001b[K');
   });
 
-  it('with the walk\'s size known, shows the total and the time left at the rate so far', () => {
+  it("with the walk's size known, shows the total and the time left at the rate so far", () => {
     const io = fakeIo(true);
     let now = 0;
     const p = progressReporter(io, () => now);
@@ -32,7 +41,9 @@ describe('progress line', () => {
     expect(io.err).toEqual([]); // still a short walk so far
     now += 4000;
     p.onProgress!(21_000, 1_000_000); // 20,000 in 5 s: 4,000/s, 979,000 to go
-    expect(io.err).toEqual(['\r\u001b[Kgitguard: 21,000 of 1,000,000 commits checked (4,000/s, about 4 min 05 s left)…']);
+    expect(io.err).toEqual([
+      '\r\u001b[Kgitguard: 21,000 of 1,000,000 commits checked (4,000/s, about 4 min 05 s left)…',
+    ]);
     now += 240_000;
     p.onProgress!(999_000, 1_000_000);
     expect(io.err[1]).toMatch(/999,000 of 1,000,000 commits checked \(4,0\d\d\/s, about 1 s left\)…$/);
@@ -49,7 +60,16 @@ describe('progress line', () => {
   });
 
   it('writes durations for people', () => {
-    expect([0.2, 12.4, 59.6, 61, 245, 3599, 3600, 4020].map(durationText)).toEqual(['1 s', '12 s', '1 min 00 s', '1 min 01 s', '4 min 05 s', '59 min 59 s', '1 h 00 min', '1 h 07 min']);
+    expect([0.2, 12.4, 59.6, 61, 245, 3599, 3600, 4020].map(durationText)).toEqual([
+      '1 s',
+      '12 s',
+      '1 min 00 s',
+      '1 min 01 s',
+      '4 min 05 s',
+      '59 min 59 s',
+      '1 h 00 min',
+      '1 h 07 min',
+    ]);
   });
 
   it('prints nothing when stderr is not a terminal', () => {

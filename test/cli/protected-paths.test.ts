@@ -15,12 +15,14 @@ beforeAll(async () => {
 });
 afterAll(cleanupTemp);
 
-const WORKFLOW = (withGate: boolean) => `name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n      - run: npm test\n${withGate ? '      - run: gitguard audit --fail-on high\n' : ''}`;
+const WORKFLOW = (withGate: boolean) =>
+  `name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n      - run: npm test\n${withGate ? '      - run: gitguard audit --fail-on high\n' : ''}`;
 
 function repoWithGate(): TestRepo {
   const r = makeRepo();
   r.write({
-    '.gitguard/policy.yml': 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n',
+    '.gitguard/policy.yml':
+      'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n',
     '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
     '.github/workflows/ci.yml': WORKFLOW(true),
   });
@@ -33,7 +35,18 @@ function repoWithGate(): TestRepo {
 }
 
 const audit = async (r: TestRepo) => {
-  const res = await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--rule', 'ci-gate-kept,protected-paths-changed-by-maintainers,signers-authorized'], { env: r.env });
+  const res = await runMain(
+    [
+      'audit',
+      r.dir,
+      '--format',
+      'json',
+      '--no-cache',
+      '--rule',
+      'ci-gate-kept,protected-paths-changed-by-maintainers,signers-authorized',
+    ],
+    { env: r.env },
+  );
   return { res, report: parseJson(res) };
 };
 
@@ -61,7 +74,11 @@ describe('the CI gate and protected paths', () => {
     const moved = signedCommit(r, bob, 'bump hooks', { committerEmail: 'bob@example.com' });
     const { res, report } = await audit(r);
     expect(res.code).toBe(1);
-    expect(resultOf(report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit).sort()).toEqual([added, moved].sort());
+    expect(
+      resultOf(report, 'protected-paths-changed-by-maintainers')
+        .findings.map((f) => f.commit)
+        .sort(),
+    ).toEqual([added, moved].sort());
   });
 
   test('the same change signed by a maintainer passes', async () => {

@@ -29,7 +29,9 @@ describe('-C PATH on every command', () => {
     expect((await run(['audit', repo.dir, '-C', repo.dir, '--rule', 'objects-intact', '--no-ledger'])).code).toBe(0);
     const two = await run(['audit', repo.dir, '-C', outside, '--rule', 'objects-intact']);
     expect(two.code).toBe(2);
-    expect(stderrLines(two)).toEqual([expect.stringMatching(/^gitguard: two repositories given: .*; give the repository once/)]);
+    expect(stderrLines(two)).toEqual([
+      expect.stringMatching(/^gitguard: two repositories given: .*; give the repository once/),
+    ]);
     expect(hasStackTrace(two)).toBe(false);
   });
 
@@ -74,7 +76,9 @@ describe('-C PATH on every command', () => {
     expect(show.stdout).toContain(join(repo.dir, '.git', 'gitguard', 'ledger.json'));
     const accept = await run(['ledger', 'accept', 'refs/heads/main', '-C', repo.dir, '--reason', 'test']);
     expect(accept.code).toBe(0);
-    expect((await run(['ledger', 'show', '-C', repo.dir, '--format', 'json'])).stdout).toContain(repo.run(['rev-parse', 'HEAD']));
+    expect((await run(['ledger', 'show', '-C', repo.dir, '--format', 'json'])).stdout).toContain(
+      repo.run(['rev-parse', 'HEAD']),
+    );
   });
 
   test('hook install / run pre-push / uninstall -C PATH', async () => {
@@ -90,7 +94,9 @@ describe('-C PATH on every command', () => {
 
   test('hook install --server and hook run pre-receive -C PATH on a bare repository', async () => {
     const bare = makeRepo({ bare: true });
-    expect((await runMain(['hook', 'install', '--server', '-C', bare.dir], { cwd: outside, env: bare.env })).code).toBe(0);
+    expect((await runMain(['hook', 'install', '--server', '-C', bare.dir], { cwd: outside, env: bare.env })).code).toBe(
+      0,
+    );
     expect(existsSync(join(bare.dir, 'hooks', 'pre-receive'))).toBe(true);
     const r = await runMain(['hook', 'run', 'pre-receive', '-C', bare.dir], { cwd: outside, env: bare.env });
     expect(r.code).toBe(0);

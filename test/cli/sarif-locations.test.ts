@@ -12,7 +12,13 @@ afterAll(cleanupTemp);
 interface SarifResult {
   ruleId: string;
   message: { text: string };
-  locations: Array<{ physicalLocation: { artifactLocation: { uri: string; description?: { text: string } }; region?: { startLine: number } }; logicalLocations?: Array<{ fullyQualifiedName: string }> }>;
+  locations: Array<{
+    physicalLocation: {
+      artifactLocation: { uri: string; description?: { text: string } };
+      region?: { startLine: number };
+    };
+    logicalLocations?: Array<{ fullyQualifiedName: string }>;
+  }>;
 }
 
 let repo: TestRepo;
@@ -20,10 +26,24 @@ let results: SarifResult[];
 let sarif: unknown;
 beforeAll(async () => {
   repo = makeRepo({ globalConfig: '[user]\n\tname = Alice\n[http]\n\tsslVerify = false\n' });
-  repo.commit('add CI', { '.github/workflows/ci.yml': 'jobs:\n  gate:\n    steps:\n      - run: npx gitguard audit\n' });
+  repo.commit('add CI', {
+    '.github/workflows/ci.yml': 'jobs:\n  gate:\n    steps:\n      - run: npx gitguard audit\n',
+  });
   repo.commit('drop the gate', { '.github/workflows/ci.yml': 'jobs:\n  test:\n    steps:\n      - run: npm test\n' });
   repo.run(['config', 'core.fsmonitor', 'echo planted']);
-  const r = await runMain(['audit', repo.dir, '--format', 'sarif', '--no-cache', '--no-ledger', '--rule', 'no-code-execution-in-local-config,tls-verification-enabled,ci-gate-kept,commits-signed'], { env: repo.env });
+  const r = await runMain(
+    [
+      'audit',
+      repo.dir,
+      '--format',
+      'sarif',
+      '--no-cache',
+      '--no-ledger',
+      '--rule',
+      'no-code-execution-in-local-config,tls-verification-enabled,ci-gate-kept,commits-signed',
+    ],
+    { env: repo.env },
+  );
   expect(r.code).toBe(1);
   sarif = JSON.parse(r.stdout);
   results = (sarif as { runs: Array<{ results: SarifResult[] }> }).runs[0]!.results;
@@ -62,13 +82,18 @@ describe('SARIF locations', () => {
     expect(all).not.toContain('.git');
     const other = makeRepo();
     other.commit('plain');
-    const o = await runMain(['audit', other.dir, '--format', 'sarif', '--no-cache', '--no-ledger', '--rule', 'commits-signed'], { env: other.env });
-    const loc = (JSON.parse(o.stdout) as { runs: Array<{ results: SarifResult[] }> }).runs[0]!.results[0]!.locations[0]!.physicalLocation;
+    const o = await runMain(
+      ['audit', other.dir, '--format', 'sarif', '--no-cache', '--no-ledger', '--rule', 'commits-signed'],
+      { env: other.env },
+    );
+    const loc = (JSON.parse(o.stdout) as { runs: Array<{ results: SarifResult[] }> }).runs[0]!.results[0]!.locations[0]!
+      .physicalLocation;
     expect(loc.artifactLocation.uri).toBe('.');
     expect(loc.artifactLocation.description!.text).toMatch(/^commit [0-9a-f]{40}$/);
   });
 
   test('the report is valid SARIF 2.1.0', async () => {
-    for (const validate of ['sarif-schema-2.1.0.json', 'sarif-schema-2.1.0-errata01.json'].map(validator)) expect({ valid: validate(sarif), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
+    for (const validate of ['sarif-schema-2.1.0.json', 'sarif-schema-2.1.0-errata01.json'].map(validator))
+      expect({ valid: validate(sarif), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
   });
 });

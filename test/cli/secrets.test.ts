@@ -9,7 +9,14 @@ import { TokenFactory } from '../helpers/secrets.js';
 afterAll(cleanupTemp);
 
 const SECRETS = ['--rule', 'secrets-not-in-history', '--no-ledger'];
-type Finding = { message: string; commit?: string; file?: string; suppressed?: boolean; suppressedBy?: string; evidence?: Record<string, unknown> };
+type Finding = {
+  message: string;
+  commit?: string;
+  file?: string;
+  suppressed?: boolean;
+  suppressedBy?: string;
+  evidence?: Record<string, unknown>;
+};
 
 describe('secrets-not-in-history', () => {
   const f = new TokenFactory(2026);
@@ -26,8 +33,32 @@ describe('secrets-not-in-history', () => {
 
   test('a token committed and removed two commits later fails, naming the commit and path, and no format prints it', async () => {
     const outDir = tempDir();
-    const files = { text: join(outDir, 'r.txt'), json: join(outDir, 'r.json'), sarif: join(outDir, 'r.sarif'), junit: join(outDir, 'r.xml'), markdown: join(outDir, 'r.md') };
-    const r = await runMain(['audit', repo.dir, ...SECRETS, '-v', '--output-text', files.text, '--output-json', files.json, '--output-sarif', files.sarif, '--output-junit', files.junit, '--output-markdown', files.markdown], { env: repo.env });
+    const files = {
+      text: join(outDir, 'r.txt'),
+      json: join(outDir, 'r.json'),
+      sarif: join(outDir, 'r.sarif'),
+      junit: join(outDir, 'r.xml'),
+      markdown: join(outDir, 'r.md'),
+    };
+    const r = await runMain(
+      [
+        'audit',
+        repo.dir,
+        ...SECRETS,
+        '-v',
+        '--output-text',
+        files.text,
+        '--output-json',
+        files.json,
+        '--output-sarif',
+        files.sarif,
+        '--output-junit',
+        files.junit,
+        '--output-markdown',
+        files.markdown,
+      ],
+      { env: repo.env },
+    );
     expect(r.code).toBe(1);
     const json = JSON.parse(readFileSync(files.json, 'utf8'));
     const res = resultOf(json, 'secrets-not-in-history');
@@ -37,7 +68,13 @@ describe('secrets-not-in-history', () => {
     const finding = res.findings[0] as Finding;
     expect(finding.commit).toBe(leaked);
     expect(finding.file).toBe('config/deploy.env');
-    expect(finding.evidence).toMatchObject({ path: 'config/deploy.env', line: 2, kind: 'github-pat', secret: `ghp_…(40 chars)`, fingerprint: `${leaked}:config/deploy.env:github-pat:2` });
+    expect(finding.evidence).toMatchObject({
+      path: 'config/deploy.env',
+      line: 2,
+      kind: 'github-pat',
+      secret: `ghp_…(40 chars)`,
+      fingerprint: `${leaked}:config/deploy.env:github-pat:2`,
+    });
     expect(r.stdout).toContain(leaked.slice(0, 12));
     expect(r.stdout).toContain('config/deploy.env:2');
     for (const out of [r.stdout, r.stderr, ...Object.values(files).map((p) => readFileSync(p, 'utf8'))]) {
@@ -52,7 +89,10 @@ describe('secrets-not-in-history', () => {
     r2.commit('one', { 'a.env': `T=${token}\n` });
     r2.commit('two', { 'a.env': 'T=\n' });
     r2.run(['revert', '--no-edit', 'HEAD']);
-    writeFileSync(join(r2.dir, 'logo.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]), Buffer.from(`T=${token}\n`)]));
+    writeFileSync(
+      join(r2.dir, 'logo.png'),
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]), Buffer.from(`T=${token}\n`)]),
+    );
     r2.commit('binary');
     const json = parseJson(await runMain(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env }));
     const res = resultOf(json, 'secrets-not-in-history');
@@ -62,18 +102,22 @@ describe('secrets-not-in-history', () => {
 
   test('gitguard baseline write records it and audit --baseline suppresses it', async () => {
     const file = join(tempDir(), 'baseline.json');
-    const w = await runMain(['baseline', 'write', file, repo.dir, '--rule', 'secrets-not-in-history'], { env: repo.env });
+    const w = await runMain(['baseline', 'write', file, repo.dir, '--rule', 'secrets-not-in-history'], {
+      env: repo.env,
+    });
     expect(w.code).toBe(0);
     expect(readFileSync(file, 'utf8')).not.toContain(token);
     const r = await runMain(['audit', repo.dir, ...SECRETS, '--baseline', file, '--format', 'json'], { env: repo.env });
     expect(r.code).toBe(0);
-    const res = resultOf(parseJson(r), 'secrets-not-in-history') as ReturnType<typeof resultOf> & { suppressedCount?: number };
+    const res = resultOf(parseJson(r), 'secrets-not-in-history') as ReturnType<typeof resultOf> & {
+      suppressedCount?: number;
+    };
     expect(res.outcome).toBe('pass');
     expect(res.suppressedCount).toBe(1);
     expect((res.findings[0] as Finding).suppressed).toBe(true);
   });
 
-  test('the policy\'s secrets.allow excuses by path glob and by fingerprint, reported as suppressed', async () => {
+  test("the policy's secrets.allow excuses by path glob and by fingerprint, reported as suppressed", async () => {
     for (const allow of [
       '  allow:\n    - path: "config/**"\n      reason: throw-away fixture\n',
       `  allow:\n    - fingerprint: "${leaked}:config/deploy.env:github-pat:1"\n      reason: revoked on 2026-01-02\n`,
@@ -98,14 +142,16 @@ describe('secrets-not-in-history', () => {
 
   test('a fingerprint without a reason is a policy error, not a silent excuse', async () => {
     const r2 = makeRepo();
-    r2.commit('policy', { '.gitguard/policy.yml': `version: 1\nsecrets:\n  allow:\n    - fingerprint: "${'a'.repeat(40)}:x:github-pat:1"\n` });
+    r2.commit('policy', {
+      '.gitguard/policy.yml': `version: 1\nsecrets:\n  allow:\n    - fingerprint: "${'a'.repeat(40)}:x:github-pat:1"\n`,
+    });
     const r = await runMain(['audit', r2.dir, ...SECRETS, '--format', 'json'], { env: r2.env });
     expect(hasStackTrace(r)).toBe(false);
     const res = resultOf(parseJson(r), 'secrets-not-in-history');
     expect(res.note).toMatch(/secrets\.allow\[0\]: reason: missing/);
   });
 
-  test('the repository\'s diff drivers, textconv and attributes run nothing and hide nothing', async () => {
+  test("the repository's diff drivers, textconv and attributes run nothing and hide nothing", async () => {
     const r2 = makeRepo();
     const marker = join(tempDir(), 'pwned');
     r2.run(['config', 'diff.evil.textconv', `sh -c 'touch ${marker}; echo clean'`]);
@@ -120,11 +166,14 @@ describe('secrets-not-in-history', () => {
     expect(() => readFileSync(marker)).toThrow();
   });
 
-  test('the generic high-entropy detector runs only with --secrets-entropy or the policy\'s secrets.entropy', async () => {
+  test("the generic high-entropy detector runs only with --secrets-entropy or the policy's secrets.entropy", async () => {
     const r2 = makeRepo();
     r2.commit('config', { 'app.yml': `client_secret: "${f.base64(40)}"\n` });
     expect((await runMain(['audit', r2.dir, ...SECRETS], { env: r2.env })).code).toBe(0);
-    const on = resultOf(parseJson(await runMain(['audit', r2.dir, ...SECRETS, '--secrets-entropy', '--format', 'json'], { env: r2.env })), 'secrets-not-in-history');
+    const on = resultOf(
+      parseJson(await runMain(['audit', r2.dir, ...SECRETS, '--secrets-entropy', '--format', 'json'], { env: r2.env })),
+      'secrets-not-in-history',
+    );
     expect([on.outcome, on.findings[0]?.evidence?.kind]).toEqual(['fail', 'generic-high-entropy']);
     r2.commit('policy', { '.gitguard/policy.yml': 'version: 1\nsecrets:\n  entropy: true\n' });
     expect((await runMain(['audit', r2.dir, ...SECRETS], { env: r2.env })).code).toBe(1);
@@ -132,7 +181,10 @@ describe('secrets-not-in-history', () => {
 
   test('a clean history passes', async () => {
     const r2 = makeRepo();
-    r2.commit('one', { 'package-lock.json': `{"integrity": "sha512-${f.base64(86)}=="}\n`, 'a.txt': 'token = "your_token_here"\n' });
+    r2.commit('one', {
+      'package-lock.json': `{"integrity": "sha512-${f.base64(86)}=="}\n`,
+      'a.txt': 'token = "your_token_here"\n',
+    });
     const r = await runMain(['audit', r2.dir, ...SECRETS], { env: r2.env });
     expect(r.code).toBe(0);
   });
@@ -146,12 +198,16 @@ describe('security-policy-present', () => {
     r.write({ 'SECURITY.md': 'not committed\n' });
     const without = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     expect(without.code).toBe(1);
-    expect(resultOf(parseJson(without), 'security-policy-present').findings[0]!.message).toMatch(/no SECURITY\.md at the root, in \.github\/ or in docs\//);
+    expect(resultOf(parseJson(without), 'security-policy-present').findings[0]!.message).toMatch(
+      /no SECURITY\.md at the root, in \.github\/ or in docs\//,
+    );
     rmSync(join(r.dir, 'SECURITY.md'));
     r.commit('empty', { '.github/SECURITY.md': '\n  \n' });
     const empty = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     expect(empty.code).toBe(1);
-    expect(resultOf(parseJson(empty), 'security-policy-present').findings[0]!.message).toMatch(/\.github\/SECURITY\.md .* is empty/);
+    expect(resultOf(parseJson(empty), 'security-policy-present').findings[0]!.message).toMatch(
+      /\.github\/SECURITY\.md .* is empty/,
+    );
     r.commit('policy', { '.github/SECURITY.md': 'Report vulnerabilities to security@example.com.\n' });
     const ok = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     expect(ok.code).toBe(0);

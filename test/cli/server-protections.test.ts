@@ -14,7 +14,9 @@ afterAll(cleanupTemp);
 const SERVER_RULES = ['server-receive-hardened', 'server-hook-installed'];
 
 async function auditServer(server: TestRepo) {
-  const res = await runMain(['audit', server.dir, '--format', 'json', '--no-cache', '--rule', SERVER_RULES.join(',')], { env: server.env });
+  const res = await runMain(['audit', server.dir, '--format', 'json', '--no-cache', '--rule', SERVER_RULES.join(',')], {
+    env: server.env,
+  });
   return parseJson(res);
 }
 
@@ -34,7 +36,11 @@ function clientOf(server: TestRepo): TestRepo {
 
 function push(client: TestRepo, args: string[]): { ok: boolean; stderr: string } {
   try {
-    execFileSync('git', ['push', 'origin', ...args], { cwd: client.dir, env: client.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('git', ['push', 'origin', ...args], {
+      cwd: client.dir,
+      env: client.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { ok: true, stderr: '' };
   } catch (err) {
     return { ok: false, stderr: String((err as { stderr?: Buffer }).stderr ?? '') };
@@ -50,12 +56,15 @@ describe('server rules on a bare repository', () => {
     for (const id of SERVER_RULES) expect(resultOf(before, id).outcome).toBe('fail');
     expect(resultOf(before, 'server-receive-hardened').findingCount).toBe(3);
 
-    const commands = SERVER_RULES.flatMap((id) => resultOf(before, id).meta as unknown as { remediation: string[] }).flatMap((m) => m.remediation);
+    const commands = SERVER_RULES.flatMap(
+      (id) => resultOf(before, id).meta as unknown as { remediation: string[] },
+    ).flatMap((m) => m.remediation);
     expect(commands.length).toBeGreaterThanOrEqual(4);
     for (const cmd of commands) {
       const argv = cmd.split(' ');
       if (argv[0] === 'git') execFileSync('git', argv.slice(1), { cwd: server.dir, env: server.env, stdio: 'pipe' });
-      else if (argv[0] === 'gitguard') expect((await runMain(argv.slice(1), { cwd: server.dir, env: server.env })).code).toBe(0);
+      else if (argv[0] === 'gitguard')
+        expect((await runMain(argv.slice(1), { cwd: server.dir, env: server.env })).code).toBe(0);
       else throw new Error(`not a command: ${cmd}`);
     }
 
@@ -65,9 +74,15 @@ describe('server rules on a bare repository', () => {
 
   test('a work-tree repository is judged as a server only with --server', async () => {
     const repo = makeRepo();
-    const plain = parseJson(await runMain(['audit', repo.dir, '--format', 'json', '--rule', SERVER_RULES.join(',')], { env: repo.env }));
+    const plain = parseJson(
+      await runMain(['audit', repo.dir, '--format', 'json', '--rule', SERVER_RULES.join(',')], { env: repo.env }),
+    );
     for (const id of SERVER_RULES) expect(resultOf(plain, id).outcome).toBe('not-applicable');
-    const server = parseJson(await runMain(['audit', repo.dir, '--server', '--format', 'json', '--rule', SERVER_RULES.join(',')], { env: repo.env }));
+    const server = parseJson(
+      await runMain(['audit', repo.dir, '--server', '--format', 'json', '--rule', SERVER_RULES.join(',')], {
+        env: repo.env,
+      }),
+    );
     for (const id of SERVER_RULES) expect(resultOf(server, id).outcome).toBe('fail');
   });
 });
@@ -120,7 +135,8 @@ describe('the pre-receive check, with real git push', () => {
       const server = await hookedServer();
       const client = clientOf(server);
       client.write({
-        '.gitguard/policy.yml': 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n',
+        '.gitguard/policy.yml':
+          'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n',
         '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
         '.github/workflows/ci.yml': 'on: [push]\n',
       });
@@ -141,15 +157,32 @@ describe('the pre-receive check, with real git push', () => {
       const unsigned = signedCommit(client, undefined, 'unsigned work', { committerEmail: 'bob@example.com' });
       const r = push(client, ['main']);
       expect(r.ok).toBe(false);
-      expect(r.stderr).toContain(`gitguard: rejected: commit ${unsigned.slice(0, 12)} refused by commits-signed under .gitguard at ${good.slice(0, 12)}: no signature: "unsigned work" by `);
+      expect(r.stderr).toContain(
+        `gitguard: rejected: commit ${unsigned.slice(0, 12)} refused by commits-signed under .gitguard at ${good.slice(0, 12)}: no signature: "unsigned work" by `,
+      );
       expect(r.stderr).toContain('next step: re-sign the commits');
       expect(tipOf(server, 'refs/heads/main')).toBe(good);
     });
 
     /** The rules a push is judged by (src/engine/push-rules.ts), as a full audit of the client's history runs them. */
-    const PUSH_RULES = ['commits-signed', 'mergetags-valid', 'policy-changes-authorized', 'signature-algorithms-strong', 'signatures-valid', 'signer-matches-committer', 'signers-authorized', 'signers-not-retired', 'signing-keys-valid', 'protected-paths-changed-by-maintainers', 'ci-gate-kept'];
+    const PUSH_RULES = [
+      'commits-signed',
+      'mergetags-valid',
+      'policy-changes-authorized',
+      'signature-algorithms-strong',
+      'signatures-valid',
+      'signer-matches-committer',
+      'signers-authorized',
+      'signers-not-retired',
+      'signing-keys-valid',
+      'protected-paths-changed-by-maintainers',
+      'ci-gate-kept',
+    ];
     async function auditClient(client: TestRepo) {
-      const res = await runMain(['audit', client.dir, '--format', 'json', '--no-cache', '--no-ledger', '--rule', PUSH_RULES.join(',')], { env: client.env });
+      const res = await runMain(
+        ['audit', client.dir, '--format', 'json', '--no-cache', '--no-ledger', '--rule', PUSH_RULES.join(',')],
+        { env: client.env },
+      );
       return parseJson(res);
     }
 
@@ -160,7 +193,8 @@ describe('the pre-receive check, with real git push', () => {
       const good = signedCommit(client, bob, 'work by bob', { committerEmail: 'bob@example.com' });
       expect(push(client, ['main']).ok).toBe(true);
       const accepted = await auditClient(client);
-      for (const id of PUSH_RULES) expect([id, resultOf(accepted, id).outcome]).toEqual([id, expect.stringMatching(/^(pass|not-applicable)$/)]);
+      for (const id of PUSH_RULES)
+        expect([id, resultOf(accepted, id).outcome]).toEqual([id, expect.stringMatching(/^(pass|not-applicable)$/)]);
       expect(resultOf(accepted, 'commits-signed').outcome).toBe('pass');
 
       // bob (a signer, not a maintainer) changes CI and signs as alice's address: two refusals, two rules.
@@ -170,7 +204,11 @@ describe('the pre-receive check, with real git push', () => {
       const r = push(client, ['main']);
       expect(r.ok).toBe(false);
       expect(tipOf(server, 'refs/heads/main')).toBe(good);
-      const refused = [...r.stderr.matchAll(/gitguard: rejected: commit ([0-9a-f]{12}) refused by ([a-z-]+) under \.gitguard at ([0-9a-f]{12}):/g)].map((m) => [m[1], m[2], m[3]]);
+      const refused = [
+        ...r.stderr.matchAll(
+          /gitguard: rejected: commit ([0-9a-f]{12}) refused by ([a-z-]+) under \.gitguard at ([0-9a-f]{12}):/g,
+        ),
+      ].map((m) => [m[1], m[2], m[3]]);
       expect(refused.length).toBeGreaterThan(0);
       for (const [commit] of refused) expect(commit).toBe(bad.slice(0, 12));
       for (const [, , judgedBy] of refused) expect(judgedBy).toBe(good.slice(0, 12));
@@ -178,33 +216,45 @@ describe('the pre-receive check, with real git push', () => {
       expect(refusedRules).toContain('signer-matches-committer');
 
       const report = await auditClient(client);
-      const failed = report.results.filter((x) => x.outcome === 'fail').map((x) => x.meta.id).sort();
+      const failed = report.results
+        .filter((x) => x.outcome === 'fail')
+        .map((x) => x.meta.id)
+        .sort();
       expect(failed).toEqual(refusedRules);
       for (const id of refusedRules) expect(resultOf(report, id).findings.map((f) => f.commit)).toEqual([bad]);
     });
 
-    test("rejects a policy change signed by a signer who is not a maintainer", async () => {
+    test('rejects a policy change signed by a signer who is not a maintainer', async () => {
       const { server, client } = await governed();
       const before = tipOf(server, 'refs/heads/main');
-      client.write({ '.gitguard/policy.yml': 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice, bob]\n' });
+      client.write({
+        '.gitguard/policy.yml':
+          'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice, bob]\n',
+      });
       client.run(['add', '-A']);
       const c = signedCommit(client, bob, 'make bob a maintainer', { committerEmail: 'bob@example.com' });
       const r = push(client, ['main']);
       expect(r.ok).toBe(false);
-      expect(r.stderr).toContain(`commit ${c.slice(0, 12)} refused by policy-changes-authorized under .gitguard at ${before.slice(0, 12)}: changes the trust policy (adds maintainer bob) without a maintainer's signature: bob is not a maintainer — "make bob a maintainer"`);
+      expect(r.stderr).toContain(
+        `commit ${c.slice(0, 12)} refused by policy-changes-authorized under .gitguard at ${before.slice(0, 12)}: changes the trust policy (adds maintainer bob) without a maintainer's signature: bob is not a maintainer — "make bob a maintainer"`,
+      );
       expect(r.stderr).toContain(`next step: a maintainer of .gitguard at ${before.slice(0, 12)} must sign it`);
       expect(tipOf(server, 'refs/heads/main')).toBe(before);
     });
 
-    test("rejects a protected-path change signed by a non-maintainer and accepts it signed by a maintainer", async () => {
+    test('rejects a protected-path change signed by a non-maintainer and accepts it signed by a maintainer', async () => {
       const { client } = await governed();
       client.write({ '.github/workflows/ci.yml': 'on: [push, pull_request]\n' });
       client.run(['add', '-A']);
       const byBob = signedCommit(client, bob, 'ci: change', { committerEmail: 'bob@example.com' });
       const r = push(client, ['main']);
       expect(r.ok).toBe(false);
-      expect(r.stderr).toContain(`commit ${byBob.slice(0, 12)} refused by protected-paths-changed-by-maintainers under .gitguard at ${client.run(['rev-parse', 'HEAD~1']).slice(0, 12)}: changes protected .github/workflows without a maintainer's signature (bob, not a maintainer) — "ci: change"`);
-      client.run(['-c', 'gpg.format=ssh', 'commit', '-q', '--amend', '--no-edit', `-S${alice.path}`], { env: { GIT_COMMITTER_EMAIL: 'alice@example.com' } });
+      expect(r.stderr).toContain(
+        `commit ${byBob.slice(0, 12)} refused by protected-paths-changed-by-maintainers under .gitguard at ${client.run(['rev-parse', 'HEAD~1']).slice(0, 12)}: changes protected .github/workflows without a maintainer's signature (bob, not a maintainer) — "ci: change"`,
+      );
+      client.run(['-c', 'gpg.format=ssh', 'commit', '-q', '--amend', '--no-edit', `-S${alice.path}`], {
+        env: { GIT_COMMITTER_EMAIL: 'alice@example.com' },
+      });
       expect(push(client, ['main']).ok).toBe(true);
     });
   });

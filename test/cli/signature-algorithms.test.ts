@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { makeGpg, type Gpg, type GpgAlgo } from '../helpers/gpg.js';
-import { catCommit, craftKey, craftSshSignature, makeSshKey, signedCommit, spliceSignature, writeAllowedSigners, writeCommitObject } from '../helpers/ssh.js';
+import {
+  catCommit,
+  craftKey,
+  craftSshSignature,
+  makeSshKey,
+  signedCommit,
+  spliceSignature,
+  writeAllowedSigners,
+  writeCommitObject,
+} from '../helpers/ssh.js';
 
 afterAll(cleanupTemp);
 
@@ -21,7 +30,21 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
   afterAll(() => gpg.kill());
 
   const signWith = (r: TestRepo, fpr: string, message: string, gpgArgs = ''): string => {
-    r.run(['-c', `gpg.program=${gpg.wrapper}`, '-c', `user.signingkey=${fpr}`, 'commit', '-q', '--allow-empty', '-S', '-m', message], { env: { GNUPGHOME: gpg.home, GG_GPG_ARGS: gpgArgs } });
+    r.run(
+      [
+        '-c',
+        `gpg.program=${gpg.wrapper}`,
+        '-c',
+        `user.signingkey=${fpr}`,
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-S',
+        '-m',
+        message,
+      ],
+      { env: { GNUPGHOME: gpg.home, GG_GPG_ARGS: gpgArgs } },
+    );
     return r.run(['rev-parse', 'HEAD']);
   };
   const audit = async (r: TestRepo, keyring: string) => {
@@ -49,7 +72,18 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     const sha1 = signWith(r, rsa, 'sha1 digest', '--digest-algo SHA1');
     const rsa1024 = signWith(r, small, 'rsa-1024 key', '--digest-algo SHA256');
     // gpg really made what the test says
-    const packets = gpg.run(['--list-packets'], { input: Buffer.from(r.run(['cat-file', 'commit', sha1]).split('gpgsig ')[1]!.split('\n').map((l) => l.replace(/^ /, '')).join('\n')) }).toString();
+    const packets = gpg
+      .run(['--list-packets'], {
+        input: Buffer.from(
+          r
+            .run(['cat-file', 'commit', sha1])
+            .split('gpgsig ')[1]!
+            .split('\n')
+            .map((l) => l.replace(/^ /, ''))
+            .join('\n'),
+        ),
+      })
+      .toString();
     expect(packets).toMatch(/digest algo 2\b/); // 2 = SHA-1
     const keyring = join(r.home, 'keys.asc');
     writeFileSync(keyring, gpg.exportPublic(rsa, small));
@@ -65,7 +99,10 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     const bare = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     const res2 = resultOf(parseJson(bare), 'signature-algorithms-strong');
     expect(bare.code).toBe(1);
-    expect((res2.findings as F[]).map((f) => [f.commit, f.evidence?.digest, f.evidence?.keyBits])).toEqual([[sha1, 'sha1', 2048], [rsa1024, 'sha256', 1024]]);
+    expect((res2.findings as F[]).map((f) => [f.commit, f.evidence?.digest, f.evidence?.keyBits])).toEqual([
+      [sha1, 'sha1', 2048],
+      [rsa1024, 'sha256', 1024],
+    ]);
   });
 
   test('without keys, SHA-256 and Ed25519 signatures still pass', async () => {
@@ -83,7 +120,10 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     const fpr = gpg.genKey('Legacy Key <legacy@example.com>', 'ed25519');
     // re-issue the self-signature with SHA-1, as old gpg versions did
     gpg.run(['--cert-digest-algo', 'SHA1', '--quick-set-expire', fpr, '5y']);
-    r.write({ '.gitguard/policy.yml': 'version: 1\nsigners:\n  - name: legacy\n    emails: [legacy@example.com]\n  - name: fresh\n    emails: [fresh@example.com]\nmaintainers: [legacy]\n' });
+    r.write({
+      '.gitguard/policy.yml':
+        'version: 1\nsigners:\n  - name: legacy\n    emails: [legacy@example.com]\n  - name: fresh\n    emails: [fresh@example.com]\nmaintainers: [legacy]\n',
+    });
     mkdirSync(join(r.dir, '.gitguard', 'keys'), { recursive: true });
     writeFileSync(join(r.dir, '.gitguard', 'keys', 'legacy.asc'), gpg.exportPublic(fpr));
     writeFileSync(join(r.dir, '.gitguard', 'keys', 'fresh.asc'), gpg.exportPublic(fresh));
@@ -91,7 +131,11 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
     const out = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     const res = resultOf(parseJson(out), 'signature-algorithms-strong');
     expect(res.outcome).toBe('fail');
-    expect((res.findings as F[]).map((f) => f.message)).toEqual([expect.stringMatching(new RegExp(`trusted OpenPGP key ${fpr} in the policy at HEAD: its self-signatures use SHA-1`))]);
+    expect((res.findings as F[]).map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(`trusted OpenPGP key ${fpr} in the policy at HEAD: its self-signatures use SHA-1`),
+      ),
+    ]);
   });
 });
 
@@ -105,7 +149,10 @@ describe('signature-algorithms-strong (SSH)', () => {
     const payload = catCommit(r, unsigned);
     const bad = writeCommitObject(r, spliceSignature(payload, craftSshSignature(legacy, payload)));
     r.run(['update-ref', 'HEAD', bad]);
-    const signers = writeAllowedSigners(join(r.home, 'allowed'), [`alice@example.com ${ed.pub}`, `alice@example.com ${legacy.pub}`]);
+    const signers = writeAllowedSigners(join(r.home, 'allowed'), [
+      `alice@example.com ${ed.pub}`,
+      `alice@example.com ${legacy.pub}`,
+    ]);
     const out = await runMain(['audit', r.dir, ...RULE, '--allowed-signers', signers], { env: r.env });
     const res = resultOf(parseJson(out), 'signature-algorithms-strong');
     expect(out.code).toBe(1);

@@ -14,17 +14,28 @@ import { prePushCheck } from '../../src/engine/prepush.js';
 let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gg-chain-'));
-  keys = { alice: makeSshKey(dir, 'ed25519', 'alice'), bob: makeSshKey(dir, 'ed25519', 'bob'), mallory: makeSshKey(dir, 'ed25519', 'mallory') };
+  keys = {
+    alice: makeSshKey(dir, 'ed25519', 'alice'),
+    bob: makeSshKey(dir, 'ed25519', 'bob'),
+    mallory: makeSshKey(dir, 'ed25519', 'mallory'),
+  };
 });
 afterAll(cleanupTemp);
 
-const HONEST_POLICY = 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n';
-const EVIL_POLICY = 'version: 1\nsigners:\n  - name: mallory\n    emails: [mallory@example.com]\nmaintainers: [mallory]\n';
+const HONEST_POLICY =
+  'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n';
+const EVIL_POLICY =
+  'version: 1\nsigners:\n  - name: mallory\n    emails: [mallory@example.com]\nmaintainers: [mallory]\n';
 const honestSigners = (): string => `alice@example.com ${keys.alice.pub}\nbob@example.com ${keys.bob.pub}\n`;
 const MALLORY = { committerEmail: 'mallory@example.com' };
 const BOB = { committerEmail: 'bob@example.com' };
 
-interface Row { commit: string; letter: string; status: string; detail: string }
+interface Row {
+  commit: string;
+  letter: string;
+  status: string;
+  detail: string;
+}
 async function verify(r: TestRepo, args: string[] = []): Promise<{ code: number; rows: Row[]; stderr: string }> {
   const res = await runMain(['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args], { env: r.env });
   let rows: Row[] = [];
@@ -36,11 +47,18 @@ async function verify(r: TestRepo, args: string[] = []): Promise<{ code: number;
   return { code: res.code, rows, stderr: res.stderr };
 }
 const statusOf = (rows: Row[], oid: string): Row | undefined => rows.find((x) => x.commit === oid);
-const audit = async (r: TestRepo, args: string[] = []) => await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation,history', ...args], { env: r.env });
+const audit = async (r: TestRepo, args: string[] = []) =>
+  await runMain(['audit', r.dir, '--format', 'json', '--no-cache', '--threat', 'impersonation,history', ...args], {
+    env: r.env,
+  });
 
 /** A history governed by alice's policy (P), then work signed by bob and alice. */
 function honest(r: TestRepo = makeRepo()): { r: TestRepo; P: string; tip: string } {
-  r.write({ '.gitguard/policy.yml': HONEST_POLICY, '.gitguard/allowed_signers': honestSigners(), 'README.md': 'hello\n' });
+  r.write({
+    '.gitguard/policy.yml': HONEST_POLICY,
+    '.gitguard/allowed_signers': honestSigners(),
+    'README.md': 'hello\n',
+  });
   r.run(['add', '-A']);
   const P = signedCommit(r, keys.alice, 'policy: alice and bob');
   r.write({ 'a.txt': 'a\n' });
@@ -56,7 +74,11 @@ function honest(r: TestRepo = makeRepo()): { r: TestRepo; P: string; tip: string
 function evilOrphan(r: TestRepo): string {
   r.run(['checkout', '-q', '--orphan', 'evil']);
   r.run(['rm', '-rqf', '.']);
-  r.write({ '.gitguard/policy.yml': EVIL_POLICY, '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n`, 'evil.txt': 'x\n' });
+  r.write({
+    '.gitguard/policy.yml': EVIL_POLICY,
+    '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n`,
+    'evil.txt': 'x\n',
+  });
   r.run(['add', '-A']);
   const O = signedCommit(r, keys.mallory, 'evil: my own policy', MALLORY);
   return O;
@@ -77,7 +99,11 @@ async function hookedServer(): Promise<TestRepo> {
 }
 function push(client: TestRepo, args: string[]): { ok: boolean; stderr: string } {
   try {
-    execFileSync('git', ['push', 'origin', ...args], { cwd: client.dir, env: client.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('git', ['push', 'origin', ...args], {
+      cwd: client.dir,
+      env: client.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { ok: true, stderr: '' };
   } catch (err) {
     return { ok: false, stderr: String((err as { stderr?: Buffer }).stderr ?? '') };
@@ -112,7 +138,9 @@ describe('honest histories with merges pass', () => {
     r.write({ 'e.txt': 'e\n' });
     r.run(['add', '-A']);
     signedCommit(r, keys.bob, 'feature work by bob', BOB);
-    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY.replace('maintainers:', '  - name: carol\n    emails: [carol@example.com]\nmaintainers:')}` });
+    r.write({
+      '.gitguard/policy.yml': `${HONEST_POLICY.replace('maintainers:', '  - name: carol\n    emails: [carol@example.com]\nmaintainers:')}`,
+    });
     r.run(['add', '-A']);
     signedCommit(r, keys.alice, 'policy: add carol');
     r.run(['checkout', '-q', 'main']);
@@ -163,21 +191,30 @@ describe('an orphan branch carrying its own policy, merged with --allow-unrelate
     const before = tipOf(server, 'refs/heads/main');
     const res = push(r, ['main']);
     expect(res.ok).toBe(false);
-    expect(res.stderr).toContain(`commit ${O.slice(0, 12)} refused by signers-authorized under no policy: signer not authorized (U): not authorized: no policy judges it: it does not descend from the trust root`);
+    expect(res.stderr).toContain(
+      `commit ${O.slice(0, 12)} refused by signers-authorized under no policy: signer not authorized (U): not authorized: no policy judges it: it does not descend from the trust root`,
+    );
     expect(res.stderr).toContain('goodlist it in the policy at the tip');
     expect(tipOf(server, 'refs/heads/main')).toBe(before);
   });
 
   test('hook run pre-push refuses it, naming the orphan and a next step', async () => {
     const remote = tipOf(r, 'refs/remotes/origin/main');
-    const res = await prePushCheck({ path: r.dir, remote: 'origin', url: server.dir, input: `refs/heads/main ${M} refs/heads/main ${remote}\n`, env: r.env, trust: { cache: false } });
+    const res = await prePushCheck({
+      path: r.dir,
+      remote: 'origin',
+      url: server.dir,
+      input: `refs/heads/main ${M} refs/heads/main ${remote}\n`,
+      env: r.env,
+      trust: { cache: false },
+    });
     expect(res.exitCode).toBe(1);
     const text = res.lines.join('\n');
     expect(text).toContain(`${O.slice(0, 12)} `);
     expect(text).toContain('git commit --amend -S');
   });
 
-  test('the merge changes the policy to the orphan\'s: a policy change, even though one parent has that policy', async () => {
+  test("the merge changes the policy to the orphan's: a policy change, even though one parent has that policy", async () => {
     const res = await audit(r);
     expect(resultOf(parseJson(res), 'policy-changes-authorized').findings.map((f) => f.commit)).toEqual([M]);
   });
@@ -196,8 +233,12 @@ describe('the pre-receive hook and orphans', () => {
     const orphan = signedCommit(r, undefined, 'unsigned orphan', MALLORY);
     const res = push(r, ['junk']);
     expect(res.ok).toBe(false);
-    expect(res.stderr).toContain(`commit ${orphan.slice(0, 12)} refused by commits-signed under no policy: no signature: "unsigned orphan"`);
-    expect(res.stderr).toContain(`commit ${orphan.slice(0, 12)} refused by signers-authorized under no policy: signer not authorized (N): not authorized: no policy judges it`);
+    expect(res.stderr).toContain(
+      `commit ${orphan.slice(0, 12)} refused by commits-signed under no policy: no signature: "unsigned orphan"`,
+    );
+    expect(res.stderr).toContain(
+      `commit ${orphan.slice(0, 12)} refused by signers-authorized under no policy: signer not authorized (N): not authorized: no policy judges it`,
+    );
     expect(tipOf(server, 'refs/heads/junk')).toBe('');
   });
 
@@ -217,7 +258,9 @@ describe('the trust root recorded in the ledger', () => {
   test('is used: a merge that puts the orphan first (first parent) does not move the root', async () => {
     const { r, P } = honest();
     expect((await audit(r)).code).toBe(0); // records the tips and the trust root P
-    const shown = JSON.parse((await runMain(['ledger', 'show', r.dir, '--format', 'json'], { env: r.env })).stdout) as { ledger: { trustRoot?: string } };
+    const shown = JSON.parse((await runMain(['ledger', 'show', r.dir, '--format', 'json'], { env: r.env })).stdout) as {
+      ledger: { trustRoot?: string };
+    };
     expect(shown.ledger.trustRoot).toBe(P);
     const O = evilOrphan(r);
     // mallory merges main into her orphan (her history is the first parent) and fast-forwards main to it
@@ -251,7 +294,7 @@ describe('the trust root recorded in the ledger', () => {
 });
 
 describe('a trust_root moved by the commit being judged', () => {
-  test('does not outrank the ledger: moving the root onto a merge that carries mallory\'s policy fails verify', async () => {
+  test("does not outrank the ledger: moving the root onto a merge that carries mallory's policy fails verify", async () => {
     const { r } = honest();
     expect((await audit(r)).code).toBe(0); // the ledger records the trust root
     evilOrphan(r);
@@ -272,12 +315,17 @@ describe('a trust_root moved by the commit being judged', () => {
     r.run(['checkout', '-q', 'main']);
     r.run(['merge', '-q', '--no-commit', '--allow-unrelated-histories', '-s', 'ours', 'evil']);
     r.run(['checkout', 'evil', '--', 'evil.txt']);
-    r.write({ '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${O}"\n`, '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n` });
+    r.write({
+      '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${O}"\n`,
+      '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n`,
+    });
     r.run(['add', '-A']);
     const M = signedCommit(r, keys.mallory, 'merge evil, rooted at it', MALLORY);
     const res = await audit(r, ['--base', tip, '--no-ledger']);
     expect(res.code).toBe(1);
-    expect(resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit)).toEqual(expect.arrayContaining([O, M]));
+    expect(resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit)).toEqual(
+      expect.arrayContaining([O, M]),
+    );
   });
 });
 
@@ -302,7 +350,9 @@ describe('a policy nobody vouched for', () => {
     expect(statusOf(v.rows, C)?.status).toBe('no-policy');
     expect(v.code).toBe(1);
     const report = parseJson(await audit(r));
-    expect(resultOf(report, 'policy-changes-authorized').findings.map((f) => f.commit)).toEqual(expect.arrayContaining([M1, M2]));
+    expect(resultOf(report, 'policy-changes-authorized').findings.map((f) => f.commit)).toEqual(
+      expect.arrayContaining([M1, M2]),
+    );
   });
 });
 
@@ -311,7 +361,10 @@ describe('a trust root that carries no policy', () => {
     const r = makeRepo();
     signedCommit(r, undefined, 'unsigned, long ago');
     const X = signedCommit(r, keys.alice, 'HEAD when init ran');
-    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}trust_root: "${X}"\n`, '.gitguard/allowed_signers': honestSigners() });
+    r.write({
+      '.gitguard/policy.yml': `${HONEST_POLICY}trust_root: "${X}"\n`,
+      '.gitguard/allowed_signers': honestSigners(),
+    });
     r.run(['add', '-A']);
     const P = signedCommit(r, keys.alice, 'Add gitguard trust policy');
     const v = await verify(r);
@@ -364,7 +417,9 @@ describe('a broken policy in history', () => {
   });
 
   test('or a maintainer goodlists the commits the broken policy judged, and the audit passes', async () => {
-    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}goodlist:\n  - commit: ${W}\n    reason: judged by the broken policy, reviewed\n  - commit: ${F}\n    reason: the fix, reviewed\n` });
+    r.write({
+      '.gitguard/policy.yml': `${HONEST_POLICY}goodlist:\n  - commit: ${W}\n    reason: judged by the broken policy, reviewed\n  - commit: ${F}\n    reason: the fix, reviewed\n`,
+    });
     r.run(['add', '-A']);
     signedCommit(r, keys.alice, 'policy: goodlist what the broken policy judged');
     const v = await verify(r);

@@ -3,7 +3,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AllowedSignersError, entryAllows, parseAbsoluteTime, parseAllowedSigners } from '../../src/collect/signatures/allowed-signers.js';
+import {
+  AllowedSignersError,
+  entryAllows,
+  parseAbsoluteTime,
+  parseAllowedSigners,
+} from '../../src/collect/signatures/allowed-signers.js';
 import type { AllowedSigner } from '../../src/domain/keys.js';
 import { matchPatternList, principalMatches } from '../../src/domain/principals.js';
 import { parseSshSignature } from '../../src/collect/signatures/sshsig.js';
@@ -11,7 +16,8 @@ import { cleanupTemp, tempDir } from '../helpers/repo.js';
 import { makeSshKey, sshSign, type SshTestKey } from '../helpers/ssh.js';
 
 const FIXTURES = new URL('../fixtures/allowed-signers/', import.meta.url).pathname;
-const fixture = (name: string): AllowedSigner[] => parseAllowedSigners(readFileSync(join(FIXTURES, name), 'utf8'), name);
+const fixture = (name: string): AllowedSigner[] =>
+  parseAllowedSigners(readFileSync(join(FIXTURES, name), 'utf8'), name);
 /** Local midnight, as OpenSSH reads a time without "Z" (dates here are outside summer time). */
 const local = (y: number, m: number, d: number, h = 0, mi = 0): number => new Date(y, m - 1, d, h, mi).getTime() / 1000;
 
@@ -72,7 +78,9 @@ describe('real allowed-signers files', () => {
   test('privacyguides/verified-apps@46c6750: two plain entries', () => {
     const entries = fixture('privacyguides-46c6750');
     expect(entries.map((e) => e.principals)).toEqual([['jonah@privacyguides.org'], ['github-bot@privacyguides.net']]);
-    expect(entries.every((e) => e.key.type === 'ssh-ed25519' && e.validAfter === undefined && e.comment === '')).toBe(true);
+    expect(entries.every((e) => e.key.type === 'ssh-ed25519' && e.validAfter === undefined && e.comment === '')).toBe(
+      true,
+    );
   });
 
   test('fingerprints equal ssh-keygen -l for every real key', () => {
@@ -137,7 +145,11 @@ describe('grammar', () => {
     ['unknown option', `alice@x no-touch-required ${'KEY'}`, 'unknown key option'],
     ['unquoted valid-after', 'alice@x valid-after=20240101 KEY', 'missing start quote'],
     ['bad time', 'alice@x valid-after="2024-01-01" KEY', 'invalid "valid-after" time'],
-    ['window the wrong way round', 'alice@x valid-after="20240102",valid-before="20240101" KEY', 'before "valid-after"'],
+    [
+      'window the wrong way round',
+      'alice@x valid-after="20240102",valid-before="20240101" KEY',
+      'before "valid-after"',
+    ],
     ['two namespaces clauses', 'alice@x namespaces="git",namespaces="file" KEY', 'multiple "namespaces"'],
     ['open quote in options', 'alice@x namespaces="git KEY', 'invalid options'],
     ['open quote in principals', '"alice@x KEY', 'invalid line'],
@@ -208,20 +220,30 @@ describe('which entries count, compared with ssh-keygen -Y find-principals', () 
 
   test.each(lines)('%s', (_name, template, expected) => {
     const mismatch = key.pub.replace(/^ssh-ed25519/, 'ecdsa-sha2-nistp256');
-    const text = template.map((l) => l.replace('MISMATCH', mismatch).replace('OTHER', other.pub).replace('KEY', key.pub) + '\n').join('');
+    const text = template
+      .map((l) => l.replace('MISMATCH', mismatch).replace('OTHER', other.pub).replace('KEY', key.pub) + '\n')
+      .join('');
     const file = join(dir, 'allowed');
     writeFileSync(file, text);
     const sigFile = join(dir, 'msg.sig');
     const armored = sshSign(key, 'message');
     writeFileSync(sigFile, armored);
     const stamp = new Date(T * 1000).toISOString().replace(/[-:T]|\.\d+Z$/g, '') + 'Z';
-    const res = spawnSync('ssh-keygen', ['-Y', 'find-principals', '-f', file, '-s', sigFile, `-Overify-time=${stamp}`], { encoding: 'utf8' });
+    const res = spawnSync(
+      'ssh-keygen',
+      ['-Y', 'find-principals', '-f', file, '-s', sigFile, `-Overify-time=${stamp}`],
+      { encoding: 'utf8' },
+    );
     // Exit 255 ending "No principal matched." after only per-line notes about our file ("<file>:1: key
     // has expired ...") is ssh-keygen's "none"; any other failure (a bad option, an unreadable file, a
     // missing ssh-keygen) is a broken comparison and must fail the test.
     const errLines = (res.stderr ?? '').trim().split('\n');
-    const noneMatched = res.status === 255 && errLines.pop() === 'No principal matched.' && errLines.every((l) => l.startsWith(`${file}:`));
-    if (res.status !== 0 && !noneMatched) throw new Error(`ssh-keygen -Y find-principals failed (${res.status ?? res.error?.message}): ${res.stderr}`);
+    const noneMatched =
+      res.status === 255 &&
+      errLines.pop() === 'No principal matched.' &&
+      errLines.every((l) => l.startsWith(`${file}:`));
+    if (res.status !== 0 && !noneMatched)
+      throw new Error(`ssh-keygen -Y find-principals failed (${res.status ?? res.error?.message}): ${res.stderr}`);
     const theirs = res.status === 0 ? res.stdout.split('\n').filter(Boolean) : [];
     const signer = parseSshSignature(armored).publicKey;
     const entries = parseAllowedSigners(text, file, { onInvalid: () => undefined });

@@ -35,7 +35,15 @@ describe('collectClient', () => {
 
   test('skips PATH entries inside the repository', () => {
     const path = `${join(repo.dir, 'bin')}:/usr/bin:/bin`;
-    const repoInfo = { path: repo.dir, gitDir: join(repo.dir, '.git'), commonDir: join(repo.dir, '.git'), workTree: repo.dir, bare: false, shallow: false, objectFormat: 'sha1' as const };
+    const repoInfo = {
+      path: repo.dir,
+      gitDir: join(repo.dir, '.git'),
+      commonDir: join(repo.dir, '.git'),
+      workTree: repo.dir,
+      bare: false,
+      shallow: false,
+      objectFormat: 'sha1' as const,
+    };
     expect(findOnPath('gpg', repoInfo, path)).not.toBe(join(repo.dir, 'bin', 'gpg'));
     expect(findOnPath('gpg', undefined, path)).toBe(join(repo.dir, 'bin', 'gpg'));
     expect(findOnPath('gpg', repoInfo, `bin:relative/dir`)).toBeUndefined();
@@ -61,7 +69,11 @@ describe('collectClient and gpg.ssh.program', () => {
     chmodSync(planted, 0o755);
     r.run(['config', '--global', 'gpg.ssh.program', planted]);
     const tools = await collectClient({ repository: await discoverRepository(r.dir), env: r.env });
-    expect(tools.find((t) => t.program === planted)).toMatchObject({ tool: 'ssh-keygen', raw: '', notRun: 'it lives inside the audited repository' });
+    expect(tools.find((t) => t.program === planted)).toMatchObject({
+      tool: 'ssh-keygen',
+      raw: '',
+      notRun: 'it lives inside the audited repository',
+    });
     expect(existsSync(join(r.home, 'ran'))).toBe(false);
   });
 });

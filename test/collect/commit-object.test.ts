@@ -14,25 +14,39 @@ const ok = `tree ${T}\nparent ${P1}\nauthor ${ALICE}\ncommitter ${ALICE}`;
 
 describe('parseCommitObject', () => {
   test('takes parents only from the lines right after tree, as git does', () => {
-    expect(parseCommitObject(ID, commit(`tree ${T}\nparent ${P1}\nparent ${P2}\nauthor ${ALICE}\ncommitter ${ALICE}`))).toMatchObject({ parents: [P1, P2] });
+    expect(
+      parseCommitObject(ID, commit(`tree ${T}\nparent ${P1}\nparent ${P2}\nauthor ${ALICE}\ncommitter ${ALICE}`)),
+    ).toMatchObject({ parents: [P1, P2] });
     const late = parseCommitObject(ID, commit(`${ok}\nparent ${P2}`));
     expect(late.parents).toEqual([P1]);
     expect(late.malformed).toContain('"parent" header after the author');
   });
 
   test.each([
-    ['a second author', `tree ${T}\nauthor ${ALICE}\nauthor Mallory <m@x> 1 +0000\ncommitter ${ALICE}`, 'a second "author"'],
+    [
+      'a second author',
+      `tree ${T}\nauthor ${ALICE}\nauthor Mallory <m@x> 1 +0000\ncommitter ${ALICE}`,
+      'a second "author"',
+    ],
     ['a committer after other headers', `${ok}\ncommitter Mallory <m@x> 1 +0000`, 'a second "committer"'],
     ['author after committer', `tree ${T}\ncommitter ${ALICE}\nauthor ${ALICE}`, 'not right after'],
     ['no tree first', `parent ${P1}\ntree ${T}\nauthor ${ALICE}\ncommitter ${ALICE}`, 'first line'],
-    ['an upper-case parent id', `tree ${T}\nparent ${P1.toUpperCase()}\nauthor ${ALICE}\ncommitter ${ALICE}`, '"parent <id>"'],
+    [
+      'an upper-case parent id',
+      `tree ${T}\nparent ${P1.toUpperCase()}\nauthor ${ALICE}\ncommitter ${ALICE}`,
+      '"parent <id>"',
+    ],
     ['a NUL in the header', `${ok}\nx-note a\0b`, 'NUL'],
     ['a NUL in the message', `${ok}\n\nbody\0`, 'NUL'],
     ['two encodings', `${ok}\nencoding ISO-8859-1\nencoding UTF-7`, 'a second "encoding"'],
     ['UTF-7', `${ok}\nencoding UTF-7`, 'unsupported encoding "UTF-7"'],
     ['two gpgsig headers', `${ok}\ngpgsig A\ngpgsig B`, 'a second "gpgsig"'],
     ['an unknown gpgsig header', `${ok}\ngpgsig-x A`, 'unknown signature header'],
-    ['a name with two spaces before "<"', `tree ${T}\nauthor Alice  <alice@example.com> 1 +0000\ncommitter ${ALICE}`, 'exactly one space'],
+    [
+      'a name with two spaces before "<"',
+      `tree ${T}\nauthor Alice  <alice@example.com> 1 +0000\ncommitter ${ALICE}`,
+      'exactly one space',
+    ],
     ['a second "<"', `tree ${T}\nauthor A <a@x> <m@x> 1 +0000\ncommitter ${ALICE}`, 'a second "<"'],
     ['a date with a leading zero', `tree ${T}\nauthor A <a@x> 01 +0000\ncommitter ${ALICE}`, 'no date and time zone'],
     ['no committer', `tree ${T}\nauthor ${ALICE}`, 'no "committer"'],
@@ -57,9 +71,18 @@ describe('parseTagObject', () => {
   const tag = (h: string, msg = 'release\n'): Buffer => Buffer.from(`${h}\n\n${msg}`);
 
   test('reads a signed tag, the signature starting at the last armour line', () => {
-    const t = parseTagObject(ID, tag(head, 'release\n-----BEGIN SSH SIGNATURE-----\nU1NI\n-----END SSH SIGNATURE-----\n'));
+    const t = parseTagObject(
+      ID,
+      tag(head, 'release\n-----BEGIN SSH SIGNATURE-----\nU1NI\n-----END SSH SIGNATURE-----\n'),
+    );
     expect(t.malformed).toBeUndefined();
-    expect(t).toMatchObject({ object: P1, type: 'commit', name: 'v1', message: 'release\n', tagger: { email: 'alice@example.com' } });
+    expect(t).toMatchObject({
+      object: P1,
+      type: 'commit',
+      name: 'v1',
+      message: 'release\n',
+      tagger: { email: 'alice@example.com' },
+    });
     expect(t.signature).toBe('-----BEGIN SSH SIGNATURE-----\nU1NI\n-----END SSH SIGNATURE-----\n');
     expect(t.hashOk).toBe(false);
   });

@@ -41,7 +41,9 @@ describe('identities are split the way git splits them', () => {
     const file = join(r.home, 'commit.txt');
     writeFileSync(file, body);
     const oid = r.run(['hash-object', '-t', 'commit', '--literally', '-w', file]);
-    const [an, ae, at, cn, ce, ct] = r.run(['log', '-1', '--no-mailmap', '--format=%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct', oid]).split('\0');
+    const [an, ae, at, cn, ce, ct] = r
+      .run(['log', '-1', '--no-mailmap', '--format=%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct', oid])
+      .split('\0');
     const c = parseCommitObject(oid, Buffer.from(body));
     expect([c.author.name, c.author.email, String(c.author.time)]).toEqual([an, ae, at]);
     expect([c.committer.name, c.committer.email, String(c.committer.time)]).toEqual([cn, ce, ct]);
@@ -51,14 +53,19 @@ describe('identities are split the way git splits them', () => {
 });
 
 describe('walkCommits', () => {
-  test('tells the walk\'s size before its first commit (the progress line\'s time left)', async () => {
+  test("tells the walk's size before its first commit (the progress line's time left)", async () => {
     const r = makeRepo();
     const ids = [r.commit('one'), r.commit('two'), r.commit('three')];
     const info = await discoverRepository(r.dir);
     const shadow = createShadow(info.commonDir, info.objectFormat);
     const seen: string[] = [];
     try {
-      for await (const c of walkCommits(shadow, { revisions: [ids[2]!, `^${ids[0]}`], parentsFirst: true, onTotal: (n) => seen.push(`total ${n}`) })) seen.push(c.oid);
+      for await (const c of walkCommits(shadow, {
+        revisions: [ids[2]!, `^${ids[0]}`],
+        parentsFirst: true,
+        onTotal: (n) => seen.push(`total ${n}`),
+      }))
+        seen.push(c.oid);
     } finally {
       shadow.dispose();
     }
@@ -181,9 +188,16 @@ describe('parseCommitObject', () => {
 
   test('parses continuation lines, mergetag and encoding headers', () => {
     const body = Buffer.from(
-      'tree ' + 'e'.repeat(40) + '\nparent ' + 'a'.repeat(40) + '\nparent ' + 'b'.repeat(40) +
+      'tree ' +
+        'e'.repeat(40) +
+        '\nparent ' +
+        'a'.repeat(40) +
+        '\nparent ' +
+        'b'.repeat(40) +
         '\nauthor A U Thor <a@x> 1700000000 +0200\ncommitter C O Mitter <c@x> 1700000001 -0500\nencoding ISO-8859-1\n' +
-        'mergetag object ' + 'b'.repeat(40) + '\n type commit\n tag v1\n \n -----BEGIN PGP SIGNATURE-----\n abc\n -----END PGP SIGNATURE-----\n' +
+        'mergetag object ' +
+        'b'.repeat(40) +
+        '\n type commit\n tag v1\n \n -----BEGIN PGP SIGNATURE-----\n abc\n -----END PGP SIGNATURE-----\n' +
         'gpgsig -----BEGIN PGP SIGNATURE-----\n \n xyz\n -----END PGP SIGNATURE-----\n\nMerge tag v1\n',
     );
     const c = parseCommitObject('0'.repeat(40), body);
@@ -221,7 +235,9 @@ describe('shadow git dir', () => {
     const r = makeRepo();
     r.commit('x');
     const shadow = createShadow(join(r.dir, '.git'), 'sha1');
-    expect(readFileSync(join(shadow.gitDir, 'objects/info/alternates'), 'utf8')).toBe(`${join(r.dir, '.git', 'objects')}\n`);
+    expect(readFileSync(join(shadow.gitDir, 'objects/info/alternates'), 'utf8')).toBe(
+      `${join(r.dir, '.git', 'objects')}\n`,
+    );
     shadow.dispose();
     expect(() => readFileSync(join(shadow.gitDir, 'config'))).toThrow();
     mkdirSync(join(r.home, 'unused'));
@@ -233,7 +249,15 @@ function pathOids(commits: CommitRecord[], paths: string[]): Map<string, Record<
   const out = new Map<string, Record<string, string | null>>();
   for (const c of commits) {
     const base = c.pathChanges!.base === null ? {} : out.get(c.pathChanges!.base)!;
-    out.set(c.oid, Object.fromEntries(paths.map((p) => [p, Object.hasOwn(c.pathChanges!.changed, p) ? c.pathChanges!.changed[p]! : base[p] ?? null])));
+    out.set(
+      c.oid,
+      Object.fromEntries(
+        paths.map((p) => [
+          p,
+          Object.hasOwn(c.pathChanges!.changed, p) ? c.pathChanges!.changed[p]! : (base[p] ?? null),
+        ]),
+      ),
+    );
   }
   return out;
 }
@@ -248,13 +272,23 @@ describe('path lookups in the same pass', () => {
     const info = await discoverRepository(r.dir);
     const shadow = createShadow(info.commonDir, info.objectFormat);
     const walked: CommitRecord[] = [];
-    for await (const x of walkCommits(shadow, { revisions: [d], parentsFirst: true, paths: ['.gitguard', 'missing/dir'] })) walked.push(x);
+    for await (const x of walkCommits(shadow, {
+      revisions: [d],
+      parentsFirst: true,
+      paths: ['.gitguard', 'missing/dir'],
+    }))
+      walked.push(x);
     shadow.dispose();
     const states = pathOids(walked, ['.gitguard', 'missing/dir']);
     const got = walked.map((x) => [x.oid, states.get(x.oid)!['.gitguard']]);
     for (const x of walked) expect(states.get(x.oid)!['missing/dir']).toBeNull();
     const tree = (rev: string) => r.run(['rev-parse', `${rev}:.gitguard`]);
-    expect(got).toEqual([[a, null], [b, tree(b)], [c, tree(b)], [d, tree(d)]]);
+    expect(got).toEqual([
+      [a, null],
+      [b, tree(b)],
+      [c, tree(b)],
+      [d, tree(d)],
+    ]);
     expect(tree(d)).not.toBe(tree(b));
   });
 
@@ -266,13 +300,24 @@ describe('path lookups in the same pass', () => {
     // way git does (usage error, exit 129).
     const old = join(r.home, 'old-git');
     const log = join(r.home, 'old-git.log');
-    writeFileSync(old, `#!/bin/sh\necho "$*" >> '${log}'\nfor a in "$@"; do case "$a" in --no-commit-header|--batch-command) echo "error: unknown option \\\`\${a#--}'" >&2; exit 129;; esac; done\nexec ${getGitBinary() === 'git' ? execFileSync('sh', ['-c', 'command -v git']).toString().trim() : getGitBinary()} "$@"\n`);
+    writeFileSync(
+      old,
+      `#!/bin/sh\necho "$*" >> '${log}'\nfor a in "$@"; do case "$a" in --no-commit-header|--batch-command) echo "error: unknown option \\\`\${a#--}'" >&2; exit 129;; esac; done\nexec ${getGitBinary() === 'git' ? execFileSync('sh', ['-c', 'command -v git']).toString().trim() : getGitBinary()} "$@"\n`,
+    );
     chmodSync(old, 0o755);
     const info = await discoverRepository(r.dir);
-    const walkWith = async (extra: { answersFileLimit?: number } = {}): Promise<Array<[string, string | null | undefined, string | null | undefined]>> => {
+    const walkWith = async (
+      extra: { answersFileLimit?: number } = {},
+    ): Promise<Array<[string, string | null | undefined, string | null | undefined]>> => {
       const shadow = createShadow(info.commonDir, info.objectFormat);
       const walked: CommitRecord[] = [];
-      for await (const x of walkCommits(shadow, { revisions: [b], parentsFirst: true, paths: ['.gitguard', 'ci config'], ...extra })) walked.push(x);
+      for await (const x of walkCommits(shadow, {
+        revisions: [b],
+        parentsFirst: true,
+        paths: ['.gitguard', 'ci config'],
+        ...extra,
+      }))
+        walked.push(x);
       shadow.dispose();
       const states = pathOids(walked, ['.gitguard', 'ci config']);
       return walked.map((x) => [x.oid, states.get(x.oid)!['.gitguard'], states.get(x.oid)!['ci config']]);
@@ -283,7 +328,10 @@ describe('path lookups in the same pass', () => {
     // The walk needs neither option: a git before 2.36 ran it all, and was asked for them never.
     expect(readFileSync(log, 'utf8')).toMatch(/cat-file --batch=/);
     expect(readFileSync(log, 'utf8')).not.toMatch(/--no-commit-header|--batch-command/);
-    expect(modern).toEqual([[a, null, null], [b, r.run(['rev-parse', `${b}:.gitguard`]), r.run(['rev-parse', `${b}:ci config`])]]);
+    expect(modern).toEqual([
+      [a, null, null],
+      [b, r.run(['rev-parse', `${b}:.gitguard`]), r.run(['rev-parse', `${b}:ci config`])],
+    ]);
   });
 
   test('looks up watched paths whose names contain spaces, present or absent', async () => {
@@ -293,10 +341,18 @@ describe('path lookups in the same pass', () => {
     const info = await discoverRepository(r.dir);
     const shadow = createShadow(info.commonDir, info.objectFormat);
     const walked: CommitRecord[] = [];
-    for await (const x of walkCommits(shadow, { revisions: [b], parentsFirst: true, paths: ['ci config', 'not here/at all'] })) walked.push(x);
+    for await (const x of walkCommits(shadow, {
+      revisions: [b],
+      parentsFirst: true,
+      paths: ['ci config', 'not here/at all'],
+    }))
+      walked.push(x);
     shadow.dispose();
     const states = pathOids(walked, ['ci config', 'not here/at all']);
     const got = walked.map((x) => [x.oid, states.get(x.oid)!['ci config'], states.get(x.oid)!['not here/at all']]);
-    expect(got).toEqual([[a, null, null], [b, r.run(['rev-parse', `${b}:ci config`]), null]]);
+    expect(got).toEqual([
+      [a, null, null],
+      [b, r.run(['rev-parse', `${b}:ci config`]), null],
+    ]);
   });
 });

@@ -20,8 +20,16 @@ describe('collectConfig', () => {
     const env = { ...r.env, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*' };
     const config = await collectConfig(info, env);
     const find = (key: string) => config.find((e) => e.key === key);
-    expect(find('transfer.fsckobjects')).toMatchObject({ value: 'false', scope: 'global', origin: `file:${join(r.home, '.gitconfig')}` });
-    expect(find('http.sslverify')).toMatchObject({ value: 'false', scope: 'local', origin: `file:${join(r.dir, '.git', 'config')}` });
+    expect(find('transfer.fsckobjects')).toMatchObject({
+      value: 'false',
+      scope: 'global',
+      origin: `file:${join(r.home, '.gitconfig')}`,
+    });
+    expect(find('http.sslverify')).toMatchObject({
+      value: 'false',
+      scope: 'local',
+      origin: `file:${join(r.dir, '.git', 'config')}`,
+    });
     expect(find('core.protectntfs')).toMatchObject({ value: 'false', scope: 'worktree' });
     expect(find('safe.directory')).toMatchObject({ value: '*', scope: 'command' });
     // gitguard's own overrides never show up as the user's command-line config.
@@ -34,13 +42,20 @@ describe('collectConfig', () => {
     const cond = join(r.home, 'cond.inc');
     writeFileSync(inc, '[credential]\n\thelper = store\n');
     writeFileSync(cond, '[http]\n\tsslVerify = no\n');
-    writeFileSync(join(r.home, '.gitconfig'), `[include]\n\tpath = ${inc}\n[includeIf "gitdir:${r.dir}/"]\n\tpath = ${cond}\n`);
+    writeFileSync(
+      join(r.home, '.gitconfig'),
+      `[include]\n\tpath = ${inc}\n[includeIf "gitdir:${r.dir}/"]\n\tpath = ${cond}\n`,
+    );
     const config = await collectConfig(await discoverRepository(r.dir), r.env);
-    expect(config.find((e) => e.key === 'credential.helper')).toMatchObject({ value: 'store', scope: 'global', origin: `file:${inc}` });
+    expect(config.find((e) => e.key === 'credential.helper')).toMatchObject({
+      value: 'store',
+      scope: 'global',
+      origin: `file:${inc}`,
+    });
     expect(config.find((e) => e.key === 'http.sslverify')).toMatchObject({ value: 'no', origin: `file:${cond}` });
   });
 
-  test('reads a bare repository\'s config', async () => {
+  test("reads a bare repository's config", async () => {
     const r = makeRepo({ bare: true });
     execFileSync('git', ['config', 'receive.fsckObjects', 'false'], { cwd: r.dir, env: r.env });
     const config = await collectConfig(await discoverRepository(r.dir), r.env);

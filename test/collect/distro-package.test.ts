@@ -17,7 +17,9 @@ const NO_TOOLS = { dpkgQuery: null, rpm: null, alpineRelease: '/nonexistent/alpi
 
 test('dpkgOwner reads dpkg-query -S output (several owners, arch suffixes, diversions)', () => {
   expect(dpkgOwner('git: /usr/bin/git\n', '/usr/bin/git')).toBe('git');
-  expect(dpkgOwner('diversion by x from: /usr/bin/a\nlibc6:amd64, libc6:i386: /usr/bin/a\n', '/usr/bin/a')).toBe('libc6:amd64');
+  expect(dpkgOwner('diversion by x from: /usr/bin/a\nlibc6:amd64, libc6:i386: /usr/bin/a\n', '/usr/bin/a')).toBe(
+    'libc6:amd64',
+  );
   expect(dpkgOwner('git: /usr/bin/git-other\n', '/usr/bin/git')).toBeUndefined();
 });
 
@@ -25,17 +27,27 @@ test('an RPM machine: the package that owns the program, its version and rpm -q 
   const dir = tempDir('gitguard-rpm-');
   const log = join(ROOT, 'test', 'fixtures', 'distro', 'photon-git.rpm-changelog');
   const rpm = join(dir, 'rpm');
-  writeFileSync(rpm, `#!/bin/sh
+  writeFileSync(
+    rpm,
+    `#!/bin/sh
 case "$1 $2" in
   "-qf --qf") echo git ;;
   "-q --qf") echo 2.19.0-3 ;;
   "-q --changelog") cat '${log}' ;;
   *) exit 1 ;;
 esac
-`);
+`,
+  );
   chmodSync(rpm, 0o755);
   const r = await distroRecord('/bin/sh', 'git version 2.19.0', { dpkgQuery: null, rpm });
-  expect(r).toEqual({ kind: 'changelog', manager: 'rpm', package: 'git', version: '2.19.0-3', source: 'rpm -q --changelog git', mentions: [expect.objectContaining({ id: 'CVE-2017-14867', version: '2.14.2-1', line: 10 })] });
+  expect(r).toEqual({
+    kind: 'changelog',
+    manager: 'rpm',
+    package: 'git',
+    version: '2.19.0-3',
+    source: 'rpm -q --changelog git',
+    mentions: [expect.objectContaining({ id: 'CVE-2017-14867', version: '2.14.2-1', line: 10 })],
+  });
 });
 
 test('an RPM machine where no package owns the program says so', async () => {
@@ -49,7 +61,10 @@ test('an RPM machine where no package owns the program says so', async () => {
 describe('no package manager', () => {
   test('a machine without dpkg or rpm says there is no distribution record', async () => {
     const r = await distroRecord('/bin/sh', 'sh', NO_TOOLS);
-    expect(r).toEqual({ kind: 'none', reason: expect.stringMatching(/^no distribution record: neither dpkg nor rpm is installed/) });
+    expect(r).toEqual({
+      kind: 'none',
+      reason: expect.stringMatching(/^no distribution record: neither dpkg nor rpm is installed/),
+    });
   });
 
   test('Alpine is named, with where to look instead', async () => {
@@ -68,64 +83,88 @@ describe('no package manager', () => {
 });
 
 const DPKG_QUERY = ['/usr/bin/dpkg-query', '/bin/dpkg-query'].find((p) => existsSync(p));
-const gitOwned = DPKG_QUERY !== undefined && existsSync('/usr/bin/git') && (() => {
-  try {
-    execFileSync(DPKG_QUERY, ['-S', '/usr/bin/git'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const gitOwned =
+  DPKG_QUERY !== undefined &&
+  existsSync('/usr/bin/git') &&
+  (() => {
+    try {
+      execFileSync(DPKG_QUERY, ['-S', '/usr/bin/git'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
-(gitOwned ? describe : describe.skip)(`with this machine's dpkg${gitOwned ? '' : ' (skipped: no dpkg-query, or /usr/bin/git is not from a Debian package)'}`, () => {
-  const installed = (pkg: string): string => execFileSync(DPKG_QUERY as string, ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' });
+(gitOwned ? describe : describe.skip)(
+  `with this machine's dpkg${gitOwned ? '' : ' (skipped: no dpkg-query, or /usr/bin/git is not from a Debian package)'}`,
+  () => {
+    const installed = (pkg: string): string =>
+      execFileSync(DPKG_QUERY as string, ['-W', '-f', '${Version}', pkg], { encoding: 'utf8' });
 
-  test('/usr/bin/git: package git, its installed version, its changelog', async () => {
-    const r = await distroRecord('/usr/bin/git', 'git version 2.39.5');
-    expect(r).toMatchObject({ kind: 'changelog', manager: 'dpkg', package: 'git', version: installed('git'), source: '/usr/share/doc/git/changelog.Debian.gz' });
-    if (r.kind === 'changelog') expect(r.mentions.length).toBeGreaterThan(0);
-  });
+    test('/usr/bin/git: package git, its installed version, its changelog', async () => {
+      const r = await distroRecord('/usr/bin/git', 'git version 2.39.5');
+      expect(r).toMatchObject({
+        kind: 'changelog',
+        manager: 'dpkg',
+        package: 'git',
+        version: installed('git'),
+        source: '/usr/share/doc/git/changelog.Debian.gz',
+      });
+      if (r.kind === 'changelog') expect(r.mentions.length).toBeGreaterThan(0);
+    });
 
-  test('a program that no package owns is judged by its upstream version, and says so', async () => {
-    const prog = join(tempDir('gitguard-selfbuilt-'), 'git');
-    writeFileSync(prog, '#!/bin/sh\necho git version 2.39.5\n');
-    chmodSync(prog, 0o755);
-    const r = await distroRecord(prog, 'git version 2.39.5');
-    expect(r.kind === 'none' && r.reason).toMatch(/^no distribution record: .* belongs to no Debian package/);
-  });
+    test('a program that no package owns is judged by its upstream version, and says so', async () => {
+      const prog = join(tempDir('gitguard-selfbuilt-'), 'git');
+      writeFileSync(prog, '#!/bin/sh\necho git version 2.39.5\n');
+      chmodSync(prog, 0o755);
+      const r = await distroRecord(prog, 'git version 2.39.5');
+      expect(r.kind === 'none' && r.reason).toMatch(/^no distribution record: .* belongs to no Debian package/);
+    });
 
-  test('a documentation folder that is a symlink within the doc root is followed', async () => {
-    const doc = tempDir('gitguard-doc-');
-    mkdirSync(join(doc, 'git-common'));
-    writeFileSync(join(doc, 'git-common', 'changelog.Debian.gz'), gzipSync(fixture('git.changelog.Debian')));
-    symlinkSync('git-common', join(doc, 'git'));
-    const r = await distroRecord('/usr/bin/git', 'git version 2.39.5', { docRoot: doc });
-    expect(r).toMatchObject({ kind: 'changelog', package: 'git', source: join(doc, 'git-common', 'changelog.Debian.gz') });
-  });
+    test('a documentation folder that is a symlink within the doc root is followed', async () => {
+      const doc = tempDir('gitguard-doc-');
+      mkdirSync(join(doc, 'git-common'));
+      writeFileSync(join(doc, 'git-common', 'changelog.Debian.gz'), gzipSync(fixture('git.changelog.Debian')));
+      symlinkSync('git-common', join(doc, 'git'));
+      const r = await distroRecord('/usr/bin/git', 'git version 2.39.5', { docRoot: doc });
+      expect(r).toMatchObject({
+        kind: 'changelog',
+        package: 'git',
+        source: join(doc, 'git-common', 'changelog.Debian.gz'),
+      });
+    });
 
-  test('a documentation symlink leading out of the doc root is not followed', async () => {
-    const doc = tempDir('gitguard-doc-');
-    const outside = tempDir('gitguard-outside-');
-    writeFileSync(join(outside, 'changelog.Debian.gz'), gzipSync(fixture('git.changelog.Debian')));
-    symlinkSync(outside, join(doc, 'git'));
-    const r = await distroRecord('/usr/bin/git', 'git version 2.39.5', { docRoot: doc });
-    expect(r.kind === 'none' && r.reason).toMatch(/no changelog\.Debian\.gz under/);
-  });
+    test('a documentation symlink leading out of the doc root is not followed', async () => {
+      const doc = tempDir('gitguard-doc-');
+      const outside = tempDir('gitguard-outside-');
+      writeFileSync(join(outside, 'changelog.Debian.gz'), gzipSync(fixture('git.changelog.Debian')));
+      symlinkSync(outside, join(doc, 'git'));
+      const r = await distroRecord('/usr/bin/git', 'git version 2.39.5', { docRoot: doc });
+      expect(r.kind === 'none' && r.reason).toMatch(/no changelog\.Debian\.gz under/);
+    });
 
-  test('a changelog that is not gzip is reported, not thrown', async () => {
-    const doc = tempDir('gitguard-doc-');
-    mkdirSync(join(doc, 'git'));
-    writeFileSync(join(doc, 'git', 'changelog.Debian.gz'), 'not gzip');
-    const r = await distroRecord('/usr/bin/git', 'git version 2.39.5', { docRoot: doc });
-    expect(r.kind === 'none' && r.reason).toMatch(/cannot read .*not gzip/);
-  });
+    test('a changelog that is not gzip is reported, not thrown', async () => {
+      const doc = tempDir('gitguard-doc-');
+      mkdirSync(join(doc, 'git'));
+      writeFileSync(join(doc, 'git', 'changelog.Debian.gz'), 'not gzip');
+      const r = await distroRecord('/usr/bin/git', 'git version 2.39.5', { docRoot: doc });
+      expect(r.kind === 'none' && r.reason).toMatch(/cannot read .*not gzip/);
+    });
 
-  const gpgOwned = existsSync('/usr/bin/gpg');
-  (gpgOwned ? test : test.skip)("gpg's changelog is found under another package of the same source (gnupg) when gpg has none", async () => {
-    const doc = tempDir('gitguard-doc-');
-    mkdirSync(join(doc, 'gnupg'));
-    writeFileSync(join(doc, 'gnupg', 'changelog.Debian.gz'), gzipSync(fixture('gpg.changelog.Debian')));
-    const r = await distroRecord('/usr/bin/gpg', 'gpg (GnuPG) 2.2.40', { docRoot: doc });
-    expect(r).toMatchObject({ kind: 'changelog', package: 'gpg', source: join(doc, 'gnupg', 'changelog.Debian.gz') });
-  });
-});
+    const gpgOwned = existsSync('/usr/bin/gpg');
+    (gpgOwned ? test : test.skip)(
+      "gpg's changelog is found under another package of the same source (gnupg) when gpg has none",
+      async () => {
+        const doc = tempDir('gitguard-doc-');
+        mkdirSync(join(doc, 'gnupg'));
+        writeFileSync(join(doc, 'gnupg', 'changelog.Debian.gz'), gzipSync(fixture('gpg.changelog.Debian')));
+        const r = await distroRecord('/usr/bin/gpg', 'gpg (GnuPG) 2.2.40', { docRoot: doc });
+        expect(r).toMatchObject({
+          kind: 'changelog',
+          package: 'gpg',
+          source: join(doc, 'gnupg', 'changelog.Debian.gz'),
+        });
+      },
+    );
+  },
+);

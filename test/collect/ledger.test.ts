@@ -12,7 +12,12 @@ afterAll(cleanupTemp);
 
 const OLD = 'a'.repeat(40);
 const NEW = 'b'.repeat(40);
-const withMain = (oid: string) => (l: Ledger): Ledger => ({ ...l, refs: { ...l.refs, 'refs/heads/main': { oid, recordedAt: '2026-01-01T00:00:00.000Z' } } });
+const withMain =
+  (oid: string) =>
+  (l: Ledger): Ledger => ({
+    ...l,
+    refs: { ...l.refs, 'refs/heads/main': { oid, recordedAt: '2026-01-01T00:00:00.000Z' } },
+  });
 
 /** A child process that writes the ledger (src/collect/ledger.ts, not a build) and stops forever between temp write and rename. */
 function startStuckWriter(commonDir: string): Promise<ReturnType<typeof spawn>> {
@@ -22,7 +27,9 @@ function startStuckWriter(commonDir: string): Promise<ReturnType<typeof spawn>> 
     updateLedger(${JSON.stringify(commonDir)}, (l) => ({ ...l, refs: { ...l.refs, 'refs/heads/main': { oid: '${NEW}', recordedAt: 'x' } } }), {
       beforeRename() { process.stdout.write('paused\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); },
     });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => d.toString().includes('paused') && resolve(child));
     child.on('exit', (code) => reject(new Error(`writer exited early (${code})`)));
@@ -58,7 +65,10 @@ describe('ledger file', () => {
   test.each([
     ['not JSON', '{"schemaVersion": 1,'],
     ['a wrong schema version', '{"schemaVersion": 2, "refs": {}, "accepted": []}'],
-    ['a ref entry without an object id', '{"schemaVersion": 1, "refs": {"refs/heads/main": {"oid": "zz", "recordedAt": "x"}}, "accepted": []}'],
+    [
+      'a ref entry without an object id',
+      '{"schemaVersion": 1, "refs": {"refs/heads/main": {"oid": "zz", "recordedAt": "x"}}, "accepted": []}',
+    ],
   ])('reports a ledger that is %s as damaged and does not overwrite it', (_name, text) => {
     const dir = tempDir();
     mkdirSync(join(dir, 'gitguard'), { recursive: true });

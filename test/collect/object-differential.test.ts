@@ -12,7 +12,10 @@ test(`gitguard reads every commit and tag as git does, or refuses it (seed ${see
   const repo = makeRepo({ bare: true });
   const cases = sampleCases(repo, seed, count);
   const outcome = runDifferential(repo, cases, join(repo.home, 'objects'));
-  if (process.env.GITGUARD_DIFF_REPORT) console.log(`DIFFERENTIAL ${JSON.stringify({ seed, cases: outcome.cases, refused: outcome.refused, divergences: outcome.divergences.length, honestRefused: outcome.honestRefused.length })}`);
+  if (process.env.GITGUARD_DIFF_REPORT)
+    console.log(
+      `DIFFERENTIAL ${JSON.stringify({ seed, cases: outcome.cases, refused: outcome.refused, divergences: outcome.divergences.length, honestRefused: outcome.honestRefused.length })}`,
+    );
   expect(outcome.divergences).toEqual([]);
   expect(outcome.honestRefused).toEqual([]);
   // Not vacuous: the generator must reach both sides of the property.

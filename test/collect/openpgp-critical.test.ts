@@ -25,16 +25,28 @@ const sub = (type: number, body: Buffer | string, critical = false): Buffer => {
 };
 /** A notation subpacket body: flags (0x80 = human-readable), name, value. */
 const notation = (name: string, value: string, humanReadable: boolean): Buffer =>
-  Buffer.concat([Buffer.from([humanReadable ? 0x80 : 0, 0, 0, 0]), len16(name.length), len16(value.length), Buffer.from(name), Buffer.from(value)]);
+  Buffer.concat([
+    Buffer.from([humanReadable ? 0x80 : 0, 0, 0, 0]),
+    len16(name.length),
+    len16(value.length),
+    Buffer.from(name),
+    Buffer.from(value),
+  ]);
 
 /** The one signature packet's body in an armored block, and its parts. */
 async function parts(armored: string): Promise<{ head: Buffer; hashed: Buffer; unhashed: Buffer; rest: Buffer }> {
   const bin = Buffer.from((await openpgp.unarmor(armored)).data as Uint8Array);
   const ctb = bin[0]!;
-  const body = ctb & 0x40 ? bin.subarray(bin[1]! < 192 ? 2 : bin[1]! < 224 ? 3 : 6) : bin.subarray(1 + (1 << (ctb & 3)));
+  const body =
+    ctb & 0x40 ? bin.subarray(bin[1]! < 192 ? 2 : bin[1]! < 224 ? 3 : 6) : bin.subarray(1 + (1 << (ctb & 3)));
   const hl = body.readUInt16BE(4);
   const ul = body.readUInt16BE(6 + hl);
-  return { head: body.subarray(0, 4), hashed: body.subarray(6, 6 + hl), unhashed: body.subarray(8 + hl, 8 + hl + ul), rest: body.subarray(8 + hl + ul) };
+  return {
+    head: body.subarray(0, 4),
+    hashed: body.subarray(6, 6 + hl),
+    unhashed: body.subarray(8 + hl, 8 + hl + ul),
+    rest: body.subarray(8 + hl + ul),
+  };
 }
 
 function packet(body: Buffer): Buffer {
@@ -51,7 +63,7 @@ function withSignature(raw: string, armored: string): string {
   return without.replace(/^(committer [^\n]*\n)/m, `$1${header}`);
 }
 
-describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
+describe("critical subpackets: our letter is git + gpg 2.2's", () => {
   let repo: TestRepo;
   let gpg: Gpg;
   let quick: Keyring;
@@ -77,16 +89,33 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
     const kp = key.keyPacket as openpgp.SecretKeyPacket;
     const created = Buffer.alloc(4);
     created.writeUInt32BE(SIGNED_AT);
-    const area = Buffer.concat([sub(2, created), sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(kp.getFingerprint(), 'hex')])), extra]);
+    const area = Buffer.concat([
+      sub(2, created),
+      sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(kp.getFingerprint(), 'hex')])),
+      extra,
+    ]);
     const sp = new openpgp.SignaturePacket();
     sp.signatureType = openpgp.enums.signature.binary;
     sp.publicKeyAlgorithm = kp.algorithm;
     sp.hashAlgorithm = openpgp.enums.hash.sha256;
-    (sp as unknown as { writeHashedSubPackets(): Uint8Array }).writeHashedSubPackets = () => Buffer.concat([len16(area.length), area]);
+    (sp as unknown as { writeHashedSubPackets(): Uint8Array }).writeHashedSubPackets = () =>
+      Buffer.concat([len16(area.length), area]);
     const literal = new openpgp.LiteralDataPacket();
-    (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(payload, openpgp.enums.literal.binary);
-    const sign = sp.sign.bind(sp) as unknown as (k: unknown, d: unknown, at: Date, detached: boolean, config: openpgp.Config) => Promise<void>;
-    await sign(kp, literal, new Date(SIGNED_AT * 1000), true, { ...openpgp.config, nonDeterministicSignaturesViaNotation: false });
+    (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(
+      payload,
+      openpgp.enums.literal.binary,
+    );
+    const sign = sp.sign.bind(sp) as unknown as (
+      k: unknown,
+      d: unknown,
+      at: Date,
+      detached: boolean,
+      config: openpgp.Config,
+    ) => Promise<void>;
+    await sign(kp, literal, new Date(SIGNED_AT * 1000), true, {
+      ...openpgp.config,
+      nonDeterministicSignaturesViaNotation: false,
+    });
     const list = new openpgp.PacketList<openpgp.SignaturePacket>();
     list.push(sp);
     return armor(Buffer.from(list.write() as Uint8Array));
@@ -99,7 +128,9 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
     const ed = gpg.genKey('Ed Edwards <ed@example.com>', 'ed25519', { at: KEYS_AT });
     const other = gpg.genKey('Otto Other <otto@example.com>', 'ed25519', { at: KEYS_AT });
     gpg.trust(ed, other);
-    repo.run(['-c', `user.signingkey=${ed}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'signed'], { env: { GG_GPG_ARGS: `--faked-system-time ${SIGNED_AT}!` } });
+    repo.run(['-c', `user.signingkey=${ed}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'signed'], {
+      env: { GG_GPG_ARGS: `--faked-system-time ${SIGNED_AT}!` },
+    });
     c.plain = repo.head();
     raw = execFileSync('git', ['cat-file', 'commit', c.plain], { cwd: repo.dir, env: repo.env }).toString();
     const s = commitSignature(c.plain, Buffer.from(raw));
@@ -112,21 +143,33 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
       'unhashed: unknown, not critical': unhashed(sub(101, 'x')),
       'unhashed: critical regular expression': unhashed(sub(6, 'foo\0', true)),
       'unhashed: critical revocation key': unhashed(sub(12, revoker, true)),
-      'unhashed: critical notation, unknown name, not human-readable': unhashed(sub(20, notation('x@example.com', 'v', false), true)),
-      'unhashed: critical notation, unknown name, human-readable': unhashed(sub(20, notation('x@example.com', 'v', true), true)),
-      'unhashed: critical notation gpg knows': unhashed(sub(20, notation('preferred-email-encoding@pgp.com', 'pgpmime', true), true)),
+      'unhashed: critical notation, unknown name, not human-readable': unhashed(
+        sub(20, notation('x@example.com', 'v', false), true),
+      ),
+      'unhashed: critical notation, unknown name, human-readable': unhashed(
+        sub(20, notation('x@example.com', 'v', true), true),
+      ),
+      'unhashed: critical notation gpg knows': unhashed(
+        sub(20, notation('preferred-email-encoding@pgp.com', 'pgpmime', true), true),
+      ),
       "unhashed: critical signer's user id": unhashed(sub(28, 'ed@example.com', true)),
       'unhashed: critical key server flags': unhashed(sub(23, Buffer.from([0x80]), true)),
       'unhashed: critical key block, version 1': unhashed(sub(38, Buffer.from([1, 2, 3]), true)),
       'unhashed: critical key block, version 0': unhashed(sub(38, Buffer.from([0, 2, 3]), true)),
-      'unhashed: critical issuer fingerprint': unhashed(sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(ed, 'hex')]), true)),
+      'unhashed: critical issuer fingerprint': unhashed(
+        sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(ed, 'hex')]), true),
+      ),
       // gpg looks the key up by the hashed issuer fingerprint only; openpgp.js lets this one override it.
-      'unhashed: issuer fingerprint of another key': unhashed(sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(other, 'hex')]))),
+      'unhashed: issuer fingerprint of another key': unhashed(
+        sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(other, 'hex')])),
+      ),
       'hashed: unknown, critical': hashed(sub(101, 'x', true)),
       'hashed: unknown, not critical': hashed(sub(101, 'x')),
       "hashed: critical signer's user id": hashed(sub(28, 'ed@example.com', true)),
       'hashed: critical regular expression': hashed(sub(6, 'foo\0', true)),
-      'hashed: critical notation gpg knows': hashed(sub(20, notation('pka-address@gnupg.org', 'ed@example.com', true), true)),
+      'hashed: critical notation gpg knows': hashed(
+        sub(20, notation('pka-address@gnupg.org', 'ed@example.com', true), true),
+      ),
       'hashed: critical notation, unknown name': hashed(sub(20, notation('x@example.com', 'v', true), true)),
       'hashed: critical preferred AEAD algorithms': hashed(sub(34, Buffer.from([9]), true)),
       'hashed: nothing extra': hashed(Buffer.alloc(0)),
@@ -168,7 +211,10 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
   test.each(table)('%s: git says %s, and so do we (both paths)', async (name, gitSays) => {
     const oid = c[name]!;
     expect(gitLetter(oid)).toBe(gitSays);
-    const { payload: data, signature } = commitSignature(oid, execFileSync('git', ['cat-file', 'commit', oid], { cwd: repo.dir, env: repo.env }));
+    const { payload: data, signature } = commitSignature(
+      oid,
+      execFileSync('git', ['cat-file', 'commit', oid], { cwd: repo.dir, env: repo.env }),
+    );
     const ours = await quick.verify(data, signature!);
     expect(ours.letter).toBe(gitSays);
     expect(await full.verify(data, signature!)).toEqual(ours);
@@ -176,7 +222,10 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
   });
 
   test('a subpacket area gpg will not read (over 10000 octets) is E, where git says N', async () => {
-    for (const [name, size] of [['long hashed area', 10001], ['hashed area at the limit', 10000]] as const) {
+    for (const [name, size] of [
+      ['long hashed area', 10001],
+      ['hashed area at the limit', 10000],
+    ] as const) {
       // creation time (6 octets) and issuer fingerprint (23) are there already; then one notation
       // with a five-octet length (5), its type (1), flags and lengths (8), name and value.
       const body = notation('n@example.com', 'v'.repeat(size - 29 - 5 - 1 - 8 - 'n@example.com'.length), true);
@@ -187,7 +236,10 @@ describe('critical subpackets: our letter is git + gpg 2.2\'s', () => {
       const oid = write(withSignature(raw, armored));
       const over = size > 10000;
       expect([name, gitLetter(oid)]).toEqual([name, over ? 'N' : 'G']);
-      const { payload: data, signature } = commitSignature(oid, execFileSync('git', ['cat-file', 'commit', oid], { cwd: repo.dir, env: repo.env }));
+      const { payload: data, signature } = commitSignature(
+        oid,
+        execFileSync('git', ['cat-file', 'commit', oid], { cwd: repo.dir, env: repo.env }),
+      );
       const ours = await quick.verify(data, signature!);
       expect([name, ours.letter]).toEqual([name, over ? 'E' : 'G']);
       expect(await full.verify(data, signature!)).toEqual(ours);
@@ -214,7 +266,11 @@ describe('criticalProblem walks a subpacket area as gpg does', () => {
     // gpg skips a zero length octet and reads the next octet as a type: critical there is an overrun.
     ['a zero length before a critical type octet', Buffer.from([0, 0x90, 0]), /cannot be walked/],
     ['a zero length before a non-critical octet', Buffer.concat([Buffer.from([0]), ok]), undefined],
-    ['a critical notation with a name past its end', sub(20, Buffer.from([0, 0, 0, 0, 0, 40, 0, 0, 0x61]), true), /critical subpacket 20/],
+    [
+      'a critical notation with a name past its end',
+      sub(20, Buffer.from([0, 0, 0, 0, 0, 40, 0, 0, 0x61]), true),
+      /critical subpacket 20/,
+    ],
   ])('%s', (_, area, expected) => {
     const got = criticalProblem(Buffer.alloc(0), area);
     if (expected) expect(got).toMatch(expected);

@@ -38,15 +38,25 @@ function crc24(data: Uint8Array): number {
 
 function armor(bin: Buffer, opts: { width?: number; crc?: 'good' | 'bad' | 'none'; header?: string } = {}): string {
   const width = opts.width ?? 64;
-  const b64 = bin.toString('base64').replace(new RegExp(`.{${width}}`, 'g'), '$&\n').replace(/\n$/, '');
+  const b64 = bin
+    .toString('base64')
+    .replace(new RegExp(`.{${width}}`, 'g'), '$&\n')
+    .replace(/\n$/, '');
   const crc = crc24(bin) ^ (opts.crc === 'bad' ? 1 : 0);
-  const crcLine = opts.crc === 'none' ? '' : `=${Buffer.from([crc >> 16, (crc >> 8) & 0xff, crc & 0xff]).toString('base64')}\n`;
+  const crcLine =
+    opts.crc === 'none' ? '' : `=${Buffer.from([crc >> 16, (crc >> 8) & 0xff, crc & 0xff]).toString('base64')}\n`;
   return `-----BEGIN PGP SIGNATURE-----\n${opts.header ?? ''}\n${b64}\n${crcLine}-----END PGP SIGNATURE-----\n`;
 }
 
 function dearmor(armored: string): Buffer {
   const lines = armored.trim().split('\n');
-  return Buffer.from(lines.slice(2, -1).filter((l) => !l.startsWith('=')).join(''), 'base64');
+  return Buffer.from(
+    lines
+      .slice(2, -1)
+      .filter((l) => !l.startsWith('='))
+      .join(''),
+    'base64',
+  );
 }
 
 interface Parts {
@@ -72,13 +82,27 @@ function split(bin: Buffer): Parts {
   const hl = body.readUInt16BE(4);
   const ul = body.readUInt16BE(6 + hl);
   const u = 8 + hl;
-  return { head: body.subarray(0, 4), hashed: body.subarray(6, 6 + hl), unhashed: body.subarray(u, u + ul), prefix: body.subarray(u + ul, u + ul + 2), mpis: body.subarray(u + ul + 2) };
+  return {
+    head: body.subarray(0, 4),
+    hashed: body.subarray(6, 6 + hl),
+    unhashed: body.subarray(u, u + ul),
+    prefix: body.subarray(u + ul, u + ul + 2),
+    mpis: body.subarray(u + ul + 2),
+  };
 }
 
 const len16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
 
 function join_(p: Parts, newFormat: boolean): Buffer {
-  const body = Buffer.concat([p.head, len16(p.hashed.length), p.hashed, len16(p.unhashed.length), p.unhashed, p.prefix, p.mpis]);
+  const body = Buffer.concat([
+    p.head,
+    len16(p.hashed.length),
+    p.hashed,
+    len16(p.unhashed.length),
+    p.unhashed,
+    p.prefix,
+    p.mpis,
+  ]);
   const n = body.length;
   if (newFormat) {
     const len = n < 192 ? Buffer.from([n]) : Buffer.from([((n - 192) >> 8) + 192, (n - 192) & 0xff]);
@@ -87,11 +111,18 @@ function join_(p: Parts, newFormat: boolean): Buffer {
   return n < 256 ? Buffer.concat([Buffer.from([0x88, n]), body]) : Buffer.concat([Buffer.from([0x89]), len16(n), body]);
 }
 
-const sub = (type: number, body: Buffer, critical = false): Buffer => Buffer.concat([Buffer.from([body.length + 1, (critical ? 0x80 : 0) | type]), body]);
+const sub = (type: number, body: Buffer, critical = false): Buffer =>
+  Buffer.concat([Buffer.from([body.length + 1, (critical ? 0x80 : 0) | type]), body]);
 
 /** A human-readable notation subpacket's body. */
 const notation = (name: string, value: string): Buffer =>
-  Buffer.concat([Buffer.from([0x80, 0, 0, 0]), len16(name.length), len16(value.length), Buffer.from(name), Buffer.from(value)]);
+  Buffer.concat([
+    Buffer.from([0x80, 0, 0, 0]),
+    len16(name.length),
+    len16(value.length),
+    Buffer.from(name),
+    Buffer.from(value),
+  ]);
 
 /** What the hashed-area changes add to the hashed area. */
 function hashedExtra(changes: Change[]): Buffer {
@@ -115,12 +146,28 @@ async function resign(armored: string, payload: Buffer, key: openpgp.PrivateKey,
   sp.signatureType = p.head[1]!;
   sp.publicKeyAlgorithm = kp.algorithm;
   // openpgp.js signs EdDSA with no digest shorter than 256 bits.
-  sp.hashAlgorithm = kp.algorithm === openpgp.enums.publicKey.eddsaLegacy && [2, 11].includes(p.head[3]!) ? openpgp.enums.hash.sha256 : p.head[3]!;
-  (sp as unknown as { writeHashedSubPackets(): Uint8Array }).writeHashedSubPackets = () => Buffer.concat([len16(area.length), area]);
+  sp.hashAlgorithm =
+    kp.algorithm === openpgp.enums.publicKey.eddsaLegacy && [2, 11].includes(p.head[3]!)
+      ? openpgp.enums.hash.sha256
+      : p.head[3]!;
+  (sp as unknown as { writeHashedSubPackets(): Uint8Array }).writeHashedSubPackets = () =>
+    Buffer.concat([len16(area.length), area]);
   const literal = new openpgp.LiteralDataPacket();
-  (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(payload, openpgp.enums.literal.binary);
-  const sign = sp.sign.bind(sp) as unknown as (k: unknown, d: unknown, at: Date, detached: boolean, config: openpgp.Config) => Promise<void>;
-  await sign(kp, literal, new Date(SIGNED_AT * 1000), true, { ...openpgp.config, nonDeterministicSignaturesViaNotation: false });
+  (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(
+    payload,
+    openpgp.enums.literal.binary,
+  );
+  const sign = sp.sign.bind(sp) as unknown as (
+    k: unknown,
+    d: unknown,
+    at: Date,
+    detached: boolean,
+    config: openpgp.Config,
+  ) => Promise<void>;
+  await sign(kp, literal, new Date(SIGNED_AT * 1000), true, {
+    ...openpgp.config,
+    nonDeterministicSignaturesViaNotation: false,
+  });
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   list.push(sp);
   const q = split(Buffer.from(list.write() as Uint8Array));
@@ -130,7 +177,7 @@ async function resign(armored: string, payload: Buffer, key: openpgp.PrivateKey,
 /** Unhashed subpackets as [type, body] pairs (one-octet lengths: gpg's are short). */
 function unhashedList(area: Buffer): Array<[number, Buffer]> {
   const out: Array<[number, Buffer]> = [];
-  for (let p = 0; p < area.length; ) {
+  for (let p = 0; p < area.length;) {
     const l = area[p]!;
     out.push([area[p + 1]!, area.subarray(p + 2, p + 1 + l)]);
     p += 1 + l;
@@ -166,7 +213,7 @@ const CHANGES = {
   'armor width 60': { breaks: false },
   'no crc': { breaks: false },
   'bad crc': { breaks: false },
-  'crlf': { breaks: false },
+  crlf: { breaks: false },
   'trailing space': { breaks: false },
   'no final newline': { breaks: false },
   'text after': { breaks: false },
@@ -191,14 +238,16 @@ function apply(armored: string, payload: Buffer, changes: Change[]): { armored: 
   let list = unhashedList(p.unhashed);
   const keyId = list.find(([t]) => t === 16)?.[1] ?? Buffer.alloc(8);
   if (has('unhashed issuer dropped')) list = list.filter(([t]) => t !== 16);
-  if (has('unhashed issuer wrong')) list = list.map(([t, b]) => [t, t === 16 ? Buffer.from(b.map((x) => x ^ 0xff)) : b]);
+  if (has('unhashed issuer wrong'))
+    list = list.map(([t, b]) => [t, t === 16 ? Buffer.from(b.map((x) => x ^ 0xff)) : b]);
   if (has('unhashed issuer twice')) list.push([16, keyId]);
   const extra: Buffer[] = [];
   if (has('unhashed creation time')) extra.push(sub(2, Buffer.from([0x60, 0, 0, 0])));
   if (has('unhashed unknown critical')) extra.push(sub(101, Buffer.from('x'), true));
   if (has('unhashed unknown not critical')) extra.push(sub(101, Buffer.from('x')));
   if (has('unhashed critical regexp')) extra.push(sub(6, Buffer.from('x\0'), true));
-  if (has('unhashed critical known notation')) extra.push(sub(20, notation('preferred-email-encoding@pgp.com', 'pgpmime'), true));
+  if (has('unhashed critical known notation'))
+    extra.push(sub(20, notation('preferred-email-encoding@pgp.com', 'pgpmime'), true));
   if (has('unhashed critical unknown notation')) extra.push(sub(20, notation('x@example.com', 'v'), true));
   if (has("unhashed critical signer's uid")) extra.push(sub(28, Buffer.from('a@example.com'), true));
   p.unhashed = Buffer.concat([...list.map(([t, b]) => sub(t, b)), ...extra]);
@@ -217,15 +266,15 @@ function apply(armored: string, payload: Buffer, changes: Change[]): { armored: 
 // ---- gpg ----------------------------------------------------------------------------------------
 
 const GPG_OPTIONS: Record<string, string[]> = {
-  'SHA1': ['--digest-algo', 'SHA1'],
-  'SHA224': ['--digest-algo', 'SHA224'],
-  'SHA384': ['--digest-algo', 'SHA384'],
-  'SHA512': ['--digest-algo', 'SHA512'],
-  'notation': ['--sig-notation', 'note@example.com=hello'],
+  SHA1: ['--digest-algo', 'SHA1'],
+  SHA224: ['--digest-algo', 'SHA224'],
+  SHA384: ['--digest-algo', 'SHA384'],
+  SHA512: ['--digest-algo', 'SHA512'],
+  notation: ['--sig-notation', 'note@example.com=hello'],
   'critical notation': ['--sig-notation', '!crit@example.com=hello'],
   'known critical notation': ['--sig-notation', '!preferred-email-encoding@pgp.com=pgpmime'],
   'policy url': ['--sig-policy-url', 'https://example.com/policy'],
-  'expiry': ['--default-sig-expire', '3650d'],
+  expiry: ['--default-sig-expire', '3650d'],
   'text mode': ['--textmode'],
 };
 
@@ -264,11 +313,29 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
     const primary = gpg.genKey('Sam Subkey <sam@example.com>', 'ed25519', { usage: 'cert', at });
     const subkey = gpg.addSubkey(primary, 'ed25519', { usage: 'sign', at });
     gpg.trust(rsa, ed, ec, primary);
-    signers.push({ name: 'rsa2048', user: rsa }, { name: 'ed25519', user: ed }, { name: 'nistp256', user: ec }, { name: 'subkey', user: `${subkey}!` }, { name: 'rsa2048 by uid', user: 'rita@example.com' });
-    const secret = await openpgp.readPrivateKey({ armoredKey: gpg.run(['--armor', '--export-secret-keys', ed]).toString() });
+    signers.push(
+      { name: 'rsa2048', user: rsa },
+      { name: 'ed25519', user: ed },
+      { name: 'nistp256', user: ec },
+      { name: 'subkey', user: `${subkey}!` },
+      { name: 'rsa2048 by uid', user: 'rita@example.com' },
+    );
+    const secret = await openpgp.readPrivateKey({
+      armoredKey: gpg.run(['--armor', '--export-secret-keys', ed]).toString(),
+    });
     signers.push({ name: 'openpgp.js ed25519', user: ed, key: secret });
-    for (const [name, f] of [['rsa2048', rsa], ['ed25519', ed], ['nistp256', ec], ['subkey', primary], ['rsa2048 by uid', rsa], ['openpgp.js ed25519', ed]] as const) {
-      secrets.set(name, await openpgp.readPrivateKey({ armoredKey: gpg.run(['--armor', '--export-secret-keys', f]).toString() }));
+    for (const [name, f] of [
+      ['rsa2048', rsa],
+      ['ed25519', ed],
+      ['nistp256', ec],
+      ['subkey', primary],
+      ['rsa2048 by uid', rsa],
+      ['openpgp.js ed25519', ed],
+    ] as const) {
+      secrets.set(
+        name,
+        await openpgp.readPrivateKey({ armoredKey: gpg.run(['--armor', '--export-secret-keys', f]).toString() }),
+      );
     }
     const keys = [{ file: 'keys.asc', data: gpg.exportPublic(rsa, ed, ec, primary) }];
     quick = await loadKeyring(keys);
@@ -279,10 +346,18 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
   async function sign(signer: (typeof signers)[number], payload: Buffer, options: string[] = []): Promise<string> {
     if (signer.key) {
       const message = await openpgp.createMessage({ binary: payload });
-      const armored: unknown = await openpgp.sign({ message, signingKeys: signer.key, detached: true, format: 'armored', date: new Date(SIGNED_AT * 1000) });
+      const armored: unknown = await openpgp.sign({
+        message,
+        signingKeys: signer.key,
+        detached: true,
+        format: 'armored',
+        date: new Date(SIGNED_AT * 1000),
+      });
       return String(armored);
     }
-    return gpg.run(['-u', signer.user, ...options, '--armor', '--detach-sign'], { input: payload, at: SIGNED_AT }).toString();
+    return gpg
+      .run(['-u', signer.user, ...options, '--armor', '--detach-sign'], { input: payload, at: SIGNED_AT })
+      .toString();
   }
 
   test(`same verdict as openpgp.js's path; good only where gpg says good (seed ${seed}, ${count} cases)`, async () => {
@@ -290,7 +365,10 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
       fc.record({
         signer: fc.integer({ min: 0, max: signers.length - 1 }),
         options: fc.subarray(Object.keys(GPG_OPTIONS), { maxLength: 2 }),
-        changes: fc.oneof(fc.constant([] as Change[]), fc.subarray(Object.keys(CHANGES) as Change[], { minLength: 1, maxLength: 3 })),
+        changes: fc.oneof(
+          fc.constant([] as Change[]),
+          fc.subarray(Object.keys(CHANGES) as Change[], { minLength: 1, maxLength: 3 }),
+        ),
         message: fc.string({ minLength: 0, maxLength: 200 }),
       }),
       { seed, numRuns: count },
@@ -301,9 +379,13 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
     const divergences: string[] = [];
     for (const c of cases) {
       const signer = signers[c.signer]!;
-      const payload = Buffer.from(`tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@example.com> ${SIGNED_AT} +0000\ncommitter A <a@example.com> ${SIGNED_AT} +0000\n\n${c.message}\n`);
+      const payload = Buffer.from(
+        `tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@example.com> ${SIGNED_AT} +0000\ncommitter A <a@example.com> ${SIGNED_AT} +0000\n\n${c.message}\n`,
+      );
       // ECDSA on P-256 takes no digest shorter than its 256 bits.
-      const options = c.options.filter((o) => signer.name !== 'nistp256' || !['SHA1', 'SHA224'].includes(o)).flatMap((o) => GPG_OPTIONS[o]!);
+      const options = c.options
+        .filter((o) => signer.name !== 'nistp256' || !['SHA1', 'SHA224'].includes(o))
+        .flatMap((o) => GPG_OPTIONS[o]!);
       let signed = await sign(signer, payload, options);
       const extra = hashedExtra(c.changes);
       if (extra.length) signed = await resign(signed, payload, secrets.get(signer.name)!, extra);
@@ -311,13 +393,20 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
       const label = `${signer.name} [${signer.key ? '' : c.options.join(', ')}] {${c.changes.join(', ')}}`;
       const ours = await quick.verify(data, armored);
       const theirs = await full.verify(data, armored);
-      if (JSON.stringify(ours) !== JSON.stringify(theirs)) divergences.push(`${label}: ${JSON.stringify(ours)} != ${JSON.stringify(theirs)}`);
+      if (JSON.stringify(ours) !== JSON.stringify(theirs))
+        divergences.push(`${label}: ${JSON.stringify(ours)} != ${JSON.stringify(theirs)}`);
       const says = gpgSays(gpg, dir, data, armored);
       // Whichever path judged it: never good where gpg is not, and where gpg calls it bad for a
       // critical subpacket, bad too (or E with its reason, for a block openpgp.js cannot read).
-      const critical = c.changes.some((x) => x.includes('critical') && CHANGES[x].breaks) || (!signer.key && c.options.includes('critical notation'));
+      const critical =
+        c.changes.some((x) => x.includes('critical') && CHANGES[x].breaks) ||
+        (!signer.key && c.options.includes('critical notation'));
       const refused = ours.letter === 'E' && !!ours.reason;
-      if ((ours.letter === 'G' && says !== 'GOODSIG') || (critical && says === 'BADSIG' && ours.letter !== 'B' && !refused)) divergences.push(`${label}: ours ${ours.letter} (${ours.reason ?? ''}), gpg ${says}`);
+      if (
+        (ours.letter === 'G' && says !== 'GOODSIG') ||
+        (critical && says === 'BADSIG' && ours.letter !== 'B' && !refused)
+      )
+        divergences.push(`${label}: ours ${ours.letter} (${ours.reason ?? ''}), gpg ${says}`);
       if (critical) criticalCases += 1;
       if (!readQuickSignature(armored)) {
         rejected += 1;
@@ -326,7 +415,8 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
       accepted += 1;
       const broken = c.changes.some((x) => CHANGES[x].breaks);
       // What the quick reader accepts, gpg reads too: good exactly when the bytes were left valid.
-      if ((ours.letter === 'G') !== (says === 'GOODSIG') || (ours.letter === 'G') === broken) divergences.push(`${label}: ours ${ours.letter} (${ours.reason ?? ''}), gpg ${says}`);
+      if ((ours.letter === 'G') !== (says === 'GOODSIG') || (ours.letter === 'G') === broken)
+        divergences.push(`${label}: ours ${ours.letter} (${ours.reason ?? ''}), gpg ${says}`);
     }
     expect(divergences).toEqual([]);
     // Not vacuous: both sides of the reader are reached.
@@ -342,11 +432,18 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
       const q = readQuickSignature(armored);
       expect(q?.created).toBe(SIGNED_AT);
       expect(readQuickSignature(`${armored}x`)).toBeUndefined();
-      expect(readQuickSignature(armored.replace('-----BEGIN PGP SIGNATURE-----\n', '-----BEGIN PGP SIGNATURE-----\nComment: hi\n'))).toBeUndefined();
+      expect(
+        readQuickSignature(
+          armored.replace('-----BEGIN PGP SIGNATURE-----\n', '-----BEGIN PGP SIGNATURE-----\nComment: hi\n'),
+        ),
+      ).toBeUndefined();
       expect((await quick.verify(payload, armored)).letter).toBe('G');
       // gpg reads a block without a CRC line, and nothing from one whose CRC does not match.
       expect((await quick.verify(payload, apply(armored, payload, ['no crc']).armored)).letter).toBe('G');
-      expect(await quick.verify(payload, apply(armored, payload, ['bad crc']).armored)).toMatchObject({ letter: 'E', reason: expect.stringMatching(/armor checksum/) });
+      expect(await quick.verify(payload, apply(armored, payload, ['bad crc']).armored)).toMatchObject({
+        letter: 'E',
+        reason: expect.stringMatching(/armor checksum/),
+      });
       expect(gpgSays(gpg, dir, payload, apply(armored, payload, ['bad crc']).armored)).toBe('NONE');
     }
   }, 120_000);

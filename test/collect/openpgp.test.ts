@@ -49,7 +49,11 @@ describe('differential against git %G? with real gpg', () => {
   const c: Record<string, string> = {};
 
   /** Commits with git -S; `at` is the time gpg believes it is when signing. */
-  function signedCommit(name: string, key: string, opts: { at?: number; gpgArgs?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  function signedCommit(
+    name: string,
+    key: string,
+    opts: { at?: number; gpgArgs?: string; env?: NodeJS.ProcessEnv } = {},
+  ): string {
     const at = opts.at ?? SIGNED_AT;
     repo.run(['-c', `user.signingkey=${key}`, 'commit', '-q', '--allow-empty', '-S', '-m', name], {
       env: { GG_GPG_ARGS: `--faked-system-time ${at}! ${opts.gpgArgs ?? ''}`, ...opts.env },
@@ -97,7 +101,10 @@ describe('differential against git %G? with real gpg', () => {
     c.impostor = signedCommit('signed by ed, committed as bob', k.ed, {
       env: { GIT_COMMITTER_NAME: 'Bob', GIT_COMMITTER_EMAIL: 'bob@example.com' },
     });
-    c.beforeKey = signedCommit('signed before the key existed', k.ed, { at: KEYS_AT - DAY, gpgArgs: '--ignore-time-conflict' });
+    c.beforeKey = signedCommit('signed before the key existed', k.ed, {
+      at: KEYS_AT - DAY,
+      gpgArgs: '--ignore-time-conflict',
+    });
     c.future = signedCommit('signed in the future', k.ed, { at: NOW + 2 * DAY, gpgArgs: '--ignore-time-conflict' });
     c.unsigned = repo.commit('unsigned');
 
@@ -112,10 +119,15 @@ describe('differential against git %G? with real gpg', () => {
     const rsaRaw = rawCommit(repo, c.rsa).toString();
     c.tampered = writeCommit(repo, rsaRaw.replace('good rsa', 'good rsa, or so it says'));
     const unsignedRaw = rawCommit(repo, c.unsigned).toString();
-    c.garbage = writeCommit(repo, withSignature(unsignedRaw, '-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n-----END PGP SIGNATURE-----'));
+    c.garbage = writeCommit(
+      repo,
+      withSignature(unsignedRaw, '-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n-----END PGP SIGNATURE-----'),
+    );
     // The two-byte digest prefix is only a quick check: change it, keep the real signature.
     const edRaw = rawCommit(repo, c.ed).toString();
-    const edSig = await openpgp.readSignature({ armoredSignature: commitSignature(c.ed, Buffer.from(edRaw)).signature! });
+    const edSig = await openpgp.readSignature({
+      armoredSignature: commitSignature(c.ed, Buffer.from(edRaw)).signature!,
+    });
     const pkt = edSig.packets[0]!;
     const h = pkt.signedHashValue!;
     pkt.signedHashValue = new Uint8Array([h[0]! ^ 0xff, h[1]! ^ 0xff]);
@@ -123,10 +135,15 @@ describe('differential against git %G? with real gpg', () => {
     // Two signatures in one block (git's own t7510 makes one like this): ed's good one + rsa's over the same payload.
     const { payload } = commitSignature(c.ed, Buffer.from(edRaw));
     const second = gpg.run(['--detach-sign', '-u', k.rsa], { input: payload, at: SIGNED_AT });
-    const both = new Uint8Array([...(await openpgp.unarmor(commitSignature(c.ed, Buffer.from(edRaw)).signature!)).data as Uint8Array, ...second]);
+    const both = new Uint8Array([
+      ...((await openpgp.unarmor(commitSignature(c.ed, Buffer.from(edRaw)).signature!)).data as Uint8Array),
+      ...second,
+    ]);
     c.double = writeCommit(repo, withSignature(edRaw, openpgp.armor(openpgp.enums.armor.signature, both)));
 
-    const pub = [k.rsa, k.ed, k.ec, k.primary, k.exp, k.setExp, k.soft, k.hard, k.noReason].map((f) => gpg.exportPublic(f));
+    const pub = [k.rsa, k.ed, k.ec, k.primary, k.exp, k.setExp, k.soft, k.hard, k.noReason].map((f) =>
+      gpg.exportPublic(f),
+    );
     keyring = await loadKeyring(pub.map((data, i) => ({ data, file: `key-${i}.gpg` })));
   }, 120_000);
 
@@ -169,7 +186,12 @@ describe('differential against git %G? with real gpg', () => {
 
   test('facts: signer, signing key, identities, times', async () => {
     const rsa = await ours(c.rsa!);
-    expect(rsa).toMatchObject({ signer: k.rsa, signingKey: k.rsa, identities: ['rita@example.com'], format: 'openpgp' });
+    expect(rsa).toMatchObject({
+      signer: k.rsa,
+      signingKey: k.rsa,
+      identities: ['rita@example.com'],
+      format: 'openpgp',
+    });
     expect(rsa.signedAt).toBe(SIGNED_AT);
     expect(rsa.reason).toBeUndefined();
 
@@ -206,7 +228,8 @@ describe('differential against git %G? with real gpg', () => {
   });
 
   test('the letter follows the clock; one parse of the keys verifies many signatures', async () => {
-    const at = (t: number) => loadKeyring([{ data: gpg.exportPublic(k.exp!, k.ed!), file: 'k.gpg' }], { now: () => new Date(t * 1000) });
+    const at = (t: number) =>
+      loadKeyring([{ data: gpg.exportPublic(k.exp!, k.ed!), file: 'k.gpg' }], { now: () => new Date(t * 1000) });
     const before = await at(SIGNED_AT + 60);
     expect((await ours(c.exp!, before)).letter).toBe('G');
     expect((await ours(c.sigExp!, before)).letter).toBe('G');
@@ -219,7 +242,12 @@ describe('differential against git %G? with real gpg', () => {
     const changed = Buffer.from(payload);
     changed[changed.length - 2]! ^= 1;
     expect((await keyring.verify(changed, signature!)).letter).toBe('B');
-    for (const bad of ['', 'garbage', '-----BEGIN PGP SIGNATURE-----\n\n!!!\n-----END PGP SIGNATURE-----\n', signature!.slice(0, 120)]) {
+    for (const bad of [
+      '',
+      'garbage',
+      '-----BEGIN PGP SIGNATURE-----\n\n!!!\n-----END PGP SIGNATURE-----\n',
+      signature!.slice(0, 120),
+    ]) {
       const v = await keyring.verify(payload, bad);
       expect(['B', 'E']).toContain(v.letter);
       expect(v.reason).toBeTruthy();
@@ -236,14 +264,20 @@ describe('keyring loading', () => {
       { data: readFileSync(join(FIX, 'web-flow-4AEE18F83AFDEB23.asc'), 'utf8'), file: 'web-flow.asc' },
       { data: git, file: 'keyring.gpg' },
     ]);
-    const fprs = kr.keys().map((x) => x.fingerprint).sort();
+    const fprs = kr
+      .keys()
+      .map((x) => x.fingerprint)
+      .sort();
     expect(fprs).toEqual([
       '5DE3E0509C47EA3CF04A42D34AEE18F83AFDEB23', // web-flow, old (in both files: merged)
       '73D758744BE721698EC54E8713B6F51ECDDE430D', // git's C O Mitter (DSA)
       '968479A1AFF927E37D1A566BB5690EEEBB952194', // web-flow, new
       'D4BE22311AD3131E5EDA29A461092E85B7227189', // git's Eris Discordia (only as a secret key)
     ]);
-    expect(kr.keys().find((x) => x.fingerprint.endsWith('4AEE18F83AFDEB23'))!.files).toEqual(['web-flow.gpg', 'web-flow.asc']);
+    expect(kr.keys().find((x) => x.fingerprint.endsWith('4AEE18F83AFDEB23'))!.files).toEqual([
+      'web-flow.gpg',
+      'web-flow.asc',
+    ]);
     expect(await kr.identities('4AEE18F83AFDEB23')).toEqual(['noreply@github.com']);
     expect(await kr.identities('B5690EEEBB952194')).toEqual(['noreply@github.com']);
     expect(await kr.identities('13B6F51ECDDE430D')).toEqual(['committer@example.com']);
@@ -252,7 +286,9 @@ describe('keyring loading', () => {
 
   test("web-flow's older .asc export (a wrong digest prefix on its self-signature, which gpg ignores) still loads", async () => {
     const both = await loadKeyring([{ data: readFileSync(join(FIX, 'web-flow.gpg')), file: 'web-flow.gpg' }]);
-    const asc = await loadKeyring([{ data: readFileSync(join(FIX, 'web-flow-4AEE18F83AFDEB23.asc'), 'utf8'), file: 'wf.asc' }]);
+    const asc = await loadKeyring([
+      { data: readFileSync(join(FIX, 'web-flow-4AEE18F83AFDEB23.asc'), 'utf8'), file: 'wf.asc' },
+    ]);
     expect(asc.size).toBe(1);
     expect(await asc.identities('4AEE18F83AFDEB23')).toEqual(['noreply@github.com']);
     // Seen through a real signature: see the web-flow commit test below for keyExpiresAt.
@@ -261,12 +297,17 @@ describe('keyring loading', () => {
 
   test('every Bitcoin Core builder key file loads', async () => {
     const dir = join(FIX, 'bitcoin-core-builder-keys');
-    const files = readdirSync(dir).filter((f) => f.endsWith('.gpg')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.gpg'))
+      .sort();
     expect(files).toHaveLength(39);
     const kr = await loadKeyring(files.map((f) => ({ data: readFileSync(join(dir, f)), file: f })));
     // TheCharlatan.gpg and sedited.gpg hold the same key.
     expect(kr.size).toBe(38);
-    expect(kr.keys().find((x) => x.fingerprint === 'A8FC55F3B04BA3146F3492E79303B33A305224CB')!.files).toEqual(['TheCharlatan.gpg', 'sedited.gpg']);
+    expect(kr.keys().find((x) => x.fingerprint === 'A8FC55F3B04BA3146F3492E79303B33A305224CB')!.files).toEqual([
+      'TheCharlatan.gpg',
+      'sedited.gpg',
+    ]);
     expect(await kr.identities('152812300785C96444D3334D17565732E08E5E41')).toEqual(
       expect.arrayContaining(['me@achow101.com', 'github@achow101.com', 'achow101@pm.me']),
     );
@@ -275,9 +316,15 @@ describe('keyring loading', () => {
   });
 
   test('a garbage key file is one clear error naming the file', async () => {
-    await expect(loadKeyring([{ data: Buffer.from('hello, not a key\n'), file: 'keys/junk.asc' }])).rejects.toThrow(/^keys\/junk\.asc: /);
-    await expect(loadKeyring([{ data: new Uint8Array([0x99, 0x01, 0x0d, 1, 2, 3]), file: 'trunc.gpg' }])).rejects.toThrow(/^trunc\.gpg: /);
-    const err = await loadKeyring([{ data: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n', file: 'x.asc' }]).catch((e: Error) => e);
+    await expect(loadKeyring([{ data: Buffer.from('hello, not a key\n'), file: 'keys/junk.asc' }])).rejects.toThrow(
+      /^keys\/junk\.asc: /,
+    );
+    await expect(
+      loadKeyring([{ data: new Uint8Array([0x99, 0x01, 0x0d, 1, 2, 3]), file: 'trunc.gpg' }]),
+    ).rejects.toThrow(/^trunc\.gpg: /);
+    const err = await loadKeyring([
+      { data: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n', file: 'x.asc' },
+    ]).catch((e: Error) => e);
     expect((err as Error).message.split('\n')).toHaveLength(1);
   });
 
@@ -289,7 +336,12 @@ describe('keyring loading', () => {
       format: 'object',
     });
     const payload = new TextEncoder().encode('tree x\n\nmessage\n');
-    const sig = await openpgp.sign({ message: await openpgp.createMessage({ binary: payload }), signingKeys: privateKey, detached: true, format: 'armored' });
+    const sig = await openpgp.sign({
+      message: await openpgp.createMessage({ binary: payload }),
+      signingKeys: privateKey,
+      detached: true,
+      format: 'armored',
+    });
     const kr = await loadKeyring([{ data: publicKey.armor(), file: 'v6.asc' }]);
     const v = await kr.verify(payload, sig as string);
     expect(v.letter).toBe('G');
@@ -309,8 +361,12 @@ describe('real signed objects', () => {
       const r = makeRepo({ objectFormat: fmt });
       const date = '1112912653 -0700';
       const env = {
-        GIT_AUTHOR_NAME: 'A U Thor', GIT_AUTHOR_EMAIL: 'author@example.com', GIT_AUTHOR_DATE: date,
-        GIT_COMMITTER_NAME: 'C O Mitter', GIT_COMMITTER_EMAIL: 'committer@example.com', GIT_COMMITTER_DATE: date,
+        GIT_AUTHOR_NAME: 'A U Thor',
+        GIT_AUTHOR_EMAIL: 'author@example.com',
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_NAME: 'C O Mitter',
+        GIT_COMMITTER_EMAIL: 'committer@example.com',
+        GIT_COMMITTER_DATE: date,
       };
       r.write({ 'first.t': 'first\n' });
       r.run(['add', '-A']);
@@ -322,7 +378,12 @@ describe('real signed objects', () => {
       const oid = writeCommit(r, template.replace('$tree', tree).replace('$parent', parent));
       const c = commitSignature(oid, rawCommit(r, oid));
       const v = await kr.verify(c.payload, c.signature!);
-      expect(v).toMatchObject({ letter: 'G', signer: '73D758744BE721698EC54E8713B6F51ECDDE430D', identities: ['committer@example.com'], hashAlgorithm: 'sha1' });
+      expect(v).toMatchObject({
+        letter: 'G',
+        signer: '73D758744BE721698EC54E8713B6F51ECDDE430D',
+        identities: ['committer@example.com'],
+        hashAlgorithm: 'sha1',
+      });
       // The other format's signature is over the other format's object: bad for this payload.
       const other = commitSignature(fmt === 'sha1' ? 'x'.repeat(64) : 'x'.repeat(40), rawCommit(r, oid));
       expect((await kr.verify(c.payload, other.signature!)).letter).toBe('B');
@@ -358,11 +419,15 @@ describe('real signed objects', () => {
     expect(gitLetter(r, oid)).toBe('Y');
     g.kill();
     // Before the expiry it was G; a changed message is B.
-    const then = await loadKeyring([{ data: readFileSync(join(FIX, 'web-flow.gpg')), file: 'wf' }], { now: () => new Date(1655214006_000 + 1000) });
+    const then = await loadKeyring([{ data: readFileSync(join(FIX, 'web-flow.gpg')), file: 'wf' }], {
+      now: () => new Date(1655214006_000 + 1000),
+    });
     expect((await then.verify(payload, signature!)).letter).toBe('G');
     expect((await kr.verify(Buffer.concat([payload, Buffer.from('\n')]), signature!)).letter).toBe('B');
     // The older export of the same key carries no expiry: the same signature is G with it.
-    const asc = await loadKeyring([{ data: readFileSync(join(FIX, 'web-flow-4AEE18F83AFDEB23.asc'), 'utf8'), file: 'wf.asc' }]);
+    const asc = await loadKeyring([
+      { data: readFileSync(join(FIX, 'web-flow-4AEE18F83AFDEB23.asc'), 'utf8'), file: 'wf.asc' },
+    ]);
     const va = await asc.verify(payload, signature!);
     expect(va.letter).toBe('G');
     expect(va.keyExpiresAt).toBeUndefined();

@@ -14,7 +14,17 @@ import { makeRepo, cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.j
 
 afterAll(cleanupTemp);
 
-const WATCHED = ['CODEOWNERS', '.github/workflows', 'sub', ':odd', 'tab\there', 'ünï/cödé', 'sp ace', 'deep/er/x.yml', 'never'];
+const WATCHED = [
+  'CODEOWNERS',
+  '.github/workflows',
+  'sub',
+  ':odd',
+  'tab\there',
+  'ünï/cödé',
+  'sp ace',
+  'deep/er/x.yml',
+  'never',
+];
 
 /** git's answer: the id at `path` in `commit`, or null. */
 function gitAt(r: { run: TestRepo['run'] }, commit: string, path: string): string | null {
@@ -25,7 +35,12 @@ function gitAt(r: { run: TestRepo['run'] }, commit: string, path: string): strin
   }
 }
 
-async function walk(dir: string, revisions: string[], paths: string[], extra: { answersFileLimit?: number } = {}): Promise<CommitRecord[]> {
+async function walk(
+  dir: string,
+  revisions: string[],
+  paths: string[],
+  extra: { answersFileLimit?: number } = {},
+): Promise<CommitRecord[]> {
   const info = await discoverRepository(dir);
   const shadow = createShadow(info.commonDir, info.objectFormat);
   try {
@@ -38,12 +53,19 @@ async function walk(dir: string, revisions: string[], paths: string[], extra: { 
 }
 
 /** Each commit's ids at `paths`, from its base's (walked before it, or asked of git when outside the walk). */
-function derive(commits: CommitRecord[], paths: string[], outside: (oid: string) => Array<string | null>): Map<string, Array<string | null>> {
+function derive(
+  commits: CommitRecord[],
+  paths: string[],
+  outside: (oid: string) => Array<string | null>,
+): Map<string, Array<string | null>> {
   const states = new Map<string, Array<string | null>>();
   for (const c of commits) {
     const pc = c.pathChanges!;
-    const base = pc.base === null ? paths.map(() => null) : states.get(pc.base) ?? outside(pc.base);
-    states.set(c.oid, paths.map((p, i) => (Object.hasOwn(pc.changed, p) ? pc.changed[p]! : base[i]!)));
+    const base = pc.base === null ? paths.map(() => null) : (states.get(pc.base) ?? outside(pc.base));
+    states.set(
+      c.oid,
+      paths.map((p, i) => (Object.hasOwn(pc.changed, p) ? pc.changed[p]! : base[i]!)),
+    );
   }
   return states;
 }
@@ -68,8 +90,14 @@ function edgeHistory(r: TestRepo): { tip: string; commits: string[] } {
     return oid;
   };
   set({
-    CODEOWNERS: file('* @a\n'), '.github/workflows/ci.yml': file('run: gitguard\n'), ':odd': file('x\n'), 'tab\there': file('x\n'),
-    'ünï/cödé': file('x\n'), 'sp ace/f': file('x\n'), 'deep/er/x.yml': file('a\n'), 'other.txt': file('1\n'),
+    CODEOWNERS: file('* @a\n'),
+    '.github/workflows/ci.yml': file('run: gitguard\n'),
+    ':odd': file('x\n'),
+    'tab\there': file('x\n'),
+    'ünï/cödé': file('x\n'),
+    'sp ace/f': file('x\n'),
+    'deep/er/x.yml': file('a\n'),
+    'other.txt': file('1\n'),
   });
   const root = commit('root', []);
   // Mode only: the id stays, so the state does not change.
@@ -87,15 +115,30 @@ function edgeHistory(r: TestRepo): { tip: string; commits: string[] } {
   set({ 'other.txt': file('2\n') });
   commit('merge side', [main, side]);
   // A file becomes a folder, a folder becomes a file (the watched path below it disappears).
-  set({ CODEOWNERS: null, 'CODEOWNERS/inner': file('now a folder\n'), '.github/workflows/ci.yml': null, '.github': file('now a file\n') });
+  set({
+    CODEOWNERS: null,
+    'CODEOWNERS/inner': file('now a folder\n'),
+    '.github/workflows/ci.yml': null,
+    '.github': file('now a file\n'),
+  });
   commit('types change', [commits.at(-1)!]);
-  set({ 'CODEOWNERS/inner': null, CODEOWNERS: file('* @b\n'), '.github': null, '.github/workflows/ci.yml': file('run: gitguard\n'), ':odd': null });
+  set({
+    'CODEOWNERS/inner': null,
+    CODEOWNERS: file('* @b\n'),
+    '.github': null,
+    '.github/workflows/ci.yml': file('run: gitguard\n'),
+    ':odd': null,
+  });
   commit('types change back', [commits.at(-1)!]);
   set({ sub: ['160000', fork] });
   const moved = commit('gitlink moves', [commits.at(-1)!]);
   // An unrelated root merged in, second parent and first.
   r.run(['read-tree', '--empty']);
-  set({ CODEOWNERS: file('* @mallory\n'), 'ünï/cödé': file('y\n'), '.github/workflows/ci.yml': file('run: nothing\n') });
+  set({
+    CODEOWNERS: file('* @mallory\n'),
+    'ünï/cödé': file('y\n'),
+    '.github/workflows/ci.yml': file('run: nothing\n'),
+  });
   const orphan = commit('unrelated root', []);
   r.run(['read-tree', moved]);
   set({ CODEOWNERS: file('* @mallory\n'), 'ünï/cödé': file('y\n') });
@@ -109,7 +152,7 @@ function edgeHistory(r: TestRepo): { tip: string; commits: string[] } {
 }
 
 describe('watched paths from one diff-tree pass', () => {
-  test('every commit has git\'s id at every watched path: submodules, type and mode changes, odd names, merges, unrelated roots', async () => {
+  test("every commit has git's id at every watched path: submodules, type and mode changes, odd names, merges, unrelated roots", async () => {
     const r = makeRepo();
     const { tip } = edgeHistory(r);
     const commits = await walk(r.dir, [tip], WATCHED);
@@ -118,14 +161,17 @@ describe('watched paths from one diff-tree pass', () => {
     });
     expect(commits.length).toBeGreaterThanOrEqual(12);
     expect(commits.filter((c) => c.parents.length === 2)).toHaveLength(3);
-    for (const c of commits) expect([c.oid, states.get(c.oid)]).toEqual([c.oid, WATCHED.map((p) => gitAt(r, c.oid, p))]);
+    for (const c of commits)
+      expect([c.oid, states.get(c.oid)]).toEqual([c.oid, WATCHED.map((p) => gitAt(r, c.oid, p))]);
     // The edges really occur: a gitlink, a folder at a file's path, a path gone and back.
     const all = commits.map((c) => states.get(c.oid)!);
     expect(all.some((s) => s[2] !== null)).toBe(true);
     expect(new Set(all.map((s) => s[0])).size).toBeGreaterThanOrEqual(4);
     expect(all.some((s) => s[1] === null) && all.some((s) => s[1] !== null)).toBe(true);
     // The same through a pipe (the way a big history's answers come).
-    expect((await walk(r.dir, [tip], WATCHED, { answersFileLimit: 0 })).map((c) => c.pathChanges)).toEqual(commits.map((c) => c.pathChanges));
+    expect((await walk(r.dir, [tip], WATCHED, { answersFileLimit: 0 })).map((c) => c.pathChanges)).toEqual(
+      commits.map((c) => c.pathChanges),
+    );
   });
 
   test('a commit whose first parent is outside the walk is compared against that parent', async () => {
@@ -143,12 +189,17 @@ describe('watched paths from one diff-tree pass', () => {
     for (const c of commits) expect(states.get(c.oid)).toEqual(WATCHED.map((p) => gitAt(r, c.oid, p)));
   });
 
-  test('a shallow clone\'s boundary commit is compared against the empty tree', async () => {
+  test("a shallow clone's boundary commit is compared against the empty tree", async () => {
     const r = makeRepo();
     const { tip } = edgeHistory(r);
     const clone = join(tempDir(), 'shallow');
-    execFileSync('git', ['clone', '-q', '--depth', '3', '--no-local', `file://${r.dir}`, clone], { env: r.env, stdio: 'pipe' });
-    const cr = { run: (args: string[]) => execFileSync('git', args, { cwd: clone, env: r.env, stdio: 'pipe' }).toString().trim() };
+    execFileSync('git', ['clone', '-q', '--depth', '3', '--no-local', `file://${r.dir}`, clone], {
+      env: r.env,
+      stdio: 'pipe',
+    });
+    const cr = {
+      run: (args: string[]) => execFileSync('git', args, { cwd: clone, env: r.env, stdio: 'pipe' }).toString().trim(),
+    };
     const commits = await walk(clone, [tip], WATCHED);
     const boundary = commits.filter((c) => c.pathChanges!.base === null && c.parents.length > 0);
     expect(boundary.length).toBeGreaterThan(0);
@@ -165,7 +216,11 @@ describe('watched paths from one diff-tree pass', () => {
     const old = join(r.home, 'old-git');
     const log = join(r.home, 'old-git.log');
     const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
-    writeFileSync(old, `#!/bin/sh\necho "$*" >> '${log}'\nfor a in "$@"; do case "$a" in --diff-merges*) echo "usage: git diff-tree" >&2; exit 129;; esac; done\nexec ${real} "$@"\n`, { mode: 0o755 });
+    writeFileSync(
+      old,
+      `#!/bin/sh\necho "$*" >> '${log}'\nfor a in "$@"; do case "$a" in --diff-merges*) echo "usage: git diff-tree" >&2; exit 129;; esac; done\nexec ${real} "$@"\n`,
+      { mode: 0o755 },
+    );
     const { inRun } = await import('../../src/collect/run-context.js');
     const fallback = await inRun({ gitBinary: old }, () => walk(r.dir, [tip], WATCHED));
     expect(fallback.map((c) => [c.oid, c.pathChanges])).toEqual(modern.map((c) => [c.oid, c.pathChanges]));
@@ -174,7 +229,7 @@ describe('watched paths from one diff-tree pass', () => {
   });
 });
 
-test('a commit whose bytes were swapped for another\'s (git will not diff it) and its child are left to be looked up; the rest keep their changes', async () => {
+test("a commit whose bytes were swapped for another's (git will not diff it) and its child are left to be looked up; the rest keep their changes", async () => {
   const r = makeRepo();
   const victim = r.commit('victim', { CODEOWNERS: '* @a\n' });
   const child = r.commit('child', { CODEOWNERS: '* @b\n' });
@@ -188,7 +243,11 @@ test('a commit whose bytes were swapped for another\'s (git will not diff it) an
   chmodSync(file(victim), 0o644);
   copyFileSync(file(donor), file(victim));
   const commits = await walk(r.dir, [grandchild], ['CODEOWNERS']);
-  expect(commits.map((c) => [c.oid, c.hashOk, c.pathChanges !== undefined])).toEqual([[victim, false, false], [child, true, false], [grandchild, true, true]]);
+  expect(commits.map((c) => [c.oid, c.hashOk, c.pathChanges !== undefined])).toEqual([
+    [victim, false, false],
+    [child, true, false],
+    [grandchild, true, true],
+  ]);
 });
 
 describe('PathChangeParser', () => {
@@ -198,19 +257,39 @@ describe('PathChangeParser', () => {
   const rec = (...tokens: string[]): Buffer => Buffer.from(tokens.map((t) => `${t}\0`).join(''), 'latin1');
 
   test('splits records across any chunk boundary, and keeps only exact watched paths', () => {
-    const bytes = rec(a, `:000000 040000 ${z} ${b} A`, 'dir', `:000000 100644 ${z} ${a} A`, 'dir/file', b, `:100644 000000 ${a} ${z} D`, 'x');
+    const bytes = rec(
+      a,
+      `:000000 040000 ${z} ${b} A`,
+      'dir',
+      `:000000 100644 ${z} ${a} A`,
+      'dir/file',
+      b,
+      `:100644 000000 ${a} ${z} D`,
+      'x',
+    );
     for (let cut = 0; cut <= bytes.length; cut += 1) {
       const p = new PathChangeParser(['dir', 'x']);
       const got = [...p.push(bytes.subarray(0, cut)), ...p.push(bytes.subarray(cut)), ...p.end()];
-      expect(got).toEqual([{ oid: a, changed: { dir: b } }, { oid: b, changed: { x: null } }]);
+      expect(got).toEqual([
+        { oid: a, changed: { dir: b } },
+        { oid: b, changed: { x: null } },
+      ]);
     }
   });
 
   test('a type change at one path (deleted and added) leaves the added id, in either order', () => {
-    for (const order of [[0, 1], [1, 0]]) {
-      const entries = [[`:100644 000000 ${a} ${z} D`, 'p'], [`:000000 040000 ${z} ${b} A`, 'p']];
+    for (const order of [
+      [0, 1],
+      [1, 0],
+    ]) {
+      const entries = [
+        [`:100644 000000 ${a} ${z} D`, 'p'],
+        [`:000000 040000 ${z} ${b} A`, 'p'],
+      ];
       const p = new PathChangeParser(['p']);
-      expect([...p.push(rec(a, ...order.flatMap((i) => entries[i]!))), ...p.end()]).toEqual([{ oid: a, changed: { p: b } }]);
+      expect([...p.push(rec(a, ...order.flatMap((i) => entries[i]!))), ...p.end()]).toEqual([
+        { oid: a, changed: { p: b } },
+      ]);
     }
   });
 

@@ -1,11 +1,14 @@
 // client.min_versions in .gitguard/policy.yml: parsed strictly like the rest of the policy.
 import { parsePolicy, PolicyError } from '../../src/collect/policy.js';
 
-const parse = (yml: string) => parsePolicy({ label: '.gitguard at test', policyYml: yml, keys: [], allowedSigners: undefined });
+const parse = (yml: string) =>
+  parsePolicy({ label: '.gitguard at test', policyYml: yml, keys: [], allowedSigners: undefined });
 
 describe('policy client.min_versions', () => {
   test('reads the minimum version of each named tool as written', async () => {
-    const p = await parse('version: 1\nrequire_signatures: false\nclient:\n  min_versions:\n    git: 2.45.1\n    gpg: "2.4.0"\n    ssh: 9.6p1\n    git-lfs: 3.6.1\n');
+    const p = await parse(
+      'version: 1\nrequire_signatures: false\nclient:\n  min_versions:\n    git: 2.45.1\n    gpg: "2.4.0"\n    ssh: 9.6p1\n    git-lfs: 3.6.1\n',
+    );
     expect(p?.client?.minVersions).toEqual({ git: '2.45.1', gpg: '2.4.0', ssh: '9.6p1', 'git-lfs': '3.6.1' });
   });
 

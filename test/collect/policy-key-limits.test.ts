@@ -12,14 +12,24 @@ async function keyWithUserIds(n: number, tag: string): Promise<{ armored: string
   return { armored: publicKey.armor(), fingerprint: publicKey.getFingerprint().toUpperCase() };
 }
 
-const yml = (email: string, version: string): string => `version: 1\n# ${version}\nsigners:\n  - name: S\n    emails: [${email}]\nmaintainers: [S]\n`;
+const yml = (email: string, version: string): string =>
+  `version: 1\n# ${version}\nsigners:\n  - name: S\n    emails: [${email}]\nmaintainers: [S]\n`;
 
 test(`a key with more than ${POLICY_LIMITS.userIdsPerKey} user IDs is refused, with the reason, before its signatures are checked`, async () => {
   const big = await keyWithUserIds(POLICY_LIMITS.userIdsPerKey + 1, 'big');
   const keys = Array.from({ length: 4 }, (_, i) => ({ name: `k${i}.asc`, data: Buffer.from(big.armored) }));
-  const err = await parsePolicy({ label: '.gitguard at 0123456789ab', policyYml: yml('big0@example.com', 'v1'), keys, allowedSigners: undefined }).catch((e: unknown) => e);
+  const err = await parsePolicy({
+    label: '.gitguard at 0123456789ab',
+    policyYml: yml('big0@example.com', 'v1'),
+    keys,
+    allowedSigners: undefined,
+  }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(PolicyError);
-  expect((err as Error).message).toMatch(new RegExp(`keys/k0\\.asc at 0123456789ab \\(and 3 more file\\(s\\) with this key\\): key ${big.fingerprint} has ${POLICY_LIMITS.userIdsPerKey + 1} user IDs, more than the limit of ${POLICY_LIMITS.userIdsPerKey}`));
+  expect((err as Error).message).toMatch(
+    new RegExp(
+      `keys/k0\\.asc at 0123456789ab \\(and 3 more file\\(s\\) with this key\\): key ${big.fingerprint} has ${POLICY_LIMITS.userIdsPerKey + 1} user IDs, more than the limit of ${POLICY_LIMITS.userIdsPerKey}`,
+    ),
+  );
 }, 60_000);
 
 test('a key at the limit is accepted, and parsed and built once for 16 files and 3 policy versions', async () => {
@@ -27,7 +37,12 @@ test('a key at the limit is accepted, and parsed and built once for 16 files and
   const keys = Array.from({ length: 16 }, (_, i) => ({ name: `k${i}.asc`, data: Buffer.from(ok.armored) }));
   const before = { ...keyringWork };
   for (const v of ['v1', 'v2', 'v3']) {
-    const p = await parsePolicy({ label: `.gitguard at ${v}`, policyYml: yml('ok0@example.com', v), keys, allowedSigners: undefined });
+    const p = await parsePolicy({
+      label: `.gitguard at ${v}`,
+      policyYml: yml('ok0@example.com', v),
+      keys,
+      allowedSigners: undefined,
+    });
     expect(p?.keyring.size).toBe(1);
     expect(await p!.keyring.identities(ok.fingerprint)).toHaveLength(POLICY_LIMITS.userIdsPerKey);
   }
@@ -37,11 +52,24 @@ test('a key at the limit is accepted, and parsed and built once for 16 files and
 
 test('files differing only in armour still share one key, and its packets are not multiplied', async () => {
   const k = await keyWithUserIds(3, 'arm');
-  const variants = [k.armored, k.armored.replace('\n\n', '\nComment: one\n\n'), k.armored.replace('\n\n', '\nComment: two\n\n')];
+  const variants = [
+    k.armored,
+    k.armored.replace('\n\n', '\nComment: one\n\n'),
+    k.armored.replace('\n\n', '\nComment: two\n\n'),
+  ];
   const before = { ...keyringWork };
-  const p = await parsePolicy({ label: '.gitguard', policyYml: yml('arm0@example.com', 'x'), keys: variants.map((d, i) => ({ name: `a${i}.asc`, data: Buffer.from(d) })), allowedSigners: undefined });
+  const p = await parsePolicy({
+    label: '.gitguard',
+    policyYml: yml('arm0@example.com', 'x'),
+    keys: variants.map((d, i) => ({ name: `a${i}.asc`, data: Buffer.from(d) })),
+    allowedSigners: undefined,
+  });
   expect(p?.keyring.size).toBe(1);
-  expect(await p!.keyring.identities(k.fingerprint)).toEqual(['arm0@example.com', 'arm1@example.com', 'arm2@example.com']);
+  expect(await p!.keyring.identities(k.fingerprint)).toEqual([
+    'arm0@example.com',
+    'arm1@example.com',
+    'arm2@example.com',
+  ]);
   expect(keyringWork.filesParsed - before.filesParsed).toBe(3); // three distinct files
   expect(keyringWork.keysBuilt - before.keysBuilt).toBe(1); // one key
 }, 60_000);

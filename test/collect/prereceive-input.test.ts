@@ -30,11 +30,16 @@ describe('pre-receive input', () => {
   });
 
   test('the quarantine folders come from the hook environment, relative ones from the git dir', () => {
-    expect(quarantineDirs({ GIT_QUARANTINE_PATH: '/r/objects/incoming-1', GIT_OBJECT_DIRECTORY: '/r/objects/incoming-1', GIT_ALTERNATE_OBJECT_DIRECTORIES: ['/r/objects', 'rel'].join(delimiter) }, '/r')).toEqual([
-      '/r/objects/incoming-1',
-      '/r/objects',
-      '/r/rel',
-    ]);
+    expect(
+      quarantineDirs(
+        {
+          GIT_QUARANTINE_PATH: '/r/objects/incoming-1',
+          GIT_OBJECT_DIRECTORY: '/r/objects/incoming-1',
+          GIT_ALTERNATE_OBJECT_DIRECTORIES: ['/r/objects', 'rel'].join(delimiter),
+        },
+        '/r',
+      ),
+    ).toEqual(['/r/objects/incoming-1', '/r/objects', '/r/rel']);
     expect(quarantineDirs({}, '/r')).toEqual([]);
   });
 });

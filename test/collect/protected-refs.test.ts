@@ -34,9 +34,19 @@ test('reads reflog lines as data and skips malformed ones', () => {
   const file = join(tempDir(), 'main');
   const a = 'a'.repeat(40);
   const b = 'b'.repeat(40);
-  writeFileSync(file, `${a} ${b} Alice Example <alice@example.com> 1700000000 +0100\treset: moving to HEAD~3\ngarbage line\n${b} ${a} Bob <b@x> 1700000100 -0500\tcommit: x\n`);
+  writeFileSync(
+    file,
+    `${a} ${b} Alice Example <alice@example.com> 1700000000 +0100\treset: moving to HEAD~3\ngarbage line\n${b} ${a} Bob <b@x> 1700000100 -0500\tcommit: x\n`,
+  );
   expect(readReflog(file)).toEqual([
-    { old: a, new: b, who: 'Alice Example <alice@example.com>', time: 1_700_000_000, tz: '+0100', message: 'reset: moving to HEAD~3' },
+    {
+      old: a,
+      new: b,
+      who: 'Alice Example <alice@example.com>',
+      time: 1_700_000_000,
+      tz: '+0100',
+      message: 'reset: moving to HEAD~3',
+    },
     { old: b, new: a, who: 'Bob <b@x>', time: 1_700_000_100, tz: '-0500', message: 'commit: x' },
   ]);
 });
@@ -56,6 +66,11 @@ test('collects a fast-forward as intact, a reset as a forced reflog entry, and a
   const third = repo.commit('three');
   facts = await collectLedger(r, await collectHistory(r));
   expect(facts.refs[0]!.current).toBe(third);
-  expect(facts.refs[0]!.rewritten).toEqual({ lost: 1, commits: [{ oid: second, subject: 'two', author: 'Alice Example <alice@example.com>' }] });
-  expect(facts.forcedUpdates.map((e) => [e.old, e.new, e.message])).toEqual([[second, first, `reset: moving to ${first}`]]);
+  expect(facts.refs[0]!.rewritten).toEqual({
+    lost: 1,
+    commits: [{ oid: second, subject: 'two', author: 'Alice Example <alice@example.com>' }],
+  });
+  expect(facts.forcedUpdates.map((e) => [e.old, e.new, e.message])).toEqual([
+    [second, first, `reset: moving to ${first}`],
+  ]);
 });

@@ -11,7 +11,11 @@ import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.j
 afterAll(cleanupTemp);
 
 type Scope = 'global' | 'local' | 'worktree' | 'command';
-interface Setting { scope: Scope; key: string; value: string }
+interface Setting {
+  scope: Scope;
+  key: string;
+  value: string;
+}
 
 /** Applies settings to a fresh repository; returns the environment to audit with. */
 function apply(repo: TestRepo, settings: Setting[]): NodeJS.ProcessEnv {
@@ -31,50 +35,141 @@ function apply(repo: TestRepo, settings: Setting[]): NodeJS.ProcessEnv {
   return env;
 }
 
-async function audit(repo: TestRepo, rule: string, env: NodeJS.ProcessEnv = repo.env, server = false): Promise<RuleResult> {
+async function audit(
+  repo: TestRepo,
+  rule: string,
+  env: NodeJS.ProcessEnv = repo.env,
+  server = false,
+): Promise<RuleResult> {
   const report = await runAudit({ path: repo.dir, rules: [rule], failOn: 'low', env, server, trust: { cache: false } });
   return report.results[0]!;
 }
 
 const CASES: Array<{ rule: string; settings: Setting[]; scope: Scope }> = [
-  { rule: 'protocols-restricted', settings: [{ scope: 'command', key: 'protocol.ext.allow', value: 'always' }], scope: 'command' },
-  { rule: 'protocols-restricted', settings: [{ scope: 'global', key: 'protocol.allow', value: 'always' }], scope: 'global' },
-  { rule: 'protocols-restricted', settings: [{ scope: 'local', key: 'protocol.file.allow', value: 'always' }], scope: 'local' },
-  { rule: 'url-rewrites-keep-tls', settings: [{ scope: 'global', key: 'url.http://mirror.example/.insteadOf', value: 'https://github.com/' }], scope: 'global' },
-  { rule: 'remotes-use-secure-transport', settings: [{ scope: 'local', key: 'remote.origin.url', value: 'git://git.example.com/r.git' }], scope: 'local' },
-  { rule: 'submodule-recursion-safe', settings: [{ scope: 'global', key: 'submodule.recurse', value: 'true' }, { scope: 'command', key: 'protocol.file.allow', value: 'always' }], scope: 'global' },
-  { rule: 'signing-programs-not-overridden-locally', settings: [{ scope: 'local', key: 'gpg.program', value: './evil-gpg' }], scope: 'local' },
-  { rule: 'signing-programs-not-overridden-locally', settings: [{ scope: 'worktree', key: 'gpg.ssh.program', value: './evil-ssh' }], scope: 'worktree' },
-  { rule: 'no-code-execution-in-local-config', settings: [{ scope: 'worktree', key: 'core.sshCommand', value: 'sh -c evil' }], scope: 'worktree' },
-  { rule: 'object-checks-not-weakened', settings: [{ scope: 'global', key: 'fetch.fsck.badTree', value: 'ignore' }], scope: 'global' },
-  { rule: 'hooks-not-disabled', settings: [{ scope: 'local', key: 'core.hooksPath', value: '/dev/null' }], scope: 'local' },
-  { rule: 'hooks-not-disabled', settings: [{ scope: 'command', key: 'core.hooksPath', value: '/dev/null' }], scope: 'command' },
-  { rule: 'fsck-objects-enabled', settings: [{ scope: 'command', key: 'transfer.fsckObjects', value: 'false' }], scope: 'command' },
-  { rule: 'tls-verification-enabled', settings: [{ scope: 'global', key: 'http.https://git.example.com/.sslVerify', value: 'false' }], scope: 'global' },
-  { rule: 'safe-directory-not-wildcard', settings: [{ scope: 'global', key: 'safe.directory', value: '*' }], scope: 'global' },
-  { rule: 'ntfs-hfs-protection-enabled', settings: [{ scope: 'local', key: 'core.protectNTFS', value: 'false' }], scope: 'local' },
-  { rule: 'credentials-not-stored-in-plaintext', settings: [{ scope: 'global', key: 'credential.helper', value: 'store' }], scope: 'global' },
-  { rule: 'remote-urls-without-credentials', settings: [{ scope: 'local', key: 'remote.origin.url', value: 'https://bob:hunter2@example.com/r.git' }], scope: 'local' },
+  {
+    rule: 'protocols-restricted',
+    settings: [{ scope: 'command', key: 'protocol.ext.allow', value: 'always' }],
+    scope: 'command',
+  },
+  {
+    rule: 'protocols-restricted',
+    settings: [{ scope: 'global', key: 'protocol.allow', value: 'always' }],
+    scope: 'global',
+  },
+  {
+    rule: 'protocols-restricted',
+    settings: [{ scope: 'local', key: 'protocol.file.allow', value: 'always' }],
+    scope: 'local',
+  },
+  {
+    rule: 'url-rewrites-keep-tls',
+    settings: [{ scope: 'global', key: 'url.http://mirror.example/.insteadOf', value: 'https://github.com/' }],
+    scope: 'global',
+  },
+  {
+    rule: 'remotes-use-secure-transport',
+    settings: [{ scope: 'local', key: 'remote.origin.url', value: 'git://git.example.com/r.git' }],
+    scope: 'local',
+  },
+  {
+    rule: 'submodule-recursion-safe',
+    settings: [
+      { scope: 'global', key: 'submodule.recurse', value: 'true' },
+      { scope: 'command', key: 'protocol.file.allow', value: 'always' },
+    ],
+    scope: 'global',
+  },
+  {
+    rule: 'signing-programs-not-overridden-locally',
+    settings: [{ scope: 'local', key: 'gpg.program', value: './evil-gpg' }],
+    scope: 'local',
+  },
+  {
+    rule: 'signing-programs-not-overridden-locally',
+    settings: [{ scope: 'worktree', key: 'gpg.ssh.program', value: './evil-ssh' }],
+    scope: 'worktree',
+  },
+  {
+    rule: 'no-code-execution-in-local-config',
+    settings: [{ scope: 'worktree', key: 'core.sshCommand', value: 'sh -c evil' }],
+    scope: 'worktree',
+  },
+  {
+    rule: 'object-checks-not-weakened',
+    settings: [{ scope: 'global', key: 'fetch.fsck.badTree', value: 'ignore' }],
+    scope: 'global',
+  },
+  {
+    rule: 'hooks-not-disabled',
+    settings: [{ scope: 'local', key: 'core.hooksPath', value: '/dev/null' }],
+    scope: 'local',
+  },
+  {
+    rule: 'hooks-not-disabled',
+    settings: [{ scope: 'command', key: 'core.hooksPath', value: '/dev/null' }],
+    scope: 'command',
+  },
+  {
+    rule: 'fsck-objects-enabled',
+    settings: [{ scope: 'command', key: 'transfer.fsckObjects', value: 'false' }],
+    scope: 'command',
+  },
+  {
+    rule: 'tls-verification-enabled',
+    settings: [{ scope: 'global', key: 'http.https://git.example.com/.sslVerify', value: 'false' }],
+    scope: 'global',
+  },
+  {
+    rule: 'safe-directory-not-wildcard',
+    settings: [{ scope: 'global', key: 'safe.directory', value: '*' }],
+    scope: 'global',
+  },
+  {
+    rule: 'ntfs-hfs-protection-enabled',
+    settings: [{ scope: 'local', key: 'core.protectNTFS', value: 'false' }],
+    scope: 'local',
+  },
+  {
+    rule: 'credentials-not-stored-in-plaintext',
+    settings: [{ scope: 'global', key: 'credential.helper', value: 'store' }],
+    scope: 'global',
+  },
+  {
+    rule: 'remote-urls-without-credentials',
+    settings: [{ scope: 'local', key: 'remote.origin.url', value: 'https://bob:hunter2@example.com/r.git' }],
+    scope: 'local',
+  },
 ];
 
 describe('config rules on a real repository, at every scope', () => {
-  test.each(CASES.map((c) => [`${c.rule} fails when ${c.settings.map((s) => `${s.key}=${s.value}`).join(' and ')} is set in ${c.settings.map((s) => s.scope).join('/')} config`, c] as const))(
-    '%s',
-    async (_name, c) => {
-      const repo = makeRepo();
-      const env = apply(repo, c.settings);
-      const r = await audit(repo, c.rule, env);
-      expect(r.outcome).toBe('fail');
-      expect(r.findings.some((f) => f.evidence?.scope === c.scope)).toBe(true);
-    },
-  );
+  test.each(
+    CASES.map(
+      (c) =>
+        [
+          `${c.rule} fails when ${c.settings.map((s) => `${s.key}=${s.value}`).join(' and ')} is set in ${c.settings.map((s) => s.scope).join('/')} config`,
+          c,
+        ] as const,
+    ),
+  )('%s', async (_name, c) => {
+    const repo = makeRepo();
+    const env = apply(repo, c.settings);
+    const r = await audit(repo, c.rule, env);
+    expect(r.outcome).toBe('fail');
+    expect(r.findings.some((f) => f.evidence?.scope === c.scope)).toBe(true);
+  });
 
   test('no-code-execution-in-local-config fails on a local core.fsmonitor program, and reading the config does not run it', async () => {
     const repo = makeRepo();
     const marker = join(repo.home, 'pwned');
     repo.commit('one');
     repo.run(['config', 'core.fsmonitor', `touch ${marker}`]);
-    const r = await runAudit({ path: repo.dir, threats: ['protections'], failOn: 'low', env: repo.env, trust: { cache: false } });
+    const r = await runAudit({
+      path: repo.dir,
+      threats: ['protections'],
+      failOn: 'low',
+      env: repo.env,
+      trust: { cache: false },
+    });
     expect(r.results.find((x) => x.meta.id === 'no-code-execution-in-local-config')!.outcome).toBe('fail');
     expect(existsSync(marker)).toBe(false);
   });
@@ -92,7 +187,9 @@ describe('config rules on a real repository, at every scope', () => {
     const repo = makeRepo();
     const hooks = join(repo.dir, '.git', 'hooks');
     mkdirSync(hooks, { recursive: true });
-    writeFileSync(join(hooks, 'pre-push'), withHookMarker('#!/bin/sh\nexec gitguard hook run pre-push "$@"\n'), { mode: 0o755 });
+    writeFileSync(join(hooks, 'pre-push'), withHookMarker('#!/bin/sh\nexec gitguard hook run pre-push "$@"\n'), {
+      mode: 0o755,
+    });
     repo.write({ '.githooks/pre-commit': '#!/bin/sh\nexit 0\n' });
     expect((await audit(repo, 'hooks-not-disabled')).outcome).toBe('pass');
     repo.run(['config', 'core.hooksPath', '.githooks']);
@@ -109,7 +206,9 @@ describe('config rules on a real repository, at every scope', () => {
     expect((await audit(repo, 'signing-enabled-when-required')).outcome).toBe('fail');
     repo.run(['config', 'commit.gpgSign', 'true']);
     // the pinned global config also sets tag.gpgSign=false
-    expect((await audit(repo, 'signing-enabled-when-required')).findings.map((f) => f.evidence?.key)).toEqual(['tag.gpgsign']);
+    expect((await audit(repo, 'signing-enabled-when-required')).findings.map((f) => f.evidence?.key)).toEqual([
+      'tag.gpgsign',
+    ]);
     repo.run(['config', 'tag.gpgSign', 'true']);
     expect((await audit(repo, 'signing-enabled-when-required')).outcome).toBe('pass');
   });

@@ -69,7 +69,9 @@ describe('collectHistory', () => {
     expect((await collectHistory(await discoverRepository(r.dir))).head).toEqual({ ref: 'refs/heads/main', oid: b });
     // A branch pointing at an annotated tag (git refuses to write one; a hostile repository just
     // writes the file): git's HEAD^{commit} is the tagged commit.
-    const tag = r.run(['mktag'], { input: `object ${a}\ntype commit\ntag t\ntagger T <t@example.com> 1700000000 +0000\n\nt\n` });
+    const tag = r.run(['mktag'], {
+      input: `object ${a}\ntype commit\ntag t\ntagger T <t@example.com> 1700000000 +0000\n\nt\n`,
+    });
     writeFileSync(join(r.dir, '.git', 'refs', 'heads', 'main'), `${tag}\n`);
     expect((await collectHistory(await discoverRepository(r.dir))).head).toEqual({ ref: 'refs/heads/main', oid: a });
   });

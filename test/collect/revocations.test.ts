@@ -3,7 +3,12 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
-import { parseRevokedKeys, policyRevocations, revocationMap, revokedKeysFromFile } from '../../src/collect/revocations.js';
+import {
+  parseRevokedKeys,
+  policyRevocations,
+  revocationMap,
+  revokedKeysFromFile,
+} from '../../src/collect/revocations.js';
 import { revocationFor, type RevokedKey } from '../../src/domain/trust.js';
 import { VerifyCache } from '../../src/collect/verify-cache.js';
 import { ExpectedError } from '../../src/errors.js';
@@ -33,12 +38,30 @@ describe('hard revocations in an OpenPGP keyring', () => {
     gpg.revoke(noReason, REVOKE.noReason);
     gpg.revoke(soft, REVOKE.superseded, 'replaced');
     // gpg's subkey revocation menu: 1 = key has been compromised.
-    execFileSync('gpg', ['--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', '--command-fd', '0', '--status-fd', '2', '--edit-key', primary], {
-      env: gpg.env,
-      input: 'key 1\nrevkey\ny\n1\nsubkey leaked\n\ny\nsave\n',
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const keyring = await loadKeyring([hard, noReason, soft, fine, primary].map((f, i) => ({ file: `k${i}.gpg`, data: gpg.exportPublic(f) })));
+    execFileSync(
+      'gpg',
+      [
+        '--no-tty',
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase',
+        '',
+        '--command-fd',
+        '0',
+        '--status-fd',
+        '2',
+        '--edit-key',
+        primary,
+      ],
+      {
+        env: gpg.env,
+        input: 'key 1\nrevkey\ny\n1\nsubkey leaked\n\ny\nsave\n',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    const keyring = await loadKeyring(
+      [hard, noReason, soft, fine, primary].map((f, i) => ({ file: `k${i}.gpg`, data: gpg.exportPublic(f) })),
+    );
     const found = await keyring.hardRevocations();
     expect(found.sort((a, b) => a.fingerprint.localeCompare(b.fingerprint))).toEqual(
       [
@@ -48,20 +71,31 @@ describe('hard revocations in an OpenPGP keyring', () => {
       ].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)),
     );
     // No revocation signature at all: nothing to examine.
-    expect(await (await loadKeyring([{ file: 'fine.gpg', data: gpg.exportPublic(fine) }])).hardRevocations()).toEqual([]);
+    expect(await (await loadKeyring([{ file: 'fine.gpg', data: gpg.exportPublic(fine) }])).hardRevocations()).toEqual(
+      [],
+    );
   }, 60_000);
 });
 
-describe('the tip policy\'s revocations', () => {
-  test('come from revoked_keys and the keyring, and a warm run takes the keyring\'s from the cache without asking it', async () => {
+describe("the tip policy's revocations", () => {
+  test("come from revoked_keys and the keyring, and a warm run takes the keyring's from the cache without asking it", async () => {
     const home = tempDir('gg-rc-');
     const env = { HOME: home, XDG_CACHE_HOME: join(home, 'cache') };
     let asked = 0;
-    const keyring = { hardRevocations: async () => ((asked += 1), [{ fingerprint: 'A'.repeat(40), primary: 'A'.repeat(40), reason: 2, text: 'leaked' }]) } as unknown as Keyring;
+    const keyring = {
+      hardRevocations: async () => (
+        (asked += 1),
+        [{ fingerprint: 'A'.repeat(40), primary: 'A'.repeat(40), reason: 2, text: 'leaked' }]
+      ),
+    } as unknown as Keyring;
     const policy = policyWith({ signers: [], keyring, revokedKeys: [{ key: 'SHA256:k', reason: 'stolen', since: 5 }] });
     const expected = [
       { key: 'SHA256:k', where: 'the current policy', reason: 'stolen', since: 5 },
-      { key: 'A'.repeat(40), where: 'the current policy', reason: 'hard revocation certificate in keys/ (key compromised): "leaked"' },
+      {
+        key: 'A'.repeat(40),
+        where: 'the current policy',
+        reason: 'hard revocation certificate in keys/ (key compromised): "leaked"',
+      },
     ];
     const cold = VerifyCache.open(join(home, 'git'), env)!;
     expect(await policyRevocations(policy, 'policy:tree1', cold)).toEqual(expected);
@@ -92,16 +126,27 @@ describe('--revoked-keys files', () => {
     ['a key id', 'B5690EEEBB952194\n'],
     ['a truncated fingerprint', 'SHA256:abc\n'],
   ])('refuse %s, naming the file and line', (_name, text) => {
-    expect(() => parseRevokedKeys(`# c\n${text}`, 'rk')).toThrow(new ExpectedError('rk: line 2: not an SSH public key, an SSH fingerprint (SHA256:...) or an OpenPGP fingerprint (40 or 64 hex digits)'));
+    expect(() => parseRevokedKeys(`# c\n${text}`, 'rk')).toThrow(
+      new ExpectedError(
+        'rk: line 2: not an SSH public key, an SSH fingerprint (SHA256:...) or an OpenPGP fingerprint (40 or 64 hex digits)',
+      ),
+    );
   });
 
   test('refuse a binary KRL rather than misread it', () => {
-    expect(() => revokedKeysFromFile(Buffer.concat([Buffer.from('SSHKRL\n\0', 'latin1'), Buffer.alloc(40)]), 'krl')).toThrow('krl: a binary key revocation list (KRL)');
+    expect(() =>
+      revokedKeysFromFile(Buffer.concat([Buffer.from('SSHKRL\n\0', 'latin1'), Buffer.alloc(40)]), 'krl'),
+    ).toThrow('krl: a binary key revocation list (KRL)');
   });
 });
 
 describe('revocationMap and revocationFor', () => {
-  const r = (key: string, since?: number): RevokedKey => ({ key, where: 'w', reason: String(since), ...(since !== undefined ? { since } : {}) });
+  const r = (key: string, since?: number): RevokedKey => ({
+    key,
+    where: 'w',
+    reason: String(since),
+    ...(since !== undefined ? { since } : {}),
+  });
   test('keep the stricter of two revocations of one key: none over a since, else the earlier since', () => {
     expect(revocationMap([r('k', 10)], [r('k')]).get('k')!.since).toBeUndefined();
     expect(revocationMap([r('k')], [r('k', 10)]).get('k')!.since).toBeUndefined();

@@ -2,7 +2,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync, lstatSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertInside, mkdirNoFollow, readBounded, readBoundedIfExists, UnsafeFileError, writeFileSafe } from '../../src/collect/safe-fs.js';
+import {
+  assertInside,
+  mkdirNoFollow,
+  readBounded,
+  readBoundedIfExists,
+  UnsafeFileError,
+  writeFileSafe,
+} from '../../src/collect/safe-fs.js';
 import { tempDir, cleanupTemp } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);

@@ -8,7 +8,10 @@ import { TokenFactory, decoys, privateKeys } from '../helpers/secrets.js';
 
 const scanText = (d: SecretDetector, text: string) => {
   const lines = text.split('\n');
-  return d.scan(lines, lines.map((_, i) => i + 1));
+  return d.scan(
+    lines,
+    lines.map((_, i) => i + 1),
+  );
 };
 
 describe('secret detector', () => {
@@ -32,7 +35,9 @@ describe('secret detector', () => {
     expect(scanText(detector, `aws_access_key_id = ${id}\n`)).toEqual([]);
     // the CSV the AWS console offers for download: both on one line
     const csv = scanText(detector, `User name,Access key ID,Secret access key\ndeploy,${id},${secret}\n`);
-    expect(csv.map((h) => [h.kind, h.line, h.redacted])).toEqual([['aws-access-key', 2, `${secret.slice(0, 4)}…(40 chars)`]]);
+    expect(csv.map((h) => [h.kind, h.line, h.redacted])).toEqual([
+      ['aws-access-key', 2, `${secret.slice(0, 4)}…(40 chars)`],
+    ]);
     expect(scanText(detector, `aws_secret_access_key = ${secret}\n`)).toEqual([]);
   });
 
@@ -46,8 +51,14 @@ describe('secret detector', () => {
     const json = `{"type": "service_account", "private_key": ${JSON.stringify(keys.pkcs8)}}`;
     expect(scanText(detector, json).map((h) => h.kind)).toEqual(['private-key']);
     // a key pasted into source as concatenated string literals
-    const java = keys.rsa!.trim().split('\n').map((l) => `    "${l}\\n" +`).join('\n');
-    expect(scanText(detector, `String KEY =\n${java}\n    "";`).map((h) => [h.kind, h.line])).toEqual([['private-key', 2]]);
+    const java = keys
+      .rsa!.trim()
+      .split('\n')
+      .map((l) => `    "${l}\\n" +`)
+      .join('\n');
+    expect(scanText(detector, `String KEY =\n${java}\n    "";`).map((h) => [h.kind, h.line])).toEqual([
+      ['private-key', 2],
+    ]);
   });
 
   test('URLs with a password; templated and placeholder passwords are not', () => {
@@ -61,7 +72,10 @@ describe('secret detector', () => {
 
   test('precision and recall are 1 on the corpus (every token found, no decoy reported)', () => {
     const g = new TokenFactory(7);
-    const positives: Array<readonly [string, string]> = [...Object.entries(g.all()).map(([k, t]) => [k, `KEY=${t}`] as const), ...Object.entries(privateKeys(g)).map(([, pem]) => ['private-key', pem] as const)];
+    const positives: Array<readonly [string, string]> = [
+      ...Object.entries(g.all()).map(([k, t]) => [k, `KEY=${t}`] as const),
+      ...Object.entries(privateKeys(g)).map(([, pem]) => ['private-key', pem] as const),
+    ];
     const aws = g.awsPair();
     positives.push(['aws-access-key', `AWS_ACCESS_KEY_ID=${aws.id}\nAWS_SECRET_ACCESS_KEY=${aws.secret}`]);
     let tp = 0;
@@ -80,7 +94,12 @@ describe('secret detector', () => {
     for (const h of scanText(detector, decoyCorpus.join('\n'))) reported.push(`${h.kind} (together) line ${h.line}`);
     fp += reported.length;
     expect(reported).toEqual([]);
-    expect({ precision: tp / (tp + fp), recall: tp / (tp + fn), positives: positives.length, decoys: decoyCorpus.length }).toEqual({ precision: 1, recall: 1, positives: 18, decoys: decoyCorpus.length });
+    expect({
+      precision: tp / (tp + fp),
+      recall: tp / (tp + fn),
+      positives: positives.length,
+      decoys: decoyCorpus.length,
+    }).toEqual({ precision: 1, recall: 1, positives: 18, decoys: decoyCorpus.length });
   });
 
   test('the generic high-entropy detector runs only when asked', () => {

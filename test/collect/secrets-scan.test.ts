@@ -16,7 +16,9 @@ test('paths with spaces and non-ASCII characters are named as committed', async 
   const token = f.checksummed(`gh${'o'}_`);
   const c = r.commit('one', { 'dir with space/héllo wörld.txt': `x\ny\nz=${token}\n` });
   const facts = await scanSecrets(await discoverRepository(r.dir), [c]);
-  expect(facts.leaks.map((l) => [l.commit, l.path, l.line, l.kind])).toEqual([[c, 'dir with space/héllo wörld.txt', 3, 'github-oauth']]);
+  expect(facts.leaks.map((l) => [l.commit, l.path, l.line, l.kind])).toEqual([
+    [c, 'dir with space/héllo wörld.txt', 3, 'github-oauth'],
+  ]);
 });
 
 test('a blob over the size limit is skipped and counted as oversized; a binary one as binary', async () => {
@@ -50,10 +52,12 @@ test('a merge adds nothing of its own; a token on a side branch is reported once
   expect(before.leaks).toEqual([]);
 });
 
-test('a line longer than any single read of git\'s output is still seen whole', async () => {
+test("a line longer than any single read of git's output is still seen whole", async () => {
   const r = makeRepo();
   const token = f.checksummed(`gh${'s'}_`);
-  const c = r.commit('minified', { 'app.min.js': `${'var a=1;'.repeat(40_000)}var t="${token}";${'b();'.repeat(40_000)}\n` });
+  const c = r.commit('minified', {
+    'app.min.js': `${'var a=1;'.repeat(40_000)}var t="${token}";${'b();'.repeat(40_000)}\n`,
+  });
   const facts = await scanSecrets(await discoverRepository(r.dir), [c]);
   expect(facts.leaks.map((l) => [l.kind, l.line])).toEqual([['github-app-token', 1]]);
 });

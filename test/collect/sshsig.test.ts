@@ -90,7 +90,10 @@ beforeAll(() => {
   for (const t of KEY_TYPES) keys[t] = makeSshKey(dir, t, `alice-${t}`);
   keys.bob = makeSshKey(dir, 'ed25519', 'bob');
   keys.mallory = makeSshKey(dir, 'ed25519', 'mallory');
-  const crafted = Object.fromEntries(CRAFTED.map((k) => [k, craftKey(k)])) as Record<(typeof CRAFTED)[number], CraftedKey>;
+  const crafted = Object.fromEntries(CRAFTED.map((k) => [k, craftKey(k)])) as Record<
+    (typeof CRAFTED)[number],
+    CraftedKey
+  >;
   const craftedEd = craftKey('ed25519');
   const ed = keys.ed25519.pub;
   const file = (name: string, lines: string[]): string => writeAllowedSigners(join(dir, `allowed-${name}`), lines);
@@ -124,7 +127,10 @@ beforeAll(() => {
     add(`crafted ${k}${k.startsWith('sk-') ? ' security key' : ''}`, forge(craftSshSignature(crafted[k], payload)));
   }
   add('crafted ssh-rsa (SHA-1) signature', forge(craftSshSignature(crafted['ssh-rsa-sha1'], payload)));
-  add('crafted non-empty reserved field', forge(craftSshSignature(craftedEd, payload, { reserved: Buffer.from('tag') })));
+  add(
+    'crafted non-empty reserved field',
+    forge(craftSshSignature(craftedEd, payload, { reserved: Buffer.from('tag') })),
+  );
   add('crafted version 0', forge(craftSshSignature(craftedEd, payload, { version: 0 })));
   add('crafted version 2', forge(craftSshSignature(craftedEd, payload, { version: 2 })));
   const sha384 = craftSshSignature(craftedEd, payload, { hashAlg: 'sha384' as 'sha512' });
@@ -134,22 +140,51 @@ beforeAll(() => {
   add('empty allowed signers file', good, file('empty', []));
 
   const text = goodRaw.toString('latin1');
-  add('tampered message', writeCommitObject(repo, Buffer.from(text.replace('good ed25519', 'good ed25519!'), 'latin1')));
-  add('tampered committer', writeCommitObject(repo, Buffer.from(text.replace(/^committer Alice Example/m, 'committer Eve Example'), 'latin1')));
+  add(
+    'tampered message',
+    writeCommitObject(repo, Buffer.from(text.replace('good ed25519', 'good ed25519!'), 'latin1')),
+  );
+  add(
+    'tampered committer',
+    writeCommitObject(repo, Buffer.from(text.replace(/^committer Alice Example/m, 'committer Eve Example'), 'latin1')),
+  );
 
   add('wrong key for the principal (bob signs as alice)', signedCommit(repo, keys.bob, 'bob as alice'));
-  add('principal mismatch (committer is carol)', signedCommit(repo, keys.ed25519, 'as carol', { committerEmail: 'carol@example.com' }));
+  add(
+    'principal mismatch (committer is carol)',
+    signedCommit(repo, keys.ed25519, 'as carol', { committerEmail: 'carol@example.com' }),
+  );
 
   add('valid-before in the past', good, file('expired', [`alice@example.com valid-before="20231231" ${ed}`]));
-  add('valid-before one second before the commit', good, file('vb-1', [`alice@example.com valid-before="${stamp(goodTime - 1)}" ${ed}`]));
-  add('valid-before equal to the commit time', good, file('vb0', [`alice@example.com valid-before="${stamp(goodTime)}" ${ed}`]));
+  add(
+    'valid-before one second before the commit',
+    good,
+    file('vb-1', [`alice@example.com valid-before="${stamp(goodTime - 1)}" ${ed}`]),
+  );
+  add(
+    'valid-before equal to the commit time',
+    good,
+    file('vb0', [`alice@example.com valid-before="${stamp(goodTime)}" ${ed}`]),
+  );
   add('valid-after in the future', good, file('notyet', [`alice@example.com valid-after="20240201" ${ed}`]));
-  add('valid-after equal to the commit time', good, file('va0', [`alice@example.com valid-after="${stamp(goodTime)}" ${ed}`]));
-  add('valid-after one second after the commit', good, file('va+1', [`alice@example.com valid-after="${stamp(goodTime + 1)}" ${ed}`]));
-  add('expired entry, then a valid one for the same key', good, file('twice', [
-    `alice@example.com valid-before="20231231" ${ed}`,
-    `alice@example.com valid-after="20231231" ${ed}`,
-  ]));
+  add(
+    'valid-after equal to the commit time',
+    good,
+    file('va0', [`alice@example.com valid-after="${stamp(goodTime)}" ${ed}`]),
+  );
+  add(
+    'valid-after one second after the commit',
+    good,
+    file('va+1', [`alice@example.com valid-after="${stamp(goodTime + 1)}" ${ed}`]),
+  );
+  add(
+    'expired entry, then a valid one for the same key',
+    good,
+    file('twice', [
+      `alice@example.com valid-before="20231231" ${ed}`,
+      `alice@example.com valid-after="20231231" ${ed}`,
+    ]),
+  );
   add('namespaces="file" only', good, file('ns-file', [`alice@example.com namespaces="file" ${ed}`]));
   add('namespaces="file,git"', good, file('ns-both', [`alice@example.com namespaces="file,git" ${ed}`]));
   add('namespaces="g?t"', good, file('ns-pattern', [`alice@example.com namespaces="g?t" ${ed}`]));
@@ -158,7 +193,11 @@ beforeAll(() => {
   add('signed in namespace "file", key unknown', forge(sshSign(keys.mallory, payload, 'file')));
   add('cert-authority entry', good, file('ca', [`alice@example.com cert-authority ${ed}`]));
   add('wildcard principal "*@example.com"', good, file('wild', [`"*@example.com" ${ed}`]));
-  add('negated principal first: "!alice@example.com,*@example.com"', good, file('neg', [`!alice@example.com,*@example.com ${ed}`]));
+  add(
+    'negated principal first: "!alice@example.com,*@example.com"',
+    good,
+    file('neg', [`!alice@example.com,*@example.com ${ed}`]),
+  );
   add('malformed line before the entry', good, file('garbage', ['this line is not valid', `alice@example.com ${ed}`]));
 
   const sig = splitCommit(goodRaw).signature;
@@ -175,7 +214,10 @@ afterAll(() => cleanupTemp());
 function ours(c: Case) {
   const split = splitCommit(catCommit(repo, c.oid));
   const signers = parseAllowedSigners(readFileSync(c.signers, 'utf8'), c.signers, { onInvalid: () => undefined });
-  return verifySshSignature(split.payload, split.signature, signers, { at: split.committerTime, identity: split.committerEmail });
+  return verifySshSignature(split.payload, split.signature, signers, {
+    at: split.committerTime,
+    identity: split.committerEmail,
+  });
 }
 
 describe('verifySshSignature agrees with git %G?, commit by commit', () => {
@@ -193,7 +235,12 @@ describe('verifySshSignature agrees with git %G?, commit by commit', () => {
 describe('verdict details', () => {
   test('a good signature names the key by fingerprint and the principals it is allowed for', () => {
     const v = ours(cases.get('good ed25519')!);
-    expect(v).toMatchObject({ letter: 'G', format: 'ssh', signer: keys.ed25519.fingerprint, identities: ['alice@example.com'] });
+    expect(v).toMatchObject({
+      letter: 'G',
+      format: 'ssh',
+      signer: keys.ed25519.fingerprint,
+      identities: ['alice@example.com'],
+    });
   });
 
   test("git's G for another principal's key still shows whose key it is", () => {
@@ -219,21 +266,29 @@ describe('verdict details', () => {
       '-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n',
       '-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQAAAAA=\n-----END SSH SIGNATURE-----\n',
       '-----BEGIN SSH SIGNATURE-----\r\nU1NIU0lH\r\n-----END SSH SIGNATURE-----\r\n',
-      '-----BEGIN SSH SIGNATURE-----\n' + Buffer.alloc(300, 0xff).toString('base64') + '\n-----END SSH SIGNATURE-----\n',
+      '-----BEGIN SSH SIGNATURE-----\n' +
+        Buffer.alloc(300, 0xff).toString('base64') +
+        '\n-----END SSH SIGNATURE-----\n',
     ];
     for (const armored of bad) {
       const v = verifySshSignature(payload, armored, [], { at: 1 });
       expect(v.letter).toBe('B');
       expect(v.reason).toMatch(/malformed/);
     }
-    expect(verifySshSignature(payload, '-----BEGIN PGP SIGNATURE-----\n', [], { at: 1 })).toMatchObject({ letter: 'E' });
+    expect(verifySshSignature(payload, '-----BEGIN PGP SIGNATURE-----\n', [], { at: 1 })).toMatchObject({
+      letter: 'E',
+    });
     expect(verifySshSignature(payload, '', [], { at: 1 })).toMatchObject({ letter: 'N', format: 'none' });
   });
 
   test('unsupported key types (DSA) give E, naming the key', () => {
     // A DSA key blob (parameters need not be real: the verifier stops at the key type).
     const blob = Buffer.concat([sshString('ssh-dss'), ...[1, 2, 3, 4].map((n) => sshMpint(Buffer.of(n)))]);
-    const key = { blob, pub: '', sign: (_: Buffer) => Buffer.concat([sshString('ssh-dss'), sshString(Buffer.alloc(40))]) };
+    const key = {
+      blob,
+      pub: '',
+      sign: (_: Buffer) => Buffer.concat([sshString('ssh-dss'), sshString(Buffer.alloc(40))]),
+    };
     const v = verifySshSignature(Buffer.from('x'), craftSshSignature(key, Buffer.from('x')), [], { at: 1 });
     expect(v).toMatchObject({ letter: 'E', format: 'ssh' });
     expect(v.signer).toMatch(/^SHA256:/);

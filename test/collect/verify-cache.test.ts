@@ -7,7 +7,13 @@ import type { Verdict } from '../../src/domain/signature.js';
 
 const env = (): NodeJS.ProcessEnv => ({ HOME: mkdtempSync(join(tmpdir(), 'gg-home-')) });
 const oid = (n: number, len = 40): string => n.toString(16).padStart(len, '0');
-const good = (signedAt?: number): Verdict => ({ letter: 'G', format: 'openpgp', identities: ['a@example.com'], signer: 'ABCD', ...(signedAt === undefined ? {} : { signedAt }) });
+const good = (signedAt?: number): Verdict => ({
+  letter: 'G',
+  format: 'openpgp',
+  identities: ['a@example.com'],
+  signer: 'ABCD',
+  ...(signedAt === undefined ? {} : { signedAt }),
+});
 const unknown: Verdict = { letter: 'E', format: 'openpgp', identities: [], missingKey: true, reason: 'no public key' };
 
 describe('VerifyCache', () => {

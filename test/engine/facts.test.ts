@@ -49,7 +49,8 @@ describe('FactStore', () => {
     repoPath = r.dir;
     env = r.env;
   });
-  const storeFor = async (ids: string[]) => new FactStore({ repository: await discoverRepository(repoPath), env, scope: {} }, ids.map(rule));
+  const storeFor = async (ids: string[]) =>
+    new FactStore({ repository: await discoverRepository(repoPath), env, scope: {} }, ids.map(rule));
 
   test('a config rule wants the config and the policy at HEAD (its severity overrides), not the walk or the scans', async () => {
     const s = await storeFor(['fsck-objects-enabled']);

@@ -25,7 +25,14 @@ async function pushUnderMinGit(minGit: string) {
   const base = signedCommit(repo, alice, 'policy');
   repo.run(['update-ref', 'refs/remotes/origin/main', base]);
   const tip = signedCommit(repo, alice, 'work');
-  return prePushCheck({ path: repo.dir, remote: 'origin', url: 'https://example.invalid/r.git', input: `refs/heads/main ${tip} refs/heads/main ${base}\n`, env: repo.env, trust: { cache: false } });
+  return prePushCheck({
+    path: repo.dir,
+    remote: 'origin',
+    url: 'https://example.invalid/r.git',
+    input: `refs/heads/main ${tip} refs/heads/main ${base}\n`,
+    env: repo.env,
+    trust: { cache: false },
+  });
 }
 
 describe('pre-push and client.min_versions', () => {

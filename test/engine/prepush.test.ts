@@ -25,7 +25,15 @@ beforeAll(() => {
   repo.run(['update-ref', 'refs/remotes/origin/main', pushed]);
 });
 
-const check = (input: string) => prePushCheck({ path: repo.dir, remote: 'origin', url: 'https://example.invalid/r.git', input, env: repo.env, trust: { allowedSigners: [signers], cache: false } });
+const check = (input: string) =>
+  prePushCheck({
+    path: repo.dir,
+    remote: 'origin',
+    url: 'https://example.invalid/r.git',
+    input,
+    env: repo.env,
+    trust: { allowedSigners: [signers], cache: false },
+  });
 
 describe('prePushCheck', () => {
   test('passes a fast-forward of main made of signed commits, checking only the new ones', async () => {
@@ -42,7 +50,14 @@ describe('prePushCheck', () => {
     const b = signedCommit(repo, alice, 'signed 7');
     const revoked = join(repo.home, 'revoked_keys');
     writeFileSync(revoked, `${alice.pub}\n`);
-    const r = await prePushCheck({ path: repo.dir, remote: 'origin', url: 'https://example.invalid/r.git', input: `refs/heads/main ${b} refs/heads/main ${pushed}\n`, env: repo.env, trust: { allowedSigners: [signers], revokedKeys: [revoked], cache: false } });
+    const r = await prePushCheck({
+      path: repo.dir,
+      remote: 'origin',
+      url: 'https://example.invalid/r.git',
+      input: `refs/heads/main ${b} refs/heads/main ${pushed}\n`,
+      env: repo.env,
+      trust: { allowedSigners: [signers], revokedKeys: [revoked], cache: false },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.lines.join('\n')).toContain('revoked as compromised');
     expect((await check(`refs/heads/main ${b} refs/heads/main ${pushed}\n`)).exitCode).toBe(0); // the same push without the file
@@ -54,7 +69,9 @@ describe('prePushCheck', () => {
     const r = await check(`refs/heads/main ${bad} refs/heads/main ${pushed}\n`);
     expect(r.exitCode).toBe(1);
     expect(r.lines.join('\n')).toContain(`${bad.slice(0, 12)} `);
-    expect(r.lines).toContain('  fix: re-sign the commits before pushing: git commit --amend --no-edit -S (the last one), or git rebase --exec "git commit --amend --no-edit -S" <upstream> (each one)');
+    expect(r.lines).toContain(
+      '  fix: re-sign the commits before pushing: git commit --amend --no-edit -S (the last one), or git rebase --exec "git commit --amend --no-edit -S" <upstream> (each one)',
+    );
     repo.run(['reset', '-q', '--hard', pushed]);
   });
 
@@ -62,14 +79,18 @@ describe('prePushCheck', () => {
     const other = repo.run(['commit-tree', '-m', 'rewritten', `${pushed}~2^{tree}`, '-p', `${pushed}~2`]);
     const r = await check(`refs/heads/main ${other} refs/heads/main ${pushed}\n`);
     expect(r.exitCode).toBe(1);
-    expect(r.lines.join('\n')).toContain('refused: non-fast-forward update of protected ref refs/heads/main on origin: 2 commit(s) would vanish');
+    expect(r.lines.join('\n')).toContain(
+      'refused: non-fast-forward update of protected ref refs/heads/main on origin: 2 commit(s) would vanish',
+    );
   });
 
   test('refuses the deletion of main with a clear reason', async () => {
     const r = await check(`(delete) ${ZERO} refs/heads/main ${pushed}\n`);
     expect(r.exitCode).toBe(1);
     expect(r.lines[0]).toBe('gitguard: refused: deleting protected ref refs/heads/main on origin');
-    expect(r.lines[1]).toBe('  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept refs/heads/main');
+    expect(r.lines[1]).toBe(
+      '  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept refs/heads/main',
+    );
   });
 
   test('allows deleting and force-pushing an unprotected branch', async () => {
@@ -97,8 +118,11 @@ describe('prePushCheck', () => {
 
 test('takes the protected refs from the policy at HEAD when there is one', async () => {
   const r = makeRepo();
-  const tip = r.commit('policy', { '.gitguard/policy.yml': 'version: 1\nprotected:\n  refs: [refs/heads/release/*]\n' });
-  const run = (input: string) => prePushCheck({ path: r.dir, remote: 'origin', url: 'u', input, env: r.env, trust: { cache: false } });
+  const tip = r.commit('policy', {
+    '.gitguard/policy.yml': 'version: 1\nprotected:\n  refs: [refs/heads/release/*]\n',
+  });
+  const run = (input: string) =>
+    prePushCheck({ path: r.dir, remote: 'origin', url: 'u', input, env: r.env, trust: { cache: false } });
   const release = await run(`(delete) ${ZERO} refs/heads/release/1.0 ${tip}\n`);
   expect(release.exitCode).toBe(1);
   expect(release.lines[0]).toContain('deleting protected ref refs/heads/release/1.0');
@@ -112,7 +136,15 @@ test("commits-signed sees the goodlist of the policy at HEAD, and the policy's s
   r.run(['add', '-A']);
   const base = signedCommit(r, alice, 'policy');
   r.run(['update-ref', 'refs/remotes/origin/main', base]);
-  const run = (tip: string) => prePushCheck({ path: r.dir, remote: 'origin', url: 'u', input: `refs/heads/main ${tip} refs/heads/main ${base}\n`, env: r.env, trust: { cache: false } });
+  const run = (tip: string) =>
+    prePushCheck({
+      path: r.dir,
+      remote: 'origin',
+      url: 'u',
+      input: `refs/heads/main ${tip} refs/heads/main ${base}\n`,
+      env: r.env,
+      trust: { cache: false },
+    });
 
   const unsigned = signedCommit(r, undefined, 'unsigned, reviewed later');
   const refused = await run(unsigned);

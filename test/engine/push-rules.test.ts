@@ -7,7 +7,11 @@ const meta = (id: string) => loadCatalog().find((c) => c.meta.id === id)!.meta;
 
 describe('push rules', () => {
   test('every per-commit impersonation rule, and the per-commit rules on protected paths and the CI gate', () => {
-    expect(pushRules().map((c) => c.meta.id).sort()).toEqual([
+    expect(
+      pushRules()
+        .map((c) => c.meta.id)
+        .sort(),
+    ).toEqual([
       'ci-gate-kept',
       'commits-signed',
       'mergetags-valid',
@@ -22,9 +26,13 @@ describe('push rules', () => {
     ]);
   });
 
-  test('the next step: re-sign a signature problem, a maintainer of the judging policy signs a protected change, else the rule\'s own remediation', () => {
-    expect(nextStep(meta('commits-signed'))).toMatch(/^re-sign the commits before pushing: git commit --amend --no-edit -S/);
-    expect(nextStep(meta('policy-changes-authorized'), '.gitguard at 0123456789ab')).toBe('a maintainer of .gitguard at 0123456789ab must sign it: git commit --amend --no-edit -S with their key');
+  test("the next step: re-sign a signature problem, a maintainer of the judging policy signs a protected change, else the rule's own remediation", () => {
+    expect(nextStep(meta('commits-signed'))).toMatch(
+      /^re-sign the commits before pushing: git commit --amend --no-edit -S/,
+    );
+    expect(nextStep(meta('policy-changes-authorized'), '.gitguard at 0123456789ab')).toBe(
+      'a maintainer of .gitguard at 0123456789ab must sign it: git commit --amend --no-edit -S with their key',
+    );
     expect(nextStep(meta('signers-authorized'))).toBe(meta('signers-authorized').remediation[0]);
   });
 });

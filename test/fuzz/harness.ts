@@ -23,13 +23,15 @@ const PER_INPUT_MS = Number(process.env.GITGUARD_FUZZ_INPUT_MS ?? (LONG_MS ? 5_0
 const HEAP_MB = 512;
 // Long runs only: each input is written here before it runs, so when a target never returns (a sync
 // loop no timer can interrupt) scripts/fuzz.mjs kills the run and reports this input as the hang.
-const CURRENT = LONG_MS && process.env.GITGUARD_FUZZ_CURRENT ? openSync(process.env.GITGUARD_FUZZ_CURRENT, 'w') : undefined;
+const CURRENT =
+  LONG_MS && process.env.GITGUARD_FUZZ_CURRENT ? openSync(process.env.GITGUARD_FUZZ_CURRENT, 'w') : undefined;
 function recordCurrent(line: string): void {
   const b = Buffer.from(line);
   writeSync(CURRENT!, b, 0, b.length, 0); // one fd, overwritten in place: cheap enough for every input
   ftruncateSync(CURRENT!, b.length);
 }
-const describeInput = (x: unknown): string => (x instanceof Uint8Array ? Buffer.from(x).toString('base64') : JSON.stringify(x));
+const describeInput = (x: unknown): string =>
+  x instanceof Uint8Array ? Buffer.from(x).toString('base64') : JSON.stringify(x);
 
 /** Jest's own limit for one target: generous for the fixed budget, the time budget plus slack for a long run. */
 export const TEST_TIMEOUT = LONG_MS ? LONG_MS + 120_000 : 60_000;
@@ -73,7 +75,12 @@ export function mutated(seeds: Uint8Array[], tokens: string[] = []): fc.Arbitrar
   return fc.oneof(
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 4096 }) },
     { weight: 1, arbitrary: fc.constantFrom(...seeds) },
-    { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...seeds), fc.array(edit, { minLength: 1, maxLength: 8 })).map(([s, e]) => apply(s, e)) },
+    {
+      weight: 8,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...seeds), fc.array(edit, { minLength: 1, maxLength: 8 }))
+        .map(([s, e]) => apply(s, e)),
+    },
   );
 }
 
@@ -89,11 +96,20 @@ export interface FuzzStats {
  * Runs `run` on inputs from `arb`. An exception `expected` accepts is the parser refusing the input
  * (fine); anything else, a slow input or heap growth fails the property and is shrunk by fast-check.
  */
-export async function fuzz<T>(target: string, arb: fc.Arbitrary<T>, run: (input: T) => unknown, expected: (err: unknown) => boolean, runs = 300): Promise<FuzzStats> {
+export async function fuzz<T>(
+  target: string,
+  arb: fc.Arbitrary<T>,
+  run: (input: T) => unknown,
+  expected: (err: unknown) => boolean,
+  runs = 300,
+): Promise<FuzzStats> {
   const stats: FuzzStats = { target, seed: SEED, executions: 0, slowestMs: 0, heapMb: 0 };
   const property = fc.asyncProperty(arb, async (input) => {
     stats.executions += 1;
-    if (CURRENT !== undefined) recordCurrent(`${JSON.stringify({ target, seed: SEED, execution: stats.executions, input: describeInput(input) })}\n`);
+    if (CURRENT !== undefined)
+      recordCurrent(
+        `${JSON.stringify({ target, seed: SEED, execution: stats.executions, input: describeInput(input) })}\n`,
+      );
     const t = performance.now();
     try {
       await run(input);
@@ -115,7 +131,8 @@ export async function fuzz<T>(target: string, arb: fc.Arbitrary<T>, run: (input:
   try {
     await fc.assert(property, params);
   } finally {
-    if (process.env.GITGUARD_FUZZ_REPORT) appendFileSync(process.env.GITGUARD_FUZZ_REPORT, `${JSON.stringify(stats)}\n`);
+    if (process.env.GITGUARD_FUZZ_REPORT)
+      appendFileSync(process.env.GITGUARD_FUZZ_REPORT, `${JSON.stringify(stats)}\n`);
   }
   return stats;
 }

@@ -30,16 +30,66 @@ protected:
   refs: [refs/heads/main, refs/tags/*]
   paths: [.github/workflows/**, CODEOWNERS]
 `;
-const TOKENS = ['&a ', '*a', '<<: *a', '!!binary ', '!!set ', '? ', '- ', ': ', '{', '}', '[', ']', '"', "'", '|', '>', '\n  ', '#', '%YAML 1.1\n---\n', '---\n', '...\n', '~', 'null', '1e400', '0x', '\u202e', '\u0000'];
+const TOKENS = [
+  '&a ',
+  '*a',
+  '<<: *a',
+  '!!binary ',
+  '!!set ',
+  '? ',
+  '- ',
+  ': ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '|',
+  '>',
+  '\n  ',
+  '#',
+  '%YAML 1.1\n---\n',
+  '---\n',
+  '...\n',
+  '~',
+  'null',
+  '1e400',
+  '0x',
+  '\u202e',
+  '\u0000',
+];
 
-test('policy.yml: no crash, no hang', async () => {
-  await fuzz('policy-yaml', mutated([Buffer.from(SEED)], TOKENS), async (bytes) => {
-    await parsePolicy({ label: '.gitguard', policyYml: Buffer.from(bytes).toString('utf8'), keys: [], allowedSigners: undefined });
-  }, (e) => e instanceof PolicyError, 300);
-}, TEST_TIMEOUT);
+test(
+  'policy.yml: no crash, no hang',
+  async () => {
+    await fuzz(
+      'policy-yaml',
+      mutated([Buffer.from(SEED)], TOKENS),
+      async (bytes) => {
+        await parsePolicy({
+          label: '.gitguard',
+          policyYml: Buffer.from(bytes).toString('utf8'),
+          keys: [],
+          allowedSigners: undefined,
+        });
+      },
+      (e) => e instanceof PolicyError,
+      300,
+    );
+  },
+  TEST_TIMEOUT,
+);
 
 test('a billion laughs is refused, not expanded', async () => {
   const laughs = ['version: 1', 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let i = 1; i < 9; i += 1) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
-  await expect(parsePolicy({ label: '.gitguard', policyYml: `${laughs.join('\n')}\n`, keys: [], allowedSigners: undefined })).rejects.toBeInstanceOf(PolicyError);
+  for (let i = 1; i < 9; i += 1)
+    laughs.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]`,
+    );
+  await expect(
+    parsePolicy({ label: '.gitguard', policyYml: `${laughs.join('\n')}\n`, keys: [], allowedSigners: undefined }),
+  ).rejects.toBeInstanceOf(PolicyError);
 });

@@ -10,14 +10,25 @@ const signers = parseAllowedSigners(fixture('allowed_signers').toString('utf8'),
 const seeds = [fixture('ssh.sig')];
 
 test('the seed is a good signature (the target reaches the crypto)', () => {
-  expect(verifySshSignature(payload, fixture('ssh.sig').toString('latin1'), signers, { at: 1_700_000_000 }).letter).toBe('G');
+  expect(
+    verifySshSignature(payload, fixture('ssh.sig').toString('latin1'), signers, { at: 1_700_000_000 }).letter,
+  ).toBe('G');
 });
 
-test('sshsig: no crash, no hang', async () => {
-  await fuzz('sshsig', mutated(seeds, ['-----BEGIN SSH SIGNATURE-----\n', '\n-----END SSH SIGNATURE-----', '=', '\n', 'AAAA']), (bytes) => {
-    const text = Buffer.from(bytes).toString('latin1');
-    const v = verifySshSignature(payload, text, signers, { at: 1_700_000_000 });
-    expect(['G', 'B', 'U', 'X', 'Y', 'R', 'E', 'N']).toContain(v.letter);
-    parseSshSignature(text);
-  }, (e) => e instanceof SshFormatError);
-}, TEST_TIMEOUT);
+test(
+  'sshsig: no crash, no hang',
+  async () => {
+    await fuzz(
+      'sshsig',
+      mutated(seeds, ['-----BEGIN SSH SIGNATURE-----\n', '\n-----END SSH SIGNATURE-----', '=', '\n', 'AAAA']),
+      (bytes) => {
+        const text = Buffer.from(bytes).toString('latin1');
+        const v = verifySshSignature(payload, text, signers, { at: 1_700_000_000 });
+        expect(['G', 'B', 'U', 'X', 'Y', 'R', 'E', 'N']).toContain(v.letter);
+        parseSshSignature(text);
+      },
+      (e) => e instanceof SshFormatError,
+    );
+  },
+  TEST_TIMEOUT,
+);

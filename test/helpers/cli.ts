@@ -135,7 +135,14 @@ export interface JsonResult {
 export interface JsonReport {
   schemaVersion: number;
   tool: { name: string; version: string };
-  repository: { path: string; gitDir: string; bare: boolean; shallow: boolean; objectFormat: string; head: { ref?: string; oid?: string } };
+  repository: {
+    path: string;
+    gitDir: string;
+    bare: boolean;
+    shallow: boolean;
+    objectFormat: string;
+    head: { ref?: string; oid?: string };
+  };
   scope: { description: string; commits: number };
   failOn: string;
   results: JsonResult[];

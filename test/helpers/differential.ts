@@ -30,7 +30,23 @@ export interface Outcome {
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 // Encodings as `encoding` headers spell them: ones gitguard reads, UTF-8 spellings, and ones it must refuse.
-const ENCODINGS = ['UTF-8', 'utf8', 'ISO-8859-1', 'latin1', 'ISO8859-9', 'iso-8859-15', 'windows-1252', 'CP1251', 'KOI8-R', 'ISO-8859-7', 'UTF-7', 'SHIFT_JIS', 'UTF-16', 'ebcdic-nope', ''];
+const ENCODINGS = [
+  'UTF-8',
+  'utf8',
+  'ISO-8859-1',
+  'latin1',
+  'ISO8859-9',
+  'iso-8859-15',
+  'windows-1252',
+  'CP1251',
+  'KOI8-R',
+  'ISO-8859-7',
+  'UTF-7',
+  'SHIFT_JIS',
+  'UTF-16',
+  'ebcdic-nope',
+  '',
+];
 const HONEST_ENCODINGS = new Set(['UTF-8', 'utf8', 'ISO-8859-1', 'latin1']);
 
 /** A name or e-mail: mostly plain, sometimes with high bytes, brackets or UTF-7 shifts. */
@@ -41,7 +57,10 @@ const text = (min: number): fc.Arbitrary<Buffer> =>
         { weight: 40, arbitrary: fc.constantFrom('a', 'l', 'i', 'c', 'e', 'M', '.', '-', '@', 'x') },
         { weight: 1, arbitrary: fc.constantFrom(' ', '\t', '<', '>', '+ADw-', '+AD4-', '+AAo-', '\r', '"') },
         { weight: 2, arbitrary: fc.integer({ min: 0x80, max: 0xff }).map((b) => String.fromCharCode(b)) },
-        { weight: 1, arbitrary: fc.constantFrom('\u00e9', '\u00fc').map((c) => Buffer.from(c, 'utf8').toString('latin1')) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('\u00e9', '\u00fc').map((c) => Buffer.from(c, 'utf8').toString('latin1')),
+        },
       ),
       { minLength: min, maxLength: 12 },
     )
@@ -51,22 +70,43 @@ const date = fc.oneof(
   { weight: 20, arbitrary: fc.integer({ min: 0, max: 4_000_000_000 }).map(String) },
   { weight: 1, arbitrary: fc.constantFrom('', '0001700000000', '99999999999999999999', '17e8') },
 );
-const tz = fc.oneof({ weight: 20, arbitrary: fc.constantFrom('+0000', '-0500', '+0530', '+1400') }, { weight: 1, arbitrary: fc.constantFrom('', '+', 'Z', '0000') });
+const tz = fc.oneof(
+  { weight: 20, arbitrary: fc.constantFrom('+0000', '-0500', '+0530', '+1400') },
+  { weight: 1, arbitrary: fc.constantFrom('', '+', 'Z', '0000') },
+);
 
 interface Ident {
   bytes: Buffer;
   honest: boolean;
 }
-const ident: fc.Arbitrary<Ident> = fc.record({ name: text(0), email: text(1), date, tz, shape: fc.nat(20) }).map(({ name, email, date: d, tz: z, shape }) => {
-  const plain = !/[<>\n]/.test(name.toString('latin1')) && !/[<>\n]/.test(email.toString('latin1'));
-  const honest = plain && /^(0|[1-9]\d{0,14})$/.test(d) && /^[+-]\d{4}$/.test(z) && !/^\s|\s$/.test(name.toString('latin1'));
-  if (shape === 0) return { bytes: Buffer.concat([name, B(` ${d} ${z}`)]), honest: false }; // no e-mail
-  if (shape === 1) return { bytes: Buffer.concat([name, B(' <'), email, B('> <'), email, B(`> ${d} ${z}`)]), honest: false };
-  return { bytes: Buffer.concat([name, B(' <'), email, B(`> ${d} ${z}`)]), honest };
-});
+const ident: fc.Arbitrary<Ident> = fc
+  .record({ name: text(0), email: text(1), date, tz, shape: fc.nat(20) })
+  .map(({ name, email, date: d, tz: z, shape }) => {
+    const plain = !/[<>\n]/.test(name.toString('latin1')) && !/[<>\n]/.test(email.toString('latin1'));
+    const honest =
+      plain && /^(0|[1-9]\d{0,14})$/.test(d) && /^[+-]\d{4}$/.test(z) && !/^\s|\s$/.test(name.toString('latin1'));
+    if (shape === 0) return { bytes: Buffer.concat([name, B(` ${d} ${z}`)]), honest: false }; // no e-mail
+    if (shape === 1)
+      return { bytes: Buffer.concat([name, B(' <'), email, B('> <'), email, B(`> ${d} ${z}`)]), honest: false };
+    return { bytes: Buffer.concat([name, B(' <'), email, B(`> ${d} ${z}`)]), honest };
+  });
 
 const message = fc
-  .array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom('fix', ' ', 'the', '\n', 'bug', '\n\n', 'tree x', 'author y') }, { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xff }).map((b) => String.fromCharCode(b)) }, { weight: 1, arbitrary: fc.constantFrom('-----BEGIN PGP SIGNATURE-----\n', '-----BEGIN SSH SIGNATURE-----\n', '-----END PGP SIGNATURE-----\n') }), { maxLength: 12 })
+  .array(
+    fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom('fix', ' ', 'the', '\n', 'bug', '\n\n', 'tree x', 'author y') },
+      { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xff }).map((b) => String.fromCharCode(b)) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          '-----BEGIN PGP SIGNATURE-----\n',
+          '-----BEGIN SSH SIGNATURE-----\n',
+          '-----END PGP SIGNATURE-----\n',
+        ),
+      },
+    ),
+    { maxLength: 12 },
+  )
   .map((p) => B(p.join('')));
 
 const SIG = '-----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n =abcd\n -----END PGP SIGNATURE-----';
@@ -115,14 +155,26 @@ const MUTATIONS: Mutation[] = [
     return `truncate line ${a}`;
   },
   (l, _i, r) => {
-    l.splice(r[1]! % (l.length + 1), 0, B(['author', 'committer', 'tagger', 'encoding UTF-7', 'gpgsig x', 'gpgsigx y', 'tree', 'type commit'][r[0]! % 8]!));
+    l.splice(
+      r[1]! % (l.length + 1),
+      0,
+      B(
+        ['author', 'committer', 'tagger', 'encoding UTF-7', 'gpgsig x', 'gpgsigx y', 'tree', 'type commit'][r[0]! % 8]!,
+      ),
+    );
     return 'extra core-looking header';
   },
 ];
 
 const mutationList = fc.oneof(
   { weight: 1, arbitrary: fc.constant([] as Array<[number, number, number]>) },
-  { weight: 1, arbitrary: fc.array(fc.tuple(fc.nat(MUTATIONS.length - 1), fc.nat(1000), fc.nat(1000)), { minLength: 1, maxLength: 2 }) },
+  {
+    weight: 1,
+    arbitrary: fc.array(fc.tuple(fc.nat(MUTATIONS.length - 1), fc.nat(1000), fc.nat(1000)), {
+      minLength: 1,
+      maxLength: 2,
+    }),
+  },
 );
 
 function applyMutations(lines: Buffer[], ids: string[], list: Array<[number, number, number]>): string[] {
@@ -138,13 +190,26 @@ export function commitCase(tree: string, ids: string[]): fc.Arbitrary<Case> {
       committer: ident,
       encoding: fc.option(fc.constantFrom(...ENCODINGS), { freq: 1 }),
       signed: fc.boolean(),
-      extra: fc.subarray(['HG:extra x', 'mergetag object ' + ids[0] + '\n type commit\n tag v1\n tagger T <t@x> 1 +0000\n \n msg', 'x-custom value\n more', 'gpgsig-sha256 -----BEGIN SSH SIGNATURE-----\n abc\n -----END SSH SIGNATURE-----'], { maxLength: 2 }),
+      extra: fc.subarray(
+        [
+          'HG:extra x',
+          'mergetag object ' + ids[0] + '\n type commit\n tag v1\n tagger T <t@x> 1 +0000\n \n msg',
+          'x-custom value\n more',
+          'gpgsig-sha256 -----BEGIN SSH SIGNATURE-----\n abc\n -----END SSH SIGNATURE-----',
+        ],
+        { maxLength: 2 },
+      ),
       message,
       mutations: mutationList,
       utf7attack: fc.nat(15),
     })
     .map((c) => {
-      const lines = [B(`tree ${tree}`), ...c.parents.map((p) => B(`parent ${p}`)), Buffer.concat([B('author '), c.author.bytes]), Buffer.concat([B('committer '), c.committer.bytes])];
+      const lines = [
+        B(`tree ${tree}`),
+        ...c.parents.map((p) => B(`parent ${p}`)),
+        Buffer.concat([B('author '), c.author.bytes]),
+        Buffer.concat([B('committer '), c.committer.bytes]),
+      ];
       let encoding = c.encoding;
       if (c.utf7attack === 0) {
         // issue 11, finding 3: git log shows "Alice <alice@example.com>" for this committer.
@@ -155,7 +220,11 @@ export function commitCase(tree: string, ids: string[]): fc.Arbitrary<Case> {
       for (const e of c.extra) lines.push(B(e));
       if (c.signed) lines.push(B(`gpgsig ${SIG}`));
       const done = applyMutations(lines, c.parents.length ? c.parents : ids, c.mutations);
-      const honest = c.author.honest && c.committer.honest && c.utf7attack !== 0 && (encoding === null || HONEST_ENCODINGS.has(encoding));
+      const honest =
+        c.author.honest &&
+        c.committer.honest &&
+        c.utf7attack !== 0 &&
+        (encoding === null || HONEST_ENCODINGS.has(encoding));
       if (!honest) done.push('unusual identity or encoding');
       const body = Buffer.concat([...lines.flatMap((l) => [l, B('\n')]), B('\n'), c.message]);
       return { kind: 'commit' as const, body, mutations: done };
@@ -166,12 +235,24 @@ export function commitCase(tree: string, ids: string[]): fc.Arbitrary<Case> {
 export function tagCase(target: string): fc.Arbitrary<Case> {
   return fc
     .record({
-      type: fc.oneof({ weight: 8, arbitrary: fc.constant('commit') }, { weight: 1, arbitrary: fc.constantFrom('nonsense', '', 'commit ') }),
+      type: fc.oneof(
+        { weight: 8, arbitrary: fc.constant('commit') },
+        { weight: 1, arbitrary: fc.constantFrom('nonsense', '', 'commit ') },
+      ),
       name: text(1),
       tagger: fc.option(ident, { freq: 8 }),
-      extra: fc.array(fc.constantFrom('encoding ISO-8859-1', 'x-custom value', '-----BEGIN PGP SIGNATURE-----'), { maxLength: 1 }),
+      extra: fc.array(fc.constantFrom('encoding ISO-8859-1', 'x-custom value', '-----BEGIN PGP SIGNATURE-----'), {
+        maxLength: 1,
+      }),
       message,
-      signature: fc.option(fc.constantFrom('-----BEGIN PGP SIGNATURE-----\n\niQ==\n-----END PGP SIGNATURE-----\n', '-----BEGIN SSH SIGNATURE-----\nU1NI\n-----END SSH SIGNATURE-----\n', '-----BEGIN PGP MESSAGE-----x\n'), { freq: 2 }),
+      signature: fc.option(
+        fc.constantFrom(
+          '-----BEGIN PGP SIGNATURE-----\n\niQ==\n-----END PGP SIGNATURE-----\n',
+          '-----BEGIN SSH SIGNATURE-----\nU1NI\n-----END SSH SIGNATURE-----\n',
+          '-----BEGIN PGP MESSAGE-----x\n',
+        ),
+        { freq: 2 },
+      ),
       mutations: mutationList,
     })
     .map((t) => {
@@ -180,8 +261,15 @@ export function tagCase(target: string): fc.Arbitrary<Case> {
       for (const e of t.extra) lines.push(B(e));
       const done = applyMutations(lines, [target], t.mutations);
       const nameOk = !/[\s<>]/.test(t.name.toString('latin1'));
-      if (t.type !== 'commit' || !nameOk || (t.tagger && !t.tagger.honest) || t.extra.some((e) => e.startsWith('-'))) done.push('unusual type, name, tagger or header');
-      const body = Buffer.concat([...lines.flatMap((l) => [l, B('\n')]), B('\n'), t.message, t.message.length && t.message[t.message.length - 1] !== 10 ? B('\n') : B(''), B(t.signature ?? '')]);
+      if (t.type !== 'commit' || !nameOk || (t.tagger && !t.tagger.honest) || t.extra.some((e) => e.startsWith('-')))
+        done.push('unusual type, name, tagger or header');
+      const body = Buffer.concat([
+        ...lines.flatMap((l) => [l, B('\n')]),
+        B('\n'),
+        t.message,
+        t.message.length && t.message[t.message.length - 1] !== 10 ? B('\n') : B(''),
+        B(t.signature ?? ''),
+      ]);
       return { kind: 'tag' as const, body, mutations: done };
     });
 }
@@ -205,20 +293,44 @@ function records(out: Buffer, count: number): Buffer[][] {
 }
 
 const COMMIT_FORMAT = ['%H', '%P', '%an', '%ae', '%at', '%cn', '%ce', '%ct', '%B'];
-const TAG_FORMAT = ['%(objectname)', '%(object)', '%(type)', '%(tag)', '%(taggername)', '%(taggeremail:trim)', '%(taggerdate:unix)', '%(contents)', '%(contents:signature)'];
+const TAG_FORMAT = [
+  '%(objectname)',
+  '%(object)',
+  '%(type)',
+  '%(tag)',
+  '%(taggername)',
+  '%(taggeremail:trim)',
+  '%(taggerdate:unix)',
+  '%(contents)',
+  '%(contents:signature)',
+];
 
 /** What git reads in each object; undefined where git refuses to read it. Bisects when a batch fails. */
 function askGit(repo: TestRepo, ids: string[], kind: 'commit' | 'tag'): Array<Buffer[] | undefined> {
   if (!ids.length) return [];
   try {
     if (kind === 'commit') {
-      const out = execFileSync('git', ['log', '--no-walk=unsorted', '--stdin', `--format=${COMMIT_FORMAT.map((f) => `${f}%x00`).join('')}`], { cwd: repo.dir, env: repo.env, input: ids.join('\n') + '\n', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+      const out = execFileSync(
+        'git',
+        ['log', '--no-walk=unsorted', '--stdin', `--format=${COMMIT_FORMAT.map((f) => `${f}%x00`).join('')}`],
+        {
+          cwd: repo.dir,
+          env: repo.env,
+          input: ids.join('\n') + '\n',
+          stdio: ['pipe', 'pipe', 'pipe'],
+          maxBuffer: 1 << 28,
+        },
+      );
       const rows = records(out, COMMIT_FORMAT.length);
       if (rows.length !== ids.length) throw new Error('git skipped an object');
       return rows;
     }
     const refs = ids.map((id) => `refs/tags/d/${id}`);
-    const out = execFileSync('git', ['for-each-ref', `--format=${TAG_FORMAT.map((f) => `${f}%00`).join('')}`, ...refs], { cwd: repo.dir, env: repo.env, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+    const out = execFileSync(
+      'git',
+      ['for-each-ref', `--format=${TAG_FORMAT.map((f) => `${f}%00`).join('')}`, ...refs],
+      { cwd: repo.dir, env: repo.env, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 28 },
+    );
     const rows = records(out, TAG_FORMAT.length);
     const byId = new Map(rows.map((r) => [r[0]!.toString(), r]));
     if (rows.length !== ids.length) throw new Error('git skipped an object');
@@ -244,7 +356,14 @@ export function runDifferential(repo: TestRepo, cases: Case[], scratch: string):
       writeFileSync(p, c.body);
       return p;
     });
-    const ids = execFileSync('git', ['hash-object', '-t', kind, '-w', '--literally', '--stdin-paths'], { cwd: repo.dir, env: repo.env, input: paths.join('\n') + '\n' }).toString().trim().split('\n');
+    const ids = execFileSync('git', ['hash-object', '-t', kind, '-w', '--literally', '--stdin-paths'], {
+      cwd: repo.dir,
+      env: repo.env,
+      input: paths.join('\n') + '\n',
+    })
+      .toString()
+      .trim()
+      .split('\n');
     if (kind === 'tag') {
       // Loose ref files: update-ref parses a tag before naming it, and refuses the broken ones.
       mkdirSync(join(repo.dir, 'refs', 'tags', 'd'), { recursive: true });
@@ -324,5 +443,8 @@ export function seedRepository(repo: TestRepo): { commits: fc.Arbitrary<Case>; t
 /** `count` cases from a fixed seed: commits and tags, three to one. */
 export function sampleCases(repo: TestRepo, seed: number, count: number): Case[] {
   const { commits, tags } = seedRepository(repo);
-  return fc.sample(fc.oneof({ weight: 3, arbitrary: commits }, { weight: 1, arbitrary: tags }), { seed, numRuns: count });
+  return fc.sample(fc.oneof({ weight: 3, arbitrary: commits }, { weight: 1, arbitrary: tags }), {
+    seed,
+    numRuns: count,
+  });
 }

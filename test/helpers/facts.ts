@@ -2,7 +2,15 @@
 import type { CommitRecord, Identity } from '../../src/domain/commit.js';
 import { loadRuleMeta } from '../../src/engine/catalog.js';
 import { vulnerabilityDatabase } from '../../src/engine/rule-data.js';
-import type { ConfigEntry, ConfigScope, Facts, Rule, RuleContext, RuleEvaluation, RuleMeta } from '../../src/domain/model.js';
+import type {
+  ConfigEntry,
+  ConfigScope,
+  Facts,
+  Rule,
+  RuleContext,
+  RuleEvaluation,
+  RuleMeta,
+} from '../../src/domain/model.js';
 import { available } from '../../src/domain/model.js';
 
 const metas = new Map<string, RuleMeta>(loadRuleMeta().map((m) => [m.id, m]));
@@ -18,9 +26,22 @@ export const TEST_NOW = Date.UTC(2026, 11, 1);
 
 export function factsWith(over: Partial<Facts> = {}): Facts {
   return {
-    repository: { path: '/r', gitDir: '/r/.git', commonDir: '/r/.git', workTree: '/r', bare: false, shallow: false, objectFormat: 'sha1' },
+    repository: {
+      path: '/r',
+      gitDir: '/r/.git',
+      commonDir: '/r/.git',
+      workTree: '/r',
+      bare: false,
+      shallow: false,
+      objectFormat: 'sha1',
+    },
     config: available([]),
-    history: available({ head: { ref: 'refs/heads/main', oid: 'a'.repeat(40) }, refs: [], replaceRefs: [], shallowCommits: [] }),
+    history: available({
+      head: { ref: 'refs/heads/main', oid: 'a'.repeat(40) },
+      refs: [],
+      replaceRefs: [],
+      shallowCommits: [],
+    }),
     hooks: available({ dir: '/r/.git/hooks', source: 'default', hooks: [] }),
     client: available([]),
     platform: 'linux',
@@ -31,7 +52,12 @@ export function factsWith(over: Partial<Facts> = {}): Facts {
 }
 
 /** A config entry as `git config --list --show-scope --show-origin` would give it. */
-export function entry(key: string, value: string | null, scope: ConfigScope = 'local', file = scope === 'global' ? '/home/u/.gitconfig' : '/r/.git/config'): ConfigEntry {
+export function entry(
+  key: string,
+  value: string | null,
+  scope: ConfigScope = 'local',
+  file = scope === 'global' ? '/home/u/.gitconfig' : '/r/.git/config',
+): ConfigEntry {
   return { key, value, scope, origin: `file:${file}` };
 }
 
@@ -114,12 +140,30 @@ export function policyWith(over: Partial<Policy> & { signers: Signer[] }): Polic
   };
 }
 
-export const sshSigner = (name: string, email: string, extra: Partial<Signer> = {}): Signer => ({ name, emails: [email], openpgp: [], ssh: [`SHA256:${name}`], ...extra });
+export const sshSigner = (name: string, email: string, extra: Partial<Signer> = {}): Signer => ({
+  name,
+  emails: [email],
+  openpgp: [],
+  ssh: [`SHA256:${name}`],
+  ...extra,
+});
 
-export const good = (keyOf: string, over: Partial<Verdict> = {}): Verdict => ({ letter: 'G', format: 'ssh', signer: `SHA256:${keyOf}`, identities: [], signedAt: 1_700_000_000, ...over });
+export const good = (keyOf: string, over: Partial<Verdict> = {}): Verdict => ({
+  letter: 'G',
+  format: 'ssh',
+  signer: `SHA256:${keyOf}`,
+  identities: [],
+  signedAt: 1_700_000_000,
+  ...over,
+});
 
 /** A commit with trust facts: judged by `policy` (policy mode) with `verdict`. */
-export function trusted(verdict: Verdict, policy: Policy | undefined, over: Partial<CommitRecord> = {}, trust: Partial<CommitTrust> = {}): TrustedCommit {
+export function trusted(
+  verdict: Verdict,
+  policy: Policy | undefined,
+  over: Partial<CommitRecord> = {},
+  trust: Partial<CommitTrust> = {},
+): TrustedCommit {
   const c = commit({ signatures: verdict.letter === 'N' ? [] : [{ header: 'gpgsig', armored: 'x' }], ...over });
   return Object.assign(c, {
     trust: {

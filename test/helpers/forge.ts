@@ -43,7 +43,13 @@ export async function startForge(handler: Handler): Promise<FakeForge> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', state.url);
-      const r: Request = { method: req.method ?? 'GET', path: decodeURIComponent(u.pathname), query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r: Request = {
+        method: req.method ?? 'GET',
+        path: decodeURIComponent(u.pathname),
+        query: u.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       state.requests.push(r);
       let reply: Reply;
       try {
@@ -62,17 +68,25 @@ export async function startForge(handler: Handler): Promise<FakeForge> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  state.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return state;
 }
 
 /** bin/gitguard.js without blocking this process's event loop (the fake forge runs here). */
-export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCliAsync(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...(opts.env ?? process.env), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...(opts.env ?? process.env), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -82,7 +96,12 @@ export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.P
     child.on('close', (code) => {
       clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
-      resolve({ code: code ?? -1, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
+      resolve({
+        code: code ?? -1,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+      });
     });
   });
 }
@@ -100,20 +119,29 @@ interface AjvLike {
   errorsText(errors: unknown): string;
 }
 const require = createRequire(import.meta.url);
-const ajv = new (require('ajv') as { default: new (o: object) => AjvLike }).default({ strict: false, allErrors: true, unicodeRegExp: false });
+const ajv = new (require('ajv') as { default: new (o: object) => AjvLike }).default({
+  strict: false,
+  allErrors: true,
+  unicodeRegExp: false,
+});
 (require('ajv-formats') as { default: (a: AjvLike) => void }).default(ajv);
 /** OpenAPI 3.0's `nullable` beside anyOf/allOf (no `type`), which ajv refuses, as JSON Schema's anyOf null. */
 function nullableToJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(nullableToJsonSchema);
   if (!node || typeof node !== 'object') return node;
-  const o = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'example' || k === 'examples' ? v : nullableToJsonSchema(v)])) as Record<string, unknown>;
+  const o = Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === 'example' || k === 'examples' ? v : nullableToJsonSchema(v)]),
+  ) as Record<string, unknown>;
   if (o.nullable === true && o.type === undefined) {
     const { nullable: _n, ...rest } = o;
     return { anyOf: [{ type: 'null' }, rest] };
   }
   return o;
 }
-ajv.addSchema({ $id: 'github', components: { schemas: nullableToJsonSchema(githubSpec.components.schemas) } }, 'github');
+ajv.addSchema(
+  { $id: 'github', components: { schemas: nullableToJsonSchema(githubSpec.components.schemas) } },
+  'github',
+);
 
 /** Throws when `body` does not match GitHub's schema (a name under components/schemas, `[]` for a list of it). */
 export function checkGitHub(schema: string, body: unknown): void {
@@ -130,7 +158,8 @@ const sdl = readFileSync(join(FIXTURES, 'github-graphql-subset.graphql'), 'utf8'
 export function graphqlFields(type: string): Map<string, string> {
   const block = new RegExp(`^type ${type}\\b[^{]*\\{([\\s\\S]*?)^\\}`, 'm').exec(sdl)?.[1] ?? '';
   const fields = new Map<string, string>();
-  for (const m of block.replace(/"""[\s\S]*?"""/g, '').matchAll(/^\s+(\w+)(?:\([^)]*\))?:\s*([^\s]+)/gm)) fields.set(m[1]!, m[2]!);
+  for (const m of block.replace(/"""[\s\S]*?"""/g, '').matchAll(/^\s+(\w+)(?:\([^)]*\))?:\s*([^\s]+)/gm))
+    fields.set(m[1]!, m[2]!);
   return fields;
 }
 
@@ -141,7 +170,16 @@ export function checkRefUpdateRule(rule: Record<string, unknown>): void {
     const t = fields.get(k);
     if (!t) throw new Error(`RefUpdateRule has no field ${k}`);
     const base = t.replace(/[![\]]/g, '');
-    const ok = v === null ? !t.endsWith('!') : base === 'Boolean' ? typeof v === 'boolean' : base === 'Int' ? Number.isInteger(v) : base === 'String' ? typeof v === 'string' || (t.startsWith('[') && Array.isArray(v)) : true;
+    const ok =
+      v === null
+        ? !t.endsWith('!')
+        : base === 'Boolean'
+          ? typeof v === 'boolean'
+          : base === 'Int'
+            ? Number.isInteger(v)
+            : base === 'String'
+              ? typeof v === 'string' || (t.startsWith('[') && Array.isArray(v))
+              : true;
     if (!ok) throw new Error(`RefUpdateRule.${k} is ${t}, not ${JSON.stringify(v)}`);
   }
 }
@@ -153,7 +191,12 @@ export const NAME = 'app';
 
 export function ghRepository(defaultBranch = 'main'): Record<string, unknown> {
   // GitHub's own example leaves out the required `language`; its source/parent copies are optional.
-  const { source: _s, parent: _p, template_repository: _t, ...repo } = example<Record<string, unknown>>('full-repository-default-response');
+  const {
+    source: _s,
+    parent: _p,
+    template_repository: _t,
+    ...repo
+  } = example<Record<string, unknown>>('full-repository-default-response');
   return { ...repo, language: 'TypeScript', name: NAME, full_name: `${OWNER}/${NAME}`, default_branch: defaultBranch };
 }
 
@@ -171,10 +214,21 @@ export function ghClassic(o: ClassicOptions = {}): Record<string, unknown> {
   const p = example<Record<string, any>>('branch-protection');
   const url = `https://api.github.com/repos/${OWNER}/${NAME}/branches/main/protection`;
   const checks = o.checks ?? ['build'];
-  p.required_status_checks = { url: `${url}/required_status_checks`, contexts: checks, checks: checks.map((context) => ({ context, app_id: null })), contexts_url: `${url}/required_status_checks/contexts`, enforcement_level: 'everyone' };
+  p.required_status_checks = {
+    url: `${url}/required_status_checks`,
+    contexts: checks,
+    checks: checks.map((context) => ({ context, app_id: null })),
+    contexts_url: `${url}/required_status_checks/contexts`,
+    enforcement_level: 'everyone',
+  };
   delete p.restrictions; // optional; GitHub's example of it lacks a required field
   p.enforce_admins = { url: `${url}/enforce_admins`, enabled: o.enforceAdmins ?? true };
-  p.required_pull_request_reviews = { url: `${url}/required_pull_request_reviews`, dismiss_stale_reviews: true, require_code_owner_reviews: o.codeOwners ?? true, required_approving_review_count: o.approvals ?? 1 };
+  p.required_pull_request_reviews = {
+    url: `${url}/required_pull_request_reviews`,
+    dismiss_stale_reviews: true,
+    require_code_owner_reviews: o.codeOwners ?? true,
+    required_approving_review_count: o.approvals ?? 1,
+  };
   p.allow_force_pushes = { enabled: o.forcePushes ?? false };
   p.allow_deletions = { enabled: o.deletions ?? false };
   p.required_signatures = { url: `${url}/required_signatures`, enabled: o.signatures ?? true };
@@ -188,15 +242,31 @@ export interface RulesetOptions {
   include?: string[];
   exclude?: string[];
   rules?: Array<{ type: string; parameters?: Record<string, unknown> }>;
-  bypass?: Array<{ actor_id: number | null; actor_type: string; bypass_mode: 'always' | 'pull_request' | 'exempt' }> | null;
+  bypass?: Array<{
+    actor_id: number | null;
+    actor_type: string;
+    bypass_mode: 'always' | 'pull_request' | 'exempt';
+  }> | null;
 }
 
 export const BRANCH_RULES = [
   { type: 'deletion' },
   { type: 'non_fast_forward' },
   { type: 'required_signatures' },
-  { type: 'pull_request', parameters: { dismiss_stale_reviews_on_push: true, require_code_owner_review: true, require_last_push_approval: false, required_approving_review_count: 1, required_review_thread_resolution: false } },
-  { type: 'required_status_checks', parameters: { strict_required_status_checks_policy: true, required_status_checks: [{ context: 'build' }] } },
+  {
+    type: 'pull_request',
+    parameters: {
+      dismiss_stale_reviews_on_push: true,
+      require_code_owner_review: true,
+      require_last_push_approval: false,
+      required_approving_review_count: 1,
+      required_review_thread_resolution: false,
+    },
+  },
+  {
+    type: 'required_status_checks',
+    parameters: { strict_required_status_checks_policy: true, required_status_checks: [{ context: 'build' }] },
+  },
 ];
 export const TAG_RULES = [{ type: 'deletion' }, { type: 'update' }];
 
@@ -210,9 +280,14 @@ export function ghRuleset(o: RulesetOptions): Record<string, unknown> {
     target,
     source: `${OWNER}/${NAME}`,
     enforcement: o.enforcement ?? 'active',
-    conditions: { ref_name: { include: o.include ?? [target === 'tag' ? '~ALL' : '~DEFAULT_BRANCH'], exclude: o.exclude ?? [] } },
+    conditions: {
+      ref_name: { include: o.include ?? [target === 'tag' ? '~ALL' : '~DEFAULT_BRANCH'], exclude: o.exclude ?? [] },
+    },
     rules: o.rules ?? (target === 'tag' ? TAG_RULES : BRANCH_RULES),
-    _links: { self: { href: `https://api.github.com/repos/${OWNER}/${NAME}/rulesets/${o.id}` }, html: { href: `https://github.com/${OWNER}/${NAME}/rules/${o.id}` } },
+    _links: {
+      self: { href: `https://api.github.com/repos/${OWNER}/${NAME}/rulesets/${o.id}` },
+      html: { href: `https://github.com/${OWNER}/${NAME}/rules/${o.id}` },
+    },
   };
   if (o.bypass === null) delete out.bypass_actors;
   else out.bypass_actors = o.bypass ?? [];
@@ -241,8 +316,23 @@ export interface GitHubScenario {
   repoFirst?: Reply[];
 }
 
-export const NOT_PROTECTED: Reply = { status: 404, body: { message: 'Branch not protected', documentation_url: 'https://docs.github.com/rest/branches/branch-protection#get-branch-protection', status: '404' } };
-export const HIDDEN_404: Reply = { status: 404, headers: { 'x-accepted-github-permissions': 'administration=read' }, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/branches/branch-protection#get-branch-protection', status: '404' } };
+export const NOT_PROTECTED: Reply = {
+  status: 404,
+  body: {
+    message: 'Branch not protected',
+    documentation_url: 'https://docs.github.com/rest/branches/branch-protection#get-branch-protection',
+    status: '404',
+  },
+};
+export const HIDDEN_404: Reply = {
+  status: 404,
+  headers: { 'x-accepted-github-permissions': 'administration=read' },
+  body: {
+    message: 'Not Found',
+    documentation_url: 'https://docs.github.com/rest/branches/branch-protection#get-branch-protection',
+    status: '404',
+  },
+};
 
 /** Serves a GitHub scenario; every body is checked against GitHub's schema before it is sent. */
 export function github(s: GitHubScenario): Handler {
@@ -273,7 +363,11 @@ export function github(s: GitHubScenario): Handler {
         next.searchParams.set('page', String(page + 1));
         headers.link = `<${next.href}>; rel="next", <${next.origin}${next.pathname}?page=${pages}>; rel="last"`;
       }
-      return send('repository-ruleset[]', rulesets.slice((page - 1) * size, page * size).map(ghRulesetSummary), headers);
+      return send(
+        'repository-ruleset[]',
+        rulesets.slice((page - 1) * size, page * size).map(ghRulesetSummary),
+        headers,
+      );
     }
     const one = new RegExp(`^${base}/rulesets/(\\d+)$`).exec(req.path);
     if (one) {
@@ -281,7 +375,18 @@ export function github(s: GitHubScenario): Handler {
       return r ? send('repository-ruleset', r) : undefined;
     }
     if (req.path === `${base}/rules/branches/main`) {
-      const eff = s.effective ?? rulesets.filter((r) => r.enforcement === 'active' && r.target === 'branch').flatMap((r) => (r.rules as Array<Record<string, unknown>>).map((x) => ({ ...x, ruleset_source_type: 'Repository', ruleset_source: `${OWNER}/${NAME}`, ruleset_id: r.id })));
+      const eff =
+        s.effective ??
+        rulesets
+          .filter((r) => r.enforcement === 'active' && r.target === 'branch')
+          .flatMap((r) =>
+            (r.rules as Array<Record<string, unknown>>).map((x) => ({
+              ...x,
+              ruleset_source_type: 'Repository',
+              ruleset_source: `${OWNER}/${NAME}`,
+              ruleset_id: r.id,
+            })),
+          );
       return send('repository-rule-detailed[]', eff);
     }
     if (req.path === `${base}/branches/main` && s.branchProtected !== undefined) {
@@ -316,13 +421,26 @@ export function gitlab(s: GitLabScenario): Handler {
   const base = `/api/v4/projects/${id}`;
   return (req, url) => {
     if (req.method !== 'GET') return { status: 405, body: { message: 'read-only test forge' } };
-    if (req.path === `/api/v4/projects/${GL_PROJECT}`) return { body: { id, path_with_namespace: GL_PROJECT, default_branch: 'main', only_allow_merge_if_pipeline_succeeds: false, ...s.project } };
+    if (req.path === `/api/v4/projects/${GL_PROJECT}`)
+      return {
+        body: {
+          id,
+          path_with_namespace: GL_PROJECT,
+          default_branch: 'main',
+          only_allow_merge_if_pipeline_succeeds: false,
+          ...s.project,
+        },
+      };
     if (req.path === `${base}/protected_branches`) {
       // Paged like GitLab (Link rel="next") when the scenario says so.
       const all = s.protectedBranches ?? [];
       const size = s.pageSize ?? 100;
       const page = Number(req.query.get('page') ?? '1');
-      const headers: Record<string, string> = { 'x-page': String(page), 'x-per-page': String(size), 'x-total': String(all.length) };
+      const headers: Record<string, string> = {
+        'x-page': String(page),
+        'x-per-page': String(size),
+        'x-total': String(all.length),
+      };
       if (page * size < all.length) {
         const next = new URL(`${base}/protected_branches`, 'http://127.0.0.1');
         next.searchParams.set('page', String(page + 1));
@@ -333,9 +451,17 @@ export function gitlab(s: GitLabScenario): Handler {
     }
     if (req.path === `${base}/protected_tags`) return { body: s.protectedTags ?? [] };
     if (req.path === `${base}/push_rule`) return s.pushRule ?? { status: 404, body: { message: '404 Not found' } };
-    if (req.path === `${base}/approval_rules`) return s.approvalRules ?? { status: 403, body: { message: '403 Forbidden' } };
+    if (req.path === `${base}/approval_rules`)
+      return s.approvalRules ?? { status: 403, body: { message: '403 Forbidden' } };
     return undefined;
   };
 }
 
-export const glAccess = (level: number, description: string): Record<string, unknown> => ({ id: level + 1, access_level: level, access_level_description: description, user_id: null, group_id: null, deploy_key_id: null });
+export const glAccess = (level: number, description: string): Record<string, unknown> => ({
+  id: level + 1,
+  access_level: level,
+  access_level_description: description,
+  user_id: null,
+  group_id: null,
+  deploy_key_id: null,
+});

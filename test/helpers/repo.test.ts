@@ -6,7 +6,7 @@ test('makeRepo makes commits with pinned identity and no signing', async () => {
   const b = r.commit('second', { 'x.txt': 'x' });
   expect(r.run(['rev-list', '--count', 'HEAD'])).toBe('2');
   expect(r.run(['log', '-1', '--format=%an <%ae> %G?', b])).toBe('Alice Example <alice@example.com> N');
-  expect((await r.git.revparse(['HEAD~1']))).toBe(a);
+  expect(await r.git.revparse(['HEAD~1'])).toBe(a);
 });
 
 test('head() is what git rev-parse HEAD says: on a branch, detached, packed, SHA-256', () => {

@@ -45,7 +45,8 @@ export function pinnedEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     // No git/gpg settings and no editor or pager from the developer's (or npm's) environment.
-    if (!k.startsWith('GIT_') && !k.startsWith('GNUPG') && !['EDITOR', 'VISUAL', 'PAGER', 'LESS'].includes(k)) env[k] = v;
+    if (!k.startsWith('GIT_') && !k.startsWith('GNUPG') && !['EDITOR', 'VISUAL', 'PAGER', 'LESS'].includes(k))
+      env[k] = v;
   }
   return {
     ...env,

@@ -74,8 +74,12 @@ const footer = (kind: string): string => `-----END ${kind}PRIVATE KEY-----`;
 
 /** Real private keys in PEM (RSA PKCS#1, EC SEC1, PKCS#8), and OpenSSH/PGP-shaped blocks. */
 export function privateKeys(f: TokenFactory): Record<string, string> {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
+  const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+    .privateKey.export({ type: 'sec1', format: 'pem' })
+    .toString();
   const ed = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const lines = (n: number): string => Array.from({ length: n }, () => f.base64(70)).join('\n');
   return {

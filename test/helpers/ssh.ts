@@ -48,7 +48,12 @@ export function writeAllowedSigners(path: string, lines: string[]): string {
 }
 
 /** Signs `data` with ssh-keygen -Y sign in `namespace`; returns the armored signature. */
-export function sshSign(key: SshTestKey | string, data: string | Buffer, namespace = 'git', extra: string[] = []): string {
+export function sshSign(
+  key: SshTestKey | string,
+  data: string | Buffer,
+  namespace = 'git',
+  extra: string[] = [],
+): string {
   const path = typeof key === 'string' ? key : key.path;
   return sshKeygen(['-Y', 'sign', '-n', namespace, '-f', path, ...extra], data);
 }
@@ -108,9 +113,12 @@ export function sshKeygenThatReadsStdin(): string {
 /** `-c` options for git to check SSH signatures against `allowedSigners` (and optionally a revocation file). */
 export function gitSshVerifyArgs(allowedSigners: string, revocationFile?: string): string[] {
   return [
-    '-c', 'gpg.format=ssh',
-    '-c', `gpg.ssh.program=${sshKeygenThatReadsStdin()}`,
-    '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`,
+    '-c',
+    'gpg.format=ssh',
+    '-c',
+    `gpg.ssh.program=${sshKeygenThatReadsStdin()}`,
+    '-c',
+    `gpg.ssh.allowedSignersFile=${allowedSigners}`,
     ...(revocationFile ? ['-c', `gpg.ssh.revocationFile=${revocationFile}`] : []),
   ];
 }
@@ -121,7 +129,11 @@ export function gitLetter(repo: TestRepo, oid: string, allowedSigners: string): 
 }
 
 /** `git log --format=%G?|%GS|%GK` for a commit, for richer comparisons. */
-export function gitSignatureInfo(repo: TestRepo, oid: string, allowedSigners: string): { letter: string; signer: string; key: string } {
+export function gitSignatureInfo(
+  repo: TestRepo,
+  oid: string,
+  allowedSigners: string,
+): { letter: string; signer: string; key: string } {
   const out = repo.run([...gitSshVerifyArgs(allowedSigners), 'log', '-1', '--format=%G?%x00%GS%x00%GK', oid]);
   const [letter = '', signer = '', key = ''] = out.split('\0');
   return { letter, signer, key };
@@ -176,7 +188,13 @@ export function splitCommit(raw: Buffer): SplitCommit {
     kept.push(line);
   }
   const payload = Buffer.from(kept.map((l) => `${l}\n`).join('') + tail, 'latin1');
-  return { raw, payload, signature: sig.length ? sig.map((l) => `${l}\n`).join('') : '', committerTime, committerEmail };
+  return {
+    raw,
+    payload,
+    signature: sig.length ? sig.map((l) => `${l}\n`).join('') : '',
+    committerTime,
+    committerEmail,
+  };
 }
 
 /** Puts `armored` into `payload` (an unsigned commit object) as its gpgsig header. */
@@ -184,7 +202,10 @@ export function spliceSignature(payload: Buffer, armored: string): Buffer {
   const text = payload.toString('latin1');
   const headerEnd = text.indexOf('\n\n');
   const lines = armored.replace(/\n$/, '').split('\n');
-  const header = `gpgsig ${lines[0]}\n${lines.slice(1).map((l) => ` ${l}\n`).join('')}`;
+  const header = `gpgsig ${lines[0]}\n${lines
+    .slice(1)
+    .map((l) => ` ${l}\n`)
+    .join('')}`;
   return Buffer.from(text.slice(0, headerEnd + 1) + header + text.slice(headerEnd + 1), 'latin1');
 }
 
@@ -246,7 +267,12 @@ export function craftKey(kind: CraftedKind): CraftedKey {
       }
       const type = 'sk-ssh-ed25519@openssh.com';
       return make(type, Buffer.concat([sshString(type), sshString(pk), sshString(app)]), (d) =>
-        Buffer.concat([sshString(type), sshString(cryptoSign(null, skSigned(d, 1, 7), privateKey)), Buffer.of(1), u32(7)]),
+        Buffer.concat([
+          sshString(type),
+          sshString(cryptoSign(null, skSigned(d, 1, 7), privateKey)),
+          Buffer.of(1),
+          u32(7),
+        ]),
       );
     }
     case 'sk-ecdsa': {
@@ -270,8 +296,14 @@ export function craftKey(kind: CraftedKind): CraftedKey {
         sshMpint(Buffer.from(jwk.n!, 'base64url')),
       ]);
       const [sigType, hash] =
-        kind === 'rsa-sha2-256' ? ['rsa-sha2-256', 'sha256'] : kind === 'rsa-sha2-512' ? ['rsa-sha2-512', 'sha512'] : ['ssh-rsa', 'sha1'];
-      return make('ssh-rsa', blob, (d) => Buffer.concat([sshString(sigType), sshString(cryptoSign(hash, d, privateKey))]));
+        kind === 'rsa-sha2-256'
+          ? ['rsa-sha2-256', 'sha256']
+          : kind === 'rsa-sha2-512'
+            ? ['rsa-sha2-512', 'sha512']
+            : ['ssh-rsa', 'sha1'];
+      return make('ssh-rsa', blob, (d) =>
+        Buffer.concat([sshString(sigType), sshString(cryptoSign(hash, d, privateKey))]),
+      );
     }
   }
 }
@@ -287,7 +319,13 @@ export function craftSshSignature(
   const reserved = opts.reserved ?? Buffer.alloc(0);
   const h = createHash(hashAlg).update(payload).digest();
   // What OpenSSH verifies against always has an empty reserved field.
-  const toSign = Buffer.concat([Buffer.from('SSHSIG'), sshString(namespace), sshString(''), sshString(hashAlg), sshString(h)]);
+  const toSign = Buffer.concat([
+    Buffer.from('SSHSIG'),
+    sshString(namespace),
+    sshString(''),
+    sshString(hashAlg),
+    sshString(h),
+  ]);
   const blob = Buffer.concat([
     Buffer.from('SSHSIG'),
     u32(opts.version ?? 1),

@@ -21,7 +21,8 @@ function compilerOptions() {
   if (!baseOptions) {
     const parsed = ts.parseConfigFileTextToJson('tsconfig.json', TSCONFIG);
     const converted = ts.convertCompilerOptionsFromJson(parsed.config.compilerOptions, ROOT, 'tsconfig.json');
-    if (converted.errors.length) throw new Error(ts.flattenDiagnosticMessageText(converted.errors[0].messageText, '\n'));
+    if (converted.errors.length)
+      throw new Error(ts.flattenDiagnosticMessageText(converted.errors[0].messageText, '\n'));
     baseOptions = converted.options;
   }
   return baseOptions;

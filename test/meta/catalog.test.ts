@@ -23,7 +23,9 @@ describe('rule catalog', () => {
   });
 
   test('every rule has a source file of the same basename', () => {
-    const files = readdirSync(join(root, 'src', 'rules')).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'define.ts');
+    const files = readdirSync(join(root, 'src', 'rules')).filter(
+      (f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'define.ts',
+    );
     expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(ids);
   });
 
@@ -38,8 +40,11 @@ describe('rule catalog', () => {
       for (const o of t.outcomes) seen.add(o);
       outcomes.set(rule.id, seen);
     }
-    const reaches = (id: string, o: 'pass' | 'fail') => (o === 'pass' ? outcomes.get(id)?.has('pass') : outcomes.get(id)?.has('fail') || outcomes.get(id)?.has('warn'));
-    const missing = ids.flatMap((id) => (['pass', 'fail'] as const).filter((o) => !reaches(id, o)).map((o) => `${id}: no ${o} case`));
+    const reaches = (id: string, o: 'pass' | 'fail') =>
+      o === 'pass' ? outcomes.get(id)?.has('pass') : outcomes.get(id)?.has('fail') || outcomes.get(id)?.has('warn');
+    const missing = ids.flatMap((id) =>
+      (['pass', 'fail'] as const).filter((o) => !reaches(id, o)).map((o) => `${id}: no ${o} case`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -55,10 +60,15 @@ describe('rule catalog', () => {
   });
 
   test('rejects metadata with a missing field, naming the file and rule', () => {
-    expect(() => parseRuleMeta('rules/x.json', JSON.stringify({ id: 'x', threat: 'history', severity: 'high', title: 't', description: 'd', remediation: [] }))).toThrow(
-      'rules/x.json: rule "x": field "references" must be a list of strings',
-    );
-    expect(() => parseRuleMeta('rules/y.json', JSON.stringify({ id: 'y', threat: 'weather', severity: 'high' }))).toThrow(/rules\/y\.json: rule "y": field "threat"/);
+    expect(() =>
+      parseRuleMeta(
+        'rules/x.json',
+        JSON.stringify({ id: 'x', threat: 'history', severity: 'high', title: 't', description: 'd', remediation: [] }),
+      ),
+    ).toThrow('rules/x.json: rule "x": field "references" must be a list of strings');
+    expect(() =>
+      parseRuleMeta('rules/y.json', JSON.stringify({ id: 'y', threat: 'weather', severity: 'high' })),
+    ).toThrow(/rules\/y\.json: rule "y": field "threat"/);
     expect(() => parseRuleMeta('rules/z.json', '{nope')).toThrow(/rules\/z\.json: not valid JSON/);
   });
 });

@@ -10,25 +10,54 @@ interface PackedFile {
   path: string;
 }
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; license: string; files: string[] };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  bin: Record<string, string>;
+  license: string;
+  files: string[];
+};
 let files: string[];
 
 beforeAll(() => {
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   files = (JSON.parse(out) as Array<{ files: PackedFile[] }>)[0]!.files.map((f) => f.path).sort();
 }, 60_000);
 
 describe('npm pack', () => {
   test('ships the binary, the built CLI, every rules/*.json, the docs, README and LICENSE', () => {
-    const rules = readdirSync(join(ROOT, 'rules')).filter((f) => f.endsWith('.json')).map((f) => `rules/${f}`);
+    const rules = readdirSync(join(ROOT, 'rules'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `rules/${f}`);
     expect(rules.length).toBeGreaterThan(40);
-    const expected = ['package.json', 'README.md', 'LICENSE', 'docs/policy.md', 'dist/cli/main.js', ...Object.values(pkg.bin).map((b) => b.replace(/^\.\//, '')), ...rules];
+    const expected = [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'docs/policy.md',
+      'dist/cli/main.js',
+      ...Object.values(pkg.bin).map((b) => b.replace(/^\.\//, '')),
+      ...rules,
+    ];
     expect(expected.filter((f) => !files.includes(f))).toEqual([]);
   });
 
   test('ships no tests, sources, source maps, scripts or project tooling', () => {
-    expect(files.filter((f) => /^(test|src|scripts|node_modules|coverage|\.ci|\.depcruise)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'))).toEqual([]);
-    expect(files.filter((f) => !/^(bin|dist|docs|rules)\//.test(f)).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+    expect(
+      files.filter(
+        (f) =>
+          /^(test|src|scripts|node_modules|coverage|\.ci|\.depcruise)\//.test(f) ||
+          f.endsWith('.map') ||
+          f.endsWith('.ts'),
+      ),
+    ).toEqual([]);
+    expect(files.filter((f) => !/^(bin|dist|docs|rules)\//.test(f)).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'package.json',
+    ]);
   });
 
   test('the binary is a node script that loads the built CLI', () => {
@@ -47,8 +76,14 @@ describe('project files', () => {
   });
 
   test('action.yml pins every third-party action by full commit id, with its tag in a comment', () => {
-    const uses = [...readFileSync(join(ROOT, 'action.yml'), 'utf8').matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)].map((m) => [m[1]!, m[2]!.trim()]);
+    const uses = [...readFileSync(join(ROOT, 'action.yml'), 'utf8').matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)].map(
+      (m) => [m[1]!, m[2]!.trim()],
+    );
     expect(uses.length).toBeGreaterThan(0);
-    expect(uses.filter(([ref, comment]) => !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref!) || !/^# v\d+(\.\d+)*$/.test(comment!))).toEqual([]);
+    expect(
+      uses.filter(
+        ([ref, comment]) => !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref!) || !/^# v\d+(\.\d+)*$/.test(comment!),
+      ),
+    ).toEqual([]);
   });
 });

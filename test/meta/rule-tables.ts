@@ -17,7 +17,9 @@ export interface RuleTable {
 export function readRuleTables(dir: string): { tables: RuleTable[]; unreadable: string[] } {
   const tables: RuleTable[] = [];
   const unreadable: string[] = [];
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()) {
     const file = join(dir, name);
     const src = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const imports = defaultImports(src, dirname(file));
@@ -26,9 +28,11 @@ export function readRuleTables(dir: string): { tables: RuleTable[]; unreadable: 
       if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'runTable') {
         const [ruleArg, casesArg] = n.arguments;
         const module = ruleArg && ts.isIdentifier(ruleArg) ? imports.get(ruleArg.text) : undefined;
-        const outcomes = casesArg && ts.isArrayLiteralExpression(casesArg) ? casesArg.elements.map(literalOutcome) : [undefined];
+        const outcomes =
+          casesArg && ts.isArrayLiteralExpression(casesArg) ? casesArg.elements.map(literalOutcome) : [undefined];
         if (!module) unreadable.push(`${where(n)}: the rule is not a default import from src/rules/`);
-        else if (outcomes.some((o) => o === undefined)) unreadable.push(`${where(n)}: every case must be an object literal with a literal outcome`);
+        else if (outcomes.some((o) => o === undefined))
+          unreadable.push(`${where(n)}: every case must be an object literal with a literal outcome`);
         else tables.push({ at: where(n), module, outcomes: outcomes as string[] });
       }
       ts.forEachChild(n, visit);
@@ -53,7 +57,8 @@ function defaultImports(src: ts.SourceFile, dir: string): Map<string, string> {
 function literalOutcome(e: ts.Expression): string | undefined {
   if (!ts.isObjectLiteralExpression(e)) return undefined;
   for (const p of e.properties) {
-    if (ts.isPropertyAssignment(p) && p.name.getText() === 'outcome' && ts.isStringLiteral(p.initializer)) return p.initializer.text;
+    if (ts.isPropertyAssignment(p) && p.name.getText() === 'outcome' && ts.isStringLiteral(p.initializer))
+      return p.initializer.text;
   }
   return undefined;
 }

@@ -1,4 +1,11 @@
-import { applyBaseline, baselineFrom, finishReport, NOTHING_AUDITED, nothingAudited, parseBaseline } from '../../src/engine/baseline.js';
+import {
+  applyBaseline,
+  baselineFrom,
+  finishReport,
+  NOTHING_AUDITED,
+  nothingAudited,
+  parseBaseline,
+} from '../../src/engine/baseline.js';
 import { renderText } from '../../src/report/text.js';
 import type { RuleResult } from '../../src/domain/model.js';
 import { summarise } from '../../src/domain/verdict.js';
@@ -11,7 +18,14 @@ describe('baselines', () => {
     const b = baselineFrom(fixtureReport(), new Date('2026-11-25T15:00:00Z'));
     expect(b.version).toBe(1);
     expect(b.createdAt).toBe('2026-11-25T15:00:00.000Z');
-    expect(b.findings.map((f) => f.rule)).toEqual(['commits-signed', 'commits-signed', 'replace-refs-absent', 'tls-verification-enabled', 'tls-verification-enabled', 'fsck-objects-enabled']);
+    expect(b.findings.map((f) => f.rule)).toEqual([
+      'commits-signed',
+      'commits-signed',
+      'replace-refs-absent',
+      'tls-verification-enabled',
+      'tls-verification-enabled',
+      'fsck-objects-enabled',
+    ]);
     expect(b.findings[0]!.description).toMatch(/^111111111111 no signature/);
     expect(b.findings[0]!.description).not.toMatch(/\u001b/);
   });
@@ -40,7 +54,11 @@ describe('baselines', () => {
     const now = fixtureReport();
     now.results = now.results.filter((r) => r.meta.id !== 'commits-signed');
     const tls = byId(now.results, 'tls-verification-enabled');
-    tls.findings.push({ file: '/src/app/.git/config', message: 'http.sslverify=false (worktree)', evidence: { key: 'http.sslverify', scope: 'worktree' } });
+    tls.findings.push({
+      file: '/src/app/.git/config',
+      message: 'http.sslverify=false (worktree)',
+      evidence: { key: 'http.sslverify', scope: 'worktree' },
+    });
     tls.findingCount = 3;
     const out = applyBaseline(now, baseline, 'b.json');
     expect(byId(out.results, 'tls-verification-enabled')).toMatchObject({ outcome: 'fail', suppressedCount: 2 });
@@ -70,8 +88,15 @@ describe('baselines', () => {
   test('rejects a file that is not a baseline, or one with another fingerprint scheme, with one clear line', () => {
     expect(() => parseBaseline('nope', 'x.json')).toThrow(/baseline x.json is not JSON/);
     expect(() => parseBaseline('{"version":2,"findings":[]}', 'x.json')).toThrow(/not a gitguard baseline/);
-    expect(() => parseBaseline('{"version":1,"fingerprintKey":"other/v9","findings":[]}', 'x.json')).toThrow(/uses fingerprints "other\/v9"/);
-    expect(() => parseBaseline('{"version":1,"fingerprintKey":"gitguard/v1","findings":[{"rule":"r","fingerprint":"zz"}]}', 'x.json')).toThrow(/entry 0/);
+    expect(() => parseBaseline('{"version":1,"fingerprintKey":"other/v9","findings":[]}', 'x.json')).toThrow(
+      /uses fingerprints "other\/v9"/,
+    );
+    expect(() =>
+      parseBaseline(
+        '{"version":1,"fingerprintKey":"gitguard/v1","findings":[{"rule":"r","fingerprint":"zz"}]}',
+        'x.json',
+      ),
+    ).toThrow(/entry 0/);
   });
 });
 

@@ -30,7 +30,15 @@ describe('text and JSON reports of the hand-built report', () => {
 describe('gitguard audit of a fixed repository', () => {
   // Rules whose verdicts depend only on the repository's objects and refs (not on the installed
   // tools or the user's config), with one of each outcome.
-  const RULES = ['commits-signed', 'commit-dates-plausible', 'replace-refs-absent', 'signers-authorized', 'history-complete', 'trust-root-in-history', 'forge-force-pushes-blocked'];
+  const RULES = [
+    'commits-signed',
+    'commit-dates-plausible',
+    'replace-refs-absent',
+    'signers-authorized',
+    'history-complete',
+    'trust-root-in-history',
+    'forge-force-pushes-blocked',
+  ];
   let repo: TestRepo;
   beforeAll(() => {
     repo = makeRepo();
@@ -39,22 +47,28 @@ describe('gitguard audit of a fixed repository', () => {
     // Committed three days before its parent: a backdated commit (commit-dates-plausible warns).
     repo.write({ 'late.txt': 'late\n' });
     repo.run(['add', '-A']);
-    repo.run(['commit', '-q', '-m', 'backdated'], { env: { GIT_AUTHOR_DATE: '2023-12-29T00:00:00Z', GIT_COMMITTER_DATE: '2023-12-29T00:00:00Z' } });
+    repo.run(['commit', '-q', '-m', 'backdated'], {
+      env: { GIT_AUTHOR_DATE: '2023-12-29T00:00:00Z', GIT_COMMITTER_DATE: '2023-12-29T00:00:00Z' },
+    });
     repo.run(['replace', '--graft', second]);
   });
 
   /** What differs between runs and machines, replaced by placeholders. */
   const normalise = (out: string): string =>
     out
-      .split(repo.dir).join('<repo>')
-      .split(`gitguard ${VERSION}`).join('gitguard <version>')
+      .split(repo.dir)
+      .join('<repo>')
+      .split(`gitguard ${VERSION}`)
+      .join('gitguard <version>')
       .replace(/"version": "[^"]+"/, '"version": "<version>"')
       .replace(/"startedAt": "[^"]+"/, '"startedAt": "<time>"')
       .replace(/"durationMs": \d+/, '"durationMs": 0')
       .replace(/, \d+(\.\d+)? s\)$/m, ', <duration>)');
 
   const audit = (format: string): string => {
-    const r = runCli(['audit', repo.dir, '--format', format, '--rule', RULES.join(','), '--no-ledger', '--no-cache'], { env: repo.env });
+    const r = runCli(['audit', repo.dir, '--format', format, '--rule', RULES.join(','), '--no-ledger', '--no-cache'], {
+      env: repo.env,
+    });
     expect([r.code, r.stderr]).toEqual([1, '']);
     return normalise(r.stdout);
   };

@@ -3,9 +3,29 @@ import { renderJunit, xmlEscape } from '../../src/report/junit.js';
 import { applyBaseline, baselineFrom } from '../../src/engine/baseline.js';
 import { fixtureReport, golden } from './fixture-report.js';
 
-interface Case { '@_classname': string; '@_name': string; failure?: { '@_message': string; '#text'?: string }; error?: unknown; skipped?: unknown; 'system-out'?: string }
-interface Suite { '@_name': string; '@_tests': string; '@_failures': string; testcase: Case | Case[] }
-interface Doc { testsuites: { '@_tests': string; '@_failures': string; '@_errors': string; '@_skipped': string; testsuite: Suite | Suite[] } }
+interface Case {
+  '@_classname': string;
+  '@_name': string;
+  failure?: { '@_message': string; '#text'?: string };
+  error?: unknown;
+  skipped?: unknown;
+  'system-out'?: string;
+}
+interface Suite {
+  '@_name': string;
+  '@_tests': string;
+  '@_failures': string;
+  testcase: Case | Case[];
+}
+interface Doc {
+  testsuites: {
+    '@_tests': string;
+    '@_failures': string;
+    '@_errors': string;
+    '@_skipped': string;
+    testsuite: Suite | Suite[];
+  };
+}
 
 const asArray = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 
@@ -30,7 +50,11 @@ describe('JUnit reporter', () => {
     expect(cases.map((c) => c['@_name'].split(':')[0])).toEqual(report.results.map((r) => r.meta.id));
     expect(cases.map((c) => c['@_classname'])).toEqual(report.results.map((r) => r.meta.threat));
     expect(doc.testsuites['@_tests']).toBe(String(report.results.length));
-    expect([doc.testsuites['@_failures'], doc.testsuites['@_errors'], doc.testsuites['@_skipped']]).toEqual(['3', '1', '2']);
+    expect([doc.testsuites['@_failures'], doc.testsuites['@_errors'], doc.testsuites['@_skipped']]).toEqual([
+      '3',
+      '1',
+      '2',
+    ]);
   });
 
   test('a failed rule has a failure with its findings, an errored one an error, skipped ones skipped, a warning system-out', () => {
@@ -47,7 +71,9 @@ describe('JUnit reporter', () => {
 
   test('escapes markup and writes characters XML 1.0 cannot carry as visible escapes', () => {
     expect(xmlEscape('a<b>&"\'')).toBe('a&lt;b&gt;&amp;&quot;&apos;');
-    expect(xmlEscape('nul\u0000 esc\u001b lone\ud800 ok\ud83d\ude00')).toBe('nul\\x00 esc\\x1b lone\\xd800 ok\ud83d\ude00');
+    expect(xmlEscape('nul\u0000 esc\u001b lone\ud800 ok\ud83d\ude00')).toBe(
+      'nul\\x00 esc\\x1b lone\\xd800 ok\ud83d\ude00',
+    );
     const xml = renderJunit(fixtureReport(), { color: false });
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/u);
     expect(xml).not.toContain('<script>');

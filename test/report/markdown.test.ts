@@ -13,7 +13,13 @@ describe('Markdown reporter', () => {
     const out = renderMarkdown(fixtureReport(), { color: false });
     expect(out).toContain('❌ **gitguard failed**: 1 passed, 3 failed, 1 warning(s), 2 skipped, 1 error(s)');
     const rows = out.split('\n').filter((l) => /^\| (❌|⚠️|💥) /u.test(l));
-    expect(rows.map((l) => l.split('|')[2]!.trim())).toEqual(['`commits-signed`', '`replace-refs-absent`', '`tls-verification-enabled`', '`credentials-not-stored-in-plaintext`', '`fsck-objects-enabled`']);
+    expect(rows.map((l) => l.split('|')[2]!.trim())).toEqual([
+      '`commits-signed`',
+      '`replace-refs-absent`',
+      '`tls-verification-enabled`',
+      '`credentials-not-stored-in-plaintext`',
+      '`fsck-objects-enabled`',
+    ]);
   });
 
   test('escapes repository strings: no raw HTML, backticks, pipes, links, mentions or control characters', () => {
@@ -32,7 +38,10 @@ describe('Markdown reporter', () => {
 
   test('folds a long list of findings into <details>', () => {
     const report = fixtureReport();
-    const many: Finding[] = Array.from({ length: 12 }, (_, i) => ({ commit: String(i).padStart(40, 'a'), message: `finding ${i}` }));
+    const many: Finding[] = Array.from({ length: 12 }, (_, i) => ({
+      commit: String(i).padStart(40, 'a'),
+      message: `finding ${i}`,
+    }));
     report.results[0] = { ...report.results[0]!, findings: many, findingCount: 12 };
     const out = renderMarkdown(report, { color: false });
     expect(out).toContain('<details><summary>8 more</summary>');
@@ -49,21 +58,51 @@ describe('Markdown reporter', () => {
 
   test('sorts by outcome, then severity: a critical failure comes before high ones, errors before warnings', () => {
     const report = fixtureReport();
-    const critical = { ...report.results[1]!, outcome: 'fail' as const, severity: 'critical' as const, findings: [{ message: 'bad signature' }], findingCount: 1 };
-    report.results = [report.results[5]!, report.results[0]!, report.results[6]!, critical, ...report.results.slice(2, 5)];
-    const rows = renderMarkdown(report, { color: false }).split('\n').filter((l) => /^\| \S+ (fail|warn|error)/u.test(l));
-    expect(rows.map((l) => l.split('|')[2]!.trim())).toEqual(['`signatures-valid`', '`commits-signed`', '`replace-refs-absent`', '`tls-verification-enabled`', '`credentials-not-stored-in-plaintext`', '`fsck-objects-enabled`']);
+    const critical = {
+      ...report.results[1]!,
+      outcome: 'fail' as const,
+      severity: 'critical' as const,
+      findings: [{ message: 'bad signature' }],
+      findingCount: 1,
+    };
+    report.results = [
+      report.results[5]!,
+      report.results[0]!,
+      report.results[6]!,
+      critical,
+      ...report.results.slice(2, 5),
+    ];
+    const rows = renderMarkdown(report, { color: false })
+      .split('\n')
+      .filter((l) => /^\| \S+ (fail|warn|error)/u.test(l));
+    expect(rows.map((l) => l.split('|')[2]!.trim())).toEqual([
+      '`signatures-valid`',
+      '`commits-signed`',
+      '`replace-refs-absent`',
+      '`tls-verification-enabled`',
+      '`credentials-not-stored-in-plaintext`',
+      '`fsck-objects-enabled`',
+    ]);
   });
 
   test('a failure below --fail-on is shown as failed but not gating, after the gating ones', () => {
     const report = { ...fixtureReport(), failOn: 'critical' as const };
-    const critical = { ...report.results[1]!, outcome: 'fail' as const, findings: [{ message: 'bad signature' }], findingCount: 1 };
+    const critical = {
+      ...report.results[1]!,
+      outcome: 'fail' as const,
+      findings: [{ message: 'bad signature' }],
+      findingCount: 1,
+    };
     report.results = [...report.results, critical];
     const out = renderMarkdown(report, { color: false });
     const rows = out.split('\n').filter((l) => /^\| \S+ (fail|warn|error)/u.test(l));
     expect(rows[0]).toMatch(/^\| ❌ fail \| `signatures-valid` /u);
-    expect(rows.find((l) => l.includes('`commits-signed`'))).toMatch(/^\| 🔸 fail below --fail-on critical \(not gating\) \| `commits-signed` \| impersonation \| high /u);
-    expect(out).toContain('#### 🔸 `commits-signed` — Title of commits-signed _(failed below --fail-on critical: not gating)_');
+    expect(rows.find((l) => l.includes('`commits-signed`'))).toMatch(
+      /^\| 🔸 fail below --fail-on critical \(not gating\) \| `commits-signed` \| impersonation \| high /u,
+    );
+    expect(out).toContain(
+      '#### 🔸 `commits-signed` — Title of commits-signed _(failed below --fail-on critical: not gating)_',
+    );
     expect(out).not.toMatch(/❌ fail \| `commits-signed`/u);
   });
 });

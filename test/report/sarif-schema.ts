@@ -8,7 +8,9 @@ import { ROOT } from '../helpers/cli.js';
 // ajv and ajv-formats are CommonJS; createRequire sidesteps their default-export typing under NodeNext.
 const require = createRequire(import.meta.url);
 export type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
-interface AjvLike { compile(schema: object): Validate }
+interface AjvLike {
+  compile(schema: object): Validate;
+}
 const AjvClass = require('ajv') as { default: new (opts: object) => AjvLike };
 const addFormats = require('ajv-formats') as { default: (ajv: AjvLike) => void };
 
@@ -17,7 +19,10 @@ const compiled = new Map<string, Validate>();
 export function validator(schemaFile: string): Validate {
   const cached = compiled.get(schemaFile);
   if (cached) return cached;
-  const schema = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', schemaFile), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', schemaFile), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   // The OASIS errata01 file declares draft-04 ("id"); it uses no keyword whose meaning changed
   // since (no exclusiveMinimum/Maximum), so it is checked as draft-07 with "$id".
   if (schema.id) {
@@ -33,4 +38,3 @@ export function validator(schemaFile: string): Validate {
   compiled.set(schemaFile, validate);
   return validate;
 }
-

@@ -5,12 +5,29 @@ import { escapeBlock, escapeText, hasUnsafe, isUnsafeChar, stripUnsafe, toSafeJs
 import { xmlEscape } from '../../src/report/junit.js';
 
 const UNSAFE: Array<[string, number]> = [
-  ['NUL', 0x00], ['ESC', 0x1b], ['DEL', 0x7f], ['C1 NEL', 0x85], ['C1 CSI', 0x9b],
-  ['ARABIC LETTER MARK', 0x61c], ['LRM', 0x200e], ['RLM', 0x200f],
-  ['LINE SEPARATOR', 0x2028], ['PARAGRAPH SEPARATOR', 0x2029],
-  ['LRE', 0x202a], ['RLO', 0x202e], ['LRI', 0x2066], ['PDI', 0x2069], ['BOM / ZWNBSP', 0xfeff],
+  ['NUL', 0x00],
+  ['ESC', 0x1b],
+  ['DEL', 0x7f],
+  ['C1 NEL', 0x85],
+  ['C1 CSI', 0x9b],
+  ['ARABIC LETTER MARK', 0x61c],
+  ['LRM', 0x200e],
+  ['RLM', 0x200f],
+  ['LINE SEPARATOR', 0x2028],
+  ['PARAGRAPH SEPARATOR', 0x2029],
+  ['LRE', 0x202a],
+  ['RLO', 0x202e],
+  ['LRI', 0x2066],
+  ['PDI', 0x2069],
+  ['BOM / ZWNBSP', 0xfeff],
 ];
-const SAFE: Array<[string, number]> = [['e acute', 0xe9], ['NBSP', 0xa0], ['CJK', 0x4e2d], ['emoji', 0x1f600], ['Arabic letter', 0x627]];
+const SAFE: Array<[string, number]> = [
+  ['e acute', 0xe9],
+  ['NBSP', 0xa0],
+  ['CJK', 0x4e2d],
+  ['emoji', 0x1f600],
+  ['Arabic letter', 0x627],
+];
 
 describe.each(UNSAFE)('%s (U+%s) is unsafe in every output', (_name, cp) => {
   const ch = String.fromCodePoint(cp);

@@ -13,10 +13,30 @@ import { available, type Facts, type ToolVersion } from '../../src/domain/model.
 import type { CveMention, DistroRecord } from '../../src/vulndb/distro-changelog.js';
 import { evaluate, factsWith } from '../helpers/facts.js';
 
-const mention = (id: string, version: string, line: number, text = `* Fix ${id}`): CveMention => ({ id, version, line, text, negated: false });
-const record = (pkg: string, version: string, mentions: CveMention[]): DistroRecord => ({ kind: 'changelog', manager: 'dpkg', package: pkg, version, source: `/usr/share/doc/${pkg}/changelog.Debian.gz`, mentions });
-const tool = (t: ToolVersion['tool'], raw: string, rec?: DistroRecord): ToolVersion => ({ tool: t, program: `/usr/bin/${t}`, raw, source: 'PATH', ...(rec ? { record: rec } : {}) });
-const withTools = (tools: ToolVersion[]): Facts => factsWith({ client: available(tools), now: Date.parse('2026-12-05T12:00:00Z') });
+const mention = (id: string, version: string, line: number, text = `* Fix ${id}`): CveMention => ({
+  id,
+  version,
+  line,
+  text,
+  negated: false,
+});
+const record = (pkg: string, version: string, mentions: CveMention[]): DistroRecord => ({
+  kind: 'changelog',
+  manager: 'dpkg',
+  package: pkg,
+  version,
+  source: `/usr/share/doc/${pkg}/changelog.Debian.gz`,
+  mentions,
+});
+const tool = (t: ToolVersion['tool'], raw: string, rec?: DistroRecord): ToolVersion => ({
+  tool: t,
+  program: `/usr/bin/${t}`,
+  raw,
+  source: 'PATH',
+  ...(rec ? { record: rec } : {}),
+});
+const withTools = (tools: ToolVersion[]): Facts =>
+  factsWith({ client: available(tools), now: Date.parse('2026-12-05T12:00:00Z') });
 
 // As Debian 12's git 1:2.39.5-0+deb12u3 changelog names them.
 const BOOKWORM_GIT = [
@@ -29,43 +49,84 @@ const BOOKWORM_GIT = [
 ];
 
 describe('git-client-patched with a Debian changelog', () => {
-  const ev = evaluate(gitRule, withTools([tool('git', 'git version 2.39.5', record('git', '1:2.39.5-0+deb12u3', BOOKWORM_GIT))]));
+  const ev = evaluate(
+    gitRule,
+    withTools([tool('git', 'git version 2.39.5', record('git', '1:2.39.5-0+deb12u3', BOOKWORM_GIT))]),
+  );
 
   test('the CVEs the changelog names are fixed by the distribution, with the entry and line as evidence', () => {
     const settled = new Map((ev.resolved ?? []).map((f) => [f.evidence?.['id'], f.evidence]));
     expect([...settled.keys()].sort()).toEqual(BOOKWORM_GIT.map((m) => m.id).sort());
-    expect(settled.get('CVE-2025-48384')).toMatchObject({ status: 'fixed-by-distribution', package: 'git', changelogVersion: '1:2.39.5-0+deb12u3', changelogLine: 7, changelogText: '* Fix CVE-2025-48384' });
+    expect(settled.get('CVE-2025-48384')).toMatchObject({
+      status: 'fixed-by-distribution',
+      package: 'git',
+      changelogVersion: '1:2.39.5-0+deb12u3',
+      changelogLine: 7,
+      changelogText: '* Fix CVE-2025-48384',
+    });
   });
 
-  test('only the CVE it does not name stays open, and the severity is that CVE\'s', () => {
+  test("only the CVE it does not name stays open, and the severity is that CVE's", () => {
     expect(ev.outcome).toBe('fail');
     expect((ev.findings ?? []).map((f) => f.evidence?.['id'])).toEqual(['CVE-2024-52005']);
     expect(ev.severity).toBe('low');
     expect(ev.note).toContain('6 more are fixed by the distribution (Debian package git 1:2.39.5-0+deb12u3)');
   });
 
-  test('the severity is the highest of the open CVEs, not the rule\'s own', () => {
-    const partial = evaluate(gitRule, withTools([tool('git', 'git version 2.39.5', record('git', '1:2.39.5-0+deb12u2', BOOKWORM_GIT.slice(4)))]));
+  test("the severity is the highest of the open CVEs, not the rule's own", () => {
+    const partial = evaluate(
+      gitRule,
+      withTools([tool('git', 'git version 2.39.5', record('git', '1:2.39.5-0+deb12u2', BOOKWORM_GIT.slice(4)))]),
+    );
     // Open: the July 2025 batch (high) and the sideband bug (low).
     expect(partial.severity).toBe('high');
     expect((partial.findings ?? []).map((f) => f.evidence?.['severity'])).toContain('low');
   });
 
   test('passes when the changelog names every CVE that applies', () => {
-    const all = evaluate(gitRule, withTools([tool('git', 'git version 2.39.5', record('git', '1:2.39.5-0+deb99', [...BOOKWORM_GIT, mention('CVE-2024-52005', '1:2.39.5-0+deb99', 3)]))]));
+    const all = evaluate(
+      gitRule,
+      withTools([
+        tool(
+          'git',
+          'git version 2.39.5',
+          record('git', '1:2.39.5-0+deb99', [...BOOKWORM_GIT, mention('CVE-2024-52005', '1:2.39.5-0+deb99', 3)]),
+        ),
+      ]),
+    );
     expect(all.outcome).toBe('pass');
     expect(all.severity).toBeUndefined();
     expect(all.note).toMatch(/no known vulnerability left open: 7 fixed by the distribution/);
   });
 
   test('a changelog line that reverts the fix does not settle the CVE', () => {
-    const reverted = evaluate(gitRule, withTools([tool('git', 'git version 2.39.5', record('git', '1:2.39.5-0+deb12u3', [{ ...mention('CVE-2025-48384', '1:2.39.5-0+deb12u3', 7), negated: true }]))]));
+    const reverted = evaluate(
+      gitRule,
+      withTools([
+        tool(
+          'git',
+          'git version 2.39.5',
+          record('git', '1:2.39.5-0+deb12u3', [
+            { ...mention('CVE-2025-48384', '1:2.39.5-0+deb12u3', 7), negated: true },
+          ]),
+        ),
+      ]),
+    );
     expect((reverted.findings ?? []).map((f) => f.evidence?.['id'])).toContain('CVE-2025-48384');
   });
 });
 
 test('gpg-client-patched fails at low, not high, when one low CVE is open (Debian 12 gpg)', () => {
-  const ev = evaluate(gpgRule, withTools([tool('gpg', 'gpg (GnuPG) 2.2.40', record('gpg', '2.2.40-1.1+deb12u2', [mention('CVE-2025-68973', '2.2.40-1.1+deb12u2', 4)]))]));
+  const ev = evaluate(
+    gpgRule,
+    withTools([
+      tool(
+        'gpg',
+        'gpg (GnuPG) 2.2.40',
+        record('gpg', '2.2.40-1.1+deb12u2', [mention('CVE-2025-68973', '2.2.40-1.1+deb12u2', 4)]),
+      ),
+    ]),
+  );
   expect(ev.outcome).toBe('fail');
   expect((ev.findings ?? []).map((f) => f.evidence?.['id'])).toEqual(['CVE-2025-30258']);
   expect(ev.severity).toBe('low');
@@ -73,7 +134,16 @@ test('gpg-client-patched fails at low, not high, when one low CVE is open (Debia
 });
 
 test('without a distribution record the note says why, plainly', () => {
-  const ev = evaluate(gitRule, withTools([tool('git', 'git version 2.39.5', { kind: 'none', reason: 'no distribution record: Homebrew builds upstream releases without backports: the upstream version is the whole story' })]));
+  const ev = evaluate(
+    gitRule,
+    withTools([
+      tool('git', 'git version 2.39.5', {
+        kind: 'none',
+        reason:
+          'no distribution record: Homebrew builds upstream releases without backports: the upstream version is the whole story',
+      }),
+    ]),
+  );
   expect(ev.outcome).toBe('fail');
   expect(ev.note).toContain('No distribution record: Homebrew builds upstream releases without backports');
   expect(ev.resolved).toBeUndefined();
@@ -81,32 +151,74 @@ test('without a distribution record the note says why, plainly', () => {
 
 describe('client-data-fresh cross-checks the changelogs', () => {
   test('a CVE the changelog names that the database neither lists nor excludes is unknown to gitguard: a warning', () => {
-    const ev = evaluate(freshRule, withTools([tool('git', 'git version 2.39.5', record('git', '1:2.39.5-0+deb12u9', [...BOOKWORM_GIT, mention('CVE-2099-12345', '1:2.39.5-0+deb12u9', 3)]))]));
+    const ev = evaluate(
+      freshRule,
+      withTools([
+        tool(
+          'git',
+          'git version 2.39.5',
+          record('git', '1:2.39.5-0+deb12u9', [...BOOKWORM_GIT, mention('CVE-2099-12345', '1:2.39.5-0+deb12u9', 3)]),
+        ),
+      ]),
+    );
     expect(ev.outcome).toBe('warn');
     expect(ev.findings).toHaveLength(1);
-    expect(ev.findings?.[0]?.message).toMatch(/^CVE-2099-12345 is unknown to gitguard: the changelog of git 1:2\.39\.5-0\+deb12u9 names it/);
-    expect(ev.findings?.[0]?.evidence).toMatchObject({ status: 'unknown-to-gitguard', database: 'git', changelogLine: 3 });
+    expect(ev.findings?.[0]?.message).toMatch(
+      /^CVE-2099-12345 is unknown to gitguard: the changelog of git 1:2\.39\.5-0\+deb12u9 names it/,
+    );
+    expect(ev.findings?.[0]?.evidence).toMatchObject({
+      status: 'unknown-to-gitguard',
+      database: 'git',
+      changelogLine: 3,
+    });
   });
 
   test('CVEs excluded on purpose (sshd-only, a misspelt id) are not reported', () => {
-    const ev = evaluate(freshRule, withTools([
-      tool('ssh', 'OpenSSH_9.2p1 Debian-2+deb12u6', record('openssh-client', '1:9.2p1-2+deb12u6', [mention('CVE-2025-32728', '1:9.2p1-2+deb12u6', 3), mention('CVE-2021-41617', '1:8.7p1-1', 811)])),
-      tool('git', 'git version 2.39.5', record('git', '1:2.39.5-0+deb12u3', [mention('CVE-2023-32021', '1:2.39.5-0+deb12u1', 27)])),
-    ]));
+    const ev = evaluate(
+      freshRule,
+      withTools([
+        tool(
+          'ssh',
+          'OpenSSH_9.2p1 Debian-2+deb12u6',
+          record('openssh-client', '1:9.2p1-2+deb12u6', [
+            mention('CVE-2025-32728', '1:9.2p1-2+deb12u6', 3),
+            mention('CVE-2021-41617', '1:8.7p1-1', 811),
+          ]),
+        ),
+        tool(
+          'git',
+          'git version 2.39.5',
+          record('git', '1:2.39.5-0+deb12u3', [mention('CVE-2023-32021', '1:2.39.5-0+deb12u1', 27)]),
+        ),
+      ]),
+    );
     expect(ev.outcome).toBe('pass');
   });
 });
 
-test('ssh-client-patched with the recorded changelog of Debian 12\'s newest openssh (1:9.2p1-2+deb12u10): its backports are settled', () => {
-  const text = readFileSync(join(ROOT, 'test', 'fixtures', 'distro', 'openssh-client-deb12u10.changelog.Debian'), 'utf8');
-  const rec = record('openssh-client', '1:9.2p1-2+deb12u10', cveMentions(parseDebianChangelog(text), '1:9.2p1-2+deb12u10'));
-  const ev = evaluate(sshRule, withTools([tool('ssh', 'OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026', rec)]));
+test("ssh-client-patched with the recorded changelog of Debian 12's newest openssh (1:9.2p1-2+deb12u10): its backports are settled", () => {
+  const text = readFileSync(
+    join(ROOT, 'test', 'fixtures', 'distro', 'openssh-client-deb12u10.changelog.Debian'),
+    'utf8',
+  );
+  const rec = record(
+    'openssh-client',
+    '1:9.2p1-2+deb12u10',
+    cveMentions(parseDebianChangelog(text), '1:9.2p1-2+deb12u10'),
+  );
+  const ev = evaluate(
+    sshRule,
+    withTools([tool('ssh', 'OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026', rec)]),
+  );
   const settled = (ev.resolved ?? []).map((f) => f.evidence?.['id']);
-  for (const id of ['CVE-2025-61984', 'CVE-2025-61985', 'CVE-2026-35386', 'CVE-2026-35388', 'CVE-2025-26465']) expect(settled).toContain(id);
+  for (const id of ['CVE-2025-61984', 'CVE-2025-61985', 'CVE-2026-35386', 'CVE-2026-35388', 'CVE-2025-26465'])
+    expect(settled).toContain(id);
   const open = (ev.findings ?? []).map((f) => f.evidence?.['id']);
   for (const id of settled) expect(open).not.toContain(id);
   // What is left open sets the severity: the highest of those.
   const rank = { low: 1, medium: 2, high: 3, critical: 4 } as Record<string, number>;
-  const highest = (ev.findings ?? []).map((f) => String(f.evidence?.['severity'])).reduce((a, b) => (rank[b]! > rank[a]! ? b : a));
+  const highest = (ev.findings ?? [])
+    .map((f) => String(f.evidence?.['severity']))
+    .reduce((a, b) => (rank[b]! > rank[a]! ? b : a));
   expect(ev.severity).toBe(highest);
 });

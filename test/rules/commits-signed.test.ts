@@ -7,19 +7,38 @@ const signed = () => commit({ signatures: [{ header: 'gpgsig', armored: '-----BE
 describe('commits-signed', () => {
   runTable(rule, [
     { name: 'passes when every commit carries a signature', commits: [signed(), signed()], outcome: 'pass' },
-    { name: 'fails when one commit has no signature', commits: [signed(), commit({ subject: 'sneaky change' })], outcome: 'fail', findings: 1, mentions: ['sneaky change'] },
-    { name: 'counts a merge with only a mergetag as unsigned', commits: [commit({ mergetags: ['object x\n'] })], outcome: 'fail', findings: 1 },
+    {
+      name: 'fails when one commit has no signature',
+      commits: [signed(), commit({ subject: 'sneaky change' })],
+      outcome: 'fail',
+      findings: 1,
+      mentions: ['sneaky change'],
+    },
+    {
+      name: 'counts a merge with only a mergetag as unsigned',
+      commits: [commit({ mergetags: ['object x\n'] })],
+      outcome: 'fail',
+      findings: 1,
+    },
     { name: 'is not applicable when there are no commits in scope', commits: [], outcome: 'not-applicable' },
     {
       name: "passes an unsigned commit in the current policy's goodlist",
       commits: [signed(), commit({ oid: 'f'.repeat(40) })],
-      facts: factsWith({ policy: available(policyWith({ signers: [], goodlist: [{ commit: 'f'.repeat(40), reason: 'reviewed import' }] })) }),
+      facts: factsWith({
+        policy: available(
+          policyWith({ signers: [], goodlist: [{ commit: 'f'.repeat(40), reason: 'reviewed import' }] }),
+        ),
+      }),
       outcome: 'pass',
     },
     {
       name: 'still fails unsigned commits the goodlist does not name',
       commits: [commit({ oid: 'f'.repeat(40) }), commit({ oid: 'e'.repeat(40), subject: 'not listed' })],
-      facts: factsWith({ policy: available(policyWith({ signers: [], goodlist: [{ commit: 'f'.repeat(40), reason: 'reviewed import' }] })) }),
+      facts: factsWith({
+        policy: available(
+          policyWith({ signers: [], goodlist: [{ commit: 'f'.repeat(40), reason: 'reviewed import' }] }),
+        ),
+      }),
       outcome: 'fail',
       findings: 1,
       mentions: ['not listed'],
@@ -32,14 +51,45 @@ describe('commits-signed', () => {
     },
     {
       name: 'judges by the parent policy that judged the commit: one that requires signatures fails it',
-      commits: [commit({ subject: 'judged strictly', trust: { mode: 'policy', verifications: [{ policy: policyWith({ signers: [] }), verdict: { letter: 'N', format: 'none', identities: [] } }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false } } as never)],
+      commits: [
+        commit({
+          subject: 'judged strictly',
+          trust: {
+            mode: 'policy',
+            verifications: [
+              { policy: policyWith({ signers: [] }), verdict: { letter: 'N', format: 'none', identities: [] } },
+            ],
+            policyChanged: false,
+            trustRoot: false,
+            changedPaths: [],
+            ciGateRemoved: false,
+          },
+        } as never),
+      ],
       facts: factsWith({ policy: available(policyWith({ signers: [], requireSignatures: false })) }),
       outcome: 'fail',
       findings: 1,
     },
     {
       name: 'judges by the parent policy that judged the commit: one that does not require signatures passes it',
-      commits: [commit({ subject: 'judged leniently', trust: { mode: 'policy', verifications: [{ policy: policyWith({ signers: [], requireSignatures: false }), verdict: { letter: 'N', format: 'none', identities: [] } }], policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false } } as never)],
+      commits: [
+        commit({
+          subject: 'judged leniently',
+          trust: {
+            mode: 'policy',
+            verifications: [
+              {
+                policy: policyWith({ signers: [], requireSignatures: false }),
+                verdict: { letter: 'N', format: 'none', identities: [] },
+              },
+            ],
+            policyChanged: false,
+            trustRoot: false,
+            changedPaths: [],
+            ciGateRemoved: false,
+          },
+        } as never),
+      ],
       outcome: 'pass',
     },
   ]);

@@ -15,15 +15,30 @@ afterAll(cleanupTemp);
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
-const history = (over: object) => available({ head: { ref: 'refs/heads/main', oid: A }, refs: [], replaceRefs: [], shallowCommits: [], ...over });
-const alt = (entries: Array<{ line: string; path: string; inside: boolean }>) => factsWith({ history: history({ alternates: { file: '/r/.git/objects/info/alternates', entries } }) });
+const history = (over: object) =>
+  available({ head: { ref: 'refs/heads/main', oid: A }, refs: [], replaceRefs: [], shallowCommits: [], ...over });
+const alt = (entries: Array<{ line: string; path: string; inside: boolean }>) =>
+  factsWith({ history: history({ alternates: { file: '/r/.git/objects/info/alternates', entries } }) });
 
 describe('alternates-inside-repository', () => {
   runTable(alternatesInsideRepository, [
     { name: 'passes without an alternates file', outcome: 'pass' },
-    { name: 'passes when alternates stay inside the repository', facts: alt([{ line: '../../modules/x/objects', path: '/r/.git/modules/x/objects', inside: true }]), outcome: 'pass' },
-    { name: 'fails naming an alternates path outside the repository', facts: alt([{ line: '/srv/evil/objects', path: '/srv/evil/objects', inside: false }]), outcome: 'fail', mentions: ['/srv/evil/objects'] },
-    { name: 'is not available when refs could not be read', facts: factsWith({ history: unavailable('no') }), outcome: 'not-available' },
+    {
+      name: 'passes when alternates stay inside the repository',
+      facts: alt([{ line: '../../modules/x/objects', path: '/r/.git/modules/x/objects', inside: true }]),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails naming an alternates path outside the repository',
+      facts: alt([{ line: '/srv/evil/objects', path: '/srv/evil/objects', inside: false }]),
+      outcome: 'fail',
+      mentions: ['/srv/evil/objects'],
+    },
+    {
+      name: 'is not available when refs could not be read',
+      facts: factsWith({ history: unavailable('no') }),
+      outcome: 'not-available',
+    },
   ]);
 });
 
@@ -41,29 +56,81 @@ describe('commit-dates-plausible', () => {
   runTable(commitDatesPlausible, [
     { name: 'passes when dates move forward', commits: [p1, ok], outcome: 'pass' },
     { name: 'passes a date an hour before its parent (within a day)', commits: [p1, slightlyBack], outcome: 'pass' },
-    { name: 'warns on a committer date 20 days before its parent', commits: [p1, backdated], outcome: 'warn', mentions: ['480 h before its parent', 'backdated change'] },
-    { name: 'warns on a committer date in the future', commits: [future], outcome: 'warn', mentions: ['lies in the future', 'from the future'] },
-    { name: 'judges the future by the run\'s clock: 2039 is past for a run in 2040', facts: factsWith({ now: LATER }), commits: [in2039], outcome: 'pass' },
-    { name: 'and future for a run in 2026', commits: [in2039], outcome: 'warn', mentions: ['2039-01-01T00:00:00.000Z lies in the future'] },
+    {
+      name: 'warns on a committer date 20 days before its parent',
+      commits: [p1, backdated],
+      outcome: 'warn',
+      mentions: ['480 h before its parent', 'backdated change'],
+    },
+    {
+      name: 'warns on a committer date in the future',
+      commits: [future],
+      outcome: 'warn',
+      mentions: ['lies in the future', 'from the future'],
+    },
+    {
+      name: "judges the future by the run's clock: 2039 is past for a run in 2040",
+      facts: factsWith({ now: LATER }),
+      commits: [in2039],
+      outcome: 'pass',
+    },
+    {
+      name: 'and future for a run in 2026',
+      commits: [in2039],
+      outcome: 'warn',
+      mentions: ['2039-01-01T00:00:00.000Z lies in the future'],
+    },
     { name: 'is not applicable with no commits', commits: [], outcome: 'not-applicable' },
   ]);
 });
 
 const ledgerWith = (check?: TrustRootCheck) =>
-  factsWith({ ledger: available<LedgerFacts>({ file: '/r/.git/gitguard/ledger.json', fresh: true, globs: [], globSource: 'default', refs: [], forcedUpdates: [], ...(check ? { trustRootCheck: check } : {}) }) });
+  factsWith({
+    ledger: available<LedgerFacts>({
+      file: '/r/.git/gitguard/ledger.json',
+      fresh: true,
+      globs: [],
+      globSource: 'default',
+      refs: [],
+      forcedUpdates: [],
+      ...(check ? { trustRootCheck: check } : {}),
+    }),
+  });
 describe('trust-root-in-history', () => {
   runTable(trustRootInHistory, [
-    { name: 'passes when the trust root is an ancestor of the tip', facts: ledgerWith({ rev: B, source: 'policy', oid: B, tip: A, ancestor: true }), outcome: 'pass' },
-    { name: 'fails when the trust root is not an ancestor of the tip', facts: ledgerWith({ rev: B, source: '--trust-root', oid: B, tip: A, ancestor: false }), outcome: 'fail', mentions: [`trust root ${B} (--trust-root) is not an ancestor`] },
-    { name: 'fails when the trust root names no commit', facts: ledgerWith({ rev: B, source: 'policy', tip: A }), outcome: 'fail', mentions: ['is not a commit in this repository'] },
+    {
+      name: 'passes when the trust root is an ancestor of the tip',
+      facts: ledgerWith({ rev: B, source: 'policy', oid: B, tip: A, ancestor: true }),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails when the trust root is not an ancestor of the tip',
+      facts: ledgerWith({ rev: B, source: '--trust-root', oid: B, tip: A, ancestor: false }),
+      outcome: 'fail',
+      mentions: [`trust root ${B} (--trust-root) is not an ancestor`],
+    },
+    {
+      name: 'fails when the trust root names no commit',
+      facts: ledgerWith({ rev: B, source: 'policy', tip: A }),
+      outcome: 'fail',
+      mentions: ['is not a commit in this repository'],
+    },
     { name: 'is not applicable without a trust root', facts: ledgerWith(), outcome: 'not-applicable' },
   ]);
 
   test("a policy's trust root is located in .gitguard/policy.yml; --trust-root in no file", async () => {
-    const ctx = { meta: { id: 'trust-root-in-history' }, findingLimit: 100, data: {} } as unknown as Parameters<typeof trustRootInHistory.evaluate>[1];
-    const fromPolicy = trustRootInHistory.evaluate(ledgerWith({ rev: B, source: 'policy', oid: B, tip: A, ancestor: false }), ctx);
+    const ctx = { meta: { id: 'trust-root-in-history' }, findingLimit: 100, data: {} } as unknown as Parameters<
+      typeof trustRootInHistory.evaluate
+    >[1];
+    const fromPolicy = trustRootInHistory.evaluate(
+      ledgerWith({ rev: B, source: 'policy', oid: B, tip: A, ancestor: false }),
+      ctx,
+    );
     expect(fromPolicy.findings![0]!.locations).toEqual([{ file: '.gitguard/policy.yml' }]);
-    const fromFlag = trustRootInHistory.evaluate(ledgerWith({ rev: B, source: '--trust-root', oid: B, tip: A, ancestor: false }), ctx);
+    const fromFlag = trustRootInHistory.evaluate(
+      ledgerWith({ rev: B, source: '--trust-root', oid: B, tip: A, ancestor: false }),
+      ctx,
+    );
     expect(fromFlag.findings![0]!.locations).toBeUndefined();
   });
 });
@@ -77,21 +144,54 @@ describe('on real repositories', () => {
     const off = repo.commit('side line');
     repo.run(['checkout', '-q', 'main']);
     mkdirSync(join(repo.dir, '.git', 'objects', 'info'), { recursive: true });
-    writeFileSync(join(repo.dir, '.git', 'objects', 'info', 'alternates'), `${join(repo.home, 'elsewhere', 'objects')}\n`);
+    writeFileSync(
+      join(repo.dir, '.git', 'objects', 'info', 'alternates'),
+      `${join(repo.home, 'elsewhere', 'objects')}\n`,
+    );
     mkdirSync(join(repo.home, 'elsewhere', 'objects'), { recursive: true });
     const rules = 'alternates-inside-repository,trust-root-in-history';
-    const bad = parseJson(await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', rules, '--trust-root', off], { env: repo.env }));
-    expect(resultOf(bad, 'alternates-inside-repository').findings[0]!.message).toContain(join(repo.home, 'elsewhere', 'objects'));
+    const bad = parseJson(
+      await runMain(
+        ['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', rules, '--trust-root', off],
+        { env: repo.env },
+      ),
+    );
+    expect(resultOf(bad, 'alternates-inside-repository').findings[0]!.message).toContain(
+      join(repo.home, 'elsewhere', 'objects'),
+    );
     expect(resultOf(bad, 'trust-root-in-history').outcome).toBe('fail');
-    const good = parseJson(await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', 'trust-root-in-history', '--trust-root', root], { env: repo.env }));
+    const good = parseJson(
+      await runMain(
+        [
+          'audit',
+          repo.dir,
+          '--format',
+          'json',
+          '--no-ledger',
+          '--no-cache',
+          '--rule',
+          'trust-root-in-history',
+          '--trust-root',
+          root,
+        ],
+        { env: repo.env },
+      ),
+    );
     expect(resultOf(good, 'trust-root-in-history').outcome).toBe('pass');
   });
 
   test('a backdated commit made by real git is flagged', async () => {
     const repo = makeRepo();
     repo.commit('one');
-    repo.run(['commit', '-q', '--allow-empty', '-m', 'backdated'], { env: { GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' } });
-    const r = parseJson(await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', 'commit-dates-plausible'], { env: repo.env }));
+    repo.run(['commit', '-q', '--allow-empty', '-m', 'backdated'], {
+      env: { GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z' },
+    });
+    const r = parseJson(
+      await runMain(
+        ['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache', '--rule', 'commit-dates-plausible'],
+        { env: repo.env },
+      ),
+    );
     const res = resultOf(r, 'commit-dates-plausible');
     expect(res.outcome).toBe('warn');
     expect(res.findings[0]!.message).toContain('backdated');

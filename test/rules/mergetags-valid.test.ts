@@ -13,7 +13,12 @@ const upstream = 'b'.repeat(40);
 const unsigned: Verdict = { letter: 'N', format: 'none', identities: [] };
 
 /** An embedded tag of `upstream` (the merge's second parent), tagged by `tagger`, with `verdict`. */
-const mergetag = (name: string, verdict: Verdict, over: Partial<MergetagTrust> = {}, pol: Policy | undefined = policy): MergetagTrust => ({
+const mergetag = (
+  name: string,
+  verdict: Verdict,
+  over: Partial<MergetagTrust> = {},
+  pol: Policy | undefined = policy,
+): MergetagTrust => ({
   index: 0,
   oid: 'e'.repeat(40),
   name,
@@ -27,59 +32,139 @@ const mergetag = (name: string, verdict: Verdict, over: Partial<MergetagTrust> =
 
 /** A good merge commit by alice that embeds `tags`. */
 const merge = (tags: MergetagTrust[], pol: Policy | undefined = policy, mode?: 'none') =>
-  trusted(good('alice'), pol, { parents: ['a'.repeat(40), upstream], subject: 'Merge tag', committer: as('Alice', 'alice@example.com') }, { mergetags: tags, ...(mode ? { mode } : {}) });
+  trusted(
+    good('alice'),
+    pol,
+    { parents: ['a'.repeat(40), upstream], subject: 'Merge tag', committer: as('Alice', 'alice@example.com') },
+    { mergetags: tags, ...(mode ? { mode } : {}) },
+  );
 const plain = () => trusted(good('alice'), policy, { committer: as('Alice', 'alice@example.com') });
 
 describe('mergetags-valid', () => {
   runTable(rule, [
-    { name: 'passes a merged tag signed by an authorized signer who is the tagger', commits: [plain(), merge([mergetag('v1.0', good('alice'))])], outcome: 'pass' },
+    {
+      name: 'passes a merged tag signed by an authorized signer who is the tagger',
+      commits: [plain(), merge([mergetag('v1.0', good('alice'))])],
+      outcome: 'pass',
+    },
     { name: 'passes a merged tag that is not signed', commits: [merge([mergetag('v1.1', unsigned)])], outcome: 'pass' },
     {
       name: 'passes a merged tag signed by a key the policy does not know (an upstream key)',
-      commits: [merge([mergetag('v1.2', { letter: 'E', format: 'openpgp', identities: [], signingKey: 'ABCD', reason: 'no key ABCD in the keyring', missingKey: true })])],
+      commits: [
+        merge([
+          mergetag('v1.2', {
+            letter: 'E',
+            format: 'openpgp',
+            identities: [],
+            signingKey: 'ABCD',
+            reason: 'no key ABCD in the keyring',
+            missingKey: true,
+          }),
+        ]),
+      ],
       outcome: 'pass',
     },
-    { name: 'passes an SSH-signed merged tag whose key is not in the allowed signers (U)', commits: [merge([mergetag('v1.3', good('upstream', { letter: 'U' }))])], outcome: 'pass' },
-    { name: 'passes an X.509-signed merged tag, which nothing here can check', commits: [merge([mergetag('v1.4', { letter: 'E', format: 'x509', identities: [], reason: 'X.509' })])], outcome: 'pass' },
+    {
+      name: 'passes an SSH-signed merged tag whose key is not in the allowed signers (U)',
+      commits: [merge([mergetag('v1.3', good('upstream', { letter: 'U' }))])],
+      outcome: 'pass',
+    },
+    {
+      name: 'passes an X.509-signed merged tag, which nothing here can check',
+      commits: [merge([mergetag('v1.4', { letter: 'E', format: 'x509', identities: [], reason: 'X.509' })])],
+      outcome: 'pass',
+    },
     {
       name: 'passes a key that expired after it signed the tag',
       commits: [merge([mergetag('v1.5', good('alice', { letter: 'Y', signedAt: 100, keyExpiresAt: 200 }))])],
       outcome: 'pass',
     },
-    { name: 'passes a merge whose bad merged tag a maintainer goodlisted by the merge id', commits: [goodlistedMerge()], outcome: 'pass' },
+    {
+      name: 'passes a merge whose bad merged tag a maintainer goodlisted by the merge id',
+      commits: [goodlistedMerge()],
+      outcome: 'pass',
+    },
     {
       name: 'fails a merged tag signed by a key revoked as compromised at the tip',
-      commits: [trusted(good('alice'), policy, { parents: ['a'.repeat(40), upstream], committer: as('Alice', 'alice@example.com') }, { mergetags: [mergetag('v2.0', good('mallory-held'))], revoked: new Map([['SHA256:mallory-held', { key: 'SHA256:mallory-held', where: 'the current policy', reason: 'key leaked' }]]) })],
+      commits: [
+        trusted(
+          good('alice'),
+          policy,
+          { parents: ['a'.repeat(40), upstream], committer: as('Alice', 'alice@example.com') },
+          {
+            mergetags: [mergetag('v2.0', good('mallory-held'))],
+            revoked: new Map([
+              [
+                'SHA256:mallory-held',
+                { key: 'SHA256:mallory-held', where: 'the current policy', reason: 'key leaked' },
+              ],
+            ]),
+          },
+        ),
+      ],
       outcome: 'fail',
       mentions: ['key leaked'],
     },
-    { name: 'is not applicable when no commit in scope has a mergetag', commits: [plain(), plain()], outcome: 'not-applicable' },
+    {
+      name: 'is not applicable when no commit in scope has a mergetag',
+      commits: [plain(), plain()],
+      outcome: 'not-applicable',
+    },
     { name: 'is not applicable without commits', commits: [], outcome: 'not-applicable' },
     {
       name: 'fails a merged tag whose content does not match its signature (B)',
-      commits: [plain(), merge([mergetag('v2.0', good('alice', { letter: 'B', reason: 'signature does not verify' }))])],
+      commits: [
+        plain(),
+        merge([mergetag('v2.0', good('alice', { letter: 'B', reason: 'signature does not verify' }))]),
+      ],
       outcome: 'fail',
       mentions: ["merged tag 'v2.0': bad signature (B): signature does not verify"],
       findings: 1,
     },
     {
       name: 'fails a bad merged tag even when another parent policy does not know the key',
-      commits: [merge([mergetag('v2.1', unsigned, { verifications: [
-        { policy, verdict: { letter: 'E', format: 'openpgp', identities: [], reason: 'no key X in the keyring', missingKey: true } },
-        { policy: policyWith({ signers: [alice], label: 'other' }), verdict: { letter: 'B', format: 'openpgp', identities: [], reason: 'bad signature' } },
-      ] })])],
+      commits: [
+        merge([
+          mergetag('v2.1', unsigned, {
+            verifications: [
+              {
+                policy,
+                verdict: {
+                  letter: 'E',
+                  format: 'openpgp',
+                  identities: [],
+                  reason: 'no key X in the keyring',
+                  missingKey: true,
+                },
+              },
+              {
+                policy: policyWith({ signers: [alice], label: 'other' }),
+                verdict: { letter: 'B', format: 'openpgp', identities: [], reason: 'bad signature' },
+              },
+            ],
+          }),
+        ]),
+      ],
       outcome: 'fail',
       mentions: ['bad signature (B)'],
     },
     {
       name: 'fails a tampered SSH-signed merged tag even with no policy and no keys',
-      commits: [merge([mergetag('v2.2', good('x', { letter: 'B', reason: 'signature does not verify' }), {}, undefined)], undefined, 'none')],
+      commits: [
+        merge(
+          [mergetag('v2.2', good('x', { letter: 'B', reason: 'signature does not verify' }), {}, undefined)],
+          undefined,
+          'none',
+        ),
+      ],
       outcome: 'fail',
       mentions: ["merged tag 'v2.2': bad signature"],
     },
     {
       name: 'fails a merged tag signed after its key expired',
-      commits: [merge([mergetag('v3.0', good('alice', { letter: 'Y', format: 'openpgp', signedAt: 300, keyExpiresAt: 200 }))])],
+      commits: [
+        merge([mergetag('v3.0', good('alice', { letter: 'Y', format: 'openpgp', signedAt: 300, keyExpiresAt: 200 }))]),
+      ],
       outcome: 'fail',
       mentions: ['key invalid at signing (Y): signed with a key that had already expired'],
     },
@@ -89,17 +174,33 @@ describe('mergetags-valid', () => {
       outcome: 'fail',
       mentions: ['key invalid at signing (R)'],
     },
-    { name: 'fails a merged tag whose signature has expired', commits: [merge([mergetag('v3.2', good('alice', { letter: 'X', format: 'openpgp' }))])], outcome: 'fail', mentions: ['the signature has expired'] },
+    {
+      name: 'fails a merged tag whose signature has expired',
+      commits: [merge([mergetag('v3.2', good('alice', { letter: 'X', format: 'openpgp' }))])],
+      outcome: 'fail',
+      mentions: ['the signature has expired'],
+    },
     {
       name: 'fails a merged tag whose signature block cannot be read',
-      commits: [merge([mergetag('v4.0', { letter: 'E', format: 'openpgp', identities: [], reason: 'unreadable signature packet' })])],
+      commits: [
+        merge([
+          mergetag('v4.0', { letter: 'E', format: 'openpgp', identities: [], reason: 'unreadable signature packet' }),
+        ]),
+      ],
       outcome: 'fail',
       mentions: ['signature cannot be checked (E): unreadable signature packet'],
     },
-    { name: 'fails an embedded tag that is not a well-formed tag', commits: [merge([mergetag('', good('alice'), { malformed: 'no "tag" line' })])], outcome: 'fail', mentions: ['malformed embedded tag: no "tag" line'] },
+    {
+      name: 'fails an embedded tag that is not a well-formed tag',
+      commits: [merge([mergetag('', good('alice'), { malformed: 'no "tag" line' })])],
+      outcome: 'fail',
+      mentions: ['malformed embedded tag: no "tag" line'],
+    },
     {
       name: 'fails only the bad one of two tags merged in one octopus merge',
-      commits: [merge([mergetag('v5.0', good('alice')), mergetag('v5.1', good('alice', { letter: 'B' }), { index: 1 })])],
+      commits: [
+        merge([mergetag('v5.0', good('alice')), mergetag('v5.1', good('alice', { letter: 'B' }), { index: 1 })]),
+      ],
       outcome: 'fail',
       mentions: ["merged tag 'v5.1'"],
       findings: 1,
@@ -107,13 +208,23 @@ describe('mergetags-valid', () => {
   ]);
 
   test('counts tags it cannot vouch for in the note of a passing result', () => {
-    const ev = evaluate(rule, factsWith(), [merge([mergetag('v1.0', good('alice')), mergetag('up-1', good('bob', { letter: 'U' })), mergetag('v0', unsigned, { parent: 0 })])]);
+    const ev = evaluate(rule, factsWith(), [
+      merge([
+        mergetag('v1.0', good('alice')),
+        mergetag('up-1', good('bob', { letter: 'U' })),
+        mergetag('v0', unsigned, { parent: 0 }),
+      ]),
+    ]);
     expect(ev.outcome).toBe('pass');
-    expect(ev.note).toBe("1 merge(s) embed tags: 1 by authorized signers, 1 not vouched for by the policy or keys (up-1), 1 unsigned, 1 naming none of the merge's parents");
+    expect(ev.note).toBe(
+      "1 merge(s) embed tags: 1 by authorized signers, 1 not vouched for by the policy or keys (up-1), 1 unsigned, 1 naming none of the merge's parents",
+    );
   });
 
   test('judges the tagger, not the merge committer, as the identity a signature must match', () => {
-    const [j] = judgeMergetags(merge([mergetag('v6', good('alice'), { tagger: as('Mallory', 'mallory@example.com') })]));
+    const [j] = judgeMergetags(
+      merge([mergetag('v6', good('alice'), { tagger: as('Mallory', 'mallory@example.com') })]),
+    );
     expect(j!.judgement.status).toBe('impersonation');
     expect(j!.problem).toBeUndefined();
   });
@@ -127,10 +238,15 @@ function goodlistedMerge() {
 }
 
 describe('embedded tag objects', () => {
-  const tag = 'object ' + upstream + '\ntype commit\ntag v1\ntagger A <a@x> 1700000000 +0000\n\nrelease \xe9\n-----BEGIN PGP SIGNATURE-----\n\niQ==\n-----END PGP SIGNATURE-----\n';
+  const tag =
+    'object ' +
+    upstream +
+    '\ntype commit\ntag v1\ntagger A <a@x> 1700000000 +0000\n\nrelease \xe9\n-----BEGIN PGP SIGNATURE-----\n\niQ==\n-----END PGP SIGNATURE-----\n';
   const commitWith = (...tags: string[]) =>
     Buffer.concat([
-      Buffer.from(`tree ${'f'.repeat(40)}\nparent ${'a'.repeat(40)}\nparent ${upstream}\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n`),
+      Buffer.from(
+        `tree ${'f'.repeat(40)}\nparent ${'a'.repeat(40)}\nparent ${upstream}\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n`,
+      ),
       ...tags.map((t) => Buffer.from(`mergetag ${t.replace(/\n$/, '').replace(/\n/g, '\n ')}\n`, 'latin1')),
       Buffer.from('\nMerge tag v1\n\n# not a header\nmergetag object x\n'),
     ]);
@@ -146,7 +262,8 @@ describe('embedded tag objects', () => {
   });
 
   test('are malformed when the object, type or tag line is missing, as git judges them', () => {
-    const malformation = (body: Buffer, hex: number): string | undefined => parseTagObject('0'.repeat(hex), body).malformed;
+    const malformation = (body: Buffer, hex: number): string | undefined =>
+      parseTagObject('0'.repeat(hex), body).malformed;
     expect(malformation(Buffer.from(tag, 'latin1'), 40)).toBeUndefined();
     expect(malformation(Buffer.from(tag.replace('object ', 'objekt '), 'latin1'), 40)).toContain('object');
     expect(malformation(Buffer.from(tag.replace('type commit', 'type nonsense'), 'latin1'), 40)).toContain('type');

@@ -54,7 +54,7 @@ describe('OidIndex', () => {
     expect(index.get(`${'ab'.repeat(31)}02`)).toBe(-1);
   });
 
-  it('keeps ids that are not hex of the walk\'s width apart from the hex ones', () => {
+  it("keeps ids that are not hex of the walk's width apart from the hex ones", () => {
     const index = new OidIndex();
     const flags = index.column((n) => new Int8Array(n));
     const hex = sha1(1);

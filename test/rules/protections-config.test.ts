@@ -17,143 +17,468 @@ import { entry, evaluate, factsWith, policyWith, runTable, withConfig } from '..
 describe('protocols-restricted', () => {
   runTable(protocols, [
     { name: 'passes on git defaults', facts: withConfig(), outcome: 'pass' },
-    { name: 'passes when ext is explicitly never', facts: withConfig(entry('protocol.ext.allow', 'never', 'global')), outcome: 'pass' },
-    { name: 'passes when protocol.file.allow is user', facts: withConfig(entry('protocol.file.allow', 'user', 'global')), outcome: 'pass' },
-    { name: 'fails when protocol.allow=always', facts: withConfig(entry('protocol.allow', 'always', 'global')), outcome: 'fail', mentions: ['protocol.allow=always (global)', 'ext::'] },
-    { name: 'fails when protocol.ext.allow=user', facts: withConfig(entry('protocol.ext.allow', 'user', 'command', 'command line:')), outcome: 'fail', mentions: ['protocol.ext.allow=user (command)'] },
-    { name: 'fails when protocol.file.allow=always', facts: withConfig(entry('protocol.file.allow', 'Always')), outcome: 'fail', mentions: ['CVE-2022-39253'] },
-    { name: 'passes when a later scope restores the default', facts: withConfig(entry('protocol.file.allow', 'always', 'global'), entry('protocol.file.allow', 'user', 'local')), outcome: 'pass' },
-    { name: 'is not available without config facts', facts: factsWith({ config: unavailable('boom') }), outcome: 'not-available' },
+    {
+      name: 'passes when ext is explicitly never',
+      facts: withConfig(entry('protocol.ext.allow', 'never', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes when protocol.file.allow is user',
+      facts: withConfig(entry('protocol.file.allow', 'user', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails when protocol.allow=always',
+      facts: withConfig(entry('protocol.allow', 'always', 'global')),
+      outcome: 'fail',
+      mentions: ['protocol.allow=always (global)', 'ext::'],
+    },
+    {
+      name: 'fails when protocol.ext.allow=user',
+      facts: withConfig(entry('protocol.ext.allow', 'user', 'command', 'command line:')),
+      outcome: 'fail',
+      mentions: ['protocol.ext.allow=user (command)'],
+    },
+    {
+      name: 'fails when protocol.file.allow=always',
+      facts: withConfig(entry('protocol.file.allow', 'Always')),
+      outcome: 'fail',
+      mentions: ['CVE-2022-39253'],
+    },
+    {
+      name: 'passes when a later scope restores the default',
+      facts: withConfig(
+        entry('protocol.file.allow', 'always', 'global'),
+        entry('protocol.file.allow', 'user', 'local'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'is not available without config facts',
+      facts: factsWith({ config: unavailable('boom') }),
+      outcome: 'not-available',
+    },
   ]);
 });
 
 describe('url-rewrites-keep-tls', () => {
   runTable(urlRewrites, [
-    { name: 'passes on a rewrite between secure URLs', facts: withConfig(entry('url.git@github.com:.insteadof', 'https://github.com/', 'global')), outcome: 'pass' },
-    { name: 'passes on a rewrite of http to https', facts: withConfig(entry('url.https://h/.insteadof', 'http://h/')), outcome: 'pass' },
-    { name: 'fails when https is rewritten to http', facts: withConfig(entry('url.http://mirror.example/.insteadof', 'https://github.com/', 'global')), outcome: 'fail', mentions: ['https://github.com/', 'http://mirror.example/'] },
-    { name: 'fails when an ssh URL is rewritten to git:// for pushes', facts: withConfig(entry('url.git://h/.pushinsteadof', 'git@h:')), outcome: 'fail', mentions: ['git://h/'] },
-    { name: 'never shows a secret in the base', facts: withConfig(entry('url.http://u:s3cret@h/.insteadof', 'https://h/')), outcome: 'fail', mentions: ['http://u:***@h/'] },
+    {
+      name: 'passes on a rewrite between secure URLs',
+      facts: withConfig(entry('url.git@github.com:.insteadof', 'https://github.com/', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes on a rewrite of http to https',
+      facts: withConfig(entry('url.https://h/.insteadof', 'http://h/')),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails when https is rewritten to http',
+      facts: withConfig(entry('url.http://mirror.example/.insteadof', 'https://github.com/', 'global')),
+      outcome: 'fail',
+      mentions: ['https://github.com/', 'http://mirror.example/'],
+    },
+    {
+      name: 'fails when an ssh URL is rewritten to git:// for pushes',
+      facts: withConfig(entry('url.git://h/.pushinsteadof', 'git@h:')),
+      outcome: 'fail',
+      mentions: ['git://h/'],
+    },
+    {
+      name: 'never shows a secret in the base',
+      facts: withConfig(entry('url.http://u:s3cret@h/.insteadof', 'https://h/')),
+      outcome: 'fail',
+      mentions: ['http://u:***@h/'],
+    },
   ]);
 });
 
 describe('remotes-use-secure-transport', () => {
   runTable(secureRemotes, [
-    { name: 'passes on https, ssh and scp-style remotes', facts: withConfig(entry('remote.origin.url', 'https://h/r.git'), entry('remote.b.url', 'ssh://git@h/r'), entry('remote.c.url', 'git@h:r.git')), outcome: 'pass' },
-    { name: 'fails on an http:// remote', facts: withConfig(entry('remote.origin.url', 'http://h/r.git')), outcome: 'fail', mentions: ['remote "origin"', 'http://h/r.git (local)'] },
-    { name: 'fails on a git:// push URL', facts: withConfig(entry('remote.up.pushurl', 'GIT://h/r')), outcome: 'fail', mentions: ['remote "up"'] },
+    {
+      name: 'passes on https, ssh and scp-style remotes',
+      facts: withConfig(
+        entry('remote.origin.url', 'https://h/r.git'),
+        entry('remote.b.url', 'ssh://git@h/r'),
+        entry('remote.c.url', 'git@h:r.git'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails on an http:// remote',
+      facts: withConfig(entry('remote.origin.url', 'http://h/r.git')),
+      outcome: 'fail',
+      mentions: ['remote "origin"', 'http://h/r.git (local)'],
+    },
+    {
+      name: 'fails on a git:// push URL',
+      facts: withConfig(entry('remote.up.pushurl', 'GIT://h/r')),
+      outcome: 'fail',
+      mentions: ['remote "up"'],
+    },
   ]);
 });
 
 describe('submodule-recursion-safe', () => {
   runTable(submodules, [
-    { name: 'passes with recursion alone', facts: withConfig(entry('submodule.recurse', 'true', 'global')), outcome: 'pass' },
-    { name: 'passes with file:// allowed but no recursion', facts: withConfig(entry('protocol.file.allow', 'always', 'global')), outcome: 'pass' },
-    { name: 'fails with recursion and file:// always allowed', facts: withConfig(entry('submodule.recurse', 'true', 'global'), entry('protocol.file.allow', 'always')), outcome: 'fail', mentions: ['submodule.recurse=true (global)', 'protocol.file.allow=always (local)'] },
-    { name: 'passes when recursion is switched back off', facts: withConfig(entry('submodule.recurse', 'true', 'global'), entry('protocol.file.allow', 'always'), entry('submodule.recurse', 'false')), outcome: 'pass' },
+    {
+      name: 'passes with recursion alone',
+      facts: withConfig(entry('submodule.recurse', 'true', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes with file:// allowed but no recursion',
+      facts: withConfig(entry('protocol.file.allow', 'always', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails with recursion and file:// always allowed',
+      facts: withConfig(entry('submodule.recurse', 'true', 'global'), entry('protocol.file.allow', 'always')),
+      outcome: 'fail',
+      mentions: ['submodule.recurse=true (global)', 'protocol.file.allow=always (local)'],
+    },
+    {
+      name: 'passes when recursion is switched back off',
+      facts: withConfig(
+        entry('submodule.recurse', 'true', 'global'),
+        entry('protocol.file.allow', 'always'),
+        entry('submodule.recurse', 'false'),
+      ),
+      outcome: 'pass',
+    },
   ]);
 });
 
 describe('signing-programs-not-overridden-locally', () => {
   runTable(signingPrograms, [
-    { name: 'passes when gpg.program is set globally', facts: withConfig(entry('gpg.program', '/usr/bin/gpg2', 'global')), outcome: 'pass' },
-    { name: 'fails when gpg.program is set in local config', facts: withConfig(entry('gpg.program', './evil.sh')), outcome: 'fail', mentions: ["gpg.program is set in the repository's local config"] },
-    { name: 'fails when gpg.ssh.program is set in worktree config', facts: withConfig(entry('gpg.ssh.program', 'x', 'worktree')), outcome: 'fail' },
-    { name: 'fails when the repository names its own allowed signers', facts: withConfig(entry('gpg.ssh.allowedsignersfile', '.signers')), outcome: 'fail' },
+    {
+      name: 'passes when gpg.program is set globally',
+      facts: withConfig(entry('gpg.program', '/usr/bin/gpg2', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails when gpg.program is set in local config',
+      facts: withConfig(entry('gpg.program', './evil.sh')),
+      outcome: 'fail',
+      mentions: ["gpg.program is set in the repository's local config"],
+    },
+    {
+      name: 'fails when gpg.ssh.program is set in worktree config',
+      facts: withConfig(entry('gpg.ssh.program', 'x', 'worktree')),
+      outcome: 'fail',
+    },
+    {
+      name: 'fails when the repository names its own allowed signers',
+      facts: withConfig(entry('gpg.ssh.allowedsignersfile', '.signers')),
+      outcome: 'fail',
+    },
     { name: 'passes when a local value is empty', facts: withConfig(entry('gpg.x509.program', '')), outcome: 'pass' },
   ]);
 });
 
 describe('no-code-execution-in-local-config', () => {
   runTable(noCode, [
-    { name: 'passes when commands are set in global config', facts: withConfig(entry('core.sshcommand', 'ssh -i k', 'global'), entry('core.pager', 'less', 'global')), outcome: 'pass' },
-    { name: 'passes on core.fsmonitor=true (the built-in daemon)', facts: withConfig(entry('core.fsmonitor', 'true')), outcome: 'pass' },
+    {
+      name: 'passes when commands are set in global config',
+      facts: withConfig(entry('core.sshcommand', 'ssh -i k', 'global'), entry('core.pager', 'less', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes on core.fsmonitor=true (the built-in daemon)',
+      facts: withConfig(entry('core.fsmonitor', 'true')),
+      outcome: 'pass',
+    },
     { name: 'passes on pager.log=false', facts: withConfig(entry('pager.log', 'false')), outcome: 'pass' },
-    { name: 'passes on a plain credential helper name', facts: withConfig(entry('credential.helper', 'cache')), outcome: 'pass' },
-    { name: 'fails on a core.fsmonitor program in local config', facts: withConfig(entry('core.fsmonitor', 'touch /tmp/pwned')), outcome: 'fail', mentions: ["local config runs a command: core.fsmonitor=touch /tmp/pwned"] },
-    { name: 'fails on core.sshCommand in worktree config', facts: withConfig(entry('core.sshcommand', 'sh -c evil', 'worktree')), outcome: 'fail', mentions: ['worktree'] },
+    {
+      name: 'passes on a plain credential helper name',
+      facts: withConfig(entry('credential.helper', 'cache')),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails on a core.fsmonitor program in local config',
+      facts: withConfig(entry('core.fsmonitor', 'touch /tmp/pwned')),
+      outcome: 'fail',
+      mentions: ['local config runs a command: core.fsmonitor=touch /tmp/pwned'],
+    },
+    {
+      name: 'fails on core.sshCommand in worktree config',
+      facts: withConfig(entry('core.sshcommand', 'sh -c evil', 'worktree')),
+      outcome: 'fail',
+      mentions: ['worktree'],
+    },
     { name: 'fails on a filter driver', facts: withConfig(entry('filter.x.smudge', 'evil')), outcome: 'fail' },
     { name: 'fails on a textconv driver', facts: withConfig(entry('diff.pdf.textconv', 'evil')), outcome: 'fail' },
-    { name: 'fails on a remote upload-pack program', facts: withConfig(entry('remote.origin.uploadpack', 'sh -c evil')), outcome: 'fail' },
-    { name: 'fails on a shell credential helper', facts: withConfig(entry('credential.https://h.helper', '!f() { evil; }; f')), outcome: 'fail' },
-    { name: 'fails on sequence.editor, diff.external and core.pager together', facts: withConfig(entry('sequence.editor', 'e'), entry('diff.external', 'd'), entry('core.pager', 'p')), outcome: 'fail', findings: 3 },
+    {
+      name: 'fails on a remote upload-pack program',
+      facts: withConfig(entry('remote.origin.uploadpack', 'sh -c evil')),
+      outcome: 'fail',
+    },
+    {
+      name: 'fails on a shell credential helper',
+      facts: withConfig(entry('credential.https://h.helper', '!f() { evil; }; f')),
+      outcome: 'fail',
+    },
+    {
+      name: 'fails on sequence.editor, diff.external and core.pager together',
+      facts: withConfig(entry('sequence.editor', 'e'), entry('diff.external', 'd'), entry('core.pager', 'p')),
+      outcome: 'fail',
+      findings: 3,
+    },
   ]);
 });
 
 describe('object-checks-not-weakened', () => {
   runTable(objectChecks, [
-    { name: 'passes with no per-check settings', facts: withConfig(entry('transfer.fsckobjects', 'true', 'global')), outcome: 'pass' },
-    { name: 'passes when a check is raised to error', facts: withConfig(entry('receive.fsck.missingemail', 'error')), outcome: 'pass' },
-    { name: 'fails when a check is ignored on fetch', facts: withConfig(entry('fetch.fsck.badtree', 'ignore', 'global')), outcome: 'fail', mentions: ['badtree is downgraded to ignore on fetch'] },
-    { name: 'fails when a transfer check is downgraded to warn', facts: withConfig(entry('transfer.fsck.gitmodulesurl', 'warn')), outcome: 'fail', mentions: ['fetch and receive'] },
-    { name: 'fails on a skip list', facts: withConfig(entry('receive.fsck.skiplist', '/srv/skip')), outcome: 'fail', mentions: ['never checked'] },
+    {
+      name: 'passes with no per-check settings',
+      facts: withConfig(entry('transfer.fsckobjects', 'true', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes when a check is raised to error',
+      facts: withConfig(entry('receive.fsck.missingemail', 'error')),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails when a check is ignored on fetch',
+      facts: withConfig(entry('fetch.fsck.badtree', 'ignore', 'global')),
+      outcome: 'fail',
+      mentions: ['badtree is downgraded to ignore on fetch'],
+    },
+    {
+      name: 'fails when a transfer check is downgraded to warn',
+      facts: withConfig(entry('transfer.fsck.gitmodulesurl', 'warn')),
+      outcome: 'fail',
+      mentions: ['fetch and receive'],
+    },
+    {
+      name: 'fails on a skip list',
+      facts: withConfig(entry('receive.fsck.skiplist', '/srv/skip')),
+      outcome: 'fail',
+      mentions: ['never checked'],
+    },
   ]);
 });
 
 describe('signing-enabled-when-required', () => {
   const policy = policyWith({ signers: [] });
-  const withPolicy = (p: typeof policy | undefined, ...entries: ReturnType<typeof entry>[]) => factsWith({ config: available(entries), policy: available(p) });
+  const withPolicy = (p: typeof policy | undefined, ...entries: ReturnType<typeof entry>[]) =>
+    factsWith({ config: available(entries), policy: available(p) });
   runTable(signingRequired, [
-    { name: 'is not applicable without a policy', facts: withPolicy(undefined, entry('commit.gpgsign', 'false', 'global')), outcome: 'not-applicable' },
-    { name: 'is not applicable when the policy does not require signatures', facts: withPolicy({ ...policy, requireSignatures: false }, entry('commit.gpgsign', 'false')), outcome: 'not-applicable' },
-    { name: 'passes when commit.gpgSign is on', facts: withPolicy(policy, entry('commit.gpgsign', 'true', 'global')), outcome: 'pass' },
-    { name: 'warns when commit.gpgSign is unset', facts: withPolicy(policy), outcome: 'warn', mentions: ['git config commit.gpgSign true'] },
-    { name: 'fails when commit.gpgSign is off', facts: withPolicy(policy, entry('commit.gpgsign', 'false', 'global')), outcome: 'fail', mentions: ['commit.gpgSign=false (global)'] },
-    { name: 'fails when tag.gpgSign is off', facts: withPolicy(policy, entry('commit.gpgsign', 'true'), entry('tag.gpgsign', 'no')), outcome: 'fail', mentions: ['tag.gpgSign=no'] },
-    { name: 'is not available when the policy could not be read', facts: factsWith({ policy: unavailable('bad policy') }), outcome: 'not-available' },
+    {
+      name: 'is not applicable without a policy',
+      facts: withPolicy(undefined, entry('commit.gpgsign', 'false', 'global')),
+      outcome: 'not-applicable',
+    },
+    {
+      name: 'is not applicable when the policy does not require signatures',
+      facts: withPolicy({ ...policy, requireSignatures: false }, entry('commit.gpgsign', 'false')),
+      outcome: 'not-applicable',
+    },
+    {
+      name: 'passes when commit.gpgSign is on',
+      facts: withPolicy(policy, entry('commit.gpgsign', 'true', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: 'warns when commit.gpgSign is unset',
+      facts: withPolicy(policy),
+      outcome: 'warn',
+      mentions: ['git config commit.gpgSign true'],
+    },
+    {
+      name: 'fails when commit.gpgSign is off',
+      facts: withPolicy(policy, entry('commit.gpgsign', 'false', 'global')),
+      outcome: 'fail',
+      mentions: ['commit.gpgSign=false (global)'],
+    },
+    {
+      name: 'fails when tag.gpgSign is off',
+      facts: withPolicy(policy, entry('commit.gpgsign', 'true'), entry('tag.gpgsign', 'no')),
+      outcome: 'fail',
+      mentions: ['tag.gpgSign=no'],
+    },
+    {
+      name: 'is not available when the policy could not be read',
+      facts: factsWith({ policy: unavailable('bad policy') }),
+      outcome: 'not-available',
+    },
   ]);
 });
 
-const hook = (name: string, marker: HookInfo['marker'], executable = true): HookInfo => ({ name, path: `/r/.git/hooks/${name}`, executable, marker });
+const hook = (name: string, marker: HookInfo['marker'], executable = true): HookInfo => ({
+  name,
+  path: `/r/.git/hooks/${name}`,
+  executable,
+  marker,
+});
 const withHooks = (hooks: HookInfo[], over: Partial<HooksFacts> = {}, ...entries: ReturnType<typeof entry>[]) =>
-  factsWith({ config: available(entries), hooks: available({ dir: '/r/.git/hooks', source: 'default', hooks, ...over }) });
+  factsWith({
+    config: available(entries),
+    hooks: available({ dir: '/r/.git/hooks', source: 'default', hooks, ...over }),
+  });
 
 describe('hooks-not-disabled', () => {
   const hp = (v: string, scope: 'local' | 'global' = 'local') => entry('core.hookspath', v, scope);
   runTable(hooksNotDisabled, [
     { name: 'passes with the default hooks folder', facts: withHooks([]), outcome: 'pass' },
-    { name: 'passes when core.hooksPath points at a folder with hooks', facts: withHooks([hook('pre-commit', 'absent')], { dir: '/r/.githooks', source: 'core.hooksPath (local)' }, hp('.githooks')), outcome: 'pass' },
-    { name: 'fails when core.hooksPath is /dev/null', facts: withHooks([], { dir: '/dev/null', source: 'core.hooksPath (global)' }, hp('/dev/null', 'global')), outcome: 'fail', mentions: ['core.hooksPath=/dev/null (global): every hook is switched off'] },
-    { name: 'fails when core.hooksPath points at an empty folder', facts: withHooks([], { dir: '/tmp/empty', source: 'core.hooksPath (local)' }, hp('/tmp/empty')), outcome: 'fail', mentions: ['holds no hooks'] },
-    { name: "fails when core.hooksPath points away from gitguard's hook in .git/hooks", facts: withHooks([hook('pre-commit', 'absent')], { dir: '/r/.githooks', source: 'core.hooksPath (local)', bypassed: [hook('pre-push', 'valid')] }, hp('.githooks')), outcome: 'fail', mentions: ["points away from gitguard's pre-push hook in /r/.git/hooks/pre-push"] },
-    { name: 'is not available without hook facts', facts: factsWith({ hooks: unavailable('nope') }), outcome: 'not-available' },
+    {
+      name: 'passes when core.hooksPath points at a folder with hooks',
+      facts: withHooks(
+        [hook('pre-commit', 'absent')],
+        { dir: '/r/.githooks', source: 'core.hooksPath (local)' },
+        hp('.githooks'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails when core.hooksPath is /dev/null',
+      facts: withHooks([], { dir: '/dev/null', source: 'core.hooksPath (global)' }, hp('/dev/null', 'global')),
+      outcome: 'fail',
+      mentions: ['core.hooksPath=/dev/null (global): every hook is switched off'],
+    },
+    {
+      name: 'fails when core.hooksPath points at an empty folder',
+      facts: withHooks([], { dir: '/tmp/empty', source: 'core.hooksPath (local)' }, hp('/tmp/empty')),
+      outcome: 'fail',
+      mentions: ['holds no hooks'],
+    },
+    {
+      name: "fails when core.hooksPath points away from gitguard's hook in .git/hooks",
+      facts: withHooks(
+        [hook('pre-commit', 'absent')],
+        { dir: '/r/.githooks', source: 'core.hooksPath (local)', bypassed: [hook('pre-push', 'valid')] },
+        hp('.githooks'),
+      ),
+      outcome: 'fail',
+      mentions: ["points away from gitguard's pre-push hook in /r/.git/hooks/pre-push"],
+    },
+    {
+      name: 'is not available without hook facts',
+      facts: factsWith({ hooks: unavailable('nope') }),
+      outcome: 'not-available',
+    },
   ]);
 });
 
 describe('gitguard-hook-installed', () => {
   runTable(hookInstalled, [
-    { name: 'passes when the pre-push hook carries a valid marker', facts: withHooks([hook('pre-push', 'valid')]), outcome: 'pass' },
-    { name: 'warns (missing hardening) when there is no pre-push hook', facts: withHooks([hook('pre-commit', 'absent')]), outcome: 'warn', mentions: ['gitguard hook install'] },
-    { name: "warns when a pre-push hook is someone else's", facts: withHooks([hook('pre-push', 'absent')]), outcome: 'warn', mentions: ["not gitguard's"] },
-    { name: 'fails when the hook was modified after install', facts: withHooks([hook('pre-push', 'modified')]), outcome: 'fail', mentions: ['modified'] },
-    { name: 'fails when the hook is not executable', facts: withHooks([hook('pre-push', 'valid', false)]), outcome: 'fail', mentions: ['not executable'] },
-    { name: 'is not applicable on a bare repository', facts: factsWith({ repository: { ...factsWith().repository, bare: true } }), outcome: 'not-applicable' },
+    {
+      name: 'passes when the pre-push hook carries a valid marker',
+      facts: withHooks([hook('pre-push', 'valid')]),
+      outcome: 'pass',
+    },
+    {
+      name: 'warns (missing hardening) when there is no pre-push hook',
+      facts: withHooks([hook('pre-commit', 'absent')]),
+      outcome: 'warn',
+      mentions: ['gitguard hook install'],
+    },
+    {
+      name: "warns when a pre-push hook is someone else's",
+      facts: withHooks([hook('pre-push', 'absent')]),
+      outcome: 'warn',
+      mentions: ["not gitguard's"],
+    },
+    {
+      name: 'fails when the hook was modified after install',
+      facts: withHooks([hook('pre-push', 'modified')]),
+      outcome: 'fail',
+      mentions: ['modified'],
+    },
+    {
+      name: 'fails when the hook is not executable',
+      facts: withHooks([hook('pre-push', 'valid', false)]),
+      outcome: 'fail',
+      mentions: ['not executable'],
+    },
+    {
+      name: 'is not applicable on a bare repository',
+      facts: factsWith({ repository: { ...factsWith().repository, bare: true } }),
+      outcome: 'not-applicable',
+    },
   ]);
 });
 
 describe('server-receive-hardened', () => {
   const server = (...entries: ReturnType<typeof entry>[]) => factsWith({ config: available(entries), server: true });
   runTable(serverReceive, [
-    { name: 'is not applicable to a work-tree repository without --server', facts: withConfig(), outcome: 'not-applicable' },
-    { name: 'fails on git defaults, one finding per setting', facts: server(), outcome: 'fail', findings: 3, mentions: ['receive.denynonfastforwards is not set'] },
-    { name: 'passes when all three are on', facts: server(entry('receive.denynonfastforwards', 'true'), entry('receive.denydeletes', 'true'), entry('receive.fsckobjects', 'true')), outcome: 'pass' },
-    { name: 'accepts transfer.fsckObjects for receive', facts: server(entry('receive.denynonfastforwards', 'true'), entry('receive.denydeletes', 'true'), entry('transfer.fsckobjects', 'true', 'global')), outcome: 'pass' },
-    { name: 'fails when denyDeletes is explicitly off', facts: server(entry('receive.denynonfastforwards', 'true'), entry('receive.denydeletes', 'false'), entry('receive.fsckobjects', 'true')), outcome: 'fail', findings: 1, mentions: ['receive.denydeletes=false (local)'] },
+    {
+      name: 'is not applicable to a work-tree repository without --server',
+      facts: withConfig(),
+      outcome: 'not-applicable',
+    },
+    {
+      name: 'fails on git defaults, one finding per setting',
+      facts: server(),
+      outcome: 'fail',
+      findings: 3,
+      mentions: ['receive.denynonfastforwards is not set'],
+    },
+    {
+      name: 'passes when all three are on',
+      facts: server(
+        entry('receive.denynonfastforwards', 'true'),
+        entry('receive.denydeletes', 'true'),
+        entry('receive.fsckobjects', 'true'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'accepts transfer.fsckObjects for receive',
+      facts: server(
+        entry('receive.denynonfastforwards', 'true'),
+        entry('receive.denydeletes', 'true'),
+        entry('transfer.fsckobjects', 'true', 'global'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails when denyDeletes is explicitly off',
+      facts: server(
+        entry('receive.denynonfastforwards', 'true'),
+        entry('receive.denydeletes', 'false'),
+        entry('receive.fsckobjects', 'true'),
+      ),
+      outcome: 'fail',
+      findings: 1,
+      mentions: ['receive.denydeletes=false (local)'],
+    },
   ]);
 });
 
 describe('server-hook-installed', () => {
   const server = (hooks: HookInfo[]) => ({ ...withHooks(hooks), server: true });
   runTable(serverHook, [
-    { name: 'is not applicable to a work-tree repository without --server', facts: withHooks([]), outcome: 'not-applicable' },
-    { name: 'passes with gitguard\'s pre-receive hook', facts: server([hook('pre-receive', 'valid')]), outcome: 'pass' },
+    {
+      name: 'is not applicable to a work-tree repository without --server',
+      facts: withHooks([]),
+      outcome: 'not-applicable',
+    },
+    { name: "passes with gitguard's pre-receive hook", facts: server([hook('pre-receive', 'valid')]), outcome: 'pass' },
     { name: 'fails without a pre-receive hook', facts: server([]), outcome: 'fail', mentions: ['accepted unchecked'] },
-    { name: 'fails with a pre-receive hook that is not gitguard\'s', facts: server([hook('pre-receive', 'absent')]), outcome: 'fail' },
-    { name: 'fails with a modified hook', facts: server([hook('pre-receive', 'modified')]), outcome: 'fail', mentions: ['modified'] },
+    {
+      name: "fails with a pre-receive hook that is not gitguard's",
+      facts: server([hook('pre-receive', 'absent')]),
+      outcome: 'fail',
+    },
+    {
+      name: 'fails with a modified hook',
+      facts: server([hook('pre-receive', 'modified')]),
+      outcome: 'fail',
+      mentions: ['modified'],
+    },
   ]);
 
   test('a config finding on a server names key, scope and file', () => {
-    const ev = evaluate(serverReceive, factsWith({ server: true, config: available([entry('receive.denydeletes', 'false', 'global')]) }));
-    expect(ev.findings?.find((f) => f.evidence?.key === 'receive.denydeletes')).toMatchObject({ file: '/home/u/.gitconfig', evidence: { scope: 'global', value: 'false' } });
+    const ev = evaluate(
+      serverReceive,
+      factsWith({ server: true, config: available([entry('receive.denydeletes', 'false', 'global')]) }),
+    );
+    expect(ev.findings?.find((f) => f.evidence?.key === 'receive.denydeletes')).toMatchObject({
+      file: '/home/u/.gitconfig',
+      evidence: { scope: 'global', value: 'false' },
+    });
   });
 });

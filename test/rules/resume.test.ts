@@ -6,7 +6,11 @@ import { registry } from '../../src/rules/index.js';
 import type { CommitFacts, CommitRule, RuleEvaluation } from '../../src/domain/model.js';
 import { as, ctxFor, factsWith, good, policyWith, sshSigner, trusted, TEST_NOW } from '../helpers/facts.js';
 
-const policy = policyWith({ signers: [sshSigner('alice', 'alice@example.com')], maintainers: ['alice'], protected: { refs: [], paths: ['.gitguard/**', '.github/workflows/**'] } });
+const policy = policyWith({
+  signers: [sshSigner('alice', 'alice@example.com')],
+  maintainers: ['alice'],
+  protected: { refs: [], paths: ['.gitguard/**', '.github/workflows/**'] },
+});
 const day = 24 * 60 * 60;
 const t0 = 1_700_000_000;
 
@@ -19,15 +23,49 @@ function history(): CommitFacts[] {
   };
   const at = (time: number) => ({ ...as('Alice', 'alice@example.com'), time });
   const alice = good('alice', { identities: ['alice@example.com'], keyAlgorithm: 'ed25519' });
-  add((parents, time) => trusted(alice, policy, { parents, committer: at(time), author: at(time) }, { trustRoot: true }));
+  add((parents, time) =>
+    trusted(alice, policy, { parents, committer: at(time), author: at(time) }, { trustRoot: true }),
+  );
   add((parents, time) => trusted(alice, policy, { parents, committer: at(time), author: at(time) }));
-  add((parents, time) => trusted({ letter: 'N', format: 'none', identities: [] }, policy, { parents, committer: at(time), author: at(time) }));
-  add((parents, time) => trusted({ letter: 'B', format: 'ssh', identities: [], reason: 'bad' }, policy, { parents, committer: at(time), author: at(time) }));
-  add((parents, time) => trusted(good('mallory'), policy, { parents, committer: at(time), author: at(time) }, { policyChanged: true, ownPolicy: policy }));
+  add((parents, time) =>
+    trusted({ letter: 'N', format: 'none', identities: [] }, policy, {
+      parents,
+      committer: at(time),
+      author: at(time),
+    }),
+  );
+  add((parents, time) =>
+    trusted({ letter: 'B', format: 'ssh', identities: [], reason: 'bad' }, policy, {
+      parents,
+      committer: at(time),
+      author: at(time),
+    }),
+  );
+  add((parents, time) =>
+    trusted(
+      good('mallory'),
+      policy,
+      { parents, committer: at(time), author: at(time) },
+      { policyChanged: true, ownPolicy: policy },
+    ),
+  );
   add((parents) => trusted(alice, policy, { parents, committer: at(t0 - 3 * day), author: at(t0 - 3 * day) }));
   add((parents, time) => trusted(alice, policy, { parents, committer: at(time), author: at(time), hashOk: false }));
-  add((parents, time) => trusted(good('mallory'), policy, { parents, committer: at(time), author: at(time) }, { changedPaths: ['.github/workflows/ci.yml'], ciGateRemoved: true }));
-  add((parents) => trusted({ letter: 'N', format: 'none', identities: [] }, policy, { parents, committer: at(TEST_NOW / 1000 + 5 * day), author: at(t0) }));
+  add((parents, time) =>
+    trusted(
+      good('mallory'),
+      policy,
+      { parents, committer: at(time), author: at(time) },
+      { changedPaths: ['.github/workflows/ci.yml'], ciGateRemoved: true },
+    ),
+  );
+  add((parents) =>
+    trusted({ letter: 'N', format: 'none', identities: [] }, policy, {
+      parents,
+      committer: at(TEST_NOW / 1000 + 5 * day),
+      author: at(t0),
+    }),
+  );
   add((parents, time) => trusted(alice, policy, { parents, committer: at(time), author: at(time) }));
   return out;
 }
@@ -66,11 +104,21 @@ describe('per-commit rules resume from a saved state', () => {
   });
 
   test('the history has findings for the rules, so the comparison is not between empty results', () => {
-    const found = commitRules.filter((rule) => {
-      const v = rule.start(factsWith({ policy: { ok: true, value: policy } }), ctxFor(rule.id));
-      for (const c of history()) v.visit(c);
-      return (v.finish().findingCount ?? 0) > 0;
-    }).map((r) => r.id);
-    expect(found).toEqual(expect.arrayContaining(['commits-signed', 'commit-dates-plausible', 'objects-intact', 'signatures-valid', 'ci-gate-kept']));
+    const found = commitRules
+      .filter((rule) => {
+        const v = rule.start(factsWith({ policy: { ok: true, value: policy } }), ctxFor(rule.id));
+        for (const c of history()) v.visit(c);
+        return (v.finish().findingCount ?? 0) > 0;
+      })
+      .map((r) => r.id);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'commits-signed',
+        'commit-dates-plausible',
+        'objects-intact',
+        'signatures-valid',
+        'ci-gate-kept',
+      ]),
+    );
   });
 });

@@ -10,7 +10,9 @@ import { cveMentions, parseDebianChangelog } from '../../src/vulndb/distro-chang
 import { ROOT } from '../helpers/cli.js';
 
 test.each(['git', 'gpg', 'openssh'] as const)('every %s entry records how it was checked', (name) => {
-  const unchecked = vulnerabilityDatabase(name).vulnerabilities.filter((e) => !e.checked).map((e) => e.id);
+  const unchecked = vulnerabilityDatabase(name)
+    .vulnerabilities.filter((e) => !e.checked)
+    .map((e) => e.id);
   expect(unchecked).toEqual([]);
 });
 
@@ -19,7 +21,9 @@ test.each([
   ['gpg', 'gpg.changelog.Debian'],
 ] as const)('the %s data knows every CVE of the recorded Debian changelog %s', (name, file) => {
   const text = readFileSync(join(ROOT, 'test', 'fixtures', 'distro', file), 'utf8');
-  const unknown = cveMentions(parseDebianChangelog(text)).filter((m) => !knowsId(vulnerabilityDatabase(name), m.id)).map((m) => m.id);
+  const unknown = cveMentions(parseDebianChangelog(text))
+    .filter((m) => !knowsId(vulnerabilityDatabase(name), m.id))
+    .map((m) => m.id);
   expect(unknown).toEqual([]);
 });
 
@@ -30,15 +34,25 @@ const REAL: Array<[string, string]> = [
 ];
 describe.each(REAL)('%s data against /usr/share/doc/%s/changelog.Debian.gz of this machine', (name, pkg) => {
   const file = `/usr/share/doc/${pkg}/changelog.Debian.gz`;
-  (existsSync(file) ? test : test.skip)(`knows every CVE it names${existsSync(file) ? '' : ' (skipped: not installed here)'}`, () => {
-    const text = gunzipSync(readFileSync(file)).toString('utf8');
-    const unknown = cveMentions(parseDebianChangelog(text)).filter((m) => !knowsId(vulnerabilityDatabase(name as 'git'), m.id)).map((m) => m.id);
-    expect(unknown).toEqual([]);
-  });
+  (existsSync(file) ? test : test.skip)(
+    `knows every CVE it names${existsSync(file) ? '' : ' (skipped: not installed here)'}`,
+    () => {
+      const text = gunzipSync(readFileSync(file)).toString('utf8');
+      const unknown = cveMentions(parseDebianChangelog(text))
+        .filter((m) => !knowsId(vulnerabilityDatabase(name as 'git'), m.id))
+        .map((m) => m.id);
+      expect(unknown).toEqual([]);
+    },
+  );
 });
 
 test('the newest Debian 12 OpenSSH changelog (recorded, 1:9.2p1-2+deb12u10): only the unclassified CVE-2026-3497 is unknown', () => {
-  const text = readFileSync(join(ROOT, 'test', 'fixtures', 'distro', 'openssh-client-deb12u10.changelog.Debian'), 'utf8');
-  const unknown = cveMentions(parseDebianChangelog(text)).filter((m) => !knowsId(vulnerabilityDatabase('openssh'), m.id)).map((m) => m.id);
+  const text = readFileSync(
+    join(ROOT, 'test', 'fixtures', 'distro', 'openssh-client-deb12u10.changelog.Debian'),
+    'utf8',
+  );
+  const unknown = cveMentions(parseDebianChangelog(text))
+    .filter((m) => !knowsId(vulnerabilityDatabase('openssh'), m.id))
+    .map((m) => m.id);
   expect(unknown).toEqual(['CVE-2026-3497']);
 });

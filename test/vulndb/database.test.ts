@@ -10,7 +10,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { affecting, fixedOnLine, isAffected, parseVulnerabilityDatabase, remediation, type Platform, type VulnDatabase, type VulnEntry } from '../../src/vulndb/database.js';
+import {
+  affecting,
+  fixedOnLine,
+  isAffected,
+  parseVulnerabilityDatabase,
+  remediation,
+  type Platform,
+  type VulnDatabase,
+  type VulnEntry,
+} from '../../src/vulndb/database.js';
 import { loadVulnerabilityDatabase } from '../../src/collect/vulnerability-data.js';
 import { parseGitVersion, parseVersionNumber } from '../../src/vulndb/version.js';
 
@@ -54,16 +63,48 @@ describe('the shipped rules/git-vulnerabilities.json', () => {
     expect(ids('2.55.0', 'macos')).toEqual([]);
   });
 
-  test('covers every CVE git\'s release notes name since 2014', () => {
+  test("covers every CVE git's release notes name since 2014", () => {
     const named = [
-      'CVE-2018-11233', 'CVE-2018-11235', 'CVE-2018-17456',
-      'CVE-2019-1348', 'CVE-2019-1349', 'CVE-2019-1350', 'CVE-2019-1351', 'CVE-2019-1352', 'CVE-2019-1353',
-      'CVE-2019-1354', 'CVE-2019-1387', 'CVE-2019-19604', 'CVE-2020-5260', 'CVE-2020-11008', 'CVE-2021-21300',
-      'CVE-2022-24765', 'CVE-2022-29187', 'CVE-2022-39253', 'CVE-2022-39260', 'CVE-2022-23521', 'CVE-2022-41903',
-      'CVE-2023-22490', 'CVE-2023-23946', 'CVE-2023-25652', 'CVE-2023-25815', 'CVE-2023-29007',
-      'CVE-2024-32002', 'CVE-2024-32004', 'CVE-2024-32020', 'CVE-2024-32021', 'CVE-2024-32465',
-      'CVE-2024-50349', 'CVE-2024-52006',
-      'CVE-2025-27613', 'CVE-2025-27614', 'CVE-2025-46334', 'CVE-2025-46835', 'CVE-2025-48384', 'CVE-2025-48385', 'CVE-2025-48386',
+      'CVE-2018-11233',
+      'CVE-2018-11235',
+      'CVE-2018-17456',
+      'CVE-2019-1348',
+      'CVE-2019-1349',
+      'CVE-2019-1350',
+      'CVE-2019-1351',
+      'CVE-2019-1352',
+      'CVE-2019-1353',
+      'CVE-2019-1354',
+      'CVE-2019-1387',
+      'CVE-2019-19604',
+      'CVE-2020-5260',
+      'CVE-2020-11008',
+      'CVE-2021-21300',
+      'CVE-2022-24765',
+      'CVE-2022-29187',
+      'CVE-2022-39253',
+      'CVE-2022-39260',
+      'CVE-2022-23521',
+      'CVE-2022-41903',
+      'CVE-2023-22490',
+      'CVE-2023-23946',
+      'CVE-2023-25652',
+      'CVE-2023-25815',
+      'CVE-2023-29007',
+      'CVE-2024-32002',
+      'CVE-2024-32004',
+      'CVE-2024-32020',
+      'CVE-2024-32021',
+      'CVE-2024-32465',
+      'CVE-2024-50349',
+      'CVE-2024-52006',
+      'CVE-2025-27613',
+      'CVE-2025-27614',
+      'CVE-2025-46334',
+      'CVE-2025-46835',
+      'CVE-2025-48384',
+      'CVE-2025-48385',
+      'CVE-2025-48386',
     ];
     const have = new Set(db.vulnerabilities.map((e) => e.id));
     expect(named.filter((id) => !have.has(id))).toEqual([]);
@@ -75,7 +116,13 @@ const handChecked: Array<[string, Platform, string, boolean, string]> = [
   ['2.39.2', 'linux', 'CVE-2023-25652', true, '2.39 line fixed in 2.39.3'],
   ['2.39.2', 'macos', 'CVE-2024-32002', true, '2.39 line fixed in 2.39.4'],
   ['2.39.2', 'windows', 'CVE-2024-32002', true, '2.39 line fixed in 2.39.4'],
-  ['2.39.2', 'linux', 'CVE-2024-32002', true, 'reported on linux too: a case-insensitive filesystem (casefold ext4, NTFS, exFAT) cannot be ruled out'],
+  [
+    '2.39.2',
+    'linux',
+    'CVE-2024-32002',
+    true,
+    'reported on linux too: a case-insensitive filesystem (casefold ext4, NTFS, exFAT) cannot be ruled out',
+  ],
   ['2.39.2', 'linux', 'CVE-2023-22490', false, '2.39.2 is the fix on its line'],
   ['2.39.3', 'linux', 'CVE-2023-25652', false, '2.39.3 is the fix'],
   ['2.39.3', 'linux', 'CVE-2024-32004', true, 'fixed in 2.39.4'],
@@ -92,7 +139,13 @@ const handChecked: Array<[string, Platform, string, boolean, string]> = [
   ['2.46.0-rc1', 'linux', 'CVE-2024-50349', true, 'below 2.46.3, the fix on its line'],
   ['2.46.2', 'linux', 'CVE-2024-52006', true, '2.46 line fixed in 2.46.3'],
   ['2.30.1', 'windows', 'CVE-2021-21300', true, '2.30 line fixed in 2.30.2'],
-  ['2.30.1', 'linux', 'CVE-2021-21300', true, 'reported on linux too: case-insensitive filesystems cannot be ruled out'],
+  [
+    '2.30.1',
+    'linux',
+    'CVE-2021-21300',
+    true,
+    'reported on linux too: case-insensitive filesystems cannot be ruled out',
+  ],
   ['2.30.2', 'macos', 'CVE-2021-21300', false, '2.30.2 is the fix'],
   ['2.30.2', 'linux', 'CVE-2022-24765', true, '2.30 line fixed in 2.30.3'],
   ['2.31.0', 'windows', 'CVE-2021-21300', false, '2.31.0 came after the newest fix (2.30.2)'],
@@ -158,8 +211,13 @@ describe('hand-checked versions against the shipped data', () => {
     // CVE-2025-27614 is in gitk code that came with 2.41.0 (its `introduced`), so 2.39.5 is not affected.
     expect(ids('2.39.5', 'linux').sort()).toEqual(
       [
-        'CVE-2024-50349', 'CVE-2024-52006', 'CVE-2024-52005',
-        'CVE-2025-27613', 'CVE-2025-46835', 'CVE-2025-48384', 'CVE-2025-48385',
+        'CVE-2024-50349',
+        'CVE-2024-52006',
+        'CVE-2024-52005',
+        'CVE-2025-27613',
+        'CVE-2025-46835',
+        'CVE-2025-48384',
+        'CVE-2025-48385',
       ].sort(),
     );
   });
@@ -175,22 +233,33 @@ describe('hand-checked versions against the shipped data', () => {
     // 2.45.2: 2.45.1 fixed the May 2024 batch; 2.45.3 the Jan 2025 one; 2.45.4 the Jul 2025 one
     // (48384 does not apply on windows).
     const parsed = parseGitVersion('git version 2.45.2.windows.1')!;
-    expect(affecting(db, parsed, 'windows').map((e) => e.id).sort()).toEqual(
+    expect(
+      affecting(db, parsed, 'windows')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(
       [
-        'CVE-2024-50349', 'CVE-2024-52006', 'CVE-2024-52005',
-        'CVE-2025-27613', 'CVE-2025-27614', 'CVE-2025-46334', 'CVE-2025-46835', 'CVE-2025-48385', 'CVE-2025-48386',
+        'CVE-2024-50349',
+        'CVE-2024-52006',
+        'CVE-2024-52005',
+        'CVE-2025-27613',
+        'CVE-2025-27614',
+        'CVE-2025-46334',
+        'CVE-2025-46835',
+        'CVE-2025-48385',
+        'CVE-2025-48386',
       ].sort(),
     );
   });
 
-  test('Apple\'s 2.39.3 (Apple Git-146) on macos is affected by CVE-2024-32002', () => {
+  test("Apple's 2.39.3 (Apple Git-146) on macos is affected by CVE-2024-32002", () => {
     const parsed = parseGitVersion('git version 2.39.3 (Apple Git-146)')!;
     expect(affecting(db, parsed, 'macos').map((e) => e.id)).toContain('CVE-2024-32002');
   });
 });
 
 describe('fixedOnLine and remediation', () => {
-  test('fixedOnLine names the fix on the version\'s own line, or null', () => {
+  test("fixedOnLine names the fix on the version's own line, or null", () => {
     expect(fixedOnLine(entry('CVE-2024-32002'), '2.43.1')).toBe('2.43.4');
     expect(fixedOnLine(entry('CVE-2024-50349'), '2.39.5')).toBeNull();
     expect(fixedOnLine(entry('CVE-2014-9390'), '1.8.5.2')).toBe('1.8.5.6');
@@ -296,26 +365,87 @@ describe('strict validation', () => {
 
   type Doc = ReturnType<typeof good>;
   const badCases: Array<[string, (d: Doc) => void, RegExp]> = [
-    ['a fixed version that is not a version', (d) => (d.vulnerabilities[1]!.fixed = ['2.39.4', 'two']), /bad\.json: CVE-2099-0002: .*fixed.*"two"/],
-    ['a fixed version of the wrong type', (d) => ((d.vulnerabilities[1]!.fixed as unknown[]) = [2.39]), /bad\.json: CVE-2099-0002: .*fixed/],
+    [
+      'a fixed version that is not a version',
+      (d) => (d.vulnerabilities[1]!.fixed = ['2.39.4', 'two']),
+      /bad\.json: CVE-2099-0002: .*fixed.*"two"/,
+    ],
+    [
+      'a fixed version of the wrong type',
+      (d) => ((d.vulnerabilities[1]!.fixed as unknown[]) = [2.39]),
+      /bad\.json: CVE-2099-0002: .*fixed/,
+    ],
     ['an empty fixed list', (d) => (d.vulnerabilities[0]!.fixed = []), /bad\.json: CVE-2099-0001: .*fixed/],
-    ['an unknown platform', (d) => (d.vulnerabilities[0]!.platforms = ['windows', 'beos']), /bad\.json: CVE-2099-0001: unknown platform "beos"/],
-    ['"all" with another platform', (d) => (d.vulnerabilities[0]!.platforms = ['all', 'linux']), /bad\.json: CVE-2099-0001: .*all/],
+    [
+      'an unknown platform',
+      (d) => (d.vulnerabilities[0]!.platforms = ['windows', 'beos']),
+      /bad\.json: CVE-2099-0001: unknown platform "beos"/,
+    ],
+    [
+      '"all" with another platform',
+      (d) => (d.vulnerabilities[0]!.platforms = ['all', 'linux']),
+      /bad\.json: CVE-2099-0001: .*all/,
+    ],
     ['a duplicate id', (d) => (d.vulnerabilities[1]!.id = 'CVE-2099-0001'), /bad\.json: CVE-2099-0001: duplicate id/],
     ['an unknown severity', (d) => (d.vulnerabilities[0]!.severity = 'urgent'), /bad\.json: CVE-2099-0001: "severity"/],
-    ['a summary of the wrong type', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['summary'] = 42), /bad\.json: CVE-2099-0001: "summary"/],
-    ['an unparseable introduced', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['introduced'] = 'v2.x'), /bad\.json: CVE-2099-0001: "introduced"/],
-    ['a fix not above introduced', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['introduced'] = '2.39.4'), /bad\.json: CVE-2099-0001: fixed version 2\.39\.4 is not above/],
-    ['two fixes on one line', (d) => (d.vulnerabilities[1]!.fixed = ['2.39.4', '2.39.5']), /bad\.json: CVE-2099-0002: .*2\.39 line/],
-    ['an unknown field', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['fixd'] = ['2.39.4']), /bad\.json: CVE-2099-0001: unknown field "fixd"/],
+    [
+      'a summary of the wrong type',
+      (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['summary'] = 42),
+      /bad\.json: CVE-2099-0001: "summary"/,
+    ],
+    [
+      'an unparseable introduced',
+      (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['introduced'] = 'v2.x'),
+      /bad\.json: CVE-2099-0001: "introduced"/,
+    ],
+    [
+      'a fix not above introduced',
+      (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['introduced'] = '2.39.4'),
+      /bad\.json: CVE-2099-0001: fixed version 2\.39\.4 is not above/,
+    ],
+    [
+      'two fixes on one line',
+      (d) => (d.vulnerabilities[1]!.fixed = ['2.39.4', '2.39.5']),
+      /bad\.json: CVE-2099-0002: .*2\.39 line/,
+    ],
+    [
+      'an unknown field',
+      (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['fixd'] = ['2.39.4']),
+      /bad\.json: CVE-2099-0001: unknown field "fixd"/,
+    ],
     ['a bad id', (d) => (d.vulnerabilities[0]!.id = 'CVE-99'), /bad\.json: CVE-99: "id"/],
-    ['a reference that is not https', (d) => (d.vulnerabilities[0]!.references = ['ftp://x']), /bad\.json: CVE-2099-0001: "references"/],
+    [
+      'a reference that is not https',
+      (d) => (d.vulnerabilities[0]!.references = ['ftp://x']),
+      /bad\.json: CVE-2099-0001: "references"/,
+    ],
     ['a wrong schemaVersion', (d) => ((d as Record<string, unknown>)['schemaVersion'] = 2), /bad\.json: schemaVersion/],
-    ['vulnerabilities not an array', (d) => ((d as Record<string, unknown>)['vulnerabilities'] = {}), /bad\.json: "vulnerabilities"/],
-    ['a checked without a date', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['checked'] = { against: ['x'] }), /bad\.json: CVE-2099-0001: "checked\.on"/],
-    ['a checked against nothing', (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['checked'] = { on: '2026-12-04', against: [] }), /bad\.json: CVE-2099-0001: "checked\.against"/],
-    ['an excluded id that is also an entry', (d) => ((d as Record<string, unknown>)['excluded'] = [{ id: 'CVE-2099-0001', reason: 'server only, not the client' }]), /bad\.json: "excluded": CVE-2099-0001 is also an entry/],
-    ['an excluded entry without a reason', (d) => ((d as Record<string, unknown>)['excluded'] = [{ id: 'CVE-2099-0009' }]), /bad\.json: "excluded": CVE-2099-0009: "reason"/],
+    [
+      'vulnerabilities not an array',
+      (d) => ((d as Record<string, unknown>)['vulnerabilities'] = {}),
+      /bad\.json: "vulnerabilities"/,
+    ],
+    [
+      'a checked without a date',
+      (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['checked'] = { against: ['x'] }),
+      /bad\.json: CVE-2099-0001: "checked\.on"/,
+    ],
+    [
+      'a checked against nothing',
+      (d) => ((d.vulnerabilities[0] as Record<string, unknown>)['checked'] = { on: '2026-12-04', against: [] }),
+      /bad\.json: CVE-2099-0001: "checked\.against"/,
+    ],
+    [
+      'an excluded id that is also an entry',
+      (d) =>
+        ((d as Record<string, unknown>)['excluded'] = [{ id: 'CVE-2099-0001', reason: 'server only, not the client' }]),
+      /bad\.json: "excluded": CVE-2099-0001 is also an entry/,
+    ],
+    [
+      'an excluded entry without a reason',
+      (d) => ((d as Record<string, unknown>)['excluded'] = [{ id: 'CVE-2099-0009' }]),
+      /bad\.json: "excluded": CVE-2099-0009: "reason"/,
+    ],
   ];
   test.each(badCases)('rejects %s, naming the file and the entry', (_name, mutate, message) => {
     const d = good();
@@ -339,7 +469,9 @@ describe('strict validation', () => {
     test('rejects a file that is not JSON, naming it', () => {
       const file = path.join(dir, 'broken.json');
       writeFileSync(file, '{ "schemaVersion": 1, ');
-      expect(() => loadVulnerabilityDatabase(file)).toThrow(new RegExp(`${file.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}: not valid JSON`));
+      expect(() => loadVulnerabilityDatabase(file)).toThrow(
+        new RegExp(`${file.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}: not valid JSON`),
+      );
     });
 
     test('rejects a file with a bad entry, naming the file and the id', () => {

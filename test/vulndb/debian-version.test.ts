@@ -41,9 +41,38 @@ describe('compareDebianVersions', () => {
 // Versions chosen to exercise every branch: epochs, tildes (before the end, before letters), letters,
 // other characters (+ . ~ -), leading zeros, missing revisions, revisions with hyphens in upstream.
 const FIXED = [
-  '0', '1', '1.0', '1.0-0', '1.00', '1.0-1', '1.0-1~bpo1', '1.0~', '1.0~~', '1.0~rc1', '1.0~rc1-1', '1.0a', '1.0A', '1.0+',
-  '1.0.', '1.0+b1', '1.0.1', '1:0.9', '2:0', '1.0-1.1', '1.0-1+deb12u1', '1.0-1+deb12u10', '1.0-1ubuntu0.1', '9.2p1-2',
-  '9.2p1-2+deb12u6', '10.0p1-1', '1:2.39.5-0+deb12u3', '1:2.39.5-0+deb12u2', '2.39.5', '1.2-3-4', '1.2-3~4', '1z',
+  '0',
+  '1',
+  '1.0',
+  '1.0-0',
+  '1.00',
+  '1.0-1',
+  '1.0-1~bpo1',
+  '1.0~',
+  '1.0~~',
+  '1.0~rc1',
+  '1.0~rc1-1',
+  '1.0a',
+  '1.0A',
+  '1.0+',
+  '1.0.',
+  '1.0+b1',
+  '1.0.1',
+  '1:0.9',
+  '2:0',
+  '1.0-1.1',
+  '1.0-1+deb12u1',
+  '1.0-1+deb12u10',
+  '1.0-1ubuntu0.1',
+  '9.2p1-2',
+  '9.2p1-2+deb12u6',
+  '10.0p1-1',
+  '1:2.39.5-0+deb12u3',
+  '1:2.39.5-0+deb12u2',
+  '2.39.5',
+  '1.2-3-4',
+  '1.2-3~4',
+  '1z',
 ];
 
 /** A deterministic stream of random versions (seeded LCG): no luck in the test. */
@@ -59,7 +88,10 @@ function generated(count: number, seed: number): string[] {
     for (let i = next(5); i > 0; i -= 1) out += alphabet[next(alphabet.length)];
     return out;
   };
-  return Array.from({ length: count }, () => `${next(4) === 0 ? `${next(3)}:` : ''}${part()}${next(2) ? `-${part()}` : ''}`);
+  return Array.from(
+    { length: count },
+    () => `${next(4) === 0 ? `${next(3)}:` : ''}${part()}${next(2) ? `-${part()}` : ''}`,
+  );
 }
 
 const DPKG = ['/usr/bin/dpkg', '/bin/dpkg'].find((p) => existsSync(p));
@@ -73,42 +105,52 @@ const DPKG_LOOP = `while read -r a b; do
 done`;
 
 function dpkgCompareAll(pairs: Array<[string, string]>): number[] {
-  for (const [a, b] of pairs) if (/\s/.test(a + b)) throw new Error(`a version with white space cannot be asked in a batch: ${a} vs ${b}`);
-  const r = spawnSync('sh', ['-c', DPKG_LOOP, DPKG as string], { input: pairs.map(([a, b]) => `${a} ${b}\n`).join(''), encoding: 'utf8' });
+  for (const [a, b] of pairs)
+    if (/\s/.test(a + b)) throw new Error(`a version with white space cannot be asked in a batch: ${a} vs ${b}`);
+  const r = spawnSync('sh', ['-c', DPKG_LOOP, DPKG as string], {
+    input: pairs.map(([a, b]) => `${a} ${b}\n`).join(''),
+    encoding: 'utf8',
+  });
   const lines = r.stdout.split('\n').filter(Boolean);
-  if (r.status !== 0 || lines.length !== pairs.length) throw new Error(`dpkg batch: exit ${r.status}, ${lines.length} answers for ${pairs.length} pairs: ${r.stderr}`);
+  if (r.status !== 0 || lines.length !== pairs.length)
+    throw new Error(`dpkg batch: exit ${r.status}, ${lines.length} answers for ${pairs.length} pairs: ${r.stderr}`);
   return lines.map((l, i) => {
-    if (!['-1', '0', '1'].includes(l)) throw new Error(`dpkg --compare-versions ${pairs[i]!.join(' vs ')}: ${l} ${r.stderr}`);
+    if (!['-1', '0', '1'].includes(l))
+      throw new Error(`dpkg --compare-versions ${pairs[i]!.join(' vs ')}: ${l} ${r.stderr}`);
     return Number(l);
   });
 }
 
-(DPKG ? describe : describe.skip)(`the same answers as dpkg --compare-versions${DPKG ? '' : ' (skipped: dpkg is not installed on this machine)'}`, () => {
-  test('every pair of the hand-picked versions', () => {
-    const pairs: Array<[string, string]> = [];
-    for (let i = 0; i < FIXED.length; i += 1) for (let j = i + 1; j < FIXED.length; j += 1) pairs.push([FIXED[i] as string, FIXED[j] as string]);
-    const wants = dpkgCompareAll(pairs);
-    const mismatches: string[] = [];
-    pairs.forEach(([a, b], k) => {
-      if (compareDebianVersions(a, b) !== wants[k]) mismatches.push(`${a} vs ${b}: dpkg says ${wants[k]}`);
+(DPKG ? describe : describe.skip)(
+  `the same answers as dpkg --compare-versions${DPKG ? '' : ' (skipped: dpkg is not installed on this machine)'}`,
+  () => {
+    test('every pair of the hand-picked versions', () => {
+      const pairs: Array<[string, string]> = [];
+      for (let i = 0; i < FIXED.length; i += 1)
+        for (let j = i + 1; j < FIXED.length; j += 1) pairs.push([FIXED[i] as string, FIXED[j] as string]);
+      const wants = dpkgCompareAll(pairs);
+      const mismatches: string[] = [];
+      pairs.forEach(([a, b], k) => {
+        if (compareDebianVersions(a, b) !== wants[k]) mismatches.push(`${a} vs ${b}: dpkg says ${wants[k]}`);
+      });
+      expect(mismatches).toEqual([]);
     });
-    expect(mismatches).toEqual([]);
-  });
 
-  test('200 pairs of generated versions (seeded)', () => {
-    const list = generated(400, 12);
-    const pairs: Array<[string, string]> = [];
-    for (let k = 0; k < list.length; k += 2) {
-      const a = list[k] as string;
-      const b = list[k + 1] as string;
-      if (parseDebianVersion(a) && parseDebianVersion(b)) pairs.push([a, b]);
-    }
-    const wants = dpkgCompareAll(pairs);
-    const mismatches: string[] = [];
-    pairs.forEach(([a, b], k) => {
-      if (compareDebianVersions(a, b) !== wants[k]) mismatches.push(`${a} vs ${b}: dpkg says ${wants[k]}`);
+    test('200 pairs of generated versions (seeded)', () => {
+      const list = generated(400, 12);
+      const pairs: Array<[string, string]> = [];
+      for (let k = 0; k < list.length; k += 2) {
+        const a = list[k] as string;
+        const b = list[k + 1] as string;
+        if (parseDebianVersion(a) && parseDebianVersion(b)) pairs.push([a, b]);
+      }
+      const wants = dpkgCompareAll(pairs);
+      const mismatches: string[] = [];
+      pairs.forEach(([a, b], k) => {
+        if (compareDebianVersions(a, b) !== wants[k]) mismatches.push(`${a} vs ${b}: dpkg says ${wants[k]}`);
+      });
+      expect(pairs.length).toBeGreaterThan(150);
+      expect(mismatches).toEqual([]);
     });
-    expect(pairs.length).toBeGreaterThan(150);
-    expect(mismatches).toEqual([]);
-  });
-});
+  },
+);

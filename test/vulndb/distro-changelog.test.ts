@@ -13,18 +13,32 @@ describe('Debian changelog (recorded: git 1:2.39.5-0+deb12u3 on Debian 12)', () 
   const entries = parseDebianChangelog(fixture('git.changelog.Debian'));
 
   test('reads each entry with its package and version, newest first', () => {
-    expect(entries.map((e) => e.version).slice(0, 4)).toEqual(['1:2.39.5-0+deb12u3', '1:2.39.5-0+deb12u2', '1:2.39.5-0+deb12u1', '1:2.39.2-1.1']);
+    expect(entries.map((e) => e.version).slice(0, 4)).toEqual([
+      '1:2.39.5-0+deb12u3',
+      '1:2.39.5-0+deb12u2',
+      '1:2.39.5-0+deb12u1',
+      '1:2.39.2-1.1',
+    ]);
     expect(entries.every((e) => e.package === 'git')).toBe(true);
   });
 
   test('names each CVE with the entry version and the line that names it', () => {
     const m = byId(cveMentions(entries, '1:2.39.5-0+deb12u3'));
-    expect(m.get('CVE-2025-48384')).toMatchObject({ version: '1:2.39.5-0+deb12u3', line: 7, text: '* Fix CVE-2025-48384', negated: false });
-    expect(m.get('CVE-2024-50349')).toMatchObject({ version: '1:2.39.5-0+deb12u2', text: '* credential: sanitize the user prompt (CVE-2024-50349)' });
+    expect(m.get('CVE-2025-48384')).toMatchObject({
+      version: '1:2.39.5-0+deb12u3',
+      line: 7,
+      text: '* Fix CVE-2025-48384',
+      negated: false,
+    });
+    expect(m.get('CVE-2024-50349')).toMatchObject({
+      version: '1:2.39.5-0+deb12u2',
+      text: '* credential: sanitize the user prompt (CVE-2024-50349)',
+    });
     // An id on a continuation line of a multi-line item.
     expect(m.get('CVE-2024-32002')).toMatchObject({ version: '1:2.39.5-0+deb12u1' });
     expect(m.get('CVE-2023-22490')).toMatchObject({ version: '1:2.39.2-1' });
-    for (const id of ['CVE-2024-52006', 'CVE-2025-27613', 'CVE-2025-46835', 'CVE-2025-48385']) expect(m.has(id)).toBe(true);
+    for (const id of ['CVE-2024-52006', 'CVE-2025-27613', 'CVE-2025-46835', 'CVE-2025-48385'])
+      expect(m.has(id)).toBe(true);
     // Named nowhere: the sideband bug and the gitk bug of 2.41.0+.
     expect(m.has('CVE-2024-52005')).toBe(false);
     expect(m.has('CVE-2025-27614')).toBe(false);
@@ -34,16 +48,28 @@ describe('Debian changelog (recorded: git 1:2.39.5-0+deb12u3 on Debian 12)', () 
     const m = byId(cveMentions(entries, '1:2.39.5-0+deb12u2'));
     expect(m.has('CVE-2024-50349')).toBe(true);
     expect(m.has('CVE-2025-48384')).toBe(false);
-    expect(cveMentions(entries, '1:2.39.2-1').map((x) => x.id).sort()).toEqual(['CVE-2022-23521', 'CVE-2022-41903', 'CVE-2023-22490', 'CVE-2023-23946']);
+    expect(
+      cveMentions(entries, '1:2.39.2-1')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['CVE-2022-23521', 'CVE-2022-41903', 'CVE-2023-22490', 'CVE-2023-23946']);
   });
 
   test('a line that reverts a fix or says "not affected" is not a fix', () => {
-    const text = 'git (1:2.0-2) unstable; urgency=medium\n\n  * Revert the fix for CVE-2099-0001 (regression).\n  * CVE-2099-0002 does not affect this version.\n  * Fix CVE-2099-0003.\n\n -- A <a@b>  Mon, 01 Jan 2024 00:00:00 +0000\n';
+    const text =
+      'git (1:2.0-2) unstable; urgency=medium\n\n  * Revert the fix for CVE-2099-0001 (regression).\n  * CVE-2099-0002 does not affect this version.\n  * Fix CVE-2099-0003.\n\n -- A <a@b>  Mon, 01 Jan 2024 00:00:00 +0000\n';
     const m = byId(cveMentions(parseDebianChangelog(text)));
     expect(m.get('CVE-2099-0001')?.negated).toBe(true);
     expect(m.get('CVE-2099-0002')?.negated).toBe(true);
     expect(m.get('CVE-2099-0003')?.negated).toBe(false);
-    const record = { kind: 'changelog' as const, manager: 'dpkg' as const, package: 'git', version: '1:2.0-2', source: 'x', mentions: [...m.values()] };
+    const record = {
+      kind: 'changelog' as const,
+      manager: 'dpkg' as const,
+      package: 'git',
+      version: '1:2.0-2',
+      source: 'x',
+      mentions: [...m.values()],
+    };
     expect(fixMention(record, 'CVE-2099-0001')).toBeUndefined();
     expect(fixMention(record, 'CVE-2099-0003')?.line).toBe(5);
   });
@@ -52,22 +78,47 @@ describe('Debian changelog (recorded: git 1:2.39.5-0+deb12u3 on Debian 12)', () 
 test('Debian changelog (recorded: gpg 2.2.40-1.1+deb12u2, source gnupg2): the gpg.fail fix', () => {
   const entries = parseDebianChangelog(fixture('gpg.changelog.Debian'));
   expect(entries[0]).toMatchObject({ package: 'gnupg2', version: '2.2.40-1.1+deb12u2' });
-  expect(byId(cveMentions(entries, '2.2.40-1.1+deb12u2')).get('CVE-2025-68973')).toMatchObject({ version: '2.2.40-1.1+deb12u2', line: 4, text: '+ Fix CVE-2025-68973 (Closes: #1124221)', negated: false });
+  expect(byId(cveMentions(entries, '2.2.40-1.1+deb12u2')).get('CVE-2025-68973')).toMatchObject({
+    version: '2.2.40-1.1+deb12u2',
+    line: 4,
+    text: '+ Fix CVE-2025-68973 (Closes: #1124221)',
+    negated: false,
+  });
   // The changelog of a sibling package may be newer than the binary judged.
   expect(cveMentions(entries, '2.2.40-1.1+deb12u1')).toEqual([]);
 });
 
 test('RPM changelog (recorded: VMware Photon git): versions and CVEs per entry', () => {
   const entries = parseRpmChangelog(fixture('photon-git.rpm-changelog'));
-  expect(entries.map((e) => e.version)).toEqual(['2.19.0-3', '2.19.0-2', '2.19.0-1', '2.14.2-2', '2.14.2-1', '2.9.3-4', '2.1.2-1']);
-  expect(cveMentions(entries)).toEqual([{ id: 'CVE-2017-14867', version: '2.14.2-1', line: 10, text: '-   Updated to version 2.14.2, fix CVE-2017-14867', negated: false }]);
+  expect(entries.map((e) => e.version)).toEqual([
+    '2.19.0-3',
+    '2.19.0-2',
+    '2.19.0-1',
+    '2.14.2-2',
+    '2.14.2-1',
+    '2.9.3-4',
+    '2.1.2-1',
+  ]);
+  expect(cveMentions(entries)).toEqual([
+    {
+      id: 'CVE-2017-14867',
+      version: '2.14.2-1',
+      line: 10,
+      text: '-   Updated to version 2.14.2, fix CVE-2017-14867',
+      negated: false,
+    },
+  ]);
 });
 
 test('RPM changelog in rpm -q --changelog form ("* date name <mail> - version")', () => {
-  const text = '* Tue Jun 04 2024 A Packager <a@example.org> - 2.43.5-1\n- Update to 2.43.5 (CVE-2024-32002, CVE-2024-32004)\n\n* Mon Jan 01 2024 A Packager <a@example.org> - 2.43.0-1\n- Update to 2.43.0\n';
+  const text =
+    '* Tue Jun 04 2024 A Packager <a@example.org> - 2.43.5-1\n- Update to 2.43.5 (CVE-2024-32002, CVE-2024-32004)\n\n* Mon Jan 01 2024 A Packager <a@example.org> - 2.43.0-1\n- Update to 2.43.0\n';
   const entries = parseRpmChangelog(text);
   expect(entries.map((e) => e.version)).toEqual(['2.43.5-1', '2.43.0-1']);
-  expect(cveMentions(entries).map((m) => `${m.id}@${m.version}:${m.line}`)).toEqual(['CVE-2024-32002@2.43.5-1:2', 'CVE-2024-32004@2.43.5-1:2']);
+  expect(cveMentions(entries).map((m) => `${m.id}@${m.version}:${m.line}`)).toEqual([
+    'CVE-2024-32002@2.43.5-1:2',
+    'CVE-2024-32004@2.43.5-1:2',
+  ]);
 });
 
 // The real files of this machine (Debian 12), when present.
@@ -77,17 +128,27 @@ const real = (pkg: string): string | undefined => {
   return existsSync(file) ? gunzipSync(readFileSync(file)).toString('utf8') : undefined;
 };
 const onDebian = existsSync(join(DOC, 'git', 'changelog.Debian.gz'));
-(onDebian ? describe : describe.skip)(`the real changelogs under ${DOC}${onDebian ? '' : ' (skipped: no Debian git package documentation on this machine)'}`, () => {
-  test('git: the bookworm security updates name the six CVEs issue 12 lists', () => {
-    const m = byId(cveMentions(parseDebianChangelog(real('git') as string)));
-    for (const id of ['CVE-2024-50349', 'CVE-2024-52006', 'CVE-2025-27613', 'CVE-2025-46835', 'CVE-2025-48384', 'CVE-2025-48385']) {
-      expect(m.get(id)?.negated).toBe(false);
-    }
-  });
-  test('openssh-client: the agent and Terrapin fixes are named', () => {
-    const text = real('openssh-client');
-    if (text === undefined) return;
-    const m = byId(cveMentions(parseDebianChangelog(text)));
-    for (const id of ['CVE-2023-38408', 'CVE-2023-48795', 'CVE-2025-26465']) expect(m.has(id)).toBe(true);
-  });
-});
+(onDebian ? describe : describe.skip)(
+  `the real changelogs under ${DOC}${onDebian ? '' : ' (skipped: no Debian git package documentation on this machine)'}`,
+  () => {
+    test('git: the bookworm security updates name the six CVEs issue 12 lists', () => {
+      const m = byId(cveMentions(parseDebianChangelog(real('git') as string)));
+      for (const id of [
+        'CVE-2024-50349',
+        'CVE-2024-52006',
+        'CVE-2025-27613',
+        'CVE-2025-46835',
+        'CVE-2025-48384',
+        'CVE-2025-48385',
+      ]) {
+        expect(m.get(id)?.negated).toBe(false);
+      }
+    });
+    test('openssh-client: the agent and Terrapin fixes are named', () => {
+      const text = real('openssh-client');
+      if (text === undefined) return;
+      const m = byId(cveMentions(parseDebianChangelog(text)));
+      for (const id of ['CVE-2023-38408', 'CVE-2023-48795', 'CVE-2025-26465']) expect(m.has(id)).toBe(true);
+    });
+  },
+);

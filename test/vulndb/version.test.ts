@@ -47,12 +47,17 @@ describe('parseGitVersion', () => {
     expect(parsed!.raw).toBe(input.trim());
   });
 
-  test.each(['', 'not git at all', 'git version', 'git version 2.39', 'git version 2.39.3abc', 'git version banana', 'gpg (GnuPG) 2.2.40'])(
-    'returns null for %j',
-    (input) => {
-      expect(parseGitVersion(input)).toBeNull();
-    },
-  );
+  test.each([
+    '',
+    'not git at all',
+    'git version',
+    'git version 2.39',
+    'git version 2.39.3abc',
+    'git version banana',
+    'gpg (GnuPG) 2.2.40',
+  ])('returns null for %j', (input) => {
+    expect(parseGitVersion(input)).toBeNull();
+  });
 });
 
 describe('ordering of comparable versions', () => {
@@ -93,9 +98,12 @@ describe('parseVersionNumber (the database spelling)', () => {
     expect(parseVersionNumber(input)).toBe(expected);
   });
 
-  test.each(['v2.39.4', '2.39.4 ', '2.39.4.windows.1', '2.45.1.2', 'two', '2', '', '1:2.39.5-0+deb12u2'])('rejects %j', (input) => {
-    expect(parseVersionNumber(input)).toBeNull();
-  });
+  test.each(['v2.39.4', '2.39.4 ', '2.39.4.windows.1', '2.45.1.2', 'two', '2', '', '1:2.39.5-0+deb12u2'])(
+    'rejects %j',
+    (input) => {
+      expect(parseVersionNumber(input)).toBeNull();
+    },
+  );
 });
 
 describe('maintenanceLine and displayVersion', () => {
@@ -109,21 +117,24 @@ describe('maintenanceLine and displayVersion', () => {
     expect(maintenanceLine(parseVersionNumber(v)!)).toBe(line);
   });
 
-  test.each(['2.39.4', '2.46.0-rc1', '1.8.5.6', '1.8.5', '1.9.5'])('%s round-trips through the comparable form', (v) => {
-    expect(displayVersion(parseVersionNumber(v)!)).toBe(v);
-  });
+  test.each(['2.39.4', '2.46.0-rc1', '1.8.5.6', '1.8.5', '1.9.5'])(
+    '%s round-trips through the comparable form',
+    (v) => {
+      expect(displayVersion(parseVersionNumber(v)!)).toBe(v);
+    },
+  );
 });
 
 describe('findVersionToken (generic, for other tools later)', () => {
-  test('finds GnuPG\'s version', () => {
+  test("finds GnuPG's version", () => {
     expect(findVersionToken('gpg (GnuPG) 2.2.40')).toMatchObject({ numbers: [2, 2, 40], rest: '' });
   });
-  test('finds OpenSSH\'s version and leaves the portable suffix in rest', () => {
+  test("finds OpenSSH's version and leaves the portable suffix in rest", () => {
     const t = findVersionToken('OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.15 3 Sep 2024');
     expect(t?.numbers).toEqual([9, 2]);
     expect(t?.rest.startsWith('p1 Debian-2+deb12u6')).toBe(true);
   });
-  test('finds git-lfs\'s version', () => {
+  test("finds git-lfs's version", () => {
     expect(findVersionToken('git-lfs/3.4.1 (GitHub; linux amd64; go 1.21.5)')?.numbers).toEqual([3, 4, 1]);
   });
   test('reads a release-candidate marker', () => {

@@ -37,12 +37,18 @@ export interface AuditFlags {
   repo?: string;
 }
 
-export async function auditCommand(path: string | undefined, flags: AuditFlags & ExtraOutputFlags, io: Io): Promise<number> {
+export async function auditCommand(
+  path: string | undefined,
+  flags: AuditFlags & ExtraOutputFlags,
+  io: Io,
+): Promise<number> {
   const outputs = plannedOutputs(flags.format, flags.output, flags);
   const baseline = flags.baseline ? { file: flags.baseline, baseline: readBaseline(flags.baseline) } : undefined;
   const progress = progressReporter(io);
-  if ((flags.forgeRepo || flags.forgeUrl) && !flags.forge) throw new ExpectedError('--forge-repo and --forge-url only mean something with --forge', 'add --forge');
-  if (!Number.isInteger(flags.maxFindings) || flags.maxFindings < 0) throw new ExpectedError('--max-findings takes a whole number', 'e.g. --max-findings 100');
+  if ((flags.forgeRepo || flags.forgeUrl) && !flags.forge)
+    throw new ExpectedError('--forge-repo and --forge-url only mean something with --forge', 'add --forge');
+  if (!Number.isInteger(flags.maxFindings) || flags.maxFindings < 0)
+    throw new ExpectedError('--max-findings takes a whole number', 'e.g. --max-findings 100');
   const report = await runAudit({
     path: repoPath(flags, path),
     failOn: flags.failOn,
@@ -55,17 +61,32 @@ export async function auditCommand(path: string | undefined, flags: AuditFlags &
     ledger: flags.ledger !== false,
     findingLimit: flags.maxFindings,
     env: io.env,
-    trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, revokedKeys: flags.revokedKeys, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache },
+    trust: {
+      keyrings: flags.keyring,
+      allowedSigners: flags.allowedSigners,
+      revokedKeys: flags.revokedKeys,
+      ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}),
+      cache: flags.cache,
+    },
     ...(baseline ? { baseline } : {}),
     allowEmpty: flags.allowEmpty,
     ...(flags.secretsEntropy ? { secretsEntropy: true } : {}),
-    ...(flags.forge ? { forge: { kind: flags.forge === true ? 'auto' : flags.forge, ...(flags.forgeRepo ? { repo: flags.forgeRepo } : {}), ...(flags.forgeUrl ? { url: flags.forgeUrl } : {}) } } : {}),
+    ...(flags.forge
+      ? {
+          forge: {
+            kind: flags.forge === true ? 'auto' : flags.forge,
+            ...(flags.forgeRepo ? { repo: flags.forgeRepo } : {}),
+            ...(flags.forgeUrl ? { url: flags.forgeUrl } : {}),
+          },
+        }
+      : {}),
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
   }).finally(progress.done);
   const color = flags.color && io.isTTY && io.env.NO_COLOR === undefined;
   writeOutputs(report, outputs, io, { color, verbose: flags.verbose, quiet: flags.quiet });
   if (report.incomplete) io.stderr(`gitguard: ${report.incomplete}\n`);
   // A lost protection is said on stderr too; --no-ledger and a narrow selection are the user's own choice.
-  else if (report.ledger?.cause === 'blocked' || report.ledger?.cause === 'unwritable') io.stderr(`gitguard: ${ledgerLine(report)}\n`);
+  else if (report.ledger?.cause === 'blocked' || report.ledger?.cause === 'unwritable')
+    io.stderr(`gitguard: ${ledgerLine(report)}\n`);
   return report.exitCode;
 }

@@ -7,7 +7,6 @@ import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
 import { keyOptions, list, repoOption, repoPath } from '../options.js';
 
-
 interface BaselineFlags {
   rule?: string[];
   threat?: Threat[];
@@ -24,25 +23,35 @@ interface BaselineFlags {
 export function registerBaselineCommands(program: Command, io: Io, state: { exitCode: number }): void {
   const baseline = program
     .command('baseline')
-    .description('record today\'s findings so that `audit --baseline FILE` gates only on new ones');
+    .description("record today's findings so that `audit --baseline FILE` gates only on new ones");
   keyOptions(baseline.command('write'))
-    .description('audit the repository and write every finding of a failed or warned rule to FILE (by stable fingerprint)')
+    .description(
+      'audit the repository and write every finding of a failed or warned rule to FILE (by stable fingerprint)',
+    )
     .argument('<file>', 'the baseline file to write (JSON; commit it or keep it with your CI config)')
     .argument('[path]', 'repository (or -C PATH)')
     .addOption(repoOption())
     .option('-r, --rule <id>', 'only this rule (repeat or comma-separate)', list)
-    .addOption(new Option('-t, --threat <threat>', 'only this threat\'s rules (repeat or comma-separate)').argParser(list))
+    .addOption(
+      new Option('-t, --threat <threat>', "only this threat's rules (repeat or comma-separate)").argParser(list),
+    )
     .option('--all', 'walk the commits of every ref, not only HEAD')
     .option('--trust-root <commit>', 'audit commits from this one on')
     .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
-    .option('--secrets-entropy', 'secrets-not-in-history: also run the generic high-entropy detector (as audit does with it)')
-    .addHelpText('after', `
+    .option(
+      '--secrets-entropy',
+      'secrets-not-in-history: also run the generic high-entropy detector (as audit does with it)',
+    )
+    .addHelpText(
+      'after',
+      `
 Run it with the same selection flags your CI audit uses, then gate on what is new:
   gitguard baseline write .gitguard-baseline.json
   gitguard audit --baseline .gitguard-baseline.json
 
 Findings in the baseline are still reported (as suppressed); a rule fails again as soon as it has one
-finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the write failed.`)
+finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the write failed.`,
+    )
     .action(async (file: string, path: string | undefined, opts: BaselineFlags) => {
       const progress = progressReporter(io);
       const { runAudit } = await import('../../engine/audit.js');
@@ -58,14 +67,22 @@ finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the w
         ledger: false,
         allowEmpty: true,
         ...(opts.secretsEntropy ? { secretsEntropy: true } : {}),
-        trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, revokedKeys: opts.revokedKeys, ...(opts.trustRoot ? { trustRoot: opts.trustRoot } : {}), cache: opts.cache },
+        trust: {
+          keyrings: opts.keyring,
+          allowedSigners: opts.allowedSigners,
+          revokedKeys: opts.revokedKeys,
+          ...(opts.trustRoot ? { trustRoot: opts.trustRoot } : {}),
+          cache: opts.cache,
+        },
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       }).finally(progress.done);
       const b = baselineFrom(report);
       writeBaseline(file, b);
       const rules = new Set(b.findings.map((f) => f.rule)).size;
       io.stdout(`wrote ${b.findings.length} finding(s) of ${rules} rule(s) to ${escapeText(file, 500)}\n`);
-      const errors = report.results.filter((r) => r.outcome === 'error' || r.outcome === 'not-available').map((r) => r.meta.id);
+      const errors = report.results
+        .filter((r) => r.outcome === 'error' || r.outcome === 'not-available')
+        .map((r) => r.meta.id);
       if (errors.length) io.stderr(`gitguard: not recorded, the rule could not run: ${errors.join(', ')}\n`);
       state.exitCode = 0;
     });

@@ -10,7 +10,9 @@ export function registerInitCommand(program: Command, io: Io, state: { exitCode:
     .description('write a first trust policy (.gitguard/policy.yml, keys/, allowed_signers) proposed from the history')
     .addOption(repoOption())
     .option('--force', 'overwrite an existing .gitguard/policy.yml (and replace .gitguard/keys/)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Signers are the committers whose commits carry good signatures by keys you already trust: your gpg
 keyring (gpg --export), your global gpg.ssh.allowedSignersFile, and the key git signs with here
 (user.signingkey, read from every config scope as git reads it). You (user.email) become the
@@ -19,7 +21,8 @@ history before it is out of scope. Nothing is committed: review the files, then 
 
 Examples:
   gitguard init
-  gitguard init -C ../service --force`)
+  gitguard init -C ../service --force`,
+    )
     .action(async (opts: { repo?: string; force?: boolean }) => {
       const { initPolicy } = await import('../../engine/init.js');
       const res = await initPolicy({ path: repoPath(opts), force: opts.force, env: io.env });

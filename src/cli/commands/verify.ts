@@ -33,7 +33,8 @@ const GOOD = new Set(['authorized', 'goodlisted', 'forge']);
 
 /** One line per commit: "<full id> <letter> <signer or -> <status>[:<detail>]", like %H %G? %GF. */
 export async function verifyCommand(range: string | undefined, flags: VerifyFlags, io: Io): Promise<number> {
-  if (flags.format !== 'text' && flags.format !== 'json') throw new ExpectedError(`unknown format "${flags.format}"`, 'choose text or json');
+  if (flags.format !== 'text' && flags.format !== 'json')
+    throw new ExpectedError(`unknown format "${flags.format}"`, 'choose text or json');
   let bad = 0;
   let count = 0;
   const json: unknown[] = [];
@@ -50,7 +51,14 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
     path: repoPath(flags),
     ...(range ? { range } : {}),
     all: flags.all,
-    trust: { keyrings: flags.keyring, allowedSigners: flags.allowedSigners, revokedKeys: flags.revokedKeys, ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}), cache: flags.cache, env: io.env },
+    trust: {
+      keyrings: flags.keyring,
+      allowedSigners: flags.allowedSigners,
+      revokedKeys: flags.revokedKeys,
+      ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}),
+      cache: flags.cache,
+      env: io.env,
+    },
   })) {
     for (const { commit, judgement: j, mergetags, policyChange } of batch) {
       count += 1;
@@ -87,9 +95,13 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
         });
       } else {
         const detail = escaped(j.detail);
-        const tags = mergetags ? mergetags.map((m) => ` mergetag:${m.mergetag.malformed ? 'malformed' : m.judgement.status}`).join('') : '';
+        const tags = mergetags
+          ? mergetags.map((m) => ` mergetag:${m.mergetag.malformed ? 'malformed' : m.judgement.status}`).join('')
+          : '';
         const policy = policyChange === 'unauthorized' ? ' policy-change:unauthorized' : '';
-        out.push(`${commit.oid} ${j.verdict.letter} ${signerText(j.verdict.signer ?? '-')} ${j.status}:${detail}${tags}${policy}\n`);
+        out.push(
+          `${commit.oid} ${j.verdict.letter} ${signerText(j.verdict.signer ?? '-')} ${j.status}:${detail}${tags}${policy}\n`,
+        );
       }
     }
     flush(); // once per batch: lines do not outlive the commits they describe

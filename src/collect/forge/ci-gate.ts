@@ -16,7 +16,9 @@ export async function gitguardCheckName(repo: RepositoryInfo, head: string | und
   try {
     const dir = await reader.read(`${head}:.github/workflows`);
     if (dir?.type !== 'tree') return undefined;
-    const files = parseTree(dir.body, repo.objectFormat === 'sha256' ? 32 : 20).filter((e) => /\.ya?ml$/.test(e.name)).slice(0, MAX_FILES);
+    const files = parseTree(dir.body, repo.objectFormat === 'sha256' ? 32 : 20)
+      .filter((e) => /\.ya?ml$/.test(e.name))
+      .slice(0, MAX_FILES);
     const { parse } = await import('yaml');
     for (const f of files) {
       const blob = await reader.read(f.oid);
@@ -35,7 +37,9 @@ export async function gitguardCheckName(repo: RepositoryInfo, head: string | und
         const j = job as { name?: unknown; steps?: unknown; uses?: unknown; strategy?: { matrix?: unknown } } | null;
         if (!j || typeof j !== 'object') continue;
         const steps = Array.isArray(j.steps) ? (j.steps as Array<Record<string, unknown>>) : [];
-        const runsGitguard = steps.some((s) => s && [s.uses, s.run].some((v) => typeof v === 'string' && /\bgitguard\b/.test(v))) || (typeof j.uses === 'string' && /\bgitguard\b/.test(j.uses));
+        const runsGitguard =
+          steps.some((s) => s && [s.uses, s.run].some((v) => typeof v === 'string' && /\bgitguard\b/.test(v))) ||
+          (typeof j.uses === 'string' && /\bgitguard\b/.test(j.uses));
         if (!runsGitguard) continue;
         if (j.strategy?.matrix !== undefined) return undefined;
         const name = typeof j.name === 'string' ? j.name : id;

@@ -8,7 +8,18 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { VERSION } from '../../version.js';
 import { ExpectedError } from '../../errors.js';
-import { addBypass, addEnforcer, addHidden, emptyRef, refPattern, type Control, type Enforcement, type ForgeFacts, type ForgeRef, type Hidden } from '../../domain/forge.js';
+import {
+  addBypass,
+  addEnforcer,
+  addHidden,
+  emptyRef,
+  refPattern,
+  type Control,
+  type Enforcement,
+  type ForgeFacts,
+  type ForgeRef,
+  type Hidden,
+} from '../../domain/forge.js';
 import { redact } from './redact.js';
 import { retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';
@@ -32,12 +43,20 @@ interface Ruleset {
 }
 
 /** Controls classic protection can set (all but tag protection). */
-const CLASSIC: Control[] = ['signatures', 'force-pushes', 'deletions', 'reviews', 'code-owner-reviews', 'status-checks'];
+const CLASSIC: Control[] = [
+  'signatures',
+  'force-pushes',
+  'deletions',
+  'reviews',
+  'code-owner-reviews',
+  'status-checks',
+];
 const ADMIN_READ = 'administration=read (fine-grained token) or repo scope (classic token), i.e. a repository admin';
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 function client(t: ForgeTarget, s: HttpSettings): Client {
-  const wantRetry = (after: number, _o: unknown, _k: unknown, count: number): boolean => count < s.retries && after <= s.maxWaitSeconds;
+  const wantRetry = (after: number, _o: unknown, _k: unknown, count: number): boolean =>
+    count < s.retries && after <= s.maxWaitSeconds;
   return new GitHub({
     ...(t.token ? { auth: t.token } : {}),
     baseUrl: t.api,
@@ -46,8 +65,16 @@ function client(t: ForgeTarget, s: HttpSettings): Client {
     // 429 and 502-504 are waited out in retryingFetch; plugin-retry handles the rest of 5xx and
     // network errors, plugin-throttling GitHub's 403 rate limits.
     request: { fetch: retryingFetch(s) },
-    retry: { retries: s.retries, retryAfterBaseValue: s.backoffBaseMs, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451, 502, 503, 504] },
-    throttle: { onRateLimit: wantRetry, onSecondaryRateLimit: wantRetry, fallbackSecondaryRateRetryAfter: Math.min(60, s.maxWaitSeconds) },
+    retry: {
+      retries: s.retries,
+      retryAfterBaseValue: s.backoffBaseMs,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451, 502, 503, 504],
+    },
+    throttle: {
+      onRateLimit: wantRetry,
+      onSecondaryRateLimit: wantRetry,
+      fallbackSecondaryRateRetryAfter: Math.min(60, s.maxWaitSeconds),
+    },
   });
 }
 
@@ -57,22 +84,44 @@ interface Refused {
   permission?: string;
 }
 
-function isRateLimit(e: { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } }): boolean {
-  return e.status === 429 || e.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? '');
+function isRateLimit(e: {
+  status?: number;
+  message?: string;
+  response?: { headers?: Record<string, string | undefined> };
+}): boolean {
+  return (
+    e.status === 429 || e.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(e.message ?? '')
+  );
 }
 
 /** Runs a request; a 403/404 (that is not a rate limit) is an answer, anything else ends the audit. */
-async function ask<T>(t: ForgeTarget, fn: () => Promise<T>): Promise<{ ok: true; value: T } | ({ ok: false } & Refused)> {
+async function ask<T>(
+  t: ForgeTarget,
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | ({ ok: false } & Refused)> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
-    const e = err as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined>; data?: unknown } };
+    const e = err as {
+      status?: number;
+      message?: string;
+      response?: { headers?: Record<string, string | undefined>; data?: unknown };
+    };
     if ((e.status === 403 || e.status === 404) && !isRateLimit(e)) {
       const permission = e.response?.headers?.['x-accepted-github-permissions'];
       const data = e.response?.data as { message?: string } | undefined;
-      return { ok: false, status: e.status, message: redact(String(data?.message ?? e.message ?? '')), ...(permission ? { permission } : {}) };
+      return {
+        ok: false,
+        status: e.status,
+        message: redact(String(data?.message ?? e.message ?? '')),
+        ...(permission ? { permission } : {}),
+      };
     }
-    if (isRateLimit(e)) throw new ExpectedError(redact(`the GitHub API at ${t.api} is rate-limiting this token and the wait is longer than gitguard accepts`), 'try again later, or raise GITGUARD_FORGE_MAX_WAIT (seconds)');
+    if (isRateLimit(e))
+      throw new ExpectedError(
+        redact(`the GitHub API at ${t.api} is rate-limiting this token and the wait is longer than gitguard accepts`),
+        'try again later, or raise GITGUARD_FORGE_MAX_WAIT (seconds)',
+      );
     throw unreachable('GitHub', t.api, err);
   }
 }
@@ -84,7 +133,8 @@ function matchesBranch(rs: Ruleset, ref: string, defaultBranch: string): boolean
   const cond = rs.conditions?.ref_name;
   if (!cond?.include?.length) return false;
   const full = (p: string): string => (p.startsWith('refs/') ? p : `refs/heads/${p}`);
-  const hit = (p: string): boolean => p === '~ALL' || (p === '~DEFAULT_BRANCH' ? ref === `refs/heads/${defaultBranch}` : refPattern(full(p)).test(ref));
+  const hit = (p: string): boolean =>
+    p === '~ALL' || (p === '~DEFAULT_BRANCH' ? ref === `refs/heads/${defaultBranch}` : refPattern(full(p)).test(ref));
   return cond.include.some(hit) && !(cond.exclude ?? []).some(hit);
 }
 
@@ -95,7 +145,9 @@ function coversTags(rs: Ruleset, pattern: string): { covered: boolean; detail?: 
   const full = (p: string): string => (p.startsWith('refs/') ? p : `refs/tags/${p}`);
   const included = (cond?.include ?? []).some((p) => p === '~ALL' || refPattern(full(p)).test(pattern));
   if (!included) return { covered: false };
-  const overlap = (cond?.exclude ?? []).find((p) => p === '~ALL' || refPattern(full(p)).test(pattern) || refPattern(pattern).test(full(p)));
+  const overlap = (cond?.exclude ?? []).find(
+    (p) => p === '~ALL' || refPattern(full(p)).test(pattern) || refPattern(pattern).test(full(p)),
+  );
   return overlap ? { covered: false, detail: `excludes ${overlap}` } : { covered: true };
 }
 
@@ -119,7 +171,9 @@ function applyRule(r: ForgeRef, rule: RulesetRule, source: string, enforcement: 
       if (p.require_code_owner_review === true) addEnforcer(r, 'code-owner-reviews', { source, enforcement });
       break;
     case 'required_status_checks': {
-      const checks = Array.isArray(p.required_status_checks) ? (p.required_status_checks as Array<{ context?: string }>).map((c) => String(c.context ?? '')) : [];
+      const checks = Array.isArray(p.required_status_checks)
+        ? (p.required_status_checks as Array<{ context?: string }>).map((c) => String(c.context ?? ''))
+        : [];
       addEnforcer(r, 'status-checks', { source, enforcement, checks });
       break;
     }
@@ -136,8 +190,16 @@ function applyBypass(r: ForgeRef, rs: Ruleset): void {
     return;
   }
   for (const a of rs.bypass_actors) {
-    const role = a.actor_type === 'RepositoryRole' ? ({ 1: ' (read)', 2: ' (maintain)', 4: ' (write)', 5: ' (admin)' } as Record<number, string>)[a.actor_id ?? 0] ?? '' : '';
-    const actor = a.actor_type === 'OrganizationAdmin' || a.actor_type === 'DeployKey' ? a.actor_type : `${a.actor_type}:${a.actor_id ?? '?'}${role}`;
+    const role =
+      a.actor_type === 'RepositoryRole'
+        ? (({ 1: ' (read)', 2: ' (maintain)', 4: ' (write)', 5: ' (admin)' } as Record<number, string>)[
+            a.actor_id ?? 0
+          ] ?? '')
+        : '';
+    const actor =
+      a.actor_type === 'OrganizationAdmin' || a.actor_type === 'DeployKey'
+        ? a.actor_type
+        : `${a.actor_type}:${a.actor_id ?? '?'}${role}`;
     addBypass(r, { source, actor, mode: a.bypass_mode ?? 'always' });
   }
 }
@@ -150,14 +212,19 @@ interface ClassicProtection {
   required_pull_request_reviews?: {
     required_approving_review_count?: number;
     require_code_owner_reviews?: boolean;
-    bypass_pull_request_allowances?: { users?: Array<{ login?: string }>; teams?: Array<{ slug?: string }>; apps?: Array<{ slug?: string }> };
+    bypass_pull_request_allowances?: {
+      users?: Array<{ login?: string }>;
+      teams?: Array<{ slug?: string }>;
+      apps?: Array<{ slug?: string }>;
+    };
   };
   required_status_checks?: { contexts?: string[]; checks?: Array<{ context?: string }> };
 }
 
 function applyClassic(r: ForgeRef, c: ClassicProtection): void {
   const source = 'classic';
-  const on = (control: Control, off: boolean): void => addEnforcer(r, control, { source, enforcement: 'active', ...(off ? { off } : {}) });
+  const on = (control: Control, off: boolean): void =>
+    addEnforcer(r, control, { source, enforcement: 'active', ...(off ? { off } : {}) });
   on('signatures', c.required_signatures?.enabled !== true);
   on('force-pushes', c.allow_force_pushes?.enabled === true);
   on('deletions', c.allow_deletions?.enabled === true);
@@ -171,8 +238,14 @@ function applyClassic(r: ForgeRef, c: ClassicProtection): void {
     for (const a of allow?.apps ?? []) addBypass(r, { source, actor: `Integration:${a.slug}`, mode: 'pull_request' });
   }
   const sc = c.required_status_checks;
-  if (sc) addEnforcer(r, 'status-checks', { source, enforcement: 'active', checks: [...new Set([...(sc.contexts ?? []), ...(sc.checks ?? []).map((x) => String(x.context ?? ''))])] });
-  if (c.enforce_admins?.enabled !== true) addBypass(r, { source, actor: 'repository administrators (enforce_admins is off)', mode: 'always' });
+  if (sc)
+    addEnforcer(r, 'status-checks', {
+      source,
+      enforcement: 'active',
+      checks: [...new Set([...(sc.contexts ?? []), ...(sc.checks ?? []).map((x) => String(x.context ?? ''))])],
+    });
+  if (c.enforce_admins?.enabled !== true)
+    addBypass(r, { source, actor: 'repository administrators (enforce_admins is off)', mode: 'always' });
 }
 
 interface RefUpdateRule {
@@ -198,14 +271,25 @@ function applyRefUpdateRule(r: ForgeRef, u: RefUpdateRule): void {
   on('signatures', !u.requiresSignatures);
   on('force-pushes', u.allowsForcePushes);
   on('deletions', u.allowsDeletions);
-  if (u.requiredApprovingReviewCount !== null) addEnforcer(r, 'reviews', { ...base, approvals: u.requiredApprovingReviewCount });
+  if (u.requiredApprovingReviewCount !== null)
+    addEnforcer(r, 'reviews', { ...base, approvals: u.requiredApprovingReviewCount });
   on('code-owner-reviews', !u.requiresCodeOwnerReviews);
-  if (u.requiredStatusCheckContexts?.length) addEnforcer(r, 'status-checks', { ...base, checks: u.requiredStatusCheckContexts.filter((x): x is string => typeof x === 'string') });
+  if (u.requiredStatusCheckContexts?.length)
+    addEnforcer(r, 'status-checks', {
+      ...base,
+      checks: u.requiredStatusCheckContexts.filter((x): x is string => typeof x === 'string'),
+    });
 }
 
 /** Any reader sees a branch's `protected` flag: false means no classic rule and no ruleset applies,
  *  an answer rather than a hidden setting. */
-async function unprotectedBranch(t: ForgeTarget, gh: Client, owner: string, repo: string, branch: string): Promise<boolean> {
+async function unprotectedBranch(
+  t: ForgeTarget,
+  gh: Client,
+  owner: string,
+  repo: string,
+  branch: string,
+): Promise<boolean> {
   const b = await ask(t, () => gh.request('GET /repos/{owner}/{repo}/branches/{branch}', { owner, repo, branch }));
   return b.ok && b.value.data.protected === false;
 }
@@ -214,7 +298,11 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
   const gh = client(t, s);
   const [owner, repo] = t.repo.split('/') as [string, string];
   const meta = await ask(t, () => gh.request('GET /repos/{owner}/{repo}', { owner, repo }));
-  if (!meta.ok) throw new ExpectedError(`GitHub repository ${t.repo} not found at ${t.api}, or the token may not read it (HTTP ${meta.status})`, 'check --forge-repo and the token (GITHUB_TOKEN or GH_TOKEN)');
+  if (!meta.ok)
+    throw new ExpectedError(
+      `GitHub repository ${t.repo} not found at ${t.api}, or the token may not read it (HTTP ${meta.status})`,
+      'check --forge-repo and the token (GITHUB_TOKEN or GH_TOKEN)',
+    );
   const defaultBranch = meta.value.data.default_branch;
 
   // The branches to judge: the default branch, and those the policy's protected.refs names.
@@ -222,17 +310,29 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
   const wanted = scope.branchPatterns.map(refPattern);
   if (scope.branchPatterns.some((p) => p !== `refs/heads/${defaultBranch}`)) {
     const list = await ask(t, () => gh.paginate('GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: 100 }));
-    if (list.ok) for (const b of list.value) if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`))) branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
+    if (list.ok)
+      for (const b of list.value)
+        if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`)))
+          branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
   }
 
   // Rulesets, the organization's included, each read in full.
   const rulesets: Ruleset[] = [];
   const hiddenRulesets: Hidden[] = [];
-  const listed = await ask(t, () => gh.paginate('GET /repos/{owner}/{repo}/rulesets', { owner, repo, includes_parents: true, per_page: 100 }));
+  const listed = await ask(t, () =>
+    gh.paginate('GET /repos/{owner}/{repo}/rulesets', { owner, repo, includes_parents: true, per_page: 100 }),
+  );
   if (!listed.ok) hiddenRulesets.push({ source: 'rulesets', permission: permissionOf(listed, 'metadata=read') });
   else {
     for (const summary of listed.value) {
-      const full = await ask(t, () => gh.request('GET /repos/{owner}/{repo}/rulesets/{ruleset_id}', { owner, repo, ruleset_id: summary.id, includes_parents: true }));
+      const full = await ask(t, () =>
+        gh.request('GET /repos/{owner}/{repo}/rulesets/{ruleset_id}', {
+          owner,
+          repo,
+          ruleset_id: summary.id,
+          includes_parents: true,
+        }),
+      );
       if (full.ok) rulesets.push(full.value.data as unknown as Ruleset);
       else hiddenRulesets.push({ source: `ruleset:${summary.id}`, permission: permissionOf(full, ADMIN_READ) });
     }
@@ -253,23 +353,46 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       applyBypass(r, rs);
     }
     // The effective rules name active rulesets this token could not list (another owner's, say).
-    const effective = await ask(t, () => gh.paginate('GET /repos/{owner}/{repo}/rules/branches/{branch}', { owner, repo, branch, per_page: 100 }));
+    const effective = await ask(t, () =>
+      gh.paginate('GET /repos/{owner}/{repo}/rules/branches/{branch}', { owner, repo, branch, per_page: 100 }),
+    );
     if (effective.ok) {
       for (const rule of effective.value as RulesetRule[]) {
         if (rule.ruleset_id === undefined || seen.has(rule.ruleset_id)) continue;
         applyRule(r, rule, `ruleset:${rule.ruleset_id}`, 'active');
-        if (!r.bypassHidden.some((h) => h.source === `ruleset:${rule.ruleset_id}`)) r.bypassHidden.push({ source: `ruleset:${rule.ruleset_id}`, permission: ADMIN_READ });
+        if (!r.bypassHidden.some((h) => h.source === `ruleset:${rule.ruleset_id}`))
+          r.bypassHidden.push({ source: `ruleset:${rule.ruleset_id}`, permission: ADMIN_READ });
       }
     }
     // Classic protection: in full for an admin token, else what GraphQL shows any reader.
-    const classic = await ask(t, () => gh.request('GET /repos/{owner}/{repo}/branches/{branch}/protection', { owner, repo, branch }));
+    const classic = await ask(t, () =>
+      gh.request('GET /repos/{owner}/{repo}/branches/{branch}/protection', { owner, repo, branch }),
+    );
     if (classic.ok) applyClassic(r, classic.value.data as ClassicProtection);
-    else if (!(classic.status === 404 && /not protected/i.test(classic.message)) && !(await unprotectedBranch(t, gh, owner, repo, branch))) {
+    else if (
+      !(classic.status === 404 && /not protected/i.test(classic.message)) &&
+      !(await unprotectedBranch(t, gh, owner, repo, branch))
+    ) {
       const hidden = { source: 'classic', permission: permissionOf(classic, ADMIN_READ) };
-      const gql = await ask(t, () => gh.request({ method: 'POST', url: t.graphql ?? '/graphql', query: REF_UPDATE_RULE, variables: { owner, name: repo, qualified: ref } }));
-      const answer = gql.ok ? (gql.value.data as { data?: { repository?: { ref?: { refUpdateRule?: RefUpdateRule | null } | null } | null } | null; errors?: unknown[] }) : undefined;
+      const gql = await ask(t, () =>
+        gh.request({
+          method: 'POST',
+          url: t.graphql ?? '/graphql',
+          query: REF_UPDATE_RULE,
+          variables: { owner, name: repo, qualified: ref },
+        }),
+      );
+      const answer = gql.ok
+        ? (gql.value.data as {
+            data?: { repository?: { ref?: { refUpdateRule?: RefUpdateRule | null } | null } | null } | null;
+            errors?: unknown[];
+          })
+        : undefined;
       // Errors (a token that may not use GraphQL on this repository) leave it hidden.
-      const rule = answer && !answer.errors?.length && answer.data?.repository?.ref ? answer.data.repository.ref.refUpdateRule : undefined;
+      const rule =
+        answer && !answer.errors?.length && answer.data?.repository?.ref
+          ? answer.data.repository.ref.refUpdateRule
+          : undefined;
       if (rule === null) {
         // No classic rule applies to this branch: nothing hidden.
       } else if (rule) {
@@ -294,7 +417,8 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       if (!cover.covered && !cover.detail) continue;
       const types = new Set((rs.rules ?? []).map((x) => x.type));
       const missing = ['update', 'deletion'].filter((x) => !types.has(x));
-      if (!cover.covered || missing.length) addEnforcer(r, 'tag-protection', { source: `ruleset:${rs.id}`, enforcement: rs.enforcement, off: true });
+      if (!cover.covered || missing.length)
+        addEnforcer(r, 'tag-protection', { source: `ruleset:${rs.id}`, enforcement: rs.enforcement, off: true });
       else {
         addEnforcer(r, 'tag-protection', { source: `ruleset:${rs.id}`, enforcement: rs.enforcement });
         applyBypass(r, rs);

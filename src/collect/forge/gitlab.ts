@@ -5,14 +5,26 @@
 import { Gitlab } from '@gitbeaker/rest';
 import { createRequesterFn, type RequestOptions } from '@gitbeaker/requester-utils';
 import { ExpectedError } from '../../errors.js';
-import { addBypass, addEnforcer, addHidden, emptyRef, gitlabPattern, refPattern, type ForgeFacts, type ForgeRef } from '../../domain/forge.js';
+import {
+  addBypass,
+  addEnforcer,
+  addHidden,
+  emptyRef,
+  gitlabPattern,
+  refPattern,
+  type ForgeFacts,
+  type ForgeRef,
+} from '../../domain/forge.js';
 import { redact } from './redact.js';
 import { retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';
 import type { ForgeScope } from './scope.js';
 
 class GitLabHttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -24,34 +36,61 @@ function requester(s: HttpSettings) {
   return createRequesterFn(
     (_service, opts) => Promise.resolve(opts),
     async (endpoint: string, options?: RequestOptions) => {
-      const { prefixUrl, searchParams, method, headers, body, signal } = (options ?? {}) as RequestOptions & { headers?: Record<string, string> };
+      const { prefixUrl, searchParams, method, headers, body, signal } = (options ?? {}) as RequestOptions & {
+        headers?: Record<string, string>;
+      };
       const url = new URL(endpoint, prefixUrl?.endsWith('/') ? prefixUrl : `${prefixUrl}/`);
       url.search = (searchParams as string | undefined) ?? '';
-      const response = await doFetch(url, { method: method ?? 'GET', headers: headers ?? {}, ...(body ? { body: body as string } : {}), ...(signal ? { signal: signal as AbortSignal } : {}) });
+      const response = await doFetch(url, {
+        method: method ?? 'GET',
+        headers: headers ?? {},
+        ...(body ? { body: body as string } : {}),
+        ...(signal ? { signal: signal as AbortSignal } : {}),
+      });
       if (response.ok) {
         const type = response.headers.get('content-type') ?? '';
         const text = await response.text();
         const parsed: unknown = type.includes('json') && text ? JSON.parse(text) : text;
-        return { body: (parsed ?? {}) as Record<string, unknown>, headers: Object.fromEntries(response.headers.entries()), status: response.status };
+        return {
+          body: (parsed ?? {}) as Record<string, unknown>,
+          headers: Object.fromEntries(response.headers.entries()),
+          status: response.status,
+        };
       }
       let message = '';
       try {
         const data = (await response.json()) as { message?: unknown; error?: unknown };
-        message = typeof data.message === 'string' ? data.message : typeof data.error === 'string' ? data.error : JSON.stringify(data.message ?? data.error ?? '');
+        message =
+          typeof data.message === 'string'
+            ? data.message
+            : typeof data.error === 'string'
+              ? data.error
+              : JSON.stringify(data.message ?? data.error ?? '');
       } catch {
         message = response.statusText;
       }
-      throw new GitLabHttpError(response.status, redact(`${response.status === 429 ? 'rate limited: ' : ''}${message}`));
+      throw new GitLabHttpError(
+        response.status,
+        redact(`${response.status === 429 ? 'rate limited: ' : ''}${message}`),
+      );
     },
   );
 }
 
-async function ask<T>(t: ForgeTarget, fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; status: number }> {
+async function ask<T>(
+  t: ForgeTarget,
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; status: number }> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
-    if (err instanceof GitLabHttpError && (err.status === 403 || err.status === 404)) return { ok: false, status: err.status };
-    if (err instanceof GitLabHttpError && err.status === 429) throw new ExpectedError(redact(`the GitLab API at ${t.api} is rate-limiting this token and the wait is longer than gitguard accepts`), 'try again later, or raise GITGUARD_FORGE_MAX_WAIT (seconds)');
+    if (err instanceof GitLabHttpError && (err.status === 403 || err.status === 404))
+      return { ok: false, status: err.status };
+    if (err instanceof GitLabHttpError && err.status === 429)
+      throw new ExpectedError(
+        redact(`the GitLab API at ${t.api} is rate-limiting this token and the wait is longer than gitguard accepts`),
+        'try again later, or raise GITGUARD_FORGE_MAX_WAIT (seconds)',
+      );
     throw unreachable('GitLab', t.api, err);
   }
 }
@@ -78,7 +117,8 @@ interface ApprovalRule {
   rule_type?: string;
 }
 
-const PREMIUM = (what: string): string => `${what}: GitLab Premium or Ultimate, and a token of a project Maintainer (read_api)`;
+const PREMIUM = (what: string): string =>
+  `${what}: GitLab Premium or Ultimate, and a token of a project Maintainer (read_api)`;
 const SOURCE = 'gitlab-protected-branch';
 
 function whoMayPush(a: AccessLevel): string | undefined {
@@ -93,10 +133,19 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
   const host = t.api.replace(/\/api\/v4$/, '');
   // No token: no auth header at all (anonymous, public projects only).
   const auth = t.token ? (t.tokenHeader === 'JOB-TOKEN' ? { jobToken: t.token } : { token: t.token }) : {};
-  const api = new Gitlab({ host, ...auth, requesterFn: requester(s), queryTimeout: s.timeoutMs } as ConstructorParameters<typeof Gitlab>[0]);
+  const api = new Gitlab({
+    host,
+    ...auth,
+    requesterFn: requester(s),
+    queryTimeout: s.timeoutMs,
+  } as ConstructorParameters<typeof Gitlab>[0]);
 
   const project = await ask(t, () => api.Projects.show(t.repo) as Promise<Record<string, unknown>>);
-  if (!project.ok) throw new ExpectedError(`GitLab project ${t.repo} not found at ${t.api}, or the token may not read it (HTTP ${project.status})`, 'check --forge-repo and the token (GITLAB_TOKEN or CI_JOB_TOKEN)');
+  if (!project.ok)
+    throw new ExpectedError(
+      `GitLab project ${t.repo} not found at ${t.api}, or the token may not read it (HTTP ${project.status})`,
+      'check --forge-repo and the token (GITLAB_TOKEN or CI_JOB_TOKEN)',
+    );
   const p = project.value;
   const id = p.id as number;
   const defaultBranch = typeof p.default_branch === 'string' ? p.default_branch : 'main';
@@ -105,12 +154,23 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
   if (scope.branchPatterns.some((x) => x !== `refs/heads/${defaultBranch}`)) {
     const wanted = scope.branchPatterns.map(refPattern);
     const list = await ask(t, () => api.Branches.all(id) as Promise<Array<{ name: string }>>);
-    if (list.ok) for (const b of list.value) if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`))) branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
+    if (list.ok)
+      for (const b of list.value)
+        if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`)))
+          branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
   }
   const protectedBranches = await ask(t, () => api.ProtectedBranches.all(id) as unknown as Promise<ProtectedBranch[]>);
-  const protectedTags = scope.tagPatterns.length ? await ask(t, () => api.ProtectedTags.all(id) as unknown as Promise<Array<{ name: string }>>) : undefined;
-  const pushRule = await ask(t, () => api.ProjectPushRules.show(id) as unknown as Promise<Record<string, unknown> | null>);
-  const approvalRules = await ask(t, () => api.MergeRequestApprovals.allApprovalRules(id) as unknown as Promise<ApprovalRule[]>);
+  const protectedTags = scope.tagPatterns.length
+    ? await ask(t, () => api.ProtectedTags.all(id) as unknown as Promise<Array<{ name: string }>>)
+    : undefined;
+  const pushRule = await ask(
+    t,
+    () => api.ProjectPushRules.show(id) as unknown as Promise<Record<string, unknown> | null>,
+  );
+  const approvalRules = await ask(
+    t,
+    () => api.MergeRequestApprovals.allApprovalRules(id) as unknown as Promise<ApprovalRule[]>,
+  );
 
   const refs: ForgeRef[] = [];
   for (const [ref, why] of branches) {
@@ -121,37 +181,77 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       addHidden(r, ['force-pushes', 'deletions', 'code-owner-reviews'], h);
       r.bypassHidden.push(h);
     }
-    const matching = protectedBranches.ok ? protectedBranches.value.filter((b) => gitlabPattern(b.name).test(name)) : [];
+    const matching = protectedBranches.ok
+      ? protectedBranches.value.filter((b) => gitlabPattern(b.name).test(name))
+      : [];
     for (const b of matching) {
-      addEnforcer(r, 'force-pushes', { source: SOURCE, enforcement: 'active', ...(b.allow_force_push === true ? { off: true } : {}) });
+      addEnforcer(r, 'force-pushes', {
+        source: SOURCE,
+        enforcement: 'active',
+        ...(b.allow_force_push === true ? { off: true } : {}),
+      });
       addEnforcer(r, 'deletions', { source: SOURCE, enforcement: 'active' }); // a protected branch cannot be deleted by a push
-      if (b.code_owner_approval_required === undefined) addHidden(r, ['code-owner-reviews'], { source: SOURCE, permission: PREMIUM('code owner approval') });
-      else addEnforcer(r, 'code-owner-reviews', { source: SOURCE, enforcement: 'active', ...(b.code_owner_approval_required ? {} : { off: true }) });
+      if (b.code_owner_approval_required === undefined)
+        addHidden(r, ['code-owner-reviews'], { source: SOURCE, permission: PREMIUM('code owner approval') });
+      else
+        addEnforcer(r, 'code-owner-reviews', {
+          source: SOURCE,
+          enforcement: 'active',
+          ...(b.code_owner_approval_required ? {} : { off: true }),
+        });
       for (const a of b.push_access_levels ?? []) {
         const who = whoMayPush(a);
         if (who) addBypass(r, { source: SOURCE, actor: `${who} (allowed to push to ${b.name})`, mode: 'push' });
       }
     }
     if (!pushRule.ok) addHidden(r, ['signatures'], { source: 'gitlab-push-rule', permission: PREMIUM('push rules') });
-    else addEnforcer(r, 'signatures', { source: 'gitlab-push-rule', enforcement: 'active', ...(pushRule.value?.reject_unsigned_commits === true ? {} : { off: true }) });
-    if (!approvalRules.ok) addHidden(r, ['reviews'], { source: 'gitlab-approval-rule', permission: PREMIUM('merge request approval rules') });
+    else
+      addEnforcer(r, 'signatures', {
+        source: 'gitlab-push-rule',
+        enforcement: 'active',
+        ...(pushRule.value?.reject_unsigned_commits === true ? {} : { off: true }),
+      });
+    if (!approvalRules.ok)
+      addHidden(r, ['reviews'], {
+        source: 'gitlab-approval-rule',
+        permission: PREMIUM('merge request approval rules'),
+      });
     else {
       for (const rule of approvalRules.value) {
         // Code owner and security-report rules are not the reviewer count the policy means.
         if (rule.rule_type && rule.rule_type !== 'regular' && rule.rule_type !== 'any_approver') continue;
-        const applies = rule.applies_to_all_protected_branches ? matching.length > 0 : !rule.protected_branches?.length || rule.protected_branches.some((pb) => gitlabPattern(pb.name).test(name));
-        if (applies) addEnforcer(r, 'reviews', { source: `gitlab-approval-rule:${rule.id}`, enforcement: 'active', approvals: rule.approvals_required ?? 0 });
+        const applies = rule.applies_to_all_protected_branches
+          ? matching.length > 0
+          : !rule.protected_branches?.length || rule.protected_branches.some((pb) => gitlabPattern(pb.name).test(name));
+        if (applies)
+          addEnforcer(r, 'reviews', {
+            source: `gitlab-approval-rule:${rule.id}`,
+            enforcement: 'active',
+            approvals: rule.approvals_required ?? 0,
+          });
       }
     }
     // "Pipelines must succeed": every job of the pipeline is required, whatever it is called.
-    addEnforcer(r, 'status-checks', { source: 'gitlab-project-setting', enforcement: 'active', checks: ['*'], ...(p.only_allow_merge_if_pipeline_succeeds === true ? {} : { off: true }) });
+    addEnforcer(r, 'status-checks', {
+      source: 'gitlab-project-setting',
+      enforcement: 'active',
+      checks: ['*'],
+      ...(p.only_allow_merge_if_pipeline_succeeds === true ? {} : { off: true }),
+    });
     refs.push(r);
   }
   for (const pattern of scope.tagPatterns) {
     const r = emptyRef(pattern, 'tag', 'tags protected by the policy');
     const tagName = pattern.slice('refs/tags/'.length);
-    if (!protectedTags?.ok) addHidden(r, ['tag-protection'], { source: 'gitlab-protected-tag', permission: 'a project Maintainer token (read_api) to list protected tags' });
-    else for (const pt of protectedTags.value) if (gitlabPattern(pt.name).test(tagName)) addEnforcer(r, 'tag-protection', { source: 'gitlab-protected-tag', enforcement: 'active' });
+    if (!protectedTags?.ok)
+      addHidden(r, ['tag-protection'], {
+        source: 'gitlab-protected-tag',
+        permission: 'a project Maintainer token (read_api) to list protected tags',
+      });
+    else
+      for (const pt of protectedTags.value)
+        if (gitlabPattern(pt.name).test(tagName))
+          addEnforcer(r, 'tag-protection', { source: 'gitlab-protected-tag', enforcement: 'active' });
     refs.push(r);
   }
   return { kind: 'gitlab', repo: t.repo, api: t.api, defaultBranch, refs };

@@ -18,7 +18,8 @@ export interface HttpSettings {
 function seconds(v: string | undefined, fallback: number, name: string): number {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new ExpectedError(`${name} must be a number of seconds, not ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new ExpectedError(`${name} must be a number of seconds, not ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -61,7 +62,8 @@ export function retryingFetch(s: HttpSettings, statuses: readonly number[] = [42
 
 /** Seconds to wait before retrying a 429/503, from Retry-After or a rate-limit reset time. */
 export function waitFor(headers: Headers | Record<string, string | undefined>, now = Date.now()): number | undefined {
-  const get = (k: string): string | undefined => (headers instanceof Headers ? headers.get(k) ?? undefined : headers[k]);
+  const get = (k: string): string | undefined =>
+    headers instanceof Headers ? (headers.get(k) ?? undefined) : headers[k];
   const after = get('retry-after');
   if (after !== undefined) {
     const n = Number(after);
@@ -82,6 +84,9 @@ export function unreachable(kind: string, api: string, err: unknown): ExpectedEr
   const detail = e?.cause?.code ?? e?.cause?.message ?? '';
   const status = typeof e?.status === 'number' && e.status > 0 && e.status !== 500 ? `HTTP ${e.status}: ` : '';
   const msg = `${status}${(e?.message ?? String(err)).split('\n')[0]}${detail && !(e?.message ?? '').includes(detail) ? ` (${detail})` : ''}`;
-  const hint = e?.status === 401 ? 'the token was refused: check GITHUB_TOKEN / GITLAB_TOKEN' : 'check --forge-url, the network and the token, or run without --forge';
+  const hint =
+    e?.status === 401
+      ? 'the token was refused: check GITHUB_TOKEN / GITLAB_TOKEN'
+      : 'check --forge-url, the network and the token, or run without --forge';
   return new ExpectedError(redact(`cannot read the ${kind} API at ${api}: ${msg}`), hint);
 }

@@ -9,7 +9,12 @@ import { registerSecret } from './redact.js';
 
 export type { ForgeFacts, ForgeRequest };
 
-export async function collectForge(req: ForgeRequest, env: NodeJS.ProcessEnv, originUrl: string | undefined, protectedRefs: readonly string[]): Promise<ForgeFacts> {
+export async function collectForge(
+  req: ForgeRequest,
+  env: NodeJS.ProcessEnv,
+  originUrl: string | undefined,
+  protectedRefs: readonly string[],
+): Promise<ForgeFacts> {
   const target = resolveTarget(req, env, originUrl);
   registerSecret(target.token);
   const settings = httpSettings(env);

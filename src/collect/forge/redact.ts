@@ -13,5 +13,8 @@ export function redact(text: string): string {
   // Credentials in URLs and authorization headers, whoever's they are.
   return out
     .replace(/(\/\/)[^/@\s]+@/g, '$1***@')
-    .replace(/((?:authorization|private-token|job-token)["']?\s*[:=]\s*["']?)(?:(?:token|bearer|basic)\s+)?[^\s"',}]+/gi, '$1***');
+    .replace(
+      /((?:authorization|private-token|job-token)["']?\s*[:=]\s*["']?)(?:(?:token|bearer|basic)\s+)?[^\s"',}]+/gi,
+      '$1***',
+    );
 }

@@ -62,12 +62,23 @@ function checkUrl(url: string, what: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new ExpectedError(`${what} ${JSON.stringify(url)} is not a URL`, 'give the API base, e.g. https://api.github.com or https://gitlab.example.com/api/v4');
+    throw new ExpectedError(
+      `${what} ${JSON.stringify(url)} is not a URL`,
+      'give the API base, e.g. https://api.github.com or https://gitlab.example.com/api/v4',
+    );
   }
-  if (u.username || u.password) throw new ExpectedError(`${what} must not carry credentials`, 'pass the token in GITHUB_TOKEN or GITLAB_TOKEN instead');
+  if (u.username || u.password)
+    throw new ExpectedError(
+      `${what} must not carry credentials`,
+      'pass the token in GITHUB_TOKEN or GITLAB_TOKEN instead',
+    );
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
   // The token travels in a header: never over plain HTTP to another machine.
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) throw new ExpectedError(`${what} must use https (plain http only to this machine)`, 'use the https:// address of the API');
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback))
+    throw new ExpectedError(
+      `${what} must use https (plain http only to this machine)`,
+      'use the https:// address of the API',
+    );
   return trimSlash(u.toString());
 }
 
@@ -80,19 +91,42 @@ export function resolveTarget(req: ForgeRequest, env: NodeJS.ProcessEnv, originU
   const origin = originUrl ? parseRemote(originUrl) : undefined;
   let kind: ForgeKind | undefined = req.kind === 'auto' ? undefined : req.kind;
   kind ??= origin ? kindOfHost(origin.host) : undefined;
-  kind ??= env.GITHUB_ACTIONS === 'true' || env.GITHUB_REPOSITORY ? 'github' : env.GITLAB_CI || env.CI_PROJECT_PATH ? 'gitlab' : undefined;
+  kind ??=
+    env.GITHUB_ACTIONS === 'true' || env.GITHUB_REPOSITORY
+      ? 'github'
+      : env.GITLAB_CI || env.CI_PROJECT_PATH
+        ? 'gitlab'
+        : undefined;
   if (!kind) {
-    throw new ExpectedError(origin ? `cannot tell which forge hosts ${origin.host}` : 'cannot tell which forge hosts this repository (no origin remote)', 'say it: --forge github or --forge gitlab');
+    throw new ExpectedError(
+      origin
+        ? `cannot tell which forge hosts ${origin.host}`
+        : 'cannot tell which forge hosts this repository (no origin remote)',
+      'say it: --forge github or --forge gitlab',
+    );
   }
-  const fromOrigin = origin && kindOfHost(origin.host) !== (kind === 'github' ? 'gitlab' : 'github') ? origin : undefined;
+  const fromOrigin =
+    origin && kindOfHost(origin.host) !== (kind === 'github' ? 'gitlab' : 'github') ? origin : undefined;
   const repo = req.repo ?? (kind === 'github' ? env.GITHUB_REPOSITORY : env.CI_PROJECT_PATH) ?? fromOrigin?.path;
-  if (!repo) throw new ExpectedError('cannot tell which repository to read on the forge', `pass --forge-repo ${kind === 'github' ? 'OWNER/NAME' : 'group/project'}`);
-  if (kind === 'github' && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) throw new ExpectedError(`${JSON.stringify(repo)} is not a GitHub repository name`, 'write it as OWNER/NAME');
-  if (kind === 'gitlab' && !/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+$/.test(repo)) throw new ExpectedError(`${JSON.stringify(repo)} is not a GitLab project path`, 'write it as group/subgroup/project');
+  if (!repo)
+    throw new ExpectedError(
+      'cannot tell which repository to read on the forge',
+      `pass --forge-repo ${kind === 'github' ? 'OWNER/NAME' : 'group/project'}`,
+    );
+  if (kind === 'github' && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo))
+    throw new ExpectedError(`${JSON.stringify(repo)} is not a GitHub repository name`, 'write it as OWNER/NAME');
+  if (kind === 'gitlab' && !/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+$/.test(repo))
+    throw new ExpectedError(
+      `${JSON.stringify(repo)} is not a GitLab project path`,
+      'write it as group/subgroup/project',
+    );
 
   if (kind === 'github') {
     const selfHosted = fromOrigin && fromOrigin.host !== 'github.com' ? `https://${fromOrigin.host}/api/v3` : undefined;
-    const api = checkUrl(req.url ?? env.GITHUB_API_URL ?? selfHosted ?? 'https://api.github.com', req.url ? '--forge-url' : 'the GitHub API URL');
+    const api = checkUrl(
+      req.url ?? env.GITHUB_API_URL ?? selfHosted ?? 'https://api.github.com',
+      req.url ? '--forge-url' : 'the GitHub API URL',
+    );
     // GITHUB_GRAPHQL_URL wins, unless it names another host than the API (Actions sets it for
     // github.com even when --forge-url points elsewhere: the token must not follow it there).
     const envGraphql = env.GITHUB_GRAPHQL_URL ? checkUrl(env.GITHUB_GRAPHQL_URL, 'GITHUB_GRAPHQL_URL') : undefined;
@@ -101,8 +135,15 @@ export function resolveTarget(req: ForgeRequest, env: NodeJS.ProcessEnv, originU
     return { kind, repo, api, graphql, ...(token ? { token } : {}) };
   }
   const selfHosted = fromOrigin && fromOrigin.host !== 'gitlab.com' ? `https://${fromOrigin.host}/api/v4` : undefined;
-  const api = checkUrl(req.url ?? env.CI_API_V4_URL ?? selfHosted ?? 'https://gitlab.com/api/v4', req.url ? '--forge-url' : 'the GitLab API URL');
-  if (!/\/api\/v4$/.test(api)) throw new ExpectedError(`the GitLab API URL ${api} does not end in /api/v4`, 'give the API base, e.g. https://gitlab.example.com/api/v4');
+  const api = checkUrl(
+    req.url ?? env.CI_API_V4_URL ?? selfHosted ?? 'https://gitlab.com/api/v4',
+    req.url ? '--forge-url' : 'the GitLab API URL',
+  );
+  if (!/\/api\/v4$/.test(api))
+    throw new ExpectedError(
+      `the GitLab API URL ${api} does not end in /api/v4`,
+      'give the API base, e.g. https://gitlab.example.com/api/v4',
+    );
   if (env.GITLAB_TOKEN) return { kind, repo, api, token: env.GITLAB_TOKEN, tokenHeader: 'PRIVATE-TOKEN' };
   if (env.CI_JOB_TOKEN) return { kind, repo, api, token: env.CI_JOB_TOKEN, tokenHeader: 'JOB-TOKEN' };
   return { kind, repo, api };

@@ -41,7 +41,8 @@ export function tokenChecksumValid(token: string): boolean {
   const check = token.slice(-6);
   for (const input of [body, token.slice(0, -6)]) {
     const crc = crc32(input);
-    for (const digits of [BASE62_DIGITS_UPPER_FIRST, BASE62_DIGITS_LOWER_FIRST]) if (base62(crc, 6, digits) === check) return true;
+    for (const digits of [BASE62_DIGITS_UPPER_FIRST, BASE62_DIGITS_LOWER_FIRST])
+      if (base62(crc, 6, digits) === check) return true;
   }
   return false;
 }

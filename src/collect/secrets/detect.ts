@@ -42,7 +42,6 @@ export interface SecretFormatsFile {
   formats: SecretFormat[];
 }
 
-
 export interface DetectorOptions {
   /** Also run the generic high-entropy detector (off by default: it is noisy). */
   entropy?: boolean;
@@ -76,7 +75,8 @@ export function shannonEntropy(s: string): number {
 }
 
 // Placeholders and documentation values: what people write where a real secret would go.
-const PLACEHOLDER = /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dummy|fake|sample|redacted|changeme|change[_-]me|replace|insert|secret[_-]?key|password|passwd|<|>|\$\{|\$\(|\{\{|%[sd]|0123456|123456789|abcdefgh|(.)\1{7,}/i;
+const PLACEHOLDER =
+  /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dummy|fake|sample|redacted|changeme|change[_-]me|replace|insert|secret[_-]?key|password|passwd|<|>|\$\{|\$\(|\{\{|%[sd]|0123456|123456789|abcdefgh|(.)\1{7,}/i;
 // A password that is a variable reference or a template, not a value.
 const TEMPLATED = /^(?:\$|%|\{|:|@)/;
 
@@ -95,7 +95,9 @@ const MAX_BLOCK_LINES = 400;
 /** The formats' keywords as one expression of literal alternatives, which V8 runs in time linear in
  *  the text. */
 function keywordRegExp(formats: Compiled[], flags: string): RegExp {
-  const words = [...new Set(formats.flatMap((f) => f.lowerKeywords))].map((k) => k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
+  const words = [...new Set(formats.flatMap((f) => f.lowerKeywords))].map((k) =>
+    k.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'),
+  );
   return new RegExp(words.join('|'), flags);
 }
 
@@ -112,8 +114,13 @@ function keyLineBody(raw: string): string {
   let end = t.length;
   let run = end;
   while (run > 0 && (space(t[run - 1]) || t[run - 1] === ',' || t[run - 1] === ';' || t[run - 1] === '+')) run -= 1;
-  if (run < end && (quote(t[run - 1]) || t.slice(run, end).includes(' ') || t.slice(run, end).includes('\t'))) end = run;
-  while (end > 0 && (quote(t[end - 1]) || space(t[end - 1]) || t[end - 1] === ',' || t[end - 1] === ';' || t[end - 1] === '\\')) end -= 1;
+  if (run < end && (quote(t[run - 1]) || t.slice(run, end).includes(' ') || t.slice(run, end).includes('\t')))
+    end = run;
+  while (
+    end > 0 &&
+    (quote(t[end - 1]) || space(t[end - 1]) || t[end - 1] === ',' || t[end - 1] === ';' || t[end - 1] === '\\')
+  )
+    end -= 1;
   let start = 0;
   while (start < end && (quote(t[start]) || space(t[start]) || t[start] === '+')) start += 1;
   return t.slice(start, end);
@@ -126,8 +133,16 @@ export class SecretDetector {
   constructor(opts: DetectorOptions = {}, formats: SecretFormat[] = shippedFormats().formats) {
     this.formats = formats
       .filter((f) => !f.optIn || (f.optIn === 'entropy' && opts.entropy))
-      .map((f) => ({ ...f, re: RE2JS.compile(f.regex), allowRes: (f.allow ?? []).map((a) => RE2JS.compile(a)), lowerKeywords: f.keywords.map((k) => k.toLowerCase()) }));
-    this.prefilter = keywordRegExp(this.formats.filter((f) => !f.lazy), 'i');
+      .map((f) => ({
+        ...f,
+        re: RE2JS.compile(f.regex),
+        allowRes: (f.allow ?? []).map((a) => RE2JS.compile(a)),
+        lowerKeywords: f.keywords.map((k) => k.toLowerCase()),
+      }));
+    this.prefilter = keywordRegExp(
+      this.formats.filter((f) => !f.lazy),
+      'i',
+    );
   }
 
   /** Every keyword of the formats in use (global, case-insensitive): a line without one of them
@@ -140,21 +155,42 @@ export class SecretDetector {
   scan(lines: string[], numbers: number[]): SecretHit[] {
     const hits: SecretHit[] = [];
     const pending = new Map<string, Array<{ f: Compiled; line: number; value: string }>>();
-    this.pass(lines, numbers, this.formats.filter((f) => !f.lazy), this.prefilter, hits, pending);
+    this.pass(
+      lines,
+      numbers,
+      this.formats.filter((f) => !f.lazy),
+      this.prefilter,
+      hits,
+      pending,
+    );
     const lazy = this.formats.filter((f) => f.lazy && pending.has(f.pairedWith!));
     if (lazy.length) this.pass(lines, numbers, lazy, undefined, hits, pending);
     // Pairs (an AWS key id with its secret key): reported at the secret, only when both are there.
     for (const [id, list] of pending) {
       for (const p of list) {
         const partner = pending.get(p.f.pairedWith!);
-        if (p.f.pairKind && partner?.length) hits.push({ kind: p.f.pairKind, title: `${p.f.title} with its key id`, line: p.line, redacted: redactSecret(p.value) });
-        else if (p.f.reportAlone) hits.push({ kind: id, title: p.f.title, line: p.line, redacted: redactSecret(p.value) });
+        if (p.f.pairKind && partner?.length)
+          hits.push({
+            kind: p.f.pairKind,
+            title: `${p.f.title} with its key id`,
+            line: p.line,
+            redacted: redactSecret(p.value),
+          });
+        else if (p.f.reportAlone)
+          hits.push({ kind: id, title: p.f.title, line: p.line, redacted: redactSecret(p.value) });
       }
     }
     return hits.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
   }
 
-  private pass(lines: string[], numbers: number[], formats: Compiled[], prefilter: RegExp | undefined, hits: SecretHit[], pending: Map<string, Array<{ f: Compiled; line: number; value: string }>>): void {
+  private pass(
+    lines: string[],
+    numbers: number[],
+    formats: Compiled[],
+    prefilter: RegExp | undefined,
+    hits: SecretHit[],
+    pending: Map<string, Array<{ f: Compiled; line: number; value: string }>>,
+  ): void {
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       if (prefilter && !prefilter.test(line)) continue;
@@ -169,7 +205,13 @@ export class SecretDetector {
           from = end > m.start() ? end : end + 1;
           if (f.block) {
             const block = this.keyBlock(line.slice(end), lines, i);
-            if (block) hits.push({ kind: f.id, title: f.title, line: numbers[i]!, redacted: `${m.group(0)!.replace(/-/g, '').trim()} block …(${block} chars)` });
+            if (block)
+              hits.push({
+                kind: f.id,
+                title: f.title,
+                line: numbers[i]!,
+                redacted: `${m.group(0)!.replace(/-/g, '').trim()} block …(${block} chars)`,
+              });
             continue;
           }
           const value = m.groupCount() >= 1 && m.group(1) !== null ? m.group(1)! : m.group(0)!;

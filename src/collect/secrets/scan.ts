@@ -14,8 +14,6 @@ import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
 
-
-
 export interface ScanOptions {
   /** The generic high-entropy detector too; may be settled later (git starts reading history at once). */
   entropy?: boolean | Promise<boolean>;
@@ -76,9 +74,21 @@ interface FileChange {
   numbers: number[];
 }
 
-export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opts: ScanOptions = {}): Promise<SecretsFacts> {
+export async function scanSecrets(
+  repo: RepositoryInfo,
+  revisions: string[],
+  opts: ScanOptions = {},
+): Promise<SecretsFacts> {
   const maxBlobBytes = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
-  const facts: SecretsFacts = { commits: 0, scanned: 0, skipped: { binary: 0, oversized: 0, repeated: 0 }, maxBlobBytes, entropy: false, leaks: [], more: 0 };
+  const facts: SecretsFacts = {
+    commits: 0,
+    scanned: 0,
+    skipped: { binary: 0, oversized: 0, repeated: 0 },
+    maxBlobBytes,
+    entropy: false,
+    leaks: [],
+    more: 0,
+  };
   if (!revisions.length) {
     facts.entropy = (await opts.entropy) === true;
     return facts;
@@ -88,7 +98,21 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
   const binaries = new Set<string>();
   try {
     const child = spawnGit(
-      ['-c', `core.bigFileThreshold=${maxBlobBytes}`, 'log', '-p', '-U0', '--full-index', '--no-color', '--no-ext-diff', '--no-textconv', '--reverse', '--topo-order', '--format=%x01%H', '--stdin'],
+      [
+        '-c',
+        `core.bigFileThreshold=${maxBlobBytes}`,
+        'log',
+        '-p',
+        '-U0',
+        '--full-index',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--reverse',
+        '--topo-order',
+        '--format=%x01%H',
+        '--stdin',
+      ],
       { gitDir: shadow.gitDir },
     );
     const stderr: Buffer[] = [];
@@ -240,7 +264,15 @@ export async function scanSecrets(repo: RepositoryInfo, revisions: string[], opt
     // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.
     if (binaries.size) {
       const ids = [...binaries];
-      const out = (await runGit(['cat-file', '--batch-check=%(objectsize)'], { gitDir: shadow.gitDir, input: `${ids.join('\n')}\n`, timeoutMs: 120_000 })).stdout.toString('latin1').split('\n');
+      const out = (
+        await runGit(['cat-file', '--batch-check=%(objectsize)'], {
+          gitDir: shadow.gitDir,
+          input: `${ids.join('\n')}\n`,
+          timeoutMs: 120_000,
+        })
+      ).stdout
+        .toString('latin1')
+        .split('\n');
       for (let i = 0; i < ids.length; i++) {
         if (Number(out[i]) > maxBlobBytes) facts.skipped.oversized += 1;
         else facts.skipped.binary += 1;

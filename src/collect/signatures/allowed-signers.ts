@@ -62,7 +62,6 @@ export function parseAbsoluteTime(text: string): number | undefined {
 // ---------------------------------------------------------------------------------------------
 // The file
 
-
 export interface ParseAllowedSignersOptions {
   /** Called for each malformed line, which is then skipped (what OpenSSH does). Without it,
    *  the first malformed line throws. */
@@ -121,7 +120,13 @@ export function readKey(text: string): { key: SshPublicKey; comment: string } | 
     return undefined;
   }
   if (key.type !== (TEXT_TYPE_ALIASES[typeName] ?? typeName)) return undefined;
-  return { key, comment: text.slice(end).replace(/^[ \t]+/, '').replace(/[\r\n]+$/, '') };
+  return {
+    key,
+    comment: text
+      .slice(end)
+      .replace(/^[ \t]+/, '')
+      .replace(/[\r\n]+$/, ''),
+  };
 }
 
 /** sshkey_advance_past_options: index of the first unquoted blank, or -1 for an open quote. */
@@ -249,7 +254,11 @@ function parseLine(raw: string): Omit<AllowedSigner, 'file' | 'line'> | undefine
  * Parses an allowed-signers file. Throws AllowedSignersError ("file:line: reason") for the first
  * malformed line unless `opts.onInvalid` is given.
  */
-export function parseAllowedSigners(text: string, file: string, opts: ParseAllowedSignersOptions = {}): AllowedSigner[] {
+export function parseAllowedSigners(
+  text: string,
+  file: string,
+  opts: ParseAllowedSignersOptions = {},
+): AllowedSigner[] {
   const out: AllowedSigner[] = [];
   const lines = text.split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
@@ -279,7 +288,11 @@ export function entryAllows(
 ): boolean {
   if (principal !== undefined && matchPatternList(principal, entry.principalList) !== 1) return false;
   if (entry.certAuthority || !sameKey(entry.key, key)) return false;
-  if (entry.namespaces !== undefined && namespace !== undefined && matchPatternList(namespace, entry.namespaces) !== 1) {
+  if (
+    entry.namespaces !== undefined &&
+    namespace !== undefined &&
+    matchPatternList(namespace, entry.namespaces) !== 1
+  ) {
     return false;
   }
   if (entry.validAfter !== undefined && at < entry.validAfter) return false;

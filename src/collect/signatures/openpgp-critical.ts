@@ -104,7 +104,8 @@ function areaProblem(area: Uint8Array, where: string): string | undefined {
     // gpg's unsigned n - 1 wraps for n = 0: "buffer shorter than subpacket".
     if (s.n === 0) return unreadable;
     const type = s.octet & 0x7f;
-    if (!handled(type, area.subarray(s.at + 1, s.at + s.n))) return `critical subpacket ${type} in the ${where} area is one gpg does not understand`;
+    if (!handled(type, area.subarray(s.at + 1, s.at + s.n)))
+      return `critical subpacket ${type} in the ${where} area is one gpg does not understand`;
   }
   return undefined;
 }
@@ -129,7 +130,8 @@ export function gpgIssuer(hashed: Uint8Array, unhashed: Uint8Array): { fingerpri
   const out: { fingerprint?: string; keyId?: string } = {};
   const f = first(hashed, 33);
   // v5 and v6 (RFC 9580) fingerprints are 32 octets; gpg 2.2 reads no such signature.
-  if (f && ((f.length === 21 && f[0] === 4) || (f.length === 33 && (f[0] === 5 || f[0] === 6)))) out.fingerprint = Buffer.from(f.subarray(1)).toString('hex').toUpperCase();
+  if (f && ((f.length === 21 && f[0] === 4) || (f.length === 33 && (f[0] === 5 || f[0] === 6))))
+    out.fingerprint = Buffer.from(f.subarray(1)).toString('hex').toUpperCase();
   // parse_one_sig_subpkt: an issuer shorter than 8 octets is "too short", and then not found.
   const idIn = (area: Uint8Array): Uint8Array | undefined => {
     const b = first(area, 16);
@@ -160,7 +162,8 @@ export function subpacketAreas(body: Uint8Array): { hashed: Uint8Array; unhashed
   const version = body[0];
   if (version !== 4 && version !== 5 && version !== 6) return undefined;
   const w = version === 6 ? 4 : 2;
-  const length = (at: number): number | undefined => (at + w <= body.length ? Buffer.from(body.buffer, body.byteOffset + at, w).readUIntBE(0, w) : undefined);
+  const length = (at: number): number | undefined =>
+    at + w <= body.length ? Buffer.from(body.buffer, body.byteOffset + at, w).readUIntBE(0, w) : undefined;
   const hl = length(4);
   if (hl === undefined) return undefined;
   const hashedEnd = 4 + w + hl;
@@ -188,7 +191,8 @@ export function signaturePacketBodies(bin: Uint8Array): Uint8Array[] | undefined
       if (l0 === undefined) return undefined;
       if (l0 < 192) [len, at] = [l0, p + 2];
       else if (l0 < 224 && p + 2 < bin.length) [len, at] = [((l0 - 192) << 8) + bin[p + 2]! + 192, p + 3];
-      else if (l0 === 255 && p + 5 < bin.length) [len, at] = [Buffer.from(bin.buffer, bin.byteOffset + p + 2, 4).readUInt32BE(0), p + 6];
+      else if (l0 === 255 && p + 5 < bin.length)
+        [len, at] = [Buffer.from(bin.buffer, bin.byteOffset + p + 2, 4).readUInt32BE(0), p + 6];
       else return undefined;
     } else {
       tag = (ctb >> 2) & 0x0f;

@@ -17,7 +17,8 @@ const CURVES: Record<string, { crv: string; size: number }> = {
   p521: { crv: 'P-521', size: 66 },
 };
 
-type KeyPacket = openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
+type KeyPacket =
+  openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
 interface SigInternals {
   version: number;
   hashAlgorithm: number;
@@ -48,16 +49,44 @@ function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | '
     const info = kp.getAlgorithmInfo() as { algorithm: string; curve?: string };
     if ((kp.algorithm === 1 || kp.algorithm === 3) && p.n instanceof Uint8Array && p.e instanceof Uint8Array) {
       const n = strip(p.n);
-      out = { key: createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(strip(p.e)) }, format: 'jwk' }), kind: 'rsa', size: n.length };
-    } else if (kp.algorithm === 22 && info.curve === 'ed25519Legacy' && p.Q instanceof Uint8Array && p.Q.length === 33 && p.Q[0] === 0x40) {
-      out = { key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(p.Q.subarray(1)) }, format: 'jwk' }), kind: 'ed25519', size: 32 };
+      out = {
+        key: createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(strip(p.e)) }, format: 'jwk' }),
+        kind: 'rsa',
+        size: n.length,
+      };
+    } else if (
+      kp.algorithm === 22 &&
+      info.curve === 'ed25519Legacy' &&
+      p.Q instanceof Uint8Array &&
+      p.Q.length === 33 &&
+      p.Q[0] === 0x40
+    ) {
+      out = {
+        key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(p.Q.subarray(1)) }, format: 'jwk' }),
+        kind: 'ed25519',
+        size: 32,
+      };
     } else if (kp.algorithm === 27 && p.A instanceof Uint8Array && p.A.length === 32) {
-      out = { key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(p.A) }, format: 'jwk' }), kind: 'ed25519', size: 32 };
-    } else if (kp.algorithm === 19 && info.curve && CURVES[info.curve] && p.Q instanceof Uint8Array && p.Q[0] === 0x04) {
+      out = {
+        key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(p.A) }, format: 'jwk' }),
+        kind: 'ed25519',
+        size: 32,
+      };
+    } else if (
+      kp.algorithm === 19 &&
+      info.curve &&
+      CURVES[info.curve] &&
+      p.Q instanceof Uint8Array &&
+      p.Q[0] === 0x04
+    ) {
       const c = CURVES[info.curve]!;
       const x = p.Q.subarray(1, 1 + c.size);
       const y = p.Q.subarray(1 + c.size, 1 + 2 * c.size);
-      out = { key: createPublicKey({ key: { kty: 'EC', crv: c.crv, x: b64url(x), y: b64url(y) }, format: 'jwk' }), kind: 'ecdsa', size: c.size };
+      out = {
+        key: createPublicKey({ key: { kty: 'EC', crv: c.crv, x: b64url(x), y: b64url(y) }, format: 'jwk' }),
+        kind: 'ecdsa',
+        size: c.size,
+      };
     }
   } catch {
     out = null;
@@ -67,7 +96,13 @@ function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | '
 }
 
 /** true/false when the fast path could judge the signature, undefined to fall back to openpgp.js. */
-export async function fastVerify(sig: openpgp.SignaturePacket, kp: KeyPacket, type: number, data: unknown, detached: boolean): Promise<boolean | undefined> {
+export async function fastVerify(
+  sig: openpgp.SignaturePacket,
+  kp: KeyPacket,
+  type: number,
+  data: unknown,
+  detached: boolean,
+): Promise<boolean | undefined> {
   const s = sig as unknown as SigInternals;
   if (s.version !== 4 || s.publicKeyAlgorithm !== kp.algorithm) return undefined;
   if (!HASHES[s.hashAlgorithm] || !publicKey(kp)) return undefined;
@@ -80,7 +115,12 @@ export async function fastVerify(sig: openpgp.SignaturePacket, kp: KeyPacket, ty
  * trailer), `params` the signature's MPIs by openpgp.js's names (s; r and s; or RS).
  * undefined when this path does not handle the key, hash or signature shape.
  */
-export function verifyParams(kp: KeyPacket, hashAlgorithm: number, signed: Uint8Array[], params: Record<string, Uint8Array | undefined>): boolean | undefined {
+export function verifyParams(
+  kp: KeyPacket,
+  hashAlgorithm: number,
+  signed: Uint8Array[],
+  params: Record<string, Uint8Array | undefined>,
+): boolean | undefined {
   const hash = HASHES[hashAlgorithm];
   const k = publicKey(kp);
   if (!hash || !k) return undefined;
@@ -92,13 +132,19 @@ export function verifyParams(kp: KeyPacket, hashAlgorithm: number, signed: Uint8
       return cryptoVerify(hash, data(), { key: k.key, padding: constants.RSA_PKCS1_PADDING }, pad(params.s, k.size));
     case 'ed25519': {
       // OpenPGP's EdDSA signs the digest of the data, not the data itself.
-      const rs = params.RS ?? (params.r && params.s ? Buffer.concat([pad(params.r, 32), pad(params.s, 32)]) : undefined);
+      const rs =
+        params.RS ?? (params.r && params.s ? Buffer.concat([pad(params.r, 32), pad(params.s, 32)]) : undefined);
       if (!rs || rs.length !== 64) return undefined;
       return cryptoVerify(null, createHash(hash).update(data()).digest(), k.key, rs);
     }
     case 'ecdsa':
       if (!params.r || !params.s) return undefined;
-      return cryptoVerify(hash, data(), { key: k.key, dsaEncoding: 'ieee-p1363' }, Buffer.concat([pad(params.r, k.size), pad(params.s, k.size)]));
+      return cryptoVerify(
+        hash,
+        data(),
+        { key: k.key, dsaEncoding: 'ieee-p1363' },
+        Buffer.concat([pad(params.r, k.size), pad(params.s, k.size)]),
+      );
     default:
       return undefined;
   }

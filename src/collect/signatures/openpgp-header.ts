@@ -3,9 +3,33 @@
 // openpgp.ts needs the key). Pure and bounded: a malformed block yields {}.
 import type { SignatureVerdict } from '../../domain/signature.js';
 
-const HASHES: Record<number, string> = { 1: 'md5', 2: 'sha1', 3: 'ripemd', 8: 'sha256', 9: 'sha384', 10: 'sha512', 11: 'sha224', 12: 'sha3_256', 14: 'sha3_512' };
+const HASHES: Record<number, string> = {
+  1: 'md5',
+  2: 'sha1',
+  3: 'ripemd',
+  8: 'sha256',
+  9: 'sha384',
+  10: 'sha512',
+  11: 'sha224',
+  12: 'sha3_256',
+  14: 'sha3_512',
+};
 // openpgp.js's names for the public-key algorithms (enums.publicKey), so verdicts read the same.
-const PUBKEYS: Record<number, string> = { 1: 'rsaEncryptSign', 2: 'rsaEncrypt', 3: 'rsaSign', 16: 'elgamal', 17: 'dsa', 18: 'ecdh', 19: 'ecdsa', 20: 'elgamal', 22: 'eddsaLegacy', 25: 'x25519', 26: 'x448', 27: 'ed25519', 28: 'ed448' };
+const PUBKEYS: Record<number, string> = {
+  1: 'rsaEncryptSign',
+  2: 'rsaEncrypt',
+  3: 'rsaSign',
+  16: 'elgamal',
+  17: 'dsa',
+  18: 'ecdh',
+  19: 'ecdsa',
+  20: 'elgamal',
+  22: 'eddsaLegacy',
+  25: 'x25519',
+  26: 'x448',
+  27: 'ed25519',
+  28: 'ed448',
+};
 
 export type SignatureHeader = { hashAlgorithm?: string } & Pick<SignatureVerdict, 'keyAlgorithm' | 'keyBits'>;
 

@@ -81,15 +81,28 @@ export class Entry {
         if (email) identities.add(email.toLowerCase());
       }
       if (!newest || (cert.created?.getTime() ?? 0) > (newest.created?.getTime() ?? 0)) newest = cert;
-      if (cert.isPrimaryUserID && (!primaryUserSig || (cert.created?.getTime() ?? 0) > (primaryUserSig.created?.getTime() ?? 0))) primaryUserSig = cert;
+      if (
+        cert.isPrimaryUserID &&
+        (!primaryUserSig || (cert.created?.getTime() ?? 0) > (primaryUserSig.created?.getTime() ?? 0))
+      )
+        primaryUserSig = cert;
     }
-    const direct = await latestValid((this.key as unknown as { directSignatures: openpgp.SignaturePacket[] }).directSignatures, k, enums.signature.key, { key: k } as unknown as SigData);
+    const direct = await latestValid(
+      (this.key as unknown as { directSignatures: openpgp.SignaturePacket[] }).directSignatures,
+      k,
+      enums.signature.key,
+      { key: k } as unknown as SigData,
+    );
     const selfSig = primaryUserSig ?? newest;
     const facts: PrimaryFacts = { identities: [...identities].sort() };
     if (!selfSig && !direct) facts.unusable = 'the key has no valid self-signature';
-    const expiries = [selfSig && keyExpiry(k, selfSig), direct && keyExpiry(k, direct)].filter((x): x is number => x !== undefined);
+    const expiries = [selfSig && keyExpiry(k, selfSig), direct && keyExpiry(k, direct)].filter(
+      (x): x is number => x !== undefined,
+    );
     if (expiries.length) facts.expiresAt = Math.min(...expiries);
-    facts.revocation = await revocation(this.key.revocationSignatures, k, enums.signature.keyRevocation, { key: k } as unknown as SigData);
+    facts.revocation = await revocation(this.key.revocationSignatures, k, enums.signature.keyRevocation, {
+      key: k,
+    } as unknown as SigData);
     return facts;
   }
 
@@ -104,7 +117,10 @@ export class Entry {
     }
     if (binding.keyFlags && binding.keyFlags.length && !((binding.keyFlags[0] ?? 0) & enums.keyFlags.signData)) {
       facts.unusable = 'the subkey is not a signing key';
-    } else if (!binding.embeddedSignature || !(await sigOk(binding.embeddedSignature, sub.keyPacket, enums.signature.keyBinding, data))) {
+    } else if (
+      !binding.embeddedSignature ||
+      !(await sigOk(binding.embeddedSignature, sub.keyPacket, enums.signature.keyBinding, data))
+    ) {
       facts.unusable = 'the signing subkey is not cross-certified';
     }
     facts.expiresAt = keyExpiry(sub.keyPacket, binding);

@@ -59,8 +59,14 @@ function splitKeys(packets: openpgp.PacketList<openpgp.AnyPacket>): openpgp.Pack
     const tag = P.constructor.tag;
     if (p instanceof openpgp.UnparseablePacket) continue;
     let q: openpgp.AnyPacket = p;
-    if (tag === enums.packet.secretKey) q = (openpgp.PublicKeyPacket as unknown as { fromSecretKeyPacket(p: unknown): openpgp.PublicKeyPacket }).fromSecretKeyPacket(p);
-    if (tag === enums.packet.secretSubkey) q = (openpgp.PublicSubkeyPacket as unknown as { fromSecretSubkeyPacket(p: unknown): openpgp.PublicSubkeyPacket }).fromSecretSubkeyPacket(p);
+    if (tag === enums.packet.secretKey)
+      q = (
+        openpgp.PublicKeyPacket as unknown as { fromSecretKeyPacket(p: unknown): openpgp.PublicKeyPacket }
+      ).fromSecretKeyPacket(p);
+    if (tag === enums.packet.secretSubkey)
+      q = (
+        openpgp.PublicSubkeyPacket as unknown as { fromSecretSubkeyPacket(p: unknown): openpgp.PublicSubkeyPacket }
+      ).fromSecretSubkeyPacket(p);
     if (tag === enums.packet.trust || tag === enums.packet.marker) continue;
     if (tag === enums.packet.publicKey || tag === enums.packet.secretKey) {
       cur = new openpgp.PacketList();
@@ -98,7 +104,11 @@ export function checkLimits(packets: openpgp.AnyPacket[], limits: KeyLimits): vo
   for (const p of packets) {
     if (p instanceof openpgp.UserIDPacket || p instanceof openpgp.UserAttributePacket) userIds += 1;
     else if (p instanceof openpgp.PublicSubkeyPacket) subkeys += 1;
-    else if (p instanceof openpgp.SignaturePacket && (p.issuerKeyID.toHex() === ownId || (p.issuerFingerprint?.length && hex(p.issuerFingerprint) === fpr(primary)))) selfSigs += 1;
+    else if (
+      p instanceof openpgp.SignaturePacket &&
+      (p.issuerKeyID.toHex() === ownId || (p.issuerFingerprint?.length && hex(p.issuerFingerprint) === fpr(primary)))
+    )
+      selfSigs += 1;
   }
   const over = (n: number, max: number, what: string): void => {
     if (n > max) throw new Error(`key ${fpr(primary)} has ${n} ${what}, more than the limit of ${max}`);

@@ -26,12 +26,24 @@ export const SIGNING_ALGOS = new Set<number>([
   enums.publicKey.ed448,
 ]);
 // openpgp.js checks these curves in node only through an optional module we do not ship.
-export const UNSUPPORTED_CURVES = new Set<string>(['secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1']);
+export const UNSUPPORTED_CURVES = new Set<string>([
+  'secp256k1',
+  'brainpoolP256r1',
+  'brainpoolP384r1',
+  'brainpoolP512r1',
+]);
 // RFC 9580 5.2.3.31: only "superseded" and "retired" are soft; no reason, 0, 2 and unknown codes are hard.
 const SOFT_REASONS = new Set<number>([enums.reasonForRevocation.keySuperseded, enums.reasonForRevocation.keyRetired]);
 
-export type AnyKeyPacket = openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
-export const enumName = (e: object, v: number | null): string => { try { return (openpgp.enums.read as (t: object, v: number | null) => string)(e, v); } catch { return String(v); } };
+export type AnyKeyPacket =
+  openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
+export const enumName = (e: object, v: number | null): string => {
+  try {
+    return (openpgp.enums.read as (t: object, v: number | null) => string)(e, v);
+  } catch {
+    return String(v);
+  }
+};
 export type SigData = Parameters<openpgp.SignaturePacket['verify']>[2];
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
@@ -53,7 +65,13 @@ export function message(e: unknown): string {
  * with a wrong one exist, e.g. an export of GitHub's web-flow key) and designated-revoker subpackets
  * (openpgp.js refuses any self-signature that names one).
  */
-export async function checkSig(sig: openpgp.SignaturePacket, key: AnyKeyPacket, type: number, data: SigData, detached = false): Promise<void> {
+export async function checkSig(
+  sig: openpgp.SignaturePacket,
+  key: AnyKeyPacket,
+  type: number,
+  data: SigData,
+  detached = false,
+): Promise<void> {
   const s = sig as openpgp.SignaturePacket & { revocationKeyClass: number | null; toHash: Function; hash: Function };
   const rkc = s.revocationKeyClass;
   s.revocationKeyClass = null;
@@ -72,7 +90,12 @@ export async function checkSig(sig: openpgp.SignaturePacket, key: AnyKeyPacket, 
   }
 }
 
-export async function sigOk(sig: openpgp.SignaturePacket, key: AnyKeyPacket, type: number, data: SigData): Promise<boolean> {
+export async function sigOk(
+  sig: openpgp.SignaturePacket,
+  key: AnyKeyPacket,
+  type: number,
+  data: SigData,
+): Promise<boolean> {
   try {
     await checkSig(sig, key, type, data);
     return true;
@@ -97,12 +120,21 @@ export interface Revocation {
 }
 
 /** The effective revocation among `sigs`: a hard one wins over soft ones, else the earliest soft one. */
-export async function revocation(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData): Promise<Revocation | undefined> {
+export async function revocation(
+  sigs: openpgp.SignaturePacket[],
+  key: AnyKeyPacket,
+  type: number,
+  data: SigData,
+): Promise<Revocation | undefined> {
   let best: Revocation | undefined;
   for (const s of sigs) {
     if (!(await sigOk(s, key, type, data))) continue;
     const reason = s.reasonForRevocationFlag ?? undefined;
-    const r: Revocation = { at: s.created ? seconds(s.created) : 0, reason, hard: reason === undefined || !SOFT_REASONS.has(reason) };
+    const r: Revocation = {
+      at: s.created ? seconds(s.created) : 0,
+      reason,
+      hard: reason === undefined || !SOFT_REASONS.has(reason),
+    };
     if (s.reasonForRevocationString) r.text = s.reasonForRevocationString;
     if (!best || (r.hard && !best.hard) || (r.hard === best.hard && r.at < best.at)) best = r;
   }

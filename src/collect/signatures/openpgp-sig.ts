@@ -37,7 +37,8 @@ const SUB_ISSUER_FPR = 33;
 const SUB_NOTATION = 20;
 
 /** A notation's body: four flag bytes, name and value lengths, then exactly that much. */
-const wellFormedNotation = (b: Buffer): boolean => b.length >= 8 && 8 + b.readUInt16BE(4) + b.readUInt16BE(6) === b.length;
+const wellFormedNotation = (b: Buffer): boolean =>
+  b.length >= 8 && 8 + b.readUInt16BE(4) + b.readUInt16BE(6) === b.length;
 
 /** RFC 4880 6.1 CRC-24, a byte at a time from a table. */
 const CRC_TABLE = Int32Array.from({ length: 256 }, (_, i) => {
@@ -189,10 +190,18 @@ export function readQuickSignature(armored: string): QuickSignature | undefined 
     const n = (bits + 7) >> 3;
     const top = body[p + 2];
     // Canonical only: no leading zero byte, and the bit count that of the top byte.
-    if (!bits || p + 2 + n > body.length || top === undefined || 32 - Math.clz32(top) !== bits - 8 * (n - 1)) return undefined;
+    if (!bits || p + 2 + n > body.length || top === undefined || 32 - Math.clz32(top) !== bits - 8 * (n - 1))
+      return undefined;
     mpis.push(body.subarray(p + 2, p + 2 + n));
     p += 2 + n;
   }
   if (p !== body.length) return undefined;
-  return { publicKeyAlgorithm, hashAlgorithm, created, issuerFingerprint: issuer.toString('hex').toUpperCase(), hashed: body.subarray(0, hashedEnd), mpis };
+  return {
+    publicKeyAlgorithm,
+    hashAlgorithm,
+    created,
+    issuerFingerprint: issuer.toString('hex').toUpperCase(),
+    hashed: body.subarray(0, hashedEnd),
+    mpis,
+  };
 }

@@ -26,7 +26,22 @@ import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { Entry, keyMemos, parsedFiles, remember, sha256 } from './openpgp-key-facts.js';
 import { checkLimits, keyringWork, parseKeyFile, type KeyLimits, type KeySource } from './openpgp-keyfile.js';
-import { type AnyKeyPacket, CONFIG, type Revocation, SIGNING_ALGOS, type SigData, UNSUPPORTED_CURVES, checkSig, curveOf, enumName, fpr, keyAlgorithmFacts, message, seconds, selfSignatureHashes } from './openpgp-packets.js';
+import {
+  type AnyKeyPacket,
+  CONFIG,
+  type Revocation,
+  SIGNING_ALGOS,
+  type SigData,
+  UNSUPPORTED_CURVES,
+  checkSig,
+  curveOf,
+  enumName,
+  fpr,
+  keyAlgorithmFacts,
+  message,
+  seconds,
+  selfSignatureHashes,
+} from './openpgp-packets.js';
 
 const { enums } = openpgp;
 
@@ -50,7 +65,10 @@ function v4Trailer(hashedLength: number): Buffer {
 
 /** Clears openpgp.js's own critical-subpacket refusals on a parsed packet: criticalProblem() judges those. */
 function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
-  const s = sig as unknown as { unknownSubpackets: Array<{ critical: boolean }>; rawNotations: Array<{ critical: boolean }> };
+  const s = sig as unknown as {
+    unknownSubpackets: Array<{ critical: boolean }>;
+    rawNotations: Array<{ critical: boolean }>;
+  };
   for (const x of [...s.unknownSubpackets, ...s.rawNotations]) x.critical = false;
 }
 
@@ -109,7 +127,9 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       try {
         checkLimits([...merged], options.limits);
       } catch (e) {
-        throw new Error(`${g.files[0]}${g.files.length > 1 ? ` (and ${g.files.length - 1} more file(s) with this key)` : ''}: ${message(e)}`);
+        throw new Error(
+          `${g.files[0]}${g.files.length > 1 ? ` (and ${g.files.length - 1} more file(s) with this key)` : ''}: ${message(e)}`,
+        );
       }
     }
     const memoId = digest.digest('hex');
@@ -148,7 +168,12 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       return { ...base, reason: `the signature block cannot be read: ${message(e)}` };
     }
     if (packets.length !== 1) {
-      return { ...base, reason: packets.length ? `the block holds ${packets.length} signatures; git accepts exactly one` : 'the block holds no signature' };
+      return {
+        ...base,
+        reason: packets.length
+          ? `the block holds ${packets.length} signatures; git accepts exactly one`
+          : 'the block holds no signature',
+      };
     }
     const sig = packets[0]!;
     // gpg's critical-subpacket rule, read from the packet's own bytes (openpgp.js keeps no raw
@@ -158,10 +183,16 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     let issuer: { fingerprint?: string; keyId?: string };
     try {
       const bytes = (await openpgp.unarmor(armoredSig, CONFIG)).data as Uint8Array;
-      if (armorCrcMismatch(armoredSig, bytes)) return { ...base, reason: 'the armor checksum does not match (gpg reads no signature from it)' };
+      if (armorCrcMismatch(armoredSig, bytes))
+        return { ...base, reason: 'the armor checksum does not match (gpg reads no signature from it)' };
       const bodies = signaturePacketBodies(bytes);
       const areas = bodies?.length === 1 ? subpacketAreas(bodies[0]!) : undefined;
-      if (!areas) return { ...base, reason: 'the signature packet cannot be read exactly as gpg reads it (a subpacket area runs past the packet or is over 10000 octets)' };
+      if (!areas)
+        return {
+          ...base,
+          reason:
+            'the signature packet cannot be read exactly as gpg reads it (a subpacket area runs past the packet or is over 10000 octets)',
+        };
       critical = criticalProblem(areas.hashed, areas.unhashed);
       issuer = gpgIssuer(areas.hashed, areas.unhashed);
     } catch (e) {
@@ -179,17 +210,27 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     if (sig.signatureType !== enums.signature.binary && sig.signatureType !== enums.signature.text) {
       return { ...v, reason: `not a document signature (type 0x${sig.signatureType?.toString(16)})` };
     }
-    const byFpr = issuerFpr ? index.get(issuerFpr)?.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === issuerFpr) : undefined;
+    const byFpr = issuerFpr
+      ? index.get(issuerFpr)?.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === issuerFpr)
+      : undefined;
     const candidates = byFpr?.length ? byFpr : issuer.keyId ? index.get(issuer.keyId) : undefined;
     if (!candidates) return { ...v, reason: `no key ${v.signingKey} in the keyring` };
 
     const literal = new openpgp.LiteralDataPacket();
-    (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(payload, enums.literal.binary);
+    (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(
+      payload,
+      enums.literal.binary,
+    );
     let lastReason = '';
     let bad: OpenPgpVerdict | undefined;
     for (const { entry, sub } of candidates) {
       const kp: AnyKeyPacket = sub?.keyPacket ?? entry.key.keyPacket;
-      const r: OpenPgpVerdict = { ...v, signer: fpr(entry.key.keyPacket), signingKey: fpr(kp), ...keyAlgorithmFacts(kp) };
+      const r: OpenPgpVerdict = {
+        ...v,
+        signer: fpr(entry.key.keyPacket),
+        signingKey: fpr(kp),
+        ...keyAlgorithmFacts(kp),
+      };
       if (!SIGNING_ALGOS.has(kp.algorithm) || kp.algorithm !== sig.publicKeyAlgorithm) {
         lastReason = `key ${r.signingKey} cannot have made this signature (algorithm ${enumName(enums.publicKey, sig.publicKeyAlgorithm)})`;
         continue;
@@ -205,7 +246,11 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       } catch (e) {
         const m = message(e);
         if (/^Insecure/.test(m)) return { ...r, reason: `cannot be checked: ${m}` };
-        bad = { ...r, letter: 'B', reason: `bad signature: ${m === 'Signed digest did not match' || m === 'Signature verification failed' ? 'the content does not match the signature' : m}` };
+        bad = {
+          ...r,
+          letter: 'B',
+          reason: `bad signature: ${m === 'Signed digest did not match' || m === 'Signature verification failed' ? 'the content does not match the signature' : m}`,
+        };
         continue;
       }
       return judgeGood(r, entry, sub, kp, critical);
@@ -218,7 +263,13 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
    * A cryptographically good signature `r` by `kp`: the key's facts, then git's letter. `critical`:
    * why gpg calls it bad anyway (after the key and time checks, as gpg orders them).
    */
-  async function judgeGood(r: OpenPgpVerdict, entry: Entry, sub: openpgp.Subkey | undefined, kp: AnyKeyPacket, critical?: string): Promise<OpenPgpVerdict> {
+  async function judgeGood(
+    r: OpenPgpVerdict,
+    entry: Entry,
+    sub: openpgp.Subkey | undefined,
+    kp: AnyKeyPacket,
+    critical?: string,
+  ): Promise<OpenPgpVerdict> {
     const pf = await entry.facts();
     const sf = sub ? await entry.subkeyFacts(sub) : undefined;
     r.identities = pf.identities;
@@ -238,9 +289,16 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       r.hardRevoked = rev.hard;
     }
     const t = seconds(now());
-    if (r.signatureExpiresAt !== undefined && t >= r.signatureExpiresAt) return { ...r, letter: 'X', reason: 'the signature has expired' };
-    if (r.keyExpiresAt !== undefined && t >= r.keyExpiresAt) return { ...r, letter: 'Y', reason: 'the key has expired' };
-    if (rev) return { ...r, letter: 'R', reason: rev.hard ? 'the key is revoked (compromised or no reason given)' : 'the key is revoked' };
+    if (r.signatureExpiresAt !== undefined && t >= r.signatureExpiresAt)
+      return { ...r, letter: 'X', reason: 'the signature has expired' };
+    if (r.keyExpiresAt !== undefined && t >= r.keyExpiresAt)
+      return { ...r, letter: 'Y', reason: 'the key has expired' };
+    if (rev)
+      return {
+        ...r,
+        letter: 'R',
+        reason: rev.hard ? 'the key is revoked (compromised or no reason given)' : 'the key is revoked',
+      };
     return { ...r, letter: 'G' };
   }
 
@@ -252,7 +310,9 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
   async function quickVerify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict | undefined> {
     const q = readQuickSignature(armoredSig);
     if (!q) return undefined;
-    const candidates = index.get(q.issuerFingerprint)?.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === q.issuerFingerprint);
+    const candidates = index
+      .get(q.issuerFingerprint)
+      ?.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === q.issuerFingerprint);
     if (candidates?.length !== 1) return undefined;
     const { entry, sub } = candidates[0]!;
     const kp: AnyKeyPacket = sub?.keyPacket ?? entry.key.keyPacket;
@@ -261,13 +321,19 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     if (curve && UNSUPPORTED_CURVES.has(curve)) return undefined;
     const [first, second] = q.mpis;
     const params = q.mpis.length === 1 ? { s: first } : { r: first, s: second };
-    if (verifyParams(kp, q.hashAlgorithm, [payload, q.hashed, v4Trailer(q.hashed.length)], params) !== true) return undefined;
+    if (verifyParams(kp, q.hashAlgorithm, [payload, q.hashed, v4Trailer(q.hashed.length)], params) !== true)
+      return undefined;
     // The fields in verify()'s order, so that both paths give the same object.
     const v: OpenPgpVerdict = { letter: 'E', format: 'openpgp', identities: [], signingKey: q.issuerFingerprint };
     v.signedAt = q.created;
     v.hashAlgorithm = enumName(enums.hash, q.hashAlgorithm).toLowerCase();
     v.keyAlgorithm = enumName(enums.publicKey, q.publicKeyAlgorithm);
-    return judgeGood({ ...v, signer: fpr(entry.key.keyPacket), signingKey: fpr(kp), ...keyAlgorithmFacts(kp) }, entry, sub, kp);
+    return judgeGood(
+      { ...v, signer: fpr(entry.key.keyPacket), signingKey: fpr(kp), ...keyAlgorithmFacts(kp) },
+      entry,
+      sub,
+      kp,
+    );
   }
 
   return {
@@ -279,7 +345,10 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         files: [...e.files],
         ...(() => {
           const a = keyAlgorithmFacts(e.key.keyPacket);
-          return { ...(a.keyAlgorithm ? { algorithm: a.keyAlgorithm } : {}), ...(a.keyBits ? { bits: a.keyBits } : {}) };
+          return {
+            ...(a.keyAlgorithm ? { algorithm: a.keyAlgorithm } : {}),
+            ...(a.keyBits ? { bits: a.keyBits } : {}),
+          };
         })(),
         selfSignatureHashes: selfSignatureHashes(e.key),
       })),

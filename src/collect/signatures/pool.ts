@@ -79,7 +79,11 @@ export class VerifyPool {
   private queue: Array<{ task: Task; waiter: Waiter }> = [];
   private scheduled = false;
 
-  private constructor(url: URL, size: number, private readonly keys: Map<string, RawKeys>) {
+  private constructor(
+    url: URL,
+    size: number,
+    private readonly keys: Map<string, RawKeys>,
+  ) {
     for (let i = 0; i < size; i += 1) {
       const worker = new Worker(url);
       worker.unref();
@@ -145,7 +149,10 @@ export class VerifyPool {
       const payloads = new Uint8Array(size);
       batch.forEach(({ task }, i) => payloads.set(task.payload, i === 0 ? 0 : ends[i - 1]!));
       const id = (this.seq += 1);
-      slot.sent.set(id, batch.map((b) => b.waiter));
+      slot.sent.set(
+        id,
+        batch.map((b) => b.waiter),
+      );
       slot.load += batch.length;
       const message: BatchMessage = {
         kind: 'verify',

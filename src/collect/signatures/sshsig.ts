@@ -189,7 +189,11 @@ function verifyRaw(key: SshPublicKey, sigBlob: Uint8Array, data: Uint8Array): bo
       const counter = r.u32();
       if (r.remaining !== 0) return false;
       const signed = new SshWriter()
-        .raw(createHash('sha256').update(key.application ?? '').digest())
+        .raw(
+          createHash('sha256')
+            .update(key.application ?? '')
+            .digest(),
+        )
         .u8(flags)
         .u32(counter)
         .raw(createHash('sha256').update(data).digest())
@@ -268,7 +272,8 @@ export function verifySshSignature(
   const signer = key.fingerprint;
   // The algorithms, whatever the verdict, for the weak-cryptography rule.
   const algorithms = sshAlgorithms(sig);
-  const judged = (letter: SignatureVerdict['letter'], rest: Partial<SignatureVerdict> = {}): SignatureVerdict => verdict(letter, { ...algorithms, ...rest });
+  const judged = (letter: SignatureVerdict['letter'], rest: Partial<SignatureVerdict> = {}): SignatureVerdict =>
+    verdict(letter, { ...algorithms, ...rest });
   let sound: boolean | string;
   try {
     sound = checkSshSig(sig, payload, namespace);
@@ -279,7 +284,13 @@ export function verifySshSignature(
 
   // A signature that does not verify (or was made for another namespace) is bad, whoever made it.
   const unsound = (): SignatureVerdict =>
-    judged('B', { signer, reason: sig.namespace !== namespace ? `signature was made for another namespace than "${namespace}"` : 'signature does not verify' });
+    judged('B', {
+      signer,
+      reason:
+        sig.namespace !== namespace
+          ? `signature was made for another namespace than "${namespace}"`
+          : 'signature does not verify',
+    });
   // find-principals: first line holding the key, valid at `at`, namespaces ignored.
   const found = signers.find((e) => entryAllows(e, key, at));
   if (!found) {
@@ -317,7 +328,9 @@ export function verifySshSignature(
 /** The key type and size and the signature algorithm named in the signature blob ("ssh-rsa" there
  *  means an RSA signature over SHA-1). */
 function sshAlgorithms(sig: SshSig): Pick<SignatureVerdict, 'keyAlgorithm' | 'keyBits' | 'sshSignatureAlgorithm'> {
-  const out: Pick<SignatureVerdict, 'keyAlgorithm' | 'keyBits' | 'sshSignatureAlgorithm'> = { keyAlgorithm: sig.publicKey.type };
+  const out: Pick<SignatureVerdict, 'keyAlgorithm' | 'keyBits' | 'sshSignatureAlgorithm'> = {
+    keyAlgorithm: sig.publicKey.type,
+  };
   if (sig.publicKey.rsa) out.keyBits = sig.publicKey.rsa.bits;
   try {
     out.sshSignatureAlgorithm = new SshReader(sig.signature).cstring();

@@ -33,21 +33,51 @@ export async function verifyCommit(commit: CommitRecord, keys: TrustedKeys): Pro
   if (commit.malformed) return malformedVerdict('commit', commit.malformed);
   const sig = commitSignature(commit);
   if (!sig) return { letter: 'N', format: 'none', identities: [] };
-  if ('other' in sig) return { letter: 'E', format: 'unknown', identities: [], reason: 'signed only for the other object format (gpgsig-sha256 / gpgsig)' };
+  if ('other' in sig)
+    return {
+      letter: 'E',
+      format: 'unknown',
+      identities: [],
+      reason: 'signed only for the other object format (gpgsig-sha256 / gpgsig)',
+    };
   return verifySignature(commit.payload, sig.armored, keys, commit.committer.time, commit.committer.email);
 }
 
 /** Checks one armored signature over `payload`; `at` is the committer time (git's -Overify-time). */
-export async function verifySignature(payload: Uint8Array, armored: string, keys: TrustedKeys, at: number, identity: string): Promise<Verdict> {
+export async function verifySignature(
+  payload: Uint8Array,
+  armored: string,
+  keys: TrustedKeys,
+  at: number,
+  identity: string,
+): Promise<Verdict> {
   const format = signatureFormat(armored);
   switch (format) {
     case 'openpgp':
-      if (!keys.keyring) return { letter: 'E', format, identities: [], reason: 'no OpenPGP keys to check against', missingKey: true, ...openpgpSignatureHeader(armored) };
-      return withHeader(markMissingKey(await (typeof keys.keyring === 'function' ? await keys.keyring() : keys.keyring).verify(payload, armored)), armored);
+      if (!keys.keyring)
+        return {
+          letter: 'E',
+          format,
+          identities: [],
+          reason: 'no OpenPGP keys to check against',
+          missingKey: true,
+          ...openpgpSignatureHeader(armored),
+        };
+      return withHeader(
+        markMissingKey(
+          await (typeof keys.keyring === 'function' ? await keys.keyring() : keys.keyring).verify(payload, armored),
+        ),
+        armored,
+      );
     case 'ssh':
       return verifySshSignature(payload, armored, keys.allowedSigners, { at, identity });
     case 'x509':
-      return { letter: 'E', format, identities: [], reason: 'X.509 (gpgsm/gitsign) signatures cannot be checked by gitguard yet' };
+      return {
+        letter: 'E',
+        format,
+        identities: [],
+        reason: 'X.509 (gpgsm/gitsign) signatures cannot be checked by gitguard yet',
+      };
     default:
       return { letter: 'E', format, identities: [], reason: 'unrecognised signature format' };
   }
@@ -58,11 +88,17 @@ export async function verifySignature(payload: Uint8Array, armored: string, keys
 function withHeader(v: Verdict, armored: string): Verdict {
   if (v.keyBits !== undefined || v.letter !== 'E') return v;
   const h = openpgpSignatureHeader(armored);
-  return { ...h, ...v, ...(h.keyBits !== undefined && v.keyAlgorithm === h.keyAlgorithm ? { keyBits: h.keyBits } : {}) };
+  return {
+    ...h,
+    ...v,
+    ...(h.keyBits !== undefined && v.keyAlgorithm === h.keyAlgorithm ? { keyBits: h.keyBits } : {}),
+  };
 }
 
 // The OpenPGP verifier says E both for "key not in the keyring" and for unreadable signatures; the
 // rules need to tell an unknown signer from a broken signature.
 function markMissingKey(v: OpenPgpVerdict): Verdict {
-  return v.letter === 'E' && /^no (usable )?key \S+ in the keyring/.test(v.reason ?? '') ? { ...v, missingKey: true } : v;
+  return v.letter === 'E' && /^no (usable )?key \S+ in the keyring/.test(v.reason ?? '')
+    ? { ...v, missingKey: true }
+    : v;
 }

@@ -15,7 +15,9 @@ let shapesSent = 0;
 
 async function build(raw: RawKeys): Promise<TrustedKeys> {
   const keyring = raw.openpgp.length ? await loadKeyring(raw.openpgp) : undefined;
-  const allowedSigners = raw.allowedSigners.flatMap((s) => parseAllowedSigners(s.text, s.file, { onInvalid: () => undefined }));
+  const allowedSigners = raw.allowedSigners.flatMap((s) =>
+    parseAllowedSigners(s.text, s.file, { onInvalid: () => undefined }),
+  );
   return { ...(keyring ? { keyring } : {}), allowedSigners };
 }
 

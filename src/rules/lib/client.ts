@@ -15,7 +15,9 @@ const DISTROS = new Set(['debian', 'ubuntu', 'redhat', 'fedora', 'suse', 'alpine
 export type ClientTool = ToolVersion['tool'];
 
 function upgradeLine(onLine: string | null, overall: string | null, line: string): string {
-  return [onLine ? `${onLine} (your ${line} line)` : undefined, overall ? `${overall} (overall)` : undefined].filter(Boolean).join(' or ');
+  return [onLine ? `${onLine} (your ${line} line)` : undefined, overall ? `${overall} (overall)` : undefined]
+    .filter(Boolean)
+    .join(' or ');
 }
 
 /** The maintenance line as people name it: "2.39" (git's "1.8.5" for its four-part era). */
@@ -28,10 +30,14 @@ function lineLabel(tool: ClientTool, comparable: string): string {
 /** The backport caveat for a distribution build without a readable record, or '' (say so, don't pretend). */
 function distroCaveat(t: ToolVersion, vendor: string | undefined, platform: Facts['platform']): string {
   if (t.record?.kind === 'none') return ` ${capitalise(t.record.reason)}.`;
-  if (t.record?.kind === 'changelog') return ` Its changelog (${t.record.source}) does not name the open ones as fixed.`;
-  if (vendor && DISTROS.has(vendor)) return ` This is a ${vendor} build (${t.distribution ?? t.raw}): your distribution may have backported fixes without changing the upstream version; check its security tracker for each CVE.`;
-  if (t.distribution) return ` It comes from a distribution package (${t.distribution}): your distribution may have backported fixes without changing the upstream version; check its security tracker for each CVE.`;
-  if (platform === 'linux' && /^\/usr\/bin\//.test(t.program)) return ` If ${t.program} comes from your distribution, it may carry backported fixes; check its security tracker.`;
+  if (t.record?.kind === 'changelog')
+    return ` Its changelog (${t.record.source}) does not name the open ones as fixed.`;
+  if (vendor && DISTROS.has(vendor))
+    return ` This is a ${vendor} build (${t.distribution ?? t.raw}): your distribution may have backported fixes without changing the upstream version; check its security tracker for each CVE.`;
+  if (t.distribution)
+    return ` It comes from a distribution package (${t.distribution}): your distribution may have backported fixes without changing the upstream version; check its security tracker for each CVE.`;
+  if (platform === 'linux' && /^\/usr\/bin\//.test(t.program))
+    return ` If ${t.program} comes from your distribution, it may carry backported fixes; check its security tracker.`;
   return '';
 }
 
@@ -58,7 +64,12 @@ interface Judged {
  * `resolved` with the changelog line), not open. The result's severity is the highest of the CVEs
  * still open. Missing tool: not-available with `missing` as the note ("skip", not error).
  */
-export function evaluateClientTools(facts: Facts, ctx: RuleContext, tools: readonly ClientTool[], missing: string): RuleEvaluation {
+export function evaluateClientTools(
+  facts: Facts,
+  ctx: RuleContext,
+  tools: readonly ClientTool[],
+  missing: string,
+): RuleEvaluation {
   if (!facts.client.ok) return notAvailable(facts.client.reason);
   const copies = facts.client.value.filter((t) => tools.includes(t.tool));
   if (copies.length === 0) return notAvailable(missing);
@@ -109,9 +120,15 @@ export function evaluateClientTools(facts: Facts, ctx: RuleContext, tools: reado
       });
     }
     const settled = hits.length - open.length;
-    const bySource = settled ? ` ${settled} more ${settled === 1 ? 'is' : 'are'} fixed by the distribution (${recordName(t)}).` : '';
+    const bySource = settled
+      ? ` ${settled} more ${settled === 1 ? 'is' : 'are'} fixed by the distribution (${recordName(t)}).`
+      : '';
     if (open.length === 0) {
-      judged.push({ t, outcome: 'pass', line: `${scheme.label} ${shown}${which}: no known vulnerability${settled ? ` left open: ${settled} fixed by the distribution, per the changelog of ${recordName(t)}` : ''} (data compiled ${db.compiled})` });
+      judged.push({
+        t,
+        outcome: 'pass',
+        line: `${scheme.label} ${shown}${which}: no known vulnerability${settled ? ` left open: ${settled} fixed by the distribution, per the changelog of ${recordName(t)}` : ''} (data compiled ${db.compiled})`,
+      });
       continue;
     }
     const line = lineLabel(t.tool, parsed.version);
@@ -119,7 +136,9 @@ export function evaluateClientTools(facts: Facts, ctx: RuleContext, tools: reado
       if (worst === undefined || RANK[e.severity] > RANK[worst]) worst = e.severity;
       const onLineShown = fixedOnLine(e, parsed, scheme.display);
       // No fix on this line: name the first fixed release above it (a newer line's fix).
-      const above = e.fixedComparable.find((f) => compareVersions(f, parsed.version) > 0) ?? (e.fixedComparable[e.fixedComparable.length - 1] as string);
+      const above =
+        e.fixedComparable.find((f) => compareVersions(f, parsed.version) > 0) ??
+        (e.fixedComparable[e.fixedComparable.length - 1] as string);
       const newest = scheme.display(above);
       found.add({
         message: `${e.id} (${e.severity}): ${e.summary} — fixed in ${onLineShown ?? newest}${onLineShown ? ` on the ${line} line` : ''}${copies.length > 1 ? ` [${t.tool} ${t.program}]` : ''}`,
@@ -147,10 +166,17 @@ export function evaluateClientTools(facts: Facts, ctx: RuleContext, tools: reado
 
   const note = judged.map((j) => j.line).join(' ');
   const extra = resolved.length ? { resolved } : {};
-  if (judged.some((j) => j.outcome === 'fail')) return { ...found.evaluation('fail', note), ...(worst ? { severity: worst } : {}), ...extra };
+  if (judged.some((j) => j.outcome === 'fail'))
+    return { ...found.evaluation('fail', note), ...(worst ? { severity: worst } : {}), ...extra };
   if (judged.some((j) => j.outcome === 'pass')) {
     // A copy we could not judge is still said, but does not hide the verdict on the one we could.
-    return { outcome: judged.every((j) => j.outcome === 'pass') ? 'pass' : 'warn', note, findings: [], findingCount: 0, ...extra };
+    return {
+      outcome: judged.every((j) => j.outcome === 'pass') ? 'pass' : 'warn',
+      note,
+      findings: [],
+      findingCount: 0,
+      ...extra,
+    };
   }
   return notAvailable(note);
 }

@@ -26,6 +26,11 @@ export function configFinding(e: ConfigEntry, message: string, value: string | n
   return {
     message: redactUrls(message),
     ...(file ? { file, locations: [{ file, ...(e.line ? { line: e.line } : {}) }] } : {}),
-    evidence: { key: redactUrls(e.key), value: value === null ? '(true)' : redactUrls(value), scope: e.scope, origin: e.origin },
+    evidence: {
+      key: redactUrls(e.key),
+      value: value === null ? '(true)' : redactUrls(value),
+      scope: e.scope,
+      origin: e.origin,
+    },
   };
 }

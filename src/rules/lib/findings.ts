@@ -6,7 +6,10 @@ export class FindingList {
   readonly items: Finding[] = [];
   count = 0;
   /** `saved`: what save() returned in an earlier run (resumed by an incremental walk). */
-  constructor(private readonly limit: number, saved?: unknown) {
+  constructor(
+    private readonly limit: number,
+    saved?: unknown,
+  ) {
     const s = saved as { items?: Finding[]; count?: number } | undefined;
     if (s && Array.isArray(s.items) && typeof s.count === 'number') {
       this.items.push(...s.items.slice(0, limit));

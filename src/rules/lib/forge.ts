@@ -6,14 +6,13 @@ import type { Facts, Finding, RuleContext, RuleEvaluation } from '../../domain/m
 import type { Control, ControlView, Enforcer, ForgeFact, ForgeRef, Hidden } from '../../domain/forge.js';
 import { FindingList, notAvailable } from './findings.js';
 
-
 export const FORGE_OFF = "run with --forge to check the forge's branch protection";
 
 const WHAT: Record<Control, string> = {
-  'signatures': 'signed commits are not required',
+  signatures: 'signed commits are not required',
   'force-pushes': 'force pushes are not blocked',
-  'deletions': 'deletion is not blocked',
-  'reviews': 'pull/merge request reviews are not required',
+  deletions: 'deletion is not blocked',
+  reviews: 'pull/merge request reviews are not required',
   'code-owner-reviews': 'code owner reviews are not required',
   'status-checks': 'status checks are not required',
   'tag-protection': 'tags are not protected from being moved or deleted',
@@ -25,7 +24,8 @@ export interface Requirement {
 }
 
 const active = (e: Enforcer): boolean => e.enforcement === 'active' && !e.off;
-const label = (e: Enforcer): string => `${e.source}${e.enforcement !== 'active' ? ` (${e.enforcement})` : e.off ? ' (off)' : ''}${e.via ? ` via ${e.via}` : ''}`;
+const label = (e: Enforcer): string =>
+  `${e.source}${e.enforcement !== 'active' ? ` (${e.enforcement})` : e.off ? ' (off)' : ''}${e.via ? ` via ${e.via}` : ''}`;
 
 /** The sources that together satisfy the requirement on one ref, or undefined. */
 function satisfiedBy(view: ControlView, req: Requirement): Enforcer[] | undefined {
@@ -44,16 +44,21 @@ function satisfiedBy(view: ControlView, req: Requirement): Enforcer[] | undefine
 
 function missingDetail(view: ControlView, req: Requirement): string {
   const on = view.enforcers.filter(active);
-  if (on.length && req.approvals !== undefined) return `requires ${Math.max(...on.map((e) => e.approvals ?? 0))} approval(s), the policy asks for ${req.approvals}`;
+  if (on.length && req.approvals !== undefined)
+    return `requires ${Math.max(...on.map((e) => e.approvals ?? 0))} approval(s), the policy asks for ${req.approvals}`;
   if (on.length && req.checks?.length) {
     const have = new Set(on.flatMap((e) => e.checks ?? []));
-    return `required checks lack ${req.checks.filter((c) => !have.has(c)).map((c) => JSON.stringify(c)).join(', ')}`;
+    return `required checks lack ${req.checks
+      .filter((c) => !have.has(c))
+      .map((c) => JSON.stringify(c))
+      .join(', ')}`;
   }
   const inactive = view.enforcers.filter((e) => !active(e));
   return inactive.length ? `only ${inactive.map(label).join(', ')}` : 'no rule or protection sets it';
 }
 
-const hiddenNote = (ref: string, hidden: Hidden[]): string => `${ref}: ${hidden.map((h) => `${h.source} is not visible to the token (needs ${h.permission})`).join('; ')}`;
+const hiddenNote = (ref: string, hidden: Hidden[]): string =>
+  `${ref}: ${hidden.map((h) => `${h.source} is not visible to the token (needs ${h.permission})`).join('; ')}`;
 
 function forgeOf(facts: Facts): { ok: true; forge: ForgeFact } | { ok: false; ev: RuleEvaluation } {
   if (!facts.forge) return { ok: false, ev: notAvailable(FORGE_OFF) };
@@ -62,7 +67,12 @@ function forgeOf(facts: Facts): { ok: true; forge: ForgeFact } | { ok: false; ev
 }
 
 /** Judges one control on every judged ref of a kind. */
-export function judgeControl(facts: Facts, ctx: RuleContext, control: Control, require: (f: ForgeFact) => Requirement | string = () => ({})): RuleEvaluation {
+export function judgeControl(
+  facts: Facts,
+  ctx: RuleContext,
+  control: Control,
+  require: (f: ForgeFact) => Requirement | string = () => ({}),
+): RuleEvaluation {
   const got = forgeOf(facts);
   if (!got.ok) return got.ev;
   const forge = got.forge;
@@ -70,7 +80,11 @@ export function judgeControl(facts: Facts, ctx: RuleContext, control: Control, r
   if (typeof req === 'string') return { outcome: 'not-applicable', note: req };
   const kind = control === 'tag-protection' ? 'tag' : 'branch';
   const refs = forge.refs.filter((r) => r.kind === kind);
-  if (!refs.length) return { outcome: 'not-applicable', note: kind === 'tag' ? "the policy's protected.refs names no tags" : 'no branch to judge' };
+  if (!refs.length)
+    return {
+      outcome: 'not-applicable',
+      note: kind === 'tag' ? "the policy's protected.refs names no tags" : 'no branch to judge',
+    };
   const found = new FindingList(ctx.findingLimit);
   const passed: string[] = [];
   const unknown: string[] = [];
@@ -129,13 +143,28 @@ export function judgeBypass(facts: Facts, ctx: RuleContext): RuleEvaluation {
     found.add({
       ref: g.refs[0]!,
       message: `${g.actor} may bypass ${g.source} (${g.mode}) on ${g.refs.join(', ')} of ${forge.kind} ${forge.repo}`,
-      evidence: { ref: g.refs[0]!, refs: g.refs.join(', '), source: g.source, actor: g.actor, mode: g.mode, forge: forge.kind, repository: forge.repo },
+      evidence: {
+        ref: g.refs[0]!,
+        refs: g.refs.join(', '),
+        source: g.source,
+        actor: g.actor,
+        mode: g.mode,
+        forge: forge.kind,
+        repository: forge.repo,
+      },
     });
   }
   const unknown = forge.refs.filter((r) => r.bypassHidden.length).map((r) => hiddenNote(r.ref, r.bypassHidden));
   if (found.count) return found.evaluation('fail', unknown.length ? unknown.join('; ') : undefined);
   if (unknown.length) return notAvailable(unknown.join('; '));
   const protectedRefs = forge.refs.filter((r) => Object.values(r.controls).some((v) => v.enforcers.some(active)));
-  if (!protectedRefs.length) return { outcome: 'not-applicable', note: `nothing on ${forge.kind} ${forge.repo} protects ${forge.refs.map((r) => r.ref).join(', ')}, so there is nothing to bypass (the other forge rules fail)` };
-  return { outcome: 'pass', note: `no bypass actor, admin exemption or direct push on ${protectedRefs.map((r) => r.ref).join(', ')}` };
+  if (!protectedRefs.length)
+    return {
+      outcome: 'not-applicable',
+      note: `nothing on ${forge.kind} ${forge.repo} protects ${forge.refs.map((r) => r.ref).join(', ')}, so there is nothing to bypass (the other forge rules fail)`,
+    };
+  return {
+    outcome: 'pass',
+    note: `no bypass actor, admin exemption or direct push on ${protectedRefs.map((r) => r.ref).join(', ')}`,
+  };
 }

@@ -10,7 +10,12 @@ export function ledgerFacts(facts: Facts): LedgerFacts | RuleEvaluation {
   const l = facts.ledger.value;
   if (l.damaged) {
     // Never a silent reset: a damaged ledger fails, so no audit passes (or rewrites it) until a person looks.
-    return { outcome: 'fail', note: 'the ledger is damaged', findings: [{ file: l.file, message: `${l.damaged}; fix or remove it deliberately (gitguard never resets it)` }], findingCount: 1 };
+    return {
+      outcome: 'fail',
+      note: 'the ledger is damaged',
+      findings: [{ file: l.file, message: `${l.damaged}; fix or remove it deliberately (gitguard never resets it)` }],
+      findingCount: 1,
+    };
   }
   return l;
 }
@@ -18,7 +23,11 @@ export function ledgerFacts(facts: Facts): LedgerFacts | RuleEvaluation {
 export const isEvaluation = (v: LedgerFacts | RuleEvaluation): v is RuleEvaluation => 'outcome' in v;
 
 /** The shape of the rules that compare each recorded ref with its current tip. */
-export function judgeRecordedRefs(facts: Facts, findingLimit: number, check: (r: LedgerFacts['refs'][number]) => Finding | undefined): RuleEvaluation {
+export function judgeRecordedRefs(
+  facts: Facts,
+  findingLimit: number,
+  check: (r: LedgerFacts['refs'][number]) => Finding | undefined,
+): RuleEvaluation {
   const l = ledgerFacts(facts);
   if (isEvaluation(l)) return l;
   if (l.fresh) return { outcome: 'not-applicable', note: `no ledger yet (${l.file})` };

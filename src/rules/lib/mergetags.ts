@@ -20,9 +20,25 @@ function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgement {
   const who = mt.tagger ?? NOBODY;
   // The merge's id stands in for the tag's, so a goodlist entry for the merge covers its tags too.
   const asCommit: TrustedCommit = {
-    oid: merge.oid, tree: '', parents: [], author: who, committer: who, signatures: [], mergetags: [],
-    payload: EMPTY, message: '', subject: `tag ${mt.name}`, hashOk: true,
-    trust: { mode: merge.trust.mode, verifications: mt.verifications, policyChanged: false, trustRoot: false, changedPaths: [], ciGateRemoved: false },
+    oid: merge.oid,
+    tree: '',
+    parents: [],
+    author: who,
+    committer: who,
+    signatures: [],
+    mergetags: [],
+    payload: EMPTY,
+    message: '',
+    subject: `tag ${mt.name}`,
+    hashOk: true,
+    trust: {
+      mode: merge.trust.mode,
+      verifications: mt.verifications,
+      policyChanged: false,
+      trustRoot: false,
+      changedPaths: [],
+      ciGateRemoved: false,
+    },
   };
   // Keys revoked at the tip and the tip's goodlist reach the tags a merge carries, as they reach the merge.
   if (merge.trust.revoked) asCommit.trust.revoked = merge.trust.revoked;
@@ -32,7 +48,13 @@ function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgement {
   // best judgement comes from one that does not know the key, or when there are no keys at all.
   if (j.status !== 'bad' && j.status !== 'goodlisted') {
     const bad = mt.verifications.find((v) => v.verdict.letter === 'B');
-    if (bad) return { status: 'bad', detail: bad.verdict.reason ?? 'bad signature', verdict: bad.verdict, ...(bad.policy ? { policy: bad.policy } : {}) };
+    if (bad)
+      return {
+        status: 'bad',
+        detail: bad.verdict.reason ?? 'bad signature',
+        verdict: bad.verdict,
+        ...(bad.policy ? { policy: bad.policy } : {}),
+      };
   }
   return j;
 }

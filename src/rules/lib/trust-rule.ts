@@ -49,9 +49,17 @@ export function defineTrustRule(spec: {
         save: () => ({ counts: n, findings: found.save() }),
         finish() {
           const { seen, judged } = n;
-          if (seen === 0) return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
-          if (judged === 0) return { outcome: 'not-applicable', note: 'no trust policy (.gitguard/policy.yml) and no --keyring/--allowed-signers: there is nothing to check signatures against' };
-          return found.evaluation(spec.outcome ?? 'fail', `${judged} commit(s) judged against the trust policy or supplied keys`);
+          if (seen === 0)
+            return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
+          if (judged === 0)
+            return {
+              outcome: 'not-applicable',
+              note: 'no trust policy (.gitguard/policy.yml) and no --keyring/--allowed-signers: there is nothing to check signatures against',
+            };
+          return found.evaluation(
+            spec.outcome ?? 'fail',
+            `${judged} commit(s) judged against the trust policy or supplied keys`,
+          );
         },
       };
     },

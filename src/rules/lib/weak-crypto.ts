@@ -3,7 +3,12 @@
 // SSH's "ssh-rsa" signature algorithm (RSA over SHA-1) or DSA keys.
 import type { Verdict } from '../../domain/signature.js';
 
-const WEAK_DIGESTS: Record<string, string> = { sha1: 'SHA-1', md5: 'MD5', ripemd: 'RIPEMD-160', ripemd160: 'RIPEMD-160' };
+const WEAK_DIGESTS: Record<string, string> = {
+  sha1: 'SHA-1',
+  md5: 'MD5',
+  ripemd: 'RIPEMD-160',
+  ripemd160: 'RIPEMD-160',
+};
 const MIN_RSA_BITS = 2048;
 
 export function weakDigest(hash: string | undefined): string | undefined {
@@ -13,7 +18,8 @@ export function weakDigest(hash: string | undefined): string | undefined {
 /** Why a key algorithm and size are weak, or undefined. */
 export function weakKey(algorithm: string | undefined, bits: number | undefined): string | undefined {
   const a = (algorithm ?? '').toLowerCase();
-  if (a.startsWith('rsa') || a === 'ssh-rsa') return bits !== undefined && bits < MIN_RSA_BITS ? `RSA-${bits} key (under ${MIN_RSA_BITS} bits)` : undefined;
+  if (a.startsWith('rsa') || a === 'ssh-rsa')
+    return bits !== undefined && bits < MIN_RSA_BITS ? `RSA-${bits} key (under ${MIN_RSA_BITS} bits)` : undefined;
   if (a === 'dsa' || a === 'ssh-dss') return 'DSA key';
   if (a === 'elgamal') return 'ElGamal key';
   return undefined;
