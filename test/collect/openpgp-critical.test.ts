@@ -16,22 +16,8 @@ const NOW = Math.floor(Date.now() / 1000);
 const KEYS_AT = NOW - 30 * DAY;
 const SIGNED_AT = NOW - 20 * DAY;
 
+import { len16, notation, signWithHashedArea, sub } from '../helpers/openpgp-build.js';
 afterAll(cleanupTemp);
-
-const len16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
-const sub = (type: number, body: Buffer | string, critical = false): Buffer => {
-  const b = Buffer.from(body);
-  return Buffer.concat([Buffer.from([b.length + 1, (critical ? 0x80 : 0) | type]), b]);
-};
-/** A notation subpacket body: flags (0x80 = human-readable), name, value. */
-const notation = (name: string, value: string, humanReadable: boolean): Buffer =>
-  Buffer.concat([
-    Buffer.from([humanReadable ? 0x80 : 0, 0, 0, 0]),
-    len16(name.length),
-    len16(value.length),
-    Buffer.from(name),
-    Buffer.from(value),
-  ]);
 
 /** The one signature packet's body in an armored block, and its parts. */
 async function parts(armored: string): Promise<{ head: Buffer; hashed: Buffer; unhashed: Buffer; rest: Buffer }> {
@@ -94,31 +80,14 @@ describe("critical subpackets: our letter is git + gpg 2.2's", () => {
       sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(kp.getFingerprint(), 'hex')])),
       extra,
     ]);
-    const sp = new openpgp.SignaturePacket();
-    sp.signatureType = openpgp.enums.signature.binary;
-    sp.publicKeyAlgorithm = kp.algorithm;
-    sp.hashAlgorithm = openpgp.enums.hash.sha256;
-    (sp as unknown as { writeHashedSubPackets(): Uint8Array }).writeHashedSubPackets = () =>
-      Buffer.concat([len16(area.length), area]);
-    const literal = new openpgp.LiteralDataPacket();
-    (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(
+    const signature = await signWithHashedArea(kp, {
+      signatureType: openpgp.enums.signature.binary,
+      hashAlgorithm: openpgp.enums.hash.sha256,
+      area,
       payload,
-      openpgp.enums.literal.binary,
-    );
-    const sign = sp.sign.bind(sp) as unknown as (
-      k: unknown,
-      d: unknown,
-      at: Date,
-      detached: boolean,
-      config: openpgp.Config,
-    ) => Promise<void>;
-    await sign(kp, literal, new Date(SIGNED_AT * 1000), true, {
-      ...openpgp.config,
-      nonDeterministicSignaturesViaNotation: false,
+      signedAt: SIGNED_AT,
     });
-    const list = new openpgp.PacketList<openpgp.SignaturePacket>();
-    list.push(sp);
-    return armor(Buffer.from(list.write() as Uint8Array));
+    return armor(signature);
   }
 
   beforeAll(async () => {

@@ -14,6 +14,7 @@ import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import { readQuickSignature } from '../../src/collect/signatures/openpgp-sig.js';
 import type { Keyring } from '../../src/domain/keys.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { len16, notation, signWithHashedArea, sub } from '../helpers/openpgp-build.js';
 
 const seed = Number(process.env.GITGUARD_SIG_DIFF_SEED ?? 20261205);
 const count = Number(process.env.GITGUARD_SIG_DIFF_CASES ?? 60);
@@ -91,8 +92,6 @@ function split(bin: Buffer): Parts {
   };
 }
 
-const len16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
-
 function join_(p: Parts, newFormat: boolean): Buffer {
   const body = Buffer.concat([
     p.head,
@@ -110,19 +109,6 @@ function join_(p: Parts, newFormat: boolean): Buffer {
   }
   return n < 256 ? Buffer.concat([Buffer.from([0x88, n]), body]) : Buffer.concat([Buffer.from([0x89]), len16(n), body]);
 }
-
-const sub = (type: number, body: Buffer, critical = false): Buffer =>
-  Buffer.concat([Buffer.from([body.length + 1, (critical ? 0x80 : 0) | type]), body]);
-
-/** A human-readable notation subpacket's body. */
-const notation = (name: string, value: string): Buffer =>
-  Buffer.concat([
-    Buffer.from([0x80, 0, 0, 0]),
-    len16(name.length),
-    len16(value.length),
-    Buffer.from(name),
-    Buffer.from(value),
-  ]);
 
 /** What the hashed-area changes add to the hashed area. */
 function hashedExtra(changes: Change[]): Buffer {
@@ -142,35 +128,18 @@ async function resign(armored: string, payload: Buffer, key: openpgp.PrivateKey,
   const p = split(dearmor(armored));
   const kp = (await key.getSigningKey(undefined, new Date(SIGNED_AT * 1000))).keyPacket as openpgp.SecretKeyPacket;
   const area = Buffer.concat([p.hashed, extra]);
-  const sp = new openpgp.SignaturePacket();
-  sp.signatureType = p.head[1]!;
-  sp.publicKeyAlgorithm = kp.algorithm;
-  // openpgp.js signs EdDSA with no digest shorter than 256 bits.
-  sp.hashAlgorithm =
-    kp.algorithm === openpgp.enums.publicKey.eddsaLegacy && [2, 11].includes(p.head[3]!)
-      ? openpgp.enums.hash.sha256
-      : p.head[3]!;
-  (sp as unknown as { writeHashedSubPackets(): Uint8Array }).writeHashedSubPackets = () =>
-    Buffer.concat([len16(area.length), area]);
-  const literal = new openpgp.LiteralDataPacket();
-  (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(
+  const signature = await signWithHashedArea(kp, {
+    signatureType: p.head[1]!,
+    // openpgp.js signs EdDSA with no digest shorter than 256 bits.
+    hashAlgorithm:
+      kp.algorithm === openpgp.enums.publicKey.eddsaLegacy && [2, 11].includes(p.head[3]!)
+        ? openpgp.enums.hash.sha256
+        : p.head[3]!,
+    area,
     payload,
-    openpgp.enums.literal.binary,
-  );
-  const sign = sp.sign.bind(sp) as unknown as (
-    k: unknown,
-    d: unknown,
-    at: Date,
-    detached: boolean,
-    config: openpgp.Config,
-  ) => Promise<void>;
-  await sign(kp, literal, new Date(SIGNED_AT * 1000), true, {
-    ...openpgp.config,
-    nonDeterministicSignaturesViaNotation: false,
+    signedAt: SIGNED_AT,
   });
-  const list = new openpgp.PacketList<openpgp.SignaturePacket>();
-  list.push(sp);
-  const q = split(Buffer.from(list.write() as Uint8Array));
+  const q = split(signature);
   return armor(join_({ ...q, unhashed: p.unhashed }, false));
 }
 

@@ -1,0 +1,57 @@
+// OpenPGP signature pieces built by hand for the tests that compare gitguard's reading of them with
+// gpg's: subpackets, notations, and a signature made by openpgp.js over a hashed area given byte for byte.
+import * as openpgp from 'openpgp';
+
+/** A two-octet big-endian length. */
+export const len16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
+
+/** A subpacket (one-octet length) of `type`, with the critical bit when asked. */
+export const sub = (type: number, body: Buffer | string, critical = false): Buffer => {
+  const b = Buffer.from(body);
+  return Buffer.concat([Buffer.from([b.length + 1, (critical ? 0x80 : 0) | type]), b]);
+};
+
+/** A notation subpacket body: flags (0x80 = human-readable), name, value. */
+export const notation = (name: string, value: string, humanReadable = true): Buffer =>
+  Buffer.concat([
+    Buffer.from([humanReadable ? 0x80 : 0, 0, 0, 0]),
+    len16(name.length),
+    len16(value.length),
+    Buffer.from(name),
+    Buffer.from(value),
+  ]);
+
+/**
+ * A detached signature packet (old-format packet list bytes) by `kp` over `payload`, whose hashed
+ * area is exactly `area`: openpgp.js signs, its own subpackets left out.
+ */
+export async function signWithHashedArea(
+  kp: openpgp.SecretKeyPacket,
+  opts: { signatureType: number; hashAlgorithm: number; area: Buffer; payload: Buffer; signedAt: number },
+): Promise<Buffer> {
+  const sp = new openpgp.SignaturePacket();
+  sp.signatureType = opts.signatureType;
+  sp.publicKeyAlgorithm = kp.algorithm;
+  sp.hashAlgorithm = opts.hashAlgorithm;
+  (sp as unknown as { writeHashedSubPackets(): Uint8Array }).writeHashedSubPackets = () =>
+    Buffer.concat([len16(opts.area.length), opts.area]);
+  const literal = new openpgp.LiteralDataPacket();
+  (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(
+    opts.payload,
+    openpgp.enums.literal.binary,
+  );
+  const sign = sp.sign.bind(sp) as unknown as (
+    k: unknown,
+    d: unknown,
+    at: Date,
+    detached: boolean,
+    config: openpgp.Config,
+  ) => Promise<void>;
+  await sign(kp, literal, new Date(opts.signedAt * 1000), true, {
+    ...openpgp.config,
+    nonDeterministicSignaturesViaNotation: false,
+  });
+  const list = new openpgp.PacketList<openpgp.SignaturePacket>();
+  list.push(sp);
+  return Buffer.from(list.write() as Uint8Array);
+}
