@@ -342,6 +342,12 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
       }),
       { seed, numRuns: count },
     );
+    // Every critical-subpacket change once more, whatever the seed drew: the check below on them
+    // is then never left to luck (the long differential script runs random seeds).
+    const criticalChanges = (Object.keys(CHANGES) as Change[]).filter(
+      (x) => x.includes('critical') && CHANGES[x].breaks,
+    );
+    for (const change of criticalChanges) cases.push({ signer: 0, options: [], changes: [change], message: change });
     let accepted = 0;
     let rejected = 0;
     let criticalCases = 0;
@@ -391,7 +397,7 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
     // Not vacuous: both sides of the reader are reached.
     expect(accepted).toBeGreaterThan(count / 5);
     expect(rejected).toBeGreaterThan(count / 5);
-    expect(criticalCases).toBeGreaterThan(count / 10);
+    expect(criticalCases).toBeGreaterThanOrEqual(criticalChanges.length);
   }, 600_000);
 
   test('reads what gpg and openpgp.js write for git commit -S, and nothing after the block', async () => {
