@@ -110,6 +110,8 @@ export interface RefInfo {
   type: string;
   /** For annotated tags: the object the tag points at. */
   peeled?: string;
+  /** For a symbolic ref (a remote's HEAD): the ref it names. */
+  symref?: string;
 }
 
 export interface HeadInfo {

@@ -1,0 +1,192 @@
+// Clean repositories made the ways real projects make them must pass: each case here was a false
+// failure (a rule failing, or the audit stopping, where a security engineer sees nothing wrong), and
+// each keeps a twin that still fails, so the fix cannot have switched the check off.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeRepo, cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
+import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain, parseJson, resultOf } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+beforeAll(() => {
+  alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-clean-')), 'ed25519', 'alice');
+});
+afterAll(cleanupTemp);
+
+const POLICY = 'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\nmaintainers: [Alice]\n';
+
+/** git without throwing: exit code and stderr. */
+function git(r: TestRepo, args: string[], cwd = r.dir): { code: number; stderr: string } {
+  const res = spawnSync('git', args, { cwd, env: r.env, encoding: 'utf8', timeout: 60_000 });
+  return { code: res.status ?? -1, stderr: res.stderr };
+}
+
+/** A work tree whose every commit and tag git signs with alice's SSH key (as `commit.gpgSign` does). */
+function signingRepo(policy = POLICY): TestRepo {
+  const r = makeRepo();
+  configureSshSigning(r, alice);
+  r.run(['config', 'commit.gpgSign', 'true']);
+  r.run(['config', 'tag.gpgSign', 'true']);
+  r.commit('policy: alice signs', {
+    '.gitguard/policy.yml': policy,
+    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
+  });
+  return r;
+}
+
+const audit = async (r: TestRepo, rules: string[], dir = r.dir, extra: string[] = []) => {
+  const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', rules.join(','), ...extra], {
+    env: r.env,
+  });
+  return { code: res.code, report: parseJson(res), stderr: res.stderr };
+};
+
+const ledgerRefs = (r: TestRepo): string[] =>
+  Object.keys(
+    (JSON.parse(readFileSync(join(r.dir, '.git', 'gitguard', 'ledger.json'), 'utf8')) as { refs: object }).refs,
+  );
+
+// With the signature rules: an audit whose only rules have nothing to judge yet looks at nothing (exit 2).
+const LEDGER_RULES = ['protected-refs-not-rewritten', 'protected-refs-present', 'tags-not-moved', 'commits-signed'];
+
+describe('a topic branch is not the default branch, whichever is checked out', () => {
+  let r: TestRepo;
+  beforeAll(async () => {
+    r = signingRepo();
+    const remote = join(tempDir(), 'remote.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['remote', 'add', 'origin', remote]);
+    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env })).code).toBe(0);
+    expect(git(r, ['push', '-q', 'origin', 'main']).code).toBe(0);
+    r.run(['checkout', '-q', '-b', 'topic']);
+    r.commit('topic work');
+    expect(git(r, ['push', '-q', 'origin', 'topic']).code).toBe(0);
+  });
+
+  test('an audit run on the topic branch records main and the tags, not the topic branch', async () => {
+    const { code, report } = await audit(r, LEDGER_RULES);
+    expect(code).toBe(0);
+    expect(ledgerRefs(r)).toEqual(['refs/heads/main', 'refs/remotes/origin/main']);
+    expect(report.results.map((x) => x.outcome)).not.toContain('fail');
+  });
+
+  test('rebasing the topic branch onto main and force-pushing it passes the audit and the pre-push hook', async () => {
+    r.run(['checkout', '-q', 'main']);
+    r.commit('main moves on');
+    expect(git(r, ['push', '-q', 'origin', 'main']).code).toBe(0);
+    r.run(['checkout', '-q', 'topic']);
+    r.run(['rebase', '-q', 'main']);
+    const { code, report } = await audit(r, [...LEDGER_RULES, 'signatures-valid']);
+    expect(report.results.map((x) => [x.meta.id, x.outcome])).toEqual(
+      expect.arrayContaining([
+        ['protected-refs-not-rewritten', 'pass'],
+        ['commits-signed', 'pass'],
+      ]),
+    );
+    expect(code).toBe(0);
+    const push = git(r, ['push', '-q', '--force', 'origin', 'topic']);
+    expect(push.stderr).not.toContain('refused');
+    expect(push.code).toBe(0);
+    expect(git(r, ['push', '-q', 'origin', '--delete', 'topic']).code).toBe(0);
+  });
+
+  test('rewriting main is still refused by the hook and fails the audit', async () => {
+    r.run(['checkout', '-q', 'main']);
+    await audit(r, LEDGER_RULES); // records main's tip
+    r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    r.commit('main rewritten');
+    const push = git(r, ['push', '-q', '--force', 'origin', 'main']);
+    expect(push.code).not.toBe(0);
+    expect(push.stderr).toContain('non-fast-forward update of protected ref refs/heads/main');
+    const { code, report } = await audit(r, LEDGER_RULES);
+    expect(resultOf(report, 'protected-refs-not-rewritten').outcome).toBe('fail');
+    expect(code).toBe(1);
+  });
+
+  test("a clone's origin/HEAD names the default branch: a branch called trunk is protected there", async () => {
+    const upstream = signingRepo();
+    upstream.run(['branch', '-q', '-m', 'main', 'trunk']);
+    const clone = join(tempDir(), 'clone');
+    upstream.run(['clone', '-q', upstream.dir, clone]);
+    expect(git(upstream, ['-C', clone, 'symbolic-ref', 'refs/remotes/origin/HEAD']).code).toBe(0);
+    expect(git(upstream, ['-C', clone, 'checkout', '-q', '-b', 'topic']).code).toBe(0);
+    await audit(upstream, LEDGER_RULES, clone);
+    const recorded = Object.keys(
+      (JSON.parse(readFileSync(join(clone, '.git', 'gitguard', 'ledger.json'), 'utf8')) as { refs: object }).refs,
+    );
+    expect(recorded).toEqual(['refs/heads/trunk', 'refs/remotes/origin/trunk']);
+  });
+});
+
+describe('a ref the ledger recorded stays protected when the globs no longer name it', () => {
+  test('it still exists, so it is not reported deleted; rewriting it still fails', async () => {
+    const r = signingRepo(`${POLICY}protected:\n  refs: [refs/heads/main, refs/heads/release]\n`);
+    r.run(['branch', 'release']);
+    await audit(r, LEDGER_RULES);
+    expect(ledgerRefs(r)).toEqual(['refs/heads/main', 'refs/heads/release']);
+    // A maintainer narrows the policy: release is no longer named, but the ledger keeps it.
+    r.commit('policy: only main', { '.gitguard/policy.yml': `${POLICY}protected:\n  refs: [refs/heads/main]\n` });
+    let { report } = await audit(r, LEDGER_RULES);
+    expect(resultOf(report, 'protected-refs-present').outcome).toBe('pass');
+    expect(resultOf(report, 'protected-refs-not-rewritten').outcome).toBe('pass');
+
+    r.run(['checkout', '-q', 'release']);
+    r.run(['commit', '-q', '--amend', '--allow-empty', '-m', 'release rewritten']);
+    r.run(['checkout', '-q', 'main']);
+    ({ report } = await audit(r, LEDGER_RULES));
+    expect(resultOf(report, 'protected-refs-present').outcome).toBe('pass');
+    expect(resultOf(report, 'protected-refs-not-rewritten').outcome).toBe('fail');
+  });
+});
+
+describe('annotated tags follow require_signatures like commits', () => {
+  test('with require_signatures: false an unsigned annotated tag passes tags-signed; a badly signed one fails', async () => {
+    const r = signingRepo(`${POLICY}require_signatures: false\n`);
+    r.commit('work');
+    r.run(['-c', 'tag.gpgSign=false', 'tag', '-a', 'v1.0', '-m', 'release 1.0']);
+    let { code, report } = await audit(r, ['tags-signed', 'commits-signed']);
+    expect(resultOf(report, 'tags-signed').outcome).toBe('pass');
+    expect(resultOf(report, 'tags-signed').note).toContain(
+      '1 unsigned where the policy sets require_signatures: false',
+    );
+    expect(code).toBe(0);
+
+    // A signed tag is still judged: signed by alice as somebody else is an impersonation.
+    r.run(['tag', '-s', 'v1.1', '-m', 'release 1.1'], {
+      env: { GIT_COMMITTER_NAME: 'Mallory', GIT_COMMITTER_EMAIL: 'mallory@example.com' },
+    });
+    ({ code, report } = await audit(r, ['tags-signed']));
+    expect(resultOf(report, 'tags-signed').outcome).toBe('fail');
+    expect(resultOf(report, 'tags-signed').findings.map((f) => f.message)).toEqual([
+      expect.stringContaining('refs/tags/v1.1'),
+    ]);
+    expect(code).toBe(1);
+  });
+
+  test('with the default policy (signatures required) an unsigned annotated tag fails', async () => {
+    const r = signingRepo();
+    r.run(['-c', 'tag.gpgSign=false', 'tag', '-a', 'v1.0', '-m', 'release 1.0']);
+    const { code, report } = await audit(r, ['tags-signed']);
+    expect(resultOf(report, 'tags-signed').findings.map((f) => f.message)).toEqual([
+      'refs/tags/v1.0: annotated tag is not signed',
+    ]);
+    expect(code).toBe(1);
+  });
+});
+
+describe('a shallow clone of a signed history', () => {
+  test('is audited (history-complete fails, naming the boundary); its commits are judged, not refused', async () => {
+    const r = signingRepo();
+    for (let i = 0; i < 3; i++) r.commit(`work ${i}`);
+    const clone = join(tempDir(), 'shallow');
+    r.run(['clone', '-q', '--depth', '1', `file://${r.dir}`, clone]);
+    const { code, report, stderr } = await audit(r, ['history-complete', 'signatures-valid', 'commits-signed'], clone);
+    expect(stderr).not.toContain('cannot read the history');
+    expect(resultOf(report, 'history-complete').outcome).toBe('fail');
+    expect(resultOf(report, 'commits-signed').outcome).toBe('pass');
+    expect(resultOf(report, 'signatures-valid').outcome).toBe('pass');
+    expect(code).toBe(1);
+  });
+});
