@@ -7,6 +7,7 @@ import { ExpectedError, GitError, fileError, firstLine } from '../errors.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { createShadow, gitText, type Shadow } from '../collect/git.js';
 import { resolveCommitId } from './ledger.js';
+import { testMergeParents, type TestMerge } from './ci-test-merge.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader } from '../collect/objects.js';
@@ -50,6 +51,8 @@ export interface HistoryScope {
   base?: string;
   /** Exact revisions (object ids, ^id to exclude), as the pre-push check computes them. */
   revisions?: string[];
+  /** A GitHub pull_request run's test merge: when HEAD is it, its parents are walked instead (ci-test-merge.ts). */
+  testMerge?: TestMerge;
   /** Object folders beyond the repository's own (a pushed update in pre-receive quarantine). */
   objectDirs?: string[];
   /** Asked once the scope is known, before the walk: may leave out what an earlier run judged (engine/incremental.ts). */
@@ -213,8 +216,9 @@ export async function openHistory(
     ];
     description = `all refs (${revisions.length} tips)`;
   } else if (history.head.oid) {
-    revisions = [history.head.oid];
-    description = `HEAD${history.head.ref ? ` (${history.head.ref})` : ''}`;
+    const testMerge = await testMergeParents(repo, history.head.oid, scope.testMerge);
+    revisions = testMerge?.parents ?? [history.head.oid];
+    description = testMerge?.description ?? `HEAD${history.head.ref ? ` (${history.head.ref})` : ''}`;
   } else {
     revisions = [];
     description = 'HEAD has no commits yet';

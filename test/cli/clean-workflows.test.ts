@@ -190,3 +190,81 @@ describe('a shallow clone of a signed history', () => {
     expect(code).toBe(1);
   });
 });
+
+describe("a GitHub Actions pull_request run checks out GitHub's test merge (refs/pull/<n>/merge)", () => {
+  let r: TestRepo;
+  let ci: string;
+  let merge: string;
+  const prEnv = (sha: string): NodeJS.ProcessEnv => ({
+    ...r.env,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_REF: 'refs/pull/7/merge',
+    GITHUB_SHA: sha,
+  });
+  /** The merge GitHub makes to test a pull request: unsigned, "Merge <head> into <base>". */
+  const testMerge = (head: string): string => {
+    r.run(['checkout', '-q', '--detach', 'main']);
+    const base = r.head();
+    r.run(['merge', '-q', '--no-ff', '--no-gpg-sign', '-m', `Merge ${head} into ${base}`, head], {
+      env: { GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' },
+    });
+    const oid = r.head();
+    r.run(['update-ref', 'refs/pull/7/merge', oid]);
+    r.run(['checkout', '-q', 'main']);
+    return oid;
+  };
+  const checkout = (): void => {
+    // What actions/checkout does with fetch-depth: 0 on a pull_request event.
+    ci = join(tempDir(), 'ci');
+    r.run(['init', '-q', ci]);
+    r.run([
+      '-C',
+      ci,
+      'fetch',
+      '-q',
+      r.dir,
+      '+refs/heads/*:refs/remotes/origin/*',
+      '+refs/pull/7/merge:refs/remotes/pull/7/merge',
+    ]);
+    r.run(['-C', ci, 'checkout', '-q', '--detach', 'refs/remotes/pull/7/merge']);
+  };
+  beforeAll(() => {
+    r = signingRepo();
+    r.commit('main work');
+    r.run(['checkout', '-q', '-b', 'feature']);
+    r.commit('pull request work');
+    merge = testMerge(r.run(['rev-parse', 'feature']));
+    checkout();
+  });
+
+  test('its two parents are judged, the test merge is not: a signed pull request passes', async () => {
+    const res = await runMain(['audit', '-C', ci, '--format', 'json', '--no-cache', '-r', 'commits-signed'], {
+      env: prEnv(merge),
+    });
+    const report = parseJson(res);
+    expect(report.scope.description).toContain("is GitHub's test merge refs/pull/7/merge");
+    expect(resultOf(report, 'commits-signed').outcome).toBe('pass');
+    expect(report.scope.commits).toBe(3);
+    expect(res.code).toBe(0);
+  });
+
+  test('outside a pull_request run, or for another commit, HEAD is judged as it is', async () => {
+    for (const env of [{ ...prEnv(merge), GITHUB_EVENT_NAME: 'push' }, prEnv('0'.repeat(40)), r.env]) {
+      const res = await runMain(['audit', '-C', ci, '--format', 'json', '--no-cache', '-r', 'commits-signed'], { env });
+      expect(resultOf(parseJson(res), 'commits-signed').findings.map((f) => f.commit)).toEqual([merge]);
+    }
+  });
+
+  test('an unsigned commit in the pull request still fails', async () => {
+    r.run(['checkout', '-q', 'feature']);
+    const unsigned = r.commit('unsigned work', {}, ['--no-gpg-sign']);
+    merge = testMerge(unsigned);
+    checkout();
+    const res = await runMain(['audit', '-C', ci, '--format', 'json', '--no-cache', '-r', 'commits-signed'], {
+      env: prEnv(merge),
+    });
+    expect(resultOf(parseJson(res), 'commits-signed').findings.map((f) => f.commit)).toEqual([unsigned]);
+    expect(res.code).toBe(1);
+  });
+});
