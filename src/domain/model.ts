@@ -184,6 +184,8 @@ export interface Facts {
   scope: { description: string; revisions: string[] };
   /** Judge the repository as a server (receive.* settings, pre-receive hook): `--server`, or a bare repository. */
   server?: boolean;
+  /** `--server` was given: a bare mirror clone is then judged as a server too (rules/lib/server.ts). */
+  serverRequested?: boolean;
   /** When the audit runs (ms since the epoch): the run's one clock, read once; rules never read the wall clock. */
   now: number;
   /** Annotated tags judged like commits (tagger as the identity); collected when a rule needs 'tags'. */

@@ -268,3 +268,24 @@ describe("a GitHub Actions pull_request run checks out GitHub's test merge (refs
     expect(res.code).toBe(1);
   });
 });
+
+describe('a mirror clone is a copy, not a server', () => {
+  test('the server rules do not apply to it unless --server says so; a bare clone is still a server', async () => {
+    const r = signingRepo();
+    const mirror = join(tempDir(), 'mirror.git');
+    const bare = join(tempDir(), 'bare.git');
+    r.run(['clone', '-q', '--mirror', r.dir, mirror]);
+    r.run(['clone', '-q', '--bare', r.dir, bare]);
+    const SERVER = ['server-receive-hardened', 'server-hook-installed'];
+    const outcomes = async (dir: string, extra: string[] = []) => {
+      const { report } = await audit(r, SERVER, dir, extra);
+      return SERVER.map((id) => [resultOf(report, id).outcome, resultOf(report, id).note ?? '']);
+    };
+    for (const [outcome, note] of await outcomes(mirror)) {
+      expect(outcome).toBe('not-applicable');
+      expect(note).toContain('a mirror clone of remote origin (remote.origin.mirror)');
+    }
+    expect((await outcomes(mirror, ['--server'])).map(([o]) => o)).toEqual(['fail', 'fail']);
+    expect((await outcomes(bare)).map(([o]) => o)).toEqual(['fail', 'fail']);
+  });
+});

@@ -435,6 +435,27 @@ describe('server-receive-hardened', () => {
       outcome: 'pass',
     },
     {
+      name: 'is not applicable to a mirror clone (remote.<name>.mirror in its own config)',
+      facts: server(entry('remote.origin.mirror', 'true')),
+      outcome: 'not-applicable',
+    },
+    {
+      name: 'judges a mirror clone when --server asks for it',
+      facts: { ...server(entry('remote.origin.mirror', 'true')), serverRequested: true },
+      outcome: 'fail',
+      findings: 3,
+    },
+    {
+      name: 'a mirror setting switched off again, or from the global config, keeps it a server',
+      facts: server(
+        entry('remote.origin.mirror', 'true'),
+        entry('remote.origin.mirror', 'false'),
+        entry('remote.up.mirror', 'true', 'global'),
+      ),
+      outcome: 'fail',
+      findings: 3,
+    },
+    {
       name: 'fails when denyDeletes is explicitly off',
       facts: server(
         entry('receive.denynonfastforwards', 'true'),
