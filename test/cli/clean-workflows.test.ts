@@ -289,3 +289,17 @@ describe('a mirror clone is a copy, not a server', () => {
     expect((await outcomes(bare)).map(([o]) => o)).toEqual(['fail', 'fail']);
   });
 });
+
+describe('CI: --base of a push that created the branch', () => {
+  test('all zeros (github.event.before, CI_COMMIT_BEFORE_SHA) audits the whole history; a missing commit is still exit 2', async () => {
+    const r = signingRepo();
+    r.commit('work');
+    const zeros = await audit(r, ['commits-signed', 'protected-refs-not-rewritten'], r.dir, ['--base', '0'.repeat(40)]);
+    expect(zeros.stderr).toBe('');
+    expect(zeros.report.scope.commits).toBe(2);
+    expect(zeros.code).toBe(0);
+    const missing = await runMain(['audit', '-C', r.dir, '--no-cache', '--base', `${'0'.repeat(39)}1`], { env: r.env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('is not a commit');
+  });
+});
