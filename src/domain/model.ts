@@ -186,6 +186,11 @@ export interface Facts {
   server?: boolean;
   /** `--server` was given: a bare mirror clone is then judged as a server too (rules/lib/server.ts). */
   serverRequested?: boolean;
+  /**
+   * In a GitLab CI job (GITLAB_CI=true): the job's own CI_JOB_TOKEN, valid only while the job runs,
+   * which the runner writes into the checkout's remote URL. Compared with, never reported.
+   */
+  ciJobToken?: string;
   /** When the audit runs (ms since the epoch): the run's one clock, read once; rules never read the wall clock. */
   now: number;
   /** Annotated tags judged like commits (tagger as the identity); collected when a rule needs 'tags'. */

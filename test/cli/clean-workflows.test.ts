@@ -324,3 +324,21 @@ describe('Git LFS set up in the repository (git lfs install --local, actions/che
     expect(code).toBe(1);
   });
 });
+
+describe("GitLab CI: the runner's checkout keeps the job token in origin's URL", () => {
+  test("this job's own CI_JOB_TOKEN passes remote-urls-without-credentials and is never printed; outside the job it fails", async () => {
+    const r = signingRepo();
+    const token = 'glcbt-64_Zx8Yq2Lm4Np6Rs0Tu1Vw';
+    r.run(['remote', 'add', 'origin', `https://gitlab-ci-token:${token}@gitlab.example.com/group/app.git`]);
+    const job = { ...r.env, GITLAB_CI: 'true', CI_JOB_TOKEN: token };
+    const args = ['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', 'remote-urls-without-credentials'];
+    const inJob = await runMain(args, { env: job });
+    expect(resultOf(parseJson(inJob), 'remote-urls-without-credentials').outcome).toBe('pass');
+    expect(inJob.stdout + inJob.stderr).not.toContain(token);
+    expect(inJob.code).toBe(0);
+    const outside = await runMain(args, { env: r.env });
+    expect(resultOf(parseJson(outside), 'remote-urls-without-credentials').outcome).toBe('fail');
+    expect(outside.stdout).not.toContain(token);
+    expect(outside.code).toBe(1);
+  });
+});
