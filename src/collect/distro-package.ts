@@ -150,11 +150,42 @@ async function fromRpm(rpm: string, real: string): Promise<DistroRecord> {
   };
 }
 
+// With the system's package tools, one lookup per program file for the life of the process: main()
+// may run many times in one process (the CLI tests run hundreds of audits in-process), and
+// `dpkg-query -S` reads every package's file list (~60 ms of CPU each time). The key holds what an
+// answer depends on: the program file as it is now (an upgrade writes a new file) and the change
+// times of the package databases and of the documentation folder.
+const records = new Map<string, Promise<DistroRecord>>();
+const PACKAGE_DATABASES = ['/var/lib/dpkg/status', '/var/lib/rpm', '/usr/share/doc'];
+
+function identity(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  } catch {
+    return '-';
+  }
+}
+
 /**
  * The distribution's record for the program gitguard judged (`raw`: what it printed, to recognise
  * Apple Git). Never throws: where there is no record, says why.
  */
-export async function distroRecord(program: string, raw: string, tools: PackageTools = {}): Promise<DistroRecord> {
+export function distroRecord(program: string, raw: string, tools: PackageTools = {}): Promise<DistroRecord> {
+  const real = realpathOr(program);
+  if (!real || Object.keys(tools).length > 0) return lookUp(program, raw, tools);
+  const key = JSON.stringify([program, real, identity(real), raw, PACKAGE_DATABASES.map(identity)]);
+  let record = records.get(key);
+  if (!record) {
+    if (records.size >= 64) records.clear();
+    record = lookUp(program, raw, tools);
+    records.set(key, record);
+  }
+  // A copy for each caller: a run may add to what it was given.
+  return record.then((r) => structuredClone(r));
+}
+
+async function lookUp(program: string, raw: string, tools: PackageTools): Promise<DistroRecord> {
   const real = realpathOr(program);
   if (!real) return none(`cannot resolve ${program}`);
   if (process.platform === 'win32') {

@@ -2,7 +2,7 @@
 // (skipped, saying why, elsewhere), documentation folders laid out in a temp folder, and machines
 // without dpkg or rpm.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { distroRecord, dpkgOwner } from '../../src/collect/distro-package.js';
@@ -119,6 +119,22 @@ const gitOwned =
       chmodSync(prog, 0o755);
       const r = await distroRecord(prog, 'git version 2.39.5');
       expect(r.kind === 'none' && r.reason).toMatch(/^no distribution record: .* belongs to no Debian package/);
+    });
+
+    test('looked up once per program file: each caller gets its own copy, and a program replaced at its path is asked again', async () => {
+      const prog = join(tempDir('gitguard-selfbuilt-'), 'git');
+      writeFileSync(prog, '#!/bin/sh\necho git version 2.39.5\n');
+      chmodSync(prog, 0o755);
+      const first = await distroRecord(prog, 'git version 2.39.5');
+      const again = await distroRecord(prog, 'git version 2.39.5');
+      expect(again).toEqual(first);
+      expect(again).not.toBe(first);
+      Object.assign(again, { reason: 'changed by a caller' });
+      expect(await distroRecord(prog, 'git version 2.39.5')).toEqual(first);
+      // The same path now leads to the packaged git: a new answer, not the remembered one.
+      rmSync(prog);
+      symlinkSync('/usr/bin/git', prog);
+      expect(await distroRecord(prog, 'git version 2.39.5')).toMatchObject({ kind: 'changelog', package: 'git' });
     });
 
     test('a documentation folder that is a symlink within the doc root is followed', async () => {

@@ -1,7 +1,7 @@
 // Real repositories in temp folders, made by real git with every setting pinned, so that a
 // developer's own ~/.gitconfig (signing, hooks, default branch, identity) can never change a result.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
@@ -81,6 +81,19 @@ const PINNED_GLOBAL = `[init]
 \tdetachedHead = false
 `;
 
+// git init's template without the fourteen sample hooks and the description: a repository's folders
+// (hooks/, info/, branches/) as git makes them, and a third of the files to write and delete, which
+// made up most of the system time of a test's `git init` (12 ms -> 1 ms).
+let template: string | undefined;
+function initTemplate(): string {
+  if (!template || !existsSync(join(template, 'info', 'exclude'))) {
+    template = tempDir('gitguard-template-');
+    for (const d of ['branches', 'hooks', 'info']) mkdirSync(join(template, d));
+    writeFileSync(join(template, 'info', 'exclude'), '# git ls-files --others --exclude-from=.git/info/exclude\n');
+  }
+  return template;
+}
+
 export function makeRepo(opts: MakeRepoOptions = {}): TestRepo {
   const root = tempDir();
   const home = join(root, 'home');
@@ -89,7 +102,7 @@ export function makeRepo(opts: MakeRepoOptions = {}): TestRepo {
   mkdirSync(join(home, '.gnupg'), { recursive: true, mode: 0o700 });
   writeFileSync(join(home, '.gitconfig'), PINNED_GLOBAL.replace('\thooksPath = \n', '') + (opts.globalConfig ?? ''));
   const env = pinnedEnv(home);
-  const initArgs = ['init', '-q', '-b', 'main'];
+  const initArgs = ['init', '-q', '-b', 'main', `--template=${initTemplate()}`];
   if (opts.bare) initArgs.push('--bare');
   if (opts.objectFormat) initArgs.push(`--object-format=${opts.objectFormat}`);
   execFileSync('git', [...initArgs, dir], { env, stdio: 'pipe' });
