@@ -1,0 +1,133 @@
+// Red-team attacks on the trust chain by a hostile repository owner, end to end through main():
+// each history below, written by real git and signed by real ssh-keygen, must not earn a pass.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
+import { hasStackTrace, runMain, stderrLines } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+let alice: SshTestKey;
+let mallory: SshTestKey;
+beforeAll(() => {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-hostile-trust-'));
+  alice = makeSshKey(dir, 'ed25519', 'alice');
+  mallory = makeSshKey(dir, 'ed25519', 'mallory');
+});
+
+const policyOf = (who: string, email = `${who}@example.com`): string =>
+  `version: 1\nsigners:\n  - name: ${who}\n    emails: ["${email}"]\nmaintainers: [${who}]\n`;
+
+/** Commits `files` signed by `key` as `email` (committer and author). */
+function commitAs(r: TestRepo, key: SshTestKey, email: string, message: string, files: Record<string, string>): string {
+  r.write(files);
+  r.run(['add', '-A']);
+  const date = '2024-01-01T00:00:00Z';
+  r.run(['-c', 'gpg.format=ssh', 'commit', '-q', '--allow-empty', `-S${key.path}`, '-m', message], {
+    env: {
+      GIT_COMMITTER_EMAIL: email,
+      GIT_AUTHOR_EMAIL: email,
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_DATE: date,
+    },
+  });
+  return r.head();
+}
+
+/** alice's governed history, then mallory's commit that puts her own policy in, then one more of hers. */
+function takenOver(): { r: TestRepo; takeover: string } {
+  const r = makeRepo();
+  r.write({
+    '.gitguard/policy.yml': policyOf('alice'),
+    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
+  });
+  r.run(['add', '-A']);
+  signedCommit(r, alice, 'policy', { committerEmail: 'alice@example.com' });
+  signedCommit(r, alice, 'work', { committerEmail: 'alice@example.com' });
+  const takeover = commitAs(r, mallory, 'mallory@example.com', 'takeover', {
+    '.gitguard/policy.yml': policyOf('mallory'),
+    '.gitguard/allowed_signers': `mallory@example.com ${mallory.pub}\n`,
+  });
+  commitAs(r, mallory, 'mallory@example.com', 'more', { m: 'm\n' });
+  return { r, takeover };
+}
+
+const verify = (r: TestRepo, dir = r.dir) => runMain(['verify', '-C', dir, '--no-cache'], { env: r.env });
+
+describe('a shallow file that lies (the boundary at the commit that brings a takeover policy)', () => {
+  test('without the lie, mallory is not authorized (exit 1)', async () => {
+    const { r } = takenOver();
+    expect((await verify(r)).code).toBe(1);
+  });
+
+  test('with it, verify and audit refuse in one line (exit 2) instead of judging mallory by her own policy', async () => {
+    const { r, takeover } = takenOver();
+    writeFileSync(join(r.dir, '.git', 'shallow'), `${takeover}\n`);
+    // git itself now sees the takeover as a root commit.
+    expect(r.run(['rev-list', '--count', 'HEAD'])).toBe('2');
+    for (const args of [
+      ['verify', '-C', r.dir, '--no-cache'],
+      ['audit', r.dir, '--no-cache', '-t', 'impersonation'],
+      ['audit', r.dir, '--no-cache', '--format', 'json'],
+    ]) {
+      const res = await runMain(args, { env: r.env });
+      expect(res.code).toBe(2);
+      expect(res.stdout).not.toContain('authorized');
+      expect(stderrLines(res)).toHaveLength(1);
+      expect(res.stderr).toContain(`${takeover.slice(0, 12)}, is on the shallow boundary`);
+      expect(res.stderr).toContain('--unshallow');
+      expect(hasStackTrace(res)).toBe(false);
+    }
+    // Naming the root is the way through: from alice's policy, mallory is not authorized.
+    const root = r.run(['rev-list', '--max-parents=0', 'HEAD']);
+    expect(root).toBe(takeover); // git's view: the boundary
+  });
+
+  test('a real shallow clone (git clone --depth 1) is refused the same way; --trust-root judges what it names', async () => {
+    const { r } = takenOver();
+    const clone = join(r.home, 'clone');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${r.dir}`, clone], { env: r.env });
+    const res = await verify(r, clone);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('shallow boundary');
+    const tip = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: clone, env: r.env }).toString().trim();
+    const named = await runMain(['verify', '-C', clone, '--no-cache', '--trust-root', tip], { env: r.env });
+    expect(named.code).toBe(0); // the user vouched for the root themselves
+  });
+
+  test('an honest shallow boundary before the policy was added still verifies', async () => {
+    const r = makeRepo();
+    signedCommit(r, undefined, 'before any policy');
+    signedCommit(r, undefined, 'still before');
+    r.write({
+      '.gitguard/policy.yml': policyOf('alice'),
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
+    });
+    r.run(['add', '-A']);
+    signedCommit(r, alice, 'policy', { committerEmail: 'alice@example.com' });
+    signedCommit(r, alice, 'work', { committerEmail: 'alice@example.com' });
+    const clone = join(r.home, 'clone');
+    execFileSync('git', ['clone', '-q', '--depth', '3', `file://${r.dir}`, clone], { env: r.env });
+    expect((await verify(r, clone)).code).toBe(0);
+  });
+});
+
+describe('principal patterns that would take exponential time', () => {
+  test('an allowed_signers principal with many stars against a long committer address: verify answers', async () => {
+    // Before: 20 s and counting (OpenSSH's recursive matcher, transcribed), now a few milliseconds.
+    const r = makeRepo();
+    const email = `${'a'.repeat(60)}@example.com`;
+    const pattern = `${'*a'.repeat(20)}*b`;
+    commitAs(r, alice, email, 'policy', {
+      '.gitguard/policy.yml': policyOf('alice', email),
+      '.gitguard/allowed_signers': `${pattern} ${alice.pub}\n`,
+    });
+    commitAs(r, alice, email, 'work', { a: 'a\n' });
+    const res = await verify(r);
+    expect(res.code).toBe(1); // the pattern names nobody: alice's key speaks for no address
+    expect(hasStackTrace(res)).toBe(false);
+  });
+});
