@@ -9,7 +9,14 @@ import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { GitError } from '../errors.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
-import { refGlob, type LedgerFacts, type LostCommit, type ProtectedRef, type ReflogEntry } from '../domain/ledger.js';
+import {
+  refGlob,
+  type Glob,
+  type LedgerFacts,
+  type LostCommit,
+  type ProtectedRef,
+  type ReflogEntry,
+} from '../domain/ledger.js';
 
 export const DEFAULT_PROTECTED_GLOBS = (headRef: string | undefined): string[] => [
   ...(headRef?.startsWith('refs/heads/') ? [headRef] : []),
@@ -19,7 +26,7 @@ const LOST_SAMPLE = 5;
 const REFLOG_ENTRIES = 50;
 const ZERO = /^0+$/;
 
-export function protectionOf(name: string, globs: RegExp[]): ProtectedRef['kind'] | undefined {
+export function protectionOf(name: string, globs: readonly Glob[]): ProtectedRef['kind'] | undefined {
   const matches = (n: string): boolean => globs.some((g) => g.test(n));
   if (name.startsWith('refs/tags/')) return matches(name) ? 'tag' : undefined;
   if (name.startsWith('refs/heads/')) return matches(name) ? 'branch' : undefined;

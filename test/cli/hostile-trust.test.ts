@@ -131,3 +131,18 @@ describe('principal patterns that would take exponential time', () => {
     expect(hasStackTrace(res)).toBe(false);
   });
 });
+
+describe('protected.refs globs that would take exponential time', () => {
+  test('refs/heads/**a**a...**b against a long branch name: the audit answers', async () => {
+    const r = makeRepo();
+    const glob = `refs/heads/${'**a'.repeat(12)}**b`;
+    commitAs(r, alice, 'alice@example.com', 'policy', {
+      '.gitguard/policy.yml': `${policyOf('alice')}protected:\n  refs: ["${glob}"]\n`,
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
+    });
+    r.run(['branch', 'a'.repeat(200)]);
+    const res = await runMain(['audit', r.dir, '-t', 'history', '--no-cache', '--format', 'json'], { env: r.env });
+    expect(res.code).toBe(0);
+    expect(hasStackTrace(res)).toBe(false);
+  });
+});
