@@ -146,3 +146,65 @@ describe('protected.refs globs that would take exponential time', () => {
     expect(hasStackTrace(res)).toBe(false);
   });
 });
+
+describe('a tree with two .gitguard entries (git fsck: duplicateEntries)', () => {
+  /**
+   * alice governs, bob is a signer but no maintainer. mallory pushes an unsigned commit U; bob then
+   * signs M, whose tree lists .gitguard twice: first his own policy (bob a maintainer, U goodlisted),
+   * then alice's unchanged one. `git show M:.gitguard/policy.yml` reads the first entry; a diff
+   * against the parent sees the second as the folder's state. Before: verify exit 0, U goodlisted.
+   */
+  function duplicated(): { r: TestRepo; m: string } {
+    const r = makeRepo();
+    const both = `${policyOf('alice')}`.replace(
+      'maintainers:',
+      '  - name: bob\n    emails: [bob@example.com]\nmaintainers:',
+    );
+    const signers = `alice@example.com ${alice.pub}\nbob@example.com ${mallory.pub}\n`; // bob's key: mallory's pair
+    commitAs(r, alice, 'alice@example.com', 'policy', {
+      '.gitguard/policy.yml': both,
+      '.gitguard/allowed_signers': signers,
+      a: 'a\n',
+    });
+    const aliceTree = r.run(['rev-parse', 'HEAD:.gitguard']);
+    const blobA = r.run(['rev-parse', 'HEAD:a']);
+    const u = r.run(['commit-tree', '-p', 'HEAD', '-m', 'unsigned', r.run(['rev-parse', 'HEAD^{tree}'])], {
+      env: { GIT_COMMITTER_EMAIL: 'mallory@example.com', GIT_AUTHOR_EMAIL: 'mallory@example.com' },
+    });
+    const bobs = `${both.replace('maintainers: [alice]', 'maintainers: [alice, bob]')}goodlist:\n  - commit: ${u}\n    reason: fine\n`;
+    r.write({ '.gitguard/policy.yml': bobs });
+    r.run(['add', '-A']);
+    const bobTree = r.run(['rev-parse', `${r.run(['write-tree'])}:.gitguard`]);
+    r.run(['reset', '-q', '--hard']);
+    const entry = (mode: string, name: string, oid: string): Buffer =>
+      Buffer.concat([Buffer.from(`${mode} ${name}\0`), Buffer.from(oid, 'hex')]);
+    const tree = r.run(['hash-object', '-w', '--literally', '-t', 'tree', '--stdin'], {
+      input: Buffer.concat([
+        entry('40000', '.gitguard', bobTree),
+        entry('40000', '.gitguard', aliceTree),
+        entry('100644', 'a', blobA),
+      ]),
+    });
+    const m = r.run(['-c', 'gpg.format=ssh', 'commit-tree', `-S${mallory.path}`, '-p', u, '-m', 'bob: tidy', tree], {
+      env: { GIT_COMMITTER_EMAIL: 'bob@example.com', GIT_AUTHOR_EMAIL: 'bob@example.com' },
+    });
+    r.run(['update-ref', 'refs/heads/main', m]);
+    // git's own reading: the first entry, bob's policy.
+    expect(r.run(['show', `${m}:.gitguard/policy.yml`])).toContain('maintainers: [alice, bob]');
+    return { r, m };
+  }
+
+  test('verify and audit refuse the history in one line (exit 2) instead of passing it', async () => {
+    const { r, m } = duplicated();
+    for (const args of [
+      ['verify', '-C', r.dir, '--no-cache'],
+      ['audit', r.dir, '--no-cache', '-t', 'impersonation'],
+    ]) {
+      const res = await runMain(args, { env: r.env });
+      expect(res.code).toBe(2);
+      expect(stderrLines(res)).toHaveLength(1);
+      expect(res.stderr).toContain(`commit ${m} has two entries at .gitguard`);
+      expect(hasStackTrace(res)).toBe(false);
+    }
+  });
+});
