@@ -208,3 +208,55 @@ describe('a tree with two .gitguard entries (git fsck: duplicateEntries)', () =>
     }
   });
 });
+
+describe('severity overrides in the policy at HEAD', () => {
+  const lowered = (maintainers: string): string =>
+    `${policyOf('alice').replace('maintainers:', '  - name: bob\n    emails: [bob@example.com]\nmaintainers:')}`.replace(
+      'maintainers: [alice]',
+      `maintainers: [${maintainers}]\nseverity:\n  commits-signed: info\n  signers-authorized: info\n  policy-changes-authorized: info\n`,
+    );
+
+  /** alice governs with bob as a signer; `who` then commits the lowered severities; mallory adds an unsigned commit. */
+  function history(who: 'alice' | 'bob'): TestRepo {
+    const r = makeRepo();
+    commitAs(r, alice, 'alice@example.com', 'policy', {
+      '.gitguard/policy.yml': policyOf('alice').replace(
+        'maintainers:',
+        '  - name: bob\n    emails: [bob@example.com]\nmaintainers:',
+      ),
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${mallory.pub}\n`,
+    });
+    commitAs(r, who === 'alice' ? alice : mallory, `${who}@example.com`, 'quieter', {
+      '.gitguard/policy.yml': lowered(who === 'alice' ? 'alice' : 'alice, bob'),
+    });
+    r.write({ x: 'x\n' });
+    r.run(['add', '-A']);
+    r.run(['commit', '-q', '--no-gpg-sign', '-m', 'unsigned'], {
+      env: { GIT_COMMITTER_EMAIL: 'mallory@example.com', GIT_AUTHOR_EMAIL: 'mallory@example.com' },
+    });
+    return r;
+  }
+
+  const audit = async (r: TestRepo) => {
+    const res = await runMain(['audit', r.dir, '--no-cache', '-t', 'impersonation', '--format', 'json'], {
+      env: r.env,
+    });
+    const report = JSON.parse(res.stdout) as {
+      results: Array<{ meta: { id: string }; severity: string; outcome: string }>;
+    };
+    return { code: res.code, severity: Object.fromEntries(report.results.map((x) => [x.meta.id, x.severity])) };
+  };
+
+  test('made without a maintainer, they do not lower anything: the change cannot hide itself (before: exit 0)', async () => {
+    const { code, severity } = await audit(history('bob'));
+    expect(code).toBe(1);
+    expect(severity['policy-changes-authorized']).toBe('critical');
+    expect(severity['commits-signed']).toBe('high');
+  });
+
+  test('made by a maintainer, they apply (the unsigned commit does not gate)', async () => {
+    const { code, severity } = await audit(history('alice'));
+    expect(severity['commits-signed']).toBe('info');
+    expect(code).toBe(0);
+  });
+});
