@@ -1,7 +1,8 @@
 // Red-team attacks on the trust chain by a hostile repository owner, end to end through main():
 // each history below, written by real git and signed by real ssh-keygen, must not earn a pass.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -258,5 +259,81 @@ describe('severity overrides in the policy at HEAD', () => {
     const { code, severity } = await audit(history('alice'));
     expect(severity['commits-signed']).toBe('info');
     expect(code).toBe(0);
+  });
+});
+
+describe('objects swapped in the object store (same ids, other bytes: only git fsck notices)', () => {
+  /** Overwrites the loose object `oid` with `type` and `body` under the same name. */
+  function swap(r: TestRepo, oid: string, type: string, body: Buffer): void {
+    const file = join(r.dir, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body])));
+  }
+  const entry = (mode: string, name: string, oid: string): Buffer =>
+    Buffer.concat([Buffer.from(`${mode} ${name}\0`), Buffer.from(oid, 'hex')]);
+
+  /** alice's two signed commits; the .gitguard tree that trusts mallory's key for alice too; and its blob. */
+  function governed(): { r: TestRepo; mixed: string; signersBlob: string } {
+    const r = makeRepo();
+    commitAs(r, alice, 'alice@example.com', 'policy', {
+      '.gitguard/policy.yml': policyOf('alice'),
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
+    });
+    commitAs(r, alice, 'alice@example.com', 'work', { a: 'a\n' });
+    const both = `alice@example.com ${alice.pub}\nalice@example.com ${mallory.pub}\n`;
+    const blob = r.run(['hash-object', '-w', '--stdin'], { input: both });
+    const mixed = r.run(['mktree'], {
+      input: `100644 blob ${blob}\tallowed_signers\n100644 blob ${r.run(['rev-parse', 'HEAD:.gitguard/policy.yml'])}\tpolicy.yml\n`,
+    });
+    return { r, mixed, signersBlob: r.run(['rev-parse', 'HEAD:.gitguard/allowed_signers']) };
+  }
+
+  /** mallory's commit as alice on top, its tree carrying `gitguard` as .gitguard. */
+  function malloryOnTop(r: TestRepo, gitguard: string): string {
+    const tree = r.run(['mktree'], {
+      input: `040000 tree ${gitguard}\t.gitguard\n100644 blob ${r.run(['rev-parse', 'HEAD:a'])}\ta\n`,
+    });
+    const m = r.run(['-c', 'gpg.format=ssh', 'commit-tree', `-S${mallory.path}`, '-p', 'HEAD', '-m', 'as alice', tree]);
+    r.run(['update-ref', 'refs/heads/main', m]);
+    return m;
+  }
+
+  async function refused(r: TestRepo, what: string): Promise<void> {
+    for (const args of [
+      ['verify', '-C', r.dir, '--no-cache'],
+      ['audit', r.dir, '--no-cache', '-t', 'impersonation'],
+    ]) {
+      const res = await runMain(args, { env: r.env });
+      expect(res.code).toBe(2);
+      expect(stderrLines(res)).toHaveLength(1);
+      expect(res.stderr).toContain(`${what} does not hash to its id`);
+      expect(hasStackTrace(res)).toBe(false);
+    }
+  }
+
+  test('the allowed_signers blob swapped to add mallory\'s key for alice (before: verify exit 0, mallory "alice")', async () => {
+    const { r, signersBlob } = governed();
+    swap(r, signersBlob, 'blob', Buffer.from(`alice@example.com ${alice.pub}\nalice@example.com ${mallory.pub}\n`));
+    expect(r.run(['cat-file', '-p', signersBlob])).toContain(mallory.pub); // git serves it as stored
+    malloryOnTop(r, r.run(['rev-parse', 'HEAD:.gitguard']));
+    await refused(r, `blob ${signersBlob}`);
+  });
+
+  test("the tip's parent's root tree swapped to point .gitguard at the mixed policy (before: exit 0)", async () => {
+    const { r, mixed } = governed();
+    const root = r.run(['rev-parse', 'HEAD^{tree}']);
+    swap(
+      r,
+      root,
+      'tree',
+      Buffer.concat([entry('40000', '.gitguard', mixed), entry('100644', 'a', r.run(['rev-parse', 'HEAD:a']))]),
+    );
+    malloryOnTop(r, mixed);
+    await refused(r, `tree ${root}`);
+  });
+
+  test('an honest history with the same shape still verifies', async () => {
+    const { r } = governed();
+    expect((await verify(r)).code).toBe(0);
   });
 });
