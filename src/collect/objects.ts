@@ -204,9 +204,9 @@ export class ObjectReader {
    */
   private async readPath(rev: string, path: string, maxBytes: number): Promise<GitObject | null> {
     let o = await this.readObject(rev);
+    // A commit whose bytes do not hash to its id is judged B where it is walked (and no goodlist
+    // covers it), so its tree is read as git reads it.
     if (o?.type === 'commit') {
-      if (objectId('commit', o.body, rev.length === 64 ? 'sha256' : 'sha1') !== rev)
-        throw new TamperedObjectError(rev, 'commit');
       const tree = /^tree ([0-9a-f]{40}|[0-9a-f]{64})\n/.exec(o.body.toString('latin1', 0, 80));
       o = tree ? await this.readObject(tree[1]!) : null;
     } else if (o && o.type !== 'tree') return this.readObject(`${rev}:${path}`, maxBytes); // a tag: git peels it

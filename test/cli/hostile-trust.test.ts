@@ -332,6 +332,29 @@ describe('objects swapped in the object store (same ids, other bytes: only git f
     await refused(r, `tree ${root}`);
   });
 
+  test('a goodlisted unsigned commit with other bytes swapped in under its id is no longer goodlisted (before: exit 0)', async () => {
+    const { r } = governed();
+    r.write({ u: 'u\n' });
+    r.run(['add', '-A']);
+    r.run(['commit', '-q', '--no-gpg-sign', '-m', 'unsigned, reviewed']);
+    const q = r.head();
+    commitAs(r, alice, 'alice@example.com', 'goodlist', {
+      '.gitguard/policy.yml': `${policyOf('alice')}goodlist:\n  - commit: ${q}\n    reason: reviewed\n`,
+    });
+    expect((await verify(r)).code).toBe(0);
+    swap(
+      r,
+      q,
+      'commit',
+      Buffer.from(r.run(['cat-file', 'commit', q]).replace('unsigned, reviewed', 'BACKDOOR') + '\n'),
+    );
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
+    expect(res.code).toBe(1);
+    const rows = (JSON.parse(res.stdout) as { commits: Array<{ commit: string; letter: string; status: string }> })
+      .commits;
+    expect(rows.find((x) => x.commit === q)).toMatchObject({ letter: 'B', status: 'bad' });
+  });
+
   test('an honest history with the same shape still verifies', async () => {
     const { r } = governed();
     expect((await verify(r)).code).toBe(0);
