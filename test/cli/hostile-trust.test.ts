@@ -1,7 +1,7 @@
 // Red-team attacks on the trust chain by a hostile repository owner, end to end through main():
 // each history below, written by real git and signed by real ssh-keygen, must not earn a pass.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -358,5 +358,42 @@ describe('objects swapped in the object store (same ids, other bytes: only git f
   test('an honest history with the same shape still verifies', async () => {
     const { r } = governed();
     expect((await verify(r)).code).toBe(0);
+  });
+});
+
+describe('a ledger the repository ships in .git/gitguard/', () => {
+  test("does not move the trust root onto mallory's takeover (before: verify exit 0, mallory authorized)", async () => {
+    const { r, takeover } = takenOver();
+    const gg = join(r.dir, '.git', 'gitguard');
+    mkdirSync(gg, { recursive: true });
+    const head = r.head();
+    writeFileSync(
+      join(gg, 'ledger.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        trustRoot: takeover,
+        trustRootSeal: '00'.repeat(32),
+        refs: { 'refs/heads/main': { oid: head, recordedAt: '2026-01-01T00:00:00.000Z' } },
+        accepted: [],
+      }),
+    );
+    const res = await verify(r);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/unknown-signer|no-policy/);
+    expect(res.stdout).not.toMatch(/authorized:mallory/);
+  });
+
+  test("one this user's audit recorded is used, and still is after `ledger accept`", async () => {
+    const { r, takeover } = takenOver();
+    const root = r.run(['rev-list', '--max-parents=0', 'HEAD']);
+    // The user decides to start from mallory's takeover (say, after checking it by other means).
+    const recorded = await runMain(['audit', r.dir, '--trust-root', takeover, '-t', 'impersonation,history'], {
+      env: r.env,
+    });
+    expect(recorded.stdout).toContain('ledger: 1 protected tip(s) recorded');
+    expect((await verify(r)).code).toBe(0);
+    await runMain(['ledger', 'accept', 'refs/heads/main', '-C', r.dir, '--reason', 'checked'], { env: r.env });
+    expect((await verify(r)).code).toBe(0);
+    expect(root).not.toBe(takeover);
   });
 });
