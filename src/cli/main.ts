@@ -3,7 +3,7 @@
 import { CommanderError } from 'commander';
 import { EXIT, ExpectedError } from '../errors.js';
 import { buildProgram } from './program.js';
-import { escapeText, redactUrls } from '../domain/escape.js';
+import { escapeBlock, escapeText, redactUrls } from '../domain/escape.js';
 import { processIo, type Io } from './io.js';
 import { inRun } from '../collect/run-context.js';
 
@@ -32,14 +32,17 @@ async function run(argv: string[], io: Io): Promise<number> {
     }
     if (err instanceof ExpectedError) {
       io.stderr(`gitguard: ${say(err.message, 500)}${err.hint ? `; ${say(err.hint, 300)}` : ''}\n`);
-      if (debug && err.stack) io.stderr(`${redactUrls(err.stack)}\n`);
+      if (debug && err.stack) io.stderr(`${debugStack(err.stack)}\n`);
       return EXIT.cannotAudit;
     }
     const e = err as Error;
     io.stderr(
       `gitguard: internal error: ${say(e?.message ?? String(err), 500)}; this is a bug in gitguard: please report it with the output of --debug\n`,
     );
-    if (debug && e?.stack) io.stderr(`${redactUrls(e.stack)}\n`);
+    if (debug && e?.stack) io.stderr(`${debugStack(e.stack)}\n`);
     return EXIT.cannotAudit;
   }
 }
+
+/** A stack for --debug: its message holds the audited repository's names too (escaped, URLs redacted). */
+const debugStack = (stack: string): string => escapeBlock(redactUrls(stack), 20_000);

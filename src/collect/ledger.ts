@@ -6,10 +6,22 @@
 // created with O_EXCL that holds the writer's pid; a lock whose pid is gone (or that is older than
 // LOCK_STALE_MS) is stale and taken over. A ledger that does not parse or does not match the schema
 // is reported as damaged (LedgerError), never silently reset.
-import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ExpectedError } from '../errors.js';
+import { runEnv } from './run-context.js';
 import { UnsafeFileError, mkdirNoFollow, readStateFile, writeFileSafe } from './safe-fs.js';
+import { openSealed, sealState, userSecret } from './state-secret.js';
 
 const LEDGER_SCHEMA = 1;
 const LOCK_STALE_MS = 10 * 60_000;
@@ -92,12 +104,39 @@ function validateLedger(data: unknown, file: string): Ledger {
       ...(a.to ? { to: a.to as string } : {}),
     };
   });
+  // The recorded root outranks the policy's and the default: only one this user's gitguard wrote
+  // for this repository counts, never one a repository ships in its .git/gitguard/.
+  const root = typeof data.trustRoot === 'string' ? data.trustRoot : undefined;
+  const sealed = root && typeof data.trustRootSeal === 'string' && rootSealOk(file, root, data.trustRootSeal);
   return {
     schemaVersion: LEDGER_SCHEMA,
-    ...(data.trustRoot ? { trustRoot: data.trustRoot as string } : {}),
+    ...(root && sealed ? { trustRoot: root } : {}),
     refs,
     accepted,
   };
+}
+
+const ROOT_SEAL = 'gitguard-ledger-trust-root-1';
+
+/** What the seal binds: the repository (its git dir, links resolved) and the root. */
+function rootSealBody(file: string, root: string): string {
+  let dir = join(file, '..', '..');
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    /* as given */
+  }
+  return `${dir}\0${root}`;
+}
+
+function rootSeal(file: string, root: string): string | undefined {
+  const secret = userSecret(runEnv());
+  return secret ? sealState(secret, ROOT_SEAL, rootSealBody(file, root)).split('\n', 1)[0] : undefined;
+}
+
+function rootSealOk(file: string, root: string, seal: string): boolean {
+  const secret = userSecret(runEnv());
+  return !!secret && openSealed(secret, ROOT_SEAL, `${seal}\n${rootSealBody(file, root)}`) !== undefined;
 }
 
 /** The ledger, or undefined when there is none yet. Throws LedgerError when it is damaged. */
@@ -205,7 +244,9 @@ export interface WriteHooks {
 function writeLedgerFile(commonDir: string, ledger: Ledger, hooks: WriteHooks = {}): void {
   const file = ledgerPath(commonDir);
   mkdirState(commonDir);
-  writeFileSafe(file, `${JSON.stringify(ledger, null, 2)}\n`, {
+  const seal = ledger.trustRoot ? rootSeal(file, ledger.trustRoot) : undefined;
+  const sealed = seal ? { ...ledger, trustRootSeal: seal } : ledger;
+  writeFileSafe(file, `${JSON.stringify(sealed, null, 2)}\n`, {
     mode: 0o644,
     sync: true,
     ...(hooks.beforeRename ? { beforeRename: hooks.beforeRename } : {}),

@@ -2,6 +2,7 @@
 // `git cat-file --batch` in the shadow git dir: one process for all reads, answers in request order.
 import type { ChildProcess } from 'node:child_process';
 import { ExpectedError, GitError } from '../errors.js';
+import { objectId } from './commit-object.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
 import { runEnv } from './run-context.js';
 
@@ -32,6 +33,29 @@ export class ObjectTooLargeError extends ExpectedError {
       'set GITGUARD_MAX_OBJECT_BYTES=BYTES to read it',
     );
   }
+}
+
+/**
+ * A tree or blob whose bytes do not hash to its id: git's readers (cat-file, show, diff) serve a
+ * loose object or pack entry as stored, so a swapped allowed_signers blob kept every commit id (and
+ * the ledger) intact while gitguard read mallory's key as alice's. Only `git fsck` notices. Commits
+ * and tags are re-hashed where they are judged (objects-intact, the `B` verdict), so they pass here.
+ */
+export class TamperedObjectError extends ExpectedError {
+  constructor(
+    readonly oid: string,
+    readonly type: string,
+  ) {
+    super(
+      `${type} ${oid} does not hash to its id: the repository's object store was altered`,
+      'git fsck names it (hash mismatch); restore the object from a clean clone',
+    );
+  }
+}
+
+function hashesToItsId(oid: string, type: string, body: Buffer): boolean {
+  if (type !== 'tree' && type !== 'blob') return true;
+  return objectId(type, body, oid.length === 64 ? 'sha256' : 'sha1') === oid;
 }
 
 export interface GitObject {
@@ -124,8 +148,9 @@ export class ObjectReader {
           this.receiving = undefined;
           const p = this.pending.shift();
           if (!p) continue;
-          if (r.body) p.resolve({ oid: r.oid, type: r.type, body: r.body });
-          else p.reject(new ObjectTooLargeError(r.oid, r.type, r.size, p.maxBytes));
+          if (!r.body) p.reject(new ObjectTooLargeError(r.oid, r.type, r.size, p.maxBytes));
+          else if (!hashesToItsId(r.oid, r.type, r.body)) p.reject(new TamperedObjectError(r.oid, r.type));
+          else p.resolve({ oid: r.oid, type: r.type, body: r.body });
         }
         continue;
       }
@@ -168,6 +193,35 @@ export class ObjectReader {
    * (default: the reader's limit) is not kept: the promise rejects with ObjectTooLargeError.
    */
   read(spec: string, maxBytes = this.maxBytes): Promise<GitObject | null> {
+    const at = /^([0-9a-f]{40}|[0-9a-f]{64}):/.exec(spec);
+    return at ? this.readPath(at[1]!, spec.slice(at[0].length), maxBytes) : this.readObject(spec, maxBytes);
+  }
+
+  /**
+   * `<commit>:<path>` as git's lookup resolves it (the first entry of each name, folder by folder),
+   * but through objects that are each checked against their id: git's own lookup reads the commit
+   * and the trees on the way unchecked, so a swapped root tree could point .gitguard anywhere.
+   */
+  private async readPath(rev: string, path: string, maxBytes: number): Promise<GitObject | null> {
+    let o = await this.readObject(rev);
+    // A commit whose bytes do not hash to its id is judged B where it is walked (and no goodlist
+    // covers it), so its tree is read as git reads it.
+    if (o?.type === 'commit') {
+      const tree = /^tree ([0-9a-f]{40}|[0-9a-f]{64})\n/.exec(o.body.toString('latin1', 0, 80));
+      o = tree ? await this.readObject(tree[1]!) : null;
+    } else if (o && o.type !== 'tree') return this.readObject(`${rev}:${path}`, maxBytes); // a tag: git peels it
+    const names = path.split('/').filter(Boolean);
+    const oidBytes = rev.length === 64 ? 32 : 20;
+    for (let i = 0; i < names.length; i++) {
+      if (o?.type !== 'tree') return null;
+      const entry = parseTree(o.body, oidBytes).find((e) => e.name === names[i]);
+      if (!entry || entry.mode === '160000') return null; // a submodule's commit is not in this repository
+      o = await this.readObject(entry.oid, i === names.length - 1 ? maxBytes : this.maxBytes);
+    }
+    return o;
+  }
+
+  private readObject(spec: string, maxBytes = this.maxBytes): Promise<GitObject | null> {
     if (/[\n\r]/.test(spec)) return Promise.resolve(null);
     const child = this.start();
     return new Promise((resolve, reject) => {

@@ -10,6 +10,8 @@
 // has exactly one path. -t lists the trees on the way too, so a watched folder's own new tree id is
 // there when anything under it changes; entries below or above a watched path are skipped.
 
+import { ExpectedError } from '../errors.js';
+
 /** The arguments for diff-tree: `firstParent` false for a git without --diff-merges (its input then names one parent). */
 export function diffTreeArgs(paths: readonly string[], firstParent: boolean): string[] {
   return [
@@ -44,6 +46,9 @@ export class PathChangeParser {
   private current: CommitPathChanges | undefined;
   /** The entry whose path comes next ("<new oid>" of a ":..." record). */
   private entryOid: string | undefined;
+
+  /** The watched paths the current commit has an entry at (a second one is a duplicate entry). */
+  private present = new Set<string>();
 
   /** 40 (SHA-1) or 64 (SHA-256), from the first header. */
   private hexLength = 0;
@@ -86,7 +91,18 @@ export class PathChangeParser {
       // A type change (file <-> folder) is a deletion and an addition at one path: the addition wins.
       if (zero) {
         if (!(path in this.current.changed)) this.current.changed[path] = null;
-      } else this.current.changed[path] = oid;
+        return;
+      }
+      // Two entries at one path (a tree with duplicate names, which git fsck rejects): git's lookup
+      // (`git show <commit>:<path>`) takes the first, this derivation would keep the last, so a
+      // policy could read one way here and another at the tip. Refused, as git's fsck does.
+      if (this.present.has(path))
+        throw new ExpectedError(
+          `commit ${this.current.oid} has two entries at ${path} (a tree with duplicate entries: git reads it in more than one way)`,
+          'git fsck names the tree; such a commit can only be removed from the history',
+        );
+      this.present.add(path);
+      this.current.changed[path] = oid;
       return;
     }
     if (buf[s] === COLON) {
@@ -104,5 +120,6 @@ export class PathChangeParser {
       throw new Error(`unexpected git diff-tree header "${oid.slice(0, 200)}"`);
     if (this.current) out.push(this.current);
     this.current = { oid, changed: {} };
+    this.present.clear();
   }
 }

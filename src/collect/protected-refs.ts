@@ -12,6 +12,7 @@ import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
 import {
   defaultProtectedRefs,
   refGlob,
+  type Glob,
   type LedgerFacts,
   type LostCommit,
   type ProtectedRef,
@@ -22,7 +23,7 @@ const LOST_SAMPLE = 5;
 const REFLOG_ENTRIES = 50;
 const ZERO = /^0+$/;
 
-export function protectionOf(name: string, globs: RegExp[]): ProtectedRef['kind'] | undefined {
+export function protectionOf(name: string, globs: readonly Glob[]): ProtectedRef['kind'] | undefined {
   const matches = (n: string): boolean => globs.some((g) => g.test(n));
   if (name.startsWith('refs/tags/')) return matches(name) ? 'tag' : undefined;
   if (name.startsWith('refs/heads/')) return matches(name) ? 'branch' : undefined;

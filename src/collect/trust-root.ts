@@ -8,7 +8,10 @@
 //   4. else the first commit carrying .gitguard/policy.yml on the first-parent chain of the tip
 //      (git rev-list --first-parent), so a policy on a merged unrelated history, which is never on
 //      that chain unless someone made it the first parent, cannot become the root.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ExpectedError, GitError, firstLine } from '../errors.js';
+import { parseCommitObject } from './commit-object.js';
 import { gitText, type Shadow } from './git.js';
 import { isAncestor } from './protected-refs.js';
 import type { ObjectReader } from './objects.js';
@@ -174,9 +177,31 @@ export async function resolveTrustRoot(input: TrustRootInput, policyFile: string
   if (named) return withPolicy(input, named, policyFile);
   for (const anchor of input.anchors) {
     const oid = await firstPolicyCommitMemo(input, anchor, policyFile);
-    if (oid) return { oid, source: 'first-policy-commit', rev: oid };
+    if (oid) return { oid: await notAtShallowBoundary(input, oid), source: 'first-policy-commit', rev: oid };
   }
   return undefined;
+}
+
+/**
+ * The search sees only what git walks: a commit on the shallow boundary looks like a root, so the
+ * first policy it finds there may be anyone's (a `shallow` file naming mallory's commit made it the
+ * root, judged by her own policy). Its real parents are in the object itself.
+ */
+async function notAtShallowBoundary(input: TrustRootInput, oid: string): Promise<string> {
+  let boundary: string;
+  try {
+    boundary = readFileSync(join(input.shadow.gitDir, 'shallow'), 'latin1'); // our own copy, read bounded
+  } catch {
+    return oid;
+  }
+  if (!boundary.split('\n').includes(oid)) return oid;
+  const raw = await input.reader.read(oid);
+  if (raw?.type === 'commit' && parseCommitObject(oid, raw.body).parents.length)
+    throw new ExpectedError(
+      `the first commit carrying the policy that gitguard can see, ${oid.slice(0, 12)}, is on the shallow boundary: who signed the history before it is unknown`,
+      'fetch the full history (git fetch --unshallow; fetch-depth: 0 / GIT_DEPTH: 0), or name the root with --trust-root',
+    );
+  return oid;
 }
 
 async function namedRoot(input: TrustRootInput): Promise<TrustRoot | undefined> {

@@ -55,7 +55,7 @@ export class TrustVerifier {
   /** A verdict at once when it is known (unsigned, cached), else the promise of one. */
   verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Verdict | Promise<Verdict> {
     // Cached verdicts belong to the bytes that hash to the id; bytes swapped in under it prove nothing.
-    if (!commit.hashOk && commit.signatures.length)
+    if (!commit.hashOk)
       return {
         letter: 'B',
         format: 'unknown',

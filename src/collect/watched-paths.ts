@@ -4,6 +4,7 @@
 import type { CommitRecord } from '../domain/commit.js';
 import { Interned, type OidIndex } from '../domain/oid-index.js';
 import { POLICY_DIR } from '../domain/trust.js';
+import { ExpectedError } from '../errors.js';
 import { parseTree, type ObjectReader } from './objects.js';
 
 /** A number per commit, kept in the walk's index (see OidIndex.column). */
@@ -67,21 +68,37 @@ export class WatchedPaths {
       const paths = this.walkPaths();
       return paths.map((p, k) => (Object.hasOwn(changes.changed, p) ? changes.changed[p]! : (base[k] ?? null)));
     };
-    if (changes?.base === null) return apply(this.walkPaths().map(() => null));
+    // A new policy folder is checked against the commit's own tree, read object by object against
+    // their ids (ObjectReader.read): diff-tree reads trees as stored, and a swapped tree must not
+    // bring a policy in. Rare (policy changes only), so the walk stays one diff.
+    const policyTree = changes?.changed[POLICY_DIR];
+    const checked = policyTree ? this.checkPolicyTree(commit.oid, policyTree) : undefined;
     const base = changes?.base;
-    const known = base === undefined ? undefined : this.knownPaths(base);
-    if (known) return apply(known);
-    const pending = base === undefined ? undefined : this.pendingPaths.get(base);
-    const p = pending
-      ? pending.then(apply)
-      : Promise.all([this.treeOf(commit.oid), this.stateOf(commit.oid)]).then(([tree, state]) => [
-          tree || null,
-          ...state,
-        ]);
+    const known =
+      base === null ? this.walkPaths().map(() => null) : base === undefined ? undefined : this.knownPaths(base);
+    if (known && !checked) return apply(known);
+    const pending = base === undefined || base === null ? undefined : this.pendingPaths.get(base);
+    const p = known
+      ? checked!.then(() => apply(known))
+      : pending
+        ? Promise.all([pending, checked]).then(([ids]) => apply(ids))
+        : Promise.all([this.treeOf(commit.oid), this.stateOf(commit.oid), checked]).then(([tree, state]) => [
+            tree || null,
+            ...state,
+          ]);
     this.pendingPaths.set(commit.oid, p);
     const settle = (): void => void this.pendingPaths.delete(commit.oid);
     p.then(settle, settle);
     return p;
+  }
+
+  private async checkPolicyTree(commitOid: string, tree: string): Promise<void> {
+    const o = await this.reader.read(`${commitOid}:${POLICY_DIR}`);
+    if (o?.oid !== tree)
+      throw new ExpectedError(
+        `commit ${commitOid}: git diff-tree and the tree itself disagree on ${POLICY_DIR} (${tree} or ${o?.oid ?? 'none'})`,
+        'check the repository with git fsck',
+      );
   }
 
   /** A commit's ids at walkPaths() when both columns know them. */

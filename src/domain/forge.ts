@@ -3,7 +3,7 @@
 // forge rules judge it (src/rules/lib/forge.ts). Pure data: no I/O here.
 
 import type { ForgePolicy } from './policy.js';
-import { refGlob } from './ledger.js';
+import { refGlob, wildcardGlob } from './ledger.js';
 
 export type ForgeKind = 'github' | 'gitlab';
 
@@ -107,14 +107,7 @@ export function addBypass(r: ForgeRef, b: Bypass): void {
 export const refPattern = refGlob;
 
 /** GitLab's protected branch and tag names: an exact name, or a wildcard where `*` matches anything. */
-export function gitlabPattern(name: string): RegExp {
-  return new RegExp(
-    `^${name
-      .split('*')
-      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-}
+export const gitlabPattern = wildcardGlob;
 
 /** What the forge rules see: the forge's answer, the policy's forge section, and gitguard's CI check. */
 export interface ForgeFact extends ForgeFacts {

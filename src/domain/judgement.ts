@@ -121,9 +121,10 @@ function requiredIdentities(commit: TrustedCommit, policy: Policy | undefined): 
 function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   const { verdict: v, policy } = ver;
   const base = { verdict: v, ...(policy ? { policy } : {}) };
-  const listed = policy?.goodlist.find((g) => g.commit === commit.oid);
+  // The goodlist names an id: bytes swapped in under it (they do not hash to it) are not what was checked.
+  const listed = commit.hashOk ? policy?.goodlist.find((g) => g.commit === commit.oid) : undefined;
   if (listed) return { ...base, status: 'goodlisted', detail: `goodlisted: ${listed.reason}` };
-  const tipListed = commit.trust.tipGoodlist?.get(commit.oid);
+  const tipListed = commit.hashOk ? commit.trust.tipGoodlist?.get(commit.oid) : undefined;
   if (tipListed !== undefined)
     return { ...base, status: 'goodlisted', detail: `goodlisted by the current policy: ${tipListed}` };
   if (v.letter === 'N') return { ...base, status: 'unsigned', detail: 'no signature' };
@@ -227,7 +228,7 @@ export function judge(commit: TrustedCommit): Judgement {
   let best: Judgement | undefined;
   if (commit.trust.mode === 'no-policy') {
     const verdict = commit.trust.verifications[0]?.verdict ?? { letter: 'N', format: 'none', identities: [] };
-    const tipListed = commit.trust.tipGoodlist?.get(commit.oid);
+    const tipListed = commit.hashOk ? commit.trust.tipGoodlist?.get(commit.oid) : undefined;
     if (tipListed !== undefined)
       return { status: 'goodlisted', detail: `goodlisted by the current policy: ${tipListed}`, verdict };
     return {

@@ -62,19 +62,70 @@ export interface TrustRootCheck {
   ancestor?: boolean;
 }
 
+/** A compiled glob: whether a whole name matches. */
+export interface Glob {
+  test(name: string): boolean;
+}
+
+/** A glob's pieces: a literal character, `?` (one character but "/"), `*` (a run without "/"), `**` (any run). */
+type Piece = { lit: string } | 'one' | 'segment' | 'any';
+
+/**
+ * Matches `pieces` against whole names by walking every piece position at once (an NFA), so the
+ * time is |name| x |glob| whatever the stars: the RegExp it replaces backtracked, and a policy glob
+ * such as refs/heads/**a**a**a**b against a long ref name (both the audited repository's) took
+ * exponential time.
+ */
+function globMatcher(pieces: Piece[]): Glob {
+  const n = pieces.length;
+  return {
+    test(name: string): boolean {
+      let live = new Uint8Array(n + 1);
+      const close = (set: Uint8Array): void => {
+        // A star may match nothing: a live star makes the position after it live too.
+        for (let i = 0; i < n; i++) if (set[i] && (pieces[i] === 'segment' || pieces[i] === 'any')) set[i + 1] = 1;
+      };
+      live[0] = 1;
+      close(live);
+      for (let c = 0; c < name.length; c++) {
+        const ch = name[c]!;
+        const next = new Uint8Array(n + 1);
+        let any = false;
+        for (let i = 0; i < n; i++) {
+          if (!live[i]) continue;
+          const p = pieces[i]!;
+          if (p === 'any' || (p === 'segment' && ch !== '/')) next[i] = 1;
+          else if (p === 'one' ? ch !== '/' : p !== 'segment' && p.lit === ch) next[i + 1] = 1;
+          else continue;
+          any = true;
+        }
+        if (!any) return false;
+        close(next);
+        live = next;
+      }
+      return live[n] === 1;
+    },
+  };
+}
+
 /** A ref glob: `*` and `?` stay within one path segment, `**` crosses them. */
-export function refGlob(glob: string): RegExp {
-  let re = '';
+export function refGlob(glob: string): Glob {
+  const pieces: Piece[] = [];
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
     if (ch === '*' && glob[i + 1] === '*') {
-      re += '.*';
+      pieces.push('any');
       i += 1;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    } else if (ch === '*') pieces.push('segment');
+    else if (ch === '?') pieces.push('one');
+    else pieces.push({ lit: ch });
   }
-  return new RegExp(`^${re}$`);
+  return globMatcher(pieces);
+}
+
+/** A glob where `*` matches anything, "/" included, and nothing else is special (GitLab's names). */
+export function wildcardGlob(glob: string): Glob {
+  return globMatcher([...glob].map((ch): Piece => (ch === '*' ? 'any' : { lit: ch })));
 }
 
 /**

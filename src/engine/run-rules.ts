@@ -14,6 +14,10 @@ import type {
 } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import { effectiveSeverity } from '../domain/verdict.js';
+import { severityRank } from '../domain/severity.js';
+
+/** The rule that says whether the policy at HEAD came in with a maintainer's signature. */
+const POLICY_GUARD = 'policy-changes-authorized';
 import type { CatalogEntry } from './catalog.js';
 import type { HistorySession } from './history.js';
 import { vulnerabilityDatabase } from './rule-data.js';
@@ -122,13 +126,24 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     }
   }
   const overrides = opts.policy?.severity ?? {};
+  // When a policy change in scope lacks a maintainer, the policy at HEAD may be that change: what it
+  // lowers stays as the rule says, or the change could hide itself (and what it goodlists) by
+  // lowering policy-changes-authorized and the signature rules below --fail-on. Raising still counts.
+  const unvetted = evaluations.get(POLICY_GUARD)?.outcome === 'fail';
   const results = selected.map((c): RuleResult => {
     const ev = evaluations.get(c.meta.id) ?? { outcome: 'error', note: 'rule produced no result' };
     const findings = ev.findings ?? [];
+    const own = ev.severity ?? c.meta.severity;
+    const wanted = effectiveSeverity(c.meta, ev, overrides);
+    const refused = unvetted && severityRank(wanted) < severityRank(own);
+    const note = refused
+      ? `${ev.note ? `${ev.note}; ` : ''}the policy at HEAD lowers this rule to ${wanted}, not applied while ${POLICY_GUARD} fails`
+      : ev.note;
     return {
       ...ev,
+      ...(note !== undefined ? { note } : {}),
       meta: c.meta,
-      severity: effectiveSeverity(c.meta, ev, overrides),
+      severity: refused ? own : wanted,
       findings,
       findingCount: ev.findingCount ?? findings.length,
     };

@@ -16,7 +16,7 @@ export default defineCommitRule({
     return {
       visit(c) {
         n.seen += 1;
-        if (c.signatures.length === 0 && goodlist.has(c.oid)) n.excused += 1;
+        if (c.signatures.length === 0 && c.hashOk && goodlist.has(c.oid)) n.excused += 1;
         else if (c.signatures.length === 0 && !required(c)) n.optional += 1;
         else if (c.signatures.length === 0) {
           unsigned.addLazy(() => ({

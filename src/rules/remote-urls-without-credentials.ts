@@ -6,9 +6,9 @@ import { FindingList, notAvailable } from './lib/findings.js';
 // A token alone in the user part is as secret as a password (GitHub, GitLab, Bitbucket formats).
 const TOKEN_USER = /^(gh[pousr]_|github_pat_|glpat-|x-access-token|x-token-auth|oauth2)/i;
 
-/** Whether a URL carries a secret in its userinfo. */
+/** Whether a URL carries a secret in its userinfo (up to the last "@" before the path, as redactUrl hides it). */
 export function urlHasCredentials(url: string): boolean {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]*)@/i.exec(url.trim());
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/\s]*)@/i.exec(url.trim());
   if (!m) return false;
   const userinfo = m[1]!;
   const colon = userinfo.indexOf(':');

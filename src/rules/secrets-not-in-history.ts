@@ -1,5 +1,5 @@
 import type { Finding } from '../domain/model.js';
-import { refGlob } from '../domain/ledger.js';
+import { refGlob, type Glob } from '../domain/ledger.js';
 import { defineRepoRule } from './define.js';
 import { notAvailable } from './lib/findings.js';
 
@@ -22,7 +22,7 @@ export default defineRepoRule({
     const policy = facts.policy?.ok ? facts.policy.value : undefined;
     const allow = policy?.secrets?.allow ?? [];
     const byFingerprint = new Map<string, string>();
-    const byPath: Array<{ re: RegExp; glob: string; reason?: string }> = [];
+    const byPath: Array<{ re: Glob; glob: string; reason?: string }> = [];
     for (const a of allow) {
       if ('fingerprint' in a) byFingerprint.set(a.fingerprint, a.reason);
       else byPath.push({ re: refGlob(a.path), glob: a.path, ...(a.reason ? { reason: a.reason } : {}) });

@@ -160,4 +160,13 @@ describe('errors: one line, "gitguard: <what>; <next step>", exit 2', () => {
     expect(stderrLines(r)[0]).toMatch(/^gitguard: not a git repository: /);
     expect(hasStackTrace(r)).toBe(true);
   });
+
+  test('--debug prints no raw control character from the repository or the command line in the stack', async () => {
+    const r = await runMain(['verify', '-C', repo.dir, '--trust-root', 'x\u001b[31m\u202ey', '--debug'], {
+      env: repo.env,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Error: --trust-root "x\\x1b[31m\\u{202e}y"');
+    expect(r.stderr).not.toMatch(/[\u001b\u202e]/);
+  });
 });

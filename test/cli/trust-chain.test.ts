@@ -3,7 +3,7 @@
 // the trust root recorded in the ledger is used, a broken policy in history judges nothing without
 // stopping the audit, and messages name the commit whose policy judged.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -283,9 +283,12 @@ describe('the trust root recorded in the ledger', () => {
     const X = signedCommit(r, keys.alice, 'the recorded trust root');
     signedCommit(r, keys.bob, 'work by bob', BOB);
     expect(statusOf((await verify(r)).rows, unsigned)?.status).toBe('unsigned');
-    const gg = join(r.dir, '.git', 'gitguard');
-    mkdirSync(gg, { recursive: true });
-    writeFileSync(join(gg, 'ledger.json'), JSON.stringify({ schemaVersion: 1, trustRoot: X, refs: {}, accepted: [] }));
+    // Recorded the way a ledger is (an audit from --trust-root X); one written by hand is not sealed
+    // by this user's gitguard, so its root is not used (test/cli/hostile-trust.test.ts).
+    const recorded = await runMain(['audit', r.dir, '--trust-root', X, '-t', 'impersonation,history', '--no-cache'], {
+      env: r.env,
+    });
+    expect(recorded.stdout).toContain('ledger: 1 protected tip(s) recorded');
     const v = await verify(r);
     expect(v.rows.map((x) => x.commit)).not.toContain(unsigned);
     expect(v.rows.map((x) => x.status)).toEqual(['authorized', 'authorized']);

@@ -196,6 +196,47 @@ describe('principal and namespace patterns (OpenSSH match_pattern_list)', () => 
   });
 });
 
+/** OpenSSH match.c match_pattern, transcribed as written (recursive), to compare with. */
+function opensshMatch(s: string, p: string): boolean {
+  for (let si = 0, pi = 0; ;) {
+    if (pi === p.length) return si === s.length;
+    if (p[pi] === '*') {
+      while (p[pi] === '*') pi++;
+      if (pi === p.length) return true;
+      for (; si < s.length; si++) if (opensshMatch(s.slice(si), p.slice(pi))) return true;
+      return false;
+    }
+    if (si === s.length) return false;
+    if (p[pi] !== '?' && p[pi] !== s[si]) return false;
+    si++;
+    pi++;
+  }
+}
+
+describe('principal patterns from a hostile repository', () => {
+  test('agree with OpenSSH on every string and pattern of up to 4 and 5 letters over {a, b, *, ?}', () => {
+    const words = (alphabet: string, max: number): string[] => {
+      const out = [''];
+      for (let i = 0; i < out.length; i++) if (out[i]!.length < max) for (const c of alphabet) out.push(out[i]! + c);
+      return out;
+    };
+    // Not the empty pattern: an empty list matches nothing (match_pattern_list), tested above.
+    const patterns = words('ab*?', 5).slice(1);
+    let disagreements = 0;
+    for (const s of words('ab', 4))
+      for (const p of patterns) if ((matchPatternList(s, p) === 1) !== opensshMatch(s, p)) disagreements++;
+    expect(disagreements).toBe(0);
+  });
+
+  test('many stars against a long address answer at once (a recursive matcher took hours)', () => {
+    // An allowed_signers principal and a committer address are both the audited repository's.
+    const address = `${'a'.repeat(200)}@example.com`;
+    expect(matchPatternList(address, `${'*a'.repeat(40)}*b`)).toBe(0);
+    expect(matchPatternList(address, `${'*a'.repeat(40)}*@example.com`)).toBe(1);
+    expect(principalMatches(address, [`${'*?'.repeat(300)}*c`, '!*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b'])).toBe(false);
+  });
+});
+
 describe('which entries count, compared with ssh-keygen -Y find-principals', () => {
   // Each file is one (or two) lines around our key; ssh-keygen says which principals it finds for
   // a signature by that key at a given time, and entryAllows must find the same.

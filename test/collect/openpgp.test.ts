@@ -1,5 +1,6 @@
 // OpenPGP verification in-process, checked against what real git + real gpg say (`%G?`), commit by
 // commit, for every signature state we can make; plus real published keys and signed objects.
+import { userIdAddress } from '../../src/collect/signatures/openpgp-key-facts.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -432,4 +433,25 @@ describe('real signed objects', () => {
     expect(va.letter).toBe('G');
     expect(va.keyExpiresAt).toBeUndefined();
   }, 30_000);
+});
+
+describe('the address in a user ID', () => {
+  // The expression it replaces, as the reference on short strings.
+  const REFERENCE = /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/;
+  test('is what the expression found, for every string of up to 6 characters over {a, @, <, >, space}', () => {
+    const words = [''];
+    for (let i = 0; i < words.length; i++) if (words[i]!.length < 6) for (const c of 'a@<> ') words.push(words[i]! + c);
+    const differ = words.filter((w) => {
+      const m = REFERENCE.exec(w);
+      return userIdAddress(w) !== (m ? (m[1] ?? m[2]) : undefined);
+    });
+    expect(differ).toEqual([]);
+    expect(userIdAddress('Alice <alice@example.com>')).toBe('alice@example.com');
+  });
+
+  test('a 1 MiB user ID of "a@a@a@..." answers at once (the expression backtracked for minutes)', () => {
+    expect(userIdAddress(`${'a@'.repeat(500_000)} `)).toBeUndefined();
+    expect(userIdAddress(`<${'a@'.repeat(500_000)}`)).toBeUndefined();
+    expect(userIdAddress('a@'.repeat(500_000).slice(0, -1))).toHaveLength(999_999);
+  });
 });

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { protectionOf, readReflog } from '../../src/collect/protected-refs.js';
-import { refGlob } from '../../src/domain/ledger.js';
+import { refGlob, wildcardGlob } from '../../src/domain/ledger.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { collectHistory } from '../../src/collect/refs.js';
 import { updateLedger } from '../../src/collect/ledger.js';
@@ -27,6 +27,48 @@ describe('protected ref globs', () => {
     ['refs/remotes/origin/topic', undefined],
   ])('%s is protected as %s', (name, kind) => {
     expect(protectionOf(name, globs)).toBe(kind);
+  });
+});
+
+describe('globs from a hostile policy', () => {
+  /** The RegExp form the globs had, as the reference on short names. */
+  const reference = (glob: string): RegExp => {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+      const ch = glob[i]!;
+      if (ch === '*' && glob[i + 1] === '*') {
+        re += '.*';
+        i += 1;
+      } else if (ch === '*') re += '[^/]*';
+      else if (ch === '?') re += '[^/]';
+      else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+  };
+  const words = (alphabet: string, max: number): string[] => {
+    const out = [''];
+    for (let i = 0; i < out.length; i++) if (out[i]!.length < max) for (const c of alphabet) out.push(out[i]! + c);
+    return out;
+  };
+
+  test('match as the RegExp form did, for every glob of up to 5 and name of up to 5 characters', () => {
+    const names = words('a/.', 5);
+    const differ: string[] = [];
+    for (const glob of words('a/*?.', 5)) {
+      const ours = refGlob(glob);
+      const theirs = reference(glob);
+      for (const name of names) if (ours.test(name) !== theirs.test(name)) differ.push(`${glob} ${name}`);
+    }
+    expect(differ).toEqual([]);
+    expect(wildcardGlob('release-*').test('release-1/x')).toBe(true);
+    expect(wildcardGlob('a.c').test('abc')).toBe(false);
+  });
+
+  test('many stars against a long ref name answer at once (the RegExp backtracked exponentially)', () => {
+    const name = `refs/heads/${'a'.repeat(5000)}`;
+    expect(refGlob(`refs/heads/${'**a'.repeat(40)}**b`).test(name)).toBe(false);
+    expect(refGlob(`refs/heads/${'*a'.repeat(40)}*`).test(name)).toBe(true);
+    expect(wildcardGlob(`${'*a'.repeat(40)}*b`).test(name)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { escapeText, escapeBlock, redactUrl } from '../../src/domain/escape.js';
+import { escapeText, escapeBlock, redactUrl, redactUrls } from '../../src/domain/escape.js';
 
 describe('escapeText', () => {
   test('turns ANSI escape sequences into visible text', () => {
@@ -22,6 +22,18 @@ describe('redactUrl', () => {
   });
   test('hides a bare token', () => {
     expect(redactUrl('https://ghp_abc@github.com/o/r')).toBe('https://***@github.com/o/r');
+  });
+  test('hides a password that holds "@" up to the last "@" before the path', () => {
+    expect(redactUrl('https://u:p@SECRET@example.com/r.git')).toBe('https://u:***@example.com/r.git');
+    expect(redactUrls('url https://u:p@SECRET@example.com/r and ssh://t@k@h/x')).toBe(
+      'url https://u:***@example.com/r and ssh://***@h/x',
+    );
+  });
+  test('answers at once on attacker-sized text (the regex it replaced backtracked quadratically)', () => {
+    const letters = 'a'.repeat(1_000_000);
+    expect(redactUrls(letters)).toBe(letters);
+    expect(redactUrls(`${letters}://u:secret@h ${letters}`)).toBe(`${letters}://u:***@h ${letters}`);
+    expect(redactUrls('://'.repeat(100_000))).toBe('://'.repeat(100_000));
   });
   test('leaves URLs without userinfo alone', () => {
     expect(redactUrl('https://example.com/a@b')).toBe('https://example.com/a@b');

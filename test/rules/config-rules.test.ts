@@ -237,6 +237,7 @@ describe('remote-urls-without-credentials', () => {
     ['https://glpat-xyz@gitlab.com/r', true],
     ['https://h/a@b', false],
     ['git@github.com:o/r.git', false],
+    ['https://user@x:secret@h/r', true], // the userinfo runs to the last "@" before the path
   ])('urlHasCredentials(%s) is %s', (url, expected) => {
     expect(urlHasCredentials(url)).toBe(expected);
   });

@@ -439,6 +439,16 @@ describe('keys revoked at the tip or by --revoked-keys', () => {
     ).toBe('goodlisted');
   });
 
+  test('the goodlist does not cover bytes swapped in under a goodlisted id (they do not hash to it)', () => {
+    const oid = '00000000000000000000000000000000000000fd';
+    const p = policyWith({ signers: [alice], goodlist: [{ commit: oid, reason: 'reviewed' }] });
+    const unsigned: Verdict = { letter: 'N', format: 'none', identities: [] };
+    expect(judge(trusted(unsigned, p, { ...byAlice, oid })).status).toBe('goodlisted');
+    expect(judge(trusted(unsigned, p, { ...byAlice, oid, hashOk: false })).status).toBe('unsigned');
+    const tip = { tipGoodlist: new Map([[oid, 'reviewed']]) };
+    expect(judge(trusted(unsigned, policy, { ...byAlice, oid, hashOk: false }, tip)).status).toBe('unsigned');
+  });
+
   test('signers-authorized does not report a revoked key twice', () => {
     expect(
       evaluate(signersAuthorized, factsWith(), [

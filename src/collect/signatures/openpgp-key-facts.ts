@@ -17,7 +17,30 @@ export interface PrimaryFacts extends SigningKeyFacts {
   identities: string[];
 }
 
-const EMAIL = /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/;
+/**
+ * The address in a user ID: the first "<local@domain>", else the whole ID when it is one address
+ * (what /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/ finds). Scanned by hand: that expression
+ * backtracked over every "@" of a long ID (a 1 MiB user ID "a@a@a@..." in a policy key took minutes).
+ */
+export function userIdAddress(id: string): string | undefined {
+  const plain = (c: string): boolean => c !== '<' && c !== '>' && !/\s/.test(c);
+  /** The run of plain characters from `from`, and whether it holds an "@" with something on each side. */
+  const run = (from: number): { end: number; address: boolean } => {
+    let end = from;
+    let address = false;
+    while (end < id.length && plain(id[end]!)) {
+      if (id[end] === '@' && end > from && end + 1 < id.length && plain(id[end + 1]!)) address = true;
+      end += 1;
+    }
+    return { end, address };
+  };
+  for (let lt = id.indexOf('<'); lt !== -1; lt = id.indexOf('<', lt + 1)) {
+    const { end, address } = run(lt + 1);
+    if (address && id[end] === '>') return id.slice(lt + 1, end);
+  }
+  const whole = run(0);
+  return whole.address && whole.end === id.length ? id : undefined;
+}
 
 /** A key's verified facts, shared by every keyring holding the same key bytes in this run. */
 interface FactsMemo {
@@ -76,8 +99,7 @@ export class Entry {
       if (!cert) continue;
       const rev = await latestValid(user.revocationSignatures, k, enums.signature.certRevocation, data);
       if (!rev || (rev.created?.getTime() ?? 0) < (cert.created?.getTime() ?? 0)) {
-        const m = EMAIL.exec(user.userID.userID.trim());
-        const email = user.userID.email || m?.[1] || m?.[2];
+        const email = user.userID.email || userIdAddress(user.userID.userID.trim());
         if (email) identities.add(email.toLowerCase());
       }
       if (!newest || (cert.created?.getTime() ?? 0) > (newest.created?.getTime() ?? 0)) newest = cert;

@@ -30,7 +30,7 @@ function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgement {
     payload: EMPTY,
     message: '',
     subject: `tag ${mt.name}`,
-    hashOk: true,
+    hashOk: merge.hashOk,
     trust: {
       mode: merge.trust.mode,
       verifications: mt.verifications,
