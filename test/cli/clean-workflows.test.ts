@@ -177,12 +177,24 @@ describe('annotated tags follow require_signatures like commits', () => {
 });
 
 describe('a shallow clone of a signed history', () => {
-  test('is audited (history-complete fails, naming the boundary); its commits are judged, not refused', async () => {
+  // The first commit carrying the policy that gitguard can see is on the boundary, so who wrote the
+  // policy before it is unknown: a default root there would be judged by its own policy. The audit
+  // says so in one line (exit 2); with the root named, the clone is audited and its commits judged.
+  test('is refused in one line without --trust-root; with it, history-complete fails and its commits are judged', async () => {
     const r = signingRepo();
     for (let i = 0; i < 3; i++) r.commit(`work ${i}`);
     const clone = join(tempDir(), 'shallow');
     r.run(['clone', '-q', '--depth', '1', `file://${r.dir}`, clone]);
-    const { code, report, stderr } = await audit(r, ['history-complete', 'signatures-valid', 'commits-signed'], clone);
+    const refused = await runMain(['audit', '-C', clone, '--no-cache', '-r', 'commits-signed,signers-authorized'], {
+      env: r.env,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('--unshallow');
+    const { code, report, stderr } = await audit(r, ['history-complete', 'signatures-valid', 'commits-signed'], clone, [
+      '--trust-root',
+      'HEAD',
+    ]);
     expect(stderr).not.toContain('cannot read the history');
     expect(resultOf(report, 'history-complete').outcome).toBe('fail');
     expect(resultOf(report, 'commits-signed').outcome).toBe('pass');
