@@ -6,6 +6,12 @@ import { Interned, type OidIndex } from '../domain/oid-index.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { parseTree, type ObjectReader } from './objects.js';
 
+/** A walked commit's policy tree id ('' none) and its ids at the protected paths. */
+export interface OwnPaths {
+  tree: string;
+  state: readonly (string | null)[];
+}
+
 /** A number per commit, kept in the walk's index (see OidIndex.column). */
 type Column = { get(i: number): number; set(i: number, v: number): void };
 
@@ -94,7 +100,7 @@ export class WatchedPaths {
   }
 
   /** Records a walked commit's ids at walkPaths(): its policy tree and its watched state. */
-  recordPaths(commitOid: string, ids: readonly (string | null)[]): { tree: string; state: readonly (string | null)[] } {
+  recordPaths(commitOid: string, ids: readonly (string | null)[]): OwnPaths {
     const tree = ids[0] ?? '';
     this.setTree(commitOid, tree);
     return { tree, state: this.watched().length ? this.setState(commitOid, ids.slice(1)) : [] };
@@ -106,12 +112,14 @@ export class WatchedPaths {
     return this.states.value(n)!;
   }
 
-  async stateOf(commitOid: string): Promise<readonly (string | null)[]> {
+  /** A commit's ids at the protected paths: at once when known (a walked commit), else looked up. */
+  stateOf(commitOid: string): readonly (string | null)[] | Promise<readonly (string | null)[]> {
     const i = this.index.get(commitOid);
     const known = i < 0 ? undefined : this.states.value(this.stateCol.get(i));
     if (known) return known;
-    const ids = await Promise.all(this.watched().map((p) => this.entryAt(commitOid, p)));
-    return this.setState(commitOid, ids);
+    return Promise.all(this.watched().map((p) => this.entryAt(commitOid, p))).then((ids) =>
+      this.setState(commitOid, ids),
+    );
   }
 
   /** The id of the entry at `path` in a commit's tree, as git names it (a submodule's commit too), or null. */

@@ -12,6 +12,7 @@ import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader } from '../collect/objects.js';
 import { parseTagObject } from '../collect/tag-object.js';
 import { TrustCollector } from '../collect/trust.js';
+import { known } from '../collect/commit-flags.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { VerifyCache } from '../collect/verify-cache.js';
 import { loadKeyring } from '../collect/signatures/keyring.js';
@@ -349,12 +350,13 @@ export async function openHistory(
     const active = collector;
     collectors.push(active);
     async function* batches(): AsyncGenerator<CommitFacts[]> {
-      // enrich() records each commit's policy before it first awaits, so children always see their
+      // enrich() records each commit's policy before it first waits, so children always see their
       // parents. Commits go out in windows of 256 whose signature checks overlap, and the next
       // window is read and sent while the one before is still being checked (the walk waiting on
-      // each window left the verification threads idle half the time).
-      let pending: Array<Promise<CommitFacts>> = [];
-      let previous: Promise<CommitFacts[]> | undefined;
+      // each window left the verification threads idle half the time). Most commits are judged at
+      // once (no promise): a window of those is passed on as it is.
+      let pending: Array<CommitFacts | Promise<CommitFacts>> = [];
+      let previous: CommitFacts[] | Promise<CommitFacts[]> | undefined;
       try {
         for await (const records of walkCommitBatches(shadow, {
           revisions,
@@ -363,20 +365,28 @@ export async function openHistory(
           onTotal: (n) => (session.total = n),
         })) {
           for (const c of records) {
-            const p = active.enrich(c);
-            p.catch(() => undefined); // a failure surfaces through Promise.all below, not as unhandled
+            let p: CommitFacts | Promise<CommitFacts>;
+            try {
+              p = active.enrich(c);
+            } catch (err) {
+              p = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+            }
+            if (p instanceof Promise) p.catch(() => undefined); // a failure surfaces through the window, not as unhandled
             pending.push(p);
           }
           if (pending.length >= 256) {
-            const window = Promise.all(pending);
-            window.catch(() => undefined); // surfaces when awaited, in order
+            const window = known(pending);
+            if (window instanceof Promise) window.catch(() => undefined); // surfaces when awaited, in order
             pending = [];
-            if (previous) yield await previous;
+            if (previous) yield previous instanceof Promise ? await previous : previous;
             previous = window;
           }
         }
-        if (previous) yield await previous;
-        if (pending.length) yield await Promise.all(pending);
+        if (previous) yield previous instanceof Promise ? await previous : previous;
+        if (pending.length) {
+          const last = known(pending);
+          yield last instanceof Promise ? await last : last;
+        }
       } finally {
         cache?.save();
       }
