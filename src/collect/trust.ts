@@ -98,6 +98,11 @@ export class TrustCollector {
     this.descends = descends;
   }
 
+  /** Whether any commit walked so far has a policy folder (.gitguard, of any kind). */
+  sawPolicyFolder(): boolean {
+    return this.paths.sawPolicyFolder;
+  }
+
   /** What the walk watches in each commit: the policy folder, then `watched`, in this order. */
   walkPaths(): string[] {
     return [POLICY_DIR, ...this.watched];

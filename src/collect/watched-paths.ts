@@ -100,8 +100,12 @@ export class WatchedPaths {
   }
 
   /** Records a walked commit's ids at walkPaths(): its policy tree and its watched state. */
+  /** Whether a walked commit had anything at the policy folder (see HistoryScope.speculateRoot). */
+  sawPolicyFolder = false;
+
   recordPaths(commitOid: string, ids: readonly (string | null)[]): OwnPaths {
     const tree = ids[0] ?? '';
+    if (tree) this.sawPolicyFolder = true;
     this.setTree(commitOid, tree);
     return { tree, state: this.watched().length ? this.setState(commitOid, ids.slice(1)) : [] };
   }

@@ -55,6 +55,12 @@ export interface HistoryScope {
   objectDirs?: string[];
   /** Asked once the scope is known, before the walk: may leave out what an earlier run judged (engine/incremental.ts). */
   resume?: Resume;
+  /**
+   * The audit of HEAD or --all: when nothing names the trust root and no tip has a policy folder, the
+   * walk starts as if the default root were none and the session's confirmRoot() checks it after the
+   * walk (see openHistory), instead of a search of the whole first-parent chain before it.
+   */
+  speculateRoot?: boolean;
 }
 
 /** The scope about to be walked, for the resume hook. */
@@ -98,6 +104,12 @@ export interface HistorySession {
   passesOn?(oid: string): boolean | undefined;
   /** How many commits the walk yields, once git has listed them (the walk has started). */
   total?: number;
+  /**
+   * After the walk: false when the walk began without a search for the default trust root
+   * (HistoryScope.speculateRoot) and there is one after all, so nothing judged may be used and the
+   * audit runs again without speculating. True otherwise.
+   */
+  confirmRoot(): Promise<boolean>;
   commits(): AsyncGenerator<CommitFacts>;
   /** The same commits in arrays, in order: cheaper for consumers that look at every one. */
   batches(): AsyncGenerator<CommitFacts[]>;
@@ -192,6 +204,12 @@ async function resolveRange(repo: RepositoryInfo, range: string): Promise<string
   }
 }
 
+/** Whether none of these commits has a .gitguard entry at all. */
+async function noPolicyFolder(reader: ObjectReader, commits: readonly string[]): Promise<boolean> {
+  for (const c of commits) if (await reader.read(`${c}:${POLICY_DIR}`)) return false;
+  return true;
+}
+
 export async function openHistory(
   repo: RepositoryInfo,
   history: HistoryFacts,
@@ -244,6 +262,7 @@ export async function openHistory(
         tips,
         description,
         tags: async () => [],
+        confirmRoot: async () => true,
         close,
         commits: () => walkCommits(shadow, { revisions, parentsFirst: true, onTotal: (n) => (plain.total = n) }),
         batches: () => walkCommitBatches(shadow, { revisions, parentsFirst: true, onTotal: (n) => (plain.total = n) }),
@@ -302,19 +321,33 @@ export async function openHistory(
       rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
     }
     const rootMemo = scope.resume?.rootMemo(history);
-    const root = await resolveTrustRoot(
-      {
-        shadow,
-        reader,
-        anchors,
-        ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
-        ...(ledgerRoot ? { ledgerRoot } : {}),
-        ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
-        resolve: (rev, what) => resolveCommitId(repo, rev, what),
-        ...(rootMemo ? { memo: rootMemo } : {}),
-      },
-      `${POLICY_DIR}/policy.yml`,
-    );
+    const rootInput = {
+      shadow,
+      reader,
+      anchors,
+      ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
+      ...(ledgerRoot ? { ledgerRoot } : {}),
+      ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
+      resolve: (rev: string, what: string) => resolveCommitId(repo, rev, what),
+      ...(rootMemo ? { memo: rootMemo } : {}),
+    };
+    const policyFile = `${POLICY_DIR}/policy.yml`;
+    // The default root is the first commit carrying the policy on a tip's first-parent chain: a
+    // search of the whole chain (trust-root.ts). When nothing names a root, no tip has a policy folder
+    // and the walk covers every anchor's whole chain (no --base, range or exclusion), the walk itself
+    // reads each of those commits' policy folder: the root is taken to be none, and confirmRoot()
+    // checks that no walked commit had a policy folder (else searches as before) once the walk is done.
+    const speculative =
+      scope.speculateRoot === true &&
+      !rootInput.explicit &&
+      !rootInput.ledgerRoot &&
+      !rootInput.policyRoot &&
+      !rootMemo?.known.length &&
+      !revisions.some((r) => r.startsWith('^')) &&
+      anchors.length > 0 &&
+      anchors.every((a) => tips.includes(a)) &&
+      (await noPolicyFolder(reader, anchors));
+    const root = speculative ? undefined : await resolveTrustRoot(rootInput, policyFile);
     const trustRoot = root?.oid;
     if (root) {
       const raw = await reader.read(root.oid);
@@ -346,6 +379,19 @@ export async function openHistory(
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
       for (const j of resumed.judged) if (j.policyOk !== undefined) collector.assumeJudged(j.oid, j.policyOk);
     }
+    // A resumed walk leaves out commits of the chains: the speculation is checked by the search at once.
+    let rootFound: Promise<boolean> | undefined;
+    if (speculative && resumed) rootFound = resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
+    let walkedAll = false;
+    const confirmRoot = async (): Promise<boolean> => {
+      if (!speculative) return true;
+      if (!rootFound && walkedAll && !collector.sawPolicyFolder()) {
+        for (const a of anchors) rootMemo?.found.set(a, '');
+        return true;
+      }
+      rootFound ??= resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
+      return !(await rootFound);
+    };
     collector.setScope(trustRoot, watched, (a, b) => isAncestor(shadow, a, b));
     const active = collector;
     collectors.push(active);
@@ -387,6 +433,7 @@ export async function openHistory(
           const last = known(pending);
           yield last instanceof Promise ? await last : last;
         }
+        walkedAll = true;
       } finally {
         cache?.save();
       }
@@ -411,6 +458,7 @@ export async function openHistory(
       description,
       headPolicyTree: headTree ?? '',
       passesOn: (oid) => active.passesOn(oid),
+      confirmRoot,
       ...(headPolicy ? { headPolicy } : {}),
       ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}),
       commits,
