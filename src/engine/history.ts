@@ -357,8 +357,11 @@ export async function openHistory(
           'fetch the full history (git fetch --unshallow), or give a later --trust-root',
         );
       const rootCommit = parseCommitObject(root.oid, raw.body);
-      // History before the trust root is out of scope: stop the walk at its parents.
-      revisions = [...revisions, ...rootCommit.parents.map((p) => `^${p}`)];
+      // History before the trust root is out of scope: stop the walk at its parents. A shallow
+      // clone's boundary commit (CI's fetch-depth) names parents the clone does not have, which git
+      // walks as none and refuses to exclude ("bad object"): only the parents at hand are excluded.
+      const present = await Promise.all(rootCommit.parents.map(async (p) => (await reader.read(p)) !== null));
+      revisions = [...revisions, ...rootCommit.parents.filter((_, i) => present[i]).map((p) => `^${p}`)];
       description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]}${root.named ? `, ${root.named.slice(0, 12)}, carries no policy: the first commit after it that does` : ''})`;
     }
     // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), and
