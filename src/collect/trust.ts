@@ -184,11 +184,7 @@ export class TrustCollector {
   // be read or verified (see steps.ts). It may throw as well as reject.
   enrich(commit: CommitRecord): TrustedCommit | Promise<TrustedCommit> {
     // Recorded before the first await, like the flags below: children are enriched right after.
-    const paths = this.paths.walkedPaths(commit);
-    const own =
-      paths instanceof Promise
-        ? paths.then((ids) => this.paths.recordPaths(commit.oid, ids))
-        : this.paths.recordPaths(commit.oid, paths);
+    const own = this.paths.recordWalked(commit);
     const parentRooted = commit.parents.map((p) => this.rootedOf(p));
     const isRoot = commit.oid === this.trustRootOid;
     this.rooted.set(

@@ -6,6 +6,11 @@ import { Interned, type OidIndex } from '../domain/oid-index.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { parseTree, type ObjectReader } from './objects.js';
 
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 /** A walked commit's policy tree id ('' none) and its ids at the protected paths. */
 export interface OwnPaths {
   tree: string;
@@ -66,7 +71,7 @@ export class WatchedPaths {
    * applied, at once when that parent's are known; looked up in its own tree when the parent is outside
    * the walk (the trust root's, a --base's), so every commit's state is what git has at those paths.
    */
-  walkedPaths(commit: CommitRecord): readonly (string | null)[] | Promise<readonly (string | null)[]> {
+  private walkedPaths(commit: CommitRecord): readonly (string | null)[] | Promise<readonly (string | null)[]> {
     const changes = commit.pathChanges;
     const apply = (base: readonly (string | null)[]): readonly (string | null)[] => {
       if (!changes) return base;
@@ -90,6 +95,32 @@ export class WatchedPaths {
     return p;
   }
 
+  /**
+   * Records a walked commit's ids at walkPaths() (see walkedPaths). Most commits change nothing
+   * there: they take their first parent's numbers in both columns, with no array or key built.
+   */
+  recordWalked(commit: CommitRecord): OwnPaths | Promise<OwnPaths> {
+    const changes = commit.pathChanges;
+    const b = changes?.base && isEmpty(changes.changed) ? this.index.get(changes.base) : -1;
+    if (b >= 0) {
+      const watching = this.watched().length > 0;
+      const treeN = this.treeCol.get(b);
+      const stateN = watching ? this.stateCol.get(b) : 0;
+      if (treeN > 0 && (stateN > 0 || !watching)) {
+        const tree = this.trees.value(treeN)!;
+        if (tree) this.sawPolicyFolder = true;
+        const i = this.index.add(commit.oid);
+        this.treeCol.set(i, treeN);
+        if (watching) this.stateCol.set(i, stateN);
+        return { tree, state: watching ? this.states.value(stateN)! : [] };
+      }
+    }
+    const ids = this.walkedPaths(commit);
+    return ids instanceof Promise
+      ? ids.then((v) => this.recordPaths(commit.oid, v))
+      : this.recordPaths(commit.oid, ids);
+  }
+
   /** A commit's ids at walkPaths() when both columns know them. */
   private knownPaths(oid: string): readonly (string | null)[] | undefined {
     const i = this.index.get(oid);
@@ -103,7 +134,7 @@ export class WatchedPaths {
   /** Whether a walked commit had anything at the policy folder (see HistoryScope.speculateRoot). */
   sawPolicyFolder = false;
 
-  recordPaths(commitOid: string, ids: readonly (string | null)[]): OwnPaths {
+  private recordPaths(commitOid: string, ids: readonly (string | null)[]): OwnPaths {
     const tree = ids[0] ?? '';
     if (tree) this.sawPolicyFolder = true;
     this.setTree(commitOid, tree);
