@@ -7,6 +7,7 @@
 // brought in by a merge's second parent or an unrelated history, or made the first parent; and the
 // answer must be the same on a cold run, on a re-audit from the checkpoint and in a shallow clone.
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
 
@@ -135,6 +136,45 @@ describe('the default trust root, against git rev-list --first-parent and cat-fi
 
   it('drew histories with no root, with the policy at the tip, and with a root but no policy at the tip', () => {
     expect([...answers].sort()).toEqual(['none', 'root, none at the tip', 'root, policy at the tip']);
+  });
+
+  it('searches the first-parent chain only when a walked commit had a policy folder', async () => {
+    const gitLog = async (r: TestRepo): Promise<string[]> => {
+      const dir = tempDir();
+      const log = `${dir}/git.log`;
+      const wrapper = `${dir}/git.sh`;
+      writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec git "$@"\n`, { mode: 0o755 });
+      const res = await runMain(
+        [
+          'audit',
+          r.dir,
+          '--format',
+          'json',
+          '--no-ledger',
+          '--no-cache',
+          '--threat',
+          'impersonation,history',
+          '--git',
+          wrapper,
+        ],
+        { env: r.env },
+      );
+      expect([0, 1]).toContain(res.code);
+      return readFileSync(log, 'utf8').split('\n');
+    };
+    const searches = (lines: string[]): number => lines.filter((l) => l.includes('rev-list --first-parent')).length;
+    const plain = makeRepo();
+    for (let i = 0; i < 5; i += 1) plain.commit(`work ${i}`);
+    expect(searches(await gitLog(plain))).toBe(0);
+    // A policy removed at the tip: the walk saw it, so the search runs after it, finds the root, and
+    // the audit starts again without speculating (its own search: two in all, as rare as this case).
+    const removed = makeRepo();
+    removed.commit('start');
+    const root = removed.commit('policy', { [POLICY_FILE]: POLICY });
+    removed.run(['rm', '-rq', '.gitguard']);
+    removed.run(['commit', '-q', '-m', 'drop the policy']);
+    expect(searches(await gitLog(removed))).toBe(2);
+    expect(await auditedRoot(removed.dir, removed.env, false)).toBe(root.slice(0, 12));
   });
 
   it('is the same in a shallow clone, where the chain stops at the shallow boundary', async () => {
