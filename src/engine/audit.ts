@@ -80,7 +80,11 @@ export function runAudit(req: AuditRequest): Promise<AuditReport> {
  * default root were none and check it after the walk (HistoryScope.speculateRoot); in the rare case
  * that a policy is found on a chain after all, the audit runs again from the start with the search.
  */
-async function audit(req: AuditRequest, speculateRoot = true): Promise<AuditReport> {
+async function audit(
+  req: AuditRequest,
+  speculateRoot = true,
+  rootAnswers?: ReadonlyArray<readonly [string, string]>,
+): Promise<AuditReport> {
   const started = Date.now();
   const selected = selectRules(loadCatalog(), req.rules, req.threats);
   if (selected.length === 0)
@@ -112,6 +116,7 @@ async function audit(req: AuditRequest, speculateRoot = true): Promise<AuditRepo
         ...(req.revisions ? { revisions: req.revisions } : {}),
         ...(incremental ? { resume: incremental } : {}),
         ...(speculateRoot ? { speculateRoot: true } : {}),
+        ...(rootAnswers ? { rootAnswers } : {}),
       },
       ...(incremental ? { secretsResume: incremental } : {}),
       ...(req.trust ? { trust: req.trust } : {}),
@@ -125,7 +130,7 @@ async function audit(req: AuditRequest, speculateRoot = true): Promise<AuditRepo
   let facts: Facts;
   let session: HistorySession | undefined;
   let secrets: Collected['secrets'] | undefined;
-  let rootWrong = false;
+  let rootWrong: ReadonlyArray<readonly [string, string]> | undefined;
   try {
     // The secrets scan and the client's programs run beside the walk; the repository rules wait for them.
     facts = await store.facts({ deferBeside: true });
@@ -147,7 +152,7 @@ async function audit(req: AuditRequest, speculateRoot = true): Promise<AuditRepo
       ...incremental?.runOptions(),
     });
     secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
-    rootWrong = session ? !(await session.confirmRoot()) : false;
+    if (session && !(await session.confirmRoot())) rootWrong = session.rootAnswers?.() ?? [];
   } catch (err) {
     if (err instanceof ExpectedError)
       throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
@@ -155,7 +160,7 @@ async function audit(req: AuditRequest, speculateRoot = true): Promise<AuditRepo
   } finally {
     await store.close();
   }
-  if (rootWrong) return audit(req, false);
+  if (rootWrong) return audit(req, false, rootWrong);
   const { results } = run;
   const { history } = facts;
   // An audit of HEAD or --all says how it walked; --no-cache walks everything.

@@ -61,6 +61,8 @@ export interface HistoryScope {
    * walk (see openHistory), instead of a search of the whole first-parent chain before it.
    */
   speculateRoot?: boolean;
+  /** The default root's answers by tip ('' none) that a speculative run of this audit already searched for. */
+  rootAnswers?: ReadonlyArray<readonly [tip: string, first: string]>;
 }
 
 /** The scope about to be walked, for the resume hook. */
@@ -107,9 +109,10 @@ export interface HistorySession {
   /**
    * After the walk: false when the walk began without a search for the default trust root
    * (HistoryScope.speculateRoot) and there is one after all, so nothing judged may be used and the
-   * audit runs again without speculating. True otherwise.
+   * audit runs again without speculating (with rootAnswers(), so it need not search again). True otherwise.
    */
   confirmRoot(): Promise<boolean>;
+  rootAnswers?(): Array<readonly [tip: string, first: string]>;
   commits(): AsyncGenerator<CommitFacts>;
   /** The same commits in arrays, in order: cheaper for consumers that look at every one. */
   batches(): AsyncGenerator<CommitFacts[]>;
@@ -321,6 +324,11 @@ export async function openHistory(
       rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
     }
     const rootMemo = scope.resume?.rootMemo(history);
+    // The answers found by this run (and an earlier one's, given back when the audit runs again).
+    const memo: FirstPolicyMemo = {
+      known: [...(rootMemo?.known ?? []), ...(scope.rootAnswers ?? [])],
+      found: rootMemo?.found ?? new Map<string, string>(),
+    };
     const rootInput = {
       shadow,
       reader,
@@ -329,7 +337,7 @@ export async function openHistory(
       ...(ledgerRoot ? { ledgerRoot } : {}),
       ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
       resolve: (rev: string, what: string) => resolveCommitId(repo, rev, what),
-      ...(rootMemo ? { memo: rootMemo } : {}),
+      memo,
     };
     const policyFile = `${POLICY_DIR}/policy.yml`;
     // The default root is the first commit carrying the policy on a tip's first-parent chain: a
@@ -342,7 +350,7 @@ export async function openHistory(
       !rootInput.explicit &&
       !rootInput.ledgerRoot &&
       !rootInput.policyRoot &&
-      !rootMemo?.known.length &&
+      !memo.known.length &&
       !revisions.some((r) => r.startsWith('^')) &&
       anchors.length > 0 &&
       anchors.every((a) => tips.includes(a)) &&
@@ -389,7 +397,7 @@ export async function openHistory(
     const confirmRoot = async (): Promise<boolean> => {
       if (!speculative) return true;
       if (!rootFound && walkedAll && !collector.sawPolicyFolder()) {
-        for (const a of anchors) rootMemo?.found.set(a, '');
+        for (const a of anchors) memo.found.set(a, '');
         return true;
       }
       rootFound ??= resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
@@ -462,6 +470,7 @@ export async function openHistory(
       headPolicyTree: headTree ?? '',
       passesOn: (oid) => active.passesOn(oid),
       confirmRoot,
+      rootAnswers: () => [...memo.found],
       ...(headPolicy ? { headPolicy } : {}),
       ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}),
       commits,
