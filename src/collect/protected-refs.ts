@@ -1,5 +1,5 @@
 // Facts about protected refs against the ledger: which refs are protected (policy globs, or the
-// default: HEAD's branch and every tag), what the ledger recorded for each, what each points at now,
+// default: the default branch and every tag), what the ledger recorded for each, what each points at now,
 // and, for a branch whose tip no longer descends from its recorded tip, which commits vanished.
 // Ancestry runs in the shadow git dir: one `merge-base --is-ancestor` per moved ref, and one
 // `rev-list --count` plus one short `log` per rewritten ref (never a process per commit).
@@ -9,12 +9,15 @@ import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { GitError } from '../errors.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
-import { refGlob, type LedgerFacts, type LostCommit, type ProtectedRef, type ReflogEntry } from '../domain/ledger.js';
+import {
+  defaultProtectedRefs,
+  refGlob,
+  type LedgerFacts,
+  type LostCommit,
+  type ProtectedRef,
+  type ReflogEntry,
+} from '../domain/ledger.js';
 
-export const DEFAULT_PROTECTED_GLOBS = (headRef: string | undefined): string[] => [
-  ...(headRef?.startsWith('refs/heads/') ? [headRef] : []),
-  'refs/tags/*',
-];
 const LOST_SAMPLE = 5;
 const REFLOG_ENTRIES = 50;
 const ZERO = /^0+$/;
@@ -132,7 +135,7 @@ export async function collectLedgerFacts(
   baseOid?: string,
 ): Promise<LedgerFacts> {
   const file = ledgerPath(repo.commonDir);
-  const globs = policyGlobs?.length ? policyGlobs : DEFAULT_PROTECTED_GLOBS(history.head.ref);
+  const globs = policyGlobs?.length ? policyGlobs : defaultProtectedRefs(history, repo.bare);
   const globSource = policyGlobs?.length ? 'policy' : 'default';
   const res = globs.map(refGlob);
   let ledger: Ledger | undefined;
@@ -150,7 +153,8 @@ export async function collectLedgerFacts(
   }
   // Once recorded, a ref stays protected until `gitguard ledger accept` records its deletion.
   for (const [name, e] of Object.entries(ledger?.refs ?? {})) {
-    const p = byName.get(name) ?? { name, kind: kindOf(name) };
+    const now = history.refs.find((r) => r.name === name);
+    const p = byName.get(name) ?? { name, kind: kindOf(name), ...(now ? { current: now.oid } : {}) };
     p.recorded = e.oid;
     byName.set(name, p);
   }

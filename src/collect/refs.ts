@@ -9,9 +9,9 @@ function parseForEachRef(out: string): RefInfo[] {
   const refs: RefInfo[] = [];
   for (const line of out.split('\0\n')) {
     if (!line) continue;
-    const [oid, type, name, peeled] = line.split('\0');
+    const [oid, type, name, peeled, symref] = line.split('\0');
     if (!oid || !name) continue;
-    refs.push({ name, oid, type: type ?? '', ...(peeled ? { peeled } : {}) });
+    refs.push({ name, oid, type: type ?? '', ...(peeled ? { peeled } : {}), ...(symref ? { symref } : {}) });
   }
   return refs;
 }
@@ -104,7 +104,7 @@ function lines(text: string): string[] {
 export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
   const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
   const out = await gitText(
-    ['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00'],
+    ['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00%(symref)%00'],
     opts,
   );
   const refs = parseForEachRef(`${out}\n`);

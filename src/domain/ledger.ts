@@ -77,6 +77,26 @@ export function refGlob(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
+/**
+ * The protected refs when the policy names none: the default branch and every tag. The default
+ * branch is `main` or `master`, the branch a remote's HEAD names (a clone's `origin/HEAD`), and in a
+ * bare repository the branch HEAD names; never the branch a work tree has checked out, which follows
+ * `git checkout` and would make every rebased topic branch a rewrite of published history.
+ */
+export function defaultProtectedRefs(
+  history: { head: { ref?: string }; refs: ReadonlyArray<{ name: string; symref?: string }> },
+  bare: boolean,
+): string[] {
+  const branches = new Set(['refs/heads/main', 'refs/heads/master']);
+  if (bare && history.head.ref?.startsWith('refs/heads/')) branches.add(history.head.ref);
+  for (const r of history.refs) {
+    const remote = /^(refs\/remotes\/.+\/)HEAD$/.exec(r.name)?.[1];
+    if (remote && r.symref?.startsWith(remote) && r.symref.length > remote.length)
+      branches.add(`refs/heads/${r.symref.slice(remote.length)}`);
+  }
+  return [...branches, 'refs/tags/**'];
+}
+
 /** Whether the ledger was written by this audit, and if not, why (the report carries it). */
 export interface LedgerUpdate {
   updated: boolean;

@@ -110,6 +110,8 @@ export interface RefInfo {
   type: string;
   /** For annotated tags: the object the tag points at. */
   peeled?: string;
+  /** For a symbolic ref (a remote's HEAD): the ref it names. */
+  symref?: string;
 }
 
 export interface HeadInfo {
@@ -182,6 +184,13 @@ export interface Facts {
   scope: { description: string; revisions: string[] };
   /** Judge the repository as a server (receive.* settings, pre-receive hook): `--server`, or a bare repository. */
   server?: boolean;
+  /** `--server` was given: a bare mirror clone is then judged as a server too (rules/lib/server.ts). */
+  serverRequested?: boolean;
+  /**
+   * In a GitLab CI job (GITLAB_CI=true): the job's own CI_JOB_TOKEN, valid only while the job runs,
+   * which the runner writes into the checkout's remote URL. Compared with, never reported.
+   */
+  ciJobToken?: string;
   /** When the audit runs (ms since the epoch): the run's one clock, read once; rules never read the wall clock. */
   now: number;
   /** Annotated tags judged like commits (tagger as the identity); collected when a rule needs 'tags'. */

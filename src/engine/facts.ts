@@ -128,6 +128,10 @@ export class FactStore {
       ...bareFacts(repository, this.now),
       scope: { description, revisions: walk?.revisions ?? [] },
       server: repository.bare || this.req.server === true,
+      ...(this.req.server === true ? { serverRequested: true } : {}),
+      ...(this.req.env.GITLAB_CI === 'true' && this.req.env.CI_JOB_TOKEN
+        ? { ciJobToken: this.req.env.CI_JOB_TOKEN }
+        : {}),
     };
     for (const name of NAMES) if (this.wanted.has(name) && !deferred.has(name)) await this.fill(facts, name);
     return facts;

@@ -7,6 +7,7 @@ import { ExpectedError, GitError, fileError, firstLine } from '../errors.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { createShadow, gitText, type Shadow } from '../collect/git.js';
 import { resolveCommitId } from './ledger.js';
+import { testMergeParents, type TestMerge } from './ci-test-merge.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader } from '../collect/objects.js';
@@ -51,6 +52,8 @@ export interface HistoryScope {
   base?: string;
   /** Exact revisions (object ids, ^id to exclude), as the pre-push check computes them. */
   revisions?: string[];
+  /** A GitHub pull_request run's test merge: when HEAD is it, its parents are walked instead (ci-test-merge.ts). */
+  testMerge?: TestMerge;
   /** Object folders beyond the repository's own (a pushed update in pre-receive quarantine). */
   objectDirs?: string[];
   /** Asked once the scope is known, before the walk: may leave out what an earlier run judged (engine/incremental.ts). */
@@ -235,8 +238,9 @@ export async function openHistory(
     ];
     description = `all refs (${revisions.length} tips)`;
   } else if (history.head.oid) {
-    revisions = [history.head.oid];
-    description = `HEAD${history.head.ref ? ` (${history.head.ref})` : ''}`;
+    const testMerge = await testMergeParents(repo, history.head.oid, scope.testMerge);
+    revisions = testMerge?.parents ?? [history.head.oid];
+    description = testMerge?.description ?? `HEAD${history.head.ref ? ` (${history.head.ref})` : ''}`;
   } else {
     revisions = [];
     description = 'HEAD has no commits yet';
@@ -365,11 +369,10 @@ export async function openHistory(
           'fetch the full history (git fetch --unshallow), or give a later --trust-root',
         );
       const rootCommit = parseCommitObject(root.oid, raw.body);
-      // History before the trust root is out of scope: stop the walk at its parents. A shallow
-      // clone's boundary commit (CI's fetch-depth) names parents the clone does not have, which git
-      // walks as none and refuses to exclude ("bad object"): only the parents at hand are excluded.
-      const present = await Promise.all(rootCommit.parents.map(async (p) => (await reader.read(p)) !== null));
-      revisions = [...revisions, ...rootCommit.parents.filter((_, i) => present[i]).map((p) => `^${p}`)];
+      // History before the trust root is out of scope: stop the walk at its parents. In a shallow
+      // clone they may be beyond the boundary, absent: git walks no further there anyway.
+      const present = await Promise.all(rootCommit.parents.map(async (p) => ((await reader.read(p)) ? p : undefined)));
+      revisions = [...revisions, ...present.filter((p) => p !== undefined).map((p) => `^${p}`)];
       description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]}${root.named ? `, ${root.named.slice(0, 12)}, carries no policy: the first commit after it that does` : ''})`;
     }
     // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), and

@@ -7,8 +7,8 @@ import { ExpectedError } from '../errors.js';
 import { createShadow } from '../collect/git.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
-import { DEFAULT_PROTECTED_GLOBS, isAncestor, lostCommits, protectionOf } from '../collect/protected-refs.js';
-import { refGlob } from '../domain/ledger.js';
+import { isAncestor, lostCommits, protectionOf } from '../collect/protected-refs.js';
+import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
 import type { TrustOptions } from './history.js';
@@ -96,7 +96,7 @@ export async function prePushCheck(opts: {
     if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
     const policy = headPolicy.value;
     const globs = (
-      policy?.protected.refs.length ? policy.protected.refs : DEFAULT_PROTECTED_GLOBS(history.head.ref)
+      policy?.protected.refs.length ? policy.protected.refs : defaultProtectedRefs(history, repo.bare)
     ).map(refGlob);
 
     for (const u of updates) {

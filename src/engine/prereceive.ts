@@ -14,7 +14,7 @@ import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { createShadow } from '../collect/git.js';
 import { isAncestor } from '../collect/protected-refs.js';
-import { refGlob } from '../domain/ledger.js';
+import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import type { Policy } from '../domain/policy.js';
 import type { TrustedCommit } from '../domain/trust.js';
 import { judge, policyName } from '../domain/judgement.js';
@@ -49,7 +49,6 @@ export interface RefUpdate {
 }
 
 /** When the policy names no protected refs: the usual default branches and every tag. */
-const DEFAULT_SERVER_PROTECTED_REFS = ['refs/heads/main', 'refs/heads/master', 'refs/tags/**'];
 
 const ZERO = /^0+$/;
 const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -158,7 +157,7 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     const headPolicy = await store.get('head-policy');
     if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
     const policyRefs = headPolicy.value?.protected.refs ?? [];
-    const globs = (policyRefs.length ? policyRefs : DEFAULT_SERVER_PROTECTED_REFS).map(refGlob);
+    const globs = (policyRefs.length ? policyRefs : defaultProtectedRefs(history, true)).map(refGlob);
     for (const u of updates) {
       const ref = escapeText(u.ref, 120);
       if (!globs.some((g) => g.test(u.ref))) continue;

@@ -1,6 +1,6 @@
 import { defineCommitRule } from './define.js';
 import { FindingList, resumeCounts } from './lib/findings.js';
-import { identityText, touchedPaths } from './lib/commit.js';
+import { identityText, signatureRequired, tipRequiresSignatures, touchedPaths } from './lib/commit.js';
 import type { CommitFacts } from '../domain/model.js';
 
 export default defineCommitRule({
@@ -10,13 +10,8 @@ export default defineCommitRule({
     const unsigned = new FindingList(ctx.findingLimit, resume?.findings);
     // Audited exceptions in the current policy's goodlist (see docs/policy.md, Goodlist).
     const goodlist = new Set(facts.policy?.ok ? (facts.policy.value?.goodlist ?? []).map((g) => g.commit) : []);
-    const tipRequires = !(facts.policy?.ok && facts.policy.value?.requireSignatures === false);
-    // require_signatures is the judging policy's (the parents'), like every other verdict on the
-    // commit; without the trust facts (this rule alone) the tip's stands in.
-    const required = (c: CommitFacts): boolean => {
-      if (c.trust?.mode !== 'policy') return c.trust ? true : tipRequires;
-      return c.trust.verifications.some((v) => v.policy?.requireSignatures !== false);
-    };
+    const tipRequires = tipRequiresSignatures(facts);
+    const required = (c: CommitFacts): boolean => signatureRequired(c.trust, tipRequires);
     const n = resumeCounts({ seen: 0, excused: 0, optional: 0 }, resume);
     return {
       visit(c) {

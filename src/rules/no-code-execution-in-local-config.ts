@@ -10,6 +10,15 @@ import { FindingList, notAvailable } from './lib/findings.js';
 // hooks-not-disabled. uploadpack.packObjectsHook is not listed: git ignores it in local config.
 const LOCAL = new Set(['local', 'worktree']);
 
+// What `git lfs install --local` (and `--skip-smudge`) writes, as actions/checkout does with `lfs: true`:
+// each runs the user's own git-lfs from PATH, as a global install would for every repository, and
+// nothing of the repository's choosing.
+const GIT_LFS_FILTER: Record<string, readonly string[]> = {
+  clean: ['git-lfs clean -- %f'],
+  smudge: ['git-lfs smudge -- %f', 'git-lfs smudge --skip -- %f'],
+  process: ['git-lfs filter-process', 'git-lfs filter-process --skip'],
+};
+
 function isCommand(e: ConfigEntry): boolean {
   const k = e.key;
   const v = e.value;
@@ -34,7 +43,8 @@ function isCommand(e: ConfigEntry): boolean {
   const variable = parts[parts.length - 1]!;
   const sub = parts.length > 2;
   if (section === 'pager' && parts.length === 2) return gitBool(v) === undefined;
-  if (section === 'filter' && sub && ['clean', 'smudge', 'process'].includes(variable)) return true;
+  if (section === 'filter' && sub && ['clean', 'smudge', 'process'].includes(variable))
+    return !GIT_LFS_FILTER[variable]!.includes(v.trim());
   if (section === 'diff' && sub && ['textconv', 'command'].includes(variable)) return true;
   if (section === 'merge' && sub && variable === 'driver') return true;
   // Run on the local machine when the remote is a local path or file:// URL.

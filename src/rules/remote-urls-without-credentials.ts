@@ -18,14 +18,30 @@ export function urlHasCredentials(url: string): boolean {
 
 const URL_KEY = /^(remote\..+\.(url|pushurl)|url\..+\.(insteadof|pushinsteadof)|submodule\..+\.url)$/;
 
+/**
+ * The URL GitLab Runner writes into a job's checkout: `gitlab-ci-token:<the job's CI_JOB_TOKEN>@`, a
+ * token that dies with the job (unless its FF_GIT_URLS_WITHOUT_TOKENS is on). Only that job's own
+ * token matches, which nobody could plant in advance.
+ */
+function isRunnerJobUrl(url: string, jobToken: string | undefined): boolean {
+  if (!jobToken) return false;
+  const m = /^https?:\/\/gitlab-ci-token:([^/@\s]*)@/i.exec(url.trim());
+  return m?.[1] === jobToken;
+}
+
 export default defineRepoRule({
   id: 'remote-urls-without-credentials',
   needs: ['config'],
   evaluate(facts, ctx) {
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const found = new FindingList(ctx.findingLimit);
+    let jobUrls = 0;
     for (const e of facts.config.value) {
       if (!URL_KEY.test(e.key)) continue;
+      if (e.scope === 'local' && e.key.startsWith('remote.') && isRunnerJobUrl(e.value ?? '', facts.ciJobToken)) {
+        jobUrls += 1;
+        continue;
+      }
       // url.<base>.insteadOf carries a URL in the key itself as well as in the value.
       const base = e.key.startsWith('url.') ? e.key.slice(4, e.key.lastIndexOf('.')) : undefined;
       for (const candidate of [e.value ?? '', base ?? '']) {
@@ -48,6 +64,11 @@ export default defineRepoRule({
         }
       }
     }
-    return found.evaluation();
+    return found.evaluation(
+      'fail',
+      jobUrls
+        ? `${jobUrls} remote URL(s) carry this GitLab CI job's own CI_JOB_TOKEN, written by the runner and valid only while the job runs: not reported`
+        : undefined,
+    );
   },
 });

@@ -1,17 +1,15 @@
 import { defineRepoRule } from './define.js';
+import { notAServer } from './lib/server.js';
 import { notAvailable } from './lib/findings.js';
 
 // On a server, gitguard's pre-receive hook (installed by `gitguard hook install --server`) checks
 // every pushed update; it carries the same marker as the pre-push hook (src/collect/hook-marker.ts).
 export default defineRepoRule({
   id: 'server-hook-installed',
-  needs: ['hooks'],
+  needs: ['hooks', 'config'],
   evaluate(facts) {
-    if (!facts.repository.bare && !facts.server)
-      return {
-        outcome: 'not-applicable',
-        note: 'not a server: the repository is not bare (use --server to judge it as one)',
-      };
+    const notServer = notAServer(facts);
+    if (notServer) return { outcome: 'not-applicable', note: notServer };
     if (!facts.hooks.ok) return notAvailable(facts.hooks.reason);
     const { dir, source, hooks } = facts.hooks.value;
     const hook = hooks.find((h) => h.name === 'pre-receive');

@@ -1,4 +1,5 @@
 import { defineRepoRule } from './define.js';
+import { notAServer } from './lib/server.js';
 import { configFinding, effective, gitBool } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
@@ -27,11 +28,8 @@ export default defineRepoRule({
   id: 'server-receive-hardened',
   needs: ['config'],
   evaluate(facts, ctx) {
-    if (!facts.repository.bare && !facts.server)
-      return {
-        outcome: 'not-applicable',
-        note: 'not a server: the repository is not bare (use --server to judge it as one)',
-      };
+    const notServer = notAServer(facts);
+    if (notServer) return { outcome: 'not-applicable', note: notServer };
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const config = facts.config.value;
     const found = new FindingList(ctx.findingLimit);

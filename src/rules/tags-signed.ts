@@ -2,9 +2,11 @@ import { defineRepoRule } from './define.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 import { judge } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
+import { signatureRequired, tipRequiresSignatures } from './lib/commit.js';
 
 // A release tag says "this is what we ship": an annotated tag must carry a good signature by an
-// authorized signer whose identity is the tagger's, judged exactly like a commit.
+// authorized signer whose identity is the tagger's, judged exactly like a commit: an unsigned one is
+// a finding only where the judging policy requires signatures, as for commits-signed.
 const GOOD = new Set(['authorized', 'goodlisted', 'forge']);
 
 export default defineRepoRule({
@@ -23,8 +25,14 @@ export default defineRepoRule({
         note: `no annotated tags${lightweight ? ` (${lightweight} lightweight tag(s) cannot carry a signature)` : ''}`,
       };
     const found = new FindingList(ctx.findingLimit);
+    const tipRequires = tipRequiresSignatures(facts);
     let judged = 0;
+    let optional = 0;
     for (const t of tags) {
+      if (!t.tag.signature && !signatureRequired(t.judged.trust, tipRequires)) {
+        optional += 1;
+        continue;
+      }
       const j = t.judged.trust.mode === 'none' && t.tag.signature ? undefined : judge(t.judged);
       if (!j) continue; // signed, but nothing to check it against
       judged += 1;
@@ -38,6 +46,9 @@ export default defineRepoRule({
         ref: t.ref,
       });
     }
+    const unsignedNote = optional ? `, ${optional} unsigned where the policy sets require_signatures: false` : '';
+    if (judged === 0 && optional === tags.length)
+      return { outcome: 'pass', note: `${tags.length} annotated tag(s)${unsignedNote}` };
     if (judged === 0)
       return {
         outcome: 'not-applicable',
@@ -45,7 +56,7 @@ export default defineRepoRule({
       };
     return found.evaluation(
       'fail',
-      `${tags.length} annotated tag(s)${lightweight ? `, ${lightweight} lightweight` : ''}`,
+      `${tags.length} annotated tag(s)${lightweight ? `, ${lightweight} lightweight` : ''}${unsignedNote}`,
     );
   },
 });

@@ -150,6 +150,18 @@ describe('ntfs-hfs-protection-enabled', () => {
 });
 
 describe('remote-urls-without-credentials', () => {
+  test("the note counts the URLs that carry the GitLab job's own token, never showing it", () => {
+    const ev = evaluate(
+      remoteCreds,
+      {
+        ...withConfig(entry('remote.origin.url', 'https://gitlab-ci-token:glcbt-64_job123@gitlab.example.com/g/r.git')),
+        ciJobToken: 'glcbt-64_job123',
+      },
+      [],
+    );
+    expect(ev.note).toContain("1 remote URL(s) carry this GitLab CI job's own CI_JOB_TOKEN");
+    expect(JSON.stringify(ev)).not.toContain('glcbt-64_job123');
+  });
   runTable(remoteCreds, [
     {
       name: 'passes on plain https and ssh remotes',
@@ -175,6 +187,26 @@ describe('remote-urls-without-credentials', () => {
       name: 'fails on a bare GitHub token as user',
       facts: withConfig(entry('remote.origin.pushurl', 'https://ghp_abcdef0123@github.com/o/r')),
       outcome: 'fail',
+    },
+    {
+      name: "passes the GitLab runner's checkout URL carrying this job's own CI_JOB_TOKEN, and says so",
+      facts: {
+        ...withConfig(entry('remote.origin.url', 'https://gitlab-ci-token:glcbt-64_job123@gitlab.example.com/g/r.git')),
+        ciJobToken: 'glcbt-64_job123',
+      },
+      outcome: 'pass',
+    },
+    {
+      name: 'fails a gitlab-ci-token URL whose token is not this job’s (a stale or planted one), or outside a job',
+      facts: {
+        ...withConfig(
+          entry('remote.origin.url', 'https://gitlab-ci-token:glcbt-64_old@gitlab.example.com/g/r.git'),
+          entry('remote.up.url', 'https://gitlab-ci-token:glcbt-64_job123@gitlab.example.com/g/r.git', 'global'),
+        ),
+        ciJobToken: 'glcbt-64_job123',
+      },
+      outcome: 'fail',
+      findings: 2,
     },
     {
       name: 'fails on credentials in an insteadOf rewrite key',

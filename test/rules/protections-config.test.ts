@@ -208,6 +208,26 @@ describe('no-code-execution-in-local-config', () => {
       mentions: ['worktree'],
     },
     { name: 'fails on a filter driver', facts: withConfig(entry('filter.x.smudge', 'evil')), outcome: 'fail' },
+    {
+      name: 'passes the filter git lfs install --local writes (actions/checkout with lfs: true)',
+      facts: withConfig(
+        entry('filter.lfs.clean', 'git-lfs clean -- %f'),
+        entry('filter.lfs.smudge', 'git-lfs smudge -- %f'),
+        entry('filter.lfs.process', 'git-lfs filter-process'),
+        entry('filter.lfs.required', 'true'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails an lfs filter that runs anything else',
+      facts: withConfig(
+        entry('filter.lfs.clean', 'git-lfs clean -- %f'),
+        entry('filter.lfs.process', 'git-lfs filter-process; sh evil.sh'),
+      ),
+      outcome: 'fail',
+      findings: 1,
+      mentions: ['filter.lfs.process'],
+    },
     { name: 'fails on a textconv driver', facts: withConfig(entry('diff.pdf.textconv', 'evil')), outcome: 'fail' },
     {
       name: 'fails on a remote upload-pack program',
@@ -433,6 +453,27 @@ describe('server-receive-hardened', () => {
         entry('transfer.fsckobjects', 'true', 'global'),
       ),
       outcome: 'pass',
+    },
+    {
+      name: 'is not applicable to a mirror clone (remote.<name>.mirror in its own config)',
+      facts: server(entry('remote.origin.mirror', 'true')),
+      outcome: 'not-applicable',
+    },
+    {
+      name: 'judges a mirror clone when --server asks for it',
+      facts: { ...server(entry('remote.origin.mirror', 'true')), serverRequested: true },
+      outcome: 'fail',
+      findings: 3,
+    },
+    {
+      name: 'a mirror setting switched off again, or from the global config, keeps it a server',
+      facts: server(
+        entry('remote.origin.mirror', 'true'),
+        entry('remote.origin.mirror', 'false'),
+        entry('remote.up.mirror', 'true', 'global'),
+      ),
+      outcome: 'fail',
+      findings: 3,
     },
     {
       name: 'fails when denyDeletes is explicitly off',

@@ -57,7 +57,9 @@ export async function auditCommand(
     all: flags.all,
     server: flags.server,
     ...(flags.git ? { gitBinary: flags.git } : {}),
-    ...(flags.base ? { base: flags.base } : {}),
+    // All zeros is how git, GitHub (github.event.before) and GitLab (CI_COMMIT_BEFORE_SHA) say "no
+    // previous tip" (a new branch): there is nothing to descend from, so the whole history is audited.
+    ...(flags.base && !/^(?:0{40}|0{64})$/.test(flags.base) ? { base: flags.base } : {}),
     ledger: flags.ledger !== false,
     findingLimit: flags.maxFindings,
     env: io.env,
