@@ -296,7 +296,8 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
   };
   const attachChanges = async (records: CommitRecord[]): Promise<void> => {
     for (const record of records) {
-      const c = await peekChange();
+      // Awaited only when the changes read so far are used up (a promise per commit cost more than the rest).
+      const c = nextChange < pendingChanges.length ? pendingChanges[nextChange] : await peekChange();
       if (!record.hashOk) altered.add(record.oid);
       if (c?.oid === record.oid) nextChange += 1;
       else if (record.hashOk)

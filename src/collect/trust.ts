@@ -5,7 +5,7 @@ import type { CommitRecord } from '../domain/commit.js';
 import { PolicyError } from './policy.js';
 import type { Policy } from '../domain/policy.js';
 import type { ObjectReader } from './objects.js';
-import { malformedVerdict, verifyCommit, verifySignature, type TrustedKeys } from './signatures/verify.js';
+import { keylessVerdict, malformedVerdict, verifySignature, type TrustedKeys } from './signatures/verify.js';
 import type { Verdict } from '../domain/signature.js';
 import type { TagRecord } from '../domain/commit.js';
 import type { VerifyCache } from './verify-cache.js';
@@ -21,7 +21,8 @@ import type { RevokedKeys } from '../domain/trust.js';
 // The one judgement (pure, in the domain layer: the rules judge with it too).
 import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { OidIndex } from '../domain/oid-index.js';
-import { WatchedPaths } from './watched-paths.js';
+import { WatchedPaths, type OwnPaths } from './watched-paths.js';
+import { runSteps, type Steps } from './steps.js';
 
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
@@ -95,6 +96,11 @@ export class TrustCollector {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
     this.descends = descends;
+  }
+
+  /** Whether any commit walked so far has a policy folder (.gitguard, of any kind). */
+  sawPolicyFolder(): boolean {
+    return this.paths.sawPolicyFolder;
   }
 
   /** What the walk watches in each commit: the policy folder, then `watched`, in this order. */
@@ -174,14 +180,11 @@ export class TrustCollector {
   }
 
   // Runs once per commit. Everything it needs is usually known already (parents come first, verdicts
-  // come from the cache), so it only awaits when something has to be read or verified.
-  async enrich(commit: CommitRecord): Promise<TrustedCommit> {
+  // come from the cache), so it runs synchronously, and returns a promise only when something has to
+  // be read or verified (see steps.ts). It may throw as well as reject.
+  enrich(commit: CommitRecord): TrustedCommit | Promise<TrustedCommit> {
     // Recorded before the first await, like the flags below: children are enriched right after.
-    const paths = this.paths.walkedPaths(commit);
-    const own =
-      paths instanceof Promise
-        ? paths.then((ids) => this.paths.recordPaths(commit.oid, ids))
-        : this.paths.recordPaths(commit.oid, paths);
+    const own = this.paths.recordWalked(commit);
     const parentRooted = commit.parents.map((p) => this.rootedOf(p));
     const isRoot = commit.oid === this.trustRootOid;
     this.rooted.set(
@@ -192,24 +195,37 @@ export class TrustCollector {
           ? false
           : Promise.all(parentRooted.map((r) => Promise.resolve(r))).then((rs) => rs.some(Boolean)),
     );
-    let settle!: (ok: boolean) => void;
-    this.policyOk.set(commit.oid, new Promise<boolean>((res) => (settle = res)));
+    let settle: ((ok: boolean) => void) | undefined;
     let settled = false;
     const done = (ok: boolean): void => {
       if (settled) return;
       settled = true;
-      settle(ok);
-      this.policyOk.set(commit.oid, ok); // a plain boolean from now on: one per commit, not a promise
+      this.policyOk.set(commit.oid, ok); // a plain boolean: one per commit, not a promise
+      settle?.(ok);
     };
+    let judged: TrustedCommit | Promise<TrustedCommit>;
     try {
-      const { tree: ownTree, state: ownState } = own instanceof Promise ? await own : own;
-      const trusted = await this.judgeCommit(commit, ownTree, ownState, parentRooted, isRoot, done);
-      done(this.passesPolicyOn(trusted));
-      return trusted;
+      judged = runSteps(this.judgeCommit(commit, own, parentRooted, isRoot, done));
     } catch (err) {
       done(false);
       throw err;
     }
+    if (!(judged instanceof Promise)) {
+      done(this.passesPolicyOn(judged));
+      return judged;
+    }
+    // Still pending: children walked meanwhile wait for whether this commit's policy passes on.
+    if (!settled) this.policyOk.set(commit.oid, new Promise<boolean>((res) => (settle = res)));
+    return judged.then(
+      (trusted) => {
+        done(this.passesPolicyOn(trusted));
+        return trusted;
+      },
+      (err: unknown) => {
+        done(false);
+        throw err;
+      },
+    );
   }
 
   /** Whether this commit's policy may judge its children (see policyOk). */
@@ -223,32 +239,36 @@ export class TrustCollector {
     return policyChangeAuthorized(c, judge(c));
   }
 
-  /** `early` is told as soon as it is known whether the commit passes its policy on, before any verification. */
-  private async judgeCommit(
+  /**
+   * `early` is told as soon as it is known whether the commit passes its policy on, before any
+   * verification. Each `yield` is an await that costs nothing when the value is at hand (steps.ts).
+   */
+  private *judgeCommit(
     commit: CommitRecord,
-    ownTree: string,
-    ownState: readonly (string | null)[],
+    own: OwnPaths | Promise<OwnPaths>,
     parentRooted: Array<boolean | Promise<boolean>>,
     isRoot: boolean,
     early: (ok: boolean) => void,
-  ): Promise<TrustedCommit> {
+  ): Steps<TrustedCommit> {
+    const { tree: ownTree, state: ownState } = (yield own) as OwnPaths;
     // What a commit changes is measured against the parents whose policy counts (those descending
     // from the trust root): content taken over from an unrelated history is a change like any other.
-    const rootedKnown = isRoot ? commit.parents.map(() => false) : known(parentRooted);
-    const rootedFlags = rootedKnown instanceof Promise ? await rootedKnown : rootedKnown;
+    const rootedFlags = (yield isRoot ? commit.parents.map(() => false) : known(parentRooted)) as boolean[];
     const counted = rootedFlags.some(Boolean) ? commit.parents.filter((_, i) => rootedFlags[i]) : commit.parents;
     let changedPaths: string[] = [];
     let ciGateRemoved = false;
     if (this.watched.length) {
-      const parentStates = await Promise.all(counted.map((p) => this.paths.stateOf(p)));
+      const parentStates = (yield known(counted.map((p) => this.paths.stateOf(p)))) as Array<
+        readonly (string | null)[]
+      >;
       changedPaths = this.watched.filter((_, i) =>
         parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null,
       );
       const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
       ciGateRemoved =
         ciTouched &&
-        !(await this.ciGate(ownState)) &&
-        (await Promise.all(parentStates.map((s) => this.ciGate(s)))).some(Boolean);
+        !((yield this.ciGate(ownState)) as boolean) &&
+        ((yield Promise.all(parentStates.map((s) => this.ciGate(s)))) as boolean[]).some(Boolean);
     }
     // A policy that cannot be read judges nothing: the commits it would judge are not authorized
     // (with the reason), and the rest of the history is still judged.
@@ -265,17 +285,16 @@ export class TrustCollector {
     // Policies already loaded are taken without awaiting: the common case, once per commit.
     const load = (tree: string, at: string): Policy | undefined | Promise<Policy | undefined> =>
       this.loaded.has(tree) ? this.loaded.get(tree) : loadNew(tree, at);
-    const ownLoad = ownTree ? load(ownTree, commit.oid) : undefined;
-    const ownPolicy = ownLoad instanceof Promise ? await ownLoad : ownLoad;
+    const ownPolicy = (yield ownTree ? load(ownTree, commit.oid) : undefined) as Policy | undefined;
     const ownBroken = broken;
     const parentTrees: string[] = [];
-    for (const p of commit.parents) parentTrees.push(this.paths.knownTree(p) ?? (await this.paths.treeOf(p)));
+    for (const p of commit.parents)
+      parentTrees.push(this.paths.knownTree(p) ?? ((yield this.paths.treeOf(p)) as string));
     // A policy change is measured against the parents whose policy state is vetted (none, or one
     // that may judge): keeping a policy nobody vouched for is not "unchanged".
-    const vettedKnown = known(
+    const vetted = (yield known(
       commit.parents.map((p, i) => !isRoot && rootedFlags[i] === true && (parentTrees[i] === '' || this.policyOkOf(p))),
-    );
-    const vetted = vettedKnown instanceof Promise ? await vettedKnown : vettedKnown;
+    )) as boolean[];
     const countedTrees = vetted.some(Boolean)
       ? parentTrees.filter((_, i) => vetted[i])
       : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
@@ -299,10 +318,8 @@ export class TrustCollector {
         rootedParents += 1;
         const tree = parentTrees[i]!;
         if (!tree) continue;
-        const polLoad = load(tree, commit.parents[i]!);
-        const pol = polLoad instanceof Promise ? await polLoad : polLoad;
-        const okKnown = pol ? this.policyOkOf(commit.parents[i]!) : true;
-        if (!(okKnown instanceof Promise ? await okKnown : okKnown)) {
+        const pol = (yield load(tree, commit.parents[i]!)) as Policy | undefined;
+        if (!((yield pol ? this.policyOkOf(commit.parents[i]!) : true) as boolean)) {
           unvetted ??= commit.parents[i]!;
           continue;
         }
@@ -314,12 +331,12 @@ export class TrustCollector {
       const verifications: Verification[] = [];
       for (const { policy, from } of judges) {
         const v = this.verifier.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
-        verifications.push({ policy, from, verdict: v instanceof Promise ? await v : v });
+        verifications.push({ policy, from, verdict: (yield v) as Verdict });
       }
       trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
     } else if (this.trustRootOid) {
-      const verdict = await verifyCommit(commit, { allowedSigners: [] });
+      const verdict = (yield keylessVerdict(commit)) as Verdict;
       const noPolicy = whyNoPolicy(commit, {
         trustRootOid: this.trustRootOid,
         isRoot,
@@ -341,7 +358,7 @@ export class TrustCollector {
       const v = this.verifier.verify(commit, this.userTrustId!, this.userKeys);
       trust = {
         mode: 'keys',
-        verifications: [{ verdict: v instanceof Promise ? await v : v }],
+        verifications: [{ verdict: (yield v) as Verdict }],
         trustRoot: false,
         policyChanged,
         changedPaths,
@@ -350,7 +367,7 @@ export class TrustCollector {
     } else {
       trust = {
         mode: 'none',
-        verifications: [{ verdict: await verifyCommit(commit, { allowedSigners: [] }) }],
+        verifications: [{ verdict: (yield keylessVerdict(commit)) as Verdict }],
         trustRoot: false,
         policyChanged,
         changedPaths,
@@ -358,9 +375,9 @@ export class TrustCollector {
       };
     }
     if (commit.mergetags.length)
-      trust.mergetags = await verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) =>
+      trust.mergetags = (yield verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) =>
         this.verifier.checkTag(oid, keys, task),
-      );
+      )) as TrustedCommit['trust']['mergetags'];
     if (this.revoked) trust.revoked = this.revoked;
     if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
     const trusted = commit as TrustedCommit;

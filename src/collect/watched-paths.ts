@@ -7,6 +7,17 @@ import { POLICY_DIR } from '../domain/trust.js';
 import { ExpectedError } from '../errors.js';
 import { parseTree, type ObjectReader } from './objects.js';
 
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+/** A walked commit's policy tree id ('' none) and its ids at the protected paths. */
+export interface OwnPaths {
+  tree: string;
+  state: readonly (string | null)[];
+}
+
 /** A number per commit, kept in the walk's index (see OidIndex.column). */
 type Column = { get(i: number): number; set(i: number, v: number): void };
 
@@ -61,7 +72,7 @@ export class WatchedPaths {
    * applied, at once when that parent's are known; looked up in its own tree when the parent is outside
    * the walk (the trust root's, a --base's), so every commit's state is what git has at those paths.
    */
-  walkedPaths(commit: CommitRecord): readonly (string | null)[] | Promise<readonly (string | null)[]> {
+  private walkedPaths(commit: CommitRecord): readonly (string | null)[] | Promise<readonly (string | null)[]> {
     const changes = commit.pathChanges;
     const apply = (base: readonly (string | null)[]): readonly (string | null)[] => {
       if (!changes) return base;
@@ -92,6 +103,32 @@ export class WatchedPaths {
     return p;
   }
 
+  /**
+   * Records a walked commit's ids at walkPaths() (see walkedPaths). Most commits change nothing
+   * there: they take their first parent's numbers in both columns, with no array or key built.
+   */
+  recordWalked(commit: CommitRecord): OwnPaths | Promise<OwnPaths> {
+    const changes = commit.pathChanges;
+    const b = changes?.base && isEmpty(changes.changed) ? this.index.get(changes.base) : -1;
+    if (b >= 0) {
+      const watching = this.watched().length > 0;
+      const treeN = this.treeCol.get(b);
+      const stateN = watching ? this.stateCol.get(b) : 0;
+      if (treeN > 0 && (stateN > 0 || !watching)) {
+        const tree = this.trees.value(treeN)!;
+        if (tree) this.sawPolicyFolder = true;
+        const i = this.index.add(commit.oid);
+        this.treeCol.set(i, treeN);
+        if (watching) this.stateCol.set(i, stateN);
+        return { tree, state: watching ? this.states.value(stateN)! : [] };
+      }
+    }
+    const ids = this.walkedPaths(commit);
+    return ids instanceof Promise
+      ? ids.then((v) => this.recordPaths(commit.oid, v))
+      : this.recordPaths(commit.oid, ids);
+  }
+
   private async checkPolicyTree(commitOid: string, tree: string): Promise<void> {
     const o = await this.reader.read(`${commitOid}:${POLICY_DIR}`);
     if (o?.oid !== tree)
@@ -111,8 +148,12 @@ export class WatchedPaths {
   }
 
   /** Records a walked commit's ids at walkPaths(): its policy tree and its watched state. */
-  recordPaths(commitOid: string, ids: readonly (string | null)[]): { tree: string; state: readonly (string | null)[] } {
+  /** Whether a walked commit had anything at the policy folder (see HistoryScope.speculateRoot). */
+  sawPolicyFolder = false;
+
+  private recordPaths(commitOid: string, ids: readonly (string | null)[]): OwnPaths {
     const tree = ids[0] ?? '';
+    if (tree) this.sawPolicyFolder = true;
     this.setTree(commitOid, tree);
     return { tree, state: this.watched().length ? this.setState(commitOid, ids.slice(1)) : [] };
   }
@@ -123,12 +164,14 @@ export class WatchedPaths {
     return this.states.value(n)!;
   }
 
-  async stateOf(commitOid: string): Promise<readonly (string | null)[]> {
+  /** A commit's ids at the protected paths: at once when known (a walked commit), else looked up. */
+  stateOf(commitOid: string): readonly (string | null)[] | Promise<readonly (string | null)[]> {
     const i = this.index.get(commitOid);
     const known = i < 0 ? undefined : this.states.value(this.stateCol.get(i));
     if (known) return known;
-    const ids = await Promise.all(this.watched().map((p) => this.entryAt(commitOid, p)));
-    return this.setState(commitOid, ids);
+    return Promise.all(this.watched().map((p) => this.entryAt(commitOid, p))).then((ids) =>
+      this.setState(commitOid, ids),
+    );
   }
 
   /** The id of the entry at `path` in a commit's tree, as git names it (a submodule's commit too), or null. */

@@ -6,11 +6,12 @@
 
 // Lowercase only, as git writes ids: anything else is kept apart (in `odd`), so the index answers
 // exactly as a Map of the strings would.
-function hexNibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
+const NIBBLE = new Int8Array(65536).fill(-1);
+for (let c = 48; c <= 57; c += 1) NIBBLE[c] = c - 48;
+for (let c = 97; c <= 102; c += 1) NIBBLE[c] = c - 87;
+
+/** Ids asked for lately (a walk asks about a commit and its parents several times each, in turns). */
+const RECENT = 4;
 
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
@@ -28,27 +29,40 @@ export class OidIndex {
   /** Ids that are not lowercase hex of one length (never in a real walk): kept in an ordinary map. */
   private readonly odd = new Map<string, number>();
 
-  /** The id asked for last and its number: a walk asks about one commit several times in a row. */
-  private lastOid: string | undefined;
-  private lastIndex = -1;
+  /** The ids asked for last and their numbers (only ids that were added), replaced in turn. */
+  private readonly recentOids: Array<string | undefined> = new Array<string | undefined>(RECENT).fill(undefined);
+  private readonly recentIndex = new Int32Array(RECENT);
+  private recentNext = 0;
+
+  private recent(oid: string): number {
+    for (let k = 0; k < RECENT; k += 1) if (this.recentOids[k] === oid) return this.recentIndex[k]!;
+    return -1;
+  }
+
+  private remember(oid: string, i: number): number {
+    const k = this.recentNext;
+    this.recentOids[k] = oid;
+    this.recentIndex[k] = i;
+    this.recentNext = (k + 1) % RECENT;
+    return i;
+  }
 
   /** The id's number, or -1 when it was never added. */
   get(oid: string): number {
-    if (oid === this.lastOid) return this.lastIndex;
+    const r = this.recent(oid);
+    if (r >= 0) return r;
     if (!this.encode(oid)) return this.odd.get(oid) ?? -1;
     const slot = this.find();
     const v = this.slots[slot]!;
     if (!v) return -1;
-    this.lastOid = oid;
-    return (this.lastIndex = v - 1);
+    return this.remember(oid, v - 1);
   }
 
   /** The id's number, adding it when new. */
   add(oid: string): number {
-    if (oid === this.lastOid) return this.lastIndex;
-    const i = this.insert(oid);
-    this.lastOid = oid;
-    return (this.lastIndex = i);
+    const r = this.recent(oid);
+    if (r >= 0) return r;
+    return this.remember(oid, this.insert(oid));
   }
 
   private insert(oid: string): number {
@@ -66,7 +80,9 @@ export class OidIndex {
     const i = this.next();
     const w = this.width;
     if (i % CHUNK === 0) this.keys.push(new Uint8Array(CHUNK * w));
-    this.keys[i >>> CHUNK_BITS]!.set(this.scratch.subarray(0, w), (i % CHUNK) * w);
+    const chunk = this.keys[i >>> CHUNK_BITS]!;
+    const at = (i % CHUNK) * w;
+    for (let j = 0; j < w; j += 1) chunk[at + j] = this.scratch[j]!;
     if ((this.size - this.odd.size) * 2 > this.slots.length) {
       this.rehash();
       slot = this.find();
@@ -108,8 +124,8 @@ export class OidIndex {
     if (this.width === 0) this.width = n / 2;
     if (n / 2 !== this.width) return false;
     for (let i = 0; i < this.width; i += 1) {
-      const hi = hexNibble(oid.charCodeAt(2 * i));
-      const lo = hexNibble(oid.charCodeAt(2 * i + 1));
+      const hi = NIBBLE[oid.charCodeAt(2 * i)]!;
+      const lo = NIBBLE[oid.charCodeAt(2 * i + 1)]!;
       if (hi < 0 || lo < 0) return false;
       this.scratch[i] = (hi << 4) | lo;
     }

@@ -76,7 +76,16 @@ export function runAudit(req: AuditRequest): Promise<AuditReport> {
   return req.gitBinary ? inRun({ gitBinary: req.gitBinary }, () => audit(req)) : audit(req);
 }
 
-async function audit(req: AuditRequest): Promise<AuditReport> {
+/**
+ * `speculateRoot`: when nothing names the trust root and no tip has a policy folder, walk as if the
+ * default root were none and check it after the walk (HistoryScope.speculateRoot); in the rare case
+ * that a policy is found on a chain after all, the audit runs again from the start with the search.
+ */
+async function audit(
+  req: AuditRequest,
+  speculateRoot = true,
+  rootAnswers?: ReadonlyArray<readonly [string, string]>,
+): Promise<AuditReport> {
   const started = Date.now();
   const selected = selectRules(loadCatalog(), req.rules, req.threats);
   if (selected.length === 0)
@@ -109,6 +118,8 @@ async function audit(req: AuditRequest): Promise<AuditReport> {
         ...(req.revisions ? { revisions: req.revisions } : {}),
         ...(testMerge ? { testMerge } : {}),
         ...(incremental ? { resume: incremental } : {}),
+        ...(speculateRoot ? { speculateRoot: true } : {}),
+        ...(rootAnswers ? { rootAnswers } : {}),
       },
       ...(incremental ? { secretsResume: incremental } : {}),
       ...(req.trust ? { trust: req.trust } : {}),
@@ -122,6 +133,7 @@ async function audit(req: AuditRequest): Promise<AuditReport> {
   let facts: Facts;
   let session: HistorySession | undefined;
   let secrets: Collected['secrets'] | undefined;
+  let rootWrong: ReadonlyArray<readonly [string, string]> | undefined;
   try {
     // The secrets scan and the client's programs run beside the walk; the repository rules wait for them.
     facts = await store.facts({ deferBeside: true });
@@ -143,6 +155,7 @@ async function audit(req: AuditRequest): Promise<AuditReport> {
       ...incremental?.runOptions(),
     });
     secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
+    if (session && !(await session.confirmRoot())) rootWrong = session.rootAnswers?.() ?? [];
   } catch (err) {
     if (err instanceof ExpectedError)
       throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
@@ -150,6 +163,7 @@ async function audit(req: AuditRequest): Promise<AuditReport> {
   } finally {
     await store.close();
   }
+  if (rootWrong) return audit(req, false, rootWrong);
   const { results } = run;
   const { history } = facts;
   // An audit of HEAD or --all says how it walked; --no-cache walks everything.

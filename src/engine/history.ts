@@ -13,6 +13,7 @@ import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader, TamperedObjectError } from '../collect/objects.js';
 import { parseTagObject } from '../collect/tag-object.js';
 import { TrustCollector } from '../collect/trust.js';
+import { known } from '../collect/commit-flags.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { VerifyCache } from '../collect/verify-cache.js';
 import { loadKeyring } from '../collect/signatures/keyring.js';
@@ -57,6 +58,14 @@ export interface HistoryScope {
   objectDirs?: string[];
   /** Asked once the scope is known, before the walk: may leave out what an earlier run judged (engine/incremental.ts). */
   resume?: Resume;
+  /**
+   * The audit of HEAD or --all: when nothing names the trust root and no tip has a policy folder, the
+   * walk starts as if the default root were none and the session's confirmRoot() checks it after the
+   * walk (see openHistory), instead of a search of the whole first-parent chain before it.
+   */
+  speculateRoot?: boolean;
+  /** The default root's answers by tip ('' none) that a speculative run of this audit already searched for. */
+  rootAnswers?: ReadonlyArray<readonly [tip: string, first: string]>;
 }
 
 /** The scope about to be walked, for the resume hook. */
@@ -100,6 +109,13 @@ export interface HistorySession {
   passesOn?(oid: string): boolean | undefined;
   /** How many commits the walk yields, once git has listed them (the walk has started). */
   total?: number;
+  /**
+   * After the walk: false when the walk began without a search for the default trust root
+   * (HistoryScope.speculateRoot) and there is one after all, so nothing judged may be used and the
+   * audit runs again without speculating (with rootAnswers(), so it need not search again). True otherwise.
+   */
+  confirmRoot(): Promise<boolean>;
+  rootAnswers?(): Array<readonly [tip: string, first: string]>;
   commits(): AsyncGenerator<CommitFacts>;
   /** The same commits in arrays, in order: cheaper for consumers that look at every one. */
   batches(): AsyncGenerator<CommitFacts[]>;
@@ -194,6 +210,12 @@ async function resolveRange(repo: RepositoryInfo, range: string): Promise<string
   }
 }
 
+/** Whether none of these commits has a .gitguard entry at all. */
+async function noPolicyFolder(reader: ObjectReader, commits: readonly string[]): Promise<boolean> {
+  for (const c of commits) if (await reader.read(`${c}:${POLICY_DIR}`)) return false;
+  return true;
+}
+
 export async function openHistory(
   repo: RepositoryInfo,
   history: HistoryFacts,
@@ -247,6 +269,7 @@ export async function openHistory(
         tips,
         description,
         tags: async () => [],
+        confirmRoot: async () => true,
         close,
         commits: () => walkCommits(shadow, { revisions, parentsFirst: true, onTotal: (n) => (plain.total = n) }),
         batches: () => walkCommitBatches(shadow, { revisions, parentsFirst: true, onTotal: (n) => (plain.total = n) }),
@@ -306,19 +329,38 @@ export async function openHistory(
       rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
     }
     const rootMemo = scope.resume?.rootMemo(history);
-    const root = await resolveTrustRoot(
-      {
-        shadow,
-        reader,
-        anchors,
-        ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
-        ...(ledgerRoot ? { ledgerRoot } : {}),
-        ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
-        resolve: (rev, what) => resolveCommitId(repo, rev, what),
-        ...(rootMemo ? { memo: rootMemo } : {}),
-      },
-      `${POLICY_DIR}/policy.yml`,
-    );
+    // The answers found by this run (and an earlier one's, given back when the audit runs again).
+    const memo: FirstPolicyMemo = {
+      known: [...(rootMemo?.known ?? []), ...(scope.rootAnswers ?? [])],
+      found: rootMemo?.found ?? new Map<string, string>(),
+    };
+    const rootInput = {
+      shadow,
+      reader,
+      anchors,
+      ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
+      ...(ledgerRoot ? { ledgerRoot } : {}),
+      ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
+      resolve: (rev: string, what: string) => resolveCommitId(repo, rev, what),
+      memo,
+    };
+    const policyFile = `${POLICY_DIR}/policy.yml`;
+    // The default root is the first commit carrying the policy on a tip's first-parent chain: a
+    // search of the whole chain (trust-root.ts). When nothing names a root, no tip has a policy folder
+    // and the walk covers every anchor's whole chain (no --base, range or exclusion), the walk itself
+    // reads each of those commits' policy folder: the root is taken to be none, and confirmRoot()
+    // checks that no walked commit had a policy folder (else searches as before) once the walk is done.
+    const speculative =
+      scope.speculateRoot === true &&
+      !rootInput.explicit &&
+      !rootInput.ledgerRoot &&
+      !rootInput.policyRoot &&
+      !memo.known.length &&
+      !revisions.some((r) => r.startsWith('^')) &&
+      anchors.length > 0 &&
+      anchors.every((a) => tips.includes(a)) &&
+      (await noPolicyFolder(reader, anchors));
+    const root = speculative ? undefined : await resolveTrustRoot(rootInput, policyFile);
     const trustRoot = root?.oid;
     if (root) {
       const raw = await reader.read(root.oid);
@@ -352,16 +394,30 @@ export async function openHistory(
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
       for (const j of resumed.judged) if (j.policyOk !== undefined) collector.assumeJudged(j.oid, j.policyOk);
     }
+    // A resumed walk leaves out commits of the chains: the speculation is checked by the search at once.
+    let rootFound: Promise<boolean> | undefined;
+    if (speculative && resumed) rootFound = resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
+    let walkedAll = false;
+    const confirmRoot = async (): Promise<boolean> => {
+      if (!speculative) return true;
+      if (!rootFound && walkedAll && !collector.sawPolicyFolder()) {
+        for (const a of anchors) memo.found.set(a, '');
+        return true;
+      }
+      rootFound ??= resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
+      return !(await rootFound);
+    };
     collector.setScope(trustRoot, watched, (a, b) => isAncestor(shadow, a, b));
     const active = collector;
     collectors.push(active);
     async function* batches(): AsyncGenerator<CommitFacts[]> {
-      // enrich() records each commit's policy before it first awaits, so children always see their
+      // enrich() records each commit's policy before it first waits, so children always see their
       // parents. Commits go out in windows of 256 whose signature checks overlap, and the next
       // window is read and sent while the one before is still being checked (the walk waiting on
-      // each window left the verification threads idle half the time).
-      let pending: Array<Promise<CommitFacts>> = [];
-      let previous: Promise<CommitFacts[]> | undefined;
+      // each window left the verification threads idle half the time). Most commits are judged at
+      // once (no promise): a window of those is passed on as it is.
+      let pending: Array<CommitFacts | Promise<CommitFacts>> = [];
+      let previous: CommitFacts[] | Promise<CommitFacts[]> | undefined;
       try {
         for await (const records of walkCommitBatches(shadow, {
           revisions,
@@ -370,20 +426,29 @@ export async function openHistory(
           onTotal: (n) => (session.total = n),
         })) {
           for (const c of records) {
-            const p = active.enrich(c);
-            p.catch(() => undefined); // a failure surfaces through Promise.all below, not as unhandled
+            let p: CommitFacts | Promise<CommitFacts>;
+            try {
+              p = active.enrich(c);
+            } catch (err) {
+              p = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+            }
+            if (p instanceof Promise) p.catch(() => undefined); // a failure surfaces through the window, not as unhandled
             pending.push(p);
           }
           if (pending.length >= 256) {
-            const window = Promise.all(pending);
-            window.catch(() => undefined); // surfaces when awaited, in order
+            const window = known(pending);
+            if (window instanceof Promise) window.catch(() => undefined); // surfaces when awaited, in order
             pending = [];
-            if (previous) yield await previous;
+            if (previous) yield previous instanceof Promise ? await previous : previous;
             previous = window;
           }
         }
-        if (previous) yield await previous;
-        if (pending.length) yield await Promise.all(pending);
+        if (previous) yield previous instanceof Promise ? await previous : previous;
+        if (pending.length) {
+          const last = known(pending);
+          yield last instanceof Promise ? await last : last;
+        }
+        walkedAll = true;
       } finally {
         cache?.save();
       }
@@ -408,6 +473,8 @@ export async function openHistory(
       description,
       headPolicyTree: headTree ?? '',
       passesOn: (oid) => active.passesOn(oid),
+      confirmRoot,
+      rootAnswers: () => [...memo.found],
       ...(headPolicy ? { headPolicy } : {}),
       ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}),
       commits,

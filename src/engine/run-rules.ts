@@ -65,7 +65,9 @@ async function walkCommits(
   for await (const batch of session.batches()) {
     for (const commit of batch) {
       count += 1;
-      await visit(commit);
+      // Awaited only when a visitor returns a promise: an await per commit is a microtask per commit.
+      const pending = visit(commit);
+      if (pending) await pending;
       if (onProgress && count % 1000 === 0) onProgress(count, session.total);
     }
   }

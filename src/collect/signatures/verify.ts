@@ -29,7 +29,8 @@ export function malformedVerdict(kind: 'commit' | 'tag', why: string): Verdict {
   return { letter: 'E', format: 'unknown', identities: [], reason: `malformed ${kind} object: ${why}` };
 }
 
-export async function verifyCommit(commit: CommitRecord, keys: TrustedKeys): Promise<Verdict> {
+/** The verdict of a commit that no key can change (malformed, unsigned, signed for the other format), else undefined. */
+function verdictWithoutKeys(commit: CommitRecord): Verdict | undefined {
   if (commit.malformed) return malformedVerdict('commit', commit.malformed);
   const sig = commitSignature(commit);
   if (!sig) return { letter: 'N', format: 'none', identities: [] };
@@ -40,7 +41,19 @@ export async function verifyCommit(commit: CommitRecord, keys: TrustedKeys): Pro
       identities: [],
       reason: 'signed only for the other object format (gpgsig-sha256 / gpgsig)',
     };
+  return undefined;
+}
+
+export async function verifyCommit(commit: CommitRecord, keys: TrustedKeys): Promise<Verdict> {
+  const plain = verdictWithoutKeys(commit);
+  if (plain) return plain;
+  const sig = commitSignature(commit) as { armored: string };
   return verifySignature(commit.payload, sig.armored, keys, commit.committer.time, commit.committer.email);
+}
+
+/** verifyCommit with no trusted keys, at once (no promise) for the commits whose verdict needs none: most unsigned ones. */
+export function keylessVerdict(commit: CommitRecord): Verdict | Promise<Verdict> {
+  return verdictWithoutKeys(commit) ?? verifyCommit(commit, { allowedSigners: [] });
 }
 
 /** Checks one armored signature over `payload`; `at` is the committer time (git's -Overify-time). */
