@@ -177,7 +177,9 @@ describe('the default trust root, against git rev-list --first-parent and cat-fi
     expect(await auditedRoot(removed.dir, removed.env, false)).toBe(root.slice(0, 12));
   });
 
-  it('is the same in a shallow clone, where the chain stops at the shallow boundary', async () => {
+  it('is the same in a shallow clone, where the chain stops at the shallow boundary, unless that commit is on the boundary (refused)', async () => {
+    let refused = 0;
+    let compared = 0;
     for (const seed of [1001, 1003, 1007]) {
       const r = generate(seed, 14);
       const clone = `${tempDir()}/shallow`;
@@ -188,7 +190,18 @@ describe('the default trust root, against git rev-list --first-parent and cat-fi
         dir: clone,
         run: (args) => execFileSync('git', args, { cwd: clone, env: r.env }).toString().trim(),
       };
-      expect(await auditedRoot(clone, r.env, false)).toBe(gitFirstPolicyCommit(shallow)?.slice(0, 12));
+      const first = gitFirstPolicyCommit(shallow);
+      const boundary = readFileSync(`${clone}/.git/shallow`, 'utf8').split('\n');
+      if (first && boundary.includes(first)) {
+        // Its parents are cut off, so who wrote the policy before it is unknown: refused, never a root.
+        await expect(auditedRoot(clone, r.env, false)).rejects.toThrow(/exited 2: .*is on the shallow boundary/);
+        refused += 1;
+      } else {
+        expect(await auditedRoot(clone, r.env, false)).toBe(first?.slice(0, 12));
+        compared += 1;
+      }
     }
+    // Both arms are reached by these seeds.
+    expect([refused, compared].every((n) => n > 0)).toBe(true);
   });
 });
