@@ -25,6 +25,8 @@ export interface TrustRoot {
   rev: string;
   /** The commit named, when it carries no policy and the root moved to the first one after it that does. */
   named?: string;
+  /** The trust_root of the tip's own policy, not honoured: it lay after the default root (see overruledByTip). */
+  overruled?: string;
 }
 
 export interface TrustRootInput {
@@ -36,6 +38,11 @@ export interface TrustRootInput {
   ledgerRoot?: string;
   /** The trust_root of the policy at the tip (at --base when given). */
   policyRoot?: string;
+  /**
+   * The policy naming policyRoot is the tip's own, the one being judged (no --base, not the server's
+   * HEAD): its trust_root may not move the root past the default one (see overruledByTip).
+   */
+  policyRootFromTip?: boolean;
   /** Tips to take the default from, in order of trust (the already accepted state first). */
   anchors: string[];
   /** Resolves a revision to a commit id, or throws an ExpectedError naming `what`. */
@@ -174,12 +181,33 @@ async function withPolicy(input: TrustRootInput, root: TrustRoot, policyFile: st
 
 export async function resolveTrustRoot(input: TrustRootInput, policyFile: string): Promise<TrustRoot | undefined> {
   const named = await namedRoot(input);
-  if (named) return withPolicy(input, named, policyFile);
+  if (named && !(await overruledByTip(input, named, policyFile))) return withPolicy(input, named, policyFile);
   for (const anchor of input.anchors) {
     const oid = await firstPolicyCommitMemo(input, anchor, policyFile);
-    if (oid) return { oid: await notAtShallowBoundary(input, oid), source: 'first-policy-commit', rev: oid };
+    if (oid)
+      return {
+        oid: await notAtShallowBoundary(input, oid),
+        source: 'first-policy-commit',
+        rev: oid,
+        ...(named ? { overruled: named.oid } : {}),
+      };
   }
-  return undefined;
+  return named && withPolicy(input, named, policyFile);
+}
+
+/**
+ * A trust_root in the tip's own policy names the commit that judges itself, on the word of the
+ * commits being judged: anyone who may push could add a policy of their own, then name that commit
+ * as the root, and be judged by it. So from the tip it may name the default root or a commit before
+ * it (where it starts the same chain), never one after it; moving the root forward takes
+ * `--trust-root` once (recorded in the ledger) or the policy at `--base` (accepted history).
+ */
+async function overruledByTip(input: TrustRootInput, named: TrustRoot, policyFile: string): Promise<boolean> {
+  if (named.source !== 'policy' || !input.policyRootFromTip) return false;
+  const tip = input.anchors[0];
+  const first = tip ? await firstPolicyCommitMemo(input, tip, policyFile) : undefined;
+  if (!first || first === named.oid) return false;
+  return (await isAncestor(input.shadow, named.oid, first)) !== true;
 }
 
 /**

@@ -56,6 +56,8 @@ export interface HistoryScope {
   testMerge?: TestMerge;
   /** Object folders beyond the repository's own (a pushed update in pre-receive quarantine). */
   objectDirs?: string[];
+  /** HEAD is accepted history, not what is judged (the server's HEAD in the pre-receive hook): its policy's trust_root holds as given. */
+  headAccepted?: boolean;
   /** Asked once the scope is known, before the walk: may leave out what an earlier run judged (engine/incremental.ts). */
   resume?: Resume;
   /**
@@ -341,6 +343,7 @@ export async function openHistory(
       ...(trust.trustRoot ? { explicit: trust.trustRoot } : {}),
       ...(ledgerRoot ? { ledgerRoot } : {}),
       ...(rootPolicy?.trustRoot ? { policyRoot: rootPolicy.trustRoot } : {}),
+      ...(rootPolicy?.trustRoot && !baseOid && !scope.headAccepted ? { policyRootFromTip: true } : {}),
       resolve: (rev: string, what: string) => resolveCommitId(repo, rev, what),
       memo,
     };
@@ -374,7 +377,7 @@ export async function openHistory(
       // clone they may be beyond the boundary, absent: git walks no further there anyway.
       const present = await Promise.all(rootCommit.parents.map(async (p) => ((await reader.read(p)) ? p : undefined)));
       revisions = [...revisions, ...present.filter((p) => p !== undefined).map((p) => `^${p}`)];
-      description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]}${root.named ? `, ${root.named.slice(0, 12)}, carries no policy: the first commit after it that does` : ''})`;
+      description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]}${root.named ? `, ${root.named.slice(0, 12)}, carries no policy: the first commit after it that does` : ''}${root.overruled ? `; the tip's trust_root ${root.overruled.slice(0, 12)} is not honoured, the tip being what is judged: give it once with --trust-root, or audit with --base` : ''})`;
     }
     // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), and
     // the CI configuration, whose gitguard step must not silently disappear.

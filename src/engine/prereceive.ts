@@ -146,7 +146,7 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
   ];
   const rules = pushRules();
   const store = new FactStore(
-    { repository: repo, env, scope: { revisions, objectDirs }, trust: { cache: false } },
+    { repository: repo, env, scope: { revisions, objectDirs, headAccepted: true }, trust: { cache: false } },
     rules,
     { given: { history: available(history) }, omit: PUSH_OMITS },
   );

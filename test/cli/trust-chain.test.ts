@@ -312,6 +312,45 @@ describe('a trust_root moved by the commit being judged', () => {
     expect(statusOf(v.rows, T)?.status).not.toBe('authorized');
   });
 
+  test('without a ledger or --base, a pusher cannot name her own commit as the root: the default root judges her', async () => {
+    const { r, P } = honest();
+    // mallory may push but is no maintainer: her policy, then a second commit naming the first as the root
+    r.write({
+      '.gitguard/policy.yml': EVIL_POLICY,
+      '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n`,
+    });
+    r.run(['add', '-A']);
+    const M1 = signedCommit(r, keys.mallory, 'policy: mallory', MALLORY);
+    r.write({ '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${M1}"\n` });
+    r.run(['add', '-A']);
+    const M2 = signedCommit(r, keys.mallory, 'policy: start the chain at my commit', MALLORY);
+    const v = await verify(r);
+    expect(v.code).toBe(1);
+    expect(statusOf(v.rows, M1)?.status).not.toBe('authorized');
+    const res = await audit(r, ['--no-ledger']);
+    expect(res.code).toBe(1);
+    const report = parseJson(res);
+    expect(report.scope.description).toContain(`from trust root ${P.slice(0, 12)}`);
+    expect(report.scope.description).toContain(`the tip's trust_root ${M1.slice(0, 12)} is not honoured`);
+    expect(resultOf(report, 'policy-changes-authorized').findings.map((f) => f.commit)).toContain(M1);
+    expect(statusOf(v.rows, M2)?.status).not.toBe('authorized');
+    // Named on the command line (the user's own word, recorded in the ledger), it is the root.
+    const named = await verify(r, ['--trust-root', M1]);
+    expect(named.code).toBe(0);
+  });
+
+  test('a trust_root at the tip that names the default root, or a commit before it, still holds', async () => {
+    const { r, P } = honest();
+    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}trust_root: "${P}"\n` });
+    r.run(['add', '-A']);
+    signedCommit(r, keys.alice, 'policy: name the root');
+    const res = await audit(r, ['--no-ledger']);
+    expect(res.code).toBe(0);
+    const description = parseJson(res).scope.description;
+    expect(description).toContain(`from trust root ${P.slice(0, 12)} (the policy's trust_root`);
+    expect(description).not.toContain('not honoured');
+  });
+
   test('in CI with --base, the root comes from the policy at the base, not from the tip', async () => {
     const { r, tip } = honest();
     const O = evilOrphan(r);
