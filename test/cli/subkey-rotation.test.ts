@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as openpgp from 'openpgp';
-import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { makeGpg, REVOKE, type Gpg } from '../helpers/gpg.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { catCommit, spliceSignature, splitCommit, writeCommitObject } from '../helpers/ssh.js';
@@ -23,23 +23,48 @@ afterAll(() => {
 });
 
 const IMPLICIT = 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\nmaintainers: [alice]\n';
-/** Alice's key named by fingerprint, and bob, who has no key of his own. */
+/** Alice and bob, both owning the keys whose user IDs carry their e-mail (bob has none yet). */
+const TWO =
+  'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice, bob]\n';
+/** The same with alice's key named by fingerprint (so a user ID of bob's on it is no conflict). */
 const pinned = (alice: string): string =>
-  `version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n    openpgp: [${alice}]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n`;
+  TWO.replace('[alice@example.com]\n', `[alice@example.com]\n    openpgp: [${alice}]\n`);
 
 const armoredKey = (...fprs: string[]): string => gpg.run(['--armor', '--export', ...fprs]).toString();
 const armorKeyPackets = (list: openpgp.PacketList<openpgp.AnyPacket>): string =>
   openpgp.armor(openpgp.enums.armor.publicKey, list.write());
 
 /** Stages `files` and commits, signed by gpg with `key` (a primary: gpg picks its newest signing subkey; `X!`: exactly X). */
-function signed(r: TestRepo, message: string, key: string, files: Record<string, string> = {}, email?: string): string {
+function signed(
+  r: TestRepo,
+  message: string,
+  key: string,
+  files: Record<string, string> = {},
+  email?: string,
+  at?: number,
+): string {
   r.write(Object.keys(files).length ? files : { [`${message.replace(/\W+/g, '-')}.txt`]: `${message}\n` });
   r.run(['add', '-A']);
   const who = email ? { GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_EMAIL: email } : {};
-  r.run(['-c', `user.signingkey=${key}`, 'commit', '-q', '-S', '-m', message], {
-    env: { GNUPGHOME: gpg.home, ...who },
+  // `at`: gpg signs at that time (git's gpg.program is then the wrapper that passes --faked-system-time).
+  const past = at === undefined ? [] : ['-c', `gpg.program=${gpg.wrapper}`];
+  r.run([...past, '-c', `user.signingkey=${key}`, 'commit', '-q', '-S', '-m', message], {
+    env: { GNUPGHOME: gpg.home, ...who, ...(at === undefined ? {} : { GG_GPG_ARGS: `--faked-system-time ${at}!` }) },
   });
   return r.head();
+}
+
+/** Alice's key file as a copy of the gpg home exports it after `change` (gpg will not sign with a revoked key). */
+function exportedAfter(alice: string, change: (other: Gpg) => void): string {
+  const copy = mkdtempSync(join(tmpdir(), 'gg-rv-'));
+  cpSync(gpg.home, copy, { recursive: true, filter: (p) => !basename(p).startsWith('S.') });
+  const other = makeGpg(copy);
+  try {
+    change(other);
+    return other.run(['--armor', '--export', alice]).toString();
+  } finally {
+    other.kill();
+  }
 }
 
 /** A repository whose policy trusts a fresh key of alice's (no subkeys yet), with one signed commit after it. */
@@ -171,15 +196,16 @@ describe('what a key file may not lend', () => {
     expect(row.detail).toMatch(/cross-certified/);
   });
 
-  test('(d) a new user ID in the new file vouches for no e-mail: signing as bob with it fails', async () => {
-    const { r, alice } = history('d', pinned);
+  test('(d) a user ID added with the subkey vouches for no e-mail: signing as bob with it fails', async () => {
+    const { r, alice } = history('d', () => TWO);
     gpg.run(['--quick-add-uid', alice, 'Alice as Bob <bob@example.com>']);
     gpg.addSubkey(alice, 'ed25519');
+    // The new policy names alice's key, so its new user ID is no conflict there; bob commits with it.
     const rotation = signed(
       r,
       'keys: a new subkey and user ID',
       alice,
-      { '.gitguard/keys/alice.asc': armoredKey(alice) },
+      { '.gitguard/keys/alice.asc': armoredKey(alice), '.gitguard/policy.yml': pinned(alice) },
       'bob@example.com',
     );
     const { rows } = await verify(r);
@@ -194,22 +220,28 @@ describe('what a key file may not lend', () => {
   test('(e) a subkey the new file revokes', async () => {
     const { r, alice } = history('e');
     const subkey = gpg.addSubkey(alice, 'ed25519');
-    // gpg will not sign with a revoked subkey: revoke it in a copy of the home, sign with the original.
-    const copy = mkdtempSync(join(tmpdir(), 'gg-rv-'));
-    cpSync(gpg.home, copy, { recursive: true, filter: (p) => !basename(p).startsWith('S.') });
-    const other = makeGpg(copy);
-    try {
+    const file = exportedAfter(alice, (other) =>
       other.run(['--command-fd', '0', '--status-fd', '2', '--edit-key', alice], {
         input: 'key 1\nrevkey\ny\n1\nsubkey leaked\n\ny\nsave\n',
-      });
-      const file = other.run(['--armor', '--export', alice]).toString();
-      expect((await openpgp.readKey({ armoredKey: file })).subkeys[0]!.revocationSignatures).toHaveLength(1);
-      const rotation = signed(r, 'keys: a new subkey', `${subkey}!`, { '.gitguard/keys/alice.asc': file });
-      const row = await expectRefused(r, rotation, alice);
-      expect(row.letter).toBe('R');
-    } finally {
-      other.kill();
-    }
+      }),
+    );
+    expect((await openpgp.readKey({ armoredKey: file })).subkeys[0]!.revocationSignatures).toHaveLength(1);
+    const rotation = signed(r, 'keys: a new subkey', `${subkey}!`, { '.gitguard/keys/alice.asc': file });
+    // Taken out again, so that the policy at the tip revokes nothing: the rotation's own verdict says R.
+    signed(r, 'keys: without the revocation', alice, { '.gitguard/keys/alice.asc': armoredKey(alice) });
+    const row = await expectRefused(r, rotation, alice);
+    expect(row.letter).toBe('R');
+  });
+
+  test('(e2) a subkey added with a revocation of the primary key: the revocation wins', async () => {
+    const { r, alice } = history('e2');
+    const subkey = gpg.addSubkey(alice, 'ed25519');
+    const file = exportedAfter(alice, (other) => other.revoke(alice, REVOKE.compromised, 'key leaked'));
+    const rotation = signed(r, 'keys: a new subkey', `${subkey}!`, { '.gitguard/keys/alice.asc': file });
+    // Taken out again, so that the policy at the tip revokes nothing: the rotation's own verdict says R.
+    signed(r, 'keys: without the revocation', alice, { '.gitguard/keys/alice.asc': armoredKey(alice) });
+    const row = await expectRefused(r, rotation, alice);
+    expect(row.letter).toBe('R');
   });
 
   test('(f) a subkey created after the signature', async () => {
@@ -242,5 +274,50 @@ describe('what a key file may not lend', () => {
     r.run(['update-ref', 'refs/heads/main', rotation]);
     const row = await expectRefused(r, rotation, alice);
     expect(row.detail).toMatch(/newer than the signature/);
+  });
+
+  test('(a2) a subkey of another primary key, in its own file', async () => {
+    const { r, alice } = history('a2');
+    const mallory = gpg.genKey('Mallory (a2) <alice@example.com>', 'ed25519', { usage: 'cert' });
+    const msub = gpg.addSubkey(mallory, 'ed25519');
+    const rotation = signed(r, 'keys: another key', `${msub}!`, { '.gitguard/keys/mallory.asc': armoredKey(mallory) });
+    const row = await expectRefused(r, rotation, alice);
+    expect(row.detail).toMatch(/not trusted/);
+  });
+
+  test("(g) the new file's longer expiry of the primary key is not taken over", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const day = 86_400;
+    const alice = gpg.genKey('Alice Example (g) <alice@example.com>', 'ed25519', { at: now - 10 * day, expire: '2d' });
+    gpg.trust(alice);
+    const r = makeRepo();
+    const files = { '.gitguard/policy.yml': IMPLICIT, '.gitguard/keys/alice.asc': armoredKey(alice) };
+    signed(r, 'policy', alice, files, undefined, now - 9 * day);
+    // The primary key expired 8 days ago; the new file extends it and adds a subkey.
+    gpg.setExpire(alice, 'never');
+    gpg.addSubkey(alice, 'ed25519');
+    const rotation = signed(r, 'keys: extended, with a new subkey', alice, {
+      '.gitguard/keys/alice.asc': armoredKey(alice),
+    });
+    const { rows } = await verify(r);
+    expect(rows.map((x) => x.status)).toEqual(['authorized', expect.not.stringMatching(/^authorized$/)]);
+    expect(rows.find((x) => x.commit === rotation)!.detail).toMatch(/expired/);
+  });
+});
+
+describe('the lent subkey with the cache and the worker pool', () => {
+  test('past 64 signatures (worker threads) and on a warm cache, the rotation still passes', async () => {
+    const { r, alice } = history('pool');
+    for (let i = 0; i < 66; i += 1) signed(r, `work ${i}`, alice);
+    gpg.addSubkey(alice, 'ed25519');
+    signed(r, 'rotation', alice, { '.gitguard/keys/alice.asc': armoredKey(alice) });
+    signed(r, 'after', alice);
+    for (const run of ['cold', 'warm']) {
+      const res = await runMain(['verify', '-C', r.dir, '--format', 'json'], { env: r.env });
+      const rows = (JSON.parse(res.stdout) as { commits: Row[] }).commits;
+      expect([run, rows.filter((x) => x.status !== 'authorized')]).toEqual([run, []]);
+      expect(rows).toHaveLength(70);
+      expect(res.code).toBe(0);
+    }
   });
 });
