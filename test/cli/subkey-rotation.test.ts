@@ -54,6 +54,20 @@ function signed(
   return r.head();
 }
 
+/** Whether git verify-commit, with gpg holding only the key file `path` as the commit itself carries it, calls the signature good. */
+function gitAccepts(r: TestRepo, oid: string, path = '.gitguard/keys/alice.asc'): boolean {
+  const home = makeGpg(mkdtempSync(join(tmpdir(), 'gg-gv-')));
+  try {
+    home.run(['--import'], { input: Buffer.from(r.run(['show', `${oid}:${path}`]) + '\n') });
+    r.run(['verify-commit', oid], { env: { GNUPGHOME: home.home } });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    home.kill();
+  }
+}
+
 /** Alice's key file as a copy of the gpg home exports it after `change` (gpg will not sign with a revoked key). */
 function exportedAfter(alice: string, change: (other: Gpg) => void): string {
   const copy = mkdtempSync(join(tmpdir(), 'gg-rv-'));
@@ -114,7 +128,7 @@ describe('a signer adds a signing subkey', () => {
     });
     // gpg signed with the new subkey (the case that failed), and git's gpg calls it good.
     expect(r.run(['log', '-1', '--format=%GF', rotation], { env: { GNUPGHOME: gpg.home } })).toBe(subkey);
-    r.run(['verify-commit', rotation], { env: { GNUPGHOME: gpg.home } });
+    expect(gitAccepts(r, rotation)).toBe(true);
     signed(r, 'work with the new subkey', alice);
     signed(r, 'more work with the new subkey', alice);
 
@@ -153,6 +167,7 @@ describe('what a key file may not lend', () => {
     const rotation = signed(r, 'keys: a new subkey', `${msub}!`, { '.gitguard/keys/alice.asc': armorKeyPackets(list) });
     const row = await expectRefused(r, rotation, alice);
     expect(row.detail).toMatch(/no valid binding signature/);
+    expect(gitAccepts(r, rotation)).toBe(false);
   });
 
   test('(b) a subkey whose binding signature is corrupted', async () => {
@@ -168,6 +183,7 @@ describe('what a key file may not lend', () => {
     });
     const row = await expectRefused(r, rotation, alice);
     expect(row.detail).toMatch(/no valid binding signature/);
+    expect(gitAccepts(r, rotation)).toBe(false);
   });
 
   test('(c) a signing subkey bound without the primary-key binding back-signature', async () => {
@@ -194,6 +210,7 @@ describe('what a key file may not lend', () => {
     });
     const row = await expectRefused(r, rotation, alice);
     expect(row.detail).toMatch(/cross-certified/);
+    expect(gitAccepts(r, rotation)).toBe(false);
   });
 
   test('(d) a user ID added with the subkey vouches for no e-mail: signing as bob with it fails', async () => {
