@@ -140,6 +140,12 @@ describe('a signer adds a signing subkey', () => {
     expect(resultOf(parseJson(res), 'policy-changes-authorized').outcome).toBe('pass');
     expect(resultOf(parseJson(res), 'signers-authorized').outcome).toBe('pass');
     expect(res.code).toBe(0);
+
+    // The server hook judges the push the same way (gpg is not needed there: gitguard checks in-process).
+    const server = makeRepo({ bare: true });
+    expect((await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env })).code).toBe(0);
+    r.run(['push', '-q', server.dir, 'main']);
+    expect(server.run(['rev-parse', 'refs/heads/main'])).toBe(r.head());
   });
 
   test("an RSA subkey added to an RSA key, in the key file's own commit", async () => {
