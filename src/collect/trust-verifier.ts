@@ -13,6 +13,7 @@ import {
 import type { VerifyCache } from './verify-cache.js';
 import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
 import type { MergetagKeys } from './mergetags.js';
+import { withBoundSubkeys } from './signatures/keyring.js';
 
 /** Past this many signatures to check in one run, verification moves to worker threads. */
 const POOL_THRESHOLD = 64;
@@ -52,8 +53,11 @@ export class TrustVerifier {
     return v;
   }
 
-  /** A verdict at once when it is known (unsigned, cached), else the promise of one. */
-  verify(commit: CommitRecord, trustId: string, keys: TrustedKeys): Verdict | Promise<Verdict> {
+  /**
+   * A verdict at once when it is known (unsigned, cached), else the promise of one. `carried`: the
+   * commit's own keys, which may lend a new signing subkey of a primary key `keys` trusts (a rotation).
+   */
+  verify(commit: CommitRecord, trustId: string, keys: TrustedKeys, carried?: TrustedKeys): Verdict | Promise<Verdict> {
     // Cached verdicts belong to the bytes that hash to the id; bytes swapped in under it prove nothing.
     if (!commit.hashOk)
       return {
@@ -65,7 +69,34 @@ export class TrustVerifier {
     if (commit.malformed) return malformedVerdict('commit', commit.malformed);
     if (commit.signatures.length === 0) return { letter: 'N', format: 'none', identities: [] };
     const cached = this.cache?.get(commit.oid, trustId);
-    return cached ?? this.check(commit, trustId, keys);
+    const v = cached ?? this.check(commit, trustId, keys);
+    if (!carried?.keyring || carried.keyring === keys.keyring) return v;
+    return v instanceof Promise
+      ? v.then((x) => this.rotated(commit, trustId, keys, carried, x))
+      : this.rotated(commit, trustId, keys, carried, v);
+  }
+
+  /**
+   * A signature by a key `keys` lacks, checked again with the subkeys the commit's own key files bind
+   * to primaries `keys` trusts. The commit id fixes its own keys, so the verdict is cached as usual.
+   */
+  private rotated(
+    commit: CommitRecord,
+    trustId: string,
+    keys: TrustedKeys,
+    carried: TrustedKeys,
+    v: Verdict,
+  ): Verdict | Promise<Verdict> {
+    if (v.letter !== 'E' || !v.missingKey || v.format !== 'openpgp' || !keys.keyring) return v;
+    return (async () => {
+      const load = (k: NonNullable<TrustedKeys['keyring']>) => (typeof k === 'function' ? k() : k);
+      const ring = await withBoundSubkeys(await load(keys.keyring!), await load(carried.keyring!));
+      if (!ring) return v;
+      const again = await verifyCommit(commit, { keyring: ring, allowedSigners: keys.allowedSigners });
+      if (again.letter === 'E' && again.missingKey) return v;
+      this.cache?.set(commit.oid, trustId, again);
+      return again;
+    })();
   }
 
   private async check(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {

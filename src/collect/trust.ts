@@ -330,7 +330,12 @@ export class TrustCollector {
     if (judges.length) {
       const verifications: Verification[] = [];
       for (const { policy, from } of judges) {
-        const v = this.verifier.verify(commit, `policy:${this.treeIdOf.get(policy) ?? policy.label}`, policy);
+        const v = this.verifier.verify(
+          commit,
+          `policy:${this.treeIdOf.get(policy) ?? policy.label}`,
+          policy,
+          ownPolicy,
+        );
         verifications.push({ policy, from, verdict: (yield v) as Verdict });
       }
       trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };

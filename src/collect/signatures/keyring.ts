@@ -8,3 +8,9 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
   const m = await import('./openpgp.js');
   return m.loadKeyring(sources, options);
 }
+
+/** A trusted keyring plus the signing subkeys a commit's own key files bind to its primaries (see openpgp.ts). */
+export async function withBoundSubkeys(trusted: Keyring, carried: Keyring): Promise<Keyring | undefined> {
+  const m = await import('./openpgp.js');
+  return m.withBoundSubkeys(trusted, carried);
+}

@@ -72,6 +72,44 @@ function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
   for (const x of [...s.unknownSubpackets, ...s.rawNotations]) x.critical = false;
 }
 
+/** What each keyring was built from: its sources and options, and each primary key with its files. */
+const builtFrom = new WeakMap<
+  Keyring,
+  { sources: KeySource[]; options: KeyringOptions; keys: Map<string, { key: openpgp.PublicKey; files: string[] }> }
+>();
+
+/**
+ * `trusted` plus the signing subkeys that `carried` (a commit's own key files) binds to primary keys
+ * `trusted` already holds, for a signature by a subkey added in the same commit (a key rotation).
+ * Only new subkeys come over, with their bindings and revocations, and the primary's revocations:
+ * the primary itself, its user IDs and expiry stay `trusted`'s. Each lent subkey is then judged like
+ * any other (a valid binding by that primary, the back-signature, its times and revocations).
+ * undefined when `carried` lends no subkey.
+ */
+export async function withBoundSubkeys(trusted: Keyring, carried: Keyring): Promise<Keyring | undefined> {
+  const t = builtFrom.get(trusted);
+  const c = builtFrom.get(carried);
+  if (!t || !c || t === c) return undefined;
+  const lent: KeySource[] = [];
+  for (const [id, { key, files }] of c.keys) {
+    const held = t.keys.get(id)?.key; // the same fingerprint: the same primary key material
+    if (!held) continue;
+    const heldSubs = new Set(held.subkeys.map((s) => fpr(s.keyPacket)));
+    const subs = key.subkeys.filter((s) => !heldSubs.has(fpr(s.keyPacket)));
+    if (!subs.length) continue;
+    const list = new openpgp.PacketList<openpgp.AnyPacket>();
+    list.push(held.keyPacket, ...key.revocationSignatures);
+    for (const s of subs) list.push(s.keyPacket, ...s.bindingSignatures, ...s.revocationSignatures);
+    lent.push({ file: files[0]!, data: list.write() });
+  }
+  if (!lent.length) return undefined;
+  try {
+    return await loadKeyring([...t.sources, ...lent], t.options);
+  } catch {
+    return undefined; // over the trusted keyring's limits: nothing is lent
+  }
+}
+
 export async function loadKeyring(sources: KeySource[], options: KeyringOptions = {}): Promise<Keyring> {
   // Gather every key block per fingerprint first, so a key found in several files (or as both a
   // secret and a public block) becomes one key with all its signatures.
@@ -100,6 +138,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
   }
 
   const entries: Entry[] = [];
+  const built = new Map<string, { key: openpgp.PublicKey; files: string[] }>();
   // key id (16 hex) and fingerprint -> candidates (a primary key, or a subkey of one)
   const index = new Map<string, { entry: Entry; sub?: openpgp.Subkey }[]>();
   const add = (id: string, v: { entry: Entry; sub?: openpgp.Subkey }): void => {
@@ -145,6 +184,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       memo = remember(keyMemos, memoId, { key, subs: new Map() });
     }
     const key = memo.key;
+    built.set(id, { key, files: g.files });
     const entry = new Entry(memo, g.files);
     entries.push(entry);
     add(id, { entry });
@@ -336,7 +376,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     );
   }
 
-  return {
+  const keyring: Keyring = {
     size: entries.length,
     keys: () =>
       entries.map((e) => ({
@@ -382,4 +422,6 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       }
     },
   };
+  builtFrom.set(keyring, { sources, options, keys: built });
+  return keyring;
 }
