@@ -8,9 +8,15 @@
 //   C0 controls U+0000-001F, DEL and C1 U+007F-009F (terminal escapes: U+009B is a one-byte CSI),
 //   bidi marks and controls U+061C, U+200E-200F, U+202A-202E, U+2066-2069 (Trojan Source),
 //   U+2028/U+2029 line and paragraph separators (break lines in editors, logs and JS),
-//   U+FEFF zero-width no-break space / BOM (invisible, splits identifiers).
+//   U+FEFF zero-width no-break space / BOM (invisible, splits identifiers),
+//   invisible format characters that make two different names look the same or hide text: soft
+//   hyphen U+00AD, U+180E, zero-width space U+200B, U+2060-2064, the deprecated format controls
+//   U+206A-206F, the interlinear annotation controls U+FFF9-FFFB, and the tag characters
+//   U+E0000-E007F (invisible ASCII). The zero-width (non-)joiners U+200C/U+200D stay: Persian and
+//   Indic names and emoji need them, and they join or split only what is around them.
 // The text forms keep \n and \t where a block of text is wanted; nothing else is ever kept.
-const BEYOND_C0 = '\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ufeff';
+const BEYOND_C0 =
+  '\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb\\u{e0000}-\\u{e007f}';
 const UNSAFE_RANGES = `\\u0000-\\u001f${BEYOND_C0}`;
 // JSON.stringify escapes C0 inside strings already (and XML handles C0 on its own): the rest.
 export const UNSAFE_BEYOND_C0 = new RegExp(`[${BEYOND_C0}]`, 'gu');
@@ -34,7 +40,9 @@ export function stripUnsafe(s: string): string {
   return s.replace(UNSAFE_WITH_NEWLINES, '');
 }
 
-const u4 = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** `\\uXXXX` for each UTF-16 unit of `c` (a pair for a character beyond U+FFFF, as JSON writes it). */
+const u4 = (c: string): string =>
+  Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
 
 /** `\uXXXX` for each unsafe character: how a quoted policy value is shown (what JSON.parse gives back). */
 export function escapeJsonUnsafe(s: string): string {

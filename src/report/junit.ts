@@ -14,7 +14,7 @@ const ILLEGAL_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\
 export function xmlEscape(value: string): string {
   return value
     .replace(ILLEGAL_XML, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .replace(UNSAFE_BEYOND_C0, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`)
+    .replace(UNSAFE_BEYOND_C0, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
     .replace(/\r/g, '&#13;');
 }

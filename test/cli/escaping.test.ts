@@ -14,8 +14,10 @@ const CLEAR = `${ESC}[2J`;
 const RLO = '\u202e'; // right-to-left override
 const CSI = '\u009b'; // C1 control sequence introducer
 const DEL = '\u007f';
+// Invisible: a zero-width space, a tag character (U+E0041, an invisible "A") and a soft hyphen.
+const INVISIBLE = '\u200b\u{e0041}\u00ad';
 
-const SUBJECT = `fix ${RED}red${ESC}[0m ${TITLE} ${CLEAR} ${RLO}txt.exe ${CSI}31m del${DEL}`;
+const SUBJECT = `fix ${RED}red${ESC}[0m ${TITLE} ${CLEAR} ${RLO}txt.exe ${CSI}31m del${DEL} ad${INVISIBLE}min`;
 const AUTHOR = `Mallory ${RED}Admin${ESC}[0m ${RLO}gro.elpmaxe${CSI}${DEL}`;
 const BRANCH = `evil${RLO}-${CSI}-branch`; // git refuses C0 controls and DEL in ref names, not these
 const TLS_URL = `https://mirror${RED}.example${TITLE}${RLO}${CSI}${DEL}/`;
@@ -30,7 +32,7 @@ function expectNoRawControls(r: CliResult): void {
   expect(bytes.includes(Buffer.from(RLO, 'utf8'))).toBe(false);
   expect(bytes.includes(Buffer.from(CSI, 'utf8'))).toBe(false);
   expect(r.stdout).not.toMatch(
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u,
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\u{e0000}-\u{e007f}]/u,
   );
   expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u);
 }
@@ -74,7 +76,7 @@ describe('the text report', () => {
 
   test('shows the commit subject and committer name with their controls made visible', async () => {
     expect(r.stdout).toContain(
-      'fix \\x1b[31mred\\x1b[0m \\x1b]0;title\\x07 \\x1b[2J \\u{202e}txt.exe \\x9b31m del\\x7f',
+      'fix \\x1b[31mred\\x1b[0m \\x1b]0;title\\x07 \\x1b[2J \\u{202e}txt.exe \\x9b31m del\\x7f ad\\u{200b}\\u{e0041}\\xadmin',
     );
     expect(r.stdout).toContain('Mallory \\x1b[31mAdmin\\x1b[0m \\u{202e}gro.elpmaxe\\x9b\\x7f');
   });

@@ -1,4 +1,4 @@
-import { escapeText, escapeBlock, redactUrl, redactUrls } from '../../src/domain/escape.js';
+import { escapeText, escapeBlock, redactUrl, redactUrls, toSafeJson } from '../../src/domain/escape.js';
 
 describe('escapeText', () => {
   test('turns ANSI escape sequences into visible text', () => {
@@ -10,6 +10,19 @@ describe('escapeText', () => {
   test('escapes newlines in one-line form but keeps them in block form', () => {
     expect(escapeText('a\nb')).toBe('a\\x0ab');
     expect(escapeBlock('a\nb\u0007')).toBe('a\nb\\x07');
+  });
+  test('escapes invisible format characters, keeps the joiners names and emoji need', () => {
+    expect(escapeText('ad\u200bmin\u00ad \u{e0041}\u{e007f} \u2060\ufff9')).toBe(
+      'ad\\u{200b}min\\xad \\u{e0041}\\u{e007f} \\u{2060}\\u{fff9}',
+    );
+    expect(escapeText('\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u{1f469}\u200d\u{1f4bb}')).toBe(
+      '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u{1f469}\u200d\u{1f4bb}',
+    );
+  });
+  test('JSON escapes a character beyond U+FFFF as its surrogate pair, which parses back', () => {
+    const json = toSafeJson({ s: 'a\u{e0041}b' });
+    expect(json).toContain('a\\udb40\\udc41b');
+    expect((JSON.parse(json) as { s: string }).s).toBe('a\u{e0041}b');
   });
   test('caps long fields', () => {
     expect(escapeText('x'.repeat(500), 10)).toBe(`${'x'.repeat(10)}…`);
