@@ -8,7 +8,7 @@ import { inRun } from '../collect/run-context.js';
 import { recordJudgedTips } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
 import type { HistorySession, TrustOptions } from './history.js';
-import { githubTestMerge } from './ci-test-merge.js';
+import { ciTestMerge } from './ci-test-merge.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';
 import { exitCodeFor, summarise } from '../domain/verdict.js';
@@ -93,7 +93,7 @@ async function audit(
   const repository = await discoverRepository(req.path);
   const env = req.env ?? process.env;
   const findingLimit = req.baseline ? Number.MAX_SAFE_INTEGER : (req.findingLimit ?? 100);
-  const testMerge = req.all || req.revisions ? undefined : githubTestMerge(env);
+  const testMerge = req.all || req.revisions ? undefined : ciTestMerge(env);
   // Incremental re-audit (engine/incremental.ts): a walk of HEAD or --all, with gitguard's state in use.
   const incremental =
     selected.some((c) => c.rule.kind === 'commits') && req.trust?.cache !== false && !req.base && !req.revisions

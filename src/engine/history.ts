@@ -52,7 +52,7 @@ export interface HistoryScope {
   base?: string;
   /** Exact revisions (object ids, ^id to exclude), as the pre-push check computes them. */
   revisions?: string[];
-  /** A GitHub pull_request run's test merge: when HEAD is it, its parents are walked instead (ci-test-merge.ts). */
+  /** A CI run's test merge (GitHub pull_request, GitLab merged results): when HEAD is it, its parents are walked instead (ci-test-merge.ts). */
   testMerge?: TestMerge;
   /** Object folders beyond the repository's own (a pushed update in pre-receive quarantine). */
   objectDirs?: string[];

@@ -1,0 +1,150 @@
+// Second round of clean set-ups that must pass (see clean-workflows.test.ts for the first): each case
+// here was a false failure, and each keeps a twin that still fails, so the fix cannot have switched the
+// check off.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeRepo, cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
+import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain, parseJson, resultOf } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+beforeAll(() => {
+  alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-clean2-')), 'ed25519', 'alice');
+});
+afterAll(cleanupTemp);
+
+const POLICY = 'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\nmaintainers: [Alice]\n';
+
+/** git without throwing: exit code and stderr. */
+function git(r: TestRepo, args: string[], cwd = r.dir): { code: number; stdout: string; stderr: string } {
+  const res = spawnSync('git', args, { cwd, env: r.env, encoding: 'utf8', timeout: 60_000 });
+  return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** A work tree whose every commit and tag git signs with alice's SSH key (as `commit.gpgSign` does). */
+function signingRepo(policy = POLICY): TestRepo {
+  const r = makeRepo();
+  configureSshSigning(r, alice);
+  r.run(['config', 'commit.gpgSign', 'true']);
+  r.run(['config', 'tag.gpgSign', 'true']);
+  r.commit('policy: alice signs', {
+    '.gitguard/policy.yml': policy,
+    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
+  });
+  return r;
+}
+
+describe("a GitLab merged results pipeline checks out GitLab's internal merge (refs/merge-requests/<iid>/merge)", () => {
+  let r: TestRepo;
+  let ci: string;
+  let merge: string;
+  let target: string;
+  let source: string;
+  /** The variables GitLab Runner sets in a merged results pipeline (target_sha is set only there). */
+  const mrEnv = (over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...r.env,
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_PIPELINE_SOURCE: 'merge_request_event',
+    CI_MERGE_REQUEST_EVENT_TYPE: 'merged_result',
+    CI_MERGE_REQUEST_IID: '7',
+    CI_COMMIT_SHA: merge,
+    CI_MERGE_REQUEST_TARGET_BRANCH_SHA: target,
+    CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: source,
+    ...over,
+  });
+  /** GitLab's internal merge: unsigned, authored by the merge request's creator, message from the project template. */
+  const gitlabMerge = (head: string): void => {
+    r.run(['checkout', '-q', '--detach', 'main']);
+    target = r.head();
+    source = head;
+    const message = "Merge branch 'feature' into 'main'\n\nFeature work\n\nSee merge request group/app!7";
+    r.run(['merge', '-q', '--no-ff', '--no-gpg-sign', '-m', message, head]);
+    merge = r.head();
+    r.run(['update-ref', 'refs/merge-requests/7/merge', merge]);
+    r.run(['checkout', '-q', 'main']);
+  };
+  /** What GitLab Runner does with GIT_DEPTH: 0: fetch into a fresh folder, check the job's commit out detached. */
+  const checkout = (): void => {
+    ci = join(tempDir(), 'ci');
+    r.run(['init', '-q', ci]);
+    r.run(['-C', ci, 'remote', 'add', 'origin', r.dir]);
+    r.run([
+      '-C',
+      ci,
+      'fetch',
+      '-q',
+      '--prune',
+      'origin',
+      `+${merge}:refs/pipelines/42`,
+      '+refs/heads/*:refs/remotes/origin/*',
+    ]);
+    r.run(['-C', ci, 'checkout', '-f', '-q', merge]);
+  };
+  const commitsSigned = async (env: NodeJS.ProcessEnv, extra: string[] = []) => {
+    const res = await runMain(
+      ['audit', '-C', ci, '--format', 'json', '--no-cache', '-r', 'commits-signed,signers-authorized', ...extra],
+      { env },
+    );
+    return { code: res.code, report: parseJson(res) };
+  };
+  beforeAll(() => {
+    r = signingRepo();
+    r.commit('main work');
+    r.run(['checkout', '-q', '-b', 'feature']);
+    r.commit('merge request work');
+    r.run(['checkout', '-q', 'main']);
+    r.commit('main moves on');
+    gitlabMerge(r.run(['rev-parse', 'feature']));
+    checkout();
+  });
+
+  test('its two parents are judged, the internal merge is not: a signed merge request passes', async () => {
+    const { code, report } = await commitsSigned(mrEnv());
+    expect(report.scope.description).toContain("is GitLab's test merge refs/merge-requests/7/merge");
+    expect(resultOf(report, 'commits-signed').outcome).toBe('pass');
+    expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
+    expect(report.scope.commits).toBe(4);
+    expect(code).toBe(0);
+    // GitLab has reported merged results pipelines as `detached`: the SHAs, set only here, decide.
+    expect((await commitsSigned(mrEnv({ CI_MERGE_REQUEST_EVENT_TYPE: 'detached' }))).code).toBe(0);
+  });
+
+  test('--base at the merge request diff base still covers the merge request', async () => {
+    const diffBase = git(r, ['merge-base', 'main', 'feature']).stdout.trim();
+    const { code, report } = await commitsSigned(mrEnv({ CI_MERGE_REQUEST_DIFF_BASE_SHA: diffBase }), [
+      '--base',
+      diffBase,
+    ]);
+    expect(resultOf(report, 'commits-signed').outcome).toBe('pass');
+    expect(report.scope.commits).toBe(2);
+    expect(code).toBe(0);
+  });
+
+  test('a branch pipeline, another commit, or parents other than the ones GitLab names: HEAD is judged as it is', async () => {
+    const envs = [
+      mrEnv({ CI_PIPELINE_SOURCE: 'push' }),
+      mrEnv({ CI_MERGE_REQUEST_TARGET_BRANCH_SHA: undefined }),
+      mrEnv({ CI_COMMIT_SHA: '0'.repeat(40) }),
+      mrEnv({ CI_MERGE_REQUEST_TARGET_BRANCH_SHA: source, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: target }),
+      mrEnv({ GITLAB_CI: undefined }),
+    ];
+    for (const env of envs) {
+      const { code, report } = await commitsSigned(env);
+      expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([merge]);
+      expect(code).toBe(1);
+    }
+  });
+
+  test('an unsigned commit in the merge request still fails', async () => {
+    r.run(['checkout', '-q', 'feature']);
+    const unsigned = r.commit('unsigned work', {}, ['--no-gpg-sign']);
+    gitlabMerge(unsigned);
+    checkout();
+    const { code, report } = await commitsSigned(mrEnv());
+    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([unsigned]);
+    expect(code).toBe(1);
+  });
+});
