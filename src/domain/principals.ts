@@ -60,8 +60,13 @@ export function matchPatternList(s: string, list: string): 1 | 0 | -1 {
   return positive ? 1 : 0;
 }
 
-/** Whether `identity` (an e-mail address, say) is one of an allowed-signers line's principals. */
+/**
+ * Whether the e-mail address `identity` is one of an allowed-signers line's principals. Without regard
+ * to case, as gitguard compares e-mails everywhere (OpenSSH's match_pattern_list with dolower): a
+ * principal written `Alice@Example.com` is the committer alice@example.com, whom git shows as its
+ * good signer too (it finds the principal by key).
+ */
 export function principalMatches(identity: string, principals: string | readonly string[]): boolean {
   const list = typeof principals === 'string' ? principals : principals.join(',');
-  return matchPatternList(identity, list) === 1;
+  return matchPatternList(identity.toLowerCase(), list.toLowerCase()) === 1;
 }

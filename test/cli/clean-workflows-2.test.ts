@@ -2,7 +2,7 @@
 // here was a false failure, and each keeps a twin that still fails, so the fix cannot have switched the
 // check off.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -146,5 +146,58 @@ describe("a GitLab merged results pipeline checks out GitLab's internal merge (r
     const { code, report } = await commitsSigned(mrEnv());
     expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([unsigned]);
     expect(code).toBe(1);
+  });
+});
+
+describe('an allowed_signers principal written in other case than the committer address', () => {
+  // git finds the principal by key and shows G "Alice@Example.COM"; the policy compares e-mails
+  // without regard to case, so the principal is alice@example.com.
+  const LINE = (pub: string): string => `Alice@Example.COM ${pub}\n`;
+  let r: TestRepo;
+  beforeAll(() => {
+    r = makeRepo();
+    configureSshSigning(r, alice);
+    r.run(['config', 'commit.gpgSign', 'true']);
+    r.commit('policy: alice signs', {
+      '.gitguard/policy.yml': POLICY,
+      '.gitguard/allowed_signers': LINE(alice.pub),
+    });
+    r.commit('work');
+  });
+  const IMPERSONATION = ['signers-authorized', 'signer-matches-committer', 'policy-changes-authorized'];
+
+  test("the policy's signer owns the key found by e-mail: every commit is authorized", async () => {
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
+    const rows = (JSON.parse(res.stdout) as { commits: Array<{ status: string }> }).commits;
+    expect(rows.map((x) => x.status)).toEqual(['authorized', 'authorized']);
+    expect(res.code).toBe(0);
+    const audit = await runMain(
+      ['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', IMPERSONATION.join(',')],
+      {
+        env: r.env,
+      },
+    );
+    expect(IMPERSONATION.map((id) => resultOf(parseJson(audit), id).outcome)).toEqual(['pass', 'pass', 'pass']);
+  });
+
+  test('without a policy, --allowed-signers vouches for the same address; another committer is still an impersonation', async () => {
+    const bare = makeRepo();
+    configureSshSigning(bare, alice);
+    const ok = bare.commit('alice', {}, ['-S']);
+    bare.run(['commit', '-q', '-S', '--allow-empty', '-m', 'mallory with alice key'], {
+      env: { GIT_COMMITTER_NAME: 'Mallory', GIT_COMMITTER_EMAIL: 'mallory@example.com' },
+    });
+    const forged = bare.head();
+    const file = join(tempDir(), 'allowed_signers');
+    writeFileSync(file, LINE(alice.pub));
+    const res = await runMain(['verify', '-C', bare.dir, '--no-cache', '--format', 'json', '--allowed-signers', file], {
+      env: bare.env,
+    });
+    const rows = (JSON.parse(res.stdout) as { commits: Array<{ commit: string; status: string }> }).commits;
+    expect(rows.map((x) => [x.commit, x.status])).toEqual([
+      [ok, 'authorized'],
+      [forged, 'impersonation'],
+    ]);
+    expect(res.code).toBe(1);
   });
 });

@@ -64,6 +64,11 @@ describe('real allowed-signers files', () => {
     expect(principalMatches('someone@mikaela.info', first.principalList)).toBe(true);
     expect(principalMatches('someone@mikaela.info.evil.example', first.principals)).toBe(false);
     expect(principalMatches('mikaela@jae.fi', first.principals)).toBe(false);
+    // E-mails are compared without regard to case, as everywhere in the policy; negation too.
+    expect(principalMatches('someone@mikaela.info', ['*@Mikaela.INFO'])).toBe(true);
+    expect(principalMatches('Alice@Example.com', ['alice@example.com'])).toBe(true);
+    expect(principalMatches('eve@x.example', ['!EVE@x.example', '*@x.example'])).toBe(false);
+    expect(principalMatches('eve@x.example', ['Bob@x.example'])).toBe(false);
   });
 
   test('Mikaela/ssh-allowed_signers@da9332c: one 3072-bit RSA entry', () => {
