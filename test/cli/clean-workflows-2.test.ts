@@ -201,3 +201,113 @@ describe('an allowed_signers principal written in other case than the committer 
     expect(res.code).toBe(1);
   });
 });
+
+describe('a long-lived history: a maintainer comes and goes, a key is rotated, a signer changes address', () => {
+  // Every commit is judged by its parents' policies, so what a later policy removes (Bob, Alice's
+  // old key, her old address) does not turn the history before it red.
+  let r: TestRepo;
+  let bob: SshTestKey;
+  let alice2: SshTestKey;
+  const policy = (signers: string[]): string => `version: 1\nsigners:\n${signers.join('')}maintainers: [Alice]\n`;
+  const ALICE = (emails: string) => `  - name: Alice\n    emails: [${emails}]\n`;
+  const BOB = '  - name: Bob\n    emails: [bob@example.com]\n';
+  /** A commit signed by `key`, committed by `email` at `date` (ISO), with `files`. */
+  const at = (date: string, key: SshTestKey, message: string, files: Record<string, string> = {}, email?: string) => {
+    r.write(Object.keys(files).length ? files : { [`f-${message}.txt`]: `${message}\n` });
+    r.run(['add', '-A']);
+    r.run(['commit', '-q', `-S${key.path}`, '-m', message], {
+      env: {
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+        ...(email ? { GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_EMAIL: email } : {}),
+      },
+    });
+    return r.head();
+  };
+  const signersFile = (lines: string[]) => ({ '.gitguard/allowed_signers': lines.map((l) => `${l}\n`).join('') });
+  const RULES = ['signers-authorized', 'signer-matches-committer', 'policy-changes-authorized', 'signers-not-retired'];
+  const audit = async (rules: string[]) => {
+    const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', rules.join(',')], {
+      env: r.env,
+    });
+    return { code: res.code, report: parseJson(res) };
+  };
+  const statuses = async () => {
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
+    return (JSON.parse(res.stdout) as { commits: Array<{ status: string; detail: string }> }).commits;
+  };
+
+  beforeAll(() => {
+    const keys = mkdtempSync(join(tmpdir(), 'gg-clean2-'));
+    bob = makeSshKey(keys, 'ed25519', 'bob');
+    alice2 = makeSshKey(keys, 'ecdsa-256', 'alice2');
+    r = makeRepo();
+    r.run(['config', 'gpg.format', 'ssh']);
+    const a = `alice@example.com ${alice.pub}`;
+    const b = `bob@example.com ${bob.pub}`;
+    at('2024-01-01T10:00:00Z', alice, 'policy', {
+      '.gitguard/policy.yml': policy([ALICE('alice@example.com')]),
+      ...signersFile([a]),
+    });
+    at('2024-02-01T10:00:00Z', alice, 'add-bob', {
+      '.gitguard/policy.yml': policy([ALICE('alice@example.com'), BOB]),
+      ...signersFile([a, b]),
+    });
+    at('2024-02-02T10:00:00Z', bob, 'bob-work', {}, 'bob@example.com');
+    // Alice rotates to a new key (signed with the old one), the old one ends on 2024-06-01.
+    at('2024-03-01T10:00:00Z', alice, 'rotate', {
+      ...signersFile([
+        `alice@example.com valid-before="20240601" ${alice.pub}`,
+        `alice@example.com valid-after="20240301" ${alice2.pub}`,
+        b,
+      ]),
+    });
+    at('2024-07-01T10:00:00Z', alice2, 'new-key-work');
+    // Bob leaves: he is removed from the policy and allowed_signers altogether.
+    at('2024-08-01T10:00:00Z', alice2, 'remove-bob', {
+      '.gitguard/policy.yml': policy([ALICE('alice@example.com')]),
+      ...signersFile([`alice@example.com valid-after="20240301" ${alice2.pub}`]),
+    });
+    // Alice changes address: both for a while, then only the new one.
+    at('2024-09-01T10:00:00Z', alice2, 'new-address', {
+      '.gitguard/policy.yml': policy([ALICE('alice@example.com, alice@new.example')]),
+      ...signersFile([`alice@example.com,alice@new.example ${alice2.pub}`]),
+    });
+    at('2024-09-02T10:00:00Z', alice2, 'as-new-address', {}, 'alice@new.example');
+    at(
+      '2024-10-01T10:00:00Z',
+      alice2,
+      'drop-old-address',
+      {
+        '.gitguard/policy.yml': policy([ALICE('alice@new.example')]),
+        ...signersFile([`alice@new.example ${alice2.pub}`]),
+      },
+      'alice@new.example',
+    );
+    at('2024-10-02T10:00:00Z', alice2, 'latest', {}, 'alice@new.example');
+  });
+
+  test("every commit stays authorized under its parents' policy, and the audit passes", async () => {
+    const rows = await statuses();
+    expect(rows).toHaveLength(10);
+    expect(rows.map((x) => x.status)).toEqual(Array(10).fill('authorized'));
+    expect(rows[2]!.detail).toBe('Bob');
+    const { code, report } = await audit(RULES);
+    expect(RULES.map((id) => resultOf(report, id).outcome)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(code).toBe(0);
+  });
+
+  test('what the tip no longer allows still fails: the old address, the old key, Bob', async () => {
+    const tip = r.head();
+    const forged = [
+      at('2024-10-03T10:00:00Z', alice2, 'old-address-again', {}, 'alice@example.com'),
+      at('2024-10-04T10:00:00Z', alice, 'old-key-again', {}, 'alice@new.example'),
+      at('2024-10-05T10:00:00Z', bob, 'bob-again', {}, 'bob@example.com'),
+    ];
+    const rows = (await statuses()).slice(-3);
+    expect(rows.map((x) => x.status)).toEqual(['impersonation', 'unknown-signer', 'unknown-signer']);
+    expect((await audit(RULES)).code).toBe(1);
+    r.run(['reset', '-q', '--hard', tip]);
+    expect(forged).toHaveLength(3);
+  });
+});
