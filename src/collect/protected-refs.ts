@@ -101,15 +101,33 @@ export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit
   return entries;
 }
 
+/** Is `oid` reachable from one of `tips`? One rev-list, tips on stdin (a clone may have thousands). */
+async function reachableFrom(shadow: Shadow, oid: string, tips: string[]): Promise<boolean | undefined> {
+  const r = await runGit(['rev-list', '--max-count=1', '--stdin'], {
+    gitDir: shadow.gitDir,
+    input: [oid, ...tips.map((t) => `^${t}`)].join('\n') + '\n',
+    okCodes: [128],
+    timeoutMs: 120_000,
+  });
+  // rev-list prints oid unless a tip excludes it; undefined (the entry counts) when git cannot tell.
+  return r.code === 0 ? r.stdout.toString('utf8').trim() === '' : undefined;
+}
+
 /**
  * Which reflog entries record a forced update. Precise rule: an entry whose old and new are both
  * commits and whose new does not descend from old (checked with merge-base --is-ancestor, once per
  * distinct pair). Creations (old = 0) and deletions (new = 0) are not updates. When ancestry cannot
  * be checked (old object pruned), the message decides: "forced-update", "reset: moving to", "rebase".
  */
-async function forcedEntries(shadow: Shadow, commonDir: string, refs: string[]): Promise<ReflogEntry[]> {
+async function forcedEntries(
+  shadow: Shadow,
+  commonDir: string,
+  refs: string[],
+  published: string[],
+): Promise<ReflogEntry[]> {
   const out: ReflogEntry[] = [];
   const seen = new Map<string, boolean | undefined>();
+  const shared = new Map<string, boolean | undefined>();
   for (const ref of refs) {
     const file = join(commonDir, 'logs', ref);
     // The newest entries only: each distinct pair costs one merge-base.
@@ -119,6 +137,14 @@ async function forcedEntries(shadow: Shadow, commonDir: string, refs: string[]):
       if (!seen.has(key)) seen.set(key, await isAncestor(shadow, e.old, e.new));
       const anc = seen.get(key);
       let why: string | undefined;
+      // Amending or resetting a local branch's commits before they were pushed rewrites nothing
+      // published: its old tip is in no remote-tracking ref and no tip the ledger recorded. A
+      // remote-tracking ref's own entries (a forced fetch) always count; with nothing published to
+      // compare with (no remote, no ledger), every entry does.
+      if (anc === false && ref.startsWith('refs/heads/') && published.length) {
+        if (!shared.has(e.old)) shared.set(e.old, await reachableFrom(shadow, e.old, published));
+        if (shared.get(e.old) === false) continue;
+      }
       if (anc === false) why = 'the new tip does not descend from the old one';
       else if (anc === undefined && /forced-update|reset: moving to|rebase/.test(e.message))
         why = `the message says so (old tip ${e.old.slice(0, 12)} is no longer in the repository)`;
@@ -178,10 +204,17 @@ export async function collectLedgerFacts(
     }
     p.rewritten = await lostCommits(shadow, p.recorded, [p.current]);
   }
+  const published = [
+    ...new Set([
+      ...history.refs.filter((r) => r.name.startsWith('refs/remotes/')).map((r) => r.oid),
+      ...Object.values(ledger?.refs ?? {}).map((e) => e.oid),
+    ]),
+  ];
   const forcedUpdates = await forcedEntries(
     shadow,
     repo.commonDir,
     refs.filter((p) => p.kind !== 'tag' && p.current).map((p) => p.name),
+    published,
   );
   return {
     file,

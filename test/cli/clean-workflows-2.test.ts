@@ -311,3 +311,52 @@ describe('a long-lived history: a maintainer comes and goes, a key is rotated, a
     expect(forged).toHaveLength(3);
   });
 });
+
+describe('amending or resetting commits on main before they are pushed', () => {
+  // Everyday local work: the reflog records `commit (amend)` and `reset: moving to HEAD~1` on main,
+  // but the old tips were never published, so no published history was rewritten.
+  const reflogRule = async (r: TestRepo) => {
+    const res = await runMain(
+      ['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', 'reflog-no-forced-updates'],
+      {
+        env: r.env,
+      },
+    );
+    return resultOf(parseJson(res), 'reflog-no-forced-updates');
+  };
+  let r: TestRepo;
+  beforeAll(() => {
+    r = signingRepo();
+    const remote = join(tempDir(), 'remote.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['remote', 'add', 'origin', remote]);
+    r.run(['push', '-q', '-u', 'origin', 'main']);
+    r.commit('wip');
+    r.run(['commit', '-q', '--amend', '-m', 'wip, reworded']);
+    r.commit('a mistake');
+    r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    r.commit('the right change');
+  });
+
+  test('is no forced update of published history: the rule passes', async () => {
+    const reflog = git(r, ['reflog', 'show', '--format=%gs', 'main']).stdout;
+    expect(reflog).toContain('commit (amend)');
+    expect(reflog).toContain('reset: moving to HEAD~1');
+    expect((await reflogRule(r)).outcome).toBe('pass');
+  });
+
+  test('resetting main over a pushed commit still warns, and so does any reset without a remote or ledger', async () => {
+    r.commit('published');
+    r.run(['push', '-q', 'origin', 'main']);
+    const pushed = r.head();
+    r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    const result = await reflogRule(r);
+    expect(result.outcome).toBe('warn');
+    expect(result.findings.map((f) => f.message)).toEqual([expect.stringContaining(`${pushed.slice(0, 12)} -> `)]);
+
+    const local = signingRepo();
+    local.commit('wip');
+    local.run(['commit', '-q', '--amend', '-m', 'wip, reworded']);
+    expect((await reflogRule(local)).outcome).toBe('warn');
+  });
+});
