@@ -78,6 +78,8 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
 
   if (!top.has('version')) ctx.fail('', 'version: missing; write "version: 1"');
   const version = top.get('version');
+  // A quoted "1" is the usual slip (compose files quote theirs): say so rather than "unsupported".
+  if (version === '1') ctx.fail('version', 'must be the number 1, not the string "1": write version: 1 without quotes');
   if (version !== 1)
     ctx.fail(
       'version',

@@ -366,9 +366,14 @@ describe('rejected policies: one message per rule', () => {
   const exact: Array<[string, string, string]> = [
     ['version missing', 'identity: committer\n', `${YML}: version: missing; write "version: 1"`],
     [
-      'version unsupported',
+      'version quoted',
       'version: "1"\n',
-      `${YML}: version: unsupported version "1" (this gitguard reads version 1)`,
+      `${YML}: version: must be the number 1, not the string "1": write version: 1 without quotes`,
+    ],
+    [
+      'version unsupported',
+      'version: "2"\n',
+      `${YML}: version: unsupported version "2" (this gitguard reads version 1)`,
     ],
     ['empty file', '', `${YML}: is empty; it must at least say "version: 1"`],
     ['not a mapping', '- version: 1\n', `${YML}: must be a mapping of settings (version: 1, signers: ...), not a list`],
