@@ -32,6 +32,9 @@ export default defineRepoRule({
         configFinding(tag, `tag.gpgSign=${tag.value ?? ''} (${tag.scope}) while the policy requires signatures`),
       );
     if (found.count) return found.evaluation();
+    // Nobody commits in a bare repository (a server, a mirror): an unset commit.gpgSign signs nothing less.
+    if (!commit && facts.repository.bare)
+      return { outcome: 'pass', note: 'a bare repository: no commits are made here (commit.gpgSign unset)' };
     if (!commit) {
       return {
         outcome: 'warn',

@@ -308,6 +308,14 @@ describe('signing-enabled-when-required', () => {
       mentions: ['git config commit.gpgSign true'],
     },
     {
+      name: 'passes when commit.gpgSign is unset in a bare repository (nobody commits there)',
+      facts: (() => {
+        const f = withPolicy(policy);
+        return { ...f, repository: { ...f.repository, bare: true, workTree: undefined } };
+      })(),
+      outcome: 'pass',
+    },
+    {
       name: 'fails when commit.gpgSign is off',
       facts: withPolicy(policy, entry('commit.gpgsign', 'false', 'global')),
       outcome: 'fail',
