@@ -360,3 +360,39 @@ describe('amending or resetting commits on main before they are pushed', () => {
     expect((await reflogRule(local)).outcome).toBe('warn');
   });
 });
+
+describe('release tags across an SSH key rotation that keeps the old key with valid-before', () => {
+  // Tags are judged by the policy at HEAD; a rotation that bounds the old key (as ssh-keygen's
+  // valid-before does) keeps the releases it signed valid, and refuses what it signs afterwards.
+  test('the old release passes, a tag the old key signs after the cut fails', async () => {
+    const keys = mkdtempSync(join(tmpdir(), 'gg-clean2-'));
+    const next = makeSshKey(keys, 'ed25519', 'alice-next');
+    const r = signingRepo();
+    const tag = (name: string, key: SshTestKey, date: string) =>
+      r.run(['tag', '-s', `-u${key.path}`, '-m', `release ${name}`, name], { env: { GIT_COMMITTER_DATE: date } });
+    tag('v1.0', alice, '2024-02-01T10:00:00Z');
+    r.run(['config', 'user.signingkey', next.path]);
+    r.commit('rotate to the next key', {
+      '.gitguard/allowed_signers': [
+        `alice@example.com valid-before="20240601" ${alice.pub}`,
+        `alice@example.com valid-after="20240301" ${next.pub}`,
+      ]
+        .map((l) => `${l}\n`)
+        .join(''),
+    });
+    tag('v2.0', next, '2024-07-01T10:00:00Z');
+    const tagsSigned = async () => {
+      const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', 'tags-signed'], {
+        env: r.env,
+      });
+      return { code: res.code, result: resultOf(parseJson(res), 'tags-signed') };
+    };
+    const clean = await tagsSigned();
+    expect(clean.result.outcome).toBe('pass');
+    expect(clean.code).toBe(0);
+    tag('v2.1', alice, '2024-08-01T10:00:00Z');
+    const late = await tagsSigned();
+    expect(late.result.findings.map((f) => f.ref)).toEqual(['refs/tags/v2.1']);
+    expect(late.code).toBe(1);
+  });
+});
