@@ -14,6 +14,7 @@ import { collectConfig } from '../collect/config.js';
 import { gpgExport } from '../collect/gpg.js';
 import { parsePolicy, PolicyError } from '../collect/policy.js';
 import { collectHistory } from '../collect/refs.js';
+import { gitText } from '../collect/git.js';
 import { discoverRepository } from '../collect/repository.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { parseAllowedSigners, readKey } from '../collect/signatures/allowed-signers.js';
@@ -137,6 +138,7 @@ export function renderPolicy(p: {
   signers: ProposedSigner[];
   maintainers: string[];
   date: string;
+  legacyTags?: LegacyTag[];
 }): string {
   const out = [
     `# gitguard trust policy, proposed by \`gitguard init\` on ${p.date}.`,
@@ -162,8 +164,44 @@ export function renderPolicy(p: {
     }
   }
   out.push(`maintainers: ${yamlList(p.maintainers)}`);
+  if (p.legacyTags?.length) {
+    out.push(
+      '# Annotated tags that were already there, unsigned: tags-signed judges every tag by the policy at',
+      '# the tip, so these are accepted by their tag object id; a new unsigned tag still fails.',
+      'goodlist:',
+    );
+    for (const t of p.legacyTags)
+      out.push(
+        `  - commit: ${q(t.oid)}`,
+        `    reason: ${q(`unsigned annotated tag ${t.ref}, already there when gitguard init proposed this policy on ${p.date}`)}`,
+      );
+  }
   out.push(...FORGE_PROPOSAL, '');
   return out.join('\n');
+}
+
+export interface LegacyTag {
+  ref: string;
+  /** The tag object's id (the goodlist names it like a commit). */
+  oid: string;
+}
+
+/** Annotated tags without a signature, as git's own for-each-ref reads them (one process). */
+async function unsignedAnnotatedTags(gitDir: string): Promise<LegacyTag[]> {
+  const out = await gitText(
+    [
+      'for-each-ref',
+      '--format=%(objecttype) %(objectname) %(if)%(contents:signature)%(then)signed%(else)unsigned%(end) %(refname)',
+      'refs/tags/',
+    ],
+    { gitDir, timeoutMs: 60_000 },
+  );
+  const tags: LegacyTag[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^tag ([0-9a-f]{40,64}) unsigned (refs\/tags\/\S+)$/.exec(line);
+    if (m) tags.push({ oid: m[1]!, ref: m[2]! });
+  }
+  return tags;
 }
 
 export async function initPolicy(req: InitRequest): Promise<InitResult> {
@@ -399,7 +437,8 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   }));
   const maintainer = userDraft ? userEmail : undefined;
   const date = new Date().toISOString().slice(0, 10);
-  const policyYml = renderPolicy({ signers, maintainers: maintainer ? [maintainer] : [], date });
+  const legacyTags = await unsignedAnnotatedTags(repo.commonDir);
+  const policyYml = renderPolicy({ signers, maintainers: maintainer ? [maintainer] : [], date, legacyTags });
   const signerLines = drafts.flatMap((d) =>
     [...d.ssh.values()].map(
       (k) => `${[...d.emails].join(',')} namespaces="git" ${k.type} ${Buffer.from(k.canonical).toString('base64')}`,
@@ -473,6 +512,15 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         `  ... and ${unvouched.length - 20} more (gitguard verify --allowed-signers FILE --keyring FILE lists them)`,
       );
   }
+  if (legacyTags.length)
+    review.push(
+      `${legacyTags.length} unsigned annotated tag(s) already there (${legacyTags
+        .slice(0, 5)
+        .map((t) => t.ref.slice('refs/tags/'.length))
+        .join(
+          ', ',
+        )}${legacyTags.length > 5 ? ', ...' : ''}) are goodlisted by tag object id: tags-signed judges every tag by the policy at the tip; sign new ones (git tag -s)`,
+    );
   if (counts.other)
     review.push(
       `${counts.other} signed commit(s) were not proposed: their keys are not in your gpg keyring or allowed-signers file, or sign for someone else (gitguard verify --allowed-signers FILE --keyring FILE shows which)`,

@@ -396,3 +396,36 @@ describe('release tags across an SSH key rotation that keeps the old key with va
     expect(late.code).toBe(1);
   });
 });
+
+describe('gitguard init on a repository whose releases were tagged unsigned before it', () => {
+  // `git tag -a` releases from before gitguard: tags-signed judges every tag by the policy at the
+  // tip, so what init proposes must account for them, or the first audit fails on old releases.
+  test('init goodlists the unsigned annotated tags it found; the audit passes; a new unsigned tag fails', async () => {
+    const r = makeRepo();
+    configureSshSigning(r, alice);
+    r.run(['config', 'user.email', 'alice@example.com']); // init proposes the user's own key
+    r.commit('before gitguard');
+    r.run(['tag', '-a', '-m', 'release 0.1', 'v0.1']);
+    r.run(['tag', 'lightweight']);
+    r.commit('more');
+    r.run(['tag', '-a', '-m', 'release 0.2', 'v0.2']);
+    r.run(['tag', '-s', '-m', 'release 0.3, signed', 'v0.3']);
+    const init = await runMain(['init', '-C', r.dir], { env: r.env });
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('2 unsigned annotated tag(s) already there (v0.1, v0.2) are goodlisted');
+    r.commit('Add gitguard trust policy', {}, ['-S']);
+    const tagsSigned = async () => {
+      const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', 'tags-signed'], {
+        env: r.env,
+      });
+      return { code: res.code, result: resultOf(parseJson(res), 'tags-signed') };
+    };
+    const first = await tagsSigned();
+    expect(first.result.outcome).toBe('pass');
+    expect(first.code).toBe(0);
+    r.run(['tag', '-a', '-m', 'release 0.4, unsigned', 'v0.4']);
+    const later = await tagsSigned();
+    expect(later.result.findings.map((f) => f.ref)).toEqual(['refs/tags/v0.4']);
+    expect(later.code).toBe(1);
+  });
+});
