@@ -131,6 +131,20 @@ describe('a redirect to another host', () => {
   });
 });
 
+test('a redirect within the API host (a renamed repository) is followed, with the token', async () => {
+  const inner = github({ rulesets: [ghRuleset({ id: 7 })], effective: [] });
+  const moved = `/repos/${OWNER}/${NAME}-renamed/rulesets`;
+  const h: Handler = (req, base) => {
+    if (req.path === `/repos/${OWNER}/${NAME}/rulesets`)
+      return { status: 301, headers: { location: `${base}${moved}` } };
+    if (req.path === moved) return inner({ ...req, path: `/repos/${OWNER}/${NAME}/rulesets` }, base);
+    return inner(req, base);
+  };
+  const run = await audit(h, 'github');
+  expect(run.code).toBe(0);
+  expect(run.forge.requests.find((r) => r.path === moved)?.headers.authorization).toBe(`token ${TOKEN}`);
+});
+
 describe('pagination that never ends', () => {
   test('GitHub: a page whose next link is itself is a loop: exit 2 at once, one line', async () => {
     const h = withHeaderOn(github({ rulesets: [ghRuleset({ id: 1 })] }), GH_RULESETS, (base) => ({
