@@ -26,20 +26,23 @@ export interface PrePushUpdate {
 }
 
 const ZERO = /^0+$/;
-const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** "<local ref> <local sha> <remote ref> <remote sha>": the local side is what the user typed (git
+ *  writes "HEAD@{1 minute ago}" as given, spaces and all), the other three have a fixed shape. */
+const LINE = /^(.+) ([0-9a-f]{40}(?:[0-9a-f]{24})?) (\S+) ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/;
 
 function parsePrePushInput(input: string): PrePushUpdate[] {
   const out: PrePushUpdate[] = [];
   for (const [i, raw] of input.split('\n').entries()) {
-    const line = raw.trim();
-    if (!line) continue;
-    const parts = line.split(' ');
-    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!))
+    const line = raw.replace(/\r$/, '');
+    if (!line.trim()) continue;
+    const m = LINE.exec(line);
+    if (!m)
       throw new ExpectedError(
         `pre-push input line ${i + 1} is not "<local ref> <local sha> <remote ref> <remote sha>"`,
         "run it from the pre-push hook, which passes git's input on stdin (gitguard hook install)",
       );
-    out.push({ localRef: parts[0]!, localSha: parts[1]!, remoteRef: parts[2]!, remoteSha: parts[3]! });
+    out.push({ localRef: m[1]!, localSha: m[2]!, remoteRef: m[3]!, remoteSha: m[4]! });
   }
   return out;
 }
