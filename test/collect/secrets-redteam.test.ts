@@ -85,3 +85,23 @@ test('a file renamed and edited in one commit: the added token is reported at th
   const facts = await scanSecrets(await discoverRepository(r.dir), [c]);
   expect(facts.leaks.map((l) => [l.commit, l.path, l.line])).toEqual([[c, 'new.txt', 21]]);
 });
+
+test('an octopus merge (three parents) with a token of its own: reported at the merge', async () => {
+  const r = makeRepo();
+  r.commit('base', { 'a.txt': 'a\n' });
+  for (const b of ['x', 'y']) {
+    r.run(['checkout', '-q', '-b', b, 'HEAD']);
+    r.commit(b, { [`${b}.txt`]: `${b}\n` });
+    r.run(['checkout', '-q', '-']);
+  }
+  r.commit('main moves', { 'm.txt': 'm\n' });
+  r.run(['merge', '-q', '--no-commit', 'x', 'y']);
+  const token = f.checksummed(`gh${'p'}_`);
+  writeFileSync(join(r.dir, 'a.txt'), `a\nT=${token}\n`);
+  r.run(['add', 'a.txt']);
+  r.run(['commit', '-q', '-m', 'octopus']);
+  const merge = r.run(['rev-parse', 'HEAD']);
+  expect(r.run(['rev-list', '--parents', '-n', '1', merge]).split(' ')).toHaveLength(4);
+  const facts = await scanSecrets(await discoverRepository(r.dir), [merge]);
+  expect(facts.leaks.map((l) => [l.commit, l.path, l.line])).toEqual([[merge, 'a.txt', 2]]);
+});
