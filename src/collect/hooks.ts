@@ -27,24 +27,57 @@ function lastValue(config: ConfigEntry[], key: string): ConfigEntry | undefined 
   return undefined;
 }
 
-/** The folder one core.hooksPath value names (`~/` expanded; relative to the work tree, or the git dir when bare). */
-function resolveHooksPath(repo: RepositoryInfo, value: string): string {
-  const dir = value.startsWith('~/') ? join(runEnv().HOME ?? homedir(), value.slice(2)) : value;
+/** The home folder of `user` from /etc/passwd (git's getpwnam), or undefined. */
+function homeOf(user: string): string | undefined {
+  try {
+    const passwd = readBounded('/etc/passwd', 4 * 1024 * 1024, { truncate: true }).toString('utf8');
+    for (const line of passwd.split('\n')) {
+      const f = line.split(':');
+      if (f[0] === user && f.length >= 7) return f[5];
+    }
+  } catch {
+    // no passwd file: the user is unknown
+  }
+  return undefined;
+}
+
+/** The folder one core.hooksPath value names, expanded as git's interpolate_path does ("~" and
+ *  "~/x" from HOME, "~user/x" from that user's home); relative to the work tree, or the git dir when bare. */
+function resolveHooksPath(repo: RepositoryInfo, value: string, env: NodeJS.ProcessEnv): string {
+  let dir = value;
+  if (value.startsWith('~')) {
+    const slash = value.indexOf('/');
+    const user = value.slice(1, slash === -1 ? undefined : slash);
+    const rest = slash === -1 ? '' : value.slice(slash + 1);
+    const home = user === '' ? (env.HOME ?? homedir()) : homeOf(user);
+    // An unknown user: git cannot expand it and refuses the value; no folder, so no hooks.
+    if (home === undefined) return '';
+    dir = join(home, rest);
+  }
   // A relative core.hooksPath is taken from where hooks run: the work tree top, or the git dir when bare.
   return isAbsolute(dir) ? dir : resolve(repo.workTree ?? repo.gitDir, dir);
 }
 
-export function hooksDir(repo: RepositoryInfo, config: ConfigEntry[]): { dir: string; source: string } {
+/** Where git looks for hooks. An empty core.hooksPath names no folder: git then runs no hook at all
+ *  (dir is ""), it does not fall back to .git/hooks. */
+export function hooksDir(
+  repo: RepositoryInfo,
+  config: ConfigEntry[],
+  env: NodeJS.ProcessEnv = runEnv(),
+): { dir: string; source: string } {
   const hp = lastValue(config, 'core.hookspath');
-  if (hp && hp.value !== null && hp.value !== '') {
-    return { dir: resolveHooksPath(repo, hp.value), source: `core.hooksPath (${hp.scope})` };
+  if (hp && hp.value !== null) {
+    return {
+      dir: hp.value === '' ? '' : resolveHooksPath(repo, hp.value, env),
+      source: `core.hooksPath (${hp.scope})`,
+    };
   }
   return { dir: join(repo.commonDir, 'hooks'), source: 'default' };
 }
 
 function listHooks(dir: string): HooksFacts['hooks'] {
   const hooks: HooksFacts['hooks'] = [];
-  if (existsSync(dir) && statSync(dir).isDirectory()) {
+  if (dir !== '' && existsSync(dir) && statSync(dir).isDirectory()) {
     for (const name of readdirSync(dir).sort()) {
       if (name.endsWith('.sample')) continue;
       const path = join(dir, name);
@@ -62,14 +95,20 @@ function listHooks(dir: string): HooksFacts['hooks'] {
   return hooks;
 }
 
-export function collectHooks(repo: RepositoryInfo, config: ConfigEntry[]): HooksFacts {
-  const { dir, source } = hooksDir(repo, config);
+/** env: the audited environment (its HOME expands "~" in core.hooksPath, as for the git it configures). */
+export function collectHooks(
+  repo: RepositoryInfo,
+  config: ConfigEntry[],
+  env: NodeJS.ProcessEnv = runEnv(),
+): HooksFacts {
+  const { dir, source } = hooksDir(repo, config, env);
   const hooks = listHooks(dir);
   // gitguard hooks left behind in folders git no longer uses: the default folder, or a core.hooksPath
   // that a later scope overrides. A hook installed there does not run.
   const others = new Set<string>([join(repo.commonDir, 'hooks')]);
-  for (const e of config) if (e.key === 'core.hookspath' && e.value) others.add(resolveHooksPath(repo, e.value));
+  for (const e of config) if (e.key === 'core.hookspath' && e.value) others.add(resolveHooksPath(repo, e.value, env));
   others.delete(dir);
+  others.delete('');
   const bypassed = [...others].flatMap((d) =>
     listHooks(d).filter((h) => h.marker !== 'absent' && !hooks.some((x) => x.name === h.name && x.marker !== 'absent')),
   );

@@ -155,7 +155,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     async collect(run) {
       const config = await run.get('config');
       return config.ok
-        ? attempt(() => collectHooks(run.req.repository, config.value))
+        ? attempt(() => collectHooks(run.req.repository, config.value, run.req.env))
         : unavailable(`config unavailable: ${config.reason}`);
     },
   },

@@ -100,7 +100,12 @@ async function locate(req: {
       'the pre-receive hook belongs in the repository you push to (a bare one); for your own pushes run gitguard hook install without --server',
     );
   const config = await collectConfig(repo, req.env ?? process.env);
-  const { dir, source } = hooksDir(repo, config);
+  const { dir, source } = hooksDir(repo, config, req.env ?? process.env);
+  if (dir === '')
+    throw new ExpectedError(
+      `${source} is empty: git runs no hook at all`,
+      'remove it (git config --unset core.hooksPath, at that scope), then run gitguard hook install again',
+    );
   return { hook, dir, source, ...(repo.workTree ? { top: repo.workTree } : {}) };
 }
 

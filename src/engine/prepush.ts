@@ -26,20 +26,23 @@ export interface PrePushUpdate {
 }
 
 const ZERO = /^0+$/;
-const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** "<local ref> <local sha> <remote ref> <remote sha>": the local side is what the user typed (git
+ *  writes "HEAD@{1 minute ago}" as given, spaces and all), the other three have a fixed shape. */
+const LINE = /^(.+) ([0-9a-f]{40}(?:[0-9a-f]{24})?) (\S+) ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/;
 
 function parsePrePushInput(input: string): PrePushUpdate[] {
   const out: PrePushUpdate[] = [];
   for (const [i, raw] of input.split('\n').entries()) {
-    const line = raw.trim();
-    if (!line) continue;
-    const parts = line.split(' ');
-    if (parts.length !== 4 || !OID.test(parts[1]!) || !OID.test(parts[3]!))
+    const line = raw.replace(/\r$/, '');
+    if (!line.trim()) continue;
+    const m = LINE.exec(line);
+    if (!m)
       throw new ExpectedError(
         `pre-push input line ${i + 1} is not "<local ref> <local sha> <remote ref> <remote sha>"`,
         "run it from the pre-push hook, which passes git's input on stdin (gitguard hook install)",
       );
-    out.push({ localRef: parts[0]!, localSha: parts[1]!, remoteRef: parts[2]!, remoteSha: parts[3]! });
+    out.push({ localRef: m[1]!, localSha: m[2]!, remoteRef: m[3]!, remoteSha: m[4]! });
   }
   return out;
 }
@@ -70,20 +73,28 @@ export async function prePushCheck(opts: {
   let store: FactStore | undefined;
   try {
     // First what each update would publish (ancestry is one merge-base per updated ref)...
-    const revisions: string[] = [];
+    // A ^exclusion holds for the whole walk, so each is listed once: pushing N new branches beside N
+    // remote-tracking refs must not list (or loop over) N x N of them (git push --all of a large
+    // repository filled the heap).
+    const revisions = new Set<string>();
+    const againstTips = new Set<string>(); // local shas of new remote refs: measured against every remote-tracking tip
     const ffOf = new Map<PrePushUpdate, boolean | undefined>();
     for (const u of updates) {
       if (ZERO.test(u.localSha)) continue;
-      let exclude = remoteTips;
+      revisions.add(u.localSha);
+      let ff: boolean | undefined;
       if (!ZERO.test(u.remoteSha)) {
-        const ff = await isAncestor(shadow, u.remoteSha, u.localSha);
+        ff = await isAncestor(shadow, u.remoteSha, u.localSha);
         ffOf.set(u, ff);
-        if (ff !== undefined) exclude = [u.remoteSha];
       }
-      revisions.push(u.localSha, ...exclude.filter((e) => e !== u.localSha).map((e) => `^${e}`));
+      if (ff === undefined) againstTips.add(u.localSha);
+      else if (u.remoteSha !== u.localSha) revisions.add(`^${u.remoteSha}`);
     }
+    // Each such update excludes every tip but its own sha: a tip is excluded unless it is the one sha they all push.
+    if (againstTips.size)
+      for (const t of remoteTips) if (!(againstTips.size === 1 && againstTips.has(t))) revisions.add(`^${t}`);
     // ...then the facts of the push rules: one walk over it, which also reads the policy at HEAD (the protected refs).
-    const tips = [...new Set(revisions)];
+    const tips = [...revisions];
     const rules = pushRules();
     store = new FactStore(
       { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },

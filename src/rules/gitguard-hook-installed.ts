@@ -17,7 +17,7 @@ export default defineRepoRule({
     if (!facts.hooks.ok) return notAvailable(facts.hooks.reason);
     const { dir, source, hooks } = facts.hooks.value;
     const hook = hooks.find((h) => h.name === 'pre-push');
-    const where = `${dir} (${source})`;
+    const where = dir ? `${dir} (${source})` : `no folder (${source} is empty: git runs no hook)`;
     if (!hook) {
       return {
         outcome: 'warn',

@@ -18,7 +18,15 @@ export default defineRepoRule({
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const hooks = facts.hooks.value;
     const hp = effective(facts.config.value, 'core.hookspath');
-    if (hooks.source === 'default' || !hp || !hp.value) return { outcome: 'pass' };
+    if (hooks.source === 'default' || !hp || hp.value === null) return { outcome: 'pass' };
+    // git reads an empty value as "no folder" and runs no hook at all (it does not fall back to .git/hooks).
+    if (hp.value === '')
+      return {
+        outcome: 'fail',
+        findings: [
+          configFinding(hp, `core.hooksPath is empty (${hp.scope}): git runs no hook, every hook is switched off`),
+        ],
+      };
     if (NULL_DEVICES.has(hp.value.trim().toLowerCase())) {
       return {
         outcome: 'fail',

@@ -36,6 +36,21 @@ export default defineRepoRule({
       const j = t.judged.trust.mode === 'none' && t.tag.signature ? undefined : judge(t.judged);
       if (!j) continue; // signed, but nothing to check it against
       judged += 1;
+      // A signature vouches for the name inside the tag. The same signed tag under another ref name
+      // (an old release re-published as refs/tags/v2.0) is what git describe calls "externally
+      // known as": the signer never tagged that name.
+      const refName = t.ref.slice('refs/tags/'.length);
+      if (GOOD.has(j.status) && t.tag.signature && t.tag.name !== refName) {
+        found.add({
+          ...commitFinding(
+            t.judged,
+            j,
+            `${t.ref}: the signed tag names itself "${t.tag.name}", not "${refName}": a tag signed for another name`,
+          ),
+          ref: t.ref,
+        });
+        continue;
+      }
       if (GOOD.has(j.status)) continue;
       found.add({
         ...commitFinding(

@@ -77,6 +77,10 @@ const EXPECTED: Record<string, string> = {
   'corrupted base64': 'B',
   'truncated signature': 'B',
   'missing footer': 'B',
+  'bytes after the sshsig blob (inside the base64)': 'B',
+  'bad SSHSIG magic': 'B',
+  'base64 on one long line': 'B',
+  'text after the footer': 'B',
   unsigned: 'N',
 };
 
@@ -207,6 +211,17 @@ beforeAll(() => {
   add('corrupted base64', forge(corrupt.join('\n')));
   add('truncated signature', forge([lines[0], lines[1], lines[lines.length - 2], ''].join('\n')));
   add('missing footer', forge(lines.slice(0, -2).join('\n') + '\n'));
+  // Red-team round 2: the blob and the armour edited, each as ssh-keygen -Y verify reads them.
+  const blob = Buffer.from(lines.slice(1, -2).join(''), 'base64');
+  const rearmor = (b: Buffer, wrap = 70): string => {
+    const b64 = b.toString('base64');
+    const body = wrap ? (b64.match(new RegExp(`.{1,${wrap}}`, 'g')) ?? []) : [b64];
+    return [lines[0], ...body, lines[lines.length - 2], ''].join('\n');
+  };
+  add('bytes after the sshsig blob (inside the base64)', forge(rearmor(Buffer.concat([blob, Buffer.alloc(4)]))));
+  add('bad SSHSIG magic', forge(rearmor(Buffer.concat([Buffer.from('SSHSIh'), blob.subarray(6)]))));
+  add('base64 on one long line', forge(rearmor(blob, 0)));
+  add('text after the footer', forge(sig.replace(/\n?$/, '\n') + 'trailing text\n'));
 }, 120_000);
 
 afterAll(() => cleanupTemp());

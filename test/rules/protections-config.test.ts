@@ -367,6 +367,12 @@ describe('hooks-not-disabled', () => {
       mentions: ['core.hooksPath=/dev/null (global): every hook is switched off'],
     },
     {
+      name: 'fails when core.hooksPath is empty (git runs no hook, it does not fall back to .git/hooks)',
+      facts: withHooks([], { dir: '', source: 'core.hooksPath (local)' }, hp('')),
+      outcome: 'fail',
+      mentions: ['core.hooksPath is empty (local): git runs no hook'],
+    },
+    {
       name: 'fails when core.hooksPath points at an empty folder',
       facts: withHooks([], { dir: '/tmp/empty', source: 'core.hooksPath (local)' }, hp('/tmp/empty')),
       outcome: 'fail',

@@ -31,6 +31,12 @@ describe('tags-signed', () => {
       outcome: 'pass',
     },
     {
+      name: 'fails a good signed tag published under a ref name other than the one it was signed for',
+      facts: withTags({ ...tag('v1.0', trusted(good('alice'), policy, byAlice)), ref: 'refs/tags/v2.0' }),
+      outcome: 'fail',
+      mentions: ['refs/tags/v2.0: the signed tag names itself "v1.0", not "v2.0"'],
+    },
+    {
       name: 'fails an unsigned annotated tag',
       facts: withTags(tag('v2', trusted({ letter: 'N', format: 'none', identities: [] }, policy, byAlice), false)),
       outcome: 'fail',

@@ -21,7 +21,7 @@ import {
   type Hidden,
 } from '../../domain/forge.js';
 import { redact } from './redact.js';
-import { retryingFetch, unreachable, type HttpSettings } from './http.js';
+import { apiOrigins, REFUSED, retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';
 import type { ForgeScope } from './scope.js';
 
@@ -64,11 +64,11 @@ function client(t: ForgeTarget, s: HttpSettings): Client {
     log: quiet,
     // 429 and 502-504 are waited out in retryingFetch; plugin-retry handles the rest of 5xx and
     // network errors, plugin-throttling GitHub's 403 rate limits.
-    request: { fetch: retryingFetch(s) },
+    request: { fetch: retryingFetch(s, apiOrigins(t)) },
     retry: {
       retries: s.retries,
       retryAfterBaseValue: s.backoffBaseMs,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451, 502, 503, 504],
+      doNotRetry: [400, 401, 403, 404, 410, REFUSED, 422, 429, 451, 502, 503, 504],
     },
     throttle: {
       onRateLimit: wantRetry,

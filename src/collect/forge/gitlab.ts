@@ -16,7 +16,7 @@ import {
   type ForgeRef,
 } from '../../domain/forge.js';
 import { redact } from './redact.js';
-import { retryingFetch, unreachable, type HttpSettings } from './http.js';
+import { apiOrigins, retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';
 import type { ForgeScope } from './scope.js';
 
@@ -31,8 +31,8 @@ class GitLabHttpError extends Error {
 
 /** gitbeaker's transport, with our timeout and bounded retries (429 and 5xx, honouring
  *  Retry-After and RateLimit-Reset). Everything else about the API (paths, pagination) stays gitbeaker's. */
-function requester(s: HttpSettings) {
-  const doFetch = retryingFetch(s, [429, 500, 502, 503, 504]);
+function requester(s: HttpSettings, origins: readonly string[]) {
+  const doFetch = retryingFetch(s, origins, [429, 500, 502, 503, 504]);
   return createRequesterFn(
     (_service, opts) => Promise.resolve(opts),
     async (endpoint: string, options?: RequestOptions) => {
@@ -136,7 +136,7 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
   const api = new Gitlab({
     host,
     ...auth,
-    requesterFn: requester(s),
+    requesterFn: requester(s, apiOrigins(t)),
     queryTimeout: s.timeoutMs,
   } as ConstructorParameters<typeof Gitlab>[0]);
 

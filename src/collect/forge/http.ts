@@ -34,20 +34,112 @@ export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
   };
 }
 
-/** fetch with a deadline per call (the clients' own signal, if any, still applies). */
-function timedFetch(timeoutMs: number): typeof fetch {
-  return (input, init) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return fetch(input, { ...init, signal });
+/** Bounds on what one forge client takes from its server: any real page is far smaller, any real
+ *  audit far fewer requests. */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+const MAX_REQUESTS = 5000;
+const MAX_REDIRECTS = 5;
+/** The status of the answer gitguard makes up when it refuses what the forge said (see guardedFetch). */
+export const REFUSED = 421;
+
+/** A refusal, as an answer the clients turn into their usual one-line error (and do not retry). */
+function refusal(message: string): Response {
+  return new Response(JSON.stringify({ message }), {
+    status: REFUSED,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+/** The URL a rel="next" Link header names, resolved against the page that sent it. */
+function nextLink(link: string | null, base: URL): string | undefined {
+  const m = link ? /<([^>]*)>\s*;\s*rel="?next"?/.exec(link) : null;
+  if (!m) return undefined;
+  try {
+    return new URL(m[1]!, base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The body, read whole up to `limit` bytes; undefined past it (the rest is not read). */
+async function boundedBody(response: Response, limit: number): Promise<Uint8Array | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > limit) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > limit) {
+        await response.body.cancel().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * fetch for one forge client, with a deadline per call (the clients' own signal, if any, still
+ * applies), that sends its requests, and so the token, only to `origins` (the API's): a Link header
+ * or a redirect naming another host is refused, never followed; redirects within them are followed
+ * (a renamed repository). A page whose next link was asked before (a pagination loop), an answer
+ * over MAX_ANSWER_BYTES and more than MAX_REQUESTS requests are refused too.
+ */
+function guardedFetch(timeoutMs: number, origins: readonly string[]): typeof fetch {
+  let requests = 0;
+  let bytes = 0;
+  const paged = new Set<string>(); // pages answered with a next link
+  return async (input, init) => {
+    let url = new URL(input instanceof Request ? input.url : String(input));
+    if (paged.has(url.href))
+      return refusal(`the forge's pagination loops (its next link names a page of ${url.pathname} already read)`);
+    for (let hop = 0; ; hop += 1) {
+      if (!origins.includes(url.origin))
+        return refusal(`the forge sent gitguard to another host (${url.origin}); the token goes only to ${origins[0]}`);
+      if (++requests > MAX_REQUESTS) return refusal(`the forge needed more than ${MAX_REQUESTS} requests`);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      const response = await fetch(url, { ...init, signal, redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location !== null) {
+        await response.body?.cancel();
+        if (hop >= MAX_REDIRECTS) return refusal(`the forge redirected gitguard more than ${MAX_REDIRECTS} times`);
+        url = new URL(location, url);
+        continue;
+      }
+      const body = await boundedBody(response, Math.min(MAX_ANSWER_BYTES, MAX_TOTAL_BYTES - bytes));
+      if (body === undefined)
+        return refusal(
+          `an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB (or than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB in all)`,
+        );
+      bytes += body.byteLength;
+      const next = response.ok ? nextLink(response.headers.get('link'), url) : undefined;
+      if (next !== undefined) paged.add(url.href);
+      const empty = response.status === 204 || response.status === 304;
+      return new Response(empty ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    }
   };
 }
 
-/** timedFetch that also waits out 429 and 5xx answers (by default 502/503/504) (Retry-After, rate-limit reset, else a
+/** guardedFetch that also waits out 429 and 5xx answers (by default 502/503/504) (Retry-After, rate-limit reset, else a
  *  growing backoff) when the wait is at most maxWaitSeconds, up to `retries` times. 403 rate limits
  *  are the GitHub client's (plugin-throttling); other statuses are the caller's. */
-export function retryingFetch(s: HttpSettings, statuses: readonly number[] = [429, 502, 503, 504]): typeof fetch {
-  const once = timedFetch(s.timeoutMs);
+export function retryingFetch(
+  s: HttpSettings,
+  origins: readonly string[],
+  statuses: readonly number[] = [429, 502, 503, 504],
+): typeof fetch {
+  const once = guardedFetch(s.timeoutMs, origins);
   return async (input, init) => {
     for (let attempt = 0; ; attempt += 1) {
       const response = await once(input, init);
@@ -77,6 +169,11 @@ export function waitFor(headers: Headers | Record<string, string | undefined>, n
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The origins a forge client may send its requests (and token) to: its API's, and GitHub's GraphQL endpoint's. */
+export function apiOrigins(t: { api: string; graphql?: string }): string[] {
+  return [...new Set([t.api, ...(t.graphql ? [t.graphql] : [])].map((u) => new URL(u).origin))];
+}
 
 /** Any failure of a forge request, as the one line the user sees (redacted), exit 2. */
 export function unreachable(kind: string, api: string, err: unknown): ExpectedError {

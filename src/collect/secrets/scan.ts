@@ -6,7 +6,9 @@
 // file). Binary blobs, and blobs larger than the limit (git's core.bigFileThreshold makes it treat
 // them as binary), are skipped and counted. Memory is bounded by one file's added lines (plus a
 // capped set of the blob ids already scanned).
-// Merge commits show no diff (git's default), so only what their parents added is scanned.
+// A merge is read as git's dense combined diff (--cc): what its result adds that none of its
+// parents has, e.g. a token typed into a conflict resolution, is scanned at the merge; what it
+// takes from a parent was scanned at the commit that added it.
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
 import { createShadow, runGit, spawnGit } from '../git.js';
@@ -26,6 +28,7 @@ const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
 export const MAX_LEAKS = 10_000;
 const MAX_BLOCK_LINES = 400;
 const BLOCK_START = /-----begin/i;
+const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
 /** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
  *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
  *  stays bounded whatever the size of the history. */
@@ -108,6 +111,9 @@ export async function scanSecrets(
         '--no-color',
         '--no-ext-diff',
         '--no-textconv',
+        // A merge's own changes: the lines its result has that none of its parents has (an
+        // "evil merge" or a conflict resolution). Lines it takes from a parent were scanned there.
+        '--cc',
         '--reverse',
         '--topo-order',
         '--format=%x01%H',
@@ -138,6 +144,7 @@ export async function scanSecrets(
 
     let commit = '';
     let file: FileChange | undefined;
+    let cols = 1;
     let oldLeft = 0;
     let newLeft = 0;
     let lineNo = 0;
@@ -160,18 +167,43 @@ export async function scanSecrets(
       const first = text.charCodeAt(s);
       if (oldLeft > 0 || newLeft > 0) {
         // Inside a hunk: git says how many lines of each side follow.
-        if (first === 0x2b /* + */) {
-          newLeft -= 1;
-          if (file && !file.skip && (interesting || blockLeft > 0)) {
-            const line = text.slice(s + 1, e);
-            file.lines.push(line);
-            file.numbers.push(lineNo);
-            if (interesting && BLOCK_START.test(line)) blockLeft = MAX_BLOCK_LINES;
-            else if (blockLeft > 0) blockLeft -= 1;
+        let inResult: boolean;
+        let added: boolean;
+        if (cols === 1) {
+          inResult = first === 0x2b; /* + */
+          added = inResult;
+          if (first === 0x2d /* - */) oldLeft -= 1;
+          else if (first === 0x20)
+            oldLeft -= 1; // context: on both sides
+          else if (!inResult) return; // "\ No newline at end of file" and the like
+          if (first === 0x20) inResult = true;
+        } else {
+          // A merge's combined diff: one column per parent. A line with "-" in some column is
+          // gone from the result; a result line counts for each parent it is in (" "), and the
+          // merge itself added it only when it is in none of them ("+" in every column).
+          if (first !== 0x2b && first !== 0x2d && first !== 0x20) return;
+          let minus = 0;
+          let plus = 0;
+          for (let i = 0; i < cols; i++) {
+            const c = text.charCodeAt(s + i);
+            if (c === 0x2d) minus += 1;
+            else if (c === 0x2b) plus += 1;
           }
-          lineNo += 1;
-        } else if (first === 0x2d /* - */) oldLeft -= 1;
-        return; // "\ No newline at end of file" and the like
+          inResult = minus === 0;
+          added = plus === cols;
+          oldLeft -= inResult ? cols - plus : minus;
+        }
+        if (!inResult) return;
+        newLeft -= 1;
+        if (added && file && !file.skip && (interesting || blockLeft > 0)) {
+          const line = text.slice(s + cols, e);
+          file.lines.push(line);
+          file.numbers.push(lineNo);
+          if (interesting && BLOCK_START.test(line)) blockLeft = MAX_BLOCK_LINES;
+          else if (blockLeft > 0) blockLeft -= 1;
+        }
+        lineNo += 1;
+        return;
       }
       if (first === 0x01) {
         flush();
@@ -180,15 +212,18 @@ export async function scanSecrets(
         return;
       }
       if (first === 0x40 /* @ */ && text.charCodeAt(s + 1) === 0x40 && file) {
-        const m = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(text.slice(s, Math.min(e, s + 80)));
+        // "@@ -a,b +c,d @@", or a merge's "@@@ -a,b -a,b +c,d @@@" (one "@" and one "-" range more per parent)
+        const m = HUNK.exec(text.slice(s, Math.min(e, s + 400)));
         if (m) {
-          oldLeft = m[1] === undefined ? 1 : Number(m[1]);
-          lineNo = Number(m[2]);
-          newLeft = m[3] === undefined ? 1 : Number(m[3]);
+          cols = m[1]!.length - 1;
+          oldLeft = 0;
+          for (const r of m[2]!.matchAll(/-\d+(?:,(\d+))? /g)) oldLeft += r[1] === undefined ? 1 : Number(r[1]);
+          lineNo = Number(m[3]);
+          newLeft = m[4] === undefined ? 1 : Number(m[4]);
         }
         return;
       }
-      if (first === 0x64 /* d */ && text.startsWith('diff --git ', s)) {
+      if (first === 0x64 /* d */ && (text.startsWith('diff --git ', s) || text.startsWith('diff --cc ', s))) {
         flush();
         file = { skip: false, lines: [], numbers: [] };
         return;
