@@ -9,17 +9,35 @@ import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:pa
 import { homedir } from 'node:os';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../domain/model.js';
 import { getGitBinary } from './git.js';
-import { programOutput } from './run-program.js';
+import { fileIdentity, programOutput, realpathOr } from './run-program.js';
 import { distroRecord, type PackageTools } from './distro-package.js';
 import { collectConfig } from './config.js';
 import { runEnv } from './run-context.js';
 
-async function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
+async function runForFirstLine(program: string, args: string[]): Promise<string | undefined> {
   // ssh -V prints on stderr.
   const out = await programOutput(program, args, { stderr: true });
   if (!out) return undefined;
   const line = out.text.split('\n').find((l) => l.trim());
   return line?.trim().slice(0, 500);
+}
+
+// One version query per program file for the life of the process: main() may run many times in one
+// process (the CLI tests run hundreds of audits in-process, each a fork from a large process). The
+// key is the program file as it is now, so a replaced or upgraded program is asked again; nothing
+// here comes from the audited repository (programs inside it are never run).
+const versionLines = new Map<string, Promise<string | undefined>>();
+function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
+  const real = realpathOr(program);
+  if (!real) return runForFirstLine(program, args);
+  const key = JSON.stringify([program, real, fileIdentity(real), args]);
+  let line = versionLines.get(key);
+  if (!line) {
+    if (versionLines.size >= 64) versionLines.clear();
+    line = runForFirstLine(program, args);
+    versionLines.set(key, line);
+  }
+  return line;
 }
 
 /** Is `path` the repository's folder or inside it? */

@@ -2,11 +2,11 @@
 // fixed (see src/vulndb/distro-changelog.ts for the parsing). Only the system's package tools are
 // run (/usr/bin or /bin, never PATH, so nothing from the audited repository), each with a timeout;
 // the changelog is read from /usr/share/doc, following symlinks only within it, size-bounded.
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join, relative, isAbsolute } from 'node:path';
 import { cveMentions, parseDebianChangelog, parseRpmChangelog, type DistroRecord } from '../vulndb/distro-changelog.js';
-import { programOutput } from './run-program.js';
+import { fileIdentity, programOutput, realpathOr } from './run-program.js';
 
 /** Where the package tools and documentation are; tests point these elsewhere (a machine without dpkg). */
 export interface PackageTools {
@@ -29,14 +29,6 @@ function systemProgram(name: string): string | undefined {
 function within(root: string, p: string): boolean {
   const rel = relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-function realpathOr(p: string): string | undefined {
-  try {
-    return realpathSync(p);
-  } catch {
-    return undefined;
-  }
 }
 
 const none = (reason: string): DistroRecord => ({ kind: 'none', reason: `no distribution record: ${reason}` });
@@ -158,15 +150,6 @@ async function fromRpm(rpm: string, real: string): Promise<DistroRecord> {
 const records = new Map<string, Promise<DistroRecord>>();
 const PACKAGE_DATABASES = ['/var/lib/dpkg/status', '/var/lib/rpm', '/usr/share/doc'];
 
-function identity(path: string): string {
-  try {
-    const s = statSync(path);
-    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
-  } catch {
-    return '-';
-  }
-}
-
 /**
  * The distribution's record for the program gitguard judged (`raw`: what it printed, to recognise
  * Apple Git). Never throws: where there is no record, says why.
@@ -174,7 +157,7 @@ function identity(path: string): string {
 export function distroRecord(program: string, raw: string, tools: PackageTools = {}): Promise<DistroRecord> {
   const real = realpathOr(program);
   if (!real || Object.keys(tools).length > 0) return lookUp(program, raw, tools);
-  const key = JSON.stringify([program, real, identity(real), raw, PACKAGE_DATABASES.map(identity)]);
+  const key = JSON.stringify([program, real, fileIdentity(real), raw, PACKAGE_DATABASES.map(fileIdentity)]);
   let record = records.get(key);
   if (!record) {
     if (records.size >= 64) records.clear();

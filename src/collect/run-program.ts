@@ -1,7 +1,33 @@
 // Runs an installed program (never one from the audited repository: callers choose the path) in a
 // neutral folder with the hardened environment, with a timeout and a bound on what is kept.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { hardenedEnv } from './git.js';
+
+export function realpathOr(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A file as it is now, for the keys of per-process memos about installed programs: an upgrade
+ * writes a new file (new inode or times). A small file (a wrapper script) adds its content's hash,
+ * since a rewrite in place within one clock tick keeps its size and times.
+ */
+export function fileIdentity(path: string): string {
+  try {
+    const s = statSync(path);
+    const id = `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+    if (!s.isFile() || s.size > 64 * 1024) return id;
+    return `${id}:${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+  } catch {
+    return '-';
+  }
+}
 
 export interface ProgramOutput {
   /** Exit code (null when killed). */

@@ -6,6 +6,7 @@ import { createShadow, runGit } from './git.js';
 import type { SecurityPolicyFacts, SecurityPolicyFile } from '../domain/content.js';
 
 const SECURITY_POLICY_DIRS = ['.github', '', 'docs'] as const;
+const SUBDIRS = SECURITY_POLICY_DIRS.filter((d) => d !== '');
 
 const NAME = /^security\.md$/i;
 
@@ -16,33 +17,39 @@ export async function collectSecurityPolicy(
   if (!head) return { files: [] };
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   try {
-    const files: SecurityPolicyFile[] = [];
-    for (const dir of SECURITY_POLICY_DIRS) {
-      const args = ['ls-tree', '-l', '-z', '--end-of-options', head, ...(dir ? ['--', `${dir}/`] : [])];
-      const out = (await runGit(args, { gitDir: shadow.gitDir, timeoutMs: 30_000 })).stdout.toString('utf8');
-      for (const entry of out.split('\0')) {
-        // "<mode> <type> <oid> <size>\t<path>"
-        const tab = entry.indexOf('\t');
-        if (tab < 0) continue;
-        const [mode, type, oid, size] = entry.slice(0, tab).trim().split(/\s+/);
-        const path = entry.slice(tab + 1);
-        const base = path.slice(path.lastIndexOf('/') + 1);
-        if (!NAME.test(base)) continue;
-        if (type !== 'blob' || mode === '120000') {
-          files.push({ path, size: 0, empty: true });
-          continue;
-        }
-        const bytes = Number(size);
-        let empty = bytes === 0;
-        if (!empty && bytes < 4096) {
-          const text = (
-            await runGit(['cat-file', 'blob', oid!], { gitDir: shadow.gitDir, timeoutMs: 30_000 })
-          ).stdout.toString('utf8');
-          empty = text.trim() === '';
-        }
-        files.push({ path, size: bytes, empty });
+    // One ls-tree for the three folders: "." is the root level (what ls-tree lists without paths),
+    // and a folder's own entry gives way to its contents.
+    const args = ['ls-tree', '-l', '-z', '--end-of-options', head, '--', '.', ...SUBDIRS.map((d) => `${d}/`)];
+    const out = (await runGit(args, { gitDir: shadow.gitDir, timeoutMs: 30_000 })).stdout.toString('utf8');
+    const found: Array<{ dir: number; file: SecurityPolicyFile }> = [];
+    for (const entry of out.split('\0')) {
+      // "<mode> <type> <oid> <size>\t<path>"
+      const tab = entry.indexOf('\t');
+      if (tab < 0) continue;
+      const [mode, type, oid, size] = entry.slice(0, tab).trim().split(/\s+/);
+      const path = entry.slice(tab + 1);
+      const slash = path.lastIndexOf('/');
+      const base = path.slice(slash + 1);
+      const dir = SECURITY_POLICY_DIRS.indexOf(
+        path.slice(0, Math.max(slash, 0)) as (typeof SECURITY_POLICY_DIRS)[number],
+      );
+      if (dir < 0 || !NAME.test(base)) continue;
+      if (type !== 'blob' || mode === '120000') {
+        found.push({ dir, file: { path, size: 0, empty: true } });
+        continue;
       }
+      const bytes = Number(size);
+      let empty = bytes === 0;
+      if (!empty && bytes < 4096) {
+        const text = (
+          await runGit(['cat-file', 'blob', oid!], { gitDir: shadow.gitDir, timeoutMs: 30_000 })
+        ).stdout.toString('utf8');
+        empty = text.trim() === '';
+      }
+      found.push({ dir, file: { path, size: bytes, empty } });
     }
+    // In GitHub's order of folders (the sort is stable: git's order within a folder).
+    const files = found.sort((a, b) => a.dir - b.dir).map((f) => f.file);
     return { commit: head, files };
   } finally {
     shadow.dispose();

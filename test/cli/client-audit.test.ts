@@ -1,6 +1,6 @@
 // `gitguard audit --threat client` end to end with a git shim on PATH: a script named git that
 // reports a chosen version for --version and runs the real git for everything else.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findOnPath } from '../../src/collect/client.js';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
@@ -49,6 +49,20 @@ describe('gitguard audit --threat client', () => {
     expect(byId.get('CVE-2023-25652')).toMatchObject({ version: '2.39.2', fixedOnLine: '2.39.3' });
     expect(byId.get('CVE-2024-32002')).toMatchObject({ version: '2.39.2', fixedOnLine: '2.39.4' });
     expect(result.note).toMatch(/upgrade to 2\.\d+\.\d+ \(overall\)/);
+  });
+
+  test('a program rewritten in place is asked its version again (the per-process memo cannot go stale)', async () => {
+    const dir = shimDir('2.45.0');
+    const args = ['audit', '--rule', 'git-client-patched', '--git', join(dir, 'git'), repo.dir];
+    const before = await runMain(args, { env: repo.env });
+    expect(before.code).toBe(1);
+    expect(before.stdout).toContain('fixed in 2.45.1 on the 2.45 line');
+    // The same file, the same size, written again at once: only its content tells it apart.
+    const shim = join(dir, 'git');
+    writeFileSync(shim, readFileSync(shim, 'utf8').replace('2.45.0', '2.45.1'));
+    const after = await runMain(args, { env: repo.env });
+    expect(after.stdout).not.toContain('fixed in 2.45.1 on the 2.45 line');
+    expect(after.stdout).toMatch(/2\.45\.1/);
   });
 
   test('--git PATH judges that git instead of the one on PATH', async () => {

@@ -213,4 +213,29 @@ describe('security-policy-present', () => {
     expect(ok.code).toBe(0);
     expect(resultOf(parseJson(ok), 'security-policy-present').outcome).toBe('pass');
   });
+
+  test('looks in .github/, the root and docs/ (in that order), and nowhere else', async () => {
+    const r = makeRepo();
+    // Elsewhere does not count, nor a folder named like the file.
+    r.commit('elsewhere', { 'other/SECURITY.md': 'Report to a@example.com\n', 'security.md/x': 'x\n' });
+    const elsewhere = await runMain(['audit', r.dir, ...RULE], { env: r.env });
+    expect(elsewhere.code).toBe(1);
+    expect(resultOf(parseJson(elsewhere), 'security-policy-present').findings.map((f) => f.file)).toEqual([
+      'security.md',
+    ]);
+    r.commit('three', {
+      'docs/Security.md': 'Report to docs@example.com\n',
+      'SECURITY.md': 'Report to root@example.com\n',
+      '.github/security.MD': 'Report to github@example.com\n',
+    });
+    const three = await runMain(['audit', r.dir, ...RULE], { env: r.env });
+    expect(three.code).toBe(0);
+    expect(resultOf(parseJson(three), 'security-policy-present').note).toMatch(/^\.github\/security\.MD /);
+    r.commit('github empty', { '.github/security.MD': '' });
+    const rootWins = await runMain(['audit', r.dir, ...RULE], { env: r.env });
+    expect(resultOf(parseJson(rootWins), 'security-policy-present').note).toMatch(/^SECURITY\.md /);
+    r.commit('root empty', { 'SECURITY.md': ' \n' });
+    const docsWins = await runMain(['audit', r.dir, ...RULE], { env: r.env });
+    expect(resultOf(parseJson(docsWins), 'security-policy-present').note).toMatch(/^docs\/Security\.md /);
+  });
 });

@@ -61,12 +61,12 @@ export function makeGpg(home: string, baseEnv: NodeJS.ProcessEnv = process.env):
       { env, input: opts.input, stdio: ['pipe', 'pipe', 'pipe'] },
     );
 
-  const fingerprints = (query: string): string[] =>
-    run(['--with-colons', '--list-keys', query])
-      .toString()
-      .split('\n')
-      .filter((l) => l.startsWith('fpr:'))
-      .map((l) => l.split(':')[9]!);
+  // The new key's fingerprint from gpg's status line (one gpg, not a listing before and after).
+  const created = (status: Buffer): string => {
+    const fpr = /^\[GNUPG:\] KEY_CREATED [PSB] ([0-9A-F]{40,64})$/m.exec(status.toString())?.[1];
+    if (!fpr) throw new Error(`gpg made no key: ${status.toString().slice(0, 200)}`);
+    return fpr;
+  };
 
   const gpg: Gpg = {
     home,
@@ -74,14 +74,18 @@ export function makeGpg(home: string, baseEnv: NodeJS.ProcessEnv = process.env):
     wrapper,
     run,
     genKey(uid, algo, opts = {}) {
-      run(['--quick-gen-key', uid, algo, opts.usage ?? 'sign', opts.expire ?? 'never'], { at: opts.at });
-      const f = fingerprints(`=${uid}`);
-      return f[0]!;
+      return created(
+        run(['--status-fd', '1', '--quick-gen-key', uid, algo, opts.usage ?? 'sign', opts.expire ?? 'never'], {
+          at: opts.at,
+        }),
+      );
     },
     addSubkey(primary, algo, opts = {}) {
-      const before = new Set(fingerprints(primary));
-      run(['--quick-add-key', primary, algo, opts.usage ?? 'sign', opts.expire ?? 'never'], { at: opts.at });
-      return fingerprints(primary).find((f) => !before.has(f))!;
+      return created(
+        run(['--status-fd', '1', '--quick-add-key', primary, algo, opts.usage ?? 'sign', opts.expire ?? 'never'], {
+          at: opts.at,
+        }),
+      );
     },
     setExpire(primary, expire, at) {
       run(['--quick-set-expire', primary, expire], { at });

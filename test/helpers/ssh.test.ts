@@ -17,6 +17,17 @@ import {
 
 afterAll(cleanupTemp);
 
+test("makeSshKey's fingerprint is ssh-keygen's, for every key type", () => {
+  const repo = makeRepo();
+  for (const type of ['ed25519', 'ecdsa-256', 'ecdsa-384', 'ecdsa-521', 'rsa'] as const) {
+    const key = makeSshKey(repo.home, type);
+    const listed = spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${key.path}.pub`], { encoding: 'utf8' });
+    expect(listed.status).toBe(0);
+    expect(key.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(listed.stdout.split(' ')[1]).toBe(key.fingerprint);
+  }
+});
+
 test('a corrupted signature over a 300 KB payload is B, never a SIGPIPE', () => {
   const repo = makeRepo();
   const key = makeSshKey(repo.home, 'ed25519', 'alice');
