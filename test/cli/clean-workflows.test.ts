@@ -1,12 +1,12 @@
 // Clean repositories made the ways real projects make them must pass: each case here was a false
 // failure (a rule failing, or the audit stopping, where a security engineer sees nothing wrong), and
 // each keeps a twin that still fails, so the fix cannot have switched the check off.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeRepo, cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
-import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { ALICE_POLICY, sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 
 let alice: SshTestKey;
@@ -15,26 +15,9 @@ beforeAll(() => {
 });
 afterAll(cleanupTemp);
 
-const POLICY = 'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\nmaintainers: [Alice]\n';
-
-/** git without throwing: exit code and stderr. */
-function git(r: TestRepo, args: string[], cwd = r.dir): { code: number; stderr: string } {
-  const res = spawnSync('git', args, { cwd, env: r.env, encoding: 'utf8', timeout: 60_000 });
-  return { code: res.status ?? -1, stderr: res.stderr };
-}
-
-/** A work tree whose every commit and tag git signs with alice's SSH key (as `commit.gpgSign` does). */
-function signingRepo(policy = POLICY): TestRepo {
-  const r = makeRepo();
-  configureSshSigning(r, alice);
-  r.run(['config', 'commit.gpgSign', 'true']);
-  r.run(['config', 'tag.gpgSign', 'true']);
-  r.commit('policy: alice signs', {
-    '.gitguard/policy.yml': policy,
-    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
-  });
-  return r;
-}
+const POLICY = ALICE_POLICY;
+const git = tryGit;
+const signingRepo = (policy = POLICY): TestRepo => sshSigningRepo(alice, policy);
 
 const audit = async (r: TestRepo, rules: string[], dir = r.dir, extra: string[] = []) => {
   const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', rules.join(','), ...extra], {

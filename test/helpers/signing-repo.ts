@@ -1,0 +1,28 @@
+// The clean set-ups of test/cli/clean-workflows*.test.ts: a work tree whose every commit and tag git
+// signs with one SSH key, governed by a policy naming that key's owner, and git run without throwing.
+import { spawnSync } from 'node:child_process';
+import { makeRepo, type TestRepo } from './repo.js';
+import { configureSshSigning, type SshTestKey } from './ssh.js';
+
+/** alice alone signs and maintains. */
+export const ALICE_POLICY =
+  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\nmaintainers: [Alice]\n';
+
+/** A work tree whose every commit and tag git signs with `key` (as `commit.gpgSign` does), its policy committed first. */
+export function sshSigningRepo(key: SshTestKey, policy = ALICE_POLICY): TestRepo {
+  const r = makeRepo();
+  configureSshSigning(r, key);
+  r.run(['config', 'commit.gpgSign', 'true']);
+  r.run(['config', 'tag.gpgSign', 'true']);
+  r.commit('policy: alice signs', {
+    '.gitguard/policy.yml': policy,
+    '.gitguard/allowed_signers': `alice@example.com ${key.pub}\n`,
+  });
+  return r;
+}
+
+/** git without throwing: exit code, stdout and stderr. */
+export function tryGit(r: TestRepo, args: string[], cwd = r.dir): { code: number; stdout: string; stderr: string } {
+  const res = spawnSync('git', args, { cwd, env: r.env, encoding: 'utf8', timeout: 60_000 });
+  return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
