@@ -19,15 +19,37 @@ const GIT_LFS_FILTER: Record<string, readonly string[]> = {
   process: ['git-lfs filter-process', 'git-lfs filter-process --skip'],
 };
 
+// What actions/checkout writes with its `ssh-key` input (persist-credentials on): the system's own ssh
+// with the job's key and known_hosts from the runner's temp folder, nothing else. Only a root-owned
+// ssh is accepted (a program elsewhere is one of the repository's choosing), and only these options
+// (any other -o, e.g. ProxyCommand, runs a command).
+const SYSTEM_SSH = [
+  '/usr/bin/ssh',
+  '/bin/ssh',
+  '/usr/local/bin/ssh',
+  '/opt/homebrew/bin/ssh',
+  'C:\\Program Files\\Git\\usr\\bin\\ssh.exe',
+  'C:\\Windows\\System32\\OpenSSH\\ssh.exe',
+];
+const CHECKOUT_ID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const CHECKOUT_SSH = new RegExp(
+  `^"([^"]+)" -i "\\$RUNNER_TEMP/(${CHECKOUT_ID})"( -o StrictHostKeyChecking=yes -o CheckHostIP=no)? -o "UserKnownHostsFile=\\$RUNNER_TEMP/\\2_known_hosts"$`,
+);
+
+function isCheckoutSsh(value: string): boolean {
+  const m = CHECKOUT_SSH.exec(value.trim());
+  return m !== null && SYSTEM_SSH.includes(m[1]!);
+}
+
 function isCommand(e: ConfigEntry): boolean {
   const k = e.key;
   const v = e.value;
   if (v === null || v.trim() === '') return false;
   // core.fsmonitor=true asks for git's built-in daemon; any other non-boolean value is a program.
   if (k === 'core.fsmonitor') return gitBool(v) === undefined;
+  if (k === 'core.sshcommand') return !isCheckoutSsh(v);
   if (
     [
-      'core.sshcommand',
       'core.pager',
       'core.editor',
       'core.askpass',

@@ -320,6 +320,25 @@ describe('Git LFS set up in the repository (git lfs install --local, actions/che
   });
 });
 
+describe('actions/checkout with an ssh-key (persist-credentials on)', () => {
+  test("its core.sshCommand runs the system ssh with the job's key: passes; the same with a ProxyCommand fails", async () => {
+    const r = signingRepo();
+    const id = '0d9e4c21-7a3b-4f5e-8c6d-1b2a3c4d5e6f';
+    // actions/checkout's own value: $RUNNER_TEMP is left for the shell git runs it with.
+    const checkout = `"/usr/bin/ssh" -i "$RUNNER_TEMP/${id}" -o StrictHostKeyChecking=yes -o CheckHostIP=no -o "UserKnownHostsFile=$RUNNER_TEMP/${id}_known_hosts"`;
+    r.run(['config', '--local', 'core.sshCommand', checkout]);
+    let { code, report } = await audit(r, ['no-code-execution-in-local-config']);
+    expect(resultOf(report, 'no-code-execution-in-local-config').outcome).toBe('pass');
+    expect(code).toBe(0);
+    r.run(['config', '--local', 'core.sshCommand', checkout.replace(' -o CheckHostIP=no', ' -o ProxyCommand=/tmp/x')]);
+    ({ code, report } = await audit(r, ['no-code-execution-in-local-config']));
+    expect(resultOf(report, 'no-code-execution-in-local-config').findings.map((f) => f.message)).toEqual([
+      expect.stringContaining('ProxyCommand'),
+    ]);
+    expect(code).toBe(1);
+  });
+});
+
 describe("GitLab CI: the runner's checkout keeps the job token in origin's URL", () => {
   test("this job's own CI_JOB_TOKEN passes remote-urls-without-credentials and is never printed; outside the job it fails", async () => {
     const r = signingRepo();

@@ -177,6 +177,10 @@ describe('signing-programs-not-overridden-locally', () => {
   ]);
 });
 
+const CHECKOUT_ID = '3f1c9e2a-5b7d-4c1e-9a2b-0c4d6e8fa1b3';
+const OTHER_ID = '3f1c9e2a-5b7d-4c1e-9a2b-0c4d6e8fa1b4';
+const STRICT = '-o StrictHostKeyChecking=yes -o CheckHostIP=no';
+
 describe('no-code-execution-in-local-config', () => {
   runTable(noCode, [
     {
@@ -227,6 +231,70 @@ describe('no-code-execution-in-local-config', () => {
       outcome: 'fail',
       findings: 1,
       mentions: ['filter.lfs.process'],
+    },
+    {
+      name: "passes the core.sshCommand actions/checkout writes for its ssh-key input (system ssh, the runner's temp files)",
+      facts: withConfig(
+        entry(
+          'core.sshcommand',
+          `"/usr/bin/ssh" -i "$RUNNER_TEMP/${CHECKOUT_ID}" ${STRICT} -o "UserKnownHostsFile=$RUNNER_TEMP/${CHECKOUT_ID}_known_hosts"`,
+        ),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes the same without ssh-strict',
+      facts: withConfig(
+        entry(
+          'core.sshcommand',
+          `"/usr/bin/ssh" -i "$RUNNER_TEMP/${CHECKOUT_ID}" -o "UserKnownHostsFile=$RUNNER_TEMP/${CHECKOUT_ID}_known_hosts"`,
+        ),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: "fails a checkout-like core.sshCommand with an ssh of the repository's choosing",
+      facts: withConfig(
+        entry(
+          'core.sshcommand',
+          `"/tmp/x/ssh" -i "$RUNNER_TEMP/${CHECKOUT_ID}" ${STRICT} -o "UserKnownHostsFile=$RUNNER_TEMP/${CHECKOUT_ID}_known_hosts"`,
+        ),
+      ),
+      outcome: 'fail',
+      mentions: ['core.sshcommand'],
+    },
+    {
+      name: 'fails a checkout-like core.sshCommand with a ProxyCommand option',
+      facts: withConfig(
+        entry(
+          'core.sshcommand',
+          `"/usr/bin/ssh" -i "$RUNNER_TEMP/${CHECKOUT_ID}" -o ProxyCommand=evil -o "UserKnownHostsFile=$RUNNER_TEMP/${CHECKOUT_ID}_known_hosts"`,
+        ),
+      ),
+      outcome: 'fail',
+      mentions: ['core.sshcommand'],
+    },
+    {
+      name: 'fails a checkout-like core.sshCommand with a command after it',
+      facts: withConfig(
+        entry(
+          'core.sshcommand',
+          `"/usr/bin/ssh" -i "$RUNNER_TEMP/${CHECKOUT_ID}" -o "UserKnownHostsFile=$RUNNER_TEMP/${CHECKOUT_ID}_known_hosts"; sh evil`,
+        ),
+      ),
+      outcome: 'fail',
+      mentions: ['core.sshcommand'],
+    },
+    {
+      name: 'fails a checkout-like core.sshCommand with the known_hosts of another key',
+      facts: withConfig(
+        entry(
+          'core.sshcommand',
+          `"/usr/bin/ssh" -i "$RUNNER_TEMP/${CHECKOUT_ID}" -o "UserKnownHostsFile=$RUNNER_TEMP/${OTHER_ID}_known_hosts"`,
+        ),
+      ),
+      outcome: 'fail',
+      mentions: ['core.sshcommand'],
     },
     { name: 'fails on a textconv driver', facts: withConfig(entry('diff.pdf.textconv', 'evil')), outcome: 'fail' },
     {
