@@ -103,7 +103,8 @@ export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit
 
 /**
  * The parents of each of `oids` that is a commit, as git sees them (grafts, shallow boundary): one
- * rev-list for all. Empty when git cannot tell (a damaged object): the caller asks merge-base.
+ * rev-list for all. Empty when git cannot tell (a damaged object, a git without these options): the
+ * caller asks merge-base.
  */
 async function parentsOf(shadow: Shadow, oids: string[]): Promise<Map<string, string[]>> {
   const parents = new Map<string, string[]>();
@@ -111,7 +112,7 @@ async function parentsOf(shadow: Shadow, oids: string[]): Promise<Map<string, st
   const r = await runGit(['rev-list', '--no-walk=unsorted', '--parents', '--ignore-missing', '--stdin'], {
     gitDir: shadow.gitDir,
     input: `${oids.join('\n')}\n`,
-    okCodes: [128],
+    okCodes: [128, 129],
     timeoutMs: 60_000,
   });
   if (r.code !== 0) return parents;
