@@ -5,6 +5,10 @@
 //   unit  tables over hand-built facts, parsers, reporters, version data, fuzz targets, meta checks
 //   git   collectors and engine against real repositories, gpg and ssh-keygen in temp folders
 //   e2e   the command line: main(argv, io) in-process, and smoke tests of the built bin/gitguard.js
+import { useRamTmpdir } from './test/helpers/ram-tmpdir.mjs';
+
+useRamTmpdir();
+
 const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

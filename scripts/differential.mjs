@@ -4,7 +4,9 @@
 // long as asked. Usage: node scripts/differential.mjs [--minutes 10] [--cases 2000] [--openpgp N]
 // Prints each round's counts and, at the end, the totals; exits 1 with the failing seeds on a divergence.
 // Each round also runs test/collect/openpgp-sig.test.ts (the quick OpenPGP reader against openpgp.js
-// and gpg) with the same seed and N generated signatures (default 40; 0 skips it).
+// and gpg) with the same seed and N generated signatures (default 40; 0 skips it), and
+// test/cli/trust-root-differential.test.ts (the default trust root against git's own answer) on
+// --trust-root N generated histories from that seed on (default 20; 0 skips it; `npm test` runs 5).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -18,6 +20,7 @@ const arg = (name, fallback) => {
 const minutes = arg('minutes', 10);
 const perRound = arg('cases', 2000);
 const openpgpCases = arg('openpgp', 40);
+const trustRootHistories = arg('trust-root', 20);
 const deadline = Date.now() + minutes * 60_000;
 const totals = { rounds: 0, cases: 0, refused: 0, divergences: 0, honestRefused: 0 };
 const failing = [];
@@ -74,6 +77,35 @@ while (Date.now() < deadline) {
       console.error((s.stderr || s.stdout || '').slice(0, 8000));
     }
   }
+  if (trustRootHistories > 0) {
+    const t = spawnSync(
+      process.execPath,
+      [
+        '--experimental-vm-modules',
+        '--no-warnings=ExperimentalWarning',
+        'node_modules/jest/bin/jest.js',
+        '--ci',
+        'test/cli/trust-root-differential.test.ts',
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          GITGUARD_TRUST_ROOT_SEED: String(seed),
+          GITGUARD_TRUST_ROOT_HISTORIES: String(trustRootHistories),
+        },
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      },
+    );
+    console.log(
+      `seed ${seed}: ${trustRootHistories} trust-root histories, ${t.status === 0 ? 'no divergence' : 'DIVERGENCE'}`,
+    );
+    if (t.status !== 0) {
+      failing.push(seed);
+      console.error((t.stderr || t.stdout || '').slice(0, 8000));
+    }
+  }
   const o = JSON.parse(line[1]);
   totals.rounds += 1;
   for (const k of ['cases', 'refused', 'divergences', 'honestRefused']) totals[k] += o[k];
@@ -90,7 +122,7 @@ console.log(
 );
 if (failing.length) {
   console.log(
-    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, or GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts): ${failing.join(' ')}`,
+    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, or GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts): ${failing.join(' ')}`,
   );
   process.exit(1);
 }

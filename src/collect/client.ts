@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../domain/model.js';
 import { getGitBinary } from './git.js';
 import { fileIdentity, programOutput, realpathOr } from './run-program.js';
-import { distroRecord, type PackageTools } from './distro-package.js';
+import { distroRecord, expectLookups, type PackageTools } from './distro-package.js';
 import { collectConfig } from './config.js';
 import { runEnv } from './run-context.js';
 
@@ -165,6 +165,18 @@ export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersi
   // gpg on PATH, and gpg.program / gpg.openpgp.program of the global or system config.
   const gpg = findOnPath('gpg', repo);
   if (gpg) out.push(probe('gpg', gpg, ['--version'], 'PATH', tools));
+  // The programs on PATH judged below, named now: their packages are then found by one search.
+  const onPath = {
+    ssh: findOnPath('ssh', repo),
+    keygen: findOnPath('ssh-keygen', repo),
+    lfs: findOnPath('git-lfs', repo),
+  };
+  if (tools === undefined)
+    expectLookups(
+      [gitBinary === 'git' ? findOnPath('git', repo) : gitBinary, gpg, ...Object.values(onPath)].filter(
+        (p): p is string => p !== undefined,
+      ),
+    );
   let config = opts.config;
   if (!config && repo) {
     try {
@@ -176,7 +188,7 @@ export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersi
   // The signing programs the user's own (global/system) config names: gpg.program and
   // gpg.openpgp.program (gpg), gpg.ssh.program (ssh-keygen, judged by the ssh beside it).
   const seen = new Set<string>(gpg ? [gpg] : []);
-  const keygenOnPath = findOnPath('ssh-keygen', repo);
+  const keygenOnPath = onPath.keygen;
   if (keygenOnPath) seen.add(keygenOnPath);
   for (const e of config ?? []) {
     const tool: ToolVersion['tool'] | undefined =
@@ -216,13 +228,13 @@ export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersi
   }
 
   // ssh -V; ssh-keygen has no version flag: it is judged by the ssh beside it.
-  const ssh = findOnPath('ssh', repo);
+  const ssh = onPath.ssh;
   if (ssh) out.push(probe('ssh', ssh, ['-V'], 'PATH', tools));
   const keygen = keygenOnPath;
   if (keygen && (!ssh || dirname(keygen) !== dirname(ssh))) out.push(keygenVersion(keygen, 'PATH', tools));
 
   // git-lfs, if installed.
-  const lfs = findOnPath('git-lfs', repo);
+  const lfs = onPath.lfs;
   if (lfs) out.push(probe('git-lfs', lfs, ['version'], 'PATH', tools));
 
   return (await Promise.all(out)).filter((t): t is ToolVersion => t !== undefined);

@@ -20,6 +20,7 @@ export interface PackageTools {
 }
 
 const MAX_COMPRESSED = 4 * 1024 * 1024;
+const PACKAGE_DATABASES = ['/var/lib/dpkg/status', '/var/lib/rpm', '/usr/share/doc'];
 const MAX_TEXT = 16 * 1024 * 1024;
 
 function systemProgram(name: string): string | undefined {
@@ -70,11 +71,50 @@ function readGzipText(file: string): string | undefined {
   }
 }
 
+// `dpkg-query -S` reads every package's file list (~50 ms of CPU) however many files it is asked
+// about. The client collector names the programs it is about to judge (expectLookups); the first
+// search asks about all of them at once, and the later lookups take their answer from it (only
+// while the package databases are as they were when it was given).
+const expected = new Set<string>();
+const searches = new Map<string, Promise<string | undefined>>();
+const searchKey = (dpkgQuery: string, path: string): string =>
+  JSON.stringify([dpkgQuery, path, PACKAGE_DATABASES.map(fileIdentity)]);
+
+/** The programs (and the files they resolve to) whose packages a lookup may soon ask for. */
+export function expectLookups(programs: string[]): void {
+  // Absolute paths only: anything else is searched on its own, as a pattern of its own.
+  for (const p of programs) {
+    if (isAbsolute(p)) expected.add(p);
+    const real = realpathOr(p);
+    if (real && isAbsolute(real)) expected.add(real);
+  }
+}
+
+/** `dpkg-query -S` output that covers `path`, shared with the expected paths. */
+function ownerSearch(dpkgQuery: string, path: string): Promise<string | undefined> {
+  const run = (paths: string[]): Promise<string | undefined> =>
+    programOutput(dpkgQuery, ['-S', ...paths], { maxBytes: 1024 * 1024 }).then((out) =>
+      // 1: some path belongs to no package (the others are still listed).
+      out && (out.code === 0 || (out.code === 1 && paths.length > 1)) ? out.text : undefined,
+    );
+  if (!isAbsolute(path)) return run([path]);
+  const found = searches.get(searchKey(dpkgQuery, path));
+  if (found) {
+    searches.delete(searchKey(dpkgQuery, path));
+    return found;
+  }
+  const others = [...expected].filter((p) => p !== path && !searches.has(searchKey(dpkgQuery, p)));
+  expected.clear();
+  const search = run([path, ...others]);
+  for (const p of others) searches.set(searchKey(dpkgQuery, p), search);
+  return search;
+}
+
 async function fromDpkg(dpkgQuery: string, program: string, real: string, docRoot: string): Promise<DistroRecord> {
   let pkg: string | undefined;
   for (const path of [...new Set([real, program])]) {
-    const out = await programOutput(dpkgQuery, ['-S', path]);
-    if (out?.code === 0) pkg = dpkgOwner(out.text, path);
+    const text = await ownerSearch(dpkgQuery, path);
+    if (text !== undefined) pkg = dpkgOwner(text, path);
     if (pkg) break;
   }
   if (!pkg)
@@ -148,7 +188,6 @@ async function fromRpm(rpm: string, real: string): Promise<DistroRecord> {
 // answer depends on: the program file as it is now (an upgrade writes a new file) and the change
 // times of the package databases and of the documentation folder.
 const records = new Map<string, Promise<DistroRecord>>();
-const PACKAGE_DATABASES = ['/var/lib/dpkg/status', '/var/lib/rpm', '/usr/share/doc'];
 
 /**
  * The distribution's record for the program gitguard judged (`raw`: what it printed, to recognise

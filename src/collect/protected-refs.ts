@@ -101,6 +101,28 @@ export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit
   return entries;
 }
 
+/**
+ * The parents of each of `oids` that is a commit, as git sees them (grafts, shallow boundary): one
+ * rev-list for all. Empty when git cannot tell (a damaged object, a git without these options): the
+ * caller asks merge-base.
+ */
+async function parentsOf(shadow: Shadow, oids: string[]): Promise<Map<string, string[]>> {
+  const parents = new Map<string, string[]>();
+  if (!oids.length) return parents;
+  const r = await runGit(['rev-list', '--no-walk=unsorted', '--parents', '--ignore-missing', '--stdin'], {
+    gitDir: shadow.gitDir,
+    input: `${oids.join('\n')}\n`,
+    okCodes: [128, 129],
+    timeoutMs: 60_000,
+  });
+  if (r.code !== 0) return parents;
+  for (const line of r.stdout.toString('utf8').split('\n')) {
+    const [oid, ...rest] = line.split(' ');
+    if (oid) parents.set(oid, rest);
+  }
+  return parents;
+}
+
 /** Is `oid` reachable from one of `tips`? One rev-list, tips on stdin (a clone may have thousands). */
 async function reachableFrom(shadow: Shadow, oid: string, tips: string[]): Promise<boolean | undefined> {
   const r = await runGit(['rev-list', '--max-count=1', '--stdin'], {
@@ -115,8 +137,8 @@ async function reachableFrom(shadow: Shadow, oid: string, tips: string[]): Promi
 
 /**
  * Which reflog entries record a forced update. Precise rule: an entry whose old and new are both
- * commits and whose new does not descend from old (checked with merge-base --is-ancestor, once per
- * distinct pair). Creations (old = 0) and deletions (new = 0) are not updates. When ancestry cannot
+ * commits and whose new does not descend from old (old is one of new's parents, or else
+ * merge-base --is-ancestor says so, once per distinct pair). Creations (old = 0) and deletions (new = 0) are not updates. When ancestry cannot
  * be checked (old object pruned), the message decides: "forced-update", "reset: moving to", "rebase".
  */
 async function forcedEntries(
@@ -128,13 +150,22 @@ async function forcedEntries(
   const out: ReflogEntry[] = [];
   const seen = new Map<string, boolean | undefined>();
   const shared = new Map<string, boolean | undefined>();
-  for (const ref of refs) {
+  // The newest entries only. Most record a commit made on top of the old tip (commit, merge,
+  // cherry-pick, a one-commit pull): old is a parent of new, which one rev-list reads for every
+  // entry at once; any other pair costs one merge-base.
+  const entries = refs.map((ref) => {
     const file = join(commonDir, 'logs', ref);
-    // The newest entries only: each distinct pair costs one merge-base.
-    for (const e of readReflog(file).slice(-REFLOG_ENTRIES)) {
-      if (ZERO.test(e.old) || ZERO.test(e.new) || e.old === e.new) continue;
+    const moves = readReflog(file)
+      .slice(-REFLOG_ENTRIES)
+      .filter((e) => !ZERO.test(e.old) && !ZERO.test(e.new) && e.old !== e.new);
+    return { ref, file, moves };
+  });
+  const parents = await parentsOf(shadow, [...new Set(entries.flatMap((r) => r.moves.map((e) => e.new)))]);
+  for (const { ref, file, moves } of entries) {
+    for (const e of moves) {
       const key = `${e.old} ${e.new}`;
-      if (!seen.has(key)) seen.set(key, await isAncestor(shadow, e.old, e.new));
+      if (!seen.has(key))
+        seen.set(key, parents.get(e.new)?.includes(e.old) ? true : await isAncestor(shadow, e.old, e.new));
       const anc = seen.get(key);
       let why: string | undefined;
       // Amending or resetting a local branch's commits before they were pushed rewrites nothing

@@ -17,7 +17,6 @@ import {
   readSync,
   realpathSync,
   renameSync,
-  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -290,20 +289,25 @@ export function readStateFile(root: string, path: string, maxBytes: number): Buf
   return readBoundedIfExists(path, maxBytes);
 }
 
+// The process's own streams and the null device: links the system made (/dev/stdout ->
+// /proc/self/fd/1), written through whatever they lead to (a pipe, a terminal, a redirected file).
+const STREAM_NAMES = /^(?:\/dev\/(?:stdout|stderr|null|fd\/\d+)|\/proc\/(?:self|thread-self|\d+)\/fd\/\d+)$/;
+
 /**
  * A file the user named for gitguard's output (a report, a baseline), often inside a checkout that
  * may carry a committed symlink at that path: written like writeFileSafe (a link there is refused,
- * never written through), except that a device or pipe the user names (/dev/stdout) is written to as
- * a stream.
+ * never written through), except that the streams above, and a device or pipe the user names itself
+ * (not a link to one: a committed link to /dev/sda is refused too), are written to as a stream.
+ * Not "anything under /dev/": /dev/shm is a file system where checkouts live.
  */
 export function writeUserFile(path: string, data: string): void {
   let st;
   try {
-    st = statSync(path);
+    st = lstatSync(path);
   } catch {
     st = undefined;
   }
-  if (/^\/(dev|proc)\//.test(path) || (st && !st.isFile() && !st.isDirectory())) {
+  if (STREAM_NAMES.test(path) || (st && !st.isFile() && !st.isDirectory() && !st.isSymbolicLink())) {
     writeFileSync(path, data);
     return;
   }

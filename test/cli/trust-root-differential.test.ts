@@ -118,8 +118,15 @@ async function auditedRoot(dir: string, env: NodeJS.ProcessEnv, cache: boolean):
   return /from trust root ([0-9a-f]{12})/.exec(description)?.[1];
 }
 
+// `npm test` draws five histories, seeds 1000-1004, which reach every kind named below; `node
+// scripts/differential.mjs --trust-root N` runs N more a round from a random first seed
+// (GITGUARD_TRUST_ROOT_SEED, GITGUARD_TRUST_ROOT_HISTORIES), for as long as asked.
+const FIRST_SEED = Number(process.env.GITGUARD_TRUST_ROOT_SEED ?? 1000);
+const HISTORIES = Number(process.env.GITGUARD_TRUST_ROOT_HISTORIES ?? 5);
+const FIXED_SEEDS = process.env.GITGUARD_TRUST_ROOT_SEED === undefined;
+
 describe('the default trust root, against git rev-list --first-parent and cat-file', () => {
-  const seeds = Array.from({ length: 10 }, (_, i) => 1000 + i);
+  const seeds = Array.from({ length: HISTORIES }, (_, i) => FIRST_SEED + i);
   const answers = new Set<string>();
 
   it.each(seeds)('history %i: cold, from the checkpoint, and after more commits', async (seed) => {
@@ -134,9 +141,13 @@ describe('the default trust root, against git rev-list --first-parent and cat-fi
     expect(await auditedRoot(r.dir, r.env, true)).toBe(gitFirstPolicyCommit(r)?.slice(0, 12));
   });
 
-  it('drew histories with no root, with the policy at the tip, and with a root but no policy at the tip', () => {
-    expect([...answers].sort()).toEqual(['none', 'root, none at the tip', 'root, policy at the tip']);
-  });
+  // A property of the fixed seeds, not of gitguard: skipped in a random run.
+  (FIXED_SEEDS ? it : it.skip)(
+    'drew histories with no root, with the policy at the tip, and with a root but no policy at the tip',
+    () => {
+      expect([...answers].sort()).toEqual(['none', 'root, none at the tip', 'root, policy at the tip']);
+    },
+  );
 
   it('searches the first-parent chain only when a walked commit had a policy folder', async () => {
     const gitLog = async (r: TestRepo): Promise<string[]> => {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { distroRecord, dpkgOwner } from '../../src/collect/distro-package.js';
+import { distroRecord, dpkgOwner, expectLookups } from '../../src/collect/distro-package.js';
 import { collectClient } from '../../src/collect/client.js';
 import { ROOT } from '../helpers/cli.js';
 import { cleanupTemp, tempDir } from '../helpers/repo.js';
@@ -165,6 +165,34 @@ const gitOwned =
       writeFileSync(join(doc, 'git', 'changelog.Debian.gz'), 'not gzip');
       const r = await distroRecord('/usr/bin/git', 'git version 2.39.5', { docRoot: doc });
       expect(r.kind === 'none' && r.reason).toMatch(/cannot read .*not gzip/);
+    });
+
+    test('the programs named up front are found by one dpkg-query -S, with the answers each search alone gives', async () => {
+      const programs = ['/usr/bin/git', '/usr/bin/ssh', '/usr/bin/gpg', '/usr/bin/ssh-keygen'].filter((p) =>
+        existsSync(p),
+      );
+      const alone = await Promise.all(programs.map((p) => distroRecord(p, 'x', { dpkgQuery: DPKG_QUERY as string })));
+      // The same dpkg-query behind a wrapper that logs each call.
+      const dir = tempDir('gitguard-dpkg-');
+      const log = join(dir, 'calls');
+      const wrapper = join(dir, 'dpkg-query');
+      writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${DPKG_QUERY}' "$@"\n`);
+      chmodSync(wrapper, 0o755);
+      // A program no package owns among them: the search exits 1 and still answers for the others.
+      const selfBuilt = join(dir, 'gpg');
+      writeFileSync(selfBuilt, '#!/bin/sh\n');
+      chmodSync(selfBuilt, 0o755);
+      expectLookups([...programs, selfBuilt]);
+      const together = await Promise.all(
+        [...programs, selfBuilt].map((p) => distroRecord(p, 'x', { dpkgQuery: wrapper })),
+      );
+      expect(together.slice(0, -1)).toEqual(alone);
+      expect(together.map((r) => r.kind)).toEqual([...programs.map(() => 'changelog'), 'none']);
+      expect(together.at(-1)).toEqual(await distroRecord(selfBuilt, 'x', { dpkgQuery: DPKG_QUERY as string }));
+      const searches = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('-S'));
+      expect(searches).toHaveLength(1);
     });
 
     const gpgOwned = existsSync('/usr/bin/gpg');

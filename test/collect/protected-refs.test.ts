@@ -1,6 +1,6 @@
 // Which refs are protected (globs, remote-tracking twins), reflog files read as data, and the
 // ledger facts collected from a real repository.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { protectionOf, readReflog } from '../../src/collect/protected-refs.js';
 import { refGlob, wildcardGlob } from '../../src/domain/ledger.js';
@@ -8,6 +8,7 @@ import { discoverRepository } from '../../src/collect/repository.js';
 import { collectHistory } from '../../src/collect/refs.js';
 import { updateLedger } from '../../src/collect/ledger.js';
 import { collectLedger } from '../../src/engine/ledger.js';
+import { inRun } from '../../src/collect/run-context.js';
 import { makeRepo, tempDir, cleanupTemp } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
@@ -115,4 +116,51 @@ test('collects a fast-forward as intact, a reset as a forced reflog entry, and a
   expect(facts.forcedUpdates.map((e) => [e.old, e.new, e.message])).toEqual([
     [second, first, `reset: moving to ${first}`],
   ]);
+});
+
+test("judges every reflog entry as git's merge-base does, and asks merge-base only where old is not a parent of new", async () => {
+  const repo = makeRepo();
+  repo.commit('one');
+  repo.commit('two'); // a commit: old is new's parent
+  repo.run(['checkout', '-q', '-b', 'side']);
+  repo.commit('side one');
+  repo.commit('side two');
+  repo.run(['checkout', '-q', 'main']);
+  repo.run(['merge', '-q', '--ff-only', 'side']); // fast-forward over two commits: an ancestor, not a parent
+  repo.run(['checkout', '-q', '-b', 'other', 'HEAD~1']);
+  repo.commit('other');
+  repo.run(['checkout', '-q', 'main']);
+  repo.run(['merge', '-q', '--no-ff', '--no-edit', 'other']); // a merge: old is the first parent
+  repo.run(['commit', '-q', '--amend', '-m', 'amended merge']); // an amend: not a descendant
+  repo.commit('three');
+  repo.run(['reset', '-q', '--hard', 'HEAD~2']); // backwards
+  repo.commit('four');
+  const r = await discoverRepository(repo.dir);
+  const entries = readReflog(join(r.commonDir, 'logs', 'refs', 'heads', 'main')).filter(
+    (e) => !/^0+$/.test(e.old) && e.old !== e.new,
+  );
+  const gitSays = (e: { old: string; new: string }): boolean => {
+    try {
+      repo.run(['merge-base', '--is-ancestor', e.old, e.new]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const parentOf = (e: { old: string; new: string }): boolean =>
+    repo.run(['rev-list', '--no-walk', '--parents', e.new]).split(' ').slice(1).includes(e.old);
+  expect(entries.map(parentOf)).toEqual([true, false, true, false, true, false, true]);
+
+  // Every git the collector starts, logged by a wrapper given as the run's git.
+  const dir = tempDir();
+  const log = join(dir, 'git.log');
+  const wrapper = join(dir, 'git.sh');
+  writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec git "$@"\n`, { mode: 0o755 });
+  const facts = await inRun({ gitBinary: wrapper }, async () => collectLedger(r, await collectHistory(r)));
+  expect(facts.forcedUpdates.map((e) => e.new)).toEqual(entries.filter((e) => !gitSays(e)).map((e) => e.new));
+  expect(facts.forcedUpdates).toHaveLength(2);
+  const mergeBases = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('merge-base --is-ancestor'));
+  expect(mergeBases).toHaveLength(entries.filter((e) => !parentOf(e)).length);
 });

@@ -1,6 +1,16 @@
 // The one module that opens files in an audited repository: real FIFOs, symlinks and devices.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readlinkSync, lstatSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   assertInside,
@@ -9,6 +19,7 @@ import {
   readBoundedIfExists,
   UnsafeFileError,
   writeFileSafe,
+  writeUserFile,
 } from '../../src/collect/safe-fs.js';
 import { tempDir, cleanupTemp } from '../helpers/repo.js';
 
@@ -89,4 +100,38 @@ describe('writeFileSafe and folders', () => {
     execFileSync('mkfifo', [join(d, 'f')]);
     expect(reason(() => writeFileSafe(join(d, 'f'), 'x'))).toBe('not-a-file');
   });
+});
+
+describe('writeUserFile: a file the user names for a report', () => {
+  test('the streams and a device named as such are written to; a link to a device or file is refused', () => {
+    writeUserFile('/dev/null', 'report');
+    const d = tempDir('gg-userfile-');
+    // A committed link at the report path to a device (as root in CI, /dev/sda): never written through.
+    symlinkSync('/dev/null', join(d, 'to-device'));
+    expect(reason(() => writeUserFile(join(d, 'to-device'), 'report'))).toBe('symlink');
+    const victim = join(tempDir('gg-victim-'), 'victim');
+    writeFileSync(victim, 'keep');
+    symlinkSync(victim, join(d, 'to-file'));
+    expect(reason(() => writeUserFile(join(d, 'to-file'), 'report'))).toBe('symlink');
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    writeUserFile(join(d, 'plain.sarif'), 'report');
+    expect(readFileSync(join(d, 'plain.sarif'), 'utf8')).toBe('report');
+  });
+
+  // /dev/shm is a file system (tmpfs) where checkouts and CI work folders live, not a device folder.
+  test.each(['/dev/shm'].filter((p) => existsSync(p)))(
+    'a link in a checkout under %s is refused like anywhere else',
+    (root) => {
+      const d = mkdtempSync(join(root, 'gg-userfile-'));
+      try {
+        const victim = join(tempDir('gg-victim-'), 'victim');
+        writeFileSync(victim, 'keep');
+        symlinkSync(victim, join(d, 'gitguard.sarif'));
+        expect(reason(() => writeUserFile(join(d, 'gitguard.sarif'), 'report'))).toBe('symlink');
+        expect(readFileSync(victim, 'utf8')).toBe('keep');
+      } finally {
+        rmSync(d, { recursive: true, force: true });
+      }
+    },
+  );
 });
