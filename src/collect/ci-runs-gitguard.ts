@@ -18,15 +18,15 @@ export class CiGateReader {
         for (const id of ids) {
           if (!id) continue;
           const o = await this.reader.read(id);
-          if (!o) continue;
+          if (!o) continue; // a submodule's commit (the id of a gitlink at a CI path)
           const blobs =
             o.type === 'tree'
               ? parseTree(o.body, this.oidBytes)
-                  .filter((e) => /\.ya?ml$/.test(e.name))
+                  .filter((e) => e.mode !== '160000' && /\.ya?ml$/.test(e.name))
                   .map((e) => e.oid)
               : [id];
           for (const b of blobs) {
-            const f = b === id ? o : await this.reader.read(b);
+            const f = b === id ? o : await this.reader.readNamed(b, 'a CI workflow file');
             if (f?.type === 'blob' && /\bgitguard\b/.test(f.body.toString('utf8'))) return true;
           }
         }

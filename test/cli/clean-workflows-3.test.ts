@@ -64,3 +64,64 @@ describe("a repository owned by another user, trusted with git's own safe.direct
     },
   );
 });
+
+describe('a partial clone (git clone --filter=blob:none): nothing fetched, what cannot be read is said', () => {
+  const SIGNATURES = ['commits-signed', 'signers-authorized', 'signatures-valid', 'policy-changes-authorized'];
+  /** Objects the clone names but does not hold (what a fetch would have to bring). */
+  const missing = (r: TestRepo, dir: string): number =>
+    r
+      .run(['-C', dir, 'rev-list', '--all', '--objects', '--missing=print'])
+      .split('\n')
+      .filter((l) => l.startsWith('?')).length;
+  const partialClone = (r: TestRepo): string => {
+    r.run(['config', 'uploadpack.allowFilter', 'true']);
+    const dir = join(tempDir(), 'partial');
+    r.run(['clone', '-q', '--filter=blob:none', `file://${r.dir}`, dir]);
+    return dir;
+  };
+
+  test('the policy never changed: the history is judged; the secrets scan says it cannot read older files', async () => {
+    const r = signingRepo();
+    for (let i = 0; i < 3; i++) r.commit(`edit ${i}`, { 'notes.txt': `version ${i}\n` });
+    const dir = partialClone(r);
+    const before = missing(r, dir);
+    expect(before).toBeGreaterThan(0);
+    const { code, report } = await audit(r, [...SIGNATURES, 'secrets-not-in-history'], dir);
+    expect(SIGNATURES.map((id) => resultOf(report, id).outcome)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    expect(report.scope.commits).toBe(4);
+    const secrets = resultOf(report, 'secrets-not-in-history');
+    expect(secrets.outcome).toBe('not-available');
+    expect(secrets.note).toContain('is not in this repository (a partial clone (git clone --filter)');
+    expect(secrets.note).toContain('git fetch --refetch origin');
+    expect(code).toBe(0);
+    expect(missing(r, dir)).toBe(before);
+  });
+
+  test('the policy changed: its older version is not there, so the audit stops in one line instead of moving the trust root past it', async () => {
+    const r = signingRepo();
+    const root = r.head();
+    r.commit('work');
+    r.commit('policy: severity', { '.gitguard/policy.yml': `${ALICE_POLICY}severity:\n  commits-signed: critical\n` });
+    r.commit('more work');
+    const dir = partialClone(r);
+    const before = missing(r, dir);
+    // Unreadable is not absent: the root stayed, the audit cannot be done here (it judged 2 of 4 commits from a later root).
+    const stopped = await runMain(['audit', '-C', dir, '--no-cache', '-r', SIGNATURES.join(',')], { env: r.env });
+    expect(stopped.code).toBe(2);
+    expect(stderrLines(stopped)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^gitguard: \\.gitguard/policy\\.yml at ${root.slice(0, 12)} \\(object [0-9a-f]{12}\\) is not in this repository: a partial clone .*git fetch --refetch origin$`,
+        ),
+      ),
+    ]);
+    expect(missing(r, dir)).toBe(before);
+    // What the message says to do makes it a full clone, and then every commit is judged.
+    r.run(['-C', dir, 'config', '--unset', 'remote.origin.partialclonefilter']);
+    r.run(['-C', dir, 'fetch', '-q', '--refetch', 'origin']);
+    const { code, report } = await audit(r, SIGNATURES, dir);
+    expect(report.scope.commits).toBe(4);
+    expect(report.scope.description).toContain(`from trust root ${root.slice(0, 12)}`);
+    expect(code).toBe(0);
+  });
+});
