@@ -2,13 +2,23 @@
 // repositories as they are on disk and as people configure them. Each case here was a false failure
 // (a rule failing, or the audit stopping, where a security engineer sees nothing wrong), and each keeps
 // a twin that still fails, so the fix cannot have switched the check off.
-import { chownSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo } from '../helpers/signing-repo.js';
-import { runMain, parseJson, resultOf, stderrLines } from '../helpers/cli.js';
+import { BIN, ROOT, runMain, parseJson, resultOf, stderrLines } from '../helpers/cli.js';
+import { tryGit } from '../helpers/signing-repo.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -123,5 +133,122 @@ describe('a partial clone (git clone --filter=blob:none): nothing fetched, what 
     expect(report.scope.commits).toBe(4);
     expect(report.scope.description).toContain(`from trust root ${root.slice(0, 12)}`);
     expect(code).toBe(0);
+  });
+});
+
+describe('hook managers set up as the README says: gitguard-hook-installed sees gitguard run', () => {
+  const FIXTURES = join(ROOT, 'test', 'fixtures', 'hook-managers');
+  const hookRules = async (r: TestRepo) => {
+    const { report } = await audit(r, ['gitguard-hook-installed', 'hooks-not-disabled']);
+    return {
+      installed: resultOf(report, 'gitguard-hook-installed'),
+      disabled: resultOf(report, 'hooks-not-disabled').outcome,
+    };
+  };
+  /** An executable file copied from the fixtures (or written), as the manager leaves it. */
+  const put = (path: string, from: { fixture: string } | { text: string }): void => {
+    mkdirSync(join(path, '..'), { recursive: true });
+    if ('fixture' in from) copyFileSync(join(FIXTURES, from.fixture), path);
+    else writeFileSync(path, from.text);
+    chmodSync(path, 0o755);
+  };
+  const GITGUARD_LINE = 'gitguard hook run pre-push "$@"\n';
+
+  describe('husky 9 (core.hooksPath=.husky/_, the hook in .husky/pre-push)', () => {
+    let r: TestRepo;
+    beforeAll(() => {
+      r = signingRepo();
+      // What `husky` writes: its stub for every hook in .husky/_, the h script, and core.hooksPath.
+      put(join(r.dir, '.husky', '_', 'pre-push'), { fixture: 'husky-pre-push' });
+      put(join(r.dir, '.husky', '_', 'h'), { fixture: 'husky-h' });
+      writeFileSync(join(r.dir, '.husky', '_', '.gitignore'), '*');
+      r.run(['config', 'core.hooksPath', '.husky/_']);
+    });
+
+    test('.husky/pre-push running gitguard passes, and the push of an unsigned commit is refused through it', async () => {
+      put(join(r.dir, '.husky', 'pre-push'), { text: `npx lint-staged || true\n${GITGUARD_LINE}` });
+      r.commit('husky set up', { 'README.md': 'app\n' });
+      const { installed, disabled } = await hookRules(r);
+      expect(installed.outcome).toBe('pass');
+      expect(installed.note).toContain(`${join(r.dir, '.husky', 'pre-push')} line 2`);
+      expect(disabled).toBe('pass');
+
+      // gitguard on PATH, as after npm install -g: the recipe really runs it, with git's input.
+      const bin = join(tempDir(), 'bin');
+      put(join(bin, 'gitguard'), { text: `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n` });
+      const env = { ...r.env, PATH: `${bin}:${r.env.PATH ?? ''}` };
+      const remote = join(tempDir(), 'remote.git');
+      r.run(['init', '-q', '--bare', remote]);
+      r.run(['remote', 'add', 'origin', remote]);
+      const push = () =>
+        r.git
+          .env(env)
+          .raw(['push', 'origin', 'main'])
+          .then(
+            () => 0,
+            (e: Error) => (e.message.includes('blocked') ? 1 : -1),
+          );
+      expect(await push()).toBe(0);
+      r.commit('unsigned', {}, ['--no-gpg-sign']);
+      expect(await push()).toBe(1);
+      expect(tryGit(r, ['rev-parse', 'origin/main']).stdout.trim()).not.toBe(r.head());
+    });
+
+    test('twins: a line that ignores its status, a line that can be skipped, or no gitguard line at all still warn', async () => {
+      for (const text of [
+        'gitguard hook run pre-push "$@" || true\n',
+        `[ -n "$CI" ] && exit 0\n${GITGUARD_LINE}`,
+        `cat <<EOF\n${GITGUARD_LINE}EOF\n`,
+        'npx lint-staged\n',
+      ]) {
+        put(join(r.dir, '.husky', 'pre-push'), { text });
+        const { installed } = await hookRules(r);
+        expect(installed.outcome).toBe('warn');
+        expect(installed.findings.map((f) => f.message)).toEqual([
+          expect.stringContaining("(husky's, which does not run gitguard: add gitguard hook run pre-push to"),
+        ]);
+      }
+    });
+  });
+
+  test("lefthook: a pre-push command running gitguard with git's input passes; without use_stdin, or overridden locally, it warns", async () => {
+    const r = signingRepo();
+    put(join(r.dir, '.git', 'hooks', 'pre-push'), { fixture: 'lefthook-pre-push' });
+    const config = (extra = '      use_stdin: true\n') =>
+      `pre-push:\n  commands:\n    lint:\n      run: npm run lint\n    gitguard:\n      run: gitguard hook run pre-push {1} {2}\n${extra}`;
+    r.write({ 'lefthook.yml': config() });
+    let { installed } = await hookRules(r);
+    expect(installed.outcome).toBe('pass');
+    expect(installed.note).toContain(`${join(r.dir, 'lefthook.yml')} pre-push.commands.gitguard`);
+    // lefthook 1.10's jobs list reads the same.
+    r.write({
+      'lefthook.yml': 'pre-push:\n  jobs:\n    - run: npx gitguard hook run pre-push {1} {2}\n      use_stdin: true\n',
+    });
+    expect((await hookRules(r)).installed.outcome).toBe('pass');
+
+    // Without git's input the check sees no ref update and lets every push through.
+    r.write({ 'lefthook.yml': config('') });
+    ({ installed } = await hookRules(r));
+    expect(installed.outcome).toBe('warn');
+    r.write({
+      'lefthook.yml': config(),
+      'lefthook-local.yml': 'pre-push:\n  commands:\n    gitguard:\n      skip: true\n',
+    });
+    ({ installed } = await hookRules(r));
+    expect(installed.outcome).toBe('warn');
+    expect(installed.findings[0]!.message).toContain("(lefthook's, which does not run gitguard");
+  });
+
+  test('the pre-commit framework: the gitguard hook id at the pre-push stage passes; at another stage it warns', async () => {
+    const r = signingRepo();
+    put(join(r.dir, '.git', 'hooks', 'pre-push'), { fixture: 'pre-commit-pre-push' });
+    const config = (extra = '') =>
+      `repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v5.0.0\n    hooks:\n      - id: trailing-whitespace\n  - repo: https://example.com/gitguard\n    rev: v0.1.0\n    hooks:\n      - id: gitguard\n${extra}`;
+    r.write({ '.pre-commit-config.yaml': config() });
+    const { installed } = await hookRules(r);
+    expect(installed.outcome).toBe('pass');
+    expect(installed.note).toContain(`${join(r.dir, '.pre-commit-config.yaml')} repos[1].hooks[0]`);
+    r.write({ '.pre-commit-config.yaml': config('        stages: [pre-commit]\n') });
+    expect((await hookRules(r)).installed.outcome).toBe('warn');
   });
 });
