@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo } from '../helpers/signing-repo.js';
+import { makeGpg } from '../helpers/gpg.js';
 import { BIN, ROOT, runMain, parseJson, resultOf, stderrLines } from '../helpers/cli.js';
 import { tryGit } from '../helpers/signing-repo.js';
 
@@ -250,5 +251,60 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
     expect(installed.note).toContain(`${join(r.dir, '.pre-commit-config.yaml')} repos[1].hooks[0]`);
     r.write({ '.pre-commit-config.yaml': config('        stages: [pre-commit]\n') });
     expect((await hookRules(r)).installed.outcome).toBe('warn');
+  });
+});
+
+const PUBLIC_KEYS = join(ROOT, 'test', 'fixtures', 'public-keys');
+
+describe("Bitcoin Core's 39 builder key files as a policy's keys/", () => {
+  // Published keys as they are: expired primaries, revoked subkeys, third-party certifications and
+  // their revocations, one key in two files, keys from 2011 re-certified since. The policy loads, and
+  // signature-algorithms-strong judges each key by the self-signatures gpg uses (each user ID's latest
+  // certification, each signing subkey's latest binding), not by ones superseded or revoked.
+  const BUILDERS = join(PUBLIC_KEYS, 'bitcoin-core-builder-keys');
+  const files = readdirSync(BUILDERS).filter((f) => f.endsWith('.gpg'));
+  /** Primary fingerprints as gpg lists them after importing every file. */
+  const gpgFingerprints = (): string[] => {
+    const gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-btc-')));
+    gpg.run(['--import', ...files.map((f) => join(BUILDERS, f))]);
+    const lines = gpg.run(['--list-keys', '--with-colons']).toString().split('\n');
+    gpg.kill();
+    return lines
+      .filter((l, i) => l.startsWith('fpr:') && lines[i - 1]!.startsWith('pub:'))
+      .map((l) => l.split(':')[9]!);
+  };
+
+  test('the policy loads with every key; only keys whose own current self-signatures are SHA-1 are weak', async () => {
+    expect(files).toHaveLength(39);
+    const fingerprints = gpgFingerprints();
+    expect(fingerprints).toHaveLength(38); // TheCharlatan.gpg and sedited.gpg hold one key
+    const r = signingRepo();
+    mkdirSync(join(r.dir, '.gitguard', 'keys'));
+    for (const f of files) copyFileSync(join(BUILDERS, f), join(r.dir, '.gitguard', 'keys', f));
+    const signers = fingerprints
+      .map(
+        (f) =>
+          `  - name: builder-${f.slice(-16)}\n    emails: [${f.slice(-16).toLowerCase()}@builders.example]\n    openpgp: [${f}]\n`,
+      )
+      .join('');
+    r.commit('policy: the builders', {
+      '.gitguard/policy.yml': ALICE_POLICY.replace('maintainers:', `${signers}maintainers:`),
+    });
+    r.commit('work');
+    const rules = ['policy-changes-authorized', 'signers-authorized', 'signature-algorithms-strong'];
+    const { report } = await audit(r, rules);
+    expect(resultOf(report, 'policy-changes-authorized').outcome).toBe('pass');
+    expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
+    const weak = resultOf(report, 'signature-algorithms-strong');
+    expect(weak.note).toContain('38 trusted key(s)');
+    // laanwj (71A3...) keeps SHA-1 certifications from 2011 superseded by SHA-512 ones in 2022, sipa
+    // (133E...) a SHA-1 user ID certification superseded in 2024 and revoked SHA-1 subkeys: gpg uses
+    // neither. These three stand on SHA-1 (TheCharlatan's second user ID, cfields' 2014 key, willyko's user ID).
+    expect(weak.findings.map((f) => f.evidence?.key).sort()).toEqual([
+      '79D00BAC68B56D422F945A8F8E3A8F3247DBCBBF',
+      'A8FC55F3B04BA3146F3492E79303B33A305224CB',
+      'C060A6635913D98A3587D7DB1C2491FFEB0EF770',
+    ]);
+    expect(weak.findings.every((f) => f.message.endsWith('its self-signatures use SHA-1'))).toBe(true);
   });
 });
