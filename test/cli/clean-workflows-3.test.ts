@@ -9,6 +9,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo } from '../helpers/signing-repo.js';
-import { makeGpg } from '../helpers/gpg.js';
+import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { BIN, ROOT, runMain, parseJson, resultOf, stderrLines } from '../helpers/cli.js';
 import { tryGit } from '../helpers/signing-repo.js';
 
@@ -306,5 +307,198 @@ describe("Bitcoin Core's 39 builder key files as a policy's keys/", () => {
       'C060A6635913D98A3587D7DB1C2491FFEB0EF770',
     ]);
     expect(weak.findings.every((f) => f.message.endsWith('its self-signatures use SHA-1'))).toBe(true);
+  });
+});
+
+describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot), accepted as the README says', () => {
+  // GitHub signs them with its web-flow key as committer `GitHub <noreply@github.com>`, the author
+  // being the person (or bot). Two stand-in keys with the real ones' user IDs and lives: the old one
+  // (2017, expired 2024-01-16) and its successor; the policy is the README's `forges:` recipe.
+  const at = (iso: string): number => Date.parse(iso) / 1000;
+  let r: TestRepo;
+  let gpg: Gpg;
+  let oldKey: string;
+  let newKey: string;
+  /** A commit GitHub makes at `iso`, signed with `key`, authored by `author` (default: Alice). */
+  const github = (key: string, iso: string, args: string[], author?: { name: string; email: string }): string => {
+    r.run(['-c', 'gpg.format=openpgp', '-c', `gpg.program=${gpg.wrapper}`, '-c', `user.signingkey=${key}`, ...args], {
+      env: {
+        GNUPGHOME: gpg.home,
+        GG_GPG_ARGS: `--faked-system-time ${at(iso)}!`,
+        GIT_COMMITTER_NAME: 'GitHub',
+        GIT_COMMITTER_EMAIL: 'noreply@github.com',
+        GIT_COMMITTER_DATE: iso,
+        GIT_AUTHOR_DATE: iso,
+        ...(author ? { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email } : {}),
+      },
+    });
+    return r.head();
+  };
+  /** The README's recipe: the forge, its committer address, its keys. */
+  const forgePolicy = (keys: string[]): string =>
+    `${ALICE_POLICY}forges:\n  - name: GitHub\n    committer: noreply@github.com\n    openpgp: [${keys.join(', ')}]\n`;
+  const IMPERSONATION = [
+    'commits-signed',
+    'signatures-valid',
+    'signer-matches-committer',
+    'signers-authorized',
+    'signing-keys-valid',
+  ];
+
+  beforeAll(() => {
+    gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-wf-')));
+    oldKey = gpg.genKey('GitHub (web-flow commit signing) <noreply@github.com>', 'rsa2048', {
+      at: at('2017-08-16T15:44:01Z'),
+      expire: '2024-01-16',
+    });
+    newKey = gpg.genKey('GitHub <noreply@github.com>', 'rsa2048', { at: at('2024-01-16T18:05:42Z') });
+    r = signingRepo();
+    // web-flow.gpg as GitHub publishes it: both keys in one binary file.
+    mkdirSync(join(r.dir, '.gitguard', 'keys'));
+    writeFileSync(join(r.dir, '.gitguard', 'keys', 'web-flow.gpg'), gpg.exportPublic(oldKey, newKey));
+    r.commit('policy: accept what GitHub signs', { '.gitguard/policy.yml': forgePolicy([oldKey, newKey]) });
+    r.run(['checkout', '-q', '-b', 'feature']);
+    r.commit('feature work');
+    r.run(['checkout', '-q', 'main']);
+    github(oldKey, '2023-06-01T10:00:00Z', [
+      'merge',
+      '-q',
+      '--no-ff',
+      '-S',
+      '-m',
+      'Merge pull request #1 from alice/feature',
+      'feature',
+    ]);
+    github(
+      oldKey,
+      '2023-07-01T10:00:00Z',
+      ['commit', '-q', '--allow-empty', '-S', '-m', 'Bump lodash from 4.17.20 to 4.17.21'],
+      {
+        name: 'dependabot[bot]',
+        email: '49699333+dependabot[bot]@users.noreply.github.com',
+      },
+    );
+    r.run(['checkout', '-q', '-b', 'fix']);
+    r.commit('fix work');
+    r.run(['checkout', '-q', 'main']);
+    r.run(['merge', '-q', '--squash', 'fix']);
+    github(newKey, '2024-03-01T10:00:00Z', ['commit', '-q', '-S', '-m', 'Fix work (#2)']);
+    r.write({ 'README.md': 'edited on github.com\n' });
+    r.run(['add', 'README.md']);
+    github(newKey, '2024-04-01T10:00:00Z', ['commit', '-q', '-S', '-m', 'Update README.md']);
+  });
+  afterAll(() => gpg.kill());
+
+  test("every commit is authorized, the old key's before its expiry, and verify says who GitHub signed for", async () => {
+    const { code, report } = await audit(r, IMPERSONATION);
+    expect(IMPERSONATION.map((id) => resultOf(report, id).outcome)).toEqual(IMPERSONATION.map(() => 'pass'));
+    expect(code).toBe(0);
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
+    const rows = (JSON.parse(res.stdout) as { commits: Array<{ letter: string; status: string; detail: string }> })
+      .commits;
+    expect(rows.map((x) => x.status)).toEqual([...Array(3).fill('authorized'), ...Array(4).fill('forge')]);
+    expect(rows[4]!.detail).toContain('on behalf of dependabot[bot]');
+    expect(res.code).toBe(0);
+  });
+
+  test('twins: the forge key for another committer, another key as GitHub fail; a policy naming only the new key fails the old merges', async () => {
+    const tip = r.head();
+    const stranger = gpg.genKey('GitHub (not web-flow) <noreply@github.com>', 'rsa2048', {
+      at: at('2024-01-01T00:00:00Z'),
+    });
+    r.run(
+      ['-c', 'gpg.format=openpgp', '-c', `gpg.program=${gpg.wrapper}`, '-c', `user.signingkey=${newKey}`].concat([
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-S',
+        '-m',
+        'web-flow key, alice as committer',
+      ]),
+      { env: { GNUPGHOME: gpg.home } },
+    );
+    const asAlice = r.head();
+    const unknown = github(stranger, '2024-05-01T10:00:00Z', [
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-S',
+      '-m',
+      'another key',
+    ]);
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
+    const rows = (JSON.parse(res.stdout) as { commits: Array<{ commit: string; letter: string; status: string }> })
+      .commits;
+    expect(rows.slice(-2).map((x) => [x.commit, x.letter, x.status])).toEqual([
+      [asAlice, 'G', expect.not.stringMatching(/^(authorized|forge)$/)],
+      [unknown, 'E', 'unknown-signer'], // git too: gpg has no such key
+    ]);
+    expect(res.code).toBe(1);
+    r.run(['reset', '-q', '--hard', tip]);
+
+    // web-flow.gpg holds the expired key too: a forge naming only the current one leaves the merges
+    // GitHub signed before 2024-01-16 to nobody.
+    const saved = r;
+    r = signingRepo();
+    mkdirSync(join(r.dir, '.gitguard', 'keys'));
+    writeFileSync(join(r.dir, '.gitguard', 'keys', 'web-flow.gpg'), gpg.exportPublic(oldKey, newKey));
+    r.commit('policy: only the new web-flow key', { '.gitguard/policy.yml': forgePolicy([newKey]) });
+    const merge = github(oldKey, '2023-06-01T10:00:00Z', [
+      'commit',
+      '-q',
+      '--allow-empty',
+      '-S',
+      '-m',
+      'Merge pull request #1',
+    ]);
+    const { code, report } = await audit(r, ['signers-authorized']);
+    r = saved;
+    expect(resultOf(report, 'signers-authorized').findings.map((f) => f.commit)).toEqual([merge]);
+    expect(code).toBe(1);
+  });
+
+  test("protected paths: a merge commit brings in what a maintainer signed and passes; a squash merge is GitHub's own change and fails", async () => {
+    const tip = r.head();
+    r.run(['checkout', '-q', '-b', 'ci']);
+    r.commit('ci: run gitguard', { '.github/workflows/ci.yml': 'run: gitguard audit\n' });
+    r.run(['checkout', '-q', 'main']);
+    github(newKey, '2024-05-01T10:00:00Z', [
+      'merge',
+      '-q',
+      '--no-ff',
+      '-S',
+      '-m',
+      'Merge pull request #3 from alice/ci',
+      'ci',
+    ]);
+    const rules = ['protected-paths-changed-by-maintainers', 'signers-authorized'];
+    let { code, report } = await audit(r, rules);
+    expect(rules.map((id) => resultOf(report, id).outcome)).toEqual(['pass', 'pass']);
+    expect(code).toBe(0);
+    r.run(['checkout', '-q', '-b', 'ci2']);
+    r.commit('ci: audit every ref', { '.github/workflows/ci.yml': 'run: gitguard audit --all\n' });
+    r.run(['checkout', '-q', 'main']);
+    r.run(['merge', '-q', '--squash', 'ci2']);
+    const squash = github(newKey, '2024-05-02T10:00:00Z', ['commit', '-q', '-S', '-m', 'ci: audit every ref (#4)']);
+    ({ code, report } = await audit(r, rules));
+    expect(resultOf(report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit)).toEqual([squash]);
+    expect(code).toBe(1);
+    r.run(['reset', '-q', '--hard', tip]);
+  });
+
+  test("the README's recipe with GitHub's real web-flow.gpg (and the older export of its first key) loads and judges", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const recipe = /Commits that GitHub makes[\s\S]*?```yaml\n(forges:[\s\S]*?)```/.exec(readme)?.[1];
+    expect(recipe).toContain('968479A1AFF927E37D1A566BB5690EEEBB952194');
+    const real = signingRepo();
+    mkdirSync(join(real.dir, '.gitguard', 'keys'));
+    for (const f of ['web-flow.gpg', 'web-flow-4AEE18F83AFDEB23.asc'])
+      copyFileSync(join(PUBLIC_KEYS, 'github-web-flow', f), join(real.dir, '.gitguard', 'keys', f));
+    real.commit('policy: accept GitHub', { '.gitguard/policy.yml': `${ALICE_POLICY}${recipe!}` });
+    real.commit('work');
+    const { code, report } = await audit(real, ['signers-authorized', 'policy-changes-authorized']);
+    expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
+    expect(resultOf(report, 'policy-changes-authorized').outcome).toBe('pass');
+    expect(code).toBe(0);
   });
 });
