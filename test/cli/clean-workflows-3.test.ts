@@ -396,7 +396,10 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
     const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
     const rows = (JSON.parse(res.stdout) as { commits: Array<{ letter: string; status: string; detail: string }> })
       .commits;
-    expect(rows.map((x) => x.status)).toEqual([...Array(3).fill('authorized'), ...Array(4).fill('forge')]);
+    expect(rows.map((x) => x.status)).toEqual([
+      ...Array<string>(3).fill('authorized'),
+      ...Array<string>(4).fill('forge'),
+    ]);
     expect(rows[4]!.detail).toContain('on behalf of dependabot[bot]');
     expect(res.code).toBe(0);
   });
