@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo } from '../helpers/signing-repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
@@ -503,5 +503,60 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
     expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
     expect(resultOf(report, 'policy-changes-authorized').outcome).toBe('pass');
     expect(code).toBe(0);
+  });
+});
+
+describe("git's own multiply-signed commit (t7510-signed-commit.sh: gpgsig and gpgsig-sha256)", () => {
+  // Rebuilt as git's test suite builds it: the same files, identities and test_tick dates give the
+  // same tree and parent, so the signatures git's test carries verify. git reads the gpgsig header
+  // for a SHA-1 repository and leaves the other one out of the payload; gitguard must agree.
+  const FIXTURES = join(PUBLIC_KEYS, 'git-fixtures');
+  const TICK = '1112912653 -0700'; // test_tick after the eleven ticks before it in t7510
+  test('gitguard gives the letter git gives, for the commit and for a copy whose message was changed', async () => {
+    const r = makeRepo();
+    const gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-t7510-')));
+    gpg.run(['--import', join(FIXTURES, 'keyring.gpg')]);
+    gpg.run(['--import-ownertrust', join(FIXTURES, 'ownertrust')]);
+    const env = {
+      GIT_AUTHOR_NAME: 'A U Thor',
+      GIT_AUTHOR_EMAIL: 'author@example.com',
+      GIT_COMMITTER_NAME: 'C O Mitter',
+      GIT_COMMITTER_EMAIL: 'committer@example.com',
+      GIT_AUTHOR_DATE: TICK,
+      GIT_COMMITTER_DATE: TICK,
+    };
+    r.write({ 'first.t': 'first\n' });
+    r.run(['add', 'first.t']);
+    r.run(['commit', '-q', '-m', 'first'], { env });
+    r.write({ second: '1\n' });
+    r.run(['add', 'second']);
+    const tree = r.run(['write-tree']);
+    const parent = r.head();
+    const text = readFileSync(join(FIXTURES, 't7510-multiply-signed.commit.in'), 'utf8')
+      .replace('$tree', tree)
+      .replace('$parent', parent);
+    const signed = r.run(['hash-object', '-t', 'commit', '-w', '--stdin'], { input: text });
+    const changed = r.run(['hash-object', '-t', 'commit', '-w', '--stdin'], {
+      input: text.replace('\nsecond\n', '\nsecond, changed\n'),
+    });
+    const keyring = join(FIXTURES, 'keyring.gpg');
+    const letters = async (oid: string) => {
+      r.run(['reset', '-q', '--hard', oid]);
+      const git = r.run(['log', '-1', '--format=%G? %GF', oid], { env: { GNUPGHOME: gpg.home } });
+      const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json', '--keyring', keyring], {
+        env: r.env,
+      });
+      const row = (
+        JSON.parse(res.stdout) as { commits: Array<{ commit: string; letter: string; signer: string }> }
+      ).commits.find((c) => c.commit === oid)!;
+      return { git, ours: `${row.letter} ${row.letter === 'G' ? row.signer : ''}`.trim() };
+    };
+    const good = await letters(signed);
+    expect(good.git).toBe('G 73D758744BE721698EC54E8713B6F51ECDDE430D');
+    expect(good.ours).toBe(good.git);
+    const bad = await letters(changed);
+    expect(bad.git.trim()).toBe('B');
+    expect(bad.ours).toBe('B');
+    gpg.kill();
   });
 });
