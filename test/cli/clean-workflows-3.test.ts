@@ -560,3 +560,51 @@ describe("git's own multiply-signed commit (t7510-signed-commit.sh: gpgsig and g
     gpg.kill();
   });
 });
+
+describe('published allowed_signers files (privacyguides, Mikaela): loaded and matched like ssh-keygen', () => {
+  // Their keys sign nothing here, so a test key is added with the shapes they use: wildcard
+  // principals, valid-after/valid-before in 8, 12 and 14 digits, comments. git (through ssh-keygen,
+  // with the committer date as verify-time) and gitguard must give the same letter for each commit.
+  test('every file loads; the letters equal git’s; wildcards vouch only for the addresses they match', async () => {
+    const r = makeRepo();
+    const key = makeSshKey(r.home, 'ed25519', 'amindas-laptop');
+    const files = ['mikaela-ssh-allowed-signers', 'privacyguides-verified-apps'].flatMap((d) =>
+      readdirSync(join(PUBLIC_KEYS, d)).map((f) => readFileSync(join(PUBLIC_KEYS, d, f), 'utf8')),
+    );
+    expect(files).toHaveLength(4);
+    const allowed = join(tempDir(), 'allowed_signers');
+    writeFileSync(
+      allowed,
+      `${files.join('')}*@aminda.eu,*@mikaela.info valid-after="202112200000",valid-before="20261220000000Z" ${key.pub}\n`,
+    );
+    r.run(['config', 'gpg.format', 'ssh']);
+    r.run(['config', 'user.signingkey', key.path]);
+    r.run(['config', 'gpg.ssh.allowedSignersFile', allowed]);
+    const commit = (email: string, date: string): string => {
+      r.run(['commit', '-q', '--allow-empty', '-S', '-m', `${email} ${date}`], {
+        env: { GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date },
+      });
+      return r.head();
+    };
+    const cases: Array<[string, string, string]> = [
+      ['x@aminda.eu', '2023-01-01T00:00:00Z', 'authorized'],
+      ['y@mikaela.info', '2021-01-01T00:00:00Z', 'unknown-signer'], // before valid-after
+      ['X@Aminda.EU', '2023-01-02T00:00:00Z', 'authorized'],
+      ['z@example.com', '2023-01-03T00:00:00Z', 'impersonation'],
+      ['w@sub.aminda.eu', '2023-01-04T00:00:00Z', 'impersonation'],
+      ['v@aminda.eu', '2021-12-20T00:30:00Z', 'authorized'],
+      ['v@aminda.eu', '2026-12-21T00:00:00Z', 'unknown-signer'], // after valid-before
+    ];
+    const oids = cases.map(([email, date]) => commit(email, date));
+    const git = r.run(['log', '--reverse', '--format=%G?']).split('\n');
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json', '--allowed-signers', allowed], {
+      env: r.env,
+    });
+    const rows = (JSON.parse(res.stdout) as { commits: Array<{ commit: string; letter: string; status: string }> })
+      .commits;
+    expect(rows.map((x) => x.commit)).toEqual(oids);
+    expect(rows.map((x) => x.letter)).toEqual(git);
+    expect(rows.map((x) => x.status)).toEqual(cases.map((c) => c[2]));
+    expect(res.code).toBe(1);
+  });
+});
