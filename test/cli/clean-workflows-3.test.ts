@@ -10,6 +10,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -251,6 +252,24 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
     expect(installed.outcome).toBe('pass');
     expect(installed.note).toContain(`${join(r.dir, '.pre-commit-config.yaml')} repos[1].hooks[0]`);
     r.write({ '.pre-commit-config.yaml': config('        stages: [pre-commit]\n') });
+    expect((await hookRules(r)).installed.outcome).toBe('warn');
+  });
+
+  test('gitguard hook install, then pre-commit install: pre-commit keeps gitguard as pre-push.legacy and runs it first', async () => {
+    const r = signingRepo();
+    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env })).code).toBe(0);
+    // What `pre-commit install --hook-type pre-push` does with the hook it finds.
+    const hooks = join(r.dir, '.git', 'hooks');
+    renameSync(join(hooks, 'pre-push'), join(hooks, 'pre-push.legacy'));
+    put(join(hooks, 'pre-push'), { fixture: 'pre-commit-pre-push' });
+    r.write({ '.pre-commit-config.yaml': 'repos: []\n' });
+    const { installed } = await hookRules(r);
+    expect(installed.outcome).toBe('pass');
+    expect(installed.note).toContain(
+      `${join(hooks, 'pre-push.legacy')} (gitguard's hook, which pre-commit runs first)`,
+    );
+    // An edited copy is not gitguard's hook any more.
+    writeFileSync(join(hooks, 'pre-push.legacy'), 'exit 0\n', { flag: 'a' });
     expect((await hookRules(r)).installed.outcome).toBe('warn');
   });
 });
