@@ -178,7 +178,11 @@ async function hookManagerOf(repo: RepositoryInfo, hook: HookInfo, dir: string):
   return lefthook(yaml, stub, repo.workTree) ?? preCommit(yaml, stub, repo.workTree, dir);
 }
 
-/** The hooks, with the manager of a pre-push hook that is not gitguard's (see hookManagerOf). */
+/**
+ * The hooks, with the manager of a pre-push hook that is not gitguard's (see hookManagerOf). A
+ * gitguard pre-push hook left in a folder git no longer uses is not bypassed when the manager's
+ * hook where git looks runs gitguard (installed before husky took core.hooksPath over, say).
+ */
 export async function withHookManagers(repo: RepositoryInfo, facts: HooksFacts): Promise<HooksFacts> {
   const hooks = await Promise.all(
     facts.hooks.map(async (h) => {
@@ -187,5 +191,8 @@ export async function withHookManagers(repo: RepositoryInfo, facts: HooksFacts):
       return manager ? { ...h, manager } : h;
     }),
   );
-  return { ...facts, hooks };
+  const runsGitguard = hooks.some((h) => h.name === 'pre-push' && h.manager?.gitguard);
+  const bypassed = runsGitguard ? facts.bypassed?.filter((h) => h.name !== 'pre-push') : facts.bypassed;
+  const { bypassed: _, ...rest } = facts;
+  return { ...rest, hooks, ...(bypassed?.length ? { bypassed } : {}) };
 }

@@ -214,6 +214,22 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
     });
   });
 
+  test('gitguard hook install first, husky after: the hook left in .git/hooks is not "bypassed" while .husky/pre-push runs gitguard', async () => {
+    const r = signingRepo();
+    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env })).code).toBe(0);
+    put(join(r.dir, '.husky', '_', 'pre-push'), { fixture: 'husky-pre-push' });
+    put(join(r.dir, '.husky', '_', 'h'), { fixture: 'husky-h' });
+    r.run(['config', 'core.hooksPath', '.husky/_']);
+    put(join(r.dir, '.husky', 'pre-push'), { text: GITGUARD_LINE });
+    expect(await hookRules(r)).toEqual(expect.objectContaining({ disabled: 'pass' }));
+    // Without the line no gitguard runs at all: the hook git no longer reaches is reported.
+    put(join(r.dir, '.husky', 'pre-push'), { text: 'npx lint-staged\n' });
+    const { report } = await audit(r, ['hooks-not-disabled']);
+    expect(resultOf(report, 'hooks-not-disabled').findings.map((f) => f.message)).toEqual([
+      expect.stringContaining("points away from gitguard's pre-push hook"),
+    ]);
+  });
+
   test("lefthook: a pre-push command running gitguard with git's input passes; without use_stdin, or overridden locally, it warns", async () => {
     const r = signingRepo();
     put(join(r.dir, '.git', 'hooks', 'pre-push'), { fixture: 'lefthook-pre-push' });
