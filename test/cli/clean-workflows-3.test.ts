@@ -643,3 +643,93 @@ describe('published allowed_signers files (privacyguides, Mikaela): loaded and m
     expect(res.code).toBe(1);
   });
 });
+
+describe('repositories as they are on disk (these passed already; kept so they stay so)', () => {
+  const RULES = [
+    'commits-signed',
+    'signers-authorized',
+    'policy-changes-authorized',
+    'tags-signed',
+    'hooks-not-disabled',
+  ];
+  const clean = async (r: TestRepo, dir: string, extra: string[] = []) => {
+    const { code, report, stderr } = await audit(r, RULES, dir, extra);
+    expect(stderr).toBe('');
+    expect(report.results.filter((x) => x.outcome === 'fail').map((x) => x.meta.id)).toEqual([]);
+    expect(code).toBe(0);
+    return report;
+  };
+
+  test('a linked worktree (git worktree add): audited, and the hook installed from it runs for it', async () => {
+    const r = signingRepo();
+    const linked = join(tempDir(), 'linked tree');
+    r.run(['worktree', 'add', '-q', '-b', 'topic', linked]);
+    r.run(['-C', linked, 'commit', '-q', '--allow-empty', '-m', 'work in the linked tree']);
+    expect((await clean(r, linked)).scope.commits).toBe(2);
+    expect((await runMain(['hook', 'install', '-C', linked], { env: r.env })).code).toBe(0);
+    const { report } = await audit(r, ['gitguard-hook-installed'], linked);
+    expect(resultOf(report, 'gitguard-hook-installed').outcome).toBe('pass');
+  });
+
+  test('a superproject and its submodule (.git a file, the git dir under .git/modules) are each audited', async () => {
+    const sub = signingRepo();
+    const r = signingRepo();
+    r.run(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'libs/sub']);
+    r.run(['commit', '-q', '-m', 'add the submodule']);
+    await clean(r, r.dir);
+    const inner = join(r.dir, 'libs', 'sub');
+    expect(r.run(['-C', inner, 'rev-parse', '--git-dir'])).toBe(join(r.dir, '.git', 'modules', 'libs', 'sub'));
+    await clean(r, inner);
+  });
+
+  test('sparse checkout without .gitguard, core.autocrlf, and a policy and allowed_signers written with CRLF', async () => {
+    const r = signingRepo();
+    r.commit('policy saved on Windows', {
+      '.gitguard/policy.yml': ALICE_POLICY.replace(/\n/g, '\r\n'),
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\r\n`,
+    });
+    r.commit('code', { 'src/app.txt': 'app\n' });
+    r.run(['config', 'core.autocrlf', 'true']);
+    r.run(['sparse-checkout', 'set', '--cone', 'src']);
+    expect(readdirSync(r.dir)).not.toContain('.gitguard');
+    await clean(r, r.dir);
+  });
+
+  test('a path with spaces and non-ASCII, init.defaultBranch=trunk, HEAD detached at a signed tag', async () => {
+    const r = signingRepo();
+    r.run(['branch', '-m', 'main', 'trunk']);
+    r.commit('release work');
+    r.run(['tag', '-s', '-m', 'release 1.0', 'v1.0']);
+    r.commit('after the release');
+    const dir = join(tempDir(), 'Mes dépôts', 'プロジェクト 1');
+    mkdirSync(join(dir, '..'), { recursive: true });
+    r.run(['-c', 'init.defaultBranch=trunk', 'clone', '-q', r.dir, dir]);
+    r.run(['-C', dir, 'checkout', '-q', 'v1.0']);
+    const report = await clean(r, dir);
+    expect(report.scope.commits).toBe(2);
+    expect(resultOf(report, 'tags-signed').outcome).toBe('pass');
+  });
+
+  test('2,000 tags and 500 branches: every rule runs, none fails, the findings stay few', async () => {
+    const r = signingRepo();
+    for (let i = 0; i < 5; i++) r.commit(`work ${i}`);
+    const tips = r.run(['rev-list', 'HEAD']).split('\n');
+    const lines = [
+      ...Array.from({ length: 2000 }, (_, i) => `create refs/tags/build-${i} ${tips[i % tips.length]}`),
+      ...Array.from({ length: 500 }, (_, i) => `create refs/heads/feature-${i} ${tips[i % tips.length]}`),
+    ];
+    r.run(['update-ref', '--stdin'], { input: `${lines.join('\n')}\n` });
+    for (const extra of [[], ['--all']]) {
+      const res = await runMain(
+        ['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-t', 'impersonation,history', ...extra],
+        {
+          env: r.env,
+        },
+      );
+      const report = parseJson(res);
+      expect(report.results.filter((x) => x.outcome === 'fail').map((x) => x.meta.id)).toEqual([]);
+      expect(report.results.reduce((n, x) => n + x.findingCount, 0)).toBe(0);
+      expect(res.code).toBe(0);
+    }
+  });
+});
