@@ -733,3 +733,40 @@ describe('repositories as they are on disk (these passed already; kept so they s
     }
   });
 });
+
+describe('signing configurations people use, in their global config (these passed already)', () => {
+  const SIGNING = [
+    'signing-enabled-when-required',
+    'signing-programs-not-overridden-locally',
+    'no-code-execution-in-local-config',
+  ];
+  test('key:: literal or .pub path, defaultKeyCommand, gpg.program, tag.gpgSign, an includeIf file, allowedSignersFile in ~/.config: all pass; the same in the repository fails', async () => {
+    const r = signingRepo();
+    const home = r.home;
+    mkdirSync(join(home, '.config', 'git'), { recursive: true });
+    writeFileSync(join(home, '.config', 'git', 'allowed_signers'), `alice@example.com ${alice.pub}\n`);
+    writeFileSync(join(home, '.gitconfig-work'), '[commit]\n\tgpgSign = true\n');
+    // The repository's own signing settings (sshSigningRepo's) move to the global config.
+    for (const key of ['gpg.format', 'user.signingkey', 'commit.gpgSign', 'tag.gpgSign'])
+      r.run(['config', '--unset', key]);
+    const global = (args: string[]) => r.run(['config', '--global', ...args]);
+    global(['gpg.format', 'ssh']);
+    global(['gpg.ssh.allowedSignersFile', '~/.config/git/allowed_signers']);
+    global(['gpg.ssh.defaultKeyCommand', 'ssh-add -L']);
+    global(['gpg.program', 'gpg2']);
+    global(['tag.gpgSign', 'true']);
+    global([`includeIf.gitdir:${join(r.dir, '..')}/.path`, join(home, '.gitconfig-work')]);
+    for (const signingKey of [`key::${alice.pub}`, `${alice.path}.pub`]) {
+      global(['user.signingkey', signingKey]);
+      const { code, report } = await audit(r, SIGNING);
+      expect(SIGNING.map((id) => resultOf(report, id).outcome)).toEqual(['pass', 'pass', 'pass']);
+      expect(code).toBe(0);
+    }
+    // Twin: a repository that sets its own trusted signers and key command is still refused.
+    r.run(['config', 'gpg.ssh.allowedSignersFile', '.allowed_signers']);
+    r.run(['config', 'gpg.ssh.defaultKeyCommand', 'sh -c "cat ~/.ssh/id_ed25519.pub"']);
+    const { code, report } = await audit(r, SIGNING);
+    expect(resultOf(report, 'signing-programs-not-overridden-locally').findings).toHaveLength(2);
+    expect(code).toBe(1);
+  });
+});
