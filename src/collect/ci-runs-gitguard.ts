@@ -3,22 +3,30 @@
 import { ObjectReader, parseTree } from './objects.js';
 
 export class CiGateReader {
-  private readonly gateOf = new Map<string, Promise<boolean>>();
+  private readonly gateOf = new Map<string, Promise<boolean | undefined>>();
   constructor(
     private readonly reader: ObjectReader,
     private readonly oidBytes: 20 | 32,
   ) {}
 
-  /** `ids`: the object ids at the CI paths (null where a path is absent). */
-  runsGitguard(ids: readonly (string | null)[]): Promise<boolean> {
+  /**
+   * `ids`: the object ids at the CI paths (null where a path is absent). Undefined when no file that
+   * is there mentions gitguard but one is not in the repository (a partial clone leaves older files
+   * out): unknown, so neither side of a removal.
+   */
+  runsGitguard(ids: readonly (string | null)[]): Promise<boolean | undefined> {
     const key = ids.join(' ');
     let gate = this.gateOf.get(key);
     if (!gate) {
       gate = (async () => {
+        let unknown = false;
         for (const id of ids) {
           if (!id) continue;
           const o = await this.reader.read(id);
-          if (!o) continue; // a submodule's commit (the id of a gitlink at a CI path)
+          if (!o) {
+            unknown = true;
+            continue;
+          }
           const blobs =
             o.type === 'tree'
               ? parseTree(o.body, this.oidBytes)
@@ -26,11 +34,12 @@ export class CiGateReader {
                   .map((e) => e.oid)
               : [id];
           for (const b of blobs) {
-            const f = b === id ? o : await this.reader.readNamed(b, 'a CI workflow file');
-            if (f?.type === 'blob' && /\bgitguard\b/.test(f.body.toString('utf8'))) return true;
+            const f = b === id ? o : await this.reader.read(b);
+            if (!f) unknown = true;
+            else if (f.type === 'blob' && /\bgitguard\b/.test(f.body.toString('utf8'))) return true;
           }
         }
-        return false;
+        return unknown ? undefined : false;
       })();
       this.gateOf.set(key, gate);
     }

@@ -110,6 +110,26 @@ describe('a partial clone (git clone --filter=blob:none): nothing fetched, what 
     expect(missing(r, dir)).toBe(before);
   });
 
+  test('CI workflows changed in history: older versions are not there, so those changes are counted as not judged, not failed', async () => {
+    const r = signingRepo();
+    for (const v of [1, 2]) r.commit(`ci v${v}`, { '.github/workflows/ci.yml': `run: gitguard audit # v${v}\n` });
+    r.commit('ci: drop gitguard', { '.github/workflows/ci.yml': 'run: make test\n' }, ['--no-gpg-sign']);
+    const dir = partialClone(r);
+    const before = missing(r, dir);
+    const { code, report } = await audit(r, ['ci-gate-kept'], dir);
+    const gate = resultOf(report, 'ci-gate-kept');
+    expect(gate.outcome).toBe('pass');
+    expect(gate.note).toBe(
+      '3 CI change(s) not judged: the CI files on one side are not in this repository (a partial clone leaves older files out)',
+    );
+    expect(code).toBe(0);
+    expect(missing(r, dir)).toBe(before);
+    // Twin: where the files are there, the unsigned removal of the gate fails.
+    const full = await audit(r, ['ci-gate-kept']);
+    expect(resultOf(full.report, 'ci-gate-kept').findings.map((f) => f.commit)).toEqual([r.head()]);
+    expect(full.code).toBe(1);
+  });
+
   test('the policy changed: its older version is not there, so the audit stops in one line instead of moving the trust root past it', async () => {
     const r = signingRepo();
     const root = r.head();
