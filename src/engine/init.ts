@@ -57,6 +57,8 @@ interface Draft {
 /** The user's own allowed-signers file (gpg.ssh.allowedSignersFile). */
 const USER_SIGNERS_MAX = 16 * 1024 * 1024;
 const EMAIL_RE = /^[^\s,"'@\\]+@[^\s,"'@\\]+$/;
+/** The committer of the commits GitHub makes and signs with its web-flow key. */
+const GITHUB_COMMITTER = 'noreply@github.com';
 
 /** A value as `git config --get` gives it in this repository: the last one over every scope. */
 function effectiveValue(config: ConfigEntry[], key: string): string | undefined {
@@ -276,6 +278,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   const tmp = mkdtempSync(join(tmpdir(), 'gitguard-init-'));
   const drafts: Draft[] = [];
   const counts = { commits: 0, authorized: 0, unsigned: 0, other: 0 };
+  let byGithub = 0; // signed commits GitHub made (committer GITHUB_COMMITTER)
   const unvouched: Array<{ oid: string; status: string; subject: string }> = [];
   const pgpKnown = new Map<string, string>(); // fingerprint -> armored export
   try {
@@ -341,6 +344,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     for (const r of results) {
       counts.commits += 1;
       if (r.status === 'unsigned') counts.unsigned += 1;
+      if (r.email === GITHUB_COMMITTER && r.status !== 'unsigned') byGithub += 1;
       if (
         r.status !== 'authorized' ||
         !r.signer ||
@@ -520,6 +524,11 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         .join(
           ', ',
         )}${legacyTags.length > 5 ? ', ...' : ''}) are goodlisted by tag object id: tags-signed judges every tag by the policy at the tip; sign new ones (git tag -s)`,
+    );
+  // GitHub's own commits (merge buttons, web editor, Dependabot): no person's key signed them.
+  if (byGithub)
+    review.push(
+      `${byGithub} signed commit(s) were made by GitHub (committer ${GITHUB_COMMITTER}: merge buttons, web editor, Dependabot): to accept the ones to come, save https://github.com/web-flow.gpg as ${POLICY_DIR}/keys/web-flow.gpg and add GitHub under forges: with both of its keys (the README shows it)`,
     );
   if (counts.other)
     review.push(

@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo } from '../helpers/signing-repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { BIN, ROOT, runMain, parseJson, resultOf, stderrLines } from '../helpers/cli.js';
@@ -542,6 +542,21 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
     expect(resultOf(report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit)).toEqual([squash]);
     expect(code).toBe(1);
     r.run(['reset', '-q', '--hard', tip]);
+  });
+
+  test('gitguard init on a history GitHub signed in says how to accept the commits to come', async () => {
+    const saved = r;
+    r = makeRepo();
+    configureSshSigning(r, alice);
+    r.run(['config', 'user.email', 'alice@example.com']);
+    r.commit('alice', {}, ['-S']);
+    github(newKey, '2024-03-01T10:00:00Z', ['commit', '-q', '--allow-empty', '-S', '-m', 'Merge pull request #1']);
+    const init = await runMain(['init', '-C', r.dir], { env: r.env });
+    r = saved;
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(
+      '1 signed commit(s) were made by GitHub (committer noreply@github.com: merge buttons, web editor, Dependabot): to accept the ones to come, save https://github.com/web-flow.gpg as .gitguard/keys/web-flow.gpg',
+    );
   });
 
   test("the README's recipe with GitHub's real web-flow.gpg (and the older export of its first key) loads and judges", async () => {
