@@ -21,6 +21,7 @@ import { parseAllowedSigners, readKey } from '../collect/signatures/allowed-sign
 import type { SshPublicKey } from '../domain/keys.js';
 import { principalMatches } from '../domain/principals.js';
 import { verifyCommits } from './verify.js';
+import { agentKeys } from '../collect/ssh-agent.js';
 import { assertNotLink, mkdirNoFollow, readBounded, writeFileSafe } from '../collect/safe-fs.js';
 import { stripUnsafe } from '../domain/escape.js';
 
@@ -255,10 +256,26 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     }
   }
 
+  // git's documented defaultKeyCommand, `ssh-add -L` (in the user's own config): git then signs with
+  // the agent's first key, which the agent's socket gives without running anything.
+  let sshKeyValue = signingKey;
+  if (
+    format === 'ssh' &&
+    !signingKey &&
+    userValue(config, 'gpg.ssh.defaultkeycommand')?.trim().replace(/\s+/g, ' ') === 'ssh-add -L' &&
+    env.SSH_AUTH_SOCK
+  ) {
+    sshKeyValue = (await agentKeys(env.SSH_AUTH_SOCK))[0];
+    if (sshKeyValue)
+      review.push(
+        'your SSH signing key was taken from your ssh-agent (its first key, as gpg.ssh.defaultKeyCommand "ssh-add -L" gives git): check it is the one you sign with',
+      );
+  }
+
   // The user's own SSH signing key vouches for the commits it signed as the user.
   let ownSshLine: string | undefined;
-  if (format === 'ssh' && signingKey) {
-    const k = sshSigningKey(signingKey, env, repo.workTree);
+  if (format === 'ssh' && sshKeyValue) {
+    const k = sshSigningKey(sshKeyValue, env, repo.workTree);
     if ('error' in k) review.push(`your SSH signing key (user.signingkey) could not be read: ${k.error}`);
     else {
       if (userEmail && EMAIL_RE.test(userEmail)) ownSshLine = `${userEmail} namespaces="git" ${k.line}`;
@@ -269,7 +286,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     }
   } else if (format === 'ssh' && effectiveValue(config, 'gpg.ssh.defaultkeycommand')) {
     review.push(
-      'user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command): set user.signingkey to your public key file',
+      'user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command; only "ssh-add -L" in your own config is read, from your ssh-agent): set user.signingkey to your public key file',
     );
   }
 

@@ -14,6 +14,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -803,5 +804,42 @@ describe('signing configurations people use, in their global config (these passe
     const { code, report } = await audit(r, SIGNING);
     expect(resultOf(report, 'signing-programs-not-overridden-locally').findings).toHaveLength(2);
     expect(code).toBe(1);
+  });
+});
+
+describe("gitguard init when git takes the signing key from gpg.ssh.defaultKeyCommand 'ssh-add -L'", () => {
+  // No user.signingkey: git signs with the first key ssh-add -L lists. init ran no command and
+  // proposed no key, so the policy it wrote refused the user's own commits. The agent's socket gives
+  // the same list without running anything.
+  test("init proposes the agent's first key and the audit passes; another command is still not run", async () => {
+    const r = makeRepo();
+    const sock = join(tempDir('gg-agent-'), 'agent.sock');
+    const started = execFileSync('ssh-agent', ['-s', '-a', sock], { stdio: 'pipe' }).toString();
+    const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(started)?.[1]);
+    try {
+      const env = { ...r.env, SSH_AUTH_SOCK: sock };
+      execFileSync('ssh-add', ['-q', alice.path], { env, stdio: 'pipe' });
+      for (const [k, v] of [
+        ['gpg.format', 'ssh'],
+        ['gpg.ssh.defaultKeyCommand', 'ssh-add -L'],
+        ['user.email', 'alice@example.com'],
+      ])
+        r.run(['config', '--global', k!, v!]);
+      r.run(['commit', '-q', '--allow-empty', '-S', '-m', 'signed with the agent key'], { env });
+      const init = await runMain(['init', '-C', r.dir], { env });
+      expect(init.stdout).toContain(`ssh ${alice.fingerprint}`);
+      r.run(['add', '.gitguard']);
+      r.run(['commit', '-q', '-S', '-m', 'Add gitguard trust policy'], { env });
+      const { code, report } = await audit(r, ['commits-signed', 'signers-authorized']);
+      expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
+      expect(code).toBe(0);
+      // Twin: any other command is never run, so no key comes from it.
+      r.run(['config', '--global', 'gpg.ssh.defaultKeyCommand', `sh -c "echo ${alice.pub}"`]);
+      const other = await runMain(['init', '-C', r.dir, '--force'], { env });
+      expect(other.stdout).not.toContain(`ssh ${alice.fingerprint}`);
+      expect(other.stdout).toContain('gpg.ssh.defaultKeyCommand was not run');
+    } finally {
+      if (pid) process.kill(pid);
+    }
   });
 });
