@@ -251,6 +251,18 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
     ]);
   });
 
+  test('husky 4-8 (core.hooksPath=.husky, each hook sourcing _/husky.sh): the hook itself runs gitguard', async () => {
+    const r = signingRepo();
+    r.run(['config', 'core.hooksPath', '.husky']);
+    const v8 = (body: string) => `#!/usr/bin/env sh\n. "$(dirname -- "$0")/_/husky.sh"\n\n${body}`;
+    put(join(r.dir, '.husky', 'pre-push'), { text: v8(GITGUARD_LINE) });
+    const { installed } = await hookRules(r);
+    expect(installed.outcome).toBe('pass');
+    expect(installed.note).toContain(`${join(r.dir, '.husky', 'pre-push')} line 4`);
+    put(join(r.dir, '.husky', 'pre-push'), { text: v8('npm test\n') });
+    expect((await hookRules(r)).installed.outcome).toBe('warn');
+  });
+
   test("lefthook: a pre-push command running gitguard with git's input passes; without use_stdin, or overridden locally, it warns", async () => {
     const r = signingRepo();
     put(join(r.dir, '.git', 'hooks', 'pre-push'), { fixture: 'lefthook-pre-push' });
