@@ -323,14 +323,16 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
   });
 });
 
-const PUBLIC_KEYS = join(ROOT, 'test', 'fixtures', 'public-keys');
+// Real published keys and allowed-signers files, with their provenance in each folder's README.md.
+const OPENPGP_FIXTURES = join(ROOT, 'test', 'fixtures', 'openpgp');
+const ALLOWED_SIGNERS_FIXTURES = join(ROOT, 'test', 'fixtures', 'allowed-signers');
 
 describe("Bitcoin Core's 39 builder key files as a policy's keys/", () => {
   // Published keys as they are: expired primaries, revoked subkeys, third-party certifications and
   // their revocations, one key in two files, keys from 2011 re-certified since. The policy loads, and
   // signature-algorithms-strong judges each key by the self-signatures gpg uses (each user ID's latest
   // certification, each signing subkey's latest binding), not by ones superseded or revoked.
-  const BUILDERS = join(PUBLIC_KEYS, 'bitcoin-core-builder-keys');
+  const BUILDERS = join(OPENPGP_FIXTURES, 'bitcoin-core-builder-keys');
   const files = readdirSync(BUILDERS).filter((f) => f.endsWith('.gpg'));
   /** Primary fingerprints as gpg lists them after importing every file. */
   const gpgFingerprints = (): string[] => {
@@ -579,7 +581,7 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
     const real = signingRepo();
     mkdirSync(join(real.dir, '.gitguard', 'keys'));
     for (const f of ['web-flow.gpg', 'web-flow-4AEE18F83AFDEB23.asc'])
-      copyFileSync(join(PUBLIC_KEYS, 'github-web-flow', f), join(real.dir, '.gitguard', 'keys', f));
+      copyFileSync(join(OPENPGP_FIXTURES, f), join(real.dir, '.gitguard', 'keys', f));
     real.commit('policy: accept GitHub', { '.gitguard/policy.yml': `${ALICE_POLICY}${recipe!}` });
     real.commit('work');
     const { code, report } = await audit(real, ['signers-authorized', 'policy-changes-authorized']);
@@ -593,7 +595,7 @@ describe("git's own multiply-signed commit (t7510-signed-commit.sh: gpgsig and g
   // Rebuilt as git's test suite builds it: the same files, identities and test_tick dates give the
   // same tree and parent, so the signatures git's test carries verify. git reads the gpgsig header
   // for a SHA-1 repository and leaves the other one out of the payload; gitguard must agree.
-  const FIXTURES = join(PUBLIC_KEYS, 'git-fixtures');
+  const FIXTURES = OPENPGP_FIXTURES;
   const TICK = '1112912653 -0700'; // test_tick after the eleven ticks before it in t7510
   test('gitguard gives the letter git gives, for the commit and for a copy whose message was changed', async () => {
     const r = makeRepo();
@@ -651,10 +653,10 @@ describe('published allowed_signers files (privacyguides, Mikaela): loaded and m
   test('every file loads; the letters equal git’s; wildcards vouch only for the addresses they match', async () => {
     const r = makeRepo();
     const key = makeSshKey(r.home, 'ed25519', 'amindas-laptop');
-    const files = ['mikaela-ssh-allowed-signers', 'privacyguides-verified-apps'].flatMap((d) =>
-      readdirSync(join(PUBLIC_KEYS, d)).map((f) => readFileSync(join(PUBLIC_KEYS, d, f), 'utf8')),
-    );
-    expect(files).toHaveLength(4);
+    const files = readdirSync(ALLOWED_SIGNERS_FIXTURES)
+      .filter((f) => !f.endsWith('.md'))
+      .map((f) => readFileSync(join(ALLOWED_SIGNERS_FIXTURES, f), 'utf8'));
+    expect(files).toHaveLength(3);
     const allowed = join(tempDir(), 'allowed_signers');
     writeFileSync(
       allowed,
