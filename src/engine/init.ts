@@ -142,6 +142,7 @@ export function renderPolicy(p: {
   maintainers: string[];
   date: string;
   legacyTags?: LegacyTag[];
+  forges?: Array<{ name: string; committer: string; openpgp: string[] }>;
 }): string {
   const out = [
     `# gitguard trust policy, proposed by \`gitguard init\` on ${p.date}.`,
@@ -167,6 +168,14 @@ export function renderPolicy(p: {
     }
   }
   out.push(`maintainers: ${yamlList(p.maintainers)}`);
+  if (p.forges?.length) {
+    out.push(
+      '# Commits the forge makes and signs (merge buttons, web editor): signed on behalf of their authors.',
+      'forges:',
+    );
+    for (const f of p.forges)
+      out.push(`  - name: ${q(f.name)}`, `    committer: ${q(f.committer)}`, `    openpgp: ${yamlList(f.openpgp)}`);
+  }
   if (p.legacyTags?.length) {
     out.push(
       '# Annotated tags that were already there, unsigned: tags-signed judges every tag by the policy at',
@@ -408,6 +417,12 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     rmSync(tmp, { recursive: true, force: true });
   }
 
+  // GitHub's own commits, signed with a key the user's keyring holds: that key is GitHub's (a forge),
+  // never a person's, so it is proposed under forges:, not as a signer (docs/policy.md#forges).
+  const githubDraft = drafts.find((d) => d.emails.has(GITHUB_COMMITTER));
+  const githubKeys = githubDraft ? [...githubDraft.openpgp] : [];
+  if (githubDraft) drafts.splice(drafts.indexOf(githubDraft), 1);
+
   // The user: a maintainer. If they signed nothing in the history, they are added with the keys their
   // gpg and allowed-signers file hold for their e-mail.
   let userDraft = userEmail ? drafts.find((d) => d.emails.has(userEmail)) : undefined;
@@ -459,7 +474,13 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   const maintainer = userDraft ? userEmail : undefined;
   const date = new Date().toISOString().slice(0, 10);
   const legacyTags = await unsignedAnnotatedTags(repo.commonDir);
-  const policyYml = renderPolicy({ signers, maintainers: maintainer ? [maintainer] : [], date, legacyTags });
+  const policyYml = renderPolicy({
+    signers,
+    maintainers: maintainer ? [maintainer] : [],
+    date,
+    legacyTags,
+    ...(githubKeys.length ? { forges: [{ name: 'GitHub', committer: GITHUB_COMMITTER, openpgp: githubKeys }] } : {}),
+  });
   const signerLines = drafts.flatMap((d) =>
     [...d.ssh.values()].map(
       (k) => `${[...d.emails].join(',')} namespaces="git" ${k.type} ${Buffer.from(k.canonical).toString('base64')}`,
@@ -543,7 +564,11 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         )}${legacyTags.length > 5 ? ', ...' : ''}) are goodlisted by tag object id: tags-signed judges every tag by the policy at the tip; sign new ones (git tag -s)`,
     );
   // GitHub's own commits (merge buttons, web editor, Dependabot): no person's key signed them.
-  if (byGithub)
+  if (byGithub && githubKeys.length)
+    review.push(
+      `${byGithub} signed commit(s) were made by GitHub (committer ${GITHUB_COMMITTER}): proposed under forges:, signed on behalf of their authors, with the key your gpg keyring holds (${githubKeys.join(', ')}); GitHub has signed with two keys, both in https://github.com/web-flow.gpg: put that file in ${POLICY_DIR}/keys/ and name both`,
+    );
+  else if (byGithub)
     review.push(
       `${byGithub} signed commit(s) were made by GitHub (committer ${GITHUB_COMMITTER}: merge buttons, web editor, Dependabot): to accept the ones to come, save https://github.com/web-flow.gpg as ${POLICY_DIR}/keys/web-flow.gpg and add GitHub under forges: with both of its keys (the README shows it)`,
     );

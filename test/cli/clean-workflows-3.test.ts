@@ -559,7 +559,7 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
     r.run(['reset', '-q', '--hard', tip]);
   });
 
-  test('gitguard init on a history GitHub signed in says how to accept the commits to come', async () => {
+  test('gitguard init on a history GitHub signed in: GitHub as a forge when your keyring holds its key, else how to add it', async () => {
     const saved = r;
     r = makeRepo();
     configureSshSigning(r, alice);
@@ -567,11 +567,31 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
     r.commit('alice', {}, ['-S']);
     github(newKey, '2024-03-01T10:00:00Z', ['commit', '-q', '--allow-empty', '-S', '-m', 'Merge pull request #1']);
     const init = await runMain(['init', '-C', r.dir], { env: r.env });
-    r = saved;
     expect(init.code).toBe(0);
     expect(init.stdout).toContain(
       '1 signed commit(s) were made by GitHub (committer noreply@github.com: merge buttons, web editor, Dependabot): to accept the ones to come, save https://github.com/web-flow.gpg as .gitguard/keys/web-flow.gpg',
     );
+    // With web-flow in the user's keyring (curl https://github.com/web-flow.gpg | gpg --import, so that
+    // git log shows G), its key is GitHub's: proposed under forges:, never as a signer named GitHub.
+    execFileSync('gpg', ['--batch', '--import'], {
+      env: { ...r.env, GNUPGHOME: join(r.home, '.gnupg') },
+      input: gpg.exportPublic(newKey),
+      stdio: 'pipe',
+    });
+    const withKey = await runMain(['init', '-C', r.dir, '--force'], { env: r.env });
+    expect(withKey.code).toBe(0);
+    const policy = readFileSync(join(r.dir, '.gitguard', 'policy.yml'), 'utf8');
+    expect(policy).toContain(
+      `forges:\n  - name: "GitHub"\n    committer: "noreply@github.com"\n    openpgp: ["${newKey}"]`,
+    );
+    expect(policy).not.toMatch(/emails: \["noreply@github\.com"\]/);
+    r.run(['add', '.gitguard']);
+    r.commit('Add gitguard trust policy', {}, ['-S']);
+    github(newKey, '2024-04-01T10:00:00Z', ['commit', '-q', '--allow-empty', '-S', '-m', 'Merge pull request #2']);
+    const { code, report } = await audit(r, ['signers-authorized', 'policy-changes-authorized']);
+    r = saved;
+    expect(resultOf(report, 'signers-authorized').outcome).toBe('pass');
+    expect(code).toBe(0);
   });
 
   test("the README's recipe with GitHub's real web-flow.gpg (and the older export of its first key) loads and judges", async () => {
