@@ -151,8 +151,10 @@ function preCommit(yaml: Yaml, stub: string, top: string, dir: string): HookMana
   // input: gitguard's own hook there (its marker intact) still checks every push.
   const legacy = join(dir, 'pre-push.legacy');
   const kept = read(legacy);
-  if (kept !== undefined && checkHookMarker(kept) === 'valid')
+  const marker = kept === undefined ? 'absent' : checkHookMarker(kept);
+  if (marker === 'valid')
     return { name: 'pre-commit', config: legacy, gitguard: "(gitguard's hook, which pre-commit runs first)" };
+  if (marker === 'modified') return { name: 'pre-commit', config: legacy, modified: true };
   const named = /--config=([^\s)]+)/.exec(stub)?.[1] ?? '.pre-commit-config.yaml';
   const config = named.startsWith('/') ? named : join(top, named);
   const text = read(config);

@@ -154,6 +154,8 @@ export interface HookManager {
   config: string;
   /** Where in it `gitguard hook run pre-push` runs, unskippable (`line 2`, `pre-push.commands.gitguard`); unset: it does not. */
   gitguard?: string;
+  /** The file it runs is gitguard's hook, edited after install (its marker no longer matches). */
+  modified?: boolean;
 }
 
 export interface HooksFacts {

@@ -30,13 +30,14 @@ export default defineRepoRule({
       };
     }
     const evidence = { hook: hook.path, marker: hook.marker ?? 'absent', executable: hook.executable };
-    if (hook.marker === 'modified') {
+    if (hook.marker === 'modified' || hook.manager?.modified) {
+      const path = hook.manager?.modified ? hook.manager.config : hook.path;
       return {
         outcome: 'fail',
         findings: [
           {
-            message: `gitguard's pre-push hook was modified after it was installed: ${hook.path}`,
-            file: hook.path,
+            message: `gitguard's pre-push hook was modified after it was installed: ${path}`,
+            file: path,
             evidence,
           },
         ],

@@ -317,9 +317,13 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
     expect(installed.note).toContain(
       `${join(hooks, 'pre-push.legacy')} (gitguard's hook, which pre-commit runs first)`,
     );
-    // An edited copy is not gitguard's hook any more.
+    // An edited copy is gitguard's hook modified after install, as anywhere else.
     writeFileSync(join(hooks, 'pre-push.legacy'), 'exit 0\n', { flag: 'a' });
-    expect((await hookRules(r)).installed.outcome).toBe('warn');
+    const edited = (await hookRules(r)).installed;
+    expect(edited.outcome).toBe('fail');
+    expect(edited.findings.map((f) => f.message)).toEqual([
+      `gitguard's pre-push hook was modified after it was installed: ${join(hooks, 'pre-push.legacy')}`,
+    ]);
   });
 });
 
