@@ -34,6 +34,20 @@ function userConfigEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
+/**
+ * The `safe.directory` entries git honours for the user (system, global and command-line scopes; a
+ * repository's own config never counts), in order, `~` expanded from the user's HOME as git expands it.
+ */
+export async function userSafeDirectories(env: NodeJS.ProcessEnv = runEnv()): Promise<string[]> {
+  const res = await runGit(['config', '--get-all', '--type=path', '-z', 'safe.directory'], {
+    env: userConfigEnv(env),
+    noOverrides: true,
+    timeoutMs: 30_000,
+    okCodes: [1], // 1: none set
+  });
+  return res.stdout.toString('utf8').split('\0').slice(0, -1);
+}
+
 /** Parses `git config --list --show-scope --show-origin -z` output. */
 export function parseConfigList(out: string): ConfigEntry[] {
   // Records are "scope\0origin\0key\nvalue\0" (or "key\0" with no value).

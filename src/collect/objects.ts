@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { ExpectedError, GitError } from '../errors.js';
 import { objectId } from './commit-object.js';
+import { MissingObjectError } from './missing-object.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
 import { runEnv } from './run-context.js';
 
@@ -208,7 +209,7 @@ export class ObjectReader {
     // covers it), so its tree is read as git reads it.
     if (o?.type === 'commit') {
       const tree = /^tree ([0-9a-f]{40}|[0-9a-f]{64})\n/.exec(o.body.toString('latin1', 0, 80));
-      o = tree ? await this.readObject(tree[1]!) : null;
+      o = tree ? await this.readNamed(tree[1]!, `the tree of ${rev.slice(0, 12)}`) : null;
     } else if (o && o.type !== 'tree') return this.readObject(`${rev}:${path}`, maxBytes); // a tag: git peels it
     const names = path.split('/').filter(Boolean);
     const oidBytes = rev.length === 64 ? 32 : 20;
@@ -216,8 +217,22 @@ export class ObjectReader {
       if (o?.type !== 'tree') return null;
       const entry = parseTree(o.body, oidBytes).find((e) => e.name === names[i]);
       if (!entry || entry.mode === '160000') return null; // a submodule's commit is not in this repository
-      o = await this.readObject(entry.oid, i === names.length - 1 ? maxBytes : this.maxBytes);
+      o = await this.readNamed(
+        entry.oid,
+        `${names.slice(0, i + 1).join('/')} at ${rev.slice(0, 12)}`,
+        i === names.length - 1 ? maxBytes : this.maxBytes,
+      );
     }
+    return o;
+  }
+
+  /**
+   * An object that a commit or tree names (`what`: where, for the message): one the repository does
+   * not hold is an error, never "absent", which would change what is judged.
+   */
+  async readNamed(oid: string, what: string, maxBytes = this.maxBytes): Promise<GitObject> {
+    const o = await this.readObject(oid, maxBytes);
+    if (!o) throw new MissingObjectError(oid, what);
     return o;
   }
 

@@ -45,6 +45,7 @@ export async function readKeys(files: PolicyFiles): Promise<Keyring> {
         subkeys: POLICY_LIMITS.subkeysPerKey,
         selfSignatures: POLICY_LIMITS.selfSignaturesPerKey,
       },
+      selfSignatureHashes: true,
     });
   } catch (e) {
     // loadKeyring names the file(s) first: "<file>: not a readable OpenPGP key file (...)".

@@ -14,21 +14,21 @@ export async function readPolicyTree(
   where: string,
 ): Promise<{ policy: Policy | undefined; raw: RawKeys } | undefined> {
   const label = `${POLICY_DIR} at ${where.slice(0, 12)}`;
-  const tree = await reader.read(treeOid);
-  if (!tree || tree.type !== 'tree') return undefined;
+  const tree = await reader.readNamed(treeOid, label);
+  if (tree.type !== 'tree') return undefined;
   const entries = parseTree(tree.body, oidBytes);
   // Each file is bounded before it is read (cat-file's header gives the size), and keys/ as a whole.
   let keyBytes = 0;
   const blob = async (oid: string, name: string): Promise<Buffer> => {
     let o;
     try {
-      o = await reader.read(oid, POLICY_LIMITS.policyBytes);
+      o = await reader.readNamed(oid, `${POLICY_DIR}/${name} at ${where.slice(0, 12)}`, POLICY_LIMITS.policyBytes);
     } catch (err) {
       if (err instanceof ObjectTooLargeError)
         throw new PolicyError(`${label}: ${name} is larger than 1 MiB (${err.size} bytes)`);
       throw err;
     }
-    if (!o || o.type !== 'blob') throw new PolicyError(`${label}: ${name} is not a file`);
+    if (o.type !== 'blob') throw new PolicyError(`${label}: ${name} is not a file`);
     return o.body;
   };
   const policyEntry = entries.find((e) => e.name === 'policy.yml');
@@ -37,8 +37,8 @@ export async function readPolicyTree(
   const keysEntry = entries.find((e) => e.name === 'keys');
   const keys: { name: string; data: Uint8Array }[] = [];
   if (keysEntry) {
-    const kt = await reader.read(keysEntry.oid);
-    if (kt?.type === 'tree') {
+    const kt = await reader.readNamed(keysEntry.oid, `${POLICY_DIR}/keys at ${where.slice(0, 12)}`);
+    if (kt.type === 'tree') {
       const files = parseTree(kt.body, oidBytes).filter((k) => k.mode.startsWith('10'));
       if (files.length > POLICY_LIMITS.keyFiles)
         throw new PolicyError(`${label}: keys/ has more than ${POLICY_LIMITS.keyFiles} files`);

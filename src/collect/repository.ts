@@ -3,7 +3,44 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
 import type { RepositoryInfo } from '../domain/model.js';
-import { assertGitRuns, runGit } from './git.js';
+import { assertGitRuns, runGit, type GitResult } from './git.js';
+import { userSafeDirectories } from './config.js';
+
+// One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a .git
+// folder after the other answers are printed.
+const REV_PARSE = [
+  'rev-parse',
+  '--path-format=absolute',
+  '--git-dir',
+  '--git-common-dir',
+  '--is-bare-repository',
+  '--is-shallow-repository',
+  '--show-object-format',
+  '--show-toplevel',
+];
+
+/**
+ * git's answer for a repository another user owns, once the user has said it is safe: git runs here
+ * without the user's global config, so the `safe.directory` entries of their system and global config
+ * (what the refusal tells them to add) are handed to it on the command line, the one scope besides
+ * those that git honours for this key. git then judges them itself, `*` and all.
+ */
+async function revParseTrusted(abs: string): Promise<GitResult | undefined> {
+  const safe = await userSafeDirectories();
+  if (!safe.length) return undefined;
+  const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(safe.length) };
+  safe.forEach((value, i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = 'safe.directory';
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return runGit(REV_PARSE, { cwd: abs, env, timeoutMs: 30_000, okCodes: [128] });
+}
+
+const answers = (res: GitResult): string[] =>
+  res.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 
 export async function discoverRepository(path: string): Promise<RepositoryInfo> {
   const abs = resolve(path);
@@ -11,25 +48,12 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
   if (!existsSync(abs)) throw new ExpectedError(`no such file or directory: ${abs}`, where);
   if (!statSync(abs).isDirectory()) throw new ExpectedError(`not a directory: ${abs}`, where);
   await assertGitRuns();
-  // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a
-  // .git folder after the other answers are printed.
-  const res = await runGit(
-    [
-      'rev-parse',
-      '--path-format=absolute',
-      '--git-dir',
-      '--git-common-dir',
-      '--is-bare-repository',
-      '--is-shallow-repository',
-      '--show-object-format',
-      '--show-toplevel',
-    ],
-    { cwd: abs, timeoutMs: 30_000, okCodes: [128] },
-  );
-  const lines = res.stdout
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l !== '');
+  let res = await runGit(REV_PARSE, { cwd: abs, timeoutMs: 30_000, okCodes: [128] });
+  let lines = answers(res);
+  if (lines.length < 5 && /dubious ownership/i.test(res.stderr)) {
+    const trusted = await revParseTrusted(abs);
+    if (trusted) [res, lines] = [trusted, answers(trusted)];
+  }
   if (lines.length < 5) {
     const why = firstLine(res.stderr);
     if (/not a git repository/i.test(why))

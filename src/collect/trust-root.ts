@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExpectedError, GitError, firstLine } from '../errors.js';
+import { MissingObjectError, missingObjectIn } from './missing-object.js';
 import { parseCommitObject } from './commit-object.js';
 import { gitText, type Shadow } from './git.js';
 import { isAncestor } from './protected-refs.js';
@@ -86,6 +87,8 @@ async function firstPolicyCommit(
       { gitDir: shadow.gitDir, timeoutMs: 300_000 },
     );
   } catch (err) {
+    const missing = err instanceof GitError ? missingObjectIn(err.stderr) : undefined;
+    if (missing) throw new MissingObjectError(missing, 'a tree of the history');
     if (err instanceof GitError)
       throw new ExpectedError(
         `cannot read the history to find the trust root: ${

@@ -165,7 +165,7 @@ export class TrustCollector {
   }
 
   /** Whether the CI configuration in this state runs gitguard (its files mention it). */
-  private ciGate(state: readonly (string | null)[]): Promise<boolean> {
+  private ciGate(state: readonly (string | null)[]): Promise<boolean | undefined> {
     return this.ciGates.runsGitguard(CI_PATHS.map((p) => state[this.watched.indexOf(p)] ?? null));
   }
 
@@ -257,6 +257,7 @@ export class TrustCollector {
     const counted = rootedFlags.some(Boolean) ? commit.parents.filter((_, i) => rootedFlags[i]) : commit.parents;
     let changedPaths: string[] = [];
     let ciGateRemoved = false;
+    let ciGateUnknown = false;
     if (this.watched.length) {
       const parentStates = (yield known(counted.map((p) => this.paths.stateOf(p)))) as Array<
         readonly (string | null)[]
@@ -265,10 +266,17 @@ export class TrustCollector {
         parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null,
       );
       const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
-      ciGateRemoved =
-        ciTouched &&
-        !((yield this.ciGate(ownState)) as boolean) &&
-        ((yield Promise.all(parentStates.map((s) => this.ciGate(s)))) as boolean[]).some(Boolean);
+      if (ciTouched) {
+        // A CI file a partial clone left out makes its side unknown: no removal is claimed from it,
+        // and ci-gate-kept says how many changes it could not judge.
+        const own = (yield this.ciGate(ownState)) as boolean | undefined;
+        const parents =
+          own === true
+            ? []
+            : ((yield Promise.all(parentStates.map((s) => this.ciGate(s)))) as Array<boolean | undefined>);
+        ciGateRemoved = own === false && parents.some((g) => g === true);
+        ciGateUnknown = !ciGateRemoved && own !== true && (own === undefined || parents.includes(undefined));
+      }
     }
     // A policy that cannot be read judges nothing: the commits it would judge are not authorized
     // (with the reason), and the rest of the history is still judged.
@@ -379,6 +387,7 @@ export class TrustCollector {
         ciGateRemoved,
       };
     }
+    if (ciGateUnknown) trust.ciGateUnknown = true;
     if (commit.mergetags.length)
       trust.mergetags = (yield verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) =>
         this.verifier.checkTag(oid, keys, task),

@@ -144,6 +144,18 @@ export interface HookInfo {
   executable: boolean;
   /** gitguard's marker in the file (src/collect/hook-marker.ts): absent, valid, or modified since install. */
   marker?: 'absent' | 'valid' | 'modified';
+  /** The hook manager that wrote a pre-push hook without gitguard's marker (src/collect/hook-managers.ts). */
+  manager?: HookManager;
+}
+
+export interface HookManager {
+  name: 'husky' | 'lefthook' | 'pre-commit';
+  /** The manager's file the hook runs (husky's script, lefthook.yml, .pre-commit-config.yaml). */
+  config: string;
+  /** Where in it `gitguard hook run pre-push` runs, unskippable (`line 2`, `pre-push.commands.gitguard`); unset: it does not. */
+  gitguard?: string;
+  /** The file it runs is gitguard's hook, edited after install (its marker no longer matches). */
+  modified?: boolean;
 }
 
 export interface HooksFacts {

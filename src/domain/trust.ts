@@ -35,6 +35,8 @@ export interface CommitTrust {
   changedPaths: string[];
   /** A CI configuration that ran gitguard in a parent no longer does here. */
   ciGateRemoved: boolean;
+  /** It changes a CI file whose other side is not in the repository (a partial clone): not judged. */
+  ciGateUnknown?: boolean;
   /** Signed tags embedded in a merge ("mergetag" headers), checked with the keys that judge it. */
   mergetags?: MergetagTrust[];
   /** Keys revoked at the tip or by --revoked-keys: void whichever policy judges (one shared map). */

@@ -23,6 +23,7 @@ import { firstLine } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHooks } from '../collect/hooks.js';
+import { withHookManagers } from '../collect/hook-managers.js';
 import { collectClient } from '../collect/client.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
 import { collectSecurityPolicy } from '../collect/security-policy.js';
@@ -155,7 +156,9 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     async collect(run) {
       const config = await run.get('config');
       return config.ok
-        ? attempt(() => collectHooks(run.req.repository, config.value, run.req.env))
+        ? attempt(() =>
+            withHookManagers(run.req.repository, collectHooks(run.req.repository, config.value, run.req.env)),
+          )
         : unavailable(`config unavailable: ${config.reason}`);
     },
   },

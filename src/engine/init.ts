@@ -21,6 +21,7 @@ import { parseAllowedSigners, readKey } from '../collect/signatures/allowed-sign
 import type { SshPublicKey } from '../domain/keys.js';
 import { principalMatches } from '../domain/principals.js';
 import { verifyCommits } from './verify.js';
+import { agentKeys } from '../collect/ssh-agent.js';
 import { assertNotLink, mkdirNoFollow, readBounded, writeFileSafe } from '../collect/safe-fs.js';
 import { stripUnsafe } from '../domain/escape.js';
 
@@ -57,6 +58,8 @@ interface Draft {
 /** The user's own allowed-signers file (gpg.ssh.allowedSignersFile). */
 const USER_SIGNERS_MAX = 16 * 1024 * 1024;
 const EMAIL_RE = /^[^\s,"'@\\]+@[^\s,"'@\\]+$/;
+/** The committer of the commits GitHub makes and signs with its web-flow key. */
+const GITHUB_COMMITTER = 'noreply@github.com';
 
 /** A value as `git config --get` gives it in this repository: the last one over every scope. */
 function effectiveValue(config: ConfigEntry[], key: string): string | undefined {
@@ -139,6 +142,7 @@ export function renderPolicy(p: {
   maintainers: string[];
   date: string;
   legacyTags?: LegacyTag[];
+  forges?: Array<{ name: string; committer: string; openpgp: string[] }>;
 }): string {
   const out = [
     `# gitguard trust policy, proposed by \`gitguard init\` on ${p.date}.`,
@@ -164,6 +168,14 @@ export function renderPolicy(p: {
     }
   }
   out.push(`maintainers: ${yamlList(p.maintainers)}`);
+  if (p.forges?.length) {
+    out.push(
+      '# Commits the forge makes and signs (merge buttons, web editor): signed on behalf of their authors.',
+      'forges:',
+    );
+    for (const f of p.forges)
+      out.push(`  - name: ${q(f.name)}`, `    committer: ${q(f.committer)}`, `    openpgp: ${yamlList(f.openpgp)}`);
+  }
   if (p.legacyTags?.length) {
     out.push(
       '# Annotated tags that were already there, unsigned: tags-signed judges every tag by the policy at',
@@ -253,10 +265,26 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     }
   }
 
+  // git's documented defaultKeyCommand, `ssh-add -L` (in the user's own config): git then signs with
+  // the agent's first key, which the agent's socket gives without running anything.
+  let sshKeyValue = signingKey;
+  if (
+    format === 'ssh' &&
+    !signingKey &&
+    userValue(config, 'gpg.ssh.defaultkeycommand')?.trim().replace(/\s+/g, ' ') === 'ssh-add -L' &&
+    env.SSH_AUTH_SOCK
+  ) {
+    sshKeyValue = (await agentKeys(env.SSH_AUTH_SOCK))[0];
+    if (sshKeyValue)
+      review.push(
+        'your SSH signing key was taken from your ssh-agent (its first key, as gpg.ssh.defaultKeyCommand "ssh-add -L" gives git): check it is the one you sign with',
+      );
+  }
+
   // The user's own SSH signing key vouches for the commits it signed as the user.
   let ownSshLine: string | undefined;
-  if (format === 'ssh' && signingKey) {
-    const k = sshSigningKey(signingKey, env, repo.workTree);
+  if (format === 'ssh' && sshKeyValue) {
+    const k = sshSigningKey(sshKeyValue, env, repo.workTree);
     if ('error' in k) review.push(`your SSH signing key (user.signingkey) could not be read: ${k.error}`);
     else {
       if (userEmail && EMAIL_RE.test(userEmail)) ownSshLine = `${userEmail} namespaces="git" ${k.line}`;
@@ -267,7 +295,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     }
   } else if (format === 'ssh' && effectiveValue(config, 'gpg.ssh.defaultkeycommand')) {
     review.push(
-      'user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command): set user.signingkey to your public key file',
+      'user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command; only "ssh-add -L" in your own config is read, from your ssh-agent): set user.signingkey to your public key file',
     );
   }
 
@@ -276,6 +304,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   const tmp = mkdtempSync(join(tmpdir(), 'gitguard-init-'));
   const drafts: Draft[] = [];
   const counts = { commits: 0, authorized: 0, unsigned: 0, other: 0 };
+  let byGithub = 0; // signed commits GitHub made (committer GITHUB_COMMITTER)
   const unvouched: Array<{ oid: string; status: string; subject: string }> = [];
   const pgpKnown = new Map<string, string>(); // fingerprint -> armored export
   try {
@@ -341,6 +370,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     for (const r of results) {
       counts.commits += 1;
       if (r.status === 'unsigned') counts.unsigned += 1;
+      if (r.email === GITHUB_COMMITTER && r.status !== 'unsigned') byGithub += 1;
       if (
         r.status !== 'authorized' ||
         !r.signer ||
@@ -386,6 +416,12 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+
+  // GitHub's own commits, signed with a key the user's keyring holds: that key is GitHub's (a forge),
+  // never a person's, so it is proposed under forges:, not as a signer (docs/policy.md#forges).
+  const githubDraft = drafts.find((d) => d.emails.has(GITHUB_COMMITTER));
+  const githubKeys = githubDraft ? [...githubDraft.openpgp] : [];
+  if (githubDraft) drafts.splice(drafts.indexOf(githubDraft), 1);
 
   // The user: a maintainer. If they signed nothing in the history, they are added with the keys their
   // gpg and allowed-signers file hold for their e-mail.
@@ -438,7 +474,13 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   const maintainer = userDraft ? userEmail : undefined;
   const date = new Date().toISOString().slice(0, 10);
   const legacyTags = await unsignedAnnotatedTags(repo.commonDir);
-  const policyYml = renderPolicy({ signers, maintainers: maintainer ? [maintainer] : [], date, legacyTags });
+  const policyYml = renderPolicy({
+    signers,
+    maintainers: maintainer ? [maintainer] : [],
+    date,
+    legacyTags,
+    ...(githubKeys.length ? { forges: [{ name: 'GitHub', committer: GITHUB_COMMITTER, openpgp: githubKeys }] } : {}),
+  });
   const signerLines = drafts.flatMap((d) =>
     [...d.ssh.values()].map(
       (k) => `${[...d.emails].join(',')} namespaces="git" ${k.type} ${Buffer.from(k.canonical).toString('base64')}`,
@@ -520,6 +562,15 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         .join(
           ', ',
         )}${legacyTags.length > 5 ? ', ...' : ''}) are goodlisted by tag object id: tags-signed judges every tag by the policy at the tip; sign new ones (git tag -s)`,
+    );
+  // GitHub's own commits (merge buttons, web editor, Dependabot): no person's key signed them.
+  if (byGithub && githubKeys.length)
+    review.push(
+      `${byGithub} signed commit(s) were made by GitHub (committer ${GITHUB_COMMITTER}): proposed under forges:, signed on behalf of their authors, with the key your gpg keyring holds (${githubKeys.join(', ')}); GitHub has signed with two keys, both in https://github.com/web-flow.gpg: put that file in ${POLICY_DIR}/keys/ and name both`,
+    );
+  else if (byGithub)
+    review.push(
+      `${byGithub} signed commit(s) were made by GitHub (committer ${GITHUB_COMMITTER}: merge buttons, web editor, Dependabot): to accept the ones to come, save https://github.com/web-flow.gpg as ${POLICY_DIR}/keys/web-flow.gpg and add GitHub under forges: with both of its keys (the README shows it)`,
     );
   if (counts.other)
     review.push(

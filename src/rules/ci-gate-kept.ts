@@ -12,11 +12,12 @@ export default defineCommitRule({
   needs: ['history', 'signatures', 'protected-paths'],
   start(facts, ctx, resume) {
     const found = new FindingList(ctx.findingLimit, resume?.findings);
-    const n = resumeCounts({ seen: 0 }, resume);
+    const n = resumeCounts({ seen: 0, unknown: 0 }, resume);
     return {
       visit(commit) {
         n.seen += 1;
         const c = commit as TrustedCommit;
+        if (c.trust?.ciGateUnknown) n.unknown += 1;
         if (!c.trust?.ciGateRemoved) return;
         const j = judge(c);
         const policy = j.policy;
@@ -41,7 +42,12 @@ export default defineCommitRule({
       finish() {
         if (n.seen === 0)
           return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
-        return found.evaluation();
+        return found.evaluation(
+          'fail',
+          n.unknown
+            ? `${n.unknown} CI change(s) not judged: the CI files on one side are not in this repository (a partial clone leaves older files out)`
+            : undefined,
+        );
       },
     };
   },

@@ -30,23 +30,40 @@ export default defineRepoRule({
       };
     }
     const evidence = { hook: hook.path, marker: hook.marker ?? 'absent', executable: hook.executable };
-    if (hook.marker === 'modified') {
+    if (hook.marker === 'modified' || hook.manager?.modified) {
+      const path = hook.manager?.modified ? hook.manager.config : hook.path;
       return {
         outcome: 'fail',
         findings: [
           {
-            message: `gitguard's pre-push hook was modified after it was installed: ${hook.path}`,
-            file: hook.path,
+            message: `gitguard's pre-push hook was modified after it was installed: ${path}`,
+            file: path,
             evidence,
           },
         ],
       };
     }
+    // A hook manager's hook (husky, lefthook, pre-commit) runs gitguard from the manager's own file, as
+    // the README says to set them up: no marker to check there, the line that runs it is the evidence.
+    const manager = hook.manager;
+    if (hook.marker !== 'valid' && manager?.gitguard) {
+      return {
+        outcome: 'pass',
+        note: `${manager.name}'s pre-push hook (${hook.path}) runs gitguard hook run pre-push: ${manager.config} ${manager.gitguard}`,
+      };
+    }
     if (hook.marker !== 'valid') {
+      const managed = manager
+        ? ` (${manager.name}'s, which does not run gitguard: add gitguard hook run pre-push to ${manager.config} as the README shows for ${manager.name})`
+        : '';
       return {
         outcome: 'warn',
         findings: [
-          { message: `a pre-push hook exists that is not gitguard's: ${hook.path}`, file: hook.path, evidence },
+          {
+            message: `a pre-push hook exists that is not gitguard's: ${hook.path}${managed}`,
+            file: hook.path,
+            evidence: manager ? { ...evidence, manager: manager.name, config: manager.config } : evidence,
+          },
         ],
       };
     }

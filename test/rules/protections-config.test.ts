@@ -484,6 +484,19 @@ describe('gitguard-hook-installed', () => {
       mentions: ["not gitguard's"],
     },
     {
+      name: "passes when a hook manager's pre-push hook runs gitguard from the manager's file",
+      facts: withHooks([
+        { ...hook('pre-push', 'absent'), manager: { name: 'husky', config: '/r/.husky/pre-push', gitguard: 'line 2' } },
+      ]),
+      outcome: 'pass',
+    },
+    {
+      name: "warns, naming the manager's file, when a hook manager's pre-push hook does not run gitguard",
+      facts: withHooks([{ ...hook('pre-push', 'absent'), manager: { name: 'lefthook', config: '/r/lefthook.yml' } }]),
+      outcome: 'warn',
+      mentions: ["lefthook's, which does not run gitguard", '/r/lefthook.yml'],
+    },
+    {
       name: 'fails when the hook was modified after install',
       facts: withHooks([hook('pre-push', 'modified')]),
       outcome: 'fail',

@@ -13,6 +13,7 @@ import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
 import { createShadow, runGit, spawnGit } from '../git.js';
 import { SecretDetector } from './detect.js';
+import { missingObjectIn, missingObjectReason } from '../missing-object.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
 
@@ -294,7 +295,12 @@ export async function scanSecrets(
     }
     const code = await closed;
     if (opts.signal?.aborted) throw new Error(STOPPED);
-    if (code !== 0) throw new GitError(['log', '-p'], code, Buffer.concat(stderr).toString('utf8'));
+    if (code !== 0) {
+      const why = Buffer.concat(stderr).toString('utf8');
+      const missing = missingObjectIn(why);
+      if (missing) throw new Error(missingObjectReason(missing, 'what the commits added cannot be read'));
+      throw new GitError(['log', '-p'], code, why);
+    }
 
     // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.
     if (binaries.size) {

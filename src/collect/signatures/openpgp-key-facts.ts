@@ -2,15 +2,29 @@
 // for each distinct key, whatever number of keyrings, files or policy versions list it.
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import { type Revocation, type SigData, fpr, keyExpiry, latestValid, revocation, sigOk } from './openpgp-packets.js';
+import {
+  type Revocation,
+  type SigData,
+  enumName,
+  fpr,
+  keyExpiry,
+  latestValid,
+  revocation,
+  sigOk,
+} from './openpgp-packets.js';
 
 const { enums } = openpgp;
+
+const hashName = (s: openpgp.SignaturePacket): string =>
+  s.hashAlgorithm === null ? 'unknown' : enumName(enums.hash, s.hashAlgorithm).toLowerCase();
 
 export interface SigningKeyFacts {
   /** Why this (sub)key cannot make signatures we accept; undefined when it can. */
   unusable?: string;
   expiresAt?: number;
   revocation?: Revocation;
+  /** The hash algorithm (lower-case) of the signature that binds it: a subkey's latest valid binding. */
+  bindingHash?: string;
 }
 
 export interface PrimaryFacts extends SigningKeyFacts {
@@ -47,6 +61,7 @@ interface FactsMemo {
   key: openpgp.PublicKey;
   primary?: Promise<PrimaryFacts>;
   subs: Map<string, Promise<SigningKeyFacts>>;
+  selfSignatureHashes?: Promise<string[]>;
 }
 
 // Per run, each distinct key file is parsed once and each distinct key verified once, whatever
@@ -85,6 +100,39 @@ export class Entry {
       this.memo.subs.set(id, p);
     }
     return p;
+  }
+
+  /**
+   * Hash algorithms (lower-case) of the self-signatures the key stands on, as gpg uses them: each user
+   * ID's latest valid certification, unless a valid revocation follows it, and the latest valid binding
+   * of each signing subkey that is not revoked. Superseded certifications, revoked user IDs and
+   * subkeys, and subkeys that cannot sign are left out: nothing a signature is judged by rests on them.
+   */
+  selfSignatureHashes(): Promise<string[]> {
+    this.memo.selfSignatureHashes ??= this.computeSelfSignatureHashes();
+    return this.memo.selfSignatureHashes;
+  }
+
+  private async computeSelfSignatureHashes(): Promise<string[]> {
+    const k = this.key.keyPacket;
+    const out = new Set<string>();
+    for (const user of this.key.users) {
+      if (!user.userID) continue;
+      const data = { userID: user.userID, key: k } as unknown as SigData;
+      // One that does not verify (openpgp.js refuses SHA-1 with Ed25519, which gpg signs) is reported
+      // by its own digest: that is why the key vouches for nothing.
+      const cert =
+        (await latestValid(user.selfCertifications, k, enums.signature.certGeneric, data)) ??
+        user.selfCertifications.at(-1);
+      if (!cert) continue;
+      const rev = await latestValid(user.revocationSignatures, k, enums.signature.certRevocation, data);
+      if (!rev || (rev.created?.getTime() ?? 0) < (cert.created?.getTime() ?? 0)) out.add(hashName(cert));
+    }
+    for (const sub of this.key.subkeys) {
+      const f = await this.subkeyFacts(sub);
+      if (!f.unusable && !f.revocation && f.bindingHash) out.add(f.bindingHash);
+    }
+    return [...out].sort();
   }
 
   private async computePrimary(): Promise<PrimaryFacts> {
@@ -147,6 +195,7 @@ export class Entry {
     }
     facts.expiresAt = keyExpiry(sub.keyPacket, binding);
     facts.revocation = await revocation(sub.revocationSignatures, k, enums.signature.subkeyRevocation, data);
+    facts.bindingHash = hashName(binding);
     return facts;
   }
 }

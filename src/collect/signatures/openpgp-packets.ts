@@ -166,12 +166,3 @@ export function keyAlgorithmFacts(kp: AnyKeyPacket): { keyAlgorithm?: string; ke
   }
   return { ...facts };
 }
-
-/** Hash algorithms of a key's self-certifications and subkey binding signatures, de-duplicated. */
-export function selfSignatureHashes(key: openpgp.Key): string[] {
-  const out = new Set<string>();
-  const name = (h: number | null): string => (h === null ? 'unknown' : enumName(enums.hash, h).toLowerCase());
-  for (const u of key.users) for (const s of u.selfCertifications) out.add(name(s.hashAlgorithm));
-  for (const sub of key.subkeys) for (const s of sub.bindingSignatures) out.add(name(s.hashAlgorithm));
-  return [...out].sort();
-}

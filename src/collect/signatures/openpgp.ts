@@ -40,7 +40,6 @@ import {
   keyAlgorithmFacts,
   message,
   seconds,
-  selfSignatureHashes,
 } from './openpgp-packets.js';
 
 const { enums } = openpgp;
@@ -52,6 +51,8 @@ export interface KeyringOptions {
   limits?: KeyLimits;
   /** false: every signature takes openpgp.js's path (the differential test compares the two). */
   quick?: boolean;
+  /** Verify the self-signatures each key stands on, for keys()' selfSignatureHashes (a policy's keys/). */
+  selfSignatureHashes?: boolean;
 }
 
 /** RFC 4880 5.2.4: a v4 signature's hash ends with the version, 0xff and the hashed part's length. */
@@ -195,6 +196,9 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     }
   }
   const now = options.now ?? (() => new Date());
+  const selfSigs = options.selfSignatureHashes
+    ? await Promise.all(entries.map((e) => e.selfSignatureHashes()))
+    : undefined;
 
   async function verify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict> {
     const quick = options.quick === false ? undefined : await quickVerify(payload, armoredSig);
@@ -379,7 +383,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
   const keyring: Keyring = {
     size: entries.length,
     keys: () =>
-      entries.map((e) => ({
+      entries.map((e, i) => ({
         fingerprint: fpr(e.key.keyPacket),
         subkeys: e.key.subkeys.map((s) => fpr(s.keyPacket)),
         files: [...e.files],
@@ -390,7 +394,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
             ...(a.keyBits ? { bits: a.keyBits } : {}),
           };
         })(),
-        selfSignatureHashes: selfSignatureHashes(e.key),
+        ...(selfSigs ? { selfSignatureHashes: selfSigs[i]! } : {}),
       })),
     async hardRevocations() {
       const out: HardRevocation[] = [];
