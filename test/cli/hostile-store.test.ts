@@ -1,0 +1,76 @@
+// Red-team round 3: the object store and the shapes of its objects. Each history below is written by
+// real git (fast-import, hash-object, commit-tree) and signed by real ssh-keygen; gitguard's answer is
+// compared with git's own (%G?, cat-file) and must be an answer: never an internal error, a hang or a
+// verdict git does not give.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { sshSigningRepo } from '../helpers/signing-repo.js';
+import { hasStackTrace, runMain, stderrLines } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+let alice: SshTestKey;
+beforeAll(() => {
+  alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-hostile-store-')), 'ed25519', 'alice');
+});
+
+/** `n` unsigned commits, each a child of `from`, made by fast-import; returns their ids. */
+function sideCommits(r: TestRepo, from: string, n: number): string[] {
+  const stream = Array.from(
+    { length: n },
+    (_, i) =>
+      `commit refs/heads/side\nmark :${i + 1}\ncommitter Alice Example <alice@example.com> 1704067200 +0000\ndata ${`side ${i}\n`.length}\nside ${i}\nfrom ${from}\n\n`,
+  ).join('');
+  const marks = join(r.home, 'marks');
+  r.run(['fast-import', '--quiet', '--force', `--export-marks=${marks}`], { input: stream });
+  r.run(['update-ref', '-d', 'refs/heads/side']);
+  return readFileSync(marks, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' ')[1]!);
+}
+
+describe('an octopus merge with more parents than git diff-tree reads in one line', () => {
+  // diff-tree --stdin reads its input in 1000-byte pieces: a "<commit> <parents...>" line of 25+
+  // parents was cut, its tail echoed back as a commit header gitguard could not parse (before: exit 2,
+  // "internal error: unexpected git diff-tree header").
+  test('verify and audit judge it as git does: its own signature is good, its unsigned parents are not', async () => {
+    const r = sshSigningRepo(alice);
+    const base = r.head();
+    const parents = sideCommits(r, base, 40);
+    const tree = r.run(['rev-parse', `${base}^{tree}`]);
+    const merge = r.run(['commit-tree', tree, '-S', ...parents.flatMap((p) => ['-p', p]), '-m', 'octopus'], {
+      env: { GIT_COMMITTER_DATE: '2024-01-02T00:00:00Z', GIT_AUTHOR_DATE: '2024-01-02T00:00:00Z' },
+    });
+    r.run(['update-ref', 'refs/heads/main', merge]);
+    expect(r.run(['cat-file', '-p', merge]).match(/^parent /gm)).toHaveLength(40);
+    expect(
+      r.run([
+        '-c',
+        `gpg.ssh.allowedSignersFile=${join(r.dir, '.gitguard/allowed_signers')}`,
+        'log',
+        '-1',
+        '--format=%G?',
+        merge,
+      ]),
+    ).toBe('G');
+
+    const res = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
+    expect(hasStackTrace(res)).toBe(false);
+    expect(stderrLines(res)).toEqual([]);
+    expect(res.code).toBe(1); // the 40 unsigned parents
+    const rows = (JSON.parse(res.stdout) as { commits: Array<{ commit: string; letter: string; status: string }> })
+      .commits;
+    expect(rows).toHaveLength(42);
+    expect(rows.find((x) => x.commit === merge)).toMatchObject({ letter: 'G', status: 'authorized' });
+    expect(rows.filter((x) => x.status === 'unsigned').map((x) => x.commit)).toEqual(expect.arrayContaining(parents));
+
+    const audit = await runMain(['audit', r.dir, '--no-cache', '--no-ledger', '-t', 'impersonation'], { env: r.env });
+    expect(audit.code).toBe(1);
+    expect(audit.stderr).toBe('');
+    expect(audit.stdout).toMatch(/40 of 42 commits have no signature/);
+  });
+});
