@@ -1,9 +1,10 @@
 // Finds the repository a path names, the way git would, without reading anything else of it.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
 import type { RepositoryInfo } from '../domain/model.js';
 import { assertGitRuns, runGit } from './git.js';
+import { assertObjectStoreReadable } from './object-store.js';
 
 export async function discoverRepository(path: string): Promise<RepositoryInfo> {
   const abs = resolve(path);
@@ -65,5 +66,6 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
     objectFormat: format,
   };
   if (!info.bare && lines[5]) info.workTree = lines[5];
+  assertObjectStoreReadable(join(commonDir, 'objects'));
   return info;
 }

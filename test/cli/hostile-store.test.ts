@@ -2,13 +2,14 @@
 // real git (fast-import, hash-object, commit-tree) and signed by real ssh-keygen; gitguard's answer is
 // compared with git's own (%G?, cat-file) and must be an answer: never an internal error, a hang or a
 // verdict git does not give.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { join, relative } from 'node:path';
+import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
-import { hasStackTrace, runMain, stderrLines } from '../helpers/cli.js';
+import { hasStackTrace, runCli, runMain, stderrLines, type CliResult } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -72,5 +73,60 @@ describe('an octopus merge with more parents than git diff-tree reads in one lin
     expect(audit.code).toBe(1);
     expect(audit.stderr).toBe('');
     expect(audit.stdout).toMatch(/40 of 42 commits have no signature/);
+  });
+});
+
+describe('files git opens in the object store, checked before git opens them', () => {
+  // Before: git blocked on each FIFO below until the watchdog stopped it (minutes by default), and
+  // alternates -> /dev/zero made git read and allocate without end (over 4 GB in 8 s, then out of
+  // memory). A regression is bounded here by GITGUARD_TIMEOUT and shows as the watchdog's message.
+  const LIMIT = 60_000;
+  const env = (r: TestRepo): NodeJS.ProcessEnv => ({ ...r.env, GITGUARD_TIMEOUT: '5' });
+
+  function expectRefusedAtOnce(res: CliResult, file: string): void {
+    expect(res.code).toBe(2);
+    expect(hasStackTrace(res)).toBe(false);
+    expect(stderrLines(res)).toEqual([
+      `gitguard: ${file} is not a regular file (a FIFO, device or socket): git would block on it or read it without end; git opens it for every object it reads: remove it or replace it with a regular file`,
+    ]);
+  }
+
+  test("an alternate's own alternates file is a FIFO (two stores deep): refused, naming it", () => {
+    const r = sshSigningRepo(alice);
+    const other = makeRepo();
+    other.commit('other');
+    writeFileSync(join(r.dir, '.git/objects/info/alternates'), `${join(other.dir, '.git/objects')}\n`);
+    const fifo = join(other.dir, '.git/objects/info/alternates');
+    execFileSync('mkfifo', [fifo]);
+    expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+    expectRefusedAtOnce(runCli(['audit', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+  });
+
+  test('a FIFO as the index of a pack in objects/pack: refused, naming it', () => {
+    const r = sshSigningRepo(alice);
+    r.run(['repack', '-qad']);
+    // git opens the index of every pack whose .pack is a regular file, looking for an object.
+    const pack = join(r.dir, '.git/objects/pack', `pack-${'0'.repeat(40)}`);
+    writeFileSync(`${pack}.pack`, '');
+    const fifo = `${pack}.idx`;
+    execFileSync('mkfifo', [fifo]);
+    expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+  });
+
+  test('honest alternates (git clone --shared, a relative and a C-quoted line) still verify', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('work');
+    const clone = join(tempDir(), 'shared "clone"');
+    execFileSync('git', ['clone', '-q', '--shared', r.dir, clone], { env: r.env });
+    const res = await runMain(['verify', '-C', clone, '--no-cache'], { env: r.env });
+    expect([res.code, res.stderr]).toEqual([0, '']);
+    expect(res.stdout.trim().split('\n')).toHaveLength(2);
+    // objects/info/alternates as a relative line, then C-quoted (git unquotes a line starting with ").
+    const objects = relative(join(clone, '.git/objects'), join(r.dir, '.git/objects'));
+    for (const line of [objects, `"${objects.replace(/"/g, '\\"')}"`]) {
+      writeFileSync(join(clone, '.git/objects/info/alternates'), `# borrowed\n${line}\n`);
+      const again = await runMain(['verify', '-C', clone, '--no-cache'], { env: r.env });
+      expect([again.code, again.stderr]).toEqual([0, '']);
+    }
   });
 });

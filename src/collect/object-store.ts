@@ -1,0 +1,106 @@
+// The files git itself opens in an object store before gitguard sees a byte: objects/info/alternates
+// (and each alternate's own, as deep as git follows them) and the index and pack files in
+// objects/pack. git reads them with plain open() and read-to-end, wherever gitguard's shadow points
+// it: a FIFO there blocks git until the watchdog stops it minutes later, and alternates -> /dev/zero
+// makes git read and allocate without end (gigabytes within seconds). So they are checked as data
+// first, without blocking, and a store git cannot read safely is refused at once in one line.
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ExpectedError } from '../errors.js';
+import { readBoundedIfExists, UnsafeFileError } from './safe-fs.js';
+
+/** git's alternates nesting limit (object-file.c link_alt_odb_entries: entries read at depth > 5 are ignored, so
+ * a repository's own store and six below it are opened, each one's alternates file read). */
+const MAX_DEPTH = 5;
+/** Alternates files are lists of paths: a few MiB at most (the same bound as the other control files). */
+const ALTERNATES_MAX_BYTES = 16 * 1024 * 1024;
+/** The files of objects/pack git opens (prepare_packed_git_one, the multi-pack index). */
+const PACK_FILE = /\.(idx|pack|rev|bitmap|mtimes)$|^multi-pack-index$/;
+
+const HINT = 'git opens it for every object it reads: remove it or replace it with a regular file';
+
+const SPECIAL = 'is not a regular file (a FIFO, device or socket): git would block on it or read it without end';
+
+function refuse(path: string, what: string): never {
+  throw new ExpectedError(`${path} ${what}`, HINT);
+}
+
+/** An alternates line as git reads it: C-quoted when it starts with a double quote. */
+function unquote(line: string): string {
+  if (!line.startsWith('"')) return line;
+  const esc: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+  let out = '';
+  for (let i = 1; i < line.length; i += 1) {
+    const c = line[i]!;
+    if (c === '"') break;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const n = line[++i] ?? '';
+    if (/[0-3]/.test(n) && /^[0-7]{2}$/.test(line.slice(i + 1, i + 3))) {
+      out += String.fromCharCode(parseInt(line.slice(i, i + 3), 8));
+      i += 2;
+    } else out += esc[n] ?? n;
+  }
+  return out;
+}
+
+function checkPackFolder(objectsDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(join(objectsDir, 'pack'));
+  } catch {
+    return; // no pack folder: nothing git opens there
+  }
+  for (const name of names) {
+    if (!PACK_FILE.test(name)) continue;
+    const path = join(objectsDir, 'pack', name);
+    let st;
+    try {
+      st = statSync(path); // follows links, as git's open() does; never blocks
+    } catch {
+      continue; // a dangling link: git skips it too
+    }
+    if (!st.isFile() && !st.isDirectory()) refuse(path, SPECIAL);
+  }
+}
+
+/**
+ * Throws ExpectedError when an object store git would read (`objectsDir`, its alternates, theirs...)
+ * holds a FIFO, device or socket where git opens a file, or an alternates file over 16 MiB.
+ */
+export function assertObjectStoreReadable(objectsDir: string): void {
+  const seen = new Set<string>();
+  const visit = (dir: string, depth: number): void => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+      if (!statSync(real).isDirectory()) return; // git ignores an alternate that is not a folder
+    } catch {
+      return; // missing: git warns and goes on
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    checkPackFolder(real);
+    const file = join(real, 'info', 'alternates');
+    let text: string | undefined;
+    try {
+      text = readBoundedIfExists(file, ALTERNATES_MAX_BYTES, { follow: true })?.toString('utf8');
+    } catch (err) {
+      if (!(err instanceof UnsafeFileError)) throw err;
+      if (err.reason === 'too-large') refuse(file, err.detail);
+      // A folder, or a file this user cannot read: git cannot read it either, and goes on without it.
+      if (err.reason !== 'not-a-file' || statSync(file).isDirectory()) return;
+      refuse(file, SPECIAL);
+    }
+    if (text === undefined || depth > MAX_DEPTH) return;
+    for (const raw of text.split('\n')) {
+      const line = raw.replace(/\r$/, '');
+      if (!line || line.startsWith('#')) continue;
+      const path = unquote(line);
+      visit(isAbsolute(path) ? path : resolve(real, path), depth + 1);
+    }
+  };
+  visit(objectsDir, 0);
+}
