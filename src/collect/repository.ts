@@ -1,5 +1,5 @@
 // Finds the repository a path names, the way git would, without reading anything else of it.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
 import type { RepositoryInfo } from '../domain/model.js';
@@ -11,6 +11,13 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
   const where = 'pass the path of a repository (a work tree, .git folder or bare repository) as PATH or with -C PATH';
   if (!existsSync(abs)) throw new ExpectedError(`no such file or directory: ${abs}`, where);
   if (!statSync(abs).isDirectory()) throw new ExpectedError(`not a directory: ${abs}`, where);
+  // git prints each path it answers with on a line of its own: one holding a line break reads as two.
+  const real = realpathSync(abs);
+  if (/[\n\r]/.test(real))
+    throw new ExpectedError(
+      `the path of ${abs}${real === abs ? '' : ` (${real})`} contains a line break, which git's answers cannot carry`,
+      'move or rename the repository to a path without one',
+    );
   await assertGitRuns();
   // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a
   // .git folder after the other answers are printed.
@@ -50,8 +57,11 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
     );
   }
   const [gitDir, commonDir, bare, shallow, format] = lines;
-  if (!gitDir || !commonDir)
-    throw new ExpectedError(`cannot open repository ${abs}: git gave no git dir`, 'check it with: git -C PATH status');
+  if (!gitDir || !commonDir || !/^(true|false)$/.test(bare!) || !/^(true|false)$/.test(shallow!))
+    throw new ExpectedError(
+      `cannot open repository ${abs}: git rev-parse did not answer one path and one word a line (a git dir whose path holds a line break?)`,
+      'check it with: git -C PATH rev-parse --git-dir',
+    );
   if (format !== 'sha1' && format !== 'sha256')
     throw new ExpectedError(
       `unsupported object format "${format}" in ${abs}`,

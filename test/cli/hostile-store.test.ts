@@ -3,7 +3,7 @@
 // compared with git's own (%G?, cat-file) and must be an answer: never an internal error, a hang or a
 // verdict git does not give.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -128,5 +128,39 @@ describe('files git opens in the object store, checked before git opens them', (
       const again = await runMain(['verify', '-C', clone, '--no-cache'], { env: r.env });
       expect([again.code, again.stderr]).toEqual([0, '']);
     }
+  });
+});
+
+describe('a repository path holding a line break or control bytes', () => {
+  // git rev-parse prints each path on a line: "/tmp/x\n/tmp/evil" read as two answers (before: exit 2,
+  // 'unsupported object format "false"'), and the shadow's alternates would have split it in two.
+  test('a line break, directly or behind a link: refused in one line that says so, escaped', async () => {
+    const r = sshSigningRepo(alice);
+    const parent = tempDir();
+    const odd = join(parent, 'repo\n/tmp/elsewhere');
+    mkdirSync(odd, { recursive: true });
+    renameSync(join(r.dir, '.git'), join(odd, '.git'));
+    symlinkSync(odd, join(parent, 'link'));
+    for (const dir of [odd, join(parent, 'link')]) {
+      const res = await runMain(['verify', '-C', dir, '--no-cache'], { env: r.env });
+      expect(res.code).toBe(2);
+      expect(stderrLines(res)).toHaveLength(1);
+      expect(res.stderr).toMatch(/repo\\x0a\/tmp\/elsewhere.* contains a line break, which git's answers cannot carry/);
+    }
+  });
+
+  test('an escape sequence in the path: verified as usual, printed escaped', async () => {
+    const r = sshSigningRepo(alice);
+    const odd = join(tempDir(), 'repo\x1b[31m\x07');
+    renameSync(r.dir, odd);
+    const res = await runMain(['audit', odd, '--no-cache', '--no-ledger', '-t', 'impersonation'], { env: r.env });
+    expect([res.code, res.stderr]).toEqual([0, '']);
+    const json = await runMain(['audit', odd, '--no-cache', '--no-ledger', '-f', 'json', '-r', 'commits-signed'], {
+      env: r.env,
+    });
+    expect((JSON.parse(json.stdout) as { repository: { path: string } }).repository.path).toBe(odd);
+    const bad = await runMain(['audit', `${odd}-missing`], { env: r.env });
+    expect(bad.stderr).toContain('repo\\x1b[31m\\x07-missing');
+    expect(bad.stderr).not.toContain('\x1b');
   });
 });
