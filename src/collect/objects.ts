@@ -53,6 +53,22 @@ export class TamperedObjectError extends ExpectedError {
   }
 }
 
+/**
+ * An object a tree names that the object store does not have: a partial clone (git clone --filter)
+ * leaves contents on its server, and gitguard never fetches. Not the policy's fault: the check cannot be done.
+ */
+export class MissingObjectError extends ExpectedError {
+  constructor(
+    readonly oid: string,
+    what: string,
+  ) {
+    super(
+      `${what} (object ${oid}) is not in the repository's object store`,
+      `a partial clone (--filter) leaves it on the server, and gitguard does not fetch: fetch it (git cat-file -e ${oid} does, in a partial clone) or audit a full clone`,
+    );
+  }
+}
+
 function hashesToItsId(oid: string, type: string, body: Buffer): boolean {
   if (type !== 'tree' && type !== 'blob') return true;
   return objectId(type, body, oid.length === 64 ? 'sha256' : 'sha1') === oid;

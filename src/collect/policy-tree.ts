@@ -3,7 +3,7 @@
 // verification workers rebuild the key set from.
 import type { Policy } from '../domain/policy.js';
 import { POLICY_DIR } from '../domain/trust.js';
-import { ObjectReader, ObjectTooLargeError, parseTree } from './objects.js';
+import { MissingObjectError, ObjectReader, ObjectTooLargeError, parseTree } from './objects.js';
 import { parsePolicy, PolicyError, POLICY_LIMITS } from './policy.js';
 import type { RawKeys } from './signatures/pool.js';
 
@@ -15,7 +15,8 @@ export async function readPolicyTree(
 ): Promise<{ policy: Policy | undefined; raw: RawKeys } | undefined> {
   const label = `${POLICY_DIR} at ${where.slice(0, 12)}`;
   const tree = await reader.read(treeOid);
-  if (!tree || tree.type !== 'tree') return undefined;
+  if (!tree) throw new MissingObjectError(treeOid, label);
+  if (tree.type !== 'tree') return undefined;
   const entries = parseTree(tree.body, oidBytes);
   // Each file is bounded before it is read (cat-file's header gives the size), and keys/ as a whole.
   let keyBytes = 0;
@@ -28,7 +29,8 @@ export async function readPolicyTree(
         throw new PolicyError(`${label}: ${name} is larger than 1 MiB (${err.size} bytes)`);
       throw err;
     }
-    if (!o || o.type !== 'blob') throw new PolicyError(`${label}: ${name} is not a file`);
+    if (!o) throw new MissingObjectError(oid, `${label}: ${name}`);
+    if (o.type !== 'blob') throw new PolicyError(`${label}: ${name} is not a file`);
     return o.body;
   };
   const policyEntry = entries.find((e) => e.name === 'policy.yml');
@@ -38,7 +40,8 @@ export async function readPolicyTree(
   const keys: { name: string; data: Uint8Array }[] = [];
   if (keysEntry) {
     const kt = await reader.read(keysEntry.oid);
-    if (kt?.type === 'tree') {
+    if (!kt) throw new MissingObjectError(keysEntry.oid, `${label}: keys/`);
+    if (kt.type === 'tree') {
       const files = parseTree(kt.body, oidBytes).filter((k) => k.mode.startsWith('10'));
       if (files.length > POLICY_LIMITS.keyFiles)
         throw new PolicyError(`${label}: keys/ has more than ${POLICY_LIMITS.keyFiles} files`);

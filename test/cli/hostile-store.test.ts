@@ -3,7 +3,7 @@
 // compared with git's own (%G?, cat-file) and must be an answer: never an internal error, a hang or a
 // verdict git does not give.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -162,5 +162,54 @@ describe('a repository path holding a line break or control bytes', () => {
     const bad = await runMain(['audit', `${odd}-missing`], { env: r.env });
     expect(bad.stderr).toContain('repo\\x1b[31m\\x07-missing');
     expect(bad.stderr).not.toContain('\x1b');
+  });
+});
+
+describe('a partial clone (git clone --filter=blob:none) missing an older policy file', () => {
+  // Before: the missing blob read as "allowed_signers is not a file": every commit it judged was
+  // "not authorized ... fix it in a new commit" and a policy change (exit 1), a false failure with
+  // a wrong next step. gitguard never fetches (GIT_NO_LAZY_FETCH, no protocol allowed, a shadow
+  // git dir without the promisor remote): the audit cannot be done, and says what to fetch.
+  test('exit 2 naming the object, no fetch attempted (a hostile promisor URL runs nothing); fetched, it verifies', async () => {
+    const r = sshSigningRepo(alice);
+    r.run(['config', 'uploadpack.allowFilter', 'true']);
+    r.commit('signers v2', { '.gitguard/allowed_signers': `# the team\nalice@example.com ${alice.pub}\n` });
+    r.commit('work');
+    const clone = join(tempDir(), 'partial');
+    execFileSync('git', ['clone', '-q', '--no-local', '--filter=blob:none', `file://${r.dir}`, clone], {
+      env: r.env,
+    });
+    const missing = execFileSync('git', ['-C', clone, 'rev-list', '--objects', '--all', '--missing=print'], {
+      env: r.env,
+    })
+      .toString()
+      .split('\n')
+      .filter((l) => l.startsWith('?'))
+      .map((l) => l.slice(1));
+    expect(missing).toHaveLength(1); // the first allowed_signers
+    const marker = join(tempDir(), 'fetched');
+    const git = (args: string[]): string => execFileSync('git', ['-C', clone, ...args], { env: r.env }).toString();
+    git(['config', 'remote.origin.url', `ext::sh -c touch% ${marker}`]);
+    git(['config', 'protocol.ext.allow', 'always']);
+    git(['config', 'core.sshCommand', `touch ${marker}`]);
+
+    for (const args of [
+      ['verify', '-C', clone, '--no-cache'],
+      ['audit', clone, '--no-cache', '--no-ledger'],
+    ]) {
+      const res = await runMain(args, { env: r.env });
+      expect(res.code).toBe(2);
+      const lines = stderrLines(res);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(
+        `.gitguard at ${r.run(['rev-list', '--max-parents=0', 'HEAD']).slice(0, 12)}: allowed_signers (object ${missing[0]}) is not in the repository's object store; a partial clone (--filter) leaves it on the server, and gitguard does not fetch: fetch it (git cat-file -e ${missing[0]} does, in a partial clone) or audit a full clone`,
+      );
+    }
+    expect(existsSync(marker)).toBe(false);
+
+    git(['config', 'remote.origin.url', `file://${r.dir}`]);
+    git(['cat-file', '-e', missing[0]!]); // the next step the message gives
+    const res = await runMain(['verify', '-C', clone, '--no-cache'], { env: r.env });
+    expect([res.code, res.stderr]).toEqual([0, '']);
   });
 });
