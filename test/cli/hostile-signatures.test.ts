@@ -49,7 +49,7 @@ describe('signature blocks that cost more to read than to write', () => {
       c[name] = r.run(['hash-object', '-t', 'commit', '-w', '--stdin'], {
         input: raw.replace(/^gpgsig [^\n]*\n(?: [^\n]*\n)*/m, header),
       });
-      r.run(['update-ref', `refs/heads/${name}`, c[name]!]);
+      r.run(['update-ref', `refs/heads/${name}`, c[name]]);
     };
     // gpg skips marker packets ("PGP"): 20,000 of them after the signature, 100 kB. Before: read by
     // openpgp.js at ~2 us a packet (a million, 7 MB and a few KiB once packed: 11 s a commit; gpg: 0.1 s).
