@@ -113,7 +113,7 @@ const YAML_MAX_DEPTH = 64;
  */
 const tokenStart = (text: string, i: number): boolean => i === 0 || /[\s[{,:]/.test(text[i - 1]!);
 
-function yamlTooDeep(text: string): number | undefined {
+export function yamlTooDeep(text: string): number | undefined {
   let flow = 0;
   let line = 1;
   let quote: '"' | "'" | undefined;
