@@ -1,10 +1,11 @@
 // The files git itself opens in an object store before gitguard sees a byte: objects/info/alternates
-// (and each alternate's own, as deep as git follows them) and the index and pack files in
-// objects/pack. git reads them with plain open() and read-to-end, wherever gitguard's shadow points
-// it: a FIFO there blocks git until the watchdog stops it minutes later, and alternates -> /dev/zero
-// makes git read and allocate without end (gigabytes within seconds). So they are checked as data
-// first, without blocking, and a store git cannot read safely is refused at once in one line.
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+// (and each alternate's own, as deep as git follows them), the index and pack files in objects/pack,
+// and the loose objects in objects/<2 hex>/. git opens them with plain open() and reads to the end,
+// wherever gitguard's shadow points it: a FIFO there blocks git (the secrets scan's git log -p had no
+// watchdog: the audit never ended), and alternates -> /dev/zero makes git read and allocate without
+// end (gigabytes within seconds). So they are checked as data first, without blocking, and a store
+// git cannot read safely is refused at once in one line.
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ExpectedError } from '../errors.js';
 import { readBoundedIfExists, UnsafeFileError } from './safe-fs.js';
@@ -46,24 +47,48 @@ function unquote(line: string): string {
   return out;
 }
 
-function checkPackFolder(objectsDir: string): void {
-  let names: string[];
+/** Whether a folder entry is a FIFO, device or socket (a link is followed, as git's open() follows it). */
+function special(dir: string, e: Dirent): boolean {
+  if (e.isFile() || e.isDirectory()) return false;
+  if (!e.isSymbolicLink()) return true;
   try {
-    names = readdirSync(join(objectsDir, 'pack'));
+    const st = statSync(join(dir, e.name)); // never blocks, even on a FIFO
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false; // a dangling link: git finds no object there
+  }
+}
+
+/** Loose objects live in objects/<2 hex>/<rest>: read from the folder entries' own types, no stat each. */
+function checkLooseObjects(objectsDir: string): void {
+  let top: Dirent[];
+  try {
+    top = readdirSync(objectsDir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const d of top) {
+    if (!/^[0-9a-f]{2}$/.test(d.name)) continue;
+    const dir = join(objectsDir, d.name);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue; // not a folder: git finds no loose object there
+    }
+    for (const e of entries) if (special(dir, e)) refuse(join(dir, e.name), SPECIAL);
+  }
+}
+
+function checkPackFolder(objectsDir: string): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(objectsDir, 'pack'), { withFileTypes: true });
   } catch {
     return; // no pack folder: nothing git opens there
   }
-  for (const name of names) {
-    if (!PACK_FILE.test(name)) continue;
-    const path = join(objectsDir, 'pack', name);
-    let st;
-    try {
-      st = statSync(path); // follows links, as git's open() does; never blocks
-    } catch {
-      continue; // a dangling link: git skips it too
-    }
-    if (!st.isFile() && !st.isDirectory()) refuse(path, SPECIAL);
-  }
+  const dir = join(objectsDir, 'pack');
+  for (const e of entries) if (PACK_FILE.test(e.name) && special(dir, e)) refuse(join(dir, e.name), SPECIAL);
 }
 
 /**
@@ -83,6 +108,7 @@ export function assertObjectStoreReadable(objectsDir: string): void {
     if (seen.has(real)) return;
     seen.add(real);
     checkPackFolder(real);
+    checkLooseObjects(real);
     const file = join(real, 'info', 'alternates');
     let text: string | undefined;
     try {

@@ -3,7 +3,16 @@
 // compared with git's own (%G?, cat-file) and must be an answer: never an internal error, a hang or a
 // verdict git does not give.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -111,6 +120,16 @@ describe('files git opens in the object store, checked before git opens them', (
     const fifo = `${pack}.idx`;
     execFileSync('mkfifo', [fifo]);
     expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+  });
+
+  test('a FIFO as a loose object (a file of the tree): audit refused, naming it (before: the audit never ended)', () => {
+    const r = sshSigningRepo(alice);
+    r.commit('work', { 'notes.txt': 'notes\n' });
+    const blob = r.run(['rev-parse', 'HEAD:notes.txt']);
+    const fifo = join(r.dir, '.git/objects', blob.slice(0, 2), blob.slice(2));
+    rmSync(fifo, { force: true });
+    execFileSync('mkfifo', [fifo]);
+    expectRefusedAtOnce(runCli(['audit', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
   });
 
   test('honest alternates (git clone --shared, a relative and a C-quoted line) still verify', async () => {

@@ -63,3 +63,18 @@ test("git opens a repository's store and six alternates below it, no further; so
   execFileSync('mkfifo', [join(stores[6]!, 'pack', 'multi-pack-index')]);
   expect(refusal(stores[0]!)).toMatch(/multi-pack-index is not a regular file/);
 });
+
+test('loose objects: a FIFO, or a link to one, is refused; regular files and other names are not looked at further', () => {
+  const a = store();
+  mkdirSync(join(a, 'ab'));
+  writeFileSync(join(a, 'ab', 'c'.repeat(38)), 'x');
+  mkdirSync(join(a, 'tmp_junk'));
+  execFileSync('mkfifo', [join(a, 'tmp_junk', 'fifo')]); // not a loose-object folder: git never opens it
+  expect(refusal(a)).toBeUndefined();
+  execFileSync('mkfifo', [join(a, 'ab', 'd'.repeat(38))]);
+  expect(refusal(a)).toMatch(new RegExp(`/ab/${'d'.repeat(38)} is not a regular file`));
+  const b = store();
+  mkdirSync(join(b, 'cd'));
+  symlinkSync(join(a, 'ab', 'd'.repeat(38)), join(b, 'cd', 'e'.repeat(38)));
+  expect(refusal(b)).toMatch(new RegExp(`/cd/${'e'.repeat(38)} is not a regular file`));
+});

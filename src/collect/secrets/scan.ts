@@ -11,7 +11,7 @@
 // takes from a parent was scanned at the commit that added it.
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
-import { createShadow, runGit, spawnGit } from '../git.js';
+import { createShadow, runGit, spawnGit, Watchdog } from '../git.js';
 import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
@@ -253,8 +253,13 @@ export async function scanSecrets(
 
     const keywords = detector.keywordPattern();
     let carry: string | undefined;
+    // A git that stops making progress (blocked opening a FIFO in the object store) is stopped: the
+    // dog waits only while we wait on git, since each chunk is scanned before the next is read.
+    const dog = new Watchdog(child, 'git log -p');
+    dog.arm();
     try {
       for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+        dog.arm();
         const text = chunk.toString('latin1');
         let start = 0;
         if (carry !== undefined) {
@@ -289,10 +294,12 @@ export async function scanSecrets(
       }
       flush();
     } catch (err) {
+      dog.disarm();
       child.kill('SIGKILL');
       throw err;
     }
     const code = await closed;
+    dog.check(['log', '-p']);
     if (opts.signal?.aborted) throw new Error(STOPPED);
     if (code !== 0) throw new GitError(['log', '-p'], code, Buffer.concat(stderr).toString('utf8'));
 
