@@ -232,3 +232,25 @@ describe('a partial clone (git clone --filter=blob:none) missing an older policy
     expect([res.code, res.stderr]).toEqual([0, '']);
   });
 });
+
+describe("replace refs switched back on by the repository's own core.useReplaceRefs = true", () => {
+  // git reads GIT_NO_REPLACE_OBJECTS first and its config after it, so the repository's setting won
+  // wherever gitguard asked git about the repository itself (revisions, ranges, peeled tags).
+  // Before: `verify HEAD~1..HEAD` resolved HEAD~1 through a replacement of mallory's commit whose
+  // parent is that commit itself: the range was empty, "no commits in scope", exit 0.
+  test("verify HEAD~1..HEAD judges mallory's commit, as it is", async () => {
+    const r = sshSigningRepo(alice);
+    const dir = mkdtempSync(join(tmpdir(), 'gg-hostile-store-'));
+    const mallory = makeSshKey(dir, 'ed25519', 'mallory');
+    r.run(['-c', `user.signingkey=${mallory.path}`, 'commit', '-q', '--allow-empty', '-m', 'mallory']);
+    const m = r.head();
+    const cover = r.run(['-c', 'commit.gpgSign=false', 'commit-tree', '-p', m, '-m', 'cover', `${m}^{tree}`]);
+    r.run(['replace', m, cover]);
+    r.run(['config', 'core.useReplaceRefs', 'true']);
+    expect(r.run(['rev-parse', 'HEAD~1'])).toBe(m); // what git itself now answers
+    const res = await runMain(['verify', 'HEAD~1..HEAD', '-C', r.dir, '--no-cache'], { env: r.env });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(new RegExp(`^${m} U \\S+ unknown-signer:`));
+    expect(res.stdout.trim().split('\n')).toHaveLength(1);
+  });
+});
