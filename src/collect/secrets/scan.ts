@@ -11,7 +11,7 @@
 // takes from a parent was scanned at the commit that added it.
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
-import { createShadow, runGit, spawnGit, Watchdog } from '../git.js';
+import { createShadow, gitText, runGit, spawnGit, Watchdog } from '../git.js';
 import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
@@ -27,6 +27,8 @@ export interface ScanOptions {
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
 export const MAX_LEAKS = 10_000;
 const MAX_BLOCK_LINES = 400;
+/** The most parents of a merge read as a combined diff (see scanSecrets' git log). */
+const WIDE_MERGE = 8;
 const BLOCK_START = /-----begin/i;
 const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
 /** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
@@ -77,10 +79,15 @@ interface FileChange {
   numbers: number[];
 }
 
+/**
+ * The credentials the commits of `revisions` added. `wide`: the second pass, over merges of more than
+ * WIDE_MERGE parents only (each against its first parent), sharing the first pass's blob memory.
+ */
 export async function scanSecrets(
   repo: RepositoryInfo,
   revisions: string[],
   opts: ScanOptions = {},
+  wide?: { seen: OidIndex },
 ): Promise<SecretsFacts> {
   const maxBlobBytes = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   const facts: SecretsFacts = {
@@ -97,7 +104,7 @@ export async function scanSecrets(
     return facts;
   }
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
-  let seen = new OidIndex();
+  let seen = wide?.seen ?? new OidIndex();
   const binaries = new Set<string>();
   try {
     const child = spawnGit(
@@ -113,7 +120,10 @@ export async function scanSecrets(
         '--no-textconv',
         // A merge's own changes: the lines its result has that none of its parents has (an
         // "evil merge" or a conflict resolution). Lines it takes from a parent were scanned there.
-        '--cc',
+        // A combined diff holds each path once per parent: an octopus of 2,000 parents over 20,000
+        // files (a few MB packed) made git print 640 MB and grow to 2.8 GB. Wider merges than
+        // WIDE_MERGE are left to a second pass, against their first parent.
+        ...(wide ? ['-m', '--first-parent', '--no-walk'] : ['--cc', `--max-parents=${WIDE_MERGE}`]),
         '--reverse',
         '--topo-order',
         '--format=%x01%H',
@@ -302,6 +312,27 @@ export async function scanSecrets(
     dog.check(['log', '-p']);
     if (opts.signal?.aborted) throw new Error(STOPPED);
     if (code !== 0) throw new GitError(['log', '-p'], code, Buffer.concat(stderr).toString('utf8'));
+
+    if (!wide) {
+      const wider = (
+        await gitText(['rev-list', `--min-parents=${WIDE_MERGE + 1}`, '--stdin'], {
+          gitDir: shadow.gitDir,
+          input: `${revisions.join('\n')}\n`,
+          timeoutMs: 300_000,
+        })
+      )
+        .split('\n')
+        .filter(Boolean);
+      if (wider.length) {
+        const more = await scanSecrets(repo, wider, { ...opts, entropy: facts.entropy }, { seen });
+        facts.commits += more.commits;
+        facts.scanned += more.scanned;
+        for (const k of ['binary', 'oversized', 'repeated'] as const) facts.skipped[k] += more.skipped[k];
+        const room = Math.max(0, MAX_LEAKS - facts.leaks.length);
+        facts.leaks.push(...more.leaks.slice(0, room));
+        facts.more += more.more + Math.max(0, more.leaks.length - room);
+      }
+    }
 
     // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.
     if (binaries.size) {
