@@ -1,10 +1,11 @@
-// The files git itself opens in an object store before gitguard sees a byte: objects/info/alternates
-// (and each alternate's own, as deep as git follows them), the index and pack files in objects/pack,
-// and the loose objects in objects/<2 hex>/. git opens them with plain open() and reads to the end,
-// wherever gitguard's shadow points it: a FIFO there blocks git (the secrets scan's git log -p had no
-// watchdog: the audit never ended), and alternates -> /dev/zero makes git read and allocate without
-// end (gigabytes within seconds). So they are checked as data first, without blocking, and a store
-// git cannot read safely is refused at once in one line.
+// The files git itself opens in a repository before gitguard sees a byte: in the object store,
+// objects/info/alternates (and each alternate's own, as deep as git follows them), the index and pack
+// files in objects/pack and the loose objects in objects/<2 hex>/; in the git dir, config, HEAD,
+// commondir, packed-refs and the loose refs. git opens them with plain open() and reads to the end,
+// wherever gitguard's shadow points it: a FIFO there blocks git (the secrets scan's git log -p had
+// no watchdog: the audit never ended), and alternates -> /dev/zero makes git read and allocate
+// without end (gigabytes within seconds). So they are checked as data first, without blocking, and a
+// repository git cannot read safely is refused at once in one line.
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ExpectedError } from '../errors.js';
@@ -18,7 +19,7 @@ const ALTERNATES_MAX_BYTES = 16 * 1024 * 1024;
 /** The files of objects/pack git opens (prepare_packed_git_one, the multi-pack index). */
 const PACK_FILE = /\.(idx|pack|rev|bitmap|mtimes)$|^multi-pack-index$/;
 
-const HINT = 'git opens it for every object it reads: remove it or replace it with a regular file';
+const HINT = 'git opens it whenever it reads the repository: remove it or replace it with a regular file';
 
 const SPECIAL = 'is not a regular file (a FIFO, device or socket): git would block on it or read it without end';
 
@@ -129,4 +130,69 @@ export function assertObjectStoreReadable(objectsDir: string): void {
     }
   };
   visit(objectsDir, 0);
+}
+
+/** The files of a git dir git opens to answer anything: its config, HEAD, where its common dir is, packed refs. */
+const GIT_DIR_FILES = ['config', 'config.worktree', 'HEAD', 'commondir', 'packed-refs'];
+
+function checkFile(path: string): void {
+  let st;
+  try {
+    st = statSync(path); // follows a link, as git's open() does; never blocks
+  } catch {
+    return; // missing: nothing git could open
+  }
+  if (!st.isFile() && !st.isDirectory()) refuse(path, SPECIAL);
+}
+
+/** Every loose ref under refs/ (for-each-ref opens each one). */
+function checkRefs(dir: string, depth = 0): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (e.isDirectory()) {
+      if (depth < 64) checkRefs(join(dir, e.name), depth + 1);
+    } else if (special(dir, e)) refuse(join(dir, e.name), SPECIAL);
+  }
+}
+
+/**
+ * Throws ExpectedError when a git dir git would read for `path` (the folder itself, its .git folder,
+ * the one a .git file names, and their common dir) holds a FIFO, device or socket where git opens a
+ * file: config, HEAD, commondir, packed-refs or a loose ref. Before: git blocked until its time limit
+ * (30 to 60 s) and the run ended on "did not finish ... on a very large repository". Run before git is.
+ */
+export function assertGitDirReadable(path: string): void {
+  const dirs = [path, join(path, '.git')];
+  try {
+    const text = readBoundedIfExists(join(path, '.git'), 4096, { follow: true })?.toString('utf8');
+    const m = text && /^gitdir: (.+)$/m.exec(text);
+    if (m) dirs.push(resolve(path, m[1]!.trim()));
+  } catch {
+    // a .git folder (or no .git at all): it is in the list already
+  }
+  for (const dir of dirs) {
+    try {
+      if (!statSync(dir).isDirectory()) continue;
+    } catch {
+      continue;
+    }
+    for (const f of GIT_DIR_FILES) checkFile(join(dir, f));
+    let common: string | undefined;
+    try {
+      const text = readBoundedIfExists(join(dir, 'commondir'), 4096, { follow: true })?.toString('utf8').trim();
+      if (text) common = resolve(dir, text);
+    } catch {
+      // a commondir git cannot use either
+    }
+    checkRefs(join(dir, 'refs'));
+    if (common && common !== dir) {
+      for (const f of GIT_DIR_FILES) checkFile(join(common, f));
+      checkRefs(join(common, 'refs'));
+    }
+  }
 }

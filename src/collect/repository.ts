@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
 import type { RepositoryInfo } from '../domain/model.js';
 import { assertGitRuns, runGit } from './git.js';
-import { assertObjectStoreReadable } from './object-store.js';
+import { assertGitDirReadable, assertObjectStoreReadable } from './object-store.js';
 
 export async function discoverRepository(path: string): Promise<RepositoryInfo> {
   const abs = resolve(path);
@@ -18,6 +18,7 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
       `the path of ${abs}${real === abs ? '' : ` (${real})`} contains a line break, which git's answers cannot carry`,
       'move or rename the repository to a path without one',
     );
+  assertGitDirReadable(abs);
   await assertGitRuns();
   // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a
   // .git folder after the other answers are printed.

@@ -96,7 +96,7 @@ describe('files git opens in the object store, checked before git opens them', (
     expect(res.code).toBe(2);
     expect(hasStackTrace(res)).toBe(false);
     expect(stderrLines(res)).toEqual([
-      `gitguard: ${file} is not a regular file (a FIFO, device or socket): git would block on it or read it without end; git opens it for every object it reads: remove it or replace it with a regular file`,
+      `gitguard: ${file} is not a regular file (a FIFO, device or socket): git would block on it or read it without end; git opens it whenever it reads the repository: remove it or replace it with a regular file`,
     ]);
   }
 
@@ -131,6 +131,19 @@ describe('files git opens in the object store, checked before git opens them', (
     execFileSync('mkfifo', [fifo]);
     expectRefusedAtOnce(runCli(['audit', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
   });
+
+  // Before: git blocked on each until its time limit (30 to 60 s), and the run ended on "did not
+  // finish ... on a very large repository set GITGUARD_TIMEOUT".
+  test.each(['config', 'HEAD', 'packed-refs', 'refs/heads/topic'])(
+    'a FIFO at .git/%s, which git opens before it answers anything: refused, naming it',
+    (rel) => {
+      const r = sshSigningRepo(alice);
+      const fifo = join(r.dir, '.git', rel);
+      rmSync(fifo, { force: true });
+      execFileSync('mkfifo', [fifo]);
+      expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+    },
+  );
 
   test('honest alternates (git clone --shared, a relative and a C-quoted line) still verify', async () => {
     const r = sshSigningRepo(alice);

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertObjectStoreReadable } from '../../src/collect/object-store.js';
+import { assertGitDirReadable, assertObjectStoreReadable } from '../../src/collect/object-store.js';
 import { ExpectedError } from '../../src/errors.js';
 import { cleanupTemp, tempDir } from '../helpers/repo.js';
 
@@ -77,4 +77,21 @@ test('loose objects: a FIFO, or a link to one, is refused; regular files and oth
   mkdirSync(join(b, 'cd'));
   symlinkSync(join(a, 'ab', 'd'.repeat(38)), join(b, 'cd', 'e'.repeat(38)));
   expect(refusal(b)).toMatch(new RegExp(`/cd/${'e'.repeat(38)} is not a regular file`));
+});
+
+test('git dir files: through a .git file and a commondir, a FIFO among the common refs is found; an honest layout passes', () => {
+  const root = tempDir();
+  const common = join(root, 'main.git');
+  const wt = join(common, 'worktrees', 'wt');
+  mkdirSync(join(common, 'refs', 'heads'), { recursive: true });
+  mkdirSync(wt, { recursive: true });
+  writeFileSync(join(common, 'HEAD'), 'ref: refs/heads/main\n');
+  writeFileSync(join(wt, 'HEAD'), 'ref: refs/heads/wt\n');
+  writeFileSync(join(wt, 'commondir'), '../..\n');
+  const checkout = join(root, 'checkout');
+  mkdirSync(checkout);
+  writeFileSync(join(checkout, '.git'), `gitdir: ${wt}\n`);
+  expect(() => assertGitDirReadable(checkout)).not.toThrow();
+  execFileSync('mkfifo', [join(common, 'refs', 'heads', 'trap')]);
+  expect(() => assertGitDirReadable(checkout)).toThrow(/main\.git\/refs\/heads\/trap is not a regular file/);
 });
