@@ -7,7 +7,7 @@
 // without end (gigabytes within seconds). So they are checked as data first, without blocking, and a
 // repository git cannot read safely is refused at once in one line.
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ExpectedError } from '../errors.js';
 import { readBoundedIfExists, UnsafeFileError } from './safe-fs.js';
 
@@ -134,6 +134,8 @@ export function assertObjectStoreReadable(objectsDir: string): void {
 
 /** The files of a git dir git opens to answer anything: its config, HEAD, where its common dir is, packed refs. */
 const GIT_DIR_FILES = ['config', 'config.worktree', 'HEAD', 'commondir', 'packed-refs'];
+/** Config files are a few kB; a larger one is read by git, not searched for includes here. */
+const CONFIG_MAX_BYTES = 1024 * 1024;
 
 function checkFile(path: string): void {
   let st;
@@ -143,6 +145,27 @@ function checkFile(path: string): void {
     return; // missing: nothing git could open
   }
   if (!st.isFile() && !st.isDirectory()) refuse(path, SPECIAL);
+}
+
+/**
+ * A config file and the files its `path =` lines include (git follows includes ten deep): a FIFO
+ * included from a repository's own config blocked every git for 30 s. Every `path` key counts, in
+ * whatever section (a submodule's path is checked needlessly, never missed); `~` paths are left to git.
+ */
+function checkConfig(file: string, depth = 0): void {
+  checkFile(file);
+  let text: string | undefined;
+  try {
+    text = readBoundedIfExists(file, CONFIG_MAX_BYTES, { follow: true })?.toString('utf8');
+  } catch {
+    return; // not a regular file we read (checked above), or too large: git's problem, not a hang
+  }
+  if (text === undefined || depth >= 10) return;
+  for (const m of text.matchAll(/^[ \t]*path[ \t]*=[ \t]*("?)(.*?)\1[ \t]*$/gim)) {
+    const target = m[2]!;
+    if (!target || target.startsWith('~')) continue;
+    checkConfig(resolve(dirname(file), target), depth + 1);
+  }
 }
 
 /** Every loose ref under refs/ (for-each-ref opens each one). */
@@ -181,7 +204,7 @@ export function assertGitDirReadable(path: string): void {
     } catch {
       continue;
     }
-    for (const f of GIT_DIR_FILES) checkFile(join(dir, f));
+    for (const f of GIT_DIR_FILES) (f.startsWith('config') ? checkConfig : checkFile)(join(dir, f));
     let common: string | undefined;
     try {
       const text = readBoundedIfExists(join(dir, 'commondir'), 4096, { follow: true })?.toString('utf8').trim();
@@ -191,7 +214,7 @@ export function assertGitDirReadable(path: string): void {
     }
     checkRefs(join(dir, 'refs'));
     if (common && common !== dir) {
-      for (const f of GIT_DIR_FILES) checkFile(join(common, f));
+      for (const f of GIT_DIR_FILES) (f.startsWith('config') ? checkConfig : checkFile)(join(common, f));
       checkRefs(join(common, 'refs'));
     }
   }

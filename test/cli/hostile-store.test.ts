@@ -4,6 +4,7 @@
 // verdict git does not give.
 import { execFileSync } from 'node:child_process';
 import {
+  appendFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -144,6 +145,16 @@ describe('files git opens in the object store, checked before git opens them', (
       expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
     },
   );
+
+  test("a FIFO the repository's config includes (a relative, quoted includeIf path): refused, naming it", () => {
+    const r = sshSigningRepo(alice);
+    const fifo = join(r.dir, '.git', 'trap');
+    execFileSync('mkfifo', [fifo]);
+    mkdirSync(join(r.dir, '.git', 'sub'));
+    // Written as text: git config itself would block on the FIFO once it is included.
+    appendFileSync(join(r.dir, '.git', 'config'), '[includeIf "onbranch:main"]\n\tpath = "sub/../trap"\n');
+    expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+  });
 
   test('honest alternates (git clone --shared, a relative and a C-quoted line) still verify', async () => {
     const r = sshSigningRepo(alice);
