@@ -82,20 +82,37 @@ export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): Asy
 }
 
 /** Lines in a file (rev-list's list of commits), counted a block at a time. */
-function countLines(file: string): number {
+/**
+ * The lines of a file, and whether any is longer than git diff-tree --stdin reads at once: it reads
+ * its input in 1000-byte pieces, so a commit line with a few dozen parents is cut and its tail read
+ * as another commit (or echoed as garbage).
+ */
+function lineStats(file: string): { lines: number; tooLong: boolean } {
   const fd = openSync(file, 'r');
   try {
     const block = Buffer.allocUnsafe(1024 * 1024);
     let n = 0;
+    let run = 0;
+    let tooLong = false;
     for (;;) {
       const got = readSync(fd, block, 0, block.length, null);
-      if (got === 0) return n;
-      for (let i = block.indexOf(10); i !== -1 && i < got; i = block.indexOf(10, i + 1)) n += 1;
+      if (got === 0) return { lines: n, tooLong: tooLong || run > DIFF_TREE_LINE_MAX };
+      let from = 0;
+      for (let i = block.indexOf(10); i !== -1 && i < got; i = block.indexOf(10, i + 1)) {
+        n += 1;
+        if (run + i - from > DIFF_TREE_LINE_MAX) tooLong = true;
+        run = 0;
+        from = i + 1;
+      }
+      run += got - from;
     }
   } finally {
     closeSync(fd);
   }
 }
+
+/** git diff-tree --stdin's line buffer is 1000 bytes, newline included. */
+const DIFF_TREE_LINE_MAX = 998;
 
 /** Runs git with stdin `input` and stdout into `file`; throws GitError on failure. */
 async function gitToFile(args: string[], gitDir: string, input: string, file: string): Promise<void> {
@@ -206,7 +223,7 @@ function gitReading(
   return { child, chunks, stderr, done, dog };
 }
 
-/** rev-list's "<commit> <parents...>" lines cut to "<commit> <first parent>", for diff-tree without --diff-merges. */
+/** rev-list's "<commit> <parents...>" lines cut to "<commit> <first parent>": for a git without --diff-merges, and for lines too long for diff-tree. */
 function firstParentLines(requests: string, out: string): string {
   writeFileSync(
     out,
@@ -230,10 +247,13 @@ async function* pathChangeStream(
   paths: string[],
   work: string,
   viaFile: boolean,
+  longLines: boolean,
 ): AsyncGenerator<CommitPathChanges[]> {
   for (const firstParent of [true, false]) {
     const args = diffTreeArgs(paths, firstParent);
-    const input = firstParent ? requests : firstParentLines(requests, join(work, 'first-parents'));
+    // Only the first parent matters (--diff-merges=first-parent): an octopus merge is cut down to it
+    // rather than cut in pieces by diff-tree's line buffer.
+    const input = firstParent && !longLines ? requests : firstParentLines(requests, join(work, 'first-parents'));
     const git = gitReading(
       args,
       gitDir,
@@ -272,14 +292,14 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
   if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
   const requests = join(work, 'requests');
   await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
-  const total = countLines(requests);
+  const { lines: total, tooLong } = lineStats(requests);
   opts.onTotal?.(total);
   const viaFile = total <= (opts.answersFileLimit ?? ANSWERS_FILE_LIMIT);
   // %(rest) makes cat-file take each line's first word as the object and echo the rest (the parents).
   const catArgs = ['cat-file', '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)', '--buffer'];
   const cat = gitReading(catArgs, gitDir, requests, viaFile ? join(work, 'answers') : undefined);
   // The watched paths' changes come from a second git beside cat-file, in the same order.
-  const changes = paths.length ? pathChangeStream(gitDir, requests, paths, work, viaFile) : undefined;
+  const changes = paths.length ? pathChangeStream(gitDir, requests, paths, work, viaFile, tooLong) : undefined;
   const pendingChanges: CommitPathChanges[] = [];
   let nextChange = 0;
   /** Commits whose bytes do not hash to their id (planted objects): diff-tree may skip them. */

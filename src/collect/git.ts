@@ -191,8 +191,13 @@ export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 function baseArgs(opts: GitRunOptions): string[] {
   const args = ['--no-pager'];
   // advice.graftFileDeprecated: git < 2.46 prints a hint on every call once GIT_GRAFT_FILE is set.
+  // core.useReplaceRefs: the audited repository's own `core.useReplaceRefs = true` switches replace
+  // objects back on over GIT_NO_REPLACE_OBJECTS (git reads the variable first, then its config):
+  // `verify HEAD~1..HEAD` then resolved through a replacement, and a commit went unjudged.
   if (!opts.noOverrides)
     args.push(
+      '-c',
+      'core.useReplaceRefs=false',
       '-c',
       'core.fsmonitor=false',
       '-c',

@@ -1,10 +1,11 @@
 // Finds the repository a path names, the way git would, without reading anything else of it.
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
 import type { RepositoryInfo } from '../domain/model.js';
 import { assertGitRuns, runGit, type GitResult } from './git.js';
 import { userSafeDirectories } from './config.js';
+import { assertGitDirReadable, assertObjectStoreReadable } from './object-store.js';
 
 // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a .git
 // folder after the other answers are printed.
@@ -47,6 +48,14 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
   const where = 'pass the path of a repository (a work tree, .git folder or bare repository) as PATH or with -C PATH';
   if (!existsSync(abs)) throw new ExpectedError(`no such file or directory: ${abs}`, where);
   if (!statSync(abs).isDirectory()) throw new ExpectedError(`not a directory: ${abs}`, where);
+  // git prints each path it answers with on a line of its own: one holding a line break reads as two.
+  const real = realpathSync(abs);
+  if (/[\n\r]/.test(real))
+    throw new ExpectedError(
+      `the path of ${abs}${real === abs ? '' : ` (${real})`} contains a line break, which git's answers cannot carry`,
+      'move or rename the repository to a path without one',
+    );
+  assertGitDirReadable(abs);
   await assertGitRuns();
   let res = await runGit(REV_PARSE, { cwd: abs, timeoutMs: 30_000, okCodes: [128] });
   let lines = answers(res);
@@ -73,8 +82,11 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
     );
   }
   const [gitDir, commonDir, bare, shallow, format] = lines;
-  if (!gitDir || !commonDir)
-    throw new ExpectedError(`cannot open repository ${abs}: git gave no git dir`, 'check it with: git -C PATH status');
+  if (!gitDir || !commonDir || !/^(true|false)$/.test(bare!) || !/^(true|false)$/.test(shallow!))
+    throw new ExpectedError(
+      `cannot open repository ${abs}: git rev-parse did not answer one path and one word a line (a git dir whose path holds a line break?)`,
+      'check it with: git -C PATH rev-parse --git-dir',
+    );
   if (format !== 'sha1' && format !== 'sha256')
     throw new ExpectedError(
       `unsupported object format "${format}" in ${abs}`,
@@ -89,5 +101,6 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
     objectFormat: format,
   };
   if (!info.bare && lines[5]) info.workTree = lines[5];
+  assertObjectStoreReadable(join(commonDir, 'objects'));
   return info;
 }

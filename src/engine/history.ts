@@ -11,6 +11,7 @@ import { testMergeParents, type TestMerge } from './ci-test-merge.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader, TamperedObjectError } from '../collect/objects.js';
+import { MissingObjectError } from '../collect/missing-object.js';
 import { parseTagObject } from '../collect/tag-object.js';
 import { TrustCollector } from '../collect/trust.js';
 import { known } from '../collect/commit-flags.js';
@@ -292,7 +293,8 @@ export async function openHistory(
         try {
           headPolicy = await collector.policyAt(tree.oid, tip);
         } catch (err) {
-          if (err instanceof TamperedObjectError) throw err; // its own next step: not the policy's fault
+          // Their own next steps: not the policy's fault.
+          if (err instanceof TamperedObjectError || err instanceof MissingObjectError) throw err;
           throw new ExpectedError(
             `unreadable policy: ${firstLine((err as Error).message)}`,
             'fix .gitguard/policy.yml',

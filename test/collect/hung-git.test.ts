@@ -3,11 +3,13 @@
 // variable, not hang and not return a partial walk. Objects over the size limit are refused before
 // they are held, and the reader stays in step for the next request.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createShadow } from '../../src/collect/git.js';
 import { walkCommits } from '../../src/collect/commits.js';
 import { ObjectReader, ObjectTooLargeError } from '../../src/collect/objects.js';
 import { discoverRepository } from '../../src/collect/repository.js';
+import { scanSecrets } from '../../src/collect/secrets/scan.js';
 import { GitError } from '../../src/errors.js';
 import { makeRepo, cleanupTemp } from '../helpers/repo.js';
 
@@ -85,3 +87,19 @@ test('the object reader: an object over the limit is refused, and the next read 
     shadow.dispose();
   }
 });
+
+test('the secrets scan: a git log -p blocked on a FIFO is stopped (before: the audit never ended)', async () => {
+  const r = makeRepo();
+  const head = r.commit('one', { 'a.txt': 'a\n' });
+  const repo = await discoverRepository(r.dir);
+  // The FIFO takes the blob's place after the repository was opened (discovery refuses it), as
+  // another local user could swap it in mid-run.
+  const blob = r.run(['rev-parse', `${head}:a.txt`]);
+  const loose = join(repo.commonDir, 'objects', blob.slice(0, 2), blob.slice(2));
+  rmSync(loose, { force: true });
+  execFileSync('mkfifo', [loose]);
+  withTimeout('1');
+  const err = await scanSecrets(repo, [head]).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(GitError);
+  expect((err as Error).message).toMatch(/git log -p made no progress for 1 s.*GITGUARD_TIMEOUT/);
+}, 30_000);

@@ -757,6 +757,23 @@ describe('hostile YAML and sizes', () => {
     );
   });
 
+  test('nesting past 64 levels is refused before the parser recurses into it (before: 3.8 s, 400 MB, "Maximum call stack size exceeded")', async () => {
+    const n = 150_000; // each text under the 1 MiB cap
+    const deep: Array<[string, number]> = [
+      [`version: 1\nsigners: ${'['.repeat(n)}${']'.repeat(n)}\n`, 2],
+      [`version: 1\nsigners: ${'{a: '.repeat(n)}1${'}'.repeat(n)}\n`, 2],
+      [`version: 1\nsigners:\n  ${'- '.repeat(n)}x\n`, 3],
+    ];
+    for (const [text, line] of deep)
+      expect(await failure(text)).toBe(
+        `${YML}: YAML nested more than 64 levels deep (line ${line}); a policy needs a few`,
+      );
+    // Brackets inside quotes and comments, and 64 real levels, are not refused for depth.
+    const quoted = `version: 1\n# ${'['.repeat(100)}\nreason: "${'['.repeat(100)}"\nnote: '${'{'.repeat(100)}'\n`;
+    expect(await failure(quoted)).toMatch(/unknown key "reason"/);
+    expect(await failure(`version: 1\nsigners: ${'['.repeat(64)}${']'.repeat(64)}\n`)).not.toMatch(/nested/);
+  });
+
   test('merge keys are not special; __proto__ is just an unknown key', async () => {
     expect(await failure('version: 1\n<<: {identity: author}\n')).toMatch(/unknown key "<<"/);
     expect(await failure('version: 1\n__proto__: {identity: author}\n')).toMatch(/unknown key "__proto__"/);

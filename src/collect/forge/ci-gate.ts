@@ -5,6 +5,7 @@
 import type { RepositoryInfo } from '../../domain/model.js';
 import { createShadow } from '../git.js';
 import { ObjectReader, parseTree } from '../objects.js';
+import { yamlTooDeep } from '../policy-fields.js';
 
 const MAX_BYTES = 256 * 1024;
 const MAX_FILES = 200;
@@ -24,7 +25,8 @@ export async function gitguardCheckName(repo: RepositoryInfo, head: string | und
       const blob = await reader.read(f.oid);
       if (blob?.type !== 'blob' || blob.body.length > MAX_BYTES) continue;
       const text = blob.body.toString('utf8');
-      if (!/\bgitguard\b/.test(text)) continue;
+      // Nesting the parser would recurse into for a second or more a file: not a workflow GitHub runs.
+      if (!/\bgitguard\b/.test(text) || yamlTooDeep(text) !== undefined) continue;
       let doc: unknown;
       try {
         doc = parse(text, { maxAliasCount: 32, customTags: [], uniqueKeys: false });

@@ -11,7 +11,7 @@
 // takes from a parent was scanned at the commit that added it.
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
-import { createShadow, runGit, spawnGit } from '../git.js';
+import { createShadow, gitText, runGit, spawnGit, Watchdog } from '../git.js';
 import { SecretDetector } from './detect.js';
 import { missingObjectIn, missingObjectReason } from '../missing-object.js';
 import type { SecretsFacts } from '../../domain/content.js';
@@ -28,6 +28,8 @@ export interface ScanOptions {
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
 export const MAX_LEAKS = 10_000;
 const MAX_BLOCK_LINES = 400;
+/** The most parents of a merge read as a combined diff (see scanSecrets' git log). */
+const WIDE_MERGE = 8;
 const BLOCK_START = /-----begin/i;
 const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
 /** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
@@ -78,10 +80,15 @@ interface FileChange {
   numbers: number[];
 }
 
+/**
+ * The credentials the commits of `revisions` added. `wide`: the second pass, over merges of more than
+ * WIDE_MERGE parents only (each against its first parent), sharing the first pass's blob memory.
+ */
 export async function scanSecrets(
   repo: RepositoryInfo,
   revisions: string[],
   opts: ScanOptions = {},
+  wide?: { seen: OidIndex },
 ): Promise<SecretsFacts> {
   const maxBlobBytes = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   const facts: SecretsFacts = {
@@ -98,7 +105,7 @@ export async function scanSecrets(
     return facts;
   }
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
-  let seen = new OidIndex();
+  let seen = wide?.seen ?? new OidIndex();
   const binaries = new Set<string>();
   try {
     const child = spawnGit(
@@ -114,7 +121,10 @@ export async function scanSecrets(
         '--no-textconv',
         // A merge's own changes: the lines its result has that none of its parents has (an
         // "evil merge" or a conflict resolution). Lines it takes from a parent were scanned there.
-        '--cc',
+        // A combined diff holds each path once per parent: an octopus of 2,000 parents over 20,000
+        // files (a few MB packed) made git print 640 MB and grow to 2.8 GB. Wider merges than
+        // WIDE_MERGE are left to a second pass, against their first parent.
+        ...(wide ? ['-m', '--first-parent', '--no-walk'] : ['--cc', `--max-parents=${WIDE_MERGE}`]),
         '--reverse',
         '--topo-order',
         '--format=%x01%H',
@@ -254,8 +264,13 @@ export async function scanSecrets(
 
     const keywords = detector.keywordPattern();
     let carry: string | undefined;
+    // A git that stops making progress (blocked opening a FIFO in the object store) is stopped: the
+    // dog waits only while we wait on git, since each chunk is scanned before the next is read.
+    const dog = new Watchdog(child, 'git log -p');
+    dog.arm();
     try {
       for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+        dog.arm();
         const text = chunk.toString('latin1');
         let start = 0;
         if (carry !== undefined) {
@@ -290,16 +305,39 @@ export async function scanSecrets(
       }
       flush();
     } catch (err) {
+      dog.disarm();
       child.kill('SIGKILL');
       throw err;
     }
     const code = await closed;
+    dog.check(['log', '-p']);
     if (opts.signal?.aborted) throw new Error(STOPPED);
     if (code !== 0) {
       const why = Buffer.concat(stderr).toString('utf8');
       const missing = missingObjectIn(why);
       if (missing) throw new Error(missingObjectReason(missing, 'what the commits added cannot be read'));
       throw new GitError(['log', '-p'], code, why);
+    }
+
+    if (!wide) {
+      const wider = (
+        await gitText(['rev-list', `--min-parents=${WIDE_MERGE + 1}`, '--stdin'], {
+          gitDir: shadow.gitDir,
+          input: `${revisions.join('\n')}\n`,
+          timeoutMs: 300_000,
+        })
+      )
+        .split('\n')
+        .filter(Boolean);
+      if (wider.length) {
+        const more = await scanSecrets(repo, wider, { ...opts, entropy: facts.entropy }, { seen });
+        facts.commits += more.commits;
+        facts.scanned += more.scanned;
+        for (const k of ['binary', 'oversized', 'repeated'] as const) facts.skipped[k] += more.skipped[k];
+        const room = Math.max(0, MAX_LEAKS - facts.leaks.length);
+        facts.leaks.push(...more.leaks.slice(0, room));
+        facts.more += more.more + Math.max(0, more.leaks.length - room);
+      }
     }
 
     // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.

@@ -42,6 +42,14 @@ import {
   seconds,
 } from './openpgp-packets.js';
 
+/**
+ * The largest signature block read: an honest one is a few KiB (an RSA-16384 signature with both
+ * subpacket areas full stays under 40 KiB armored), while openpgp.js's parse costs about 2 us a
+ * packet: a good signature followed by a million marker packets (7 MB, a few KiB packed) took 11 s
+ * a commit, where gpg takes 0.1 s. Over it the verdict is E; git may say G.
+ */
+const MAX_SIGNATURE_BLOCK = 64 * 1024;
+
 const { enums } = openpgp;
 
 export interface KeyringOptions {
@@ -204,6 +212,11 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     const quick = options.quick === false ? undefined : await quickVerify(payload, armoredSig);
     if (quick) return quick;
     const base: OpenPgpVerdict = { letter: 'E', format: 'openpgp', identities: [] };
+    if (armoredSig.length > MAX_SIGNATURE_BLOCK)
+      return {
+        ...base,
+        reason: `the signature block is ${armoredSig.length} bytes, over gitguard's limit of ${MAX_SIGNATURE_BLOCK / 1024} KiB (an honest one is a few KiB)`,
+      };
     let packets: openpgp.SignaturePacket[];
     try {
       const sig = await openpgp.readSignature({ armoredSignature: armoredSig, config: CONFIG });

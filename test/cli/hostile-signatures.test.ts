@@ -1,0 +1,91 @@
+// Red-team round 3: OpenPGP signature blocks shaped to cost gitguard more than they cost gpg, made
+// from a real gpg signature and compared with git's own letter (%G?, which asks gpg).
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import * as openpgp from 'openpgp';
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { makeGpg, commitSignature, type Gpg } from '../helpers/gpg.js';
+import { runMain } from '../helpers/cli.js';
+
+const NOW = Math.floor(Date.now() / 1000);
+afterAll(cleanupTemp);
+
+/** A new-format OpenPGP packet (RFC 4880 4.2.2, five-octet length). */
+const packet = (tag: number, body: Buffer): Buffer => {
+  const len = Buffer.alloc(5);
+  len[0] = 0xff;
+  len.writeUInt32BE(body.length, 1);
+  return Buffer.concat([Buffer.of(0xc0 | tag), len, body]);
+};
+
+describe('signature blocks that cost more to read than to write', () => {
+  let r: TestRepo;
+  let gpg: Gpg;
+  let keyring: string;
+  const c: Record<string, string> = {};
+
+  beforeAll(async () => {
+    r = makeRepo();
+    gpg = makeGpg(r.env.GNUPGHOME!, r.env);
+    r.run(['config', 'gpg.program', gpg.wrapper]);
+    const ed = gpg.genKey('Ed Edwards <ed@example.com>', 'ed25519', { at: NOW - 30 * 86400 });
+    gpg.trust(ed);
+    r.run(['-c', `user.signingkey=${ed}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'signed'], {
+      env: {
+        GG_GPG_ARGS: `--faked-system-time ${NOW - 20 * 86400}!`,
+        GIT_COMMITTER_EMAIL: 'ed@example.com',
+        GIT_AUTHOR_EMAIL: 'ed@example.com',
+      },
+    });
+    c.good = r.head();
+    const raw = execFileSync('git', ['cat-file', 'commit', c.good], { cwd: r.dir, env: r.env }).toString();
+    const armored = commitSignature(c.good, Buffer.from(raw)).signature!;
+    const sig = Buffer.from((await openpgp.unarmor(armored)).data as Uint8Array);
+    const rewrite = async (name: string, bytes: Buffer): Promise<void> => {
+      const block = openpgp.armor(openpgp.enums.armor.signature, bytes);
+      const header = 'gpgsig ' + block.trimEnd().split('\n').join('\n ') + '\n';
+      c[name] = r.run(['hash-object', '-t', 'commit', '-w', '--stdin'], {
+        input: raw.replace(/^gpgsig [^\n]*\n(?: [^\n]*\n)*/m, header),
+      });
+      r.run(['update-ref', `refs/heads/${name}`, c[name]]);
+    };
+    // gpg skips marker packets ("PGP"): 20,000 of them after the signature, 100 kB. Before: read by
+    // openpgp.js at ~2 us a packet (a million, 7 MB and a few KiB once packed: 11 s a commit; gpg: 0.1 s).
+    await rewrite(
+      'padded',
+      Buffer.concat([sig, ...Array.from({ length: 20_000 }, () => packet(10, Buffer.from('PGP')))]),
+    );
+    // The signature inside a compressed packet (ZIP), which gpg inflates; then one that inflates to
+    // 64 MiB of zeros after the signature. gitguard inflates nothing.
+    await rewrite('compressed', packet(8, Buffer.concat([Buffer.of(1), deflateRawSync(sig)])));
+    await rewrite(
+      'bomb',
+      packet(8, Buffer.concat([Buffer.of(1), deflateRawSync(Buffer.concat([sig, Buffer.alloc(64 * 1024 * 1024)]))])),
+    );
+    keyring = join(r.home, 'ed.asc');
+    writeFileSync(keyring, gpg.exportPublic(ed));
+  }, 120_000);
+  afterAll(() => gpg?.kill());
+
+  const gitLetter = (oid: string): string => r.run(['rev-list', '--no-walk', '--format=%G?', oid]).split('\n')[1]!;
+
+  test('git says G for the padded and the compressed block; gitguard reads neither and says E, never G', async () => {
+    expect([c.good, c.padded, c.compressed].map((x) => gitLetter(x!))).toEqual(['G', 'G', 'G']);
+    const res = await runMain(
+      ['verify', '-C', r.dir, '--all', '--keyring', keyring, '--format', 'json', '--no-cache'],
+      {
+        env: r.env,
+      },
+    );
+    const rows = (JSON.parse(res.stdout) as { commits: Array<{ commit: string; letter: string; detail: string }> })
+      .commits;
+    const by = Object.fromEntries(rows.map((x) => [x.commit, x]));
+    expect(by[c.good!]!.letter).toBe('G');
+    expect(by[c.padded!]).toMatchObject({ letter: 'E' });
+    expect(by[c.padded!]!.detail).toMatch(/the signature block is \d+ bytes, over gitguard's limit of 64 KiB/);
+    for (const x of [c.compressed, c.bomb]) expect(by[x!]!.letter).toBe('E');
+    expect(by[c.compressed!]!.detail).toMatch(/compressedData/);
+  });
+});
