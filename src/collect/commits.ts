@@ -8,7 +8,7 @@
 // bounded. With watched paths, a `git diff-tree` beside cat-file reads the same list and says what
 // each commit changes at them (src/collect/path-changes.ts).
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import type { CommitRecord } from '../domain/commit.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
 import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
 import { diffTreeArgs, PathChangeParser, type CommitPathChanges } from './path-changes.js';
+import { BOUNDED_PACK_CONFIG, CHUNK_COMMITS, lineRanges, writeRange, type LineRange } from './list-chunks.js';
 
 export interface WalkOptions {
   /** Object ids (or ^oid to exclude) to start from. */
@@ -32,6 +33,8 @@ export interface WalkOptions {
   answersFileLimit?: number;
   /** Told how many commits the walk will yield, once rev-list has listed them (before the first). */
   onTotal?: (commits: number) => void;
+  /** Commits per diff-tree process (default CHUNK_COMMITS): git keeps what it parsed until it exits. */
+  chunkCommits?: number;
 }
 
 /** Above this many commits, cat-file's and diff-tree's answers come through a pipe rather than a temp file. */
@@ -81,24 +84,14 @@ export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): Asy
   }
 }
 
-/** Lines in a file (rev-list's list of commits), counted a block at a time. */
-function countLines(file: string): number {
-  const fd = openSync(file, 'r');
-  try {
-    const block = Buffer.allocUnsafe(1024 * 1024);
-    let n = 0;
-    for (;;) {
-      const got = readSync(fd, block, 0, block.length, null);
-      if (got === 0) return n;
-      for (let i = block.indexOf(10); i !== -1 && i < got; i = block.indexOf(10, i + 1)) n += 1;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Runs git with stdin `input` and stdout into `file`; throws GitError on failure. */
-async function gitToFile(args: string[], gitDir: string, input: string, file: string): Promise<void> {
+/** Runs git with stdin `input` and stdout into `file`; throws GitError on failure (and kills git once `signal` fires). */
+export async function gitToFile(
+  args: string[],
+  gitDir: string,
+  input: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const fd = openSync(file, 'w', 0o600);
   let child: ChildProcess;
   try {
@@ -119,9 +112,13 @@ async function gitToFile(args: string[], gitDir: string, input: string, file: st
     },
     Math.min(1000, dog.idleMs / 4),
   );
+  const abort = (): void => void child.kill('SIGKILL');
+  if (signal?.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
   child.stdin!.on('error', () => undefined);
   child.stdin!.end(input);
   const code = await exited(child);
+  signal?.removeEventListener('abort', abort);
   clearInterval(poll);
   dog.check(args);
   if (code !== 0) throw new GitError(args, code, err());
@@ -220,46 +217,54 @@ function firstParentLines(requests: string, out: string): string {
 }
 
 /**
- * diff-tree's changes at `paths` for every commit of the list, in its order, a batch per read. A git
+ * diff-tree's changes at `paths` for every commit of the list, in its order, a batch per read: one
+ * process per range of the list (their outputs read one after the other are one process's). A git
  * without --diff-merges (before 2.31) refuses it at once (exit 129): each commit is then given with
  * its first parent only, which diff-tree compares against alone.
  */
 async function* pathChangeStream(
   gitDir: string,
   requests: string,
+  ranges: LineRange[],
   paths: string[],
   work: string,
   viaFile: boolean,
 ): AsyncGenerator<CommitPathChanges[]> {
   for (const firstParent of [true, false]) {
-    const args = diffTreeArgs(paths, firstParent);
-    const input = firstParent ? requests : firstParentLines(requests, join(work, 'first-parents'));
-    const git = gitReading(
-      args,
-      gitDir,
-      input,
-      viaFile ? join(work, firstParent ? 'changes' : 'changes-fp') : undefined,
-    );
+    const args = [...BOUNDED_PACK_CONFIG, ...diffTreeArgs(paths, firstParent)];
+    const list = firstParent ? requests : firstParentLines(requests, join(work, 'first-parents'));
+    // The same lines, cut where the list's own bytes are.
+    const cuts = firstParent || ranges.length === 1 ? ranges : lineRanges(list, ranges[0]!.lines);
     const parser = new PathChangeParser(paths);
-    let any = false;
-    let completed = false;
-    try {
-      for await (const chunk of git.chunks) {
-        any = true;
-        const out = parser.push(chunk);
-        if (out.length) yield out;
+    let refused = false;
+    for (const [i, range] of cuts.entries()) {
+      // One range (the whole list) is read from the list itself.
+      const input = cuts.length === 1 ? list : writeRange(list, range, join(work, 'changes-in'));
+      const git = gitReading(args, gitDir, input, viaFile ? join(work, 'changes') : undefined);
+      let any = false;
+      let completed = false;
+      try {
+        for await (const chunk of git.chunks) {
+          any = true;
+          const out = parser.push(chunk);
+          if (out.length) yield out;
+        }
+        const code = await git.done;
+        completed = true;
+        if (code === 129 && !any && firstParent && i === 0) {
+          refused = true;
+          break;
+        }
+        git.dog.check(args);
+        if (code !== 0) throw new GitError(args, code, git.stderr());
+      } finally {
+        if (!completed) git.child.kill();
       }
-      const code = await git.done;
-      completed = true;
-      if (code === 129 && !any && firstParent) continue;
-      git.dog.check(args);
-      if (code !== 0) throw new GitError(args, code, git.stderr());
-      const last = parser.end();
-      if (last.length) yield last;
-      return;
-    } finally {
-      if (!completed) git.child.kill();
     }
+    if (refused) continue;
+    const last = parser.end();
+    if (last.length) yield last;
+    return;
   }
 }
 
@@ -267,19 +272,25 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
   const paths = opts.paths ?? [];
   const gitDir = shadow.gitDir;
   // "<commit> <parents...>" per line, the parents as git walks them (a shallow commit has none).
-  const revArgs = ['rev-list', '--stdin', '--parents'];
+  const revArgs = [...BOUNDED_PACK_CONFIG, 'rev-list', '--stdin', '--parents'];
   if (opts.parentsFirst) revArgs.push('--topo-order', '--reverse');
   if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
   const requests = join(work, 'requests');
   await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
-  const total = countLines(requests);
+  const ranges = lineRanges(requests, opts.chunkCommits ?? CHUNK_COMMITS);
+  const total = ranges.reduce((n, r) => n + r.lines, 0);
   opts.onTotal?.(total);
   const viaFile = total <= (opts.answersFileLimit ?? ANSWERS_FILE_LIMIT);
   // %(rest) makes cat-file take each line's first word as the object and echo the rest (the parents).
-  const catArgs = ['cat-file', '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)', '--buffer'];
+  const catArgs = [
+    ...BOUNDED_PACK_CONFIG,
+    'cat-file',
+    '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)',
+    '--buffer',
+  ];
   const cat = gitReading(catArgs, gitDir, requests, viaFile ? join(work, 'answers') : undefined);
   // The watched paths' changes come from a second git beside cat-file, in the same order.
-  const changes = paths.length ? pathChangeStream(gitDir, requests, paths, work, viaFile) : undefined;
+  const changes = paths.length ? pathChangeStream(gitDir, requests, ranges, paths, work, viaFile) : undefined;
   const pendingChanges: CommitPathChanges[] = [];
   let nextChange = 0;
   /** Commits whose bytes do not hash to their id (planted objects): diff-tree may skip them. */

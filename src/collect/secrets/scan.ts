@@ -1,6 +1,6 @@
-// Reads what each commit in scope ADDS, for the secret detector: one `git log -p -U0` stream in the
-// shadow git dir (so nothing of the audited repository's config, attributes or textconv drivers
-// runs), parents before children. Only added lines are scanned, so a credential is reported once,
+// Reads what each commit in scope ADDS, for the secret detector: `git log -p -U0` in the shadow git
+// dir (so nothing of the audited repository's config, attributes or textconv drivers runs), over
+// rev-list's list of the commits, parents before children, a chunk of it per log process. Only added lines are scanned, so a credential is reported once,
 // at the commit that introduced it, however often the file changes afterwards; a file version
 // (blob) already scanned is never scanned again (reverts, cherry-picks, branches that share a
 // file). Binary blobs, and blobs larger than the limit (git's core.bigFileThreshold makes it treat
@@ -11,7 +11,13 @@
 // takes from a parent was scanned at the commit that added it.
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createShadow, runGit, spawnGit } from '../git.js';
+import { gitToFile } from '../commits.js';
+import { BOUNDED_PACK_CONFIG, CHUNK_COMMITS, lineRanges, writeRange } from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
@@ -22,6 +28,8 @@ export interface ScanOptions {
   maxBlobBytes?: number;
   /** Stops the scan (its git is killed and the scan fails): the audit it runs beside has ended. */
   signal?: AbortSignal;
+  /** Commits per `git log -p` process (default CHUNK_COMMITS): git keeps what it parsed until it exits. */
+  chunkCommits?: number;
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
@@ -33,6 +41,26 @@ const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
  *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
  *  stays bounded whatever the size of the history. */
 const MAX_SEEN = 1_000_000;
+
+/** git log -p over a list of commits given on stdin, in that order. */
+const LOG_ARGS = (maxBlobBytes: number): string[] => [
+  ...BOUNDED_PACK_CONFIG,
+  '-c',
+  `core.bigFileThreshold=${maxBlobBytes}`,
+  'log',
+  '-p',
+  '-U0',
+  '--full-index',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  // A merge's own changes: the lines its result has that none of its parents has (an
+  // "evil merge" or a conflict resolution). Lines it takes from a parent were scanned there.
+  '--cc',
+  '--no-walk=unsorted',
+  '--format=%x01%H',
+  '--stdin',
+];
 
 /** A path as git prints it in a diff header: bare, or C-quoted (octal escapes for bytes). */
 export function unquotePath(s: string): string {
@@ -97,50 +125,36 @@ export async function scanSecrets(
     return facts;
   }
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const work = mkdtempSync(join(tmpdir(), 'gitguard-secrets-'));
   let seen = new OidIndex();
   const binaries = new Set<string>();
+  /** The git process running now (each is killed when the audit ends). */
+  let child: ChildProcess | undefined;
+  const abort = (): void => void child?.kill('SIGKILL');
+  opts.signal?.addEventListener('abort', abort, { once: true });
   try {
-    const child = spawnGit(
-      [
-        '-c',
-        `core.bigFileThreshold=${maxBlobBytes}`,
-        'log',
-        '-p',
-        '-U0',
-        '--full-index',
-        '--no-color',
-        '--no-ext-diff',
-        '--no-textconv',
-        // A merge's own changes: the lines its result has that none of its parents has (an
-        // "evil merge" or a conflict resolution). Lines it takes from a parent were scanned there.
-        '--cc',
-        '--reverse',
-        '--topo-order',
-        '--format=%x01%H',
-        '--stdin',
-      ],
-      { gitDir: shadow.gitDir },
+    // Parents before children, so that a line is first seen where it was added. rev-list sorts the
+    // list once; log -p then reads it in chunks as given (--no-walk=unsorted): one log over the
+    // whole history sorted it again and held every commit it had parsed (~1 GB at a million).
+    const list = join(work, 'commits');
+    const listed = gitToFile(
+      [...BOUNDED_PACK_CONFIG, 'rev-list', '--stdin', '--topo-order', '--reverse'],
+      shadow.gitDir,
+      `${revisions.join('\n')}\n`,
+      list,
+      opts.signal,
     );
-    const stderr: Buffer[] = [];
-    child.stderr!.on('data', (c: Buffer) => stderr.push(c));
-    const abort = (): void => void child.kill('SIGKILL');
-    if (opts.signal?.aborted) abort();
-    opts.signal?.addEventListener('abort', abort, { once: true });
-    child.once('close', () => opts.signal?.removeEventListener('abort', abort));
-    child.stdin!.on('error', () => undefined);
-    child.stdin!.end(`${revisions.join('\n')}\n`);
-    const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    // Read below, once the detector's options are known. Until then a 'readable' listener keeps the
-    // output: node resumes (and so drops) the output of a child that exits with nobody listening.
-    child.stdout!.on('readable', () => undefined);
+    listed.catch(() => undefined); // awaited below, after the detector's options
     let detector: SecretDetector;
     try {
       facts.entropy = (await Promise.race([opts.entropy, stopped(opts.signal)])) === true;
       detector = new SecretDetector({ entropy: facts.entropy });
     } catch (err) {
-      child.kill('SIGKILL');
+      abort();
       throw err;
     }
+    await listed;
+    if (opts.signal?.aborted) throw new Error(STOPPED);
 
     let commit = '';
     let file: FileChange | undefined;
@@ -253,48 +267,64 @@ export async function scanSecrets(
 
     const keywords = detector.keywordPattern();
     let carry: string | undefined;
-    try {
-      for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-        const text = chunk.toString('latin1');
-        let start = 0;
-        if (carry !== undefined) {
-          const nl = text.indexOf('\n');
-          if (nl < 0) {
-            carry += text;
-            continue;
-          }
-          const line = carry + text.slice(0, nl);
-          carry = undefined;
-          keywords.lastIndex = 0;
-          onLine(line, 0, line.length, keywords.test(line));
-          start = nl + 1;
-        }
-        // Where the keywords are in this chunk, in order.
-        const marks: number[] = [];
-        keywords.lastIndex = start;
-        for (let m = keywords.exec(text); m !== null; m = keywords.exec(text)) marks.push(m.index);
-        let mi = 0;
-        for (;;) {
-          const nl = text.indexOf('\n', start);
-          if (nl < 0) break;
-          while (mi < marks.length && marks[mi]! < start) mi += 1;
-          onLine(text, start, nl, mi < marks.length && marks[mi]! < nl);
-          start = nl + 1;
-        }
-        if (start < text.length) carry = text.slice(start);
-      }
+    const read = (chunk: Buffer): void => {
+      const text = chunk.toString('latin1');
+      let start = 0;
       if (carry !== undefined) {
+        const nl = text.indexOf('\n');
+        if (nl < 0) {
+          carry += text;
+          return;
+        }
+        const line = carry + text.slice(0, nl);
+        carry = undefined;
         keywords.lastIndex = 0;
-        onLine(carry, 0, carry.length, keywords.test(carry));
+        onLine(line, 0, line.length, keywords.test(line));
+        start = nl + 1;
       }
-      flush();
-    } catch (err) {
-      child.kill('SIGKILL');
-      throw err;
+      // Where the keywords are in this chunk, in order.
+      const marks: number[] = [];
+      keywords.lastIndex = start;
+      for (let m = keywords.exec(text); m !== null; m = keywords.exec(text)) marks.push(m.index);
+      let mi = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl < 0) break;
+        while (mi < marks.length && marks[mi]! < start) mi += 1;
+        onLine(text, start, nl, mi < marks.length && marks[mi]! < nl);
+        start = nl + 1;
+      }
+      if (start < text.length) carry = text.slice(start);
+    };
+    // One log per range of the list; their outputs, one after the other, are one log's.
+    const ranges = lineRanges(list, opts.chunkCommits ?? CHUNK_COMMITS);
+    for (const range of ranges) {
+      const input = ranges.length === 1 ? list : writeRange(list, range, join(work, 'chunk'));
+      const inFd = openSync(input, 'r');
+      try {
+        child = spawnGit(LOG_ARGS(maxBlobBytes), { gitDir: shadow.gitDir, stdin: inFd });
+      } finally {
+        closeSync(inFd);
+      }
+      const stderr: Buffer[] = [];
+      child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+      const closed = new Promise<number | null>((resolve) => child!.once('close', (code) => resolve(code)));
+      if (opts.signal?.aborted) abort();
+      try {
+        for await (const chunk of child.stdout! as AsyncIterable<Buffer>) read(chunk);
+      } catch (err) {
+        abort();
+        throw err;
+      }
+      const code = await closed;
+      if (opts.signal?.aborted) throw new Error(STOPPED);
+      if (code !== 0) throw new GitError(['log', '-p'], code, Buffer.concat(stderr).toString('utf8'));
     }
-    const code = await closed;
-    if (opts.signal?.aborted) throw new Error(STOPPED);
-    if (code !== 0) throw new GitError(['log', '-p'], code, Buffer.concat(stderr).toString('utf8'));
+    if (carry !== undefined) {
+      keywords.lastIndex = 0;
+      onLine(carry, 0, carry.length, keywords.test(carry));
+    }
+    flush();
 
     // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.
     if (binaries.size) {
@@ -315,6 +345,8 @@ export async function scanSecrets(
     }
     return facts;
   } finally {
+    opts.signal?.removeEventListener('abort', abort);
+    rmSync(work, { recursive: true, force: true });
     shadow.dispose();
   }
 }
