@@ -8,7 +8,7 @@
 // bounded. With watched paths, a `git diff-tree` beside cat-file reads the same list and says what
 // each commit changes at them (src/collect/path-changes.ts).
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,17 @@ import type { CommitRecord } from '../domain/commit.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
 import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
 import { diffTreeArgs, PathChangeParser, type CommitPathChanges } from './path-changes.js';
-import { BOUNDED_PACK_CONFIG, CHUNK_COMMITS, lineRanges, writeRange, type LineRange } from './list-chunks.js';
+import {
+  BOUNDED_PACK_CONFIG,
+  CHUNK_COMMITS,
+  collectStderr,
+  exited,
+  lineRanges,
+  gitToFile,
+  sortedCommitList,
+  writeRange,
+  type LineRange,
+} from './list-chunks.js';
 
 export interface WalkOptions {
   /** Object ids (or ^oid to exclude) to start from. */
@@ -48,22 +58,6 @@ function isDecimal(s: string): boolean {
   return true;
 }
 
-function collectStderr(child: ChildProcess): () => string {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  child.stderr!.on('data', (c: Buffer) => {
-    if ((size += c.length) <= 64 * 1024) chunks.push(c); // only its first line is ever shown
-  });
-  return () => Buffer.concat(chunks).toString('utf8');
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('close', (code) => resolve(code));
-  });
-}
-
 /** The walk one commit at a time (see walkCommitBatches). */
 export async function* walkCommits(shadow: Shadow, opts: WalkOptions): AsyncGenerator<CommitRecord> {
   for await (const batch of walkCommitBatches(shadow, opts)) yield* batch;
@@ -82,46 +76,6 @@ export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): Asy
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** Runs git with stdin `input` and stdout into `file`; throws GitError on failure (and kills git once `signal` fires). */
-export async function gitToFile(
-  args: string[],
-  gitDir: string,
-  input: string,
-  file: string,
-  signal?: AbortSignal,
-): Promise<void> {
-  const fd = openSync(file, 'w', 0o600);
-  let child: ChildProcess;
-  try {
-    child = spawnGit(args, { gitDir, stdout: fd });
-  } finally {
-    closeSync(fd);
-  }
-  const err = collectStderr(child);
-  // Progress is the file growing; rev-list --topo-order may think a long while before its first line.
-  const dog = new Watchdog(child, 'git');
-  dog.arm();
-  let size = 0;
-  const poll = setInterval(
-    () => {
-      const now = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-      if (now !== size) dog.arm();
-      size = now;
-    },
-    Math.min(1000, dog.idleMs / 4),
-  );
-  const abort = (): void => void child.kill('SIGKILL');
-  if (signal?.aborted) abort();
-  signal?.addEventListener('abort', abort, { once: true });
-  child.stdin!.on('error', () => undefined);
-  child.stdin!.end(input);
-  const code = await exited(child);
-  signal?.removeEventListener('abort', abort);
-  clearInterval(poll);
-  dog.check(args);
-  if (code !== 0) throw new GitError(args, code, err());
 }
 
 /** A file another process is still writing, read as it grows until that process has exited. */
@@ -269,14 +223,34 @@ async function* pathChangeStream(
 }
 
 async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): AsyncGenerator<CommitRecord[]> {
-  const paths = opts.paths ?? [];
   const gitDir = shadow.gitDir;
   // "<commit> <parents...>" per line, the parents as git walks them (a shallow commit has none).
-  const revArgs = [...BOUNDED_PACK_CONFIG, 'rev-list', '--stdin', '--parents'];
-  if (opts.parentsFirst) revArgs.push('--topo-order', '--reverse');
-  if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
   const requests = join(work, 'requests');
-  await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
+  let release = (): void => undefined;
+  if (opts.parentsFirst && opts.limit === undefined) {
+    release = await sortedCommitList(gitDir, opts.revisions, requests);
+  } else {
+    const revArgs = [...BOUNDED_PACK_CONFIG, 'rev-list', '--stdin', '--parents'];
+    if (opts.parentsFirst) revArgs.push('--topo-order', '--reverse');
+    if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
+    await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
+  }
+  try {
+    yield* readList(shadow, opts, work, requests);
+  } finally {
+    release();
+  }
+}
+
+/** The walk over rev-list's list in `requests`: cat-file's answers, parsed, with diff-tree's changes. */
+async function* readList(
+  shadow: Shadow,
+  opts: WalkOptions,
+  work: string,
+  requests: string,
+): AsyncGenerator<CommitRecord[]> {
+  const paths = opts.paths ?? [];
+  const gitDir = shadow.gitDir;
   const ranges = lineRanges(requests, opts.chunkCommits ?? CHUNK_COMMITS);
   const total = ranges.reduce((n, r) => n + r.lines, 0);
   opts.onTotal?.(total);

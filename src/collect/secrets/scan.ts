@@ -16,8 +16,7 @@ import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createShadow, runGit, spawnGit } from '../git.js';
-import { gitToFile } from '../commits.js';
-import { BOUNDED_PACK_CONFIG, CHUNK_COMMITS, lineRanges, writeRange } from '../list-chunks.js';
+import { BOUNDED_PACK_CONFIG, CHUNK_COMMITS, lineRanges, sortedCommitList, writeRange } from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
@@ -131,20 +130,16 @@ export async function scanSecrets(
   /** The git process running now (each is killed when the audit ends). */
   let child: ChildProcess | undefined;
   const abort = (): void => void child?.kill('SIGKILL');
+  let release = (): void => undefined;
   opts.signal?.addEventListener('abort', abort, { once: true });
   try {
     // Parents before children, so that a line is first seen where it was added. rev-list sorts the
-    // list once; log -p then reads it in chunks as given (--no-walk=unsorted): one log over the
-    // whole history sorted it again and held every commit it had parsed (~1 GB at a million).
+    // list once (the walk beside shares it); log -p then reads it in chunks as given
+    // (--no-walk=unsorted): one log over the whole history sorted it again and held every commit
+    // it had parsed (~1 GB at a million).
     const list = join(work, 'commits');
-    const listed = gitToFile(
-      [...BOUNDED_PACK_CONFIG, 'rev-list', '--stdin', '--topo-order', '--reverse'],
-      shadow.gitDir,
-      `${revisions.join('\n')}\n`,
-      list,
-      opts.signal,
-    );
-    listed.catch(() => undefined); // awaited below, after the detector's options
+    const listed = sortedCommitList(shadow.gitDir, revisions, list, opts.signal);
+    listed.then((r) => (release = r)).catch(() => undefined); // awaited below, after the detector's options
     let detector: SecretDetector;
     try {
       facts.entropy = (await Promise.race([opts.entropy, stopped(opts.signal)])) === true;
@@ -299,7 +294,7 @@ export async function scanSecrets(
     // One log per range of the list; their outputs, one after the other, are one log's.
     const ranges = lineRanges(list, opts.chunkCommits ?? CHUNK_COMMITS);
     for (const range of ranges) {
-      const input = ranges.length === 1 ? list : writeRange(list, range, join(work, 'chunk'));
+      const input = writeRange(list, range, join(work, 'chunk'), true);
       const inFd = openSync(input, 'r');
       try {
         child = spawnGit(LOG_ARGS(maxBlobBytes), { gitDir: shadow.gitDir, stdin: inFd });
@@ -346,6 +341,7 @@ export async function scanSecrets(
     return facts;
   } finally {
     opts.signal?.removeEventListener('abort', abort);
+    release();
     rmSync(work, { recursive: true, force: true });
     shadow.dispose();
   }

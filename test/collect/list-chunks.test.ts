@@ -1,0 +1,101 @@
+// Commit lists for git's long passes: cut into chunks of whole lines, and sorted once per run when the
+// secrets scan and the walk ask for the same revisions.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createShadow } from '../../src/collect/git.js';
+import { walkCommits } from '../../src/collect/commits.js';
+import { lineRanges, writeRange } from '../../src/collect/list-chunks.js';
+import { discoverRepository } from '../../src/collect/repository.js';
+import { inRun } from '../../src/collect/run-context.js';
+import { scanSecrets } from '../../src/collect/secrets/scan.js';
+import { makeRepo, cleanupTemp, tempDir } from '../helpers/repo.js';
+
+afterAll(cleanupTemp);
+
+describe('lineRanges and writeRange', () => {
+  const dir = tempDir();
+  const file = join(dir, 'list');
+  const cut = (text: string, max: number): string[] => {
+    writeFileSync(file, text);
+    return lineRanges(file, max).map((r, i) => {
+      const out = readFileSync(writeRange(file, r, join(dir, `part${i}`))).toString();
+      expect(out.split('\n').filter((l, j, all) => l !== '' || j < all.length - 1)).toHaveLength(r.lines);
+      return out;
+    });
+  };
+
+  test('whole lines, at most N a range, nothing lost or doubled, a last line without its newline counted', () => {
+    expect(cut('a 1\nb 2\nc 3\n', 1)).toEqual(['a 1\n', 'b 2\n', 'c 3\n']);
+    expect(cut('a 1\nb 2\nc 3\n', 2)).toEqual(['a 1\nb 2\n', 'c 3\n']);
+    expect(cut('a 1\nb 2\nc 3\n', 3)).toEqual(['a 1\nb 2\nc 3\n']);
+    expect(cut('a 1\nb 2\nc 3', 2)).toEqual(['a 1\nb 2\n', 'c 3']);
+    expect(cut('', 2)).toEqual([]);
+    writeFileSync(file, 'a 1\nb 2\n');
+    expect(lineRanges(file, 5)).toEqual([{ start: 0, end: 8, lines: 2 }]);
+  });
+
+  test('lines longer than one read block are cut at their newlines', () => {
+    const long = `${'x'.repeat(1_500_000)} p\n`;
+    const parts = cut(`${long}short\n${long}`, 2);
+    expect(parts.map((p) => p.length)).toEqual([long.length + 6, long.length]);
+  });
+
+  test('firstWord keeps the commit of "<commit> <parents...>" lines', () => {
+    writeFileSync(file, 'c1\nc2 c1\nc3 c2 c1\n');
+    const [r] = lineRanges(file, 10);
+    expect(readFileSync(writeRange(file, r!, join(dir, 'words'), true), 'latin1')).toBe('c1\nc2\nc3\n');
+  });
+});
+
+describe('one sorted list per run and set of revisions', () => {
+  function history(): { r: ReturnType<typeof makeRepo>; tip: string; mid: string } {
+    const r = makeRepo();
+    r.commit('one', { 'a.txt': 'a\n' });
+    const mid = r.commit('two', { 'b.txt': 'b\n' });
+    r.run(['checkout', '-q', '-b', 'side', 'HEAD~1']);
+    r.commit('side', { 'c.txt': 'c\n' });
+    r.run(['checkout', '-q', 'main']);
+    r.run(['merge', '-q', '--no-edit', 'side']);
+    return { r, tip: r.head(), mid };
+  }
+
+  async function scanAndWalk(dir: string, scanRevs: string[], walkRevs: string[], log: string, wrapper: string) {
+    const repo = await discoverRepository(dir);
+    const shadow = createShadow(repo.commonDir, repo.objectFormat);
+    rmSync(log, { force: true });
+    try {
+      return await inRun({ gitBinary: wrapper }, async () => {
+        const scan = scanSecrets(repo, scanRevs); // started first, as the audit starts it
+        const walked: string[] = [];
+        for await (const c of walkCommits(shadow, { revisions: walkRevs, parentsFirst: true, paths: ['a.txt'] }))
+          walked.push(`${c.oid} ${JSON.stringify(c.pathChanges)}`);
+        const facts = await scan;
+        const sorts = readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => / rev-list .*--topo-order/.test(l)).length;
+        return { walked, commits: facts.commits, sorts };
+      });
+    } finally {
+      shadow.dispose();
+    }
+  }
+
+  test("the walk shares the scan's list when the revisions are the same, sorts its own otherwise, and answers the same", async () => {
+    const { r, tip, mid } = history();
+    const log = join(r.home, 'git.log');
+    const wrapper = join(r.home, 'logging-git');
+    const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const shared = await scanAndWalk(r.dir, [tip], [tip], log, wrapper);
+    const apart = await scanAndWalk(r.dir, [tip], [tip, `^${mid}`], log, wrapper);
+    const alone = await scanAndWalk(r.dir, [mid], [tip], log, wrapper);
+    expect(shared.sorts).toBe(1);
+    expect(apart.sorts).toBe(2);
+    expect(alone.sorts).toBe(2);
+    expect(shared.commits).toBe(4);
+    expect(shared.walked).toHaveLength(4);
+    expect(shared.walked).toEqual(alone.walked);
+    expect(apart.walked).toHaveLength(2);
+  });
+});
