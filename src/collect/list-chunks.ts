@@ -177,7 +177,7 @@ export async function sortedCommitList(
   ].join('\0');
   const run = runContext();
   let lists = made.get(run);
-  if (!lists) made.set(run, (lists = new Map()));
+  if (!lists) made.set(run, (lists = new Map<string, Promise<string>>()));
   const earlier = lists.get(key);
   if (earlier) {
     try {
