@@ -21,6 +21,7 @@ import { diffTreeArgs, PathChangeParser, type CommitPathChanges } from './path-c
 import {
   BOUNDED_PACK_CONFIG,
   CHUNK_COMMITS,
+  COMMIT_PASS_CONFIG,
   collectStderr,
   exited,
   lineRanges,
@@ -230,7 +231,7 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
   if (opts.parentsFirst && opts.limit === undefined) {
     release = await sortedCommitList(gitDir, opts.revisions, requests);
   } else {
-    const revArgs = [...BOUNDED_PACK_CONFIG, 'rev-list', '--stdin', '--parents'];
+    const revArgs = [...COMMIT_PASS_CONFIG, 'rev-list', '--stdin', '--parents'];
     if (opts.parentsFirst) revArgs.push('--topo-order', '--reverse');
     if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
     await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
@@ -257,7 +258,7 @@ async function* readList(
   const viaFile = total <= (opts.answersFileLimit ?? ANSWERS_FILE_LIMIT);
   // %(rest) makes cat-file take each line's first word as the object and echo the rest (the parents).
   const catArgs = [
-    ...BOUNDED_PACK_CONFIG,
+    ...COMMIT_PASS_CONFIG,
     'cat-file',
     '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)',
     '--buffer',
