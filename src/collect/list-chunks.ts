@@ -3,7 +3,7 @@
 // `diff-tree --stdin` or `log -p` over a million commits held ~1 GB; a process per chunk holds one
 // chunk's objects, and the outputs, read one after the other, are the one process's output.
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, linkSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitError } from '../errors.js';
 import { spawnGit, Watchdog } from './git.js';
@@ -57,24 +57,50 @@ export function lineRanges(file: string, maxLines: number): LineRange[] {
   }
 }
 
+/** Bytes copied at a time: a chunk's list is never held whole (a walk's chunks would be ~4 MB each). */
+const COPY_BLOCK = 256 * 1024;
+
 /**
  * The lines of one range of `file`, written to `out`: the input of one git process. `firstWord`
  * keeps each line's first word (the commit of "<commit> <parents...>", for git log's --stdin).
  */
 export function writeRange(file: string, range: LineRange, out: string, firstWord = false): string {
   const fd = openSync(file, 'r');
+  const outFd = openSync(out, 'w', 0o600);
   try {
-    const buf = Buffer.allocUnsafe(range.end - range.start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, range.start + got);
+    const block = Buffer.allocUnsafe(COPY_BLOCK);
+    const kept = Buffer.allocUnsafe(COPY_BLOCK);
+    /** Inside a line's parents (after its first word) until its newline, which may be in a later block. */
+    let skipping = false;
+    for (let pos = range.start; pos < range.end;) {
+      const n = readSync(fd, block, 0, Math.min(COPY_BLOCK, range.end - pos), pos);
       if (n === 0) break;
-      got += n;
+      pos += n;
+      if (!firstWord) {
+        writeSync(outFd, block, 0, n);
+        continue;
+      }
+      let k = 0;
+      for (let i = 0; i < n;) {
+        let nl = block.indexOf(10, i);
+        if (nl >= n) nl = -1;
+        const lineEnd = nl === -1 ? n : nl;
+        if (!skipping) {
+          let sp = block.indexOf(32, i);
+          if (sp === -1 || sp > lineEnd) sp = lineEnd;
+          k += block.copy(kept, k, i, sp);
+          skipping = sp < lineEnd;
+        }
+        if (nl === -1) break; // the line goes on in the next block
+        kept[k++] = 10;
+        skipping = false;
+        i = nl + 1;
+      }
+      writeSync(outFd, kept, 0, k);
     }
-    const bytes = buf.subarray(0, got);
-    writeFileSync(out, firstWord ? firstWords(bytes) : bytes, { mode: 0o600 });
     return out;
   } finally {
+    closeSync(outFd);
     closeSync(fd);
   }
 }
@@ -133,21 +159,6 @@ export async function gitToFile(
   clearInterval(poll);
   dog.check(args);
   if (code !== 0) throw new GitError(args, code, err());
-}
-
-function firstWords(lines: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(lines.length);
-  let n = 0;
-  for (let pos = 0; pos < lines.length;) {
-    let nl = lines.indexOf(10, pos);
-    if (nl === -1) nl = lines.length;
-    const sp = lines.indexOf(32, pos);
-    const end = sp === -1 || sp > nl ? nl : sp;
-    n += lines.copy(out, n, pos, end);
-    out[n++] = 10;
-    pos = nl + 1;
-  }
-  return out.subarray(0, n);
 }
 
 /** Sorted lists made in each run, by what decides their content, while their maker keeps the file. */

@@ -46,6 +46,28 @@ describe('lineRanges and writeRange', () => {
     const [r] = lineRanges(file, 10);
     expect(readFileSync(writeRange(file, r!, join(dir, 'words'), true), 'latin1')).toBe('c1\nc2\nc3\n');
   });
+
+  test('firstWord across copy blocks: words and parents longer than a block, newlines and spaces at a block edge', () => {
+    const block = 256 * 1024;
+    const lines = [
+      `${'a'.repeat(300_000)} p1 p2`, // a first word longer than a block
+      `b ${'p'.repeat(600_000)} q`, // parents over two block edges
+      ...Array.from({ length: 40_000 }, (_, i) => `c${i} d${i}`), // short lines, edges anywhere
+    ];
+    // Lines whose newline, or whose space, falls exactly at the end of a block.
+    const head = lines.join('\n').length + 1;
+    const fill = block * Math.ceil(head / block) + block - head - 1;
+    lines.push(`${'e'.repeat(fill)}`, `${'f'.repeat(block - 1)} g`, 'h i');
+    const text = `${lines.join('\n')}\n`;
+    writeFileSync(file, text);
+    const expected = lines.map((l) => `${l.split(' ')[0]}\n`).join('');
+    for (const max of [997, 100_000]) {
+      const got = lineRanges(file, max)
+        .map((r, i) => readFileSync(writeRange(file, r, join(dir, `w${i}`), true), 'latin1'))
+        .join('');
+      expect([max, got.length, got === expected]).toEqual([max, expected.length, true]);
+    }
+  });
 });
 
 describe('one sorted list per run and set of revisions', () => {
