@@ -121,3 +121,19 @@ describe('one sorted list per run and set of revisions', () => {
     expect(apart.walked).toHaveLength(2);
   });
 });
+
+test('a pass that fails is named by its git subcommand, not by the value of a -c setting before it', async () => {
+  const r = makeRepo();
+  r.commit('one', { 'a.txt': 'a\n' });
+  const repo = await discoverRepository(r.dir);
+  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  try {
+    const walk = async (): Promise<void> => {
+      for await (const _ of walkCommits(shadow, { revisions: ['1'.repeat(40)], parentsFirst: true })) void _;
+    };
+    await expect(walk()).rejects.toThrow(/^git rev-list failed: fatal: bad object 1{40}/);
+    await expect(scanSecrets(repo, ['1'.repeat(40)])).rejects.toThrow(/^git rev-list failed: fatal: bad object/);
+  } finally {
+    shadow.dispose();
+  }
+});
