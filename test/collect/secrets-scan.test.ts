@@ -125,3 +125,16 @@ test('one git log per chunk of the sorted list: the same facts at every chunk si
     expect([chunkCommits, runs]).toEqual([chunkCommits, Math.ceil(7 / chunkCommits)]);
   }
 });
+
+test('a scan stopped while git sorts the history fails as stopped, not as a git failure', async () => {
+  const r = makeRepo();
+  const c = r.commit('one', { 'a.txt': 'a\n' });
+  const repo = await discoverRepository(r.dir);
+  const slow = join(r.home, 'slow-git');
+  const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+  writeFileSync(slow, `#!/bin/sh\ncase "$*" in *rev-list*) exec sleep 30;; esac\nexec ${real} "$@"\n`, { mode: 0o755 });
+  const stop = new AbortController();
+  const scan = inRun({ gitBinary: slow }, () => scanSecrets(repo, [c], { entropy: false, signal: stop.signal }));
+  setTimeout(() => stop.abort(), 300);
+  await expect(scan).rejects.toThrow(/^the secrets scan was stopped$/);
+});

@@ -148,7 +148,12 @@ export async function scanSecrets(
       abort();
       throw err;
     }
-    await listed;
+    try {
+      await listed;
+    } catch (err) {
+      // rev-list killed because the audit ended: the scan was stopped, git did not fail
+      throw opts.signal?.aborted ? new Error(STOPPED) : err;
+    }
     if (opts.signal?.aborted) throw new Error(STOPPED);
 
     let commit = '';
