@@ -2,6 +2,8 @@
 // object it has parsed until it exits (diff-tree ~750 bytes a commit, log -p more), so one
 // `diff-tree --stdin` or `log -p` over a million commits held ~1 GB; a process per chunk holds one
 // chunk's objects, and the outputs, read one after the other, are the one process's output.
+// The list itself is rev-list's, made once per run and set of revisions (sortedCommitList): the
+// secrets scan and the walk share it rather than sort the history twice.
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, linkSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
