@@ -19,9 +19,9 @@ export class GitError extends ExpectedError {
     readonly exitCode: number | null,
     readonly stderr: string,
   ) {
-    // Named by its subcommand only: the full command line is gitguard's business, not the user's.
+    // Named by its subcommand only (not a `-c` setting's value): the full command line is gitguard's business, not the user's.
     super(
-      `git ${args.find((a) => !a.startsWith('-')) ?? ''} failed: ${
+      `git ${args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-c') ?? ''} failed: ${
         firstLine(
           stderr
             .split('\n')

@@ -8,7 +8,7 @@
 // bounded. With watched paths, a `git diff-tree` beside cat-file reads the same list and says what
 // each commit changes at them (src/collect/path-changes.ts).
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,18 @@ import type { CommitRecord } from '../domain/commit.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
 import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
 import { diffTreeArgs, PathChangeParser, type CommitPathChanges } from './path-changes.js';
+import {
+  BOUNDED_PACK_CONFIG,
+  CHUNK_COMMITS,
+  COMMIT_PASS_CONFIG,
+  collectStderr,
+  exited,
+  lineRanges,
+  gitToFile,
+  sortedCommitList,
+  writeRange,
+  type LineRange,
+} from './list-chunks.js';
 
 export interface WalkOptions {
   /** Object ids (or ^oid to exclude) to start from. */
@@ -32,6 +44,8 @@ export interface WalkOptions {
   answersFileLimit?: number;
   /** Told how many commits the walk will yield, once rev-list has listed them (before the first). */
   onTotal?: (commits: number) => void;
+  /** Commits per diff-tree process (default CHUNK_COMMITS): git keeps what it parsed until it exits. */
+  chunkCommits?: number;
 }
 
 /** Above this many commits, cat-file's and diff-tree's answers come through a pipe rather than a temp file. */
@@ -43,22 +57,6 @@ function isDecimal(s: string): boolean {
     if (c < 48 || c > 57) return false;
   }
   return true;
-}
-
-function collectStderr(child: ChildProcess): () => string {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  child.stderr!.on('data', (c: Buffer) => {
-    if ((size += c.length) <= 64 * 1024) chunks.push(c); // only its first line is ever shown
-  });
-  return () => Buffer.concat(chunks).toString('utf8');
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('close', (code) => resolve(code));
-  });
 }
 
 /** The walk one commit at a time (see walkCommitBatches). */
@@ -81,68 +79,9 @@ export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): Asy
   }
 }
 
-/** Lines in a file (rev-list's list of commits), counted a block at a time. */
-/**
- * The lines of a file, and whether any is longer than git diff-tree --stdin reads at once: it reads
- * its input in 1000-byte pieces, so a commit line with a few dozen parents is cut and its tail read
- * as another commit (or echoed as garbage).
- */
-function lineStats(file: string): { lines: number; tooLong: boolean } {
-  const fd = openSync(file, 'r');
-  try {
-    const block = Buffer.allocUnsafe(1024 * 1024);
-    let n = 0;
-    let run = 0;
-    let tooLong = false;
-    for (;;) {
-      const got = readSync(fd, block, 0, block.length, null);
-      if (got === 0) return { lines: n, tooLong: tooLong || run > DIFF_TREE_LINE_MAX };
-      let from = 0;
-      for (let i = block.indexOf(10); i !== -1 && i < got; i = block.indexOf(10, i + 1)) {
-        n += 1;
-        if (run + i - from > DIFF_TREE_LINE_MAX) tooLong = true;
-        run = 0;
-        from = i + 1;
-      }
-      run += got - from;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** git diff-tree --stdin's line buffer is 1000 bytes, newline included. */
+/** git diff-tree --stdin's line buffer is 1000 bytes, newline included: a commit line with a few
+ *  dozen parents would be cut and its tail read as another commit. */
 const DIFF_TREE_LINE_MAX = 998;
-
-/** Runs git with stdin `input` and stdout into `file`; throws GitError on failure. */
-async function gitToFile(args: string[], gitDir: string, input: string, file: string): Promise<void> {
-  const fd = openSync(file, 'w', 0o600);
-  let child: ChildProcess;
-  try {
-    child = spawnGit(args, { gitDir, stdout: fd });
-  } finally {
-    closeSync(fd);
-  }
-  const err = collectStderr(child);
-  // Progress is the file growing; rev-list --topo-order may think a long while before its first line.
-  const dog = new Watchdog(child, 'git');
-  dog.arm();
-  let size = 0;
-  const poll = setInterval(
-    () => {
-      const now = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-      if (now !== size) dog.arm();
-      size = now;
-    },
-    Math.min(1000, dog.idleMs / 4),
-  );
-  child.stdin!.on('error', () => undefined);
-  child.stdin!.end(input);
-  const code = await exited(child);
-  clearInterval(poll);
-  dog.check(args);
-  if (code !== 0) throw new GitError(args, code, err());
-}
 
 /** A file another process is still writing, read as it grows until that process has exited. */
 async function* growingFile(file: string, writer: ChildProcess): AsyncGenerator<Buffer> {
@@ -237,69 +176,103 @@ function firstParentLines(requests: string, out: string): string {
 }
 
 /**
- * diff-tree's changes at `paths` for every commit of the list, in its order, a batch per read. A git
+ * diff-tree's changes at `paths` for every commit of the list, in its order, a batch per read: one
+ * process per range of the list (their outputs read one after the other are one process's). A git
  * without --diff-merges (before 2.31) refuses it at once (exit 129): each commit is then given with
  * its first parent only, which diff-tree compares against alone.
  */
 async function* pathChangeStream(
   gitDir: string,
   requests: string,
+  ranges: LineRange[],
   paths: string[],
   work: string,
   viaFile: boolean,
-  longLines: boolean,
 ): AsyncGenerator<CommitPathChanges[]> {
   for (const firstParent of [true, false]) {
-    const args = diffTreeArgs(paths, firstParent);
+    const args = [...BOUNDED_PACK_CONFIG, ...diffTreeArgs(paths, firstParent)];
     // Only the first parent matters (--diff-merges=first-parent): an octopus merge is cut down to it
     // rather than cut in pieces by diff-tree's line buffer.
-    const input = firstParent && !longLines ? requests : firstParentLines(requests, join(work, 'first-parents'));
-    const git = gitReading(
-      args,
-      gitDir,
-      input,
-      viaFile ? join(work, firstParent ? 'changes' : 'changes-fp') : undefined,
-    );
+    const longLines = ranges.some((r) => r.longest > DIFF_TREE_LINE_MAX);
+    const list = firstParent && !longLines ? requests : firstParentLines(requests, join(work, 'first-parents'));
+    // The same lines, cut where the list's own bytes are.
+    const cuts = list === requests || ranges.length === 1 ? ranges : lineRanges(list, ranges[0]!.lines);
     const parser = new PathChangeParser(paths);
-    let any = false;
-    let completed = false;
-    try {
-      for await (const chunk of git.chunks) {
-        any = true;
-        const out = parser.push(chunk);
-        if (out.length) yield out;
+    let refused = false;
+    for (const [i, range] of cuts.entries()) {
+      // One range (the whole list) is read from the list itself.
+      const input = cuts.length === 1 ? list : writeRange(list, range, join(work, 'changes-in'));
+      const git = gitReading(args, gitDir, input, viaFile ? join(work, 'changes') : undefined);
+      let any = false;
+      let completed = false;
+      try {
+        for await (const chunk of git.chunks) {
+          any = true;
+          const out = parser.push(chunk);
+          if (out.length) yield out;
+        }
+        const code = await git.done;
+        completed = true;
+        if (code === 129 && !any && firstParent && i === 0) {
+          refused = true;
+          break;
+        }
+        git.dog.check(args);
+        if (code !== 0) throw new GitError(args, code, git.stderr());
+      } finally {
+        if (!completed) git.child.kill();
       }
-      const code = await git.done;
-      completed = true;
-      if (code === 129 && !any && firstParent) continue;
-      git.dog.check(args);
-      if (code !== 0) throw new GitError(args, code, git.stderr());
-      const last = parser.end();
-      if (last.length) yield last;
-      return;
-    } finally {
-      if (!completed) git.child.kill();
     }
+    if (refused) continue;
+    const last = parser.end();
+    if (last.length) yield last;
+    return;
   }
 }
 
 async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): AsyncGenerator<CommitRecord[]> {
-  const paths = opts.paths ?? [];
   const gitDir = shadow.gitDir;
   // "<commit> <parents...>" per line, the parents as git walks them (a shallow commit has none).
-  const revArgs = ['rev-list', '--stdin', '--parents'];
-  if (opts.parentsFirst) revArgs.push('--topo-order', '--reverse');
-  if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
   const requests = join(work, 'requests');
-  await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
-  const { lines: total, tooLong } = lineStats(requests);
+  let release = (): void => undefined;
+  if (opts.parentsFirst && opts.limit === undefined) {
+    release = await sortedCommitList(gitDir, opts.revisions, requests);
+  } else {
+    const revArgs = [...COMMIT_PASS_CONFIG, 'rev-list', '--stdin', '--parents'];
+    if (opts.parentsFirst) revArgs.push('--topo-order', '--reverse');
+    if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
+    await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
+  }
+  try {
+    yield* readList(shadow, opts, work, requests);
+  } finally {
+    release();
+  }
+}
+
+/** The walk over rev-list's list in `requests`: cat-file's answers, parsed, with diff-tree's changes. */
+async function* readList(
+  shadow: Shadow,
+  opts: WalkOptions,
+  work: string,
+  requests: string,
+): AsyncGenerator<CommitRecord[]> {
+  const paths = opts.paths ?? [];
+  const gitDir = shadow.gitDir;
+  const ranges = lineRanges(requests, opts.chunkCommits ?? CHUNK_COMMITS);
+  const total = ranges.reduce((n, r) => n + r.lines, 0);
   opts.onTotal?.(total);
   const viaFile = total <= (opts.answersFileLimit ?? ANSWERS_FILE_LIMIT);
   // %(rest) makes cat-file take each line's first word as the object and echo the rest (the parents).
-  const catArgs = ['cat-file', '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)', '--buffer'];
+  const catArgs = [
+    ...COMMIT_PASS_CONFIG,
+    'cat-file',
+    '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)',
+    '--buffer',
+  ];
   const cat = gitReading(catArgs, gitDir, requests, viaFile ? join(work, 'answers') : undefined);
   // The watched paths' changes come from a second git beside cat-file, in the same order.
-  const changes = paths.length ? pathChangeStream(gitDir, requests, paths, work, viaFile, tooLong) : undefined;
+  const changes = paths.length ? pathChangeStream(gitDir, requests, ranges, paths, work, viaFile) : undefined;
   const pendingChanges: CommitPathChanges[] = [];
   let nextChange = 0;
   /** Commits whose bytes do not hash to their id (planted objects): diff-tree may skip them. */

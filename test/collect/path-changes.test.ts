@@ -42,7 +42,7 @@ async function walk(
   dir: string,
   revisions: string[],
   paths: string[],
-  extra: { answersFileLimit?: number } = {},
+  extra: { answersFileLimit?: number; chunkCommits?: number } = {},
 ): Promise<CommitRecord[]> {
   const info = await discoverRepository(dir);
   const shadow = createShadow(info.commonDir, info.objectFormat);
@@ -228,6 +228,34 @@ describe('watched paths from one diff-tree pass', () => {
     expect(fallback.map((c) => [c.oid, c.pathChanges])).toEqual(modern.map((c) => [c.oid, c.pathChanges]));
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(log, 'utf8')).toMatch(/diff-tree --stdin (?:(?!--diff-merges).)*$/m); // the fallback really ran
+    // The fallback decided on the first chunk holds for every chunk after it.
+    const chunked = await inRun({ gitBinary: old }, () => walk(r.dir, [tip], WATCHED, { chunkCommits: 4 }));
+    expect(chunked.map((c) => [c.oid, c.pathChanges])).toEqual(modern.map((c) => [c.oid, c.pathChanges]));
+  });
+
+  test('a long list is given to one diff-tree per chunk: the same changes at every chunk size, through a file or a pipe', async () => {
+    const r = makeRepo();
+    const { tip } = edgeHistory(r);
+    const whole = (await walk(r.dir, [tip], WATCHED)).map((c) => [c.oid, c.pathChanges]);
+    const log = join(r.home, 'git.log');
+    const wrapper = join(r.home, 'logging-git');
+    const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const { inRun } = await import('../../src/collect/run-context.js');
+    const { readFileSync, rmSync } = await import('node:fs');
+    for (const chunkCommits of [1, 2, 5, whole.length - 1, whole.length]) {
+      for (const answersFileLimit of [0, 1000]) {
+        rmSync(log, { force: true });
+        const chunked = await inRun({ gitBinary: wrapper }, () =>
+          walk(r.dir, [tip], WATCHED, { chunkCommits, answersFileLimit }),
+        );
+        expect([chunkCommits, chunked.map((c) => [c.oid, c.pathChanges])]).toEqual([chunkCommits, whole]);
+        const runs = readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => / diff-tree --stdin /.test(l)).length;
+        expect([chunkCommits, runs]).toEqual([chunkCommits, Math.ceil(whole.length / chunkCommits)]);
+      }
+    }
   });
 });
 

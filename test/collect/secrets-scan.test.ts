@@ -1,7 +1,9 @@
 // The secrets scan on real repositories: paths as git quotes them, oversized and binary blobs,
 // merges, scope, and a line split across the reads of git's output.
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inRun } from '../../src/collect/run-context.js';
 import { scanSecrets } from '../../src/collect/secrets/scan.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { makeRepo, cleanupTemp } from '../helpers/repo.js';
@@ -79,4 +81,60 @@ test('options settled after git has finished still see all of its output; a scan
   const stopped = scanSecrets(repo, [c], { entropy: new Promise<boolean>(() => undefined), signal: stop.signal });
   stop.abort();
   await expect(stopped).rejects.toThrow(/stopped/);
+});
+
+test('one git log per chunk of the sorted list: the same facts at every chunk size (a blob seen in an earlier chunk is skipped, a merge judged by --cc)', async () => {
+  const r = makeRepo();
+  const first = f.checksummed(`gh${'p'}_`);
+  const own = f.checksummed(`np${'m'}_`);
+  const late = f.checksummed(`gh${'o'}_`);
+  r.commit('base', { 'a.txt': 'a\n' });
+  const added = r.commit('adds a token', { 't.env': `T=${first}\n` });
+  r.run(['rm', '-q', 't.env']);
+  r.run(['commit', '-q', '-m', 'removes it']);
+  r.run(['checkout', '-q', '-b', 'side']);
+  r.commit('side', { 'b.txt': 'b\n' });
+  r.run(['checkout', '-q', '-']);
+  r.commit('the same file again', { 't.env': `T=${first}\n` });
+  r.run(['merge', '-q', '--no-commit', 'side']);
+  writeFileSync(join(r.dir, 'a.txt'), `a\nN=${own}\n`);
+  r.run(['add', 'a.txt']);
+  r.run(['commit', '-q', '-m', 'merge with a token of its own']);
+  const merge = r.head();
+  const last = r.commit('later', { 'c.txt': `C=${late}\n` });
+  const repo = await discoverRepository(r.dir);
+  const whole = await scanSecrets(repo, [last]);
+  expect(whole.commits).toBe(7);
+  expect(whole.skipped.repeated).toBe(1);
+  expect(whole.leaks.map((l) => [l.commit, l.path])).toEqual([
+    [added, 't.env'],
+    [merge, 'a.txt'],
+    [last, 'c.txt'],
+  ]);
+  const log = join(r.home, 'git.log');
+  const wrapper = join(r.home, 'logging-git');
+  const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+  writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+  for (const chunkCommits of [1, 2, 3, 6, 7]) {
+    rmSync(log, { force: true });
+    const chunked = await inRun({ gitBinary: wrapper }, () => scanSecrets(repo, [last], { chunkCommits }));
+    expect([chunkCommits, chunked]).toEqual([chunkCommits, whole]);
+    const runs = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => / log -p /.test(l)).length;
+    expect([chunkCommits, runs]).toEqual([chunkCommits, Math.ceil(7 / chunkCommits)]);
+  }
+});
+
+test('a scan stopped while git sorts the history fails as stopped, not as a git failure', async () => {
+  const r = makeRepo();
+  const c = r.commit('one', { 'a.txt': 'a\n' });
+  const repo = await discoverRepository(r.dir);
+  const slow = join(r.home, 'slow-git');
+  const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+  writeFileSync(slow, `#!/bin/sh\ncase "$*" in *rev-list*) exec sleep 30;; esac\nexec ${real} "$@"\n`, { mode: 0o755 });
+  const stop = new AbortController();
+  const scan = inRun({ gitBinary: slow }, () => scanSecrets(repo, [c], { entropy: false, signal: stop.signal }));
+  setTimeout(() => stop.abort(), 300);
+  await expect(scan).rejects.toThrow(/^the secrets scan was stopped$/);
 });

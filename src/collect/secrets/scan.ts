@@ -1,6 +1,6 @@
-// Reads what each commit in scope ADDS, for the secret detector: one `git log -p -U0` stream in the
-// shadow git dir (so nothing of the audited repository's config, attributes or textconv drivers
-// runs), parents before children. Only added lines are scanned, so a credential is reported once,
+// Reads what each commit in scope ADDS, for the secret detector: `git log -p -U0` in the shadow git
+// dir (so nothing of the audited repository's config, attributes or textconv drivers runs), over
+// rev-list's list of the commits, parents before children, a chunk of it per log process. Only added lines are scanned, so a credential is reported once,
 // at the commit that introduced it, however often the file changes afterwards; a file version
 // (blob) already scanned is never scanned again (reverts, cherry-picks, branches that share a
 // file). Binary blobs, and blobs larger than the limit (git's core.bigFileThreshold makes it treat
@@ -8,12 +8,25 @@
 // capped set of the blob ids already scanned).
 // A merge is read as git's dense combined diff (--cc): what its result adds that none of its
 // parents has, e.g. a token typed into a conflict resolution, is scanned at the merge; what it
-// takes from a parent was scanned at the commit that added it.
+// takes from a parent was scanned at the commit that added it. A merge of more than WIDE_MERGE
+// parents is read against its first parent instead, in a pass of its own after the others.
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
-import { createShadow, gitText, runGit, spawnGit, Watchdog } from '../git.js';
-import { SecretDetector } from './detect.js';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createShadow, runGit, spawnGit, Watchdog } from '../git.js';
 import { missingObjectIn, missingObjectReason } from '../missing-object.js';
+import {
+  BOUNDED_PACK_CONFIG,
+  CHUNK_COMMITS,
+  lineRanges,
+  longLineHeads,
+  sortedCommitList,
+  writeRange,
+} from '../list-chunks.js';
+import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
 
@@ -23,12 +36,16 @@ export interface ScanOptions {
   maxBlobBytes?: number;
   /** Stops the scan (its git is killed and the scan fails): the audit it runs beside has ended. */
   signal?: AbortSignal;
+  /** Commits per `git log -p` process (default CHUNK_COMMITS): git keeps what it parsed until it exits. */
+  chunkCommits?: number;
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
 export const MAX_LEAKS = 10_000;
 const MAX_BLOCK_LINES = 400;
-/** The most parents of a merge read as a combined diff (see scanSecrets' git log). */
+/** The most parents of a merge read as a combined diff: a combined diff holds each path once per
+ *  parent, and an octopus of 2,000 parents over 20,000 files (a few MB packed) made git print 640 MB
+ *  and grow to 2.8 GB. */
 const WIDE_MERGE = 8;
 const BLOCK_START = /-----begin/i;
 const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
@@ -36,6 +53,26 @@ const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
  *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
  *  stays bounded whatever the size of the history. */
 const MAX_SEEN = 1_000_000;
+
+/** git log -p over a list of commits given on stdin, in that order; `wide`: merges wider than WIDE_MERGE, against their first parent. */
+const LOG_ARGS = (maxBlobBytes: number, wide = false): string[] => [
+  ...BOUNDED_PACK_CONFIG,
+  '-c',
+  `core.bigFileThreshold=${maxBlobBytes}`,
+  'log',
+  '-p',
+  '-U0',
+  '--full-index',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  // A merge's own changes: the lines its result has that none of its parents has (an
+  // "evil merge" or a conflict resolution). Lines it takes from a parent were scanned there.
+  ...(wide ? ['-m', '--first-parent'] : ['--cc', `--max-parents=${WIDE_MERGE}`]),
+  '--no-walk=unsorted',
+  '--format=%x01%H',
+  '--stdin',
+];
 
 /** A path as git prints it in a diff header: bare, or C-quoted (octal escapes for bytes). */
 export function unquotePath(s: string): string {
@@ -80,15 +117,10 @@ interface FileChange {
   numbers: number[];
 }
 
-/**
- * The credentials the commits of `revisions` added. `wide`: the second pass, over merges of more than
- * WIDE_MERGE parents only (each against its first parent), sharing the first pass's blob memory.
- */
 export async function scanSecrets(
   repo: RepositoryInfo,
   revisions: string[],
   opts: ScanOptions = {},
-  wide?: { seen: OidIndex },
 ): Promise<SecretsFacts> {
   const maxBlobBytes = opts.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   const facts: SecretsFacts = {
@@ -105,53 +137,37 @@ export async function scanSecrets(
     return facts;
   }
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
-  let seen = wide?.seen ?? new OidIndex();
+  const work = mkdtempSync(join(tmpdir(), 'gitguard-secrets-'));
+  let seen = new OidIndex();
   const binaries = new Set<string>();
+  /** The git process running now (each is killed when the audit ends). */
+  let child: ChildProcess | undefined;
+  const abort = (): void => void child?.kill('SIGKILL');
+  let release = (): void => undefined;
+  opts.signal?.addEventListener('abort', abort, { once: true });
   try {
-    const child = spawnGit(
-      [
-        '-c',
-        `core.bigFileThreshold=${maxBlobBytes}`,
-        'log',
-        '-p',
-        '-U0',
-        '--full-index',
-        '--no-color',
-        '--no-ext-diff',
-        '--no-textconv',
-        // A merge's own changes: the lines its result has that none of its parents has (an
-        // "evil merge" or a conflict resolution). Lines it takes from a parent were scanned there.
-        // A combined diff holds each path once per parent: an octopus of 2,000 parents over 20,000
-        // files (a few MB packed) made git print 640 MB and grow to 2.8 GB. Wider merges than
-        // WIDE_MERGE are left to a second pass, against their first parent.
-        ...(wide ? ['-m', '--first-parent', '--no-walk'] : ['--cc', `--max-parents=${WIDE_MERGE}`]),
-        '--reverse',
-        '--topo-order',
-        '--format=%x01%H',
-        '--stdin',
-      ],
-      { gitDir: shadow.gitDir },
-    );
-    const stderr: Buffer[] = [];
-    child.stderr!.on('data', (c: Buffer) => stderr.push(c));
-    const abort = (): void => void child.kill('SIGKILL');
-    if (opts.signal?.aborted) abort();
-    opts.signal?.addEventListener('abort', abort, { once: true });
-    child.once('close', () => opts.signal?.removeEventListener('abort', abort));
-    child.stdin!.on('error', () => undefined);
-    child.stdin!.end(`${revisions.join('\n')}\n`);
-    const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    // Read below, once the detector's options are known. Until then a 'readable' listener keeps the
-    // output: node resumes (and so drops) the output of a child that exits with nobody listening.
-    child.stdout!.on('readable', () => undefined);
+    // Parents before children, so that a line is first seen where it was added. rev-list sorts the
+    // list once (the walk beside shares it); log -p then reads it in chunks as given
+    // (--no-walk=unsorted): one log over the whole history sorted it again and held every commit
+    // it had parsed (~1 GB at a million).
+    const list = join(work, 'commits');
+    const listed = sortedCommitList(shadow.gitDir, revisions, list, opts.signal);
+    listed.then((r) => (release = r)).catch(() => undefined); // awaited below, after the detector's options
     let detector: SecretDetector;
     try {
       facts.entropy = (await Promise.race([opts.entropy, stopped(opts.signal)])) === true;
       detector = new SecretDetector({ entropy: facts.entropy });
     } catch (err) {
-      child.kill('SIGKILL');
+      abort();
       throw err;
     }
+    try {
+      await listed;
+    } catch (err) {
+      // rev-list killed because the audit ended: the scan was stopped, git did not fail
+      throw opts.signal?.aborted ? new Error(STOPPED) : err;
+    }
+    if (opts.signal?.aborted) throw new Error(STOPPED);
 
     let commit = '';
     let file: FileChange | undefined;
@@ -264,81 +280,91 @@ export async function scanSecrets(
 
     const keywords = detector.keywordPattern();
     let carry: string | undefined;
-    // A git that stops making progress (blocked opening a FIFO in the object store) is stopped: the
-    // dog waits only while we wait on git, since each chunk is scanned before the next is read.
-    const dog = new Watchdog(child, 'git log -p');
-    dog.arm();
-    try {
-      for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-        dog.arm();
-        const text = chunk.toString('latin1');
-        let start = 0;
-        if (carry !== undefined) {
-          const nl = text.indexOf('\n');
-          if (nl < 0) {
-            carry += text;
-            continue;
-          }
-          const line = carry + text.slice(0, nl);
-          carry = undefined;
-          keywords.lastIndex = 0;
-          onLine(line, 0, line.length, keywords.test(line));
-          start = nl + 1;
-        }
-        // Where the keywords are in this chunk, in order.
-        const marks: number[] = [];
-        keywords.lastIndex = start;
-        for (let m = keywords.exec(text); m !== null; m = keywords.exec(text)) marks.push(m.index);
-        let mi = 0;
-        for (;;) {
-          const nl = text.indexOf('\n', start);
-          if (nl < 0) break;
-          while (mi < marks.length && marks[mi]! < start) mi += 1;
-          onLine(text, start, nl, mi < marks.length && marks[mi]! < nl);
-          start = nl + 1;
-        }
-        if (start < text.length) carry = text.slice(start);
-      }
+    const read = (chunk: Buffer): void => {
+      const text = chunk.toString('latin1');
+      let start = 0;
       if (carry !== undefined) {
+        const nl = text.indexOf('\n');
+        if (nl < 0) {
+          carry += text;
+          return;
+        }
+        const line = carry + text.slice(0, nl);
+        carry = undefined;
         keywords.lastIndex = 0;
-        onLine(carry, 0, carry.length, keywords.test(carry));
+        onLine(line, 0, line.length, keywords.test(line));
+        start = nl + 1;
       }
-      flush();
-    } catch (err) {
-      dog.disarm();
-      child.kill('SIGKILL');
-      throw err;
-    }
-    const code = await closed;
-    dog.check(['log', '-p']);
-    if (opts.signal?.aborted) throw new Error(STOPPED);
-    if (code !== 0) {
-      const why = Buffer.concat(stderr).toString('utf8');
-      const missing = missingObjectIn(why);
-      if (missing) throw new Error(missingObjectReason(missing, 'what the commits added cannot be read'));
-      throw new GitError(['log', '-p'], code, why);
-    }
-
-    if (!wide) {
-      const wider = (
-        await gitText(['rev-list', `--min-parents=${WIDE_MERGE + 1}`, '--stdin'], {
-          gitDir: shadow.gitDir,
-          input: `${revisions.join('\n')}\n`,
-          timeoutMs: 300_000,
-        })
-      )
-        .split('\n')
-        .filter(Boolean);
-      if (wider.length) {
-        const more = await scanSecrets(repo, wider, { ...opts, entropy: facts.entropy }, { seen });
-        facts.commits += more.commits;
-        facts.scanned += more.scanned;
-        for (const k of ['binary', 'oversized', 'repeated'] as const) facts.skipped[k] += more.skipped[k];
-        const room = Math.max(0, MAX_LEAKS - facts.leaks.length);
-        facts.leaks.push(...more.leaks.slice(0, room));
-        facts.more += more.more + Math.max(0, more.leaks.length - room);
+      // Where the keywords are in this chunk, in order.
+      const marks: number[] = [];
+      keywords.lastIndex = start;
+      for (let m = keywords.exec(text); m !== null; m = keywords.exec(text)) marks.push(m.index);
+      let mi = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl < 0) break;
+        while (mi < marks.length && marks[mi]! < start) mi += 1;
+        onLine(text, start, nl, mi < marks.length && marks[mi]! < nl);
+        start = nl + 1;
+      }
+      if (start < text.length) carry = text.slice(start);
+    };
+    /** One git log over the commits listed in `input`: its output read as the scan's. */
+    const runLog = async (input: string, wide: boolean): Promise<void> => {
+      const inFd = openSync(input, 'r');
+      try {
+        child = spawnGit(LOG_ARGS(maxBlobBytes, wide), { gitDir: shadow.gitDir, stdin: inFd });
+      } finally {
+        closeSync(inFd);
+      }
+      const stderr: Buffer[] = [];
+      child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+      const closed = new Promise<number | null>((resolve) => child!.once('close', (code) => resolve(code)));
+      if (opts.signal?.aborted) abort();
+      // A git that stops making progress (blocked opening a FIFO in the object store) is stopped: the
+      // dog waits only while we wait on git, since each chunk is scanned before the next is read.
+      const dog = new Watchdog(child, 'git log -p');
+      dog.arm();
+      try {
+        for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+          dog.arm();
+          read(chunk);
+        }
+      } catch (err) {
+        dog.disarm();
+        abort();
+        throw err;
+      }
+      const code = await closed;
+      dog.check(['log', '-p']);
+      if (opts.signal?.aborted) throw new Error(STOPPED);
+      if (code !== 0) {
+        const why = Buffer.concat(stderr).toString('utf8');
+        const missing = missingObjectIn(why);
+        if (missing) throw new Error(missingObjectReason(missing, 'what the commits added cannot be read'));
+        throw new GitError(['log', '-p'], code, why);
+      }
+    };
+    // One log per range of the list; their outputs, one after the other, are one log's.
+    const ranges = lineRanges(list, opts.chunkCommits ?? CHUNK_COMMITS);
+    for (const range of ranges) await runLog(writeRange(list, range, join(work, 'chunk'), true), false);
+    // The wide merges the logs above left out (--max-parents): lines of "<commit> <parents...>" at least
+    // this long, read only when the list has one.
+    const hex = repo.objectFormat === 'sha256' ? 64 : 40;
+    const wideLine = (hex + 1) * (WIDE_MERGE + 2) - 1;
+    if (ranges.some((r) => r.longest >= wideLine)) {
+      const wide = longLineHeads(list, wideLine);
+      if (wide.length) {
+        const input = join(work, 'wide');
+        writeFileSync(input, `${wide.join('\n')}\n`, { mode: 0o600 });
+        await runLog(input, true);
       }
     }
+    if (carry !== undefined) {
+      keywords.lastIndex = 0;
+      onLine(carry, 0, carry.length, keywords.test(carry));
+    }
+    flush();
 
     // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.
     if (binaries.size) {
@@ -359,6 +385,9 @@ export async function scanSecrets(
     }
     return facts;
   } finally {
+    opts.signal?.removeEventListener('abort', abort);
+    release();
+    rmSync(work, { recursive: true, force: true });
     shadow.dispose();
   }
 }

@@ -1,0 +1,269 @@
+// A long commit list is given to git a chunk at a time, one process per chunk. git keeps every
+// object it has parsed until it exits (diff-tree ~750 bytes a commit, log -p more), so one
+// `diff-tree --stdin` or `log -p` over a million commits held ~1 GB; a process per chunk holds one
+// chunk's objects, and the outputs, read one after the other, are the one process's output.
+// The list itself is rev-list's, made once per run and set of revisions (sortedCommitList): the
+// secrets scan and the walk share it rather than sort the history twice.
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, linkSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { GitError } from '../errors.js';
+import { spawnGit, Watchdog } from './git.js';
+import { runContext, type RunContext } from './run-context.js';
+
+/** Commits given to one git process of a long pass (diff-tree, log -p): bounds what git holds. */
+export const CHUNK_COMMITS = 50_000;
+
+/**
+ * Caps git's pack mappings. Every page of a pack that git has touched counts in its RSS, and a walk
+ * touches all of them: at a million commits rev-list's --topo-order took 585 MB and cat-file 337 MB,
+ * with these (the passes that read only commits) 332 MB and 140 MB, at the same CPU time.
+ */
+export const COMMIT_PASS_CONFIG = ['-c', 'core.packedGitWindowSize=16m', '-c', 'core.packedGitLimit=64m'];
+/** The same for the passes that read trees and blobs too (diff-tree, log -p): wider, to spare them remapping. */
+export const BOUNDED_PACK_CONFIG = ['-c', 'core.packedGitWindowSize=32m', '-c', 'core.packedGitLimit=256m'];
+
+export interface LineRange {
+  start: number;
+  end: number;
+  lines: number;
+  /** The longest line's bytes, newline excluded. */
+  longest: number;
+}
+
+/** `file` cut into ranges of at most `maxLines` whole lines each, in order (a last line may lack its newline). */
+export function lineRanges(file: string, maxLines: number): LineRange[] {
+  const ranges: LineRange[] = [];
+  const fd = openSync(file, 'r');
+  try {
+    const block = Buffer.allocUnsafe(1024 * 1024);
+    let offset = 0;
+    let start = 0;
+    let lines = 0;
+    let lineStart = 0;
+    let longest = 0;
+    for (;;) {
+      const got = readSync(fd, block, 0, block.length, null);
+      if (got === 0) break;
+      for (let i = block.indexOf(10); i !== -1 && i < got; i = block.indexOf(10, i + 1)) {
+        longest = Math.max(longest, offset + i - lineStart);
+        lineStart = offset + i + 1;
+        if ((lines += 1) === maxLines) {
+          ranges.push({ start, end: lineStart, lines, longest });
+          start = lineStart;
+          lines = 0;
+          longest = 0;
+        }
+      }
+      offset += got;
+    }
+    if (offset > start) {
+      const partial = offset > lineStart; // a last line without its newline
+      ranges.push({
+        start,
+        end: offset,
+        lines: lines + (partial ? 1 : 0),
+        longest: Math.max(longest, offset - lineStart),
+      });
+    }
+    return ranges;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The first word of each line of `file` at least `minBytes` long (newline excluded), in order. */
+export function longLineHeads(file: string, minBytes: number): string[] {
+  const heads: string[] = [];
+  const fd = openSync(file, 'r');
+  try {
+    const block = Buffer.allocUnsafe(1024 * 1024);
+    let offset = 0;
+    let lineStart = 0;
+    let head = ''; // the current line's first word, kept until its newline
+    let inHead = true;
+    for (;;) {
+      const got = readSync(fd, block, 0, block.length, null);
+      if (got === 0) break;
+      for (let i = 0; i < got;) {
+        let nl = block.indexOf(10, i);
+        if (nl >= got) nl = -1;
+        const end = nl === -1 ? got : nl;
+        if (inHead) {
+          let sp = block.indexOf(32, i);
+          if (sp === -1 || sp > end) sp = end;
+          head += block.toString('latin1', i, sp);
+          inHead = sp === end && nl === -1;
+        }
+        if (nl === -1) break;
+        if (offset + nl - lineStart >= minBytes) heads.push(head);
+        lineStart = offset + nl + 1;
+        head = '';
+        inHead = true;
+        i = nl + 1;
+      }
+      offset += got;
+    }
+    if (offset > lineStart && offset - lineStart >= minBytes) heads.push(head);
+    return heads;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Bytes copied at a time: a chunk's list is never held whole (a walk's chunks would be ~4 MB each). */
+const COPY_BLOCK = 256 * 1024;
+
+/**
+ * The lines of one range of `file`, written to `out`: the input of one git process. `firstWord`
+ * keeps each line's first word (the commit of "<commit> <parents...>", for git log's --stdin).
+ */
+export function writeRange(file: string, range: LineRange, out: string, firstWord = false): string {
+  const fd = openSync(file, 'r');
+  const outFd = openSync(out, 'w', 0o600);
+  try {
+    const block = Buffer.allocUnsafe(COPY_BLOCK);
+    const kept = Buffer.allocUnsafe(COPY_BLOCK);
+    /** Inside a line's parents (after its first word) until its newline, which may be in a later block. */
+    let skipping = false;
+    for (let pos = range.start; pos < range.end;) {
+      const n = readSync(fd, block, 0, Math.min(COPY_BLOCK, range.end - pos), pos);
+      if (n === 0) break;
+      pos += n;
+      if (!firstWord) {
+        writeSync(outFd, block, 0, n);
+        continue;
+      }
+      let k = 0;
+      for (let i = 0; i < n;) {
+        let nl = block.indexOf(10, i);
+        if (nl >= n) nl = -1;
+        const lineEnd = nl === -1 ? n : nl;
+        if (!skipping) {
+          let sp = block.indexOf(32, i);
+          if (sp === -1 || sp > lineEnd) sp = lineEnd;
+          k += block.copy(kept, k, i, sp);
+          skipping = sp < lineEnd;
+        }
+        if (nl === -1) break; // the line goes on in the next block
+        kept[k++] = 10;
+        skipping = false;
+        i = nl + 1;
+      }
+      writeSync(outFd, kept, 0, k);
+    }
+    return out;
+  } finally {
+    closeSync(outFd);
+    closeSync(fd);
+  }
+}
+
+export function collectStderr(child: ChildProcess): () => string {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  child.stderr!.on('data', (c: Buffer) => {
+    if ((size += c.length) <= 64 * 1024) chunks.push(c); // only its first line is ever shown
+  });
+  return () => Buffer.concat(chunks).toString('utf8');
+}
+
+export function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('close', (code) => resolve(code));
+  });
+}
+
+/** Runs git with stdin `input` and stdout into `file`; throws GitError on failure (and kills git once `signal` fires). */
+export async function gitToFile(
+  args: string[],
+  gitDir: string,
+  input: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const fd = openSync(file, 'w', 0o600);
+  let child: ChildProcess;
+  try {
+    child = spawnGit(args, { gitDir, stdout: fd });
+  } finally {
+    closeSync(fd);
+  }
+  const err = collectStderr(child);
+  // Progress is the file growing; rev-list --topo-order may think a long while before its first line.
+  const dog = new Watchdog(child, 'git');
+  dog.arm();
+  let size = 0;
+  const poll = setInterval(
+    () => {
+      const now = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+      if (now !== size) dog.arm();
+      size = now;
+    },
+    Math.min(1000, dog.idleMs / 4),
+  );
+  const abort = (): void => void child.kill('SIGKILL');
+  if (signal?.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
+  child.stdin!.on('error', () => undefined);
+  child.stdin!.end(input);
+  const code = await exited(child);
+  signal?.removeEventListener('abort', abort);
+  clearInterval(poll);
+  dog.check(args);
+  if (code !== 0) throw new GitError(args, code, err());
+}
+
+/** Sorted lists made in each run, by what decides their content, while their maker keeps the file. */
+const made = new WeakMap<RunContext, Map<string, Promise<string>>>();
+
+const SORTED_LIST_ARGS = [...COMMIT_PASS_CONFIG, 'rev-list', '--stdin', '--parents', '--topo-order', '--reverse'];
+
+const contentOf = (file: string): string =>
+  statSync(file, { throwIfNoEntry: false }) ? readFileSync(file, 'latin1') : '';
+
+/**
+ * rev-list's list of `revisions` in `file`: "<commit> <parents...>" a line, parents before children.
+ * The secrets scan and the walk of one audit usually ask for the same list; the second gets a hard
+ * link to the first one's file instead of sorting the history again (a million commits: ~6
+ * CPU-seconds and ~330 MB of git). The list depends only on the revisions and on what the shadow git
+ * dir reads (its alternates and shallow file), so those are the key. Returns the release to call
+ * before `file` is removed.
+ */
+export async function sortedCommitList(
+  gitDir: string,
+  revisions: string[],
+  file: string,
+  signal?: AbortSignal,
+): Promise<() => void> {
+  const key = [
+    contentOf(join(gitDir, 'objects/info/alternates')),
+    contentOf(join(gitDir, 'shallow')),
+    ...revisions,
+  ].join('\0');
+  const run = runContext();
+  let lists = made.get(run);
+  if (!lists) made.set(run, (lists = new Map<string, Promise<string>>()));
+  const earlier = lists.get(key);
+  if (earlier) {
+    try {
+      linkSync(await earlier, file);
+      return () => undefined;
+    } catch {
+      // that list failed, or its maker is done with it: sort again
+    }
+  }
+  const mine = gitToFile(SORTED_LIST_ARGS, gitDir, `${revisions.join('\n')}\n`, file, signal).then(() => file);
+  lists.set(key, mine);
+  const release = (): void => {
+    if (lists.get(key) === mine) lists.delete(key);
+  };
+  try {
+    await mine;
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return release;
+}
