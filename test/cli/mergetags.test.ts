@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { commitSeries } from '../helpers/commit-series.js';
 import {
   catCommit,
   gitSshVerifyArgs,
@@ -266,7 +267,10 @@ describe('a merged tag signed with SSH', () => {
       ['commit.gpgSign', 'true'],
     ])
       big.run(['config', k!, v!]);
-    for (let i = 0; i < 66; i += 1) big.run(['commit', '-q', '--allow-empty', '-m', `work ${i}`]);
+    commitSeries(
+      big,
+      Array.from({ length: 66 }, (_, i) => ({ message: `work ${i}`, signWith: key.path })),
+    );
     const m = mergeSignedTag(big, [], ['-c', `gpg.ssh.allowedSignersFile=${signers}`]);
     const forged = tamper(big, m, 'release v1.0', 'release v6.6.6', (payload) => sshSign(key, payload));
     big.run(['update-ref', 'refs/heads/forged', forged]);

@@ -10,10 +10,12 @@ import {
   makeSshKey,
   writeAllowedSigners,
   signedCommit,
+  sshCommit,
   gitLetter,
   type SshTestKey,
 } from '../helpers/ssh.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { commitSeries } from '../helpers/commit-series.js';
 import { runCli, runMain, parseJson, resultOf } from '../helpers/cli.js';
 
 let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
@@ -320,15 +322,16 @@ describe('long histories', () => {
     });
     r.run(['add', '-A']);
     signedCommit(r, keys.alice, 'policy');
-    const odd: Record<string, string> = {};
-    for (let i = 0; i < 90; i += 1) {
-      if (i === 70)
-        odd[signedCommit(r, keys.mallory, 'mallory sneaks in', { committerEmail: 'mallory@example.com' })] =
-          'unknown-signer';
-      else if (i === 80)
-        odd[signedCommit(r, keys.alice, 'alice as bob', { committerEmail: 'bob@example.com' })] = 'impersonation';
-      else signedCommit(r, keys.alice, `work ${i}`);
-    }
+    // The 90 commits from one shell (commitSeries): the same commits, a fraction of the forks.
+    const series = Array.from({ length: 90 }, (_, i) =>
+      i === 70
+        ? sshCommit(keys.mallory, 'mallory sneaks in', { committerEmail: 'mallory@example.com' })
+        : i === 80
+          ? sshCommit(keys.alice, 'alice as bob', { committerEmail: 'bob@example.com' })
+          : sshCommit(keys.alice, `work ${i}`),
+    );
+    const ids = commitSeries(r, series);
+    const odd: Record<string, string> = { [ids[70]!]: 'unknown-signer', [ids[80]!]: 'impersonation' };
     const { rows } = await verifyJson(r, [], true);
     expect(rows).toHaveLength(91);
     for (const row of rows) expect([row.commit, row.status]).toEqual([row.commit, odd[row.commit] ?? 'authorized']);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { makeGpg, REVOKE, type Gpg } from '../helpers/gpg.js';
+import { commitSeries, type SeriesCommit } from '../helpers/commit-series.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { catCommit, spliceSignature, splitCommit, writeCommitObject } from '../helpers/ssh.js';
@@ -34,7 +35,27 @@ const armoredKey = (...fprs: string[]): string => gpg.run(['--armor', '--export'
 const armorKeyPackets = (list: openpgp.PacketList<openpgp.AnyPacket>): string =>
   openpgp.armor(openpgp.enums.armor.publicKey, list.write());
 
-/** Stages `files` and commits, signed by gpg with `key` (a primary: gpg picks its newest signing subkey; `X!`: exactly X). */
+/** A commit of `files` signed by gpg with `key` (a primary: gpg picks its newest signing subkey; `X!`: exactly X), for commitSeries. */
+function signedSpec(
+  message: string,
+  key: string,
+  files: Record<string, string> = {},
+  email?: string,
+  at?: number,
+): SeriesCommit {
+  const who: Record<string, string> = email ? { GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_EMAIL: email } : {};
+  // `at`: gpg signs at that time (git's gpg.program is then the wrapper that passes --faked-system-time).
+  const past = at === undefined ? [] : ['-c', `gpg.program=${gpg.wrapper}`];
+  return {
+    message,
+    files: Object.keys(files).length ? files : { [`${message.replace(/\W+/g, '-')}.txt`]: `${message}\n` },
+    signWith: '',
+    gitArgs: [...past, '-c', `user.signingkey=${key}`],
+    env: { GNUPGHOME: gpg.home, ...who, ...(at === undefined ? {} : { GG_GPG_ARGS: `--faked-system-time ${at}!` }) },
+  };
+}
+
+/** Stages `files` and commits, signed as signedSpec says. */
 function signed(
   r: TestRepo,
   message: string,
@@ -43,15 +64,7 @@ function signed(
   email?: string,
   at?: number,
 ): string {
-  r.write(Object.keys(files).length ? files : { [`${message.replace(/\W+/g, '-')}.txt`]: `${message}\n` });
-  r.run(['add', '-A']);
-  const who = email ? { GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_EMAIL: email } : {};
-  // `at`: gpg signs at that time (git's gpg.program is then the wrapper that passes --faked-system-time).
-  const past = at === undefined ? [] : ['-c', `gpg.program=${gpg.wrapper}`];
-  r.run([...past, '-c', `user.signingkey=${key}`, 'commit', '-q', '-S', '-m', message], {
-    env: { GNUPGHOME: gpg.home, ...who, ...(at === undefined ? {} : { GG_GPG_ARGS: `--faked-system-time ${at}!` }) },
-  });
-  return r.head();
+  return commitSeries(r, [signedSpec(message, key, files, email, at)])[0]!;
 }
 
 /** Whether git verify-commit, with gpg holding only the key file `path` as the commit itself carries it, calls the signature good. */
@@ -331,7 +344,10 @@ describe('what a key file may not lend', () => {
 describe('the lent subkey with the cache and the worker pool', () => {
   test('past 64 signatures (worker threads) and on a warm cache, the rotation still passes', async () => {
     const { r, alice } = history('pool');
-    for (let i = 0; i < 66; i += 1) signed(r, `work ${i}`, alice);
+    commitSeries(
+      r,
+      Array.from({ length: 66 }, (_, i) => signedSpec(`work ${i}`, alice)),
+    );
     gpg.addSubkey(alice, 'ed25519');
     signed(r, 'rotation', alice, { '.gitguard/keys/alice.asc': armoredKey(alice) });
     signed(r, 'after', alice);

@@ -3,11 +3,12 @@
 // the trust root recorded in the ledger is used, a broken policy in history judges nothing without
 // stopping the audit, and messages name the commit whose policy judged.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
+import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { commitSeries } from '../helpers/commit-series.js';
+import { makeSshKey, signedCommit, sshCommit, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { prePushCheck } from '../../src/engine/prepush.js';
 
@@ -52,22 +53,27 @@ const audit = async (r: TestRepo, args: string[] = []) =>
     env: r.env,
   });
 
-/** A history governed by alice's policy (P), then work signed by bob and alice. */
-function honest(r: TestRepo = makeRepo()): { r: TestRepo; P: string; tip: string } {
-  r.write({
-    '.gitguard/policy.yml': HONEST_POLICY,
-    '.gitguard/allowed_signers': honestSigners(),
-    'README.md': 'hello\n',
-  });
-  r.run(['add', '-A']);
-  const P = signedCommit(r, keys.alice, 'policy: alice and bob');
-  r.write({ 'a.txt': 'a\n' });
-  r.run(['add', '-A']);
-  signedCommit(r, keys.bob, 'work by bob', BOB);
-  r.write({ 'b.txt': 'b\n' });
-  r.run(['add', '-A']);
-  const tip = signedCommit(r, keys.alice, 'work by alice');
-  return { r, P, tip };
+let honestTemplate: { r: TestRepo; P: string; tip: string } | undefined;
+
+/** A history governed by alice's policy (P), then work signed by bob and alice: made once (commitSeries), a copy for each caller. */
+function honest(): { r: TestRepo; P: string; tip: string } {
+  if (!honestTemplate || !existsSync(honestTemplate.r.dir)) {
+    const r = makeRepo();
+    const [P, , tip] = commitSeries(r, [
+      {
+        ...sshCommit(keys.alice, 'policy: alice and bob'),
+        files: {
+          '.gitguard/policy.yml': HONEST_POLICY,
+          '.gitguard/allowed_signers': honestSigners(),
+          'README.md': 'hello\n',
+        },
+      },
+      { ...sshCommit(keys.bob, 'work by bob', BOB), files: { 'a.txt': 'a\n' } },
+      { ...sshCommit(keys.alice, 'work by alice'), files: { 'b.txt': 'b\n' } },
+    ]);
+    honestTemplate = { r, P: P!, tip: tip! };
+  }
+  return { ...honestTemplate, r: copyRepo(honestTemplate.r) };
 }
 
 /** Mallory's orphan branch `evil`: her own policy naming herself, signed by her key. */

@@ -1,8 +1,10 @@
 // Shared by the incremental re-audit tests (test/cli/incremental*.test.ts): a governed history signed
 // by alice, an audit through main(argv, io), and what must not differ from a full walk.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRepo, tempDir, type TestRepo } from './repo.js';
-import { makeSshKey, signedCommit, type SshTestKey } from './ssh.js';
+import { copyRepo, makeRepo, tempDir, type TestRepo } from './repo.js';
+import { makeSshKey, sshCommit, type SshTestKey } from './ssh.js';
+import { commitSeries } from './commit-series.js';
 import { parseJson, runMain, type JsonReport } from './cli.js';
 
 let aliceKey: SshTestKey | undefined;
@@ -47,26 +49,44 @@ export function verdicts(report: Report): unknown {
   };
 }
 
+/** `n` commits of alice's, each adding `<label>-<i>.txt`, made by one shell (commitSeries). */
 export const work = (r: TestRepo, n: number, label: string): void => {
-  for (let i = 0; i < n; i += 1) {
-    r.write({ [`${label}-${i}.txt`]: `${label} ${i}\n` });
-    r.run(['add', '-A']);
-    signedCommit(r, alice(), `${label} ${i}`, { committerEmail: 'alice@example.com' });
-  }
+  commitSeries(
+    r,
+    Array.from({ length: n }, (_, i) => ({
+      ...sshCommit(alice(), `${label} ${i}`, { committerEmail: 'alice@example.com' }),
+      files: { [`${label}-${i}.txt`]: `${label} ${i}\n` },
+    })),
+  );
 };
 
-/** A governed history: alice's policy, her signed work, and one unsigned commit (an old failure). */
+let template: { r: TestRepo; unsigned: string } | undefined;
+
+/**
+ * A governed history: alice's policy, her signed work, and one unsigned commit (an old failure).
+ * Made once per test file and copied for each caller (copyRepo): every test gets its own.
+ */
 export function governed(): { r: TestRepo; unsigned: string } {
-  const r = makeRepo();
-  r.write({ '.gitguard/policy.yml': POLICY, '.gitguard/allowed_signers': `alice@example.com ${alice().pub}\n` });
-  r.run(['add', '-A']);
-  signedCommit(r, alice(), 'policy', { committerEmail: 'alice@example.com' });
-  work(r, 3, 'early');
-  r.write({ 'unsigned.txt': 'no signature\n' });
-  r.run(['add', '-A']);
-  const unsigned = signedCommit(r, undefined, 'an unsigned commit', { committerEmail: 'alice@example.com' });
-  work(r, 3, 'late');
-  return { r, unsigned };
+  if (!template || !existsSync(template.r.dir)) {
+    const r = makeRepo();
+    // In order: each sshCommit takes the next date.
+    const mine = (message: string, files: Record<string, string>, signed = true) => ({
+      ...sshCommit(signed ? alice() : undefined, message, { committerEmail: 'alice@example.com' }),
+      files,
+    });
+    const series = [
+      mine('policy', {
+        '.gitguard/policy.yml': POLICY,
+        '.gitguard/allowed_signers': `alice@example.com ${alice().pub}\n`,
+      }),
+    ];
+    for (let i = 0; i < 3; i += 1) series.push(mine(`early ${i}`, { [`early-${i}.txt`]: `early ${i}\n` }));
+    series.push(mine('an unsigned commit', { 'unsigned.txt': 'no signature\n' }, false));
+    for (let i = 0; i < 3; i += 1) series.push(mine(`late ${i}`, { [`late-${i}.txt`]: `late ${i}\n` }));
+    const ids = commitSeries(r, series);
+    template = { r, unsigned: ids[4]! };
+  }
+  return { r: copyRepo(template.r), unsigned: template.unsigned };
 }
 
 export const checkpoint = (r: TestRepo): string => join(r.dir, '.git', 'gitguard', 'checkpoint.json');

@@ -1,4 +1,4 @@
-import { makeRepo, cleanupTemp } from './repo.js';
+import { copyRepo, makeRepo, cleanupTemp } from './repo.js';
 afterAll(cleanupTemp);
 test('makeRepo makes commits with pinned identity and no signing', async () => {
   const r = makeRepo();
@@ -28,4 +28,23 @@ test('head() is what git rev-parse HEAD says: on a branch, detached, packed, SHA
 test('commits do not start git maintenance (pinned maintenance.auto=false)', () => {
   const r = makeRepo();
   expect(r.run(['config', '--get', 'maintenance.auto'])).toBe('false');
+});
+
+test('copyRepo: the same history, independent of its source, going on with later dates', () => {
+  const src = makeRepo();
+  src.commit('first');
+  const copy = copyRepo(src);
+  expect(copy.dir).not.toBe(src.dir);
+  expect(copy.head()).toBe(src.head());
+  const next = copy.commit('second');
+  expect(copy.run(['rev-list', '--count', 'HEAD'])).toBe('2');
+  expect(src.run(['rev-list', '--count', 'HEAD'])).toBe('1'); // the source is untouched
+  expect(copy.run(['fsck', '--strict'])).toBe('');
+  // The copy's commit counter went on from its source's: a later date, a new file.
+  const dates = copy.run(['log', '--format=%ct', 'HEAD']).split('\n').map(Number);
+  expect(dates[0]).toBeGreaterThan(dates[1]!);
+  expect(copy.run(['show', '--name-only', '--format=', next])).toBe('file-1.txt');
+  // Its env is its own: git reads the copy's global config, not the source's.
+  expect(copy.env.HOME).not.toBe(src.env.HOME);
+  expect(copy.run(['config', '--show-origin', '--get', 'init.defaultBranch'])).toContain(copy.home);
 });

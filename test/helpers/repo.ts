@@ -1,9 +1,9 @@
 // Real repositories in temp folders, made by real git with every setting pinned, so that a
 // developer's own ~/.gitconfig (signing, hooks, default branch, identity) can never change a result.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { SimpleGit } from 'simple-git';
 
@@ -113,7 +113,29 @@ export function makeRepo(opts: MakeRepoOptions = {}): TestRepo {
   if (opts.bare) initArgs.push('--bare');
   if (opts.objectFormat) initArgs.push(`--object-format=${opts.objectFormat}`);
   execFileSync('git', [...initArgs, dir], { env, stdio: 'pipe' });
+  return repoAt(root, dir, !!opts.bare);
+}
 
+/**
+ * A copy of `source` (its repository and its home, as they are now) in a temp folder of its own: a
+ * history made once per test file (in beforeAll) and copied for each test that changes it, which
+ * costs a file copy instead of the forks that made it. Nothing in the copy points back at the source
+ * unless the source's own config names an absolute path.
+ */
+export function copyRepo(source: TestRepo): TestRepo {
+  const root = tempDir();
+  // gpg-agent's sockets are the source's agent's, not files to copy.
+  cpSync(dirname(source.home), root, { recursive: true, filter: (p) => !lstatSync(p).isSocket() });
+  const bare = basename(source.dir).endsWith('.git');
+  return repoAt(root, join(root, basename(source.dir)), bare, ticks.get(source)?.() ?? 0);
+}
+
+/** Each repository's commit counter (repo.commit's dates), so that a copy goes on from its source's. */
+const ticks = new WeakMap<TestRepo, () => number>();
+
+function repoAt(root: string, dir: string, bare: boolean, startTick = 0): TestRepo {
+  const home = join(root, 'home');
+  const env = pinnedEnv(home);
   const run = (args: string[], o: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): string =>
     execFileSync('git', args, {
       cwd: dir,
@@ -125,7 +147,7 @@ export function makeRepo(opts: MakeRepoOptions = {}): TestRepo {
       .toString()
       .trim();
 
-  let tick = 0;
+  let tick = startTick;
   const repo: TestRepo = {
     dir,
     home,
@@ -157,7 +179,7 @@ export function makeRepo(opts: MakeRepoOptions = {}): TestRepo {
       // Read from the files git just wrote (the tests make thousands of commits, and a process from
       // the test runner is costly); asked of git whenever they are not plain loose refs.
       try {
-        const gitDir = opts.bare ? dir : join(dir, '.git');
+        const gitDir = bare ? dir : join(dir, '.git');
         const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
         const ref = /^ref: (refs\/[^\s]+)$/.exec(head)?.[1];
         const oid = ref ? readFileSync(join(gitDir, ref), 'utf8').trim() : head;
@@ -171,6 +193,7 @@ export function makeRepo(opts: MakeRepoOptions = {}): TestRepo {
       rmSync(root, { recursive: true, force: true });
     },
   };
+  ticks.set(repo, () => tick);
   return repo;
 }
 

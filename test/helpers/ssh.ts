@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRepo } from './repo.js';
+import { commitArgs, type SeriesCommit } from './commit-series.js';
 
 export type SshKeyType = 'ed25519' | 'ecdsa-256' | 'ecdsa-384' | 'ecdsa-521' | 'rsa';
 
@@ -70,6 +71,19 @@ export function configureSshSigning(repo: TestRepo, key: SshTestKey, allowedSign
 
 let tick = 1000;
 
+/** One commit for commitSeries (empty, staged files aside) signed by `key`, at 2024-01-01 + n minutes, optionally as someone else. */
+export function sshCommit(
+  key: SshTestKey | undefined,
+  message: string,
+  opts: { committerEmail?: string; date?: string } = {},
+): SeriesCommit {
+  tick += 1;
+  const date = opts.date ?? new Date(Date.UTC(2024, 0, 1) + tick * 60_000).toISOString();
+  const env: Record<string, string> = { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+  if (opts.committerEmail) env.GIT_COMMITTER_EMAIL = opts.committerEmail;
+  return { message, signWith: key?.path, env, gitArgs: ['-c', 'gpg.format=ssh'] };
+}
+
 /** Commits (allowing empty) signed by `key`, at 2024-01-01 + n minutes, optionally as someone else. */
 export function signedCommit(
   repo: TestRepo,
@@ -77,13 +91,8 @@ export function signedCommit(
   message: string,
   opts: { committerEmail?: string; date?: string } = {},
 ): string {
-  tick += 1;
-  const date = opts.date ?? new Date(Date.UTC(2024, 0, 1) + tick * 60_000).toISOString();
-  const env: NodeJS.ProcessEnv = { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
-  if (opts.committerEmail) env.GIT_COMMITTER_EMAIL = opts.committerEmail;
-  const args = ['-c', 'gpg.format=ssh', 'commit', '-q', '--allow-empty', '-m', message];
-  args.push(key ? `-S${key.path}` : '--no-gpg-sign');
-  repo.run(args, { env });
+  const c = sshCommit(key, message, opts);
+  repo.run(commitArgs(c), { env: c.env });
   return repo.head();
 }
 
