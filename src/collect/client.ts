@@ -3,41 +3,22 @@
 // repository: PATH entries that are relative or inside the repository are skipped, and a
 // configured gpg.program that lives inside it is reported but not run. Each program runs in a
 // neutral folder with the hardened environment.
-import { accessSync, constants, statSync } from 'node:fs';
 import { readBounded } from './safe-fs.js';
 import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../domain/model.js';
 import { getGitBinary } from './git.js';
-import { fileIdentity, programOutput, realpathOr } from './run-program.js';
+import { executable, versionOutput } from './run-program.js';
 import { distroRecord, expectLookups, type PackageTools } from './distro-package.js';
 import { collectConfig } from './config.js';
 import { runEnv } from './run-context.js';
 
-async function runForFirstLine(program: string, args: string[]): Promise<string | undefined> {
-  // ssh -V prints on stderr.
-  const out = await programOutput(program, args, { stderr: true });
+/** The first line a version query printed (ssh -V prints on stderr), or undefined when it did not run. */
+async function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
+  const out = await versionOutput(program, args);
   if (!out) return undefined;
-  const line = out.text.split('\n').find((l) => l.trim());
+  const line = `${out.text}\n${out.errText}`.split('\n').find((l) => l.trim());
   return line?.trim().slice(0, 500);
-}
-
-// One version query per program file for the life of the process: main() may run many times in one
-// process (the CLI tests run hundreds of audits in-process, each a fork from a large process). The
-// key is the program file as it is now, so a replaced or upgraded program is asked again; nothing
-// here comes from the audited repository (programs inside it are never run).
-const versionLines = new Map<string, Promise<string | undefined>>();
-function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
-  const real = realpathOr(program);
-  if (!real) return runForFirstLine(program, args);
-  const key = JSON.stringify([program, real, fileIdentity(real), args]);
-  let line = versionLines.get(key);
-  if (!line) {
-    if (versionLines.size >= 64) versionLines.clear();
-    line = runForFirstLine(program, args);
-    versionLines.set(key, line);
-  }
-  return line;
 }
 
 /** Is `path` the repository's folder or inside it? */
@@ -51,16 +32,6 @@ export function insideRepository(path: string, repo: RepositoryInfo | undefined)
     const rel = relative(root, p);
     return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
   });
-}
-
-function executable(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The first `name` on PATH, skipping relative entries and entries inside the audited repository. */

@@ -9,10 +9,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { runContext, runEnv } from './run-context.js';
+import { executable, versionOutput } from './run-program.js';
 
 /** The shallow file lists boundary commits, 41 bytes each. */
 const SHALLOW_MAX_BYTES = 16 * 1024 * 1024;
@@ -107,37 +108,68 @@ function gitDidNotRun(bin: string, reason: string): ExpectedError {
 const spawnReason = (e: NodeJS.ErrnoException, bin: string): string =>
   e.code === 'ENOENT' ? (bin.includes('/') ? 'no such file' : 'not found on PATH') : fsReason(e);
 
+/** Why `git --version` shows this is no git, or undefined when it printed a git version. */
+function notAGit(code: number | null, stdout: string, stderr: string): string | undefined {
+  if (code !== 0) {
+    const said = firstLine(stderr);
+    return said
+      ? `exited ${code ?? 'on a signal'}: ${said.slice(0, 120)}`
+      : code === null
+        ? 'it was killed by a signal'
+        : `exited ${code} without output`;
+  }
+  const out = firstLine(stdout);
+  if (!/^git version \d/.test(out))
+    return out ? `it printed "${out.slice(0, 60)}", not a git version` : 'it printed no version';
+  return undefined;
+}
+
+/**
+ * The file `spawn` will run for `bin`: bin itself when absolute, else the first executable on the
+ * hardened PATH. Undefined when that depends on the folder git runs in (a relative path or PATH entry).
+ */
+function gitProgramFile(bin: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  if (bin.includes('/')) return isAbsolute(bin) ? bin : undefined;
+  for (const dir of (hardenedEnv().PATH ?? '').split(delimiter)) {
+    if (!dir || !isAbsolute(dir)) return undefined;
+    if (executable(join(dir, bin))) return join(dir, bin);
+  }
+  return undefined;
+}
+
 const checkedGits = new Map<string, Promise<void>>();
 /**
- * Makes sure the git we are about to rely on is a git (`git --version` answers "git version N"), once
- * per binary and PATH it is found on: otherwise every later failure would read like a broken repository.
+ * Makes sure the git we are about to rely on is a git (`git --version` answers "git version N"):
+ * otherwise every later failure would read like a broken repository. The answer is shared with the
+ * client collector (versionOutput: one `git --version` per git file and process).
  */
 export function assertGitRuns(): Promise<void> {
   const bin = getGitBinary();
+  const file = gitProgramFile(bin);
+  if (file)
+    return versionOutput(file, ['--version']).then((out) => {
+      if (!out) return assertGitRunsAlone(bin); // could not start: spawn's own reason
+      const why = out.timedOut
+        ? `it did not finish within ${childTimeoutMs(30_000) / 1000} s`
+        : notAGit(out.code, out.text, out.errText);
+      if (why) throw gitDidNotRun(bin, why);
+    });
+  return assertGitRunsAlone(bin);
+}
+
+/** The check run through runGit, once per binary and PATH it is found on. */
+function assertGitRunsAlone(bin: string): Promise<void> {
   const key = `${bin}\0${bin.includes('/') ? '' : (runEnv().PATH ?? '')}`;
   let check = checkedGits.get(key);
   if (!check) {
     check = runGit(['--version'], { timeoutMs: 30_000, noOverrides: true }).then(
       (res) => {
-        const out = firstLine(res.stdout.toString('utf8'));
-        if (!/^git version \d/.test(out))
-          throw gitDidNotRun(
-            bin,
-            out ? `it printed "${out.slice(0, 60)}", not a git version` : 'it printed no version',
-          );
+        const why = notAGit(0, res.stdout.toString('utf8'), '');
+        if (why) throw gitDidNotRun(bin, why);
       },
       (err: unknown) => {
-        if (err instanceof GitError) {
-          const said = firstLine(err.stderr);
-          throw gitDidNotRun(
-            bin,
-            said
-              ? `exited ${err.exitCode ?? 'on a signal'}: ${said.slice(0, 120)}`
-              : err.exitCode === null
-                ? 'it was killed by a signal'
-                : `exited ${err.exitCode} without output`,
-          );
-        }
+        if (err instanceof GitError) throw gitDidNotRun(bin, notAGit(err.exitCode, '', err.stderr) ?? 'it failed');
         throw err;
       },
     );

@@ -2,8 +2,8 @@
 // neutral folder with the hardened environment, with a timeout and a bound on what is kept.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { hardenedEnv } from './git.js';
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { childTimeoutMs, hardenedEnv } from './git.js';
 
 export function realpathOr(p: string): string | undefined {
   try {
@@ -29,6 +29,17 @@ export function fileIdentity(path: string): string {
   }
 }
 
+/** A regular file we may execute. */
+export function executable(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface ProgramOutput {
   /** Exit code (null when killed). */
   code: number | null;
@@ -36,6 +47,10 @@ export interface ProgramOutput {
   text: string;
   /** More was printed than maxBytes. */
   truncated: boolean;
+  /** The first 4 KiB of stderr when it is not in text (for the reason a program failed). */
+  errText: string;
+  /** Killed after timeoutMs. */
+  timedOut: boolean;
 }
 
 export interface RunOptions {
@@ -71,7 +86,11 @@ export function programOutput(
       resolvePromise(undefined);
       return;
     }
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 10_000);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 10_000);
     const keep = (c: Buffer): void => {
       if (size >= maxBytes) {
         truncated = true;
@@ -83,8 +102,14 @@ export function programOutput(
       size += part.length;
     };
     child.stdout!.on('data', keep);
+    const errChunks: Buffer[] = [];
+    let errSize = 0;
     if (opts.stderr) child.stderr!.on('data', keep);
-    else child.stderr!.resume();
+    else
+      child.stderr!.on('data', (c: Buffer) => {
+        if (errSize < 4096) errChunks.push(c.subarray(0, 4096 - errSize));
+        errSize += c.length;
+      });
     let failed = false;
     child.on('error', () => {
       failed = true;
@@ -93,7 +118,37 @@ export function programOutput(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (!failed) resolvePromise({ code, text: Buffer.concat(chunks).toString('utf8'), truncated });
+      if (!failed)
+        resolvePromise({
+          code,
+          text: Buffer.concat(chunks).toString('utf8'),
+          truncated,
+          errText: Buffer.concat(errChunks).toString('utf8'),
+          timedOut,
+        });
     });
   });
+}
+
+// One version query per program file for the life of the process: main() may run many times in one
+// process (the CLI tests run hundreds of audits in-process, each a fork from a large process), and
+// within one run the --git check and the client collector ask the same git. The key is the program
+// file as it is now, so a replaced or upgraded program is asked again; nothing here comes from the
+// audited repository (programs inside it are never run).
+const versions = new Map<string, Promise<ProgramOutput | undefined>>();
+
+/** `program args` (a version query: stdout in text, stderr in errText), asked once per program file. */
+export function versionOutput(program: string, args: readonly string[]): Promise<ProgramOutput | undefined> {
+  const run = (): Promise<ProgramOutput | undefined> =>
+    programOutput(program, args, { timeoutMs: childTimeoutMs(30_000) });
+  const real = realpathOr(program);
+  if (!real) return run();
+  const key = JSON.stringify([program, real, fileIdentity(real), args]);
+  let out = versions.get(key);
+  if (!out) {
+    if (versions.size >= 64) versions.clear();
+    out = run();
+    versions.set(key, out);
+  }
+  return out;
 }
