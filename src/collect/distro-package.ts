@@ -74,9 +74,18 @@ function readGzipText(file: string): string | undefined {
 // `dpkg-query -S` reads every package's file list (~50 ms of CPU) however many files it is asked
 // about. The client collector names the programs it is about to judge (expectLookups); the first
 // search asks about all of them at once, and the later lookups take their answer from it (only
-// while the package databases are as they were when it was given).
+// while the package databases are as they were when it was given). The packages it finds are then
+// asked for their versions by one `dpkg-query -W` too.
+interface OwnerSearch {
+  /** The paths asked about. */
+  paths: string[];
+  /** `dpkg-query -S` output, undefined when it failed. */
+  text: Promise<string | undefined>;
+  /** Package -> [version, source package] of the owners found, once asked. */
+  versions?: Promise<Map<string, string[]>>;
+}
 const expected = new Set<string>();
-const searches = new Map<string, Promise<string | undefined>>();
+const searches = new Map<string, OwnerSearch>();
 const searchKey = (dpkgQuery: string, path: string): string =>
   JSON.stringify([dpkgQuery, path, PACKAGE_DATABASES.map(fileIdentity)]);
 
@@ -90,13 +99,15 @@ export function expectLookups(programs: string[]): void {
   }
 }
 
-/** `dpkg-query -S` output that covers `path`, shared with the expected paths. */
-function ownerSearch(dpkgQuery: string, path: string): Promise<string | undefined> {
-  const run = (paths: string[]): Promise<string | undefined> =>
-    programOutput(dpkgQuery, ['-S', ...paths], { maxBytes: 1024 * 1024 }).then((out) =>
+/** A `dpkg-query -S` search that covers `path`, shared with the expected paths. */
+function ownerSearch(dpkgQuery: string, path: string): OwnerSearch {
+  const run = (paths: string[]): OwnerSearch => ({
+    paths,
+    text: programOutput(dpkgQuery, ['-S', ...paths], { maxBytes: 1024 * 1024 }).then((out) =>
       // 1: some path belongs to no package (the others are still listed).
       out && (out.code === 0 || (out.code === 1 && paths.length > 1)) ? out.text : undefined,
-    );
+    ),
+  });
   if (!isAbsolute(path)) return run([path]);
   const found = searches.get(searchKey(dpkgQuery, path));
   if (found) {
@@ -110,19 +121,47 @@ function ownerSearch(dpkgQuery: string, path: string): Promise<string | undefine
   return search;
 }
 
+// Names as dpkg prints them ("git", "libc6:amd64"); anything else is never put on a command line.
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]*(?::[a-z0-9-]+)?$/;
+
+/** [version, source package] of `pkg`, asked in one `dpkg-query -W` with the other owners `search` found. */
+async function packageVersion(dpkgQuery: string, search: OwnerSearch, pkg: string): Promise<string[]> {
+  search.versions ??= search.text.then(async (text) => {
+    const owners = search.paths.map((p) => (text === undefined ? undefined : dpkgOwner(text, p)));
+    const names = [...new Set([pkg, ...owners])].filter((n): n is string => !!n && PACKAGE_NAME.test(n));
+    const out = await programOutput(dpkgQuery, [
+      '-W',
+      '-f',
+      '${binary:Package}\\t${Version}\\t${source:Package}\\n',
+      ...names,
+    ]);
+    // 1: some name is not installed (the others are still listed).
+    const lines = out && (out.code === 0 || out.code === 1) ? out.text.split('\n') : [];
+    const versions = new Map<string, string[]>();
+    for (const [name, ...rest] of lines.map((l) => l.split('\t')))
+      if (name && !versions.has(name)) versions.set(name, rest);
+    return versions;
+  });
+  const batched = (await search.versions).get(pkg);
+  if (batched?.[0]) return batched;
+  const info = await programOutput(dpkgQuery, ['-W', '-f', '${Version}\\t${source:Package}\\n', pkg]);
+  return (info?.code === 0 ? (info.text.split('\n')[0] ?? '') : '').split('\t');
+}
+
 async function fromDpkg(dpkgQuery: string, program: string, real: string, docRoot: string): Promise<DistroRecord> {
   let pkg: string | undefined;
+  let search: OwnerSearch | undefined;
   for (const path of [...new Set([real, program])]) {
-    const text = await ownerSearch(dpkgQuery, path);
+    search = ownerSearch(dpkgQuery, path);
+    const text = await search.text;
     if (text !== undefined) pkg = dpkgOwner(text, path);
     if (pkg) break;
   }
-  if (!pkg)
+  if (!pkg || !search)
     return none(
       `${real} belongs to no Debian package (dpkg does not know it): a self-built or separately installed program, judged by its upstream version`,
     );
-  const info = await programOutput(dpkgQuery, ['-W', '-f', '${Version}\\t${source:Package}\\n', pkg]);
-  const [version, source] = (info?.code === 0 ? (info.text.split('\n')[0] ?? '') : '').split('\t');
+  const [version, source] = await packageVersion(dpkgQuery, search, pkg);
   if (!version) return none(`dpkg-query cannot tell the version of package ${pkg}`);
   const name = pkg.replace(/:.*$/, '');
   // The package's own documentation, else that of another binary package built from the same
