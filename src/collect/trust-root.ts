@@ -140,6 +140,9 @@ async function firstPolicyCommitMemo(
   policyFile: string,
 ): Promise<string | undefined> {
   const memo = input.memo;
+  // This run asked already (the tip's trust_root check, then the default root): the same answer.
+  const asked = memo?.found.get(tip);
+  if (asked !== undefined) return asked || undefined;
   let answer: string | undefined;
   const same = memo?.known.find(([old]) => old === tip);
   if (same) answer = same[1];

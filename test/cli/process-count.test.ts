@@ -82,3 +82,38 @@ describe('git --version', () => {
     expect(r.stderr).toMatch(/^gitguard: git at .* did not run: it printed "hello", not a git version; /);
   });
 });
+
+describe('one run asks git each question once', () => {
+  // Calls that read their question on stdin repeat their arguments with other input.
+  const onStdin = (c: string[]): boolean => c.includes('--stdin') || c.some((a) => a.startsWith('--batch'));
+  const repeats = (calls: string[][]): string[] => {
+    const seen = new Set<string>();
+    const twice: string[] = [];
+    for (const c of calls.filter((x) => !onStdin(x))) {
+      const key = c.join(' ');
+      if (seen.has(key)) twice.push(key);
+      seen.add(key);
+    }
+    return twice;
+  };
+
+  test("a tip whose policy names a later trust_root: the root search (for the tip's check and the default) runs once", async () => {
+    const r = makeRepo();
+    const policy = 'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\nmaintainers: [alice]\n';
+    r.commit('policy', { '.gitguard/policy.yml': policy });
+    const later = r.commit('work', { 'a.txt': 'a\n' });
+    r.commit('move the root', { '.gitguard/policy.yml': `${policy}trust_root: "${later}"\n` });
+    const git = loggingGit();
+    const env = { ...r.env, PATH: `${git.dir}:${r.env.PATH ?? ''}` };
+    for (const args of [
+      ['audit', '-C', r.dir, '--no-ledger', '--format', 'json'],
+      ['verify', '-C', r.dir, '--no-cache'],
+    ]) {
+      const res = await runMain(args, { env });
+      expect(res.code).toBeLessThan(2);
+      const calls = git.calls();
+      expect(calls.filter((c) => c.includes('--first-parent') && c.includes('.gitguard/policy.yml'))).toHaveLength(1);
+      expect(repeats(calls)).toEqual([]);
+    }
+  });
+});
