@@ -2,7 +2,8 @@
 // ledger facts collected from a real repository.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { protectionOf, readReflog } from '../../src/collect/protected-refs.js';
+import { isAncestor, protectionOf, readReflog } from '../../src/collect/protected-refs.js';
+import { createShadow } from '../../src/collect/git.js';
 import { refGlob, wildcardGlob } from '../../src/domain/ledger.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { collectHistory } from '../../src/collect/refs.js';
@@ -163,4 +164,37 @@ test("judges every reflog entry as git's merge-base does, and asks merge-base on
     .split('\n')
     .filter((l) => l.includes('merge-base --is-ancestor'));
   expect(mergeBases).toHaveLength(entries.filter((e) => !parentOf(e)).length);
+});
+
+test('isAncestor asks git once per pair of ids and shadow; "cannot tell" is asked again, and a new shadow asks afresh', async () => {
+  const repo = makeRepo();
+  const a = repo.commit('a', { 'a.txt': 'a\n' });
+  const b = repo.commit('b', { 'b.txt': 'b\n' });
+  const missing = 'f'.repeat(40);
+  const dir = tempDir();
+  const log = join(dir, 'git.log');
+  const wrapper = join(dir, 'git.sh');
+  writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec git "$@"\n`, { mode: 0o755 });
+  const asked = (): number => {
+    const n = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('merge-base --is-ancestor')).length;
+    writeFileSync(log, '');
+    return n;
+  };
+  await inRun({ gitBinary: wrapper }, async () => {
+    const shadow = createShadow(join(repo.dir, '.git'), 'sha1');
+    const answers = await Promise.all([isAncestor(shadow, a, b), isAncestor(shadow, a, b), isAncestor(shadow, b, a)]);
+    expect(answers).toEqual([true, true, false]);
+    expect(await isAncestor(shadow, b, a)).toBe(false);
+    expect(asked()).toBe(2);
+    expect(await isAncestor(shadow, missing, b)).toBeUndefined();
+    expect(await isAncestor(shadow, missing, b)).toBeUndefined();
+    expect(asked()).toBe(2);
+    shadow.dispose();
+    const other = createShadow(join(repo.dir, '.git'), 'sha1');
+    expect(await isAncestor(other, a, b)).toBe(true);
+    expect(asked()).toBe(1);
+    other.dispose();
+  });
 });
