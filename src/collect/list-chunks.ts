@@ -5,7 +5,7 @@
 // The list itself is rev-list's, made once per run and set of revisions (sortedCommitList): the
 // secrets scan and the walk share it rather than sort the history twice.
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, linkSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitError } from '../errors.js';
 import { spawnGit, Watchdog } from './git.js';
@@ -215,8 +215,15 @@ export async function gitToFile(
   if (code !== 0) throw new GitError(args, code, err());
 }
 
-/** Sorted lists made in each run, by what decides their content, while their maker keeps the file. */
-const made = new WeakMap<RunContext, Map<string, Promise<string>>>();
+/**
+ * Sorted lists made in each run, by what decides their content: the maker's file while it keeps it
+ * (a link costs nothing), then the list itself when it is short (KEEP_BYTES).
+ */
+const made = new WeakMap<RunContext, Map<string, Promise<string | Buffer>>>();
+
+// A small history's scan is done before the walk asks: up to ~12,000 commits' list stays in memory
+// for the rest of the run rather than be sorted again by a second rev-list.
+const KEEP_BYTES = 1024 * 1024;
 
 const SORTED_LIST_ARGS = [...COMMIT_PASS_CONFIG, 'rev-list', '--stdin', '--parents', '--topo-order', '--reverse'];
 
@@ -226,10 +233,10 @@ const contentOf = (file: string): string =>
 /**
  * rev-list's list of `revisions` in `file`: "<commit> <parents...>" a line, parents before children.
  * The secrets scan and the walk of one audit usually ask for the same list; the second gets a hard
- * link to the first one's file instead of sorting the history again (a million commits: ~6
- * CPU-seconds and ~330 MB of git). The list depends only on the revisions and on what the shadow git
- * dir reads (its alternates and shallow file), so those are the key. Returns the release to call
- * before `file` is removed.
+ * link to the first one's file (or, for a short list whose maker is done, a copy) instead of sorting
+ * the history again (a million commits: ~6 CPU-seconds and ~330 MB of git). The list depends only on
+ * the revisions and on what the shadow git dir reads (its alternates and shallow file), so those are
+ * the key. Returns the release to call before `file` is removed.
  */
 export async function sortedCommitList(
   gitDir: string,
@@ -244,11 +251,13 @@ export async function sortedCommitList(
   ].join('\0');
   const run = runContext();
   let lists = made.get(run);
-  if (!lists) made.set(run, (lists = new Map<string, Promise<string>>()));
+  if (!lists) made.set(run, (lists = new Map<string, Promise<string | Buffer>>()));
   const earlier = lists.get(key);
   if (earlier) {
     try {
-      linkSync(await earlier, file);
+      const list = await earlier;
+      if (typeof list === 'string') linkSync(list, file);
+      else writeFileSync(file, list);
       return () => undefined;
     } catch {
       // that list failed, or its maker is done with it: sort again
@@ -256,11 +265,21 @@ export async function sortedCommitList(
   }
   const mine = gitToFile(SORTED_LIST_ARGS, gitDir, `${revisions.join('\n')}\n`, file, signal).then(() => file);
   lists.set(key, mine);
+  let complete = false;
   const release = (): void => {
-    if (lists.get(key) === mine) lists.delete(key);
+    if (lists.get(key) !== mine) return;
+    let kept: Buffer | undefined;
+    try {
+      if (complete && statSync(file).size <= KEEP_BYTES) kept = readFileSync(file);
+    } catch {
+      // gone already: nothing to keep
+    }
+    if (kept) lists.set(key, Promise.resolve(kept));
+    else lists.delete(key);
   };
   try {
     await mine;
+    complete = true;
   } catch (err) {
     release();
     throw err;

@@ -114,6 +114,8 @@ describe('one run asks git each question once', () => {
       const calls = git.calls();
       expect(calls.filter((c) => c.includes('--first-parent') && c.includes('.gitguard/policy.yml'))).toHaveLength(1);
       expect(repeats(calls)).toEqual([]);
+      // The history is sorted once, whether the secrets scan is still running or done when the walk asks.
+      expect(calls.filter((c) => c.includes('--topo-order'))).toHaveLength(1);
     }
   });
 });

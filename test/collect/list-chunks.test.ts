@@ -93,13 +93,21 @@ describe('one sorted list per run and set of revisions', () => {
     return { r, tip: r.head(), mid };
   }
 
-  async function scanAndWalk(dir: string, scanRevs: string[], walkRevs: string[], log: string, wrapper: string) {
+  async function scanAndWalk(
+    dir: string,
+    scanRevs: string[],
+    walkRevs: string[],
+    log: string,
+    wrapper: string,
+    scanFirst = false,
+  ) {
     const repo = await discoverRepository(dir);
     const shadow = createShadow(repo.commonDir, repo.objectFormat);
     rmSync(log, { force: true });
     try {
       return await inRun({ gitBinary: wrapper }, async () => {
         const scan = scanSecrets(repo, scanRevs); // started first, as the audit starts it
+        if (scanFirst) await scan; // done, its file removed, before the walk asks
         const walked: string[] = [];
         for await (const c of walkCommits(shadow, { revisions: walkRevs, parentsFirst: true, paths: ['a.txt'] }))
           walked.push(`${c.oid} ${JSON.stringify(c.pathChanges)}`);
@@ -130,6 +138,19 @@ describe('one sorted list per run and set of revisions', () => {
     expect(shared.walked).toHaveLength(4);
     expect(shared.walked).toEqual(alone.walked);
     expect(apart.walked).toHaveLength(2);
+  });
+
+  test("a short list outlives the scan's file: a walk that asks after the scan is done sorts nothing, and answers the same", async () => {
+    const { r, tip } = history();
+    const log = join(r.home, 'git.log');
+    const wrapper = join(r.home, 'logging-git');
+    const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+    const after = await scanAndWalk(r.dir, [tip], [tip], log, wrapper, true);
+    const beside = await scanAndWalk(r.dir, [tip], [tip], log, wrapper);
+    expect(after.sorts).toBe(1);
+    expect(after.walked).toHaveLength(4);
+    expect(after.walked).toEqual(beside.walked);
   });
 });
 
