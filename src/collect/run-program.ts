@@ -147,8 +147,12 @@ export function versionOutput(program: string, args: readonly string[]): Promise
   let out = versions.get(key);
   if (!out) {
     if (versions.size >= 64) versions.clear();
-    out = run();
-    versions.set(key, out);
+    const asked = run();
+    versions.set(key, (out = asked));
+    // A program that could not start or was stopped is asked again (the next run's limit may be longer).
+    void asked.then((o) => {
+      if ((!o || o.timedOut) && versions.get(key) === asked) versions.delete(key);
+    });
   }
   return out;
 }

@@ -73,6 +73,20 @@ describe('git --version', () => {
     expect(versionQueries(git.calls())).toBe(1);
   });
 
+  test('a git that hangs on --version is stopped (GITGUARD_TIMEOUT), and asked again by the next run', async () => {
+    const git = loggingGit();
+    const hang = join(git.dir, 'hang');
+    writeFileSync(hang, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${git.dir}/hung'\nexec sleep 30\n`);
+    chmodSync(hang, 0o755);
+    const env = { ...repo.env, GITGUARD_TIMEOUT: '1' };
+    for (const round of [1, 2]) {
+      const r = await runMain(['audit', '-C', repo.dir, '--no-ledger', '--git', hang], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^gitguard: git at .* did not run: it did not finish within 1 s; pass --git PATH/);
+      expect(readFileSync(join(git.dir, 'hung'), 'utf8').split('\n').filter(Boolean)).toHaveLength(round);
+    }
+  });
+
   test('a git that prints no version is still refused after another git was checked', async () => {
     const git = loggingGit();
     git.write('x');
