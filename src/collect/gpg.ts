@@ -2,7 +2,7 @@
 // runs is never taken from the audited repository (its gpg.program is ignored): it is `gpg` on PATH,
 // with the user's GNUPGHOME and HOME, in batch mode so it never prompts.
 import { spawn } from 'node:child_process';
-import { childTimeoutMs } from './git.js';
+import { childTimeoutMs } from './child-env.js';
 import { runEnv } from './run-context.js';
 
 export interface GpgExport {

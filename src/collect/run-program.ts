@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
-import { childTimeoutMs, hardenedEnv } from './git.js';
+import { childTimeoutMs, hardenedEnv } from './child-env.js';
 
 export function realpathOr(p: string): string | undefined {
   try {

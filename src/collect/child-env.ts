@@ -1,0 +1,59 @@
+// The environment and time limit of every child gitguard starts (git, and the client programs it
+// asks for their versions): a module of its own so that git.ts and run-program.ts both use it
+// without importing each other.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runEnv } from './run-context.js';
+
+/**
+ * GITGUARD_TIMEOUT=SECONDS replaces every child-process time limit: the total time of a one-shot
+ * command, and for the history walk and the object reader the time git may go without progress
+ * while gitguard waits on it (a million-commit walk can take minutes, but never goes quiet that long).
+ */
+export function childTimeoutMs(fallbackMs: number, env: NodeJS.ProcessEnv = runEnv()): number {
+  const n = Number(env.GITGUARD_TIMEOUT);
+  return env.GITGUARD_TIMEOUT && Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : fallbackMs;
+}
+
+let neutralHome: string | undefined;
+/** An empty folder used as HOME so no user config, credential store or ssh config is read. */
+export function neutralDir(): string {
+  if (!neutralHome || !existsSync(neutralHome)) {
+    neutralHome = mkdtempSync(join(tmpdir(), 'gitguard-home-'));
+    process.once('exit', () => rmSync(neutralHome!, { recursive: true, force: true }));
+  }
+  return neutralHome;
+}
+
+/** The environment for every git we run: inherited GIT_* variables are dropped on purpose. */
+export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const home = neutralDir();
+  const env: NodeJS.ProcessEnv = {
+    PATH: runEnv().PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: home,
+    LC_ALL: 'C',
+    LANG: 'C',
+    TZ: 'UTC',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_COUNT: '0',
+    GIT_ATTR_NOSYSTEM: '1',
+    GIT_PAGER: 'cat',
+    PAGER: 'cat',
+    GIT_EDITOR: 'false',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: 'false',
+    SSH_ASKPASS: 'false',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_ALLOW_PROTOCOL: 'none',
+    GIT_NO_LAZY_FETCH: '1',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_GRAFT_FILE: '/dev/null',
+    GIT_ADVICE: '0',
+  };
+  const systemRoot = runEnv().SYSTEMROOT;
+  if (systemRoot) env.SYSTEMROOT = systemRoot;
+  return { ...env, ...extra };
+}
