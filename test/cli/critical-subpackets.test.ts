@@ -1,12 +1,10 @@
 // End to end: a real gpg-signed commit whose signature gains, in its unhashed area, a critical
 // subpacket gpg does not understand is B for git (gpg: BADSIG), and so for `gitguard verify`, the
 // signatures-valid rule and a second, cached run; the same with a non-critical one stays G.
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as openpgp from 'openpgp';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { makeGpg, commitSignature, type Gpg } from '../helpers/gpg.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import type { Gpg } from '../helpers/gpg.js';
+import { resignedCommit } from '../helpers/resigned-commit.js';
 import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -29,47 +27,12 @@ describe('gitguard verify on a signature with a critical subpacket in its unhash
   const c: Record<string, string> = {};
 
   beforeAll(async () => {
-    r = makeRepo();
-    gpg = makeGpg(r.env.GNUPGHOME!, r.env);
-    r.run(['config', 'gpg.program', gpg.wrapper]);
-    const ed = gpg.genKey('Ed Edwards <ed@example.com>', 'ed25519', { at: NOW - 30 * 86400 });
-    gpg.trust(ed);
-    r.run(
-      [
-        '-c',
-        `user.signingkey=${ed}`,
-        '-c',
-        'user.email=ed@example.com',
-        'commit',
-        '-q',
-        '--allow-empty',
-        '-S',
-        '-m',
-        'signed',
-      ],
-      {
-        env: {
-          GG_GPG_ARGS: `--faked-system-time ${NOW - 20 * 86400}!`,
-          GIT_COMMITTER_EMAIL: 'ed@example.com',
-          GIT_AUTHOR_EMAIL: 'ed@example.com',
-        },
-      },
-    );
-    c.good = r.head();
-    const raw = execFileSync('git', ['cat-file', 'commit', c.good], { cwd: r.dir, env: r.env }).toString();
-    const armored = commitSignature(c.good, Buffer.from(raw)).signature!;
-    const rewrite = async (critical: boolean): Promise<string> => {
-      const sig = await withUnhashed(armored, 101, critical);
-      const header = 'gpgsig ' + sig.trimEnd().split('\n').join('\n ') + '\n';
-      const text = raw.replace(/^gpgsig [^\n]*\n(?: [^\n]*\n)*/m, header);
-      return r.run(['hash-object', '-t', 'commit', '-w', '--stdin'], { input: text });
-    };
-    c.critical = await rewrite(true);
-    c.plain = await rewrite(false);
-    r.run(['update-ref', 'refs/heads/critical', c.critical]);
-    r.run(['update-ref', 'refs/heads/plain', c.plain]);
-    keyring = join(r.home, 'ed.asc');
-    writeFileSync(keyring, gpg.exportPublic(ed));
+    const made = resignedCommit(NOW);
+    ({ r, gpg, keyring } = made);
+    c.good = made.good;
+    // The same signature with an unknown subpacket (101) in its unhashed area, critical or not.
+    c.critical = made.withSignature('critical', await withUnhashed(made.armored, 101, true));
+    c.plain = made.withSignature('plain', await withUnhashed(made.armored, 101, false));
   }, 60_000);
   afterAll(() => gpg?.kill());
 

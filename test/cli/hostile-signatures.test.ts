@@ -1,12 +1,10 @@
 // Red-team round 3: OpenPGP signature blocks shaped to cost gitguard more than they cost gpg, made
 // from a real gpg signature and compared with git's own letter (%G?, which asks gpg).
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import * as openpgp from 'openpgp';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { makeGpg, commitSignature, type Gpg } from '../helpers/gpg.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import type { Gpg } from '../helpers/gpg.js';
+import { resignedCommit } from '../helpers/resigned-commit.js';
 import { runMain } from '../helpers/cli.js';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -27,29 +25,12 @@ describe('signature blocks that cost more to read than to write', () => {
   const c: Record<string, string> = {};
 
   beforeAll(async () => {
-    r = makeRepo();
-    gpg = makeGpg(r.env.GNUPGHOME!, r.env);
-    r.run(['config', 'gpg.program', gpg.wrapper]);
-    const ed = gpg.genKey('Ed Edwards <ed@example.com>', 'ed25519', { at: NOW - 30 * 86400 });
-    gpg.trust(ed);
-    r.run(['-c', `user.signingkey=${ed}`, 'commit', '-q', '--allow-empty', '-S', '-m', 'signed'], {
-      env: {
-        GG_GPG_ARGS: `--faked-system-time ${NOW - 20 * 86400}!`,
-        GIT_COMMITTER_EMAIL: 'ed@example.com',
-        GIT_AUTHOR_EMAIL: 'ed@example.com',
-      },
-    });
-    c.good = r.head();
-    const raw = execFileSync('git', ['cat-file', 'commit', c.good], { cwd: r.dir, env: r.env }).toString();
-    const armored = commitSignature(c.good, Buffer.from(raw)).signature!;
-    const sig = Buffer.from((await openpgp.unarmor(armored)).data as Uint8Array);
+    const made = resignedCommit(NOW);
+    ({ r, gpg, keyring } = made);
+    c.good = made.good;
+    const sig = Buffer.from((await openpgp.unarmor(made.armored)).data as Uint8Array);
     const rewrite = async (name: string, bytes: Buffer): Promise<void> => {
-      const block = openpgp.armor(openpgp.enums.armor.signature, bytes);
-      const header = 'gpgsig ' + block.trimEnd().split('\n').join('\n ') + '\n';
-      c[name] = r.run(['hash-object', '-t', 'commit', '-w', '--stdin'], {
-        input: raw.replace(/^gpgsig [^\n]*\n(?: [^\n]*\n)*/m, header),
-      });
-      r.run(['update-ref', `refs/heads/${name}`, c[name]]);
+      c[name] = made.withSignature(name, openpgp.armor(openpgp.enums.armor.signature, bytes));
     };
     // gpg skips marker packets ("PGP"): 20,000 of them after the signature, 100 kB. Before: read by
     // openpgp.js at ~2 us a packet (a million, 7 MB and a few KiB once packed: 11 s a commit; gpg: 0.1 s).
@@ -64,8 +45,6 @@ describe('signature blocks that cost more to read than to write', () => {
       'bomb',
       packet(8, Buffer.concat([Buffer.of(1), deflateRawSync(Buffer.concat([sig, Buffer.alloc(64 * 1024 * 1024)]))])),
     );
-    keyring = join(r.home, 'ed.asc');
-    writeFileSync(keyring, gpg.exportPublic(ed));
   }, 120_000);
   afterAll(() => gpg?.kill());
 
