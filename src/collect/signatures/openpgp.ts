@@ -20,15 +20,15 @@
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { fastVerify, verifyParams } from './openpgp-fast.js';
-import { armorCrcMismatch, readQuickSignature } from './openpgp-sig.js';
-import { criticalProblem, gpgIssuer, signaturePacketBodies, subpacketAreas } from './openpgp-critical.js';
+import { readQuickSignature } from './openpgp-sig.js';
+import { readSignatureBlock } from './openpgp-block.js';
+import { judgeGood } from './openpgp-judge.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { Entry, keyMemos, parsedFiles, remember, sha256 } from './openpgp-key-facts.js';
 import { checkLimits, keyringWork, parseKeyFile, type KeyLimits, type KeySource } from './openpgp-keyfile.js';
 import {
   type AnyKeyPacket,
-  CONFIG,
   type Revocation,
   SIGNING_ALGOS,
   type SigData,
@@ -41,14 +41,6 @@ import {
   message,
   seconds,
 } from './openpgp-packets.js';
-
-/**
- * The largest signature block read: an honest one is a few KiB (an RSA-16384 signature with both
- * subpacket areas full stays under 40 KiB armored), while openpgp.js's parse costs about 2 us a
- * packet: a good signature followed by a million marker packets (7 MB, a few KiB packed) took 11 s
- * a commit, where gpg takes 0.1 s. Over it the verdict is E; git may say G.
- */
-const MAX_SIGNATURE_BLOCK = 64 * 1024;
 
 const { enums } = openpgp;
 
@@ -70,15 +62,6 @@ function v4Trailer(hashedLength: number): Buffer {
   t[1] = 0xff;
   t.writeUInt32BE(hashedLength, 2);
   return t;
-}
-
-/** Clears openpgp.js's own critical-subpacket refusals on a parsed packet: criticalProblem() judges those. */
-function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
-  const s = sig as unknown as {
-    unknownSubpackets: Array<{ critical: boolean }>;
-    rawNotations: Array<{ critical: boolean }>;
-  };
-  for (const x of [...s.unknownSubpackets, ...s.rawNotations]) x.critical = false;
 }
 
 /** What each keyring was built from: its sources and options, and each primary key with its files. */
@@ -212,50 +195,9 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     const quick = options.quick === false ? undefined : await quickVerify(payload, armoredSig);
     if (quick) return quick;
     const base: OpenPgpVerdict = { letter: 'E', format: 'openpgp', identities: [] };
-    if (armoredSig.length > MAX_SIGNATURE_BLOCK)
-      return {
-        ...base,
-        reason: `the signature block is ${armoredSig.length} bytes, over gitguard's limit of ${MAX_SIGNATURE_BLOCK / 1024} KiB (an honest one is a few KiB)`,
-      };
-    let packets: openpgp.SignaturePacket[];
-    try {
-      const sig = await openpgp.readSignature({ armoredSignature: armoredSig, config: CONFIG });
-      packets = [...sig.packets];
-    } catch (e) {
-      return { ...base, reason: `the signature block cannot be read: ${message(e)}` };
-    }
-    if (packets.length !== 1) {
-      return {
-        ...base,
-        reason: packets.length
-          ? `the block holds ${packets.length} signatures; git accepts exactly one`
-          : 'the block holds no signature',
-      };
-    }
-    const sig = packets[0]!;
-    // gpg's critical-subpacket rule, read from the packet's own bytes (openpgp.js keeps no raw
-    // unhashed area, and ignores critical bits there); openpgp.js's own critical checks are then
-    // switched off on this packet, so that only this rule decides.
-    let critical: string | undefined;
-    let issuer: { fingerprint?: string; keyId?: string };
-    try {
-      const bytes = (await openpgp.unarmor(armoredSig, CONFIG)).data as Uint8Array;
-      if (armorCrcMismatch(armoredSig, bytes))
-        return { ...base, reason: 'the armor checksum does not match (gpg reads no signature from it)' };
-      const bodies = signaturePacketBodies(bytes);
-      const areas = bodies?.length === 1 ? subpacketAreas(bodies[0]!) : undefined;
-      if (!areas)
-        return {
-          ...base,
-          reason:
-            'the signature packet cannot be read exactly as gpg reads it (a subpacket area runs past the packet or is over 10000 octets)',
-        };
-      critical = criticalProblem(areas.hashed, areas.unhashed);
-      issuer = gpgIssuer(areas.hashed, areas.unhashed);
-    } catch (e) {
-      return { ...base, reason: `the signature block cannot be read: ${message(e)}` };
-    }
-    ignoreCriticalBits(sig);
+    const block = await readSignatureBlock(armoredSig);
+    if ('reason' in block) return { ...base, reason: block.reason };
+    const { sig, issuer, critical } = block;
     // The signer's key as gpg finds it: by the hashed issuer fingerprint, else by the issuer key id.
     const issuerFpr = issuer.fingerprint;
     const v: OpenPgpVerdict = { ...base, signingKey: issuerFpr ?? issuer.keyId ?? '0000000000000000' };
@@ -310,53 +252,10 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         };
         continue;
       }
-      return judgeGood(r, entry, sub, kp, critical);
+      return judgeGood(r, entry, sub, kp, now, critical);
     }
     if (bad) return bad;
     return { ...v, reason: lastReason || `no usable key ${v.signingKey} in the keyring` };
-  }
-
-  /**
-   * A cryptographically good signature `r` by `kp`: the key's facts, then git's letter. `critical`:
-   * why gpg calls it bad anyway (after the key and time checks, as gpg orders them).
-   */
-  async function judgeGood(
-    r: OpenPgpVerdict,
-    entry: Entry,
-    sub: openpgp.Subkey | undefined,
-    kp: AnyKeyPacket,
-    critical?: string,
-  ): Promise<OpenPgpVerdict> {
-    const pf = await entry.facts();
-    const sf = sub ? await entry.subkeyFacts(sub) : undefined;
-    r.identities = pf.identities;
-    const unusable = sf?.unusable ?? pf.unusable;
-    if (unusable) return { ...r, reason: unusable };
-    if (r.signedAt !== undefined && r.signedAt < seconds(kp.created)) {
-      return { ...r, reason: 'the key is newer than the signature (a time conflict gpg refuses to check)' };
-    }
-    if (critical) return { ...r, letter: 'B', reason: `bad signature: ${critical}` };
-    const exp = [pf.expiresAt, sf?.expiresAt].filter((x): x is number => x !== undefined);
-    if (exp.length) r.keyExpiresAt = Math.min(...exp);
-    const revs = [pf.revocation, sf?.revocation].filter((x): x is Revocation => x !== undefined);
-    const rev = revs.find((x) => x.hard) ?? revs.sort((a, b) => a.at - b.at)[0];
-    if (rev) {
-      r.revokedAt = rev.at;
-      if (rev.reason !== undefined) r.revocationReason = rev.reason;
-      r.hardRevoked = rev.hard;
-    }
-    const t = seconds(now());
-    if (r.signatureExpiresAt !== undefined && t >= r.signatureExpiresAt)
-      return { ...r, letter: 'X', reason: 'the signature has expired' };
-    if (r.keyExpiresAt !== undefined && t >= r.keyExpiresAt)
-      return { ...r, letter: 'Y', reason: 'the key has expired' };
-    if (rev)
-      return {
-        ...r,
-        letter: 'R',
-        reason: rev.hard ? 'the key is revoked (compromised or no reason given)' : 'the key is revoked',
-      };
-    return { ...r, letter: 'G' };
   }
 
   /**
@@ -390,6 +289,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       entry,
       sub,
       kp,
+      now,
     );
   }
 

@@ -1,0 +1,50 @@
+// git's letter for a cryptographically good OpenPGP signature: the key's own facts (usable,
+// created before the signature, expiry, revocation) judged the way gpg orders its checks, at the
+// keyring's clock ("now", as gpg does), with the facts kept so a policy can judge the signing time.
+import type * as openpgp from 'openpgp';
+import type { OpenPgpVerdict } from '../../domain/signature.js';
+import type { Entry } from './openpgp-key-facts.js';
+import { type AnyKeyPacket, type Revocation, seconds } from './openpgp-packets.js';
+
+/**
+ * A good signature `r` by `kp` (`sub` of `entry`, or its primary): the key's facts, then git's
+ * letter. `critical`: why gpg calls it bad anyway (after the key and time checks, as gpg orders them).
+ */
+export async function judgeGood(
+  r: OpenPgpVerdict,
+  entry: Entry,
+  sub: openpgp.Subkey | undefined,
+  kp: AnyKeyPacket,
+  now: () => Date,
+  critical?: string,
+): Promise<OpenPgpVerdict> {
+  const pf = await entry.facts();
+  const sf = sub ? await entry.subkeyFacts(sub) : undefined;
+  r.identities = pf.identities;
+  const unusable = sf?.unusable ?? pf.unusable;
+  if (unusable) return { ...r, reason: unusable };
+  if (r.signedAt !== undefined && r.signedAt < seconds(kp.created)) {
+    return { ...r, reason: 'the key is newer than the signature (a time conflict gpg refuses to check)' };
+  }
+  if (critical) return { ...r, letter: 'B', reason: `bad signature: ${critical}` };
+  const exp = [pf.expiresAt, sf?.expiresAt].filter((x): x is number => x !== undefined);
+  if (exp.length) r.keyExpiresAt = Math.min(...exp);
+  const revs = [pf.revocation, sf?.revocation].filter((x): x is Revocation => x !== undefined);
+  const rev = revs.find((x) => x.hard) ?? revs.sort((a, b) => a.at - b.at)[0];
+  if (rev) {
+    r.revokedAt = rev.at;
+    if (rev.reason !== undefined) r.revocationReason = rev.reason;
+    r.hardRevoked = rev.hard;
+  }
+  const t = seconds(now());
+  if (r.signatureExpiresAt !== undefined && t >= r.signatureExpiresAt)
+    return { ...r, letter: 'X', reason: 'the signature has expired' };
+  if (r.keyExpiresAt !== undefined && t >= r.keyExpiresAt) return { ...r, letter: 'Y', reason: 'the key has expired' };
+  if (rev)
+    return {
+      ...r,
+      letter: 'R',
+      reason: rev.hard ? 'the key is revoked (compromised or no reason given)' : 'the key is revoked',
+    };
+  return { ...r, letter: 'G' };
+}
