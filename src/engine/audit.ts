@@ -7,7 +7,7 @@ import { discoverRepository } from '../collect/repository.js';
 import { inRun } from '../collect/run-context.js';
 import { recordJudgedTips } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
-import type { HistorySession, TrustOptions } from './history.js';
+import type { HistorySession, TrustOptions } from './history-session.js';
 import { ciTestMerge } from './ci-test-merge.js';
 import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
 import { registry } from '../rules/index.js';

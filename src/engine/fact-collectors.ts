@@ -33,7 +33,8 @@ import { parseForgePolicy } from '../collect/policy-forge.js';
 import type { ForgeRequest } from '../collect/forge/target.js';
 import { FORGE_OFF } from '../rules/lib/forge.js';
 import { collectLedger } from './ledger.js';
-import { openHistory, type HistoryScope, type HistorySession, type TrustOptions } from './history.js';
+import { openHistory } from './history.js';
+import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
 
 /** What a run collects facts for: the repository, and the scope and options of the command. */
 export interface FactRequest {

@@ -1,13 +1,13 @@
 // Sets up the one walk over history that every per-commit rule (and `gitguard verify`) consumes:
 // the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
 // rules run, the trust collector that attaches policies and verdicts to each commit.
-import { readBounded } from '../collect/safe-fs.js';
-import { createHash } from 'node:crypto';
-import { ExpectedError, GitError, fileError, firstLine } from '../errors.js';
+import { ExpectedError, GitError, firstLine } from '../errors.js';
+import { loadUserKeys, readKeyFile } from '../collect/user-keys.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { createShadow, gitText, type Shadow } from '../collect/git.js';
 import { resolveCommitId } from './ledger.js';
-import { testMergeParents, type TestMerge } from './ci-test-merge.js';
+import { testMergeParents } from './ci-test-merge.js';
+import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader, TamperedObjectError } from '../collect/objects.js';
@@ -17,183 +17,13 @@ import { TrustCollector } from '../collect/trust.js';
 import { known } from '../collect/commit-flags.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { VerifyCache } from '../collect/verify-cache.js';
-import { loadKeyring } from '../collect/signatures/keyring.js';
-import { parseAllowedSigners } from '../collect/signatures/allowed-signers.js';
-import type { AllowedSigner } from '../domain/keys.js';
-import type { TrustedKeys } from '../collect/signatures/verify.js';
-import type { RawKeys } from '../collect/signatures/pool.js';
 import { DEFAULT_PROTECTED_PATHS, type Policy } from '../domain/policy.js';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
-import type { Keyring } from '../domain/keys.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
-import { resolveTrustRoot, type FirstPolicyMemo, type TrustRoot } from '../collect/trust-root.js';
+import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js';
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { isAncestor } from '../collect/protected-refs.js';
 import { readLedger } from '../collect/ledger.js';
-
-export interface TrustOptions {
-  /** OpenPGP key files (armored or binary) to check signatures against when there is no policy. */
-  keyrings?: string[];
-  /** SSH allowed-signers files, likewise. */
-  allowedSigners?: string[];
-  /** Commits before this one are out of scope; it is trusted by its own policy. */
-  trustRoot?: string;
-  /** Revocation files (SSH public keys or fingerprints, one per line): signatures by these keys are void. */
-  revokedKeys?: string[];
-  /** Use and update the verdict cache in .git/gitguard/ (default true). */
-  cache?: boolean;
-  env?: NodeJS.ProcessEnv;
-}
-
-export interface HistoryScope {
-  all?: boolean;
-  /** A revision range as git takes it ("main~10..main", "v1.0..", a single commit). */
-  range?: string;
-  /** CI: only commits after this revision (base..HEAD, or base..each tip with all). */
-  base?: string;
-  /** Exact revisions (object ids, ^id to exclude), as the pre-push check computes them. */
-  revisions?: string[];
-  /** A CI run's test merge (GitHub pull_request, GitLab merged results): when HEAD is it, its parents are walked instead (ci-test-merge.ts). */
-  testMerge?: TestMerge;
-  /** Object folders beyond the repository's own (a pushed update in pre-receive quarantine). */
-  objectDirs?: string[];
-  /** HEAD is accepted history, not what is judged (the server's HEAD in the pre-receive hook): its policy's trust_root holds as given. */
-  headAccepted?: boolean;
-  /** Asked once the scope is known, before the walk: may leave out what an earlier run judged (engine/incremental.ts). */
-  resume?: Resume;
-  /**
-   * The audit of HEAD or --all: when nothing names the trust root and no tip has a policy folder, the
-   * walk starts as if the default root were none and the session's confirmRoot() checks it after the
-   * walk (see openHistory), instead of a search of the whole first-parent chain before it.
-   */
-  speculateRoot?: boolean;
-  /** The default root's answers by tip ('' none) that a speculative run of this audit already searched for. */
-  rootAnswers?: ReadonlyArray<readonly [tip: string, first: string]>;
-}
-
-/** The scope about to be walked, for the resume hook. */
-export interface ResumePoint {
-  shadow: Shadow;
-  history: HistoryFacts;
-  /** Tips and exclusions (^ the trust root's parents). */
-  revisions: readonly string[];
-  trustRoot?: string;
-  /** The .gitguard tree id at the tip ('' none); undefined when the walk did not read it (no signature rules). */
-  headPolicyTree?: string;
-}
-
-/** Commits to leave out of the walk (^oid, with their ancestors), and what the walk must assume of them as parents. */
-export interface Resumed {
-  exclude: string[];
-  judged: Array<{ oid: string; policyOk?: boolean }>;
-}
-
-/** An earlier run to resume (engine/incremental.ts). */
-export interface Resume {
-  /** Before the trust root is resolved: the default root as earlier runs found it, to be filled with this run's answers. */
-  rootMemo(history: HistoryFacts): FirstPolicyMemo | undefined;
-  /** Once the scope is known, before the walk: what to leave out, if the earlier run may be resumed. */
-  at(point: ResumePoint): Promise<Resumed | undefined>;
-}
-
-export interface HistorySession {
-  revisions: string[];
-  description: string;
-  /** The policy at the tip (HEAD), when signature checks run and there is one. */
-  headPolicy?: Policy;
-  trustRoot?: string;
-  /** Where the trust root came from (--trust-root, the ledger, the policy, or the default). */
-  trustRootInfo?: TrustRoot;
-  /** The tips walked, before a resume hook left anything out. */
-  tips: string[];
-  /** The .gitguard tree id at the tip ('' none), when signature checks run. */
-  headPolicyTree?: string;
-  /** Whether a walked (or assumed) commit's policy may judge its children, when signature checks run. */
-  passesOn?(oid: string): boolean | undefined;
-  /** How many commits the walk yields, once git has listed them (the walk has started). */
-  total?: number;
-  /**
-   * After the walk: false when the walk began without a search for the default trust root
-   * (HistoryScope.speculateRoot) and there is one after all, so nothing judged may be used and the
-   * audit runs again without speculating (with rootAnswers(), so it need not search again). True otherwise.
-   */
-  confirmRoot(): Promise<boolean>;
-  rootAnswers?(): Array<readonly [tip: string, first: string]>;
-  commits(): AsyncGenerator<CommitFacts>;
-  /** The same commits in arrays, in order: cheaper for consumers that look at every one. */
-  batches(): AsyncGenerator<CommitFacts[]>;
-  /** Annotated tags under refs/tags, each judged like a commit (tagger as the identity). */
-  tags(): Promise<TrustedTag[]>;
-  close(): void;
-}
-
-// Each key option's name for its file, and how to make one.
-const KEY_FILES = {
-  keyring: ['keyring', '--keyring', 'pass --keyring FILE with OpenPGP public keys (gpg --export --armor KEYID > FILE)'],
-  allowedSigners: [
-    'allowed-signers file',
-    '--allowed-signers',
-    'pass --allowed-signers FILE in git\'s gpg.ssh.allowedSignersFile format ("email ssh-ed25519 AAAA...")',
-  ],
-  revokedKeys: [
-    'revoked-keys file',
-    '--revoked-keys',
-    'pass --revoked-keys FILE listing revoked SSH public keys or fingerprints, one per line',
-  ],
-} as const;
-
-/** A key file named on the command line (a whole exported keyring fits). */
-const USER_KEY_FILE_MAX = 64 * 1024 * 1024;
-
-function readKeyFile(file: string, kind: keyof typeof KEY_FILES): Buffer {
-  try {
-    return readBounded(file, USER_KEY_FILE_MAX, { follow: true });
-  } catch (err) {
-    throw fileError('read', KEY_FILES[kind][0], file, err, KEY_FILES[kind][2]);
-  }
-}
-
-async function loadUserKeys(
-  opts: TrustOptions,
-  cache: VerifyCache | undefined,
-): Promise<(TrustedKeys & { id: string; raw: RawKeys }) | undefined> {
-  const pgp = (opts.keyrings ?? []).map((file) => ({ file, data: readKeyFile(file, 'keyring') }));
-  const ssh = (opts.allowedSigners ?? []).map((file) => ({ file, data: readKeyFile(file, 'allowedSigners') }));
-  if (!pgp.length && !ssh.length) return undefined;
-  const id = createHash('sha256');
-  for (const k of [...pgp, ...ssh]) id.update(k.file).update('\0').update(k.data);
-  const keysId = id.copy().digest('hex');
-  let loaded: Promise<Keyring> | undefined;
-  const load = (): Promise<Keyring> => {
-    loaded ??= loadKeyring(pgp).catch((err: Error) => {
-      throw new ExpectedError(firstLine(err.message), KEY_FILES.keyring[2]);
-    });
-    return loaded;
-  };
-  // Keys are parsed up front so a bad key file is reported at once, unless this exact set (same
-  // bytes) parsed cleanly in an earlier run: then only when a signature needs them.
-  let keyring: Keyring | (() => Promise<Keyring>) | undefined;
-  if (pgp.length) {
-    if (cache?.knownGoodKeys(keysId)) keyring = load;
-    else {
-      keyring = await load();
-      cache?.markGoodKeys(keysId);
-    }
-  }
-  const allowedSigners: AllowedSigner[] = [];
-  for (const k of ssh) {
-    try {
-      allowedSigners.push(...parseAllowedSigners(k.data.toString('utf8'), k.file));
-    } catch (err) {
-      throw new ExpectedError(firstLine((err as Error).message), KEY_FILES.allowedSigners[2]);
-    }
-  }
-  const raw: RawKeys = {
-    openpgp: pgp,
-    allowedSigners: ssh.map((k) => ({ file: k.file, text: k.data.toString('utf8') })),
-  };
-  return { ...(keyring ? { keyring } : {}), allowedSigners, id: id.digest('hex').slice(0, 16), raw };
-}
 
 async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
   const hint = 'give a range git understands, e.g. main~20..main or origin/main..HEAD';

@@ -38,12 +38,12 @@ import { DATE_TOLERANCE_S } from '../rules/commit-dates-plausible.js';
 import { VERSION } from '../version.js';
 import type { CatalogEntry } from './catalog.js';
 import { RULES_DIR } from './catalog.js';
-import type { Resume, ResumePoint, Resumed, HistorySession } from './history.js';
+import type { Resume, ResumePoint, Resumed, HistorySession } from './history-session.js';
 import type { SecretsResume } from './fact-collectors.js';
 import type { RuleRun } from './run-rules.js';
 import type { FirstPolicyMemo } from '../collect/trust-root.js';
 import type { WalkInfo } from '../report/types.js';
-import type { TrustOptions } from './history.js';
+import type { TrustOptions } from './history-session.js';
 
 export interface IncrementalRequest {
   repository: RepositoryInfo;

@@ -11,7 +11,7 @@ import { isAncestor, lostCommits, protectionOf } from '../collect/protected-refs
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
-import type { TrustOptions } from './history.js';
+import type { TrustOptions } from './history-session.js';
 import { exitCodeFor, failsRun } from '../domain/verdict.js';
 import { runRules } from './run-rules.js';
 import { FactStore } from './facts.js';

@@ -21,7 +21,7 @@ import { judge, policyName } from '../domain/judgement.js';
 import { failsRun } from '../domain/verdict.js';
 import { escapeText } from '../domain/escape.js';
 import type { CatalogEntry } from './catalog.js';
-import type { HistorySession } from './history.js';
+import type { HistorySession } from './history-session.js';
 import { runRules } from './run-rules.js';
 import { FactStore } from './facts.js';
 import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';

@@ -19,7 +19,7 @@ import { severityRank } from '../domain/severity.js';
 /** The rule that says whether the policy at HEAD came in with a maintainer's signature. */
 const POLICY_GUARD = 'policy-changes-authorized';
 import type { CatalogEntry } from './catalog.js';
-import type { HistorySession } from './history.js';
+import type { HistorySession } from './history-session.js';
 import { vulnerabilityDatabase } from './rule-data.js';
 
 export interface RuleRun {

@@ -5,7 +5,8 @@ import { judgeMergetags, type MergetagJudgement } from '../rules/lib/mergetags.j
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import type { TrustedCommit } from '../domain/trust.js';
-import { openHistory, type TrustOptions } from './history.js';
+import { openHistory } from './history.js';
+import type { TrustOptions } from './history-session.js';
 
 export interface VerifyRequest {
   path: string;
