@@ -5,15 +5,15 @@ import type { CommitRecord } from '../domain/commit.js';
 import { PolicyError } from './policy.js';
 import type { Policy } from '../domain/policy.js';
 import type { ObjectReader } from './objects.js';
-import { keylessVerdict, malformedVerdict, verifySignature, type TrustedKeys } from './signatures/verify.js';
+import { keylessVerdict, type TrustedKeys } from './signatures/verify.js';
+import { trustTag } from './tag-trust.js';
 import type { Verdict } from '../domain/signature.js';
 import type { TagRecord } from '../domain/commit.js';
 import type { VerifyCache } from './verify-cache.js';
 import type { RawKeys } from './signatures/pool.js';
-import { CI_PATHS } from '../domain/protected-paths.js';
 import { verifyMergetags, type MergetagKeys } from './mergetags.js';
 import { CommitFlags, known } from './commit-flags.js';
-import { readPolicyTree } from './policy-tree.js';
+import { PolicyStore } from './policy-store.js';
 import { CiGateReader } from './ci-runs-gitguard.js';
 import { TrustVerifier } from './trust-verifier.js';
 import { whyNoPolicy } from './no-policy-reason.js';
@@ -22,6 +22,7 @@ import type { RevokedKeys } from '../domain/trust.js';
 import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { OidIndex } from '../domain/oid-index.js';
 import { WatchedPaths, type OwnPaths } from './watched-paths.js';
+import { watchedChanges } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
 
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
@@ -29,25 +30,23 @@ import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } f
 export class TrustCollector {
   /** Every commit walked or looked up, numbered: the per-commit state below is columns indexed by it. */
   private readonly index = new OidIndex();
-  private readonly policies = new Map<string, Promise<Policy | undefined>>();
-  /** The tree id each loaded policy came from: what verdicts are cached under. */
-  private readonly treeIdOf = new WeakMap<Policy, string>();
-  private readonly oidBytes: 20 | 32;
   private readonly verifier: TrustVerifier;
+  private readonly store: PolicyStore;
   private readonly ciGates: CiGateReader;
   /** The policy folder's and the protected paths' ids in each commit. */
   private readonly paths: WatchedPaths;
 
   constructor(
-    private readonly reader: ObjectReader,
+    reader: ObjectReader,
     objectFormat: 'sha1' | 'sha256',
     private readonly userKeys: (TrustedKeys & { id: string; raw: RawKeys }) | undefined,
     cache?: VerifyCache,
   ) {
-    this.oidBytes = objectFormat === 'sha256' ? 32 : 20;
+    const oidBytes = objectFormat === 'sha256' ? 32 : 20;
     this.verifier = new TrustVerifier(cache);
-    this.ciGates = new CiGateReader(reader, this.oidBytes);
-    this.paths = new WatchedPaths(this.index, reader, this.oidBytes, () => this.watched);
+    this.store = new PolicyStore(reader, oidBytes, this.verifier);
+    this.ciGates = new CiGateReader(reader, oidBytes);
+    this.paths = new WatchedPaths(this.index, reader, oidBytes, () => this.watched);
     if (userKeys) this.verifier.addRawKeys(`keys:${userKeys.id}`, userKeys.raw);
     this.userTrustId = userKeys && `keys:${userKeys.id}`;
   }
@@ -146,37 +145,7 @@ export class TrustCollector {
 
   /** The policy in a .gitguard tree (memoised by tree id: it changes rarely). */
   policyAt(treeOid: string, where: string): Promise<Policy | undefined> {
-    let p = this.policies.get(treeOid);
-    if (!p) {
-      p = this.loadPolicy(treeOid, where).then((pol) => {
-        if (pol) this.treeIdOf.set(pol, treeOid);
-        return pol;
-      });
-      this.policies.set(treeOid, p);
-    }
-    return p;
-  }
-
-  private async loadPolicy(treeOid: string, where: string): Promise<Policy | undefined> {
-    const read = await readPolicyTree(this.reader, this.oidBytes, treeOid, where);
-    if (!read) return undefined;
-    this.verifier.addRawKeys(`policy:${treeOid}`, read.raw);
-    return read.policy;
-  }
-
-  /** Whether the CI configuration in this state runs gitguard (its files mention it). */
-  private ciGate(state: readonly (string | null)[]): Promise<boolean | undefined> {
-    return this.ciGates.runsGitguard(CI_PATHS.map((p) => state[this.watched.indexOf(p)] ?? null));
-  }
-
-  /** The policy of a tree id already loaded (undefined: none there, or not loaded yet). */
-  private readonly loaded = new Map<string, Policy | undefined>();
-
-  private async policyLoaded(treeOid: string, where: string): Promise<Policy | undefined> {
-    if (this.loaded.has(treeOid)) return this.loaded.get(treeOid);
-    const p = await this.policyAt(treeOid, where);
-    this.loaded.set(treeOid, p);
-    return p;
+    return this.store.at(treeOid, where);
   }
 
   // Runs once per commit. Everything it needs is usually known already (parents come first, verdicts
@@ -255,35 +224,19 @@ export class TrustCollector {
     // from the trust root): content taken over from an unrelated history is a change like any other.
     const rootedFlags = (yield isRoot ? commit.parents.map(() => false) : known(parentRooted)) as boolean[];
     const counted = rootedFlags.some(Boolean) ? commit.parents.filter((_, i) => rootedFlags[i]) : commit.parents;
-    let changedPaths: string[] = [];
-    let ciGateRemoved = false;
-    let ciGateUnknown = false;
-    if (this.watched.length) {
-      const parentStates = (yield known(counted.map((p) => this.paths.stateOf(p)))) as Array<
-        readonly (string | null)[]
-      >;
-      changedPaths = this.watched.filter((_, i) =>
-        parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null,
-      );
-      const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
-      if (ciTouched) {
-        // A CI file a partial clone left out makes its side unknown: no removal is claimed from it,
-        // and ci-gate-kept says how many changes it could not judge.
-        const own = (yield this.ciGate(ownState)) as boolean | undefined;
-        const parents =
-          own === true
-            ? []
-            : ((yield Promise.all(parentStates.map((s) => this.ciGate(s)))) as Array<boolean | undefined>);
-        ciGateRemoved = own === false && parents.some((g) => g === true);
-        ciGateUnknown = !ciGateRemoved && own !== true && (own === undefined || parents.includes(undefined));
-      }
-    }
+    const { changedPaths, ciGateRemoved, ciGateUnknown } = yield* watchedChanges(
+      this.watched,
+      this.paths,
+      this.ciGates,
+      counted,
+      ownState,
+    );
     // A policy that cannot be read judges nothing: the commits it would judge are not authorized
     // (with the reason), and the rest of the history is still judged.
     let broken: { at: string; message: string } | undefined;
     const loadNew = async (tree: string, at: string): Promise<Policy | undefined> => {
       try {
-        return await this.policyLoaded(tree, at);
+        return await this.store.loaded(tree, at);
       } catch (err) {
         if (!(err instanceof PolicyError)) throw err;
         broken ??= { at, message: err.message.replace(/^\S+ at [0-9a-f]{12}: /, '') };
@@ -292,7 +245,7 @@ export class TrustCollector {
     };
     // Policies already loaded are taken without awaiting: the common case, once per commit.
     const load = (tree: string, at: string): Policy | undefined | Promise<Policy | undefined> =>
-      this.loaded.has(tree) ? this.loaded.get(tree) : loadNew(tree, at);
+      this.store.isLoaded(tree) ? this.store.get(tree) : loadNew(tree, at);
     const ownPolicy = (yield ownTree ? load(ownTree, commit.oid) : undefined) as Policy | undefined;
     const ownBroken = broken;
     const parentTrees: string[] = [];
@@ -338,12 +291,7 @@ export class TrustCollector {
     if (judges.length) {
       const verifications: Verification[] = [];
       for (const { policy, from } of judges) {
-        const v = this.verifier.verify(
-          commit,
-          `policy:${this.treeIdOf.get(policy) ?? policy.label}`,
-          policy,
-          ownPolicy,
-        );
+        const v = this.verifier.verify(commit, this.trustIdOf(policy), policy, ownPolicy);
         verifications.push({ policy, from, verdict: (yield v) as Verdict });
       }
       trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
@@ -400,76 +348,31 @@ export class TrustCollector {
   }
 
   /** Judges a signed tag (tagger as committer and author) by the policy at the tip, or the user's keys. */
-  async trustTag(tag: TagRecord, policy: Policy | undefined): Promise<TrustedCommit> {
-    const who = tag.tagger ?? { name: '', email: '', time: 0, tz: '+0000' };
-    const keysFor = (): { trustId: string; keys: TrustedKeys } | undefined =>
-      policy
-        ? {
-            trustId: `policy:${this.treeIdOf.get(policy) ?? policy.label}`,
-            keys: { keyring: policy.keyring, allowedSigners: policy.allowedSigners },
-          }
-        : this.userKeys
-          ? { trustId: `keys:${this.userKeys.id}`, keys: this.userKeys }
-          : undefined;
-    const k = keysFor();
-    // As for commits: a verdict is only the bytes' that hash to the tag's id, and only for a tag read as git reads it.
-    const verdict: Verdict = !tag.hashOk
-      ? {
-          letter: 'B',
-          format: 'unknown',
-          identities: [],
-          reason: 'the object stored under this tag id does not hash to it: its content was altered',
-        }
-      : tag.malformed
-        ? malformedVerdict('tag', tag.malformed)
-        : !tag.signature
-          ? { letter: 'N', format: 'none', identities: [] }
-          : k
-            ? await this.verifier.cached(tag.oid, k.trustId, () =>
-                verifySignature(tag.payload, tag.signature!, k.keys, who.time, who.email),
-              )
-            : await verifySignature(tag.payload, tag.signature, { allowedSigners: [] }, who.time, who.email);
-    const record: CommitRecord = {
-      oid: tag.oid,
-      tree: '',
-      parents: [],
-      author: who,
-      committer: who,
-      signatures: [],
-      mergetags: [],
-      payload: tag.payload,
-      message: tag.message,
-      subject: `tag ${tag.name}`,
-      hashOk: tag.hashOk,
+  trustTag(tag: TagRecord, policy: Policy | undefined): Promise<TrustedCommit> {
+    return trustTag(tag, policy ? this.keysOf(policy) : this.userKeySet(), this.verifier, this.revoked);
+  }
+
+  /** A policy's key set, its verdicts cached under the tree id it came from. */
+  private keysOf(policy: Policy): MergetagKeys {
+    return {
+      policy,
+      trustId: this.trustIdOf(policy),
+      keys: { keyring: policy.keyring, allowedSigners: policy.allowedSigners },
     };
-    const mode = policy ? 'policy' : this.userKeys ? 'keys' : 'none';
-    return Object.assign(record, {
-      trust: {
-        mode,
-        verifications: [{ ...(policy ? { policy } : {}), verdict }],
-        policyChanged: false,
-        trustRoot: false,
-        changedPaths: [],
-        ciGateRemoved: false,
-        ...(this.revoked ? { revoked: this.revoked } : {}),
-      } as CommitTrust,
-    });
+  }
+
+  private trustIdOf(policy: Policy): string {
+    return this.store.trustIdOf(policy);
+  }
+
+  private userKeySet(): MergetagKeys | undefined {
+    return this.userKeys && { trustId: this.userTrustId!, keys: this.userKeys };
   }
 
   /** The key sets that judged a commit, for the tags embedded in it (undefined: no keys at all). */
   private mergetagKeys(trust: CommitTrust): MergetagKeys[] | undefined {
-    if (trust.mode === 'keys' && this.userKeys) return [{ trustId: `keys:${this.userKeys.id}`, keys: this.userKeys }];
+    if (trust.mode === 'keys') return this.userKeys && [this.userKeySet()!];
     if (trust.mode !== 'policy') return undefined;
-    return trust.verifications.flatMap(({ policy: p }) =>
-      p
-        ? [
-            {
-              policy: p,
-              trustId: `policy:${this.treeIdOf.get(p) ?? p.label}`,
-              keys: { keyring: p.keyring, allowedSigners: p.allowedSigners },
-            },
-          ]
-        : [],
-    );
+    return trust.verifications.flatMap(({ policy: p }) => (p ? [this.keysOf(p)] : []));
   }
 }

@@ -1,0 +1,44 @@
+// What a commit changes at the watched paths, against the parents whose state counts, and whether
+// the change took gitguard out of the CI configuration. Steps (steps.ts): synchronous unless a
+// parent's state or a CI file still has to be read.
+import { CI_PATHS } from '../domain/protected-paths.js';
+import type { CiGateReader } from './ci-runs-gitguard.js';
+import { known } from './commit-flags.js';
+import type { Steps } from './steps.js';
+import type { WatchedPaths } from './watched-paths.js';
+
+export interface WatchedChanges {
+  changedPaths: string[];
+  ciGateRemoved: boolean;
+  /** A CI file a partial clone left out: whether the gate was removed cannot be told. */
+  ciGateUnknown: boolean;
+}
+
+type State = readonly (string | null)[];
+
+/** `ownState`: the commit's ids at `watched`; `counted`: the parents it is measured against. */
+export function* watchedChanges(
+  watched: readonly string[],
+  paths: WatchedPaths,
+  ciGates: CiGateReader,
+  counted: readonly string[],
+  ownState: State,
+): Steps<WatchedChanges> {
+  const out: WatchedChanges = { changedPaths: [], ciGateRemoved: false, ciGateUnknown: false };
+  if (!watched.length) return out;
+  const parentStates = (yield known(counted.map((p) => paths.stateOf(p)))) as State[];
+  out.changedPaths = watched.filter((_, i) =>
+    parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null,
+  );
+  if (!out.changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p))) return out;
+  // Whether the CI configuration in a state runs gitguard (its files mention it).
+  const gate = (state: State): Promise<boolean | undefined> =>
+    ciGates.runsGitguard(CI_PATHS.map((p) => state[watched.indexOf(p)] ?? null));
+  // A CI file a partial clone left out makes its side unknown: no removal is claimed from it,
+  // and ci-gate-kept says how many changes it could not judge.
+  const own = (yield gate(ownState)) as boolean | undefined;
+  const parents = own === true ? [] : ((yield Promise.all(parentStates.map(gate))) as Array<boolean | undefined>);
+  out.ciGateRemoved = own === false && parents.some((g) => g === true);
+  out.ciGateUnknown = !out.ciGateRemoved && own !== true && (own === undefined || parents.includes(undefined));
+  return out;
+}
