@@ -1,4 +1,5 @@
 // Which hooks are present, and where git would look for them (core.hooksPath wins over .git/hooks).
+import { effective } from '../domain/config.js';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { readBounded } from './safe-fs.js';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -20,11 +21,6 @@ function markerOf(path: string): 'absent' | 'valid' | 'modified' {
   } catch {
     return 'absent';
   }
-}
-
-function lastValue(config: ConfigEntry[], key: string): ConfigEntry | undefined {
-  for (let i = config.length - 1; i >= 0; i -= 1) if (config[i]!.key === key) return config[i];
-  return undefined;
 }
 
 /** The home folder of `user` from /etc/passwd (git's getpwnam), or undefined. */
@@ -65,7 +61,7 @@ export function hooksDir(
   config: ConfigEntry[],
   env: NodeJS.ProcessEnv = runEnv(),
 ): { dir: string; source: string } {
-  const hp = lastValue(config, 'core.hookspath');
+  const hp = effective(config, 'core.hookspath');
   if (hp && hp.value !== null) {
     return {
       dir: hp.value === '' ? '' : resolveHooksPath(repo, hp.value, env),

@@ -162,3 +162,21 @@ export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts
     ...(alternates ? { alternates } : {}),
   };
 }
+
+/** Annotated tags without a signature (the tag object's id and its ref), as git's own for-each-ref reads them (one process). */
+export async function unsignedAnnotatedTags(gitDir: string): Promise<Array<{ ref: string; oid: string }>> {
+  const out = await gitText(
+    [
+      'for-each-ref',
+      '--format=%(objecttype) %(objectname) %(if)%(contents:signature)%(then)signed%(else)unsigned%(end) %(refname)',
+      'refs/tags/',
+    ],
+    { gitDir, timeoutMs: 60_000 },
+  );
+  const tags: Array<{ ref: string; oid: string }> = [];
+  for (const line of out.split('\n')) {
+    const m = /^tag ([0-9a-f]{40,64}) unsigned (refs\/tags\/\S+)$/.exec(line);
+    if (m) tags.push({ oid: m[1]!, ref: m[2]! });
+  }
+  return tags;
+}

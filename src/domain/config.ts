@@ -1,5 +1,6 @@
 // Config keys and origins as git spells them: pure helpers shared by the config collector and the
 // config rules.
+import type { ConfigEntry } from './model.js';
 
 /** Section and variable names are case-insensitive, the subsection is not. */
 export function normaliseKey(key: string): string {
@@ -13,4 +14,18 @@ export function normaliseKey(key: string): string {
 /** The file an origin names, for reports: "file:/x/.git/config" -> "/x/.git/config". */
 export function originFile(origin: string): string | undefined {
   return origin.startsWith('file:') ? origin.slice(5) : undefined;
+}
+
+/** The entry that decides a single-valued key, as `git config --get` answers: the last one git read. */
+export function effective(config: readonly ConfigEntry[], key: string): ConfigEntry | undefined {
+  for (let i = config.length - 1; i >= 0; i -= 1) if (config[i]!.key === key) return config[i];
+  return undefined;
+}
+
+/** The last value of `key` in the user's own files (global or system): for what decides whom to trust. */
+export function userValue(config: readonly ConfigEntry[], key: string): string | undefined {
+  let v: string | undefined;
+  for (const e of config)
+    if (e.key === key && (e.scope === 'global' || e.scope === 'system') && e.value !== null) v = e.value;
+  return v;
 }

@@ -6,37 +6,31 @@
 // the trust root, so verify and audit pass on the history the policy vouches for from there on.
 // Nothing is committed: the user reviews the files and commits them.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import { ExpectedError, fsReason } from '../errors.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExpectedError } from '../errors.js';
 import type { ConfigEntry } from '../domain/model.js';
+import { effective, userValue } from '../domain/config.js';
+import { expandPath, sshSigningKey } from '../collect/user-signing.js';
+import { GITHUB_COMMITTER, renderPolicy, type ProposedSigner } from './init-policy-file.js';
+import { cleanName, initSummary } from './init-summary.js';
 import { collectConfig } from '../collect/config.js';
 import { gpgExport } from '../collect/gpg.js';
 import { parsePolicy, PolicyError } from '../collect/policy.js';
-import { collectHistory } from '../collect/refs.js';
-import { gitText } from '../collect/git.js';
+import { collectHistory, unsignedAnnotatedTags } from '../collect/refs.js';
 import { discoverRepository } from '../collect/repository.js';
 import { POLICY_DIR } from '../domain/trust.js';
-import { parseAllowedSigners, readKey } from '../collect/signatures/allowed-signers.js';
+import { parseAllowedSigners } from '../collect/signatures/allowed-signers.js';
 import type { SshPublicKey } from '../domain/keys.js';
 import { principalMatches } from '../domain/principals.js';
 import { verifyCommits } from './verify.js';
 import { agentKeys } from '../collect/ssh-agent.js';
 import { assertNotLink, mkdirNoFollow, readBounded, writeFileSafe } from '../collect/safe-fs.js';
-import { stripUnsafe } from '../domain/escape.js';
 
 export interface InitRequest {
   path: string;
   force?: boolean;
   env?: NodeJS.ProcessEnv;
-}
-
-export interface ProposedSigner {
-  name?: string;
-  emails: string[];
-  openpgp: string[];
-  ssh: string[];
-  commits: number;
 }
 
 export interface InitResult {
@@ -58,162 +52,11 @@ interface Draft {
 /** The user's own allowed-signers file (gpg.ssh.allowedSignersFile). */
 const USER_SIGNERS_MAX = 16 * 1024 * 1024;
 const EMAIL_RE = /^[^\s,"'@\\]+@[^\s,"'@\\]+$/;
-/** The committer of the commits GitHub makes and signs with its web-flow key. */
-const GITHUB_COMMITTER = 'noreply@github.com';
 
-/** A value as `git config --get` gives it in this repository: the last one over every scope. */
+/** A value as `git config --get` gives it in this repository (every scope). */
 function effectiveValue(config: ConfigEntry[], key: string): string | undefined {
-  let v: string | undefined;
-  for (const e of config) if (e.key === key) v = e.value ?? 'true';
-  return v;
-}
-
-/** The value from the user's own files only (global or system): for files that decide whom to trust. */
-function userValue(config: ConfigEntry[], key: string): string | undefined {
-  let v: string | undefined;
-  for (const e of config)
-    if (e.key === key && (e.scope === 'global' || e.scope === 'system') && e.value !== null) v = e.value;
-  return v;
-}
-
-function expandPath(p: string, env: NodeJS.ProcessEnv, base?: string): string {
-  if (p.startsWith('~/')) return join(env.HOME ?? homedir(), p.slice(2));
-  return isAbsolute(p) ? p : resolve(base ?? env.HOME ?? homedir(), p);
-}
-
-/** Reads a small regular file (a public key), or says why not. */
-function readSmallFile(file: string): string | { error: string } {
-  try {
-    return readBounded(file, 64 * 1024, { follow: true }).toString('utf8');
-  } catch (err) {
-    return { error: fsReason(err) };
-  }
-}
-
-/**
- * The SSH public key git signs with here (gpg.format ssh): user.signingkey as a literal key
- * ("ssh-ed25519 AAAA...", optionally "key::"-prefixed) or a path to the public key (or to the private
- * key, whose ".pub" sits beside it). gpg.ssh.defaultKeyCommand is never run.
- */
-function sshSigningKey(
-  value: string,
-  env: NodeJS.ProcessEnv,
-  base: string,
-): { line: string; key: SshPublicKey } | { error: string } {
-  const literal = value.startsWith('key::') ? value.slice(5) : value;
-  if (/^(ssh-|ecdsa-|sk-)/.test(literal)) {
-    const k = readKey(literal.trim());
-    return k ? { line: literal.trim(), key: k.key } : { error: `user.signingkey is not a readable SSH public key` };
-  }
-  const path = expandPath(value, env, base);
-  for (const file of path.endsWith('.pub') ? [path] : [`${path}.pub`, path]) {
-    const text = readSmallFile(file);
-    if (typeof text !== 'string') continue;
-    const first = text
-      .split('\n')
-      .map((l) => l.trim())
-      .find((l) => l && !l.startsWith('#'));
-    const k = first ? readKey(first) : undefined;
-    if (k) return { line: first!, key: k.key };
-  }
-  return { error: `no SSH public key found at ${path}${path.endsWith('.pub') ? '' : ' or ' + path + '.pub'}` };
-}
-
-/** One printable line: no control characters, capped. */
-function cleanName(s: string): string {
-  return stripUnsafe(s).trim().slice(0, 200);
-}
-
-const q = (s: string): string => JSON.stringify(s);
-const yamlList = (xs: string[]): string => `[${xs.map(q).join(', ')}]`;
-
-/** What `audit --forge` requires of GitHub/GitLab (docs/policy.md#forge): the defaults, written out to edit. */
-const FORGE_PROPOSAL = [
-  '# What `gitguard audit --forge` requires of the forge (GitHub/GitLab branch protection and rulesets).',
-  '# List the status checks that must pass before merging, e.g. [build, gitguard].',
-  'forge:',
-  '  min_approvals: 1',
-  '  required_status_checks: []',
-];
-
-export function renderPolicy(p: {
-  trustRoot?: string;
-  signers: ProposedSigner[];
-  maintainers: string[];
-  date: string;
-  legacyTags?: LegacyTag[];
-  forges?: Array<{ name: string; committer: string; openpgp: string[] }>;
-}): string {
-  const out = [
-    `# gitguard trust policy, proposed by \`gitguard init\` on ${p.date}.`,
-    '# Review every signer and key before you commit this folder (docs/policy.md explains each field);',
-    '# the commit that adds it is the trust root, trusted by this policy itself, so sign it yourself.',
-    '# trust_root is unset on purpose: the first commit carrying this file on the first-parent chain',
-    '# is the trust root, and the history before it is out of scope.',
-    'version: 1',
-    'identity: committer',
-    'require_signatures: true',
-  ];
-  if (p.trustRoot) out.push('# History before this commit is out of scope.', `trust_root: ${q(p.trustRoot)}`);
-  if (!p.signers.length) out.push('signers: []');
-  else {
-    out.push('signers:');
-    for (const s of p.signers) {
-      out.push(`  # ${s.commits} signed commit(s) in the history`);
-      out.push(
-        s.name ? `  - name: ${q(s.name)}\n    emails: ${yamlList(s.emails)}` : `  - emails: ${yamlList(s.emails)}`,
-      );
-      if (s.openpgp.length) out.push(`    openpgp: ${yamlList(s.openpgp)}`);
-      if (s.ssh.length) out.push(`    ssh: ${yamlList(s.ssh)}`);
-    }
-  }
-  out.push(`maintainers: ${yamlList(p.maintainers)}`);
-  if (p.forges?.length) {
-    out.push(
-      '# Commits the forge makes and signs (merge buttons, web editor): signed on behalf of their authors.',
-      'forges:',
-    );
-    for (const f of p.forges)
-      out.push(`  - name: ${q(f.name)}`, `    committer: ${q(f.committer)}`, `    openpgp: ${yamlList(f.openpgp)}`);
-  }
-  if (p.legacyTags?.length) {
-    out.push(
-      '# Annotated tags that were already there, unsigned: tags-signed judges every tag by the policy at',
-      '# the tip, so these are accepted by their tag object id; a new unsigned tag still fails.',
-      'goodlist:',
-    );
-    for (const t of p.legacyTags)
-      out.push(
-        `  - commit: ${q(t.oid)}`,
-        `    reason: ${q(`unsigned annotated tag ${t.ref}, already there when gitguard init proposed this policy on ${p.date}`)}`,
-      );
-  }
-  out.push(...FORGE_PROPOSAL, '');
-  return out.join('\n');
-}
-
-export interface LegacyTag {
-  ref: string;
-  /** The tag object's id (the goodlist names it like a commit). */
-  oid: string;
-}
-
-/** Annotated tags without a signature, as git's own for-each-ref reads them (one process). */
-async function unsignedAnnotatedTags(gitDir: string): Promise<LegacyTag[]> {
-  const out = await gitText(
-    [
-      'for-each-ref',
-      '--format=%(objecttype) %(objectname) %(if)%(contents:signature)%(then)signed%(else)unsigned%(end) %(refname)',
-      'refs/tags/',
-    ],
-    { gitDir, timeoutMs: 60_000 },
-  );
-  const tags: LegacyTag[] = [];
-  for (const line of out.split('\n')) {
-    const m = /^tag ([0-9a-f]{40,64}) unsigned (refs\/tags\/\S+)$/.exec(line);
-    if (m) tags.push({ oid: m[1]!, ref: m[2]! });
-  }
-  return tags;
+  const e = effective(config, key);
+  return e && (e.value ?? 'true');
 }
 
 export async function initPolicy(req: InitRequest): Promise<InitResult> {
@@ -524,66 +367,23 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   }
   for (const w of writes) writeFileSafe(w.file, w.data, { root });
 
-  lines.unshift(
-    `wrote ${policyFile}, ${keyFiles.length} key file(s) in ${join(dir, 'keys')} and ${signerLines.length} SSH key(s) in ${join(dir, 'allowed_signers')}`,
-  );
-  lines.push(
-    `read ${counts.commits} commit(s) from HEAD: ${counts.authorized} with a good signature by a key you trust, ${counts.unsigned} unsigned, ${counts.other} signed by a key you do not have or that does not match the committer`,
-  );
-  for (const s of signers) {
-    const keys = [...s.openpgp.map((k) => `openpgp ${k}`), ...s.ssh.map((k) => `ssh ${k}`)];
-    lines.push(
-      `signer ${s.name ?? s.emails[0]} <${s.emails.join(', ')}>: ${keys.join(', ') || 'keys found by e-mail'}${s.commits ? `, ${s.commits} signed commit(s)` : ''}${maintainer && s.emails.includes(maintainer) ? ' (maintainer)' : ''}`,
-    );
-  }
-  if (!signers.length)
-    review.push(
-      'no signer was found: every signed commit after the trust root will be by an unknown signer until you add one',
-    );
-  lines.push(
-    `trust root: the commit that adds ${POLICY_DIR}/ (trust_root is left unset); the ${counts.commits} commit(s) before it are out of scope`,
-  );
-  if (unvouched.length) {
-    lines.push(
-      `${unvouched.length} commit(s) could not be vouched for (no good signature by a key you trust, matching the committer):`,
-    );
-    for (const u of unvouched.slice(0, 20))
-      lines.push(`  ${u.oid.slice(0, 12)} ${u.status} "${cleanName(u.subject).slice(0, 80)}"`);
-    if (unvouched.length > 20)
-      lines.push(
-        `  ... and ${unvouched.length - 20} more (gitguard verify --allowed-signers FILE --keyring FILE lists them)`,
-      );
-  }
-  if (legacyTags.length)
-    review.push(
-      `${legacyTags.length} unsigned annotated tag(s) already there (${legacyTags
-        .slice(0, 5)
-        .map((t) => t.ref.slice('refs/tags/'.length))
-        .join(
-          ', ',
-        )}${legacyTags.length > 5 ? ', ...' : ''}) are goodlisted by tag object id: tags-signed judges every tag by the policy at the tip; sign new ones (git tag -s)`,
-    );
-  // GitHub's own commits (merge buttons, web editor, Dependabot): no person's key signed them.
-  if (byGithub && githubKeys.length)
-    review.push(
-      `${byGithub} signed commit(s) were made by GitHub (committer ${GITHUB_COMMITTER}): proposed under forges:, signed on behalf of their authors, with the key your gpg keyring holds (${githubKeys.join(', ')}); GitHub has signed with two keys, both in https://github.com/web-flow.gpg: put that file in ${POLICY_DIR}/keys/ and name both`,
-    );
-  else if (byGithub)
-    review.push(
-      `${byGithub} signed commit(s) were made by GitHub (committer ${GITHUB_COMMITTER}: merge buttons, web editor, Dependabot): to accept the ones to come, save https://github.com/web-flow.gpg as ${POLICY_DIR}/keys/web-flow.gpg and add GitHub under forges: with both of its keys (the README shows it)`,
-    );
-  if (counts.other)
-    review.push(
-      `${counts.other} signed commit(s) were not proposed: their keys are not in your gpg keyring or allowed-signers file, or sign for someone else (gitguard verify --allowed-signers FILE --keyring FILE shows which)`,
-    );
-  review.push(
-    `review ${POLICY_DIR}/ (signers, maintainers, keys), then commit it signed: git add ${POLICY_DIR} && git commit -S -m "Add gitguard trust policy"`,
-  );
-  review.push('then run: gitguard audit');
+  const summary = initSummary({
+    policyFile,
+    dir,
+    keyFiles: keyFiles.length,
+    sshKeys: signerLines.length,
+    counts,
+    signers,
+    ...(maintainer ? { maintainer } : {}),
+    unvouched,
+    legacyTags,
+    byGithub,
+    githubKeys,
+  });
   return {
     dir,
     signers,
     ...(maintainer ? { maintainer } : {}),
-    lines: [...lines, ...review.map((r) => `review: ${r}`)],
+    lines: [summary.wrote, ...lines, ...summary.lines, ...[...review, ...summary.review].map((r) => `review: ${r}`)],
   };
 }

@@ -1,5 +1,6 @@
 import { defineRepoRule } from './define.js';
-import { configFinding, effective } from './lib/config.js';
+import { configFinding } from './lib/config.js';
+import { effective } from '../domain/config.js';
 import { notAvailable } from './lib/findings.js';
 
 // core.hooksPath moves every hook, gitguard's pre-push (or pre-receive) hook included. Pointing it at

@@ -1,5 +1,6 @@
 import { defineRepoRule } from './define.js';
-import { configFinding, effective } from './lib/config.js';
+import { configFinding } from './lib/config.js';
+import { effective } from '../domain/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
 // git-config(1) protocol.allow / protocol.<name>.allow: "always", "never" or "user". ext:: runs an

@@ -143,7 +143,7 @@ describe('policy forge section', () => {
   });
 
   test('the policy gitguard init proposes parses and carries the forge defaults', async () => {
-    const { renderPolicy } = await import('../../src/engine/init.js');
+    const { renderPolicy } = await import('../../src/engine/init-policy-file.js');
     const yml = renderPolicy({ signers: [], maintainers: [], date: '2026-01-01' });
     expect(yml).toContain('forge:\n  min_approvals: 1');
     expect((await parse(yml))!.forge).toEqual({ minApprovals: 1, requiredStatusChecks: [], requireSignatures: true });

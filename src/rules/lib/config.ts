@@ -14,12 +14,6 @@ export function gitBool(value: string | null): boolean | undefined {
   return undefined;
 }
 
-/** The entry that decides a single-valued key: the last one git read. */
-export function effective(config: ConfigEntry[], key: string): ConfigEntry | undefined {
-  for (let i = config.length - 1; i >= 0; i -= 1) if (config[i]!.key === key) return config[i];
-  return undefined;
-}
-
 /** A finding about one config entry. Keys and values may hold URLs with secrets: always redacted. */
 export function configFinding(e: ConfigEntry, message: string, value: string | null = e.value): Finding {
   const file = originFile(e.origin);

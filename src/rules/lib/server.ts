@@ -2,7 +2,8 @@
 // any with --server), except a mirror clone (`git clone --mirror`: remote.<name>.mirror in its own
 // config), whose refs its fetches overwrite and which is a copy, not a place people push to.
 import type { Facts } from '../../domain/model.js';
-import { effective, gitBool } from './config.js';
+import { gitBool } from './config.js';
+import { effective } from '../../domain/config.js';
 
 /** Why the server rules do not apply (the rule's not-applicable note), or undefined when they do. */
 export function notAServer(facts: Facts): string | undefined {
