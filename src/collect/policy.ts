@@ -8,7 +8,8 @@
 // message is one line naming the file and the offending field, e.g.
 //   .gitguard/policy.yml at 1a2b3c4: signers[2].emails[0]: "bob" is not an e-mail address
 import type { Policy } from '../domain/policy.js';
-import { Ctx, fileLabel, POLICY_LIMITS, PolicyError, readYaml, type PolicyFiles } from './policy-fields.js';
+import { Ctx, fileLabel, POLICY_LIMITS, PolicyError, type PolicyFiles } from './policy-fields.js';
+import { readYaml } from './policy-yaml.js';
 import { validateStructure } from './policy-structure.js';
 import { crossCheck, readAllowedSigners, readKeys } from './policy-keys.js';
 

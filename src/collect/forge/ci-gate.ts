@@ -5,7 +5,7 @@
 import type { RepositoryInfo } from '../../domain/model.js';
 import { createShadow } from '../git.js';
 import { ObjectReader, parseTree } from '../objects.js';
-import { yamlTooDeep } from '../policy-fields.js';
+import { yamlTooDeep } from '../policy-yaml.js';
 
 const MAX_BYTES = 256 * 1024;
 const MAX_FILES = 200;

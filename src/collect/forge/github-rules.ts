@@ -1,0 +1,172 @@
+// GitHub's answers turned into forge facts, without I/O: which rulesets apply to a branch or cover
+// a tag pattern, and what each ruleset rule, classic protection and GraphQL refUpdateRule enforces.
+import {
+  addBypass,
+  addEnforcer,
+  refPattern,
+  type Control,
+  type Enforcement,
+  type ForgeRef,
+} from '../../domain/forge.js';
+
+export const ADMIN_READ =
+  'administration=read (fine-grained token) or repo scope (classic token), i.e. a repository admin';
+
+export interface RulesetRule {
+  type: string;
+  parameters?: Record<string, unknown>;
+  ruleset_id?: number;
+}
+export interface Ruleset {
+  id: number;
+  target?: string;
+  enforcement: Enforcement;
+  conditions?: { ref_name?: { include?: string[]; exclude?: string[] } } | null;
+  bypass_actors?: Array<{ actor_id?: number | null; actor_type: string; bypass_mode?: string }>;
+  rules?: RulesetRule[];
+}
+
+export function matchesBranch(rs: Ruleset, ref: string, defaultBranch: string): boolean {
+  if (rs.target && rs.target !== 'branch') return false;
+  const cond = rs.conditions?.ref_name;
+  if (!cond?.include?.length) return false;
+  const full = (p: string): string => (p.startsWith('refs/') ? p : `refs/heads/${p}`);
+  const hit = (p: string): boolean =>
+    p === '~ALL' || (p === '~DEFAULT_BRANCH' ? ref === `refs/heads/${defaultBranch}` : refPattern(full(p)).test(ref));
+  return cond.include.some(hit) && !(cond.exclude ?? []).some(hit);
+}
+
+/** Does a tag ruleset cover every tag the pattern names? An exclusion that overlaps it does not. */
+export function coversTags(rs: Ruleset, pattern: string): { covered: boolean; detail?: string } {
+  if (rs.target !== 'tag') return { covered: false };
+  const cond = rs.conditions?.ref_name;
+  const full = (p: string): string => (p.startsWith('refs/') ? p : `refs/tags/${p}`);
+  const included = (cond?.include ?? []).some((p) => p === '~ALL' || refPattern(full(p)).test(pattern));
+  if (!included) return { covered: false };
+  const overlap = (cond?.exclude ?? []).find(
+    (p) => p === '~ALL' || refPattern(full(p)).test(pattern) || refPattern(pattern).test(full(p)),
+  );
+  return overlap ? { covered: false, detail: `excludes ${overlap}` } : { covered: true };
+}
+
+export function applyRule(r: ForgeRef, rule: RulesetRule, source: string, enforcement: Enforcement): void {
+  const p = rule.parameters ?? {};
+  switch (rule.type) {
+    case 'required_signatures':
+      addEnforcer(r, 'signatures', { source, enforcement });
+      break;
+    case 'non_fast_forward':
+      addEnforcer(r, 'force-pushes', { source, enforcement });
+      break;
+    case 'update': // no one but a bypass actor may move the branch at all
+      addEnforcer(r, 'force-pushes', { source, enforcement });
+      break;
+    case 'deletion':
+      addEnforcer(r, 'deletions', { source, enforcement });
+      break;
+    case 'pull_request':
+      addEnforcer(r, 'reviews', { source, enforcement, approvals: Number(p.required_approving_review_count ?? 0) });
+      if (p.require_code_owner_review === true) addEnforcer(r, 'code-owner-reviews', { source, enforcement });
+      break;
+    case 'required_status_checks': {
+      const checks = Array.isArray(p.required_status_checks)
+        ? (p.required_status_checks as Array<{ context?: string }>).map((c) => String(c.context ?? ''))
+        : [];
+      addEnforcer(r, 'status-checks', { source, enforcement, checks });
+      break;
+    }
+    default:
+  }
+}
+
+export function applyBypass(r: ForgeRef, rs: Ruleset): void {
+  const source = `ruleset:${rs.id}`;
+  if (rs.enforcement !== 'active') return;
+  if (!rs.bypass_actors) {
+    // GitHub leaves bypass_actors out for a token that may not administer the repository.
+    r.bypassHidden.push({ source, permission: ADMIN_READ });
+    return;
+  }
+  for (const a of rs.bypass_actors) {
+    const role =
+      a.actor_type === 'RepositoryRole'
+        ? (({ 1: ' (read)', 2: ' (maintain)', 4: ' (write)', 5: ' (admin)' } as Record<number, string>)[
+            a.actor_id ?? 0
+          ] ?? '')
+        : '';
+    const actor =
+      a.actor_type === 'OrganizationAdmin' || a.actor_type === 'DeployKey'
+        ? a.actor_type
+        : `${a.actor_type}:${a.actor_id ?? '?'}${role}`;
+    addBypass(r, { source, actor, mode: a.bypass_mode ?? 'always' });
+  }
+}
+
+export interface ClassicProtection {
+  required_signatures?: { enabled?: boolean };
+  allow_force_pushes?: { enabled?: boolean };
+  allow_deletions?: { enabled?: boolean };
+  enforce_admins?: { enabled?: boolean };
+  required_pull_request_reviews?: {
+    required_approving_review_count?: number;
+    require_code_owner_reviews?: boolean;
+    bypass_pull_request_allowances?: {
+      users?: Array<{ login?: string }>;
+      teams?: Array<{ slug?: string }>;
+      apps?: Array<{ slug?: string }>;
+    };
+  };
+  required_status_checks?: { contexts?: string[]; checks?: Array<{ context?: string }> };
+}
+
+export function applyClassic(r: ForgeRef, c: ClassicProtection): void {
+  const source = 'classic';
+  const on = (control: Control, off: boolean): void =>
+    addEnforcer(r, control, { source, enforcement: 'active', ...(off ? { off } : {}) });
+  on('signatures', c.required_signatures?.enabled !== true);
+  on('force-pushes', c.allow_force_pushes?.enabled === true);
+  on('deletions', c.allow_deletions?.enabled === true);
+  const pr = c.required_pull_request_reviews;
+  if (pr) {
+    addEnforcer(r, 'reviews', { source, enforcement: 'active', approvals: pr.required_approving_review_count ?? 0 });
+    on('code-owner-reviews', pr.require_code_owner_reviews !== true);
+    const allow = pr.bypass_pull_request_allowances;
+    for (const u of allow?.users ?? []) addBypass(r, { source, actor: `User:${u.login}`, mode: 'pull_request' });
+    for (const t of allow?.teams ?? []) addBypass(r, { source, actor: `Team:${t.slug}`, mode: 'pull_request' });
+    for (const a of allow?.apps ?? []) addBypass(r, { source, actor: `Integration:${a.slug}`, mode: 'pull_request' });
+  }
+  const sc = c.required_status_checks;
+  if (sc)
+    addEnforcer(r, 'status-checks', {
+      source,
+      enforcement: 'active',
+      checks: [...new Set([...(sc.contexts ?? []), ...(sc.checks ?? []).map((x) => String(x.context ?? ''))])],
+    });
+  if (c.enforce_admins?.enabled !== true)
+    addBypass(r, { source, actor: 'repository administrators (enforce_admins is off)', mode: 'always' });
+}
+
+export interface RefUpdateRule {
+  allowsDeletions: boolean;
+  allowsForcePushes: boolean;
+  requiredApprovingReviewCount: number | null;
+  requiredStatusCheckContexts: Array<string | null> | null;
+  requiresCodeOwnerReviews: boolean;
+  requiresSignatures: boolean;
+}
+
+export function applyRefUpdateRule(r: ForgeRef, u: RefUpdateRule): void {
+  const base = { source: 'classic', enforcement: 'active' as const, via: 'graphql refUpdateRule' };
+  const on = (control: Control, off: boolean): void => addEnforcer(r, control, { ...base, ...(off ? { off } : {}) });
+  on('signatures', !u.requiresSignatures);
+  on('force-pushes', u.allowsForcePushes);
+  on('deletions', u.allowsDeletions);
+  if (u.requiredApprovingReviewCount !== null)
+    addEnforcer(r, 'reviews', { ...base, approvals: u.requiredApprovingReviewCount });
+  on('code-owner-reviews', !u.requiresCodeOwnerReviews);
+  if (u.requiredStatusCheckContexts?.length)
+    addEnforcer(r, 'status-checks', {
+      ...base,
+      checks: u.requiredStatusCheckContexts.filter((x): x is string => typeof x === 'string'),
+    });
+}
