@@ -94,7 +94,7 @@ function revokedFor(
 ): RevokedKey | undefined {
   if (!commit.trust.revoked && !policy?.revokedKeys?.length) return undefined;
   if (!VERIFIED.has(v.letter)) return undefined;
-  const keys = [v.signer, v.signingKey];
+  const keys = [v.signer, v.signingKey, v.certAuthority];
   const at = v.signedAt ?? commit.committer.time;
   const r = revocationFor(commit.trust.revoked, keys, at);
   if (r || !policy?.revokedKeys?.length) return r;
@@ -167,7 +167,9 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   const fpr = v.signer ?? '';
   if (policy) {
     const owners =
-      v.format === 'ssh' ? signersForSsh(policy, fpr, v.identities) : signersForOpenPgp(policy, fpr, v.identities);
+      v.format === 'ssh'
+        ? signersForSsh(policy, fpr, v.identities, v.certAuthority)
+        : signersForOpenPgp(policy, fpr, v.identities);
     if (owners.length === 0) {
       const forge = forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
       if (forge)
@@ -211,8 +213,9 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   // SSH principals may be patterns (as git's allowed-signers file allows); an OpenPGP user ID is an
   // address, never a pattern: a key whose user ID reads "*" must not speak for everybody.
   const needed = requiredIdentities(commit, undefined);
+  // A certificate's principals are names too, never patterns.
   const speaksFor = (email: string, id: string): boolean =>
-    v.format === 'ssh' ? principalMatches(email, id) : email === id.toLowerCase();
+    v.format === 'ssh' && v.certAuthority === undefined ? principalMatches(email, id) : email === id.toLowerCase();
   const wrong = needed.filter(([, email]) => !v.identities.some((id) => speaksFor(email, id)));
   if (wrong.length)
     return {
