@@ -59,6 +59,14 @@ export interface Policy {
   keyring: Keyring;
   allowedSigners: AllowedSigner[];
   label: string;
+  /** Entries of keys/ that are not files (or keys itself when it is not a folder): never read. */
+  skipped?: SkippedPolicyEntry[];
+}
+
+/** A path under .gitguard/ the policy reader skipped, relative to .gitguard/. */
+export interface SkippedPolicyEntry {
+  path: string;
+  kind: 'symbolic link' | 'submodule' | 'folder' | 'file';
 }
 
 /** A revoked_keys entry: a key whose signatures are void, whichever policy judges them. */

@@ -1,10 +1,13 @@
 // Fourth round of clean set-ups that must pass (see clean-workflows.test.ts, -2 and -3): each case
 // here was a false failure (a rule failing where a security engineer sees nothing wrong), and each
 // keeps a twin that still fails, so the fix cannot have switched the check off.
+import { rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { sshSigningRepo } from '../helpers/signing-repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { caLine, issueCert, type CertOptions } from '../helpers/ssh-cert.js';
-import { runMain, parseJson, resultOf, stderrLines } from '../helpers/cli.js';
+import { runMain, parseJson, resultOf, stderrLines, type JsonReport } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -14,7 +17,7 @@ const audit = async (r: TestRepo, rules: string[], extra: string[] = []) => {
   });
   return { code: res.code, report: res.code === 2 ? undefined : parseJson(res), res };
 };
-const outcomes = (report: ReturnType<typeof parseJson>, rules: string[]) =>
+const outcomes = (report: JsonReport, rules: string[]) =>
   Object.fromEntries(rules.map((id) => [id, resultOf(report, id).outcome]));
 
 let tick = 0;
@@ -165,5 +168,67 @@ describe('an organisation that signs with SSH certificates issued by its CA', ()
     const { code, res } = await audit(r, ['signers-authorized']);
     expect(code).toBe(2);
     expect(stderrLines(res).join('\n')).toContain(`key ${ca.fingerprint} is a cert-authority in allowed_signers`);
+  });
+});
+
+describe('keys/ entries that are not files: never read, never trusted, and said so', () => {
+  // A key file committed as a symbolic link (to a shared folder of keys), a submodule or a folder
+  // was skipped without a word: its owner's commits then failed as signed by an unknown key, or
+  // nothing failed and nobody knew the file was never read.
+  let alice: SshTestKey;
+  beforeAll(() => {
+    alice = makeSshKey(makeRepo().home, 'ed25519', 'alice');
+  });
+  const rules = ['signers-authorized'];
+
+  test('a link, a submodule and a folder in keys/ warn, naming each path; the commits stay authorized', async () => {
+    const r = sshSigningRepo(alice);
+    r.write({ 'shared/alice.asc': 'not read\n', '.gitguard/keys/sub/bob.asc': 'not read\n' });
+    symlinkSync('../../shared/alice.asc', join(r.dir, '.gitguard/keys/alice.asc'));
+    r.run(['add', '-A']);
+    r.run(['update-index', '--add', '--cacheinfo', `160000,${r.head()},.gitguard/keys/vendored`]);
+    r.run(['commit', '-q', '-m', 'keys: linked, vendored, nested']);
+    r.run(['commit', '-q', '--allow-empty', '-m', 'work']); // add -A would drop the gitlink
+    const { code, report } = await audit(r, rules);
+    const result = resultOf(report!, 'signers-authorized');
+    expect(result.outcome).toBe('warn');
+    expect(result.findings.map((f) => f.message)).toEqual([
+      '.gitguard/keys/alice.asc is a symbolic link: skipped, no key in it is trusted (commit the key file itself in .gitguard/keys/)',
+      '.gitguard/keys/sub is a folder: skipped, no key in it is trusted (commit the key file itself in .gitguard/keys/)',
+      '.gitguard/keys/vendored is a submodule: skipped, no key in it is trusted (commit the key file itself in .gitguard/keys/)',
+    ]);
+    expect(code).toBe(0);
+  });
+
+  test('twin: keys/ itself a link warns and trusts nothing in it; a commit by an unknown key still fails', async () => {
+    const r = sshSigningRepo(alice);
+    r.write({ 'shared/keep': '\n' });
+    symlinkSync('../shared', join(r.dir, '.gitguard/keys'));
+    r.run(['add', '-A']);
+    r.run(['commit', '-q', '-m', 'keys: a link']);
+    const mallory = makeSshKey(r.home, 'ed25519', 'mallory');
+    r.commit('by mallory', {}, [`-S${mallory.path}`]);
+    const { code, report } = await audit(r, rules);
+    const result = resultOf(report!, 'signers-authorized');
+    expect(result.outcome).toBe('fail');
+    expect(result.findings[0]!.message).toBe(
+      '.gitguard/keys is a symbolic link, not a folder: no key in it is read or trusted (make .gitguard/keys/ a folder of key files)',
+    );
+    expect(result.findings.slice(1).map((f) => f.message)).toEqual([expect.stringContaining('"by mallory"')]);
+    expect(code).toBe(1);
+  });
+
+  test('allowed_signers committed as a link is refused with a next step (its blob is a path, not the file)', async () => {
+    const r = sshSigningRepo(alice);
+    r.write({ 'shared/allowed_signers': `alice@example.com ${alice.pub}\n` });
+    rmSync(join(r.dir, '.gitguard/allowed_signers'));
+    symlinkSync('../shared/allowed_signers', join(r.dir, '.gitguard/allowed_signers'));
+    r.run(['add', '-A']);
+    r.run(['commit', '-q', '-m', 'allowed_signers: a link']);
+    const { code, res } = await audit(r, rules);
+    expect(code).toBe(2);
+    expect(stderrLines(res).join('\n')).toContain(
+      'allowed_signers is a symbolic link, not a file: gitguard follows no links; commit the file itself',
+    );
   });
 });
