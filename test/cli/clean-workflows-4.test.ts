@@ -245,6 +245,8 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
   // People sign with SSH keys; GitHub's web-flow key is a stand-in with its user ID, named by the
   // policy's forges: as the README's recipe says.
   const at = (iso: string): number => Date.parse(iso) / 1000;
+  // The release workflow tags as GitHub Actions' bot, signing with the release key the policy names.
+  const BOT = '41898282+github-actions[bot]@users.noreply.github.com';
   let gpg: Gpg;
   let webFlow: string;
   let alice: SshTestKey;
@@ -252,7 +254,7 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
   let bot: SshTestKey;
   const POLICY = (extra = ''): string =>
     'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\n' +
-    `  - name: release-bot\n    emails: ["release-bot@example.com"]\nmaintainers: [Alice]\n` +
+    `  - name: release-bot\n    emails: ["${BOT}"]\nmaintainers: [Alice]\n` +
     `forges:\n  - name: GitHub\n    committer: noreply@github.com\n    openpgp: [${webFlow}]\n${extra}`;
   const RULES = [
     'commits-signed',
@@ -311,7 +313,7 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
   const withPolicy = (r: TestRepo, iso: string, extra = ''): string => {
     r.write({
       '.gitguard/policy.yml': POLICY(extra),
-      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\nrelease-bot@example.com ${bot.pub}\n`,
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n"${BOT}" ${bot.pub}\n`,
     });
     mkdirSync(join(r.dir, '.gitguard', 'keys'), { recursive: true });
     writeFileSync(join(r.dir, '.gitguard', 'keys', 'web-flow.gpg'), gpg.exportPublic(webFlow));
@@ -369,7 +371,7 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
     expect(code).toBe(0);
   });
 
-  test('a release tag signed by the release bot (its own key, tagger the bot); dependabot via web-flow: pass', async () => {
+  test('a release tag signed with the release key by github-actions[bot] (the tagger); dependabot via web-flow: pass', async () => {
     const r = makeRepo();
     withPolicy(r, '2024-02-01T10:00:00Z');
     signed(r, bob, 'bob@example.com', '2024-02-02T10:00:00Z', 'work', { 'src/a.c': 'a\n' });
@@ -381,7 +383,7 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
       ['commit', '-q', '-S', '-m', 'Bump lodash from 4.17.20 to 4.17.21'],
       '49699333+dependabot[bot]@users.noreply.github.com',
     );
-    const b = as(bot, 'release-bot@example.com', '2024-02-04T10:00:00Z');
+    const b = as(bot, BOT, '2024-02-04T10:00:00Z');
     r.run([...b.args, 'tag', '-s', '-m', 'Release 1.0.0', 'v1.0.0'], { env: b.env });
     const { code, report } = await audit(r, RULES);
     expect(outcomes(report!, RULES)).toEqual(Object.fromEntries(RULES.map((id) => [id, 'pass'])));
@@ -456,6 +458,35 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
     const c = await audit(conflict, rules);
     expect(outcomes(c.report!, rules)).toEqual({ 'protected-paths-changed-by-maintainers': 'fail' });
     expect(c.code).toBe(1);
+  });
+
+  test('a monorepo with CODEOWNERS: a maintainer edits .github/CODEOWNERS, a developer a package; pass; twin: a developer editing CODEOWNERS fails', async () => {
+    const r = makeRepo();
+    withPolicy(r, '2024-02-01T10:00:00Z');
+    signed(r, alice, 'alice@example.com', '2024-02-02T10:00:00Z', 'owners', {
+      '.github/CODEOWNERS': '/packages/web/ @example/web\n/packages/api/ @example/api\n',
+      'packages/web/package.json': '{}\n',
+      'packages/api/package.json': '{}\n',
+    });
+    signed(r, bob, 'bob@example.com', '2024-02-03T10:00:00Z', 'web: feature', {
+      'packages/web/src/index.ts': 'export {};\n',
+      // A nested CODEOWNERS is no CODEOWNERS to GitHub (only /, .github/ and docs/ are read).
+      'packages/web/CODEOWNERS': '* @bob\n',
+    });
+    const rules = ['protected-paths-changed-by-maintainers', 'signers-authorized'];
+    const ok = await audit(r, rules);
+    expect(outcomes(ok.report!, rules)).toEqual({
+      'protected-paths-changed-by-maintainers': 'pass',
+      'signers-authorized': 'pass',
+    });
+    expect(ok.code).toBe(0);
+    signed(r, bob, 'bob@example.com', '2024-02-04T10:00:00Z', 'owners: me', { '.github/CODEOWNERS': '* @bob\n' });
+    const bad = await audit(r, rules);
+    expect(outcomes(bad.report!, rules)).toEqual({
+      'protected-paths-changed-by-maintainers': 'fail',
+      'signers-authorized': 'pass',
+    });
+    expect(bad.code).toBe(1);
   });
 
   test('twin: a web-flow commit authored as a maintainer that changes a workflow (squash, rebase-merge or web editor) still fails', async () => {
