@@ -109,13 +109,34 @@ describe('an organisation that signs with SSH certificates issued by its CA', ()
     signedBy(r, cert(bobKey, ['bob@example.com', 'bob'], { serial: 99 }), 'bob@example.com', 'more', {
       'src/b.txt': 'b\n',
     });
-    const { code, report } = await audit(r, RULES);
-    expect(outcomes(report!, RULES)).toEqual(Object.fromEntries(RULES.map((id) => [id, 'pass'])));
+    // Alice tags the release with her certificate too.
+    const tagCert = cert(aliceKey, ['alice@example.com']);
+    r.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${tagCert.path}`, 'tag', '-s', '-m', 'v1', 'v1'], {
+      env: { GIT_COMMITTER_EMAIL: 'alice@example.com', GIT_COMMITTER_DATE: '2024-06-01T00:00:00Z' },
+    });
+    const rules = [...RULES, 'tags-signed'];
+    const { code, report } = await audit(r, rules);
+    expect(outcomes(report!, rules)).toEqual(Object.fromEntries(rules.map((id) => [id, 'pass'])));
     expect(code).toBe(0);
     const verify = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
     const rows = (JSON.parse(verify.stdout) as { commits: Array<{ status: string; letter: string }> }).commits;
     expect(rows.map((x) => [x.letter, x.status])).toEqual(Array(4).fill(['G', 'authorized']));
     expect(verify.code).toBe(0);
+    // Without a policy, the same CA line in the user's own allowed-signers file (--allowed-signers)
+    // vouches for each certificate's principal, and for nobody else.
+    const own = join(dir, 'own_allowed_signers');
+    writeFileSync(own, `${caLine('*@example.com', ca)}\n`);
+    const bare = makeRepo();
+    signedBy(bare, cert(aliceKey, ['alice@example.com']), 'alice@example.com', 'alice', { 'a.txt': 'a\n' });
+    signedBy(bare, cert(bobKey, ['bob@example.com']), 'alice@example.com', 'bob as alice', { 'c.txt': 'c\n' });
+    signedBy(bare, cert(bobKey, ['*@example.com']), 'alice@example.com', 'pattern', { 'd.txt': 'd\n' });
+    const plain = await runMain(
+      ['verify', '-C', bare.dir, '--no-cache', '--format', 'json', '--allowed-signers', own],
+      { env: bare.env },
+    );
+    const statuses = (JSON.parse(plain.stdout) as { commits: Array<{ status: string }> }).commits.map((x) => x.status);
+    expect(statuses).toEqual(['authorized', 'impersonation', 'impersonation']);
+    expect(plain.code).toBe(1);
   });
 
   test('twin: a certificate for a non-maintainer may not change the policy', async () => {
