@@ -61,8 +61,10 @@ export interface SshCertificate {
   validBefore: bigint;
   /** Names of the critical options (force-command, source-address, verify-required...). */
   criticalOptions: string[];
-  /** The CA key that signed it (never a certificate itself). */
+  /** The CA key that signed it (never a certificate itself), and the algorithm it signed with
+   *  ("ssh-rsa" is RSA over SHA-1). */
   signatureKey: SshPublicKey;
+  signatureAlgorithm: string;
   /** Why the CA signature could not be checked (a DSA CA key): the certificate is then unusable. */
   unsupported?: string;
 }

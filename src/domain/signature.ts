@@ -31,6 +31,10 @@ export interface SignatureVerdict {
   keyBits?: number;
   /** SSH: the signature algorithm in the signature blob ("rsa-sha2-512", "ssh-rsa" = SHA-1...). */
   sshSignatureAlgorithm?: string;
+  /** SSH certificate: the algorithm its CA signed it with, and the CA key's type and size. */
+  certSignatureAlgorithm?: string;
+  certAuthorityAlgorithm?: string;
+  certAuthorityBits?: number;
 }
 
 /** Tells which format an armored signature block is in, from its first line. */

@@ -256,6 +256,14 @@ describe('certificate details', () => {
       certAuthority: keys.ca.fingerprint,
       identities: ['alice@example.com'],
       keyAlgorithm: 'ssh-ed25519',
+      certSignatureAlgorithm: 'ssh-ed25519',
+      certAuthorityAlgorithm: 'ssh-ed25519',
+    });
+    expect(ours(cases.get('RSA CA, ssh-rsa (SHA-1) over the certificate')!)).toMatchObject({
+      letter: 'G',
+      certSignatureAlgorithm: 'ssh-rsa',
+      certAuthorityAlgorithm: 'ssh-rsa',
+      certAuthorityBits: 2048,
     });
   });
 

@@ -181,6 +181,7 @@ function readCertificate(
     validBefore,
     criticalOptions,
     signatureKey,
+    signatureAlgorithm: new SshReader(signature).cstring(),
   };
   const ok = verifyRaw(signatureKey, signature, blob.subarray(0, signedLength), { allowSha1Rsa: true });
   if (typeof ok === 'string')

@@ -25,7 +25,7 @@ import { certificateRefusal, entryAllows, entryPrincipals } from './allowed-sign
 import { decodeBase64Strict, parseSshPublicKey, sameKey } from './ssh-key.js';
 import { verifyRaw } from './ssh-verify.js';
 import { SshFormatError, SshReader, SshWriter } from './ssh-wire.js';
-import type { AllowedSigner, SshPublicKey } from '../../domain/keys.js';
+import type { AllowedSigner, SshCertificate, SshPublicKey } from '../../domain/keys.js';
 import type { SignatureVerdict } from '../../domain/signature.js';
 
 export interface SshVerifyOptions {
@@ -154,7 +154,7 @@ export function verifySshSignature(
   // The algorithms, whatever the verdict, for the weak-cryptography rule; a certificate's CA, so
   // that a revoked CA voids what its certificates signed.
   const algorithms = sshAlgorithms(sig);
-  const ca = key.cert ? { certAuthority: key.cert.signatureKey.fingerprint } : {};
+  const ca = key.cert ? certFacts(key.cert) : {};
   const judged = (letter: SignatureVerdict['letter'], rest: Partial<SignatureVerdict> = {}): SignatureVerdict =>
     verdict(letter, { ...algorithms, ...ca, ...rest });
   if (key.cert?.unsupported) return judged('E', { signer, reason: key.cert.unsupported });
@@ -203,6 +203,17 @@ export function verifySshSignature(
     identities.unshift(opts.identity);
   }
   return judged('G', { signer, identities });
+}
+
+/** A certificate's CA, named by fingerprint (its revocation voids the certificate), and its algorithms. */
+function certFacts(cert: SshCertificate): Partial<SignatureVerdict> {
+  const ca = cert.signatureKey;
+  return {
+    certAuthority: ca.fingerprint,
+    certSignatureAlgorithm: cert.signatureAlgorithm,
+    certAuthorityAlgorithm: ca.type,
+    ...(ca.rsa ? { certAuthorityBits: ca.rsa.bits } : {}),
+  };
 }
 
 /** Why find-principals found no line for the key: for people, never a verdict of its own. */
