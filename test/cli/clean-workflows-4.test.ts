@@ -7,7 +7,7 @@ import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
-import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { gitSshVerifyArgs, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { caLine, issueCert, type CertOptions } from '../helpers/ssh-cert.js';
 import { runMain, parseJson, resultOf, stderrLines, type JsonReport } from '../helpers/cli.js';
 
@@ -188,6 +188,37 @@ describe('an organisation that signs with SSH certificates issued by its CA', ()
     expect(resultOf(report!, 'signing-keys-valid').outcome).toBe('fail');
     expect(JSON.stringify(resultOf(report!, 'signing-keys-valid'))).toContain(`key ${ca.fingerprint} was revoked`);
     expect(code).toBe(1);
+  });
+
+  test('twin: the CA in a --revoked-keys file (git: gpg.ssh.revocationFile) voids its certificates, as ssh-keygen does', async () => {
+    const r = makeRepo();
+    const oid = signedBy(r, cert(aliceKey, ['alice@example.com']), 'alice@example.com', 'work', { 'a.txt': 'a\n' });
+    const signers = join(dir, 'ca_allowed_signers');
+    writeFileSync(signers, `${caLine('*@example.com', ca)}\n`);
+    const revoked = join(dir, 'revoked_ca');
+    writeFileSync(revoked, `${ca.pub}\n`);
+    expect(r.run([...gitSshVerifyArgs(signers), 'log', '-1', '--format=%G?', oid])).toBe('G');
+    expect(r.run([...gitSshVerifyArgs(signers, revoked), 'log', '-1', '--format=%G?', oid])).toBe('B');
+    const res = await runMain(
+      [
+        'verify',
+        '-C',
+        r.dir,
+        '--no-cache',
+        '--format',
+        'json',
+        '--allowed-signers',
+        signers,
+        '--revoked-keys',
+        revoked,
+      ],
+      { env: r.env },
+    );
+    const rows = (JSON.parse(res.stdout) as { commits: Array<{ letter: string; status: string; detail: string }> })
+      .commits;
+    expect(rows.map((x) => [x.letter, x.status])).toEqual([['R', 'key-invalid']]);
+    expect(rows[0]!.detail).toContain(`key ${ca.fingerprint} was revoked`);
+    expect(res.code).toBe(1);
   });
 
   test('a signer cannot name the CA as their own key: the policy says what to do instead', async () => {

@@ -334,7 +334,14 @@ export function entryPrincipals(entry: AllowedSigner, key: SshPublicKey, at: num
   for (const pattern of entry.principals) {
     for (const p of cert.principals) if (matchPattern(p, pattern)) out.push(p);
   }
-  return out.length ? out : undefined;
+  if (!out.length) return undefined;
+  // ssh-keygen joins them with commas and prints them split on commas, up to an empty one.
+  const printed: string[] = [];
+  for (const p of out.join(',').split(',')) {
+    if (p === '') break;
+    printed.push(p);
+  }
+  return printed;
 }
 
 /** Whether an entry allows `key` to sign at `at` (unix seconds) in `namespace` (undefined: any),

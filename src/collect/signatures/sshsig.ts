@@ -179,7 +179,8 @@ export function verifySshSignature(
   // that admits it at `at`, namespaces ignored.
   let found: string[] | undefined;
   for (const e of signers) if ((found = entryPrincipals(e, key, at))) break;
-  if (!found) {
+  // A line that matched but prints no principal (a certificate principal "") is no answer to git.
+  if (!found?.length) {
     if (!sound) {
       return unsound();
     }
