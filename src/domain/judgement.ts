@@ -155,10 +155,15 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
           detail: `signed by the forge ${forge.name} on behalf of ${commit.author.email}`,
         };
     }
+    // A certificate: why its CA's line did not take it (expired, another CA...) says more than its key.
+    const what =
+      v.certAuthority && v.reason
+        ? `${v.reason.replace(/^signing /, '')}, not trusted`
+        : `key ${v.signingKey ?? v.signer ?? '(unknown)'} is not trusted`;
     return {
       ...base,
       status: 'unknown-signer',
-      detail: `key ${v.signingKey ?? v.signer ?? '(unknown)'} is not trusted${policy ? ` by ${policyName(ver)}` : ''}`,
+      detail: `${what}${policy ? ` by ${policyName(ver)}` : ''}`,
     };
   }
   const valid = validAtSigning(v);
@@ -179,7 +184,10 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
           forge,
           detail: `signed by the forge ${forge.name} on behalf of ${commit.author.name} <${commit.author.email}>`,
         };
-      return { ...base, status: 'unknown-signer', detail: `key ${fpr} belongs to no signer of ${policyName(ver)}` };
+      const whose = v.certAuthority
+        ? `the certificate by CA ${v.certAuthority} is for no signer's e-mail (its principals are compared as addresses)`
+        : `key ${fpr} belongs to no signer`;
+      return { ...base, status: 'unknown-signer', detail: `${whose} of ${policyName(ver)}` };
     }
     const needed = requiredIdentities(commit, policy);
     const signer = owners.find((s) => needed.every(([, email]) => s.emails.includes(email)));

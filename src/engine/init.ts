@@ -52,6 +52,8 @@ interface Draft {
   emails: Set<string>;
   openpgp: Set<string>;
   ssh: Map<string, SshPublicKey>;
+  /** SSH CAs whose certificates signed this signer's commits (proposed as cert-authority lines). */
+  cas?: Map<string, SshPublicKey>;
   commits: number;
 }
 
@@ -245,6 +247,8 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
 
   // The user's SSH keys: their global allowed-signers file, read as data.
   const sshKeys = new Map<string, SshPublicKey>();
+  // The SSH CAs the user trusts (cert-authority lines), by fingerprint: their certificates' signers.
+  const caKeys = new Map<string, SshPublicKey>();
   const sshEntries: Array<{ principals: string[]; key: SshPublicKey }> = [];
   let sshFile: string | undefined;
   if (signersFile) {
@@ -255,7 +259,10 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         sshFile,
         { onInvalid: () => undefined },
       )) {
-        if (e.certAuthority) continue;
+        if (e.certAuthority) {
+          caKeys.set(e.key.fingerprint, e.key);
+          continue;
+        }
         sshKeys.set(e.key.fingerprint, e.key);
         sshEntries.push({ principals: e.principals, key: e.key });
       }
@@ -283,10 +290,22 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
 
   // The user's own SSH signing key vouches for the commits it signed as the user.
   let ownSshLine: string | undefined;
+  let ownCa: SshPublicKey | undefined;
   if (format === 'ssh' && sshKeyValue) {
     const k = sshSigningKey(sshKeyValue, env, repo.workTree);
     if ('error' in k) review.push(`your SSH signing key (user.signingkey) could not be read: ${k.error}`);
-    else {
+    else if (k.key.cert) {
+      // A certificate: what vouches for it is its CA, for the user's e-mail (the next one is signed by
+      // the same CA, with another key).
+      const ca = k.key.cert.signatureKey;
+      caKeys.set(ca.fingerprint, ca);
+      ownCa = ca;
+      if (userEmail && EMAIL_RE.test(userEmail))
+        ownSshLine = `${userEmail} cert-authority,namespaces="git" ${ca.type} ${Buffer.from(ca.canonical).toString('base64')}`;
+      review.push(
+        `your SSH signing key is a certificate issued by the CA ${ca.fingerprint}: the proposed allowed_signers trusts that CA for your e-mail; check it is your organisation's CA`,
+      );
+    } else {
       if (userEmail && EMAIL_RE.test(userEmail)) ownSshLine = `${userEmail} namespaces="git" ${k.line}`;
       if (!sshKeys.has(k.key.fingerprint)) {
         sshKeys.set(k.key.fingerprint, k.key);
@@ -324,6 +343,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       status: string;
       format: string;
       signer?: string;
+      certAuthority?: string;
     };
     const walk = async (keyrings: string[]): Promise<Seen[]> => {
       const out: Seen[] = [];
@@ -343,6 +363,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
             status: judgement.status,
             format: judgement.verdict.format,
             ...(judgement.verdict.signer ? { signer: judgement.verdict.signer } : {}),
+            ...(judgement.verdict.certAuthority ? { certAuthority: judgement.verdict.certAuthority } : {}),
           });
         }
       }
@@ -376,7 +397,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         !r.signer ||
         !EMAIL_RE.test(r.email) ||
         (r.format !== 'ssh' && r.format !== 'openpgp') ||
-        (r.format === 'ssh' && !sshKeys.has(r.signer))
+        (r.format === 'ssh' && (r.certAuthority ? !caKeys.has(r.certAuthority) : !sshKeys.has(r.signer)))
       ) {
         if (r.status !== 'unsigned') counts.other += 1;
         unvouched.push({ oid: r.oid, status: r.status, subject: r.subject });
@@ -384,7 +405,8 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       }
       counts.authorized += 1;
       const byEmail = drafts.find((d) => d.emails.has(r.email));
-      const byKey = drafts.find((d) => d.openpgp.has(r.signer!) || d.ssh.has(r.signer!));
+      // A certificate's key changes with every certificate: only the e-mail groups its commits.
+      const byKey = r.certAuthority ? undefined : drafts.find((d) => d.openpgp.has(r.signer!) || d.ssh.has(r.signer!));
       let d = byEmail ?? byKey;
       if (!d) {
         d = { emails: new Set([r.email]), openpgp: new Set(), ssh: new Map(), commits: 0 };
@@ -395,13 +417,15 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         for (const e of byKey.emails) byEmail.emails.add(e);
         for (const k of byKey.openpgp) byEmail.openpgp.add(k);
         for (const [k, v] of byKey.ssh) byEmail.ssh.set(k, v);
+        for (const [k, v] of byKey.cas ?? []) (byEmail.cas ??= new Map()).set(k, v);
         byEmail.commits += byKey.commits;
         drafts.splice(drafts.indexOf(byKey), 1);
       }
       d.emails.add(r.email);
       d.name = cleanName(r.name) || d.name;
       d.commits += 1;
-      if (r.format === 'ssh') d.ssh.set(r.signer, sshKeys.get(r.signer)!);
+      if (r.certAuthority) (d.cas ??= new Map()).set(r.certAuthority, caKeys.get(r.certAuthority)!);
+      else if (r.format === 'ssh') d.ssh.set(r.signer, sshKeys.get(r.signer)!);
       else d.openpgp.add(r.signer);
     }
 
@@ -432,6 +456,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       emails: new Set([userEmail]),
       openpgp: new Set(),
       ssh: new Map(),
+      ...(ownCa ? { cas: new Map([[ownCa.fingerprint, ownCa]]) } : {}),
       commits: 0,
       ...(userName ? { name: cleanName(userName) } : {}),
     };
@@ -442,7 +467,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     const ex = await gpgExport(format === 'openpgp' && signingKey ? signingKey : userEmail, env);
     if (ex.armored) extraKeys.push({ file: `${userEmail.replace(/[^a-z0-9._@-]/g, '_')}.asc`, armored: ex.armored });
     drafts.push(userDraft);
-    if (!userDraft.ssh.size && !ex.armored)
+    if (!userDraft.ssh.size && !userDraft.cas && !ex.armored)
       review.push(
         `no key was found for you (${userEmail}): add yours to ${POLICY_DIR}/keys/ or ${POLICY_DIR}/allowed_signers before you sign the commit that adds the policy`,
       );
@@ -481,11 +506,16 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     legacyTags,
     ...(githubKeys.length ? { forges: [{ name: 'GitHub', committer: GITHUB_COMMITTER, openpgp: githubKeys }] } : {}),
   });
-  const signerLines = drafts.flatMap((d) =>
-    [...d.ssh.values()].map(
+  const signerLines = drafts.flatMap((d) => [
+    ...[...d.ssh.values()].map(
       (k) => `${[...d.emails].join(',')} namespaces="git" ${k.type} ${Buffer.from(k.canonical).toString('base64')}`,
     ),
-  );
+    // Each CA speaks only for the e-mails of the signer its certificates signed for.
+    ...[...(d.cas?.values() ?? [])].map(
+      (k) =>
+        `${[...d.emails].join(',')} cert-authority,namespaces="git" ${k.type} ${Buffer.from(k.canonical).toString('base64')}`,
+    ),
+  ]);
   const allowedSigners = `# SSH keys of the signers in policy.yml (git's gpg.ssh.allowedSignersFile format), written by gitguard init\n${signerLines.map((l) => `${l}\n`).join('')}`;
   const keyFiles = [...[...pgpKnown].map(([fpr, armored]) => ({ file: `${fpr}.asc`, armored })), ...extraKeys];
 

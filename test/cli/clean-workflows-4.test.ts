@@ -1,7 +1,7 @@
 // Fourth round of clean set-ups that must pass (see clean-workflows.test.ts, -2 and -3): each case
 // here was a false failure (a rule failing where a security engineer sees nothing wrong), and each
 // keeps a twin that still fails, so the fix cannot have switched the check off.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { join } from 'node:path';
@@ -137,6 +137,42 @@ describe('an organisation that signs with SSH certificates issued by its CA', ()
     const statuses = (JSON.parse(plain.stdout) as { commits: Array<{ status: string }> }).commits.map((x) => x.status);
     expect(statuses).toEqual(['authorized', 'impersonation', 'impersonation']);
     expect(plain.code).toBe(1);
+  });
+
+  test("gitguard init in such a repository proposes the CA (cert-authority, for each signer's e-mails), and the audit then passes", async () => {
+    // It proposed the one certificate the user signs with as a plain key (trusted until it expires),
+    // and could not place the others' certificates at all.
+    const r = makeRepo();
+    const trusted = join(r.home, 'allowed_signers');
+    writeFileSync(trusted, `${caLine('*@example.com', ca)}\n`);
+    r.run(['config', '--global', 'gpg.ssh.allowedSignersFile', trusted]);
+    r.run(['config', '--global', 'user.email', 'alice@example.com']);
+    r.run(['config', '--global', 'user.name', 'Alice']);
+    r.run(['config', 'gpg.format', 'ssh']);
+    r.run(['config', 'user.signingkey', cert(aliceKey, ['alice@example.com']).path]);
+    signedBy(r, cert(aliceKey, ['alice@example.com']), 'alice@example.com', 'start', { 'a.txt': 'a\n' });
+    signedBy(r, cert(bobKey, ['bob@example.com']), 'bob@example.com', 'bob', { 'b.txt': 'b\n' });
+    const init = await runMain(['init', '-C', r.dir], { env: r.env });
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(`your SSH signing key is a certificate issued by the CA ${ca.fingerprint}`);
+    const lines = readFileSync(join(r.dir, '.gitguard', 'allowed_signers'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    const caText = ca.pub.split(' ').slice(0, 2).join(' ');
+    expect(lines.sort()).toEqual([
+      `alice@example.com cert-authority,namespaces="git" ${caText}`,
+      `bob@example.com cert-authority,namespaces="git" ${caText}`,
+    ]);
+    signedBy(r, cert(aliceKey, ['alice@example.com']), 'alice@example.com', 'Add gitguard trust policy', {});
+    signedBy(r, cert(bobKey, ['bob@example.com']), 'bob@example.com', 'more', { 'c.txt': 'c\n' });
+    const rules = ['commits-signed', 'signers-authorized', 'signer-matches-committer', 'policy-changes-authorized'];
+    const ok = await audit(r, rules);
+    expect(outcomes(ok.report!, rules)).toEqual(Object.fromEntries(rules.map((id) => [id, 'pass'])));
+    expect(ok.code).toBe(0);
+    // The CA speaks for example.com in the user's own file, but the policy lets it speak for its signers only.
+    signedBy(r, cert(bobKey, ['mallory@example.com']), 'mallory@example.com', 'mallory', { 'd.txt': 'd\n' });
+    const bad = await audit(r, ['signers-authorized']);
+    expect(outcomes(bad.report!, ['signers-authorized'])).toEqual({ 'signers-authorized': 'fail' });
   });
 
   test('twin: a certificate for a non-maintainer may not change the policy', async () => {

@@ -227,11 +227,12 @@ function notFoundReason(key: SshPublicKey, signers: readonly AllowedSigner[], at
       : 'signing key is not in allowed signers';
   }
   const caLines = signers.filter((e) => e.certAuthority && sameKey(e.key, cert.signatureKey));
-  const who = `certificate "${cert.keyId}" (serial ${cert.serial}) by CA ${cert.signatureKey.fingerprint}`;
+  // Its key id and principals are the repository's bytes: the reason names only numbers and fingerprints.
+  const who = `certificate (serial ${cert.serial}) by CA ${cert.signatureKey.fingerprint}`;
   if (!caLines.length) return `signing ${who}: the CA is not a cert-authority in allowed signers`;
   const refusal = certificateRefusal(cert, at);
   if (refusal) return `signing ${who}: ${refusal}`;
-  return `signing ${who}: no cert-authority line admits its principals (${cert.principals.join(', ')}) at the commit time`;
+  return `signing ${who}: no cert-authority line admits its principals at the commit time`;
 }
 
 /** The key type and size and the signature algorithm named in the signature blob ("ssh-rsa" there
