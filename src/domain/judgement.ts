@@ -173,7 +173,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   if (policy) {
     const owners =
       v.format === 'ssh'
-        ? signersForSsh(policy, fpr, v.identities, v.certAuthority)
+        ? signersForSsh(policy, fpr, v.identities, v.byCertAuthority && v.certAuthority)
         : signersForOpenPgp(policy, fpr, v.identities);
     if (owners.length === 0) {
       const forge = forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
@@ -184,7 +184,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
           forge,
           detail: `signed by the forge ${forge.name} on behalf of ${commit.author.name} <${commit.author.email}>`,
         };
-      const whose = v.certAuthority
+      const whose = v.byCertAuthority
         ? `the certificate by CA ${v.certAuthority} is for no signer's e-mail (its principals are compared as addresses)`
         : `key ${fpr} belongs to no signer`;
       return { ...base, status: 'unknown-signer', detail: `${whose} of ${policyName(ver)}` };
@@ -223,7 +223,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   const needed = requiredIdentities(commit, undefined);
   // A certificate's principals are names too, never patterns.
   const speaksFor = (email: string, id: string): boolean =>
-    v.format === 'ssh' && v.certAuthority === undefined ? principalMatches(email, id) : email === id.toLowerCase();
+    v.format === 'ssh' && !v.byCertAuthority ? principalMatches(email, id) : email === id.toLowerCase();
   const wrong = needed.filter(([, email]) => !v.identities.some((id) => speaksFor(email, id)));
   if (wrong.length)
     return {

@@ -165,11 +165,11 @@ export function signersForSsh(
   policy: Policy,
   sshFingerprint: string,
   principals: string[],
-  certAuthority?: string,
+  certAuthority?: string | false,
 ): Signer[] {
   // A certificate speaks for the principals it was verified for (its own, which a cert-authority
   // line admitted): the signer one of whose e-mails is such a principal, compared as an address.
-  if (certAuthority !== undefined) {
+  if (certAuthority) {
     const names = new Set(principals.map((p) => p.toLowerCase()));
     const trusted = policy.allowedSigners.some((e) => e.certAuthority && e.key.fingerprint === certAuthority);
     return trusted ? policy.signers.filter((s) => s.emails.some((m) => names.has(m))) : [];

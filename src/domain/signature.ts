@@ -12,9 +12,12 @@ export interface SignatureVerdict {
   signer?: string;
   /** OpenPGP: fingerprint (or key id when that is all the signature names) of the key that made it. */
   signingKey?: string;
-  /** SSH: the "SHA256:..." fingerprint of the CA whose certificate made the signature (then
-   *  `identities` are certificate principals, literal names, not patterns). */
+  /** SSH: the "SHA256:..." fingerprint of the CA whose certificate made the signature (its
+   *  revocation voids the signature). */
   certAuthority?: string;
+  /** SSH: the signature was accepted through a cert-authority line: `identities` are then the
+   *  certificate's principals, names compared as addresses, never patterns. */
+  byCertAuthority?: true;
   /** Identities the trusted key vouches for: e-mail addresses (lower-case) from OpenPGP user IDs or
    *  SSH allowed-signers principals (which may be patterns such as "*@example.com"). */
   identities: string[];

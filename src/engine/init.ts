@@ -363,7 +363,9 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
             status: judgement.status,
             format: judgement.verdict.format,
             ...(judgement.verdict.signer ? { signer: judgement.verdict.signer } : {}),
-            ...(judgement.verdict.certAuthority ? { certAuthority: judgement.verdict.certAuthority } : {}),
+            ...(judgement.verdict.byCertAuthority && judgement.verdict.certAuthority
+              ? { certAuthority: judgement.verdict.certAuthority }
+              : {}),
           });
         }
       }

@@ -259,6 +259,11 @@ describe('certificate details', () => {
       certSignatureAlgorithm: 'ssh-ed25519',
       certAuthorityAlgorithm: 'ssh-ed25519',
     });
+    expect(ours(cases.get('certificate for alice, CA trusted for *@example.com')!).byCertAuthority).toBe(true);
+    // The certificate itself on a plain line is a key like any other: its principals are the line's.
+    const plain = ours(cases.get('certificate, the certificate itself on a plain line')!);
+    expect(plain).toMatchObject({ letter: 'G', certAuthority: keys.ca.fingerprint, identities: ['alice@example.com'] });
+    expect(plain.byCertAuthority).toBeUndefined();
     expect(ours(cases.get('RSA CA, ssh-rsa (SHA-1) over the certificate')!)).toMatchObject({
       letter: 'G',
       certSignatureAlgorithm: 'ssh-rsa',

@@ -178,7 +178,13 @@ export function verifySshSignature(
   // find-principals: the principals of the first line holding the key (or its certificate's CA)
   // that admits it at `at`, namespaces ignored.
   let found: string[] | undefined;
-  for (const e of signers) if ((found = entryPrincipals(e, key, at))) break;
+  let byCa = false;
+  for (const e of signers) {
+    if ((found = entryPrincipals(e, key, at))) {
+      byCa = e.certAuthority;
+      break;
+    }
+  }
   // A line that matched but prints no principal (a certificate principal "") is no answer to git.
   if (!found?.length) {
     if (!sound) {
@@ -203,7 +209,7 @@ export function verifySshSignature(
     identities.splice(identities.indexOf(opts.identity), 1);
     identities.unshift(opts.identity);
   }
-  return judged('G', { signer, identities });
+  return judged('G', { signer, identities, ...(byCa ? { byCertAuthority: true as const } : {}) });
 }
 
 /** A certificate's CA, named by fingerprint (its revocation voids the certificate), and its algorithms. */
