@@ -321,7 +321,15 @@ export class TrustCollector {
     const countedTrees = vetted.some(Boolean)
       ? parentTrees.filter((_, i) => vetted[i])
       : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
-    const policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
+    let policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
+    // Two vetted policies merged as the merge button merges them (no hand resolution): each side's
+    // change was authorized where it was made, so the merged policy is no new change.
+    if (policyChanged && ownTree && vetted.length === 2 && vetted.every(Boolean) && this.cleanMerge) {
+      const [id] = (yield this.cleanMerge(commit.parents[0]!, commit.parents[1]!, [POLICY_DIR])) as Array<
+        string | null | undefined
+      >;
+      if (id === ownTree) policyChanged = false;
+    }
     // Most commits keep a vetted parent's policy (or are the root): their children need not wait
     // for this commit's signature to be checked, so verifications still overlap.
     if (ownPolicy && (isRoot || (!policyChanged && vetted.some(Boolean)))) early(true);

@@ -548,6 +548,52 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
     expect(c.code).toBe(1);
   });
 
+  test('two maintainer-signed policy changes on two branches, merged by the GitHub merge button: pass; twin: a merge that edits the policy fails', async () => {
+    const setUp = (): TestRepo => {
+      const r = makeRepo();
+      withPolicy(r, '2024-02-01T10:00:00Z');
+      r.run(['checkout', '-q', '-b', 'add-carol']);
+      signed(r, alice, 'alice@example.com', '2024-02-02T10:00:00Z', 'policy: carol signs', {
+        '.gitguard/policy.yml': POLICY().replace(
+          'maintainers: [Alice]',
+          '  - name: Carol\n    emails: [carol@example.com]\nmaintainers: [Alice]',
+        ),
+      });
+      r.run(['checkout', '-q', 'main']);
+      signed(r, alice, 'alice@example.com', '2024-02-03T10:00:00Z', 'policy: severity', {
+        '.gitguard/policy.yml': `${POLICY()}severity:\n  commit-dates-plausible: low\n`,
+      });
+      return r;
+    };
+    const rules = ['policy-changes-authorized', 'protected-paths-changed-by-maintainers', 'signers-authorized'];
+    const r = setUp();
+    github(
+      r,
+      '2024-02-04T10:00:00Z',
+      ['merge', '-q', '--no-ff', '-S', '-m', 'Merge pull request #3 from example/add-carol', 'add-carol'],
+      'alice@example.com',
+    );
+    expect(r.run(['show', 'HEAD:.gitguard/policy.yml'])).toContain('carol@example.com');
+    expect(r.run(['show', 'HEAD:.gitguard/policy.yml'])).toContain('commit-dates-plausible: low');
+    const ok = await audit(r, rules);
+    expect(outcomes(ok.report!, rules)).toEqual(Object.fromEntries(rules.map((id) => [id, 'pass'])));
+    expect(ok.code).toBe(0);
+
+    const evil = setUp();
+    evil.run(['merge', '-q', '--no-ff', '--no-commit', 'add-carol']);
+    evil.write({
+      '.gitguard/policy.yml': readFileSync(join(evil.dir, '.gitguard/policy.yml'), 'utf8').replace(
+        'maintainers: [Alice]',
+        'maintainers: [Alice, Bob]',
+      ),
+    });
+    evil.run(['add', '-A']);
+    github(evil, '2024-02-04T10:00:00Z', ['commit', '-q', '-S', '-m', 'Merge pull request #4'], 'alice@example.com');
+    const bad = await audit(evil, rules);
+    expect(outcomes(bad.report!, rules)).toMatchObject({ 'policy-changes-authorized': 'fail' });
+    expect(bad.code).toBe(1);
+  });
+
   test('a monorepo with CODEOWNERS: a maintainer edits .github/CODEOWNERS, a developer a package; pass; twin: a developer editing CODEOWNERS fails', async () => {
     const r = makeRepo();
     withPolicy(r, '2024-02-01T10:00:00Z');
