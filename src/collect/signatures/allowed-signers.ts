@@ -203,7 +203,13 @@ function parseOptions(opts: string): SigOptions {
       out.validBefore = time('valid-before');
     }
     if (i >= opts.length || opts[i] === ' ' || opts[i] === '\t') break;
-    if (opts[i] !== ',') throw new Error('unknown key option');
+    if (opts[i] !== ',') {
+      // authorized_keys' principals= (for cert-authority lines there) is no allowed_signers option:
+      // ssh-keygen skips such a line. Here the principals are the line's first field.
+      if (startsWith('principals='))
+        throw new Error('unknown key option principals= (the principals are the first field)');
+      throw new Error('unknown key option');
+    }
     i++;
     if (i >= opts.length) throw new Error('unexpected end-of-options');
   }
