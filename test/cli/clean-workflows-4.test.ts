@@ -119,8 +119,12 @@ describe('an organisation that signs with SSH certificates issued by its CA', ()
     expect(outcomes(report!, rules)).toEqual(Object.fromEntries(rules.map((id) => [id, 'pass'])));
     expect(code).toBe(0);
     const verify = await runMain(['verify', '-C', r.dir, '--no-cache', '--format', 'json'], { env: r.env });
-    const rows = (JSON.parse(verify.stdout) as { commits: Array<{ status: string; letter: string }> }).commits;
-    expect(rows.map((x) => [x.letter, x.status])).toEqual(Array(4).fill(['G', 'authorized']));
+    const rows = (
+      JSON.parse(verify.stdout) as { commits: Array<{ status: string; letter: string; certAuthority: string | null }> }
+    ).commits;
+    expect(rows.map((x) => [x.letter, x.status, x.certAuthority])).toEqual(
+      Array(4).fill(['G', 'authorized', ca.fingerprint]),
+    );
     expect(verify.code).toBe(0);
     // Without a policy, the same CA line in the user's own allowed-signers file (--allowed-signers)
     // vouches for each certificate's principal, and for nobody else.
