@@ -295,3 +295,93 @@ describe('certificate details', () => {
     expect(() => parseSshPublicKey(altered)).toThrow(/certificate signature does not verify/);
   });
 });
+
+describe('random certificates and allowed_signers files (fixed seed): the same letter as git', () => {
+  // Certificates with random principals, types and validity windows around the commit, against
+  // files of random plain and cert-authority lines (principal patterns, namespaces, validity).
+  const SEED = 20261205;
+  const N = 40;
+  let state = SEED;
+  const rand = (n: number): number => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)]!;
+  const PRINCIPALS = [
+    ['alice@example.com'],
+    ['bob@example.com'],
+    ['alice@example.com', 'bob@example.com'],
+    ['*@example.com'],
+    [],
+  ];
+  const WINDOWS = [
+    undefined,
+    YEAR,
+    '20230101000000Z:20240101000000Z',
+    '20240601000000Z:20240602000000Z',
+    '20240101000000Z:20240601000000Z',
+    '20240601000001Z:20250101000000Z',
+  ];
+  const PATTERNS = [
+    '*',
+    '*@example.com',
+    'alice@example.com',
+    'bob@example.com',
+    '"!alice@example.com,*"',
+    'alice@example.com,bob@example.com',
+  ];
+  const OPTIONS = [
+    [],
+    [],
+    ['namespaces="git"'],
+    ['namespaces="file"'],
+    ['valid-before="20240101"'],
+    ['valid-after="20240101"'],
+  ];
+  const generated: Array<{ name: string; c: Case }> = [];
+
+  beforeAll(() => {
+    const dir = repo.home;
+    for (let i = 0; i < N; i += 1) {
+      const ca = pick([keys.ca, keys.ca, keys.ca2]);
+      const user = pick([keys.alice, keys.aliceEcdsa]);
+      const certKey = issueCert(ca, user, dir, {
+        principals: pick(PRINCIPALS),
+        ...(pick([false, false, false, true]) ? { host: true } : {}),
+        ...((w) => (w ? { validity: w } : {}))(pick(WINDOWS)),
+      });
+      const lines = Array.from({ length: 1 + rand(3) }, () => {
+        const kind = rand(4);
+        if (kind === 0)
+          return `${pick(PATTERNS)} ${[...pick(OPTIONS), ''].join(',').replace(/,$/, ' ').trimStart()}${user.pub}`;
+        return caLine(pick(PATTERNS), pick([keys.ca, keys.ca, keys.ca2]), pick(OPTIONS));
+      });
+      const signers = writeAllowedSigners(join(dir, `random-${i}`), lines);
+      const committer = pick(['alice@example.com', 'bob@example.com']);
+      generated.push({
+        name: `#${i}: ${lines.join(' | ').replace(/AAAA\S+/g, '…')}`,
+        c: { oid: signedCommit(repo, certKey, `random ${i}`, { date: AT, committerEmail: committer }), signers },
+      });
+    }
+  }, 180_000);
+
+  test('every case', () => {
+    const letters: Record<string, number> = {};
+    for (const { name, c } of generated) {
+      const git = gitSignatureInfo(repo, c.oid, c.signers);
+      const v = ours(c);
+      expect({ name, letter: v.letter }).toEqual({ name, letter: git.letter });
+      if (git.letter === 'G') {
+        expect(v.signer).toBe(git.key);
+        expect(v.identities).toContain(git.signer);
+      }
+      letters[git.letter] = (letters[git.letter] ?? 0) + 1;
+    }
+    // The seed reaches every answer git gives for certificates.
+    expect(Object.keys(letters).sort()).toEqual(['B', 'G', 'U']);
+  });
+});
