@@ -598,6 +598,41 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
     expect(bad.code).toBe(1);
   });
 
+  test('Dependabot bumping an action in a workflow fails until a maintainer re-signs it (the documented route), then passes', async () => {
+    const r = makeRepo();
+    withPolicy(r, '2024-02-01T10:00:00Z');
+    signed(r, alice, 'alice@example.com', '2024-02-02T10:00:00Z', 'ci', {
+      '.github/workflows/ci.yml': 'steps:\n  - uses: actions/checkout@v3\n',
+    });
+    r.run(['checkout', '-q', '-b', 'dependabot/github_actions/actions/checkout-4']);
+    r.write({ '.github/workflows/ci.yml': 'steps:\n  - uses: actions/checkout@v4\n' });
+    r.run(['add', '-A']);
+    const dependabot = '49699333+dependabot[bot]@users.noreply.github.com';
+    github(r, '2024-02-03T10:00:00Z', ['commit', '-q', '-S', '-m', 'Bump actions/checkout from 3 to 4'], dependabot);
+    const rules = ['protected-paths-changed-by-maintainers', 'signers-authorized'];
+    const before = await audit(r, rules);
+    expect(outcomes(before.report!, rules)).toEqual({
+      'protected-paths-changed-by-maintainers': 'fail',
+      'signers-authorized': 'pass',
+    });
+    // The maintainer reviews it and signs it as hers; the merge button then merges it.
+    const a = as(alice, 'alice@example.com', '2024-02-04T10:00:00Z');
+    r.run([...a.args, 'commit', '-q', '--amend', '--no-edit', '-S'], { env: a.env });
+    r.run(['checkout', '-q', 'main']);
+    github(
+      r,
+      '2024-02-05T10:00:00Z',
+      ['merge', '-q', '--no-ff', '-S', '-m', 'Merge pull request #12', 'dependabot/github_actions/actions/checkout-4'],
+      'alice@example.com',
+    );
+    const after = await audit(r, rules);
+    expect(outcomes(after.report!, rules)).toEqual({
+      'protected-paths-changed-by-maintainers': 'pass',
+      'signers-authorized': 'pass',
+    });
+    expect(after.code).toBe(0);
+  });
+
   test('a monorepo with CODEOWNERS: a maintainer edits .github/CODEOWNERS, a developer a package; pass; twin: a developer editing CODEOWNERS fails', async () => {
     const r = makeRepo();
     withPolicy(r, '2024-02-01T10:00:00Z');
