@@ -75,6 +75,7 @@ export async function crossCheck(ctx: Ctx, d: Draft, keyring: Keyring, allowed: 
   const subOf = new Map<string, string>();
   for (const k of keys) for (const s of k.subkeys) subOf.set(s, k.fingerprint);
   const sshFprs = new Set(allowed.filter((e) => !e.certAuthority).map((e) => e.key.fingerprint));
+  const caFprs = new Set(allowed.filter((e) => e.certAuthority).map((e) => e.key.fingerprint));
 
   const pinnedPgp = new Map<string, string>(); // fingerprint -> who
   const pinnedSsh = new Map<string, string>();
@@ -92,9 +93,11 @@ export async function crossCheck(ctx: Ctx, d: Draft, keyring: Keyring, allowed: 
     if (!sshFprs.has(f)) {
       ctx.fail(
         path,
-        allowed.length
-          ? `key ${f} is not in allowed_signers`
-          : `key ${f} is not in allowed_signers (there is none, or it lists no key)`,
+        caFprs.has(f)
+          ? `key ${f} is a cert-authority in allowed_signers: its certificates belong to the signer whose e-mail is their principal; name only personal keys here`
+          : allowed.length
+            ? `key ${f} is not in allowed_signers`
+            : `key ${f} is not in allowed_signers (there is none, or it lists no key)`,
       );
     }
     const prev = pinnedSsh.get(f);

@@ -1,11 +1,19 @@
 // Reads the trust policy in a .gitguard tree object (policy.yml, allowed_signers, keys/): every file
 // bounded before it is read, then parsed by parsePolicy. Also returns the raw key material, which the
 // verification workers rebuild the key set from.
-import type { Policy } from '../domain/policy.js';
+import type { Policy, SkippedPolicyEntry } from '../domain/policy.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { ObjectReader, ObjectTooLargeError, parseTree } from './objects.js';
 import { parsePolicy, PolicyError, POLICY_LIMITS } from './policy.js';
 import type { RawKeys } from './signatures/pool.js';
+
+/** What a tree entry is, by its mode. */
+function entryKind(mode: string): SkippedPolicyEntry['kind'] {
+  if (mode === '120000') return 'symbolic link';
+  if (mode === '160000') return 'submodule';
+  if (mode === '40000') return 'folder';
+  return mode.startsWith('10') ? 'file' : 'folder';
+}
 
 export async function readPolicyTree(
   reader: ObjectReader,
@@ -34,12 +42,25 @@ export async function readPolicyTree(
   const policyEntry = entries.find((e) => e.name === 'policy.yml');
   if (!policyEntry) return undefined;
   const signersEntry = entries.find((e) => e.name === 'allowed_signers');
+  // A link's blob is its target's name, never the file: refused rather than parsed as the file.
+  for (const e of [policyEntry, signersEntry]) {
+    if (e && entryKind(e.mode) !== 'file')
+      throw new PolicyError(
+        `${label}: ${e.name} is a ${entryKind(e.mode)}, not a file: gitguard follows no links; commit the file itself`,
+      );
+  }
   const keysEntry = entries.find((e) => e.name === 'keys');
   const keys: { name: string; data: Uint8Array }[] = [];
-  if (keysEntry) {
+  // Entries of keys/ that are not files: never read, never trusted, but reported.
+  const skipped: SkippedPolicyEntry[] = [];
+  if (keysEntry && keysEntry.mode !== '40000') skipped.push({ path: 'keys', kind: entryKind(keysEntry.mode) });
+  else if (keysEntry) {
     const kt = await reader.readNamed(keysEntry.oid, `${POLICY_DIR}/keys at ${where.slice(0, 12)}`);
     if (kt.type === 'tree') {
-      const files = parseTree(kt.body, oidBytes).filter((k) => k.mode.startsWith('10'));
+      const all = parseTree(kt.body, oidBytes);
+      const files = all.filter((k) => entryKind(k.mode) === 'file');
+      for (const k of all)
+        if (entryKind(k.mode) !== 'file') skipped.push({ path: `keys/${k.name}`, kind: entryKind(k.mode) });
       if (files.length > POLICY_LIMITS.keyFiles)
         throw new PolicyError(`${label}: keys/ has more than ${POLICY_LIMITS.keyFiles} files`);
       for (const k of files) {
@@ -59,6 +80,7 @@ export async function readPolicyTree(
     keys,
     allowedSigners,
   });
+  if (policy && skipped.length) policy.skipped = skipped.slice(0, POLICY_LIMITS.keyFiles);
   const raw: RawKeys = {
     openpgp: keys.map((k) => ({ file: `keys/${k.name}`, data: k.data })),
     allowedSigners: allowedSigners === undefined ? [] : [{ file: 'allowed_signers', text: allowedSigners }],

@@ -22,7 +22,7 @@ import type { RevokedKeys } from '../domain/trust.js';
 import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { OidIndex } from '../domain/oid-index.js';
 import { WatchedPaths, type OwnPaths } from './watched-paths.js';
-import { watchedChanges } from './watched-changes.js';
+import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
 
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
@@ -91,11 +91,15 @@ export class TrustCollector {
     trustRootOid: string | undefined,
     watched: readonly string[],
     descends?: (ancestor: string, oid: string) => Promise<boolean | undefined>,
+    cleanMerge?: CleanMerge,
   ): void {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
     this.descends = descends;
+    this.cleanMerge = cleanMerge;
   }
+  /** The ids a clean merge of two commits has at some paths (collect/clean-merge.ts). */
+  private cleanMerge: CleanMerge | undefined;
 
   /** Whether any commit walked so far has a policy folder (.gitguard, of any kind). */
   sawPolicyFolder(): boolean {
@@ -230,6 +234,7 @@ export class TrustCollector {
       this.ciGates,
       counted,
       ownState,
+      this.cleanMerge,
     );
     // A policy that cannot be read judges nothing: the commits it would judge are not authorized
     // (with the reason), and the rest of the history is still judged.
@@ -259,7 +264,15 @@ export class TrustCollector {
     const countedTrees = vetted.some(Boolean)
       ? parentTrees.filter((_, i) => vetted[i])
       : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
-    const policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
+    let policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
+    // Two vetted policies merged as the merge button merges them (no hand resolution): each side's
+    // change was authorized where it was made, so the merged policy is no new change.
+    if (policyChanged && ownTree && vetted.length === 2 && vetted.every(Boolean) && this.cleanMerge) {
+      const [id] = (yield this.cleanMerge(commit.parents[0]!, commit.parents[1]!, [POLICY_DIR])) as Array<
+        string | null | undefined
+      >;
+      if (id === ownTree) policyChanged = false;
+    }
     // Most commits keep a vetted parent's policy (or are the root): their children need not wait
     // for this commit's signature to be checked, so verifications still overlap.
     if (ownPolicy && (isRoot || (!policyChanged && vetted.some(Boolean)))) early(true);

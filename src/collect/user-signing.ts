@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fsReason } from '../errors.js';
 import type { SshPublicKey } from '../domain/keys.js';
-import { readKey } from './signatures/allowed-signers.js';
+import { parseAllowedSigners, readKey } from './signatures/allowed-signers.js';
 import { readBounded } from './safe-fs.js';
 
 /** A path from the user's config: "~/" is their home, a relative one is taken from `base` (else home). */
@@ -49,4 +49,41 @@ export function sshSigningKey(
     if (k) return { line: first!, key: k.key };
   }
   return { error: `no SSH public key found at ${path}${path.endsWith('.pub') ? '' : ' or ' + path + '.pub'}` };
+}
+
+/** The user's own allowed-signers file (gpg.ssh.allowedSignersFile). */
+const USER_SIGNERS_MAX = 16 * 1024 * 1024;
+
+export interface UserSigners {
+  /** Plain keys by fingerprint, and each with its principals. */
+  sshKeys: Map<string, SshPublicKey>;
+  sshEntries: Array<{ principals: string[]; key: SshPublicKey }>;
+  /** The SSH CAs the user trusts (cert-authority lines), by fingerprint: their certificates' signers. */
+  caKeys: Map<string, SshPublicKey>;
+}
+
+/** The user's allowed-signers file read as data (lines git would skip are skipped); `error`: why it was not. */
+export function readUserSigners(file: string | undefined): UserSigners & { file?: string; error?: string } {
+  const out: UserSigners = { sshKeys: new Map(), sshEntries: [], caKeys: new Map() };
+  if (!file) return out;
+  try {
+    for (const e of parseAllowedSigners(readBounded(file, USER_SIGNERS_MAX, { follow: true }).toString('utf8'), file, {
+      onInvalid: () => undefined,
+    })) {
+      if (e.certAuthority) {
+        out.caKeys.set(e.key.fingerprint, e.key);
+        continue;
+      }
+      out.sshKeys.set(e.key.fingerprint, e.key);
+      out.sshEntries.push({ principals: e.principals, key: e.key });
+    }
+    return { ...out, file };
+  } catch (err) {
+    return {
+      sshKeys: new Map(),
+      sshEntries: [],
+      caKeys: new Map(),
+      error: `could not read your gpg.ssh.allowedSignersFile ${file}: ${(err as Error).message}`,
+    };
+  }
 }

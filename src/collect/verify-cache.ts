@@ -19,7 +19,8 @@ import type { HardRevocation } from '../domain/keys.js';
 import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js';
 
 // v5: OpenPGP critical subpackets, armor CRCs, area sizes and the issuer read as gpg does (a v4 verdict may be G where gpg says B)
-const VERSION = 'gitguard-verify-cache-v5';
+// v6: SSH certificates verified against cert-authority lines (a v5 verdict for one is E)
+const VERSION = 'gitguard-verify-cache-v6';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

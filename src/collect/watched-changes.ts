@@ -16,6 +16,9 @@ export interface WatchedChanges {
 
 type State = readonly (string | null)[];
 
+/** The ids a clean merge of two commits has at some paths (collect/clean-merge.ts); undefined: unknown. */
+export type CleanMerge = (a: string, b: string, paths: readonly string[]) => Promise<Array<string | null | undefined>>;
+
 /** `ownState`: the commit's ids at `watched`; `counted`: the parents it is measured against. */
 export function* watchedChanges(
   watched: readonly string[],
@@ -23,6 +26,7 @@ export function* watchedChanges(
   ciGates: CiGateReader,
   counted: readonly string[],
   ownState: State,
+  cleanMerge?: CleanMerge,
 ): Steps<WatchedChanges> {
   const out: WatchedChanges = { changedPaths: [], ciGateRemoved: false, ciGateUnknown: false };
   if (!watched.length) return out;
@@ -30,6 +34,15 @@ export function* watchedChanges(
   out.changedPaths = watched.filter((_, i) =>
     parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null,
   );
+  // A two-parent merge that holds, at a protected path, what merging its parents gives with no
+  // hand resolution (the merge button's merge) brings nothing in there: each side's changes
+  // were judged in the commits that made them.
+  if (out.changedPaths.length && counted.length === 2 && cleanMerge) {
+    const ids = (yield cleanMerge(counted[0]!, counted[1]!, out.changedPaths)) as Array<string | null | undefined>;
+    out.changedPaths = out.changedPaths.filter(
+      (p, k) => ids[k] === undefined || ids[k] !== ownState[watched.indexOf(p)],
+    );
+  }
   if (!out.changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p))) return out;
   // Whether the CI configuration in a state runs gitguard (its files mention it).
   const gate = (state: State): Promise<boolean | undefined> =>

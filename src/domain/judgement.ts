@@ -94,7 +94,7 @@ function revokedFor(
 ): RevokedKey | undefined {
   if (!commit.trust.revoked && !policy?.revokedKeys?.length) return undefined;
   if (!VERIFIED.has(v.letter)) return undefined;
-  const keys = [v.signer, v.signingKey];
+  const keys = [v.signer, v.signingKey, v.certAuthority];
   const at = v.signedAt ?? commit.committer.time;
   const r = revocationFor(commit.trust.revoked, keys, at);
   if (r || !policy?.revokedKeys?.length) return r;
@@ -155,10 +155,15 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
           detail: `signed by the forge ${forge.name} on behalf of ${commit.author.email}`,
         };
     }
+    // A certificate: why its CA's line did not take it (expired, another CA...) says more than its key.
+    const what =
+      v.certAuthority && v.reason
+        ? `${v.reason.replace(/^signing /, '')}, not trusted`
+        : `key ${v.signingKey ?? v.signer ?? '(unknown)'} is not trusted`;
     return {
       ...base,
       status: 'unknown-signer',
-      detail: `key ${v.signingKey ?? v.signer ?? '(unknown)'} is not trusted${policy ? ` by ${policyName(ver)}` : ''}`,
+      detail: `${what}${policy ? ` by ${policyName(ver)}` : ''}`,
     };
   }
   const valid = validAtSigning(v);
@@ -167,7 +172,9 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   const fpr = v.signer ?? '';
   if (policy) {
     const owners =
-      v.format === 'ssh' ? signersForSsh(policy, fpr, v.identities) : signersForOpenPgp(policy, fpr, v.identities);
+      v.format === 'ssh'
+        ? signersForSsh(policy, fpr, v.identities, v.byCertAuthority && v.certAuthority)
+        : signersForOpenPgp(policy, fpr, v.identities);
     if (owners.length === 0) {
       const forge = forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
       if (forge)
@@ -177,7 +184,10 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
           forge,
           detail: `signed by the forge ${forge.name} on behalf of ${commit.author.name} <${commit.author.email}>`,
         };
-      return { ...base, status: 'unknown-signer', detail: `key ${fpr} belongs to no signer of ${policyName(ver)}` };
+      const whose = v.byCertAuthority
+        ? `the certificate by CA ${v.certAuthority} is for no signer's e-mail (its principals are compared as addresses)`
+        : `key ${fpr} belongs to no signer`;
+      return { ...base, status: 'unknown-signer', detail: `${whose} of ${policyName(ver)}` };
     }
     const needed = requiredIdentities(commit, policy);
     const signer = owners.find((s) => needed.every(([, email]) => s.emails.includes(email)));
@@ -211,8 +221,9 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   // SSH principals may be patterns (as git's allowed-signers file allows); an OpenPGP user ID is an
   // address, never a pattern: a key whose user ID reads "*" must not speak for everybody.
   const needed = requiredIdentities(commit, undefined);
+  // A certificate's principals are names too, never patterns.
   const speaksFor = (email: string, id: string): boolean =>
-    v.format === 'ssh' ? principalMatches(email, id) : email === id.toLowerCase();
+    v.format === 'ssh' && !v.byCertAuthority ? principalMatches(email, id) : email === id.toLowerCase();
   const wrong = needed.filter(([, email]) => !v.identities.some((id) => speaksFor(email, id)));
   if (wrong.length)
     return {

@@ -43,7 +43,31 @@ export interface HardRevocation {
 export type EcCurve = 'nistp256' | 'nistp384' | 'nistp521';
 
 /** Key kinds this project can verify with node:crypto; the rest are parsed but not checked. */
-export type SshKeyKind = 'ed25519' | 'ecdsa' | 'rsa' | 'sk-ed25519' | 'sk-ecdsa' | 'dsa' | 'cert' | 'other';
+export type SshKeyKind = 'ed25519' | 'ecdsa' | 'rsa' | 'sk-ed25519' | 'sk-ecdsa' | 'dsa' | 'other';
+
+/** An OpenSSH certificate (PROTOCOL.certkeys) whose CA signature verified when it was parsed. */
+export interface SshCertificate {
+  /** The certified key's plain type ("ssh-ed25519" for "ssh-ed25519-cert-v01@openssh.com"). */
+  plainType: string;
+  /** The certified key without the certificate, re-serialized: what ssh-keygen -l fingerprints. */
+  plainCanonical: Uint8Array;
+  serial: bigint;
+  /** 1 = user, 2 = host. */
+  certType: number;
+  keyId: string;
+  principals: string[];
+  /** Unix seconds, as the certificate says (valid_before 2^64-1 is "forever"). */
+  validAfter: bigint;
+  validBefore: bigint;
+  /** Names of the critical options (force-command, source-address, verify-required...). */
+  criticalOptions: string[];
+  /** The CA key that signed it (never a certificate itself), and the algorithm it signed with
+   *  ("ssh-rsa" is RSA over SHA-1). */
+  signatureKey: SshPublicKey;
+  signatureAlgorithm: string;
+  /** Why the CA signature could not be checked (a DSA CA key): the certificate is then unusable. */
+  unsupported?: string;
+}
 
 export interface SshPublicKey {
   /** The key's type name, e.g. "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa". */
@@ -58,6 +82,9 @@ export interface SshPublicKey {
   rsa?: { e: Uint8Array; n: Uint8Array; bits: number };
   /** FIDO application string of an sk- key (usually "ssh:"). */
   application?: string;
+  /** For a certificate: its parts. `kind` and the fields above are then the certified key's, and
+   *  `canonical` is the whole certificate, as OpenSSH compares certificates. */
+  cert?: SshCertificate;
 }
 
 export interface AllowedSigner {
@@ -73,8 +100,8 @@ export interface AllowedSigner {
   /** `valid-after` / `valid-before`, unix seconds. */
   validAfter?: number;
   validBefore?: number;
-  /** `cert-authority`: the key is a CA for certificates. Certificates are not supported here, so
-   *  such an entry never matches a signature (as in OpenSSH, for signatures by plain keys). */
+  /** `cert-authority`: the key is a CA: the entry matches signatures by user certificates it
+   *  signed (for their principals), never signatures by the key itself, as in OpenSSH. */
   certAuthority: boolean;
   key: SshPublicKey;
   /** Free text after the key. */

@@ -59,6 +59,14 @@ export interface Policy {
   keyring: Keyring;
   allowedSigners: AllowedSigner[];
   label: string;
+  /** Entries of keys/ that are not files (or keys itself when it is not a folder): never read. */
+  skipped?: SkippedPolicyEntry[];
+}
+
+/** A path under .gitguard/ the policy reader skipped, relative to .gitguard/. */
+export interface SkippedPolicyEntry {
+  path: string;
+  kind: 'symbolic link' | 'submodule' | 'folder' | 'file';
 }
 
 /** A revoked_keys entry: a key whose signatures are void, whichever policy judges them. */
@@ -150,8 +158,22 @@ export function signersForOpenPgp(policy: Policy, primaryFingerprint: string, ke
  * The signers who own an SSH key of this policy: those naming it under ssh:, else (when no signer
  * or forge names it) those with no ssh: list one of whose e-mails matches `principals` (the
  * allowed_signers principals the signature was checked for). [] for a key not in allowed_signers.
+ * A signature by a certificate of `certAuthority` (a cert-authority entry) belongs to the signers
+ * whose e-mail is one of its verified principals, whatever keys they name.
  */
-export function signersForSsh(policy: Policy, sshFingerprint: string, principals: string[]): Signer[] {
+export function signersForSsh(
+  policy: Policy,
+  sshFingerprint: string,
+  principals: string[],
+  certAuthority?: string | false,
+): Signer[] {
+  // A certificate speaks for the principals it was verified for (its own, which a cert-authority
+  // line admitted): the signer one of whose e-mails is such a principal, compared as an address.
+  if (certAuthority) {
+    const names = new Set(principals.map((p) => p.toLowerCase()));
+    const trusted = policy.allowedSigners.some((e) => e.certAuthority && e.key.fingerprint === certAuthority);
+    return trusted ? policy.signers.filter((s) => s.emails.some((m) => names.has(m))) : [];
+  }
   const fpr = sshFingerprint.trim();
   const named = policy.signers.filter((s) => s.ssh.includes(fpr));
   if (named.length) return named;

@@ -17,12 +17,13 @@ function matchBytes(s: string, p: string): boolean {
   let star = -1;
   let resume = 0;
   while (si < s.length) {
-    if (pi < p.length && (p[pi] === '?' || p[pi] === s[si])) {
-      si++;
-      pi++;
-    } else if (pi < p.length && p[pi] === '*') {
+    // A star in the pattern is a wildcard even against a star in the string (match.c tests it first).
+    if (pi < p.length && p[pi] === '*') {
       star = pi++;
       resume = si;
+    } else if (pi < p.length && (p[pi] === '?' || p[pi] === s[si])) {
+      si++;
+      pi++;
     } else if (star !== -1) {
       pi = star + 1;
       si = ++resume;
@@ -30,6 +31,11 @@ function matchBytes(s: string, p: string): boolean {
   }
   while (p[pi] === '*') pi++;
   return pi === p.length;
+}
+
+/** OpenSSH match_pattern: one pattern (`*`, `?`; no lists, no negation). */
+export function matchPattern(s: string, pattern: string): boolean {
+  return matchBytes(toBytes(s), toBytes(pattern));
 }
 
 /**

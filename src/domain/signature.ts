@@ -12,6 +12,12 @@ export interface SignatureVerdict {
   signer?: string;
   /** OpenPGP: fingerprint (or key id when that is all the signature names) of the key that made it. */
   signingKey?: string;
+  /** SSH: the "SHA256:..." fingerprint of the CA whose certificate made the signature (its
+   *  revocation voids the signature). */
+  certAuthority?: string;
+  /** SSH: the signature was accepted through a cert-authority line: `identities` are then the
+   *  certificate's principals, names compared as addresses, never patterns. */
+  byCertAuthority?: true;
   /** Identities the trusted key vouches for: e-mail addresses (lower-case) from OpenPGP user IDs or
    *  SSH allowed-signers principals (which may be patterns such as "*@example.com"). */
   identities: string[];
@@ -28,6 +34,10 @@ export interface SignatureVerdict {
   keyBits?: number;
   /** SSH: the signature algorithm in the signature blob ("rsa-sha2-512", "ssh-rsa" = SHA-1...). */
   sshSignatureAlgorithm?: string;
+  /** SSH certificate: the algorithm its CA signed it with, and the CA key's type and size. */
+  certSignatureAlgorithm?: string;
+  certAuthorityAlgorithm?: string;
+  certAuthorityBits?: number;
 }
 
 /** Tells which format an armored signature block is in, from its first line. */

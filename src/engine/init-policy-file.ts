@@ -1,5 +1,6 @@
 // The policy.yml text `gitguard init` proposes: data in, YAML out, every value quoted, so nothing
-// from the history (names, e-mails, ref names) can change its structure.
+// from the history (names, e-mails, ref names) can change its structure; and the allowed_signers beside it.
+import type { SshPublicKey } from '../domain/keys.js';
 /** The committer of the commits GitHub makes and signs with its web-flow key. */
 export const GITHUB_COMMITTER = 'noreply@github.com';
 
@@ -83,4 +84,21 @@ export function renderPolicy(p: {
   }
   out.push(...FORGE_PROPOSAL, '');
   return out.join('\n');
+}
+
+/** The allowed_signers file for the proposed signers: their plain SSH keys, and the CAs their certificates came from. */
+export function renderAllowedSigners(
+  signers: ReadonlyArray<{ emails: Iterable<string>; ssh: Map<string, SshPublicKey>; cas?: Map<string, SshPublicKey> }>,
+): { signerLines: string[]; allowedSigners: string } {
+  const b64 = (k: SshPublicKey): string => `${k.type} ${Buffer.from(k.canonical).toString('base64')}`;
+  const signerLines = signers.flatMap((d) => {
+    const emails = [...d.emails].join(',');
+    return [
+      ...[...d.ssh.values()].map((k) => `${emails} namespaces="git" ${b64(k)}`),
+      // Each CA speaks only for the e-mails of the signer its certificates signed for.
+      ...[...(d.cas?.values() ?? [])].map((k) => `${emails} cert-authority,namespaces="git" ${b64(k)}`),
+    ];
+  });
+  const allowedSigners = `# SSH keys of the signers in policy.yml (git's gpg.ssh.allowedSignersFile format), written by gitguard init\n${signerLines.map((l) => `${l}\n`).join('')}`;
+  return { signerLines, allowedSigners };
 }

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { ExpectedError } from '../errors.js';
 import type { ConfigEntry } from '../domain/model.js';
 import { effective, userValue } from '../domain/config.js';
-import { expandPath, sshSigningKey } from '../collect/user-signing.js';
-import { GITHUB_COMMITTER, renderPolicy, type ProposedSigner } from './init-policy-file.js';
+import { expandPath, readUserSigners, sshSigningKey } from '../collect/user-signing.js';
+import { GITHUB_COMMITTER, renderAllowedSigners, renderPolicy, type ProposedSigner } from './init-policy-file.js';
 import { cleanName, initSummary } from './init-summary.js';
 import { collectConfig } from '../collect/config.js';
 import { gpgExport } from '../collect/gpg.js';
@@ -20,12 +20,11 @@ import { parsePolicy, PolicyError } from '../collect/policy.js';
 import { collectHistory, unsignedAnnotatedTags } from '../collect/refs.js';
 import { discoverRepository } from '../collect/repository.js';
 import { POLICY_DIR } from '../domain/trust.js';
-import { parseAllowedSigners } from '../collect/signatures/allowed-signers.js';
 import type { SshPublicKey } from '../domain/keys.js';
 import { principalMatches } from '../domain/principals.js';
 import { verifyCommits } from './verify.js';
 import { agentKeys } from '../collect/ssh-agent.js';
-import { assertNotLink, mkdirNoFollow, readBounded, writeFileSafe } from '../collect/safe-fs.js';
+import { assertNotLink, mkdirNoFollow, writeFileSafe } from '../collect/safe-fs.js';
 
 export interface InitRequest {
   path: string;
@@ -46,11 +45,11 @@ interface Draft {
   emails: Set<string>;
   openpgp: Set<string>;
   ssh: Map<string, SshPublicKey>;
+  /** SSH CAs whose certificates signed this signer's commits (proposed as cert-authority lines). */
+  cas?: Map<string, SshPublicKey>;
   commits: number;
 }
 
-/** The user's own allowed-signers file (gpg.ssh.allowedSignersFile). */
-const USER_SIGNERS_MAX = 16 * 1024 * 1024;
 const EMAIL_RE = /^[^\s,"'@\\]+@[^\s,"'@\\]+$/;
 
 /** A value as `git config --get` gives it in this repository (every scope). */
@@ -86,27 +85,15 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   const lines: string[] = [];
   const review: string[] = [];
 
-  // The user's SSH keys: their global allowed-signers file, read as data.
-  const sshKeys = new Map<string, SshPublicKey>();
-  const sshEntries: Array<{ principals: string[]; key: SshPublicKey }> = [];
-  let sshFile: string | undefined;
-  if (signersFile) {
-    sshFile = expandPath(signersFile, env);
-    try {
-      for (const e of parseAllowedSigners(
-        readBounded(sshFile, USER_SIGNERS_MAX, { follow: true }).toString('utf8'),
-        sshFile,
-        { onInvalid: () => undefined },
-      )) {
-        if (e.certAuthority) continue;
-        sshKeys.set(e.key.fingerprint, e.key);
-        sshEntries.push({ principals: e.principals, key: e.key });
-      }
-    } catch (err) {
-      review.push(`could not read your gpg.ssh.allowedSignersFile ${sshFile}: ${(err as Error).message}`);
-      sshFile = undefined;
-    }
-  }
+  // The user's SSH keys and CAs: their global allowed-signers file, read as data.
+  const {
+    sshKeys,
+    caKeys,
+    sshEntries,
+    file: sshFile,
+    error,
+  } = readUserSigners(signersFile && expandPath(signersFile, env));
+  if (error) review.push(error);
 
   // git's documented defaultKeyCommand, `ssh-add -L` (in the user's own config): git then signs with
   // the agent's first key, which the agent's socket gives without running anything.
@@ -126,10 +113,22 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
 
   // The user's own SSH signing key vouches for the commits it signed as the user.
   let ownSshLine: string | undefined;
+  let ownCa: SshPublicKey | undefined;
   if (format === 'ssh' && sshKeyValue) {
     const k = sshSigningKey(sshKeyValue, env, repo.workTree);
     if ('error' in k) review.push(`your SSH signing key (user.signingkey) could not be read: ${k.error}`);
-    else {
+    else if (k.key.cert) {
+      // A certificate: what vouches for it is its CA, for the user's e-mail (the next one is signed by
+      // the same CA, with another key).
+      const ca = k.key.cert.signatureKey;
+      caKeys.set(ca.fingerprint, ca);
+      ownCa = ca;
+      if (userEmail && EMAIL_RE.test(userEmail))
+        ownSshLine = `${userEmail} cert-authority,namespaces="git" ${ca.type} ${Buffer.from(ca.canonical).toString('base64')}`;
+      review.push(
+        `your SSH signing key is a certificate issued by the CA ${ca.fingerprint}: the proposed allowed_signers trusts that CA for your e-mail; check it is your organisation's CA`,
+      );
+    } else {
       if (userEmail && EMAIL_RE.test(userEmail)) ownSshLine = `${userEmail} namespaces="git" ${k.line}`;
       if (!sshKeys.has(k.key.fingerprint)) {
         sshKeys.set(k.key.fingerprint, k.key);
@@ -167,6 +166,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       status: string;
       format: string;
       signer?: string;
+      certAuthority?: string;
     };
     const walk = async (keyrings: string[]): Promise<Seen[]> => {
       const out: Seen[] = [];
@@ -186,6 +186,9 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
             status: judgement.status,
             format: judgement.verdict.format,
             ...(judgement.verdict.signer ? { signer: judgement.verdict.signer } : {}),
+            ...(judgement.verdict.byCertAuthority && judgement.verdict.certAuthority
+              ? { certAuthority: judgement.verdict.certAuthority }
+              : {}),
           });
         }
       }
@@ -219,7 +222,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         !r.signer ||
         !EMAIL_RE.test(r.email) ||
         (r.format !== 'ssh' && r.format !== 'openpgp') ||
-        (r.format === 'ssh' && !sshKeys.has(r.signer))
+        (r.format === 'ssh' && (r.certAuthority ? !caKeys.has(r.certAuthority) : !sshKeys.has(r.signer)))
       ) {
         if (r.status !== 'unsigned') counts.other += 1;
         unvouched.push({ oid: r.oid, status: r.status, subject: r.subject });
@@ -227,7 +230,8 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       }
       counts.authorized += 1;
       const byEmail = drafts.find((d) => d.emails.has(r.email));
-      const byKey = drafts.find((d) => d.openpgp.has(r.signer!) || d.ssh.has(r.signer!));
+      // A certificate's key changes with every certificate: only the e-mail groups its commits.
+      const byKey = r.certAuthority ? undefined : drafts.find((d) => d.openpgp.has(r.signer!) || d.ssh.has(r.signer!));
       let d = byEmail ?? byKey;
       if (!d) {
         d = { emails: new Set([r.email]), openpgp: new Set(), ssh: new Map(), commits: 0 };
@@ -238,13 +242,15 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
         for (const e of byKey.emails) byEmail.emails.add(e);
         for (const k of byKey.openpgp) byEmail.openpgp.add(k);
         for (const [k, v] of byKey.ssh) byEmail.ssh.set(k, v);
+        for (const [k, v] of byKey.cas ?? []) (byEmail.cas ??= new Map()).set(k, v);
         byEmail.commits += byKey.commits;
         drafts.splice(drafts.indexOf(byKey), 1);
       }
       d.emails.add(r.email);
       d.name = cleanName(r.name) || d.name;
       d.commits += 1;
-      if (r.format === 'ssh') d.ssh.set(r.signer, sshKeys.get(r.signer)!);
+      if (r.certAuthority) (d.cas ??= new Map()).set(r.certAuthority, caKeys.get(r.certAuthority)!);
+      else if (r.format === 'ssh') d.ssh.set(r.signer, sshKeys.get(r.signer)!);
       else d.openpgp.add(r.signer);
     }
 
@@ -275,6 +281,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       emails: new Set([userEmail]),
       openpgp: new Set(),
       ssh: new Map(),
+      ...(ownCa ? { cas: new Map([[ownCa.fingerprint, ownCa]]) } : {}),
       commits: 0,
       ...(userName ? { name: cleanName(userName) } : {}),
     };
@@ -285,7 +292,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     const ex = await gpgExport(format === 'openpgp' && signingKey ? signingKey : userEmail, env);
     if (ex.armored) extraKeys.push({ file: `${userEmail.replace(/[^a-z0-9._@-]/g, '_')}.asc`, armored: ex.armored });
     drafts.push(userDraft);
-    if (!userDraft.ssh.size && !ex.armored)
+    if (!userDraft.ssh.size && !userDraft.cas && !ex.armored)
       review.push(
         `no key was found for you (${userEmail}): add yours to ${POLICY_DIR}/keys/ or ${POLICY_DIR}/allowed_signers before you sign the commit that adds the policy`,
       );
@@ -324,12 +331,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     legacyTags,
     ...(githubKeys.length ? { forges: [{ name: 'GitHub', committer: GITHUB_COMMITTER, openpgp: githubKeys }] } : {}),
   });
-  const signerLines = drafts.flatMap((d) =>
-    [...d.ssh.values()].map(
-      (k) => `${[...d.emails].join(',')} namespaces="git" ${k.type} ${Buffer.from(k.canonical).toString('base64')}`,
-    ),
-  );
-  const allowedSigners = `# SSH keys of the signers in policy.yml (git's gpg.ssh.allowedSignersFile format), written by gitguard init\n${signerLines.map((l) => `${l}\n`).join('')}`;
+  const { signerLines, allowedSigners } = renderAllowedSigners(drafts);
   const keyFiles = [...[...pgpKnown].map(([fpr, armored]) => ({ file: `${fpr}.asc`, armored })), ...extraKeys];
 
   // The policy must be one gitguard itself accepts before anything is written.

@@ -148,6 +148,11 @@ describe('grammar', () => {
     ['not a key', 'alice@x ssh-ed25519 not-base64!', 'invalid key'],
     ['unknown key type', 'alice@x ssh-foo AAAA', 'invalid key'],
     ['unknown option', `alice@x no-touch-required ${'KEY'}`, 'unknown key option'],
+    [
+      "authorized_keys' principals= on a cert-authority line",
+      `alice@x cert-authority,principals="alice@x" ${'KEY'}`,
+      'unknown key option principals= (the principals are the first field)',
+    ],
     ['unquoted valid-after', 'alice@x valid-after=20240101 KEY', 'missing start quote'],
     ['bad time', 'alice@x valid-after="2024-01-01" KEY', 'invalid "valid-after" time'],
     [

@@ -76,6 +76,54 @@ describe('signature-algorithms-strong', () => {
       outcome: 'pass',
     },
     {
+      name: 'fails an SSH certificate its CA signed with ssh-rsa (SHA-1), or issued by a DSA CA',
+      commits: [
+        trusted(
+          good('a', {
+            keyAlgorithm: 'ssh-ed25519',
+            sshSignatureAlgorithm: 'ssh-ed25519',
+            certAuthority: 'SHA256:ca',
+            certAuthorityAlgorithm: 'ssh-rsa',
+            certAuthorityBits: 3072,
+            certSignatureAlgorithm: 'ssh-rsa',
+          }),
+          undefined,
+        ),
+        trusted(
+          good('b', {
+            keyAlgorithm: 'ssh-ed25519',
+            sshSignatureAlgorithm: 'ssh-ed25519',
+            certAuthority: 'SHA256:dsa-ca',
+            certAuthorityAlgorithm: 'ssh-dss',
+            certSignatureAlgorithm: 'ssh-dss',
+          }),
+          undefined,
+        ),
+      ],
+      outcome: 'fail',
+      mentions: [
+        'certificate signed by its CA with ssh-rsa (RSA over SHA-1)',
+        'certificate issued by a CA with a DSA key',
+      ],
+    },
+    {
+      name: 'passes an SSH certificate its 3072-bit RSA CA signed with rsa-sha2-512',
+      commits: [
+        trusted(
+          good('a', {
+            keyAlgorithm: 'ssh-ed25519',
+            sshSignatureAlgorithm: 'ssh-ed25519',
+            certAuthority: 'SHA256:ca',
+            certAuthorityAlgorithm: 'ssh-rsa',
+            certAuthorityBits: 3072,
+            certSignatureAlgorithm: 'rsa-sha2-512',
+          }),
+          undefined,
+        ),
+      ],
+      outcome: 'pass',
+    },
+    {
       name: 'not applicable with nothing signed and no keys',
       commits: [trusted({ letter: 'N', format: 'none', identities: [] }, undefined)],
       outcome: 'not-applicable',

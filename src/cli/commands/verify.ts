@@ -70,6 +70,8 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
           format: j.verdict.format,
           signer: j.verdict.signer ?? null,
           signingKey: j.verdict.signingKey ?? null,
+          // An SSH certificate's CA ("SHA256:..."), whose cert-authority line took it.
+          certAuthority: j.verdict.certAuthority ?? null,
           signedAt: j.verdict.signedAt ?? null,
           status: j.status,
           detail: j.detail,

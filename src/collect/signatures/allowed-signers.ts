@@ -15,9 +15,16 @@
 // OpenSSH logs and skips a malformed line while it searches the file; parseAllowedSigners throws
 // instead (naming file and line), unless the caller passes `onInvalid`, which gets the error and
 // lets the parse go on, which is what git + ssh-keygen do.
-import type { AllowedSigner, SshPublicKey } from '../../domain/keys.js';
-import { decodeBase64Strict, isKnownKeyType, parseSshPublicKey, sameKey, TEXT_TYPE_ALIASES } from './ssh-key.js';
-import { matchPatternList } from '../../domain/principals.js';
+import type { AllowedSigner, SshCertificate, SshPublicKey } from '../../domain/keys.js';
+import {
+  decodeBase64Strict,
+  isKnownKeyType,
+  parseSshPublicKey,
+  publicPart,
+  sameKey,
+  TEXT_TYPE_ALIASES,
+} from './ssh-key.js';
+import { matchPattern, matchPatternList } from '../../domain/principals.js';
 
 // ---------------------------------------------------------------------------------------------
 // Times
@@ -196,7 +203,13 @@ function parseOptions(opts: string): SigOptions {
       out.validBefore = time('valid-before');
     }
     if (i >= opts.length || opts[i] === ' ' || opts[i] === '\t') break;
-    if (opts[i] !== ',') throw new Error('unknown key option');
+    if (opts[i] !== ',') {
+      // authorized_keys' principals= (for cert-authority lines there) is no allowed_signers option:
+      // ssh-keygen skips such a line. Here the principals are the line's first field.
+      if (startsWith('principals='))
+        throw new Error('unknown key option principals= (the principals are the first field)');
+      throw new Error('unknown key option');
+    }
     i++;
     if (i >= opts.length) throw new Error('unexpected end-of-options');
   }
@@ -277,17 +290,30 @@ export function parseAllowedSigners(
   return out;
 }
 
-/** Whether an entry allows `key` to sign at `at` (unix seconds) in `namespace` (undefined: any),
- *  for `principal` (undefined: any) — sshsig.c check_allowed_keys_line for plain keys. */
-export function entryAllows(
-  entry: AllowedSigner,
-  key: SshPublicKey,
-  at: number,
-  namespace?: string,
-  principal?: string,
-): boolean {
-  if (principal !== undefined && matchPatternList(principal, entry.principalList) !== 1) return false;
-  if (entry.certAuthority || !sameKey(entry.key, key)) return false;
+/** sshkey_cert_check_authority for a user certificate at `at` (unix seconds), optionally for
+ *  `principal` (compared exactly with the certificate's, as ssh-keygen -Y verify -I does): why it is
+ *  refused, or undefined when it is accepted. */
+export function certificateRefusal(cert: SshCertificate, at: number, principal?: string): string | undefined {
+  if (cert.certType !== 1) return 'it is not a user certificate';
+  const t = BigInt(at);
+  if (t < cert.validAfter) return 'the certificate is not yet valid at the commit time';
+  if (t >= cert.validBefore) return 'the certificate has expired at the commit time';
+  if (cert.principals.length === 0) return 'the certificate lists no principal';
+  if (principal !== undefined && !cert.principals.includes(principal)) return `the certificate is not for ${principal}`;
+  return undefined;
+}
+
+/** Whether an entry holds the signing key itself (a plain line) or its certificate's CA (a
+ *  cert-authority line): check_allowed_keys_line's first test. */
+function holdsKey(entry: AllowedSigner, key: SshPublicKey): boolean {
+  if (!entry.certAuthority) return sameKey(entry.key, key);
+  return (
+    !!key.cert && !key.cert.unsupported && Buffer.from(publicPart(entry.key)).equals(key.cert.signatureKey.canonical)
+  );
+}
+
+/** The entry's options (namespaces, valid-after, valid-before) admit `namespace` at `at`. */
+function optionsAdmit(entry: AllowedSigner, at: number, namespace?: string): boolean {
   if (
     entry.namespaces !== undefined &&
     namespace !== undefined &&
@@ -298,4 +324,44 @@ export function entryAllows(
   if (entry.validAfter !== undefined && at < entry.validAfter) return false;
   if (entry.validBefore !== undefined && at > entry.validBefore) return false;
   return true;
+}
+
+/**
+ * What `ssh-keygen -Y find-principals` prints for this entry and `key` at `at` (unix seconds), or
+ * undefined when the entry does not match: a plain line's principals; for a cert-authority line, the
+ * certificate's principals that one of the line's patterns matches (cert_filter_principals).
+ */
+export function entryPrincipals(entry: AllowedSigner, key: SshPublicKey, at: number): string[] | undefined {
+  if (!holdsKey(entry, key) || !optionsAdmit(entry, at)) return undefined;
+  if (!entry.certAuthority) return entry.principals;
+  const cert = key.cert!;
+  if (certificateRefusal(cert, at) !== undefined) return undefined;
+  const out: string[] = [];
+  for (const pattern of entry.principals) {
+    for (const p of cert.principals) if (matchPattern(p, pattern)) out.push(p);
+  }
+  if (!out.length) return undefined;
+  // ssh-keygen joins them with commas and prints them split on commas, up to an empty one.
+  const printed: string[] = [];
+  for (const p of out.join(',').split(',')) {
+    if (p === '') break;
+    printed.push(p);
+  }
+  return printed;
+}
+
+/** Whether an entry allows `key` to sign at `at` (unix seconds) in `namespace` (undefined: any),
+ *  for `principal` (undefined: any) — sshsig.c check_allowed_keys_line. */
+export function entryAllows(
+  entry: AllowedSigner,
+  key: SshPublicKey,
+  at: number,
+  namespace?: string,
+  principal?: string,
+): boolean {
+  if (principal === undefined) return entryPrincipals(entry, key, at) !== undefined;
+  if (matchPatternList(principal, entry.principalList) !== 1) return false;
+  if (!holdsKey(entry, key)) return false;
+  if (entry.certAuthority && certificateRefusal(key.cert!, at, principal) !== undefined) return false;
+  return optionsAdmit(entry, at, namespace);
 }

@@ -1,21 +1,26 @@
 // SSH public keys: the types OpenSSH knows, their parsed parts, their fingerprint as ssh-keygen -l
 // prints it, and strict base64. Pure.
 import { createHash } from 'node:crypto';
-import type { EcCurve, SshPublicKey } from '../../domain/keys.js';
+import type { EcCurve, SshCertificate, SshPublicKey } from '../../domain/keys.js';
+import { verifyRaw } from './ssh-verify.js';
 import { SshFormatError, SshReader, SshWriter } from './ssh-wire.js';
 
 const RSA_MIN_MODULUS_BITS = 1024;
 
-const CERT_TYPES = new Set([
-  'ssh-rsa-cert-v01@openssh.com',
-  'ssh-dss-cert-v01@openssh.com',
-  'ecdsa-sha2-nistp256-cert-v01@openssh.com',
-  'ecdsa-sha2-nistp384-cert-v01@openssh.com',
-  'ecdsa-sha2-nistp521-cert-v01@openssh.com',
-  'ssh-ed25519-cert-v01@openssh.com',
-  'sk-ecdsa-sha2-nistp256-cert-v01@openssh.com',
-  'sk-ssh-ed25519-cert-v01@openssh.com',
+// Certificate type -> the plain type of the key it certifies.
+const CERT_TYPES = new Map([
+  ['ssh-rsa-cert-v01@openssh.com', 'ssh-rsa'],
+  ['ssh-dss-cert-v01@openssh.com', 'ssh-dss'],
+  ['ecdsa-sha2-nistp256-cert-v01@openssh.com', 'ecdsa-sha2-nistp256'],
+  ['ecdsa-sha2-nistp384-cert-v01@openssh.com', 'ecdsa-sha2-nistp384'],
+  ['ecdsa-sha2-nistp521-cert-v01@openssh.com', 'ecdsa-sha2-nistp521'],
+  ['ssh-ed25519-cert-v01@openssh.com', 'ssh-ed25519'],
+  ['sk-ecdsa-sha2-nistp256-cert-v01@openssh.com', 'sk-ecdsa-sha2-nistp256@openssh.com'],
+  ['sk-ssh-ed25519-cert-v01@openssh.com', 'sk-ssh-ed25519@openssh.com'],
 ]);
+
+/** sshkey.h SSHKEY_CERT_MAX_PRINCIPALS. */
+const MAX_CERT_PRINCIPALS = 256;
 
 /** Key type names OpenSSH 9.2 accepts at the start of a key in text form (peek_type_nid). */
 export const TEXT_TYPE_ALIASES: Record<string, string> = {
@@ -34,7 +39,7 @@ const KNOWN_TYPES = new Set([
   'ecdsa-sha2-nistp384',
   'ecdsa-sha2-nistp521',
   'sk-ecdsa-sha2-nistp256@openssh.com',
-  ...CERT_TYPES,
+  ...CERT_TYPES.keys(),
 ]);
 
 export function isKnownKeyType(name: string): boolean {
@@ -61,16 +66,12 @@ function readEcPoint(r: SshReader, curve: EcCurve): Uint8Array {
   return point;
 }
 
-/**
- * Parses an SSH public key blob (RFC 4253 §6.6 / RFC 5656 / RFC 8709 / PROTOCOL.u2f) the way
- * OpenSSH's sshkey_from_blob does: unknown types, short RSA moduli, malformed points and trailing
- * data are errors (SshFormatError). DSA keys and certificates are accepted but not looked into.
- */
-export function parseSshPublicKey(blob: Uint8Array): SshPublicKey {
-  const r = new SshReader(blob);
-  const type = r.cstring();
-  const w = new SshWriter().string(type);
-  const key: Omit<SshPublicKey, 'canonical' | 'fingerprint'> = { type, kind: 'other' };
+type PlainParts = Omit<SshPublicKey, 'canonical' | 'fingerprint' | 'cert'>;
+
+/** The public parts of a plain key of `type` (sshkey_impl deserialize_public), written to `w` as
+ *  OpenSSH serializes them. */
+function readPlainParts(type: string, r: SshReader, w: SshWriter): PlainParts {
+  const key: PlainParts = { type, kind: 'other' };
   switch (type) {
     case 'ssh-ed25519':
     case 'sk-ssh-ed25519@openssh.com': {
@@ -123,13 +124,113 @@ export function parseSshPublicKey(blob: Uint8Array): SshPublicKey {
       break;
     }
     default:
-      if (!CERT_TYPES.has(type)) throw new SshFormatError('unknown key type');
-      // Certificates: kept whole (OpenSSH fingerprints the whole certificate blob).
-      return { type, kind: 'cert', canonical: blob, fingerprint: sshFingerprint(blob) };
+      throw new SshFormatError('unknown key type');
   }
-  if (r.remaining !== 0) throw new SshFormatError('trailing data after key');
-  const canonical = w.bytes();
-  return { ...key, canonical, fingerprint: sshFingerprint(canonical) };
+  return key;
+}
+
+/** A string of (string name, string data) pairs: the names, or an error when malformed. */
+function optionNames(section: Uint8Array): string[] {
+  const r = new SshReader(section);
+  const names: string[] = [];
+  while (r.remaining > 0) {
+    names.push(Buffer.from(r.string()).toString('latin1'));
+    r.string();
+  }
+  return names;
+}
+
+/** cert_parse: the certificate after the certified key, its CA signature checked over the blob. */
+function readCertificate(
+  blob: Uint8Array,
+  r: SshReader,
+  plainType: string,
+  plainCanonical: Uint8Array,
+): SshCertificate {
+  const serial = r.u64();
+  const certType = r.u32();
+  const keyId = r.cstring();
+  const principalSection = r.string();
+  const validAfter = r.u64();
+  const validBefore = r.u64();
+  const critical = r.string();
+  const extensions = r.string();
+  r.string(); // reserved
+  const caBlob = r.string();
+  const signedLength = blob.length - r.remaining;
+  const signature = r.string();
+  if (certType !== 1 && certType !== 2) throw new SshFormatError('unknown certificate type');
+  const principals: string[] = [];
+  const pr = new SshReader(principalSection);
+  while (pr.remaining > 0) {
+    if (principals.length >= MAX_CERT_PRINCIPALS) throw new SshFormatError('too many certificate principals');
+    principals.push(pr.cstring());
+  }
+  const criticalOptions = optionNames(critical);
+  optionNames(extensions);
+  // The CA: a plain key (a certificate cannot sign one), whose signature must verify.
+  const signatureKey = parseKey(caBlob, false);
+  const cert: SshCertificate = {
+    plainType,
+    plainCanonical,
+    serial,
+    certType,
+    keyId,
+    principals,
+    validAfter,
+    validBefore,
+    criticalOptions,
+    signatureKey,
+    signatureAlgorithm: new SshReader(signature).cstring(),
+  };
+  const ok = verifyRaw(signatureKey, signature, blob.subarray(0, signedLength), { allowSha1Rsa: true });
+  if (typeof ok === 'string')
+    return { ...cert, unsupported: `certificate signed by a CA key that cannot be checked: ${ok}` };
+  if (!ok) throw new SshFormatError('certificate signature does not verify');
+  return cert;
+}
+
+function parseKey(blob: Uint8Array, allowCert: boolean): SshPublicKey {
+  const r = new SshReader(blob);
+  const type = r.cstring();
+  const plainType = CERT_TYPES.get(type);
+  if (plainType !== undefined && !allowCert) throw new SshFormatError('a certificate cannot be a CA key');
+  if (plainType === undefined) {
+    const w = new SshWriter().string(type);
+    const key = readPlainParts(type, r, w);
+    if (r.remaining !== 0) throw new SshFormatError('trailing data after key');
+    const canonical = w.bytes();
+    return { ...key, canonical, fingerprint: sshFingerprint(canonical) };
+  }
+  r.string(); // nonce
+  const w = new SshWriter().string(plainType);
+  const key = readPlainParts(plainType, r, w);
+  const plainCanonical = w.bytes();
+  let cert: SshCertificate;
+  try {
+    cert = readCertificate(blob, r, plainType, plainCanonical);
+  } catch (e) {
+    if (e instanceof SshFormatError) throw e;
+    throw new SshFormatError('certificate signature does not verify'); // node refused the CA key
+  }
+  if (r.remaining !== 0) throw new SshFormatError('trailing data after certificate');
+  // ssh-keygen -l fingerprints the certified key, not the certificate.
+  return { ...key, type, canonical: blob, fingerprint: sshFingerprint(plainCanonical), cert };
+}
+
+/**
+ * Parses an SSH public key blob (RFC 4253 §6.6 / RFC 5656 / RFC 8709 / PROTOCOL.u2f /
+ * PROTOCOL.certkeys) the way OpenSSH's sshkey_from_blob does: unknown types, short RSA moduli,
+ * malformed points, trailing data and certificates whose CA signature does not verify are errors
+ * (SshFormatError). DSA keys are parsed but not looked into further.
+ */
+export function parseSshPublicKey(blob: Uint8Array): SshPublicKey {
+  return parseKey(blob, true);
+}
+
+/** The key itself: a certificate's certified key, else the key (sshkey_equal_public's view). */
+export function publicPart(key: SshPublicKey): Uint8Array {
+  return key.cert?.plainCanonical ?? key.canonical;
 }
 
 /** Two parsed keys are the same public key (sshkey_equal for plain keys). */

@@ -27,6 +27,12 @@ export class SshReader {
     return ((b[p]! << 24) >>> 0) + (b[p + 1]! << 16) + (b[p + 2]! << 8) + b[p + 3]!;
   }
 
+  /** An unsigned 64-bit integer (certificate serials and validity times). */
+  u64(): bigint {
+    const hi = this.u32();
+    return (BigInt(hi) << 32n) | BigInt(this.u32());
+  }
+
   bytes(n: number): Uint8Array {
     if (this.remaining < n) throw new SshFormatError('truncated data');
     const out = this.buf.subarray(this.pos, this.pos + n);

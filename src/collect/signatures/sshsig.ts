@@ -6,20 +6,26 @@
 // this mirrors step by step:
 //   1. `ssh-keygen -Y find-principals -Overify-time=<committer time>`: the first allowed-signers
 //      line holding the signature's key (not as cert-authority) whose valid-after/valid-before
-//      admit the time — namespaces are NOT looked at here, nor is the signature checked;
+//      admit the time — namespaces are NOT looked at here, nor is the signature checked. A
+//      signature by an OpenSSH user certificate (user.signingkey = the -cert.pub file) matches a
+//      `cert-authority` line holding the CA that signed it instead, when the certificate is a user
+//      certificate valid at that time (valid_after <= t < valid_before) and one of the line's
+//      patterns matches one of its principals: those principals are the line's;
 //   2. none: `ssh-keygen -Y check-novalidate -n git`: a sound "git" signature is U, anything else B;
 //   3. else, for each principal of that line in order, `ssh-keygen -Y verify -n git -I principal`:
 //      the signature must be sound for namespace "git" and some line must list the principal
-//      (pattern match), hold the key, allow namespace "git" and the time; the first principal
+//      (pattern match), hold the key (or the CA of a certificate listing that exact principal),
+//      allow namespace "git" and the time; the first principal
 //      that passes gives G; when none does, B.
 // So: key not listed, or listed only outside its validity window -> U; wrong namespace, bad
 // signature, tampered payload, or a listed key whose entries exclude namespace "git" -> B. git
 // does not compare the principal with the committer: that is a rule's job (see `identities`).
-import { createPublicKey, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { entryAllows } from './allowed-signers.js';
-import { decodeBase64Strict, parseSshPublicKey } from './ssh-key.js';
+import { createHash } from 'node:crypto';
+import { certificateRefusal, entryAllows, entryPrincipals } from './allowed-signers.js';
+import { decodeBase64Strict, parseSshPublicKey, sameKey } from './ssh-key.js';
+import { verifyRaw } from './ssh-verify.js';
 import { SshFormatError, SshReader, SshWriter } from './ssh-wire.js';
-import type { AllowedSigner, EcCurve, SshPublicKey } from '../../domain/keys.js';
+import type { AllowedSigner, SshCertificate, SshPublicKey } from '../../domain/keys.js';
 import type { SignatureVerdict } from '../../domain/signature.js';
 
 export interface SshVerifyOptions {
@@ -90,131 +96,6 @@ export function parseSshSignature(armored: string): SshSig {
   return { version, publicKey, namespace, reserved, hashAlgorithm, signature };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Signature arithmetic
-
-const CURVE_JWK: Record<EcCurve, { crv: string; bytes: number; hash: string }> = {
-  nistp256: { crv: 'P-256', bytes: 32, hash: 'sha256' },
-  nistp384: { crv: 'P-384', bytes: 48, hash: 'sha384' },
-  nistp521: { crv: 'P-521', bytes: 66, hash: 'sha512' },
-};
-
-const keyCache = new Map<string, KeyObject>();
-
-function b64url(b: Uint8Array): string {
-  return Buffer.from(b).toString('base64url');
-}
-
-/** A node:crypto key for a parsed SSH key; throws when node refuses it (e.g. a point off-curve). */
-function nodeKey(key: SshPublicKey): KeyObject {
-  const cacheKey = Buffer.from(key.canonical).toString('base64');
-  const hit = keyCache.get(cacheKey);
-  if (hit) return hit;
-  let jwk: Record<string, string>;
-  if (key.ed25519) jwk = { kty: 'OKP', crv: 'Ed25519', x: b64url(key.ed25519) };
-  else if (key.ecdsa) {
-    const { crv, bytes } = CURVE_JWK[key.ecdsa.curve];
-    const p = key.ecdsa.point;
-    jwk = { kty: 'EC', crv, x: b64url(p.subarray(1, 1 + bytes)), y: b64url(p.subarray(1 + bytes)) };
-  } else if (key.rsa) jwk = { kty: 'RSA', n: b64url(key.rsa.n), e: b64url(key.rsa.e) };
-  else throw new SshFormatError('key type not supported');
-  const obj = createPublicKey({ key: jwk, format: 'jwk' });
-  if (keyCache.size >= 1024) keyCache.clear();
-  keyCache.set(cacheKey, obj);
-  return obj;
-}
-
-/** Left-pads an unsigned magnitude to `len` bytes; undefined when it does not fit. */
-function padTo(mag: Uint8Array, len: number): Buffer | undefined {
-  if (mag.length > len) return undefined;
-  const out = Buffer.alloc(len);
-  out.set(mag, len - mag.length);
-  return out;
-}
-
-/** (mpint r, mpint s) with nothing after, as IEEE P1363 r||s for the curve; undefined if bad. */
-function ecdsaSignature(blob: Uint8Array, curve: EcCurve): Buffer | undefined {
-  const r = new SshReader(blob);
-  const rr = r.mpint();
-  const ss = r.mpint();
-  if (r.remaining !== 0) return undefined;
-  const n = CURVE_JWK[curve].bytes;
-  const a = padTo(rr, n);
-  const b = padTo(ss, n);
-  return a && b ? Buffer.concat([a, b]) : undefined;
-}
-
-/**
- * sshkey_verify for the key types node:crypto can check. Returns true/false, or a string naming
- * why the signature cannot be checked at all (the caller's 'E').
- */
-function verifyRaw(key: SshPublicKey, sigBlob: Uint8Array, data: Uint8Array): boolean | string {
-  const r = new SshReader(sigBlob);
-  const sigType = r.cstring();
-  switch (key.kind) {
-    case 'ed25519': {
-      if (sigType !== 'ssh-ed25519') return false;
-      const sig = r.string();
-      if (r.remaining !== 0 || sig.length !== 64) return false;
-      return cryptoVerify(null, data, nodeKey(key), sig);
-    }
-    case 'ecdsa': {
-      if (sigType !== key.type) return false;
-      const inner = r.string();
-      if (r.remaining !== 0) return false;
-      const curve = key.ecdsa!.curve;
-      const sig = ecdsaSignature(inner, curve);
-      if (!sig) return false;
-      return cryptoVerify(CURVE_JWK[curve].hash, data, { key: nodeKey(key), dsaEncoding: 'ieee-p1363' }, sig);
-    }
-    case 'rsa': {
-      // sshsig accepts only SHA-2 RSA signatures; "ssh-rsa" (SHA-1) is refused, as in OpenSSH.
-      const hash = sigType === 'rsa-sha2-256' ? 'sha256' : sigType === 'rsa-sha2-512' ? 'sha512' : undefined;
-      if (!hash) return false;
-      const sig = r.string();
-      if (r.remaining !== 0 || sig.length === 0) return false;
-      const padded = padTo(sig, Math.ceil(key.rsa!.bits / 8));
-      if (!padded) return false;
-      return cryptoVerify(hash, data, nodeKey(key), padded);
-    }
-    case 'sk-ed25519':
-    case 'sk-ecdsa': {
-      // PROTOCOL.u2f: the authenticator signs SHA256(application) || flags || counter ||
-      // extensions || SHA256(message). WebAuthn signatures carry more and are not supported.
-      if (sigType !== key.type) {
-        return sigType.startsWith('webauthn-') ? 'WebAuthn security-key signatures are not supported' : false;
-      }
-      const inner = r.string();
-      const flags = r.u8();
-      const counter = r.u32();
-      if (r.remaining !== 0) return false;
-      const signed = new SshWriter()
-        .raw(
-          createHash('sha256')
-            .update(key.application ?? '')
-            .digest(),
-        )
-        .u8(flags)
-        .u32(counter)
-        .raw(createHash('sha256').update(data).digest())
-        .bytes();
-      if (key.kind === 'sk-ed25519') {
-        if (inner.length !== 64) return false;
-        return cryptoVerify(null, signed, nodeKey(key), inner);
-      }
-      const sig = ecdsaSignature(inner, 'nistp256');
-      if (!sig) return false;
-      return cryptoVerify('sha256', signed, { key: nodeKey(key), dsaEncoding: 'ieee-p1363' }, sig);
-    }
-    case 'dsa':
-      return 'DSA keys are not supported';
-    case 'cert':
-      return 'SSH certificates are not supported';
-    default:
-      return 'unsupported key type';
-  }
-}
-
 /**
  * Checks the signature's arithmetic for `payload` in `namespace` (sshsig_verify_fd without the
  * allowed-signers part). true/false, or a string saying why it cannot be checked.
@@ -270,10 +151,13 @@ export function verifySshSignature(
   }
   const key = sig.publicKey;
   const signer = key.fingerprint;
-  // The algorithms, whatever the verdict, for the weak-cryptography rule.
+  // The algorithms, whatever the verdict, for the weak-cryptography rule; a certificate's CA, so
+  // that a revoked CA voids what its certificates signed.
   const algorithms = sshAlgorithms(sig);
+  const ca = key.cert ? certFacts(key.cert) : {};
   const judged = (letter: SignatureVerdict['letter'], rest: Partial<SignatureVerdict> = {}): SignatureVerdict =>
-    verdict(letter, { ...algorithms, ...rest });
+    verdict(letter, { ...algorithms, ...ca, ...rest });
+  if (key.cert?.unsupported) return judged('E', { signer, reason: key.cert.unsupported });
   let sound: boolean | string;
   try {
     sound = checkSshSig(sig, payload, namespace);
@@ -291,26 +175,29 @@ export function verifySshSignature(
           ? `signature was made for another namespace than "${namespace}"`
           : 'signature does not verify',
     });
-  // find-principals: first line holding the key, valid at `at`, namespaces ignored.
-  const found = signers.find((e) => entryAllows(e, key, at));
-  if (!found) {
+  // find-principals: the principals of the first line holding the key (or its certificate's CA)
+  // that admits it at `at`, namespaces ignored.
+  let found: string[] | undefined;
+  let byCa = false;
+  for (const e of signers) {
+    if ((found = entryPrincipals(e, key, at))) {
+      byCa = e.certAuthority;
+      break;
+    }
+  }
+  // A line that matched but prints no principal (a certificate principal "") is no answer to git.
+  if (!found?.length) {
     if (!sound) {
       return unsound();
     }
-    const listed = signers.some((e) => !e.certAuthority && Buffer.from(e.key.canonical).equals(key.canonical));
-    return judged('U', {
-      signer,
-      reason: listed
-        ? 'signing key is in allowed signers, but not valid at the commit time'
-        : 'signing key is not in allowed signers',
-    });
+    return judged('U', { signer, reason: notFoundReason(key, signers, at) });
   }
   if (!sound) {
     return unsound();
   }
   // verify -I principal, for each principal of the found line in order.
   const identities: string[] = [];
-  for (const p of found.principals) {
+  for (const p of found) {
     if (signers.some((e) => entryAllows(e, key, at, namespace, p)) && !identities.includes(p)) identities.push(p);
   }
   if (!identities.length) {
@@ -322,14 +209,43 @@ export function verifySshSignature(
     identities.splice(identities.indexOf(opts.identity), 1);
     identities.unshift(opts.identity);
   }
-  return judged('G', { signer, identities });
+  return judged('G', { signer, identities, ...(byCa ? { byCertAuthority: true as const } : {}) });
+}
+
+/** A certificate's CA, named by fingerprint (its revocation voids the certificate), and its algorithms. */
+function certFacts(cert: SshCertificate): Partial<SignatureVerdict> {
+  const ca = cert.signatureKey;
+  return {
+    certAuthority: ca.fingerprint,
+    certSignatureAlgorithm: cert.signatureAlgorithm,
+    certAuthorityAlgorithm: ca.type,
+    ...(ca.rsa ? { certAuthorityBits: ca.rsa.bits } : {}),
+  };
+}
+
+/** Why find-principals found no line for the key: for people, never a verdict of its own. */
+function notFoundReason(key: SshPublicKey, signers: readonly AllowedSigner[], at: number): string {
+  const cert = key.cert;
+  if (!cert) {
+    const listed = signers.some((e) => !e.certAuthority && sameKey(e.key, key));
+    return listed
+      ? 'signing key is in allowed signers, but not valid at the commit time'
+      : 'signing key is not in allowed signers';
+  }
+  const caLines = signers.filter((e) => e.certAuthority && sameKey(e.key, cert.signatureKey));
+  // Its key id and principals are the repository's bytes: the reason names only numbers and fingerprints.
+  const who = `certificate (serial ${cert.serial}) by CA ${cert.signatureKey.fingerprint}`;
+  if (!caLines.length) return `signing ${who}: the CA is not a cert-authority in allowed signers`;
+  const refusal = certificateRefusal(cert, at);
+  if (refusal) return `signing ${who}: ${refusal}`;
+  return `signing ${who}: no cert-authority line admits its principals at the commit time`;
 }
 
 /** The key type and size and the signature algorithm named in the signature blob ("ssh-rsa" there
  *  means an RSA signature over SHA-1). */
 function sshAlgorithms(sig: SshSig): Pick<SignatureVerdict, 'keyAlgorithm' | 'keyBits' | 'sshSignatureAlgorithm'> {
   const out: Pick<SignatureVerdict, 'keyAlgorithm' | 'keyBits' | 'sshSignatureAlgorithm'> = {
-    keyAlgorithm: sig.publicKey.type,
+    keyAlgorithm: sig.publicKey.cert?.plainType ?? sig.publicKey.type,
   };
   if (sig.publicKey.rsa) out.keyBits = sig.publicKey.rsa.bits;
   try {

@@ -6,6 +6,7 @@ import { defineCommitRule } from '../define.js';
 import { FindingList, resumeCounts } from './findings.js';
 import { identityText, touchedPaths } from './commit.js';
 import { judge, type Judgement, type TrustStatus } from '../../domain/judgement.js';
+import type { Policy } from '../../domain/policy.js';
 
 export function commitFinding(c: TrustedCommit, j: Judgement, message: string): Finding {
   return {
@@ -30,10 +31,12 @@ export function defineTrustRule(spec: {
   /** Outcome when some commit has one of the statuses (default fail). */
   outcome?: 'fail' | 'warn';
   describe: (c: TrustedCommit, j: Judgement) => string;
+  /** Warnings about the policy at HEAD itself, reported with the commits' findings (or as warn). */
+  policyWarnings?: (policy: Policy) => Finding[];
 }): CommitRule {
   return defineCommitRule({
     id: spec.id,
-    needs: ['history', 'signatures'],
+    needs: spec.policyWarnings ? ['history', 'signatures', 'policy'] : ['history', 'signatures'],
     start(facts, ctx, resume) {
       const found = new FindingList(ctx.findingLimit, resume?.findings);
       const n = resumeCounts({ judged: 0, seen: 0 }, resume);
@@ -56,10 +59,19 @@ export function defineTrustRule(spec: {
               outcome: 'not-applicable',
               note: 'no trust policy (.gitguard/policy.yml) and no --keyring/--allowed-signers: there is nothing to check signatures against',
             };
-          return found.evaluation(
+          const ev = found.evaluation(
             spec.outcome ?? 'fail',
             `${judged} commit(s) judged against the trust policy or supplied keys`,
           );
+          const head = facts.policy?.ok ? facts.policy.value : undefined;
+          const warnings = head && spec.policyWarnings ? spec.policyWarnings(head) : [];
+          if (!warnings.length) return ev;
+          return {
+            ...ev,
+            outcome: ev.outcome === 'pass' ? 'warn' : ev.outcome,
+            findings: [...warnings, ...(ev.findings ?? [])],
+            findingCount: (ev.findingCount ?? 0) + warnings.length,
+          };
         },
       };
     },

@@ -1,6 +1,7 @@
 // What makes a signature's cryptography weak: a digest with practical collisions (SHA-1, MD5,
 // RIPEMD-160), a key too small or of a retired algorithm (RSA under 2048 bits, DSA, ElGamal), and
-// SSH's "ssh-rsa" signature algorithm (RSA over SHA-1) or DSA keys.
+// SSH's "ssh-rsa" signature algorithm (RSA over SHA-1) or DSA keys, also in the CA's signature over
+// an SSH certificate.
 import type { Verdict } from '../../domain/signature.js';
 
 const WEAK_DIGESTS: Record<string, string> = {
@@ -34,6 +35,10 @@ export function signatureWeaknesses(v: Verdict): string[] {
   if (key) out.push(key);
   if (v.sshSignatureAlgorithm === 'ssh-rsa') out.push('ssh-rsa signature algorithm (RSA over SHA-1)');
   if (v.sshSignatureAlgorithm === 'ssh-dss' && !out.includes('DSA key')) out.push('ssh-dss signature algorithm (DSA)');
+  // An SSH certificate is only as strong as its CA's signature over it (a SHA-1 collision forges one).
+  const caKey = weakKey(v.certAuthorityAlgorithm, v.certAuthorityBits);
+  if (caKey) out.push(`certificate issued by a CA with a ${caKey}`);
+  if (v.certSignatureAlgorithm === 'ssh-rsa') out.push('certificate signed by its CA with ssh-rsa (RSA over SHA-1)');
   return out;
 }
 
