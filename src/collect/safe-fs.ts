@@ -129,6 +129,42 @@ function isInside(root: string, path: string): boolean {
 }
 
 /**
+ * `dir` with every symlink resolved, as far as it exists (a folder still to be created keeps its
+ * missing tail); throws when the part that exists does not resolve (a dangling link).
+ */
+function realFolder(dir: string): string {
+  const tail: string[] = [];
+  let cur = dir;
+  while (!lstatSync(cur, { throwIfNoEntry: false })) {
+    const parent = dirname(cur);
+    if (parent === cur) break;
+    tail.push(basename(cur));
+    cur = parent;
+  }
+  return join(realpathSync(cur), ...tail.reverse());
+}
+
+/**
+ * Whether folder `dir`, symlinks resolved (a dangling link leads nowhere: false), lies inside one
+ * of `roots` (resolved too): for folders a repository names, which may lead anywhere.
+ */
+export function folderInside(roots: string[], dir: string): boolean {
+  let real: string;
+  try {
+    real = realFolder(dir);
+  } catch {
+    return false;
+  }
+  return roots.some((root) => {
+    try {
+      return isInside(realpathSync(root), real);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * Throws unless `path`'s folder, with every symlink in it resolved, lies inside `root` (also
  * resolved). The folder must exist. This is what keeps a committed `dir -> /elsewhere` link from
  * carrying a write out of the work tree.
