@@ -160,6 +160,14 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     const globs = (policyRefs.length ? policyRefs : defaultProtectedRefs(history, true)).map(refGlob);
     for (const u of updates) {
       const ref = escapeText(u.ref, 120);
+      // A replace ref makes every git that fetches it show another object in place of a published
+      // one (what replace-refs-absent fails on): history substituted without moving a branch.
+      if (u.ref.startsWith('refs/replace/') && !ZERO.test(u.new)) {
+        rejections.push(
+          `${ref}: a replace ref shows another object in place of ${escapeText(u.ref.slice('refs/replace/'.length), 64)} to everyone who fetches it, so it is not accepted; push the change as a new commit instead`,
+        );
+        continue;
+      }
       if (!globs.some((g) => g.test(u.ref))) continue;
       if (ZERO.test(u.new))
         rejections.push(`${ref}: deleting a protected ref is not allowed (the policy's protected.refs names it)`);
