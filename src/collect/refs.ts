@@ -101,13 +101,40 @@ function lines(text: string): string[] {
     .filter((l) => l && !l.startsWith('#'));
 }
 
+/**
+ * Each annotated tag's object, fully peeled, read from the objects (`<oid>^{}`): not for-each-ref's
+ * `%(*objectname)`, which git 2.44 and later take from the `^` lines of packed-refs, a cache a
+ * repository can make lie (a tag "peeled" to a commit on main would keep its real target out of the walk).
+ */
+async function peelTags(repo: RepositoryInfo, refs: RefInfo[]): Promise<void> {
+  const tags = refs.filter((r) => r.type === 'tag');
+  if (!tags.length) return;
+  const out = await gitText(['cat-file', '--batch-check=%(objectname)'], {
+    gitDir: repo.gitDir,
+    timeoutMs: 60_000,
+    input: tags.map((r) => `${r.oid}^{}\n`).join(''),
+  });
+  const peeled = out.split('\n');
+  tags.forEach((r, i) => {
+    const oid = peeled[i]?.trim() ?? '';
+    // A tag git cannot peel (its target missing, or not of the type its header says): git cannot walk it either.
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(oid))
+      throw new ExpectedError(
+        `${r.name} names tag ${r.oid}, which git cannot peel to an object (a missing target, or one whose type the tag misstates)`,
+        'git fsck names the broken object; delete the ref (git update-ref -d) or fetch the missing object, then run again',
+      );
+    r.peeled = oid;
+  });
+}
+
 export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
   const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
   const out = await gitText(
-    ['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00%(symref)%00'],
+    ['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%00%(symref)%00'],
     opts,
   );
   const refs = parseForEachRef(`${out}\n`);
+  await peelTags(repo, refs);
   const { headRef, headOid } = await resolveHead(repo, refs);
 
   const replaceRefs = refs
