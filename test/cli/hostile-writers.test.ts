@@ -4,15 +4,16 @@
 // another user could read or plant must never seal state (here: the ledger's trust root).
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -170,5 +171,43 @@ describe('the per-user secret that seals state in .git/gitguard', () => {
     const res = await verify(r, cache);
     expect(res.stdout).toMatch(/authorized:mallory/);
     expect(res.code).toBe(0);
+  });
+});
+
+describe('a git committed in the audited work tree is never the git gitguard runs', () => {
+  /** A work tree carrying `git` scripts that leave a mark when run, where a relative PATH entry or --git would find them. */
+  function trapped(): { r: TestRepo; mark: string } {
+    const r = makeRepo();
+    const mark = join(r.home, 'trap-ran');
+    const trap = `#!/bin/sh\necho ran >> '${mark}'\nexec git "$@"\n`;
+    r.write({ 'node_modules/.bin/git': trap, git: trap, 'tools/git': trap });
+    for (const f of ['node_modules/.bin/git', 'git', 'tools/git']) chmodSync(join(r.dir, f), 0o755);
+    r.run(['add', '-A']);
+    r.run(['commit', '-q', '-m', 'tools']);
+    return { r, mark };
+  }
+
+  test('PATH with relative entries (node_modules/.bin, ., an empty one) before the real git: audit and verify run none (before: the trap ran)', async () => {
+    const { r, mark } = trapped();
+    const cwd = tempDir(); // the user's shell is elsewhere: its own lookup would find nothing there
+    for (const path of [`node_modules/.bin:${process.env.PATH}`, `.:${process.env.PATH}`, `:${process.env.PATH}`]) {
+      const env = { ...r.env, PATH: path };
+      expect((await runMain(['audit', r.dir, '-t', 'history', '--no-ledger'], { env, cwd })).code).toBe(0);
+      expect((await runMain(['verify', '-C', r.dir, '--no-cache'], { env, cwd })).code).toBe(1);
+    }
+    expect(existsSync(mark)).toBe(false);
+  });
+
+  test('--git with a relative path is the file where the user typed it, not the one in the work tree', async () => {
+    const { r, mark } = trapped();
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'tools'));
+    writeFileSync(join(cwd, 'tools', 'git'), '#!/bin/sh\nexec git "$@"\n', { mode: 0o755 });
+    const res = await runMain(['audit', r.dir, '-t', 'history', '--no-ledger', '--git', 'tools/git'], {
+      env: r.env,
+      cwd,
+    });
+    expect(res.code).toBe(0);
+    expect(existsSync(mark)).toBe(false);
   });
 });
