@@ -28,7 +28,7 @@ import type { Keyring } from '../domain/keys.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
 import { resolveTrustRoot, type FirstPolicyMemo, type TrustRoot } from '../collect/trust-root.js';
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
-import { isAncestor } from '../collect/protected-refs.js';
+import { batchedDescends } from '../collect/ancestry-batch.js';
 import { readLedger } from '../collect/ledger.js';
 
 export interface TrustOptions {
@@ -412,7 +412,7 @@ export async function openHistory(
       rootFound ??= resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
       return !(await rootFound);
     };
-    collector.setScope(trustRoot, watched, (a, b) => isAncestor(shadow, a, b));
+    collector.setScope(trustRoot, watched, batchedDescends(shadow));
     const active = collector;
     collectors.push(active);
     async function* batches(): AsyncGenerator<CommitFacts[]> {
