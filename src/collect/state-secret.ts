@@ -4,11 +4,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { readBoundedIfExists, writeFileSafe } from './safe-fs.js';
 
+/** A relative XDG_CACHE_HOME or HOME names no place (the XDG spec: ignore it); taken as given it would
+ *  be a folder of whatever repository gitguard runs in, which could ship the secret. */
 function secretFile(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  const absolute = (p: string | undefined): string | undefined => (p && isAbsolute(p) ? p : undefined);
+  const base = absolute(env.XDG_CACHE_HOME) ?? join(absolute(env.HOME) ?? homedir(), '.cache');
   return join(base, 'gitguard', 'cache-secret');
 }
 

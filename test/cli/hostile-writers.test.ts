@@ -162,6 +162,16 @@ describe('the per-user secret that seals state in .git/gitguard', () => {
     expect(res.code).toBe(1);
   });
 
+  test("a relative XDG_CACHE_HOME is not a folder of the repository gitguard runs in (before: the shipped secret sealed mallory's root)", async () => {
+    const { r, takeover } = takenOver();
+    mkdirSync(join(r.dir, '.cache', 'gitguard'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(r.dir, '.cache', 'gitguard', 'cache-secret'), known, { mode: 0o600 });
+    shipLedger(r, takeover, known);
+    const res = await runMain(['verify', '--no-cache'], { env: { ...r.env, XDG_CACHE_HOME: '.cache' }, cwd: r.dir });
+    expect(res.stdout).not.toMatch(/authorized:mallory/);
+    expect(res.code).toBe(1);
+  });
+
   test('a secret of this user alone still seals: the same ledger, sealed with it, is used', async () => {
     const { r, takeover } = takenOver();
     const cache = tempDir();
