@@ -27,7 +27,7 @@ const key = (m: Move): string => `${m.old} ${m.new}`;
 async function pushedParents(shadow: Shadow, tips: string[], known: string[]): Promise<Map<string, string[]>> {
   const parents = new Map<string, string[]>();
   if (!tips.length) return parents;
-  const r = await runGit(['rev-list', '--parents', '--stdin'], {
+  const r = await runGit(['rev-list', '--parents', '--ignore-missing', '--stdin'], {
     gitDir: shadow.gitDir,
     input: `${[...tips, ...known.map((k) => `^${k}`)].join('\n')}\n`,
     okCodes: [128],
@@ -44,15 +44,22 @@ async function pushedParents(shadow: Shadow, tips: string[], known: string[]): P
 /**
  * For each move, whether `old` is an ancestor of (or equal to) `new`; undefined when git cannot tell.
  * `known`: the tips the repository had before the push (its refs), where the pushed commits end.
+ * More than `maxQueries` moves left to ask one by one: refused (a push the user makes passes Infinity).
  */
 export async function fastForwards(
   shadow: Shadow,
   moves: Move[],
   known: string[],
+  maxQueries = MAX_ANCESTRY_QUERIES,
 ): Promise<Map<string, boolean | undefined>> {
   const answers = new Map<string, boolean | undefined>();
   const pending = [...new Map(moves.map((m) => [key(m), m])).values()];
-  const parents = await pushedParents(shadow, [...new Set(pending.map((m) => m.new))], known);
+  // The old tips bound the listing too: a push to a remote with no tracking refs lists only what it adds.
+  const parents = await pushedParents(
+    shadow,
+    [...new Set(pending.map((m) => m.new))],
+    [...new Set([...known, ...pending.map((m) => m.old)])],
+  );
   let budget = VISIT_BUDGET;
   const ask: Move[] = [];
   for (const m of pending) {
@@ -72,7 +79,7 @@ export async function fastForwards(
     if (found) answers.set(key(m), true);
     else ask.push(m);
   }
-  if (ask.length > MAX_ANCESTRY_QUERIES)
+  if (ask.length > maxQueries)
     throw new ExpectedError(
       `${ask.length} protected ref updates in this push need a history check each, over gitguard's limit of ${MAX_ANCESTRY_QUERIES} per push`,
       `push the protected refs in smaller groups (at most ${MAX_ANCESTRY_QUERIES} at a time)`,
