@@ -190,11 +190,14 @@ async function withPolicy(input: TrustRootInput, root: TrustRoot, policyFile: st
  * rev-list for all of them. When none does, no commit carries the file (the one that added it would
  * be listed: a root, a commit or a merge that adds it differs from its parents), so no first-parent
  * chain has a first policy commit: many tips without a policy (a push of thousands of branches to a
- * repository with none) no longer cost a search each. Fewer than two anchors: searched as before.
+ * repository with none) no longer cost a search each. Fewer than two anchors, or a first one that
+ * carries the policy: searched as before.
  */
 async function anyPolicyCommit(input: TrustRootInput, policyFile: string): Promise<boolean> {
   const open = input.anchors.filter((a) => input.memo?.found.get(a) === undefined);
   if (open.length < 2) return true;
+  // The first tip carries the policy: its own search answers at once (the usual case), no walk of all.
+  if ((await input.reader.read(`${open[0]}:${policyFile}`))?.type === 'blob') return true;
   const r = await runGit(['rev-list', '-n1', '--full-history', '--stdin', '--', policyFile], {
     gitDir: input.shadow.gitDir,
     input: `${open.join('\n')}\n`,
