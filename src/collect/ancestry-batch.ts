@@ -12,7 +12,7 @@ import { runGit, type Shadow } from './git.js';
 import { isAncestor } from './protected-refs.js';
 
 /** Updates whose ancestry git is asked one by one, at most, per push. */
-export const MAX_ANCESTRY_QUERIES = 1000;
+const MAX_ANCESTRY_QUERIES = 1000;
 /** Commits visited in all walks back through the pushed commits, at most, before git is asked instead. */
 const VISIT_BUDGET = 2_000_000;
 
