@@ -221,3 +221,34 @@ describe('a git committed in the audited work tree is never the git gitguard run
     expect(existsSync(mark)).toBe(false);
   });
 });
+
+describe('reports and baselines named inside the audited repository stay in it', () => {
+  test('a committed folder link on the way (results -> elsewhere): refused, nothing written there (before: written there)', async () => {
+    const r = makeRepo();
+    const elsewhere = tempDir();
+    symlinkSync(elsewhere, join(r.dir, 'results'));
+    r.run(['add', '-A']);
+    r.run(['commit', '-q', '-m', 'ci results folder']);
+    for (const [args, cwd] of [
+      [['audit', '-t', 'history', '--no-ledger', '--output-sarif', 'results/gitguard.sarif'], r.dir],
+      [['audit', r.dir, '-t', 'history', '--no-ledger', '-o', join(r.dir, 'results', 'report.txt')], undefined],
+      [['baseline', 'write', 'results/baseline.json', '-t', 'history'], r.dir],
+    ] as const) {
+      const res = await runMain([...args], { env: r.env, ...(cwd ? { cwd } : {}) });
+      expect(res.code).toBe(2);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toMatch(/its folder leads outside .* \(through a symbolic link\)/);
+    }
+    expect(readdirSync(elsewhere)).toEqual([]);
+    // A folder of the repository itself, and a file outside it, are written as before.
+    mkdirSync(join(r.dir, 'reports'));
+    const own = await runMain(['audit', '-t', 'history', '--no-ledger', '--output-sarif', 'reports/gitguard.sarif'], {
+      env: r.env,
+      cwd: r.dir,
+    });
+    expect(own.code).toBe(0);
+    const out = join(tempDir(), 'report.txt');
+    expect((await runMain(['audit', r.dir, '-t', 'history', '--no-ledger', '-o', out], { env: r.env })).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('history');
+  });
+});
