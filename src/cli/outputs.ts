@@ -1,7 +1,7 @@
 // Where an audit's report goes: the main format to stdout (or --output), plus any number of
 // --output-<format> FILE copies, so CI prints text for people and uploads SARIF/JUnit for machines
 // from one run. And the progress line on stderr for long walks (only on a terminal).
-import { writeUserFile } from '../collect/safe-fs.js';
+import { repositoryRoots, writeUserFile } from '../collect/safe-fs.js';
 import { ExpectedError, fileError } from '../errors.js';
 import { reporterFor } from '../report/index.js';
 import type { AuditReport, RenderOptions } from '../report/types.js';
@@ -46,7 +46,7 @@ export function writeOutputs(report: AuditReport, outputs: Output[], io: Io, opt
       continue;
     }
     try {
-      writeUserFile(o.file, text);
+      writeUserFile(o.file, text, repositoryRoots(report.repository));
     } catch (err) {
       // Refusals (a link, a folder leading out) keep their own words; plain failures are worded here.
       if (

@@ -3,7 +3,7 @@
 // without importing each other.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { runEnv } from './run-context.js';
 
 /**
@@ -26,11 +26,20 @@ export function neutralDir(): string {
   return neutralHome;
 }
 
+/**
+ * PATH without its relative and empty entries: a child looks those up from the folder it runs in,
+ * which may be the audited work tree (`.` or `node_modules/.bin` in PATH would run its committed `git`).
+ */
+export function absolutePath(path: string | undefined): string {
+  const kept = (path ?? '/usr/bin:/bin').split(delimiter).filter((d) => d !== '' && isAbsolute(d));
+  return kept.length ? kept.join(delimiter) : '/usr/bin:/bin';
+}
+
 /** The environment for every git we run: inherited GIT_* variables are dropped on purpose. */
 export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const home = neutralDir();
   const env: NodeJS.ProcessEnv = {
-    PATH: runEnv().PATH ?? '/usr/bin:/bin',
+    PATH: absolutePath(runEnv().PATH),
     HOME: home,
     XDG_CONFIG_HOME: home,
     LC_ALL: 'C',

@@ -2,7 +2,7 @@
 // runs is never taken from the audited repository (its gpg.program is ignored): it is `gpg` on PATH,
 // with the user's GNUPGHOME and HOME, in batch mode so it never prompts.
 import { spawn } from 'node:child_process';
-import { childTimeoutMs } from './child-env.js';
+import { absolutePath, childTimeoutMs } from './child-env.js';
 import { runEnv } from './run-context.js';
 
 export interface GpgExport {
@@ -14,7 +14,7 @@ export interface GpgExport {
 
 export function gpgExport(query: string, env: NodeJS.ProcessEnv = runEnv(), timeoutMs = 30_000): Promise<GpgExport> {
   return new Promise((resolve) => {
-    const childEnv: NodeJS.ProcessEnv = { PATH: env.PATH ?? runEnv().PATH ?? '/usr/bin:/bin', LC_ALL: 'C' };
+    const childEnv: NodeJS.ProcessEnv = { PATH: absolutePath(env.PATH ?? runEnv().PATH), LC_ALL: 'C' };
     for (const k of ['HOME', 'GNUPGHOME']) if (env[k] !== undefined) childEnv[k] = env[k];
     let child;
     try {

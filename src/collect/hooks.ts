@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:f
 import { readBounded } from './safe-fs.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
-import type { ConfigEntry, HooksFacts, RepositoryInfo } from '../domain/model.js';
+import type { ConfigEntry, ConfigScope, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { checkHookMarker } from './hook-marker.js';
 import { runEnv } from './run-context.js';
 
@@ -55,17 +55,18 @@ function resolveHooksPath(repo: RepositoryInfo, value: string, env: NodeJS.Proce
 }
 
 /** Where git looks for hooks. An empty core.hooksPath names no folder: git then runs no hook at all
- *  (dir is ""), it does not fall back to .git/hooks. */
+ *  (dir is ""), it does not fall back to .git/hooks. `scope`: the config scope that set core.hooksPath. */
 export function hooksDir(
   repo: RepositoryInfo,
   config: ConfigEntry[],
   env: NodeJS.ProcessEnv = runEnv(),
-): { dir: string; source: string } {
+): { dir: string; source: string; scope?: ConfigScope } {
   const hp = effective(config, 'core.hookspath');
   if (hp && hp.value !== null) {
     return {
       dir: hp.value === '' ? '' : resolveHooksPath(repo, hp.value, env),
       source: `core.hooksPath (${hp.scope})`,
+      scope: hp.scope,
     };
   }
   return { dir: join(repo.commonDir, 'hooks'), source: 'default' };

@@ -101,13 +101,74 @@ function lines(text: string): string[] {
     .filter((l) => l && !l.startsWith('#'));
 }
 
+/**
+ * Each annotated tag's object, fully peeled, read from the objects (`<oid>^{}`): not for-each-ref's
+ * `%(*objectname)`, which git 2.44 and later take from the `^` lines of packed-refs, a cache a
+ * repository can make lie (a tag "peeled" to a commit on main would keep its real target out of the walk).
+ * A tag git will not peel so is read as data: one whose loose object does not hash to its id names its
+ * target as git lists it (the tag is then judged B where it is read); one whose target is missing or of
+ * another type than it says, which git cannot walk either, stops the run.
+ */
+async function peelTags(repo: RepositoryInfo, refs: RefInfo[]): Promise<void> {
+  const tags = refs.filter((r) => r.type === 'tag');
+  if (!tags.length) return;
+  const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
+  const out = await gitText(['cat-file', '--batch-check=%(objectname)'], {
+    ...opts,
+    input: tags.map((r) => `${r.oid}^{}\n`).join(''),
+  });
+  const peeled = out.split('\n');
+  const unpeeled: RefInfo[] = [];
+  tags.forEach((r, i) => {
+    const oid = peeled[i]?.trim() ?? '';
+    if (OBJECT_ID.test(oid)) r.peeled = oid;
+    else unpeeled.push(r);
+  });
+  if (!unpeeled.length) return;
+  // What each such tag names (`object`, `type`), and what that object is: one cat-file each way.
+  const heads = await runGit(['cat-file', '--batch'], {
+    ...opts,
+    input: unpeeled.map((r) => `${r.oid}\n`).join(''),
+    maxBytes: 64 * 1024 * 1024,
+  });
+  const named = new Map<string, { object: string; type: string }>();
+  const text = heads.stdout.toString('latin1');
+  let pos = 0;
+  for (const r of unpeeled) {
+    const nl = text.indexOf('\n', pos);
+    const size = Number(text.slice(pos, nl).split(' ')[2]);
+    if (nl === -1 || !Number.isSafeInteger(size)) break;
+    const m = /^object ([0-9a-f]+)\ntype (\w+)\n/.exec(text.slice(nl + 1, nl + 1 + Math.min(size, 200)));
+    if (m) named.set(r.name, { object: m[1]!, type: m[2]! });
+    pos = nl + 1 + size + 1;
+  }
+  const types = (
+    await gitText(['cat-file', '--batch-check=%(objecttype)'], {
+      ...opts,
+      input: unpeeled.map((r) => `${named.get(r.name)?.object ?? r.oid}\n`).join(''),
+    })
+  ).split('\n');
+  unpeeled.forEach((r, i) => {
+    const n = named.get(r.name);
+    if (!n || n.type === 'tag' || types[i] !== n.type)
+      throw new ExpectedError(
+        `${r.name} names tag ${r.oid}, which git cannot peel to an object (a missing target, or one whose type the tag misstates)`,
+        'git fsck names the broken object; delete the ref (git update-ref -d) or fetch the missing object, then run again',
+      );
+    r.peeled = n.object;
+  });
+}
+
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
   const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
   const out = await gitText(
-    ['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%(*objectname)%00%(symref)%00'],
+    ['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%00%(symref)%00'],
     opts,
   );
   const refs = parseForEachRef(`${out}\n`);
+  await peelTags(repo, refs);
   const { headRef, headOid } = await resolveHead(repo, refs);
 
   const replaceRefs = refs

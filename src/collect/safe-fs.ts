@@ -22,7 +22,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ExpectedError, fsReason } from '../errors.js';
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -126,6 +126,42 @@ export function readBoundedIfExists(path: string, maxBytes: number, opts: ReadOp
 function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/**
+ * `dir` with every symlink resolved, as far as it exists (a folder still to be created keeps its
+ * missing tail); throws when the part that exists does not resolve (a dangling link).
+ */
+function realFolder(dir: string): string {
+  const tail: string[] = [];
+  let cur = dir;
+  while (!lstatSync(cur, { throwIfNoEntry: false })) {
+    const parent = dirname(cur);
+    if (parent === cur) break;
+    tail.push(basename(cur));
+    cur = parent;
+  }
+  return join(realpathSync(cur), ...tail.reverse());
+}
+
+/**
+ * Whether folder `dir`, symlinks resolved (a dangling link leads nowhere: false), lies inside one
+ * of `roots` (resolved too): for folders a repository names, which may lead anywhere.
+ */
+export function folderInside(roots: string[], dir: string): boolean {
+  let real: string;
+  try {
+    real = realFolder(dir);
+  } catch {
+    return false;
+  }
+  return roots.some((root) => {
+    try {
+      return isInside(realpathSync(root), real);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -289,6 +325,11 @@ export function readStateFile(root: string, path: string, maxBytes: number): Buf
   return readBoundedIfExists(path, maxBytes);
 }
 
+/** The folders of an audited repository (work tree, git dir) that a file named inside them may not leave. */
+export function repositoryRoots(repo: { workTree?: string; gitDir: string }): string[] {
+  return [repo.workTree, repo.gitDir].filter((d): d is string => !!d);
+}
+
 // The process's own streams and the null device: links the system made (/dev/stdout ->
 // /proc/self/fd/1), written through whatever they lead to (a pipe, a terminal, a redirected file).
 const STREAM_NAMES = /^(?:\/dev\/(?:stdout|stderr|null|fd\/\d+)|\/proc\/(?:self|thread-self|\d+)\/fd\/\d+)$/;
@@ -300,7 +341,19 @@ const STREAM_NAMES = /^(?:\/dev\/(?:stdout|stderr|null|fd\/\d+)|\/proc\/(?:self|
  * (not a link to one: a committed link to /dev/sda is refused too), are written to as a stream.
  * Not "anything under /dev/": /dev/shm is a file system where checkouts live.
  */
-export function writeUserFile(path: string, data: string): void {
+export function writeUserFile(path: string, data: string, repositories: readonly string[] = []): void {
+  // A path that names a place in the audited repository must stay in it: a folder on the way may be
+  // a link the repository committed (`results -> /elsewhere`), which CI's `--output-sarif results/x` would follow.
+  const abs = resolve(path);
+  for (const root of repositories) {
+    let realRoot = root;
+    try {
+      realRoot = realpathSync(root);
+    } catch {
+      /* as given */
+    }
+    if (isInside(root, abs) || isInside(realRoot, abs)) assertInside(root, abs);
+  }
   let st;
   try {
     st = lstatSync(path);

@@ -2,23 +2,42 @@
 // cache, the walk checkpoint). A repository can be hostile and ship a forged .git/gitguard/, so what
 // gitguard trusts from there carries an HMAC under a key kept outside every repository.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { readBoundedIfExists, writeFileSafe } from './safe-fs.js';
 
+/** A relative XDG_CACHE_HOME or HOME names no place (the XDG spec: ignore it); taken as given it would
+ *  be a folder of whatever repository gitguard runs in, which could ship the secret. */
 function secretFile(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  const absolute = (p: string | undefined): string | undefined => (p && isAbsolute(p) ? p : undefined);
+  const base = absolute(env.XDG_CACHE_HOME) ?? join(absolute(env.HOME) ?? homedir(), '.cache');
   return join(base, 'gitguard', 'cache-secret');
 }
 
-/** The secret (made on first use); undefined when no writable home can keep one: run without state. */
+/** Owned by this user (where the platform has owners) and, for `mask`, no such permission bits for others. */
+function exclusive(st: Stats, mask: number): boolean {
+  const uid = process.getuid?.();
+  return (uid === undefined || st.uid === uid) && (st.mode & mask) === 0;
+}
+
+/**
+ * The secret (made on first use); undefined when no writable home can keep one, or when its folder
+ * is not this user's alone (another user could read or swap the secret, then forge sealed state):
+ * run without state. A secret file that others could have read or planted (a link, another
+ * owner, group or world permissions) is replaced by a new one.
+ */
 export function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
   const file = secretFile(env);
   try {
-    const old = readBoundedIfExists(file, 4096, { follow: true });
-    if (old && old.length >= 32) return old;
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const folder = lstatSync(dirname(file));
+    if (!folder.isDirectory() || !exclusive(folder, 0o022)) return undefined;
+    const st = lstatSync(file, { throwIfNoEntry: false });
+    if (st?.isFile() && exclusive(st, 0o077)) {
+      const old = readBoundedIfExists(file, 4096);
+      if (old && old.length >= 32) return old;
+    }
     const s = randomBytes(32);
     writeFileSafe(file, s, { mode: 0o600, refuseLink: false });
     return s;

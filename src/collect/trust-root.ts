@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { MissingObjectError, missingObjectIn } from './missing-object.js';
 import { parseCommitObject } from './commit-object.js';
-import { gitText, type Shadow } from './git.js';
+import { gitText, runGit, type Shadow } from './git.js';
 import { isAncestor } from './protected-refs.js';
 import type { ObjectReader } from './objects.js';
 
@@ -185,10 +185,35 @@ async function withPolicy(input: TrustRootInput, root: TrustRoot, policyFile: st
   return root;
 }
 
+/**
+ * Whether any commit reachable from the anchors (not yet answered) changes the policy file: one
+ * rev-list for all of them. When none does, no commit carries the file (the one that added it would
+ * be listed: a root, a commit or a merge that adds it differs from its parents), so no first-parent
+ * chain has a first policy commit: many tips without a policy (a push of thousands of branches to a
+ * repository with none) no longer cost a search each. Fewer than two anchors, or a first one that
+ * carries the policy: searched as before.
+ */
+async function anyPolicyCommit(input: TrustRootInput, policyFile: string): Promise<boolean> {
+  const open = input.anchors.filter((a) => input.memo?.found.get(a) === undefined);
+  if (open.length < 2) return true;
+  // The first tip carries the policy: its own search answers at once (the usual case), no walk of all.
+  if ((await input.reader.read(`${open[0]}:${policyFile}`))?.type === 'blob') return true;
+  const r = await runGit(['rev-list', '-n1', '--full-history', '--stdin', '--', policyFile], {
+    gitDir: input.shadow.gitDir,
+    input: `${open.join('\n')}\n`,
+    okCodes: [128],
+    timeoutMs: 300_000,
+  });
+  if (r.code !== 0 || r.stdout.length) return true; // cannot tell, or there is one: search tip by tip
+  for (const a of open) input.memo?.found.set(a, '');
+  return false;
+}
+
 export async function resolveTrustRoot(input: TrustRootInput, policyFile: string): Promise<TrustRoot | undefined> {
   const named = await namedRoot(input);
   if (named && !(await overruledByTip(input, named, policyFile))) return withPolicy(input, named, policyFile);
-  for (const anchor of input.anchors) {
+  const searched = (await anyPolicyCommit(input, policyFile)) ? input.anchors : [];
+  for (const anchor of searched) {
     const oid = await firstPolicyCommitMemo(input, anchor, policyFile);
     if (oid)
       return {

@@ -108,7 +108,7 @@ export interface RefInfo {
   name: string;
   oid: string;
   type: string;
-  /** For annotated tags: the object the tag points at. */
+  /** For annotated tags: the object the tag finally names (fully peeled, read from the objects). */
   peeled?: string;
   /** For a symbolic ref (a remote's HEAD): the ref it names. */
   symref?: string;

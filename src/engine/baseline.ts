@@ -97,9 +97,10 @@ export function readBaseline(file: string): Baseline {
   return parseBaseline(text, file);
 }
 
-export function writeBaseline(file: string, baseline: Baseline): void {
+/** `repositories`: the audited repository's folders, which a baseline named inside them may not leave. */
+export function writeBaseline(file: string, baseline: Baseline, repositories: readonly string[] = []): void {
   try {
-    writeUserFile(file, `${JSON.stringify(baseline, null, 2)}\n`);
+    writeUserFile(file, `${JSON.stringify(baseline, null, 2)}\n`, repositories);
   } catch (err) {
     if (
       err instanceof ExpectedError &&

@@ -23,7 +23,7 @@ import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
 import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js';
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
-import { isAncestor } from '../collect/protected-refs.js';
+import { batchedDescends } from '../collect/ancestry-batch.js';
 import { readLedger } from '../collect/ledger.js';
 
 async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
@@ -243,11 +243,8 @@ export async function openHistory(
       rootFound ??= resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
       return !(await rootFound);
     };
-    collector.setScope(
-      trustRoot,
-      watched,
-      (a, b) => isAncestor(shadow, a, b),
-      (a, b, paths) => cleanMergeIds(shadow, a, b, paths),
+    collector.setScope(trustRoot, watched, batchedDescends(shadow), (a, b, paths) =>
+      cleanMergeIds(shadow, a, b, paths),
     );
     const active = collector;
     collectors.push(active);

@@ -3,7 +3,7 @@
 // is moved aside to <hook>.gitguard-chained and the installed hook runs it afterwards with the same
 // stdin; uninstall moves it back (a rename, so its bytes and mode are exactly what they were).
 // The repository's config is read as data (core.hooksPath); no git porcelain runs in it.
-import { readBounded, writeFileSafe } from '../collect/safe-fs.js';
+import { folderInside, readBounded, writeFileSafe } from '../collect/safe-fs.js';
 import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ExpectedError, fsReason } from '../errors.js';
@@ -100,11 +100,21 @@ async function locate(req: {
       'the pre-receive hook belongs in the repository you push to (a bare one); for your own pushes run gitguard hook install without --server',
     );
   const config = await collectConfig(repo, req.env ?? process.env);
-  const { dir, source } = hooksDir(repo, config, req.env ?? process.env);
+  const { dir, source, scope } = hooksDir(repo, config, req.env ?? process.env);
   if (dir === '')
     throw new ExpectedError(
       `${source} is empty: git runs no hook at all`,
       'remove it (git config --unset core.hooksPath, at that scope), then run gitguard hook install again',
+    );
+  // The repository's own say (.git/hooks, a core.hooksPath in its config) may not carry a write out
+  // of it through a path or a link it planted; a folder the user's own config names is the user's.
+  const userChoice = scope === 'global' || scope === 'system' || scope === 'command';
+  if (!userChoice && !folderInside([repo.commonDir, ...(repo.workTree ? [repo.workTree] : [])], dir))
+    throw new ExpectedError(
+      `the hooks folder ${dir} (${source}) leads outside the repository, through a path or a symbolic link; gitguard writes hooks only inside it`,
+      source === 'default'
+        ? `make ${dir} a folder of its own (not a link), then run gitguard hook install again`
+        : 'point core.hooksPath at a folder inside the repository (or set it in your global config if you mean a shared folder), then run gitguard hook install again',
     );
   return { hook, dir, source, ...(repo.workTree ? { top: repo.workTree } : {}) };
 }

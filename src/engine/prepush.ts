@@ -7,7 +7,8 @@ import { ExpectedError } from '../errors.js';
 import { createShadow } from '../collect/git.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
-import { isAncestor, lostCommits, protectionOf } from '../collect/protected-refs.js';
+import { lostCommits, protectionOf } from '../collect/protected-refs.js';
+import { fastForwards } from '../collect/ancestry-batch.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
@@ -72,19 +73,23 @@ export async function prePushCheck(opts: {
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   let store: FactStore | undefined;
   try {
-    // First what each update would publish (ancestry is one merge-base per updated ref)...
+    // First what each update would publish (ancestry for all updates at once, see ancestry-batch.ts)...
     // A ^exclusion holds for the whole walk, so each is listed once: pushing N new branches beside N
     // remote-tracking refs must not list (or loop over) N x N of them (git push --all of a large
     // repository filled the heap).
     const revisions = new Set<string>();
     const againstTips = new Set<string>(); // local shas of new remote refs: measured against every remote-tracking tip
     const ffOf = new Map<PrePushUpdate, boolean | undefined>();
+    const moves = updates
+      .filter((u) => !ZERO.test(u.localSha) && !ZERO.test(u.remoteSha))
+      .map((u) => ({ old: u.remoteSha, new: u.localSha }));
+    const forward = await fastForwards(shadow, moves, remoteTips, Infinity);
     for (const u of updates) {
       if (ZERO.test(u.localSha)) continue;
       revisions.add(u.localSha);
       let ff: boolean | undefined;
       if (!ZERO.test(u.remoteSha)) {
-        ff = await isAncestor(shadow, u.remoteSha, u.localSha);
+        ff = forward.get(`${u.remoteSha} ${u.localSha}`);
         ffOf.set(u, ff);
       }
       if (ff === undefined) againstTips.add(u.localSha);

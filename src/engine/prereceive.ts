@@ -13,7 +13,7 @@ import { available, type Facts, type RepositoryInfo } from '../domain/model.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { createShadow } from '../collect/git.js';
-import { isAncestor } from '../collect/protected-refs.js';
+import { fastForwards } from '../collect/ancestry-batch.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import type { Policy } from '../domain/policy.js';
 import type { TrustedCommit } from '../domain/trust.js';
@@ -140,10 +140,8 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
   const history = await collectHistory(repo);
   const creating = updates.filter((u) => !ZERO.test(u.new));
   // Walk only what the push brings: the new tips, minus everything the repository already has.
-  const revisions = [
-    ...new Set(creating.map((u) => u.new)),
-    ...[...new Set(history.refs.map((r) => r.peeled ?? r.oid))].map((o) => `^${o}`),
-  ];
+  const known = [...new Set(history.refs.map((r) => r.peeled ?? r.oid))];
+  const revisions = [...new Set(creating.map((u) => u.new)), ...known.map((o) => `^${o}`)];
   const rules = pushRules();
   const store = new FactStore(
     { repository: repo, env, scope: { revisions, objectDirs, headAccepted: true }, trust: { cache: false } },
@@ -158,8 +156,22 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
     const policyRefs = headPolicy.value?.protected.refs ?? [];
     const globs = (policyRefs.length ? policyRefs : defaultProtectedRefs(history, true)).map(refGlob);
+    // Every protected branch moved (not created, deleted or a tag): is it a fast-forward? Answered for all at once.
+    const moved = updates.filter(
+      (u) =>
+        !ZERO.test(u.old) && !ZERO.test(u.new) && !u.ref.startsWith('refs/tags/') && globs.some((g) => g.test(u.ref)),
+    );
+    const forward = await fastForwards(shadow, moved, known);
     for (const u of updates) {
       const ref = escapeText(u.ref, 120);
+      // A replace ref makes every git that fetches it show another object in place of a published
+      // one (what replace-refs-absent fails on): history substituted without moving a branch.
+      if (u.ref.startsWith('refs/replace/') && !ZERO.test(u.new)) {
+        rejections.push(
+          `${ref}: a replace ref shows another object in place of ${escapeText(u.ref.slice('refs/replace/'.length), 64)} to everyone who fetches it, so it is not accepted; push the change as a new commit instead`,
+        );
+        continue;
+      }
       if (!globs.some((g) => g.test(u.ref))) continue;
       if (ZERO.test(u.new))
         rejections.push(`${ref}: deleting a protected ref is not allowed (the policy's protected.refs names it)`);
@@ -168,7 +180,7 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
         rejections.push(
           `${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)}); publish a new tag instead`,
         );
-      else if ((await isAncestor(shadow, u.old, u.new)) !== true)
+      else if (forward.get(`${u.old} ${u.new}`) !== true)
         rejections.push(
           `${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history; fetch, rebase onto ${short(u.old)} (git pull --rebase) and push again`,
         );

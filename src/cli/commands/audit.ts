@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ExpectedError } from '../../errors.js';
 import type { Severity, Threat } from '../../domain/model.js';
 import { runAudit } from '../../engine/audit.js';
@@ -56,7 +57,8 @@ export async function auditCommand(
     threats: flags.threat,
     all: flags.all,
     server: flags.server,
-    ...(flags.git ? { gitBinary: flags.git } : {}),
+    // A relative --git is where the user typed it, not the folder each git runs in (maybe the audited work tree).
+    ...(flags.git ? { gitBinary: flags.git.includes('/') ? resolve(flags.git) : flags.git } : {}),
     // All zeros is how git, GitHub (github.event.before) and GitLab (CI_COMMIT_BEFORE_SHA) say "no
     // previous tip" (a new branch): there is nothing to descend from, so the whole history is audited.
     ...(flags.base && !/^(?:0{40}|0{64})$/.test(flags.base) ? { base: flags.base } : {}),

@@ -5,6 +5,7 @@ import { SEVERITIES, type Threat } from '../../domain/model.js';
 import { escapeText } from '../../domain/escape.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
+import { repositoryRoots } from '../../collect/safe-fs.js';
 import { keyOptions, list, repoOption, repoPath } from '../options.js';
 
 interface BaselineFlags {
@@ -77,7 +78,7 @@ finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the w
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       }).finally(progress.done);
       const b = baselineFrom(report);
-      writeBaseline(file, b);
+      writeBaseline(file, b, repositoryRoots(report.repository));
       const rules = new Set(b.findings.map((f) => f.rule)).size;
       io.stdout(`wrote ${b.findings.length} finding(s) of ${rules} rule(s) to ${escapeText(file, 500)}\n`);
       const errors = report.results
