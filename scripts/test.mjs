@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: the type-check of src/ and test/ and the build start side by side; jest starts as
 // soon as the build has passed (the smoke tests run dist/) while the type-check goes on beside it
-// (its ~10 s on one core overlapped jest's two workers instead of delaying them). The type-check's
+// (its ~10 s on one core overlapped jest's workers instead of delaying them; run after jest, it would
+// add all of it to the wall time). Both are `tsc -b`: with nothing changed since the last run each
+// ends in ~0.5 s of CPU (the build ~3.7 s and the type-check ~4.5 s before). The type-check's
 // output is printed when jest has ended, and a failed type-check fails `npm test` even when every
 // test passed. The layer check is a lint (`npm run lint`). Arguments go to jest:
 // `npm test -- test/cli/init.test.ts`.

@@ -1,4 +1,5 @@
 import type { Io } from './io.js';
+import { thousands } from '../domain/escape.js';
 
 /** Walks shorter than this print no progress line at all. */
 const QUIET_MS = 2000;
@@ -32,11 +33,9 @@ export function progressReporter(
       shown = true;
       const perSecond = ((n - first.n) * 1000) / ms;
       const rate = Math.round(perSecond);
-      const of = total !== undefined && total >= n ? ` of ${total.toLocaleString('en-US')}` : '';
+      const of = total !== undefined && total >= n ? ` of ${thousands(total)}` : '';
       const left = of && perSecond > 0 ? `, about ${durationText((total! - n) / perSecond)} left` : '';
-      io.stderr(
-        `\r\u001b[Kgitguard: ${n.toLocaleString('en-US')}${of} commits checked (${rate.toLocaleString('en-US')}/s${left})…`,
-      );
+      io.stderr(`\r\u001b[Kgitguard: ${thousands(n)}${of} commits checked (${thousands(rate)}/s${left})…`);
     },
     done: () => {
       if (shown) io.stderr('\r\u001b[K');

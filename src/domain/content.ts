@@ -16,6 +16,9 @@ export interface SecretLeak extends SecretHit {
   path: string;
 }
 
+/** The most leaks a secrets scan keeps (the rest are counted in `more`). */
+export const MAX_LEAKS = 10_000;
+
 export interface SecretsFacts {
   commits: number;
   /** File versions whose added lines were scanned. */

@@ -112,3 +112,9 @@ function hidden(userinfo: string): string {
   const colon = userinfo.indexOf(':');
   return colon === -1 ? '***' : `${userinfo.slice(0, colon)}:***`;
 }
+
+/** 1234567 -> "1,234,567" (the counts in text output). Not toLocaleString: its first call loads
+ *  ICU's locale data, ~12 ms of a run's CPU (~50 ms in each jest test file's fresh context). */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

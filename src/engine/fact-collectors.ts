@@ -27,7 +27,6 @@ import { withHookManagers } from '../collect/hook-managers.js';
 import { collectClient } from '../collect/client.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
 import { collectSecurityPolicy } from '../collect/security-policy.js';
-import { scanSecrets } from '../collect/secrets/scan.js';
 import { runGit } from '../collect/git.js';
 import { parseForgePolicy } from '../collect/policy-forge.js';
 import type { ForgeRequest } from '../collect/forge/target.js';
@@ -269,6 +268,9 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         const entropy =
           run.req.secretsEntropy === true ||
           run.get('head-policy').then((p) => p.ok && p.value?.secrets?.entropy === true);
+        // Loaded here, not with this module: the hooks and runs without the secrets rule never
+        // scan, and its modules and RE2 engine cost every such process ~20 ms to load.
+        const { scanSecrets } = await import('../collect/secrets/scan.js');
         const fresh = await scanSecrets(
           run.req.repository,
           resume ? resume.secretsRevisions(walk.revisions) : walk.revisions,

@@ -14,7 +14,7 @@
 // incremental: every other rule is re-checked on every run.
 import { createHash } from 'node:crypto';
 import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, VisitorState } from '../domain/model.js';
-import type { SecretsFacts } from '../domain/content.js';
+import { MAX_LEAKS, type SecretsFacts } from '../domain/content.js';
 import type { TrustedCommit, Verification } from '../domain/trust.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import type { ObjectFiles } from '../collect/checkpoint.js';
@@ -32,7 +32,6 @@ import {
   type CheckpointTip,
 } from '../collect/checkpoint.js';
 import { gitText, runGit, type Shadow } from '../collect/git.js';
-import { MAX_LEAKS } from '../collect/secrets/scan.js';
 import { maxObjectBytes } from '../collect/objects.js';
 import { DATE_TOLERANCE_S } from '../rules/commit-dates-plausible.js';
 import { VERSION } from '../version.js';

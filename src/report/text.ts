@@ -3,7 +3,7 @@
 import { Chalk } from 'chalk';
 import { THREATS, type Outcome, type RuleResult, type Severity } from '../domain/model.js';
 import { failsRun } from '../domain/verdict.js';
-import { escapeText } from '../domain/escape.js';
+import { escapeText, thousands } from '../domain/escape.js';
 import type { AuditReport, Reporter, WalkInfo } from './types.js';
 
 const LABEL: Record<Outcome, string> = {
@@ -126,7 +126,7 @@ export function ledgerLine(report: AuditReport): string | undefined {
 
 /** How the history was walked, one line: incremental (what the checkpoint judged) or full (and why). */
 export function walkLine(w: WalkInfo): string {
-  const n = (x: number): string => x.toLocaleString('en-US');
+  const n = thousands;
   return w.incremental
     ? `walk: incremental, ${n(w.walked)} new commit(s) walked; ${n(w.fromCheckpoint)} judged by the checkpoint of ${w.checkpointAt ?? '?'} (--no-cache walks everything)`
     : `walk: full, ${n(w.walked)} commit(s) walked (${escapeText(w.reason ?? 'no checkpoint', 300)})`;

@@ -246,6 +246,72 @@ describe('audit --forge github', () => {
     }
   });
 
+  // GraphQL is a POST: plugin-throttling's limit handling applies to it as to the REST reads.
+  describe('a GraphQL query that hits a rate limit', () => {
+    const rule = {
+      pattern: 'main',
+      allowsDeletions: false,
+      allowsForcePushes: false,
+      requiredApprovingReviewCount: 1,
+      requiredStatusCheckContexts: ['build'],
+      requiresCodeOwnerReviews: true,
+      requiresSignatures: true,
+    };
+    const now = (): number => Math.floor(Date.now() / 1000);
+    /** The first GraphQL query gets `limited`; everything else the read-only scenario. */
+    const firstQuery = (limited: { status?: number; headers: Record<string, string>; body: unknown }): Handler => {
+      const h = github({ classic: HIDDEN_404, refUpdateRule: rule });
+      let first = true;
+      return (req, base) => {
+        if (first && req.method === 'POST') {
+          first = false;
+          return limited;
+        }
+        return h(req, base);
+      };
+    };
+    const rateLimited = (reset: number) => ({
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-limit': '5000', 'x-ratelimit-reset': String(reset) },
+      body: { data: null, errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }] },
+    });
+    const secondary = (retryAfter: string) => ({
+      status: 403,
+      headers: { 'retry-after': retryAfter },
+      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+    });
+    const queries = (run: Run): number => run.forge.requests.filter((r) => r.method === 'POST').length;
+
+    test('RATE_LIMITED with a reset that has passed: asked again, and its answer used', async () => {
+      const run = await audit(firstQuery(rateLimited(now() - 60)));
+      expect(queries(run)).toBe(2);
+      expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
+      expect(result(run, 'forge-force-pushes-blocked').note).toContain('classic via graphql refUpdateRule');
+    });
+
+    test('RATE_LIMITED with a reset an hour away: exit 2, one line, not asked again', async () => {
+      const run = await audit(firstQuery(rateLimited(now() + 3600)));
+      expect(queries(run)).toBe(1);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain('is rate-limiting this token');
+    });
+
+    // Retry-After 0 means "GitHub's fallback wait", which GITGUARD_FORGE_MAX_WAIT bounds (here 0 s).
+    test('a secondary limit: asked again after Retry-After, and its answer used', async () => {
+      const run = await audit(firstQuery(secondary('0')), { env: { GITGUARD_FORGE_MAX_WAIT: '0' } });
+      expect(queries(run)).toBe(2);
+      expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
+    });
+
+    test('a secondary limit whose Retry-After is longer than gitguard waits: exit 2, one line', async () => {
+      const run = await audit(firstQuery(secondary('3600')));
+      expect(queries(run)).toBe(1);
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain('is rate-limiting this token');
+    });
+  });
+
   test('a read-only token on a branch any reader sees is unprotected: fail, not not-available', async () => {
     const run = await audit(github({ classic: HIDDEN_404, branchProtected: false }));
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('fail');

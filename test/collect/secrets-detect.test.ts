@@ -5,6 +5,16 @@ import { SecretDetector, redactSecret, shannonEntropy, shippedFormats } from '..
 import { base62, crc32, tokenChecksumValid } from '../../src/collect/secrets/checksum.js';
 import { unquotePath } from '../../src/collect/secrets/scan.js';
 import { TokenFactory, decoys, privateKeys } from '../helpers/secrets.js';
+import { RE2JS } from 're2js';
+
+const compiles = (source: string): boolean => {
+  try {
+    RE2JS.compile(source);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const scanText = (d: SecretDetector, text: string) => {
   const lines = text.split('\n');
@@ -140,6 +150,11 @@ describe('helpers', () => {
   test('quoted paths', () => {
     expect(unquotePath('"b/sp ace \\303\\251.txt"\t')).toBe('b/sp ace é.txt');
     expect(unquotePath('b/plain.txt')).toBe('b/plain.txt');
+  });
+  // The detector compiles an expression only when a line first needs it: a bad one must show here.
+  test('every shipped expression and allow-list entry compiles in RE2', () => {
+    for (const f of shippedFormats().formats)
+      for (const source of [f.regex, ...(f.allow ?? [])]) expect([f.id, compiles(source)]).toEqual([f.id, true]);
   });
   test('the shipped formats record their source, version and licence', () => {
     const s = shippedFormats().source;

@@ -1,4 +1,4 @@
-import { escapeText, escapeBlock, redactUrl, redactUrls, toSafeJson } from '../../src/domain/escape.js';
+import { escapeText, escapeBlock, redactUrl, redactUrls, thousands, toSafeJson } from '../../src/domain/escape.js';
 
 describe('escapeText', () => {
   test('turns ANSI escape sequences into visible text', () => {
@@ -50,5 +50,12 @@ describe('redactUrl', () => {
   });
   test('leaves URLs without userinfo alone', () => {
     expect(redactUrl('https://example.com/a@b')).toBe('https://example.com/a@b');
+  });
+});
+
+describe('thousands', () => {
+  test('groups digits as en-US does, for the counts the text report and the progress line print', () => {
+    for (const n of [0, 7, 999, 1000, 12345, 999999, 1000000, 1234567890, -4321])
+      expect([n, thousands(n)]).toEqual([n, n.toLocaleString('en-US')]);
   });
 });

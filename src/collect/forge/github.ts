@@ -6,6 +6,7 @@ import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
 import { VERSION } from '../../version.js';
 import { ExpectedError } from '../../errors.js';
 import {
@@ -67,6 +68,11 @@ function client(t: ForgeTarget, s: HttpSettings): Client {
       doNotRetry: [400, 401, 403, 404, 410, REFUSED, 422, 429, 451, 502, 503, 504],
     },
     throttle: {
+      // plugin-throttling sends every non-GET request through its "write" group, one a second (what
+      // GitHub asks of requests that change something). gitguard's only non-GET requests are GraphQL
+      // queries, which read: they go one at a time like the REST reads, not a second apart. Rate-limit
+      // and secondary-limit answers to them are still waited out (the handlers below).
+      write: new Bottleneck.Group({ maxConcurrent: 1 }),
       onRateLimit: wantRetry,
       onSecondaryRateLimit: wantRetry,
       fallbackSecondaryRateRetryAfter: Math.min(60, s.maxWaitSeconds),

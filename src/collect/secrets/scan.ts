@@ -27,7 +27,7 @@ import {
   writeRange,
 } from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
-import type { SecretsFacts } from '../../domain/content.js';
+import { MAX_LEAKS, type SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
 
 export interface ScanOptions {
@@ -41,7 +41,6 @@ export interface ScanOptions {
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
-export const MAX_LEAKS = 10_000;
 const MAX_BLOCK_LINES = 400;
 /** The most parents of a merge read as a combined diff: a combined diff holds each path once per
  *  parent, and an octopus of 2,000 parents over 20,000 files (a few MB packed) made git print 640 MB
