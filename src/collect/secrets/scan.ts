@@ -260,11 +260,13 @@ export async function scanSecrets(
         const m = /\.\.([0-9a-f]+)/.exec(text.slice(s, Math.min(e, s + 200)));
         if (m) {
           file.blob = m[1]!;
-          if (seen.get(file.blob) >= 0) {
+          // One lookup, not a get and an add: the index grows only when the blob is new.
+          const before = seen.size;
+          if (seen.add(file.blob) < before) {
             file.skip = true;
             facts.skipped.repeated += 1;
-          } else {
-            if (seen.size >= MAX_SEEN) seen = new OidIndex();
+          } else if (before >= MAX_SEEN) {
+            seen = new OidIndex();
             seen.add(file.blob);
           }
         }
