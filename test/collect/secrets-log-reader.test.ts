@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LogReader, ScanTally } from '../../src/collect/secrets/log-reader.js';
+import { LogReader, newBlobAt, ScanTally } from '../../src/collect/secrets/log-reader.js';
 import { SecretDetector } from '../../src/collect/secrets/detect.js';
 import { logArgs, scanSecrets } from '../../src/collect/secrets/scan.js';
 import { discoverRepository } from '../../src/collect/repository.js';
@@ -178,5 +178,32 @@ describe('a deferred log reader gives the facts of reading every chunk in turn',
         expect([serialLogs, facts]).toEqual([serialLogs, want]);
       }
     });
+  }
+});
+
+test("the new blob of an index line is where git's pattern finds it (the first '..' followed by hex, within 200 characters)", () => {
+  const rand = rng(42);
+  const alphabet = ['.', '.', 'a', 'f', '0', '9', 'g', ' ', ',', 'x'];
+  const lines = [
+    'index 0123abc..4567def 100644',
+    'index 0123abc,89ab..4567def',
+    'index ...a',
+    'index a..',
+    'index ..g..0',
+    `index ${'a'.repeat(190)}..${'b'.repeat(40)}`,
+  ];
+  for (let i = 0; i < 2000; i += 1) {
+    let l = 'index ';
+    const n = Math.floor(rand() * 40);
+    for (let j = 0; j < n; j += 1) l += alphabet[Math.floor(rand() * alphabet.length)];
+    lines.push(l);
+  }
+  for (const line of lines) {
+    // Inside a longer text, as the reader sees a line of git's output.
+    const text = `..ab\n${line}\n..cd`;
+    const s = 5;
+    const at = newBlobAt(text, s, s + line.length);
+    const m = /\.\.([0-9a-f]+)/.exec(line.slice(0, 200));
+    expect([line, at ? text.slice(at[0], at[1]) : undefined]).toEqual([line, m?.[1]]);
   }
 });

@@ -98,6 +98,25 @@ interface FileChange {
 
 const isZero = (id: string): boolean => /^0+$/.test(id);
 
+/**
+ * Where the new blob's id is in an "index <old>..<new> <mode>" line (text[s, e)): the first ".."
+ * followed by hex within the line's first 200 characters, as /\.\.([0-9a-f]+)/ finds it.
+ */
+export function newBlobAt(text: string, s: number, e: number): [number, number] | undefined {
+  const lim = Math.min(e, s + 200);
+  for (let dd = text.indexOf('..', s); dd !== -1 && dd + 2 < lim; dd = text.indexOf('..', dd + 1)) {
+    let k = dd + 2;
+    while (k < lim && isHexAt(text, k)) k += 1;
+    if (k > dd + 2) return [dd + 2, k];
+  }
+  return undefined;
+}
+
+const isHexAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+};
+
 /** One git log process's output, read chunk by chunk (see the top of this file). */
 export class LogReader {
   private commit = '';
@@ -109,6 +128,10 @@ export class LogReader {
   // Added lines after a private key header are kept whatever they hold: they are its body.
   private blockLeft = 0;
   private carry: string | undefined;
+  /** The bytes `text` was decoded from (latin1: the same offsets). What is kept is copied out of
+   *  them: a slice of `text` would keep the whole piece of git's output alive (a kept file's commit,
+   *  a binary blob's id, a finding's line), and a deferred reader keeps a chunk's worth of them. */
+  private src: Buffer = Buffer.alloc(0);
   private readonly keywords: RegExp;
   /** While deferred: the files done so far, and the commits counted. */
   private kept: KeptFile[] | undefined;
@@ -233,7 +256,7 @@ export class LogReader {
       this.newLeft -= 1;
       const file = this.file;
       if (added && file && !file.skip && (interesting || this.blockLeft > 0)) {
-        const line = text.slice(s + cols, e);
+        const line = this.src.toString('latin1', s + cols, e);
         file.lines.push(line);
         file.numbers.push(this.lineNo);
         if (interesting && BLOCK_START.test(line)) this.blockLeft = MAX_BLOCK_LINES;
@@ -244,7 +267,7 @@ export class LogReader {
     }
     if (first === 0x01) {
       this.flush();
-      this.commit = text.slice(s + 1, e);
+      this.commit = this.src.toString('latin1', s + 1, e);
       if (this.kept) this.keptCommits += 1;
       else this.tally.facts.commits += 1;
       return;
@@ -269,10 +292,10 @@ export class LogReader {
     }
     if (!file) return;
     if (text.startsWith('index ', s)) {
-      const m = /\.\.([0-9a-f]+)/.exec(text.slice(s, Math.min(e, s + 200)));
-      if (m) this.onBlob(file, m[1]!);
+      const at = newBlobAt(text, s, e);
+      if (at) this.onBlob(file, this.src.toString('latin1', at[0], at[1]));
     } else if (text.startsWith('+++ ', s)) {
-      const p = Buffer.from(text.slice(s + 4, e), 'latin1').toString('utf8');
+      const p = this.src.toString('utf8', s + 4, e);
       if (p !== '/dev/null') file.path = unquotePath(p).replace(/^b\//, '');
       this.onPlus(file);
     } else if (text.startsWith('Binary', s)) {
@@ -294,9 +317,11 @@ export class LogReader {
       const line = this.carry + text.slice(0, nl);
       this.carry = undefined;
       keywords.lastIndex = 0;
+      this.src = Buffer.from(line, 'latin1');
       this.onLine(line, 0, line.length, keywords.test(line));
       start = nl + 1;
     }
+    this.src = chunk;
     // Where the keywords are in this chunk, in order.
     const marks: number[] = [];
     keywords.lastIndex = start;
@@ -318,6 +343,7 @@ export class LogReader {
       const line = this.carry;
       this.carry = undefined;
       this.keywords.lastIndex = 0;
+      this.src = Buffer.from(line, 'latin1');
       this.onLine(line, 0, line.length, this.keywords.test(line));
     }
     this.flush();
