@@ -5,7 +5,8 @@
 // (blob) already scanned is never scanned again (reverts, cherry-picks, branches that share a
 // file). Binary blobs, and blobs larger than the limit (git's core.bigFileThreshold makes it treat
 // them as binary), are skipped and counted. Memory is bounded by one file's added lines (plus a
-// capped set of the blob ids already scanned).
+// capped set of the blob ids already scanned, and for the chunk read ahead one small entry per
+// changed file: log-reader.ts).
 // A merge is read as git's dense combined diff (--cc): what its result adds that none of its
 // parents has, e.g. a token typed into a conflict resolution, is scanned at the merge; what it
 // takes from a parent was scanned at the commit that added it. A merge of more than WIDE_MERGE
