@@ -253,7 +253,7 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
     blank,
     decode,
   );
-  if (malformed) record.malformed = malformed; // set only on the rare refused commit: one shape for the rest
+  if (malformed) record.malformed = malformed; // the rare refused commit (the class declares the field: one shape)
   return record;
 }
 
