@@ -73,25 +73,23 @@ export class ScanTally {
   }
 }
 
-/** What a deferred reader keeps of one changed file, in the order git printed it. */
-interface KeptFile {
-  commit: string;
-  /** BLOB then an id, PLUS, BINARY: the header lines the tally acts on. */
-  events: Array<number | string>;
-  path: string | undefined;
-  hits: SecretHit[] | undefined;
-}
+// What a deferred reader keeps, one flat list for all its files (a million-commit scan reads ahead
+// 50,000 commits' files: an object and an array per file cost twice the memory): per file, the
+// header lines the tally acts on (BLOB and the new id, PLUS, BINARY) then END and the number of its
+// findings in `keptHits` (-1: none); COMMIT and the commit's id before a commit's first file.
 const BLOB = 0;
 const PLUS = 1;
 const BINARY = 2;
+const END = 3;
+const COMMIT = 4;
 
 interface FileChange {
   blob?: string;
   path?: string;
   /** No more lines kept: binary, or (read directly) a blob seen before. */
   skip: boolean;
-  /** Kept while deferred: the header events so far. */
-  events: Array<number | string> | undefined;
+  /** Read while deferred: its header lines go to the kept list, not to the tally. */
+  deferred: boolean;
   lines: string[];
   numbers: number[];
 }
@@ -134,8 +132,14 @@ export class LogReader {
   private src: Buffer = Buffer.alloc(0);
   private readonly keywords: RegExp;
   /** While deferred: the files done so far, and the commits counted. */
-  private kept: KeptFile[] | undefined;
+  private kept: Array<number | string> | undefined;
+  /** What the detector found in kept files, with their paths. */
+  private keptHits: Array<{ path: string; hits: SecretHit[] }> = [];
   private keptCommits = 0;
+  /** The commit whose id the kept list names last. */
+  private keptCommit = '';
+  /** Where the file being read starts in the kept list. */
+  private openAt = 0;
 
   constructor(
     private readonly tally: ScanTally,
@@ -159,45 +163,56 @@ export class LogReader {
     if (!kept) return;
     this.kept = undefined;
     this.tally.facts.commits += this.keptCommits;
-    for (const k of kept) {
-      const f: FileChange = { skip: false, events: undefined, lines: [], numbers: [] };
-      this.replay(f, k.events);
-      if (!f.skip && k.hits) for (const hit of k.hits) this.tally.leak(hit, k.commit, k.path!);
-    }
     const open = this.file;
+    const done = open ? this.openAt : kept.length;
+    let commit = '';
+    let f: FileChange = { skip: false, deferred: false, lines: [], numbers: [] };
+    for (let i = 0; i < done; i += 1) {
+      const e = kept[i];
+      if (e === COMMIT) commit = kept[++i] as string;
+      else if (e === END) {
+        const h = kept[++i] as number;
+        if (h >= 0 && !f.skip)
+          for (const hit of this.keptHits[h]!.hits) this.tally.leak(hit, commit, this.keptHits[h]!.path);
+        f = { skip: false, deferred: false, lines: [], numbers: [] };
+      } else if (this.header(f, kept, i, e as number)) i += 1;
+    }
+    this.keptHits = [];
     if (open) {
-      const events = open.events!;
-      open.events = undefined;
+      // The file being read goes on directly, with the tally's answer for its blob: lines kept so far
+      // were kept unless it is binary, and a blob the tally skips now drops them at its flush.
+      open.deferred = false;
       const binary = open.skip;
       open.skip = false;
-      this.replay(open, events);
-      // Lines kept so far were kept unless binary; a blob the tally skips now drops them at its flush.
+      for (let i = done; i < kept.length; i += 1) if (this.header(open, kept, i, kept[i] as number)) i += 1;
       if (binary) open.skip = true;
     }
   }
 
-  private replay(f: FileChange, events: Array<number | string>): void {
-    for (let i = 0; i < events.length; i += 1) {
-      const e = events[i];
-      if (e === BLOB) this.onBlob(f, events[++i] as string);
-      else if (e === PLUS) this.onPlus(f);
-      else this.onBinary(f);
+  /** Replays one kept header event at kept[i]; true when it took the next item (a blob id) too. */
+  private header(f: FileChange, kept: Array<number | string>, i: number, e: number): boolean {
+    if (e === BLOB) {
+      this.onBlob(f, kept[i + 1] as string);
+      return true;
     }
+    if (e === PLUS) this.onPlus(f);
+    else this.onBinary(f);
+    return false;
   }
 
   private onBlob(f: FileChange, id: string): void {
     f.blob = id;
-    if (f.events) f.events.push(BLOB, id);
+    if (f.deferred) this.kept!.push(BLOB, id);
     else if (this.tally.blob(id)) f.skip = true;
   }
 
   private onPlus(f: FileChange): void {
-    if (f.events) f.events.push(PLUS);
+    if (f.deferred) this.kept!.push(PLUS);
     else if (!f.skip) this.tally.facts.scanned += 1;
   }
 
   private onBinary(f: FileChange): void {
-    if (f.events) f.events.push(BINARY);
+    if (f.deferred) this.kept!.push(BINARY);
     else if (!f.skip && f.blob && !isZero(f.blob)) this.tally.binaries.add(f.blob);
     f.skip = true;
   }
@@ -211,8 +226,8 @@ export class LogReader {
       !file.skip && file.lines.length && file.path !== undefined
         ? this.detector.scan(file.lines, file.numbers)
         : undefined;
-    if (file.events) {
-      this.kept!.push({ commit: this.commit, events: file.events, path: file.path, hits });
+    if (file.deferred) {
+      this.kept!.push(END, hits ? this.keptHits.push({ path: file.path!, hits }) - 1 : -1);
       return;
     }
     if (hits) for (const hit of hits) this.tally.leak(hit, this.commit, file.path!);
@@ -287,7 +302,11 @@ export class LogReader {
     }
     if (first === 0x64 /* d */ && (text.startsWith('diff --git ', s) || text.startsWith('diff --cc ', s))) {
       this.flush();
-      this.file = { skip: false, events: this.kept ? [] : undefined, lines: [], numbers: [] };
+      this.file = { skip: false, deferred: this.kept !== undefined, lines: [], numbers: [] };
+      if (this.kept) {
+        if (this.keptCommit !== this.commit) this.kept.push(COMMIT, (this.keptCommit = this.commit));
+        this.openAt = this.kept.length;
+      }
       return;
     }
     if (!file) return;
