@@ -76,12 +76,11 @@ export class ScanTally {
 // What a deferred reader keeps, one flat list for all its files (a million-commit scan reads ahead
 // 50,000 commits' files: an object and an array per file cost twice the memory): per file, the
 // header lines the tally acts on (BLOB and the new id, PLUS, BINARY) then END and the number of its
-// findings in `keptHits` (-1: none); COMMIT and the commit's id before a commit's first file.
+// findings in `keptHits` (-1: none, the common case: no commit id is kept for it).
 const BLOB = 0;
 const PLUS = 1;
 const BINARY = 2;
 const END = 3;
-const COMMIT = 4;
 
 interface FileChange {
   blob?: string;
@@ -133,11 +132,9 @@ export class LogReader {
   private readonly keywords: RegExp;
   /** While deferred: the files done so far, and the commits counted. */
   private kept: Array<number | string> | undefined;
-  /** What the detector found in kept files, with their paths. */
-  private keptHits: Array<{ path: string; hits: SecretHit[] }> = [];
+  /** What the detector found in kept files, with their commits and paths. */
+  private keptHits: Array<{ commit: string; path: string; hits: SecretHit[] }> = [];
   private keptCommits = 0;
-  /** The commit whose id the kept list names last. */
-  private keptCommit = '';
   /** Where the file being read starts in the kept list. */
   private openAt = 0;
 
@@ -165,15 +162,13 @@ export class LogReader {
     this.tally.facts.commits += this.keptCommits;
     const open = this.file;
     const done = open ? this.openAt : kept.length;
-    let commit = '';
     let f: FileChange = { skip: false, deferred: false, lines: [], numbers: [] };
     for (let i = 0; i < done; i += 1) {
       const e = kept[i];
-      if (e === COMMIT) commit = kept[++i] as string;
-      else if (e === END) {
+      if (e === END) {
         const h = kept[++i] as number;
-        if (h >= 0 && !f.skip)
-          for (const hit of this.keptHits[h]!.hits) this.tally.leak(hit, commit, this.keptHits[h]!.path);
+        const found = h >= 0 ? this.keptHits[h]! : undefined;
+        if (found && !f.skip) for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path);
         f = { skip: false, deferred: false, lines: [], numbers: [] };
       } else if (this.header(f, kept, i, e as number)) i += 1;
     }
@@ -227,7 +222,7 @@ export class LogReader {
         ? this.detector.scan(file.lines, file.numbers)
         : undefined;
     if (file.deferred) {
-      this.kept!.push(END, hits ? this.keptHits.push({ path: file.path!, hits }) - 1 : -1);
+      this.kept!.push(END, hits ? this.keptHits.push({ commit: this.commit, path: file.path!, hits }) - 1 : -1);
       return;
     }
     if (hits) for (const hit of hits) this.tally.leak(hit, this.commit, file.path!);
@@ -303,10 +298,7 @@ export class LogReader {
     if (first === 0x64 /* d */ && (text.startsWith('diff --git ', s) || text.startsWith('diff --cc ', s))) {
       this.flush();
       this.file = { skip: false, deferred: this.kept !== undefined, lines: [], numbers: [] };
-      if (this.kept) {
-        if (this.keptCommit !== this.commit) this.kept.push(COMMIT, (this.keptCommit = this.commit));
-        this.openAt = this.kept.length;
-      }
+      if (this.kept) this.openAt = this.kept.length;
       return;
     }
     if (!file) return;
