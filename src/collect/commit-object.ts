@@ -104,8 +104,8 @@ function isIdLine(body: Buffer, valueStart: number, eol: number, hexLength: numb
   return true;
 }
 
-/** Decodes a byte range as git shows it: UTF-8 as is, or through the commit's `encoding`. */
-type Text = (start: number, end: number) => string;
+/** A decoder for the commit's `encoding` (encoding.ts): undefined for bytes it rejects. */
+type Decode = (bytes: Buffer) => string | undefined;
 
 /**
  * Reads the header of a commit as git does, refusing what git reads in more than one way.
@@ -121,11 +121,9 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
   const hexLength = oid.length === 64 ? 64 : 40;
   const blank = body.indexOf('\n\n');
   const headerEnd = blank === -1 ? body.length : blank;
+  // Why the commit is refused: the first reason found (no closure: this runs for every commit walked).
   let malformed: string | undefined;
-  const refuse = (why: string): void => {
-    malformed ??= why;
-  };
-  if (body.indexOf(0) !== -1) refuse('a NUL byte in the commit (git stops reading at it)');
+  if (body.indexOf(0) !== -1) malformed = 'a NUL byte in the commit (git stops reading at it)';
 
   let tree = '';
   const parents: string[] = [];
@@ -158,41 +156,42 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
     const valueStart = Math.min(space + 1, eol);
     const c = body[pos];
     if (c === 116 /* t */ && fieldIs(body, pos, space, 'tree')) {
-      if (step !== 0) refuse('a second "tree" header');
-      else if (!isIdLine(body, valueStart, eol, hexLength) || end !== eol) refuse('the "tree" line is not "tree <id>"');
+      if (step !== 0) malformed ??= 'a second "tree" header';
+      else if (!isIdLine(body, valueStart, eol, hexLength) || end !== eol)
+        malformed ??= 'the "tree" line is not "tree <id>"';
       else tree = body.toString('latin1', valueStart, eol);
       step = Math.max(step, 1);
     } else if (step === 0) {
-      refuse('the first line is not "tree <id>"');
+      malformed ??= 'the first line is not "tree <id>"';
       step = 1;
     } else if (c === 112 /* p */ && fieldIs(body, pos, space, 'parent')) {
-      if (step !== 1) refuse('a "parent" header after the author (git does not take it as a parent)');
+      if (step !== 1) malformed ??= 'a "parent" header after the author (git does not take it as a parent)';
       else if (!isIdLine(body, valueStart, eol, hexLength) || end !== eol) {
-        refuse('a "parent" line is not "parent <id>"');
+        malformed ??= 'a "parent" line is not "parent <id>"';
         step = 2; // git stops taking parents here
       } else parents.push(body.toString('latin1', valueStart, eol));
     } else if (c === 97 /* a */ && fieldIs(body, pos, space, 'author')) {
       if (step !== 1)
-        refuse(authorAt === -1 ? 'the "author" header is not right after the parents' : 'a second "author" header');
-      else if (end !== eol) refuse('a continuation line after "author"');
+        malformed ??=
+          authorAt === -1 ? 'the "author" header is not right after the parents' : 'a second "author" header';
+      else if (end !== eol) malformed ??= 'a continuation line after "author"';
       authorAt = valueStart;
       authorEnd = eol;
       step = Math.max(step, 2);
     } else if (c === 99 /* c */ && fieldIs(body, pos, space, 'committer')) {
       if (step !== 2)
-        refuse(
-          committerAt === -1 ? 'the "committer" header is not right after "author"' : 'a second "committer" header',
-        );
-      else if (end !== eol) refuse('a continuation line after "committer"');
+        malformed ??=
+          committerAt === -1 ? 'the "committer" header is not right after "author"' : 'a second "committer" header';
+      else if (end !== eol) malformed ??= 'a continuation line after "committer"';
       committerAt = valueStart;
       committerEnd = eol;
       step = 3;
     } else {
       if (step !== 3)
-        refuse(authorAt === -1 ? 'no "author" header after the parents' : 'no "committer" header after "author"');
+        malformed ??= authorAt === -1 ? 'no "author" header after the parents' : 'no "committer" header after "author"';
       if (c === 101 /* e */ && fieldIs(body, pos, space, 'encoding')) {
-        if (encoding !== undefined) refuse('a second "encoding" header');
-        else if (end !== eol) refuse('a continuation line after "encoding"');
+        if (encoding !== undefined) malformed ??= 'a second "encoding" header';
+        else if (end !== eol) malformed ??= 'a continuation line after "encoding"';
         else encoding = body.toString('latin1', valueStart, eol);
       } else if (c === 109 /* m */ && fieldIs(body, pos, space, 'mergetag')) {
         mergetags.push(body.toString('utf8', valueStart, end).replace(/\n /g, '\n'));
@@ -203,63 +202,119 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
           : fieldIs(body, pos, space, 'gpgsig-sha256')
             ? 'gpgsig-sha256'
             : undefined;
-        if (!header) refuse(`an unknown signature header "${body.toString('latin1', pos, Math.min(space, pos + 40))}"`);
-        else if (signatures.some((s) => s.header === header)) refuse(`a second "${header}" header`);
+        if (!header)
+          malformed ??= `an unknown signature header "${body.toString('latin1', pos, Math.min(space, pos + 40))}"`;
+        else if (signatures.some((s) => s.header === header)) malformed ??= `a second "${header}" header`;
         else signatures.push(lazySignature(header, body, valueStart, end));
         cut.push([pos, end + 1]);
       }
     }
     pos = end + 1;
   }
-  if (step < 3) refuse(authorAt === -1 ? 'no "author" header' : 'no "committer" header');
+  if (step < 3) malformed ??= authorAt === -1 ? 'no "author" header' : 'no "committer" header';
 
   // Identities as `git log` shows them: through the `encoding`, when there is one it converts from.
-  let text: Text = (s, e) => body.toString('utf8', s, e);
+  let decode: Decode | undefined;
   if (encoding !== undefined && !isUtf8Name(encoding)) {
-    const decode = decoderFor(encoding);
-    const shown = decode?.(body);
-    if (!decode) refuse(`unsupported encoding ${JSON.stringify(encoding)}`);
+    const d = decoderFor(encoding);
+    const shown = d?.(body);
+    if (!d) malformed ??= `unsupported encoding ${JSON.stringify(encoding)}`;
     // iconv converts the whole object at once; one byte it rejects and git shows every byte raw.
-    else if (shown === undefined) refuse(`bytes that are not ${encoding}`);
-    else text = (s, e) => decode(body.subarray(s, e)) ?? '';
+    else if (shown === undefined) malformed ??= `bytes that are not ${encoding}`;
+    else decode = d;
   }
-  const ident = (at: number, end: number, role: string): Identity => {
-    if (at === -1) return parseIdentity('');
-    const { identity, problem } = splitIdentity(text(at, end));
-    if (problem) refuse(`the ${role} line has ${problem}`);
-    return identity;
-  };
-  const author = ident(authorAt, authorEnd, 'author');
-  const committer = ident(committerAt, committerEnd, 'committer');
-
-  let payload: Buffer | undefined = cut.length ? undefined : body;
-  let message: string | undefined;
-  const record: CommitRecord = {
+  let author: Identity;
+  if (authorAt === -1) author = parseIdentity('');
+  else {
+    const split = splitIdentity(textOf(body, decode, authorAt, authorEnd));
+    if (split.problem) malformed ??= `the author line has ${split.problem}`;
+    author = split.identity;
+  }
+  let committer: Identity;
+  if (committerAt === -1) committer = parseIdentity('');
+  else {
+    const split = splitIdentity(textOf(body, decode, committerAt, committerEnd));
+    if (split.problem) malformed ??= `the committer line has ${split.problem}`;
+    committer = split.identity;
+  }
+  const hashOk = (framed && oneShot ? oneShot(algo, framed, 'hex') : objectId('commit', body, algo)) === oid;
+  const record = new ParsedCommit(
     oid,
     tree,
     parents,
     author,
     committer,
     encoding,
-    signatures,
-    mergetags,
-    // Built when a signature is actually checked: a warm run answers from the cache without it.
-    get payload(): Buffer {
-      return (payload ??= withoutRanges(body, cut));
-    },
-    // Decoded on first use: the message is only ever shown, in a finding or a report.
-    get message(): string {
-      return (message ??= blank === -1 ? '' : text(blank + 2, body.length));
-    },
-    get subject(): string {
-      const m = this.message;
-      const nl = m.indexOf('\n');
-      return nl === -1 ? m : m.slice(0, nl);
-    },
-    hashOk: (framed && oneShot ? oneShot(algo, framed, 'hex') : objectId('commit', body, algo)) === oid,
-  };
-  if (malformed) record.malformed = malformed; // set only on the rare refused commit: one shape for the rest
+    signatures.length ? signatures : NO_SIGNATURES,
+    mergetags.length ? mergetags : NO_MERGETAGS,
+    hashOk,
+    body,
+    cut,
+    blank,
+    decode,
+  );
+  if (malformed) record.malformed = malformed; // the rare refused commit (the class declares the field: one shape)
   return record;
+}
+
+/** A byte range as git shows it: UTF-8 as is, or through the commit's `encoding`. */
+function textOf(body: Buffer, decode: Decode | undefined, start: number, end: number): string {
+  return decode ? (decode(body.subarray(start, end)) ?? '') : body.toString('utf8', start, end);
+}
+
+// Shared by the commits that have none (nearly all): one array less per commit. Nothing adds to a
+// parsed commit's lists; frozen, so nothing can.
+const NO_SIGNATURES: RawSignature[] = Object.freeze([]) as unknown as RawSignature[];
+const NO_MERGETAGS: string[] = Object.freeze([]) as unknown as string[];
+
+/**
+ * A parsed commit: one object per commit, its lazily built fields as getters on the class (an
+ * object literal with getters made three closures and their context for every commit walked).
+ */
+class ParsedCommit implements CommitRecord {
+  malformed?: string;
+  pathChanges?: CommitRecord['pathChanges'];
+  readonly #body: Buffer;
+  readonly #cut: Array<[number, number]>;
+  readonly #blank: number;
+  readonly #decode: Decode | undefined;
+  #payload: Buffer | undefined;
+  #message: string | undefined;
+  constructor(
+    readonly oid: string,
+    readonly tree: string,
+    readonly parents: string[],
+    readonly author: Identity,
+    readonly committer: Identity,
+    readonly encoding: string | undefined,
+    readonly signatures: RawSignature[],
+    readonly mergetags: string[],
+    readonly hashOk: boolean,
+    body: Buffer,
+    cut: Array<[number, number]>,
+    blank: number,
+    decode: Decode | undefined,
+  ) {
+    this.#body = body;
+    this.#cut = cut;
+    this.#blank = blank;
+    this.#decode = decode;
+    this.#payload = cut.length ? undefined : body;
+  }
+  // Built when a signature is actually checked: a warm run answers from the cache without it.
+  get payload(): Buffer {
+    return (this.#payload ??= withoutRanges(this.#body, this.#cut));
+  }
+  // Decoded on first use: the message is only ever shown, in a finding or a report.
+  get message(): string {
+    return (this.#message ??=
+      this.#blank === -1 ? '' : textOf(this.#body, this.#decode, this.#blank + 2, this.#body.length));
+  }
+  get subject(): string {
+    const m = this.message;
+    const nl = m.indexOf('\n');
+    return nl === -1 ? m : m.slice(0, nl);
+  }
 }
 
 /** A signature header's text, decoded (continuation spaces removed) only when first read. */

@@ -7,23 +7,20 @@
 // ANSWERS_FILE_LIMIT commits the answers come through a pipe instead, so the temp file stays
 // bounded. With watched paths, a `git diff-tree` beside cat-file reads the same list and says what
 // each commit changes at them (src/collect/path-changes.ts).
-import type { ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../errors.js';
 import { parseCommitObject } from './commit-object.js';
 import type { CommitRecord } from '../domain/commit.js';
-import { spawnGit, Watchdog, type Shadow } from './git.js';
+import type { Shadow } from './git.js';
+import { gitReading } from './git-reading.js';
 import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
-import { diffTreeArgs, PathChangeParser, type CommitPathChanges } from './path-changes.js';
+import { diffTreeArgs, NO_CHANGES, PathChangeParser, type CommitPathChanges } from './path-changes.js';
 import {
   BOUNDED_PACK_CONFIG,
   CHUNK_COMMITS,
   COMMIT_PASS_CONFIG,
-  collectStderr,
-  exited,
   lineRanges,
   gitToFile,
   sortedCommitList,
@@ -51,13 +48,21 @@ export interface WalkOptions {
 /** Above this many commits, cat-file's and diff-tree's answers come through a pipe rather than a temp file. */
 const ANSWERS_FILE_LIMIT = 50_000;
 
-function isDecimal(s: string): boolean {
-  for (let i = 0; i < s.length; i += 1) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+/** The decimal number in buf[start, end), or -1 when it is empty or not all digits. */
+function decimalAt(buf: Buffer, start: number, end: number): number {
+  if (end <= start) return -1;
+  if (end - start > 15)
+    return /^[0-9]+$/.test(buf.toString('latin1', start, end)) ? Number(buf.toString('latin1', start, end)) : -1;
+  let n = 0;
+  for (let i = start; i < end; i += 1) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
   }
-  return true;
+  return n;
 }
+
+const COMMIT_SPACE = Buffer.from('commit ', 'latin1');
 
 /** The walk one commit at a time (see walkCommitBatches). */
 export async function* walkCommits(shadow: Shadow, opts: WalkOptions): AsyncGenerator<CommitRecord> {
@@ -82,85 +87,6 @@ export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): Asy
 /** git diff-tree --stdin's line buffer is 1000 bytes, newline included: a commit line with a few
  *  dozen parents would be cut and its tail read as another commit. */
 const DIFF_TREE_LINE_MAX = 998;
-
-/** A file another process is still writing, read as it grows until that process has exited. */
-async function* growingFile(file: string, writer: ChildProcess): AsyncGenerator<Buffer> {
-  let finished = writer.exitCode !== null || writer.signalCode !== null;
-  writer.once('exit', () => (finished = true));
-  const fh = await open(file, 'r');
-  try {
-    let pos = 0;
-    for (;;) {
-      const last = finished; // all of its writes landed before it exited
-      const ahead = (await fh.stat()).size - pos;
-      if (ahead > 0) {
-        // A fresh buffer per read: the commits parsed from it keep slices of it, not copies.
-        const buf = Buffer.allocUnsafeSlow(Math.min(ahead, 256 * 1024));
-        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-        pos += bytesRead;
-        yield buf.subarray(0, bytesRead);
-      } else if (last) return;
-      else await new Promise((r) => setTimeout(r, 1));
-    }
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * The chunks, with the watchdog counting only while we wait for the next one: time our consumer
- * spends on a batch is not git's silence.
- */
-async function* watched(chunks: AsyncIterable<Buffer>, dog: Watchdog): AsyncGenerator<Buffer> {
-  const it = chunks[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      dog.arm();
-      const r = await it.next();
-      dog.disarm();
-      if (r.done) return;
-      yield r.value;
-    }
-  } finally {
-    dog.disarm();
-    await it.return?.();
-  }
-}
-
-/**
- * Starts git reading `input` (a file) and writing into `output` (a temp file read as it grows) or,
- * without one, a pipe; returns the process and its output chunks, watched for silence.
- */
-function gitReading(
-  args: string[],
-  gitDir: string,
-  input: string,
-  output: string | undefined,
-): {
-  child: ChildProcess;
-  chunks: AsyncGenerator<Buffer>;
-  stderr: () => string;
-  done: Promise<number | null>;
-  dog: Watchdog;
-} {
-  const inFd = openSync(input, 'r');
-  const outFd = output !== undefined ? openSync(output, 'w', 0o600) : undefined;
-  let child: ChildProcess;
-  try {
-    child = spawnGit(args, { gitDir, stdin: inFd, ...(outFd !== undefined ? { stdout: outFd } : {}) });
-  } finally {
-    closeSync(inFd);
-    if (outFd !== undefined) closeSync(outFd);
-  }
-  const stderr = collectStderr(child);
-  const done = exited(child);
-  const dog = new Watchdog(child, 'git');
-  const chunks = watched(
-    output !== undefined ? growingFile(output, child) : (child.stdout! as AsyncIterable<Buffer>),
-    dog,
-  );
-  return { child, chunks, stderr, done, dog };
-}
 
 /** rev-list's "<commit> <parents...>" lines cut to "<commit> <first parent>": for a git without --diff-merges, and for lines too long for diff-tree. */
 function firstParentLines(requests: string, out: string): string {
@@ -303,7 +229,7 @@ async function* readList(
         );
       // git refuses to diff an object whose bytes do not hash to its id (and it may not diff its
       // children against it): their ids at the watched paths are then looked up in their own trees.
-      if (c?.oid !== record.oid || !record.hashOk || altered.has(record.pathChanges!.base ?? ''))
+      if (c?.oid !== record.oid || !record.hashOk || (altered.size > 0 && altered.has(record.pathChanges!.base ?? '')))
         delete record.pathChanges;
       else record.pathChanges!.changed = c.changed;
     }
@@ -340,14 +266,13 @@ async function* readList(
         const sp2 = sp1 < 0 || sp1 > nl ? -1 : buf.indexOf(32, sp1 + 1);
         const sp3 = sp2 < 0 || sp2 > nl ? -1 : buf.indexOf(32, sp2 + 1);
         const sizeEnd = sp3 < 0 || sp3 > nl ? nl : sp3;
-        const sizeText = sp2 < 0 || sp2 > nl ? '' : buf.toString('latin1', sp2 + 1, sizeEnd);
-        if (sizeText === '' || !isDecimal(sizeText))
+        const size = sp2 < 0 || sp2 > nl ? -1 : decimalAt(buf, sp2 + 1, sizeEnd);
+        if (size < 0)
           throw new GitError(
             ['cat-file'],
             null,
             `object ${buf.toString('utf8', pos, sp1 < 0 || sp1 > nl ? nl : sp1)} is missing from the repository`,
           );
-        const size = Number(sizeText);
         if (size > limit)
           throw new ObjectTooLargeError(
             buf.toString('latin1', pos, sp1),
@@ -361,22 +286,31 @@ async function* readList(
         }
         const isCommit = sp2 - sp1 === 7; // "commit" is the only six-letter object type
         const oid = buf.toString('latin1', pos, sp1);
-        const firstParent = sizeEnd + 1 < nl ? buf.toString('latin1', sizeEnd + 1, nl).split(' ', 1)[0]! : null;
         const start = nl + 1;
-        pos = start + size + 1;
-        if (!isCommit) continue;
+        const next = start + size + 1;
+        if (!isCommit) {
+          pos = next;
+          continue;
+        }
+        let firstParent: string | null = null;
+        if (paths.length && sizeEnd + 1 < nl) {
+          const sp = buf.indexOf(32, sizeEnd + 1);
+          firstParent = buf.toString('latin1', sizeEnd + 1, sp < 0 || sp > nl ? nl : sp);
+        }
+        pos = next;
         // The end of the header line becomes "commit <size>\0", just before the body: the object
         // exactly as git hashes it, built in place (the buffer is ours and this line is already read).
-        const headerStart = nl - sizeText.length - 7;
-        buf.write('commit ', headerStart, 'latin1');
-        buf.write(sizeText, headerStart + 7, 'latin1');
+        const digits = sizeEnd - sp2 - 1;
+        const headerStart = nl - digits - 7;
+        buf.copyWithin(headerStart + 7, sp2 + 1, sizeEnd);
+        COMMIT_SPACE.copy(buf, headerStart);
         buf[nl] = 0;
         const record = parseCommitObject(
           oid,
           buf.subarray(start, start + size),
           buf.subarray(headerStart, start + size),
         );
-        if (paths.length) record.pathChanges = { base: firstParent, changed: {} };
+        if (paths.length) record.pathChanges = { base: firstParent, changed: NO_CHANGES };
         out.push(record);
       }
       buf = pos < buf.length ? buf.subarray(pos) : Buffer.alloc(0);

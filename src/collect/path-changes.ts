@@ -38,6 +38,18 @@ export interface CommitPathChanges {
 
 const COLON = 0x3a;
 
+/** The changes of a commit that changes no watched path (most of them): one shared, frozen object. */
+export const NO_CHANGES: Readonly<Record<string, string | null>> = Object.freeze({});
+
+/** Whether buf[start, end) is lower-case hex (the ids git prints). */
+function isHex(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i += 1) {
+    const c = buf[i]!;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 /** Parses diff-tree's stream as it arrives; each commit is handed on once the next one starts (or the stream ends). */
 export class PathChangeParser {
   /** The watched paths, as the raw bytes git prints (latin1 keeps one char per byte). */
@@ -89,6 +101,7 @@ export class PathChangeParser {
       if (path === undefined || !this.current) return;
       const zero = /^0+$/.test(oid);
       // A type change (file <-> folder) is a deletion and an addition at one path: the addition wins.
+      if (this.current.changed === NO_CHANGES) this.current.changed = {};
       if (zero) {
         if (!(path in this.current.changed)) this.current.changed[path] = null;
         return;
@@ -114,12 +127,12 @@ export class PathChangeParser {
       this.entryOid = oid;
       return;
     }
-    const oid = buf.toString('latin1', s, e);
-    this.hexLength ||= oid.length;
-    if ((oid.length !== 40 && oid.length !== 64) || oid.length !== this.hexLength || !/^[0-9a-f]+$/.test(oid))
-      throw new Error(`unexpected git diff-tree header "${oid.slice(0, 200)}"`);
+    const n = e - s;
+    this.hexLength ||= n;
+    if ((n !== 40 && n !== 64) || n !== this.hexLength || !isHex(buf, s, e))
+      throw new Error(`unexpected git diff-tree header "${buf.toString('latin1', s, Math.min(e, s + 200))}"`);
     if (this.current) out.push(this.current);
-    this.current = { oid, changed: {} };
-    this.present.clear();
+    this.current = { oid: buf.toString('latin1', s, e), changed: NO_CHANGES };
+    if (this.present.size) this.present.clear();
   }
 }

@@ -6,6 +6,16 @@ import { OidIndex } from '../domain/oid-index.js';
 /** How far a committer date may go back across a parent link, or lie ahead of now (seconds). */
 export const DATE_TOLERANCE_S = 24 * 60 * 60;
 
+const iso = (t: number): string => new Date(t * 1000).toISOString();
+
+// Built only for a finding (no closure per commit): formatting dates for every commit cost more than the check.
+function evidenceOf(
+  c: { committer: { name: string; email: string }; subject: string },
+  t: number,
+): Record<string, string> {
+  return { committer: `${c.committer.name} <${c.committer.email}>`, committed: iso(t), subject: c.subject };
+}
+
 export default defineCommitRule({
   id: 'commit-dates-plausible',
   needs: ['history'],
@@ -17,7 +27,6 @@ export default defineCommitRule({
     const timeOf = ids.column((n) => new Float64Array(n));
     const list = new FindingList(ctx.findingLimit, resume?.findings);
     const n = resumeCounts({ seen: 0 }, resume);
-    const iso = (t: number): string => new Date(t * 1000).toISOString();
     return {
       // A parent judged by an earlier run: only its date is needed.
       parent(p) {
@@ -27,18 +36,12 @@ export default defineCommitRule({
         n.seen += 1;
         const t = c.committer.time;
         timeOf.set(ids.add(c.oid), t);
-        // Built only for a finding: formatting dates for every commit cost more than the check.
-        const evidence = (): Record<string, string> => ({
-          committer: `${c.committer.name} <${c.committer.email}>`,
-          committed: iso(t),
-          subject: c.subject,
-        });
         if (t > now + DATE_TOLERANCE_S) {
           list.add({
             commit: c.oid,
             ...touchedPaths(c),
             message: `committer date ${iso(t)} lies in the future: "${c.subject}" by ${c.committer.name} <${c.committer.email}>`,
-            evidence: evidence(),
+            evidence: evidenceOf(c, t),
           });
           return;
         }
@@ -50,7 +53,7 @@ export default defineCommitRule({
               commit: c.oid,
               ...touchedPaths(c),
               message: `committer date ${iso(t)} is ${Math.round((pt - t) / 3600)} h before its parent ${p.slice(0, 12)} (${iso(pt)}): "${c.subject}" by ${c.committer.name} <${c.committer.email}> (possible backdating)`,
-              evidence: { ...evidence(), parent: p, parentCommitted: iso(pt) },
+              evidence: { ...evidenceOf(c, t), parent: p, parentCommitted: iso(pt) },
             });
             break;
           }

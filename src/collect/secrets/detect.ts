@@ -97,7 +97,8 @@ function re2(source: string): RE2JS {
   return re;
 }
 
-const MAX_BLOCK_LINES = 400;
+/** How many lines after a key block's header are read for its body. */
+export const MAX_BLOCK_LINES = 400;
 
 /** The formats' keywords as one expression of literal alternatives, which V8 runs in time linear in
  *  the text. */

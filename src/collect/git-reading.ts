@@ -1,0 +1,87 @@
+// A git process that reads its input from a file and writes its answers into a temp file read as it
+// grows (or, without one, a pipe), its silence watched: how the walk's cat-file and diff-tree are
+// run (src/collect/commits.ts says why files and not pipes).
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { spawnGit, Watchdog } from './git.js';
+import { collectStderr, exited } from './list-chunks.js';
+
+/** A file another process is still writing, read as it grows until that process has exited. */
+async function* growingFile(file: string, writer: ChildProcess): AsyncGenerator<Buffer> {
+  let finished = writer.exitCode !== null || writer.signalCode !== null;
+  writer.once('exit', () => (finished = true));
+  const fh = await open(file, 'r');
+  try {
+    let pos = 0;
+    for (;;) {
+      const last = finished; // all of its writes landed before it exited
+      const ahead = (await fh.stat()).size - pos;
+      if (ahead > 0) {
+        // A fresh buffer per read: the commits parsed from it keep slices of it, not copies.
+        const buf = Buffer.allocUnsafeSlow(Math.min(ahead, 256 * 1024));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        pos += bytesRead;
+        yield buf.subarray(0, bytesRead);
+      } else if (last) return;
+      else await new Promise((r) => setTimeout(r, 1));
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The chunks, with the watchdog counting only while we wait for the next one: time our consumer
+ * spends on a batch is not git's silence.
+ */
+async function* watched(chunks: AsyncIterable<Buffer>, dog: Watchdog): AsyncGenerator<Buffer> {
+  const it = chunks[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      dog.arm();
+      const r = await it.next();
+      dog.disarm();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    dog.disarm();
+    await it.return?.();
+  }
+}
+
+/**
+ * Starts git reading `input` (a file) and writing into `output` (a temp file read as it grows) or,
+ * without one, a pipe; returns the process and its output chunks, watched for silence.
+ */
+export function gitReading(
+  args: string[],
+  gitDir: string,
+  input: string,
+  output: string | undefined,
+): {
+  child: ChildProcess;
+  chunks: AsyncGenerator<Buffer>;
+  stderr: () => string;
+  done: Promise<number | null>;
+  dog: Watchdog;
+} {
+  const inFd = openSync(input, 'r');
+  const outFd = output !== undefined ? openSync(output, 'w', 0o600) : undefined;
+  let child: ChildProcess;
+  try {
+    child = spawnGit(args, { gitDir, stdin: inFd, ...(outFd !== undefined ? { stdout: outFd } : {}) });
+  } finally {
+    closeSync(inFd);
+    if (outFd !== undefined) closeSync(outFd);
+  }
+  const stderr = collectStderr(child);
+  const done = exited(child);
+  const dog = new Watchdog(child, 'git');
+  const chunks = watched(
+    output !== undefined ? growingFile(output, child) : (child.stdout! as AsyncIterable<Buffer>),
+    dog,
+  );
+  return { child, chunks, stderr, done, dog };
+}

@@ -1,0 +1,360 @@
+// Reads the output of one `git log -p -U0 --cc` process (src/collect/secrets/scan.ts) into the scan's
+// tally. The scan gives git its sorted list a chunk at a time, one process per chunk, and runs the
+// next chunk's process while the current one is still read, so that the last chunks do not run
+// alone on one core. What a blob counts for depends on every file version before it (a blob seen
+// earlier is skipped as repeated), so the next chunk's reader starts *deferred*: it parses and scans
+// its files as they come but keeps, per changed file, only what it saw (its blob ids, whether a
+// "+++" or "Binary" line came, and what the detector found), and hands that to the tally in order
+// once the chunk before it is done (then it goes on directly). The facts are the same whether a
+// reader ran deferred or not; a deferred reader only scans, and then drops, a file the tally would
+// have skipped as repeated.
+import { MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
+import { MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
+import { OidIndex } from '../../domain/oid-index.js';
+
+const BLOCK_START = /-----begin/i;
+const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
+/** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
+ *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
+ *  stays bounded whatever the size of the history. */
+const MAX_SEEN = 1_000_000;
+
+/** A path as git prints it in a diff header: bare, or C-quoted (octal escapes for bytes). */
+export function unquotePath(s: string): string {
+  const t = s.replace(/\t$/, '');
+  if (!t.startsWith('"')) return t;
+  const bytes: number[] = [];
+  const esc: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '"': 34 };
+  for (let i = 1; i < t.length - 1; i++) {
+    const ch = t[i]!;
+    if (ch !== '\\') {
+      bytes.push(...Buffer.from(ch, 'latin1'));
+      continue;
+    }
+    const next = t[i + 1]!;
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(t.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(esc[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The scan's counters and findings, and the blobs seen so far: what every reader's files count into, in order. */
+export class ScanTally {
+  private seen = new OidIndex();
+  /** Blobs git called binary: too large or binary, told apart by their sizes afterwards. */
+  readonly binaries = new Set<string>();
+  constructor(readonly facts: SecretsFacts) {}
+
+  /** An "index <old>..<new>" line: a blob seen before is skipped (true). */
+  blob(id: string): boolean {
+    // One lookup, not a get and an add: the index grows only when the blob is new.
+    const before = this.seen.size;
+    if (this.seen.add(id) < before) {
+      this.facts.skipped.repeated += 1;
+      return true;
+    }
+    if (before >= MAX_SEEN) {
+      this.seen = new OidIndex();
+      this.seen.add(id);
+    }
+    return false;
+  }
+
+  leak(hit: SecretHit, commit: string, path: string): void {
+    if (this.facts.leaks.length < MAX_LEAKS) this.facts.leaks.push({ ...hit, commit, path });
+    else this.facts.more += 1;
+  }
+}
+
+// What a deferred reader keeps, one flat list for all its files (a million-commit scan reads ahead
+// 50,000 commits' files: an object and an array per file cost twice the memory): per file, the
+// header lines the tally acts on (BLOB and the new id, PLUS, BINARY) then END and the number of its
+// findings in `keptHits` (-1: none, the common case: no commit id is kept for it).
+const BLOB = 0;
+const PLUS = 1;
+const BINARY = 2;
+const END = 3;
+
+interface FileChange {
+  blob?: string;
+  path?: string;
+  /** No more lines kept: binary, or (read directly) a blob seen before. */
+  skip: boolean;
+  /** Read while deferred: its header lines go to the kept list, not to the tally. */
+  deferred: boolean;
+  lines: string[];
+  numbers: number[];
+}
+
+const isZero = (id: string): boolean => /^0+$/.test(id);
+
+/**
+ * Where the new blob's id is in an "index <old>..<new> <mode>" line (text[s, e)): the first ".."
+ * followed by hex within the line's first 200 characters, as /\.\.([0-9a-f]+)/ finds it.
+ */
+export function newBlobAt(text: string, s: number, e: number): [number, number] | undefined {
+  const lim = Math.min(e, s + 200);
+  for (let dd = text.indexOf('..', s); dd !== -1 && dd + 2 < lim; dd = text.indexOf('..', dd + 1)) {
+    let k = dd + 2;
+    while (k < lim && isHexAt(text, k)) k += 1;
+    if (k > dd + 2) return [dd + 2, k];
+  }
+  return undefined;
+}
+
+const isHexAt = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+};
+
+/** One git log process's output, read chunk by chunk (see the top of this file). */
+export class LogReader {
+  private commit = '';
+  private file: FileChange | undefined;
+  private cols = 1;
+  private oldLeft = 0;
+  private newLeft = 0;
+  private lineNo = 0;
+  // Added lines after a private key header are kept whatever they hold: they are its body.
+  private blockLeft = 0;
+  private carry: string | undefined;
+  /** The bytes `text` was decoded from (latin1: the same offsets). What is kept is copied out of
+   *  them: a slice of `text` would keep the whole piece of git's output alive (a kept file's commit,
+   *  a binary blob's id, a finding's line), and a deferred reader keeps a chunk's worth of them. */
+  private src: Buffer = Buffer.alloc(0);
+  private readonly keywords: RegExp;
+  /** While deferred: the files done so far, and the commits counted. */
+  private kept: Array<number | string> | undefined;
+  /** What the detector found in kept files, with their commits and paths. */
+  private keptHits: Array<{ commit: string; path: string; hits: SecretHit[] }> = [];
+  private keptCommits = 0;
+  /** Where the file being read starts in the kept list. */
+  private openAt = 0;
+
+  constructor(
+    private readonly tally: ScanTally,
+    private readonly detector: SecretDetector,
+    deferred = false,
+  ) {
+    this.keywords = detector.keywordPattern();
+    if (deferred) this.kept = [];
+  }
+
+  get deferred(): boolean {
+    return this.kept !== undefined;
+  }
+
+  /**
+   * Hands what was kept to the tally, in order, and reads directly from now on (the reader before
+   * this one is done). The file being read, if any, goes on with the tally's answer for its blob.
+   */
+  goDirect(): void {
+    const kept = this.kept;
+    if (!kept) return;
+    this.kept = undefined;
+    this.tally.facts.commits += this.keptCommits;
+    const open = this.file;
+    const done = open ? this.openAt : kept.length;
+    let f: FileChange = { skip: false, deferred: false, lines: [], numbers: [] };
+    for (let i = 0; i < done; i += 1) {
+      const e = kept[i];
+      if (e === END) {
+        const h = kept[++i] as number;
+        const found = h >= 0 ? this.keptHits[h]! : undefined;
+        if (found && !f.skip) for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path);
+        f = { skip: false, deferred: false, lines: [], numbers: [] };
+      } else if (this.header(f, kept, i, e as number)) i += 1;
+    }
+    this.keptHits = [];
+    if (open) {
+      // The file being read goes on directly, with the tally's answer for its blob: lines kept so far
+      // were kept unless it is binary, and a blob the tally skips now drops them at its flush.
+      open.deferred = false;
+      const binary = open.skip;
+      open.skip = false;
+      for (let i = done; i < kept.length; i += 1) if (this.header(open, kept, i, kept[i] as number)) i += 1;
+      if (binary) open.skip = true;
+    }
+  }
+
+  /** Replays one kept header event at kept[i]; true when it took the next item (a blob id) too. */
+  private header(f: FileChange, kept: Array<number | string>, i: number, e: number): boolean {
+    if (e === BLOB) {
+      this.onBlob(f, kept[i + 1] as string);
+      return true;
+    }
+    if (e === PLUS) this.onPlus(f);
+    else this.onBinary(f);
+    return false;
+  }
+
+  private onBlob(f: FileChange, id: string): void {
+    f.blob = id;
+    if (f.deferred) this.kept!.push(BLOB, id);
+    else if (this.tally.blob(id)) f.skip = true;
+  }
+
+  private onPlus(f: FileChange): void {
+    if (f.deferred) this.kept!.push(PLUS);
+    else if (!f.skip) this.tally.facts.scanned += 1;
+  }
+
+  private onBinary(f: FileChange): void {
+    if (f.deferred) this.kept!.push(BINARY);
+    else if (!f.skip && f.blob && !isZero(f.blob)) this.tally.binaries.add(f.blob);
+    f.skip = true;
+  }
+
+  private flush(): void {
+    const file = this.file;
+    this.file = undefined;
+    this.blockLeft = 0;
+    if (!file) return;
+    const hits =
+      !file.skip && file.lines.length && file.path !== undefined
+        ? this.detector.scan(file.lines, file.numbers)
+        : undefined;
+    if (file.deferred) {
+      this.kept!.push(END, hits ? this.keptHits.push({ commit: this.commit, path: file.path!, hits }) - 1 : -1);
+      return;
+    }
+    if (hits) for (const hit of hits) this.tally.leak(hit, this.commit, file.path!);
+  }
+
+  // Lines are read from each chunk decoded once as latin1 (one byte, one character; the formats
+  // are ASCII), and an added line becomes a string of its own only when a keyword of some format
+  // occurs in it (one pass of `keywords` over the chunk finds them): most lines never do.
+  private onLine(text: string, s: number, e: number, interesting: boolean): void {
+    const first = text.charCodeAt(s);
+    if (this.oldLeft > 0 || this.newLeft > 0) {
+      // Inside a hunk: git says how many lines of each side follow.
+      let inResult: boolean;
+      let added: boolean;
+      const cols = this.cols;
+      if (cols === 1) {
+        inResult = first === 0x2b; /* + */
+        added = inResult;
+        if (first === 0x2d /* - */) this.oldLeft -= 1;
+        else if (first === 0x20)
+          this.oldLeft -= 1; // context: on both sides
+        else if (!inResult) return; // "\ No newline at end of file" and the like
+        if (first === 0x20) inResult = true;
+      } else {
+        // A merge's combined diff: one column per parent. A line with "-" in some column is
+        // gone from the result; a result line counts for each parent it is in (" "), and the
+        // merge itself added it only when it is in none of them ("+" in every column).
+        if (first !== 0x2b && first !== 0x2d && first !== 0x20) return;
+        let minus = 0;
+        let plus = 0;
+        for (let i = 0; i < cols; i++) {
+          const c = text.charCodeAt(s + i);
+          if (c === 0x2d) minus += 1;
+          else if (c === 0x2b) plus += 1;
+        }
+        inResult = minus === 0;
+        added = plus === cols;
+        this.oldLeft -= inResult ? cols - plus : minus;
+      }
+      if (!inResult) return;
+      this.newLeft -= 1;
+      const file = this.file;
+      if (added && file && !file.skip && (interesting || this.blockLeft > 0)) {
+        const line = this.src.toString('latin1', s + cols, e);
+        file.lines.push(line);
+        file.numbers.push(this.lineNo);
+        if (interesting && BLOCK_START.test(line)) this.blockLeft = MAX_BLOCK_LINES;
+        else if (this.blockLeft > 0) this.blockLeft -= 1;
+      }
+      this.lineNo += 1;
+      return;
+    }
+    if (first === 0x01) {
+      this.flush();
+      this.commit = this.src.toString('latin1', s + 1, e);
+      if (this.kept) this.keptCommits += 1;
+      else this.tally.facts.commits += 1;
+      return;
+    }
+    const file = this.file;
+    if (first === 0x40 /* @ */ && text.charCodeAt(s + 1) === 0x40 && file) {
+      // "@@ -a,b +c,d @@", or a merge's "@@@ -a,b -a,b +c,d @@@" (one "@" and one "-" range more per parent)
+      const m = HUNK.exec(text.slice(s, Math.min(e, s + 400)));
+      if (m) {
+        this.cols = m[1]!.length - 1;
+        this.oldLeft = 0;
+        for (const r of m[2]!.matchAll(/-\d+(?:,(\d+))? /g)) this.oldLeft += r[1] === undefined ? 1 : Number(r[1]);
+        this.lineNo = Number(m[3]);
+        this.newLeft = m[4] === undefined ? 1 : Number(m[4]);
+      }
+      return;
+    }
+    if (first === 0x64 /* d */ && (text.startsWith('diff --git ', s) || text.startsWith('diff --cc ', s))) {
+      this.flush();
+      this.file = { skip: false, deferred: this.kept !== undefined, lines: [], numbers: [] };
+      if (this.kept) this.openAt = this.kept.length;
+      return;
+    }
+    if (!file) return;
+    if (text.startsWith('index ', s)) {
+      const at = newBlobAt(text, s, e);
+      if (at) this.onBlob(file, this.src.toString('latin1', at[0], at[1]));
+    } else if (text.startsWith('+++ ', s)) {
+      const p = this.src.toString('utf8', s + 4, e);
+      if (p !== '/dev/null') file.path = unquotePath(p).replace(/^b\//, '');
+      this.onPlus(file);
+    } else if (text.startsWith('Binary', s)) {
+      this.onBinary(file);
+    }
+  }
+
+  /** The next piece of git's output. */
+  read(chunk: Buffer): void {
+    const text = chunk.toString('latin1');
+    const keywords = this.keywords;
+    let start = 0;
+    if (this.carry !== undefined) {
+      const nl = text.indexOf('\n');
+      if (nl < 0) {
+        this.carry += text;
+        return;
+      }
+      const line = this.carry + text.slice(0, nl);
+      this.carry = undefined;
+      keywords.lastIndex = 0;
+      this.src = Buffer.from(line, 'latin1');
+      this.onLine(line, 0, line.length, keywords.test(line));
+      start = nl + 1;
+    }
+    this.src = chunk;
+    // Where the keywords are in this chunk, in order.
+    const marks: number[] = [];
+    keywords.lastIndex = start;
+    for (let m = keywords.exec(text); m !== null; m = keywords.exec(text)) marks.push(m.index);
+    let mi = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      while (mi < marks.length && marks[mi]! < start) mi += 1;
+      this.onLine(text, start, nl, mi < marks.length && marks[mi]! < nl);
+      start = nl + 1;
+    }
+    if (start < text.length) this.carry = text.slice(start);
+  }
+
+  /** git's output has ended: its last line and last file are done (deferred: kept for goDirect). */
+  end(): void {
+    if (this.carry !== undefined) {
+      const line = this.carry;
+      this.carry = undefined;
+      this.keywords.lastIndex = 0;
+      this.src = Buffer.from(line, 'latin1');
+      this.onLine(line, 0, line.length, this.keywords.test(line));
+    }
+    this.flush();
+  }
+}

@@ -1,0 +1,209 @@
+// The secrets scan reads the next chunk's `git log -p` while the current one is still being read,
+// its files kept aside (deferred) until the chunk before is done. Differential: on random small
+// histories (merges, a file reverted to an earlier version, one blob under two names, binaries,
+// deletions, renames, tokens and a private key block), the facts are the same whether every chunk
+// is read directly in turn or each one deferred and switched at a random point of its output,
+// with git's output cut into random pieces (mid-line too). Seeded: the same cases on every run.
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LogReader, newBlobAt, ScanTally } from '../../src/collect/secrets/log-reader.js';
+import { SecretDetector } from '../../src/collect/secrets/detect.js';
+import { logArgs, scanSecrets } from '../../src/collect/secrets/scan.js';
+import { discoverRepository } from '../../src/collect/repository.js';
+import type { SecretsFacts } from '../../src/domain/content.js';
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { rng, TokenFactory } from '../helpers/secrets.js';
+
+afterAll(cleanupTemp);
+
+const emptyFacts = (): SecretsFacts => ({
+  commits: 0,
+  scanned: 0,
+  skipped: { binary: 0, oversized: 0, repeated: 0 },
+  maxBlobBytes: 8 * 1024 * 1024,
+  entropy: false,
+  leaks: [],
+  more: 0,
+});
+
+/** A random history of `n` commits on two branches, merged now and then. */
+function randomHistory(seed: number, n: number): TestRepo {
+  const rand = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const tokens = new TokenFactory(seed);
+  const all = tokens.all();
+  const key = `-----BEGIN ${'PRIVATE KEY'}-----\n${tokens.base64(64)}\n${tokens.base64(40)}\n-----END ${'PRIVATE KEY'}-----\n`;
+  // A few contents, so that blobs repeat across commits, files and branches.
+  const contents = [
+    'plain\n',
+    'plain\nmore\n',
+    `T=${pick(Object.values(all))}\n`,
+    `a\nb\nT=${pick(Object.values(all))}\nc\n`,
+    key,
+    `x\n${key}y\n`,
+    `N=${pick(Object.values(all))}\nplain\n`,
+  ];
+  const r = makeRepo();
+  r.commit('base', { 'main.txt': 'start\n', 'shared.txt': 'plain\n' });
+  r.run(['branch', 'side']);
+  let branch = 'main';
+  r.run(['checkout', '-q', '-B', 'main']);
+  for (let i = 0; i < n; i += 1) {
+    const roll = rand();
+    if (roll < 0.15) {
+      branch = branch === 'main' ? 'side' : 'main';
+      r.run(['checkout', '-q', branch]);
+      continue;
+    }
+    if (roll < 0.27 && branch === 'main') {
+      // A merge; now and then the merge adds a line of its own (scanned at the merge, --cc).
+      r.run(['merge', '-q', '--no-commit', '--no-ff', '-X', 'theirs', 'side']);
+      if (rand() < 0.5) writeFileSync(join(r.dir, 'main.txt'), `merged ${i}\nM=${tokens.checksummed('npm_')}\n`);
+      r.run(['add', '-A']);
+      r.run(['commit', '-q', '--allow-empty', '-m', `merge ${i}`]);
+      continue;
+    }
+    const prefix = branch === 'main' ? 'm' : 's';
+    const file = `${prefix}${Math.floor(rand() * 4)}.txt`;
+    if (roll < 0.35) {
+      rmSync(join(r.dir, file), { force: true });
+      r.run(['add', '-A']);
+      r.run(['commit', '-q', '--allow-empty', '-m', `remove ${i}`]);
+    } else if (roll < 0.4) {
+      r.run(['mv', '-k', file, `${prefix}-moved-${i}.txt`]);
+      r.run(['commit', '-q', '--allow-empty', '-m', `move ${i}`]);
+    } else if (roll < 0.45) {
+      writeFileSync(join(r.dir, `${prefix}${i}.bin`), Buffer.from([0, 1, 2, i & 0xff, 0x0a]));
+      r.run(['add', '-A']);
+      r.run(['commit', '-q', '-m', `binary ${i}`]);
+    } else {
+      r.commit(`change ${i}`, { [file]: pick(contents), ...(rand() < 0.3 ? { 'shared.txt': pick(contents) } : {}) }, [
+        '--allow-empty',
+      ]);
+    }
+  }
+  r.run(['checkout', '-q', 'main']);
+  return r;
+}
+
+/** The output cut into pieces of random sizes (1 to 200 bytes): lines split across reads. */
+function pieces(out: Buffer, rand: () => number): Buffer[] {
+  const ps: Buffer[] = [];
+  for (let at = 0; at < out.length;) {
+    const n = 1 + Math.floor(rand() * 200);
+    ps.push(out.subarray(at, at + n));
+    at += n;
+  }
+  return ps;
+}
+
+describe('a deferred log reader gives the facts of reading every chunk in turn', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    test(`seed ${seed}`, async () => {
+      const r = randomHistory(seed, 40);
+      const rand = rng(seed * 7919);
+      const list = execFileSync('git', ['-C', r.dir, 'rev-list', '--topo-order', '--reverse', 'HEAD'])
+        .toString()
+        .trim()
+        .split('\n');
+      // Random chunk sizes: each chunk is one git log, as the scan runs them.
+      const chunks: string[][] = [];
+      for (let at = 0; at < list.length;) {
+        const n = 1 + Math.floor(rand() * 8);
+        chunks.push(list.slice(at, at + n));
+        at += n;
+      }
+      const outs = chunks.map((c) =>
+        execFileSync('git', ['-C', r.dir, ...logArgs(8 * 1024 * 1024)], { input: `${c.join('\n')}\n` }),
+      );
+      const readDirect = (detector: SecretDetector): ScanTally => {
+        const tally = new ScanTally(emptyFacts());
+        for (const out of outs) {
+          const reader = new LogReader(tally, detector);
+          for (const p of pieces(out, rand)) reader.read(p);
+          reader.end();
+        }
+        return tally;
+      };
+      const detector = new SecretDetector({ entropy: seed % 2 === 0 });
+      // Every chunk read directly, one after the other.
+      const direct = readDirect(detector);
+
+      // Each later chunk deferred while the one before is read, switched at a random point.
+      const overlapped = new ScanTally(emptyFacts());
+      let current = new LogReader(overlapped, detector);
+      let left = pieces(outs[0]!, rand);
+      let ended = false;
+      for (let i = 0; i < outs.length; i += 1) {
+        const next = i + 1 < outs.length ? new LogReader(overlapped, detector, true) : undefined;
+        let nextLeft = next ? pieces(outs[i + 1]!, rand) : [];
+        let nextEnded = false;
+        while (left.length || !ended) {
+          if (next && rand() < 0.5 && (nextLeft.length || !nextEnded)) {
+            // The next git's output comes in (or it exits) while this one is still read.
+            if (nextLeft.length) next.read(nextLeft.shift()!);
+            else {
+              next.end();
+              nextEnded = true;
+            }
+          } else if (left.length) current.read(left.shift()!);
+          else {
+            current.end();
+            ended = true;
+          }
+        }
+        if (!next) break;
+        expect(next.deferred).toBe(true);
+        next.goDirect();
+        expect(next.deferred).toBe(false);
+        current = next;
+        left = nextLeft;
+        ended = nextEnded;
+        nextLeft = [];
+      }
+      expect(overlapped.facts).toEqual(direct.facts);
+      expect([...overlapped.binaries]).toEqual([...direct.binaries]);
+      // The case reaches what the deferred path replays.
+      expect(direct.facts.skipped.repeated).toBeGreaterThan(0);
+      expect(direct.facts.leaks.length).toBeGreaterThan(0);
+
+      // And the scan itself, two logs at a time or one, gives the same facts (the binaries told
+      // from oversized ones by their sizes afterwards: all small here).
+      const plain = readDirect(new SecretDetector({ entropy: false })).facts;
+      const want = { ...plain, skipped: { ...plain.skipped, binary: direct.binaries.size } };
+      const repo = await discoverRepository(r.dir);
+      for (const serialLogs of [false, true]) {
+        const facts = await scanSecrets(repo, [r.head()], { chunkCommits: 3, serialLogs });
+        expect([serialLogs, facts]).toEqual([serialLogs, want]);
+      }
+    });
+  }
+});
+
+test("the new blob of an index line is where git's pattern finds it (the first '..' followed by hex, within 200 characters)", () => {
+  const rand = rng(42);
+  const alphabet = ['.', '.', 'a', 'f', '0', '9', 'g', ' ', ',', 'x'];
+  const lines = [
+    'index 0123abc..4567def 100644',
+    'index 0123abc,89ab..4567def',
+    'index ...a',
+    'index a..',
+    'index ..g..0',
+    `index ${'a'.repeat(190)}..${'b'.repeat(40)}`,
+  ];
+  for (let i = 0; i < 2000; i += 1) {
+    let l = 'index ';
+    const n = Math.floor(rand() * 40);
+    for (let j = 0; j < n; j += 1) l += alphabet[Math.floor(rand() * alphabet.length)];
+    lines.push(l);
+  }
+  for (const line of lines) {
+    // Inside a longer text, as the reader sees a line of git's output.
+    const text = `..ab\n${line}\n..cd`;
+    const s = 5;
+    const at = newBlobAt(text, s, s + line.length);
+    const m = /\.\.([0-9a-f]+)/.exec(line.slice(0, 200));
+    expect([line, at ? text.slice(at[0], at[1]) : undefined]).toEqual([line, m?.[1]]);
+  }
+});
