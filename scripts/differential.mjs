@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // The long run of test/collect/object-differential.test.ts: the same property (gitguard reads every
 // generated commit and tag as git does, or refuses it) with a fresh random seed per round, for as
-// long as asked. Usage: node scripts/differential.mjs [--minutes 10] [--cases 2000] [--openpgp N]
+// long as asked. Usage: node scripts/differential.mjs [--minutes 10] [--cases 2000] [--openpgp N] [--trust-root N] [--scan N]
 // Prints each round's counts and, at the end, the totals; exits 1 with the failing seeds on a divergence.
 // Each round also runs test/collect/openpgp-sig.test.ts (the quick OpenPGP reader against openpgp.js
 // and gpg) with the same seed and N generated signatures (default 40; 0 skips it), and
 // test/cli/trust-root-differential.test.ts (the default trust root against git's own answer) on
-// --trust-root N generated histories from that seed on (default 20; 0 skips it; `npm test` runs 5).
+// --trust-root N generated histories from that seed on (default 20; 0 skips it; `npm test` runs 5), and
+// test/collect/secrets-log-reader.test.ts (the secrets scan's deferred reader against reading each
+// chunk in turn) on --scan N random histories (default 6; 0 skips it; `npm test` runs 3).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -21,6 +23,7 @@ const minutes = arg('minutes', 10);
 const perRound = arg('cases', 2000);
 const openpgpCases = arg('openpgp', 40);
 const trustRootHistories = arg('trust-root', 20);
+const scanHistories = arg('scan', 6);
 const deadline = Date.now() + minutes * 60_000;
 const totals = { rounds: 0, cases: 0, refused: 0, divergences: 0, honestRefused: 0 };
 const failing = [];
@@ -54,53 +57,39 @@ while (Date.now() < deadline) {
     failing.push(seed);
     continue;
   }
-  if (openpgpCases > 0) {
-    const s = spawnSync(
-      process.execPath,
-      [
-        '--experimental-vm-modules',
-        '--no-warnings=ExperimentalWarning',
-        'node_modules/jest/bin/jest.js',
-        '--ci',
-        'test/collect/openpgp-sig.test.ts',
-      ],
-      {
-        cwd: root,
-        env: { ...process.env, GITGUARD_SIG_DIFF_SEED: String(seed), GITGUARD_SIG_DIFF_CASES: String(openpgpCases) },
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-      },
-    );
-    console.log(`seed ${seed}: ${openpgpCases} OpenPGP signatures, ${s.status === 0 ? 'no divergence' : 'DIVERGENCE'}`);
-    if (s.status !== 0) {
-      failing.push(seed);
-      console.error((s.stderr || s.stdout || '').slice(0, 8000));
-    }
-  }
-  if (trustRootHistories > 0) {
+  // The other differential tests, each run on `count` cases from this round's seed (0 skips it).
+  for (const [count, file, what, env] of [
+    [
+      openpgpCases,
+      'test/collect/openpgp-sig.test.ts',
+      'OpenPGP signatures',
+      { GITGUARD_SIG_DIFF_SEED: seed, GITGUARD_SIG_DIFF_CASES: openpgpCases },
+    ],
+    [
+      trustRootHistories,
+      'test/cli/trust-root-differential.test.ts',
+      'trust-root histories',
+      { GITGUARD_TRUST_ROOT_SEED: seed, GITGUARD_TRUST_ROOT_HISTORIES: trustRootHistories },
+    ],
+    [
+      scanHistories,
+      'test/collect/secrets-log-reader.test.ts',
+      'secrets-scan histories',
+      { GITGUARD_SCAN_SEED: seed, GITGUARD_SCAN_HISTORIES: scanHistories },
+    ],
+  ]) {
+    if (count <= 0) continue;
     const t = spawnSync(
       process.execPath,
-      [
-        '--experimental-vm-modules',
-        '--no-warnings=ExperimentalWarning',
-        'node_modules/jest/bin/jest.js',
-        '--ci',
-        'test/cli/trust-root-differential.test.ts',
-      ],
+      ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--ci', file],
       {
         cwd: root,
-        env: {
-          ...process.env,
-          GITGUARD_TRUST_ROOT_SEED: String(seed),
-          GITGUARD_TRUST_ROOT_HISTORIES: String(trustRootHistories),
-        },
+        env: { ...process.env, ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) },
         encoding: 'utf8',
         maxBuffer: 1 << 28,
       },
     );
-    console.log(
-      `seed ${seed}: ${trustRootHistories} trust-root histories, ${t.status === 0 ? 'no divergence' : 'DIVERGENCE'}`,
-    );
+    console.log(`seed ${seed}: ${count} ${what}, ${t.status === 0 ? 'no divergence' : 'DIVERGENCE'}`);
     if (t.status !== 0) {
       failing.push(seed);
       console.error((t.stderr || t.stdout || '').slice(0, 8000));
@@ -122,7 +111,7 @@ console.log(
 );
 if (failing.length) {
   console.log(
-    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, or GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts): ${failing.join(' ')}`,
+    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts, or GITGUARD_SCAN_SEED=<seed> GITGUARD_SCAN_HISTORIES=${scanHistories} for secrets-log-reader.test.ts): ${failing.join(' ')}`,
   );
   process.exit(1);
 }
