@@ -9,8 +9,7 @@ import { recordJudgedTips } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
 import type { HistorySession, TrustOptions } from './history-session.js';
 import { ciTestMerge } from './ci-test-merge.js';
-import { joinCatalog, loadRuleMeta, type CatalogEntry } from './catalog.js';
-import { registry } from '../rules/index.js';
+import { listRules, loadRules, type CatalogEntry, type RuleListing } from './catalog.js';
 import { exitCodeFor, summarise } from '../domain/verdict.js';
 import { runRules, type RuleRun } from './run-rules.js';
 import { finishReport, type Baseline } from './baseline.js';
@@ -55,19 +54,18 @@ export interface AuditRequest {
 export { VERSION } from '../version.js';
 import { VERSION } from '../version.js';
 
-export function loadCatalog(): CatalogEntry[] {
-  return joinCatalog(loadRuleMeta(), registry);
-}
-
-function selectRules(catalog: CatalogEntry[], rules?: string[], threats?: Threat[]): CatalogEntry[] {
+/** The rules the filters select, chosen by their metadata; only their modules are loaded. */
+function selectRules(catalog: RuleListing[], rules?: string[], threats?: Threat[]): Promise<CatalogEntry[]> {
   if (rules?.length) {
     const ids = new Set(catalog.map((c) => c.meta.id));
     const unknown = rules.filter((r) => !ids.has(r));
     if (unknown.length)
       throw new ExpectedError(`unknown rule: ${unknown.join(', ')}`, 'list them with: gitguard rules');
   }
-  return catalog.filter(
-    (c) => (!rules?.length || rules.includes(c.meta.id)) && (!threats?.length || threats.includes(c.meta.threat)),
+  return loadRules(
+    catalog.filter(
+      (c) => (!rules?.length || rules.includes(c.meta.id)) && (!threats?.length || threats.includes(c.meta.threat)),
+    ),
   );
 }
 
@@ -87,7 +85,7 @@ async function audit(
   rootAnswers?: ReadonlyArray<readonly [string, string]>,
 ): Promise<AuditReport> {
   const started = Date.now();
-  const selected = selectRules(loadCatalog(), req.rules, req.threats);
+  const selected = await selectRules(listRules(), req.rules, req.threats);
   if (selected.length === 0)
     throw new ExpectedError('no rule matches the --rule/--threat filters', 'list them with: gitguard rules');
   const repository = await discoverRepository(req.path);

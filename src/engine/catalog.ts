@@ -1,10 +1,12 @@
 // Loads rules/*.json (rule metadata is data) and validates it strictly into typed objects, with the
 // file and rule id in every error; then joins it with the code registry both ways, so a rule with no
-// metadata, or metadata with no rule, is caught at load time (and by the meta test).
+// metadata, or metadata with no rule, is caught at load time (and by the meta test). Rule modules are
+// loaded only for the rules a run selects (loadRules).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEVERITIES, THREATS, type Rule, type RuleMeta, type Severity, type Threat } from '../domain/model.js';
+import { registry, type RuleEntry } from '../rules/index.js';
 
 /** The package's rules/ folder (dist/engine/ and src/engine/ both sit two levels below the root). */
 export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -87,20 +89,57 @@ export function loadRuleMeta(dir = RULES_DIR): RuleMeta[] {
   return metas;
 }
 
+/** A rule as the registry and its metadata know it, before its module is loaded. */
+export interface RuleListing {
+  meta: RuleMeta;
+  entry: RuleEntry;
+}
+
+/** A rule ready to run: its metadata and its loaded module. */
 export interface CatalogEntry {
   meta: RuleMeta;
   rule: Rule;
 }
 
 /** Joins metadata and registry; both must name exactly the same rules. */
-export function joinCatalog(metas: RuleMeta[], registry: Rule[]): CatalogEntry[] {
-  const byId = new Map(registry.map((r) => [r.id, r]));
+export function joinCatalog(metas: RuleMeta[], entries: readonly RuleEntry[]): RuleListing[] {
+  const byId = new Map(entries.map((e) => [e.id, e]));
   const metaIds = new Set(metas.map((m) => m.id));
-  for (const r of registry)
-    if (!metaIds.has(r.id)) throw new CatalogError(`rule "${r.id}" is registered but rules/${r.id}.json is missing`);
+  for (const e of entries)
+    if (!metaIds.has(e.id)) throw new CatalogError(`rule "${e.id}" is registered but rules/${e.id}.json is missing`);
   return metas.map((meta) => {
-    const rule = byId.get(meta.id);
-    if (!rule) throw new CatalogError(`rules/${meta.id}.json has no implementation in src/rules/index.ts`);
-    return { meta, rule };
+    const entry = byId.get(meta.id);
+    if (!entry) throw new CatalogError(`rules/${meta.id}.json has no implementation in src/rules/index.ts`);
+    return { meta, entry };
   });
+}
+
+/** Every rule, listed from rules/*.json and the registry (no rule module loaded). */
+export function listRules(): RuleListing[] {
+  return joinCatalog(loadRuleMeta(), registry);
+}
+
+const needsText = (needs: readonly string[]): string => [...needs].sort().join(', ');
+
+/**
+ * The module of a listed rule. Runs are selected and their facts collected by the registry's kind and
+ * needs, so a module that says otherwise is refused rather than run on facts it did not ask for.
+ */
+function checkModule(entry: RuleEntry, rule: Rule): Rule {
+  const says = `${rule.id} ${rule.kind} [${needsText(rule.needs)}]`;
+  const registered = `${entry.id} ${entry.kind} [${needsText(entry.needs)}]`;
+  if (says !== registered)
+    throw new CatalogError(`src/rules/index.ts registers "${registered}" but its module declares "${says}"`);
+  return rule;
+}
+
+/**
+ * Loads the modules of the listed rules (each once: the import is cached). One after the other: jest's
+ * ESM loader fails imports that share a module when they run at once ("request for ... is not in
+ * cache"), and node loads them on one thread either way.
+ */
+export async function loadRules(listed: readonly RuleListing[]): Promise<CatalogEntry[]> {
+  const loaded: CatalogEntry[] = [];
+  for (const { meta, entry } of listed) loaded.push({ meta, rule: checkModule(entry, (await entry.load()).default) });
+  return loaded;
 }

@@ -4,8 +4,7 @@
 import { available, type HistoryFacts, type RepositoryInfo } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import { escapeText } from '../domain/escape.js';
-import clientMinVersions from '../rules/client-min-versions.js';
-import { loadCatalog } from './audit.js';
+import { listRules, loadRules } from './catalog.js';
 import { FactStore } from './facts.js';
 import { runRules } from './run-rules.js';
 
@@ -16,7 +15,7 @@ export async function clientGate(
   env: NodeJS.ProcessEnv,
 ): Promise<{ failed: boolean; lines: string[] }> {
   if (!policy?.client || Object.keys(policy.client.minVersions).length === 0) return { failed: false, lines: [] };
-  const rules = loadCatalog().filter((c) => c.meta.id === clientMinVersions.id);
+  const rules = await loadRules(listRules().filter((c) => c.meta.id === 'client-min-versions'));
   // Versions only: the distribution records are for the CVE rules, which the gate does not run.
   const store = new FactStore({ repository: repo, env, scope: {}, clientRecords: false }, rules, {
     given: { history: available(history), 'head-policy': available(policy) },

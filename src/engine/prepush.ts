@@ -100,7 +100,7 @@ export async function prePushCheck(opts: {
       for (const t of remoteTips) if (!(againstTips.size === 1 && againstTips.has(t))) revisions.add(`^${t}`);
     // ...then the facts of the push rules: one walk over it, which also reads the policy at HEAD (the protected refs).
     const tips = [...revisions];
-    const rules = pushRules();
+    const rules = await pushRules();
     store = new FactStore(
       { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },
       rules,

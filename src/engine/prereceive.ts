@@ -142,7 +142,7 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
   // Walk only what the push brings: the new tips, minus everything the repository already has.
   const known = [...new Set(history.refs.map((r) => r.peeled ?? r.oid))];
   const revisions = [...new Set(creating.map((u) => u.new)), ...known.map((o) => `^${o}`)];
-  const rules = pushRules();
+  const rules = await pushRules();
   const store = new FactStore(
     { repository: repo, env, scope: { revisions, objectDirs, headAccepted: true }, trust: { cache: false } },
     rules,

@@ -3,15 +3,18 @@
 // trust policy (its signature, its changes to .gitguard/ and to protected paths), run by the one rule
 // runner over the facts of the one facts module, with the next step to print for each.
 import type { Need } from './fact-collectors.js';
-import type { CatalogEntry } from './catalog.js';
-import { loadCatalog } from './audit.js';
+import { listRules, loadRules, type CatalogEntry, type RuleListing } from './catalog.js';
 
 /** Rule needs the hooks do not collect: they judge the pushed commits, not the repository's tags. */
 export const PUSH_OMITS: readonly Need[] = ['tags'];
 
-export function pushRules(catalog: readonly CatalogEntry[] = loadCatalog()): CatalogEntry[] {
-  return catalog.filter(
-    (c) => c.rule.kind === 'commits' && (c.meta.threat === 'impersonation' || c.rule.needs.includes('protected-paths')),
+/** Chosen by the registry's data; only these rules' modules are loaded. */
+export function pushRules(catalog: readonly RuleListing[] = listRules()): Promise<CatalogEntry[]> {
+  return loadRules(
+    catalog.filter(
+      (c) =>
+        c.entry.kind === 'commits' && (c.meta.threat === 'impersonation' || c.entry.needs.includes('protected-paths')),
+    ),
   );
 }
 

@@ -2,13 +2,13 @@
 // collectors a rule selection wants, that each fact is collected once, and that the registry is whole.
 import { COLLECTORS, type CollectedName } from '../../src/engine/fact-collectors.js';
 import { FactStore } from '../../src/engine/facts.js';
-import { loadCatalog } from '../../src/engine/audit.js';
+import { listRules, loadRules } from '../../src/engine/catalog.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { cleanupTemp, makeRepo } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
 
-const catalog = loadCatalog();
+const catalog = await loadRules(listRules());
 const rule = (id: string) => {
   const c = catalog.find((e) => e.meta.id === id);
   if (!c) throw new Error(`no rule ${id}`);

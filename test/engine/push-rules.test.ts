@@ -1,17 +1,13 @@
 // What a push is judged by (src/engine/push-rules.ts): the same per-commit rules for the pre-push hook
 // and the server hook, and the next step printed for each.
 import { nextStep, pushRules } from '../../src/engine/push-rules.js';
-import { loadCatalog } from '../../src/engine/audit.js';
+import { listRules } from '../../src/engine/catalog.js';
 
-const meta = (id: string) => loadCatalog().find((c) => c.meta.id === id)!.meta;
+const meta = (id: string) => listRules().find((c) => c.meta.id === id)!.meta;
 
 describe('push rules', () => {
-  test('every per-commit impersonation rule, and the per-commit rules on protected paths and the CI gate', () => {
-    expect(
-      pushRules()
-        .map((c) => c.meta.id)
-        .sort(),
-    ).toEqual([
+  test('every per-commit impersonation rule, and the per-commit rules on protected paths and the CI gate', async () => {
+    expect((await pushRules()).map((c) => c.meta.id).sort()).toEqual([
       'ci-gate-kept',
       'commits-signed',
       'mergetags-valid',

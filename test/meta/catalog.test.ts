@@ -2,8 +2,8 @@
 // in step (the idea of ESLint's checkRuleFiles and Scorecard's validate step).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { joinCatalog, loadRuleMeta, parseRuleMeta, RULES_DIR } from '../../src/engine/catalog.js';
-import { registry } from '../../src/rules/index.js';
+import { joinCatalog, loadRuleMeta, loadRules, parseRuleMeta, RULES_DIR } from '../../src/engine/catalog.js';
+import { registry, type RuleEntry } from '../../src/rules/index.js';
 import type { Rule } from '../../src/domain/model.js';
 import { readRuleTables } from './rule-tables.js';
 
@@ -15,6 +15,26 @@ describe('rule catalog', () => {
   test('every rules/*.json has an implementation and every implementation has metadata', () => {
     expect(() => joinCatalog(metas, registry)).not.toThrow();
     expect(registry.map((r) => r.id).sort()).toEqual(ids);
+  });
+
+  test("every rule's module declares the id, kind and needs its registry entry lists (runs are selected by the entry)", async () => {
+    const loaded = await loadRules(joinCatalog(metas, registry));
+    expect(loaded.map((c) => [c.rule.id, c.rule.kind, [...c.rule.needs].sort()])).toEqual(
+      registry.map((e) => [e.id, e.kind, [...e.needs].sort()]),
+    );
+  });
+
+  test('a module that declares other needs or another kind than its registry entry is refused when loaded', async () => {
+    const real = registry.find((e) => e.id === 'commits-signed')!;
+    const meta = metas.find((m) => m.id === real.id)!;
+    const lying: RuleEntry[] = [
+      { ...real, needs: ['history'] },
+      { ...real, kind: 'repo' },
+    ];
+    for (const entry of lying)
+      await expect(loadRules([{ meta, entry }])).rejects.toThrow(
+        /src\/rules\/index\.ts registers "commits-signed .*" but its module declares "commits-signed commits \[history, policy\]"/,
+      );
   });
 
   test('the registry is sorted by id', () => {

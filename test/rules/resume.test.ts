@@ -2,7 +2,7 @@
 // earlier run saved. For each rule: visiting a history in one go, or its first part, saving
 // (through JSON, as the checkpoint stores it), resuming and visiting the rest, must give the same
 // evaluation, at every split point. A commit rule without save() fails here.
-import { registry } from '../../src/rules/index.js';
+import { listRules, loadRules } from '../../src/engine/catalog.js';
 import type { CommitFacts, CommitRule, RuleEvaluation } from '../../src/domain/model.js';
 import { as, ctxFor, factsWith, good, policyWith, sshSigner, trusted, TEST_NOW } from '../helpers/facts.js';
 
@@ -70,7 +70,9 @@ function history(): CommitFacts[] {
   return out;
 }
 
-const commitRules = registry.filter((r): r is CommitRule => r.kind === 'commits');
+const commitRules = (await loadRules(listRules()))
+  .map((c) => c.rule)
+  .filter((r): r is CommitRule => r.kind === 'commits');
 
 describe('per-commit rules resume from a saved state', () => {
   test('there are per-commit rules to check', () => {

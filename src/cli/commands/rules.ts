@@ -1,10 +1,10 @@
 import type { Threat } from '../../domain/model.js';
-import { loadCatalog } from '../../engine/audit.js';
+import { listRules } from '../../engine/catalog.js';
 import type { Io } from '../io.js';
 import { toSafeJson } from '../../domain/escape.js';
 
 export function rulesCommand(flags: { format: string; threat?: Threat[] }, io: Io): number {
-  const metas = loadCatalog()
+  const metas = listRules()
     .map((c) => c.meta)
     .filter((m) => !flags.threat?.length || flags.threat.includes(m.threat));
   if (flags.format === 'json') {
