@@ -25,6 +25,7 @@ import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
 import { readLedger } from '../collect/ledger.js';
+import { splitMetadataRefs } from '../collect/metadata-refs.js';
 
 async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
   const hint = 'give a range git understands, e.g. main~20..main or origin/main..HEAD';
@@ -67,10 +68,17 @@ export async function openHistory(
     revisions = await resolveRange(repo, scope.range);
     description = `range ${scope.range}`;
   } else if (scope.all) {
-    revisions = [
-      ...new Set(history.refs.filter((r) => !r.name.startsWith('refs/replace/')).map((r) => r.peeled ?? r.oid)),
-    ];
-    description = `all refs (${revisions.length} tips)`;
+    const refs = history.refs.filter((r) => !r.name.startsWith('refs/replace/'));
+    // Signatures are not asked of what git never signs: a stash's WIP commits, notes (metadata-refs.ts).
+    const split = withTrust
+      ? await splitMetadataRefs(
+          repo.gitDir,
+          refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
+          repo.objectFormat === 'sha256' ? 64 : 40,
+        )
+      : { tips: refs.map((r) => r.peeled ?? r.oid), leftOut: '' };
+    revisions = [...new Set(split.tips)];
+    description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
   } else if (history.head.oid) {
     const testMerge = await testMergeParents(repo, history.head.oid, scope.testMerge);
     revisions = testMerge?.parents ?? [history.head.oid];

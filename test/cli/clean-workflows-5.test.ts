@@ -1,0 +1,227 @@
+// Fifth round of clean set-ups that must pass (see clean-workflows.test.ts to -4): the refs that
+// `--all` and the hooks judge beside branches and tags. git stash makes unsigned WIP and index
+// commits under refs/stash, and git notes makes unsigned commits under refs/notes/* (git can sign
+// neither): each failed commits-signed (notes signers-authorized too) under --all, and the server
+// hook refused every push of notes. Each case keeps a twin that still fails: a branch named like
+// them, a ref that only looks like them, and a note's commit brought into a branch.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
+import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+beforeAll(() => {
+  alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-clean5-')), 'ed25519', 'alice');
+});
+afterAll(cleanupTemp);
+
+const RULES = [
+  'commits-signed',
+  'signatures-valid',
+  'signers-authorized',
+  'signer-matches-committer',
+  'policy-changes-authorized',
+  'reflog-no-forced-updates',
+  'protected-refs-not-rewritten',
+  'protected-refs-present',
+  'tags-not-moved',
+  'trust-root-in-history',
+];
+
+const audit = async (r: TestRepo, extra: string[] = []) => {
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', RULES.join(','), ...extra], {
+    env: r.env,
+  });
+  return { code: res.code, report: parseJson(res) };
+};
+const outcomes = (report: JsonReport) => Object.fromEntries(RULES.map((id) => [id, resultOf(report, id).outcome]));
+const allPass = Object.fromEntries(RULES.map((id) => [id, 'pass']));
+/** The messages of a rule's findings. */
+const messages = (report: JsonReport, id: string): string[] => resultOf(report, id).findings.map((f) => f.message);
+
+/** alice's governed work tree: the policy, a signed commit and a signed tag. */
+function governed(): TestRepo {
+  const r = sshSigningRepo(alice);
+  r.commit('work', { 'src/a.txt': 'a\n' });
+  r.run(['tag', '-m', 'v1', 'v1']);
+  return r;
+}
+/** A commit git makes without a signature (commit.gpgSign off for this one). */
+const unsigned = (r: TestRepo, message: string, files: Record<string, string>): string =>
+  r.commit(message, files, ['--no-gpg-sign']);
+
+describe('git stash under --all', () => {
+  /** Two stashes (one with untracked files), one dropped: refs/stash and its reflog as git leaves them. */
+  function stashed(r = governed()): TestRepo {
+    r.write({ 'src/a.txt': 'wip 1\n' });
+    r.run(['stash', '-q']);
+    r.write({ 'src/a.txt': 'wip 2\n', 'scratch.txt': 'untracked\n' });
+    r.run(['stash', '-q', '-u']);
+    r.write({ 'src/a.txt': 'wip 3\n' });
+    r.run(['stash', '-q']);
+    r.run(['stash', 'drop', '-q', 'stash@{1}']);
+    return r;
+  }
+
+  test('stashes made, kept and dropped: every rule passes, verify --all too, and the scope says the WIP was left out', async () => {
+    // The ledger recorded first, so the ledger rules judge the refs after the stashes.
+    const r = governed();
+    expect((await audit(r, ['--all'])).report.ledger?.updated).toBe(true);
+    stashed(r);
+    const { code, report } = await audit(r, ['--all']);
+    expect(outcomes(report)).toEqual(allPass);
+    expect(code).toBe(0);
+    expect(report.scope.description).toMatch(/left out: refs\/stash/);
+    const verify = await runMain(['verify', '-C', r.dir, '--all', '--no-cache'], { env: r.env });
+    expect(verify.code).toBe(0);
+  });
+
+  test('twin: an unsigned commit on a branch beside the stash still fails, and only it', async () => {
+    const r = stashed();
+    r.run(['checkout', '-q', '-b', 'feature']);
+    const bad = unsigned(r, 'unsigned feature', { 'src/b.txt': 'b\n' });
+    const { code, report } = await audit(r, ['--all']);
+    expect(resultOf(report, 'commits-signed').outcome).toBe('fail');
+    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([bad]);
+    expect(code).toBe(1);
+  });
+
+  test('twin: a branch named stash is a branch: its unsigned commit fails', async () => {
+    const r = governed();
+    r.run(['checkout', '-q', '-b', 'stash']);
+    unsigned(r, 'WIP on main: looks like a stash', { 'src/b.txt': 'b\n' });
+    const { report } = await audit(r, ['--all']);
+    expect(messages(report, 'commits-signed').join('\n')).toMatch(/looks like a stash/);
+  });
+
+  test('twin: refs/stash naming a commit not of git stash shape is walked as a branch', async () => {
+    const r = governed();
+    r.run(['checkout', '-q', '-b', 'side']);
+    const bad = unsigned(r, 'hidden under refs/stash', { 'src/evil.txt': 'x\n' });
+    r.run(['checkout', '-q', 'main']);
+    r.run(['branch', '-D', 'side']);
+    r.run(['update-ref', 'refs/stash', bad]);
+    const { report } = await audit(r, ['--all']);
+    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([bad]);
+  });
+
+  test('twin: a stash made on an unsigned commit on no branch: that commit is still walked and fails', async () => {
+    const r = governed();
+    r.run(['checkout', '-q', '--detach']);
+    const bad = unsigned(r, 'unsigned, on no branch', { 'src/b.txt': 'b\n' });
+    r.write({ 'src/b.txt': 'wip\n' });
+    r.run(['stash', '-q']);
+    r.run(['checkout', '-q', 'main']);
+    const { report } = await audit(r, ['--all']);
+    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toEqual([bad]);
+  });
+});
+
+describe('git notes under --all', () => {
+  /** Notes on two commits in the default notes ref, one appended, and a second notes ref. */
+  function annotated(r = governed()): TestRepo {
+    r.run(['notes', 'add', '-m', 'reviewed by bob', 'HEAD']);
+    r.run(['notes', 'add', '-m', 'policy reviewed', 'HEAD~1']);
+    r.run(['notes', 'append', '-m', 'and by carol', 'HEAD']);
+    r.run(['notes', '--ref=review', 'add', '-m', 'LGTM', 'HEAD']);
+    return r;
+  }
+
+  test('notes added and appended in two notes refs: every rule passes, verify --all too', async () => {
+    const r = governed();
+    expect((await audit(r, ['--all'])).report.ledger?.updated).toBe(true);
+    annotated(r);
+    const { code, report } = await audit(r, ['--all']);
+    expect(outcomes(report)).toEqual(allPass);
+    expect(code).toBe(0);
+    expect(report.scope.description).toMatch(/2 notes refs/);
+    const verify = await runMain(['verify', '-C', r.dir, '--all', '--no-cache'], { env: r.env });
+    expect(verify.code).toBe(0);
+  });
+
+  test('twin: code under a notes ref (a commit of the source tree) is walked as a branch and fails', async () => {
+    const r = annotated();
+    r.write({ 'src/evil.txt': 'x\n' });
+    r.run(['add', '-A']);
+    const tree = r.run(['write-tree']);
+    r.run(['reset', '-q', '--hard']);
+    const bad = r.run(['commit-tree', '-m', 'not a note', tree]);
+    r.run(['update-ref', 'refs/notes/evil', bad]);
+    const { report } = await audit(r, ['--all']);
+    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toContain(bad);
+  });
+
+  test('twin: a notes commit with one file that is not a note, or on top of a branch commit, fails', async () => {
+    for (const kind of ['extra file', 'on a branch'] as const) {
+      const r = annotated();
+      const notesTree = r.run(['rev-parse', 'refs/notes/commits^{tree}']);
+      const blob = r.run(['hash-object', '-w', '--stdin'], { input: 'payload\n' });
+      const tree =
+        kind === 'extra file'
+          ? r.run(['mktree'], {
+              input: `${r.run(['ls-tree', notesTree])}\n100644 blob ${blob}\tinstall.sh\n`,
+            })
+          : notesTree;
+      const parent = kind === 'extra file' ? 'refs/notes/commits' : 'HEAD';
+      const bad = r.run(['commit-tree', '-p', parent, '-m', `notes: ${kind}`, tree]);
+      r.run(['update-ref', 'refs/notes/commits', bad]);
+      const { report } = await audit(r, ['--all']);
+      expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toContain(bad);
+    }
+  });
+
+  test("twin: a note's unsigned commit merged into a branch is judged with the branch and fails", async () => {
+    const r = annotated();
+    const note = r.run(['rev-parse', 'refs/notes/review']);
+    r.run(['merge', '-q', '--allow-unrelated-histories', '-m', 'bring the notes in', note]);
+    const { report } = await audit(r, ['--all']);
+    expect(resultOf(report, 'commits-signed').findings.map((f) => f.commit)).toContain(note);
+  });
+});
+
+describe('notes pushed to a governed server (pre-receive hook)', () => {
+  async function served(): Promise<{ r: TestRepo; remote: string }> {
+    const r = governed();
+    const remote = join(tempDir(), 'remote.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['remote', 'add', 'origin', remote]);
+    expect(tryGit(r, ['push', '-q', 'origin', 'main', 'v1']).code).toBe(0);
+    expect((await runMain(['hook', 'install', '--server', '-C', remote], { env: r.env })).code).toBe(0);
+    return { r, remote };
+  }
+  const remoteHas = (r: TestRepo, remote: string, ref: string): boolean =>
+    tryGit(r, ['rev-parse', '-q', '--verify', ref], remote).code === 0;
+
+  test('git push origin refs/notes/commits is accepted (before: refused), and again after more notes', async () => {
+    const { r, remote } = await served();
+    r.run(['notes', 'add', '-m', 'reviewed by bob', 'HEAD']);
+    const first = tryGit(r, ['push', 'origin', 'refs/notes/commits']);
+    expect(first.stderr).not.toMatch(/rejected/);
+    expect(first.code).toBe(0);
+    r.run(['notes', 'add', '-m', 'policy reviewed', 'HEAD~1']);
+    expect(tryGit(r, ['push', 'origin', 'refs/notes/commits']).code).toBe(0);
+    expect(remoteHas(r, remote, 'refs/notes/commits')).toBe(true);
+  });
+
+  test('twin: code pushed under a notes ref is refused', async () => {
+    const { r, remote } = await served();
+    const bad = r.run(['commit-tree', '-p', 'HEAD', '-m', 'not a note', 'HEAD^{tree}']);
+    const push = tryGit(r, ['push', 'origin', `${bad}:refs/notes/evil`]);
+    expect(push.stderr).toMatch(/gitguard: rejected: commit .* refused by commits-signed/);
+    expect(remoteHas(r, remote, 'refs/notes/evil')).toBe(false);
+  });
+
+  test("twin: a branch that merges a note's commit accepted earlier is refused", async () => {
+    const { r } = await served();
+    r.run(['notes', 'add', '-m', 'reviewed by bob', 'HEAD']);
+    expect(tryGit(r, ['push', 'origin', 'refs/notes/commits']).code).toBe(0);
+    const note = r.run(['rev-parse', 'refs/notes/commits']);
+    r.run(['merge', '-q', '--allow-unrelated-histories', '-m', 'bring the notes in', note]);
+    const push = tryGit(r, ['push', 'origin', 'main']);
+    expect(push.stderr).toMatch(new RegExp(`commit ${note.slice(0, 12)} refused by commits-signed`));
+    expect(push.code).not.toBe(0);
+  });
+});
