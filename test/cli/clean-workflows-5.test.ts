@@ -225,3 +225,33 @@ describe('notes pushed to a governed server (pre-receive hook)', () => {
     expect(push.code).not.toBe(0);
   });
 });
+
+describe("notes pushed through gitguard's pre-push hook", () => {
+  /** alice's work tree with gitguard's pre-push hook, and a plain bare remote holding main. */
+  async function pushing(): Promise<TestRepo> {
+    const r = governed();
+    const remote = join(tempDir(), 'remote.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['remote', 'add', 'origin', remote]);
+    expect(tryGit(r, ['push', '-q', 'origin', 'main']).code).toBe(0);
+    r.run(['fetch', '-q', 'origin']);
+    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env })).code).toBe(0);
+    return r;
+  }
+
+  test('git push origin refs/notes/commits passes the hook (before: commits-signed refused it)', async () => {
+    const r = await pushing();
+    r.run(['notes', 'add', '-m', 'reviewed by bob', 'HEAD']);
+    const push = tryGit(r, ['push', 'origin', 'refs/notes/commits']);
+    expect(push.stderr).not.toMatch(/commits-signed/);
+    expect(push.code).toBe(0);
+  });
+
+  test('twin: code pushed under a notes ref is refused by the hook', async () => {
+    const r = await pushing();
+    const bad = r.run(['commit-tree', '-p', 'HEAD', '-m', 'not a note', 'HEAD^{tree}']);
+    const push = tryGit(r, ['push', 'origin', `${bad}:refs/notes/evil`]);
+    expect(push.stderr).toMatch(/commits-signed/);
+    expect(push.code).not.toBe(0);
+  });
+});
