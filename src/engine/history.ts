@@ -69,14 +69,13 @@ export async function openHistory(
     description = `range ${scope.range}`;
   } else if (scope.all) {
     const refs = history.refs.filter((r) => !r.name.startsWith('refs/replace/'));
-    // Signatures are not asked of what git never signs: a stash's WIP commits, notes (metadata-refs.ts).
-    const split = withTrust
-      ? await splitMetadataRefs(
-          repo.gitDir,
-          refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
-          repo.objectFormat === 'sha256' ? 64 : 40,
-        )
-      : { tips: refs.map((r) => r.peeled ?? r.oid), leftOut: '' };
+    // What git never signs is not walked: a stash's WIP commits, notes (metadata-refs.ts). Every walk
+    // of --all (the secrets scan's too) leaves out the same, so a resumed walk's tips hold for each.
+    const split = await splitMetadataRefs(
+      repo.gitDir,
+      refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
+      repo.objectFormat === 'sha256' ? 64 : 40,
+    );
     revisions = [...new Set(split.tips)];
     description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
   } else if (history.head.oid) {

@@ -31,12 +31,15 @@ const RULES = [
   'trust-root-in-history',
 ];
 
-const audit = async (r: TestRepo, extra: string[] = []) => {
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', RULES.join(','), ...extra], {
+const audit = async (r: TestRepo, extra: string[] = [], rules = RULES) => {
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', rules.join(','), ...extra], {
     env: r.env,
   });
   return { code: res.code, report: parseJson(res) };
 };
+/** commits-signed alone: the walk without signature verification, which the secrets scan shares. */
+const signedAlone = async (r: TestRepo) =>
+  resultOf((await audit(r, ['--all'], ['commits-signed'])).report, 'commits-signed').outcome;
 const outcomes = (report: JsonReport) => Object.fromEntries(RULES.map((id) => [id, resultOf(report, id).outcome]));
 const allPass = Object.fromEntries(RULES.map((id) => [id, 'pass']));
 /** The messages of a rule's findings. */
@@ -75,6 +78,7 @@ describe('git stash under --all', () => {
     expect(outcomes(report)).toEqual(allPass);
     expect(code).toBe(0);
     expect(report.scope.description).toMatch(/left out: refs\/stash/);
+    expect(await signedAlone(r)).toBe('pass');
     const verify = await runMain(['verify', '-C', r.dir, '--all', '--no-cache'], { env: r.env });
     expect(verify.code).toBe(0);
   });
@@ -138,6 +142,7 @@ describe('git notes under --all', () => {
     expect(outcomes(report)).toEqual(allPass);
     expect(code).toBe(0);
     expect(report.scope.description).toMatch(/2 notes refs/);
+    expect(await signedAlone(r)).toBe('pass');
     const verify = await runMain(['verify', '-C', r.dir, '--all', '--no-cache'], { env: r.env });
     expect(verify.code).toBe(0);
   });
@@ -253,5 +258,29 @@ describe("notes pushed through gitguard's pre-push hook", () => {
     const push = tryGit(r, ['push', 'origin', `${bad}:refs/notes/evil`]);
     expect(push.stderr).toMatch(/commits-signed/);
     expect(push.code).not.toBe(0);
+  });
+});
+
+describe('stashes and notes across incremental re-audits (--all, the cache on)', () => {
+  test('a note and a stash added between two audits: both pass, and the secrets scan agrees with the walk', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    const rules = [...RULES, 'secrets-not-in-history'];
+    const run = async () => {
+      const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '-r', rules.join(','), '--all'], {
+        env: r.env,
+      });
+      return { code: res.code, report: parseJson(res) };
+    };
+    expect((await run()).code).toBe(0);
+    r.run(['notes', 'add', '-m', 'reviewed', 'HEAD']);
+    r.write({ 'src/a.txt': 'wip\n' });
+    r.run(['stash', '-q']);
+    r.commit('more', { 'src/b.txt': 'b\n' });
+    const second = await run();
+    expect(Object.fromEntries(rules.map((id) => [id, resultOf(second.report, id).outcome]))).toEqual(
+      Object.fromEntries(rules.map((id) => [id, 'pass'])),
+    );
+    expect(second.code).toBe(0);
   });
 });
