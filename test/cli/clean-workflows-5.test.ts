@@ -4,13 +4,13 @@
 // neither): each failed commits-signed (notes signers-authorized too) under --all, and the server
 // hook refused every push of notes. Each case keeps a twin that still fails: a branch named like
 // them, a ref that only looks like them, and a note's commit brought into a branch.
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
-import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
+import { runMain, parseJson, resultOf, stderrLines, type JsonReport } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -283,4 +283,30 @@ describe('stashes and notes across incremental re-audits (--all, the cache on)',
     );
     expect(second.code).toBe(0);
   });
+});
+
+describe('a ref name that only looks like a note or a stash', () => {
+  // git itself refuses a packed ref whose name climbs out of its folder (refs/notes/../heads/evil):
+  // for-each-ref dies. gitguard then walked nothing and the per-commit rules passed as "no commits in
+  // scope" beside the others, over a history nobody read.
+  test.each(['refs/notes/../heads/evil', 'refs/stash/../heads/evil'])(
+    'a packed %s stops the audit in one line (exit 2), with HEAD or --all',
+    async (name) => {
+      const r = governed();
+      const tip = r.head();
+      r.run(['pack-refs', '--all']);
+      const packed = join(r.dir, '.git', 'packed-refs');
+      appendFileSync(packed, `${tip} ${name}\n`);
+      for (const scope of [[], ['--all']]) {
+        const res = await runMain(
+          ['audit', '-C', r.dir, '--no-cache', '-r', 'commits-signed,tls-verification-enabled', ...scope],
+          { env: r.env },
+        );
+        expect(res.code).toBe(2);
+        expect(stderrLines(res)).toEqual([
+          expect.stringMatching(/^gitguard: cannot list the refs to walk: .*dangerous/),
+        ]);
+      }
+    },
+  );
 });
