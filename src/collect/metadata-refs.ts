@@ -74,6 +74,21 @@ function isNotePath(path: string, hexLength: number): boolean {
  * note, a plain file at a note's path. By induction every such commit's tree holds notes alone.
  */
 async function onlyNotes(gitDir: string, notes: string[], others: string[], hexLength: number): Promise<boolean> {
+  // Ids name content, so the answer for the same ids holds in any repository: asked once per run
+  // though --all opens the walk and the secrets scan each (a long notes history costs a git log -r).
+  const key = `${hexLength} ${notes.join(',')} ^${others.join(',')}`;
+  let answer = recent.get(key);
+  if (!answer) {
+    answer = notesOnly(gitDir, notes, others, hexLength);
+    recent.set(key, answer);
+    answer.catch(() => recent.delete(key));
+    if (recent.size > 8) recent.delete(recent.keys().next().value!);
+  }
+  return answer;
+}
+const recent = new Map<string, Promise<boolean>>();
+
+async function notesOnly(gitDir: string, notes: string[], others: string[], hexLength: number): Promise<boolean> {
   const stdin = [...notes, ...others.map((o) => `^${o}`), ''].join('\n');
   const commits = parentsByCommit(await gitText(['rev-list', '--parents', '--stdin'], opts(gitDir, stdin)));
   for (const parents of commits.values()) if (parents.some((p) => !commits.has(p))) return false;
