@@ -42,6 +42,9 @@ const signedAlone = async (r: TestRepo) =>
   resultOf((await audit(r, ['--all'], ['commits-signed'])).report, 'commits-signed').outcome;
 const outcomes = (report: JsonReport) => Object.fromEntries(RULES.map((id) => [id, resultOf(report, id).outcome]));
 const allPass = Object.fromEntries(RULES.map((id) => [id, 'pass']));
+/** The rules that fail or warn (the ledger rules are not-applicable before a first audit records one). */
+const failing = (report: JsonReport): string[] =>
+  RULES.filter((id) => !['pass', 'not-applicable'].includes(resultOf(report, id).outcome));
 /** The messages of a rule's findings. */
 const messages = (report: JsonReport, id: string): string[] => resultOf(report, id).findings.map((f) => f.message);
 
@@ -309,4 +312,45 @@ describe('a ref name that only looks like a note or a stash', () => {
       }
     },
   );
+});
+
+describe('other refs git leaves during clean work (these passed already; kept so they stay so)', () => {
+  test('a bisect in a linked worktree (refs/bisect/* per worktree), audited from it and from the main one', async () => {
+    const r = governed();
+    r.commit('w2', { 'src/b.txt': '1\n' });
+    r.commit('w3', { 'src/b.txt': '2\n' });
+    const wt = join(tempDir(), 'linked');
+    r.run(['worktree', 'add', '-q', '-b', 'topic', wt]);
+    expect(tryGit(r, ['bisect', 'start', 'HEAD', 'HEAD~2'], wt).code).toBe(0);
+    expect(tryGit(r, ['for-each-ref', '--format=%(refname)', 'refs/bisect/'], wt).stdout).toMatch(/refs\/bisect\/bad/);
+    for (const dir of [wt, r.dir]) {
+      const res = await runMain(
+        ['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', RULES.join(','), '--all'],
+        {
+          env: r.env,
+        },
+      );
+      expect(failing(parseJson(res))).toEqual([]);
+    }
+  });
+
+  test("a clone's remote-tracking refs, origin/HEAD and git maintenance's refs/prefetch/*", async () => {
+    const r = governed();
+    const remote = join(tempDir(), 'remote.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['push', '-q', remote, 'main', 'v1']);
+    const clone = join(tempDir(), 'clone');
+    r.run(['clone', '-q', remote, clone]);
+    expect(tryGit(r, ['maintenance', 'run', '--task=prefetch'], clone).code).toBe(0);
+    expect(tryGit(r, ['for-each-ref', '--format=%(refname)'], clone).stdout).toMatch(
+      /refs\/prefetch\/remotes\/origin\/main/,
+    );
+    const res = await runMain(
+      ['audit', '-C', clone, '--format', 'json', '--no-cache', '-r', RULES.join(','), '--all'],
+      {
+        env: r.env,
+      },
+    );
+    expect(failing(parseJson(res))).toEqual([]);
+  });
 });
