@@ -74,14 +74,17 @@ function isNotePath(path: string, hexLength: number): boolean {
  * note, a plain file at a note's path. By induction every such commit's tree holds notes alone.
  */
 async function onlyNotes(gitDir: string, notes: string[], others: string[], hexLength: number): Promise<boolean> {
-  // Ids name content, so the answer for the same ids holds in any repository: asked once per run
-  // though --all opens the walk and the secrets scan each (a long notes history costs a git log -r).
-  const key = `${hexLength} ${notes.join(',')} ^${others.join(',')}`;
+  // Asked once per repository and run though --all opens the walk and the secrets scan each (a long
+  // notes history costs a git log -r); per git dir, as an object one repository lacks changes it.
+  const key = `${gitDir}\0${hexLength} ${notes.join(',')} ^${others.join(',')}`;
   let answer = recent.get(key);
   if (!answer) {
-    answer = notesOnly(gitDir, notes, others, hexLength);
+    // What git cannot read (a missing object) is not vouched for: the ref is walked, and the walk says why.
+    answer = notesOnly(gitDir, notes, others, hexLength).catch(() => {
+      recent.delete(key);
+      return false;
+    });
     recent.set(key, answer);
-    answer.catch(() => recent.delete(key));
     if (recent.size > 8) recent.delete(recent.keys().next().value!);
   }
   return answer;
@@ -136,7 +139,7 @@ export async function splitMetadataRefs(
     const commit = (r.type ?? types.get(r.oid)) === 'commit';
     if (commit && isNotesRef(r.name)) notes.push(r);
     else if (commit && isStashRef(r.name)) {
-      const base = await stashBase(gitDir, r.oid);
+      const base = await stashBase(gitDir, r.oid).catch(() => undefined);
       tips.add(base ?? r.oid);
       if (base) said.push('refs/stash (its WIP commits; the commit it was made on is walked)');
     } else tips.add(r.oid);

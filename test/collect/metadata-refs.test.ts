@@ -1,4 +1,6 @@
 // refs/stash and refs/notes/* as git makes them, in both object formats: which tips --all walks.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { splitMetadataRefs } from '../../src/collect/metadata-refs.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 
@@ -62,5 +64,14 @@ describe.each(['sha1', 'sha256'] as const)('%s', (objectFormat) => {
       expect(split.tips).toContain(bad);
       expect(split.leftOut).toBe('');
     }
+  });
+
+  test('a notes history git cannot read (a tree gone from the object store) is walked, not vouched for', async () => {
+    const r = annotated();
+    const tree = r.run(['rev-parse', 'refs/notes/commits~1^{tree}']);
+    rmSync(join(r.dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
+    const notes = r.run(['rev-parse', 'refs/notes/commits']);
+    const split = await splitMetadataRefs(`${r.dir}/.git`, refsOf(r), hex);
+    expect(split.tips).toContain(notes);
   });
 });
