@@ -26,6 +26,7 @@ import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
+import { worktreeHeads } from '../collect/refs.js';
 
 async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
   const hint = 'give a range git understands, e.g. main~20..main or origin/main..HEAD';
@@ -76,7 +77,7 @@ export async function openHistory(
       refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
       repo.objectFormat === 'sha256' ? 64 : 40,
     );
-    revisions = [...new Set(split.tips)];
+    revisions = [...new Set([...split.tips, ...(await worktreeHeads(repo, history.head))])];
     description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
   } else if (history.head.oid) {
     const testMerge = await testMergeParents(repo, history.head.oid, scope.testMerge);

@@ -354,3 +354,35 @@ describe('other refs git leaves during clean work (these passed already; kept so
     expect(failing(parseJson(res))).toEqual([]);
   });
 });
+
+describe('--all walks what git log --all walks: the refs and every worktree HEAD', () => {
+  // A detached HEAD is on no ref: `gitguard audit` judged its commits but `--all` did not, so --all
+  // was not a superset of HEAD; `git log --all` walks it, and every linked worktree's HEAD too.
+  test('an unsigned commit on a detached HEAD, here or in a linked worktree, fails --all', async () => {
+    const r = governed();
+    r.run(['checkout', '-q', '--detach']);
+    const here = unsigned(r, 'unsigned on a detached HEAD', { 'src/b.txt': 'b\n' });
+    const wt = join(tempDir(), 'linked');
+    r.run(['worktree', 'add', '-q', '--detach', wt, 'main']);
+    r.run(['-C', wt, 'commit', '-q', '--no-gpg-sign', '--allow-empty', '-m', 'unsigned in the linked worktree']);
+    const there = r.run(['-C', wt, 'rev-parse', 'HEAD']);
+    const { report } = await audit(r, ['--all']);
+    expect(
+      resultOf(report, 'commits-signed')
+        .findings.map((f) => f.commit)
+        .sort(),
+    ).toEqual([here, there].sort());
+  });
+
+  test('signed commits on detached HEADs pass --all', async () => {
+    const r = governed();
+    r.run(['checkout', '-q', '--detach']);
+    r.commit('signed on a detached HEAD', { 'src/b.txt': 'b\n' });
+    const wt = join(tempDir(), 'linked');
+    r.run(['worktree', 'add', '-q', '--detach', wt, 'main']);
+    r.run(['-C', wt, 'commit', '-q', '--allow-empty', '-m', 'signed in the linked worktree']);
+    const { report } = await audit(r, ['--all']);
+    expect(failing(report)).toEqual([]);
+    expect(report.scope.description).toMatch(/^all refs \(3 tips/);
+  });
+});
