@@ -1,4 +1,5 @@
 // Refs, HEAD, replace refs, grafts and the shallow boundary: the facts the history rules judge.
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { HistoryFacts, RefInfo, RepositoryInfo } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
@@ -240,4 +241,17 @@ export async function unsignedAnnotatedTags(gitDir: string): Promise<Array<{ ref
     if (m) tags.push({ oid: m[1]!, ref: m[2]! });
   }
   return tags;
+}
+
+/**
+ * The commits the repository's worktrees have checked out, this one's included (a detached HEAD is on
+ * no ref): `git log --all` walks them beside the refs, so --all does too. One `git worktree list`,
+ * only when there are linked worktrees.
+ */
+export async function worktreeHeads(repo: RepositoryInfo, head: HistoryFacts['head']): Promise<string[]> {
+  const heads = head.oid ? [head.oid] : [];
+  if (!existsSync(join(repo.commonDir, 'worktrees'))) return heads;
+  const out = await gitText(['worktree', 'list', '--porcelain'], { gitDir: repo.gitDir, timeoutMs: 60_000 });
+  for (const m of out.matchAll(/^HEAD ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/gm)) if (!/^0+$/.test(m[1]!)) heads.push(m[1]!);
+  return [...new Set(heads)];
 }

@@ -19,7 +19,7 @@ import type { TrustedTag } from '../domain/trust.js';
 import type { LedgerFacts } from '../domain/ledger.js';
 import type { SecretsFacts, SecurityPolicyFacts } from '../domain/content.js';
 import type { ForgeFact } from '../domain/forge.js';
-import { firstLine } from '../errors.js';
+import { ExpectedError, firstLine } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHooks } from '../collect/hooks.js';
@@ -186,8 +186,15 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     async collect(run) {
       const history = await run.get('history');
       const { scope } = run.req;
+      // Refs git cannot list (a packed ref git calls dangerous, say) leave no scope to walk: the
+      // per-commit rules would pass as "no commits in scope" over a history nobody read.
+      if (!history.ok)
+        throw new ExpectedError(
+          `cannot list the refs to walk: ${history.reason}`,
+          'git fsck and git for-each-ref name the broken ref: repair or delete it (in .git/packed-refs or under .git/refs), then run again',
+        );
       // Exact revisions that publish nothing (a push that only deletes): nothing to walk.
-      if (!history.ok || (scope.revisions && !scope.revisions.some((r) => !r.startsWith('^')))) return undefined;
+      if (scope.revisions && !scope.revisions.some((r) => !r.startsWith('^'))) return undefined;
       return openHistory(
         run.req.repository,
         history.value,

@@ -25,6 +25,8 @@ import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
 import { readLedger } from '../collect/ledger.js';
+import { splitMetadataRefs } from '../collect/metadata-refs.js';
+import { worktreeHeads } from '../collect/refs.js';
 
 async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
   const hint = 'give a range git understands, e.g. main~20..main or origin/main..HEAD';
@@ -67,10 +69,16 @@ export async function openHistory(
     revisions = await resolveRange(repo, scope.range);
     description = `range ${scope.range}`;
   } else if (scope.all) {
-    revisions = [
-      ...new Set(history.refs.filter((r) => !r.name.startsWith('refs/replace/')).map((r) => r.peeled ?? r.oid)),
-    ];
-    description = `all refs (${revisions.length} tips)`;
+    const refs = history.refs.filter((r) => !r.name.startsWith('refs/replace/'));
+    // What git never signs is not walked: a stash's WIP commits, notes (metadata-refs.ts). Every walk
+    // of --all (the secrets scan's too) leaves out the same, so a resumed walk's tips hold for each.
+    const split = await splitMetadataRefs(
+      repo.gitDir,
+      refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
+      repo.objectFormat === 'sha256' ? 64 : 40,
+    );
+    revisions = [...new Set([...split.tips, ...(await worktreeHeads(repo, history.head))])];
+    description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
   } else if (history.head.oid) {
     const testMerge = await testMergeParents(repo, history.head.oid, scope.testMerge);
     revisions = testMerge?.parents ?? [history.head.oid];

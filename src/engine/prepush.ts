@@ -15,6 +15,7 @@ import { clientGate } from './client-gate.js';
 import type { TrustOptions } from './history-session.js';
 import { exitCodeFor, failsRun } from '../domain/verdict.js';
 import { runRules } from './run-rules.js';
+import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { FactStore } from './facts.js';
 import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
 import { escapeText, redactUrl } from '../domain/escape.js';
@@ -84,14 +85,29 @@ export async function prePushCheck(opts: {
       .filter((u) => !ZERO.test(u.localSha) && !ZERO.test(u.remoteSha))
       .map((u) => ({ old: u.remoteSha, new: u.localSha }));
     const forward = await fastForwards(shadow, moves, remoteTips, Infinity);
-    for (const u of updates) {
-      if (ZERO.test(u.localSha)) continue;
-      revisions.add(u.localSha);
+    // Notes and a stash are judged by what they are (metadata-refs.ts), by the names they get on the remote:
+    // what only they hold is not walked; the commit a pushed stash was made on is, as a new tip.
+    const publishing = updates.filter((u) => !ZERO.test(u.localSha));
+    const split = await splitMetadataRefs(
+      shadow.gitDir,
+      publishing.map((u) => ({ name: u.remoteRef, oid: u.localSha })),
+      repo.objectFormat === 'sha256' ? 64 : 40,
+      remoteTips,
+    );
+    const walked = new Set(split.tips);
+    for (const t of walked)
+      if (!publishing.some((u) => u.localSha === t)) {
+        revisions.add(t);
+        againstTips.add(t);
+      }
+    for (const u of publishing) {
       let ff: boolean | undefined;
       if (!ZERO.test(u.remoteSha)) {
         ff = forward.get(`${u.remoteSha} ${u.localSha}`);
         ffOf.set(u, ff);
       }
+      if (!walked.has(u.localSha)) continue;
+      revisions.add(u.localSha);
       if (ff === undefined) againstTips.add(u.localSha);
       else if (u.remoteSha !== u.localSha) revisions.add(`^${u.remoteSha}`);
     }

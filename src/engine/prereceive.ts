@@ -23,6 +23,7 @@ import { escapeText } from '../domain/escape.js';
 import type { CatalogEntry } from './catalog.js';
 import type { HistorySession } from './history-session.js';
 import { runRules } from './run-rules.js';
+import { isMetadataRef, splitMetadataRefs } from '../collect/metadata-refs.js';
 import { FactStore } from './facts.js';
 import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
 
@@ -139,17 +140,26 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
   const objectDirs = quarantineDirs(env, repo.gitDir);
   const history = await collectHistory(repo);
   const creating = updates.filter((u) => !ZERO.test(u.new));
-  // Walk only what the push brings: the new tips, minus everything the repository already has.
-  const known = [...new Set(history.refs.map((r) => r.peeled ?? r.oid))];
-  const revisions = [...new Set(creating.map((u) => u.new)), ...known.map((o) => `^${o}`)];
-  const rules = await pushRules();
-  const store = new FactStore(
-    { repository: repo, env, scope: { revisions, objectDirs, headAccepted: true }, trust: { cache: false } },
-    rules,
-    { given: { history: available(history) }, omit: PUSH_OMITS },
-  );
+  // Walk only what the push brings: the new tips, minus everything the repository already has and
+  // judged. Notes and stashes are not judged by signatures (metadata-refs.ts), so what only they
+  // hold is not taken as judged: a branch that later merges a note's commit has it walked.
+  const known = [...new Set(history.refs.filter((r) => !isMetadataRef(r.name)).map((r) => r.peeled ?? r.oid))];
   const shadow = createShadow(repo.commonDir, repo.objectFormat, objectDirs);
+  let store: FactStore | undefined;
   try {
+    const pushed = await splitMetadataRefs(
+      shadow.gitDir,
+      creating.map((u) => ({ name: u.ref, oid: u.new })),
+      repo.objectFormat === 'sha256' ? 64 : 40,
+      known,
+    );
+    const revisions = [...pushed.tips, ...known.map((o) => `^${o}`)];
+    const rules = await pushRules();
+    store = new FactStore(
+      { repository: repo, env, scope: { revisions, objectDirs, headAccepted: true }, trust: { cache: false } },
+      rules,
+      { given: { history: available(history) }, omit: PUSH_OMITS },
+    );
     const facts = await store.facts();
     const session = await store.get('walk');
     const headPolicy = await store.get('head-policy');
@@ -188,7 +198,7 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     if (session) rejections.push(...(await judgePushedCommits(rules, facts, session, headPolicy.value)));
   } finally {
     shadow.dispose();
-    await store.close();
+    await store?.close();
   }
   return rejections;
 }
