@@ -244,7 +244,7 @@ export async function openHistory(
       return !(await rootFound);
     };
     collector.setScope(trustRoot, watched, batchedDescends(shadow), (a, b, paths) =>
-      cleanMergeIds(shadow, a, b, paths),
+      cleanMergeIds(shadow, reader, a, b, paths),
     );
     const active = collector;
     collectors.push(active);

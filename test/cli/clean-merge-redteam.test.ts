@@ -90,3 +90,19 @@ test('twin: the merge of a maintainer-signed workflow change with a contributor 
   as(r, bob, 'bob@example.com', ['merge', '-q', '--no-ff', '-S', '-m', 'merge adopt', 'adopt']);
   expect(await outcome(r)).toBe('pass');
 });
+
+test('twin: a maintainer replaces .travis.yml by a workflow while another maintainer edits a workflow on main; the merge passes', async () => {
+  const r = setUp('ci/build.yml');
+  commit(r, alice, 'alice@example.com', {
+    '.travis.yml': 'script: make\n',
+    '.github/workflows/lint.yml': 'on: push\n',
+  });
+  r.run(['checkout', '-q', '-b', 'actions']);
+  r.run(['rm', '-q', '.travis.yml']);
+  commit(r, alice, 'alice@example.com', { '.github/workflows/build.yml': WORKFLOW.join('\n') }, 'travis -> actions');
+  r.run(['checkout', '-q', 'main']);
+  commit(r, alice, 'alice@example.com', { '.github/workflows/lint.yml': 'on: [push]\n' }, 'lint on push');
+  // Bob, not a maintainer, merges: the merge holds what each maintainer signed.
+  as(r, bob, 'bob@example.com', ['merge', '-q', '--no-ff', '-S', '-m', 'merge actions', 'actions']);
+  expect(await outcome(r)).toBe('pass');
+});
