@@ -106,3 +106,23 @@ test('twin: a maintainer replaces .travis.yml by a workflow while another mainta
   as(r, bob, 'bob@example.com', ['merge', '-q', '--no-ff', '-S', '-m', 'merge actions', 'actions']);
   expect(await outcome(r)).toBe('pass');
 });
+
+test('the policy folder too: a maintainer moves a note into .gitguard, a contributor edits it meanwhile: the merge fails policy-changes-authorized', async () => {
+  const r = setUp('ci/build.yml');
+  commit(r, bob, 'bob@example.com', { 'notes/review.md': 'Reviewed by Alice.\n'.repeat(8) }, 'notes');
+  r.run(['checkout', '-q', '-b', 'adopt']);
+  r.run(['mv', 'notes/review.md', '.gitguard/review.md']);
+  as(r, alice, 'alice@example.com', ['commit', '-q', '-S', '-m', 'keep the review with the policy']);
+  r.run(['checkout', '-q', 'main']);
+  commit(r, bob, 'bob@example.com', { 'notes/review.md': 'Reviewed by Alice.\n'.repeat(8) + 'Bob rules.\n' });
+  commit(r, bob, 'bob@example.com', { 'src/a.c': 'a\n' }, 'work');
+  as(r, bob, 'bob@example.com', ['merge', '-q', '--no-ff', '-S', '-m', 'merge adopt', 'adopt']);
+  expect(r.run(['show', 'HEAD:.gitguard/review.md'])).toContain('Bob rules');
+  const res = await runMain(
+    ['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', 'policy-changes-authorized'],
+    {
+      env: r.env,
+    },
+  );
+  expect(resultOf(parseJson(res), 'policy-changes-authorized').outcome).toBe('fail');
+});
