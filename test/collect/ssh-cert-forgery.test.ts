@@ -133,13 +133,12 @@ beforeAll(() => {
     file([`alice@example.com cert-authority ${ca.pub}`]),
   );
   // The sshsig signature made by the CA key, not the certified key.
-  add('sshsig made by the CA, not the certified key', { ...craftCert(user, ca, {}), sign: ca.sign });
+  add('sshsig made by the CA, not the certified key', { ...craftCert(user, ca, {}), sign: (d) => ca.sign(d) });
 }, 120_000);
 
 afterAll(() => cleanupTemp());
 
 test('crafted certificates: the same letter as git, and for G the same principal', () => {
-  const rows: string[] = [];
   const differ: string[] = [];
   for (const [name, c] of cases) {
     const split = splitCommit(catCommit(repo, c.oid));
@@ -151,8 +150,7 @@ test('crafted certificates: the same letter as git, and for G the same principal
     const git = gitSignatureInfo(repo, c.oid, c.signers);
     const same = v.letter === git.letter && (git.letter !== 'G' || v.identities.includes(git.signer));
     if (!same) differ.push(`${name}: git ${git.letter} ${git.signer}, ours ${v.letter} ${v.identities[0] ?? v.reason}`);
-    rows.push(`${name}: ${git.letter}`);
   }
-  expect(rows.length).toBeGreaterThan(40);
+  expect(cases.size).toBeGreaterThan(40);
   expect(differ).toEqual([]);
 });

@@ -128,5 +128,5 @@ export function craftCert(user: CraftedKey, ca: CraftedKey, f: CraftedCertFields
   ]);
   const sig = ca.sign(f.signedBytes ? f.signedBytes(body) : body);
   const blob = Buffer.concat([body, sshString(sig), f.trailing ?? Buffer.alloc(0)]);
-  return { blob, pub: `${type} ${blob.toString('base64')}`, sign: user.sign };
+  return { blob, pub: `${type} ${blob.toString('base64')}`, sign: (d) => user.sign(d) };
 }
