@@ -121,6 +121,12 @@ beforeAll(() => {
   cert('RSA CA of 768 bits', {}, file([`*@example.com cert-authority ${smallCa.pub}`]), user, smallCa);
   const rsaCa = rsaKey(1024);
   cert('RSA CA of 1024 bits', {}, file([`*@example.com cert-authority ${rsaCa.pub}`]), user, rsaCa);
+  for (const kind of ['sk-ed25519', 'sk-ecdsa', 'ssh-rsa-sha1', 'rsa-sha2-256'] as const) {
+    const k = craftKey(kind);
+    cert(`${kind} CA`, {}, file([`*@example.com cert-authority ${k.pub}`]), user, k);
+  }
+  const skUser = craftKey('sk-ed25519');
+  cert('certificate of a security key', {}, star, skUser);
   cert('empty nonce', { nonce: Buffer.alloc(0) });
   cert('non-empty reserved', { reserved: Buffer.from('r') });
   cert('user key as its own CA', {}, file([`*@example.com cert-authority ${user.pub}`]), user, user);
