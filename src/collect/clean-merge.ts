@@ -15,8 +15,28 @@ import { parseTree, type ObjectReader } from './objects.js';
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-/** Folders read per merge to tell what its sides add and delete; beyond: judged as changed. */
-const TREE_READ_BUDGET = 4096;
+/** Folders read to compare a merge with its sides file by file, per merge and per run (a hostile
+ *  history of many merges of deep protected folders must not make the audit crawl); beyond, the
+ *  path is judged as changed. Protected folders are small: a merge usually reads a handful. */
+const READS_PER_MERGE = 1024;
+const READS_PER_RUN = 200_000;
+
+/** The clean-merge check for one run (what watched-changes.ts calls), sharing the run's read budget. */
+export function cleanMerger(
+  shadow: Shadow,
+  reader: ObjectReader,
+): (a: string, b: string, paths: readonly string[]) => Promise<Array<string | null | undefined>> {
+  const run = { left: READS_PER_RUN };
+  return async (a, b, paths) => {
+    const budget = { left: Math.min(READS_PER_MERGE, run.left) };
+    const start = budget.left;
+    try {
+      return await cleanMergeIds(shadow, reader, a, b, paths, budget);
+    } finally {
+      run.left -= start - Math.max(budget.left, 0);
+    }
+  };
+}
 
 /**
  * For each of `paths`, the id of the entry there in the clean merge of `a` and `b` (null: absent),
@@ -24,12 +44,13 @@ const TREE_READ_BUDGET = 4096;
  * (a rename into it), or cannot be computed (an old git without --write-tree, a missing object, a timeout): such
  * a path is judged as changed.
  */
-export async function cleanMergeIds(
+async function cleanMergeIds(
   shadow: Shadow,
   reader: ObjectReader,
   a: string,
   b: string,
   paths: readonly string[],
+  budget: { left: number },
 ): Promise<Array<string | null | undefined>> {
   const unknown = paths.map(() => undefined);
   if (!OBJECT_ID.test(a) || !OBJECT_ID.test(b)) return unknown;
@@ -52,7 +73,6 @@ export async function cleanMergeIds(
   const [tree = '', ...conflicted] = out.split('\0').filter((s) => s !== '');
   if (!OBJECT_ID.test(tree) || !bases.length) return unknown;
   const oidBytes = a.length === 64 ? 32 : 20;
-  const budget = { left: TREE_READ_BUDGET };
   const inConflict = (p: string): boolean => conflicted.some((f) => f === p || f.startsWith(`${p}/`));
   return Promise.all(
     paths.map(async (p) => {
