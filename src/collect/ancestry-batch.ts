@@ -25,6 +25,8 @@ const key = (m: Move): string => `${m.old} ${m.new}`;
 
 /** The listing of a second pass, at most (about a million commits): beyond, git is asked per update. */
 const SECOND_LISTING_BYTES = 96 * 1024 * 1024;
+/** Fewer updates left than this are asked one by one (a rewind or two must not list the whole history). */
+const SECOND_PASS_FROM = 64;
 
 /** The pushed commits (reachable from `tips`, not from `known`) and their parents. */
 async function pushedParents(
@@ -79,8 +81,8 @@ export async function fastForwards(
   let ask = walkBack(pending, parents, budget, answers);
   // That listing stops at every old tip, so an update whose history runs through another update's
   // old tip (a stack of branches, each a commit ahead of the next) is not found in it: listed again,
-  // bounded only by the tips that no update starts from.
-  if (ask.length) {
+  // bounded only by the tips that no update starts from. Worth it only for many such updates.
+  if (ask.length >= SECOND_PASS_FROM) {
     const olds = new Set(pending.map((m) => m.old));
     const again = await pushedParents(
       shadow,
