@@ -23,16 +23,33 @@ export interface Move {
 
 const key = (m: Move): string => `${m.old} ${m.new}`;
 
+/** The listing of a second pass, at most (about a million commits): beyond, git is asked per update. */
+const SECOND_LISTING_BYTES = 96 * 1024 * 1024;
+/** Fewer updates left than this are asked one by one (a rewind or two must not list the whole history). */
+const SECOND_PASS_FROM = 64;
+
 /** The pushed commits (reachable from `tips`, not from `known`) and their parents. */
-async function pushedParents(shadow: Shadow, tips: string[], known: string[]): Promise<Map<string, string[]>> {
+async function pushedParents(
+  shadow: Shadow,
+  tips: string[],
+  known: string[],
+  maxBytes?: number,
+): Promise<Map<string, string[]>> {
   const parents = new Map<string, string[]>();
   if (!tips.length) return parents;
-  const r = await runGit(['rev-list', '--parents', '--ignore-missing', '--stdin'], {
-    gitDir: shadow.gitDir,
-    input: `${[...tips, ...known.map((k) => `^${k}`)].join('\n')}\n`,
-    okCodes: [128],
-    timeoutMs: 120_000,
-  });
+  let r;
+  try {
+    r = await runGit(['rev-list', '--parents', '--ignore-missing', '--stdin'], {
+      gitDir: shadow.gitDir,
+      input: `${[...tips, ...known.map((k) => `^${k}`)].join('\n')}\n`,
+      okCodes: [128],
+      timeoutMs: 120_000,
+      ...(maxBytes ? { maxBytes } : {}),
+    });
+  } catch (err) {
+    if (maxBytes) return parents; // too long a listing: git is asked per update
+    throw err;
+  }
   if (r.code !== 0) return parents; // cannot tell here: git is asked per update
   for (const line of r.stdout.toString('latin1').split('\n')) {
     const [oid, ...rest] = line.split(' ');
@@ -60,14 +77,44 @@ export async function fastForwards(
     [...new Set(pending.map((m) => m.new))],
     [...new Set([...known, ...pending.map((m) => m.old)])],
   );
-  let budget = VISIT_BUDGET;
-  const ask: Move[] = [];
-  for (const m of pending) {
+  const budget = { left: VISIT_BUDGET };
+  let ask = walkBack(pending, parents, budget, answers);
+  // That listing stops at every old tip, so an update whose history runs through another update's
+  // old tip (a stack of branches, each a commit ahead of the next) is not found in it: listed again,
+  // bounded only by the tips that no update starts from. Worth it only for many such updates.
+  if (ask.length >= SECOND_PASS_FROM) {
+    const olds = new Set(pending.map((m) => m.old));
+    const again = await pushedParents(
+      shadow,
+      [...new Set(ask.map((m) => m.new))],
+      known.filter((k) => !olds.has(k)),
+      SECOND_LISTING_BYTES,
+    );
+    ask = walkBack(ask, again, budget, answers);
+  }
+  if (ask.length > maxQueries)
+    throw new ExpectedError(
+      `${ask.length} protected ref updates in this push need a history check each, over gitguard's limit of ${MAX_ANCESTRY_QUERIES} per push`,
+      `push the protected refs in smaller groups (at most ${MAX_ANCESTRY_QUERIES} at a time)`,
+    );
+  for (const m of ask) answers.set(key(m), await isAncestor(shadow, m.old, m.new));
+  return answers;
+}
+
+/** Records the moves whose old tip is found walking back from the new one through `parents`; returns the rest. */
+function walkBack(
+  moves: Move[],
+  parents: Map<string, string[]>,
+  budget: { left: number },
+  answers: Map<string, boolean | undefined>,
+): Move[] {
+  const rest: Move[] = [];
+  for (const m of moves) {
     const seen = new Set<string>([m.new]);
     const stack = [m.new];
     let found = m.old === m.new;
-    while (!found && stack.length && budget > 0) {
-      budget -= 1;
+    while (!found && stack.length && budget.left > 0) {
+      budget.left -= 1;
       for (const p of parents.get(stack.pop()!) ?? []) {
         if (p === m.old) found = true;
         else if (!seen.has(p)) {
@@ -77,15 +124,9 @@ export async function fastForwards(
       }
     }
     if (found) answers.set(key(m), true);
-    else ask.push(m);
+    else rest.push(m);
   }
-  if (ask.length > maxQueries)
-    throw new ExpectedError(
-      `${ask.length} protected ref updates in this push need a history check each, over gitguard's limit of ${MAX_ANCESTRY_QUERIES} per push`,
-      `push the protected refs in smaller groups (at most ${MAX_ANCESTRY_QUERIES} at a time)`,
-    );
-  for (const m of ask) answers.set(key(m), await isAncestor(shadow, m.old, m.new));
-  return answers;
+  return rest;
 }
 
 type Ask = (ancestor: string, oid: string) => Promise<boolean | undefined>;

@@ -1,7 +1,7 @@
 // Sets up the one walk over history that every per-commit rule (and `gitguard verify`) consumes:
 // the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
 // rules run, the trust collector that attaches policies and verdicts to each commit.
-import { cleanMergeIds } from '../collect/clean-merge.js';
+import { cleanMerger } from '../collect/clean-merge.js';
 import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { loadUserKeys, readKeyFile } from '../collect/user-keys.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
@@ -251,9 +251,7 @@ export async function openHistory(
       rootFound ??= resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
       return !(await rootFound);
     };
-    collector.setScope(trustRoot, watched, batchedDescends(shadow), (a, b, paths) =>
-      cleanMergeIds(shadow, a, b, paths),
-    );
+    collector.setScope(trustRoot, watched, batchedDescends(shadow), cleanMerger(shadow, reader));
     const active = collector;
     collectors.push(active);
     async function* batches(): AsyncGenerator<CommitFacts[]> {
