@@ -4,11 +4,8 @@
 // OpenSSH 9.2 running ssh-keygen -Y find-principals / verify), and for G the same principal and key.
 // The expected letters are the facts measured on git 2.39.5 + OpenSSH 9.2p1; if git's answer
 // changes, the fact fails first.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllowedSigners } from '../../src/collect/signatures/allowed-signers.js';
 import { parseSshPublicKey } from '../../src/collect/signatures/ssh-key.js';
-import { verifySshSignature } from '../../src/collect/signatures/sshsig.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import {
   catCommit,
@@ -20,6 +17,7 @@ import {
   writeAllowedSigners,
   writeCommitObject,
   type SshTestKey,
+  ourSshVerdict,
 } from '../helpers/ssh.js';
 import { caLine, issueCert } from '../helpers/ssh-cert.js';
 
@@ -225,14 +223,7 @@ beforeAll(() => {
 
 afterAll(() => cleanupTemp());
 
-function ours(c: Case) {
-  const split = splitCommit(catCommit(repo, c.oid));
-  const signers = parseAllowedSigners(readFileSync(c.signers, 'utf8'), c.signers, { onInvalid: () => undefined });
-  return verifySshSignature(split.payload, split.signature, signers, {
-    at: split.committerTime,
-    identity: split.committerEmail,
-  });
-}
+const ours = (c: Case): ReturnType<typeof ourSshVerdict> => ourSshVerdict(repo, c.oid, c.signers);
 
 describe('certificate signatures: verifySshSignature agrees with git %G?', () => {
   test.each(Object.keys(EXPECTED))('%s', (name) => {

@@ -2,9 +2,7 @@
 // state, and for each the letter we compute must be the letter `git log --format=%G?` prints with
 // the same allowed-signers file (git 2.39 running OpenSSH's ssh-keygen). The expected letters are
 // the facts measured on git 2.39.5 + OpenSSH 9.2p1; if git's answer changes, the fact fails first.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllowedSigners } from '../../src/collect/signatures/allowed-signers.js';
 import { verifySshSignature } from '../../src/collect/signatures/sshsig.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import {
@@ -24,6 +22,7 @@ import {
   type CraftedKey,
   type SshKeyType,
   type SshTestKey,
+  ourSshVerdict,
 } from '../helpers/ssh.js';
 
 const KEY_TYPES: SshKeyType[] = ['ed25519', 'ecdsa-256', 'ecdsa-384', 'ecdsa-521', 'rsa'];
@@ -226,14 +225,7 @@ beforeAll(() => {
 
 afterAll(() => cleanupTemp());
 
-function ours(c: Case) {
-  const split = splitCommit(catCommit(repo, c.oid));
-  const signers = parseAllowedSigners(readFileSync(c.signers, 'utf8'), c.signers, { onInvalid: () => undefined });
-  return verifySshSignature(split.payload, split.signature, signers, {
-    at: split.committerTime,
-    identity: split.committerEmail,
-  });
-}
+const ours = (c: Case): ReturnType<typeof ourSshVerdict> => ourSshVerdict(repo, c.oid, c.signers);
 
 describe('verifySshSignature agrees with git %G?, commit by commit', () => {
   test.each(Object.keys(EXPECTED))('%s', (name) => {

@@ -3,11 +3,12 @@
 // take a commit object apart and put a forged one back.
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
-// security keys, odd reserved fields). Built with node:crypto, judged by git + ssh-keygen.
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRepo } from './repo.js';
+import { parseAllowedSigners } from '../../src/collect/signatures/allowed-signers.js';
+import { verifySshSignature } from '../../src/collect/signatures/sshsig.js';
 import { commitArgs, type SeriesCommit } from './commit-series.js';
 
 export type SshKeyType = 'ed25519' | 'ecdsa-256' | 'ecdsa-384' | 'ecdsa-521' | 'rsa';
@@ -349,4 +350,16 @@ export function craftSshSignature(
   ]);
   const b64 = blob.toString('base64').replace(/.{70}/g, '$&\n').replace(/\n$/, '');
   return `-----BEGIN SSH SIGNATURE-----\n${b64}\n-----END SSH SIGNATURE-----\n`;
+}
+
+/** gitguard's verdict on a commit's SSH signature under an allowed-signers file, at the committer
+ *  time and for the committer's e-mail, as git asks ssh-keygen: what the differential tests compare
+ *  with gitSignatureInfo. */
+export function ourSshVerdict(repo: TestRepo, oid: string, signersFile: string): ReturnType<typeof verifySshSignature> {
+  const split = splitCommit(catCommit(repo, oid));
+  const signers = parseAllowedSigners(readFileSync(signersFile, 'utf8'), signersFile, { onInvalid: () => undefined });
+  return verifySshSignature(split.payload, split.signature, signers, {
+    at: split.committerTime,
+    identity: split.committerEmail,
+  });
 }
