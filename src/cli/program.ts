@@ -56,7 +56,7 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .option('--max-findings <n>', 'findings kept in full per rule', (v) => Number.parseInt(v, 10), 100)
     .option(
       '--server',
-      'judge the repository as a server (receive.* settings, pre-receive hook); implied for a bare repository',
+      'judge the repository as a server (receive.* settings, pre-receive hook); implied for a bare repository that is not a mirror clone',
     )
     .option('--git <path>', 'the git program to run and to judge for the client threat (default: git on PATH)')
     .option('--trust-root <commit>', 'audit commits from this one on; it is trusted by its own policy')
@@ -72,7 +72,7 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
       '--no-ledger',
       'do not record protected tips in .git/gitguard/ledger.json (recorded once the history and signature rules pass)',
     )
-    .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
+    .option('--no-cache', 'do not read or write the signature cache and the walk checkpoint in .git/gitguard/')
     .option('--no-color', 'never colour the text report')
     .option('-v, --verbose', 'list every kept finding, also under passing rules')
     .option(
@@ -136,7 +136,7 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
       `
 Each line: <commit id> <letter> <signer> <status>:<detail>
   letter: git's %G? (G good, B bad, U unknown signer, X expired signature, Y expired key, R revoked key, E cannot check, N none)
-  status: authorized, goodlisted, forge, unsigned, bad, cannot-check, unknown-signer, key-invalid, retired, impersonation, unjudged
+  status: authorized, goodlisted, forge, unsigned, bad, cannot-check, unknown-signer, key-invalid, retired, impersonation, no-policy, unjudged
 
 Examples:
   gitguard verify                                  HEAD's history under .gitguard/policy.yml

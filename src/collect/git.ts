@@ -142,7 +142,7 @@ export function assertGitRuns(): Promise<void> {
     return versionOutput(file, ['--version']).then((out) => {
       if (!out) return assertGitRunsAlone(bin); // could not start: spawn's own reason
       const why = out.timedOut
-        ? `it did not finish within ${childTimeoutMs(30_000) / 1000} s`
+        ? `it did not finish within ${childTimeoutMs(30_000) / 1000} s (GITGUARD_TIMEOUT)`
         : notAGit(out.code, out.text, out.errText);
       if (why) throw gitDidNotRun(bin, why);
     });

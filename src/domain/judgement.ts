@@ -36,8 +36,9 @@ export interface Judgement {
   forge?: Forge;
 }
 
-// Best first: a commit is judged by the parent policy that thinks best of it.
-const RANK: TrustStatus[] = [
+// Every status, best first: a commit is judged by the parent policy that thinks best of it
+// (`verify --help` lists them all; a test keeps it so).
+export const TRUST_STATUSES: readonly TrustStatus[] = [
   'authorized',
   'goodlisted',
   'forge',
@@ -253,7 +254,7 @@ export function judge(commit: TrustedCommit): Judgement {
       commit.trust.mode === 'none' && ver.verdict.letter !== 'N'
         ? { status: 'unjudged' as const, detail: 'no policy and no keys to check against', verdict: ver.verdict }
         : judgeOne(commit, ver);
-    if (!best || RANK.indexOf(j.status) < RANK.indexOf(best.status)) best = j;
+    if (!best || TRUST_STATUSES.indexOf(j.status) < TRUST_STATUSES.indexOf(best.status)) best = j;
   }
   return (
     best ?? { status: 'unjudged', detail: 'no verification', verdict: { letter: 'N', format: 'none', identities: [] } }

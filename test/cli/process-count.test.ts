@@ -82,7 +82,9 @@ describe('git --version', () => {
     for (const round of [1, 2]) {
       const r = await runMain(['audit', '-C', repo.dir, '--no-ledger', '--git', hang], { env });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^gitguard: git at .* did not run: it did not finish within 1 s; pass --git PATH/);
+      expect(r.stderr).toMatch(
+        /^gitguard: git at .* did not run: it did not finish within 1 s \(GITGUARD_TIMEOUT\); pass --git PATH/,
+      );
       expect(readFileSync(join(git.dir, 'hung'), 'utf8').split('\n').filter(Boolean)).toHaveLength(round);
     }
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain, stderrLines, type JsonReport } from '../helpers/cli.js';
+import { TRUST_STATUSES } from '../../src/domain/judgement.js';
 import { validator } from '../report/sarif-schema.js';
 
 afterAll(cleanupTemp);
@@ -197,4 +198,10 @@ describe('--help', () => {
       expect(r.stdout).toMatch(/Examples:|gitguard baseline write \.gitguard-baseline\.json/);
     },
   );
+});
+
+test('gitguard verify --help names every status a verdict can have', async () => {
+  const r = await runMain(['verify', '--help']);
+  const listed = /^ {2}status: (.*)$/m.exec(r.stdout)?.[1]?.split(', ');
+  expect([...(listed ?? [])].sort()).toEqual([...TRUST_STATUSES].sort());
 });
