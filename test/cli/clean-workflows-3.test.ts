@@ -190,7 +190,9 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
     });
 
     test('.husky/pre-push running gitguard passes, and the push of an unsigned commit is refused through it', async () => {
-      put(join(r.dir, '.husky', 'pre-push'), { text: `npx lint-staged || true\n${GITGUARD_LINE}` });
+      // Another tool first, whose failure the hook ignores (its local binary, not `npx`, which may go to
+      // the npm registry: a push here must not depend on the network).
+      put(join(r.dir, '.husky', 'pre-push'), { text: `./node_modules/.bin/lint-staged || true\n${GITGUARD_LINE}` });
       r.commit('husky set up', { 'README.md': 'app\n' });
       const { installed, disabled } = await hookRules(r);
       expect(installed.outcome).toBe('pass');
