@@ -102,6 +102,8 @@ function pieces(out: Buffer, rand: () => number): Buffer[] {
 // (GITGUARD_SCAN_SEED, GITGUARD_SCAN_HISTORIES), for as long as asked.
 const FIRST_SEED = Number(process.env.GITGUARD_SCAN_SEED ?? 1);
 const HISTORIES = Number(process.env.GITGUARD_SCAN_HISTORIES ?? 3);
+/** The fixed seeds are chosen to reach repeated blobs and leaks; a random one may reach neither. */
+const FIXED_SEEDS = process.env.GITGUARD_SCAN_SEED === undefined;
 
 describe('a deferred log reader gives the facts of reading every chunk in turn', () => {
   for (const seed of Array.from({ length: HISTORIES }, (_, i) => FIRST_SEED + i)) {
@@ -169,9 +171,11 @@ describe('a deferred log reader gives the facts of reading every chunk in turn',
       }
       expect(overlapped.facts).toEqual(direct.facts);
       expect([...overlapped.binaries]).toEqual([...direct.binaries]);
-      // The case reaches what the deferred path replays.
-      expect(direct.facts.skipped.repeated).toBeGreaterThan(0);
-      expect(direct.facts.leaks.length).toBeGreaterThan(0);
+      // The case reaches what the deferred path replays (the fixed seeds do; a random one may not).
+      if (FIXED_SEEDS) {
+        expect(direct.facts.skipped.repeated).toBeGreaterThan(0);
+        expect(direct.facts.leaks.length).toBeGreaterThan(0);
+      }
 
       // And the scan itself, two logs at a time or one, gives the same facts (the binaries told
       // from oversized ones by their sizes afterwards: all small here).
