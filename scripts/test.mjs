@@ -8,24 +8,10 @@
 // test passed. The layer check is a lint (`npm run lint`). Arguments go to jest:
 // `npm test -- test/cli/init.test.ts`.
 import { spawn } from 'node:child_process';
+import { printCaptured, runCaptured } from './captured.mjs';
 
-/** `npm run -s <script>`: its exit code and everything it printed. */
-function npmRun(script) {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => out.push(c));
-    child.on('error', (err) => resolve({ script, code: 1, text: `${err.message}\n` }));
-    child.on('close', (code, signal) =>
-      resolve({ script, code: code ?? (signal ? 1 : 0), text: Buffer.concat(out).toString('utf8') }),
-    );
-  });
-}
-
-function print(r) {
-  process.stdout.write(`> npm run ${r.script}: ${r.code === 0 ? 'ok' : `failed (exit ${r.code})`}\n${r.text}`);
-}
+/** `npm run -s <script>`, its output held back. */
+const npmRun = (script) => runCaptured(`npm run ${script}`, 'npm', ['run', '-s', script]);
 
 /** jest with the given arguments, its output streamed as is; resolves to its exit code. */
 function jest(args) {
@@ -42,12 +28,12 @@ function jest(args) {
 
 const typecheck = npmRun('typecheck');
 const build = await npmRun('build');
-print(build);
+printCaptured(build);
 if (build.code !== 0) {
-  print(await typecheck);
+  printCaptured(await typecheck);
   process.exit(build.code);
 }
 const tests = await jest(process.argv.slice(2));
 const types = await typecheck;
-print(types);
+printCaptured(types);
 process.exit(tests !== 0 ? tests : types.code);

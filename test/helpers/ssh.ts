@@ -363,3 +363,14 @@ export function ourSshVerdict(repo: TestRepo, oid: string, signersFile: string):
     identity: split.committerEmail,
   });
 }
+
+/** The differential check on one commit: git and gitguard both give `expected`, and on a good
+ *  signature the same key and principal; a verdict that is not G says why. */
+export function expectSshVerdictAsGit(repo: TestRepo, oid: string, signersFile: string, expected: string): void {
+  const git = gitSignatureInfo(repo, oid, signersFile);
+  const v = ourSshVerdict(repo, oid, signersFile);
+  expect({ git: git.letter, ours: v.letter }).toEqual({ git: expected, ours: expected });
+  if (git.letter === 'G' || git.letter === 'U') expect(v.signer).toBe(git.key);
+  if (git.letter === 'G') expect(v.identities).toContain(git.signer);
+  if (v.letter !== 'G') expect(v.reason).toBeTruthy();
+}
