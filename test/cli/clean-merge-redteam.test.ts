@@ -6,7 +6,7 @@
 // workflow to that content, so the merge must count as a change there.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { makeRepo, cleanupTemp, personEnv, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 
@@ -27,17 +27,7 @@ beforeAll(() => {
 function as(r: TestRepo, who: SshTestKey, email: string, args: string[]): string {
   tick += 1;
   const date = new Date(Date.UTC(2024, 0, 1) + tick * 60_000).toISOString();
-  const name = email.split('@')[0]!;
-  r.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${who.path}`, ...args], {
-    env: {
-      GIT_AUTHOR_DATE: date,
-      GIT_COMMITTER_DATE: date,
-      GIT_AUTHOR_NAME: name,
-      GIT_AUTHOR_EMAIL: email,
-      GIT_COMMITTER_NAME: name,
-      GIT_COMMITTER_EMAIL: email,
-    },
-  });
+  r.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${who.path}`, ...args], { env: personEnv(email, date) });
   return r.head();
 }
 const commit = (r: TestRepo, who: SshTestKey, email: string, files: Record<string, string>, msg = 'change'): string => {

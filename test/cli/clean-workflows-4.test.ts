@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { join } from 'node:path';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { makeRepo, cleanupTemp, personEnv, type TestRepo } from '../helpers/repo.js';
 import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { gitSshVerifyArgs, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { caLine, issueCert, type CertOptions } from '../helpers/ssh-cert.js';
@@ -36,17 +36,7 @@ function signedBy(r: TestRepo, key: SshTestKey, email: string, message: string, 
   r.run(['add', '-A']);
   tick += 1;
   const date = new Date(Date.UTC(2024, 0, 1) + tick * 60_000).toISOString();
-  const name = email.split('@')[0]!;
-  r.run(['-c', 'gpg.format=ssh', 'commit', '-q', `-S${key.path}`, '-m', message], {
-    env: {
-      GIT_AUTHOR_DATE: date,
-      GIT_COMMITTER_DATE: date,
-      GIT_AUTHOR_NAME: name,
-      GIT_AUTHOR_EMAIL: email,
-      GIT_COMMITTER_NAME: name,
-      GIT_COMMITTER_EMAIL: email,
-    },
-  });
+  r.run(['-c', 'gpg.format=ssh', 'commit', '-q', `-S${key.path}`, '-m', message], { env: personEnv(email, date) });
   return r.head();
 }
 
@@ -373,14 +363,7 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
   /** git signing with `who`'s key as `email` (author and committer), at `iso`. */
   const as = (who: SshTestKey, email: string, iso: string) => ({
     args: ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${who.path}`],
-    env: {
-      GIT_AUTHOR_DATE: iso,
-      GIT_COMMITTER_DATE: iso,
-      GIT_AUTHOR_NAME: email.split('@')[0]!,
-      GIT_AUTHOR_EMAIL: email,
-      GIT_COMMITTER_NAME: email.split('@')[0]!,
-      GIT_COMMITTER_EMAIL: email,
-    },
+    env: personEnv(email, iso),
   });
   /** A commit GitHub makes (committer GitHub, web-flow signed), authored by `author`. */
   const github = (r: TestRepo, iso: string, args: string[], author: string): string => {

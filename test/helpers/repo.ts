@@ -48,6 +48,19 @@ export function tempDir(prefix = 'gitguard-test-'): string {
   return d;
 }
 
+/** git's environment for a commit by `email` (author and committer, named by its local part) at `iso`. */
+export function personEnv(email: string, iso: string): NodeJS.ProcessEnv {
+  const name = email.split('@')[0]!;
+  return {
+    GIT_AUTHOR_DATE: iso,
+    GIT_COMMITTER_DATE: iso,
+    GIT_AUTHOR_NAME: name,
+    GIT_AUTHOR_EMAIL: email,
+    GIT_COMMITTER_NAME: name,
+    GIT_COMMITTER_EMAIL: email,
+  };
+}
+
 export function pinnedEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
