@@ -1,11 +1,13 @@
 // Refs that hold no branch of code, judged by what they are when every ref is walked (--all) and
-// when a push reaches the server hook: refs/stash (git stash's WIP, index and untracked commits,
-// which git never signs: local scratch) and refs/notes/* (git notes commits, which git cannot sign;
-// their trees hold notes about other objects). Anything that is not what its name says is judged as
-// a branch: a stash not of git's shape, a notes history with a file that is not a note or a commit
-// that descends from a branch. A branch never loses its walk: commits a branch reaches are walked
-// with it, so nothing a note or a stash holds can enter a branch unjudged.
+// when a push reaches the hooks: refs/stash (git stash's WIP, index and untracked commits, which git
+// never signs: local scratch), refs/notes/* (git notes commits, which git cannot sign; their trees
+// hold notes about other objects) and a forge's refs (forge-refs.ts: proposals not yet merged, and
+// commits a forge keeps around). Anything that is not what its name says is judged as a branch: a
+// stash not of git's shape, a notes history with a file that is not a note or a commit that descends
+// from a branch, a forge ref of another shape or naming no commit. A branch never loses its walk:
+// commits a branch reaches are walked with it, so nothing these refs hold can enter a branch unjudged.
 import { gitText } from './git.js';
+import { forgeRefFamily, isForgeRefName } from './forge-refs.js';
 
 export interface RefTip {
   name: string;
@@ -24,8 +26,8 @@ export interface MetadataSplit {
 
 const isStashRef = (name: string): boolean => name === 'refs/stash';
 const isNotesRef = (name: string): boolean => name.startsWith('refs/notes/');
-/** A ref whose commits the signature rules do not judge, so none of them counts as judged. */
-export const isMetadataRef = (name: string): boolean => isStashRef(name) || isNotesRef(name);
+/** A ref whose commits the signature rules may not judge, so none of them counts as judged. */
+export const isMetadataRef = (name: string): boolean => isStashRef(name) || isNotesRef(name) || isForgeRefName(name);
 
 const opts = (gitDir: string, input?: string) => ({ gitDir, timeoutMs: 120_000, ...(input ? { input } : {}) });
 
@@ -110,7 +112,8 @@ async function notesOnly(gitDir: string, notes: string[], others: string[], hexL
 
 /**
  * The tips to walk for `refs` (every ref, tags peeled; refs/replace/* already left out): a stash of
- * git's shape by the commit it was made on, notes refs left out when they hold notes alone.
+ * git's shape by the commit it was made on, notes refs left out when they hold notes alone, a forge's
+ * refs of their family's shape left out.
  * `alsoWalked` are further tips a notes history must not reach (the other tips of a push).
  */
 export async function splitMetadataRefs(
@@ -122,8 +125,9 @@ export async function splitMetadataRefs(
   const tips = new Set<string>();
   const notes: RefTip[] = [];
   const said: string[] = [];
+  const forge = new Map<string, number>(); // refs left out per forge family
   // A pushed id's type is not known yet: asked of git for the candidates alone.
-  const untyped = refs.filter((r) => r.type === undefined && (isNotesRef(r.name) || isStashRef(r.name)));
+  const untyped = refs.filter((r) => r.type === undefined && isMetadataRef(r.name));
   const types = new Map<string, string>();
   if (untyped.length) {
     const out = await gitText(
@@ -137,7 +141,9 @@ export async function splitMetadataRefs(
   }
   for (const r of refs) {
     const commit = (r.type ?? types.get(r.oid)) === 'commit';
-    if (commit && isNotesRef(r.name)) notes.push(r);
+    const family = commit ? forgeRefFamily(r.name, r.oid) : undefined;
+    if (family) forge.set(family.label, (forge.get(family.label) ?? 0) + 1);
+    else if (commit && isNotesRef(r.name)) notes.push(r);
     else if (commit && isStashRef(r.name)) {
       const base = await stashBase(gitDir, r.oid).catch(() => undefined);
       tips.add(base ?? r.oid);
@@ -149,6 +155,11 @@ export async function splitMetadataRefs(
     if (await onlyNotes(gitDir, noteTips, [...tips, ...alsoWalked], hexLength))
       said.push(`${notes.length} notes ref${notes.length === 1 ? '' : 's'} (notes alone)`);
     else for (const t of noteTips) tips.add(t);
+  }
+  if (forge.size) {
+    const count = [...forge.values()].reduce((a, b) => a + b, 0);
+    const each = [...forge].map(([label, n]) => `${label}: ${n}`).join(', ');
+    said.push(`${count} forge ref${count === 1 ? '' : 's'} (${each})`);
   }
   return { tips: [...tips], leftOut: said.length ? `left out: ${said.join(', ')}` : '' };
 }

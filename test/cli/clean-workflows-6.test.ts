@@ -1,0 +1,221 @@
+// Sixth round of clean set-ups that must pass (see clean-workflows.test.ts to -5): a forge's own refs.
+// A `git clone --mirror` of a GitHub or GitLab repository holds every pull request's head and
+// GitHub's test merge of it (refs/pull/<n>/head and /merge: contributors' commits, unsigned, and
+// GitHub's), GitLab's merge requests, keep-around, deployment and pipeline refs: --all walked them as
+// branches and failed commits-signed, and the server hook refused a `git push --mirror` of such a
+// mirror. Proposals are not the project's history until a branch merges them. Each case keeps a twin
+// that still fails: a branch named like them, a ref of another shape, a branch that merges one.
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, personEnv, tempDir, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
+import { runMain, parseJson, resultOf, stderrLines, type JsonReport } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+beforeAll(() => {
+  alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-clean6-')), 'ed25519', 'alice');
+});
+afterAll(cleanupTemp);
+
+const RULES = [
+  'commits-signed',
+  'signatures-valid',
+  'signers-authorized',
+  'signer-matches-committer',
+  'policy-changes-authorized',
+  'protected-paths-changed-by-maintainers',
+  'protected-refs-not-rewritten',
+  'protected-refs-present',
+  'tags-not-moved',
+  'tags-signed',
+  'trust-root-in-history',
+  'secrets-not-in-history',
+];
+
+const audit = async (r: TestRepo, dir: string, extra: string[] = []) => {
+  const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', RULES.join(','), ...extra], {
+    env: r.env,
+  });
+  return { code: res.code, report: parseJson(res) };
+};
+/** The rules that fail or warn (the ledger rules are not-applicable before a first audit records one). */
+const failing = (report: JsonReport): string[] =>
+  RULES.filter((id) => !['pass', 'not-applicable'].includes(resultOf(report, id).outcome));
+const unsignedIds = (report: JsonReport): string[] =>
+  resultOf(report, 'commits-signed')
+    .findings.map((f) => f.commit!)
+    .sort();
+
+const BOB = personEnv('bob@contributor.example', '2024-02-01T00:00:00Z');
+const GITHUB = { GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
+
+interface Forge {
+  r: TestRepo;
+  /** The forge's bare repository, its refs as GitHub and GitLab keep them. */
+  forge: string;
+  /** bob's unsigned pull request commit and the forge's unsigned test merge of it. */
+  pr: string;
+  merge: string;
+}
+
+/**
+ * alice's governed project on a forge: main and a signed tag, and bob's pull request (unsigned, on
+ * no branch) under every family of forge ref a mirror clone copies.
+ */
+function forgeRepo(): Forge {
+  const r = sshSigningRepo(alice);
+  r.commit('work', { 'src/a.txt': 'a\n' });
+  r.run(['tag', '-m', 'v1', 'v1']);
+  r.run(['checkout', '-q', '-b', 'bob']);
+  r.write({ 'src/b.txt': 'b\n' });
+  r.run(['add', '-A']);
+  r.run(['commit', '-q', '--no-gpg-sign', '-m', "bob's proposal"], { env: { ...r.env, ...BOB } });
+  const pr = r.head();
+  r.run(['checkout', '-q', 'main']);
+  r.run(['branch', '-q', '-D', 'bob']);
+  const merge = r.run(['commit-tree', '-p', 'main', '-p', pr, '-m', `Merge ${pr} into main`, `${pr}^{tree}`], {
+    env: { ...r.env, ...GITHUB },
+  });
+  const forge = join(tempDir(), 'forge.git');
+  r.run(['init', '-q', '--bare', forge]);
+  r.run(['push', '-q', forge, 'main', 'v1']);
+  const refs: Record<string, string> = {
+    'refs/pull/1/head': pr,
+    'refs/pull/1/merge': merge,
+    'refs/merge-requests/7/head': pr,
+    'refs/merge-requests/7/merge': merge,
+    'refs/merge-requests/7/train': merge,
+    [`refs/keep-around/${pr}`]: pr,
+    'refs/environments/review-bob/deployments/3': pr,
+    'refs/pipelines/42': merge,
+    'refs/pull-requests/5/from': pr,
+    'refs/pull-requests/5/merge': merge,
+    'refs/changes/45/12345/1': pr,
+  };
+  r.run(['push', '-q', forge, ...Object.entries(refs).map(([ref, oid]) => `${oid}:${ref}`)]);
+  return { r, forge, pr, merge };
+}
+
+const mirrorOf = (f: Forge): string => {
+  const dir = join(tempDir(), 'mirror.git');
+  f.r.run(['clone', '-q', '--mirror', f.forge, dir]);
+  return dir;
+};
+
+describe('a mirror clone of a forge repository under --all', () => {
+  let f: Forge;
+  beforeAll(() => {
+    f = forgeRepo();
+  });
+
+  test('pull and merge request refs are left out and named: every rule passes, verify --all too', async () => {
+    const mirror = mirrorOf(f);
+    expect(tryGit(f.r, ['for-each-ref', '--format=%(refname)', 'refs/pull/'], mirror).stdout).toMatch(/refs\/pull\/1/);
+    const first = await audit(f.r, mirror, ['--all']);
+    expect(failing(first.report)).toEqual([]);
+    expect(first.code).toBe(0);
+    expect(first.report.scope.description).toMatch(
+      /left out: 11 forge refs \(refs\/changes\/\*: 1, refs\/environments\/\*: 1, refs\/keep-around\/\*: 1, refs\/merge-requests\/\*: 3, refs\/pipelines\/\*: 1, refs\/pull-requests\/\*: 2, refs\/pull\/\*: 2\)/,
+    );
+    // The ledger recorded, a second audit judges the protected refs against it.
+    expect(failing((await audit(f.r, mirror, ['--all'])).report)).toEqual([]);
+    const verify = await runMain(['verify', '-C', mirror, '--all', '--no-cache'], { env: f.r.env });
+    expect(verify.code).toBe(0);
+  });
+
+  test('twin: a branch named pull/1/head, and forge-like refs of another shape, are walked as branches and fail', async () => {
+    const mirror = mirrorOf(f);
+    const other = f.r.commit('another', { 'src/c.txt': 'c\n' }, ['--no-gpg-sign']);
+    f.r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    f.r.run(['push', '-q', mirror, `${other}:refs/heads/pull/1/head`]);
+    expect(unsignedIds((await audit(f.r, mirror, ['--all'])).report)).toEqual([other]);
+    tryGit(f.r, ['update-ref', '-d', 'refs/heads/pull/1/head'], mirror);
+    for (const ref of [
+      `refs/keep-around/${f.merge}`, // named for another commit than the one it holds
+      'refs/changes/12/12345/2', // not in its change's folder
+      'refs/pull/1/heads', // a name no forge gives
+      'refs/pull/01/head',
+    ]) {
+      expect(tryGit(f.r, ['update-ref', ref, other], mirror).code).toBe(0);
+      expect(unsignedIds((await audit(f.r, mirror, ['--all'])).report)).toEqual([other]);
+      expect(tryGit(f.r, ['update-ref', '-d', ref], mirror).code).toBe(0);
+    }
+  });
+
+  test("twin: a branch that merges the pull request has bob's unsigned commit judged with it", async () => {
+    const mirror = mirrorOf(f);
+    f.r.run(['fetch', '-q', mirror, 'refs/pull/1/head']);
+    f.r.run(['merge', '-q', '--no-ff', '-m', 'merge #1', 'FETCH_HEAD']);
+    f.r.run(['push', '-q', '-f', mirror, 'HEAD:refs/heads/main']);
+    f.r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    expect(unsignedIds((await audit(f.r, mirror, ['--all'])).report)).toEqual([f.pr]);
+  });
+});
+
+describe('git push --mirror of such a mirror to a governed server, and through the pre-push hook', () => {
+  let f: Forge;
+  beforeAll(() => {
+    f = forgeRepo();
+  });
+  /** A bare server holding main and v1 from alice, with gitguard's pre-receive hook. */
+  async function served(): Promise<string> {
+    const server = join(tempDir(), 'server.git');
+    f.r.run(['init', '-q', '--bare', server]);
+    f.r.run(['push', '-q', server, 'main', 'v1']);
+    expect((await runMain(['hook', 'install', '--server', '-C', server], { env: f.r.env })).code).toBe(0);
+    return server;
+  }
+  const has = (dir: string, ref: string): boolean => tryGit(f.r, ['rev-parse', '-q', '--verify', ref], dir).code === 0;
+
+  test('the server accepts the pull and merge request refs (before: refused by commits-signed)', async () => {
+    const server = await served();
+    const push = tryGit(f.r, ['push', '--mirror', server], mirrorOf(f));
+    expect(push.stderr).not.toMatch(/rejected/);
+    expect(push.code).toBe(0);
+    expect(has(server, 'refs/pull/1/merge')).toBe(true);
+  });
+
+  test("twins: a branch of bob's commit, or one that merges the pull request later, is refused", async () => {
+    const server = await served();
+    const mirror = mirrorOf(f);
+    expect(tryGit(f.r, ['push', '--mirror', server], mirror).code).toBe(0);
+    const asBranch = tryGit(f.r, ['push', server, `${f.pr}:refs/heads/bob`], mirror);
+    expect(asBranch.stderr).toMatch(new RegExp(`commit ${f.pr.slice(0, 12)} refused by commits-signed`));
+    expect(has(server, 'refs/heads/bob')).toBe(false);
+    f.r.run(['fetch', '-q', server, 'refs/pull/1/head']);
+    f.r.run(['merge', '-q', '--no-ff', '-m', 'merge #1', 'FETCH_HEAD']);
+    const merged = tryGit(f.r, ['push', server, 'HEAD:main']);
+    f.r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    expect(merged.stderr).toMatch(new RegExp(`commit ${f.pr.slice(0, 12)} refused by commits-signed`));
+    expect(merged.code).not.toBe(0);
+  });
+
+  test("gitguard's pre-push hook in the mirror lets git push --mirror through; a branch of bob's commit is refused", async () => {
+    const mirror = mirrorOf(f);
+    const backup = join(tempDir(), 'backup.git');
+    f.r.run(['init', '-q', '--bare', backup]);
+    expect((await runMain(['hook', 'install', '-C', mirror], { env: f.r.env })).code).toBe(0);
+    const push = tryGit(f.r, ['push', '--mirror', backup], mirror);
+    expect(push.stderr).not.toMatch(/refused/);
+    expect(push.code).toBe(0);
+    expect(has(backup, 'refs/pull/1/head')).toBe(true);
+    const asBranch = tryGit(f.r, ['push', backup, `${f.pr}:refs/heads/bob`], mirror);
+    expect(asBranch.stderr).toMatch(/commits-signed/);
+    expect(asBranch.code).not.toBe(0);
+  });
+});
+
+describe('a ref name that only looks like a forge ref', () => {
+  test('a packed refs/pull/../heads/evil stops the audit in one line (exit 2), as git refuses to list it', async () => {
+    const f = forgeRepo();
+    f.r.run(['pack-refs', '--all']);
+    appendFileSync(join(f.r.dir, '.git', 'packed-refs'), `${f.r.head()} refs/pull/../heads/evil\n`);
+    const res = await runMain(['audit', '-C', f.r.dir, '--all', '--no-cache', '-r', 'commits-signed'], {
+      env: f.r.env,
+    });
+    expect(res.code).toBe(2);
+    expect(stderrLines(res)).toEqual([expect.stringMatching(/^gitguard: cannot list the refs to walk: .*dangerous/)]);
+  });
+});
