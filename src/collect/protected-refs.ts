@@ -145,6 +145,14 @@ async function parentsOf(shadow: Shadow, oids: string[]): Promise<Map<string, st
   return parents;
 }
 
+/** How many commits `from` reaches that none of `not` does: one rev-list, the tips on stdin. */
+async function countReachable(shadow: Shadow, from: string, not: string[]): Promise<number> {
+  const input = [from, ...not.map((t) => `^${t}`)].join('\n') + '\n';
+  return Number(
+    await gitText(['rev-list', '--count', '--stdin'], { gitDir: shadow.gitDir, input, timeoutMs: 120_000 }),
+  );
+}
+
 /** Is `oid` reachable from one of `tips`? One rev-list, tips on stdin (a clone may have thousands). */
 async function reachableFrom(shadow: Shadow, oid: string, tips: string[]): Promise<boolean | undefined> {
   const r = await runGit(['rev-list', '--max-count=1', '--stdin'], {
@@ -155,6 +163,23 @@ async function reachableFrom(shadow: Shadow, oid: string, tips: string[]): Promi
   });
   // rev-list prints oid unless a tip excludes it; undefined (the entry counts) when git cannot tell.
   return r.code === 0 ? r.stdout.toString('utf8').trim() === '' : undefined;
+}
+
+/**
+ * What the remotes are known to have had: every remote-tracking tip now, the ones the ledger recorded,
+ * and the old and new tips of their reflogs' newest entries (a tip a forced fetch took away). Empty
+ * when the repository has no remote-tracking ref (nothing tells what was published: a bare server,
+ * a repository never pushed, or one pushed to a URL alone).
+ */
+function remoteTips(repo: RepositoryInfo, history: HistoryFacts, ledger: Ledger | undefined): string[] {
+  const remote = history.refs.filter((r) => r.name.startsWith('refs/remotes/') && !r.name.endsWith('/HEAD'));
+  if (!remote.length) return [];
+  const tips = new Set(remote.map((r) => r.oid));
+  for (const [name, e] of Object.entries(ledger?.refs ?? {})) if (name.startsWith('refs/remotes/')) tips.add(e.oid);
+  for (const r of remote)
+    for (const e of readReflog(join(repo.commonDir, 'logs', r.name)).slice(-REFLOG_ENTRIES))
+      for (const oid of [e.old, e.new]) if (!ZERO.test(oid)) tips.add(oid);
+  return [...tips];
 }
 
 /**
@@ -242,6 +267,9 @@ export async function collectLedgerFacts(
   const base: ProtectedRef | undefined = baseOid
     ? { name: 'HEAD', kind: 'branch', recorded: baseOid, ...(history.head.oid ? { current: history.head.oid } : {}) }
     : undefined;
+  // A local branch's commits that no remote ever had were never published: an audit that recorded
+  // them and an amend or reset after it rewrite nothing published (a work tree with remotes only).
+  const remote = repo.bare ? [] : remoteTips(repo, history, ledger);
   for (const p of base ? [...refs, base] : refs) {
     if (p.kind === 'tag' || !p.recorded || !p.current || p.recorded === p.current) continue;
     let anc: boolean | undefined;
@@ -255,14 +283,21 @@ export async function collectLedgerFacts(
       p.rewritten = { lost: 0, commits: [], recordedMissing: true };
       continue;
     }
-    p.rewritten = await lostCommits(shadow, p.recorded, [p.current]);
+    const lost = await lostCommits(shadow, p.recorded, [p.current]);
+    if (p !== base && p.name.startsWith('refs/heads/') && remote.length) {
+      if ((await countReachable(shadow, p.recorded, [p.current, ...remote])) === lost.lost) continue;
+    }
+    p.rewritten = lost;
   }
-  const published = [
-    ...new Set([
-      ...history.refs.filter((r) => r.name.startsWith('refs/remotes/')).map((r) => r.oid),
-      ...Object.values(ledger?.refs ?? {}).map((e) => e.oid),
-    ]),
-  ];
+  // With remotes, what they had is what was published; without, every tip the ledger recorded is.
+  const published = remote.length
+    ? remote
+    : [
+        ...new Set([
+          ...history.refs.filter((r) => r.name.startsWith('refs/remotes/')).map((r) => r.oid),
+          ...Object.values(ledger?.refs ?? {}).map((e) => e.oid),
+        ]),
+      ];
   const forcedUpdates = await forcedEntries(
     shadow,
     repo.commonDir,

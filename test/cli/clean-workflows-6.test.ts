@@ -3,8 +3,10 @@
 // GitHub's test merge of it (refs/pull/<n>/head and /merge: contributors' commits, unsigned, and
 // GitHub's), GitLab's merge requests, keep-around, deployment and pipeline refs: --all walked them as
 // branches and failed commits-signed, and the server hook refused a `git push --mirror` of such a
-// mirror. Proposals are not the project's history until a branch merges them. Each case keeps a twin
-// that still fails: a branch named like them, a ref of another shape, a branch that merges one.
+// mirror. Proposals are not the project's history until a branch merges them. And a commit amended
+// after an audit recorded it, before it was pushed, failed protected-refs-not-rewritten. Each case
+// keeps a twin that still fails: a branch named like them, a ref of another shape, a branch that
+// merges one, a commit a remote had.
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +30,7 @@ const RULES = [
   'protected-paths-changed-by-maintainers',
   'protected-refs-not-rewritten',
   'protected-refs-present',
+  'reflog-no-forced-updates',
   'tags-not-moved',
   'tags-signed',
   'trust-root-in-history',
@@ -217,5 +220,81 @@ describe('a ref name that only looks like a forge ref', () => {
     });
     expect(res.code).toBe(2);
     expect(stderrLines(res)).toEqual([expect.stringMatching(/^gitguard: cannot list the refs to walk: .*dangerous/)]);
+  });
+});
+
+describe('amending or resetting main after an audit recorded it, before it was pushed', () => {
+  // An audit records the local tips in the ledger. Amending (or resetting away) a commit no remote
+  // ever had, after such an audit, failed protected-refs-not-rewritten (critical) and warned on the
+  // reflog: nothing published was rewritten. What a remote had still counts, and so does every
+  // recorded tip in a repository with no remote to tell.
+  const ledgerRules = async (r: TestRepo) => {
+    const { code, report } = await audit(r, r.dir);
+    const mainFindings = resultOf(report, 'protected-refs-not-rewritten').findings.filter(
+      (f) => f.ref === 'refs/heads/main',
+    );
+    return {
+      code,
+      rewritten: resultOf(report, 'protected-refs-not-rewritten').outcome,
+      main: mainFindings.length,
+      reflog: resultOf(report, 'reflog-no-forced-updates').outcome,
+      ledger: report.ledger?.updated,
+    };
+  };
+  /** alice's work tree with main pushed to origin and fetched, and a first audit recording it. */
+  async function published(): Promise<{ r: TestRepo; remote: string }> {
+    const r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    const remote = join(tempDir(), 'origin.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['remote', 'add', 'origin', remote]);
+    r.run(['push', '-q', '-u', 'origin', 'main']);
+    expect((await ledgerRules(r)).ledger).toBe(true);
+    return { r, remote };
+  }
+
+  test('an audit, a commit, an audit, then git commit --amend or git reset: every rule passes and the ledger moves', async () => {
+    const { r } = await published();
+    r.commit('wip', { 'src/b.txt': 'b\n' });
+    expect((await ledgerRules(r)).ledger).toBe(true);
+    r.run(['commit', '-q', '--amend', '-m', 'wip, reworded']);
+    expect(await ledgerRules(r)).toEqual({ code: 0, rewritten: 'pass', main: 0, reflog: 'pass', ledger: true });
+    r.commit('a mistake', { 'src/c.txt': 'c\n' });
+    expect((await ledgerRules(r)).ledger).toBe(true);
+    r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    expect(await ledgerRules(r)).toEqual({ code: 0, rewritten: 'pass', main: 0, reflog: 'pass', ledger: true });
+  });
+
+  test('twin: resetting main over a pushed commit fails', async () => {
+    const { r } = await published();
+    r.commit('pushed', { 'src/b.txt': 'b\n' });
+    r.run(['push', '-q', 'origin', 'main']);
+    expect((await ledgerRules(r)).ledger).toBe(true);
+    r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    const after = await ledgerRules(r);
+    expect([after.rewritten, after.main, after.code]).toEqual(['fail', 1, 1]);
+  });
+
+  test('twin: a pushed commit the remote later lost (a forced fetch), then reset away here, still fails', async () => {
+    const { r, remote } = await published();
+    const base = r.head();
+    r.commit('pushed after the audit', { 'src/b.txt': 'b\n' });
+    expect((await ledgerRules(r)).ledger).toBe(true); // records main at it, before the push
+    r.run(['push', '-q', 'origin', 'main']);
+    // Someone rewinds the remote; the fetch takes the commit out of origin/main (its reflog keeps it).
+    expect(tryGit(r, ['update-ref', 'refs/heads/main', base], remote).code).toBe(0);
+    r.run(['fetch', '-q', 'origin']);
+    r.run(['reset', '-q', '--hard', 'origin/main']);
+    const after = await ledgerRules(r);
+    expect([after.rewritten, after.main]).toEqual(['fail', 1]);
+  });
+
+  test('twin: with no remote, an amend after an audit that recorded the commit still fails', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('wip', { 'src/b.txt': 'b\n' });
+    expect((await ledgerRules(r)).ledger).toBe(true);
+    r.run(['commit', '-q', '--amend', '-m', 'wip, reworded']);
+    const after = await ledgerRules(r);
+    expect([after.rewritten, after.main, after.reflog]).toEqual(['fail', 1, 'warn']);
   });
 });
