@@ -9,8 +9,11 @@ import { TrustCollector } from './trust.js';
 import { POLICY_DIR } from '../domain/trust.js';
 
 export async function collectHeadPolicy(repo: RepositoryInfo, history: HistoryFacts): Promise<Policy | undefined> {
-  const tip = history.head.oid;
-  if (!tip) return undefined;
+  return history.head.oid ? collectPolicyAt(repo, history.head.oid) : undefined;
+}
+
+/** The policy in `tip`'s tree (undefined when it has none). */
+export async function collectPolicyAt(repo: RepositoryInfo, tip: string): Promise<Policy | undefined> {
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   const reader = new ObjectReader(shadow);
   try {

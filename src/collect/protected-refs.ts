@@ -238,6 +238,7 @@ export async function collectLedgerFacts(
   shadow: Shadow,
   policyGlobs?: string[],
   baseOid?: string,
+  baseUnprotected?: string,
 ): Promise<LedgerFacts> {
   const file = ledgerPath(repo.commonDir);
   const globs = policyGlobs?.length ? policyGlobs : defaultProtectedRefs(history, repo.bare);
@@ -264,9 +265,11 @@ export async function collectLedgerFacts(
     byName.set(name, p);
   }
   const refs = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-  const base: ProtectedRef | undefined = baseOid
-    ? { name: 'HEAD', kind: 'branch', recorded: baseOid, ...(history.head.oid ? { current: history.head.oid } : {}) }
-    : undefined;
+  // --base on a branch nothing protects (a CI push pipeline of a topic branch): HEAD need not descend from it.
+  const base: ProtectedRef | undefined =
+    baseOid && !baseUnprotected
+      ? { name: 'HEAD', kind: 'branch', recorded: baseOid, ...(history.head.oid ? { current: history.head.oid } : {}) }
+      : undefined;
   // A local branch's commits that no remote ever had were never published: an audit that recorded
   // them and an amend or reset after it rewrite nothing published (a work tree with remotes only).
   const remote = repo.bare ? [] : remoteTips(repo, history, ledger);
@@ -314,5 +317,6 @@ export async function collectLedgerFacts(
     ...(ledger?.trustRoot ? { trustRoot: ledger.trustRoot } : {}),
     forcedUpdates,
     ...(base ? { base } : {}),
+    ...(baseUnprotected ? { baseUnprotected } : {}),
   };
 }

@@ -47,6 +47,8 @@ export interface LedgerFacts {
   forcedUpdates: ReflogEntry[];
   /** `--base REV`: HEAD (current) against the base (recorded); rewritten when HEAD does not descend from it. */
   base?: ProtectedRef;
+  /** `--base REV` in a CI push pipeline of a branch nothing protects: why HEAD is not held to it. */
+  baseUnprotected?: string;
   /** The trust root in force (src/collect/trust-root.ts) against the audited tip. */
   trustRootCheck?: TrustRootCheck;
 }

@@ -249,6 +249,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           await headPolicyValue(run),
           run.req.scope.base,
           walk?.trustRootInfo ?? run.req.trust?.trustRoot,
+          run.req.env,
         ),
       );
     },

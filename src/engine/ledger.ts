@@ -6,7 +6,9 @@ import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { createShadow, gitText } from '../collect/git.js';
 import type { Policy } from '../domain/policy.js';
 import { collectLedgerFacts, isAncestor } from '../collect/protected-refs.js';
-import type { LedgerFacts, LedgerUpdate, TrustRootCheck } from '../domain/ledger.js';
+import { defaultProtectedRefs, type LedgerFacts, type LedgerUpdate, type TrustRootCheck } from '../domain/ledger.js';
+import { collectPolicyAt } from '../collect/head-policy.js';
+import { ciBranch, unprotectedCiBranch } from './ci-branch.js';
 import { LedgerError, ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
@@ -18,6 +20,7 @@ export async function collectLedger(
   headPolicy?: Policy,
   base?: string,
   trustRoot?: string | TrustRoot,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<LedgerFacts> {
   const baseOid = base
     ? await resolveCommitId(
@@ -27,9 +30,11 @@ export async function collectLedger(
         repo.shallow ? 'this is a shallow clone: fetch the full history (fetch-depth: 0 / GIT_DEPTH: 0)' : undefined,
       )
     : undefined;
+  // A CI push pipeline of a branch nothing protects: --base does not hold it to move forward.
+  const unprotected = baseOid ? await baseUnprotected(repo, history, headPolicy, baseOid, env) : undefined;
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   try {
-    const facts = await collectLedgerFacts(repo, history, shadow, headPolicy?.protected.refs, baseOid);
+    const facts = await collectLedgerFacts(repo, history, shadow, headPolicy?.protected.refs, baseOid, unprotected);
     // The root the walk used (resolved once, src/collect/trust-root.ts); without a walk, the flag or the policy's.
     const resolved = typeof trustRoot === 'object' ? trustRoot : undefined;
     const rev = resolved?.rev ?? (trustRoot as string | undefined) ?? headPolicy?.trustRoot;
@@ -54,6 +59,32 @@ export async function collectLedger(
   } finally {
     shadow.dispose();
   }
+}
+
+/**
+ * Why --base does not apply to the branch a CI push pipeline builds (ci-branch.ts), or undefined. The
+ * protected refs are those of the policy at HEAD and at --base (a push cannot unprotect its own
+ * branch) and gitguard's defaults.
+ */
+async function baseUnprotected(
+  repo: RepositoryInfo,
+  history: HistoryFacts,
+  headPolicy: Policy | undefined,
+  baseOid: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const branch = ciBranch(env, history.head.oid);
+  if (!branch) return undefined;
+  const basePolicy = await collectPolicyAt(repo, baseOid).catch(() => null);
+  if (basePolicy === null) return undefined;
+  const globs = [
+    ...new Set([
+      ...defaultProtectedRefs(history, repo.bare),
+      ...(headPolicy?.protected.refs ?? []),
+      ...(basePolicy?.protected.refs ?? []),
+    ]),
+  ];
+  return unprotectedCiBranch(branch, globs);
 }
 
 /** Rules that compare the tips with the ledger: recording over one of their failures would accept a rewrite. */

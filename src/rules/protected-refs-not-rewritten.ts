@@ -9,10 +9,12 @@ export default defineRepoRule({
     const l = ledgerFacts(facts);
     if (isEvaluation(l)) return l;
     const list = new FindingList(ctx.findingLimit);
+    // --base in a CI push pipeline of a branch nothing protects is not applied: the note says why.
+    const unheld = l.baseUnprotected ? `--base not applied: ${l.baseUnprotected}; ` : '';
     if (l.fresh && !l.base)
       return {
         outcome: 'not-applicable',
-        note: `no ledger yet (${l.file}): an audit whose history and signature rules pass records the protected tips`,
+        note: `${unheld}no ledger yet (${l.file}): an audit whose history and signature rules pass records the protected tips`,
       };
     for (const r of l.base ? [l.base, ...l.refs] : l.refs) {
       if (!r.rewritten || !r.recorded) continue;
@@ -51,7 +53,7 @@ export default defineRepoRule({
     if (l.fresh) return list.evaluation('fail', `HEAD checked against --base; no ledger yet (${l.file})`);
     return list.evaluation(
       'fail',
-      `${l.base ? 'HEAD checked against --base; ' : ''}${l.refs.filter((r) => r.kind !== 'tag').length} protected branch(es) checked against ${l.file} (${l.globSource} globs: ${l.globs.join(', ')})`,
+      `${l.base ? 'HEAD checked against --base; ' : unheld}${l.refs.filter((r) => r.kind !== 'tag').length} protected branch(es) checked against ${l.file} (${l.globSource} globs: ${l.globs.join(', ')})`,
     );
   },
 });

@@ -7,12 +7,12 @@
 // after an audit recorded it, before it was pushed, failed protected-refs-not-rewritten. Each case
 // keeps a twin that still fails: a branch named like them, a ref of another shape, a branch that
 // merges one, a commit a remote had.
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, personEnv, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
-import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
+import { ALICE_POLICY, sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { runMain, parseJson, resultOf, stderrLines, type JsonReport } from '../helpers/cli.js';
 
 let alice: SshTestKey;
@@ -296,5 +296,135 @@ describe('amending or resetting main after an audit recorded it, before it was p
     r.run(['commit', '-q', '--amend', '-m', 'wip, reworded']);
     const after = await ledgerRules(r);
     expect([after.rewritten, after.main, after.reflog]).toEqual(['fail', 1, 'warn']);
+  });
+});
+
+describe("CI's --base on a push that force-pushed a rebased topic branch (the README's recipe)", () => {
+  // `audit --base ${{ github.event.before }}` on every push: a topic branch rebased and force-pushed
+  // failed protected-refs-not-rewritten (critical) though nothing protects it. A branch the runner
+  // names, that the forge does not protect and that is neither the default branch nor named by the
+  // policy or the defaults, is not held to --base; its new commits are still judged.
+  let r: TestRepo;
+  let origin: string;
+  let before: string;
+  let eventFile: string;
+  /** A CI clone checked out at the rebased topic, as actions/checkout and GitLab's runner leave it. */
+  let ci: string;
+  const ALICE_POLICY_TOPIC = `version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\nmaintainers: [Alice]\nprotected:\n  refs: [refs/heads/main, refs/heads/topic]\n`;
+  beforeAll(() => {
+    r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    origin = join(tempDir(), 'origin.git');
+    r.run(['init', '-q', '--bare', origin]);
+    r.run(['push', '-q', origin, 'main']);
+    r.run(['checkout', '-q', '-b', 'topic']);
+    r.commit('topic work', { 'src/t.txt': 't\n' });
+    before = r.head();
+    r.run(['push', '-q', origin, 'topic']);
+    r.run(['checkout', '-q', 'main']);
+    r.commit('main moves on', { 'src/m.txt': 'm\n' });
+    r.run(['push', '-q', origin, 'main']);
+    r.run(['checkout', '-q', 'topic']);
+    r.run(['rebase', '-q', 'main']);
+    r.run(['push', '-q', '-f', origin, 'topic']);
+    r.run(['checkout', '-q', 'main']);
+    ci = join(tempDir(), 'ci');
+    r.run(['clone', '-q', '-b', 'topic', origin, ci]);
+    eventFile = join(tempDir(), 'event.json');
+    writeFileSync(eventFile, JSON.stringify({ forced: true, repository: { default_branch: 'main' } }));
+  });
+  const head = (dir = ci) => tryGit(r, ['rev-parse', 'HEAD'], dir).stdout.trim();
+  const github = (over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF: 'refs/heads/topic',
+    GITHUB_SHA: head(),
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_REF_PROTECTED: 'false',
+    ...over,
+  });
+  const gitlab = (over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    GITLAB_CI: 'true',
+    CI_PIPELINE_SOURCE: 'push',
+    CI_COMMIT_BRANCH: 'topic',
+    CI_COMMIT_SHA: head(),
+    CI_DEFAULT_BRANCH: 'main',
+    CI_COMMIT_REF_PROTECTED: 'false',
+    ...over,
+  });
+  const gate = async (env: NodeJS.ProcessEnv, dir = ci) => {
+    const res = await runMain(
+      ['audit', '-C', dir, '--format', 'json', '--no-cache', '--no-ledger', '-r', RULES.join(','), '--base', before],
+      { env: { ...r.env, ...env } },
+    );
+    const report = parseJson(res);
+    return { code: res.code, report, rewritten: resultOf(report, 'protected-refs-not-rewritten') };
+  };
+
+  test.each([
+    ['GitHub Actions', github],
+    ['GitLab CI', gitlab],
+  ])('%s: the rebased topic passes; the note says why --base was not applied', async (_, ciEnv) => {
+    const { code, report, rewritten } = await gate(ciEnv());
+    expect(failing(report)).toEqual([]);
+    expect(code).toBe(0);
+    expect(rewritten.note).toMatch(/--base not applied: refs\/heads\/topic is not a protected branch/);
+  });
+
+  test('twins: protected by the forge, the default branch, a default branch not known, another HEAD, no CI: it fails', async () => {
+    const cases: NodeJS.ProcessEnv[] = [
+      github({ GITHUB_REF_PROTECTED: 'true' }),
+      gitlab({ CI_COMMIT_REF_PROTECTED: 'true' }),
+      gitlab({ CI_DEFAULT_BRANCH: 'topic' }),
+      github({ GITHUB_EVENT_PATH: join(tempDir(), 'missing.json') }),
+      github({ GITHUB_SHA: before }),
+      {},
+    ];
+    for (const env of cases) {
+      const { code, rewritten } = await gate(env);
+      expect([rewritten.outcome, code]).toEqual(['fail', 1]);
+    }
+  });
+
+  test('twin: the policy at --base protects the topic branch and the rebase drops that: it fails', async () => {
+    const p = sshSigningRepo(alice, ALICE_POLICY_TOPIC);
+    const origin = join(tempDir(), 'origin.git');
+    p.run(['init', '-q', '--bare', origin]);
+    p.run(['push', '-q', origin, 'main']);
+    p.run(['checkout', '-q', '-b', 'topic']);
+    p.commit('topic work', { 'src/t.txt': 't\n' });
+    const old = p.head();
+    p.run(['push', '-q', origin, 'topic']);
+    p.write({ '.gitguard/policy.yml': ALICE_POLICY });
+    p.run(['commit', '-q', '-a', '--amend', '-m', 'topic work, unprotected']);
+    p.run(['push', '-q', '-f', origin, 'topic']);
+    const clone = join(tempDir(), 'ci');
+    p.run(['clone', '-q', '-b', 'topic', origin, clone]);
+    const res = await runMain(
+      [
+        'audit',
+        '-C',
+        clone,
+        '--format',
+        'json',
+        '--no-cache',
+        '--no-ledger',
+        '-r',
+        'protected-refs-not-rewritten',
+        '--base',
+        old,
+      ],
+      { env: { ...p.env, ...github({ GITHUB_SHA: head(clone) }) } },
+    );
+    expect(resultOf(parseJson(res), 'protected-refs-not-rewritten').outcome).toBe('fail');
+  });
+
+  test('twin: an unsigned commit in the rebased topic still fails commits-signed', async () => {
+    const clone = join(tempDir(), 'ci-unsigned');
+    r.run(['clone', '-q', '-b', 'topic', origin, clone]);
+    tryGit(r, ['-c', 'commit.gpgSign=false', 'commit', '-q', '--allow-empty', '-m', 'unsigned'], clone);
+    const { report, rewritten } = await gate(github({ GITHUB_SHA: head(clone) }), clone);
+    expect(rewritten.outcome).not.toBe('fail');
+    expect(unsignedIds(report)).toEqual([head(clone)]);
   });
 });
