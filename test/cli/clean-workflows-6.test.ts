@@ -428,3 +428,42 @@ describe("CI's --base on a push that force-pushed a rebased topic branch (the RE
     expect(unsignedIds(report)).toEqual([head(clone)]);
   });
 });
+
+describe('URLs with a password in documentation and tests', () => {
+  // gitguard's own history failed secrets-not-in-history: a doc comment's `https://user:secret@host`
+  // and a test's `https://bob:hunter2@example.com/r.git`. A host reserved for documentation (RFC 2606,
+  // 6761) has no credentials to leak, and a bare `secret` is a placeholder like `password`.
+  test('example.com, .example, .test and .invalid hosts and placeholder passwords pass; real-looking ones still fail', async () => {
+    const r = sshSigningRepo(alice);
+    const clean = [
+      '/** Hides the password: https://user:secret@host -> https://user:***@host. */',
+      "expect(redactUrl('https://bob:hunter2@example.com/r.git')).toBe('https://bob:***@example.com/r.git');",
+      'git clone https://user:pass@host/repo.git',
+      'url = https://alice:Zk29fQp1Lm@git.example.org/x.git',
+      'url = https://ci:Zk29fQp1Lm@mirror.test/x.git and https://ci:Zk29fQp1Lm@gone.invalid/',
+    ];
+    r.commit('docs and tests', { 'docs/urls.md': `${clean.join('\n')}\n` });
+    const rules = ['secrets-not-in-history'];
+    const first = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', rules[0]!], {
+      env: r.env,
+    });
+    expect(resultOf(parseJson(first), 'secrets-not-in-history').outcome).toBe('pass');
+    const live = [
+      'url = https://deploy:Zk29fQp1Lm@github.com/o/r.git',
+      'url = https://deploy:Zk29fQp1Lm@example.com.evil.io/x',
+      'url = https://deploy:Zk29fQp1Lm@notexample.com/x',
+      'db = postgres://app:Zk29fQp1Lm@localhost:5432/app',
+    ];
+    r.commit('real ones', { 'config/urls.txt': `${live.join('\n')}\n` });
+    const second = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', rules[0]!], {
+      env: r.env,
+    });
+    const findings = resultOf(parseJson(second), 'secrets-not-in-history').findings;
+    expect(findings.map((f) => f.message.replace(/.* at /, ''))).toEqual([
+      'config/urls.txt:1: …(10 chars)',
+      'config/urls.txt:2: …(10 chars)',
+      'config/urls.txt:3: …(10 chars)',
+      'config/urls.txt:4: …(10 chars)',
+    ]);
+  });
+});

@@ -73,7 +73,7 @@ describe('secret detector', () => {
 
   test('URLs with a password; templated and placeholder passwords are not', () => {
     const pw = f.chars(18);
-    const hits = scanText(detector, `url = https://deploy:${pw}@git.example.com/team/repo.git\n`);
+    const hits = scanText(detector, `url = https://deploy:${pw}@git.acme-corp.io/team/repo.git\n`);
     expect(hits.map((h) => h.kind)).toEqual(['url-password']);
     expect(hits[0]!.redacted).toBe(`${pw.slice(0, 4)}…(18 chars)`);
     // short passwords are not even partly shown

@@ -19,6 +19,9 @@ export interface SecretFormat {
   entropy?: number;
   /** Known example values (regular expressions over the secret). */
   allow?: string[];
+  /** Examples known by what surrounds the secret (regular expressions over the whole match: a URL
+   *  password for a host reserved for documentation, RFC 2606 and 6761). */
+  allowMatch?: string[];
   /** 'base62-crc32': the last six characters are the base62 CRC32 of the random part. */
   checksum?: 'base62-crc32';
   /** Reported only with a match of this other format in the same file change (AWS id + secret). */
@@ -76,7 +79,7 @@ export function shannonEntropy(s: string): number {
 
 // Placeholders and documentation values: what people write where a real secret would go.
 const PLACEHOLDER =
-  /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dummy|fake|sample|redacted|changeme|change[_-]me|replace|insert|secret[_-]?key|password|passwd|<|>|\$\{|\$\(|\{\{|%[sd]|0123456|123456789|abcdefgh|(.)\1{7,}/i;
+  /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dummy|fake|sample|redacted|changeme|change[_-]me|replace|insert|secret[_-]?key|password|passwd|<|>|\$\{|\$\(|\{\{|%[sd]|0123456|123456789|abcdefgh|(.)\1{7,}|^(?:pass|pwd|secret|token)$/i;
 // A password that is a variable reference or a template, not a value.
 const TEMPLATED = /^(?:\$|%|\{|:|@)/;
 
@@ -221,7 +224,7 @@ export class SecretDetector {
             continue;
           }
           const value = m.groupCount() >= 1 && m.group(1) !== null ? m.group(1)! : m.group(0)!;
-          if (!this.live(f, value)) continue;
+          if (!this.live(f, value, m.group(0)!)) continue;
           if (f.pairedWith) {
             const list = pending.get(f.id) ?? [];
             list.push({ f, line: numbers[i]!, value });
@@ -236,8 +239,9 @@ export class SecretDetector {
 
   /** Whether a matched value is a live secret: not a known example, not a placeholder, random
    *  enough, and with a valid checksum where the format carries one. */
-  private live(f: Compiled, value: string): boolean {
+  private live(f: Compiled, value: string, match: string): boolean {
     if ((f.allow ?? []).some((a) => re2(a).matcher(value).find())) return false;
+    if ((f.allowMatch ?? []).some((a) => re2(a).matcher(match).find())) return false;
     const random = value.replace(/^[a-z]+[_-]/i, '');
     if (isPlaceholder(random)) return false;
     if (f.id === 'url-password' && TEMPLATED.test(value)) return false;
