@@ -107,10 +107,14 @@ const mirrorOf = (f: Forge): string => {
   return dir;
 };
 
+// One forge for the mirror and push cases (each makes its own mirror, and undoes what it adds to alice's work tree).
+let forge: Forge | undefined;
+const sharedForge = (): Forge => (forge ??= forgeRepo());
+
 describe('a mirror clone of a forge repository under --all', () => {
   let f: Forge;
   beforeAll(() => {
-    f = forgeRepo();
+    f = sharedForge();
   });
 
   test('pull and merge request refs are left out and named: every rule passes, verify --all too', async () => {
@@ -160,7 +164,7 @@ describe('a mirror clone of a forge repository under --all', () => {
 describe('git push --mirror of such a mirror to a governed server, and through the pre-push hook', () => {
   let f: Forge;
   beforeAll(() => {
-    f = forgeRepo();
+    f = sharedForge();
   });
   /** A bare server holding main and v1 from alice, with gitguard's pre-receive hook. */
   async function served(): Promise<string> {
@@ -212,11 +216,11 @@ describe('git push --mirror of such a mirror to a governed server, and through t
 
 describe('a ref name that only looks like a forge ref', () => {
   test('a packed refs/pull/../heads/evil stops the audit in one line (exit 2), as git refuses to list it', async () => {
-    const f = forgeRepo();
-    f.r.run(['pack-refs', '--all']);
-    appendFileSync(join(f.r.dir, '.git', 'packed-refs'), `${f.r.head()} refs/pull/../heads/evil\n`);
-    const res = await runMain(['audit', '-C', f.r.dir, '--all', '--no-cache', '-r', 'commits-signed'], {
-      env: f.r.env,
+    const r = sshSigningRepo(alice);
+    r.run(['pack-refs', '--all']);
+    appendFileSync(join(r.dir, '.git', 'packed-refs'), `${r.head()} refs/pull/../heads/evil\n`);
+    const res = await runMain(['audit', '-C', r.dir, '--all', '--no-cache', '-r', 'commits-signed'], {
+      env: r.env,
     });
     expect(res.code).toBe(2);
     expect(stderrLines(res)).toEqual([expect.stringMatching(/^gitguard: cannot list the refs to walk: .*dangerous/)]);
