@@ -17,7 +17,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { copyRepo, makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { madeOnce } from '../helpers/made-once.js';
 import { maxObjectBytes } from '../../src/collect/objects.js';
 import { hasStackTrace, parseJson, resultOf, runMain, stderrLines, type CliResult } from '../helpers/cli.js';
 import { runCliBatch, type BatchRun } from '../helpers/cli-batch.js';
@@ -28,16 +29,14 @@ const SECRET = 'TOP-SECRET-BYTES-0123456789';
 // A run that hangs is killed at this limit (code -1): the assertion is on the outcome, not the time.
 const LIMIT = 60_000;
 
-let base: TestRepo | undefined;
-/** A repository with two commits, a copy of its own for each caller (made once per file, then copied). */
-function repoWithCommits(): TestRepo {
-  if (!base) {
-    base = makeRepo();
-    base.commit('one');
-    base.commit('two');
-  }
-  return copyRepo(base);
-}
+const withCommits = madeOnce(() => {
+  const r = makeRepo();
+  r.commit('one');
+  r.commit('two');
+  return { r };
+});
+/** A repository with two commits, a copy of its own for each caller. */
+const repoWithCommits = (): TestRepo => withCommits().r;
 
 /** A folder outside the repository holding one file with SECRET in it. */
 function outside(): { dir: string; file: string } {

@@ -16,7 +16,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
+import { madeOnce } from '../helpers/made-once.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
 import { hasStackTrace, runMain, stderrLines, type CliResult } from '../helpers/cli.js';
@@ -25,13 +26,12 @@ import { runCliBatch, type BatchRun } from '../helpers/cli-batch.js';
 afterAll(cleanupTemp);
 
 let alice: SshTestKey;
-let aliceBase: TestRepo;
 beforeAll(() => {
   alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-hostile-store-')), 'ed25519', 'alice');
-  aliceBase = sshSigningRepo(alice);
 });
-/** A copy of its own of a work tree alice signs in (sshSigningRepo), made once per file. */
-const aliceRepo = (): TestRepo => copyRepo(aliceBase);
+const aliceSigning = madeOnce(() => ({ r: sshSigningRepo(alice) }));
+/** A work tree alice signs in (sshSigningRepo), a copy of its own for each caller. */
+const aliceRepo = (): TestRepo => aliceSigning().r;
 
 /** `n` unsigned commits, each a child of `from`, made by fast-import; returns their ids. */
 function sideCommits(r: TestRepo, from: string, n: number): string[] {
