@@ -1,20 +1,30 @@
-// The child process of cli-batch.ts: reads the runs (JSON) from stdin, runs each through the built
-// main(argv, io) in turn, and prints one JSON line per run as it ends. argv[2]: bin/gitguard.js.
+// The child process of cli-batch.ts: runs each run through the built main(argv, io) in turn.
+// argv: bin/gitguard.js [RUNS END]. Without RUNS the runs come as JSON on stdin, and each run's output
+// is held and printed as one JSON line when it ends. With RUNS (a JSON file: on a terminal, stdin is
+// the terminal) each run writes to the process's own streams, as bin/gitguard.js does, and a line
+// "END <exit code>" follows it.
+import { readFileSync } from 'node:fs';
 import { main } from '../../dist/cli/main.js';
 
-const bin = process.argv[2];
-const chunks = [];
-for await (const c of process.stdin) chunks.push(c);
-const runs = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+const [bin, runsFile, end] = process.argv.slice(2);
+let text = '';
+if (runsFile) text = readFileSync(runsFile, 'utf8');
+else for await (const c of process.stdin) text += c;
 
-for (const run of runs) {
+for (const run of JSON.parse(text)) {
   // The run's environment is also the process's, as it is for `node bin/gitguard.js`.
   for (const k of Object.keys(process.env)) delete process.env[k];
   Object.assign(process.env, run.env);
   process.chdir(run.cwd);
+  const argv = [process.execPath, bin, ...run.args];
+  if (runsFile) {
+    const code = await main(argv);
+    process.stdout.write(`\n${end} ${code}\n`);
+    continue;
+  }
   const out = [];
   const err = [];
-  const code = await main([process.execPath, bin, ...run.args], {
+  const code = await main(argv, {
     stdout: (s) => out.push(Buffer.from(s, 'utf8')),
     stderr: (s) => err.push(Buffer.from(s, 'utf8')),
     env: run.env,
