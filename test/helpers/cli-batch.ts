@@ -26,7 +26,7 @@ const CHILD = join(ROOT, 'test', 'helpers', 'cli-batch-child.mjs');
 /** Each run as the child takes it: its environment with NO_COLOR (unless colour), its cwd. */
 const childRuns = (runs: BatchRun[]): Array<{ args: string[]; env: NodeJS.ProcessEnv; cwd: string }> =>
   runs.map((r) => {
-    const env = { ...(r.env ?? process.env), NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...(r.env ?? process.env), NO_COLOR: '1' };
     if (r.colour) delete env.NO_COLOR;
     return { args: r.args, env, cwd: r.cwd ?? ROOT };
   });
