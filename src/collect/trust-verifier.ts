@@ -1,5 +1,5 @@
 // The signature checks of the trust walk: each verdict under one trusted key set (a policy's, or the
-// user's keys), from the verdict cache when it has one, else checked here or, past POOL_THRESHOLD
+// user's keys), from the verdict cache when it has one, else checked here or, past poolThreshold()
 // checks in one run, by the worker pool.
 import type { CommitRecord } from '../domain/commit.js';
 import type { Verdict } from '../domain/signature.js';
@@ -14,9 +14,16 @@ import type { VerifyCache } from './verify-cache.js';
 import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
 import type { MergetagKeys } from './mergetags.js';
 import { withBoundSubkeys } from './signatures/keyring.js';
+import { runEnv } from './run-context.js';
 
-/** Past this many signatures to check in one run, verification moves to worker threads. */
-const POOL_THRESHOLD = 64;
+/**
+ * Past this many signatures to check in one run, verification moves to worker threads: 64, or
+ * GITGUARD_POOL_THRESHOLD (a whole number; the tests take the pool's path with a short history).
+ */
+export function poolThreshold(env: NodeJS.ProcessEnv = runEnv()): number {
+  const n = Number(env.GITGUARD_POOL_THRESHOLD);
+  return env.GITGUARD_POOL_THRESHOLD && Number.isSafeInteger(n) && n >= 0 ? n : 64;
+}
 
 export class TrustVerifier {
   /** Raw key material per trust id, for the worker pool. */
@@ -24,6 +31,7 @@ export class TrustVerifier {
   private pool: VerifyPool | undefined;
   private poolTried = false;
   private checked = 0;
+  private readonly threshold = poolThreshold();
 
   constructor(private readonly cache?: VerifyCache) {}
 
@@ -101,7 +109,7 @@ export class TrustVerifier {
 
   private async check(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {
     this.checked += 1;
-    if (!this.poolTried && this.checked > POOL_THRESHOLD) {
+    if (!this.poolTried && this.checked > this.threshold) {
       this.poolTried = true;
       this.pool = VerifyPool.create(this.rawKeys);
     }

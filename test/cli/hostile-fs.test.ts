@@ -2,8 +2,9 @@
 // where gitguard writes (init's .gitguard/, its own .git/gitguard state), FIFOs that block open()
 // forever, /dev/zero that never ends, a git that hangs. gitguard must finish, write nothing outside
 // the repository, print none of a link target's bytes, and say in one line what it refused. Runs that
-// could hang (FIFOs, devices) use the built binary with a hard time limit (a killed run fails the
-// test); the others run in-process (runMain), where a hang fails the test at jest's timeout.
+// could hang (FIFOs, devices) use the built code in a node process of their own with a hard time limit
+// (runCliBatch: a killed run fails the test); the others run in-process (runMain), where a hang fails
+// the test at jest's timeout.
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -17,8 +18,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { madeOnce } from '../helpers/made-once.js';
 import { maxObjectBytes } from '../../src/collect/objects.js';
-import { hasStackTrace, parseJson, resultOf, runCli, runMain, stderrLines, type CliResult } from '../helpers/cli.js';
+import { hasStackTrace, parseJson, resultOf, runMain, stderrLines, type CliResult } from '../helpers/cli.js';
+import { runCliBatch, type BatchRun } from '../helpers/cli-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -26,12 +29,14 @@ const SECRET = 'TOP-SECRET-BYTES-0123456789';
 // A run that hangs is killed at this limit (code -1): the assertion is on the outcome, not the time.
 const LIMIT = 60_000;
 
-function repoWithCommits(): TestRepo {
+const withCommits = madeOnce(() => {
   const r = makeRepo();
   r.commit('one');
   r.commit('two');
-  return r;
-}
+  return { r };
+});
+/** A repository with two commits, a copy of its own for each caller. */
+const repoWithCommits = (): TestRepo => withCommits().r;
 
 /** A folder outside the repository holding one file with SECRET in it. */
 function outside(): { dir: string; file: string } {
@@ -191,33 +196,59 @@ describe('.git/gitguard state is never followed out of the repository', () => {
 });
 
 describe('FIFOs and devices in the repository do not hang or flood gitguard', () => {
-  test.each([
+  // Every run here is made up front, all in one node process of the built binary (runCliBatch) with
+  // a hard time limit: one node start-up for nine runs. Each test then judges its own run.
+  const FIFOS = [
     ['info/grafts', ['audit', '-t', 'history']],
     ['gitguard/ledger.json', ['audit']],
     ['gitguard/verify-cache.json', ['verify']],
     ['logs/refs/heads/main', ['audit']],
     ['shallow', ['verify', '--no-cache']],
     ['gitguard/ledger.lock', ['ledger', 'accept', 'refs/heads/main']],
-  ])('a FIFO at .git/%s', (rel, args) => {
-    const r = repoWithCommits();
-    const path = join(r.dir, '.git', rel);
-    mkdirSync(join(path, '..'), { recursive: true });
-    rmSync(path, { force: true });
-    mkfifo(path);
-    // A git that opens the FIFO itself is stopped by the real watchdog (1 s here instead of minutes;
-    // a git stopped early for any other reason ends the same way: exit 2, one line).
-    const res = runCli([...args, ...(args[0] === 'audit' ? [r.dir] : ['-C', r.dir])], {
-      env: { ...r.env, GITGUARD_TIMEOUT: '1' },
-      timeoutMs: LIMIT,
-    });
-    expectFinished(res);
+  ] as const;
+  const planned: Array<[string, BatchRun]> = [];
+  const plan = (name: string, run: BatchRun): number => planned.push([name, run]);
+  let results = new Map<string, CliResult>();
+
+  beforeAll(() => {
+    for (const [rel, args] of FIFOS) {
+      const r = repoWithCommits();
+      const path = join(r.dir, '.git', rel);
+      mkdirSync(join(path, '..'), { recursive: true });
+      rmSync(path, { force: true });
+      mkfifo(path);
+      // A git that opens the FIFO itself is stopped by the real watchdog (0.2 s here instead of minutes;
+      // a git stopped early for any other reason ends the same way: exit 2, one line).
+      plan(rel, {
+        args: [...args, ...(args[0] === 'audit' ? [r.dir] : ['-C', r.dir])],
+        env: { ...r.env, GITGUARD_TIMEOUT: '0.2' },
+      });
+    }
+    const fifoGrafts = repoWithCommits();
+    mkdirSync(join(fifoGrafts.dir, '.git', 'info'), { recursive: true });
+    mkfifo(join(fifoGrafts.dir, '.git', 'info', 'grafts'));
+    plan('grafts FIFO', { args: ['audit', fifoGrafts.dir, '-t', 'history', '--format', 'json'], env: fifoGrafts.env });
+    const zero = repoWithCommits();
+    mkdirSync(join(zero.dir, '.git', 'info'), { recursive: true });
+    symlinkSync('/dev/zero', join(zero.dir, '.git', 'info', 'grafts'));
+    plan('grafts /dev/zero', { args: ['audit', zero.dir, '-t', 'history', '--format', 'json'], env: zero.env });
+    const alternates = repoWithCommits();
+    mkfifo(join(alternates.dir, '.git', 'objects', 'info', 'alternates'));
+    // No short GITGUARD_TIMEOUT: before, the run ended only when the watchdog stopped the blocked git.
+    plan('alternates FIFO', { args: ['verify', '-C', alternates.dir, '--no-cache'], env: alternates.env });
+    const out = runCliBatch(
+      planned.map(([, run]) => run),
+      { timeoutMs: LIMIT },
+    );
+    results = new Map(planned.map(([name], i) => [name, out[i]!]));
+  }, 2 * LIMIT);
+
+  test.each(FIFOS)('a FIFO at .git/%s', (rel) => {
+    expectFinished(results.get(rel)!);
   });
 
   test('a FIFO at info/grafts is a failed grafts-absent, not a pass', () => {
-    const r = repoWithCommits();
-    mkdirSync(join(r.dir, '.git', 'info'), { recursive: true });
-    mkfifo(join(r.dir, '.git', 'info', 'grafts'));
-    const res = runCli(['audit', r.dir, '-t', 'history', '--format', 'json'], { env: r.env, timeoutMs: LIMIT });
+    const res = results.get('grafts FIFO')!;
     expectFinished(res);
     const grafts = resultOf(parseJson(res), 'grafts-absent');
     expect(grafts.outcome).toBe('fail');
@@ -225,20 +256,14 @@ describe('FIFOs and devices in the repository do not hang or flood gitguard', ()
   });
 
   test('info/grafts -> /dev/zero is reported, not read', () => {
-    const r = repoWithCommits();
-    mkdirSync(join(r.dir, '.git', 'info'), { recursive: true });
-    symlinkSync('/dev/zero', join(r.dir, '.git', 'info', 'grafts'));
-    const res = runCli(['audit', r.dir, '-t', 'history', '--format', 'json'], { env: r.env, timeoutMs: LIMIT });
+    const res = results.get('grafts /dev/zero')!;
     expectFinished(res);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/grafts file is present that gitguard will not read/);
   });
 
   test('a FIFO at objects/info/alternates, which git would block on: refused before git opens it, one line, exit 2', () => {
-    const r = repoWithCommits();
-    mkfifo(join(r.dir, '.git', 'objects', 'info', 'alternates'));
-    // No short GITGUARD_TIMEOUT: before, the run ended only when the watchdog stopped the blocked git.
-    const res = runCli(['verify', '-C', r.dir, '--no-cache'], { env: r.env, timeoutMs: LIMIT });
+    const res = results.get('alternates FIFO')!;
     expectRefused(res, /objects\/info\/alternates is not a regular file \(a FIFO, device or socket\)/);
   });
 });

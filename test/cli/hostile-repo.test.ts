@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { makeRepo, tempDir, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { BIN, hasStackTrace, parseJson, resultOf, runMain, runCommand, type CliResult } from '../helpers/cli.js';
+import { hasStackTrace, parseJson, resultOf, runMain, runCommand } from '../helpers/cli.js';
+import { runCliBatchOnTty } from '../helpers/cli-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -213,19 +214,6 @@ function snapshot(dir: string): Map<string, Entry> {
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-/** The binary on a pseudo-terminal (so a pager would start), via util-linux `script`. */
-function runOnTty(
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  withColour: boolean,
-): CliResult & { onTty: boolean } {
-  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const line = `[ -t 1 ] && echo STDOUT-IS-A-TTY; ${withColour ? 'unset NO_COLOR;' : ''} exec ${[process.execPath, BIN, ...args].map(q).join(' ')}`;
-  const r = runCommand('script', ['-qec', line, '/dev/null'], { cwd, env: { ...env, SHELL: '/bin/sh' } });
-  return { ...r, onTty: r.stdout.includes('STDOUT-IS-A-TTY') };
-}
-
 const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
 
 describe('a repository whose config, attributes and hooks try to run code', () => {
@@ -356,12 +344,13 @@ describe('a repository whose config, attributes and hooks try to run code', () =
   });
 
   (hasScript ? test : test.skip)('an audit on a terminal, where a pager would start, runs none of the traps', () => {
-    for (const [args, colour] of [
-      [['audit'], true],
-      [['audit', '--all'], false],
-      [['audit', '--format', 'json'], false],
-    ] as const) {
-      const r = runOnTty([...args], repo.dir, repo.env, colour);
+    // The three runs in one node process of the built code, on one terminal (runCliBatchOnTty).
+    const runs = [
+      { args: ['audit'], colour: true },
+      { args: ['audit', '--all'] },
+      { args: ['audit', '--format', 'json'] },
+    ].map((run) => ({ ...run, cwd: repo.dir, env: repo.env }));
+    for (const r of runCliBatchOnTty(runs)) {
       expect(r.onTty).toBe(true);
       expect(r.code).toBe(1);
       expect(r.stdout).toContain('commits-signed');

@@ -17,9 +17,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
+import { madeOnce } from '../helpers/made-once.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
-import { hasStackTrace, runCli, runMain, stderrLines, type CliResult } from '../helpers/cli.js';
+import { hasStackTrace, runMain, stderrLines, type CliResult } from '../helpers/cli.js';
+import { runCliBatch, type BatchRun } from '../helpers/cli-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -27,6 +29,9 @@ let alice: SshTestKey;
 beforeAll(() => {
   alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-hostile-store-')), 'ed25519', 'alice');
 });
+const aliceSigning = madeOnce(() => ({ r: sshSigningRepo(alice) }));
+/** A work tree alice signs in (sshSigningRepo), a copy of its own for each caller. */
+const aliceRepo = (): TestRepo => aliceSigning().r;
 
 /** `n` unsigned commits, each a child of `from`, made by fast-import; returns their ids. */
 function sideCommits(r: TestRepo, from: string, n: number): string[] {
@@ -49,7 +54,7 @@ describe('an octopus merge with more parents than git diff-tree reads in one lin
   // parents was cut, its tail echoed back as a commit header gitguard could not parse (before: exit 2,
   // "internal error: unexpected git diff-tree header").
   test('verify and audit judge it as git does: its own signature is good, its unsigned parents are not', async () => {
-    const r = sshSigningRepo(alice);
+    const r = aliceRepo();
     const base = r.head();
     const parents = sideCommits(r, base, 40);
     const tree = r.run(['rev-parse', `${base}^{tree}`]);
@@ -101,63 +106,97 @@ describe('files git opens in the object store, checked before git opens them', (
     ]);
   }
 
+  // Every run below is made up front, all in one node process of the built binary (runCliBatch) with
+  // a hard time limit; each test then judges its own runs.
+  const planned: Array<[string, BatchRun, string]> = [];
+  /** A run to make, named, and the FIFO it must be refused for. */
+  const plan = (name: string, r: TestRepo, args: string[], fifo: string): number =>
+    planned.push([name, { args, env: env(r) }, fifo]);
+  let results = new Map<string, { res: CliResult; fifo: string }>();
+  const expectRefused = (name: string): void => {
+    const { res, fifo } = results.get(name)!;
+    expectRefusedAtOnce(res, fifo);
+  };
+  const HEADS = ['config', 'HEAD', 'packed-refs', 'refs/heads/topic'];
+
+  beforeAll(() => {
+    {
+      const r = aliceRepo();
+      const other = makeRepo();
+      other.commit('other');
+      writeFileSync(join(r.dir, '.git/objects/info/alternates'), `${join(other.dir, '.git/objects')}\n`);
+      const fifo = join(other.dir, '.git/objects/info/alternates');
+      execFileSync('mkfifo', [fifo]);
+      plan('alternates verify', r, ['verify', '-C', r.dir, '--no-cache'], fifo);
+      plan('alternates audit', r, ['audit', r.dir, '--no-cache'], fifo);
+    }
+    {
+      const r = aliceRepo();
+      r.run(['repack', '-qad']);
+      // git opens the index of every pack whose .pack is a regular file, looking for an object.
+      const pack = join(r.dir, '.git/objects/pack', `pack-${'0'.repeat(40)}`);
+      writeFileSync(`${pack}.pack`, '');
+      const fifo = `${pack}.idx`;
+      execFileSync('mkfifo', [fifo]);
+      plan('pack index', r, ['verify', '-C', r.dir, '--no-cache'], fifo);
+    }
+    {
+      const r = aliceRepo();
+      r.commit('work', { 'notes.txt': 'notes\n' });
+      const blob = r.run(['rev-parse', 'HEAD:notes.txt']);
+      const fifo = join(r.dir, '.git/objects', blob.slice(0, 2), blob.slice(2));
+      rmSync(fifo, { force: true });
+      execFileSync('mkfifo', [fifo]);
+      plan('loose object', r, ['audit', r.dir, '--no-cache'], fifo);
+    }
+    for (const rel of HEADS) {
+      const r = aliceRepo();
+      const fifo = join(r.dir, '.git', rel);
+      rmSync(fifo, { force: true });
+      execFileSync('mkfifo', [fifo]);
+      plan(rel, r, ['verify', '-C', r.dir, '--no-cache'], fifo);
+    }
+    {
+      const r = aliceRepo();
+      const fifo = join(r.dir, '.git', 'trap');
+      execFileSync('mkfifo', [fifo]);
+      mkdirSync(join(r.dir, '.git', 'sub'));
+      // Written as text: git config itself would block on the FIFO once it is included.
+      appendFileSync(join(r.dir, '.git', 'config'), '[includeIf "onbranch:main"]\n\tpath = "sub/../trap"\n');
+      plan('include', r, ['verify', '-C', r.dir, '--no-cache'], fifo);
+    }
+    const out = runCliBatch(
+      planned.map(([, run]) => run),
+      { timeoutMs: LIMIT },
+    );
+    results = new Map(planned.map(([name, , fifo], i) => [name, { res: out[i]!, fifo }]));
+  }, 2 * LIMIT);
+
   test("an alternate's own alternates file is a FIFO (two stores deep): refused, naming it", () => {
-    const r = sshSigningRepo(alice);
-    const other = makeRepo();
-    other.commit('other');
-    writeFileSync(join(r.dir, '.git/objects/info/alternates'), `${join(other.dir, '.git/objects')}\n`);
-    const fifo = join(other.dir, '.git/objects/info/alternates');
-    execFileSync('mkfifo', [fifo]);
-    expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
-    expectRefusedAtOnce(runCli(['audit', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+    expectRefused('alternates verify');
+    expectRefused('alternates audit');
   });
 
   test('a FIFO as the index of a pack in objects/pack: refused, naming it', () => {
-    const r = sshSigningRepo(alice);
-    r.run(['repack', '-qad']);
-    // git opens the index of every pack whose .pack is a regular file, looking for an object.
-    const pack = join(r.dir, '.git/objects/pack', `pack-${'0'.repeat(40)}`);
-    writeFileSync(`${pack}.pack`, '');
-    const fifo = `${pack}.idx`;
-    execFileSync('mkfifo', [fifo]);
-    expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+    expectRefused('pack index');
   });
 
   test('a FIFO as a loose object (a file of the tree): audit refused, naming it (before: the audit never ended)', () => {
-    const r = sshSigningRepo(alice);
-    r.commit('work', { 'notes.txt': 'notes\n' });
-    const blob = r.run(['rev-parse', 'HEAD:notes.txt']);
-    const fifo = join(r.dir, '.git/objects', blob.slice(0, 2), blob.slice(2));
-    rmSync(fifo, { force: true });
-    execFileSync('mkfifo', [fifo]);
-    expectRefusedAtOnce(runCli(['audit', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+    expectRefused('loose object');
   });
 
   // Before: git blocked on each until its time limit (30 to 60 s), and the run ended on "did not
   // finish ... on a very large repository set GITGUARD_TIMEOUT".
-  test.each(['config', 'HEAD', 'packed-refs', 'refs/heads/topic'])(
-    'a FIFO at .git/%s, which git opens before it answers anything: refused, naming it',
-    (rel) => {
-      const r = sshSigningRepo(alice);
-      const fifo = join(r.dir, '.git', rel);
-      rmSync(fifo, { force: true });
-      execFileSync('mkfifo', [fifo]);
-      expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
-    },
-  );
+  test.each(HEADS)('a FIFO at .git/%s, which git opens before it answers anything: refused, naming it', (rel) => {
+    expectRefused(rel);
+  });
 
   test("a FIFO the repository's config includes (a relative, quoted includeIf path): refused, naming it", () => {
-    const r = sshSigningRepo(alice);
-    const fifo = join(r.dir, '.git', 'trap');
-    execFileSync('mkfifo', [fifo]);
-    mkdirSync(join(r.dir, '.git', 'sub'));
-    // Written as text: git config itself would block on the FIFO once it is included.
-    appendFileSync(join(r.dir, '.git', 'config'), '[includeIf "onbranch:main"]\n\tpath = "sub/../trap"\n');
-    expectRefusedAtOnce(runCli(['verify', '-C', r.dir, '--no-cache'], { env: env(r), timeoutMs: LIMIT }), fifo);
+    expectRefused('include');
   });
 
   test('honest alternates (git clone --shared, a relative and a C-quoted line) still verify', async () => {
-    const r = sshSigningRepo(alice);
+    const r = aliceRepo();
     r.commit('work');
     const clone = join(tempDir(), 'shared "clone"');
     execFileSync('git', ['clone', '-q', '--shared', r.dir, clone], { env: r.env });
@@ -178,7 +217,7 @@ describe('a repository path holding a line break or control bytes', () => {
   // git rev-parse prints each path on a line: "/tmp/x\n/tmp/evil" read as two answers (before: exit 2,
   // 'unsupported object format "false"'), and the shadow's alternates would have split it in two.
   test('a line break, directly or behind a link: refused in one line that says so, escaped', async () => {
-    const r = sshSigningRepo(alice);
+    const r = aliceRepo();
     const parent = tempDir();
     const odd = join(parent, 'repo\n/tmp/elsewhere');
     mkdirSync(odd, { recursive: true });
@@ -193,7 +232,7 @@ describe('a repository path holding a line break or control bytes', () => {
   });
 
   test('an escape sequence in the path: verified as usual, printed escaped', async () => {
-    const r = sshSigningRepo(alice);
+    const r = aliceRepo();
     const odd = join(tempDir(), 'repo\x1b[31m\x07');
     renameSync(r.dir, odd);
     const res = await runMain(['audit', odd, '--no-cache', '--no-ledger', '-t', 'impersonation'], { env: r.env });
@@ -214,7 +253,7 @@ describe('a partial clone (git clone --filter=blob:none) missing an older policy
   // a wrong next step. gitguard never fetches (GIT_NO_LAZY_FETCH, no protocol allowed, a shadow
   // git dir without the promisor remote): the audit cannot be done, and says what to fetch.
   test('exit 2 naming the object, no fetch attempted (a hostile promisor URL runs nothing); fetched, it verifies', async () => {
-    const r = sshSigningRepo(alice);
+    const r = aliceRepo();
     r.run(['config', 'uploadpack.allowFilter', 'true']);
     r.commit('signers v2', { '.gitguard/allowed_signers': `# the team\nalice@example.com ${alice.pub}\n` });
     r.commit('work');
@@ -263,7 +302,7 @@ describe("replace refs switched back on by the repository's own core.useReplaceR
   // Before: `verify HEAD~1..HEAD` resolved HEAD~1 through a replacement of mallory's commit whose
   // parent is that commit itself: the range was empty, "no commits in scope", exit 0.
   test("verify HEAD~1..HEAD judges mallory's commit, as it is", async () => {
-    const r = sshSigningRepo(alice);
+    const r = aliceRepo();
     const dir = mkdtempSync(join(tmpdir(), 'gg-hostile-store-'));
     const mallory = makeSshKey(dir, 'ed25519', 'mallory');
     r.run(['-c', `user.signingkey=${mallory.path}`, 'commit', '-q', '--allow-empty', '-m', 'mallory']);

@@ -6,6 +6,7 @@ import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { madeOnce } from '../helpers/made-once.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { hasStackTrace, runMain, stderrLines } from '../helpers/cli.js';
 
@@ -38,8 +39,8 @@ function commitAs(r: TestRepo, key: SshTestKey, email: string, message: string, 
   return r.head();
 }
 
-/** alice's governed history, then mallory's commit that puts her own policy in, then one more of hers. */
-function takenOver(): { r: TestRepo; takeover: string } {
+/** alice's governed history, then mallory's commit that puts her own policy in, then one more of hers (a copy each call). */
+const takenOver = madeOnce((): { r: TestRepo; takeover: string } => {
   const r = makeRepo();
   r.write({
     '.gitguard/policy.yml': policyOf('alice'),
@@ -54,7 +55,7 @@ function takenOver(): { r: TestRepo; takeover: string } {
   });
   commitAs(r, mallory, 'mallory@example.com', 'more', { m: 'm\n' });
   return { r, takeover };
-}
+});
 
 const verify = (r: TestRepo, dir = r.dir) => runMain(['verify', '-C', dir, '--no-cache'], { env: r.env });
 
@@ -272,8 +273,8 @@ describe('objects swapped in the object store (same ids, other bytes: only git f
   const entry = (mode: string, name: string, oid: string): Buffer =>
     Buffer.concat([Buffer.from(`${mode} ${name}\0`), Buffer.from(oid, 'hex')]);
 
-  /** alice's two signed commits; the .gitguard tree that trusts mallory's key for alice too; and its blob. */
-  function governed(): { r: TestRepo; mixed: string; signersBlob: string } {
+  /** alice's two signed commits; the .gitguard tree that trusts mallory's key for alice too; and its blob (a copy each call). */
+  const governed = madeOnce((): { r: TestRepo; mixed: string; signersBlob: string } => {
     const r = makeRepo();
     commitAs(r, alice, 'alice@example.com', 'policy', {
       '.gitguard/policy.yml': policyOf('alice'),
@@ -286,7 +287,7 @@ describe('objects swapped in the object store (same ids, other bytes: only git f
       input: `100644 blob ${blob}\tallowed_signers\n100644 blob ${r.run(['rev-parse', 'HEAD:.gitguard/policy.yml'])}\tpolicy.yml\n`,
     });
     return { r, mixed, signersBlob: r.run(['rev-parse', 'HEAD:.gitguard/allowed_signers']) };
-  }
+  });
 
   /** mallory's commit as alice on top, its tree carrying `gitguard` as .gitguard. */
   function malloryOnTop(r: TestRepo, gitguard: string): string {

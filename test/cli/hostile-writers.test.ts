@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
+import { madeOnce } from '../helpers/made-once.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, type CliResult } from '../helpers/cli.js';
 import { checkHookMarker } from '../../src/collect/hook-marker.js';
@@ -93,8 +94,8 @@ describe('the per-user secret that seals state in .git/gitguard', () => {
   const policyOf = (who: string): string =>
     `version: 1\nsigners:\n  - name: ${who}\n    emails: ["${who}@example.com"]\nmaintainers: [${who}]\n`;
 
-  /** alice's policy, then mallory's commit that puts her own policy in; the ledger mallory ships names it as the trust root. */
-  function takenOver(): { r: TestRepo; takeover: string } {
+  /** alice's policy, then mallory's commit that puts her own policy in; the ledger mallory ships names it as the trust root (a copy each call). */
+  const takenOver = madeOnce((): { r: TestRepo; takeover: string } => {
     const r = makeRepo();
     r.write({
       '.gitguard/policy.yml': policyOf('alice'),
@@ -110,7 +111,7 @@ describe('the per-user secret that seals state in .git/gitguard', () => {
     const takeover = signedCommit(r, mallory, 'takeover', { committerEmail: 'mallory@example.com' });
     signedCommit(r, mallory, 'more', { committerEmail: 'mallory@example.com' });
     return { r, takeover };
-  }
+  });
 
   /** The ledger mallory ships, its trust root sealed with a secret she knows (as the ledger seals it). */
   function shipLedger(r: TestRepo, takeover: string, known: Buffer): void {

@@ -18,6 +18,7 @@ import {
   type SshTestKey,
 } from '../helpers/ssh.js';
 import { runCli, runMain, parseJson, resultOf } from '../helpers/cli.js';
+import { poolThreshold } from '../../src/collect/trust-verifier.js';
 
 interface MergetagRow {
   tag: string;
@@ -35,9 +36,9 @@ interface VerifyRow {
 }
 
 // spawned: the built binary, whose verification moves to worker threads on long histories.
-const verifyRows = async (r: TestRepo, args: string[], spawned = false) => {
+const verifyRows = async (r: TestRepo, args: string[], spawned = false, env: NodeJS.ProcessEnv = {}) => {
   const argv = ['verify', '-C', r.dir, '--format', 'json', '--no-cache', ...args];
-  const res = spawned ? runCli(argv, { env: r.env }) : await runMain(argv, { env: r.env });
+  const res = spawned ? runCli(argv, { env: { ...r.env, ...env } }) : await runMain(argv, { env: r.env });
   return { code: res.code, rows: (JSON.parse(res.stdout) as { commits: VerifyRow[] }).commits };
 };
 const audit = async (r: TestRepo, args: string[]) =>
@@ -260,6 +261,10 @@ describe('a merged tag signed with SSH', () => {
   });
 
   test('verdicts are the same when verification moves to worker threads (over 64 signatures)', async () => {
+    // The pool's path past its threshold, taken here past 4 signatures (GITGUARD_POOL_THRESHOLD)
+    // rather than the default 64, so that 6 signed commits do what 66 did.
+    expect(poolThreshold({})).toBe(64);
+    const threshold = 4;
     const big = makeRepo();
     for (const [k, v] of [
       ['gpg.format', 'ssh'],
@@ -269,13 +274,15 @@ describe('a merged tag signed with SSH', () => {
       big.run(['config', k!, v!]);
     commitSeries(
       big,
-      Array.from({ length: 66 }, (_, i) => ({ message: `work ${i}`, signWith: key.path })),
+      Array.from({ length: threshold + 2 }, (_, i) => ({ message: `work ${i}`, signWith: key.path })),
     );
     const m = mergeSignedTag(big, [], ['-c', `gpg.ssh.allowedSignersFile=${signers}`]);
     const forged = tamper(big, m, 'release v1.0', 'release v6.6.6', (payload) => sshSign(key, payload));
     big.run(['update-ref', 'refs/heads/forged', forged]);
-    const { rows } = await verifyRows(big, ['--allowed-signers', signers, '--all'], true);
-    expect(rows.length).toBeGreaterThan(64);
+    const { rows } = await verifyRows(big, ['--allowed-signers', signers, '--all'], true, {
+      GITGUARD_POOL_THRESHOLD: String(threshold),
+    });
+    expect(rows.length).toBeGreaterThan(threshold);
     expect(rows.every((x) => x.status === 'authorized')).toBe(true);
     const tags = (id: string) => rows.find((x) => x.commit === id)?.mergetags?.map((t) => [t.letter, t.status]);
     expect([tags(m), tags(forged)]).toEqual([[['G', 'authorized']], [['B', 'bad']]]);

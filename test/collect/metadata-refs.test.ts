@@ -46,7 +46,13 @@ describe.each(['sha1', 'sha256'] as const)('%s', (objectFormat) => {
       })
       .split('\n');
     r.run(['notes', 'add', '-m', 'on the commit', 'HEAD']);
-    for (const b of blobs) r.run(['notes', 'add', '-m', `note ${b.slice(0, 6)}`, b]);
+    // The note copied onto each blob by one git (`notes copy --stdin`), in two commits: the first
+    // tree git keeps flat, the second git fans out (301 gits before, one `notes add` per note).
+    const copy = (oids: string[]): string =>
+      r.run(['notes', 'copy', '--stdin'], { input: oids.map((b) => `HEAD ${b}\n`).join('') });
+    copy(blobs.slice(0, 40));
+    expect(r.run(['ls-tree', '--name-only', 'refs/notes/commits']).split('\n')).toHaveLength(41);
+    copy(blobs.slice(40));
     expect(r.run(['ls-tree', '--name-only', 'refs/notes/commits']).split('\n')[0]).toMatch(/^[0-9a-f]{2}$/);
     const split = await splitMetadataRefs(`${r.dir}/.git`, refsOf(r), hex);
     expect(split.tips).toEqual([r.head()]);

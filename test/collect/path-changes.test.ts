@@ -11,6 +11,7 @@ import { PathChangeParser } from '../../src/collect/path-changes.js';
 import type { CommitRecord } from '../../src/domain/commit.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { makeRepo, cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
+import { madeOnce } from '../helpers/made-once.js';
 
 afterAll(cleanupTemp);
 
@@ -154,10 +155,15 @@ function edgeHistory(r: TestRepo): { tip: string; commits: string[] } {
   return { tip, commits };
 }
 
+/** A repository holding edgeHistory: made once per file, a copy of its own for each test. */
+const edgeRepo = madeOnce(() => {
+  const r = makeRepo();
+  return { r, ...edgeHistory(r) };
+});
+
 describe('watched paths from one diff-tree pass', () => {
   test("every commit has git's id at every watched path: submodules, type and mode changes, odd names, merges, unrelated roots", async () => {
-    const r = makeRepo();
-    const { tip } = edgeHistory(r);
+    const { r, tip } = edgeRepo();
     const commits = await walk(r.dir, [tip], WATCHED);
     const states = derive(commits, WATCHED, () => {
       throw new Error('every parent is in this walk');
@@ -177,8 +183,7 @@ describe('watched paths from one diff-tree pass', () => {
   });
 
   test('a commit whose first parent is outside the walk is compared against that parent', async () => {
-    const r = makeRepo();
-    const { tip, commits: made } = edgeHistory(r);
+    const { r, tip, commits: made } = edgeRepo();
     const cut = made[3]!;
     const commits = await walk(r.dir, [tip, `^${cut}`], WATCHED);
     expect(commits.some((c) => c.oid === cut)).toBe(false);
@@ -192,8 +197,7 @@ describe('watched paths from one diff-tree pass', () => {
   });
 
   test("a shallow clone's boundary commit is compared against the empty tree", async () => {
-    const r = makeRepo();
-    const { tip } = edgeHistory(r);
+    const { r, tip } = edgeRepo();
     const clone = join(tempDir(), 'shallow');
     execFileSync('git', ['clone', '-q', '--depth', '3', '--no-local', `file://${r.dir}`, clone], {
       env: r.env,
@@ -212,8 +216,7 @@ describe('watched paths from one diff-tree pass', () => {
   });
 
   test('with a git before --diff-merges, each commit is given with its first parent: the same changes', async () => {
-    const r = makeRepo();
-    const { tip } = edgeHistory(r);
+    const { r, tip } = edgeRepo();
     const modern = await walk(r.dir, [tip], WATCHED);
     const old = join(r.home, 'old-git');
     const log = join(r.home, 'old-git.log');
@@ -234,8 +237,7 @@ describe('watched paths from one diff-tree pass', () => {
   });
 
   test('a long list is given to one diff-tree per chunk: the same changes at every chunk size, through a file or a pipe', async () => {
-    const r = makeRepo();
-    const { tip } = edgeHistory(r);
+    const { r, tip } = edgeRepo();
     const whole = (await walk(r.dir, [tip], WATCHED)).map((c) => [c.oid, c.pathChanges]);
     const log = join(r.home, 'git.log');
     const wrapper = join(r.home, 'logging-git');

@@ -5,8 +5,6 @@
 // is read directly in turn or each one deferred and switched at a random point of its output,
 // with git's output cut into random pieces (mid-line too). Seeded: the same cases on every run.
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { LogReader, newBlobAt, ScanTally } from '../../src/collect/secrets/log-reader.js';
 import { SecretDetector } from '../../src/collect/secrets/detect.js';
 import { logArgs, scanSecrets } from '../../src/collect/secrets/scan.js';
@@ -14,6 +12,7 @@ import { discoverRepository } from '../../src/collect/repository.js';
 import type { SecretsFacts } from '../../src/domain/content.js';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { rng, TokenFactory } from '../helpers/secrets.js';
+import { GitScript } from '../helpers/git-script.js';
 
 afterAll(cleanupTemp);
 
@@ -46,44 +45,54 @@ function randomHistory(seed: number, n: number): TestRepo {
   ];
   const r = makeRepo();
   r.commit('base', { 'main.txt': 'start\n', 'shared.txt': 'plain\n' });
-  r.run(['branch', 'side']);
+  // The rest from one shell (GitScript): the same gits, in the same order, as one fork each before.
+  const s = new GitScript(r);
+  s.git(['branch', 'side']);
   let branch = 'main';
-  r.run(['checkout', '-q', '-B', 'main']);
+  s.git(['checkout', '-q', '-B', 'main']);
+  // The changes are dated as repo.commit dates its own: a minute after its last one (the base, the first).
+  let tick = 1;
   for (let i = 0; i < n; i += 1) {
     const roll = rand();
     if (roll < 0.15) {
       branch = branch === 'main' ? 'side' : 'main';
-      r.run(['checkout', '-q', branch]);
+      s.git(['checkout', '-q', branch]);
       continue;
     }
     if (roll < 0.27 && branch === 'main') {
       // A merge; now and then the merge adds a line of its own (scanned at the merge, --cc).
-      r.run(['merge', '-q', '--no-commit', '--no-ff', '-X', 'theirs', 'side']);
-      if (rand() < 0.5) writeFileSync(join(r.dir, 'main.txt'), `merged ${i}\nM=${tokens.checksummed('npm_')}\n`);
-      r.run(['add', '-A']);
-      r.run(['commit', '-q', '--allow-empty', '-m', `merge ${i}`]);
+      s.git(['merge', '-q', '--no-commit', '--no-ff', '-X', 'theirs', 'side']);
+      if (rand() < 0.5) s.write({ 'main.txt': `merged ${i}\nM=${tokens.checksummed('npm_')}\n` });
+      s.git(['add', '-A']);
+      s.git(['commit', '-q', '--allow-empty', '-m', `merge ${i}`]);
       continue;
     }
     const prefix = branch === 'main' ? 'm' : 's';
     const file = `${prefix}${Math.floor(rand() * 4)}.txt`;
     if (roll < 0.35) {
-      rmSync(join(r.dir, file), { force: true });
-      r.run(['add', '-A']);
-      r.run(['commit', '-q', '--allow-empty', '-m', `remove ${i}`]);
+      s.remove(file);
+      s.git(['add', '-A']);
+      s.git(['commit', '-q', '--allow-empty', '-m', `remove ${i}`]);
     } else if (roll < 0.4) {
-      r.run(['mv', '-k', file, `${prefix}-moved-${i}.txt`]);
-      r.run(['commit', '-q', '--allow-empty', '-m', `move ${i}`]);
+      s.git(['mv', '-k', file, `${prefix}-moved-${i}.txt`]);
+      s.git(['commit', '-q', '--allow-empty', '-m', `move ${i}`]);
     } else if (roll < 0.45) {
-      writeFileSync(join(r.dir, `${prefix}${i}.bin`), Buffer.from([0, 1, 2, i & 0xff, 0x0a]));
-      r.run(['add', '-A']);
-      r.run(['commit', '-q', '-m', `binary ${i}`]);
+      s.write({ [`${prefix}${i}.bin`]: Buffer.from([0, 1, 2, i & 0xff, 0x0a]) });
+      s.git(['add', '-A']);
+      s.git(['commit', '-q', '-m', `binary ${i}`]);
     } else {
-      r.commit(`change ${i}`, { [file]: pick(contents), ...(rand() < 0.3 ? { 'shared.txt': pick(contents) } : {}) }, [
-        '--allow-empty',
-      ]);
+      s.write({ [file]: pick(contents), ...(rand() < 0.3 ? { 'shared.txt': pick(contents) } : {}) });
+      tick += 1;
+      const date = new Date(Date.UTC(2024, 0, 1) + tick * 60_000).toISOString();
+      s.git(['add', '-A']);
+      s.git(['commit', '-q', '-m', `change ${i}`, '--allow-empty'], {
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+      });
     }
   }
-  r.run(['checkout', '-q', 'main']);
+  s.git(['checkout', '-q', 'main']);
+  s.run();
   return r;
 }
 

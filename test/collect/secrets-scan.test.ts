@@ -1,7 +1,7 @@
 // The secrets scan on real repositories: paths as git quotes them, oversized and binary blobs,
 // merges, scope, and a line split across the reads of git's output.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inRun } from '../../src/collect/run-context.js';
 import { scanSecrets } from '../../src/collect/secrets/scan.js';
@@ -69,10 +69,27 @@ test('options settled after git has finished still see all of its output; a scan
   const token = f.checksummed(`gh${'p'}_`);
   const c = r.commit('one', { 'a.txt': `T=${token}\n` });
   const repo = await discoverRepository(r.dir);
-  // The audit starts the scan before it has read the policy that says whether entropy is on.
+  // The audit starts the scan before it has read the policy that says whether entropy is on. Its
+  // gits run through a wrapper that notes each one's start and end: the options are settled once the
+  // git started before them (rev-list, sorting the list) has exited, waited for rather than guessed
+  // at with a fixed sleep that a busy machine could outlast.
+  const log = join(r.home, 'gits.log');
+  const noting = join(r.home, 'noting-git');
+  const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+  writeFileSync(noting, `#!/bin/sh\necho start >> '${log}'\n${real} "$@"\nrc=$?\necho end >> '${log}'\nexit $rc\n`, {
+    mode: 0o755,
+  });
   let settle!: (on: boolean) => void;
-  const later = scanSecrets(repo, [c], { entropy: new Promise<boolean>((res) => (settle = res)) });
-  await new Promise((res) => setTimeout(res, 500)); // git has long exited
+  const later = inRun({ gitBinary: noting }, () =>
+    scanSecrets(repo, [c], { entropy: new Promise<boolean>((res) => (settle = res)) }),
+  );
+  /** A git has run, and none is running. */
+  const exited = (): boolean => {
+    const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
+    const ends = lines.filter((l) => l === 'end').length;
+    return ends > 0 && ends === lines.filter((l) => l === 'start').length;
+  };
+  while (!exited()) await new Promise((res) => setTimeout(res, 10));
   settle(true);
   const facts = await later;
   expect(facts.entropy).toBe(true);
