@@ -1,6 +1,7 @@
 // Whether the CI configuration in a commit runs gitguard (a file of it mentions gitguard): what
 // ci-gate-kept compares between a commit and its parents. Memoised by the ids at the CI paths.
 import { ObjectReader, parseTree } from './objects.js';
+import { entryId, entryOf, isFileEntry, TREE_MODE } from './tree-entry.js';
 
 export class CiGateReader {
   private readonly gateOf = new Map<string, Promise<boolean | undefined>>();
@@ -10,18 +11,20 @@ export class CiGateReader {
   ) {}
 
   /**
-   * `ids`: the object ids at the CI paths (null where a path is absent). Undefined when no file that
-   * is there mentions gitguard but one is not in the repository (a partial clone leaves older files
-   * out): unknown, so neither side of a removal.
+   * `entries`: the entries at the CI paths ("<mode> <id>", null where a path is absent). Undefined
+   * when no file that is there mentions gitguard but one is not in the repository (a partial clone
+   * leaves older files out): unknown, so neither side of a removal. A link or a submodule runs
+   * nothing of its own: only files (and the files of a folder) count.
    */
-  runsGitguard(ids: readonly (string | null)[]): Promise<boolean | undefined> {
-    const key = ids.join(' ');
+  runsGitguard(entries: readonly (string | null)[]): Promise<boolean | undefined> {
+    const key = entries.join(' ');
     let gate = this.gateOf.get(key);
     if (!gate) {
       gate = (async () => {
         let unknown = false;
-        for (const id of ids) {
-          if (!id) continue;
+        for (const entry of entries) {
+          if (!entry || !(isFileEntry(entry) || entry.startsWith(`${TREE_MODE} `))) continue;
+          const id = entryId(entry);
           const o = await this.reader.read(id);
           if (!o) {
             unknown = true;
@@ -30,7 +33,7 @@ export class CiGateReader {
           const blobs =
             o.type === 'tree'
               ? parseTree(o.body, this.oidBytes)
-                  .filter((e) => e.mode !== '160000' && /\.ya?ml$/.test(e.name))
+                  .filter((e) => isFileEntry(entryOf(e.mode, e.oid)) && /\.ya?ml$/.test(e.name))
                   .map((e) => e.oid)
               : [id];
           for (const b of blobs) {

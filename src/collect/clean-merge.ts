@@ -12,6 +12,7 @@
 import { runGit } from './git.js';
 import type { Shadow } from './git.js';
 import { parseTree, type ObjectReader } from './objects.js';
+import { entryId, entryOf, TREE_MODE } from './tree-entry.js';
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
@@ -39,7 +40,7 @@ export function cleanMerger(
 }
 
 /**
- * For each of `paths`, the id of the entry there in the clean merge of `a` and `b` (null: absent),
+ * For each of `paths`, the entry there in the clean merge of `a` and `b` ("<mode> <id>", tree-entry.ts; null: absent),
  * or undefined where the merge conflicts (under that path), is not what a merge file by file gives
  * (a rename into it), or cannot be computed (an old git without --write-tree, a missing object, a timeout): such
  * a path is judged as changed.
@@ -81,7 +82,7 @@ async function cleanMergeIds(
         const at = (rev: string): Promise<Entry> => entryIn(reader, oidBytes, rev, p);
         const [merged = null, ea = null, eb = null, ...eBases] = await Promise.all([tree, a, b, ...bases].map(at));
         const ok = await pathwise(reader, oidBytes, eBases, ea, eb, merged, budget);
-        return ok === true ? idOf(merged) : undefined;
+        return ok === true ? merged : undefined;
       } catch {
         return undefined;
       }
@@ -96,14 +97,12 @@ async function entryIn(reader: ObjectReader, oidBytes: 20 | 32, tree: string, pa
   if (dir?.type !== 'tree') return null;
   const name = path.slice(slash + 1);
   const e = parseTree(dir.body, oidBytes).find((t) => t.name === name);
-  return e ? `${e.mode} ${e.oid}` : null;
+  return e ? entryOf(e.mode, e.oid) : null;
 }
 
-const TREE_MODE = '40000';
-
-/** An entry as the comparison sees it: its mode and id ("40000 <id>" for a folder), or null. */
+/** An entry as the comparison sees it: its mode and id ("040000 <id>" for a folder), or null. */
 type Entry = string | null;
-const idOf = (e: Entry): string | null => (e === null ? null : e.slice(e.indexOf(' ') + 1));
+const idOf = (e: Entry): string | null => (e === null ? null : entryId(e));
 
 /**
  * Whether the merge's entry `merged` at a path is what merging the sides file by file gives: where
@@ -142,7 +141,7 @@ async function pathwise(
     if (--budget.left < 0) return undefined;
     const o = await reader.read(id);
     if (o?.type !== 'tree') return undefined;
-    folders.push(new Map(parseTree(o.body, oidBytes).map((t) => [t.name, `${t.mode} ${t.oid}`])));
+    folders.push(new Map(parseTree(o.body, oidBytes).map((t) => [t.name, entryOf(t.mode, t.oid)])));
   }
   const names = new Set(folders.flatMap((f) => [...f.keys()]));
   for (const name of names) {
