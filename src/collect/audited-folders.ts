@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { runAuditedFolders } from './run-context.js';
 
 /** `path` as given and with its links resolved (as far as it exists: a folder not made yet). */
-function spellings(path: string): string[] {
+export function spellings(path: string): string[] {
   const abs = resolve(path);
   let head = abs;
   const rest: string[] = [];
