@@ -7,8 +7,9 @@
 // as such, into the protected file a rename on the other side moved there. So the merge must also
 // be what merging the sides file by file gives under the path (where a side left an entry as the
 // merge base had it, the other side's): otherwise the path is judged as changed, stricter than git,
-// never laxer. Only the folders whose ids differ are read, through the walk's object reader: two
-// git processes per merge (merge-tree, merge-base), as many as before the check.
+// never laxer. Only the folders whose ids differ are read, through the walk's object reader; a merge
+// whose clean result at the path is one side's entry needs no merge base: one git process (merge-tree)
+// for most merges, two (merge-base too) for one whose result is neither side's.
 import { runGit } from './git.js';
 import type { Shadow } from './git.js';
 import { parseTree, type ObjectReader } from './objects.js';
@@ -57,22 +58,26 @@ async function cleanMergeIds(
   if (!OBJECT_ID.test(a) || !OBJECT_ID.test(b)) return unknown;
   const opts = { gitDir: shadow.gitDir, timeoutMs: 60_000, maxBytes: 16 * 1024 * 1024 };
   let out: string;
-  let bases: string[];
   try {
-    const [merged, based] = await Promise.all([
-      runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], { ...opts, okCodes: [1] }),
-      runGit(['merge-base', '--all', a, b], { ...opts, okCodes: [1] }),
-    ]);
+    const merged = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], {
+      ...opts,
+      okCodes: [1],
+    });
     out = merged.stdout.toString('utf8');
-    bases = based.stdout
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => OBJECT_ID.test(l));
   } catch {
     return unknown;
   }
   const [tree = '', ...conflicted] = out.split('\0').filter((s) => s !== '');
-  if (!OBJECT_ID.test(tree) || !bases.length) return unknown;
+  if (!OBJECT_ID.test(tree)) return unknown;
+  // The merge bases, asked only when a path's merge is neither side's entry (see below).
+  let bases: Promise<string[]> | undefined;
+  const basesOf = (): Promise<string[]> =>
+    (bases ??= runGit(['merge-base', '--all', a, b], { ...opts, okCodes: [1] }).then((r) =>
+      r.stdout
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => OBJECT_ID.test(l)),
+    ));
   const oidBytes = a.length === 64 ? 32 : 20;
   const inConflict = (p: string): boolean => conflicted.some((f) => f === p || f.startsWith(`${p}/`));
   return Promise.all(
@@ -80,7 +85,15 @@ async function cleanMergeIds(
       if (inConflict(p)) return undefined;
       try {
         const at = (rev: string): Promise<Entry> => entryIn(reader, oidBytes, rev, p);
-        const [merged = null, ea = null, eb = null, ...eBases] = await Promise.all([tree, a, b, ...bases].map(at));
+        const [merged = null, ea = null, eb = null] = await Promise.all([tree, a, b].map(at));
+        // A clean merge that is exactly one side's entry drops nothing of the other side's (merge-ort
+        // drops no change without a conflict) and carries in nothing foreign: what a merge equal to
+        // one parent (most merges of a branch started before the other side's change) needs, without
+        // asking for the merge bases.
+        if (merged === ea || merged === eb) return merged;
+        const found = await basesOf();
+        if (!found.length) return undefined;
+        const eBases = await Promise.all(found.map(at));
         const ok = await pathwise(reader, oidBytes, eBases, ea, eb, merged, budget);
         return ok === true ? merged : undefined;
       } catch {
