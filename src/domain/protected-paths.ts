@@ -14,6 +14,11 @@ function watchPath(pattern: string): string {
   return literal.join('/');
 }
 
+// Whether a pattern can be watched: its first segment is literal (a pattern starting "**" or "*.yml" cannot be).
+export function watchable(pattern: string): boolean {
+  return watchPath(pattern) !== '';
+}
+
 /** Watched paths for a set of patterns: de-duplicated, and nested ones folded into their parent. */
 export function watchList(patterns: readonly string[]): { paths: string[]; unwatchable: string[] } {
   const paths = new Set<string>();
