@@ -43,8 +43,8 @@ const policy = (maintainers: string): Record<string, string> => ({
 const WORKFLOW = 'on: push\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx gitguard audit\n';
 
 /** Alice (maintainer) and bob (signer) with CODEOWNERS, .gitattributes, a hook and a gated workflow. */
-function setUp(maintainers = 'Alice'): TestRepo {
-  const r = makeRepo();
+function setUp(maintainers = 'Alice', objectFormat: 'sha1' | 'sha256' = 'sha1'): TestRepo {
+  const r = makeRepo({ objectFormat });
   commit(r, alice, {
     ...policy(maintainers),
     CODEOWNERS: '* @alice\n',
@@ -88,6 +88,18 @@ describe('an entry is its mode and its id', () => {
     const r = setUp();
     modeOnly(r, path, mode);
     expect(await outcomes(r, [PROTECTED])).toEqual({ [PROTECTED]: 'fail' });
+  });
+
+  test('in a SHA-256 repository too: CODEOWNERS made a link fails, a mode change by alice passes', async () => {
+    const r = setUp('Alice', 'sha256');
+    expect(r.head()).toHaveLength(64);
+    modeOnly(r, 'CODEOWNERS', '120000');
+    expect(await outcomes(r, [PROTECTED])).toEqual({ [PROTECTED]: 'fail' });
+    const t = setUp('Alice', 'sha256');
+    const id = t.run(['rev-parse', 'HEAD:.gitattributes']).trim();
+    t.run(['update-index', '--cacheinfo', `100755,${id},.gitattributes`]);
+    as(t, alice, ['commit', '-q', '-S', '-m', 'executable attributes']);
+    expect(await outcomes(t, [PROTECTED])).toEqual({ [PROTECTED]: 'pass' });
   });
 
   test('bob replaces .github/workflows by a submodule entry naming the same id: the path changes and the gate goes', async () => {
