@@ -1,6 +1,7 @@
 // Whether the CI configuration in a commit runs gitguard (a file of it mentions gitguard): what
 // ci-gate-kept compares between a commit and its parents. Memoised by the ids at the CI paths.
 import { ObjectReader, parseTree } from './objects.js';
+import { CI_PATH_IS_FOLDER, CI_PATHS } from '../domain/protected-paths.js';
 import { entryId, entryOf, isFileEntry, TREE_MODE } from './tree-entry.js';
 
 export class CiGateReader {
@@ -11,10 +12,11 @@ export class CiGateReader {
   ) {}
 
   /**
-   * `entries`: the entries at the CI paths ("<mode> <id>", null where a path is absent). Undefined
-   * when no file that is there mentions gitguard but one is not in the repository (a partial clone
-   * leaves older files out): unknown, so neither side of a removal. A link or a submodule runs
-   * nothing of its own: only files (and the files of a folder) count.
+   * `entries`: the entries at CI_PATHS, in its order ("<mode> <id>", null where a path is absent).
+   * Undefined when no file that is there mentions gitguard but one is not in the repository (a
+   * partial clone leaves older files out): unknown, so neither side of a removal. Only what the CI
+   * reads counts: the files of the workflows folder, the file `.gitlab-ci.yml` (a folder there, a
+   * link or a submodule runs nothing).
    */
   runsGitguard(entries: readonly (string | null)[]): Promise<boolean | undefined> {
     const key = entries.join(' ');
@@ -22,8 +24,9 @@ export class CiGateReader {
     if (!gate) {
       gate = (async () => {
         let unknown = false;
-        for (const entry of entries) {
-          if (!entry || !(isFileEntry(entry) || entry.startsWith(`${TREE_MODE} `))) continue;
+        for (const [i, entry] of entries.entries()) {
+          const folder = CI_PATH_IS_FOLDER[CI_PATHS[i]!];
+          if (!entry || !(folder ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
           const id = entryId(entry);
           const o = await this.reader.read(id);
           if (!o) {

@@ -40,3 +40,9 @@ export function coveredBy(path: string, pattern: string): boolean {
 
 /** Where CI gates live: files whose content names gitguard when the gate is in place. */
 export const CI_PATHS = ['.github/workflows', '.gitlab-ci.yml'] as const;
+
+/** What the CI reads at each: GitHub the workflow files in a folder, GitLab one file. */
+export const CI_PATH_IS_FOLDER: Readonly<Record<(typeof CI_PATHS)[number], boolean>> = {
+  '.github/workflows': true,
+  '.gitlab-ci.yml': false,
+};

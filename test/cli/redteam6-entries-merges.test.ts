@@ -108,6 +108,25 @@ describe('an entry is its mode and its id', () => {
     expect(await outcomes(r, [PROTECTED, GATE])).toEqual({ [PROTECTED]: 'fail', [GATE]: 'fail' });
   });
 
+  test('ci-gate-kept reads what the CI reads: .gitlab-ci.yml replaced by a folder of that name that mentions gitguard fails', async () => {
+    const onlyPolicy = (r: TestRepo): void => {
+      commit(r, alice, {
+        ...policy('Alice'),
+        '.gitguard/policy.yml': `${policy('Alice')['.gitguard/policy.yml']}protected:\n  paths: ['.gitguard/**']\n`,
+        '.gitlab-ci.yml': 'audit:\n  script: npx gitguard audit\n',
+      });
+    };
+    const r = makeRepo();
+    onlyPolicy(r);
+    r.run(['rm', '-q', '.gitlab-ci.yml']);
+    commit(r, bob, { '.gitlab-ci.yml/gate.yml': 'audit:\n  script: npx gitguard audit\n' }, 'ci as a folder');
+    expect(await outcomes(r, [GATE])).toEqual({ [GATE]: 'fail' });
+    const t = makeRepo();
+    onlyPolicy(t);
+    commit(t, bob, { '.gitlab-ci.yml': 'audit:\n  script: npx gitguard audit --quiet\n' }, 'quieter');
+    expect(await outcomes(t, [GATE])).toEqual({ [GATE]: 'pass' });
+  });
+
   test('a .gitguard submodule entry naming the policy tree is no policy: changing it is a policy change', async () => {
     const r = setUp();
     modeOnly(r, '.gitguard', '160000');
