@@ -54,6 +54,21 @@ describe('PATH entries inside the audited repository', () => {
     expect(existsSync(marks) ? readFileSync(marks, 'utf8') : '').toBe('');
   });
 
+  test("when the only git on PATH is the repository's, the run stops in one line saying so", async () => {
+    const r = sshSigningRepo(alice);
+    const marks = join(tempDir(), 'marks');
+    plantGit(join(r.dir, 'node_modules', '.bin'), marks);
+    const PATH = [join(r.dir, 'node_modules', '.bin'), tempDir()].join(delimiter);
+    const res = await runMain(['audit', '-C', r.dir, '-r', 'commits-signed'], { env: { ...r.env, PATH } });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /git did not run: not found on PATH \(the one in .*node_modules\/\.bin is inside the audited repository/,
+      ),
+    ]);
+    expect(existsSync(marks)).toBe(false);
+  });
+
   test('twin: the same git outside the repository does run (the test can see it)', async () => {
     const r = sshSigningRepo(alice);
     const marks = join(tempDir(), 'marks');
