@@ -13,7 +13,7 @@ const say = (text: string, max: number): string => escapeText(redactUrls(text), 
 /** One run: argv as process.argv has it (node, script, args...); the exit code is returned, never set. */
 export function main(argv: string[], io: Io = processIo()): Promise<number> {
   // The run's own environment, git and secrets (collect/run-context.ts), whatever ran before it.
-  return inRun({ env: io.env, gitBinary: 'git', secrets: new Set() }, () => run(argv, io));
+  return inRun({ env: io.env, gitBinary: 'git', secrets: new Set(), auditedFolders: new Set() }, () => run(argv, io));
 }
 
 async function run(argv: string[], io: Io): Promise<number> {

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { runEnv } from './run-context.js';
+import { insideAuditedRepository } from './audited-folders.js';
 
 /**
  * GITGUARD_TIMEOUT=SECONDS replaces every child-process time limit: the total time of a one-shot
@@ -27,11 +28,15 @@ export function neutralDir(): string {
 }
 
 /**
- * PATH without its relative and empty entries: a child looks those up from the folder it runs in,
- * which may be the audited work tree (`.` or `node_modules/.bin` in PATH would run its committed `git`).
+ * PATH without its relative and empty entries, nor those inside the audited repository: a child
+ * looks the former up from the folder it runs in, which may be the audited work tree (`.` or
+ * `node_modules/.bin` in PATH would run its committed `git`), and `npx` run in the repository puts
+ * the latter first (see audited-folders.ts).
  */
 export function absolutePath(path: string | undefined): string {
-  const kept = (path ?? '/usr/bin:/bin').split(delimiter).filter((d) => d !== '' && isAbsolute(d));
+  const kept = (path ?? '/usr/bin:/bin')
+    .split(delimiter)
+    .filter((d) => d !== '' && isAbsolute(d) && !insideAuditedRepository(d));
   return kept.length ? kept.join(delimiter) : '/usr/bin:/bin';
 }
 

@@ -7,11 +7,13 @@
 // as such, into the protected file a rename on the other side moved there. So the merge must also
 // be what merging the sides file by file gives under the path (where a side left an entry as the
 // merge base had it, the other side's): otherwise the path is judged as changed, stricter than git,
-// never laxer. Only the folders whose ids differ are read, through the walk's object reader: two
-// git processes per merge (merge-tree, merge-base), as many as before the check.
+// never laxer. Only the folders whose ids differ are read, through the walk's object reader; a merge
+// whose clean result at the path is one side's entry needs no merge base: one git process (merge-tree)
+// for most merges, two (merge-base too) for one whose result is neither side's.
 import { runGit } from './git.js';
 import type { Shadow } from './git.js';
 import { parseTree, type ObjectReader } from './objects.js';
+import { entryId, entryOf, TREE_MODE } from './tree-entry.js';
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
@@ -39,7 +41,7 @@ export function cleanMerger(
 }
 
 /**
- * For each of `paths`, the id of the entry there in the clean merge of `a` and `b` (null: absent),
+ * For each of `paths`, the entry there in the clean merge of `a` and `b` ("<mode> <id>", tree-entry.ts; null: absent),
  * or undefined where the merge conflicts (under that path), is not what a merge file by file gives
  * (a rename into it), or cannot be computed (an old git without --write-tree, a missing object, a timeout): such
  * a path is judged as changed.
@@ -56,22 +58,26 @@ async function cleanMergeIds(
   if (!OBJECT_ID.test(a) || !OBJECT_ID.test(b)) return unknown;
   const opts = { gitDir: shadow.gitDir, timeoutMs: 60_000, maxBytes: 16 * 1024 * 1024 };
   let out: string;
-  let bases: string[];
   try {
-    const [merged, based] = await Promise.all([
-      runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], { ...opts, okCodes: [1] }),
-      runGit(['merge-base', '--all', a, b], { ...opts, okCodes: [1] }),
-    ]);
+    const merged = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], {
+      ...opts,
+      okCodes: [1],
+    });
     out = merged.stdout.toString('utf8');
-    bases = based.stdout
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => OBJECT_ID.test(l));
   } catch {
     return unknown;
   }
   const [tree = '', ...conflicted] = out.split('\0').filter((s) => s !== '');
-  if (!OBJECT_ID.test(tree) || !bases.length) return unknown;
+  if (!OBJECT_ID.test(tree)) return unknown;
+  // The merge bases, asked only when a path's merge is neither side's entry (see below).
+  let bases: Promise<string[]> | undefined;
+  const basesOf = (): Promise<string[]> =>
+    (bases ??= runGit(['merge-base', '--all', a, b], { ...opts, okCodes: [1] }).then((r) =>
+      r.stdout
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => OBJECT_ID.test(l)),
+    ));
   const oidBytes = a.length === 64 ? 32 : 20;
   const inConflict = (p: string): boolean => conflicted.some((f) => f === p || f.startsWith(`${p}/`));
   return Promise.all(
@@ -79,9 +85,17 @@ async function cleanMergeIds(
       if (inConflict(p)) return undefined;
       try {
         const at = (rev: string): Promise<Entry> => entryIn(reader, oidBytes, rev, p);
-        const [merged = null, ea = null, eb = null, ...eBases] = await Promise.all([tree, a, b, ...bases].map(at));
+        const [merged = null, ea = null, eb = null] = await Promise.all([tree, a, b].map(at));
+        // A clean merge that is exactly one side's entry drops nothing of the other side's (merge-ort
+        // drops no change without a conflict) and carries in nothing foreign: what a merge equal to
+        // one parent (most merges of a branch started before the other side's change) needs, without
+        // asking for the merge bases.
+        if (merged === ea || merged === eb) return merged;
+        const found = await basesOf();
+        if (!found.length) return undefined;
+        const eBases = await Promise.all(found.map(at));
         const ok = await pathwise(reader, oidBytes, eBases, ea, eb, merged, budget);
-        return ok === true ? idOf(merged) : undefined;
+        return ok === true ? merged : undefined;
       } catch {
         return undefined;
       }
@@ -96,14 +110,12 @@ async function entryIn(reader: ObjectReader, oidBytes: 20 | 32, tree: string, pa
   if (dir?.type !== 'tree') return null;
   const name = path.slice(slash + 1);
   const e = parseTree(dir.body, oidBytes).find((t) => t.name === name);
-  return e ? `${e.mode} ${e.oid}` : null;
+  return e ? entryOf(e.mode, e.oid) : null;
 }
 
-const TREE_MODE = '40000';
-
-/** An entry as the comparison sees it: its mode and id ("40000 <id>" for a folder), or null. */
+/** An entry as the comparison sees it: its mode and id ("040000 <id>" for a folder), or null. */
 type Entry = string | null;
-const idOf = (e: Entry): string | null => (e === null ? null : e.slice(e.indexOf(' ') + 1));
+const idOf = (e: Entry): string | null => (e === null ? null : entryId(e));
 
 /**
  * Whether the merge's entry `merged` at a path is what merging the sides file by file gives: where
@@ -142,7 +154,7 @@ async function pathwise(
     if (--budget.left < 0) return undefined;
     const o = await reader.read(id);
     if (o?.type !== 'tree') return undefined;
-    folders.push(new Map(parseTree(o.body, oidBytes).map((t) => [t.name, `${t.mode} ${t.oid}`])));
+    folders.push(new Map(parseTree(o.body, oidBytes).map((t) => [t.name, entryOf(t.mode, t.oid)])));
   }
   const names = new Set(folders.flatMap((f) => [...f.keys()]));
   for (const name of names) {

@@ -4,7 +4,7 @@
 // configured gpg.program that lives inside it is reported but not run. Each program runs in a
 // neutral folder with the hardened environment.
 import { readBounded } from './safe-fs.js';
-import { delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../domain/model.js';
 import { getGitBinary } from './git.js';
@@ -12,6 +12,7 @@ import { executable, versionOutput } from './run-program.js';
 import { distroRecord, expectLookups, type PackageTools } from './distro-package.js';
 import { collectConfig } from './config.js';
 import { runEnv } from './run-context.js';
+import { insideAuditedRepository, within } from './audited-folders.js';
 
 /** The first line a version query printed (ssh -V prints on stderr), or undefined when it did not run. */
 async function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
@@ -23,15 +24,12 @@ async function firstOutputLine(program: string, args: string[]): Promise<string 
 
 /** Is `path` the repository's folder or inside it? */
 export function insideRepository(path: string, repo: RepositoryInfo | undefined): boolean {
+  if (insideAuditedRepository(path)) return true;
   if (!repo) return false;
-  const roots = [repo.workTree, repo.gitDir, repo.commonDir, repo.path]
-    .filter((r): r is string => !!r)
-    .map((r) => resolve(r));
-  const p = resolve(path);
-  return roots.some((root) => {
-    const rel = relative(root, p);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-  });
+  return within(
+    [repo.workTree, repo.gitDir, repo.commonDir, repo.path].filter((r): r is string => !!r).map((r) => resolve(r)),
+    path,
+  );
 }
 
 /** The first `name` on PATH, skipping relative entries and entries inside the audited repository. */

@@ -15,6 +15,7 @@ import { readBoundedIfExists } from './safe-fs.js';
 import { runContext, runEnv } from './run-context.js';
 import { childTimeoutMs, hardenedEnv, neutralDir } from './child-env.js';
 import { executable, versionOutput } from './run-program.js';
+import { insideAuditedRepository } from './audited-folders.js';
 
 /** The shallow file lists boundary commits, 41 bytes each. */
 const SHALLOW_MAX_BYTES = 16 * 1024 * 1024;
@@ -97,7 +98,17 @@ function gitDidNotRun(bin: string, reason: string): ExpectedError {
 }
 
 const spawnReason = (e: NodeJS.ErrnoException, bin: string): string =>
-  e.code === 'ENOENT' ? (bin.includes('/') ? 'no such file' : 'not found on PATH') : fsReason(e);
+  e.code === 'ENOENT' ? (bin.includes('/') ? 'no such file' : `not found on PATH${skippedGit(bin)}`) : fsReason(e);
+
+/** Why PATH had no git, when the only one on it is inside the audited repository (which never supplies it). */
+function skippedGit(bin: string): string {
+  const inside = (runEnv().PATH ?? '')
+    .split(delimiter)
+    .find((d) => isAbsolute(d) && insideAuditedRepository(d) && executable(join(d, bin)));
+  return inside
+    ? ` (the one in ${inside} is inside the audited repository, which never supplies the git that reads it)`
+    : '';
+}
 
 /** Why `git --version` shows this is no git, or undefined when it printed a git version. */
 function notAGit(code: number | null, stdout: string, stderr: string): string | undefined {

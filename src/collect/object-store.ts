@@ -92,11 +92,20 @@ function checkPackFolder(objectsDir: string): void {
   for (const e of entries) if (PACK_FILE.test(e.name) && special(dir, e)) refuse(join(dir, e.name), SPECIAL);
 }
 
+/** An alternates line git follows: the file it is in, the line as written, and the store it names (links resolved). */
+export interface AlternateLine {
+  file: string;
+  line: string;
+  path: string;
+}
+
 /**
- * Throws ExpectedError when an object store git would read (`objectsDir`, its alternates, theirs...)
- * holds a FIFO, device or socket where git opens a file, or an alternates file over 16 MiB.
+ * Every object store git reads from `objectsDir` on (itself first, then through alternates files:
+ * C-quoted lines unquoted, links followed, each store's own alternates, five deep), as `store(real
+ * path)`, and each alternates line it follows as `onLine`. Throws ExpectedError for an alternates
+ * file that is a FIFO, device or socket, or over 16 MiB.
  */
-export function assertObjectStoreReadable(objectsDir: string): void {
+function walkStores(objectsDir: string, store: (real: string) => void, onLine?: (l: AlternateLine) => void): void {
   const seen = new Set<string>();
   const visit = (dir: string, depth: number): void => {
     let real: string;
@@ -108,8 +117,7 @@ export function assertObjectStoreReadable(objectsDir: string): void {
     }
     if (seen.has(real)) return;
     seen.add(real);
-    checkPackFolder(real);
-    checkLooseObjects(real);
+    store(real);
     const file = join(real, 'info', 'alternates');
     let text: string | undefined;
     try {
@@ -125,11 +133,43 @@ export function assertObjectStoreReadable(objectsDir: string): void {
     for (const raw of text.split('\n')) {
       const line = raw.replace(/\r$/, '');
       if (!line || line.startsWith('#')) continue;
-      const path = unquote(line);
-      visit(isAbsolute(path) ? path : resolve(real, path), depth + 1);
+      const unquoted = unquote(line);
+      const path = isAbsolute(unquoted) ? unquoted : resolve(real, unquoted);
+      onLine?.({ file, line, path: realOr(path) });
+      visit(path, depth + 1);
     }
   };
   visit(objectsDir, 0);
+}
+
+function realOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * Throws ExpectedError when an object store git would read (`objectsDir`, its alternates, theirs...)
+ * holds a FIFO, device or socket where git opens a file, or an alternates file over 16 MiB.
+ */
+export function assertObjectStoreReadable(objectsDir: string): void {
+  walkStores(objectsDir, (real) => {
+    checkPackFolder(real);
+    checkLooseObjects(real);
+  });
+}
+
+/** The alternates lines git follows from `objectsDir`, at every depth (see walkStores). */
+export function alternateLines(objectsDir: string): AlternateLine[] {
+  const out: AlternateLine[] = [];
+  walkStores(
+    objectsDir,
+    () => undefined,
+    (l) => out.push(l),
+  );
+  return out;
 }
 
 /** The files of a git dir git opens to answer anything: its config, HEAD, where its common dir is, packed refs. */

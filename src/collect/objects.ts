@@ -6,6 +6,7 @@ import { objectId } from './commit-object.js';
 import { MissingObjectError } from './missing-object.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
 import { runEnv } from './run-context.js';
+import { canonicalMode, SUBMODULE_MODE } from './tree-entry.js';
 
 /**
  * The largest single object (commit, tag, tree, policy file) gitguard reads into memory: 64 MiB by
@@ -241,7 +242,8 @@ export class ObjectReader {
     for (let i = 0; i < names.length; i++) {
       if (o?.type !== 'tree') return null;
       const entry = parseTree(o.body, oidBytes).find((e) => e.name === names[i]);
-      if (!entry || entry.mode === '160000') return null; // a submodule's commit is not in this repository
+      // A submodule's commit is not in this repository (any mode git does not know reads as one).
+      if (!entry || canonicalMode(entry.mode) === SUBMODULE_MODE) return null;
       o = await this.readNamed(
         entry.oid,
         `${names.slice(0, i + 1).join('/')} at ${rev.slice(0, 12)}`,

@@ -32,7 +32,7 @@ export function diffTreeArgs(paths: readonly string[], firstParent: boolean): st
 
 export interface CommitPathChanges {
   oid: string;
-  /** Watched paths whose id differs from the first parent's: the id here, or null where it is gone. */
+  /** Watched paths whose entry differs from the first parent's: "<mode> <id>" here (tree-entry.ts), or null where it is gone. */
   changed: Record<string, string | null>;
 }
 
@@ -56,8 +56,9 @@ export class PathChangeParser {
   private readonly wanted: Map<string, string>;
   private rest: Buffer = Buffer.alloc(0);
   private current: CommitPathChanges | undefined;
-  /** The entry whose path comes next ("<new oid>" of a ":..." record). */
+  /** The entry whose path comes next ("<new oid>" of a ":..." record), and its new mode. */
   private entryOid: string | undefined;
+  private entryMode = '';
 
   /** The watched paths the current commit has an entry at (a second one is a duplicate entry). */
   private present = new Set<string>();
@@ -115,7 +116,8 @@ export class PathChangeParser {
           'git fsck names the tree; such a commit can only be removed from the history',
         );
       this.present.add(path);
-      this.current.changed[path] = oid;
+      // The mode too: a file that becomes a link (or a folder a submodule) keeps its id.
+      this.current.changed[path] = `${this.entryMode} ${oid}`;
       return;
     }
     if (buf[s] === COLON) {
@@ -125,6 +127,7 @@ export class PathChangeParser {
       if (fields.length !== 5 || !this.current || oid?.length !== this.hexLength)
         throw new Error(`unexpected git diff-tree record "${buf.toString('latin1', s, Math.min(e, s + 200))}"`);
       this.entryOid = oid;
+      this.entryMode = fields[1]!;
       return;
     }
     const n = e - s;

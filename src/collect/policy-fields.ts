@@ -2,6 +2,7 @@
 // validator per kind of field (strict YAML reading is policy-yaml.ts). policy.ts puts them together.
 import type { SecretsPolicy } from '../domain/policy.js';
 import { escapeJsonUnsafe, hasUnsafe } from '../domain/escape.js';
+import { watchable } from '../domain/protected-paths.js';
 
 export interface PolicyFiles {
   /** e.g. ".gitguard at 1a2b3c4d" or a folder path; used in messages. */
@@ -269,6 +270,13 @@ export function globs(ctx: Ctx, v: unknown, path: string, kind: 'refs' | 'paths'
       if (g.startsWith('/')) ctx.fail(p, `${show(g)} must be relative to the repository root (no leading "/")`);
       if (g.split('/').some((seg) => seg === '..' || seg === '.'))
         ctx.fail(p, `${show(g)} must not contain "." or ".." segments`);
+      // Each protected pattern is watched at its literal folder: one that starts with a wildcard
+      // would protect nothing, silently.
+      else if (!g.startsWith('/') && !watchable(g))
+        ctx.fail(
+          p,
+          `${show(g)} starts with a wildcard: name the folder or file it is in (".github/*.yml", not "*.yml")`,
+        );
     }
     if (!out.includes(g)) out.push(g);
   });

@@ -6,13 +6,15 @@ import { POLICY_DIR } from '../domain/trust.js';
 import { ObjectReader, ObjectTooLargeError, parseTree } from './objects.js';
 import { parsePolicy, PolicyError, POLICY_LIMITS } from './policy.js';
 import type { RawKeys } from './signatures/pool.js';
+import { canonicalMode, LINK_MODE, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
-/** What a tree entry is, by its mode. */
+/** What a tree entry is, by its mode as git reads it (040000 and 0100644 are a folder and a file too). */
 function entryKind(mode: string): SkippedPolicyEntry['kind'] {
-  if (mode === '120000') return 'symbolic link';
-  if (mode === '160000') return 'submodule';
-  if (mode === '40000') return 'folder';
-  return mode.startsWith('10') ? 'file' : 'folder';
+  const m = canonicalMode(mode);
+  if (m === LINK_MODE) return 'symbolic link';
+  if (m === SUBMODULE_MODE || m === '') return 'submodule';
+  if (m === TREE_MODE) return 'folder';
+  return 'file';
 }
 
 export async function readPolicyTree(
@@ -53,7 +55,8 @@ export async function readPolicyTree(
   const keys: { name: string; data: Uint8Array }[] = [];
   // Entries of keys/ that are not files: never read, never trusted, but reported.
   const skipped: SkippedPolicyEntry[] = [];
-  if (keysEntry && keysEntry.mode !== '40000') skipped.push({ path: 'keys', kind: entryKind(keysEntry.mode) });
+  if (keysEntry && entryKind(keysEntry.mode) !== 'folder')
+    skipped.push({ path: 'keys', kind: entryKind(keysEntry.mode) });
   else if (keysEntry) {
     const kt = await reader.readNamed(keysEntry.oid, `${POLICY_DIR}/keys at ${where.slice(0, 12)}`);
     if (kt.type === 'tree') {

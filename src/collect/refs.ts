@@ -1,10 +1,12 @@
 // Refs, HEAD, replace refs, grafts and the shallow boundary: the facts the history rules judge.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { HistoryFacts, RefInfo, RepositoryInfo } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { gitText, runGit } from './git.js';
 import { UnsafeFileError, readBounded, readBoundedIfExists } from './safe-fs.js';
+import { alternateLines } from './object-store.js';
+import { spellings, within } from './audited-folders.js';
 
 function parseForEachRef(out: string): RefInfo[] {
   const refs: RefInfo[] = [];
@@ -187,7 +189,9 @@ export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts
         ? { file: graftsFile, entries: lines(graftsText) }
         : { file: graftsFile, entries: [], unreadable: graftsText.unreadable };
 
-  // Alternates borrow objects from another folder: one outside the repository can change what it contains.
+  // Alternates borrow objects from another folder: one outside the repository can change what it
+  // contains. Every line git follows counts, as git reads it (object-store.ts): quoted, through
+  // links, and in the alternates files of the stores it names.
   const altFile = join(repo.commonDir, 'objects', 'info', 'alternates');
   const altText = readRepoFile(altFile);
   const alternates =
@@ -197,11 +201,11 @@ export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts
           // An unreadable file (a FIFO, a device, a link, too large) is one entry that cannot be vouched for.
           entries:
             typeof altText === 'string'
-              ? lines(altText).map((line) => {
-                  const path = resolve(join(repo.commonDir, 'objects'), line);
-                  const rel = relative(repo.commonDir, path);
-                  return { line, path, inside: rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) };
-                })
+              ? alternateLines(join(repo.commonDir, 'objects')).map(({ file, line, path }) => ({
+                  line: file === altFile ? line : `${line} (in ${file})`,
+                  path,
+                  inside: within(spellings(repo.commonDir), path),
+                }))
               : [{ line: `(the file ${altText.unreadable})`, path: altFile, inside: false }],
         }
       : undefined;

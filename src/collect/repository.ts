@@ -6,6 +6,7 @@ import type { RepositoryInfo } from '../domain/model.js';
 import { assertGitRuns, runGit, type GitResult } from './git.js';
 import { userSafeDirectories } from './config.js';
 import { assertGitDirReadable, assertObjectStoreReadable } from './object-store.js';
+import { enclosingWorkTree, noteAuditedFolders } from './audited-folders.js';
 
 // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a .git
 // folder after the other answers are printed.
@@ -56,6 +57,8 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
       'move or rename the repository to a path without one',
     );
   assertGitDirReadable(abs);
+  // Before any git runs there: no PATH entry in the repository may supply it (audited-folders.ts).
+  noteAuditedFolders([abs, enclosingWorkTree(abs)]);
   await assertGitRuns();
   let res = await runGit(REV_PARSE, { cwd: abs, timeoutMs: 30_000, okCodes: [128] });
   let lines = answers(res);
@@ -101,6 +104,7 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
     objectFormat: format,
   };
   if (!info.bare && lines[5]) info.workTree = lines[5];
+  noteAuditedFolders([gitDir, commonDir, info.workTree]);
   assertObjectStoreReadable(join(commonDir, 'objects'));
   return info;
 }

@@ -12,6 +12,8 @@ export interface RunContext {
   gitBinary: string;
   /** Secrets (forge tokens) that every message leaving the forge collector is scrubbed of. */
   secrets: Set<string>;
+  /** The folders the audited repository controls, filled as it is found (collect/audited-folders.ts). */
+  auditedFolders?: Set<string>;
 }
 
 const current = new AsyncLocalStorage<RunContext>();
@@ -30,6 +32,9 @@ export function runContext(): RunContext {
 export function inRun<T>(changes: Partial<RunContext>, f: () => T): T {
   return current.run({ ...runContext(), ...changes }, f);
 }
+
+/** The audited repository's folders (collect/audited-folders.ts), in a run; none outside any (a library caller, a unit test). */
+export const runAuditedFolders = (): Set<string> | undefined => runContext().auditedFolders;
 
 /** The run's environment. */
 export const runEnv = (): NodeJS.ProcessEnv => runContext().env;

@@ -6,13 +6,19 @@ import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { readBoundedIfExists, writeFileSafe } from './safe-fs.js';
+import { insideAuditedRepository } from './audited-folders.js';
 
-/** A relative XDG_CACHE_HOME or HOME names no place (the XDG spec: ignore it); taken as given it would
- *  be a folder of whatever repository gitguard runs in, which could ship the secret. */
-function secretFile(env: NodeJS.ProcessEnv): string {
+/**
+ * A relative XDG_CACHE_HOME or HOME names no place (the XDG spec: ignore it); taken as given it would
+ * be a folder of whatever repository gitguard runs in, which could ship the secret. An absolute one
+ * inside the audited repository (its work tree or git dir) is skipped too: the repository could
+ * ship the secret there, or read it back. Undefined when every candidate is inside it.
+ */
+function secretFile(env: NodeJS.ProcessEnv): string | undefined {
   const absolute = (p: string | undefined): string | undefined => (p && isAbsolute(p) ? p : undefined);
-  const base = absolute(env.XDG_CACHE_HOME) ?? join(absolute(env.HOME) ?? homedir(), '.cache');
-  return join(base, 'gitguard', 'cache-secret');
+  const bases = [absolute(env.XDG_CACHE_HOME), join(absolute(env.HOME) ?? homedir(), '.cache')];
+  const base = bases.find((b) => b !== undefined && !insideAuditedRepository(b));
+  return base && join(base, 'gitguard', 'cache-secret');
 }
 
 /** Owned by this user (where the platform has owners) and, for `mask`, no such permission bits for others. */
@@ -29,6 +35,7 @@ function exclusive(st: Stats, mask: number): boolean {
  */
 export function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
   const file = secretFile(env);
+  if (!file) return undefined;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const folder = lstatSync(dirname(file));

@@ -24,6 +24,7 @@ import { OidIndex } from '../domain/oid-index.js';
 import { WatchedPaths, type OwnPaths } from './watched-paths.js';
 import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
+import { folderId } from './tree-entry.js';
 
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
@@ -209,7 +210,7 @@ export class TrustCollector {
     // Judged by no policy: only a maintainer's goodlisting (at the tip) vouches for what it brought in.
     if (t.mode !== 'policy') return t.mode === 'no-policy' && judge(c).status === 'goodlisted';
     if (!t.policyChanged) return true; // the same policy as a parent whose policy judged it
-    return policyChangeAuthorized(c, judge(c));
+    return policyChangeAuthorized(c);
   }
 
   /**
@@ -264,14 +265,15 @@ export class TrustCollector {
     const countedTrees = vetted.some(Boolean)
       ? parentTrees.filter((_, i) => vetted[i])
       : parentTrees.filter((_, i) => counted.includes(commit.parents[i]!));
-    let policyChanged = countedTrees.length ? countedTrees.every((t) => t !== ownTree) : ownTree !== '';
+    // A merge that keeps one parent's policy but not another's changes the other's (see watched-changes.ts).
+    let policyChanged = countedTrees.length ? countedTrees.some((t) => t !== ownTree) : ownTree !== '';
     // Two vetted policies merged as the merge button merges them (no hand resolution): each side's
     // change was authorized where it was made, so the merged policy is no new change.
     if (policyChanged && ownTree && vetted.length === 2 && vetted.every(Boolean) && this.cleanMerge) {
       const [id] = (yield this.cleanMerge(commit.parents[0]!, commit.parents[1]!, [POLICY_DIR])) as Array<
         string | null | undefined
       >;
-      if (id === ownTree) policyChanged = false;
+      if (folderId(id) === ownTree) policyChanged = false;
     }
     // Most commits keep a vetted parent's policy (or are the root): their children need not wait
     // for this commit's signature to be checked, so verifications still overlap.

@@ -19,7 +19,7 @@ type State = readonly (string | null)[];
 /** The ids a clean merge of two commits has at some paths (collect/clean-merge.ts); undefined: unknown. */
 export type CleanMerge = (a: string, b: string, paths: readonly string[]) => Promise<Array<string | null | undefined>>;
 
-/** `ownState`: the commit's ids at `watched`; `counted`: the parents it is measured against. */
+/** `ownState`: the commit's entries at `watched`; `counted`: the parents it is measured against. */
 export function* watchedChanges(
   watched: readonly string[],
   paths: WatchedPaths,
@@ -31,12 +31,16 @@ export function* watchedChanges(
   const out: WatchedChanges = { changedPaths: [], ciGateRemoved: false, ciGateUnknown: false };
   if (!watched.length) return out;
   const parentStates = (yield known(counted.map((p) => paths.stateOf(p)))) as State[];
+  // A merge that holds one parent's entry but not another's changes that other parent's line:
+  // equal to one side is no proof of nothing brought in (`-s ours`, or a merge keeping an old
+  // side's tree, drops what the other side changed since they parted), whichever parent is first
+  // (whoever makes the merge orders its parents, and a fast-forward then makes it the tip).
   out.changedPaths = watched.filter((_, i) =>
-    parentStates.length ? parentStates.every((s) => s[i] !== ownState[i]) : ownState[i] !== null,
+    parentStates.length ? parentStates.some((s) => s[i] !== ownState[i]) : ownState[i] !== null,
   );
   // A two-parent merge that holds, at a protected path, what merging its parents gives with no
   // hand resolution (the merge button's merge) brings nothing in there: each side's changes
-  // were judged in the commits that made them.
+  // were judged in the commits that made them. An octopus has no such check: any difference counts.
   if (out.changedPaths.length && counted.length === 2 && cleanMerge) {
     const ids = (yield cleanMerge(counted[0]!, counted[1]!, out.changedPaths)) as Array<string | null | undefined>;
     out.changedPaths = out.changedPaths.filter(

@@ -1,4 +1,5 @@
-// The ids a commit has at the paths the walk watches: the policy folder, then the protected paths.
+// The entries a commit has at the paths the walk watches ("<mode> <id>", tree-entry.ts): the policy
+// folder, then the protected paths.
 // A walked commit's come from its first parent's and the walk's diff (commit.pathChanges); a commit
 // outside the walk (a parent of the trust root, a --base) is looked up in its own tree.
 import type { CommitRecord } from '../domain/commit.js';
@@ -6,6 +7,7 @@ import { Interned, type OidIndex } from '../domain/oid-index.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { ExpectedError } from '../errors.js';
 import { parseTree, type ObjectReader } from './objects.js';
+import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
 
 function isEmpty(o: object): boolean {
   for (const _ in o) return false;
@@ -82,7 +84,7 @@ export class WatchedPaths {
     // A new policy folder is checked against the commit's own tree, read object by object against
     // their ids (ObjectReader.read): diff-tree reads trees as stored, and a swapped tree must not
     // bring a policy in. Rare (policy changes only), so the walk stays one diff.
-    const policyTree = changes?.changed[POLICY_DIR];
+    const policyTree = folderId(changes?.changed[POLICY_DIR]);
     const checked = policyTree ? this.checkPolicyTree(commit.oid, policyTree) : undefined;
     const base = changes?.base;
     const known =
@@ -94,7 +96,7 @@ export class WatchedPaths {
       : pending
         ? Promise.all([pending, checked]).then(([ids]) => apply(ids))
         : Promise.all([this.treeOf(commit.oid), this.stateOf(commit.oid), checked]).then(([tree, state]) => [
-            tree || null,
+            folderEntry(tree),
             ...state,
           ]);
     this.pendingPaths.set(commit.oid, p);
@@ -144,7 +146,7 @@ export class WatchedPaths {
     if (i < 0) return undefined;
     const tree = this.trees.value(this.treeCol.get(i));
     const state = this.watched().length ? this.states.value(this.stateCol.get(i)) : [];
-    return tree === undefined || state === undefined ? undefined : [tree || null, ...state];
+    return tree === undefined || state === undefined ? undefined : [folderEntry(tree), ...state];
   }
 
   /** Records a walked commit's ids at walkPaths(): its policy tree and its watched state. */
@@ -152,8 +154,9 @@ export class WatchedPaths {
   sawPolicyFolder = false;
 
   private recordPaths(commitOid: string, ids: readonly (string | null)[]): OwnPaths {
-    const tree = ids[0] ?? '';
-    if (tree) this.sawPolicyFolder = true;
+    // Only a folder is a policy: git reads no .gitguard/policy.yml through a link or a submodule.
+    const tree = folderId(ids[0]) ?? '';
+    if (ids[0]) this.sawPolicyFolder = true;
     this.setTree(commitOid, tree);
     return { tree, state: this.watched().length ? this.setState(commitOid, ids.slice(1)) : [] };
   }
@@ -174,12 +177,18 @@ export class WatchedPaths {
     );
   }
 
-  /** The id of the entry at `path` in a commit's tree, as git names it (a submodule's commit too), or null. */
+  /** The entry at `path` in a commit's tree ("<mode> <id>", a submodule's commit too), or null. */
   private async entryAt(commitOid: string, path: string): Promise<string | null> {
     const slash = path.lastIndexOf('/');
     const dir = await this.reader.read(`${commitOid}:${slash < 0 ? '' : path.slice(0, slash)}`);
     if (dir?.type !== 'tree') return null;
     const name = path.slice(slash + 1);
-    return parseTree(dir.body, this.oidBytes).find((e) => e.name === name)?.oid ?? null;
+    const e = parseTree(dir.body, this.oidBytes).find((t) => t.name === name);
+    return e ? entryOf(e.mode, e.oid) : null;
   }
+}
+
+/** The policy slot of a watched state: the policy folder's entry, or null without one. */
+function folderEntry(tree: string): string | null {
+  return tree ? `${TREE_MODE} ${tree}` : null;
 }

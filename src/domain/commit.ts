@@ -64,3 +64,13 @@ export interface TagRecord {
   /** Why gitguard cannot be sure it reads this tag as git does (judged `E`, never authorized). */
   malformed?: string;
 }
+
+/**
+ * A git time (seconds since 1970, as a commit, tag or reflog line writes it) in ISO 8601. git takes
+ * any digits there (`99999999999999` is the year 3170843, more than 2^64 reads as 1970); a Date
+ * holds ±8.64e15 ms only, and toISOString throws beyond: such a time is shown as its seconds.
+ */
+export function isoTime(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? `${seconds} s after 1970-01-01T00:00:00Z` : d.toISOString();
+}

@@ -54,8 +54,14 @@ export const TRUST_STATUSES: readonly TrustStatus[] = [
 ];
 
 /** How messages name the policy that judged: the commit it was read from (the parent), not where it was first loaded. */
-export function policyName(ver: Verification): string {
+function policyName(ver: Verification): string {
   return ver.from ? `.gitguard at ${ver.from.slice(0, 12)}` : (ver.policy?.label ?? 'the supplied keys');
+}
+
+/** How messages name the policy a judgement of the commit was made under. */
+export function judgedUnder(commit: TrustedCommit, j: Judgement): string {
+  const ver = j.policy ? commit.trust.verifications.find((v) => v.policy === j.policy) : commit.trust.verifications[0];
+  return ver && (j.policy ?? ver.policy) ? policyName(ver) : 'the trust policy';
 }
 
 /** Was the key good when it signed? Expiry and soft revocation after signing do not void a signature. */
@@ -261,9 +267,32 @@ export function judge(commit: TrustedCommit): Judgement {
   );
 }
 
-/** Whether a commit that changed the policy was signed by a maintainer of a parent's policy. */
-export function policyChangeAuthorized(commit: TrustedCommit, j: Judgement): boolean {
+/**
+ * Who fails to vouch for a change the commit makes (to the policy, a protected path, the CI gate):
+ * undefined when a maintainer signed it, of EVERY policy that judges it and for which `matters`
+ * (a path may be protected by one parent's policy and not another's). Each parent's policy governs
+ * what the commit changes in that parent's line: a merge whose sides carry different policies
+ * (an old branch whose policy still names a maintainer the other side has since removed) is not
+ * vouched for by whichever side thinks best of its signer. Otherwise the judgement of the first
+ * policy that does not vouch (the best one when no policy judges the commit at all).
+ */
+export function unvouchedChange(
+  commit: TrustedCommit,
+  matters: (p: Policy) => boolean = () => true,
+): Judgement | undefined {
+  const best = judge(commit);
+  if (best.status === 'goodlisted') return undefined;
+  if (commit.trust.mode !== 'policy' || !commit.trust.verifications.some((v) => v.policy)) return best;
+  for (const ver of commit.trust.verifications) {
+    if (!ver.policy || !matters(ver.policy)) continue;
+    const j = judgeOne(commit, ver);
+    if (j.status !== 'authorized' || !j.signer || !isMaintainer(ver.policy, j.signer)) return j;
+  }
+  return undefined;
+}
+
+/** Whether a commit that changed the policy was signed by a maintainer of its parents' policies. */
+export function policyChangeAuthorized(commit: TrustedCommit): boolean {
   if (!commit.trust.policyChanged || commit.trust.trustRoot) return true;
-  if (j.status === 'goodlisted') return true;
-  return j.status === 'authorized' && !!j.policy && !!j.signer && isMaintainer(j.policy, j.signer);
+  return unvouchedChange(commit) === undefined;
 }

@@ -14,6 +14,11 @@ function watchPath(pattern: string): string {
   return literal.join('/');
 }
 
+// Whether a pattern can be watched: its first segment is literal (a pattern starting "**" or "*.yml" cannot be).
+export function watchable(pattern: string): boolean {
+  return watchPath(pattern) !== '';
+}
+
 /** Watched paths for a set of patterns: de-duplicated, and nested ones folded into their parent. */
 export function watchList(patterns: readonly string[]): { paths: string[]; unwatchable: string[] } {
   const paths = new Set<string>();
@@ -35,3 +40,9 @@ export function coveredBy(path: string, pattern: string): boolean {
 
 /** Where CI gates live: files whose content names gitguard when the gate is in place. */
 export const CI_PATHS = ['.github/workflows', '.gitlab-ci.yml'] as const;
+
+/** What the CI reads at each: GitHub the workflow files in a folder, GitLab one file. */
+export const CI_PATH_IS_FOLDER: Readonly<Record<(typeof CI_PATHS)[number], boolean>> = {
+  '.github/workflows': true,
+  '.gitlab-ci.yml': false,
+};

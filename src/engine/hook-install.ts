@@ -10,11 +10,8 @@ import { ExpectedError, fsReason } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
 import { hooksDir } from '../collect/hooks.js';
 import { checkHookMarker, withHookMarker } from '../collect/hook-marker.js';
+import { CHAINED_SUFFIX, hookScript, type HookName } from '../collect/hook-script.js';
 import { discoverRepository } from '../collect/repository.js';
-
-const CHAINED_SUFFIX = '.gitguard-chained';
-
-export type HookName = 'pre-push' | 'pre-receive';
 
 export interface HookInstallRequest {
   path: string;
@@ -35,56 +32,6 @@ export interface HookInstallResult {
   chained?: string;
   /** Lines for the user: what was done, and what to watch out for. */
   lines: string[];
-}
-
-/** Quotes a string for a POSIX shell. */
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The hook script (without its marker): finds gitguard, runs it, then the chained hook, same stdin. */
-function hookScript(hook: HookName, gitguard?: { node: string; bin: string }): string {
-  const args = hook === 'pre-push' ? ' "$@"' : '';
-  const skip =
-    hook === 'pre-push'
-      ? [
-          `  echo "gitguard: to skip this check once (git's own escape hatch, which skips every pre-push hook):" >&2`,
-          `  echo "  git push --no-verify" >&2`,
-          `  echo "gitguard: to remove the hook: gitguard hook uninstall (or delete $0)" >&2`,
-        ]
-      : [`  echo "gitguard: the push is refused until gitguard is installed on this server" >&2`];
-  return [
-    '#!/bin/sh',
-    `# Installed by \`gitguard hook install${hook === 'pre-receive' ? ' --server' : ''}\`: checks ${hook === 'pre-push' ? 'what you push' : 'every push received'} with \`gitguard hook run ${hook}\`,`,
-    `# then runs the hook that was here before (kept as ${hook}${CHAINED_SUFFIX}) with the same input.`,
-    '# Remove it with `gitguard hook uninstall`; do not edit it (gitguard audits that it is unchanged).',
-    `GITGUARD_NODE=${shellQuote(gitguard?.node ?? '')}`,
-    `GITGUARD_BIN=${shellQuote(gitguard?.bin ?? '')}`,
-    `chained="$(dirname "$0")/${hook}${CHAINED_SUFFIX}"`,
-    `input=$(mktemp "\${TMPDIR:-/tmp}/gitguard-${hook}.XXXXXX") || exit 1`,
-    `trap 'rm -f "$input"' EXIT`,
-    `trap 'rm -f "$input"; exit 1' HUP INT TERM`,
-    'cat > "$input" || exit 1',
-    'if [ -n "$GITGUARD_NODE" ] && [ -x "$GITGUARD_NODE" ] && [ -f "$GITGUARD_BIN" ]; then',
-    `  "$GITGUARD_NODE" "$GITGUARD_BIN" hook run ${hook}${args} < "$input"`,
-    '  status=$?',
-    'elif command -v gitguard >/dev/null 2>&1; then',
-    `  gitguard hook run ${hook}${args} < "$input"`,
-    '  status=$?',
-    'else',
-    `  echo "gitguard: not found (neither $GITGUARD_BIN nor gitguard on PATH): the ${hook} check cannot run, so the push is refused" >&2`,
-    '  echo "gitguard: install it (in a clone of gitguard: npm ci && npm install -g .), then push again" >&2',
-    ...skip,
-    '  exit 1',
-    'fi',
-    'chained_status=0',
-    'if [ -f "$chained" ] && [ -x "$chained" ]; then',
-    `  "$chained"${args} < "$input"`,
-    '  chained_status=$?',
-    'fi',
-    '[ "$status" -eq 0 ] && [ "$chained_status" -eq 0 ]',
-    '',
-  ].join('\n');
 }
 
 async function locate(req: {

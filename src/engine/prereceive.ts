@@ -17,7 +17,7 @@ import { fastForwards } from '../collect/ancestry-batch.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import type { Policy } from '../domain/policy.js';
 import type { TrustedCommit } from '../domain/trust.js';
-import { judge, policyName } from '../domain/judgement.js';
+import { judge, judgedUnder } from '../domain/judgement.js';
 import { failsRun } from '../domain/verdict.js';
 import { escapeText } from '../domain/escape.js';
 import type { CatalogEntry } from './catalog.js';
@@ -83,9 +83,7 @@ const short = (oid: string): string => oid.slice(0, 12);
 
 /** How messages name the policy that judged a commit: the parent it was read from (see policyName). */
 function judgingPolicy(c: TrustedCommit): string {
-  const j = judge(c);
-  const ver = j.policy ? c.trust.verifications.find((v) => v.policy === j.policy) : c.trust.verifications[0];
-  return ver && (j.policy ?? ver.policy) ? policyName(ver) : 'the trust policy';
+  return judgedUnder(c, judge(c));
 }
 
 /**

@@ -29,7 +29,7 @@ function line(commit: TrustedCommit): VerifyLine {
   const out: VerifyLine = { commit, judgement };
   if (commit.trust.mergetags?.length) out.mergetags = judgeMergetags(commit);
   if (commit.trust.policyChanged && !commit.trust.trustRoot)
-    out.policyChange = policyChangeAuthorized(commit, judgement) ? 'authorized' : 'unauthorized';
+    out.policyChange = policyChangeAuthorized(commit) ? 'authorized' : 'unauthorized';
   return out;
 }
 

@@ -1,12 +1,12 @@
 import type { TrustedCommit } from '../domain/trust.js';
-import { isMaintainer } from '../domain/policy.js';
 import { defineCommitRule } from './define.js';
 import { FindingList, resumeCounts } from './lib/findings.js';
-import { judge } from '../domain/judgement.js';
+import { unvouchedChange } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 
 // The quietest way to switch gitguard off is to delete its CI step. Removing it is allowed only to a
-// maintainer of the parent's policy; without a policy every removal is reported.
+// maintainer of the parent's policy (of each parent's: see unvouchedChange); without a policy every
+// removal is reported.
 export default defineCommitRule({
   id: 'ci-gate-kept',
   needs: ['history', 'signatures', 'protected-paths'],
@@ -19,17 +19,8 @@ export default defineCommitRule({
         const c = commit as TrustedCommit;
         if (c.trust?.ciGateUnknown) n.unknown += 1;
         if (!c.trust?.ciGateRemoved) return;
-        const j = judge(c);
-        const policy = j.policy;
-        if (
-          c.trust.mode === 'policy' &&
-          policy &&
-          j.status === 'authorized' &&
-          j.signer &&
-          isMaintainer(policy, j.signer)
-        )
-          return;
-        if (j.status === 'goodlisted') return;
+        const j = unvouchedChange(c);
+        if (!j) return;
         found.add(
           commitFinding(
             c,

@@ -2,11 +2,12 @@ import { defineCommitRule } from './define.js';
 import { FindingList, resumeCounts } from './lib/findings.js';
 import { touchedPaths } from './lib/commit.js';
 import { OidIndex } from '../domain/oid-index.js';
+import { isoTime } from '../domain/commit.js';
 
 /** How far a committer date may go back across a parent link, or lie ahead of now (seconds). */
 export const DATE_TOLERANCE_S = 24 * 60 * 60;
 
-const iso = (t: number): string => new Date(t * 1000).toISOString();
+const iso = isoTime;
 
 // Built only for a finding (no closure per commit): formatting dates for every commit cost more than the check.
 function evidenceOf(

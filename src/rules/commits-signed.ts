@@ -2,6 +2,7 @@ import { defineCommitRule } from './define.js';
 import { FindingList, resumeCounts } from './lib/findings.js';
 import { identityText, signatureRequired, tipRequiresSignatures, touchedPaths } from './lib/commit.js';
 import type { CommitFacts } from '../domain/model.js';
+import { isoTime } from '../domain/commit.js';
 
 export default defineCommitRule({
   id: 'commits-signed',
@@ -27,7 +28,7 @@ export default defineCommitRule({
               subject: c.subject,
               author: identityText(c.author),
               committer: identityText(c.committer),
-              date: new Date(c.committer.time * 1000).toISOString(),
+              date: isoTime(c.committer.time),
             },
           }));
         }

@@ -1,7 +1,7 @@
 import type { TrustedCommit } from '../domain/trust.js';
 import { defineCommitRule } from './define.js';
 import { FindingList, resumeCounts } from './lib/findings.js';
-import { judge, policyChangeAuthorized } from '../domain/judgement.js';
+import { judgedUnder, unvouchedChange } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 import { policyWeakenings } from '../domain/policy-diff.js';
 import { atPolicy } from './lib/locations.js';
@@ -20,9 +20,12 @@ export default defineCommitRule({
         const c = commit as TrustedCommit;
         if (!c.trust || c.trust.mode !== 'policy' || !c.trust.policyChanged || c.trust.trustRoot) return;
         n.changes += 1;
-        const j = judge(c);
-        if (!policyChangeAuthorized(c, j)) {
-          const why = j.status === 'authorized' ? `${j.signer?.name ?? 'the signer'} is not a maintainer` : j.detail;
+        const j = unvouchedChange(c);
+        if (j) {
+          const why =
+            j.status === 'authorized'
+              ? `${j.signer?.name ?? 'the signer'} is not a maintainer${c.trust.verifications.length > 1 ? ` of ${judgedUnder(c, j)}` : ''}`
+              : j.detail;
           const before = j.policy ?? c.trust.verifications[0]?.policy;
           const weakens = before ? policyWeakenings(before, c.trust.ownPolicy) : [];
           found.add({

@@ -1,13 +1,14 @@
 import type { TrustedCommit } from '../domain/trust.js';
 import { coveredBy } from '../domain/protected-paths.js';
-import { isMaintainer } from '../domain/policy.js';
+import type { Policy } from '../domain/policy.js';
 import { defineCommitRule } from './define.js';
 import { FindingList, resumeCounts } from './lib/findings.js';
-import { judge } from '../domain/judgement.js';
+import { judgedUnder, unvouchedChange } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 
 // CODEOWNERS, CI workflows, hooks and attributes decide what runs and who reviews: a change to them
-// must come from a maintainer of the parent's policy. (.gitguard/ itself: policy-changes-authorized.)
+// must come from a maintainer of the parent's policy: of each parent's, for a merge whose parents'
+// policies differ (see unvouchedChange). (.gitguard/ itself: policy-changes-authorized.)
 export default defineCommitRule({
   id: 'protected-paths-changed-by-maintainers',
   needs: ['history', 'signatures', 'protected-paths'],
@@ -19,19 +20,17 @@ export default defineCommitRule({
         const c = commit as TrustedCommit;
         if (!c.trust || c.trust.mode !== 'policy' || c.trust.trustRoot) return;
         n.judged += 1;
-        const j = judge(c);
-        const policy = j.policy ?? c.trust.verifications[0]?.policy;
-        if (!policy) return;
-        const touched = c.trust.changedPaths.filter((p) =>
-          policy.protected.paths.some((pattern) => coveredBy(p, pattern)),
-        );
+        const touchedBy = (policy: Policy): string[] =>
+          c.trust.changedPaths.filter((p) => policy.protected.paths.some((pattern) => coveredBy(p, pattern)));
+        const policies = c.trust.verifications.flatMap((v) => (v.policy ? [v.policy] : []));
+        const touched = [...new Set(policies.flatMap(touchedBy))];
         if (!touched.length) return;
         n.changes += 1;
-        if (j.status === 'goodlisted') return;
-        if (j.status === 'authorized' && j.signer && isMaintainer(policy, j.signer)) return;
+        const j = unvouchedChange(c, (policy) => touchedBy(policy).length > 0);
+        if (!j) return;
         const who =
           j.status === 'authorized'
-            ? `${j.signer?.name ?? 'the signer'}, not a maintainer`
+            ? `${j.signer?.name ?? 'the signer'}, not a maintainer${policies.length > 1 ? ` of ${judgedUnder(c, j)}` : ''}`
             : `${j.status}: ${j.detail}`;
         found.add(
           commitFinding(

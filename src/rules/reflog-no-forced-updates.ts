@@ -1,6 +1,7 @@
 import { defineRepoRule } from './define.js';
 import { FindingList } from './lib/findings.js';
 import { isEvaluation, ledgerFacts } from './lib/ledger.js';
+import { isoTime } from '../domain/commit.js';
 
 export default defineRepoRule({
   id: 'reflog-no-forced-updates',
@@ -13,7 +14,7 @@ export default defineRepoRule({
         : l;
     const list = new FindingList(ctx.findingLimit);
     for (const e of l.forcedUpdates) {
-      const when = new Date(e.time * 1000).toISOString();
+      const when = isoTime(e.time);
       list.add({
         ref: e.ref,
         file: e.file,

@@ -1,8 +1,9 @@
 // The marker that ties an installed hook to its content: `# gitguard-hook v1 sha256=<hex of the rest>`.
 import { createHash } from 'node:crypto';
 import { checkHookMarker, hookMarker, withHookMarker } from '../../src/collect/hook-marker.js';
+import { hookScript } from '../../src/collect/hook-script.js';
 
-const SCRIPT = '#!/bin/sh\nexec gitguard hook run pre-push "$@"\n';
+const SCRIPT = hookScript('pre-push', { node: '/usr/bin/node', bin: "/opt/it's/gitguard.js" });
 
 describe('hook marker', () => {
   test('the marker line holds the sha256 of the content without it', () => {
@@ -23,9 +24,11 @@ describe('hook marker', () => {
     [
       'a marked hook with a changed command',
       'modified',
-      withHookMarker(SCRIPT).replace('exec gitguard', 'exit 0; gitguard'),
+      withHookMarker(SCRIPT).replace('hook run pre-push "$@" <', 'hook run pre-push "$@" || true <'),
     ],
     ['a marker with a forged empty hash', 'modified', `#!/bin/sh\n# gitguard-hook v1 sha256=\nexit 0\n`],
+    ['a marker whose hash is right, on a script that runs nothing', 'modified', withHookMarker('#!/bin/sh\nexit 0\n')],
+    ['the script for another gitguard, hash right', 'valid', withHookMarker(hookScript('pre-receive'))],
     [
       'a marker copied onto another script',
       'modified',

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAudit } from '../../src/engine/audit.js';
 import { withHookMarker } from '../../src/collect/hook-marker.js';
+import { hookScript } from '../../src/collect/hook-script.js';
 import { installHook } from '../../src/engine/hook-install.js';
 import type { RuleResult } from '../../src/domain/model.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -25,7 +26,7 @@ async function audit(repo: TestRepo, rule: string): Promise<RuleResult> {
 /** gitguard's pre-push and a pre-commit that leaves `mark` when git runs it, in `dir`. */
 function installHooks(dir: string, mark: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'pre-push'), withHookMarker('#!/bin/sh\nexec gitguard hook run pre-push "$@"\n'), {
+  writeFileSync(join(dir, 'pre-push'), withHookMarker(hookScript('pre-push')), {
     mode: 0o755,
   });
   writeFileSync(join(dir, 'pre-commit'), `#!/bin/sh\ntouch '${mark}'\n`, { mode: 0o755 });

@@ -27,14 +27,15 @@ const WATCHED = [
   'never',
 ];
 
-/** git's answer: the id at each watched path in `commit` (null where there is none). */
+/** git's answer: the entry ("<mode> <id>") at each watched path in `commit` (null where there is none). */
 function gitAt(r: { run: TestRepo['run'] }, commit: string): (string | null)[] {
   // One `git ls-tree` per commit (every tree, blob and gitlink, NUL-terminated) rather than a
   // `git rev-parse <commit>:<path>` per path: the same ids from git, a ninth of the processes.
   const ids = new Map<string, string>();
   for (const entry of r.run(['ls-tree', '-r', '-t', '-z', '--full-tree', commit]).split('\0')) {
     const tab = entry.indexOf('\t');
-    if (tab > 0) ids.set(entry.slice(tab + 1), entry.slice(0, tab).split(' ')[2]!);
+    const [mode, , id] = entry.slice(0, tab).split(' ');
+    if (tab > 0) ids.set(entry.slice(tab + 1), `${mode} ${id}`);
   }
   return WATCHED.map((p) => ids.get(p) ?? null);
 }
@@ -303,7 +304,7 @@ describe('PathChangeParser', () => {
       const p = new PathChangeParser(['dir', 'x']);
       const got = [...p.push(bytes.subarray(0, cut)), ...p.push(bytes.subarray(cut)), ...p.end()];
       expect(got).toEqual([
-        { oid: a, changed: { dir: b } },
+        { oid: a, changed: { dir: `040000 ${b}` } },
         { oid: b, changed: { x: null } },
       ]);
     }
@@ -320,7 +321,7 @@ describe('PathChangeParser', () => {
       ];
       const p = new PathChangeParser(['p']);
       expect([...p.push(rec(a, ...order.flatMap((i) => entries[i]!))), ...p.end()]).toEqual([
-        { oid: a, changed: { p: b } },
+        { oid: a, changed: { p: `040000 ${b}` } },
       ]);
     }
   });

@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { runAudit } from '../../src/engine/audit.js';
 import { withHookMarker } from '../../src/collect/hook-marker.js';
+import { hookScript } from '../../src/collect/hook-script.js';
 import type { RuleResult } from '../../src/domain/model.js';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 
@@ -187,7 +188,7 @@ describe('config rules on a real repository, at every scope', () => {
     const repo = makeRepo();
     const hooks = join(repo.dir, '.git', 'hooks');
     mkdirSync(hooks, { recursive: true });
-    writeFileSync(join(hooks, 'pre-push'), withHookMarker('#!/bin/sh\nexec gitguard hook run pre-push "$@"\n'), {
+    writeFileSync(join(hooks, 'pre-push'), withHookMarker(hookScript('pre-push')), {
       mode: 0o755,
     });
     repo.write({ '.githooks/pre-commit': '#!/bin/sh\nexit 0\n' });
@@ -221,7 +222,7 @@ describe('config rules on a real repository, at every scope', () => {
 });
 
 describe('gitguard-hook-installed on a real repository', () => {
-  const HOOK = '#!/bin/sh\nexec gitguard hook run pre-push "$@"\n';
+  const HOOK = hookScript('pre-push');
   const install = (repo: TestRepo, content: string): string => {
     const path = join(repo.dir, '.git', 'hooks', 'pre-push');
     mkdirSync(join(repo.dir, '.git', 'hooks'), { recursive: true });
@@ -238,7 +239,7 @@ describe('gitguard-hook-installed on a real repository', () => {
     const repo = makeRepo();
     const path = install(repo, withHookMarker(HOOK));
     expect((await audit(repo, 'gitguard-hook-installed')).outcome).toBe('pass');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('exec gitguard', 'exit 0; exec gitguard'));
+    writeFileSync(path, readFileSync(path, 'utf8').replace('cat > "$input"', 'exit 0; cat > "$input"'));
     expect((await audit(repo, 'gitguard-hook-installed')).outcome).toBe('fail');
     install(repo, HOOK);
     expect((await audit(repo, 'gitguard-hook-installed')).outcome).toBe('warn');
