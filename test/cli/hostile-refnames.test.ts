@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir } from '../helpers/repo.js';
-import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
+import { configureSshSigning, makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
@@ -49,4 +49,17 @@ test('a forced update whose reflog message holds U+2028 (an amended subject) is 
   const rule = resultOf(parseJson(res), 'reflog-no-forced-updates');
   expect(rule.outcome).toBe('warn');
   expect(rule.findings.map((f) => f.message).join('\n')).toContain('two\u2028amended');
+});
+
+test('init on a repository with an unsigned annotated tag named with U+202E: the tag is goodlisted, its name escaped in the reason (before: exit 2, the proposed policy failed its own checks)', async () => {
+  const r = makeRepo();
+  configureSshSigning(r, alice);
+  r.run(['config', 'user.email', 'alice@example.com']);
+  r.commit('before gitguard');
+  r.run(['tag', '-a', '-m', 'release', 'v1\u202e0.1']);
+  const init = await runMain(['init', '-C', r.dir], { env: r.env });
+  expect([init.code, init.stderr]).toEqual([0, '']);
+  expect(init.stdout).not.toMatch(/\u202e/);
+  const policy = readFileSync(join(r.dir, '.gitguard', 'policy.yml'), 'utf8');
+  expect(policy).toContain('reason: "unsigned annotated tag refs/tags/v1\\\\u{202e}0.1, already there');
 });
