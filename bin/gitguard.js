@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole binary: everything else lives in dist/cli/main.js (built from src/cli/main.ts).
-import { main } from '../dist/cli/main.js';
+import { endOnSignals, main } from '../dist/cli/main.js';
 
 // GITGUARD_REPORT_RSS=1: the process's peak resident memory and its own CPU time (not its git
 // children's) on stderr at exit (npm run bench -- scale).
@@ -21,6 +21,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+endOnSignals();
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

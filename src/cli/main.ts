@@ -6,9 +6,27 @@ import { buildProgram } from './program.js';
 import { escapeBlock, escapeText, redactUrls } from '../domain/escape.js';
 import { processIo, type Io } from './io.js';
 import { inRun } from '../collect/run-context.js';
+import { stopChildren } from '../collect/child-env.js';
 
 /** One line for stderr: URLs' secrets hidden, controls made visible, capped. */
 const say = (text: string, max: number): string => escapeText(redactUrls(text), max);
+
+/** 128 + the signal's number: the exit status a shell gives a process a signal ended. */
+const ENDING_SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+
+/**
+ * For the binary: a signal (a CI job's timeout, Ctrl-C, a closed terminal) ends the run at once,
+ * in one line, killing the git gitguard started and removing its temp folders (process.exit runs
+ * the exit handlers that remove them). Node's default ended gitguard alone: git ran on without it.
+ */
+export function endOnSignals(write: (s: string) => void = (s) => void process.stderr.write(s)): void {
+  for (const [name, n] of Object.entries(ENDING_SIGNALS))
+    process.once(name, () => {
+      stopChildren();
+      write(`gitguard: stopped by ${name} before the audit ended; run it again\n`);
+      process.exit(128 + n);
+    });
+}
 
 /** One run: argv as process.argv has it (node, script, args...); the exit code is returned, never set. */
 export function main(argv: string[], io: Io = processIo()): Promise<number> {

@@ -1,6 +1,7 @@
 // The environment and time limit of every child gitguard starts (git, and the client programs it
 // asks for their versions): a module of its own so that git.ts and run-program.ts both use it
 // without importing each other.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
@@ -70,4 +71,46 @@ export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const systemRoot = runEnv().SYSTEMROOT;
   if (systemRoot) env.SYSTEMROOT = systemRoot;
   return { ...env, ...extra };
+}
+
+/** The children still running and the temp folders still there: what a signal must not leave behind. */
+const live = new Set<ChildProcess>();
+const folders = new Set<string>();
+let cleanupRegistered = false;
+
+function removeFoldersAtExit(): void {
+  if (cleanupRegistered) return;
+  cleanupRegistered = true;
+  process.once('exit', () => {
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** `child`, kept in the list stopChildren ends until it exits. */
+export function tracked<T extends ChildProcess>(child: T): T {
+  live.add(child);
+  const gone = (): void => void live.delete(child);
+  child.once('exit', gone).once('error', gone);
+  return child;
+}
+
+/**
+ * A temp folder `tmpdir()/<prefix>XXXXXX` removed when the process exits, however it ends (the
+ * caller's own removal comes first when it gets there; a signal ends the run through process.exit).
+ */
+export function tempFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  folders.add(dir);
+  removeFoldersAtExit();
+  return dir;
+}
+
+/**
+ * Kills every child still running. For a signal that ends gitguard (SIGTERM from a CI timeout,
+ * SIGINT, SIGHUP): before, the git it had started ran on without it (a rev-list for half a minute)
+ * and its temp folders stayed in /tmp.
+ */
+export function stopChildren(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
 }

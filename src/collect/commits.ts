@@ -7,9 +7,9 @@
 // ANSWERS_FILE_LIMIT commits the answers come through a pipe instead, so the temp file stays
 // bounded. With watched paths, a `git diff-tree` beside cat-file reads the same list and says what
 // each commit changes at them (src/collect/path-changes.ts).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempFolder } from './child-env.js';
 import { GitError } from '../errors.js';
 import { parseCommitObject } from './commit-object.js';
 import type { CommitRecord } from '../domain/commit.js';
@@ -76,7 +76,7 @@ export async function* walkCommits(shadow: Shadow, opts: WalkOptions): AsyncGene
  */
 export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): AsyncGenerator<CommitRecord[]> {
   if (opts.revisions.length === 0) return;
-  const work = mkdtempSync(join(tmpdir(), 'gitguard-walk-'));
+  const work = tempFolder('gitguard-walk-');
   try {
     yield* walkPipeline(shadow, opts, work);
   } finally {

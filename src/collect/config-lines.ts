@@ -6,6 +6,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConfigEntry } from '../domain/model.js';
 import { normaliseKey, originFile } from '../domain/config.js';
+import { parseConfigText } from './config-syntax.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 
@@ -32,42 +33,9 @@ function readBounded(file: string): string | undefined {
   }
 }
 
-/** The subsection of `[section "sub"]` with git's escapes (\" and \\) undone. */
-const unescapeSub = (s: string): string => s.replace(/\\(.)/g, '$1');
-
-/**
- * Every variable set in a config text, in order: [normalised key, 1-based line]. Sections
- * `[s]`, `[s "sub"]`, the old `[s.sub]`; a variable may follow its header on the same line; values
- * continued with a trailing backslash take the following lines, which set nothing.
- */
+/** Every variable set in a config text, in order: [normalised key, 1-based line] (git's syntax: config-syntax.ts). */
 export function configKeyLines(text: string): Array<[string, number]> {
-  const out: Array<[string, number]> = [];
-  const lines = text.split('\n');
-  let section: string | undefined;
-  let continued = false;
-  for (let i = 0; i < lines.length; i += 1) {
-    let rest = lines[i]!.replace(/\r$/, '');
-    if (continued) {
-      continued = /(^|[^\\])(\\\\)*\\$/.test(rest);
-      continue;
-    }
-    rest = rest.replace(/^[\s\uFEFF]+/, '');
-    const header = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\\n]|\\.)*)")?\s*\]/.exec(rest);
-    if (header) {
-      const [, name, sub] = header;
-      if (sub !== undefined) section = `${name!.toLowerCase()}.${unescapeSub(sub)}`;
-      else {
-        // [section.subsection]: the old syntax, subsection lower-cased by git.
-        section = name!.toLowerCase();
-      }
-      rest = rest.slice(header[0].length).replace(/^\s+/, '');
-    }
-    const variable = /^([A-Za-z][A-Za-z0-9-]*)\s*(=|$|[;#])/.exec(rest);
-    if (!variable || section === undefined) continue;
-    out.push([normaliseKey(`${section}.${variable[1]!}`), i + 1]);
-    if (variable[2] === '=') continued = /(^|[^\\])(\\\\)*\\$/.test(rest);
-  }
-  return out;
+  return parseConfigText(text).map((e) => [normaliseKey(e.key), e.line]);
 }
 
 /** Sets `line` on every entry read from a file, where the file can be read and the key is found. */

@@ -13,7 +13,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { runContext, runEnv } from './run-context.js';
-import { childTimeoutMs, hardenedEnv, neutralDir } from './child-env.js';
+import { childTimeoutMs, hardenedEnv, neutralDir, tracked } from './child-env.js';
 import { executable, versionOutput } from './run-program.js';
 import { insideAuditedRepository } from './audited-folders.js';
 
@@ -211,13 +211,15 @@ export function spawnGit(
   args: string[],
   opts: GitRunOptions & { stdin?: number; stdout?: Writable | number } = {},
 ): ChildProcess {
-  return spawn(getGitBinary(), [...baseArgs(opts), ...args], {
-    cwd: opts.cwd ?? neutralDir(),
-    env: hardenedEnv(opts.env),
-    stdio: [opts.stdin ?? 'pipe', opts.stdout ?? 'pipe', 'pipe'],
-    shell: false,
-    windowsHide: true,
-  });
+  return tracked(
+    spawn(getGitBinary(), [...baseArgs(opts), ...args], {
+      cwd: opts.cwd ?? neutralDir(),
+      env: hardenedEnv(opts.env),
+      stdio: [opts.stdin ?? 'pipe', opts.stdout ?? 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+    }),
+  );
 }
 
 /** Runs git to completion and returns its output; throws GitError on an unexpected exit code. */

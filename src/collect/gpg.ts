@@ -2,7 +2,7 @@
 // runs is never taken from the audited repository (its gpg.program is ignored): it is `gpg` on PATH,
 // with the user's GNUPGHOME and HOME, in batch mode so it never prompts.
 import { spawn } from 'node:child_process';
-import { absolutePath, childTimeoutMs } from './child-env.js';
+import { absolutePath, childTimeoutMs, tracked } from './child-env.js';
 import { runEnv } from './run-context.js';
 
 export interface GpgExport {
@@ -18,11 +18,13 @@ export function gpgExport(query: string, env: NodeJS.ProcessEnv = runEnv(), time
     for (const k of ['HOME', 'GNUPGHOME']) if (env[k] !== undefined) childEnv[k] = env[k];
     let child;
     try {
-      child = spawn('gpg', ['--batch', '--no-tty', '--quiet', '--armor', '--export', '--', query], {
-        env: childEnv,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        shell: false,
-      });
+      child = tracked(
+        spawn('gpg', ['--batch', '--no-tty', '--quiet', '--armor', '--export', '--', query], {
+          env: childEnv,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          shell: false,
+        }),
+      );
     } catch (err) {
       resolve({ unavailable: `cannot run gpg: ${(err as Error).message}` });
       return;

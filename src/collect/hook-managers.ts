@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { HookInfo, HookManager, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { checkHookMarker } from './hook-marker.js';
+import { yamlTooDeep } from './policy-yaml.js';
 
 const MAX_FILE = 256 * 1024;
 
@@ -65,6 +66,7 @@ type Yaml = typeof import('yaml');
 
 /** A YAML file as plain data (no tags, few aliases), or undefined when it cannot be read. */
 function yamlData(yaml: Yaml, text: string): unknown {
+  if (yamlTooDeep(text) !== undefined) return undefined; // the parser would recurse for seconds, or overflow
   try {
     const doc = yaml.parseDocument(text, { version: '1.2', schema: 'core', customTags: [], merge: false });
     if (doc.errors.length) return undefined;

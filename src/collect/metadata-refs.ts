@@ -104,7 +104,7 @@ async function notesOnly(gitDir: string, notes: string[], others: string[], hexL
   for (const line of raw.split('\n')) {
     if (!line) continue;
     // ":<old mode> <new mode> <old id> <new id> <status>\t<path>"
-    const m = /^:\d{6} (\d{6}) [0-9a-f]+ [0-9a-f]+ [A-Z]\d*\t(.*)$/.exec(line);
+    const m = /^:\d{6} (\d{6}) [0-9a-f]+ [0-9a-f]+ [A-Z]\d*\t(.*)$/s.exec(line);
     if (!m || !(m[1] === '100644' || m[1] === '000000') || !isNotePath(m[2]!, hexLength)) return false;
   }
   return true;

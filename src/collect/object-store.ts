@@ -10,6 +10,7 @@ import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ExpectedError } from '../errors.js';
 import { readBoundedIfExists, UnsafeFileError } from './safe-fs.js';
+import { parseConfigText } from './config-syntax.js';
 
 /** git's alternates nesting limit (object-file.c link_alt_odb_entries: entries read at depth > 5 are ignored, so
  * a repository's own store and six below it are opened, each one's alternates file read). */
@@ -187,24 +188,31 @@ function checkFile(path: string): void {
   if (!st.isFile() && !st.isDirectory()) refuse(path, SPECIAL);
 }
 
+/** git's include depth (config.c MAX_INCLUDE_DEPTH): a deeper include is an error, not read. */
+const MAX_INCLUDE_DEPTH = 10;
+
 /**
- * A config file and the files its `path =` lines include (git follows includes ten deep): a FIFO
- * included from a repository's own config blocked every git for 30 s. Every `path` key counts, in
- * whatever section (a submodule's path is checked needlessly, never missed); `~` paths are left to git.
+ * A config file and the files its `path` variables include, read with git's syntax (config-syntax.ts:
+ * `[include]path="/tmp/"fifo` is an include too): a FIFO included from a repository's own config
+ * blocked every git for 30 s. Every `path` key counts, in whatever section (a submodule's path is
+ * checked needlessly, never missed); `~` paths are left to git (HOME is an empty folder). Each file is
+ * expanded once per depth it is first reached at, or shallower: a file including itself fifty times
+ * took 50^10 steps (the audit never ended), git itself stops at the eleventh level.
  */
-function checkConfig(file: string, depth = 0): void {
+function checkConfig(file: string, depth = 0, seen = new Map<string, number>()): void {
   checkFile(file);
+  if ((seen.get(file) ?? Infinity) <= depth) return;
+  seen.set(file, depth);
   let text: string | undefined;
   try {
     text = readBoundedIfExists(file, CONFIG_MAX_BYTES, { follow: true })?.toString('utf8');
   } catch {
     return; // not a regular file we read (checked above), or too large: git's problem, not a hang
   }
-  if (text === undefined || depth >= 10) return;
-  for (const m of text.matchAll(/^[ \t]*path[ \t]*=[ \t]*("?)(.*?)\1[ \t]*$/gim)) {
-    const target = m[2]!;
-    if (!target || target.startsWith('~')) continue;
-    checkConfig(resolve(dirname(file), target), depth + 1);
+  if (text === undefined || depth >= MAX_INCLUDE_DEPTH) return;
+  for (const { key, value } of parseConfigText(text)) {
+    if (!value || !/(^|\.)path$/.test(key) || value.startsWith('~')) continue;
+    checkConfig(resolve(dirname(file), value), depth + 1, seen);
   }
 }
 

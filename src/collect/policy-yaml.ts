@@ -23,11 +23,12 @@ const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 const YAML_MAX_DEPTH = 64;
 
 /**
- * The first line at which flow collections (`[`, `{`) and compact block entries (`- - x`) open more
- * than YAML_MAX_DEPTH levels, or undefined. The parser recurses per level: 300,000 levels in 600 kB
- * took it 3.8 s and 400 MB before it failed with "Maximum call stack size exceeded". Quoted scalars
- * and comments are skipped; brackets inside a plain or block scalar may count, which only a policy
- * with dozens of unmatched ones would notice.
+ * The first line at which flow collections (`[`, `{`), block indentation and compact block entries
+ * (`- - x`) open more than YAML_MAX_DEPTH levels, or undefined. The parser recurses per level: 300,000
+ * flow levels in 600 kB took it 3.8 s and 400 MB before it failed with "Maximum call stack size
+ * exceeded", and 900 indented `k:` levels in 400 kB overflowed its stack too (reported as a syntax
+ * error). Quoted scalars and comments are skipped; brackets inside a plain or block scalar, and a
+ * block scalar's own indentation, may count, which only a policy with dozens of them would notice.
  */
 const tokenStart = (text: string, i: number): boolean => i === 0 || /[\s[{,:]/.test(text[i - 1]!);
 
@@ -36,6 +37,8 @@ export function yamlTooDeep(text: string): number | undefined {
   let line = 1;
   let quote: '"' | "'" | undefined;
   let lineStart = true;
+  /** The indentation of each open block level (outside flow collections). */
+  const indents: number[] = [];
   for (let i = 0; i < text.length; i += 1) {
     const ch = text[i]!;
     if (ch === '\n') {
@@ -52,10 +55,19 @@ export function yamlTooDeep(text: string): number | undefined {
       continue;
     }
     if (lineStart) {
+      if (flow === 0 && (i === 0 || text[i - 1] === '\n')) {
+        let indent = 0;
+        while (text[i + indent] === ' ') indent += 1;
+        const at = text[i + indent];
+        if (at !== undefined && at !== '\n' && at !== '\r' && at !== '#') {
+          while (indents.length && indents[indents.length - 1]! > indent) indents.pop();
+          if (!indents.length || indents[indents.length - 1]! < indent) indents.push(indent);
+        }
+      }
       // Compact block entries on one line ("- - - x", "? - x"): each opens a level.
       const m = /^ *((?:[-?:][ \t]+)+)/.exec(text.slice(i, i + 4 * YAML_MAX_DEPTH + 8));
       const compact = m ? m[1]!.replace(/[ \t]+/g, '').length : 0;
-      if (flow + compact > YAML_MAX_DEPTH) return line;
+      if (flow + Math.max(indents.length - 1, 0) + compact > YAML_MAX_DEPTH) return line;
       lineStart = false;
     }
     if (ch === '#' && tokenStart(text, i)) {

@@ -27,7 +27,7 @@ export function protectionOf(name: string, globs: readonly Glob[]): ProtectedRef
   const matches = (n: string): boolean => globs.some((g) => g.test(n));
   if (name.startsWith('refs/tags/')) return matches(name) ? 'tag' : undefined;
   if (name.startsWith('refs/heads/')) return matches(name) ? 'branch' : undefined;
-  const m = /^refs\/remotes\/[^/]+\/(.+)$/.exec(name);
+  const m = /^refs\/remotes\/[^/]+\/(.+)$/s.exec(name);
   if (m && m[1] !== 'HEAD') return matches(`refs/heads/${m[1]}`) || matches(name) ? 'remote' : undefined;
   return matches(name) ? 'branch' : undefined;
 }
@@ -116,7 +116,7 @@ export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit
   }
   const entries: Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> = [];
   for (const line of text.split('\n')) {
-    const m = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64}) (.*) (\d+) ([+-]\d{4})(?:\t(.*))?$/.exec(line);
+    const m = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64}) (.*) (\d+) ([+-]\d{4})(?:\t(.*))?$/s.exec(line);
     if (!m) continue;
     entries.push({ old: m[1]!, new: m[2]!, who: m[3]!, time: Number(m[4]), tz: m[5]!, message: m[6] ?? '' });
   }

@@ -241,7 +241,7 @@ export async function unsignedAnnotatedTags(gitDir: string): Promise<Array<{ ref
   );
   const tags: Array<{ ref: string; oid: string }> = [];
   for (const line of out.split('\n')) {
-    const m = /^tag ([0-9a-f]{40,64}) unsigned (refs\/tags\/\S+)$/.exec(line);
+    const m = /^tag ([0-9a-f]{40,64}) unsigned (refs\/tags\/[^ ]+)$/.exec(line);
     if (m) tags.push({ oid: m[1]!, ref: m[2]! });
   }
   return tags;

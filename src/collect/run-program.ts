@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
-import { childTimeoutMs, hardenedEnv } from './child-env.js';
+import { childTimeoutMs, hardenedEnv, tracked } from './child-env.js';
 
 export function realpathOr(p: string): string | undefined {
   try {
@@ -75,13 +75,15 @@ export function programOutput(
     let truncated = false;
     let child;
     try {
-      child = spawn(program, [...args], {
-        cwd: hardenedEnv().HOME,
-        env: hardenedEnv(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-        shell: false,
-        windowsHide: true,
-      });
+      child = tracked(
+        spawn(program, [...args], {
+          cwd: hardenedEnv().HOME,
+          env: hardenedEnv(),
+          stdio: ['ignore', 'pipe', 'pipe'],
+          shell: false,
+          windowsHide: true,
+        }),
+      );
     } catch {
       resolvePromise(undefined);
       return;

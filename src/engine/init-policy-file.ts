@@ -1,6 +1,8 @@
 // The policy.yml text `gitguard init` proposes: data in, YAML out, every value quoted, so nothing
-// from the history (names, e-mails, ref names) can change its structure; and the allowed_signers beside it.
+// from the history (names, e-mails, ref names) can change its structure, a ref name's invisible and
+// reversing characters written as visible escapes (a reason must be one plain line); and the allowed_signers beside it.
 import type { SshPublicKey } from '../domain/keys.js';
+import { escapeText } from '../domain/escape.js';
 /** The committer of the commits GitHub makes and signs with its web-flow key. */
 export const GITHUB_COMMITTER = 'noreply@github.com';
 
@@ -79,7 +81,7 @@ export function renderPolicy(p: {
     for (const t of p.legacyTags)
       out.push(
         `  - commit: ${q(t.oid)}`,
-        `    reason: ${q(`unsigned annotated tag ${t.ref}, already there when gitguard init proposed this policy on ${p.date}`)}`,
+        `    reason: ${q(`unsigned annotated tag ${escapeText(t.ref)}, already there when gitguard init proposed this policy on ${p.date}`)}`,
       );
   }
   out.push(...FORGE_PROPOSAL, '');

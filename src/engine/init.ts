@@ -5,9 +5,9 @@
 // config scope) becomes the maintainer. trust_root is left unset: the commit that adds the policy is
 // the trust root, so verify and audit pass on the history the policy vouches for from there on.
 // Nothing is committed: the user reviews the files and commits them.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempFolder } from '../collect/child-env.js';
 import { ExpectedError } from '../errors.js';
 import type { ConfigEntry } from '../domain/model.js';
 import { effective, userValue } from '../domain/config.js';
@@ -143,7 +143,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
 
   const history = await collectHistory(repo);
   const head = history.head.oid;
-  const tmp = mkdtempSync(join(tmpdir(), 'gitguard-init-'));
+  const tmp = tempFolder('gitguard-init-');
   const drafts: Draft[] = [];
   const counts = { commits: 0, authorized: 0, unsigned: 0, other: 0 };
   let byGithub = 0; // signed commits GitHub made (committer GITHUB_COMMITTER)

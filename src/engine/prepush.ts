@@ -30,8 +30,10 @@ export interface PrePushUpdate {
 const ZERO = /^0+$/;
 
 /** "<local ref> <local sha> <remote ref> <remote sha>": the local side is what the user typed (git
- *  writes "HEAD@{1 minute ago}" as given, spaces and all), the other three have a fixed shape. */
-const LINE = /^(.+) ([0-9a-f]{40}(?:[0-9a-f]{24})?) (\S+) ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/;
+ *  writes "HEAD@{1 minute ago}" as given, spaces and all), the other three have a fixed shape. A ref
+ *  name may hold any character but ASCII space and controls: U+00A0 and U+2028 are JS whitespace
+ *  (\S) and U+2028 a line end (. without the s flag), which refused such a push in one line, exit 2. */
+const LINE = /^(.+) ([0-9a-f]{40}(?:[0-9a-f]{24})?) ([^ ]+) ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/s;
 
 function parsePrePushInput(input: string): PrePushUpdate[] {
   const out: PrePushUpdate[] = [];

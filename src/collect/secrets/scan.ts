@@ -14,9 +14,9 @@
 import { GitError } from '../../errors.js';
 import type { RepositoryInfo } from '../../domain/model.js';
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempFolder } from '../child-env.js';
 import { createShadow, runGit, spawnGit, Watchdog } from '../git.js';
 import { missingObjectIn, missingObjectReason } from '../missing-object.js';
 import {
@@ -100,7 +100,7 @@ export async function scanSecrets(
     return facts;
   }
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
-  const work = mkdtempSync(join(tmpdir(), 'gitguard-secrets-'));
+  const work = tempFolder('gitguard-secrets-');
   /** The git processes running now (each is killed when the audit ends). */
   const children = new Set<ChildProcess>();
   const abort = (): void => {

@@ -173,11 +173,11 @@ export function subpacketAreas(body: Uint8Array): { hashed: Uint8Array; unhashed
 }
 
 /**
- * The bodies of the signature packets (tag 2) in a binary OpenPGP block; undefined when a packet
- * header cannot be read exactly (partial or indeterminate lengths, a length past the end).
+ * The packets of a binary OpenPGP block, tag and body, read from their headers alone; undefined when
+ * a header cannot be read exactly (partial or indeterminate lengths, a length past the end).
  */
-export function signaturePacketBodies(bin: Uint8Array): Uint8Array[] | undefined {
-  const out: Uint8Array[] = [];
+export function packetFrames(bin: Uint8Array): Array<{ tag: number; body: Uint8Array }> | undefined {
+  const out: Array<{ tag: number; body: Uint8Array }> = [];
   let p = 0;
   while (p < bin.length) {
     const ctb = bin[p]!;
@@ -203,8 +203,13 @@ export function signaturePacketBodies(bin: Uint8Array): Uint8Array[] | undefined
       [len, at] = [Buffer.from(bin.buffer, bin.byteOffset + p + 1, n).readUIntBE(0, n), p + 1 + n];
     }
     if (at + len > bin.length) return undefined;
-    if (tag === 2) out.push(bin.subarray(at, at + len));
+    out.push({ tag, body: bin.subarray(at, at + len) });
     p = at + len;
   }
   return out;
+}
+
+/** The bodies of the signature packets (tag 2) in a binary OpenPGP block; undefined as packetFrames. */
+export function signaturePacketBodies(bin: Uint8Array): Uint8Array[] | undefined {
+  return packetFrames(bin)?.flatMap((f) => (f.tag === 2 ? [f.body] : []));
 }

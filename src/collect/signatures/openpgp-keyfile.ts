@@ -2,6 +2,7 @@
 // and refused past the per-key limits before anything is verified. Pure.
 import * as openpgp from 'openpgp';
 import { type AnyKeyPacket, CONFIG, fpr, hex } from './openpgp-packets.js';
+import { packetFrames } from './openpgp-critical.js';
 
 const { enums } = openpgp;
 
@@ -77,11 +78,33 @@ function splitKeys(packets: openpgp.PacketList<openpgp.AnyPacket>): openpgp.Pack
   return out;
 }
 
+/**
+ * Packets one key may carry (user IDs, subkeys, and signatures, third parties' too), counted from
+ * the headers before openpgp.js parses any: a key of 1,000,000 user IDs in a 20 MB --keyring took
+ * 56 s and 710 MB before a limit could look at it, and keys flooded with 150,000 certifications
+ * were a real attack on the keyservers (CVE-2019-13050). Honest keys carry hundreds.
+ */
+const KEY_PACKETS_MAX = 20_000;
+const PRIMARY_TAGS = new Set<number>([enums.packet.publicKey, enums.packet.secretKey]);
+
+/** Throws when one key in `bytes` has more packets than KEY_PACKETS_MAX (left to openpgp.js when the headers cannot be read). */
+function checkPacketCount(bytes: Uint8Array): void {
+  let count = 0;
+  for (const { tag } of packetFrames(bytes) ?? []) {
+    count = PRIMARY_TAGS.has(tag) ? 1 : count + 1;
+    if (count > KEY_PACKETS_MAX)
+      throw new Error(
+        `a key has more than ${KEY_PACKETS_MAX} packets (user IDs, subkeys, signatures): export it without third-party signatures (gpg --export --export-options export-minimal KEYID)`,
+      );
+  }
+}
+
 /** The packet lists (one per primary key) of one key file. */
 export async function parseKeyFile(src: KeySource): Promise<openpgp.PacketList<openpgp.AnyPacket>[]> {
   keyringWork.filesParsed += 1;
   let lists: openpgp.PacketList<openpgp.AnyPacket>[] = [];
   for (const bytes of await binaryBlocks(src)) {
+    checkPacketCount(bytes);
     let packets: openpgp.PacketList<openpgp.AnyPacket>;
     try {
       packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, CONFIG);
