@@ -272,3 +272,37 @@ describe('a backport on a release line forked before the trust root', () => {
     expect(JSON.stringify(report)).not.toContain(fixture.preRoot);
   });
 });
+
+describe('resumed from the walk checkpoint', () => {
+  type Walked = JsonReport & { walk?: { incremental: boolean; walked: number } };
+  const cached = async (r: TestRepo) => {
+    const res = await runMain(
+      ['audit', '-C', r.dir, '--all', '--format', 'json', '--no-ledger', '-r', RULES.join(',')],
+      {
+        env: r.env,
+      },
+    );
+    return parseJson<Walked>(res);
+  };
+
+  test("a release line's tip judged by an earlier run: the next backport on it is still judged by the trust root's policy", async () => {
+    const r = copyRepo(base);
+    r.run(['checkout', '-q', 'release-0.x']);
+    asAlice(r, 'backport 1', { 'src/a.txt': 'a, fixed\n' });
+    r.run(['checkout', '-q', 'main']);
+    expect(outcomes(await cached(r))).toEqual(allPass);
+    r.run(['checkout', '-q', 'release-0.x']);
+    asCarol(r, 'backport 2', { 'src/a.txt': 'a, fixed twice\n' });
+    r.run(['checkout', '-q', 'main']);
+    const second = await cached(r);
+    expect(second.walk).toMatchObject({ incremental: true, walked: 1 });
+    expect(outcomes(second)).toEqual(allPass);
+    // Twin: a third by an unknown key on top, resumed again, fails.
+    r.run(['checkout', '-q', 'release-0.x']);
+    const bobs = commitAs(r, bob, 'bob@example.com', 'backport 3', { 'src/a.txt': 'a, broken\n' });
+    r.run(['checkout', '-q', 'main']);
+    const third = await cached(r);
+    expect(third.walk).toMatchObject({ incremental: true, walked: 1 });
+    expect(findingsOf(third, 'signers-authorized').map((f) => f.commit)).toEqual([bobs]);
+  });
+});
