@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
+import { tryGit } from '../helpers/signing-repo.js';
 
 let alice: SshTestKey;
 let carol: SshTestKey;
@@ -162,6 +163,21 @@ describe('a pull request branch forked before the trust root, merged after it', 
     const receive = await preReceive(r, dir, fixture.mainTip, merged);
     expect(receive.stderr).not.toMatch(/refused/);
     expect(receive.code).toBe(0);
+  });
+
+  test("a real git push of the merge through the server's installed hook (quarantined objects): accepted; a stranger's, refused", async () => {
+    const { r, merged } = mergedPr((b) => asCarol(b, 'feature', { 'src/feature.txt': 'f\n' }));
+    const dir = server(r, fixture.mainTip);
+    expect((await runMain(['hook', 'install', '--server', '-C', dir], { env: r.env })).code).toBe(0);
+    r.run(['checkout', '-q', '-b', 'stranger', 'pr']);
+    const bobs = commitAs(r, bob, 'bob@example.com', 'a stranger', { 'src/feature.txt': 'x\n' });
+    const refused = tryGit(r, ['push', 'origin', 'stranger']);
+    expect(refused.stderr).toMatch(new RegExp(`commit ${bobs.slice(0, 12)} refused by signers-authorized`));
+    expect(refused.code).not.toBe(0);
+    const push = tryGit(r, ['push', 'origin', `${merged}:refs/heads/main`]);
+    expect(push.stderr).not.toMatch(/refused|rejected/);
+    expect(push.code).toBe(0);
+    expect(tryGit(r, ['rev-parse', 'refs/heads/main'], dir).stdout.trim()).toBe(merged);
   });
 
   test('twin: a side commit signed by a key the trust root does not authorize fails, in audit and both hooks', async () => {
