@@ -29,5 +29,5 @@ export function whyNoPolicy(
   if (commit.parents.length && rootedParents === commit.parents.length)
     return `no parent carries a policy (${POLICY_DIR}/policy.yml removed or not added yet after the trust root ${root})`;
   if (rootedParents) return `its parents that descend from the trust root ${root} carry no policy`;
-  return `it does not descend from the trust root ${root}, and only the trust root is judged by its own policy (an unrelated history, or a branch started before the trust root): rebase it onto the policy, or goodlist it in the policy at the tip`;
+  return `it does not descend from the trust root ${root} and shares no history with it (an unrelated history: an orphan branch, or one merged with --allow-unrelated-histories), so no policy may judge it (a branch forked before the root is judged by the root's policy): rebase it onto the policy, or goodlist it in the policy at the tip`;
 }

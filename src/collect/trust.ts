@@ -25,6 +25,7 @@ import { WatchedPaths, type OwnPaths } from './watched-paths.js';
 import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
 import { folderId } from './tree-entry.js';
+import { RootRelation, SharedHistory } from './shared-history.js';
 
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
@@ -56,10 +57,10 @@ export class TrustCollector {
   private trustRootOid: string | undefined;
   /** Protected paths watched besides .gitguard (see protected-paths.ts). */
   private watched: readonly string[] = [];
-  /** Asks git whether `ancestor` is an ancestor of `oid` (for parents outside the walk). */
-  private descends: ((ancestor: string, oid: string) => Promise<boolean | undefined>) | undefined;
   /** Per commit: is it the trust root or a descendant of it? Only such commits' policies may judge. */
-  private readonly rooted = new CommitFlags(this.index);
+  private readonly rooted = new RootRelation(this.index);
+  /** Per commit: does it share history with the trust root? (Forked before it: its policy judges.) */
+  private readonly shared = new SharedHistory(this.index);
   /**
    * Per commit: may its policy judge its children? Yes for the trust root's, for one inherited
    * unchanged from a parent whose policy may, and for a change a maintainer of that parent's policy
@@ -81,7 +82,7 @@ export class TrustCollector {
 
   /** A parent outside the walk is accepted history: its policy may judge when it descends from the root. */
   private policyOkOf(oid: string): boolean | Promise<boolean> {
-    return this.policyOk.get(oid) ?? this.rootedOf(oid);
+    return this.policyOk.get(oid) ?? this.rooted.of(oid);
   }
 
   /**
@@ -93,11 +94,13 @@ export class TrustCollector {
     watched: readonly string[],
     descends?: (ancestor: string, oid: string) => Promise<boolean | undefined>,
     cleanMerge?: CleanMerge,
+    sharesWith?: (a: string, b: string) => Promise<boolean | undefined>,
   ): void {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
-    this.descends = descends;
+    this.rooted.scope(trustRootOid, descends);
     this.cleanMerge = cleanMerge;
+    this.shared.scope(trustRootOid, sharesWith);
   }
   /** The ids a clean merge of two commits has at some paths (collect/clean-merge.ts). */
   private cleanMerge: CleanMerge | undefined;
@@ -110,22 +113,6 @@ export class TrustCollector {
   /** What the walk watches in each commit: the policy folder, then `watched`, in this order. */
   walkPaths(): string[] {
     return [POLICY_DIR, ...this.watched];
-  }
-
-  /** Whether a commit is the trust root or descends from it (a parent outside the walk: asked of git once). */
-  private rootedOf(oid: string): boolean | Promise<boolean> {
-    const known = this.rooted.get(oid);
-    if (known !== undefined) return known;
-    const root = this.trustRootOid;
-    const r = !root
-      ? false
-      : oid === root
-        ? true
-        : this.descends
-          ? this.descends(root, oid).then((a) => a === true)
-          : false;
-    this.rooted.set(oid, r);
-    return r;
   }
 
   private revoked: RevokedKeys | undefined;
@@ -159,7 +146,7 @@ export class TrustCollector {
   enrich(commit: CommitRecord): TrustedCommit | Promise<TrustedCommit> {
     // Recorded before the first await, like the flags below: children are enriched right after.
     const own = this.paths.recordWalked(commit);
-    const parentRooted = commit.parents.map((p) => this.rootedOf(p));
+    const parentRooted = commit.parents.map((p) => this.rooted.of(p));
     const isRoot = commit.oid === this.trustRootOid;
     this.rooted.set(
       commit.oid,
@@ -169,6 +156,7 @@ export class TrustCollector {
           ? false
           : Promise.all(parentRooted.map((r) => Promise.resolve(r))).then((rs) => rs.some(Boolean)),
     );
+    this.shared.record(commit.oid, isRoot, commit.parents, parentRooted);
     let settle: ((ok: boolean) => void) | undefined;
     let settled = false;
     const done = (ok: boolean): void => {
@@ -300,6 +288,14 @@ export class TrustCollector {
           continue;
         }
         if (pol && !judges.some((j) => j.policy === pol)) judges.push({ policy: pol, from: commit.parents[i]! });
+      }
+      // Forked before the trust root, brought in after it (merged, or pushed onto an older branch):
+      // judged by the root's vetted policy, never by one the branch brings (a change to it is judged too).
+      const root = this.trustRootOid;
+      if (!rootedParents && root && ((yield this.shared.of(commit.oid)) as boolean)) {
+        const tree = this.paths.knownTree(root) ?? ((yield this.paths.treeOf(root)) as string);
+        const pol = (yield tree ? load(tree, root) : undefined) as Policy | undefined;
+        if (pol) judges.push({ policy: pol, from: root });
       }
     }
     let trust: CommitTrust;

@@ -19,7 +19,7 @@ export interface CommitTrust {
   /**
    * policy: judged by its parents' policies; keys: by keys the user supplied; none: no keys at all;
    * no-policy: the history is governed by a policy (there is a trust root) but none may judge this
-   * commit (it does not descend from the trust root, or its parents' policies are missing or broken).
+   * commit (it shares no history with the trust root, or its parents' policies are missing or broken).
    */
   mode: 'policy' | 'keys' | 'none' | 'no-policy';
   /** Why no policy judges it (mode no-policy), with the next step. */

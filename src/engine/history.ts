@@ -24,6 +24,7 @@ import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collec
 import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js';
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
+import { sharesHistory } from '../collect/shared-history.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
@@ -251,7 +252,9 @@ export async function openHistory(
       rootFound ??= resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
       return !(await rootFound);
     };
-    collector.setScope(trustRoot, watched, batchedDescends(shadow), cleanMerger(shadow, reader));
+    collector.setScope(trustRoot, watched, batchedDescends(shadow), cleanMerger(shadow, reader), (a, b) =>
+      sharesHistory(shadow, a, b),
+    );
     const active = collector;
     collectors.push(active);
     async function* batches(): AsyncGenerator<CommitFacts[]> {

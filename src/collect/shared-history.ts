@@ -1,0 +1,70 @@
+// Whether a commit shares history with the trust root (git has a merge base for them): the root's
+// descendants do, and so does a branch forked from before the root (a pull request open when the
+// policy was adopted, a backport on an older release line), which the trust root's policy judges
+// (collect/trust.ts). An unrelated history (an orphan branch) shares none and no policy judges it.
+import type { OidIndex } from '../domain/oid-index.js';
+import { CommitFlags, known } from './commit-flags.js';
+import { runGit, type Shadow } from './git.js';
+
+/** Do `a` and `b` have a common ancestor? undefined when git cannot tell (an object missing). */
+export async function sharesHistory(shadow: Shadow, a: string, b: string): Promise<boolean | undefined> {
+  const r = await runGit(['merge-base', '--end-of-options', a, b], {
+    gitDir: shadow.gitDir,
+    okCodes: [1, 128],
+    timeoutMs: 60_000,
+  });
+  return r.code === 0 ? true : r.code === 1 ? false : undefined;
+}
+
+type Ask = (root: string, oid: string) => Promise<boolean | undefined>;
+
+/** A yes/no per commit about its relation to the trust root: recorded for walked commits, asked of git once for the rest. */
+export class RootRelation {
+  private readonly flags: CommitFlags;
+  protected root: string | undefined;
+  private ask: Ask | undefined;
+
+  constructor(index: OidIndex) {
+    this.flags = new CommitFlags(index);
+  }
+
+  /** Set before the walk: the trust root, and how git is asked about a commit outside the walk. */
+  scope(root: string | undefined, ask: Ask | undefined): void {
+    this.root = root;
+    this.ask = ask;
+  }
+
+  get(oid: string): boolean | Promise<boolean> | undefined {
+    return this.flags.get(oid);
+  }
+
+  set(oid: string, value: boolean | Promise<boolean>): void {
+    this.flags.set(oid, value);
+  }
+
+  /** A walked commit's answer, or a parent's outside the walk (asked of git once; unknown: no; the root: yes). */
+  of(oid: string): boolean | Promise<boolean> {
+    const known = this.flags.get(oid);
+    if (known !== undefined) return known;
+    const root = this.root;
+    const r = !root ? false : oid === root ? true : this.ask ? this.ask(root, oid).then((a) => a === true) : false;
+    this.flags.set(oid, r);
+    return r;
+  }
+}
+
+/** Whether each commit shares history with the trust root. */
+export class SharedHistory extends RootRelation {
+  /** Before a walked commit's children are enriched: it shares history when rooted, or when a parent does. */
+  record(oid: string, isRoot: boolean, parents: readonly string[], rooted: Array<boolean | Promise<boolean>>): void {
+    if (!this.root) return;
+    if (isRoot || rooted.some((r) => r === true)) return this.set(oid, true);
+    // Parents are asked only while not known to be rooted (a walk inside the root's history never asks).
+    const each = parents.map((p, i) => {
+      const r = rooted[i]!;
+      return r === false ? this.of(p) : Promise.resolve(r).then((yes) => yes || this.of(p));
+    });
+    const all = known(each);
+    this.set(oid, all instanceof Promise ? all.then((v) => v.some(Boolean)) : all.some(Boolean));
+  }
+}
