@@ -1,0 +1,229 @@
+// Eighth round of clean set-ups that must pass (see clean-workflows.test.ts to -7): the merges real
+// projects make after this hour's stricter checks (a protected path compared as mode and id, a merge
+// equal to one parent judged against the other too). A policy made by `gitguard init`, Alice its
+// maintainer, Carol a signer who may not change protected paths. Each case keeps a twin that fails.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+let carol: SshTestKey;
+let base: TestRepo;
+
+const RULES = [
+  'commits-signed',
+  'signatures-valid',
+  'signers-authorized',
+  'policy-changes-authorized',
+  'protected-paths-changed-by-maintainers',
+  'ci-gate-kept',
+];
+
+const WF = (name: string, extra = '') =>
+  `name: ${name}\non: [push]\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx gitguard audit\n${extra}`;
+
+function commitAs(r: TestRepo, key: SshTestKey, message: string, files: Record<string, string>, args: string[] = []) {
+  r.write(files);
+  r.run(['add', '-A']);
+  r.run(['-c', `user.signingkey=${key.path}`, 'commit', '-q', '-S', ...args, '-m', message], { env: envOf(key) });
+  return r.head();
+}
+const envOf = (key: SshTestKey): NodeJS.ProcessEnv => {
+  const who = key === alice ? 'alice' : 'carol';
+  return {
+    GIT_AUTHOR_NAME: who,
+    GIT_AUTHOR_EMAIL: `${who}@example.com`,
+    GIT_COMMITTER_NAME: who,
+    GIT_COMMITTER_EMAIL: `${who}@example.com`,
+  };
+};
+/** git run as `key`'s owner, signing what it commits. */
+const gitAs = (r: TestRepo, key: SshTestKey, args: string[]): string =>
+  r.run(['-c', `user.signingkey=${key.path}`, '-c', 'commit.gpgSign=true', ...args], { env: envOf(key) });
+const asAlice = (r: TestRepo, m: string, f: Record<string, string>) => commitAs(r, alice, m, f);
+const asCarol = (r: TestRepo, m: string, f: Record<string, string>) => commitAs(r, carol, m, f);
+
+beforeAll(async () => {
+  const keys = mkdtempSync(join(tmpdir(), 'gg-clean8-'));
+  alice = makeSshKey(keys, 'ed25519', 'alice');
+  carol = makeSshKey(keys, 'ed25519', 'carol');
+  const r = makeRepo();
+  configureSshSigning(r, alice);
+  r.run(['config', 'user.email', 'alice@example.com']);
+  r.run(['config', 'user.name', 'alice']);
+  asAlice(r, 'start', {
+    'src/a.txt': 'a\n',
+    '.github/workflows/ci.yml': WF('ci'),
+    '.github/workflows/release.yml': WF('release'),
+    '.github/CODEOWNERS': '* @alice\n',
+    '.githooks/pre-commit': '#!/bin/sh\nexit 0\n',
+  });
+  const init = await runMain(['init', '-C', r.dir], { env: r.env });
+  expect(init.code).toBe(0);
+  // Carol signs, Alice alone maintains.
+  r.run(['add', '.gitguard']);
+  asAlice(r, 'Add gitguard trust policy', {});
+  const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+  expect(policy).toMatch(/maintainers:/);
+  r.write({
+    '.gitguard/policy.yml': policy.replace(
+      /signers:\n/,
+      'signers:\n  - name: "Carol"\n    emails: ["carol@example.com"]\n',
+    ),
+  });
+  writeFileSync(join(r.dir, '.gitguard', 'allowed_signers'), `carol@example.com ${carol.pub}\n`, { flag: 'a' });
+  asAlice(r, 'policy: carol signs', {});
+  base = r;
+});
+afterAll(cleanupTemp);
+
+const audit = async (r: TestRepo, extra: string[] = []) => {
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', RULES.join(','), ...extra], {
+    env: r.env,
+  });
+  return { code: res.code, report: parseJson(res), stderr: res.stderr };
+};
+const failing = (report: JsonReport): string[] =>
+  RULES.filter((id) => !['pass', 'not-applicable'].includes(resultOf(report, id).outcome));
+const findingCommits = (report: JsonReport, id: string) => resultOf(report, id).findings.map((f) => f.commit);
+
+test('sanity: the base passes', async () => {
+  const { report, code } = await audit(base);
+  expect(failing(report)).toEqual([]);
+  expect(code).toBe(0);
+});
+
+test('octopus merge by carol of topics that touch no protected path, main changed a workflow since', async () => {
+  const r = copyRepo(base);
+  const fork = r.head();
+  for (const t of ['t1', 't2', 't3']) {
+    r.run(['checkout', '-q', '-b', t, fork]);
+    asCarol(r, t, { [`src/${t}.txt`]: `${t}\n` });
+  }
+  r.run(['checkout', '-q', 'main']);
+  asAlice(r, 'ci: cache', { '.github/workflows/ci.yml': WF('ci', '      - run: echo cache\n') });
+  gitAs(r, carol, ['merge', '-q', '-m', 'octopus', 't1', 't2', 't3']);
+  const { report } = await audit(r);
+  expect(failing(report)).toEqual([]);
+});
+
+test('a PR branch forked before the trust root, a workflow change signed by alice, merged by carol', async () => {
+  const r = makeRepo();
+  configureSshSigning(r, alice);
+  r.run(['config', 'user.email', 'alice@example.com']);
+  asAlice(r, 'start', { 'src/a.txt': 'a\n', '.github/workflows/ci.yml': WF('ci') });
+  r.run(['branch', 'pr']);
+  const init = await runMain(['init', '-C', r.dir], { env: r.env });
+  expect(init.code).toBe(0);
+  const policy = r.run(['show', 'HEAD:src/a.txt']) && '';
+  void policy;
+  r.run(['add', '.gitguard']);
+  asAlice(r, 'Add gitguard trust policy', {});
+  const p = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+  r.write({
+    '.gitguard/policy.yml': p.replace(/signers:\n/, 'signers:\n  - name: "Carol"\n    emails: ["carol@example.com"]\n'),
+  });
+  writeFileSync(join(r.dir, '.gitguard', 'allowed_signers'), `carol@example.com ${carol.pub}\n`, { flag: 'a' });
+  asAlice(r, 'policy: carol signs', {});
+  r.run(['checkout', '-q', 'pr']);
+  asAlice(r, 'ci: node 22', { '.github/workflows/ci.yml': WF('ci', '      - run: echo 22\n') });
+  r.run(['checkout', '-q', 'main']);
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'merge pr', 'pr']);
+  const { report } = await audit(r);
+  expect(failing(report)).toEqual([]);
+});
+
+test('merge=union on CODEOWNERS: both sides add an owner (alice), carol merges', async () => {
+  const r = copyRepo(base);
+  asAlice(r, 'union', { '.gitattributes': '.github/CODEOWNERS merge=union\n' });
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 'side', fork]);
+  asAlice(r, 'owner b', { '.github/CODEOWNERS': '* @alice\n/b/ @bob\n' });
+  r.run(['checkout', '-q', 'main']);
+  asAlice(r, 'owner c', { '.github/CODEOWNERS': '* @alice\n/c/ @carol\n' });
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'merge side', 'side']);
+  expect(r.run(['show', 'HEAD:.github/CODEOWNERS'])).toContain('@bob');
+  const { report } = await audit(r);
+  expect(failing(report)).toEqual([]);
+});
+
+test('criss-cross merges with workflow changes on both sides', async () => {
+  const r = copyRepo(base);
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 'x', fork]);
+  asAlice(r, 'x1', { '.github/workflows/ci.yml': WF('ci', '      - run: echo x1\n') });
+  r.run(['checkout', '-q', '-b', 'y', fork]);
+  asAlice(r, 'y1', { '.github/workflows/release.yml': WF('release', '      - run: echo y1\n') });
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'x into y', 'x~0']);
+  r.run(['checkout', '-q', 'x']);
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'y1 into x', 'y~1']);
+  asAlice(r, 'x2', { '.github/workflows/ci.yml': WF('ci', '      - run: echo x2\n') });
+  r.run(['checkout', '-q', 'y']);
+  asAlice(r, 'y2', { '.github/workflows/release.yml': WF('release', '      - run: echo y2\n') });
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'x into y again', 'x']);
+  r.run(['checkout', '-q', 'main']);
+  r.run(['merge', '-q', '--ff-only', 'y']);
+  const { report } = await audit(r);
+  expect(failing(report)).toEqual([]);
+});
+
+test('update branch then merge (merge commit) with main changing a workflow', async () => {
+  const r = copyRepo(base);
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 'pr', fork]);
+  asCarol(r, 'feature', { 'src/f.txt': 'f\n' });
+  r.run(['checkout', '-q', 'main']);
+  asAlice(r, 'ci change', { '.github/workflows/ci.yml': WF('ci', '      - run: echo m\n') });
+  r.run(['checkout', '-q', 'pr']);
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'Merge main into pr', 'main']);
+  r.run(['checkout', '-q', 'main']);
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'Merge pr', 'pr']);
+  const { report } = await audit(r);
+  expect(failing(report)).toEqual([]);
+});
+
+test('pull with both sides changing different workflows, carol merges', async () => {
+  const r = copyRepo(base);
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 'up', fork]);
+  asAlice(r, 'release', { '.github/workflows/release.yml': WF('release', '      - run: echo up\n') });
+  r.run(['checkout', '-q', 'main']);
+  asAlice(r, 'ci', { '.github/workflows/ci.yml': WF('ci', '      - run: echo local\n') });
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'Merge up', 'up']);
+  const { report } = await audit(r);
+  expect(failing(report)).toEqual([]);
+});
+
+test('chmod +x by alice (update-index --chmod under core.fileMode false), symlinks always symlinks', async () => {
+  const r = copyRepo(base);
+  r.run(['config', 'core.fileMode', 'false']);
+  r.run(['update-index', '--chmod=+x', '.githooks/pre-commit']);
+  gitAs(r, alice, ['commit', '-q', '-m', 'exec hook']);
+  r.run(['checkout', '-q', '-b', 's']);
+  asCarol(r, 'c', { 'src/s.txt': 's\n' });
+  r.run(['checkout', '-q', 'main']);
+  asAlice(r, 'hooks more', { '.githooks/pre-commit': '#!/bin/sh\nexit 0\n# more\n' });
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'Merge s', 's']);
+  const { report } = await audit(r);
+  expect(failing(report)).toEqual([]);
+});
+
+test('revert -m 1 of a merge that changed a workflow, by alice; -s ours by alice', async () => {
+  const r = copyRepo(base);
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 'pr', fork]);
+  asAlice(r, 'ci', { '.github/workflows/ci.yml': WF('ci', '      - run: echo pr\n') });
+  r.run(['checkout', '-q', 'main']);
+  asCarol(r, 'c', { 'src/m.txt': 'm\n' });
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'Merge pr', 'pr']);
+  gitAs(r, alice, ['revert', '--no-edit', '-m', '1', 'HEAD']);
+  r.run(['checkout', '-q', '-b', 'release', fork]);
+  asAlice(r, 'hotfix ci', { '.github/workflows/release.yml': WF('release', '      - run: echo hotfix\n') });
+  r.run(['checkout', '-q', 'main']);
+  gitAs(r, alice, ['merge', '-q', '-s', 'ours', '-m', 'Merge release (ours)', 'release']);
+  const { report } = await audit(r);
+  expect(failing(report)).toEqual([]);
+});
