@@ -10,6 +10,8 @@
 // never laxer. Only the folders whose ids differ are read, through the walk's object reader; a merge
 // whose clean result at the path is one side's entry needs no merge base: one git process (merge-tree)
 // for most merges, two (merge-base too) for one whose result is neither side's.
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runGit } from './git.js';
 import type { Shadow } from './git.js';
 import { parseTree, type ObjectReader } from './objects.js';
@@ -23,21 +25,89 @@ const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const READS_PER_MERGE = 1024;
 const READS_PER_RUN = 200_000;
 
+/** Parents of an octopus merge past which its paths are not compared (each needs a merge-base per parent). */
+const OCTOPUS_PARENTS = 64;
+
 /** The clean-merge check for one run (what watched-changes.ts calls), sharing the run's read budget. */
 export function cleanMerger(
   shadow: Shadow,
   reader: ObjectReader,
-): (a: string, b: string, paths: readonly string[]) => Promise<Array<string | null | undefined>> {
+): (parents: readonly string[], paths: readonly string[]) => Promise<Array<string | null | undefined>> {
   const run = { left: READS_PER_RUN };
-  return async (a, b, paths) => {
+  return async (parents, paths) => {
     const budget = { left: Math.min(READS_PER_MERGE, run.left) };
     const start = budget.left;
     try {
-      return await cleanMergeIds(shadow, reader, a, b, paths, budget);
+      if (parents.length === 2) return await cleanMergeIds(shadow, reader, parents[0]!, parents[1]!, paths, budget);
+      return await octopusIds(shadow, reader, parents, paths, budget);
     } finally {
       run.left -= start - Math.max(budget.left, 0);
     }
   };
+}
+
+/** The merge bases of two commits (none when git cannot tell). */
+async function mergeBases(shadow: Shadow, a: string, b: string): Promise<string[]> {
+  const r = await runGit(['merge-base', '--all', a, b], {
+    gitDir: shadow.gitDir,
+    timeoutMs: 60_000,
+    maxBytes: 16 * 1024 * 1024,
+    okCodes: [1],
+  });
+  return r.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => OBJECT_ID.test(l));
+}
+
+/**
+ * An octopus merge (git's merge of several topic branches at once): for each path, the entry one
+ * parent holds when every other parent holds either that entry or what a merge base of the two
+ * holds (it changed nothing there since they parted, so the first parent's line has seen its
+ * entry); undefined otherwise, or past the parent or read limit. git merges an octopus's parents
+ * one by one and refuses any that needs a hand resolution, so a path only some topics changed, in
+ * one parent, is what it gives.
+ */
+async function octopusIds(
+  shadow: Shadow,
+  reader: ObjectReader,
+  parents: readonly string[],
+  paths: readonly string[],
+  budget: { left: number },
+): Promise<Array<string | null | undefined>> {
+  const unknown = paths.map(() => undefined);
+  if (parents.length < 2 || parents.length > OCTOPUS_PARENTS || !parents.every((p) => OBJECT_ID.test(p)))
+    return unknown;
+  const oidBytes = parents[0]!.length === 64 ? 32 : 20;
+  const bases = new Map<string, Promise<string[]>>();
+  const basesOf = (a: string, b: string): Promise<string[]> => {
+    const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+    let found = bases.get(key);
+    if (!found) bases.set(key, (found = mergeBases(shadow, a, b)));
+    return found;
+  };
+  return Promise.all(
+    paths.map(async (p) => {
+      try {
+        const entries = await Promise.all(parents.map((rev) => entryIn(reader, oidBytes, rev, p)));
+        for (let k = 0; k < parents.length; k += 1) {
+          const kept = entries[k]!;
+          let ok = true;
+          for (let j = 0; ok && j < parents.length; j += 1) {
+            if (entries[j] === kept) continue;
+            if ((budget.left -= 1) < 0) return undefined;
+            const found = await basesOf(parents[k]!, parents[j]!);
+            const at = await Promise.all(found.map((rev) => entryIn(reader, oidBytes, rev, p)));
+            ok = at.includes(entries[j] ?? null);
+          }
+          if (ok) return kept;
+        }
+        return undefined;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
 }
 
 /**
@@ -57,12 +127,17 @@ async function cleanMergeIds(
   const unknown = paths.map(() => undefined);
   if (!OBJECT_ID.test(a) || !OBJECT_ID.test(b)) return unknown;
   const opts = { gitDir: shadow.gitDir, timeoutMs: 60_000, maxBytes: 16 * 1024 * 1024 };
+  const oidBytes = a.length === 64 ? 32 : 20;
   let out: string;
   try {
-    const merged = await runGit(['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b], {
-      ...opts,
-      okCodes: [1],
-    });
+    const attributes = await sharedAttributes(shadow, reader, oidBytes, a, b);
+    const merged = await runGit(
+      [...attributes, 'merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', a, b],
+      {
+        ...opts,
+        okCodes: [1],
+      },
+    );
     out = merged.stdout.toString('utf8');
   } catch {
     return unknown;
@@ -71,14 +146,7 @@ async function cleanMergeIds(
   if (!OBJECT_ID.test(tree)) return unknown;
   // The merge bases, asked only when a path's merge is neither side's entry (see below).
   let bases: Promise<string[]> | undefined;
-  const basesOf = (): Promise<string[]> =>
-    (bases ??= runGit(['merge-base', '--all', a, b], { ...opts, okCodes: [1] }).then((r) =>
-      r.stdout
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => OBJECT_ID.test(l)),
-    ));
-  const oidBytes = a.length === 64 ? 32 : 20;
+  const basesOf = (): Promise<string[]> => (bases ??= mergeBases(shadow, a, b));
   const inConflict = (p: string): boolean => conflicted.some((f) => f === p || f.startsWith(`${p}/`));
   return Promise.all(
     paths.map(async (p) => {
@@ -101,6 +169,33 @@ async function cleanMergeIds(
       }
     }),
   );
+}
+
+/** Size past which a .gitattributes is not handed to merge-tree (the merge is then git's default, stricter). */
+const ATTRIBUTES_MAX_BYTES = 1024 * 1024;
+
+/**
+ * The `-c core.attributesFile=…` that makes merge-tree merge as `git merge` does in a work tree
+ * (which reads .gitattributes there: `merge=union` on CODEOWNERS, `-merge` on a lock file): merge-tree
+ * in the bare shadow reads none. Only a top-level .gitattributes both sides hold unchanged is used (a
+ * side's own change to it is judged where it was made, and never decides how its merge is read);
+ * otherwise none, git's default content merge.
+ */
+async function sharedAttributes(
+  shadow: Shadow,
+  reader: ObjectReader,
+  oidBytes: 20 | 32,
+  a: string,
+  b: string,
+): Promise<string[]> {
+  const [ea, eb] = await Promise.all([a, b].map((rev) => entryIn(reader, oidBytes, rev, '.gitattributes')));
+  if (!ea || ea !== eb || !ea.startsWith('100')) return [];
+  const id = entryId(ea);
+  const blob = await reader.read(id);
+  if (blob?.type !== 'blob' || blob.body.length > ATTRIBUTES_MAX_BYTES || !blob.body.includes('merge')) return [];
+  const file = join(dirname(shadow.gitDir), `attributes-${id}`);
+  if (!existsSync(file)) writeFileSync(file, blob.body, { mode: 0o600 });
+  return ['-c', `core.attributesFile=${file}`];
 }
 
 /** The entry at `path` in `tree` ("<mode> <id>", a submodule's commit too), or null. */
@@ -133,6 +228,11 @@ async function pathwise(
   budget: { left: number },
 ): Promise<boolean | undefined> {
   if (merged === a && merged === b) return true;
+  // A side that holds what one of the merge bases holds brought in nothing since: that entry is in
+  // the other side's history too, so the merge holding the other side's entry drops nothing unseen.
+  // With one base this is the rule below; with several (a criss-cross, whose bases may differ here)
+  // it is what lets a file one side left as a base had it through.
+  if ((bases.includes(a) && merged === b) || (bases.includes(b) && merged === a)) return true;
   // Several merge bases (a criss-cross) that differ here: folders are compared entry by entry, with
   // each base's entry; a file where they differ cannot be told.
   const agreed = bases.every((x) => x === bases[0]);

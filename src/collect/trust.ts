@@ -216,7 +216,13 @@ export class TrustCollector {
     // What a commit changes is measured against the parents whose policy counts (those descending
     // from the trust root): content taken over from an unrelated history is a change like any other.
     const rootedFlags = (yield isRoot ? commit.parents.map(() => false) : known(parentRooted)) as boolean[];
-    const counted = rootedFlags.some(Boolean) ? commit.parents.filter((_, i) => rootedFlags[i]) : commit.parents;
+    // A parent forked before the root (a pull request open on adoption day) counts too: the root's
+    // policy judged every commit it holds since the fork, so a merge of it is measured against it.
+    const sharedFlags =
+      rootedFlags.some(Boolean) && !rootedFlags.every(Boolean)
+        ? ((yield known(commit.parents.map((p, i) => rootedFlags[i] || this.shared.of(p)))) as boolean[])
+        : rootedFlags;
+    const counted = sharedFlags.some(Boolean) ? commit.parents.filter((_, i) => sharedFlags[i]) : commit.parents;
     const { changedPaths, ciGateRemoved, ciGateUnknown } = yield* watchedChanges(
       this.watched,
       this.paths,
@@ -257,10 +263,8 @@ export class TrustCollector {
     let policyChanged = countedTrees.length ? countedTrees.some((t) => t !== ownTree) : ownTree !== '';
     // Two vetted policies merged as the merge button merges them (no hand resolution): each side's
     // change was authorized where it was made, so the merged policy is no new change.
-    if (policyChanged && ownTree && vetted.length === 2 && vetted.every(Boolean) && this.cleanMerge) {
-      const [id] = (yield this.cleanMerge(commit.parents[0]!, commit.parents[1]!, [POLICY_DIR])) as Array<
-        string | null | undefined
-      >;
+    if (policyChanged && ownTree && vetted.length >= 2 && vetted.every(Boolean) && this.cleanMerge) {
+      const [id] = (yield this.cleanMerge(commit.parents, [POLICY_DIR])) as Array<string | null | undefined>;
       if (folderId(id) === ownTree) policyChanged = false;
     }
     // Most commits keep a vetted parent's policy (or are the root): their children need not wait

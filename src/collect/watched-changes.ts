@@ -16,8 +16,11 @@ export interface WatchedChanges {
 
 type State = readonly (string | null)[];
 
-/** The ids a clean merge of two commits has at some paths (collect/clean-merge.ts); undefined: unknown. */
-export type CleanMerge = (a: string, b: string, paths: readonly string[]) => Promise<Array<string | null | undefined>>;
+/** The entries a clean merge of commits has at some paths (collect/clean-merge.ts); undefined: unknown. */
+export type CleanMerge = (
+  parents: readonly string[],
+  paths: readonly string[],
+) => Promise<Array<string | null | undefined>>;
 
 /** `ownState`: the commit's entries at `watched`; `counted`: the parents it is measured against. */
 export function* watchedChanges(
@@ -38,11 +41,11 @@ export function* watchedChanges(
   out.changedPaths = watched.filter((_, i) =>
     parentStates.length ? parentStates.some((s) => s[i] !== ownState[i]) : ownState[i] !== null,
   );
-  // A two-parent merge that holds, at a protected path, what merging its parents gives with no
-  // hand resolution (the merge button's merge) brings nothing in there: each side's changes
-  // were judged in the commits that made them. An octopus has no such check: any difference counts.
-  if (out.changedPaths.length && counted.length === 2 && cleanMerge) {
-    const ids = (yield cleanMerge(counted[0]!, counted[1]!, out.changedPaths)) as Array<string | null | undefined>;
+  // A merge that holds, at a protected path, what merging its parents gives with no hand
+  // resolution (the merge button's merge, an octopus of topic branches) brings nothing in there:
+  // each side's changes were judged in the commits that made them.
+  if (out.changedPaths.length && counted.length >= 2 && cleanMerge) {
+    const ids = (yield cleanMerge(counted, out.changedPaths)) as Array<string | null | undefined>;
     out.changedPaths = out.changedPaths.filter(
       (p, k) => ids[k] === undefined || ids[k] !== ownState[watched.indexOf(p)],
     );

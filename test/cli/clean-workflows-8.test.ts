@@ -88,7 +88,6 @@ const audit = async (r: TestRepo, extra: string[] = []) => {
 };
 const failing = (report: JsonReport): string[] =>
   RULES.filter((id) => !['pass', 'not-applicable'].includes(resultOf(report, id).outcome));
-const findingCommits = (report: JsonReport, id: string) => resultOf(report, id).findings.map((f) => f.commit);
 
 test('sanity: the base passes', async () => {
   const { report, code } = await audit(base);
