@@ -32,14 +32,18 @@ const OCTOPUS_PARENTS = 64;
 export function cleanMerger(
   shadow: Shadow,
   reader: ObjectReader,
-): (parents: readonly string[], paths: readonly string[]) => Promise<Array<string | null | undefined>> {
+): (
+  parents: readonly string[],
+  paths: readonly string[],
+  own: readonly (string | null)[],
+) => Promise<Array<string | null | undefined>> {
   const run = { left: READS_PER_RUN };
-  return async (parents, paths) => {
+  return async (parents, paths, own) => {
     const budget = { left: Math.min(READS_PER_MERGE, run.left) };
     const start = budget.left;
     try {
       if (parents.length === 2) return await cleanMergeIds(shadow, reader, parents[0]!, parents[1]!, paths, budget);
-      return await octopusIds(shadow, reader, parents, paths, budget);
+      return await octopusIds(shadow, reader, parents, paths, own, budget);
     } finally {
       run.left -= start - Math.max(budget.left, 0);
     }
@@ -61,18 +65,20 @@ async function mergeBases(shadow: Shadow, a: string, b: string): Promise<string[
 }
 
 /**
- * An octopus merge (git's merge of several topic branches at once): for each path, the entry one
- * parent holds when every other parent holds either that entry or what a merge base of the two
- * holds (it changed nothing there since they parted, so the first parent's line has seen its
- * entry); undefined otherwise, or past the parent or read limit. git merges an octopus's parents
- * one by one and refuses any that needs a hand resolution, so a path only some topics changed, in
- * one parent, is what it gives.
+ * An octopus merge (git's merge of several topic branches at once), given the merge's own entries:
+ * its entry at a path is clean when one parent holds it and every other parent holds either it or
+ * what a merge base of the two holds (that parent changed nothing there since they parted, so the
+ * first one's line has seen its entry); for folders, each entry in them again. git merges an
+ * octopus's parents one by one and stops at any that needs a hand resolution, so a path some topics
+ * changed in different files is what it gives. Undefined where that does not hold, past the parent
+ * limit or the read budget: the path is judged as changed.
  */
 async function octopusIds(
   shadow: Shadow,
   reader: ObjectReader,
   parents: readonly string[],
   paths: readonly string[],
+  own: readonly Entry[],
   budget: { left: number },
 ): Promise<Array<string | null | undefined>> {
   const unknown = paths.map(() => undefined);
@@ -86,23 +92,46 @@ async function octopusIds(
     if (!found) bases.set(key, (found = mergeBases(shadow, a, b)));
     return found;
   };
+  // Whether `merged` at `path` is clean, the parents holding `entries` there.
+  const clean = async (path: string, entries: Entry[], merged: Entry): Promise<boolean> => {
+    for (let k = 0; k < parents.length; k += 1) {
+      if (entries[k] !== merged) continue;
+      let ok = true;
+      for (let j = 0; ok && j < parents.length; j += 1) {
+        if (entries[j] === merged) continue;
+        if ((budget.left -= 1) < 0) return false;
+        const found = await basesOf(parents[k]!, parents[j]!);
+        const at = await Promise.all(found.map((rev) => entryIn(reader, oidBytes, rev, path)));
+        ok = at.includes(entries[j] ?? null);
+      }
+      if (ok) return true;
+    }
+    // Folders (or nothing) on every side: entry by entry.
+    const all = [...entries, merged];
+    if (merged === null || all.some((e) => e !== null && !e.startsWith(`${TREE_MODE} `))) return false;
+    const folders: Array<Map<string, string>> = [];
+    for (const e of all) {
+      if (e === null) {
+        folders.push(new Map());
+        continue;
+      }
+      if ((budget.left -= 1) < 0) return false;
+      const o = await reader.read(entryId(e));
+      if (o?.type !== 'tree') return false;
+      folders.push(new Map(parseTree(o.body, oidBytes).map((t) => [t.name, entryOf(t.mode, t.oid)])));
+    }
+    for (const name of new Set(folders.flatMap((f) => [...f.keys()]))) {
+      const at = folders.map((f) => f.get(name) ?? null);
+      if (!(await clean(`${path}/${name}`, at.slice(0, -1), at[at.length - 1]!))) return false;
+    }
+    return true;
+  };
   return Promise.all(
-    paths.map(async (p) => {
+    paths.map(async (p, i) => {
       try {
+        const merged = own[i] ?? null;
         const entries = await Promise.all(parents.map((rev) => entryIn(reader, oidBytes, rev, p)));
-        for (let k = 0; k < parents.length; k += 1) {
-          const kept = entries[k]!;
-          let ok = true;
-          for (let j = 0; ok && j < parents.length; j += 1) {
-            if (entries[j] === kept) continue;
-            if ((budget.left -= 1) < 0) return undefined;
-            const found = await basesOf(parents[k]!, parents[j]!);
-            const at = await Promise.all(found.map((rev) => entryIn(reader, oidBytes, rev, p)));
-            ok = at.includes(entries[j] ?? null);
-          }
-          if (ok) return kept;
-        }
-        return undefined;
+        return (await clean(p, entries, merged)) ? merged : undefined;
       } catch {
         return undefined;
       }

@@ -24,7 +24,7 @@ import { OidIndex } from '../domain/oid-index.js';
 import { WatchedPaths, type OwnPaths } from './watched-paths.js';
 import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
-import { folderId } from './tree-entry.js';
+import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
 import { RootRelation, SharedHistory } from './shared-history.js';
 
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
@@ -264,7 +264,9 @@ export class TrustCollector {
     // Two vetted policies merged as the merge button merges them (no hand resolution): each side's
     // change was authorized where it was made, so the merged policy is no new change.
     if (policyChanged && ownTree && vetted.length >= 2 && vetted.every(Boolean) && this.cleanMerge) {
-      const [id] = (yield this.cleanMerge(commit.parents, [POLICY_DIR])) as Array<string | null | undefined>;
+      const [id] = (yield this.cleanMerge(commit.parents, [POLICY_DIR], [entryOf(TREE_MODE, ownTree)])) as Array<
+        string | null | undefined
+      >;
       if (folderId(id) === ownTree) policyChanged = false;
     }
     // Most commits keep a vetted parent's policy (or are the root): their children need not wait

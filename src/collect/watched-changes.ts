@@ -16,10 +16,14 @@ export interface WatchedChanges {
 
 type State = readonly (string | null)[];
 
-/** The entries a clean merge of commits has at some paths (collect/clean-merge.ts); undefined: unknown. */
+/**
+ * The entries a clean merge of commits has at some paths (collect/clean-merge.ts); undefined: unknown.
+ * `own`: the merge's entries there (an octopus is checked against them, entry by entry).
+ */
 export type CleanMerge = (
   parents: readonly string[],
   paths: readonly string[],
+  own: State,
 ) => Promise<Array<string | null | undefined>>;
 
 /** `ownState`: the commit's entries at `watched`; `counted`: the parents it is measured against. */
@@ -45,7 +49,8 @@ export function* watchedChanges(
   // resolution (the merge button's merge, an octopus of topic branches) brings nothing in there:
   // each side's changes were judged in the commits that made them.
   if (out.changedPaths.length && counted.length >= 2 && cleanMerge) {
-    const ids = (yield cleanMerge(counted, out.changedPaths)) as Array<string | null | undefined>;
+    const own = out.changedPaths.map((p) => ownState[watched.indexOf(p)] ?? null);
+    const ids = (yield cleanMerge(counted, out.changedPaths, own)) as Array<string | null | undefined>;
     out.changedPaths = out.changedPaths.filter(
       (p, k) => ids[k] === undefined || ids[k] !== ownState[watched.indexOf(p)],
     );
