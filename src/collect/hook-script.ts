@@ -1,7 +1,8 @@
 // The hook `gitguard hook install` writes (without its marker, hook-marker.ts): it finds gitguard,
 // runs it on git's input, then the hook that was there before. The audit accepts a marked hook only
 // when it is this script: the marker's hash alone is no proof, since anyone can compute it over a
-// hook that runs nothing.
+// hook that runs nothing. Hooks already installed are not rewritten on upgrade: a change to this
+// script must keep accepting what earlier versions wrote (test/fixtures/hooks holds their bytes).
 
 export const CHAINED_SUFFIX = '.gitguard-chained';
 

@@ -2,12 +2,13 @@
 // projects make after this hour's stricter checks (a protected path compared as mode and id, a merge
 // equal to one parent judged against the other too). A policy made by `gitguard init`, Alice its
 // maintainer, Carol a signer who may not change protected paths. Each case keeps a twin that fails.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
-import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
+import { ROOT, runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 let carol: SshTestKey;
@@ -380,3 +381,37 @@ function tryMerge(r: TestRepo, branch: string): number {
     return 1;
   }
 }
+
+describe('a hook installed by the first gitguard, on another machine (another node and gitguard path)', () => {
+  // The exact bytes `hook install` wrote at the first gitguard commit (08221b4), for a node under nvm
+  // and a gitguard with a quote in its path: an upgrade must not make them "modified".
+  const FIXTURES = join(ROOT, 'test', 'fixtures', 'hooks');
+  const hookOutcome = async (r: TestRepo, dir: string, rule: string, hook: string, content: string) => {
+    const path = join(dir, 'hooks', hook);
+    writeFileSync(path, content);
+    chmodSync(path, 0o755);
+    const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', rule], { env: r.env });
+    return resultOf(parseJson(res), rule).outcome;
+  };
+
+  test("pre-push and the server's pre-receive pass gitguard-hook-installed and server-hook-installed", async () => {
+    const r = makeRepo();
+    r.commit('a', { 'a.txt': 'a\n' });
+    const prePush = readFileSync(join(FIXTURES, 'pre-push-08221b4'), 'utf8');
+    expect(await hookOutcome(r, join(r.dir, '.git'), 'gitguard-hook-installed', 'pre-push', prePush)).toBe('pass');
+    const server = join(tempDir(), 'server.git');
+    r.run(['init', '-q', '--bare', server]);
+    const preReceive = readFileSync(join(FIXTURES, 'pre-receive-08221b4'), 'utf8');
+    expect(await hookOutcome(r, server, 'server-hook-installed', 'pre-receive', preReceive)).toBe('pass');
+  });
+
+  test('twin: the same hook with its gitguard call removed and the marker recomputed fails', async () => {
+    const r = makeRepo();
+    r.commit('a', { 'a.txt': 'a\n' });
+    const rest = readFileSync(join(FIXTURES, 'pre-push-08221b4'), 'utf8')
+      .replace(/^# gitguard-hook v1 .*\n/m, '')
+      .replace(/^ {2}"\$GITGUARD_NODE" .*\n/m, '  true\n');
+    const hook = rest.replace('\n', `\n# gitguard-hook v1 sha256=${createHash('sha256').update(rest).digest('hex')}\n`);
+    expect(await hookOutcome(r, join(r.dir, '.git'), 'gitguard-hook-installed', 'pre-push', hook)).toBe('fail');
+  });
+});
