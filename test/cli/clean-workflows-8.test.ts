@@ -3,7 +3,7 @@
 // equal to one parent judged against the other too). A policy made by `gitguard init`, Alice its
 // maintainer, Carol a signer who may not change protected paths. Each case keeps a twin that fails.
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -250,7 +250,7 @@ test('pull with both sides changing different workflows, carol merges', async ()
   expect(failing(report)).toEqual([]);
 });
 
-test('chmod +x by alice (update-index --chmod under core.fileMode false), symlinks always symlinks', async () => {
+test('chmod +x of a protected hook by alice under core.fileMode false (update-index --chmod), then a merge by carol', async () => {
   const r = copyRepo(base);
   r.run(['config', 'core.fileMode', 'false']);
   r.run(['update-index', '--chmod=+x', '.githooks/pre-commit']);
@@ -279,6 +279,70 @@ test('revert -m 1 of a merge that changed a workflow, by alice; -s ours by alice
   gitAs(r, alice, ['merge', '-q', '-s', 'ours', '-m', 'Merge release (ours)', 'release']);
   const { report } = await audit(r);
   expect(failing(report)).toEqual([]);
+});
+
+test('update branch (main with a workflow change merged into the PR), then a fast-forward of main to it', async () => {
+  const r = copyRepo(base);
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 'pr', fork]);
+  asCarol(r, 'feature', { 'src/f.txt': 'f\n' });
+  r.run(['checkout', '-q', 'main']);
+  asAlice(r, 'ci change', { '.github/workflows/ci.yml': WF('ci', '      - run: echo m\n') });
+  r.run(['checkout', '-q', 'pr']);
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'Merge branch main into pr', 'main']);
+  r.run(['checkout', '-q', 'main']);
+  r.run(['merge', '-q', '--ff-only', 'pr']);
+  const { report, code } = await audit(r);
+  expect(failing(report)).toEqual([]);
+  expect(code).toBe(0);
+});
+
+test('a PR whose commits change a workflow (alice signed) merged by carol while main changed CODEOWNERS', async () => {
+  const r = copyRepo(base);
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 'pr', fork]);
+  asCarol(r, 'feature', { 'src/f.txt': 'f\n' });
+  asAlice(r, 'ci for the feature', { '.github/workflows/ci.yml': WF('ci', '      - run: echo f\n') });
+  r.run(['checkout', '-q', 'main']);
+  asAlice(r, 'owners', { '.github/CODEOWNERS': '* @alice\n/src/ @carol\n' });
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'Merge pull request #2', 'pr']);
+  const { report, code } = await audit(r);
+  expect(failing(report)).toEqual([]);
+  expect(code).toBe(0);
+});
+
+test('a CODEOWNERS that was always a link, merges by carol around it; twin: carol retargeting the link fails', async () => {
+  const r = copyRepo(base);
+  r.run(['rm', '-q', '.github/CODEOWNERS']);
+  mkdirSync(join(r.dir, 'docs'), { recursive: true });
+  r.write({ 'docs/owners.txt': '* @alice\n' });
+  symlinkSync('../docs/owners.txt', join(r.dir, '.github', 'CODEOWNERS'));
+  asAlice(r, 'owners as a link', {});
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 'pr', fork]);
+  asCarol(r, 'feature', { 'src/f.txt': 'f\n' });
+  r.run(['checkout', '-q', 'main']);
+  asAlice(r, 'ci', { '.github/workflows/ci.yml': WF('ci', '      - run: echo l\n') });
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'Merge pr', 'pr']);
+  expect(r.run(['ls-tree', 'HEAD', '.github/CODEOWNERS'])).toMatch(/^120000 /);
+  const { report, code } = await audit(r);
+  expect(failing(report)).toEqual([]);
+  expect(code).toBe(0);
+  unlinkSync(join(r.dir, '.github', 'CODEOWNERS'));
+  symlinkSync('../src/f.txt', join(r.dir, '.github', 'CODEOWNERS'));
+  const bad = asCarol(r, 'owners elsewhere', {});
+  const twin = await audit(r);
+  expect(resultOf(twin.report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit)).toEqual([bad]);
+});
+
+test('twin: under core.fileMode false, carol making a protected hook executable (update-index --chmod) fails', async () => {
+  const r = copyRepo(base);
+  r.run(['config', 'core.fileMode', 'false']);
+  r.run(['update-index', '--chmod=+x', '.githooks/pre-commit']);
+  gitAs(r, carol, ['commit', '-q', '-m', 'exec hook']);
+  const bad = r.head();
+  const { report } = await audit(r);
+  expect(resultOf(report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit)).toEqual([bad]);
 });
 
 describe('twins: the same merges made by hand still fail', () => {
