@@ -25,8 +25,11 @@ const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const READS_PER_MERGE = 1024;
 const READS_PER_RUN = 200_000;
 
-/** Parents of an octopus merge past which its paths are not compared (each needs a merge-base per parent). */
+/** Parents of an octopus merge past which its paths are not compared, and the merge-base runs one
+ *  octopus may start (distinct pairs of parents) and a whole run may (a hostile history of wide
+ *  octopuses must not start a git per pair for ever); beyond, the path is judged as changed. */
 const OCTOPUS_PARENTS = 64;
+const OCTOPUS_PAIRS_PER_RUN = 20_000;
 
 /** The clean-merge check for one run (what watched-changes.ts calls), sharing the run's read budget. */
 export function cleanMerger(
@@ -37,13 +40,13 @@ export function cleanMerger(
   paths: readonly string[],
   own: readonly (string | null)[],
 ) => Promise<Array<string | null | undefined>> {
-  const run = { left: READS_PER_RUN };
+  const run = { left: READS_PER_RUN, pairs: OCTOPUS_PAIRS_PER_RUN };
   return async (parents, paths, own) => {
     const budget = { left: Math.min(READS_PER_MERGE, run.left) };
     const start = budget.left;
     try {
       if (parents.length === 2) return await cleanMergeIds(shadow, reader, parents[0]!, parents[1]!, paths, budget);
-      return await octopusIds(shadow, reader, parents, paths, own, budget);
+      return await octopusIds(shadow, reader, parents, paths, own, budget, run);
     } finally {
       run.left -= start - Math.max(budget.left, 0);
     }
@@ -80,6 +83,7 @@ async function octopusIds(
   paths: readonly string[],
   own: readonly Entry[],
   budget: { left: number },
+  run: { pairs: number },
 ): Promise<Array<string | null | undefined>> {
   const unknown = paths.map(() => undefined);
   if (parents.length < 2 || parents.length > OCTOPUS_PARENTS || !parents.every((p) => OBJECT_ID.test(p)))
@@ -89,7 +93,10 @@ async function octopusIds(
   const basesOf = (a: string, b: string): Promise<string[]> => {
     const key = a < b ? `${a} ${b}` : `${b} ${a}`;
     let found = bases.get(key);
-    if (!found) bases.set(key, (found = mergeBases(shadow, a, b)));
+    if (!found) {
+      if (bases.size >= OCTOPUS_PARENTS || (run.pairs -= 1) < 0) throw new Error('octopus comparison limit');
+      bases.set(key, (found = mergeBases(shadow, a, b)));
+    }
     return found;
   };
   // Whether `merged` at `path` is clean, the parents holding `entries` there.
@@ -126,17 +133,18 @@ async function octopusIds(
     }
     return true;
   };
-  return Promise.all(
-    paths.map(async (p, i) => {
-      try {
-        const merged = own[i] ?? null;
-        const entries = await Promise.all(parents.map((rev) => entryIn(reader, oidBytes, rev, p)));
-        return (await clean(p, entries, merged)) ? merged : undefined;
-      } catch {
-        return undefined;
-      }
-    }),
-  );
+  // One path at a time: each starts its merge-base runs in turn, never dozens at once.
+  const out: Array<string | null | undefined> = [];
+  for (const [i, p] of paths.entries()) {
+    try {
+      const merged = own[i] ?? null;
+      const entries = await Promise.all(parents.map((rev) => entryIn(reader, oidBytes, rev, p)));
+      out.push((await clean(p, entries, merged)) ? merged : undefined);
+    } catch {
+      out.push(undefined);
+    }
+  }
+  return out;
 }
 
 /**
