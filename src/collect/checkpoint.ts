@@ -20,8 +20,10 @@ import { openSealed, sealState, userSecret } from './state-secret.js';
 
 // v2: what a commit changes at protected paths is judged by mode and id, and a merge equal to one
 // parent is a change unless it is the clean merge (red-team round 6): rule states saved before
-// may hold a pass for such a commit, so they are not resumed.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v2';
+// may hold a pass for such a commit, so they are not resumed. v3: octopus and criss-cross merges,
+// merges of a branch forked before the trust root and merge=union files are compared with what
+// merging gives: a v2 state may hold a finding for such a clean merge that would never go away.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v3';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
