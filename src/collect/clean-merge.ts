@@ -9,7 +9,8 @@
 // merge base had it, the other side's): otherwise the path is judged as changed, stricter than git,
 // never laxer. Only the folders whose ids differ are read, through the walk's object reader; a merge
 // whose clean result at the path is one side's entry needs no merge base: one git process (merge-tree)
-// for most merges, two (merge-base too) for one whose result is neither side's.
+// for most merges, two (merge-base too) for one whose result is neither side's. An octopus, which
+// merge-tree cannot merge, is compared entry by entry with its parents and their merge bases.
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runGit } from './git.js';
