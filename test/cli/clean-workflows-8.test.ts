@@ -125,6 +125,37 @@ test('octopus merge by carol: a topic where alice changed one workflow, main ano
   expect(code).toBe(0);
 });
 
+test("octopus by carol bringing in a topic's policy change signed by alice passes; twin: one keeping the old policy fails", async () => {
+  const r = copyRepo(base);
+  const fork = r.head();
+  r.run(['checkout', '-q', '-b', 't1', fork]);
+  const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+  asAlice(r, 'policy: dave signs', {
+    '.gitguard/policy.yml': policy.replace(
+      /signers:\n/,
+      'signers:\n  - name: "Dave"\n    emails: ["dave@example.com"]\n',
+    ),
+  });
+  r.run(['checkout', '-q', '-b', 't2', fork]);
+  asCarol(r, 't2', { 'src/t2.txt': 't2\n' });
+  r.run(['checkout', '-q', 'main']);
+  asAlice(r, 'ci', { '.github/workflows/ci.yml': WF('ci', '      - run: echo p\n') });
+  const before = r.head();
+  gitAs(r, carol, ['merge', '-q', '-m', 'octopus', 't1', 't2']);
+  const { report, code } = await audit(r);
+  expect(failing(report)).toEqual([]);
+  expect(code).toBe(0);
+  r.run(['reset', '-q', '--hard', before]);
+  gitAs(r, carol, ['merge', '-q', '-m', 'octopus', 't1', 't2']);
+  r.run(['checkout', before, '--', '.gitguard']);
+  r.run(['add', '-A']);
+  gitAs(r, carol, ['commit', '-q', '--amend', '--no-edit']);
+  const evil = r.head();
+  const twin = await audit(r);
+  expect(resultOf(twin.report, 'policy-changes-authorized').findings.map((f) => f.commit)).toEqual([evil]);
+  expect(twin.code).toBe(1);
+});
+
 test('SHA-256: an octopus by carol over a workflow change on main and merge=union on CODEOWNERS pass; twin: an edited octopus fails', async () => {
   const r = makeRepo({ objectFormat: 'sha256' });
   configureSshSigning(r, alice);
