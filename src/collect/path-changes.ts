@@ -116,6 +116,9 @@ export function quotedPathAt(text: string, s: number, e: number): [string, numbe
   return [out, i];
 }
 
+const badRecord = (text: string, s: number, e: number): Error =>
+  new Error(`unexpected git log --raw record "${text.slice(s, Math.min(e, s + 200))}"`);
+
 /**
  * One record of `git log --raw --no-abbrev` (text[s, e) starts with ":<digit>"; a merge's combined
  * records start with "::" and are not read here), as the entries diff-tree --no-renames gives for it:
@@ -132,27 +135,19 @@ export function noteRawRecord(
 ): void {
   // ":<old mode> <new mode> <old oid> <new oid> <status>\t<path>[\t<path>]"
   const tab = text.indexOf('\t', s);
-  if (tab === -1 || tab >= e)
-    throw new Error(`unexpected git log --raw record "${text.slice(s, Math.min(e, s + 200))}"`);
+  if (tab === -1 || tab >= e) throw badRecord(text, s, e);
+  const status = text.charCodeAt(text.lastIndexOf(' ', tab) + 1);
+  const two = status === 0x52 /* R */ || status === 0x43; /* C */
+  const [first, end] = quotedPathAt(text, tab + 1, e);
+  if (two !== (end < e && text.charCodeAt(end) === 0x09)) throw badRecord(text, s, e);
+  const target = two ? wanted.get(quotedPathAt(text, end + 1, e)[0]) : wanted.get(first);
+  const source = status === 0x52 ? wanted.get(first) : undefined;
+  if (target === undefined && source === undefined) return; // most records: nowhere watched
   const fields = text.slice(s + 1, tab).split(' ');
   const oid = fields[3];
-  const status = fields[4]?.charCodeAt(0);
-  if (fields.length !== 5 || !oid || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid))
-    throw new Error(`unexpected git log --raw record "${text.slice(s, Math.min(e, s + 200))}"`);
-  const [first, end] = quotedPathAt(text, tab + 1, e);
-  const two = status === 0x52 /* R */ || status === 0x43; /* C */
-  if (two !== (end < e && text.charCodeAt(end) === 0x09))
-    throw new Error(`unexpected git log --raw record "${text.slice(s, Math.min(e, s + 200))}"`);
-  if (!two) {
-    const path = wanted.get(first);
-    if (path !== undefined) noteChange(current, present, path, oid);
-    return;
-  }
-  const [target] = quotedPathAt(text, end + 1, e);
-  const source = wanted.get(first);
-  if (status === 0x52 && source !== undefined) noteChange(current, present, source, '0'.repeat(oid.length));
-  const path = wanted.get(target);
-  if (path !== undefined) noteChange(current, present, path, oid);
+  if (fields.length !== 5 || !oid || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(oid)) throw badRecord(text, s, e);
+  if (source !== undefined) noteChange(current, present, source, '0'.repeat(oid.length));
+  if (target !== undefined) noteChange(current, present, target, oid);
 }
 
 /** Parses diff-tree's stream as it arrives; each commit is handed on once the next one starts (or the stream ends). */

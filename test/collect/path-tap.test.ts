@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createShadow } from '../../src/collect/git.js';
 import { walkCommits } from '../../src/collect/commits.js';
 import { subscribePathTap } from '../../src/collect/path-tap.js';
+import { NO_CHANGES, noteRawRecord, type CommitPathChanges } from '../../src/collect/path-changes.js';
 import { inRun } from '../../src/collect/run-context.js';
 import { scanSecrets } from '../../src/collect/secrets/scan.js';
 import { discoverRepository } from '../../src/collect/repository.js';
@@ -321,4 +322,38 @@ describe("the walk's watched-path changes from the scan's log --raw equal diff-t
     expect(lines.some((l) => / log -p .*--raw/.test(l))).toBe(false);
     expect(lines.filter((l) => / diff-tree --stdin /.test(l))).toHaveLength(1);
   }, 60_000);
+});
+
+describe('noteRawRecord', () => {
+  const a = 'a'.repeat(40);
+  const b = 'b'.repeat(40);
+  const z = '0'.repeat(40);
+  const wanted = new Map(['x', 'tab\there', 'é'].map((p) => [Buffer.from(p).toString('latin1'), p]));
+  const note = (...lines: string[]): CommitPathChanges['changed'] => {
+    const c: CommitPathChanges = { oid: a, changed: NO_CHANGES };
+    const present = new Set<string>();
+    for (const l of lines) noteRawRecord(l, 0, l.length, wanted, c, present);
+    return c.changed;
+  };
+
+  test('a rename is a deletion at its source and an addition at its target; a copy only the addition', () => {
+    expect(note(`:100644 100644 ${a} ${a} R100\tx\t"tab\\there"`)).toEqual({ x: null, 'tab\there': a });
+    expect(note(`:100644 100644 ${a} ${b} R071\t"\\303\\251"\tother`)).toEqual({ é: null });
+    expect(note(`:100644 100644 ${a} ${a} C100\tx\t"\\303\\251"`)).toEqual({ é: a });
+    expect(note(`:100644 100644 ${a} ${b} M\tother`, `:100644 100755 ${a} ${a} M\tx/y`)).toBe(NO_CHANGES);
+  });
+
+  test('a type change at one path leaves the added id, in either order; a second addition is refused', () => {
+    const del = `:100644 000000 ${a} ${z} D\tx`;
+    const add = `:000000 040000 ${z} ${b} A\tx`;
+    expect(note(del, add)).toEqual({ x: b });
+    expect(note(add, del)).toEqual({ x: b });
+    expect(() => note(add, add)).toThrow(/two entries at x/);
+  });
+
+  test('refuses a record it does not understand at a watched path', () => {
+    expect(() => note(`:100644 100644 ${a} short M\tx`)).toThrow(/log --raw record/);
+    expect(() => note(`:100644 100644 ${a} ${b} R100\tx`)).toThrow(/log --raw record/);
+    expect(() => note(':100644 no tab')).toThrow(/log --raw record/);
+  });
 });
