@@ -337,17 +337,22 @@ describe('noteRawRecord', () => {
   };
 
   test('a rename is a deletion at its source and an addition at its target; a copy only the addition', () => {
-    expect(note(`:100644 100644 ${a} ${a} R100\tx\t"tab\\there"`)).toEqual({ x: null, 'tab\there': a });
+    expect(note(`:100644 100644 ${a} ${a} R100\tx\t"tab\\there"`)).toEqual({ x: null, 'tab\there': `100644 ${a}` });
     expect(note(`:100644 100644 ${a} ${b} R071\t"\\303\\251"\tother`)).toEqual({ é: null });
-    expect(note(`:100644 100644 ${a} ${a} C100\tx\t"\\303\\251"`)).toEqual({ é: a });
+    expect(note(`:100644 100644 ${a} ${a} C100\tx\t"\\303\\251"`)).toEqual({ é: `100644 ${a}` });
     expect(note(`:100644 100644 ${a} ${b} M\tother`, `:100644 100755 ${a} ${a} M\tx/y`)).toBe(NO_CHANGES);
   });
 
-  test('a type change at one path leaves the added id, in either order; a second addition is refused', () => {
+  test('a mode change at one path is a change of its entry, the id the same', () => {
+    expect(note(`:100644 120000 ${a} ${a} T\tx`)).toEqual({ x: `120000 ${a}` });
+    expect(note(`:100644 100755 ${a} ${a} M\tx`)).toEqual({ x: `100755 ${a}` });
+  });
+
+  test('a type change at one path leaves the added entry, in either order; a second addition is refused', () => {
     const del = `:100644 000000 ${a} ${z} D\tx`;
     const add = `:000000 040000 ${z} ${b} A\tx`;
-    expect(note(del, add)).toEqual({ x: b });
-    expect(note(add, del)).toEqual({ x: b });
+    expect(note(del, add)).toEqual({ x: `040000 ${b}` });
+    expect(note(add, del)).toEqual({ x: `040000 ${b}` });
     expect(() => note(add, add)).toThrow(/two entries at x/);
   });
 
