@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
+import { hookedServer, pushOrigin as push, stopHookBridge } from '../helpers/hook-bridge.js';
 
 afterAll(async () => {
   await stopHookBridge();
@@ -25,26 +25,10 @@ async function auditServer(server: TestRepo) {
   return parseJson(res);
 }
 
-/** A bare repository with gitguard's pre-receive hook installed the way its remediation says; the
- *  hook runs the built binary, or gitguard in this process. */
-async function hookedServer(runs: 'binary' | 'in-process' = 'in-process'): Promise<TestRepo> {
-  const server = makeRepo({ bare: true });
-  const bridge = runs === 'in-process' ? await inProcessHooks() : {};
-  const r = await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env, ...bridge });
-  if (r.code !== 0) throw new Error(`hook install failed: ${r.stderr}`);
-  return server;
-}
-
 function clientOf(server: TestRepo): TestRepo {
   const client = makeRepo();
   client.run(['remote', 'add', 'origin', server.dir]);
   return client;
-}
-
-/** git push origin ...args: whether it went through, and git's stderr when it did not. */
-async function push(client: TestRepo, args: string[]): Promise<{ ok: boolean; stderr: string }> {
-  const r = await gitAsync(['push', 'origin', ...args], { cwd: client.dir, env: client.env });
-  return r.code === 0 ? { ok: true, stderr: '' } : { ok: false, stderr: r.stderr };
 }
 
 const tipOf = (server: TestRepo, ref: string): string => server.run(['rev-parse', '--verify', '-q', ref]);

@@ -11,7 +11,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { runMain } from './cli.js';
-import { tempDir } from './repo.js';
+import { makeRepo, tempDir, type TestRepo } from './repo.js';
 
 // The bridge itself, in Perl (perl-base: on every system git runs on) with nothing beyond its
 // base modules: it starts in ~15 ms of CPU where node takes ~65 and the binary ~300. The request is
@@ -144,4 +144,20 @@ export function gitAsync(
       }),
     );
   });
+}
+
+/** A bare repository with gitguard's pre-receive hook (`hook install --server`), which runs the built
+ *  binary or, by default, gitguard in this process. */
+export async function hookedServer(runs: 'binary' | 'in-process' = 'in-process'): Promise<TestRepo> {
+  const server = makeRepo({ bare: true });
+  const bridge = runs === 'in-process' ? await inProcessHooks() : {};
+  const r = await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env, ...bridge });
+  if (r.code !== 0) throw new Error(`hook install failed: ${r.stderr}`);
+  return server;
+}
+
+/** `git push origin ...args` from `client`: whether it went through, and git's stderr when it did not. */
+export async function pushOrigin(client: TestRepo, args: string[]): Promise<{ ok: boolean; stderr: string }> {
+  const r = await gitAsync(['push', 'origin', ...args], { cwd: client.dir, env: client.env });
+  return r.code === 0 ? { ok: true, stderr: '' } : { ok: false, stderr: r.stderr };
 }
