@@ -124,13 +124,15 @@ export async function stopHookBridge(): Promise<void> {
   if (b) await new Promise((resolve) => b.server.close(resolve));
 }
 
-/** git without blocking this process (a hook it runs may be answered here): exit code and output. */
+/** git in `cwd` (the repository's work tree by default) with its environment, without blocking this
+ *  process (a hook it runs may be answered here): exit code and output, as tryGit gives them. */
 export function gitAsync(
+  r: TestRepo,
   args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv },
+  cwd = r.dir,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { cwd, env: r.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -158,6 +160,6 @@ export async function hookedServer(runs: 'binary' | 'in-process' = 'in-process')
 
 /** `git push origin ...args` from `client`: whether it went through, and git's stderr when it did not. */
 export async function pushOrigin(client: TestRepo, args: string[]): Promise<{ ok: boolean; stderr: string }> {
-  const r = await gitAsync(['push', 'origin', ...args], { cwd: client.dir, env: client.env });
+  const r = await gitAsync(client, ['push', 'origin', ...args]);
   return r.code === 0 ? { ok: true, stderr: '' } : { ok: false, stderr: r.stderr };
 }
