@@ -91,9 +91,10 @@ async function answer(request: Buffer): Promise<Buffer> {
  */
 export async function inProcessHooks(): Promise<{ gitguard: { node: string; bin: string } }> {
   if (!bridge) {
+    // A Unix socket's path has room for ~100 bytes: under a long TMPDIR it goes to /tmp.
     const dir = tempDir('gg-hb-');
     const bin = join(dir, 'bridge.pl');
-    const socket = join(dir, 's');
+    const socket = join(dir.length > 90 ? tempDir('gg-hb-', '/tmp') : dir, 's');
     if (/['\\]/.test(socket)) throw new Error(`a temp folder the bridge cannot name: ${socket}`);
     writeFileSync(bin, BRIDGE(socket));
     // allowHalfOpen: the bridge ends its side once it has sent the request, and still reads the answer.

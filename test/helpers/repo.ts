@@ -45,8 +45,8 @@ export interface MakeRepoOptions {
 
 const tempRoots: string[] = [];
 
-export function tempDir(prefix = 'gitguard-test-'): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
+export function tempDir(prefix = 'gitguard-test-', base = tmpdir()): string {
+  const d = mkdtempSync(join(base, prefix));
   tempRoots.push(d);
   return d;
 }
