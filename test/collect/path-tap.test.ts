@@ -58,19 +58,35 @@ const CONTENTS = ['one\n', 'two\n', 'three\nlines\nhere\n', 'T=plain\n', ''];
 
 type Entry = [mode: string, oid: string];
 
-/** A random history written with plumbing: exactly the trees, modes and parents asked for. */
+/** A path as fast-import reads it: C-quoted, so tabs, quotes, backslashes and newlines survive. */
+const fastImportPath = (p: string): string =>
+  `"${p
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/\n/g, '\\n')
+    .replace(/\t/g, '\\t')}"`;
+
+/**
+ * A random history with exactly the trees, modes and parents asked for, written by one
+ * `git fast-import` stream (blobs and commits named by marks until git has written them).
+ */
 function randomHistory(seed: number, n: number): { r: TestRepo; tip: string; merges: number } {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const r = makeRepo();
+  const stream: Buffer[] = [];
+  const emit = (text: string): void => void stream.push(Buffer.from(text, 'utf8'));
+  let marks = 0;
   const blobs = new Map<string, string>();
   const blob = (text: string): string => {
     let b = blobs.get(text);
-    if (!b) blobs.set(text, (b = r.run(['hash-object', '-w', '--stdin'], { input: text })));
+    if (!b) {
+      blobs.set(text, (b = `:${(marks += 1)}`));
+      emit(`blob\nmark ${b}\ndata ${Buffer.byteLength(text)}\n${text}\n`);
+    }
     return b;
   };
   const commits: string[] = [];
-  /** Each branch tip and its tree, as path -> entry. */
+  /** Each branch tip and its tree, as path -> entry (ids are marks). */
   const tips: Array<{ oid: string; tree: Map<string, Entry> }> = [];
   /** Sets `path` in `tree`, removing what would clash with it (a file above it, a folder at it). */
   const put = (tree: Map<string, Entry>, path: string, e: Entry | null): void => {
@@ -79,18 +95,17 @@ function randomHistory(seed: number, n: number): { r: TestRepo; tip: string; mer
     if (e) tree.set(path, e);
   };
   const commit = (tree: Map<string, Entry>, parents: string[]): string => {
-    r.run(['read-tree', '--empty']);
-    const lines = [...tree].map(([p, [mode, oid]]) => `${mode} ${oid}\t${p}\0`).join('');
-    if (lines) r.run(['update-index', '-z', '--index-info'], { input: lines });
-    const oid = r.run([
-      'commit-tree',
-      r.run(['write-tree']),
-      ...parents.flatMap((p) => ['-p', p]),
-      '-m',
-      `c${commits.length}`,
-    ]);
-    commits.push(oid);
-    return oid;
+    const mark = `:${(marks += 1)}`;
+    const message = `c${commits.length}\n`;
+    // reset: a commit without parents starts a history of its own, not the ref's last commit.
+    emit(`reset refs/heads/main\ncommit refs/heads/main\nmark ${mark}\n`);
+    emit(`committer T <t@example.com> ${1700000000 + commits.length} +0000\ndata ${message.length}\n${message}`);
+    parents.forEach((p, i) => emit(`${i ? 'merge' : 'from'} ${p}\n`));
+    emit('deleteall\n');
+    for (const [p, [mode, oid]] of tree) emit(`M ${mode} ${oid} ${fastImportPath(p)}\n`);
+    emit('\n');
+    commits.push(mark);
+    return mark;
   };
   const change = (tree: Map<string, Entry>): void => {
     const roll = rand();
@@ -159,7 +174,15 @@ function randomHistory(seed: number, n: number): { r: TestRepo; tip: string; mer
     );
     merges += 1;
   }
-  return { r, tip, merges };
+  const exported = join(r.home, 'marks');
+  r.run(['fast-import', '--quiet', `--export-marks=${exported}`], { input: Buffer.concat(stream) });
+  const ids = new Map(
+    readFileSync(exported, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ') as [string, string]),
+  );
+  return { r, tip: ids.get(tip)!, merges };
 }
 
 /** A git that logs each command line to `log` (and fails `log -p` on its `failAt`-th run, when given). */
