@@ -8,7 +8,9 @@
 // test/cli/trust-root-differential.test.ts (the default trust root against git's own answer) on
 // --trust-root N generated histories from that seed on (default 20; 0 skips it; `npm test` runs 5), and
 // test/collect/secrets-log-reader.test.ts (the secrets scan's deferred reader against reading each
-// chunk in turn) on --scan N random histories (default 6; 0 skips it; `npm test` runs 3).
+// chunk in turn) on --scan N random histories (default 6; 0 skips it; `npm test` runs 3), and
+// test/collect/path-tap.test.ts (the walk's watched-path changes from the scan's log --raw against
+// diff-tree's) on --tap N random histories (default 4; 0 skips it; `npm test` runs 3).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -24,6 +26,7 @@ const perRound = arg('cases', 2000);
 const openpgpCases = arg('openpgp', 40);
 const trustRootHistories = arg('trust-root', 20);
 const scanHistories = arg('scan', 6);
+const tapHistories = arg('tap', 4);
 const deadline = Date.now() + minutes * 60_000;
 const totals = { rounds: 0, cases: 0, refused: 0, divergences: 0, honestRefused: 0 };
 const failing = [];
@@ -77,6 +80,12 @@ while (Date.now() < deadline) {
       'secrets-scan histories',
       { GITGUARD_SCAN_SEED: seed, GITGUARD_SCAN_HISTORIES: scanHistories },
     ],
+    [
+      tapHistories,
+      'test/collect/path-tap.test.ts',
+      'watched-path histories',
+      { GITGUARD_TAP_SEED: seed, GITGUARD_TAP_HISTORIES: tapHistories },
+    ],
   ]) {
     if (count <= 0) continue;
     const t = spawnSync(
@@ -111,7 +120,7 @@ console.log(
 );
 if (failing.length) {
   console.log(
-    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts, or GITGUARD_SCAN_SEED=<seed> GITGUARD_SCAN_HISTORIES=${scanHistories} for secrets-log-reader.test.ts): ${failing.join(' ')}`,
+    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts, GITGUARD_SCAN_SEED=<seed> GITGUARD_SCAN_HISTORIES=${scanHistories} for secrets-log-reader.test.ts, or GITGUARD_TAP_SEED=<seed> GITGUARD_TAP_HISTORIES=${tapHistories} for path-tap.test.ts): ${failing.join(' ')}`,
   );
   process.exit(1);
 }

@@ -6,8 +6,9 @@
 // arrive and handed on a batch at a time, so a big history never sits in memory; past
 // ANSWERS_FILE_LIMIT commits the answers come through a pipe instead, so the temp file stays
 // bounded. With watched paths, a `git diff-tree` beside cat-file reads the same list and says what
-// each commit changes at them (src/collect/path-changes.ts).
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// each commit changes at them (src/collect/path-changes.ts), or the secrets scan's log does when it
+// reads the same list (src/collect/path-tap.ts).
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFolder } from './child-env.js';
 import { GitError } from '../errors.js';
@@ -16,16 +17,15 @@ import type { CommitRecord } from '../domain/commit.js';
 import type { Shadow } from './git.js';
 import { gitReading } from './git-reading.js';
 import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
-import { diffTreeArgs, NO_CHANGES, PathChangeParser, type CommitPathChanges } from './path-changes.js';
+import { NO_CHANGES, pathChangeStream, type CommitPathChanges } from './path-changes.js';
+import { tappedChangeStream, type PathTap } from './path-tap.js';
 import {
-  BOUNDED_PACK_CONFIG,
   CHUNK_COMMITS,
   COMMIT_PASS_CONFIG,
   lineRanges,
   gitToFile,
   sortedCommitList,
-  writeRange,
-  type LineRange,
+  sortedListKey,
 } from './list-chunks.js';
 
 export interface WalkOptions {
@@ -43,6 +43,8 @@ export interface WalkOptions {
   onTotal?: (commits: number) => void;
   /** Commits per diff-tree process (default CHUNK_COMMITS): git keeps what it parsed until it exits. */
   chunkCommits?: number;
+  /** The secrets scan's log may give the changes at `paths` (path-tap.ts; the list must be the sorted one). */
+  tap?: PathTap;
 }
 
 /** Above this many commits, cat-file's and diff-tree's answers come through a pipe rather than a temp file. */
@@ -84,83 +86,13 @@ export async function* walkCommitBatches(shadow: Shadow, opts: WalkOptions): Asy
   }
 }
 
-/** git diff-tree --stdin's line buffer is 1000 bytes, newline included: a commit line with a few
- *  dozen parents would be cut and its tail read as another commit. */
-const DIFF_TREE_LINE_MAX = 998;
-
-/** rev-list's "<commit> <parents...>" lines cut to "<commit> <first parent>": for a git without --diff-merges, and for lines too long for diff-tree. */
-function firstParentLines(requests: string, out: string): string {
-  writeFileSync(
-    out,
-    readFileSync(requests, 'latin1')
-      .split('\n')
-      .map((l) => l.split(' ', 2).join(' '))
-      .join('\n'),
-    'latin1',
-  );
-  return out;
-}
-
-/**
- * diff-tree's changes at `paths` for every commit of the list, in its order, a batch per read: one
- * process per range of the list (their outputs read one after the other are one process's). A git
- * without --diff-merges (before 2.31) refuses it at once (exit 129): each commit is then given with
- * its first parent only, which diff-tree compares against alone.
- */
-async function* pathChangeStream(
-  gitDir: string,
-  requests: string,
-  ranges: LineRange[],
-  paths: string[],
-  work: string,
-  viaFile: boolean,
-): AsyncGenerator<CommitPathChanges[]> {
-  for (const firstParent of [true, false]) {
-    const args = [...BOUNDED_PACK_CONFIG, ...diffTreeArgs(paths, firstParent)];
-    // Only the first parent matters (--diff-merges=first-parent): an octopus merge is cut down to it
-    // rather than cut in pieces by diff-tree's line buffer.
-    const longLines = ranges.some((r) => r.longest > DIFF_TREE_LINE_MAX);
-    const list = firstParent && !longLines ? requests : firstParentLines(requests, join(work, 'first-parents'));
-    // The same lines, cut where the list's own bytes are.
-    const cuts = list === requests || ranges.length === 1 ? ranges : lineRanges(list, ranges[0]!.lines);
-    const parser = new PathChangeParser(paths);
-    let refused = false;
-    for (const [i, range] of cuts.entries()) {
-      // One range (the whole list) is read from the list itself.
-      const input = cuts.length === 1 ? list : writeRange(list, range, join(work, 'changes-in'));
-      const git = gitReading(args, gitDir, input, viaFile ? join(work, 'changes') : undefined);
-      let any = false;
-      let completed = false;
-      try {
-        for await (const chunk of git.chunks) {
-          any = true;
-          const out = parser.push(chunk);
-          if (out.length) yield out;
-        }
-        const code = await git.done;
-        completed = true;
-        if (code === 129 && !any && firstParent && i === 0) {
-          refused = true;
-          break;
-        }
-        git.dog.check(args);
-        if (code !== 0) throw new GitError(args, code, git.stderr());
-      } finally {
-        if (!completed) git.child.kill();
-      }
-    }
-    if (refused) continue;
-    const last = parser.end();
-    if (last.length) yield last;
-    return;
-  }
-}
+const NO_RELEASE = (): void => undefined;
 
 async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): AsyncGenerator<CommitRecord[]> {
   const gitDir = shadow.gitDir;
   // "<commit> <parents...>" per line, the parents as git walks them (a shallow commit has none).
   const requests = join(work, 'requests');
-  let release = (): void => undefined;
+  let release = NO_RELEASE;
   if (opts.parentsFirst && opts.limit === undefined) {
     release = await sortedCommitList(gitDir, opts.revisions, requests);
   } else {
@@ -169,8 +101,14 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
     if (opts.limit !== undefined) revArgs.push(`--max-count=${opts.limit}`);
     await gitToFile(revArgs, gitDir, `${opts.revisions.join('\n')}\n`, requests);
   }
+  // The scan's log reads the sorted list of the same revisions, or feeds no walk.
+  let tap = opts.tap;
+  if (tap && (release === NO_RELEASE || sortedListKey(gitDir, opts.revisions) !== tap.key)) {
+    tap.release();
+    tap = undefined;
+  }
   try {
-    yield* readList(shadow, opts, work, requests);
+    yield* readList(shadow, { ...opts, tap }, work, requests);
   } finally {
     release();
   }
@@ -198,7 +136,13 @@ async function* readList(
   ];
   const cat = gitReading(catArgs, gitDir, requests, viaFile ? join(work, 'answers') : undefined);
   // The watched paths' changes come from a second git beside cat-file, in the same order.
-  const changes = paths.length ? pathChangeStream(gitDir, requests, ranges, paths, work, viaFile) : undefined;
+  // From the secrets scan's log when it reads the same list (path-tap.ts), else a diff-tree of its own.
+  const tapped = paths.length && opts.tap ? await opts.tap.settle() : false;
+  const changes = !paths.length
+    ? undefined
+    : tapped
+      ? tappedChangeStream(opts.tap!, gitDir, requests, paths, work, viaFile, opts.chunkCommits ?? CHUNK_COMMITS)
+      : pathChangeStream(gitDir, requests, ranges, paths, work, viaFile);
   const pendingChanges: CommitPathChanges[] = [];
   let nextChange = 0;
   /** Commits whose bytes do not hash to their id (planted objects): diff-tree may skip them. */

@@ -230,6 +230,10 @@ const SORTED_LIST_ARGS = [...COMMIT_PASS_CONFIG, 'rev-list', '--stdin', '--paren
 const contentOf = (file: string): string =>
   statSync(file, { throwIfNoEntry: false }) ? readFileSync(file, 'latin1') : '';
 
+/** What decides a sorted list's content: the revisions and what the shadow git dir reads (its alternates and shallow file). */
+export const sortedListKey = (gitDir: string, revisions: readonly string[]): string =>
+  [contentOf(join(gitDir, 'objects/info/alternates')), contentOf(join(gitDir, 'shallow')), ...revisions].join('\0');
+
 /**
  * rev-list's list of `revisions` in `file`: "<commit> <parents...>" a line, parents before children.
  * The secrets scan and the walk of one audit usually ask for the same list; the second gets a hard
@@ -244,11 +248,7 @@ export async function sortedCommitList(
   file: string,
   signal?: AbortSignal,
 ): Promise<() => void> {
-  const key = [
-    contentOf(join(gitDir, 'objects/info/alternates')),
-    contentOf(join(gitDir, 'shallow')),
-    ...revisions,
-  ].join('\0');
+  const key = sortedListKey(gitDir, revisions);
   const run = runContext();
   let lists = made.get(run);
   if (!lists) made.set(run, (lists = new Map<string, Promise<string | Buffer>>()));

@@ -10,6 +10,7 @@ import { resolveCommitId } from './ledger.js';
 import { testMergeParents } from './ci-test-merge.js';
 import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
+import { subscribePathTap } from '../collect/path-tap.js';
 import { parseCommitObject } from '../collect/commit-object.js';
 import { ObjectReader, TamperedObjectError } from '../collect/objects.js';
 import { MissingObjectError } from '../collect/missing-object.js';
@@ -96,7 +97,8 @@ export async function openHistory(
 
   const shadow: Shadow = createShadow(repo.commonDir, repo.objectFormat, scope.objectDirs);
   const reader = new ObjectReader(shadow);
-  const collectors: TrustCollector[] = [];
+  /** What the session closes: its trust collector, the walk's tap. */
+  const collectors: Array<{ close(): void }> = [];
   const close = (): void => {
     for (const c of collectors) c.close();
     reader.close();
@@ -257,6 +259,10 @@ export async function openHistory(
     );
     const active = collector;
     collectors.push(active);
+    // Asked now, before the secrets scan starts its log (it waits for the policy at HEAD, read
+    // after this session opens): the scan's log may then say what each commit changes at these paths.
+    const tap = subscribePathTap(shadow.gitDir, revisions, active.walkPaths());
+    collectors.push({ close: () => tap.release() });
     async function* batches(): AsyncGenerator<CommitFacts[]> {
       // enrich() records each commit's policy before it first waits, so children always see their
       // parents. Commits go out in windows of 256 whose signature checks overlap, and the next
@@ -270,6 +276,7 @@ export async function openHistory(
           revisions,
           parentsFirst: true,
           paths: active.walkPaths(),
+          tap,
           onTotal: (n) => (session.total = n),
         })) {
           for (const c of records) {

@@ -11,12 +11,16 @@ import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { runMain, parseJson, resultOf, stderrLines, type JsonReport } from '../helpers/cli.js';
+import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
   alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-clean5-')), 'ed25519', 'alice');
 });
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 const RULES = [
   'commits-signed',
@@ -190,14 +194,17 @@ describe('git notes under --all', () => {
   });
 });
 
+// The hooks below run gitguard in this process (helpers/hook-bridge.ts), except the server's in
+// 'twin: code pushed under a notes ref is refused', which runs the built binary.
 describe('notes pushed to a governed server (pre-receive hook)', () => {
-  async function served(): Promise<{ r: TestRepo; remote: string }> {
+  async function served(runs: 'binary' | 'in-process' = 'in-process'): Promise<{ r: TestRepo; remote: string }> {
     const r = governed();
     const remote = join(tempDir(), 'remote.git');
     r.run(['init', '-q', '--bare', remote]);
     r.run(['remote', 'add', 'origin', remote]);
     expect(tryGit(r, ['push', '-q', 'origin', 'main', 'v1']).code).toBe(0);
-    expect((await runMain(['hook', 'install', '--server', '-C', remote], { env: r.env })).code).toBe(0);
+    const bridge = runs === 'in-process' ? await inProcessHooks() : {};
+    expect((await runMain(['hook', 'install', '--server', '-C', remote], { env: r.env, ...bridge })).code).toBe(0);
     return { r, remote };
   }
   const remoteHas = (r: TestRepo, remote: string, ref: string): boolean =>
@@ -206,16 +213,16 @@ describe('notes pushed to a governed server (pre-receive hook)', () => {
   test('git push origin refs/notes/commits is accepted (before: refused), and again after more notes', async () => {
     const { r, remote } = await served();
     r.run(['notes', 'add', '-m', 'reviewed by bob', 'HEAD']);
-    const first = tryGit(r, ['push', 'origin', 'refs/notes/commits']);
+    const first = await gitAsync(r, ['push', 'origin', 'refs/notes/commits']);
     expect(first.stderr).not.toMatch(/rejected/);
     expect(first.code).toBe(0);
     r.run(['notes', 'add', '-m', 'policy reviewed', 'HEAD~1']);
-    expect(tryGit(r, ['push', 'origin', 'refs/notes/commits']).code).toBe(0);
+    expect((await gitAsync(r, ['push', 'origin', 'refs/notes/commits'])).code).toBe(0);
     expect(remoteHas(r, remote, 'refs/notes/commits')).toBe(true);
   });
 
   test('twin: code pushed under a notes ref is refused', async () => {
-    const { r, remote } = await served();
+    const { r, remote } = await served('binary');
     const bad = r.run(['commit-tree', '-p', 'HEAD', '-m', 'not a note', 'HEAD^{tree}']);
     const push = tryGit(r, ['push', 'origin', `${bad}:refs/notes/evil`]);
     expect(push.stderr).toMatch(/gitguard: rejected: commit .* refused by commits-signed/);
@@ -225,10 +232,10 @@ describe('notes pushed to a governed server (pre-receive hook)', () => {
   test("twin: a branch that merges a note's commit accepted earlier is refused", async () => {
     const { r } = await served();
     r.run(['notes', 'add', '-m', 'reviewed by bob', 'HEAD']);
-    expect(tryGit(r, ['push', 'origin', 'refs/notes/commits']).code).toBe(0);
+    expect((await gitAsync(r, ['push', 'origin', 'refs/notes/commits'])).code).toBe(0);
     const note = r.run(['rev-parse', 'refs/notes/commits']);
     r.run(['merge', '-q', '--allow-unrelated-histories', '-m', 'bring the notes in', note]);
-    const push = tryGit(r, ['push', 'origin', 'main']);
+    const push = await gitAsync(r, ['push', 'origin', 'main']);
     expect(push.stderr).toMatch(new RegExp(`commit ${note.slice(0, 12)} refused by commits-signed`));
     expect(push.code).not.toBe(0);
   });
@@ -243,14 +250,14 @@ describe("notes pushed through gitguard's pre-push hook", () => {
     r.run(['remote', 'add', 'origin', remote]);
     expect(tryGit(r, ['push', '-q', 'origin', 'main']).code).toBe(0);
     r.run(['fetch', '-q', 'origin']);
-    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env })).code).toBe(0);
+    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env, ...(await inProcessHooks()) })).code).toBe(0);
     return r;
   }
 
   test('git push origin refs/notes/commits passes the hook (before: commits-signed refused it)', async () => {
     const r = await pushing();
     r.run(['notes', 'add', '-m', 'reviewed by bob', 'HEAD']);
-    const push = tryGit(r, ['push', 'origin', 'refs/notes/commits']);
+    const push = await gitAsync(r, ['push', 'origin', 'refs/notes/commits']);
     expect(push.stderr).not.toMatch(/commits-signed/);
     expect(push.code).toBe(0);
   });
@@ -258,7 +265,7 @@ describe("notes pushed through gitguard's pre-push hook", () => {
   test('twin: code pushed under a notes ref is refused by the hook', async () => {
     const r = await pushing();
     const bad = r.run(['commit-tree', '-p', 'HEAD', '-m', 'not a note', 'HEAD^{tree}']);
-    const push = tryGit(r, ['push', 'origin', `${bad}:refs/notes/evil`]);
+    const push = await gitAsync(r, ['push', 'origin', `${bad}:refs/notes/evil`]);
     expect(push.stderr).toMatch(/commits-signed/);
     expect(push.code).not.toBe(0);
   });

@@ -8,12 +8,16 @@ import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { runMain, parseJson, resultOf } from '../helpers/cli.js';
+import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
   alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-clean-')), 'ed25519', 'alice');
 });
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 const POLICY = ALICE_POLICY;
 const git = tryGit;
@@ -35,17 +39,19 @@ const ledgerRefs = (r: TestRepo): string[] =>
 const LEDGER_RULES = ['protected-refs-not-rewritten', 'protected-refs-present', 'tags-not-moved', 'commits-signed'];
 
 describe('a topic branch is not the default branch, whichever is checked out', () => {
+  // The pre-push hook runs gitguard in this process (helpers/hook-bridge.ts), except in the last
+  // test, which reinstalls it to run the built binary.
   let r: TestRepo;
   beforeAll(async () => {
     r = signingRepo();
     const remote = join(tempDir(), 'remote.git');
     r.run(['init', '-q', '--bare', remote]);
     r.run(['remote', 'add', 'origin', remote]);
-    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env })).code).toBe(0);
-    expect(git(r, ['push', '-q', 'origin', 'main']).code).toBe(0);
+    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env, ...(await inProcessHooks()) })).code).toBe(0);
+    expect((await gitAsync(r, ['push', '-q', 'origin', 'main'])).code).toBe(0);
     r.run(['checkout', '-q', '-b', 'topic']);
     r.commit('topic work');
-    expect(git(r, ['push', '-q', 'origin', 'topic']).code).toBe(0);
+    expect((await gitAsync(r, ['push', '-q', 'origin', 'topic'])).code).toBe(0);
   });
 
   test('an audit run on the topic branch records main and the tags, not the topic branch', async () => {
@@ -58,7 +64,7 @@ describe('a topic branch is not the default branch, whichever is checked out', (
   test('rebasing the topic branch onto main and force-pushing it passes the audit and the pre-push hook', async () => {
     r.run(['checkout', '-q', 'main']);
     r.commit('main moves on');
-    expect(git(r, ['push', '-q', 'origin', 'main']).code).toBe(0);
+    expect((await gitAsync(r, ['push', '-q', 'origin', 'main'])).code).toBe(0);
     r.run(['checkout', '-q', 'topic']);
     r.run(['rebase', '-q', 'main']);
     const { code, report } = await audit(r, [...LEDGER_RULES, 'signatures-valid']);
@@ -69,13 +75,14 @@ describe('a topic branch is not the default branch, whichever is checked out', (
       ]),
     );
     expect(code).toBe(0);
-    const push = git(r, ['push', '-q', '--force', 'origin', 'topic']);
+    const push = await gitAsync(r, ['push', '-q', '--force', 'origin', 'topic']);
     expect(push.stderr).not.toContain('refused');
     expect(push.code).toBe(0);
-    expect(git(r, ['push', '-q', 'origin', '--delete', 'topic']).code).toBe(0);
+    expect((await gitAsync(r, ['push', '-q', 'origin', '--delete', 'topic'])).code).toBe(0);
   });
 
-  test('rewriting main is still refused by the hook and fails the audit', async () => {
+  test('rewriting main is still refused by the hook (the built binary) and fails the audit', async () => {
+    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env })).code).toBe(0);
     r.run(['checkout', '-q', 'main']);
     await audit(r, LEDGER_RULES); // records main's tip
     r.run(['reset', '-q', '--hard', 'HEAD~1']);

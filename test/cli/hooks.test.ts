@@ -9,12 +9,16 @@ import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 import { installHook } from '../../src/engine/hook-install.js';
 import { checkHookMarker } from '../../src/collect/hook-marker.js';
+import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 
 let alice: SshTestKey;
 beforeAll(async () => {
   alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-hooks-')), 'ed25519', 'alice');
 });
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 const ZERO = '0'.repeat(40);
 
@@ -156,13 +160,19 @@ describe('where the hook goes', () => {
 });
 
 describe('the server-side pre-receive hook', () => {
+  // gitguard answers in this process (helpers/hook-bridge.ts); server-protections.test.ts pushes
+  // through a pre-receive hook that runs the built binary.
   test('refuses a push of an unsigned commit and accepts signed, authorized ones', async () => {
     const { r, remote } = protectedRepo();
-    expect((await runMain(['hook', 'install', '--server', '-C', remote], { env: r.env })).code).toBe(0);
+    const installed = await runMain(['hook', 'install', '--server', '-C', remote], {
+      env: r.env,
+      ...(await inProcessHooks()),
+    });
+    expect(installed.code).toBe(0);
     const good = signedCommit(r, alice, 'signed by alice');
-    expect(git(r, ['push', '-q', 'origin', 'main']).code).toBe(0);
+    expect((await gitAsync(r, ['push', '-q', 'origin', 'main'])).code).toBe(0);
     signedCommit(r, undefined, 'nobody signs this');
-    const push = git(r, ['push', '-q', 'origin', 'main']);
+    const push = await gitAsync(r, ['push', '-q', 'origin', 'main']);
     expect(push.code).not.toBe(0);
     expect(push.stderr).toMatch(/remote: .*gitguard/);
     expect(spawnSync('git', ['rev-parse', 'main'], { cwd: remote, env: r.env, encoding: 'utf8' }).stdout.trim()).toBe(

@@ -1,6 +1,7 @@
-// The server side on real repositories, through the built binary: a bare repository's receive.*
-// settings and pre-receive hook (server rules, fixed by the commands gitguard prints), and the
-// pre-receive check itself, driven by real `git push` from a clone.
+// The server side on real repositories: a bare repository's receive.* settings and pre-receive hook
+// (server rules, fixed by the commands gitguard prints), and the pre-receive check itself, driven by
+// real `git push` from a clone. One test pushes through a hook that runs the built binary; the others'
+// hooks run gitguard in this process (helpers/hook-bridge.ts), git and the hook script as real.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +9,12 @@ import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { hookedServer, pushOrigin as push, stopHookBridge } from '../helpers/hook-bridge.js';
 
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 const SERVER_RULES = ['server-receive-hardened', 'server-hook-installed'];
 
@@ -20,31 +25,10 @@ async function auditServer(server: TestRepo) {
   return parseJson(res);
 }
 
-/** A bare repository with gitguard's pre-receive hook installed the way its remediation says. */
-async function hookedServer(): Promise<TestRepo> {
-  const server = makeRepo({ bare: true });
-  const r = await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env });
-  if (r.code !== 0) throw new Error(`hook install failed: ${r.stderr}`);
-  return server;
-}
-
 function clientOf(server: TestRepo): TestRepo {
   const client = makeRepo();
   client.run(['remote', 'add', 'origin', server.dir]);
   return client;
-}
-
-function push(client: TestRepo, args: string[]): { ok: boolean; stderr: string } {
-  try {
-    execFileSync('git', ['push', 'origin', ...args], {
-      cwd: client.dir,
-      env: client.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { ok: true, stderr: '' };
-  } catch (err) {
-    return { ok: false, stderr: String((err as { stderr?: Buffer }).stderr ?? '') };
-  }
 }
 
 const tipOf = (server: TestRepo, ref: string): string => server.run(['rev-parse', '--verify', '-q', ref]);
@@ -92,31 +76,31 @@ describe('the pre-receive check, with real git push', () => {
     const server = await hookedServer();
     const client = clientOf(server);
     client.commit('one');
-    expect(push(client, ['main'])).toEqual({ ok: true, stderr: '' });
+    expect(await push(client, ['main'])).toEqual({ ok: true, stderr: '' });
     const published = client.commit('two');
-    expect(push(client, ['main']).ok).toBe(true);
+    expect((await push(client, ['main'])).ok).toBe(true);
     expect(tipOf(server, 'refs/heads/main')).toBe(published);
 
     client.run(['reset', '-q', '--hard', 'HEAD~1']);
     client.commit('rewritten two');
-    const forced = push(client, ['+main']);
+    const forced = await push(client, ['+main']);
     expect(forced.ok).toBe(false);
     expect(forced.stderr).toContain('gitguard: rejected: refs/heads/main: non-fast-forward update of a protected ref');
     expect(tipOf(server, 'refs/heads/main')).toBe(published);
 
-    expect(push(client, ['HEAD:refs/heads/feature']).ok).toBe(true);
+    expect((await push(client, ['HEAD:refs/heads/feature'])).ok).toBe(true);
     client.commit('feature, rewritten');
     client.run(['reset', '-q', '--hard', 'HEAD~1']);
     client.commit('feature, rewritten again');
-    expect(push(client, ['+HEAD:refs/heads/feature']).ok).toBe(true);
+    expect((await push(client, ['+HEAD:refs/heads/feature'])).ok).toBe(true);
 
     client.run(['tag', 'v1', published]);
-    expect(push(client, ['v1']).ok).toBe(true);
-    const deleted = push(client, [':refs/tags/v1']);
+    expect((await push(client, ['v1'])).ok).toBe(true);
+    const deleted = await push(client, [':refs/tags/v1']);
     expect(deleted.ok).toBe(false);
     expect(deleted.stderr).toContain('refs/tags/v1: deleting a protected ref is not allowed');
     client.run(['tag', '-f', 'v1', 'HEAD']);
-    const moved = push(client, ['+refs/tags/v1']);
+    const moved = await push(client, ['+refs/tags/v1']);
     expect(moved.ok).toBe(false);
     expect(moved.stderr).toContain('refs/tags/v1: moving a protected tag is not allowed');
     expect(tipOf(server, 'refs/tags/v1')).toBe(published);
@@ -131,8 +115,8 @@ describe('the pre-receive check, with real git push', () => {
       bob = makeSshKey(dir, 'ed25519', 'bob');
     });
 
-    async function governed(): Promise<{ server: TestRepo; client: TestRepo }> {
-      const server = await hookedServer();
+    async function governed(runs?: 'binary'): Promise<{ server: TestRepo; client: TestRepo }> {
+      const server = await hookedServer(runs);
       const client = clientOf(server);
       client.write({
         '.gitguard/policy.yml':
@@ -142,20 +126,20 @@ describe('the pre-receive check, with real git push', () => {
       });
       client.run(['add', '-A']);
       signedCommit(client, alice, 'policy');
-      expect(push(client, ['main']).ok).toBe(true);
+      expect((await push(client, ['main'])).ok).toBe(true);
       return { server, client };
     }
 
-    test('accepts a commit signed by a signer of the policy, rejects an unsigned one with one clear line', async () => {
-      const { server, client } = await governed();
+    test('accepts a commit signed by a signer of the policy, rejects an unsigned one with one clear line (the built binary)', async () => {
+      const { server, client } = await governed('binary');
       client.write({ 'a.txt': 'a' });
       client.run(['add', '-A']);
       const good = signedCommit(client, bob, 'work by bob', { committerEmail: 'bob@example.com' });
-      expect(push(client, ['main']).ok).toBe(true);
+      expect((await push(client, ['main'])).ok).toBe(true);
       client.write({ 'b.txt': 'b' });
       client.run(['add', '-A']);
       const unsigned = signedCommit(client, undefined, 'unsigned work', { committerEmail: 'bob@example.com' });
-      const r = push(client, ['main']);
+      const r = await push(client, ['main']);
       expect(r.ok).toBe(false);
       expect(r.stderr).toContain(
         `gitguard: rejected: commit ${unsigned.slice(0, 12)} refused by commits-signed under .gitguard at ${good.slice(0, 12)}: no signature: "unsigned work" by `,
@@ -191,7 +175,7 @@ describe('the pre-receive check, with real git push', () => {
       client.write({ 'a.txt': 'a' });
       client.run(['add', '-A']);
       const good = signedCommit(client, bob, 'work by bob', { committerEmail: 'bob@example.com' });
-      expect(push(client, ['main']).ok).toBe(true);
+      expect((await push(client, ['main'])).ok).toBe(true);
       const accepted = await auditClient(client);
       for (const id of PUSH_RULES)
         expect([id, resultOf(accepted, id).outcome]).toEqual([id, expect.stringMatching(/^(pass|not-applicable)$/)]);
@@ -201,7 +185,7 @@ describe('the pre-receive check, with real git push', () => {
       client.write({ '.github/workflows/ci.yml': 'on: [push, pull_request]\n' });
       client.run(['add', '-A']);
       const bad = signedCommit(client, bob, 'ci: change as alice', { committerEmail: 'alice@example.com' });
-      const r = push(client, ['main']);
+      const r = await push(client, ['main']);
       expect(r.ok).toBe(false);
       expect(tipOf(server, 'refs/heads/main')).toBe(good);
       const refused = [
@@ -233,7 +217,7 @@ describe('the pre-receive check, with real git push', () => {
       });
       client.run(['add', '-A']);
       const c = signedCommit(client, bob, 'make bob a maintainer', { committerEmail: 'bob@example.com' });
-      const r = push(client, ['main']);
+      const r = await push(client, ['main']);
       expect(r.ok).toBe(false);
       expect(r.stderr).toContain(
         `commit ${c.slice(0, 12)} refused by policy-changes-authorized under .gitguard at ${before.slice(0, 12)}: changes the trust policy (adds maintainer bob) without a maintainer's signature: bob is not a maintainer — "make bob a maintainer"`,
@@ -247,7 +231,7 @@ describe('the pre-receive check, with real git push', () => {
       client.write({ '.github/workflows/ci.yml': 'on: [push, pull_request]\n' });
       client.run(['add', '-A']);
       const byBob = signedCommit(client, bob, 'ci: change', { committerEmail: 'bob@example.com' });
-      const r = push(client, ['main']);
+      const r = await push(client, ['main']);
       expect(r.ok).toBe(false);
       expect(r.stderr).toContain(
         `commit ${byBob.slice(0, 12)} refused by protected-paths-changed-by-maintainers under .gitguard at ${client.run(['rev-parse', 'HEAD~1']).slice(0, 12)}: changes protected .github/workflows without a maintainer's signature (bob, not a maintainer) — "ci: change"`,
@@ -255,7 +239,7 @@ describe('the pre-receive check, with real git push', () => {
       client.run(['-c', 'gpg.format=ssh', 'commit', '-q', '--amend', '--no-edit', `-S${alice.path}`], {
         env: { GIT_COMMITTER_EMAIL: 'alice@example.com' },
       });
-      expect(push(client, ['main']).ok).toBe(true);
+      expect((await push(client, ['main'])).ok).toBe(true);
     });
   });
 });

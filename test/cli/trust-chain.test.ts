@@ -1,8 +1,8 @@
-// The trust chain end to end, through the built binary and real `git push`: only the trust root is
+// The trust chain end to end, through the command line and real `git push` (one test's hook runs the
+// built binary, the others' gitguard in this process: helpers/hook-bridge.ts): only the trust root is
 // judged by its own policy, a policy that arrives through an unrelated history never authorizes,
 // the trust root recorded in the ledger is used, a broken policy in history judges nothing without
 // stopping the audit, and messages name the commit whose policy judged.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { commitSeries } from '../helpers/commit-series.js';
 import { makeSshKey, signedCommit, sshCommit, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { prePushCheck } from '../../src/engine/prepush.js';
+import { hookedServer, pushOrigin as push, stopHookBridge } from '../helpers/hook-bridge.js';
 
 let keys: Record<'alice' | 'bob' | 'mallory', SshTestKey>;
 beforeAll(async () => {
@@ -21,7 +22,10 @@ beforeAll(async () => {
     mallory: makeSshKey(dir, 'ed25519', 'mallory'),
   };
 });
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 const HONEST_POLICY =
   'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n';
@@ -97,24 +101,6 @@ function mergeKeepingEvilPolicy(r: TestRepo, other: string): string {
   return signedCommit(r, keys.mallory, 'merge evil', MALLORY);
 }
 
-async function hookedServer(): Promise<TestRepo> {
-  const server = makeRepo({ bare: true });
-  const res = await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env });
-  if (res.code !== 0) throw new Error(`hook install failed: ${res.stderr}`);
-  return server;
-}
-function push(client: TestRepo, args: string[]): { ok: boolean; stderr: string } {
-  try {
-    execFileSync('git', ['push', 'origin', ...args], {
-      cwd: client.dir,
-      env: client.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { ok: true, stderr: '' };
-  } catch (err) {
-    return { ok: false, stderr: String((err as { stderr?: Buffer }).stderr ?? '') };
-  }
-}
 const tipOf = (repo: TestRepo, ref: string): string => {
   try {
     return repo.run(['rev-parse', '--verify', '-q', ref]);
@@ -132,7 +118,7 @@ describe('an honest signed history', () => {
     expect(v.rows.map((x) => x.status)).toEqual(['authorized', 'authorized', 'authorized']);
     expect(v.code).toBe(0);
     expect((await audit(r)).code).toBe(0);
-    expect(push(r, ['main'])).toEqual({ ok: true, stderr: '' });
+    expect(await push(r, ['main'])).toEqual({ ok: true, stderr: '' });
     expect(tipOf(server, 'refs/heads/main')).toBe(tip);
   });
 });
@@ -172,7 +158,7 @@ describe('an orphan branch carrying its own policy, merged with --allow-unrelate
     server = await hookedServer();
     ({ r } = honest());
     r.run(['remote', 'add', 'origin', server.dir]);
-    expect(push(r, ['main']).ok).toBe(true);
+    expect((await push(r, ['main'])).ok).toBe(true);
     O = evilOrphan(r);
     r.run(['checkout', '-q', 'main']);
     M = mergeKeepingEvilPolicy(r, 'evil');
@@ -195,7 +181,7 @@ describe('an orphan branch carrying its own policy, merged with --allow-unrelate
 
   test('the pre-receive hook refuses the push', async () => {
     const before = tipOf(server, 'refs/heads/main');
-    const res = push(r, ['main']);
+    const res = await push(r, ['main']);
     expect(res.ok).toBe(false);
     expect(res.stderr).toContain(
       `commit ${O.slice(0, 12)} refused by signers-authorized under no policy: signer not authorized (U): not authorized: no policy judges it: it does not descend from the trust root`,
@@ -231,13 +217,13 @@ describe('the pre-receive hook and orphans', () => {
     const server = await hookedServer();
     const { r } = honest();
     r.run(['remote', 'add', 'origin', server.dir]);
-    expect(push(r, ['main']).ok).toBe(true);
+    expect((await push(r, ['main'])).ok).toBe(true);
     r.run(['checkout', '-q', '--orphan', 'junk']);
     r.run(['rm', '-rqf', '.']);
     r.write({ 'junk.txt': 'junk\n' });
     r.run(['add', '-A']);
     const orphan = signedCommit(r, undefined, 'unsigned orphan', MALLORY);
-    const res = push(r, ['junk']);
+    const res = await push(r, ['junk']);
     expect(res.ok).toBe(false);
     expect(res.stderr).toContain(
       `commit ${orphan.slice(0, 12)} refused by commits-signed under no policy: no signature: "unsigned orphan"`,
@@ -252,9 +238,9 @@ describe('the pre-receive hook and orphans', () => {
     const server = await hookedServer();
     const { r } = honest();
     r.run(['remote', 'add', 'origin', server.dir]);
-    expect(push(r, ['main']).ok).toBe(true);
+    expect((await push(r, ['main'])).ok).toBe(true);
     const O = evilOrphan(r);
-    const res = push(r, ['evil']);
+    const res = await push(r, ['evil']);
     expect(res.ok).toBe(false);
     expect(res.stderr).toContain(`commit ${O.slice(0, 12)}`);
   });
@@ -487,13 +473,13 @@ describe('messages', () => {
     expect(row.detail).not.toContain(bad.slice(0, 12));
   });
 
-  test('a refusal by the server hook says which policy judged and how to fix it', async () => {
-    const server = await hookedServer();
+  test('a refusal by the server hook says which policy judged and how to fix it (the built binary)', async () => {
+    const server = await hookedServer('binary');
     const { r, tip } = honest();
     r.run(['remote', 'add', 'origin', server.dir]);
-    expect(push(r, ['main']).ok).toBe(true);
+    expect((await push(r, ['main'])).ok).toBe(true);
     signedCommit(r, undefined, 'unsigned work', BOB);
-    const res = push(r, ['main']);
+    const res = await push(r, ['main']);
     expect(res.ok).toBe(false);
     expect(res.stderr).toContain(`refused by commits-signed under .gitguard at ${tip.slice(0, 12)}: no signature`);
     expect(res.stderr).toContain('next step: re-sign the commits before pushing: git commit --amend --no-edit -S');

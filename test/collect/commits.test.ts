@@ -282,7 +282,8 @@ describe('path lookups in the same pass', () => {
     const states = pathOids(walked, ['.gitguard', 'missing/dir']);
     const got = walked.map((x) => [x.oid, states.get(x.oid)!['.gitguard']]);
     for (const x of walked) expect(states.get(x.oid)!['missing/dir']).toBeNull();
-    const tree = (rev: string) => r.run(['rev-parse', `${rev}:.gitguard`]);
+    // The walk keeps each watched path's entry, mode and id (a folder is 040000), as ls-tree lists it.
+    const tree = (rev: string) => `040000 ${r.run(['rev-parse', `${rev}:.gitguard`])}`;
     expect(got).toEqual([
       [a, null],
       [b, tree(b)],
@@ -330,7 +331,7 @@ describe('path lookups in the same pass', () => {
     expect(readFileSync(log, 'utf8')).not.toMatch(/--no-commit-header|--batch-command/);
     expect(modern).toEqual([
       [a, null, null],
-      [b, r.run(['rev-parse', `${b}:.gitguard`]), r.run(['rev-parse', `${b}:ci config`])],
+      [b, `040000 ${r.run(['rev-parse', `${b}:.gitguard`])}`, `040000 ${r.run(['rev-parse', `${b}:ci config`])}`],
     ]);
   });
 
@@ -352,7 +353,7 @@ describe('path lookups in the same pass', () => {
     const got = walked.map((x) => [x.oid, states.get(x.oid)!['ci config'], states.get(x.oid)!['not here/at all']]);
     expect(got).toEqual([
       [a, null, null],
-      [b, r.run(['rev-parse', `${b}:ci config`]), null],
+      [b, `040000 ${r.run(['rev-parse', `${b}:ci config`])}`, null],
     ]);
   });
 });

@@ -36,6 +36,8 @@ export interface MainOptions {
   env?: NodeJS.ProcessEnv;
   /** stdin (a hook's input); empty by default, as runCli's closed stdin. */
   input?: string;
+  /** What a hook installed by this run starts (default: node and the built binary; see hook-bridge.ts). */
+  gitguard?: { node: string; bin: string };
 }
 
 // Runs share the process's working directory, so they take turns.
@@ -57,7 +59,7 @@ export function runMain(args: string[], opts: MainOptions = {}): Promise<CliResu
       isTTY: false,
       stderrIsTTY: false,
       stdin: async () => opts.input ?? '',
-      gitguard: () => ({ node: process.execPath, bin: BIN }),
+      gitguard: () => opts.gitguard ?? { node: process.execPath, bin: BIN },
     };
     const before = process.cwd();
     process.chdir(opts.cwd ?? ROOT);

@@ -143,11 +143,19 @@ ajv.addSchema(
   'github',
 );
 
+// One validator per schema name, compiled on first use: ajv compiles every new schema object anew,
+// and compiling GitHub's schemas for each answer was most of the forge tests' CPU time.
+const validators = new Map<string, ReturnType<AjvLike['compile']>>();
+
 /** Throws when `body` does not match GitHub's schema (a name under components/schemas, `[]` for a list of it). */
 export function checkGitHub(schema: string, body: unknown): void {
-  const list = schema.endsWith('[]');
-  const ref = { $ref: `github#/components/schemas/${list ? schema.slice(0, -2) : schema}` };
-  const validate = ajv.compile(list ? { type: 'array', items: ref } : ref);
+  let validate = validators.get(schema);
+  if (!validate) {
+    const list = schema.endsWith('[]');
+    const ref = { $ref: `github#/components/schemas/${list ? schema.slice(0, -2) : schema}` };
+    validate = ajv.compile(list ? { type: 'array', items: ref } : ref);
+    validators.set(schema, validate);
+  }
   if (!validate(body)) throw new Error(`fixture does not match GitHub's ${schema}: ${ajv.errorsText(validate.errors)}`);
 }
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { copyRepo, makeRepo, cleanupTemp } from './repo.js';
 afterAll(cleanupTemp);
 test('makeRepo makes commits with pinned identity and no signing', async () => {
@@ -47,4 +49,24 @@ test('copyRepo: the same history, independent of its source, going on with later
   // Its env is its own: git reads the copy's global config, not the source's.
   expect(copy.env.HOME).not.toBe(src.env.HOME);
   expect(copy.run(['config', '--show-origin', '--get', 'init.defaultBranch'])).toContain(copy.home);
+});
+
+test('config() leaves the config file byte for byte as git config does, in a work tree and a bare repository', () => {
+  const settings = {
+    'gpg.format': 'ssh',
+    'user.signingkey': '/tmp/keys/key-alice',
+    'commit.gpgSign': 'true',
+    'core.hooksPath': '.husky/_', // a section git init wrote
+    'gpg.ssh.allowedSignersFile': '/tmp/allowed signers', // a subsection
+    'user.name': 'Alice; "Example"', // a value git quotes
+    'tag.gpgSign': 'true',
+  };
+  for (const bare of [false, true]) {
+    const [byGit, byHelper] = [makeRepo({ bare }), makeRepo({ bare })];
+    for (const [k, v] of Object.entries(settings)) byGit.run(['config', k, v]);
+    byHelper.config(settings);
+    const file = (r: typeof byGit) => readFileSync(join(r.dir, bare ? '' : '.git', 'config'), 'utf8');
+    expect(file(byHelper)).toBe(file(byGit));
+    expect(byHelper.run(['config', '--get', 'user.name'])).toBe('Alice; "Example"');
+  }
 });

@@ -30,6 +30,9 @@ export interface TestRepo {
   commit(message: string, files?: Record<string, string>, extraArgs?: string[]): string;
   /** HEAD's commit id (`git rev-parse HEAD`). */
   head(): string;
+  /** Sets keys in the repository's own config file, byte for byte as `git config <key> <value>` one
+   *  after the other would (a new section is appended as git appends it, without starting a git). */
+  config(settings: Record<string, string>): void;
   cleanup(): void;
 }
 
@@ -42,8 +45,8 @@ export interface MakeRepoOptions {
 
 const tempRoots: string[] = [];
 
-export function tempDir(prefix = 'gitguard-test-'): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
+export function tempDir(prefix = 'gitguard-test-', base = tmpdir()): string {
+  const d = mkdtempSync(join(base, prefix));
   tempRoots.push(d);
   return d;
 }
@@ -201,6 +204,22 @@ function repoAt(root: string, dir: string, bare: boolean, startTick = 0): TestRe
         // a packed ref, a linked worktree's .git file: git knows
       }
       return run(['rev-parse', 'HEAD']);
+    },
+    config(settings) {
+      const file = join(bare ? dir : join(dir, '.git'), 'config');
+      for (const [key, value] of Object.entries(settings)) {
+        const text = readFileSync(file, 'utf8');
+        const m = /^([A-Za-z0-9-]+)\.([A-Za-z][A-Za-z0-9-]*)$/.exec(key);
+        // A section the file already has, a subsection or a value git would quote: git itself.
+        if (
+          !m ||
+          new RegExp(`^\\[${m[1]}\\]`, 'im').test(text) ||
+          !/^[^\s"#;\\][^"#;\\\n]*$/.test(value) ||
+          /\s$/.test(value)
+        )
+          run(['config', key, value]);
+        else writeFileSync(file, `${text}[${m[1]!.toLowerCase()}]\n\t${m[2]} = ${value}\n`);
+      }
     },
     cleanup() {
       rmSync(root, { recursive: true, force: true });

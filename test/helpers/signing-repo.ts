@@ -12,8 +12,7 @@ export const ALICE_POLICY =
 export function sshSigningRepo(key: SshTestKey, policy = ALICE_POLICY): TestRepo {
   const r = makeRepo();
   configureSshSigning(r, key);
-  r.run(['config', 'commit.gpgSign', 'true']);
-  r.run(['config', 'tag.gpgSign', 'true']);
+  r.config({ 'commit.gpgSign': 'true', 'tag.gpgSign': 'true' });
   r.commit('policy: alice signs', {
     '.gitguard/policy.yml': policy,
     '.gitguard/allowed_signers': `alice@example.com ${key.pub}\n`,

@@ -65,8 +65,7 @@ export function sshSign(
 
 /** Sets the repository up to sign commits with `key` in the sshsig format. */
 export function configureSshSigning(repo: TestRepo, key: SshTestKey, allowedSigners?: string): void {
-  repo.run(['config', 'gpg.format', 'ssh']);
-  repo.run(['config', 'user.signingkey', key.path]);
+  repo.config({ 'gpg.format': 'ssh', 'user.signingkey': key.path });
   if (allowedSigners) repo.run(['config', 'gpg.ssh.allowedSignersFile', allowedSigners]);
 }
 

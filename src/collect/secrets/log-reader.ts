@@ -11,6 +11,8 @@
 import { MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
 import { MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
+import { quotedPathAt } from '../path-changes.js';
+import type { TapChunk } from '../path-tap.js';
 
 const BLOCK_START = /-----begin/i;
 const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
@@ -23,24 +25,7 @@ const MAX_SEEN = 1_000_000;
 export function unquotePath(s: string): string {
   const t = s.replace(/\t$/, '');
   if (!t.startsWith('"')) return t;
-  const bytes: number[] = [];
-  const esc: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '"': 34 };
-  for (let i = 1; i < t.length - 1; i++) {
-    const ch = t[i]!;
-    if (ch !== '\\') {
-      bytes.push(...Buffer.from(ch, 'latin1'));
-      continue;
-    }
-    const next = t[i + 1]!;
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(t.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else {
-      bytes.push(esc[next] ?? next.charCodeAt(0));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
+  return Buffer.from(quotedPathAt(t, 0, t.length)[0], 'latin1').toString('utf8');
 }
 
 /** The scan's counters and findings, and the blobs seen so far: what every reader's files count into, in order. */
@@ -140,6 +125,8 @@ export class LogReader {
     private readonly tally: ScanTally,
     private readonly detector: SecretDetector,
     deferred = false,
+    /** Where the log's --raw records go (the walk's watched paths), when it has them. */
+    private readonly sink?: TapChunk,
   ) {
     this.keywords = detector.keywordPattern();
     if (deferred) this.kept = [];
@@ -231,6 +218,18 @@ export class LogReader {
   // occurs in it (one pass of `keywords` over the chunk finds them): most lines never do.
   private onLine(text: string, s: number, e: number, interesting: boolean): void {
     const first = text.charCodeAt(s);
+    if (first === 0x01) {
+      // A commit header ends whatever came before; no line of a hunk starts with \x01 (each has
+      // a column per parent of "+", "-" or " "), so it is taken whatever the hunk counts say.
+      this.oldLeft = 0;
+      this.newLeft = 0;
+      this.flush();
+      this.commit = this.src.toString('latin1', s + 1, e);
+      if (this.kept) this.keptCommits += 1;
+      else this.tally.facts.commits += 1;
+      this.sink?.commit(this.commit);
+      return;
+    }
     if (this.oldLeft > 0 || this.newLeft > 0) {
       // Inside a hunk: git says how many lines of each side follow.
       let inResult: boolean;
@@ -273,14 +272,12 @@ export class LogReader {
       this.lineNo += 1;
       return;
     }
-    if (first === 0x01) {
-      this.flush();
-      this.commit = this.src.toString('latin1', s + 1, e);
-      if (this.kept) this.keptCommits += 1;
-      else this.tally.facts.commits += 1;
+    const file = this.file;
+    if (first === 0x3a /* : */ && !file) {
+      // A --raw record (before the commit's first file), for the walk's watched paths (path-tap.ts).
+      if (this.sink && text.charCodeAt(s + 1) !== 0x3a) this.sink.raw(text, s, e);
       return;
     }
-    const file = this.file;
     if (first === 0x40 /* @ */ && text.charCodeAt(s + 1) === 0x40 && file) {
       // "@@ -a,b +c,d @@", or a merge's "@@@ -a,b -a,b +c,d @@@" (one "@" and one "-" range more per parent)
       const m = HUNK.exec(text.slice(s, Math.min(e, s + 400)));
@@ -344,6 +341,7 @@ export class LogReader {
       start = nl + 1;
     }
     if (start < text.length) this.carry = text.slice(start);
+    this.sink?.flush();
   }
 
   /** git's output has ended: its last line and last file are done (deferred: kept for goDirect). */
@@ -356,5 +354,6 @@ export class LogReader {
       this.onLine(line, 0, line.length, this.keywords.test(line));
     }
     this.flush();
+    this.sink?.end();
   }
 }

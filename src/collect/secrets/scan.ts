@@ -30,6 +30,7 @@ import {
 import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { LogReader, ScanTally } from './log-reader.js';
+import { offerPathTap } from '../path-tap.js';
 
 export interface ScanOptions {
   /** The generic high-entropy detector too; may be settled later (git starts reading history at once). */
@@ -49,8 +50,12 @@ const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
  *  and grow to 2.8 GB. */
 const WIDE_MERGE = 8;
 
-/** git log -p over a list of commits given on stdin, in that order; `wide`: merges wider than WIDE_MERGE, against their first parent. */
-export const logArgs = (maxBlobBytes: number, wide = false): string[] => [
+/**
+ * git log -p over a list of commits given on stdin, in that order; `wide`: merges wider than
+ * WIDE_MERGE, against their first parent; `raw`: each commit's raw records too, trees included, for
+ * the walk's watched paths (path-tap.ts).
+ */
+export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string[] => [
   ...BOUNDED_PACK_CONFIG,
   '-c',
   `core.bigFileThreshold=${maxBlobBytes}`,
@@ -64,6 +69,7 @@ export const logArgs = (maxBlobBytes: number, wide = false): string[] => [
   // A merge's own changes: the lines its result has that none of its parents has (an
   // "evil merge" or a conflict resolution). Lines it takes from a parent were scanned there.
   ...(wide ? ['-m', '--first-parent'] : ['--cc', `--max-parents=${WIDE_MERGE}`]),
+  ...(raw ? ['--raw', '-t', '--no-abbrev'] : []),
   '--no-walk=unsorted',
   '--format=%x01%H',
   '--stdin',
@@ -108,6 +114,9 @@ export async function scanSecrets(
   };
   let release = (): void => undefined;
   opts.signal?.addEventListener('abort', abort, { once: true });
+  // A walk of the same list may take its watched paths from these logs (path-tap.ts).
+  const offer = offerPathTap(shadow.gitDir, revisions);
+  let complete = false;
   try {
     // Parents before children, so that a line is first seen where it was added. rev-list sorts the
     // list once (the walk beside shares it); log -p then reads it in chunks as given
@@ -134,11 +143,11 @@ export async function scanSecrets(
 
     const tally = new ScanTally(facts);
     /** One git log over the commits listed in `input`, its output read by `reader` as it comes. */
-    const runLog = async (input: string, wide: boolean, reader: LogReader): Promise<void> => {
+    const runLog = async (input: string, wide: boolean, reader: LogReader, raw = false): Promise<void> => {
       const inFd = openSync(input, 'r');
       let child: ChildProcess;
       try {
-        child = spawnGit(logArgs(maxBlobBytes, wide), { gitDir: shadow.gitDir, stdin: inFd });
+        child = spawnGit(logArgs(maxBlobBytes, wide, raw), { gitDir: shadow.gitDir, stdin: inFd });
       } finally {
         closeSync(inFd);
       }
@@ -180,9 +189,17 @@ export async function scanSecrets(
     // range's log runs while one is read (two at a time, so the last ones do not run alone on one
     // core): its reader is deferred until the one before it is done (log-reader.ts).
     const ranges = lineRanges(list, opts.chunkCommits ?? CHUNK_COMMITS);
+    const hex = repo.objectFormat === 'sha256' ? 64 : 40;
+    // A walk of the same list may take its watched paths from these logs' raw records, trees
+    // included (-t): only where the range has no merge, since git cannot show a combined diff
+    // with -t (a tree that differs from every parent is read as a blob: "is not a blob").
+    const tap = offer.decide(ranges.map((range) => ({ range, fed: range.longest < 3 * hex + 2 })));
     const startLog = (i: number, deferred: boolean): { reader: LogReader; done: Promise<void> } => {
-      const reader = new LogReader(tally, detector, deferred);
-      const done = runLog(writeRange(list, ranges[i]!, join(work, `chunk-${i % 2}`), true), false, reader);
+      const range = ranges[i]!;
+      const sink = tap?.ranges()[i]?.fed ? tap.chunk(i, range.lines) : undefined;
+      const reader = new LogReader(tally, detector, deferred, sink);
+      const input = writeRange(list, range, join(work, `chunk-${i % 2}`), true);
+      const done = runLog(input, false, reader, sink !== undefined);
       done.catch(() => undefined); // awaited in turn, below
       return { reader, done };
     };
@@ -199,9 +216,10 @@ export async function scanSecrets(
       if (next) next.reader.goDirect();
       current = next ?? (i + 1 < ranges.length ? startLog(i + 1, false) : undefined);
     }
+    complete = true;
+    offer.close(true);
     // The wide merges the logs above left out (--max-parents): lines of "<commit> <parents...>" at least
     // this long, read only when the list has one.
-    const hex = repo.objectFormat === 'sha256' ? 64 : 40;
     const wideLine = (hex + 1) * (WIDE_MERGE + 2) - 1;
     if (ranges.some((r) => r.longest >= wideLine)) {
       const wide = longLineHeads(list, wideLine);
@@ -231,6 +249,7 @@ export async function scanSecrets(
     }
     return facts;
   } finally {
+    if (!complete) offer.close(false);
     opts.signal?.removeEventListener('abort', abort);
     release();
     rmSync(work, { recursive: true, force: true });
