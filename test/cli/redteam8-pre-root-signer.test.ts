@@ -19,13 +19,29 @@ let fx: { preRoot: string; root: string; mainTip: string };
 const POLICY = (carolToo: boolean): string =>
   `version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n${carolToo ? '  - name: Carol\n    emails: [carol@example.com]\n' : ''}maintainers: [Alice]\n`;
 
-function commitAs(r: TestRepo, key: SshTestKey | undefined, email: string, message: string, files: Record<string, string>) {
+function commitAs(
+  r: TestRepo,
+  key: SshTestKey | undefined,
+  email: string,
+  message: string,
+  files: Record<string, string>,
+) {
   r.write(files);
   r.run(['add', '-A']);
   const name = email.split('@')[0]!;
-  r.run([...(key ? ['-c', `user.signingkey=${key.path}`] : []), 'commit', '-q', key ? '-S' : '--no-gpg-sign', '-m', message], {
-    env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email },
-  });
+  r.run(
+    [
+      ...(key ? ['-c', `user.signingkey=${key.path}`] : []),
+      'commit',
+      '-q',
+      key ? '-S' : '--no-gpg-sign',
+      '-m',
+      message,
+    ],
+    {
+      env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email },
+    },
+  );
   return r.head();
 }
 
@@ -80,7 +96,7 @@ async function ciAudit(r: TestRepo) {
   return { code: res.code, outcome: resultOf(parseJson(res), 'signers-authorized').outcome };
 }
 
-describe("a signer removed from the policy, on a branch forked before the trust root", () => {
+describe('a signer removed from the policy, on a branch forked before the trust root', () => {
   test('the server hook refuses her push (before: accepted under the root policy)', async () => {
     const { r, tip } = sideBranch(fx.preRoot, carol, 'carol@example.com');
     const res = await preReceive(r, tip);
