@@ -1,0 +1,102 @@
+// Red-team round 8: amending or resetting a commit after an audit recorded it is no rewrite when no
+// remote ever had it (clean-workflows-6), and what a remote had is read from the remote-tracking refs
+// and their reflogs. When those reflogs no longer tell (expired, deleted, a remote removed and added
+// again), a commit the remote had and then lost (a compromised
+// remote force-pushed main, the victim fetched and reset onto it) counted as never published:
+// protected-refs-not-rewritten passed. Without an unbroken record since the ledger's, it fails again.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
+import { runMain, parseJson, resultOf } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+beforeAll(() => {
+  alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-rt8r-')), 'ed25519', 'alice');
+});
+afterAll(cleanupTemp);
+
+const RULES = ['protected-refs-not-rewritten', 'protected-refs-present', 'tags-not-moved', 'reflog-no-forced-updates'];
+async function rewritten(r: TestRepo): Promise<{ outcome: string; main: number; ledger: boolean | undefined }> {
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', RULES.join(',')], {
+    env: r.env,
+  });
+  const report = parseJson(res);
+  const rule = resultOf(report, 'protected-refs-not-rewritten');
+  return {
+    outcome: rule.outcome,
+    main: rule.findings.filter((f) => f.ref === 'refs/heads/main').length,
+    ledger: report.ledger?.updated,
+  };
+}
+
+/**
+ * main pushed to origin, an audit recording main at a new commit, that commit pushed, then the
+ * remote rewound (a compromised remote's force-push) and fetched here: origin/main lost the commit.
+ */
+async function remoteLostIt(): Promise<{ r: TestRepo; remote: string; lost: string }> {
+  const r = sshSigningRepo(alice);
+  r.commit('work', { 'src/a.txt': 'a\n' });
+  const remote = join(tempDir(), 'origin.git');
+  r.run(['init', '-q', '--bare', remote]);
+  r.run(['remote', 'add', 'origin', remote]);
+  r.run(['push', '-q', '-u', 'origin', 'main']);
+  const base = r.head();
+  const lost = r.commit('pushed after the audit', { 'src/b.txt': 'b\n' });
+  expect((await rewritten(r)).ledger).toBe(true);
+  r.run(['push', '-q', 'origin', 'main']);
+  expect(tryGit(r, ['update-ref', 'refs/heads/main', base], remote).code).toBe(0);
+  r.run(['fetch', '-q', 'origin']);
+  return { r, remote, lost };
+}
+const resetToOrigin = (r: TestRepo) => r.run(['reset', '-q', '--hard', 'origin/main']);
+
+describe('a published commit the remote lost, reset away here, once the reflogs no longer show it', () => {
+  test('control: with the reflogs intact it fails', async () => {
+    const { r } = await remoteLostIt();
+    resetToOrigin(r);
+    expect(await rewritten(r)).toMatchObject({ outcome: 'fail', main: 1 });
+  });
+
+  test('git reflog expire --expire=now --all: still fails (before: pass)', async () => {
+    const { r } = await remoteLostIt();
+    r.run(['reflog', 'expire', '--expire=now', '--all']);
+    resetToOrigin(r);
+    expect(await rewritten(r)).toMatchObject({ outcome: 'fail', main: 1 });
+  });
+
+  test("origin/main's reflog deleted (core.logAllRefUpdates=false keeps none): still fails (before: pass)", async () => {
+    const { r } = await remoteLostIt();
+    rmSync(join(r.dir, '.git', 'logs', 'refs', 'remotes', 'origin', 'main'));
+    r.run(['config', 'core.logAllRefUpdates', 'false']);
+    resetToOrigin(r);
+    expect(await rewritten(r)).toMatchObject({ outcome: 'fail', main: 1 });
+  });
+
+  test('git remote remove and add again, then fetch: still fails (before: pass)', async () => {
+    const { r, remote } = await remoteLostIt();
+    r.run(['remote', 'remove', 'origin']);
+    r.run(['remote', 'add', 'origin', remote]);
+    r.run(['fetch', '-q', 'origin']);
+    resetToOrigin(r);
+    expect(await rewritten(r)).toMatchObject({ outcome: 'fail', main: 1 });
+  });
+
+  test('twin: a branch first fetched after the audit does not stop an amend before any push from passing', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    const remote = join(tempDir(), 'origin.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['remote', 'add', 'origin', remote]);
+    r.run(['push', '-q', '-u', 'origin', 'main']);
+    r.run(['push', '-q', remote, 'HEAD:refs/heads/feature']); // a colleague's branch, as seen by fetch
+    expect((await rewritten(r)).ledger).toBe(true);
+    r.commit('wip', { 'src/c.txt': 'c\n' });
+    expect((await rewritten(r)).ledger).toBe(true);
+    r.run(['fetch', '-q', 'origin']);
+    r.run(['commit', '-q', '--amend', '-m', 'wip, reworded']);
+    expect(await rewritten(r)).toMatchObject({ outcome: 'pass', main: 0 });
+  });
+});
