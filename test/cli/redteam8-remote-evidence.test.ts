@@ -79,7 +79,9 @@ describe('a published commit the remote lost, reset away here, once the reflogs 
     const { r, remote } = await remoteLostIt();
     r.run(['remote', 'remove', 'origin']);
     r.run(['remote', 'add', 'origin', remote]);
-    r.run(['fetch', '-q', 'origin']);
+    // A reflog entry's time is git's committer date: a minute on, in whole seconds after the audit's.
+    const later = `${Math.floor(Date.now() / 1000) + 60} +0000`;
+    r.run(['fetch', '-q', 'origin'], { env: { GIT_COMMITTER_DATE: later } });
     resetToOrigin(r);
     expect(await rewritten(r)).toMatchObject({ outcome: 'fail', main: 1 });
   });
