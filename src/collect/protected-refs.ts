@@ -4,6 +4,7 @@
 // Ancestry runs in the shadow git dir: one `merge-base --is-ancestor` per moved ref, and one
 // `rev-list --count` plus one short `log` per rewritten ref (never a process per commit).
 import { readBounded } from './safe-fs.js';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { GitError } from '../errors.js';
@@ -189,11 +190,22 @@ function remoteTips(repo: RepositoryInfo, history: HistoryFacts, ledger: Ledger 
   for (const [name, e] of Object.entries(ledger?.refs ?? {})) if (name.startsWith('refs/remotes/')) tips.add(e.oid);
   let since = -Infinity;
   for (const r of remote) {
-    const log = readReflog(join(repo.commonDir, 'logs', r.name));
+    const file = join(repo.commonDir, 'logs', r.name);
+    const log = readReflog(file);
     for (const e of log) for (const oid of [e.old, e.new]) if (!ZERO.test(oid)) tips.add(oid);
-    since = Math.max(since, recordStart(log, r, ledger));
+    since = Math.max(since, log.length ? recordStart(log, r, ledger) : emptiedAt(file));
   }
   return { tips: [...tips], since };
+}
+
+/** A reflog every entry of which expired tells from when it was emptied (a missing one: nothing). */
+function emptiedAt(file: string): number {
+  try {
+    const st = lstatSync(file);
+    return st.isFile() && st.size === 0 ? st.mtimeMs / 1000 : Infinity;
+  } catch {
+    return Infinity;
+  }
 }
 
 /**
@@ -203,7 +215,7 @@ function remoteTips(repo: RepositoryInfo, history: HistoryFacts, ledger: Ledger 
  * deleted since (a remote removed and added again, a pruned branch): its record starts there.
  */
 function recordStart(log: ReturnType<typeof readReflog>, ref: { name: string; oid: string }, ledger?: Ledger): number {
-  if (!log.length || log[log.length - 1]!.new !== ref.oid) return Infinity;
+  if (log[log.length - 1]!.new !== ref.oid) return Infinity;
   let from = 0;
   for (let i = 1; i < log.length; i += 1) if (log[i]!.old !== log[i - 1]!.new) from = i;
   const first = log[from]!;

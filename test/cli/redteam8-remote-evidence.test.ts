@@ -101,4 +101,29 @@ describe('a published commit the remote lost, reset away here, once the reflogs 
     r.run(['commit', '-q', '--amend', '-m', 'wip, reworded']);
     expect(await rewritten(r)).toMatchObject({ outcome: 'pass', main: 0 });
   });
+
+  test('twin: a topic branch force-fetched long ago, its unreachable entries pruned by git, does not stop an amend from passing', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    const remote = join(tempDir(), 'origin.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['remote', 'add', 'origin', remote]);
+    r.run(['push', '-q', '-u', 'origin', 'main']);
+    const old = { GIT_COMMITTER_DATE: `${Math.floor(Date.now() / 1000) - 90 * 86400} +0000` };
+    const topic = r.run(['commit-tree', '--no-gpg-sign', '-p', 'HEAD', '-m', 'topic', 'HEAD^{tree}']);
+    const rebased = r.run(['commit-tree', '--no-gpg-sign', '-p', 'HEAD', '-m', 'topic, rebased', 'HEAD^{tree}']);
+    r.run(['push', '-q', remote, `${topic}:refs/heads/topic`]);
+    r.run(['fetch', '-q', 'origin'], { env: old });
+    r.run(['push', '-q', '-f', remote, `${rebased}:refs/heads/topic`]);
+    r.run(['fetch', '-q', 'origin'], { env: old });
+    r.run(['push', '-q', '-f', remote, `HEAD:refs/heads/topic`]);
+    r.run(['fetch', '-q', 'origin']);
+    r.run(['reflog', 'expire', '--expire=never', '--expire-unreachable=now', 'refs/remotes/origin/topic']);
+    const log = tryGit(r, ['reflog', 'show', '--format=%H', 'refs/remotes/origin/topic']).stdout.trim().split('\n');
+    expect(log).not.toContain(rebased);
+    r.commit('wip', { 'src/c.txt': 'c\n' });
+    expect((await rewritten(r)).ledger).toBe(true);
+    r.run(['commit', '-q', '--amend', '-m', 'wip, reworded']);
+    expect(await rewritten(r)).toMatchObject({ outcome: 'pass', main: 0 });
+  });
 });
