@@ -126,4 +126,22 @@ describe('a published commit the remote lost, reset away here, once the reflogs 
     r.run(['commit', '-q', '--amend', '-m', 'wip, reworded']);
     expect(await rewritten(r)).toMatchObject({ outcome: 'pass', main: 0 });
   });
+
+  test('a commit pushed to a push-only remote (no fetch refspec: no remote-tracking ref records it), reset away: fails (before: pass)', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    const origin = join(tempDir(), 'origin.git');
+    const backup = join(tempDir(), 'backup.git');
+    r.run(['init', '-q', '--bare', origin]);
+    r.run(['init', '-q', '--bare', backup]);
+    r.run(['remote', 'add', 'origin', origin]);
+    r.run(['push', '-q', '-u', 'origin', 'main']);
+    r.run(['remote', 'add', '--mirror=push', 'backup', backup]);
+    r.commit('published to the backup', { 'src/b.txt': 'b\n' });
+    expect((await rewritten(r)).ledger).toBe(true);
+    r.run(['push', '-q', 'backup']);
+    expect(tryGit(r, ['rev-parse', 'main'], backup).stdout).toBe(tryGit(r, ['rev-parse', 'main']).stdout);
+    r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    expect(await rewritten(r)).toMatchObject({ outcome: 'fail', main: 1 });
+  });
 });
