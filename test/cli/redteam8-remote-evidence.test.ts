@@ -144,4 +144,25 @@ describe('a published commit the remote lost, reset away here, once the reflogs 
     r.run(['reset', '-q', '--hard', 'HEAD~1']);
     expect(await rewritten(r)).toMatchObject({ outcome: 'fail', main: 1 });
   });
+
+  test('a remote whose refspec keeps its refs outside refs/remotes (no reflog there): a lost published commit still fails (before: pass)', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    const origin = join(tempDir(), 'origin.git');
+    const pub = join(tempDir(), 'pub.git');
+    for (const dir of [origin, pub]) r.run(['init', '-q', '--bare', dir]);
+    r.run(['remote', 'add', 'origin', origin]);
+    r.run(['push', '-q', '-u', 'origin', 'main']);
+    r.run(['remote', 'add', 'pub', pub]);
+    r.run(['config', 'remote.pub.fetch', '+refs/heads/*:refs/pub/*']);
+    r.run(['push', '-q', 'pub', 'main']);
+    const base = r.head();
+    r.commit('published on pub', { 'src/b.txt': 'b\n' });
+    expect((await rewritten(r)).ledger).toBe(true);
+    r.run(['push', '-q', 'pub', 'main']);
+    expect(tryGit(r, ['update-ref', 'refs/heads/main', base], pub).code).toBe(0);
+    r.run(['fetch', '-q', 'pub']);
+    r.run(['reset', '-q', '--hard', 'refs/pub/main']);
+    expect(await rewritten(r)).toMatchObject({ outcome: 'fail', main: 1 });
+  });
 });
