@@ -10,6 +10,7 @@ import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { GitError } from '../errors.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
+import { untrackedRemote } from './remote-config.js';
 import {
   defaultProtectedRefs,
   refGlob,
@@ -198,31 +199,6 @@ function remoteTips(repo: RepositoryInfo, history: HistoryFacts, ledger: Ledger 
   return { tips: [...tips], since };
 }
 
-/**
- * Whether a configured remote has no fetch refspec (or mirrors on push): a push to it updates no
- * remote-tracking ref, so the remote-tracking refs do not tell what was published there.
- */
-async function pushOnlyRemote(repo: RepositoryInfo): Promise<boolean> {
-  const r = await runGit(['config', '-z', '--get-regexp', '^remote\\..+\\.(url|pushurl|fetch|mirror)$'], {
-    gitDir: repo.gitDir,
-    okCodes: [1],
-    timeoutMs: 30_000,
-  });
-  const remotes = new Map<string, { fetch: boolean; mirror: boolean }>();
-  for (const item of r.stdout.toString('utf8').split('\0')) {
-    const nl = item.indexOf('\n');
-    const key = nl < 0 ? item : item.slice(0, nl);
-    const m = /^remote\.(.+)\.(url|pushurl|fetch|mirror)$/s.exec(key);
-    if (!m) continue;
-    const e = remotes.get(m[1]!) ?? { fetch: false, mirror: false };
-    if (m[2] === 'fetch') e.fetch = true;
-    // A bare key (no "=") is true; an empty value is false, as git reads booleans.
-    if (m[2] === 'mirror' && (nl < 0 || !/^(false|no|off|0)?$/i.test(item.slice(nl + 1).trim()))) e.mirror = true;
-    remotes.set(m[1]!, e);
-  }
-  return [...remotes.values()].some((e) => !e.fetch || e.mirror);
-}
-
 /** A reflog every entry of which expired tells from when it was emptied (a missing one: nothing). */
 function emptiedAt(file: string): number {
   try {
@@ -343,7 +319,7 @@ export async function collectLedgerFacts(
   // them and an amend or reset after it rewrite nothing published (a work tree with remotes only).
   const record = repo.bare ? undefined : remoteTips(repo, history, ledger);
   const remote = record?.tips ?? [];
-  if (record && remote.length && (await pushOnlyRemote(repo))) record.since = Infinity;
+  if (record && remote.length && (await untrackedRemote(repo))) record.since = Infinity;
   for (const p of base ? [...refs, base] : refs) {
     if (p.kind === 'tag' || !p.recorded || !p.current || p.recorded === p.current) continue;
     let anc: boolean | undefined;
