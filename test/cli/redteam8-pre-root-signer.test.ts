@@ -122,3 +122,53 @@ describe('a signer removed from the policy, on a branch forked before the trust 
     expect(await ciAudit(r)).toEqual({ code: 0, outcome: 'pass' });
   });
 });
+
+describe('held: a branch forked before the root brings back the pre-root workflow (no gitguard step) in a merge', () => {
+  test("Carol's merge that keeps the old workflow changes it against main: protected paths and the CI gate fail; Alice's merge as git merges passes", async () => {
+    const r = makeRepo();
+    configureSshSigning(r, alice);
+    const WF = '.github/workflows/ci.yml';
+    commitAs(r, undefined, 'alice@example.com', 'before the policy', {
+      [WF]: 'on: push\njobs: { t: { runs-on: x, steps: [ { run: make } ] } }\n',
+    });
+    r.run(['branch', 'old']);
+    commitAs(r, alice, 'alice@example.com', 'gitguard init', {
+      '.gitguard/policy.yml': POLICY(true),
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\ncarol@example.com ${carol.pub}\n`,
+      [WF]: 'on: push\njobs: { t: { runs-on: x, steps: [ { run: make }, { run: npx gitguard audit } ] } }\n',
+    });
+    r.run(['checkout', '-q', 'old']);
+    commitAs(r, carol, 'carol@example.com', 'a fix on the old line', { 'src/fix.txt': 'f\n' });
+    r.run(['checkout', '-q', 'main']);
+    const rules = ['signers-authorized', 'protected-paths-changed-by-maintainers', 'ci-gate-kept'];
+    const judged = async (dir: string) => {
+      const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', rules.join(',')], {
+        env: r.env,
+      });
+      const report = parseJson(res);
+      return Object.fromEntries(rules.map((id) => [id, resultOf(report, id).outcome]));
+    };
+    const carols = copyRepo(r);
+    carols.run(['merge', '-q', '--no-ff', '--no-commit', 'old']);
+    carols.run(['checkout', 'old', '--', WF]);
+    carols.run(['-c', `user.signingkey=${carol.path}`, 'commit', '-q', '-S', '-m', 'merge old'], {
+      env: {
+        GIT_COMMITTER_NAME: 'carol',
+        GIT_COMMITTER_EMAIL: 'carol@example.com',
+        GIT_AUTHOR_NAME: 'carol',
+        GIT_AUTHOR_EMAIL: 'carol@example.com',
+      },
+    });
+    expect(await judged(carols.dir)).toEqual({
+      'signers-authorized': 'pass',
+      'protected-paths-changed-by-maintainers': 'fail',
+      'ci-gate-kept': 'fail',
+    });
+    r.run(['-c', `user.signingkey=${alice.path}`, 'merge', '-q', '--no-ff', '-S', '-m', 'merge old', 'old']);
+    expect(await judged(r.dir)).toEqual({
+      'signers-authorized': 'pass',
+      'protected-paths-changed-by-maintainers': 'pass',
+      'ci-gate-kept': 'pass',
+    });
+  });
+});
