@@ -4,11 +4,13 @@
 // Ancestry runs in the shadow git dir: one `merge-base --is-ancestor` per moved ref, and one
 // `rev-list --count` plus one short `log` per rewritten ref (never a process per commit).
 import { readBounded } from './safe-fs.js';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { GitError } from '../errors.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
+import { untrackedRemote } from './remote-config.js';
 import {
   defaultProtectedRefs,
   refGlob,
@@ -165,21 +167,63 @@ async function reachableFrom(shadow: Shadow, oid: string, tips: string[]): Promi
   return r.code === 0 ? r.stdout.toString('utf8').trim() === '' : undefined;
 }
 
+/** What the remotes are known to have had, and from when that record is whole. */
+interface RemoteRecord {
+  tips: string[];
+  /**
+   * The time (seconds) from which every value of every remote-tracking ref is in `tips`: Infinity
+   * when a reflog does not tell (missing, expired, broken, not ending at the ref), the latest start
+   * of a reflog otherwise (-Infinity when each began with its ref's creation).
+   */
+  since: number;
+}
+
 /**
  * What the remotes are known to have had: every remote-tracking tip now, the ones the ledger recorded,
- * and the old and new tips of their reflogs' newest entries (a tip a forced fetch took away). Empty
- * when the repository has no remote-tracking ref (nothing tells what was published: a bare server,
- * a repository never pushed, or one pushed to a URL alone).
+ * and every old and new tip of their reflogs (a tip a forced fetch took away). Empty when the
+ * repository has no remote-tracking ref (nothing tells what was published: a bare server, a
+ * repository never pushed, or one pushed to a URL alone).
  */
-function remoteTips(repo: RepositoryInfo, history: HistoryFacts, ledger: Ledger | undefined): string[] {
+function remoteTips(repo: RepositoryInfo, history: HistoryFacts, ledger: Ledger | undefined): RemoteRecord {
   const remote = history.refs.filter((r) => r.name.startsWith('refs/remotes/') && !r.name.endsWith('/HEAD'));
-  if (!remote.length) return [];
+  if (!remote.length) return { tips: [], since: Infinity };
   const tips = new Set(remote.map((r) => r.oid));
   for (const [name, e] of Object.entries(ledger?.refs ?? {})) if (name.startsWith('refs/remotes/')) tips.add(e.oid);
-  for (const r of remote)
-    for (const e of readReflog(join(repo.commonDir, 'logs', r.name)).slice(-REFLOG_ENTRIES))
-      for (const oid of [e.old, e.new]) if (!ZERO.test(oid)) tips.add(oid);
-  return [...tips];
+  let since = -Infinity;
+  for (const r of remote) {
+    const file = join(repo.commonDir, 'logs', r.name);
+    const log = readReflog(file);
+    for (const e of log) for (const oid of [e.old, e.new]) if (!ZERO.test(oid)) tips.add(oid);
+    since = Math.max(since, log.length ? recordStart(log, r, ledger) : emptiedAt(file));
+  }
+  return { tips: [...tips], since };
+}
+
+/** A reflog every entry of which expired tells from when it was emptied (a missing one: nothing). */
+function emptiedAt(file: string): number {
+  try {
+    const st = lstatSync(file);
+    return st.isFile() && st.size === 0 ? st.mtimeMs / 1000 : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/**
+ * From when a remote-tracking ref's reflog holds every value it had, to its value now (Infinity when
+ * it does not end there): from its creation, or else from the entry after the last one missing (older
+ * ones expired, unreachable ones pruned). A creation after the ledger recorded the ref tells of a ref
+ * deleted since (a remote removed and added again, a pruned branch): its record starts there.
+ */
+function recordStart(log: ReturnType<typeof readReflog>, ref: { name: string; oid: string }, ledger?: Ledger): number {
+  if (log[log.length - 1]!.new !== ref.oid) return Infinity;
+  let from = 0;
+  for (let i = 1; i < log.length; i += 1) if (log[i]!.old !== log[i - 1]!.new) from = i;
+  const first = log[from]!;
+  if (from > 0 || !ZERO.test(first.old)) return first.time;
+  const recorded = ledger?.refs[ref.name];
+  // Reflog times are whole seconds: a creation in the very second the ledger recorded the ref is no gap.
+  return recorded && Math.floor(Date.parse(recorded.recordedAt) / 1000) < first.time ? first.time : -Infinity;
 }
 
 /**
@@ -193,6 +237,7 @@ async function forcedEntries(
   commonDir: string,
   refs: string[],
   published: string[],
+  since = -Infinity,
 ): Promise<ReflogEntry[]> {
   const out: ReflogEntry[] = [];
   const seen = new Map<string, boolean | undefined>();
@@ -219,7 +264,7 @@ async function forcedEntries(
       // published: its old tip is in no remote-tracking ref and no tip the ledger recorded. A
       // remote-tracking ref's own entries (a forced fetch) always count; with nothing published to
       // compare with (no remote, no ledger), every entry does.
-      if (anc === false && ref.startsWith('refs/heads/') && published.length) {
+      if (anc === false && ref.startsWith('refs/heads/') && published.length && since <= e.time) {
         if (!shared.has(e.old)) shared.set(e.old, await reachableFrom(shadow, e.old, published));
         if (shared.get(e.old) === false) continue;
       }
@@ -272,7 +317,9 @@ export async function collectLedgerFacts(
       : undefined;
   // A local branch's commits that no remote ever had were never published: an audit that recorded
   // them and an amend or reset after it rewrite nothing published (a work tree with remotes only).
-  const remote = repo.bare ? [] : remoteTips(repo, history, ledger);
+  const record = repo.bare ? undefined : remoteTips(repo, history, ledger);
+  const remote = record?.tips ?? [];
+  if (record && remote.length && (await untrackedRemote(repo))) record.since = Infinity;
   for (const p of base ? [...refs, base] : refs) {
     if (p.kind === 'tag' || !p.recorded || !p.current || p.recorded === p.current) continue;
     let anc: boolean | undefined;
@@ -287,7 +334,9 @@ export async function collectLedgerFacts(
       continue;
     }
     const lost = await lostCommits(shadow, p.recorded, [p.current]);
-    if (p !== base && p.name.startsWith('refs/heads/') && remote.length) {
+    // Only while the remotes' record is whole since the ledger recorded the tip (else it may have been lost).
+    const recordedAt = ledger?.refs[p.name] && Date.parse(ledger.refs[p.name]!.recordedAt) / 1000;
+    if (p !== base && p.name.startsWith('refs/heads/') && remote.length && record!.since <= (recordedAt || 0)) {
       if ((await countReachable(shadow, p.recorded, [p.current, ...remote])) === lost.lost) continue;
     }
     p.rewritten = lost;
@@ -306,6 +355,7 @@ export async function collectLedgerFacts(
     repo.commonDir,
     refs.filter((p) => p.kind !== 'tag' && p.current).map((p) => p.name),
     published,
+    remote.length ? record!.since : -Infinity,
   );
   return {
     file,

@@ -131,6 +131,12 @@ export class TrustCollector {
     if (policy?.goodlist.length) this.tipGoodlist = new Map(policy.goodlist.map((g) => [g.commit, g.reason]));
   }
 
+  private accepted: { policy: Policy; from: string } | undefined;
+  /** The policy accepted where a branch forked before the root lands (server HEAD, --base): it judges it, not the root's. */
+  setAcceptedPolicy(policy: Policy | undefined, from: string | undefined): void {
+    this.accepted = policy && from ? { policy, from } : undefined;
+  }
+
   close(): void {
     this.verifier.close();
   }
@@ -295,13 +301,16 @@ export class TrustCollector {
         }
         if (pol && !judges.some((j) => j.policy === pol)) judges.push({ policy: pol, from: commit.parents[i]! });
       }
-      // Forked before the trust root, brought in after it (merged, or pushed onto an older branch):
-      // judged by the root's vetted policy, never by one the branch brings (a change to it is judged too).
+      // Forked before the trust root, brought in after it (merged, or pushed onto an older branch): judged by the
+      // policy accepted where it lands, else the root's (a signer removed since is still in that); never its own.
       const root = this.trustRootOid;
       if (!rootedParents && root && ((yield this.shared.of(commit.oid)) as boolean)) {
-        const tree = this.paths.knownTree(root) ?? ((yield this.paths.treeOf(root)) as string);
-        const pol = (yield tree ? load(tree, root) : undefined) as Policy | undefined;
-        if (pol) judges.push({ policy: pol, from: root });
+        if (this.accepted) judges.push(this.accepted);
+        else {
+          const tree = this.paths.knownTree(root) ?? ((yield this.paths.treeOf(root)) as string);
+          const pol = (yield tree ? load(tree, root) : undefined) as Policy | undefined;
+          if (pol) judges.push({ policy: pol, from: root });
+        }
       }
     }
     let trust: CommitTrust;

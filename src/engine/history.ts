@@ -254,6 +254,9 @@ export async function openHistory(
       rootFound ??= resolveTrustRoot(rootInput, policyFile).then((r) => r !== undefined);
       return !(await rootFound);
     };
+    // What the server (its HEAD, for its hook) or CI (--base) has accepted judges a branch forked before the root.
+    if (baseOid) collector.setAcceptedPolicy(rootPolicy, baseOid);
+    else if (scope.headAccepted) collector.setAcceptedPolicy(headPolicy, history.head.oid);
     collector.setScope(trustRoot, watched, batchedDescends(shadow), cleanMerger(shadow, reader), (a, b) =>
       sharesHistory(shadow, a, b),
     );

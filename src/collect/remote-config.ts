@@ -1,0 +1,35 @@
+// What the repository's remote configuration says about its remote-tracking refs as a record of
+// what was published: git updates one on a push only through a fetch refspec that stores there.
+import type { RepositoryInfo } from '../domain/model.js';
+import { runGit } from './git.js';
+
+/**
+ * Whether a configured remote keeps no record under refs/remotes/ of what it was pushed: no fetch
+ * refspec, a mirror, or a refspec storing elsewhere (refs/pub/*: no reflog there, not read here).
+ */
+export async function untrackedRemote(repo: RepositoryInfo): Promise<boolean> {
+  const r = await runGit(['config', '-z', '--get-regexp', '^remote\\..+\\.(url|pushurl|fetch|mirror)$'], {
+    gitDir: repo.gitDir,
+    okCodes: [1],
+    timeoutMs: 30_000,
+  });
+  // fetch: every refspec stores under refs/remotes/ (and there is one).
+  const remotes = new Map<string, { fetch: boolean; mirror: boolean; specs: number }>();
+  for (const item of r.stdout.toString('utf8').split('\0')) {
+    const nl = item.indexOf('\n');
+    const key = nl < 0 ? item : item.slice(0, nl);
+    const m = /^remote\.(.+)\.(url|pushurl|fetch|mirror)$/s.exec(key);
+    if (!m) continue;
+    const e = remotes.get(m[1]!) ?? { fetch: true, mirror: false, specs: 0 };
+    if (m[2] === 'fetch') {
+      e.specs += 1;
+      const spec = item.slice(nl + 1).trim();
+      const to = spec.includes(':') ? spec.slice(spec.indexOf(':') + 1) : '';
+      if (!spec.startsWith('^')) e.fetch &&= to.startsWith('refs/remotes/');
+    }
+    // A bare key (no "=") is true; an empty value is false, as git reads booleans.
+    if (m[2] === 'mirror' && (nl < 0 || !/^(false|no|off|0)?$/i.test(item.slice(nl + 1).trim()))) e.mirror = true;
+    remotes.set(m[1]!, e);
+  }
+  return [...remotes.values()].some((e) => !e.specs || !e.fetch || e.mirror);
+}
