@@ -26,7 +26,6 @@ import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
 import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
 import { RootRelation, SharedHistory } from './shared-history.js';
-
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
 export class TrustCollector {
@@ -317,7 +316,7 @@ export class TrustCollector {
     if (judges.length) {
       const verifications: Verification[] = [];
       for (const { policy, from } of judges) {
-        const v = this.verifier.verify(commit, this.trustIdOf(policy), policy, ownPolicy);
+        const v = this.verifier.verify(commit, this.store.trustIdOf(policy), policy, ownPolicy);
         verifications.push({ policy, from, verdict: (yield v) as Verdict });
       }
       trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
@@ -382,13 +381,9 @@ export class TrustCollector {
   private keysOf(policy: Policy): MergetagKeys {
     return {
       policy,
-      trustId: this.trustIdOf(policy),
+      trustId: this.store.trustIdOf(policy),
       keys: { keyring: policy.keyring, allowedSigners: policy.allowedSigners },
     };
-  }
-
-  private trustIdOf(policy: Policy): string {
-    return this.store.trustIdOf(policy);
   }
 
   private userKeySet(): MergetagKeys | undefined {
