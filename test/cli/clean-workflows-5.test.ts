@@ -12,6 +12,7 @@ import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { runMain, parseJson, resultOf, stderrLines, type JsonReport } from '../helpers/cli.js';
 import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
+import { madeOnce } from '../helpers/made-once.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -52,13 +53,14 @@ const failing = (report: JsonReport): string[] =>
 /** The messages of a rule's findings. */
 const messages = (report: JsonReport, id: string): string[] => resultOf(report, id).findings.map((f) => f.message);
 
-/** alice's governed work tree: the policy, a signed commit and a signed tag. */
-function governed(): TestRepo {
+/** alice's governed work tree: the policy, a signed commit and a signed tag (made once, copied for each test). */
+const governedOnce = madeOnce(() => {
   const r = sshSigningRepo(alice);
   r.commit('work', { 'src/a.txt': 'a\n' });
   r.run(['tag', '-m', 'v1', 'v1']);
-  return r;
-}
+  return { r };
+});
+const governed = (): TestRepo => governedOnce().r;
 /** A commit git makes without a signature (commit.gpgSign off for this one). */
 const unsigned = (r: TestRepo, message: string, files: Record<string, string>): string =>
   r.commit(message, files, ['--no-gpg-sign']);

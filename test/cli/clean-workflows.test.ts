@@ -9,6 +9,7 @@ import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
+import { madeOnce } from '../helpers/made-once.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -21,7 +22,10 @@ afterAll(async () => {
 
 const POLICY = ALICE_POLICY;
 const git = tryGit;
-const signingRepo = (policy = POLICY): TestRepo => sshSigningRepo(alice, policy);
+// The repository under the default policy is made once per file and copied for each test that asks.
+const defaultRepo = madeOnce(() => ({ r: sshSigningRepo(alice, POLICY) }));
+const signingRepo = (policy = POLICY): TestRepo =>
+  policy === POLICY ? defaultRepo().r : sshSigningRepo(alice, policy);
 
 const audit = async (r: TestRepo, rules: string[], dir = r.dir, extra: string[] = []) => {
   const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', rules.join(','), ...extra], {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { hookedServer, pushOrigin as push, stopHookBridge } from '../helpers/hook-bridge.js';
@@ -115,7 +115,20 @@ describe('the pre-receive check, with real git push', () => {
       bob = makeSshKey(dir, 'ed25519', 'bob');
     });
 
+    // The governed pair is made once for the tests whose hooks run in this process, and each gets a
+    // copy of both, its client pointed at its own server.
+    let made: Promise<{ server: TestRepo; client: TestRepo }> | undefined;
     async function governed(runs?: 'binary'): Promise<{ server: TestRepo; client: TestRepo }> {
+      if (runs) return makeGoverned(runs);
+      made ??= makeGoverned();
+      const once = await made;
+      const server = copyRepo(once.server);
+      const client = copyRepo(once.client);
+      client.run(['remote', 'set-url', 'origin', server.dir]);
+      return { server, client };
+    }
+
+    async function makeGoverned(runs?: 'binary'): Promise<{ server: TestRepo; client: TestRepo }> {
       const server = await hookedServer(runs);
       const client = clientOf(server);
       client.write({

@@ -286,8 +286,10 @@ describe('certificate details', () => {
 describe('random certificates and allowed_signers files (fixed seed): the same letter as git', () => {
   // Certificates with random principals, types and validity windows around the commit, against
   // files of random plain and cert-authority lines (principal patterns, namespaces, validity).
+  // 20 cases reach every verdict and every refusal reason the first 40 do (the letters B, G, U and
+  // the six reasons for U, asserted below); GITGUARD_CERT_CASES runs more of the same sequence.
   const SEED = 20261205;
-  const N = 40;
+  const N = Number(process.env.GITGUARD_CERT_CASES ?? 20);
   let state = SEED;
   const rand = (n: number): number => {
     // mulberry32
@@ -358,6 +360,7 @@ describe('random certificates and allowed_signers files (fixed seed): the same l
 
   test('every case', () => {
     const letters: Record<string, number> = {};
+    const unknownBecause = new Set<string>();
     for (const { name, c } of generated) {
       const git = gitSignatureInfo(repo, c.oid, c.signers);
       const v = ours(c);
@@ -367,8 +370,10 @@ describe('random certificates and allowed_signers files (fixed seed): the same l
         expect(v.identities).toContain(git.signer);
       }
       letters[git.letter] = (letters[git.letter] ?? 0) + 1;
+      if (v.letter === 'U') unknownBecause.add(String(v.reason).replace(/^.* by CA \S+ /, ''));
     }
-    // The seed reaches every answer git gives for certificates.
+    // The seed reaches every answer git gives for certificates, and every reason a certificate is U.
     expect(Object.keys(letters).sort()).toEqual(['B', 'G', 'U']);
+    expect(unknownBecause.size).toBe(6);
   });
 });
