@@ -414,7 +414,7 @@ describe('audit --forge github', () => {
   // Error, so octokit words it "Unknown Error"; a real process has one realm.
   test('a forge that never answers is cut off by the request timeout: exit 2, one line', async () => {
     const run = await audit(() => ({ hang: true }), {
-      env: { GITGUARD_FORGE_TIMEOUT: '0.5', GITGUARD_FORGE_MAX_WAIT: '0' },
+      env: { GITGUARD_FORGE_TIMEOUT: '0.1', GITGUARD_FORGE_MAX_WAIT: '0' },
       spawned: true,
     });
     expect(run.code).toBe(2);

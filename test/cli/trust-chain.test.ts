@@ -84,14 +84,17 @@ function honest(): { r: TestRepo; P: string; tip: string } {
 function evilOrphan(r: TestRepo): string {
   r.run(['checkout', '-q', '--orphan', 'evil']);
   r.run(['rm', '-rqf', '.']);
-  r.write({
-    '.gitguard/policy.yml': EVIL_POLICY,
-    '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n`,
-    'evil.txt': 'x\n',
-  });
-  r.run(['add', '-A']);
-  const O = signedCommit(r, keys.mallory, 'evil: my own policy', MALLORY);
-  return O;
+  const [O] = commitSeries(r, [
+    {
+      ...sshCommit(keys.mallory, 'evil: my own policy', MALLORY),
+      files: {
+        '.gitguard/policy.yml': EVIL_POLICY,
+        '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n`,
+        'evil.txt': 'x\n',
+      },
+    },
+  ]);
+  return O!;
 }
 
 /** Merges `evil` into the checked-out branch with --allow-unrelated-histories, keeping evil's policy. */
@@ -127,18 +130,17 @@ describe('honest histories with merges pass', () => {
   test('a feature branch (bob adds work, alice adds carol to the policy) merged with --no-ff, audited whole and in CI with --base', async () => {
     const { r, tip } = honest();
     r.run(['checkout', '-q', '-b', 'feature']);
-    r.write({ 'e.txt': 'e\n' });
-    r.run(['add', '-A']);
-    signedCommit(r, keys.bob, 'feature work by bob', BOB);
-    r.write({
-      '.gitguard/policy.yml': `${HONEST_POLICY.replace('maintainers:', '  - name: carol\n    emails: [carol@example.com]\nmaintainers:')}`,
-    });
-    r.run(['add', '-A']);
-    signedCommit(r, keys.alice, 'policy: add carol');
+    commitSeries(r, [
+      { ...sshCommit(keys.bob, 'feature work by bob', BOB), files: { 'e.txt': 'e\n' } },
+      {
+        ...sshCommit(keys.alice, 'policy: add carol'),
+        files: {
+          '.gitguard/policy.yml': `${HONEST_POLICY.replace('maintainers:', '  - name: carol\n    emails: [carol@example.com]\nmaintainers:')}`,
+        },
+      },
+    ]);
     r.run(['checkout', '-q', 'main']);
-    r.write({ 'f.txt': 'f\n' });
-    r.run(['add', '-A']);
-    signedCommit(r, keys.bob, 'main moves on', BOB);
+    commitSeries(r, [{ ...sshCommit(keys.bob, 'main moves on', BOB), files: { 'f.txt': 'f\n' } }]);
     r.run(['merge', '-q', '--no-ff', '--no-commit', 'feature']);
     signedCommit(r, keys.alice, 'merge feature');
     const v = await verify(r);
@@ -220,16 +222,16 @@ describe('the pre-receive hook and orphans', () => {
     expect((await push(r, ['main'])).ok).toBe(true);
     r.run(['checkout', '-q', '--orphan', 'junk']);
     r.run(['rm', '-rqf', '.']);
-    r.write({ 'junk.txt': 'junk\n' });
-    r.run(['add', '-A']);
-    const orphan = signedCommit(r, undefined, 'unsigned orphan', MALLORY);
+    const [orphan] = commitSeries(r, [
+      { ...sshCommit(undefined, 'unsigned orphan', MALLORY), files: { 'junk.txt': 'junk\n' } },
+    ]);
     const res = await push(r, ['junk']);
     expect(res.ok).toBe(false);
     expect(res.stderr).toContain(
-      `commit ${orphan.slice(0, 12)} refused by commits-signed under no policy: no signature: "unsigned orphan"`,
+      `commit ${orphan!.slice(0, 12)} refused by commits-signed under no policy: no signature: "unsigned orphan"`,
     );
     expect(res.stderr).toContain(
-      `commit ${orphan.slice(0, 12)} refused by signers-authorized under no policy: signer not authorized (N): not authorized: no policy judges it`,
+      `commit ${orphan!.slice(0, 12)} refused by signers-authorized under no policy: signer not authorized (N): not authorized: no policy judges it`,
     );
     expect(tipOf(server, 'refs/heads/junk')).toBe('');
   });
@@ -268,16 +270,19 @@ describe('the trust root recorded in the ledger', () => {
 
   test('bounds the scope like --trust-root: commits before it are not audited', async () => {
     const r = makeRepo();
-    r.write({ '.gitguard/policy.yml': HONEST_POLICY, '.gitguard/allowed_signers': honestSigners() });
-    r.run(['add', '-A']);
-    signedCommit(r, keys.alice, 'policy');
-    const unsigned = signedCommit(r, undefined, 'unsigned, before the recorded root');
-    const X = signedCommit(r, keys.alice, 'the recorded trust root');
-    signedCommit(r, keys.bob, 'work by bob', BOB);
-    expect(statusOf((await verify(r)).rows, unsigned)?.status).toBe('unsigned');
+    const [, unsigned, X] = commitSeries(r, [
+      {
+        ...sshCommit(keys.alice, 'policy'),
+        files: { '.gitguard/policy.yml': HONEST_POLICY, '.gitguard/allowed_signers': honestSigners() },
+      },
+      sshCommit(undefined, 'unsigned, before the recorded root'),
+      sshCommit(keys.alice, 'the recorded trust root'),
+      sshCommit(keys.bob, 'work by bob', BOB),
+    ]);
+    expect(statusOf((await verify(r)).rows, unsigned!)?.status).toBe('unsigned');
     // Recorded the way a ledger is (an audit from --trust-root X); one written by hand is not sealed
     // by this user's gitguard, so its root is not used (test/cli/hostile-trust.test.ts).
-    const recorded = await runMain(['audit', r.dir, '--trust-root', X, '-t', 'impersonation,history', '--no-cache'], {
+    const recorded = await runMain(['audit', r.dir, '--trust-root', X!, '-t', 'impersonation,history', '--no-cache'], {
       env: r.env,
     });
     expect(recorded.stdout).toContain('ledger: 1 protected tip(s) recorded');
@@ -307,15 +312,21 @@ describe('a trust_root moved by the commit being judged', () => {
   test('without a ledger or --base, a pusher cannot name her own commit as the root: the default root judges her', async () => {
     const { r, P } = honest();
     // mallory may push but is no maintainer: her policy, then a second commit naming the first as the root
-    r.write({
-      '.gitguard/policy.yml': EVIL_POLICY,
-      '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n`,
-    });
-    r.run(['add', '-A']);
-    const M1 = signedCommit(r, keys.mallory, 'policy: mallory', MALLORY);
-    r.write({ '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${M1}"\n` });
-    r.run(['add', '-A']);
-    const M2 = signedCommit(r, keys.mallory, 'policy: start the chain at my commit', MALLORY);
+    const M1 = commitSeries(r, [
+      {
+        ...sshCommit(keys.mallory, 'policy: mallory', MALLORY),
+        files: {
+          '.gitguard/policy.yml': EVIL_POLICY,
+          '.gitguard/allowed_signers': `mallory@example.com ${keys.mallory.pub}\n`,
+        },
+      },
+    ])[0]!;
+    const M2 = commitSeries(r, [
+      {
+        ...sshCommit(keys.mallory, 'policy: start the chain at my commit', MALLORY),
+        files: { '.gitguard/policy.yml': `${EVIL_POLICY}trust_root: "${M1}"\n` },
+      },
+    ])[0]!;
     const v = await verify(r);
     expect(v.code).toBe(1);
     expect(statusOf(v.rows, M1)?.status).not.toBe('authorized');
@@ -393,14 +404,19 @@ describe('a policy nobody vouched for', () => {
 describe('a trust root that carries no policy', () => {
   test('(trust_root written by an older gitguard init: HEAD before the policy) moves to the commit that adds the policy', async () => {
     const r = makeRepo();
-    signedCommit(r, undefined, 'unsigned, long ago');
-    const X = signedCommit(r, keys.alice, 'HEAD when init ran');
-    r.write({
-      '.gitguard/policy.yml': `${HONEST_POLICY}trust_root: "${X}"\n`,
-      '.gitguard/allowed_signers': honestSigners(),
-    });
-    r.run(['add', '-A']);
-    const P = signedCommit(r, keys.alice, 'Add gitguard trust policy');
+    const X = commitSeries(r, [
+      sshCommit(undefined, 'unsigned, long ago'),
+      sshCommit(keys.alice, 'HEAD when init ran'),
+    ])[1]!;
+    const P = commitSeries(r, [
+      {
+        ...sshCommit(keys.alice, 'Add gitguard trust policy'),
+        files: {
+          '.gitguard/policy.yml': `${HONEST_POLICY}trust_root: "${X}"\n`,
+          '.gitguard/allowed_signers': honestSigners(),
+        },
+      },
+    ])[0]!;
     const v = await verify(r);
     expect(v.rows.map((x) => [x.commit, x.status])).toEqual([[P, 'authorized']]);
     expect(v.code).toBe(0);
@@ -417,18 +433,15 @@ describe('a broken policy in history', () => {
   let A: string;
   beforeAll(async () => {
     ({ r } = honest());
-    r.write({ '.gitguard/policy.yml': `${HONEST_POLICY}signer: typo\n` });
-    r.run(['add', '-A']);
-    signedCommit(r, keys.alice, 'policy: broken by a typo');
-    r.write({ 'c.txt': 'c\n' });
-    r.run(['add', '-A']);
-    W = signedCommit(r, keys.alice, 'work judged by the broken policy');
-    r.write({ '.gitguard/policy.yml': HONEST_POLICY });
-    r.run(['add', '-A']);
-    F = signedCommit(r, keys.alice, 'policy: fix the typo');
-    r.write({ 'd.txt': 'd\n' });
-    r.run(['add', '-A']);
-    A = signedCommit(r, keys.bob, 'work after the fix', BOB);
+    [, W, F, A] = commitSeries(r, [
+      {
+        ...sshCommit(keys.alice, 'policy: broken by a typo'),
+        files: { '.gitguard/policy.yml': `${HONEST_POLICY}signer: typo\n` },
+      },
+      { ...sshCommit(keys.alice, 'work judged by the broken policy'), files: { 'c.txt': 'c\n' } },
+      { ...sshCommit(keys.alice, 'policy: fix the typo'), files: { '.gitguard/policy.yml': HONEST_POLICY } },
+      { ...sshCommit(keys.bob, 'work after the fix', BOB), files: { 'd.txt': 'd\n' } },
+    ]) as [string, string, string, string];
   });
 
   test('judges nothing: the commits it would judge are not authorized, with the reason, and the audit exits 1, not 2', async () => {

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
+import { GitScript } from '../helpers/git-script.js';
 
 afterAll(cleanupTemp);
 
@@ -36,52 +37,68 @@ function hasPolicy(r: TestRepo): boolean {
   }
 }
 
-/** One history of `steps` random steps on main (each a commit, a side branch merged, or an orphan merged). */
+/** One history of `steps` random steps on main (each a commit, a side branch merged, or an orphan merged),
+ *  built by one sh (GitScript): whether main's tree has policy.yml is followed here, as git would say it. */
 function generate(seed: number, steps: number): TestRepo {
   const r = makeRepo();
+  const s = new GitScript(r);
   const next = random(seed);
   // Some histories add a policy on main itself; in the others it only comes (or not) through merges.
   const policyOnMain = seed % 3 !== 0;
-  r.commit('start');
+  let tick = 0;
+  // repo.commit's way: a file of its own when none is given, each commit a minute after the last.
+  const commit = (message: string, files: Record<string, string> = {}): void => {
+    s.write(Object.keys(files).length ? files : { [`file-${tick}.txt`]: `change ${tick}\n` });
+    tick += 1;
+    const date = new Date(Date.UTC(2024, 0, 1) + tick * 60_000).toISOString();
+    s.git(['add', '-A']).git(['commit', '-q', '-m', message], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+  };
+  let policy = false; // main's tree has policy.yml
+  commit('start');
   let side = 0;
   for (let i = 0; i < steps; i += 1) {
     const step = next(10);
-    if (step <= 3) r.commit(`work ${i}`);
-    else if (step === 4 && policyOnMain) r.commit(`policy ${i}`, { [POLICY_FILE]: `${POLICY}# ${i}\n` });
-    else if (step === 5 && hasPolicy(r)) {
+    if (step <= 3) commit(`work ${i}`);
+    else if (step === 4 && policyOnMain) {
+      commit(`policy ${i}`, { [POLICY_FILE]: `${POLICY}# ${i}\n` });
+      policy = true;
+    } else if (step === 5 && policy) {
       // Removed: the whole folder, or policy.yml alone (a .gitguard without a policy).
-      if (next(2)) r.run(['rm', '-rq', '.gitguard']);
+      if (next(2)) s.git(['rm', '-rq', '.gitguard']);
       else {
-        r.write({ '.gitguard/notes.txt': `kept ${i}\n` });
-        r.run(['add', '-A']);
-        r.run(['rm', '-q', POLICY_FILE]);
+        s.write({ '.gitguard/notes.txt': `kept ${i}\n` });
+        s.git(['add', '-A']).git(['rm', '-q', POLICY_FILE]);
       }
-      r.run(['commit', '-q', '-m', `drop policy ${i}`]);
+      s.git(['commit', '-q', '-m', `drop policy ${i}`]);
+      policy = false;
     } else if (step === 6 || step === 7) {
       // A side branch (with or without a policy change) merged back; sometimes the side becomes the first parent.
       const branch = `side-${(side += 1)}`;
-      r.run(['checkout', '-q', '-b', branch]);
-      r.commit(`side ${i}`, next(2) ? { [POLICY_FILE]: `${POLICY}# side ${i}\n` } : {});
-      r.run(['checkout', '-q', 'main']);
-      r.commit(`main ${i}`);
+      s.git(['checkout', '-q', '-b', branch]);
+      const sidePolicy = next(2) === 1;
+      commit(`side ${i}`, sidePolicy ? { [POLICY_FILE]: `${POLICY}# side ${i}\n` } : {});
+      s.git(['checkout', '-q', 'main']);
+      commit(`main ${i}`);
       // -s ours: the side's policy is walked but never reaches main's tree.
-      if (step === 6) r.run(['merge', '-q', '--no-ff', '--no-edit', ...(next(2) ? ['-s', 'ours'] : []), branch]);
-      else {
-        r.run(['checkout', '-q', branch]);
-        r.run(['merge', '-q', '--no-ff', '--no-edit', 'main']);
-        r.run(['checkout', '-q', 'main']);
-        r.run(['merge', '-q', '--ff-only', branch]);
-      }
+      const ours = step === 6 && next(2) === 1;
+      if (step === 6) s.git(['merge', '-q', '--no-ff', '--no-edit', ...(ours ? ['-s', 'ours'] : []), branch]);
+      else
+        s.git(['checkout', '-q', branch])
+          .git(['merge', '-q', '--no-ff', '--no-edit', 'main'])
+          .git(['checkout', '-q', 'main'])
+          .git(['merge', '-q', '--ff-only', branch]);
+      if (!ours && sidePolicy) policy = true;
     } else if (step === 8 && policyOnMain) {
-      // An unrelated history carrying its own policy, merged in as the second parent.
+      // An unrelated history carrying its own policy, merged in as the second parent (-X ours keeps main's).
       const branch = `orphan-${(side += 1)}`;
-      r.run(['checkout', '-q', '--orphan', branch]);
-      r.run(['rm', '-rqf', '.']);
-      r.commit(`orphan ${i}`, { [POLICY_FILE]: `${POLICY}# orphan ${i}\n`, [`orphan-${i}.txt`]: 'x\n' });
-      r.run(['checkout', '-q', 'main']);
-      r.run(['merge', '-q', '--no-edit', '--allow-unrelated-histories', '-X', 'ours', branch]);
-    } else r.commit(`more ${i}`);
+      s.git(['checkout', '-q', '--orphan', branch]).git(['rm', '-rqf', '.']);
+      commit(`orphan ${i}`, { [POLICY_FILE]: `${POLICY}# orphan ${i}\n`, [`orphan-${i}.txt`]: 'x\n' });
+      s.git(['checkout', '-q', 'main']);
+      s.git(['merge', '-q', '--no-edit', '--allow-unrelated-histories', '-X', 'ours', branch]);
+      policy = true;
+    } else commit(`more ${i}`);
   }
+  s.run();
   return r;
 }
 
@@ -137,7 +154,7 @@ describe('the default trust root, against git rev-list --first-parent and cat-fi
     // With the checkpoint: the first run writes it, the second resumes it, a third follows new commits.
     expect(await auditedRoot(r.dir, r.env, true)).toBe(expected);
     expect(await auditedRoot(r.dir, r.env, true)).toBe(expected);
-    r.commit('after');
+    r.commit('after', { 'after.txt': 'after\n' });
     expect(await auditedRoot(r.dir, r.env, true)).toBe(gitFirstPolicyCommit(r)?.slice(0, 12));
   });
 
