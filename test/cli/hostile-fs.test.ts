@@ -217,11 +217,11 @@ describe('FIFOs and devices in the repository do not hang or flood gitguard', ()
       mkdirSync(join(path, '..'), { recursive: true });
       rmSync(path, { force: true });
       mkfifo(path);
-      // A git that opens the FIFO itself is stopped by the real watchdog (0.2 s here instead of minutes;
+      // A git that opens the FIFO itself is stopped by the real watchdog (1 s here instead of minutes;
       // a git stopped early for any other reason ends the same way: exit 2, one line).
       plan(rel, {
         args: [...args, ...(args[0] === 'audit' ? [r.dir] : ['-C', r.dir])],
-        env: { ...r.env, GITGUARD_TIMEOUT: '0.2' },
+        env: { ...r.env, GITGUARD_TIMEOUT: '1' },
       });
     }
     const fifoGrafts = repoWithCommits();

@@ -15,9 +15,8 @@ import { makeRepo, cleanupTemp } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
 
-// Only the hung cases run with a 0.2 s limit (git that hangs on the FIFO never gets past it, so the
-// answer is the same however busy the machine is); the others keep the default, so a busy machine
-// cannot make them fail.
+// Only the hung cases run with a 1 s limit (git that hangs on the FIFO never gets past it); the
+// others keep the default, so a busy machine cannot make them fail.
 const saved = process.env.GITGUARD_TIMEOUT;
 function withTimeout(seconds: string | undefined): void {
   if (seconds === undefined) delete process.env.GITGUARD_TIMEOUT;
@@ -35,7 +34,7 @@ async function hungRepo(): Promise<{ head: string; commonDir: string; objectForm
 
 test('the walk: a git that makes no progress is stopped with a GitError', async () => {
   const { head, commonDir, objectFormat } = await hungRepo();
-  withTimeout('0.2');
+  withTimeout('1');
   const shadow = createShadow(commonDir, objectFormat);
   try {
     const walk = async (): Promise<number> => {
@@ -45,7 +44,7 @@ test('the walk: a git that makes no progress is stopped with a GitError', async 
     };
     const err = await walk().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GitError);
-    expect((err as Error).message).toMatch(/no progress for 0.2 s.*GITGUARD_TIMEOUT/);
+    expect((err as Error).message).toMatch(/no progress for 1 s.*GITGUARD_TIMEOUT/);
   } finally {
     shadow.dispose();
   }
@@ -53,7 +52,7 @@ test('the walk: a git that makes no progress is stopped with a GitError', async 
 
 test('the object reader: a pending read on a hung git is rejected', async () => {
   const { head, commonDir, objectFormat } = await hungRepo();
-  withTimeout('0.2');
+  withTimeout('1');
   const shadow = createShadow(commonDir, objectFormat);
   const reader = new ObjectReader(shadow);
   try {
@@ -99,8 +98,8 @@ test('the secrets scan: a git log -p blocked on a FIFO is stopped (before: the a
   const loose = join(repo.commonDir, 'objects', blob.slice(0, 2), blob.slice(2));
   rmSync(loose, { force: true });
   execFileSync('mkfifo', [loose]);
-  withTimeout('0.2');
+  withTimeout('1');
   const err = await scanSecrets(repo, [head]).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(GitError);
-  expect((err as Error).message).toMatch(/git log -p made no progress for 0.2 s.*GITGUARD_TIMEOUT/);
+  expect((err as Error).message).toMatch(/git log -p made no progress for 1 s.*GITGUARD_TIMEOUT/);
 }, 30_000);
