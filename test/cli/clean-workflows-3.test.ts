@@ -21,6 +21,7 @@ import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.j
 import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo } from '../helpers/signing-repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { fixtureKey } from '../helpers/gpg-key-fixture.js';
 import { BIN, ROOT, runMain, parseJson, resultOf, stderrLines } from '../helpers/cli.js';
 import { tryGit } from '../helpers/signing-repo.js';
 
@@ -423,11 +424,19 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
 
   beforeAll(() => {
     gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-wf-')));
-    oldKey = gpg.genKey('GitHub (web-flow commit signing) <noreply@github.com>', 'rsa2048', {
+    oldKey = fixtureKey(gpg, {
+      name: 'web-flow-2017',
+      uid: 'GitHub (web-flow commit signing) <noreply@github.com>',
+      algo: 'rsa2048',
       at: at('2017-08-16T15:44:01Z'),
       expire: '2024-01-16',
     });
-    newKey = gpg.genKey('GitHub <noreply@github.com>', 'rsa2048', { at: at('2024-01-16T18:05:42Z') });
+    newKey = fixtureKey(gpg, {
+      name: 'web-flow-2024',
+      uid: 'GitHub <noreply@github.com>',
+      algo: 'rsa2048',
+      at: at('2024-01-16T18:05:42Z'),
+    });
     r = signingRepo();
     // web-flow.gpg as GitHub publishes it: both keys in one binary file.
     mkdirSync(join(r.dir, '.gitguard', 'keys'));
@@ -482,7 +491,10 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
 
   test('twins: the forge key for another committer, another key as GitHub fail; a policy naming only the new key fails the old merges', async () => {
     const tip = r.head();
-    const stranger = gpg.genKey('GitHub (not web-flow) <noreply@github.com>', 'rsa2048', {
+    const stranger = fixtureKey(gpg, {
+      name: 'github-not-web-flow',
+      uid: 'GitHub (not web-flow) <noreply@github.com>',
+      algo: 'rsa2048',
       at: at('2024-01-01T00:00:00Z'),
     });
     r.run(
