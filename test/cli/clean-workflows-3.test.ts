@@ -24,12 +24,16 @@ import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { fixtureKey } from '../helpers/gpg-key-fixture.js';
 import { BIN, ROOT, runMain, parseJson, resultOf, stderrLines } from '../helpers/cli.js';
 import { tryGit } from '../helpers/signing-repo.js';
+import { inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
   alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-clean3-')), 'ed25519', 'alice');
 });
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 const signingRepo = (policy = ALICE_POLICY): TestRepo => sshSigningRepo(alice, policy);
 
@@ -200,9 +204,13 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
       expect(installed.note).toContain(`${join(r.dir, '.husky', 'pre-push')} line 2`);
       expect(disabled).toBe('pass');
 
-      // gitguard on PATH, as after npm install -g: the recipe really runs it, with git's input.
+      // gitguard on PATH, as after npm install -g: the recipe really runs it, with git's input. The
+      // passing push runs gitguard in this process (hook-bridge); the refused one the built binary.
       const bin = join(tempDir(), 'bin');
-      put(join(bin, 'gitguard'), { text: `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n` });
+      const onPath = (node: string, script: string) =>
+        put(join(bin, 'gitguard'), { text: `#!/bin/sh\nexec "${node}" "${script}" "$@"\n` });
+      const { gitguard: bridge } = await inProcessHooks();
+      onPath(bridge.node, bridge.bin);
       const env = { ...r.env, PATH: `${bin}:${r.env.PATH ?? ''}` };
       const remote = join(tempDir(), 'remote.git');
       r.run(['init', '-q', '--bare', remote]);
@@ -216,6 +224,7 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
             (e: Error) => (e.message.includes('blocked') ? 1 : -1),
           );
       expect(await push()).toBe(0);
+      onPath(process.execPath, BIN);
       r.commit('unsigned', {}, ['--no-gpg-sign']);
       expect(await push()).toBe(1);
       expect(tryGit(r, ['rev-parse', 'origin/main']).stdout.trim()).not.toBe(r.head());
