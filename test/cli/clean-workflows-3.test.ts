@@ -21,14 +21,19 @@ import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.j
 import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo } from '../helpers/signing-repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { fixtureKey } from '../helpers/gpg-key-fixture.js';
 import { BIN, ROOT, runMain, parseJson, resultOf, stderrLines } from '../helpers/cli.js';
 import { tryGit } from '../helpers/signing-repo.js';
+import { inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
   alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-clean3-')), 'ed25519', 'alice');
 });
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 const signingRepo = (policy = ALICE_POLICY): TestRepo => sshSigningRepo(alice, policy);
 
@@ -199,9 +204,13 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
       expect(installed.note).toContain(`${join(r.dir, '.husky', 'pre-push')} line 2`);
       expect(disabled).toBe('pass');
 
-      // gitguard on PATH, as after npm install -g: the recipe really runs it, with git's input.
+      // gitguard on PATH, as after npm install -g: the recipe really runs it, with git's input. The
+      // passing push runs gitguard in this process (hook-bridge); the refused one the built binary.
       const bin = join(tempDir(), 'bin');
-      put(join(bin, 'gitguard'), { text: `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n` });
+      const onPath = (node: string, script: string) =>
+        put(join(bin, 'gitguard'), { text: `#!/bin/sh\nexec "${node}" "${script}" "$@"\n` });
+      const { gitguard: bridge } = await inProcessHooks();
+      onPath(bridge.node, bridge.bin);
       const env = { ...r.env, PATH: `${bin}:${r.env.PATH ?? ''}` };
       const remote = join(tempDir(), 'remote.git');
       r.run(['init', '-q', '--bare', remote]);
@@ -215,6 +224,7 @@ describe('hook managers set up as the README says: gitguard-hook-installed sees 
             (e: Error) => (e.message.includes('blocked') ? 1 : -1),
           );
       expect(await push()).toBe(0);
+      onPath(process.execPath, BIN);
       r.commit('unsigned', {}, ['--no-gpg-sign']);
       expect(await push()).toBe(1);
       expect(tryGit(r, ['rev-parse', 'origin/main']).stdout.trim()).not.toBe(r.head());
@@ -423,11 +433,19 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
 
   beforeAll(() => {
     gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-wf-')));
-    oldKey = gpg.genKey('GitHub (web-flow commit signing) <noreply@github.com>', 'rsa2048', {
+    oldKey = fixtureKey(gpg, {
+      name: 'web-flow-2017',
+      uid: 'GitHub (web-flow commit signing) <noreply@github.com>',
+      algo: 'rsa2048',
       at: at('2017-08-16T15:44:01Z'),
       expire: '2024-01-16',
     });
-    newKey = gpg.genKey('GitHub <noreply@github.com>', 'rsa2048', { at: at('2024-01-16T18:05:42Z') });
+    newKey = fixtureKey(gpg, {
+      name: 'web-flow-2024',
+      uid: 'GitHub <noreply@github.com>',
+      algo: 'rsa2048',
+      at: at('2024-01-16T18:05:42Z'),
+    });
     r = signingRepo();
     // web-flow.gpg as GitHub publishes it: both keys in one binary file.
     mkdirSync(join(r.dir, '.gitguard', 'keys'));
@@ -482,7 +500,10 @@ describe('commits GitHub makes (merge and squash buttons, web editor, Dependabot
 
   test('twins: the forge key for another committer, another key as GitHub fail; a policy naming only the new key fails the old merges', async () => {
     const tip = r.head();
-    const stranger = gpg.genKey('GitHub (not web-flow) <noreply@github.com>', 'rsa2048', {
+    const stranger = fixtureKey(gpg, {
+      name: 'github-not-web-flow',
+      uid: 'GitHub (not web-flow) <noreply@github.com>',
+      algo: 'rsa2048',
       at: at('2024-01-01T00:00:00Z'),
     });
     r.run(

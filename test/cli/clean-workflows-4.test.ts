@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { fixtureKey } from '../helpers/gpg-key-fixture.js';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, personEnv, type TestRepo } from '../helpers/repo.js';
 import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
@@ -352,7 +353,12 @@ describe('real-world shapes: imports, bots, GitHub merges of workflow changes', 
 
   beforeAll(() => {
     gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-cw4-')));
-    webFlow = gpg.genKey('GitHub <noreply@github.com>', 'rsa2048', { at: at('2024-01-01T00:00:00Z') });
+    webFlow = fixtureKey(gpg, {
+      name: 'web-flow-2024-01-01',
+      uid: 'GitHub <noreply@github.com>',
+      algo: 'rsa2048',
+      at: at('2024-01-01T00:00:00Z'),
+    });
     const home = makeRepo().home;
     alice = makeSshKey(home, 'ed25519', 'alice');
     bob = makeSshKey(home, 'ed25519', 'bob');

@@ -14,6 +14,7 @@ import { cleanupTemp, personEnv, tempDir, type TestRepo } from '../helpers/repo.
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { runMain, parseJson, resultOf, stderrLines, type JsonReport } from '../helpers/cli.js';
+import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -166,18 +167,22 @@ describe('git push --mirror of such a mirror to a governed server, and through t
   beforeAll(() => {
     f = sharedForge();
   });
-  /** A bare server holding main and v1 from alice, with gitguard's pre-receive hook. */
-  async function served(): Promise<string> {
+  afterAll(stopHookBridge);
+  /** A bare server holding main and v1 from alice, with gitguard's pre-receive hook (the built binary,
+   *  or by default gitguard in this process: pushes through it then go through gitAsync). */
+  async function served(runs: 'binary' | 'in-process' = 'in-process'): Promise<string> {
     const server = join(tempDir(), 'server.git');
     f.r.run(['init', '-q', '--bare', server]);
     f.r.run(['push', '-q', server, 'main', 'v1']);
-    expect((await runMain(['hook', 'install', '--server', '-C', server], { env: f.r.env })).code).toBe(0);
+    const bridge = runs === 'in-process' ? await inProcessHooks() : {};
+    expect((await runMain(['hook', 'install', '--server', '-C', server], { env: f.r.env, ...bridge })).code).toBe(0);
     return server;
   }
   const has = (dir: string, ref: string): boolean => tryGit(f.r, ['rev-parse', '-q', '--verify', ref], dir).code === 0;
 
   test('the server accepts the pull and merge request refs (before: refused by commits-signed)', async () => {
-    const server = await served();
+    // The one push here through a hook that runs the built binary.
+    const server = await served('binary');
     const push = tryGit(f.r, ['push', '--mirror', server], mirrorOf(f));
     expect(push.stderr).not.toMatch(/rejected/);
     expect(push.code).toBe(0);
@@ -187,13 +192,13 @@ describe('git push --mirror of such a mirror to a governed server, and through t
   test("twins: a branch of bob's commit, or one that merges the pull request later, is refused", async () => {
     const server = await served();
     const mirror = mirrorOf(f);
-    expect(tryGit(f.r, ['push', '--mirror', server], mirror).code).toBe(0);
-    const asBranch = tryGit(f.r, ['push', server, `${f.pr}:refs/heads/bob`], mirror);
+    expect((await gitAsync(f.r, ['push', '--mirror', server], mirror)).code).toBe(0);
+    const asBranch = await gitAsync(f.r, ['push', server, `${f.pr}:refs/heads/bob`], mirror);
     expect(asBranch.stderr).toMatch(new RegExp(`commit ${f.pr.slice(0, 12)} refused by commits-signed`));
     expect(has(server, 'refs/heads/bob')).toBe(false);
     f.r.run(['fetch', '-q', server, 'refs/pull/1/head']);
     f.r.run(['merge', '-q', '--no-ff', '-m', 'merge #1', 'FETCH_HEAD']);
-    const merged = tryGit(f.r, ['push', server, 'HEAD:main']);
+    const merged = await gitAsync(f.r, ['push', server, 'HEAD:main']);
     f.r.run(['reset', '-q', '--hard', 'HEAD~1']);
     expect(merged.stderr).toMatch(new RegExp(`commit ${f.pr.slice(0, 12)} refused by commits-signed`));
     expect(merged.code).not.toBe(0);
@@ -203,12 +208,14 @@ describe('git push --mirror of such a mirror to a governed server, and through t
     const mirror = mirrorOf(f);
     const backup = join(tempDir(), 'backup.git');
     f.r.run(['init', '-q', '--bare', backup]);
-    expect((await runMain(['hook', 'install', '-C', mirror], { env: f.r.env })).code).toBe(0);
-    const push = tryGit(f.r, ['push', '--mirror', backup], mirror);
+    expect((await runMain(['hook', 'install', '-C', mirror], { env: f.r.env, ...(await inProcessHooks()) })).code).toBe(
+      0,
+    );
+    const push = await gitAsync(f.r, ['push', '--mirror', backup], mirror);
     expect(push.stderr).not.toMatch(/refused/);
     expect(push.code).toBe(0);
     expect(has(backup, 'refs/pull/1/head')).toBe(true);
-    const asBranch = tryGit(f.r, ['push', backup, `${f.pr}:refs/heads/bob`], mirror);
+    const asBranch = await gitAsync(f.r, ['push', backup, `${f.pr}:refs/heads/bob`], mirror);
     expect(asBranch.stderr).toMatch(/commits-signed/);
     expect(asBranch.code).not.toBe(0);
   });
