@@ -263,13 +263,16 @@ export function globs(ctx: Ctx, v: unknown, path: string, kind: 'refs' | 'paths'
   const out: string[] = [];
   list(ctx, v, path, POLICY_LIMITS.globs).forEach((x, i) => {
     const p = `${path}[${i}]`;
-    const g = str(ctx, x, p);
+    const given = str(ctx, x, p);
+    // A folder named with a trailing "/" is that folder (git prints paths without one, and a watched
+    // ".github/workflows/" would match nothing git prints: protected nothing, silently).
+    const g = kind === 'paths' && !given.startsWith('/') ? given.replace(/\/+$/, '') : given;
     if (kind === 'refs' && !g.startsWith('refs/'))
       ctx.fail(p, `${show(g)} is not a full ref name or pattern (refs/heads/..., refs/tags/...)`);
     if (kind === 'paths') {
       if (g.startsWith('/')) ctx.fail(p, `${show(g)} must be relative to the repository root (no leading "/")`);
-      if (g.split('/').some((seg) => seg === '..' || seg === '.'))
-        ctx.fail(p, `${show(g)} must not contain "." or ".." segments`);
+      if (g.split('/').some((seg) => seg === '..' || seg === '.' || seg === ''))
+        ctx.fail(p, `${show(given)} must not contain "." or ".." segments or "//"`);
       // Each protected pattern is watched at its literal folder: one that starts with a wildcard
       // would protect nothing, silently.
       else if (!g.startsWith('/') && !watchable(g))

@@ -35,3 +35,20 @@ test('twin: a pattern with a literal folder is watched (a maintainer-less change
   const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers'], { env: r.env });
   expect(res.code).toBe(1);
 });
+
+test('a folder named with a trailing "/" is that folder: a maintainer-less change under it fails; "a//b" is refused', async () => {
+  const alice = makeSshKey(makeRepo().home, 'ed25519', 'alice');
+  const noMaintainers = ALICE_POLICY.replace('maintainers: [Alice]', 'maintainers: []');
+  const r = sshSigningRepo(alice, `${noMaintainers}protected:\n  paths: ['.github/workflows/']\n`);
+  r.commit('change', { '.github/workflows/ci.yml': 'x\n' });
+  const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers'], { env: r.env });
+  expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('.github/workflows')]);
+  const twin = sshSigningRepo(alice, `${noMaintainers}protected:\n  paths: ['.github//workflows']\n`);
+  const refused = await runMain(['audit', '-C', twin.dir, '-r', 'protected-paths-changed-by-maintainers'], {
+    env: twin.env,
+  });
+  expect([refused.code, refused.stderr.trim().split('\n')]).toEqual([
+    2,
+    [expect.stringMatching(/protected\.paths\[0\].*must not contain.*"\/\/"/)],
+  ]);
+});

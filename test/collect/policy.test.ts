@@ -567,7 +567,12 @@ describe('rejected policies: one message per rule', () => {
     [
       'protected dot-dot path',
       'version: 1\nprotected:\n  paths: [a/../b]\n',
-      `${YML}: protected.paths[0]: "a/../b" must not contain "." or ".." segments`,
+      `${YML}: protected.paths[0]: "a/../b" must not contain "." or ".." segments or "//"`,
+    ],
+    [
+      'protected empty segment',
+      'version: 1\nprotected:\n  paths: [a//b]\n',
+      `${YML}: protected.paths[0]: "a//b" must not contain "." or ".." segments or "//"`,
     ],
     [
       'revoked_keys not a list',
