@@ -1,7 +1,7 @@
 // An annotated tag under refs/tags judged like a commit: the tagger stands for both committer and
 // author, and its signature is checked with one key set (the tip's policy, or the user's keys).
-import type { CommitRecord, TagRecord } from '../domain/commit.js';
-import type { RevokedKeys, CommitTrust, TrustedCommit } from '../domain/trust.js';
+import type { TagRecord } from '../domain/commit.js';
+import { tagAsCommit, type RevokedKeys, type TrustedCommit } from '../domain/trust.js';
 import type { Verdict } from '../domain/signature.js';
 import type { MergetagKeys } from './mergetags.js';
 import { malformedVerdict, verifySignature } from './signatures/verify.js';
@@ -14,7 +14,9 @@ export async function trustTag(
   verifier: TrustVerifier,
   revoked: RevokedKeys | undefined,
 ): Promise<TrustedCommit> {
-  const who = tag.tagger ?? { name: '', email: '', time: 0, tz: '+0000' };
+  // No tagger: checked as of 1970, for no e-mail (tagAsCommit's empty identity).
+  const time = tag.tagger?.time ?? 0;
+  const email = tag.tagger?.email ?? '';
   // As for commits: a verdict is only the bytes' that hash to the tag's id, and only for a tag read as git reads it.
   const verdict: Verdict = !tag.hashOk
     ? {
@@ -29,32 +31,17 @@ export async function trustTag(
         ? { letter: 'N', format: 'none', identities: [] }
         : k
           ? await verifier.cached(tag.oid, k.trustId, () =>
-              verifySignature(tag.payload, tag.signature!, k.keys, who.time, who.email),
+              verifySignature(tag.payload, tag.signature!, k.keys, time, email),
             )
-          : await verifySignature(tag.payload, tag.signature, { allowedSigners: [] }, who.time, who.email);
-  const record: CommitRecord = {
-    oid: tag.oid,
-    tree: '',
-    parents: [],
-    author: who,
-    committer: who,
-    signatures: [],
-    mergetags: [],
-    payload: tag.payload,
-    message: tag.message,
-    subject: `tag ${tag.name}`,
-    hashOk: tag.hashOk,
-  };
+          : await verifySignature(tag.payload, tag.signature, { allowedSigners: [] }, time, email);
   const policy = k?.policy;
-  return Object.assign(record, {
-    trust: {
-      mode: policy ? 'policy' : k ? 'keys' : 'none',
-      verifications: [{ ...(policy ? { policy } : {}), verdict }],
-      policyChanged: false,
-      trustRoot: false,
-      changedPaths: [],
-      ciGateRemoved: false,
-      ...(revoked ? { revoked } : {}),
-    } as CommitTrust,
+  return tagAsCommit(tag, {
+    mode: policy ? 'policy' : k ? 'keys' : 'none',
+    verifications: [{ ...(policy ? { policy } : {}), verdict }],
+    policyChanged: false,
+    trustRoot: false,
+    changedPaths: [],
+    ciGateRemoved: false,
+    ...(revoked ? { revoked } : {}),
   });
 }

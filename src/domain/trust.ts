@@ -49,6 +49,34 @@ export interface TrustedCommit extends CommitRecord {
   trust: CommitTrust;
 }
 
+const NOBODY: Identity = { name: '', email: '', time: 0, tz: '+0000' };
+
+/**
+ * A tag judged as a commit (an annotated tag under refs/tags, or one a merge embeds): the tagger
+ * stands for both author and committer (no tagger: an empty identity), with no tree, parents or
+ * signature headers of its own; `trust` says how it was judged.
+ */
+export function tagAsCommit(
+  tag: { oid: string; name: string; tagger?: Identity | undefined; payload: Buffer; message: string; hashOk: boolean },
+  trust: CommitTrust,
+): TrustedCommit {
+  const who = tag.tagger ?? NOBODY;
+  return {
+    oid: tag.oid,
+    tree: '',
+    parents: [],
+    author: who,
+    committer: who,
+    signatures: [],
+    mergetags: [],
+    payload: tag.payload,
+    message: tag.message,
+    subject: `tag ${tag.name}`,
+    hashOk: tag.hashOk,
+    trust,
+  };
+}
+
 export interface RevokedKey {
   /** OpenPGP fingerprint (upper-case hex, primary key or subkey) or SSH "SHA256:..." fingerprint. */
   key: string;

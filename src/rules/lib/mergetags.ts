@@ -1,8 +1,7 @@
 // The judgement of a signed tag embedded in a merge ("mergetag" header): the tag is judged exactly
 // like an annotated tag (lib/trust.ts judge, the tagger as committer and author), under the keys
 // that judged the merge. Shared by the mergetags-valid rule and `gitguard verify`. Pure.
-import type { MergetagTrust } from '../../domain/trust.js';
-import type { TrustedCommit } from '../../domain/trust.js';
+import { tagAsCommit, type MergetagTrust, type TrustedCommit } from '../../domain/trust.js';
 import { judge, type Judgement } from '../../domain/judgement.js';
 
 export interface MergetagJudgement {
@@ -13,25 +12,13 @@ export interface MergetagJudgement {
   problem?: string;
 }
 
-const NOBODY = { name: '', email: '', time: 0, tz: '+0000' };
 const EMPTY = Buffer.alloc(0);
 
 function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgement {
-  const who = mt.tagger ?? NOBODY;
   // The merge's id stands in for the tag's, so a goodlist entry for the merge covers its tags too.
-  const asCommit: TrustedCommit = {
-    oid: merge.oid,
-    tree: '',
-    parents: [],
-    author: who,
-    committer: who,
-    signatures: [],
-    mergetags: [],
-    payload: EMPTY,
-    message: '',
-    subject: `tag ${mt.name}`,
-    hashOk: merge.hashOk,
-    trust: {
+  const asCommit = tagAsCommit(
+    { oid: merge.oid, name: mt.name, tagger: mt.tagger, payload: EMPTY, message: '', hashOk: merge.hashOk },
+    {
       mode: merge.trust.mode,
       verifications: mt.verifications,
       policyChanged: false,
@@ -39,7 +26,7 @@ function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgement {
       changedPaths: [],
       ciGateRemoved: false,
     },
-  };
+  );
   // Keys revoked at the tip and the tip's goodlist reach the tags a merge carries, as they reach the merge.
   if (merge.trust.revoked) asCommit.trust.revoked = merge.trust.revoked;
   if (merge.trust.tipGoodlist) asCommit.trust.tipGoodlist = merge.trust.tipGoodlist;
