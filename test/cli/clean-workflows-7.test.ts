@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 import { tryGit } from '../helpers/signing-repo.js';
 
@@ -31,32 +31,7 @@ const RULES = [
 const POLICY =
   'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Carol\n    emails: [carol@example.com]\nmaintainers: [Alice]\n';
 
-/** A commit signed by `key` as `email` (unsigned without a key). */
-function commitAs(
-  r: TestRepo,
-  key: SshTestKey | undefined,
-  email: string,
-  message: string,
-  files: Record<string, string>,
-): string {
-  r.write(files);
-  r.run(['add', '-A']);
-  const name = email.split('@')[0]!;
-  r.run(
-    [
-      ...(key ? ['-c', `user.signingkey=${key.path}`] : []),
-      'commit',
-      '-q',
-      key ? '-S' : '--no-gpg-sign',
-      '-m',
-      message,
-    ],
-    {
-      env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email },
-    },
-  );
-  return r.head();
-}
+const commitAs = commitAsPerson;
 const asAlice = (r: TestRepo, m: string, f: Record<string, string>) => commitAs(r, alice, 'alice@example.com', m, f);
 const asCarol = (r: TestRepo, m: string, f: Record<string, string>) => commitAs(r, carol, 'carol@example.com', m, f);
 /** A signed --no-ff merge by Alice of `branch` into the checked-out branch. */

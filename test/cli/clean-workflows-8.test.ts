@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, unlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ROOT, runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 
 let alice: SshTestKey;
@@ -26,12 +26,8 @@ const RULES = [
 const WF = (name: string, extra = '') =>
   `name: ${name}\non: [push]\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx gitguard audit\n${extra}`;
 
-function commitAs(r: TestRepo, key: SshTestKey, message: string, files: Record<string, string>, args: string[] = []) {
-  r.write(files);
-  r.run(['add', '-A']);
-  r.run(['-c', `user.signingkey=${key.path}`, 'commit', '-q', '-S', ...args, '-m', message], { env: envOf(key) });
-  return r.head();
-}
+const commitAs = (r: TestRepo, key: SshTestKey, message: string, files: Record<string, string>, args: string[] = []) =>
+  commitAsPerson(r, key, `${key === alice ? 'alice' : 'carol'}@example.com`, message, files, args);
 const envOf = (key: SshTestKey): NodeJS.ProcessEnv => {
   const who = key === alice ? 'alice' : 'carol';
   return {

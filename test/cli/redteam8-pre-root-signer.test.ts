@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 
 let alice: SshTestKey;
@@ -19,31 +19,7 @@ let fx: { preRoot: string; root: string; mainTip: string };
 const POLICY = (carolToo: boolean): string =>
   `version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n${carolToo ? '  - name: Carol\n    emails: [carol@example.com]\n' : ''}maintainers: [Alice]\n`;
 
-function commitAs(
-  r: TestRepo,
-  key: SshTestKey | undefined,
-  email: string,
-  message: string,
-  files: Record<string, string>,
-) {
-  r.write(files);
-  r.run(['add', '-A']);
-  const name = email.split('@')[0]!;
-  r.run(
-    [
-      ...(key ? ['-c', `user.signingkey=${key.path}`] : []),
-      'commit',
-      '-q',
-      key ? '-S' : '--no-gpg-sign',
-      '-m',
-      message,
-    ],
-    {
-      env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email },
-    },
-  );
-  return r.head();
-}
+const commitAs = commitAsPerson;
 
 beforeAll(() => {
   const keys = mkdtempSync(join(tmpdir(), 'gg-rt8-'));

@@ -69,6 +69,36 @@ export function configureSshSigning(repo: TestRepo, key: SshTestKey, allowedSign
   if (allowedSigners) repo.run(['config', 'gpg.ssh.allowedSignersFile', allowedSigners]);
 }
 
+/**
+ * Commits `files` (written and staged) as the person at `email`, author and committer named by the
+ * address's local part, signed by `key` (unsigned without one); `args` go to git commit. Its id.
+ */
+export function commitAsPerson(
+  r: TestRepo,
+  key: SshTestKey | undefined,
+  email: string,
+  message: string,
+  files: Record<string, string>,
+  args: string[] = [],
+): string {
+  r.write(files);
+  r.run(['add', '-A']);
+  const name = email.split('@')[0]!;
+  r.run(
+    [
+      ...(key ? ['-c', `user.signingkey=${key.path}`] : []),
+      'commit',
+      '-q',
+      key ? '-S' : '--no-gpg-sign',
+      ...args,
+      '-m',
+      message,
+    ],
+    { env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email } },
+  );
+  return r.head();
+}
+
 let tick = 1000;
 
 /** One commit for commitSeries (empty, staged files aside) signed by `key`, at 2024-01-01 + n minutes, optionally as someone else. */
