@@ -229,8 +229,19 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
 
   // protected
   if (top.has('protected')) {
-    const pr = mapping(ctx, top.get('protected'), 'protected', ['refs', 'paths']);
+    const pr = mapping(ctx, top.get('protected'), 'protected', ['refs', 'paths', 'floating_tags']);
     if (pr.has('refs')) draft.protected.refs = globs(ctx, pr.get('refs'), 'protected.refs', 'refs');
+    if (pr.has('floating_tags')) {
+      const floating = globs(ctx, pr.get('floating_tags'), 'protected.floating_tags', 'refs');
+      floating.forEach((g, i) => {
+        if (!g.startsWith('refs/tags/') || g.length === 'refs/tags/'.length)
+          ctx.fail(
+            `protected.floating_tags[${i}]`,
+            `${show(g)} is not a tag name or pattern (refs/tags/v1, refs/tags/v?)`,
+          );
+      });
+      draft.protected.floatingTags = floating;
+    }
     if (pr.has('paths')) {
       const paths = globs(ctx, pr.get('paths'), 'protected.paths', 'paths');
       // The policy protects itself, whatever the list says.

@@ -284,6 +284,7 @@ export async function collectLedgerFacts(
   policyGlobs?: string[],
   baseOid?: string,
   baseUnprotected?: string,
+  floatingGlobs: string[] = [],
 ): Promise<LedgerFacts> {
   const file = ledgerPath(repo.commonDir);
   const globs = policyGlobs?.length ? policyGlobs : defaultProtectedRefs(history, repo.bare);
@@ -320,6 +321,19 @@ export async function collectLedgerFacts(
   const record = repo.bare ? undefined : remoteTips(repo, history, ledger);
   const remote = record?.tips ?? [];
   if (record && remote.length && (await untrackedRemote(repo))) record.since = Infinity;
+  // A floating tag (v1 moved to each v1.x release) may move forward: the rule asks who moved it.
+  const floating = floatingGlobs.map(refGlob);
+  for (const p of refs) {
+    if (p.kind !== 'tag' || !p.recorded || !p.current || p.recorded === p.current) continue;
+    if (!floating.some((g) => g.test(p.name))) continue;
+    let forward: boolean | undefined;
+    try {
+      forward = await isAncestor(shadow, `${p.recorded}^{commit}`, `${p.current}^{commit}`);
+    } catch (err) {
+      if (!(err instanceof GitError)) throw err;
+    }
+    p.floating = forward === undefined ? {} : { forward };
+  }
   for (const p of base ? [...refs, base] : refs) {
     if (p.kind === 'tag' || !p.recorded || !p.current || p.recorded === p.current) continue;
     let anc: boolean | undefined;
@@ -363,6 +377,7 @@ export async function collectLedgerFacts(
     fresh: !ledger && !damaged,
     globs,
     globSource,
+    ...(floatingGlobs.length ? { floatingGlobs } : {}),
     refs,
     ...(ledger?.trustRoot ? { trustRoot: ledger.trustRoot } : {}),
     forcedUpdates,

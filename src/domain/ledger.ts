@@ -17,6 +17,11 @@ export interface ProtectedRef {
   recorded?: string;
   /** A branch (local or remote-tracking) whose tip does not descend from the recorded tip. */
   rewritten?: { lost: number; commits: LostCommit[]; recordedMissing?: boolean };
+  /**
+   * A moved tag the policy lets move (protected.floating_tags): whether the commit it names now
+   * descends from the one it named (undefined: git cannot tell, an object is missing).
+   */
+  floating?: { forward?: boolean };
 }
 
 export interface ReflogEntry {
@@ -40,6 +45,8 @@ export interface LedgerFacts {
   fresh: boolean;
   globs: string[];
   globSource: 'policy' | 'default';
+  /** The policy's protected.floating_tags (tags a maintainer's signed tag may move forward). */
+  floatingGlobs?: string[];
   refs: ProtectedRef[];
   /** The trust root the ledger recorded. */
   trustRoot?: string;

@@ -45,8 +45,8 @@ export interface Policy {
   goodlist: { commit: string; reason: string }[];
   /** Rule id -> severity override (the caller checks the ids exist). */
   severity: Record<string, Severity>;
-  /** Globs. `paths` always includes ".gitguard/**". */
-  protected: { refs: string[]; paths: string[] };
+  /** Globs. `paths` always includes ".gitguard/**". `floatingTags`: tags a maintainer's signed tag may move forward (`v1`). */
+  protected: { refs: string[]; paths: string[]; floatingTags?: string[] };
   /** client.min_versions: the lowest version of each client tool the audit accepts, as written. */
   client?: { minVersions: Partial<Record<ClientMinTool, string>> };
   /** revoked_keys: keys whose signatures no longer count (all of them, or from `since` on). */

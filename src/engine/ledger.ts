@@ -34,7 +34,15 @@ export async function collectLedger(
   const unprotected = baseOid ? await baseUnprotected(repo, history, headPolicy, baseOid, env) : undefined;
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   try {
-    const facts = await collectLedgerFacts(repo, history, shadow, headPolicy?.protected.refs, baseOid, unprotected);
+    const facts = await collectLedgerFacts(
+      repo,
+      history,
+      shadow,
+      headPolicy?.protected.refs,
+      baseOid,
+      unprotected,
+      headPolicy?.protected.floatingTags,
+    );
     // The root the walk used (resolved once, src/collect/trust-root.ts); without a walk, the flag or the policy's.
     const resolved = typeof trustRoot === 'object' ? trustRoot : undefined;
     const rev = resolved?.rev ?? (trustRoot as string | undefined) ?? headPolicy?.trustRoot;

@@ -2,12 +2,15 @@
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
 // published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
 // ref is new) goes through the push rules (push-rules.ts, the server hook's too) in one walk. Called by `gitguard hook run pre-push`.
-import { available } from '../domain/model.js';
+import { available, unavailable } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { createShadow } from '../collect/git.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
-import { lostCommits, protectionOf } from '../collect/protected-refs.js';
+import { isAncestor, lostCommits, protectionOf } from '../collect/protected-refs.js';
+import { floatingMoveRefusal } from '../rules/lib/floating-tag.js';
+import type { Available } from '../domain/model.js';
+import type { TrustedTag } from '../domain/trust.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
@@ -132,6 +135,8 @@ export async function prePushCheck(opts: {
     const globs = (
       policy?.protected.refs.length ? policy.protected.refs : defaultProtectedRefs(history, repo.bare)
     ).map(refGlob);
+    const floating = (policy?.protected.floatingTags ?? []).map(refGlob);
+    let tags: Promise<Available<TrustedTag[]>> | undefined;
 
     for (const u of updates) {
       const name = escapeText(u.remoteRef, 200);
@@ -144,9 +149,28 @@ export async function prePushCheck(opts: {
       if (ZERO.test(u.remoteSha) || u.remoteSha === u.localSha) continue;
       const ff = ffOf.get(u);
       if (u.remoteRef.startsWith('refs/tags/')) {
+        // A floating tag (protected.floating_tags) may move forward as a maintainer's signed tag.
+        let why: string | undefined;
+        if (floating.some((g) => g.test(u.remoteRef))) {
+          const forward = await isAncestor(shadow, `${u.remoteSha}^{commit}`, `${u.localSha}^{commit}`).catch(
+            () => undefined,
+          );
+          tags ??= session
+            ? session.tags().then(
+                (t) => available(t),
+                (err: unknown) => unavailable<TrustedTag[]>(err instanceof Error ? err.message : String(err)),
+              )
+            : Promise.resolve(unavailable<TrustedTag[]>('the pushed commits were not walked'));
+          why = floatingMoveRefusal(await tags, {
+            name: u.remoteRef,
+            current: u.localSha,
+            floating: forward === undefined ? {} : { forward },
+          });
+          if (why === undefined) continue;
+        }
         refused = true;
         lines.push(
-          `gitguard: refused: moving protected tag ${name} on ${to} from ${u.remoteSha.slice(0, 12)} to ${u.localSha.slice(0, 12)}`,
+          `gitguard: refused: moving protected tag ${name} on ${to} from ${u.remoteSha.slice(0, 12)} to ${u.localSha.slice(0, 12)}${why ? ` (a floating tag may move only forward, as a maintainer's signed tag: ${escapeText(why, 200)})` : ''}`,
           deliberate(name),
         );
       } else if (ff === false) {

@@ -255,7 +255,12 @@ export const registry: readonly RuleEntry[] = [
     needs: ['config'],
     load: () => import('./submodule-recursion-safe.js'),
   },
-  { id: 'tags-not-moved', kind: 'repo', needs: ['history', 'ledger'], load: () => import('./tags-not-moved.js') },
+  {
+    id: 'tags-not-moved',
+    kind: 'repo',
+    needs: ['history', 'ledger', 'tags'],
+    load: () => import('./tags-not-moved.js'),
+  },
   { id: 'tags-signed', kind: 'repo', needs: ['history', 'tags'], load: () => import('./tags-signed.js') },
   {
     id: 'tls-verification-enabled',

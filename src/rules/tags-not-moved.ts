@@ -1,18 +1,20 @@
 import { defineRepoRule } from './define.js';
 import { judgeRecordedRefs } from './lib/ledger.js';
+import { floatingMoveRefusal } from './lib/floating-tag.js';
 
 export default defineRepoRule({
   id: 'tags-not-moved',
-  needs: ['history', 'ledger'],
+  needs: ['history', 'ledger', 'tags'],
   evaluate: (facts, ctx) =>
-    judgeRecordedRefs(facts, ctx.findingLimit, (r) =>
-      r.kind === 'tag' && r.recorded && r.current && r.current !== r.recorded
-        ? {
-            ref: r.name,
-            commit: r.current,
-            message: `tag ${r.name} was moved: it pointed at ${r.recorded}, now at ${r.current}`,
-            evidence: { recorded: r.recorded, current: r.current },
-          }
-        : undefined,
-    ),
+    judgeRecordedRefs(facts, ctx.findingLimit, (r) => {
+      if (r.kind !== 'tag' || !r.recorded || !r.current || r.current === r.recorded) return undefined;
+      const why = r.floating ? floatingMoveRefusal(facts.tags, r) : undefined;
+      if (r.floating && why === undefined) return undefined;
+      return {
+        ref: r.name,
+        commit: r.current,
+        message: `tag ${r.name} was moved: it pointed at ${r.recorded}, now at ${r.current}${why ? ` (a floating tag may move only forward, as a maintainer's signed tag: ${why})` : ''}`,
+        evidence: { recorded: r.recorded, current: r.current },
+      };
+    }),
 });

@@ -552,7 +552,7 @@ describe('rejected policies: one message per rule', () => {
     [
       'protected unknown key',
       'version: 1\nprotected:\n  branches: [main]\n',
-      `${YML}: protected: unknown key "branches" (expected one of: refs, paths)`,
+      `${YML}: protected: unknown key "branches" (expected one of: refs, paths, floating_tags)`,
     ],
     [
       'protected ref not a full name',

@@ -1,0 +1,232 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain, parseJson, type JsonReport } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+let carol: SshTestKey;
+let base: TestRepo;
+const who = (k: SshTestKey) => (k === alice ? 'alice' : 'carol');
+const envOf = (k: SshTestKey): NodeJS.ProcessEnv => ({
+  GIT_AUTHOR_NAME: who(k),
+  GIT_AUTHOR_EMAIL: `${who(k)}@example.com`,
+  GIT_COMMITTER_NAME: who(k),
+  GIT_COMMITTER_EMAIL: `${who(k)}@example.com`,
+});
+const gitAs = (r: TestRepo, k: SshTestKey, args: string[]): string =>
+  r.run(['-c', `user.signingkey=${k.path}`, '-c', 'commit.gpgSign=true', '-c', 'tag.gpgSign=true', ...args], {
+    env: envOf(k),
+  });
+const asAlice = (r: TestRepo, m: string, f: Record<string, string>, a: string[] = []) =>
+  commitAsPerson(r, alice, 'alice@example.com', m, f, a);
+const asCarol = (r: TestRepo, m: string, f: Record<string, string>, a: string[] = []) =>
+  commitAsPerson(r, carol, 'carol@example.com', m, f, a);
+
+beforeAll(async () => {
+  const keys = mkdtempSync(join(tmpdir(), 'gg-clean9-'));
+  alice = makeSshKey(keys, 'ed25519', 'alice');
+  carol = makeSshKey(keys, 'ed25519', 'carol');
+  const r = makeRepo();
+  configureSshSigning(r, alice);
+  r.run(['config', 'user.email', 'alice@example.com']);
+  r.run(['config', 'user.name', 'alice']);
+  asAlice(r, 'start', {
+    'src/a.txt': 'a\n',
+    '.github/workflows/ci.yml':
+      'on: [push]\njobs:\n  g:\n    runs-on: x\n    steps:\n      - run: npx gitguard audit\n',
+  });
+  const init = await runMain(['init', '-C', r.dir], { env: r.env });
+  expect(init.code).toBe(0);
+  r.run(['add', '.gitguard']);
+  asAlice(r, 'Add gitguard trust policy', {});
+  const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+  r.write({
+    '.gitguard/policy.yml': policy.replace(
+      /signers:\n/,
+      'signers:\n  - name: "Carol"\n    emails: ["carol@example.com"]\n',
+    ),
+  });
+  writeFileSync(join(r.dir, '.gitguard', 'allowed_signers'), `carol@example.com ${carol.pub}\n`, { flag: 'a' });
+  asAlice(r, 'policy: carol signs', {});
+  console.log(r.run(['show', 'HEAD:.gitguard/policy.yml']));
+  base = r;
+});
+afterAll(cleanupTemp);
+
+const ENV = /forge|client|vulnerab|security-policy|signing-enabled|fsck|ntfs|hook-installed|client-data/;
+const audit = async (r: TestRepo, extra: string[] = []) => {
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', ...extra], { env: r.env });
+  return { code: res.code, report: parseJson(res), stderr: res.stderr };
+};
+const bad = (report: JsonReport) =>
+  report.results
+    .filter((x) => !['pass', 'not-applicable'].includes(x.outcome) && !ENV.test(x.meta.id))
+    .map(
+      (x) =>
+        `${x.meta.id}:${x.outcome}:${x.findings
+          .map((f) => f.message)
+          .join(' | ')
+          .slice(0, 300)}`,
+    );
+const show = async (label: string, r: TestRepo, extra: string[] = []) => {
+  const a = await audit(r, extra);
+  console.log(`${label} code=${a.code}\n  ${bad(a.report).join('\n  ')}\n${a.stderr}`);
+};
+
+test('base', async () => {
+  await show('base', copyRepo(base));
+});
+
+/** base with protected.floating_tags: [refs/tags/v?] (alice's signed change), v1.0.0 and v1 at its tip, audited once. */
+const floatingBase = async (): Promise<TestRepo> => {
+  const r = copyRepo(base);
+  const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+  asAlice(r, 'policy: v1 floats', {
+    '.gitguard/policy.yml': `${policy}\nprotected:\n  floating_tags: [refs/tags/v?]\n`,
+  });
+  gitAs(r, alice, ['tag', '-s', '-m', 'v1.0.0', 'v1.0.0']);
+  gitAs(r, alice, ['tag', '-s', '-m', 'v1', 'v1']);
+  const first = await audit(r);
+  expect(outcomeOf(first.report, 'tags-not-moved')).toBe('not-applicable');
+  expect(first.report.ledger?.updated).toBe(true);
+  asCarol(r, 'fix', { 'src/b.txt': 'b\n' });
+  gitAs(r, alice, ['tag', '-s', '-m', 'v1.0.1', 'v1.0.1']);
+  return r;
+};
+const outcomeOf = (report: JsonReport, id: string) => report.results.find((x) => x.meta.id === id)!.outcome;
+const movedMessage = (report: JsonReport) =>
+  report.results
+    .find((x) => x.meta.id === 'tags-not-moved')!
+    .findings.map((f) => f.message)
+    .join('\n');
+
+describe('a floating major tag (v1) moved to each release, as GitHub Actions publish', () => {
+  test("alice's signed v1 moved forward to v1.0.1 passes, and the ledger records it", async () => {
+    const r = await floatingBase();
+    gitAs(r, alice, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
+    const a = await audit(r);
+    expect(bad(a.report)).toEqual([]);
+    expect(a.report.ledger?.updated).toBe(true);
+    // and once more, after another release
+    asCarol(r, 'fix 2', { 'src/b.txt': 'b2\n' });
+    gitAs(r, alice, ['tag', '-s', '-m', 'v1.0.2', 'v1.0.2']);
+    gitAs(r, alice, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
+    expect(bad((await audit(r)).report)).toEqual([]);
+  });
+
+  test('twins: moved by a signer who is no maintainer, lightweight, backwards, or a tag not named floating: each fails', async () => {
+    const r = await floatingBase();
+    const v100 = r.run(['rev-parse', 'v1.0.0^{commit}']);
+    gitAs(r, carol, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
+    expect(movedMessage((await audit(r)).report)).toMatch(
+      /refs\/tags\/v1 was moved.*signed by Carol, who is not a maintainer/,
+    );
+    r.run(['tag', '-f', 'v1']);
+    expect(movedMessage((await audit(r)).report)).toMatch(/refs\/tags\/v1 was moved.*lightweight/);
+    gitAs(r, alice, ['tag', '-f', '-s', '-m', 'v1', 'v1', `${v100}~1`]);
+    expect(movedMessage((await audit(r)).report)).toMatch(/refs\/tags\/v1 was moved.*does not descend/);
+    gitAs(r, alice, ['tag', '-f', '-s', '-m', 'v1', 'v1', v100]);
+    gitAs(r, alice, ['tag', '-f', '-s', '-m', 'v1.0.0', 'v1.0.0']);
+    const a = await audit(r);
+    expect(movedMessage(a.report)).toMatch(/refs\/tags\/v1\.0\.0 was moved/);
+    expect(movedMessage(a.report)).not.toMatch(/refs\/tags\/v1 was/);
+    expect(a.report.ledger?.updated).toBe(false);
+  });
+
+  test("the pre-push hook lets alice's forward move through; carol's, or a lightweight one, is refused", async () => {
+    const r = await floatingBase();
+    const old = r.run(['rev-parse', 'refs/tags/v1']);
+    const prePush = (now: string) =>
+      runMain(['hook', 'run', 'pre-push', 'origin', 'https://example.invalid/r.git', '-C', r.dir], {
+        env: r.env,
+        input: `refs/tags/v1 ${now} refs/tags/v1 ${old}\n`,
+      });
+    gitAs(r, alice, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
+    const ok = await prePush(r.run(['rev-parse', 'refs/tags/v1']));
+    expect(ok.stderr).not.toContain('refused');
+    expect(ok.code).toBe(0);
+    gitAs(r, carol, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
+    const byCarol = await prePush(r.run(['rev-parse', 'refs/tags/v1']));
+    expect(byCarol.stderr).toMatch(/refused: moving protected tag refs\/tags\/v1 .*Carol, who is not a maintainer/);
+    expect(byCarol.code).toBe(1);
+    r.run(['tag', '-f', 'v1']);
+    const light = await prePush(r.run(['rev-parse', 'refs/tags/v1']));
+    expect(light.stderr).toMatch(/refused: moving protected tag refs\/tags\/v1 .*lightweight/);
+    expect(light.code).toBe(1);
+  });
+
+  test('protected.floating_tags naming a branch is refused in one line (exit 2)', async () => {
+    const r = copyRepo(base);
+    const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+    asAlice(r, 'policy: main floats', {
+      '.gitguard/policy.yml': `${policy}\nprotected:\n  floating_tags: [refs/heads/main]\n`,
+    });
+    const res = await runMain(['audit', '-C', r.dir, '--format', 'json'], { env: r.env });
+    expect(res.stderr).toMatch(/protected\.floating_tags\[0\]: "refs\/heads\/main" is not a tag name or pattern/);
+    expect(res.code).toBe(2);
+  });
+
+  test('twin: without protected.floating_tags, moving v1 still fails as before', async () => {
+    const r = copyRepo(base);
+    gitAs(r, alice, ['tag', '-s', '-m', 'v1', 'v1']);
+    await audit(r);
+    asCarol(r, 'fix', { 'src/b.txt': 'b\n' });
+    gitAs(r, alice, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
+    expect(movedMessage((await audit(r)).report)).toMatch(
+      /^tag refs\/tags\/v1 was moved: it pointed at [0-9a-f]+, now at [0-9a-f]+$/,
+    );
+  });
+});
+
+test('everyday', async () => {
+  const r = copyRepo(base);
+  // release branch + cherry-pick -x
+  asCarol(r, 'feat', { 'src/c.txt': 'c\n' });
+  const feat = r.head();
+  gitAs(r, alice, ['tag', '-s', '-m', 'v1.0.0', 'v1.0.0']);
+  gitAs(r, alice, ['checkout', '-q', '-b', 'release/1.x', 'v1.0.0']);
+  r.run(['checkout', '-q', 'main']);
+  asCarol(r, 'fix', { 'src/c.txt': 'c2\n' });
+  const fix = r.head();
+  r.run(['checkout', '-q', 'release/1.x']);
+  gitAs(r, carol, ['cherry-pick', '-x', fix]);
+  gitAs(r, alice, ['tag', '-s', '-m', 'v1.0.1', 'v1.0.1']);
+  r.run(['checkout', '-q', 'main']);
+  // revert of revert
+  gitAs(r, carol, ['revert', '--no-edit', 'HEAD']);
+  void feat;
+  gitAs(r, carol, ['revert', '--no-edit', 'HEAD']);
+  // allow-empty
+  gitAs(r, carol, ['commit', '-q', '--allow-empty', '-m', 'trigger ci']);
+  // topic with fixup + autosquash + exec
+  r.run(['checkout', '-q', '-b', 'topic']);
+  asCarol(r, 'topic 1', { 'src/t.txt': 't\n' });
+  const t1 = r.head();
+  asCarol(r, 'topic 2', { 'src/t2.txt': 't2\n' });
+  asCarol(r, 'fixup', { 'src/t.txt': 't fixed\n' }, ['--fixup', t1]);
+  gitAs(r, carol, ['-c', 'sequence.editor=true', 'rebase', '-q', '-i', '--autosquash', '--exec', 'true', 'main']);
+  r.run(['checkout', '-q', 'main']);
+  gitAs(r, alice, ['merge', '-q', '--no-ff', '-m', 'Merge topic', 'topic']);
+  gitAs(r, alice, ['tag', '-s', '-m', 'v1.1.0', 'v1.1.0']);
+  // notes
+  gitAs(r, carol, ['notes', 'add', '-m', 'reviewed', 'HEAD']);
+  // non-utf8 name, crlf, lfs pointer, binary
+  r.write({
+    'docs/win.txt': 'a\r\nb\r\n',
+    'big.lfs':
+      'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n',
+  });
+  writeFileSync(
+    Buffer.concat([Buffer.from(`${r.dir}/`), Buffer.from([0x6e, 0xe9, 0x2e, 0x74, 0x78, 0x74])]),
+    'latin1\n',
+  );
+  writeFileSync(join(r.dir, 'blob.bin'), Buffer.alloc(30 * 1024 * 1024, 7));
+  asCarol(r, 'files', {});
+  writeFileSync(join(r.dir, '.mailmap'), 'Carol Person <carol@personal.example> <carol@example.com>\n');
+  asCarol(r, 'mailmap', {});
+  await show('everyday', r);
+  await show('everyday --all', r, ['--all']);
+  await show('everyday again', r);
+});
