@@ -100,5 +100,7 @@ export interface HistorySession {
   batches(): AsyncGenerator<CommitFacts[]>;
   /** Annotated tags under refs/tags, each judged like a commit (tagger as the identity). */
   tags(): Promise<TrustedTag[]>;
+  /** One annotated tag object judged as tags() judges each (a pushed tag no ref names yet); undefined: not a tag. */
+  judgeTag?(oid: string, ref: string): Promise<TrustedTag | undefined>;
   close(): void;
 }

@@ -313,14 +313,18 @@ export async function openHistory(
     async function* commits(): AsyncGenerator<CommitFacts> {
       for await (const batch of batches()) yield* batch;
     }
+    const judgeTag = async (oid: string, ref: string): Promise<TrustedTag | undefined> => {
+      const o = await reader.read(oid);
+      if (o?.type !== 'tag') return undefined;
+      const tag = parseTagObject(oid, o.body);
+      return { ref, tag, judged: await active.trustTag(tag, headPolicy) };
+    };
     const tags = async (): Promise<TrustedTag[]> => {
       const out: TrustedTag[] = [];
       for (const ref of history.refs) {
         if (!ref.name.startsWith('refs/tags/') || ref.type !== 'tag') continue;
-        const o = await reader.read(ref.oid);
-        if (o?.type !== 'tag') continue;
-        const tag = parseTagObject(ref.oid, o.body);
-        out.push({ ref: ref.name, tag, judged: await active.trustTag(tag, headPolicy) });
+        const t = await judgeTag(ref.oid, ref.name);
+        if (t) out.push(t);
       }
       return out;
     };
@@ -337,6 +341,7 @@ export async function openHistory(
       commits,
       batches,
       tags,
+      judgeTag,
       close,
     };
     return session;

@@ -2,15 +2,13 @@
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
 // published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
 // ref is new) goes through the push rules (push-rules.ts, the server hook's too) in one walk. Called by `gitguard hook run pre-push`.
-import { available, unavailable } from '../domain/model.js';
+import { available } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { createShadow } from '../collect/git.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
-import { isAncestor, lostCommits, protectionOf } from '../collect/protected-refs.js';
-import { floatingMoveRefusal } from '../rules/lib/floating-tag.js';
-import type { Available } from '../domain/model.js';
-import type { TrustedTag } from '../domain/trust.js';
+import { lostCommits, protectionOf } from '../collect/protected-refs.js';
+import { floatingPushRefusal } from './floating-push.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
@@ -136,7 +134,6 @@ export async function prePushCheck(opts: {
       policy?.protected.refs.length ? policy.protected.refs : defaultProtectedRefs(history, repo.bare)
     ).map(refGlob);
     const floating = (policy?.protected.floatingTags ?? []).map(refGlob);
-    let tags: Promise<Available<TrustedTag[]>> | undefined;
 
     for (const u of updates) {
       const name = escapeText(u.remoteRef, 200);
@@ -152,20 +149,7 @@ export async function prePushCheck(opts: {
         // A floating tag (protected.floating_tags) may move forward as a maintainer's signed tag.
         let why: string | undefined;
         if (floating.some((g) => g.test(u.remoteRef))) {
-          const forward = await isAncestor(shadow, `${u.remoteSha}^{commit}`, `${u.localSha}^{commit}`).catch(
-            () => undefined,
-          );
-          tags ??= session
-            ? session.tags().then(
-                (t) => available(t),
-                (err: unknown) => unavailable<TrustedTag[]>(err instanceof Error ? err.message : String(err)),
-              )
-            : Promise.resolve(unavailable<TrustedTag[]>('the pushed commits were not walked'));
-          why = floatingMoveRefusal(await tags, {
-            name: u.remoteRef,
-            current: u.localSha,
-            floating: forward === undefined ? {} : { forward },
-          });
+          why = await floatingPushRefusal(session, shadow, u.remoteRef, u.remoteSha, u.localSha);
           if (why === undefined) continue;
         }
         refused = true;

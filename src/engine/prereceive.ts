@@ -7,6 +7,7 @@
 // The quarantine is named by GIT_QUARANTINE_PATH / GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES
 // in the hook's environment; the hardened git runner drops every inherited GIT_* variable, so the
 // shadow git dir lists those folders in its alternates instead.
+import { floatingPushRefusal } from './floating-push.js';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
 import { available, type Facts, type RepositoryInfo } from '../domain/model.js';
@@ -164,6 +165,7 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
     const policyRefs = headPolicy.value?.protected.refs ?? [];
     const globs = (policyRefs.length ? policyRefs : defaultProtectedRefs(history, true)).map(refGlob);
+    const floating = (headPolicy.value?.protected.floatingTags ?? []).map(refGlob);
     // Every protected branch moved (not created, deleted or a tag): is it a fast-forward? Answered for all at once.
     const moved = updates.filter(
       (u) =>
@@ -184,11 +186,15 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
       if (ZERO.test(u.new))
         rejections.push(`${ref}: deleting a protected ref is not allowed (the policy's protected.refs names it)`);
       else if (ZERO.test(u.old)) continue;
-      else if (u.ref.startsWith('refs/tags/'))
-        rejections.push(
-          `${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)}); publish a new tag instead`,
-        );
-      else if (forward.get(`${u.old} ${u.new}`) !== true)
+      else if (u.ref.startsWith('refs/tags/')) {
+        // A floating tag (protected.floating_tags) may move forward as a maintainer's signed tag.
+        const floats = floating.some((g) => g.test(u.ref));
+        const why = floats ? await floatingPushRefusal(session, shadow, u.ref, u.old, u.new) : undefined;
+        if (!floats || why !== undefined)
+          rejections.push(
+            `${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)})${why ? ` (a floating tag may move only forward, as a maintainer's signed tag: ${escapeText(why, 200)})` : ''}; publish a new tag instead`,
+          );
+      } else if (forward.get(`${u.old} ${u.new}`) !== true)
         rejections.push(
           `${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history; fetch, rebase onto ${short(u.old)} (git pull --rebase) and push again`,
         );

@@ -1,7 +1,16 @@
+// Ninth round of clean set-ups that must pass (see clean-workflows.test.ts to -8): a maintainer's week.
+// A policy made by `gitguard init`, Alice its maintainer, Carol a signer, every commit and tag signed
+// with ssh-keygen. A floating major tag (v1, moved to each v1.x release as GitHub Actions publish)
+// failed tags-not-moved and both hooks; protected.floating_tags now lets a maintainer's signed tag
+// move it forward, and each twin (lightweight, backwards, by Carol, a tag not named) still fails.
+// The everyday work (release branch, cherry-pick -x, revert of a revert, fixup + autosquash, notes,
+// a submodule bump, npm version's tag, odd files, .mailmap) passed already and is kept so it stays so.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
+import { tryGit } from '../helpers/signing-repo.js';
+import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, type JsonReport } from '../helpers/cli.js';
 
@@ -50,10 +59,12 @@ beforeAll(async () => {
   });
   writeFileSync(join(r.dir, '.gitguard', 'allowed_signers'), `carol@example.com ${carol.pub}\n`, { flag: 'a' });
   asAlice(r, 'policy: carol signs', {});
-  console.log(r.run(['show', 'HEAD:.gitguard/policy.yml']));
   base = r;
 });
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 const ENV = /forge|client|vulnerab|security-policy|signing-enabled|fsck|ntfs|hook-installed|client-data/;
 const audit = async (r: TestRepo, extra: string[] = []) => {
@@ -70,13 +81,9 @@ const bad = (report: JsonReport) =>
           .join(' | ')
           .slice(0, 300)}`,
     );
-const show = async (label: string, r: TestRepo, extra: string[] = []) => {
-  const a = await audit(r, extra);
-  console.log(`${label} code=${a.code}\n  ${bad(a.report).join('\n  ')}\n${a.stderr}`);
-};
 
-test('base', async () => {
-  await show('base', copyRepo(base));
+test('sanity: the base passes', async () => {
+  expect(bad((await audit(copyRepo(base))).report)).toEqual([]);
 });
 
 /** base with protected.floating_tags: [refs/tags/v?] (alice's signed change), v1.0.0 and v1 at its tip, audited once. */
@@ -157,6 +164,31 @@ describe('a floating major tag (v1) moved to each release, as GitHub Actions pub
     expect(light.code).toBe(1);
   });
 
+  test("the server's pre-receive hook accepts alice's forward move of v1; carol's or a lightweight one is rejected", async () => {
+    const r = await floatingBase();
+    const remote = join(tempDir(), 'remote.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['remote', 'add', 'origin', remote]);
+    expect(tryGit(r, ['push', '-q', 'origin', 'main', 'v1', 'v1.0.0']).code).toBe(0);
+    const bridge = await inProcessHooks();
+    expect((await runMain(['hook', 'install', '--server', '-C', remote], { env: r.env, ...bridge })).code).toBe(0);
+    expect((await gitAsync(r, ['push', '-q', 'origin', 'main', 'v1.0.1'])).code).toBe(0);
+    gitAs(r, carol, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
+    const byCarol = await gitAsync(r, ['push', '-f', 'origin', 'v1']);
+    expect(byCarol.stderr).toMatch(
+      /refs\/tags\/v1: moving a protected tag is not allowed .*Carol, who is not a maintainer/,
+    );
+    expect(byCarol.code).not.toBe(0);
+    r.run(['tag', '-f', 'v1']);
+    const light = await gitAsync(r, ['push', '-f', 'origin', 'v1']);
+    expect(light.stderr).toMatch(/refs\/tags\/v1: moving a protected tag is not allowed .*lightweight/);
+    gitAs(r, alice, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
+    const ok = await gitAsync(r, ['push', '-f', 'origin', 'v1']);
+    expect(ok.stderr).not.toMatch(/rejected/);
+    expect(ok.code).toBe(0);
+    expect(tryGit(r, ['rev-parse', 'refs/tags/v1'], remote).stdout.trim()).toBe(r.run(['rev-parse', 'refs/tags/v1']));
+  });
+
   test('protected.floating_tags naming a branch is refused in one line (exit 2)', async () => {
     const r = copyRepo(base);
     const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
@@ -180,7 +212,7 @@ describe('a floating major tag (v1) moved to each release, as GitHub Actions pub
   });
 });
 
-test('everyday', async () => {
+test('a week of everyday work passes audit, --all, --base and the pre-push hook; twin: git replace fails', async () => {
   const r = copyRepo(base);
   // release branch + cherry-pick -x
   asCarol(r, 'feat', { 'src/c.txt': 'c\n' });
@@ -226,7 +258,27 @@ test('everyday', async () => {
   asCarol(r, 'files', {});
   writeFileSync(join(r.dir, '.mailmap'), 'Carol Person <carol@personal.example> <carol@example.com>\n');
   asCarol(r, 'mailmap', {});
-  await show('everyday', r);
-  await show('everyday --all', r, ['--all']);
-  await show('everyday again', r);
+  // a submodule bump (a gitlink, no .gitmodules fetch needed to audit)
+  const sub = r.run(['commit-tree', '-m', 'sub', r.run(['mktree'], { input: '' })]);
+  r.run(['update-index', '--add', '--cacheinfo', `160000,${sub},vendor/lib`]);
+  asCarol(r, 'vendor: bump lib', {
+    '.gitmodules': '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = https://example.invalid/lib.git\n',
+  });
+  // npm version (sign-git-tag): commit "1.2.0", tag v1.2.0 -m 1.2.0
+  asCarol(r, '1.2.0', { 'package.json': '{"version":"1.2.0"}\n' });
+  gitAs(r, alice, ['tag', '-s', '-m', '1.2.0', 'v1.2.0']);
+  const before = r.run(['rev-parse', 'main~3']);
+  const a = await audit(r);
+  expect(bad(a.report)).toEqual([]);
+  expect(bad((await audit(r, ['--all'])).report)).toEqual([]);
+  expect(bad((await audit(r, ['--base', before])).report)).toEqual([]);
+  const push = await runMain(['hook', 'run', 'pre-push', 'origin', 'https://example.invalid/r.git', '-C', r.dir], {
+    env: r.env,
+    input: `refs/heads/main ${r.head()} refs/heads/main ${before}\nrefs/tags/v1.2.0 ${r.run(['rev-parse', 'v1.2.0'])} refs/tags/v1.2.0 ${'0'.repeat(40)}\n`,
+  });
+  expect(push.stderr).not.toContain('refused');
+  expect(push.code).toBe(0);
+  // twin: git replace (history substituted) still fails
+  r.run(['replace', '-f', 'HEAD~1', 'HEAD']);
+  expect(bad((await audit(r)).report).map((x) => x.split(':')[0])).toContain('replace-refs-absent');
 });
