@@ -246,6 +246,11 @@ export interface RuleContext {
   data: { vulnerabilities(tool: 'git' | 'gpg' | 'openssh' | 'git-lfs'): VulnDatabase };
   /** How many findings a rule keeps in full; the rest are counted. */
   findingLimit: number;
+  /**
+   * For repository rules: whether policy-changes-authorized judged the walk and passed, so the policy
+   * at HEAD is no unvetted change (undefined: it did not run). What that policy allows depends on it.
+   */
+  policyVetted?: boolean;
 }
 
 /** A rule over repository-wide facts. */

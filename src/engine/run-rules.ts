@@ -118,12 +118,17 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
       safely(c.meta.id, () => v.finish()),
     );
   await opts.factsReady;
+  const guard = evaluations.get(POLICY_GUARD)?.outcome;
+  const policyVetted =
+    guard === undefined || guard === 'error' ? undefined : guard === 'pass' || guard === 'not-applicable';
   for (const c of selected) {
     if (c.rule.kind === 'repo') {
       const rule = c.rule;
       evaluations.set(
         c.meta.id,
-        safely(c.meta.id, () => rule.evaluate(facts, ctxFor(c))),
+        safely(c.meta.id, () =>
+          rule.evaluate(facts, { ...ctxFor(c), ...(policyVetted !== undefined ? { policyVetted } : {}) }),
+        ),
       );
     }
   }

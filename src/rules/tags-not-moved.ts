@@ -8,7 +8,12 @@ export default defineRepoRule({
   evaluate: (facts, ctx) =>
     judgeRecordedRefs(facts, ctx.findingLimit, (r) => {
       if (r.kind !== 'tag' || !r.recorded || !r.current || r.current === r.recorded) return undefined;
-      const why = r.floating ? floatingMoveRefusal(facts.tags, r) : undefined;
+      // What the policy at HEAD allows counts only when no unvetted policy change may have written it.
+      const why = !r.floating
+        ? undefined
+        : ctx.policyVetted
+          ? floatingMoveRefusal(facts.tags, r)
+          : 'the policy listing it is not vetted (policy-changes-authorized did not pass)';
       if (r.floating && why === undefined) return undefined;
       return {
         ref: r.name,

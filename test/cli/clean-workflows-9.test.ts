@@ -189,6 +189,22 @@ describe('a floating major tag (v1) moved to each release, as GitHub Actions pub
     expect(tryGit(r, ['rev-parse', 'refs/tags/v1'], remote).stdout.trim()).toBe(r.run(['rev-parse', 'refs/tags/v1']));
   });
 
+  test('twin: carol making herself a maintainer and v1 floating in her own commit, then moving v1, fails', async () => {
+    const r = copyRepo(base);
+    gitAs(r, alice, ['tag', '-s', '-m', 'v1', 'v1']);
+    await audit(r);
+    const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+    asCarol(r, 'policy: v1 floats', {
+      '.gitguard/policy.yml': `${policy.replace('maintainers: ["alice@example.com"]', 'maintainers: ["alice@example.com", "Carol"]')}\nprotected:\n  floating_tags: [refs/tags/v?]\n`,
+    });
+    gitAs(r, carol, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
+    const a = await audit(r);
+    expect(bad(a.report).map((x) => x.split(':')[0])).toEqual(
+      expect.arrayContaining(['policy-changes-authorized', 'tags-not-moved']),
+    );
+    expect(a.report.ledger?.updated).toBe(false);
+  });
+
   test('protected.floating_tags naming a branch is refused in one line (exit 2)', async () => {
     const r = copyRepo(base);
     const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
