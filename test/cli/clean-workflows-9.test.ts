@@ -13,6 +13,8 @@ import { tryGit } from '../helpers/signing-repo.js';
 import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, type JsonReport } from '../helpers/cli.js';
+import { makeGpg } from '../helpers/gpg.js';
+import { personEnv } from '../helpers/repo.js';
 
 let alice: SshTestKey;
 let carol: SshTestKey;
@@ -297,4 +299,67 @@ test('a week of everyday work passes audit, --all, --base and the pre-push hook;
   // twin: git replace (history substituted) still fails
   r.run(['replace', '-f', 'HEAD~1', 'HEAD']);
   expect(bad((await audit(r)).report).map((x) => x.split(':')[0])).toContain('replace-refs-absent');
+});
+
+describe('an OpenPGP key that expired after it signed, then was extended', () => {
+  const day = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+  test('what it signed while valid passes, and after the extension too; twin: a signature before the policy copy is extended fails', async () => {
+    const gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-c9g-')));
+    try {
+      const dave = gpg.genKey('dave <dave@example.com>', 'ed25519', { expire: '1y', at: day('2024-01-01T00:00:00Z') });
+      const r = makeRepo();
+      const asAliceAt = (iso: string, m: string, files: Record<string, string>) => {
+        r.write(files);
+        r.run(['add', '-A']);
+        r.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${alice.path}`, 'commit', '-q', '-S', '-m', m], {
+          env: personEnv('alice@example.com', iso),
+        });
+      };
+      const daveArgs = (iso: string) => ({
+        args: ['-c', 'gpg.format=openpgp', '-c', `gpg.program=${gpg.wrapper}`, '-c', `user.signingkey=${dave}`],
+        env: {
+          ...personEnv('dave@example.com', iso),
+          GNUPGHOME: gpg.home,
+          GG_GPG_ARGS: `--faked-system-time ${day(iso)}!`,
+        },
+      });
+      const asDaveAt = (iso: string, m: string) => {
+        const d = daveArgs(iso);
+        r.write({ [`src/${m}.txt`]: `${m}\n` });
+        r.run(['add', '-A']);
+        r.run([...d.args, 'commit', '-q', '-S', '-m', m], { env: d.env });
+        return r.head();
+      };
+      const key = () => gpg.run(['--armor', '--export', dave]).toString();
+      asAliceAt('2024-01-02T00:00:00Z', 'policy', {
+        '.gitguard/policy.yml': `version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: dave\n    emails: [dave@example.com]\n    openpgp: [${dave}]\nmaintainers: [alice]\n`,
+        '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
+        '.gitguard/keys/dave.asc': key(),
+      });
+      asDaveAt('2024-06-01T00:00:00Z', 'feature');
+      const d = daveArgs('2024-06-02T00:00:00Z');
+      r.run([...d.args, 'tag', '-s', '-m', 'v1.0', 'v1.0'], { env: d.env });
+      const expired = await audit(r);
+      expect(bad(expired.report)).toEqual([]);
+      // the extension: a new self-signature, the key file updated by alice, dave signs again
+      gpg.setExpire(dave, '2y', day('2025-03-01T00:00:00Z'));
+      // twin, on a copy: dave signs with the extended key before the policy's copy of it is updated
+      const twin = copyRepo(r);
+      const early = (() => {
+        const t = daveArgs('2025-03-01T12:00:00Z');
+        twin.write({ 'src/early.txt': 'early\n' });
+        twin.run(['add', '-A']);
+        twin.run([...t.args, 'commit', '-q', '-S', '-m', 'early'], { env: t.env });
+        return twin.head();
+      })();
+      const tw = await audit(twin);
+      expect(bad(tw.report).map((x) => x.split(':')[0])).toEqual(['signing-keys-valid']);
+      expect(JSON.stringify(tw.report)).toContain(early);
+      asAliceAt('2025-03-02T00:00:00Z', 'policy: dave extended his key', { '.gitguard/keys/dave.asc': key() });
+      asDaveAt('2025-03-03T00:00:00Z', 'after');
+      expect(bad((await audit(r)).report)).toEqual([]);
+    } finally {
+      gpg.kill();
+    }
+  });
 });
