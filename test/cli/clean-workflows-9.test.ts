@@ -5,6 +5,7 @@
 // move it forward, and each twin (lightweight, backwards, by Carol, a tag not named) still fails.
 // The everyday work (release branch, cherry-pick -x, revert of a revert, fixup + autosquash, notes,
 // a submodule bump, npm version's tag, odd files, .mailmap) passed already and is kept so it stays so.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -361,5 +362,80 @@ describe('an OpenPGP key that expired after it signed, then was extended', () =>
     } finally {
       gpg.kill();
     }
+  });
+});
+
+describe("GitLab's web UI commits (the web editor, suggestions, the merge button), signed with the instance's SSH key", () => {
+  test('accepted as the README says (a forge with its ssh key, its allowed_signers line as GitLab documents it); twins fail', async () => {
+    const gitlab = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-c9l-')), 'ed25519', 'gitlab');
+    const fpr = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${gitlab.path}.pub`])
+      .toString()
+      .split(' ')[1]!;
+    const r = copyRepo(base);
+    const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+    writeFileSync(join(r.dir, '.gitguard', 'allowed_signers'), `noreply@gitlab.com namespaces="git" ${gitlab.pub}\n`, {
+      flag: 'a',
+    });
+    asAlice(r, 'policy: GitLab web commits', {
+      '.gitguard/policy.yml': `${policy}\nforges:\n  - name: GitLab\n    committer: noreply@gitlab.com\n    ssh: ["${fpr}"]\n`,
+    });
+    const person = (email: string) => {
+      const name = email.split('@')[0]!;
+      return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
+    };
+    const asGitLab = (t: TestRepo, author: string, m: string, files: Record<string, string>, args: string[] = []) => {
+      t.write(files);
+      t.run(['add', '-A']);
+      t.run(['-c', `user.signingkey=${gitlab.path}`, 'commit', '-q', '-S', ...args, '-m', m], {
+        env: {
+          ...person(author),
+          GIT_COMMITTER_NAME: 'GitLab',
+          GIT_COMMITTER_EMAIL: 'noreply@gitlab.com',
+        },
+      });
+      return t.head();
+    };
+    asGitLab(r, 'carol@example.com', 'Apply 1 suggestion(s) to 1 file(s)', { 'src/a.txt': 'a2\n' }, [
+      '-m',
+      'Co-authored-by: alice <alice@example.com>',
+    ]);
+    // the merge button: a merge commit of carol's branch, signed by GitLab
+    r.run(['checkout', '-q', '-b', 'feature']);
+    asCarol(r, 'feature', { 'src/f.txt': 'f\n' });
+    r.run(['checkout', '-q', 'main']);
+    r.run(
+      [
+        '-c',
+        `user.signingkey=${gitlab.path}`,
+        'merge',
+        '-q',
+        '--no-ff',
+        '-S',
+        '-m',
+        "Merge branch 'feature' into 'main'",
+        'feature',
+      ],
+      {
+        env: {
+          ...person('carol@example.com'),
+          GIT_COMMITTER_NAME: 'GitLab',
+          GIT_COMMITTER_EMAIL: 'noreply@gitlab.com',
+        },
+      },
+    );
+    expect(bad((await audit(r)).report)).toEqual([]);
+    // twins: GitLab's key as carol (the committer is not GitLab), and a web-editor change to a workflow
+    const t1 = copyRepo(r);
+    t1.write({ 'src/x.txt': 'x\n' });
+    t1.run(['add', '-A']);
+    t1.run(['-c', `user.signingkey=${gitlab.path}`, 'commit', '-q', '-S', '-m', 'as carol'], {
+      env: person('carol@example.com'),
+    });
+    expect(bad((await audit(t1)).report).map((x) => x.split(':')[0])).toContain('signers-authorized');
+    const t2 = copyRepo(r);
+    asGitLab(t2, 'alice@example.com', 'Update ci.yml', { '.github/workflows/ci.yml': 'on: [push]\n' });
+    expect(bad((await audit(t2)).report).map((x) => x.split(':')[0])).toContain(
+      'protected-paths-changed-by-maintainers',
+    );
   });
 });
