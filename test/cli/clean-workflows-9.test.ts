@@ -231,7 +231,7 @@ describe('a floating major tag (v1) moved to each release, as GitHub Actions pub
   });
 });
 
-test('a week of everyday work passes audit, --all, --base and the pre-push hook; twin: git replace fails', async () => {
+test('a week of everyday work passes audit, --all, --base and the pre-push hook; twins: git replace, and a .mailmap alias, fail', async () => {
   const r = copyRepo(base);
   // release branch + cherry-pick -x
   asCarol(r, 'feat', { 'src/c.txt': 'c\n' });
@@ -273,7 +273,8 @@ test('a week of everyday work passes audit, --all, --base and the pre-push hook;
     Buffer.concat([Buffer.from(`${r.dir}/`), Buffer.from([0x6e, 0xe9, 0x2e, 0x74, 0x78, 0x74])]),
     'latin1\n',
   );
-  writeFileSync(join(r.dir, 'blob.bin'), Buffer.alloc(30 * 1024 * 1024, 7));
+  // above the secrets scan's 8 MiB blob limit
+  writeFileSync(join(r.dir, 'blob.bin'), Buffer.alloc(9 * 1024 * 1024, 7));
   asCarol(r, 'files', {});
   writeFileSync(join(r.dir, '.mailmap'), 'Carol Person <carol@personal.example> <carol@example.com>\n');
   asCarol(r, 'mailmap', {});
@@ -297,6 +298,11 @@ test('a week of everyday work passes audit, --all, --base and the pre-push hook;
   });
   expect(push.stderr).not.toContain('refused');
   expect(push.code).toBe(0);
+  // twin: .mailmap mapping mallory's address onto carol's does not make carol's key speak for mallory
+  const mm = copyRepo(base);
+  writeFileSync(join(mm.dir, '.mailmap'), 'carol <carol@example.com> <mallory@example.com>\n');
+  commitAsPerson(mm, carol, 'mallory@example.com', 'as mallory', { 'src/m.txt': 'm\n' });
+  expect(bad((await audit(mm)).report).map((x) => x.split(':')[0])).toEqual(['signer-matches-committer']);
   // twin: git replace (history substituted) still fails
   r.run(['replace', '-f', 'HEAD~1', 'HEAD']);
   expect(bad((await audit(r)).report).map((x) => x.split(':')[0])).toContain('replace-refs-absent');
