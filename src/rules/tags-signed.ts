@@ -8,6 +8,10 @@ import { signatureRequired, tipRequiresSignatures } from './lib/commit.js';
 // authorized signer whose identity is the tagger's, judged exactly like a commit: an unsigned one is
 // a finding only where the judging policy requires signatures, as for commits-signed.
 const GOOD = new Set(['authorized', 'goodlisted', 'forge']);
+// Unlike a commit (judged by its parents' policy), a tag is judged by the policy at HEAD: removing a
+// signer who left, or a key they replaced, turns what they signed red. The documented way keeps them.
+const LEFT =
+  ' (tags are judged by the policy at HEAD: if its signer left, keep them in it with retired: DATE; if the key was replaced, keep it beside the new one, an SSH key with valid-before)';
 
 export default defineRepoRule({
   id: 'tags-signed',
@@ -56,7 +60,7 @@ export default defineRepoRule({
         ...commitFinding(
           t.judged,
           j,
-          `${t.ref}: ${j.status === 'unsigned' ? 'annotated tag is not signed' : `${j.status} (${j.verdict.letter}): ${j.detail}`}`,
+          `${t.ref}: ${j.status === 'unsigned' ? 'annotated tag is not signed' : `${j.status} (${j.verdict.letter}): ${j.detail}`}${j.status === 'unknown-signer' ? LEFT : ''}`,
         ),
         ref: t.ref,
       });

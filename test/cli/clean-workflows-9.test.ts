@@ -445,3 +445,29 @@ describe("GitLab's web UI commits (the web editor, suggestions, the merge button
     );
   });
 });
+
+describe('a signer who leaves after signing a release tag', () => {
+  test('retired (as docs/policy.md says) keeps the tag valid; removed, the tag fails and the finding says to retire them instead', async () => {
+    const r = copyRepo(base);
+    gitAs(r, carol, ['tag', '-s', '-m', 'v0.9', 'v0.9']);
+    asCarol(r, 'work', { 'src/w.txt': 'w\n' });
+    const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+    const carolLine = '  - name: "Carol"\n    emails: ["carol@example.com"]\n';
+    const retired = copyRepo(r);
+    asAlice(retired, 'carol retires', {
+      '.gitguard/policy.yml': policy.replace(carolLine, `${carolLine}    retired: 2026-01-01T00:00:00Z\n`),
+    });
+    expect(bad((await audit(retired)).report)).toEqual([]);
+    // twin: her tag signed after the retirement (the repository's dates are pinned to 2024) fails
+    retired.run(['-c', `user.signingkey=${carol.path}`, 'tag', '-s', '-m', 'v0.9.1', 'v0.9.1'], {
+      env: { ...envOf(carol), GIT_COMMITTER_DATE: '2026-06-01T00:00:00Z' },
+    });
+    expect(bad((await audit(retired)).report).map((x) => x.split(':')[0])).toEqual(['tags-signed']);
+    asAlice(r, 'carol leaves', { '.gitguard/policy.yml': policy.replace(carolLine, '') });
+    const removed = bad((await audit(r)).report);
+    expect(removed).toHaveLength(1);
+    expect(removed[0]).toMatch(
+      /^tags-signed:fail:refs\/tags\/v0\.9: unknown-signer .*keep them in it with retired: DATE/,
+    );
+  });
+});
