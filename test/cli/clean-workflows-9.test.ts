@@ -471,3 +471,44 @@ describe('a signer who leaves after signing a release tag', () => {
     );
   });
 });
+
+describe("a week of pushes through gitguard's pre-push hook (installed, real git push to a bare remote)", () => {
+  test('main, a release branch of cherry-picks with --follow-tags, a topic force-pushed after autosquash, notes: all go through; twin: an unsigned commit is refused', async () => {
+    const r = copyRepo(base);
+    const remote = join(tempDir(), 'remote.git');
+    r.run(['init', '-q', '--bare', remote]);
+    r.run(['remote', 'add', 'origin', remote]);
+    const bridge = await inProcessHooks();
+    expect((await runMain(['hook', 'install', '-C', r.dir], { env: r.env, ...bridge })).code).toBe(0);
+    const push = async (args: string[]) => {
+      const res = await gitAsync(r, ['push', ...args]);
+      expect(res.stderr).not.toMatch(/refused|blocked/);
+      expect(res.code).toBe(0);
+    };
+    await push(['-u', 'origin', 'main']);
+    gitAs(r, alice, ['tag', '-s', '-m', 'v1.0.0', 'v1.0.0']);
+    asCarol(r, 'fix', { 'src/a.txt': 'fixed\n' });
+    const fix = r.head();
+    await push(['--follow-tags', 'origin', 'main']);
+    r.run(['checkout', '-q', '-b', 'release/1.0', 'v1.0.0']);
+    gitAs(r, alice, ['cherry-pick', '-x', fix]);
+    gitAs(r, alice, ['tag', '-s', '-m', 'v1.0.1', 'v1.0.1']);
+    await push(['--follow-tags', '-u', 'origin', 'release/1.0']);
+    r.run(['checkout', '-q', '-b', 'topic', 'main']);
+    const t1 = asCarol(r, 'topic', { 'src/t.txt': 't\n' });
+    await push(['-u', 'origin', 'topic']);
+    asCarol(r, 'fixup! topic', { 'src/t.txt': 't2\n' }, ['--fixup', t1]);
+    gitAs(r, carol, ['-c', 'sequence.editor=true', 'rebase', '-q', '-i', '--autosquash', 'main']);
+    await push(['--force-with-lease', 'origin', 'topic']);
+    r.run(['checkout', '-q', 'main']);
+    gitAs(r, alice, ['merge', '-q', '--no-ff', '-m', 'Merge topic', 'topic']);
+    gitAs(r, carol, ['notes', 'add', '-m', 'released', 'v1.0.1']);
+    await push(['origin', 'main', 'refs/notes/commits', ':topic']);
+    expect(bad((await audit(r, ['--all'])).report)).toEqual([]);
+    // twin: the hook does run: an unsigned commit on main is refused
+    commitAsPerson(r, undefined, 'carol@example.com', 'unsigned', { 'src/u.txt': 'u\n' });
+    const refused = await gitAsync(r, ['push', 'origin', 'main']);
+    expect(refused.stderr).toMatch(/commits-signed/);
+    expect(refused.code).not.toBe(0);
+  });
+});
