@@ -5,8 +5,9 @@ import { floatingMoveRefusal } from './lib/floating-tag.js';
 export default defineRepoRule({
   id: 'tags-not-moved',
   needs: ['history', 'ledger', 'tags'],
-  evaluate: (facts, ctx) =>
-    judgeRecordedRefs(facts, ctx.findingLimit, (r) => {
+  evaluate(facts, ctx) {
+    const released: string[] = [];
+    const ev = judgeRecordedRefs(facts, ctx.findingLimit, (r) => {
       if (r.kind !== 'tag' || !r.recorded || !r.current || r.current === r.recorded) return undefined;
       // What the policy at HEAD allows counts only when no unvetted policy change may have written it.
       const why = !r.floating
@@ -14,12 +15,20 @@ export default defineRepoRule({
         : ctx.policyVetted
           ? floatingMoveRefusal(facts.tags, r)
           : 'the policy listing it is not vetted (policy-changes-authorized did not pass)';
-      if (r.floating && why === undefined) return undefined;
+      if (r.floating && why === undefined) {
+        released.push(r.name);
+        return undefined;
+      }
       return {
         ref: r.name,
         commit: r.current,
         message: `tag ${r.name} was moved: it pointed at ${r.recorded}, now at ${r.current}${why ? ` (a floating tag may move only forward, as a maintainer's signed tag: ${why})` : ''}`,
         evidence: { recorded: r.recorded, current: r.current },
       };
-    }),
+    });
+    // A floating tag's release is said, not silently passed.
+    if (!released.length) return ev;
+    const said = `floating tag(s) moved forward by a maintainer's signed tag (protected.floating_tags): ${released.slice(0, 5).join(', ')}${released.length > 5 ? ', ...' : ''}`;
+    return { ...ev, note: ev.note ? `${ev.note}; ${said}` : said };
+  },
 });

@@ -118,6 +118,9 @@ describe('a floating major tag (v1) moved to each release, as GitHub Actions pub
     gitAs(r, alice, ['tag', '-f', '-s', '-m', 'v1', 'v1']);
     const a = await audit(r);
     expect(bad(a.report)).toEqual([]);
+    expect(a.report.results.find((x) => x.meta.id === 'tags-not-moved')!.note).toMatch(
+      /floating tag\(s\) moved forward by a maintainer's signed tag \(protected\.floating_tags\): refs\/tags\/v1$/,
+    );
     expect(a.report.ledger?.updated).toBe(true);
     // and once more, after another release
     asCarol(r, 'fix 2', { 'src/b.txt': 'b2\n' });
