@@ -377,7 +377,6 @@ export async function collectLedgerFacts(
     fresh: !ledger && !damaged,
     globs,
     globSource,
-    ...(floatingGlobs.length ? { floatingGlobs } : {}),
     refs,
     ...(ledger?.trustRoot ? { trustRoot: ledger.trustRoot } : {}),
     forcedUpdates,

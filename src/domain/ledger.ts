@@ -45,8 +45,6 @@ export interface LedgerFacts {
   fresh: boolean;
   globs: string[];
   globSource: 'policy' | 'default';
-  /** The policy's protected.floating_tags (tags a maintainer's signed tag may move forward). */
-  floatingGlobs?: string[];
   refs: ProtectedRef[];
   /** The trust root the ledger recorded. */
   trustRoot?: string;

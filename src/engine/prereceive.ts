@@ -7,7 +7,6 @@
 // The quarantine is named by GIT_QUARANTINE_PATH / GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES
 // in the hook's environment; the hardened git runner drops every inherited GIT_* variable, so the
 // shadow git dir lists those folders in its alternates instead.
-import { floatingPushRefusal } from './floating-push.js';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
 import { available, type Facts, type RepositoryInfo } from '../domain/model.js';
@@ -27,6 +26,7 @@ import { runRules } from './run-rules.js';
 import { isMetadataRef, splitMetadataRefs } from '../collect/metadata-refs.js';
 import { FactStore } from './facts.js';
 import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
+import { floatingPushRefusal } from './floating-push.js';
 
 export interface PreReceiveRequest {
   /** The repository receiving the push (the hook runs with the bare repository as its cwd). */

@@ -14,7 +14,7 @@ export default defineRepoRule({
         ? undefined
         : ctx.policyVetted
           ? floatingMoveRefusal(facts.tags, r)
-          : 'the policy listing it is not vetted (policy-changes-authorized did not pass)';
+          : 'the policy listing it is not vetted (policy-changes-authorized did not run or did not pass)';
       if (r.floating && why === undefined) {
         released.push(r.name);
         return undefined;
