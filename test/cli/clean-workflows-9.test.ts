@@ -234,7 +234,7 @@ describe('a floating major tag (v1) moved to each release, as GitHub Actions pub
   });
 });
 
-test('a week of everyday work passes audit, --all, --base and the pre-push hook; twins: git replace, and a .mailmap alias, fail', async () => {
+test('a week of everyday work passes audit, --all, --base and the pre-push hook; twins: git replace, a .mailmap alias, a non-UTF-8 workflow by a signer fail', async () => {
   const r = copyRepo(base);
   // release branch + cherry-pick -x
   asCarol(r, 'feat', { 'src/c.txt': 'c\n' });
@@ -301,6 +301,14 @@ test('a week of everyday work passes audit, --all, --base and the pre-push hook;
   });
   expect(push.stderr).not.toContain('refused');
   expect(push.code).toBe(0);
+  // twin: a workflow with a non-UTF-8 name added by carol is still a protected path she may not change
+  const nu = copyRepo(base);
+  writeFileSync(
+    Buffer.concat([Buffer.from(`${nu.dir}/.github/workflows/`), Buffer.from([0xe9, 0x2e, 0x79, 0x6d, 0x6c])]),
+    'on: [push]\n',
+  );
+  asCarol(nu, 'a workflow', {});
+  expect(bad((await audit(nu)).report).map((x) => x.split(':')[0])).toEqual(['protected-paths-changed-by-maintainers']);
   // twin: .mailmap mapping mallory's address onto carol's does not make carol's key speak for mallory
   const mm = copyRepo(base);
   writeFileSync(join(mm.dir, '.mailmap'), 'carol <carol@example.com> <mallory@example.com>\n');
