@@ -23,7 +23,7 @@ let keyring: string;
 let raw: string;
 let armor: string;
 let payload: string;
-const A: Record<string, string> = {};
+const A = {} as { alice: string; mallory: string };
 
 /** git's %G? for one commit, with the gpg home that trusts the test keys; "refused" when git stops
  *  at a signature in no format it knows (fatal: bad/incompatible signature). */

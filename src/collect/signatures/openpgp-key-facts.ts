@@ -29,7 +29,12 @@ export interface SigningKeyFacts {
 
 export interface PrimaryFacts extends SigningKeyFacts {
   identities: string[];
+  /** Why the primary key itself may not sign data (its key flags), though its subkeys may. */
+  cannotSign?: string;
 }
+
+/** Whether key flags allow data signatures: a flags subpacket, even an empty one, is all gpg reads. */
+const flagsSign = (s: openpgp.SignaturePacket): boolean => ((s.keyFlags?.[0] ?? 0) & enums.keyFlags.signData) !== 0;
 
 /**
  * The address in a user ID: the first "<local@domain>", else the whole ID when it is one address
@@ -140,6 +145,7 @@ export class Entry {
     const identities = new Set<string>();
     let newest: openpgp.SignaturePacket | undefined; // newest valid self-certification, any user
     let primaryUserSig: openpgp.SignaturePacket | undefined;
+    let flagged: openpgp.SignaturePacket | undefined; // newest valid self-certification with key flags
     for (const user of this.key.users) {
       if (!user.userID) continue;
       const data = { userID: user.userID, key: k } as unknown as SigData;
@@ -151,6 +157,8 @@ export class Entry {
         if (email) identities.add(email.toLowerCase());
       }
       if (!newest || (cert.created?.getTime() ?? 0) > (newest.created?.getTime() ?? 0)) newest = cert;
+      if (cert.keyFlags && (!flagged || (cert.created?.getTime() ?? 0) > (flagged.created?.getTime() ?? 0)))
+        flagged = cert;
       if (
         cert.isPrimaryUserID &&
         (!primaryUserSig || (cert.created?.getTime() ?? 0) > (primaryUserSig.created?.getTime() ?? 0))
@@ -166,6 +174,12 @@ export class Entry {
     const selfSig = primaryUserSig ?? newest;
     const facts: PrimaryFacts = { identities: [...identities].sort() };
     if (!selfSig && !direct) facts.unusable = 'the key has no valid self-signature';
+    // The primary key's usage as gpg takes it (getkey.c merge_selfsigs_main): the direct-key
+    // signature's flags, else those of the user ID certified last, else whatever the algorithm can.
+    // gpg refuses a data signature by a primary key whose flags lack "sign" (ERRSIG, wrong key usage).
+    const usage = direct?.keyFlags ? direct : flagged;
+    if (usage && !flagsSign(usage))
+      facts.cannotSign = 'the primary key is not a signing key (its self-signature\'s key flags lack "sign")';
     const expiries = [selfSig && keyExpiry(k, selfSig), direct && keyExpiry(k, direct)].filter(
       (x): x is number => x !== undefined,
     );
@@ -185,7 +199,7 @@ export class Entry {
       facts.unusable = 'the subkey has no valid binding signature';
       return facts;
     }
-    if (binding.keyFlags && binding.keyFlags.length && !((binding.keyFlags[0] ?? 0) & enums.keyFlags.signData)) {
+    if (binding.keyFlags && !flagsSign(binding)) {
       facts.unusable = 'the subkey is not a signing key';
     } else if (
       !binding.embeddedSignature ||
