@@ -22,7 +22,7 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 // v6: SSH certificates verified against cert-authority lines (a v5 verdict for one is E)
 // v7: a signature header git does not take ("gpgsig" alone, text before the armor) and two armored
 //     OpenPGP blocks in one signature are E, and so is a signature by a primary key whose key flags
-//     lack "sign" (a v6 verdict for one may be G where git says N or E)
+//     lack "sign"; a key's expiry read as gpg reads it (a v6 verdict may be G where git says N, E or Y)
 const VERSION = 'gitguard-verify-cache-v7';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
