@@ -196,12 +196,17 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
       } else if (c === 109 /* m */ && fieldIs(body, pos, space, 'mergetag')) {
         mergetags.push(body.toString('utf8', valueStart, end).replace(/\n /g, '\n'));
       } else if (c === 103 /* g */ && space - pos >= 6 && fieldIs(body, pos, pos + 6, 'gpgsig')) {
-        // git drops every header starting "gpgsig" from the signed payload, and joins repeated ones.
-        const header = fieldIs(body, pos, space, 'gpgsig')
-          ? 'gpgsig'
-          : fieldIs(body, pos, space, 'gpgsig-sha256')
-            ? 'gpgsig-sha256'
-            : undefined;
+        // git drops every header starting "gpgsig" from the signed payload, and joins repeated ones;
+        // it takes one as the signature only when a space follows the name on its line ("gpgsig"
+        // alone, the armor on the continuation lines, is no signature to git).
+        const header =
+          space === eol
+            ? undefined
+            : fieldIs(body, pos, space, 'gpgsig')
+              ? 'gpgsig'
+              : fieldIs(body, pos, space, 'gpgsig-sha256')
+                ? 'gpgsig-sha256'
+                : undefined;
         if (!header)
           malformed ??= `an unknown signature header "${body.toString('latin1', pos, Math.min(space, pos + 40))}"`;
         else if (signatures.some((s) => s.header === header)) malformed ??= `a second "${header}" header`;

@@ -3,6 +3,7 @@
 // policy was adopted, a backport on an older release line), which the trust root's policy judges
 // (collect/trust.ts). An unrelated history (an orphan branch) shares none and no policy judges it.
 import type { OidIndex } from '../domain/oid-index.js';
+import type { Policy } from '../domain/policy.js';
 import { CommitFlags, known } from './commit-flags.js';
 import { runGit, type Shadow } from './git.js';
 
@@ -14,6 +15,19 @@ export async function sharesHistory(shadow: Shadow, a: string, b: string): Promi
     timeoutMs: 60_000,
   });
   return r.code === 0 ? true : r.code === 1 ? false : undefined;
+}
+
+/**
+ * The policy accepted where a branch forked before the root lands, which judges it instead of the
+ * root's: the server's HEAD (its hook), --base (CI), or in a plain audit the policy at HEAD, with
+ * `recorded`: whether the ledger's last record already held a commit (the root's policy then still
+ * judges it, as it did then).
+ */
+export interface AcceptedPolicy {
+  policy: Policy;
+  /** The commit it was read at. */
+  from: string;
+  recorded?: (oid: string) => Promise<boolean>;
 }
 
 type Ask = (root: string, oid: string) => Promise<boolean | undefined>;

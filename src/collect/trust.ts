@@ -25,7 +25,7 @@ import { WatchedPaths, type OwnPaths } from './watched-paths.js';
 import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
 import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
-import { RootRelation, SharedHistory } from './shared-history.js';
+import { type AcceptedPolicy, RootRelation, SharedHistory } from './shared-history.js';
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
 export class TrustCollector {
@@ -130,11 +130,8 @@ export class TrustCollector {
     if (policy?.goodlist.length) this.tipGoodlist = new Map(policy.goodlist.map((g) => [g.commit, g.reason]));
   }
 
-  private accepted: { policy: Policy; from: string } | undefined;
-  /** The policy accepted where a branch forked before the root lands (server HEAD, --base): it judges it, not the root's. */
-  setAcceptedPolicy(policy: Policy | undefined, from: string | undefined): void {
-    this.accepted = policy && from ? { policy, from } : undefined;
-  }
+  /** Set before the walk: the policy accepted where a branch forked before the root lands (it judges it). */
+  accepted: AcceptedPolicy | undefined;
 
   close(): void {
     this.verifier.close();
@@ -301,14 +298,16 @@ export class TrustCollector {
         if (pol && !judges.some((j) => j.policy === pol)) judges.push({ policy: pol, from: commit.parents[i]! });
       }
       // Forked before the trust root, brought in after it (merged, or pushed onto an older branch): judged by the
-      // policy accepted where it lands, else the root's (a signer removed since is still in that); never its own.
-      const root = this.trustRootOid;
+      // policy accepted where it lands (AcceptedPolicy), else the root's (a signer removed since is in it); never its own.
+      const { trustRootOid: root, accepted } = this;
       if (!rootedParents && root && ((yield this.shared.of(commit.oid)) as boolean)) {
-        if (this.accepted) judges.push(this.accepted);
+        if (accepted && !accepted.recorded) judges.push(accepted);
         else {
           const tree = this.paths.knownTree(root) ?? ((yield this.paths.treeOf(root)) as string);
           const pol = (yield tree ? load(tree, root) : undefined) as Policy | undefined;
-          if (pol) judges.push({ policy: pol, from: root });
+          if (accepted?.recorded && accepted.policy !== pol && !((yield accepted.recorded(commit.oid)) as boolean))
+            judges.push(accepted);
+          else if (pol) judges.push({ policy: pol, from: root });
         }
       }
     }

@@ -20,7 +20,10 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 
 // v5: OpenPGP critical subpackets, armor CRCs, area sizes and the issuer read as gpg does (a v4 verdict may be G where gpg says B)
 // v6: SSH certificates verified against cert-authority lines (a v5 verdict for one is E)
-const VERSION = 'gitguard-verify-cache-v6';
+// v7: a signature header git does not take ("gpgsig" alone, text before the armor) and two armored
+//     OpenPGP blocks in one signature are E, and so is a signature by a primary key whose key flags
+//     lack "sign"; a key's expiry read as gpg reads it (a v6 verdict may be G where git says N, E or Y)
+const VERSION = 'gitguard-verify-cache-v7';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

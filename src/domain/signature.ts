@@ -40,9 +40,13 @@ export interface SignatureVerdict {
   certAuthorityBits?: number;
 }
 
-/** Tells which format an armored signature block is in, from its first line. */
+/**
+ * Tells which format an armored signature block is in, from its first line, as git does
+ * (gpg-interface.c get_format_by_sig): the text must start with the armor line itself, so one
+ * after a blank line or a space is no format git knows, and gitguard does not read it either.
+ */
 export function signatureFormat(armored: string): SigFormat {
-  const first = armored.trimStart().split('\n', 1)[0] ?? '';
+  const first = armored.split('\n', 1)[0] ?? '';
   if (first.startsWith('-----BEGIN PGP SIGNATURE-----') || first.startsWith('-----BEGIN PGP MESSAGE-----'))
     return 'openpgp';
   if (first.startsWith('-----BEGIN SSH SIGNATURE-----')) return 'ssh';

@@ -25,6 +25,7 @@ import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collec
 import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js';
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
+import { isAncestor } from '../collect/protected-refs.js';
 import { sharesHistory } from '../collect/shared-history.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
@@ -157,8 +158,13 @@ export async function openHistory(
     );
     // The trust root: the one commit judged by its own policy (src/collect/trust-root.ts).
     let ledgerRoot: string | undefined;
+    let ledgerTips: string[] = [];
     try {
-      ledgerRoot = readLedger(repo.commonDir)?.trustRoot;
+      const ledger = readLedger(repo.commonDir);
+      ledgerRoot = ledger?.trustRoot;
+      ledgerTips = Object.entries(ledger?.refs ?? {})
+        .filter(([ref]) => ref.startsWith('refs/heads/'))
+        .map(([, e]) => e.oid);
     } catch {
       /* a damaged ledger is reported by the ledger rules; its root is not used */
     }
@@ -255,8 +261,21 @@ export async function openHistory(
       return !(await rootFound);
     };
     // What the server (its HEAD, for its hook) or CI (--base) has accepted judges a branch forked before the root.
-    if (baseOid) collector.setAcceptedPolicy(rootPolicy, baseOid);
-    else if (scope.headAccepted) collector.setAcceptedPolicy(headPolicy, history.head.oid);
+    // A plain audit: the policy at HEAD, for what the ledger's last record did not hold yet (before
+    // any record, the first audit is the baseline, as for the ledger's tips).
+    const headOid = history.head.oid;
+    if (baseOid) collector.accepted = rootPolicy && { policy: rootPolicy, from: baseOid };
+    else if (scope.headAccepted)
+      collector.accepted = headPolicy && headOid ? { policy: headPolicy, from: headOid } : undefined;
+    else if (ledgerTips.length && headPolicy && headOid)
+      collector.accepted = {
+        policy: headPolicy,
+        from: headOid,
+        recorded: async (oid) => {
+          for (const t of ledgerTips) if (t === oid || (await isAncestor(shadow, oid, t))) return true;
+          return false;
+        },
+      };
     collector.setScope(trustRoot, watched, batchedDescends(shadow), cleanMerger(shadow, reader), (a, b) =>
       sharesHistory(shadow, a, b),
     );

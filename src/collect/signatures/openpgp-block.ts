@@ -22,6 +22,13 @@ export interface SignatureBlock {
   issuer: { fingerprint?: string; keyId?: string };
 }
 
+/** How many armor header lines (`-----BEGIN PGP ...`) the text holds, however indented. */
+function armorBlocks(armored: string): number {
+  let n = 0;
+  for (const line of armored.split('\n')) if (line.trimStart().startsWith('-----BEGIN PGP ')) n += 1;
+  return n;
+}
+
 /** Clears openpgp.js's own critical-subpacket refusals on a parsed packet: criticalProblem() judges those. */
 function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
   const s = sig as unknown as {
@@ -37,6 +44,11 @@ export async function readSignatureBlock(armoredSig: string): Promise<SignatureB
     return {
       reason: `the signature block is ${armoredSig.length} bytes, over gitguard's limit of ${MAX_SIGNATURE_BLOCK / 1024} KiB (an honest one is a few KiB)`,
     };
+  // gpg reads every armored block of the text in turn (openpgp.js only the first): a second block
+  // is a second signature to gpg, and git then says E whatever the first one says.
+  const blocks = armorBlocks(armoredSig);
+  if (blocks > 1)
+    return { reason: `the signature text holds ${blocks} armored blocks; gpg reads them all and git accepts one` };
   let packets: openpgp.SignaturePacket[];
   try {
     const sig = await openpgp.readSignature({ armoredSignature: armoredSig, config: CONFIG });

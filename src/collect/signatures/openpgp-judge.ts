@@ -21,7 +21,7 @@ export async function judgeGood(
   const pf = await entry.facts();
   const sf = sub ? await entry.subkeyFacts(sub) : undefined;
   r.identities = pf.identities;
-  const unusable = sf?.unusable ?? pf.unusable;
+  const unusable = sf ? (sf.unusable ?? pf.unusable) : (pf.unusable ?? pf.cannotSign);
   if (unusable) return { ...r, reason: unusable };
   if (r.signedAt !== undefined && r.signedAt < seconds(kp.created)) {
     return { ...r, reason: 'the key is newer than the signature (a time conflict gpg refuses to check)' };

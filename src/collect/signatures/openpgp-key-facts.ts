@@ -29,7 +29,12 @@ export interface SigningKeyFacts {
 
 export interface PrimaryFacts extends SigningKeyFacts {
   identities: string[];
+  /** Why the primary key itself may not sign data (its key flags), though its subkeys may. */
+  cannotSign?: string;
 }
+
+/** Whether key flags allow data signatures: a flags subpacket, even an empty one, is all gpg reads. */
+const flagsSign = (s: openpgp.SignaturePacket): boolean => ((s.keyFlags?.[0] ?? 0) & enums.keyFlags.signData) !== 0;
 
 /**
  * The address in a user ID: the first "<local@domain>", else the whole ID when it is one address
@@ -138,8 +143,9 @@ export class Entry {
   private async computePrimary(): Promise<PrimaryFacts> {
     const k = this.key.keyPacket;
     const identities = new Set<string>();
-    let newest: openpgp.SignaturePacket | undefined; // newest valid self-certification, any user
-    let primaryUserSig: openpgp.SignaturePacket | undefined;
+    let certified = false; // some user ID has a valid self-certification
+    let flagged: openpgp.SignaturePacket | undefined; // newest valid self-certification with key flags
+    let expiring: openpgp.SignaturePacket | undefined; // newest valid self-certification with a key expiry
     for (const user of this.key.users) {
       if (!user.userID) continue;
       const data = { userID: user.userID, key: k } as unknown as SigData;
@@ -150,12 +156,14 @@ export class Entry {
         const email = user.userID.email || userIdAddress(user.userID.userID.trim());
         if (email) identities.add(email.toLowerCase());
       }
-      if (!newest || (cert.created?.getTime() ?? 0) > (newest.created?.getTime() ?? 0)) newest = cert;
+      certified = true;
+      if (cert.keyFlags && (!flagged || (cert.created?.getTime() ?? 0) > (flagged.created?.getTime() ?? 0)))
+        flagged = cert;
       if (
-        cert.isPrimaryUserID &&
-        (!primaryUserSig || (cert.created?.getTime() ?? 0) > (primaryUserSig.created?.getTime() ?? 0))
+        keyExpiry(k, cert) !== undefined &&
+        (!expiring || (cert.created?.getTime() ?? 0) > (expiring.created?.getTime() ?? 0))
       )
-        primaryUserSig = cert;
+        expiring = cert;
     }
     const direct = await latestValid(
       (this.key as unknown as { directSignatures: openpgp.SignaturePacket[] }).directSignatures,
@@ -163,13 +171,19 @@ export class Entry {
       enums.signature.key,
       { key: k } as unknown as SigData,
     );
-    const selfSig = primaryUserSig ?? newest;
     const facts: PrimaryFacts = { identities: [...identities].sort() };
-    if (!selfSig && !direct) facts.unusable = 'the key has no valid self-signature';
-    const expiries = [selfSig && keyExpiry(k, selfSig), direct && keyExpiry(k, direct)].filter(
-      (x): x is number => x !== undefined,
-    );
-    if (expiries.length) facts.expiresAt = Math.min(...expiries);
+    if (!certified && !direct) facts.unusable = 'the key has no valid self-signature';
+    // The primary key's usage as gpg takes it (getkey.c merge_selfsigs_main): the direct-key
+    // signature's flags, else those of the user ID certified last, else whatever the algorithm can.
+    // gpg refuses a data signature by a primary key whose flags lack "sign" (ERRSIG, wrong key usage).
+    const usage = direct?.keyFlags ? direct : flagged;
+    if (usage && !flagsSign(usage))
+      facts.cannotSign = 'the primary key is not a signing key (its self-signature\'s key flags lack "sign")';
+    // The key's expiry as gpg takes it (merge_selfsigs_main): the direct-key signature's, else that of
+    // the user ID certified last WITH one, whichever user ID is primary or newer (a newer certification
+    // without an expiry does not lift an older one's).
+    const expiresAt = (direct && keyExpiry(k, direct)) ?? (expiring && keyExpiry(k, expiring));
+    if (expiresAt !== undefined) facts.expiresAt = expiresAt;
     facts.revocation = await revocation(this.key.revocationSignatures, k, enums.signature.keyRevocation, {
       key: k,
     } as unknown as SigData);
@@ -185,7 +199,7 @@ export class Entry {
       facts.unusable = 'the subkey has no valid binding signature';
       return facts;
     }
-    if (binding.keyFlags && binding.keyFlags.length && !((binding.keyFlags[0] ?? 0) & enums.keyFlags.signData)) {
+    if (binding.keyFlags && !flagsSign(binding)) {
       facts.unusable = 'the subkey is not a signing key';
     } else if (
       !binding.embeddedSignature ||
