@@ -225,3 +225,41 @@ test("the new blob of an index line is where git's pattern finds it (the first '
     expect([line, at ? text.slice(at[0], at[1]) : undefined]).toEqual([line, m?.[1]]);
   }
 });
+
+test('a keyword counts only in an added line: the same output cut at every byte finds the added token and nothing in headers, raw records or removed lines', () => {
+  const tokens = new TokenFactory(7);
+  const added = tokens.all()['github-pat']!;
+  const elsewhere = tokens.all()['gitlab-pat']!;
+  const blob = 'b'.repeat(40);
+  // One commit's log -p --raw output as git prints it, a token of another kind in every line
+  // that is not an added one (the path, the raw record, a removed line).
+  const log = [
+    `\x01${'c'.repeat(40)}`,
+    '',
+    `:100644 100644 ${'a'.repeat(40)} ${blob} M\tsecret-${elsewhere}.txt`,
+    '',
+    `diff --git a/secret-${elsewhere}.txt b/secret-${elsewhere}.txt`,
+    `index ${'a'.repeat(40)}..${blob} 100644`,
+    `--- a/secret-${elsewhere}.txt`,
+    `+++ b/secret-${elsewhere}.txt`,
+    '@@ -2,2 +2,2 @@',
+    `-T=${elsewhere}`,
+    '-plain',
+    `+T=${added}`,
+    '+plain',
+    '',
+  ].join('\n');
+  const bytes = Buffer.from(log, 'latin1');
+  const detector = new SecretDetector({ entropy: false });
+  for (let cut = 0; cut <= bytes.length; cut += 1) {
+    const facts = emptyFacts();
+    const reader = new LogReader(new ScanTally(facts), detector);
+    reader.read(Buffer.from(bytes.subarray(0, cut)));
+    reader.read(Buffer.from(bytes.subarray(cut)));
+    reader.end();
+    expect([cut, facts.leaks.map((l) => [l.kind, l.line, l.path])]).toEqual([
+      cut,
+      [['github-pat', 2, `secret-${elsewhere}.txt`]],
+    ]);
+  }
+});

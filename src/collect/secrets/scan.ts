@@ -18,6 +18,7 @@ import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFolder } from '../child-env.js';
 import { createShadow, runGit, spawnGit, Watchdog } from '../git.js';
+import { WHOLE_INPUT_ENV } from '../git-reading.js';
 import { missingObjectIn, missingObjectReason } from '../missing-object.js';
 import {
   BOUNDED_PACK_CONFIG,
@@ -147,7 +148,11 @@ export async function scanSecrets(
       const inFd = openSync(input, 'r');
       let child: ChildProcess;
       try {
-        child = spawnGit(logArgs(maxBlobBytes, wide, raw), { gitDir: shadow.gitDir, stdin: inFd });
+        child = spawnGit(logArgs(maxBlobBytes, wide, raw), {
+          gitDir: shadow.gitDir,
+          stdin: inFd,
+          env: WHOLE_INPUT_ENV,
+        });
       } finally {
         closeSync(inFd);
       }
