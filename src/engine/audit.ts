@@ -91,7 +91,7 @@ async function audit(
   const repository = await discoverRepository(req.path);
   const env = req.env ?? process.env;
   const findingLimit = req.baseline ? Number.MAX_SAFE_INTEGER : (req.findingLimit ?? 100);
-  const testMerge = req.all || req.revisions ? undefined : ciTestMerge(env);
+  const testMerge = req.revisions ? undefined : ciTestMerge(env);
   // Incremental re-audit (engine/incremental.ts): a walk of HEAD or --all, with gitguard's state in use.
   const incremental =
     selected.some((c) => c.rule.kind === 'commits') && req.trust?.cache !== false && !req.base && !req.revisions

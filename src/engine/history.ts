@@ -81,6 +81,15 @@ export async function openHistory(
     );
     revisions = [...new Set([...split.tips, ...(await worktreeHeads(repo, history.head))])];
     description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
+    // The CI run's test merge is checked out (HEAD) and, by actions/checkout, fetched into
+    // refs/remotes/pull/<n>/merge: the same never-pushed commit as without --all, so its parents
+    // stand in for it wherever it is a tip. A commit built on top of it is still walked through it.
+    const merge = scope.testMerge && revisions.includes(scope.testMerge.sha) ? scope.testMerge : undefined;
+    const parents = merge ? await testMergeParents(repo, merge.sha, merge) : undefined;
+    if (parents) {
+      revisions = [...new Set(revisions.flatMap((r) => (r === merge!.sha ? parents.parents : [r])))];
+      description += `; ${parents.description}`;
+    }
   } else if (history.head.oid) {
     const testMerge = await testMergeParents(repo, history.head.oid, scope.testMerge);
     revisions = testMerge?.parents ?? [history.head.oid];

@@ -1,0 +1,200 @@
+// Clean repositories in the places gitguard runs: CI runners' clones (as actions/checkout and GitLab
+// Runner make them, fetched over the pack protocol, so a commit no ref holds is not there) and the
+// environments runners and hooks give it. Each case was a false failure or must stay a pass; each fix
+// keeps a twin that still fails.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
+import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
+import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+beforeAll(() => {
+  alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-cleanenv-')), 'ed25519', 'alice');
+});
+afterAll(cleanupTemp);
+
+const RULES = [
+  'commits-signed',
+  'signatures-valid',
+  'signers-authorized',
+  'policy-changes-authorized',
+  'protected-refs-not-rewritten',
+  'history-complete',
+];
+const failing = (report: JsonReport): string[] =>
+  RULES.filter((id) => !['pass', 'not-applicable'].includes(resultOf(report, id).outcome));
+
+const audit = async (dir: string, env: NodeJS.ProcessEnv, extra: string[] = []) => {
+  const res = await runMain(
+    ['audit', '-C', dir, '--format', 'json', '--no-cache', '--no-ledger', '-r', RULES.join(','), ...extra],
+    { env },
+  );
+  return { code: res.code, stderr: res.stderr, report: res.code === 2 ? undefined : parseJson(res) };
+};
+
+/** A bare origin holding `r`'s main. */
+function originOf(r: TestRepo): string {
+  const origin = join(tempDir(), 'origin.git');
+  r.run(['init', '-q', '--bare', origin]);
+  r.run(['push', '-q', origin, 'main']);
+  return origin;
+}
+
+/** A runner's clone: fetched through file:// (the pack protocol, as over HTTPS), then `checkout` args. */
+function runnerClone(r: TestRepo, origin: string, refspecs: string[], checkout: string[]): string {
+  const ci = join(tempDir(), 'ci');
+  r.run(['init', '-q', ci]);
+  r.run(['-C', ci, 'remote', 'add', 'origin', `file://${origin}`]);
+  r.run(['-C', ci, 'fetch', '-q', '--prune', '--no-recurse-submodules', 'origin', ...refspecs]);
+  r.run(['-C', ci, 'checkout', '-q', '--force', ...checkout]);
+  return ci;
+}
+
+describe('a GitHub pull_request run with `args: --all` (the action, actions/checkout with fetch-depth: 0)', () => {
+  // actions/checkout fetches the test merge into refs/remotes/pull/<n>/merge and checks it out
+  // detached. Without --all its parents were judged instead of it; with --all it was walked as a
+  // remote-tracking branch and as HEAD, and GitHub's unsigned merge failed commits-signed.
+  let r: TestRepo;
+  let origin: string;
+  let pr: string;
+  let merge: string;
+  /** GitHub's test merge of `head` into main, unsigned, as refs/pull/1/merge on the origin. */
+  const testMerge = (head: string): string => {
+    const base = r.run(['rev-parse', 'main']);
+    const tree = r.run(['merge-tree', '--write-tree', base, head]);
+    const sha = r.run(['commit-tree', tree, '-p', base, '-p', head, '-m', `Merge ${head} into ${base}`], {
+      env: { GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' },
+    });
+    r.run(['push', '-q', '-f', origin, `${head}:refs/pull/1/head`, `${sha}:refs/pull/1/merge`]);
+    return sha;
+  };
+  const checkout = (sha: string): string =>
+    runnerClone(
+      r,
+      origin,
+      ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*', `+${sha}:refs/remotes/pull/1/merge`],
+      ['refs/remotes/pull/1/merge'],
+    );
+  const prEnv = (sha: string, over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...r.env,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_REF: 'refs/pull/1/merge',
+    GITHUB_SHA: sha,
+    ...over,
+  });
+
+  beforeAll(() => {
+    r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    origin = originOf(r);
+    r.run(['checkout', '-q', '-b', 'feature']);
+    pr = r.commit('feature', { 'src/f.txt': 'f\n' });
+    r.run(['checkout', '-q', 'main']);
+    r.commit('main moves on', { 'src/m.txt': 'm\n' });
+    r.run(['push', '-q', origin, 'main']);
+    merge = testMerge(pr);
+  });
+
+  test('its parents stand in for the test merge under --all too: every rule passes, and the scope says so', async () => {
+    const ci = checkout(merge);
+    for (const extra of [['--all'], []]) {
+      const { code, report } = await audit(ci, prEnv(merge), extra);
+      expect(failing(report!)).toEqual([]);
+      expect(code).toBe(0);
+      expect(report!.scope.description).toContain("is GitHub's test merge refs/pull/1/merge, never pushed: not judged");
+    }
+  });
+
+  test('twins: outside the pull_request run, or for another commit, the unsigned test merge fails --all', async () => {
+    const ci = checkout(merge);
+    for (const env of [r.env, prEnv(merge, { GITHUB_SHA: pr }), prEnv(merge, { GITHUB_EVENT_NAME: 'push' })]) {
+      const { code, report } = await audit(ci, env, ['--all']);
+      expect(resultOf(report!, 'commits-signed').outcome).toBe('fail');
+      expect(code).toBe(1);
+    }
+  });
+
+  test('twins: an unsigned commit in the pull request, or one made on top of the test merge, still fails --all', async () => {
+    r.run(['checkout', '-q', pr]);
+    const unsigned = r.commit('unsigned', { 'src/u.txt': 'u\n' }, ['--no-gpg-sign']);
+    r.run(['checkout', '-q', 'main']);
+    const bad = testMerge(unsigned);
+    const ci = checkout(bad);
+    const res = await audit(ci, prEnv(bad), ['--all']);
+    expect(resultOf(res.report!, 'commits-signed').findings.map((f) => f.commit)).toEqual([unsigned]);
+
+    const ci2 = checkout(merge);
+    tryGit(r, ['-C', ci2, 'checkout', '-q', '-b', 'on-top']);
+    writeFileSync(join(ci2, 'top.txt'), 'top\n');
+    tryGit(r, ['-C', ci2, 'add', 'top.txt']);
+    tryGit(r, [
+      '-C',
+      ci2,
+      '-c',
+      `user.signingkey=${alice.path}`,
+      '-c',
+      'gpg.format=ssh',
+      'commit',
+      '-q',
+      '-S',
+      '-m',
+      'top',
+    ]);
+    const top = await audit(ci2, prEnv(merge), ['--all']);
+    expect(resultOf(top.report!, 'commits-signed').findings.map((f) => f.commit)).toEqual([merge]);
+    r.run(['push', '-q', '-f', origin, `${pr}:refs/pull/1/head`, `${merge}:refs/pull/1/merge`]);
+  });
+});
+
+describe('a GitLab merged results pipeline with --all (GITGUARD_ARGS)', () => {
+  // GitLab Runner fetches the pipeline's internal merge as refs/pipelines/<id> and checks it out
+  // detached: the forge ref is left out of --all, but HEAD, the same unsigned merge, was walked.
+  test('its parents stand in for the internal merge; twin: an unsigned commit in the merge request fails', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    const origin = originOf(r);
+    const run = async (source: string) => {
+      const target = r.run(['rev-parse', 'main']);
+      const tree = r.run(['merge-tree', '--write-tree', target, source]);
+      const message = "Merge branch 'feature' into 'main'\n\nSee merge request group/app!7";
+      const merge = r.run(['commit-tree', tree, '-p', target, '-p', source, '-m', message]);
+      r.run(['push', '-q', '-f', origin, `${merge}:refs/pipelines/42`]);
+      const ci = runnerClone(
+        r,
+        origin,
+        ['+refs/pipelines/42:refs/pipelines/42', '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'],
+        ['--detach', merge],
+      );
+      return audit(
+        ci,
+        {
+          ...r.env,
+          GITLAB_CI: 'true',
+          CI_PIPELINE_SOURCE: 'merge_request_event',
+          CI_MERGE_REQUEST_IID: '7',
+          CI_COMMIT_SHA: merge,
+          CI_MERGE_REQUEST_TARGET_BRANCH_SHA: target,
+          CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: source,
+        },
+        ['--all'],
+      );
+    };
+    r.run(['checkout', '-q', '-b', 'feature']);
+    const signed = r.commit('feature', { 'src/f.txt': 'f\n' });
+    r.run(['checkout', '-q', 'main']);
+    const ok = await run(signed);
+    expect(failing(ok.report!)).toEqual([]);
+    expect(ok.code).toBe(0);
+    expect(ok.report!.scope.description).toContain("is GitLab's test merge refs/merge-requests/7/merge");
+
+    r.run(['checkout', '-q', 'feature']);
+    const unsigned = r.commit('unsigned', { 'src/u.txt': 'u\n' }, ['--no-gpg-sign']);
+    r.run(['checkout', '-q', 'main']);
+    const bad = await run(unsigned);
+    expect(resultOf(bad.report!, 'commits-signed').findings.map((f) => f.commit)).toEqual([unsigned]);
+  });
+});
