@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
-import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
+import { ALICE_POLICY, sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 
 let alice: SshTestKey;
@@ -196,5 +196,158 @@ describe('a GitLab merged results pipeline with --all (GITGUARD_ARGS)', () => {
     r.run(['checkout', '-q', 'main']);
     const bad = await run(unsigned);
     expect(resultOf(bad.report!, 'commits-signed').findings.map((f) => f.commit)).toEqual([unsigned]);
+  });
+});
+
+describe("CI's --base after a forced push of a topic branch, in a runner's clone (the old tip is not fetched)", () => {
+  // The README's recipe passes github.event.before / CI_COMMIT_BEFORE_SHA as --base. A runner fetches
+  // what the branches hold now, so after a rebase and force-push of a topic branch the old tip is not
+  // in the clone, and every such push stopped with exit 2 ("not a commit") where a local clone (which
+  // copies every object) passed. In a complete clone a missing --base proves HEAD does not descend
+  // from it; for a branch nothing protects, HEAD's whole history is judged instead.
+  let r: TestRepo;
+  let origin: string;
+  let before: string;
+  let eventFile: string;
+  const TOPIC_POLICY = ALICE_POLICY + 'protected:\n  refs: [refs/heads/main, refs/heads/topic]\n';
+  beforeAll(() => {
+    r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    origin = originOf(r);
+    r.run(['checkout', '-q', '-b', 'topic']);
+    before = r.commit('topic work', { 'src/t.txt': 't\n' });
+    r.run(['push', '-q', origin, 'topic']);
+    r.run(['checkout', '-q', 'main']);
+    r.commit('main moves on', { 'src/m.txt': 'm\n' });
+    r.run(['push', '-q', origin, 'main']);
+    r.run(['checkout', '-q', 'topic']);
+    r.run(['rebase', '-q', 'main']);
+    r.run(['push', '-q', '-f', origin, 'topic']);
+    r.run(['checkout', '-q', 'main']);
+    eventFile = join(tempDir(), 'event.json');
+    writeFileSync(eventFile, JSON.stringify({ forced: true, repository: { default_branch: 'main' } }));
+  });
+  /** actions/checkout with fetch-depth: 0 on a push of the topic branch. */
+  const github = (extra: string[] = []) =>
+    runnerClone(
+      r,
+      origin,
+      ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*', ...extra],
+      ['-B', 'topic', 'refs/remotes/origin/topic'],
+    );
+  /** GitLab Runner with GIT_DEPTH: 0 on a branch pipeline: only that branch, HEAD detached. */
+  const gitlab = () =>
+    runnerClone(
+      r,
+      origin,
+      ['+refs/heads/topic:refs/remotes/origin/topic', '+refs/tags/*:refs/tags/*'],
+      ['--detach', 'refs/remotes/origin/topic'],
+    );
+  const head = (ci: string) => tryGit(r, ['rev-parse', 'HEAD'], ci).stdout.trim();
+  const githubEnv = (ci: string, over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...r.env,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_REF: 'refs/heads/topic',
+    GITHUB_SHA: head(ci),
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_REF_PROTECTED: 'false',
+    ...over,
+  });
+  const gitlabEnv = (ci: string, over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...r.env,
+    GITLAB_CI: 'true',
+    CI_PIPELINE_SOURCE: 'push',
+    CI_COMMIT_BRANCH: 'topic',
+    CI_COMMIT_SHA: head(ci),
+    CI_DEFAULT_BRANCH: 'main',
+    CI_COMMIT_REF_PROTECTED: 'false',
+    ...over,
+  });
+
+  test('GitHub Actions and GitLab CI: the rebased topic passes; the note says why --base was not applied', async () => {
+    for (const [ci, env] of [
+      [github(), githubEnv],
+      [gitlab(), gitlabEnv],
+    ] as const) {
+      expect(tryGit(r, ['cat-file', '-e', before], ci).code).not.toBe(0);
+      const { code, report, stderr } = await audit(ci, env(ci), ['--base', before]);
+      expect(stderr).toBe('');
+      expect(failing(report!)).toEqual([]);
+      expect(code).toBe(0);
+      expect(resultOf(report!, 'protected-refs-not-rewritten').note).toMatch(
+        new RegExp(
+          `^--base not applied: ${before.slice(0, 12)} is not in the clone \\(a forced push replaced it, so HEAD's whole history is judged;.*refs/heads/topic is not a protected branch`,
+        ),
+      );
+      expect(report!.scope.commits).toBe(4);
+    }
+  });
+
+  test('twins: protected by the forge, the default branch, no CI, a shallow clone, a --base not a full id: exit 2', async () => {
+    const ci = github();
+    const cases: Array<[string, NodeJS.ProcessEnv, string]> = [
+      [ci, githubEnv(ci, { GITHUB_REF_PROTECTED: 'true' }), before],
+      [ci, githubEnv(ci, { GITHUB_EVENT_PATH: join(tempDir(), 'missing.json') }), before],
+      [ci, githubEnv(ci, { GITHUB_REF: 'refs/heads/main' }), before],
+      [ci, r.env, before],
+      [ci, githubEnv(ci), before.slice(0, 12)],
+    ];
+    const shallow = join(tempDir(), 'shallow');
+    r.run(['clone', '-q', '--depth', '2', '-b', 'topic', `file://${origin}`, shallow]);
+    cases.push([shallow, githubEnv(shallow), before]);
+    for (const [dir, env, base] of cases) {
+      const { code, stderr } = await audit(dir, env, ['--base', base]);
+      expect([code, stderr]).toEqual([2, expect.stringMatching(/^gitguard: --base "[0-9a-f]+" is not a commit in /)]);
+    }
+  });
+
+  test("twins: the topic named by the policy at HEAD or at the default branch's tip: exit 2", async () => {
+    const p = sshSigningRepo(alice, TOPIC_POLICY);
+    p.commit('work', { 'src/a.txt': 'a\n' });
+    const o = originOf(p);
+    p.run(['checkout', '-q', '-b', 'topic']);
+    const old = p.commit('topic work', { 'src/t.txt': 't\n' });
+    p.run(['push', '-q', o, 'topic']);
+    p.run(['commit', '-q', '--amend', '-m', 'topic work, amended']);
+    p.run(['push', '-q', '-f', o, 'topic']);
+    // HEAD's own policy names the topic.
+    const ci = runnerClone(p, o, ['+refs/heads/*:refs/remotes/origin/*'], ['-B', 'topic', 'refs/remotes/origin/topic']);
+    const env = { ...githubEnv(ci), ...p.env, GITHUB_SHA: tryGit(p, ['rev-parse', 'HEAD'], ci).stdout.trim() };
+    expect((await audit(ci, env, ['--base', old])).code).toBe(2);
+    // Only the default branch's policy names it (the topic forked before that change).
+    p.run(['checkout', '-q', 'main']);
+    p.write({ '.gitguard/policy.yml': ALICE_POLICY });
+    p.run(['add', '-A']);
+    p.run(['commit', '-q', '-m', 'policy: topic not protected']);
+    p.run(['checkout', '-q', 'topic']);
+    p.run(['rebase', '-q', 'main']);
+    p.run(['push', '-q', '-f', o, 'topic']);
+    p.run(['checkout', '-q', 'main']);
+    p.write({ '.gitguard/policy.yml': TOPIC_POLICY });
+    p.run(['add', '-A']);
+    p.run(['commit', '-q', '-m', 'policy: topic protected again']);
+    p.run(['push', '-q', o, 'main']);
+    const ci2 = runnerClone(
+      p,
+      o,
+      ['+refs/heads/*:refs/remotes/origin/*'],
+      ['-B', 'topic', 'refs/remotes/origin/topic'],
+    );
+    const env2 = { ...githubEnv(ci2), ...p.env, GITHUB_SHA: tryGit(p, ['rev-parse', 'HEAD'], ci2).stdout.trim() };
+    expect(tryGit(p, ['show', 'HEAD:.gitguard/policy.yml'], ci2).stdout).not.toContain('topic');
+    expect((await audit(ci2, env2, ['--base', old])).code).toBe(2);
+  });
+
+  test('twin: an unsigned commit anywhere in the rebased topic still fails commits-signed', async () => {
+    r.run(['checkout', '-q', 'topic']);
+    const unsigned = r.commit('unsigned', { 'src/u.txt': 'u\n' }, ['--no-gpg-sign']);
+    r.run(['push', '-q', origin, 'topic']);
+    r.run(['reset', '-q', '--hard', 'HEAD~1']);
+    r.run(['checkout', '-q', 'main']);
+    const ci = github();
+    const { code, report } = await audit(ci, githubEnv(ci), ['--base', before]);
+    expect(resultOf(report!, 'commits-signed').findings.map((f) => f.commit)).toEqual([unsigned]);
+    expect(code).toBe(1);
   });
 });
