@@ -2,7 +2,7 @@
 // cache, the walk checkpoint). A repository can be hostile and ship a forged .git/gitguard/, so what
 // gitguard trusts from there carries an HMAC under a key kept outside every repository.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { readBoundedIfExists, writeFileSafe } from './safe-fs.js';
@@ -28,14 +28,16 @@ function exclusive(st: Stats, mask: number): boolean {
 }
 
 /**
- * The secret (made on first use); undefined when no writable home can keep one, or when its folder
+ * The secret (made on first use); undefined when no existing, writable home can keep one, or when its folder
  * is not this user's alone (another user could read or swap the secret, then forge sealed state):
  * run without state. A secret file that others could have read or planted (a link, another
  * owner, group or world permissions) is replaced by a new one.
  */
 export function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
   const file = secretFile(env);
-  if (!file) return undefined;
+  // The cache folder is made in a home that exists, never the home itself: a runner's or a service
+  // user's HOME that names no folder (nobody's /nonexistent) is not created, as root could.
+  if (!file || !existsSync(dirname(dirname(dirname(file))))) return undefined;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const folder = lstatSync(dirname(file));

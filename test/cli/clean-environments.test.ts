@@ -2,7 +2,7 @@
 // Runner make them, fetched over the pack protocol, so a commit no ref holds is not there) and the
 // environments runners and hooks give it. Each case was a false failure or must stay a pass; each fix
 // keeps a twin that still fails.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -349,5 +349,48 @@ describe("CI's --base after a forced push of a topic branch, in a runner's clone
     const { code, report } = await audit(ci, githubEnv(ci), ['--base', before]);
     expect(resultOf(report!, 'commits-signed').findings.map((f) => f.commit)).toEqual([unsigned]);
     expect(code).toBe(1);
+  });
+});
+
+describe("the environments runners and hooks give gitguard (these passed, but for the missing HOME's side effect)", () => {
+  let r: TestRepo;
+  beforeAll(() => {
+    r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+  });
+  const gate = async (env: NodeJS.ProcessEnv, cwd?: string) => {
+    const res = await runMain(['audit', ...(cwd ? [] : ['-C', r.dir]), '--format', 'json', '-r', RULES.join(',')], {
+      env,
+      ...(cwd ? { cwd } : {}),
+    });
+    return { code: res.code, report: parseJson(res) };
+  };
+
+  test('a HOME that names no folder (a service user, a container) is not created; the audit passes without state', async () => {
+    const missing = join(tempDir(), 'nonexistent');
+    const { XDG_CACHE_HOME: _, ...env } = r.env;
+    const { code, report } = await gate({ ...env, HOME: missing });
+    expect(failing(report)).toEqual([]);
+    expect(code).toBe(0);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  test('HOME unset, XDG_CACHE_HOME a file, GIT_CONFIG_GLOBAL=/dev/null, LANG=C, TERM=dumb, the GIT_DIR a hook exports: all pass', async () => {
+    const file = join(tempDir(), 'not-a-folder');
+    writeFileSync(file, '');
+    const { HOME: _, ...noHome } = r.env;
+    for (const env of [
+      noHome,
+      { ...r.env, XDG_CACHE_HOME: file },
+      { ...r.env, GIT_CONFIG_GLOBAL: '/dev/null', LANG: 'C', LC_ALL: 'C', TERM: 'dumb' },
+    ]) {
+      const { code, report } = await gate(env);
+      expect(failing(report)).toEqual([]);
+      expect(code).toBe(0);
+    }
+    // git runs a hook in the work tree with GIT_DIR=.git; husky's `gitguard hook run pre-push` audits from there.
+    const { code, report } = await gate({ ...r.env, GIT_DIR: '.git' }, r.dir);
+    expect(failing(report)).toEqual([]);
+    expect(code).toBe(0);
   });
 });
