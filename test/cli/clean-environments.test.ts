@@ -380,7 +380,7 @@ describe("the environments runners and hooks give gitguard (these passed, but fo
     writeFileSync(file, '');
     const { HOME: _, ...noHome } = r.env;
     for (const env of [
-      noHome,
+      { ...noHome, XDG_CACHE_HOME: join(tempDir(), 'cache') }, // not the machine's own ~/.cache
       { ...r.env, XDG_CACHE_HOME: file },
       { ...r.env, GIT_CONFIG_GLOBAL: '/dev/null', LANG: 'C', LC_ALL: 'C', TERM: 'dumb' },
     ]) {
