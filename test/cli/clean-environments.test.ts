@@ -420,6 +420,13 @@ describe("GitLab Runner's checkout with FF_GIT_URLS_WITHOUT_TOKENS (the default 
   });
   /** The external config as the runner writes it (`git config -f`), its helper scoped to `server`. */
   const writeExt = (server: string, helper = HELPER) => {
+    tryGit(r, [
+      'config',
+      '-f',
+      ext,
+      '--remove-section',
+      'url.https://gitlab-ci-token:glcbt-64_planted@gitlab.example.com/group/app.git',
+    ]);
     tryGit(r, ['config', '-f', ext, '--unset-all', 'credential.https://gitlab.example.com.helper']);
     tryGit(r, ['config', '-f', ext, '--remove-section', 'credential.https://evil.example']);
     r.run(['config', '-f', ext, '--replace-all', `credential.${server}.helper`, '']);
@@ -448,6 +455,45 @@ describe("GitLab Runner's checkout with FF_GIT_URLS_WITHOUT_TOKENS (the default 
     expect(rule.outcome).toBe('pass');
     expect(rule.note).toMatch(/1 credential helper\(s\) GitLab Runner wrote for this job/);
     expect(code).toBe(0);
+  });
+
+  test('with the flag off (GitLab 17): the job token in a url.<base>.insteadOf of that file passes in the job; twins fail', async () => {
+    const token = 'glcbt-64_0123456789abcdefghij';
+    const rewrite = (t: string) => {
+      tryGit(r, ['config', '-f', ext, '--remove-section', 'credential.https://gitlab.example.com']);
+      tryGit(r, ['config', '-f', ext, '--remove-section', 'credential.https://evil.example']);
+      for (const old of ['glcbt-64_0123456789abcdefghij', 'glcbt-64_planted']) {
+        tryGit(r, [
+          'config',
+          '-f',
+          ext,
+          '--remove-section',
+          `url.https://gitlab-ci-token:${old}@gitlab.example.com/group/app.git`,
+        ]);
+      }
+      r.run([
+        'config',
+        '-f',
+        ext,
+        `url.https://gitlab-ci-token:${t}@gitlab.example.com/group/app.git.insteadOf`,
+        'https://gitlab.example.com/group/app.git',
+      ]);
+    };
+    const urls = async (env: NodeJS.ProcessEnv) => {
+      const res = await runMain(
+        ['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RUNNER_RULES.join(',')],
+        { env },
+      );
+      expect(res.stdout).not.toContain(token);
+      return { code: res.code, rule: resultOf(parseJson(res), 'remote-urls-without-credentials') };
+    };
+    rewrite(token);
+    const ok = await urls(job());
+    expect([ok.rule.outcome, ok.code]).toEqual(['pass', 0]);
+    expect(ok.rule.note).toMatch(/^1 URL rewrite\(s\) \(url.<base>.insteadOf/);
+    expect((await urls(r.env)).rule.outcome).toBe('fail');
+    rewrite('glcbt-64_planted');
+    expect((await urls(job())).rule.outcome).toBe('fail');
   });
 
   test('twins: outside the job, for another server, or a helper that does more, it fails', async () => {
