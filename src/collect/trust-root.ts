@@ -50,6 +50,8 @@ export interface TrustRootInput {
   resolve: (rev: string, what: string) => Promise<string>;
   /** The default root as earlier runs found it (the walk checkpoint), and this run's answers. */
   memo?: FirstPolicyMemo;
+  /** A push's walk (its tips and ^exclusions: the hooks), which judges only the commits it reaches. */
+  pushed?: string[];
 }
 
 /**
@@ -255,12 +257,36 @@ async function notAtShallowBoundary(input: TrustRootInput, oid: string): Promise
   }
   if (!boundary.split('\n').includes(oid)) return oid;
   const raw = await input.reader.read(oid);
-  if (raw?.type === 'commit' && parseCommitObject(oid, raw.body).parents.length)
+  if (raw?.type === 'commit' && parseCommitObject(oid, raw.body).parents.length && !(await pushBeyond(input, oid)))
     throw new ExpectedError(
       `the first commit carrying the policy that gitguard can see, ${oid.slice(0, 12)}, is on the shallow boundary: who signed the history before it is unknown`,
       'fetch the full history (git fetch --unshallow; fetch-depth: 0 / GIT_DEPTH: 0), or name the root with --trust-root',
     );
   return oid;
+}
+
+/**
+ * Whether a push from a shallow clone is judged the same whatever root lies at or before `oid`, the
+ * first policy commit it can see, on the boundary: the walk does not reach it (it is published), and
+ * every commit outside the walk that a walked commit names as parent descends from it (or is it). Each
+ * walked commit is then judged by policies at or after `oid`, as with the real root; only a commit of
+ * the walk on or behind the boundary would be judged otherwise, so the search refuses then.
+ */
+async function pushBeyond(input: TrustRootInput, oid: string): Promise<boolean> {
+  if (!input.pushed?.length) return false;
+  const res = await runGit(['rev-list', '--boundary', '--stdin'], {
+    gitDir: input.shadow.gitDir,
+    input: `${input.pushed.join('\n')}\n`,
+    okCodes: [128],
+    timeoutMs: 60_000,
+  });
+  if (res.code !== 0) return false;
+  const lines = res.stdout.toString('latin1').split('\n').filter(Boolean);
+  if (lines.includes(oid)) return false;
+  const outside = [...new Set(lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1)))];
+  if (outside.length > 256) return false;
+  for (const parent of outside) if ((await isAncestor(input.shadow, oid, parent)) !== true) return false;
+  return true;
 }
 
 async function namedRoot(input: TrustRootInput): Promise<TrustRoot | undefined> {

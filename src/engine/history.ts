@@ -199,6 +199,7 @@ export async function openHistory(
       ...(rootPolicy?.trustRoot && !baseOid && !scope.headAccepted ? { policyRootFromTip: true } : {}),
       resolve: (rev: string, what: string) => resolveCommitId(repo, rev, what),
       memo,
+      ...(scope.revisions ? { pushed: revisions } : {}),
     };
     const policyFile = `${POLICY_DIR}/policy.yml`;
     // The default root is the first commit carrying the policy on a tip's first-parent chain: a

@@ -508,3 +508,80 @@ describe("GitLab Runner's checkout with FF_GIT_URLS_WITHOUT_TOKENS (the default 
     expect((await check(job())).rule.outcome).toBe('fail');
   });
 });
+
+describe('the pre-push hook in a shallow clone (git clone --depth 1 of a big repository)', () => {
+  // The first policy commit a shallow clone shows is on its boundary, so the trust root search refused
+  // (exit 2) and the hook blocked every push, though a push judges only its new commits, which all
+  // descend from that published commit: whatever root lies before it, they are judged alike.
+  let r: TestRepo;
+  let origin: string;
+  beforeAll(() => {
+    r = sshSigningRepo(alice);
+    r.commit('one', { 'src/1.txt': '1\n' });
+    r.run(['branch', 'release']);
+    r.commit('two', { 'src/2.txt': '2\n' });
+    origin = originOf(r);
+    r.run(['push', '-q', origin, 'release']);
+  });
+  const shallowClone = (): string => {
+    const dir = join(tempDir(), 'shallow');
+    r.run(['clone', '-q', '--depth', '1', `file://${origin}`, dir]);
+    for (const [k, v] of [
+      ['gpg.format', 'ssh'],
+      ['user.signingkey', alice.path],
+      ['commit.gpgSign', 'true'],
+    ])
+      r.run(['-C', dir, 'config', k!, v!]);
+    return dir;
+  };
+  const commitIn = (dir: string, name: string, args: string[] = []): string => {
+    writeFileSync(join(dir, `${name}.txt`), `${name}\n`);
+    r.run(['-C', dir, 'add', '-A']);
+    r.run(['-C', dir, 'commit', '-q', '-m', name, ...args]);
+    return r.run(['-C', dir, 'rev-parse', 'HEAD']);
+  };
+  const ZERO = '0'.repeat(40);
+  const push = (dir: string, remote: string, lines: string[]) =>
+    runMain(['hook', 'run', 'pre-push', remote, `file://${origin}`], {
+      cwd: dir,
+      env: r.env,
+      input: lines.map((l) => `${l}\n`).join(''),
+    });
+
+  test('a signed commit on main, and a new branch, pass', async () => {
+    const dir = shallowClone();
+    const base = r.run(['-C', dir, 'rev-parse', 'HEAD']);
+    const next = commitIn(dir, 'next');
+    const main = await push(dir, 'origin', [`refs/heads/main ${next} refs/heads/main ${base}`]);
+    expect([main.code, main.stderr]).toEqual([0, expect.stringContaining('1 new commit(s) checked, 0 rule(s) failed')]);
+    r.run(['-C', dir, 'checkout', '-q', '-b', 'topic']);
+    const topic = commitIn(dir, 'topic');
+    const created = await push(dir, 'origin', [`refs/heads/topic ${topic} refs/heads/topic ${ZERO}`]);
+    expect(created.code).toBe(0);
+  });
+
+  test('twins: an unsigned commit is refused; a push that reaches the boundary commit still stops (exit 2)', async () => {
+    const dir = shallowClone();
+    const base = r.run(['-C', dir, 'rev-parse', 'HEAD']);
+    const unsigned = commitIn(dir, 'unsigned', ['--no-gpg-sign']);
+    const res = await push(dir, 'origin', [`refs/heads/main ${unsigned} refs/heads/main ${base}`]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('commits-signed');
+    // To a remote this clone knows nothing of, the boundary commit itself would be published.
+    const signed = commitIn(dir, 'signed');
+    const fresh = await push(dir, 'mirror', [`refs/heads/main ${signed} refs/heads/main ${ZERO}`]);
+    expect(fresh.code).toBe(2);
+    expect(fresh.stderr).toMatch(/is on the shallow boundary/);
+  });
+
+  test('twin: a commit on another shallow branch, not descending from the boundary HEAD shows, still stops (exit 2)', async () => {
+    const dir = shallowClone();
+    r.run(['-C', dir, 'fetch', '-q', '--depth', '1', 'origin', 'release:refs/remotes/origin/release']);
+    const release = r.run(['-C', dir, 'rev-parse', 'refs/remotes/origin/release']);
+    const tree = r.run(['-C', dir, 'rev-parse', `${release}^{tree}`]);
+    const onRelease = r.run(['-C', dir, 'commit-tree', '-S', tree, '-p', release, '-m', 'backport']);
+    const res = await push(dir, 'origin', [`refs/heads/release ${onRelease} refs/heads/release ${release}`]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/is on the shallow boundary/);
+  });
+});
