@@ -3,10 +3,10 @@
 // gitguard trusts from there carries an HMAC under a key kept outside every repository.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { readBoundedIfExists, writeFileSafe } from './safe-fs.js';
 import { insideAuditedRepository } from './audited-folders.js';
+import { userHome } from './user-home.js';
 
 /**
  * A relative XDG_CACHE_HOME or HOME names no place (the XDG spec: ignore it); taken as given it would
@@ -16,7 +16,8 @@ import { insideAuditedRepository } from './audited-folders.js';
  */
 function secretFile(env: NodeJS.ProcessEnv): string | undefined {
   const absolute = (p: string | undefined): string | undefined => (p && isAbsolute(p) ? p : undefined);
-  const bases = [absolute(env.XDG_CACHE_HOME), join(absolute(env.HOME) ?? homedir(), '.cache')];
+  const home = absolute(env.HOME) ?? absolute(userHome({}));
+  const bases = [absolute(env.XDG_CACHE_HOME), home && join(home, '.cache')];
   const base = bases.find((b) => b !== undefined && !insideAuditedRepository(b));
   return base && join(base, 'gitguard', 'cache-secret');
 }

@@ -2,13 +2,23 @@
 // Runner make them, fetched over the pack protocol, so a commit no ref holds is not there) and the
 // environments runners and hooks give it. Each case was a false failure or must stay a pass; each fix
 // keeps a twin that still fails.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ALICE_POLICY, sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
-import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
+import { BIN, runCommand, runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -392,6 +402,51 @@ describe("the environments runners and hooks give gitguard (these passed, but fo
     const { code, report } = await gate({ ...r.env, GIT_DIR: '.git' }, r.dir);
     expect(failing(report)).toEqual([]);
     expect(code).toBe(0);
+  });
+});
+
+describe('a container user with no passwd entry and no HOME (docker run --user 54321, a random OpenShift uid)', () => {
+  // node's os.homedir() throws for such a user, and gitguard asked it for the state secret's folder:
+  // every run stopped as "internal error ... this is a bug". Only root can run a process as another uid.
+  const asRoot = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv') ? test : test.skip;
+  const chownTree = (path: string, id: number): void => {
+    chownSync(path, id, id);
+    if (statSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), id);
+  };
+  asRoot('the audit runs and passes, without state', () => {
+    const r = sshSigningRepo(alice);
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    const root = mkdtempSync('/tmp/gg-nohome-'); // jest's temp folder is private to this user
+    try {
+      chmodSync(root, 0o755);
+      const repo = join(root, 'repo');
+      r.run(['clone', '-q', r.dir, repo]);
+      chownTree(repo, 54321);
+      const res = runCommand(
+        '/usr/bin/setpriv',
+        [
+          '--reuid=54321',
+          '--regid=54321',
+          '--clear-groups',
+          process.execPath,
+          BIN,
+          'audit',
+          '-C',
+          repo,
+          '--format',
+          'json',
+          '--no-ledger',
+          '-r',
+          RULES.join(','),
+        ],
+        { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } },
+      );
+      expect(res.stderr).toBe('');
+      expect(failing(parseJson(res))).toEqual([]);
+      expect(res.code).toBe(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
