@@ -403,6 +403,18 @@ describe("the environments runners and hooks give gitguard (these passed, but fo
     expect(failing(report)).toEqual([]);
     expect(code).toBe(0);
   });
+
+  test('GIT_DIR set by a runner, gitguard started elsewhere: exit 2 saying GIT_DIR is not read and to pass -C', async () => {
+    const elsewhere = tempDir();
+    const res = await runMain(['audit', '-r', 'commits-signed'], {
+      env: { ...r.env, GIT_DIR: join(r.dir, '.git') },
+      cwd: elsewhere,
+    });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe(
+      `gitguard: not a git repository: ${elsewhere}; gitguard does not read GIT_DIR (${join(r.dir, '.git')}): pass the repository with -C PATH\n`,
+    );
+  });
 });
 
 describe('a container user with no passwd entry and no HOME (docker run --user 54321, a random OpenShift uid)', () => {
