@@ -425,7 +425,7 @@ describe('a container user with no passwd entry and no HOME (docker run --user 5
     chownSync(path, id, id);
     if (statSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), id);
   };
-  asRoot('the audit runs and passes, without state', () => {
+  asRoot('the audit runs and passes, without state; read-only, it passes and says the ledger was not written', () => {
     const r = sshSigningRepo(alice);
     r.commit('work', { 'src/a.txt': 'a\n' });
     const root = mkdtempSync('/tmp/gg-nohome-'); // jest's temp folder is private to this user
@@ -456,6 +456,31 @@ describe('a container user with no passwd entry and no HOME (docker run --user 5
       expect(res.stderr).toBe('');
       expect(failing(parseJson(res))).toEqual([]);
       expect(res.code).toBe(0);
+      // A read-only checkout (a mounted volume, a cached build folder): the verdict stands, the ledger is said not written.
+      runCommand('chmod', ['-R', 'a-w', repo]);
+      const ro = runCommand(
+        '/usr/bin/setpriv',
+        [
+          '--reuid=54321',
+          '--regid=54321',
+          '--clear-groups',
+          process.execPath,
+          BIN,
+          'audit',
+          '-C',
+          repo,
+          '--format',
+          'json',
+          '-t',
+          'impersonation,history',
+        ],
+        { env: { PATH: process.env.PATH, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } },
+      );
+      expect(failing(parseJson(ro))).toEqual([]);
+      expect(ro.code).toBe(0);
+      expect(ro.stderr).toBe(
+        `gitguard: ledger not updated: cannot write it: ${join(repo, '.git', 'gitguard')}: cannot be written: permission denied (rewrite protection does not cover the current tips)\n`,
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
