@@ -15,7 +15,8 @@ import { MissingObjectError, missingObjectIn } from './missing-object.js';
 import { parseCommitObject } from './commit-object.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { isAncestor } from './protected-refs.js';
-import type { ObjectReader } from './objects.js';
+import { parseTree, type ObjectReader } from './objects.js';
+import { SUBMODULE_MODE, TREE_MODE, canonicalMode } from './tree-entry.js';
 
 import type { TrustRootSource } from '../domain/trust.js';
 
@@ -64,10 +65,29 @@ export interface FirstPolicyMemo {
   found: Map<string, string>;
 }
 
+/**
+ * Whether `commit`'s tree has a file (a blob) at `path`. A partial clone (--filter=blob:none) holds
+ * every tree but not older blobs: when the blob is not there, its tree entry says what it is, and
+ * the search needs no more (the policy's text is read, and must be there, only where it judges).
+ */
+async function hasFileAt(reader: ObjectReader, commit: string, path: string): Promise<boolean> {
+  try {
+    return (await reader.read(`${commit}:${path}`))?.type === 'blob';
+  } catch (err) {
+    if (!(err instanceof MissingObjectError)) throw err;
+    const slash = path.lastIndexOf('/');
+    const dir = await reader.read(`${commit}:${path.slice(0, slash)}`);
+    if (dir?.type !== 'tree') throw err;
+    const entry = parseTree(dir.body, commit.length === 64 ? 32 : 20).find((e) => e.name === path.slice(slash + 1));
+    if (!entry || entry.oid !== err.oid) throw err;
+    const mode = canonicalMode(entry.mode);
+    return mode !== TREE_MODE && mode !== SUBMODULE_MODE;
+  }
+}
+
 /** The first commit on the first-parent chain of `tip` whose tree carries .gitguard/policy.yml. */
 async function firstPolicyCommit(
-  shadow: Shadow,
-  reader: ObjectReader,
+  { shadow, reader, pushed }: TrustRootInput,
   tip: string,
   policyFile: string,
   after?: string,
@@ -106,7 +126,12 @@ async function firstPolicyCommit(
   }
   for (const oid of out.split('\n')) {
     if (!oid) continue;
-    if ((await reader.read(`${oid}:${policyFile}`))?.type === 'blob') return oid;
+    // A push judges only its new commits, so the hooks need no older policy's text to find the root;
+    // an audit reads it (and stops in one line when a partial clone lacks it).
+    if (
+      pushed ? await hasFileAt(reader, oid, policyFile) : (await reader.read(`${oid}:${policyFile}`))?.type === 'blob'
+    )
+      return oid;
   }
   return undefined;
 }
@@ -152,11 +177,11 @@ async function firstPolicyCommitMemo(
     for (const [old, first] of memo?.known ?? []) {
       if (!(await onFirstParentChain(input.shadow, old, tip))) continue;
       // The chain below `old` answered already; only a policy added after it can be the first when it had none.
-      answer = first || ((await firstPolicyCommit(input.shadow, input.reader, tip, policyFile, old)) ?? '');
+      answer = first || ((await firstPolicyCommit(input, tip, policyFile, old)) ?? '');
       break;
     }
   }
-  answer ??= (await firstPolicyCommit(input.shadow, input.reader, tip, policyFile)) ?? '';
+  answer ??= (await firstPolicyCommit(input, tip, policyFile)) ?? '';
   memo?.found.set(tip, answer);
   return answer || undefined;
 }

@@ -677,3 +677,47 @@ describe('the pre-push hook in a shallow clone (git clone --depth 1 of a big rep
     expect(res.stderr).toMatch(/is on the shallow boundary/);
   });
 });
+
+describe('the pre-push hook in a partial clone (git clone --filter=blob:none) of a repository whose policy changed', () => {
+  // The trust root search read the first policy's text only to see that it is a file; a blobless
+  // clone does not have that old text, so every push stopped (exit 2). The tree entry says it.
+  test('a signed commit passes; an unsigned one is refused; the audit still says what it cannot read (exit 2)', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('policy: a comment', { '.gitguard/policy.yml': `${ALICE_POLICY}# reviewed\n` });
+    r.commit('work', { 'src/a.txt': 'a\n' });
+    const origin = originOf(r);
+    r.run(['-C', origin, 'config', 'uploadpack.allowFilter', 'true']);
+    const dir = join(tempDir(), 'blobless');
+    r.run(['clone', '-q', '--filter=blob:none', `file://${origin}`, dir]);
+    for (const [k, v] of [
+      ['gpg.format', 'ssh'],
+      ['user.signingkey', alice.path],
+    ])
+      r.run(['-C', dir, 'config', k!, v!]);
+    const base = r.run(['-C', dir, 'rev-parse', 'HEAD']);
+    const commit = (name: string, sign: string): string => {
+      writeFileSync(join(dir, `${name}.txt`), `${name}\n`);
+      r.run(['-C', dir, 'add', '-A']);
+      r.run(['-C', dir, 'commit', '-q', sign, '-m', name]);
+      return r.run(['-C', dir, 'rev-parse', 'HEAD']);
+    };
+    const push = (to: string) =>
+      runMain(['hook', 'run', 'pre-push', 'origin', `file://${origin}`], {
+        cwd: dir,
+        env: r.env,
+        input: `refs/heads/main ${to} refs/heads/main ${base}\n`,
+      });
+    const signed = commit('signed', '-S');
+    const ok = await push(signed);
+    expect([ok.code, ok.stderr]).toEqual([0, expect.stringContaining('1 new commit(s) checked, 0 rule(s) failed')]);
+    const unsigned = commit('unsigned', '--no-gpg-sign');
+    const refused = await push(unsigned);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('commits-signed');
+    const full = await runMain(['audit', '-C', dir, '--no-ledger', '-r', 'signers-authorized'], { env: r.env });
+    expect(full.code).toBe(2);
+    expect(full.stderr).toMatch(
+      /\.gitguard\/policy\.yml at [0-9a-f]{12} \(object [0-9a-f]{12}\) is not in this repository: a partial clone/,
+    );
+  });
+});
