@@ -78,14 +78,14 @@ async function baseUnprotected(
   if (!branch) return undefined;
   const basePolicy = await collectPolicyAt(repo, baseOid).catch(() => null);
   if (basePolicy === null) return undefined;
-  const globs = [
-    ...new Set([
-      ...defaultProtectedRefs(history, repo.bare),
-      ...(headPolicy?.protected.refs ?? []),
-      ...(basePolicy?.protected.refs ?? []),
-    ]),
+  return unprotectedCiBranch(branch, protectedGlobs(repo, history, [headPolicy, basePolicy]));
+}
+
+/** The refs gitguard's defaults and these policies protect. */
+function protectedGlobs(repo: RepositoryInfo, history: HistoryFacts, policies: Array<Policy | undefined>): string[] {
+  return [
+    ...new Set([...defaultProtectedRefs(history, repo.bare), ...policies.flatMap((p) => p?.protected.refs ?? [])]),
   ];
-  return unprotectedCiBranch(branch, globs);
 }
 
 /**
@@ -116,13 +116,13 @@ export async function forcedPastBase(
   if (!branch?.defaultBranch || !history.head.oid) return undefined;
   const names = [`refs/remotes/origin/${branch.defaultBranch}`, `refs/heads/${branch.defaultBranch}`];
   const defaultTip = history.refs.find((r) => names.includes(r.name))?.oid;
-  const globs = new Set(defaultProtectedRefs(history, repo.bare));
+  const policies: Array<Policy | undefined> = [];
   for (const tip of [history.head.oid, ...(defaultTip ? [defaultTip] : [])]) {
     const policy = await collectPolicyAt(repo, tip).catch(() => null);
     if (policy === null) return undefined;
-    for (const g of policy?.protected.refs ?? []) globs.add(g);
+    policies.push(policy);
   }
-  const why = unprotectedCiBranch(branch, [...globs]);
+  const why = unprotectedCiBranch(branch, protectedGlobs(repo, history, policies));
   return (
     why &&
     `${base.slice(0, 12)} is not in the clone (a forced push replaced it, so HEAD's whole history is judged; the policy there cannot be read, so the protected refs are those of the policy at HEAD${defaultTip ? ` and at the default branch` : ''} and the defaults) and ${why}`
