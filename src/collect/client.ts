@@ -5,7 +5,6 @@
 // neutral folder with the hardened environment.
 import { readBounded } from './safe-fs.js';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { homedir } from 'node:os';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../domain/model.js';
 import { getGitBinary } from './git.js';
 import { executable, versionOutput } from './run-program.js';
@@ -13,6 +12,7 @@ import { distroRecord, expectLookups, type PackageTools } from './distro-package
 import { collectConfig } from './config.js';
 import { runEnv } from './run-context.js';
 import { insideAuditedRepository, within } from './audited-folders.js';
+import { userHome } from './user-home.js';
 
 /** The first line a version query printed (ssh -V prints on stderr), or undefined when it did not run. */
 async function firstOutputLine(program: string, args: string[]): Promise<string | undefined> {
@@ -80,7 +80,8 @@ export interface ClientOptions {
 }
 
 function expandHome(p: string): string {
-  return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
+  const home = p === '~' || p.startsWith('~/') ? userHome(runEnv()) : undefined;
+  return home === undefined ? p : join(home, p.slice(1));
 }
 
 async function probe(

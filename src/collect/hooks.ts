@@ -3,10 +3,10 @@ import { effective } from '../domain/config.js';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { readBounded } from './safe-fs.js';
 import { isAbsolute, join, resolve } from 'node:path';
-import { homedir } from 'node:os';
 import type { ConfigEntry, ConfigScope, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { checkHookMarker } from './hook-marker.js';
 import { runEnv } from './run-context.js';
+import { userHome } from './user-home.js';
 
 /** Hooks larger than this are not read for gitguard's marker (ours are a few hundred bytes). */
 const MARKER_READ_LIMIT = 256 * 1024;
@@ -45,7 +45,7 @@ function resolveHooksPath(repo: RepositoryInfo, value: string, env: NodeJS.Proce
     const slash = value.indexOf('/');
     const user = value.slice(1, slash === -1 ? undefined : slash);
     const rest = slash === -1 ? '' : value.slice(slash + 1);
-    const home = user === '' ? (env.HOME ?? homedir()) : homeOf(user);
+    const home = user === '' ? userHome(env) : homeOf(user);
     // An unknown user: git cannot expand it and refuses the value; no folder, so no hooks.
     if (home === undefined) return '';
     dir = join(home, rest);

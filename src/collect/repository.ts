@@ -7,6 +7,7 @@ import { assertGitRuns, runGit, type GitResult } from './git.js';
 import { userSafeDirectories } from './config.js';
 import { assertGitDirReadable, assertObjectStoreReadable } from './object-store.js';
 import { enclosingWorkTree, noteAuditedFolders } from './audited-folders.js';
+import { runEnv } from './run-context.js';
 
 // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a .git
 // folder after the other answers are printed.
@@ -68,11 +69,16 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
   }
   if (lines.length < 5) {
     const why = firstLine(res.stderr);
-    if (/not a git repository/i.test(why))
+    if (/not a git repository/i.test(why)) {
+      // git's GIT_DIR (set by a runner, or exported to a hook) is dropped with every GIT_* variable.
+      const gitDir = runEnv().GIT_DIR;
       throw new ExpectedError(
         `not a git repository: ${abs}`,
-        'run gitguard inside a repository or pass its path with -C PATH',
+        gitDir
+          ? `gitguard does not read GIT_DIR (${gitDir}): pass the repository with -C PATH`
+          : 'run gitguard inside a repository or pass its path with -C PATH',
       );
+    }
     if (/dubious ownership/i.test(why)) {
       throw new ExpectedError(
         `git refuses ${abs}: it is owned by another user (safe.directory)`,

@@ -205,7 +205,7 @@ export function mkdirNoFollow(root: string, dir: string, mode = 0o755): void {
       try {
         mkdirSync(cur, { mode });
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw openError(cur, e as NodeJS.ErrnoException);
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(cur, e);
       }
       st = lstatSync(cur);
     }

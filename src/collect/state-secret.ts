@@ -2,11 +2,11 @@
 // cache, the walk checkpoint). A repository can be hostile and ship a forged .git/gitguard/, so what
 // gitguard trusts from there carries an HMAC under a key kept outside every repository.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { lstatSync, mkdirSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { readBoundedIfExists, writeFileSafe } from './safe-fs.js';
 import { insideAuditedRepository } from './audited-folders.js';
+import { userHome } from './user-home.js';
 
 /**
  * A relative XDG_CACHE_HOME or HOME names no place (the XDG spec: ignore it); taken as given it would
@@ -16,7 +16,8 @@ import { insideAuditedRepository } from './audited-folders.js';
  */
 function secretFile(env: NodeJS.ProcessEnv): string | undefined {
   const absolute = (p: string | undefined): string | undefined => (p && isAbsolute(p) ? p : undefined);
-  const bases = [absolute(env.XDG_CACHE_HOME), join(absolute(env.HOME) ?? homedir(), '.cache')];
+  const home = absolute(env.HOME) ?? absolute(userHome({}));
+  const bases = [absolute(env.XDG_CACHE_HOME), home && join(home, '.cache')];
   const base = bases.find((b) => b !== undefined && !insideAuditedRepository(b));
   return base && join(base, 'gitguard', 'cache-secret');
 }
@@ -28,14 +29,16 @@ function exclusive(st: Stats, mask: number): boolean {
 }
 
 /**
- * The secret (made on first use); undefined when no writable home can keep one, or when its folder
+ * The secret (made on first use); undefined when no existing, writable home can keep one, or when its folder
  * is not this user's alone (another user could read or swap the secret, then forge sealed state):
  * run without state. A secret file that others could have read or planted (a link, another
  * owner, group or world permissions) is replaced by a new one.
  */
 export function userSecret(env: NodeJS.ProcessEnv): Buffer | undefined {
   const file = secretFile(env);
-  if (!file) return undefined;
+  // The cache folder is made in a home that exists, never the home itself: a runner's or a service
+  // user's HOME that names no folder (nobody's /nonexistent) is not created, as root could.
+  if (!file || !existsSync(dirname(dirname(dirname(file))))) return undefined;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const folder = lstatSync(dirname(file));

@@ -15,7 +15,8 @@ import { MissingObjectError, missingObjectIn } from './missing-object.js';
 import { parseCommitObject } from './commit-object.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { isAncestor } from './protected-refs.js';
-import type { ObjectReader } from './objects.js';
+import { parseTree, type ObjectReader } from './objects.js';
+import { SUBMODULE_MODE, TREE_MODE, canonicalMode } from './tree-entry.js';
 
 import type { TrustRootSource } from '../domain/trust.js';
 
@@ -50,6 +51,8 @@ export interface TrustRootInput {
   resolve: (rev: string, what: string) => Promise<string>;
   /** The default root as earlier runs found it (the walk checkpoint), and this run's answers. */
   memo?: FirstPolicyMemo;
+  /** A push's walk (its tips and ^exclusions: the hooks), which judges only the commits it reaches. */
+  pushed?: string[];
 }
 
 /**
@@ -62,10 +65,29 @@ export interface FirstPolicyMemo {
   found: Map<string, string>;
 }
 
+/**
+ * Whether `commit`'s tree has a file (a blob) at `path`. A partial clone (--filter=blob:none) holds
+ * every tree but not older blobs: when the blob is not there, its tree entry says what it is, and
+ * the search needs no more (the policy's text is read, and must be there, only where it judges).
+ */
+async function hasFileAt(reader: ObjectReader, commit: string, path: string): Promise<boolean> {
+  try {
+    return (await reader.read(`${commit}:${path}`))?.type === 'blob';
+  } catch (err) {
+    if (!(err instanceof MissingObjectError)) throw err;
+    const slash = path.lastIndexOf('/');
+    const dir = await reader.read(`${commit}:${path.slice(0, slash)}`);
+    if (dir?.type !== 'tree') throw err;
+    const entry = parseTree(dir.body, commit.length === 64 ? 32 : 20).find((e) => e.name === path.slice(slash + 1));
+    if (!entry || entry.oid !== err.oid) throw err;
+    const mode = canonicalMode(entry.mode);
+    return mode !== TREE_MODE && mode !== SUBMODULE_MODE;
+  }
+}
+
 /** The first commit on the first-parent chain of `tip` whose tree carries .gitguard/policy.yml. */
 async function firstPolicyCommit(
-  shadow: Shadow,
-  reader: ObjectReader,
+  { shadow, reader, pushed }: TrustRootInput,
   tip: string,
   policyFile: string,
   after?: string,
@@ -104,7 +126,12 @@ async function firstPolicyCommit(
   }
   for (const oid of out.split('\n')) {
     if (!oid) continue;
-    if ((await reader.read(`${oid}:${policyFile}`))?.type === 'blob') return oid;
+    // A push judges only its new commits, so the hooks need no older policy's text to find the root;
+    // an audit reads it (and stops in one line when a partial clone lacks it).
+    if (
+      pushed ? await hasFileAt(reader, oid, policyFile) : (await reader.read(`${oid}:${policyFile}`))?.type === 'blob'
+    )
+      return oid;
   }
   return undefined;
 }
@@ -150,11 +177,11 @@ async function firstPolicyCommitMemo(
     for (const [old, first] of memo?.known ?? []) {
       if (!(await onFirstParentChain(input.shadow, old, tip))) continue;
       // The chain below `old` answered already; only a policy added after it can be the first when it had none.
-      answer = first || ((await firstPolicyCommit(input.shadow, input.reader, tip, policyFile, old)) ?? '');
+      answer = first || ((await firstPolicyCommit(input, tip, policyFile, old)) ?? '');
       break;
     }
   }
-  answer ??= (await firstPolicyCommit(input.shadow, input.reader, tip, policyFile)) ?? '';
+  answer ??= (await firstPolicyCommit(input, tip, policyFile)) ?? '';
   memo?.found.set(tip, answer);
   return answer || undefined;
 }
@@ -255,12 +282,36 @@ async function notAtShallowBoundary(input: TrustRootInput, oid: string): Promise
   }
   if (!boundary.split('\n').includes(oid)) return oid;
   const raw = await input.reader.read(oid);
-  if (raw?.type === 'commit' && parseCommitObject(oid, raw.body).parents.length)
+  if (raw?.type === 'commit' && parseCommitObject(oid, raw.body).parents.length && !(await pushBeyond(input, oid)))
     throw new ExpectedError(
       `the first commit carrying the policy that gitguard can see, ${oid.slice(0, 12)}, is on the shallow boundary: who signed the history before it is unknown`,
       'fetch the full history (git fetch --unshallow; fetch-depth: 0 / GIT_DEPTH: 0), or name the root with --trust-root',
     );
   return oid;
+}
+
+/**
+ * Whether a push from a shallow clone is judged the same whatever root lies at or before `oid`, the
+ * first policy commit it can see, on the boundary: the walk does not reach it (it is published), and
+ * every commit outside the walk that a walked commit names as parent descends from it (or is it). Each
+ * walked commit is then judged by policies at or after `oid`, as with the real root; only a commit of
+ * the walk on or behind the boundary would be judged otherwise, so the search refuses then.
+ */
+async function pushBeyond(input: TrustRootInput, oid: string): Promise<boolean> {
+  if (!input.pushed?.length) return false;
+  const res = await runGit(['rev-list', '--boundary', '--stdin'], {
+    gitDir: input.shadow.gitDir,
+    input: `${input.pushed.join('\n')}\n`,
+    okCodes: [128],
+    timeoutMs: 60_000,
+  });
+  if (res.code !== 0) return false;
+  const lines = res.stdout.toString('latin1').split('\n').filter(Boolean);
+  if (lines.includes(oid)) return false;
+  const outside = [...new Set(lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1)))];
+  if (outside.length > 256) return false;
+  for (const parent of outside) if ((await isAncestor(input.shadow, oid, parent)) !== true) return false;
+  return true;
 }
 
 async function namedRoot(input: TrustRootInput): Promise<TrustRoot | undefined> {

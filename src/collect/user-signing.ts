@@ -1,16 +1,18 @@
 // What the user signs with and already trusts, read from their own files for `gitguard init`: the
 // SSH key user.signingkey names (a literal key or a file), never running gpg.ssh.defaultKeyCommand.
-import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fsReason } from '../errors.js';
 import type { SshPublicKey } from '../domain/keys.js';
 import { parseAllowedSigners, readKey } from './signatures/allowed-signers.js';
 import { readBounded } from './safe-fs.js';
+import { userHome } from './user-home.js';
 
 /** A path from the user's config: "~/" is their home, a relative one is taken from `base` (else home). */
 export function expandPath(p: string, env: NodeJS.ProcessEnv, base?: string): string {
-  if (p.startsWith('~/')) return join(env.HOME ?? homedir(), p.slice(2));
-  return isAbsolute(p) ? p : resolve(base ?? env.HOME ?? homedir(), p);
+  const home = userHome(env);
+  if (p.startsWith('~/')) return home === undefined ? p : join(home, p.slice(2));
+  const from = base ?? home;
+  return isAbsolute(p) || from === undefined ? p : resolve(from, p);
 }
 
 /** Reads a small regular file (a public key), or says why not. */

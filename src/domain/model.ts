@@ -203,6 +203,11 @@ export interface Facts {
    * which the runner writes into the checkout's remote URL. Compared with, never reported.
    */
   ciJobToken?: string;
+  /**
+   * In a GitLab CI job: the origins (scheme://host[:port]) of CI_SERVER_URL and CI_REPOSITORY_URL, the
+   * server GitLab Runner scopes its job-token credential helper to.
+   */
+  ciJobServers?: string[];
   /** When the audit runs (ms since the epoch): the run's one clock, read once; rules never read the wall clock. */
   now: number;
   /** Annotated tags judged like commits (tagger as the identity); collected when a rule needs 'tags'. */

@@ -5,7 +5,7 @@ import type { Facts, Severity, Threat } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { discoverRepository } from '../collect/repository.js';
 import { inRun } from '../collect/run-context.js';
-import { recordJudgedTips } from './ledger.js';
+import { forcedPastBase, recordJudgedTips } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
 import type { HistorySession, TrustOptions } from './history-session.js';
 import { ciTestMerge } from './ci-test-merge.js';
@@ -91,7 +91,9 @@ async function audit(
   const repository = await discoverRepository(req.path);
   const env = req.env ?? process.env;
   const findingLimit = req.baseline ? Number.MAX_SAFE_INTEGER : (req.findingLimit ?? 100);
-  const testMerge = req.all || req.revisions ? undefined : ciTestMerge(env);
+  const testMerge = req.revisions ? undefined : ciTestMerge(env);
+  // A topic branch's forced push took --base away from the clone: HEAD's whole history is judged instead.
+  const baseGone = req.base ? await forcedPastBase(repository, req.base, env) : undefined;
   // Incremental re-audit (engine/incremental.ts): a walk of HEAD or --all, with gitguard's state in use.
   const incremental =
     selected.some((c) => c.rule.kind === 'commits') && req.trust?.cache !== false && !req.base && !req.revisions
@@ -112,7 +114,8 @@ async function audit(
       env,
       scope: {
         ...(req.all ? { all: true } : {}),
-        ...(req.base ? { base: req.base } : {}),
+        ...(req.base && !baseGone ? { base: req.base } : {}),
+        ...(baseGone ? { baseGone } : {}),
         ...(req.revisions ? { revisions: req.revisions } : {}),
         ...(testMerge ? { testMerge } : {}),
         ...(incremental ? { resume: incremental } : {}),

@@ -250,6 +250,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           run.req.scope.base,
           walk?.trustRootInfo ?? run.req.trust?.trustRoot,
           run.req.env,
+          run.req.scope.baseGone,
         ),
       );
     },

@@ -45,6 +45,19 @@ function bareFacts(repository: Facts['repository'], now = Date.now()): Facts {
 
 const NAMES = Object.keys(COLLECTORS) as CollectedName[];
 
+/** A GitLab job's server, as origins (scheme://host[:port]): CI_SERVER_URL's and CI_REPOSITORY_URL's. */
+function jobServers(env: NodeJS.ProcessEnv): string[] {
+  const origins = [env.CI_SERVER_URL, env.CI_REPOSITORY_URL].flatMap((u) => {
+    try {
+      const url = new URL(u ?? '');
+      return /^https?:$/.test(url.protocol) ? [url.origin] : [];
+    } catch {
+      return [];
+    }
+  });
+  return [...new Set(origins)];
+}
+
 export class FactStore {
   private readonly memo = new Map<CollectedName, Promise<unknown>>();
   private readonly needs: Set<Need>;
@@ -132,6 +145,7 @@ export class FactStore {
       ...(this.req.env.GITLAB_CI === 'true' && this.req.env.CI_JOB_TOKEN
         ? { ciJobToken: this.req.env.CI_JOB_TOKEN }
         : {}),
+      ...(this.req.env.GITLAB_CI === 'true' ? { ciJobServers: jobServers(this.req.env) } : {}),
     };
     for (const name of NAMES) if (this.wanted.has(name) && !deferred.has(name)) await this.fill(facts, name);
     return facts;

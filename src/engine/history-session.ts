@@ -27,6 +27,8 @@ export interface HistoryScope {
   range?: string;
   /** CI: only commits after this revision (base..HEAD, or base..each tip with all). */
   base?: string;
+  /** CI: why the --base given was not applied: a forced push of a branch nothing protects took it away (ledger.ts forcedPastBase). */
+  baseGone?: string;
   /** Exact revisions (object ids, ^id to exclude), as the pre-push check computes them. */
   revisions?: string[];
   /** A CI run's test merge (GitHub pull_request, GitLab merged results): when HEAD is it, its parents are walked instead (ci-test-merge.ts). */

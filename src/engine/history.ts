@@ -82,6 +82,15 @@ export async function openHistory(
     );
     revisions = [...new Set([...split.tips, ...(await worktreeHeads(repo, history.head))])];
     description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
+    // The CI run's test merge is checked out (HEAD) and, by actions/checkout, fetched into
+    // refs/remotes/pull/<n>/merge: the same never-pushed commit as without --all, so its parents
+    // stand in for it wherever it is a tip. A commit built on top of it is still walked through it.
+    const merge = scope.testMerge && revisions.includes(scope.testMerge.sha) ? scope.testMerge : undefined;
+    const parents = merge ? await testMergeParents(repo, merge.sha, merge) : undefined;
+    if (parents) {
+      revisions = [...new Set(revisions.flatMap((r) => (r === merge!.sha ? parents.parents : [r])))];
+      description += `; ${parents.description}`;
+    }
   } else if (history.head.oid) {
     const testMerge = await testMergeParents(repo, history.head.oid, scope.testMerge);
     revisions = testMerge?.parents ?? [history.head.oid];
@@ -196,6 +205,7 @@ export async function openHistory(
       ...(rootPolicy?.trustRoot && !baseOid && !scope.headAccepted ? { policyRootFromTip: true } : {}),
       resolve: (rev: string, what: string) => resolveCommitId(repo, rev, what),
       memo,
+      ...(scope.revisions ? { pushed: revisions } : {}),
     };
     const policyFile = `${POLICY_DIR}/policy.yml`;
     // The default root is the first commit carrying the policy on a tip's first-parent chain: a

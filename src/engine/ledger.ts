@@ -21,6 +21,7 @@ export async function collectLedger(
   base?: string,
   trustRoot?: string | TrustRoot,
   env: NodeJS.ProcessEnv = {},
+  baseGone?: string,
 ): Promise<LedgerFacts> {
   const baseOid = base
     ? await resolveCommitId(
@@ -31,7 +32,7 @@ export async function collectLedger(
       )
     : undefined;
   // A CI push pipeline of a branch nothing protects: --base does not hold it to move forward.
-  const unprotected = baseOid ? await baseUnprotected(repo, history, headPolicy, baseOid, env) : undefined;
+  const unprotected = baseOid ? await baseUnprotected(repo, history, headPolicy, baseOid, env) : baseGone;
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   try {
     const facts = await collectLedgerFacts(
@@ -85,14 +86,55 @@ async function baseUnprotected(
   if (!branch) return undefined;
   const basePolicy = await collectPolicyAt(repo, baseOid).catch(() => null);
   if (basePolicy === null) return undefined;
-  const globs = [
-    ...new Set([
-      ...defaultProtectedRefs(history, repo.bare),
-      ...(headPolicy?.protected.refs ?? []),
-      ...(basePolicy?.protected.refs ?? []),
-    ]),
+  return unprotectedCiBranch(branch, protectedGlobs(repo, history, [headPolicy, basePolicy]));
+}
+
+/** The refs gitguard's defaults and these policies protect. */
+function protectedGlobs(repo: RepositoryInfo, history: HistoryFacts, policies: Array<Policy | undefined>): string[] {
+  return [
+    ...new Set([...defaultProtectedRefs(history, repo.bare), ...policies.flatMap((p) => p?.protected.refs ?? [])]),
   ];
-  return unprotectedCiBranch(branch, globs);
+}
+
+/**
+ * Why --base is not applied when it names a commit this clone does not have, or undefined (then it is
+ * the usual error). A runner fetches what the branches hold now, so a forced push's previous tip
+ * (github.event.before, CI_COMMIT_BEFORE_SHA) is not there; in a complete clone that also proves HEAD
+ * does not descend from it. That is let go only for a branch nothing protects, as in baseUnprotected,
+ * but the policy at --base cannot be read: the protected refs are those of the policy at HEAD and at
+ * the default branch's tip (when in the clone), and the defaults.
+ */
+export async function forcedPastBase(
+  repo: RepositoryInfo,
+  base: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const width = repo.objectFormat === 'sha256' ? 64 : 40;
+  if (repo.shallow || base.length !== width || !/^[0-9a-f]+$/.test(base) || /^0+$/.test(base)) return undefined;
+  const present = await gitText(['cat-file', '-t', base], { gitDir: repo.gitDir, timeoutMs: 30_000 }).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof GitError) return false;
+      throw err;
+    },
+  );
+  if (present) return undefined;
+  const history = await collectHistory(repo);
+  const branch = ciBranch(env, history.head.oid);
+  if (!branch?.defaultBranch || !history.head.oid) return undefined;
+  const names = [`refs/remotes/origin/${branch.defaultBranch}`, `refs/heads/${branch.defaultBranch}`];
+  const defaultTip = history.refs.find((r) => names.includes(r.name))?.oid;
+  const policies: Array<Policy | undefined> = [];
+  for (const tip of [history.head.oid, ...(defaultTip ? [defaultTip] : [])]) {
+    const policy = await collectPolicyAt(repo, tip).catch(() => null);
+    if (policy === null) return undefined;
+    policies.push(policy);
+  }
+  const why = unprotectedCiBranch(branch, protectedGlobs(repo, history, policies));
+  return (
+    why &&
+    `${base.slice(0, 12)} is not in the clone (a forced push replaced it, so HEAD's whole history is judged; the policy there cannot be read, so the protected refs are those of the policy at HEAD${defaultTip ? ` and at the default branch` : ''} and the defaults) and ${why}`
+  );
 }
 
 /** Rules that compare the tips with the ledger: recording over one of their failures would accept a rewrite. */

@@ -41,6 +41,16 @@ function isCheckoutSsh(value: string): boolean {
   return m !== null && SYSTEM_SSH.includes(m[1]!);
 }
 
+// The credential helper GitLab Runner writes for a job (FF_GIT_URLS_WITHOUT_TOKENS, the default since
+// GitLab 18.0) into a file the checkout's local config includes: it prints the job's own CI_JOB_TOKEN,
+// which dies with the job, and runs nothing else. Taken only scoped to the job's own server, in a job.
+const GITLAB_RUNNER_HELPER = '!f(){ if [ "$1" = "get" ] ; then echo "password=${CI_JOB_TOKEN}" ; fi ; } ; f';
+
+function isRunnerHelper(e: ConfigEntry, jobServers: readonly string[]): boolean {
+  const m = /^credential\.(.+)\.helper$/.exec(e.key);
+  return m !== null && e.value === GITLAB_RUNNER_HELPER && jobServers.includes(m[1]!.replace(/\/+$/, ''));
+}
+
 function isCommand(e: ConfigEntry): boolean {
   const k = e.key;
   const v = e.value;
@@ -82,10 +92,20 @@ export default defineRepoRule({
   evaluate(facts, ctx) {
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const found = new FindingList(ctx.findingLimit);
+    let runnerHelpers = 0;
     for (const e of facts.config.value) {
       if (!LOCAL.has(e.scope) || !isCommand(e)) continue;
+      if (isRunnerHelper(e, facts.ciJobServers ?? [])) {
+        runnerHelpers += 1;
+        continue;
+      }
       found.add(configFinding(e, `the repository's ${e.scope} config runs a command: ${e.key}=${e.value}`));
     }
-    return found.evaluation();
+    return found.evaluation(
+      'fail',
+      runnerHelpers
+        ? `${runnerHelpers} credential helper(s) GitLab Runner wrote for this job (printing its CI_JOB_TOKEN to the job's own server): not reported`
+        : undefined,
+    );
   },
 });

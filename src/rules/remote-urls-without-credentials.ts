@@ -20,8 +20,10 @@ const URL_KEY = /^(remote\..+\.(url|pushurl)|url\..+\.(insteadof|pushinsteadof)|
 
 /**
  * The URL GitLab Runner writes into a job's checkout: `gitlab-ci-token:<the job's CI_JOB_TOKEN>@`, a
- * token that dies with the job (unless its FF_GIT_URLS_WITHOUT_TOKENS is on). Only that job's own
- * token matches, which nobody could plant in advance.
+ * token that dies with the job (unless its FF_GIT_URLS_WITHOUT_TOKENS is on). Older runners put it in
+ * the origin URL; since 17.x it is the base of a `url.<it>.insteadOf <the origin URL>` in the
+ * .gitlab-runner.ext.conf the checkout's config includes. Only that job's own token matches, which
+ * nobody could plant in advance.
  */
 function isRunnerJobUrl(url: string, jobToken: string | undefined): boolean {
   if (!jobToken) return false;
@@ -36,14 +38,19 @@ export default defineRepoRule({
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const found = new FindingList(ctx.findingLimit);
     let jobUrls = 0;
+    let jobRewrites = 0;
     for (const e of facts.config.value) {
       if (!URL_KEY.test(e.key)) continue;
-      if (e.scope === 'local' && e.key.startsWith('remote.') && isRunnerJobUrl(e.value ?? '', facts.ciJobToken)) {
-        jobUrls += 1;
-        continue;
-      }
       // url.<base>.insteadOf carries a URL in the key itself as well as in the value.
       const base = e.key.startsWith('url.') ? e.key.slice(4, e.key.lastIndexOf('.')) : undefined;
+      const jobUrl = e.key.startsWith('remote.')
+        ? isRunnerJobUrl(e.value ?? '', facts.ciJobToken)
+        : e.key.endsWith('.insteadof') && isRunnerJobUrl(base!, facts.ciJobToken) && !urlHasCredentials(e.value ?? '');
+      if (e.scope === 'local' && jobUrl) {
+        if (base) jobRewrites += 1;
+        else jobUrls += 1;
+        continue;
+      }
       for (const candidate of [e.value ?? '', base ?? '']) {
         if (candidate && urlHasCredentials(candidate)) {
           const shown = redactUrl(candidate);
@@ -64,11 +71,12 @@ export default defineRepoRule({
         }
       }
     }
-    return found.evaluation(
-      'fail',
-      jobUrls
-        ? `${jobUrls} remote URL(s) carry this GitLab CI job's own CI_JOB_TOKEN, written by the runner and valid only while the job runs: not reported`
-        : undefined,
-    );
+    const notes = [
+      jobUrls &&
+        `${jobUrls} remote URL(s) carry this GitLab CI job's own CI_JOB_TOKEN, written by the runner and valid only while the job runs: not reported`,
+      jobRewrites &&
+        `${jobRewrites} URL rewrite(s) (url.<base>.insteadOf, in the config GitLab Runner has the checkout include) carry this job's own CI_JOB_TOKEN, valid only while the job runs: not reported`,
+    ].filter((n): n is string => !!n);
+    return found.evaluation('fail', notes.length ? notes.join('; ') : undefined);
   },
 });
