@@ -5,7 +5,7 @@ import type { Facts, Severity, Threat } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { discoverRepository } from '../collect/repository.js';
 import { inRun } from '../collect/run-context.js';
-import { forcedPastBase, recordJudgedTips } from './ledger.js';
+import { forcedPastBase, recordJudgedTips, walkedBranches } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
 import type { HistorySession, TrustOptions } from './history-session.js';
 import { ciTestMerge } from './ci-test-merge.js';
@@ -135,6 +135,7 @@ async function audit(
   let session: HistorySession | undefined;
   let secrets: Collected['secrets'] | undefined;
   let rootWrong: ReadonlyArray<readonly [string, string]> | undefined;
+  let walked: Set<string> | undefined;
   try {
     // The secrets scan and the client's programs run beside the walk; the repository rules wait for them.
     facts = await store.facts({ deferBeside: true });
@@ -157,6 +158,8 @@ async function audit(
     });
     secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
     if (session && !(await session.confirmRoot())) rootWrong = session.rootAnswers?.() ?? [];
+    // Which protected branches the walk judged: the ledger records the others' tips, but not as judged.
+    if (session) walked = await walkedBranches(repository, facts.ledger, session.tips);
   } catch (err) {
     if (err instanceof ExpectedError)
       throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
@@ -215,7 +218,7 @@ async function audit(
       ? { updated: false, reason: '--no-ledger', cause: 'no-ledger' }
       : report.incomplete
         ? { updated: false, reason: 'nothing was audited', cause: 'nothing-audited' }
-        : recordJudgedTips(repository, facts.ledger, results, req.failOn, session?.trustRoot);
+        : recordJudgedTips(repository, facts.ledger, results, req.failOn, session?.trustRoot, walked);
   report.ledger = ledger;
   return report;
 }

@@ -168,12 +168,14 @@ export async function openHistory(
     // The trust root: the one commit judged by its own policy (src/collect/trust-root.ts).
     let ledgerRoot: string | undefined;
     let ledgerTips: string[] = [];
+    let ledgerRecorded = false;
     try {
       const ledger = readLedger(repo.commonDir);
       ledgerRoot = ledger?.trustRoot;
-      ledgerTips = Object.entries(ledger?.refs ?? {})
-        .filter(([ref]) => ref.startsWith('refs/heads/'))
-        .map(([, e]) => e.oid);
+      const branches = Object.entries(ledger?.refs ?? {}).filter(([ref]) => ref.startsWith('refs/heads/'));
+      ledgerRecorded = branches.length > 0;
+      // Only the branch tips a walk judged: an audit also records tips it never walked (HEAD elsewhere).
+      ledgerTips = branches.flatMap(([, e]) => (e.judged ? [e.judged] : []));
     } catch {
       /* a damaged ledger is reported by the ledger rules; its root is not used */
     }
@@ -277,7 +279,7 @@ export async function openHistory(
     if (baseOid) collector.accepted = rootPolicy && { policy: rootPolicy, from: baseOid };
     else if (scope.headAccepted)
       collector.accepted = headPolicy && headOid ? { policy: headPolicy, from: headOid } : undefined;
-    else if (ledgerTips.length && headPolicy && headOid)
+    else if (ledgerRecorded && headPolicy && headOid)
       collector.accepted = {
         policy: headPolicy,
         from: headOid,
