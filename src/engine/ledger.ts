@@ -124,8 +124,17 @@ export async function forcedPastBase(
   if (!branch?.defaultBranch || !history.head.oid) return undefined;
   const names = [`refs/remotes/origin/${branch.defaultBranch}`, `refs/heads/${branch.defaultBranch}`];
   const defaultTip = history.refs.find((r) => names.includes(r.name))?.oid;
+  // The policy at HEAD is the push's own: rewound past the commit that protected the branch, it
+  // protects nothing. What protects it must come from outside the push too: the default branch's tip.
+  if (!defaultTip) {
+    if (!unprotectedCiBranch(branch, protectedGlobs(repo, history, []))) return undefined;
+    throw new ExpectedError(
+      `--base "${base}" is not a commit in ${repo.path}`,
+      `a forced push replaced it; whether ${branch.ref} is protected is read from the default branch's policy, which this clone lacks: fetch it first (git fetch origin ${branch.defaultBranch}), or keep that branch protected by the forge`,
+    );
+  }
   const policies: Array<Policy | undefined> = [];
-  for (const tip of [history.head.oid, ...(defaultTip ? [defaultTip] : [])]) {
+  for (const tip of [history.head.oid, defaultTip]) {
     const policy = await collectPolicyAt(repo, tip).catch(() => null);
     if (policy === null) return undefined;
     policies.push(policy);
@@ -133,7 +142,7 @@ export async function forcedPastBase(
   const why = unprotectedCiBranch(branch, protectedGlobs(repo, history, policies));
   return (
     why &&
-    `${base.slice(0, 12)} is not in the clone (a forced push replaced it, so HEAD's whole history is judged; the policy there cannot be read, so the protected refs are those of the policy at HEAD${defaultTip ? ` and at the default branch` : ''} and the defaults) and ${why}`
+    `${base.slice(0, 12)} is not in the clone (a forced push replaced it, so HEAD's whole history is judged; the policy there cannot be read, so the protected refs are those of the policy at HEAD and at the default branch and the defaults) and ${why}`
   );
 }
 
