@@ -55,6 +55,9 @@ export { VERSION } from '../version.js';
 import { VERSION } from '../version.js';
 
 /** The rules the filters select, chosen by their metadata; only their modules are loaded. */
+/** The rules that judge each commit by its policy: only a walk they ran on judged the tips it covered. */
+const JUDGED_BY_POLICY = ['commits-signed', 'signatures-valid', 'signers-authorized', 'policy-changes-authorized'];
+
 function selectRules(catalog: RuleListing[], rules?: string[], threats?: Threat[]): Promise<CatalogEntry[]> {
   if (rules?.length) {
     const ids = new Set(catalog.map((c) => c.meta.id));
@@ -158,8 +161,10 @@ async function audit(
     });
     secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
     if (session && !(await session.confirmRoot())) rootWrong = session.rootAnswers?.() ?? [];
-    // Which protected branches the walk judged: the ledger records the others' tips, but not as judged.
-    if (session) walked = await walkedBranches(repository, facts.ledger, session.tips);
+    // Which protected branches the walk judged by their policies (the rules that do so ran): the ledger
+    // records the others' tips too, but not as judged.
+    if (session && JUDGED_BY_POLICY.every((id) => selected.some((c) => c.rule.id === id)))
+      walked = await walkedBranches(repository, facts.ledger, session.tips);
   } catch (err) {
     if (err instanceof ExpectedError)
       throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);

@@ -123,3 +123,18 @@ test("twin: a first audit run from a topic branch that lacks main's merge judged
   r.run(['checkout', '-q', 'main']);
   expect(await audit(r)).toMatchObject({ code: 1, authorized: 'fail' });
 });
+
+test('twin: main walked by an audit of --threat history alone (no signature rule ran) then audited in full: fails', async () => {
+  const { r, preRoot } = await governed();
+  r.run(['checkout', '-q', '-b', 'side', preRoot]);
+  commitAsPerson(r, carol, 'carol@example.com', 'work on side', { 'src/side.txt': 'x\n' });
+  r.run(['checkout', '-q', 'main']);
+  r.run(['-c', `user.signingkey=${alice.path}`, 'merge', '-q', '--no-ff', '-S', '-m', 'merge side', 'side'], {
+    env: { GIT_COMMITTER_NAME: 'alice', GIT_COMMITTER_EMAIL: 'alice@example.com' },
+  });
+  const history = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-t', 'history'], {
+    env: r.env,
+  });
+  expect(parseJson(history).ledger?.updated).toBe(true);
+  expect(await audit(r)).toMatchObject({ code: 1, authorized: 'fail' });
+});
