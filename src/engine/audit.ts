@@ -55,7 +55,7 @@ export { VERSION } from '../version.js';
 import { VERSION } from '../version.js';
 
 /** The rules the filters select, chosen by their metadata; only their modules are loaded. */
-/** The rules that judge each commit by its policy: only a walk they ran on judged the tips it covered. */
+/** The rules that judge each commit by its policy: only a walk they passed on judged the tips it covered. */
 const JUDGED_BY_POLICY = ['commits-signed', 'signatures-valid', 'signers-authorized', 'policy-changes-authorized'];
 
 function selectRules(catalog: RuleListing[], rules?: string[], threats?: Threat[]): Promise<CatalogEntry[]> {
@@ -161,10 +161,12 @@ async function audit(
     });
     secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
     if (session && !(await session.confirmRoot())) rootWrong = session.rootAnswers?.() ?? [];
-    // Which protected branches the walk judged by their policies (the rules that do so ran): the ledger
-    // records the others' tips too, but not as judged.
-    if (session && JUDGED_BY_POLICY.every((id) => selected.some((c) => c.rule.id === id)))
-      walked = await walkedBranches(repository, facts.ledger, session.tips);
+    // Which protected branches the walk judged by their policies (the rules that do so ran and passed,
+    // whatever --fail-on): the ledger records the others' tips too, but not as judged.
+    const judged = JUDGED_BY_POLICY.every((id) =>
+      run.results.some((r) => r.meta.id === id && (r.outcome === 'pass' || r.outcome === 'not-applicable')),
+    );
+    if (session && judged) walked = await walkedBranches(repository, facts.ledger, session.tips);
   } catch (err) {
     if (err instanceof ExpectedError)
       throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);

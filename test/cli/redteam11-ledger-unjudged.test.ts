@@ -138,3 +138,20 @@ test('twin: main walked by an audit of --threat history alone (no signature rule
   expect(parseJson(history).ledger?.updated).toBe(true);
   expect(await audit(r)).toMatchObject({ code: 1, authorized: 'fail' });
 });
+
+test('twin: an audit with --fail-on critical (signers-authorized, high, failed but did not fail the run) then a default audit: fails', async () => {
+  const { r, preRoot } = await governed();
+  r.run(['checkout', '-q', '-b', 'side', preRoot]);
+  commitAsPerson(r, carol, 'carol@example.com', 'work on side', { 'src/side.txt': 'x\n' });
+  r.run(['checkout', '-q', 'main']);
+  r.run(['-c', `user.signingkey=${alice.path}`, 'merge', '-q', '--no-ff', '-S', '-m', 'merge side', 'side'], {
+    env: { GIT_COMMITTER_NAME: 'alice', GIT_COMMITTER_EMAIL: 'alice@example.com' },
+  });
+  const lenient = await runMain(
+    ['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-t', 'impersonation,history', '--fail-on', 'critical'],
+    { env: r.env },
+  );
+  expect(resultOf(parseJson(lenient), 'signers-authorized').outcome).toBe('fail');
+  expect(lenient.code).toBe(0);
+  expect(await audit(r)).toMatchObject({ code: 1, authorized: 'fail' });
+});
