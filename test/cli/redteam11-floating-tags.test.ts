@@ -143,3 +143,18 @@ test("the server's hook: alice's older v1 tag pushed back after the server's adm
   expect(res.stderr).toMatch(/refs\/tags\/v1: moving a protected tag is not allowed .*older than the tag it replaces/);
   expect(res.code).not.toBe(0);
 });
+
+test("held: alice's signed tag of another name stored as v1, and her signed v1 naming a tree, each fail tags-not-moved", async () => {
+  const r = copyRepo(base);
+  commitAsPerson(r, alice, 'alice@example.com', '1.0.0', { 'a.txt': '1\n' });
+  tagAs(r, alice, ['-s', '-m', 'v1', 'v1'], '2026-06-01T00:00:00Z');
+  expect((await audit(r)).code).toBe(0);
+  commitAsPerson(r, alice, 'alice@example.com', '1.0.1', { 'a.txt': '2\n' });
+  tagAs(r, alice, ['-s', '-m', 'v2', 'v2'], '2026-06-02T00:00:00Z');
+  r.run(['update-ref', 'refs/tags/v1', r.run(['rev-parse', 'refs/tags/v2'])]);
+  expect(moved((await audit(r)).report).messages).toMatch(/refs\/tags\/v1 was moved.*names itself "v2"/);
+  tagAs(r, alice, ['-f', '-s', '-m', 'v1', 'v1', 'HEAD^{tree}'], '2026-06-03T00:00:00Z');
+  expect(moved((await audit(r)).report).messages).toMatch(
+    /refs\/tags\/v1 was moved.*cannot tell whether it moved forward/,
+  );
+});
