@@ -17,6 +17,8 @@ export interface ProtectedRef {
   recorded?: string;
   /** A branch (local or remote-tracking) whose tip does not descend from the recorded tip. */
   rewritten?: { lost: number; commits: LostCommit[]; recordedMissing?: boolean };
+  /** A tag moved from a recorded tag whose commit no remote ever had: retagged before it was published. */
+  movedUnpublished?: boolean;
 }
 
 export interface ReflogEntry {

@@ -6,7 +6,7 @@ export default defineRepoRule({
   needs: ['history', 'ledger'],
   evaluate: (facts, ctx) =>
     judgeRecordedRefs(facts, ctx.findingLimit, (r) =>
-      r.kind === 'tag' && r.recorded && r.current && r.current !== r.recorded
+      r.kind === 'tag' && r.recorded && r.current && r.current !== r.recorded && !r.movedUnpublished
         ? {
             ref: r.name,
             commit: r.current,
