@@ -4,7 +4,8 @@
 // include; domain/ci-references.ts), where the walk watches them: moving the step into a local
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
-import { ObjectReader, parseTree, type GitObject } from './objects.js';
+import { ObjectReader, parseTree } from './objects.js';
+import { readCiObject } from './derived-paths.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { referencesIn, runsFile } from '../domain/ci-references.js';
 import { entryId, entryOf, isFileEntry, TREE_MODE } from './tree-entry.js';
@@ -96,14 +97,14 @@ export class CiGateReader {
 
   /** The texts a runner reads at `path` (entry "<mode> <id>"): the file, or the folder's files it runs; undefined when an object is missing. */
   private async filesOf(path: string, entry: string): Promise<string[] | undefined> {
-    const o = await this.reader.read(entryId(entry));
+    const o = await readCiObject(this.reader, entryId(entry), isFileEntry(entry));
     if (!o) return undefined;
     if (o.type === 'blob') return isFileEntry(entry) ? [o.body.toString('utf8')] : [];
     if (o.type !== 'tree') return [];
     const out: string[] = [];
     for (const e of parseTree(o.body, this.oidBytes)) {
       if (!runsFile(path, e.name) || !isFileEntry(entryOf(e.mode, e.oid))) continue;
-      const f = await this.reader.read(e.oid);
+      const f = await readCiObject(this.reader, e.oid, true);
       if (!f) return undefined;
       if (f.type === 'blob') out.push(f.body.toString('utf8'));
     }
@@ -122,7 +123,7 @@ export class CiGateReader {
     const rest = path.slice(this.watched[at]!.length + 1);
     for (const segment of rest ? rest.split('/') : []) {
       if (!entry?.startsWith(`${TREE_MODE} `)) return null;
-      const tree: GitObject | null = await this.reader.read(entryId(entry));
+      const tree = await readCiObject(this.reader, entryId(entry));
       if (!tree) return undefined;
       const e = parseTree(tree.body, this.oidBytes).find((t) => t.name === segment);
       entry = e ? entryOf(e.mode, e.oid) : null;

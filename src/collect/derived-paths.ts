@@ -7,8 +7,8 @@ import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { referencesIn, runsFile } from '../domain/ci-references.js';
 import { GitError } from '../errors.js';
 import { gitReading } from './git-reading.js';
-import type { ObjectReader } from './objects.js';
-import { parseTree } from './objects.js';
+import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
+import { MissingObjectError } from './missing-object.js';
 
 /** At most this many derived paths (the walk compares each commit's entries at every one). */
 const MAX_DERIVED = 512;
@@ -58,16 +58,38 @@ async function nestedAttributes(gitDir: string, tip: string, max: number): Promi
   return found;
 }
 
+/** At most this many bytes of a file the CI reads are read (a workflow is kilobytes; a generated one, megabytes). */
+const CI_FILE_MAX = 16 * 1024 * 1024;
+
+/**
+ * An object of the CI configuration: null where there is none, undefined where it is not in the
+ * repository (a partial clone: what it runs is not known). A file over CI_FILE_MAX is read as empty,
+ * running nothing: a gate hidden in such a file counts as removed (fail closed), never as unknown.
+ */
+export async function readCiObject(
+  reader: ObjectReader,
+  spec: string,
+  blob = false,
+): Promise<GitObject | null | undefined> {
+  try {
+    return await (blob ? reader.read(spec, CI_FILE_MAX) : reader.read(spec));
+  } catch (err) {
+    if (err instanceof MissingObjectError) return undefined;
+    if (err instanceof ObjectTooLargeError) return { oid: err.oid, type: err.type, body: Buffer.alloc(0) };
+    throw err;
+  }
+}
+
 /** The blobs of a path at `tip` a CI runner reads: a file's own, an action folder's action.yml. */
 async function ciFilesAt(reader: ObjectReader, oidBytes: 20 | 32, tip: string, path: string): Promise<Buffer[]> {
-  const o = await reader.read(`${tip}:${path}`);
+  const o = await readCiObject(reader, `${tip}:${path}`);
   if (!o) return [];
   if (o.type === 'blob') return [o.body];
   if (o.type !== 'tree') return [];
   const out: Buffer[] = [];
   for (const e of parseTree(o.body, oidBytes)) {
     if (!runsFile(path, e.name)) continue;
-    const b = await reader.read(`${tip}:${path}/${e.name}`);
+    const b = await readCiObject(reader, e.oid, true);
     if (b?.type === 'blob') out.push(b.body);
   }
   return out;

@@ -151,3 +151,22 @@ test('a symbolic-link loop under .github/actions and a workflow naming ../ paths
   const res = await protectedRule(r);
   expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('.github/actions')]);
 });
+
+test('a partial clone (blobs left out) whose workflow runs a local action: judged, not stopped (exit 0, the gate not known)', async () => {
+  const r = makeRepo();
+  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  configureSshSigning(r, alice);
+  const keys = join(r.home, 'allowed');
+  writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
+  commitAsPerson(r, alice, 'alice@example.com', 'ci', {
+    '.github/workflows/ci.yml': WORKFLOW_LOCAL,
+    'tools/audit/action.yml': 'runs:\n  using: composite\n  steps:\n    - run: npx gitguard audit\n      shell: bash\n',
+  });
+  r.config({ 'uploadpack.allowFilter': 'true' });
+  const clone = join(r.home, 'partial.git');
+  r.run(['clone', '-q', '--bare', '--filter=blob:none', `file://${r.dir}`, clone]);
+  const res = await runMain(['audit', '-C', clone, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
+    env: r.env,
+  });
+  expect([res.code, res.stderr]).toEqual([0, '']);
+});
