@@ -72,3 +72,21 @@ test('twin: no remote at all (nothing tells what was published): fails', async (
   retag(r);
   expect(await tagsRule(r)).toMatchObject({ outcome: 'fail' });
 });
+
+test('twin: a tag pushed alone (its commit on no branch, here or there), then moved: fails', async () => {
+  const r = makeRepo();
+  r.commit('one', { a: '1\n' });
+  const remote = join(tempDir(), 'origin.git');
+  r.run(['init', '-q', '--bare', remote]);
+  r.run(['remote', 'add', 'origin', remote]);
+  r.run(['push', '-q', '-u', 'origin', 'main']);
+  r.run(['checkout', '-q', '-b', 'hotfix']);
+  r.commit('hotfix', { a: '3\n' });
+  r.run(['tag', '-a', '-m', 'v1.0', 'v1.0']);
+  r.run(['push', '-q', 'origin', 'v1.0']);
+  r.run(['checkout', '-q', 'main']);
+  r.run(['branch', '-q', '-D', 'hotfix']);
+  expect(await tagsRule(r)).toMatchObject({ recorded: true });
+  retag(r);
+  expect(await tagsRule(r)).toMatchObject({ outcome: 'fail' });
+});
