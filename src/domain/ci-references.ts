@@ -6,6 +6,9 @@
 // line, not by a YAML parser: the forms are few, and a line misread only widens or narrows the
 // watched set, never what a verdict means. No `..`, no absolute or URL paths.
 
+/** The files `uses: ./` (the root folder as an action) runs. */
+const ROOT_ACTION = ['action.yml', 'action.yaml'];
+
 /** At most this many references from one file (a generated workflow could name thousands). */
 const MAX_REFS_PER_FILE = 64;
 
@@ -37,6 +40,8 @@ function workflowReferences(text: string): string[] {
     const v = valueOf(line, 'uses');
     if (v === undefined) continue;
     const unquoted = v.replace(/^(['"])(.*)\1$/, '$2');
+    // `uses: ./` runs the action at the repository's root: its action.yml.
+    if (/^\.\/?(?:@.*)?$/.test(unquoted)) for (const f of ROOT_ACTION) out.add(f);
     if (!unquoted.startsWith('./')) continue;
     const p = localPath(unquoted.replace(/@.*$/, ''));
     if (p) out.add(p);

@@ -170,3 +170,13 @@ test('a partial clone (blobs left out) whose workflow runs a local action: judge
   });
   expect([res.code, res.stderr]).toEqual([0, '']);
 });
+
+test('uses: ./ runs the root action.yml: a change to it by a signer who is no maintainer fails', async () => {
+  const { r, bob } = team({
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./\n',
+    'action.yml': 'runs:\n  using: composite\n  steps: []\n',
+  });
+  commitAsPerson(r, bob, 'bob@example.com', 'tweak', { 'action.yml': 'runs:\n  using: node20\n  main: evil.js\n' });
+  const res = await protectedRule(r);
+  expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('action.yml')]);
+});
