@@ -180,3 +180,18 @@ test('uses: ./ runs the root action.yml: a change to it by a signer who is no ma
   const res = await protectedRule(r);
   expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('action.yml')]);
 });
+
+test('a resumed audit: a change to what the CI at the tip runs walks everything again (its older changes are judged)', async () => {
+  const { r, alice, bob } = team({});
+  // bob edits tools/audit while no workflow runs it: nothing protects it yet.
+  commitAsPerson(r, bob, 'bob@example.com', 'tools', { 'tools/audit/action.yml': 'runs:\n  using: composite\n' });
+  const audit = () => runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers'], { env: r.env });
+  expect((await audit()).code).toBe(0);
+  // The maintainer makes a workflow run it: bob's edit is now a change to what CI runs, as a full walk finds.
+  commitAsPerson(r, alice, 'alice@example.com', 'ci', { '.github/workflows/ci.yml': WORKFLOW_LOCAL });
+  const second = await audit();
+  expect([second.code, second.stdout]).toEqual([
+    1,
+    expect.stringMatching(/walk: full, .*the files the CI at the tip runs/),
+  ]);
+});
