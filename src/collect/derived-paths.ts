@@ -4,6 +4,7 @@
 // (domain/ci-references.ts). Each is watched like the protected path it stands for, its origin.
 import { createHash } from 'node:crypto';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
+import { POLICY_DIR } from '../domain/trust.js';
 import { referencesIn, runsFile } from '../domain/ci-references.js';
 import { GitError } from '../errors.js';
 import { gitReading } from './git-reading.js';
@@ -141,7 +142,8 @@ export function originsAt(
   const ciHolders = new Set<string>();
   for (const [ref, origin] of derived) {
     const w = watchList([ref]).paths[0];
-    if (!w) continue;
+    // The policy folder is watched first, by its own rule (policy-changes-authorized).
+    if (!w || w === POLICY_DIR || w.startsWith(`${POLICY_DIR}/`)) continue;
     const holders = fixed.filter((f) => w === f || w.startsWith(`${f}/`));
     if (holders.length) {
       if (origin !== ATTRIBUTES) for (const f of holders) ciHolders.add(f);

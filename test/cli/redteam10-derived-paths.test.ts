@@ -36,7 +36,7 @@ function team(files: Record<string, string>): Team {
   return { r, alice, bob };
 }
 
-const protectedRule = (r: TestRepo): Promise<{ code: number; stdout: string }> =>
+const protectedRule = (r: TestRepo): Promise<{ code: number; stdout: string; stderr: string }> =>
   runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], { env: r.env });
 
 const WORKFLOW_LOCAL = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./tools/audit\n';
@@ -194,4 +194,13 @@ test('a resumed audit: a change to what the CI at the tip runs walks everything 
     1,
     expect.stringMatching(/walk: full, .*the files the CI at the tip runs/),
   ]);
+});
+
+test('a workflow naming the policy folder (uses: ./.gitguard) is judged as before: the policy is watched once', async () => {
+  const { r, bob } = team({
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./.gitguard\n',
+  });
+  commitAsPerson(r, bob, 'bob@example.com', 'code', { 'src/a.txt': 'a\n' });
+  const res = await protectedRule(r);
+  expect([res.code, res.stderr]).toEqual([0, '']);
 });
