@@ -1,7 +1,7 @@
 // The repository's refs, as `git for-each-ref` lists them, read as a stream: each record is parsed as
 // it arrives, so node holds the refs and never the whole listing beside them (a million refs were
 // ~100 MB of text, split again into lines and fields: 619 MB). At most GITGUARD_MAX_REFS refs are
-// read (default 500,000): past that the run stops (exit 2) at once, naming the variable, instead of
+// read (default 200,000): past that the run stops (exit 2) at once, naming the variable, instead of
 // growing with whatever a hostile packed-refs holds. A ref name is at most 64 KiB (git writes none
 // near it: a loose ref's name is a path); a longer record stops the run too.
 import type { RefInfo } from '../domain/model.js';
@@ -10,7 +10,7 @@ import { gitReading } from './git-reading.js';
 import { runGit } from './git.js';
 import { runEnv } from './run-context.js';
 
-const DEFAULT_MAX_REFS = 500_000;
+const DEFAULT_MAX_REFS = 200_000;
 const MAX_RECORD_BYTES = 64 * 1024;
 
 // No %(objecttype): git reads each ref's object header for it, one by one and before printing the
@@ -18,7 +18,7 @@ const MAX_RECORD_BYTES = 64 * 1024;
 // distinct object after (typesOf).
 const FORMAT = '--format=%(objectname)%00%(refname)%00%(symref)%00';
 
-/** The most refs one run reads: GITGUARD_MAX_REFS, else 500,000. */
+/** The most refs one run reads: GITGUARD_MAX_REFS, else 200,000. */
 function maxRefs(env: NodeJS.ProcessEnv = runEnv()): number {
   const n = Number(env.GITGUARD_MAX_REFS);
   return env.GITGUARD_MAX_REFS && Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_REFS;
