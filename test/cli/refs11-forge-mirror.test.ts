@@ -41,7 +41,7 @@ async function auditAll(r: TestRepo, maxRefs: number) {
   return { code: res.code, scope, stderr: res.stderr.trim().split('\n') };
 }
 
-const overLimit = (n: number) => [
+const overLimit = (n: number): unknown[] => [
   expect.stringMatching(
     new RegExp(`^gitguard: the repository has more than ${n} refs \\(GITGUARD_MAX_REFS\\); .*set GITGUARD_MAX_REFS=N`),
   ),
