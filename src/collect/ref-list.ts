@@ -67,7 +67,8 @@ export async function forEachRefRecord(
         if (end - pos > MAX_RECORD_BYTES) throw tooLong(last());
         const fields = buf.toString('utf8', pos, end).split('\0');
         pos = end + 2;
-        await onRecord(fields);
+        const waiting = onRecord(fields); // awaited only when it waits: a million refs, a million records
+        if (waiting) await waiting;
       }
       rest = Buffer.from(buf.subarray(pos));
       if (rest.length > MAX_RECORD_BYTES) throw tooLong(last());
@@ -104,7 +105,8 @@ export interface RefListing {
 /**
  * Every ref of the repository at `gitDir`, in git's order, but a forge's refs of their family's shape
  * naming a commit, which are only counted: at most `limit` refs are held, and FORGE_BATCH forge refs
- * while their type is asked. A forge-shaped ref naming anything else is a ref like any other.
+ * while their type is asked. A forge-shaped ref naming anything else is a ref like any other (kept
+ * once its batch's types are known, so after the refs listed while they were asked).
  */
 export async function listRefs(gitDir: string, limit = maxRefs()): Promise<RefListing> {
   const refs: RefInfo[] = [];
