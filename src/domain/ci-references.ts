@@ -50,11 +50,18 @@ function workflowReferences(text: string): string[] {
   return [...out];
 }
 
-/** The local files a `.gitlab-ci.yml` (or a file it includes) includes. */
+/**
+ * The local files a `.gitlab-ci.yml` (or a file it includes) includes. Only the include list's own
+ * items count (a plain string, or an item's `local:`): the lists nested in an item (`project:`'s
+ * `file:` list, naming another project's files, `inputs:`, `rules: - exists:`) name no file run here.
+ */
 function gitlabReferences(text: string): string[] {
   const out = new Set<string>();
   let inInclude = false;
   let includeIndent = 0;
+  // The column of the include list's dashes, and of the keys of its items (or of a mapping's keys).
+  let itemCol = -1;
+  let keyCol = -1;
   for (const line of text.split(/\r?\n/)) {
     if (!line.trim() || /^\s*#/.test(line)) continue;
     const indent = /^\s*/.exec(line)![0].length;
@@ -62,6 +69,8 @@ function gitlabReferences(text: string): string[] {
     if (include !== undefined && !line.trimStart().startsWith('-')) {
       inInclude = true;
       includeIndent = indent;
+      itemCol = -1;
+      keyCol = -1;
       // `include: /path.yml`, or a flow list `include: ['/a.yml', '/b.yml']`
       const items = include.replace(/^\[(.*)\]$/, '$1').split(',');
       for (const item of items) addPlain(out, item);
@@ -69,14 +78,26 @@ function gitlabReferences(text: string): string[] {
     }
     if (inInclude && indent <= includeIndent && !line.trimStart().startsWith('-')) inInclude = false;
     if (!inInclude) continue;
-    const local = valueOf(line, 'local');
-    if (local !== undefined) {
-      const p = localPath(local);
-      if (p) out.add(p);
-    } else {
-      const item = /^\s*-\s+(.*)$/.exec(line)?.[1];
-      // A list item that is a plain string (not `remote:`, `project:`, `template:`, `component:`).
-      if (item !== undefined && !/^[\w-]+\s*:/.test(item)) addPlain(out, item.replace(/\s+#.*$/, ''));
+    const dash = /^(\s*)-(\s+)(.*)$/.exec(line);
+    if (dash && itemCol < 0) itemCol = indent;
+    if (dash && indent === itemCol) {
+      keyCol = indent + 1 + dash[2]!.length;
+      const item = dash[3]!;
+      const local = valueOf(item, 'local');
+      if (local !== undefined) {
+        const p = localPath(local);
+        if (p) out.add(p);
+      } else if (!/^[\w-]+\s*:/.test(item)) {
+        // A plain string (not `remote:`, `project:`, `template:`, `component:`).
+        addPlain(out, item.replace(/\s+#.*$/, ''));
+      }
+    } else if (!dash) {
+      if (keyCol < 0 && itemCol < 0) keyCol = indent; // `include:` as one mapping
+      const local = indent === keyCol ? valueOf(line, 'local') : undefined;
+      if (local !== undefined) {
+        const p = localPath(local);
+        if (p) out.add(p);
+      }
     }
     if (out.size >= MAX_REFS_PER_FILE) break;
   }

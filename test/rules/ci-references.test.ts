@@ -62,3 +62,37 @@ test('what a runner reads in a folder: the workflows, or an action folder’s de
   expect([runsFile('.github/workflows', 'ci.yaml'), runsFile('.github/workflows', 'README.md')]).toEqual([true, false]);
   expect([runsFile('tools/audit', 'action.yml'), runsFile('tools/audit', 'ci.yml')]).toEqual([true, false]);
 });
+
+test('GitLab: the lists inside an include item (project: file:, inputs:, rules: exists:) name no local file', () => {
+  const ci = [
+    'include:',
+    '  - project: group/ci-templates',
+    '    file:',
+    "      - '/templates/build.yml'",
+    '      - Dockerfile',
+    '  - local: /ci/build.yml',
+    '    inputs:',
+    '      stages:',
+    '        - src/a.txt',
+    '      local: not/this.yml',
+    '    rules:',
+    '      - exists:',
+    '          - Dockerfile',
+    '  -   local: ci/wide.yml',
+    '      rules:',
+    '        - exists: [x]',
+    '  - ci/plain.yml',
+    'job:',
+    '  trigger:',
+    '    include:',
+    '      - local: child/pipeline.yml',
+    '      - child/plain.yml',
+  ].join('\n');
+  expect(referencesIn(ci, '.gitlab-ci.yml')).toEqual([
+    'ci/build.yml',
+    'ci/wide.yml',
+    'ci/plain.yml',
+    'child/pipeline.yml',
+    'child/plain.yml',
+  ]);
+});
