@@ -101,3 +101,84 @@ describe('GitLab includes of another project, inputs and rules lists', () => {
     expect(outcomeOf(a.report, PROTECTED)).toBe('fail');
   });
 });
+
+const GATE_STEP = '      - run: npx gitguard audit\n';
+describe('the gitguard gate in a file the CI runs', () => {
+  test('in a composite action the workflow calls, moved there by alice; carol then changes src: passes', async () => {
+    const r = copyRepo(base);
+    asAlice(r, 'ci with the gate', {
+      '.github/workflows/ci.yml': `on: [push]\njobs:\n  g:\n    runs-on: x\n    steps:\n${GATE_STEP}`,
+    });
+    asAlice(r, 'gate in a composite action', {
+      '.github/workflows/ci.yml':
+        'on: [push]\njobs:\n  g:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/audit\n',
+      '.github/actions/audit/action.yml':
+        'runs:\n  using: composite\n  steps:\n    - run: npx gitguard audit\n      shell: bash\n',
+    });
+    asCarol(r, 'work', { 'src/a.txt': 'a2\n' });
+    expect(bad((await audit(r)).report)).toEqual([]);
+  });
+  test('in a reusable workflow called by a reusable workflow: passes', async () => {
+    const r = copyRepo(base);
+    asAlice(r, 'ci with the gate', {
+      '.github/workflows/ci.yml': `on: [push]\njobs:\n  g:\n    runs-on: x\n    steps:\n${GATE_STEP}`,
+    });
+    asAlice(r, 'gate two calls away', {
+      '.github/workflows/ci.yml': 'on: [push]\njobs:\n  call:\n    uses: ./.github/workflows/checks.yml\n',
+      '.github/workflows/checks.yml': 'on: [workflow_call]\njobs:\n  call:\n    uses: ./.github/workflows/gate.yml\n',
+      '.github/workflows/gate.yml': `on: [workflow_call]\njobs:\n  g:\n    runs-on: x\n    steps:\n${GATE_STEP}`,
+    });
+    asCarol(r, 'work', { 'src/a.txt': 'a2\n' });
+    expect(bad((await audit(r)).report)).toEqual([]);
+  });
+  test('in a GitLab local include, moved there by alice; carol then changes src: passes; twin: carol drops it, fails', async () => {
+    const r = copyRepo(base);
+    asAlice(r, 'ci with the gate', { '.gitlab-ci.yml': 'gitguard:\n  script: npx gitguard audit\n' });
+    asAlice(r, 'gate in an include', {
+      '.gitlab-ci.yml': "include:\n  - local: '/ci/gate.yml'\n",
+      'ci/gate.yml': 'gitguard:\n  script: npx gitguard audit\n',
+    });
+    asCarol(r, 'work', { 'src/a.txt': 'a2\n' });
+    expect(bad((await audit(r)).report)).toEqual([]);
+    asCarol(r, 'quiet', { 'ci/gate.yml': 'build:\n  script: make\n' });
+    const a = await audit(r);
+    expect(outcomeOf(a.report, 'ci-gate-kept')).toBe('fail');
+    expect(outcomeOf(a.report, PROTECTED)).toBe('fail');
+  });
+});
+
+describe('other shapes of what the CI runs', () => {
+  test('an action repository that tests itself (uses: ./); carol changes src and README: passes; twin: her action.yml change fails', async () => {
+    const r = copyRepo(base);
+    asAlice(r, 'action', {
+      'action.yml': 'name: x\nruns:\n  using: node20\n  main: dist/index.js\n',
+      '.github/workflows/test.yml': `on: [push]\njobs:\n  t:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./\n        with:\n          path: x\n${GATE_STEP}`,
+    });
+    asCarol(r, 'work', { 'src/a.txt': 'a2\n', 'README.md': 'hi\n' });
+    expect(bad((await audit(r)).report)).toEqual([]);
+    asCarol(r, 'run mine', { 'action.yml': 'name: x\nruns:\n  using: node20\n  main: evil.js\n' });
+    expect(outcomeOf((await audit(r)).report, PROTECTED)).toBe('fail');
+  });
+  test('a local action at a path with a space and non-ASCII letters: carol changes src passes; twin: her change there fails', async () => {
+    const r = copyRepo(base);
+    asAlice(r, 'tool', {
+      'tools/prüf werk/action.yml': 'runs:\n  using: composite\n  steps:\n    - run: make\n      shell: bash\n',
+      '.github/workflows/ci.yml': `on: [push]\njobs:\n  g:\n    runs-on: x\n    steps:\n      - uses: "./tools/prüf werk"\n${GATE_STEP}`,
+    });
+    asCarol(r, 'work', { 'src/a.txt': 'a2\n', 'tools/other.txt': 'x\n' });
+    expect(bad((await audit(r)).report)).toEqual([]);
+    asCarol(r, 'tool', {
+      'tools/prüf werk/action.yml': 'runs:\n  using: composite\n  steps:\n    - run: evil\n      shell: bash\n',
+    });
+    expect(outcomeOf((await audit(r)).report, PROTECTED)).toBe('fail');
+  });
+  test('a monorepo with 600 nested .gitattributes (over the 512 cap): carol changes src: passes', async () => {
+    const r = copyRepo(base);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i += 1) files[`vendor/lib${i}/.gitattributes`] = '*.js linguist-generated\n';
+    asAlice(r, 'vendor', files);
+    for (let i = 0; i < 5; i += 1)
+      asCarol(r, `work ${i}`, { 'src/a.txt': `a${i}\n`, [`vendor/lib${i}/x.js`]: `${i}\n` });
+    expect(bad((await audit(r)).report)).toEqual([]);
+  });
+});
