@@ -182,3 +182,67 @@ describe('other shapes of what the CI runs', () => {
     expect(bad((await audit(r)).report)).toEqual([]);
   });
 });
+
+describe("ledger 'judged' tips: a removed signer's pre-root branch merged while she signed stays held", () => {
+  const POLICY = (carolToo: boolean): string =>
+    `version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n${carolToo ? '  - name: Carol\n    emails: [carol@example.com]\n' : ''}maintainers: [Alice]\n`;
+  const SIGNERS = (carolToo: boolean): string =>
+    `alice@example.com ${alice.pub}\n${carolToo ? `carol@example.com ${carol.pub}\n` : ''}`;
+  const run = async (r: TestRepo, extra: string[]) => {
+    const res = await runMain(['audit', '-C', r.dir, '--format', 'json', ...extra], { env: r.env });
+    const report = parseJson(res);
+    return { code: res.code, authorized: outcomeOf(report, 'signers-authorized'), recorded: report.ledger?.updated };
+  };
+  /** main: pre-root commit, policy with Carol; Carol's branch from before the root merged by Alice; audited once. */
+  const merged = async (first: string[]): Promise<TestRepo> => {
+    const r = makeRepo();
+    configureSshSigning(r, alice);
+    const preRoot = commitAsPerson(r, undefined, 'alice@example.com', 'before the policy', { 'src/a.txt': 'a\n' });
+    asAlice(r, 'gitguard init', { '.gitguard/policy.yml': POLICY(true), '.gitguard/allowed_signers': SIGNERS(true) });
+    r.run(['checkout', '-q', '-b', 'side', preRoot]);
+    asCarol(r, 'work on side', { 'src/side.txt': 'x\n' });
+    r.run(['checkout', '-q', 'main']);
+    r.run(['-c', `user.signingkey=${alice.path}`, 'merge', '-q', '--no-ff', '-S', '-m', 'merge side', 'side'], {
+      env: { GIT_COMMITTER_NAME: 'alice', GIT_COMMITTER_EMAIL: 'alice@example.com' },
+    });
+    r.run(['branch', '-q', '-D', 'side']);
+    expect(await run(r, first)).toMatchObject({ code: 0, authorized: 'pass', recorded: true });
+    return r;
+  };
+  const removeCarol = (r: TestRepo) =>
+    asAlice(r, 'carol left', { '.gitguard/policy.yml': POLICY(false), '.gitguard/allowed_signers': SIGNERS(false) });
+  const FULL = ['-t', 'impersonation,history'];
+  const RECIPE = ['-t', 'impersonation,history,protections'];
+
+  test.each([
+    ['--threat history', ['-t', 'history']],
+    ['--rule commits-signed', ['--rule', 'commits-signed']],
+    ['--fail-on critical', [...FULL, '--fail-on', 'critical']],
+  ])('a full audit, then one with %s, then Carol removed: the full audit passes', async (_, between) => {
+    const r = await merged([...FULL, '--no-cache']);
+    asAlice(r, 'more', { 'src/b.txt': 'b\n' });
+    const mid = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', ...between], { env: r.env });
+    if (mid.code) console.log(mid.stderr, JSON.stringify(parseJson(mid).results.filter((x) => x.outcome !== "pass").map((x) => [x.meta.id, x.outcome, x.findings.map((f) => f.message), x.note])));
+    expect(mid.code).toBe(0);
+    removeCarol(r);
+    expect(await run(r, [...FULL, '--no-cache'])).toMatchObject({ code: 0, authorized: 'pass', recorded: true });
+  });
+  test('checkpointed (incremental) audits between: the ledger moves on and the full audit after her removal passes', async () => {
+    const r = await merged(FULL);
+    asAlice(r, 'more', { 'src/b.txt': 'b\n' });
+    expect(await run(r, FULL)).toMatchObject({ code: 0, authorized: 'pass', recorded: true });
+    removeCarol(r);
+    expect(await run(r, FULL)).toMatchObject({ code: 0, authorized: 'pass', recorded: true });
+  });
+  test('the CI recipe threats (impersonation,history,protections) with --fail-on high while a low rule fails: the ledger is updated', async () => {
+    const r = await merged([...FULL, '--no-cache']);
+    const a = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', ...RECIPE, '--fail-on', 'high'], {
+      env: r.env,
+    });
+    const report = parseJson(a);
+    console.log(a.code, report.results.filter((x) => x.outcome === 'fail').map((x) => `${x.meta.id}:${x.meta.severity}`));
+    expect(report.ledger?.updated).toBe(true);
+    removeCarol(r);
+    expect(await run(r, [...FULL, '--no-cache'])).toMatchObject({ code: 0, authorized: 'pass' });
+  });
+});
