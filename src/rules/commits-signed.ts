@@ -6,7 +6,7 @@ import { isoTime } from '../domain/commit.js';
 
 export default defineCommitRule({
   id: 'commits-signed',
-  needs: ['history', 'policy'],
+  needs: ['history', 'policy', 'signatures'],
   start(facts, ctx, resume) {
     const unsigned = new FindingList(ctx.findingLimit, resume?.findings);
     // Audited exceptions in the current policy's goodlist (see docs/policy.md, Goodlist).

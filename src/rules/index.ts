@@ -38,7 +38,12 @@ export const registry: readonly RuleEntry[] = [
     needs: ['history'],
     load: () => import('./commit-dates-plausible.js'),
   },
-  { id: 'commits-signed', kind: 'commits', needs: ['history', 'policy'], load: () => import('./commits-signed.js') },
+  {
+    id: 'commits-signed',
+    kind: 'commits',
+    needs: ['history', 'policy', 'signatures'],
+    load: () => import('./commits-signed.js'),
+  },
   {
     id: 'credentials-not-stored-in-plaintext',
     kind: 'repo',

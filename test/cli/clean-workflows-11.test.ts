@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
-import { runMain, parseJson, type JsonReport } from '../helpers/cli.js';
+import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 let carol: SshTestKey;
@@ -222,10 +222,20 @@ describe("ledger 'judged' tips: a removed signer's pre-root branch merged while 
     const r = await merged([...FULL, '--no-cache']);
     asAlice(r, 'more', { 'src/b.txt': 'b\n' });
     const mid = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', ...between], { env: r.env });
-    if (mid.code) console.log(mid.stderr, JSON.stringify(parseJson(mid).results.filter((x) => x.outcome !== "pass").map((x) => [x.meta.id, x.outcome, x.findings.map((f) => f.message), x.note])));
     expect(mid.code).toBe(0);
     removeCarol(r);
     expect(await run(r, [...FULL, '--no-cache'])).toMatchObject({ code: 0, authorized: 'pass', recorded: true });
+  });
+  test('twin: --rule commits-signed alone still fails an unsigned commit after the trust root', async () => {
+    const r = await merged([...FULL, '--no-cache']);
+    commitAsPerson(r, undefined, 'alice@example.com', 'unsigned', { 'src/c.txt': 'c\n' });
+    const a = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '--rule', 'commits-signed'], {
+      env: r.env,
+    });
+    expect(a.code).toBe(1);
+    expect(resultOf(parseJson(a), 'commits-signed').findings.map((f) => f.message)).toEqual([
+      'no signature: "unsigned" by alice <alice@example.com>',
+    ]);
   });
   test('checkpointed (incremental) audits between: the ledger moves on and the full audit after her removal passes', async () => {
     const r = await merged(FULL);
@@ -240,7 +250,8 @@ describe("ledger 'judged' tips: a removed signer's pre-root branch merged while 
       env: r.env,
     });
     const report = parseJson(a);
-    console.log(a.code, report.results.filter((x) => x.outcome === 'fail').map((x) => `${x.meta.id}:${x.meta.severity}`));
+    expect(outcomeOf(report, 'security-policy-present')).toBe('fail');
+    expect(bad(report)).toEqual([]);
     expect(report.ledger?.updated).toBe(true);
     removeCarol(r);
     expect(await run(r, [...FULL, '--no-cache'])).toMatchObject({ code: 0, authorized: 'pass' });
