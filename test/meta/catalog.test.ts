@@ -33,7 +33,7 @@ describe('rule catalog', () => {
     ];
     for (const entry of lying)
       await expect(loadRules([{ meta, entry }])).rejects.toThrow(
-        /src\/rules\/index\.ts registers "commits-signed .*" but its module declares "commits-signed commits \[history, policy\]"/,
+        /src\/rules\/index\.ts registers "commits-signed .*" but its module declares "commits-signed commits \[history, policy, signatures\]"/,
       );
   });
 
