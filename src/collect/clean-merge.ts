@@ -11,10 +11,12 @@
 // whose clean result at the path is one side's entry needs no merge base: one git process (merge-tree)
 // for most merges, two (merge-base too) for one whose result is neither side's. An octopus, which
 // merge-tree cannot merge, is compared entry by entry with its parents and their merge bases.
+import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runGit } from './git.js';
 import type { Shadow } from './git.js';
+import { nestedAttributes } from './derived-paths.js';
 import { parseTree, type ObjectReader } from './objects.js';
 import { entryId, entryOf, TREE_MODE } from './tree-entry.js';
 
@@ -222,7 +224,7 @@ export async function mergedTree(
 ): Promise<string | undefined> {
   if (!OBJECT_ID.test(a) || !OBJECT_ID.test(b)) return undefined;
   try {
-    const attributes = await sharedAttributes(shadow, reader, a.length === 64 ? 32 : 20, a, b);
+    const attributes = await sharedAttributes(shadow, reader, a.length === 64 ? 32 : 20, a, b, true);
     const r = await runGit([...attributes, 'merge-tree', '--write-tree', '--no-messages', a, b], {
       gitDir: shadow.gitDir,
       timeoutMs: 120_000,
@@ -237,12 +239,16 @@ export async function mergedTree(
 /** Size past which a .gitattributes is not handed to merge-tree (the merge is then git's default, stricter). */
 const ATTRIBUTES_MAX_BYTES = 1024 * 1024;
 
+/** Nested .gitattributes read for a test merge (derived-paths.ts caps the walk's at the same). */
+const NESTED_ATTRIBUTES_MAX = 512;
+
 /**
  * The `-c core.attributesFile=…` that makes merge-tree merge as `git merge` does in a work tree
  * (which reads .gitattributes there: `merge=union` on CODEOWNERS, `-merge` on a lock file): merge-tree
- * in the bare shadow reads none. Only a top-level .gitattributes both sides hold unchanged is used (a
- * side's own change to it is judged where it was made, and never decides how its merge is read);
- * otherwise none, git's default content merge.
+ * in the bare shadow reads none. Only a .gitattributes both sides hold unchanged is used (a side's own
+ * change to it is judged where it was made, and never decides how its merge is read); otherwise
+ * none, git's default content merge. `nested`: the ones below the root too (a test merge, made once
+ * per audit: `docs/.gitattributes` with `CHANGES merge=union`), each rooted at its folder.
  */
 async function sharedAttributes(
   shadow: Shadow,
@@ -250,15 +256,54 @@ async function sharedAttributes(
   oidBytes: 20 | 32,
   a: string,
   b: string,
+  nested = false,
 ): Promise<string[]> {
-  const [ea, eb] = await Promise.all([a, b].map((rev) => entryIn(reader, oidBytes, rev, '.gitattributes')));
-  if (!ea || ea !== eb || !ea.startsWith('100')) return [];
-  const id = entryId(ea);
-  const blob = await reader.read(id);
-  if (blob?.type !== 'blob' || blob.body.length > ATTRIBUTES_MAX_BYTES || !blob.body.includes('merge')) return [];
-  const file = join(dirname(shadow.gitDir), `attributes-${id}`);
-  if (!existsSync(file)) writeFileSync(file, blob.body, { mode: 0o600 });
+  const paths = ['.gitattributes'];
+  if (nested) {
+    const below = await nestedAttributes(shadow.gitDir, a, NESTED_ATTRIBUTES_MAX).catch(() => []);
+    // Shallower first: in one attributes file the later line wins, as the deeper file does in a tree.
+    paths.push(...below.sort((x, y) => x.split('/').length - y.split('/').length || (x < y ? -1 : 1)));
+  }
+  const texts: string[] = [];
+  const ids: string[] = [];
+  for (const path of paths) {
+    const [ea, eb] = await Promise.all([a, b].map((rev) => entryIn(reader, oidBytes, rev, path)));
+    if (!ea || ea !== eb || !ea.startsWith('100')) continue;
+    const blob = await reader.read(entryId(ea));
+    if (blob?.type !== 'blob' || blob.body.length > ATTRIBUTES_MAX_BYTES || !blob.body.includes('merge')) continue;
+    const folder = path.slice(0, -'.gitattributes'.length);
+    texts.push(folder ? rooted(blob.body.toString('utf8'), folder) : blob.body.toString('utf8'));
+    ids.push(entryId(ea));
+  }
+  if (!texts.length) return [];
+  const body = texts.join('\n');
+  const file = join(
+    dirname(shadow.gitDir),
+    `attributes-${ids.length === 1 ? ids[0]! : createHash('sha256').update(body).digest('hex')}`,
+  );
+  if (!existsSync(file)) writeFileSync(file, body, { mode: 0o600 });
   return ['-c', `core.attributesFile=${file}`];
+}
+
+/**
+ * The lines of `folder`'s .gitattributes as the root's: a pattern with no slash matches at any depth
+ * below the folder, one with a slash from the folder (gitignore's rules); macros (`[attr]`), which
+ * git reads only at the root, are left out.
+ */
+function rooted(text: string, folder: string): string {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (!t || t.startsWith('#') || t.startsWith('[attr]')) continue;
+    const quoted = t.startsWith('"');
+    const m = quoted ? /^"((?:[^"\\]|\\.)*)"(.*)$/.exec(t) : /^(\S+)(.*)$/.exec(t);
+    if (!m) continue;
+    const [, pattern, rest] = m as unknown as [string, string, string];
+    const inner = pattern.replace(/\/$/, '');
+    const at = inner.includes('/') ? `${folder}${pattern.replace(/^\//, '')}` : `${folder}**/${pattern}`;
+    out.push(quoted ? `"${at}"${rest}` : `${at}${rest}`);
+  }
+  return out.join('\n');
 }
 
 /** The entry at `path` in `tree` ("<mode> <id>", a submodule's commit too), or null. */

@@ -31,7 +31,7 @@ export const NO_DERIVED: DerivedWatch = { origins: new Map(), ciHolders: new Set
  * The `.gitattributes` files below the root of `tip`'s tree, at most `max`: `ls-tree -r` read as a
  * stream (a tree of a million files is ~50 MB of names), keeping only those names.
  */
-async function nestedAttributes(gitDir: string, tip: string, max: number): Promise<string[]> {
+export async function nestedAttributes(gitDir: string, tip: string, max: number): Promise<string[]> {
   const args = ['ls-tree', '-r', '-z', '--name-only', '--full-tree', '--end-of-options', tip];
   const git = gitReading(args, gitDir, '/dev/null', undefined);
   const found: string[] = [];

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { sshSigningRepo } from '../helpers/signing-repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 
@@ -255,5 +256,112 @@ describe("ledger 'judged' tips: a removed signer's pre-root branch merged while 
     expect(report.ledger?.updated).toBe(true);
     removeCarol(r);
     expect(await run(r, [...FULL, '--no-cache'])).toMatchObject({ code: 0, authorized: 'pass' });
+  });
+});
+
+describe("GitHub's test merge of a pull request, made as git merge --no-ff makes it (merge-ort), is excused", () => {
+  /** main and a pull request branch from `setup`, merged in the work tree as the runner's checkout holds it. */
+  const testMerge = async (setup: (r: TestRepo) => void, main: (r: TestRepo) => void, pr: (r: TestRepo) => void) => {
+    const r = sshSigningRepo(alice);
+    setup(r);
+    r.run(['checkout', '-q', '-b', 'pr']);
+    pr(r);
+    const head = r.run(['rev-parse', 'HEAD']);
+    r.run(['checkout', '-q', 'main']);
+    main(r);
+    const base = r.run(['rev-parse', 'HEAD']);
+    r.run(['checkout', '-q', '--detach', base]);
+    r.run(['-c', 'commit.gpgSign=false', 'merge', '-q', '--no-ff', '-m', `Merge ${head} into ${base}`, head]);
+    const sha = r.run(['rev-parse', 'HEAD']);
+    const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', 'commits-signed'], {
+      env: {
+        ...r.env,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_REF: 'refs/pull/3/merge',
+        GITHUB_SHA: sha,
+      },
+    });
+    const signed = resultOf(parseJson(res), 'commits-signed');
+    return { code: res.code, findings: signed.findings.map((f) => f.message), scope: parseJson(res).scope };
+  };
+  test.each<[string, (r: TestRepo) => void, (r: TestRepo) => void, (r: TestRepo) => void]>([
+    [
+      'a rename on the pull request, an edit of the old name on main',
+      (r) => r.commit('a', { 'src/a.txt': 'one\ntwo\nthree\nfour\nfive\n' }),
+      (r) => r.commit('edit', { 'src/a.txt': 'one\ntwo\nthree\nfour\nfive!\n' }),
+      (r) => {
+        r.run(['mv', 'src/a.txt', 'src/b.txt']);
+        r.commit('rename', {});
+      },
+    ],
+    [
+      'a top-level .gitattributes merge=union, both sides adding to CHANGELOG.md',
+      (r) => r.commit('a', { '.gitattributes': 'CHANGELOG.md merge=union\n', 'CHANGELOG.md': '# log\n' }),
+      (r) => r.commit('main log', { 'CHANGELOG.md': '# log\n- main\n' }),
+      (r) => r.commit('pr log', { 'CHANGELOG.md': '# log\n- pr\n' }),
+    ],
+    [
+      'a nested docs/.gitattributes merge=union, both sides adding to docs/CHANGES',
+      (r) => r.commit('a', { 'docs/.gitattributes': 'CHANGES merge=union\n', 'docs/CHANGES': '# log\n' }),
+      (r) => r.commit('main log', { 'docs/CHANGES': '# log\n- main\n' }),
+      (r) => r.commit('pr log', { 'docs/CHANGES': '# log\n- pr\n' }),
+    ],
+    [
+      'eol settings (text=auto eol=crlf) and a binary file changed on the pull request',
+      (r) =>
+        r.commit('a', {
+          '.gitattributes': '* text=auto eol=crlf\n*.bin binary\n',
+          'x.bin': '\0\x01\x02',
+          't.txt': 'a\n',
+        }),
+      (r) => r.commit('main', { 't.txt': 'a\nb\n' }),
+      (r) => r.commit('pr', { 'x.bin': '\0\x01\x03' }),
+    ],
+    [
+      'a submodule bumped on the pull request while main edits a file',
+      (r) => {
+        r.write({ '.gitmodules': '[submodule "lib/sub"]\n\tpath = lib/sub\n\turl = ../sub\n' });
+        r.run(['add', '.gitmodules']);
+        r.run(['update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},lib/sub`]);
+        r.run(['commit', '-q', '-m', 'sub']);
+      },
+      (r) => r.commit('main', { 'src/m.txt': 'm\n' }),
+      (r) => {
+        r.run(['update-index', '--add', '--cacheinfo', `160000,${'2'.repeat(40)},lib/sub`]);
+        r.run(['commit', '-q', '-m', 'bump']);
+      },
+    ],
+  ])('%s', async (_, setup, main, pr) => {
+    const a = await testMerge(setup, main, pr);
+    expect(a.findings).toEqual([]);
+    expect(a.code).toBe(0);
+    expect(a.scope?.description ?? JSON.stringify(a.scope)).toMatch(/test merge refs\/pull\/3\/merge/);
+  });
+  test('twin: with the nested merge=union, a "test merge" whose tree adds a file is judged', async () => {
+    const r = sshSigningRepo(alice);
+    r.commit('a', { 'docs/.gitattributes': 'CHANGES merge=union\n', 'docs/CHANGES': '# log\n' });
+    r.run(['checkout', '-q', '-b', 'pr']);
+    const head = r.commit('pr log', { 'docs/CHANGES': '# log\n- pr\n' });
+    r.run(['checkout', '-q', 'main']);
+    const base = r.commit('main log', { 'docs/CHANGES': '# log\n- main\n' });
+    r.run(['checkout', '-q', '--detach', base]);
+    r.run(['-c', 'commit.gpgSign=false', 'merge', '-q', '--no-ff', '-m', `Merge ${head} into ${base}`, head]);
+    r.write({ 'docs/evil.txt': 'x\n' });
+    r.run(['add', 'docs/evil.txt']);
+    const tree = r.run(['write-tree']);
+    const sha = r.run(['commit-tree', tree, '-p', base, '-p', head, '-m', `Merge ${head} into ${base}`]);
+    r.run(['checkout', '-q', '--detach', sha]);
+    const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', 'commits-signed'], {
+      env: {
+        ...r.env,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_REF: 'refs/pull/3/merge',
+        GITHUB_SHA: sha,
+      },
+    });
+    expect(resultOf(parseJson(res), 'commits-signed').findings.map((f) => f.commit)).toEqual([sha]);
+    expect(res.code).toBe(1);
   });
 });
