@@ -365,3 +365,51 @@ describe("GitHub's test merge of a pull request, made as git merge --no-ff makes
     expect(res.code).toBe(1);
   });
 });
+
+describe('a floating major tag (protected.floating_tags) moved by maintainers', () => {
+  /** base with v1 floating, alice's signed v1.0.0 and v1 (tagged at `at`, in `zone`), audited once. */
+  const floating = async (at: string): Promise<TestRepo> => {
+    const r = copyRepo(base);
+    const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+    asAlice(r, 'policy: v1 floats', {
+      '.gitguard/policy.yml': `${policy}\nprotected:\n  floating_tags: [refs/tags/v?]\n`,
+    });
+    tagAs(r, at, 'v1.0.0');
+    tagAs(r, at, 'v1');
+    const first = await audit(r);
+    expect(first.report.ledger?.updated).toBe(true);
+    return r;
+  };
+  const tagAs = (r: TestRepo, at: string, name: string, force = false) =>
+    r.run(['-c', `user.signingkey=${alice.path}`, 'tag', ...(force ? ['-f'] : []), '-s', '-m', name, name], {
+      env: { GIT_COMMITTER_NAME: 'alice', GIT_COMMITTER_EMAIL: 'alice@example.com', GIT_COMMITTER_DATE: at },
+    });
+  test('v1 re-released onto the same commit with a new signed tag: passes', async () => {
+    const r = await floating('2026-01-01T12:00:00Z');
+    tagAs(r, '2026-01-02T12:00:00Z', 'v1', true);
+    const a = await audit(r);
+    expect(bad(a.report)).toEqual([]);
+    expect(a.report.ledger?.updated).toBe(true);
+  });
+  test('moved forward by a tag dated in another time zone (later in UTC, earlier on the clock face): passes', async () => {
+    const r = await floating('2026-01-01T12:00:00+00:00');
+    asCarol(r, 'fix', { 'src/b.txt': 'b\n' });
+    tagAs(r, '2026-01-01T09:30:00-03:00', 'v1.0.1');
+    tagAs(r, '2026-01-01T09:30:00-03:00', 'v1', true);
+    expect(bad((await audit(r)).report)).toEqual([]);
+  });
+  test("a maintainer's clock 3 minutes behind the last tagger's: the move is refused with how to redo it, and the tag made again past that time passes", async () => {
+    const r = await floating('2026-01-01T12:00:00Z');
+    asCarol(r, 'fix', { 'src/b.txt': 'b\n' });
+    tagAs(r, '2026-01-01T11:59:00Z', 'v1.0.1');
+    tagAs(r, '2026-01-01T11:59:00Z', 'v1', true);
+    const skewed = await audit(r);
+    expect(outcomeOf(skewed.report, 'tags-not-moved')).toBe('fail');
+    const found = skewed.report.results.find((x) => x.meta.id === 'tags-not-moved')!.findings;
+    expect(found.map((f) => f.message).join('\n')).toMatch(
+      /older than the tag it replaces \(tagged 2026-01-01T12:00:00Z\).*if this is a new release, tag it again \(git tag -f -s\) with a clock past 2026-01-01T12:00:00Z/,
+    );
+    tagAs(r, '2026-01-01T12:01:00Z', 'v1', true);
+    expect(bad((await audit(r)).report)).toEqual([]);
+  });
+});

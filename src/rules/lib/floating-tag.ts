@@ -32,7 +32,7 @@ export function floatingMoveRefusal(
   // A release is a new tag: one older than the tag it replaces is an earlier one put back (a retracted release).
   const replaced = r.floating.replacedAt;
   if (replaced !== undefined && !(t.tag.tagger && t.tag.tagger.time >= replaced))
-    return `its tag (tagged ${when(t.tag.tagger?.time)}) is older than the tag it replaces (tagged ${when(replaced)}): an earlier tag put back, not a new release`;
+    return `its tag (tagged ${when(t.tag.tagger?.time)}) is older than the tag it replaces (tagged ${when(replaced)}): an earlier tag put back, not a new release; if this is a new release, tag it again (git tag -f -s) with a clock past ${when(replaced)}`;
   return undefined;
 }
 
