@@ -413,3 +413,31 @@ describe('a floating major tag (protected.floating_tags) moved by maintainers', 
     expect(bad((await audit(r)).report)).toEqual([]);
   });
 });
+
+test("Dependabot's bump of a local action's package-lock.json (.github/actions/x), goodlisted by alice as for a workflow bump: passes; twin: not goodlisted, fails", async () => {
+  const r = copyRepo(base);
+  asAlice(r, 'local action', {
+    '.github/actions/x/action.yml': 'runs:\n  using: node20\n  main: dist/index.js\n',
+    '.github/actions/x/package-lock.json': '{"lockfileVersion": 3}\n',
+    '.github/workflows/ci.yml':
+      'on: [push]\njobs:\n  g:\n    runs-on: x\n    steps:\n      - uses: ./.github/actions/x\n      - run: npx gitguard audit\n',
+  });
+  r.write({ '.github/actions/x/package-lock.json': '{"lockfileVersion": 3, "bumped": true}\n' });
+  r.run(['add', '-A']);
+  r.run(['-c', 'commit.gpgSign=false', 'commit', '-q', '-m', 'Bump x in /.github/actions/x'], {
+    env: {
+      GIT_AUTHOR_NAME: 'dependabot[bot]',
+      GIT_AUTHOR_EMAIL: '49699333+dependabot[bot]@users.noreply.github.com',
+      GIT_COMMITTER_NAME: 'GitHub',
+      GIT_COMMITTER_EMAIL: 'noreply@github.com',
+    },
+  });
+  const bump = r.run(['rev-parse', 'HEAD']);
+  const unlisted = await audit(r);
+  expect(outcomeOf(unlisted.report, PROTECTED)).toBe('fail');
+  const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
+  asAlice(r, 'goodlist the reviewed bump', {
+    '.gitguard/policy.yml': `${policy}\ngoodlist:\n  - commit: ${bump}\n    reason: dependabot lock bump, reviewed\n`,
+  });
+  expect(bad((await audit(r)).report)).toEqual([]);
+});
