@@ -173,6 +173,26 @@ describe('other shapes of what the CI runs', () => {
     });
     expect(outcomeOf((await audit(r)).report, PROTECTED)).toBe('fail');
   });
+  test('a nested .gitattributes and a GitLab include at paths with spaces and non-ASCII letters: carol changes src passes; twin: her change to either fails', async () => {
+    const r = copyRepo(base);
+    asAlice(r, 'vendor and ci', {
+      'vendor/my lib/ü/.gitattributes': '*.js linguist-generated\n',
+      'vendor/my lib/ü/x.js': '1\n',
+      '.gitlab-ci.yml': "include:\n  - local: 'ci/my jöbs.yml'\ngitguard:\n  script: npx gitguard audit\n",
+      'ci/my jöbs.yml': 'build:\n  script: make\n',
+    });
+    asCarol(r, 'work', { 'src/a.txt': 'a2\n', 'vendor/my lib/ü/x.js': '2\n' });
+    expect(bad((await audit(r)).report)).toEqual([]);
+    for (const [path, text] of [
+      ['vendor/my lib/ü/.gitattributes', '*.js -diff\n'],
+      ['ci/my jöbs.yml', 'build:\n  script: evil\n'],
+    ] as const) {
+      const t = copyRepo(r);
+      asCarol(t, 'change', { [path]: text });
+      const f = (await audit(t)).report.results.find((x) => x.meta.id === PROTECTED)!;
+      expect(f.findings.map((x) => x.message).join('\n')).toContain(path);
+    }
+  });
   test('a monorepo with 600 nested .gitattributes (over the 512 cap): carol changes src: passes', async () => {
     const r = copyRepo(base);
     const files: Record<string, string> = {};
