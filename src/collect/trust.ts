@@ -26,6 +26,7 @@ import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
 import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
 import { type AcceptedPolicy, RootRelation, SharedHistory } from './shared-history.js';
+import { bestOnly, preRootJudges, type PreRootJudges } from './pre-root-judges.js';
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
 export class TrustCollector {
@@ -279,6 +280,7 @@ export class TrustCollector {
     // parents that descend from the trust root. A policy that came in through an unrelated history
     // (an orphan branch merged with --allow-unrelated-histories) never judges anything.
     const judges: Array<{ policy: Policy; from: string }> = [];
+    let judgeOnce = false;
     let unvetted: string | undefined;
     let rootedParents = 0;
     if (isRoot) {
@@ -297,18 +299,17 @@ export class TrustCollector {
         }
         if (pol && !judges.some((j) => j.policy === pol)) judges.push({ policy: pol, from: commit.parents[i]! });
       }
-      // Forked before the trust root, brought in after it (merged, or pushed onto an older branch): judged by the
-      // policy accepted where it lands (AcceptedPolicy), else the root's (a signer removed since is in it); never its own.
+      // Forked before the trust root, brought in after it (merged, or pushed onto an older branch): see preRootJudges.
       const { trustRootOid: root, accepted } = this;
       if (!rootedParents && root && ((yield this.shared.of(commit.oid)) as boolean)) {
-        if (accepted && !accepted.recorded) judges.push(accepted);
-        else {
+        let pol: Policy | undefined;
+        if (!accepted || accepted.recorded) {
           const tree = this.paths.knownTree(root) ?? ((yield this.paths.treeOf(root)) as string);
-          const pol = (yield tree ? load(tree, root) : undefined) as Policy | undefined;
-          if (accepted?.recorded && accepted.policy !== pol && !((yield accepted.recorded(commit.oid)) as boolean))
-            judges.push(accepted);
-          else if (pol) judges.push({ policy: pol, from: root });
+          pol = (yield tree ? load(tree, root) : undefined) as Policy | undefined;
         }
+        const pre = (yield preRootJudges(commit.oid, accepted, pol && { policy: pol, from: root })) as PreRootJudges;
+        judges.push(...pre.judges);
+        judgeOnce = pre.once;
       }
     }
     let trust: CommitTrust;
@@ -320,6 +321,7 @@ export class TrustCollector {
       }
       trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
+      if (judgeOnce) trust.verifications = bestOnly({ ...commit, trust } as TrustedCommit);
     } else if (this.trustRootOid) {
       const verdict = (yield keylessVerdict(commit)) as Verdict;
       const noPolicy = whyNoPolicy(commit, {

@@ -277,11 +277,12 @@ export async function openHistory(
     if (baseOid) collector.accepted = rootPolicy && { policy: rootPolicy, from: baseOid };
     else if (scope.headAccepted)
       collector.accepted = headPolicy && headOid ? { policy: headPolicy, from: headOid } : undefined;
-    else if (ledgerTips.length && headPolicy && headOid)
+    else if (headPolicy && headOid)
       collector.accepted = {
         policy: headPolicy,
         from: headOid,
         recorded: async (oid) => {
+          if (!ledgerTips.length) return true; // no record yet (a first audit, a new clone): all is the baseline
           for (const t of ledgerTips) if (t === oid || (await isAncestor(shadow, oid, t))) return true;
           return false;
         },

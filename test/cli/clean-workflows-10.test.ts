@@ -1,0 +1,108 @@
+// Clean repositories adopting gitguard, whose pull requests forked before the trust root are merged
+// over several audits while the policy changes (a contributor added later, a maintainer rotating
+// keys), and the same repository audited on a new machine (a clone: no ledger there). Each must pass
+// at every audit, as the pre-root branch was accepted by the policy of its day.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain, parseJson, resultOf } from '../helpers/cli.js';
+
+let alice: SshTestKey;
+let alice2: SshTestKey;
+let carol: SshTestKey;
+let base: TestRepo;
+let preRoot: string;
+
+const POLICY = (carolToo: boolean): string =>
+  `version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n${carolToo ? '  - name: Carol\n    emails: [carol@example.com]\n' : ''}maintainers: [Alice]\n`;
+const SIGNERS = (aliceKey: SshTestKey, carolToo: boolean): string =>
+  `alice@example.com ${aliceKey.pub}\n${carolToo ? `carol@example.com ${carol.pub}\n` : ''}`;
+
+beforeAll(() => {
+  const keys = mkdtempSync(join(tmpdir(), 'gg-cw10-'));
+  alice = makeSshKey(keys, 'ed25519', 'alice');
+  alice2 = makeSshKey(keys, 'ed25519', 'alice2');
+  carol = makeSshKey(keys, 'ed25519', 'carol');
+  const r = makeRepo();
+  configureSshSigning(r, alice);
+  preRoot = commitAsPerson(r, undefined, 'alice@example.com', 'before the policy', { 'src/a.txt': 'a\n' });
+  commitAsPerson(r, alice, 'alice@example.com', 'gitguard init', {
+    '.gitguard/policy.yml': POLICY(false),
+    '.gitguard/allowed_signers': SIGNERS(alice, false),
+  });
+  base = r;
+});
+afterAll(cleanupTemp);
+
+/** A branch from before the root with one commit by `key` as `email`, merged into main by `merger`. */
+function mergeSide(r: TestRepo, key: SshTestKey, email: string, name: string, merger: SshTestKey = alice): string {
+  r.run(['checkout', '-q', '-b', name, preRoot]);
+  const tip = commitAsPerson(r, key, email, `work on ${name}`, { [`src/${name}.txt`]: 'x\n' });
+  r.run(['checkout', '-q', 'main']);
+  r.run(['-c', `user.signingkey=${merger.path}`, 'merge', '-q', '--no-ff', '-S', '-m', `merge ${name}`, name], {
+    env: { GIT_COMMITTER_NAME: 'alice', GIT_COMMITTER_EMAIL: 'alice@example.com' },
+  });
+  return tip;
+}
+
+async function audit(r: TestRepo) {
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-t', 'impersonation,history'], {
+    env: r.env,
+  });
+  const report = parseJson(res);
+  const failed = report.results
+    .filter((x: { outcome: string }) => x.outcome === 'fail')
+    .map((x: { meta: { id: string } }) => x.meta.id);
+  return { code: res.code, authorized: resultOf(report, 'signers-authorized').outcome, failed };
+}
+
+/** The repository on a new machine: a copy without gitguard's state folder (no ledger, no checkpoint). */
+function newMachine(r: TestRepo): TestRepo {
+  const c = copyRepo(r);
+  rmSync(join(c.dir, '.git', 'gitguard'), { recursive: true, force: true });
+  return c;
+}
+
+const PASS = { code: 0, authorized: 'pass', failed: [] };
+
+test('Carol added to the policy after the root, her pre-root pull request merged: passes at every audit and on a clone', async () => {
+  const r = copyRepo(base);
+  expect(await audit(r)).toMatchObject(PASS); // the ledger records main
+  commitAsPerson(r, alice, 'alice@example.com', 'welcome carol', {
+    '.gitguard/policy.yml': POLICY(true),
+    '.gitguard/allowed_signers': SIGNERS(alice, true),
+  });
+  expect(await audit(r)).toMatchObject(PASS);
+  mergeSide(r, carol, 'carol@example.com', 'carol-pr');
+  expect(await audit(r)).toMatchObject(PASS); // judged by HEAD's policy; the ledger records it
+  expect(await audit(r)).toMatchObject(PASS); // now held by the ledger's last record
+  expect(await audit(newMachine(r))).toMatchObject(PASS);
+});
+
+test('Alice rotates her key after the root, then merges her pre-root branch signed with the new one: passes at every audit and on a clone', async () => {
+  const r = copyRepo(base);
+  expect(await audit(r)).toMatchObject(PASS);
+  commitAsPerson(r, alice, 'alice@example.com', 'rotate alice', {
+    '.gitguard/policy.yml': POLICY(false),
+    '.gitguard/allowed_signers': SIGNERS(alice2, false),
+  });
+  configureSshSigning(r, alice2);
+  mergeSide(r, alice2, 'alice@example.com', 'alice-pr', alice2);
+  expect(await audit(r)).toMatchObject(PASS);
+  expect(await audit(r)).toMatchObject(PASS); // held by the ledger's last record
+  expect(await audit(newMachine(r))).toMatchObject(PASS);
+});
+
+test('twin: on a new machine (no ledger), a pre-root branch signed by a key in neither the root nor HEAD policy still fails', async () => {
+  const r = copyRepo(base);
+  commitAsPerson(r, alice, 'alice@example.com', 'welcome carol', {
+    '.gitguard/policy.yml': POLICY(true),
+    '.gitguard/allowed_signers': SIGNERS(alice, true),
+  });
+  const tip = mergeSide(r, alice2, 'alice@example.com', 'stolen-name');
+  const res = await audit(newMachine(r));
+  expect(res).toMatchObject({ code: 1, authorized: 'fail' });
+  void tip;
+});
