@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 
@@ -47,8 +47,8 @@ function mergeSide(r: TestRepo, key: SshTestKey, email: string, name: string, me
   return tip;
 }
 
-async function audit(r: TestRepo) {
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-t', 'impersonation,history'], {
+async function audit(r: TestRepo, dir = r.dir) {
+  const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-t', 'impersonation,history'], {
     env: r.env,
   });
   const report = parseJson(res);
@@ -56,6 +56,13 @@ async function audit(r: TestRepo) {
     .filter((x: { outcome: string }) => x.outcome === 'fail')
     .map((x: { meta: { id: string } }) => x.meta.id);
   return { code: res.code, authorized: resultOf(report, 'signers-authorized').outcome, failed };
+}
+
+/** A real clone of `r` (git clone file://): main only, remote-tracking refs, no gitguard state. */
+function cloned(r: TestRepo): string {
+  const dir = join(tempDir(), 'clone');
+  r.run(['clone', '-q', `file://${r.dir}`, dir]);
+  return dir;
 }
 
 /** The repository on a new machine: a copy without gitguard's state folder (no ledger, no checkpoint). */
@@ -79,6 +86,11 @@ test('Carol added to the policy after the root, her pre-root pull request merged
   expect(await audit(r)).toMatchObject(PASS); // judged by HEAD's policy; the ledger records it
   expect(await audit(r)).toMatchObject(PASS); // now held by the ledger's last record
   expect(await audit(newMachine(r))).toMatchObject(PASS);
+  expect(await audit(r, cloned(r))).toMatchObject(PASS);
+  r.run(['branch', '-q', '-D', 'carol-pr']);
+  r.run(['reflog', 'expire', '--expire=now', '--all']);
+  r.run(['gc', '-q', '--prune=now']);
+  expect(await audit(r)).toMatchObject(PASS); // after git gc, with the ledger
 });
 
 test('Alice rotates her key after the root, then merges her pre-root branch signed with the new one: passes at every audit and on a clone', async () => {
