@@ -50,7 +50,8 @@ export interface Checkpoint {
   environment: string;
   /** The trust root the walk started from ('' without one). */
   trustRoot: string;
-  /** The .gitguard tree id at the tip ('' without one): goodlist, revocations, protected paths, severities. */
+  /** The .gitguard tree id at the tip ('' without one): goodlist, revocations, protected paths, severities;
+   *  then, after a space, the hash of the paths derived from the tip (the files its CI runs, nested .gitattributes). */
   headPolicyTree: string;
   /** Unix seconds from which an old verdict may read differently by the clock (a key or signature
    *  expires, a future-dated commit stops being in the future); null: never. */

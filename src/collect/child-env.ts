@@ -86,10 +86,35 @@ function removeFoldersAtExit(): void {
   });
 }
 
-/** `child`, kept in the list stopChildren ends until it exits. */
+/** Spawn options every child is started with: a process group of its own (POSIX), which tracked() kills. */
+export const OWN_GROUP: { detached: boolean } = { detached: process.platform !== 'win32' };
+
+/**
+ * `child` (started with OWN_GROUP: the leader of its own process group), kept in the list
+ * stopChildren ends until it exits. A kill is sent to the whole group, and once the child has
+ * exited whatever it left in its group is killed too: a `--git` wrapper (or anything git starts)
+ * killed by the time limit or by gitguard's own SIGTERM left the processes it had started running
+ * (a `sleep 1000`; a git holding our pipe open, so the run waited on it). A kill without a signal
+ * is SIGKILL: a wrapper that ignores SIGTERM is stopped the same.
+ */
 export function tracked<T extends ChildProcess>(child: T): T {
+  const pid = child.pid;
+  const killGroup = (signal: NodeJS.Signals | number): boolean => {
+    if (!OWN_GROUP.detached || pid === undefined) return false;
+    try {
+      process.kill(-pid, signal);
+      return true;
+    } catch {
+      return false; // no such group (or nothing left of it)
+    }
+  };
+  const own = child.kill.bind(child);
+  child.kill = (signal: NodeJS.Signals | number = 'SIGKILL'): boolean => killGroup(signal) || own(signal);
   live.add(child);
-  const gone = (): void => void live.delete(child);
+  const gone = (): void => {
+    live.delete(child);
+    killGroup('SIGKILL');
+  };
   child.once('exit', gone).once('error', gone);
   return child;
 }

@@ -1,54 +1,133 @@
 // Whether the CI configuration in a commit runs gitguard (a file of it mentions gitguard): what
-// ci-gate-kept compares between a commit and its parents. Memoised by the ids at the CI paths.
+// ci-gate-kept compares between a commit and its parents. The files it runs count too, as named in
+// that commit (a workflow's `uses: ./.github/actions/audit`, a reusable workflow, a GitLab local
+// include; domain/ci-references.ts), where the walk watches them: moving the step into a local
+// action keeps the gate, and removing the `uses:` line or the step from the action removes it.
+// Memoised by the entries at the CI paths and the paths they may run.
 import { ObjectReader, parseTree } from './objects.js';
-import { CI_PATH_IS_FOLDER, CI_PATHS } from '../domain/protected-paths.js';
+import { readCiObject } from './derived-paths.js';
+import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
+import { referencesIn, runsFile } from '../domain/ci-references.js';
 import { entryId, entryOf, isFileEntry, TREE_MODE } from './tree-entry.js';
+
+/** At most this many files followed from one configuration (references of references included). */
+const MAX_FOLLOWED = 64;
+
+const GITGUARD = /\bgitguard\b/;
+
+type State = readonly (string | null)[];
 
 export class CiGateReader {
   private readonly gateOf = new Map<string, Promise<boolean | undefined>>();
+  /** The watched paths and, for those a CI file runs, their CI file (derived-paths.ts). */
+  private watched: readonly string[] = [];
+  private origins: ReadonlyMap<string, string> = new Map();
+  /** Watched paths of the policy's that hold a file the CI runs (derived-paths.ts originsAt). */
+  private ciHolders: ReadonlySet<string> = new Set();
+  /** Indices in `watched` of the CI paths and the files they run: the memo's key. */
+  private keyIdx: number[] = [];
+
   constructor(
     private readonly reader: ObjectReader,
     private readonly oidBytes: 20 | 32,
   ) {}
 
+  scope(watched: readonly string[], origins: ReadonlyMap<string, string>, ciHolders: ReadonlySet<string>): void {
+    this.watched = watched;
+    this.origins = origins;
+    this.ciHolders = ciHolders;
+    this.keyIdx = watched.flatMap((p, i) => (this.isCiPath(p) ? [i] : []));
+  }
+
+  /** A CI path, or a watched path that is or holds a file the CI runs. */
+  isCiPath(path: string): boolean {
+    return isCiFile(path, this.origins) || this.ciHolders.has(path);
+  }
+
   /**
-   * `entries`: the entries at CI_PATHS, in its order ("<mode> <id>", null where a path is absent).
+   * `state`: a commit's entries at the watched paths ("<mode> <id>", null where a path is absent).
    * Undefined when no file that is there mentions gitguard but one is not in the repository (a
    * partial clone leaves older files out): unknown, so neither side of a removal. Only what the CI
    * reads counts: the files of the workflows folder, the file `.gitlab-ci.yml` (a folder there, a
-   * link or a submodule runs nothing).
+   * link or a submodule runs nothing), and the files they run.
    */
-  runsGitguard(entries: readonly (string | null)[]): Promise<boolean | undefined> {
-    const key = entries.join(' ');
+  runsGitguard(state: State): Promise<boolean | undefined> {
+    const key = this.keyIdx.map((i) => state[i] ?? '-').join(' ');
     let gate = this.gateOf.get(key);
     if (!gate) {
-      gate = (async () => {
-        let unknown = false;
-        for (const [i, entry] of entries.entries()) {
-          const folder = CI_PATH_IS_FOLDER[CI_PATHS[i]!];
-          if (!entry || !(folder ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
-          const id = entryId(entry);
-          const o = await this.reader.read(id);
-          if (!o) {
-            unknown = true;
-            continue;
-          }
-          const blobs =
-            o.type === 'tree'
-              ? parseTree(o.body, this.oidBytes)
-                  .filter((e) => isFileEntry(entryOf(e.mode, e.oid)) && /\.ya?ml$/.test(e.name))
-                  .map((e) => e.oid)
-              : [id];
-          for (const b of blobs) {
-            const f = b === id ? o : await this.reader.read(b);
-            if (!f) unknown = true;
-            else if (f.type === 'blob' && /\bgitguard\b/.test(f.body.toString('utf8'))) return true;
-          }
-        }
-        return unknown ? undefined : false;
-      })();
+      gate = this.read(state);
       this.gateOf.set(key, gate);
     }
     return gate;
+  }
+
+  private async read(state: State): Promise<boolean | undefined> {
+    let unknown = false;
+    /** Texts still to look for references in, with the CI file they stand for. */
+    const texts: Array<[string, string]> = [];
+    for (const ci of CI_PATHS) {
+      const entry = state[this.watched.indexOf(ci)] ?? null;
+      if (!entry || !(CI_PATH_IS_FOLDER[ci] ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
+      const files = await this.filesOf(ci, entry);
+      if (files === undefined) unknown = true;
+      for (const text of files ?? []) {
+        if (GITGUARD.test(text)) return true;
+        texts.push([text, ci]);
+      }
+    }
+    const seen = new Set<string>();
+    for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
+      const [text, origin] = texts[i]!;
+      for (const ref of referencesIn(text, origin)) {
+        if (seen.has(ref) || /[*?[\]{}]/.test(ref)) continue;
+        seen.add(ref);
+        const entry = await this.entryAt(state, ref);
+        if (entry === undefined) unknown = true;
+        if (!entry) continue;
+        const files = await this.filesOf(ref, entry);
+        if (files === undefined) unknown = true;
+        for (const t of files ?? []) {
+          if (GITGUARD.test(t)) return true;
+          texts.push([t, origin]);
+        }
+      }
+    }
+    return unknown ? undefined : false;
+  }
+
+  /** The texts a runner reads at `path` (entry "<mode> <id>"): the file, or the folder's files it runs; undefined when an object is missing. */
+  private async filesOf(path: string, entry: string): Promise<string[] | undefined> {
+    const o = await readCiObject(this.reader, entryId(entry), isFileEntry(entry));
+    if (!o) return undefined;
+    if (o.type === 'blob') return isFileEntry(entry) ? [o.body.toString('utf8')] : [];
+    if (o.type !== 'tree') return [];
+    const out: string[] = [];
+    for (const e of parseTree(o.body, this.oidBytes)) {
+      if (!runsFile(path, e.name) || !isFileEntry(entryOf(e.mode, e.oid))) continue;
+      const f = await readCiObject(this.reader, e.oid, true);
+      if (!f) return undefined;
+      if (f.type === 'blob') out.push(f.body.toString('utf8'));
+    }
+    return out;
+  }
+
+  /**
+   * A commit's entry at `path`, from its entry at the watched path that holds it (looked up in the
+   * trees below it); null where it is absent or not watched (a file the tip's CI does not run:
+   * nothing watches its changes, so it cannot hold the gate); undefined when an object is missing.
+   */
+  private async entryAt(state: State, path: string): Promise<string | null | undefined> {
+    const at = this.watched.findIndex((w) => path === w || path.startsWith(`${w}/`));
+    if (at < 0) return null;
+    let entry = state[at] ?? null;
+    const rest = path.slice(this.watched[at]!.length + 1);
+    for (const segment of rest ? rest.split('/') : []) {
+      if (!entry?.startsWith(`${TREE_MODE} `)) return null;
+      const tree = await readCiObject(this.reader, entryId(entry));
+      if (!tree) return undefined;
+      const e = parseTree(tree.body, this.oidBytes).find((t) => t.name === segment);
+      entry = e ? entryOf(e.mode, e.oid) : null;
+    }
+    return entry;
   }
 }

@@ -13,7 +13,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { runContext, runEnv } from './run-context.js';
-import { childTimeoutMs, hardenedEnv, neutralDir, tracked } from './child-env.js';
+import { childTimeoutMs, hardenedEnv, neutralDir, tracked, OWN_GROUP } from './child-env.js';
 import { executable, versionOutput } from './run-program.js';
 import { insideAuditedRepository } from './audited-folders.js';
 
@@ -218,6 +218,7 @@ export function spawnGit(
       stdio: [opts.stdin ?? 'pipe', opts.stdout ?? 'pipe', 'pipe'],
       shell: false,
       windowsHide: true,
+      ...OWN_GROUP,
     }),
   );
 }

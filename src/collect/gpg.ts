@@ -2,7 +2,7 @@
 // runs is never taken from the audited repository (its gpg.program is ignored): it is `gpg` on PATH,
 // with the user's GNUPGHOME and HOME, in batch mode so it never prompts.
 import { spawn } from 'node:child_process';
-import { absolutePath, childTimeoutMs, tracked } from './child-env.js';
+import { absolutePath, childTimeoutMs, tracked, OWN_GROUP } from './child-env.js';
 import { runEnv } from './run-context.js';
 
 export interface GpgExport {
@@ -23,6 +23,7 @@ export function gpgExport(query: string, env: NodeJS.ProcessEnv = runEnv(), time
           env: childEnv,
           stdio: ['ignore', 'pipe', 'pipe'],
           shell: false,
+          ...OWN_GROUP,
         }),
       );
     } catch (err) {

@@ -7,17 +7,7 @@ import { gitText, runGit } from './git.js';
 import { UnsafeFileError, readBounded, readBoundedIfExists } from './safe-fs.js';
 import { alternateLines } from './object-store.js';
 import { spellings, within } from './audited-folders.js';
-
-function parseForEachRef(out: string): RefInfo[] {
-  const refs: RefInfo[] = [];
-  for (const line of out.split('\0\n')) {
-    if (!line) continue;
-    const [oid, type, name, peeled, symref] = line.split('\0');
-    if (!oid || !name) continue;
-    refs.push({ name, oid, type: type ?? '', ...(peeled ? { peeled } : {}), ...(symref ? { symref } : {}) });
-  }
-  return refs;
-}
+import { listRefs } from './ref-list.js';
 
 /** The subjects of replaced commits and their replacements: one `cat-file --batch` (plumbing, real objects). */
 async function addSubjects(repo: RepositoryInfo, replaceRefs: HistoryFacts['replaceRefs']): Promise<void> {
@@ -165,12 +155,7 @@ async function peelTags(repo: RepositoryInfo, refs: RefInfo[]): Promise<void> {
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
-  const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
-  const out = await gitText(
-    ['for-each-ref', '--format=%(objectname)%00%(objecttype)%00%(refname)%00%00%(symref)%00'],
-    opts,
-  );
-  const refs = parseForEachRef(`${out}\n`);
+  const refs = await listRefs(repo.gitDir);
   await peelTags(repo, refs);
   const { headRef, headOid } = await resolveHead(repo, refs);
 

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
-import { childTimeoutMs, hardenedEnv, tracked } from './child-env.js';
+import { childTimeoutMs, hardenedEnv, tracked, OWN_GROUP } from './child-env.js';
 
 export function realpathOr(p: string): string | undefined {
   try {
@@ -82,6 +82,7 @@ export function programOutput(
           stdio: ['ignore', 'pipe', 'pipe'],
           shell: false,
           windowsHide: true,
+          ...OWN_GROUP,
         }),
       );
     } catch {
@@ -103,12 +104,12 @@ export function programOutput(
       chunks.push(part);
       size += part.length;
     };
-    child.stdout!.on('data', keep);
+    child.stdout.on('data', keep);
     const errChunks: Buffer[] = [];
     let errSize = 0;
-    if (opts.stderr) child.stderr!.on('data', keep);
+    if (opts.stderr) child.stderr.on('data', keep);
     else
-      child.stderr!.on('data', (c: Buffer) => {
+      child.stderr.on('data', (c: Buffer) => {
         if (errSize < 4096) errChunks.push(c.subarray(0, 4096 - errSize));
         errSize += c.length;
       });

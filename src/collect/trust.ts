@@ -22,6 +22,7 @@ import type { RevokedKeys } from '../domain/trust.js';
 import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { OidIndex } from '../domain/oid-index.js';
 import { WatchedPaths, type OwnPaths } from './watched-paths.js';
+import { NO_DERIVED, type DerivedWatch } from './derived-paths.js';
 import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
 import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
@@ -57,6 +58,8 @@ export class TrustCollector {
   private trustRootOid: string | undefined;
   /** Protected paths watched besides .gitguard (see protected-paths.ts). */
   private watched: readonly string[] = [];
+  /** Watched paths found at the tip -> the protected path each stands for (derived-paths.ts). */
+  private origins = NO_DERIVED.origins;
   /** Per commit: is it the trust root or a descendant of it? Only such commits' policies may judge. */
   private readonly rooted = new RootRelation(this.index);
   /** Per commit: does it share history with the trust root? (Forked before it: its policy judges.) */
@@ -95,9 +98,12 @@ export class TrustCollector {
     descends?: (ancestor: string, oid: string) => Promise<boolean | undefined>,
     cleanMerge?: CleanMerge,
     sharesWith?: (a: string, b: string) => Promise<boolean | undefined>,
+    derived: DerivedWatch = NO_DERIVED,
   ): void {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
+    this.origins = derived.origins;
+    this.ciGates.scope(watched, derived.origins, derived.ciHolders);
     this.rooted.scope(trustRootOid, descends);
     this.cleanMerge = cleanMerge;
     this.shared.scope(trustRootOid, sharesWith);
@@ -313,13 +319,14 @@ export class TrustCollector {
       }
     }
     let trust: CommitTrust;
+    const watchedFacts = { policyChanged, changedPaths, ciGateRemoved };
     if (judges.length) {
       const verifications: Verification[] = [];
       for (const { policy, from } of judges) {
         const v = this.verifier.verify(commit, this.store.trustIdOf(policy), policy, ownPolicy);
         verifications.push({ policy, from, verdict: (yield v) as Verdict });
       }
-      trust = { mode: 'policy', verifications, trustRoot: isRoot, policyChanged, changedPaths, ciGateRemoved };
+      trust = { mode: 'policy', verifications, trustRoot: isRoot, ...watchedFacts };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
       if (judgeOnce) trust.verifications = bestOnly({ ...commit, trust } as TrustedCommit);
     } else if (this.trustRootOid) {
@@ -331,37 +338,21 @@ export class TrustCollector {
         rootedParents,
         unvetted,
       });
-      trust = {
-        mode: 'no-policy',
-        noPolicy,
-        verifications: [{ verdict }],
-        trustRoot: false,
-        policyChanged,
-        changedPaths,
-        ciGateRemoved,
-      };
+      trust = { mode: 'no-policy', noPolicy, verifications: [{ verdict }], trustRoot: false, ...watchedFacts };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
     } else if (this.userKeys) {
-      const v = this.verifier.verify(commit, this.userTrustId!, this.userKeys);
-      trust = {
-        mode: 'keys',
-        verifications: [{ verdict: (yield v) as Verdict }],
-        trustRoot: false,
-        policyChanged,
-        changedPaths,
-        ciGateRemoved,
-      };
+      const verdict = (yield this.verifier.verify(commit, this.userTrustId!, this.userKeys)) as Verdict;
+      trust = { mode: 'keys', verifications: [{ verdict }], trustRoot: false, ...watchedFacts };
     } else {
       trust = {
         mode: 'none',
         verifications: [{ verdict: (yield keylessVerdict(commit)) as Verdict }],
         trustRoot: false,
-        policyChanged,
-        changedPaths,
-        ciGateRemoved,
+        ...watchedFacts,
       };
     }
     if (ciGateUnknown) trust.ciGateUnknown = true;
+    if (changedPaths.some((p) => this.origins.has(p))) trust.pathOrigins = this.origins;
     if (commit.mergetags.length)
       trust.mergetags = (yield verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) =>
         this.verifier.checkTag(oid, keys, task),

@@ -1,7 +1,6 @@
 // What a commit changes at the watched paths, against the parents whose state counts, and whether
 // the change took gitguard out of the CI configuration. Steps (steps.ts): synchronous unless a
 // parent's state or a CI file still has to be read.
-import { CI_PATHS } from '../domain/protected-paths.js';
 import type { CiGateReader } from './ci-runs-gitguard.js';
 import { known } from './commit-flags.js';
 import type { Steps } from './steps.js';
@@ -55,10 +54,9 @@ export function* watchedChanges(
       (p, k) => ids[k] === undefined || ids[k] !== ownState[watched.indexOf(p)],
     );
   }
-  if (!out.changedPaths.some((p) => (CI_PATHS as readonly string[]).includes(p))) return out;
-  // Whether the CI configuration in a state runs gitguard (its files mention it).
-  const gate = (state: State): Promise<boolean | undefined> =>
-    ciGates.runsGitguard(CI_PATHS.map((p) => state[watched.indexOf(p)] ?? null));
+  if (!out.changedPaths.some((p) => ciGates.isCiPath(p))) return out;
+  // Whether the CI configuration in a state runs gitguard (its files, or the files they run, mention it).
+  const gate = (state: State): Promise<boolean | undefined> => ciGates.runsGitguard(state);
   // A CI file a partial clone left out makes its side unknown: no removal is claimed from it,
   // and ci-gate-kept says how many changes it could not judge.
   const own = (yield gate(ownState)) as boolean | undefined;

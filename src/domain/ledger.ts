@@ -22,6 +22,8 @@ export interface ProtectedRef {
    * descends from the one it named (undefined: git cannot tell, an object is missing).
    */
   floating?: { forward?: boolean };
+  /** A tag moved from a recorded tag whose commit no remote ever had: retagged before it was published. */
+  movedUnpublished?: boolean;
 }
 
 export interface ReflogEntry {

@@ -84,6 +84,7 @@ export const DEFAULT_PROTECTED_PATHS = [
   '.github/CODEOWNERS',
   'docs/CODEOWNERS',
   '.github/workflows/**',
+  '.github/actions/**',
   '.gitlab-ci.yml',
   '.githooks/**',
   '.gitattributes',

@@ -38,6 +38,16 @@ export function coveredBy(path: string, pattern: string): boolean {
   return w !== '' && (path === w || path.startsWith(`${w}/`) || w.startsWith(`${path}/`));
 }
 
+/**
+ * Whether a policy's patterns protect a changed watched path: one of them covers it, or covers the
+ * protected path it stands for (`origins`: a nested .gitattributes stands for .gitattributes, a
+ * file the CI runs for the CI file that runs it).
+ */
+export function protects(patterns: readonly string[], path: string, origins?: ReadonlyMap<string, string>): boolean {
+  const origin = origins?.get(path);
+  return patterns.some((pattern) => coveredBy(path, pattern) || (origin !== undefined && coveredBy(origin, pattern)));
+}
+
 /** Where CI gates live: files whose content names gitguard when the gate is in place. */
 export const CI_PATHS = ['.github/workflows', '.gitlab-ci.yml'] as const;
 
@@ -46,3 +56,9 @@ export const CI_PATH_IS_FOLDER: Readonly<Record<(typeof CI_PATHS)[number], boole
   '.github/workflows': true,
   '.gitlab-ci.yml': false,
 };
+
+/** A CI file, or a file the CI runs (`origins`, as for protects). */
+export function isCiFile(path: string, origins?: ReadonlyMap<string, string>): boolean {
+  const ci = CI_PATHS as readonly string[];
+  return ci.some((c) => path === c || path.startsWith(`${c}/`)) || ci.includes(origins?.get(path) ?? '');
+}

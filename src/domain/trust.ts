@@ -33,6 +33,8 @@ export interface CommitTrust {
   trustRoot: boolean;
   /** Watched protected paths whose content differs from every parent's (added, changed, removed). */
   changedPaths: string[];
+  /** Changed paths found at the tip (a nested .gitattributes, a file the CI runs) -> the protected path each counts as (one shared map). */
+  pathOrigins?: ReadonlyMap<string, string>;
   /** A CI configuration that ran gitguard in a parent no longer does here. */
   ciGateRemoved: boolean;
   /** It changes a CI file whose other side is not in the repository (a partial clone): not judged. */

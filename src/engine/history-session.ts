@@ -58,6 +58,8 @@ export interface ResumePoint {
   trustRoot?: string;
   /** The .gitguard tree id at the tip ('' none); undefined when the walk did not read it (no signature rules). */
   headPolicyTree?: string;
+  /** The paths watched for what the tip holds (derived-paths.ts), as a hash ('' none). */
+  derivedKey?: string;
 }
 
 /** Commits to leave out of the walk (^oid, with their ancestors), and what the walk must assume of them as parents. */

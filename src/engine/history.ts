@@ -30,6 +30,7 @@ import { sharesHistory } from '../collect/shared-history.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
+import { derivedKey, derivedPaths, originsAt } from '../collect/derived-paths.js';
 
 async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
   const hint = 'give a range git understands, e.g. main~20..main or origin/main..HEAD';
@@ -239,12 +240,19 @@ export async function openHistory(
       revisions = [...revisions, ...present.filter((p) => p !== undefined).map((p) => `^${p}`)];
       description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]}${root.named ? `, ${root.named.slice(0, 12)}, carries no policy: the first commit after it that does` : ''}${root.overruled ? `; the tip's trust_root ${root.overruled.slice(0, 12)} is not honoured, the tip being what is judged: give it once with --trust-root, or audit with --base` : ''})`;
     }
-    // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), and
-    // the CI configuration, whose gitguard step must not silently disappear.
+    // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), the
+    // CI configuration, whose gitguard step must not silently disappear, and what the tip holds that
+    // stands for them elsewhere (a nested .gitattributes, a file the CI runs: derived-paths.ts).
     const watch = watchList(headPolicy?.protected.paths ?? DEFAULT_PROTECTED_PATHS);
-    const watched = watchProtected
-      ? [...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS])]
-      : [];
+    const fixed = [
+      ...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS]),
+    ];
+    const oidBytes = repo.objectFormat === 'sha256' ? 32 : 20;
+    const { origins, ciHolders } =
+      watchProtected && tip
+        ? originsAt(await derivedPaths(shadow.gitDir, reader, oidBytes, tip), fixed)
+        : { origins: new Map<string, string>(), ciHolders: new Set<string>() };
+    const watched = watchProtected ? [...fixed, ...origins.keys()] : [];
     // Resuming an earlier run: its tips are left out, and their policy verdicts assumed for their children.
     const resumed = await scope.resume?.at({
       shadow,
@@ -252,6 +260,7 @@ export async function openHistory(
       revisions,
       ...(trustRoot ? { trustRoot } : {}),
       headPolicyTree: headTree ?? '',
+      derivedKey: derivedKey(origins),
     });
     if (resumed) {
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
@@ -287,8 +296,13 @@ export async function openHistory(
           return false;
         },
       };
-    collector.setScope(trustRoot, watched, batchedDescends(shadow), cleanMerger(shadow, reader), (a, b) =>
-      sharesHistory(shadow, a, b),
+    collector.setScope(
+      trustRoot,
+      watched,
+      batchedDescends(shadow),
+      cleanMerger(shadow, reader),
+      (a, b) => sharesHistory(shadow, a, b),
+      { origins, ciHolders },
     );
     const active = collector;
     collectors.push(active);

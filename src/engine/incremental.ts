@@ -148,7 +148,9 @@ export class IncrementalAudit implements Resume, SecretsResume {
     this.environmentOf(at.history);
     this.tipSet = new Set(at.revisions.filter((r) => !r.startsWith('^')));
     const tip = at.history.head.oid ?? [...this.tipSet][0];
-    this.headTree = at.headPolicyTree ?? (tip ? await policyTree(at.shadow, tip) : '');
+    // The files the tip's CI runs and its nested .gitattributes are watched too: a different set is a different walk.
+    this.headTree =
+      (at.headPolicyTree ?? (tip ? await policyTree(at.shadow, tip) : '')) + (at.derivedKey ? ` ${at.derivedKey}` : '');
     const why = await this.whyNotResume(at);
     if (why !== undefined) {
       this.reason = why;
@@ -179,7 +181,9 @@ export class IncrementalAudit implements Resume, SecretsResume {
       return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
     if (old.trustRoot !== (at.trustRoot ?? '')) return 'the trust root changed since the checkpoint';
     if (old.headPolicyTree !== this.headTree)
-      return `the policy at the tip (${POLICY_DIR}) changed since the checkpoint`;
+      return old.headPolicyTree.split(' ')[0] !== this.headTree.split(' ')[0]
+        ? `the policy at the tip (${POLICY_DIR}) changed since the checkpoint`
+        : 'the files the CI at the tip runs, or its nested .gitattributes, changed since the checkpoint';
     if (old.validUntil !== null && Date.now() / 1000 >= old.validUntil)
       return 'a key or signature judged before has expired since, or a future-dated commit came due';
     // Every recorded tip must still be in the history walked: otherwise old results cover commits that are gone.

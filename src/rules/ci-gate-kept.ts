@@ -3,6 +3,13 @@ import { defineCommitRule } from './define.js';
 import { FindingList, resumeCounts } from './lib/findings.js';
 import { unvouchedChange } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
+import { isCiFile } from '../domain/protected-paths.js';
+
+/** The CI files it changes; else (a folder of the policy's holding a local action) every protected path it changes. */
+function ciChanges(c: TrustedCommit): string[] {
+  const ci = c.trust.changedPaths.filter((p) => isCiFile(p, c.trust.pathOrigins));
+  return ci.length ? ci : c.trust.changedPaths;
+}
 
 // The quietest way to switch gitguard off is to delete its CI step. Removing it is allowed only to a
 // maintainer of the parent's policy (of each parent's: see unvouchedChange); without a policy every
@@ -25,7 +32,7 @@ export default defineCommitRule({
           commitFinding(
             c,
             j,
-            `removes the gitguard step from the CI configuration (${c.trust.changedPaths.filter((p) => p === '.gitlab-ci.yml' || p.startsWith('.github/workflows')).join(', ')}) without a maintainer's signature — "${c.subject}"`,
+            `removes the gitguard step from the CI configuration (${ciChanges(c).join(', ')}) without a maintainer's signature — "${c.subject}"`,
           ),
         );
       },

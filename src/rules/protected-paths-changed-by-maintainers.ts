@@ -1,5 +1,5 @@
 import type { TrustedCommit } from '../domain/trust.js';
-import { coveredBy } from '../domain/protected-paths.js';
+import { protects } from '../domain/protected-paths.js';
 import type { Policy } from '../domain/policy.js';
 import { defineCommitRule } from './define.js';
 import { FindingList, resumeCounts } from './lib/findings.js';
@@ -21,7 +21,7 @@ export default defineCommitRule({
         if (!c.trust || c.trust.mode !== 'policy' || c.trust.trustRoot) return;
         n.judged += 1;
         const touchedBy = (policy: Policy): string[] =>
-          c.trust.changedPaths.filter((p) => policy.protected.paths.some((pattern) => coveredBy(p, pattern)));
+          c.trust.changedPaths.filter((p) => protects(policy.protected.paths, p, c.trust.pathOrigins));
         const policies = c.trust.verifications.flatMap((v) => (v.policy ? [v.policy] : []));
         const touched = [...new Set(policies.flatMap(touchedBy))];
         if (!touched.length) return;

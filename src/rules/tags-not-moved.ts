@@ -8,7 +8,8 @@ export default defineRepoRule({
   evaluate(facts, ctx) {
     const released: string[] = [];
     const ev = judgeRecordedRefs(facts, ctx.findingLimit, (r) => {
-      if (r.kind !== 'tag' || !r.recorded || !r.current || r.current === r.recorded) return undefined;
+      if (r.kind !== 'tag' || !r.recorded || !r.current || r.current === r.recorded || r.movedUnpublished)
+        return undefined;
       // What the policy at HEAD allows counts only when no unvetted policy change may have written it.
       const why = !r.floating
         ? undefined

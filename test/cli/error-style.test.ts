@@ -47,9 +47,12 @@ describe('errors: one line, "gitguard: <what>; <next step>", exit 2', () => {
   });
 
   test('--keyring, --allowed-signers and --revoked-keys files that cannot be read say why in words', async () => {
+    // A path in this test's own folder: a fixed one such as /nonexistent may exist on a shared machine
+    // (it is the home of the nobody account, and a program run with that HOME can create it).
+    const missing = join(scratch, 'nonexistent');
     oneError(
-      await cli(['audit', '-C', repo.dir, '--keyring', '/nonexistent']),
-      /^cannot read keyring \/nonexistent: no such file$/,
+      await cli(['audit', '-C', repo.dir, '--keyring', missing]),
+      /^cannot read keyring .*\/nonexistent: no such file$/,
       /--keyring FILE/,
     );
     oneError(
@@ -58,8 +61,8 @@ describe('errors: one line, "gitguard: <what>; <next step>", exit 2', () => {
       /--allowed-signers FILE/,
     );
     oneError(
-      await cli(['audit', '-C', repo.dir, '--revoked-keys', '/nonexistent']),
-      /^cannot read revoked-keys file \/nonexistent: no such file$/,
+      await cli(['audit', '-C', repo.dir, '--revoked-keys', missing]),
+      /^cannot read revoked-keys file .*\/nonexistent: no such file$/,
       /--revoked-keys FILE/,
     );
     const junk = join(scratch, 'junk.asc');

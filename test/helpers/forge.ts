@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
+import { schemaCompiler, type Validate } from './ajv-cache.js';
 import { BIN, ROOT, type CliResult } from './cli.js';
 
 export interface Reply {
@@ -112,19 +112,6 @@ const FIXTURES = join(ROOT, 'test', 'fixtures', 'forge');
 export const githubSpec = JSON.parse(readFileSync(join(FIXTURES, 'github-openapi-subset.json'), 'utf8')) as {
   components: { schemas: Record<string, unknown>; examples: Record<string, { value: unknown }> };
 };
-// ajv is CommonJS: createRequire sidesteps its default-export typing under NodeNext (as sarif-schema.ts).
-interface AjvLike {
-  addSchema(schema: object, key: string): void;
-  compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
-  errorsText(errors: unknown): string;
-}
-const require = createRequire(import.meta.url);
-const ajv = new (require('ajv') as { default: new (o: object) => AjvLike }).default({
-  strict: false,
-  allErrors: true,
-  unicodeRegExp: false,
-});
-(require('ajv-formats') as { default: (a: AjvLike) => void }).default(ajv);
 /** OpenAPI 3.0's `nullable` beside anyOf/allOf (no `type`), which ajv refuses, as JSON Schema's anyOf null. */
 function nullableToJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(nullableToJsonSchema);
@@ -138,14 +125,13 @@ function nullableToJsonSchema(node: unknown): unknown {
   }
   return o;
 }
-ajv.addSchema(
-  { $id: 'github', components: { schemas: nullableToJsonSchema(githubSpec.components.schemas) } },
-  'github',
-);
+const githubSchemas = schemaCompiler({ strict: false, allErrors: true, unicodeRegExp: false }, [
+  [{ $id: 'github', components: { schemas: nullableToJsonSchema(githubSpec.components.schemas) } }, 'github'],
+]);
 
 // One validator per schema name, compiled on first use: ajv compiles every new schema object anew,
 // and compiling GitHub's schemas for each answer was most of the forge tests' CPU time.
-const validators = new Map<string, ReturnType<AjvLike['compile']>>();
+const validators = new Map<string, Validate>();
 
 /** Throws when `body` does not match GitHub's schema (a name under components/schemas, `[]` for a list of it). */
 export function checkGitHub(schema: string, body: unknown): void {
@@ -153,10 +139,11 @@ export function checkGitHub(schema: string, body: unknown): void {
   if (!validate) {
     const list = schema.endsWith('[]');
     const ref = { $ref: `github#/components/schemas/${list ? schema.slice(0, -2) : schema}` };
-    validate = ajv.compile(list ? { type: 'array', items: ref } : ref);
+    validate = githubSchemas.compile(list ? { type: 'array', items: ref } : ref);
     validators.set(schema, validate);
   }
-  if (!validate(body)) throw new Error(`fixture does not match GitHub's ${schema}: ${ajv.errorsText(validate.errors)}`);
+  if (!validate(body))
+    throw new Error(`fixture does not match GitHub's ${schema}: ${githubSchemas.errorsText(validate.errors)}`);
 }
 
 const example = <T>(name: string): T => structuredClone(githubSpec.components.examples[name]!.value) as T;

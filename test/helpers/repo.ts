@@ -88,6 +88,8 @@ export function pinnedEnv(home: string): NodeJS.ProcessEnv {
   };
 }
 
+// gc.auto=0 leaves every repository as the test made it; receive.autogc=false also spares each push the
+// `git gc --auto` that receive-pack would start only to find gc.auto=0 (one git process per push).
 const PINNED_GLOBAL = `[init]
 \tdefaultBranch = main
 [commit]
@@ -96,6 +98,8 @@ const PINNED_GLOBAL = `[init]
 \tgpgSign = false
 [gc]
 \tauto = 0
+[receive]
+\tautogc = false
 [maintenance]
 \tauto = false
 [core]

@@ -1,0 +1,163 @@
+// Protected files whose place is not fixed, found in the tip's tree: every `.gitattributes` below
+// the root (git applies each one to its folder: `merge=ours`, `-diff` or a filter there steer merges
+// and reviews as the top one does), and the files the CI configuration runs besides itself
+// (domain/ci-references.ts). Each is watched like the protected path it stands for, its origin.
+import { createHash } from 'node:crypto';
+import { CI_PATHS, watchList } from '../domain/protected-paths.js';
+import { POLICY_DIR } from '../domain/trust.js';
+import { referencesIn, runsFile } from '../domain/ci-references.js';
+import { GitError } from '../errors.js';
+import { gitReading } from './git-reading.js';
+import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
+import { MissingObjectError } from './missing-object.js';
+
+/** At most this many derived paths (the walk compares each commit's entries at every one). */
+const MAX_DERIVED = 512;
+
+const ATTRIBUTES = '.gitattributes';
+
+/**
+ * `origins`: a derived watched path -> the protected path it counts as ('.gitattributes',
+ * '.github/workflows', '.gitlab-ci.yml'); `ciHolders`: see originsAt.
+ */
+export interface DerivedWatch {
+  origins: ReadonlyMap<string, string>;
+  ciHolders: ReadonlySet<string>;
+}
+
+export const NO_DERIVED: DerivedWatch = { origins: new Map(), ciHolders: new Set() };
+
+/**
+ * The `.gitattributes` files below the root of `tip`'s tree, at most `max`: `ls-tree -r` read as a
+ * stream (a tree of a million files is ~50 MB of names), keeping only those names.
+ */
+async function nestedAttributes(gitDir: string, tip: string, max: number): Promise<string[]> {
+  const args = ['ls-tree', '-r', '-z', '--name-only', '--full-tree', '--end-of-options', tip];
+  const git = gitReading(args, gitDir, '/dev/null', undefined);
+  const found: string[] = [];
+  let rest = Buffer.alloc(0);
+  let completed = false;
+  try {
+    for await (const chunk of git.chunks) {
+      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      let pos = 0;
+      for (let nul = buf.indexOf(0, pos); nul >= 0; nul = buf.indexOf(0, pos)) {
+        const name = buf.toString('utf8', pos, nul);
+        if (name.endsWith(`/${ATTRIBUTES}`) && found.length < max) found.push(name);
+        pos = nul + 1;
+      }
+      // A name is at most PATH_MAX-ish; the tail kept is the one name still arriving.
+      rest = Buffer.from(buf.subarray(pos));
+    }
+    const code = await git.done;
+    completed = true;
+    git.dog.check(args);
+    if (code !== 0) throw new GitError(args, code, git.stderr());
+  } finally {
+    if (!completed) git.child.kill();
+  }
+  return found;
+}
+
+/** At most this many bytes of a file the CI reads are read (a workflow is kilobytes; a generated one, megabytes). */
+const CI_FILE_MAX = 16 * 1024 * 1024;
+
+/**
+ * An object of the CI configuration: null where there is none, undefined where it is not in the
+ * repository (a partial clone: what it runs is not known). A file over CI_FILE_MAX is read as empty,
+ * running nothing: a gate hidden in such a file counts as removed (fail closed), never as unknown.
+ */
+export async function readCiObject(
+  reader: ObjectReader,
+  spec: string,
+  blob = false,
+): Promise<GitObject | null | undefined> {
+  try {
+    return await (blob ? reader.read(spec, CI_FILE_MAX) : reader.read(spec));
+  } catch (err) {
+    if (err instanceof MissingObjectError) return undefined;
+    if (err instanceof ObjectTooLargeError) return { oid: err.oid, type: err.type, body: Buffer.alloc(0) };
+    throw err;
+  }
+}
+
+/** The blobs of a path at `tip` a CI runner reads: a file's own, an action folder's action.yml. */
+async function ciFilesAt(reader: ObjectReader, oidBytes: 20 | 32, tip: string, path: string): Promise<Buffer[]> {
+  const o = await readCiObject(reader, `${tip}:${path}`);
+  if (!o) return [];
+  if (o.type === 'blob') return [o.body];
+  if (o.type !== 'tree') return [];
+  const out: Buffer[] = [];
+  for (const e of parseTree(o.body, oidBytes)) {
+    if (!runsFile(path, e.name)) continue;
+    const b = await readCiObject(reader, e.oid, true);
+    if (b?.type === 'blob') out.push(b.body);
+  }
+  return out;
+}
+
+/** The files the CI configuration at `tip` runs, followed through the files they run in turn. */
+async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const queue: Array<[string, string]> = CI_PATHS.map((p) => [p, p]);
+  for (let i = 0; i < queue.length && found.size < MAX_DERIVED; i += 1) {
+    const [path, origin] = queue[i]!;
+    for (const body of await ciFilesAt(reader, oidBytes, tip, path)) {
+      for (const ref of referencesIn(body.toString('utf8'), origin)) {
+        if (found.has(ref) || (CI_PATHS as readonly string[]).some((c) => ref === c || ref.startsWith(`${c}/`)))
+          continue;
+        found.set(ref, origin);
+        // A glob (a GitLab `local: ci/*.yml`) is watched at its folder and not read further.
+        if (!/[*?[\]{}]/.test(ref)) queue.push([ref, origin]);
+      }
+    }
+  }
+  return found;
+}
+
+/** The paths watched besides the policy's, with their origins, read at the walk's tip. */
+export async function derivedPaths(
+  gitDir: string,
+  reader: ObjectReader,
+  oidBytes: 20 | 32,
+  tip: string,
+): Promise<Map<string, string>> {
+  const out = await ciReferences(reader, oidBytes, tip);
+  for (const p of await nestedAttributes(gitDir, tip, MAX_DERIVED - out.size)) out.set(p, ATTRIBUTES);
+  return out;
+}
+
+/**
+ * The derived paths to watch besides `fixed` (the policy's and the CI's), each at its folder without
+ * wildcards, with its origin: one `fixed` already holds (at or above it) is left out, as is one
+ * folded into another derived path (which keeps its own origin). `ciHolders`: the paths of `fixed`
+ * that hold a file the CI runs (`.github/actions` holding `.github/actions/audit`): a change there
+ * may change the CI gate.
+ */
+export function originsAt(
+  derived: ReadonlyMap<string, string>,
+  fixed: readonly string[],
+): { origins: Map<string, string>; ciHolders: Set<string> } {
+  const byWatch = new Map<string, string>();
+  const ciHolders = new Set<string>();
+  for (const [ref, origin] of derived) {
+    const w = watchList([ref]).paths[0];
+    // The policy folder is watched first, by its own rule (policy-changes-authorized).
+    if (!w || w === POLICY_DIR || w.startsWith(`${POLICY_DIR}/`)) continue;
+    const holders = fixed.filter((f) => w === f || w.startsWith(`${f}/`));
+    if (holders.length) {
+      if (origin !== ATTRIBUTES) for (const f of holders) ciHolders.add(f);
+      continue;
+    }
+    if (!byWatch.has(w)) byWatch.set(w, origin);
+  }
+  const kept = watchList([...byWatch.keys()]).paths;
+  return { origins: new Map(kept.map((w) => [w, byWatch.get(w)!])), ciHolders };
+}
+
+/** What a checkpoint is keyed by: the derived paths and origins ('' none). */
+export function derivedKey(origins: ReadonlyMap<string, string>): string {
+  if (!origins.size) return '';
+  const text = [...origins].map(([p, o]) => `${p}\0${o}`).join('\n');
+  return createHash('sha256').update(text).digest('hex');
+}

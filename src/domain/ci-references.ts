@@ -1,0 +1,102 @@
+// The files of the repository a CI configuration runs besides itself: a GitHub workflow's or
+// composite action's `uses: ./path` (a local action folder or a reusable workflow file) and a
+// `.gitlab-ci.yml`'s local includes (`include: local: /path`, or a plain path in `include:`).
+// Changing one of them changes what CI runs as surely as editing the workflow, so they are
+// protected like the CI file that names them, and the CI gate is looked for in them too. Read by
+// line, not by a YAML parser: the forms are few, and a line misread only widens or narrows the
+// watched set, never what a verdict means. No `..`, no absolute or URL paths.
+
+/** The files `uses: ./` (the root folder as an action) runs. */
+const ROOT_ACTION = ['action.yml', 'action.yaml'];
+
+/** At most this many references from one file (a generated workflow could name thousands). */
+const MAX_REFS_PER_FILE = 64;
+
+/** A path as a reference names it, relative to the repository root; undefined when it is not a local path. */
+function localPath(raw: string): string | undefined {
+  const p = raw
+    .trim()
+    .replace(/^(['"])(.*)\1$/, '$2')
+    .replace(/^\.\//, '')
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '');
+  if (!p || p.includes('://') || p.includes('$') || p.startsWith('~')) return undefined;
+  const segments = p.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..')) return undefined;
+  return p;
+}
+
+/** A line's value after `key:` (comment cut), or undefined. */
+function valueOf(line: string, key: string): string | undefined {
+  const m = new RegExp(`^\\s*(?:-\\s+)?${key}\\s*:\\s*(.*)$`).exec(line);
+  if (!m) return undefined;
+  return m[1]!.replace(/\s+#.*$/, '').trim();
+}
+
+/** `uses: ./x` of a workflow or an action.yml: the local actions and reusable workflows it runs. */
+function workflowReferences(text: string): string[] {
+  const out = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const v = valueOf(line, 'uses');
+    if (v === undefined) continue;
+    const unquoted = v.replace(/^(['"])(.*)\1$/, '$2');
+    // `uses: ./` runs the action at the repository's root: its action.yml.
+    if (/^\.\/?(?:@.*)?$/.test(unquoted)) for (const f of ROOT_ACTION) out.add(f);
+    if (!unquoted.startsWith('./')) continue;
+    const p = localPath(unquoted.replace(/@.*$/, ''));
+    if (p) out.add(p);
+    if (out.size >= MAX_REFS_PER_FILE) break;
+  }
+  return [...out];
+}
+
+/** The local files a `.gitlab-ci.yml` (or a file it includes) includes. */
+function gitlabReferences(text: string): string[] {
+  const out = new Set<string>();
+  let inInclude = false;
+  let includeIndent = 0;
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim() || /^\s*#/.test(line)) continue;
+    const indent = /^\s*/.exec(line)![0].length;
+    const include = valueOf(line, 'include');
+    if (include !== undefined && !line.trimStart().startsWith('-')) {
+      inInclude = true;
+      includeIndent = indent;
+      // `include: /path.yml`, or a flow list `include: ['/a.yml', '/b.yml']`
+      const items = include.replace(/^\[(.*)\]$/, '$1').split(',');
+      for (const item of items) addPlain(out, item);
+      continue;
+    }
+    if (inInclude && indent <= includeIndent && !line.trimStart().startsWith('-')) inInclude = false;
+    if (!inInclude) continue;
+    const local = valueOf(line, 'local');
+    if (local !== undefined) {
+      const p = localPath(local);
+      if (p) out.add(p);
+    } else {
+      const item = /^\s*-\s+(.*)$/.exec(line)?.[1];
+      // A list item that is a plain string (not `remote:`, `project:`, `template:`, `component:`).
+      if (item !== undefined && !/^[\w-]+\s*:/.test(item)) addPlain(out, item.replace(/\s+#.*$/, ''));
+    }
+    if (out.size >= MAX_REFS_PER_FILE) break;
+  }
+  return [...out];
+}
+
+/** A plain include string: a local file unless it is a URL (GitLab reads such a string as `remote:`). */
+function addPlain(out: Set<string>, raw: string): void {
+  const v = raw.trim();
+  if (!v || /^[{[]/.test(v)) return;
+  const p = localPath(v);
+  if (p) out.add(p);
+}
+
+/** What a file of the CI configuration (or one it runs) runs, by the CI file it was named from. */
+export function referencesIn(text: string, origin: string): string[] {
+  return origin === '.gitlab-ci.yml' ? gitlabReferences(text) : workflowReferences(text);
+}
+
+/** Whether a runner reads the file `name` of the folder `folder`: a workflow, or a local action's definition. */
+export function runsFile(folder: string, name: string): boolean {
+  return folder === '.github/workflows' ? /\.ya?ml$/.test(name) : name === 'action.yml' || name === 'action.yaml';
+}

