@@ -1,7 +1,7 @@
 // Key shapes real keys have (several user IDs, one revoked, expiry changed since), made with real gpg
 // and judged as gpg 2.2 judges them: a signature gpg calls good must not be Y/E here, and one gpg
 // calls made by an expired key must stay Y.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
@@ -57,4 +57,27 @@ test("twin: the live user ID's expiry still counts: set to one year after the re
   const v = await verdicts(fp, T0 + 100 * DAY); // signed while the key was valid
   expect(v).toMatchObject({ gpg: 'EXPKEYSIG', letter: 'Y' });
   expect(v.keyExpiresAt).toBeLessThan(NOW - 300 * DAY);
+});
+
+test('armor as older gpg versions and mail plugins wrote it (Version:/Comment:/Charset: headers, no CRC line, CRLF): G on both paths, as gpg', async () => {
+  const fp = gpg.genKey('Dora <dora@example.com>', 'ed25519', { at: NOW - 10 * DAY });
+  const payload = Buffer.from('tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\nold armor\n');
+  const lines = gpg.run(['--armor', '--detach-sign', '-u', fp], { input: payload }).toString().trimEnd().split('\n');
+  const headers = ['Version: GnuPG v1', 'Comment: GPGTools - https://gpgtools.org', 'Charset: UTF-8'];
+  const noCrc = (l: string[]): string[] => l.filter((x) => !/^=[A-Za-z0-9+/]{4}$/.test(x));
+  const variants = [
+    [lines[0]!, ...headers, ...lines.slice(1)].join('\n') + '\n',
+    noCrc(lines).join('\n') + '\n',
+    noCrc([lines[0]!, ...headers, ...lines.slice(1)]).join('\r\n') + '\r\n',
+  ];
+  const data = gpg.exportPublic(fp);
+  for (const quick of [true, false]) {
+    const keyring = await loadKeyring([{ file: 'dora.gpg', data }], { quick });
+    for (const sig of variants) {
+      const sigFile = join(gpg.home, 'old.asc');
+      writeFileSync(sigFile, sig); // gpg reads the armor itself
+      const status = gpg.run(['--status-fd', '1', '--verify', sigFile, '-'], { input: payload }).toString();
+      expect([/\[GNUPG:\] GOODSIG /.test(status), (await keyring.verify(payload, sig)).letter]).toEqual([true, 'G']);
+    }
+  }
 });
