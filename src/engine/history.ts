@@ -26,7 +26,7 @@ import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
 import { isAncestor } from '../collect/protected-refs.js';
-import { sharesHistory } from '../collect/shared-history.js';
+import { landingParent, sharesHistory } from '../collect/shared-history.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
@@ -295,6 +295,7 @@ export async function openHistory(
           for (const t of ledgerTips) if (t === oid || (await isAncestor(shadow, oid, t))) return true;
           return false;
         },
+        ...(trustRoot ? { landing: landingParent(shadow, headOid, trustRoot) } : {}),
       };
     collector.setScope(
       trustRoot,

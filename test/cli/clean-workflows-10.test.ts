@@ -93,6 +93,41 @@ test('Carol added to the policy after the root, her pre-root pull request merged
   expect(await audit(r)).toMatchObject(PASS); // after git gc, with the ledger
 });
 
+test('Carol added, her pre-root pull request merged and recorded, then Carol removed: still passes (accepted work), on a clone too', async () => {
+  const r = copyRepo(base);
+  expect(await audit(r)).toMatchObject(PASS);
+  commitAsPerson(r, alice, 'alice@example.com', 'welcome carol', {
+    '.gitguard/policy.yml': POLICY(true),
+    '.gitguard/allowed_signers': SIGNERS(alice, true),
+  });
+  mergeSide(r, carol, 'carol@example.com', 'carol-pr');
+  expect(await audit(r)).toMatchObject(PASS);
+  commitAsPerson(r, alice, 'alice@example.com', 'carol left', {
+    '.gitguard/policy.yml': POLICY(false),
+    '.gitguard/allowed_signers': SIGNERS(alice, false),
+  });
+  expect(await audit(r)).toMatchObject(PASS);
+  expect(await audit(r)).toMatchObject(PASS);
+  expect(await audit(newMachine(r))).toMatchObject(PASS);
+});
+
+test('twin: Carol added then removed, her pre-root branch merged after the removal: fails, with the ledger and on a clone', async () => {
+  const r = copyRepo(base);
+  expect(await audit(r)).toMatchObject(PASS);
+  commitAsPerson(r, alice, 'alice@example.com', 'welcome carol', {
+    '.gitguard/policy.yml': POLICY(true),
+    '.gitguard/allowed_signers': SIGNERS(alice, true),
+  });
+  commitAsPerson(r, alice, 'alice@example.com', 'carol left', {
+    '.gitguard/policy.yml': POLICY(false),
+    '.gitguard/allowed_signers': SIGNERS(alice, false),
+  });
+  expect(await audit(r)).toMatchObject(PASS);
+  mergeSide(r, carol, 'carol@example.com', 'late');
+  expect(await audit(newMachine(r))).toMatchObject({ code: 1, authorized: 'fail' });
+  expect(await audit(r)).toMatchObject({ code: 1, authorized: 'fail' });
+});
+
 test('Alice rotates her key after the root, then merges her pre-root branch signed with the new one: passes at every audit and on a clone', async () => {
   const r = copyRepo(base);
   expect(await audit(r)).toMatchObject(PASS);
