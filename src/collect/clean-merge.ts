@@ -209,6 +209,31 @@ async function cleanMergeIds(
   );
 }
 
+/**
+ * The tree of the clean merge of `a` and `b`, as `git merge` in a work tree makes it (with the
+ * .gitattributes both sides share), or undefined: a conflict, an old git without --write-tree, a
+ * missing object. Its objects are written to the shadow only.
+ */
+export async function mergedTree(
+  shadow: Shadow,
+  reader: ObjectReader,
+  a: string,
+  b: string,
+): Promise<string | undefined> {
+  if (!OBJECT_ID.test(a) || !OBJECT_ID.test(b)) return undefined;
+  try {
+    const attributes = await sharedAttributes(shadow, reader, a.length === 64 ? 32 : 20, a, b);
+    const r = await runGit([...attributes, 'merge-tree', '--write-tree', '--no-messages', a, b], {
+      gitDir: shadow.gitDir,
+      timeoutMs: 120_000,
+    });
+    const tree = r.stdout.toString('latin1').split('\n', 1)[0] ?? '';
+    return OBJECT_ID.test(tree) ? tree : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Size past which a .gitattributes is not handed to merge-tree (the merge is then git's default, stricter). */
 const ATTRIBUTES_MAX_BYTES = 1024 * 1024;
 

@@ -34,6 +34,12 @@ export interface LedgerEntry {
   oid: string;
   /** ISO time it was recorded. */
   recordedAt: string;
+  /**
+   * A branch: its last recorded tip that the audit's walk covered (a tip of the walk or an ancestor of
+   * one). An audit records every protected tip, also one it never walked (HEAD on another branch):
+   * only this one may stand for "already judged" (a commit forked before the trust root, history.ts).
+   */
+  judged?: string;
 }
 
 export interface LedgerAcceptance {
@@ -87,7 +93,13 @@ function validateLedger(data: unknown, file: string): Ledger {
     if (!name.startsWith('refs/')) bad(`ref name ${JSON.stringify(name)} does not start with refs/`);
     if (!isObj(e) || typeof e.oid !== 'string' || !OID.test(e.oid) || typeof e.recordedAt !== 'string')
       return bad(`entry for ${name} is not {oid, recordedAt}`);
-    refs[name] = { oid: e.oid, recordedAt: e.recordedAt };
+    if (e.judged !== undefined && (typeof e.judged !== 'string' || !OID.test(e.judged)))
+      bad(`entry for ${name}: judged is not an object id`);
+    refs[name] = {
+      oid: e.oid,
+      recordedAt: e.recordedAt,
+      ...(typeof e.judged === 'string' ? { judged: e.judged } : {}),
+    };
   }
   if (!Array.isArray(data.accepted)) return bad('accepted is not a list');
   const accepted: LedgerAcceptance[] = data.accepted.map((a, i) => {

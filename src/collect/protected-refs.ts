@@ -11,6 +11,7 @@ import { GitError } from '../errors.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
 import { untrackedRemote } from './remote-config.js';
+import { floatingMove } from './floating-move.js';
 import {
   defaultProtectedRefs,
   refGlob,
@@ -326,13 +327,7 @@ export async function collectLedgerFacts(
   for (const p of refs) {
     if (p.kind !== 'tag' || !p.recorded || !p.current || p.recorded === p.current) continue;
     if (!floating.some((g) => g.test(p.name))) continue;
-    let forward: boolean | undefined;
-    try {
-      forward = await isAncestor(shadow, `${p.recorded}^{commit}`, `${p.current}^{commit}`);
-    } catch (err) {
-      if (!(err instanceof GitError)) throw err;
-    }
-    p.floating = forward === undefined ? {} : { forward };
+    p.floating = await floatingMove(shadow, p.recorded, p.current);
   }
   for (const p of base ? [...refs, base] : refs) {
     if (p.kind === 'tag' || !p.recorded || !p.current || p.recorded === p.current) continue;

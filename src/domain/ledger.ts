@@ -19,11 +19,17 @@ export interface ProtectedRef {
   rewritten?: { lost: number; commits: LostCommit[]; recordedMissing?: boolean };
   /**
    * A moved tag the policy lets move (protected.floating_tags): whether the commit it names now
-   * descends from the one it named (undefined: git cannot tell, an object is missing).
+   * descends from the one it named (undefined: git cannot tell, an object is missing); `replacedAt`:
+   * the tagger time (Unix seconds) of the annotated tag it named, which the new one must not predate.
    */
-  floating?: { forward?: boolean };
+  floating?: FloatingMove;
   /** A tag moved from a recorded tag whose commit no remote ever had: retagged before it was published. */
   movedUnpublished?: boolean;
+}
+
+export interface FloatingMove {
+  forward?: boolean;
+  replacedAt?: number;
 }
 
 export interface ReflogEntry {

@@ -5,7 +5,7 @@ import type { Facts, Severity, Threat } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { discoverRepository } from '../collect/repository.js';
 import { inRun } from '../collect/run-context.js';
-import { forcedPastBase, recordJudgedTips } from './ledger.js';
+import { forcedPastBase, recordJudgedTips, walkedBranches } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
 import type { HistorySession, TrustOptions } from './history-session.js';
 import { ciTestMerge } from './ci-test-merge.js';
@@ -55,6 +55,9 @@ export { VERSION } from '../version.js';
 import { VERSION } from '../version.js';
 
 /** The rules the filters select, chosen by their metadata; only their modules are loaded. */
+/** The rules that judge each commit by its policy: only a walk they passed on judged the tips it covered. */
+const JUDGED_BY_POLICY = ['commits-signed', 'signatures-valid', 'signers-authorized', 'policy-changes-authorized'];
+
 function selectRules(catalog: RuleListing[], rules?: string[], threats?: Threat[]): Promise<CatalogEntry[]> {
   if (rules?.length) {
     const ids = new Set(catalog.map((c) => c.meta.id));
@@ -135,6 +138,7 @@ async function audit(
   let session: HistorySession | undefined;
   let secrets: Collected['secrets'] | undefined;
   let rootWrong: ReadonlyArray<readonly [string, string]> | undefined;
+  let walked: Set<string> | undefined;
   try {
     // The secrets scan and the client's programs run beside the walk; the repository rules wait for them.
     facts = await store.facts({ deferBeside: true });
@@ -157,6 +161,12 @@ async function audit(
     });
     secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
     if (session && !(await session.confirmRoot())) rootWrong = session.rootAnswers?.() ?? [];
+    // Which protected branches the walk judged by their policies (the rules that do so ran and passed,
+    // whatever --fail-on): the ledger records the others' tips too, but not as judged.
+    const judged = JUDGED_BY_POLICY.every((id) =>
+      run.results.some((r) => r.meta.id === id && (r.outcome === 'pass' || r.outcome === 'not-applicable')),
+    );
+    if (session && judged) walked = await walkedBranches(repository, facts.ledger, session.tips);
   } catch (err) {
     if (err instanceof ExpectedError)
       throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
@@ -215,7 +225,7 @@ async function audit(
       ? { updated: false, reason: '--no-ledger', cause: 'no-ledger' }
       : report.incomplete
         ? { updated: false, reason: 'nothing was audited', cause: 'nothing-audited' }
-        : recordJudgedTips(repository, facts.ledger, results, req.failOn, session?.trustRoot);
+        : recordJudgedTips(repository, facts.ledger, results, req.failOn, session?.trustRoot, walked);
   report.ledger = ledger;
   return report;
 }

@@ -3,12 +3,15 @@
 // anywhere (the merge button makes its own commit). Judged as HEAD, it is an unsigned commit on
 // every pull request. The audit judges its two parents instead: the base and the pull request's
 // commits, everything that could land. Only GitHub's own shape is taken: the runner's environment
-// names the merge ref and its commit, which has exactly two parents and GitHub's message.
+// names the merge ref and its commit, which has exactly two parents and GitHub's message, and whose
+// tree is what merging those parents gives (git merge-tree), nothing added.
 // GitLab's merged results pipelines (and merge trains) do the same with refs/merge-requests/<iid>/merge:
 // an internal, unsigned merge commit that is never pushed. Its message is a project template, so the
 // shape taken is the environment's: the job's commit, whose parents are exactly the target and source
 // branch tips GitLab names (CI_MERGE_REQUEST_TARGET_BRANCH_SHA, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA).
-import { runGit } from '../collect/git.js';
+import { createShadow, runGit } from '../collect/git.js';
+import { mergedTree } from '../collect/clean-merge.js';
+import { ObjectReader } from '../collect/objects.js';
 import { parseCommitObject } from '../collect/commit-object.js';
 import type { RepositoryInfo } from '../domain/model.js';
 
@@ -85,6 +88,18 @@ export async function testMergeParents(
     () => false,
   );
   if (!present) return undefined;
+  // The forge's merge is the merge of its parents and nothing else: a commit that only claims to be
+  // it (GitLab pipeline variables outrank the predefined ones) may carry any tree, and is judged.
+  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const reader = new ObjectReader(shadow);
+  let merged: string | undefined;
+  try {
+    merged = await mergedTree(shadow, reader, base!, pr!);
+  } finally {
+    reader.close();
+    shadow.dispose();
+  }
+  if (merged !== c.tree) return undefined;
   return {
     parents: [base!, pr!],
     description: `the ${merge.forge === 'GitHub' ? 'pull' : 'merge'} request ${pr!.slice(0, 12)} and its base ${base!.slice(0, 12)} (HEAD ${head.slice(0, 12)} is ${merge.forge}'s test merge ${merge.ref}, never pushed: not judged)`,

@@ -1,6 +1,6 @@
 // A pushed move of a floating tag (protected.floating_tags), judged alike by the pre-push and the
 // server's pre-receive hook: forward, and the pushed tag object a maintainer's signed tag of its name.
-import { isAncestor } from '../collect/protected-refs.js';
+import { floatingMove } from '../collect/floating-move.js';
 import type { Shadow } from '../collect/git.js';
 import { available, unavailable, type Available } from '../domain/model.js';
 import type { TrustedTag } from '../domain/trust.js';
@@ -15,7 +15,7 @@ export async function floatingPushRefusal(
   old: string,
   now: string,
 ): Promise<string | undefined> {
-  const forward = await isAncestor(shadow, `${old}^{commit}`, `${now}^{commit}`).catch(() => undefined);
+  const move = await floatingMove(shadow, old, now).catch(() => ({}));
   let tag: Available<TrustedTag[]>;
   try {
     const t = session?.judgeTag ? await session.judgeTag(now, ref) : undefined;
@@ -23,5 +23,5 @@ export async function floatingPushRefusal(
   } catch (err) {
     tag = unavailable(err instanceof Error ? err.message : String(err));
   }
-  return floatingMoveRefusal(tag, { name: ref, current: now, floating: forward === undefined ? {} : { forward } });
+  return floatingMoveRefusal(tag, { name: ref, current: now, floating: move });
 }

@@ -169,12 +169,14 @@ export async function openHistory(
     // The trust root: the one commit judged by its own policy (src/collect/trust-root.ts).
     let ledgerRoot: string | undefined;
     let ledgerTips: string[] = [];
+    let ledgerRecorded = false;
     try {
       const ledger = readLedger(repo.commonDir);
       ledgerRoot = ledger?.trustRoot;
-      ledgerTips = Object.entries(ledger?.refs ?? {})
-        .filter(([ref]) => ref.startsWith('refs/heads/'))
-        .map(([, e]) => e.oid);
+      const branches = Object.entries(ledger?.refs ?? {}).filter(([ref]) => ref.startsWith('refs/heads/'));
+      ledgerRecorded = branches.length > 0;
+      // Only the branch tips a walk judged: an audit also records tips it never walked (HEAD elsewhere).
+      ledgerTips = branches.flatMap(([, e]) => (e.judged ? [e.judged] : []));
     } catch {
       /* a damaged ledger is reported by the ledger rules; its root is not used */
     }
@@ -291,7 +293,7 @@ export async function openHistory(
         policy: headPolicy,
         from: headOid,
         recorded: async (oid) => {
-          if (!ledgerTips.length) return true; // no record yet (a first audit, a new clone): all is the baseline
+          if (!ledgerRecorded) return true; // no record yet (a first audit, a new clone): all is the baseline
           for (const t of ledgerTips) if (t === oid || (await isAncestor(shadow, oid, t))) return true;
           return false;
         },

@@ -124,8 +124,17 @@ export async function forcedPastBase(
   if (!branch?.defaultBranch || !history.head.oid) return undefined;
   const names = [`refs/remotes/origin/${branch.defaultBranch}`, `refs/heads/${branch.defaultBranch}`];
   const defaultTip = history.refs.find((r) => names.includes(r.name))?.oid;
+  // The policy at HEAD is the push's own: rewound past the commit that protected the branch, it
+  // protects nothing. What protects it must come from outside the push too: the default branch's tip.
+  if (!defaultTip) {
+    if (!unprotectedCiBranch(branch, protectedGlobs(repo, history, []))) return undefined;
+    throw new ExpectedError(
+      `--base "${base}" is not a commit in ${repo.path}`,
+      `a forced push replaced it; whether ${branch.ref} is protected is read from the default branch's policy, which this clone lacks: fetch it first (git fetch origin ${branch.defaultBranch}), or keep that branch protected by the forge`,
+    );
+  }
   const policies: Array<Policy | undefined> = [];
-  for (const tip of [history.head.oid, ...(defaultTip ? [defaultTip] : [])]) {
+  for (const tip of [history.head.oid, defaultTip]) {
     const policy = await collectPolicyAt(repo, tip).catch(() => null);
     if (policy === null) return undefined;
     policies.push(policy);
@@ -133,7 +142,7 @@ export async function forcedPastBase(
   const why = unprotectedCiBranch(branch, protectedGlobs(repo, history, policies));
   return (
     why &&
-    `${base.slice(0, 12)} is not in the clone (a forced push replaced it, so HEAD's whole history is judged; the policy there cannot be read, so the protected refs are those of the policy at HEAD${defaultTip ? ` and at the default branch` : ''} and the defaults) and ${why}`
+    `${base.slice(0, 12)} is not in the clone (a forced push replaced it, so HEAD's whole history is judged; the policy there cannot be read, so the protected refs are those of the policy at HEAD and at the default branch and the defaults) and ${why}`
   );
 }
 
@@ -181,7 +190,38 @@ function ledgerBlocker(
 }
 
 /**
+ * The protected branches whose current tip this audit's walk covered: a tip of the walk, or an
+ * ancestor of one. Only these are recorded as judged (LedgerEntry.judged); the others' tips are
+ * recorded for the rewrite checks alone.
+ */
+export async function walkedBranches(
+  repo: RepositoryInfo,
+  facts: Available<LedgerFacts> | undefined,
+  tips: readonly string[],
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  const branches = facts?.ok ? facts.value.refs.filter((r) => r.name.startsWith('refs/heads/') && r.current) : [];
+  if (!branches.length || !tips.length) return out;
+  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  try {
+    for (const b of branches) {
+      if (tips.includes(b.current!)) out.add(b.name);
+      else
+        for (const t of tips)
+          if ((await isAncestor(shadow, b.current!, t).catch(() => undefined)) === true) {
+            out.add(b.name);
+            break;
+          }
+    }
+  } finally {
+    shadow.dispose();
+  }
+  return out;
+}
+
+/**
  * Record every protected ref's current tip and the trust root, unless `ledgerBlocker` names a reason.
+ * `walked`: the branches whose tip the walk covered (walkedBranches), recorded as judged.
  * A ledger that cannot be written is reported, not fatal: the audit's verdict stands.
  */
 export function recordJudgedTips(
@@ -190,6 +230,7 @@ export function recordJudgedTips(
   results: RuleResult[],
   failOn: Severity,
   trustRoot?: string,
+  walked?: ReadonlySet<string>,
 ): LedgerUpdate {
   const blocker = ledgerBlocker(results, failOn, facts);
   const file = facts?.ok ? facts.value.file : ledgerPath(repo.commonDir);
@@ -207,8 +248,14 @@ export function recordJudgedTips(
     const next = updateLedger(repo.commonDir, (l) => {
       const refs = { ...l.refs };
       for (const r of facts.value.refs) {
-        if (r.current)
-          refs[r.name] = refs[r.name]?.oid === r.current ? refs[r.name]! : { oid: r.current, recordedAt: now };
+        if (!r.current) continue;
+        const was = refs[r.name];
+        const judged = walked?.has(r.name) ? r.current : was?.judged;
+        refs[r.name] = {
+          oid: r.current,
+          recordedAt: was?.oid === r.current ? was.recordedAt : now,
+          ...(judged ? { judged } : {}),
+        };
       }
       const root = trustRoot ?? l.trustRoot;
       return { schemaVersion: 1, ...(root ? { trustRoot: root } : {}), refs, accepted: l.accepted };
@@ -255,7 +302,9 @@ export async function acceptRef(
           'list the recorded refs with: gitguard ledger show',
         );
       const refs = { ...l.refs };
-      if (current) refs[ref] = { oid: current, recordedAt: new Date().toISOString() };
+      // An accepted tip was not judged: the branch's judged tip stays the one a walk covered.
+      const judged = l.refs[ref]?.judged;
+      if (current) refs[ref] = { oid: current, recordedAt: new Date().toISOString(), ...(judged ? { judged } : {}) };
       else delete refs[ref];
       const entry = {
         ref,

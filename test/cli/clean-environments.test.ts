@@ -245,12 +245,20 @@ describe("CI's --base after a forced push of a topic branch, in a runner's clone
       ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*', ...extra],
       ['-B', 'topic', 'refs/remotes/origin/topic'],
     );
-  /** GitLab Runner with GIT_DEPTH: 0 on a branch pipeline: only that branch, HEAD detached. */
+  /**
+   * GitLab Runner with GIT_DEPTH: 0 on a branch pipeline: only that branch, HEAD detached; and the
+   * default branch the README's recipe fetches (its policy says whether the branch is protected;
+   * without it, redteam11-ci-base-gone.test.ts).
+   */
   const gitlab = () =>
     runnerClone(
       r,
       origin,
-      ['+refs/heads/topic:refs/remotes/origin/topic', '+refs/tags/*:refs/tags/*'],
+      [
+        '+refs/heads/topic:refs/remotes/origin/topic',
+        '+refs/tags/*:refs/tags/*',
+        '+refs/heads/main:refs/remotes/origin/main',
+      ],
       ['--detach', 'refs/remotes/origin/topic'],
     );
   const head = (ci: string) => tryGit(r, ['rev-parse', 'HEAD'], ci).stdout.trim();

@@ -1,7 +1,8 @@
 // A floating tag (GitHub Actions' `v1`, moved to each v1.x release) named by the policy's
 // protected.floating_tags may move, but only as a release does: forward, to a commit that descends
 // from the one it named, and as an annotated tag of its own name signed by a maintainer. A
-// lightweight tag records nobody, so its move stays a finding; so does any other move.
+// lightweight tag records nobody, so its move stays a finding; so does any other move, and a tag
+// older than the one it replaces (a maintainer's earlier tag put back after a retraction).
 import type { Available } from '../../domain/model.js';
 import type { TrustedTag } from '../../domain/trust.js';
 import type { ProtectedRef } from '../../domain/ledger.js';
@@ -28,5 +29,12 @@ export function floatingMoveRefusal(
   if (j.status !== 'authorized' || !j.signer || !j.policy)
     return `its tag is not signed by a maintainer (${j.status}${j.detail ? `: ${j.detail}` : ''})`;
   if (!isMaintainer(j.policy, j.signer)) return `its tag is signed by ${j.signer.name}, who is not a maintainer`;
+  // A release is a new tag: one older than the tag it replaces is an earlier one put back (a retracted release).
+  const replaced = r.floating.replacedAt;
+  if (replaced !== undefined && !(t.tag.tagger && t.tag.tagger.time >= replaced))
+    return `its tag (tagged ${when(t.tag.tagger?.time)}) is older than the tag it replaces (tagged ${when(replaced)}): an earlier tag put back, not a new release`;
   return undefined;
 }
+
+const when = (t: number | undefined): string =>
+  t === undefined ? 'at no time' : new Date(t * 1000).toISOString().replace('.000Z', 'Z');
