@@ -114,18 +114,20 @@ async function notesOnly(gitDir: string, notes: string[], others: string[], hexL
  * The tips to walk for `refs` (every ref, tags peeled; refs/replace/* already left out): a stash of
  * git's shape by the commit it was made on, notes refs left out when they hold notes alone, a forge's
  * refs of their family's shape left out.
- * `alsoWalked` are further tips a notes history must not reach (the other tips of a push).
+ * `alsoWalked` are further tips a notes history must not reach (the other tips of a push);
+ * `forgeCounted` the forge refs the listing already left out, per family (ref-list.ts).
  */
 export async function splitMetadataRefs(
   gitDir: string,
   refs: readonly RefTip[],
   hexLength: number,
   alsoWalked: readonly string[] = [],
+  forgeCounted: Readonly<Record<string, number>> = {},
 ): Promise<MetadataSplit> {
   const tips = new Set<string>();
   const notes: RefTip[] = [];
   const said: string[] = [];
-  const forge = new Map<string, number>(); // refs left out per forge family
+  const forge = new Map(Object.entries(forgeCounted)); // refs left out per forge family
   // A pushed id's type is not known yet: asked of git for the candidates alone.
   const untyped = refs.filter((r) => r.type === undefined && isMetadataRef(r.name));
   const types = new Map<string, string>();

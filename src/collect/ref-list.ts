@@ -3,15 +3,20 @@
 // ~100 MB of text, split again into lines and fields: 619 MB). At most GITGUARD_MAX_REFS refs are
 // read (default 200,000): past that the run stops (exit 2) at once, naming the variable, instead of
 // growing with whatever a hostile packed-refs holds. A ref name is at most 64 KiB (git writes none
-// near it: a loose ref's name is a path); a longer record stops the run too.
+// near it: a loose ref's name is a path); a longer record stops the run too. A forge's refs of their
+// family's whole shape naming a commit (forge-refs.ts: a mirror's ~260,000 pull request refs) are
+// counted per family and dropped as they arrive: no walk and no rule reads them one by one.
 import type { RefInfo } from '../domain/model.js';
 import { ExpectedError, GitError } from '../errors.js';
 import { gitReading } from './git-reading.js';
 import { runGit } from './git.js';
+import { forgeRefFamily } from './forge-refs.js';
 import { runEnv } from './run-context.js';
 
 const DEFAULT_MAX_REFS = 200_000;
 const MAX_RECORD_BYTES = 64 * 1024;
+/** Forge refs whose type is asked at once: the most node holds of them. */
+const FORGE_BATCH = 20_000;
 
 // No %(objecttype): git reads each ref's object header for it, one by one and before printing the
 // first ref (sorted output): 21 s at a million refs, 2 s without. The types are asked once per
@@ -19,7 +24,7 @@ const MAX_RECORD_BYTES = 64 * 1024;
 const FORMAT = '--format=%(objectname)%00%(refname)%00%(symref)%00';
 
 /** The most refs one run reads: GITGUARD_MAX_REFS, else 200,000. */
-function maxRefs(env: NodeJS.ProcessEnv = runEnv()): number {
+export function maxRefs(env: NodeJS.ProcessEnv = runEnv()): number {
   const n = Number(env.GITGUARD_MAX_REFS);
   return env.GITGUARD_MAX_REFS && Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_REFS;
 }
@@ -27,38 +32,31 @@ function maxRefs(env: NodeJS.ProcessEnv = runEnv()): number {
 /** More refs than the limit, or a record git would not write: the refs cannot all be judged. */
 export class RefListError extends ExpectedError {}
 
-/** One record "<oid>\0<name>\0<symref>\0" (its "\n" already cut); its type is filled in later. */
-function parseRecord(line: string): RefInfo | undefined {
-  const [oid, name, symref] = line.split('\0');
-  if (!oid || !name) return undefined;
-  return { name, oid, type: '', ...(symref ? { symref } : {}) };
-}
-
-const tooLong = (refs: RefInfo[]): RefListError =>
+/** More refs (or tags) than GITGUARD_MAX_REFS. */
+export const tooManyRefs = (limit: number, what = 'refs'): RefListError =>
   new RefListError(
-    `a ref of the repository has a name over ${MAX_RECORD_BYTES / 1024} KiB (after ${refs.at(-1)?.name ?? 'the first ref'})`,
+    `the repository has more than ${limit.toLocaleString('en-US')} ${what} (GITGUARD_MAX_REFS)`,
+    'delete the refs nobody needs (git for-each-ref lists them, git update-ref -d deletes one), or set GITGUARD_MAX_REFS=N to read them all',
+  );
+
+const tooLong = (after: string | undefined): RefListError =>
+  new RefListError(
+    `a ref of the repository has a name over ${MAX_RECORD_BYTES / 1024} KiB (after ${after ?? 'the first ref'})`,
     'git for-each-ref lists it: delete it from .git/packed-refs, then run again',
   );
 
-/** The type of each distinct object the refs name: one `cat-file --batch-check`. */
-async function fillTypes(gitDir: string, refs: RefInfo[]): Promise<void> {
-  const oids = [...new Set(refs.map((r) => r.oid))];
-  if (!oids.length) return;
-  const out = await runGit(['cat-file', '--batch-check=%(objecttype)'], {
-    gitDir,
-    input: `${oids.join('\n')}\n`,
-    timeoutMs: 300_000,
-  });
-  const types = out.stdout.toString('latin1').split('\n');
-  const typeOf = new Map(oids.map((o, i) => [o, types[i] ?? '']));
-  for (const r of refs) r.type = typeOf.get(r.oid) ?? '';
-}
-
-/** Every ref of the repository at `gitDir`, in git's order. */
-export async function listRefs(gitDir: string, limit = maxRefs()): Promise<RefInfo[]> {
-  const args = ['for-each-ref', FORMAT];
-  const git = gitReading(args, gitDir, '/dev/null', undefined);
-  const refs: RefInfo[] = [];
+/**
+ * `git for-each-ref <args>` whose format ends each record in "\0" (git adds "\n"), read as a stream:
+ * `onRecord` gets each record's fields as they arrive (and may wait: git waits with it), `last` the
+ * last ref name taken, for the message of a record over 64 KiB.
+ */
+export async function forEachRefRecord(
+  gitDir: string,
+  args: string[],
+  onRecord: (fields: string[]) => void | Promise<void>,
+  last: () => string | undefined,
+): Promise<void> {
+  const git = gitReading(['for-each-ref', ...args], gitDir, '/dev/null', undefined);
   let rest = Buffer.alloc(0);
   let completed = false;
   try {
@@ -66,28 +64,89 @@ export async function listRefs(gitDir: string, limit = maxRefs()): Promise<RefIn
       const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
       let pos = 0;
       for (let end = buf.indexOf('\0\n', pos); end >= 0; end = buf.indexOf('\0\n', pos)) {
-        if (end - pos > MAX_RECORD_BYTES) throw tooLong(refs);
-        const ref = parseRecord(buf.toString('utf8', pos, end + 1));
+        if (end - pos > MAX_RECORD_BYTES) throw tooLong(last());
+        const fields = buf.toString('utf8', pos, end).split('\0');
         pos = end + 2;
-        if (!ref) continue;
-        if (refs.length >= limit)
-          throw new RefListError(
-            `the repository has more than ${limit.toLocaleString('en-US')} refs (GITGUARD_MAX_REFS)`,
-            'delete the refs nobody needs (a mirror of pull request refs: git for-each-ref --format="delete %(refname)" refs/pull | git update-ref --stdin), or set GITGUARD_MAX_REFS=N to read them all',
-          );
-        refs.push(ref);
+        const waiting = onRecord(fields); // awaited only when it waits: a million refs, a million records
+        if (waiting) await waiting;
       }
       rest = Buffer.from(buf.subarray(pos));
-      if (rest.length > MAX_RECORD_BYTES) throw tooLong(refs);
+      if (rest.length > MAX_RECORD_BYTES) throw tooLong(last());
     }
     const code = await git.done;
     completed = true;
-    git.dog.check(args);
-    if (code !== 0) throw new GitError(args, code, git.stderr());
-    if (rest.length) throw new GitError(args, code, 'the listing ends in the middle of a ref');
+    git.dog.check(['for-each-ref', ...args]);
+    if (code !== 0) throw new GitError(['for-each-ref', ...args], code, git.stderr());
+    if (rest.length) throw new GitError(['for-each-ref', ...args], code, 'the listing ends in the middle of a ref');
   } finally {
     if (!completed) git.child.kill();
   }
-  await fillTypes(gitDir, refs);
-  return refs;
+}
+
+/** The type of each of the objects `oids`: one `cat-file --batch-check` for the distinct ones. */
+async function typesOf(gitDir: string, oids: string[]): Promise<Map<string, string>> {
+  const distinct = [...new Set(oids)];
+  if (!distinct.length) return new Map();
+  const out = await runGit(['cat-file', '--batch-check=%(objecttype)'], {
+    gitDir,
+    input: `${distinct.join('\n')}\n`,
+    timeoutMs: 300_000,
+  });
+  const types = out.stdout.toString('latin1').split('\n');
+  return new Map(distinct.map((o, i) => [o, types[i] ?? '']));
+}
+
+/** The refs, and the forge refs left out of them: how many of each family (forge-refs.ts). */
+export interface RefListing {
+  refs: RefInfo[];
+  forgeRefs: Record<string, number>;
+}
+
+/**
+ * Every ref of the repository at `gitDir`, in git's order, but a forge's refs of their family's shape
+ * naming a commit, which are only counted: at most `limit` refs are held, and FORGE_BATCH forge refs
+ * while their type is asked. A forge-shaped ref naming anything else is a ref like any other (kept
+ * once its batch's types are known, so after the refs listed while they were asked).
+ */
+export async function listRefs(gitDir: string, limit = maxRefs()): Promise<RefListing> {
+  const refs: RefInfo[] = [];
+  const forgeRefs: Record<string, number> = {};
+  let pending: Array<{ ref: RefInfo; label: string }> = [];
+  const keep = (ref: RefInfo): void => {
+    if (refs.length >= limit) throw tooManyRefs(limit);
+    refs.push(ref);
+  };
+  const settle = async (): Promise<void> => {
+    const batch = pending;
+    pending = [];
+    const types = await typesOf(
+      gitDir,
+      batch.map((p) => p.ref.oid),
+    );
+    for (const { ref, label } of batch) {
+      const type = types.get(ref.oid) ?? '';
+      if (type === 'commit') forgeRefs[label] = (forgeRefs[label] ?? 0) + 1;
+      else keep({ ...ref, type });
+    }
+  };
+  await forEachRefRecord(
+    gitDir,
+    [FORMAT],
+    async ([oid, name, symref]) => {
+      if (!oid || !name) return;
+      const ref: RefInfo = { name, oid, type: '', ...(symref ? { symref } : {}) };
+      const family = forgeRefFamily(name, oid);
+      if (!family) return keep(ref);
+      pending.push({ ref, label: family.label });
+      if (pending.length >= FORGE_BATCH) await settle();
+    },
+    () => refs.at(-1)?.name,
+  );
+  if (pending.length) await settle();
+  const types = await typesOf(
+    gitDir,
+    refs.filter((r) => !r.type).map((r) => r.oid),
+  );
+  for (const r of refs) r.type ||= types.get(r.oid) ?? '';
+  return { refs, forgeRefs };
 }

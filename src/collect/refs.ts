@@ -7,7 +7,7 @@ import { gitText, runGit } from './git.js';
 import { UnsafeFileError, readBounded, readBoundedIfExists } from './safe-fs.js';
 import { alternateLines } from './object-store.js';
 import { spellings, within } from './audited-folders.js';
-import { listRefs } from './ref-list.js';
+import { forEachRefRecord, listRefs, maxRefs, tooManyRefs } from './ref-list.js';
 
 /** The subjects of replaced commits and their replacements: one `cat-file --batch` (plumbing, real objects). */
 async function addSubjects(repo: RepositoryInfo, replaceRefs: HistoryFacts['replaceRefs']): Promise<void> {
@@ -106,11 +106,18 @@ async function peelTags(repo: RepositoryInfo, refs: RefInfo[]): Promise<void> {
   const tags = refs.filter((r) => r.type === 'tag');
   if (!tags.length) return;
   const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
-  const out = await gitText(['cat-file', '--batch-check=%(objectname)'], {
-    ...opts,
-    input: tags.map((r) => `${r.oid}^{}\n`).join(''),
-  });
-  const peeled = out.split('\n');
+  // In slices, so that node never holds all the tags' answers at once beside them.
+  const peeled: string[] = [];
+  for (let i = 0; i < tags.length; i += PEEL_BATCH) {
+    const out = await gitText(['cat-file', '--batch-check=%(objectname)'], {
+      ...opts,
+      input: tags
+        .slice(i, i + PEEL_BATCH)
+        .map((r) => `${r.oid}^{}\n`)
+        .join(''),
+    });
+    peeled.push(...out.split('\n').slice(0, Math.min(PEEL_BATCH, tags.length - i)));
+  }
   const unpeeled: RefInfo[] = [];
   tags.forEach((r, i) => {
     const oid = peeled[i]?.trim() ?? '';
@@ -152,10 +159,12 @@ async function peelTags(repo: RepositoryInfo, refs: RefInfo[]): Promise<void> {
   });
 }
 
+/** Tags peeled by one cat-file. */
+const PEEL_BATCH = 20_000;
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
-  const refs = await listRefs(repo.gitDir);
+  const { refs, forgeRefs } = await listRefs(repo.gitDir);
   await peelTags(repo, refs);
   const { headRef, headOid } = await resolveHead(repo, refs);
 
@@ -207,6 +216,7 @@ export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts
   return {
     head: { ...(headRef ? { ref: headRef } : {}), ...(headOid ? { oid: headOid } : {}) },
     refs,
+    forgeRefs,
     replaceRefs,
     ...(grafts ? { grafts } : {}),
     shallowCommits,
@@ -214,21 +224,31 @@ export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts
   };
 }
 
-/** Annotated tags without a signature (the tag object's id and its ref), as git's own for-each-ref reads them (one process). */
-export async function unsignedAnnotatedTags(gitDir: string): Promise<Array<{ ref: string; oid: string }>> {
-  const out = await gitText(
+/**
+ * Annotated tags without a signature (the tag object's id and its ref), as git's own for-each-ref
+ * reads them (one process), read as a stream: at most GITGUARD_MAX_REFS tags (ref-list.ts).
+ */
+export async function unsignedAnnotatedTags(
+  gitDir: string,
+  limit = maxRefs(),
+): Promise<Array<{ ref: string; oid: string }>> {
+  const tags: Array<{ ref: string; oid: string }> = [];
+  let seen = 0;
+  let last: string | undefined;
+  await forEachRefRecord(
+    gitDir,
     [
-      'for-each-ref',
-      '--format=%(objecttype) %(objectname) %(if)%(contents:signature)%(then)signed%(else)unsigned%(end) %(refname)',
+      '--format=%(objecttype)%00%(objectname)%00%(if)%(contents:signature)%(then)signed%(else)unsigned%(end)%00%(refname)%00',
       'refs/tags/',
     ],
-    { gitDir, timeoutMs: 60_000 },
+    ([type, oid, signed, ref]) => {
+      if (++seen > limit) throw tooManyRefs(limit, 'tags');
+      last = ref;
+      if (type === 'tag' && signed === 'unsigned' && OBJECT_ID.test(oid ?? '') && /^refs\/tags\/[^ ]+$/.test(ref ?? ''))
+        tags.push({ oid: oid!, ref: ref! });
+    },
+    () => last,
   );
-  const tags: Array<{ ref: string; oid: string }> = [];
-  for (const line of out.split('\n')) {
-    const m = /^tag ([0-9a-f]{40,64}) unsigned (refs\/tags\/[^ ]+)$/.exec(line);
-    if (m) tags.push({ oid: m[1]!, ref: m[2]! });
-  }
   return tags;
 }
 

@@ -123,7 +123,10 @@ export interface HeadInfo {
 
 export interface HistoryFacts {
   head: HeadInfo;
+  /** Every ref but the forge refs counted in forgeRefs. */
   refs: RefInfo[];
+  /** A forge's refs of their family's shape naming a commit (forge-refs.ts), left out of refs: how many per family ("refs/pull/*"). */
+  forgeRefs?: Record<string, number>;
   /** refs/replace/* entries: the object replaced and its replacement. */
   replaceRefs: Array<{ replaced: string; replacement: string; replacedSubject?: string; replacementSubject?: string }>;
   /** info/grafts lines, if the file exists. */

@@ -80,6 +80,8 @@ export async function openHistory(
       repo.gitDir,
       refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
       repo.objectFormat === 'sha256' ? 64 : 40,
+      [],
+      history.forgeRefs,
     );
     revisions = [...new Set([...split.tips, ...(await worktreeHeads(repo, history.head))])];
     description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
