@@ -284,8 +284,7 @@ export async function openHistory(
       return !(await rootFound);
     };
     // What the server (its HEAD, for its hook) or CI (--base) has accepted judges a branch forked before the root.
-    // A plain audit: the policy at HEAD, for what the ledger's last record did not hold yet (before
-    // any record, the first audit is the baseline, as for the ledger's tips).
+    // A plain audit: HEAD's policy for what the ledger did not hold yet (collect/pre-root-judges.ts).
     const headOid = history.head.oid;
     if (baseOid) collector.accepted = rootPolicy && { policy: rootPolicy, from: baseOid };
     else if (scope.headAccepted)
