@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
+import { packetFrames } from '../../src/collect/signatures/openpgp-critical.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
 
 const DAY = 86400;
@@ -80,4 +81,39 @@ test('armor as older gpg versions and mail plugins wrote it (Version:/Comment:/C
       expect([/\[GNUPG:\] GOODSIG /.test(status), (await keyring.verify(payload, sig)).letter]).toEqual([true, 'G']);
     }
   }
+});
+
+describe('an Ed25519 key whose self-signatures are SHA-1 (gpg --cert-digest-algo SHA1, as older setups made them)', () => {
+  let fp: string;
+  let key: Buffer;
+  const payload = Buffer.from('tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\nsha1 certs\n');
+  let sig: string;
+  beforeAll(() => {
+    fp = gpg.genKey('Erin <erin@example.com>', 'ed25519', { at: NOW - 10 * DAY });
+    gpg.run(['--cert-digest-algo', 'SHA1', '--quick-add-uid', fp, 'Erin <erin@work.example>'], { at: NOW - 9 * DAY });
+    gpg.run(['--cert-digest-algo', 'SHA1', '--quick-revoke-uid', fp, 'Erin <erin@example.com>'], { at: NOW - 8 * DAY });
+    key = gpg.exportPublic(fp);
+    sig = gpg.run(['--armor', '--detach-sign', '-u', fp], { input: payload }).toString();
+  });
+
+  test('gpg GOODSIG; G, speaking for the user ID certified with SHA-1 and not the one revoked with SHA-1 (was: the reverse)', async () => {
+    const sigFile = join(gpg.home, 'erin.asc');
+    writeFileSync(sigFile, sig);
+    expect(gpg.run(['--status-fd', '1', '--verify', sigFile, '-'], { input: payload }).toString()).toMatch(
+      /\[GNUPG:\] GOODSIG /,
+    );
+    const v = await (await loadKeyring([{ file: 'erin.gpg', data: key }])).verify(payload, sig);
+    expect([v.letter, v.identities]).toEqual(['G', ['erin@work.example']]);
+  });
+
+  test('twin: the same key with its SHA-1 certification forged (one byte of the signature changed): that user ID vouches for nothing', async () => {
+    const frames = packetFrames(key)!;
+    const uid = frames.findIndex((f) => f.tag === 13 && Buffer.from(f.body).toString().includes('work.example'));
+    const cert = frames[uid + 1]!;
+    const bad = Buffer.from(key);
+    const at = cert.body.byteOffset - key.byteOffset + cert.body.length - 1;
+    bad[at] = bad[at]! ^ 0x01;
+    const v = await (await loadKeyring([{ file: 'erin.gpg', data: bad }])).verify(payload, sig);
+    expect(v.identities).not.toContain('erin@work.example');
+  });
 });
