@@ -23,7 +23,9 @@ import { openSealed, sealState, userSecret } from './state-secret.js';
 // may hold a pass for such a commit, so they are not resumed. v3: octopus and criss-cross merges,
 // merges of a branch forked before the trust root and merge=union files are compared with what
 // merging gives: a v2 state may hold a finding for such a clean merge that would never go away.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v3';
+// v4: a file the tip's CI runs is a protected change only where a parent's CI ran it: a v3 state
+// may hold a finding for an edit made before CI ran the file.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v4';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

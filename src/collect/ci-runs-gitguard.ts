@@ -5,7 +5,7 @@
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
 import { ObjectReader, parseTree } from './objects.js';
-import { readCiObject } from './derived-paths.js';
+import { ATTRIBUTES, readCiObject } from './derived-paths.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { referencesIn, runsFile } from '../domain/ci-references.js';
 import { entryId, entryOf, isFileEntry, TREE_MODE } from './tree-entry.js';
@@ -59,6 +59,63 @@ export class CiGateReader {
       this.gateOf.set(key, gate);
     }
     return gate;
+  }
+
+  private readonly refsOf = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+
+  /** A watched path that is (or holds) a file the tip's CI runs, found from its references (derived-paths.ts). */
+  isDerivedCi(path: string): boolean {
+    const origin = this.origins.get(path);
+    return origin !== undefined && origin !== ATTRIBUTES;
+  }
+
+  /**
+   * Whether the CI configuration in `state` runs something at or below `path` (or the folder holding
+   * it), followed through the files it runs; undefined when an object is missing (unknown).
+   */
+  async runsPath(state: State, path: string): Promise<boolean | undefined> {
+    const key = this.keyIdx.map((i) => state[i] ?? '-').join(' ');
+    let refs = this.refsOf.get(key);
+    if (!refs) {
+      refs = this.references(state);
+      this.refsOf.set(key, refs);
+    }
+    const found = await refs;
+    if (!found) return undefined;
+    const folder = (p: string): string => p.replace(/\/[^/]*[*?[\]{}].*$/, '');
+    for (const r of found) {
+      const f = folder(r);
+      if (f === path || f.startsWith(`${path}/`) || path.startsWith(`${f}/`)) return true;
+    }
+    return false;
+  }
+
+  /** The paths the CI configuration in `state` names to run (see runsPath). */
+  private async references(state: State): Promise<ReadonlySet<string> | undefined> {
+    const texts: Array<[string, string]> = [];
+    for (const ci of CI_PATHS) {
+      const entry = state[this.watched.indexOf(ci)] ?? null;
+      if (!entry || !(CI_PATH_IS_FOLDER[ci] ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
+      const files = await this.filesOf(ci, entry);
+      if (files === undefined) return undefined;
+      for (const text of files) texts.push([text, ci]);
+    }
+    const seen = new Set<string>();
+    for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
+      const [text, origin] = texts[i]!;
+      for (const ref of referencesIn(text, origin)) {
+        if (seen.has(ref)) continue;
+        seen.add(ref);
+        if (/[*?[\]{}]/.test(ref)) continue;
+        const entry = await this.entryAt(state, ref);
+        if (entry === undefined) return undefined;
+        if (!entry) continue;
+        const files = await this.filesOf(ref, entry);
+        if (files === undefined) return undefined;
+        for (const t of files) texts.push([t, origin]);
+      }
+    }
+    return seen;
   }
 
   private async read(state: State): Promise<boolean | undefined> {

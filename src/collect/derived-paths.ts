@@ -14,7 +14,7 @@ import { MissingObjectError } from './missing-object.js';
 /** At most this many derived paths (the walk compares each commit's entries at every one). */
 const MAX_DERIVED = 512;
 
-const ATTRIBUTES = '.gitattributes';
+export const ATTRIBUTES = '.gitattributes';
 
 /**
  * `origins`: a derived watched path -> the protected path it counts as ('.gitattributes',

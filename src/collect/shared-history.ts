@@ -6,6 +6,7 @@ import type { OidIndex } from '../domain/oid-index.js';
 import type { Policy } from '../domain/policy.js';
 import { CommitFlags, known } from './commit-flags.js';
 import { runGit, type Shadow } from './git.js';
+import { isAncestor } from './protected-refs.js';
 
 /** Do `a` and `b` have a common ancestor? undefined when git cannot tell (an object missing). */
 export async function sharesHistory(shadow: Shadow, a: string, b: string): Promise<boolean | undefined> {
@@ -28,6 +29,42 @@ export interface AcceptedPolicy {
   /** The commit it was read at. */
   from: string;
   recorded?: (oid: string) => Promise<boolean>;
+  /** The commit of HEAD's first-parent line just before the one that brought `oid` in (landingParent). */
+  landing?: (oid: string) => Promise<string | undefined>;
+}
+
+/** Lookups per run: each is a binary search of `merge-base --is-ancestor` over HEAD's first-parent line. */
+const LANDINGS_MAX = 32;
+
+/**
+ * For a commit forked before the root: the first-parent commit of `head` before the merge that brought
+ * it onto that line (whose policy accepted it then), `root` when that merge followed the root at once.
+ */
+export function landingParent(
+  shadow: Shadow,
+  head: string,
+  root: string,
+): (oid: string) => Promise<string | undefined> {
+  let line: Promise<string[]> | undefined;
+  let asked = 0;
+  const contains = async (oid: string, tip: string): Promise<boolean> => (await isAncestor(shadow, oid, tip)) === true;
+  return async (oid) => {
+    if (asked++ >= LANDINGS_MAX) return undefined;
+    line ??= runGit(['rev-list', '--first-parent', '--end-of-options', head, `^${root}`], {
+      gitDir: shadow.gitDir,
+      okCodes: [128],
+      timeoutMs: 60_000,
+    }).then((r) => (r.code === 0 ? r.stdout.toString().split('\n').filter(Boolean) : []));
+    const c = await line; // newest first: those holding `oid` come before those that do not
+    if (!c.length || !(await contains(oid, c[0]!))) return undefined;
+    let [lo, hi] = [0, c.length - 1];
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (await contains(oid, c[mid]!)) lo = mid;
+      else hi = mid - 1;
+    }
+    return c[lo + 1] ?? root;
+  };
 }
 
 type Ask = (root: string, oid: string) => Promise<boolean | undefined>;

@@ -1,14 +1,13 @@
 // Attaches to each commit what the signature rules judge: the policies that may authorize it (its
 // parents'), the signature verdict under each, and whether it changes the policy itself. Commits
 // arrive parents first, so a parent's policy is always known before its children are judged.
-import type { CommitRecord } from '../domain/commit.js';
+import type { CommitRecord, TagRecord } from '../domain/commit.js';
 import { PolicyError } from './policy.js';
 import type { Policy } from '../domain/policy.js';
 import type { ObjectReader } from './objects.js';
 import { keylessVerdict, type TrustedKeys } from './signatures/verify.js';
 import { trustTag } from './tag-trust.js';
 import type { Verdict } from '../domain/signature.js';
-import type { TagRecord } from '../domain/commit.js';
 import type { VerifyCache } from './verify-cache.js';
 import type { RawKeys } from './signatures/pool.js';
 import { verifyMergetags, type MergetagKeys } from './mergetags.js';
@@ -27,6 +26,7 @@ import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
 import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
 import { type AcceptedPolicy, RootRelation, SharedHistory } from './shared-history.js';
+import { preRootBest, preRootJudges, type PreRootJudges } from './pre-root-judges.js';
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
 export class TrustCollector {
@@ -80,6 +80,12 @@ export class TrustCollector {
   /** An incremental walk: a parent outside it that an earlier run judged, with what that run found. */
   assumeJudged(oid: string, policyOk: boolean): void {
     this.policyOk.set(oid, policyOk);
+  }
+
+  /** The policy at a commit whose policy may judge (where a pre-root branch landed), else undefined. */
+  private async landedPolicy(at: string): Promise<Policy | undefined> {
+    const tree = this.paths.knownTree(at) ?? (await this.paths.treeOf(at));
+    return tree && (await this.policyOkOf(at)) ? this.policyAt(tree, at).catch(() => undefined) : undefined;
   }
 
   /** A parent outside the walk is accepted history: its policy may judge when it descends from the root. */
@@ -285,6 +291,7 @@ export class TrustCollector {
     // parents that descend from the trust root. A policy that came in through an unrelated history
     // (an orphan branch merged with --allow-unrelated-histories) never judges anything.
     const judges: Array<{ policy: Policy; from: string }> = [];
+    let judgeOnce = false;
     let unvetted: string | undefined;
     let rootedParents = 0;
     if (isRoot) {
@@ -303,18 +310,17 @@ export class TrustCollector {
         }
         if (pol && !judges.some((j) => j.policy === pol)) judges.push({ policy: pol, from: commit.parents[i]! });
       }
-      // Forked before the trust root, brought in after it (merged, or pushed onto an older branch): judged by the
-      // policy accepted where it lands (AcceptedPolicy), else the root's (a signer removed since is in it); never its own.
+      // Forked before the trust root, brought in after it (merged, or pushed onto an older branch): see preRootJudges.
       const { trustRootOid: root, accepted } = this;
       if (!rootedParents && root && ((yield this.shared.of(commit.oid)) as boolean)) {
-        if (accepted && !accepted.recorded) judges.push(accepted);
-        else {
+        let pol: Policy | undefined;
+        if (!accepted || accepted.recorded) {
           const tree = this.paths.knownTree(root) ?? ((yield this.paths.treeOf(root)) as string);
-          const pol = (yield tree ? load(tree, root) : undefined) as Policy | undefined;
-          if (accepted?.recorded && accepted.policy !== pol && !((yield accepted.recorded(commit.oid)) as boolean))
-            judges.push(accepted);
-          else if (pol) judges.push({ policy: pol, from: root });
+          pol = (yield tree ? load(tree, root) : undefined) as Policy | undefined;
         }
+        const pre = (yield preRootJudges(commit.oid, accepted, pol && { policy: pol, from: root })) as PreRootJudges;
+        judges.push(...pre.judges);
+        judgeOnce = pre.once;
       }
     }
     let trust: CommitTrust;
@@ -327,6 +333,11 @@ export class TrustCollector {
       }
       trust = { mode: 'policy', verifications, trustRoot: isRoot, ...watchedFacts };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
+      if (judgeOnce)
+        trust.verifications = (yield preRootBest({ ...commit, trust } as TrustedCommit, this.accepted, {
+          policyAt: (at) => this.landedPolicy(at),
+          verify: (p) => this.verifier.verify(commit, this.store.trustIdOf(p), p, ownPolicy),
+        })) as Verification[];
     } else if (this.trustRootOid) {
       const verdict = (yield keylessVerdict(commit)) as Verdict;
       const noPolicy = whyNoPolicy(commit, {

@@ -44,15 +44,34 @@ export function* watchedChanges(
   out.changedPaths = watched.filter((_, i) =>
     parentStates.length ? parentStates.some((s) => s[i] !== ownState[i]) : ownState[i] !== null,
   );
+  // A file the tip's CI runs (a GitLab include, a workflow's `uses: ./tools/x`) is a CI file only
+  // where a parent's CI runs it (an unknown parent counts as running it): changed where none did, it
+  // was no change to what CI runs (the maintainer who made CI run it vouched for it then); a merge
+  // holding what its parents that run it hold brings nothing into a line that runs it.
+  const sidesJudged = new Set<string>(); // derived paths every parent runs: each side's change was judged
+  const derived = out.changedPaths.filter((p) => ciGates.isDerivedCi(p));
+  if (derived.length && parentStates.length) {
+    const ran = (yield Promise.all(
+      derived.map((p) => Promise.all(parentStates.map((s) => ciGates.runsPath(s, p)))),
+    )) as Array<Array<boolean | undefined>>;
+    const dropped = new Set<string>();
+    derived.forEach((p, k) => {
+      const i = watched.indexOf(p);
+      const running = parentStates.filter((_, j) => ran[k]![j] !== false);
+      if (running.every((s) => s[i] === ownState[i])) dropped.add(p);
+      else if (running.length === parentStates.length) sidesJudged.add(p);
+    });
+    out.changedPaths = out.changedPaths.filter((p) => !dropped.has(p));
+  }
   // A merge that holds, at a protected path, what merging its parents gives with no hand
   // resolution (the merge button's merge, an octopus of topic branches) brings nothing in there:
   // each side's changes were judged in the commits that made them.
-  if (out.changedPaths.length && counted.length >= 2 && cleanMerge) {
-    const own = out.changedPaths.map((p) => ownState[watched.indexOf(p)] ?? null);
-    const ids = (yield cleanMerge(counted, out.changedPaths, own)) as Array<string | null | undefined>;
-    out.changedPaths = out.changedPaths.filter(
-      (p, k) => ids[k] === undefined || ids[k] !== ownState[watched.indexOf(p)],
-    );
+  const mergeable = out.changedPaths.filter((p) => !ciGates.isDerivedCi(p) || sidesJudged.has(p));
+  if (mergeable.length && counted.length >= 2 && cleanMerge) {
+    const own = mergeable.map((p) => ownState[watched.indexOf(p)] ?? null);
+    const ids = (yield cleanMerge(counted, mergeable, own)) as Array<string | null | undefined>;
+    const clean = new Set(mergeable.filter((p, k) => ids[k] !== undefined && ids[k] === ownState[watched.indexOf(p)]));
+    out.changedPaths = out.changedPaths.filter((p) => !clean.has(p));
   }
   if (!out.changedPaths.some((p) => ciGates.isCiPath(p))) return out;
   // Whether the CI configuration in a state runs gitguard (its files, or the files they run, mention it).

@@ -26,7 +26,7 @@ import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
 import { isAncestor } from '../collect/protected-refs.js';
-import { sharesHistory } from '../collect/shared-history.js';
+import { landingParent, sharesHistory } from '../collect/shared-history.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
@@ -284,20 +284,21 @@ export async function openHistory(
       return !(await rootFound);
     };
     // What the server (its HEAD, for its hook) or CI (--base) has accepted judges a branch forked before the root.
-    // A plain audit: the policy at HEAD, for what the ledger's last record did not hold yet (before
-    // any record, the first audit is the baseline, as for the ledger's tips).
+    // A plain audit: HEAD's policy for what the ledger did not hold yet (collect/pre-root-judges.ts).
     const headOid = history.head.oid;
     if (baseOid) collector.accepted = rootPolicy && { policy: rootPolicy, from: baseOid };
     else if (scope.headAccepted)
       collector.accepted = headPolicy && headOid ? { policy: headPolicy, from: headOid } : undefined;
-    else if (ledgerRecorded && headPolicy && headOid)
+    else if (headPolicy && headOid)
       collector.accepted = {
         policy: headPolicy,
         from: headOid,
         recorded: async (oid) => {
+          if (!ledgerRecorded) return true; // no record yet (a first audit, a new clone): all is the baseline
           for (const t of ledgerTips) if (t === oid || (await isAncestor(shadow, oid, t))) return true;
           return false;
         },
+        ...(trustRoot ? { landing: landingParent(shadow, headOid, trustRoot) } : {}),
       };
     collector.setScope(
       trustRoot,

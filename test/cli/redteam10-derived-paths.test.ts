@@ -182,12 +182,16 @@ test('uses: ./ runs the root action.yml: a change to it by a signer who is no ma
 });
 
 test('a resumed audit: a change to what the CI at the tip runs walks everything again (its older changes are judged)', async () => {
-  const { r, alice, bob } = team({});
-  // bob edits tools/audit while no workflow runs it: nothing protects it yet.
-  commitAsPerson(r, bob, 'bob@example.com', 'tools', { 'tools/audit/action.yml': 'runs:\n  using: composite\n' });
+  const action = 'runs:\n  using: composite\n';
+  const { r, alice, bob } = team({ '.github/workflows/ci.yml': WORKFLOW_LOCAL, 'tools/audit/action.yml': action });
+  // bob edits tools/audit while the workflow runs it; then the workflow stops running it, and the
+  // tip's CI runs nothing there: nothing watches tools/audit, the audit passes (and is checkpointed).
+  commitAsPerson(r, bob, 'bob@example.com', 'tools', { 'tools/audit/action.yml': `${action}# more\n` });
+  const plain = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
+  commitAsPerson(r, alice, 'alice@example.com', 'ci: inline', { '.github/workflows/ci.yml': plain });
   const audit = () => runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers'], { env: r.env });
   expect((await audit()).code).toBe(0);
-  // The maintainer makes a workflow run it: bob's edit is now a change to what CI runs, as a full walk finds.
+  // The maintainer makes the workflow run it again: bob's edit, made where CI ran it, is found by a full walk.
   commitAsPerson(r, alice, 'alice@example.com', 'ci', { '.github/workflows/ci.yml': WORKFLOW_LOCAL });
   const second = await audit();
   expect([second.code, second.stdout]).toEqual([

@@ -152,11 +152,13 @@ export class Entry {
       const cert = await latestValid(user.selfCertifications, k, enums.signature.certGeneric, data);
       if (!cert) continue;
       const rev = await latestValid(user.revocationSignatures, k, enums.signature.certRevocation, data);
-      if (!rev || (rev.created?.getTime() ?? 0) < (cert.created?.getTime() ?? 0)) {
-        const email = user.userID.email || userIdAddress(user.userID.userID.trim());
-        if (email) identities.add(email.toLowerCase());
-      }
       certified = true;
+      // A revoked user ID gives the key nothing, as in gpg (fixup_uidnode): neither an address nor
+      // its old certification's flags or expiry (gpg re-certifies only live user IDs when the expiry
+      // or usage changes, so a revoked one keeps what the key had then).
+      if (rev && (rev.created?.getTime() ?? 0) >= (cert.created?.getTime() ?? 0)) continue;
+      const email = user.userID.email || userIdAddress(user.userID.userID.trim());
+      if (email) identities.add(email.toLowerCase());
       if (cert.keyFlags && (!flagged || (cert.created?.getTime() ?? 0) > (flagged.created?.getTime() ?? 0)))
         flagged = cert;
       if (

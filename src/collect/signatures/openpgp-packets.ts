@@ -2,6 +2,7 @@
 // latest valid binding, revocations (hard or soft, RFC 9580), expiry, and the algorithm facts the
 // weak-cryptography rule reads. Pure.
 import * as openpgp from 'openpgp';
+import { fastVerify } from './openpgp-fast.js';
 
 // gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
 // The hash algorithm is reported so a policy can refuse SHA-1.
@@ -72,6 +73,11 @@ export async function checkSig(
   data: SigData,
   detached = false,
 ): Promise<void> {
+  // node:crypto's arithmetic first, as for data signatures (verify()): openpgp.js refuses an EdDSA
+  // signature over SHA-1 ("hash too weak"), which gpg accepts on the self-signatures older setups made.
+  const fast = await fastVerify(sig, key, type, data, detached);
+  if (fast === true) return;
+  if (fast === false) throw new Error('Signed digest did not match');
   const s = sig as openpgp.SignaturePacket & { revocationKeyClass: number | null; toHash: Function; hash: Function };
   const rkc = s.revocationKeyClass;
   s.revocationKeyClass = null;
