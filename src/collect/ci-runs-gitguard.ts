@@ -7,7 +7,8 @@
 import { ObjectReader, parseTree } from './objects.js';
 import { readCiObject } from './derived-paths.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
-import { referencesIn, runsFile } from '../domain/ci-references.js';
+import { runsFile } from '../domain/ci-references.js';
+import { ciReferencesIn } from './ci-yaml.js';
 import { entryId, entryOf, isFileEntry, TREE_MODE } from './tree-entry.js';
 
 /** At most this many files followed from one configuration (references of references included). */
@@ -78,7 +79,7 @@ export class CiGateReader {
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
       const [text, origin] = texts[i]!;
-      for (const ref of referencesIn(text, origin)) {
+      for (const ref of await ciReferencesIn(text, origin)) {
         if (seen.has(ref) || /[*?[\]{}]/.test(ref)) continue;
         seen.add(ref);
         const entry = await this.entryAt(state, ref);

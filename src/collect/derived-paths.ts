@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { POLICY_DIR } from '../domain/trust.js';
-import { referencesIn, runsFile } from '../domain/ci-references.js';
+import { runsFile } from '../domain/ci-references.js';
+import { ciReferencesIn } from './ci-yaml.js';
 import { GitError } from '../errors.js';
 import { gitReading } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
@@ -103,7 +104,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
   for (let i = 0; i < queue.length && found.size < MAX_DERIVED; i += 1) {
     const [path, origin] = queue[i]!;
     for (const body of await ciFilesAt(reader, oidBytes, tip, path)) {
-      for (const ref of referencesIn(body.toString('utf8'), origin)) {
+      for (const ref of await ciReferencesIn(body.toString('utf8'), origin)) {
         if (found.has(ref) || (CI_PATHS as readonly string[]).some((c) => ref === c || ref.startsWith(`${c}/`)))
           continue;
         found.set(ref, origin);

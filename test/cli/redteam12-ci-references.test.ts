@@ -43,6 +43,7 @@ const gitlab = (ci: string): [Record<string, string>, Record<string, string>] =>
 describe.each([
   ['a flow-style step', github('      - { uses: ./tools/audit }\n')],
   ['a quoted key', github('      - "uses": ./tools/audit\n')],
+  ['a key spelled with an escape', github('      - "u\\x73es": ./tools/audit\n')],
   [
     'an alias of an anchored path',
     github('      - env: { P: &p ./tools/audit }\n        run: echo\n      - uses: *p\n'),
