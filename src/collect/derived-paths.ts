@@ -7,7 +7,7 @@ import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { runsFile } from '../domain/ci-references.js';
 import { ciReferencesIn } from './ci-yaml.js';
-import { GitError } from '../errors.js';
+import { ExpectedError, GitError } from '../errors.js';
 import { gitReading } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
 import { MissingObjectError } from './missing-object.js';
@@ -28,14 +28,34 @@ export interface DerivedWatch {
 
 export const NO_DERIVED: DerivedWatch = { origins: new Map(), ciHolders: new Set() };
 
+/** Names kept before they are folded (a hostile tree may hold a million `.gitattributes`). */
+const FOLD_AT = 8192;
+
 /**
- * The `.gitattributes` files below the root of `tip`'s tree, at most `max`: `ls-tree -r` read as a
- * stream (a tree of a million files is ~50 MB of names), keeping only those names.
+ * `paths` as at most `max` paths covering them all: where there are more, each is cut to its first
+ * `d` segments (its folder at that depth), `d` the deepest that leaves at most `max`. Past the cap a
+ * path is never dropped (its changes would go unwatched): its folder is watched instead, and a change
+ * anywhere in it counts as a protected change. Undefined when even the top-level folders are more.
+ */
+function foldToCap(paths: readonly string[], max: number): string[] | undefined {
+  if (paths.length <= max) return [...paths];
+  const split = paths.map((p) => p.split('/'));
+  for (let d = Math.max(...split.map((s) => s.length)) - 1; d >= 1; d -= 1) {
+    const folded = new Set(split.map((s) => s.slice(0, d).join('/')));
+    if (folded.size <= max) return [...folded];
+  }
+  return undefined;
+}
+
+/**
+ * The `.gitattributes` files below the root of `tip`'s tree, folded into at most `max` paths
+ * (foldToCap): `ls-tree -r` read as a stream (a tree of a million files is ~50 MB of names), keeping
+ * only those names.
  */
 async function nestedAttributes(gitDir: string, tip: string, max: number): Promise<string[]> {
   const args = ['ls-tree', '-r', '-z', '--name-only', '--full-tree', '--end-of-options', tip];
   const git = gitReading(args, gitDir, '/dev/null', undefined);
-  const found: string[] = [];
+  let found: string[] = [];
   let rest = Buffer.alloc(0);
   let completed = false;
   try {
@@ -44,7 +64,8 @@ async function nestedAttributes(gitDir: string, tip: string, max: number): Promi
       let pos = 0;
       for (let nul = buf.indexOf(0, pos); nul >= 0; nul = buf.indexOf(0, pos)) {
         const name = buf.toString('utf8', pos, nul);
-        if (name.endsWith(`/${ATTRIBUTES}`) && found.length < max) found.push(name);
+        if (name.endsWith(`/${ATTRIBUTES}`)) found.push(name);
+        if (found.length >= FOLD_AT) found = foldOrStop(found, max);
         pos = nul + 1;
       }
       // A name is at most PATH_MAX-ish; the tail kept is the one name still arriving.
@@ -57,7 +78,17 @@ async function nestedAttributes(gitDir: string, tip: string, max: number): Promi
   } finally {
     if (!completed) git.child.kill();
   }
-  return found;
+  return foldOrStop(found, max);
+}
+
+function foldOrStop(found: readonly string[], max: number): string[] {
+  const folded = foldToCap(found, max);
+  if (!folded)
+    throw new ExpectedError(
+      `more than ${max} top-level folders hold a nested ${ATTRIBUTES}: they cannot all be watched`,
+      `move the attributes into fewer folders (or into the top ${ATTRIBUTES})`,
+    );
+  return folded;
 }
 
 /** At most this many bytes of a file the CI reads are read (a workflow is kilobytes; a generated one, megabytes). */
@@ -124,7 +155,8 @@ export async function derivedPaths(
   tip: string,
 ): Promise<Map<string, string>> {
   const out = await ciReferences(reader, oidBytes, tip);
-  for (const p of await nestedAttributes(gitDir, tip, MAX_DERIVED - out.size)) out.set(p, ATTRIBUTES);
+  // At least a few for the attributes, however many the CI named (the cap bounds work, not what is watched).
+  for (const p of await nestedAttributes(gitDir, tip, Math.max(MAX_DERIVED - out.size, 64))) out.set(p, ATTRIBUTES);
   return out;
 }
 

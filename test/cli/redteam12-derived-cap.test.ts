@@ -46,3 +46,18 @@ test("twin: the maintainer's change passes", async () => {
   commitAsPerson(r, alice, 'alice@example.com', 'lock', { 'vendor/p599/.gitattributes': 'lock.json merge=ours\n' });
   expect((await audit(r)).code).toBe(0);
 });
+
+test('more top-level folders holding one than the cap: exit 2, one line saying so', async () => {
+  const r = makeRepo();
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 600; i += 1) files[`p${String(i).padStart(3, '0')}/.gitattributes`] = '*.bin binary\n';
+  r.commit('packages', files);
+  const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], {
+    env: r.env,
+  });
+  expect([res.code, res.stderr.trim().split('\n').length, res.stderr]).toEqual([
+    2,
+    1,
+    expect.stringContaining('cannot all be watched'),
+  ]);
+});
