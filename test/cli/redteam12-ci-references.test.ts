@@ -5,6 +5,8 @@
 // GitLab `include: { local: /ci/jobs.yml }` all run the file as GitHub's and GitLab's YAML parsers
 // read them, yet a signer who is no maintainer changed it and protected-paths-changed-by-maintainers
 // passed.
+import { symlinkSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
@@ -68,6 +70,40 @@ describe.each([
   test("twin: the maintainer's change passes", async () => {
     const { r, alice } = team(before);
     commitAsPerson(r, alice, 'alice@example.com', 'tweak', change);
+    const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], {
+      env: r.env,
+    });
+    expect(res.code).toBe(0);
+  });
+});
+
+// A local action reached through a symbolic link: the runner checks the link out and reads the
+// action through it (the folder `tools/audit -> ../vendor/audit`, or its `action.yml -> ...`), but
+// the watch held the link alone, so a change to the file it points at passed.
+describe.each([
+  ['the action folder is a link', 'tools/audit', '../vendor/audit'],
+  ['the action.yml is a link', 'tools/audit/action.yml', '../../vendor/audit/action.yml'],
+  ['a folder above the action is a link', 'tools', 'vendor'],
+])('%s', (_name, link, target) => {
+  const setup = (): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } => {
+    const t = team({ '.github/workflows/ci.yml': head + '      - uses: ./tools/audit\n' });
+    t.r.write({ 'vendor/audit/action.yml': ACTION });
+    mkdirSync(join(t.r.dir, link, '..'), { recursive: true });
+    symlinkSync(target, join(t.r.dir, link));
+    commitAsPerson(t.r, t.alice, 'alice@example.com', 'the action, vendored', {});
+    return t;
+  };
+  test('the file it points at, changed by a signer who is no maintainer: fails', async () => {
+    const { r, bob } = setup();
+    commitAsPerson(r, bob, 'bob@example.com', 'tweak', { 'vendor/audit/action.yml': EVIL });
+    const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], {
+      env: r.env,
+    });
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('vendor')]);
+  });
+  test("twin: the maintainer's change passes", async () => {
+    const { r, alice } = setup();
+    commitAsPerson(r, alice, 'alice@example.com', 'tweak', { 'vendor/audit/action.yml': EVIL });
     const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], {
       env: r.env,
     });
