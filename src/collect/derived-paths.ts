@@ -3,6 +3,7 @@
 // and reviews as the top one does), and the files the CI configuration runs besides itself
 // (domain/ci-references.ts). Each is watched like the protected path it stands for, its origin.
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { runsFile } from '../domain/ci-references.js';
@@ -11,6 +12,7 @@ import { ExpectedError, GitError } from '../errors.js';
 import { gitReading } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
 import { MissingObjectError } from './missing-object.js';
+import { canonicalMode, LINK_MODE } from './tree-entry.js';
 
 /** At most this many derived paths (the walk compares each commit's entries at every one). */
 const MAX_DERIVED = 512;
@@ -113,16 +115,77 @@ export async function readCiObject(
   }
 }
 
-/** The blobs of a path at `tip` a CI runner reads: a file's own, an action folder's action.yml. */
-async function ciFilesAt(reader: ObjectReader, oidBytes: 20 | 32, tip: string, path: string): Promise<Buffer[]> {
-  const o = await readCiObject(reader, `${tip}:${path}`);
+/** Symbolic links followed to resolve one path (git's own checkout allows 40 in a row; a runner reads through them). */
+const MAX_LINKS = 16;
+
+/**
+ * `path` at `tip` with every symbolic link on its way followed, as a runner reading the checked-out
+ * tree through them finds it (`tools/audit -> ../vendor/audit`), and the links passed: all of them
+ * are watched, since changing any one changes what runs. A link out of the tree, or more than
+ * MAX_LINKS of them, ends the resolution where it is (what it points at is outside what git holds).
+ */
+async function throughLinks(
+  reader: ObjectReader,
+  oidBytes: 20 | 32,
+  tip: string,
+  path: string,
+): Promise<{ real: string; links: string[] }> {
+  let segments = path.split('/');
+  const links: string[] = [];
+  let done: string[] = [];
+  while (done.length < segments.length) {
+    const parent = done.join('/');
+    const tree = await readCiObject(reader, parent ? `${tip}:${parent}` : `${tip}^{tree}`);
+    if (tree?.type !== 'tree') break;
+    const name = segments[done.length]!;
+    const e = parseTree(tree.body, oidBytes).find((t) => t.name === name);
+    if (!e || canonicalMode(e.mode) !== LINK_MODE) {
+      done.push(name);
+      continue;
+    }
+    links.push([...done, name].join('/'));
+    const target = links.length <= MAX_LINKS ? await readCiObject(reader, e.oid, true) : undefined;
+    const to = target?.type === 'blob' ? posix.normalize(posix.join(parent || '.', target.body.toString('utf8'))) : '';
+    if (!to || to === '.' || to.startsWith('../') || to === '..' || posix.isAbsolute(to)) break;
+    segments = [...to.split('/'), ...segments.slice(done.length + 1)];
+    done = [];
+  }
+  return { real: segments.join('/'), links };
+}
+
+/**
+ * The blobs of a path at `tip` a CI runner reads (a file's own, an action folder's action.yml),
+ * through symbolic links; `seen` gets the paths they are read at besides `path` (the links and
+ * where they lead), to be watched too.
+ */
+async function ciFilesAt(
+  reader: ObjectReader,
+  oidBytes: 20 | 32,
+  tip: string,
+  path: string,
+  seen: (p: string) => void,
+): Promise<Buffer[]> {
+  const { real, links } = await throughLinks(reader, oidBytes, tip, path);
+  for (const l of links) seen(l);
+  if (real !== path) seen(real);
+  const o = await readCiObject(reader, `${tip}:${real}`);
   if (!o) return [];
   if (o.type === 'blob') return [o.body];
   if (o.type !== 'tree') return [];
   const out: Buffer[] = [];
   for (const e of parseTree(o.body, oidBytes)) {
     if (!runsFile(path, e.name)) continue;
-    const b = await readCiObject(reader, e.oid, true);
+    let oid = e.oid;
+    if (canonicalMode(e.mode) === LINK_MODE) {
+      // The runner reads the file the link leads to (a folder there runs nothing).
+      const to = await throughLinks(reader, oidBytes, tip, `${real}/${e.name}`);
+      for (const l of to.links) seen(l);
+      seen(to.real);
+      const target = await readCiObject(reader, `${tip}:${to.real}`);
+      if (target?.type !== 'blob') continue;
+      oid = target.oid;
+    }
+    const b = await readCiObject(reader, oid, true);
     if (b?.type === 'blob') out.push(b.body);
   }
   return out;
@@ -134,7 +197,10 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
   const queue: Array<[string, string]> = CI_PATHS.map((p) => [p, p]);
   for (let i = 0; i < queue.length && found.size < MAX_DERIVED; i += 1) {
     const [path, origin] = queue[i]!;
-    for (const body of await ciFilesAt(reader, oidBytes, tip, path)) {
+    const watch = (p: string): void => {
+      if (!found.has(p) && !(CI_PATHS as readonly string[]).includes(p)) found.set(p, origin);
+    };
+    for (const body of await ciFilesAt(reader, oidBytes, tip, path, watch)) {
       for (const ref of await ciReferencesIn(body.toString('utf8'), origin)) {
         if (found.has(ref) || (CI_PATHS as readonly string[]).some((c) => ref === c || ref.startsWith(`${c}/`)))
           continue;

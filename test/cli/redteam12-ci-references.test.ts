@@ -110,3 +110,21 @@ describe.each([
     expect(res.code).toBe(0);
   });
 });
+
+test.each([
+  ['a link loop', { 'tools/audit': 'audit2', 'tools/audit2': 'audit' }],
+  ['an action.yml leading to its own folder', { 'tools/audit/action.yml': '.' }],
+  ['a link out of the tree', { 'tools/audit': '../../etc' }],
+])('%s: the audit ends and judges', async (_name, links: Record<string, string>) => {
+  const { r, bob } = team({ '.github/workflows/ci.yml': head + '      - uses: ./tools/audit\n' });
+  for (const [link, target] of Object.entries(links)) {
+    mkdirSync(join(r.dir, link, '..'), { recursive: true });
+    symlinkSync(target, join(r.dir, link));
+  }
+  commitAsPerson(r, bob, 'bob@example.com', 'links', {});
+  const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], {
+    env: r.env,
+  });
+  // bob added what the workflow runs: a protected change by a signer who is no maintainer.
+  expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('tools')]);
+});
