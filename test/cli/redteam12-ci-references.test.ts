@@ -128,3 +128,27 @@ test.each([
   // bob added what the workflow runs: a protected change by a signer who is no maintainer.
   expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('tools')]);
 });
+
+// A Windows or macOS runner reads its checkout case-insensitively: `uses: ./Tools/Audit` runs
+// `tools/audit`, which the watch (the name as written) did not hold.
+describe('a reference spelled in another case, on a case-insensitive runner', () => {
+  const setup = (): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } =>
+    team({
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  a:\n    runs-on: windows-latest\n    steps:\n      - uses: ./Tools/Audit\n',
+      'tools/audit/action.yml': ACTION,
+    });
+  const audit = (r: TestRepo) =>
+    runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], { env: r.env });
+  test('the folder it runs, changed by a signer who is no maintainer: fails', async () => {
+    const { r, bob } = setup();
+    commitAsPerson(r, bob, 'bob@example.com', 'tweak', { 'tools/audit/action.yml': EVIL });
+    const res = await audit(r);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('tools')]);
+  });
+  test("twin: the maintainer's change passes", async () => {
+    const { r, alice } = setup();
+    commitAsPerson(r, alice, 'alice@example.com', 'tweak', { 'tools/audit/action.yml': EVIL });
+    expect((await audit(r)).code).toBe(0);
+  });
+});
