@@ -138,19 +138,21 @@ async function throughLinks(
     const tree = await readCiObject(reader, parent ? `${tip}:${parent}` : `${tip}^{tree}`);
     if (tree?.type !== 'tree') break;
     const name = segments[done.length]!;
-    const e = parseTree(tree.body, oidBytes).find((t) => t.name === name);
+    const entries = parseTree(tree.body, oidBytes);
+    // A Windows or macOS runner finds `Tools` as `tools`: a name that is only there in another case is read so.
+    const e = entries.find((t) => t.name === name) ?? entries.find((t) => t.name.toLowerCase() === name.toLowerCase());
     if (!e || canonicalMode(e.mode) !== LINK_MODE) {
-      done.push(name);
+      done.push(e?.name ?? name);
       continue;
     }
-    links.push([...done, name].join('/'));
+    links.push([...done, e.name].join('/'));
     const target = links.length <= MAX_LINKS ? await readCiObject(reader, e.oid, true) : undefined;
     const to = target?.type === 'blob' ? posix.normalize(posix.join(parent || '.', target.body.toString('utf8'))) : '';
     if (!to || to === '.' || to.startsWith('../') || to === '..' || posix.isAbsolute(to)) break;
     segments = [...to.split('/'), ...segments.slice(done.length + 1)];
     done = [];
   }
-  return { real: segments.join('/'), links };
+  return { real: [...done, ...segments.slice(done.length)].join('/'), links };
 }
 
 /**
