@@ -1,6 +1,6 @@
-// Whether the CI configuration in a commit runs gitguard (a file of it mentions gitguard): what
-// ci-gate-kept compares between a commit and its parents. The files it runs count too, as named in
-// that commit (a workflow's `uses: ./.github/actions/audit`, a reusable workflow, a GitLab local
+// Whether the CI configuration in a commit runs gitguard (a file of it names gitguard in a step or
+// job that runs and can fail: ci-yaml.ts namesGitguard): what ci-gate-kept compares between a
+// commit and its parents. The files it runs count too, as named in that commit (a workflow's `uses: ./.github/actions/audit`, a reusable workflow, a GitLab local
 // include; domain/ci-references.ts), where the walk watches them: moving the step into a local
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
@@ -8,13 +8,11 @@ import { ObjectReader, parseTree } from './objects.js';
 import { readCiObject } from './derived-paths.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { runsFile } from '../domain/ci-references.js';
-import { ciReferencesIn } from './ci-yaml.js';
+import { ciReferencesIn, namesGitguard } from './ci-yaml.js';
 import { entryId, entryOf, isFileEntry, TREE_MODE } from './tree-entry.js';
 
 /** At most this many files followed from one configuration (references of references included). */
 const MAX_FOLLOWED = 64;
-
-const GITGUARD = /\bgitguard\b/;
 
 type State = readonly (string | null)[];
 
@@ -72,7 +70,7 @@ export class CiGateReader {
       const files = await this.filesOf(ci, entry);
       if (files === undefined) unknown = true;
       for (const text of files ?? []) {
-        if (GITGUARD.test(text)) return true;
+        if (await namesGitguard(text)) return true;
         texts.push([text, ci]);
       }
     }
@@ -88,7 +86,7 @@ export class CiGateReader {
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
-          if (GITGUARD.test(t)) return true;
+          if (await namesGitguard(t)) return true;
           texts.push([t, origin]);
         }
       }

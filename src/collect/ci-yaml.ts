@@ -44,3 +44,69 @@ export async function ciReferencesIn(text: string, origin: string): Promise<stri
   const byYaml = referencesOfValues(await valuesOf(text, referenceKey(origin)), origin);
   return [...new Set([...byLine, ...byYaml])];
 }
+
+const GITGUARD = /\bgitguard\b/;
+
+/** Nodes visited in one file before the answer falls back to the text (aliases of aliases multiply them). */
+const MAX_VISITS = 100_000;
+
+/** A literal `false` / `${{ false }}` (an expression could go either way: it counts as running). */
+const literally = (v: unknown, want: boolean): boolean =>
+  v === want || (typeof v === 'string' && new RegExp(`^\\s*(?:\\$\\{\\{\\s*)?${want}(?:\\s*\\}\\})?\\s*$`).test(v));
+
+/**
+ * A step or job that never runs, or whose failure fails nothing: GitHub's `if: false`,
+ * `continue-on-error: true`; GitLab's `allow_failure` (true, or exit codes it lets pass), `when:
+ * manual` (allowed to fail unless told otherwise) or `never`.
+ */
+function switchedOff(get: (key: string) => unknown): boolean {
+  const allow = get('allow_failure');
+  const when = get('when');
+  return (
+    literally(get('if'), false) ||
+    literally(get('continue-on-error'), true) ||
+    literally(allow, true) ||
+    (allow !== undefined && typeof allow === 'object') ||
+    when === 'manual' ||
+    when === 'never'
+  );
+}
+
+/**
+ * Whether a CI file names gitguard where it runs and can fail the run: in a value (not a comment,
+ * nor a key), outside the steps and jobs switchedOff. A text that cannot be read as YAML here (too
+ * large or deep, or an alias expansion past MAX_VISITS) counts on any mention, as a line reading would.
+ */
+export async function namesGitguard(text: string): Promise<boolean> {
+  if (!GITGUARD.test(text)) return false;
+  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return true;
+  const yaml = await import('yaml');
+  let visits = 0;
+  try {
+    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
+      if (!(doc instanceof yaml.Document)) continue;
+      const scalar = (n: unknown): unknown => {
+        const r = yaml.isAlias(n) ? n.resolve(doc) : n;
+        return yaml.isScalar(r) ? r.value : r;
+      };
+      const runs = (n: unknown): boolean => {
+        if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
+        const node = yaml.isAlias(n) ? n.resolve(doc) : n;
+        if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
+        if (yaml.isSeq(node)) return node.items.some(runs);
+        if (yaml.isMap(node)) {
+          const get = (key: string): unknown => {
+            const pair = node.items.find((p) => scalar(p.key) === key);
+            return pair ? scalar(pair.value) : undefined;
+          };
+          return !switchedOff(get) && node.items.some((p) => runs(p.value));
+        }
+        return false;
+      };
+      if (runs(doc.contents)) return true;
+    }
+  } catch {
+    return true;
+  }
+  return false;
+}
