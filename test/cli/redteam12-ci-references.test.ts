@@ -152,3 +152,35 @@ describe('a reference spelled in another case, on a case-insensitive runner', ()
     expect((await audit(r)).code).toBe(0);
   });
 });
+
+// An action's own files, named relative to its folder: a JavaScript action's `main`/`pre`/`post`
+// and a Docker action's `image: <Dockerfile>` may lead out of the folder (`../../dist/audit.js`).
+describe.each([
+  ['a JavaScript action (main:)', 'runs:\n  using: node20\n  main: ../../dist/audit.js\n', 'dist/audit.js'],
+  [
+    'a JavaScript action (post:)',
+    "runs:\n  using: node20\n  main: index.js\n  post: '../../dist/audit.js'\n",
+    'dist/audit.js',
+  ],
+  ['a Docker action (image:)', 'runs:\n  using: docker\n  image: ../../docker/Dockerfile\n', 'docker/Dockerfile'],
+])('%s running a file outside its folder', (_name, action, file) => {
+  const setup = (): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } =>
+    team({
+      '.github/workflows/ci.yml': head + '      - uses: ./tools/audit\n',
+      'tools/audit/action.yml': action,
+      [file]: 'good\n',
+    });
+  const audit = (r: TestRepo) =>
+    runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], { env: r.env });
+  test('that file, changed by a signer who is no maintainer: fails', async () => {
+    const { r, bob } = setup();
+    commitAsPerson(r, bob, 'bob@example.com', 'tweak', { [file]: 'evil\n' });
+    const res = await audit(r);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining(file.split('/')[0]!)]);
+  });
+  test("twin: the maintainer's change passes", async () => {
+    const { r, alice } = setup();
+    commitAsPerson(r, alice, 'alice@example.com', 'tweak', { [file]: 'evil\n' });
+    expect((await audit(r)).code).toBe(0);
+  });
+});
