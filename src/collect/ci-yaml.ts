@@ -110,3 +110,32 @@ export async function namesGitguard(text: string): Promise<boolean> {
   }
   return false;
 }
+
+/** The keys of an action's `runs:` that name a file of the repository, relative to the action's folder. */
+const ACTION_FILE_KEYS = ['main', 'pre', 'post', 'image'];
+
+/**
+ * The files an action.yml runs by path (its `runs:` `main`, `pre`, `post`, a Docker action's
+ * `image` that is no `docker://` image), as written: relative to the action's folder, which they
+ * may leave (`../../dist/audit.js`).
+ */
+export async function actionFiles(text: string): Promise<string[]> {
+  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return [];
+  const yaml = await import('yaml');
+  const out: string[] = [];
+  try {
+    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
+      if (!(doc instanceof yaml.Document)) continue;
+      const runs: unknown = doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIASES });
+      const block = runs instanceof Map ? (runs as Map<unknown, unknown>).get('runs') : undefined;
+      if (!(block instanceof Map)) continue;
+      for (const key of ACTION_FILE_KEYS) {
+        const v: unknown = (block as Map<unknown, unknown>).get(key);
+        if (typeof v === 'string' && v.trim() && !v.includes('://') && !v.includes('${{')) out.push(v.trim());
+      }
+    }
+  } catch {
+    // An expansion past MAX_ALIASES: nothing named.
+  }
+  return out;
+}

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { POLICY_DIR } from '../domain/trust.js';
-import { runsFile } from '../domain/ci-references.js';
-import { ciReferencesIn } from './ci-yaml.js';
+import { ROOT_ACTION, runsFile } from '../domain/ci-references.js';
+import { actionFiles, ciReferencesIn } from './ci-yaml.js';
 import { ExpectedError, GitError } from '../errors.js';
 import { gitReading } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
@@ -172,7 +172,18 @@ async function ciFilesAt(
   if (real !== path) seen(real);
   const o = await readCiObject(reader, `${tip}:${real}`);
   if (!o) return [];
-  if (o.type === 'blob') return [o.body];
+  /** What an action.yml in `folder` runs by path, relative to it: watched too, wherever it leads. */
+  const ownFiles = async (folder: string, body: Buffer): Promise<void> => {
+    for (const f of await actionFiles(body.toString('utf8'))) {
+      const p = posix.normalize(posix.join(folder || '.', f));
+      if (p !== '..' && !p.startsWith('../') && !posix.isAbsolute(p) && p !== '.') seen(p);
+    }
+  };
+  if (o.type === 'blob') {
+    // `uses: ./` names the root's action.yml itself.
+    if (ROOT_ACTION.includes(real)) await ownFiles('', o.body);
+    return [o.body];
+  }
   if (o.type !== 'tree') return [];
   const out: Buffer[] = [];
   for (const e of parseTree(o.body, oidBytes)) {
@@ -188,7 +199,9 @@ async function ciFilesAt(
       oid = target.oid;
     }
     const b = await readCiObject(reader, oid, true);
-    if (b?.type === 'blob') out.push(b.body);
+    if (b?.type !== 'blob') continue;
+    out.push(b.body);
+    if (path !== '.github/workflows') await ownFiles(real, b.body);
   }
   return out;
 }

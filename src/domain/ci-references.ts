@@ -7,7 +7,7 @@
 // watched set, never what a verdict means. No `..`, no absolute or URL paths.
 
 /** The files `uses: ./` (the root folder as an action) runs. */
-const ROOT_ACTION = ['action.yml', 'action.yaml'];
+export const ROOT_ACTION = ['action.yml', 'action.yaml'];
 
 /** At most this many references from one file (a generated workflow could name thousands). */
 const MAX_REFS_PER_FILE = 64;

@@ -184,3 +184,16 @@ describe.each([
     expect((await audit(r)).code).toBe(0);
   });
 });
+
+test('the root action (uses: ./) running a file by main: a non-maintainer changing that file fails', async () => {
+  const { r, bob } = team({
+    '.github/workflows/ci.yml': head + '      - uses: ./\n',
+    'action.yml': 'runs:\n  using: node20\n  main: dist/audit.js\n',
+    'dist/audit.js': 'good\n',
+  });
+  commitAsPerson(r, bob, 'bob@example.com', 'tweak', { 'dist/audit.js': 'evil\n' });
+  const res = await runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], {
+    env: r.env,
+  });
+  expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('dist')]);
+});
