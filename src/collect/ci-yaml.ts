@@ -3,22 +3,59 @@
 // flow-style step `- { uses: ./x }`, a quoted key, an alias of an anchored path or a folded
 // scalar, each of which runs the file all the same. Both readings are kept (a file one of them
 // names is watched): a text that is no valid YAML runs nothing, and reading more only widens.
+import { createHash } from 'node:crypto';
 import type { Node as YamlNode } from 'yaml';
 import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
 import { yamlTooDeep } from './policy-yaml.js';
+import { runContext } from './run-context.js';
 
 /**
- * Above this many bytes the file is read by line alone (the parser takes ~0.1 s a megabyte); a
- * workflow is kilobytes.
+ * Above this many bytes the file is read by line alone (the parser takes ~0.6 s a megabyte of
+ * workflow); a workflow is kilobytes.
  */
-const PARSE_MAX = 1024 * 1024;
+const PARSE_MAX = 256 * 1024;
+
+/**
+ * Bytes parsed in one run, at most (~10 s): a hostile history can hold thousands of versions of a
+ * large workflow, each read once by the CI gate's check. Past it, files are read as before the parser
+ * (by line; any mention of gitguard). The tip's files are read first (derived-paths.ts).
+ */
+const PARSE_BUDGET = 16 * 1024 * 1024;
+const parsedIn = new WeakMap<object, number>();
+
+/**
+ * Each text's answers in one run, by what was asked ('uses', 'include', 'gate', 'action'): the CI
+ * gate's check reads a workflow folder per commit that changes it, mostly the same files again.
+ */
+const answersIn = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+function memo<T>(kind: string, text: string, compute: () => Promise<T>): Promise<T> {
+  const run = runContext();
+  let answers = answersIn.get(run);
+  if (!answers) answersIn.set(run, (answers = new Map<string, Promise<unknown>>()));
+  // By a hash, not the text: a hostile history holds thousands of large versions.
+  const key = `${kind}\0${createHash('sha256').update(text).digest('base64')}`;
+  let answer = answers.get(key) as Promise<T> | undefined;
+  if (!answer) answers.set(key, (answer = compute()));
+  return answer;
+}
+
+/** Whether `text` is parsed as YAML (small, shallow, within the run's budget); counts it against the budget. */
+function mayParse(text: string): boolean {
+  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return false;
+  const run = runContext();
+  const used = parsedIn.get(run) ?? 0;
+  if (used + text.length > PARSE_BUDGET) return false;
+  parsedIn.set(run, used + text.length);
+  return true;
+}
 
 /** Aliases expanded in one value (a value of nested aliases could otherwise grow exponentially). */
 const MAX_ALIASES = 64;
 
 /** The values of `key` anywhere in the documents of `text`, parsed (maps as Map); [] where it cannot be parsed. */
 async function valuesOf(text: string, key: string): Promise<unknown[]> {
-  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return [];
+  if (!mayParse(text)) return [];
   const yaml = await import('yaml');
   const out: unknown[] = [];
   try {
@@ -39,7 +76,11 @@ async function valuesOf(text: string, key: string): Promise<unknown[]> {
 }
 
 /** What a file of the CI configuration (or one it runs) runs, by the CI file it was named from. */
-export async function ciReferencesIn(text: string, origin: string): Promise<string[]> {
+export function ciReferencesIn(text: string, origin: string): Promise<string[]> {
+  return memo(`refs ${origin}`, text, () => referencesOf(text, origin));
+}
+
+async function referencesOf(text: string, origin: string): Promise<string[]> {
   const byLine = referencesIn(text, origin);
   const byYaml = referencesOfValues(await valuesOf(text, referenceKey(origin)), origin);
   return [...new Set([...byLine, ...byYaml])];
@@ -75,11 +116,16 @@ function switchedOff(get: (key: string) => unknown): boolean {
 /**
  * Whether a CI file names gitguard where it runs and can fail the run: in a value (not a comment,
  * nor a key), outside the steps and jobs switchedOff. A text that cannot be read as YAML here (too
- * large or deep, or an alias expansion past MAX_VISITS) counts on any mention, as a line reading would.
+ * large or deep, past the run's budget, or an alias expansion past MAX_VISITS) counts on any mention, as
+ * a line reading would.
  */
-export async function namesGitguard(text: string): Promise<boolean> {
+export function namesGitguard(text: string): Promise<boolean> {
+  return memo('gate', text, () => gateIn(text));
+}
+
+async function gateIn(text: string): Promise<boolean> {
   if (!GITGUARD.test(text)) return false;
-  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return true;
+  if (!mayParse(text)) return true;
   const yaml = await import('yaml');
   let visits = 0;
   try {
@@ -119,8 +165,12 @@ const ACTION_FILE_KEYS = ['main', 'pre', 'post', 'image'];
  * `image` that is no `docker://` image), as written: relative to the action's folder, which they
  * may leave (`../../dist/audit.js`).
  */
-export async function actionFiles(text: string): Promise<string[]> {
-  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return [];
+export function actionFiles(text: string): Promise<string[]> {
+  return memo('action', text, () => filesOfAction(text));
+}
+
+async function filesOfAction(text: string): Promise<string[]> {
+  if (!mayParse(text)) return [];
   const yaml = await import('yaml');
   const out: string[] = [];
   try {
