@@ -197,3 +197,25 @@ test('the root action (uses: ./) running a file by main: a non-maintainer changi
   });
   expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('dist')]);
 });
+
+// Held: the reference removed (by the maintainer), the action changed by bob while nothing runs
+// it, the reference put back: the tip's CI runs it again, so bob's change is judged (the walk is
+// keyed by the derived paths and starts over), with and without the ledger.
+test.each([[['--no-ledger']], [[] as string[]]])(
+  'held: reference removed, action changed, reference back (%p)',
+  async (extra) => {
+    const wf = head + '      - uses: ./tools/audit\n';
+    const { r, alice, bob } = team({ '.github/workflows/ci.yml': wf, 'tools/audit/action.yml': ACTION });
+    const audit = () =>
+      runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--allow-empty', ...extra], {
+        env: r.env,
+      });
+    await audit();
+    commitAsPerson(r, alice, 'alice@example.com', 'drop', { '.github/workflows/ci.yml': head + '      - run: make\n' });
+    commitAsPerson(r, bob, 'bob@example.com', 'tweak', { 'tools/audit/action.yml': EVIL });
+    expect((await audit()).code).toBe(0);
+    commitAsPerson(r, alice, 'alice@example.com', 'back', { '.github/workflows/ci.yml': wf });
+    const res = await audit();
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining('tools')]);
+  },
+);
