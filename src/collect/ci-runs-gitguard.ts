@@ -1,19 +1,19 @@
-// Whether the CI configuration in a commit runs gitguard (a file of it mentions gitguard): what
-// ci-gate-kept compares between a commit and its parents. The files it runs count too, as named in
-// that commit (a workflow's `uses: ./.github/actions/audit`, a reusable workflow, a GitLab local
-// include; domain/ci-references.ts), where the walk watches them: moving the step into a local
+// Whether the CI configuration in a commit runs gitguard (a file of it names gitguard in a step or
+// job that runs and can fail: ci-yaml.ts namesGitguard): what ci-gate-kept compares between a
+// commit and its parents. The files it runs count too, as named in that commit (a workflow's
+// `uses: ./.github/actions/audit`, a reusable workflow, a GitLab local include;
+// domain/ci-references.ts), where the walk watches them: moving the step into a local
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
 import { ObjectReader, parseTree } from './objects.js';
-import { ATTRIBUTES, readCiObject } from './derived-paths.js';
+import { ATTRIBUTES, readCiObject, type DerivedWatch } from './derived-paths.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
-import { referencesIn, runsFile } from '../domain/ci-references.js';
+import { runsFile } from '../domain/ci-references.js';
+import { ciReferencesIn, namesGitguard } from './ci-yaml.js';
 import { entryId, entryOf, isFileEntry, TREE_MODE } from './tree-entry.js';
 
 /** At most this many files followed from one configuration (references of references included). */
 const MAX_FOLLOWED = 64;
-
-const GITGUARD = /\bgitguard\b/;
 
 type State = readonly (string | null)[];
 
@@ -24,6 +24,8 @@ export class CiGateReader {
   private origins: ReadonlyMap<string, string> = new Map();
   /** Watched paths of the policy's that hold a file the CI runs (derived-paths.ts originsAt). */
   private ciHolders: ReadonlySet<string> = new Set();
+  /** Derived paths no reference names itself (derived-paths.ts DerivedWatch.indirect). */
+  private indirect: ReadonlySet<string> = new Set();
   /** Indices in `watched` of the CI paths and the files they run: the memo's key. */
   private keyIdx: number[] = [];
 
@@ -32,10 +34,11 @@ export class CiGateReader {
     private readonly oidBytes: 20 | 32,
   ) {}
 
-  scope(watched: readonly string[], origins: ReadonlyMap<string, string>, ciHolders: ReadonlySet<string>): void {
+  scope(watched: readonly string[], derived: DerivedWatch): void {
     this.watched = watched;
-    this.origins = origins;
-    this.ciHolders = ciHolders;
+    this.origins = derived.origins;
+    this.ciHolders = derived.ciHolders;
+    this.indirect = derived.indirect;
     this.keyIdx = watched.flatMap((p, i) => (this.isCiPath(p) ? [i] : []));
   }
 
@@ -74,6 +77,8 @@ export class CiGateReader {
    * it), followed through the files it runs; undefined when an object is missing (unknown).
    */
   async runsPath(state: State, path: string): Promise<boolean | undefined> {
+    // Reached through a link, another case or an action's own files: not asked per commit, it counts.
+    if (this.indirect.has(path)) return true;
     const key = this.keyIdx.map((i) => state[i] ?? '-').join(' ');
     let refs = this.refsOf.get(key);
     if (!refs) {
@@ -103,7 +108,7 @@ export class CiGateReader {
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
       const [text, origin] = texts[i]!;
-      for (const ref of referencesIn(text, origin)) {
+      for (const ref of await ciReferencesIn(text, origin)) {
         if (seen.has(ref)) continue;
         seen.add(ref);
         if (/[*?[\]{}]/.test(ref)) continue;
@@ -128,14 +133,14 @@ export class CiGateReader {
       const files = await this.filesOf(ci, entry);
       if (files === undefined) unknown = true;
       for (const text of files ?? []) {
-        if (GITGUARD.test(text)) return true;
+        if (await namesGitguard(text)) return true;
         texts.push([text, ci]);
       }
     }
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
       const [text, origin] = texts[i]!;
-      for (const ref of referencesIn(text, origin)) {
+      for (const ref of await ciReferencesIn(text, origin)) {
         if (seen.has(ref) || /[*?[\]{}]/.test(ref)) continue;
         seen.add(ref);
         const entry = await this.entryAt(state, ref);
@@ -144,7 +149,7 @@ export class CiGateReader {
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
-          if (GITGUARD.test(t)) return true;
+          if (await namesGitguard(t)) return true;
           texts.push([t, origin]);
         }
       }

@@ -3,13 +3,16 @@
 // and reviews as the top one does), and the files the CI configuration runs besides itself
 // (domain/ci-references.ts). Each is watched like the protected path it stands for, its origin.
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { POLICY_DIR } from '../domain/trust.js';
-import { referencesIn, runsFile } from '../domain/ci-references.js';
-import { GitError } from '../errors.js';
+import { ROOT_ACTION, runsFile } from '../domain/ci-references.js';
+import { actionFiles, ciReferencesIn } from './ci-yaml.js';
+import { ExpectedError, GitError } from '../errors.js';
 import { gitReading } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
 import { MissingObjectError } from './missing-object.js';
+import { canonicalMode, LINK_MODE } from './tree-entry.js';
 
 /** At most this many derived paths (the walk compares each commit's entries at every one). */
 const MAX_DERIVED = 512;
@@ -23,18 +26,49 @@ export const ATTRIBUTES = '.gitattributes';
 export interface DerivedWatch {
   origins: ReadonlyMap<string, string>;
   ciHolders: ReadonlySet<string>;
+  /**
+   * Derived paths no reference names itself (a link on the way, where it leads, a name in another
+   * case, what an action runs by path): whether a parent's CI ran them is not asked, they count.
+   */
+  indirect: ReadonlySet<string>;
 }
 
-export const NO_DERIVED: DerivedWatch = { origins: new Map(), ciHolders: new Set() };
+export const NO_DERIVED: DerivedWatch = { origins: new Map(), ciHolders: new Set(), indirect: new Set() };
+
+/** What the CI at a tip runs (ref -> origin), and which of those no reference names itself. */
+interface DerivedFound {
+  paths: Map<string, string>;
+  indirect: Set<string>;
+}
+
+/** Names kept before they are folded (a hostile tree may hold a million `.gitattributes`). */
+const FOLD_AT = 8192;
 
 /**
- * The `.gitattributes` files below the root of `tip`'s tree, at most `max`: `ls-tree -r` read as a
- * stream (a tree of a million files is ~50 MB of names), keeping only those names.
+ * `paths` as at most `max` paths covering them all: where there are more, each is cut to its first
+ * `d` segments (its folder at that depth), `d` the deepest that leaves at most `max`. Past the cap a
+ * path is never dropped (its changes would go unwatched): its folder is watched instead, and a change
+ * anywhere in it counts as a protected change. Undefined when even the top-level folders are more.
+ */
+function foldToCap(paths: readonly string[], max: number): string[] | undefined {
+  if (paths.length <= max) return [...paths];
+  const split = paths.map((p) => p.split('/'));
+  for (let d = Math.max(...split.map((s) => s.length)) - 1; d >= 1; d -= 1) {
+    const folded = new Set(split.map((s) => s.slice(0, d).join('/')));
+    if (folded.size <= max) return [...folded];
+  }
+  return undefined;
+}
+
+/**
+ * The `.gitattributes` files below the root of `tip`'s tree, folded into at most `max` paths
+ * (foldToCap): `ls-tree -r` read as a stream (a tree of a million files is ~50 MB of names), keeping
+ * only those names.
  */
 export async function nestedAttributes(gitDir: string, tip: string, max: number): Promise<string[]> {
   const args = ['ls-tree', '-r', '-z', '--name-only', '--full-tree', '--end-of-options', tip];
   const git = gitReading(args, gitDir, '/dev/null', undefined);
-  const found: string[] = [];
+  let found: string[] = [];
   let rest = Buffer.alloc(0);
   let completed = false;
   try {
@@ -43,7 +77,8 @@ export async function nestedAttributes(gitDir: string, tip: string, max: number)
       let pos = 0;
       for (let nul = buf.indexOf(0, pos); nul >= 0; nul = buf.indexOf(0, pos)) {
         const name = buf.toString('utf8', pos, nul);
-        if (name.endsWith(`/${ATTRIBUTES}`) && found.length < max) found.push(name);
+        if (name.endsWith(`/${ATTRIBUTES}`)) found.push(name);
+        if (found.length >= FOLD_AT) found = foldOrStop(found, max);
         pos = nul + 1;
       }
       // A name is at most PATH_MAX-ish; the tail kept is the one name still arriving.
@@ -56,7 +91,17 @@ export async function nestedAttributes(gitDir: string, tip: string, max: number)
   } finally {
     if (!completed) git.child.kill();
   }
-  return found;
+  return foldOrStop(found, max);
+}
+
+function foldOrStop(found: readonly string[], max: number): string[] {
+  const folded = foldToCap(found, max);
+  if (!folded)
+    throw new ExpectedError(
+      `more than ${max} top-level folders hold a nested ${ATTRIBUTES}: they cannot all be watched`,
+      `move the attributes into fewer folders (or into the top ${ATTRIBUTES})`,
+    );
+  return folded;
 }
 
 /** At most this many bytes of a file the CI reads are read (a workflow is kilobytes; a generated one, megabytes). */
@@ -81,29 +126,111 @@ export async function readCiObject(
   }
 }
 
-/** The blobs of a path at `tip` a CI runner reads: a file's own, an action folder's action.yml. */
-async function ciFilesAt(reader: ObjectReader, oidBytes: 20 | 32, tip: string, path: string): Promise<Buffer[]> {
-  const o = await readCiObject(reader, `${tip}:${path}`);
+/** Symbolic links followed to resolve one path (git's own checkout allows 40 in a row; a runner reads through them). */
+const MAX_LINKS = 16;
+
+/**
+ * `path` at `tip` with every symbolic link on its way followed, as a runner reading the checked-out
+ * tree through them finds it (`tools/audit -> ../vendor/audit`), and the links passed: all of them
+ * are watched, since changing any one changes what runs. A link out of the tree, or more than
+ * MAX_LINKS of them, ends the resolution where it is (what it points at is outside what git holds).
+ */
+async function throughLinks(
+  reader: ObjectReader,
+  oidBytes: 20 | 32,
+  tip: string,
+  path: string,
+): Promise<{ real: string; links: string[] }> {
+  let segments = path.split('/');
+  const links: string[] = [];
+  let done: string[] = [];
+  while (done.length < segments.length) {
+    const parent = done.join('/');
+    const tree = await readCiObject(reader, parent ? `${tip}:${parent}` : `${tip}^{tree}`);
+    if (tree?.type !== 'tree') break;
+    const name = segments[done.length]!;
+    const entries = parseTree(tree.body, oidBytes);
+    // A Windows or macOS runner finds `Tools` as `tools`: a name that is only there in another case is read so.
+    const e = entries.find((t) => t.name === name) ?? entries.find((t) => t.name.toLowerCase() === name.toLowerCase());
+    if (!e || canonicalMode(e.mode) !== LINK_MODE) {
+      done.push(e?.name ?? name);
+      continue;
+    }
+    links.push([...done, e.name].join('/'));
+    const target = links.length <= MAX_LINKS ? await readCiObject(reader, e.oid, true) : undefined;
+    const to = target?.type === 'blob' ? posix.normalize(posix.join(parent || '.', target.body.toString('utf8'))) : '';
+    if (!to || to === '.' || to.startsWith('../') || to === '..' || posix.isAbsolute(to)) break;
+    segments = [...to.split('/'), ...segments.slice(done.length + 1)];
+    done = [];
+  }
+  return { real: [...done, ...segments.slice(done.length)].join('/'), links };
+}
+
+/**
+ * The blobs of a path at `tip` a CI runner reads (a file's own, an action folder's action.yml),
+ * through symbolic links; `seen` gets the paths they are read at besides `path` (the links and
+ * where they lead), to be watched too.
+ */
+async function ciFilesAt(
+  reader: ObjectReader,
+  oidBytes: 20 | 32,
+  tip: string,
+  path: string,
+  seen: (p: string) => void,
+): Promise<Buffer[]> {
+  const { real, links } = await throughLinks(reader, oidBytes, tip, path);
+  for (const l of links) seen(l);
+  if (real !== path) seen(real);
+  const o = await readCiObject(reader, `${tip}:${real}`);
   if (!o) return [];
-  if (o.type === 'blob') return [o.body];
+  /** What an action.yml in `folder` runs by path, relative to it: watched too, wherever it leads. */
+  const ownFiles = async (folder: string, body: Buffer): Promise<void> => {
+    for (const f of await actionFiles(body.toString('utf8'))) {
+      const p = posix.normalize(posix.join(folder || '.', f));
+      if (p !== '..' && !p.startsWith('../') && !posix.isAbsolute(p) && p !== '.') seen(p);
+    }
+  };
+  if (o.type === 'blob') {
+    // `uses: ./` names the root's action.yml itself.
+    if (ROOT_ACTION.includes(real)) await ownFiles('', o.body);
+    return [o.body];
+  }
   if (o.type !== 'tree') return [];
   const out: Buffer[] = [];
   for (const e of parseTree(o.body, oidBytes)) {
     if (!runsFile(path, e.name)) continue;
-    const b = await readCiObject(reader, e.oid, true);
-    if (b?.type === 'blob') out.push(b.body);
+    let oid = e.oid;
+    if (canonicalMode(e.mode) === LINK_MODE) {
+      // The runner reads the file the link leads to (a folder there runs nothing).
+      const to = await throughLinks(reader, oidBytes, tip, `${real}/${e.name}`);
+      for (const l of to.links) seen(l);
+      seen(to.real);
+      const target = await readCiObject(reader, `${tip}:${to.real}`);
+      if (target?.type !== 'blob') continue;
+      oid = target.oid;
+    }
+    const b = await readCiObject(reader, oid, true);
+    if (b?.type !== 'blob') continue;
+    out.push(b.body);
+    if (path !== '.github/workflows') await ownFiles(real, b.body);
   }
   return out;
 }
 
 /** The files the CI configuration at `tip` runs, followed through the files they run in turn. */
-async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string): Promise<Map<string, string>> {
+async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string): Promise<DerivedFound> {
   const found = new Map<string, string>();
+  const indirect = new Set<string>();
   const queue: Array<[string, string]> = CI_PATHS.map((p) => [p, p]);
   for (let i = 0; i < queue.length && found.size < MAX_DERIVED; i += 1) {
     const [path, origin] = queue[i]!;
-    for (const body of await ciFilesAt(reader, oidBytes, tip, path)) {
-      for (const ref of referencesIn(body.toString('utf8'), origin)) {
+    const watch = (p: string): void => {
+      if (found.has(p) || (CI_PATHS as readonly string[]).includes(p)) return;
+      found.set(p, origin);
+      indirect.add(p);
+    };
+    for (const body of await ciFilesAt(reader, oidBytes, tip, path, watch)) {
+      for (const ref of await ciReferencesIn(body.toString('utf8'), origin)) {
         if (found.has(ref) || (CI_PATHS as readonly string[]).some((c) => ref === c || ref.startsWith(`${c}/`)))
           continue;
         found.set(ref, origin);
@@ -112,7 +239,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
       }
     }
   }
-  return found;
+  return { paths: found, indirect };
 }
 
 /** The paths watched besides the policy's, with their origins, read at the walk's tip. */
@@ -121,9 +248,11 @@ export async function derivedPaths(
   reader: ObjectReader,
   oidBytes: 20 | 32,
   tip: string,
-): Promise<Map<string, string>> {
+): Promise<DerivedFound> {
   const out = await ciReferences(reader, oidBytes, tip);
-  for (const p of await nestedAttributes(gitDir, tip, MAX_DERIVED - out.size)) out.set(p, ATTRIBUTES);
+  // At least a few for the attributes, however many the CI named (the cap bounds work, not what is watched).
+  for (const p of await nestedAttributes(gitDir, tip, Math.max(MAX_DERIVED - out.paths.size, 64)))
+    out.paths.set(p, ATTRIBUTES);
   return out;
 }
 
@@ -134,14 +263,13 @@ export async function derivedPaths(
  * that hold a file the CI runs (`.github/actions` holding `.github/actions/audit`): a change there
  * may change the CI gate.
  */
-export function originsAt(
-  derived: ReadonlyMap<string, string>,
-  fixed: readonly string[],
-): { origins: Map<string, string>; ciHolders: Set<string> } {
+export function originsAt(derived: DerivedFound, fixed: readonly string[]): DerivedWatch {
   const byWatch = new Map<string, string>();
   const ciHolders = new Set<string>();
-  for (const [ref, origin] of derived) {
+  const indirect = new Set<string>();
+  for (const [ref, origin] of derived.paths) {
     const w = watchList([ref]).paths[0];
+    if (w && derived.indirect.has(ref)) indirect.add(w);
     // The policy folder is watched first, by its own rule (policy-changes-authorized).
     if (!w || w === POLICY_DIR || w.startsWith(`${POLICY_DIR}/`)) continue;
     const holders = fixed.filter((f) => w === f || w.startsWith(`${f}/`));
@@ -152,7 +280,7 @@ export function originsAt(
     if (!byWatch.has(w)) byWatch.set(w, origin);
   }
   const kept = watchList([...byWatch.keys()]).paths;
-  return { origins: new Map(kept.map((w) => [w, byWatch.get(w)!])), ciHolders };
+  return { origins: new Map(kept.map((w) => [w, byWatch.get(w)!])), ciHolders, indirect };
 }
 
 /** What a checkpoint is keyed by: the derived paths and origins ('' none). */

@@ -108,7 +108,7 @@ export class TrustCollector {
     this.trustRootOid = trustRootOid;
     this.watched = watched;
     this.origins = derived.origins;
-    this.ciGates.scope(watched, derived.origins, derived.ciHolders);
+    this.ciGates.scope(watched, derived);
     this.rooted.scope(trustRootOid, descends);
     this.cleanMerge = cleanMerge;
     this.shared.scope(trustRootOid, sharesWith);

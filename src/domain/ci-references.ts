@@ -7,7 +7,7 @@
 // watched set, never what a verdict means. No `..`, no absolute or URL paths.
 
 /** The files `uses: ./` (the root folder as an action) runs. */
-const ROOT_ACTION = ['action.yml', 'action.yaml'];
+export const ROOT_ACTION = ['action.yml', 'action.yaml'];
 
 /** At most this many references from one file (a generated workflow could name thousands). */
 const MAX_REFS_PER_FILE = 64;
@@ -39,16 +39,22 @@ function workflowReferences(text: string): string[] {
   for (const line of text.split(/\r?\n/)) {
     const v = valueOf(line, 'uses');
     if (v === undefined) continue;
-    const unquoted = v.replace(/^(['"])(.*)\1$/, '$2');
-    // `uses: ./` runs the action at the repository's root: its action.yml.
-    if (/^\.\/?(?:@.*)?$/.test(unquoted)) for (const f of ROOT_ACTION) out.add(f);
-    if (!unquoted.startsWith('./')) continue;
-    const p = localPath(unquoted.replace(/@.*$/, ''));
-    if (p) out.add(p);
+    addUses(out, v);
     if (out.size >= MAX_REFS_PER_FILE) break;
   }
   return [...out];
 }
+
+/** The local files one `uses:` value runs, added to `out`. */
+function addUses(out: Set<string>, v: string): void {
+  const unquoted = v.trim().replace(/^(['"])(.*)\1$/, '$2');
+  // `uses: ./` runs the action at the repository's root: its action.yml.
+  if (/^\.\/?(?:@.*)?$/.test(unquoted)) for (const f of ROOT_ACTION) out.add(f);
+  if (!unquoted.startsWith('./')) return;
+  const p = localPath(unquoted.replace(/@.*$/, ''));
+  if (p) out.add(p);
+}
+
 
 /**
  * The local files a `.gitlab-ci.yml` (or a file it includes) includes. Only the include list's own
@@ -115,6 +121,33 @@ function addPlain(out: Set<string>, raw: string): void {
 /** What a file of the CI configuration (or one it runs) runs, by the CI file it was named from. */
 export function referencesIn(text: string, origin: string): string[] {
   return origin === '.gitlab-ci.yml' ? gitlabReferences(text) : workflowReferences(text);
+}
+
+/** The YAML key whose values name the files a CI file of `origin` runs. */
+export const referenceKey = (origin: string): string => (origin === '.gitlab-ci.yml' ? 'include' : 'uses');
+
+/**
+ * The files named by the values of referenceKey(origin), as a YAML parser read them (strings, and
+ * for `include:` also lists and `local:` maps: `value` is the parsed value), at most MAX_REFS_PER_FILE.
+ */
+export function referencesOfValues(values: readonly unknown[], origin: string): string[] {
+  const out = new Set<string>();
+  const gitlab = origin === '.gitlab-ci.yml';
+  const add = (v: unknown): void => {
+    if (out.size >= MAX_REFS_PER_FILE) return;
+    if (typeof v === 'string') {
+      if (gitlab) addPlain(out, v);
+      else addUses(out, v);
+    } else if (gitlab && Array.isArray(v)) {
+      for (const item of v as unknown[]) add(item);
+    } else if (gitlab && v instanceof Map) {
+      const local: unknown = (v as Map<unknown, unknown>).get('local');
+      const p = typeof local === 'string' ? localPath(local) : undefined;
+      if (p) out.add(p);
+    }
+  };
+  for (const v of values) add(v);
+  return [...out];
 }
 
 /** Whether a runner reads the file `name` of the folder `folder`: a workflow, or a local action's definition. */

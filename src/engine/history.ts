@@ -30,7 +30,7 @@ import { landingParent, sharesHistory } from '../collect/shared-history.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
-import { derivedKey, derivedPaths, originsAt } from '../collect/derived-paths.js';
+import { derivedKey, derivedPaths, NO_DERIVED, originsAt } from '../collect/derived-paths.js';
 
 async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
   const hint = 'give a range git understands, e.g. main~20..main or origin/main..HEAD';
@@ -252,10 +252,9 @@ export async function openHistory(
       ...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS]),
     ];
     const oidBytes = repo.objectFormat === 'sha256' ? 32 : 20;
-    const { origins, ciHolders } =
-      watchProtected && tip
-        ? originsAt(await derivedPaths(shadow.gitDir, reader, oidBytes, tip), fixed)
-        : { origins: new Map<string, string>(), ciHolders: new Set<string>() };
+    const derived =
+      watchProtected && tip ? originsAt(await derivedPaths(shadow.gitDir, reader, oidBytes, tip), fixed) : NO_DERIVED;
+    const { origins } = derived;
     const watched = watchProtected ? [...fixed, ...origins.keys()] : [];
     // Resuming an earlier run: its tips are left out, and their policy verdicts assumed for their children.
     const resumed = await scope.resume?.at({
@@ -306,7 +305,7 @@ export async function openHistory(
       batchedDescends(shadow),
       cleanMerger(shadow, reader),
       (a, b) => sharesHistory(shadow, a, b),
-      { origins, ciHolders },
+      derived,
     );
     const active = collector;
     collectors.push(active);

@@ -1,0 +1,191 @@
+// The files a CI file runs, as GitHub's and GitLab's YAML parsers read it: the line reading of
+// domain/ci-references.ts sees `uses: ./x` and `include: local: x` on lines of their own, not a
+// flow-style step `- { uses: ./x }`, a quoted key, an alias of an anchored path or a folded
+// scalar, each of which runs the file all the same. Both readings are kept (a file one of them
+// names is watched): a text that is no valid YAML runs nothing, and reading more only widens.
+import { createHash } from 'node:crypto';
+import type { Node as YamlNode } from 'yaml';
+import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
+import { yamlTooDeep } from './policy-yaml.js';
+import { runContext } from './run-context.js';
+
+/**
+ * Above this many bytes the file is read by line alone (the parser takes ~0.6 s a megabyte of
+ * workflow); a workflow is kilobytes.
+ */
+const PARSE_MAX = 256 * 1024;
+
+/**
+ * Bytes parsed in one run, at most (~10 s): a hostile history can hold thousands of versions of a
+ * large workflow, each read once by the CI gate's check. Past it, files are read as before the parser
+ * (by line; any mention of gitguard). The tip's files are read first (derived-paths.ts).
+ */
+const PARSE_BUDGET = 16 * 1024 * 1024;
+const parsedIn = new WeakMap<object, number>();
+
+/**
+ * Each text's answers in one run, by what was asked ('uses', 'include', 'gate', 'action'): the CI
+ * gate's check reads a workflow folder per commit that changes it, mostly the same files again.
+ */
+const answersIn = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+function memo<T>(kind: string, text: string, compute: () => Promise<T>): Promise<T> {
+  const run = runContext();
+  let answers = answersIn.get(run);
+  if (!answers) answersIn.set(run, (answers = new Map<string, Promise<unknown>>()));
+  // By a hash, not the text: a hostile history holds thousands of large versions.
+  const key = `${kind}\0${createHash('sha256').update(text).digest('base64')}`;
+  let answer = answers.get(key) as Promise<T> | undefined;
+  if (!answer) answers.set(key, (answer = compute()));
+  return answer;
+}
+
+/** Whether `text` is parsed as YAML (small, shallow, within the run's budget); counts it against the budget. */
+function mayParse(text: string): boolean {
+  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return false;
+  const run = runContext();
+  const used = parsedIn.get(run) ?? 0;
+  if (used + text.length > PARSE_BUDGET) return false;
+  parsedIn.set(run, used + text.length);
+  return true;
+}
+
+/** Aliases expanded in one value (a value of nested aliases could otherwise grow exponentially). */
+const MAX_ALIASES = 64;
+
+/** The values of `key` anywhere in the documents of `text`, parsed (maps as Map); [] where it cannot be parsed. */
+async function valuesOf(text: string, key: string): Promise<unknown[]> {
+  if (!mayParse(text)) return [];
+  const yaml = await import('yaml');
+  const out: unknown[] = [];
+  try {
+    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
+      if (!(doc instanceof yaml.Document)) continue;
+      const js = (n: unknown): unknown =>
+        yaml.isNode(n) ? (n as YamlNode).toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : n;
+      yaml.visit(doc, {
+        Pair(_, pair) {
+          if (js(pair.key) === key) out.push(js(pair.value));
+        },
+      });
+    }
+  } catch {
+    // A value expanding past MAX_ALIASES, or a parser failure: what was read stands.
+  }
+  return out;
+}
+
+/** What a file of the CI configuration (or one it runs) runs, by the CI file it was named from. */
+export function ciReferencesIn(text: string, origin: string): Promise<string[]> {
+  return memo(`refs ${origin}`, text, () => referencesOf(text, origin));
+}
+
+async function referencesOf(text: string, origin: string): Promise<string[]> {
+  const byLine = referencesIn(text, origin);
+  const byYaml = referencesOfValues(await valuesOf(text, referenceKey(origin)), origin);
+  return [...new Set([...byLine, ...byYaml])];
+}
+
+const GITGUARD = /\bgitguard\b/;
+
+/** Nodes visited in one file before the answer falls back to the text (aliases of aliases multiply them). */
+const MAX_VISITS = 100_000;
+
+/** A literal `false` / `${{ false }}` (an expression could go either way: it counts as running). */
+const literally = (v: unknown, want: boolean): boolean =>
+  v === want || (typeof v === 'string' && new RegExp(`^\\s*(?:\\$\\{\\{\\s*)?${want}(?:\\s*\\}\\})?\\s*$`).test(v));
+
+/**
+ * A step or job that never runs, or whose failure fails nothing: GitHub's `if: false`,
+ * `continue-on-error: true`; GitLab's `allow_failure` (true, or exit codes it lets pass), `when:
+ * manual` (allowed to fail unless told otherwise) or `never`.
+ */
+function switchedOff(get: (key: string) => unknown): boolean {
+  const allow = get('allow_failure');
+  const when = get('when');
+  return (
+    literally(get('if'), false) ||
+    literally(get('continue-on-error'), true) ||
+    literally(allow, true) ||
+    (allow !== undefined && typeof allow === 'object') ||
+    when === 'manual' ||
+    when === 'never'
+  );
+}
+
+/**
+ * Whether a CI file names gitguard where it runs and can fail the run: in a value (not a comment,
+ * nor a key), outside the steps and jobs switchedOff. A text that cannot be read as YAML here (too
+ * large or deep, past the run's budget, or an alias expansion past MAX_VISITS) counts on any mention, as
+ * a line reading would.
+ */
+export function namesGitguard(text: string): Promise<boolean> {
+  return memo('gate', text, () => gateIn(text));
+}
+
+async function gateIn(text: string): Promise<boolean> {
+  if (!GITGUARD.test(text)) return false;
+  if (!mayParse(text)) return true;
+  const yaml = await import('yaml');
+  let visits = 0;
+  try {
+    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
+      if (!(doc instanceof yaml.Document)) continue;
+      const scalar = (n: unknown): unknown => {
+        const r = yaml.isAlias(n) ? n.resolve(doc) : n;
+        return yaml.isScalar(r) ? r.value : r;
+      };
+      const runs = (n: unknown): boolean => {
+        if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
+        const node = yaml.isAlias(n) ? n.resolve(doc) : n;
+        if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
+        if (yaml.isSeq(node)) return node.items.some(runs);
+        if (yaml.isMap(node)) {
+          const get = (key: string): unknown => {
+            const pair = node.items.find((p) => scalar(p.key) === key);
+            return pair ? scalar(pair.value) : undefined;
+          };
+          return !switchedOff(get) && node.items.some((p) => runs(p.value));
+        }
+        return false;
+      };
+      if (runs(doc.contents)) return true;
+    }
+  } catch {
+    return true;
+  }
+  return false;
+}
+
+/** The keys of an action's `runs:` that name a file of the repository, relative to the action's folder. */
+const ACTION_FILE_KEYS = ['main', 'pre', 'post', 'image'];
+
+/**
+ * The files an action.yml runs by path (its `runs:` `main`, `pre`, `post`, a Docker action's
+ * `image` that is no `docker://` image), as written: relative to the action's folder, which they
+ * may leave (`../../dist/audit.js`).
+ */
+export function actionFiles(text: string): Promise<string[]> {
+  return memo('action', text, () => filesOfAction(text));
+}
+
+async function filesOfAction(text: string): Promise<string[]> {
+  if (!mayParse(text)) return [];
+  const yaml = await import('yaml');
+  const out: string[] = [];
+  try {
+    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
+      if (!(doc instanceof yaml.Document)) continue;
+      const runs: unknown = doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIASES });
+      const block = runs instanceof Map ? (runs as Map<unknown, unknown>).get('runs') : undefined;
+      if (!(block instanceof Map)) continue;
+      for (const key of ACTION_FILE_KEYS) {
+        const v: unknown = (block as Map<unknown, unknown>).get(key);
+        if (typeof v === 'string' && v.trim() && !v.includes('://') && !v.includes('${{')) out.push(v.trim());
+      }
+    }
+  } catch {
+    // An expansion past MAX_ALIASES: nothing named.
+  }
+  return out;
+}

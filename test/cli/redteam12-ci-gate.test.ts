@@ -1,0 +1,65 @@
+// Red-team round 12: ci-gate-kept took any mention of gitguard in a CI file as the gate: the step
+// replaced by a comment naming it, switched off (`if: false`), or made unable to fail the run
+// (`continue-on-error: true`; GitLab `allow_failure: true`, `when: manual`) kept the gate. Only a
+// mention in what runs and can fail the run counts now.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, makeSshKey } from '../helpers/ssh.js';
+import { runMain } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const GH = (step: string): string =>
+  `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n${step}`;
+const GL = (job: string): string => `build:\n  script: make\naudit:\n  script: npx gitguard audit\n${job}`;
+
+/** No policy: every removal is reported. The gate runs, then `after` replaces the CI file. */
+async function gate(file: string, before: string, after: string): Promise<{ code: number; stdout: string }> {
+  const r: TestRepo = makeRepo();
+  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  configureSshSigning(r, alice);
+  const keys = join(r.home, 'allowed');
+  writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
+  commitAsPerson(r, alice, 'alice@example.com', 'ci', { [file]: before });
+  commitAsPerson(r, alice, 'alice@example.com', 'ci: faster', { [file]: after });
+  return runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
+    env: r.env,
+  });
+}
+
+const WF = '.github/workflows/ci.yml';
+const KEPT = GH('      - run: npx gitguard audit\n');
+
+describe.each([
+  ['the step replaced by a comment naming it', WF, KEPT, GH('      # - run: npx gitguard audit\n')],
+  ['the step switched off (if: false)', WF, KEPT, GH('      - run: npx gitguard audit\n        if: false\n')],
+  [
+    'the step switched off (if: ${{ false }})',
+    WF,
+    KEPT,
+    GH("      - run: npx gitguard audit\n        if: '${{ false }}'\n"),
+  ],
+  [
+    'the step unable to fail the run (continue-on-error: true)',
+    WF,
+    KEPT,
+    GH('      - run: npx gitguard audit\n        continue-on-error: true\n'),
+  ],
+  ['a GitLab job allowed to fail', '.gitlab-ci.yml', GL(''), GL('  allow_failure: true\n')],
+  ['a GitLab job made manual', '.gitlab-ci.yml', GL(''), GL('  when: manual\n')],
+])('%s', (_name, file, before, after) => {
+  test('ci-gate-kept fails', async () => {
+    const res = await gate(file, before, after);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
+  });
+});
+
+test.each([
+  ['a step renamed, a comment added', GH('      # the audit\n      - name: audit\n        run: npx gitguard audit\n')],
+  ['if: always()', GH('      - run: npx gitguard audit\n        if: always()\n')],
+  ['continue-on-error: false', GH('      - run: npx gitguard audit\n        continue-on-error: false\n')],
+])('twin: %s keeps the gate', async (_name, after) => {
+  const res = await gate(WF, KEPT, after);
+  expect(res.code).toBe(0);
+});
