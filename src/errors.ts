@@ -12,6 +12,13 @@ export class ExpectedError extends Error {
   }
 }
 
+/**
+ * A fact the audited repository made impossible to gather truthfully (more refs than a run reads, an
+ * object a full clone should hold that git cannot read): no verdict may stand on what was left out,
+ * so the run stops with this one line instead of reporting the rule that needed it as skipped.
+ */
+export class StopsAuditError extends ExpectedError {}
+
 /** git itself failed (exit status, a fatal message) while gitguard asked it for facts. */
 export class GitError extends ExpectedError {
   constructor(

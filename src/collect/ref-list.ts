@@ -7,7 +7,7 @@
 // family's whole shape naming a commit (forge-refs.ts: a mirror's ~260,000 pull request refs) are
 // counted per family and dropped as they arrive: no walk and no rule reads them one by one.
 import type { RefInfo } from '../domain/model.js';
-import { ExpectedError, GitError } from '../errors.js';
+import { GitError, StopsAuditError } from '../errors.js';
 import { gitReading } from './git-reading.js';
 import { runGit } from './git.js';
 import { forgeRefFamily } from './forge-refs.js';
@@ -30,7 +30,7 @@ export function maxRefs(env: NodeJS.ProcessEnv = runEnv()): number {
 }
 
 /** More refs than the limit, or a record git would not write: the refs cannot all be judged. */
-export class RefListError extends ExpectedError {}
+export class RefListError extends StopsAuditError {}
 
 /** More refs (or tags) than GITGUARD_MAX_REFS. */
 export const tooManyRefs = (limit: number, what = 'refs'): RefListError =>

@@ -19,10 +19,9 @@ import type { TrustedTag } from '../domain/trust.js';
 import type { LedgerFacts } from '../domain/ledger.js';
 import type { SecretsFacts, SecurityPolicyFacts } from '../domain/content.js';
 import type { ForgeFact } from '../domain/forge.js';
-import { ExpectedError, firstLine } from '../errors.js';
+import { ExpectedError, firstLine, StopsAuditError } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
 import { collectHistory } from '../collect/refs.js';
-import { RefListError } from '../collect/ref-list.js';
 import { collectHooks } from '../collect/hooks.js';
 import { withHookManagers } from '../collect/hook-managers.js';
 import { collectClient } from '../collect/client.js';
@@ -116,8 +115,8 @@ async function attempt<T>(fn: () => Promise<T> | T): Promise<Available<T>> {
   try {
     return available(await fn());
   } catch (err) {
-    // More refs than a run reads: no rule can be judged, and the error says what to do.
-    if (err instanceof RefListError) throw err;
+    // More refs than a run reads, an object a full clone cannot read: the error says what to do.
+    if (err instanceof StopsAuditError) throw err;
     return unavailable(firstLine((err as Error).message));
   }
 }

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { tempFolder } from '../child-env.js';
 import { createShadow, runGit, spawnGit, Watchdog } from '../git.js';
 import { WHOLE_INPUT_ENV } from '../git-reading.js';
-import { missingObjectIn, missingObjectReason } from '../missing-object.js';
+import { unreadableAdditions } from '../missing-object.js';
 import {
   BOUNDED_PACK_CONFIG,
   CHUNK_COMMITS,
@@ -181,9 +181,7 @@ export async function scanSecrets(
         if (opts.signal?.aborted) throw new Error(STOPPED);
         if (code !== 0) {
           const why = Buffer.concat(stderr).toString('utf8');
-          const missing = missingObjectIn(why);
-          if (missing) throw new Error(missingObjectReason(missing, 'what the commits added cannot be read'));
-          throw new GitError(['log', '-p'], code, why);
+          throw await unreadableAdditions(repo.commonDir, why, new GitError(['log', '-p'], code, why));
         }
         reader.end();
       } finally {
