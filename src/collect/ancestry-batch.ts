@@ -9,7 +9,7 @@
 // are answered by one `rev-list --ancestry-path ^R X...`, which prints exactly the X that do.
 import { ExpectedError } from '../errors.js';
 import { runGit, type Shadow } from './git.js';
-import { isAncestor } from './protected-refs.js';
+import { isAncestor } from './ancestry.js';
 
 /** Updates whose ancestry git is asked one by one, at most, per push. */
 const MAX_ANCESTRY_QUERIES = 1000;

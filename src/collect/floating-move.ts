@@ -3,7 +3,7 @@
 import { GitError } from '../errors.js';
 import type { FloatingMove } from '../domain/ledger.js';
 import { runGit, type Shadow } from './git.js';
-import { isAncestor } from './protected-refs.js';
+import { isAncestor } from './ancestry.js';
 import { parseTagObject } from './tag-object.js';
 
 /**

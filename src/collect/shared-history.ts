@@ -6,7 +6,7 @@ import type { OidIndex } from '../domain/oid-index.js';
 import type { Policy } from '../domain/policy.js';
 import { CommitFlags, known } from './commit-flags.js';
 import { runGit, type Shadow } from './git.js';
-import { isAncestor } from './protected-refs.js';
+import { isAncestor } from './ancestry.js';
 
 /** Do `a` and `b` have a common ancestor? undefined when git cannot tell (an object missing). */
 export async function sharesHistory(shadow: Shadow, a: string, b: string): Promise<boolean | undefined> {

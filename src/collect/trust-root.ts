@@ -14,7 +14,7 @@ import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { MissingObjectError, missingObjectIn } from './missing-object.js';
 import { parseCommitObject } from './commit-object.js';
 import { gitText, runGit, type Shadow } from './git.js';
-import { isAncestor } from './protected-refs.js';
+import { isAncestor } from './ancestry.js';
 import { parseTree, type ObjectReader } from './objects.js';
 import { SUBMODULE_MODE, TREE_MODE, canonicalMode } from './tree-entry.js';
 

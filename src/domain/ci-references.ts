@@ -55,7 +55,6 @@ function addUses(out: Set<string>, v: string): void {
   if (p) out.add(p);
 }
 
-
 /**
  * The local files a `.gitlab-ci.yml` (or a file it includes) includes. Only the include list's own
  * items count (a plain string, or an item's `local:`): the lists nested in an item (`project:`'s

@@ -25,7 +25,7 @@ import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collec
 import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js';
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
-import { isAncestor } from '../collect/protected-refs.js';
+import { isAncestor } from '../collect/ancestry.js';
 import { landingParent, sharesHistory } from '../collect/shared-history.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
