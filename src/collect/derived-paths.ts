@@ -8,8 +8,8 @@ import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { ROOT_ACTION, runsFile } from '../domain/ci-references.js';
 import { actionFiles, ciReferencesIn } from './ci-yaml.js';
-import { ExpectedError, GitError } from '../errors.js';
-import { gitReading } from './git-reading.js';
+import { ExpectedError } from '../errors.js';
+import { gitRecords } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
 import { MissingObjectError } from './missing-object.js';
 import { canonicalMode, LINK_MODE } from './tree-entry.js';
@@ -67,30 +67,14 @@ function foldToCap(paths: readonly string[], max: number): string[] | undefined 
  */
 export async function nestedAttributes(gitDir: string, tip: string, max: number): Promise<string[]> {
   const args = ['ls-tree', '-r', '-z', '--name-only', '--full-tree', '--end-of-options', tip];
-  const git = gitReading(args, gitDir, '/dev/null', undefined);
+  const tooLong = (): Error => new ExpectedError(`a path in ${tip.slice(0, 12)}'s tree is over 64 KiB long`);
   let found: string[] = [];
-  let rest = Buffer.alloc(0);
-  let completed = false;
-  try {
-    for await (const chunk of git.chunks) {
-      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-      let pos = 0;
-      for (let nul = buf.indexOf(0, pos); nul >= 0; nul = buf.indexOf(0, pos)) {
-        const name = buf.toString('utf8', pos, nul);
-        if (name.endsWith(`/${ATTRIBUTES}`)) found.push(name);
-        if (found.length >= FOLD_AT) found = foldOrStop(found, max);
-        pos = nul + 1;
-      }
-      // A name is at most PATH_MAX-ish; the tail kept is the one name still arriving.
-      rest = Buffer.from(buf.subarray(pos));
+  for await (const names of gitRecords(args, gitDir, '\0', 64 * 1024, tooLong))
+    for (const n of names) {
+      const name = n.toString('utf8');
+      if (name.endsWith(`/${ATTRIBUTES}`)) found.push(name);
+      if (found.length >= FOLD_AT) found = foldOrStop(found, max);
     }
-    const code = await git.done;
-    completed = true;
-    git.dog.check(args);
-    if (code !== 0) throw new GitError(args, code, git.stderr());
-  } finally {
-    if (!completed) git.child.kill();
-  }
   return foldOrStop(found, max);
 }
 

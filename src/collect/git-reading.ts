@@ -4,6 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { GitError } from '../errors.js';
 import { spawnGit, Watchdog } from './git.js';
 import { collectStderr, exited } from './list-chunks.js';
 
@@ -97,4 +98,44 @@ export function gitReading(
     dog,
   );
   return { child, chunks, stderr, done, dog };
+}
+
+/**
+ * `git <args>` (no input) read as a stream of records, each ended by `end` (not included), handed
+ * over a chunk's worth at a time as they arrive: nothing holds the whole output (a million refs, a
+ * tree of a million files). A record longer than `maxBytes` ends the read with `tooLong()`; output
+ * that stops inside a record is git's failure. A caller that stops early has git killed.
+ */
+export async function* gitRecords(
+  args: string[],
+  gitDir: string,
+  end: string,
+  maxBytes: number,
+  tooLong: () => Error,
+): AsyncGenerator<Buffer[]> {
+  const git = gitReading(args, gitDir, '/dev/null', undefined);
+  let rest = Buffer.alloc(0);
+  let completed = false;
+  try {
+    for await (const chunk of git.chunks) {
+      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      const records: Buffer[] = [];
+      let pos = 0;
+      for (let e = buf.indexOf(end, pos); e >= 0; e = buf.indexOf(end, pos)) {
+        if (e - pos > maxBytes) throw tooLong();
+        records.push(buf.subarray(pos, e));
+        pos = e + end.length;
+      }
+      rest = Buffer.from(buf.subarray(pos));
+      if (rest.length > maxBytes) throw tooLong();
+      if (records.length) yield records;
+    }
+    const code = await git.done;
+    completed = true;
+    git.dog.check(args);
+    if (code !== 0) throw new GitError(args, code, git.stderr());
+    if (rest.length) throw new GitError(args, code, 'the output ends in the middle of a record');
+  } finally {
+    if (!completed) git.child.kill();
+  }
 }

@@ -7,8 +7,8 @@
 // family's whole shape naming a commit (forge-refs.ts: a mirror's ~260,000 pull request refs) are
 // counted per family and dropped as they arrive: no walk and no rule reads them one by one.
 import type { RefInfo } from '../domain/model.js';
-import { GitError, StopsAuditError } from '../errors.js';
-import { gitReading } from './git-reading.js';
+import { StopsAuditError } from '../errors.js';
+import { gitRecords } from './git-reading.js';
 import { runGit } from './git.js';
 import { forgeRefFamily } from './forge-refs.js';
 import { runEnv } from './run-context.js';
@@ -56,31 +56,13 @@ export async function forEachRefRecord(
   onRecord: (fields: string[]) => void | Promise<void>,
   last: () => string | undefined,
 ): Promise<void> {
-  const git = gitReading(['for-each-ref', ...args], gitDir, '/dev/null', undefined);
-  let rest = Buffer.alloc(0);
-  let completed = false;
-  try {
-    for await (const chunk of git.chunks) {
-      const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-      let pos = 0;
-      for (let end = buf.indexOf('\0\n', pos); end >= 0; end = buf.indexOf('\0\n', pos)) {
-        if (end - pos > MAX_RECORD_BYTES) throw tooLong(last());
-        const fields = buf.toString('utf8', pos, end).split('\0');
-        pos = end + 2;
-        const waiting = onRecord(fields); // awaited only when it waits: a million refs, a million records
-        if (waiting) await waiting;
-      }
-      rest = Buffer.from(buf.subarray(pos));
-      if (rest.length > MAX_RECORD_BYTES) throw tooLong(last());
+  for await (const records of gitRecords(['for-each-ref', ...args], gitDir, '\0\n', MAX_RECORD_BYTES, () =>
+    tooLong(last()),
+  ))
+    for (const r of records) {
+      const waiting = onRecord(r.toString('utf8').split('\0')); // awaited only when it waits: a million refs, a million records
+      if (waiting) await waiting;
     }
-    const code = await git.done;
-    completed = true;
-    git.dog.check(['for-each-ref', ...args]);
-    if (code !== 0) throw new GitError(['for-each-ref', ...args], code, git.stderr());
-    if (rest.length) throw new GitError(['for-each-ref', ...args], code, 'the listing ends in the middle of a ref');
-  } finally {
-    if (!completed) git.child.kill();
-  }
 }
 
 /** The type of each of the objects `oids`: one `cat-file --batch-check` for the distinct ones. */
