@@ -1,0 +1,74 @@
+// Red team: the secrets scan's skip for a partial clone came back for any repository whose own config
+// names a promisor remote, and for any failure there. An attacker shipping a repository writes
+// remote.x.promisor=true next to a corrupt object: the scan was skipped, an otherwise clean audit
+// exited 0 over a history nobody read. Only an object the repository truly does not hold (in no loose
+// file, no pack index, no alternate) is "left out by a partial clone"; one present but unreadable stops
+// the run, partial clone or not.
+import { chmodSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
+import { hasStackTrace, runMain } from '../helpers/cli.js';
+
+/** A repository whose second commit added `notes/secret.txt`, changed since, and that version's blob id. */
+function withAddedBlob(): { repo: TestRepo; blob: string } {
+  const repo = makeRepo();
+  repo.commit('first', { 'README.md': '# demo\n' });
+  repo.commit('add a file', { 'notes/secret.txt': 'nothing to see\n' });
+  repo.commit('later', { 'notes/secret.txt': 'changed since\n' });
+  return { repo, blob: repo.run(['rev-parse', 'HEAD~1:notes/secret.txt']).trim() };
+}
+
+function looseFile(gitDir: string, oid: string): string {
+  return join(gitDir, 'objects', oid.slice(0, 2), oid.slice(2));
+}
+
+async function expectStopped(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const res = await runMain(['audit', '-C', dir, '--rule', 'secrets-not-in-history', '--allow-empty'], { env });
+  expect([res.code, hasStackTrace(res)]).toEqual([2, false]);
+  const lines = res.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/cannot be read.*git fsck/);
+}
+
+test('a corrupt loose blob next to an attacker-written promisor remote still stops the run', async () => {
+  const { repo, blob } = withAddedBlob();
+  const file = looseFile(join(repo.dir, '.git'), blob);
+  chmodSync(file, 0o644);
+  writeFileSync(file, Buffer.from('not zlib at all'));
+  repo.run(['config', 'remote.x.promisor', 'true']);
+  repo.run(['config', 'remote.x.url', '/nonexistent']);
+  repo.run(['config', 'extensions.partialClone', 'x']);
+  await expectStopped(repo.dir, repo.env);
+});
+
+test('a corrupt packed blob next to a promisor remote stops the run', async () => {
+  const { repo, blob } = withAddedBlob();
+  repo.run(['repack', '-adq', '--no-write-bitmap-index']);
+  repo.run(['config', 'remote.x.promisor', 'true']);
+  const packDir = join(repo.dir, '.git', 'objects', 'pack');
+  const pack = readdirSync(packDir).find((f) => f.endsWith('.pack'))!;
+  // The blob's offset from git's own index, then its zlib data (after the 1-byte type/size header) broken.
+  const idx = pack.replace(/\.pack$/, '.idx');
+  const line = repo
+    .run(['show-index'], { input: readFileSync(join(packDir, idx)) })
+    .split('\n')
+    .find((l) => l.includes(blob))!;
+  const offset = Number(line.split(' ')[0]);
+  const file = join(packDir, pack);
+  chmodSync(file, 0o644);
+  const bytes = readFileSync(file);
+  for (let i = offset + 2; i < offset + 8; i += 1) bytes[i] = 0xff;
+  writeFileSync(file, bytes);
+  await expectStopped(repo.dir, repo.env);
+});
+
+test('in a real partial clone, junk written where a left-out blob would be stops the run', async () => {
+  const { repo, blob } = withAddedBlob();
+  repo.run(['config', 'uploadpack.allowFilter', 'true']);
+  const dest = join(tempDir(), 'partial');
+  repo.run(['clone', '-q', '--no-local', '--filter=blob:none', `file://${repo.dir}`, dest]);
+  const file = looseFile(join(dest, '.git'), blob);
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, Buffer.from('not zlib at all'));
+  await expectStopped(dest, repo.env);
+});
