@@ -4,7 +4,7 @@
 // exited 0 over a history nobody read. Only an object the repository truly does not hold (in no loose
 // file, no pack index, no alternate) is "left out by a partial clone"; one present but unreadable stops
 // the run, partial clone or not.
-import { chmodSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { hasStackTrace, runMain } from '../helpers/cli.js';
@@ -71,4 +71,47 @@ test('in a real partial clone, junk written where a left-out blob would be stops
   mkdirSync(join(file, '..'), { recursive: true });
   writeFileSync(file, Buffer.from('not zlib at all'));
   await expectStopped(dest, repo.env);
+});
+
+/** commit 1 runs gitguard in CI, commit 2 (unsigned, no maintainer) takes it out: ci-gate-kept fails. */
+function gateRemoved(): { repo: TestRepo; oldCi: string } {
+  const repo = makeRepo();
+  const ci = (step: string): string =>
+    `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${step}\n`;
+  repo.commit('ci', { '.github/workflows/ci.yml': ci('npx gitguard audit'), 'README.md': '# demo\n' });
+  repo.commit('no more gate', { '.github/workflows/ci.yml': ci('echo hi') });
+  return { repo, oldCi: repo.run(['rev-parse', 'HEAD~1:.github/workflows/ci.yml']).trim() };
+}
+
+const gateArgs = (dir: string): string[] => ['audit', '-C', dir, '--no-cache', '--rule', 'ci-gate-kept'];
+
+test('twin: the removed gate fails ci-gate-kept when every object reads', async () => {
+  const { repo } = gateRemoved();
+  const res = await runMain(gateArgs(repo.dir), { env: repo.env });
+  expect(res.code).toBe(1);
+  expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
+});
+
+test('the old CI file corrupt (or deleted) in a full clone stops the run; it never reads as "no gate before"', async () => {
+  for (const damage of ['corrupt', 'deleted'] as const) {
+    const { repo, oldCi } = gateRemoved();
+    const file = looseFile(join(repo.dir, '.git'), oldCi);
+    chmodSync(file, 0o644);
+    if (damage === 'corrupt') writeFileSync(file, Buffer.from('junk'));
+    else rmSync(file);
+    const res = await runMain(gateArgs(repo.dir), { env: repo.env });
+    expect([damage, res.code, hasStackTrace(res)]).toEqual([damage, 2, false]);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(damage === 'corrupt' ? /cannot read it.*git fsck/ : /no partial clone.*git fsck/);
+  }
+});
+
+test('the old CI file corrupt next to an attacker-written promisor remote still stops the run', async () => {
+  const { repo, oldCi } = gateRemoved();
+  const file = looseFile(join(repo.dir, '.git'), oldCi);
+  chmodSync(file, 0o644);
+  writeFileSync(file, Buffer.from('junk'));
+  repo.run(['config', 'remote.x.promisor', 'true']);
+  const res = await runMain(gateArgs(repo.dir), { env: repo.env });
+  expect([res.code, res.stderr]).toEqual([2, expect.stringMatching(/cannot read it.*git fsck/)]);
 });
