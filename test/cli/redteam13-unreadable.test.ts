@@ -115,3 +115,16 @@ test('the old CI file corrupt next to an attacker-written promisor remote still 
   const res = await runMain(gateArgs(repo.dir), { env: repo.env });
   expect([res.code, res.stderr]).toEqual([2, expect.stringMatching(/cannot read it.*git fsck/)]);
 });
+
+test('twin: a CI reference to a submodule (its commit is in another repository) is no damage: the run goes on', async () => {
+  const repo = makeRepo();
+  const ci = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./vendor/act\n      - run: npx gitguard audit\n`;
+  repo.write({ '.gitmodules': '[submodule "vendor/act"]\n\tpath = vendor/act\n\turl = ../act\n' });
+  repo.run(['add', '.gitmodules']);
+  repo.run(['update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},vendor/act`]);
+  repo.commit('ci', { '.github/workflows/ci.yml': ci });
+  repo.run(['update-index', '--add', '--cacheinfo', `160000,${'2'.repeat(40)},vendor/act`]);
+  repo.commit('bump', { 'README.md': 'x\n' });
+  const res = await runMain(gateArgs(repo.dir), { env: repo.env });
+  expect([res.code, res.stderr]).toEqual([0, '']);
+});
