@@ -10,7 +10,7 @@ import { ATTRIBUTES, readCiObject, type DerivedWatch } from './derived-paths.js'
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { runsFile } from '../domain/ci-references.js';
 import { ciReferencesIn, namesGitguard } from './ci-yaml.js';
-import { entryId, entryOf, isFileEntry, TREE_MODE } from './tree-entry.js';
+import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
 /** At most this many files followed from one configuration (references of references included). */
 const MAX_FOLLOWED = 64;
@@ -159,6 +159,8 @@ export class CiGateReader {
 
   /** The texts a runner reads at `path` (entry "<mode> <id>"): the file, or the folder's files it runs; undefined when an object is missing. */
   private async filesOf(path: string, entry: string): Promise<string[] | undefined> {
+    // A submodule's commit is in another repository: what it runs is not known here (never damage).
+    if (entry.startsWith(`${SUBMODULE_MODE} `)) return undefined;
     const o = await readCiObject(this.reader, entryId(entry), isFileEntry(entry));
     if (!o) return undefined;
     if (o.type === 'blob') return isFileEntry(entry) ? [o.body.toString('utf8')] : [];

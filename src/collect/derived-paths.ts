@@ -102,7 +102,11 @@ export async function readCiObject(
   blob = false,
 ): Promise<GitObject | null | undefined> {
   try {
-    return await (blob ? reader.read(spec, CI_FILE_MAX) : reader.read(spec));
+    const max = blob ? CI_FILE_MAX : undefined;
+    // A bare id is one a tree named: not there is never "no file" (a deleted or corrupt object read
+    // as none hid the gate it held), but unknown in a partial clone and a stopped run elsewhere.
+    if (!spec.includes(':')) return await reader.readNamed(spec, `a CI file's object`, max);
+    return await reader.read(spec, max);
   } catch (err) {
     if (err instanceof MissingObjectError) return undefined;
     if (err instanceof ObjectTooLargeError) return { oid: err.oid, type: err.type, body: Buffer.alloc(0) };

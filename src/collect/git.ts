@@ -279,6 +279,8 @@ export async function gitText(args: string[], opts: GitRunOptions = {}): Promise
 
 export interface Shadow {
   gitDir: string;
+  /** The audited repository's common dir, whose objects the shadow borrows. */
+  commonDir: string;
   dispose(): void;
 }
 
@@ -329,5 +331,5 @@ export function createShadow(
     disposed = true;
   };
   process.once('exit', dispose);
-  return { gitDir, dispose };
+  return { gitDir, commonDir, dispose };
 }

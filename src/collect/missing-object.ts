@@ -2,8 +2,11 @@
 // --filter) leaves objects out on purpose, and gitguard never fetches (no protocol is allowed), so
 // reading it as "absent" would change what is judged: a missing .gitguard/policy.yml moved the trust
 // root past it, silently leaving the history before out of scope.
-import { ExpectedError, StopsAuditError } from '../errors.js';
-import { runGit } from './git.js';
+import { join } from 'node:path';
+import { ExpectedError, firstLine, StopsAuditError } from '../errors.js';
+import { parseConfigText } from './config-syntax.js';
+import { readBoundedIfExists } from './safe-fs.js';
+import { objectHeld } from './object-store.js';
 
 /** Why an object may be missing, and the way to get it (said once, for every place that reads one). */
 const PARTIAL_CLONE = 'a partial clone (git clone --filter) leaves older files out; gitguard does not fetch';
@@ -20,6 +23,32 @@ export class MissingObjectError extends ExpectedError {
   }
 }
 
+/** The way out of a repository holding an object git cannot read (said once, for every place that meets one). */
+const DAMAGED = 'the repository is damaged: run git fsck, and audit a fresh clone';
+
+/**
+ * An object the repository holds (a loose file, a pack index lists it) that git cannot read: git's
+ * cat-file says "missing" for it as for one a partial clone left out, but no partial clone did, and
+ * reading it as absent would let a corrupt object change what is judged: the run stops.
+ */
+class UnreadableObjectError extends StopsAuditError {
+  constructor(oid: string, what: string, why: string) {
+    super(`${what} (object ${oid.slice(0, 12)}) ${why}`, DAMAGED);
+  }
+}
+
+/**
+ * The error for an object git did not give (`commonDir`: the audited repository's; `objectsDir`: the
+ * store git read, which borrows it): missing (judged as unknown where a rule can) only when no store
+ * holds it and the repository is a partial clone; anything else stops the run.
+ */
+export function notReadError(commonDir: string, objectsDir: string, oid: string, what: string): ExpectedError {
+  if (objectHeld(objectsDir, oid))
+    return new UnreadableObjectError(oid, what, 'is in this repository but git cannot read it');
+  if (isPartialClone(commonDir)) return new MissingObjectError(oid, what);
+  return new UnreadableObjectError(oid, what, 'is not in this repository, which is no partial clone');
+}
+
 /** git's complaint about an object it does not have ("unable to read <id>", "missing blob <id>"), if that is what it is. */
 export function missingObjectIn(stderr: string): string | undefined {
   return /(?:unable to read(?: tree| blob| commit)?|missing (?:blob|tree|commit|object)) ([0-9a-f]{40}(?:[0-9a-f]{24})?)\b/.exec(
@@ -32,30 +61,43 @@ function missingObjectReason(oid: string, what: string): string {
   return `${what}: object ${oid.slice(0, 12)} is not in this repository (${PARTIAL_CLONE}); to scan, ${FETCH_ALL}`;
 }
 
+/** A config file is a few kB; the same bound as the other control files gitguard reads as data. */
+const CONFIG_MAX_BYTES = 1024 * 1024;
+
 /**
  * Whether the repository at `commonDir` is a partial clone: its own config file names a promisor
- * remote (`git clone --filter` writes extensions.partialClone and remote.<name>.promisor there). Read
- * from that file alone, as data (no includes).
+ * remote (`git clone --filter` writes extensions.partialClone and remote.<name>.promisor=true there).
+ * Read from that file alone, as data (no includes). Anyone shipping a repository can write this: it
+ * only ever explains an object no store holds, never one present but unreadable (objectHeld).
  */
-async function isPartialClone(commonDir: string): Promise<boolean> {
-  const r = await runGit(
-    ['config', '--file', `${commonDir}/config`, '--get-regexp', '^(extensions\\.partialclone|remote\\..*\\.promisor)$'],
-    { okCodes: [1] },
-  ).catch(() => undefined);
-  return !!r && r.code === 0 && r.stdout.toString().trim() !== '';
+function isPartialClone(commonDir: string): boolean {
+  let text: string | undefined;
+  try {
+    text = readBoundedIfExists(join(commonDir, 'config'), CONFIG_MAX_BYTES, { follow: true })?.toString('utf8');
+  } catch {
+    return false;
+  }
+  return parseConfigText(text ?? '').some(({ key, value }) => {
+    const k = key.toLowerCase();
+    if (k === 'extensions.partialclone') return !!value;
+    return /^remote\..*\.promisor$/.test(k) && (value === undefined || /^(true|yes|on|1)$/i.test(value.trim()));
+  });
 }
 
 /**
- * What the scan of the commits' additions says when git could not read them: in a partial clone an
- * object left out (the rule is skipped, saying how to fetch it); anywhere else the repository is
- * damaged or was made so, and a skipped scan would pass a history nobody read: the run stops.
+ * What the scan of the commits' additions says when git could not read them. Skipped (saying how to
+ * fetch) only for what a partial clone leaves out: its config names a promisor remote AND git named
+ * an object no store of the repository holds (objectHeld: no loose file, no pack index lists it). An
+ * object present but unreadable, or a failure naming none, is damage (or was made so: a shipped
+ * repository's config can name any promisor remote), and a skipped scan would pass a history nobody
+ * read: the run stops.
  */
-export async function unreadableAdditions(commonDir: string, stderr: string, fallback: Error): Promise<Error> {
+export function unreadableAdditions(commonDir: string, stderr: string, fallback: Error): Error {
   const missing = missingObjectIn(stderr);
-  if (await isPartialClone(commonDir))
-    return missing ? new Error(missingObjectReason(missing, 'what the commits added cannot be read')) : fallback;
+  if (missing && !objectHeld(join(commonDir, 'objects'), missing) && isPartialClone(commonDir))
+    return new Error(missingObjectReason(missing, 'what the commits added cannot be read'));
   return new StopsAuditError(
-    `what the commits added cannot be read (${fallback.message}), in a repository that is no partial clone`,
-    'the repository is damaged: run git fsck, and audit a fresh clone',
+    `what the commits added cannot be read (${firstLine(fallback.message)}), and no partial clone left it out`,
+    DAMAGED,
   );
 }

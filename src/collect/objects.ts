@@ -1,9 +1,10 @@
 // Reads single objects on demand (policy files out of a commit's tree) through one long-lived
 // `git cat-file --batch` in the shadow git dir: one process for all reads, answers in request order.
 import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { ExpectedError, GitError } from '../errors.js';
 import { objectId } from './commit-object.js';
-import { MissingObjectError } from './missing-object.js';
+import { notReadError } from './missing-object.js';
 import { spawnGit, Watchdog, type Shadow } from './git.js';
 import { runEnv } from './run-context.js';
 import { canonicalMode, SUBMODULE_MODE } from './tree-entry.js';
@@ -259,7 +260,7 @@ export class ObjectReader {
    */
   async readNamed(oid: string, what: string, maxBytes = this.maxBytes): Promise<GitObject> {
     const o = await this.readObject(oid, maxBytes);
-    if (!o) throw new MissingObjectError(oid, what);
+    if (!o) throw notReadError(this.shadow.commonDir, join(this.shadow.gitDir, 'objects'), oid, what);
     return o;
   }
 

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExpectedError, GitError, firstLine } from '../errors.js';
-import { MissingObjectError, missingObjectIn } from './missing-object.js';
+import { MissingObjectError, missingObjectIn, notReadError } from './missing-object.js';
 import { parseCommitObject } from './commit-object.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { isAncestor } from './ancestry.js';
@@ -110,7 +110,7 @@ async function firstPolicyCommit(
     );
   } catch (err) {
     const missing = err instanceof GitError ? missingObjectIn(err.stderr) : undefined;
-    if (missing) throw new MissingObjectError(missing, 'a tree of the history');
+    if (missing) throw notReadError(shadow.commonDir, join(shadow.gitDir, 'objects'), missing, 'a tree of the history');
     if (err instanceof GitError)
       throw new ExpectedError(
         `cannot read the history to find the trust root: ${

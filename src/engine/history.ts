@@ -2,7 +2,7 @@
 // the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
 // rules run, the trust collector that attaches policies and verdicts to each commit.
 import { cleanMerger } from '../collect/clean-merge.js';
-import { ExpectedError, GitError, firstLine } from '../errors.js';
+import { ExpectedError, GitError, firstLine, StopsAuditError } from '../errors.js';
 import { loadUserKeys, readKeyFile } from '../collect/user-keys.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { createShadow, gitText, type Shadow } from '../collect/git.js';
@@ -149,7 +149,8 @@ export async function openHistory(
           headPolicy = await collector.policyAt(tree.oid, tip);
         } catch (err) {
           // Their own next steps: not the policy's fault.
-          if (err instanceof TamperedObjectError || err instanceof MissingObjectError) throw err;
+          if (err instanceof TamperedObjectError || err instanceof MissingObjectError || err instanceof StopsAuditError)
+            throw err;
           throw new ExpectedError(
             `unreadable policy: ${firstLine((err as Error).message)}`,
             'fix .gitguard/policy.yml',

@@ -181,7 +181,7 @@ export async function scanSecrets(
         if (opts.signal?.aborted) throw new Error(STOPPED);
         if (code !== 0) {
           const why = Buffer.concat(stderr).toString('utf8');
-          throw await unreadableAdditions(repo.commonDir, why, new GitError(['log', '-p'], code, why));
+          throw unreadableAdditions(repo.commonDir, why, new GitError(['log', '-p'], code, why));
         }
         reader.end();
       } finally {
