@@ -180,3 +180,45 @@ export function batchedDescends(shadow: Shadow): Ask {
       }
     });
 }
+
+/**
+ * "Is X an ancestor of (or one of) `tips`?", the questions asked in one turn of the event loop
+ * answered by one `rev-list X... --not tips`, which prints exactly the X that are not (and what
+ * only they reach: a branch's own commits, as the tips hold the history before it). Where git
+ * cannot list them (an object missing), each is asked of git tip by tip, as before.
+ */
+export function batchedHeld(shadow: Shadow, tips: readonly string[]): (oid: string) => Promise<boolean> {
+  let queue = new Map<string, Array<{ resolve: (a: boolean) => void; reject: (e: unknown) => void }>>();
+  const one = async (oid: string): Promise<boolean> => {
+    for (const t of tips) if (t === oid || (await isAncestor(shadow, oid, t))) return true;
+    return false;
+  };
+  const flush = async (batch: typeof queue): Promise<void> => {
+    const oids = [...batch.keys()];
+    const r = await runGit(['rev-list', '--stdin'], {
+      gitDir: shadow.gitDir,
+      input: `${oids.join('\n')}\n${tips.map((t) => `^${t}`).join('\n')}\n`,
+      okCodes: [128],
+      timeoutMs: 120_000,
+    });
+    const notHeld = r.code === 0 ? new Set(r.stdout.toString('latin1').split('\n')) : undefined;
+    for (const [oid, waiters] of batch) {
+      const held = notHeld ? !notHeld.has(oid) : await one(oid);
+      for (const w of waiters) w.resolve(held);
+    }
+  };
+  return (oid) =>
+    tips.length === 0
+      ? Promise.resolve(false)
+      : new Promise((resolve, reject) => {
+          if (!queue.size)
+            setImmediate(() => {
+              const batch = queue;
+              queue = new Map();
+              flush(batch).catch((err: unknown) => {
+                for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
+              });
+            });
+          queue.set(oid, [...(queue.get(oid) ?? []), { resolve, reject }]);
+        });
+}

@@ -24,8 +24,7 @@ import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
 import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js';
 import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
-import { batchedDescends } from '../collect/ancestry-batch.js';
-import { isAncestor } from '../collect/ancestry.js';
+import { batchedDescends, batchedHeld } from '../collect/ancestry-batch.js';
 import { landingParent, sharesHistory } from '../collect/shared-history.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
@@ -293,11 +292,8 @@ export async function openHistory(
       collector.accepted = {
         policy: headPolicy,
         from: headOid,
-        recorded: async (oid) => {
-          if (!ledgerRecorded) return true; // no record yet (a first audit, a new clone): all is the baseline
-          for (const t of ledgerTips) if (t === oid || (await isAncestor(shadow, oid, t))) return true;
-          return false;
-        },
+        // No record yet (a first audit, a new clone): all is the baseline.
+        recorded: ledgerRecorded ? batchedHeld(shadow, ledgerTips) : async () => true,
         ...(trustRoot ? { landing: landingParent(shadow, headOid, trustRoot) } : {}),
       };
     collector.setScope(
