@@ -18,12 +18,12 @@ beforeAll(() => {
 });
 afterAll(() => cleanupTemp());
 
-const POLICY = (malloryToo: boolean, goodlist = ''): string =>
-  `version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n${malloryToo ? '  - name: Mallory\n    emails: [mallory@example.com]\n' : ''}maintainers: [Alice]\n${goodlist ? `goodlist:\n  - commit: ${goodlist}\n    reason: reviewed\n` : ''}`;
+const POLICY = (malloryToo: boolean, ...goodlist: string[]): string =>
+  `version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n${malloryToo ? '  - name: Mallory\n    emails: [mallory@example.com]\n' : ''}maintainers: [Alice]\n${goodlist.length ? `goodlist:\n${goodlist.map((c) => `  - commit: ${c}\n    reason: reviewed\n`).join('')}` : ''}`;
 const SIGNERS = (malloryToo: boolean): string =>
   `alice@example.com ${alice.pub}\n${malloryToo ? `mallory@example.com ${mallory.pub}\n` : ''}`;
-const asMallory = (r: TestRepo, m: string, f: Record<string, string>, key: SshTestKey | undefined = mallory) =>
-  commitAsPerson(r, key, 'mallory@example.com', m, f);
+const asMallory = (r: TestRepo, m: string, f: Record<string, string>, key: SshTestKey | null = mallory) =>
+  commitAsPerson(r, key ?? undefined, 'mallory@example.com', m, f);
 const asAlice = (r: TestRepo, m: string, f: Record<string, string>) =>
   commitAsPerson(r, alice, 'alice@example.com', m, f);
 
@@ -105,19 +105,85 @@ describe('a pre-root branch merged under an unauthorized policy', () => {
 });
 
 describe("the tip's goodlist, from an unauthorized policy change", () => {
-  test('her unsigned commit goodlisted by her own policy change fails commits-signed and signers-authorized', async () => {
+  /** Mallory's unsigned commit and one signed with her key (no signer), both goodlisted by `by`. */
+  function goodlisted(by: 'alice' | 'mallory'): { r: TestRepo; unsigned: string; signed: string } {
     const { r } = rooted();
-    const unsigned = asMallory(r, 'unsigned work', { 'src/m.txt': 'm\n' }, undefined);
-    asMallory(r, 'goodlist it', { '.gitguard/policy.yml': POLICY(false, unsigned) }, undefined);
+    const unsigned = asMallory(r, 'unsigned work', { 'src/m.txt': 'm\n' }, null);
+    const signed = asMallory(r, 'signed work', { 'src/n.txt': 'n\n' });
+    const policy = { '.gitguard/policy.yml': POLICY(false, unsigned, signed) };
+    if (by === 'alice') asAlice(r, 'goodlist them', policy);
+    else asMallory(r, 'goodlist them', policy);
+    return { r, unsigned, signed };
+  }
+
+  test('her commits goodlisted by her own policy change fail commits-signed and signers-authorized', async () => {
+    const { r, unsigned, signed } = goodlisted('mallory');
     expect(await rule(r, 'commits-signed', unsigned)).toEqual({ code: 1, fails: true });
-    expect(await rule(r, 'signers-authorized', unsigned)).toEqual({ code: 1, fails: true });
+    expect(await rule(r, 'signers-authorized', signed)).toEqual({ code: 1, fails: true });
   });
 
-  test("twin: Alice's goodlist of the same commit passes both", async () => {
-    const { r } = rooted();
-    const unsigned = asMallory(r, 'unsigned work', { 'src/m.txt': 'm\n' }, undefined);
-    asAlice(r, 'goodlist it', { '.gitguard/policy.yml': POLICY(false, unsigned) });
+  test("twin: Alice's goodlist of the same commits passes both", async () => {
+    const { r, unsigned, signed } = goodlisted('alice');
     expect(await rule(r, 'commits-signed', unsigned)).toEqual({ code: 0, fails: false });
-    expect(await rule(r, 'signers-authorized', unsigned)).toEqual({ code: 0, fails: false });
+    expect(await rule(r, 'signers-authorized', signed)).toEqual({ code: 0, fails: false });
+  });
+
+  test('her takeover goodlisted by her next commit (Mallory a maintainer in it) fails, whatever rule runs', async () => {
+    const { r } = rooted();
+    const takeover = asMallory(r, 'take over', {
+      '.gitguard/policy.yml': POLICY(true).replace('maintainers: [Alice]', 'maintainers: [Alice, Mallory]'),
+      '.gitguard/allowed_signers': SIGNERS(true),
+    });
+    asMallory(r, 'goodlist it', {
+      '.gitguard/policy.yml': POLICY(true, takeover).replace('maintainers: [Alice]', 'maintainers: [Alice, Mallory]'),
+    });
+    expect(await rule(r, 'signers-authorized', takeover)).toEqual({ code: 1, fails: true });
+    expect(await rule(r, 'policy-changes-authorized', takeover)).toEqual({ code: 1, fails: true });
+  });
+});
+
+describe('the same attack through the hooks', () => {
+  /** A bare server whose main is at the trust root, holding Mallory's merge on no ref (as a push's quarantine does). */
+  function served(): { r: TestRepo; server: string; root: string; merged: string; side: string } {
+    const { r, preRoot } = rooted();
+    const root = r.head();
+    r.run(['checkout', '-q', '-b', 'side', preRoot]);
+    const side = asMallory(r, 'work on side', { 'src/side.txt': 'x\n' });
+    r.run(['checkout', '-q', 'main']);
+    const server = join(mkdtempSync(join(tmpdir(), 'gg-rt14-srv-')), 'server.git');
+    r.run(['init', '-q', '--bare', server]);
+    r.run(['push', '-q', server, 'main']);
+    asMallory(r, 'policy: mallory signs', {
+      '.gitguard/policy.yml': POLICY(true),
+      '.gitguard/allowed_signers': SIGNERS(true),
+    });
+    mergeAs(r, 'mallory', 'side');
+    const merged = r.head();
+    r.run(['push', '-q', server, `${merged}:refs/incoming/main`]);
+    r.run(['push', '-q', server, ':refs/incoming/main']); // its objects stay, on no ref
+    r.run(['--git-dir', server, 'symbolic-ref', 'HEAD', 'refs/heads/main']);
+    return { r, server, root, merged, side };
+  }
+
+  test('pre-receive refuses her push of main (the server judges her pre-root commit by its own policy)', async () => {
+    const { r, server, root, merged, side } = served();
+    const res = await runMain(['hook', 'run', 'pre-receive'], {
+      cwd: server,
+      env: r.env,
+      input: `${root} ${merged} refs/heads/main\n`,
+    });
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toContain(side.slice(0, 12));
+  });
+
+  test('pre-push refuses it too', async () => {
+    const { r, server, root, merged, side } = served();
+    const res = await runMain(['hook', 'run', 'pre-push', 'origin', `file://${server}`], {
+      cwd: r.dir,
+      env: r.env,
+      input: `refs/heads/main ${merged} refs/heads/main ${root}\n`,
+    });
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toContain(side.slice(0, 12));
   });
 });
