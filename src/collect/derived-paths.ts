@@ -226,12 +226,14 @@ async function gateChains(reader: ObjectReader, tip: string, commands: readonly 
   };
   const read = async (file: CommandFile, depth: number): Promise<boolean> => {
     const o = await readCiObject(reader, `${tip}:${file.path}`, true);
-    // Not in the repository (a partial clone): it may lead there. Absent, or a folder: it runs nothing.
+    // Not in the repository (a partial clone): it may lead there. Absent: it runs nothing.
     if (o === undefined) {
       chain.add(file.path);
       return true;
     }
-    if (o?.type !== 'blob') return false;
+    // A folder: what a variable or glob in the path stood for (domain/ci-commands.ts), watched whole.
+    if (o?.type === 'tree') chain.add(file.path);
+    if (o?.type !== 'blob') return o?.type === 'tree';
     const text = o.body.toString('utf8');
     const next = commandsOf(file, text);
     const own = next !== 'unreadable' && runsInParts(file.path) ? next : [text];

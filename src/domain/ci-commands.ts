@@ -39,6 +39,8 @@ const unquote = (w: string): string => w.replace(/^(['"])(.*)\1$/, '$2');
  * path, a path out of the tree, `$HOME/x`).
  */
 function repoPath(raw: string, dir: string): string | undefined {
+  // The checkout's own root, as the runners name it.
+  raw = raw.replace(/^"?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?"?\//, '');
   if (!raw || raw.startsWith('/') || raw.startsWith('~') || raw.includes('://')) return undefined;
   const joined = posix.normalize(posix.join(dir || '.', raw));
   if (joined === '.' || joined === '..' || joined.startsWith('../')) return undefined;

@@ -65,6 +65,16 @@ const cases: Array<[string, Record<string, string>, string]> = [
     'scripts/gate.sh',
   ],
   [
+    'a path from the workspace variable',
+    { '.github/workflows/ci.yml': workflow('bash "$GITHUB_WORKSPACE/ci/check.sh"'), 'ci/check.sh': GATE },
+    'ci/check.sh',
+  ],
+  [
+    'a path through a variable (its folder)',
+    { '.github/workflows/ci.yml': workflow('./gate/$STAGE.sh'), 'gate/prod.sh': GATE },
+    'gate/prod.sh',
+  ],
+  [
     'a GitLab script: python3 <file>',
     {
       '.gitlab-ci.yml': 'gate:\n  script:\n    - python3 tools/gate.py\n',
@@ -82,7 +92,11 @@ describe.each(cases)('the gate run through %s', (_name, files, script) => {
     const { r, bob } = team(files);
     commitAsPerson(r, bob, 'bob@example.com', 'skip it', { [script]: `exit 0\n${files[script]!}` });
     const res = await audit(r);
-    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining(script)]);
+    // The file, or the folder a variable in its path stood for.
+    expect([res.code, res.stdout]).toEqual([
+      1,
+      expect.stringContaining(script === 'gate/prod.sh' ? 'protected gate ' : script),
+    ]);
   });
 
   test("twin: the maintainer's edit passes, and so do the signer's edits of a script leading to no gitguard and of a file nothing runs", async () => {
