@@ -81,6 +81,9 @@ export async function settleCommit(c: TrustedCommit, once: boolean, at: Settling
   if (t.mode !== 'policy') return c;
   const kept: Verification[] = [];
   for (const v of t.verifications) if (!v.from || (await at.passesOn(v.from))) kept.push(v);
+  // The tags a merge embeds were checked with the same key sets: only the kept ones' verdicts stand.
+  const dropped = t.verifications.filter((v) => !kept.includes(v)).map((v) => v.policy);
+  for (const m of t.mergetags ?? []) m.verifications = m.verifications.filter((v) => !dropped.includes(v.policy));
   if (!kept.length) {
     const from = t.verifications.find((v) => v.from)?.from ?? '';
     c.trust = {

@@ -104,6 +104,32 @@ describe('a pre-root branch merged under an unauthorized policy', () => {
   });
 });
 
+test('a signed tag merged on her pre-root branch is not checked with her policy keys (mergetags-valid)', async () => {
+  const { r, preRoot } = rooted();
+  r.run(['checkout', '-q', '-b', 'side', preRoot]);
+  asMallory(r, 'work on side', { 'src/side.txt': 'x\n' });
+  r.run(['checkout', '-q', '-b', 'topic', preRoot]);
+  asMallory(r, 'tagged work', { 'src/t.txt': 't\n' });
+  const env = { GIT_COMMITTER_NAME: 'mallory', GIT_COMMITTER_EMAIL: 'mallory@example.com' };
+  r.run(['-c', `user.signingkey=${mallory.path}`, 'tag', '-s', '-m', 't1', 't1'], { env });
+  r.run(['checkout', '-q', 'side']);
+  mergeAs(r, 'mallory', 't1');
+  const merge = r.head();
+  r.run(['checkout', '-q', 'main']);
+  asMallory(r, 'policy: mallory signs', {
+    '.gitguard/policy.yml': POLICY(true),
+    '.gitguard/allowed_signers': SIGNERS(true),
+  });
+  mergeAs(r, 'mallory', 'side');
+  // Signed by a key the judging policies do not know: no failure (upstream tags pass), but never
+  // counted as a tag by an authorized signer, as her policy's keys would have it.
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '--rule', 'mergetags-valid'], {
+    env: r.env,
+  });
+  expect(resultOf(parseJson(res), 'mergetags-valid').note).toContain('0 by authorized signers, 1 not vouched for');
+  expect(r.run(['cat-file', '-p', merge])).toContain('mergetag object');
+});
+
 describe("the tip's goodlist, from an unauthorized policy change", () => {
   /** Mallory's unsigned commit and one signed with her key (no signer), both goodlisted by `by`. */
   function goodlisted(by: 'alice' | 'mallory'): { r: TestRepo; unsigned: string; signed: string } {
