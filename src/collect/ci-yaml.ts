@@ -86,6 +86,27 @@ async function referencesOf(text: string, origin: string): Promise<string[]> {
   return [...new Set([...byLine, ...byYaml])];
 }
 
+/** The keys whose values are shell commands: a GitHub step's `run:`, a GitLab job's scripts. */
+const COMMAND_KEYS = (origin: string): string[] =>
+  origin === '.gitlab-ci.yml' ? ['script', 'before_script', 'after_script'] : ['run'];
+
+/**
+ * The shell commands of a CI file (domain/ci-commands.ts reads which files they run). A text that
+ * cannot be parsed here is read whole, every line as a command (fail closed: only widens).
+ */
+export function runCommands(text: string, origin: string): Promise<string[]> {
+  return memo(`run ${origin}`, text, async () => {
+    if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return text.split(/\r?\n/);
+    const out: string[] = [];
+    const add = (v: unknown): void => {
+      if (typeof v === 'string') out.push(v);
+      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x);
+    };
+    for (const key of COMMAND_KEYS(origin)) for (const v of await valuesOf(text, key)) add(v);
+    return out;
+  });
+}
+
 const GITGUARD = /\bgitguard\b/;
 
 /** Nodes visited in one file before the answer falls back to the text (aliases of aliases multiply them). */

@@ -7,7 +7,8 @@ import { posix } from 'node:path';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { ROOT_ACTION, runsFile } from '../domain/ci-references.js';
-import { actionFiles, ciReferencesIn } from './ci-yaml.js';
+import { actionFiles, ciReferencesIn, runCommands } from './ci-yaml.js';
+import { commandFiles, commandsOf, runsInParts, type CommandFile } from '../domain/ci-commands.js';
 import { ExpectedError } from '../errors.js';
 import { gitRecords } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
@@ -205,6 +206,53 @@ async function ciFilesAt(
   return out;
 }
 
+/** How deep a chain of files run by commands is followed (workflow -> npm script -> shell script -> ...). */
+const MAX_COMMAND_DEPTH = 4;
+
+/**
+ * The files the commands of a CI file run (domain/ci-commands.ts) that lead to gitguard: the file
+ * names it, or a file it runs does. Each file on such a chain is watched: editing any one can drop
+ * the gate (or `exit 0` before it). A file that cannot be read as text (too large, a package.json
+ * that is no JSON) or a chain deeper than MAX_COMMAND_DEPTH counts as leading there (fail closed).
+ */
+async function gateChains(reader: ObjectReader, tip: string, commands: readonly string[]): Promise<string[]> {
+  const chain = new Set<string>();
+  const leads = new Map<string, Promise<boolean>>();
+  const follow = (file: CommandFile, depth: number): Promise<boolean> => {
+    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}`;
+    let answer = leads.get(key);
+    if (!answer) leads.set(key, (answer = read(file, depth)));
+    return answer;
+  };
+  const read = async (file: CommandFile, depth: number): Promise<boolean> => {
+    const o = await readCiObject(reader, `${tip}:${file.path}`, true);
+    // Not in the repository (a partial clone): it may lead there. Absent: it runs nothing.
+    if (o === undefined) {
+      chain.add(file.path);
+      return true;
+    }
+    // A folder: what a variable or glob in the path stood for (domain/ci-commands.ts), watched whole.
+    if (o?.type === 'tree') chain.add(file.path);
+    if (o?.type !== 'blob') return o?.type === 'tree';
+    const text = o.body.toString('utf8');
+    const next = commandsOf(file, text);
+    const own = next !== 'unreadable' && runsInParts(file.path) ? next : [text];
+    let yes =
+      next === 'unreadable' ||
+      depth >= MAX_COMMAND_DEPTH ||
+      o.body.length === 0 ||
+      own.some((c) => GITGUARD_WORD.test(c));
+    if (next !== 'unreadable')
+      for (const f of next.flatMap((c) => commandFiles(c)))
+        if (f.path !== file.path && (await follow(f, depth + 1))) yes = true;
+    if (yes) chain.add(file.path);
+    return yes;
+  };
+  for (const f of commands.flatMap((c) => commandFiles(c))) await follow(f, 1);
+  return [...chain];
+}
+const GITGUARD_WORD = /\bgitguard\b/;
+
 /** The files the CI configuration at `tip` runs, followed through the files they run in turn. */
 async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string): Promise<DerivedFound> {
   const found = new Map<string, string>();
@@ -218,6 +266,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
       indirect.add(p);
     };
     for (const body of await ciFilesAt(reader, oidBytes, tip, path, watch)) {
+      for (const p of await gateChains(reader, tip, await runCommands(body.toString('utf8'), origin))) watch(p);
       for (const ref of await ciReferencesIn(body.toString('utf8'), origin)) {
         if (found.has(ref) || (CI_PATHS as readonly string[]).some((c) => ref === c || ref.startsWith(`${c}/`)))
           continue;

@@ -11,12 +11,23 @@ import { malformedVerdict, verifySignature, type TrustedKeys } from './signature
 import type { Verdict } from '../domain/signature.js';
 import { parseTagObject } from './tag-object.js';
 
-import type { MergetagTrust, Verification } from '../domain/trust.js';
+import type { CommitTrust, MergetagTrust, Verification } from '../domain/trust.js';
 /** A key set that judged the merge: the parent policy it belongs to, or none for the user's keys. */
 export interface MergetagKeys {
   policy?: Policy;
   trustId: string;
   keys: TrustedKeys;
+}
+
+/** The key sets that judged a commit, for the tags embedded in it (undefined: no keys at all). */
+export function mergetagKeys(
+  trust: CommitTrust,
+  store: { keysOf(policy: Policy): MergetagKeys },
+  user: MergetagKeys | undefined,
+): MergetagKeys[] | undefined {
+  if (trust.mode === 'keys') return user && [user];
+  if (trust.mode !== 'policy') return undefined;
+  return trust.verifications.flatMap(({ policy: p }) => (p ? [store.keysOf(p)] : []));
 }
 
 /** Checks one signature under one key set, cached under the tag's id (TrustCollector supplies it). */

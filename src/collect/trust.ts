@@ -2,7 +2,6 @@
 // parents'), the signature verdict under each, and whether it changes the policy itself. Commits
 // arrive parents first, so a parent's policy is always known before its children are judged.
 import type { CommitRecord, TagRecord } from '../domain/commit.js';
-import { PolicyError } from './policy.js';
 import type { Policy } from '../domain/policy.js';
 import type { ObjectReader } from './objects.js';
 import { keylessVerdict, type TrustedKeys } from './signatures/verify.js';
@@ -10,7 +9,7 @@ import { trustTag } from './tag-trust.js';
 import type { Verdict } from '../domain/signature.js';
 import type { VerifyCache } from './verify-cache.js';
 import type { RawKeys } from './signatures/pool.js';
-import { verifyMergetags, type MergetagKeys } from './mergetags.js';
+import { mergetagKeys, verifyMergetags, type MergetagKeys } from './mergetags.js';
 import { CommitFlags, known } from './commit-flags.js';
 import { PolicyStore } from './policy-store.js';
 import { CiGateReader } from './ci-runs-gitguard.js';
@@ -26,7 +25,8 @@ import { watchedChanges, type CleanMerge } from './watched-changes.js';
 import { runSteps, type Steps } from './steps.js';
 import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
 import { type AcceptedPolicy, RootRelation, SharedHistory } from './shared-history.js';
-import { preRootBest, preRootJudges, type PreRootJudges } from './pre-root-judges.js';
+import { preRootJudges, settleCommit, type PreRootJudges } from './pre-root-judges.js';
+import { VettedTrees } from './vetted-trees.js';
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
 export class TrustCollector {
@@ -51,9 +51,11 @@ export class TrustCollector {
     this.paths = new WatchedPaths(this.index, reader, oidBytes, () => this.watched);
     if (userKeys) this.verifier.addRawKeys(`keys:${userKeys.id}`, userKeys.raw);
     this.userTrustId = userKeys && `keys:${userKeys.id}`;
+    this.userKeySet = userKeys && { trustId: this.userTrustId!, keys: userKeys };
   }
 
   private readonly userTrustId: string | undefined;
+  private readonly userKeySet: MergetagKeys | undefined;
   private trustRootOid: string | undefined;
   /** Protected paths watched besides .gitguard (see protected-paths.ts). */
   private watched: readonly string[] = [];
@@ -70,6 +72,10 @@ export class TrustCollector {
    * unrelated history in a merge, or changed without a maintainer) judges nothing.
    */
   private readonly policyOk = new CommitFlags(this.index);
+  /** The policy the tip's goodlist may bring back per commit (vetted-trees.ts). */
+  private readonly vetted = new VettedTrees(this.index);
+  /** Judged by a policy not known yet to pass on, so judged again after the walk (settle); value: pre-root, judged once. */
+  private readonly unsettled = new Map<string, boolean>();
 
   /** Whether a commit's policy may judge its children, once known (the walk checkpoint keeps it for the tips). */
   passesOn(oid: string): boolean | undefined {
@@ -93,10 +99,7 @@ export class TrustCollector {
     return this.policyOk.get(oid) ?? this.rooted.of(oid);
   }
 
-  /**
-   * Set before the walk: the trust root (src/collect/trust-root.ts resolves it), the paths the walk
-   * looks up in each commit, and how to tell whether a commit outside the walk descends from the root.
-   */
+  /** Set before the walk: the trust root (trust-root.ts), the paths looked up, how to ask git about the rest. */
   setScope(
     trustRootOid: string | undefined,
     watched: readonly string[],
@@ -117,9 +120,7 @@ export class TrustCollector {
   private cleanMerge: CleanMerge | undefined;
 
   /** Whether any commit walked so far has a policy folder (.gitguard, of any kind). */
-  sawPolicyFolder(): boolean {
-    return this.paths.sawPolicyFolder;
-  }
+  sawPolicyFolder = (): boolean => this.paths.sawPolicyFolder;
 
   /** What the walk watches in each commit: the policy folder, then `watched`, in this order. */
   walkPaths(): string[] {
@@ -133,13 +134,33 @@ export class TrustCollector {
   }
 
   private tipGoodlist: ReadonlyMap<string, string> | undefined;
+  private tip: string | undefined;
   /**
    * The tip policy's goodlist applies to every commit in scope. A parent's policy can never name
    * its child (the child's id depends on the parent), so an exception recorded after the fact has
-   * to come from a later policy: the current one, whose changes needed a maintainer.
+   * to come from a later policy: the current one (read at `from`), and only if its changes had a
+   * maintainer: what it names is judged again after the walk (settle).
    */
-  setTipGoodlist(policy: Policy | undefined): void {
+  setTipGoodlist(policy: Policy | undefined, from: string | undefined): void {
     if (policy?.goodlist.length) this.tipGoodlist = new Map(policy.goodlist.map((g) => [g.commit, g.reason]));
+    this.tip = from;
+  }
+
+  /** Whether a walked commit's verdict leaned on a policy not known yet to pass on: it waits for settle. */
+  isUnsettled(oid: string): boolean {
+    return this.unsettled.has(oid);
+  }
+
+  /** After the walk: an unsettled commit's verdict, by the policies found to pass on (pre-root-judges.ts). */
+  settle(c: TrustedCommit): Promise<TrustedCommit> {
+    const once = this.unsettled.get(c.oid) ?? false;
+    return settleCommit(c, once, {
+      tip: this.tip,
+      passesOn: (oid) => this.policyOkOf(oid),
+      accepted: this.accepted,
+      policyAt: (at) => this.landedPolicy(at),
+      verify: (p) => this.verifier.verify(c, this.store.trustIdOf(p), p, c.trust.ownPolicy),
+    });
   }
 
   /** Set before the walk: the policy accepted where a branch forked before the root lands (it judges it). */
@@ -177,6 +198,8 @@ export class TrustCollector {
       if (settled) return;
       settled = true;
       this.policyOk.set(commit.oid, ok); // a plain boolean: one per commit, not a promise
+      if (this.rooted.get(commit.oid) === true)
+        this.vetted.record(commit.oid, commit.parents, ok ? this.paths.knownTree(commit.oid) : undefined);
       settle?.(ok);
     };
     let judged: TrustedCommit | Promise<TrustedCommit>;
@@ -210,9 +233,17 @@ export class TrustCollector {
     if (!t.ownPolicy) return false;
     if (t.trustRoot) return true;
     // Judged by no policy: only a maintainer's goodlisting (at the tip) vouches for what it brought in.
-    if (t.mode !== 'policy') return t.mode === 'no-policy' && judge(c).status === 'goodlisted';
+    if (t.mode !== 'policy') return t.mode === 'no-policy' && judge(c).status === 'goodlisted' && this.restores(c);
     if (!t.policyChanged) return true; // the same policy as a parent whose policy judged it
-    return policyChangeAuthorized(c);
+    // Excused by the tip's goodlist alone: only a policy brought back passes on (vetted-trees.ts).
+    const alone = !!t.tipGoodlist && !policyChangeAuthorized({ ...c, trust: { ...t, tipGoodlist: undefined } });
+    return policyChangeAuthorized(c) && (!alone || this.restores(c));
+  }
+
+  /** Whether a commit's policy is the one in force before it (vetted-trees.ts). */
+  private restores(c: TrustedCommit): boolean {
+    const own = this.paths.knownTree(c.oid);
+    return !!own && own === this.vetted.before(c.parents);
   }
 
   /**
@@ -248,18 +279,7 @@ export class TrustCollector {
     // A policy that cannot be read judges nothing: the commits it would judge are not authorized
     // (with the reason), and the rest of the history is still judged.
     let broken: { at: string; message: string } | undefined;
-    const loadNew = async (tree: string, at: string): Promise<Policy | undefined> => {
-      try {
-        return await this.store.loaded(tree, at);
-      } catch (err) {
-        if (!(err instanceof PolicyError)) throw err;
-        broken ??= { at, message: err.message.replace(/^\S+ at [0-9a-f]{12}: /, '') };
-        return undefined;
-      }
-    };
-    // Policies already loaded are taken without awaiting: the common case, once per commit.
-    const load = (tree: string, at: string): Policy | undefined | Promise<Policy | undefined> =>
-      this.store.isLoaded(tree) ? this.store.get(tree) : loadNew(tree, at);
+    const load = (tree: string, at: string) => this.store.judging(tree, at, (b) => (broken ??= b));
     const ownPolicy = (yield ownTree ? load(ownTree, commit.oid) : undefined) as Policy | undefined;
     const ownBroken = broken;
     const parentTrees: string[] = [];
@@ -291,7 +311,6 @@ export class TrustCollector {
     // parents that descend from the trust root. A policy that came in through an unrelated history
     // (an orphan branch merged with --allow-unrelated-histories) never judges anything.
     const judges: Array<{ policy: Policy; from: string }> = [];
-    let judgeOnce = false;
     let unvetted: string | undefined;
     let rootedParents = 0;
     if (isRoot) {
@@ -320,7 +339,8 @@ export class TrustCollector {
         }
         const pre = (yield preRootJudges(commit.oid, accepted, pol && { policy: pol, from: root })) as PreRootJudges;
         judges.push(...pre.judges);
-        judgeOnce = pre.once;
+        // Judged once more after the walk, by the policies then known to pass on (HEAD's is walked last).
+        if (pre.once || pre.judges.some((j) => j.from !== root)) this.unsettled.set(commit.oid, pre.once);
       }
     }
     let trust: CommitTrust;
@@ -333,11 +353,6 @@ export class TrustCollector {
       }
       trust = { mode: 'policy', verifications, trustRoot: isRoot, ...watchedFacts };
       if (ownPolicy) trust.ownPolicy = ownPolicy;
-      if (judgeOnce)
-        trust.verifications = (yield preRootBest({ ...commit, trust } as TrustedCommit, this.accepted, {
-          policyAt: (at) => this.landedPolicy(at),
-          verify: (p) => this.verifier.verify(commit, this.store.trustIdOf(p), p, ownPolicy),
-        })) as Verification[];
     } else if (this.trustRootOid) {
       const verdict = (yield keylessVerdict(commit)) as Verdict;
       const noPolicy = whyNoPolicy(commit, {
@@ -363,11 +378,14 @@ export class TrustCollector {
     if (ciGateUnknown) trust.ciGateUnknown = true;
     if (changedPaths.some((p) => this.origins.has(p))) trust.pathOrigins = this.origins;
     if (commit.mergetags.length)
-      trust.mergetags = (yield verifyMergetags(commit, this.mergetagKeys(trust), (oid, keys, task) =>
-        this.verifier.checkTag(oid, keys, task),
+      trust.mergetags = (yield verifyMergetags(
+        commit,
+        mergetagKeys(trust, this.store, this.userKeySet),
+        (oid, keys, task) => this.verifier.checkTag(oid, keys, task),
       )) as TrustedCommit['trust']['mergetags'];
     if (this.revoked) trust.revoked = this.revoked;
     if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
+    if (this.tipGoodlist?.has(commit.oid) && !this.unsettled.has(commit.oid)) this.unsettled.set(commit.oid, false);
     const trusted = commit as TrustedCommit;
     trusted.trust = trust;
     return trusted;
@@ -375,26 +393,6 @@ export class TrustCollector {
 
   /** Judges a signed tag (tagger as committer and author) by the policy at the tip, or the user's keys. */
   trustTag(tag: TagRecord, policy: Policy | undefined): Promise<TrustedCommit> {
-    return trustTag(tag, policy ? this.keysOf(policy) : this.userKeySet(), this.verifier, this.revoked);
-  }
-
-  /** A policy's key set, its verdicts cached under the tree id it came from. */
-  private keysOf(policy: Policy): MergetagKeys {
-    return {
-      policy,
-      trustId: this.store.trustIdOf(policy),
-      keys: { keyring: policy.keyring, allowedSigners: policy.allowedSigners },
-    };
-  }
-
-  private userKeySet(): MergetagKeys | undefined {
-    return this.userKeys && { trustId: this.userTrustId!, keys: this.userKeys };
-  }
-
-  /** The key sets that judged a commit, for the tags embedded in it (undefined: no keys at all). */
-  private mergetagKeys(trust: CommitTrust): MergetagKeys[] | undefined {
-    if (trust.mode === 'keys') return this.userKeys && [this.userKeySet()!];
-    if (trust.mode !== 'policy') return undefined;
-    return trust.verifications.flatMap(({ policy: p }) => (p ? [this.keysOf(p)] : []));
+    return trustTag(tag, policy ? this.store.keysOf(policy) : this.userKeySet, this.verifier, this.revoked);
   }
 }

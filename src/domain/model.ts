@@ -255,10 +255,13 @@ export interface RuleContext {
   /** How many findings a rule keeps in full; the rest are counted. */
   findingLimit: number;
   /**
-   * For repository rules: whether policy-changes-authorized judged the walk and passed, so the policy
-   * at HEAD is no unvetted change (undefined: it did not run). What that policy allows depends on it.
+   * For repository rules: whether the policy at HEAD is no unvetted change: the walk's answer for HEAD
+   * (its change had a maintainer), else whether policy-changes-authorized ran and passed (undefined:
+   * neither is known). What that policy allows depends on it.
    */
   policyVetted?: boolean;
+  /** For per-commit rules, once the walk is over: false when the walk found HEAD's policy a change no maintainer made. */
+  headPolicyVetted?: () => boolean | undefined;
 }
 
 /** A rule over repository-wide facts. */

@@ -183,7 +183,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     },
   },
   walk: {
-    wantedBy: ['commits', 'tags'],
+    wantedBy: ['commits', 'tags', 'signatures'],
     needs: ['history'],
     async collect(run) {
       const history = await run.get('history');

@@ -23,9 +23,10 @@ import { DEFAULT_PROTECTED_PATHS, type Policy } from '../domain/policy.js';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
 import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js';
-import { TRUST_ROOT_SOURCE_TEXT, type TrustedTag } from '../domain/trust.js';
-import { batchedDescends, batchedHeld } from '../collect/ancestry-batch.js';
-import { landingParent, sharesHistory } from '../collect/shared-history.js';
+import { TRUST_ROOT_SOURCE_TEXT, type TrustedCommit, type TrustedTag } from '../domain/trust.js';
+import { batchedDescends } from '../collect/ancestry-batch.js';
+import { sharesHistory } from '../collect/shared-history.js';
+import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
@@ -161,7 +162,7 @@ export async function openHistory(
     const fileRevocations = (trust.revokedKeys ?? []).map((file) =>
       revokedKeysFromFile(readKeyFile(file, 'revokedKeys'), file),
     );
-    collector.setTipGoodlist(headPolicy);
+    collector.setTipGoodlist(headPolicy, tip);
     collector.setRevocations(
       revocationMap(
         headPolicy ? await policyRevocations(headPolicy, headTree && `policy:${headTree}`, cache) : [],
@@ -283,19 +284,13 @@ export async function openHistory(
       return !(await rootFound);
     };
     // What the server (its HEAD, for its hook) or CI (--base) has accepted judges a branch forked before the root.
-    // A plain audit: HEAD's policy for what the ledger did not hold yet (collect/pre-root-judges.ts).
-    const headOid = history.head.oid;
-    if (baseOid) collector.accepted = rootPolicy && { policy: rootPolicy, from: baseOid };
-    else if (scope.headAccepted)
-      collector.accepted = headPolicy && headOid ? { policy: headPolicy, from: headOid } : undefined;
-    else if (headPolicy && headOid)
-      collector.accepted = {
-        policy: headPolicy,
-        from: headOid,
-        // No record yet (a first audit, a new clone): all is the baseline.
-        recorded: ledgerRecorded ? batchedHeld(shadow, ledgerTips) : async () => true,
-        ...(trustRoot ? { landing: landingParent(shadow, headOid, trustRoot) } : {}),
-      };
+    collector.accepted = acceptedPolicy(shadow, {
+      base: baseOid ? { oid: baseOid, policy: rootPolicy } : undefined,
+      head: history.head.oid && headPolicy ? { oid: history.head.oid, policy: headPolicy } : undefined,
+      server: scope.headAccepted === true,
+      ledgerTips: ledgerRecorded ? ledgerTips : undefined,
+      trustRoot,
+    });
     collector.setScope(
       trustRoot,
       watched,
@@ -354,8 +349,17 @@ export async function openHistory(
         cache?.save();
       }
     }
+    // A commit judged by a policy not known yet to pass on (HEAD's is walked last) waits for the end of the walk.
+    async function* settled(): AsyncGenerator<CommitFacts[]> {
+      const later: CommitFacts[] = [];
+      for await (const batch of batches()) {
+        const now = batch.filter((c) => !active.isUnsettled(c.oid) || !later.push(c));
+        if (now.length) yield now;
+      }
+      if (later.length) yield await Promise.all(later.map((c) => active.settle(c as TrustedCommit)));
+    }
     async function* commits(): AsyncGenerator<CommitFacts> {
-      for await (const batch of batches()) yield* batch;
+      for await (const batch of settled()) yield* batch;
     }
     const judgeTag = async (oid: string, ref: string): Promise<TrustedTag | undefined> => {
       const o = await reader.read(oid);
@@ -383,7 +387,7 @@ export async function openHistory(
       ...(headPolicy ? { headPolicy } : {}),
       ...(root ? { trustRoot: root.oid, trustRootInfo: root } : {}),
       commits,
-      batches,
+      batches: settled,
       tags,
       judgeTag,
       close,

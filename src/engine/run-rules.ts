@@ -75,10 +75,14 @@ async function walkCommits(
 }
 
 export async function runRules(selected: readonly CatalogEntry[], facts: Facts, opts: RunOptions): Promise<RuleRun> {
+  // Whether the policy at HEAD passes on, as the walk found (a change no maintainer made: false).
+  const head = facts.history?.ok && opts.session?.headPolicy ? facts.history.value.head.oid : undefined;
+  const headPolicyVetted = (): boolean | undefined => (head ? opts.session?.passesOn?.(head) : undefined);
   const ctxFor = (c: CatalogEntry): RuleContext => ({
     meta: c.meta,
     findingLimit: opts.findingLimit,
     data: { vulnerabilities: vulnerabilityDatabase },
+    headPolicyVetted,
   });
   const evaluations = new Map<string, RuleEvaluation>();
   const visitors: Array<[CatalogEntry, CommitVisitor]> = [];
@@ -95,7 +99,11 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     }
   }
   let commits = 0;
-  if (opts.session && visitors.length && facts.scope.revisions.length) {
+  // A repository rule that needs 'signatures' reads the walk's answer for HEAD's policy: walked for it too.
+  const walkWanted =
+    visitors.length > 0 ||
+    (!!head && selected.some((c) => c.rule.kind === 'repo' && c.rule.needs.includes('signatures')));
+  if (opts.session && walkWanted && facts.scope.revisions.length) {
     commits = await walkCommits(
       opts.session,
       (commit) => {
@@ -119,8 +127,13 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     );
   await opts.factsReady;
   const guard = evaluations.get(POLICY_GUARD)?.outcome;
+  const walked = headPolicyVetted();
   const policyVetted =
-    guard === undefined || guard === 'error' ? undefined : guard === 'pass' || guard === 'not-applicable';
+    walked === false || guard === 'fail'
+      ? false
+      : guard === undefined || guard === 'error'
+        ? walked
+        : guard === 'pass' || guard === 'not-applicable';
   for (const c of selected) {
     if (c.rule.kind === 'repo') {
       const rule = c.rule;
@@ -136,7 +149,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
   // When a policy change in scope lacks a maintainer, the policy at HEAD may be that change: what it
   // lowers stays as the rule says, or the change could hide itself (and what it goodlists) by
   // lowering policy-changes-authorized and the signature rules below --fail-on. Raising still counts.
-  const unvetted = evaluations.get(POLICY_GUARD)?.outcome === 'fail';
+  const unvetted = policyVetted === false;
   const results = selected.map((c): RuleResult => {
     const ev = evaluations.get(c.meta.id) ?? { outcome: 'error', note: 'rule produced no result' };
     const findings = ev.findings ?? [];
@@ -144,7 +157,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     const wanted = effectiveSeverity(c.meta, ev, overrides);
     const refused = unvetted && severityRank(wanted) < severityRank(own);
     const note = refused
-      ? `${ev.note ? `${ev.note}; ` : ''}the policy at HEAD lowers this rule to ${wanted}, not applied while ${POLICY_GUARD} fails`
+      ? `${ev.note ? `${ev.note}; ` : ''}the policy at HEAD lowers this rule to ${wanted}, not applied while that policy is an unauthorized change (${POLICY_GUARD})`
       : ev.note;
     return {
       ...ev,

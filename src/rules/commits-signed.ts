@@ -9,15 +9,17 @@ export default defineCommitRule({
   needs: ['history', 'policy', 'signatures'],
   start(facts, ctx, resume) {
     const unsigned = new FindingList(ctx.findingLimit, resume?.findings);
-    // Audited exceptions in the current policy's goodlist (see docs/policy.md, Goodlist).
+    // Audited exceptions in the current policy's goodlist (see docs/policy.md, Goodlist): as the walk
+    // settled it (none when that policy's change had no maintainer), the tip's without the trust facts.
     const goodlist = new Set(facts.policy?.ok ? (facts.policy.value?.goodlist ?? []).map((g) => g.commit) : []);
+    const listed = (c: CommitFacts): boolean => (c.trust ? !!c.trust.tipGoodlist?.has(c.oid) : goodlist.has(c.oid));
     const tipRequires = tipRequiresSignatures(facts);
     const required = (c: CommitFacts): boolean => signatureRequired(c.trust, tipRequires);
     const n = resumeCounts({ seen: 0, excused: 0, optional: 0 }, resume);
     return {
       visit(c) {
         n.seen += 1;
-        if (c.signatures.length === 0 && c.hashOk && goodlist.has(c.oid)) n.excused += 1;
+        if (c.signatures.length === 0 && c.hashOk && listed(c)) n.excused += 1;
         else if (c.signatures.length === 0 && !required(c)) n.optional += 1;
         else if (c.signatures.length === 0) {
           unsigned.addLazy(() => ({

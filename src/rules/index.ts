@@ -184,7 +184,7 @@ export const registry: readonly RuleEntry[] = [
   {
     id: 'secrets-not-in-history',
     kind: 'repo',
-    needs: ['history', 'policy', 'secrets'],
+    needs: ['history', 'policy', 'secrets', 'signatures'],
     load: () => import('./secrets-not-in-history.js'),
   },
   {
@@ -266,7 +266,7 @@ export const registry: readonly RuleEntry[] = [
     needs: ['history', 'ledger', 'tags'],
     load: () => import('./tags-not-moved.js'),
   },
-  { id: 'tags-signed', kind: 'repo', needs: ['history', 'tags'], load: () => import('./tags-signed.js') },
+  { id: 'tags-signed', kind: 'repo', needs: ['history', 'tags', 'signatures'], load: () => import('./tags-signed.js') },
   {
     id: 'tls-verification-enabled',
     kind: 'repo',

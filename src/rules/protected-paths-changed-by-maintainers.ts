@@ -48,6 +48,14 @@ export default defineCommitRule({
             outcome: 'not-applicable',
             note: 'no commit in scope is governed by a trust policy (.gitguard/policy.yml names the maintainers)',
           };
+        // The paths watched are those the policy at HEAD protects: one no maintainer made may drop any.
+        if (ctx.headPolicyVetted?.() === false)
+          found.add({
+            message:
+              'the protected paths are read from the policy at HEAD, which changed without a maintainer (policy-changes-authorized): a path it no longer protects is not judged',
+            file: '.gitguard/policy.yml',
+            evidence: { policy: 'unvetted' },
+          });
         return found.evaluation('fail', `${changes} commit(s) change protected paths`);
       },
     };

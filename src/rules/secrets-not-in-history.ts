@@ -12,7 +12,8 @@ const mib = (n: number): string => `${Math.round((n / 1024 / 1024) * 10) / 10} M
 
 export default defineRepoRule({
   id: 'secrets-not-in-history',
-  needs: ['history', 'policy', 'secrets'],
+  // 'signatures': the walk says whether the policy at HEAD passes on, or its allowances count for nothing.
+  needs: ['history', 'policy', 'secrets', 'signatures'],
   evaluate(facts, ctx) {
     const s = facts.secrets;
     if (!s) return notAvailable('not collected');
@@ -20,7 +21,9 @@ export default defineRepoRule({
     const scan = s.value;
     if (scan.commits === 0) return { outcome: 'not-applicable', note: 'no commits in scope' };
     const policy = facts.policy?.ok ? facts.policy.value : undefined;
-    const allow = policy?.secrets?.allow ?? [];
+    // Allowances written by a policy change no maintainer made (it may be the leak's own commit) excuse nothing.
+    const unvetted = ctx.policyVetted === false && !!policy?.secrets?.allow.length;
+    const allow = unvetted ? [] : (policy?.secrets?.allow ?? []);
     const byFingerprint = new Map<string, string>();
     const byPath: Array<{ re: Glob; glob: string; reason?: string }> = [];
     for (const a of allow) {
@@ -64,6 +67,9 @@ export default defineRepoRule({
       `${scan.commits} commit(s), ${scan.scanned} file version(s) scanned${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`,
       scan.entropy ? 'generic high-entropy detector on' : undefined,
       excusedCount ? `${excusedCount} excused by the policy's secrets.allow` : undefined,
+      unvetted
+        ? 'nothing excused: the policy at HEAD changed without a maintainer (policy-changes-authorized)'
+        : undefined,
       policy === undefined && facts.policy && !facts.policy.ok
         ? `policy unreadable, nothing excused: ${facts.policy.reason}`
         : undefined,

@@ -15,7 +15,8 @@ const LEFT =
 
 export default defineRepoRule({
   id: 'tags-signed',
-  needs: ['history', 'tags'],
+  // 'signatures': the walk says whether the policy at HEAD, which judges the tags, passes on.
+  needs: ['history', 'tags', 'signatures'],
   evaluate(facts, ctx) {
     if (!facts.tags) return notAvailable('tags were not collected');
     if (!facts.tags.ok) return notAvailable(facts.tags.reason);
@@ -50,6 +51,18 @@ export default defineRepoRule({
             t.judged,
             j,
             `${t.ref}: the signed tag names itself "${t.tag.name}", not "${refName}": a tag signed for another name`,
+          ),
+          ref: t.ref,
+        });
+        continue;
+      }
+      // The policy at HEAD judges tags: one no maintainer made (which may add the tagger's key) vouches for none.
+      if (GOOD.has(j.status) && t.judged.trust.mode === 'policy' && ctx.policyVetted === false) {
+        found.add({
+          ...commitFinding(
+            t.judged,
+            j,
+            `${t.ref}: judged by the policy at HEAD, which changed without a maintainer (policy-changes-authorized): its signer is not vouched for`,
           ),
           ref: t.ref,
         });

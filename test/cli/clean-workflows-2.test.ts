@@ -354,7 +354,8 @@ describe('release tags across an SSH key rotation that keeps the old key with va
     const tag = (name: string, key: SshTestKey, date: string) =>
       r.run(['tag', '-s', `-u${key.path}`, '-m', `release ${name}`, name], { env: { GIT_COMMITTER_DATE: date } });
     tag('v1.0', alice, '2024-02-01T10:00:00Z');
-    r.run(['config', 'user.signingkey', next.path]);
+    // Signed with the key the policy trusts until then: a policy change signed with the new key is one
+    // no maintainer made (policy-changes-authorized), whose keys judge no tag either.
     r.commit('rotate to the next key', {
       '.gitguard/allowed_signers': [
         `alice@example.com valid-before="20240601" ${alice.pub}`,
@@ -363,6 +364,7 @@ describe('release tags across an SSH key rotation that keeps the old key with va
         .map((l) => `${l}\n`)
         .join(''),
     });
+    r.run(['config', 'user.signingkey', next.path]);
     tag('v2.0', next, '2024-07-01T10:00:00Z');
     const tagsSigned = async () => {
       const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', 'tags-signed'], {

@@ -70,11 +70,10 @@ test("twin: Mallory's pre-root commit merged under Alice's policy fails signers-
   expect(await verdicts(r, side)).toEqual({ code: 1, policy: 'pass', sideFails: true });
 });
 
-// OPEN HOLE (test.failing until fixed): HEAD's policy (hers, unauthorized) judges the pre-root commit
-// as 'accepted' (preRootJudges), and the landing commit's policyOk is read before that commit is walked
-// (policyOkOf falls back to 'descends from the root'): signers-authorized passes her commit, while
-// policy-changes-authorized still fails the run (exit 1). Remove .failing with the fix.
-test.failing('merged on top of her own policy change: the policy where it landed never judges it', async () => {
+// Was open (redteam13): HEAD's policy (hers, unauthorized) judged the pre-root commit as 'accepted',
+// and the landing commit's policyOk was read before that commit was walked. Such a commit is now
+// judged again after the walk, by the policies then known to pass on (TrustCollector.settle).
+test('merged on top of her own policy change: the policy where it landed never judges it', async () => {
   const { r, side } = setUp();
   asMallory(r, 'policy: mallory signs', {
     '.gitguard/policy.yml': POLICY(true),
@@ -101,7 +100,7 @@ test('her policy change made on the pre-root branch itself and fast-forwarded in
   expect([v.code, v.policy]).toEqual([1, 'fail']);
 });
 
-test.failing('reachable by two paths: merged under her policy and again through a second branch', async () => {
+test('reachable by two paths: merged under her policy and again through a second branch', async () => {
   const { r, side } = setUp();
   asMallory(r, 'policy: mallory signs', {
     '.gitguard/policy.yml': POLICY(true),

@@ -1,0 +1,200 @@
+// The files of the repository a CI step's shell command runs: a path given as the command
+// (`./scripts/gate.sh`, `ci/check`), the script an interpreter is handed (`bash ci/check.sh`,
+// `python3 tools/gate.py`, `node scripts/audit.mjs`), `make [target]` (the Makefile) and a package
+// script (`npm run audit`, `yarn audit`, `pnpm audit`: package.json). A gate moved into such a file
+// is disabled by editing the file, so the file is protected like the workflow (derived-paths.ts).
+// Read roughly as a shell splits it; a path that cannot be told (a variable, a glob) is the folder
+// before it, watched whole (fail closed).
+import { posix } from 'node:path';
+
+const INTERPRETERS = new Set([
+  'sh',
+  'bash',
+  'zsh',
+  'dash',
+  'ksh',
+  'python',
+  'python3',
+  'node',
+  'ruby',
+  'perl',
+  'pwsh',
+  'deno',
+  'tsx',
+  'ts-node',
+]);
+const PACKAGE_RUNNERS = new Set(['npm', 'yarn', 'pnpm']);
+const MAKES = new Set(['make', 'gmake']);
+/** Words before the command that run it unchanged. */
+const WRAPPERS = new Set(['sudo', 'exec', 'time', 'env', 'nohup', 'command', 'xvfb-run']);
+const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
+/** At most this many files from one command text. */
+const MAX_FILES = 32;
+
+const unquote = (w: string): string => w.replace(/^(['"])(.*)\1$/, '$2');
+
+/**
+ * A path as the command names it, relative to `dir` and the repository root; a variable or glob in it
+ * stands for the folder before it; undefined when nothing of the repository is left (an absolute
+ * path, a path out of the tree, `$HOME/x`).
+ */
+function repoPath(raw: string, dir: string): string | undefined {
+  // The checkout's own root, as the runners name it.
+  raw = raw.replace(/^"?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?"?\//, '');
+  if (!raw || raw.startsWith('/') || raw.startsWith('~') || raw.includes('://')) return undefined;
+  const joined = posix.normalize(posix.join(dir || '.', raw));
+  if (joined === '.' || joined === '..' || joined.startsWith('../')) return undefined;
+  const segments = joined.split('/');
+  const unsure = segments.findIndex((s) => /[$`*?[\]{}]/.test(s));
+  if (unsure < 0) return joined;
+  return unsure > 0 ? segments.slice(0, unsure).join('/') : undefined;
+}
+
+/** A file a command runs, and what of it: a package script's or make target's names (none: all of it). */
+export interface CommandFile {
+  path: string;
+  entries?: string[];
+}
+
+/** npm's commands that run the lifecycle scripts of an install. */
+const INSTALLS = new Set(['ci', 'install', 'i', 'add', 'rebuild']);
+const LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepare'];
+
+/** The package scripts `npm|yarn|pnpm <args>` runs; undefined: not known (all of them). */
+function packageEntries(args: readonly string[]): string[] | undefined {
+  const words = args.filter((a) => !a.startsWith('-'));
+  const sub = words[0];
+  if (sub === undefined) return LIFECYCLE; // `yarn` alone installs
+  if (INSTALLS.has(sub)) return LIFECYCLE;
+  if (sub === 'exec' || sub === 'x' || sub === 'dlx') return [];
+  const name = sub === 'run' || sub === 'run-script' ? words[1] : sub === 't' ? 'test' : sub;
+  return name === undefined ? undefined : [`pre${name}`, name, `post${name}`];
+}
+
+/** The files of the repository one command text (a `run:` or `script:` value, a script's lines) runs. */
+export function commandFiles(text: string, dir = ''): CommandFile[] {
+  const out = new Map<string, CommandFile>();
+  const add = (raw: string | undefined, base = dir, entries?: string[]): void => {
+    const path = raw === undefined ? undefined : repoPath(raw, base);
+    if (!path || out.size >= MAX_FILES) return;
+    const had = out.get(path);
+    // Named twice: the union of what it runs (all of it, when either asks for all).
+    const all = !entries || (had && !had.entries);
+    out.set(path, all ? { path } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])] });
+  };
+  for (const part of text.split(/\r?\n|&&|\|\||[;|&()]/)) {
+    const words = part
+      .replace(/(^|\s)#.*$/, '')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(unquote);
+    let i = 0;
+    while (i < words.length && (/^[A-Za-z_]\w*=/.test(words[i]!) || WRAPPERS.has(words[i]!))) i += 1;
+    const cmd = words[i];
+    if (!cmd) continue;
+    const args = words.slice(i + 1);
+    const name = posix.basename(cmd);
+    if (INTERPRETERS.has(name)) {
+      const c = args.indexOf('-c');
+      // `bash -c '...'`: the text it runs; `python -m x`, `node -e '...'`: no file of the repository named.
+      if (c >= 0 && name !== 'python' && name !== 'python3')
+        for (const f of commandFiles(
+          args
+            .slice(c + 1)
+            .join(' ')
+            .replace(/^['"]|['"]$/g, ''),
+          dir,
+        ))
+          add(f.path, '', f.entries);
+      else if (!args.some((a) => a === '-m' || a === '-c' || a === '-e')) add(args.find((a) => !a.startsWith('-')));
+    } else if (MAKES.has(name)) {
+      const at = (flag: string): string | undefined => {
+        const k = args.indexOf(flag);
+        return k >= 0 ? args[k + 1] : undefined;
+      };
+      const folder = at('-C') ?? '';
+      const file = at('-f');
+      const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I']);
+      const goals = args.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(args[k - 1] ?? ''));
+      const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
+      if (file) add(file, posix.join(dir, folder), entries);
+      else for (const m of MAKEFILES) add(m, posix.join(dir, folder), entries);
+    } else if (PACKAGE_RUNNERS.has(name)) {
+      const k = args.findIndex((a) => a === '--prefix' || a === '-C' || a === '--cwd' || a === '--dir');
+      const rest = k >= 0 ? [...args.slice(0, k), ...args.slice(k + 2)] : args;
+      add('package.json', posix.join(dir, k >= 0 ? (args[k + 1] ?? '') : ''), packageEntries(rest));
+    } else if (cmd.includes('/')) add(cmd);
+  }
+  return [...out.values()];
+}
+
+/** A Makefile's recipe lines for `goals` and what they depend on (all of them: every recipe line). */
+function makeRecipes(text: string, goals: readonly string[] | undefined): string[] {
+  const rules = new Map<string, { deps: string[]; recipe: string[] }>();
+  const all: string[] = [];
+  let current: Array<{ deps: string[]; recipe: string[] }> = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith('\t')) {
+      const cmd = line.replace(/^\t[@+-]*/, '');
+      all.push(cmd);
+      for (const r of current) r.recipe.push(cmd);
+      continue;
+    }
+    const m = /^([^:=#\t][^:=#]*?)\s*::?(?!=)\s*([^;#]*)/.exec(line);
+    if (!m) {
+      if (line.trim() && !line.trim().startsWith('#')) current = [];
+      continue;
+    }
+    const deps = m[2]!.split(/\s+/).filter(Boolean);
+    current = m[1]!
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((t) => {
+        const r = rules.get(t) ?? { deps: [], recipe: [] };
+        r.deps.push(...deps);
+        rules.set(t, r);
+        return r;
+      });
+  }
+  // A goal no rule names plainly (a pattern rule, a variable): all of it.
+  if (!goals || goals.some((g) => !rules.has(g)) || [...rules.keys()].some((t) => /[%$]/.test(t))) return all;
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (t: string): void => {
+    if (seen.has(t) || seen.size > 256) return;
+    seen.add(t);
+    const r = rules.get(t);
+    if (!r) return;
+    out.push(...r.recipe);
+    for (const d of r.deps) visit(d);
+  };
+  for (const g of goals) visit(g);
+  return out;
+}
+
+/** Whether only some of a file runs (a package script, a make target): gitguard counts there only. */
+export const runsInParts = (path: string): boolean => {
+  const name = posix.basename(path);
+  return name === 'package.json' || MAKEFILES.includes(name) || name.endsWith('.mk');
+};
+
+/** The commands a file the CI runs runs in turn: package.json's scripts, a Makefile's recipes, a shell script's lines. */
+export function commandsOf(file: CommandFile, text: string): string[] | 'unreadable' {
+  const name = posix.basename(file.path);
+  if (name === 'package.json') {
+    try {
+      const scripts: unknown = (JSON.parse(text) as { scripts?: unknown }).scripts;
+      if (scripts === undefined) return [];
+      if (typeof scripts !== 'object' || scripts === null) return 'unreadable';
+      const all = Object.entries(scripts as Record<string, unknown>);
+      const wanted = file.entries ? all.filter(([k]) => file.entries!.includes(k)) : all;
+      return wanted.flatMap(([, v]) => (typeof v === 'string' ? [v] : []));
+    } catch {
+      return 'unreadable';
+    }
+  }
+  if (MAKEFILES.includes(name) || name.endsWith('.mk')) return makeRecipes(text, file.entries);
+  // A script in another language is not followed further: what it names is read for the gate only.
+  return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
+}

@@ -1,0 +1,110 @@
+// Red team: the CI gate moved into a script the workflow runs (`run: ./scripts/gate.sh`, `bash
+// ci/check.sh`, `make audit`, `npm run audit`, a GitLab `script:`): a signer who is no maintainer
+// edits the script (drops gitguard, or `exit 0` before it) and protected-paths-changed-by-maintainers
+// passed, the workflow itself untouched. The files a CI command runs on the way to gitguard are
+// protected like the workflow. Twins: the maintainer's edit passes; a script CI runs that leads to
+// no gitguard, and a file no command names, stay unprotected.
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const POLICY =
+  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
+
+function team(files: Record<string, string>): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
+  const r = makeRepo();
+  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  const bob = makeSshKey(r.home, 'ed25519', 'bob');
+  configureSshSigning(r, alice);
+  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
+    '.gitguard/policy.yml': POLICY,
+    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
+    'scripts/test.sh': '#!/bin/sh\nnpm test\n',
+    'scripts/other.sh': '#!/bin/sh\necho other\n',
+    ...files,
+  });
+  return { r, alice, bob };
+}
+
+const workflow = (run: string): string =>
+  `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./scripts/test.sh\n      - run: ${run}\n`;
+const GATE = '#!/bin/sh\nset -e\nnpx gitguard audit --fail-on high\n';
+
+const cases: Array<[string, Record<string, string>, string]> = [
+  [
+    'a path as the command',
+    { '.github/workflows/ci.yml': workflow('./scripts/gate.sh'), 'scripts/gate.sh': GATE },
+    'scripts/gate.sh',
+  ],
+  ['bash <file>', { '.github/workflows/ci.yml': workflow('bash ci/check.sh'), 'ci/check.sh': GATE }, 'ci/check.sh'],
+  [
+    'make <target>',
+    {
+      '.github/workflows/ci.yml': workflow('make audit'),
+      Makefile: 'test:\n\tnpm test\naudit:\n\tnpx gitguard audit\n',
+    },
+    'Makefile',
+  ],
+  [
+    'npm run <script>',
+    {
+      '.github/workflows/ci.yml': workflow('npm ci && npm run audit'),
+      'package.json': '{ "scripts": { "audit": "gitguard audit" } }\n',
+    },
+    'package.json',
+  ],
+  [
+    'npm run <script> that runs a script',
+    {
+      '.github/workflows/ci.yml': workflow('npm run audit'),
+      'package.json': '{ "scripts": { "audit": "sh ./scripts/gate.sh" } }\n',
+      'scripts/gate.sh': GATE,
+    },
+    'scripts/gate.sh',
+  ],
+  [
+    'a path from the workspace variable',
+    { '.github/workflows/ci.yml': workflow('bash "$GITHUB_WORKSPACE/ci/check.sh"'), 'ci/check.sh': GATE },
+    'ci/check.sh',
+  ],
+  [
+    'a path through a variable (its folder)',
+    { '.github/workflows/ci.yml': workflow('./gate/$STAGE.sh'), 'gate/prod.sh': GATE },
+    'gate/prod.sh',
+  ],
+  [
+    'a GitLab script: python3 <file>',
+    {
+      '.gitlab-ci.yml': 'gate:\n  script:\n    - python3 tools/gate.py\n',
+      'tools/gate.py': 'import os\nos.system("gitguard audit")\n',
+    },
+    'tools/gate.py',
+  ],
+];
+
+const audit = (r: TestRepo) =>
+  runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], { env: r.env });
+
+describe.each(cases)('the gate run through %s', (_name, files, script) => {
+  test('edited by a signer who is no maintainer (exit 0 first): protected-paths-changed-by-maintainers fails', async () => {
+    const { r, bob } = team(files);
+    commitAsPerson(r, bob, 'bob@example.com', 'skip it', { [script]: `exit 0\n${files[script]!}` });
+    const res = await audit(r);
+    // The file, or the folder a variable in its path stood for.
+    expect([res.code, res.stdout]).toEqual([
+      1,
+      expect.stringContaining(script === 'gate/prod.sh' ? 'protected gate ' : script),
+    ]);
+  });
+
+  test("twin: the maintainer's edit passes, and so do the signer's edits of a script leading to no gitguard and of a file nothing runs", async () => {
+    const { r, alice, bob } = team(files);
+    commitAsPerson(r, alice, 'alice@example.com', 'tune it', { [script]: `${files[script]!}\n` });
+    commitAsPerson(r, bob, 'bob@example.com', 'tests', { 'scripts/test.sh': '#!/bin/sh\nnpm test -- --ci\n' });
+    commitAsPerson(r, bob, 'bob@example.com', 'other', { 'scripts/other.sh': '#!/bin/sh\necho else\n' });
+    const res = await audit(r);
+    expect([res.code, res.stdout]).toEqual([0, expect.any(String)]);
+  });
+});
