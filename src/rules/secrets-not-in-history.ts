@@ -2,6 +2,7 @@ import type { Finding } from '../domain/model.js';
 import { refGlob, type Glob } from '../domain/ledger.js';
 import { defineRepoRule } from './define.js';
 import { notAvailable } from './lib/findings.js';
+import { vendoredDependency } from '../collect/secrets/detect.js';
 
 /** The stable identity of a committed secret, as the policy's secrets.allow names it. */
 function secretFingerprint(leak: { commit: string; path: string; kind: string; line: number }): string {
@@ -32,6 +33,7 @@ export default defineRepoRule({
     const excused: Finding[] = [];
     let openCount = 0;
     let excusedCount = 0;
+    let vendoredCount = 0;
     for (const leak of scan.leaks) {
       const fingerprint = secretFingerprint(leak);
       const reason = byFingerprint.get(fingerprint);
@@ -42,10 +44,14 @@ export default defineRepoRule({
         file: leak.path,
         evidence: { path: leak.path, line: leak.line, kind: leak.kind, secret: leak.redacted, fingerprint },
       };
-      if (reason !== undefined || glob) {
+      const vendored = reason === undefined && !glob ? vendoredDependency(leak.path) : undefined;
+      if (reason !== undefined || glob || vendored) {
         finding.suppressed = true;
-        finding.suppressedBy = `policy secrets.allow: ${reason ?? glob!.reason ?? `path ${glob!.glob}`}`;
-        excusedCount += 1;
+        finding.suppressedBy = vendored
+          ? `in a vendored ${vendored}: its author published it`
+          : `policy secrets.allow: ${reason ?? glob!.reason ?? `path ${glob!.glob}`}`;
+        if (vendored) vendoredCount += 1;
+        else excusedCount += 1;
         if (excused.length < ctx.findingLimit) excused.push(finding);
       } else {
         openCount += 1;
@@ -64,6 +70,9 @@ export default defineRepoRule({
       `${scan.commits} commit(s), ${scan.scanned} file version(s) scanned${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`,
       scan.entropy ? 'generic high-entropy detector on' : undefined,
       excusedCount ? `${excusedCount} excused by the policy's secrets.allow` : undefined,
+      vendoredCount
+        ? `${vendoredCount} in vendored dependencies (node_modules/, site-packages/...), not failing`
+        : undefined,
       policy === undefined && facts.policy && !facts.policy.ok
         ? `policy unreadable, nothing excused: ${facts.policy.reason}`
         : undefined,
@@ -73,8 +82,8 @@ export default defineRepoRule({
     return {
       outcome: openCount ? 'fail' : 'pass',
       findings: [...open, ...excused],
-      findingCount: openCount + excusedCount,
-      ...(excusedCount ? { suppressedCount: excusedCount } : {}),
+      findingCount: openCount + excusedCount + vendoredCount,
+      ...(excusedCount + vendoredCount ? { suppressedCount: excusedCount + vendoredCount } : {}),
       note,
     };
   },
