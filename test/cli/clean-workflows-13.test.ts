@@ -45,29 +45,22 @@ function cloned(extraClone: string[] = []): { r: TestRepo; c: Clone } {
   return { r, c: { dir, upstream, git } };
 }
 
+const LEDGER_RULES =
+  'protected-refs-not-rewritten,protected-refs-present,tags-not-moved,reflog-no-forced-updates,commits-signed';
 const ledgerRules = async (r: TestRepo, dir: string) => {
-  const res = await runMain(
-    [
-      'audit',
-      '-C',
-      dir,
-      '--format',
-      'json',
-      '--no-cache',
-      '-r',
-      'protected-refs-not-rewritten,protected-refs-present,tags-not-moved,reflog-no-forced-updates,commits-signed',
-    ],
-    { env: r.env },
-  );
+  const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', LEDGER_RULES], {
+    env: r.env,
+  });
   const report = parseJson(res);
   return {
     code: res.code,
     rewritten: resultOf(report, 'protected-refs-not-rewritten').outcome,
     reflog: resultOf(report, 'reflog-no-forced-updates').outcome,
+    moved: resultOf(report, 'tags-not-moved').outcome,
     ledger: report.ledger?.updated,
   };
 };
-const PASS = { code: 0, rewritten: 'pass', reflog: 'pass', ledger: true };
+const PASS = { code: 0, rewritten: 'pass', reflog: 'pass', moved: 'pass', ledger: true };
 
 test('a fresh clone: commit, audit, amend, audit; commit, audit, reset, audit: all pass', async () => {
   const { r, c } = cloned();
@@ -132,4 +125,34 @@ test('twin: a clone with core.logAllRefUpdates=false (nothing records a push): a
   c.git(['commit', '-q', '--amend', '--allow-empty', '-m', 'wip, reworded']);
   const after = await ledgerRules(r, c.dir);
   expect([after.code, after.rewritten]).toEqual([1, 'fail']);
+});
+
+describe('a release tag made again before it was pushed (forgot the changelog), in a fresh clone', () => {
+  const tagRules = async (r: TestRepo, dir: string) => {
+    const { code, moved } = await ledgerRules(r, dir);
+    return { code, moved };
+  };
+  const retag = (c: Clone): void => {
+    c.git(['commit', '-q', '--allow-empty', '-m', 'add the changelog']);
+    c.git(['-c', 'tag.gpgSign=true', 'tag', '-f', '-m', 'v1.0', 'v1.0']);
+  };
+
+  test('passes', async () => {
+    const { r, c } = cloned();
+    c.git(['commit', '-q', '--allow-empty', '-m', 'release prep']);
+    c.git(['-c', 'tag.gpgSign=true', 'tag', '-m', 'v1.0', 'v1.0']);
+    expect((await tagRules(r, c.dir)).code).toBe(0);
+    retag(c);
+    expect(await tagRules(r, c.dir)).toEqual({ code: 0, moved: 'pass' });
+  });
+
+  test('twin: the tag pushed, then made again, fails', async () => {
+    const { r, c } = cloned();
+    c.git(['commit', '-q', '--allow-empty', '-m', 'release prep']);
+    c.git(['-c', 'tag.gpgSign=true', 'tag', '-m', 'v1.0', 'v1.0']);
+    c.git(['push', '-q', 'origin', 'main', 'v1.0']);
+    expect((await tagRules(r, c.dir)).code).toBe(0);
+    retag(c);
+    expect(await tagRules(r, c.dir)).toEqual({ code: 1, moved: 'fail' });
+  });
 });
