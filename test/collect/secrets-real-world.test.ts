@@ -37,6 +37,7 @@ const CLEAN: Record<string, string> = {
   'docker-compose.yml':
     'DATABASE_URL: postgres://postgres:postgres@db:5432/test\nAMQP_URL: amqp://guest:guest@rabbit:5672/\n',
   'ci/mirror.sh': 'curl -O ftp://anonymous:anonymous@ftp.gnu.org/gnu/hello/hello-2.12.tar.gz\n',
+  'docs/clone.md': 'git clone https://git:PERSONAL_ACCESS_TOKEN@github.com/o/r.git\n',
   'web/node_modules/some-tls-lib/test/fixtures/server.key': keys.rsa!,
   '.venv/lib/python3.13/test/certdata/keycert.pem': keys.pkcs8!,
 };
@@ -50,6 +51,10 @@ const TWINS: Record<string, [string, string]> = {
   'npm/.npmrc.js': [
     `password: '${Buffer.from(`deploy:${f.chars(24)}`).toString('base64')}',\n`,
     'generic-high-entropy',
+  ],
+  'docs/clone-ci.md': [
+    `git clone https://git:staple_${f.chars(8).toLowerCase()}_battery@github.com/o/r.git\n`,
+    'url-password',
   ],
   'compose.prod.yml': [`AMQP_URL: amqp://guest:${password}@rabbit.internal:5672/\n`, 'url-password'],
   'package-lock.json.private': [

@@ -94,8 +94,12 @@ const PLACEHOLDER =
 // A password that is a variable reference or a template, not a value.
 const TEMPLATED = /^(?:\$|%|\{|:|@)/;
 
+// The name of a variable or of what goes there, in capitals (`PERSONAL_ACCESS_TOKEN`, `DB_PASS`): case
+// matters, a lower-case passphrase of words (`correct_horse_battery`) is a password.
+const CONSTANT_NAME = /^[A-Z]+(?:_[A-Z]+)+$/;
+
 function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value) || PLACEHOLDER.test(base64Text(value));
+  return PLACEHOLDER.test(value) || CONSTANT_NAME.test(value) || PLACEHOLDER.test(base64Text(value));
 }
 
 /** The text a base64 value encodes when it is printable ASCII ("bm90IG15IHJlYWwgcGFzc3dvcmQ=", in
