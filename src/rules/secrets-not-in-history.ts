@@ -48,7 +48,7 @@ export default defineRepoRule({
       if (reason !== undefined || glob || vendored) {
         finding.suppressed = true;
         finding.suppressedBy = vendored
-          ? `in a vendored ${vendored}: its author published it`
+          ? `vendored dependency, published by its author: ${vendored}`
           : `policy secrets.allow: ${reason ?? glob!.reason ?? `path ${glob!.glob}`}`;
         if (vendored) vendoredCount += 1;
         else excusedCount += 1;

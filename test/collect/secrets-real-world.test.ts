@@ -87,12 +87,12 @@ test('real package files and the triaged false findings pass; vendored keys are 
     [
       '.venv/lib/python3.13/test/certdata/keycert.pem',
       'private-key',
-      'in a vendored Python virtual environment (venv/lib/): its author published it',
+      'vendored dependency, published by its author: Python virtual environment (venv/lib/)',
     ],
     [
       'web/node_modules/some-tls-lib/test/fixtures/server.key',
       'private-key',
-      'in a vendored npm package (node_modules/): its author published it',
+      'vendored dependency, published by its author: npm package (node_modules/)',
     ],
   ]);
   expect(result.note).toContain('2 in vendored dependencies');
