@@ -2,7 +2,6 @@ import type { Finding } from '../domain/model.js';
 import { refGlob, type Glob } from '../domain/ledger.js';
 import { defineRepoRule } from './define.js';
 import { notAvailable } from './lib/findings.js';
-import { vendoredDependency } from '../collect/secrets/detect.js';
 
 /** The stable identity of a committed secret, as the policy's secrets.allow names it. */
 function secretFingerprint(leak: { commit: string; path: string; kind: string; line: number }): string {
@@ -44,7 +43,7 @@ export default defineRepoRule({
         file: leak.path,
         evidence: { path: leak.path, line: leak.line, kind: leak.kind, secret: leak.redacted, fingerprint },
       };
-      const vendored = reason === undefined && !glob ? vendoredDependency(leak.path) : undefined;
+      const vendored = reason === undefined && !glob ? leak.vendored : undefined;
       if (reason !== undefined || glob || vendored) {
         finding.suppressed = true;
         finding.suppressedBy = vendored

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { RE2JS } from 're2js';
 import { tokenChecksumValid } from './checksum.js';
-import type { SecretHit } from '../../domain/content.js';
+import type { SecretHit, SecretLeak } from '../../domain/content.js';
 
 export interface SecretFormat {
   id: string;
@@ -64,9 +64,14 @@ export function shippedFormats(): SecretFormatsFile {
   return shipped;
 }
 
-/** What kind of installed dependency a path lies in (`npm package (node_modules/)`), if any. */
-export function vendoredDependency(path: string): string | undefined {
-  return shippedFormats().vendored.paths.find((v) => re2(v.regex).matcher(path).find())?.what;
+/** Marks each leak that lies in an installed dependency tree with its kind (`npm package
+ *  (node_modules/)`), as rules/secret-formats.json's `vendored` paths name them. */
+export function markVendored(leaks: SecretLeak[]): void {
+  const paths = shippedFormats().vendored.paths;
+  for (const leak of leaks) {
+    const what = paths.find((v) => re2(v.regex).matcher(leak.path).find())?.what;
+    if (what) leak.vendored = what;
+  }
 }
 
 /** Never the secret: its first four characters only when it is long enough that they give nothing
