@@ -96,6 +96,11 @@ test('real package files and the triaged false findings pass; vendored keys are 
     ],
   ]);
   expect(result.note).toContain('2 in vendored dependencies');
+  // an incremental re-audit joins the checkpoint's leaks to the new commit's: still marked
+  r.commit('more', { 'docs/more.md': 'more\n' });
+  const again = await audit(r);
+  expect([again.code, again.findings.filter((x) => x.suppressedBy?.startsWith('vendored')).length]).toEqual([0, 2]);
+  expect(again.result.note).toContain('2 in vendored dependencies');
 });
 
 test('the twins: a credential of the same format in the same kind of file still fails', async () => {
