@@ -3,14 +3,13 @@
 // and, for a branch whose tip no longer descends from its recorded tip, which commits vanished.
 // Ancestry runs in the shadow git dir: one `merge-base --is-ancestor` per moved ref, and one
 // `rev-list --count` plus one short `log` per rewritten ref (never a process per commit).
-import { readBounded } from './safe-fs.js';
-import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { GitError } from '../errors.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';
-import { untrackedRemote } from './remote-config.js';
+import { remoteRecordConfig } from './remote-config.js';
+import { readReflog, remoteTips, ZERO } from './remote-record.js';
 import { floatingMove } from './floating-move.js';
 import { isAncestor } from './ancestry.js';
 import {
@@ -25,7 +24,6 @@ import {
 
 const LOST_SAMPLE = 5;
 const REFLOG_ENTRIES = 50;
-const ZERO = /^0+$/;
 
 export function protectionOf(name: string, globs: readonly Glob[]): ProtectedRef['kind'] | undefined {
   const matches = (n: string): boolean => globs.some((g) => g.test(n));
@@ -77,24 +75,6 @@ export async function lostCommits(
   return { lost: count, commits };
 }
 
-/** Reads a reflog file as data (never `git reflog`): `old new name <email> time tz\tmessage` lines. */
-export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> {
-  let text: string;
-  try {
-    // The first maxBytes of a regular file; a link, FIFO or device is not read (no hang, no flood).
-    text = readBounded(file, maxBytes, { truncate: true }).toString('utf8');
-  } catch {
-    return [];
-  }
-  const entries: Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> = [];
-  for (const line of text.split('\n')) {
-    const m = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64}) (.*) (\d+) ([+-]\d{4})(?:\t(.*))?$/s.exec(line);
-    if (!m) continue;
-    entries.push({ old: m[1]!, new: m[2]!, who: m[3]!, time: Number(m[4]), tz: m[5]!, message: m[6] ?? '' });
-  }
-  return entries;
-}
-
 /**
  * The parents of each of `oids` that is a commit, as git sees them (grafts, shallow boundary): one
  * rev-list for all. Empty when git cannot tell (a damaged object, a git without these options): the
@@ -135,65 +115,6 @@ async function reachableFrom(shadow: Shadow, oid: string, tips: string[]): Promi
   });
   // rev-list prints oid unless a tip excludes it; undefined (the entry counts) when git cannot tell.
   return r.code === 0 ? r.stdout.toString('utf8').trim() === '' : undefined;
-}
-
-/** What the remotes are known to have had, and from when that record is whole. */
-interface RemoteRecord {
-  tips: string[];
-  /**
-   * The time (seconds) from which every value of every remote-tracking ref is in `tips`: Infinity
-   * when a reflog does not tell (missing, expired, broken, not ending at the ref), the latest start
-   * of a reflog otherwise (-Infinity when each began with its ref's creation).
-   */
-  since: number;
-}
-
-/**
- * What the remotes are known to have had: every remote-tracking tip now, the ones the ledger recorded,
- * and every old and new tip of their reflogs (a tip a forced fetch took away). Empty when the
- * repository has no remote-tracking ref (nothing tells what was published: a bare server, a
- * repository never pushed, or one pushed to a URL alone).
- */
-function remoteTips(repo: RepositoryInfo, history: HistoryFacts, ledger: Ledger | undefined): RemoteRecord {
-  const remote = history.refs.filter((r) => r.name.startsWith('refs/remotes/') && !r.name.endsWith('/HEAD'));
-  if (!remote.length) return { tips: [], since: Infinity };
-  const tips = new Set(remote.map((r) => r.oid));
-  for (const [name, e] of Object.entries(ledger?.refs ?? {})) if (name.startsWith('refs/remotes/')) tips.add(e.oid);
-  let since = -Infinity;
-  for (const r of remote) {
-    const file = join(repo.commonDir, 'logs', r.name);
-    const log = readReflog(file);
-    for (const e of log) for (const oid of [e.old, e.new]) if (!ZERO.test(oid)) tips.add(oid);
-    since = Math.max(since, log.length ? recordStart(log, r, ledger) : emptiedAt(file));
-  }
-  return { tips: [...tips], since };
-}
-
-/** A reflog every entry of which expired tells from when it was emptied (a missing one: nothing). */
-function emptiedAt(file: string): number {
-  try {
-    const st = lstatSync(file);
-    return st.isFile() && st.size === 0 ? st.mtimeMs / 1000 : Infinity;
-  } catch {
-    return Infinity;
-  }
-}
-
-/**
- * From when a remote-tracking ref's reflog holds every value it had, to its value now (Infinity when
- * it does not end there): from its creation, or else from the entry after the last one missing (older
- * ones expired, unreachable ones pruned). A creation after the ledger recorded the ref tells of a ref
- * deleted since (a remote removed and added again, a pruned branch): its record starts there.
- */
-function recordStart(log: ReturnType<typeof readReflog>, ref: { name: string; oid: string }, ledger?: Ledger): number {
-  if (log[log.length - 1]!.new !== ref.oid) return Infinity;
-  let from = 0;
-  for (let i = 1; i < log.length; i += 1) if (log[i]!.old !== log[i - 1]!.new) from = i;
-  const first = log[from]!;
-  if (from > 0 || !ZERO.test(first.old)) return first.time;
-  const recorded = ledger?.refs[ref.name];
-  // Reflog times are whole seconds: a creation in the very second the ledger recorded the ref is no gap.
-  return recorded && Math.floor(Date.parse(recorded.recordedAt) / 1000) < first.time ? first.time : -Infinity;
 }
 
 /**
@@ -288,9 +209,11 @@ export async function collectLedgerFacts(
       : undefined;
   // A local branch's commits that no remote ever had were never published: an audit that recorded
   // them and an amend or reset after it rewrite nothing published (a work tree with remotes only).
-  const record = repo.bare ? undefined : remoteTips(repo, history, ledger);
+  const tracking = history.refs.filter((r) => r.name.startsWith('refs/remotes/') && !r.name.endsWith('/HEAD'));
+  const config = !repo.bare && tracking.length ? await remoteRecordConfig(repo) : undefined;
+  const record = repo.bare ? undefined : remoteTips(repo, tracking, ledger, config?.logged ?? false);
   const remote = record?.tips ?? [];
-  if (record && remote.length && (await untrackedRemote(repo))) record.since = Infinity;
+  if (record && remote.length && config?.untracked) record.since = Infinity;
   // A floating tag (v1 moved to each v1.x release) may move forward: the rule asks who moved it.
   const floating = floatingGlobs.map(refGlob);
   for (const p of refs) {

@@ -3,21 +3,36 @@
 import type { RepositoryInfo } from '../domain/model.js';
 import { runGit } from './git.js';
 
-/**
- * Whether a configured remote keeps no record under refs/remotes/ of what it was pushed: no fetch
- * refspec, a mirror, or a refspec storing elsewhere (refs/pub/*: no reflog there, not read here).
- */
-export async function untrackedRemote(repo: RepositoryInfo): Promise<boolean> {
-  const r = await runGit(['config', '-z', '--get-regexp', '^remote\\..+\\.(url|pushurl|fetch|mirror)$'], {
-    gitDir: repo.gitDir,
-    okCodes: [1],
-    timeoutMs: 30_000,
-  });
+export interface RemoteRecordConfig {
+  /** A configured remote keeps no record under refs/remotes/ of what it was pushed: no fetch
+   *  refspec, a mirror, or a refspec storing elsewhere (refs/pub/*: no reflog there, not read here). */
+  untracked: boolean;
+  /** git logs every update of a remote-tracking ref (core.logAllRefUpdates not false: a work tree's default). */
+  logged: boolean;
+}
+
+/** What the remote configuration says of refs/remotes/ as a record of what was published (one git). */
+export async function remoteRecordConfig(repo: RepositoryInfo): Promise<RemoteRecordConfig> {
+  const r = await runGit(
+    ['config', '-z', '--get-regexp', '^(remote\\..+\\.(url|pushurl|fetch|mirror)|core\\.logallrefupdates)$'],
+    {
+      gitDir: repo.gitDir,
+      okCodes: [1],
+      timeoutMs: 30_000,
+    },
+  );
+  let logged = true;
   // fetch: every refspec stores under refs/remotes/ (and there is one).
   const remotes = new Map<string, { fetch: boolean; mirror: boolean; specs: number }>();
   for (const item of r.stdout.toString('utf8').split('\0')) {
     const nl = item.indexOf('\n');
     const key = nl < 0 ? item : item.slice(0, nl);
+    // A bare key (no "=") is true; an empty value is false, as git reads booleans.
+    const isFalse = nl >= 0 && /^(false|no|off|0)?$/i.test(item.slice(nl + 1).trim());
+    if (key === 'core.logallrefupdates') {
+      logged = !isFalse;
+      continue;
+    }
     const m = /^remote\.(.+)\.(url|pushurl|fetch|mirror)$/s.exec(key);
     if (!m) continue;
     const e = remotes.get(m[1]!) ?? { fetch: true, mirror: false, specs: 0 };
@@ -27,9 +42,8 @@ export async function untrackedRemote(repo: RepositoryInfo): Promise<boolean> {
       const to = spec.includes(':') ? spec.slice(spec.indexOf(':') + 1) : '';
       if (!spec.startsWith('^')) e.fetch &&= to.startsWith('refs/remotes/');
     }
-    // A bare key (no "=") is true; an empty value is false, as git reads booleans.
-    if (m[2] === 'mirror' && (nl < 0 || !/^(false|no|off|0)?$/i.test(item.slice(nl + 1).trim()))) e.mirror = true;
+    if (m[2] === 'mirror' && !isFalse) e.mirror = true;
     remotes.set(m[1]!, e);
   }
-  return [...remotes.values()].some((e) => !e.specs || !e.fetch || e.mirror);
+  return { untracked: [...remotes.values()].some((e) => !e.specs || !e.fetch || e.mirror), logged };
 }

@@ -14,6 +14,9 @@ export interface SecretHit {
 export interface SecretLeak extends SecretHit {
   commit: string;
   path: string;
+  /** The installed dependency tree the path lies in (`npm package (node_modules/)`): its author
+   *  published what is found there (reported as suppressed, not failing). */
+  vendored?: string;
 }
 
 /** The most leaks a secrets scan keeps (the rest are counted in `more`). */

@@ -281,13 +281,17 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           run.get('head-policy').then((p) => p.ok && p.value?.secrets?.entropy === true);
         // Loaded here, not with this module: the hooks and runs without the secrets rule never
         // scan, and its modules and RE2 engine cost every such process ~20 ms to load.
-        const { scanSecrets } = await import('../collect/secrets/scan.js');
+        const [{ scanSecrets }, { markVendored }] = await Promise.all([
+          import('../collect/secrets/scan.js'),
+          import('../collect/secrets/detect.js'),
+        ]);
         const fresh = await scanSecrets(
           run.req.repository,
           resume ? resume.secretsRevisions(walk.revisions) : walk.revisions,
           { entropy, signal: run.signal },
         );
         const scanned = resume ? resume.mergeSecrets(fresh) : fresh;
+        markVendored(scanned.leaks);
         scope = { description: walk.description, commits: scanned.commits };
         return scanned;
       });

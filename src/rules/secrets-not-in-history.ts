@@ -35,6 +35,7 @@ export default defineRepoRule({
     const excused: Finding[] = [];
     let openCount = 0;
     let excusedCount = 0;
+    let vendoredCount = 0;
     for (const leak of scan.leaks) {
       const fingerprint = secretFingerprint(leak);
       const reason = byFingerprint.get(fingerprint);
@@ -45,10 +46,14 @@ export default defineRepoRule({
         file: leak.path,
         evidence: { path: leak.path, line: leak.line, kind: leak.kind, secret: leak.redacted, fingerprint },
       };
-      if (reason !== undefined || glob) {
+      const vendored = reason === undefined && !glob ? leak.vendored : undefined;
+      if (reason !== undefined || glob || vendored) {
         finding.suppressed = true;
-        finding.suppressedBy = `policy secrets.allow: ${reason ?? glob!.reason ?? `path ${glob!.glob}`}`;
-        excusedCount += 1;
+        finding.suppressedBy = vendored
+          ? `vendored dependency, published by its author: ${vendored}`
+          : `policy secrets.allow: ${reason ?? glob!.reason ?? `path ${glob!.glob}`}`;
+        if (vendored) vendoredCount += 1;
+        else excusedCount += 1;
         if (excused.length < ctx.findingLimit) excused.push(finding);
       } else {
         openCount += 1;
@@ -70,6 +75,9 @@ export default defineRepoRule({
       unvetted
         ? 'nothing excused: the policy at HEAD changed without a maintainer (policy-changes-authorized)'
         : undefined,
+      vendoredCount
+        ? `${vendoredCount} in vendored dependencies (node_modules/, site-packages/...), not failing`
+        : undefined,
       policy === undefined && facts.policy && !facts.policy.ok
         ? `policy unreadable, nothing excused: ${facts.policy.reason}`
         : undefined,
@@ -79,8 +87,8 @@ export default defineRepoRule({
     return {
       outcome: openCount ? 'fail' : 'pass',
       findings: [...open, ...excused],
-      findingCount: openCount + excusedCount,
-      ...(excusedCount ? { suppressedCount: excusedCount } : {}),
+      findingCount: openCount + excusedCount + vendoredCount,
+      ...(excusedCount + vendoredCount ? { suppressedCount: excusedCount + vendoredCount } : {}),
       note,
     };
   },

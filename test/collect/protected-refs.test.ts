@@ -2,7 +2,8 @@
 // ledger facts collected from a real repository.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { protectionOf, readReflog } from '../../src/collect/protected-refs.js';
+import { protectionOf } from '../../src/collect/protected-refs.js';
+import { readReflog } from '../../src/collect/remote-record.js';
 import { isAncestor } from '../../src/collect/ancestry.js';
 import { createShadow } from '../../src/collect/git.js';
 import { refGlob, wildcardGlob } from '../../src/domain/ledger.js';

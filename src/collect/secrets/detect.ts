@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { RE2JS } from 're2js';
 import { tokenChecksumValid } from './checksum.js';
-import type { SecretHit } from '../../domain/content.js';
+import type { SecretHit, SecretLeak } from '../../domain/content.js';
 
 export interface SecretFormat {
   id: string;
@@ -38,10 +38,16 @@ export interface SecretFormat {
   requires?: string[];
   /** Only run when this option is on (the generic high-entropy detector). */
   optIn?: 'entropy';
+  /** A URL's password: the user name before it that marks an example or a public account (a regular
+   *  expression over the name: `user`, `anonymous` FTP); a password equal to its user name
+   *  (`guest:guest`, `postgres:postgres`) is a default, not a secret, either. */
+  allowUser?: string;
 }
 
 export interface SecretFormatsFile {
   source: { project: string; url: string; version: string; licence: string };
+  /** Dependency trees a package manager installs: what is found there is the package author's. */
+  vendored: { note: string; paths: Array<{ regex: string; what: string }> };
   formats: SecretFormat[];
 }
 
@@ -56,6 +62,16 @@ let shipped: SecretFormatsFile | undefined;
 export function shippedFormats(): SecretFormatsFile {
   shipped ??= JSON.parse(readFileSync(FORMATS_FILE, 'utf8')) as SecretFormatsFile;
   return shipped;
+}
+
+/** Marks each leak that lies in an installed dependency tree with its kind (`npm package
+ *  (node_modules/)`), as rules/secret-formats.json's `vendored` paths name them. */
+export function markVendored(leaks: SecretLeak[]): void {
+  const paths = shippedFormats().vendored.paths;
+  for (const leak of leaks) {
+    const what = paths.find((v) => re2(v.regex).matcher(leak.path).find())?.what;
+    if (what) leak.vendored = what;
+  }
 }
 
 /** Never the secret: its first four characters only when it is long enough that they give nothing
@@ -79,12 +95,24 @@ export function shannonEntropy(s: string): number {
 
 // Placeholders and documentation values: what people write where a real secret would go.
 const PLACEHOLDER =
-  /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dummy|fake|sample|redacted|changeme|change[_-]me|replace|insert|secret[_-]?key|password|passwd|<|>|\$\{|\$\(|\{\{|%[sd]|0123456|123456789|abcdefgh|(.)\1{7,}|^(?:pass|pwd|secret|token)$/i;
+  /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dummy|fake|sample|redacted|changeme|change[_-]me|replace|insert|secret[_-]?key|password|passwd|<|>|\$\{|\$\(|\{\{|%[sd]|0123456|123456789|abcdefgh|(.)\1{7,}|^(?:pass|pwd|secret|token|foo|bar|baz|qux|foobar)$/i;
 // A password that is a variable reference or a template, not a value.
 const TEMPLATED = /^(?:\$|%|\{|:|@)/;
 
+// The name of a variable or of what goes there, in capitals (`PERSONAL_ACCESS_TOKEN`, `DB_PASS`): case
+// matters, a lower-case passphrase of words (`correct_horse_battery`) is a password.
+const CONSTANT_NAME = /^[A-Z]+(?:_[A-Z]+)+$/;
+
 function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value);
+  return PLACEHOLDER.test(value) || CONSTANT_NAME.test(value) || PLACEHOLDER.test(base64Text(value));
+}
+
+/** The text a base64 value encodes when it is printable ASCII ("bm90IG15IHJlYWwgcGFzc3dvcmQ=", in
+ *  npm's documentation, is "not my real password"), else ''. Random key bytes never decode to it. */
+function base64Text(value: string): string {
+  if (value.length < 8 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return '';
+  const text = Buffer.from(value, 'base64').toString('latin1');
+  return /^[\x20-\x7e]+$/.test(text) ? text : '';
 }
 
 interface Compiled extends SecretFormat {
@@ -225,6 +253,7 @@ export class SecretDetector {
           }
           const value = m.groupCount() >= 1 && m.group(1) !== null ? m.group(1)! : m.group(0)!;
           if (!this.live(f, value, m.group(0)!)) continue;
+          if (f.allowUser !== undefined && this.exampleUser(f.allowUser, line, m.start(), m.start(1), value)) continue;
           if (f.pairedWith) {
             const list = pending.get(f.id) ?? [];
             list.push({ f, line: numbers[i]!, value });
@@ -248,6 +277,13 @@ export class SecretDetector {
     if (f.entropy !== undefined && shannonEntropy(value) < f.entropy) return false;
     if (f.checksum === 'base62-crc32' && !tokenChecksumValid(value)) return false;
     return true;
+  }
+
+  /** Whether a URL's password (from `at`) belongs to an example or default account: its user name
+   *  (between "://" and the ':' before the password) is one `allowUser` names, or is the password. */
+  private exampleUser(allowUser: string, line: string, from: number, at: number, password: string): boolean {
+    const user = line.slice(line.indexOf('://', from) + 3, at - 1);
+    return user === password || re2(allowUser).matcher(user).find();
   }
 
   /** Key material after a private key header: the rest of its line (split at "\n" escapes, as in a

@@ -273,7 +273,11 @@ export function parseAllowedSigners(
   opts: ParseAllowedSignersOptions = {},
 ): AllowedSigner[] {
   const out: AllowedSigner[] = [];
-  const lines = text.split('\n');
+  // A UTF-8 byte order mark, which Windows editors and PowerShell 5's `Out-File -Encoding utf8` write
+  // at the start of a file, is no character of its first line: ssh-keygen skips a first comment line
+  // it spoils as malformed and matches a first key line by its key, and git shows that signature as
+  // good ('G'). Only the file's first character; U+FEFF anywhere else stays part of its field.
+  const lines = text.replace(/^\ufeff/, '').split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   lines.forEach((raw, idx) => {
     let entry: Omit<AllowedSigner, 'file' | 'line'> | undefined;

@@ -42,7 +42,10 @@ const ALLOWED = Object.fromEntries(
 async function binaryBlocks(src: KeySource): Promise<Uint8Array[]> {
   const { data } = src;
   const bytes = typeof data === 'string' ? undefined : data;
-  if (bytes && bytes.length && (bytes[0]! & 0x80) !== 0) return [bytes];
+  // A UTF-8 byte order mark (0xEF: a packet tag no key starts with) opens an armored export that a
+  // Windows editor or PowerShell 5's `Out-File -Encoding utf8` saved: read as the text it is.
+  const bom = bytes !== undefined && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (bytes && bytes.length && (bytes[0]! & 0x80) !== 0 && !bom) return [bytes];
   const text = typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
   const blocks = text.match(BLOCK);
   if (!blocks) throw new Error('neither a binary OpenPGP key file nor an armored key block');

@@ -1,0 +1,157 @@
+// The reflogs as a record of what the remotes had: every remote-tracking tip now and in its
+// reflog, and from when that record is whole (a reflog read as data, never `git reflog`). A ref
+// `git clone` wrote has no reflog of its own until it first moves; while git logs every update
+// there, that is evidence too.
+import { existsSync, lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
+import type { ReflogEntry } from '../domain/ledger.js';
+import type { Ledger } from './ledger.js';
+import { readBounded, readBoundedIfExists } from './safe-fs.js';
+
+export const ZERO = /^0+$/;
+
+/** Reads a reflog file as data (never `git reflog`): `old new name <email> time tz\tmessage` lines. */
+export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> {
+  let text: string;
+  try {
+    // The first maxBytes of a regular file; a link, FIFO or device is not read (no hang, no flood).
+    text = readBounded(file, maxBytes, { truncate: true }).toString('utf8');
+  } catch {
+    return [];
+  }
+  const entries: Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64}) (.*) (\d+) ([+-]\d{4})(?:\t(.*))?$/s.exec(line);
+    if (!m) continue;
+    entries.push({ old: m[1]!, new: m[2]!, who: m[3]!, time: Number(m[4]), tz: m[5]!, message: m[6] ?? '' });
+  }
+  return entries;
+}
+
+/** What the remotes are known to have had, and from when that record is whole. */
+export interface RemoteRecord {
+  tips: string[];
+  /**
+   * The time (seconds) from which every value of every remote-tracking ref is in `tips`: Infinity
+   * when a reflog does not tell (missing, expired, broken, not ending at the ref), the latest start
+   * of a reflog otherwise (-Infinity when each began with its ref's creation).
+   */
+  since: number;
+}
+
+/**
+ * What the remotes are known to have had: every remote-tracking tip now, the ones the ledger recorded,
+ * and every old and new tip of their reflogs (a tip a forced fetch took away). Empty when the
+ * repository has no remote-tracking ref (nothing tells what was published: a bare server, a
+ * repository never pushed, or one pushed to a URL alone).
+ */
+export function remoteTips(
+  repo: RepositoryInfo,
+  remote: HistoryFacts['refs'],
+  ledger: Ledger | undefined,
+  logged: boolean,
+): RemoteRecord {
+  if (!remote.length) return { tips: [], since: Infinity };
+  const tips = new Set(remote.map((r) => r.oid));
+  for (const [name, e] of Object.entries(ledger?.refs ?? {})) if (name.startsWith('refs/remotes/')) tips.add(e.oid);
+  let since = -Infinity;
+  let packed: Map<string, string> | undefined;
+  const cloneValue = (name: string): string | undefined => (packed ??= packedRefs(repo)).get(name);
+  for (const r of remote) {
+    const file = join(repo.commonDir, 'logs', r.name);
+    const log = readReflog(file);
+    for (const e of log) for (const oid of [e.old, e.new]) if (!ZERO.test(oid)) tips.add(oid);
+    since = Math.max(
+      since,
+      log.length
+        ? recordStart(log, r, ledger, logged ? () => clonedFrom(repo, r.name, log[0]!.old, cloneValue) : undefined)
+        : existsSync(file) || !logged
+          ? emptiedAt(file)
+          : clonedAt(repo, r.name),
+    );
+  }
+  return { tips: [...tips], since };
+}
+
+/**
+ * A remote-tracking ref with no reflog where git logs every update there: `git clone` writes the
+ * remote's refs without one (only <remote>/HEAD's, "clone: from ..."), and any later fetch or push
+ * would have made it. So the ref holds what the clone gave it, since the time that HEAD reflog's
+ * creation entry says; without such an entry, nothing tells (Infinity).
+ */
+/**
+ * For a reflog that does not start with the ref's creation: when its first entry's old value is what
+ * the clone wrote for the ref (packed-refs, where `git clone` puts them, until a `git pack-refs`
+ * rewrites it), the ref was made by the clone without a reflog and the record is whole from the
+ * clone. Otherwise its older entries expired or were deleted: Infinity.
+ */
+function clonedFrom(
+  repo: RepositoryInfo,
+  name: string,
+  firstOld: string,
+  cloneValue: (name: string) => string | undefined,
+): number {
+  return cloneValue(name) === firstOld ? clonedAt(repo, name) : Infinity;
+}
+
+/** packed-refs as data: ref name -> oid (empty when it is missing, too large or unreadable). */
+function packedRefs(repo: RepositoryInfo): Map<string, string> {
+  const out = new Map<string, string>();
+  let text: string;
+  try {
+    text = readBoundedIfExists(join(repo.commonDir, 'packed-refs'), 64 * 1024 * 1024)?.toString('utf8') ?? '';
+  } catch {
+    return out;
+  }
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{40}|[0-9a-f]{64}) (refs\/\S+)$/.exec(line);
+    if (m) out.set(m[2]!, m[1]!);
+  }
+  return out;
+}
+
+function clonedAt(repo: RepositoryInfo, name: string): number {
+  const parts = name.split('/');
+  // refs/remotes/<remote>/<branch>: a remote's name may hold '/' too, its HEAD is beside its branches.
+  for (let i = parts.length - 1; i >= 3; i -= 1) {
+    const first = readReflog(join(repo.commonDir, 'logs', ...parts.slice(0, i), 'HEAD'))[0];
+    if (first && ZERO.test(first.old) && first.message.startsWith('clone: from ')) return first.time;
+  }
+  return Infinity;
+}
+
+/** A reflog every entry of which expired tells from when it was emptied (a missing one: nothing). */
+function emptiedAt(file: string): number {
+  try {
+    const st = lstatSync(file);
+    return st.isFile() && st.size === 0 ? st.mtimeMs / 1000 : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/**
+ * From when a remote-tracking ref's reflog holds every value it had, to its value now (Infinity when
+ * it does not end there): from its creation, or else from the entry after the last one missing (older
+ * ones expired, unreachable ones pruned). A creation after the ledger recorded the ref tells of a ref
+ * deleted since (a remote removed and added again, a pruned branch): its record starts there.
+ */
+function recordStart(
+  log: ReturnType<typeof readReflog>,
+  ref: { name: string; oid: string },
+  ledger?: Ledger,
+  cloned?: () => number,
+): number {
+  if (log[log.length - 1]!.new !== ref.oid) return Infinity;
+  let from = 0;
+  for (let i = 1; i < log.length; i += 1) if (log[i]!.old !== log[i - 1]!.new) from = i;
+  const first = log[from]!;
+  // A ref the clone made without a reflog, updated since: it held the first entry's old value from
+  // the clone on (git logs every update there), so the record is whole from the clone.
+  if (from === 0 && !ZERO.test(first.old) && cloned) return Math.min(first.time, cloned());
+  if (from > 0 || !ZERO.test(first.old)) return first.time;
+  const recorded = ledger?.refs[ref.name];
+  // Reflog times are whole seconds: a creation in the very second the ledger recorded the ref is no gap.
+  return recorded && Math.floor(Date.parse(recorded.recordedAt) / 1000) < first.time ? first.time : -Infinity;
+}
