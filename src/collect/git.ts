@@ -6,6 +6,7 @@
 // (simple-git is not used here: its guards refuse the -c/env overrides this needs and it buffers
 // output, while the history walk must stream.)
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -281,6 +282,11 @@ export interface Shadow {
   gitDir: string;
   /** The audited repository's common dir, whose objects the shadow borrows. */
   commonDir: string;
+  /**
+   * What git sees through this shadow (its object dirs and shallow boundary), as a key: two shadows of
+   * one run with the same key give the same answers about object ids (collect/ancestry.ts).
+   */
+  objects: string;
   dispose(): void;
 }
 
@@ -322,6 +328,8 @@ export function createShadow(
   // Read as data (bounded, regular files only): a FIFO or /dev/zero there must not hang or fill us.
   const shallow = readBoundedIfExists(join(commonDir, 'shallow'), SHALLOW_MAX_BYTES);
   if (shallow) writeFileSync(join(gitDir, 'shallow'), shallow);
+  const boundary = shallow ? createHash('sha256').update(shallow).digest('hex') : '';
+  const objects = `${objectFormat}\0${alternates.join('\n')}\0${boundary}`;
   let disposed = false;
   const dispose = (): void => {
     if (!disposed) {
@@ -331,5 +339,5 @@ export function createShadow(
     disposed = true;
   };
   process.once('exit', dispose);
-  return { gitDir, commonDir, dispose };
+  return { gitDir, commonDir, objects, dispose };
 }
