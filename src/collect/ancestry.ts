@@ -16,7 +16,7 @@ function answersOf(shadow: Shadow): Answers {
   let views = ancestry.get(run);
   if (!views) ancestry.set(run, (views = new Map<string, Answers>()));
   let answers = views.get(shadow.objects);
-  if (!answers) views.set(shadow.objects, (answers = new Map()));
+  if (!answers) views.set(shadow.objects, (answers = new Map<string, Promise<boolean | undefined>>()));
   return answers;
 }
 
