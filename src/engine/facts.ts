@@ -3,6 +3,8 @@
 // into the Facts the rules judge. audit, `hook run pre-push` and the server hook all collect through it.
 import { unavailable, type Facts } from '../domain/model.js';
 import type { CatalogEntry } from './catalog.js';
+import { createShadow, type Shadow } from '../collect/git.js';
+import { ObjectReader } from '../collect/objects.js';
 import {
   COLLECTORS,
   type Collected,
@@ -65,6 +67,8 @@ export class FactStore {
   private readonly stop = new AbortController();
   /** The run's one clock, read once: rules never read the wall clock. */
   readonly now = Date.now();
+  /** The run's object reader and the shadow it reads (objects()), made on first use. */
+  private shared: { shadow: Shadow; reader: ObjectReader } | undefined;
 
   /**
    * `given`: facts the caller already collected (the hooks read the refs before they know the scope);
@@ -109,6 +113,7 @@ export class FactStore {
         ruleNeeds: (n) => this.ruleNeeds(n),
         wants: (n) => this.wants(n),
         signal: this.stop.signal,
+        objects: () => this.objects(),
         get: (n) => {
           if (!declared.has(n)) throw new Error(`the ${name} collector reads ${n} without declaring it`);
           return this.get(n);
@@ -163,10 +168,23 @@ export class FactStore {
     (facts as unknown as Record<string, unknown>)[c.field] = c.toFact ? c.toFact(value) : value;
   }
 
-  /** Closes the walk, if one was opened. */
+  /** One `cat-file` per run over the objects the walk sees (a push's quarantine too), not one per collector. */
+  objects(): ObjectReader {
+    if (!this.shared) {
+      const { repository, scope } = this.req;
+      const shadow = createShadow(repository.commonDir, repository.objectFormat, scope.objectDirs);
+      this.shared = { shadow, reader: new ObjectReader(shadow) };
+    }
+    return this.shared.reader;
+  }
+
+  /** Closes the walk, if one was opened, and the run's object reader. */
   async close(): Promise<void> {
     this.stop.abort();
     const walk = this.memo.get('walk') as Promise<Collected['walk']> | undefined;
     (await walk?.catch(() => undefined))?.close();
+    this.shared?.reader.close();
+    this.shared?.shadow.dispose();
+    this.shared = undefined;
   }
 }
