@@ -69,16 +69,20 @@ export class FactStore {
   readonly now = Date.now();
   /** The run's object reader and the shadow it reads (objects()), made on first use. */
   private shared: { shadow: Shadow; reader: ObjectReader } | undefined;
+  /** A reader the caller already has over the same objects (the hooks read the refs with it), and closes. */
+  private readonly lent: ObjectReader | undefined;
 
   /**
    * `given`: facts the caller already collected (the hooks read the refs before they know the scope);
-   * `omit`: rule needs the caller does not collect (the hooks judge the pushed commits, not the tags).
+   * `omit`: rule needs the caller does not collect (the hooks judge the pushed commits, not the tags);
+   * `objects`: the caller's object reader over the objects the walk sees, used instead of one of the store's.
    */
   constructor(
     readonly req: FactRequest,
     selected: readonly CatalogEntry[],
-    opts: { given?: Partial<Collected>; omit?: readonly Need[] } = {},
+    opts: { given?: Partial<Collected>; omit?: readonly Need[]; objects?: ObjectReader } = {},
   ) {
+    this.lent = opts.objects;
     this.needs = new Set<Need>(['always', ...selected.flatMap((c) => c.rule.needs)]);
     for (const n of opts.omit ?? []) this.needs.delete(n);
     if (selected.some((c) => c.rule.kind === 'commits')) this.needs.add('commits');
@@ -170,6 +174,7 @@ export class FactStore {
 
   /** One `cat-file` per run over the objects the walk sees (a push's quarantine too), not one per collector. */
   objects(): ObjectReader {
+    if (this.lent) return this.lent;
     if (!this.shared) {
       const { repository, scope } = this.req;
       const shadow = createShadow(repository.commonDir, repository.objectFormat, scope.objectDirs);
