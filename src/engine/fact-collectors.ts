@@ -257,6 +257,8 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           walk?.trustRootInfo ?? run.req.trust?.trustRoot,
           run.req.env,
           run.req.scope.baseGone,
+          // The run's reader, when it sees just the repository's objects, as the ledger's git does.
+          run.req.scope.objectDirs?.length ? undefined : run.objects(),
         ),
       );
     },
