@@ -95,6 +95,9 @@ interface Receiving {
   got: number;
 }
 
+/** Objects whose type and size infoOf asks of the reader, at most; more go to a --batch-check of their own. */
+const INFO_ALONE = 1024;
+
 /** A cat-file header is "<oid> <type> <size>" or "<spec> missing": longer means something is wrong. */
 const MAX_HEADER = 64 * 1024;
 
@@ -297,10 +300,12 @@ export class ObjectReader {
 
   /**
    * Each object's type and size (null: not there), in order, without its bytes: through this reader
-   * with `--batch-command`, else one `cat-file --batch-check` for them all.
+   * with `--batch-command` for a few, else one `cat-file --batch-check` for them all (50,000 refs'
+   * types asked one by one here took a second longer and 40 MB more than the one process).
    */
   async infoOf(specs: readonly string[]): Promise<Array<ObjectInfo | null>> {
-    if (this.command) return Promise.all(specs.map((s) => this.request(s, 0, true) as Promise<ObjectInfo | null>));
+    if (this.command && specs.length <= INFO_ALONE)
+      return Promise.all(specs.map((s) => this.request(s, 0, true) as Promise<ObjectInfo | null>));
     if (!specs.length) return [];
     const lines = (
       await runGit(['cat-file', '--batch-check'], {
