@@ -9,7 +9,7 @@
 // are answered by one `rev-list --ancestry-path ^R X...`, which prints exactly the X that do.
 import { ExpectedError } from '../errors.js';
 import { runGit, type Shadow } from './git.js';
-import { isAncestor } from './ancestry.js';
+import { isAncestor, knowAncestry, knownAncestry } from './ancestry.js';
 
 /** Updates whose ancestry git is asked one by one, at most, per push. */
 const MAX_ANCESTRY_QUERIES = 1000;
@@ -141,6 +141,16 @@ export function batchedDescends(shadow: Shadow): Ask {
   let queue = new Map<string, Map<string, Waiter[]>>();
   let scheduled = false;
   const answer = async (ancestor: string, waiting: Map<string, Waiter[]>): Promise<void> => {
+    // What this run knows already (the trust root search, the ledger) is not asked again.
+    for (const [oid, waiters] of waiting) {
+      const known = knownAncestry(shadow, ancestor, oid);
+      if (!known) continue;
+      waiting.delete(oid);
+      known.then(
+        (a) => waiters.forEach((w) => w.resolve(a)),
+        (err: unknown) => waiters.forEach((w) => w.reject(err)),
+      );
+    }
     const oids = [...waiting.keys()];
     let answers: Map<string, boolean> | undefined;
     if (oids.length > 1) {
@@ -153,6 +163,7 @@ export function batchedDescends(shadow: Shadow): Ask {
       if (r.code === 0) {
         const descendants = new Set(r.stdout.toString('latin1').split('\n'));
         answers = new Map(oids.map((o) => [o, o === ancestor || descendants.has(o)]));
+        for (const [o, a] of answers) knowAncestry(shadow, ancestor, o, a);
       }
     }
     for (const [oid, waiters] of waiting) {

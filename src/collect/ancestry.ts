@@ -1,11 +1,24 @@
 // Ancestry questions put to git (`merge-base --is-ancestor`), answered once per pair of object ids
 // in a run: what the ledger, the trust root search, the floating tags and the pre-root judges ask.
 import { runGit, type Shadow } from './git.js';
+import { runContext, type RunContext } from './run-context.js';
 
-// Ancestry between two object ids never changes (a commit's id hashes its parents), so within one
-// shadow (one run's view of the objects) each question is put to git once; names are always asked.
-const ancestry = new WeakMap<Shadow, Map<string, Promise<boolean | undefined>>>();
+// Ancestry between two object ids never changes (a commit's id hashes its parents), so within one run
+// each question is put to git once per view of the objects (Shadow.objects: the object dirs and the
+// shallow boundary; the run fixes the git): the walk's shadow and the ledger's ask the same. Names are
+// always asked.
+type Answers = Map<string, Promise<boolean | undefined>>;
+const ancestry = new WeakMap<RunContext, Map<string, Answers>>();
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+function answersOf(shadow: Shadow): Answers {
+  const run = runContext();
+  let views = ancestry.get(run);
+  if (!views) ancestry.set(run, (views = new Map<string, Answers>()));
+  let answers = views.get(shadow.objects);
+  if (!answers) views.set(shadow.objects, (answers = new Map<string, Promise<boolean | undefined>>()));
+  return answers;
+}
 
 /** Is `ancestor` an ancestor of (or equal to) `tip`? undefined when git cannot tell (object missing). */
 export function isAncestor(shadow: Shadow, ancestor: string, tip: string): Promise<boolean | undefined> {
@@ -18,8 +31,7 @@ export function isAncestor(shadow: Shadow, ancestor: string, tip: string): Promi
     return r.code === 0 ? true : r.code === 1 ? false : undefined;
   };
   if (!OBJECT_ID.test(ancestor) || !OBJECT_ID.test(tip)) return ask();
-  let answers = ancestry.get(shadow);
-  if (!answers) ancestry.set(shadow, (answers = new Map<string, Promise<boolean | undefined>>()));
+  const answers = answersOf(shadow);
   const key = `${ancestor} ${tip}`;
   let answer = answers.get(key);
   if (!answer) {
@@ -32,4 +44,20 @@ export function isAncestor(shadow: Shadow, ancestor: string, tip: string): Promi
     );
   }
   return answer;
+}
+
+/** isAncestor's answer when this run already has it (asked, or known), else undefined: nothing is asked. */
+export function knownAncestry(shadow: Shadow, ancestor: string, tip: string): Promise<boolean | undefined> | undefined {
+  return answersOf(shadow).get(`${ancestor} ${tip}`);
+}
+
+/**
+ * Records what git showed otherwise: `tip` listed `ancestor` walking back (a rev-list from it, in this
+ * shadow), or a batch that answers exactly as isAncestor does (ancestry-batch.ts). Only object ids.
+ */
+export function knowAncestry(shadow: Shadow, ancestor: string, tip: string, answer: boolean): void {
+  if (!OBJECT_ID.test(ancestor) || !OBJECT_ID.test(tip)) return;
+  const answers = answersOf(shadow);
+  const key = `${ancestor} ${tip}`;
+  if (!answers.has(key)) answers.set(key, Promise.resolve(answer));
 }

@@ -6,13 +6,14 @@
 // (simple-git is not used here: its guards refuse the -c/env overrides this needs and it buffers
 // output, while the history walk must stream.)
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
 import { readBoundedIfExists } from './safe-fs.js';
-import { runContext, runEnv } from './run-context.js';
+import { runContext, runEnv, type RunContext } from './run-context.js';
 import { childTimeoutMs, hardenedEnv, neutralDir, tracked, OWN_GROUP } from './child-env.js';
 import { executable, versionOutput } from './run-program.js';
 import { insideAuditedRepository } from './audited-folders.js';
@@ -140,7 +141,7 @@ function gitProgramFile(bin: string): string | undefined {
   return undefined;
 }
 
-const checkedGits = new Map<string, Promise<void>>();
+const checkedGits = new Map<string, Promise<string>>();
 /**
  * Makes sure the git we are about to rely on is a git (`git --version` answers "git version N"):
  * otherwise every later failure would read like a broken repository. The answer is shared with the
@@ -149,26 +150,42 @@ const checkedGits = new Map<string, Promise<void>>();
 export function assertGitRuns(): Promise<void> {
   const bin = getGitBinary();
   const file = gitProgramFile(bin);
+  const run = runContext();
   if (file)
     return versionOutput(file, ['--version']).then((out) => {
-      if (!out) return assertGitRunsAlone(bin); // could not start: spawn's own reason
+      if (!out) return assertGitRunsAlone(bin).then((text) => void checkedVersion.set(run, text)); // spawn's own reason
       const why = out.timedOut
         ? `it did not finish within ${childTimeoutMs(30_000) / 1000} s (GITGUARD_TIMEOUT)`
         : notAGit(out.code, out.text, out.errText);
       if (why) throw gitDidNotRun(bin, why);
+      checkedVersion.set(run, out.text);
     });
-  return assertGitRunsAlone(bin);
+  return assertGitRunsAlone(bin).then((text) => void checkedVersion.set(run, text));
 }
 
-/** The check run through runGit, once per binary and PATH it is found on. */
-function assertGitRunsAlone(bin: string): Promise<void> {
+/** The `git --version` line of the git a run checked (assertGitRuns): what options it takes. */
+const checkedVersion = new WeakMap<RunContext, string>();
+
+/**
+ * Whether the run's git, as assertGitRuns found it, is at least `major.minor`: false when the run
+ * has not checked it (a library caller), so the caller keeps to what every git does.
+ */
+export function checkedGitAtLeast(major: number, minor: number): boolean {
+  const m = /^git version (\d+)\.(\d+)/.exec(checkedVersion.get(runContext()) ?? '');
+  return !!m && (Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor));
+}
+
+/** The check run through runGit, once per binary and PATH it is found on: its version line. */
+function assertGitRunsAlone(bin: string): Promise<string> {
   const key = `${bin}\0${bin.includes('/') ? '' : (runEnv().PATH ?? '')}`;
   let check = checkedGits.get(key);
   if (!check) {
     check = runGit(['--version'], { timeoutMs: 30_000, noOverrides: true }).then(
       (res) => {
-        const why = notAGit(0, res.stdout.toString('utf8'), '');
+        const text = res.stdout.toString('utf8');
+        const why = notAGit(0, text, '');
         if (why) throw gitDidNotRun(bin, why);
+        return text;
       },
       (err: unknown) => {
         if (err instanceof GitError) throw gitDidNotRun(bin, notAGit(err.exitCode, '', err.stderr) ?? 'it failed');
@@ -281,6 +298,11 @@ export interface Shadow {
   gitDir: string;
   /** The audited repository's common dir, whose objects the shadow borrows. */
   commonDir: string;
+  /**
+   * What git sees through this shadow (its object dirs and shallow boundary), as a key: two shadows of
+   * one run with the same key give the same answers about object ids (collect/ancestry.ts).
+   */
+  objects: string;
   dispose(): void;
 }
 
@@ -322,6 +344,8 @@ export function createShadow(
   // Read as data (bounded, regular files only): a FIFO or /dev/zero there must not hang or fill us.
   const shallow = readBoundedIfExists(join(commonDir, 'shallow'), SHALLOW_MAX_BYTES);
   if (shallow) writeFileSync(join(gitDir, 'shallow'), shallow);
+  const boundary = shallow ? createHash('sha256').update(shallow).digest('hex') : '';
+  const objects = `${objectFormat}\0${alternates.join('\n')}\0${boundary}`;
   let disposed = false;
   const dispose = (): void => {
     if (!disposed) {
@@ -331,5 +355,5 @@ export function createShadow(
     disposed = true;
   };
   process.once('exit', dispose);
-  return { gitDir, commonDir, dispose };
+  return { gitDir, commonDir, objects, dispose };
 }

@@ -8,20 +8,28 @@ import { ObjectReader } from './objects.js';
 import { TrustCollector } from './trust.js';
 import { POLICY_DIR } from '../domain/trust.js';
 
-export async function collectHeadPolicy(repo: RepositoryInfo, history: HistoryFacts): Promise<Policy | undefined> {
-  return history.head.oid ? collectPolicyAt(repo, history.head.oid) : undefined;
+export async function collectHeadPolicy(
+  repo: RepositoryInfo,
+  history: HistoryFacts,
+  shared?: ObjectReader,
+): Promise<Policy | undefined> {
+  return history.head.oid ? collectPolicyAt(repo, history.head.oid, shared) : undefined;
 }
 
-/** The policy in `tip`'s tree (undefined when it has none). */
-export async function collectPolicyAt(repo: RepositoryInfo, tip: string): Promise<Policy | undefined> {
-  const shadow = createShadow(repo.commonDir, repo.objectFormat);
-  const reader = new ObjectReader(shadow);
+/** The policy in `tip`'s tree (undefined when it has none); through `shared`, the run's reader, when given. */
+export async function collectPolicyAt(
+  repo: RepositoryInfo,
+  tip: string,
+  shared?: ObjectReader,
+): Promise<Policy | undefined> {
+  const shadow = shared ? undefined : createShadow(repo.commonDir, repo.objectFormat);
+  const reader = shared ?? new ObjectReader(shadow!);
   try {
     const tree = await reader.read(`${tip}:${POLICY_DIR}`);
     if (tree?.type !== 'tree') return undefined;
     return await new TrustCollector(reader, repo.objectFormat, undefined).policyAt(tree.oid, tip);
   } finally {
-    reader.close();
-    shadow.dispose();
+    if (!shared) reader.close();
+    shadow?.dispose();
   }
 }

@@ -1,11 +1,13 @@
 // Reads single objects on demand (policy files out of a commit's tree) through one long-lived
 // `git cat-file --batch` in the shadow git dir: one process for all reads, answers in request order.
+// With git 2.36 or later it is `--batch-command`, which also answers an object's type and size alone
+// (`info`): a run's refs, its SECURITY.md, its policy and its walk share one reader (FactRun.objects).
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ExpectedError, GitError } from '../errors.js';
 import { objectId } from './commit-object.js';
 import { notReadError } from './missing-object.js';
-import { spawnGit, Watchdog, type Shadow } from './git.js';
+import { checkedGitAtLeast, runGit, spawnGit, Watchdog, type Shadow } from './git.js';
 import { runEnv } from './run-context.js';
 import { canonicalMode, SUBMODULE_MODE } from './tree-entry.js';
 
@@ -67,9 +69,18 @@ export interface GitObject {
   body: Buffer;
 }
 
+/** An object's header: what `info` answers, without its bytes. */
+export interface ObjectInfo {
+  oid: string;
+  type: string;
+  size: number;
+}
+
 interface Pending {
   maxBytes: number;
-  resolve: (o: GitObject | null) => void;
+  /** An `info` request: the header is the whole answer. */
+  info?: boolean;
+  resolve: (o: GitObject | ObjectInfo | null) => void;
   reject: (e: Error) => void;
 }
 
@@ -83,6 +94,9 @@ interface Receiving {
   /** Body bytes (plus the trailing newline) received so far. */
   got: number;
 }
+
+/** Objects whose type and size infoOf asks of the reader, at most; more go to a --batch-check of their own. */
+const INFO_ALONE = 1024;
 
 /** A cat-file header is "<oid> <type> <size>" or "<spec> missing": longer means something is wrong. */
 const MAX_HEADER = 64 * 1024;
@@ -120,6 +134,8 @@ export class ObjectReader {
   private headLen = 0;
   private receiving: Receiving | undefined;
   private stderr = '';
+  /** `cat-file --batch-command` (git 2.36): contents and info requests in one process. */
+  private readonly command = checkedGitAtLeast(2, 36);
 
   constructor(
     private readonly shadow: Shadow,
@@ -128,7 +144,7 @@ export class ObjectReader {
 
   private start(): ChildProcess {
     if (this.child) return this.child;
-    const child = spawnGit(['cat-file', '--batch'], { gitDir: this.shadow.gitDir });
+    const child = spawnGit(['cat-file', this.command ? '--batch-command' : '--batch'], { gitDir: this.shadow.gitDir });
     const dog = new Watchdog(child, 'git');
     child.stdout!.on('data', (c: Buffer) => {
       this.onData(c);
@@ -206,6 +222,10 @@ export class ObjectReader {
         return this.fail(
           new GitError(['cat-file', '--batch'], null, `unexpected answer from git cat-file: ${header.slice(0, 100)}`),
         );
+      if (this.pending.peek()?.info) {
+        this.pending.shift()!.resolve({ oid: parts[0]!, type: parts[1]!, size });
+        continue;
+      }
       this.receiving = {
         oid: parts[0]!,
         type: parts[1]!,
@@ -265,12 +285,41 @@ export class ObjectReader {
   }
 
   private readObject(spec: string, maxBytes = this.maxBytes): Promise<GitObject | null> {
+    return this.request(spec, maxBytes, false) as Promise<GitObject | null>;
+  }
+
+  private request(spec: string, maxBytes: number, info: boolean): Promise<GitObject | ObjectInfo | null> {
     if (/[\n\r]/.test(spec)) return Promise.resolve(null);
     const child = this.start();
     return new Promise((resolve, reject) => {
-      this.pending.push({ maxBytes, resolve, reject });
+      this.pending.push({ maxBytes, resolve, reject, ...(info ? { info } : {}) });
       this.dog!.arm();
-      child.stdin!.write(`${spec}\n`);
+      child.stdin!.write(this.command ? `${info ? 'info' : 'contents'} ${spec}\n` : `${spec}\n`);
+    });
+  }
+
+  /**
+   * Each object's type and size (null: not there), in order, without its bytes: through this reader
+   * with `--batch-command` for a few, else one `cat-file --batch-check` for them all (50,000 refs'
+   * types asked one by one here took a second longer and 40 MB more than the one process).
+   */
+  async infoOf(specs: readonly string[]): Promise<Array<ObjectInfo | null>> {
+    if (this.command && specs.length <= INFO_ALONE)
+      return Promise.all(specs.map((s) => this.request(s, 0, true) as Promise<ObjectInfo | null>));
+    if (!specs.length) return [];
+    const lines = (
+      await runGit(['cat-file', '--batch-check'], {
+        gitDir: this.shadow.gitDir,
+        input: specs.map((s) => `${s.replace(/[\n\r]/g, ' ')}\n`).join(''),
+        timeoutMs: 300_000,
+      })
+    ).stdout
+      .toString('utf8')
+      .split('\n');
+    return specs.map((_, i) => {
+      const [oid, type, size] = (lines[i] ?? '').split(' ');
+      const n = Number(size);
+      return oid && type && Number.isSafeInteger(n) && n >= 0 ? { oid, type, size: n } : null;
     });
   }
 

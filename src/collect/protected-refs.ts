@@ -12,6 +12,8 @@ import { remoteRecordConfig } from './remote-config.js';
 import { readReflog, remoteTips, ZERO } from './remote-record.js';
 import { floatingMove } from './floating-move.js';
 import { isAncestor } from './ancestry.js';
+import { readParents } from './commit-parents.js';
+import type { ObjectReader } from './objects.js';
 import {
   defaultProtectedRefs,
   refGlob,
@@ -80,7 +82,8 @@ export async function lostCommits(
  * rev-list for all. Empty when git cannot tell (a damaged object, a git without these options): the
  * caller asks merge-base.
  */
-async function parentsOf(shadow: Shadow, oids: string[]): Promise<Map<string, string[]>> {
+async function parentsOf(shadow: Shadow, oids: string[], reader?: ObjectReader): Promise<Map<string, string[]>> {
+  if (reader) return readParents(reader, shadow, oids); // the run's cat-file (commit-parents.ts)
   const parents = new Map<string, string[]>();
   if (!oids.length) return parents;
   const r = await runGit(['rev-list', '--no-walk=unsorted', '--parents', '--ignore-missing', '--stdin'], {
@@ -129,6 +132,7 @@ async function forcedEntries(
   refs: string[],
   published: string[],
   since = -Infinity,
+  reader?: ObjectReader,
 ): Promise<ReflogEntry[]> {
   const out: ReflogEntry[] = [];
   const seen = new Map<string, boolean | undefined>();
@@ -143,7 +147,7 @@ async function forcedEntries(
       .filter((e) => !ZERO.test(e.old) && !ZERO.test(e.new) && e.old !== e.new);
     return { ref, file, moves };
   });
-  const parents = await parentsOf(shadow, [...new Set(entries.flatMap((r) => r.moves.map((e) => e.new)))]);
+  const parents = await parentsOf(shadow, [...new Set(entries.flatMap((r) => r.moves.map((e) => e.new)))], reader);
   for (const { ref, file, moves } of entries) {
     for (const e of moves) {
       const key = `${e.old} ${e.new}`;
@@ -176,6 +180,7 @@ export async function collectLedgerFacts(
   baseOid?: string,
   baseUnprotected?: string,
   floatingGlobs: string[] = [],
+  reader?: ObjectReader,
 ): Promise<LedgerFacts> {
   const file = ledgerPath(repo.commonDir);
   const globs = policyGlobs?.length ? policyGlobs : defaultProtectedRefs(history, repo.bare);
@@ -271,6 +276,7 @@ export async function collectLedgerFacts(
     refs.filter((p) => p.kind !== 'tag' && p.current).map((p) => p.name),
     published,
     remote.length ? record!.since : -Infinity,
+    reader,
   );
   return {
     file,

@@ -10,6 +10,7 @@ import type { RefInfo } from '../domain/model.js';
 import { StopsAuditError } from '../errors.js';
 import { gitRecords } from './git-reading.js';
 import { runGit } from './git.js';
+import type { ObjectReader } from './objects.js';
 import { forgeRefFamily } from './forge-refs.js';
 import { runEnv } from './run-context.js';
 
@@ -65,10 +66,17 @@ export async function forEachRefRecord(
     }
 }
 
-/** The type of each of the objects `oids`: one `cat-file --batch-check` for the distinct ones. */
-async function typesOf(gitDir: string, oids: string[]): Promise<Map<string, string>> {
+/**
+ * The type of each of the objects `oids` ("<oid> missing" when not there): one `cat-file
+ * --batch-check` for the distinct ones, or the run's object reader when given.
+ */
+async function typesOf(gitDir: string, oids: string[], reader?: ObjectReader): Promise<Map<string, string>> {
   const distinct = [...new Set(oids)];
   if (!distinct.length) return new Map();
+  if (reader) {
+    const infos = await reader.infoOf(distinct);
+    return new Map(distinct.map((o, i) => [o, infos[i]?.type ?? `${o} missing`]));
+  }
   const out = await runGit(['cat-file', '--batch-check=%(objecttype)'], {
     gitDir,
     input: `${distinct.join('\n')}\n`,
@@ -90,7 +98,7 @@ export interface RefListing {
  * while their type is asked. A forge-shaped ref naming anything else is a ref like any other (kept
  * once its batch's types are known, so after the refs listed while they were asked).
  */
-export async function listRefs(gitDir: string, limit = maxRefs()): Promise<RefListing> {
+export async function listRefs(gitDir: string, limit = maxRefs(), reader?: ObjectReader): Promise<RefListing> {
   const refs: RefInfo[] = [];
   const forgeRefs: Record<string, number> = {};
   let pending: Array<{ ref: RefInfo; label: string }> = [];
@@ -104,6 +112,7 @@ export async function listRefs(gitDir: string, limit = maxRefs()): Promise<RefLi
     const types = await typesOf(
       gitDir,
       batch.map((p) => p.ref.oid),
+      reader,
     );
     for (const { ref, label } of batch) {
       const type = types.get(ref.oid) ?? '';
@@ -128,6 +137,7 @@ export async function listRefs(gitDir: string, limit = maxRefs()): Promise<RefLi
   const types = await typesOf(
     gitDir,
     refs.filter((r) => !r.type).map((r) => r.oid),
+    reader,
   );
   for (const r of refs) r.type ||= types.get(r.oid) ?? '';
   return { refs, forgeRefs };

@@ -8,6 +8,7 @@ import { UnsafeFileError, readBounded, readBoundedIfExists } from './safe-fs.js'
 import { alternateLines } from './object-store.js';
 import { spellings, within } from './audited-folders.js';
 import { forEachRefRecord, listRefs, maxRefs, tooManyRefs } from './ref-list.js';
+import type { ObjectReader } from './objects.js';
 
 /** The subjects of replaced commits and their replacements: one `cat-file --batch` (plumbing, real objects). */
 async function addSubjects(repo: RepositoryInfo, replaceRefs: HistoryFacts['replaceRefs']): Promise<void> {
@@ -102,21 +103,23 @@ function lines(text: string): string[] {
  * target as git lists it (the tag is then judged B where it is read); one whose target is missing or of
  * another type than it says, which git cannot walk either, stops the run.
  */
-async function peelTags(repo: RepositoryInfo, refs: RefInfo[]): Promise<void> {
+async function peelTags(repo: RepositoryInfo, refs: RefInfo[], reader?: ObjectReader): Promise<void> {
   const tags = refs.filter((r) => r.type === 'tag');
   if (!tags.length) return;
   const opts = { gitDir: repo.gitDir, timeoutMs: 60_000 };
   // In slices, so that node never holds all the tags' answers at once beside them.
   const peeled: string[] = [];
   for (let i = 0; i < tags.length; i += PEEL_BATCH) {
+    const specs = tags.slice(i, i + PEEL_BATCH).map((r) => `${r.oid}^{}`);
+    if (reader) {
+      peeled.push(...(await reader.infoOf(specs)).map((o) => o?.oid ?? ''));
+      continue;
+    }
     const out = await gitText(['cat-file', '--batch-check=%(objectname)'], {
       ...opts,
-      input: tags
-        .slice(i, i + PEEL_BATCH)
-        .map((r) => `${r.oid}^{}\n`)
-        .join(''),
+      input: specs.map((s) => `${s}\n`).join(''),
     });
-    peeled.push(...out.split('\n').slice(0, Math.min(PEEL_BATCH, tags.length - i)));
+    peeled.push(...out.split('\n').slice(0, specs.length));
   }
   const unpeeled: RefInfo[] = [];
   tags.forEach((r, i) => {
@@ -163,9 +166,10 @@ async function peelTags(repo: RepositoryInfo, refs: RefInfo[]): Promise<void> {
 const PEEL_BATCH = 20_000;
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-export async function collectHistory(repo: RepositoryInfo): Promise<HistoryFacts> {
-  const { refs, forgeRefs } = await listRefs(repo.gitDir);
-  await peelTags(repo, refs);
+/** `reader`: the run's object reader (FactRun.objects), which answers the refs' types and peels their tags. */
+export async function collectHistory(repo: RepositoryInfo, reader?: ObjectReader): Promise<HistoryFacts> {
+  const { refs, forgeRefs } = await listRefs(repo.gitDir, maxRefs(), reader);
+  await peelTags(repo, refs, reader);
   const { headRef, headOid } = await resolveHead(repo, refs);
 
   const replaceRefs = refs

@@ -14,7 +14,7 @@ import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { MissingObjectError, missingObjectIn, notReadError } from './missing-object.js';
 import { parseCommitObject } from './commit-object.js';
 import { gitText, runGit, type Shadow } from './git.js';
-import { isAncestor } from './ancestry.js';
+import { isAncestor, knowAncestry } from './ancestry.js';
 import { parseTree, type ObjectReader } from './objects.js';
 import { SUBMODULE_MODE, TREE_MODE, canonicalMode } from './tree-entry.js';
 
@@ -130,8 +130,10 @@ async function firstPolicyCommit(
     // an audit reads it (and stops in one line when a partial clone lacks it).
     if (
       pushed ? await hasFileAt(reader, oid, policyFile) : (await reader.read(`${oid}:${policyFile}`))?.type === 'blob'
-    )
+    ) {
+      knowAncestry(shadow, oid, tip, true); // listed walking back from the tip: the ledger's trust root check
       return oid;
+    }
   }
   return undefined;
 }

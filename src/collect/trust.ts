@@ -181,8 +181,8 @@ export class TrustCollector {
   enrich(commit: CommitRecord): TrustedCommit | Promise<TrustedCommit> {
     // Recorded before the first await, like the flags below: children are enriched right after.
     const own = this.paths.recordWalked(commit);
-    const parentRooted = commit.parents.map((p) => this.rooted.of(p));
     const isRoot = commit.oid === this.trustRootOid;
+    const parentRooted = isRoot ? commit.parents.map(() => false) : commit.parents.map((p) => this.rooted.of(p)); // the root's own are not asked
     this.rooted.set(
       commit.oid,
       isRoot || parentRooted.some((r) => r === true)

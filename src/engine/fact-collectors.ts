@@ -34,6 +34,7 @@ import { FORGE_OFF } from '../rules/lib/forge.js';
 import { collectLedger } from './ledger.js';
 import { openHistory } from './history.js';
 import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
+import type { ObjectReader } from '../collect/objects.js';
 
 /** What a run collects facts for: the repository, and the scope and options of the command. */
 export interface FactRequest {
@@ -95,6 +96,8 @@ export interface FactRun {
   get<K extends CollectedName>(name: K): Promise<Collected[K]>;
   /** Fires when the run ends early (a failed walk): what runs beside the walk stops. */
   readonly signal: AbortSignal;
+  /** The run's one object reader (a `cat-file` for the refs' types, SECURITY.md, policies and the walk); the store closes it. */
+  objects(): ObjectReader;
 }
 
 export interface Collector<K extends CollectedName> {
@@ -149,7 +152,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     field: 'history',
     wantedBy: ['history', 'commits'],
     needs: [],
-    collect: (run) => attempt(() => collectHistory(run.req.repository)),
+    collect: (run) => attempt(() => collectHistory(run.req.repository, run.objects())),
   },
   hooks: {
     field: 'hooks',
@@ -204,6 +207,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         trustedWalk(run),
         { ...run.req.trust, env: run.req.env },
         run.ruleNeeds('protected-paths'),
+        run.objects(),
       );
     },
   },
@@ -217,7 +221,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
       return withHistory(run, (history) =>
         walk && trustedWalk(run) && walk.revisions.length > 0 && history.head.oid
           ? walk.headPolicy
-          : collectHeadPolicy(run.req.repository, history),
+          : collectHeadPolicy(run.req.repository, history, run.objects()),
       );
     },
   },
@@ -253,6 +257,8 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           walk?.trustRootInfo ?? run.req.trust?.trustRoot,
           run.req.env,
           run.req.scope.baseGone,
+          // The run's reader, when it sees just the repository's objects, as the ledger's git does.
+          run.req.scope.objectDirs?.length ? undefined : run.objects(),
         ),
       );
     },
@@ -302,7 +308,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     field: 'securityPolicy',
     wantedBy: ['security-policy'],
     needs: ['history'],
-    collect: (run) => withHistory(run, (history) => collectSecurityPolicy(run.req.repository, history.head.oid)),
+    collect: (run) => withHistory(run, (history) => collectSecurityPolicy(run.objects(), history.head.oid)),
   },
   forge: {
     field: 'forge',

@@ -3,6 +3,8 @@
 // into the Facts the rules judge. audit, `hook run pre-push` and the server hook all collect through it.
 import { unavailable, type Facts } from '../domain/model.js';
 import type { CatalogEntry } from './catalog.js';
+import { createShadow, type Shadow } from '../collect/git.js';
+import { ObjectReader } from '../collect/objects.js';
 import {
   COLLECTORS,
   type Collected,
@@ -65,16 +67,22 @@ export class FactStore {
   private readonly stop = new AbortController();
   /** The run's one clock, read once: rules never read the wall clock. */
   readonly now = Date.now();
+  /** The run's object reader and the shadow it reads (objects()), made on first use. */
+  private shared: { shadow: Shadow; reader: ObjectReader } | undefined;
+  /** A reader the caller already has over the same objects (the hooks read the refs with it), and closes. */
+  private readonly lent: ObjectReader | undefined;
 
   /**
    * `given`: facts the caller already collected (the hooks read the refs before they know the scope);
-   * `omit`: rule needs the caller does not collect (the hooks judge the pushed commits, not the tags).
+   * `omit`: rule needs the caller does not collect (the hooks judge the pushed commits, not the tags);
+   * `objects`: the caller's object reader over the objects the walk sees, used instead of one of the store's.
    */
   constructor(
     readonly req: FactRequest,
     selected: readonly CatalogEntry[],
-    opts: { given?: Partial<Collected>; omit?: readonly Need[] } = {},
+    opts: { given?: Partial<Collected>; omit?: readonly Need[]; objects?: ObjectReader } = {},
   ) {
+    this.lent = opts.objects;
     this.needs = new Set<Need>(['always', ...selected.flatMap((c) => c.rule.needs)]);
     for (const n of opts.omit ?? []) this.needs.delete(n);
     if (selected.some((c) => c.rule.kind === 'commits')) this.needs.add('commits');
@@ -109,6 +117,7 @@ export class FactStore {
         ruleNeeds: (n) => this.ruleNeeds(n),
         wants: (n) => this.wants(n),
         signal: this.stop.signal,
+        objects: () => this.objects(),
         get: (n) => {
           if (!declared.has(n)) throw new Error(`the ${name} collector reads ${n} without declaring it`);
           return this.get(n);
@@ -163,10 +172,24 @@ export class FactStore {
     (facts as unknown as Record<string, unknown>)[c.field] = c.toFact ? c.toFact(value) : value;
   }
 
-  /** Closes the walk, if one was opened. */
+  /** One `cat-file` per run over the objects the walk sees (a push's quarantine too), not one per collector. */
+  objects(): ObjectReader {
+    if (this.lent) return this.lent;
+    if (!this.shared) {
+      const { repository, scope } = this.req;
+      const shadow = createShadow(repository.commonDir, repository.objectFormat, scope.objectDirs);
+      this.shared = { shadow, reader: new ObjectReader(shadow) };
+    }
+    return this.shared.reader;
+  }
+
+  /** Closes the walk, if one was opened, and the run's object reader. */
   async close(): Promise<void> {
     this.stop.abort();
     const walk = this.memo.get('walk') as Promise<Collected['walk']> | undefined;
     (await walk?.catch(() => undefined))?.close();
+    this.shared?.reader.close();
+    this.shared?.shadow.dispose();
+    this.shared = undefined;
   }
 }

@@ -63,6 +63,7 @@ export async function openHistory(
   withTrust: boolean,
   trust: TrustOptions = {},
   watchProtected = false,
+  shared?: ObjectReader,
 ): Promise<HistorySession> {
   let revisions: string[];
   let description: string;
@@ -109,12 +110,12 @@ export async function openHistory(
   }
 
   const shadow: Shadow = createShadow(repo.commonDir, repo.objectFormat, scope.objectDirs);
-  const reader = new ObjectReader(shadow);
+  const reader = shared ?? new ObjectReader(shadow); // the run's (FactRun.objects), which its owner closes
   /** What the session closes: its trust collector, the walk's tap. */
   const collectors: Array<{ close(): void }> = [];
   const close = (): void => {
     for (const c of collectors) c.close();
-    reader.close();
+    if (!shared) reader.close();
     shadow.dispose();
   };
   try {

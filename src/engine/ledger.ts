@@ -9,6 +9,7 @@ import { collectLedgerFacts } from '../collect/protected-refs.js';
 import { isAncestor } from '../collect/ancestry.js';
 import { defaultProtectedRefs, type LedgerFacts, type LedgerUpdate, type TrustRootCheck } from '../domain/ledger.js';
 import { collectPolicyAt } from '../collect/head-policy.js';
+import type { ObjectReader } from '../collect/objects.js';
 import { ciBranch, unprotectedCiBranch } from './ci-branch.js';
 import { LedgerError, ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
 import { discoverRepository } from '../collect/repository.js';
@@ -23,6 +24,7 @@ export async function collectLedger(
   trustRoot?: string | TrustRoot,
   env: NodeJS.ProcessEnv = {},
   baseGone?: string,
+  reader?: ObjectReader,
 ): Promise<LedgerFacts> {
   const baseOid = base
     ? await resolveCommitId(
@@ -44,6 +46,7 @@ export async function collectLedger(
       baseOid,
       unprotected,
       headPolicy?.protected.floatingTags,
+      reader,
     );
     // The root the walk used (resolved once, src/collect/trust-root.ts); without a walk, the flag or the policy's.
     const resolved = typeof trustRoot === 'object' ? trustRoot : undefined;

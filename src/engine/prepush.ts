@@ -5,6 +5,7 @@
 import { available } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { createShadow } from '../collect/git.js';
+import { ObjectReader } from '../collect/objects.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { lostCommits, protectionOf } from '../collect/protected-refs.js';
@@ -68,15 +69,16 @@ export async function prePushCheck(opts: {
   const lines: string[] = [];
   if (!updates.length) return { exitCode: 0, lines: ['gitguard pre-push: nothing to push'] };
   const repo = await discoverRepository(opts.path);
-  const history = await collectHistory(repo);
-  const remoteTips = history.refs
-    .filter((r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD'))
-    .map((r) => r.oid);
-  const to = escapeText(opts.remote, 100);
-  let refused = false;
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const reader = new ObjectReader(shadow); // the refs' types, then the facts' (one cat-file)
   let store: FactStore | undefined;
   try {
+    const history = await collectHistory(repo, reader);
+    const remoteTips = history.refs
+      .filter((r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD'))
+      .map((r) => r.oid);
+    const to = escapeText(opts.remote, 100);
+    let refused = false;
     // First what each update would publish (ancestry for all updates at once, see ancestry-batch.ts)...
     // A ^exclusion holds for the whole walk, so each is listed once: pushing N new branches beside N
     // remote-tracking refs must not list (or loop over) N x N of them (git push --all of a large
@@ -123,7 +125,7 @@ export async function prePushCheck(opts: {
     store = new FactStore(
       { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },
       rules,
-      { given: { history: available(history) }, omit: PUSH_OMITS },
+      { given: { history: available(history) }, omit: PUSH_OMITS, objects: reader },
     );
     const facts = await store.facts();
     const session = await store.get('walk');
@@ -206,6 +208,7 @@ export async function prePushCheck(opts: {
     return { exitCode, lines };
   } finally {
     await store?.close();
+    reader.close();
     shadow.dispose();
   }
 }

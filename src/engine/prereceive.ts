@@ -13,6 +13,7 @@ import { available, type Facts, type RepositoryInfo } from '../domain/model.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { createShadow } from '../collect/git.js';
+import { ObjectReader } from '../collect/objects.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import type { Policy } from '../domain/policy.js';
@@ -137,15 +138,16 @@ async function judgePushedCommits(
 async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.ProcessEnv): Promise<string[]> {
   const rejections: string[] = [];
   const objectDirs = quarantineDirs(env, repo.gitDir);
-  const history = await collectHistory(repo);
-  const creating = updates.filter((u) => !ZERO.test(u.new));
-  // Walk only what the push brings: the new tips, minus everything the repository already has and
-  // judged. Notes and stashes are not judged by signatures (metadata-refs.ts), so what only they
-  // hold is not taken as judged: a branch that later merges a note's commit has it walked.
-  const known = [...new Set(history.refs.filter((r) => !isMetadataRef(r.name)).map((r) => r.peeled ?? r.oid))];
   const shadow = createShadow(repo.commonDir, repo.objectFormat, objectDirs);
+  const reader = new ObjectReader(shadow); // the refs' types, then the facts' (one cat-file)
   let store: FactStore | undefined;
   try {
+    const history = await collectHistory(repo, reader);
+    const creating = updates.filter((u) => !ZERO.test(u.new));
+    // Walk only what the push brings: the new tips, minus everything the repository already has and
+    // judged. Notes and stashes are not judged by signatures (metadata-refs.ts), so what only they
+    // hold is not taken as judged: a branch that later merges a note's commit has it walked.
+    const known = [...new Set(history.refs.filter((r) => !isMetadataRef(r.name)).map((r) => r.peeled ?? r.oid))];
     const pushed = await splitMetadataRefs(
       shadow.gitDir,
       creating.map((u) => ({ name: u.ref, oid: u.new })),
@@ -157,7 +159,7 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     store = new FactStore(
       { repository: repo, env, scope: { revisions, objectDirs, headAccepted: true }, trust: { cache: false } },
       rules,
-      { given: { history: available(history) }, omit: PUSH_OMITS },
+      { given: { history: available(history) }, omit: PUSH_OMITS, objects: reader },
     );
     const facts = await store.facts();
     const session = await store.get('walk');
@@ -201,8 +203,9 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     }
     if (session) rejections.push(...(await judgePushedCommits(rules, facts, session, headPolicy.value)));
   } finally {
-    shadow.dispose();
     await store?.close();
+    reader.close();
+    shadow.dispose();
   }
   return rejections;
 }

@@ -4,6 +4,8 @@ import { judge, policyChangeAuthorized } from '../domain/judgement.js';
 import { judgeMergetags, type MergetagJudgement } from '../rules/lib/mergetags.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
+import { createShadow } from '../collect/git.js';
+import { ObjectReader } from '../collect/objects.js';
 import type { TrustedCommit } from '../domain/trust.js';
 import { openHistory } from './history.js';
 import type { TrustOptions } from './history-session.js';
@@ -36,13 +38,29 @@ function line(commit: TrustedCommit): VerifyLine {
 /** The judgements in order, a batch at a time. */
 export async function* verifyCommits(req: VerifyRequest): AsyncGenerator<VerifyLine[]> {
   const repo = await discoverRepository(req.path);
-  const history = await collectHistory(repo);
-  const session = await openHistory(repo, history, { all: req.all, range: req.range }, true, req.trust);
+  // One cat-file for the refs' types and the walk's reads.
+  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const reader = new ObjectReader(shadow);
   try {
-    for await (const batch of session.batches()) {
-      yield (batch as TrustedCommit[]).map(line);
+    const history = await collectHistory(repo, reader);
+    const session = await openHistory(
+      repo,
+      history,
+      { all: req.all, range: req.range },
+      true,
+      req.trust,
+      false,
+      reader,
+    );
+    try {
+      for await (const batch of session.batches()) {
+        yield (batch as TrustedCommit[]).map(line);
+      }
+    } finally {
+      session.close();
     }
   } finally {
-    session.close();
+    reader.close();
+    shadow.dispose();
   }
 }

@@ -168,7 +168,7 @@ test("judges every reflog entry as git's merge-base does, and asks merge-base on
   expect(mergeBases).toHaveLength(entries.filter((e) => !parentOf(e)).length);
 });
 
-test('isAncestor asks git once per pair of ids and shadow; "cannot tell" is asked again, and a new shadow asks afresh', async () => {
+test('isAncestor asks git once per pair of ids and view of the objects in a run; "cannot tell" is asked again; another view or run asks afresh', async () => {
   const repo = makeRepo();
   const a = repo.commit('a', { 'a.txt': 'a\n' });
   const b = repo.commit('b', { 'b.txt': 'b\n' });
@@ -194,9 +194,21 @@ test('isAncestor asks git once per pair of ids and shadow; "cannot tell" is aske
     expect(await isAncestor(shadow, missing, b)).toBeUndefined();
     expect(asked()).toBe(2);
     shadow.dispose();
-    const other = createShadow(join(repo.dir, '.git'), 'sha1');
-    expect(await isAncestor(other, a, b)).toBe(true);
+    // Another shadow of the same objects (the ledger's beside the walk's) has the answers already.
+    const same = createShadow(join(repo.dir, '.git'), 'sha1');
+    expect(await isAncestor(same, a, b)).toBe(true);
+    expect(asked()).toBe(0);
+    same.dispose();
+    // One that sees more objects (a push's quarantine) asks afresh, and so does the next run.
+    const more = createShadow(join(repo.dir, '.git'), 'sha1', [dir]);
+    expect(await isAncestor(more, a, b)).toBe(true);
     expect(asked()).toBe(1);
-    other.dispose();
+    more.dispose();
+  });
+  await inRun({ gitBinary: wrapper }, async () => {
+    const shadow = createShadow(join(repo.dir, '.git'), 'sha1');
+    expect(await isAncestor(shadow, a, b)).toBe(true);
+    expect(asked()).toBe(1);
+    shadow.dispose();
   });
 });

@@ -1,0 +1,123 @@
+// How many git processes one audit starts, counted through a --git wrapper that logs each one: every
+// process is a fork of the whole node process (3-5 ms of CPU from a test worker, more in a pre-push
+// hook's wall time), so a question asked once per commit, per shadow or per collector must not creep
+// back. The ceilings are today's counts; each named subcommand is one the run used to start twice or
+// more (merge-base --is-ancestor per question, a cat-file and an ls-tree per collector).
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
+import { sshSigningRepo } from '../helpers/signing-repo.js';
+import { makeSshKey } from '../helpers/ssh.js';
+import { parseJson, runMain, type JsonReport } from '../helpers/cli.js';
+
+/** A git that logs its arguments, one line per process; `version` answers `--version` instead of git. */
+function loggingGit(dir: string, name: string, version?: string): { git: string; log: string } {
+  const git = join(dir, `${name}.sh`);
+  const log = join(dir, `${name}.log`);
+  const fake = version ? `[ "$1" = --version ] && { echo 'git version ${version}'; exit 0; }\n` : '';
+  writeFileSync(git, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\n${fake}exec git "$@"\n`);
+  chmodSync(git, 0o755);
+  writeFileSync(log, '');
+  return { git, log };
+}
+
+/** The logged processes by subcommand and its first option ("cat-file --batch-command"), --version left out. */
+function processes(log: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of readFileSync(log, 'utf8').split('\n')) {
+    const words = line.split(' ').filter(Boolean);
+    let i = 0;
+    while (i < words.length && words[i]!.startsWith('-')) i += words[i] === '-c' ? 2 : 1;
+    if (i >= words.length) continue; // --version (asked once per process and git file)
+    const key = [words[i], words[i + 1]?.startsWith('-') ? words[i + 1]!.replace(/=.*/, '') : ''].join(' ').trim();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  writeFileSync(log, '');
+  return counts;
+}
+
+const startingWith = (c: Map<string, number>, prefix: string): number =>
+  [...c].filter(([k]) => k.startsWith(prefix)).reduce((a, [, n]) => a + n, 0);
+
+/**
+ * All but the walk's `diff-tree`, which runs only when the secrets scan's log did not offer the
+ * watched paths' changes in time (collect/path-tap.ts: either way, the same verdicts): at most one.
+ */
+const total = (c: Map<string, number>): number => {
+  expect(startingWith(c, 'diff-tree')).toBeLessThanOrEqual(1);
+  return [...c].filter(([k]) => !k.startsWith('diff-tree')).reduce((a, [, n]) => a + n, 0);
+};
+
+const CLIENT = /client|vulnerab|forge/;
+const outcomes = (report: JsonReport): Record<string, string> =>
+  Object.fromEntries(report.results.filter((r) => !CLIENT.test(r.meta.id)).map((r) => [r.meta.id, r.outcome]));
+
+let dir: string;
+let plain: TestRepo;
+let signed: TestRepo;
+beforeAll(() => {
+  dir = tempDir('gg-procs-');
+  plain = makeRepo();
+  plain.commit('one', { 'a.txt': 'a\n' });
+  plain.commit('two', { 'b.txt': 'b\n' });
+  const alice = makeSshKey(dir, 'ed25519', 'alice');
+  signed = sshSigningRepo(alice);
+  signed.commit('ci', {
+    '.github/workflows/ci.yml':
+      'on: [push]\njobs:\n  g:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/audit\n',
+    '.github/actions/audit/action.yml':
+      'runs:\n  using: composite\n  steps:\n    - run: npx gitguard audit\n      shell: bash\n',
+    '.gitlab-ci.yml': "include:\n  - local: '/ci/gate.yml'\n",
+    'ci/gate.yml': 'gitguard:\n  script: npx gitguard audit\n',
+    'SECURITY.md': 'Report to security@example.com\n',
+  });
+  signed.commit('work', { 'src/a.txt': 'a\n' });
+  signed.run(['tag', '-m', 'v1', 'v1']);
+  signed.commit('more work', { 'src/a.txt': 'a2\n' });
+});
+afterAll(() => cleanupTemp());
+
+const audit = async (r: TestRepo, git: string): Promise<JsonReport> => {
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--git', git], { env: r.env });
+  expect(res.code).not.toBe(2); // the audit ran (its ledger line aside, a finding may fail it)
+  return parseJson(res);
+};
+
+test('an audit of a two-commit repository without a policy starts at most 8 git', async () => {
+  const { git, log } = loggingGit(dir, 'plain');
+  await audit(copyRepo(plain), git);
+  const c = processes(log);
+  expect(startingWith(c, 'merge-base')).toBe(0);
+  expect(startingWith(c, 'cat-file')).toBeLessThanOrEqual(2); // the run's reader and the walk's stream
+  expect(startingWith(c, 'ls-tree')).toBeLessThanOrEqual(1);
+  expect(total(c)).toBeLessThanOrEqual(8);
+});
+
+test('an audit of a signed repository with a policy, CI files, a tag and SECURITY.md starts at most 9 git; again, resuming, at most 9', async () => {
+  const { git, log } = loggingGit(dir, 'signed');
+  const r = copyRepo(signed);
+  const first = await audit(r, git);
+  const c = processes(log);
+  // The trust root is the first policy commit on HEAD's chain: the ledger's check knows it is HEAD's ancestor.
+  expect(startingWith(c, 'merge-base')).toBe(0);
+  expect(startingWith(c, 'cat-file')).toBeLessThanOrEqual(2);
+  expect(startingWith(c, 'ls-tree')).toBeLessThanOrEqual(1); // the nested .gitattributes; SECURITY.md is read by the reader
+  expect(startingWith(c, 'rev-list --no-walk')).toBe(0); // the reflogs' parents too
+  for (const once of ['for-each-ref', 'config', 'rev-parse']) expect(startingWith(c, once)).toBeLessThanOrEqual(1);
+  expect(total(c)).toBeLessThanOrEqual(9);
+  expect(first.results.find((x) => x.meta.id === 'security-policy-present')?.outcome).toBe('pass');
+  const again = await audit(r, git);
+  const d = processes(log);
+  expect(total(d)).toBeLessThanOrEqual(9);
+  expect(again.results.find((x) => x.meta.id === 'protected-refs-not-rewritten')?.outcome).toBe('pass');
+});
+
+test('with a git before 2.36 (no cat-file --batch-command) the reader falls back to --batch, and the verdicts are the same', async () => {
+  const { git, log } = loggingGit(dir, 'old', '2.35.1');
+  const { git: now } = loggingGit(dir, 'now');
+  const old = await audit(copyRepo(signed), git);
+  const c = processes(log);
+  expect(startingWith(c, 'cat-file --batch-command')).toBe(0);
+  expect(startingWith(c, 'cat-file --batch')).toBeGreaterThan(0);
+  expect(outcomes(old)).toEqual(outcomes(await audit(copyRepo(signed), now)));
+});
