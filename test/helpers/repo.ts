@@ -1,11 +1,13 @@
 // Real repositories in temp folders, made by real git with every setting pinned, so that a
 // developer's own ~/.gitconfig (signing, hooks, default branch, identity) can never change a result.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { SimpleGit } from 'simple-git';
+import { runCached } from './run-cache.js';
 
 // simple-git is loaded on first use of `repo.git`: most test files never use it, and each file
 // would otherwise load its own copy (~35 ms and ~11 MB a file, in a worker every git forks).
@@ -123,18 +125,28 @@ function initTemplate(): string {
   return template;
 }
 
+/** git's arguments for the `git init` of a repository at `dir` as makeRepo makes it. */
+export function gitInitArgs(dir: string, opts: MakeRepoOptions = {}): string[] {
+  const args = ['init', '-q', '-b', 'main', `--template=${initTemplate()}`];
+  if (opts.bare) args.push('--bare');
+  if (opts.objectFormat) args.push(`--object-format=${opts.objectFormat}`);
+  return [...args, dir];
+}
+
 export function makeRepo(opts: MakeRepoOptions = {}): TestRepo {
   const root = tempDir();
   const home = join(root, 'home');
   const dir = join(root, opts.bare ? 'repo.git' : 'repo');
   mkdirSync(home, { recursive: true });
   mkdirSync(join(home, '.gnupg'), { recursive: true, mode: 0o700 });
-  writeFileSync(join(home, '.gitconfig'), PINNED_GLOBAL.replace('\thooksPath = \n', '') + (opts.globalConfig ?? ''));
+  const global = PINNED_GLOBAL.replace('\thooksPath = \n', '') + (opts.globalConfig ?? '');
+  writeFileSync(join(home, '.gitconfig'), global);
   const env = pinnedEnv(home);
-  const initArgs = ['init', '-q', '-b', 'main', `--template=${initTemplate()}`];
-  if (opts.bare) initArgs.push('--bare');
-  if (opts.objectFormat) initArgs.push(`--object-format=${opts.objectFormat}`);
-  execFileSync('git', [...initArgs, dir], { env, stdio: 'pipe' });
+  // What git init makes depends only on these (its options and the global config it reads; nothing of
+  // the path): made by git once per run and copied into place (repo.test.ts compares with git init's).
+  const slot = `git-init ${opts.bare ? 'bare' : 'work'} ${opts.objectFormat ?? 'default'} ${createHash('sha256').update(global).digest('hex')}`;
+  const made = runCached(slot, (d) => execFileSync('git', gitInitArgs(join(d, 'repo'), opts), { env, stdio: 'pipe' }));
+  cpSync(join(made, 'repo'), dir, { recursive: true });
   return repoAt(root, dir, !!opts.bare);
 }
 

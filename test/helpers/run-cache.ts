@@ -3,14 +3,15 @@
 // (GITGUARD_TEST_RUN_CACHE, removed when the run ends), and shared by every worker. A run without that
 // folder (a helper used outside jest) makes each anew.
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tempDir } from './repo.js';
 
 /** A folder holding what `make` put into it: made once per run for `slot` (a file name), or anew outside a run. */
 export function runCached(slot: string, make: (dir: string) => void): string {
   const root = process.env.GITGUARD_TEST_RUN_CACHE;
   if (!root || !existsSync(root)) {
-    const dir = tempDir('gitguard-made-');
+    const dir = mkdtempSync(join(tmpdir(), 'gitguard-made-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     make(dir);
     return dir;
   }
