@@ -7,8 +7,8 @@
 // passed.
 import { symlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRepo, cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -16,17 +16,10 @@ afterAll(cleanupTemp);
 const POLICY =
   'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
 
-// One alice and one bob for the file: each test has a repository of its own and none compares keys
-// from two tests.
-let keys: { alice: SshTestKey; bob: SshTestKey } | undefined;
-function teamKeys(): { alice: SshTestKey; bob: SshTestKey } {
-  const dir = tempDir('gg-rt12-keys-');
-  return { alice: makeSshKey(dir, 'ed25519', 'alice'), bob: makeSshKey(dir, 'ed25519', 'bob') };
-}
-
 function team(files: Record<string, string>): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
   const r = makeRepo();
-  const { alice, bob } = (keys ??= teamKeys());
+  // The run's alice and bob: each test has a repository of its own and none compares keys with another.
+  const [alice, bob] = [sharedSshKey('alice'), sharedSshKey('bob')];
   configureSshSigning(r, alice);
   commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
     '.gitguard/policy.yml': POLICY,

@@ -56,6 +56,23 @@ export function makeSshKey(dir: string, type: SshKeyType, name: string = type): 
   copyFileSync(join(made, 'key'), path);
   chmodSync(path, 0o600); // ssh-keygen refuses a private key others can read
   copyFileSync(join(made, 'key.pub'), `${path}.pub`);
+  return keyAt(path, type);
+}
+
+/**
+ * The run's one key of `type` named `name`, the same for every test and file that asks (made once per
+ * run, read in place: never change its files): for tests that each need an "alice" of their own making
+ * and never compare two. A key a test needs to differ from another is makeSshKey's.
+ */
+export function sharedSshKey(name: string, type: SshKeyType = 'ed25519'): SshTestKey {
+  const made = runCached(`shared ssh-key ${type} ${name}`, (d) =>
+    sshKeygen(['-q', ...KEYGEN_ARGS[type], '-N', '', '-C', name, '-f', join(d, 'key')]),
+  );
+  return keyAt(join(made, 'key'), type);
+}
+
+/** The key whose private half is at `path` (its public half beside it, `.pub`). */
+function keyAt(path: string, type: SshKeyType): SshTestKey {
   const pub = readFileSync(`${path}.pub`, 'utf8').trim();
   // As `ssh-keygen -l -E sha256` prints it (helpers/ssh.test.ts compares), without a second process.
   const blob = Buffer.from(pub.split(' ')[1]!, 'base64');
