@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain, stderrLines, type JsonReport } from '../helpers/cli.js';
-import { makeSshKey, signedCommit, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
+import { sharedSshKey, signedCommit, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
 
 afterAll(cleanupTemp);
 
@@ -19,7 +19,7 @@ interface LedgerField {
 
 function signedRepo(): { repo: TestRepo; key: SshTestKey; signers: string } {
   const repo = makeRepo();
-  const key = makeSshKey(repo.home, 'ed25519', 'alice');
+  const key = sharedSshKey('alice'); // the run's: no test here compares keys with another
   const signers = writeAllowedSigners(join(repo.home, 'allowed_signers'), [`alice@example.com ${key.pub}`]);
   signedCommit(repo, key, 'first');
   signedCommit(repo, key, 'second');
