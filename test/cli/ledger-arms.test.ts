@@ -46,7 +46,7 @@ describe('the ledger records the tips once history and signatures pass', () => {
     expect(r.stderr).not.toContain('ledger not updated');
     const show = await ledgerShow(repo);
     expect(show.code).toBe(0);
-    expect(show.stdout).toContain(`refs/heads/main ${repo.run(['rev-parse', 'HEAD'])}`);
+    expect(show.stdout).toContain(`refs/heads/main ${repo.head()}`);
     // The text report says so too.
     const text = await runMain(['audit', repo.dir, '--no-cache', '--allowed-signers', signers], { env: repo.env });
     expect(text.stdout).toMatch(/^ledger: 1 protected tip\(s\) recorded in /m);

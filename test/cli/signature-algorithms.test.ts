@@ -45,7 +45,7 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
       ],
       { env: { GNUPGHOME: gpg.home, GG_GPG_ARGS: gpgArgs } },
     );
-    return r.run(['rev-parse', 'HEAD']);
+    return r.head();
   };
   const audit = async (r: TestRepo, keyring: string) => {
     const out = await runMain(['audit', r.dir, ...RULE, '--keyring', keyring], { env: r.env });

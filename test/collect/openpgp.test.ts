@@ -59,7 +59,7 @@ describe('differential against git %G? with real gpg', () => {
     repo.run(['-c', `user.signingkey=${key}`, 'commit', '-q', '--allow-empty', '-S', '-m', name], {
       env: { GG_GPG_ARGS: `--faked-system-time ${at}! ${opts.gpgArgs ?? ''}`, ...opts.env },
     });
-    return repo.run(['rev-parse', 'HEAD']);
+    return repo.head();
   }
 
   async function ours(oid: string, kr: Keyring = keyring): Promise<OpenPgpVerdict> {
@@ -372,7 +372,7 @@ describe('real signed objects', () => {
       r.write({ 'first.t': 'first\n' });
       r.run(['add', '-A']);
       r.run(['commit', '-q', '-m', 'first'], { env });
-      const parent = r.run(['rev-parse', 'HEAD']);
+      const parent = r.head();
       r.write({ second: '1\n' });
       r.run(['add', '-A']);
       const tree = r.run(['write-tree']);
