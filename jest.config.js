@@ -5,9 +5,11 @@
 //   unit  tables over hand-built facts, parsers, reporters, version data, fuzz targets, meta checks
 //   git   collectors and engine against real repositories, gpg and ssh-keygen in temp folders
 //   e2e   the command line: main(argv, io) in-process, and smoke tests of the built bin/gitguard.js
-import { useRamTmpdir } from './test/helpers/ram-tmpdir.mjs';
+import { useRamTmpdir, useRunCache } from './test/helpers/ram-tmpdir.mjs';
 
 useRamTmpdir();
+// After TMPDIR is chosen: throwaway keys made once per run and shared by the workers (test/helpers/run-cache.ts).
+useRunCache();
 
 const shared = {
   testEnvironment: 'node',

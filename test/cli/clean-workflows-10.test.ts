@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf } from '../helpers/cli.js';
 
 let alice: SshTestKey;
@@ -163,8 +163,8 @@ const CI_POLICY =
 
 function ciTeam(): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
   const r = makeRepo();
-  const alice = makeSshKey(r.home, 'ed25519', 'alice');
-  const bob = makeSshKey(r.home, 'ed25519', 'bob');
+  // The run's alice and bob: each test has a repository of its own and none compares keys with another.
+  const [alice, bob] = [sharedSshKey('alice'), sharedSshKey('bob')];
   configureSshSigning(r, alice);
   commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
     '.gitguard/policy.yml': CI_POLICY,

@@ -287,13 +287,13 @@ describe("GitHub's test merge of a pull request, made as git merge --no-ff makes
     setup(r);
     r.run(['checkout', '-q', '-b', 'pr']);
     pr(r);
-    const head = r.run(['rev-parse', 'HEAD']);
+    const head = r.head();
     r.run(['checkout', '-q', 'main']);
     main(r);
-    const base = r.run(['rev-parse', 'HEAD']);
+    const base = r.head();
     r.run(['checkout', '-q', '--detach', base]);
     r.run(['-c', 'commit.gpgSign=false', 'merge', '-q', '--no-ff', '-m', `Merge ${head} into ${base}`, head]);
-    const sha = r.run(['rev-parse', 'HEAD']);
+    const sha = r.head();
     const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', 'commits-signed'], {
       env: {
         ...r.env,
@@ -453,7 +453,7 @@ test("Dependabot's bump of a local action's package-lock.json (.github/actions/x
       GIT_COMMITTER_EMAIL: 'noreply@github.com',
     },
   });
-  const bump = r.run(['rev-parse', 'HEAD']);
+  const bump = r.head();
   const unlisted = await audit(r);
   expect(outcomeOf(unlisted.report, PROTECTED)).toBe('fail');
   const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);

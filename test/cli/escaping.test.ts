@@ -49,7 +49,7 @@ beforeAll(async () => {
   repo.run(['commit', '-q', '--cleanup=verbatim', '-m', `${SUBJECT}\n\nbody ${CLEAR}${RLO}`], {
     env: { GIT_AUTHOR_NAME: AUTHOR, GIT_COMMITTER_NAME: AUTHOR, GIT_COMMITTER_EMAIL: `m${RLO}@example.com` },
   });
-  evilCommit = repo.run(['rev-parse', 'HEAD']);
+  evilCommit = repo.head();
   // git stores these unchanged (the premise of the test).
   expect(repo.run(['log', '-1', '--format=%s%x00%cn'])).toBe(`${SUBJECT}\u0000${AUTHOR}`);
   repo.run(['config', `http.${TLS_URL}.sslVerify`, 'false']);

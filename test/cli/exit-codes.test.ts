@@ -422,7 +422,7 @@ describe('corrupt repositories', () => {
       '-m',
       'substitute, signed',
     ]);
-    const donor = repo.run(['rev-parse', 'HEAD']);
+    const donor = repo.head();
     repo.run(['checkout', '-q', 'main']);
     repo.run(['branch', '-q', '-D', 'donor']);
     const target = looseObject(repo, first);

@@ -80,7 +80,7 @@ function signAndStore(r: TestRepo, key: SshTestKey, unsigned: string): string {
  * after "committer" naming a commit that carries her policy. git's parents are only the real one.
  */
 function parentForgery(r: TestRepo): { forged: string; bogus: string } {
-  const real = r.run(['rev-parse', 'HEAD']);
+  const real = r.head();
   r.write({
     '.gitguard/policy.yml': policyOf('mallory'),
     '.gitguard/allowed_signers': `mallory@example.com ${mallory.pub}\n`,
@@ -133,7 +133,7 @@ describe('forged objects (issue 11)', () => {
 
   test('finding 3: with "encoding UTF-7" git shows alice as the committer, and gitguard refuses the commit', async () => {
     const r = governed(true);
-    const real = r.run(['rev-parse', 'HEAD']);
+    const real = r.head();
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
     // Raw bytes name "mallory+AEA-evil.test"; glibc's UTF-7 (which git log uses) reads alice@example.com.
     const committer = 'Alice +ADw-alice+AEA-example.com+AD4- <mallory+AEA-evil.test> 1704153600 +-0000';
@@ -154,7 +154,7 @@ describe('forged objects (issue 11)', () => {
 
   test('finding 3: a latin-1 commit is judged by the identity git log shows, decoded', async () => {
     const r = governed();
-    const real = r.run(['rev-parse', 'HEAD']);
+    const real = r.head();
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
     const who = 'Alic\xe9 <alice@example.com> 1704153600 +0000';
     const c = signAndStore(
@@ -170,7 +170,7 @@ describe('forged objects (issue 11)', () => {
 
   test('finding 3: a NUL byte in the header, followed by a second committer, is refused', async () => {
     const r = governed();
-    const real = r.run(['rev-parse', 'HEAD']);
+    const real = r.head();
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
     const alices = 'Alice <alice@example.com> 1704153600 +0000';
     const c = signAndStore(
@@ -214,7 +214,7 @@ describe('forged objects (issue 11)', () => {
 describe('finding 8: signed tags are re-hashed', () => {
   test('a tag object swapped after a first audit loses its cached verdict', async () => {
     const r = governed();
-    const head = r.run(['rev-parse', 'HEAD']);
+    const head = r.head();
     r.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${alice.path}`, 'tag', '-s', '-m', 'release', 'v1', head], {
       env: { GIT_COMMITTER_EMAIL: 'alice@example.com' },
     });

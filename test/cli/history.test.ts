@@ -29,7 +29,7 @@ describe('gitguard audit with the history ledger', () => {
     expect(first.code).toBe(0);
     expect(resultOf(first.report, 'protected-refs-not-rewritten').outcome).toBe('not-applicable');
     const recorded = JSON.parse(readFileSync(ledgerFile(repo), 'utf8')) as { refs: Record<string, { oid: string }> };
-    expect(recorded.refs['refs/heads/main']!.oid).toBe(repo.run(['rev-parse', 'HEAD']));
+    expect(recorded.refs['refs/heads/main']!.oid).toBe(repo.head());
 
     expect((await audit(repo)).code).toBe(0); // nothing moved: still passes
 
@@ -68,7 +68,7 @@ describe('gitguard audit with the history ledger', () => {
     const show = await runMain(['ledger', 'show', repo.dir], { env: repo.env });
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('squashed a secret out');
-    expect(show.stdout).toContain(repo.run(['rev-parse', 'HEAD']));
+    expect(show.stdout).toContain(repo.head());
   });
 
   test('fails on the remote-tracking ref after a fetch of an upstream force-push', async () => {

@@ -185,7 +185,7 @@ describe('under the pre-commit framework', () => {
   test('hook run pre-push reads the ref update from the PRE_COMMIT_* variables when stdin is empty', async () => {
     const { r } = protectedRepo();
     expect(git(r, ['push', '-q', '--no-verify', 'origin', 'main']).code).toBe(0);
-    const from = r.run(['rev-parse', 'HEAD']);
+    const from = r.head();
     const to = signedCommit(r, undefined, 'nobody signs this');
     const env = {
       ...r.env,

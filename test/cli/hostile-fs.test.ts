@@ -276,7 +276,7 @@ describe('objects too large to hold are refused before they are read', () => {
     expect(maxObjectBytes({})).toBe(64 * 1024 * 1024);
     const r = repoWithCommits();
     const tree = r.run(['rev-parse', 'HEAD^{tree}']);
-    const parent = r.run(['rev-parse', 'HEAD']);
+    const parent = r.head();
     const message = Buffer.alloc(5 * 1024 * 1024, 'a');
     message[message.length - 1] = 10;
     const head = Buffer.from(

@@ -238,11 +238,11 @@ describe('a repository whose config, attributes and hooks try to run code', () =
     repo.write({ '.gitattributes': '* filter=x diff=tc\n', 'README.md': 'hello\n' });
     repo.run(['add', '-A']);
     repo.run([...sign, 'commit', '-q', '-S', '-m', 'signed: initial']);
-    const first = repo.run(['rev-parse', 'HEAD']);
+    const first = repo.head();
     repo.write({ 'src.txt': 'one\n' });
     repo.run(['add', '-A']);
     repo.run([...sign, 'commit', '-q', '-S', '-m', 'signed: add src']);
-    const second = repo.run(['rev-parse', 'HEAD']);
+    const second = repo.head();
     const third = repo.commit('unsigned: change src', { 'src.txt': 'two\n' });
     repo.run(['branch', 'side']);
     repo.run(['checkout', '-q', 'side']);
@@ -371,7 +371,7 @@ describe('replace refs and grafts', () => {
     repo.write({ 'a.txt': 'signed change\n' });
     repo.run(['add', '-A']);
     repo.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${key}`, 'commit', '-q', '-S', '-m', 'signed tip']);
-    const signed = repo.run(['rev-parse', 'HEAD']);
+    const signed = repo.head();
     // An unsigned decoy on a throw-away branch, put in place of the signed tip by a replace ref.
     repo.run(['checkout', '-q', '--orphan', 'decoy']);
     const decoy = repo.commit('DECOY unsigned replacement', { 'decoy.txt': 'x\n' });

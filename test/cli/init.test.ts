@@ -47,7 +47,7 @@ describe('gitguard init', () => {
   let out: CliResult;
   beforeAll(async () => {
     r = signedHistory();
-    head = r.run(['rev-parse', 'HEAD']);
+    head = r.head();
     out = await runMain(['init', '-C', r.dir], { env: r.env });
   });
 

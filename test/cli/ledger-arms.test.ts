@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain, stderrLines, type JsonReport } from '../helpers/cli.js';
-import { makeSshKey, signedCommit, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
+import { sharedSshKey, signedCommit, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
 
 afterAll(cleanupTemp);
 
@@ -19,7 +19,7 @@ interface LedgerField {
 
 function signedRepo(): { repo: TestRepo; key: SshTestKey; signers: string } {
   const repo = makeRepo();
-  const key = makeSshKey(repo.home, 'ed25519', 'alice');
+  const key = sharedSshKey('alice'); // the run's: no test here compares keys with another
   const signers = writeAllowedSigners(join(repo.home, 'allowed_signers'), [`alice@example.com ${key.pub}`]);
   signedCommit(repo, key, 'first');
   signedCommit(repo, key, 'second');
@@ -46,7 +46,7 @@ describe('the ledger records the tips once history and signatures pass', () => {
     expect(r.stderr).not.toContain('ledger not updated');
     const show = await ledgerShow(repo);
     expect(show.code).toBe(0);
-    expect(show.stdout).toContain(`refs/heads/main ${repo.run(['rev-parse', 'HEAD'])}`);
+    expect(show.stdout).toContain(`refs/heads/main ${repo.head()}`);
     // The text report says so too.
     const text = await runMain(['audit', repo.dir, '--no-cache', '--allowed-signers', signers], { env: repo.env });
     expect(text.stdout).toMatch(/^ledger: 1 protected tip\(s\) recorded in /m);

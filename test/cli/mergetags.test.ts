@@ -92,7 +92,7 @@ function mergeSignedTag(r: TestRepo, signTag: string[], mergeConfig: string[]): 
   r.run(['checkout', '-q', 'main']);
   r.commit('main work');
   r.run(['-c', 'merge.verifySignatures=false', ...mergeConfig, 'merge', '-q', '--no-ff', '--no-edit', 'v1.0']);
-  const merge = r.run(['rev-parse', 'HEAD']);
+  const merge = r.head();
   expect(catCommit(r, merge).toString()).toMatch(/\nmergetag object [0-9a-f]{40}\n type commit\n tag v1.0\n/);
   return merge;
 }

@@ -8,7 +8,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -25,8 +25,8 @@ interface Team {
 /** alice (maintainer) commits the policy and `files`; bob may sign, not maintain. */
 function team(files: Record<string, string>): Team {
   const r = makeRepo();
-  const alice = makeSshKey(r.home, 'ed25519', 'alice');
-  const bob = makeSshKey(r.home, 'ed25519', 'bob');
+  // The run's alice and bob: each test has a repository of its own and none compares keys with another.
+  const [alice, bob] = [sharedSshKey('alice'), sharedSshKey('bob')];
   configureSshSigning(r, alice);
   commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
     '.gitguard/policy.yml': POLICY,
@@ -91,7 +91,7 @@ describe('ci-gate-kept looks through the local actions and reusable workflows a 
   /** No policy: every removal is reported. The gate first runs inline, then from a local action. */
   function moved(): { r: TestRepo; keys: string } {
     const r = makeRepo();
-    const alice = makeSshKey(r.home, 'ed25519', 'alice');
+    const alice = sharedSshKey('alice');
     configureSshSigning(r, alice);
     const keys = join(r.home, 'allowed');
     writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
@@ -154,7 +154,7 @@ test('a symbolic-link loop under .github/actions and a workflow naming ../ paths
 
 test('a partial clone (blobs left out) whose workflow runs a local action: judged, not stopped (exit 0, the gate not known)', async () => {
   const r = makeRepo();
-  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  const alice = sharedSshKey('alice');
   configureSshSigning(r, alice);
   const keys = join(r.home, 'allowed');
   writeFileSync(keys, `alice@example.com ${alice.pub}\n`);

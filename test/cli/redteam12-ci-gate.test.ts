@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -17,7 +17,7 @@ const GL = (job: string): string => `build:\n  script: make\naudit:\n  script: n
 /** No policy: every removal is reported. The gate runs, then `after` replaces the CI file. */
 async function gate(file: string, before: string, after: string): Promise<{ code: number; stdout: string }> {
   const r: TestRepo = makeRepo();
-  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  const alice = sharedSshKey('alice'); // the run's: no test here compares keys with another
   configureSshSigning(r, alice);
   const keys = join(r.home, 'allowed');
   writeFileSync(keys, `alice@example.com ${alice.pub}\n`);

@@ -8,7 +8,7 @@
 import { symlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -18,8 +18,8 @@ const POLICY =
 
 function team(files: Record<string, string>): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
   const r = makeRepo();
-  const alice = makeSshKey(r.home, 'ed25519', 'alice');
-  const bob = makeSshKey(r.home, 'ed25519', 'bob');
+  // The run's alice and bob: each test has a repository of its own and none compares keys with another.
+  const [alice, bob] = [sharedSshKey('alice'), sharedSshKey('bob')];
   configureSshSigning(r, alice);
   commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
     '.gitguard/policy.yml': POLICY,

@@ -27,10 +27,10 @@ async function forged(
   setup(r);
   r.run(['checkout', '-q', '-b', 'pr']);
   pr(r);
-  const head = r.run(['rev-parse', 'HEAD']);
+  const head = r.head();
   r.run(['checkout', '-q', 'main']);
   main(r);
-  const base = r.run(['rev-parse', 'HEAD']);
+  const base = r.head();
   r.run(['checkout', '-q', '--detach', base]);
   r.run(['checkout', '-q', head, '--', '.']);
   r.write(files);

@@ -44,7 +44,7 @@ describe('-C PATH on every command', () => {
   test('-C PATH before the command, as with git -C', async () => {
     const r = await run(['-C', repo.dir, 'verify']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(repo.run(['rev-parse', 'HEAD']));
+    expect(r.stdout).toContain(repo.head());
     const a = await run(['-C', repo.dir, 'audit', '--format', 'json', '--rule', 'objects-intact', '--no-ledger']);
     expect(parseJson(a).repository.path).toBe(repo.dir);
   });
@@ -53,7 +53,7 @@ describe('-C PATH on every command', () => {
     const r = await run(['verify', '-C', repo.dir]);
     expect(r.code).toBe(1); // unsigned commits
     expect(r.stdout.trim().split('\n')).toHaveLength(2);
-    expect(r.stdout).toContain(repo.run(['rev-parse', 'HEAD']));
+    expect(r.stdout).toContain(repo.head());
   });
 
   test('rules -C PATH is accepted (the rule list does not depend on the repository)', async () => {
@@ -76,9 +76,7 @@ describe('-C PATH on every command', () => {
     expect(show.stdout).toContain(join(repo.dir, '.git', 'gitguard', 'ledger.json'));
     const accept = await run(['ledger', 'accept', 'refs/heads/main', '-C', repo.dir, '--reason', 'test']);
     expect(accept.code).toBe(0);
-    expect((await run(['ledger', 'show', '-C', repo.dir, '--format', 'json'])).stdout).toContain(
-      repo.run(['rev-parse', 'HEAD']),
-    );
+    expect((await run(['ledger', 'show', '-C', repo.dir, '--format', 'json'])).stdout).toContain(repo.head());
   });
 
   test('hook install / run pre-push / uninstall -C PATH', async () => {

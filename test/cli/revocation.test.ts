@@ -75,7 +75,7 @@ describe('an OpenPGP key revoked after it signed, in keys/ at the tip', () => {
       r.run(['-c', `user.signingkey=${key}`, 'commit', '-q', '--allow-empty', '-S', '-m', msg], {
         env: { ...env, ...as },
       });
-      return r.run(['rev-parse', 'HEAD']);
+      return r.head();
     };
     mkdirSync(join(r.dir, '.gitguard', 'keys'), { recursive: true });
     r.write({

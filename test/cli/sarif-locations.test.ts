@@ -71,7 +71,7 @@ describe('SARIF locations', () => {
   test('a removed CI gate points at the workflows it was removed from, and names the commit', async () => {
     const [r] = resultsOf('ci-gate-kept');
     expect(r!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('.github/workflows');
-    expect(r!.locations[0]!.logicalLocations![0]!.fullyQualifiedName).toBe(repo.run(['rev-parse', 'HEAD']));
+    expect(r!.locations[0]!.logicalLocations![0]!.fullyQualifiedName).toBe(repo.head());
   });
 
   test('a commit that touches nothing watched points at the repository root, never .git', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { makeGpg, type Gpg, type GpgAlgo } from '../helpers/gpg.js';
+import { fixtureKey } from '../helpers/gpg-key-fixture.js';
 import {
   catCommit,
   craftKey,
@@ -19,6 +20,8 @@ import {
 
 afterAll(cleanupTemp);
 
+/** When the fixture RSA keys were made (2024-01-01). */
+const KEYS_AT = 1704067200;
 const RULE = ['--rule', 'signature-algorithms-strong', '--no-ledger', '--no-cache', '--format', 'json'];
 type F = { message: string; commit?: string; evidence?: Record<string, unknown> };
 
@@ -45,8 +48,12 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
       ],
       { env: { GNUPGHOME: gpg.home, GG_GPG_ARGS: gpgArgs } },
     );
-    return r.run(['rev-parse', 'HEAD']);
+    return r.head();
   };
+  // RSA keys are real gpg keys made once (gpg spends about a second of CPU on each RSA-2048 key) and
+  // imported (gpg-key-fixture.ts): these tests sign with them, they do not test making them.
+  const rsaKey = (name: string, uid: string, algo: GpgAlgo = 'rsa2048'): string =>
+    fixtureKey(gpg, { name: `sigalg-${name}`, uid, algo, at: KEYS_AT });
   const audit = async (r: TestRepo, keyring: string) => {
     const out = await runMain(['audit', r.dir, ...RULE, '--keyring', keyring], { env: r.env });
     return { code: out.code, res: resultOf(parseJson(out), 'signature-algorithms-strong') };
@@ -55,7 +62,7 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
   test('SHA-256 (RSA-2048) and Ed25519 signatures pass', async () => {
     const r = makeRepo();
     const ed = gpg.genKey('Ed Example <ed@example.com>', 'ed25519');
-    const rsa = gpg.genKey('Rsa Example <rsa@example.com>', 'rsa2048');
+    const rsa = rsaKey('rsa-example', 'Rsa Example <rsa@example.com>');
     signWith(r, ed, 'ed25519');
     signWith(r, rsa, 'rsa sha256', '--digest-algo SHA256');
     const keyring = join(r.home, 'keys.asc');
@@ -67,8 +74,8 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
 
   test('a SHA-1 digest and an RSA-1024 key fail, naming the commit', async () => {
     const r = makeRepo();
-    const rsa = gpg.genKey('Old Digest <old@example.com>', 'rsa2048');
-    const small = gpg.genKey('Small Key <small@example.com>', 'rsa1024' as GpgAlgo);
+    const rsa = rsaKey('old-digest', 'Old Digest <old@example.com>');
+    const small = rsaKey('small-key', 'Small Key <small@example.com>', 'rsa1024' as GpgAlgo);
     const sha1 = signWith(r, rsa, 'sha1 digest', '--digest-algo SHA1');
     const rsa1024 = signWith(r, small, 'rsa-1024 key', '--digest-algo SHA256');
     // gpg really made what the test says
@@ -108,7 +115,7 @@ describe('signature-algorithms-strong (OpenPGP, real gpg)', () => {
   test('without keys, SHA-256 and Ed25519 signatures still pass', async () => {
     const r = makeRepo();
     signWith(r, gpg.genKey('Ed Two <ed2@example.com>', 'ed25519'), 'ed25519');
-    signWith(r, gpg.genKey('Rsa Two <rsa2@example.com>', 'rsa2048'), 'rsa', '--digest-algo SHA256');
+    signWith(r, rsaKey('rsa-two', 'Rsa Two <rsa2@example.com>'), 'rsa', '--digest-algo SHA256');
     const out = await runMain(['audit', r.dir, ...RULE], { env: r.env });
     const res = resultOf(parseJson(out), 'signature-algorithms-strong');
     expect([out.code, res.outcome, res.note]).toEqual([0, 'pass', '2 signature(s) checked']);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { makeGpg, REVOKE, type Gpg } from '../helpers/gpg.js';
+import { fixtureKey } from '../helpers/gpg-key-fixture.js';
 import { commitSeries, type SeriesCommit } from '../helpers/commit-series.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
@@ -167,7 +168,14 @@ describe('a signer adds a signing subkey', () => {
   });
 
   test("an RSA subkey added to an RSA key, in the key file's own commit", async () => {
-    const alice = gpg.genKey('Alice Example (rsa) <alice@example.com>', 'rsa2048');
+    // The RSA primary is a fixture key made once by gpg and imported (an RSA-2048 key costs gpg about a
+    // second of CPU); the subkey added below is the rotation under test and is made here.
+    const alice = fixtureKey(gpg, {
+      name: 'rotation-alice-rsa',
+      uid: 'Alice Example (rsa) <alice@example.com>',
+      algo: 'rsa2048',
+      at: 1704067200,
+    });
     gpg.trust(alice);
     const r = makeRepo();
     signed(r, 'policy', alice, { '.gitguard/policy.yml': IMPLICIT, '.gitguard/keys/alice.asc': armoredKey(alice) });

@@ -113,7 +113,7 @@ describe('walkCommits', () => {
     const info = await discoverRepository(r.dir);
     const shadow = createShadow(info.commonDir, info.objectFormat);
     let seen = 0;
-    for await (const _ of walkCommits(shadow, { revisions: [r.run(['rev-parse', 'HEAD'])] })) {
+    for await (const _ of walkCommits(shadow, { revisions: [r.head()] })) {
       seen += 1;
       if (seen === 2) break;
     }

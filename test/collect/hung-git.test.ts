@@ -72,7 +72,7 @@ test('the object reader: an object over the limit is refused, and the next read 
   const shadow = createShadow(info.commonDir, info.objectFormat);
   const reader = new ObjectReader(shadow, 100_000);
   try {
-    const head = r.run(['rev-parse', 'HEAD']);
+    const head = r.head();
     const [big, small] = await Promise.allSettled([reader.read(`${head}:big.bin`), reader.read(`${head}:small.txt`)]);
     expect(big.status).toBe('rejected');
     expect((big as PromiseRejectedResult).reason).toBeInstanceOf(ObjectTooLargeError);

@@ -14,6 +14,7 @@ import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import { readQuickSignature } from '../../src/collect/signatures/openpgp-sig.js';
 import type { Keyring } from '../../src/domain/keys.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { fixtureKey } from '../helpers/gpg-key-fixture.js';
 import { len16, notation, signWithHashedArea, sub } from '../helpers/openpgp-build.js';
 
 const seed = Number(process.env.GITGUARD_SIG_DIFF_SEED ?? 20261205);
@@ -276,7 +277,14 @@ describe('the quick OpenPGP reader against openpgp.js and gpg', () => {
     dir = mkdtempSync(join(tmpdir(), 'gg-qs-'));
     gpg = makeGpg(join(dir, 'g'));
     const at = KEYS_AT;
-    const rsa = gpg.genKey('Rita RSA <rita@example.com>', 'rsa2048', { at });
+    // A fixture key made once by gpg and imported (gpg-key-fixture.ts): an RSA-2048 key costs gpg about a
+    // second of CPU. Made at 2024-01-01, before every signature here, as KEYS_AT is.
+    const rsa = fixtureKey(gpg, {
+      name: 'openpgp-sig-rita-rsa',
+      uid: 'Rita RSA <rita@example.com>',
+      algo: 'rsa2048',
+      at: 1704067200,
+    });
     const ed = gpg.genKey('Ed Edwards <ed@example.com>', 'ed25519', { at });
     const ec = gpg.genKey('Nina NIST <nina@example.com>', 'nistp256', { at });
     const primary = gpg.genKey('Sam Subkey <sam@example.com>', 'ed25519', { usage: 'cert', at });

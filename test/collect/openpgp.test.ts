@@ -10,6 +10,7 @@ import type { OpenPgpVerdict } from '../../src/domain/signature.js';
 import type { Keyring } from '../../src/domain/keys.js';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeGpg, commitSignature, REVOKE, type Gpg } from '../helpers/gpg.js';
+import { fixtureKey } from '../helpers/gpg-key-fixture.js';
 
 const FIX = join(process.cwd(), 'test/fixtures/openpgp');
 const DAY = 86400;
@@ -59,7 +60,7 @@ describe('differential against git %G? with real gpg', () => {
     repo.run(['-c', `user.signingkey=${key}`, 'commit', '-q', '--allow-empty', '-S', '-m', name], {
       env: { GG_GPG_ARGS: `--faked-system-time ${at}! ${opts.gpgArgs ?? ''}`, ...opts.env },
     });
-    return repo.run(['rev-parse', 'HEAD']);
+    return repo.head();
   }
 
   async function ours(oid: string, kr: Keyring = keyring): Promise<OpenPgpVerdict> {
@@ -73,7 +74,14 @@ describe('differential against git %G? with real gpg', () => {
     gpg = makeGpg(repo.env.GNUPGHOME!, repo.env);
     repo.run(['config', 'gpg.program', gpg.wrapper]);
     const at = KEYS_AT;
-    k.rsa = gpg.genKey('Rita RSA <Rita@Example.com>', 'rsa2048', { at });
+    // A fixture key made once by gpg and imported (gpg-key-fixture.ts): an RSA-2048 key costs gpg about a
+    // second of CPU. Made at 2024-01-01, before every signature here, as KEYS_AT is.
+    k.rsa = fixtureKey(gpg, {
+      name: 'openpgp-rita-rsa',
+      uid: 'Rita RSA <Rita@Example.com>',
+      algo: 'rsa2048',
+      at: 1704067200,
+    });
     k.ed = gpg.genKey('Ed Edwards <ed@example.com>', 'ed25519', { at });
     k.ec = gpg.genKey('Nina NIST <nina@example.com>', 'nistp256', { at });
     k.primary = gpg.genKey('Sam Subkey <sam@example.com>', 'ed25519', { usage: 'cert', at });
@@ -372,7 +380,7 @@ describe('real signed objects', () => {
       r.write({ 'first.t': 'first\n' });
       r.run(['add', '-A']);
       r.run(['commit', '-q', '-m', 'first'], { env });
-      const parent = r.run(['rev-parse', 'HEAD']);
+      const parent = r.head();
       r.write({ second: '1\n' });
       r.run(['add', '-A']);
       const tree = r.run(['write-tree']);

@@ -24,7 +24,7 @@ test('an evil merge: a token only in the merge resolution (in neither parent) is
   writeFileSync(join(r.dir, 'a.txt'), `a\nGITHUB_TOKEN=${token}\n`);
   r.run(['add', 'a.txt']);
   r.run(['commit', '-q', '--no-edit']);
-  const merge = r.run(['rev-parse', 'HEAD']);
+  const merge = r.head();
   // git's own combined diff shows the line as added against both parents
   expect(r.run(['show', '--cc', '--format=', merge])).toContain(`++GITHUB_TOKEN=${token}`);
   const facts = await scanSecrets(await discoverRepository(r.dir), [merge]);
@@ -44,7 +44,7 @@ test('a conflicted merge resolved with a token: reported at the merge; side-bran
   writeFileSync(join(r.dir, 'cfg.env'), `HOST=d\nNPM_TOKEN=${sideToken}\nOAUTH=${token}\n`);
   r.run(['add', 'cfg.env']);
   r.run(['commit', '-q', '--no-edit']);
-  const merge = r.run(['rev-parse', 'HEAD']);
+  const merge = r.head();
   const facts = await scanSecrets(await discoverRepository(r.dir), [merge]);
   expect(facts.leaks.map((l) => [l.commit, l.path, l.line, l.kind])).toEqual([
     [side, 'cfg.env', 2, 'npm-access-token'],
@@ -100,7 +100,7 @@ test('an octopus merge (three parents) with a token of its own: reported at the 
   writeFileSync(join(r.dir, 'a.txt'), `a\nT=${token}\n`);
   r.run(['add', 'a.txt']);
   r.run(['commit', '-q', '-m', 'octopus']);
-  const merge = r.run(['rev-parse', 'HEAD']);
+  const merge = r.head();
   expect(r.run(['rev-list', '--parents', '-n', '1', merge]).split(' ')).toHaveLength(4);
   const facts = await scanSecrets(await discoverRepository(r.dir), [merge]);
   expect(facts.leaks.map((l) => [l.commit, l.path, l.line])).toEqual([[merge, 'a.txt', 2]]);

@@ -45,7 +45,7 @@ test('a merge adds nothing of its own; a token on a side branch is reported once
   r.run(['checkout', '-q', '-']);
   r.commit('main moves', { 'b.txt': 'b\n' });
   r.run(['merge', '-q', '--no-edit', '--no-ff', 'side']);
-  const head = r.run(['rev-parse', 'HEAD']);
+  const head = r.head();
   const facts = await scanSecrets(await discoverRepository(r.dir), [head]);
   expect(facts.commits).toBe(4);
   expect(facts.leaks.map((l) => [l.commit, l.path, l.kind])).toEqual([[added, 'side.env', 'npm-access-token']]);

@@ -31,7 +31,7 @@ test('an octopus of 12 parents: its own token and a side branch token, each repo
   writeFileSync(join(r.dir, 'a.txt'), `a\nT=${token}\n`);
   r.run(['add', 'a.txt']);
   r.run(['commit', '-q', '-m', 'octopus']);
-  const merge = r.run(['rev-parse', 'HEAD']);
+  const merge = r.head();
   expect(r.run(['rev-list', '--parents', '-n', '1', merge]).split(' ')).toHaveLength(13);
   const facts = await scanSecrets(await discoverRepository(r.dir), [merge]);
   expect(facts.leaks.map((l) => [l.commit, l.path, l.line]).sort()).toEqual(

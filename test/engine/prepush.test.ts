@@ -20,7 +20,7 @@ beforeAll(() => {
   repo = makeRepo();
   signers = writeAllowedSigners(join(repo.home, 'allowed_signers'), [`alice@example.com ${alice.pub}`]);
   for (let i = 1; i <= 3; i++) signedCommit(repo, alice, `signed ${i}`);
-  pushed = repo.run(['rev-parse', 'HEAD']);
+  pushed = repo.head();
   // What the remote has: origin/main at `pushed`.
   repo.run(['update-ref', 'refs/remotes/origin/main', pushed]);
 });

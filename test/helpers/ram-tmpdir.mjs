@@ -4,7 +4,9 @@
 // 15 on tmpfs, and half the wall time. So a run that was given no TMPDIR gets one folder of its
 // own in /dev/shm when that is RAM-backed with room to spare, and removes it at exit, with whatever
 // a test left behind. jest.config.js calls this before jest starts its workers, which inherit it.
+// useRunCache gives the run a folder for what its workers make once and share (test/helpers/run-cache.ts).
 import { mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const RAM = '/dev/shm';
@@ -38,4 +40,12 @@ export function useRamTmpdir() {
   } catch {
     // no usable /dev/shm: the system's temp folder, as before
   }
+}
+
+/** Sets GITGUARD_TEST_RUN_CACHE to a fresh folder of this run's (removed at exit); one already set stays. */
+export function useRunCache() {
+  if (process.env.GITGUARD_TEST_RUN_CACHE) return;
+  const dir = mkdtempSync(join(tmpdir(), 'gitguard-run-cache-'));
+  process.env.GITGUARD_TEST_RUN_CACHE = dir;
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 }

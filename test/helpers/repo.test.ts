@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyRepo, makeRepo, cleanupTemp } from './repo.js';
+import { copyRepo, gitInitArgs, makeRepo, cleanupTemp, tempDir } from './repo.js';
 afterAll(cleanupTemp);
 test('makeRepo makes commits with pinned identity and no signing', async () => {
   const r = makeRepo();
@@ -68,5 +69,25 @@ test('config() leaves the config file byte for byte as git config does, in a wor
     const file = (r: typeof byGit) => readFileSync(join(r.dir, bare ? '' : '.git', 'config'), 'utf8');
     expect(file(byHelper)).toBe(file(byGit));
     expect(byHelper.run(['config', '--get', 'user.name'])).toBe('Alice; "Example"');
+  }
+});
+
+test("makeRepo's repository is the one git init makes, file for file (work tree, bare, SHA-256)", () => {
+  const tree = (dir: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+      const st = statSync(join(dir, name));
+      out[name] = `${(st.mode & 0o777).toString(8)} ${st.isDirectory() ? '/' : readFileSync(join(dir, name), 'utf8')}`;
+    }
+    return out;
+  };
+  for (const opts of [{}, { bare: true }, { objectFormat: 'sha256' as const }]) {
+    // Two: the first may be the one git made for the run, the second is a copy of it.
+    const [first, second] = [makeRepo(opts), makeRepo(opts)];
+    const byGit = join(tempDir(), 'by-git');
+    execFileSync('git', gitInitArgs(byGit, opts), { env: first.env });
+    const gitDir = (d: string) => (opts.bare ? d : join(d, '.git'));
+    expect(tree(gitDir(first.dir))).toEqual(tree(gitDir(byGit)));
+    expect(tree(gitDir(second.dir))).toEqual(tree(gitDir(byGit)));
   }
 });

@@ -3,13 +3,14 @@
 // take a commit object apart and put a forged one back.
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRepo } from './repo.js';
 import { parseAllowedSigners } from '../../src/collect/signatures/allowed-signers.js';
 import { verifySshSignature } from '../../src/collect/signatures/sshsig.js';
 import { commitArgs, type SeriesCommit } from './commit-series.js';
+import { runCached } from './run-cache.js';
 
 export type SshKeyType = 'ed25519' | 'ecdsa-256' | 'ecdsa-384' | 'ecdsa-521' | 'rsa';
 
@@ -35,10 +36,43 @@ function sshKeygen(args: string[], input?: string | Buffer): string {
   return execFileSync('ssh-keygen', args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
 }
 
-/** Makes a key with ssh-keygen in `dir`, named `name`. */
+/** How many keys of each type and name this test file has made (jest loads this module once per file). */
+const madeInFile = new Map<string, number>();
+
+/**
+ * A key made by ssh-keygen, put into `dir` as `key-<name>` (and `.pub`). Every key a test file makes
+ * is a different key, as if each were made anew, but the run makes each only once: a file's n-th
+ * key of a type and name is the same key in every file (run-cache.ts), so one ssh-keygen serves the
+ * many files whose tests need an "alice" and never one alice that differs from another file's.
+ */
 export function makeSshKey(dir: string, type: SshKeyType, name: string = type): SshTestKey {
   const path = join(dir, `key-${name}`);
-  sshKeygen(['-q', ...KEYGEN_ARGS[type], '-N', '', '-C', name, '-f', path]);
+  const slot = `${type} ${name}`;
+  const nth = (madeInFile.get(slot) ?? 0) + 1;
+  madeInFile.set(slot, nth);
+  const made = runCached(`ssh-key ${slot} ${nth}`, (d) =>
+    sshKeygen(['-q', ...KEYGEN_ARGS[type], '-N', '', '-C', name, '-f', join(d, 'key')]),
+  );
+  copyFileSync(join(made, 'key'), path);
+  chmodSync(path, 0o600); // ssh-keygen refuses a private key others can read
+  copyFileSync(join(made, 'key.pub'), `${path}.pub`);
+  return keyAt(path, type);
+}
+
+/**
+ * The run's one key of `type` named `name`, the same for every test and file that asks (made once per
+ * run, read in place: never change its files): for tests that each need an "alice" of their own making
+ * and never compare two. A key a test needs to differ from another is makeSshKey's.
+ */
+export function sharedSshKey(name: string, type: SshKeyType = 'ed25519'): SshTestKey {
+  const made = runCached(`shared ssh-key ${type} ${name}`, (d) =>
+    sshKeygen(['-q', ...KEYGEN_ARGS[type], '-N', '', '-C', name, '-f', join(d, 'key')]),
+  );
+  return keyAt(join(made, 'key'), type);
+}
+
+/** The key whose private half is at `path` (its public half beside it, `.pub`). */
+function keyAt(path: string, type: SshKeyType): SshTestKey {
   const pub = readFileSync(`${path}.pub`, 'utf8').trim();
   // As `ssh-keygen -l -E sha256` prints it (helpers/ssh.test.ts compares), without a second process.
   const blob = Buffer.from(pub.split(' ')[1]!, 'base64');
@@ -82,9 +116,8 @@ export function commitAsPerson(
   args: string[] = [],
 ): string {
   r.write(files);
-  r.run(['add', '-A']);
   const name = email.split('@')[0]!;
-  r.run(
+  r.addAllAndRun(
     [
       ...(key ? ['-c', `user.signingkey=${key.path}`] : []),
       'commit',
@@ -129,14 +162,14 @@ export function signedCommit(
 // git writes the signed payload to ssh-keygen's stdin without ignoring SIGPIPE (it does for gpg), and
 // ssh-keygen exits without reading it when it rejects a signature (malformed, revoked key...): when
 // ssh-keygen wins that race, git dies of SIGPIPE (exit 141) instead of printing its letter. git's
-// ssh-keygen is therefore run through a wrapper that reads all of stdin first, then runs the real
-// ssh-keygen with the same arguments and bytes: same answers, and nothing left for git to die on.
+// ssh-keygen is therefore run through a wrapper that keeps reading what ssh-keygen left unread once it
+// has ended: same arguments, same bytes, same answer, and nothing left for git to die on. The shell's
+// own `read` looks for leftovers (no program when ssh-keygen read everything, as it does whenever it
+// judges a signature); only a real leftover starts cat (the suite runs this wrapper thousands of times).
 const DRAIN_SCRIPT = `#!/bin/sh
-tmp=$(mktemp) || exit 1
-cat > "$tmp"
-ssh-keygen "$@" < "$tmp"
+ssh-keygen "$@"
 rc=$?
-rm -f "$tmp"
+if IFS= read -r _; then cat >/dev/null; fi
 exit $rc
 `;
 let drainDir: string | undefined;

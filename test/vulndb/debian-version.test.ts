@@ -96,25 +96,34 @@ function generated(count: number, seed: number): string[] {
 
 const DPKG = ['/usr/bin/dpkg', '/bin/dpkg'].find((p) => existsSync(p));
 
-// dpkg's answer for each pair: -1, 0 or 1 from `dpkg --compare-versions a lt|eq b`. One shell runs
-// every dpkg of a batch (a fork from the test process costs far more than one from sh).
-const DPKG_LOOP = `while read -r a b; do
+// dpkg's answer for each pair: -1, 0 or 1 from `dpkg --compare-versions`. One shell runs every dpkg of
+// a batch (a fork from the test process costs far more than one from sh), and each pair is first asked
+// as the one question whose "yes" confirms our answer (lt for -1, eq for 0, gt for 1): one dpkg a pair
+// where we agree, and where dpkg says no, the full answer (lt, then eq) for the mismatch to name.
+const DPKG_LOOP = `while read -r a op b; do
+  if "$0" --compare-versions "$a" "$op" "$b"; then echo "$op"; continue; else s=$?; fi
+  if [ $s -ne 1 ]; then echo "exit $s: $a $op $b"; continue; fi
   if "$0" --compare-versions "$a" lt "$b"; then echo -1; continue; else s=$?; fi
   if [ $s -ne 1 ]; then echo "exit $s: $a lt $b"; continue; fi
   if "$0" --compare-versions "$a" eq "$b"; then echo 0; else s=$?; if [ $s -eq 1 ]; then echo 1; else echo "exit $s: $a eq $b"; fi; fi
 done`;
 
+const QUESTION: Record<number, string> = { [-1]: 'lt', 0: 'eq', 1: 'gt' };
+
 function dpkgCompareAll(pairs: Array<[string, string]>): number[] {
   for (const [a, b] of pairs)
     if (/\s/.test(a + b)) throw new Error(`a version with white space cannot be asked in a batch: ${a} vs ${b}`);
+  const ours = pairs.map(([a, b]) => compareDebianVersions(a, b));
   const r = spawnSync('sh', ['-c', DPKG_LOOP, DPKG as string], {
-    input: pairs.map(([a, b]) => `${a} ${b}\n`).join(''),
+    input: pairs.map(([a, b], i) => `${a} ${QUESTION[ours[i]!]} ${b}\n`).join(''),
     encoding: 'utf8',
   });
   const lines = r.stdout.split('\n').filter(Boolean);
   if (r.status !== 0 || lines.length !== pairs.length)
     throw new Error(`dpkg batch: exit ${r.status}, ${lines.length} answers for ${pairs.length} pairs: ${r.stderr}`);
   return lines.map((l, i) => {
+    // "yes" to the question asked: dpkg's answer is ours.
+    if (l === QUESTION[ours[i]!]) return ours[i]!;
     if (!['-1', '0', '1'].includes(l))
       throw new Error(`dpkg --compare-versions ${pairs[i]!.join(' vs ')}: ${l} ${r.stderr}`);
     return Number(l);
