@@ -2,10 +2,11 @@
 // the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
 // rules run, the trust collector that attaches policies and verdicts to each commit.
 import { cleanMerger } from '../collect/clean-merge.js';
-import { ExpectedError, GitError, firstLine, StopsAuditError } from '../errors.js';
+import { ExpectedError, firstLine, StopsAuditError } from '../errors.js';
 import { loadUserKeys, readKeyFile } from '../collect/user-keys.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
-import { createShadow, gitText, type Shadow } from '../collect/git.js';
+import { createShadow, type Shadow } from '../collect/git.js';
+import { resolveRange } from './history-range.js';
 import { resolveCommitId } from './ledger.js';
 import { testMergeParents } from './ci-test-merge.js';
 import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
@@ -31,24 +32,6 @@ import { readLedger } from '../collect/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
 import { derivedKey, derivedPaths, NO_DERIVED, originsAt } from '../collect/derived-paths.js';
-
-async function resolveRange(repo: RepositoryInfo, range: string): Promise<string[]> {
-  const hint = 'give a range git understands, e.g. main~20..main or origin/main..HEAD';
-  if (range.startsWith('-')) throw new ExpectedError(`"${range}" is not a revision range`, hint);
-  try {
-    const out = await gitText(['rev-parse', '--revs-only', '--end-of-options', range], {
-      gitDir: repo.gitDir,
-      timeoutMs: 30_000,
-    });
-    const revs = out.split('\n').filter(Boolean);
-    if (!revs.length) throw new ExpectedError(`"${range}" names no commits`, hint);
-    return revs;
-  } catch (err) {
-    if (err instanceof GitError)
-      throw new ExpectedError(`"${range}" is not a revision range in ${repo.path}: ${firstLine(err.stderr)}`, hint);
-    throw err;
-  }
-}
 
 /** Whether none of these commits has a .gitguard entry at all. */
 async function noPolicyFolder(reader: ObjectReader, commits: readonly string[]): Promise<boolean> {
