@@ -7,7 +7,10 @@
 // tree lists at most GITGUARD_MAX_TREE_FILES files, every git runs under prlimit with an address
 // space of GITGUARD_MAX_GIT_MEMORY (4 GiB), and the scan pairs edited renames only in commits of
 // at most 100 x 100 files.
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runCli, runMain } from '../helpers/cli.js';
 
@@ -118,7 +121,7 @@ describe('a tree that names the same folder over and over', () => {
   'one file deleted beside 100,000 added: the scan stays within 256 MiB (before: rename detection took ~440 MB and the bound stopped it)',
   async () => {
     const r = makeRepo();
-    r.commit('base', { gone: 'a file that goes\n' });
+    r.commit('base', { gone: 'hi\n' }); // near the added files' size: git compares it with each
     const x = put(r, 'blob', Buffer.from('x\n'));
     const names = Array.from({ length: 100_000 }, (_, i) => entry('100644', `f${String(i).padStart(6, '0')}`, x));
     commitTree(r, put(r, 'tree', Buffer.concat(names)), 'many files');
@@ -126,3 +129,32 @@ describe('a tree that names the same folder over and over', () => {
     expect([res.code, res.stderr]).toEqual([0, '']);
   },
 );
+
+test('trees nested 100,000 deep (git 2.39 has no core.maxTreeDepth, which newer gits have: ls-tree recurses until it crashes): exit 2, one line saying git crashed (before: "exit null")', async () => {
+  const r = makeRepo();
+  r.commit('base', { a: '1\n' });
+  // Written as loose objects directly: 100,000 git processes would take minutes, and fast-import
+  // itself overflows its stack at this depth.
+  const loose = (type: string, body: Buffer): string => {
+    const bytes = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
+    const oid = createHash('sha1').update(bytes).digest('hex');
+    const dir = join(r.dir, '.git', 'objects', oid.slice(0, 2));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, oid.slice(2)), deflateSync(bytes, { level: 1 }));
+    return oid;
+  };
+  let tree = loose('tree', entry('100644', 'f', loose('blob', Buffer.from('x\n'))));
+  for (let i = 0; i < 100_000; i++) tree = loose('tree', entry('40000', 'a', tree));
+  commitTree(r, tree, 'deep');
+  const res = await runMain(['audit', '-C', r.dir, '--no-ledger', '-r', 'protected-paths-changed-by-maintainers'], {
+    env: r.env,
+  });
+  expect([res.code, res.stderr.trim().split('\n')]).toEqual([
+    2,
+    [
+      expect.stringMatching(
+        /^gitguard: git ls-tree failed: (it was killed by a signal \(it crashed\)|.*tree depth.*); /,
+      ),
+    ],
+  ]);
+});
