@@ -26,6 +26,16 @@ function put(r: TestRepo, type: 'blob' | 'tree', body: Buffer): string {
 const entry = (mode: string, name: string, oid: string): Buffer =>
   Buffer.concat([Buffer.from(`${mode} ${name}\0`), Buffer.from(oid, 'hex')]);
 
+/** A loose object written by node (zlib), without a git process per object. */
+function loose(r: TestRepo, type: string, body: Buffer): string {
+  const bytes = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
+  const oid = createHash('sha1').update(bytes).digest('hex');
+  const dir = join(r.dir, '.git', 'objects', oid.slice(0, 2));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, oid.slice(2)), deflateSync(bytes, { level: 1 }));
+  return oid;
+}
+
 /** A commit on main with `tree`, made with plumbing (no index, no checkout). */
 function commitTree(r: TestRepo, tree: string, message: string): string {
   const oid = r.run(['commit-tree', tree, '-p', 'HEAD', '-m', message]);
@@ -135,16 +145,8 @@ test('trees nested 100,000 deep (git 2.39 has no core.maxTreeDepth, which newer 
   r.commit('base', { a: '1\n' });
   // Written as loose objects directly: 100,000 git processes would take minutes, and fast-import
   // itself overflows its stack at this depth.
-  const loose = (type: string, body: Buffer): string => {
-    const bytes = Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body]);
-    const oid = createHash('sha1').update(bytes).digest('hex');
-    const dir = join(r.dir, '.git', 'objects', oid.slice(0, 2));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, oid.slice(2)), deflateSync(bytes, { level: 1 }));
-    return oid;
-  };
-  let tree = loose('tree', entry('100644', 'f', loose('blob', Buffer.from('x\n'))));
-  for (let i = 0; i < 100_000; i++) tree = loose('tree', entry('40000', 'a', tree));
+  let tree = loose(r, 'tree', entry('100644', 'f', loose(r, 'blob', Buffer.from('x\n'))));
+  for (let i = 0; i < 100_000; i++) tree = loose(r, 'tree', entry('40000', 'a', tree));
   commitTree(r, tree, 'deep');
   const res = await runMain(['audit', '-C', r.dir, '--no-ledger', '-r', 'protected-paths-changed-by-maintainers'], {
     env: r.env,
@@ -157,4 +159,27 @@ test('trees nested 100,000 deep (git 2.39 has no core.maxTreeDepth, which newer 
       ),
     ],
   ]);
+});
+
+test('24 commits of 40 MB messages (5 MB stored): node holds two windows of commits, not 256 of them (before: ~2 GB)', () => {
+  const r = makeRepo();
+  r.commit('base', { a: '1\n' });
+  const tree = r.run(['rev-parse', 'HEAD^{tree}']);
+  const text = 'A'.repeat(40 * MiB);
+  let head = r.head();
+  for (let i = 0; i < 24; i++) {
+    const who = 'a <a@example.com> 1700000000 +0000';
+    head = loose(
+      r,
+      'commit',
+      Buffer.from(`tree ${tree}\nparent ${head}\nauthor ${who}\ncommitter ${who}\n\nlong ${i}\n\n${text}\n`),
+    );
+  }
+  r.run(['update-ref', 'refs/heads/main', head]);
+  const res = runCli(['audit', '-C', r.dir, '--no-ledger', '--no-cache', '-r', 'commits-signed'], {
+    env: { ...r.env, GITGUARD_REPORT_RSS: '1' },
+    timeoutMs: 120_000,
+  });
+  const peak = Number(/peak RSS (\d+) MB/.exec(res.stderr)?.[1]);
+  expect([res.code, peak < 1000]).toEqual([1, true]);
 });
