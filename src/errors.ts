@@ -20,6 +20,13 @@ export class ExpectedError extends Error {
 export class StopsAuditError extends ExpectedError {}
 
 /** git itself failed (exit status, a fatal message) while gitguard asked it for facts. */
+/** Whether git's stderr says an allocation failed (its xmalloc, xmmap, zlib): the memory bound on git was reached. */
+export const gitOutOfMemory = (stderr: string): boolean =>
+  /out of memory|malloc failed|mmap failed|cannot allocate memory/i.test(stderr);
+
+export const GIT_MEMORY_HINT =
+  'git reached the memory gitguard allows it: for a huge honest repository set GITGUARD_MAX_GIT_MEMORY=BYTES (4 GiB by default, 0 for no limit)';
+
 export class GitError extends ExpectedError {
   constructor(
     readonly args: readonly string[],
@@ -34,9 +41,11 @@ export class GitError extends ExpectedError {
             .split('\n')
             .filter((l) => !l.startsWith('hint:'))
             .join('\n'),
-        ) || `exit ${exitCode}`
+        ) || (exitCode === null ? 'it was killed by a signal (it crashed)' : `exit ${exitCode}`)
       }`,
-      'check the repository with: git fsck (or run gitguard with --debug for details)',
+      gitOutOfMemory(stderr)
+        ? GIT_MEMORY_HINT
+        : 'check the repository with: git fsck (or run gitguard with --debug for details)',
     );
   }
 }

@@ -18,6 +18,13 @@ export function childTimeoutMs(fallbackMs: number, env: NodeJS.ProcessEnv = runE
   return env.GITGUARD_TIMEOUT && Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : fallbackMs;
 }
 
+/** A limit set by a GITGUARD_* variable (a positive whole number), else `fallback`; 0 where `zeroLifts` says it lifts the limit. */
+export function envLimit(name: string, fallback: number, zeroLifts = false, env: NodeJS.ProcessEnv = runEnv()): number {
+  const n = Number(env[name]);
+  if (!env[name] || !Number.isSafeInteger(n) || n < 0) return fallback;
+  return n > 0 || zeroLifts ? n : fallback;
+}
+
 let neutralHome: string | undefined;
 /** An empty folder used as HOME so no user config, credential store or ssh config is read. */
 export function neutralDir(): string {

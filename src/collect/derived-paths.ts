@@ -14,11 +14,13 @@ import { gitRecords } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
 import { MissingObjectError } from './missing-object.js';
 import { canonicalMode, LINK_MODE } from './tree-entry.js';
+import { envLimit } from './child-env.js';
 
 /** At most this many derived paths (the walk compares each commit's entries at every one). */
 const MAX_DERIVED = 512;
 
 export const ATTRIBUTES = '.gitattributes';
+const NESTED_SUFFIX = Buffer.from(`/${ATTRIBUTES}`);
 
 /**
  * `origins`: a derived watched path -> the protected path it counts as ('.gitattributes',
@@ -70,14 +72,30 @@ export async function nestedAttributes(gitDir: string, tip: string, max: number)
   const args = ['ls-tree', '-r', '-z', '--name-only', '--full-tree', '--end-of-options', tip];
   const tooLong = (): Error => new ExpectedError(`a path in ${tip.slice(0, 12)}'s tree is over 64 KiB long`);
   let found: string[] = [];
+  let seen = 0;
+  const most = maxTreeFiles();
   for await (const names of gitRecords(args, gitDir, '\0', 64 * 1024, tooLong))
     for (const n of names) {
-      const name = n.toString('utf8');
-      if (name.endsWith(`/${ATTRIBUTES}`)) found.push(name);
+      if (++seen > most) throw tooManyFiles(tip, most);
+      if (!n.subarray(-NESTED_SUFFIX.length).equals(NESTED_SUFFIX)) continue; // most names: decoded never
+      found.push(n.toString('utf8'));
       if (found.length >= FOLD_AT) found = foldOrStop(found, max);
     }
   return foldOrStop(found, max);
 }
+
+/**
+ * The most files a tip's tree may list (GITGUARD_MAX_TREE_FILES, else 10 million): a tree naming one
+ * subtree a thousand times, three levels deep, is a few hundred bytes and a billion paths, which
+ * `ls-tree -r` printed for hours (the largest honest trees hold a few million files).
+ */
+const maxTreeFiles = (): number => envLimit('GITGUARD_MAX_TREE_FILES', 10_000_000);
+
+const tooManyFiles = (tip: string, max: number): ExpectedError =>
+  new ExpectedError(
+    `the tree of ${tip.slice(0, 12)} lists more than ${max.toLocaleString('en-US')} files (GITGUARD_MAX_TREE_FILES; a tree that names the same folders over and over lists billions)`,
+    `for a huge honest tree, set GITGUARD_MAX_TREE_FILES=N`,
+  );
 
 function foldOrStop(found: readonly string[], max: number): string[] {
   const folded = foldToCap(found, max);

@@ -14,7 +14,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { runContext, runEnv, type RunContext } from './run-context.js';
-import { childTimeoutMs, hardenedEnv, neutralDir, tracked, OWN_GROUP } from './child-env.js';
+import { childTimeoutMs, envLimit, hardenedEnv, neutralDir, tracked, OWN_GROUP } from './child-env.js';
 import { executable, versionOutput } from './run-program.js';
 import { insideAuditedRepository } from './audited-folders.js';
 
@@ -220,6 +220,29 @@ function baseArgs(opts: GitRunOptions): string[] {
   return args;
 }
 
+/** util-linux's prlimit(1), where it usually is; undefined where it is not (git then runs without a memory bound). */
+let prlimit: string | null | undefined;
+const prlimitFile = (): string | undefined =>
+  (prlimit ??= ['/usr/bin/prlimit', '/bin/prlimit'].find((f) => executable(f)) ?? null) ?? undefined;
+
+/**
+ * The program and arguments that run git with `args`: under prlimit, with an address space of at
+ * most GITGUARD_MAX_GIT_MEMORY bytes (4 GiB; 0 lifts it), since what git holds is the audited
+ * repository's to choose: `log -p` holds a new blob whole (a 10 GB blob of zeros is 10 MB
+ * compressed), every file pair of a commit at once (a tree naming one subtree a thousand times),
+ * and with rename detection a table per added file. git that reaches the bound stops ("out of
+ * memory") and the run with it, exit 2, instead of the machine. prlimit execs git: the same process.
+ */
+function gitCommand(args: string[]): [string, string[]] {
+  const bin = getGitBinary();
+  const bytes = envLimit('GITGUARD_MAX_GIT_MEMORY', GIT_MEMORY_DEFAULT, true);
+  const file = bytes ? gitProgramFile(bin) : undefined;
+  // A git that is not there is spawned as it is: its own ENOENT says so, not prlimit's exit 127.
+  const wrapper = file && executable(file) && prlimitFile();
+  return wrapper ? [wrapper, [`--as=${bytes}`, '--', file, ...args]] : [bin, args];
+}
+const GIT_MEMORY_DEFAULT = 4 * 1024 ** 3;
+
 /**
  * Starts git with a streaming stdout; the caller owns the process. `stdin`/`stdout` may be file
  * descriptors (or another process's stream), which git then reads or writes without us in between.
@@ -228,8 +251,9 @@ export function spawnGit(
   args: string[],
   opts: GitRunOptions & { stdin?: number; stdout?: Writable | number } = {},
 ): ChildProcess {
+  const [program, argv] = gitCommand([...baseArgs(opts), ...args]);
   return tracked(
-    spawn(getGitBinary(), [...baseArgs(opts), ...args], {
+    spawn(program, argv, {
       cwd: opts.cwd ?? neutralDir(),
       env: hardenedEnv(opts.env),
       stdio: [opts.stdin ?? 'pipe', opts.stdout ?? 'pipe', 'pipe'],

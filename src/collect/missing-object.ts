@@ -3,7 +3,7 @@
 // reading it as "absent" would change what is judged: a missing .gitguard/policy.yml moved the trust
 // root past it, silently leaving the history before out of scope.
 import { join } from 'node:path';
-import { ExpectedError, firstLine, StopsAuditError } from '../errors.js';
+import { ExpectedError, firstLine, GIT_MEMORY_HINT, gitOutOfMemory, StopsAuditError } from '../errors.js';
 import { parseConfigText } from './config-syntax.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { objectHeld } from './object-store.js';
@@ -96,6 +96,11 @@ export function unreadableAdditions(commonDir: string, stderr: string, fallback:
   const missing = missingObjectIn(stderr);
   if (missing && !objectHeld(join(commonDir, 'objects'), missing) && isPartialClone(commonDir))
     return new Error(missingObjectReason(missing, 'what the commits added cannot be read'));
+  if (gitOutOfMemory(stderr))
+    return new StopsAuditError(
+      `what the commits added cannot be read (${firstLine(fallback.message)})`,
+      GIT_MEMORY_HINT,
+    );
   return new StopsAuditError(
     `what the commits added cannot be read (${firstLine(fallback.message)}), and no partial clone left it out`,
     DAMAGED,

@@ -296,6 +296,7 @@ export async function openHistory(
       // each window left the verification threads idle half the time). Most commits are judged at
       // once (no promise): a window of those is passed on as it is.
       let pending: Array<CommitFacts | Promise<CommitFacts>> = [];
+      let pendingBytes = 0; // a window ends at 32 MB of commits too: 30 commits of 60 MB messages held 3.7 GB
       let previous: CommitFacts[] | Promise<CommitFacts[]> | undefined;
       try {
         for await (const records of walkCommitBatches(shadow, {
@@ -314,11 +315,12 @@ export async function openHistory(
             }
             if (p instanceof Promise) p.catch(() => undefined); // a failure surfaces through the window, not as unhandled
             pending.push(p);
+            pendingBytes += c.payload.length;
           }
-          if (pending.length >= 256) {
+          if (pending.length >= 256 || pendingBytes >= 32 * 1024 * 1024) {
             const window = known(pending);
             if (window instanceof Promise) window.catch(() => undefined); // surfaces when awaited, in order
-            pending = [];
+            [pending, pendingBytes] = [[], 0];
             if (previous) yield previous instanceof Promise ? await previous : previous;
             previous = window;
           }

@@ -60,6 +60,12 @@ export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string
   ...BOUNDED_PACK_CONFIG,
   '-c',
   `core.bigFileThreshold=${maxBlobBytes}`,
+  // Renames with edits are paired only in commits of at most 100 deleted x 100 added files (git's
+  // default, 1,000 x 1,000, let one deletion beside a million added files cost 4.4 GB and a minute:
+  // a table per candidate). Exact renames are paired whatever the count; past it, a renamed and
+  // edited file is read as added, its repeated lines read again.
+  '-c',
+  'diff.renameLimit=100',
   'log',
   '-p',
   '-U0',
