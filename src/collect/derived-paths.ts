@@ -72,11 +72,39 @@ export async function nestedAttributes(gitDir: string, tip: string, max: number)
   let found: string[] = [];
   for await (const names of gitRecords(args, gitDir, '\0', 64 * 1024, tooLong))
     for (const n of names) {
-      const name = n.toString('utf8');
-      if (name.endsWith(`/${ATTRIBUTES}`)) found.push(name);
+      if (!n.subarray(n.length - ATTRIBUTES_BYTES.length - 1).equals(SLASH_ATTRIBUTES)) continue;
+      found.push(utf8Folder(n, tip));
       if (found.length >= FOLD_AT) found = foldOrStop(found, max);
     }
   return foldOrStop(found, max);
+}
+
+const ATTRIBUTES_BYTES = Buffer.from(ATTRIBUTES);
+const SLASH_ATTRIBUTES = Buffer.from(`/${ATTRIBUTES}`);
+
+/**
+ * A path's text, or where a folder name on the way is not UTF-8, the deepest folder above it that is:
+ * a name decoded with U+FFFD in it names no entry git has (two folders 0xfe and 0xff read as one, and
+ * the walk's pathspec matched neither), so a change there went unseen. The folder is watched instead
+ * (as foldToCap does). A top-level such folder leaves nothing to watch: the run stops.
+ */
+function utf8Folder(path: Buffer, tip: string): string {
+  const text = path.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(path)) return text;
+  const kept: string[] = [];
+  for (let at = 0; ;) {
+    const slash = path.indexOf(47, at);
+    const segment = path.subarray(at, slash);
+    const name = segment.toString('utf8');
+    if (slash < 0 || !Buffer.from(name, 'utf8').equals(segment)) break;
+    kept.push(name);
+    at = slash + 1;
+  }
+  if (kept.length) return kept.join('/');
+  throw new ExpectedError(
+    `a top-level folder of ${tip.slice(0, 12)} whose name is not UTF-8 holds a nested ${ATTRIBUTES}: it cannot be watched`,
+    `rename the folder to a UTF-8 name (or move the attributes into the top ${ATTRIBUTES})`,
+  );
 }
 
 function foldOrStop(found: readonly string[], max: number): string[] {
