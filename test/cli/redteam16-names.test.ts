@@ -55,3 +55,25 @@ test('a top-level non-UTF-8 folder holding one: nothing can be watched, the run 
     expect.stringMatching(/^gitguard: a top-level folder .* is not UTF-8 .*; rename the folder[^\n]*\n$/),
   ]);
 });
+
+test.each([
+  ['a newline', 'x\ny'],
+  ['a carriage return', 'x\r'],
+  ['a leading space', ' contents x'],
+  ['a spec look-alike', 'HEAD:x'],
+])(
+  'a folder whose name holds %s: its nested .gitattributes changed by a non-maintainer fails',
+  async (_what, folder) => {
+    const r = makeRepo();
+    const [alice, bob] = [sharedSshKey('alice'), sharedSshKey('bob')];
+    configureSshSigning(r, alice);
+    commitAsPerson(r, alice, 'alice@example.com', 'policy', {
+      '.gitguard/policy.yml': POLICY,
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
+      [`vendor/${folder}/.gitattributes`]: '*.txt text\n',
+    });
+    commitAsPerson(r, bob, 'bob@example.com', 'tweak', { [`vendor/${folder}/.gitattributes`]: 'a merge=ours\n' });
+    const res = await audit(r);
+    expect([res.code, res.stderr]).toEqual([1, '']);
+  },
+);
