@@ -9,7 +9,9 @@ import { objectId } from './commit-object.js';
 import { notReadError } from './missing-object.js';
 import { checkedGitAtLeast, runGit, spawnGit, Watchdog, type Shadow } from './git.js';
 import { runEnv } from './run-context.js';
-import { canonicalMode, SUBMODULE_MODE } from './tree-entry.js';
+import { canonicalMode, entryNamed, SUBMODULE_MODE } from './tree-entry.js';
+
+export { entryNamed, parseTree, type TreeEntry } from './tree-entry.js';
 
 /**
  * The largest single object (commit, tag, tree, policy file) gitguard reads into memory: 64 MiB by
@@ -293,7 +295,7 @@ export class ObjectReader {
     const oidBytes = rev.length === 64 ? 32 : 20;
     for (let i = 0; i < names.length; i++) {
       if (o?.type !== 'tree') return null;
-      const entry = parseTree(o.body, oidBytes).find((e) => e.name === names[i]);
+      const entry = entryNamed(o.body, oidBytes, names[i]!);
       // A submodule's commit is not in this repository (any mode git does not know reads as one).
       if (!entry || canonicalMode(entry.mode) === SUBMODULE_MODE) return null;
       o = await this.readNamed(
@@ -362,28 +364,4 @@ export class ObjectReader {
       this.child = undefined;
     }
   }
-}
-
-export interface TreeEntry {
-  mode: string;
-  name: string;
-  oid: string;
-}
-
-/** Parses a raw tree object: "<mode> <name>\0<binary id>" repeated. */
-export function parseTree(body: Buffer, oidBytes: 20 | 32): TreeEntry[] {
-  const entries: TreeEntry[] = [];
-  let pos = 0;
-  while (pos < body.length) {
-    const sp = body.indexOf(32, pos);
-    const nul = body.indexOf(0, sp + 1);
-    if (sp === -1 || nul === -1 || nul + 1 + oidBytes > body.length) break;
-    entries.push({
-      mode: body.toString('latin1', pos, sp),
-      name: body.toString('utf8', sp + 1, nul),
-      oid: body.subarray(nul + 1, nul + 1 + oidBytes).toString('hex'),
-    });
-    pos = nul + 1 + oidBytes;
-  }
-  return entries;
 }

@@ -105,3 +105,16 @@ test('twin: well-formed objects read in one batch each answer their own request'
   const answers = await readAll(r, ids);
   expect(answers.map((a) => a.slice(0, 40))).toEqual(ids);
 });
+
+test('`<commit>:<path>` finds the entry git finds: a name that is not UTF-8 does not stand in for U+FFFD', async () => {
+  const r = makeRepo();
+  const decoy = Buffer.concat([Buffer.from(join(r.dir, 'acts/')), Buffer.from([0xee])]);
+  mkdirSync(decoy, { recursive: true });
+  writeFileSync(Buffer.concat([decoy, Buffer.from('/action.yml')]), 'decoy\n');
+  r.write({ 'acts/\u{FFFD}/action.yml': 'real\n' });
+  const commit = r.commit('two folders', {});
+  const spec = `${commit}:acts/\u{FFFD}/action.yml`;
+  const git = execFileSync('git', ['cat-file', '-p', spec], { cwd: r.dir, env: r.env, encoding: 'utf8' });
+  const [ours] = await readAll(r, [spec]);
+  expect([git, ours!.slice(41)]).toEqual(['real\n', 'real\n']);
+});
