@@ -140,6 +140,8 @@ export class ObjectReader {
   private headLen = 0;
   private receiving: Receiving | undefined;
   private stderr = '';
+  /** Processes given up by fail(): their late answers and exit are ignored. */
+  private readonly abandoned = new WeakSet<ChildProcess>();
   /** `cat-file --batch-command` (git 2.36): contents and info requests in one process. */
   private readonly command = checkedGitAtLeast(2, 36);
 
@@ -153,7 +155,7 @@ export class ObjectReader {
     const child = spawnGit(['cat-file', this.command ? '--batch-command' : '--batch'], { gitDir: this.shadow.gitDir });
     const dog = new Watchdog(child, 'git');
     child.stdout!.on('data', (c: Buffer) => {
-      if (this.child !== child) return; // a reader given up (fail): what it still sends answers nothing
+      if (this.abandoned.has(child)) return; // given up (fail): what it still sends answers nothing
       this.onData(c);
       if (this.pending.length) dog.arm();
       else dog.disarm();
@@ -171,9 +173,9 @@ export class ObjectReader {
           ? `${dog.reason}; on a very large repository set GITGUARD_TIMEOUT=SECONDS`
           : this.stderr || 'git cat-file exited',
       );
-      if (this.child !== child) return; // given up already: its requests were answered then
+      if (this.abandoned.has(child)) return; // given up already: its requests were answered then
       while (this.pending.length) this.pending.shift()!.reject(err);
-      this.child = undefined;
+      if (this.child === child) this.child = undefined;
     });
     this.child = child;
     this.dog = dog;
@@ -183,6 +185,7 @@ export class ObjectReader {
   /** Every request still open rejects with `err` and the process is dropped: the next read starts a new one. */
   private fail(err: Error): void {
     const child = this.child;
+    if (child) this.abandoned.add(child);
     this.child = undefined;
     this.dog?.disarm();
     this.head = [];
