@@ -5,7 +5,7 @@
 // domain/ci-references.ts), where the walk watches them: moving the step into a local
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
-import { ObjectReader, parseTree } from './objects.js';
+import { entryNamed, ObjectReader, parseTree } from './objects.js';
 import { ATTRIBUTES, readCiObject, type DerivedWatch } from './derived-paths.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { runsFile } from '../domain/ci-references.js';
@@ -189,7 +189,7 @@ export class CiGateReader {
       if (!entry?.startsWith(`${TREE_MODE} `)) return null;
       const tree = await readCiObject(this.reader, entryId(entry));
       if (!tree) return undefined;
-      const e = parseTree(tree.body, this.oidBytes).find((t) => t.name === segment);
+      const e = entryNamed(tree.body, this.oidBytes, segment);
       entry = e ? entryOf(e.mode, e.oid) : null;
     }
     return entry;

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { runGit } from './git.js';
 import type { Shadow } from './git.js';
 import { nestedAttributes } from './derived-paths.js';
-import { parseTree, type ObjectReader } from './objects.js';
+import { entryNamed, parseTree, type ObjectReader } from './objects.js';
 import { entryId, entryOf, TREE_MODE } from './tree-entry.js';
 
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -128,7 +128,9 @@ async function octopusIds(
       if ((budget.left -= 1) < 0) return false;
       const o = await reader.read(entryId(e));
       if (o?.type !== 'tree') return false;
-      folders.push(new Map(parseTree(o.body, oidBytes).map((t) => [t.name, entryOf(t.mode, t.oid)])));
+      const byName = entriesByName(o.body, oidBytes);
+      if (!byName) return false;
+      folders.push(byName);
     }
     for (const name of new Set(folders.flatMap((f) => [...f.keys()]))) {
       const at = folders.map((f) => f.get(name) ?? null);
@@ -306,13 +308,23 @@ function rooted(text: string, folder: string): string {
   return out.join('\n');
 }
 
+/**
+ * A tree's entries by name ("<mode> <id>"), or undefined where a name is not UTF-8: decoded, two
+ * names (0xee and the real U+FFFD) read as one and one side's entry hid the other's change.
+ */
+function entriesByName(body: Buffer, oidBytes: 20 | 32): Map<string, string> | undefined {
+  const entries = parseTree(body, oidBytes);
+  const byName = new Map(entries.map((t) => [t.name, entryOf(t.mode, t.oid)]));
+  return byName.size === entries.length && entries.every((t) => !t.name.includes('\uFFFD')) ? byName : undefined;
+}
+
 /** The entry at `path` in `tree` ("<mode> <id>", a submodule's commit too), or null. */
 async function entryIn(reader: ObjectReader, oidBytes: 20 | 32, tree: string, path: string): Promise<Entry> {
   const slash = path.lastIndexOf('/');
   const dir = await reader.read(`${tree}:${slash < 0 ? '' : path.slice(0, slash)}`);
   if (dir?.type !== 'tree') return null;
   const name = path.slice(slash + 1);
-  const e = parseTree(dir.body, oidBytes).find((t) => t.name === name);
+  const e = entryNamed(dir.body, oidBytes, name);
   return e ? entryOf(e.mode, e.oid) : null;
 }
 
@@ -362,7 +374,9 @@ async function pathwise(
     if (--budget.left < 0) return undefined;
     const o = await reader.read(id);
     if (o?.type !== 'tree') return undefined;
-    folders.push(new Map(parseTree(o.body, oidBytes).map((t) => [t.name, entryOf(t.mode, t.oid)])));
+    const byName = entriesByName(o.body, oidBytes);
+    if (!byName) return undefined;
+    folders.push(byName);
   }
   const names = new Set(folders.flatMap((f) => [...f.keys()]));
   for (const name of names) {

@@ -78,7 +78,7 @@ export async function nestedAttributes(gitDir: string, tip: string, max: number)
     for (const n of names) {
       if (++seen > most) throw tooManyFiles(tip, most);
       if (!n.subarray(-NESTED_SUFFIX.length).equals(NESTED_SUFFIX)) continue; // most names: decoded never
-      found.push(n.toString('utf8'));
+      found.push(utf8Folder(n, tip));
       if (found.length >= FOLD_AT) found = foldOrStop(found, max);
     }
   return foldOrStop(found, max);
@@ -96,6 +96,31 @@ const tooManyFiles = (tip: string, max: number): ExpectedError =>
     `the tree of ${tip.slice(0, 12)} lists more than ${max.toLocaleString('en-US')} files (GITGUARD_MAX_TREE_FILES; a tree that names the same folders over and over lists billions)`,
     `for a huge honest tree, set GITGUARD_MAX_TREE_FILES=N`,
   );
+
+/**
+ * A path's text, or where a folder name on the way is not UTF-8, the deepest folder above it that is:
+ * a name decoded with U+FFFD in it names no entry git has (two folders 0xfe and 0xff read as one, and
+ * the walk's pathspec matched neither), so a change there went unseen. The folder is watched instead
+ * (as foldToCap does). A top-level such folder leaves nothing to watch: the run stops.
+ */
+function utf8Folder(path: Buffer, tip: string): string {
+  const text = path.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(path)) return text;
+  const kept: string[] = [];
+  for (let at = 0; ;) {
+    const slash = path.indexOf(47, at);
+    const segment = path.subarray(at, slash);
+    const name = segment.toString('utf8');
+    if (slash < 0 || !Buffer.from(name, 'utf8').equals(segment)) break;
+    kept.push(name);
+    at = slash + 1;
+  }
+  if (kept.length) return kept.join('/');
+  throw new ExpectedError(
+    `a top-level folder of ${tip.slice(0, 12)} whose name is not UTF-8 holds a nested ${ATTRIBUTES}: it cannot be watched`,
+    `rename the folder to a UTF-8 name (or move the attributes into the top ${ATTRIBUTES})`,
+  );
+}
 
 function foldOrStop(found: readonly string[], max: number): string[] {
   const folded = foldToCap(found, max);

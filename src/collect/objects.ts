@@ -9,7 +9,9 @@ import { objectId } from './commit-object.js';
 import { notReadError } from './missing-object.js';
 import { checkedGitAtLeast, runGit, spawnGit, Watchdog, type Shadow } from './git.js';
 import { runEnv } from './run-context.js';
-import { canonicalMode, SUBMODULE_MODE } from './tree-entry.js';
+import { canonicalMode, entryNamed, SUBMODULE_MODE } from './tree-entry.js';
+
+export { entryNamed, parseTree, type TreeEntry } from './tree-entry.js';
 
 /**
  * The largest single object (commit, tag, tree, policy file) gitguard reads into memory: 64 MiB by
@@ -78,6 +80,8 @@ export interface ObjectInfo {
 
 interface Pending {
   maxBytes: number;
+  /** The id asked for, when the request is one: the answer must be that object. */
+  oid?: string;
   /** An `info` request: the header is the whole answer. */
   info?: boolean;
   resolve: (o: GitObject | ObjectInfo | null) => void;
@@ -97,6 +101,8 @@ interface Receiving {
 
 /** Objects whose type and size infoOf asks of the reader, at most; more go to a --batch-check of their own. */
 const INFO_ALONE = 1024;
+
+const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** A cat-file header is "<oid> <type> <size>" or "<spec> missing": longer means something is wrong. */
 const MAX_HEADER = 64 * 1024;
@@ -134,6 +140,8 @@ export class ObjectReader {
   private headLen = 0;
   private receiving: Receiving | undefined;
   private stderr = '';
+  /** Processes given up by fail(): their late answers and exit are ignored. */
+  private readonly abandoned = new WeakSet<ChildProcess>();
   /** `cat-file --batch-command` (git 2.36): contents and info requests in one process. */
   private readonly command = checkedGitAtLeast(2, 36);
 
@@ -147,6 +155,7 @@ export class ObjectReader {
     const child = spawnGit(['cat-file', this.command ? '--batch-command' : '--batch'], { gitDir: this.shadow.gitDir });
     const dog = new Watchdog(child, 'git');
     child.stdout!.on('data', (c: Buffer) => {
+      if (this.abandoned.has(child)) return; // given up (fail): what it still sends answers nothing
       this.onData(c);
       if (this.pending.length) dog.arm();
       else dog.disarm();
@@ -164,6 +173,7 @@ export class ObjectReader {
           ? `${dog.reason}; on a very large repository set GITGUARD_TIMEOUT=SECONDS`
           : this.stderr || 'git cat-file exited',
       );
+      if (this.abandoned.has(child)) return; // given up already: its requests were answered then
       while (this.pending.length) this.pending.shift()!.reject(err);
       if (this.child === child) this.child = undefined;
     });
@@ -172,10 +182,22 @@ export class ObjectReader {
     return child;
   }
 
+  /** Every request still open rejects with `err` and the process is dropped: the next read starts a new one. */
   private fail(err: Error): void {
-    while (this.pending.length) this.pending.shift()!.reject(err);
-    this.child?.kill();
+    const child = this.child;
+    if (child) this.abandoned.add(child);
     this.child = undefined;
+    this.dog?.disarm();
+    this.head = [];
+    this.headLen = 0;
+    this.receiving = undefined;
+    while (this.pending.length) this.pending.shift()!.reject(err);
+    child?.kill();
+  }
+
+  /** An answer out of step with the requests (see onData): nothing after it can be trusted. */
+  private lostStep(what: string): void {
+    this.fail(new GitError(['cat-file', '--batch'], null, `git cat-file answered out of step: ${what}`));
   }
 
   /** Linear in the bytes received: each byte is copied at most once (headers aside). */
@@ -186,15 +208,24 @@ export class ObjectReader {
       if (r) {
         const take = Math.min(chunk.length - pos, r.size + 1 - r.got);
         if (r.body && r.got < r.size) chunk.copy(r.body, r.got, pos, pos + Math.min(take, r.size - r.got));
+        // git streams a loose blob as stored, whatever size its header claims: the newline after the
+        // claimed size is where a blob holding more bytes than it says shows (its extra bytes would be
+        // read as the next answers, which they can forge).
+        if (r.got + take === r.size + 1 && chunk[pos + take - 1] !== 10)
+          return this.lostStep(`${r.type} ${r.oid} holds another size than its header says (git fsck names it)`);
         r.got += take;
         pos += take;
         if (r.got === r.size + 1) {
           this.receiving = undefined;
           const p = this.pending.shift();
-          if (!p) continue;
+          if (!p) return this.lostStep('an answer to no request');
           if (!r.body) p.reject(new ObjectTooLargeError(r.oid, r.type, r.size, p.maxBytes));
-          else if (!hashesToItsId(r.oid, r.type, r.body)) p.reject(new TamperedObjectError(r.oid, r.type));
-          else p.resolve({ oid: r.oid, type: r.type, body: r.body });
+          else if (!hashesToItsId(r.oid, r.type, r.body)) {
+            // Its bytes are not what its header framed (or not its own): what follows is not trusted either.
+            const err = new TamperedObjectError(r.oid, r.type);
+            p.reject(err);
+            return this.fail(err);
+          } else p.resolve({ oid: r.oid, type: r.type, body: r.body });
         }
         continue;
       }
@@ -212,8 +243,13 @@ export class ObjectReader {
       pos = nl + 1;
       const parts = header.split(' ');
       const last = parts[parts.length - 1];
+      const asked = this.pending.peek();
+      if (!asked) return this.lostStep('an answer to no request');
+      // Each answer names the object it is: one naming another than the id asked for is out of step.
+      if (asked.oid && parts[0] !== asked.oid)
+        return this.lostStep(`${parts[0]!.slice(0, 64)} where ${asked.oid} was asked`);
       if (last === 'missing' || last === 'ambiguous') {
-        this.pending.shift()?.resolve(null);
+        this.pending.shift()!.resolve(null);
         continue;
       }
       const size = Number(parts[2]);
@@ -262,7 +298,7 @@ export class ObjectReader {
     const oidBytes = rev.length === 64 ? 32 : 20;
     for (let i = 0; i < names.length; i++) {
       if (o?.type !== 'tree') return null;
-      const entry = parseTree(o.body, oidBytes).find((e) => e.name === names[i]);
+      const entry = entryNamed(o.body, oidBytes, names[i]!);
       // A submodule's commit is not in this repository (any mode git does not know reads as one).
       if (!entry || canonicalMode(entry.mode) === SUBMODULE_MODE) return null;
       o = await this.readNamed(
@@ -292,7 +328,8 @@ export class ObjectReader {
     if (/[\n\r]/.test(spec)) return Promise.resolve(null);
     const child = this.start();
     return new Promise((resolve, reject) => {
-      this.pending.push({ maxBytes, resolve, reject, ...(info ? { info } : {}) });
+      const oid = OBJECT_ID.test(spec) ? { oid: spec } : {};
+      this.pending.push({ maxBytes, resolve, reject, ...oid, ...(info ? { info } : {}) });
       this.dog!.arm();
       child.stdin!.write(this.command ? `${info ? 'info' : 'contents'} ${spec}\n` : `${spec}\n`);
     });
@@ -330,28 +367,4 @@ export class ObjectReader {
       this.child = undefined;
     }
   }
-}
-
-export interface TreeEntry {
-  mode: string;
-  name: string;
-  oid: string;
-}
-
-/** Parses a raw tree object: "<mode> <name>\0<binary id>" repeated. */
-export function parseTree(body: Buffer, oidBytes: 20 | 32): TreeEntry[] {
-  const entries: TreeEntry[] = [];
-  let pos = 0;
-  while (pos < body.length) {
-    const sp = body.indexOf(32, pos);
-    const nul = body.indexOf(0, sp + 1);
-    if (sp === -1 || nul === -1 || nul + 1 + oidBytes > body.length) break;
-    entries.push({
-      mode: body.toString('latin1', pos, sp),
-      name: body.toString('utf8', sp + 1, nul),
-      oid: body.subarray(nul + 1, nul + 1 + oidBytes).toString('hex'),
-    });
-    pos = nul + 1 + oidBytes;
-  }
-  return entries;
 }

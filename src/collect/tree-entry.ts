@@ -48,3 +48,50 @@ export function folderId(entry: string | null | undefined): string | undefined {
 export function isFileEntry(entry: string): boolean {
   return entry.startsWith('100644 ') || entry.startsWith('100755 ');
 }
+
+export interface TreeEntry {
+  mode: string;
+  name: string;
+  oid: string;
+}
+
+/**
+ * The first entry of a raw tree whose name is `name`'s UTF-8 bytes, as git's lookup (`<commit>:<path>`)
+ * and a checkout find it: compared as decoded text, a name that is not UTF-8 (0xee) read as U+FFFD and
+ * stood in for the folder really named so.
+ */
+export function entryNamed(body: Buffer, oidBytes: 20 | 32, name: string): TreeEntry | undefined {
+  const want = Buffer.from(name, 'utf8');
+  let pos = 0;
+  while (pos < body.length) {
+    const sp = body.indexOf(32, pos);
+    const nul = body.indexOf(0, sp + 1);
+    if (sp === -1 || nul === -1 || nul + 1 + oidBytes > body.length) return undefined;
+    if (nul - sp - 1 === want.length && body.compare(want, 0, want.length, sp + 1, nul) === 0)
+      return {
+        mode: body.toString('latin1', pos, sp),
+        name,
+        oid: body.subarray(nul + 1, nul + 1 + oidBytes).toString('hex'),
+      };
+    pos = nul + 1 + oidBytes;
+  }
+  return undefined;
+}
+
+/** Parses a raw tree object: "<mode> <name>\0<binary id>" repeated. */
+export function parseTree(body: Buffer, oidBytes: 20 | 32): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let pos = 0;
+  while (pos < body.length) {
+    const sp = body.indexOf(32, pos);
+    const nul = body.indexOf(0, sp + 1);
+    if (sp === -1 || nul === -1 || nul + 1 + oidBytes > body.length) break;
+    entries.push({
+      mode: body.toString('latin1', pos, sp),
+      name: body.toString('utf8', sp + 1, nul),
+      oid: body.subarray(nul + 1, nul + 1 + oidBytes).toString('hex'),
+    });
+    pos = nul + 1 + oidBytes;
+  }
+  return entries;
+}

@@ -15,7 +15,7 @@ import { MissingObjectError, missingObjectIn, notReadError } from './missing-obj
 import { parseCommitObject } from './commit-object.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { isAncestor, knowAncestry } from './ancestry.js';
-import { parseTree, type ObjectReader } from './objects.js';
+import { entryNamed, type ObjectReader } from './objects.js';
 import { SUBMODULE_MODE, TREE_MODE, canonicalMode } from './tree-entry.js';
 
 import type { TrustRootSource } from '../domain/trust.js';
@@ -78,7 +78,7 @@ async function hasFileAt(reader: ObjectReader, commit: string, path: string): Pr
     const slash = path.lastIndexOf('/');
     const dir = await reader.read(`${commit}:${path.slice(0, slash)}`);
     if (dir?.type !== 'tree') throw err;
-    const entry = parseTree(dir.body, commit.length === 64 ? 32 : 20).find((e) => e.name === path.slice(slash + 1));
+    const entry = entryNamed(dir.body, commit.length === 64 ? 32 : 20, path.slice(slash + 1));
     if (!entry || entry.oid !== err.oid) throw err;
     const mode = canonicalMode(entry.mode);
     return mode !== TREE_MODE && mode !== SUBMODULE_MODE;

@@ -6,7 +6,7 @@ import type { CommitRecord } from '../domain/commit.js';
 import { Interned, type OidIndex } from '../domain/oid-index.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { ExpectedError } from '../errors.js';
-import { parseTree, type ObjectReader } from './objects.js';
+import { entryNamed, type ObjectReader } from './objects.js';
 import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
 
 function isEmpty(o: object): boolean {
@@ -183,7 +183,7 @@ export class WatchedPaths {
     const dir = await this.reader.read(`${commitOid}:${slash < 0 ? '' : path.slice(0, slash)}`);
     if (dir?.type !== 'tree') return null;
     const name = path.slice(slash + 1);
-    const e = parseTree(dir.body, this.oidBytes).find((t) => t.name === name);
+    const e = entryNamed(dir.body, this.oidBytes, name);
     return e ? entryOf(e.mode, e.oid) : null;
   }
 }
