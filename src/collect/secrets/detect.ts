@@ -47,7 +47,12 @@ export interface SecretFormat {
 export interface SecretFormatsFile {
   source: { project: string; url: string; version: string; licence: string };
   /** Dependency trees a package manager installs: what is found there is the package author's. */
-  vendored: { note: string; paths: Array<{ regex: string; what: string }> };
+  vendored: {
+    note: string;
+    /** Files in such a tree that no package brings (an `.npmrc`: npm never packs one). */
+    notShipped: Array<{ regex: string; why: string }>;
+    paths: Array<{ regex: string; what: string }>;
+  };
   formats: SecretFormat[];
 }
 
@@ -65,10 +70,17 @@ export function shippedFormats(): SecretFormatsFile {
 }
 
 /** Marks each leak that lies in an installed dependency tree with its kind (`npm package
- *  (node_modules/)`), as rules/secret-formats.json's `vendored` paths name them. */
+ *  (node_modules/)`), as rules/secret-formats.json's `vendored` paths name them; never a token whose
+ *  checksum is valid (live, whoever published it) nor a file no package brings (`notShipped`). */
 export function markVendored(leaks: SecretLeak[]): void {
-  const paths = shippedFormats().vendored.paths;
+  const { paths, notShipped } = shippedFormats().vendored;
+  const checksummed = new Set(
+    shippedFormats()
+      .formats.filter((f) => f.checksum)
+      .map((f) => f.id),
+  );
   for (const leak of leaks) {
+    if (checksummed.has(leak.kind) || notShipped.some((n) => re2(n.regex).matcher(leak.path).find())) continue;
     const what = paths.find((v) => re2(v.regex).matcher(leak.path).find())?.what;
     if (what) leak.vendored = what;
   }
