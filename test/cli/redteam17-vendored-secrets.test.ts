@@ -30,9 +30,13 @@ const scan = async (files: Record<string, string>) => {
 
 const f = new TokenFactory(17);
 
-test("the project's .npmrc committed under node_modules/ (npm never packs one): its registry token fails", async () => {
-  const res = await scan({ 'node_modules/.npmrc': `//registry.npmjs.org/:_authToken=${f.checksummed('npm_')}\n` });
-  expect(res).toMatchObject({ code: 1, open: ['node_modules/.npmrc'] });
+test("the project's .npmrc committed under node_modules/ (npm never packs one): its registry password fails", async () => {
+  // A registry URL's password (no checksum): only the file's name tells it is the project's own.
+  const npmrc = `registry=https://deploy:${f.chars(24)}@npm.corp-registry.net/\n`;
+  const cache = `{"env":{"REGISTRY":"https://ci:${f.chars(24)}@npm.corp-registry.net/"}}\n`;
+  const res = await scan({ 'node_modules/.npmrc': npmrc, 'node_modules/.cache/babel/env.json': cache });
+  expect(res).toMatchObject({ code: 1 });
+  expect(res.open.sort()).toEqual(['node_modules/.cache/babel/env.json', 'node_modules/.npmrc']);
 });
 
 test('a GitHub token with a valid checksum in a committed node_modules/ package fails', async () => {
