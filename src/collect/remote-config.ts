@@ -6,8 +6,8 @@ import { runGit } from './git.js';
 export interface RemoteRecordConfig {
   /** A configured remote keeps no record under refs/remotes/ of what it was pushed: no fetch
    *  refspec, a mirror, a refspec storing elsewhere (refs/pub/*: no reflog there, not read here), or
-   *  refspecs that leave branches out (`clone --single-branch`, a negative refspec): a push to a
-   *  branch no refspec tracks updates no remote-tracking ref. */
+   *  refspecs that leave branches out (`clone --single-branch`): a push to a branch no refspec
+   *  tracks updates no remote-tracking ref. */
   untracked: boolean;
   /** git logs every update of a remote-tracking ref (core.logAllRefUpdates not false: a work tree's default). */
   logged: boolean;
@@ -42,8 +42,8 @@ export async function remoteRecordConfig(repo: RepositoryInfo): Promise<RemoteRe
       e.specs += 1;
       const spec = item.slice(nl + 1).trim();
       const to = spec.includes(':') ? spec.slice(spec.indexOf(':') + 1) : '';
+      // A negative refspec (^refs/heads/x) narrows fetches only: a push still updates refs/remotes/.
       if (!spec.startsWith('^')) e.fetch &&= to.startsWith('refs/remotes/');
-      else e.fetch = false;
       e.all ||= /^\+?refs\/heads\/\*:refs\/remotes\/.+\/\*$/s.test(spec);
     }
     if (m[2] === 'mirror' && !isFalse) e.mirror = true;

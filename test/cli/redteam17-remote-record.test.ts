@@ -89,6 +89,16 @@ test('pushed to another branch of a --single-branch clone (no remote-tracking re
   expect(await audit(c.r, c.dir)).toMatchObject({ code: 1, rewritten: 'fail' });
 });
 
+test('held: a negative refspec (^refs/heads/release) narrows fetches, not the record of a push there: reset away, fails', async () => {
+  const c = cloned();
+  c.git(['config', '--add', 'remote.origin.fetch', '^refs/heads/release']);
+  c.git(['commit', '-q', '--allow-empty', '-m', 'published']);
+  expect((await audit(c.r, c.dir)).code).toBe(0);
+  c.git(['push', '-q', 'origin', 'main:refs/heads/release'], LATER);
+  c.git(['reset', '-q', '--hard', 'HEAD~1']);
+  expect(await audit(c.r, c.dir)).toMatchObject({ code: 1, rewritten: 'fail' });
+});
+
 test('pushed and force-pushed away with logging off for those commands (git -c core.logAllRefUpdates=false): fails', async () => {
   const c = await pushedAfterAudit();
   c.git(['-c', 'core.logAllRefUpdates=false', 'push', '-q', 'origin', 'main'], LATER);
