@@ -247,20 +247,6 @@ export async function collectLedgerFacts(
     }
     p.rewritten = lost;
   }
-  // A tag moved after an audit recorded it, before any remote had it (retagged before the push), on
-  // the same evidence as a branch's commits: the remotes' record whole since the ledger recorded
-  // the tag, and the recorded tag's commit in none of what they had. Tags have no remote-tracking
-  // refs, so the commit is what tells, and it must be on a local branch: a tag fetched with
-  // --tags (or pushed alone), its commit on no branch, is published for all that can be told here.
-  const branches = history.refs.filter((r) => r.name.startsWith('refs/heads/')).map((r) => r.oid);
-  for (const p of refs) {
-    if (p.kind !== 'tag' || !p.recorded || !p.current || p.recorded === p.current || !remote.length) continue;
-    const recordedAt = ledger?.refs[p.name] && Date.parse(ledger.refs[p.name]!.recordedAt) / 1000;
-    if (record!.since > (recordedAt || 0)) continue;
-    const commit = `${p.recorded}^{commit}`;
-    if ((await reachableFrom(shadow, commit, remote)) !== false) continue;
-    p.movedUnpublished = (await reachableFrom(shadow, commit, branches)) === true;
-  }
   // With remotes, what they had is what was published; without, every tip the ledger recorded is.
   const published = remote.length
     ? remote

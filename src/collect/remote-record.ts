@@ -1,7 +1,7 @@
 // The reflogs as a record of what the remotes had: every remote-tracking tip now and in its
 // reflog, and from when that record is whole (a reflog read as data, never `git reflog`). A ref
 // `git clone` wrote has no reflog of its own until it first moves; while git logs every update
-// there, that is evidence too.
+// there and the ref is still packed alone with the clone's value, that is evidence too.
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
@@ -57,7 +57,6 @@ export function remoteTips(
   for (const [name, e] of Object.entries(ledger?.refs ?? {})) if (name.startsWith('refs/remotes/')) tips.add(e.oid);
   let since = -Infinity;
   let packed: Map<string, string> | undefined;
-  const cloneValue = (name: string): string | undefined => (packed ??= packedRefs(repo)).get(name);
   for (const r of remote) {
     const file = join(repo.commonDir, 'logs', r.name);
     const log = readReflog(file);
@@ -65,8 +64,8 @@ export function remoteTips(
     since = Math.max(
       since,
       log.length
-        ? recordStart(log, r, ledger, logged ? () => clonedFrom(repo, r.name, log[0]!.old, cloneValue) : undefined)
-        : existsSync(file) || !logged
+        ? recordStart(log, r, ledger)
+        : existsSync(file) || !logged || !untouchedSinceClone(repo, r, (packed ??= packedRefs(repo)))
           ? emptiedAt(file)
           : clonedAt(repo, r.name),
     );
@@ -76,23 +75,24 @@ export function remoteTips(
 
 /**
  * A remote-tracking ref with no reflog where git logs every update there: `git clone` writes the
- * remote's refs without one (only <remote>/HEAD's, "clone: from ..."), and any later fetch or push
- * would have made it. So the ref holds what the clone gave it, since the time that HEAD reflog's
- * creation entry says; without such an entry, nothing tells (Infinity).
+ * remote's refs into packed-refs without a reflog (only <remote>/HEAD's, "clone: from ..."). That it
+ * held only the clone's value since needs the positive sign of it: still packed alone, with that
+ * value. Any later update (a push or fetch under `-c core.logAllRefUpdates=false`) writes a loose ref.
+ * A reflog that starts from the cloned value is not such a sign: every entry after the clone can
+ * have been expired or deleted (`git reflog expire`) before the ref moved again from that value.
  */
-/**
- * For a reflog that does not start with the ref's creation: when its first entry's old value is what
- * the clone wrote for the ref (packed-refs, where `git clone` puts them, until a `git pack-refs`
- * rewrites it), the ref was made by the clone without a reflog and the record is whole from the
- * clone. Otherwise its older entries expired or were deleted: Infinity.
- */
-function clonedFrom(
+function untouchedSinceClone(
   repo: RepositoryInfo,
-  name: string,
-  firstOld: string,
-  cloneValue: (name: string) => string | undefined,
-): number {
-  return cloneValue(name) === firstOld ? clonedAt(repo, name) : Infinity;
+  ref: { name: string; oid: string },
+  packed: Map<string, string>,
+): boolean {
+  if (packed.get(ref.name) !== ref.oid) return false;
+  try {
+    lstatSync(join(repo.commonDir, ...ref.name.split('/')));
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** packed-refs as data: ref name -> oid (empty when it is missing, too large or unreadable). */
@@ -111,6 +111,7 @@ function packedRefs(repo: RepositoryInfo): Map<string, string> {
   return out;
 }
 
+/** When <remote>/HEAD's reflog says the clone was made (Infinity when it does not). */
 function clonedAt(repo: RepositoryInfo, name: string): number {
   const parts = name.split('/');
   // refs/remotes/<remote>/<branch>: a remote's name may hold '/' too, its HEAD is beside its branches.
@@ -137,19 +138,11 @@ function emptiedAt(file: string): number {
  * ones expired, unreachable ones pruned). A creation after the ledger recorded the ref tells of a ref
  * deleted since (a remote removed and added again, a pruned branch): its record starts there.
  */
-function recordStart(
-  log: ReturnType<typeof readReflog>,
-  ref: { name: string; oid: string },
-  ledger?: Ledger,
-  cloned?: () => number,
-): number {
+function recordStart(log: ReturnType<typeof readReflog>, ref: { name: string; oid: string }, ledger?: Ledger): number {
   if (log[log.length - 1]!.new !== ref.oid) return Infinity;
   let from = 0;
   for (let i = 1; i < log.length; i += 1) if (log[i]!.old !== log[i - 1]!.new) from = i;
   const first = log[from]!;
-  // A ref the clone made without a reflog, updated since: it held the first entry's old value from
-  // the clone on (git logs every update there), so the record is whole from the clone.
-  if (from === 0 && !ZERO.test(first.old) && cloned) return Math.min(first.time, cloned());
   if (from > 0 || !ZERO.test(first.old)) return first.time;
   const recorded = ledger?.refs[ref.name];
   // Reflog times are whole seconds: a creation in the very second the ledger recorded the ref is no gap.

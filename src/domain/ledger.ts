@@ -23,8 +23,6 @@ export interface ProtectedRef {
    * the tagger time (Unix seconds) of the annotated tag it named, which the new one must not predate.
    */
   floating?: FloatingMove;
-  /** A tag moved from a recorded tag whose commit no remote ever had: retagged before it was published. */
-  movedUnpublished?: boolean;
 }
 
 export interface FloatingMove {

@@ -8,8 +8,9 @@ export default defineRepoRule({
   evaluate(facts, ctx) {
     const released: string[] = [];
     const ev = judgeRecordedRefs(facts, ctx.findingLimit, (r) => {
-      if (r.kind !== 'tag' || !r.recorded || !r.current || r.current === r.recorded || r.movedUnpublished)
-        return undefined;
+      // A tag pushed alone updates no remote-tracking ref: nothing here tells that it was never
+      // published, so a recorded tag moved is a move (`gitguard ledger accept` records a re-tag).
+      if (r.kind !== 'tag' || !r.recorded || !r.current || r.current === r.recorded) return undefined;
       // What the policy at HEAD allows counts only when no unvetted policy change may have written it.
       const why = !r.floating
         ? undefined

@@ -4,6 +4,7 @@
 // `Out-File -Encoding utf8`) made the audit stop with "invalid key" / "not a readable OpenPGP key
 // file" on every commit that policy judges, for good, while git shows the same signatures as good.
 // Each keeps a twin that still fails.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,11 @@ describe('allowed_signers saved with a byte order mark', () => {
   test.each(['comment', 'key'] as const)('BOM before a first %s line: passes, as git verifies it', async (first) => {
     const r = withBom(first);
     // git (ssh-keygen) with this very file shows Bob's signature as good
-    writeFileSync(join(r.home, 'signers'), r.run(['show', 'HEAD:.gitguard/allowed_signers']));
+    // the committed bytes: r.run trims its output, and String.prototype.trim drops U+FEFF
+    writeFileSync(
+      join(r.home, 'signers'),
+      execFileSync('git', ['show', 'HEAD:.gitguard/allowed_signers'], { cwd: r.dir }),
+    );
     expect(
       r.run(['-c', `gpg.ssh.allowedSignersFile=${join(r.home, 'signers')}`, 'log', '-1', '--format=%G?', 'HEAD~1']),
     ).toBe('G');

@@ -5,9 +5,10 @@
 // added by hand: `git clone` writes the remote-tracking refs without a reflog (only
 // refs/remotes/origin/HEAD gets one, "clone: from ..."), and a missing reflog told "nothing is known
 // of what the remote had". With git logging every update there (core.logAllRefUpdates, on in a work
-// tree), a missing reflog, or one whose first entry starts from the value the clone wrote
-// (packed-refs), says the ref held only that since the clone. Twins: a pushed commit reset away, a
-// reflog whose older entries were deleted, and a clone with logging off still fail.
+// tree), a missing reflog on a ref still as the clone wrote it (packed-refs alone) says the ref held
+// only that since the clone (round 17: not a reflog starting from the cloned value, see
+// redteam17-remote-record.test.ts). Twins: a pushed commit reset away, a reflog whose older entries
+// were deleted, and a clone with logging off still fail.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
@@ -137,12 +138,22 @@ describe('a release tag made again before it was pushed (forgot the changelog), 
     c.git(['-c', 'tag.gpgSign=true', 'tag', '-f', '-m', 'v1.0', 'v1.0']);
   };
 
-  test('passes', async () => {
+  // Round 17: a tag pushed alone leaves no remote-tracking record, so nothing tells that it was
+  // never pushed (redteam17-remote-record.test.ts): it fails, and `gitguard ledger accept` records it.
+  test('fails, and passes once `gitguard ledger accept` records the re-tag', async () => {
     const { r, c } = cloned();
     c.git(['commit', '-q', '--allow-empty', '-m', 'release prep']);
     c.git(['-c', 'tag.gpgSign=true', 'tag', '-m', 'v1.0', 'v1.0']);
     expect((await tagRules(r, c.dir)).code).toBe(0);
     retag(c);
+    expect(await tagRules(r, c.dir)).toEqual({ code: 1, moved: 'fail' });
+    const accepted = await runMain(
+      ['ledger', 'accept', '-C', c.dir, 'refs/tags/v1.0', '--reason', 'retagged before the push'],
+      {
+        env: r.env,
+      },
+    );
+    expect(accepted.code).toBe(0);
     expect(await tagRules(r, c.dir)).toEqual({ code: 0, moved: 'pass' });
   });
 

@@ -41,9 +41,20 @@ async function tagged(opts: { remote: boolean; pushCommit: boolean }): Promise<T
 
 const retag = (r: TestRepo): void => void r.run(['tag', '-f', '-a', '-m', 'v1.0, with the right notes', 'v1.0']);
 
-test('retagged before its commit was pushed anywhere: passes (before: a false failure)', async () => {
+// Round 17 took that exemption back: a tag pushed alone (`git push origin v1.0`) updates no
+// remote-tracking ref, so nothing here can tell that the remote never had it
+// (redteam17-remote-record.test.ts). A re-tag before the push is recorded with `ledger accept`.
+test('retagged before its commit was pushed anywhere: fails until `gitguard ledger accept` records the re-tag', async () => {
   const r = await tagged({ remote: true, pushCommit: false });
   retag(r);
+  expect(await tagsRule(r)).toMatchObject({ outcome: 'fail' });
+  const accepted = await runMain(
+    ['ledger', 'accept', '-C', r.dir, 'refs/tags/v1.0', '--reason', 'retagged before the push'],
+    {
+      env: r.env,
+    },
+  );
+  expect(accepted.code).toBe(0);
   expect(await tagsRule(r)).toMatchObject({ outcome: 'pass' });
 });
 

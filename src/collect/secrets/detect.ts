@@ -47,7 +47,12 @@ export interface SecretFormat {
 export interface SecretFormatsFile {
   source: { project: string; url: string; version: string; licence: string };
   /** Dependency trees a package manager installs: what is found there is the package author's. */
-  vendored: { note: string; paths: Array<{ regex: string; what: string }> };
+  vendored: {
+    note: string;
+    /** Files in such a tree that no package brings (an `.npmrc`: npm never packs one). */
+    notShipped: Array<{ regex: string; why: string }>;
+    paths: Array<{ regex: string; what: string }>;
+  };
   formats: SecretFormat[];
 }
 
@@ -65,10 +70,17 @@ export function shippedFormats(): SecretFormatsFile {
 }
 
 /** Marks each leak that lies in an installed dependency tree with its kind (`npm package
- *  (node_modules/)`), as rules/secret-formats.json's `vendored` paths name them. */
+ *  (node_modules/)`), as rules/secret-formats.json's `vendored` paths name them; never a token whose
+ *  checksum is valid (live, whoever published it) nor a file no package brings (`notShipped`). */
 export function markVendored(leaks: SecretLeak[]): void {
-  const paths = shippedFormats().vendored.paths;
+  const { paths, notShipped } = shippedFormats().vendored;
+  const checksummed = new Set(
+    shippedFormats()
+      .formats.filter((f) => f.checksum)
+      .map((f) => f.id),
+  );
   for (const leak of leaks) {
+    if (checksummed.has(leak.kind) || notShipped.some((n) => re2(n.regex).matcher(leak.path).find())) continue;
     const what = paths.find((v) => re2(v.regex).matcher(leak.path).find())?.what;
     if (what) leak.vendored = what;
   }
@@ -93,9 +105,10 @@ export function shannonEntropy(s: string): number {
   return h;
 }
 
-// Placeholders and documentation values: what people write where a real secret would go.
+// Placeholders and documentation values: what people write where a real secret would go. printf's
+// %s and %d, not a percent-encoded byte (%D0%B5: a password's non-ASCII character in a URL).
 const PLACEHOLDER =
-  /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dummy|fake|sample|redacted|changeme|change[_-]me|replace|insert|secret[_-]?key|password|passwd|<|>|\$\{|\$\(|\{\{|%[sd]|0123456|123456789|abcdefgh|(.)\1{7,}|^(?:pass|pwd|secret|token|foo|bar|baz|qux|foobar)$/i;
+  /x{4,}|\*{3,}|\.{3}|your[_-]?|_here|example|placeholder|dummy|fake|sample|redacted|changeme|change[_-]me|replace|insert|secret[_-]?key|password|passwd|<|>|\$\{|\$\(|\{\{|%[sd](?![0-9a-f])|0123456|123456789|abcdefgh|(.)\1{7,}|^(?:pass|pwd|secret|token|foo|bar|baz|qux|foobar)$/i;
 // A password that is a variable reference or a template, not a value.
 const TEMPLATED = /^(?:\$|%|\{|:|@)/;
 
@@ -271,11 +284,14 @@ export class SecretDetector {
   private live(f: Compiled, value: string, match: string): boolean {
     if ((f.allow ?? []).some((a) => re2(a).matcher(value).find())) return false;
     if ((f.allowMatch ?? []).some((a) => re2(a).matcher(match).find())) return false;
+    // A valid checksum is the issuer's mark, which no placeholder bears by chance: a real token's
+    // random part may still spell "fake" or "your" (about one in ten thousand), so no word test for it.
+    const checked = f.checksum === 'base62-crc32' && tokenChecksumValid(value);
+    if (f.checksum === 'base62-crc32' && !checked) return false;
     const random = value.replace(/^[a-z]+[_-]/i, '');
-    if (isPlaceholder(random)) return false;
+    if (!checked && isPlaceholder(random)) return false;
     if (f.id === 'url-password' && TEMPLATED.test(value)) return false;
     if (f.entropy !== undefined && shannonEntropy(value) < f.entropy) return false;
-    if (f.checksum === 'base62-crc32' && !tokenChecksumValid(value)) return false;
     return true;
   }
 

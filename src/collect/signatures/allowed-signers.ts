@@ -276,8 +276,10 @@ export function parseAllowedSigners(
   // A UTF-8 byte order mark, which Windows editors and PowerShell 5's `Out-File -Encoding utf8` write
   // at the start of a file, is no character of its first line: ssh-keygen skips a first comment line
   // it spoils as malformed and matches a first key line by its key, and git shows that signature as
-  // good ('G'). Only the file's first character; U+FEFF anywhere else stays part of its field.
-  const lines = text.replace(/^\ufeff/, '').split('\n');
+  // good ('G'). Only the file's first character, and only right before a field: a BOM then a blank
+  // is a first field of the BOM alone (ssh-keygen then reads the principal as options and refuses
+  // the line), so it stays. U+FEFF anywhere else stays part of its field.
+  const lines = text.replace(/^\ufeff(?![ \t\r\n])/, '').split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   lines.forEach((raw, idx) => {
     let entry: Omit<AllowedSigner, 'file' | 'line'> | undefined;
