@@ -2,6 +2,7 @@
 // tip: what derived-paths.ts watches as the CI gate, in parts where a file runs in parts.
 import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts, type CommandFile } from '../domain/ci-commands.js';
 import type { GitObject } from './objects.js';
+import type { RunCommand } from './ci-yaml.js';
 
 /** How deep a chain of files run by commands is followed (workflow -> npm script -> shell script -> ...). */
 const MAX_COMMAND_DEPTH = 4;
@@ -15,7 +16,7 @@ const MAX_COMMAND_DEPTH = 4;
 export async function gateChains(
   read: (spec: string) => Promise<GitObject | null | undefined>,
   tip: string,
-  commands: readonly string[],
+  commands: readonly RunCommand[],
 ): Promise<{ chain: Map<string, string[] | undefined>; ran: Map<string, string[] | undefined> }> {
   /** Each file on a chain, with the package scripts or make targets the chains run of it (undefined: all). */
   const chain = new Map<string, string[] | undefined>();
@@ -69,6 +70,6 @@ export async function gateChains(
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
     return yes;
   };
-  for (const f of commands.flatMap((c) => commandFiles(c))) await follow(f, 1);
+  for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) await follow(f, 1);
   return { chain, ran };
 }

@@ -171,3 +171,36 @@ describe('a script the CI runs', () => {
     expect(await audit(r)).toEqual([1, expect.stringContaining('package.json')]);
   });
 });
+
+describe("a step's working-directory", () => {
+  const steps = (wd: string, defaults = ''): string =>
+    `on: push\n${defaults}jobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci && npm run audit\n${wd}`;
+  const shapes: Array<[string, string]> = [
+    ['the step', steps('        working-directory: ./web\n')],
+    ["the workflow's defaults", steps('', 'defaults:\n  run:\n    working-directory: web\n')],
+  ];
+  const files = (wf: string): Record<string, string> => ({
+    '.github/workflows/ci.yml': wf,
+    'web/package.json': PACKAGE(OLD),
+    'package.json': PACKAGE(OLD, '"test": "jest"'),
+  });
+
+  test.each(shapes)(
+    'twin: set by %s, the gate script in that folder edited by a signer who is no maintainer fails',
+    async (_n, wf) => {
+      const r = project('true', files(wf));
+      commitAsPerson(r, bob, 'bob@example.com', 'skip', { 'web/package.json': PACKAGE(OLD, '"audit": "true"') });
+      expect(await audit(r)).toEqual([1, expect.stringContaining('web/package.json')]);
+    },
+  );
+
+  test.each(shapes)(
+    'set by %s: a dependency bump there, and any edit of the root package.json, pass',
+    async (_n, wf) => {
+      const r = project('true', files(wf));
+      commitAsPerson(r, bob, 'bob@example.com', 'bump', { 'web/package.json': PACKAGE(NEW) });
+      commitAsPerson(r, bob, 'bob@example.com', 'root', { 'package.json': PACKAGE(NEW, '"test": "jest --ci"') });
+      expect(await audit(r)).toEqual([0, expect.any(String)]);
+    },
+  );
+});
