@@ -20,14 +20,7 @@ import { tempFolder } from '../child-env.js';
 import { createShadow, runGit, spawnGit, Watchdog } from '../git.js';
 import { WHOLE_INPUT_ENV } from '../git-reading.js';
 import { unreadableAdditions } from '../missing-object.js';
-import {
-  BOUNDED_PACK_CONFIG,
-  CHUNK_COMMITS,
-  lineRanges,
-  longLineHeads,
-  sortedCommitList,
-  writeRange,
-} from '../list-chunks.js';
+import { CHUNK_COMMITS, lineRanges, longLineHeads, sortedCommitList, writeRange } from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { LogReader, ScanTally } from './log-reader.js';
@@ -57,7 +50,6 @@ const WIDE_MERGE = 8;
  * the walk's watched paths (path-tap.ts).
  */
 export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string[] => [
-  ...BOUNDED_PACK_CONFIG,
   '-c',
   `core.bigFileThreshold=${maxBlobBytes}`,
   // Renames with edits are paired only in commits of at most 100 deleted x 100 added files (git's
