@@ -49,3 +49,35 @@ test('a pack larger than the memory bound is read in bounded windows: the audit 
   expect(res.stdout).toMatch(/FAIL\s+commits-signed/);
   expect(res.stdout).toMatch(/pass\s+history-complete/);
 }, 60_000);
+
+test("a refactor moving 150 same-named files with edits: a secret excused by its fingerprint is not found again at the new path (the scan's rename limit pairs them)", async () => {
+  const r = makeRepo();
+  const files: Record<string, string> = {};
+  for (let i = 1; i <= 150; i += 1) files[`src/m${i}/index.ts`] = `export const m${i} = ${i};\nexport default m${i};\n`;
+  files['src/m1/index.ts'] =
+    'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzKq9Lm2Vt4\nAWS_ACCESS_KEY_ID=AKIAZ7QK3M5N7P2R4T6V\n';
+  r.commit('modules', files);
+  const scan = async () => {
+    const res = await runMain(
+      ['audit', '-C', r.dir, '-r', 'secrets-not-in-history', '--no-ledger', '--format', 'json'],
+      {
+        env: r.env,
+      },
+    );
+    const report = JSON.parse(res.stdout) as {
+      results: Array<{ findings: Array<{ evidence?: { fingerprint?: string } }> }>;
+    };
+    return { code: res.code, prints: report.results.flatMap((x) => x.findings.map((f) => f.evidence?.fingerprint)) };
+  };
+  const first = await scan();
+  expect(first.prints).toHaveLength(1);
+  const allow = `version: 1\nsecrets:\n  allow:\n    - fingerprint: "${first.prints[0]}"\n      reason: revoked example key\n`;
+  r.commit('excuse the example key', { '.gitguard/policy.yml': allow });
+  r.run(['mv', 'src', 'lib']);
+  const moved: Record<string, string> = {};
+  for (let i = 2; i <= 150; i += 1)
+    moved[`lib/m${i}/index.ts`] = `export const m${i} = ${i} + 0;\nexport default m${i};\n`;
+  moved['lib/m1/index.ts'] = `${files['src/m1/index.ts']}# moved\n`;
+  r.commit('src -> lib', moved);
+  expect(await scan()).toEqual({ code: 0, prints: [first.prints[0]] });
+}, 30_000);

@@ -52,12 +52,14 @@ const WIDE_MERGE = 8;
 export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string[] => [
   '-c',
   `core.bigFileThreshold=${maxBlobBytes}`,
-  // Renames with edits are paired only in commits of at most 100 deleted x 100 added files (git's
+  // Renames with edits are paired only in commits of at most 300 deleted x 300 added files (git's
   // default, 1,000 x 1,000, let one deletion beside a million added files cost 4.4 GB and a minute:
-  // a table per candidate). Exact renames are paired whatever the count; past it, a renamed and
-  // edited file is read as added, its repeated lines read again.
+  // a table per candidate; 90,000 at most now, ~400 MB). Exact renames, and moves that keep a file's
+  // name unique, are paired whatever the count; past it, a renamed and edited file is read as added:
+  // its lines are scanned again, and a secret in it is found again at the new path (a fingerprint
+  // names the old one). 100 did that to a refactor moving 150 `index.ts` files.
   '-c',
-  'diff.renameLimit=100',
+  'diff.renameLimit=300',
   'log',
   '-p',
   '-U0',
