@@ -76,7 +76,7 @@ function packageEntries(args: readonly string[]): string[] | undefined {
 /** The files of the repository one command text (a `run:` or `script:` value, a script's lines) runs. */
 export function commandFiles(text: string, dir = ''): CommandFile[] {
   const out = new Map<string, CommandFile>();
-  const add = (raw: string | undefined, base = dir, entries?: string[]): void => {
+  const add = (raw: string | undefined, base: string, entries?: string[]): void => {
     const path = raw === undefined ? undefined : repoPath(raw, base);
     if (!path || out.size >= MAX_FILES) return;
     const had = out.get(path);
@@ -84,6 +84,9 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     const all = !entries || (had && !had.entries);
     out.set(path, all ? { path } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])] });
   };
+  // The folders a command may run in: `cd web && npm run audit` runs web/package.json's script. A
+  // `cd` adds its folder and keeps the ones before (a subshell, a branch not taken: fail closed).
+  const dirs = [dir];
   for (const part of text.split(/\r?\n|&&|\|\||[;|&()]/)) {
     const words = part
       .replace(/(^|\s)#.*$/, '')
@@ -96,39 +99,66 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     const cmd = words[i];
     if (!cmd) continue;
     const args = words.slice(i + 1);
-    const name = posix.basename(cmd);
-    if (INTERPRETERS.has(name)) {
-      const c = args.indexOf('-c');
-      // `bash -c '...'`: the text it runs; `python -m x`, `node -e '...'`: no file of the repository named.
-      if (c >= 0 && name !== 'python' && name !== 'python3')
-        for (const f of commandFiles(
-          args
-            .slice(c + 1)
-            .join(' ')
-            .replace(/^['"]|['"]$/g, ''),
-          dir,
-        ))
-          add(f.path, '', f.entries);
-      else if (!args.some((a) => a === '-m' || a === '-c' || a === '-e')) add(args.find((a) => !a.startsWith('-')));
-    } else if (MAKES.has(name)) {
-      const at = (flag: string): string | undefined => {
-        const k = args.indexOf(flag);
-        return k >= 0 ? args[k + 1] : undefined;
-      };
-      const folder = at('-C') ?? '';
-      const file = at('-f');
-      const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I']);
-      const goals = args.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(args[k - 1] ?? ''));
-      const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
-      if (file) add(file, posix.join(dir, folder), entries);
-      else for (const m of MAKEFILES) add(m, posix.join(dir, folder), entries);
-    } else if (PACKAGE_RUNNERS.has(name)) {
-      const k = args.findIndex((a) => a === '--prefix' || a === '-C' || a === '--cwd' || a === '--dir');
-      const rest = k >= 0 ? [...args.slice(0, k), ...args.slice(k + 2)] : args;
-      add('package.json', posix.join(dir, k >= 0 ? (args[k + 1] ?? '') : ''), packageEntries(rest));
-    } else if (cmd.includes('/')) add(cmd);
+    if (cmd === 'cd' || cmd === 'pushd') {
+      const to = args.find((a) => !a.startsWith('-'));
+      if (to !== undefined)
+        for (const d of [...dirs]) {
+          const joined = posix.normalize(posix.join(d || '.', to));
+          const next = joined === '.' ? '' : repoPath(to, d);
+          if (next !== undefined && !dirs.includes(next) && dirs.length < MAX_DIRS) dirs.push(next);
+        }
+      continue;
+    }
+    for (const d of dirs) runs(cmd, args, d, add);
   }
   return [...out.values()];
+}
+
+/** At most this many folders a command text may `cd` into. */
+const MAX_DIRS = 8;
+
+/** The files one command (`cmd args`, run in folder `dir`) runs, given to `add`. */
+function runs(
+  cmd: string,
+  args: readonly string[],
+  dir: string,
+  add: (raw: string | undefined, base: string, entries?: string[]) => void,
+): void {
+  const name = posix.basename(cmd);
+  if (INTERPRETERS.has(name)) {
+    const c = args.indexOf('-c');
+    // `bash -c '...'`: the text it runs; `python -m x`, `node -e '...'`: no file of the repository named.
+    if (c >= 0 && name !== 'python' && name !== 'python3')
+      for (const f of commandFiles(
+        args
+          .slice(c + 1)
+          .join(' ')
+          .replace(/^['"]|['"]$/g, ''),
+        dir,
+      ))
+        add(f.path, '', f.entries);
+    else if (!args.some((a) => a === '-m' || a === '-c' || a === '-e'))
+      add(
+        args.find((a) => !a.startsWith('-')),
+        dir,
+      );
+  } else if (MAKES.has(name)) {
+    const at = (flag: string): string | undefined => {
+      const k = args.indexOf(flag);
+      return k >= 0 ? args[k + 1] : undefined;
+    };
+    const folder = at('-C') ?? '';
+    const file = at('-f');
+    const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I']);
+    const goals = args.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(args[k - 1] ?? ''));
+    const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
+    if (file) add(file, posix.join(dir, folder), entries);
+    else for (const m of MAKEFILES) add(m, posix.join(dir, folder), entries);
+  } else if (PACKAGE_RUNNERS.has(name)) {
+    const k = args.findIndex((a) => a === '--prefix' || a === '-C' || a === '--cwd' || a === '--dir');
+    const rest = k >= 0 ? [...args.slice(0, k), ...args.slice(k + 2)] : args;
+    add('package.json', posix.join(dir, k >= 0 ? (args[k + 1] ?? '') : ''), packageEntries(rest));
+  } else if (cmd.includes('/')) add(cmd, dir);
 }
 
 /** A Makefile's recipe lines for `goals` and what they depend on (all of them: every recipe line). */

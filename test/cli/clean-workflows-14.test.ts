@@ -177,6 +177,7 @@ describe("a step's working-directory", () => {
     `on: push\n${defaults}jobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci && npm run audit\n${wd}`;
   const shapes: Array<[string, string]> = [
     ['the step', steps('        working-directory: ./web\n')],
+    ['a `cd` before it', steps('').replace('run: npm ci', 'run: cd web && npm ci')],
     ["the workflow's defaults", steps('', 'defaults:\n  run:\n    working-directory: web\n')],
   ];
   const files = (wf: string): Record<string, string> => ({
