@@ -6,6 +6,11 @@
 // install scripts `npm ci` runs), the make targets and what they depend on, and a Makefile's global
 // lines. Twins: the same signer's edit of the chain still fails (the script, a script it runs, a
 // duplicate key JSON.parse keeps last, an install script, a prerequisite's recipe, a variable, .IGNORE).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeGpg, type Gpg } from '../helpers/gpg.js';
+import { fixtureKey } from '../helpers/gpg-key-fixture.js';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
@@ -204,4 +209,70 @@ describe("a step's working-directory", () => {
       expect(await audit(r)).toEqual([0, expect.any(String)]);
     },
   );
+});
+
+describe("Dependabot's commit, signed by GitHub's web-flow key, merged with the merge button", () => {
+  // web-flow's key is a stand-in with its user ID (the same fixture as clean-workflows-4), named by the policy's forges.
+  let gpg: Gpg;
+  let webFlow: string;
+  const at = (iso: string): number => Date.parse(iso) / 1000;
+  beforeAll(() => {
+    gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-cw14-')));
+    webFlow = fixtureKey(gpg, {
+      name: 'web-flow-2024-01-01',
+      uid: 'GitHub <noreply@github.com>',
+      algo: 'rsa2048',
+      at: at('2024-01-01T00:00:00Z'),
+    });
+  });
+  afterAll(() => gpg.kill());
+
+  /** git as GitHub (committer GitHub, web-flow signed), authored by `author`. */
+  const github = (r: TestRepo, args: string[], author: string): void => {
+    r.run(
+      ['-c', 'gpg.format=openpgp', '-c', `gpg.program=${gpg.wrapper}`, '-c', `user.signingkey=${webFlow}`, ...args],
+      {
+        env: {
+          GNUPGHOME: gpg.home,
+          GIT_COMMITTER_NAME: 'GitHub',
+          GIT_COMMITTER_EMAIL: 'noreply@github.com',
+          GIT_AUTHOR_NAME: author.split('@')[0]!,
+          GIT_AUTHOR_EMAIL: author,
+        },
+      },
+    );
+  };
+
+  test.each([
+    ['a dependency bump', 0, PACKAGE(NEW)],
+    ['twin: the gate script changed the same way', 1, PACKAGE(NEW, '"test": "jest", "audit": "true"')],
+  ])('%s: exit %s', async (_n, code, after) => {
+    const r = makeRepo();
+    configureSshSigning(r, alice);
+    mkdirSync(join(r.dir, '.gitguard', 'keys'), { recursive: true });
+    writeFileSync(join(r.dir, '.gitguard', 'keys', 'web-flow.gpg'), gpg.exportPublic(webFlow));
+    commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
+      '.gitguard/policy.yml': `${POLICY}forges:\n  - name: GitHub\n    committer: noreply@github.com\n    openpgp: [${webFlow}]\n`,
+      '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`,
+      '.github/workflows/ci.yml': workflow(NPM),
+      'package.json': PACKAGE(OLD),
+    });
+    const main = r.run(['symbolic-ref', '--short', 'HEAD']).trim();
+    r.run(['checkout', '-q', '-b', 'dependabot/npm/lodash']);
+    r.write({ 'package.json': after });
+    r.run(['add', '-A']);
+    github(
+      r,
+      ['commit', '-q', '-S', '-m', 'Bump left-pad, add lodash'],
+      '49699333+dependabot[bot]@users.noreply.github.com',
+    );
+    r.run(['checkout', '-q', main]);
+    commitAsPerson(r, alice, 'alice@example.com', 'meanwhile', { 'README.md': 'hello\n' });
+    github(
+      r,
+      ['merge', '-q', '--no-ff', '-S', '-m', 'Merge pull request #7', 'dependabot/npm/lodash'],
+      'alice@example.com',
+    );
+    expect(await audit(r)).toEqual([code, expect.any(String)]);
+  });
 });
