@@ -206,3 +206,26 @@ describe("other allowances of a maintainer's policy: a lowered severity, secrets
     expect(await secrets(bob, 'bob@example.com')).toBe(1);
   });
 });
+
+describe("a tag key a maintainer's policy change adds", () => {
+  const tagged = async (by: 'alice' | 'bob'): Promise<number> => {
+    const r = started();
+    const bot = sharedSshKey('release-bot');
+    const [key, email] = by === 'alice' ? [alice, 'alice@example.com'] : [bob, 'bob@example.com'];
+    commitAsPerson(r, key, email, 'the release bot signs tags', {
+      '.gitguard/policy.yml': POLICY().replace(
+        'maintainers:',
+        '  - name: release-bot\n    emails: [bot@example.com]\nmaintainers:',
+      ),
+      '.gitguard/allowed_signers': `${signers()}bot@example.com ${bot.pub}\n`,
+    });
+    r.run(['-c', 'gpg.format=ssh', '-c', `user.signingkey=${bot.path}`, 'tag', '-s', '-m', 'Release 1.0.0', 'v1.0.0'], {
+      env: { GIT_COMMITTER_NAME: 'bot', GIT_COMMITTER_EMAIL: 'bot@example.com' },
+    });
+    return (await runMain(['audit', '-C', r.dir, '-r', 'tags-signed', '--no-ledger'], { env: r.env })).code;
+  };
+  test('judges the tag it signs (twin: added by a signer who is no maintainer, it does not)', async () => {
+    expect(await tagged('alice')).toBe(0);
+    expect(await tagged('bob')).toBe(1);
+  });
+});
