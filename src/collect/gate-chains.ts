@@ -1,6 +1,13 @@
 // The files a CI step's commands run on their way to gitguard (domain/ci-commands.ts), read at a
 // tip: what derived-paths.ts watches as the CI gate, in parts where a file runs in parts.
-import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts, type CommandFile } from '../domain/ci-commands.js';
+import {
+  commandFiles,
+  commandsOf,
+  GITGUARD_WORD,
+  runsInParts,
+  shadowingMakefiles,
+  type CommandFile,
+} from '../domain/ci-commands.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 
@@ -71,5 +78,7 @@ export async function gateChains(
     return yes;
   };
   for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) await follow(f, 1);
+  // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
+  for (const p of [...chain.keys()]) for (const m of shadowingMakefiles(p)) if (!chain.has(m)) chain.set(m, undefined);
   return { chain, ran };
 }

@@ -205,6 +205,16 @@ function makeRecipes(text: string, goals: readonly string[] | undefined): string
   return out;
 }
 
+/**
+ * The make files `make` reads before `path` in its folder (GNUmakefile, then makefile, then
+ * Makefile): one added there takes the gate's target over, so each is protected with it.
+ */
+export function shadowingMakefiles(path: string): string[] {
+  const k = MAKEFILES.indexOf(posix.basename(path));
+  const dir = posix.dirname(path);
+  return MAKEFILES.slice(0, Math.max(k, 0)).map((m) => (dir === '.' ? m : `${dir}/${m}`));
+}
+
 /** Whether only some of a file runs (a package script, a make target): gitguard counts there only. */
 export const runsInParts = (path: string): boolean => {
   const name = posix.basename(path);

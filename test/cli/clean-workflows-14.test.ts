@@ -142,11 +142,13 @@ describe('Makefile: the gate is `make audit`', () => {
     ['a second rule for the target', MAKEFILE('audit: skip\nskip:\n\texit 0\n')],
     ['an include', MAKEFILE('include ci.mk\n')],
     ['the target no longer phony', MAKEFILE().replace('.PHONY: test audit lint', '.PHONY: test lint')],
+    ['a GNUmakefile added (make reads it first)', MAKEFILE()],
   ];
   test.each(attacks)('twin: %s edited by the same signer fails', async (_n, after) => {
     const r = project('make audit', { Makefile: MAKEFILE() });
-    mergedPullRequest(r, { Makefile: after });
-    expect(await audit(r)).toEqual([1, expect.stringContaining('Makefile')]);
+    const shadow = _n.startsWith('a GNUmakefile');
+    mergedPullRequest(r, shadow ? { GNUmakefile: 'audit:\n\ttrue\n' } : { Makefile: after });
+    expect(await audit(r)).toEqual([1, expect.stringContaining(shadow ? 'GNUmakefile' : 'Makefile')]);
   });
 });
 
