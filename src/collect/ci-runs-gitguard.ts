@@ -10,6 +10,7 @@ import { ATTRIBUTES, readCiObject, type DerivedWatch } from './derived-paths.js'
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { runsFile } from '../domain/ci-references.js';
 import { ciReferencesIn, namesGitguard } from './ci-yaml.js';
+import { chainPart, GITGUARD_WORD } from '../domain/ci-commands.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
 /** At most this many files followed from one configuration (references of references included). */
@@ -26,6 +27,11 @@ export class CiGateReader {
   private ciHolders: ReadonlySet<string> = new Set();
   /** Derived paths no reference names itself (derived-paths.ts DerivedWatch.indirect). */
   private indirect: ReadonlySet<string> = new Set();
+  /** Derived files the CI runs in parts, with the parts on the chain to gitguard (derived-paths.ts). */
+  private parts: ReadonlyMap<string, readonly string[]> = new Map();
+  private ranOnly: ReadonlySet<string> = new Set();
+  /** Each blob's part on the chain, by path and blob id. */
+  private readonly partOf = new Map<string, Promise<string | undefined>>();
   /** Indices in `watched` of the CI paths and the files they run: the memo's key. */
   private keyIdx: number[] = [];
 
@@ -39,12 +45,70 @@ export class CiGateReader {
     this.origins = derived.origins;
     this.ciHolders = derived.ciHolders;
     this.indirect = derived.indirect;
+    this.parts = derived.parts;
+    this.ranOnly = derived.ranOnly;
     this.keyIdx = watched.flatMap((p, i) => (this.isCiPath(p) ? [i] : []));
   }
 
   /** A CI path, or a watched path that is or holds a file the CI runs. */
   isCiPath(path: string): boolean {
     return isCiFile(path, this.origins) || this.ciHolders.has(path);
+  }
+
+  /** A derived file the CI's commands run that leads to no gitguard at the tip (DerivedWatch.ranOnly). */
+  ranOnlyPath(path: string): boolean {
+    return this.ranOnly.has(path);
+  }
+
+  /**
+   * Whether any of `entries` (a file the CI runs that leads to no gitguard at the tip, in versions)
+   * names gitguard, in its parts on the chain where it runs in parts; a missing object or a link counts.
+   */
+  async namesGate(path: string, entries: readonly (string | null)[]): Promise<boolean> {
+    for (const e of entries) {
+      if (!e) continue;
+      if (!isFileEntry(e)) return true;
+      const text = await this.partAt(path, e);
+      if (text === undefined || GITGUARD_WORD.test(text)) return true;
+    }
+    return false;
+  }
+
+  /** A blob's part on the chain (all of it: a file run whole), by path and blob id; undefined: missing. */
+  private partAt(path: string, entry: string): Promise<string | undefined> {
+    const key = `${path}\0${entry}`;
+    let p = this.partOf.get(key);
+    if (!p) {
+      const entries = this.parts.get(path);
+      p = readCiObject(this.reader, entryId(entry), true).then((o) =>
+        o?.type === 'blob' ? chainPart(path, entries, o.body.toString('utf8')) : undefined,
+      );
+      this.partOf.set(key, p);
+    }
+    return p;
+  }
+
+  /** A derived file the CI runs in parts (derived-paths.ts DerivedWatch.parts). */
+  runsInParts(path: string): boolean {
+    return this.parts.has(path);
+  }
+
+  /**
+   * Whether a file the CI runs in parts (package.json, a Makefile) is, at entry `own`, what it is at
+   * each of `others` in the parts the chain to gitguard reads: a dependency bumped, another make
+   * target edited, runs nothing on the way to the gate. Only regular files of the same mode are
+   * compared; a missing object, a link or a file made or deleted is a change (fail closed).
+   */
+  async samePart(path: string, others: readonly (string | null)[], own: string | null): Promise<boolean> {
+    const entries = this.parts.get(path);
+    if (!entries || !own || !isFileEntry(own)) return false;
+    const mode = own.slice(0, own.indexOf(' '));
+    const mine = await this.partAt(path, own);
+    if (mine === undefined) return false;
+    for (const o of others) {
+      if (!o || !isFileEntry(o) || !o.startsWith(`${mode} `) || (await this.partAt(path, o)) !== mine) return false;
+    }
+    return true;
   }
 
   /**

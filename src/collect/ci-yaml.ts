@@ -90,21 +90,61 @@ async function referencesOf(text: string, origin: string): Promise<string[]> {
 const COMMAND_KEYS = (origin: string): string[] =>
   origin === '.gitlab-ci.yml' ? ['script', 'before_script', 'after_script'] : ['run'];
 
+/** A shell command of a CI file and the folder it runs in ('' the checkout's root). */
+export interface RunCommand {
+  text: string;
+  dir: string;
+}
+
 /**
- * The shell commands of a CI file (domain/ci-commands.ts reads which files they run). A text that
- * cannot be parsed here is read whole, every line as a command (fail closed: only widens).
+ * The shell commands of a CI file (domain/ci-commands.ts reads which files they run), each with the
+ * folder a GitHub step runs it in: its `working-directory:`, else the nearest `defaults: run:
+ * working-directory:` above it (the job's, the workflow's); an expression there is read as the root.
+ * A text that cannot be parsed here is read whole, every line as a command (fail closed: only widens).
  */
-export function runCommands(text: string, origin: string): Promise<string[]> {
+export function runCommands(text: string, origin: string): Promise<RunCommand[]> {
   return memo(`run ${origin}`, text, async () => {
-    if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return text.split(/\r?\n/);
-    const out: string[] = [];
-    const add = (v: unknown): void => {
-      if (typeof v === 'string') out.push(v);
-      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x);
+    const lines = (): RunCommand[] => text.split(/\r?\n/).map((t) => ({ text: t, dir: '' }));
+    if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return lines();
+    const keys = COMMAND_KEYS(origin);
+    const out: RunCommand[] = [];
+    let visits = 0;
+    const folder = (v: unknown, inherited: string): string =>
+      typeof v === 'string' && !v.includes('${{') ? v.replace(/^\.\/+/, '').replace(/\/+$/, '') : inherited;
+    const add = (v: unknown, dir: string): void => {
+      if (typeof v === 'string') out.push({ text: v, dir });
+      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, dir);
     };
-    for (const key of COMMAND_KEYS(origin)) for (const v of await valuesOf(text, key)) add(v);
-    return out;
+    const walk = (node: unknown, dir: string): void => {
+      if (++visits > MAX_VISITS) return;
+      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir);
+      if (!(node instanceof Map)) return;
+      const defaults = node.get('defaults') as unknown;
+      const run = defaults instanceof Map ? (defaults.get('run') as unknown) : undefined;
+      const here = run instanceof Map ? folder(run.get('working-directory'), dir) : dir;
+      for (const k of keys) if (node.has(k)) add(node.get(k), folder(node.get('working-directory'), here));
+      for (const v of node.values()) walk(v, here);
+    };
+    const docs = await documentsOf(text);
+    if (docs === undefined) return lines();
+    for (const d of docs) walk(d, '');
+    return visits > MAX_VISITS ? lines() : out;
   });
+}
+
+/** The documents of `text`, parsed (maps as Map); [] where it cannot be parsed; undefined past the run's parse budget. */
+async function documentsOf(text: string): Promise<unknown[] | undefined> {
+  if (!mayParse(text)) return undefined;
+  const yaml = await import('yaml');
+  const out: unknown[] = [];
+  try {
+    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
+      if (doc instanceof yaml.Document) out.push(doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIASES }));
+    }
+  } catch {
+    // A value expanding past MAX_ALIASES, or a parser failure: what was read stands.
+  }
+  return out;
 }
 
 const GITGUARD = /\bgitguard\b/;

@@ -8,7 +8,7 @@ import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { ROOT_ACTION, runsFile } from '../domain/ci-references.js';
 import { actionFiles, ciReferencesIn, runCommands } from './ci-yaml.js';
-import { commandFiles, commandsOf, runsInParts, type CommandFile } from '../domain/ci-commands.js';
+import { gateChains } from './gate-chains.js';
 import { ExpectedError } from '../errors.js';
 import { gitRecords } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
@@ -34,14 +34,35 @@ export interface DerivedWatch {
    * case, what an action runs by path): whether a parent's CI ran them is not asked, they count.
    */
   indirect: ReadonlySet<string>;
+  /**
+   * Derived files the CI runs in parts (package.json's scripts, a Makefile's targets), with the parts
+   * on the chain to gitguard: only a change there counts (domain/ci-commands.ts chainPart).
+   */
+  parts: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Derived files the CI's commands run that lead to no gitguard at the tip: a change there counts
+   * only where the file before or after it names gitguard (in its parts on the chain, if any): a
+   * signer may have taken the gate out there, and the tip then has no chain to protect.
+   */
+  ranOnly: ReadonlySet<string>;
 }
 
-export const NO_DERIVED: DerivedWatch = { origins: new Map(), ciHolders: new Set(), indirect: new Set() };
+export const NO_DERIVED: DerivedWatch = {
+  origins: new Map(),
+  ciHolders: new Set(),
+  indirect: new Set(),
+  parts: new Map(),
+  ranOnly: new Set(),
+};
 
 /** What the CI at a tip runs (ref -> origin), and which of those no reference names itself. */
 interface DerivedFound {
   paths: Map<string, string>;
   indirect: Set<string>;
+  /** Files on a chain to gitguard that run in parts: the scripts or targets the chain runs (domain/ci-commands.ts chainPart). */
+  parts: Map<string, string[]>;
+  /** Files the CI's commands run that lead to no gitguard at the tip. */
+  ranOnly: Set<string>;
 }
 
 /** Names kept before they are folded (a hostile tree may hold a million `.gitattributes`). */
@@ -249,57 +270,15 @@ async function ciFilesAt(
   return out;
 }
 
-/** How deep a chain of files run by commands is followed (workflow -> npm script -> shell script -> ...). */
-const MAX_COMMAND_DEPTH = 4;
-
-/**
- * The files the commands of a CI file run (domain/ci-commands.ts) that lead to gitguard: the file
- * names it, or a file it runs does. Each file on such a chain is watched: editing any one can drop
- * the gate (or `exit 0` before it). A file that cannot be read as text (too large, a package.json
- * that is no JSON) or a chain deeper than MAX_COMMAND_DEPTH counts as leading there (fail closed).
- */
-async function gateChains(reader: ObjectReader, tip: string, commands: readonly string[]): Promise<string[]> {
-  const chain = new Set<string>();
-  const leads = new Map<string, Promise<boolean>>();
-  const follow = (file: CommandFile, depth: number): Promise<boolean> => {
-    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}`;
-    let answer = leads.get(key);
-    if (!answer) leads.set(key, (answer = read(file, depth)));
-    return answer;
-  };
-  const read = async (file: CommandFile, depth: number): Promise<boolean> => {
-    const o = await readCiObject(reader, `${tip}:${file.path}`, true);
-    // Not in the repository (a partial clone): it may lead there. Absent: it runs nothing.
-    if (o === undefined) {
-      chain.add(file.path);
-      return true;
-    }
-    // A folder: what a variable or glob in the path stood for (domain/ci-commands.ts), watched whole.
-    if (o?.type === 'tree') chain.add(file.path);
-    if (o?.type !== 'blob') return o?.type === 'tree';
-    const text = o.body.toString('utf8');
-    const next = commandsOf(file, text);
-    const own = next !== 'unreadable' && runsInParts(file.path) ? next : [text];
-    let yes =
-      next === 'unreadable' ||
-      depth >= MAX_COMMAND_DEPTH ||
-      o.body.length === 0 ||
-      own.some((c) => GITGUARD_WORD.test(c));
-    if (next !== 'unreadable')
-      for (const f of next.flatMap((c) => commandFiles(c)))
-        if (f.path !== file.path && (await follow(f, depth + 1))) yes = true;
-    if (yes) chain.add(file.path);
-    return yes;
-  };
-  for (const f of commands.flatMap((c) => commandFiles(c))) await follow(f, 1);
-  return [...chain];
-}
-const GITGUARD_WORD = /\bgitguard\b/;
-
 /** The files the CI configuration at `tip` runs, followed through the files they run in turn. */
 async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string): Promise<DerivedFound> {
   const found = new Map<string, string>();
   const indirect = new Set<string>();
+  /** Files the chains run in parts (a package script, a make target), and those watched whole all the same. */
+  const parts = new Map<string, string[]>();
+  const whole = new Set<string>();
+  /** Files the commands run that lead to no gitguard at the tip (domain/protected-paths.ts: see DerivedWatch.spare). */
+  const spare = new Map<string, { origin: string; entries: string[] | undefined }>();
   const queue: Array<[string, string]> = CI_PATHS.map((p) => [p, p]);
   for (let i = 0; i < queue.length && found.size < MAX_DERIVED; i += 1) {
     const [path, origin] = queue[i]!;
@@ -308,18 +287,48 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
       found.set(p, origin);
       indirect.add(p);
     };
-    for (const body of await ciFilesAt(reader, oidBytes, tip, path, watch)) {
-      for (const p of await gateChains(reader, tip, await runCommands(body.toString('utf8'), origin))) watch(p);
+    const seen = (p: string): void => {
+      whole.add(p);
+      watch(p);
+    };
+    for (const body of await ciFilesAt(reader, oidBytes, tip, path, seen)) {
+      const { chain, ran } = await gateChains(
+        (spec) => readCiObject(reader, spec, true),
+        tip,
+        await runCommands(body.toString('utf8'), origin),
+      );
+      for (const [p, entries] of chain) {
+        if (entries) parts.set(p, [...new Set([...(parts.get(p) ?? []), ...entries])]);
+        else whole.add(p);
+        watch(p);
+      }
+      for (const [p, entries] of ran) {
+        const had = spare.get(p);
+        if (!chain.has(p))
+          spare.set(p, { origin, entries: entries && (!had || had.entries) && [...(had?.entries ?? []), ...entries] });
+      }
       for (const ref of await ciReferencesIn(body.toString('utf8'), origin)) {
-        if (found.has(ref) || (CI_PATHS as readonly string[]).some((c) => ref === c || ref.startsWith(`${c}/`)))
-          continue;
+        if ((CI_PATHS as readonly string[]).some((c) => ref === c || ref.startsWith(`${c}/`))) continue;
+        whole.add(ref);
+        if (found.has(ref)) continue;
         found.set(ref, origin);
         // A glob (a GitLab `local: ci/*.yml`) is watched at its folder and not read further.
         if (!/[*?[\]{}]/.test(ref)) queue.push([ref, origin]);
       }
     }
   }
-  return { paths: found, indirect };
+  // A file run that leads to gitguard nowhere at the tip may be where a signer took the gate out:
+  // watched, and a change there counts where either side names gitguard (watched-changes.ts).
+  const ranOnly = new Set<string>();
+  for (const [p, { origin, entries }] of spare) {
+    if (found.has(p) || (CI_PATHS as readonly string[]).includes(p) || found.size >= MAX_DERIVED) continue;
+    found.set(p, origin);
+    indirect.add(p);
+    ranOnly.add(p);
+    if (entries) parts.set(p, [...new Set(entries)]);
+  }
+  for (const p of whole) parts.delete(p);
+  return { paths: found, indirect, parts, ranOnly };
 }
 
 /** The paths watched besides the policy's, with their origins, read at the walk's tip. */
@@ -360,12 +369,16 @@ export function originsAt(derived: DerivedFound, fixed: readonly string[]): Deri
     if (!byWatch.has(w)) byWatch.set(w, origin);
   }
   const kept = watchList([...byWatch.keys()]).paths;
-  return { origins: new Map(kept.map((w) => [w, byWatch.get(w)!])), ciHolders, indirect };
+  const parts = new Map(kept.flatMap((w) => (derived.parts.has(w) ? [[w, derived.parts.get(w)!] as const] : [])));
+  const ranOnly = new Set(kept.filter((w) => derived.ranOnly.has(w)));
+  return { origins: new Map(kept.map((w) => [w, byWatch.get(w)!])), ciHolders, indirect, parts, ranOnly };
 }
 
-/** What a checkpoint is keyed by: the derived paths and origins ('' none). */
-export function derivedKey(origins: ReadonlyMap<string, string>): string {
+/** What a checkpoint is keyed by: the derived paths, origins and parts watched ('' none). */
+export function derivedKey({ origins, parts, ranOnly }: Pick<DerivedWatch, 'origins' | 'parts' | 'ranOnly'>): string {
   if (!origins.size) return '';
-  const text = [...origins].map(([p, o]) => `${p}\0${o}`).join('\n');
+  const text = [...origins]
+    .map(([p, o]) => `${p}\0${o}\0${parts.get(p)?.join(' ') ?? '*'}\0${ranOnly.has(p) ? 'ran' : ''}`)
+    .join('\n');
   return createHash('sha256').update(text).digest('hex');
 }

@@ -197,6 +197,15 @@ function assertGitRunsAlone(bin: string): Promise<string> {
   return check;
 }
 
+/**
+ * git's pack mappings, bounded for every git gitguard runs (a pass may narrow them further, its `-c`
+ * coming later): git maps a pack in windows of 1 GiB up to 32 GiB by default, each counted in the
+ * address space GITGUARD_MAX_GIT_MEMORY bounds, so a repository with one pack over the bound (a
+ * kernel-sized history gc'd into a 5 GB pack) stopped every audit at its first object ("packfile
+ * cannot be mapped"). 32 MB windows up to 256 MB also keep the pages a walk touches out of git's RSS.
+ */
+const PACK_WINDOWS = ['-c', 'core.packedGitWindowSize=32m', '-c', 'core.packedGitLimit=256m'];
+
 function baseArgs(opts: GitRunOptions): string[] {
   const args = ['--no-pager'];
   // advice.graftFileDeprecated: git < 2.46 prints a hint on every call once GIT_GRAFT_FILE is set.
@@ -215,6 +224,7 @@ function baseArgs(opts: GitRunOptions): string[] {
       'log.mailmap=false',
       '-c',
       'advice.graftFileDeprecated=false',
+      ...PACK_WINDOWS,
     );
   if (opts.gitDir) args.push(`--git-dir=${opts.gitDir}`);
   return args;

@@ -17,11 +17,10 @@ export const CHUNK_COMMITS = 50_000;
 /**
  * Caps git's pack mappings. Every page of a pack that git has touched counts in its RSS, and a walk
  * touches all of them: at a million commits rev-list's --topo-order took 585 MB and cat-file 337 MB,
- * with these (the passes that read only commits) 332 MB and 140 MB, at the same CPU time.
+ * with these (the passes that read only commits) 332 MB and 140 MB, at the same CPU time. Every
+ * other git gets git.ts's PACK_WINDOWS.
  */
 export const COMMIT_PASS_CONFIG = ['-c', 'core.packedGitWindowSize=16m', '-c', 'core.packedGitLimit=64m'];
-/** The same for the passes that read trees and blobs too (diff-tree, log -p): wider, to spare them remapping. */
-export const BOUNDED_PACK_CONFIG = ['-c', 'core.packedGitWindowSize=32m', '-c', 'core.packedGitLimit=256m'];
 
 export interface LineRange {
   start: number;

@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExpectedError, GitError } from '../errors.js';
 import { gitReading } from './git-reading.js';
-import { BOUNDED_PACK_CONFIG, lineRanges, writeRange, type LineRange } from './list-chunks.js';
+import { lineRanges, writeRange, type LineRange } from './list-chunks.js';
 
 /** The arguments for diff-tree: `firstParent` false for a git without --diff-merges (its input then names one parent). */
 function diffTreeArgs(paths: readonly string[], firstParent: boolean): string[] {
@@ -257,7 +257,7 @@ export async function* pathChangeStream(
   name = 'changes',
 ): AsyncGenerator<CommitPathChanges[]> {
   for (const firstParent of [true, false]) {
-    const args = [...BOUNDED_PACK_CONFIG, ...diffTreeArgs(paths, firstParent)];
+    const args = diffTreeArgs(paths, firstParent);
     // Only the first parent matters (--diff-merges=first-parent): an octopus merge is cut down to it
     // rather than cut in pieces by diff-tree's line buffer.
     const longLines = ranges.some((r) => r.longest > DIFF_TREE_LINE_MAX);

@@ -44,6 +44,34 @@ export function* watchedChanges(
   out.changedPaths = watched.filter((_, i) =>
     parentStates.length ? parentStates.some((s) => s[i] !== ownState[i]) : ownState[i] !== null,
   );
+  // A file the CI runs in parts (package.json's scripts, a Makefile's targets) changed elsewhere than
+  // on the chain to gitguard in each parent: a dependency bumped, another target edited, no change.
+  const inParts = out.changedPaths.filter((p) => ciGates.runsInParts(p));
+  if (inParts.length && parentStates.length) {
+    const same = (yield Promise.all(
+      inParts.map((p) => {
+        const i = watched.indexOf(p);
+        return ciGates.samePart(
+          p,
+          parentStates.map((s) => s[i] ?? null),
+          ownState[i] ?? null,
+        );
+      }),
+    )) as boolean[];
+    out.changedPaths = out.changedPaths.filter((p) => !same[inParts.indexOf(p)]);
+  }
+  // A file the CI's commands run that leads to no gitguard at the tip counts where it named gitguard
+  // before or after the change (a signer took the gate out there); else it is a script like any other.
+  const ranOnly = out.changedPaths.filter((p) => ciGates.ranOnlyPath(p));
+  if (ranOnly.length && parentStates.length) {
+    const named = (yield Promise.all(
+      ranOnly.map((p) => {
+        const i = watched.indexOf(p);
+        return ciGates.namesGate(p, [...parentStates.map((s) => s[i] ?? null), ownState[i] ?? null]);
+      }),
+    )) as boolean[];
+    out.changedPaths = out.changedPaths.filter((p) => named[ranOnly.indexOf(p)] !== false);
+  }
   // A file the tip's CI runs (a GitLab include, a workflow's `uses: ./tools/x`) is a CI file only
   // where a parent's CI runs it (an unknown parent counts as running it): changed where none did, it
   // was no change to what CI runs (the maintainer who made CI run it vouched for it then); a merge

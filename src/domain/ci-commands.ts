@@ -28,6 +28,8 @@ const MAKES = new Set(['make', 'gmake']);
 /** Words before the command that run it unchanged. */
 const WRAPPERS = new Set(['sudo', 'exec', 'time', 'env', 'nohup', 'command', 'xvfb-run']);
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
+/** The word a command, script or recipe that runs the gate holds. */
+export const GITGUARD_WORD = /\bgitguard\b/;
 /** At most this many files from one command text. */
 const MAX_FILES = 32;
 
@@ -58,7 +60,7 @@ export interface CommandFile {
 
 /** npm's commands that run the lifecycle scripts of an install. */
 const INSTALLS = new Set(['ci', 'install', 'i', 'add', 'rebuild']);
-const LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepare'];
+const LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
 
 /** The package scripts `npm|yarn|pnpm <args>` runs; undefined: not known (all of them). */
 function packageEntries(args: readonly string[]): string[] | undefined {
@@ -74,7 +76,7 @@ function packageEntries(args: readonly string[]): string[] | undefined {
 /** The files of the repository one command text (a `run:` or `script:` value, a script's lines) runs. */
 export function commandFiles(text: string, dir = ''): CommandFile[] {
   const out = new Map<string, CommandFile>();
-  const add = (raw: string | undefined, base = dir, entries?: string[]): void => {
+  const add = (raw: string | undefined, base: string, entries?: string[]): void => {
     const path = raw === undefined ? undefined : repoPath(raw, base);
     if (!path || out.size >= MAX_FILES) return;
     const had = out.get(path);
@@ -82,6 +84,9 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     const all = !entries || (had && !had.entries);
     out.set(path, all ? { path } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])] });
   };
+  // The folders a command may run in: `cd web && npm run audit` runs web/package.json's script. A
+  // `cd` adds its folder and keeps the ones before (a subshell, a branch not taken: fail closed).
+  const dirs = [dir];
   for (const part of text.split(/\r?\n|&&|\|\||[;|&()]/)) {
     const words = part
       .replace(/(^|\s)#.*$/, '')
@@ -94,39 +99,66 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     const cmd = words[i];
     if (!cmd) continue;
     const args = words.slice(i + 1);
-    const name = posix.basename(cmd);
-    if (INTERPRETERS.has(name)) {
-      const c = args.indexOf('-c');
-      // `bash -c '...'`: the text it runs; `python -m x`, `node -e '...'`: no file of the repository named.
-      if (c >= 0 && name !== 'python' && name !== 'python3')
-        for (const f of commandFiles(
-          args
-            .slice(c + 1)
-            .join(' ')
-            .replace(/^['"]|['"]$/g, ''),
-          dir,
-        ))
-          add(f.path, '', f.entries);
-      else if (!args.some((a) => a === '-m' || a === '-c' || a === '-e')) add(args.find((a) => !a.startsWith('-')));
-    } else if (MAKES.has(name)) {
-      const at = (flag: string): string | undefined => {
-        const k = args.indexOf(flag);
-        return k >= 0 ? args[k + 1] : undefined;
-      };
-      const folder = at('-C') ?? '';
-      const file = at('-f');
-      const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I']);
-      const goals = args.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(args[k - 1] ?? ''));
-      const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
-      if (file) add(file, posix.join(dir, folder), entries);
-      else for (const m of MAKEFILES) add(m, posix.join(dir, folder), entries);
-    } else if (PACKAGE_RUNNERS.has(name)) {
-      const k = args.findIndex((a) => a === '--prefix' || a === '-C' || a === '--cwd' || a === '--dir');
-      const rest = k >= 0 ? [...args.slice(0, k), ...args.slice(k + 2)] : args;
-      add('package.json', posix.join(dir, k >= 0 ? (args[k + 1] ?? '') : ''), packageEntries(rest));
-    } else if (cmd.includes('/')) add(cmd);
+    if (cmd === 'cd' || cmd === 'pushd') {
+      const to = args.find((a) => !a.startsWith('-'));
+      if (to !== undefined)
+        for (const d of [...dirs]) {
+          const joined = posix.normalize(posix.join(d || '.', to));
+          const next = joined === '.' ? '' : repoPath(to, d);
+          if (next !== undefined && !dirs.includes(next) && dirs.length < MAX_DIRS) dirs.push(next);
+        }
+      continue;
+    }
+    for (const d of dirs) runs(cmd, args, d, add);
   }
   return [...out.values()];
+}
+
+/** At most this many folders a command text may `cd` into. */
+const MAX_DIRS = 8;
+
+/** The files one command (`cmd args`, run in folder `dir`) runs, given to `add`. */
+function runs(
+  cmd: string,
+  args: readonly string[],
+  dir: string,
+  add: (raw: string | undefined, base: string, entries?: string[]) => void,
+): void {
+  const name = posix.basename(cmd);
+  if (INTERPRETERS.has(name)) {
+    const c = args.indexOf('-c');
+    // `bash -c '...'`: the text it runs; `python -m x`, `node -e '...'`: no file of the repository named.
+    if (c >= 0 && name !== 'python' && name !== 'python3')
+      for (const f of commandFiles(
+        args
+          .slice(c + 1)
+          .join(' ')
+          .replace(/^['"]|['"]$/g, ''),
+        dir,
+      ))
+        add(f.path, '', f.entries);
+    else if (!args.some((a) => a === '-m' || a === '-c' || a === '-e'))
+      add(
+        args.find((a) => !a.startsWith('-')),
+        dir,
+      );
+  } else if (MAKES.has(name)) {
+    const at = (flag: string): string | undefined => {
+      const k = args.indexOf(flag);
+      return k >= 0 ? args[k + 1] : undefined;
+    };
+    const folder = at('-C') ?? '';
+    const file = at('-f');
+    const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I']);
+    const goals = args.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(args[k - 1] ?? ''));
+    const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
+    if (file) add(file, posix.join(dir, folder), entries);
+    else for (const m of MAKEFILES) add(m, posix.join(dir, folder), entries);
+  } else if (PACKAGE_RUNNERS.has(name)) {
+    const k = args.findIndex((a) => a === '--prefix' || a === '-C' || a === '--cwd' || a === '--dir');
+    const rest = k >= 0 ? [...args.slice(0, k), ...args.slice(k + 2)] : args;
+    add('package.json', posix.join(dir, k >= 0 ? (args[k + 1] ?? '') : ''), packageEntries(rest));
+  } else if (cmd.includes('/')) add(cmd, dir);
 }
 
 /** A Makefile's recipe lines for `goals` and what they depend on (all of them: every recipe line). */
@@ -173,6 +205,16 @@ function makeRecipes(text: string, goals: readonly string[] | undefined): string
   return out;
 }
 
+/**
+ * The make files `make` reads before `path` in its folder (GNUmakefile, then makefile, then
+ * Makefile): one added there takes the gate's target over, so each is protected with it.
+ */
+export function shadowingMakefiles(path: string): string[] {
+  const k = MAKEFILES.indexOf(posix.basename(path));
+  const dir = posix.dirname(path);
+  return MAKEFILES.slice(0, Math.max(k, 0)).map((m) => (dir === '.' ? m : `${dir}/${m}`));
+}
+
 /** Whether only some of a file runs (a package script, a make target): gitguard counts there only. */
 export const runsInParts = (path: string): boolean => {
   const name = posix.basename(path);
@@ -184,7 +226,7 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
   const name = posix.basename(file.path);
   if (name === 'package.json') {
     try {
-      const scripts: unknown = (JSON.parse(text) as { scripts?: unknown }).scripts;
+      const scripts: unknown = (JSON.parse(withoutBom(text)) as { scripts?: unknown }).scripts;
       if (scripts === undefined) return [];
       if (typeof scripts !== 'object' || scripts === null) return 'unreadable';
       const all = Object.entries(scripts as Record<string, unknown>);
@@ -197,4 +239,96 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
   if (MAKEFILES.includes(name) || name.endsWith('.mk')) return makeRecipes(text, file.entries);
   // A script in another language is not followed further: what it names is read for the gate only.
   return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
+}
+
+/** npm reads package.json past a byte order mark (a file saved by a Windows editor). */
+const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
+
+/** A Makefile rule's header: plain targets (no pattern, variable or special `.TARGET`) and what follows the colon. */
+const PLAIN_RULE = /^([^:=#\t.%$][^:=#%$]*?)\s*(?:::|:)(?![:=])(.*)$/;
+
+/**
+ * What of a file the CI runs in parts (runsInParts) its chain to gitguard reads, as text to compare
+ * between two versions: a change elsewhere in the file runs nothing on the way to the gate (a
+ * dependency bumped in package.json, an unrelated make target), a change here may drop it.
+ * package.json, parsed as npm parses it (a byte order mark skipped, the last of duplicate keys
+ * wins): the `entries` scripts; a file that is no JSON, or a script reading the package's own
+ * fields (`$npm_package_*`), is all of its text. A Makefile: the rules of the `entries` targets and
+ * of what they depend on (headers and recipes, as that version states them), and every line that is
+ * no plain rule or recipe (variables, include, conditionals, special targets like `.IGNORE`,
+ * pattern rules: they reach every recipe, so any change to them counts), and which of those targets
+ * `.PHONY` names (a target no longer phony is skipped where a file of its name exists). Without
+ * entries: all of it.
+ */
+export function chainPart(path: string, entries: readonly string[] | undefined, text: string): string {
+  if (!entries) return text;
+  const name = posix.basename(path);
+  if (name === 'package.json') {
+    try {
+      const scripts: unknown = (JSON.parse(withoutBom(text)) as { scripts?: unknown }).scripts;
+      if (scripts === undefined) return '{}';
+      if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) return text;
+      const own = (k: string): unknown => (Object.hasOwn(scripts, k) ? (scripts as Record<string, unknown>)[k] : null);
+      const part = entries.map((k) => [k, own(k)]);
+      if (part.some(([, v]) => typeof v === 'string' && v.includes('npm_package_'))) return text;
+      return JSON.stringify(part);
+    } catch {
+      return text;
+    }
+  }
+  return makePart(text, entries);
+}
+
+/** See chainPart: a Makefile's global lines and the rules the goals reach. */
+function makePart(text: string, goals: readonly string[]): string {
+  const global: string[] = [];
+  const rules = new Map<string, { deps: string[]; lines: string[] }>();
+  const phony = new Set<string>();
+  let current: Array<{ deps: string[]; lines: string[] }> | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith('\t') && current) {
+      for (const r of current) r.lines.push(line);
+      continue;
+    }
+    if (!line.trim() && current) continue; // a blank line does not end a recipe
+    // A comment ending in a backslash comments out the next line too: counted as a global line.
+    if (/^\s*#/.test(line) && !line.endsWith('\\')) continue;
+    const p = /^\.PHONY\s*:([^;#=]*)$/.exec(line);
+    if (p) {
+      for (const t of p[1]!.split(/\s+/)) if (t) phony.add(t);
+      current = undefined;
+      continue;
+    }
+    const m = PLAIN_RULE.exec(line);
+    if (!m || line.endsWith('\\')) {
+      current = undefined;
+      if (line.trim()) global.push(line);
+      continue;
+    }
+    const deps = m[2]!
+      .replace(/[;#].*$/, '')
+      .split(/\s+/)
+      .filter(Boolean);
+    current = m[1]!
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((t) => {
+        const r = rules.get(t) ?? { deps: [], lines: [] };
+        r.deps.push(...deps);
+        r.lines.push(line);
+        rules.set(t, r);
+        return r;
+      });
+  }
+  const reached: string[] = [];
+  const seen = new Set<string>();
+  const visit = (t: string): void => {
+    if (seen.has(t) || seen.size > 256) return;
+    seen.add(t);
+    const r = rules.get(t);
+    reached.push(phony.has(t) ? `${t} (phony)` : t, ...(r?.lines ?? ['(none)']));
+    for (const d of r?.deps ?? []) visit(d);
+  };
+  for (const g of goals) visit(g);
+  return JSON.stringify([global, reached]);
 }

@@ -248,7 +248,7 @@ export async function openHistory(
       revisions,
       ...(trustRoot ? { trustRoot } : {}),
       headPolicyTree: headTree ?? '',
-      derivedKey: derivedKey(origins),
+      derivedKey: derivedKey(derived),
     });
     if (resumed) {
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];

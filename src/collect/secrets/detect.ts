@@ -117,8 +117,20 @@ const TEMPLATED = /^(?:\$|%|\{|:|@)/;
 const CONSTANT_NAME = /^[A-Z]+(?:_[A-Z]+)+$/;
 
 function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value) || CONSTANT_NAME.test(value) || PLACEHOLDER.test(base64Text(value));
+  const text = base64Text(value);
+  return PLACEHOLDER.test(value) || CONSTANT_NAME.test(value) || (PLAIN_WORDS.test(text) && PLACEHOLDER.test(text));
 }
+
+/**
+ * What a base64 placeholder encodes: words of letters only ("not my real password", "user:password").
+ * An encoded credential with a digit or symbol in it (`deploy:Password2024!`, an npm `_auth`) is
+ * reported even where it holds such a word.
+ */
+const PLAIN_WORDS = /^[A-Za-z]+(?:[ :_.,'-]+[A-Za-z]+)*[.!]?$/;
+
+/** A host of the machine or its containers: a single label (a compose service), localhost, loopback, `.local`. */
+const LOCAL_HOST =
+  /^(?:[a-z0-9-]+|127(?:\.\d{1,3}){3}|0\.0\.0\.0|host\.docker\.internal|[a-z0-9.-]+\.(?:localhost|local))$/i;
 
 /** The text a base64 value encodes when it is printable ASCII ("bm90IG15IHJlYWwgcGFzc3dvcmQ=", in
  *  npm's documentation, is "not my real password"), else ''. Random key bytes never decode to it. */
@@ -296,10 +308,13 @@ export class SecretDetector {
   }
 
   /** Whether a URL's password (from `at`) belongs to an example or default account: its user name
-   *  (between "://" and the ':' before the password) is one `allowUser` names, or is the password. */
+   *  (between "://" and the ':' before the password) is one `allowUser` names, or is the password on
+   *  a host of the machine or of its containers (`postgres:postgres@db`, `guest:guest@localhost`):
+   *  the same default on a server of the network (`admin:admin@52.14.22.10`) opens it to anyone. */
   private exampleUser(allowUser: string, line: string, from: number, at: number, password: string): boolean {
     const user = line.slice(line.indexOf('://', from) + 3, at - 1);
-    return user === password || re2(allowUser).matcher(user).find();
+    const host = /^[a-z0-9.-]*/i.exec(line.slice(at + password.length + 1))![0];
+    return (user === password && LOCAL_HOST.test(host)) || re2(allowUser).matcher(user).find();
   }
 
   /** Key material after a private key header: the rest of its line (split at "\n" escapes, as in a

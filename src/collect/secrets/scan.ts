@@ -20,14 +20,7 @@ import { tempFolder } from '../child-env.js';
 import { createShadow, runGit, spawnGit, Watchdog } from '../git.js';
 import { WHOLE_INPUT_ENV } from '../git-reading.js';
 import { unreadableAdditions } from '../missing-object.js';
-import {
-  BOUNDED_PACK_CONFIG,
-  CHUNK_COMMITS,
-  lineRanges,
-  longLineHeads,
-  sortedCommitList,
-  writeRange,
-} from '../list-chunks.js';
+import { CHUNK_COMMITS, lineRanges, longLineHeads, sortedCommitList, writeRange } from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { LogReader, ScanTally } from './log-reader.js';
@@ -57,15 +50,16 @@ const WIDE_MERGE = 8;
  * the walk's watched paths (path-tap.ts).
  */
 export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string[] => [
-  ...BOUNDED_PACK_CONFIG,
   '-c',
   `core.bigFileThreshold=${maxBlobBytes}`,
-  // Renames with edits are paired only in commits of at most 100 deleted x 100 added files (git's
+  // Renames with edits are paired only in commits of at most 300 deleted x 300 added files (git's
   // default, 1,000 x 1,000, let one deletion beside a million added files cost 4.4 GB and a minute:
-  // a table per candidate). Exact renames are paired whatever the count; past it, a renamed and
-  // edited file is read as added, its repeated lines read again.
+  // a table per candidate; 90,000 at most now, ~400 MB). Exact renames, and moves that keep a file's
+  // name unique, are paired whatever the count; past it, a renamed and edited file is read as added:
+  // its lines are scanned again, and a secret in it is found again at the new path (a fingerprint
+  // names the old one). 100 did that to a refactor moving 150 `index.ts` files.
   '-c',
-  'diff.renameLimit=100',
+  'diff.renameLimit=300',
   'log',
   '-p',
   '-U0',

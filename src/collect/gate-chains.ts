@@ -1,0 +1,84 @@
+// The files a CI step's commands run on their way to gitguard (domain/ci-commands.ts), read at a
+// tip: what derived-paths.ts watches as the CI gate, in parts where a file runs in parts.
+import {
+  commandFiles,
+  commandsOf,
+  GITGUARD_WORD,
+  runsInParts,
+  shadowingMakefiles,
+  type CommandFile,
+} from '../domain/ci-commands.js';
+import type { GitObject } from './objects.js';
+import type { RunCommand } from './ci-yaml.js';
+
+/** How deep a chain of files run by commands is followed (workflow -> npm script -> shell script -> ...). */
+const MAX_COMMAND_DEPTH = 4;
+
+/**
+ * The files the commands of a CI file run (domain/ci-commands.ts) that lead to gitguard: the file
+ * names it, or a file it runs does. Each file on such a chain is watched: editing any one can drop
+ * the gate (or `exit 0` before it). A file that cannot be read as text (too large, a package.json
+ * that is no JSON) or a chain deeper than MAX_COMMAND_DEPTH counts as leading there (fail closed).
+ */
+export async function gateChains(
+  read: (spec: string) => Promise<GitObject | null | undefined>,
+  tip: string,
+  commands: readonly RunCommand[],
+): Promise<{ chain: Map<string, string[] | undefined>; ran: Map<string, string[] | undefined> }> {
+  /** Each file on a chain, with the package scripts or make targets the chains run of it (undefined: all). */
+  const chain = new Map<string, string[] | undefined>();
+  /** Each file the commands run, leading to gitguard or not (the same way). */
+  const ran = new Map<string, string[] | undefined>();
+  const union = (into: Map<string, string[] | undefined>, file: CommandFile): void => {
+    const had = into.get(file.path);
+    const whole = !file.entries || !runsInParts(file.path) || (into.has(file.path) && !had);
+    into.set(file.path, whole ? undefined : [...new Set([...(had ?? []), ...file.entries!])]);
+  };
+  const onChain = (file: CommandFile): void => union(chain, file);
+  const leads = new Map<string, Promise<boolean>>();
+  const reading = new Set<string>();
+  const follow = (file: CommandFile, depth: number): Promise<boolean> => {
+    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}`;
+    // A script that runs itself again (`"audit": "npm run audit"`, a make loop) adds nothing: not awaited.
+    if (reading.has(key)) return Promise.resolve(false);
+    let answer = leads.get(key);
+    if (!answer) {
+      reading.add(key);
+      leads.set(key, (answer = readFile(file, depth).finally(() => reading.delete(key))));
+    }
+    return answer;
+  };
+  const readFile = async (file: CommandFile, depth: number): Promise<boolean> => {
+    const o = await read(`${tip}:${file.path}`);
+    // Not in the repository (a partial clone): it may lead there. Absent: it runs nothing.
+    if (o === undefined) {
+      chain.set(file.path, undefined);
+      return true;
+    }
+    // A folder: what a variable or glob in the path stood for (domain/ci-commands.ts), watched whole.
+    if (o?.type === 'tree') chain.set(file.path, undefined);
+    if (o?.type !== 'blob') return o?.type === 'tree';
+    const text = o.body.toString('utf8');
+    const next = commandsOf(file, text);
+    union(ran, next === 'unreadable' ? { path: file.path } : file);
+    const own = next !== 'unreadable' && runsInParts(file.path) ? next : [text];
+    let yes =
+      next === 'unreadable' ||
+      depth >= MAX_COMMAND_DEPTH ||
+      o.body.length === 0 ||
+      own.some((c) => GITGUARD_WORD.test(c));
+    if (next !== 'unreadable')
+      for (const f of next.flatMap((c) => commandFiles(c))) {
+        if (!(await follow(f, depth + 1))) continue;
+        yes = true;
+        // A package script or make target the chain runs in turn: a part of the same file.
+        if (f.path === file.path) onChain(f);
+      }
+    if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
+    return yes;
+  };
+  for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) await follow(f, 1);
+  // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
+  for (const p of [...chain.keys()]) for (const m of shadowingMakefiles(p)) if (!chain.has(m)) chain.set(m, undefined);
+  return { chain, ran };
+}
