@@ -26,7 +26,10 @@ const INTERPRETERS = new Set([
 const PACKAGE_RUNNERS = new Set(['npm', 'yarn', 'pnpm']);
 const MAKES = new Set(['make', 'gmake']);
 /** Words before the command that run it unchanged. */
-const WRAPPERS = new Set(['sudo', 'exec', 'time', 'env', 'nohup', 'command', 'xvfb-run']);
+const WRAPPERS = new Set([
+  ...['sudo', 'exec', 'time', 'env', 'nohup', 'command', 'xvfb-run', 'nice', 'timeout', 'xargs', 'eval', 'stdbuf'],
+  ...['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{'],
+]);
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 /** At most this many files from one command text. */
 const MAX_FILES = 32;
@@ -71,60 +74,103 @@ function packageEntries(args: readonly string[]): string[] | undefined {
   return name === undefined ? undefined : [`pre${name}`, name, `post${name}`];
 }
 
-/** The files of the repository one command text (a `run:` or `script:` value, a script's lines) runs. */
+/** A word that names a script by its extension: a file the command may run however it is handed over. */
+const SCRIPT_WORD = /^(?!-)[\w./-]*\w\.(?:sh|bash|zsh|ksh|py|js|mjs|cjs|ts|mts|rb|pl|ps1|mk)$/;
+/** Builtins that run a file in the shell itself. */
+const SOURCES = new Set(['.', 'source']);
+
+/** The value of `-X v`, `-Xv`, `--long=v` or `--long v` in `args`. */
+function option(args: readonly string[], short: string | undefined, ...long: string[]): string | undefined {
+  for (const [k, a] of args.entries()) {
+    if ((short && a === short) || long.includes(a)) return args[k + 1];
+    if (short && a.startsWith(short) && a.length > short.length && !a.startsWith('--')) return a.slice(short.length);
+    const eq = long.find((l) => a.startsWith(`${l}=`));
+    if (eq) return a.slice(eq.length + 1);
+  }
+  return undefined;
+}
+
+/**
+ * The files of the repository one command text (a `run:` or `script:` value, a script's lines) runs.
+ * Fail closed where the shell's reading is not followed (a wrapper with options, `$(...)`, a
+ * redirect, a subshell): every runner named anywhere in a command counts, a word naming a script
+ * by its extension is a file it may run, and after `cd x` a path counts from both folders.
+ */
 export function commandFiles(text: string, dir = ''): CommandFile[] {
   const out = new Map<string, CommandFile>();
-  const add = (raw: string | undefined, base = dir, entries?: string[]): void => {
-    const path = raw === undefined ? undefined : repoPath(raw, base);
+  const put = (path: string | undefined, entries?: string[]): void => {
     if (!path || out.size >= MAX_FILES) return;
     const had = out.get(path);
     // Named twice: the union of what it runs (all of it, when either asks for all).
     const all = !entries || (had && !had.entries);
     out.set(path, all ? { path } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])] });
   };
-  for (const part of text.split(/\r?\n|&&|\|\||[;|&()]/)) {
+  const cwds = [dir];
+  const add = (raw: string | undefined, sub = '', entries?: string[]): void => {
+    if (raw !== undefined) for (const d of cwds) put(repoPath(raw, posix.join(d || '.', sub)), entries);
+  };
+  const parts = text.replace(/\\\r?\n/g, '').split(/\r?\n|&&|\|\||[;|&()`]/);
+  for (const part of parts) {
     const words = part
       .replace(/(^|\s)#.*$/, '')
+      .replace(/\d*[<>]+&?\d*/g, ' ')
       .trim()
       .split(/\s+/)
       .filter(Boolean)
-      .map(unquote);
-    let i = 0;
-    while (i < words.length && (/^[A-Za-z_]\w*=/.test(words[i]!) || WRAPPERS.has(words[i]!))) i += 1;
-    const cmd = words[i];
-    if (!cmd) continue;
-    const args = words.slice(i + 1);
-    const name = posix.basename(cmd);
-    if (INTERPRETERS.has(name)) {
+      .map((w) => unquote(w).replace(/^['"]+|['"]+$/g, ''));
+    for (const [k, w] of words.entries()) {
+      if ((w === 'cd' || w === 'pushd') && words[k + 1] && !words[k + 1]!.startsWith('-')) {
+        const to = repoPath(words[k + 1]!, dir);
+        if (to && !cwds.includes(to)) cwds.push(to);
+      }
+      if (SCRIPT_WORD.test(w) && !/[$`*?[\]{}]/.test(w)) add(w);
+    }
+    // The command, past the words that run it unchanged and their options (`sudo -u ci`, `timeout 60`).
+    for (let k = 0; k < words.length; k += 1) {
+      const w = words[k]!;
+      if (/^[A-Za-z_]\w*=/.test(w) || WRAPPERS.has(w) || /^(?:-|\d)/.test(w)) continue;
+      const runs = w.includes('/') || runsAs(posix.basename(w));
+      if (k > 0 && words[k - 1]!.startsWith('-') && !runs) continue; // an option's value
+      if (w.includes('/')) add(w);
+      runner(posix.basename(w), words.slice(k + 1));
+      break;
+    }
+  }
+  function runsAs(name: string): boolean {
+    return INTERPRETERS.has(name) || SOURCES.has(name) || MAKES.has(name) || PACKAGE_RUNNERS.has(name);
+  }
+  function runner(name: string, args: string[]): void {
+    if (INTERPRETERS.has(name) || SOURCES.has(name)) {
       const c = args.indexOf('-c');
-      // `bash -c '...'`: the text it runs; `python -m x`, `node -e '...'`: no file of the repository named.
+      const m = args.indexOf('-m');
+      // `bash -c '...'`: the text it runs; `python -m pkg.mod`: that module's file; `node -e`: its words (above).
       if (c >= 0 && name !== 'python' && name !== 'python3')
-        for (const f of commandFiles(
-          args
-            .slice(c + 1)
-            .join(' ')
-            .replace(/^['"]|['"]$/g, ''),
-          dir,
-        ))
-          add(f.path, '', f.entries);
-      else if (!args.some((a) => a === '-m' || a === '-c' || a === '-e')) add(args.find((a) => !a.startsWith('-')));
+        for (const d of cwds) for (const f of commandFiles(args.slice(c + 1).join(' '), d)) put(f.path, f.entries);
+      else if (m >= 0 && args[m + 1]) {
+        const mod = args[m + 1]!.replace(/\./g, '/');
+        for (const f of [`${mod}.py`, `${mod}/__main__.py`, `${mod}/__init__.py`]) add(f);
+      } else if (!args.some((a) => a === '-c' || a === '-e')) {
+        add(args.find((a, k) => !a.startsWith('-') && !['-o', '-O', '+O'].includes(args[k - 1] ?? '')));
+      }
     } else if (MAKES.has(name)) {
-      const at = (flag: string): string | undefined => {
-        const k = args.indexOf(flag);
-        return k >= 0 ? args[k + 1] : undefined;
-      };
-      const folder = at('-C') ?? '';
-      const file = at('-f');
-      const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I']);
+      const folder = option(args, '-C', '--directory') ?? '';
+      const file = option(args, '-f', '--file', '--makefile');
+      const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I', '--directory', '--file', '--makefile']);
       const goals = args.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(args[k - 1] ?? ''));
       const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
-      if (file) add(file, posix.join(dir, folder), entries);
-      else for (const m of MAKEFILES) add(m, posix.join(dir, folder), entries);
+      if (file) add(file, folder, entries);
+      else for (const m of MAKEFILES) add(m, folder, entries);
     } else if (PACKAGE_RUNNERS.has(name)) {
-      const k = args.findIndex((a) => a === '--prefix' || a === '-C' || a === '--cwd' || a === '--dir');
-      const rest = k >= 0 ? [...args.slice(0, k), ...args.slice(k + 2)] : args;
-      add('package.json', posix.join(dir, k >= 0 ? (args[k + 1] ?? '') : ''), packageEntries(rest));
-    } else if (cmd.includes('/')) add(cmd);
+      const valued = ['--prefix', '-C', '--cwd', '--dir', '--workspace', '-w', '--filter', '-F'];
+      const rest = args.filter((a, k) => !valued.includes(a) && !valued.includes(args[k - 1] ?? ''));
+      const yarnWorkspace = name === 'yarn' && rest[0] === 'workspace' ? rest[1] : undefined;
+      const script = packageEntries(yarnWorkspace ? rest.slice(2) : rest.filter((a) => !/^--?[\w-]+=/.test(a)));
+      const at = option(args, '-C', '--prefix', '--cwd', '--dir') ?? '';
+      add('package.json', at, script);
+      // A workspace chosen by folder (a name that is not its folder is not resolved here).
+      const ws = yarnWorkspace ?? option(args, '-w', '--workspace') ?? option(args, '-F', '--filter');
+      if (ws) add('package.json', posix.join(at, ws.replace(/^\.\//, '')), script);
+    }
   }
   return [...out.values()];
 }
