@@ -63,3 +63,28 @@ test('the same in an incremental re-audit resuming from the ledger recorded befo
   expect(res.code).toBe(1);
   expect(res.stdout).toContain(window.slice(0, 7));
 });
+
+test("the tip's goodlist vouching for a change that brings back the policy.yml before it but adds Mallory's key beside it: Mallory's commit after it still fails", async () => {
+  const r = makeRepo();
+  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  const bob = makeSshKey(r.home, 'ed25519', 'bob');
+  const mallory = makeSshKey(r.home, 'ed25519', 'mallory');
+  configureSshSigning(r, alice);
+  const signers = `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`;
+  commitAsPerson(r, alice, 'alice@example.com', 'policy', {
+    '.gitguard/policy.yml': policy(),
+    '.gitguard/allowed_signers': signers,
+  });
+  const broke = commitAsPerson(r, bob, 'bob@example.com', 'oops', { '.gitguard/policy.yml': 'version: [\n' });
+  const fix = commitAsPerson(r, bob, 'bob@example.com', 'fix the policy', {
+    '.gitguard/policy.yml': policy(),
+    '.gitguard/allowed_signers': `${signers}mallory@example.com ${mallory.pub}\n`,
+  });
+  const m = commitAsPerson(r, mallory, 'mallory@example.com', 'backdoor', { 'src/a.js': 'evil()\n' });
+  commitAsPerson(r, alice, 'alice@example.com', 'goodlist the fix', {
+    '.gitguard/policy.yml': `${policy()}goodlist:\n  - commit: ${broke}\n    reason: broken policy\n  - commit: ${fix}\n    reason: the fix\n`,
+  });
+  const res = await audit(r, '-r', 'signers-authorized');
+  expect(res.code).toBe(1);
+  expect(res.stdout).toContain(m.slice(0, 7));
+});
