@@ -32,7 +32,7 @@ const WRAPPERS = new Set([
 ]);
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 /** At most this many files from one command text. */
-const MAX_FILES = 32;
+const MAX_FILES = 128;
 
 const unquote = (w: string): string => w.replace(/^(['"])(.*)\1$/, '$2');
 
@@ -123,7 +123,10 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
         const to = repoPath(words[k + 1]!, dir);
         if (to && !cwds.includes(to)) cwds.push(to);
       }
-      if (SCRIPT_WORD.test(w) && !/[$`*?[\]{}]/.test(w)) add(w);
+      if (/[$`*?[\]{}]/.test(w)) continue;
+      if (SCRIPT_WORD.test(w)) add(w);
+      // `./x` with no extension may be a module node loads (`node -e "require('./ci/gate')"`).
+      else if (/^\.\.?\/(?:[\w-]+\/)*[\w-]+$/.test(w)) for (const e of ['.js', '.cjs', '.mjs', '/index.js']) add(w + e);
     }
     // The command, past the words that run it unchanged and their options (`sudo -u ci`, `timeout 60`).
     for (let k = 0; k < words.length; k += 1) {

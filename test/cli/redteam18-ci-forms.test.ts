@@ -53,6 +53,8 @@ const cases: Array<[string, Record<string, string>, string]> = [
   gh('if true; then ./ci/gate.sh; fi'),
   gh('./ci/\\\ngate.sh'),
   gh('python -m ci.gate', 'ci/gate.py', 'import os\nos.system("gitguard audit")\n'),
+  gh(`node -e "require('./ci/gate')"`, 'ci/gate.js', 'require("child_process").execSync("gitguard audit")\n'),
+  gh('sudo -u ci ./ci/gate', 'ci/gate'),
   gh('make --directory=ci audit', 'ci/Makefile', MAKEFILE),
   gh('timeout 10m make -fci/audit.mk audit', 'ci/audit.mk', MAKEFILE),
   gh('npm --prefix=web run audit', 'web/package.json', PKG),
