@@ -31,7 +31,7 @@ const WRAPPERS = new Set([
   ...['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{'],
 ]);
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
-/** At most this many files from one command text. */
+/** At most this many files from one command text; past it, their top folders (fail closed). */
 const MAX_FILES = 128;
 
 const unquote = (w: string): string => w.replace(/^(['"])(.*)\1$/, '$2');
@@ -99,7 +99,9 @@ function option(args: readonly string[], short: string | undefined, ...long: str
 export function commandFiles(text: string, dir = ''): CommandFile[] {
   const out = new Map<string, CommandFile>();
   const put = (path: string | undefined, entries?: string[]): void => {
-    if (!path || out.size >= MAX_FILES) return;
+    if (!path) return;
+    // Past the cap a file is not dropped (that would leave a gate unwatched): its top folder is watched whole.
+    if (out.size >= MAX_FILES && !out.has(path) && path.includes('/')) return put(path.split('/')[0]);
     const had = out.get(path);
     // Named twice: the union of what it runs (all of it, when either asks for all).
     const all = !entries || (had && !had.entries);
