@@ -26,12 +26,15 @@ const INTERPRETERS = new Set([
 const PACKAGE_RUNNERS = new Set(['npm', 'yarn', 'pnpm']);
 const MAKES = new Set(['make', 'gmake']);
 /** Words before the command that run it unchanged. */
-const WRAPPERS = new Set(['sudo', 'exec', 'time', 'env', 'nohup', 'command', 'xvfb-run']);
+const WRAPPERS = new Set([
+  ...['sudo', 'exec', 'time', 'env', 'nohup', 'command', 'xvfb-run', 'nice', 'timeout', 'xargs', 'eval', 'stdbuf'],
+  ...['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{'],
+]);
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 /** The word a command, script or recipe that runs the gate holds. */
 export const GITGUARD_WORD = /\bgitguard\b/;
-/** At most this many files from one command text. */
-const MAX_FILES = 32;
+/** At most this many files from one command text; past it, their top folders (fail closed). */
+const MAX_FILES = 128;
 
 const unquote = (w: string): string => w.replace(/^(['"])(.*)\1$/, '$2');
 
@@ -73,29 +76,75 @@ function packageEntries(args: readonly string[]): string[] | undefined {
   return name === undefined ? undefined : [`pre${name}`, name, `post${name}`];
 }
 
-/** The files of the repository one command text (a `run:` or `script:` value, a script's lines) runs. */
+/** A word that names a script by its extension: a file the command may run however it is handed over. */
+const SCRIPT_WORD = /^(?!-)[\w./-]*\w\.(?:sh|bash|zsh|ksh|py|js|mjs|cjs|ts|mts|rb|pl|ps1|mk)$/;
+/** Builtins that run a file in the shell itself. */
+const SOURCES = new Set(['.', 'source']);
+
+/** The value of `-X v`, `-Xv`, `--long=v` or `--long v` in `args`. */
+function option(args: readonly string[], short: string | undefined, ...long: string[]): string | undefined {
+  for (const [k, a] of args.entries()) {
+    if ((short && a === short) || long.includes(a)) return args[k + 1];
+    if (short && a.startsWith(short) && a.length > short.length && !a.startsWith('--')) return a.slice(short.length);
+    const eq = long.find((l) => a.startsWith(`${l}=`));
+    if (eq) return a.slice(eq.length + 1);
+  }
+  return undefined;
+}
+
+const runsAs = (name: string): boolean =>
+  INTERPRETERS.has(name) || SOURCES.has(name) || MAKES.has(name) || PACKAGE_RUNNERS.has(name);
+
+type Put = (path: string | undefined, entries?: string[]) => void;
+type Add = (raw: string | undefined, base: string, entries?: string[]) => void;
+
+/**
+ * The files of the repository one command text (a `run:` or `script:` value, a script's lines) runs.
+ * Fail closed where the shell's reading is not followed (a wrapper with options, `$(...)`, a
+ * redirect, a subshell): a word naming a script by its extension is a file it may run, and after
+ * `cd x` a path counts from both folders.
+ */
 export function commandFiles(text: string, dir = ''): CommandFile[] {
   const out = new Map<string, CommandFile>();
-  const add = (raw: string | undefined, base: string, entries?: string[]): void => {
-    const path = raw === undefined ? undefined : repoPath(raw, base);
-    if (!path || out.size >= MAX_FILES) return;
+  const put: Put = (path, entries) => {
+    if (!path) return;
+    // Past the cap a file is not dropped (that would leave a gate unwatched): its top folder is watched whole.
+    if (out.size >= MAX_FILES && !out.has(path) && path.includes('/')) return put(path.split('/')[0]);
     const had = out.get(path);
     // Named twice: the union of what it runs (all of it, when either asks for all).
     const all = !entries || (had && !had.entries);
     out.set(path, all ? { path } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])] });
   };
+  const add: Add = (raw, base, entries) => {
+    if (raw !== undefined) put(repoPath(raw, base), entries);
+  };
   // The folders a command may run in: `cd web && npm run audit` runs web/package.json's script. A
   // `cd` adds its folder and keeps the ones before (a subshell, a branch not taken: fail closed).
   const dirs = [dir];
-  for (const part of text.split(/\r?\n|&&|\|\||[;|&()]/)) {
+  for (const part of text.replace(/\\\r?\n/g, '').split(/\r?\n|&&|\|\||[;|&()`]/)) {
     const words = part
       .replace(/(^|\s)#.*$/, '')
+      .replace(/\d*[<>]+&?\d*/g, ' ')
       .trim()
       .split(/\s+/)
       .filter(Boolean)
-      .map(unquote);
+      .map((w) => unquote(w).replace(/^['"]+|['"]+$/g, ''));
+    for (const w of words) {
+      if (/[$`*?[\]{}]/.test(w)) continue;
+      if (SCRIPT_WORD.test(w)) for (const d of dirs) add(w, d);
+      // `./x` with no extension may be a module node loads (`node -e "require('./ci/gate')"`).
+      else if (/^\.\.?\/(?:[\w-]+\/)*[\w-]+$/.test(w))
+        for (const d of dirs) for (const e of ['.js', '.cjs', '.mjs', '/index.js']) add(w + e, d);
+    }
+    // The command, past the words that run it unchanged and their options (`sudo -u ci`, `timeout 60`).
     let i = 0;
-    while (i < words.length && (/^[A-Za-z_]\w*=/.test(words[i]!) || WRAPPERS.has(words[i]!))) i += 1;
+    for (; i < words.length; i += 1) {
+      const w = words[i]!;
+      if (/^[A-Za-z_]\w*=/.test(w) || WRAPPERS.has(w) || /^(?:-|\d)/.test(w)) continue;
+      const named = w.includes('/') || runsAs(posix.basename(w));
+      if (i > 0 && words[i - 1]!.startsWith('-') && !named) continue; // an option's value
+      break;
+    }
     const cmd = words[i];
     if (!cmd) continue;
     const args = words.slice(i + 1);
@@ -109,7 +158,7 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
         }
       continue;
     }
-    for (const d of dirs) runs(cmd, args, d, add);
+    for (const d of dirs) runs(cmd, args, d, add, put);
   }
   return [...out.values()];
 }
@@ -117,17 +166,13 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
 /** At most this many folders a command text may `cd` into. */
 const MAX_DIRS = 8;
 
-/** The files one command (`cmd args`, run in folder `dir`) runs, given to `add`. */
-function runs(
-  cmd: string,
-  args: readonly string[],
-  dir: string,
-  add: (raw: string | undefined, base: string, entries?: string[]) => void,
-): void {
+/** The files one command (`cmd args`, run in folder `dir`) runs, given to `add` (`put`: already repository paths). */
+function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: Put): void {
   const name = posix.basename(cmd);
-  if (INTERPRETERS.has(name)) {
+  if (INTERPRETERS.has(name) || SOURCES.has(name)) {
     const c = args.indexOf('-c');
-    // `bash -c '...'`: the text it runs; `python -m x`, `node -e '...'`: no file of the repository named.
+    const m = args.indexOf('-m');
+    // `bash -c '...'`: the text it runs; `python -m pkg.mod`: that module's file; `node -e`: its words (above).
     if (c >= 0 && name !== 'python' && name !== 'python3')
       for (const f of commandFiles(
         args
@@ -136,28 +181,33 @@ function runs(
           .replace(/^['"]|['"]$/g, ''),
         dir,
       ))
-        add(f.path, '', f.entries);
-    else if (!args.some((a) => a === '-m' || a === '-c' || a === '-e'))
+        put(f.path, f.entries);
+    else if (m >= 0 && args[m + 1]) {
+      const mod = args[m + 1]!.replace(/\./g, '/');
+      for (const f of [`${mod}.py`, `${mod}/__main__.py`, `${mod}/__init__.py`]) add(f, dir);
+    } else if (!args.some((a) => a === '-c' || a === '-e'))
       add(
-        args.find((a) => !a.startsWith('-')),
+        args.find((a, k) => !a.startsWith('-') && !['-o', '-O', '+O'].includes(args[k - 1] ?? '')),
         dir,
       );
   } else if (MAKES.has(name)) {
-    const at = (flag: string): string | undefined => {
-      const k = args.indexOf(flag);
-      return k >= 0 ? args[k + 1] : undefined;
-    };
-    const folder = at('-C') ?? '';
-    const file = at('-f');
-    const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I']);
+    const folder = option(args, '-C', '--directory') ?? '';
+    const file = option(args, '-f', '--file', '--makefile');
+    const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I', '--directory', '--file', '--makefile']);
     const goals = args.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(args[k - 1] ?? ''));
     const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
     if (file) add(file, posix.join(dir, folder), entries);
-    else for (const m of MAKEFILES) add(m, posix.join(dir, folder), entries);
+    else for (const mk of MAKEFILES) add(mk, posix.join(dir, folder), entries);
   } else if (PACKAGE_RUNNERS.has(name)) {
-    const k = args.findIndex((a) => a === '--prefix' || a === '-C' || a === '--cwd' || a === '--dir');
-    const rest = k >= 0 ? [...args.slice(0, k), ...args.slice(k + 2)] : args;
-    add('package.json', posix.join(dir, k >= 0 ? (args[k + 1] ?? '') : ''), packageEntries(rest));
+    const valued = ['--prefix', '-C', '--cwd', '--dir', '--workspace', '-w', '--filter', '-F'];
+    const rest = args.filter((a, k) => !valued.includes(a) && !valued.includes(args[k - 1] ?? ''));
+    const yarnWorkspace = name === 'yarn' && rest[0] === 'workspace' ? rest[1] : undefined;
+    const script = packageEntries(yarnWorkspace ? rest.slice(2) : rest.filter((a) => !/^--?[\w-]+=/.test(a)));
+    const at = posix.join(dir, option(args, '-C', '--prefix', '--cwd', '--dir') ?? '');
+    add('package.json', at, script);
+    // A workspace chosen by folder (a name that is not its folder is not resolved here).
+    const ws = yarnWorkspace ?? option(args, '-w', '--workspace') ?? option(args, '-F', '--filter');
+    if (ws) add('package.json', posix.join(at, ws.replace(/^\.\//, '')), script);
   } else if (cmd.includes('/')) add(cmd, dir);
 }
 

@@ -1,0 +1,94 @@
+// Red team: the CI gate in a script the workflow runs in a form the command reader did not follow
+// (`. ./ci/gate.sh`, `sh < ci/gate.sh`, `cd ci && ./gate.sh`, `time -p`, `make --directory=ci`,
+// `npm --prefix=web`, `npm run audit -w web`, `python -m ci.gate`, a line continuation, a GitLab
+// `- |` block merged in by a YAML anchor): the file was not protected, and a signer who is no
+// maintainer put `exit 0` before gitguard with protected-paths-changed-by-maintainers passing. The
+// runner runs each of these the same way as `./ci/gate.sh`. Twin: a script the same step names
+// that leads to no gitguard stays unprotected.
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { runMain } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const POLICY =
+  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
+
+function team(files: Record<string, string>): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
+  const r = makeRepo();
+  const alice = makeSshKey(r.home, 'ed25519', 'alice');
+  const bob = makeSshKey(r.home, 'ed25519', 'bob');
+  configureSshSigning(r, alice);
+  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
+    '.gitguard/policy.yml': POLICY,
+    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
+    'ci/lint.sh': '#!/bin/sh\necho lint\n',
+    ...files,
+  });
+  return { r, alice, bob };
+}
+
+const workflow = (run: string): string =>
+  `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n${run
+    .split('\n')
+    .map((l) => `          ${l}`)
+    .join('\n')}\n`;
+const GATE = '#!/bin/sh\nset -e\nnpx gitguard audit --fail-on high\n';
+const gh = (run: string, script = 'ci/gate.sh', body = GATE): [string, Record<string, string>, string] => [
+  run,
+  { '.github/workflows/ci.yml': workflow(`./ci/lint.sh\n${run}`), [script]: body },
+  script,
+];
+const MAKEFILE = 'lint:\n\t./lint.sh\naudit:\n\tnpx gitguard audit\n';
+const PKG = '{ "scripts": { "audit": "gitguard audit" } }\n';
+
+const cases: Array<[string, Record<string, string>, string]> = [
+  gh('. ./ci/gate.sh'),
+  gh('source ci/gate.sh'),
+  gh('sh < ci/gate.sh'),
+  gh('bash -c "$(cat ci/gate.sh)"'),
+  gh('cd ci && ./gate.sh'),
+  gh('time -p ./ci/gate.sh'),
+  gh('env -i PATH="$PATH" ./ci/gate.sh'),
+  gh('if true; then ./ci/gate.sh; fi'),
+  gh('./ci/\\\ngate.sh'),
+  gh('python -m ci.gate', 'ci/gate.py', 'import os\nos.system("gitguard audit")\n'),
+  gh(`node -e "require('./ci/gate')"`, 'ci/gate.js', 'require("child_process").execSync("gitguard audit")\n'),
+  gh('sudo -u ci ./ci/gate', 'ci/gate'),
+  gh('make --directory=ci audit', 'ci/Makefile', MAKEFILE),
+  gh('timeout 10m make -fci/audit.mk audit', 'ci/audit.mk', MAKEFILE),
+  gh('npm --prefix=web run audit', 'web/package.json', PKG),
+  gh('npm run audit -w web', 'web/package.json', PKG),
+  // Past the files one command text is read for: the file was dropped; now its top folder is watched.
+  gh(`${Array.from({ length: 140 }, (_, i) => `echo notes/n${i}.sh`).join('\n')}\n./gate/run.sh`, 'gate/run.sh'),
+  [
+    'a GitLab `- |` block merged by a YAML anchor',
+    {
+      '.gitlab-ci.yml': '.base: &base\n  script:\n    - |\n      cd ci\n      ./gate.sh\ngate:\n  <<: *base\n',
+      'ci/gate.sh': GATE,
+    },
+    'ci/gate.sh',
+  ],
+];
+
+const audit = (r: TestRepo) =>
+  runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], { env: r.env });
+
+describe.each(cases)('the gate run as %s', (_name, files, script) => {
+  test('edited by a signer who is no maintainer (exit 0 first): protected-paths-changed-by-maintainers fails', async () => {
+    const { r, bob } = team(files);
+    commitAsPerson(r, bob, 'bob@example.com', 'skip it', { [script]: `exit 0\n${files[script]!}` });
+    const res = await audit(r);
+    // The file, or past the cap the folder it is in.
+    const named = script === 'gate/run.sh' ? 'protected gate ' : script;
+    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining(named)]);
+  });
+
+  test("twin: the maintainer's edit passes, and so does the signer's edit of the script leading to no gitguard", async () => {
+    const { r, alice, bob } = team(files);
+    commitAsPerson(r, alice, 'alice@example.com', 'tune it', { [script]: `${files[script]!}\n` });
+    commitAsPerson(r, bob, 'bob@example.com', 'lint', { 'ci/lint.sh': '#!/bin/sh\necho lint more\n' });
+    const res = await audit(r);
+    expect([res.code, res.stdout]).toEqual([0, expect.any(String)]);
+  });
+});
