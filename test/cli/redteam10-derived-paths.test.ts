@@ -8,33 +8,14 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
+import { aliceAndBob, type Team } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const POLICY =
-  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
-
-interface Team {
-  r: TestRepo;
-  alice: SshTestKey;
-  bob: SshTestKey;
-}
-
 /** alice (maintainer) commits the policy and `files`; bob may sign, not maintain. */
-function team(files: Record<string, string>): Team {
-  const r = makeRepo();
-  // The run's alice and bob: each test has a repository of its own and none compares keys with another.
-  const [alice, bob] = [sharedSshKey('alice'), sharedSshKey('bob')];
-  configureSshSigning(r, alice);
-  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
-    '.gitguard/policy.yml': POLICY,
-    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
-    ...files,
-  });
-  return { r, alice, bob };
-}
+const team = (files: Record<string, string>): Team => aliceAndBob(files);
 
 const protectedRule = (r: TestRepo): Promise<{ code: number; stdout: string; stderr: string }> =>
   runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], { env: r.env });

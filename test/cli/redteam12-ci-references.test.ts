@@ -7,27 +7,14 @@
 // passed.
 import { symlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, type SshTestKey } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
+import { aliceAndBob, type Team } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const POLICY =
-  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
-
-function team(files: Record<string, string>): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
-  const r = makeRepo();
-  // The run's alice and bob: each test has a repository of its own and none compares keys with another.
-  const [alice, bob] = [sharedSshKey('alice'), sharedSshKey('bob')];
-  configureSshSigning(r, alice);
-  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
-    '.gitguard/policy.yml': POLICY,
-    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
-    ...files,
-  });
-  return { r, alice, bob };
-}
+const team = (files: Record<string, string>): Team => aliceAndBob(files);
 
 const head = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n';
 const ACTION = 'runs:\n  using: composite\n  steps:\n    - run: make\n      shell: bash\n';

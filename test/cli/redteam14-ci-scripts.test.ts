@@ -4,29 +4,22 @@
 // passed, the workflow itself untouched. The files a CI command runs on the way to gitguard are
 // protected like the workflow. Twins: the maintainer's edit passes; a script CI runs that leads to
 // no gitguard, and a file no command names, stay unprotected.
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
+import { aliceAndBob, type Team } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const POLICY =
-  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
-
-function team(files: Record<string, string>): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
-  const r = makeRepo();
-  const alice = makeSshKey(r.home, 'ed25519', 'alice');
-  const bob = makeSshKey(r.home, 'ed25519', 'bob');
-  configureSshSigning(r, alice);
-  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
-    '.gitguard/policy.yml': POLICY,
-    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
-    'scripts/test.sh': '#!/bin/sh\nnpm test\n',
-    'scripts/other.sh': '#!/bin/sh\necho other\n',
-    ...files,
-  });
-  return { r, alice, bob };
-}
+const team = (files: Record<string, string>): Team =>
+  aliceAndBob(
+    {
+      'scripts/test.sh': '#!/bin/sh\nnpm test\n',
+      'scripts/other.sh': '#!/bin/sh\necho other\n',
+      ...files,
+    },
+    'own',
+  );
 
 const workflow = (run: string): string =>
   `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./scripts/test.sh\n      - run: ${run}\n`;

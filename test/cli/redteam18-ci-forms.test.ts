@@ -5,28 +5,21 @@
 // maintainer put `exit 0` before gitguard with protected-paths-changed-by-maintainers passing. The
 // runner runs each of these the same way as `./ci/gate.sh`. Twin: a script the same step names
 // that leads to no gitguard stays unprotected.
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
+import { aliceAndBob, type Team } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const POLICY =
-  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
-
-function team(files: Record<string, string>): { r: TestRepo; alice: SshTestKey; bob: SshTestKey } {
-  const r = makeRepo();
-  const alice = makeSshKey(r.home, 'ed25519', 'alice');
-  const bob = makeSshKey(r.home, 'ed25519', 'bob');
-  configureSshSigning(r, alice);
-  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
-    '.gitguard/policy.yml': POLICY,
-    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
-    'ci/lint.sh': '#!/bin/sh\necho lint\n',
-    ...files,
-  });
-  return { r, alice, bob };
-}
+const team = (files: Record<string, string>): Team =>
+  aliceAndBob(
+    {
+      'ci/lint.sh': '#!/bin/sh\necho lint\n',
+      ...files,
+    },
+    'own',
+  );
 
 const workflow = (run: string): string =>
   `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n${run

@@ -1,0 +1,32 @@
+// The repository the CI-path red-team files start from: Alice is the maintainer, Bob a signer who is
+// no maintainer, and Alice's signed first commit holds the policy, both SSH keys and the test's files.
+import { makeRepo, type TestRepo } from './repo.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, sharedSshKey, type SshTestKey } from './ssh.js';
+
+export interface Team {
+  r: TestRepo;
+  alice: SshTestKey;
+  bob: SshTestKey;
+}
+
+const POLICY =
+  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
+
+/**
+ * Alice and Bob's repository with `files` committed beside the policy. `keys: 'shared'`: the run's one
+ * alice and bob (for files whose tests never compare keys); 'own': a pair made for this repository.
+ */
+export function aliceAndBob(files: Record<string, string>, keys: 'shared' | 'own' = 'shared'): Team {
+  const r = makeRepo();
+  const [alice, bob] =
+    keys === 'shared'
+      ? [sharedSshKey('alice'), sharedSshKey('bob')]
+      : [makeSshKey(r.home, 'ed25519', 'alice'), makeSshKey(r.home, 'ed25519', 'bob')];
+  configureSshSigning(r, alice);
+  commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
+    '.gitguard/policy.yml': POLICY,
+    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
+    ...files,
+  });
+  return { r, alice, bob };
+}
