@@ -8,19 +8,27 @@ import { TOOL_SCHEMES } from '../vulndb/tool-versions.js';
 import type { ToolVersion } from '../domain/model.js';
 
 // client.min_versions in the policy at HEAD: every installed copy of a named tool is at least that
-// version. A tool that is not installed cannot be too old; it is said in the note.
+// version. A tool that is not installed cannot be too old; it is said in the note. A policy whose
+// change had no maintainer may have lowered or dropped a minimum: what it asks can still fail a
+// client, but its silence passes none.
+const UNVETTED =
+  'the policy at HEAD changed without a maintainer (policy-changes-authorized): the client.min_versions it sets are not vouched for, so no client passes by them';
+
 export default defineRepoRule({
   id: 'client-min-versions',
-  needs: ['client', 'history', 'policy'],
+  needs: ['client', 'history', 'policy', 'signatures'],
   evaluate(facts, ctx) {
     const policy = facts.policy;
     if (!policy) return notAvailable('the policy at HEAD was not collected');
     if (!policy.ok) return notAvailable(policy.reason);
     if (!policy.value) return { outcome: 'not-applicable', note: 'no .gitguard/policy.yml at HEAD' };
+    const unvetted = ctx.policyVetted === false;
     const mins = policy.value.client?.minVersions ?? {};
     const named = CLIENT_MIN_TOOLS.filter((t) => mins[t] !== undefined);
     if (named.length === 0)
-      return { outcome: 'not-applicable', note: 'the policy at HEAD sets no client.min_versions' };
+      return unvetted
+        ? notAvailable(UNVETTED)
+        : { outcome: 'not-applicable', note: 'the policy at HEAD sets no client.min_versions' };
     if (!facts.client.ok) return notAvailable(facts.client.reason);
 
     const found = new FindingList(ctx.findingLimit);
@@ -59,6 +67,7 @@ export default defineRepoRule({
     }
     const note = notes.join('; ');
     if (found.count) return found.evaluation('fail', note || undefined);
+    if (unvetted) return notAvailable(note ? `${UNVETTED}; ${note}` : UNVETTED);
     if (judged === 0) return notAvailable(note);
     return { outcome: 'pass', note };
   },

@@ -29,7 +29,7 @@ export const registry: readonly RuleEntry[] = [
   {
     id: 'client-min-versions',
     kind: 'repo',
-    needs: ['client', 'history', 'policy'],
+    needs: ['client', 'history', 'policy', 'signatures'],
     load: () => import('./client-min-versions.js'),
   },
   {
@@ -238,7 +238,7 @@ export const registry: readonly RuleEntry[] = [
   {
     id: 'signing-enabled-when-required',
     kind: 'repo',
-    needs: ['config', 'history', 'policy'],
+    needs: ['config', 'history', 'policy', 'signatures'],
     load: () => import('./signing-enabled-when-required.js'),
   },
   {

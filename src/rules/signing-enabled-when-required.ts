@@ -8,15 +8,20 @@ import { atPolicy } from './lib/locations.js';
 // the audit (and a pre-push or pre-receive check) later; tag.gpgSign=false likewise for tags.
 export default defineRepoRule({
   id: 'signing-enabled-when-required',
-  needs: ['config', 'history', 'policy'],
+  needs: ['config', 'history', 'policy', 'signatures'],
   evaluate(facts, ctx) {
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const policy = facts.policy;
     if (!policy) return notAvailable('the policy at HEAD was not collected');
     if (!policy.ok) return notAvailable(policy.reason);
     if (!policy.value) return { outcome: 'not-applicable', note: 'no .gitguard/policy.yml at HEAD' };
+    // A policy no maintainer made may be what switched signatures off: its "not required" excuses nothing.
     if (!policy.value.requireSignatures)
-      return { outcome: 'not-applicable', note: 'the policy at HEAD does not require signatures' };
+      return ctx.policyVetted === false
+        ? notAvailable(
+            'the policy at HEAD, which changed without a maintainer (policy-changes-authorized), does not require signatures: not vouched for, so not judged',
+          )
+        : { outcome: 'not-applicable', note: 'the policy at HEAD does not require signatures' };
     const config = facts.config.value;
     const found = new FindingList(ctx.findingLimit);
     const commit = effective(config, 'commit.gpgsign');
