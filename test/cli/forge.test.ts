@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
 import {
+  BRANCH_RULES,
   GL_PROJECT,
   HIDDEN_404,
   NOT_PROTECTED,
@@ -338,7 +339,13 @@ describe('audit --forge github', () => {
       github({
         rulesets: [...filler, ghRuleset({ id: 200 }), ghRuleset({ id: 201, target: 'tag' })],
         pageSize: 2,
-        effective: [],
+        // What GitHub answers for main: the rules of ruleset 200 only (the others name feature branches).
+        effective: BRANCH_RULES.map((x) => ({
+          ...x,
+          ruleset_source_type: 'Repository',
+          ruleset_source: `${OWNER}/${NAME}`,
+          ruleset_id: 200,
+        })),
       }),
     );
     expect(
