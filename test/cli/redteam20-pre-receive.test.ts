@@ -88,3 +88,19 @@ describe('held: several refs in one push', () => {
     expect(tipOf(server, 'refs/heads/main')).toBe(published);
   });
 });
+
+test('a protected name that is itself a symref (main -> trunk): rewriting trunk rewrites main, rejected', async () => {
+  const server = await hookedServer();
+  const client = makeRepo();
+  client.run(['remote', 'add', 'origin', server.dir]);
+  client.commit('one');
+  const published = client.commit('two');
+  expect((await push(client, ['HEAD:refs/heads/trunk'])).ok).toBe(true);
+  server.run(['symbolic-ref', 'refs/heads/main', 'refs/heads/trunk']);
+  client.run(['reset', '-q', '--hard', 'HEAD~1']);
+  client.commit('rewritten two');
+  const forced = await push(client, ['+HEAD:refs/heads/trunk']);
+  expect(forced.ok).toBe(false);
+  expect(forced.stderr).toContain('refs/heads/main is a symbolic ref to refs/heads/trunk');
+  expect(tipOf(server, 'refs/heads/main')).toBe(published);
+});
