@@ -13,10 +13,12 @@ import {
   ghRuleset,
   github,
   gitlab,
+  checkGitHub,
   glAccess,
   startForge,
   type FakeForge,
   type Handler,
+  type Reply,
 } from '../helpers/forge.js';
 
 const TOKEN = 'ghp_RedTeam20TokenThatMustNeverBePrinted';
@@ -29,7 +31,13 @@ const RULES = [
 
 let plain: TestRepo; // no policy: the default branch and every tag (refs/tags/*)
 let tagged: TestRepo; // protected.refs: main and the release tags refs/tags/v*
+let releases: TestRepo; // protected.refs: main and the release branches refs/heads/release/*
 beforeAll(() => {
+  releases = makeRepo();
+  releases.commit('policy', {
+    '.gitguard/policy.yml':
+      'version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/heads/release/*, refs/tags/**]\n',
+  });
   plain = makeRepo();
   plain.commit('first', { 'README.md': 'hello\n' });
   tagged = makeRepo();
@@ -240,5 +248,64 @@ describe('GitLab: a protected tag must cover the policy tags', () => {
       });
       expect([name, run.outcomes['forge-tags-protected']]).toEqual([name, 'pass']);
     }
+  });
+});
+
+describe('the branches protected.refs names, when the forge will not list them', () => {
+  // release/1 answers as main does (the test forge serves one branch's protection).
+  const asMain =
+    (inner: Handler, list: Reply): Handler =>
+    (req, base) => {
+      if (req.path === `/repos/${OWNER}/${NAME}/branches` || req.path === '/api/v4/projects/42/repository/branches')
+        return list;
+      return inner({ ...req, path: req.path.replace('branches/release/1', 'branches/main') }, base);
+    };
+  const hidden: Reply = { status: 404, body: { message: 'Not Found' } };
+  const ghList = (): Reply => {
+    const body = ['main', 'release/1', 'topic'].map((name) => ({
+      name,
+      commit: {
+        sha: 'c5b97d5ae6c19d5c5df71a34c7fbeeda2479ccbc',
+        url: 'https://api.github.com/repos/acme/app/commits/c5b97d5',
+      },
+      protected: name !== 'topic',
+    }));
+    checkGitHub('short-branch[]', body);
+    return { body };
+  };
+  const ghProtected = github({ classic: { body: ghClassic() }, rulesets: [tagRuleset] });
+
+  test('GitHub: a hidden branch list leaves release/* unknown: not-available, never pass', async () => {
+    const run = await audit(asMain(ghProtected, hidden), { repo: releases });
+    expect(run.outcomes['forge-force-pushes-blocked']).toBe('not-available');
+    expect(run.json.results.find((r: any) => r.meta.id === 'forge-force-pushes-blocked').note).toContain(
+      'refs/heads/release/*',
+    );
+  });
+
+  test('clean twin (GitHub): the list names release/1, protected like main: pass', async () => {
+    const run = await audit(asMain(ghProtected, ghList()), { repo: releases });
+    expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
+    expect(run.forge.requests.some((r) => r.path.includes('branches/release/1/protection'))).toBe(true);
+  });
+
+  const glProtected = gitlab({
+    protectedBranches: [
+      { id: 1, name: 'main', allow_force_push: false, push_access_levels: [glAccess(0, 'No one')] },
+      { id: 2, name: 'release/*', allow_force_push: false, push_access_levels: [glAccess(0, 'No one')] },
+    ],
+    protectedTags: [{ name: '*' }],
+  });
+
+  test('GitLab: a hidden branch list leaves release/* unknown: not pass', async () => {
+    const run = await audit(asMain(glProtected, hidden), { kind: 'gitlab', repo: releases });
+    expect(run.outcomes['forge-force-pushes-blocked']).toBe('not-available');
+  });
+
+  test('clean twin (GitLab): the list names release/1, protected by release/*: pass', async () => {
+    const list = { body: [{ name: 'main' }, { name: 'release/1' }, { name: 'topic' }] };
+    const run = await audit(asMain(glProtected, list), { kind: 'gitlab', repo: releases });
+    expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
+    expect(run.outcomes['forge-tags-protected']).toBe('pass');
   });
 });

@@ -18,6 +18,7 @@ import {
   type ForgeFacts,
   type ForgeRef,
   type Hidden,
+  unlistedBranches,
 } from '../../domain/forge.js';
 import { redact } from './redact.js';
 import {
@@ -175,9 +176,16 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
   // The branches to judge: the default branch, and those the policy's protected.refs names.
   const branches = new Map<string, string>([[`refs/heads/${defaultBranch}`, 'the default branch']]);
   const wanted = scope.branchPatterns.map(refPattern);
+  const unlisted: ForgeRef[] = [];
   if (scope.branchPatterns.some((p) => p !== `refs/heads/${defaultBranch}`)) {
     const list = await ask(t, () => gh.paginate('GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: 100 }));
-    if (list.ok)
+    if (!list.ok)
+      unlisted.push(
+        ...scope.branchPatterns
+          .filter((p) => p !== `refs/heads/${defaultBranch}`)
+          .map((p) => unlistedBranches(p, { source: 'branches', permission: permissionOf(list, 'metadata=read') })),
+      );
+    else
       for (const b of list.value)
         if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`)))
           branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
@@ -285,6 +293,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     refs.push(r);
   }
 
+  refs.push(...unlisted);
   for (const pattern of scope.tagPatterns) {
     const r = emptyRef(pattern, 'tag', 'tags protected by the policy');
     for (const h of hiddenRulesets) {

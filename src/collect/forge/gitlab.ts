@@ -14,6 +14,7 @@ import {
   refPattern,
   type ForgeFacts,
   type ForgeRef,
+  unlistedBranches,
 } from '../../domain/forge.js';
 import { covers, gitlabSet, policySet } from '../../domain/pattern-sets.js';
 import { redact } from './redact.js';
@@ -158,10 +159,22 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
   const defaultBranch = typeof p.default_branch === 'string' ? p.default_branch : 'main';
 
   const branches = new Map<string, string>([[`refs/heads/${defaultBranch}`, 'the default branch']]);
+  const unlisted: ForgeRef[] = [];
   if (scope.branchPatterns.some((x) => x !== `refs/heads/${defaultBranch}`)) {
     const wanted = scope.branchPatterns.map(refPattern);
     const list = await ask(t, () => api.Branches.all(id) as Promise<Array<{ name: string }>>);
-    if (list.ok)
+    if (!list.ok)
+      unlisted.push(
+        ...scope.branchPatterns
+          .filter((x) => x !== `refs/heads/${defaultBranch}`)
+          .map((x) =>
+            unlistedBranches(x, {
+              source: 'repository/branches',
+              permission: 'a token that may read the repository (read_api)',
+            }),
+          ),
+      );
+    else
       for (const b of list.value)
         if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`)))
           branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
@@ -254,6 +267,7 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     });
     refs.push(r);
   }
+  refs.push(...unlisted);
   for (const pattern of scope.tagPatterns) {
     const r = emptyRef(pattern, 'tag', 'tags protected by the policy');
     const tagName = pattern.slice('refs/tags/'.length);
