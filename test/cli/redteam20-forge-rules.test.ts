@@ -309,3 +309,95 @@ describe('the branches protected.refs names, when the forge will not list them',
     expect(run.outcomes['forge-tags-protected']).toBe('pass');
   });
 });
+
+describe('answers that do not say what they protect', () => {
+  const ghProtected = github({ classic: { body: ghClassic() }, rulesets: [tagRuleset] });
+  const oneLine = (run: Run): void => {
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  };
+
+  test('a 200 whose body is a page of text, not the repository: exit 2, one line', async () => {
+    const run = await audit((req, base) =>
+      req.path === `/repos/${OWNER}/${NAME}` ? { body: '<html>sign in</html>' } : ghProtected(req, base),
+    );
+    oneLine(run);
+  });
+
+  test("a 200 for the branch's rules that is not a list: exit 2, one line", async () => {
+    const run = await audit((req, base) =>
+      req.path.endsWith('/rules/branches/main') ? { body: { rules: [] } } : ghProtected(req, base),
+    );
+    oneLine(run);
+  });
+
+  test('GraphQL errors beside partial data: the partial rule is not read (not-available)', async () => {
+    const inner = github({
+      classic: {
+        status: 404,
+        headers: { 'x-accepted-github-permissions': 'administration=read' },
+        body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
+      },
+      rulesets: [tagRuleset],
+      refUpdateRule: {
+        body: {
+          data: { repository: { ref: { refUpdateRule: { allowsForcePushes: false, allowsDeletions: false } } } },
+          errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }],
+        },
+      },
+    });
+    const run = await audit(inner);
+    expect(run.outcomes['forge-force-pushes-blocked']).toBe('not-available');
+  });
+
+  test('GitLab: a project answer without default_branch: exit 2, one line', async () => {
+    const inner = gitlab({ protectedBranches: [] });
+    const run = await audit(
+      (req, base) => (req.path === `/api/v4/projects/${GL_PROJECT}` ? { body: { id: 42 } } : inner(req, base)),
+      { kind: 'gitlab' },
+    );
+    oneLine(run);
+  });
+
+  test('GitLab: a protected branch list that is not a list: exit 2, one line', async () => {
+    const inner = gitlab({ protectedBranches: [] });
+    const run = await audit(
+      (req, base) => (req.path.endsWith('/protected_branches') ? { body: { main: true } } : inner(req, base)),
+      { kind: 'gitlab' },
+    );
+    oneLine(run);
+  });
+});
+
+test('a self-managed GitLab under a path prefix (https://host/gitlab/api/v4) is asked there', async () => {
+  const inner = gitlab({
+    protectedBranches: [{ id: 1, name: 'main', allow_force_push: false, push_access_levels: [glAccess(0, 'No one')] }],
+  });
+  const forge = await startForge((req, base) =>
+    req.path.startsWith('/gitlab/') ? inner({ ...req, path: req.path.slice('/gitlab'.length) }, base) : undefined,
+  );
+  try {
+    const res = await runMain(
+      [
+        'audit',
+        plain.dir,
+        '--forge',
+        'gitlab',
+        '--forge-repo',
+        GL_PROJECT,
+        '--forge-url',
+        `${forge.url}/gitlab/api/v4`,
+        '-r',
+        'forge-force-pushes-blocked',
+        '--format',
+        'json',
+      ],
+      { env: { ...plain.env, GITLAB_TOKEN: TOKEN } },
+    );
+    expect(res.code).toBe(0);
+    expect(forge.requests.every((r) => r.path.startsWith('/gitlab/api/v4/'))).toBe(true);
+  } finally {
+    await forge.close();
+  }
+});

@@ -232,7 +232,9 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     if (!effective.ok)
       addHidden(r, CLASSIC, { source: 'rules/branches', permission: permissionOf(effective, 'metadata=read') });
     else {
-      if (!Array.isArray(effective.value)) throw strange(t, `the rules of branch ${branch}`);
+      const rules: unknown = effective.value;
+      if (!Array.isArray(rules) || !rules.every((x) => typeof (x as RulesetRule | null)?.type === 'string'))
+        throw strange(t, `the rules of branch ${branch}`);
       for (const rule of effective.value as RulesetRule[]) {
         const rs = rule.ruleset_id === undefined ? undefined : byId.get(rule.ruleset_id);
         const source = `ruleset:${rule.ruleset_id ?? '?'}`;
