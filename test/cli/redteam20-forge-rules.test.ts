@@ -401,3 +401,18 @@ test('a self-managed GitLab under a path prefix (https://host/gitlab/api/v4) is 
     await forge.close();
   }
 });
+
+test('held: classic allow_force_pushes and enforce_admins off beside an active ruleset blocking force pushes: GitHub layers the most restrictive rule, so force pushes are blocked; the admin exemption is still a bypass', async () => {
+  const rs = ghRuleset({ id: 51, rules: [{ type: 'non_fast_forward' }, { type: 'deletion' }] });
+  const run = await audit(
+    github({
+      classic: { body: ghClassic({ forcePushes: true, deletions: true, enforceAdmins: false }) },
+      rulesets: [rs, tagRuleset],
+    }),
+  );
+  expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
+  expect(run.outcomes['forge-deletions-blocked']).toBe('pass');
+  expect(run.outcomes['forge-admins-cannot-bypass']).toBe('fail');
+  const bypass = run.json.results.find((r: any) => r.meta.id === 'forge-admins-cannot-bypass');
+  expect(bypass.findings.map((f: any) => f.evidence.source)).toEqual(['classic']);
+});
