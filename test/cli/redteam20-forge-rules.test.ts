@@ -160,7 +160,7 @@ describe('GitHub: a tag ruleset must cover every tag the policy protects', () =>
     expect(run.outcomes['forge-tags-protected']).toBe('fail');
   });
 
-  test('a policy protecting every tag (refs/tags/*) is not covered by refs/tags/v*', async () => {
+  test('no protected.refs (every tag) is not covered by refs/tags/v*', async () => {
     const rs = ghRuleset({ id: 44, target: 'tag', include: ['refs/tags/v*'] });
     const run = await audit(github({ classic: { body: ghClassic() }, rulesets: [rs] }));
     expect(run.outcomes['forge-tags-protected']).toBe('fail');
@@ -415,4 +415,21 @@ test('held: classic allow_force_pushes and enforce_admins off beside an active r
   expect(run.outcomes['forge-admins-cannot-bypass']).toBe('fail');
   const bypass = run.json.results.find((r: any) => r.meta.id === 'forge-admins-cannot-bypass');
   expect(bypass.findings.map((f: any) => f.evidence.source)).toEqual(['classic']);
+});
+
+describe('no protected.refs: gitguard protects every tag (refs/tags/**), nested ones too', () => {
+  test('a GitHub tag ruleset on refs/tags/* leaves release/1.0 movable (fnmatch * stays in a folder): fail', async () => {
+    const rs = ghRuleset({ id: 61, target: 'tag', include: ['refs/tags/*'] });
+    const run = await audit(github({ classic: { body: ghClassic() }, rulesets: [rs] }));
+    expect(run.outcomes['forge-tags-protected']).toBe('fail');
+  });
+
+  test.each([['~ALL'], ['refs/tags/**/*']])(
+    'clean twin: a GitHub tag ruleset on %s covers every tag',
+    async (include) => {
+      const rs = ghRuleset({ id: 62, target: 'tag', include: [include] });
+      const run = await audit(github({ classic: { body: ghClassic() }, rulesets: [rs] }));
+      expect(run.outcomes['forge-tags-protected']).toBe('pass');
+    },
+  );
 });
