@@ -137,7 +137,7 @@ describe('audit --forge github', () => {
     expect(Object.values(run.outcomes)).toEqual(FORGE_RULES.map(() => 'pass'));
     expect(run.code).toBe(0);
     expect(result(run, 'forge-force-pushes-blocked').note).toContain('refs/heads/main: classic');
-    expect(result(run, 'forge-tags-protected').note).toContain('refs/tags/*: ruleset:7');
+    expect(result(run, 'forge-tags-protected').note).toContain('refs/tags/**: ruleset:7');
   });
 
   test('classic protection with force pushes allowed and admins exempt', async () => {
@@ -194,7 +194,7 @@ describe('audit --forge github', () => {
       enforcement: 'evaluate',
     });
     expect(result(run, 'forge-tags-protected').findings[0].evidence).toMatchObject({
-      ref: 'refs/tags/*',
+      ref: 'refs/tags/**',
       source: 'ruleset:22',
       enforcement: 'evaluate',
     });
