@@ -433,3 +433,26 @@ describe('no protected.refs: gitguard protects every tag (refs/tags/**), nested 
     },
   );
 });
+
+test('held: the rule blocking force pushes on page 2 of the branch rules is read (and page 1 alone does not pass)', async () => {
+  const rs = ghRuleset({ id: 71 });
+  const all = effectiveOf(rs);
+  const blocking = all.filter((x) => x.type === 'non_fast_forward' || x.type === 'deletion');
+  const rest = all.filter((x) => !blocking.includes(x));
+  const paged =
+    (pages: Array<Array<Record<string, unknown>>>): Handler =>
+    (req, base) => {
+      if (!req.path.endsWith('/rules/branches/main'))
+        return github({ classic: NOT_PROTECTED, rulesets: [rs, tagRuleset] })(req, base);
+      const page = Number(req.query.get('page') ?? '1');
+      checkGitHub('repository-rule-detailed[]', pages[page - 1]);
+      const next = new URL(`${base}${req.path}`);
+      next.searchParams.set('page', String(page + 1));
+      return { body: pages[page - 1], headers: page < pages.length ? { link: `<${next.href}>; rel="next"` } : {} };
+    };
+  const run = await audit(paged([rest, blocking]));
+  expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
+  expect(run.forge.requests.filter((r) => r.path.endsWith('/rules/branches/main'))).toHaveLength(2);
+  const first = await audit(paged([rest]));
+  expect(first.outcomes['forge-force-pushes-blocked']).toBe('fail');
+});
