@@ -414,7 +414,7 @@ test('held: classic allow_force_pushes and enforce_admins off beside an active r
   expect(run.outcomes['forge-deletions-blocked']).toBe('pass');
   expect(run.outcomes['forge-admins-cannot-bypass']).toBe('fail');
   const bypass = run.json.results.find((r: any) => r.meta.id === 'forge-admins-cannot-bypass');
-  expect(bypass.findings.map((f: any) => f.evidence.source)).toEqual(['classic']);
+  expect(bypass.findings.map((f: { evidence: { source: string } }) => f.evidence.source)).toEqual(['classic']);
 });
 
 describe('no protected.refs: gitguard protects every tag (refs/tags/**), nested ones too', () => {
