@@ -98,6 +98,19 @@ export function addHidden(r: ForgeRef, controls: readonly Control[], h: Hidden):
   }
 }
 
+/** A branch pattern of the policy's when the forge would not list its branches: which branches it
+ *  names, and so what protects them, is not known (never "nothing to judge"). */
+export function unlistedBranches(pattern: string, h: Hidden): ForgeRef {
+  const r = emptyRef(pattern, 'branch', 'named by protected.refs; the forge did not list its branches');
+  addHidden(
+    r,
+    CONTROLS.filter((c) => c !== 'tag-protection'),
+    h,
+  );
+  r.bypassHidden.push(h);
+  return r;
+}
+
 export function addBypass(r: ForgeRef, b: Bypass): void {
   if (!r.bypass.some((x) => x.source === b.source && x.actor === b.actor)) r.bypass.push(b);
 }

@@ -83,6 +83,17 @@ export function quarantineDirs(env: NodeJS.ProcessEnv, base: string): string[] {
 
 const short = (oid: string): string => oid.slice(0, 12);
 
+/**
+ * The refs an update writes: its own name and, through the server's symbolic refs, each ref it
+ * points at. receive-pack updates and deletes through a symref (a push to an alias latest -> main
+ * rewrites main; deleting latest deletes main) while the hook is told only the name pushed to.
+ */
+function writtenRefs(ref: string, symrefs: ReadonlyMap<string, string>): string[] {
+  const names = [ref];
+  for (let at = symrefs.get(ref); at !== undefined && !names.includes(at); at = symrefs.get(at)) names.push(at);
+  return names;
+}
+
 /** How messages name the policy that judged a commit: the parent it was read from (see policyName). */
 function judgingPolicy(c: TrustedCommit): string {
   return judgedUnder(c, judge(c));
@@ -168,30 +179,52 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     const policyRefs = headPolicy.value?.protected.refs ?? [];
     const globs = (policyRefs.length ? policyRefs : defaultProtectedRefs(history, true)).map(refGlob);
     const floating = (headPolicy.value?.protected.floatingTags ?? []).map(refGlob);
+    const symrefs = new Map(history.refs.flatMap((r) => (r.symref ? [[r.name, r.symref] as const] : [])));
+    const aliasesOf = new Map<string, string[]>();
+    for (const name of symrefs.keys()) {
+      const end = writtenRefs(name, symrefs).at(-1)!;
+      aliasesOf.set(end, [...(aliasesOf.get(end) ?? []), name]);
+    }
+    // Each update as what it writes: the ref at the end of its symrefs (a tag or a branch), and the
+    // first of the names that show it (the symrefs to it too: main -> trunk, a push to trunk moves
+    // main) that the policy protects.
+    const judged = updates.map((u) => {
+      const chain = writtenRefs(u.ref, symrefs);
+      const target = chain.at(-1)!;
+      const names = [...chain, ...(aliasesOf.get(target) ?? []).filter((n) => !chain.includes(n))];
+      const guarded = names.find((n) => globs.some((g) => g.test(n)));
+      const shown =
+        guarded === undefined || guarded === u.ref
+          ? u.ref
+          : guarded === target
+            ? `${u.ref} (a symbolic ref to ${target})`
+            : `${u.ref} (${guarded} is a symbolic ref to ${target})`;
+      return { ...u, names, target, shown, guarded };
+    });
     // Every protected branch moved (not created, deleted or a tag): is it a fast-forward? Answered for all at once.
-    const moved = updates.filter(
-      (u) =>
-        !ZERO.test(u.old) && !ZERO.test(u.new) && !u.ref.startsWith('refs/tags/') && globs.some((g) => g.test(u.ref)),
+    const moved = judged.filter(
+      (u) => !ZERO.test(u.old) && !ZERO.test(u.new) && !u.target.startsWith('refs/tags/') && u.guarded !== undefined,
     );
     const forward = await fastForwards(shadow, moved, known);
-    for (const u of updates) {
-      const ref = escapeText(u.ref, 120);
+    for (const u of judged) {
+      const ref = escapeText(u.shown, 240);
       // A replace ref makes every git that fetches it show another object in place of a published
       // one (what replace-refs-absent fails on): history substituted without moving a branch.
-      if (u.ref.startsWith('refs/replace/') && !ZERO.test(u.new)) {
+      const replace = u.names.find((n) => n.startsWith('refs/replace/'));
+      if (replace !== undefined && !ZERO.test(u.new)) {
         rejections.push(
-          `${ref}: a replace ref shows another object in place of ${escapeText(u.ref.slice('refs/replace/'.length), 64)} to everyone who fetches it, so it is not accepted; push the change as a new commit instead`,
+          `${ref}: a replace ref shows another object in place of ${escapeText(replace.slice('refs/replace/'.length), 64)} to everyone who fetches it, so it is not accepted; push the change as a new commit instead`,
         );
         continue;
       }
-      if (!globs.some((g) => g.test(u.ref))) continue;
+      if (u.guarded === undefined) continue;
       if (ZERO.test(u.new))
         rejections.push(`${ref}: deleting a protected ref is not allowed (the policy's protected.refs names it)`);
       else if (ZERO.test(u.old)) continue;
-      else if (u.ref.startsWith('refs/tags/')) {
+      else if (u.target.startsWith('refs/tags/')) {
         // A floating tag (protected.floating_tags) may move forward as a maintainer's signed tag.
-        const floats = floating.some((g) => g.test(u.ref));
-        const why = floats ? await floatingPushRefusal(session, shadow, u.ref, u.old, u.new) : undefined;
+        const floats = floating.some((g) => g.test(u.target));
+        const why = floats ? await floatingPushRefusal(session, shadow, u.target, u.old, u.new) : undefined;
         if (!floats || why !== undefined)
           rejections.push(
             `${ref}: moving a protected tag is not allowed (${short(u.old)} -> ${short(u.new)})${why ? ` (a floating tag may move only forward, as a maintainer's signed tag: ${escapeText(why, 200)})` : ''}; publish a new tag instead`,

@@ -132,7 +132,7 @@ describe('a redirect to another host', () => {
 });
 
 test('a redirect within the API host (a renamed repository) is followed, with the token', async () => {
-  const inner = github({ rulesets: [ghRuleset({ id: 7 })], effective: [] });
+  const inner = github({ rulesets: [ghRuleset({ id: 7 })] }); // GitHub's effective rules for main: ruleset 7's
   const moved = `/repos/${OWNER}/${NAME}-renamed/rulesets`;
   const h: Handler = (req, base) => {
     if (req.path === `/repos/${OWNER}/${NAME}/rulesets`)

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
 import {
+  BRANCH_RULES,
   GL_PROJECT,
   HIDDEN_404,
   NOT_PROTECTED,
@@ -136,7 +137,7 @@ describe('audit --forge github', () => {
     expect(Object.values(run.outcomes)).toEqual(FORGE_RULES.map(() => 'pass'));
     expect(run.code).toBe(0);
     expect(result(run, 'forge-force-pushes-blocked').note).toContain('refs/heads/main: classic');
-    expect(result(run, 'forge-tags-protected').note).toContain('refs/tags/*: ruleset:7');
+    expect(result(run, 'forge-tags-protected').note).toContain('refs/tags/**: ruleset:7');
   });
 
   test('classic protection with force pushes allowed and admins exempt', async () => {
@@ -193,7 +194,7 @@ describe('audit --forge github', () => {
       enforcement: 'evaluate',
     });
     expect(result(run, 'forge-tags-protected').findings[0].evidence).toMatchObject({
-      ref: 'refs/tags/*',
+      ref: 'refs/tags/**',
       source: 'ruleset:22',
       enforcement: 'evaluate',
     });
@@ -338,7 +339,13 @@ describe('audit --forge github', () => {
       github({
         rulesets: [...filler, ghRuleset({ id: 200 }), ghRuleset({ id: 201, target: 'tag' })],
         pageSize: 2,
-        effective: [],
+        // What GitHub answers for main: the rules of ruleset 200 only (the others name feature branches).
+        effective: BRANCH_RULES.map((x) => ({
+          ...x,
+          ruleset_source_type: 'Repository',
+          ruleset_source: `${OWNER}/${NAME}`,
+          ruleset_id: 200,
+        })),
       }),
     );
     expect(

@@ -100,7 +100,7 @@ describe('forge target', () => {
     expect(refPattern('refs/tags/*').test('refs/tags/v*')).toBe(true);
     expect(refPattern('refs/tags/v*').test('refs/tags/*')).toBe(false);
     expect(gitlabPattern('release-*').test('release-1/x')).toBe(true);
-    expect(forgeScope([])).toEqual({ branchPatterns: [], tagPatterns: ['refs/tags/*'] });
+    expect(forgeScope([])).toEqual({ branchPatterns: [], tagPatterns: ['refs/tags/**'] });
     expect(forgeScope(['refs/heads/main', 'refs/heads/release/*'])).toEqual({
       branchPatterns: ['refs/heads/main', 'refs/heads/release/*'],
       tagPatterns: [],

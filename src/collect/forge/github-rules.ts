@@ -6,8 +6,10 @@ import {
   refPattern,
   type Control,
   type Enforcement,
+  type Enforcer,
   type ForgeRef,
 } from '../../domain/forge.js';
+import { covers, githubSet, meets, policySet } from '../../domain/pattern-sets.js';
 
 export const ADMIN_READ =
   'administration=read (fine-grained token) or repo scope (classic token), i.e. a repository admin';
@@ -36,43 +38,51 @@ export function matchesBranch(rs: Ruleset, ref: string, defaultBranch: string): 
   return cond.include.some(hit) && !(cond.exclude ?? []).some(hit);
 }
 
-/** Does a tag ruleset cover every tag the pattern names? An exclusion that overlaps it does not. */
+/** Does a tag ruleset cover every tag the pattern names? Patterns are compared as the sets of names
+ *  they match: one include must hold every tag of the pattern, and no exclusion may share one with it. */
 export function coversTags(rs: Ruleset, pattern: string): { covered: boolean; detail?: string } {
   if (rs.target !== 'tag') return { covered: false };
   const cond = rs.conditions?.ref_name;
   const full = (p: string): string => (p.startsWith('refs/') ? p : `refs/tags/${p}`);
-  const included = (cond?.include ?? []).some((p) => p === '~ALL' || refPattern(full(p)).test(pattern));
+  const wanted = policySet(pattern);
+  const included = (cond?.include ?? []).some((p) => p === '~ALL' || covers(githubSet(full(p), 'include'), wanted));
   if (!included) return { covered: false };
-  const overlap = (cond?.exclude ?? []).find(
-    (p) => p === '~ALL' || refPattern(full(p)).test(pattern) || refPattern(pattern).test(full(p)),
-  );
+  const overlap = (cond?.exclude ?? []).find((p) => p === '~ALL' || meets(githubSet(full(p), 'exclude'), wanted));
   return overlap ? { covered: false, detail: `excludes ${overlap}` } : { covered: true };
 }
 
-export function applyRule(r: ForgeRef, rule: RulesetRule, source: string, enforcement: Enforcement): void {
+export function applyRule(
+  r: ForgeRef,
+  rule: RulesetRule,
+  source: string,
+  enforcement: Enforcement,
+  more: Pick<Enforcer, 'off' | 'via'> = {},
+): void {
   const p = rule.parameters ?? {};
+  const put = (control: Control, e: Omit<Enforcer, 'source' | 'enforcement'> = {}): void =>
+    addEnforcer(r, control, { source, enforcement, ...e, ...more });
   switch (rule.type) {
     case 'required_signatures':
-      addEnforcer(r, 'signatures', { source, enforcement });
+      put('signatures');
       break;
     case 'non_fast_forward':
-      addEnforcer(r, 'force-pushes', { source, enforcement });
+      put('force-pushes');
       break;
     case 'update': // no one but a bypass actor may move the branch at all
-      addEnforcer(r, 'force-pushes', { source, enforcement });
+      put('force-pushes');
       break;
     case 'deletion':
-      addEnforcer(r, 'deletions', { source, enforcement });
+      put('deletions');
       break;
     case 'pull_request':
-      addEnforcer(r, 'reviews', { source, enforcement, approvals: Number(p.required_approving_review_count ?? 0) });
-      if (p.require_code_owner_review === true) addEnforcer(r, 'code-owner-reviews', { source, enforcement });
+      put('reviews', { approvals: Number(p.required_approving_review_count ?? 0) });
+      if (p.require_code_owner_review === true) put('code-owner-reviews');
       break;
     case 'required_status_checks': {
       const checks = Array.isArray(p.required_status_checks)
         ? (p.required_status_checks as Array<{ context?: string }>).map((c) => String(c.context ?? ''))
         : [];
-      addEnforcer(r, 'status-checks', { source, enforcement, checks });
+      put('status-checks', { checks });
       break;
     }
     default:
@@ -124,8 +134,9 @@ export function applyClassic(r: ForgeRef, c: ClassicProtection): void {
   const on = (control: Control, off: boolean): void =>
     addEnforcer(r, control, { source, enforcement: 'active', ...(off ? { off } : {}) });
   on('signatures', c.required_signatures?.enabled !== true);
-  on('force-pushes', c.allow_force_pushes?.enabled === true);
-  on('deletions', c.allow_deletions?.enabled === true);
+  // Blocked only when the answer says so: a protection without the field does not say it.
+  on('force-pushes', c.allow_force_pushes?.enabled !== false);
+  on('deletions', c.allow_deletions?.enabled !== false);
   const pr = c.required_pull_request_reviews;
   if (pr) {
     addEnforcer(r, 'reviews', { source, enforcement: 'active', approvals: pr.required_approving_review_count ?? 0 });
@@ -147,8 +158,8 @@ export function applyClassic(r: ForgeRef, c: ClassicProtection): void {
 }
 
 export interface RefUpdateRule {
-  allowsDeletions: boolean;
-  allowsForcePushes: boolean;
+  allowsDeletions?: boolean;
+  allowsForcePushes?: boolean;
   requiredApprovingReviewCount: number | null;
   requiredStatusCheckContexts: Array<string | null> | null;
   requiresCodeOwnerReviews: boolean;
@@ -159,8 +170,8 @@ export function applyRefUpdateRule(r: ForgeRef, u: RefUpdateRule): void {
   const base = { source: 'classic', enforcement: 'active' as const, via: 'graphql refUpdateRule' };
   const on = (control: Control, off: boolean): void => addEnforcer(r, control, { ...base, ...(off ? { off } : {}) });
   on('signatures', !u.requiresSignatures);
-  on('force-pushes', u.allowsForcePushes);
-  on('deletions', u.allowsDeletions);
+  on('force-pushes', u.allowsForcePushes !== false);
+  on('deletions', u.allowsDeletions !== false);
   if (u.requiredApprovingReviewCount !== null)
     addEnforcer(r, 'reviews', { ...base, approvals: u.requiredApprovingReviewCount });
   on('code-owner-reviews', !u.requiresCodeOwnerReviews);

@@ -18,6 +18,7 @@ import {
   type ForgeFacts,
   type ForgeRef,
   type Hidden,
+  unlistedBranches,
 } from '../../domain/forge.js';
 import { redact } from './redact.js';
 import {
@@ -130,6 +131,15 @@ async function ask<T>(
 
 const permissionOf = (r: Refused, fallback: string): string => r.permission ?? fallback;
 
+const NOT_EFFECTIVE = "GitHub's rules for the branch do not list it";
+
+/** An answer that does not have the shape GitHub documents: the audit cannot say what it protects. */
+const strange = (t: ForgeTarget, what: string): ExpectedError =>
+  new ExpectedError(
+    redact(`the GitHub API at ${t.api} answered ${what} in a shape gitguard does not know`),
+    'check --forge-url (it must be the GitHub REST API) or run without --forge',
+  );
+
 const REF_UPDATE_RULE = `query($owner: String!, $name: String!, $qualified: String!) {
   repository(owner: $owner, name: $name) {
     ref(qualifiedName: $qualified) {
@@ -160,14 +170,22 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       `GitHub repository ${t.repo} not found at ${t.api}, or the token may not read it (HTTP ${meta.status})`,
       'check --forge-repo and the token (GITHUB_TOKEN or GH_TOKEN)',
     );
-  const defaultBranch = meta.value.data.default_branch;
+  const defaultBranch: unknown = meta.value.data.default_branch;
+  if (typeof defaultBranch !== 'string' || !defaultBranch) throw strange(t, `repository ${t.repo} (no default_branch)`);
 
   // The branches to judge: the default branch, and those the policy's protected.refs names.
   const branches = new Map<string, string>([[`refs/heads/${defaultBranch}`, 'the default branch']]);
   const wanted = scope.branchPatterns.map(refPattern);
+  const unlisted: ForgeRef[] = [];
   if (scope.branchPatterns.some((p) => p !== `refs/heads/${defaultBranch}`)) {
     const list = await ask(t, () => gh.paginate('GET /repos/{owner}/{repo}/branches', { owner, repo, per_page: 100 }));
-    if (list.ok)
+    if (!list.ok)
+      unlisted.push(
+        ...scope.branchPatterns
+          .filter((p) => p !== `refs/heads/${defaultBranch}`)
+          .map((p) => unlistedBranches(p, { source: 'branches', permission: permissionOf(list, 'metadata=read') })),
+      );
+    else
       for (const b of list.value)
         if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`)))
           branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
@@ -194,7 +212,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       else hiddenRulesets.push({ source: `ruleset:${summary.id}`, permission: permissionOf(full, ADMIN_READ) });
     }
   }
-  const seen = new Set(rulesets.map((rs) => rs.id));
+  const byId = new Map(rulesets.map((rs) => [rs.id, rs]));
 
   const refs: ForgeRef[] = [];
   for (const [ref, why] of branches) {
@@ -204,22 +222,36 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       addHidden(r, CLASSIC, h);
       r.bypassHidden.push(h);
     }
-    for (const rs of rulesets) {
-      if (!matchesBranch(rs, ref, defaultBranch)) continue;
-      for (const rule of rs.rules ?? []) applyRule(r, rule, `ruleset:${rs.id}`, rs.enforcement);
-      applyBypass(r, rs);
-    }
-    // The effective rules name active rulesets this token could not list (another owner's, say).
+    // Which rulesets apply to the branch is GitHub's own answer (the effective rules, which any reader
+    // may see): a ruleset is credited only for the rules GitHub lists for this branch, never for
+    // gitguard's reading of its conditions (fnmatch classes, an organization's repository conditions).
     const effective = await ask(t, () =>
       gh.paginate('GET /repos/{owner}/{repo}/rules/branches/{branch}', { owner, repo, branch, per_page: 100 }),
     );
-    if (effective.ok) {
+    const applied = new Set<number>();
+    if (!effective.ok)
+      addHidden(r, CLASSIC, { source: 'rules/branches', permission: permissionOf(effective, 'metadata=read') });
+    else {
+      const rules: unknown = effective.value;
+      if (!Array.isArray(rules) || !rules.every((x) => typeof (x as RulesetRule | null)?.type === 'string'))
+        throw strange(t, `the rules of branch ${branch}`);
       for (const rule of effective.value as RulesetRule[]) {
-        if (rule.ruleset_id === undefined || seen.has(rule.ruleset_id)) continue;
-        applyRule(r, rule, `ruleset:${rule.ruleset_id}`, 'active');
-        if (!r.bypassHidden.some((h) => h.source === `ruleset:${rule.ruleset_id}`))
-          r.bypassHidden.push({ source: `ruleset:${rule.ruleset_id}`, permission: ADMIN_READ });
+        const rs = rule.ruleset_id === undefined ? undefined : byId.get(rule.ruleset_id);
+        const source = `ruleset:${rule.ruleset_id ?? '?'}`;
+        applyRule(r, rule, source, rs?.enforcement ?? 'active');
+        if (rs && !applied.has(rs.id)) applyBypass(r, rs);
+        // A ruleset this token could not read (another owner's, say): who may bypass it is hidden.
+        else if (!rs && !r.bypassHidden.some((h) => h.source === source))
+          r.bypassHidden.push({ source, permission: ADMIN_READ });
+        if (rs) applied.add(rs.id);
       }
+    }
+    // Rulesets whose conditions name the branch but that GitHub does not apply: applied, not enforcing.
+    for (const rs of rulesets) {
+      if (applied.has(rs.id) || !matchesBranch(rs, ref, defaultBranch)) continue;
+      if (rs.enforcement === 'active' && !effective.ok) continue; // hidden: GitHub's answer is not visible
+      const more = rs.enforcement === 'active' ? { off: true, via: NOT_EFFECTIVE } : {};
+      for (const rule of rs.rules ?? []) applyRule(r, rule, `ruleset:${rs.id}`, rs.enforcement, more);
     }
     // Classic protection: in full for an admin token, else what GraphQL shows any reader.
     const classic = await ask(t, () =>
@@ -263,6 +295,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     refs.push(r);
   }
 
+  refs.push(...unlisted);
   for (const pattern of scope.tagPatterns) {
     const r = emptyRef(pattern, 'tag', 'tags protected by the policy');
     for (const h of hiddenRulesets) {

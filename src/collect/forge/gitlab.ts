@@ -14,7 +14,9 @@ import {
   refPattern,
   type ForgeFacts,
   type ForgeRef,
+  unlistedBranches,
 } from '../../domain/forge.js';
+import { covers, gitlabSet, policySet } from '../../domain/pattern-sets.js';
 import { redact } from './redact.js';
 import { apiOrigins, retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';
@@ -148,13 +150,31 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     );
   const p = project.value;
   const id = p.id as number;
+  // null: an empty project (no branch yet). Anything else that is not a name is not GitLab's answer.
+  if (p.default_branch !== null && (typeof p.default_branch !== 'string' || !p.default_branch))
+    throw new ExpectedError(
+      redact(`the GitLab API at ${t.api} answered project ${t.repo} without a default_branch`),
+      'check --forge-url (it must be the GitLab API, .../api/v4) or run without --forge',
+    );
   const defaultBranch = typeof p.default_branch === 'string' ? p.default_branch : 'main';
 
   const branches = new Map<string, string>([[`refs/heads/${defaultBranch}`, 'the default branch']]);
+  const unlisted: ForgeRef[] = [];
   if (scope.branchPatterns.some((x) => x !== `refs/heads/${defaultBranch}`)) {
     const wanted = scope.branchPatterns.map(refPattern);
     const list = await ask(t, () => api.Branches.all(id) as Promise<Array<{ name: string }>>);
-    if (list.ok)
+    if (!list.ok)
+      unlisted.push(
+        ...scope.branchPatterns
+          .filter((x) => x !== `refs/heads/${defaultBranch}`)
+          .map((x) =>
+            unlistedBranches(x, {
+              source: 'repository/branches',
+              permission: 'a token that may read the repository (read_api)',
+            }),
+          ),
+      );
+    else
       for (const b of list.value)
         if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`)))
           branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
@@ -184,26 +204,33 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     const matching = protectedBranches.ok
       ? protectedBranches.value.filter((b) => gitlabPattern(b.name).test(name))
       : [];
-    for (const b of matching) {
+    if (matching.length) {
+      // Several matching rules: GitLab applies the most permissive one, but for code owner approval
+      // the most restrictive (its docs, "Protection rules"). A rule that does not say it blocks force
+      // pushes is not read as blocking them.
+      const forcePush = matching.find((b) => b.allow_force_push !== false);
       addEnforcer(r, 'force-pushes', {
         source: SOURCE,
         enforcement: 'active',
-        ...(b.allow_force_push === true ? { off: true } : {}),
+        ...(forcePush ? { off: true, via: `protected branch ${forcePush.name}` } : {}),
       });
-      addEnforcer(r, 'deletions', { source: SOURCE, enforcement: 'active' }); // a protected branch cannot be deleted by a push
-      if (b.code_owner_approval_required === undefined)
-        addHidden(r, ['code-owner-reviews'], { source: SOURCE, permission: PREMIUM('code owner approval') });
-      else
+      addEnforcer(r, 'deletions', { source: SOURCE, enforcement: 'active' }); // no one deletes a protected branch by a push
+      const owners = matching.find((b) => b.code_owner_approval_required === true);
+      if (owners)
         addEnforcer(r, 'code-owner-reviews', {
           source: SOURCE,
           enforcement: 'active',
-          ...(b.code_owner_approval_required ? {} : { off: true }),
+          via: `protected branch ${owners.name}`,
         });
+      else if (matching.some((b) => b.code_owner_approval_required === undefined))
+        addHidden(r, ['code-owner-reviews'], { source: SOURCE, permission: PREMIUM('code owner approval') });
+      else addEnforcer(r, 'code-owner-reviews', { source: SOURCE, enforcement: 'active', off: true });
+    }
+    for (const b of matching)
       for (const a of b.push_access_levels ?? []) {
         const who = whoMayPush(a);
         if (who) addBypass(r, { source: SOURCE, actor: `${who} (allowed to push to ${b.name})`, mode: 'push' });
       }
-    }
     if (!pushRule.ok) addHidden(r, ['signatures'], { source: 'gitlab-push-rule', permission: PREMIUM('push rules') });
     else
       addEnforcer(r, 'signatures', {
@@ -240,6 +267,7 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     });
     refs.push(r);
   }
+  refs.push(...unlisted);
   for (const pattern of scope.tagPatterns) {
     const r = emptyRef(pattern, 'tag', 'tags protected by the policy');
     const tagName = pattern.slice('refs/tags/'.length);
@@ -250,7 +278,8 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       });
     else
       for (const pt of protectedTags.value)
-        if (gitlabPattern(pt.name).test(tagName))
+        // Every tag the policy's pattern names must be one the protected tag's wildcard names.
+        if (covers(gitlabSet(pt.name), policySet(tagName)))
           addEnforcer(r, 'tag-protection', { source: 'gitlab-protected-tag', enforcement: 'active' });
     refs.push(r);
   }

@@ -7,7 +7,9 @@ export interface ForgeScope {
 }
 
 export function forgeScope(protectedRefs: readonly string[]): ForgeScope {
-  if (!protectedRefs.length) return { branchPatterns: [], tagPatterns: ['refs/tags/*'] };
+  // Every tag, nested ones too, as the ledger's default (refs/tags/**): a forge pattern that stays in
+  // one folder (GitHub's refs/tags/*) leaves release/1.0 movable.
+  if (!protectedRefs.length) return { branchPatterns: [], tagPatterns: ['refs/tags/**'] };
   return {
     branchPatterns: protectedRefs.filter((r) => r.startsWith('refs/heads/')),
     tagPatterns: protectedRefs.filter((r) => r.startsWith('refs/tags/')),

@@ -1,0 +1,196 @@
+// Whether one ref pattern covers another, or shares a name with it, as sets of names: a forge's
+// tag pattern (GitHub's fnmatch, GitLab's wildcards) against the policy's glob. Matching one
+// pattern's text as if it were a name gets this wrong both ways: refs/tags/v? "matches" the text
+// refs/tags/v* (its ? takes the *), yet protects only two-character tags; refs/tags/*1 and
+// refs/tags/v* match neither text, yet both name v1. Pure: no I/O.
+
+/** One piece of a pattern: a character, one character but "/", a run without "/", any run, zero or
+ *  more whole folders (`**` then "/"), or nothing at all (a piece gitguard does not read, on the side where
+ *  reading it as matching nothing is the safe answer). */
+type Token =
+  { lit: string } | { ranges: Array<[number, number]>; negated: boolean } | 'one' | 'seg' | 'any' | 'dirs' | 'never';
+
+export interface PatternSet {
+  tokens: Token[];
+}
+
+/** The policy's globs (protected.refs): `*` and `?` stay in a folder, `**` crosses them. */
+export function policySet(glob: string): PatternSet {
+  const tokens: Token[] = [];
+  for (let i = 0; i < glob.length; i++) {
+    if (glob[i] === '*' && glob[i + 1] === '*') {
+      tokens.push('any');
+      i += 1;
+    } else tokens.push(glob[i] === '*' ? 'seg' : glob[i] === '?' ? 'one' : { lit: glob[i]! });
+  }
+  return { tokens };
+}
+
+/** GitLab's protected branch and tag names: `*` matches anything, "/" included. */
+export function gitlabSet(name: string): PatternSet {
+  return { tokens: [...name].map((ch): Token => (ch === '*' ? 'any' : { lit: ch })) };
+}
+
+/**
+ * GitHub's ruleset patterns: Ruby's File.fnmatch with FNM_PATHNAME (`*` and `?` stay in a folder,
+ * `**` then "/" is zero or more folders, `[a-z]` and `[!a-z]` one character of a class but "/"). What is
+ * read only approximately is read on the safe side: `as: 'include'` (does it cover?) reads an escape
+ * or an unclosed class as matching nothing and a `**` not before "/" as `*`; `as: 'exclude'` (does
+ * it take names away?) reads them as any run.
+ */
+export function githubSet(pattern: string, as: 'include' | 'exclude'): PatternSet {
+  const tokens: Token[] = [];
+  const wide = as === 'exclude';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '*' && pattern[i + 1] === '*') {
+      if (pattern[i + 2] === '/') {
+        tokens.push('dirs');
+        i += 2;
+      } else {
+        tokens.push(wide ? 'any' : 'seg');
+        i += 1;
+      }
+    } else if (ch === '*') tokens.push('seg');
+    else if (ch === '?') tokens.push('one');
+    else if (ch === '[') {
+      const cls = charClass(pattern, i);
+      if (!cls) return { tokens: [wide ? 'any' : 'never'] };
+      tokens.push(cls.token);
+      i = cls.end;
+    } else if (ch === '\\') {
+      tokens.push(wide ? 'any' : 'never');
+      i += 1;
+    } else tokens.push({ lit: ch });
+  }
+  return { tokens };
+}
+
+/** fnmatch's bracket expression at `at`: its ranges, negated by a leading ! or ^, a ] first being
+ *  itself; undefined when it does not close or holds an escape. */
+function charClass(pattern: string, at: number): { token: Token; end: number } | undefined {
+  let i = at + 1;
+  const negated = pattern[i] === '!' || pattern[i] === '^';
+  if (negated) i += 1;
+  const ranges: Array<[number, number]> = [];
+  for (let first = true; i < pattern.length; first = false) {
+    const ch = pattern[i]!;
+    if (ch === ']' && !first) return { token: { ranges, negated }, end: i };
+    if (ch === '\\') return undefined;
+    const lo = ch.codePointAt(0)!;
+    if (pattern[i + 1] === '-' && pattern[i + 2] !== undefined && pattern[i + 2] !== ']') {
+      ranges.push([lo, pattern[i + 2]!.codePointAt(0)!]);
+      i += 3;
+    } else {
+      ranges.push([lo, lo]);
+      i += 1;
+    }
+  }
+  return undefined;
+}
+
+/** A pattern as an automaton: per state, the transitions it takes on a character, and its ε moves. */
+interface Nfa {
+  moves: Array<Array<{ on: (c: string) => boolean; to: number }>>;
+  eps: number[][];
+  accept: number;
+}
+
+function compile(p: PatternSet): Nfa {
+  const moves: Nfa['moves'] = [];
+  const eps: number[][] = [];
+  const state = (): number => {
+    eps.push([]);
+    return moves.push([]) - 1;
+  };
+  const notSlash = (c: string): boolean => c !== '/';
+  let at = state();
+  for (const t of p.tokens) {
+    const next = state();
+    if (t === 'seg' || t === 'any') {
+      moves[at]!.push({ on: t === 'any' ? () => true : notSlash, to: at });
+      eps[at]!.push(next);
+    } else if (t === 'dirs') {
+      // (any run ending in "/")?, as fnmatch's **/ matches zero or more folders.
+      const inside = state();
+      eps[at]!.push(next, inside);
+      moves[inside]!.push({ on: () => true, to: inside }, { on: (c) => c === '/', to: next });
+    } else if (t === 'one') moves[at]!.push({ on: notSlash, to: next });
+    else if (t !== 'never' && 'lit' in t) moves[at]!.push({ on: (c) => c === t.lit, to: next });
+    else if (t !== 'never') {
+      const inClass = (c: string): boolean => {
+        const code = c.codePointAt(0)!;
+        return t.ranges.some(([lo, hi]) => lo <= code && code <= hi);
+      };
+      moves[at]!.push({ on: (c) => c !== '/' && inClass(c) !== t.negated, to: next });
+    }
+    at = next;
+  }
+  return { moves, eps, accept: at };
+}
+
+function closure(n: Nfa, states: Iterable<number>): number[] {
+  const seen = new Set(states);
+  const todo = [...seen];
+  while (todo.length)
+    for (const e of n.eps[todo.pop()!]!)
+      if (!seen.has(e)) {
+        seen.add(e);
+        todo.push(e);
+      }
+  return [...seen].sort((a, b) => a - b);
+}
+
+function step(n: Nfa, states: number[], c: string): number[] {
+  const out = new Set<number>();
+  for (const s of states) for (const m of n.moves[s]!) if (m.on(c)) out.add(m.to);
+  return closure(n, out);
+}
+
+/** One character of each run of characters no pattern tells apart: every literal, "/" and class
+ *  bound starts a run, and so does the character after each. */
+function alphabet(a: PatternSet, b: PatternSet): string[] {
+  const starts = new Set<number>([0, 0x2f, 0x30]);
+  for (const t of [...a.tokens, ...b.tokens]) {
+    if (typeof t !== 'object') continue;
+    const bounds: Array<[number, number]> = 'lit' in t ? [[t.lit.codePointAt(0)!, t.lit.codePointAt(0)!]] : t.ranges;
+    for (const [lo, hi] of bounds) starts.add(lo).add(hi + 1);
+  }
+  return [...starts].filter((c) => c <= 0x10ffff).map((c) => String.fromCodePoint(c));
+}
+
+/** More pairs of states than any real pattern pair reaches: past it, the safe answer. */
+const MAX_PAIRS = 50_000;
+
+/** Walks both automata in step over every name; `stop` sees each pair of state sets. */
+function walk(a: PatternSet, b: PatternSet, stop: (sa: number[], sb: number[], na: Nfa, nb: Nfa) => boolean): boolean {
+  const na = compile(a);
+  const nb = compile(b);
+  const chars = alphabet(a, b);
+  const start: [number[], number[]] = [closure(na, [0]), closure(nb, [0])];
+  const seen = new Set<string>();
+  const todo = [start];
+  while (todo.length) {
+    const [sa, sb] = todo.pop()!;
+    const key = `${sa.join(',')}|${sb.join(',')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (seen.size > MAX_PAIRS) return true;
+    if (stop(sa, sb, na, nb)) return true;
+    for (const c of chars) {
+      const next: [number[], number[]] = [step(na, sa, c), step(nb, sb, c)];
+      if (next[0].length) todo.push(next);
+    }
+  }
+  return false;
+}
+
+/** Does `big` match every name `small` matches? (Too big to tell: no.) */
+export function covers(big: PatternSet, small: PatternSet): boolean {
+  return !walk(small, big, (ss, sb, ns, nb) => ss.includes(ns.accept) && !sb.includes(nb.accept));
+}
+
+/** Is there a name both match? (Too big to tell: yes.) */
+export function meets(a: PatternSet, b: PatternSet): boolean {
+  return walk(a, b, (sa, sb, na, nb) => sa.includes(na.accept) && sb.includes(nb.accept));
+}
