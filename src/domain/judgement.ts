@@ -10,7 +10,6 @@ import {
   type Policy,
   type Signer,
 } from './policy.js';
-import { principalMatches } from './principals.js';
 import { revocationFor, type RevokedKey, type TrustedCommit, type Verification } from './trust.js';
 
 export type TrustStatus =
@@ -178,9 +177,10 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
 
   const fpr = v.signer ?? '';
   if (policy) {
+    // The time the SSH verifier checked validity windows at (git's -Overify-time: the committer time).
     const owners =
       v.format === 'ssh'
-        ? signersForSsh(policy, fpr, v.identities, v.byCertAuthority && v.certAuthority)
+        ? signersForSsh(policy, fpr, v.identities, commit.committer.time, v.byCertAuthority && v.certAuthority)
         : signersForOpenPgp(policy, fpr, v.identities);
     if (owners.length === 0) {
       const forge = forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
@@ -224,14 +224,12 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
       detail: `${signer.name}${isMaintainer(policy, signer) ? ' (maintainer)' : ''}`,
     };
   }
-  // User-supplied keys: a key vouches for the e-mails of its user IDs (OpenPGP) or its principals (SSH).
-  // SSH principals may be patterns (as git's allowed-signers file allows); an OpenPGP user ID is an
-  // address, never a pattern: a key whose user ID reads "*" must not speak for everybody.
+  // User-supplied keys: a key vouches for the e-mails of its user IDs (OpenPGP) or its principals (SSH),
+  // each taken as an address, never as a pattern: a key whose user ID reads "*" must not speak for
+  // everybody, nor the `*` that `*,!alice@example.com` prints. The SSH verifier lists the committer
+  // first when the allowed-signers lines let the key sign as her (keySpeaksFor, negations included).
   const needed = requiredIdentities(commit, undefined);
-  // A certificate's principals are names too, never patterns.
-  const speaksFor = (email: string, id: string): boolean =>
-    v.format === 'ssh' && !v.byCertAuthority ? principalMatches(email, id) : email === id.toLowerCase();
-  const wrong = needed.filter(([, email]) => !v.identities.some((id) => speaksFor(email, id)));
+  const wrong = needed.filter(([, email]) => !v.identities.some((id) => email === id.toLowerCase()));
   if (wrong.length)
     return {
       ...base,

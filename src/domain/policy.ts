@@ -3,7 +3,7 @@
 // validation of the `.gitguard/` folder live in collect/policy.ts.
 import type { Severity } from './severity.js';
 import type { AllowedSigner, Keyring } from './keys.js';
-import { principalMatches } from './principals.js';
+import { keySpeaksFor } from './principals.js';
 
 export interface Signer {
   /** Display name (defaults to the first e-mail). */
@@ -157,15 +157,18 @@ export function signersForOpenPgp(policy: Policy, primaryFingerprint: string, ke
 
 /**
  * The signers who own an SSH key of this policy: those naming it under ssh:, else (when no signer
- * or forge names it) those with no ssh: list one of whose e-mails matches `principals` (the
- * allowed_signers principals the signature was checked for). [] for a key not in allowed_signers.
- * A signature by a certificate of `certAuthority` (a cert-authority entry) belongs to the signers
- * whose e-mail is one of its verified principals, whatever keys they name.
+ * or forge names it) those with no ssh: list one of whose e-mails the key may sign as at `at`
+ * (keySpeaksFor: `ssh-keygen -Y verify -I <e-mail>`, a line's whole principal list with its
+ * negations, namespaces and validity window). [] for a key not in allowed_signers, or when the
+ * signature was checked for no principal. A signature by a certificate of `certAuthority` (a
+ * cert-authority entry) belongs to the signers whose e-mail is one of its verified principals,
+ * whatever keys they name.
  */
 export function signersForSsh(
   policy: Policy,
   sshFingerprint: string,
   principals: string[],
+  at: number,
   certAuthority?: string | false,
 ): Signer[] {
   // A certificate speaks for the principals it was verified for (its own, which a cert-authority
@@ -180,15 +183,8 @@ export function signersForSsh(
   if (named.length) return named;
   if (policy.forges.some((f) => f.ssh.includes(fpr))) return [];
   if (!principals.length) return [];
-  const entries = policy.allowedSigners.filter((e) => !e.certAuthority && e.key.fingerprint === fpr);
-  if (!entries.length) return [];
   return policy.signers.filter(
-    (s) =>
-      s.ssh.length === 0 &&
-      s.emails.some(
-        (m) =>
-          entries.some((e) => principalMatches(m, e.principalList)) && principals.some((p) => principalMatches(m, p)),
-      ),
+    (s) => s.ssh.length === 0 && s.emails.some((m) => keySpeaksFor(policy.allowedSigners, fpr, m, at)),
   );
 }
 

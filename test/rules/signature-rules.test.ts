@@ -170,9 +170,16 @@ describe('signer-matches-committer', () => {
       mentions: ['author is bob@example.com'],
     },
     {
+      // The verifier lists the committer first when a line lets the key sign as him (keySpeaksFor).
       name: "without a policy, matches the committer against the key's principals",
-      commits: [trusted(good('k', { identities: ['*@example.com'] }), undefined, byBob)],
+      commits: [trusted(good('k', { identities: ['bob@example.com', '*@example.com'] }), undefined, byBob)],
       outcome: 'pass',
+    },
+    {
+      // `*,!bob@example.com` prints `*` and `!bob@example.com`: names, never patterns, here.
+      name: 'without a policy, a printed principal pattern does not cover the committer',
+      commits: [trusted(good('k', { identities: ['*', '!bob@example.com'] }), undefined, byBob)],
+      outcome: 'fail',
     },
     {
       name: 'without a policy, fails when the principals do not cover the committer',
