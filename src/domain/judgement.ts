@@ -63,14 +63,25 @@ export function judgedUnder(commit: TrustedCommit, j: Judgement): string {
   return ver && (j.policy ?? ver.policy) ? policyName(ver) : 'the trust policy';
 }
 
-/** Was the key good when it signed? Expiry and soft revocation after signing do not void a signature. */
-function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
+/**
+ * When a signature counts as made: the later of its own creation time (OpenPGP; SSH signatures carry
+ * none) and the commit's committer date (a tag's tagger date). Both are the signer's to write, but
+ * commit-dates-plausible holds the committer date in order with the history, the signature's time
+ * nothing: a signature dated back before a retirement, a key's expiry or a revocation's `since`, on
+ * a commit made after it, counts as made when the commit was.
+ */
+function signingTime(commit: TrustedCommit, v: Verdict): number {
+  return Math.max(v.signedAt ?? commit.committer.time, commit.committer.time);
+}
+
+/** Was the key good when it signed (at `at`)? Expiry and soft revocation after signing do not void a signature. */
+function validAtSigning(v: Verdict, at: number): { ok: boolean; why?: string } {
   switch (v.letter) {
     case 'G':
     case 'U':
       return { ok: true };
     case 'Y':
-      if (v.signedAt !== undefined && v.keyExpiresAt !== undefined && v.signedAt < v.keyExpiresAt) return { ok: true };
+      if (v.keyExpiresAt !== undefined && at < v.keyExpiresAt) return { ok: true };
       return { ok: false, why: 'signed with a key that had already expired' };
     case 'R':
       if (v.hardRevoked)
@@ -78,7 +89,7 @@ function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
           ok: false,
           why: 'the key was revoked as compromised (or with no reason): none of its signatures count',
         };
-      if (v.signedAt !== undefined && v.revokedAt !== undefined && v.signedAt < v.revokedAt) return { ok: true };
+      if (v.revokedAt !== undefined && at < v.revokedAt) return { ok: true };
       return { ok: false, why: 'signed after the key was revoked' };
     case 'X':
       return { ok: false, why: 'the signature has expired' };
@@ -101,7 +112,7 @@ function revokedFor(
   if (!commit.trust.revoked && !policy?.revokedKeys?.length) return undefined;
   if (!VERIFIED.has(v.letter)) return undefined;
   const keys = [v.signer, v.signingKey, v.certAuthority];
-  const at = v.signedAt ?? commit.committer.time;
+  const at = signingTime(commit, v);
   const r = revocationFor(commit.trust.revoked, keys, at);
   if (r || !policy?.revokedKeys?.length) return r;
   const own = policy.revokedKeys.find((e) => keys.includes(e.key) && (e.since === undefined || at >= e.since));
@@ -172,7 +183,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
       detail: `${what}${policy ? ` by ${policyName(ver)}` : ''}`,
     };
   }
-  const valid = validAtSigning(v);
+  const valid = validAtSigning(v, signingTime(commit, v));
   if (!valid.ok) return { ...base, status: 'key-invalid', detail: valid.why! };
 
   const fpr = v.signer ?? '';
@@ -208,8 +219,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
         detail: `signed by ${who}, but the ${wrong.map(([role, email]) => `${role} is ${email}`).join(' and ')}`,
       };
     }
-    const at = v.signedAt ?? commit.committer.time;
-    if (signer.retired && at >= signer.retired.at) {
+    if (signer.retired && signingTime(commit, v) >= signer.retired.at) {
       return {
         ...base,
         signer,
