@@ -84,16 +84,14 @@ function bobCommits(r: TestRepo, signedAt: number, dated: number): void {
   );
 }
 
-async function outcomes(
-  r: TestRepo,
-  rules: string[],
-  args: string[] = [],
-): Promise<Record<string, string> & { code: number }> {
+async function outcomes(r: TestRepo, rules: string[], args: string[] = []): Promise<Record<string, string | number>> {
   const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', rules.join(','), ...args], {
     env: r.env,
   });
   const report = parseJson(res);
-  return Object.assign({ code: res.code }, ...rules.map((id) => ({ [id]: resultOf(report, id).outcome })));
+  const out: Record<string, string | number> = { code: res.code };
+  for (const id of rules) out[id] = resultOf(report, id).outcome;
+  return out;
 }
 
 describe('a retired signer', () => {
