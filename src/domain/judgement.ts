@@ -64,14 +64,15 @@ export function judgedUnder(commit: TrustedCommit, j: Judgement): string {
 }
 
 /**
- * When a signature counts as made: the later of its own creation time (OpenPGP; SSH signatures carry
- * none) and the commit's committer date (a tag's tagger date). Both are the signer's to write, but
- * commit-dates-plausible holds the committer date in order with the history, the signature's time
- * nothing: a signature dated back before a retirement, a key's expiry or a revocation's `since`, on
- * a commit made after it, counts as made when the commit was.
+ * When a signature counts as made: the latest of its own creation time (OpenPGP; SSH signatures carry
+ * none), the commit's committer date (a tag's tagger date) and, for a tag, the committer date of the
+ * commit it tags. All are the signer's to write, but commit-dates-plausible holds committer dates in
+ * order with the history, the signature's time and a tag's date nothing: a signature dated back
+ * before a retirement, a key's expiry or a revocation's `since`, on a commit (or a tag of a commit)
+ * made after it, counts as made when that commit was.
  */
 function signingTime(commit: TrustedCommit, v: Verdict): number {
-  return Math.max(v.signedAt ?? commit.committer.time, commit.committer.time);
+  return Math.max(v.signedAt ?? commit.committer.time, commit.committer.time, commit.trust.madeAfter ?? 0);
 }
 
 /** Was the key good when it signed (at `at`)? Expiry and soft revocation after signing do not void a signature. */

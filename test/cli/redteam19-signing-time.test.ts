@@ -179,3 +179,52 @@ describe('an expired key', () => {
     });
   });
 });
+
+describe('a tag by a retired signer', () => {
+  const retiredOn = NOW - 10 * DAY;
+  const RETIRED = `    retired: ${day(retiredOn)}\n`;
+
+  /** Bob's signed tag v1 on HEAD, tagger date and signature both `dated`. */
+  function bobTags(r: TestRepo, dated: number): void {
+    r.run(
+      [
+        '-c',
+        `user.signingkey=${bob}`,
+        '-c',
+        `gpg.program=${gpg.wrapper}`,
+        '-c',
+        'gpg.format=openpgp',
+        'tag',
+        '-s',
+        '-m',
+        'release',
+        'v1',
+      ],
+      {
+        env: {
+          GNUPGHOME: gpg.home,
+          GG_GPG_ARGS: `--faked-system-time ${dated}!`,
+          GIT_COMMITTER_NAME: 'Bob',
+          GIT_COMMITTER_EMAIL: 'bob@example.com',
+          GIT_COMMITTER_DATE: `@${dated} +0000`,
+        },
+      },
+    );
+  }
+
+  test('tagging a commit made today, tag and signature dated before his retirement: fails (before: pass)', async () => {
+    const r = repo(RETIRED);
+    r.write({ 'c.txt': 'c\n' });
+    r.addAllAndRun(['commit', '-q', '-S', '-m', 'today'], {
+      env: { GIT_COMMITTER_EMAIL: 'alice@example.com', GIT_COMMITTER_DATE: `@${NOW} +0000` },
+    });
+    bobTags(r, retiredOn - 5 * DAY);
+    expect(await outcomes(r, ['tags-signed'])).toEqual({ code: 1, 'tags-signed': 'fail' });
+  });
+
+  test('twin: his tag of a commit older than it, made before his retirement, passes', async () => {
+    const r = repo(RETIRED);
+    bobTags(r, retiredOn - 5 * DAY);
+    expect(await outcomes(r, ['tags-signed'])).toEqual({ code: 0, 'tags-signed': 'pass' });
+  });
+});
