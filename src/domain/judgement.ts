@@ -10,6 +10,7 @@ import {
   type Policy,
   type Signer,
 } from './policy.js';
+import { foldEmail } from './principals.js';
 import { revocationFor, type RevokedKey, type TrustedCommit, type Verification } from './trust.js';
 
 export type TrustStatus =
@@ -131,8 +132,8 @@ function revokedDetail(r: RevokedKey): string {
 function requiredIdentities(commit: TrustedCommit, policy: Policy | undefined): Array<[string, string]> {
   const mode = policy?.identity ?? 'committer';
   const out: Array<[string, string]> = [];
-  if (mode === 'committer' || mode === 'both') out.push(['committer', commit.committer.email.toLowerCase()]);
-  if (mode === 'author' || mode === 'both') out.push(['author', commit.author.email.toLowerCase()]);
+  if (mode === 'committer' || mode === 'both') out.push(['committer', foldEmail(commit.committer.email)]);
+  if (mode === 'author' || mode === 'both') out.push(['author', foldEmail(commit.author.email)]);
   return out;
 }
 
@@ -163,7 +164,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   if (v.letter === 'E' || v.letter === 'U') {
     if (policy) {
       const forge = v.signer
-        ? forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', v.signer)
+        ? forgeFor(policy, commit.committer.email, v.format === 'ssh' ? 'ssh' : 'openpgp', v.signer)
         : undefined;
       if (forge && v.letter === 'U')
         return {
@@ -195,7 +196,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
         ? signersForSsh(policy, fpr, v.identities, commit.committer.time, v.byCertAuthority && v.certAuthority)
         : signersForOpenPgp(policy, fpr, v.identities);
     if (owners.length === 0) {
-      const forge = forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
+      const forge = forgeFor(policy, commit.committer.email, v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
       if (forge)
         return {
           ...base,
@@ -240,7 +241,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   // everybody, nor the `*` that `*,!alice@example.com` prints. The SSH verifier lists the committer
   // first when the allowed-signers lines let the key sign as her (keySpeaksFor, negations included).
   const needed = requiredIdentities(commit, undefined);
-  const wrong = needed.filter(([, email]) => !v.identities.some((id) => email === id.toLowerCase()));
+  const wrong = needed.filter(([, email]) => !v.identities.some((id) => email === foldEmail(id)));
   if (wrong.length)
     return {
       ...base,

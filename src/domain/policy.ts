@@ -3,7 +3,7 @@
 // validation of the `.gitguard/` folder live in collect/policy.ts.
 import type { Severity } from './severity.js';
 import type { AllowedSigner, Keyring } from './keys.js';
-import { keySpeaksFor } from './principals.js';
+import { foldEmail, keySpeaksFor } from './principals.js';
 
 export interface Signer {
   /** Display name (defaults to the first e-mail). */
@@ -135,8 +135,8 @@ const normPgp = (f: string): string => f.replace(/\s+/g, '').toUpperCase();
 
 /** Whether `signer` is a maintainer of `policy`, by name or by any of its e-mails. */
 export function isMaintainer(policy: Policy, signer: Signer): boolean {
-  const emails = signer.emails.map((e) => e.toLowerCase());
-  return policy.maintainers.some((m) => m === signer.name || emails.includes(m.toLowerCase()));
+  const emails = signer.emails.map(foldEmail);
+  return policy.maintainers.some((m) => m === signer.name || emails.includes(foldEmail(m)));
 }
 
 /**
@@ -151,7 +151,7 @@ export function signersForOpenPgp(policy: Policy, primaryFingerprint: string, ke
   if (named.length) return named;
   if (policy.forges.some((f) => f.openpgp.includes(fpr))) return [];
   if (!keyIndex(policy.keyring).primaryOf.has(fpr)) return [];
-  const ids = new Set(keyIdentities.map((i) => i.toLowerCase()));
+  const ids = new Set(keyIdentities.map(foldEmail));
   return policy.signers.filter((s) => s.openpgp.length === 0 && s.emails.some((e) => ids.has(e)));
 }
 
@@ -174,7 +174,7 @@ export function signersForSsh(
   // A certificate speaks for the principals it was verified for (its own, which a cert-authority
   // line admitted): the signer one of whose e-mails is such a principal, compared as an address.
   if (certAuthority) {
-    const names = new Set(principals.map((p) => p.toLowerCase()));
+    const names = new Set(principals.map(foldEmail));
     const trusted = policy.allowedSigners.some((e) => e.certAuthority && e.key.fingerprint === certAuthority);
     return trusted ? policy.signers.filter((s) => s.emails.some((m) => names.has(m))) : [];
   }
@@ -195,7 +195,7 @@ export function forgeFor(
   format: 'openpgp' | 'ssh',
   keyFingerprint: string,
 ): Forge | undefined {
-  const committer = committerEmail.trim().toLowerCase();
+  const committer = foldEmail(committerEmail.trim());
   let fpr = keyFingerprint.trim();
   if (format === 'openpgp') {
     fpr = normPgp(fpr);

@@ -68,6 +68,15 @@ export function matchPatternList(s: string, list: string): 1 | 0 | -1 {
 }
 
 /**
+ * An e-mail address as gitguard compares it: ASCII letters lower-cased and nothing else, as gpg
+ * (ascii_strlwr) and OpenSSH (tolower in the C locale) fold case. JavaScript's toLowerCase also maps
+ * the KELVIN SIGN U+212A to "k": `\u212Aate@example.com`, shown as "Kate@example.com", is not kate.
+ */
+export function foldEmail(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/**
  * Whether the e-mail address `identity` is one of an allowed-signers line's principals. Without regard
  * to case, as gitguard compares e-mails everywhere (OpenSSH's match_pattern_list with dolower): a
  * principal written `Alice@Example.com` is the committer alice@example.com, whom git shows as its
@@ -75,7 +84,7 @@ export function matchPatternList(s: string, list: string): 1 | 0 | -1 {
  */
 export function principalMatches(identity: string, principals: string | readonly string[]): boolean {
   const list = typeof principals === 'string' ? principals : principals.join(',');
-  return matchPatternList(identity.toLowerCase(), list.toLowerCase()) === 1;
+  return matchPatternList(foldEmail(identity), foldEmail(list)) === 1;
 }
 
 /** The entry's options (namespaces, valid-after, valid-before) admit `namespace` (undefined: any) at

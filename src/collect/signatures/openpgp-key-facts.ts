@@ -2,6 +2,7 @@
 // for each distinct key, whatever number of keyrings, files or policy versions list it.
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
+import { foldEmail } from '../../domain/principals.js';
 import {
   type Revocation,
   type SigData,
@@ -82,7 +83,7 @@ export function userIdAddress(userId: string): string | undefined {
     if (at === -1 || s.endsWith('.') || /[\x00-\x20]/.test(s) || s.includes('..', at)) return undefined;
     out = s;
   } else if (isValidMailbox(id)) out = id;
-  return out?.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  return out === undefined ? undefined : foldEmail(out);
 }
 
 /** A key's verified facts, shared by every keyring holding the same key bytes in this run. */
