@@ -183,9 +183,10 @@ export function signersForSsh(
   if (named.length) return named;
   if (policy.forges.some((f) => f.ssh.includes(fpr))) return [];
   if (!principals.length) return [];
-  return policy.signers.filter(
-    (s) => s.ssh.length === 0 && s.emails.some((m) => keySpeaksFor(policy.allowedSigners, fpr, m, at)),
-  );
+  // The key's own lines, once (a policy may list hundreds of keys, and this runs for every commit).
+  const lines = policy.allowedSigners.filter((e) => !e.certAuthority && e.key.fingerprint === fpr);
+  if (!lines.length) return [];
+  return policy.signers.filter((s) => s.ssh.length === 0 && s.emails.some((m) => keySpeaksFor(lines, fpr, m, at)));
 }
 
 /** The forge whose key made a signature on a commit it committed, if the policy opts into one. */
