@@ -1,6 +1,7 @@
 // The pieces of the policy parser: its input, error and limits, one-line messages, and one
 // validator per kind of field (strict YAML reading is policy-yaml.ts). policy.ts puts them together.
 import type { SecretsPolicy } from '../domain/policy.js';
+import { foldEmail } from '../domain/principals.js';
 import { escapeJsonUnsafe, hasUnsafe } from '../domain/escape.js';
 import { watchable } from '../domain/protected-paths.js';
 
@@ -136,7 +137,7 @@ export const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;
 export function email(ctx: Ctx, v: unknown, path: string): string {
   const s = str(ctx, v, path, 254);
   if (!EMAIL.test(s)) ctx.fail(path, `${show(s)} is not an e-mail address`);
-  return s.toLowerCase();
+  return foldEmail(s);
 }
 
 export function emails(ctx: Ctx, v: unknown, path: string, max: number): string[] {

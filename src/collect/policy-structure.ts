@@ -3,6 +3,7 @@
 import { SEVERITIES, type Severity } from '../domain/model.js';
 import { dbVersion } from '../vulndb/database.js';
 import { parseForgePolicy } from './policy-forge.js';
+import { foldEmail } from '../domain/principals.js';
 import {
   CLIENT_MIN_TOOLS,
   DEFAULT_PROTECTED_PATHS,
@@ -154,7 +155,7 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
     list(ctx, top.get('maintainers'), 'maintainers', POLICY_LIMITS.maintainers).forEach((x, i) => {
       const p = `maintainers[${i}]`;
       const m = str(ctx, x, p, 254);
-      const asEmail = EMAIL.test(m) ? m.toLowerCase() : undefined;
+      const asEmail = EMAIL.test(m) ? foldEmail(m) : undefined;
       const found = draft.signers.some((s) => s.name === m || (asEmail !== undefined && s.emails.includes(asEmail)));
       if (!found) ctx.fail(p, `${show(m)} is neither the name nor an e-mail of a signer`);
       const value = asEmail !== undefined && draft.signers.some((s) => s.emails.includes(asEmail)) ? asEmail : m;

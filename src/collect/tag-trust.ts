@@ -7,12 +7,14 @@ import type { MergetagKeys } from './mergetags.js';
 import { malformedVerdict, verifySignature } from './signatures/verify.js';
 import type { TrustVerifier } from './trust-verifier.js';
 
-/** `k`: the key set that judges the tag (with its policy when a policy's); undefined: no keys at all. */
+/** `k`: the key set that judges the tag (with its policy when a policy's); undefined: no keys at all.
+ *  `madeAfter`: the committer date of the commit it tags, when known (CommitTrust.madeAfter). */
 export async function trustTag(
   tag: TagRecord,
   k: MergetagKeys | undefined,
   verifier: TrustVerifier,
   revoked: RevokedKeys | undefined,
+  madeAfter?: number,
 ): Promise<TrustedCommit> {
   // No tagger: checked as of 1970, for no e-mail (tagAsCommit's empty identity).
   const time = tag.tagger?.time ?? 0;
@@ -43,5 +45,6 @@ export async function trustTag(
     changedPaths: [],
     ciGateRemoved: false,
     ...(revoked ? { revoked } : {}),
+    ...(madeAfter !== undefined ? { madeAfter } : {}),
   });
 }

@@ -392,7 +392,7 @@ export class TrustCollector {
   }
 
   /** Judges a signed tag (tagger as committer and author) by the policy at the tip, or the user's keys. */
-  trustTag(tag: TagRecord, policy: Policy | undefined): Promise<TrustedCommit> {
-    return trustTag(tag, policy ? this.store.keysOf(policy) : this.userKeySet, this.verifier, this.revoked);
+  trustTag(tag: TagRecord, policy: Policy | undefined, madeAfter?: number): Promise<TrustedCommit> {
+    return trustTag(tag, policy ? this.store.keysOf(policy) : this.userKeySet, this.verifier, this.revoked, madeAfter);
   }
 }

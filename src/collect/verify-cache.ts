@@ -25,7 +25,7 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 //     lack "sign"; a key's expiry read as gpg reads it (a v6 verdict may be G where git says N, E or Y)
 // v8: a revoked user ID's certification no longer gives the key its flags or expiry, and EdDSA self-signatures
 //     over SHA-1 verify (a v7 verdict may be Y where git says G, or name other identities)
-const VERSION = 'gitguard-verify-cache-v8';
+const VERSION = 'gitguard-verify-cache-v9';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

@@ -10,7 +10,7 @@ import {
   type Policy,
   type Signer,
 } from './policy.js';
-import { principalMatches } from './principals.js';
+import { foldEmail } from './principals.js';
 import { revocationFor, type RevokedKey, type TrustedCommit, type Verification } from './trust.js';
 
 export type TrustStatus =
@@ -64,14 +64,26 @@ export function judgedUnder(commit: TrustedCommit, j: Judgement): string {
   return ver && (j.policy ?? ver.policy) ? policyName(ver) : 'the trust policy';
 }
 
-/** Was the key good when it signed? Expiry and soft revocation after signing do not void a signature. */
-function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
+/**
+ * When a signature counts as made: the latest of its own creation time (OpenPGP; SSH signatures carry
+ * none), the commit's committer date (a tag's tagger date) and, for a tag, the committer date of the
+ * commit it tags. All are the signer's to write, but commit-dates-plausible holds committer dates in
+ * order with the history, the signature's time and a tag's date nothing: a signature dated back
+ * before a retirement, a key's expiry or a revocation's `since`, on a commit (or a tag of a commit)
+ * made after it, counts as made when that commit was.
+ */
+function signingTime(commit: TrustedCommit, v: Verdict): number {
+  return Math.max(v.signedAt ?? commit.committer.time, commit.committer.time, commit.trust.madeAfter ?? 0);
+}
+
+/** Was the key good when it signed (at `at`)? Expiry and soft revocation after signing do not void a signature. */
+function validAtSigning(v: Verdict, at: number): { ok: boolean; why?: string } {
   switch (v.letter) {
     case 'G':
     case 'U':
       return { ok: true };
     case 'Y':
-      if (v.signedAt !== undefined && v.keyExpiresAt !== undefined && v.signedAt < v.keyExpiresAt) return { ok: true };
+      if (v.keyExpiresAt !== undefined && at < v.keyExpiresAt) return { ok: true };
       return { ok: false, why: 'signed with a key that had already expired' };
     case 'R':
       if (v.hardRevoked)
@@ -79,7 +91,7 @@ function validAtSigning(v: Verdict): { ok: boolean; why?: string } {
           ok: false,
           why: 'the key was revoked as compromised (or with no reason): none of its signatures count',
         };
-      if (v.signedAt !== undefined && v.revokedAt !== undefined && v.signedAt < v.revokedAt) return { ok: true };
+      if (v.revokedAt !== undefined && at < v.revokedAt) return { ok: true };
       return { ok: false, why: 'signed after the key was revoked' };
     case 'X':
       return { ok: false, why: 'the signature has expired' };
@@ -102,7 +114,7 @@ function revokedFor(
   if (!commit.trust.revoked && !policy?.revokedKeys?.length) return undefined;
   if (!VERIFIED.has(v.letter)) return undefined;
   const keys = [v.signer, v.signingKey, v.certAuthority];
-  const at = v.signedAt ?? commit.committer.time;
+  const at = signingTime(commit, v);
   const r = revocationFor(commit.trust.revoked, keys, at);
   if (r || !policy?.revokedKeys?.length) return r;
   const own = policy.revokedKeys.find((e) => keys.includes(e.key) && (e.since === undefined || at >= e.since));
@@ -120,8 +132,8 @@ function revokedDetail(r: RevokedKey): string {
 function requiredIdentities(commit: TrustedCommit, policy: Policy | undefined): Array<[string, string]> {
   const mode = policy?.identity ?? 'committer';
   const out: Array<[string, string]> = [];
-  if (mode === 'committer' || mode === 'both') out.push(['committer', commit.committer.email.toLowerCase()]);
-  if (mode === 'author' || mode === 'both') out.push(['author', commit.author.email.toLowerCase()]);
+  if (mode === 'committer' || mode === 'both') out.push(['committer', foldEmail(commit.committer.email)]);
+  if (mode === 'author' || mode === 'both') out.push(['author', foldEmail(commit.author.email)]);
   return out;
 }
 
@@ -152,7 +164,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
   if (v.letter === 'E' || v.letter === 'U') {
     if (policy) {
       const forge = v.signer
-        ? forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', v.signer)
+        ? forgeFor(policy, commit.committer.email, v.format === 'ssh' ? 'ssh' : 'openpgp', v.signer)
         : undefined;
       if (forge && v.letter === 'U')
         return {
@@ -173,17 +185,18 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
       detail: `${what}${policy ? ` by ${policyName(ver)}` : ''}`,
     };
   }
-  const valid = validAtSigning(v);
+  const valid = validAtSigning(v, signingTime(commit, v));
   if (!valid.ok) return { ...base, status: 'key-invalid', detail: valid.why! };
 
   const fpr = v.signer ?? '';
   if (policy) {
+    // The time the SSH verifier checked validity windows at (git's -Overify-time: the committer time).
     const owners =
       v.format === 'ssh'
-        ? signersForSsh(policy, fpr, v.identities, v.byCertAuthority && v.certAuthority)
+        ? signersForSsh(policy, fpr, v.identities, commit.committer.time, v.byCertAuthority && v.certAuthority)
         : signersForOpenPgp(policy, fpr, v.identities);
     if (owners.length === 0) {
-      const forge = forgeFor(policy, commit.committer.email.toLowerCase(), v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
+      const forge = forgeFor(policy, commit.committer.email, v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);
       if (forge)
         return {
           ...base,
@@ -208,8 +221,7 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
         detail: `signed by ${who}, but the ${wrong.map(([role, email]) => `${role} is ${email}`).join(' and ')}`,
       };
     }
-    const at = v.signedAt ?? commit.committer.time;
-    if (signer.retired && at >= signer.retired.at) {
+    if (signer.retired && signingTime(commit, v) >= signer.retired.at) {
       return {
         ...base,
         signer,
@@ -224,14 +236,12 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
       detail: `${signer.name}${isMaintainer(policy, signer) ? ' (maintainer)' : ''}`,
     };
   }
-  // User-supplied keys: a key vouches for the e-mails of its user IDs (OpenPGP) or its principals (SSH).
-  // SSH principals may be patterns (as git's allowed-signers file allows); an OpenPGP user ID is an
-  // address, never a pattern: a key whose user ID reads "*" must not speak for everybody.
+  // User-supplied keys: a key vouches for the e-mails of its user IDs (OpenPGP) or its principals (SSH),
+  // each taken as an address, never as a pattern: a key whose user ID reads "*" must not speak for
+  // everybody, nor the `*` that `*,!alice@example.com` prints. The SSH verifier lists the committer
+  // first when the allowed-signers lines let the key sign as her (keySpeaksFor, negations included).
   const needed = requiredIdentities(commit, undefined);
-  // A certificate's principals are names too, never patterns.
-  const speaksFor = (email: string, id: string): boolean =>
-    v.format === 'ssh' && !v.byCertAuthority ? principalMatches(email, id) : email === id.toLowerCase();
-  const wrong = needed.filter(([, email]) => !v.identities.some((id) => speaksFor(email, id)));
+  const wrong = needed.filter(([, email]) => !v.identities.some((id) => email === foldEmail(id)));
   if (wrong.length)
     return {
       ...base,

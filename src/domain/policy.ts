@@ -3,7 +3,7 @@
 // validation of the `.gitguard/` folder live in collect/policy.ts.
 import type { Severity } from './severity.js';
 import type { AllowedSigner, Keyring } from './keys.js';
-import { principalMatches } from './principals.js';
+import { foldEmail, keySpeaksFor } from './principals.js';
 
 export interface Signer {
   /** Display name (defaults to the first e-mail). */
@@ -135,8 +135,8 @@ const normPgp = (f: string): string => f.replace(/\s+/g, '').toUpperCase();
 
 /** Whether `signer` is a maintainer of `policy`, by name or by any of its e-mails. */
 export function isMaintainer(policy: Policy, signer: Signer): boolean {
-  const emails = signer.emails.map((e) => e.toLowerCase());
-  return policy.maintainers.some((m) => m === signer.name || emails.includes(m.toLowerCase()));
+  const emails = signer.emails.map(foldEmail);
+  return policy.maintainers.some((m) => m === signer.name || emails.includes(foldEmail(m)));
 }
 
 /**
@@ -151,27 +151,30 @@ export function signersForOpenPgp(policy: Policy, primaryFingerprint: string, ke
   if (named.length) return named;
   if (policy.forges.some((f) => f.openpgp.includes(fpr))) return [];
   if (!keyIndex(policy.keyring).primaryOf.has(fpr)) return [];
-  const ids = new Set(keyIdentities.map((i) => i.toLowerCase()));
+  const ids = new Set(keyIdentities.map(foldEmail));
   return policy.signers.filter((s) => s.openpgp.length === 0 && s.emails.some((e) => ids.has(e)));
 }
 
 /**
  * The signers who own an SSH key of this policy: those naming it under ssh:, else (when no signer
- * or forge names it) those with no ssh: list one of whose e-mails matches `principals` (the
- * allowed_signers principals the signature was checked for). [] for a key not in allowed_signers.
- * A signature by a certificate of `certAuthority` (a cert-authority entry) belongs to the signers
- * whose e-mail is one of its verified principals, whatever keys they name.
+ * or forge names it) those with no ssh: list one of whose e-mails the key may sign as at `at`
+ * (keySpeaksFor: `ssh-keygen -Y verify -I <e-mail>`, a line's whole principal list with its
+ * negations, namespaces and validity window). [] for a key not in allowed_signers, or when the
+ * signature was checked for no principal. A signature by a certificate of `certAuthority` (a
+ * cert-authority entry) belongs to the signers whose e-mail is one of its verified principals,
+ * whatever keys they name.
  */
 export function signersForSsh(
   policy: Policy,
   sshFingerprint: string,
   principals: string[],
+  at: number,
   certAuthority?: string | false,
 ): Signer[] {
   // A certificate speaks for the principals it was verified for (its own, which a cert-authority
   // line admitted): the signer one of whose e-mails is such a principal, compared as an address.
   if (certAuthority) {
-    const names = new Set(principals.map((p) => p.toLowerCase()));
+    const names = new Set(principals.map(foldEmail));
     const trusted = policy.allowedSigners.some((e) => e.certAuthority && e.key.fingerprint === certAuthority);
     return trusted ? policy.signers.filter((s) => s.emails.some((m) => names.has(m))) : [];
   }
@@ -180,16 +183,10 @@ export function signersForSsh(
   if (named.length) return named;
   if (policy.forges.some((f) => f.ssh.includes(fpr))) return [];
   if (!principals.length) return [];
-  const entries = policy.allowedSigners.filter((e) => !e.certAuthority && e.key.fingerprint === fpr);
-  if (!entries.length) return [];
-  return policy.signers.filter(
-    (s) =>
-      s.ssh.length === 0 &&
-      s.emails.some(
-        (m) =>
-          entries.some((e) => principalMatches(m, e.principalList)) && principals.some((p) => principalMatches(m, p)),
-      ),
-  );
+  // The key's own lines, once (a policy may list hundreds of keys, and this runs for every commit).
+  const lines = policy.allowedSigners.filter((e) => !e.certAuthority && e.key.fingerprint === fpr);
+  if (!lines.length) return [];
+  return policy.signers.filter((s) => s.ssh.length === 0 && s.emails.some((m) => keySpeaksFor(lines, fpr, m, at)));
 }
 
 /** The forge whose key made a signature on a commit it committed, if the policy opts into one. */
@@ -199,7 +196,7 @@ export function forgeFor(
   format: 'openpgp' | 'ssh',
   keyFingerprint: string,
 ): Forge | undefined {
-  const committer = committerEmail.trim().toLowerCase();
+  const committer = foldEmail(committerEmail.trim());
   let fpr = keyFingerprint.trim();
   if (format === 'openpgp') {
     fpr = normPgp(fpr);

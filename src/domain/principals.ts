@@ -1,5 +1,6 @@
 // OpenSSH's principal pattern matching (match.c), which allowed_signers lines and the policy's
-// signer e-mails share. Pure.
+// signer e-mails share, and whom a line lets a key sign as. Pure.
+import type { AllowedSigner } from './keys.js';
 
 function toBytes(s: string): string {
   // Work on UTF-8 bytes, as OpenSSH does: `?` matches one byte.
@@ -67,6 +68,15 @@ export function matchPatternList(s: string, list: string): 1 | 0 | -1 {
 }
 
 /**
+ * An e-mail address as gitguard compares it: ASCII letters lower-cased and nothing else, as gpg
+ * (ascii_strlwr) and OpenSSH (tolower in the C locale) fold case. JavaScript's toLowerCase also maps
+ * the KELVIN SIGN U+212A to "k": `\u212Aate@example.com`, shown as "Kate@example.com", is not kate.
+ */
+export function foldEmail(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/**
  * Whether the e-mail address `identity` is one of an allowed-signers line's principals. Without regard
  * to case, as gitguard compares e-mails everywhere (OpenSSH's match_pattern_list with dolower): a
  * principal written `Alice@Example.com` is the committer alice@example.com, whom git shows as its
@@ -74,5 +84,37 @@ export function matchPatternList(s: string, list: string): 1 | 0 | -1 {
  */
 export function principalMatches(identity: string, principals: string | readonly string[]): boolean {
   const list = typeof principals === 'string' ? principals : principals.join(',');
-  return matchPatternList(identity.toLowerCase(), list.toLowerCase()) === 1;
+  return matchPatternList(foldEmail(identity), foldEmail(list)) === 1;
+}
+
+/** The entry's options (namespaces, valid-after, valid-before) admit `namespace` (undefined: any) at
+ *  `at` (unix seconds): sshsig.c check_allowed_keys_line's option checks. */
+export function entryOptionsAdmit(entry: AllowedSigner, at: number, namespace?: string): boolean {
+  if (entry.namespaces !== undefined && namespace !== undefined && matchPatternList(namespace, entry.namespaces) !== 1)
+    return false;
+  if (entry.validAfter !== undefined && at < entry.validAfter) return false;
+  if (entry.validBefore !== undefined && at > entry.validBefore) return false;
+  return true;
+}
+
+/**
+ * Whether the plain (not cert-authority) key `fingerprint` may sign git objects as the e-mail address
+ * `email` at `at`: what `ssh-keygen -Y verify -n git -I email` asks of every line, the whole principal
+ * list at once (a `!negation` excludes the address whatever else matches), the line's namespaces and
+ * validity window too; without regard to case. Never the principals `find-principals` prints, one
+ * pattern each: `*,!alice@example.com` prints `*`, which alone would admit alice.
+ */
+export function keySpeaksFor(
+  entries: readonly AllowedSigner[],
+  fingerprint: string,
+  email: string,
+  at: number,
+): boolean {
+  return entries.some(
+    (e) =>
+      !e.certAuthority &&
+      e.key.fingerprint === fingerprint &&
+      principalMatches(email, e.principalList) &&
+      entryOptionsAdmit(e, at, 'git'),
+  );
 }

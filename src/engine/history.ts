@@ -351,7 +351,11 @@ export async function openHistory(
       const o = await reader.read(oid);
       if (o?.type !== 'tag') return undefined;
       const tag = parseTagObject(oid, o.body);
-      return { ref, tag, judged: await active.trustTag(tag, headPolicy) };
+      // A tag is made after the commit it tags: its signature counts as made no earlier (judgement.ts).
+      const target = tag.type === 'commit' ? await reader.read(tag.object) : undefined;
+      const tagged = target?.type === 'commit' ? parseCommitObject(tag.object, target.body) : undefined;
+      const madeAfter = tagged && !tagged.malformed ? tagged.committer.time : undefined;
+      return { ref, tag, judged: await active.trustTag(tag, headPolicy, madeAfter) };
     };
     const tags = async (): Promise<TrustedTag[]> => {
       const out: TrustedTag[] = [];

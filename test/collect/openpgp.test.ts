@@ -444,22 +444,12 @@ describe('real signed objects', () => {
 });
 
 describe('the address in a user ID', () => {
-  // The expression it replaces, as the reference on short strings.
-  const REFERENCE = /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/;
-  test('is what the expression found, for every string of up to 6 characters over {a, @, <, >, space}', () => {
-    const words = [''];
-    for (let i = 0; i < words.length; i++) if (words[i]!.length < 6) for (const c of 'a@<> ') words.push(words[i]! + c);
-    const differ = words.filter((w) => {
-      const m = REFERENCE.exec(w);
-      return userIdAddress(w) !== (m ? (m[1] ?? m[2]) : undefined);
-    });
-    expect(differ).toEqual([]);
-    expect(userIdAddress('Alice <alice@example.com>')).toBe('alice@example.com');
-  });
-
-  test('a 1 MiB user ID of "a@a@a@..." answers at once (the expression backtracked for minutes)', () => {
+  // gpg's own answers for odd user IDs: test/collect/redteam19-uid-mailbox.test.ts.
+  test('a 1 MiB user ID of "a@a@a@..." answers at once (an expression backtracked for minutes)', () => {
     expect(userIdAddress(`${'a@'.repeat(500_000)} `)).toBeUndefined();
     expect(userIdAddress(`<${'a@'.repeat(500_000)}`)).toBeUndefined();
-    expect(userIdAddress('a@'.repeat(500_000).slice(0, -1))).toHaveLength(999_999);
+    expect(userIdAddress('a@'.repeat(500_000).slice(0, -1))).toBeUndefined(); // gpg: exactly one "@"
+    expect(userIdAddress(`${'a'.repeat(999_997)}@a`)).toHaveLength(999_999);
+    expect(userIdAddress('Alice <alice@example.com>')).toBe('alice@example.com');
   });
 });

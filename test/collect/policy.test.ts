@@ -232,11 +232,13 @@ describe('a realistic policy', () => {
   });
 
   test('signersForSsh: a named key, a key matched by its principals, unknown keys', () => {
-    expect(signersForSsh(p, dave.fingerprint, []).map((s) => s.name)).toEqual(['dave@example.com']);
-    expect(signersForSsh(p, erin.fingerprint, ['erin@example.com']).map((s) => s.name)).toEqual(['Erin']);
-    expect(signersForSsh(p, erin.fingerprint, ['erin@old.example'])).toEqual([]); // not one of Erin's e-mails
-    expect(signersForSsh(p, erin.fingerprint, [])).toEqual([]);
-    expect(signersForSsh(p, `SHA256:${'A'.repeat(43)}`, ['erin@example.com'])).toEqual([]);
+    const now = Date.UTC(2025, 0, 1) / 1000;
+    expect(signersForSsh(p, dave.fingerprint, [], now).map((s) => s.name)).toEqual(['dave@example.com']);
+    expect(signersForSsh(p, erin.fingerprint, ['erin@example.com'], now).map((s) => s.name)).toEqual(['Erin']);
+    // Erin's key is hers by the line that lets it sign as her e-mail, whichever principal was printed first.
+    expect(signersForSsh(p, erin.fingerprint, ['erin@old.example'], now).map((s) => s.name)).toEqual(['Erin']);
+    expect(signersForSsh(p, erin.fingerprint, [], now)).toEqual([]);
+    expect(signersForSsh(p, `SHA256:${'A'.repeat(43)}`, ['erin@example.com'], now)).toEqual([]);
   });
 
   test('forgeFor: only the forge key on a commit the forge committed', () => {
@@ -295,7 +297,7 @@ forges:
     expect(p.forges[0]!.committerEmails).toEqual(['gitea@example.org', 'noreply@example.org']);
     expect(forgeFor(p, 'gitea@example.org', 'ssh', dave.fingerprint)?.name).toBe('Gitea');
     // A key named by a forge belongs to no signer.
-    expect(signersForSsh(p, dave.fingerprint, ['dave@example.com'])).toEqual([]);
+    expect(signersForSsh(p, dave.fingerprint, ['dave@example.com'], Date.UTC(2025, 0, 1) / 1000)).toEqual([]);
   });
 
   test('retired: true means from the start; false means not retired; an ISO date-time without zone is UTC', async () => {

@@ -76,7 +76,13 @@ describe('mergetags-valid', () => {
     },
     {
       name: 'passes a key that expired after it signed the tag',
-      commits: [merge([mergetag('v1.5', good('alice', { letter: 'Y', signedAt: 100, keyExpiresAt: 200 }))])],
+      commits: [
+        merge([
+          mergetag('v1.5', good('alice', { letter: 'Y', signedAt: 100, keyExpiresAt: 200 }), {
+            tagger: { ...as('Alice', 'alice@example.com'), time: 100 },
+          }),
+        ]),
+      ],
       outcome: 'pass',
     },
     {

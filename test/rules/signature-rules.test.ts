@@ -17,6 +17,11 @@ const carol = sshSigner('carol', 'carol@example.com', { retired: { at: 1_650_000
 const policy = policyWith({ signers: [alice, bob, carol], maintainers: ['alice'] });
 const byAlice = { committer: as('Alice', 'alice@example.com'), author: as('Alice', 'alice@example.com') };
 const byBob = { committer: as('Bob', 'bob@example.com'), author: as('Bob', 'bob@example.com') };
+/** alice's commit dated `time` (a signature counts as made at the later of its own time and this). */
+const aliceAt = (time: number) => ({
+  committer: { ...as('Alice', 'alice@example.com'), time },
+  author: as('Alice', 'alice@example.com'),
+});
 
 describe('signatures-valid', () => {
   runTable(signaturesValid, [
@@ -107,8 +112,14 @@ describe('signing-keys-valid', () => {
   runTable(signingKeysValid, [
     {
       name: 'passes a key that expired after it signed',
-      commits: [trusted(good('alice', { letter: 'Y', signedAt: 100, keyExpiresAt: 200 }), policy, byAlice)],
+      commits: [trusted(good('alice', { letter: 'Y', signedAt: 100, keyExpiresAt: 200 }), policy, aliceAt(100))],
       outcome: 'pass',
+    },
+    {
+      name: 'fails a signature dated before the expiry on a commit dated after it',
+      commits: [trusted(good('alice', { letter: 'Y', signedAt: 100, keyExpiresAt: 200 }), policy, aliceAt(300))],
+      outcome: 'fail',
+      mentions: ['already expired'],
     },
     {
       name: 'fails a signature made after the key expired',
@@ -119,7 +130,11 @@ describe('signing-keys-valid', () => {
     {
       name: 'passes a key soft-revoked (superseded) after it signed',
       commits: [
-        trusted(good('alice', { letter: 'R', signedAt: 100, revokedAt: 200, hardRevoked: false }), policy, byAlice),
+        trusted(
+          good('alice', { letter: 'R', signedAt: 100, revokedAt: 200, hardRevoked: false }),
+          policy,
+          aliceAt(100),
+        ),
       ],
       outcome: 'pass',
     },
@@ -170,9 +185,16 @@ describe('signer-matches-committer', () => {
       mentions: ['author is bob@example.com'],
     },
     {
+      // The verifier lists the committer first when a line lets the key sign as him (keySpeaksFor).
       name: "without a policy, matches the committer against the key's principals",
-      commits: [trusted(good('k', { identities: ['*@example.com'] }), undefined, byBob)],
+      commits: [trusted(good('k', { identities: ['bob@example.com', '*@example.com'] }), undefined, byBob)],
       outcome: 'pass',
+    },
+    {
+      // `*,!bob@example.com` prints `*` and `!bob@example.com`: names, never patterns, here.
+      name: 'without a policy, a printed principal pattern does not cover the committer',
+      commits: [trusted(good('k', { identities: ['*', '!bob@example.com'] }), undefined, byBob)],
+      outcome: 'fail',
     },
     {
       name: 'without a policy, fails when the principals do not cover the committer',
@@ -202,9 +224,18 @@ describe('signers-not-retired', () => {
     {
       name: 'passes a signature made before the retirement',
       commits: [
-        trusted(good('carol', { signedAt: 1_600_000_000 }), policy, { committer: as('Carol', 'carol@example.com') }),
+        trusted(good('carol', { signedAt: 1_600_000_000 }), policy, {
+          committer: { ...as('Carol', 'carol@example.com'), time: 1_600_000_000 },
+        }),
       ],
       outcome: 'pass',
+    },
+    {
+      name: 'fails a signature dated before the retirement on a commit dated after it',
+      commits: [
+        trusted(good('carol', { signedAt: 1_600_000_000 }), policy, { committer: as('Carol', 'carol@example.com') }),
+      ],
+      outcome: 'fail',
     },
     {
       name: 'fails a signature made after the retirement',
@@ -308,7 +339,7 @@ describe('keys revoked at the tip or by --revoked-keys', () => {
         trusted(
           good('alice', { signedAt: 1_600_000_000 }),
           policy,
-          byAlice,
+          aliceAt(1_600_000_000),
           atTip(revoked('SHA256:alice', { since: 1_650_000_000 })),
         ),
       ],

@@ -24,7 +24,7 @@ import {
   sameKey,
   TEXT_TYPE_ALIASES,
 } from './ssh-key.js';
-import { matchPattern, matchPatternList } from '../../domain/principals.js';
+import { entryOptionsAdmit, matchPattern, matchPatternList } from '../../domain/principals.js';
 
 // ---------------------------------------------------------------------------------------------
 // Times
@@ -318,27 +318,13 @@ function holdsKey(entry: AllowedSigner, key: SshPublicKey): boolean {
   );
 }
 
-/** The entry's options (namespaces, valid-after, valid-before) admit `namespace` at `at`. */
-function optionsAdmit(entry: AllowedSigner, at: number, namespace?: string): boolean {
-  if (
-    entry.namespaces !== undefined &&
-    namespace !== undefined &&
-    matchPatternList(namespace, entry.namespaces) !== 1
-  ) {
-    return false;
-  }
-  if (entry.validAfter !== undefined && at < entry.validAfter) return false;
-  if (entry.validBefore !== undefined && at > entry.validBefore) return false;
-  return true;
-}
-
 /**
  * What `ssh-keygen -Y find-principals` prints for this entry and `key` at `at` (unix seconds), or
  * undefined when the entry does not match: a plain line's principals; for a cert-authority line, the
  * certificate's principals that one of the line's patterns matches (cert_filter_principals).
  */
 export function entryPrincipals(entry: AllowedSigner, key: SshPublicKey, at: number): string[] | undefined {
-  if (!holdsKey(entry, key) || !optionsAdmit(entry, at)) return undefined;
+  if (!holdsKey(entry, key) || !entryOptionsAdmit(entry, at)) return undefined;
   if (!entry.certAuthority) return entry.principals;
   const cert = key.cert!;
   if (certificateRefusal(cert, at) !== undefined) return undefined;
@@ -369,5 +355,5 @@ export function entryAllows(
   if (matchPatternList(principal, entry.principalList) !== 1) return false;
   if (!holdsKey(entry, key)) return false;
   if (entry.certAuthority && certificateRefusal(key.cert!, at, principal) !== undefined) return false;
-  return optionsAdmit(entry, at, namespace);
+  return entryOptionsAdmit(entry, at, namespace);
 }

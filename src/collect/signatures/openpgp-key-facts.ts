@@ -2,6 +2,7 @@
 // for each distinct key, whatever number of keyrings, files or policy versions list it.
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
+import { foldEmail } from '../../domain/principals.js';
 import {
   type Revocation,
   type SigData,
@@ -36,29 +37,53 @@ export interface PrimaryFacts extends SigningKeyFacts {
 /** Whether key flags allow data signatures: a flags subpacket, even an empty one, is all gpg reads. */
 const flagsSign = (s: openpgp.SignaturePacket): boolean => ((s.keyFlags?.[0] ?? 0) & enums.keyFlags.signData) !== 0;
 
-/**
- * The address in a user ID: the first "<local@domain>", else the whole ID when it is one address
- * (what /<([^<>\s]+@[^<>\s]+)>|^([^<>\s]+@[^<>\s]+)$/ finds). Scanned by hand: that expression
- * backtracked over every "@" of a long ID (a 1 MiB user ID "a@a@a@..." in a policy key took minutes).
- */
-export function userIdAddress(id: string): string | undefined {
-  const plain = (c: string): boolean => c !== '<' && c !== '>' && !/\s/.test(c);
-  /** The run of plain characters from `from`, and whether it holds an "@" with something on each side. */
-  const run = (from: number): { end: number; address: boolean } => {
-    let end = from;
-    let address = false;
-    while (end < id.length && plain(id[end]!)) {
-      if (id[end] === '@' && end > from && end + 1 < id.length && plain(id[end + 1]!)) address = true;
-      end += 1;
-    }
-    return { end, address };
-  };
-  for (let lt = id.indexOf('<'); lt !== -1; lt = id.indexOf('<', lt + 1)) {
-    const { end, address } = run(lt + 1);
-    if (address && id[end] === '>') return id.slice(lt + 1, end);
+// gpg's characters of an address (mbox-util.c has_invalid_email_chars): these everywhere, RFC 822's
+// specials before the "@" too; a non-ASCII character always passes (gpg looks only at ASCII).
+const VALID_CHARS = '0123456789_-.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOCAL_SPECIALS = "!#$%&'*+/=?^`{|}~";
+
+/** The address's "@": its index when there is exactly one, not first or last; else -1. */
+function singleAt(s: string): number {
+  const at = s.indexOf('@');
+  return at > 0 && at < s.length - 1 && s.indexOf('@', at + 1) === -1 ? at : -1;
+}
+
+/** gpg's is_valid_mailbox: a user ID without "<" taken whole as an address, checked more strictly. */
+function isValidMailbox(s: string): boolean {
+  const at = singleAt(s);
+  if (at === -1 || s.endsWith('.') || s.includes('..')) return false;
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s[i]!;
+    if (c.charCodeAt(0) > 0x7f || i === at) continue;
+    if (!VALID_CHARS.includes(c) && (i > at || !LOCAL_SPECIALS.includes(c))) return false;
   }
-  const whole = run(0);
-  return whole.address && whole.end === id.length ? id : undefined;
+  return true;
+}
+
+/**
+ * The address in a user ID as gpg reads it (mbox-util.c mailbox_from_userid, what `--locate-keys`
+ * and the `mbox` filter property use): between the FIRST "<" and the first ">" after it, with
+ * exactly one "@" not at either end, not ending with ".", no control character or space, no ".."
+ * after the "@"; a user ID without "<" only when it is a valid address as a whole; none otherwise.
+ * ASCII letters lower-cased, nothing else (gpg's ascii_strlwr). `"Mallory <x>" <alice@example.com>`
+ * and `Al<ice <alice@example.com>` hold no address for gpg (the first "<" decides), so they speak
+ * for nobody. Linear in the length (a 1 MiB user ID answers at once).
+ */
+export function userIdAddress(userId: string): string | undefined {
+  const nul = userId.indexOf('\0');
+  const id = nul === -1 ? userId : userId.slice(0, nul); // gpg reads the user ID as a C string
+  const lt = id.indexOf('<');
+  let out: string | undefined;
+  if (lt !== -1) {
+    const gt = id.indexOf('>', lt + 1);
+    if (gt <= lt + 1) return undefined;
+    const s = id.slice(lt + 1, gt);
+    const at = singleAt(s);
+    // eslint-disable-next-line no-control-regex -- gpg's string_has_ctrl_or_space
+    if (at === -1 || s.endsWith('.') || /[\x00-\x20]/.test(s) || s.includes('..', at)) return undefined;
+    out = s;
+  } else if (isValidMailbox(id)) out = id;
+  return out === undefined ? undefined : foldEmail(out);
 }
 
 /** A key's verified facts, shared by every keyring holding the same key bytes in this run. */
@@ -157,8 +182,9 @@ export class Entry {
       // its old certification's flags or expiry (gpg re-certifies only live user IDs when the expiry
       // or usage changes, so a revoked one keeps what the key had then).
       if (rev && (rev.created?.getTime() ?? 0) >= (cert.created?.getTime() ?? 0)) continue;
-      const email = user.userID.email || userIdAddress(user.userID.userID.trim());
-      if (email) identities.add(email.toLowerCase());
+      // gpg's reading of the address, not openpgp.js's (which takes the first "<" to the LAST ">").
+      const email = userIdAddress(user.userID.userID);
+      if (email) identities.add(email);
       if (cert.keyFlags && (!flagged || (cert.created?.getTime() ?? 0) > (flagged.created?.getTime() ?? 0)))
         flagged = cert;
       if (

@@ -23,6 +23,7 @@
 import { createHash } from 'node:crypto';
 import { certificateRefusal, entryAllows, entryPrincipals } from './allowed-signers.js';
 import { decodeBase64Strict, parseSshPublicKey, sameKey } from './ssh-key.js';
+import { keySpeaksFor } from '../../domain/principals.js';
 import { verifyRaw } from './ssh-verify.js';
 import { SshFormatError, SshReader, SshWriter } from './ssh-wire.js';
 import type { AllowedSigner, SshCertificate, SshPublicKey } from '../../domain/keys.js';
@@ -35,8 +36,8 @@ export interface SshVerifyOptions {
    *  time (-Overify-time). 0 or missing means now, as ssh-keygen does without the option. */
   at: number;
   /** The committer's e-mail: when the key is allowed for it (as `ssh-keygen -Y verify -I identity`
-   *  would say), it is listed first in `identities`. It never changes the letter (git's does not
-   *  depend on it either). */
+   *  would say, without regard to case), it is listed first in `identities`. It never changes the
+   *  letter (git's does not depend on it either). */
   identity?: string;
 }
 
@@ -204,7 +205,12 @@ export function verifySshSignature(
     return judged('B', { signer, reason: `allowed signers do not permit this key for namespace "${namespace}"` });
   }
   if (opts.identity !== undefined && !identities.includes(opts.identity)) {
-    if (signers.some((e) => entryAllows(e, key, at, namespace, opts.identity))) identities.unshift(opts.identity);
+    // ssh-keygen -Y verify -I <committer>; for a plain key without regard to case, as gitguard
+    // compares e-mails (the judgement takes these names literally, never as patterns).
+    const allowed =
+      signers.some((e) => entryAllows(e, key, at, namespace, opts.identity)) ||
+      (!byCa && keySpeaksFor(signers, key.fingerprint, opts.identity, at));
+    if (allowed) identities.unshift(opts.identity);
   } else if (opts.identity !== undefined) {
     identities.splice(identities.indexOf(opts.identity), 1);
     identities.unshift(opts.identity);
