@@ -86,6 +86,11 @@ export interface RepositoryInfo {
   commonDir: string;
   workTree?: string;
   bare: boolean;
+  /**
+   * A bare repository's live linked worktrees (`git clone --bare`, then `git worktree add`): a clone
+   * people commit in and push from, not a server.
+   */
+  linkedWorktrees?: number;
   shallow: boolean;
   objectFormat: 'sha1' | 'sha256';
 }
