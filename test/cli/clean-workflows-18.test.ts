@@ -1,8 +1,9 @@
 // Eighteenth round of clean set-ups that must pass (see clean-workflows.test.ts to -17); these passed
 // already and are kept so they stay so, each with a twin attack in the same shape that still fails:
 // - a SHA-256 repository end to end: SSH and OpenPGP signatures (gpgsig-sha256), a signed tag on a
-//   signed tag, notes added, rewritten and rewound, the ledger and the walk checkpoint written and read
-//   again, a real push through the pre-push hook to a SHA-256 remote, the secrets scan;
+//   signed tag, notes added, appended and rewound, a replace ref made and deleted (refs/replace/ left
+//   empty), the ledger and the walk checkpoint written and read again, a real push through the
+//   pre-push hook to a SHA-256 remote, the secrets scan;
 // - the checkouts CI makes: actions/checkout's token as an `http.<server>/.extraheader` AUTHORIZATION
 //   header, in the local config (v4) or in a file of RUNNER_TEMP the config includes (v6), with
 //   fetch-tags off; GitLab's GIT_STRATEGY: fetch reusing one dirty working copy (its ledger too) over
@@ -92,6 +93,8 @@ describe('a SHA-256 repository (git init --object-format=sha256)', () => {
     expect(first.report.ledger?.updated).toBe(true);
     expect(resultOf(first.report, 'tags-signed').outcome).toBe('pass');
     r.run(['notes', 'append', '-m', 'and announced', 'HEAD']);
+    r.run(['replace', 'HEAD~1', 'HEAD']);
+    r.run(['replace', '-d', 'HEAD~1']); // refs/replace/ left empty
     r.run(['notes', 'add', '-f', '-m', 'released again', 'HEAD']);
     r.run(['update-ref', 'refs/notes/commits', 'refs/notes/commits~1']); // notes are no protected ref
     r.commit('more', { 'src/b.txt': 'b\n' });
