@@ -7,7 +7,10 @@
 // - the checkouts CI makes: actions/checkout's token as an `http.<server>/.extraheader` AUTHORIZATION
 //   header, in the local config (v4) or in a file of RUNNER_TEMP the config includes (v6), with
 //   fetch-tags off; GitLab's GIT_STRATEGY: fetch reusing one dirty working copy (its ledger too) over
-//   pipelines checked out detached at refs/pipelines/<id>.
+//   pipelines checked out detached at refs/pipelines/<id>;
+// - Bitbucket Pipelines' clone (`clone: depth: full`), which leaves origin at http://bitbucket.org/<repo>
+//   behind the step's proxy on localhost:29418: it failed remotes-use-secure-transport in every step.
+//   Twins: outside the step, another http remote, another proxy still fail.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +51,8 @@ async function audit(
 }
 const failing = (report: JsonReport): string[] =>
   report.results.filter((x) => x.outcome === 'fail' || x.outcome === 'error').map((x) => x.meta.id);
+const findingsOf = (report: JsonReport, id: string): unknown[] =>
+  resultOf(report, id).findings.map((f) => f.evidence?.key);
 
 describe('a SHA-256 repository (git init --object-format=sha256)', () => {
   const POLICY =
@@ -280,5 +285,50 @@ describe("GitLab's GIT_STRATEGY: fetch (one working copy reused by every pipelin
     upstream.run(['reset', '-q', '--hard', 'HEAD~1']);
     upstream.commit('main rewritten', { 'src/m.txt': 'other\n' });
     for (const report of await pipeline('main')) expect(failing(report)).toContain('protected-refs-not-rewritten');
+  });
+});
+
+describe("Bitbucket Pipelines' clone (clone: depth: full)", () => {
+  const ORIGIN = 'http://bitbucket.org/acme/widgets';
+  /** The step's clone script, as Bitbucket Pipelines runs it (the upstream stands in for bitbucket.org). */
+  function pipelinesClone(upstream: TestRepo): { ws: string; git: (a: string[]) => string; env: NodeJS.ProcessEnv } {
+    const ws = join(tempDir(), 'opt', 'atlassian', 'pipelines', 'agent', 'build');
+    const commit = upstream.head();
+    const git = (args: string[]): string =>
+      execFileSync('git', args, { cwd: ws, env: upstream.env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    upstream.run(['clone', '-q', '--branch=main', upstream.dir, ws]);
+    git(['reset', '-q', '--hard', commit]);
+    git(['config', 'user.name', 'bitbucket-pipelines']);
+    git(['config', 'user.email', 'commits-noreply@bitbucket.org']);
+    git(['config', 'push.default', 'current']);
+    git(['config', `http.${ORIGIN}.proxy`, 'http://localhost:29418/']);
+    git(['remote', 'set-url', 'origin', ORIGIN]);
+    git(['reflog', 'expire', '--expire=all', '--all']);
+    const env = runnerEnv(upstream, {
+      BITBUCKET_BUILD_NUMBER: '42',
+      BITBUCKET_COMMIT: commit,
+      BITBUCKET_REPO_FULL_NAME: 'acme/widgets',
+      BITBUCKET_GIT_HTTP_ORIGIN: ORIGIN,
+    });
+    return { ws, git, env };
+  }
+  const run = async (ws: string, env: NodeJS.ProcessEnv): Promise<JsonReport> =>
+    parseJson(await runMain(['audit', '-C', ws, '--format', 'json', ...THREATS], { env }));
+
+  test("the step's own origin behind its proxy passes, and the note says why; twins: outside the step, another http remote, another proxy fail", async () => {
+    const upstream = sshSigningRepo(alice);
+    upstream.commit('work', { 'src/a.txt': 'a\n', 'SECURITY.md': 'Report to security@example.com\n' });
+    const { ws, git, env } = pipelinesClone(upstream);
+    const clean = await run(ws, env);
+    expect(failing(clean)).toEqual([]);
+    expect(resultOf(clean, 'remotes-use-secure-transport').note).toMatch(/Bitbucket Pipelines step's own origin/);
+
+    const outside = { ...env, BITBUCKET_BUILD_NUMBER: undefined, BITBUCKET_GIT_HTTP_ORIGIN: undefined };
+    expect(failing(await run(ws, outside))).toEqual(['remotes-use-secure-transport']);
+    git(['remote', 'add', 'mirror', 'http://mirror.acme.example/widgets']);
+    expect(findingsOf(await run(ws, env), 'remotes-use-secure-transport')).toEqual(['remote.mirror.url']);
+    git(['remote', 'remove', 'mirror']);
+    git(['config', `http.${ORIGIN}.proxy`, 'http://proxy.acme.example:29418/']);
+    expect(failing(await run(ws, env))).toEqual(['remotes-use-secure-transport']);
   });
 });
