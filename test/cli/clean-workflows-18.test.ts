@@ -10,9 +10,13 @@
 //   pipelines checked out detached at refs/pipelines/<id>;
 // - Bitbucket Pipelines' clone (`clone: depth: full`), which leaves origin at http://bitbucket.org/<repo>
 //   behind the step's proxy on localhost:29418: it failed remotes-use-secure-transport in every step.
-//   Twins: outside the step, another http remote, another proxy still fail.
+//   Twins: outside the step, another http remote, another proxy still fail;
+// - the action (action.yml) in a container job: the job runs as root, the workspace belongs to the
+//   runner's user, and git refused it ("dubious ownership"): exit 2 on every run. The step now trusts
+//   the folder it audits for its own command; twin: a wildcard in the job's global config still fails.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
@@ -20,7 +24,7 @@ import { sshSigningRepo } from '../helpers/signing-repo.js';
 import { makeGpg } from '../helpers/gpg.js';
 import { TokenFactory } from '../helpers/secrets.js';
 import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
-import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
+import { BIN, ROOT, runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -331,4 +335,64 @@ describe("Bitbucket Pipelines' clone (clone: depth: full)", () => {
     git(['config', `http.${ORIGIN}.proxy`, 'http://proxy.acme.example:29418/']);
     expect(failing(await run(ws, env))).toEqual(['remotes-use-secure-transport']);
   });
+});
+
+describe('the action (action.yml) in a container job: the workspace belongs to the runner, the job runs as root', () => {
+  const asRoot = process.getuid?.() === 0 ? test : test.skip;
+  const chownTree = (path: string, uid: number): void => {
+    chownSync(path, uid, uid);
+    if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), uid);
+  };
+  /** The action's audit step, its shell text as written, with the built gitguard first on PATH. */
+  function auditStep(ws: string, env: NodeJS.ProcessEnv): { code: string; stdout: string } {
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+      runs: { steps: { id?: string; run?: string }[] };
+    };
+    const run = action.runs.steps.find((step) => step.id === 'audit')!.run!;
+    const bin = join(tempDir(), 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'gitguard'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, { mode: 0o755 });
+    const output = join(tempDir(), 'github-output');
+    const stdout = execFileSync('bash', ['-c', run], {
+      cwd: ws,
+      env: {
+        ...env,
+        PATH: `${bin}:${env.PATH ?? ''}`,
+        GITHUB_OUTPUT: output,
+        GITHUB_REPOSITORY: 'acme/widgets',
+        GITGUARD_FAIL_ON: 'low',
+        GITGUARD_ARGS: '',
+        GITGUARD_THREATS: 'impersonation,history,protections',
+        GITGUARD_PATH: '.',
+        GITGUARD_FORGE: 'false',
+      },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { code: readFileSync(output, 'utf8').trim(), stdout };
+  }
+
+  asRoot(
+    'the step audits the checkout (before: git refused it, exit 2); twin: a wildcard safe.directory in the job still fails',
+    async () => {
+      const upstream = sshSigningRepo(alice);
+      upstream.commit('work', { 'src/a.txt': 'a\n', 'SECURITY.md': 'Report to security@example.com\n' });
+      const ws = join(tempDir(), 'home', 'runner', 'work', 'widgets', 'widgets');
+      upstream.run(['clone', '-q', upstream.dir, ws]);
+      chownTree(ws, 1001);
+      const env = runnerEnv(upstream);
+      const refused = await runMain(['audit', '-C', ws], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/owned by another user/);
+
+      const step = auditStep(ws, env);
+      expect(step.stdout).toMatch(/^PASS /m);
+      expect(step.code).toBe('exit-code=0');
+
+      execFileSync('git', ['config', '--global', '--add', 'safe.directory', '*'], { env });
+      const wildcard = auditStep(ws, env);
+      expect(wildcard.stdout).toMatch(/FAIL +safe-directory-not-wildcard/);
+      expect(wildcard.code).toBe('exit-code=1');
+    },
+  );
 });
