@@ -4,6 +4,10 @@
 //   twin). gitguard stays strict there and README's troubleshooting table gives the two routes, checked
 //   here: a maintainer goodlists the squashed commit(s), or the files come in as one ordinary signed
 //   commit (`git read-tree --prefix`). Twins: a signer who is no maintainer cannot goodlist it.
+// - `audit --all` on a repository that adopted gitguard with an old release branch holding commits of
+//   its own from before: they are judged (their dates are all that says they are old), and README's
+//   route (a maintainer goodlists what `git rev-list --no-merges <branch> --not main` lists) passes;
+//   twin: a new unsigned commit on that branch still fails.
 // - Content real repositories hold passes the secrets scan: package-lock.json's integrity hashes, an
 //   .env.example of empty values, placeholders and local defaults, a Jupyter notebook whose outputs are
 //   base64 images. Twins: a notebook output printing a live token, and a filled-in .env, still fail.
@@ -119,6 +123,39 @@ describe('git subtree --squash: the squashed commit is a new root, judged by no 
     expect(t.r.run(['rev-list', '--max-parents=0', 'HEAD']).split('\n')).toHaveLength(1);
     expect(failing((await audit(t.r)).report)).toEqual([]);
   });
+});
+
+test('--all with an old release branch from before the policy: goodlisted as README says, it passes; twin: a new unsigned commit there fails', async () => {
+  const r = makeRepo();
+  const alice = sharedSshKey('alice');
+  commitAsPerson(r, undefined, 'alice@example.com', 'v1.0', { 'src/a.txt': 'a\n' });
+  r.run(['checkout', '-q', '-b', 'release-1.x']);
+  const old = commitAsPerson(r, undefined, 'alice@example.com', 'backport, 2023', { 'src/a.txt': 'a, fixed\n' });
+  r.run(['checkout', '-q', 'main']);
+  const adopt = { '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\n`, 'SECURITY.md': 'Report here\n' };
+  const policy = 'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\nmaintainers: [Alice]\n';
+  r.config({ 'gpg.format': 'ssh', 'commit.gpgSign': 'true', 'tag.gpgSign': 'true' });
+  commitAsPerson(r, alice, 'alice@example.com', 'adopt gitguard', { ...adopt, '.gitguard/policy.yml': policy });
+  const before = await audit(r, ['--all']);
+  expect(failing(before.report)).toEqual(['commits-signed']);
+  expect(findings(before.report, 'commits-signed').map((f) => f.commit)).toEqual([old]);
+
+  const listed = r.run(['rev-list', '--no-merges', 'release-1.x', '--not', 'main']).split('\n');
+  expect(listed).toEqual([old]);
+  const goodlist = listed
+    .map((id) => `  - commit: ${id}\n    reason: release-1.x before gitguard, reviewed\n`)
+    .join('');
+  commitAsPerson(r, alice, 'alice@example.com', 'goodlist release-1.x', {
+    '.gitguard/policy.yml': `${policy}goodlist:\n${goodlist}`,
+  });
+  expect(failing((await audit(r, ['--all'])).report)).toEqual([]);
+
+  r.run(['checkout', '-q', 'release-1.x']);
+  const later = commitAsPerson(r, undefined, 'alice@example.com', 'backport, unsigned', { 'src/a.txt': 'a, 2\n' });
+  r.run(['checkout', '-q', 'main']); // audited from main, as its CI does
+  const after = await audit(r, ['--all']);
+  expect(failing(after.report)).toEqual(['commits-signed']);
+  expect(findings(after.report, 'commits-signed').map((f) => f.commit)).toEqual([later]);
 });
 
 describe('content real repositories hold: the secrets scan passes it', () => {
