@@ -10,13 +10,13 @@ import { FindingList, notAvailable } from './lib/findings.js';
 // hooks-not-disabled. uploadpack.packObjectsHook is not listed: git ignores it in local config.
 const LOCAL = new Set(['local', 'worktree']);
 
-// What `git lfs install --local` (and `--skip-smudge`) writes, as actions/checkout does with `lfs: true`:
-// each runs the user's own git-lfs from PATH, as a global install would for every repository, and
-// nothing of the repository's choosing.
-const GIT_LFS_FILTER: Record<string, readonly string[]> = {
-  clean: ['git-lfs clean -- %f'],
-  smudge: ['git-lfs smudge -- %f', 'git-lfs smudge --skip -- %f'],
-  process: ['git-lfs filter-process', 'git-lfs filter-process --skip'],
+// What `git lfs install --local` (and `--skip-smudge`) writes, as actions/checkout does with `lfs: true`,
+// and what `git annex init` writes: each runs the user's own git-lfs or git-annex from PATH, as a global
+// install would for every repository, and nothing of the repository's choosing.
+const TOOL_FILTERS: Record<string, readonly string[]> = {
+  clean: ['git-lfs clean -- %f', 'git-annex smudge --clean -- %f'],
+  smudge: ['git-lfs smudge -- %f', 'git-lfs smudge --skip -- %f', 'git-annex smudge -- %f'],
+  process: ['git-lfs filter-process', 'git-lfs filter-process --skip', 'git-annex filter-process'],
 };
 
 // What `git-crypt init` and `git-crypt unlock` write: a filter and a diff driver per key (`git-crypt`,
@@ -92,7 +92,7 @@ function isCommand(e: ConfigEntry): boolean {
   const sub = parts.length > 2;
   if (section === 'pager' && parts.length === 2) return gitBool(v) === undefined;
   if (section === 'filter' && sub && ['clean', 'smudge', 'process'].includes(variable))
-    return !GIT_LFS_FILTER[variable]!.includes(v.trim()) && !isGitCrypt(k, v);
+    return !TOOL_FILTERS[variable]!.includes(v.trim()) && !isGitCrypt(k, v);
   if (section === 'diff' && sub && ['textconv', 'command'].includes(variable)) return !isGitCrypt(k, v);
   if (section === 'merge' && sub && variable === 'driver') return true;
   // Run on the local machine when the remote is a local path or file:// URL.

@@ -8,9 +8,10 @@
 //   its own from before: they are judged (their dates are all that says they are old), and README's
 //   route (a maintainer goodlists what `git rev-list --no-merges <branch> --not main` lists) passes;
 //   twin: a new unsigned commit on that branch still fails.
-// - git-crypt set up in a clone (`git-crypt init` / `unlock` write a filter and a diff driver per key
-//   into .git/config, running the user's own git-crypt): no-code-execution-in-local-config failed (high)
-//   on each. Twins: another program, another subcommand, a key name that is not the driver's, fail.
+// - git-crypt and git-annex set up in a clone (`git-crypt init` / `unlock` write a filter and a diff
+//   driver per key, `git annex init` its smudge filter, into .git/config, running the user's own tool):
+//   no-code-execution-in-local-config failed (high) on each. Twins: another program, another
+//   subcommand, a key name that is not the driver's, a command after the tool's, fail.
 // - Content real repositories hold passes the secrets scan: package-lock.json's integrity hashes, an
 //   .env.example of empty values, placeholders and local defaults, a Jupyter notebook whose outputs are
 //   base64 images. Twins: a notebook output printing a live token, and a filled-in .env, still fail.
@@ -162,7 +163,7 @@ test('--all with an old release branch from before the policy: goodlisted as REA
   expect(findings(after.report, 'commits-signed').map((f) => f.commit)).toEqual([later]);
 });
 
-describe('git-crypt set up in the repository', () => {
+describe('git-crypt and git-annex set up in the repository', () => {
   // Byte for byte what git-crypt 0.7.0 (Debian's) writes for `git-crypt init` and `git-crypt init -k prod`.
   const GIT_CRYPT_CONFIG = [
     ['filter.git-crypt.smudge', '"git-crypt" smudge'],
@@ -174,22 +175,37 @@ describe('git-crypt set up in the repository', () => {
     ['filter.git-crypt-prod.required', 'true'],
     ['diff.git-crypt-prod.textconv', '"git-crypt" diff --key-name=prod'],
   ];
+  // What git-annex 10 (Debian's) writes for `git annex init`, beside annex.uuid and annex.version.
+  const GIT_ANNEX_CONFIG = [
+    ['filter.annex.smudge', 'git-annex smudge -- %f'],
+    ['filter.annex.clean', 'git-annex smudge --clean -- %f'],
+    ['filter.annex.process', 'git-annex filter-process'],
+  ];
   const rule = ['-r', 'no-code-execution-in-local-config'];
-  const installed = (() => {
+  const installed = (program: string, args: string[]): boolean => {
     try {
-      execFileSync('git-crypt', ['--version'], { stdio: 'ignore' });
+      execFileSync(program, args, { stdio: 'ignore' });
       return true;
     } catch {
       return false;
     }
-  })();
+  };
 
-  test("the filters and diff drivers git-crypt writes run the user's git-crypt: pass; twins fail", async () => {
+  test("the filters and diff drivers they write run the user's own tool: pass; twins fail", async () => {
     const r = sshSigningRepo(sharedSshKey('alice'));
     r.commit('encrypted paths', { '.gitattributes': 'secrets/** filter=git-crypt diff=git-crypt\n' });
     for (const [k, v] of GIT_CRYPT_CONFIG) r.run(['config', '--local', k!, v!]);
+    for (const [k, v] of GIT_ANNEX_CONFIG) r.run(['config', '--local', k!, v!]);
+    r.run(['config', '--local', 'annex.version', '10']);
     expect(failing((await audit(r, rule)).report)).toEqual([]);
-    if (installed) {
+    if (installed('git-annex', ['version'])) {
+      const real = makeRepo();
+      execFileSync('git', ['annex', 'init'], { cwd: real.dir, env: real.env, stdio: 'ignore' });
+      expect(real.run(['config', '--local', '--get-regexp', '^filter\\.']).split('\n')).toEqual(
+        GIT_ANNEX_CONFIG.map(([k, v]) => `${k} ${v}`),
+      );
+    }
+    if (installed('git-crypt', ['--version'])) {
       // the real tool, when it is installed, writes the same
       const real = makeRepo();
       execFileSync('git-crypt', ['init'], { cwd: real.dir, env: real.env, stdio: 'ignore' });
@@ -205,6 +221,7 @@ describe('git-crypt set up in the repository', () => {
       ['filter.git-crypt-prod.clean', '"git-crypt" clean --key-name=other'],
       ['diff.git-crypt.command', '"git-crypt" diff'],
       ['diff.other.textconv', '"git-crypt" diff'],
+      ['filter.annex.smudge', 'git-annex smudge -- %f; sh ./x'],
     ]) {
       const twin = copyRepo(r);
       twin.run(['config', '--local', key!, value!]);
