@@ -1,7 +1,7 @@
 // The worktrees git lists for a repository (`git worktree list --porcelain`): the HEADs `--all` walks
 // beside the refs, and whether a bare repository is the common dir of linked worktrees people commit
 // in (the bare-repository-and-worktrees layout), which makes it a clone, not a server.
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepositoryInfo } from '../domain/model.js';
 import { gitText } from './git.js';
@@ -30,8 +30,19 @@ export async function listWorktrees(
   });
 }
 
-/** How many linked worktrees of a bare repository are live (git would not prune them). */
+/**
+ * How many linked worktrees of a bare repository are live. Each `worktrees/<id>/gitdir` must be a
+ * regular file before git is asked (a FIFO there would hold git until its timeout); anything else
+ * counts none, which leaves the repository a server, the strict side.
+ */
 export async function liveLinkedWorktrees(repo: Pick<RepositoryInfo, 'gitDir' | 'commonDir'>): Promise<number> {
+  const dir = join(repo.commonDir, 'worktrees');
+  try {
+    if (!lstatSync(dir).isDirectory()) return 0;
+    for (const id of readdirSync(dir)) if (!lstatSync(join(dir, id, 'gitdir')).isFile()) return 0;
+  } catch {
+    return 0;
+  }
   const list = await listWorktrees(repo);
   return (list ?? []).filter((w) => !w.bare && !w.prunable).length;
 }

@@ -128,3 +128,12 @@ test('twins: with its worktree deleted (git would prune it) the bare repository 
   expect(failing(pruned.report)).toEqual(server);
   expect(resultOf(pruned.report, 'gitguard-hook-installed').outcome).toBe('not-applicable');
 });
+
+test('twin: a worktrees/<id>/gitdir that is no regular file (a FIFO) is not handed to git: a server, at once', async () => {
+  const l = layout();
+  const gitdir = join(l.bare, 'worktrees', 'main', 'gitdir');
+  rmSync(gitdir);
+  execFileSync('mkfifo', [gitdir]);
+  const { report } = await audit(l, l.top);
+  expect(failing(report)).toEqual(['server-hook-installed', 'server-receive-hardened']);
+});
