@@ -213,10 +213,12 @@ export async function collectLedgerFacts(
       ? { name: 'HEAD', kind: 'branch', recorded: baseOid, ...(history.head.oid ? { current: history.head.oid } : {}) }
       : undefined;
   // A local branch's commits that no remote ever had were never published: an audit that recorded
-  // them and an amend or reset after it rewrite nothing published (a work tree with remotes only).
+  // them and an amend or reset after it rewrite nothing published (a clone with remotes only: a work
+  // tree, or a bare repository with linked worktrees; never a server).
   const tracking = history.refs.filter((r) => r.name.startsWith('refs/remotes/') && !r.name.endsWith('/HEAD'));
-  const config = !repo.bare && tracking.length ? await remoteRecordConfig(repo) : undefined;
-  const record = repo.bare ? undefined : remoteTips(repo, tracking, ledger, config?.logged ?? false);
+  const clone = !repo.bare || !!repo.linkedWorktrees;
+  const config = clone && tracking.length ? await remoteRecordConfig(repo) : undefined;
+  const record = clone ? remoteTips(repo, tracking, ledger, config?.logged ?? false) : undefined;
   const remote = record?.tips ?? [];
   if (record && remote.length && config?.untracked) record.since = Infinity;
   // A floating tag (v1 moved to each v1.x release) may move forward: the rule asks who moved it.

@@ -1,5 +1,4 @@
 // Refs, HEAD, replace refs, grafts and the shallow boundary: the facts the history rules judge.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryFacts, RefInfo, RepositoryInfo } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
@@ -8,6 +7,7 @@ import { UnsafeFileError, readBounded, readBoundedIfExists } from './safe-fs.js'
 import { alternateLines } from './object-store.js';
 import { spellings, within } from './audited-folders.js';
 import { forEachRefRecord, listRefs, maxRefs, tooManyRefs } from './ref-list.js';
+import { listWorktrees } from './worktrees.js';
 import type { ObjectReader } from './objects.js';
 
 /** The subjects of replaced commits and their replacements: one `cat-file --batch` (plumbing, real objects). */
@@ -263,8 +263,6 @@ export async function unsignedAnnotatedTags(
  */
 export async function worktreeHeads(repo: RepositoryInfo, head: HistoryFacts['head']): Promise<string[]> {
   const heads = head.oid ? [head.oid] : [];
-  if (!existsSync(join(repo.commonDir, 'worktrees'))) return heads;
-  const out = await gitText(['worktree', 'list', '--porcelain'], { gitDir: repo.gitDir, timeoutMs: 60_000 });
-  for (const m of out.matchAll(/^HEAD ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/gm)) if (!/^0+$/.test(m[1]!)) heads.push(m[1]!);
+  for (const w of (await listWorktrees(repo)) ?? []) if (w.head) heads.push(w.head);
   return [...new Set(heads)];
 }

@@ -8,6 +8,7 @@ import { userSafeDirectories } from './config.js';
 import { assertGitDirReadable, assertObjectStoreReadable } from './object-store.js';
 import { enclosingWorkTree, noteAuditedFolders } from './audited-folders.js';
 import { runEnv } from './run-context.js';
+import { liveLinkedWorktrees } from './worktrees.js';
 
 // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a .git
 // folder after the other answers are printed.
@@ -110,6 +111,9 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
     objectFormat: format,
   };
   if (!info.bare && lines[5]) info.workTree = lines[5];
+  // Listing them fails toward a server (the strict side): its rules apply.
+  const linked = info.bare ? await liveLinkedWorktrees(info).catch(() => 0) : 0;
+  if (linked) info.linkedWorktrees = linked;
   noteAuditedFolders([gitDir, commonDir, info.workTree]);
   assertObjectStoreReadable(join(commonDir, 'objects'));
   return info;

@@ -86,6 +86,11 @@ export interface RepositoryInfo {
   commonDir: string;
   workTree?: string;
   bare: boolean;
+  /**
+   * A bare repository's live linked worktrees (`git clone --bare`, then `git worktree add`): a clone
+   * people commit in and push from, not a server.
+   */
+  linkedWorktrees?: number;
   shallow: boolean;
   objectFormat: 'sha1' | 'sha256';
 }
@@ -211,6 +216,11 @@ export interface Facts {
    * server GitLab Runner scopes its job-token credential helper to.
    */
   ciJobServers?: string[];
+  /**
+   * In a Bitbucket Pipelines step (BITBUCKET_BUILD_NUMBER set): BITBUCKET_GIT_HTTP_ORIGIN, the http://
+   * origin URL its clone leaves, which git reaches through the step's authenticating proxy on localhost.
+   */
+  ciProxiedOrigin?: string;
   /** When the audit runs (ms since the epoch): the run's one clock, read once; rules never read the wall clock. */
   now: number;
   /** Annotated tags judged like commits (tagger as the identity); collected when a rule needs 'tags'. */

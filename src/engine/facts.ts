@@ -155,6 +155,9 @@ export class FactStore {
         ? { ciJobToken: this.req.env.CI_JOB_TOKEN }
         : {}),
       ...(this.req.env.GITLAB_CI === 'true' ? { ciJobServers: jobServers(this.req.env) } : {}),
+      ...(this.req.env.BITBUCKET_BUILD_NUMBER && this.req.env.BITBUCKET_GIT_HTTP_ORIGIN
+        ? { ciProxiedOrigin: this.req.env.BITBUCKET_GIT_HTTP_ORIGIN }
+        : {}),
     };
     for (const name of NAMES) if (this.wanted.has(name) && !deferred.has(name)) await this.fill(facts, name);
     return facts;

@@ -4,12 +4,12 @@ import { notAvailable } from './lib/findings.js';
 // gitguard's pre-push hook carries a marker line with the hash of the rest of the file
 // (src/collect/hook-marker.ts): a valid marker is gitguard's hook as installed, a wrong hash is a
 // hook someone edited after install. A server (bare repository, --server) has no pre-push: see
-// server-hook-installed.
+// server-hook-installed. A bare repository with linked worktrees is a clone people push from.
 export default defineRepoRule({
   id: 'gitguard-hook-installed',
   needs: ['hooks'],
   evaluate(facts) {
-    if (facts.repository.bare || facts.server)
+    if ((facts.repository.bare || facts.server) && !facts.repository.linkedWorktrees)
       return {
         outcome: 'not-applicable',
         note: 'a server runs the pre-receive hook (server-hook-installed), not pre-push',

@@ -10,14 +10,30 @@ import { FindingList, notAvailable } from './lib/findings.js';
 // hooks-not-disabled. uploadpack.packObjectsHook is not listed: git ignores it in local config.
 const LOCAL = new Set(['local', 'worktree']);
 
-// What `git lfs install --local` (and `--skip-smudge`) writes, as actions/checkout does with `lfs: true`:
-// each runs the user's own git-lfs from PATH, as a global install would for every repository, and
-// nothing of the repository's choosing.
-const GIT_LFS_FILTER: Record<string, readonly string[]> = {
-  clean: ['git-lfs clean -- %f'],
-  smudge: ['git-lfs smudge -- %f', 'git-lfs smudge --skip -- %f'],
-  process: ['git-lfs filter-process', 'git-lfs filter-process --skip'],
+// What `git lfs install --local` (and `--skip-smudge`) writes, as actions/checkout does with `lfs: true`,
+// and what `git annex init` writes: each runs the user's own git-lfs or git-annex from PATH, as a global
+// install would for every repository, and nothing of the repository's choosing.
+const TOOL_FILTERS: Record<string, readonly string[]> = {
+  clean: ['git-lfs clean -- %f', 'git-annex smudge --clean -- %f'],
+  smudge: ['git-lfs smudge -- %f', 'git-lfs smudge --skip -- %f', 'git-annex smudge -- %f'],
+  process: ['git-lfs filter-process', 'git-lfs filter-process --skip', 'git-annex filter-process'],
 };
+
+// What `git-crypt init` and `git-crypt unlock` write: a filter and a diff driver per key (`git-crypt`,
+// or `git-crypt-<name>` with `--key-name=<name>`), each running the user's own git-crypt (from PATH, as
+// it was started, or a system folder) with its own subcommand and nothing of the repository's choosing.
+const GIT_CRYPT =
+  /^(filter\.git-crypt(?:-([A-Za-z0-9_-]+))?\.(?:smudge|clean)|diff\.git-crypt(?:-([A-Za-z0-9_-]+))?\.textconv)$/;
+const GIT_CRYPT_COMMAND =
+  /^"(?:git-crypt|\/usr\/bin\/git-crypt|\/usr\/local\/bin\/git-crypt|\/opt\/homebrew\/bin\/git-crypt)" (smudge|clean|diff)(?: --key-name=([A-Za-z0-9_-]+))?$/;
+
+function isGitCrypt(key: string, value: string): boolean {
+  const k = GIT_CRYPT.exec(key);
+  const v = GIT_CRYPT_COMMAND.exec(value.trim());
+  if (!k || !v) return false;
+  const subcommand = key.startsWith('diff.') ? 'diff' : key.slice(key.lastIndexOf('.') + 1);
+  return v[1] === subcommand && (k[2] ?? k[3]) === v[2];
+}
 
 // What actions/checkout writes with its `ssh-key` input (persist-credentials on): the system's own ssh
 // with the job's key and known_hosts from the runner's temp folder, nothing else. Only a root-owned
@@ -76,8 +92,8 @@ function isCommand(e: ConfigEntry): boolean {
   const sub = parts.length > 2;
   if (section === 'pager' && parts.length === 2) return gitBool(v) === undefined;
   if (section === 'filter' && sub && ['clean', 'smudge', 'process'].includes(variable))
-    return !GIT_LFS_FILTER[variable]!.includes(v.trim());
-  if (section === 'diff' && sub && ['textconv', 'command'].includes(variable)) return true;
+    return !TOOL_FILTERS[variable]!.includes(v.trim()) && !isGitCrypt(k, v);
+  if (section === 'diff' && sub && ['textconv', 'command'].includes(variable)) return !isGitCrypt(k, v);
   if (section === 'merge' && sub && variable === 'driver') return true;
   // Run on the local machine when the remote is a local path or file:// URL.
   if (section === 'remote' && sub && ['uploadpack', 'receivepack'].includes(variable)) return true;

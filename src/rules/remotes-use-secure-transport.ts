@@ -1,8 +1,25 @@
+import type { ConfigEntry } from '../domain/model.js';
+import { effective } from '../domain/config.js';
 import { defineRepoRule } from './define.js';
 import { configFinding } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
 const INSECURE = /^(http|git):\/\//i;
+
+/** The proxy a Bitbucket Pipelines step runs beside the build: it adds the step's credentials and speaks HTTPS on. */
+const PIPELINES_PROXY = /^http:\/\/(localhost|127\.0\.0\.1):29418\/?$/;
+
+/**
+ * The origin Bitbucket Pipelines' clone leaves (`git remote set-url origin $BITBUCKET_GIT_HTTP_ORIGIN`,
+ * after `git config http.$BITBUCKET_GIT_HTTP_ORIGIN.proxy http://localhost:29418/`): git's plain HTTP
+ * goes no further than the step's own proxy. Only in that step (its variable names the URL), and only
+ * with that proxy set for it by the repository's config.
+ */
+function isPipelinesOrigin(e: ConfigEntry, config: readonly ConfigEntry[], origin: string | undefined): boolean {
+  if (!origin || e.scope !== 'local' || !e.key.endsWith('.url') || e.value?.trim() !== origin) return false;
+  const proxy = effective(config, `http.${origin}.proxy`);
+  return proxy?.scope === 'local' && PIPELINES_PROXY.test(proxy.value?.trim() ?? '');
+}
 
 // remote.<name>.url / pushurl over http:// or git:// carry history (and, for http, credentials) in
 // the clear, and anyone on the path can substitute what is fetched.
@@ -12,12 +29,20 @@ export default defineRepoRule({
   evaluate(facts, ctx) {
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const found = new FindingList(ctx.findingLimit);
+    let proxied = 0;
     for (const e of facts.config.value) {
       if (!e.key.startsWith('remote.') || !(e.key.endsWith('.url') || e.key.endsWith('.pushurl'))) continue;
       if (e.value === null || !INSECURE.test(e.value.trim())) continue;
+      if (isPipelinesOrigin(e, facts.config.value, facts.ciProxiedOrigin)) {
+        proxied += 1;
+        continue;
+      }
       const name = e.key.slice('remote.'.length, e.key.lastIndexOf('.'));
       found.add(configFinding(e, `remote "${name}" uses an unencrypted transport: ${e.key}=${e.value} (${e.scope})`));
     }
-    return found.evaluation();
+    const note = proxied
+      ? `${proxied} remote URL(s) are this Bitbucket Pipelines step's own origin (BITBUCKET_GIT_HTTP_ORIGIN), reached through the step's proxy on localhost:29418: not reported`
+      : undefined;
+    return found.evaluation('fail', note);
   },
 });

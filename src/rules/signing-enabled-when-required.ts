@@ -38,8 +38,9 @@ export default defineRepoRule({
         configFinding(tag, `tag.gpgSign=${tag.value ?? ''} (${tag.scope}) while the policy requires signatures`),
       );
     if (found.count) return found.evaluation();
-    // Nobody commits in a bare repository (a server, a mirror): an unset commit.gpgSign signs nothing less.
-    if (!commit && facts.repository.bare)
+    // Nobody commits in a bare repository (a server, a mirror), unless it has linked worktrees: an unset
+    // commit.gpgSign signs nothing less.
+    if (!commit && facts.repository.bare && !facts.repository.linkedWorktrees)
       return { outcome: 'pass', note: 'a bare repository: no commits are made here (commit.gpgSign unset)' };
     if (!commit) {
       return {
