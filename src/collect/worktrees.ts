@@ -5,6 +5,8 @@ import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepositoryInfo } from '../domain/model.js';
 import { gitText } from './git.js';
+import { UnsafeFileError } from './safe-fs.js';
+import { fsReason } from '../errors.js';
 
 export interface Worktree {
   /** The commit checked out; undefined for the bare main entry or an unborn branch. */
@@ -14,11 +16,44 @@ export interface Worktree {
   prunable: boolean;
 }
 
-/** git's list; undefined when there are no linked worktrees (no git started then). */
+// What `git worktree list` opens in each worktrees/<id>/: a FIFO or device there would hold git until
+// its timeout, so each that exists must be a regular file before git is asked.
+const ENTRY_FILES = ['gitdir', 'HEAD', 'commondir', 'locked'];
+
+function assertEntriesAreFiles(dir: string): void {
+  let ids: string[];
+  try {
+    ids = readdirSync(dir);
+  } catch (e) {
+    throw new UnsafeFileError(dir, 'unreadable', `cannot be read (${fsReason(e)})`, 'make it readable, then run again');
+  }
+  for (const id of ids) {
+    const entry = join(dir, id);
+    if (!lstatSync(entry).isDirectory()) continue;
+    for (const name of ENTRY_FILES) {
+      const path = join(entry, name);
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      if (st && !st.isFile())
+        throw new UnsafeFileError(
+          path,
+          'not-a-file',
+          'not a regular file, so git cannot be asked for the worktrees',
+          `remove it (git worktree prune drops a worktree whose folder is gone), then run again`,
+        );
+    }
+  }
+}
+
+/**
+ * git's list; undefined when there are no linked worktrees (no git started then). A worktree file git
+ * would block on stops the run (UnsafeFileError) rather than leave a checked-out commit unlisted.
+ */
 export async function listWorktrees(
   repo: Pick<RepositoryInfo, 'gitDir' | 'commonDir'>,
 ): Promise<Worktree[] | undefined> {
-  if (!existsSync(join(repo.commonDir, 'worktrees'))) return undefined;
+  const dir = join(repo.commonDir, 'worktrees');
+  if (!existsSync(dir)) return undefined;
+  if (lstatSync(dir).isDirectory()) assertEntriesAreFiles(dir);
   const out = await gitText(['worktree', 'list', '--porcelain'], { gitDir: repo.gitDir, timeoutMs: 60_000 });
   return out.split(/\n\n+/).map((entry) => {
     const head = /^HEAD ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/m.exec(entry)?.[1];
@@ -31,18 +66,16 @@ export async function listWorktrees(
 }
 
 /**
- * How many linked worktrees of a bare repository are live. Each `worktrees/<id>/gitdir` must be a
- * regular file before git is asked (a FIFO there would hold git until its timeout); anything else
- * counts none, which leaves the repository a server, the strict side.
+ * How many linked worktrees of a bare repository are live. A worktree file git would block on, or
+ * none git can list, counts none, which leaves the repository a server, the strict side.
  */
 export async function liveLinkedWorktrees(repo: Pick<RepositoryInfo, 'gitDir' | 'commonDir'>): Promise<number> {
-  const dir = join(repo.commonDir, 'worktrees');
+  let list: Worktree[] | undefined;
   try {
-    if (!lstatSync(dir).isDirectory()) return 0;
-    for (const id of readdirSync(dir)) if (!lstatSync(join(dir, id, 'gitdir')).isFile()) return 0;
-  } catch {
-    return 0;
+    list = await listWorktrees(repo);
+  } catch (e) {
+    if (e instanceof UnsafeFileError) return 0;
+    throw e;
   }
-  const list = await listWorktrees(repo);
   return (list ?? []).filter((w) => !w.bare && !w.prunable).length;
 }
