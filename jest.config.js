@@ -18,10 +18,11 @@ const shared = {
   // Sources import './x.js' (NodeNext style); map that back to the .ts file under test.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
-const project = (name, dirs) => ({
+const project = (name, dirs, extra = {}) => ({
   ...shared,
   displayName: name,
   testMatch: dirs.map((d) => `<rootDir>/test/${d}/**/*.test.ts`),
+  ...extra,
 });
 
 /** @type {import('jest').Config} */
@@ -29,7 +30,12 @@ export default {
   projects: [
     project('unit', ['rules', 'report', 'vulndb', 'fuzz', 'meta']),
     project('git', ['collect', 'engine', 'helpers']),
-    project('e2e', ['cli']),
+    // main() of dist/, built before the run when stale, loaded once per worker and shared by its CLI
+    // test files (test/helpers/e2e-environment.mjs).
+    project('e2e', ['cli'], {
+      testEnvironment: '<rootDir>/test/helpers/e2e-environment.mjs',
+      globalSetup: '<rootDir>/test/helpers/build-dist.mjs',
+    }),
   ],
   // jest's default is one worker per core but one (2 - 1 on this 2-core machine). The tests wait on
   // git, gpg, ssh-keygen, pushes through hooks and forge retries much of the time, so a third worker

@@ -1,6 +1,8 @@
 // Two ways to run gitguard against the real repositories the tests make:
-// - runMain: main(argv, io) from src/ in this process, with stdout, stderr, stdin and the environment
-//   given through Io: what almost every CLI test uses (no node start-up and module load per run).
+// - runMain: main(argv, io) in this process, with stdout, stderr, stdin and the environment given
+//   through Io: what almost every CLI test uses (no node start-up and module load per run). In the e2e
+//   project that main is dist/'s, brought up to date before the run and loaded once per jest worker
+//   (test/helpers/e2e-environment.mjs); elsewhere src/'s, loaded by the test file.
 // - runCli: the BUILT binary (bin/gitguard.js -> dist/) the way a user or CI runs it, a separate node
 //   process: for what only a process has (exit status, EPIPE, signals, a terminal, a hang that must
 //   be killed, worker threads from dist/). Build first (`npm run build`; `npm test` does it before jest).
@@ -9,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Io } from '../../src/cli/io.js';
+import type { main as Main } from '../../src/cli/main.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'gitguard.js');
@@ -49,7 +52,9 @@ let turn: Promise<unknown> = Promise.resolve();
  */
 export function runMain(args: string[], opts: MainOptions = {}): Promise<CliResult> {
   const run = turn.then(async () => {
-    const { main } = await import('../../src/cli/main.js');
+    // The e2e project's environment shares one main per worker (built, loaded once: e2e-environment.mjs).
+    const shared = (globalThis as { __gitguardSharedMain?: () => Promise<typeof Main> }).__gitguardSharedMain;
+    const main = shared ? await shared() : (await import('../../src/cli/main.js')).main;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const io: Io = {
