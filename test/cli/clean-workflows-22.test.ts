@@ -41,7 +41,7 @@ describe('a server whose only symbolic ref is HEAD -> main', () => {
   });
 
   test('a force push of an unprotected branch is accepted', async () => {
-    const { server, client } = await published();
+    const { client } = await published();
     client.run(['checkout', '-q', '-b', 'wip']);
     client.commit('wip 1');
     expect((await push(client, ['wip'])).ok).toBe(true);
