@@ -25,7 +25,10 @@ const TOKEN = 'ghp_CleanPass16TokenThatMustNeverBePrinted';
 const RULES = ['forge-force-pushes-blocked', 'forge-deletions-blocked', 'forge-tags-protected'];
 
 let tagged: TestRepo; // protected.refs: main and the release tags refs/tags/v*
+let plain: TestRepo; // no policy: the default branch and every tag (refs/tags/**)
 beforeAll(() => {
+  plain = makeRepo();
+  plain.commit('first', { 'README.md': 'hello\n' });
   tagged = makeRepo();
   tagged.commit('policy', {
     '.gitguard/policy.yml':
@@ -37,13 +40,15 @@ afterAll(() => cleanupTemp());
 async function audit(
   handler: Handler,
   kind: 'github' | 'gitlab' = 'github',
+  repo?: TestRepo,
 ): Promise<{ code: number; outcomes: Record<string, string>; notes: Record<string, string> }> {
   const forge = await startForge(handler);
+  const r = repo ?? tagged;
   try {
     const res = await runMain(
       [
         'audit',
-        tagged.dir,
+        r.dir,
         '--forge',
         kind,
         '--forge-repo',
@@ -55,7 +60,7 @@ async function audit(
         '--format',
         'json',
       ],
-      { env: { ...tagged.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' } },
+      { env: { ...r.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' } },
     );
     expect(forge.errors).toEqual([]);
     expect(res.stdout + res.stderr).not.toContain(TOKEN);
@@ -173,5 +178,37 @@ describe('held: the rulesets a normally protected GitHub project has', () => {
       'forge-tags-protected': 'pass',
     });
     expect(run.code).toBe(0);
+  });
+});
+
+describe('held: every tag protected (no protected.refs)', () => {
+  test('GitLab: a protected tag * (GitLab 16/17) covers nested tags too: pass', async () => {
+    const branch = { id: 1, name: 'main', allow_force_push: false, push_access_levels: [glAccess(40, 'Maintainers')] };
+    const run = await audit(
+      gitlab({
+        protectedBranches: [branch],
+        protectedTags: [{ name: '*', create_access_levels: [glAccess(40, 'Maintainers')] }],
+      }),
+      'gitlab',
+      plain,
+    );
+    expect(run.outcomes['forge-tags-protected']).toBe('pass');
+  });
+
+  test('GitHub: an organization tag ruleset on ~ALL and a branch ruleset GitHub lists from the organization: pass', async () => {
+    const org = { ...ghRuleset({ id: 11 }), source_type: 'Organization', source: OWNER };
+    const tags = { ...ghRuleset({ id: 12, target: 'tag' }), source_type: 'Organization', source: OWNER };
+    const effective = (org.rules as Array<Record<string, unknown>>).map((x) => ({
+      ...x,
+      ruleset_source_type: 'Organization',
+      ruleset_source: OWNER,
+      ruleset_id: 11,
+    }));
+    const run = await audit(github({ rulesets: [org, tags], effective }), 'github', plain);
+    expect(run.outcomes).toEqual({
+      'forge-force-pushes-blocked': 'pass',
+      'forge-deletions-blocked': 'pass',
+      'forge-tags-protected': 'pass',
+    });
   });
 });
