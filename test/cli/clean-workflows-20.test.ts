@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the forge's JSON answers and reports are read loosely here */
 // Clean workflows 20: forge answers of properly protected projects after red team 20 made the forge
 // rules fail closed. A protection answer that leaves out whether force pushes or deletions are
 // allowed (GitLab before 13.10 has no allow_force_push: force push to a protected branch did not
@@ -8,6 +7,7 @@
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
 import {
+  BRANCH_RULES,
   GL_PROJECT,
   HIDDEN_404,
   OWNER,
@@ -64,7 +64,7 @@ async function audit(
     );
     expect(forge.errors).toEqual([]);
     expect(res.stdout + res.stderr).not.toContain(TOKEN);
-    const json: any = JSON.parse(res.stdout);
+    const json = JSON.parse(res.stdout) as { results: Array<{ meta: { id: string }; outcome: string; note?: string }> };
     const outcomes: Record<string, string> = {};
     const notes: Record<string, string> = {};
     for (const x of json.results) {
@@ -198,7 +198,7 @@ describe('held: every tag protected (no protected.refs)', () => {
   test('GitHub: an organization tag ruleset on ~ALL and a branch ruleset GitHub lists from the organization: pass', async () => {
     const org = { ...ghRuleset({ id: 11 }), source_type: 'Organization', source: OWNER };
     const tags = { ...ghRuleset({ id: 12, target: 'tag' }), source_type: 'Organization', source: OWNER };
-    const effective = (org.rules as Array<Record<string, unknown>>).map((x) => ({
+    const effective = BRANCH_RULES.map((x) => ({
       ...x,
       ruleset_source_type: 'Organization',
       ruleset_source: OWNER,
