@@ -98,6 +98,17 @@ export function addHidden(r: ForgeRef, controls: readonly Control[], h: Hidden):
   }
 }
 
+/**
+ * A control the forge answers with "allowed?" (force pushes, deletions): `false` is an enforcer,
+ * `true` one that is off, anything else (the field left out: GitLab before 13.10, an old GitHub
+ * Enterprise Server) is not known, never read either way: not-available naming `unstated`.
+ */
+export function addStated(r: ForgeRef, control: Control, allowed: unknown, e: Enforcer, unstated: Hidden): void {
+  if (allowed === false) addEnforcer(r, control, e);
+  else if (allowed === true) addEnforcer(r, control, { ...e, off: true });
+  else addHidden(r, [control], unstated);
+}
+
 /** A branch pattern of the policy's when the forge would not list its branches: which branches it
  *  names, and so what protects them, is not known (never "nothing to judge"). */
 export function unlistedBranches(pattern: string, h: Hidden): ForgeRef {

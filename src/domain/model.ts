@@ -238,13 +238,16 @@ export interface Facts {
 }
 
 /** 'signatures': per-commit trust facts (policy of the parents, signature verdicts).
- *  'protected-paths': per-commit changes to protected paths and the CI gate, watched in the same walk. */
+ *  'protected-paths': per-commit changes to protected paths and the CI gate, watched in the same walk.
+ *  'policy-vetted': only the walk's answer for HEAD's policy (RuleContext.policyVetted); a walk that
+ *  cannot be done (a shallow clone) leaves it not vouched for instead of stopping the run. */
 export type FactName =
   | 'config'
   | 'history'
   | 'hooks'
   | 'client'
   | 'signatures'
+  | 'policy-vetted'
   | 'policy'
   | 'protected-paths'
   | 'ledger'
@@ -270,6 +273,8 @@ export interface RuleContext {
    * neither is known). What that policy allows depends on it.
    */
   policyVetted?: boolean;
+  /** Why policyVetted is false when the reason is not policy-changes-authorized's (the history was not walked). */
+  policyVettedWhy?: string;
   /** For per-commit rules, once the walk is over: false when the walk found HEAD's policy a change no maintainer made. */
   headPolicyVetted?: () => boolean | undefined;
 }

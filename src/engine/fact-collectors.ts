@@ -139,7 +139,21 @@ async function headPolicyValue(run: FactRun): Promise<Policy | undefined> {
 
 /** The walk carries policies and verdicts when a rule judges signatures, protected paths or tags. */
 const trustedWalk = (run: Pick<FactRun, 'ruleNeeds'>): boolean =>
-  run.ruleNeeds('signatures') || run.ruleNeeds('protected-paths') || run.ruleNeeds('tags');
+  run.ruleNeeds('signatures') ||
+  run.ruleNeeds('protected-paths') ||
+  run.ruleNeeds('tags') ||
+  run.ruleNeeds('policy-vetted');
+
+/** An ExpectedError becomes "no walk"; anything else still stops the run. */
+function expectedOrThrow(err: unknown): undefined {
+  if (err instanceof ExpectedError && !(err instanceof StopsAuditError)) return undefined;
+  throw err;
+}
+
+/** Whether the walk is wanted only for the answer on HEAD's policy: one that cannot be done leaves it unknown. */
+const vettingOnly = (run: Pick<FactRun, 'ruleNeeds'>): boolean =>
+  run.ruleNeeds('policy-vetted') &&
+  !(['commits', 'signatures', 'protected-paths', 'tags'] as const).some((n) => run.ruleNeeds(n));
 
 export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
   config: {
@@ -186,7 +200,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     },
   },
   walk: {
-    wantedBy: ['commits', 'tags', 'signatures'],
+    wantedBy: ['commits', 'tags', 'signatures', 'policy-vetted'],
     needs: ['history'],
     async collect(run) {
       const history = await run.get('history');
@@ -200,7 +214,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         );
       // Exact revisions that publish nothing (a push that only deletes): nothing to walk.
       if (scope.revisions && !scope.revisions.some((r) => !r.startsWith('^'))) return undefined;
-      return openHistory(
+      const open = openHistory(
         run.req.repository,
         history.value,
         scope,
@@ -209,6 +223,9 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         run.ruleNeeds('protected-paths'),
         run.objects(),
       );
+      // A run of rules that only ask whether HEAD's policy is vouched for (client-min-versions) is not
+      // stopped by a history it cannot walk (a shallow clone): the answer is "not vouched for" (run-rules.ts).
+      return vettingOnly(run) ? open.catch((err: unknown) => expectedOrThrow(err)) : open;
     },
   },
   'head-policy': {

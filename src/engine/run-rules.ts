@@ -74,6 +74,9 @@ async function walkCommits(
   return count;
 }
 
+const NOT_WALKED =
+  'the policy at HEAD could not be vouched for: the history that would vouch for it could not be walked (in a shallow clone, fetch the full history: fetch-depth: 0, GIT_DEPTH: 0 or git fetch --unshallow; or name the root with --trust-root)';
+
 export async function runRules(selected: readonly CatalogEntry[], facts: Facts, opts: RunOptions): Promise<RuleRun> {
   // Whether the policy at HEAD passes on, as the walk found (a change no maintainer made: false).
   const head = facts.history?.ok && opts.session?.headPolicy ? facts.history.value.head.oid : undefined;
@@ -102,7 +105,11 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
   // A repository rule that needs 'signatures' reads the walk's answer for HEAD's policy: walked for it too.
   const walkWanted =
     visitors.length > 0 ||
-    (!!head && selected.some((c) => c.rule.kind === 'repo' && c.rule.needs.includes('signatures')));
+    (!!head &&
+      selected.some(
+        (c) =>
+          c.rule.kind === 'repo' && (c.rule.needs.includes('signatures') || c.rule.needs.includes('policy-vetted')),
+      ));
   if (opts.session && walkWanted && facts.scope.revisions.length) {
     commits = await walkCommits(
       opts.session,
@@ -128,19 +135,32 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
   await opts.factsReady;
   const guard = evaluations.get(POLICY_GUARD)?.outcome;
   const walked = headPolicyVetted();
-  const policyVetted =
+  const answered =
     walked === false || guard === 'fail'
       ? false
       : guard === undefined || guard === 'error'
         ? walked
         : guard === 'pass' || guard === 'not-applicable';
+  // A policy at HEAD that no walk vouched for (the history could not be walked: the walk collector's
+  // vettingOnly) is not vouched for: what it relaxes passes nothing.
+  const unwalked =
+    answered === undefined &&
+    !opts.session &&
+    facts.policy?.ok === true &&
+    !!facts.policy.value &&
+    selected.some((c) => c.rule.needs.includes('policy-vetted'));
+  const policyVetted = unwalked ? false : answered;
   for (const c of selected) {
     if (c.rule.kind === 'repo') {
       const rule = c.rule;
       evaluations.set(
         c.meta.id,
         safely(c.meta.id, () =>
-          rule.evaluate(facts, { ...ctxFor(c), ...(policyVetted !== undefined ? { policyVetted } : {}) }),
+          rule.evaluate(facts, {
+            ...ctxFor(c),
+            ...(policyVetted !== undefined ? { policyVetted } : {}),
+            ...(unwalked ? { policyVettedWhy: NOT_WALKED } : {}),
+          }),
         ),
       );
     }

@@ -11,23 +11,23 @@ import type { ToolVersion } from '../domain/model.js';
 // version. A tool that is not installed cannot be too old; it is said in the note. A policy whose
 // change had no maintainer may have lowered or dropped a minimum: what it asks can still fail a
 // client, but its silence passes none.
-const UNVETTED =
-  'the policy at HEAD changed without a maintainer (policy-changes-authorized): the client.min_versions it sets are not vouched for, so no client passes by them';
+const UNVETTED = (why = 'the policy at HEAD changed without a maintainer (policy-changes-authorized)'): string =>
+  `${why}: the client.min_versions it sets are not vouched for, so no client passes by them`;
 
 export default defineRepoRule({
   id: 'client-min-versions',
-  needs: ['client', 'history', 'policy', 'signatures'],
+  needs: ['client', 'history', 'policy', 'policy-vetted'],
   evaluate(facts, ctx) {
     const policy = facts.policy;
     if (!policy) return notAvailable('the policy at HEAD was not collected');
     if (!policy.ok) return notAvailable(policy.reason);
     if (!policy.value) return { outcome: 'not-applicable', note: 'no .gitguard/policy.yml at HEAD' };
-    const unvetted = ctx.policyVetted === false;
+    const unvetted = ctx.policyVetted === false ? UNVETTED(ctx.policyVettedWhy) : undefined;
     const mins = policy.value.client?.minVersions ?? {};
     const named = CLIENT_MIN_TOOLS.filter((t) => mins[t] !== undefined);
     if (named.length === 0)
       return unvetted
-        ? notAvailable(UNVETTED)
+        ? notAvailable(unvetted)
         : { outcome: 'not-applicable', note: 'the policy at HEAD sets no client.min_versions' };
     if (!facts.client.ok) return notAvailable(facts.client.reason);
 
@@ -67,7 +67,7 @@ export default defineRepoRule({
     }
     const note = notes.join('; ');
     if (found.count) return found.evaluation('fail', note || undefined);
-    if (unvetted) return notAvailable(note ? `${UNVETTED}; ${note}` : UNVETTED);
+    if (unvetted) return notAvailable(note ? `${unvetted}; ${note}` : unvetted);
     if (judged === 0) return notAvailable(note);
     return { outcome: 'pass', note };
   },

@@ -29,7 +29,7 @@ export const registry: readonly RuleEntry[] = [
   {
     id: 'client-min-versions',
     kind: 'repo',
-    needs: ['client', 'history', 'policy', 'signatures'],
+    needs: ['client', 'history', 'policy', 'policy-vetted'],
     load: () => import('./client-min-versions.js'),
   },
   {
@@ -238,7 +238,7 @@ export const registry: readonly RuleEntry[] = [
   {
     id: 'signing-enabled-when-required',
     kind: 'repo',
-    needs: ['config', 'history', 'policy', 'signatures'],
+    needs: ['config', 'history', 'policy', 'policy-vetted'],
     load: () => import('./signing-enabled-when-required.js'),
   },
   {

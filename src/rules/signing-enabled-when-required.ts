@@ -8,7 +8,7 @@ import { atPolicy } from './lib/locations.js';
 // the audit (and a pre-push or pre-receive check) later; tag.gpgSign=false likewise for tags.
 export default defineRepoRule({
   id: 'signing-enabled-when-required',
-  needs: ['config', 'history', 'policy', 'signatures'],
+  needs: ['config', 'history', 'policy', 'policy-vetted'],
   evaluate(facts, ctx) {
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const policy = facts.policy;
@@ -19,7 +19,9 @@ export default defineRepoRule({
     if (!policy.value.requireSignatures)
       return ctx.policyVetted === false
         ? notAvailable(
-            'the policy at HEAD, which changed without a maintainer (policy-changes-authorized), does not require signatures: not vouched for, so not judged',
+            ctx.policyVettedWhy
+              ? `${ctx.policyVettedWhy}; it does not require signatures: not vouched for, so not judged`
+              : 'the policy at HEAD, which changed without a maintainer (policy-changes-authorized), does not require signatures: not vouched for, so not judged',
           )
         : { outcome: 'not-applicable', note: 'the policy at HEAD does not require signatures' };
     const config = facts.config.value;

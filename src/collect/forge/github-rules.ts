@@ -3,11 +3,13 @@
 import {
   addBypass,
   addEnforcer,
+  addStated,
   refPattern,
   type Control,
   type Enforcement,
   type Enforcer,
   type ForgeRef,
+  type Hidden,
 } from '../../domain/forge.js';
 import { covers, githubSet, meets, policySet } from '../../domain/pattern-sets.js';
 
@@ -129,14 +131,26 @@ export interface ClassicProtection {
   required_status_checks?: { contexts?: string[]; checks?: Array<{ context?: string }> };
 }
 
+/** What would show a control the protection answer left out. */
+const UNSTATED = (field: string): Hidden => ({
+  source: 'classic',
+  permission: `an answer that states ${field} (GitHub.com, or a GitHub Enterprise Server that sends it); check the branch protection by hand`,
+});
+
 export function applyClassic(r: ForgeRef, c: ClassicProtection): void {
   const source = 'classic';
   const on = (control: Control, off: boolean): void =>
     addEnforcer(r, control, { source, enforcement: 'active', ...(off ? { off } : {}) });
   on('signatures', c.required_signatures?.enabled !== true);
-  // Blocked only when the answer says so: a protection without the field does not say it.
-  on('force-pushes', c.allow_force_pushes?.enabled !== false);
-  on('deletions', c.allow_deletions?.enabled !== false);
+  // Blocked only when the answer says so; a protection without the field leaves it unknown.
+  addStated(
+    r,
+    'force-pushes',
+    c.allow_force_pushes?.enabled,
+    { source, enforcement: 'active' },
+    UNSTATED('allow_force_pushes'),
+  );
+  addStated(r, 'deletions', c.allow_deletions?.enabled, { source, enforcement: 'active' }, UNSTATED('allow_deletions'));
   const pr = c.required_pull_request_reviews;
   if (pr) {
     addEnforcer(r, 'reviews', { source, enforcement: 'active', approvals: pr.required_approving_review_count ?? 0 });
@@ -170,8 +184,8 @@ export function applyRefUpdateRule(r: ForgeRef, u: RefUpdateRule): void {
   const base = { source: 'classic', enforcement: 'active' as const, via: 'graphql refUpdateRule' };
   const on = (control: Control, off: boolean): void => addEnforcer(r, control, { ...base, ...(off ? { off } : {}) });
   on('signatures', !u.requiresSignatures);
-  on('force-pushes', u.allowsForcePushes !== false);
-  on('deletions', u.allowsDeletions !== false);
+  addStated(r, 'force-pushes', u.allowsForcePushes, base, UNSTATED('allowsForcePushes'));
+  addStated(r, 'deletions', u.allowsDeletions, base, UNSTATED('allowsDeletions'));
   if (u.requiredApprovingReviewCount !== null)
     addEnforcer(r, 'reviews', { ...base, approvals: u.requiredApprovingReviewCount });
   on('code-owner-reviews', !u.requiresCodeOwnerReviews);

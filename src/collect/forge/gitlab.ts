@@ -8,6 +8,7 @@ import { ExpectedError } from '../../errors.js';
 import {
   addBypass,
   addEnforcer,
+  addStated,
   addHidden,
   emptyRef,
   gitlabPattern,
@@ -206,14 +207,21 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       : [];
     if (matching.length) {
       // Several matching rules: GitLab applies the most permissive one, but for code owner approval
-      // the most restrictive (its docs, "Protection rules"). A rule that does not say it blocks force
-      // pushes is not read as blocking them.
-      const forcePush = matching.find((b) => b.allow_force_push !== false);
-      addEnforcer(r, 'force-pushes', {
-        source: SOURCE,
-        enforcement: 'active',
-        ...(forcePush ? { off: true, via: `protected branch ${forcePush.name}` } : {}),
-      });
+      // the most restrictive (its docs, "Protection rules"). A rule that does not say whether it
+      // allows force pushes (GitLab before 13.10 has no allow_force_push) leaves it unknown.
+      const allowing = matching.find((b) => b.allow_force_push === true);
+      const silent = matching.find((b) => typeof b.allow_force_push !== 'boolean');
+      const decides = allowing ?? silent;
+      addStated(
+        r,
+        'force-pushes',
+        allowing ? true : silent ? undefined : false,
+        { source: SOURCE, enforcement: 'active', ...(decides ? { via: `protected branch ${decides.name}` } : {}) },
+        {
+          source: SOURCE,
+          permission: `GitLab 13.10 or later, whose protected branch ${silent?.name ?? ''} says allow_force_push; check "Allowed to force push" by hand`,
+        },
+      );
       addEnforcer(r, 'deletions', { source: SOURCE, enforcement: 'active' }); // no one deletes a protected branch by a push
       const owners = matching.find((b) => b.code_owner_approval_required === true);
       if (owners)
