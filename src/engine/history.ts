@@ -352,8 +352,9 @@ export async function openHistory(
       if (o?.type !== 'tag') return undefined;
       const tag = parseTagObject(oid, o.body);
       // A tag is made after the commit it tags: its signature counts as made no earlier (judgement.ts).
-      const target = tag.type === 'commit' ? await reader.read(tag.object) : undefined;
-      const tagged = target?.type === 'commit' ? parseCommitObject(tag.object, target.body) : undefined;
+      // Through any tags between (a nested tag, git tag -s v1 inner), as git peels it: `^{}`.
+      const target = await reader.read(`${oid}^{}`);
+      const tagged = target?.type === 'commit' ? parseCommitObject(target.oid, target.body) : undefined;
       const madeAfter = tagged && !tagged.malformed ? tagged.committer.time : undefined;
       return { ref, tag, judged: await active.trustTag(tag, headPolicy, madeAfter) };
     };
