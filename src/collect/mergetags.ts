@@ -6,6 +6,8 @@
 // a mergetag ever come here.
 import type { CommitRecord } from '../domain/commit.js';
 import { objectId } from './commit-object.js';
+import type { ObjectReader } from './objects.js';
+import { taggedCommitTime } from './tag-trust.js';
 import type { Policy } from '../domain/policy.js';
 import { malformedVerdict, verifySignature, type TrustedKeys } from './signatures/verify.js';
 import type { Verdict } from '../domain/signature.js';
@@ -74,6 +76,7 @@ export async function verifyMergetags(
   commit: CommitRecord,
   judges: MergetagKeys[] | undefined,
   check: TagCheck,
+  reader: ObjectReader,
 ): Promise<MergetagTrust[]> {
   const algo = commit.oid.length === 64 ? 'sha256' : 'sha1';
   const out: MergetagTrust[] = [];
@@ -119,6 +122,9 @@ export async function verifyMergetags(
       ...(malformed ? { malformed } : {}),
       verifications,
     });
+    // Made after the commit it names, as a tag under refs/tags (its object id is the repository's text).
+    const madeAfter = malformed ? undefined : await taggedCommitTime(reader, tag.object);
+    if (madeAfter !== undefined) out[out.length - 1]!.madeAfter = madeAfter;
   }
   return out;
 }

@@ -39,7 +39,7 @@ export class TrustCollector {
   private readonly paths: WatchedPaths;
 
   constructor(
-    reader: ObjectReader,
+    private readonly reader: ObjectReader,
     objectFormat: 'sha1' | 'sha256',
     private readonly userKeys: (TrustedKeys & { id: string; raw: RawKeys }) | undefined,
     cache?: VerifyCache,
@@ -382,6 +382,7 @@ export class TrustCollector {
         commit,
         mergetagKeys(trust, this.store, this.userKeySet),
         (oid, keys, task) => this.verifier.checkTag(oid, keys, task),
+        this.reader,
       )) as TrustedCommit['trust']['mergetags'];
     if (this.revoked) trust.revoked = this.revoked;
     if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;

@@ -25,7 +25,9 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 //     lack "sign"; a key's expiry read as gpg reads it (a v6 verdict may be G where git says N, E or Y)
 // v8: a revoked user ID's certification no longer gives the key its flags or expiry, and EdDSA self-signatures
 //     over SHA-1 verify (a v7 verdict may be Y where git says G, or name other identities)
-const VERSION = 'gitguard-verify-cache-v9';
+// v10: an SSH principal speaks for the e-mail it folds to only where the line admits that too (a v9
+//      verdict may name `Alice@example.com` under `*,!alice@example.com`)
+const VERSION = 'gitguard-verify-cache-v10';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

@@ -33,10 +33,10 @@ export function gitlabSet(name: string): PatternSet {
 
 /**
  * GitHub's ruleset patterns: Ruby's File.fnmatch with FNM_PATHNAME (`*` and `?` stay in a folder,
- * `**` then "/" is zero or more folders, `[a-z]` and `[!a-z]` one character of a class but "/"). What is
- * read only approximately is read on the safe side: `as: 'include'` (does it cover?) reads an escape
- * or an unclosed class as matching nothing and a `**` not before "/" as `*`; `as: 'exclude'` (does
- * it take names away?) reads them as any run.
+ * `**` then "/" at a folder's start is zero or more folders, `[a-z]` and `[!a-z]` one character of a class but
+ * "/"). What is read only approximately is read on the safe side: `as: 'include'` (does it cover?)
+ * reads an escape, a `[^` class or an unclosed one as matching nothing and any other `**` as `*`;
+ * `as: 'exclude'` (does it take names away?) reads them as any run.
  */
 export function githubSet(pattern: string, as: 'include' | 'exclude'): PatternSet {
   const tokens: Token[] = [];
@@ -44,7 +44,8 @@ export function githubSet(pattern: string, as: 'include' | 'exclude'): PatternSe
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i]!;
     if (ch === '*' && pattern[i + 1] === '*') {
-      if (pattern[i + 2] === '/') {
+      // Ruby reads `**/` as folders only at a folder's start: elsewhere (`refs/tags**/*`) it is `*`.
+      if (pattern[i + 2] === '/' && (i === 0 || pattern[i - 1] === '/')) {
         tokens.push('dirs');
         i += 2;
       } else {
@@ -66,16 +67,19 @@ export function githubSet(pattern: string, as: 'include' | 'exclude'): PatternSe
   return { tokens };
 }
 
-/** fnmatch's bracket expression at `at`: its ranges, negated by a leading ! or ^, a ] first being
- *  itself; undefined when it does not close or holds an escape. */
+/** Ruby's bracket expression (dir.c bracket) at `at`: its ranges, negated by a leading !; the first
+ *  `]` closes it, even right after `[` or `[!` (`[]` matches nothing, `[!]` any one character, unlike
+ *  POSIX); undefined when it does not close, holds an escape or is negated by `^`, which GitHub
+ *  documents it does not support. */
 function charClass(pattern: string, at: number): { token: Token; end: number } | undefined {
   let i = at + 1;
-  const negated = pattern[i] === '!' || pattern[i] === '^';
+  if (pattern[i] === '^') return undefined;
+  const negated = pattern[i] === '!';
   if (negated) i += 1;
   const ranges: Array<[number, number]> = [];
-  for (let first = true; i < pattern.length; first = false) {
+  while (i < pattern.length) {
     const ch = pattern[i]!;
-    if (ch === ']' && !first) return { token: { ranges, negated }, end: i };
+    if (ch === ']') return { token: { ranges, negated }, end: i };
     if (ch === '\\') return undefined;
     const lo = ch.codePointAt(0)!;
     if (pattern[i + 1] === '-' && pattern[i + 2] !== undefined && pattern[i + 2] !== ']') {

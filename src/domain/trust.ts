@@ -128,6 +128,8 @@ export interface MergetagTrust {
   malformed?: string;
   /** One verdict per key set that judged the merge (see CommitTrust.verifications). */
   verifications: Verification[];
+  /** The committer date of the commit the tag names (CommitTrust.madeAfter), when it names one. */
+  madeAfter?: number;
 }
 
 export interface TrustedTag {

@@ -13,6 +13,7 @@ import type { HistoryScope, HistorySession, TrustOptions } from './history-sessi
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { subscribePathTap } from '../collect/path-tap.js';
 import { parseCommitObject } from '../collect/commit-object.js';
+import { taggedCommitTime } from '../collect/tag-trust.js';
 import { ObjectReader, TamperedObjectError } from '../collect/objects.js';
 import { MissingObjectError } from '../collect/missing-object.js';
 import { parseTagObject } from '../collect/tag-object.js';
@@ -352,9 +353,7 @@ export async function openHistory(
       if (o?.type !== 'tag') return undefined;
       const tag = parseTagObject(oid, o.body);
       // A tag is made after the commit it tags: its signature counts as made no earlier (judgement.ts).
-      const target = tag.type === 'commit' ? await reader.read(tag.object) : undefined;
-      const tagged = target?.type === 'commit' ? parseCommitObject(tag.object, target.body) : undefined;
-      const madeAfter = tagged && !tagged.malformed ? tagged.committer.time : undefined;
+      const madeAfter = await taggedCommitTime(reader, oid);
       return { ref, tag, judged: await active.trustTag(tag, headPolicy, madeAfter) };
     };
     const tags = async (): Promise<TrustedTag[]> => {

@@ -94,6 +94,16 @@ function writtenRefs(ref: string, symrefs: ReadonlyMap<string, string>): string[
   return names;
 }
 
+/** What GIT_NAMESPACE puts before every ref receive-pack writes (git's expand_namespace):
+ *  refs/namespaces/<part>/ for each "/"-separated part; nothing outside a namespace. */
+function namespacePrefix(namespace: string | undefined): string {
+  return (namespace ?? '')
+    .split('/')
+    .filter(Boolean)
+    .map((part) => `refs/namespaces/${part}/`)
+    .join('');
+}
+
 /** How messages name the policy that judged a commit: the parent it was read from (see policyName). */
 function judgingPolicy(c: TrustedCommit): string {
   return judgedUnder(c, judge(c));
@@ -179,7 +189,16 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     const policyRefs = headPolicy.value?.protected.refs ?? [];
     const globs = (policyRefs.length ? policyRefs : defaultProtectedRefs(history, true)).map(refGlob);
     const floating = (headPolicy.value?.protected.floatingTags ?? []).map(refGlob);
-    const symrefs = new Map(history.refs.flatMap((r) => (r.symref ? [[r.name, r.symref] as const] : [])));
+    // Under GIT_NAMESPACE the hook is told refs/heads/x and git writes <namespace>refs/heads/x, through
+    // that namespace's symrefs only: named as the pushes name them (a target outside keeps its full name).
+    const ns = namespacePrefix(env.GIT_NAMESPACE);
+    const symrefs = new Map(
+      history.refs.flatMap((r) =>
+        r.symref && r.name.startsWith(ns)
+          ? [[r.name.slice(ns.length), r.symref.startsWith(ns) ? r.symref.slice(ns.length) : r.symref] as const]
+          : [],
+      ),
+    );
     const aliasesOf = new Map<string, string[]>();
     for (const name of symrefs.keys()) {
       const end = writtenRefs(name, symrefs).at(-1)!;

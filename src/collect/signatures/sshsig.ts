@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import { certificateRefusal, entryAllows, entryPrincipals } from './allowed-signers.js';
 import { decodeBase64Strict, parseSshPublicKey, sameKey } from './ssh-key.js';
-import { keySpeaksFor } from '../../domain/principals.js';
+import { keySpeaksFor, principalMatches } from '../../domain/principals.js';
 import { verifyRaw } from './ssh-verify.js';
 import { SshFormatError, SshReader, SshWriter } from './ssh-wire.js';
 import type { AllowedSigner, SshCertificate, SshPublicKey } from '../../domain/keys.js';
@@ -196,12 +196,18 @@ export function verifySshSignature(
   if (!sound) {
     return unsound();
   }
-  // verify -I principal, for each principal of the found line in order.
+  // verify -I principal, for each principal of the found line in order. gitguard then takes each as
+  // the e-mail it folds to, which the line must admit too: `*,!alice@example.com` admits a certificate
+  // for `Alice@example.com` (ssh-keygen compares exactly), and ssh-keygen -I alice@example.com refuses it.
+  const permitted: string[] = [];
   const identities: string[] = [];
   for (const p of found) {
-    if (signers.some((e) => entryAllows(e, key, at, namespace, p)) && !identities.includes(p)) identities.push(p);
+    const lines = signers.filter((e) => entryAllows(e, key, at, namespace, p));
+    if (!lines.length || permitted.includes(p)) continue;
+    permitted.push(p);
+    if (lines.some((e) => principalMatches(p, e.principalList))) identities.push(p);
   }
-  if (!identities.length) {
+  if (!permitted.length) {
     return judged('B', { signer, reason: `allowed signers do not permit this key for namespace "${namespace}"` });
   }
   if (opts.identity !== undefined && !identities.includes(opts.identity)) {

@@ -25,6 +25,7 @@ function judgeMergetag(merge: TrustedCommit, mt: MergetagTrust): Judgement {
       trustRoot: false,
       changedPaths: [],
       ciGateRemoved: false,
+      ...(mt.madeAfter !== undefined ? { madeAfter: mt.madeAfter } : {}),
     },
   );
   // Keys revoked at the tip and the tip's goodlist reach the tags a merge carries, as they reach the merge.
