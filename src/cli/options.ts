@@ -2,6 +2,7 @@
 // verify, baseline write, hook run pre-push), so they read and mean the same everywhere.
 import { Option, type Command } from 'commander';
 import { ExpectedError } from '../errors.js';
+import { THREATS } from '../domain/model.js';
 
 /** Repeatable, comma-separated values: -r a,b -r c -> [a, b, c]. */
 export const list = (value: string, previous: string[] = []): string[] => [
@@ -11,6 +12,21 @@ export const list = (value: string, previous: string[] = []): string[] => [
     .map((v) => v.trim())
     .filter(Boolean),
 ];
+
+/** -t, --threat: repeatable and comma-separated like `list`; the names are checked by `refuseUnknownThreats`. */
+export const threatOption = (description: string): Option =>
+  new Option('-t, --threat <threat>', description).argParser(list);
+
+/**
+ * Before any command runs: a misspelt threat is a usage error (exit 2) on every command that filters
+ * by threat, never a filter that silently selects nothing.
+ */
+export function refuseUnknownThreats(_program: Command, command: Command): void {
+  const threats = (command.opts() as { threat?: string[] }).threat ?? [];
+  for (const t of threats)
+    if (!(THREATS as readonly string[]).includes(t))
+      command.error(`unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
+}
 
 /** Repeatable values taken whole (file names may contain commas). */
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,10 +1,10 @@
 // commander wiring only: flags become requests for the commands in ./commands.
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { SEVERITIES, THREATS } from '../domain/model.js';
+import { SEVERITIES } from '../domain/model.js';
 import { VERSION } from '../version.js';
 import { FORMATS } from '../report/formats.js';
-import { keyOptions, list, repoOption } from './options.js';
+import { keyOptions, list, refuseUnknownThreats, repoOption, threatOption } from './options.js';
 import type { Io } from './io.js';
 import { escapeText } from '../domain/escape.js';
 import { registerBaselineCommands } from './commands/baseline.js';
@@ -24,7 +24,8 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
     .addOption(repoOption())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .hook('preAction', refuseUnknownThreats);
 
   keyOptions(program.command('audit'))
     .description('audit a repository and print pass/fail per rule')
@@ -49,9 +50,7 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
         .default('low'),
     )
     .option('-r, --rule <id>', 'run only this rule (repeat or comma-separate)', list)
-    .addOption(
-      new Option('-t, --threat <threat>', "run only this threat's rules (repeat or comma-separate)").argParser(list),
-    )
+    .addOption(threatOption("run only this threat's rules (repeat or comma-separate)"))
     .option('--all', 'walk the commits of every ref, not only HEAD')
     .option('--max-findings <n>', 'findings kept in full per rule', (v) => Number.parseInt(v, 10), 100)
     .option(
@@ -108,10 +107,6 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
 (or looked at nothing: every rule not applicable or not available; --allow-empty accepts that).`,
     )
     .action(async (path: string | undefined, opts, cmd: Command) => {
-      for (const t of (opts.threat as string[] | undefined) ?? []) {
-        if (!(THREATS as readonly string[]).includes(t))
-          cmd.error(`unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
-      }
       // `audit --forge ../repo`: the optional value swallowed the path; give it back.
       if (typeof opts.forge === 'string' && !FORGE_KINDS.includes(opts.forge)) {
         if ((path !== undefined && path !== '.') || !existsSync(opts.forge))
@@ -154,7 +149,7 @@ Exit codes: 0 every commit authorized, 1 some commit is not, 2 the check could n
     .command('rules')
     .description('list the rules gitguard checks')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('-t, --threat <threat>', "only this threat's rules").argParser(list))
+    .addOption(threatOption("only this threat's rules (repeat or comma-separate)"))
     .addOption(repoOption().hideHelp()) // accepted like every command's; the rules do not depend on the repository
     .addHelpText(
       'after',

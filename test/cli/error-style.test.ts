@@ -81,6 +81,17 @@ describe('errors: one line, "gitguard: <what>; <next step>", exit 2', () => {
       /^unknown threat "aliens"/,
       /^see gitguard audit --help$/,
     );
+    // `rules` and `baseline write` filter by threat too: a misspelt one selected nothing and exited 0.
+    oneError(
+      await cli(['rules', '--threat', 'client,aliens']),
+      /^unknown threat "aliens"/,
+      /^see gitguard rules --help$/,
+    );
+    oneError(
+      await cli(['baseline', 'write', join(scratch, 'b.json'), '-C', repo.dir, '-t', 'aliens']),
+      /^unknown threat "aliens"/,
+      /^see gitguard baseline write --help$/,
+    );
     oneError(
       await cli(['audit', '-C', repo.dir, '--format', 'yaml']),
       /argument 'yaml' is invalid/,

@@ -1,12 +1,12 @@
 // `gitguard baseline write FILE [path]`: wiring only. Runs the audit with every finding kept and
 // records each failed or warned rule's findings by fingerprint (src/engine/baseline.ts).
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { SEVERITIES, type Threat } from '../../domain/model.js';
 import { escapeText } from '../../domain/escape.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
 import { repositoryRoots } from '../../collect/safe-fs.js';
-import { keyOptions, list, repoOption, repoPath } from '../options.js';
+import { keyOptions, list, repoOption, repoPath, threatOption } from '../options.js';
 
 interface BaselineFlags {
   rule?: string[];
@@ -33,9 +33,7 @@ export function registerBaselineCommands(program: Command, io: Io, state: { exit
     .argument('[path]', 'repository (or -C PATH)')
     .addOption(repoOption())
     .option('-r, --rule <id>', 'only this rule (repeat or comma-separate)', list)
-    .addOption(
-      new Option('-t, --threat <threat>', "only this threat's rules (repeat or comma-separate)").argParser(list),
-    )
+    .addOption(threatOption("only this threat's rules (repeat or comma-separate)"))
     .option('--all', 'walk the commits of every ref, not only HEAD')
     .option('--trust-root <commit>', 'audit commits from this one on')
     .option('--no-cache', 'do not read or write the signature cache and the walk checkpoint in .git/gitguard/')
