@@ -22,7 +22,7 @@ export const threatOption = (description: string): Option =>
  * by threat, never a filter that silently selects nothing.
  */
 export function refuseUnknownThreats(_program: Command, command: Command): void {
-  const threats = (command.opts() as { threat?: string[] }).threat ?? [];
+  const threats = command.opts<{ threat?: string[] }>().threat ?? [];
   for (const t of threats)
     if (!(THREATS as readonly string[]).includes(t))
       command.error(`unknown threat "${t}" (choose from ${THREATS.join(', ')})`, { exitCode: 2 });
