@@ -242,6 +242,24 @@ describe('README: environment variables', () => {
   });
 });
 
+describe('README and docs/: YAML examples', () => {
+  test('every ```yaml block parses (they are meant to be pasted)', () => {
+    const bad: string[] = [];
+    let count = 0;
+    for (const file of ['README.md', ...docs])
+      for (const m of read(file).matchAll(/^```yaml\n([\s\S]*?)^```$/gm)) {
+        count++;
+        try {
+          parse(m[1]!);
+        } catch (e) {
+          bad.push(`${file}: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
+    expect(count).toBeGreaterThan(10);
+    expect(bad).toEqual([]);
+  });
+});
+
 describe('README: the GitHub Actions recipes', () => {
   test("use only the action's inputs", () => {
     const inputs = Object.keys((parse(read('action.yml')) as { inputs: Record<string, unknown> }).inputs);
