@@ -28,11 +28,21 @@ try {
 
   const got = run(gitguard, ['--version']).trim();
   if (got !== version) fail(`gitguard --version says ${JSON.stringify(got)}, package.json ${version}`);
-  const rules = run(gitguard, ['rules']).trim().split('\n').length;
-  const shipped = JSON.parse(
-    run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root }),
-  )[0].files.filter((f) => /^rules\/(?!.*-vulnerabilities\.json$).*\.json$/.test(f.path)).length;
-  if (rules !== shipped) fail(`gitguard rules lists ${rules} rules, the package ships ${shipped}`);
+  // The installed gitguard lists the rules this checkout's build lists (npm pack built dist/ here), each
+  // from its rules/<id>.json in the package: which files of rules/ are rules is the catalog's to say
+  // (it also holds vulnerability and secret-format data), not this script's.
+  const ids = (bin) => JSON.parse(run(bin[0], [...bin.slice(1), 'rules', '--format', 'json'])).rules.map((r) => r.id);
+  const installed = ids([gitguard]);
+  const built = ids([process.execPath, join(root, 'bin', 'gitguard.js')]);
+  if (installed.join() !== built.join())
+    fail(`the installed gitguard lists ${installed.length} rules, this checkout's build ${built.length}`);
+  const shipped = new Set(
+    JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root }))[0].files.map(
+      (f) => f.path,
+    ),
+  );
+  const unshipped = installed.filter((id) => !shipped.has(`rules/${id}.json`));
+  if (unshipped.length) fail(`rules listed but not in the package: ${unshipped.join(', ')}`);
 
   const repo = join(work, 'repo');
   run('git', ['init', '-q', '-b', 'main', repo]);
@@ -60,7 +70,9 @@ try {
     .results.filter((r) => r.outcome === 'error')
     .map((r) => r.meta.id);
   if (errors.length) fail(`the installed audit errored in ${errors.join(', ')}`);
-  console.log(`check:package: ${filename} installs into a clean prefix; gitguard ${got}, ${rules} rules, audit ran`);
+  console.log(
+    `check:package: ${filename} installs into a clean prefix; gitguard ${got}, ${installed.length} rules, audit ran`,
+  );
   rmSync(work, { recursive: true, force: true });
 } catch (e) {
   fail(e.message.split('\n')[0]);
