@@ -280,6 +280,20 @@ describe('README: the GitHub Actions recipes', () => {
   });
 });
 
+describe('README: the GitLab recipe that includes the template', () => {
+  test('sets every variable the template leaves as a placeholder (where to get gitguard from)', () => {
+    const job = (parse(read('ci/gitlab-ci.yml')) as { gitguard: { variables: Record<string, unknown> } }).gitguard;
+    const placeholders = Object.entries(job.variables)
+      .filter(([, v]) => /example\.invalid/.test(String(v)))
+      .map(([k]) => k);
+    expect(placeholders).toContain('GITGUARD_REPO');
+    const recipe = [...readme.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)]
+      .map((m) => parse(m[1]!) as { include?: unknown; variables?: Record<string, unknown> })
+      .find((y) => JSON.stringify(y?.include ?? '').includes('ci/gitlab-ci.yml'))!;
+    expect(placeholders.filter((k) => !(k in (recipe.variables ?? {})))).toEqual([]);
+  });
+});
+
 // ---- links ----
 
 /** GitHub's heading anchors: lower case, punctuation but `-` and `_` dropped, spaces to `-`, repeats numbered. */
