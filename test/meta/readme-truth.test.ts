@@ -189,6 +189,17 @@ describe('README: commands and options', () => {
   });
 });
 
+describe('README: npm scripts', () => {
+  test('every `npm run <script>` the README and docs/ name is a script of package.json', () => {
+    const scripts = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
+    const named = ['README.md', 'CONTRIBUTING.md', ...docs].flatMap((f) =>
+      [...read(f).matchAll(/npm run ([a-z][a-z:-]*[a-z])/g)].map((m) => m[1]!),
+    );
+    expect(named.length).toBeGreaterThan(10);
+    expect([...new Set(named)].filter((n) => !scripts.includes(n))).toEqual([]);
+  });
+});
+
 describe('README: names the code defines', () => {
   test('the four threats', () => {
     const rows = readme.split('\n## ')[0]!.matchAll(/^\| \*\*([a-z]+)\*\* \|/gm);
