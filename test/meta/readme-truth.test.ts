@@ -83,6 +83,8 @@ describe('README: commands and options', () => {
     const listed = usageLines.map((l) => commandLine(l.slice('gitguard '.length)));
     const paths = new Set(listed.map((l) => l.words.join(' ')));
     expect([...leaves(program).map((l) => l.path), ''].filter((p) => !paths.has(p))).toEqual([]);
+    const unknown = usageLines.filter((l, i) => !listed[i]!.words.length && !l.startsWith('gitguard -'));
+    expect(unknown).toEqual([]);
     for (const { words, flags } of listed) {
       const cmd = commandAt(words)!;
       expect([words.join(' '), flags.filter((f) => !optionFor(cmd, f))]).toEqual([words.join(' '), []]);
