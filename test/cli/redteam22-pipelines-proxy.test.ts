@@ -5,7 +5,9 @@
 // the direct "Could not resolve host: bitbucket.org"): remote.origin.proxy overrides it (an empty
 // value: no proxy), and among http.<url>.proxy keys matching the URL as well (the host in another
 // case, :80, a trailing slash, a percent-encoded path) the last wins; each went direct, in the clear,
-// and gitguard still credited the proxy. Clean twin: the step's own set-up, and a proxy for another
+// and gitguard still credited the proxy. A url.<base>.insteadOf (pushInsteadOf) naming a prefix of it
+// sends git's fetches (pushes) to the rewritten URL, which the proxy key does not match: git fetched
+// http://evil.example/acme/widgets directly, and url-rewrites-keep-tls passed (no TLS was lost). Clean twin: the step's own set-up, and a proxy for another
 // host beside it, pass.
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
@@ -42,6 +44,14 @@ test.each([
   ['a later key with the default port', { 'http.http://bitbucket.org:80/acme/widgets.proxy': '' }],
   ['a later key with a trailing slash', { 'http.http://bitbucket.org/acme/widgets/.proxy': '' }],
   ['a later key with a percent-encoded path', { 'http.http://bitbucket.org/acme/%77idgets.proxy': '' }],
+  [
+    'url.<base>.insteadOf rewriting it to another http host',
+    { 'url.http://evil.example/.insteadOf': 'http://bitbucket.org/' },
+  ],
+  [
+    'url.<base>.pushInsteadOf rewriting its pushes',
+    { 'url.http://evil.example/.pushInsteadOf': 'http://bitbucket.org/acme' },
+  ],
 ])("%s: git does not use the step's proxy, the origin fails", async (_name, extra) => {
   expect(await outcome(pipelinesRepo(extra))).toBe('fail');
 });
