@@ -25,6 +25,9 @@ function isPipelinesOrigin(e: ConfigEntry, config: readonly ConfigEntry[], origi
   // one) is not read as git would, so the origin is then not taken as proxied.
   const remote = e.key.slice('remote.'.length, -'.url'.length);
   if (config.some((c) => c.key === `remote.${remote}.proxy`)) return false;
+  // Nor when git fetches or pushes elsewhere: a url.<base>.insteadOf (pushInsteadOf) whose value is a
+  // prefix of the origin rewrites it to a URL the proxy key does not match.
+  if (config.some((c) => /^url\..+\.(?:push)?insteadof$/.test(c.key) && origin.startsWith(c.value ?? ''))) return false;
   const host = hostOf(origin);
   return !config.some((c) => {
     const m = /^http\.(.+)\.proxy$/.exec(c.key);

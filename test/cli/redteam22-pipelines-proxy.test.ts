@@ -48,6 +48,7 @@ test.each([
     'url.<base>.insteadOf rewriting it to another http host',
     { 'url.http://evil.example/.insteadOf': 'http://bitbucket.org/' },
   ],
+  ['an empty url.<base>.insteadOf (git rewrites every URL)', { 'url.http://evil.example/.insteadOf': '' }],
   [
     'url.<base>.pushInsteadOf rewriting its pushes',
     { 'url.http://evil.example/.pushInsteadOf': 'http://bitbucket.org/acme' },
