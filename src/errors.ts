@@ -19,6 +19,13 @@ export class ExpectedError extends Error {
  */
 export class StopsAuditError extends ExpectedError {}
 
+/**
+ * The history that would answer is not in this clone (a shallow clone's boundary): the one reason a
+ * run that asks the walk only whether HEAD's policy is vouched for goes on without it (fact-collectors
+ * vettingOnly). Anything else the walk's opening refuses (a bad option, a missing trust root) stops it.
+ */
+export class ShallowHistoryError extends ExpectedError {}
+
 /** git itself failed (exit status, a fatal message) while gitguard asked it for facts. */
 /** Whether git's stderr says an allocation failed (its xmalloc, xmmap, zlib): the memory bound on git was reached. */
 export const gitOutOfMemory = (stderr: string): boolean =>

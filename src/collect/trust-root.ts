@@ -10,7 +10,7 @@
 //      that chain unless someone made it the first parent, cannot become the root.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExpectedError, GitError, firstLine } from '../errors.js';
+import { ExpectedError, GitError, ShallowHistoryError, firstLine } from '../errors.js';
 import { MissingObjectError, missingObjectIn, notReadError } from './missing-object.js';
 import { parseCommitObject } from './commit-object.js';
 import { gitText, runGit, type Shadow } from './git.js';
@@ -285,7 +285,7 @@ async function notAtShallowBoundary(input: TrustRootInput, oid: string): Promise
   if (!boundary.split('\n').includes(oid)) return oid;
   const raw = await input.reader.read(oid);
   if (raw?.type === 'commit' && parseCommitObject(oid, raw.body).parents.length && !(await pushBeyond(input, oid)))
-    throw new ExpectedError(
+    throw new ShallowHistoryError(
       `the first commit carrying the policy that gitguard can see, ${oid.slice(0, 12)}, is on the shallow boundary: who signed the history before it is unknown`,
       'fetch the full history (git fetch --unshallow; fetch-depth: 0 / GIT_DEPTH: 0), or name the root with --trust-root',
     );

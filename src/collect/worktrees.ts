@@ -1,7 +1,7 @@
 // The worktrees git lists for a repository (`git worktree list --porcelain`): the HEADs `--all` walks
 // beside the refs, and whether a bare repository is the common dir of linked worktrees people commit
 // in (the bare-repository-and-worktrees layout), which makes it a clone, not a server.
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { RepositoryInfo } from '../domain/model.js';
 import { gitText } from './git.js';
@@ -20,6 +20,16 @@ export interface Worktree {
 // its timeout, so each that exists must be a regular file before git is asked.
 const ENTRY_FILES = ['gitdir', 'HEAD', 'commondir', 'locked'];
 
+// What git finds at a path: it follows symbolic links (worktrees/, worktrees/<id>, each file), so the
+// check does too; a link git cannot follow (a loop) is refused like a FIFO.
+function statAsGit(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (e) {
+    throw new UnsafeFileError(path, 'unreadable', `cannot be read (${fsReason(e)})`, 'remove it, then run again');
+  }
+}
+
 function assertEntriesAreFiles(dir: string): void {
   let ids: string[];
   try {
@@ -29,10 +39,10 @@ function assertEntriesAreFiles(dir: string): void {
   }
   for (const id of ids) {
     const entry = join(dir, id);
-    if (!lstatSync(entry).isDirectory()) continue;
+    if (!statAsGit(entry)?.isDirectory()) continue;
     for (const name of ENTRY_FILES) {
       const path = join(entry, name);
-      const st = lstatSync(path, { throwIfNoEntry: false });
+      const st = statAsGit(path);
       if (st && !st.isFile())
         throw new UnsafeFileError(
           path,
@@ -53,7 +63,7 @@ export async function listWorktrees(
 ): Promise<Worktree[] | undefined> {
   const dir = join(repo.commonDir, 'worktrees');
   if (!existsSync(dir)) return undefined;
-  if (lstatSync(dir).isDirectory()) assertEntriesAreFiles(dir);
+  if (statAsGit(dir)?.isDirectory()) assertEntriesAreFiles(dir);
   const out = await gitText(['worktree', 'list', '--porcelain'], { gitDir: repo.gitDir, timeoutMs: 60_000 });
   return out.split(/\n\n+/).map((entry) => {
     const head = /^HEAD ([0-9a-f]{40}(?:[0-9a-f]{24})?)$/m.exec(entry)?.[1];

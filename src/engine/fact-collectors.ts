@@ -19,7 +19,7 @@ import type { TrustedTag } from '../domain/trust.js';
 import type { LedgerFacts } from '../domain/ledger.js';
 import type { SecretsFacts, SecurityPolicyFacts } from '../domain/content.js';
 import type { ForgeFact } from '../domain/forge.js';
-import { ExpectedError, firstLine, StopsAuditError } from '../errors.js';
+import { ExpectedError, firstLine, ShallowHistoryError, StopsAuditError } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHooks } from '../collect/hooks.js';
@@ -144,9 +144,9 @@ const trustedWalk = (run: Pick<FactRun, 'ruleNeeds'>): boolean =>
   run.ruleNeeds('tags') ||
   run.ruleNeeds('policy-vetted');
 
-/** An ExpectedError becomes "no walk"; anything else still stops the run. */
-function expectedOrThrow(err: unknown): undefined {
-  if (err instanceof ExpectedError && !(err instanceof StopsAuditError)) return undefined;
+/** A shallow clone's boundary becomes "no walk"; anything else (a bad option too) still stops the run. */
+function shallowOrThrow(err: unknown): undefined {
+  if (err instanceof ShallowHistoryError) return undefined;
   throw err;
 }
 
@@ -225,7 +225,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
       );
       // A run of rules that only ask whether HEAD's policy is vouched for (client-min-versions) is not
       // stopped by a history it cannot walk (a shallow clone): the answer is "not vouched for" (run-rules.ts).
-      return vettingOnly(run) ? open.catch((err: unknown) => expectedOrThrow(err)) : open;
+      return vettingOnly(run) ? open.catch((err: unknown) => shallowOrThrow(err)) : open;
     },
   },
   'head-policy': {

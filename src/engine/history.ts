@@ -2,7 +2,7 @@
 // the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
 // rules run, the trust collector that attaches policies and verdicts to each commit.
 import { cleanMerger } from '../collect/clean-merge.js';
-import { ExpectedError, firstLine, StopsAuditError } from '../errors.js';
+import { ExpectedError, firstLine, ShallowHistoryError, StopsAuditError } from '../errors.js';
 import { loadUserKeys, readKeyFile } from '../collect/user-keys.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { createShadow, type Shadow } from '../collect/git.js';
@@ -219,7 +219,7 @@ export async function openHistory(
     if (root) {
       const raw = await reader.read(root.oid);
       if (!raw)
-        throw new ExpectedError(
+        throw new (repo.shallow ? ShallowHistoryError : ExpectedError)(
           `trust root ${root.oid} is missing from the repository`,
           'fetch the full history (git fetch --unshallow), or give a later --trust-root',
         );

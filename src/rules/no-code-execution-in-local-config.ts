@@ -27,6 +27,18 @@ const GIT_CRYPT =
 const GIT_CRYPT_COMMAND =
   /^"(?:git-crypt|\/usr\/bin\/git-crypt|\/usr\/local\/bin\/git-crypt|\/opt\/homebrew\/bin\/git-crypt)" (smudge|clean|diff)(?: --key-name=([A-Za-z0-9_-]+))?$/;
 
+// Keys git-lfs and git-annex read from the same config and run as commands: accepting their filters
+// ("the user's own tool") holds only while the repository's config names none of these for them.
+// git-lfs: a custom transfer agent (its args are shell-expanded) and extensions run on smudge/clean;
+// git-annex (git-annex(1), CONFIGURATION): every *-command, a remote's annex-shell and rsync transport,
+// and a hook special remote's annex.<hooktype>-<action>-hook.
+const TOOL_COMMAND_KEYS: readonly RegExp[] = [
+  /^lfs\.customtransfer\..+\.(?:path|args)$/,
+  /^lfs\.extension\..+\.(?:clean|smudge)$/,
+  /^annex\.[^.]+-(?:command|hook)$/,
+  /^remote\..+\.annex-(?:[^.]+-command|shell|rsync-transport)$/,
+];
+
 function isGitCrypt(key: string, value: string): boolean {
   const k = GIT_CRYPT.exec(key);
   const v = GIT_CRYPT_COMMAND.exec(value.trim());
@@ -95,6 +107,7 @@ function isCommand(e: ConfigEntry): boolean {
     return !TOOL_FILTERS[variable]!.includes(v.trim()) && !isGitCrypt(k, v);
   if (section === 'diff' && sub && ['textconv', 'command'].includes(variable)) return !isGitCrypt(k, v);
   if (section === 'merge' && sub && variable === 'driver') return true;
+  if (TOOL_COMMAND_KEYS.some((re) => re.test(k))) return true;
   // Run on the local machine when the remote is a local path or file:// URL.
   if (section === 'remote' && sub && ['uploadpack', 'receivepack'].includes(variable)) return true;
   // A helper starting with "!" is a shell command; an absolute path is a program of the repository's choosing.

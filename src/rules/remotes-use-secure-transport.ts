@@ -18,7 +18,28 @@ const PIPELINES_PROXY = /^http:\/\/(localhost|127\.0\.0\.1):29418\/?$/;
 function isPipelinesOrigin(e: ConfigEntry, config: readonly ConfigEntry[], origin: string | undefined): boolean {
   if (!origin || e.scope !== 'local' || !e.key.endsWith('.url') || e.value?.trim() !== origin) return false;
   const proxy = effective(config, `http.${origin}.proxy`);
-  return proxy?.scope === 'local' && PIPELINES_PROXY.test(proxy.value?.trim() ?? '');
+  if (proxy?.scope !== 'local' || !PIPELINES_PROXY.test(proxy.value?.trim() ?? '')) return false;
+  // That key is git's proxy for the URL only when nothing else can be: remote.<name>.proxy overrides
+  // it, and git matches http.<url>.proxy keys to the URL as URLs (host case, :80, a trailing slash,
+  // percent-encoding), the last of the best matches winning. Another key for the host (or a wildcard
+  // one) is not read as git would, so the origin is then not taken as proxied.
+  const remote = e.key.slice('remote.'.length, -'.url'.length);
+  if (config.some((c) => c.key === `remote.${remote}.proxy`)) return false;
+  // Nor when git fetches or pushes elsewhere: a url.<base>.insteadOf (pushInsteadOf) whose value is a
+  // prefix of the origin rewrites it to a URL the proxy key does not match.
+  if (config.some((c) => /^url\..+\.(?:push)?insteadof$/.test(c.key) && origin.startsWith(c.value ?? ''))) return false;
+  const host = hostOf(origin);
+  return !config.some((c) => {
+    const m = /^http\.(.+)\.proxy$/.exec(c.key);
+    if (!m || m[1] === origin) return false;
+    const other = hostOf(m[1]!);
+    return other === undefined || other === host || other.includes('*');
+  });
+}
+
+/** A URL's host, lower-cased, without user or port (undefined when it is not scheme://host...). */
+function hostOf(url: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^/:?#]*)/i.exec(url)?.[1]?.toLowerCase();
 }
 
 // remote.<name>.url / pushurl over http:// or git:// carry history (and, for http, credentials) in
