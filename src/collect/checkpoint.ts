@@ -48,6 +48,8 @@ export interface Checkpoint {
   repository: string;
   /** Hash of everything that changes verdicts besides the commits (see engine/incremental.ts). */
   options: string;
+  /** Hash of the options that decide the tips' policyOk (engine/incremental.ts): a run without per-commit rules compares only these. */
+  vetting?: string;
   /** Hash of what could change what old objects mean: replace refs, grafts, shallow, alternates. */
   environment: string;
   /** The trust root the walk started from ('' without one). */

@@ -7,6 +7,7 @@ import type { ConfigEntry, ConfigScope, RepositoryInfo } from '../domain/model.j
 import { runGit } from './git.js';
 import { runEnv } from './run-context.js';
 import { locateConfigLines } from './config-lines.js';
+import { markCredsInit } from './creds-init.js';
 import { normaliseKey } from '../domain/config.js';
 
 const USER_CONFIG_VARS = [
@@ -69,7 +70,11 @@ export function parseConfigList(out: string): ConfigEntry[] {
   return entries;
 }
 
-export async function collectConfig(repo: RepositoryInfo, env: NodeJS.ProcessEnv = runEnv()): Promise<ConfigEntry[]> {
+export async function collectConfig(
+  repo: RepositoryInfo,
+  env: NodeJS.ProcessEnv = runEnv(),
+  credsInitDirs?: readonly string[],
+): Promise<ConfigEntry[]> {
   const res = await runGit(['config', '--list', '--show-scope', '--show-origin', '--includes', '-z'], {
     gitDir: repo.gitDir,
     cwd: repo.workTree ?? repo.gitDir,
@@ -78,5 +83,6 @@ export async function collectConfig(repo: RepositoryInfo, env: NodeJS.ProcessEnv
     timeoutMs: 30_000,
     okCodes: [1], // 1: no config at all
   });
-  return locateConfigLines(parseConfigList(res.stdout.toString('utf8')), repo.workTree ?? repo.gitDir);
+  const cwd = repo.workTree ?? repo.gitDir;
+  return markCredsInit(locateConfigLines(parseConfigList(res.stdout.toString('utf8')), cwd), cwd, credsInitDirs);
 }

@@ -5,6 +5,21 @@
 
 const lastPart = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
 
+/** Gerrit's refs/changes/<last two digits of the change>/<change>/...: the folder fits the change number. */
+const gerritShardFits = (name: string): boolean => {
+  const [, , shard, change] = name.split('/') as [string, string, string, string];
+  return change.padStart(2, '0').slice(-2) === shard;
+};
+
+/**
+ * Gerrit's NoteDb review metadata of a change (refs/changes/NN/<change>/meta, and the older
+ * robot-comments): a history of its own, commits by the server whose trees hold notes alone (the
+ * review comments, keyed by the patch set's commit id). Judged as notes are (metadata-refs.ts): left
+ * out only while that holds.
+ */
+export const isGerritChangeNotesRef = (name: string): boolean =>
+  /^refs\/changes\/\d\d\/[1-9]\d*\/(meta|robot-comments)$/.test(name) && gerritShardFits(name);
+
 export interface ForgeRefFamily {
   /** How the scope names the family ("refs/pull/*"). */
   label: string;
@@ -34,11 +49,11 @@ const FORGE_REF_FAMILIES: readonly ForgeRefFamily[] = [
   {
     label: 'refs/changes/*',
     pattern: /^refs\/changes\/\d\d\/[1-9]\d*\/[1-9]\d*$/,
-    fits: (name) => {
-      const [, , shard, change] = name.split('/') as [string, string, string, string];
-      return change.padStart(2, '0').slice(-2) === shard;
-    },
+    fits: gerritShardFits,
   },
+  // Gerrit: the project's access rights and settings (project.config, groups), a history of its own
+  // that Gerrit's administrators change; no branch's code.
+  { label: 'refs/meta/config', pattern: /^refs\/meta\/config$/ },
 ];
 
 /** Whether `name` has a forge family's name (the candidates whose object type is asked). */

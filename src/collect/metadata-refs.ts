@@ -1,13 +1,13 @@
 // Refs that hold no branch of code, judged by what they are when every ref is walked (--all) and
 // when a push reaches the hooks: refs/stash (git stash's WIP, index and untracked commits, which git
 // never signs: local scratch), refs/notes/* (git notes commits, which git cannot sign; their trees
-// hold notes about other objects) and a forge's refs (forge-refs.ts: proposals not yet merged, and
+// hold notes about other objects; Gerrit's NoteDb refs/changes/*/meta are such notes too) and a forge's refs (forge-refs.ts: proposals not yet merged, and
 // commits a forge keeps around). Anything that is not what its name says is judged as a branch: a
 // stash not of git's shape, a notes history with a file that is not a note or a commit that descends
 // from a branch, a forge ref of another shape or naming no commit. A branch never loses its walk:
 // commits a branch reaches are walked with it, so nothing these refs hold can enter a branch unjudged.
 import { gitText } from './git.js';
-import { forgeRefFamily, isForgeRefName } from './forge-refs.js';
+import { forgeRefFamily, isForgeRefName, isGerritChangeNotesRef } from './forge-refs.js';
 
 export interface RefTip {
   name: string;
@@ -25,7 +25,7 @@ export interface MetadataSplit {
 }
 
 const isStashRef = (name: string): boolean => name === 'refs/stash';
-const isNotesRef = (name: string): boolean => name.startsWith('refs/notes/');
+const isNotesRef = (name: string): boolean => name.startsWith('refs/notes/') || isGerritChangeNotesRef(name);
 /** A ref whose commits the signature rules may not judge, so none of them counts as judged. */
 export const isMetadataRef = (name: string): boolean => isStashRef(name) || isNotesRef(name) || isForgeRefName(name);
 

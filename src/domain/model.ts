@@ -107,6 +107,8 @@ export interface ConfigEntry {
   origin: string;
   /** The 1-based line of that file that sets it, when the file could be read (collect/config-lines.ts). */
   line?: number;
+  /** Read from a copy of the .gitconfig Tekton's creds-init wrote for this step, in its throwaway home (collect/creds-init.ts). */
+  credsInit?: true;
 }
 
 export interface RefInfo {

@@ -1,7 +1,7 @@
 // The audit: select rules, collect each needed fact once, stream the commits once through every
 // per-commit rule, evaluate, and apply severities. Rules never run git; only collectors do.
 import type { AuditReport } from '../report/types.js';
-import type { Facts, Severity, Threat } from '../domain/model.js';
+import type { FactName, Facts, Severity, Threat } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { discoverRepository } from '../collect/repository.js';
 import { inRun } from '../collect/run-context.js';
@@ -98,8 +98,13 @@ async function audit(
   // A topic branch's forced push took --base away from the clone: HEAD's whole history is judged instead.
   const baseGone = req.base ? await forcedPastBase(repository, req.base, env) : undefined;
   // Incremental re-audit (engine/incremental.ts): a walk of HEAD or --all, with gitguard's state in use.
+  // A run whose only walk is for the answer on HEAD's policy (--threat client) resumes a checkpoint too.
+  // (Not when another rule reads the walk's tags or verdicts: those the checkpoint does not hold.)
+  const perCommit = selected.some((c) => c.rule.kind === 'commits');
+  const needed = (n: FactName): boolean => selected.some((c) => c.rule.needs.includes(n));
+  const vettingOnly = needed('policy-vetted') && !(['signatures', 'tags', 'protected-paths'] as const).some(needed);
   const incremental =
-    selected.some((c) => c.rule.kind === 'commits') && req.trust?.cache !== false && !req.base && !req.revisions
+    (perCommit || vettingOnly) && req.trust?.cache !== false && !req.base && !req.revisions
       ? new IncrementalAudit({
           repository,
           selected,
@@ -125,7 +130,8 @@ async function audit(
         ...(speculateRoot ? { speculateRoot: true } : {}),
         ...(rootAnswers ? { rootAnswers } : {}),
       },
-      ...(incremental ? { secretsResume: incremental } : {}),
+      // The checkpoint's secrets were scanned with its own options: only a run that matched them all reuses them.
+      ...(incremental && perCommit ? { secretsResume: incremental } : {}),
       ...(req.trust ? { trust: req.trust } : {}),
       ...(req.server ? { server: true } : {}),
       ...(req.secretsEntropy ? { secretsEntropy: true } : {}),

@@ -55,24 +55,32 @@ export interface IncrementalRequest {
   gitBinary?: string;
 }
 
-/** Everything besides the commits that changes what a per-commit rule reports. */
-function optionsKey(r: IncrementalRequest): string {
-  const key = {
+/** Everything besides the commits that changes whether a tip's policy may judge its children (CheckpointTip.policyOk). */
+function vettingFields(r: IncrementalRequest): Record<string, unknown> {
+  return {
     version: VERSION,
-    rules: r.selected.map((c) => c.meta.id).sort(),
-    findingLimit: r.findingLimit,
     all: r.all,
     trustRoot: r.trust.trustRoot ?? null,
     keyrings: userFilesHash(r.trust.keyrings ?? []),
     allowedSigners: userFilesHash(r.trust.allowedSigners ?? []),
     revokedKeys: userFilesHash(r.trust.revokedKeys ?? []),
     data: dataDirHash(RULES_DIR),
-    secretsEntropy: r.secretsEntropy,
     git: r.gitBinary ?? null,
     // An object over the limit ends a walk: a lower limit must meet the old commits again.
     maxObjectBytes: maxObjectBytes(),
   };
-  return createHash('sha256').update(JSON.stringify(key)).digest('hex');
+}
+
+const hashOf = (key: unknown): string => createHash('sha256').update(JSON.stringify(key)).digest('hex');
+
+/** Everything besides the commits that changes what a per-commit rule reports. */
+function optionsKey(r: IncrementalRequest): string {
+  return hashOf({
+    ...vettingFields(r),
+    rules: r.selected.map((c) => c.meta.id).sort(),
+    findingLimit: r.findingLimit,
+    secretsEntropy: r.secretsEntropy,
+  });
 }
 
 /** The earliest time a verdict on this commit reads differently by the clock alone (unix seconds), if any. */
@@ -98,6 +106,14 @@ function clockLimit(c: CommitFacts, nowS: number): number | undefined {
 
 export class IncrementalAudit implements Resume, SecretsResume {
   private readonly options: string;
+  /** The options that decide a tip's policyOk (vettingFields): what a run without per-commit rules compares. */
+  private readonly vetting: string;
+  /**
+   * No per-commit rule is selected: the walk is only for whether HEAD's policy is vouched for
+   * (client-min-versions, signing-enabled-when-required). It may resume any checkpoint whose tips
+   * carry that answer, and it writes none (it judged no commit for the per-commit rules).
+   */
+  private readonly vettingOnly: boolean;
   /** The environment fingerprint, once the history is known. */
   private environment: string | undefined;
   private readonly old: Checkpoint | undefined;
@@ -117,6 +133,8 @@ export class IncrementalAudit implements Resume, SecretsResume {
   constructor(private readonly req: IncrementalRequest) {
     this.objectsAtStart = objectFiles(req.repository);
     this.options = optionsKey(req);
+    this.vetting = hashOf(vettingFields(req));
+    this.vettingOnly = !req.selected.some((c) => c.rule.kind === 'commits');
     const read = readCheckpoint(req.repository, req.env);
     this.old = 'checkpoint' in read ? read.checkpoint : undefined;
     this.reason = 'none' in read ? read.none : '';
@@ -172,15 +190,23 @@ export class IncrementalAudit implements Resume, SecretsResume {
     if (!old) return this.reason;
     if (old.repository !== repositoryIdentity(this.req.repository))
       return 'the checkpoint was written for another repository';
-    if (old.options !== this.options)
+    if (this.vettingOnly ? old.vetting !== this.vetting : old.options !== this.options)
       return 'the options changed since the checkpoint (rules, --max-findings, --all, --trust-root, key files, or gitguard and its data)';
+    // A tip's answer is what the new commits (or HEAD itself) are judged by: a checkpoint without it vouches for nothing.
+    if (this.vettingOnly && old.tips.some((t) => t.time !== undefined && t.policyOk === undefined))
+      return 'the checkpoint holds no verdict on the policies at its tips';
     if (!old.objects) return 'the checkpoint records no object files';
     const rewritten = objectFilesChanged(old.objects, this.objectsAtStart);
     if (rewritten) return rewritten;
     if (old.environment !== this.environmentOf(at.history))
       return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
     if (old.trustRoot !== (at.trustRoot ?? '')) return 'the trust root changed since the checkpoint';
-    if (old.headPolicyTree !== this.headTree)
+    // The derived paths matter to protected-paths-changed-by-maintainers, not to whether a policy passes on.
+    if (
+      this.vettingOnly
+        ? old.headPolicyTree.split(' ')[0] !== this.headTree.split(' ')[0]
+        : old.headPolicyTree !== this.headTree
+    )
       return old.headPolicyTree.split(' ')[0] !== this.headTree.split(' ')[0]
         ? `the policy at the tip (${POLICY_DIR}) changed since the checkpoint`
         : 'the files the CI at the tip runs, or its nested .gitattributes, changed since the checkpoint';
@@ -264,7 +290,14 @@ export class IncrementalAudit implements Resume, SecretsResume {
    * After the rules ran: what the report says about the walk, and the checkpoint for the next run,
    * written only when every per-commit rule (and the secrets scan) completed.
    */
-  finish(run: RuleRun, results: readonly RuleResult[], session: HistorySession | undefined, facts: Facts): WalkInfo {
+  finish(
+    run: RuleRun,
+    results: readonly RuleResult[],
+    session: HistorySession | undefined,
+    facts: Facts,
+  ): WalkInfo | undefined {
+    // The report's walk line is about the per-commit rules; a vetting-only run has none to report or save.
+    if (this.vettingOnly) return undefined;
     const old = this.resumedFrom;
     const total = (old?.commits ?? 0) + run.commits;
     const info: WalkInfo = old
@@ -293,6 +326,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
       writtenAt: this.startedAt,
       repository: repositoryIdentity(this.req.repository),
       options: this.options,
+      vetting: this.vetting,
       environment: this.environment ?? '',
       trustRoot: session.trustRoot ?? '',
       headPolicyTree: this.headTree,

@@ -20,9 +20,14 @@ export default defineRepoRule({
   evaluate(facts, ctx) {
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const found = new FindingList(ctx.findingLimit);
+    let credsInit = 0;
     for (const list of helperLists(facts.config.value).values()) {
       for (const e of list) {
         if (/^store(\s|$)/.test(e.value!.trim())) {
+          if (e.credsInit) {
+            credsInit += 1;
+            continue;
+          }
           found.add(
             configFinding(
               e,
@@ -32,6 +37,11 @@ export default defineRepoRule({
         }
       }
     }
-    return found.evaluation();
+    return found.evaluation(
+      'fail',
+      credsInit
+        ? `${credsInit} credential.helper=store written by Tekton's creds-init into this step's throwaway home (the Secret Kubernetes mounts there anyway): not reported`
+        : undefined,
+    );
   },
 });

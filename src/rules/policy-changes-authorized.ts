@@ -6,6 +6,11 @@ import { commitFinding } from './lib/trust-rule.js';
 import { policyWeakenings } from '../domain/policy-diff.js';
 import { atPolicy } from './lib/locations.js';
 
+// A maintainer whose key expired cannot vouch for the commit that extends it (nobody could tell
+// them from whoever holds the old key): what the finding says to do instead.
+const EXPIRED_NEXT =
+  ' (a maintainer whose key has expired cannot authorize the commit that extends it: extend a key before it expires, have another maintainer commit the updated key, or audit from a later trust root with --trust-root)';
+
 // A commit may not authorize itself: a change to .gitguard/ is judged by the policy of its parents,
 // and only one of their maintainers may make it.
 export default defineCommitRule({
@@ -25,7 +30,9 @@ export default defineCommitRule({
           const why =
             j.status === 'authorized'
               ? `${j.signer?.name ?? 'the signer'} is not a maintainer${c.trust.verifications.length > 1 ? ` of ${judgedUnder(c, j)}` : ''}`
-              : j.detail;
+              : j.status === 'key-invalid' && j.verdict.letter === 'Y'
+                ? `${j.detail}${EXPIRED_NEXT}`
+                : j.detail;
           const before = j.policy ?? c.trust.verifications[0]?.policy;
           const weakens = before ? policyWeakenings(before, c.trust.ownPolicy) : [];
           found.add({

@@ -61,6 +61,15 @@ const USER_IDS: Array<[string, string[]]> = [
   ['M <ALICE@Example.COM>', ['alice@example.com']],
   ['alice@example.com', ['alice@example.com']],
   ['Mallory <mallory@evil.com>', ['mallory@evil.com']],
+  // No closing ">": gpg 2.2.40 reads no address (its mbox property, `--locate-keys` and the exact search
+  // `<alice@example.com>` all pass it by; only a substring search finds it), so neither does gitguard.
+  ['<alice@example.com', []],
+  ['Alice <alice@example.com', []],
+  ['Alice <alice@example.com (work)', []],
+  ['Alice <alice@example.com> (work)', ['alice@example.com']],
+  ['Alice <alice@example.com> x <bob@example.com', ['alice@example.com']],
+  ['Alice < alice@example.com>', []],
+  ['Alice <alice@example.com >', []],
 ];
 
 test.each(USER_IDS)('user ID %j speaks for %j, as gpg reads it', async (uid, expected) => {
