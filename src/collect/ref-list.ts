@@ -47,6 +47,18 @@ const tooLong = (after: string | undefined): RefListError =>
   );
 
 /**
+ * A ref listed twice: packed-refs holds its name on two lines (git never writes that). for-each-ref
+ * lists both, while git's lookup of the name (rev-parse, log, checkout: a binary search of the file)
+ * answers one of them: which id is "the" ref depends on how git is asked, and the first listed was
+ * audited while git's HEAD was the other. for-each-ref sorts by name: the two come one after the other.
+ */
+const listedTwice = (name: string): RefListError =>
+  new RefListError(
+    `${name} is listed twice in the repository's packed-refs, with two ids: git's lookup of it and its listing disagree`,
+    `git for-each-ref lists both ids and git rev-parse ${name} names the one git uses: delete the line of the wrong one from .git/packed-refs, then run again`,
+  );
+
+/**
  * `git for-each-ref <args>` whose format ends each record in "\0" (git adds "\n"), read as a stream:
  * `onRecord` gets each record's fields as they arrive (and may wait: git waits with it), `last` the
  * last ref name taken, for the message of a record over 64 KiB.
@@ -120,11 +132,14 @@ export async function listRefs(gitDir: string, limit = maxRefs(), reader?: Objec
       else keep({ ...ref, type });
     }
   };
+  let previous: string | undefined;
   await forEachRefRecord(
     gitDir,
     [FORMAT],
     async ([oid, name, symref]) => {
       if (!oid || !name) return;
+      if (name === previous) throw listedTwice(name);
+      previous = name;
       const ref: RefInfo = { name, oid, type: '', ...(symref ? { symref } : {}) };
       const family = forgeRefFamily(name, oid);
       if (!family) return keep(ref);
