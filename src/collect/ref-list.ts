@@ -47,15 +47,16 @@ const tooLong = (after: string | undefined): RefListError =>
   );
 
 /**
- * A ref listed twice: packed-refs holds its name on two lines (git never writes that). for-each-ref
- * lists both, while git's lookup of the name (rev-parse, log, checkout: a binary search of the file)
- * answers one of them: which id is "the" ref depends on how git is asked, and the first listed was
+ * A ref git for-each-ref lists twice (git never writes what makes it): packed-refs names it on two
+ * lines, or names it out of the order its header claims (`sorted`) beside a loose ref of that name,
+ * which the merge of the two lists no longer shadows. git's lookup of the name (rev-parse, log,
+ * checkout) answers one id: which is "the" ref depends on how git is asked, and the first listed was
  * audited while git's HEAD was the other. for-each-ref sorts by name: the two come one after the other.
  */
 const listedTwice = (name: string): RefListError =>
   new RefListError(
-    `${name} is listed twice in the repository's packed-refs, with two ids: git's lookup of it and its listing disagree`,
-    `git for-each-ref lists both ids and git rev-parse ${name} names the one git uses: delete the line of the wrong one from .git/packed-refs, then run again`,
+    `git for-each-ref lists ${name} twice, with two ids (the repository's packed-refs names it twice, or out of its sorted order): git's lookup of it and its listing disagree`,
+    `git rev-parse ${name} names the id git uses: delete the wrong line from .git/packed-refs (keep its lines sorted by name), then run again`,
   );
 
 /**

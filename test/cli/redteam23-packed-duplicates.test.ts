@@ -45,9 +45,25 @@ test.each([
   expect(r.run(['rev-parse', 'HEAD'])).toBe(unsigned);
   const res = await audit(r);
   expect(res.code).toBe(2);
-  expect(res.stderr).toMatch(/refs\/heads\/main.*twice/);
+  expect(res.stderr).toMatch(/lists refs\/heads\/main twice/);
   expect(res.stderr.trim().split('\n')).toHaveLength(1); // one line, with its next step
-  expect(res.stderr).toMatch(/delete the line of the wrong one from \.git\/packed-refs/);
+  expect(res.stderr).toMatch(/delete the wrong line from \.git\/packed-refs/);
+});
+
+test('a packed-refs out of the order it claims, beside a loose main: git lists main twice (loose and packed), refused', async () => {
+  const { r, signed, unsigned } = twoTips();
+  packed(r, '# pack-refs with: peeled fully-peeled sorted \n', [
+    `${signed} refs/heads/zz`,
+    `${signed} refs/heads/main`,
+  ]);
+  r.run(['update-ref', 'refs/heads/main', unsigned]); // a loose ref: what git's lookup answers
+  expect(r.run(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/']).split('\n').sort()).toEqual(
+    [`${signed} refs/heads/main`, `${unsigned} refs/heads/main`, `${signed} refs/heads/zz`].sort(),
+  );
+  expect(r.run(['rev-parse', 'HEAD'])).toBe(unsigned);
+  const res = await audit(r);
+  expect(res.code).toBe(2);
+  expect(res.stderr).toMatch(/lists refs\/heads\/main twice/);
 });
 
 test('clean twin: the same refs as git pack-refs writes them: the unsigned tip fails, the signed one passes', async () => {
