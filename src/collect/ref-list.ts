@@ -47,6 +47,19 @@ const tooLong = (after: string | undefined): RefListError =>
   );
 
 /**
+ * A ref git for-each-ref lists twice (git never writes what makes it): packed-refs names it on two
+ * lines, or names it out of the order its header claims (`sorted`) beside a loose ref of that name,
+ * which the merge of the two lists no longer shadows. git's lookup of the name (rev-parse, log,
+ * checkout) answers one id: which is "the" ref depends on how git is asked, and the first listed was
+ * audited while git's HEAD was the other. for-each-ref sorts by name: the two come one after the other.
+ */
+const listedTwice = (name: string): RefListError =>
+  new RefListError(
+    `git for-each-ref lists ${name} twice, with two ids (the repository's packed-refs names it twice, or out of its sorted order): git's lookup of it and its listing disagree`,
+    `git rev-parse ${name} names the id git uses: delete the wrong line from .git/packed-refs (keep its lines sorted by name), then run again`,
+  );
+
+/**
  * `git for-each-ref <args>` whose format ends each record in "\0" (git adds "\n"), read as a stream:
  * `onRecord` gets each record's fields as they arrive (and may wait: git waits with it), `last` the
  * last ref name taken, for the message of a record over 64 KiB.
@@ -120,11 +133,14 @@ export async function listRefs(gitDir: string, limit = maxRefs(), reader?: Objec
       else keep({ ...ref, type });
     }
   };
+  let previous: string | undefined;
   await forEachRefRecord(
     gitDir,
     [FORMAT],
     async ([oid, name, symref]) => {
       if (!oid || !name) return;
+      if (name === previous) throw listedTwice(name);
+      previous = name;
       const ref: RefInfo = { name, oid, type: '', ...(symref ? { symref } : {}) };
       const family = forgeRefFamily(name, oid);
       if (!family) return keep(ref);

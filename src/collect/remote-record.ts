@@ -11,8 +11,40 @@ import { readBounded, readBoundedIfExists } from './safe-fs.js';
 
 export const ZERO = /^0+$/;
 
-/** Reads a reflog file as data (never `git reflog`): `old new name <email> time tz\tmessage` lines. */
-export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> {
+type ReflogLine = Omit<ReflogEntry, 'why' | 'ref' | 'file'>;
+
+/**
+ * One reflog line as git reads it (refs/files-backend.c, show_one_reflog_ent): `old SP new SP` ids,
+ * the ident up to the FIRST '>', then SP, the time (strtoumax: blanks and a '+' before it), SP,
+ * the zone's sign and four digits, then the message after one tab (or straight after the zone).
+ * git skips any other line, and one whose time is 0. A regular expression over the whole line let a
+ * message end in " <digits> +0000" — a commit subject git copies there (`commit (amend): <subject>`,
+ * `cherry-pick: <subject>`, `am: <subject>`) — stand for the entry's time, its real message lost.
+ */
+function reflogLine(line: string): ReflogLine | undefined {
+  const ids = /^([0-9a-fA-F]{40}|[0-9a-fA-F]{64}) ([0-9a-fA-F]{40}|[0-9a-fA-F]{64}) /.exec(line);
+  if (!ids || ids[1]!.length !== ids[2]!.length) return undefined;
+  const rest = line.slice(ids[0].length);
+  const end = rest.indexOf('>');
+  if (end === -1) return undefined;
+  const m = /^ [ \t\n\v\f\r]*\+?(\d+) ([+-]\d{4})\t?/.exec(rest.slice(end + 1));
+  const time = m ? Number(m[1]) : 0;
+  if (!m || time === 0) return undefined;
+  return {
+    old: ids[1]!.toLowerCase(),
+    new: ids[2]!.toLowerCase(),
+    who: rest.slice(0, end + 1),
+    time,
+    tz: m[2]!,
+    message: rest.slice(end + 1 + m[0].length),
+  };
+}
+
+/**
+ * Reads a reflog file as data (never `git reflog`), the lines git reads as git reads them
+ * (reflogLine); a last line without its newline (a write cut short, or the maxBytes cut) is not one.
+ */
+export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): ReflogLine[] {
   let text: string;
   try {
     // The first maxBytes of a regular file; a link, FIFO or device is not read (no hang, no flood).
@@ -20,13 +52,9 @@ export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): Array<Omit
   } catch {
     return [];
   }
-  const entries: Array<Omit<ReflogEntry, 'why' | 'ref' | 'file'>> = [];
-  for (const line of text.split('\n')) {
-    const m = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64}) (.*) (\d+) ([+-]\d{4})(?:\t(.*))?$/s.exec(line);
-    if (!m) continue;
-    entries.push({ old: m[1]!, new: m[2]!, who: m[3]!, time: Number(m[4]), tz: m[5]!, message: m[6] ?? '' });
-  }
-  return entries;
+  const lines = text.split('\n');
+  lines.pop(); // what follows the last newline
+  return lines.flatMap((line) => reflogLine(line) ?? []);
 }
 
 /** What the remotes are known to have had, and from when that record is whole. */
