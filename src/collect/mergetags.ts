@@ -7,7 +7,7 @@
 import type { CommitRecord } from '../domain/commit.js';
 import { objectId } from './commit-object.js';
 import type { ObjectReader } from './objects.js';
-import { taggedCommitTime } from './tag-trust.js';
+import { taggedCommitTime } from './tagged-commit-time.js';
 import type { Policy } from '../domain/policy.js';
 import { malformedVerdict, verifySignature, type TrustedKeys } from './signatures/verify.js';
 import type { Verdict } from '../domain/signature.js';

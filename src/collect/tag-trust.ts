@@ -6,16 +6,6 @@ import type { Verdict } from '../domain/signature.js';
 import type { MergetagKeys } from './mergetags.js';
 import { malformedVerdict, verifySignature } from './signatures/verify.js';
 import type { TrustVerifier } from './trust-verifier.js';
-import type { ObjectReader } from './objects.js';
-import { parseCommitObject } from './commit-object.js';
-
-/** When the commit a tag names was committed (CommitTrust.madeAfter), through any tags between (a
- *  nested tag, git tag -s v1 inner) as git peels it: `<oid>` must be an object id. */
-export async function taggedCommitTime(reader: ObjectReader, oid: string): Promise<number | undefined> {
-  const o = await reader.read(`${oid}^{}`);
-  const tagged = o?.type === 'commit' ? parseCommitObject(o.oid, o.body) : undefined;
-  return tagged && !tagged.malformed ? tagged.committer.time : undefined;
-}
 
 /** `k`: the key set that judges the tag (with its policy when a policy's); undefined: no keys at all.
  *  `madeAfter`: the committer date of the commit it tags, when known (CommitTrust.madeAfter). */

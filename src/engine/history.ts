@@ -13,7 +13,7 @@ import type { HistoryScope, HistorySession, TrustOptions } from './history-sessi
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { subscribePathTap } from '../collect/path-tap.js';
 import { parseCommitObject } from '../collect/commit-object.js';
-import { taggedCommitTime } from '../collect/tag-trust.js';
+import { taggedCommitTime } from '../collect/tagged-commit-time.js';
 import { ObjectReader, TamperedObjectError } from '../collect/objects.js';
 import { MissingObjectError } from '../collect/missing-object.js';
 import { parseTagObject } from '../collect/tag-object.js';
