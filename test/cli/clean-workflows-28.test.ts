@@ -16,7 +16,7 @@ import { collectConfig } from '../../src/collect/config.js';
 import { listRefs } from '../../src/collect/ref-list.js';
 import { readReflog } from '../../src/collect/remote-record.js';
 import { discoverRepository } from '../../src/collect/repository.js';
-import { coversTags, type Ruleset } from '../../src/collect/forge/github-rules.js';
+import { coversTags, matchesBranch, type Ruleset } from '../../src/collect/forge/github-rules.js';
 import rule from '../../src/rules/no-code-execution-in-local-config.js';
 import { evaluate, withConfig } from '../helpers/facts.js';
 import { cleanupTemp, makeRepo, tempDir } from '../helpers/repo.js';
@@ -192,4 +192,24 @@ test('twin: patterns Ruby reads narrower than they look still cover nothing nest
   expect(coversTags(tagRuleset(['refs/tags/*']), 'refs/tags/**').covered).toBe(false);
   expect(coversTags(tagRuleset(['~ALL'], ['refs/tags/v[!]x]*']), 'refs/tags/v*').covered).toBe(false);
   expect(coversTags(tagRuleset(['~ALL'], ['nightly-*']), 'refs/tags/**').covered).toBe(false);
+});
+
+const branchRuleset = (include: string[], exclude: string[] = []): Ruleset => ({
+  id: 8,
+  target: 'branch',
+  enforcement: 'evaluate',
+  conditions: { ref_name: { include, exclude } },
+  rules: [{ type: 'non_fast_forward' }],
+});
+
+test("a branch ruleset's conditions are read as GitHub reads them (shown when GitHub does not apply it)", () => {
+  // GitHub's documented example: releases/**/* matches releases/v2023 (no folder) and releases/2023/v1.
+  expect(matchesBranch(branchRuleset(['refs/heads/release/**/*']), 'refs/heads/release/1.0', 'main')).toBe(true);
+  expect(matchesBranch(branchRuleset(['release/**/*']), 'refs/heads/release/2023/1.0', 'main')).toBe(true);
+  expect(matchesBranch(branchRuleset(['refs/heads/release-*']), 'refs/heads/release-1.0', 'main')).toBe(true);
+  expect(matchesBranch(branchRuleset(['~ALL'], ['~DEFAULT_BRANCH']), 'refs/heads/dev', 'main')).toBe(true);
+  // Ruby reads `**` without a "/" after it as `*`: no nested branch.
+  expect(matchesBranch(branchRuleset(['refs/heads/**']), 'refs/heads/release/1.0', 'main')).toBe(false);
+  expect(matchesBranch(branchRuleset(['~ALL'], ['~DEFAULT_BRANCH']), 'refs/heads/main', 'main')).toBe(false);
+  expect(matchesBranch(branchRuleset(['~ALL'], ['release/**/*']), 'refs/heads/release/1.0', 'main')).toBe(false);
 });
