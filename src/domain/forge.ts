@@ -126,8 +126,8 @@ export function addBypass(r: ForgeRef, b: Bypass): void {
   if (!r.bypass.some((x) => x.source === b.source && x.actor === b.actor)) r.bypass.push(b);
 }
 
-/** GitHub's ref-name patterns (rulesets): the same glob syntax as protected.refs (`*` and `?` stay in
- *  one path segment, `**` crosses them), so the same function. */
+/** The policy's branch patterns (protected.refs globs), picking the forge's branches to judge. A
+ *  GitHub ruleset's own patterns are Ruby's fnmatch (domain/pattern-sets.ts githubSet). */
 export const refPattern = refGlob;
 
 /** GitLab's protected branch and tag names: an exact name, or a wildcard where `*` matches anything. */

@@ -26,6 +26,11 @@ export function policySet(glob: string): PatternSet {
   return { tokens };
 }
 
+/** One ref name, as the set holding it alone (to ask whether a forge's pattern matches it). */
+export function nameSet(name: string): PatternSet {
+  return { tokens: [...name].map((ch): Token => ({ lit: ch })) };
+}
+
 /** GitLab's protected branch and tag names: `*` matches anything, "/" included. */
 export function gitlabSet(name: string): PatternSet {
   return { tokens: [...name].map((ch): Token => (ch === '*' ? 'any' : { lit: ch })) };

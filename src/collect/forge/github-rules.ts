@@ -4,14 +4,13 @@ import {
   addBypass,
   addEnforcer,
   addStated,
-  refPattern,
   type Control,
   type Enforcement,
   type Enforcer,
   type ForgeRef,
   type Hidden,
 } from '../../domain/forge.js';
-import { covers, githubSet, meets, policySet } from '../../domain/pattern-sets.js';
+import { covers, githubSet, meets, nameSet, policySet } from '../../domain/pattern-sets.js';
 
 export const ADMIN_READ =
   'administration=read (fine-grained token) or repo scope (classic token), i.e. a repository admin';
@@ -30,14 +29,19 @@ export interface Ruleset {
   rules?: RulesetRule[];
 }
 
+// Whether a branch ruleset's conditions name the branch, read as GitHub reads them (Ruby's fnmatch,
+// as for tags: `release/**/*` names `release/1.0`, `refs/heads/**` no nested branch). It only shows
+// a ruleset GitHub does not apply there: what counts is GitHub's effective rules for the branch.
 export function matchesBranch(rs: Ruleset, ref: string, defaultBranch: string): boolean {
   if (rs.target && rs.target !== 'branch') return false;
   const cond = rs.conditions?.ref_name;
   if (!cond?.include?.length) return false;
   const full = (p: string): string => (p.startsWith('refs/') ? p : `refs/heads/${p}`);
-  const hit = (p: string): boolean =>
-    p === '~ALL' || (p === '~DEFAULT_BRANCH' ? ref === `refs/heads/${defaultBranch}` : refPattern(full(p)).test(ref));
-  return cond.include.some(hit) && !(cond.exclude ?? []).some(hit);
+  const name = nameSet(ref);
+  const hit = (p: string, as: 'include' | 'exclude'): boolean =>
+    p === '~ALL' ||
+    (p === '~DEFAULT_BRANCH' ? ref === `refs/heads/${defaultBranch}` : meets(githubSet(full(p), as), name));
+  return cond.include.some((p) => hit(p, 'include')) && !(cond.exclude ?? []).some((p) => hit(p, 'exclude'));
 }
 
 /** Does a tag ruleset cover every tag the pattern names? Patterns are compared as the sets of names
