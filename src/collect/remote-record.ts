@@ -13,10 +13,20 @@ export const ZERO = /^0+$/;
 
 type ReflogLine = Omit<ReflogEntry, 'why' | 'ref' | 'file'>;
 
+const U64_MAX = (1n << 64n) - 1n;
+
+/** C's strtoumax on a sign and decimal digits: past 2^64-1 it is 2^64-1, and '-' negates modulo 2^64. */
+function strtoumax(sign: string, digits: string): number {
+  const n = BigInt(digits);
+  if (n > U64_MAX) return Number(U64_MAX);
+  return Number(sign === '-' ? BigInt.asUintN(64, -n) : n);
+}
+
 /**
  * One reflog line as git reads it (refs/files-backend.c, show_one_reflog_ent): `old SP new SP` ids,
- * the ident up to the FIRST '>', then SP, the time (strtoumax: blanks and a '+' before it), SP,
- * the zone's sign and four digits, then the message after one tab (or straight after the zone).
+ * the ident up to the FIRST '>' (strchr: a NUL before it ends the search), then SP, the time
+ * (strtoumax: blanks and a sign before it, a '-' wrapping modulo 2^64, clamped to 2^64-1), SP, the
+ * zone's sign and four digits, then the message after one tab (or straight after the zone).
  * git skips any other line, and one whose time is 0. A regular expression over the whole line let a
  * message end in " <digits> +0000" — a commit subject git copies there (`commit (amend): <subject>`,
  * `cherry-pick: <subject>`, `am: <subject>`) — stand for the entry's time, its real message lost.
@@ -26,16 +36,16 @@ function reflogLine(line: string): ReflogLine | undefined {
   if (!ids || ids[1]!.length !== ids[2]!.length) return undefined;
   const rest = line.slice(ids[0].length);
   const end = rest.indexOf('>');
-  if (end === -1) return undefined;
-  const m = /^ [ \t\n\v\f\r]*\+?(\d+) ([+-]\d{4})\t?/.exec(rest.slice(end + 1));
-  const time = m ? Number(m[1]) : 0;
+  if (end === -1 || rest.lastIndexOf('\0', end) !== -1) return undefined;
+  const m = /^ [ \t\n\v\f\r]*([+-]?)(\d+) ([+-]\d{4})\t?/.exec(rest.slice(end + 1));
+  const time = m ? strtoumax(m[1]!, m[2]!) : 0;
   if (!m || time === 0) return undefined;
   return {
     old: ids[1]!.toLowerCase(),
     new: ids[2]!.toLowerCase(),
     who: rest.slice(0, end + 1),
     time,
-    tz: m[2]!,
+    tz: m[3]!,
     message: rest.slice(end + 1 + m[0].length),
   };
 }
