@@ -1,7 +1,8 @@
 // Red-team round 24: readReflog against `git reflog show` over generated reflog files (fast-check,
 // fixed seed). git's show_one_reflog_ent reads the time with strtoumax: a '-' sign is taken (and
 // wraps: "-1" is 2^64-1) and a number past 2^64-1 is clamped to it; and it finds the ident's end
-// with strchr, which stops at a NUL byte. gitguard dropped the first kind of line and read the second.
+// with strchr, which stops at a NUL byte; an id is of the repository's length only. gitguard dropped
+// the first kind of line and read the others.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -32,7 +33,8 @@ function gitReads(): string[] {
 const ours = (): string[] => readReflog(FILE).map((e) => `${e.new}|${e.time}|${e.message}`);
 
 // The pieces of a line, each well formed or broken in the ways a parser may read differently.
-const id = fc.constantFrom(A, B, A.toUpperCase(), B.slice(0, 39), `${B}0`);
+// A SHA-256 length id in this SHA-1 repository is no id to git.
+const id = fc.constantFrom(A, B, A.toUpperCase(), B.slice(0, 39), `${B}0`, `${A}${'0'.repeat(24)}`);
 const ident = fc.constantFrom('Me <me@x>', 'Me me@x', 'M>e <me@x>', 'Me <m\0e@x>', 'Me <me@x>>', '<>');
 const gap = fc.constantFrom(' ', '  ', ' \t', '', ' \v');
 const time = fc.constantFrom(
