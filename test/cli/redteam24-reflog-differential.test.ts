@@ -30,7 +30,7 @@ function gitReads(): string[] {
     .reverse();
 }
 
-const ours = (): string[] => readReflog(FILE).map((e) => `${e.new}|${e.time}|${e.message}`);
+const ours = (): string[] => readReflog(FILE, 'sha1').map((e) => `${e.new}|${e.time}|${e.message}`);
 
 // The pieces of a line, each well formed or broken in the ways a parser may read differently.
 // A SHA-256 length id in this SHA-1 repository is no id to git.
