@@ -60,17 +60,21 @@ function reflogLine(line: string, ids: RegExp): ReflogLine | undefined {
 
 /**
  * Reads a reflog file as data (never `git reflog`), the lines git reads as git reads them
- * (reflogLine); a last line without its newline (a write cut short, or the maxBytes cut) is not one.
+ * (reflogLine); a last line without its newline (a write cut short) is not one. Of a file over
+ * maxBytes, the whole lines of its last maxBytes: the newest entries, older ones read as expired.
  */
 export function readReflog(file: string, format: ObjectFormat, maxBytes = 8 * 1024 * 1024): ReflogLine[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    // The first maxBytes of a regular file; a link, FIFO or device is not read (no hang, no flood).
-    text = readBounded(file, maxBytes, { truncate: true }).toString('utf8');
+    // The last maxBytes of a regular file (git appends: the newest entries), and the byte before
+    // them, to tell whether they start a line; a link, FIFO or device is not read (no hang, no flood).
+    bytes = readBounded(file, maxBytes + 1, { truncate: 'tail' });
   } catch {
     return [];
   }
-  const lines = text.split('\n');
+  // Cut inside a longer file: the first line is whole only when the byte before it ends a line.
+  if (bytes.length > maxBytes) bytes = bytes.subarray(bytes.indexOf(0x0a) + 1);
+  const lines = bytes.toString('utf8').split('\n');
   lines.pop(); // what follows the last newline
   return lines.flatMap((line) => reflogLine(line, REFLOG_IDS[format]) ?? []);
 }

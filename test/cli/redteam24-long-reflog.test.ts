@@ -6,6 +6,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { readReflog } from '../../src/collect/remote-record.js';
 
 afterAll(() => cleanupTemp());
 
@@ -44,4 +45,19 @@ test('a forced update after 9 MiB of older entries is reported, as git reflog sh
 
 test('twin: the same long reflog without a forced update passes', async () => {
   expect((await reflogRule(longReflog(false))).outcome).toBe('pass');
+});
+
+test('of a reflog over the limit, the whole lines of its last bytes are read, at a line boundary or inside a line', () => {
+  const r = makeRepo();
+  const a = r.commit('one');
+  const b = r.commit('two');
+  const file = join(r.dir, '.git', 'logs', 'refs', 'heads', 'main');
+  const lines = [1, 2, 3].map((n) => `${a} ${b} Me <me@x> 170000000${n} +0000\tcommit: ${n}\n`);
+  writeFileSync(file, lines.join(''));
+  const times = (max: number): number[] => readReflog(file, 'sha1', max).map((e) => e.time);
+  expect(times(lines[2]!.length)).toEqual([1700000003]); // the window starts a line
+  expect(times(lines[2]!.length + 1)).toEqual([1700000003]); // one byte into the line before
+  expect(times(lines[1]!.length + lines[2]!.length)).toEqual([1700000002, 1700000003]);
+  expect(times(lines[2]!.length - 1)).toEqual([]); // no whole line
+  expect(times(1024)).toEqual([1700000001, 1700000002, 1700000003]);
 });
