@@ -35,3 +35,51 @@ test('--all: HEAD detached at an old commit inside the checkpoint whose policy B
   expect(cold.outcome).not.toBe('pass');
   expect(await client(r, '--all')).toEqual(cold);
 });
+
+/** main: Alice's policy (`first`), Bob's change to it (unauthorized), then Alice's commit; a full audit with --all. */
+async function bobInside(): Promise<{ r: TestRepo; bobs: string; tip: string }> {
+  const { r } = aliceAndBob({ '.gitguard/policy.yml': POLICY(STRICT) });
+  change('alice', r, { 'a.txt': '1\n' });
+  const bobs = change('bob', r, { '.gitguard/policy.yml': POLICY(LOW) });
+  const tip = change('alice', r, { 'a.txt': '2\n' });
+  const full = await runMain(['audit', '-C', r.dir, '--all', '--format', 'json'], { env: r.env });
+  expect(parseJson<{ walk?: unknown }>(full).walk).toBeDefined();
+  return { r, bobs, tip };
+}
+
+test('--all, a full audit: HEAD detached at that old commit walks everything, the same verdicts as --no-cache', async () => {
+  const { r, bobs } = await bobInside();
+  r.run(['checkout', '-q', '--detach', bobs]);
+  const run = async (...extra: string[]) => {
+    const res = await runMain(['audit', '-C', r.dir, '--all', '--format', 'json', ...extra], { env: r.env });
+    const report = parseJson(res);
+    const { walk } = parseJson<{ walk: { incremental: boolean; reason?: string } }>(res);
+    return { code: res.code, client: resultOf(report, RULE).outcome, walk };
+  };
+  const cold = await run('--no-cache');
+  const warm = await run();
+  expect(warm.walk.incremental).toBe(false);
+  expect(warm.walk.reason).toMatch(/is a tip now, inside the judged history/);
+  expect({ code: warm.code, client: warm.client }).toEqual({ code: cold.code, client: cold.client });
+});
+
+test('twin: HEAD detached at the recorded tip itself resumes (nothing walked) with the same answer', async () => {
+  const { r, tip } = await bobInside();
+  r.run(['checkout', '-q', '--detach', tip]);
+  const cold = await client(r, '--all', '--no-cache');
+  expect(await client(r, '--all')).toEqual(cold);
+  const res = await runMain(['audit', '-C', r.dir, '--all', '--format', 'json'], { env: r.env });
+  expect(parseJson<{ walk?: unknown }>(res).walk).toMatchObject({
+    incremental: true,
+    walked: 0,
+  });
+});
+
+test('twin: a clean history, HEAD detached at an old commit of Alice: walked again, and passes', async () => {
+  const { r } = aliceAndBob({ '.gitguard/policy.yml': POLICY(LOW) });
+  const old = change('alice', r, { 'a.txt': '1\n' });
+  change('alice', r, { 'a.txt': '2\n' });
+  await runMain(['audit', '-C', r.dir, '--all', '--format', 'json'], { env: r.env });
+  r.run(['checkout', '-q', '--detach', old]);
+  expect(await client(r, '--all')).toEqual({ code: 0, outcome: 'pass' });
+});
