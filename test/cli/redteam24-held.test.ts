@@ -2,10 +2,16 @@
 // refs/heads/main with a trailing blank or "\r" (git ignores a ref of that broken name: the loose one
 // is main), and a loose main beside a packed main of another id in a packed-refs whose header claims
 // `sorted` (git prefers the loose ref, and so does for-each-ref): the audit judges git's main, the
-// unsigned commit, not the signed one the packed line names.
-import { readFileSync, writeFileSync } from 'node:fs';
+// unsigned commit, not the signed one the packed line names. Tekton's creds-init exemption: the
+// audited repository's own config including a file of creds-init's exact bytes (in a Tekton step,
+// beside creds-init's folder) is local scope to git: still fails.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp } from '../helpers/repo.js';
+import { cleanupTemp, makeRepo, tempDir } from '../helpers/repo.js';
+import { collectConfig } from '../../src/collect/config.js';
+import { discoverRepository } from '../../src/collect/repository.js';
+import credentialsRule from '../../src/rules/credentials-not-stored-in-plaintext.js';
+import { evaluate, withConfig } from '../helpers/facts.js';
 import { commitAsPerson, sharedSshKey } from '../helpers/ssh.js';
 import { aliceAndBob } from '../helpers/team.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
@@ -52,4 +58,18 @@ test('twin: a loose main (signed) over a stale packed main (unsigned), as git le
     env: r.env,
   });
   expect(resultOf(parseJson(res), 'commits-signed').outcome).toBe('pass');
+});
+
+test("the audited repository's config includes a copy of creds-init's .gitconfig: local scope, still fails", async () => {
+  const CREDS_INIT = '[credential]\n\thelper = store\n[credential "https://github.com"]\n\tusername = tekton-bot\n';
+  const r = makeRepo();
+  r.commit('one');
+  const creds = join(tempDir('gg-rt24-'), 'tekton', 'creds');
+  mkdirSync(creds, { recursive: true });
+  writeFileSync(join(creds, '.gitconfig'), CREDS_INIT);
+  writeFileSync(join(r.dir, 'shaped.gitconfig'), CREDS_INIT);
+  r.run(['config', 'include.path', '../shaped.gitconfig']);
+  const config = await collectConfig(await discoverRepository(r.dir), r.env, [creds]);
+  expect(config.some((e) => e.key === 'credential.helper' && e.scope === 'local')).toBe(true);
+  expect(evaluate(credentialsRule, withConfig(...config)).outcome).toBe('fail');
 });
