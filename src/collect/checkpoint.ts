@@ -24,8 +24,10 @@ import { openSealed, sealState, userSecret } from './state-secret.js';
 // merges of a branch forked before the trust root and merge=union files are compared with what
 // merging gives: a v2 state may hold a finding for such a clean merge that would never go away.
 // v4: a file the tip's CI runs is a protected change only where a parent's CI ran it: a v3 state
-// may hold a finding for an edit made before CI ran the file.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v4';
+// may hold a finding for an edit made before CI ran the file. v5: a tip inside the judged history
+// that the checkpoint did not record is not resumed (red-team round 24): a v4 checkpoint may record
+// such a tip (HEAD detached at an old commit) without its state, as if it lay before the trust root.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v5';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

@@ -128,7 +128,7 @@ async function reachableFrom(shadow: Shadow, oid: string, tips: string[]): Promi
  */
 async function forcedEntries(
   shadow: Shadow,
-  commonDir: string,
+  repo: RepositoryInfo,
   refs: string[],
   published: string[],
   since = -Infinity,
@@ -141,8 +141,8 @@ async function forcedEntries(
   // cherry-pick, a one-commit pull): old is a parent of new, which one rev-list reads for every
   // entry at once; any other pair costs one merge-base.
   const entries = refs.map((ref) => {
-    const file = join(commonDir, 'logs', ref);
-    const moves = readReflog(file)
+    const file = join(repo.commonDir, 'logs', ref);
+    const moves = readReflog(file, repo.objectFormat)
       .slice(-REFLOG_ENTRIES)
       .filter((e) => !ZERO.test(e.old) && !ZERO.test(e.new) && e.old !== e.new);
     return { ref, file, moves };
@@ -260,7 +260,7 @@ export async function collectLedgerFacts(
       ];
   const forcedUpdates = await forcedEntries(
     shadow,
-    repo.commonDir,
+    repo,
     refs.filter((p) => p.kind !== 'tag' && p.current).map((p) => p.name),
     published,
     remote.length ? record!.since : -Infinity,

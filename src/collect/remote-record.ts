@@ -13,48 +13,70 @@ export const ZERO = /^0+$/;
 
 type ReflogLine = Omit<ReflogEntry, 'why' | 'ref' | 'file'>;
 
+/** The old and new ids: of the repository's length only (git's parse_oid_hex reads its hash's). */
+const REFLOG_IDS = {
+  sha1: /^([0-9a-fA-F]{40}) ([0-9a-fA-F]{40}) /,
+  sha256: /^([0-9a-fA-F]{64}) ([0-9a-fA-F]{64}) /,
+} as const;
+type ObjectFormat = keyof typeof REFLOG_IDS;
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** C's strtoumax on a sign and decimal digits: past 2^64-1 it is 2^64-1, and '-' negates modulo 2^64. */
+function strtoumax(sign: string, digits: string): number {
+  const n = BigInt(digits);
+  if (n > U64_MAX) return Number(U64_MAX);
+  return Number(sign === '-' ? BigInt.asUintN(64, -n) : n);
+}
+
 /**
  * One reflog line as git reads it (refs/files-backend.c, show_one_reflog_ent): `old SP new SP` ids,
- * the ident up to the FIRST '>', then SP, the time (strtoumax: blanks and a '+' before it), SP,
- * the zone's sign and four digits, then the message after one tab (or straight after the zone).
+ * the ident up to the FIRST '>' (strchr: a NUL before it ends the search), then SP, the time
+ * (strtoumax: blanks and a sign before it, a '-' wrapping modulo 2^64, clamped to 2^64-1), SP, the
+ * zone's sign and four digits, then the message after one tab (or straight after the zone).
  * git skips any other line, and one whose time is 0. A regular expression over the whole line let a
  * message end in " <digits> +0000" — a commit subject git copies there (`commit (amend): <subject>`,
  * `cherry-pick: <subject>`, `am: <subject>`) — stand for the entry's time, its real message lost.
  */
-function reflogLine(line: string): ReflogLine | undefined {
-  const ids = /^([0-9a-fA-F]{40}|[0-9a-fA-F]{64}) ([0-9a-fA-F]{40}|[0-9a-fA-F]{64}) /.exec(line);
-  if (!ids || ids[1]!.length !== ids[2]!.length) return undefined;
-  const rest = line.slice(ids[0].length);
+function reflogLine(line: string, ids: RegExp): ReflogLine | undefined {
+  const m0 = ids.exec(line);
+  if (!m0) return undefined;
+  const [, oldId, newId] = m0;
+  const rest = line.slice(m0[0].length);
   const end = rest.indexOf('>');
-  if (end === -1) return undefined;
-  const m = /^ [ \t\n\v\f\r]*\+?(\d+) ([+-]\d{4})\t?/.exec(rest.slice(end + 1));
-  const time = m ? Number(m[1]) : 0;
+  if (end === -1 || rest.lastIndexOf('\0', end) !== -1) return undefined;
+  const m = /^ [ \t\n\v\f\r]*([+-]?)(\d+) ([+-]\d{4})\t?/.exec(rest.slice(end + 1));
+  const time = m ? strtoumax(m[1]!, m[2]!) : 0;
   if (!m || time === 0) return undefined;
   return {
-    old: ids[1]!.toLowerCase(),
-    new: ids[2]!.toLowerCase(),
+    old: oldId!.toLowerCase(),
+    new: newId!.toLowerCase(),
     who: rest.slice(0, end + 1),
     time,
-    tz: m[2]!,
+    tz: m[3]!,
     message: rest.slice(end + 1 + m[0].length),
   };
 }
 
 /**
  * Reads a reflog file as data (never `git reflog`), the lines git reads as git reads them
- * (reflogLine); a last line without its newline (a write cut short, or the maxBytes cut) is not one.
+ * (reflogLine); a last line without its newline (a write cut short) is not one. Of a file over
+ * maxBytes, the whole lines of its last maxBytes: the newest entries, older ones read as expired.
  */
-export function readReflog(file: string, maxBytes = 8 * 1024 * 1024): ReflogLine[] {
-  let text: string;
+export function readReflog(file: string, format: ObjectFormat, maxBytes = 8 * 1024 * 1024): ReflogLine[] {
+  let bytes: Buffer;
   try {
-    // The first maxBytes of a regular file; a link, FIFO or device is not read (no hang, no flood).
-    text = readBounded(file, maxBytes, { truncate: true }).toString('utf8');
+    // The last maxBytes of a regular file (git appends: the newest entries), and the byte before
+    // them, to tell whether they start a line; a link, FIFO or device is not read (no hang, no flood).
+    bytes = readBounded(file, maxBytes + 1, { truncate: 'tail' });
   } catch {
     return [];
   }
-  const lines = text.split('\n');
+  // Cut inside a longer file: the first line is whole only when the byte before it ends a line.
+  if (bytes.length > maxBytes) bytes = bytes.subarray(bytes.indexOf(0x0a) + 1);
+  const lines = bytes.toString('utf8').split('\n');
   lines.pop(); // what follows the last newline
-  return lines.flatMap((line) => reflogLine(line) ?? []);
+  return lines.flatMap((line) => reflogLine(line, REFLOG_IDS[format]) ?? []);
 }
 
 /** What the remotes are known to have had, and from when that record is whole. */
@@ -87,7 +109,7 @@ export function remoteTips(
   let packed: Map<string, string> | undefined;
   for (const r of remote) {
     const file = join(repo.commonDir, 'logs', r.name);
-    const log = readReflog(file);
+    const log = readReflog(file, repo.objectFormat);
     for (const e of log) for (const oid of [e.old, e.new]) if (!ZERO.test(oid)) tips.add(oid);
     since = Math.max(
       since,
@@ -144,7 +166,7 @@ function clonedAt(repo: RepositoryInfo, name: string): number {
   const parts = name.split('/');
   // refs/remotes/<remote>/<branch>: a remote's name may hold '/' too, its HEAD is beside its branches.
   for (let i = parts.length - 1; i >= 3; i -= 1) {
-    const first = readReflog(join(repo.commonDir, 'logs', ...parts.slice(0, i), 'HEAD'))[0];
+    const first = readReflog(join(repo.commonDir, 'logs', ...parts.slice(0, i), 'HEAD'), repo.objectFormat)[0];
     if (first && ZERO.test(first.old) && first.message.startsWith('clone: from ')) return first.time;
   }
   return Infinity;

@@ -45,8 +45,8 @@ export class UnsafeFileError extends ExpectedError {
 export interface ReadOptions {
   /** Follow a symlink at the last component (files the user names on the command line). */
   follow?: boolean;
-  /** Return the first maxBytes of a larger file instead of refusing it (reflogs, hook markers). */
-  truncate?: boolean;
+  /** Return the first maxBytes of a larger file instead of refusing it (hook markers), or with 'tail' its last (reflogs: the newest entries are at the end). */
+  truncate?: boolean | 'tail';
 }
 
 function mib(n: number): string {
@@ -97,10 +97,11 @@ export function readBounded(path: string, maxBytes: number, opts: ReadOptions = 
         `is ${mib(st.size)}, over gitguard's limit of ${mib(maxBytes)} for this file`,
       );
     const want = Math.min(st.size, maxBytes);
+    const start = opts.truncate === 'tail' ? st.size - want : 0;
     const buf = Buffer.allocUnsafe(want);
     let got = 0;
     while (got < want) {
-      const n = readSync(fd, buf, got, want - got, got);
+      const n = readSync(fd, buf, got, want - got, start + got);
       if (n === 0) break; // shrank meanwhile
       got += n;
     }

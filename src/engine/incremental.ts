@@ -9,7 +9,8 @@
 //   - every recorded tip is still in the history walked (no force-push, no deleted ref);
 //   - every commit outside the new walk that a new commit has as a parent is a recorded tip, whose
 //     state (date, whether its policy may judge children) the checkpoint holds, or lies before the
-//     trust root (where a full walk stops too).
+//     trust root (where a full walk stops too);
+//   - every current tip is a recorded tip or a new commit (none inside the judged history unrecorded).
 // Anything else, or --no-cache, walks everything. Only the history walk and the secrets scan are
 // incremental: every other rule is re-checked on every run.
 import { createHash } from 'node:crypto';
@@ -233,12 +234,23 @@ export class IncrementalAudit implements Resume, SecretsResume {
       timeoutMs: 300_000,
     }).catch(() => undefined);
     if (lines === undefined) return 'the new commits could not be listed';
+    const fresh = new Set<string>();
     for (const line of lines.split('\n')) {
-      if (!line.startsWith('-')) continue;
+      if (!line.startsWith('-')) {
+        if (line) fresh.add(line.trim());
+        continue;
+      }
       const oid = line.slice(1).trim();
       if (!stored.has(oid) && !outside.has(oid))
         return `new commits branch off ${oid.slice(0, 12)}, inside the judged history but not a tip the checkpoint recorded`;
     }
+    // A tip now that is neither recorded nor new (HEAD detached at an old commit, a branch made at one)
+    // lies inside the judged history: the checkpoint holds no state for it (its date, whether its
+    // policy passes on, which HEAD's policy and goodlist are judged by) and the resumed walk never reaches it.
+    const recorded = new Set(old.tips.map((t) => t.oid));
+    const inside = current.find((c) => !recorded.has(c) && !fresh.has(c));
+    if (inside)
+      return `${inside.slice(0, 12)} is a tip now, inside the judged history but not a tip the checkpoint recorded`;
     return undefined;
   }
 

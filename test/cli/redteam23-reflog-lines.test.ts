@@ -69,7 +69,7 @@ test('readReflog reads the lines git reads, as git reads them (git reflog show o
       `${a} ${b} Me <me@x> 1700000003 +0000\tcut short`,
     ].join(''),
   );
-  const ours = readReflog(file).map((e) => `${e.time}|${e.message}`);
+  const ours = readReflog(file, 'sha1').map((e) => `${e.time}|${e.message}`);
   const gits = r
     .run(['reflog', 'show', '--format=%gd|%gs', '--date=unix', 'refs/heads/x'])
     .split('\n')

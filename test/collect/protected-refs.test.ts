@@ -84,7 +84,7 @@ test('reads reflog lines as data and skips malformed ones', () => {
     file,
     `${a} ${b} Alice Example <alice@example.com> 1700000000 +0100\treset: moving to HEAD~3\ngarbage line\n${b} ${a} Bob <b@x> 1700000100 -0500\tcommit: x\n`,
   );
-  expect(readReflog(file)).toEqual([
+  expect(readReflog(file, 'sha1')).toEqual([
     {
       old: a,
       new: b,
@@ -139,7 +139,7 @@ test("judges every reflog entry as git's merge-base does, and asks merge-base on
   repo.run(['reset', '-q', '--hard', 'HEAD~2']); // backwards
   repo.commit('four');
   const r = await discoverRepository(repo.dir);
-  const entries = readReflog(join(r.commonDir, 'logs', 'refs', 'heads', 'main')).filter(
+  const entries = readReflog(join(r.commonDir, 'logs', 'refs', 'heads', 'main'), r.objectFormat).filter(
     (e) => !/^0+$/.test(e.old) && e.old !== e.new,
   );
   const gitSays = (e: { old: string; new: string }): boolean => {
