@@ -150,12 +150,12 @@ test("a reflog git wrote (commit, reset, rebase -i, pull --rebase, push) is read
       .run(['log', '-g', '--format=%H %gs', ref])
       .split('\n')
       .map((l) => l.replace(/\r$/, ''));
-    const ours = readReflog(join(r.dir, '.git', 'logs', ...ref.split('/')))
+    const ours = readReflog(join(r.dir, '.git', 'logs', ...ref.split('/')), 'sha1')
       .reverse()
       .map((e) => `${e.new} ${e.message.replace(/\r$/, '')}`);
     expect(ours).toEqual(git);
   }
-  const messages = readReflog(join(r.dir, '.git', 'logs', 'HEAD')).map((e) => e.message);
+  const messages = readReflog(join(r.dir, '.git', 'logs', 'HEAD'), 'sha1').map((e) => e.message);
   expect(messages).toEqual(
     expect.arrayContaining([expect.stringMatching(/^rebase \(start\)/), expect.stringMatching(/^rebase \(finish\)/)]),
   );
