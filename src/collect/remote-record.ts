@@ -14,9 +14,11 @@ export const ZERO = /^0+$/;
 type ReflogLine = Omit<ReflogEntry, 'why' | 'ref' | 'file'>;
 
 /**
- * How much of a remote-tracking reflog the record reads: from when it is whole needs its entries back
- * to the last gap, and a long-lived clone fetching every minute passes 8 MiB (~60,000 entries) in six
- * weeks. Over this, the last RECORD_BYTES (the older entries count as expired: the record starts later).
+ * How much of the remote-tracking reflogs the record reads, all refs together: from when it is whole
+ * needs each ref's entries back to the last gap, and a long-lived clone fetching every minute passes
+ * 8 MiB (~60,000 entries) in six weeks. One budget for every ref, so a repository with many long
+ * reflogs holds node to what one would (~0.3-0.5 GB at 64 MiB); past it, a ref's older entries (or all
+ * of them) count as expired: the record starts later, which only narrows what it excuses.
  */
 const RECORD_BYTES = 64 * 1024 * 1024;
 
@@ -114,9 +116,11 @@ export function remoteTips(
   for (const [name, e] of Object.entries(ledger?.refs ?? {})) if (name.startsWith('refs/remotes/')) tips.add(e.oid);
   let since = -Infinity;
   let packed: Map<string, string> | undefined;
+  let budget = RECORD_BYTES;
   for (const r of remote) {
     const file = join(repo.commonDir, 'logs', r.name);
-    const log = readReflog(file, repo.objectFormat, RECORD_BYTES);
+    const log = readReflog(file, repo.objectFormat, budget);
+    budget = Math.max(0, budget - (lstatSync(file, { throwIfNoEntry: false })?.size ?? 0));
     for (const e of log) for (const oid of [e.old, e.new]) if (!ZERO.test(oid)) tips.add(oid);
     since = Math.max(
       since,
