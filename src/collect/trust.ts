@@ -95,7 +95,7 @@ export class TrustCollector {
   }
 
   /** A parent outside the walk is accepted history: its policy may judge when it descends from the root. */
-  private policyOkOf(oid: string): boolean | Promise<boolean> {
+  policyOkOf(oid: string): boolean | Promise<boolean> {
     return this.policyOk.get(oid) ?? this.rooted.of(oid);
   }
 

@@ -90,6 +90,9 @@ export interface HistorySession {
   headPolicyTree?: string;
   /** Whether a walked (or assumed) commit's policy may judge its children, when signature checks run. */
   passesOn?(oid: string): boolean | undefined;
+  /** After the walk, for a commit it did not judge (HEAD at or before --base): what a parent outside the
+   *  walk gets, accepted history whose policy may judge when it descends from the trust root. */
+  passesOnOutside?(oid: string): boolean | Promise<boolean>;
   /** How many commits the walk yields, once git has listed them (the walk has started). */
   total?: number;
   /**

@@ -371,6 +371,7 @@ export async function openHistory(
       description,
       headPolicyTree: headTree ?? '',
       passesOn: (oid) => active.passesOn(oid),
+      passesOnOutside: (oid) => active.policyOkOf(oid),
       confirmRoot,
       rootAnswers: () => [...memo.found],
       ...(headPolicy ? { headPolicy } : {}),

@@ -77,6 +77,9 @@ async function walkCommits(
 const NOT_WALKED =
   'the policy at HEAD could not be vouched for: the history that would vouch for it could not be walked (in a shallow clone, fetch the full history: fetch-depth: 0, GIT_DEPTH: 0 or git fetch --unshallow; or name the root with --trust-root)';
 
+const NOT_ROOTED =
+  'the policy at HEAD could not be vouched for: HEAD does not descend from the trust root (audit from a --trust-root in its history)';
+
 export async function runRules(selected: readonly CatalogEntry[], facts: Facts, opts: RunOptions): Promise<RuleRun> {
   // Whether the policy at HEAD passes on, as the walk found (a change no maintainer made: false).
   const head = facts.history?.ok && opts.session?.headPolicy ? facts.history.value.head.oid : undefined;
@@ -134,7 +137,11 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     );
   await opts.factsReady;
   const guard = evaluations.get(POLICY_GUARD)?.outcome;
-  const walked = headPolicyVetted();
+  // HEAD the walk did not judge is what a parent outside the walk is: accepted history (at or before
+  // --base) when it descends from the trust root, else (a --trust-root past HEAD) not vouched for.
+  const judged = headPolicyVetted();
+  const outside = judged === undefined && head ? await opts.session?.passesOnOutside?.(head) : undefined;
+  const walked = judged ?? outside;
   const answered =
     walked === false || guard === 'fail'
       ? false
@@ -159,7 +166,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
           rule.evaluate(facts, {
             ...ctxFor(c),
             ...(policyVetted !== undefined ? { policyVetted } : {}),
-            ...(unwalked ? { policyVettedWhy: NOT_WALKED } : {}),
+            ...(unwalked ? { policyVettedWhy: NOT_WALKED } : outside === false ? { policyVettedWhy: NOT_ROOTED } : {}),
           }),
         ),
       );
