@@ -213,45 +213,13 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
 
 /** A Makefile's recipe lines for `goals` and what they depend on (all of them: every recipe line). */
 function makeRecipes(text: string, goals: readonly string[] | undefined): string[] {
-  const rules = new Map<string, { deps: string[]; recipe: string[] }>();
-  const all: string[] = [];
-  let current: Array<{ deps: string[]; recipe: string[] }> = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (line.startsWith('\t')) {
-      const cmd = line.replace(/^\t[@+-]*/, '');
-      all.push(cmd);
-      for (const r of current) r.recipe.push(cmd);
-      continue;
-    }
-    const m = /^([^:=#\t][^:=#]*?)\s*::?(?!=)\s*([^;#]*)/.exec(line);
-    if (!m) {
-      if (line.trim() && !line.trim().startsWith('#')) current = [];
-      continue;
-    }
-    const deps = m[2]!.split(/\s+/).filter(Boolean);
-    current = m[1]!
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((t) => {
-        const r = rules.get(t) ?? { deps: [], recipe: [] };
-        r.deps.push(...deps);
-        rules.set(t, r);
-        return r;
-      });
-  }
+  const make = readMakefile(text);
   // A goal no rule names plainly (a pattern rule, a variable): all of it.
-  if (!goals || goals.some((g) => !rules.has(g)) || [...rules.keys()].some((t) => /[%$]/.test(t))) return all;
+  if (!goals || make.unplain || goals.some((g) => !make.rules.has(g))) return make.recipes;
   const out: string[] = [];
-  const seen = new Set<string>();
-  const visit = (t: string): void => {
-    if (seen.has(t) || seen.size > 256) return;
-    seen.add(t);
-    const r = rules.get(t);
-    if (!r) return;
-    out.push(...r.recipe);
-    for (const d of r.deps) visit(d);
-  };
-  for (const g of goals) visit(g);
+  reachedRules(make, goals, (_, r) => {
+    if (r) out.push(...r.recipe);
+  });
   return out;
 }
 
@@ -331,28 +299,68 @@ export function chainPart(path: string, entries: readonly string[] | undefined, 
 
 /** See chainPart: a Makefile's global lines and the rules the goals reach. */
 function makePart(text: string, goals: readonly string[]): string {
-  const global: string[] = [];
-  const rules = new Map<string, { deps: string[]; lines: string[] }>();
-  const phony = new Set<string>();
-  let current: Array<{ deps: string[]; lines: string[] }> | undefined;
+  const make = readMakefile(text);
+  const reached: string[] = [];
+  reachedRules(make, goals, (t, r) =>
+    reached.push(make.phony.has(t) ? `${t} (phony)` : t, ...(r?.lines ?? ['(none)'])),
+  );
+  return JSON.stringify([make.global, reached]);
+}
+
+interface MakeRule {
+  deps: string[];
+  /** Its header and recipe lines as written, in order. */
+  lines: string[];
+  /** Its recipe's commands (the tab and the `@`, `+`, `-` prefixes taken off). */
+  recipe: string[];
+}
+
+interface Makefile {
+  /** The plain rules (PLAIN_RULE), by target. */
+  rules: Map<string, MakeRule>;
+  /** Every line that is no plain rule or its recipe (variables, include, conditionals, special and pattern rules). */
+  global: string[];
+  phony: Set<string>;
+  /** Every recipe command of the file. */
+  recipes: string[];
+  /** A rule whose targets are a pattern or a variable: it may make any goal. */
+  unplain: boolean;
+}
+
+/** Any rule header, plain or not. */
+const ANY_RULE = /^([^:=#\t][^:=#]*?)\s*::?(?!=)/;
+
+/** One reading of a Makefile for both the commands a goal runs (makeRecipes) and what of it counts (makePart). */
+function readMakefile(text: string): Makefile {
+  const make: Makefile = { rules: new Map(), global: [], phony: new Set(), recipes: [], unplain: false };
+  let current: MakeRule[] | undefined;
   for (const line of text.split(/\r?\n/)) {
-    if (line.startsWith('\t') && current) {
-      for (const r of current) r.lines.push(line);
-      continue;
+    if (line.startsWith('\t')) {
+      const cmd = line.replace(/^\t[@+-]*/, '');
+      make.recipes.push(cmd);
+      if (current) {
+        for (const r of current) {
+          r.lines.push(line);
+          r.recipe.push(cmd);
+        }
+        continue;
+      }
+    } else {
+      if (/[%$]/.test(ANY_RULE.exec(line)?.[1] ?? '')) make.unplain = true;
+      if (!line.trim() && current) continue; // a blank line does not end a recipe
     }
-    if (!line.trim() && current) continue; // a blank line does not end a recipe
     // A comment ending in a backslash comments out the next line too: counted as a global line.
     if (/^\s*#/.test(line) && !line.endsWith('\\')) continue;
     const p = /^\.PHONY\s*:([^;#=]*)$/.exec(line);
     if (p) {
-      for (const t of p[1]!.split(/\s+/)) if (t) phony.add(t);
+      for (const t of p[1]!.split(/\s+/)) if (t) make.phony.add(t);
       current = undefined;
       continue;
     }
     const m = PLAIN_RULE.exec(line);
     if (!m || line.endsWith('\\')) {
       current = undefined;
-      if (line.trim()) global.push(line);
+      if (line.trim()) make.global.push(line);
       continue;
     }
     const deps = m[2]!
@@ -363,22 +371,29 @@ function makePart(text: string, goals: readonly string[]): string {
       .split(/\s+/)
       .filter(Boolean)
       .map((t) => {
-        const r = rules.get(t) ?? { deps: [], lines: [] };
+        const r = make.rules.get(t) ?? { deps: [], lines: [], recipe: [] };
         r.deps.push(...deps);
         r.lines.push(line);
-        rules.set(t, r);
+        make.rules.set(t, r);
         return r;
       });
   }
-  const reached: string[] = [];
+  return make;
+}
+
+/** Each target the goals reach through their prerequisites, once (at most 257), with its plain rule if any. */
+function reachedRules(
+  make: Makefile,
+  goals: readonly string[],
+  at: (target: string, rule: MakeRule | undefined) => void,
+): void {
   const seen = new Set<string>();
   const visit = (t: string): void => {
     if (seen.has(t) || seen.size > 256) return;
     seen.add(t);
-    const r = rules.get(t);
-    reached.push(phony.has(t) ? `${t} (phony)` : t, ...(r?.lines ?? ['(none)']));
+    const r = make.rules.get(t);
+    at(t, r);
     for (const d of r?.deps ?? []) visit(d);
   };
   for (const g of goals) visit(g);
-  return JSON.stringify([global, reached]);
 }
