@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import { ExpectedError } from '../errors.js';
 import { THREATS } from '../domain/model.js';
+import type { TrustOptions } from '../engine/history-session.js';
 
 /** Repeatable, comma-separated values: -r a,b -r c -> [a, b, c]. */
 export const list = (value: string, previous: string[] = []): string[] => [
@@ -45,6 +46,23 @@ export function keyOptions(cmd: Command): Command {
       "keys whose signatures are void, as git's gpg.ssh.revocationFile: SSH public keys or fingerprints, OpenPGP fingerprints, one per line (repeatable)",
       collect,
     );
+}
+
+/** The key options and --trust-root/--no-cache as the walk takes them (commands without the latter leave them unset). */
+export function trustFlags(flags: {
+  keyring?: string[];
+  allowedSigners?: string[];
+  revokedKeys?: string[];
+  trustRoot?: string;
+  cache?: boolean;
+}): TrustOptions {
+  return {
+    keyrings: flags.keyring,
+    allowedSigners: flags.allowedSigners,
+    revokedKeys: flags.revokedKeys,
+    ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}),
+    ...(flags.cache !== undefined ? { cache: flags.cache } : {}),
+  };
 }
 
 /** -C, --repo PATH: every command takes the repository the same way (as git -C does). */

@@ -6,7 +6,7 @@ import { readBaseline } from '../../engine/baseline.js';
 import type { Io } from '../io.js';
 import { plannedOutputs, writeOutputs, type ExtraOutputFlags } from '../outputs.js';
 import { progressReporter } from '../progress.js';
-import { repoPath } from '../options.js';
+import { repoPath, trustFlags } from '../options.js';
 import { ledgerLine } from '../../report/text.js';
 
 export interface AuditFlags {
@@ -65,13 +65,7 @@ export async function auditCommand(
     ledger: flags.ledger !== false,
     findingLimit: flags.maxFindings,
     env: io.env,
-    trust: {
-      keyrings: flags.keyring,
-      allowedSigners: flags.allowedSigners,
-      revokedKeys: flags.revokedKeys,
-      ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}),
-      cache: flags.cache,
-    },
+    trust: trustFlags(flags),
     ...(baseline ? { baseline } : {}),
     allowEmpty: flags.allowEmpty,
     ...(flags.secretsEntropy ? { secretsEntropy: true } : {}),

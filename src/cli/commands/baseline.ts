@@ -6,7 +6,7 @@ import { escapeText } from '../../domain/escape.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
 import { repositoryRoots } from '../../collect/safe-fs.js';
-import { keyOptions, list, repoOption, repoPath, threatOption } from '../options.js';
+import { keyOptions, list, repoOption, repoPath, threatOption, trustFlags } from '../options.js';
 
 interface BaselineFlags {
   rule?: string[];
@@ -66,13 +66,7 @@ finding that is not in the baseline. Exit codes: 0 written, 2 the audit or the w
         ledger: false,
         allowEmpty: true,
         ...(opts.secretsEntropy ? { secretsEntropy: true } : {}),
-        trust: {
-          keyrings: opts.keyring,
-          allowedSigners: opts.allowedSigners,
-          revokedKeys: opts.revokedKeys,
-          ...(opts.trustRoot ? { trustRoot: opts.trustRoot } : {}),
-          cache: opts.cache,
-        },
+        trust: trustFlags(opts),
         ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       }).finally(progress.done);
       const b = baselineFrom(report);

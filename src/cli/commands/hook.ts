@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { escapeText } from '../../domain/escape.js';
 import type { Io } from '../io.js';
-import { keyOptions, repoOption, repoPath } from '../options.js';
+import { keyOptions, repoOption, repoPath, trustFlags } from '../options.js';
 
 const print = (io: Io, lines: string[]): void => {
   if (lines.length) io.stdout(`${lines.map((l) => escapeText(l, 1000)).join('\n')}\n`);
@@ -106,7 +106,7 @@ Exit codes: 0 the push may go ahead, 1 it is refused, 2 the check could not be d
           url: url ?? e.PRE_COMMIT_REMOTE_URL ?? '',
           input,
           env: e,
-          trust: { keyrings: opts.keyring, allowedSigners: opts.allowedSigners, revokedKeys: opts.revokedKeys },
+          trust: trustFlags(opts),
         });
         for (const l of res.lines) io.stderr(`${escapeText(l, 2000)}\n`); // lines carry ref names and identities
         state.exitCode = res.exitCode;

@@ -2,7 +2,7 @@ import { ExpectedError } from '../../errors.js';
 import { verifyCommits } from '../../engine/verify.js';
 import { escapeText, toSafeJson } from '../../domain/escape.js';
 import type { Io } from '../io.js';
-import { repoPath } from '../options.js';
+import { repoPath, trustFlags } from '../options.js';
 
 export interface VerifyFlags {
   repo?: string;
@@ -51,14 +51,7 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
     path: repoPath(flags),
     ...(range ? { range } : {}),
     all: flags.all,
-    trust: {
-      keyrings: flags.keyring,
-      allowedSigners: flags.allowedSigners,
-      revokedKeys: flags.revokedKeys,
-      ...(flags.trustRoot ? { trustRoot: flags.trustRoot } : {}),
-      cache: flags.cache,
-      env: io.env,
-    },
+    trust: { ...trustFlags(flags), env: io.env },
   })) {
     for (const { commit, judgement: j, mergetags, policyChange } of batch) {
       count += 1;
