@@ -210,16 +210,20 @@ export function mkdirNoFollow(root: string, dir: string, mode = 0o755): void {
       }
       st = lstatSync(cur);
     }
-    if (st.isSymbolicLink())
-      throw new UnsafeFileError(
-        cur,
-        'symlink',
-        'is a symbolic link; gitguard keeps its own files here and does not follow links',
-        `remove ${cur} and run again`,
-      );
+    if (st.isSymbolicLink()) throw linkedStateFolder(cur);
     if (!st.isDirectory())
       throw new UnsafeFileError(cur, 'not-a-file', 'is not a folder', `remove ${cur} and run again`);
   }
+}
+
+/** A folder of gitguard's own state found to be a link: only someone else can have put it there. */
+function linkedStateFolder(dir: string): UnsafeFileError {
+  return new UnsafeFileError(
+    dir,
+    'symlink',
+    'is a symbolic link; gitguard keeps its own files here and does not follow links',
+    `remove ${dir} and run again`,
+  );
 }
 
 /** Throws when `path` exists and is a symlink (or anything but a regular file when it exists). */
@@ -310,13 +314,7 @@ export function assertNoLinkBelow(root: string, path: string): void {
     } catch {
       return;
     }
-    if (st.isSymbolicLink())
-      throw new UnsafeFileError(
-        cur,
-        'symlink',
-        'is a symbolic link; gitguard keeps its own files here and does not follow links',
-        `remove ${cur} and run again`,
-      );
+    if (st.isSymbolicLink()) throw linkedStateFolder(cur);
   }
 }
 
