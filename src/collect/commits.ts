@@ -17,6 +17,7 @@ import type { CommitRecord } from '../domain/commit.js';
 import type { Shadow } from './git.js';
 import { gitReading } from './git-reading.js';
 import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
+import { missingObjectIn, notReadError } from './missing-object.js';
 import { NO_CHANGES, pathChangeStream, type CommitPathChanges } from './path-changes.js';
 import { tappedChangeStream, type PathTap } from './path-tap.js';
 import {
@@ -151,7 +152,16 @@ async function* readList(
     while (nextChange >= pendingChanges.length) {
       pendingChanges.length = 0;
       nextChange = 0;
-      const r = await changes!.next();
+      let r: IteratorResult<CommitPathChanges[]>;
+      try {
+        r = await changes!.next();
+      } catch (err) {
+        // A tree the clone left out (git clone --filter=tree:0): said as such, with the way to fetch it;
+        // a tree held but unreadable, or missing from no partial clone, is damage.
+        const missing = err instanceof GitError ? missingObjectIn(err.stderr) : undefined;
+        if (missing) throw notReadError(shadow.commonDir, join(gitDir, 'objects'), missing, 'a tree of the history');
+        throw err;
+      }
       if (r.done) return undefined;
       pendingChanges.push(...r.value);
     }

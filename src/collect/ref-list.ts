@@ -47,11 +47,14 @@ const tooLong = (after: string | undefined): RefListError =>
   );
 
 /**
- * A ref git for-each-ref lists twice (git never writes what makes it): packed-refs names it on two
- * lines, or names it out of the order its header claims (`sorted`) beside a loose ref of that name,
- * which the merge of the two lists no longer shadows. git's lookup of the name (rev-parse, log,
- * checkout) answers one id: which is "the" ref depends on how git is asked, and the first listed was
- * audited while git's HEAD was the other. for-each-ref sorts by name: the two come one after the other.
+ * A ref git for-each-ref lists twice with two ids (git never writes what makes it): packed-refs names
+ * it on two lines, or names it out of the order its header claims (`sorted`) beside a loose ref of
+ * that name, which the merge of the two lists no longer shadows. git's lookup of the name (rev-parse,
+ * log, checkout) answers one id: which is "the" ref depends on how git is asked, and the first listed
+ * was audited while git's HEAD was the other. for-each-ref sorts by name: the two come one after the
+ * other. Listed twice with the same id (and the same symref) it is one ref whatever git is asked, and
+ * is read once: git before 2.15 dropped such a line of packed-refs with a warning ("Duplicated ref"),
+ * and died only when the ids differed.
  */
 const listedTwice = (name: string): RefListError =>
   new RefListError(
@@ -134,13 +137,19 @@ export async function listRefs(gitDir: string, limit = maxRefs(), reader?: Objec
     }
   };
   let previous: string | undefined;
+  let previousTarget: string | undefined;
   await forEachRefRecord(
     gitDir,
     [FORMAT],
     async ([oid, name, symref]) => {
       if (!oid || !name) return;
-      if (name === previous) throw listedTwice(name);
+      const target = `${oid}\0${symref ?? ''}`;
+      if (name === previous) {
+        if (target === previousTarget) return;
+        throw listedTwice(name);
+      }
       previous = name;
+      previousTarget = target;
       const ref: RefInfo = { name, oid, type: '', ...(symref ? { symref } : {}) };
       const family = forgeRefFamily(name, oid);
       if (!family) return keep(ref);

@@ -166,7 +166,10 @@ async function audit(
       ...incremental?.runOptions(),
     });
     secrets = store.wants('secrets') ? await store.get('secrets') : undefined;
-    if (session && !(await session.confirmRoot())) rootWrong = session.rootAnswers?.() ?? [];
+    // The speculative root is checked when a walk judged commits under it; a run that walked nothing for
+    // the answer on HEAD's policy (no policy there, or a tree a partial clone left out) judged nothing by it.
+    if (session && (run.walked || !vettingOnly || perCommit) && !(await session.confirmRoot()))
+      rootWrong = session.rootAnswers?.() ?? [];
     // Which protected branches the walk judged by their policies (the rules that do so ran and passed,
     // whatever --fail-on): the ledger records the others' tips too, but not as judged.
     const judged = JUDGED_BY_POLICY.every((id) =>

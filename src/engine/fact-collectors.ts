@@ -21,6 +21,7 @@ import type { SecretsFacts, SecurityPolicyFacts } from '../domain/content.js';
 import type { ForgeFact } from '../domain/forge.js';
 import { ExpectedError, firstLine, ShallowHistoryError, StopsAuditError } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
+import { MissingObjectError } from '../collect/missing-object.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHooks } from '../collect/hooks.js';
 import { withHookManagers } from '../collect/hook-managers.js';
@@ -146,7 +147,8 @@ const trustedWalk = (run: Pick<FactRun, 'ruleNeeds'>): boolean =>
 
 /** A shallow clone's boundary becomes "no walk"; anything else (a bad option too) still stops the run. */
 function shallowOrThrow(err: unknown): undefined {
-  if (err instanceof ShallowHistoryError) return undefined;
+  // A shallow clone, or a partial clone that left out a tree the walk reads (--filter=tree:0).
+  if (err instanceof ShallowHistoryError || err instanceof MissingObjectError) return undefined;
   throw err;
 }
 
@@ -224,7 +226,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         run.objects(),
       );
       // A run of rules that only ask whether HEAD's policy is vouched for (client-min-versions) is not
-      // stopped by a history it cannot walk (a shallow clone): the answer is "not vouched for" (run-rules.ts).
+      // stopped by a history it cannot walk (a shallow or treeless clone): the answer is "not vouched for" (run-rules.ts).
       return vettingOnly(run) ? open.catch((err: unknown) => shallowOrThrow(err)) : open;
     },
   },

@@ -3,6 +3,7 @@
 // lower any selected rule's severity, whichever other rules run. The server hook runs it too, over the
 // pushed commits (src/engine/prereceive.ts).
 import { firstLine } from '../errors.js';
+import { MissingObjectError } from '../collect/missing-object.js';
 import type {
   CommitFacts,
   CommitVisitor,
@@ -28,6 +29,9 @@ export interface RuleRun {
   commits: number;
   /** Each per-commit rule's state after the walk (JSON), when every one of them could save it. */
   saved?: Record<string, string>;
+  /** Whether the walk over the commits in scope ran to its end (false: not wanted, or, wanted only for
+   *  the answer on HEAD's policy, stopped at a tree a partial clone left out). */
+  walked: boolean;
 }
 
 export interface RunOptions {
@@ -75,7 +79,7 @@ async function walkCommits(
 }
 
 const NOT_WALKED =
-  'the policy at HEAD could not be vouched for: the history that would vouch for it could not be walked (in a shallow clone, fetch the full history: fetch-depth: 0, GIT_DEPTH: 0 or git fetch --unshallow; or name the root with --trust-root)';
+  'the policy at HEAD could not be vouched for: the history that would vouch for it could not be walked (in a shallow clone, fetch the full history: fetch-depth: 0, GIT_DEPTH: 0 or git fetch --unshallow; in a partial clone, git fetch --refetch origin; or name the root with --trust-root)';
 
 const NOT_ROOTED =
   'the policy at HEAD could not be vouched for: HEAD does not descend from the trust root (audit from a --trust-root in its history)';
@@ -113,15 +117,27 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
         (c) =>
           c.rule.kind === 'repo' && (c.rule.needs.includes('signatures') || c.rule.needs.includes('policy-vetted')),
       ));
+  // Walked only for the answer on HEAD's policy (client-min-versions): a tree a partial clone left out
+  // (--filter=tree:0) leaves that answer unknown, as a shallow clone's boundary does (fact-collectors.ts).
+  const vettingOnly =
+    visitors.length === 0 && !selected.some((c) => c.rule.kind === 'repo' && c.rule.needs.includes('signatures'));
+  let walkStopped = false;
+  let walkDone = false;
   if (opts.session && walkWanted && facts.scope.revisions.length) {
-    commits = await walkCommits(
-      opts.session,
-      (commit) => {
-        for (const [, v] of visitors) v.visit(commit);
-        opts.onCommit?.(commit);
-      },
-      opts.onProgress,
-    );
+    try {
+      commits = await walkCommits(
+        opts.session,
+        (commit) => {
+          for (const [, v] of visitors) v.visit(commit);
+          opts.onCommit?.(commit);
+        },
+        opts.onProgress,
+      );
+      walkDone = true;
+    } catch (err) {
+      if (!vettingOnly || !(err instanceof MissingObjectError)) throw err;
+      walkStopped = true;
+    }
   }
   // What a later run resumes from: taken after the walk, before finish() adds what is judged afresh.
   let saved: Record<string, string> | undefined = {};
@@ -139,8 +155,9 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
   const guard = evaluations.get(POLICY_GUARD)?.outcome;
   // HEAD the walk did not judge is what a parent outside the walk is: accepted history (at or before
   // --base) when it descends from the trust root, else (a --trust-root past HEAD) not vouched for.
-  const judged = headPolicyVetted();
-  const outside = judged === undefined && head ? await opts.session?.passesOnOutside?.(head) : undefined;
+  const judged = walkStopped ? undefined : headPolicyVetted();
+  const outside =
+    !walkStopped && judged === undefined && head ? await opts.session?.passesOnOutside?.(head) : undefined;
   const walked = judged ?? outside;
   const answered =
     walked === false || guard === 'fail'
@@ -152,7 +169,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
   // vettingOnly) is not vouched for: what it relaxes passes nothing.
   const unwalked =
     answered === undefined &&
-    !opts.session &&
+    (!opts.session || walkStopped) &&
     facts.policy?.ok === true &&
     !!facts.policy.value &&
     selected.some((c) => c.rule.needs.includes('policy-vetted'));
@@ -195,5 +212,5 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
       findingCount: ev.findingCount ?? findings.length,
     };
   });
-  return { results, commits, ...(saved ? { saved } : {}) };
+  return { results, commits, walked: walkDone, ...(saved ? { saved } : {}) };
 }

@@ -208,15 +208,25 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     if (matching.length) {
       // Several matching rules: GitLab applies the most permissive one, but for code owner approval
       // the most restrictive (its docs, "Protection rules"). A rule that does not say whether it
-      // allows force pushes (GitLab before 13.10 has no allow_force_push) leaves it unknown.
+      // allows force pushes (GitLab before 13.10 has no allow_force_push) leaves it unknown. Force
+      // push is allowed "for users with push access" (GitLab's BranchCheck asks both): when every
+      // matching rule answers its push access levels and they grant push to no one, no one can.
       const allowing = matching.find((b) => b.allow_force_push === true);
       const silent = matching.find((b) => typeof b.allow_force_push !== 'boolean');
       const decides = allowing ?? silent;
+      const noPusher = matching.every(
+        (b) =>
+          !!b.push_access_levels?.length && b.push_access_levels.every((a) => a.access_level === 0 && !whoMayPush(a)),
+      );
       addStated(
         r,
         'force-pushes',
-        allowing ? true : silent ? undefined : false,
-        { source: SOURCE, enforcement: 'active', ...(decides ? { via: `protected branch ${decides.name}` } : {}) },
+        noPusher || !decides ? false : allowing ? true : undefined,
+        {
+          source: SOURCE,
+          enforcement: 'active',
+          ...(decides ? { via: `protected branch ${decides.name}${noPusher ? ', where no one may push' : ''}` } : {}),
+        },
         {
           source: SOURCE,
           permission: `GitLab 13.10 or later, whose protected branch ${silent?.name ?? ''} says allow_force_push; check "Allowed to force push" by hand`,
