@@ -82,6 +82,9 @@ function validAtSigning(v: Verdict, at: number): { ok: boolean; why?: string } {
   switch (v.letter) {
     case 'G':
     case 'U':
+      // An SSH certificate expired by then: valid at the committer date, which was dated back.
+      if (v.certValidBefore !== undefined && at >= v.certValidBefore)
+        return { ok: false, why: 'signed with an SSH certificate that had already expired' };
       return { ok: true };
     case 'Y':
       if (v.keyExpiresAt !== undefined && at < v.keyExpiresAt) return { ok: true };

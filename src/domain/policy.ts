@@ -3,7 +3,7 @@
 // validation of the `.gitguard/` folder live in collect/policy.ts.
 import type { Severity } from './severity.js';
 import type { AllowedSigner, Keyring } from './keys.js';
-import { foldEmail, keySpeaksFor } from './principals.js';
+import { entryOptionsAdmit, foldEmail, keySpeaksFor } from './principals.js';
 
 export interface Signer {
   /** Display name (defaults to the first e-mail). */
@@ -175,7 +175,9 @@ export function signersForSsh(
   // line admitted): the signer one of whose e-mails is such a principal, compared as an address.
   if (certAuthority) {
     const names = new Set(principals.map(foldEmail));
-    const trusted = policy.allowedSigners.some((e) => e.certAuthority && e.key.fingerprint === certAuthority);
+    const trusted = policy.allowedSigners.some(
+      (e) => e.certAuthority && e.key.fingerprint === certAuthority && entryOptionsAdmit(e, at, 'git'),
+    );
     return trusted ? policy.signers.filter((s) => s.emails.some((m) => names.has(m))) : [];
   }
   const fpr = sshFingerprint.trim();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { configureSshSigning, gitLetter, sharedSshKey, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { caLine, issueCert } from '../helpers/ssh-cert.js';
 
 afterAll(() => cleanupTemp());
 
@@ -191,5 +192,63 @@ test("twin: Bob's and Carol's commits made before midnight on the old policy, me
     'signers-not-retired': 'pass',
     'signing-keys-valid': 'pass',
     'commit-dates-plausible': 'pass',
+  });
+});
+
+describe("Bob's SSH certificate, valid until midnight", () => {
+  const stamp = (t: number): string => iso(t).replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+  const ca = sharedSshKey('ca');
+  let c: TestRepo;
+  let cert: SshTestKey;
+  let start: string;
+  const CERT_SIGNERS = `alice@example.com ${alice.pub}\n${caLine('*@example.com', ca)}\n`;
+  beforeAll(() => {
+    c = makeRepo();
+    configureSshSigning(c, alice);
+    cert = issueCert(ca, bob, c.home, {
+      principals: ['bob@example.com'],
+      validity: `${stamp(R - 2 * DAY)}:${stamp(R)}`,
+    });
+    start = commitAt(c, alice, 'alice', R - DAY, {
+      '.gitguard/policy.yml': POLICY(''),
+      '.gitguard/allowed_signers': CERT_SIGNERS,
+    });
+  });
+  const run = async () => {
+    const rules = ['signing-keys-valid', 'signers-authorized'];
+    const res = await runMain(['audit', '-C', c.dir, '--format', 'json', '--no-ledger', '-r', rules.join(',')], {
+      env: c.env,
+    });
+    const report = parseJson(res);
+    return { code: res.code, ...Object.fromEntries(rules.map((id) => [id, resultOf(report, id).outcome])) };
+  };
+
+  test('signs on a commit of 02:00 with his date at 23:00 the day before: signing-keys-valid fails (before: pass); git says G', async () => {
+    c.run(['checkout', '-q', '--detach', start]);
+    commitAt(c, alice, 'alice', R + 2 * HOUR, { 'a.txt': 'after midnight\n' });
+    const attack = commitAt(c, cert, 'bob', R - HOUR, { 'bob.txt': 'late\n' });
+    const signers = writeAllowedSigners(join(c.home, 'signers-ca'), CERT_SIGNERS.trim().split('\n'));
+    expect(gitLetter(c, attack, signers)).toBe('G');
+    expect(await run()).toEqual({ code: 1, 'signing-keys-valid': 'fail', 'signers-authorized': 'pass' });
+    expect(await run()).toEqual({ code: 1, 'signing-keys-valid': 'fail', 'signers-authorized': 'pass' }); // cached
+  });
+
+  test('a cert-authority line valid-before midnight, a certificate for ever: signed the same way, signers-authorized fails (before: pass)', async () => {
+    c.run(['checkout', '-q', '--detach', start]);
+    const ending = CERT_SIGNERS.replace('cert-authority', `cert-authority,valid-before="${stamp(R)}"`);
+    commitAt(c, alice, 'alice', R + 2 * HOUR, { '.gitguard/allowed_signers': ending });
+    const forever = issueCert(ca, bob, c.home, { principals: ['bob@example.com'] });
+    const attack = commitAt(c, forever, 'bob', R - HOUR, { 'bob.txt': 'late\n' });
+    expect(gitLetter(c, attack, writeAllowedSigners(join(c.home, 'signers-ca-vb'), ending.trim().split('\n')))).toBe(
+      'G',
+    );
+    expect(await run()).toEqual({ code: 1, 'signing-keys-valid': 'pass', 'signers-authorized': 'fail' });
+  });
+
+  test('twin: signed before midnight on a commit of the evening before (three hours ahead of his clock) passes', async () => {
+    c.run(['checkout', '-q', '--detach', start]);
+    commitAt(c, alice, 'alice', R - 2 * HOUR, { 'a.txt': 'before midnight\n' });
+    commitAt(c, cert, 'bob', R - 5 * HOUR, { 'bob.txt': 'in time\n' });
+    expect(await run()).toEqual({ code: 0, 'signing-keys-valid': 'pass', 'signers-authorized': 'pass' });
   });
 });
