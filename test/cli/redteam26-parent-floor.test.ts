@@ -142,6 +142,16 @@ describe('an allowed_signers line valid-before midnight', () => {
     expect(await audit(r, ['--no-cache'], ['signers-authorized'])).toEqual({ code: 1, 'signers-authorized': 'fail' });
   });
 
+  test('the same when the policy names his key (ssh: [fingerprint]): signers-authorized fails (before: pass)', async () => {
+    r.run(['checkout', '-q', '--detach', base]);
+    commitAt(r, alice, 'alice', R + 2 * HOUR, {
+      '.gitguard/policy.yml': POLICY('', `    ssh: ["${bob.fingerprint}"]\n`),
+      '.gitguard/allowed_signers': SIGNERS.replace('bob@example.com ', `bob@example.com valid-before="${stamp}Z" `),
+    });
+    commitAt(r, bob, 'bob', R - HOUR, { 'bob.txt': 'late\n' });
+    expect(await audit(r, ['--no-cache'], ['signers-authorized'])).toEqual({ code: 1, 'signers-authorized': 'fail' });
+  });
+
   test('twin: his commit made before midnight, three hours behind his own parent, passes', async () => {
     r.run(['checkout', '-q', '--detach', base]);
     const before = commitAt(r, alice, 'alice', R - 3 * HOUR, {
