@@ -27,6 +27,7 @@ import { entryOf, folderId, TREE_MODE } from './tree-entry.js';
 import { type AcceptedPolicy, RootRelation, SharedHistory } from './shared-history.js';
 import { preRootJudges, settleCommit, type PreRootJudges } from './pre-root-judges.js';
 import { VettedTrees } from './vetted-trees.js';
+import { ParentTimes } from './parent-times.js';
 import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
 
 export class TrustCollector {
@@ -74,6 +75,7 @@ export class TrustCollector {
   private readonly policyOk = new CommitFlags(this.index);
   /** The policy the tip's goodlist may bring back per commit (vetted-trees.ts). */
   private readonly vetted = new VettedTrees(this.index);
+  private readonly times = new ParentTimes(this.index, () => this.reader); // the floor of signing times
   /** Judged by a policy not known yet to pass on, so judged again after the walk (settle); value: pre-root, judged once. */
   private readonly unsettled = new Map<string, boolean>();
 
@@ -135,12 +137,9 @@ export class TrustCollector {
 
   private tipGoodlist: ReadonlyMap<string, string> | undefined;
   private tip: string | undefined;
-  /**
-   * The tip policy's goodlist applies to every commit in scope. A parent's policy can never name
-   * its child (the child's id depends on the parent), so an exception recorded after the fact has
-   * to come from a later policy: the current one (read at `from`), and only if its changes had a
-   * maintainer: what it names is judged again after the walk (settle).
-   */
+  // The tip policy's goodlist applies to every commit in scope. A parent's policy can never name its child (the
+  // child's id depends on the parent), so an exception recorded after the fact has to come from a later policy: the
+  // current one (read at `from`), and only if its changes had a maintainer: what it names is judged again (settle).
   setTipGoodlist(policy: Policy | undefined, from: string | undefined): void {
     if (policy?.goodlist.length) this.tipGoodlist = new Map(policy.goodlist.map((g) => [g.commit, g.reason]));
     this.tip = from;
@@ -181,6 +180,7 @@ export class TrustCollector {
   enrich(commit: CommitRecord): TrustedCommit | Promise<TrustedCommit> {
     // Recorded before the first await, like the flags below: children are enriched right after.
     const own = this.paths.recordWalked(commit);
+    this.times.record(commit.oid, commit.committer.time);
     const isRoot = commit.oid === this.trustRootOid;
     const parentRooted = isRoot ? commit.parents.map(() => false) : commit.parents.map((p) => this.rooted.of(p)); // the root's own are not asked
     this.rooted.set(
@@ -385,6 +385,7 @@ export class TrustCollector {
         this.reader,
       )) as TrustedCommit['trust']['mergetags'];
     if (this.revoked) trust.revoked = this.revoked;
+    yield this.times.floor(trust, commit.parents);
     if (this.tipGoodlist) trust.tipGoodlist = this.tipGoodlist;
     if (this.tipGoodlist?.has(commit.oid) && !this.unsettled.has(commit.oid)) this.unsettled.set(commit.oid, false);
     const trusted = commit as TrustedCommit;

@@ -52,7 +52,9 @@ export async function loadUserKeys(
   const ssh = (opts.allowedSigners ?? []).map((file) => ({ file, data: readKeyFile(file, 'allowedSigners') }));
   if (!pgp.length && !ssh.length) return undefined;
   const id = createHash('sha256');
-  for (const k of [...pgp, ...ssh]) id.update(k.file).update('\0').update(k.data);
+  // Each file's role, name and length too: `--keyring K --allowed-signers S` is not `--keyring K --keyring S`.
+  for (const [kind, files] of [['keyring', pgp] as const, ['allowed-signers', ssh] as const])
+    for (const k of files) id.update(`${kind}\0${k.file}\0${k.data.length}\0`).update(k.data);
   const keysId = id.copy().digest('hex');
   let loaded: Promise<Keyring> | undefined;
   const load = (): Promise<Keyring> => {

@@ -27,7 +27,9 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 //     over SHA-1 verify (a v7 verdict may be Y where git says G, or name other identities)
 // v10: an SSH principal speaks for the e-mail it folds to only where the line admits that too (a v9
 //      verdict may name `Alice@example.com` under `*,!alice@example.com`)
-const VERSION = 'gitguard-verify-cache-v10';
+// v11: an SSH certificate's verdict carries when it expires (certValidBefore), judged at the signing time
+//      (a v10 verdict for one lacks it: a certificate expired before the parents' dates would pass)
+const VERSION = 'gitguard-verify-cache-v11';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

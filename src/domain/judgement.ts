@@ -66,11 +66,12 @@ export function judgedUnder(commit: TrustedCommit, j: Judgement): string {
 
 /**
  * When a signature counts as made: the latest of its own creation time (OpenPGP; SSH signatures carry
- * none), the commit's committer date (a tag's tagger date) and, for a tag, the committer date of the
- * commit it tags. All are the signer's to write, but commit-dates-plausible holds committer dates in
- * order with the history, the signature's time and a tag's date nothing: a signature dated back
- * before a retirement, a key's expiry or a revocation's `since`, on a commit (or a tag of a commit)
- * made after it, counts as made when that commit was.
+ * none), the commit's committer date (a tag's tagger date) and the earliest it can have been made
+ * (madeAfter: its parents' committer dates; for a tag, the tagged commit's). All are the signer's to
+ * write; commit-dates-plausible only warns about a committer date before its parent's, and holds the
+ * signature's time and a tag's date to nothing: a signature dated back before a retirement, a key's
+ * expiry or a revocation's `since`, on a commit made on (or a tag of) a commit dated after it, counts
+ * as made when that commit was. A later time only voids more (expiry, `since`, retirement).
  */
 function signingTime(commit: TrustedCommit, v: Verdict): number {
   return Math.max(v.signedAt ?? commit.committer.time, commit.committer.time, commit.trust.madeAfter ?? 0);
@@ -81,6 +82,9 @@ function validAtSigning(v: Verdict, at: number): { ok: boolean; why?: string } {
   switch (v.letter) {
     case 'G':
     case 'U':
+      // An SSH certificate expired by then: valid at the committer date, which was dated back.
+      if (v.certValidBefore !== undefined && at >= v.certValidBefore)
+        return { ok: false, why: 'signed with an SSH certificate that had already expired' };
       return { ok: true };
     case 'Y':
       if (v.keyExpiresAt !== undefined && at < v.keyExpiresAt) return { ok: true };
@@ -190,10 +194,11 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
 
   const fpr = v.signer ?? '';
   if (policy) {
-    // The time the SSH verifier checked validity windows at (git's -Overify-time: the committer time).
+    // The SSH verifier checked the lines' validity windows at the committer time (git's -Overify-time);
+    // a valid-before passed by then is checked here at the signing time too (a line that expired between).
     const owners =
       v.format === 'ssh'
-        ? signersForSsh(policy, fpr, v.identities, commit.committer.time, v.byCertAuthority && v.certAuthority)
+        ? signersForSsh(policy, fpr, v.identities, signingTime(commit, v), v.byCertAuthority && v.certAuthority)
         : signersForOpenPgp(policy, fpr, v.identities);
     if (owners.length === 0) {
       const forge = forgeFor(policy, commit.committer.email, v.format === 'ssh' ? 'ssh' : 'openpgp', fpr);

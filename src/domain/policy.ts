@@ -3,7 +3,7 @@
 // validation of the `.gitguard/` folder live in collect/policy.ts.
 import type { Severity } from './severity.js';
 import type { AllowedSigner, Keyring } from './keys.js';
-import { foldEmail, keySpeaksFor } from './principals.js';
+import { entryOptionsAdmit, foldEmail, keySpeaksFor } from './principals.js';
 
 export interface Signer {
   /** Display name (defaults to the first e-mail). */
@@ -156,7 +156,8 @@ export function signersForOpenPgp(policy: Policy, primaryFingerprint: string, ke
 }
 
 /**
- * The signers who own an SSH key of this policy: those naming it under ssh:, else (when no signer
+ * The signers who own an SSH key of this policy: those naming it under ssh: (unless every line of the
+ * key has ended by `at`), else (when no signer
  * or forge names it) those with no ssh: list one of whose e-mails the key may sign as at `at`
  * (keySpeaksFor: `ssh-keygen -Y verify -I <e-mail>`, a line's whole principal list with its
  * negations, namespaces and validity window). [] for a key not in allowed_signers, or when the
@@ -175,16 +176,19 @@ export function signersForSsh(
   // line admitted): the signer one of whose e-mails is such a principal, compared as an address.
   if (certAuthority) {
     const names = new Set(principals.map(foldEmail));
-    const trusted = policy.allowedSigners.some((e) => e.certAuthority && e.key.fingerprint === certAuthority);
+    const trusted = policy.allowedSigners.some(
+      (e) => e.certAuthority && e.key.fingerprint === certAuthority && entryOptionsAdmit(e, at, 'git'),
+    );
     return trusted ? policy.signers.filter((s) => s.emails.some((m) => names.has(m))) : [];
   }
   const fpr = sshFingerprint.trim();
-  const named = policy.signers.filter((s) => s.ssh.includes(fpr));
-  if (named.length) return named;
-  if (policy.forges.some((f) => f.ssh.includes(fpr))) return [];
-  if (!principals.length) return [];
   // The key's own lines, once (a policy may list hundreds of keys, and this runs for every commit).
   const lines = policy.allowedSigners.filter((e) => !e.certAuthority && e.key.fingerprint === fpr);
+  const named = policy.signers.filter((s) => s.ssh.includes(fpr));
+  // A key named by fingerprint is its signers', unless each of its lines has ended by `at` (valid-before).
+  if (named.length) return lines.length && !lines.some((e) => entryOptionsAdmit(e, at, 'git')) ? [] : named;
+  if (policy.forges.some((f) => f.ssh.includes(fpr))) return [];
+  if (!principals.length) return [];
   if (!lines.length) return [];
   return policy.signers.filter((s) => s.ssh.length === 0 && s.emails.some((m) => keySpeaksFor(lines, fpr, m, at)));
 }

@@ -18,6 +18,9 @@ export interface SignatureVerdict {
   /** SSH: the signature was accepted through a cert-authority line: `identities` are then the
    *  certificate's principals, names compared as addresses, never patterns. */
   byCertAuthority?: true;
+  /** SSH: when the certificate that made the signature expires, unix seconds (absent: never). The
+   *  verifier checks it at the committer time, as git does; the judgement at the signing time too. */
+  certValidBefore?: number;
   /** Identities the trusted key vouches for: e-mail addresses (lower-case) from OpenPGP user IDs or
    *  SSH allowed-signers principals (which may be patterns such as "*@example.com"). */
   identities: string[];

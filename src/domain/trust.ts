@@ -45,8 +45,9 @@ export interface CommitTrust {
   revoked?: RevokedKeys;
   /** The goodlist of the policy at the tip (commit id -> reason): one shared map. */
   tipGoodlist?: ReadonlyMap<string, string>;
-  /** The earliest it can have been made, unix seconds: for an annotated tag, the committer date of
-   *  the commit it tags (a tag dated before it, and its signature, were dated back). */
+  /** The earliest it can have been made, unix seconds: for a commit, the latest committer date of its
+   *  parents (collect/parent-times.ts); for an annotated tag, the committer date of the commit it tags
+   *  (a commit or tag dated before it, and its signature, were dated back). */
   madeAfter?: number;
 }
 

@@ -229,6 +229,8 @@ function certFacts(cert: SshCertificate): Partial<SignatureVerdict> {
   const ca = cert.signatureKey;
   return {
     certAuthority: ca.fingerprint,
+    // 2^64-1 is "forever" (ssh-keygen -V without an end); anything past 2^53 s never comes either.
+    ...(cert.validBefore <= BigInt(Number.MAX_SAFE_INTEGER) ? { certValidBefore: Number(cert.validBefore) } : {}),
     certSignatureAlgorithm: cert.signatureAlgorithm,
     certAuthorityAlgorithm: ca.type,
     ...(ca.rsa ? { certAuthorityBits: ca.rsa.bits } : {}),
