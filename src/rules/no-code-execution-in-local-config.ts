@@ -98,6 +98,7 @@ function isCommand(e: ConfigEntry): boolean {
       'core.alternaterefscommand',
       'sequence.editor',
       'diff.external',
+      'interactive.difffilter',
     ].includes(k)
   )
     return true;
@@ -114,6 +115,17 @@ function isCommand(e: ConfigEntry): boolean {
   // Options git-annex passes to ssh, rsync, gpg, bup, wget/curl, yt-dlp or aria2c: read as they read them.
   const options = annexOptionsRunCommand(k, v);
   if (options !== undefined) return options;
+  // git submodule update runs "!command" from the config (git refuses it only from .gitmodules).
+  if (section === 'submodule' && sub && variable === 'update') return v.trim().startsWith('!');
+  // The remote helper git-remote-<vcs>: with a "/" it is a path from the work tree, not a helper on PATH
+  // (git 2.39's fetch ran ./evil for remote.origin.vcs=a/../evil beside a folder git-remote-a).
+  if (section === 'remote' && sub && variable === 'vcs') return /[/\\]/.test(v);
+  // Tools git mergetool, difftool, help (man, web) and git gui start, and git send-email's programs.
+  if (['mergetool', 'difftool', 'man', 'browser'].includes(section) && sub && ['cmd', 'path'].includes(variable))
+    return true;
+  if (section === 'guitool' && sub && variable === 'cmd') return true;
+  if (section === 'sendemail' && ['tocmd', 'cccmd', 'sendmailcmd'].includes(variable)) return true;
+  if (section === 'sendemail' && variable === 'smtpserver') return v.trim().startsWith('/');
   // Run on the local machine when the remote is a local path or file:// URL.
   if (section === 'remote' && sub && ['uploadpack', 'receivepack'].includes(variable)) return true;
   // A helper starting with "!" is a shell command; an absolute path is a program of the repository's choosing.
