@@ -183,8 +183,19 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     const creating = updates.filter((u) => !ZERO.test(u.new));
     // Walk only what the push brings: the new tips, minus everything the repository already has and
     // judged. Notes and stashes are not judged by signatures (metadata-refs.ts), so what only they
-    // hold is not taken as judged: a branch that later merges a note's commit has it walked.
-    const known = [...new Set(history.refs.filter((r) => !isMetadataRef(r.name)).map((r) => r.peeled ?? r.oid))];
+    // hold is not taken as judged: a branch that later merges a note's commit has it walked. Under
+    // GIT_NAMESPACE only the project's own refs were judged by its policy: a commit another namespace
+    // holds (accepted there under that project's goodlist, or no policy) is walked here.
+    const own = history.refs.flatMap((r) =>
+      ns
+        ? r.name.startsWith(ns)
+          ? [{ ...r, name: r.name.slice(ns.length) }]
+          : []
+        : r.name.startsWith('refs/namespaces/')
+          ? []
+          : [r],
+    );
+    const known = [...new Set(own.filter((r) => !isMetadataRef(r.name)).map((r) => r.peeled ?? r.oid))];
     const pushed = await splitMetadataRefs(
       shadow.gitDir,
       creating.map((u) => ({ name: u.ref, oid: u.new })),

@@ -62,3 +62,17 @@ test("the namespace's own HEAD names its policy's branch (trunk)", async () => {
   expect(forced.stderr).toContain('refs/heads/release/1: non-fast-forward update of a protected ref');
   expect(tipOf('refs/namespaces/other/refs/heads/release/1')).toBe(released);
 });
+
+test("a commit another namespace holds is judged by this project's policy, not taken as judged", async () => {
+  const { client, released } = await project('proj3', 'main');
+  client.run(['-c', 'commit.gpgSign=false', 'commit', '-q', '--allow-empty', '-m', 'mallory: unsigned']);
+  const x = client.head();
+  // Held in Mallory's own project (her policy's goodlist accepted it there, or a hook-less namespace).
+  server.run(['fetch', '-q', client.dir, `${x}:refs/namespaces/mallory/refs/heads/x`]);
+  const smuggled = await push(client, ['main']);
+  expect(smuggled.ok).toBe(false);
+  expect(smuggled.stderr).toContain(`commit ${x.slice(0, 12)} refused by commits-signed`);
+  expect(tipOf('refs/namespaces/proj3/refs/heads/main')).toBe(released);
+  // Clean twin: what the project itself holds is judged already: a new branch of it is accepted.
+  expect(await push(client, ['main~1:refs/heads/copy'])).toEqual({ ok: true, stderr: '' });
+});
