@@ -113,7 +113,7 @@ describe('git-annex options handed to another program', () => {
         'annex.ssh-options': '-4 -oServerAliveInterval=30 -C',
         'remote.backup.annex-rsync-options': '--bwlimit=500 -v --partial',
         'remote.backup.annex-gnupg-options': '--cipher-algo AES256 --compress-algo none',
-        'annex.web-options': '--limit-rate 200k',
+        'annex.web-options': '-q --limit-rate 200k',
         'remote.origin.annex-uuid': '8b3c3e4e-1111-4a8e-9d2e-6b2f0c5a1e77',
       }),
     ).toEqual({ outcome: 'pass', messages: [] });

@@ -133,7 +133,7 @@ const BUP_SPLIT: Grammar = {
 };
 
 // annex.web-options go to wget or curl, whichever git-annex finds: only what both read as harmless.
-const WEB: Grammar = { flags: '46', valued: {}, long: { 'limit-rate': NUMBER } };
+const WEB: Grammar = { flags: '46q', valued: {}, long: { 'limit-rate': NUMBER } };
 
 const YOUTUBE_DL: Grammar = {
   flags: '46',
