@@ -10,7 +10,8 @@ import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { lostCommits, protectionOf } from '../collect/protected-refs.js';
 import { floatingPushRefusal } from './floating-push.js';
-import { batchedHeld, fastForwards } from '../collect/ancestry-batch.js';
+import { fastForwards } from '../collect/ancestry-batch.js';
+import { heldBy } from '../collect/ancestry.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
@@ -72,7 +73,7 @@ async function policyHead(
   held: string[],
 ): Promise<HistoryFacts> {
   const oid = history.head.oid;
-  if (!oid || (await batchedHeld(shadow, held)(oid))) return history;
+  if (!oid || (await heldBy(shadow, oid, held)) === true) return history;
   const remoteHead = history.refs.find((r) => r.name === `refs/remotes/${remote}/HEAD`)?.symref;
   const tip = remoteHead === undefined ? undefined : history.refs.find((r) => r.name === remoteHead);
   return { ...history, head: tip?.type === 'commit' ? { oid: tip.oid } : {} };
