@@ -61,3 +61,20 @@ export function knowAncestry(shadow: Shadow, ancestor: string, tip: string, answ
   const key = `${ancestor} ${tip}`;
   if (!answers.has(key)) answers.set(key, Promise.resolve(answer));
 }
+
+/**
+ * Is `oid` one of `tips` or an ancestor of one? One `rev-list -n1 oid --not tips` (empty exactly when
+ * it is: whatever oid reaches is then held too), however long oid's own history. undefined when git
+ * cannot tell (an object missing).
+ */
+export async function heldBy(shadow: Shadow, oid: string, tips: readonly string[]): Promise<boolean | undefined> {
+  if (tips.includes(oid)) return true;
+  if (!tips.length) return false;
+  const r = await runGit(['rev-list', '-n1', '--stdin'], {
+    gitDir: shadow.gitDir,
+    input: `${oid}\n${tips.map((t) => `^${t}`).join('\n')}\n`,
+    okCodes: [128],
+    timeoutMs: 120_000,
+  });
+  return r.code === 0 ? r.stdout.toString('latin1').trim() === '' : undefined;
+}

@@ -2,15 +2,16 @@
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
 // published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
 // ref is new) goes through the push rules (push-rules.ts, the server hook's too) in one walk. Called by `gitguard hook run pre-push`.
-import { available } from '../domain/model.js';
+import { available, type HistoryFacts } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
-import { createShadow } from '../collect/git.js';
+import { createShadow, type Shadow } from '../collect/git.js';
 import { ObjectReader } from '../collect/objects.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { lostCommits, protectionOf } from '../collect/protected-refs.js';
 import { floatingPushRefusal } from './floating-push.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
+import { heldBy } from '../collect/ancestry.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
@@ -56,6 +57,27 @@ function parsePrePushInput(input: string): PrePushUpdate[] {
 /** The next step after refusing a protected ref: deliberate rewrites are possible, and recorded. */
 const deliberate = (ref: string): string =>
   `  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept ${ref}`;
+
+/**
+ * The history whose HEAD names the policy a push is judged with (protected refs, floating tags, the
+ * goodlist and revocations at the tip, client.min_versions). The walk takes what it does not walk as
+ * accepted, which in a push is only what the remote has: HEAD on a local branch neither published nor
+ * pushed (a contributor's branch checked out, its policy goodlisting their commits or protecting no
+ * ref) is vouched for by nothing. Its policy is then the remote's own, at the tip of
+ * refs/remotes/<remote>/HEAD, or (without one) none: the defaults, and the policy at the pushed tip.
+ */
+async function policyHead(
+  shadow: Shadow,
+  history: HistoryFacts,
+  remote: string,
+  held: string[],
+): Promise<HistoryFacts> {
+  const oid = history.head.oid;
+  if (!oid || (await heldBy(shadow, oid, held)) === true) return history;
+  const remoteHead = history.refs.find((r) => r.name === `refs/remotes/${remote}/HEAD`)?.symref;
+  const tip = remoteHead === undefined ? undefined : history.refs.find((r) => r.name === remoteHead);
+  return { ...history, head: tip?.type === 'commit' ? { oid: tip.oid } : {} };
+}
 
 export async function prePushCheck(opts: {
   path: string;
@@ -122,10 +144,16 @@ export async function prePushCheck(opts: {
     // ...then the facts of the push rules: one walk over it, which also reads the policy at HEAD (the protected refs).
     const tips = [...revisions];
     const rules = await pushRules();
+    // What the remote has: its remote-tracking tips and the tips the push names (those this repository holds).
+    const theirs = [...new Set(updates.map((u) => u.remoteSha).filter((o) => !ZERO.test(o)))];
+    const held = (
+      await Promise.all(theirs.map(async (o) => ((await reader.read(o))?.type === 'commit' ? o : [])))
+    ).flat();
+    const judgedWith = await policyHead(shadow, history, opts.remote, [...remoteTips, ...held, ...walked]);
     store = new FactStore(
       { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },
       rules,
-      { given: { history: available(history) }, omit: PUSH_OMITS, objects: reader },
+      { given: { history: available(judgedWith) }, omit: PUSH_OMITS, objects: reader },
     );
     const facts = await store.facts();
     const session = await store.get('walk');
@@ -176,7 +204,7 @@ export async function prePushCheck(opts: {
     }
 
     // The policy's client.min_versions gates pushes too (src/engine/client-gate.ts).
-    const gate = await clientGate(repo, history, policy, opts.env);
+    const gate = await clientGate(repo, judgedWith, policy, opts.env);
     if (gate.failed) refused = true;
     lines.push(...gate.lines);
 

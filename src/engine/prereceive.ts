@@ -9,7 +9,7 @@
 // shadow git dir lists those folders in its alternates instead.
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
-import { available, type Facts, type RepositoryInfo } from '../domain/model.js';
+import { available, type Facts, type HeadInfo, type HistoryFacts, type RepositoryInfo } from '../domain/model.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { createShadow } from '../collect/git.js';
@@ -104,6 +104,20 @@ function namespacePrefix(namespace: string | undefined): string {
     .join('');
 }
 
+/**
+ * The project's HEAD under GIT_NAMESPACE (gitnamespaces(7)): <namespace>HEAD, as upload-pack shows it
+ * to whoever clones the project; without one, the branch of the same name as the server's HEAD inside
+ * the namespace. Its policy (protected refs, floating tags, HEAD's policy) is the project's, not the
+ * one at the server's own HEAD, which may be unborn or another project's.
+ */
+function namespaceHead(history: HistoryFacts, ns: string): HeadInfo {
+  const own = history.refs.find((r) => r.name === `${ns}HEAD`);
+  const ref = own ? own.symref : history.head.ref === undefined ? undefined : `${ns}${history.head.ref}`;
+  const tip = own && own.symref === undefined ? own : history.refs.find((r) => r.name === ref);
+  const oid = tip?.type === 'commit' ? tip.oid : undefined;
+  return { ...(ref !== undefined ? { ref } : {}), ...(oid !== undefined ? { oid } : {}) };
+}
+
 /** How messages name the policy that judged a commit: the parent it was read from (see policyName). */
 function judgingPolicy(c: TrustedCommit): string {
   return judgedUnder(c, judge(c));
@@ -163,12 +177,25 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
   const reader = new ObjectReader(shadow); // the refs' types, then the facts' (one cat-file)
   let store: FactStore | undefined;
   try {
-    const history = await collectHistory(repo, reader);
+    const ns = namespacePrefix(env.GIT_NAMESPACE);
+    const all = await collectHistory(repo, reader);
+    const history = ns ? { ...all, head: namespaceHead(all, ns) } : all;
     const creating = updates.filter((u) => !ZERO.test(u.new));
     // Walk only what the push brings: the new tips, minus everything the repository already has and
     // judged. Notes and stashes are not judged by signatures (metadata-refs.ts), so what only they
-    // hold is not taken as judged: a branch that later merges a note's commit has it walked.
-    const known = [...new Set(history.refs.filter((r) => !isMetadataRef(r.name)).map((r) => r.peeled ?? r.oid))];
+    // hold is not taken as judged: a branch that later merges a note's commit has it walked. Under
+    // GIT_NAMESPACE only the project's own refs were judged by its policy: a commit another namespace
+    // holds (accepted there under that project's goodlist, or no policy) is walked here.
+    const own = history.refs.flatMap((r) =>
+      ns
+        ? r.name.startsWith(ns)
+          ? [{ ...r, name: r.name.slice(ns.length) }]
+          : []
+        : r.name.startsWith('refs/namespaces/')
+          ? []
+          : [r],
+    );
+    const known = [...new Set(own.filter((r) => !isMetadataRef(r.name)).map((r) => r.peeled ?? r.oid))];
     const pushed = await splitMetadataRefs(
       shadow.gitDir,
       creating.map((u) => ({ name: u.ref, oid: u.new })),
@@ -187,11 +214,13 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     const headPolicy = await store.get('head-policy');
     if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
     const policyRefs = headPolicy.value?.protected.refs ?? [];
-    const globs = (policyRefs.length ? policyRefs : defaultProtectedRefs(history, true)).map(refGlob);
+    // The defaults name HEAD's branch as the pushes name it (inside the namespace, without its prefix).
+    const pushedHead = history.head.ref?.startsWith(ns) ? { ref: history.head.ref.slice(ns.length) } : {};
+    const defaults = () => defaultProtectedRefs({ head: pushedHead, refs: history.refs }, true);
+    const globs = (policyRefs.length ? policyRefs : defaults()).map(refGlob);
     const floating = (headPolicy.value?.protected.floatingTags ?? []).map(refGlob);
     // Under GIT_NAMESPACE the hook is told refs/heads/x and git writes <namespace>refs/heads/x, through
     // that namespace's symrefs only: named as the pushes name them (a target outside keeps its full name).
-    const ns = namespacePrefix(env.GIT_NAMESPACE);
     const symrefs = new Map(
       history.refs.flatMap((r) =>
         r.symref && r.name.startsWith(ns)

@@ -2,6 +2,7 @@ import type { ConfigEntry } from '../domain/model.js';
 import { defineRepoRule } from './define.js';
 import { configFinding, gitBool } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
+import { annexOptionsRunCommand } from './lib/tool-options.js';
 
 // Keys whose value is a command git runs during everyday work (status, diff, fetch, commit, log...).
 // In the user's own (global/system) config they are the user's choice; in the repository's local or
@@ -30,13 +31,15 @@ const GIT_CRYPT_COMMAND =
 // Keys git-lfs and git-annex read from the same config and run as commands: accepting their filters
 // ("the user's own tool") holds only while the repository's config names none of these for them.
 // git-lfs: a custom transfer agent (its args are shell-expanded) and extensions run on smudge/clean;
-// git-annex (git-annex(1), CONFIGURATION): every *-command, a remote's annex-shell and rsync transport,
-// and a hook special remote's annex.<hooktype>-<action>-hook.
+// git-annex (git-annex(1), CONFIGURATION): every *-command, a remote's annex-shell, rsync transport and
+// tahoe program, and a hook special remote's annex.<hooktype>-<action>-hook. A remote's setting is read
+// from annex.<setting> first (Types/GitConfig.hs), so annex.shell runs for every remote.
 const TOOL_COMMAND_KEYS: readonly RegExp[] = [
   /^lfs\.customtransfer\..+\.(?:path|args)$/,
   /^lfs\.extension\..+\.(?:clean|smudge)$/,
   /^annex\.[^.]+-(?:command|hook)$/,
-  /^remote\..+\.annex-(?:[^.]+-command|shell|rsync-transport)$/,
+  /^annex\.(?:shell|rsync-transport|tahoe)$/,
+  /^remote\..+\.annex-(?:[^.]+-command|shell|rsync-transport|tahoe)$/,
 ];
 
 function isGitCrypt(key: string, value: string): boolean {
@@ -95,6 +98,7 @@ function isCommand(e: ConfigEntry): boolean {
       'core.alternaterefscommand',
       'sequence.editor',
       'diff.external',
+      'interactive.difffilter',
     ].includes(k)
   )
     return true;
@@ -108,6 +112,20 @@ function isCommand(e: ConfigEntry): boolean {
   if (section === 'diff' && sub && ['textconv', 'command'].includes(variable)) return !isGitCrypt(k, v);
   if (section === 'merge' && sub && variable === 'driver') return true;
   if (TOOL_COMMAND_KEYS.some((re) => re.test(k))) return true;
+  // Options git-annex passes to ssh, rsync, gpg, bup, wget/curl, yt-dlp or aria2c: read as they read them.
+  const options = annexOptionsRunCommand(k, v);
+  if (options !== undefined) return options;
+  // git submodule update runs "!command" from the config (git refuses it only from .gitmodules).
+  if (section === 'submodule' && sub && variable === 'update') return v.trim().startsWith('!');
+  // The remote helper git-remote-<vcs>: with a "/" it is a path from the work tree, not a helper on PATH
+  // (git 2.39's fetch ran ./evil for remote.origin.vcs=a/../evil beside a folder git-remote-a).
+  if (section === 'remote' && sub && variable === 'vcs') return /[/\\]/.test(v);
+  // Tools git mergetool, difftool, help (man, web) and git gui start, and git send-email's programs.
+  if (['mergetool', 'difftool', 'man', 'browser'].includes(section) && sub && ['cmd', 'path'].includes(variable))
+    return true;
+  if (section === 'guitool' && sub && variable === 'cmd') return true;
+  if (section === 'sendemail' && ['tocmd', 'cccmd', 'sendmailcmd'].includes(variable)) return true;
+  if (section === 'sendemail' && variable === 'smtpserver') return v.trim().startsWith('/');
   // Run on the local machine when the remote is a local path or file:// URL.
   if (section === 'remote' && sub && ['uploadpack', 'receivepack'].includes(variable)) return true;
   // A helper starting with "!" is a shell command; an absolute path is a program of the repository's choosing.

@@ -28,6 +28,10 @@ function isPipelinesOrigin(e: ConfigEntry, config: readonly ConfigEntry[], origi
   // Nor when git fetches or pushes elsewhere: a url.<base>.insteadOf (pushInsteadOf) whose value is a
   // prefix of the origin rewrites it to a URL the proxy key does not match.
   if (config.some((c) => /^url\..+\.(?:push)?insteadof$/.test(c.key) && origin.startsWith(c.value ?? ''))) return false;
+  // Nor when libcurl is told where a host:port is (http.curloptResolve, or http.<url>.curloptResolve
+  // matched to the URL): git 2.39 with localhost:29418:<address> sent the origin's requests to that
+  // address instead of the step's proxy. Any such key, whatever host it names, is not read here.
+  if (config.some((c) => /^http\.(?:.+\.)?curloptresolve$/.test(c.key))) return false;
   const host = hostOf(origin);
   return !config.some((c) => {
     const m = /^http\.(.+)\.proxy$/.exec(c.key);

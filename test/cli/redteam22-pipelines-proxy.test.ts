@@ -53,6 +53,13 @@ test.each([
     'url.<base>.pushInsteadOf rewriting its pushes',
     { 'url.http://evil.example/.pushInsteadOf': 'http://bitbucket.org/acme' },
   ],
+  // Red team 27: libcurl told where localhost:29418 is: git 2.39 sent the origin's requests for
+  // http://bitbucket.org/acme/widgets/info/refs to a server on 127.0.0.2:29418, not to the proxy.
+  ['http.curloptResolve for the proxy', { 'http.curloptResolve': 'localhost:29418:127.0.0.2' }],
+  [
+    'http.<url>.curloptResolve for the proxy',
+    { 'http.http://bitbucket.org/.curloptResolve': 'localhost:29418:203.0.113.9' },
+  ],
 ])("%s: git does not use the step's proxy, the origin fails", async (_name, extra) => {
   expect(await outcome(pipelinesRepo(extra))).toBe('fail');
 });
