@@ -1,10 +1,13 @@
-// npm run bench -- scale [--commits N] [--rule ID ...]: a full `gitguard audit` of large unsigned
-// histories (linear, and merge-heavy: every third commit a merge) against the time git takes to read
-// them (`git rev-list --format=raw HEAD`), with node's peak RSS and the cost of a second run.
+// npm run bench -- scale [--commits N] [--rule ID ...] [--breakdown]: a full `gitguard audit` of large
+// unsigned histories (linear, and merge-heavy: every third commit a merge) against the time git takes
+// to read them (`git rev-list --format=raw HEAD`), with node's peak RSS and the cost of a second run.
+// --breakdown: one more cold run, its git through a `--git` wrapper that records each git process's
+// CPU time and peak RSS (/usr/bin/time), summed per pass of the audit (the sort, the scan's `log -p`,
+// the watched paths' `diff-tree`, the walk's `cat-file`, the rest).
 // Repositories are made once by make-history.mjs and kept in BENCH_SCALE_DIR (default
 // /tmp/gitguard-scale), since a million commits take minutes to write.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,17 +15,60 @@ const MAKE_HISTORY = fileURLToPath(new URL('../make-history.mjs', import.meta.ur
 const HAVE_TIME = existsSync('/usr/bin/time');
 
 function parseArgs(argv) {
-  const out = { commits: 1_000_000, rules: [], kinds: ['linear', 'merges'] };
+  const out = { commits: 1_000_000, rules: [], kinds: ['linear', 'merges'], breakdown: false };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     if (a === '--commits') out.commits = Number(argv[++i]);
     else if (a === '--rule') out.rules.push(argv[++i]);
     else if (a === '--only') out.kinds = argv[++i].split(',');
-    else throw new Error(`unknown argument "${a}" (--commits N, --rule ID, --only linear,merges)`);
+    else if (a === '--breakdown') out.breakdown = true;
+    else throw new Error(`unknown argument "${a}" (--commits N, --rule ID, --only linear,merges, --breakdown)`);
   }
   if (!Number.isInteger(out.commits) || out.commits < 1) throw new Error('--commits takes a positive integer');
   if (out.kinds.some((k) => !['linear', 'merges'].includes(k))) throw new Error('--only takes linear and/or merges');
+  if (out.breakdown && !HAVE_TIME) throw new Error('--breakdown needs /usr/bin/time');
   return out;
+}
+
+/**
+ * A `git` for gitguard's --git that runs the real one under /usr/bin/time, appending one line per
+ * process to `log`: user and system CPU seconds, peak RSS in KB, then its arguments. Both paths are
+ * written into the script, since gitguard runs git with an environment of its own.
+ */
+function gitWrapper(dir) {
+  const which = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+  if (!which.startsWith('/')) throw new Error('--breakdown: no git on PATH');
+  const script = join(dir, 'git');
+  const log = join(dir, 'git-processes.log');
+  const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  writeFileSync(script, `#!/bin/sh\nexec /usr/bin/time -a -o ${q(log)} -f '%U %S %M %C' ${q(which)} "$@"\n`);
+  chmodSync(script, 0o755);
+  return { script, log };
+}
+
+/** The audit's passes, told apart by their arguments. */
+const PASSES = [
+  ['sort', (a) => a.includes(' rev-list ') && a.includes('--topo-order')],
+  ['log -p', (a) => / log .*-p /.test(a)],
+  ['diff-tree', (a) => a.includes(' diff-tree ')],
+  ['cat-file', (a) => a.includes(' cat-file ')],
+  ['other', () => true],
+];
+
+/** Per pass: processes, CPU seconds (user + system) and the largest peak RSS in MB. */
+function readBreakdown(log) {
+  const sums = new Map(PASSES.map(([name]) => [name, { n: 0, cpu: 0, peakMB: 0 }]));
+  const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+  for (const line of text.split('\n')) {
+    const m = /^([\d.]+) ([\d.]+) (\d+) (.*)$/.exec(line);
+    if (!m) continue;
+    const args = ` ${m[4]} `;
+    const s = sums.get(PASSES.find(([, test]) => test(args))[0]);
+    s.n += 1;
+    s.cpu += Number(m[1]) + Number(m[2]);
+    s.peakMB = Math.max(s.peakMB, Math.round(Number(m[3]) / 1024));
+  }
+  return sums;
 }
 
 /**
@@ -89,11 +135,25 @@ export async function benchScale(argv, { gitguard, baseEnv }) {
     const audit = ['audit', '-C', dir, '--no-color', '-q', ...ruleArgs];
     const first = await timed(process.execPath, [gitguard, ...audit], env);
     const second = await timed(process.execPath, [gitguard, ...audit], env);
+    // A third run, cold again, through the wrapper (another --git is another client: the second
+    // run above would not reuse a checkpoint the wrapped run left).
+    let breakdown;
+    if (opts.breakdown) {
+      const wrapDir = mkdtempSync(join(root, 'git-wrapper-'));
+      try {
+        const wrapper = gitWrapper(wrapDir);
+        rmSync(join(dir, '.git', 'gitguard'), { recursive: true, force: true });
+        const run = await timed(process.execPath, [gitguard, ...audit, '--git', wrapper.script], env);
+        breakdown = { run, passes: readBreakdown(wrapper.log) };
+      } finally {
+        rmSync(wrapDir, { recursive: true, force: true });
+      }
+    }
     for (const r of [first, second]) {
       if (r.code !== 0 && r.code !== 1)
         throw new Error(`gitguard audit exited ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
     }
-    rows.push({ kind, commits: opts.commits, revList, first, second });
+    rows.push({ kind, commits: opts.commits, revList, first, second, breakdown });
   }
   const mb = (v) => (v === undefined ? '?' : `${v} MB`);
   console.log(
@@ -110,6 +170,22 @@ export async function benchScale(argv, { gitguard, baseEnv }) {
   for (const r of rows) {
     console.log(
       `| ${r.kind} | ${r.commits.toLocaleString('en-US')} | ${r.revList.seconds.toFixed(2)} | ${r.first.seconds.toFixed(2)} | ${(r.first.seconds / r.revList.seconds).toFixed(1)} | ${cpu(r)} | ${r.first.nodeCpu === undefined ? '?' : `${r.first.nodeCpu.toFixed(1)} s`} | ${mb(r.first.nodeMB)} | ${mb(r.first.treeMB)} | ${r.second.seconds.toFixed(2)} | ${((100 * r.second.seconds) / r.first.seconds).toFixed(0)}% |`,
+    );
+  }
+  if (!opts.breakdown) return;
+  console.log(
+    '\nA third cold run, its git through a --git wrapper: CPU seconds (user + system), largest peak RSS and processes per pass:\n',
+  );
+  console.log(`| history | commits | wall | CPU, all processes | node | ${PASSES.map(([n]) => n).join(' | ')} |`);
+  console.log(`|---|---|---|---|---|${PASSES.map(() => '---|').join('')}`);
+  for (const r of rows) {
+    const { run, passes } = r.breakdown;
+    const cells = PASSES.map(([name]) => {
+      const s = passes.get(name);
+      return s.n ? `${s.cpu.toFixed(1)} s, ${s.peakMB} MB (${s.n})` : '-';
+    });
+    console.log(
+      `| ${r.kind} | ${r.commits.toLocaleString('en-US')} | ${run.seconds.toFixed(2)} s | ${run.cpu === undefined ? '?' : `${run.cpu.toFixed(1)} s`} | ${run.nodeCpu === undefined ? '?' : `${run.nodeCpu.toFixed(1)} s`} | ${cells.join(' | ')} |`,
     );
   }
 }

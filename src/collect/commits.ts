@@ -144,13 +144,14 @@ async function* readList(
     : tapped
       ? tappedChangeStream(opts.tap!, gitDir, requests, paths, work, viaFile, opts.chunkCommits ?? CHUNK_COMMITS)
       : pathChangeStream(gitDir, requests, ranges, paths, work, viaFile);
-  const pendingChanges: CommitPathChanges[] = [];
+  /** The batch of changes being matched with the commits (taken as the stream gave it, never copied). */
+  let pendingChanges: readonly CommitPathChanges[] = [];
   let nextChange = 0;
   /** Commits whose bytes do not hash to their id (planted objects): diff-tree may skip them. */
   const altered = new Set<string>();
   const peekChange = async (): Promise<CommitPathChanges | undefined> => {
     while (nextChange >= pendingChanges.length) {
-      pendingChanges.length = 0;
+      pendingChanges = [];
       nextChange = 0;
       let r: IteratorResult<CommitPathChanges[]>;
       try {
@@ -163,7 +164,7 @@ async function* readList(
         throw err;
       }
       if (r.done) return undefined;
-      pendingChanges.push(...r.value);
+      pendingChanges = r.value;
     }
     return pendingChanges[nextChange];
   };

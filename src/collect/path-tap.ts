@@ -29,6 +29,14 @@ export interface TapRange {
 /** The walk's answer when the scan stopped before the end: it reads the rest with diff-tree. */
 const TAP_FAILED = Symbol('tap failed');
 
+/**
+ * The most commits' changes handed to the walk at once. A scan ahead of the walk (two logs at a
+ * time) has whole ranges ready: without a bound the walk got them all in one array, one object per
+ * commit for the rest of the history (a million commits: "Maximum call stack size exceeded" where
+ * the walk took them in, and tens of MB held at once).
+ */
+export const TAP_BATCH = 4096;
+
 /** What one log process (one range of the list) says, commit by commit, at the watched paths. */
 export class TapChunk {
   /** The commits' ids, raw, in the order log printed them. */
@@ -359,6 +367,10 @@ export async function* tappedChangeStream(
       }
       out.push(t);
       at += 1;
+      if (out.length >= TAP_BATCH) {
+        yield out;
+        out = [];
+      }
     }
   }
   if (out.length) yield out;
