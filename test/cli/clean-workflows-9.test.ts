@@ -90,7 +90,7 @@ test('sanity: the base passes', async () => {
 });
 
 /** base with protected.floating_tags: [refs/tags/v?] (alice's signed change), v1.0.0 and v1 at its tip, audited once. */
-const floatingBase = async (): Promise<TestRepo> => {
+const makeFloatingBase = async (): Promise<TestRepo> => {
   const r = copyRepo(base);
   const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
   asAlice(r, 'policy: v1 floats', {
@@ -105,6 +105,9 @@ const floatingBase = async (): Promise<TestRepo> => {
   gitAs(r, alice, ['tag', '-s', '-m', 'v1.0.1', 'v1.0.1']);
   return r;
 };
+// Made (and its first audit checked) once for the file; each test takes a copy, ledger included.
+let floating: Promise<TestRepo> | undefined;
+const floatingBase = async (): Promise<TestRepo> => copyRepo(await (floating ??= makeFloatingBase()));
 const outcomeOf = (report: JsonReport, id: string) => report.results.find((x) => x.meta.id === id)!.outcome;
 const movedMessage = (report: JsonReport) =>
   report.results
