@@ -16,6 +16,7 @@ import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from
 import { runMain, parseJson, type JsonReport } from '../helpers/cli.js';
 import { makeGpg } from '../helpers/gpg.js';
 import { personEnv } from '../helpers/repo.js';
+import { madeOnceFor } from '../helpers/made-once.js';
 
 let alice: SshTestKey;
 let carol: SshTestKey;
@@ -106,8 +107,7 @@ const makeFloatingBase = async (): Promise<TestRepo> => {
   return r;
 };
 // Made (and its first audit checked) once for the file; each test takes a copy, ledger included.
-let floating: Promise<TestRepo> | undefined;
-const floatingBase = async (): Promise<TestRepo> => copyRepo(await (floating ??= makeFloatingBase()));
+const floatingBase = madeOnceFor(makeFloatingBase);
 const outcomeOf = (report: JsonReport, id: string) => report.results.find((x) => x.meta.id === id)!.outcome;
 const movedMessage = (report: JsonReport) =>
   report.results
