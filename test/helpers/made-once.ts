@@ -17,7 +17,7 @@ export function madeOnce<T extends { r: TestRepo }>(make: () => T): () => T {
  * whichever test asks first; each call resolves to a fresh copy of that repository (its home and
  * gitguard's state in it included, so a first audit's ledger or checkpoint comes along).
  */
-export function madeOnceFor<A>(make: (arg: A) => Promise<TestRepo>): (arg: A) => Promise<TestRepo> {
+export function madeOnceFor<A = void>(make: (arg: A) => Promise<TestRepo>): (arg: A) => Promise<TestRepo> {
   const made = new Map<string, Promise<TestRepo>>();
   return async (arg) => {
     const key = JSON.stringify(arg) ?? '';
