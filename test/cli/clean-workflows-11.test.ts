@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
+import { madeOnceFor } from '../helpers/made-once.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 
@@ -215,8 +216,9 @@ describe("ledger 'judged' tips: a removed signer's pre-root branch merged while 
     const report = parseJson(res);
     return { code: res.code, authorized: outcomeOf(report, 'signers-authorized'), recorded: report.ledger?.updated };
   };
-  /** main: pre-root commit, policy with Carol; Carol's branch from before the root merged by Alice; audited once. */
-  const merged = async (first: string[]): Promise<TestRepo> => {
+  /** main: pre-root commit, policy with Carol; Carol's branch from before the root merged by Alice; audited once
+   *  (made once per file for each first audit's arguments; each test takes a copy, ledger included). */
+  const merged = madeOnceFor(async (first: string[]): Promise<TestRepo> => {
     const r = makeRepo();
     configureSshSigning(r, alice);
     const preRoot = commitAsPerson(r, undefined, 'alice@example.com', 'before the policy', { 'src/a.txt': 'a\n' });
@@ -230,7 +232,7 @@ describe("ledger 'judged' tips: a removed signer's pre-root branch merged while 
     r.run(['branch', '-q', '-D', 'side']);
     expect(await run(r, first)).toMatchObject({ code: 0, authorized: 'pass', recorded: true });
     return r;
-  };
+  });
   const removeCarol = (r: TestRepo) =>
     asAlice(r, 'carol left', { '.gitguard/policy.yml': POLICY(false), '.gitguard/allowed_signers': SIGNERS(false) });
   const FULL = ['-t', 'impersonation,history'];
@@ -388,8 +390,9 @@ describe("GitHub's test merge of a pull request, made as git merge --no-ff makes
 });
 
 describe('a floating major tag (protected.floating_tags) moved by maintainers', () => {
-  /** base with v1 floating, alice's signed v1.0.0 and v1 (tagged at `at`, in `zone`), audited once. */
-  const floating = async (at: string): Promise<TestRepo> => {
+  /** base with v1 floating, alice's signed v1.0.0 and v1 (tagged at `at`, in `zone`), audited once (made
+   *  once per file for each `at`; each test takes a copy, ledger included). */
+  const floating = madeOnceFor(async (at: string): Promise<TestRepo> => {
     const r = copyRepo(base);
     const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
     asAlice(r, 'policy: v1 floats', {
@@ -400,7 +403,7 @@ describe('a floating major tag (protected.floating_tags) moved by maintainers', 
     const first = await audit(r);
     expect(first.report.ledger?.updated).toBe(true);
     return r;
-  };
+  });
   const tagAs = (r: TestRepo, at: string, name: string, force = false) =>
     r.run(['-c', `user.signingkey=${alice.path}`, 'tag', ...(force ? ['-f'] : []), '-s', '-m', name, name], {
       env: { GIT_COMMITTER_NAME: 'alice', GIT_COMMITTER_EMAIL: 'alice@example.com', GIT_COMMITTER_DATE: at },

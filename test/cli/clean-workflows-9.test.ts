@@ -16,6 +16,7 @@ import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from
 import { runMain, parseJson, type JsonReport } from '../helpers/cli.js';
 import { makeGpg } from '../helpers/gpg.js';
 import { personEnv } from '../helpers/repo.js';
+import { madeOnceFor } from '../helpers/made-once.js';
 
 let alice: SshTestKey;
 let carol: SshTestKey;
@@ -90,7 +91,7 @@ test('sanity: the base passes', async () => {
 });
 
 /** base with protected.floating_tags: [refs/tags/v?] (alice's signed change), v1.0.0 and v1 at its tip, audited once. */
-const floatingBase = async (): Promise<TestRepo> => {
+const makeFloatingBase = async (): Promise<TestRepo> => {
   const r = copyRepo(base);
   const policy = r.run(['show', 'HEAD:.gitguard/policy.yml']);
   asAlice(r, 'policy: v1 floats', {
@@ -105,6 +106,8 @@ const floatingBase = async (): Promise<TestRepo> => {
   gitAs(r, alice, ['tag', '-s', '-m', 'v1.0.1', 'v1.0.1']);
   return r;
 };
+// Made (and its first audit checked) once for the file; each test takes a copy, ledger included.
+const floatingBase = madeOnceFor(makeFloatingBase);
 const outcomeOf = (report: JsonReport, id: string) => report.results.find((x) => x.meta.id === id)!.outcome;
 const movedMessage = (report: JsonReport) =>
   report.results

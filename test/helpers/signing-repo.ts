@@ -1,15 +1,32 @@
 // The clean set-ups of test/cli/clean-workflows*.test.ts: a work tree whose every commit and tag git
 // signs with one SSH key, governed by a policy naming that key's owner, and git run without throwing.
 import { spawnSync } from 'node:child_process';
-import { makeRepo, type TestRepo } from './repo.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyRepo, makeRepo, type TestRepo } from './repo.js';
 import { configureSshSigning, type SshTestKey } from './ssh.js';
 
 /** alice alone signs and maintains. */
 export const ALICE_POLICY =
   'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\nmaintainers: [Alice]\n';
 
+// Each (key, policy) repository made once per test file (a git add, a git commit and an ssh-keygen
+// forked from the jest worker; files call this up to twenty times) and copied for every call: the same
+// files, config and signed commit (the same commit id), at a path of its own. Made anew when a test
+// removed the one made before (cleanupTemp).
+const made = new WeakMap<SshTestKey, Map<string, TestRepo>>();
+
 /** A work tree whose every commit and tag git signs with `key` (as `commit.gpgSign` does), its policy committed first. */
 export function sshSigningRepo(key: SshTestKey, policy = ALICE_POLICY): TestRepo {
+  const byPolicy = made.get(key) ?? new Map<string, TestRepo>();
+  made.set(key, byPolicy);
+  let source = byPolicy.get(policy);
+  if (!source || !existsSync(join(source.dir, '.git', 'HEAD')))
+    byPolicy.set(policy, (source = makeSigningRepo(key, policy)));
+  return copyRepo(source);
+}
+
+function makeSigningRepo(key: SshTestKey, policy: string): TestRepo {
   const r = makeRepo();
   configureSshSigning(r, key);
   r.config({ 'commit.gpgSign': 'true', 'tag.gpgSign': 'true' });

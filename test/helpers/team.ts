@@ -1,6 +1,8 @@
 // The repository the CI-path red-team files start from: Alice is the maintainer, Bob a signer who is
 // no maintainer, and Alice's signed first commit holds the policy, both SSH keys and the test's files.
-import { makeRepo, type TestRepo } from './repo.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyRepo, makeRepo, type TestRepo } from './repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, sharedSshKey, type SshTestKey } from './ssh.js';
 
 export interface Team {
@@ -12,11 +14,24 @@ export interface Team {
 const POLICY =
   'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
 
+// Each repository made once per test file for its files and keys (the CI red-team files make the same
+// one for a failing test and its twin) and copied for every call: the same files and signed commit at
+// a path of its own. Made anew when a test removed the one made before (cleanupTemp).
+const made = new Map<string, Team>();
+
 /**
  * Alice and Bob's repository with `files` committed beside the policy. `keys: 'shared'`: the run's one
- * alice and bob (for files whose tests never compare keys); 'own': a pair made for this repository.
+ * alice and bob (for files whose tests never compare keys); 'own': a pair made for this repository
+ * (for the copies of it this file is given: the same `files` give the same pair).
  */
 export function aliceAndBob(files: Record<string, string>, keys: 'shared' | 'own' = 'shared'): Team {
+  const key = JSON.stringify([keys, files]);
+  let source = made.get(key);
+  if (!source || !existsSync(join(source.r.dir, '.git', 'HEAD'))) made.set(key, (source = makeTeam(files, keys)));
+  return { ...source, r: copyRepo(source.r) };
+}
+
+function makeTeam(files: Record<string, string>, keys: 'shared' | 'own'): Team {
   const r = makeRepo();
   const [alice, bob] =
     keys === 'shared'
