@@ -8,27 +8,13 @@
 // Twins: what runs a command or hands the remote the user's agent still fails (-J and ProxyJump, which
 // ssh runs as a ProxyCommand through the shell, ForwardAgent=yes, -A, SendEnv), and every finding says
 // which word and what to do next (the global config), as does a mergetool command in .git/config.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { cleanupTemp, makeRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { configRuleRepo } from '../helpers/config-rule.js';
 
 afterAll(() => cleanupTemp());
 
-const RULE = 'no-code-execution-in-local-config';
-const r = makeRepo();
-r.commit('first', { 'README.md': 'x\n' });
-const file = join(r.dir, '.git', 'config');
-const original = readFileSync(file);
-
-async function outcome(settings: Record<string, string>) {
-  writeFileSync(file, original);
-  r.config(settings);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULE], { env: r.env });
-  const result = resultOf(parseJson(res), RULE);
-  return { outcome: result.outcome, messages: result.findings.map((f) => f.message) };
-}
+const { outcome } = configRuleRepo('no-code-execution-in-local-config');
 
 /** What ssh 9.2 makes of the options (as git-annex passes them: split at whitespace). */
 function sshConfig(options: string): string {
