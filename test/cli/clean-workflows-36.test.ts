@@ -7,7 +7,7 @@
 // main moved past R (Bob signing after his retirement, whatever his dates say) fails.
 // (A parent dated ahead by a wrong clock is the one case the floor judges late: README, Signatures.)
 import { join } from 'node:path';
-import { cleanupTemp, makeRepo } from '../helpers/repo.js';
+import { cleanupTemp, makeRepo, personEnv } from '../helpers/repo.js';
 import { configureSshSigning, gitLetter, sharedSshKey, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
@@ -25,14 +25,7 @@ const POLICY =
 
 const r = makeRepo();
 configureSshSigning(r, alice);
-const envOf = (who: string, at: number) => ({
-  GIT_AUTHOR_NAME: who,
-  GIT_AUTHOR_EMAIL: `${who}@example.com`,
-  GIT_COMMITTER_NAME: who,
-  GIT_COMMITTER_EMAIL: `${who}@example.com`,
-  GIT_AUTHOR_DATE: `@${at} +0000`,
-  GIT_COMMITTER_DATE: `@${at} +0000`,
-});
+const envOf = (who: string, at: number) => personEnv(`${who}@example.com`, `@${at} +0000`);
 const as = (key: SshTestKey, args: string[], env: NodeJS.ProcessEnv) =>
   r.run(['-c', `user.signingkey=${key.path}`, '-c', 'commit.gpgSign=true', ...args], { env });
 const commitAt = (key: SshTestKey, who: string, at: number, files: Record<string, string>, extra: string[] = []) => {
