@@ -167,6 +167,7 @@ export async function prePushCheck(opts: {
     ).map(refGlob);
     const floating = (policy?.protected.floatingTags ?? []).map(refGlob);
 
+    const before = lines.length;
     for (const u of updates) {
       const name = escapeText(u.remoteRef, 200);
       if (protectionOf(u.remoteRef, globs) === undefined) continue;
@@ -204,6 +205,12 @@ export async function prePushCheck(opts: {
         );
       }
     }
+
+    // Refused by the defaults because HEAD's policy did not count and the remote named none: say so.
+    if (lines.length > before && history.head.oid && !judgedWith.head.oid)
+      lines.push(
+        `  note: the default protections applied: HEAD is neither on ${to} nor pushed, and ${to} names no policy (no refs/remotes/${to}/HEAD, or its tracked branches carry different ones); name its default branch with: git remote set-head ${to} <branch>`,
+      );
 
     // The policy's client.min_versions gates pushes too (src/engine/client-gate.ts).
     const gate = await clientGate(repo, judgedWith, policy, opts.env);

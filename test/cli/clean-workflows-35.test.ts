@@ -76,5 +76,11 @@ test("a floating tag pushed from an unpushed branch, to a remote without <remote
   expect(goodlisted.code).toBe(1);
   const again = await prePush(tagMove);
   expect(again.stderr).toContain('refused: moving protected tag refs/tags/v1');
+  expect(again.stderr).toContain(
+    '  note: the default protections applied: HEAD is neither on upstream nor pushed, and upstream names no policy (no refs/remotes/upstream/HEAD, or its tracked branches carry different ones); name its default branch with: git remote set-head upstream <branch>\n',
+  );
   expect(again.code).toBe(1);
+  // Naming the remote's default branch names its policy again.
+  r.run(['remote', 'set-head', 'upstream', 'main']);
+  expect((await prePush(tagMove)).code).toBe(0);
 });
