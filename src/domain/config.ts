@@ -29,3 +29,12 @@ export function userValue(config: readonly ConfigEntry[], key: string): string |
     if (e.key === key && (e.scope === 'global' || e.scope === 'system') && e.value !== null) v = e.value;
   return v;
 }
+
+/**
+ * Whether a gpg.ssh.defaultKeyCommand is git's documented `ssh-add -L` (git splits the value at
+ * whitespace and runs it without a shell): the user's own ssh-add listing their agent's keys, whose
+ * first git signs with. Nothing of the repository's choosing runs, wherever the value is set.
+ */
+export function isAgentKeyCommand(value: string | null | undefined): boolean {
+  return typeof value === 'string' && value.trim().replace(/\s+/g, ' ') === 'ssh-add -L';
+}

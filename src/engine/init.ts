@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tempFolder } from '../collect/child-env.js';
 import { ExpectedError } from '../errors.js';
 import type { ConfigEntry } from '../domain/model.js';
-import { effective, userValue } from '../domain/config.js';
+import { effective, isAgentKeyCommand, userValue } from '../domain/config.js';
 import { expandPath, readUserSigners, sshSigningKey } from '../collect/user-signing.js';
 import { GITHUB_COMMITTER, renderAllowedSigners, renderPolicy, type ProposedSigner } from './init-policy-file.js';
 import { cleanName, initSummary } from './init-summary.js';
@@ -95,13 +95,13 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
   } = readUserSigners(signersFile && expandPath(signersFile, env));
   if (error) review.push(error);
 
-  // git's documented defaultKeyCommand, `ssh-add -L` (in the user's own config): git then signs with
+  // git's documented defaultKeyCommand, `ssh-add -L` (wherever set: it runs nothing of the repository's): git then signs with
   // the agent's first key, which the agent's socket gives without running anything.
   let sshKeyValue = signingKey;
   if (
     format === 'ssh' &&
     !signingKey &&
-    userValue(config, 'gpg.ssh.defaultkeycommand')?.trim().replace(/\s+/g, ' ') === 'ssh-add -L' &&
+    isAgentKeyCommand(effectiveValue(config, 'gpg.ssh.defaultkeycommand')) &&
     env.SSH_AUTH_SOCK
   ) {
     sshKeyValue = (await agentKeys(env.SSH_AUTH_SOCK))[0];
@@ -137,7 +137,7 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
     }
   } else if (format === 'ssh' && effectiveValue(config, 'gpg.ssh.defaultkeycommand')) {
     review.push(
-      'user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command; only "ssh-add -L" in your own config is read, from your ssh-agent): set user.signingkey to your public key file',
+      'user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command; only "ssh-add -L" is read, from your ssh-agent): set user.signingkey to your public key file',
     );
   }
 

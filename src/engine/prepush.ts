@@ -12,6 +12,7 @@ import { lostCommits, protectionOf } from '../collect/protected-refs.js';
 import { floatingPushRefusal } from './floating-push.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
 import { heldBy } from '../collect/ancestry.js';
+import { remotePolicyTip } from '../collect/remote-policy-tip.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
@@ -63,20 +64,21 @@ const deliberate = (ref: string): string =>
  * goodlist and revocations at the tip, client.min_versions). The walk takes what it does not walk as
  * accepted, which in a push is only what the remote has: HEAD on a local branch neither published nor
  * pushed (a contributor's branch checked out, its policy goodlisting their commits or protecting no
- * ref) is vouched for by nothing. Its policy is then the remote's own, at the tip of
- * refs/remotes/<remote>/HEAD, or (without one) none: the defaults, and the policy at the pushed tip.
+ * ref) is vouched for by nothing. Its policy is then the remote's own (remote-policy-tip.ts: at
+ * refs/remotes/<remote>/HEAD, else the one all its tracked branches carry), or none: the defaults,
+ * and the policy at the pushed tip.
  */
 async function policyHead(
   shadow: Shadow,
+  reader: ObjectReader,
   history: HistoryFacts,
   remote: string,
   held: string[],
 ): Promise<HistoryFacts> {
   const oid = history.head.oid;
   if (!oid || (await heldBy(shadow, oid, held)) === true) return history;
-  const remoteHead = history.refs.find((r) => r.name === `refs/remotes/${remote}/HEAD`)?.symref;
-  const tip = remoteHead === undefined ? undefined : history.refs.find((r) => r.name === remoteHead);
-  return { ...history, head: tip?.type === 'commit' ? { oid: tip.oid } : {} };
+  const tip = await remotePolicyTip(reader, history, remote);
+  return { ...history, head: tip === undefined ? {} : { oid: tip } };
 }
 
 export async function prePushCheck(opts: {
@@ -149,7 +151,7 @@ export async function prePushCheck(opts: {
     const held = (
       await Promise.all(theirs.map(async (o) => ((await reader.read(o))?.type === 'commit' ? o : [])))
     ).flat();
-    const judgedWith = await policyHead(shadow, history, opts.remote, [...remoteTips, ...held, ...walked]);
+    const judgedWith = await policyHead(shadow, reader, history, opts.remote, [...remoteTips, ...held, ...walked]);
     store = new FactStore(
       { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },
       rules,
@@ -165,6 +167,7 @@ export async function prePushCheck(opts: {
     ).map(refGlob);
     const floating = (policy?.protected.floatingTags ?? []).map(refGlob);
 
+    const before = lines.length;
     for (const u of updates) {
       const name = escapeText(u.remoteRef, 200);
       if (protectionOf(u.remoteRef, globs) === undefined) continue;
@@ -202,6 +205,12 @@ export async function prePushCheck(opts: {
         );
       }
     }
+
+    // Refused by the defaults because HEAD's policy did not count and the remote named none: say so.
+    if (lines.length > before && history.head.oid && !judgedWith.head.oid)
+      lines.push(
+        `  note: the default protections applied: HEAD is neither on ${to} nor pushed, and ${to} names no policy (no refs/remotes/${to}/HEAD, or its tracked branches carry different ones); name its default branch with: git remote set-head ${to} <branch>`,
+      );
 
     // The policy's client.min_versions gates pushes too (src/engine/client-gate.ts).
     const gate = await clientGate(repo, judgedWith, policy, opts.env);

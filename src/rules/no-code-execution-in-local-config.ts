@@ -2,7 +2,7 @@ import type { ConfigEntry } from '../domain/model.js';
 import { defineRepoRule } from './define.js';
 import { configFinding, gitBool } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
-import { annexOptionsRunCommand } from './lib/tool-options.js';
+import { annexOptionRunningCommand } from './lib/tool-options.js';
 
 // Keys whose value is a command git runs during everyday work (status, diff, fetch, commit, log...).
 // In the user's own (global/system) config they are the user's choice; in the repository's local or
@@ -82,7 +82,8 @@ function isRunnerHelper(e: ConfigEntry, jobServers: readonly string[]): boolean 
   return m !== null && e.value === GITLAB_RUNNER_HELPER && jobServers.includes(m[1]!.replace(/\/+$/, ''));
 }
 
-function isCommand(e: ConfigEntry): boolean {
+/** Whether the entry is a command (a string: why, when the key alone does not say it). */
+function isCommand(e: ConfigEntry): boolean | string {
   const k = e.key;
   const v = e.value;
   if (v === null || v.trim() === '') return false;
@@ -113,8 +114,9 @@ function isCommand(e: ConfigEntry): boolean {
   if (section === 'merge' && sub && variable === 'driver') return true;
   if (TOOL_COMMAND_KEYS.some((re) => re.test(k))) return true;
   // Options git-annex passes to ssh, rsync, gpg, bup, wget/curl, yt-dlp or aria2c: read as they read them.
-  const options = annexOptionsRunCommand(k, v);
-  if (options !== undefined) return options;
+  const word = annexOptionRunningCommand(k, v);
+  if (word !== undefined)
+    return word !== null && `git-annex hands ${word} to another program, and it is no option known to run nothing`;
   // git submodule update runs "!command" from the config (git refuses it only from .gitmodules).
   if (section === 'submodule' && sub && variable === 'update') return v.trim().startsWith('!');
   // The remote helper git-remote-<vcs>: with a "/" it is a path from the work tree, not a helper on PATH
@@ -141,12 +143,21 @@ export default defineRepoRule({
     const found = new FindingList(ctx.findingLimit);
     let runnerHelpers = 0;
     for (const e of facts.config.value) {
-      if (!LOCAL.has(e.scope) || !isCommand(e)) continue;
+      const why = LOCAL.has(e.scope) && isCommand(e);
+      if (why === false) continue;
       if (isRunnerHelper(e, facts.ciJobServers ?? [])) {
         runnerHelpers += 1;
         continue;
       }
-      found.add(configFinding(e, `the repository's ${e.scope} config runs a command: ${e.key}=${e.value}`));
+      const detail = typeof why === 'string' ? ` (${why})` : '';
+      found.add(
+        configFinding(
+          e,
+          `the repository's ${e.scope} config runs a command: ${e.key}=${e.value}${detail}; ` +
+            `next: if you set it yourself, set it in your global config instead (git config --global), ` +
+            `then: git config --${e.scope} --unset-all ${e.key}`,
+        ),
+      );
     }
     return found.evaluation(
       'fail',

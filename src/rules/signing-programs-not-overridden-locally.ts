@@ -1,3 +1,4 @@
+import { isAgentKeyCommand } from '../domain/config.js';
 import { defineRepoRule } from './define.js';
 import { configFinding } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
@@ -15,6 +16,9 @@ const KEYS = new Set([
   'gpg.ssh.revocationfile',
 ]);
 const LOCAL = new Set(['local', 'worktree']);
+// Not git's documented gpg.ssh.defaultKeyCommand `ssh-add -L`: the user's own ssh-add lists their own
+// agent's keys, as the same value in their global config would; it trusts no one and runs nothing of
+// the repository's (git splits the value at whitespace and runs no shell).
 
 export default defineRepoRule({
   id: 'signing-programs-not-overridden-locally',
@@ -24,6 +28,7 @@ export default defineRepoRule({
     const found = new FindingList(ctx.findingLimit);
     for (const e of facts.config.value) {
       if (!KEYS.has(e.key) || !LOCAL.has(e.scope) || e.value === null || e.value === '') continue;
+      if (e.key === 'gpg.ssh.defaultkeycommand' && isAgentKeyCommand(e.value)) continue;
       found.add(configFinding(e, `${e.key} is set in the repository's ${e.scope} config: ${e.key}=${e.value}`));
     }
     return found.evaluation();

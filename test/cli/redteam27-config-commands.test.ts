@@ -15,26 +15,12 @@
 // annex.tahoe name programs as the remote keys do. no-code-execution-in-local-config passed each.
 // ssh 9.2 itself: `ssh -G -Cvo ProxyCommand=x host` prints "proxycommand x" (bundled letters too).
 // Clean twin: a port, a key file, StrictHostKeyChecking, an rsync bandwidth limit, a gpg cipher pass.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cleanupTemp, makeRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { configRuleRepo } from '../helpers/config-rule.js';
 
 afterAll(() => cleanupTemp());
 
-const RULE = 'no-code-execution-in-local-config';
-const r = makeRepo();
-r.commit('first', { 'README.md': 'x\n' });
-const file = join(r.dir, '.git', 'config');
-const original = readFileSync(file);
-
-async function outcome(settings: Record<string, string>) {
-  writeFileSync(file, original);
-  r.config(settings);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULE], { env: r.env });
-  const result = resultOf(parseJson(res), RULE);
-  return { outcome: result.outcome, messages: result.findings.map((f) => f.message) };
-}
+const { outcome } = configRuleRepo('no-code-execution-in-local-config');
 
 test.each([
   ['submodule.sub.update', '!touch /tmp/pwned'],

@@ -21,13 +21,18 @@ const PLAIN = /^[A-Za-z0-9~./_][A-Za-z0-9~./_:,+%@=-]*$/;
 // ssh_config(5) keywords that name no program, library, socket or file of configuration.
 const SSH_KEYWORDS = new Set(
   [
+    'AddKeysToAgent',
     'AddressFamily',
     'BatchMode',
+    'CASignatureAlgorithms',
+    'CertificateFile',
     'CheckHostIP',
     'Ciphers',
     'Compression',
     'ConnectionAttempts',
     'ConnectTimeout',
+    'ExitOnForwardFailure',
+    'GSSAPIAuthentication',
     'ControlMaster',
     'ControlPath',
     'ControlPersist',
@@ -35,6 +40,8 @@ const SSH_KEYWORDS = new Set(
     'HashKnownHosts',
     'HostKeyAlgorithms',
     'HostKeyAlias',
+    'HostName',
+    'IdentityAgent',
     'IdentitiesOnly',
     'IdentityFile',
     'IPQoS',
@@ -42,11 +49,14 @@ const SSH_KEYWORDS = new Set(
     'KexAlgorithms',
     'LogLevel',
     'MACs',
+    'NumberOfPasswordPrompts',
     'PasswordAuthentication',
     'Port',
     'PreferredAuthentications',
     'PubkeyAcceptedAlgorithms',
+    'PubkeyAcceptedKeyTypes',
     'PubkeyAuthentication',
+    'RequestTTY',
     'ServerAliveCountMax',
     'ServerAliveInterval',
     'StrictHostKeyChecking',
@@ -54,14 +64,35 @@ const SSH_KEYWORDS = new Set(
     'UpdateHostKeys',
     'User',
     'UserKnownHostsFile',
+    'VerifyHostKeyDNS',
   ].map((k) => k.toLowerCase()),
 );
+
+// Algorithm lists, which ssh_config(5) lets start with +, - or ^ (append, remove, put first).
+const SSH_ALGORITHMS = new Set(
+  [
+    'Ciphers',
+    'MACs',
+    'KexAlgorithms',
+    'HostKeyAlgorithms',
+    'PubkeyAcceptedAlgorithms',
+    'PubkeyAcceptedKeyTypes',
+    'CASignatureAlgorithms',
+  ].map((k) => k.toLowerCase()),
+);
+// Forwarding hands the remote (the repository's choice) the user's agent or display: only "no" runs nothing of theirs.
+const SSH_OFF_ONLY = new Set(['forwardagent', 'forwardx11']);
 
 /** `-o Keyword=value` (the words are split at whitespace first, so "Keyword value" cannot occur). */
 const SSH_OPTION: Value = {
   test: (v) => {
-    const m = /^([A-Za-z]+)=(.*)$/.exec(v);
-    return m !== null && SSH_KEYWORDS.has(m[1]!.toLowerCase()) && PLAIN.test(m[2]!);
+    const m = /^([A-Za-z0-9]+)=(.*)$/.exec(v);
+    if (m === null) return false;
+    const keyword = m[1]!.toLowerCase();
+    const value = m[2]!;
+    if (SSH_OFF_ONLY.has(keyword)) return value.toLowerCase() === 'no';
+    if (SSH_ALGORITHMS.has(keyword)) return PLAIN.test(value.replace(/^[+^-]/, ''));
+    return SSH_KEYWORDS.has(keyword) && PLAIN.test(value);
   },
 };
 
@@ -72,10 +103,20 @@ const SSH: Grammar = {
 };
 
 const RSYNC: Grammar = {
-  flags: 'acDghHlopPqrStvWxz46',
+  flags: 'acDghHlopPqrsStvWxyz46',
   valued: {},
   long: {
     progress: true,
+    'protect-args': true,
+    'append-verify': true,
+    fuzzy: true,
+    'no-motd': true,
+    'no-perms': true,
+    'no-owner': true,
+    'no-group': true,
+    'size-only': true,
+    chmod: PLAIN,
+    info: PLAIN,
     partial: true,
     inplace: true,
     compress: true,
@@ -107,6 +148,10 @@ const GPG: Grammar = {
     'throw-keyids': true,
     'force-mdc': true,
     'no-symkey-cache': true,
+    'no-random-seed-file': true,
+    'personal-cipher-preferences': PLAIN,
+    'personal-digest-preferences': PLAIN,
+    'personal-compress-preferences': PLAIN,
     'cipher-algo': PLAIN,
     'digest-algo': PLAIN,
     'compress-algo': PLAIN,
@@ -188,9 +233,12 @@ function grammarOf(key: string): Grammar | undefined {
   return remote && Object.hasOwn(REMOTE_OPTIONS, remote[1]!) ? REMOTE_OPTIONS[remote[1]!] : undefined;
 }
 
-/** Whether every word is an option of the grammar with a plain value (getopt's reading, strictly). */
-function harmless(value: string, g: Grammar): boolean {
-  if (!/^[\x20-\x7e\t\n\r\f\v]*$/.test(value)) return false;
+/**
+ * The first word that is not an option of the grammar with a plain value (getopt's reading, strictly),
+ * with its value when it takes one; null when every word is.
+ */
+function firstUnsafe(value: string, g: Grammar): string | null {
+  if (!/^[\x20-\x7e\t\n\r\f\v]*$/.test(value)) return 'a byte outside printable ASCII';
   const words = value.split(/[ \t\n\r\f\v]+/).filter((w) => w !== '');
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -198,34 +246,35 @@ function harmless(value: string, g: Grammar): boolean {
       const eq = w.indexOf('=');
       const name = eq < 0 ? w.slice(2) : w.slice(2, eq);
       const rule = Object.hasOwn(g.long, name) ? g.long[name] : undefined;
-      if (rule === undefined) return false;
+      if (rule === undefined) return w;
       if (rule === true) {
-        if (eq >= 0) return false;
+        if (eq >= 0) return w;
         continue;
       }
       const v = eq >= 0 ? w.slice(eq + 1) : words[++i];
-      if (v === undefined || !rule.test(v)) return false;
+      if (v === undefined || !rule.test(v)) return eq >= 0 || v === undefined ? w : `${w} ${v}`;
       continue;
     }
-    if (!w.startsWith('-') || w.length < 2) return false;
+    if (!w.startsWith('-') || w.length < 2) return w;
     for (let j = 1; j < w.length; j++) {
       const c = w[j]!;
       if (g.flags.includes(c)) continue;
       const rule = Object.hasOwn(g.valued, c) ? g.valued[c] : undefined;
-      if (rule === undefined) return false;
-      const v = j + 1 < w.length ? w.slice(j + 1) : words[++i];
-      if (v === undefined || !rule.test(v)) return false;
+      if (rule === undefined) return w;
+      const inWord = j + 1 < w.length;
+      const v = inWord ? w.slice(j + 1) : words[++i];
+      if (v === undefined || !rule.test(v)) return inWord || v === undefined ? w : `${w} ${v}`;
       break;
     }
   }
-  return true;
+  return null;
 }
 
 /**
- * For a git-annex key whose value is options for another program: whether the value may run a command
- * (undefined when the key is no such key).
+ * For a git-annex key whose value is options for another program: the first word that may run a
+ * command (with its value), null when none may, undefined when the key is no such key.
  */
-export function annexOptionsRunCommand(key: string, value: string): boolean | undefined {
+export function annexOptionRunningCommand(key: string, value: string): string | null | undefined {
   const g = grammarOf(key);
-  return g === undefined ? undefined : !harmless(value, g);
+  return g === undefined ? undefined : firstUnsafe(value, g);
 }
