@@ -12,6 +12,8 @@ import { lostCommits, protectionOf } from '../collect/protected-refs.js';
 import { floatingPushRefusal } from './floating-push.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
 import { heldBy } from '../collect/ancestry.js';
+import { fetchRefspecs } from '../collect/remote-config.js';
+import { branchTracking } from '../domain/refspec.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
@@ -64,18 +66,20 @@ const deliberate = (ref: string): string =>
  * accepted, which in a push is only what the remote has: HEAD on a local branch neither published nor
  * pushed (a contributor's branch checked out, its policy goodlisting their commits or protecting no
  * ref) is vouched for by nothing. Its policy is then the remote's own, at the tip of
- * refs/remotes/<remote>/HEAD, or (without one) none: the defaults, and the policy at the pushed tip.
+ * refs/remotes/<remote>/HEAD when that names one of its branches, or (without one) none: the defaults, and the policy at the pushed tip.
  */
 async function policyHead(
   shadow: Shadow,
   history: HistoryFacts,
   remote: string,
   held: string[],
+  branches: ReadonlySet<string>,
 ): Promise<HistoryFacts> {
   const oid = history.head.oid;
   if (!oid || (await heldBy(shadow, oid, held)) === true) return history;
   const remoteHead = history.refs.find((r) => r.name === `refs/remotes/${remote}/HEAD`)?.symref;
-  const tip = remoteHead === undefined ? undefined : history.refs.find((r) => r.name === remoteHead);
+  const tip =
+    remoteHead === undefined || !branches.has(remoteHead) ? undefined : history.refs.find((r) => r.name === remoteHead);
   return { ...history, head: tip?.type === 'commit' ? { oid: tip.oid } : {} };
 }
 
@@ -96,9 +100,22 @@ export async function prePushCheck(opts: {
   let store: FactStore | undefined;
   try {
     const history = await collectHistory(repo, reader);
-    const remoteTips = history.refs
-      .filter((r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD'))
-      .map((r) => r.oid);
+    // What the remote has published: its remote-tracking refs that a fetch refspec maps back to a
+    // branch or tag of it (a pull request's head fetched as refs/remotes/origin/pr/1 is no one's
+    // vetted history: its commits are walked, and HEAD on it names no policy).
+    const tracking = history.refs.filter(
+      (r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD'),
+    );
+    const branches = new Set(
+      tracking.length
+        ? branchTracking(
+            await fetchRefspecs(repo),
+            opts.remote,
+            tracking.map((r) => r.name),
+          )
+        : [],
+    );
+    const remoteTips = tracking.filter((r) => branches.has(r.name)).map((r) => r.oid);
     const to = escapeText(opts.remote, 100);
     let refused = false;
     // First what each update would publish (ancestry for all updates at once, see ancestry-batch.ts)...
@@ -149,7 +166,7 @@ export async function prePushCheck(opts: {
     const held = (
       await Promise.all(theirs.map(async (o) => ((await reader.read(o))?.type === 'commit' ? o : [])))
     ).flat();
-    const judgedWith = await policyHead(shadow, history, opts.remote, [...remoteTips, ...held, ...walked]);
+    const judgedWith = await policyHead(shadow, history, opts.remote, [...remoteTips, ...held, ...walked], branches);
     store = new FactStore(
       { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },
       rules,
