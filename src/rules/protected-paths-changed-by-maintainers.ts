@@ -56,6 +56,15 @@ export default defineCommitRule({
             file: '.gitguard/policy.yml',
             evidence: { policy: 'unvetted' },
           });
+        // What the CI at the tip runs is watched as the CI is: a file of it a partial clone left out
+        // (a blobless sparse clone without .github/) hides what it runs, whose changes go unjudged.
+        const unread = ctx.ciUnread?.() ?? [];
+        if (unread.length)
+          found.add({
+            message: `what the CI configuration at HEAD runs is not known: ${unread.slice(0, 5).join(', ')}${unread.length > 5 ? ', ...' : ''} not in this partial clone, so a change to a file it runs is not judged; fetch them (git sparse-checkout add <folder>, or git fetch --refetch origin)`,
+            file: unread[0]!,
+            evidence: { unread: unread.length },
+          });
         return found.evaluation('fail', `${changes} commit(s) change protected paths`);
       },
     };
