@@ -70,7 +70,7 @@ export function branchTracking(
   remote: string,
   names: readonly string[],
 ): string[] {
-  const specs = new Map([...fetch].map(([r, raw]) => [r, raw.flatMap((s) => parseRefspec(s.trim()) ?? [])]));
+  const specs = new Map([...fetch].map(([r, raw]) => [r, raw.flatMap((s) => parseRefspec(s) ?? [])]));
   const own = specs.get(remote) ?? [];
   return names.filter((name) => {
     for (const [r, s] of specs) if (r !== remote && sourcesOf(s, name).length) return false;
