@@ -45,6 +45,8 @@ export interface DerivedWatch {
    * signer may have taken the gate out there, and the tip then has no chain to protect.
    */
   ranOnly: ReadonlySet<string>;
+  /** Files of the CI configuration at the tip a partial clone left out: what they run is not known. */
+  unread: ReadonlySet<string>;
 }
 
 export const NO_DERIVED: DerivedWatch = {
@@ -53,6 +55,7 @@ export const NO_DERIVED: DerivedWatch = {
   indirect: new Set(),
   parts: new Map(),
   ranOnly: new Set(),
+  unread: new Set(),
 };
 
 /** What the CI at a tip runs (ref -> origin), and which of those no reference names itself. */
@@ -63,6 +66,7 @@ interface DerivedFound {
   parts: Map<string, string[]>;
   /** Files the CI's commands run that lead to no gitguard at the tip. */
   ranOnly: Set<string>;
+  unread: Set<string>;
 }
 
 /** Names kept before they are folded (a hostile tree may hold a million `.gitattributes`). */
@@ -230,11 +234,13 @@ async function ciFilesAt(
   tip: string,
   path: string,
   seen: (p: string) => void,
+  unread: Set<string>,
 ): Promise<Buffer[]> {
   const { real, links } = await throughLinks(reader, oidBytes, tip, path);
   for (const l of links) seen(l);
   if (real !== path) seen(real);
   const o = await readCiObject(reader, `${tip}:${real}`);
+  if (o === undefined) unread.add(real);
   if (!o) return [];
   /** What an action.yml in `folder` runs by path, relative to it: watched too, wherever it leads. */
   const ownFiles = async (folder: string, body: Buffer): Promise<void> => {
@@ -259,10 +265,12 @@ async function ciFilesAt(
       for (const l of to.links) seen(l);
       seen(to.real);
       const target = await readCiObject(reader, `${tip}:${to.real}`);
+      if (target === undefined) unread.add(to.real);
       if (target?.type !== 'blob') continue;
       oid = target.oid;
     }
     const b = await readCiObject(reader, oid, true);
+    if (b === undefined) unread.add(`${real}/${e.name}`);
     if (b?.type !== 'blob') continue;
     out.push(b.body);
     if (path !== '.github/workflows') await ownFiles(real, b.body);
@@ -279,6 +287,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
   const whole = new Set<string>();
   /** Files the commands run that lead to no gitguard at the tip (domain/protected-paths.ts: see DerivedWatch.spare). */
   const spare = new Map<string, { origin: string; entries: string[] | undefined }>();
+  const unread = new Set<string>();
   const queue: Array<[string, string]> = CI_PATHS.map((p) => [p, p]);
   for (let i = 0; i < queue.length && found.size < MAX_DERIVED; i += 1) {
     const [path, origin] = queue[i]!;
@@ -291,7 +300,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
       whole.add(p);
       watch(p);
     };
-    for (const body of await ciFilesAt(reader, oidBytes, tip, path, seen)) {
+    for (const body of await ciFilesAt(reader, oidBytes, tip, path, seen, unread)) {
       const { chain, ran } = await gateChains(
         (spec) => readCiObject(reader, spec, true),
         tip,
@@ -328,7 +337,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
     if (entries) parts.set(p, [...new Set(entries)]);
   }
   for (const p of whole) parts.delete(p);
-  return { paths: found, indirect, parts, ranOnly };
+  return { paths: found, indirect, parts, ranOnly, unread };
 }
 
 /** The paths watched besides the policy's, with their origins, read at the walk's tip. */
@@ -371,7 +380,8 @@ export function originsAt(derived: DerivedFound, fixed: readonly string[]): Deri
   const kept = watchList([...byWatch.keys()]).paths;
   const parts = new Map(kept.flatMap((w) => (derived.parts.has(w) ? [[w, derived.parts.get(w)!] as const] : [])));
   const ranOnly = new Set(kept.filter((w) => derived.ranOnly.has(w)));
-  return { origins: new Map(kept.map((w) => [w, byWatch.get(w)!])), ciHolders, indirect, parts, ranOnly };
+  const origins = new Map(kept.map((w) => [w, byWatch.get(w)!]));
+  return { origins, ciHolders, indirect, parts, ranOnly, unread: derived.unread };
 }
 
 /** What a checkpoint is keyed by: the derived paths, origins and parts watched ('' none). */

@@ -3,7 +3,8 @@
 // on clone, so a repository that was `git init`, `git remote add` and `git push -u` has none; the
 // remote's policy is then the one every branch of it this repository tracks carries (the same
 // .gitguard tree at each tip, a tip without one counting as one more policy). Branches that differ
-// (a contributor's branch with its own policy) name none: the defaults.
+// (a contributor's branch with its own policy) name none: the defaults. Only tracking refs the remote's
+// fetch refspecs map back to one of its branches count (not refs/pull/*, refs/merge-requests/*).
 import type { HistoryFacts } from '../domain/model.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import type { ObjectReader } from './objects.js';
@@ -15,14 +16,15 @@ export async function remotePolicyTip(
   reader: ObjectReader,
   history: HistoryFacts,
   remote: string,
+  branches: ReadonlySet<string>,
 ): Promise<string | undefined> {
   const prefix = `refs/remotes/${remote}/`;
   const remoteHead = history.refs.find((r) => r.name === `${prefix}HEAD`)?.symref;
   if (remoteHead !== undefined) {
-    const tip = history.refs.find((r) => r.name === remoteHead);
+    const tip = branches.has(remoteHead) ? history.refs.find((r) => r.name === remoteHead) : undefined;
     return tip?.type === 'commit' ? tip.oid : undefined;
   }
-  const tips = history.refs.filter((r) => r.name.startsWith(prefix) && !r.name.endsWith('/HEAD'));
+  const tips = history.refs.filter((r) => r.name.startsWith(prefix) && branches.has(r.name));
   if (!tips.length || tips.some((t) => t.type !== 'commit')) return undefined;
   let shared: string | undefined;
   for (let i = 0; i < tips.length; i += BATCH) {

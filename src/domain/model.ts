@@ -279,6 +279,8 @@ export interface RuleContext {
   policyVettedWhy?: string;
   /** For per-commit rules, once the walk is over: false when the walk found HEAD's policy a change no maintainer made. */
   headPolicyVetted?: () => boolean | undefined;
+  /** For per-commit rules: files of the CI configuration at the tip a partial clone left out. */
+  ciUnread?: () => readonly string[] | undefined;
 }
 
 /** A rule over repository-wide facts. */

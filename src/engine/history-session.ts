@@ -88,6 +88,8 @@ export interface HistorySession {
   tips: string[];
   /** The .gitguard tree id at the tip ('' none), when signature checks run. */
   headPolicyTree?: string;
+  /** Files of the CI configuration at the tip a partial clone left out (what they run is not watched). */
+  ciUnread?: readonly string[];
   /** Whether a walked (or assumed) commit's policy may judge its children, when signature checks run. */
   passesOn?(oid: string): boolean | undefined;
   /** After the walk, for a commit it did not judge (HEAD at or before --base): what a parent outside the

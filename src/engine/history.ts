@@ -370,6 +370,7 @@ export async function openHistory(
       tips,
       description,
       headPolicyTree: headTree ?? '',
+      ciUnread: [...derived.unread],
       passesOn: (oid) => active.passesOn(oid),
       passesOnOutside: (oid) => active.policyOkOf(oid),
       confirmRoot,

@@ -13,6 +13,8 @@ import { floatingPushRefusal } from './floating-push.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
 import { heldBy } from '../collect/ancestry.js';
 import { remotePolicyTip } from '../collect/remote-policy-tip.js';
+import { fetchRefspecs } from '../collect/remote-config.js';
+import { branchTracking } from '../domain/refspec.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
@@ -74,10 +76,11 @@ async function policyHead(
   history: HistoryFacts,
   remote: string,
   held: string[],
+  branches: ReadonlySet<string>,
 ): Promise<HistoryFacts> {
   const oid = history.head.oid;
   if (!oid || (await heldBy(shadow, oid, held)) === true) return history;
-  const tip = await remotePolicyTip(reader, history, remote);
+  const tip = await remotePolicyTip(reader, history, remote, branches);
   return { ...history, head: tip === undefined ? {} : { oid: tip } };
 }
 
@@ -98,9 +101,22 @@ export async function prePushCheck(opts: {
   let store: FactStore | undefined;
   try {
     const history = await collectHistory(repo, reader);
-    const remoteTips = history.refs
-      .filter((r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD'))
-      .map((r) => r.oid);
+    // What the remote has published: its remote-tracking refs that a fetch refspec maps back to a
+    // branch or tag of it (a pull request's head fetched as refs/remotes/origin/pr/1 is no one's
+    // vetted history: its commits are walked, and HEAD on it names no policy).
+    const tracking = history.refs.filter(
+      (r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD'),
+    );
+    const branches = new Set(
+      tracking.length
+        ? branchTracking(
+            await fetchRefspecs(repo),
+            opts.remote,
+            tracking.map((r) => r.name),
+          )
+        : [],
+    );
+    const remoteTips = tracking.filter((r) => branches.has(r.name)).map((r) => r.oid);
     const to = escapeText(opts.remote, 100);
     let refused = false;
     // First what each update would publish (ancestry for all updates at once, see ancestry-batch.ts)...
@@ -151,7 +167,14 @@ export async function prePushCheck(opts: {
     const held = (
       await Promise.all(theirs.map(async (o) => ((await reader.read(o))?.type === 'commit' ? o : [])))
     ).flat();
-    const judgedWith = await policyHead(shadow, reader, history, opts.remote, [...remoteTips, ...held, ...walked]);
+    const judgedWith = await policyHead(
+      shadow,
+      reader,
+      history,
+      opts.remote,
+      [...remoteTips, ...held, ...walked],
+      branches,
+    );
     store = new FactStore(
       { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },
       rules,

@@ -185,16 +185,12 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     // judged. Notes and stashes are not judged by signatures (metadata-refs.ts), so what only they
     // hold is not taken as judged: a branch that later merges a note's commit has it walked. Under
     // GIT_NAMESPACE only the project's own refs were judged by its policy: a commit another namespace
-    // holds (accepted there under that project's goodlist, or no policy) is walked here.
-    const own = history.refs.flatMap((r) =>
-      ns
-        ? r.name.startsWith(ns)
-          ? [{ ...r, name: r.name.slice(ns.length) }]
-          : []
-        : r.name.startsWith('refs/namespaces/')
-          ? []
-          : [r],
-    );
+    // holds (accepted there under that project's goodlist, or no policy) is walked here, a namespace
+    // nested in the project's (<namespace>refs/namespaces/..., GIT_NAMESPACE=proj/other) included.
+    const own = history.refs.flatMap((r) => {
+      const name = r.name.startsWith(ns) ? r.name.slice(ns.length) : undefined;
+      return name === undefined || name.startsWith('refs/namespaces/') ? [] : [{ ...r, name }];
+    });
     const known = [...new Set(own.filter((r) => !isMetadataRef(r.name)).map((r) => r.peeled ?? r.oid))];
     const pushed = await splitMetadataRefs(
       shadow.gitDir,

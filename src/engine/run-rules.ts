@@ -93,6 +93,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     findingLimit: opts.findingLimit,
     data: { vulnerabilities: vulnerabilityDatabase },
     headPolicyVetted,
+    ciUnread: () => opts.session?.ciUnread,
   });
   const evaluations = new Map<string, RuleEvaluation>();
   const visitors: Array<[CatalogEntry, CommitVisitor]> = [];

@@ -14,12 +14,17 @@ export default defineCommitRule({
   needs: ['history', 'signatures', 'protected-paths'],
   start(_facts, ctx, resume) {
     const found = new FindingList(ctx.findingLimit, resume?.findings);
-    const n = resumeCounts({ changes: 0, judged: 0 }, resume);
+    const n = resumeCounts({ changes: 0, judged: 0, unvouched: 0 }, resume);
+    // A state saved before unvouched was counted tells nothing of the commits it judged.
+    if (resume && typeof (resume.counts as Record<string, unknown> | undefined)?.unvouched !== 'number')
+      n.unvouched = 1;
     return {
       visit(commit) {
         const c = commit as TrustedCommit;
         if (!c.trust || c.trust.mode !== 'policy' || c.trust.trustRoot) return;
         n.judged += 1;
+        // A commit no maintainer vouches for may change what the CI runs, whatever it touches.
+        if (unvouchedChange(c)) n.unvouched += 1;
         const touchedBy = (policy: Policy): string[] =>
           c.trust.changedPaths.filter((p) => protects(policy.protected.paths, p, c.trust.pathOrigins));
         const policies = c.trust.verifications.flatMap((v) => (v.policy ? [v.policy] : []));
@@ -55,6 +60,16 @@ export default defineCommitRule({
               'the protected paths are read from the policy at HEAD, which changed without a maintainer (policy-changes-authorized): a path it no longer protects is not judged',
             file: '.gitguard/policy.yml',
             evidence: { policy: 'unvetted' },
+          });
+        // What the CI at the tip runs is watched as the CI is: a file of it a partial clone left out
+        // (a blobless sparse clone without .github/) hides what it runs, whose changes by a commit no
+        // maintainer vouches for go unjudged (a maintainer's commits need no such watch).
+        const unread = ctx.ciUnread?.() ?? [];
+        if (unread.length && n.unvouched)
+          found.add({
+            message: `what the CI configuration at HEAD runs is not known: ${unread.slice(0, 5).join(', ')}${unread.length > 5 ? ', ...' : ''} not in this partial clone, so whether ${n.unvouched} commit(s) no maintainer signed change a file it runs is not judged; fetch them (git sparse-checkout add <folder>, or git fetch --refetch origin)`,
+            file: unread[0]!,
+            evidence: { unread: unread.length },
           });
         return found.evaluation('fail', `${changes} commit(s) change protected paths`);
       },

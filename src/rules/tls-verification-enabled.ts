@@ -1,7 +1,26 @@
+import { posix } from 'node:path';
 import { defineRepoRule } from './define.js';
 import { configFinding, gitBool } from './lib/config.js';
 import { effective } from '../domain/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
+
+/** The URL a per-URL http.<url>.<name> key names, or every HTTPS remote for http.<name>. */
+const urlOf = (key: string, name: string): string =>
+  key === `http.${name}` ? 'every HTTPS remote' : key.slice('http.'.length, -(name.length + 1));
+
+/**
+ * Whether a CA file or folder git is given (git_config_pathname: `~` is HOME, `%(prefix)/` git's
+ * own prefix) lies in the work tree: a relative path is read from the top of the work tree (git runs
+ * its transport there), and what the work tree holds is whatever was last checked out, so whoever
+ * commits there picks the certificates the remote may present.
+ */
+function inWorkTree(value: string, workTree: string | undefined): boolean {
+  if (value.startsWith('~') || value.startsWith('%(prefix)/')) return false;
+  if (!posix.isAbsolute(value)) return true;
+  if (!workTree) return false;
+  const rel = posix.relative(posix.normalize(workTree), posix.normalize(value));
+  return rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel) && !/^\.git(\/|$)/.test(rel));
+}
 
 export default defineRepoRule({
   id: 'tls-verification-enabled',
@@ -10,17 +29,35 @@ export default defineRepoRule({
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const config = facts.config.value;
     const found = new FindingList(ctx.findingLimit);
-    // http.sslVerify and every per-URL http.<url>.sslVerify: each key's last value decides.
-    const keys = [
-      ...new Set(config.map((e) => e.key).filter((k) => k.startsWith('http.') && k.endsWith('.sslverify'))),
+    const keysNamed = (name: string): string[] => [
+      ...new Set(config.map((e) => e.key).filter((k) => k.startsWith('http.') && k.endsWith(`.${name}`))),
     ];
-    for (const key of keys) {
+    // http.sslVerify and every per-URL http.<url>.sslVerify: each key's last value decides.
+    for (const key of keysNamed('sslverify')) {
       const e = effective(config, key)!;
-      if (gitBool(e.value) === false) {
-        const url = key === 'http.sslverify' ? 'every HTTPS remote' : key.slice('http.'.length, -'.sslverify'.length);
-        found.add(configFinding(e, `TLS certificate checking is off for ${url}: ${key}=${e.value ?? ''} (${e.scope})`));
-      }
+      if (gitBool(e.value) === false)
+        found.add(
+          configFinding(
+            e,
+            `TLS certificate checking is off for ${urlOf(key, 'sslverify')}: ${key}=${e.value ?? ''} (${e.scope})`,
+          ),
+        );
     }
+    // The CAs git trusts instead of the system's (http.sslCAInfo, http.sslCAPath, per URL too): one
+    // in the work tree is the repository's pick (git 2.39 then took a server certificate its CA signed).
+    // A bare repository has no work tree: nothing is checked out over its files.
+    const names = facts.repository.bare ? [] : ['sslcainfo', 'sslcapath'];
+    for (const name of names)
+      for (const key of keysNamed(name)) {
+        const e = effective(config, key)!;
+        if (e.value && inWorkTree(e.value, facts.repository.workTree))
+          found.add(
+            configFinding(
+              e,
+              `the CA git trusts for ${urlOf(key, name)} is in the work tree, which every checkout may replace: ${key}=${e.value} (${e.scope})`,
+            ),
+          );
+      }
     return found.evaluation();
   },
 });

@@ -8,59 +8,30 @@
 // remote's own (refs/remotes/<remote>/HEAD) or none (the defaults, the pushed tip's). Clean twins:
 // Alice (maintainer) on her own unpushed signed policy branch pushes a signed feature; on the branch
 // she pushes; a fast-forward of main.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { cleanupTemp, tempDir } from '../helpers/repo.js';
-import { commitAsPerson, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
-import { ALICE_POLICY, sshSigningRepo } from '../helpers/signing-repo.js';
-import { runMain } from '../helpers/cli.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { commitAsPerson } from '../helpers/ssh.js';
+import { ALICE_POLICY } from '../helpers/signing-repo.js';
+import { pushedSigningRepo, Z } from '../helpers/pushed-repo.js';
 
-let alice: SshTestKey;
-beforeAll(() => {
-  alice = makeSshKey(mkdtempSync(join(tmpdir(), 'gg-rt27-')), 'ed25519', 'alice');
-});
 afterAll(() => cleanupTemp());
 
-const Z = '0'.repeat(40);
-
 function setUp() {
-  const r = sshSigningRepo(alice);
-  const first = r.head();
-  const published = commitAsPerson(r, alice, 'alice@example.com', 'two', { 'src/two.txt': '2\n' });
-  const remote = join(tempDir(), 'remote.git');
-  r.run(['init', '-q', '--bare', remote]);
-  r.run(['remote', 'add', 'origin', remote]);
-  r.run(['push', '-q', 'origin', 'main']);
-  r.run(['checkout', '-q', '-b', 'wip', published]);
-  const m0 = commitAsPerson(r, undefined, 'mallory@example.com', 'mallory work', { 'src/x.txt': 'x\n' });
+  const { r, alice, published, prePush, expectHeadPolicyIgnored } = pushedSigningRepo();
   r.run(['checkout', '-q', '-b', 'feature', published]);
   const feature = commitAsPerson(r, alice, 'alice@example.com', 'feature', { 'src/f.txt': 'f\n' });
   r.run(['checkout', '-q', '-b', 'policy-update', published]);
   commitAsPerson(r, alice, 'alice@example.com', 'policy: note', {
     '.gitguard/policy.yml': `${ALICE_POLICY}protected:\n  refs: [refs/heads/main, refs/tags/*]\n`,
   });
-  r.run(['checkout', '-q', '-b', 'pr', published]);
-  commitAsPerson(r, undefined, 'mallory@example.com', 'policy: tidy', {
-    '.gitguard/policy.yml': `${ALICE_POLICY}goodlist:\n  - commit: ${m0}\n    reason: reviewed\nprotected:\n  refs: [refs/heads/nothing]\n`,
-  });
-  const prePush = async (input: string) => {
-    const res = await runMain(['hook', 'run', 'pre-push', 'origin', remote, '-C', r.dir], { env: r.env, input });
-    return { code: res.code, stderr: res.stderr };
-  };
-  return { r, first, published, m0, feature, prePush };
+  r.run(['checkout', '-q', 'pr']);
+  return { r, published, feature, prePush, expectHeadPolicyIgnored };
 }
 
 test('HEAD on an unpushed branch whose policy no maintainer made: its goodlist and protected refs do not count', async () => {
-  const { r, first, published, m0, prePush } = setUp();
+  const { r, expectHeadPolicyIgnored } = setUp();
   for (const remoteHead of [false, true]) {
     if (remoteHead) r.run(['remote', 'set-head', 'origin', 'main']);
-    const goodlisted = await prePush(`refs/heads/wip ${m0} refs/heads/feature ${Z}\n`);
-    expect(goodlisted.code).toBe(1);
-    expect(goodlisted.stderr).toContain(`${m0.slice(0, 12)} no signature: "mallory work"`);
-    const rewound = await prePush(`refs/heads/old ${first} refs/heads/main ${published}\n`);
-    expect(rewound.code).toBe(1);
-    expect(rewound.stderr).toContain('refused: non-fast-forward update of protected ref refs/heads/main');
+    await expectHeadPolicyIgnored();
   }
 });
 

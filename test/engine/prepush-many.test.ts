@@ -13,6 +13,8 @@ const N = 10_000;
 test('10,000 new branches beside 10,000 remote-tracking refs: one walk, the one new commit checked', async () => {
   const repo = makeRepo();
   const base = repo.commit('published');
+  // The remote's branches (its fetch refspec stores them there: a pull request's head would not count).
+  repo.run(['config', 'remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*']);
   const refs = Array.from({ length: N }, (_, i) => `create refs/remotes/origin/b${i} ${base}\n`).join('');
   repo.run(['update-ref', '--stdin'], { input: refs });
   const fresh = repo.commit('new, unpublished');

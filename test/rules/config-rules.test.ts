@@ -113,6 +113,41 @@ describe('tls-verification-enabled', () => {
       facts: withConfig(entry('http.sslverify', 'false', 'global'), entry('http.sslverify', 'true', 'local')),
       outcome: 'pass',
     },
+    {
+      name: 'fails when the CA git trusts is a file of the work tree (relative: read from its top)',
+      facts: withConfig(entry('http.sslcainfo', 'certs/ca.pem', 'local')),
+      outcome: 'fail',
+      mentions: ['is in the work tree', 'http.sslcainfo=certs/ca.pem (local)'],
+    },
+    {
+      name: 'fails when one URL trusts a CA folder of the work tree, by its absolute path',
+      facts: withConfig(entry('http.https://git.example.com/.sslcapath', '/r/./certs', 'global')),
+      outcome: 'fail',
+      mentions: ['https://git.example.com/'],
+    },
+    {
+      name: 'passes with a private CA outside the work tree (absolute, in HOME, in .git, beside the tree)',
+      facts: withConfig(
+        entry('http.sslcainfo', '/etc/ssl/corp.pem', 'local'),
+        entry('http.https://a.example/.sslcainfo', '~/ca.pem', 'local'),
+        entry('http.https://b.example/.sslcapath', '/r/.git/cas', 'local'),
+        entry('http.https://c.example/.sslcainfo', '/r2/ca.pem', 'local'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes in a bare repository (no work tree)',
+      facts: factsWith({
+        repository: { path: '/r', gitDir: '/r', commonDir: '/r', bare: true, shallow: false, objectFormat: 'sha1' },
+        config: { ok: true, value: [entry('http.sslcainfo', 'ca.pem', 'local')] },
+      }),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes where a later value points out of the work tree',
+      facts: withConfig(entry('http.sslcainfo', 'ca.pem', 'local'), entry('http.sslcainfo', '/etc/ca.pem', 'worktree')),
+      outcome: 'pass',
+    },
   ]);
 });
 
