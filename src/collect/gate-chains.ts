@@ -1,15 +1,12 @@
 // The files a CI step's commands run on their way to gitguard (domain/ci-commands.ts), read at a
 // tip: what derived-paths.ts watches as the CI gate, in parts where a file runs in parts.
-import {
-  commandFiles,
-  commandsOf,
-  GITGUARD_WORD,
-  runsInParts,
-  shadowingMakefiles,
-  type CommandFile,
-} from '../domain/ci-commands.js';
+import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts } from '../domain/ci-commands.js';
+import type { CommandFile } from '../domain/ci-words.js';
+import { shadowingMakefiles } from '../domain/makefiles.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
+import { WORKSPACE_CONFIGS, workspacePackages } from './workspace-packages.js';
+import { posix } from 'node:path';
 
 /** How deep a chain of files run by commands is followed (workflow -> npm script -> shell script -> ...). */
 const MAX_COMMAND_DEPTH = 4;
@@ -22,6 +19,7 @@ const MAX_COMMAND_DEPTH = 4;
  */
 export async function gateChains(
   read: (spec: string) => Promise<GitObject | null | undefined>,
+  oidBytes: 20 | 32,
   tip: string,
   commands: readonly RunCommand[],
 ): Promise<{ chain: Map<string, string[] | undefined>; ran: Map<string, string[] | undefined> }> {
@@ -38,7 +36,7 @@ export async function gateChains(
   const leads = new Map<string, Promise<boolean>>();
   const reading = new Set<string>();
   const follow = (file: CommandFile, depth: number): Promise<boolean> => {
-    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}`;
+    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ? 'ws' : ''}`;
     // A script that runs itself again (`"audit": "npm run audit"`, a make loop) adds nothing: not awaited.
     if (reading.has(key)) return Promise.resolve(false);
     let answer = leads.get(key);
@@ -49,6 +47,7 @@ export async function gateChains(
     return answer;
   };
   const readFile = async (file: CommandFile, depth: number): Promise<boolean> => {
+    if (file.workspaces) return readWorkspace(file, depth);
     const o = await read(`${tip}:${file.path}`);
     // Not in the repository (a partial clone): it may lead there. Absent: it runs nothing.
     if (o === undefined) {
@@ -76,6 +75,32 @@ export async function gateChains(
       }
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
     return yes;
+  };
+  /**
+   * A runner that picks a workspace package by name, or runs every one: each package's package.json
+   * (the scripts named) and project.json (nx's targets) may run. Where one leads to gitguard, what
+   * decides which packages run is on the chain too: the root package.json's `workspaces` and the
+   * packages' names (chainPart), the workspace's and its runners' files (whole), and a folder not read.
+   */
+  const readWorkspace = async (file: CommandFile, depth: number): Promise<boolean> => {
+    const root = posix.dirname(file.path).replace(/^\.$/, '');
+    const { packages, unread } = await workspacePackages(read, oidBytes, tip, root);
+    let yes = false;
+    for (const p of packages)
+      for (const f of [
+        { path: posix.join(p || '.', 'package.json'), entries: file.entries },
+        { path: posix.join(p || '.', 'project.json') },
+      ])
+        if (await follow(f, depth)) yes = true;
+    if (!yes && !unread.length) return false;
+    for (const u of unread) chain.set(u, undefined);
+    onChain({ path: file.path, entries: [] });
+    const beside = packages
+      .filter((p) => chain.has(posix.join(p || '.', 'package.json')))
+      .map((p) => `${p}/turbo.json`);
+    for (const c of [...WORKSPACE_CONFIGS.map((n) => posix.join(root || '.', n)), ...beside])
+      if (!chain.has(c)) chain.set(c, undefined);
+    return true;
   };
   for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) await follow(f, 1);
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
