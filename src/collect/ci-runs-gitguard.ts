@@ -10,7 +10,7 @@ import { ATTRIBUTES, readCiObject, type DerivedWatch } from './derived-paths.js'
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { runsFile } from '../domain/ci-references.js';
 import { ciReferencesIn, namesGitguard } from './ci-yaml.js';
-import { chainPart, GITGUARD_WORD } from '../domain/ci-commands.js';
+import { chainPart, namesGitguardIn } from '../domain/ci-commands.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
 /** At most this many files followed from one configuration (references of references included). */
@@ -69,7 +69,7 @@ export class CiGateReader {
       if (!e) continue;
       if (!isFileEntry(e)) return true;
       const text = await this.partAt(path, e);
-      if (text === undefined || GITGUARD_WORD.test(text)) return true;
+      if (text === undefined || namesGitguardIn(text)) return true;
     }
     return false;
   }

@@ -66,8 +66,11 @@ export async function gateChains(
       depth >= MAX_COMMAND_DEPTH ||
       o.body.length === 0 ||
       own.some((c) => GITGUARD_WORD.test(c));
+    // A package script runs in its package's folder, a recipe of `make -C` in the Makefile's: a path
+    // in it counts from there and from the root (where the step, or `make -f`, may have run it).
+    const folder = posix.dirname(file.path).replace(/^\.$/, '');
     if (next !== 'unreadable')
-      for (const f of next.flatMap((c) => commandFiles(c))) {
+      for (const f of next.flatMap((c) => [...commandFiles(c), ...(folder ? commandFiles(c, folder) : [])])) {
         if (!(await follow(f, depth + 1))) continue;
         yes = true;
         // A package script or make target the chain runs in turn: a part of the same file.

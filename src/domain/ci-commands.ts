@@ -35,6 +35,12 @@ const WRAPPERS = new Set([
 ]);
 /** The word a command, script or recipe that runs the gate holds. */
 export const GITGUARD_WORD = /\bgitguard\b/;
+/**
+ * Whether a file's part on the chain (chainPart) names gitguard: read past the escapes its JSON
+ * holds, so a recipe line `\tgitguard audit` (JSON `\\tgitguard`) counts.
+ */
+export const namesGitguardIn = (part: string): boolean =>
+  GITGUARD_WORD.test(part.replace(/\\(?:u[0-9a-fA-F]{4}|.)/g, ' '));
 /** At most this many files from one command text; past it, their top folders (fail closed). */
 const MAX_FILES = 128;
 
@@ -149,10 +155,15 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
         dir,
       );
   } else if (MAKES.has(name)) {
-    const folder = option(args, '-C', '--directory') ?? '';
-    const file = option(args, '-f', '--file', '--makefile');
+    // Flags bundled before one that takes a value (`make -sC ci`, `-kfci/gate.mk`): read apart.
+    const make = args.flatMap((a) => {
+      const m = /^-([BeiknqrRsStw]+)([CfIjloW])(.*)$/.exec(a);
+      return m ? [...[...m[1]!].map((l) => `-${l}`), `-${m[2]!}`, ...(m[3] ? [m[3]] : [])] : [a];
+    });
+    const folder = option(make, '-C', '--directory') ?? '';
+    const file = option(make, '-f', '--file', '--makefile');
     const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I', '--directory', '--file', '--makefile']);
-    const goals = args.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(args[k - 1] ?? ''));
+    const goals = make.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(make[k - 1] ?? ''));
     const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
     if (file) add(file, posix.join(dir, folder), entries);
     else for (const mk of MAKEFILES) add(mk, posix.join(dir, folder), entries);

@@ -8,7 +8,11 @@
 // - the package's `name` the filter picks it by (renamed, pnpm runs nothing and exits 0);
 // - `docker run -v "$(pwd)":/src img sh /src/ci/docker-gate` (a checkout folder mounted);
 // - an extensionless `./ci/gate` handed to a command the reader does not know (`retry ./ci/gate`);
-// - task runners: `just gate` (justfile), `task gate` (Taskfile.yml), `mise run gate` (mise.toml).
+// - task runners: `just gate` (justfile), `task gate` (Taskfile.yml), `mise run gate` (mise.toml);
+// - a package script's `./scripts/gate.sh`, which npm runs from the package's folder (it was read
+//   from the root: nothing there), and `make -sC ci audit` (-C bundled: the root's Makefile was read);
+// - a Makefile recipe `\tgitguard audit` replaced by `\ttrue`: the part compared is JSON, where the
+//   line reads `\\tgitguard`, and /\bgitguard\b/ found no gitguard in it before or after the change.
 // Clean twin: a dependency bumped and another script edited in the gate's package.json, a package
 // leading to no gitguard, and the README, by the same signer, pass.
 import { cleanupTemp } from '../helpers/repo.js';
@@ -31,6 +35,8 @@ const steps = [
   'just gate',
   'task gate',
   'mise run gate',
+  'make -sC ci audit',
+  'make -C ci2 gate',
 ];
 const FILES: Record<string, string> = {
   '.github/workflows/ci.yml': `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps.map((s) => `      - run: ${s}\n`).join('')}`,
@@ -45,6 +51,10 @@ const FILES: Record<string, string> = {
   justfile: 'lint:\n    eslint .\n\ngate:\n    gitguard audit\n',
   'Taskfile.yml': "version: '3'\ntasks:\n  gate:\n    cmds:\n      - gitguard audit\n",
   'mise.toml': '[tasks.gate]\nrun = "gitguard audit"\n',
+  'packages/lintgate/package.json': pkg('@acme/lintgate', { gitguard: './scripts/gate.sh' }),
+  'packages/lintgate/scripts/gate.sh': '#!/bin/sh\ngitguard audit\n',
+  'ci/Makefile': 'lint:\n\teslint .\naudit:\n\tnpx gitguard audit\n',
+  'ci2/Makefile': 'gate:\n\tgitguard audit\n',
   'README.md': 'mono\n',
 };
 const { r, alice, bob } = aliceAndBob(FILES, 'own');
@@ -69,6 +79,9 @@ test.each([
   ['justfile', 'just'],
   ['Taskfile.yml', 'task'],
   ['mise.toml', 'mise'],
+  ['packages/lintgate/scripts/gate.sh', "a package script's path, from its package's folder"],
+  ['ci/Makefile', 'make -sC: -C bundled after another flag'],
+  ['ci2/Makefile', 'a recipe line starting with gitguard (read as `\\tgitguard` in the compared part)'],
 ])('%s (%s): a signer who is no maintainer takes gitguard out and fails', async (path) => {
   const got = await protectedChanges({ [path]: gateOut(FILES[path]!) });
   expect(got.outcome).toBe('fail');
@@ -87,7 +100,7 @@ test('the workspace list narrowed (the gate package left out) or a yarnPath adde
   expect((await protectedChanges({ '.yarnrc.yml': 'yarnPath: ci/yarn.cjs\n' })).outcome).toBe('fail');
 });
 
-test('clean twin: a dependency bumped, another script and a package leading to no gitguard edited, pass', async () => {
+test('clean twin: a dependency bumped, another script or make target and a package leading to no gitguard edited, pass', async () => {
   const tools = FILES['packages/tools/package.json']!.replace('^1.0.0', '^1.2.0').replace(
     'eslint .',
     'eslint --max-warnings 0 .',
@@ -96,6 +109,7 @@ test('clean twin: a dependency bumped, another script and a package leading to n
     await protectedChanges({
       'packages/tools/package.json': tools,
       'packages/web/package.json': pkg('@acme/web', { build: 'vite build --mode prod' }, '^2.0.0'),
+      'ci/Makefile': FILES['ci/Makefile']!.replace('eslint .', 'eslint --fix .'),
       'README.md': 'mono repo\n',
     }),
   ).toEqual({ outcome: 'pass', messages: '' });
