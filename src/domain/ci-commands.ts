@@ -6,7 +6,7 @@
 // Read roughly as a shell splits it; a path that cannot be told (a variable, a glob) is the folder
 // before it, watched whole (fail closed).
 import { posix } from 'node:path';
-import { MAKEFILES, makePart, makeRecipes } from './makefiles.js';
+import { MAKEFILES, makeIncludes, makePart, makeRecipes } from './makefiles.js';
 import { isTool, toolFiles } from './ci-tools.js';
 import { option, packageEntries, repoPath, unquote, type Add, type CommandFile, type Put } from './ci-words.js';
 
@@ -81,7 +81,9 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     .replace(/\\\r?\n/g, '')
     // The checkout's folder as a command substitution or an Actions expression names it (`-v $(pwd):/src`).
     .replace(/\$\(\s*pwd\s*\)|`\s*pwd\s*`/g, '$PWD')
-    .replace(/\$\{\{\s*github\.workspace\s*\}\}/g, '$GITHUB_WORKSPACE');
+    .replace(/\$\{\{\s*github\.workspace\s*\}\}/g, '$GITHUB_WORKSPACE')
+    // make's own name in a recipe (`$(MAKE) -C sub gate`).
+    .replace(/\$[({]MAKE[)}]/g, 'make');
   for (const part of plain.split(/\r?\n|&&|\|\||[;|&()`]/)) {
     const words = part
       .replace(/(^|\s)#.*$/, '')
@@ -209,7 +211,8 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
       return 'unreadable';
     }
   }
-  if (MAKEFILES.includes(name) || name.endsWith('.mk')) return makeRecipes(text, file.entries);
+  if (MAKEFILES.includes(name) || name.endsWith('.mk'))
+    return [...makeRecipes(text, file.entries), ...makeIncludes(text)];
   // A script in another language is not followed further: what it names is read for the gate only.
   return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
 }

@@ -1,8 +1,8 @@
 // Tools a CI step runs that run files of the repository by names of their own (domain/ci-commands.ts):
 // workspace runners that find a package by its `name` or run a script in every package (turbo, nx,
 // lerna, `pnpm -r`/`--filter`, `yarn workspace(s)`, `npm -w`/`--workspaces`), task runners (just,
-// task, mise), docker with the checkout mounted into the container, and `npx`/`pnpm exec`, which run
-// the tool they are handed. A workspace is marked, not resolved, here: collect/gate-chains.ts reads
+// task, mise, pre-commit, tox, rake, docker compose), docker with the checkout mounted into the
+// container, and `npx`/`pnpm exec`/`bundle exec`/`poetry run`, which run the tool they are handed. A workspace is marked, not resolved, here: collect/gate-chains.ts reads
 // its packages at the tip (every one may run: fail closed).
 import { posix } from 'node:path';
 import { option, repoPath, type Add, type Put } from './ci-words.js';
@@ -17,15 +17,44 @@ const TASK_FILES: Record<string, readonly string[]> = {
     '.mise/config.toml',
     '.tool-versions',
   ]),
+  'pre-commit': ['.pre-commit-config.yaml', '.pre-commit-config.yml'],
+  tox: ['tox.ini'],
+  rake: ['Rakefile', 'rakefile', 'Rakefile.rb', 'rakefile.rb'],
+  'docker-compose': ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'],
+};
+/** The options naming a task runner's file instead (short, long). */
+const FILE_OPTIONS: Record<string, readonly [string | undefined, ...string[]]> = {
+  just: [undefined, '--justfile'],
+  task: ['-t', '--taskfile'],
+  mise: [undefined, '--file'],
+  'pre-commit': ['-c', '--config'],
+  tox: ['-c', '--conf'],
+  rake: ['-f', '--rakefile'],
+  'docker-compose': ['-f', '--file'],
 };
 const MISE_TASK_DIRS = ['mise-tasks', '.mise-tasks', 'mise/tasks', '.mise/tasks', '.config/mise/tasks'];
 const WORKSPACE_TOOLS = new Set(['turbo', 'nx', 'lerna']);
-const LAUNCHERS = new Set(['npx', 'bunx', 'pnpx']);
+const LAUNCHERS = new Set(['npx', 'bunx', 'pnpx', 'uvx']);
+/** Tools that run the command after their subcommand (`bundle exec rake gate`, `poetry run ./ci/gate`). */
+const SUB_LAUNCHERS: Record<string, string> = {
+  bundle: 'exec',
+  poetry: 'run',
+  uv: 'run',
+  pipenv: 'run',
+  pdm: 'run',
+  hatch: 'run',
+  pipx: 'run',
+  conda: 'run',
+};
 const CONTAINERS = new Set(['docker', 'podman']);
 
 /** Whether `runs` hands a command named so to toolFiles. */
 export const isTool = (name: string): boolean =>
-  WORKSPACE_TOOLS.has(name) || name in TASK_FILES || LAUNCHERS.has(name) || CONTAINERS.has(name);
+  WORKSPACE_TOOLS.has(name) ||
+  name in TASK_FILES ||
+  LAUNCHERS.has(name) ||
+  name in SUB_LAUNCHERS ||
+  CONTAINERS.has(name);
 
 /** A command text run in folder `dir` (ci-commands.ts commandFiles), its files put with the rest. */
 export type Inner = (text: string, dir: string) => void;
@@ -142,6 +171,9 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
     if (c !== undefined) return inner(c, dir);
     const k = args.findIndex((a, i) => !a.startsWith('-') && !['-p', '--package'].includes(args[i - 1] ?? ''));
     if (k >= 0) inner(args.slice(k).join(' '), dir);
+  } else if (name in SUB_LAUNCHERS) {
+    const k = args.indexOf(SUB_LAUNCHERS[name]!);
+    if (k >= 0) inner(args.slice(k + 1).join(' '), dir);
   } else if (WORKSPACE_TOOLS.has(name)) {
     put(repoPath('package.json', dir), workspaceTasks(name, args), true);
     if (name === 'lerna' && args.includes('--')) inner(args.slice(args.indexOf('--') + 1).join(' '), dir);
@@ -150,14 +182,15 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
       const file = option(args, '-f', '--file');
       const context = plain(args.slice(args[0] === 'build' ? 1 : 2)).find((a) => !a.includes('://')) ?? '.';
       add(file ?? posix.join(context, 'Dockerfile'), dir);
-    } else dockerFiles(args[0] === 'container' ? args.slice(1) : args, dir, add, inner);
+    } else if (args[0] === 'compose') toolFiles('docker-compose', args.slice(1), dir, add, put, inner);
+    else dockerFiles(args[0] === 'container' ? args.slice(1) : args, dir, add, inner);
   } else {
-    const file = option(args, name === 'just' ? undefined : '-t', '--justfile', '--taskfile', '--file');
+    const file = option(args, ...FILE_OPTIONS[name]!);
     const folder = posix.join(dir, option(args, '-d', '--dir', '--working-directory', '--cd') ?? '');
     if (file) add(file, dir);
     // just and mise read the files of every folder up to the root; task the nearest: each may run.
     const up = (f: string): string[] => (f === '' || f === '.' ? [''] : [f, ...up(posix.dirname(f))]);
-    for (const f of up(folder)) for (const n of TASK_FILES[name]!) add(n, f);
+    if (!file || name === 'mise') for (const f of up(folder)) for (const n of TASK_FILES[name]!) add(n, f);
     if (name === 'mise')
       for (const t of plain(args).filter((w) => !['run', 'r', 'tasks'].includes(w)))
         for (const d of MISE_TASK_DIRS) add(`${d}/${t.replace(/:/g, '/')}`, folder);

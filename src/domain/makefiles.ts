@@ -129,3 +129,15 @@ function reachedRules(
   };
   for (const g of goals) visit(g);
 }
+
+/**
+ * The files a Makefile's `include`, `-include` and `sinclude` lines read, as commands that run each
+ * whole (`. ci/gate.mk`): a goal may be defined there.
+ */
+export function makeIncludes(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .flatMap((l) => /^\s*(?:-|s)?include\s+(.*)$/.exec(l)?.[1]?.split(/\s+/) ?? [])
+    .filter(Boolean)
+    .map((f) => `. ${f}`);
+}

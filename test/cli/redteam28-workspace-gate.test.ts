@@ -12,7 +12,9 @@
 // - a package script's `./scripts/gate.sh`, which npm runs from the package's folder (it was read
 //   from the root: nothing there), and `make -sC ci audit` (-C bundled: the root's Makefile was read);
 // - a Makefile recipe `\tgitguard audit` replaced by `\ttrue`: the part compared is JSON, where the
-//   line reads `\\tgitguard`, and /\bgitguard\b/ found no gitguard in it before or after the change.
+//   line reads `\\tgitguard`, and /\bgitguard\b/ found no gitguard in it before or after the change;
+// - `bundle exec rake gate` (Rakefile), `pre-commit run` (a local hook), a target defined in a file the
+//   Makefile includes, `$(MAKE) -C sub gate` in a recipe, `docker compose run gate` (compose.yaml).
 // Clean twin: a dependency bumped and another script edited in the gate's package.json, a package
 // leading to no gitguard, and the README, by the same signer, pass.
 import { cleanupTemp } from '../helpers/repo.js';
@@ -37,6 +39,11 @@ const steps = [
   'mise run gate',
   'make -sC ci audit',
   'make -C ci2 gate',
+  'bundle exec rake gate',
+  'pre-commit run --all-files',
+  'make -C inc audit',
+  'make outer',
+  'docker compose run gate',
 ];
 const FILES: Record<string, string> = {
   '.github/workflows/ci.yml': `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps.map((s) => `      - run: ${s}\n`).join('')}`,
@@ -55,6 +62,14 @@ const FILES: Record<string, string> = {
   'packages/lintgate/scripts/gate.sh': '#!/bin/sh\ngitguard audit\n',
   'ci/Makefile': 'lint:\n\teslint .\naudit:\n\tnpx gitguard audit\n',
   'ci2/Makefile': 'gate:\n\tgitguard audit\n',
+  Rakefile: 'task :gate do\n  sh "gitguard audit"\nend\n',
+  '.pre-commit-config.yaml':
+    'repos:\n  - repo: local\n    hooks:\n      - id: gate\n        name: gate\n        entry: gitguard audit\n        language: system\n',
+  'inc/Makefile': 'include gate.mk\n',
+  'inc/gate.mk': 'audit:\n\tnpx gitguard audit\n',
+  Makefile: 'outer:\n\t$(MAKE) -C sub gate\n',
+  'sub/Makefile': 'gate:\n\tnpx gitguard audit --fail-on high\n',
+  'compose.yaml': 'services:\n  gate:\n    image: node:20\n    command: npx gitguard audit\n',
   'README.md': 'mono\n',
 };
 const { r, alice, bob } = aliceAndBob(FILES, 'own');
@@ -81,6 +96,11 @@ test.each([
   ['mise.toml', 'mise'],
   ['packages/lintgate/scripts/gate.sh', "a package script's path, from its package's folder"],
   ['ci/Makefile', 'make -sC: -C bundled after another flag'],
+  ['Rakefile', 'bundle exec rake'],
+  ['.pre-commit-config.yaml', 'pre-commit run'],
+  ['inc/gate.mk', "a Makefile's include"],
+  ['sub/Makefile', '$(MAKE) -C sub in a recipe'],
+  ['compose.yaml', 'docker compose run'],
   ['ci2/Makefile', 'a recipe line starting with gitguard (read as `\\tgitguard` in the compared part)'],
 ])('%s (%s): a signer who is no maintainer takes gitguard out and fails', async (path) => {
   const got = await protectedChanges({ [path]: gateOut(FILES[path]!) });
