@@ -36,7 +36,7 @@ export async function gateChains(
   const leads = new Map<string, Promise<boolean>>();
   const reading = new Set<string>();
   const follow = (file: CommandFile, depth: number): Promise<boolean> => {
-    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ? 'ws' : ''}`;
+    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ?? ''}`;
     // A script that runs itself again (`"audit": "npm run audit"`, a make loop) adds nothing: not awaited.
     if (reading.has(key)) return Promise.resolve(false);
     let answer = leads.get(key);
@@ -89,11 +89,14 @@ export async function gateChains(
     const root = posix.dirname(file.path).replace(/^\.$/, '');
     const { packages, unread } = await workspacePackages(read, oidBytes, tip, root);
     let yes = false;
+    const inEach = file.workspaces;
     for (const p of packages)
-      for (const f of [
-        { path: posix.join(p || '.', 'package.json'), entries: file.entries },
-        { path: posix.join(p || '.', 'project.json') },
-      ])
+      for (const f of typeof inEach === 'string'
+        ? commandFiles(inEach, p)
+        : [
+            { path: posix.join(p || '.', 'package.json'), entries: file.entries },
+            { path: posix.join(p || '.', 'project.json') },
+          ])
         if (await follow(f, depth)) yes = true;
     if (!yes && !unread.length) return false;
     for (const u of unread) chain.set(u, undefined);

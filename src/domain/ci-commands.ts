@@ -62,13 +62,13 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
   const out = new Map<string, CommandFile>();
   const put: Put = (path, entries, workspaces) => {
     if (!path) return;
-    const key = workspaces ? `${path}\0` : path;
+    const key = workspaces ? `${path}\0${workspaces}` : path;
     // Past the cap a file is not dropped (that would leave a gate unwatched): its top folder is watched whole.
     if (out.size >= MAX_FILES && !out.has(key) && path.includes('/')) return put(path.split('/')[0]);
     const had = out.get(key);
     // Named twice: the union of what it runs (all of it, when either asks for all).
     const all = !entries || (had && !had.entries);
-    const ws = workspaces ? { workspaces: true as const } : {};
+    const ws = workspaces ? { workspaces } : {};
     out.set(key, all ? { path, ...ws } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])], ...ws });
   };
   const add: Add = (raw, base, entries) => {
@@ -181,8 +181,22 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
     if (ws) add('package.json', posix.join(at, ws.replace(/^\.\//, '')), script);
     // A workspace by its package's name, or every one (`pnpm -r`, `yarn workspaces foreach`): all may run.
     const each = rest[0] === 'workspaces' ? rest.indexOf('run') : -1;
-    if (ws || each >= 0 || args.some((a) => ['-r', '--recursive', '--workspaces', '-ws'].includes(a)))
-      put(repoPath('package.json', at), each >= 0 ? packageEntries(rest.slice(each)) : script, true);
+    // `pnpm -r exec ./gate.sh`, `yarn workspaces foreach exec ...`: the command runs in each package.
+    const exec = rest.indexOf('exec');
+    const inEach =
+      exec < 0
+        ? true
+        : rest
+            .slice(exec + 1)
+            .filter((a) => a !== '--')
+            .join(' ');
+    if (
+      ws ||
+      each >= 0 ||
+      rest[0] === 'workspaces' ||
+      args.some((a) => ['-r', '--recursive', '--workspaces', '-ws'].includes(a))
+    )
+      put(repoPath('package.json', at), exec >= 0 ? [] : each >= 0 ? packageEntries(rest.slice(each)) : script, inEach);
     // `pnpm exec turbo`, `npm exec -- nx`, `pnpm turbo` (a binary where no script has its name).
     const tool = ['exec', 'dlx', 'x'].includes(rest[0] ?? '') ? rest.slice(1).filter((a) => a !== '--') : rest;
     if (tool[0] && isTool(tool[0])) inner(tool.join(' '), at);

@@ -175,8 +175,9 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
     const k = args.indexOf(SUB_LAUNCHERS[name]!);
     if (k >= 0) inner(args.slice(k + 1).join(' '), dir);
   } else if (WORKSPACE_TOOLS.has(name)) {
-    put(repoPath('package.json', dir), workspaceTasks(name, args), true);
-    if (name === 'lerna' && args.includes('--')) inner(args.slice(args.indexOf('--') + 1).join(' '), dir);
+    // `lerna exec -- ./gate.sh`: the command runs in each package's folder.
+    const exec = name === 'lerna' && args.includes('exec') ? args.slice(args.indexOf('--') + 1).join(' ') : '';
+    put(repoPath('package.json', dir), exec ? [] : workspaceTasks(name, args), exec || true);
   } else if (CONTAINERS.has(name)) {
     if (args[0] === 'build' || (args[0] === 'buildx' && args[1] === 'build')) {
       const file = option(args, '-f', '--file');

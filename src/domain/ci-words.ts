@@ -27,9 +27,10 @@ export interface CommandFile {
   entries?: string[];
   /**
    * The package.json at `path` and every workspace package's of the workspace it roots, with its
-   * project.json (a runner that picks packages by name or runs them all: domain/ci-tools.ts).
+   * project.json (a runner that picks packages by name or runs them all: domain/ci-tools.ts); a
+   * string: instead, the command each package runs in its folder (`pnpm -r exec ./gate.sh`).
    */
-  workspaces?: true;
+  workspaces?: true | string;
 }
 
 /** npm's commands that run the lifecycle scripts of an install. */
@@ -58,5 +59,5 @@ export function option(args: readonly string[], short: string | undefined, ...lo
   return undefined;
 }
 
-export type Put = (path: string | undefined, entries?: string[], workspaces?: boolean) => void;
+export type Put = (path: string | undefined, entries?: string[], workspaces?: true | string) => void;
 export type Add = (raw: string | undefined, base: string, entries?: string[]) => void;

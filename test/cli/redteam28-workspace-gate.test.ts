@@ -14,7 +14,8 @@
 // - a Makefile recipe `\tgitguard audit` replaced by `\ttrue`: the part compared is JSON, where the
 //   line reads `\\tgitguard`, and /\bgitguard\b/ found no gitguard in it before or after the change;
 // - `bundle exec rake gate` (Rakefile), `pre-commit run` (a local hook), a target defined in a file the
-//   Makefile includes, `$(MAKE) -C sub gate` in a recipe, `docker compose run gate` (compose.yaml).
+//   Makefile includes, `$(MAKE) -C sub gate` in a recipe, `docker compose run gate` (compose.yaml),
+//   `pnpm -r exec ./scripts/check.sh` (run in each package's folder).
 // Clean twin: a dependency bumped and another script edited in the gate's package.json, a package
 // leading to no gitguard, and the README, by the same signer, pass.
 import { cleanupTemp } from '../helpers/repo.js';
@@ -44,6 +45,7 @@ const steps = [
   'make -C inc audit',
   'make outer',
   'docker compose run gate',
+  'pnpm -r exec ./scripts/check.sh',
 ];
 const FILES: Record<string, string> = {
   '.github/workflows/ci.yml': `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps.map((s) => `      - run: ${s}\n`).join('')}`,
@@ -70,6 +72,8 @@ const FILES: Record<string, string> = {
   Makefile: 'outer:\n\t$(MAKE) -C sub gate\n',
   'sub/Makefile': 'gate:\n\tnpx gitguard audit --fail-on high\n',
   'compose.yaml': 'services:\n  gate:\n    image: node:20\n    command: npx gitguard audit\n',
+  'packages/execgate/package.json': pkg('@acme/execgate', {}),
+  'packages/execgate/scripts/check.sh': '#!/bin/sh\ngitguard audit\n',
   'README.md': 'mono\n',
 };
 const { r, alice, bob } = aliceAndBob(FILES, 'own');
@@ -101,6 +105,7 @@ test.each([
   ['inc/gate.mk', "a Makefile's include"],
   ['sub/Makefile', '$(MAKE) -C sub in a recipe'],
   ['compose.yaml', 'docker compose run'],
+  ['packages/execgate/scripts/check.sh', "pnpm -r exec: a path from each package's folder"],
   ['ci2/Makefile', 'a recipe line starting with gitguard (read as `\\tgitguard` in the compared part)'],
 ])('%s (%s): a signer who is no maintainer takes gitguard out and fails', async (path) => {
   const got = await protectedChanges({ [path]: gateOut(FILES[path]!) });
