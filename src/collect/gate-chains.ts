@@ -18,13 +18,20 @@ const MAX_COMMAND_DEPTH = 4;
  * that is no JSON) or a chain deeper than MAX_COMMAND_DEPTH counts as leading there (fail closed).
  */
 export async function gateChains(
-  read: (spec: string) => Promise<GitObject | null | undefined>,
+  readObject: (spec: string) => Promise<GitObject | null | undefined>,
   oidBytes: 20 | 32,
   tip: string,
   commands: readonly RunCommand[],
 ): Promise<{ chain: Map<string, string[] | undefined>; ran: Map<string, string[] | undefined> }> {
   /** Each file on a chain, with the package scripts or make targets the chains run of it (undefined: all). */
   const chain = new Map<string, string[] | undefined>();
+  // Each object read once (a workspace's package.json files are read ahead, side by side).
+  const objects = new Map<string, Promise<GitObject | null | undefined>>();
+  const read = (spec: string): Promise<GitObject | null | undefined> => {
+    let o = objects.get(spec);
+    if (!o) objects.set(spec, (o = readObject(spec)));
+    return o;
+  };
   /** Each file the commands run, leading to gitguard or not (the same way). */
   const ran = new Map<string, string[] | undefined>();
   const union = (into: Map<string, string[] | undefined>, file: CommandFile): void => {
@@ -90,7 +97,15 @@ export async function gateChains(
     const { packages, unread } = await workspacePackages(read, oidBytes, tip, root);
     let yes = false;
     const inEach = file.workspaces;
-    for (const p of packages)
+    // Each package's files read by id, side by side (thousands of packages), then followed in turn.
+    for (const [p, files] of packages)
+      for (const n of ['package.json', 'project.json']) {
+        const spec = `${tip}:${posix.join(p || '.', n)}`;
+        const oid = files.get(n);
+        if (!objects.has(spec)) objects.set(spec, oid ? readObject(oid) : Promise.resolve(null));
+      }
+    if (typeof inEach !== 'string') await Promise.all([...objects.values()]);
+    for (const p of packages.keys())
       for (const f of typeof inEach === 'string'
         ? commandFiles(inEach, p)
         : [
@@ -101,9 +116,9 @@ export async function gateChains(
     if (!yes && !unread.length) return false;
     for (const u of unread) chain.set(u, undefined);
     onChain({ path: file.path, entries: [] });
-    const beside = packages
+    const beside = [...packages.keys()]
       .filter((p) => chain.has(posix.join(p || '.', 'package.json')))
-      .map((p) => `${p}/turbo.json`);
+      .map((p) => posix.join(p || '.', 'turbo.json'));
     for (const c of [...WORKSPACE_CONFIGS.map((n) => posix.join(root || '.', n)), ...beside])
       if (!chain.has(c)) chain.set(c, undefined);
     return true;
