@@ -62,6 +62,7 @@ export async function gateChains(
       return true;
     }
     // A folder: what a variable or glob in the path stood for (domain/ci-commands.ts), watched whole.
+    if (o?.type === 'tree' && file.program) return false;
     if (o?.type === 'tree') chain.set(file.path, undefined);
     if (o?.type !== 'blob') return o?.type === 'tree';
     const text = o.body.toString('utf8');

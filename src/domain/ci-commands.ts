@@ -35,12 +35,6 @@ const WRAPPERS = new Set([
 ]);
 /** The word a command, script or recipe that runs the gate holds. */
 export const GITGUARD_WORD = /\bgitguard\b/;
-/**
- * Whether a file's part on the chain (chainPart) names gitguard: read past the escapes its JSON
- * holds, so a recipe line `\tgitguard audit` (JSON `\\tgitguard`) counts.
- */
-export const namesGitguardIn = (part: string): boolean =>
-  GITGUARD_WORD.test(part.replace(/\\(?:u[0-9a-fA-F]{4}|.)/g, ' '));
 /** At most this many files from one command text; past it, their top folders (fail closed). */
 const MAX_FILES = 128;
 
@@ -60,11 +54,19 @@ const runsAs = (name: string): boolean =>
  */
 export function commandFiles(text: string, dir = ''): CommandFile[] {
   const out = new Map<string, CommandFile>();
+  /** Paths only a bare `./x` word named (`cd ./web`, `retry ./ci/gate`): a folder there runs nothing. */
+  const programs = new Set<string>();
+  let bare = false;
   const put: Put = (path, entries, workspaces) => {
     if (!path) return;
     const key = workspaces ? `${path}\0${workspaces}` : path;
+    if (!bare) programs.delete(key);
+    else if (!out.has(key)) programs.add(key);
     // Past the cap a file is not dropped (that would leave a gate unwatched): its top folder is watched whole.
-    if (out.size >= MAX_FILES && !out.has(key) && path.includes('/')) return put(path.split('/')[0]);
+    if (out.size >= MAX_FILES && !out.has(key) && path.includes('/')) {
+      bare = false; // the folder stands for the files: it counts however it was named
+      return put(path.split('/')[0]);
+    }
     const had = out.get(key);
     // Named twice: the union of what it runs (all of it, when either asks for all).
     const all = !entries || (had && !had.entries);
@@ -98,7 +100,12 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
       // `./x` with no extension: a program handed to another (`retry ./ci/gate`), or a module node
       // loads (`node -e "require('./ci/gate')"`).
       else if (/^\.\.?\/(?:[\w-]+\/)*[\w-]+$/.test(w))
-        for (const d of dirs) for (const e of ['', '.js', '.cjs', '.mjs', '/index.js']) add(w + e, d);
+        for (const d of dirs) {
+          bare = true;
+          add(w, d);
+          bare = false;
+          for (const e of ['.js', '.cjs', '.mjs', '/index.js']) add(w + e, d);
+        }
     }
     // The command, past the words that run it unchanged and their options (`sudo -u ci`, `timeout 60`).
     let i = 0;
@@ -124,7 +131,7 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     }
     for (const d of dirs) runs(cmd, args, d, add, put);
   }
-  return [...out.values()];
+  return [...out].map(([k, f]) => (programs.has(k) ? { ...f, program: true } : f));
 }
 
 /** At most this many folders a command text may `cd` into. */
@@ -267,4 +274,19 @@ export function chainPart(path: string, entries: readonly string[] | undefined, 
     }
   }
   return makePart(text, entries);
+}
+
+/**
+ * Whether a file's part on the chain names gitguard: package.json's `entries` scripts, by their
+ * commands (a script merely named `gitguard` that turbo runs everywhere is no gate), else chainPart
+ * read past the escapes its JSON holds (a recipe line `\tgitguard audit` reads `\\tgitguard` there).
+ */
+export function partNamesGitguard(path: string, entries: readonly string[] | undefined, text: string): boolean {
+  if (posix.basename(path) === 'package.json') {
+    const scripts = commandsOf({ path, ...(entries ? { entries: [...entries] } : {}) }, text);
+    // A script reading the package's own fields (`$npm_package_config_gate`): all of the file counts.
+    if (scripts !== 'unreadable' && scripts.some((c) => c.includes('npm_package_'))) return GITGUARD_WORD.test(text);
+    return scripts === 'unreadable' || scripts.some((c) => GITGUARD_WORD.test(c));
+  }
+  return GITGUARD_WORD.test(chainPart(path, entries, text).replace(/\\(?:u[0-9a-fA-F]{4}|.)/g, ' '));
 }

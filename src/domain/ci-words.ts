@@ -31,6 +31,8 @@ export interface CommandFile {
    * string: instead, the command each package runs in its folder (`pnpm -r exec ./gate.sh`).
    */
   workspaces?: true | string;
+  /** Named only as a bare `./x` word: a program if a file, and a folder there runs nothing (`cd ./web`). */
+  program?: true;
 }
 
 /** npm's commands that run the lifecycle scripts of an install. */

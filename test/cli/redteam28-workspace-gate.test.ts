@@ -46,6 +46,7 @@ const steps = [
   'make outer',
   'docker compose run gate',
   'pnpm -r exec ./scripts/check.sh',
+  'cd ./packages/web && npm run build',
 ];
 const FILES: Record<string, string> = {
   '.github/workflows/ci.yml': `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps.map((s) => `      - run: ${s}\n`).join('')}`,
@@ -135,6 +136,7 @@ test('clean twin: a dependency bumped, another script or make target and a packa
       'packages/tools/package.json': tools,
       'packages/web/package.json': pkg('@acme/web', { build: 'vite build --mode prod' }, '^2.0.0'),
       'ci/Makefile': FILES['ci/Makefile']!.replace('eslint .', 'eslint --fix .'),
+      'packages/web/src/app.js': 'export {};\n',
       'README.md': 'mono repo\n',
     }),
   ).toEqual({ outcome: 'pass', messages: '' });
