@@ -10,7 +10,7 @@ import { ATTRIBUTES, readCiObject, type DerivedWatch } from './derived-paths.js'
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { runsFile } from '../domain/ci-references.js';
 import { ciReferencesIn, namesGitguard } from './ci-yaml.js';
-import { chainPart, GITGUARD_WORD } from '../domain/ci-commands.js';
+import { chainPart, partNamesGitguard } from '../domain/ci-commands.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
 /** At most this many files followed from one configuration (references of references included). */
@@ -68,8 +68,8 @@ export class CiGateReader {
     for (const e of entries) {
       if (!e) continue;
       if (!isFileEntry(e)) return true;
-      const text = await this.partAt(path, e);
-      if (text === undefined || GITGUARD_WORD.test(text)) return true;
+      const o = await readCiObject(this.reader, entryId(e), true);
+      if (o?.type !== 'blob' || partNamesGitguard(path, this.parts.get(path), o.body.toString('utf8'))) return true;
     }
     return false;
   }

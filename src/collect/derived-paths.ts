@@ -303,6 +303,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
     for (const body of await ciFilesAt(reader, oidBytes, tip, path, seen, unread)) {
       const { chain, ran } = await gateChains(
         (spec) => readCiObject(reader, spec, true),
+        oidBytes,
         tip,
         await runCommands(body.toString('utf8'), origin),
       );

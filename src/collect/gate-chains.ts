@@ -1,15 +1,12 @@
 // The files a CI step's commands run on their way to gitguard (domain/ci-commands.ts), read at a
 // tip: what derived-paths.ts watches as the CI gate, in parts where a file runs in parts.
-import {
-  commandFiles,
-  commandsOf,
-  GITGUARD_WORD,
-  runsInParts,
-  shadowingMakefiles,
-  type CommandFile,
-} from '../domain/ci-commands.js';
+import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts } from '../domain/ci-commands.js';
+import type { CommandFile } from '../domain/ci-words.js';
+import { shadowingMakefiles } from '../domain/makefiles.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
+import { WORKSPACE_CONFIGS, workspacePackages } from './workspace-packages.js';
+import { posix } from 'node:path';
 
 /** How deep a chain of files run by commands is followed (workflow -> npm script -> shell script -> ...). */
 const MAX_COMMAND_DEPTH = 4;
@@ -21,12 +18,20 @@ const MAX_COMMAND_DEPTH = 4;
  * that is no JSON) or a chain deeper than MAX_COMMAND_DEPTH counts as leading there (fail closed).
  */
 export async function gateChains(
-  read: (spec: string) => Promise<GitObject | null | undefined>,
+  readObject: (spec: string) => Promise<GitObject | null | undefined>,
+  oidBytes: 20 | 32,
   tip: string,
   commands: readonly RunCommand[],
 ): Promise<{ chain: Map<string, string[] | undefined>; ran: Map<string, string[] | undefined> }> {
   /** Each file on a chain, with the package scripts or make targets the chains run of it (undefined: all). */
   const chain = new Map<string, string[] | undefined>();
+  // Each object read once (a workspace's package.json files are read ahead, side by side).
+  const objects = new Map<string, Promise<GitObject | null | undefined>>();
+  const read = (spec: string): Promise<GitObject | null | undefined> => {
+    let o = objects.get(spec);
+    if (!o) objects.set(spec, (o = readObject(spec)));
+    return o;
+  };
   /** Each file the commands run, leading to gitguard or not (the same way). */
   const ran = new Map<string, string[] | undefined>();
   const union = (into: Map<string, string[] | undefined>, file: CommandFile): void => {
@@ -38,7 +43,7 @@ export async function gateChains(
   const leads = new Map<string, Promise<boolean>>();
   const reading = new Set<string>();
   const follow = (file: CommandFile, depth: number): Promise<boolean> => {
-    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}`;
+    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ?? ''}`;
     // A script that runs itself again (`"audit": "npm run audit"`, a make loop) adds nothing: not awaited.
     if (reading.has(key)) return Promise.resolve(false);
     let answer = leads.get(key);
@@ -49,6 +54,7 @@ export async function gateChains(
     return answer;
   };
   const readFile = async (file: CommandFile, depth: number): Promise<boolean> => {
+    if (file.workspaces) return readWorkspace(file, depth);
     const o = await read(`${tip}:${file.path}`);
     // Not in the repository (a partial clone): it may lead there. Absent: it runs nothing.
     if (o === undefined) {
@@ -56,6 +62,7 @@ export async function gateChains(
       return true;
     }
     // A folder: what a variable or glob in the path stood for (domain/ci-commands.ts), watched whole.
+    if (o?.type === 'tree' && file.program) return false;
     if (o?.type === 'tree') chain.set(file.path, undefined);
     if (o?.type !== 'blob') return o?.type === 'tree';
     const text = o.body.toString('utf8');
@@ -67,8 +74,11 @@ export async function gateChains(
       depth >= MAX_COMMAND_DEPTH ||
       o.body.length === 0 ||
       own.some((c) => GITGUARD_WORD.test(c));
+    // A package script runs in its package's folder, a recipe of `make -C` in the Makefile's: a path
+    // in it counts from there and from the root (where the step, or `make -f`, may have run it).
+    const folder = posix.dirname(file.path).replace(/^\.$/, '');
     if (next !== 'unreadable')
-      for (const f of next.flatMap((c) => commandFiles(c))) {
+      for (const f of next.flatMap((c) => [...commandFiles(c), ...(folder ? commandFiles(c, folder) : [])])) {
         if (!(await follow(f, depth + 1))) continue;
         yes = true;
         // A package script or make target the chain runs in turn: a part of the same file.
@@ -76,6 +86,43 @@ export async function gateChains(
       }
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
     return yes;
+  };
+  /**
+   * A runner that picks a workspace package by name, or runs every one: each package's package.json
+   * (the scripts named) and project.json (nx's targets) may run. Where one leads to gitguard, what
+   * decides which packages run is on the chain too: the root package.json's `workspaces` and the
+   * packages' names (chainPart), the workspace's and its runners' files (whole), and a folder not read.
+   */
+  const readWorkspace = async (file: CommandFile, depth: number): Promise<boolean> => {
+    const root = posix.dirname(file.path).replace(/^\.$/, '');
+    const { packages, unread } = await workspacePackages(read, oidBytes, tip, root);
+    let yes = false;
+    const inEach = file.workspaces;
+    // Each package's files read by id, side by side (thousands of packages), then followed in turn.
+    for (const [p, files] of packages)
+      for (const n of ['package.json', 'project.json']) {
+        const spec = `${tip}:${posix.join(p || '.', n)}`;
+        const oid = files.get(n);
+        if (!objects.has(spec)) objects.set(spec, oid ? readObject(oid) : Promise.resolve(null));
+      }
+    if (typeof inEach !== 'string') await Promise.all([...objects.values()]);
+    for (const p of packages.keys())
+      for (const f of typeof inEach === 'string'
+        ? commandFiles(inEach, p)
+        : [
+            { path: posix.join(p || '.', 'package.json'), entries: file.entries },
+            { path: posix.join(p || '.', 'project.json') },
+          ])
+        if (await follow(f, depth)) yes = true;
+    if (!yes && !unread.length) return false;
+    for (const u of unread) chain.set(u, undefined);
+    onChain({ path: file.path, entries: [] });
+    const beside = [...packages.keys()]
+      .filter((p) => chain.has(posix.join(p || '.', 'package.json')))
+      .map((p) => posix.join(p || '.', 'turbo.json'));
+    for (const c of [...WORKSPACE_CONFIGS.map((n) => posix.join(root || '.', n)), ...beside])
+      if (!chain.has(c)) chain.set(c, undefined);
+    return true;
   };
   for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) await follow(f, 1);
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.

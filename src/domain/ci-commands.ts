@@ -6,6 +6,9 @@
 // Read roughly as a shell splits it; a path that cannot be told (a variable, a glob) is the folder
 // before it, watched whole (fail closed).
 import { posix } from 'node:path';
+import { MAKEFILES, makeIncludes, makePart, makeRecipes } from './makefiles.js';
+import { isTool, toolFiles } from './ci-tools.js';
+import { option, packageEntries, repoPath, unquote, type Add, type CommandFile, type Put } from './ci-words.js';
 
 const INTERPRETERS = new Set([
   'sh',
@@ -30,73 +33,18 @@ const WRAPPERS = new Set([
   ...['sudo', 'exec', 'time', 'env', 'nohup', 'command', 'xvfb-run', 'nice', 'timeout', 'xargs', 'eval', 'stdbuf'],
   ...['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{'],
 ]);
-const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 /** The word a command, script or recipe that runs the gate holds. */
 export const GITGUARD_WORD = /\bgitguard\b/;
 /** At most this many files from one command text; past it, their top folders (fail closed). */
 const MAX_FILES = 128;
-
-const unquote = (w: string): string => w.replace(/^(['"])(.*)\1$/, '$2');
-
-/**
- * A path as the command names it, relative to `dir` and the repository root; a variable or glob in it
- * stands for the folder before it; undefined when nothing of the repository is left (an absolute
- * path, a path out of the tree, `$HOME/x`).
- */
-function repoPath(raw: string, dir: string): string | undefined {
-  // The checkout's own root, as the runners name it.
-  raw = raw.replace(/^"?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?"?\//, '');
-  if (!raw || raw.startsWith('/') || raw.startsWith('~') || raw.includes('://')) return undefined;
-  const joined = posix.normalize(posix.join(dir || '.', raw));
-  if (joined === '.' || joined === '..' || joined.startsWith('../')) return undefined;
-  const segments = joined.split('/');
-  const unsure = segments.findIndex((s) => /[$`*?[\]{}]/.test(s));
-  if (unsure < 0) return joined;
-  return unsure > 0 ? segments.slice(0, unsure).join('/') : undefined;
-}
-
-/** A file a command runs, and what of it: a package script's or make target's names (none: all of it). */
-export interface CommandFile {
-  path: string;
-  entries?: string[];
-}
-
-/** npm's commands that run the lifecycle scripts of an install. */
-const INSTALLS = new Set(['ci', 'install', 'i', 'add', 'rebuild']);
-const LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
-
-/** The package scripts `npm|yarn|pnpm <args>` runs; undefined: not known (all of them). */
-function packageEntries(args: readonly string[]): string[] | undefined {
-  const words = args.filter((a) => !a.startsWith('-'));
-  const sub = words[0];
-  if (sub === undefined) return LIFECYCLE; // `yarn` alone installs
-  if (INSTALLS.has(sub)) return LIFECYCLE;
-  if (sub === 'exec' || sub === 'x' || sub === 'dlx') return [];
-  const name = sub === 'run' || sub === 'run-script' ? words[1] : sub === 't' ? 'test' : sub;
-  return name === undefined ? undefined : [`pre${name}`, name, `post${name}`];
-}
 
 /** A word that names a script by its extension: a file the command may run however it is handed over. */
 const SCRIPT_WORD = /^(?!-)[\w./-]*\w\.(?:sh|bash|zsh|ksh|py|js|mjs|cjs|ts|mts|rb|pl|ps1|mk)$/;
 /** Builtins that run a file in the shell itself. */
 const SOURCES = new Set(['.', 'source']);
 
-/** The value of `-X v`, `-Xv`, `--long=v` or `--long v` in `args`. */
-function option(args: readonly string[], short: string | undefined, ...long: string[]): string | undefined {
-  for (const [k, a] of args.entries()) {
-    if ((short && a === short) || long.includes(a)) return args[k + 1];
-    if (short && a.startsWith(short) && a.length > short.length && !a.startsWith('--')) return a.slice(short.length);
-    const eq = long.find((l) => a.startsWith(`${l}=`));
-    if (eq) return a.slice(eq.length + 1);
-  }
-  return undefined;
-}
-
 const runsAs = (name: string): boolean =>
-  INTERPRETERS.has(name) || SOURCES.has(name) || MAKES.has(name) || PACKAGE_RUNNERS.has(name);
-
-type Put = (path: string | undefined, entries?: string[]) => void;
-type Add = (raw: string | undefined, base: string, entries?: string[]) => void;
+  INTERPRETERS.has(name) || SOURCES.has(name) || MAKES.has(name) || PACKAGE_RUNNERS.has(name) || isTool(name);
 
 /**
  * The files of the repository one command text (a `run:` or `script:` value, a script's lines) runs.
@@ -106,14 +54,24 @@ type Add = (raw: string | undefined, base: string, entries?: string[]) => void;
  */
 export function commandFiles(text: string, dir = ''): CommandFile[] {
   const out = new Map<string, CommandFile>();
-  const put: Put = (path, entries) => {
+  /** Paths only a bare `./x` word named (`cd ./web`, `retry ./ci/gate`): a folder there runs nothing. */
+  const programs = new Set<string>();
+  let bare = false;
+  const put: Put = (path, entries, workspaces) => {
     if (!path) return;
+    const key = workspaces ? `${path}\0${workspaces}` : path;
+    if (!bare) programs.delete(key);
+    else if (!out.has(key)) programs.add(key);
     // Past the cap a file is not dropped (that would leave a gate unwatched): its top folder is watched whole.
-    if (out.size >= MAX_FILES && !out.has(path) && path.includes('/')) return put(path.split('/')[0]);
-    const had = out.get(path);
+    if (out.size >= MAX_FILES && !out.has(key) && path.includes('/')) {
+      bare = false; // the folder stands for the files: it counts however it was named
+      return put(path.split('/')[0]);
+    }
+    const had = out.get(key);
     // Named twice: the union of what it runs (all of it, when either asks for all).
     const all = !entries || (had && !had.entries);
-    out.set(path, all ? { path } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])] });
+    const ws = workspaces ? { workspaces } : {};
+    out.set(key, all ? { path, ...ws } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])], ...ws });
   };
   const add: Add = (raw, base, entries) => {
     if (raw !== undefined) put(repoPath(raw, base), entries);
@@ -121,7 +79,14 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
   // The folders a command may run in: `cd web && npm run audit` runs web/package.json's script. A
   // `cd` adds its folder and keeps the ones before (a subshell, a branch not taken: fail closed).
   const dirs = [dir];
-  for (const part of text.replace(/\\\r?\n/g, '').split(/\r?\n|&&|\|\||[;|&()`]/)) {
+  const plain = text
+    .replace(/\\\r?\n/g, '')
+    // The checkout's folder as a command substitution or an Actions expression names it (`-v $(pwd):/src`).
+    .replace(/\$\(\s*pwd\s*\)|`\s*pwd\s*`/g, '$PWD')
+    .replace(/\$\{\{\s*github\.workspace\s*\}\}/g, '$GITHUB_WORKSPACE')
+    // make's own name in a recipe (`$(MAKE) -C sub gate`).
+    .replace(/\$[({]MAKE[)}]/g, 'make');
+  for (const part of plain.split(/\r?\n|&&|\|\||[;|&()`]/)) {
     const words = part
       .replace(/(^|\s)#.*$/, '')
       .replace(/\d*[<>]+&?\d*/g, ' ')
@@ -132,9 +97,15 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     for (const w of words) {
       if (/[$`*?[\]{}]/.test(w)) continue;
       if (SCRIPT_WORD.test(w)) for (const d of dirs) add(w, d);
-      // `./x` with no extension may be a module node loads (`node -e "require('./ci/gate')"`).
+      // `./x` with no extension: a program handed to another (`retry ./ci/gate`), or a module node
+      // loads (`node -e "require('./ci/gate')"`).
       else if (/^\.\.?\/(?:[\w-]+\/)*[\w-]+$/.test(w))
-        for (const d of dirs) for (const e of ['.js', '.cjs', '.mjs', '/index.js']) add(w + e, d);
+        for (const d of dirs) {
+          bare = true;
+          add(w, d);
+          bare = false;
+          for (const e of ['.js', '.cjs', '.mjs', '/index.js']) add(w + e, d);
+        }
     }
     // The command, past the words that run it unchanged and their options (`sudo -u ci`, `timeout 60`).
     let i = 0;
@@ -160,7 +131,7 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     }
     for (const d of dirs) runs(cmd, args, d, add, put);
   }
-  return [...out.values()];
+  return [...out].map(([k, f]) => (programs.has(k) ? { ...f, program: true } : f));
 }
 
 /** At most this many folders a command text may `cd` into. */
@@ -169,19 +140,21 @@ const MAX_DIRS = 8;
 /** The files one command (`cmd args`, run in folder `dir`) runs, given to `add` (`put`: already repository paths). */
 function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: Put): void {
   const name = posix.basename(cmd);
+  const inner = (text: string, at: string): void => {
+    for (const f of commandFiles(text, at)) put(f.path, f.entries, f.workspaces);
+  };
   if (INTERPRETERS.has(name) || SOURCES.has(name)) {
     const c = args.indexOf('-c');
     const m = args.indexOf('-m');
     // `bash -c '...'`: the text it runs; `python -m pkg.mod`: that module's file; `node -e`: its words (above).
     if (c >= 0 && name !== 'python' && name !== 'python3')
-      for (const f of commandFiles(
+      inner(
         args
           .slice(c + 1)
           .join(' ')
           .replace(/^['"]|['"]$/g, ''),
         dir,
-      ))
-        put(f.path, f.entries);
+      );
     else if (m >= 0 && args[m + 1]) {
       const mod = args[m + 1]!.replace(/\./g, '/');
       for (const f of [`${mod}.py`, `${mod}/__main__.py`, `${mod}/__init__.py`]) add(f, dir);
@@ -191,10 +164,15 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
         dir,
       );
   } else if (MAKES.has(name)) {
-    const folder = option(args, '-C', '--directory') ?? '';
-    const file = option(args, '-f', '--file', '--makefile');
+    // Flags bundled before one that takes a value (`make -sC ci`, `-kfci/gate.mk`): read apart.
+    const make = args.flatMap((a) => {
+      const m = /^-([BeiknqrRsStw]+)([CfIjloW])(.*)$/.exec(a);
+      return m ? [...[...m[1]!].map((l) => `-${l}`), `-${m[2]!}`, ...(m[3] ? [m[3]] : [])] : [a];
+    });
+    const folder = option(make, '-C', '--directory') ?? '';
+    const file = option(make, '-f', '--file', '--makefile');
     const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I', '--directory', '--file', '--makefile']);
-    const goals = args.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(args[k - 1] ?? ''));
+    const goals = make.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(make[k - 1] ?? ''));
     const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
     if (file) add(file, posix.join(dir, folder), entries);
     else for (const mk of MAKEFILES) add(mk, posix.join(dir, folder), entries);
@@ -208,29 +186,29 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
     // A workspace chosen by folder (a name that is not its folder is not resolved here).
     const ws = yarnWorkspace ?? option(args, '-w', '--workspace') ?? option(args, '-F', '--filter');
     if (ws) add('package.json', posix.join(at, ws.replace(/^\.\//, '')), script);
-  } else if (cmd.includes('/')) add(cmd, dir);
-}
-
-/** A Makefile's recipe lines for `goals` and what they depend on (all of them: every recipe line). */
-function makeRecipes(text: string, goals: readonly string[] | undefined): string[] {
-  const make = readMakefile(text);
-  // A goal no rule names plainly (a pattern rule, a variable): all of it.
-  if (!goals || make.unplain || goals.some((g) => !make.rules.has(g))) return make.recipes;
-  const out: string[] = [];
-  reachedRules(make, goals, (_, r) => {
-    if (r) out.push(...r.recipe);
-  });
-  return out;
-}
-
-/**
- * The make files `make` reads before `path` in its folder (GNUmakefile, then makefile, then
- * Makefile): one added there takes the gate's target over, so each is protected with it.
- */
-export function shadowingMakefiles(path: string): string[] {
-  const k = MAKEFILES.indexOf(posix.basename(path));
-  const dir = posix.dirname(path);
-  return MAKEFILES.slice(0, Math.max(k, 0)).map((m) => (dir === '.' ? m : `${dir}/${m}`));
+    // A workspace by its package's name, or every one (`pnpm -r`, `yarn workspaces foreach`): all may run.
+    const each = rest[0] === 'workspaces' ? rest.indexOf('run') : -1;
+    // `pnpm -r exec ./gate.sh`, `yarn workspaces foreach exec ...`: the command runs in each package.
+    const exec = rest.indexOf('exec');
+    const inEach =
+      exec < 0
+        ? true
+        : rest
+            .slice(exec + 1)
+            .filter((a) => a !== '--')
+            .join(' ');
+    if (
+      ws ||
+      each >= 0 ||
+      rest[0] === 'workspaces' ||
+      args.some((a) => ['-r', '--recursive', '--workspaces', '-ws'].includes(a))
+    )
+      put(repoPath('package.json', at), exec >= 0 ? [] : each >= 0 ? packageEntries(rest.slice(each)) : script, inEach);
+    // `pnpm exec turbo`, `npm exec -- nx`, `pnpm turbo` (a binary where no script has its name).
+    const tool = ['exec', 'dlx', 'x'].includes(rest[0] ?? '') ? rest.slice(1).filter((a) => a !== '--') : rest;
+    if (tool[0] && isTool(tool[0])) inner(tool.join(' '), at);
+  } else if (isTool(name)) toolFiles(name, args, dir, add, put, inner);
+  else if (cmd.includes('/')) add(cmd, dir);
 }
 
 /** Whether only some of a file runs (a package script, a make target): gitguard counts there only. */
@@ -254,16 +232,14 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
       return 'unreadable';
     }
   }
-  if (MAKEFILES.includes(name) || name.endsWith('.mk')) return makeRecipes(text, file.entries);
+  if (MAKEFILES.includes(name) || name.endsWith('.mk'))
+    return [...makeRecipes(text, file.entries), ...makeIncludes(text)];
   // A script in another language is not followed further: what it names is read for the gate only.
   return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
 }
 
 /** npm reads package.json past a byte order mark (a file saved by a Windows editor). */
 const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
-
-/** A Makefile rule's header: plain targets (no pattern, variable or special `.TARGET`) and what follows the colon. */
-const PLAIN_RULE = /^([^:=#\t.%$][^:=#%$]*?)\s*(?:::|:)(?![:=])(.*)$/;
 
 /**
  * What of a file the CI runs in parts (runsInParts) its chain to gitguard reads, as text to compare
@@ -283,13 +259,16 @@ export function chainPart(path: string, entries: readonly string[] | undefined, 
   const name = posix.basename(path);
   if (name === 'package.json') {
     try {
-      const scripts: unknown = (JSON.parse(withoutBom(text)) as { scripts?: unknown }).scripts;
-      if (scripts === undefined) return '{}';
+      const pkg = JSON.parse(withoutBom(text)) as { scripts?: unknown; name?: unknown; workspaces?: unknown };
+      // Its name and workspaces too: a workspace runner picks packages by them (domain/ci-tools.ts).
+      const { scripts, name: own, workspaces } = pkg ?? {};
+      if (scripts === undefined) return JSON.stringify([{}, own, workspaces]);
       if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) return text;
-      const own = (k: string): unknown => (Object.hasOwn(scripts, k) ? (scripts as Record<string, unknown>)[k] : null);
-      const part = entries.map((k) => [k, own(k)]);
+      const script = (k: string): unknown =>
+        Object.hasOwn(scripts, k) ? (scripts as Record<string, unknown>)[k] : null;
+      const part = entries.map((k) => [k, script(k)]);
       if (part.some(([, v]) => typeof v === 'string' && v.includes('npm_package_'))) return text;
-      return JSON.stringify(part);
+      return JSON.stringify([part, own, workspaces]);
     } catch {
       return text;
     }
@@ -297,103 +276,17 @@ export function chainPart(path: string, entries: readonly string[] | undefined, 
   return makePart(text, entries);
 }
 
-/** See chainPart: a Makefile's global lines and the rules the goals reach. */
-function makePart(text: string, goals: readonly string[]): string {
-  const make = readMakefile(text);
-  const reached: string[] = [];
-  reachedRules(make, goals, (t, r) =>
-    reached.push(make.phony.has(t) ? `${t} (phony)` : t, ...(r?.lines ?? ['(none)'])),
-  );
-  return JSON.stringify([make.global, reached]);
-}
-
-interface MakeRule {
-  deps: string[];
-  /** Its header and recipe lines as written, in order. */
-  lines: string[];
-  /** Its recipe's commands (the tab and the `@`, `+`, `-` prefixes taken off). */
-  recipe: string[];
-}
-
-interface Makefile {
-  /** The plain rules (PLAIN_RULE), by target. */
-  rules: Map<string, MakeRule>;
-  /** Every line that is no plain rule or its recipe (variables, include, conditionals, special and pattern rules). */
-  global: string[];
-  phony: Set<string>;
-  /** Every recipe command of the file. */
-  recipes: string[];
-  /** A rule whose targets are a pattern or a variable: it may make any goal. */
-  unplain: boolean;
-}
-
-/** Any rule header, plain or not. */
-const ANY_RULE = /^([^:=#\t][^:=#]*?)\s*::?(?!=)/;
-
-/** One reading of a Makefile for both the commands a goal runs (makeRecipes) and what of it counts (makePart). */
-function readMakefile(text: string): Makefile {
-  const make: Makefile = { rules: new Map(), global: [], phony: new Set(), recipes: [], unplain: false };
-  let current: MakeRule[] | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    if (line.startsWith('\t')) {
-      const cmd = line.replace(/^\t[@+-]*/, '');
-      make.recipes.push(cmd);
-      if (current) {
-        for (const r of current) {
-          r.lines.push(line);
-          r.recipe.push(cmd);
-        }
-        continue;
-      }
-    } else {
-      if (/[%$]/.test(ANY_RULE.exec(line)?.[1] ?? '')) make.unplain = true;
-      if (!line.trim() && current) continue; // a blank line does not end a recipe
-    }
-    // A comment ending in a backslash comments out the next line too: counted as a global line.
-    if (/^\s*#/.test(line) && !line.endsWith('\\')) continue;
-    const p = /^\.PHONY\s*:([^;#=]*)$/.exec(line);
-    if (p) {
-      for (const t of p[1]!.split(/\s+/)) if (t) make.phony.add(t);
-      current = undefined;
-      continue;
-    }
-    const m = PLAIN_RULE.exec(line);
-    if (!m || line.endsWith('\\')) {
-      current = undefined;
-      if (line.trim()) make.global.push(line);
-      continue;
-    }
-    const deps = m[2]!
-      .replace(/[;#].*$/, '')
-      .split(/\s+/)
-      .filter(Boolean);
-    current = m[1]!
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((t) => {
-        const r = make.rules.get(t) ?? { deps: [], lines: [], recipe: [] };
-        r.deps.push(...deps);
-        r.lines.push(line);
-        make.rules.set(t, r);
-        return r;
-      });
+/**
+ * Whether a file's part on the chain names gitguard: package.json's `entries` scripts, by their
+ * commands (a script merely named `gitguard` that turbo runs everywhere is no gate), else chainPart
+ * read past the escapes its JSON holds (a recipe line `\tgitguard audit` reads `\\tgitguard` there).
+ */
+export function partNamesGitguard(path: string, entries: readonly string[] | undefined, text: string): boolean {
+  if (posix.basename(path) === 'package.json') {
+    const scripts = commandsOf({ path, ...(entries ? { entries: [...entries] } : {}) }, text);
+    // A script reading the package's own fields (`$npm_package_config_gate`): all of the file counts.
+    if (scripts !== 'unreadable' && scripts.some((c) => c.includes('npm_package_'))) return GITGUARD_WORD.test(text);
+    return scripts === 'unreadable' || scripts.some((c) => GITGUARD_WORD.test(c));
   }
-  return make;
-}
-
-/** Each target the goals reach through their prerequisites, once (at most 257), with its plain rule if any. */
-function reachedRules(
-  make: Makefile,
-  goals: readonly string[],
-  at: (target: string, rule: MakeRule | undefined) => void,
-): void {
-  const seen = new Set<string>();
-  const visit = (t: string): void => {
-    if (seen.has(t) || seen.size > 256) return;
-    seen.add(t);
-    const r = make.rules.get(t);
-    at(t, r);
-    for (const d of r?.deps ?? []) visit(d);
-  };
-  for (const g of goals) visit(g);
+  return GITGUARD_WORD.test(chainPart(path, entries, text).replace(/\\(?:u[0-9a-fA-F]{4}|.)/g, ' '));
 }

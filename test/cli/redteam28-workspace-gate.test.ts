@@ -1,0 +1,152 @@
+// Red team 28: the CI gate run through a tool that finds the file by a name of its own, which the
+// chain to gitguard did not follow, so the file was not protected: a signer who is no maintainer
+// replaced `gitguard audit` with `true` there and protected-paths-changed-by-maintainers passed.
+// - workspace runners picking a package by its `name` or running them all: `npx turbo run gitguard`
+//   (the task is packages/tools/package.json's script), `pnpm --filter @acme/audit run audit` (the
+//   package's folder is not its name), `yarn workspace @acme/tools run gitguard`, `nx run checks:gate`
+//   (a target in project.json), `pnpm -r run audit`;
+// - the package's `name` the filter picks it by (renamed, pnpm runs nothing and exits 0);
+// - `docker run -v "$(pwd)":/src img sh /src/ci/docker-gate` (a checkout folder mounted);
+// - an extensionless `./ci/gate` handed to a command the reader does not know (`retry ./ci/gate`);
+// - task runners: `just gate` (justfile), `task gate` (Taskfile.yml), `mise run gate` (mise.toml);
+// - a package script's `./scripts/gate.sh`, which npm runs from the package's folder (it was read
+//   from the root: nothing there), and `make -sC ci audit` (-C bundled: the root's Makefile was read);
+// - a Makefile recipe `\tgitguard audit` replaced by `\ttrue`: the part compared is JSON, where the
+//   line reads `\\tgitguard`, and /\bgitguard\b/ found no gitguard in it before or after the change;
+// - `bundle exec rake gate` (Rakefile), `pre-commit run` (a local hook), a target defined in a file the
+//   Makefile includes, `$(MAKE) -C sub gate` in a recipe, `docker compose run gate` (compose.yaml),
+//   `pnpm -r exec ./scripts/check.sh` (run in each package's folder).
+// Clean twin: a dependency bumped and another script edited in the gate's package.json, a package
+// leading to no gitguard, and the README, by the same signer, pass.
+import { cleanupTemp } from '../helpers/repo.js';
+import { commitAsPerson } from '../helpers/ssh.js';
+import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { aliceAndBob } from '../helpers/team.js';
+
+afterAll(cleanupTemp);
+
+const RULE = 'protected-paths-changed-by-maintainers';
+const pkg = (name: string, scripts: Record<string, string>, deps = '^1.0.0'): string =>
+  `${JSON.stringify({ name, version: '1.0.0', scripts, devDependencies: { lodash: deps } }, null, 2)}\n`;
+const steps = [
+  'npx turbo run gitguard',
+  'pnpm --filter @acme/audit run audit',
+  'yarn workspace @acme/tools run gitguard',
+  'npx nx run checks:gate',
+  'docker run --rm -v "$(pwd)":/src node:20 sh /src/ci/docker-gate',
+  'retry ./ci/gate',
+  'just gate',
+  'task gate',
+  'mise run gate',
+  'make -sC ci audit',
+  'make -C ci2 gate',
+  'bundle exec rake gate',
+  'pre-commit run --all-files',
+  'make -C inc audit',
+  'make outer',
+  'docker compose run gate',
+  'pnpm -r exec ./scripts/check.sh',
+  'cd ./packages/web && npm run build',
+];
+const FILES: Record<string, string> = {
+  '.github/workflows/ci.yml': `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps.map((s) => `      - run: ${s}\n`).join('')}`,
+  'package.json': `${JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }, null, 2)}\n`,
+  'turbo.json': '{ "tasks": { "gitguard": {} } }\n',
+  'packages/tools/package.json': pkg('@acme/tools', { gitguard: 'gitguard audit --fail-on high', lint: 'eslint .' }),
+  'packages/audit-pkg/package.json': pkg('@acme/audit', { audit: 'gitguard audit' }),
+  'packages/web/package.json': pkg('@acme/web', { build: 'vite build' }),
+  'packages/checks/project.json': '{ "targets": { "gate": { "command": "gitguard audit" } } }\n',
+  'ci/docker-gate': '#!/bin/sh\ngitguard audit\n',
+  'ci/gate': '#!/bin/sh\nnpx gitguard audit\n',
+  justfile: 'lint:\n    eslint .\n\ngate:\n    gitguard audit\n',
+  'Taskfile.yml': "version: '3'\ntasks:\n  gate:\n    cmds:\n      - gitguard audit\n",
+  'mise.toml': '[tasks.gate]\nrun = "gitguard audit"\n',
+  'packages/lintgate/package.json': pkg('@acme/lintgate', { gitguard: './scripts/gate.sh' }),
+  'packages/lintgate/scripts/gate.sh': '#!/bin/sh\ngitguard audit\n',
+  'ci/Makefile': 'lint:\n\teslint .\naudit:\n\tnpx gitguard audit\n',
+  'ci2/Makefile': 'gate:\n\tgitguard audit\n',
+  Rakefile: 'task :gate do\n  sh "gitguard audit"\nend\n',
+  '.pre-commit-config.yaml':
+    'repos:\n  - repo: local\n    hooks:\n      - id: gate\n        name: gate\n        entry: gitguard audit\n        language: system\n',
+  'inc/Makefile': 'include gate.mk\n',
+  'inc/gate.mk': 'audit:\n\tnpx gitguard audit\n',
+  Makefile: 'outer:\n\t$(MAKE) -C sub gate\n',
+  'sub/Makefile': 'gate:\n\tnpx gitguard audit --fail-on high\n',
+  'compose.yaml': 'services:\n  gate:\n    image: node:20\n    command: npx gitguard audit\n',
+  'packages/execgate/package.json': pkg('@acme/execgate', {}),
+  'packages/execgate/scripts/check.sh': '#!/bin/sh\ngitguard audit\n',
+  'README.md': 'mono\n',
+};
+const { r, alice, bob } = aliceAndBob(FILES, 'own');
+const base = r.head();
+
+async function protectedChanges(files: Record<string, string>, signer = bob, email = 'bob@example.com') {
+  r.run(['reset', '-q', '--hard', base]);
+  commitAsPerson(r, signer, email, 'edit', files);
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULE], { env: r.env });
+  const result = resultOf(parseJson(res), RULE);
+  return { outcome: result.outcome, messages: result.findings.map((f) => f.message).join('\n') };
+}
+
+const gateOut = (text: string): string => text.replace(/gitguard audit[^"\n]*/, 'true');
+
+test.each([
+  ['packages/tools/package.json', 'turbo, yarn workspace: the script gone'],
+  ['packages/audit-pkg/package.json', 'pnpm --filter by name'],
+  ['packages/checks/project.json', 'nx target'],
+  ['ci/docker-gate', 'docker with the checkout mounted'],
+  ['ci/gate', 'an extensionless program handed to another'],
+  ['justfile', 'just'],
+  ['Taskfile.yml', 'task'],
+  ['mise.toml', 'mise'],
+  ['packages/lintgate/scripts/gate.sh', "a package script's path, from its package's folder"],
+  ['ci/Makefile', 'make -sC: -C bundled after another flag'],
+  ['Rakefile', 'bundle exec rake'],
+  ['.pre-commit-config.yaml', 'pre-commit run'],
+  ['inc/gate.mk', "a Makefile's include"],
+  ['sub/Makefile', '$(MAKE) -C sub in a recipe'],
+  ['compose.yaml', 'docker compose run'],
+  ['packages/execgate/scripts/check.sh', "pnpm -r exec: a path from each package's folder"],
+  ['ci2/Makefile', 'a recipe line starting with gitguard (read as `\\tgitguard` in the compared part)'],
+])('%s (%s): a signer who is no maintainer takes gitguard out and fails', async (path) => {
+  const got = await protectedChanges({ [path]: gateOut(FILES[path]!) });
+  expect(got.outcome).toBe('fail');
+  expect(got.messages).toContain(path);
+});
+
+test("the filtered package renamed (pnpm's --filter then picks none) fails", async () => {
+  const renamed = FILES['packages/audit-pkg/package.json']!.replace('@acme/audit', '@acme/audit-old');
+  const got = await protectedChanges({ 'packages/audit-pkg/package.json': renamed });
+  expect([got.outcome, got.messages]).toEqual(['fail', expect.stringContaining('packages/audit-pkg/package.json')]);
+});
+
+test('the workspace list narrowed (the gate package left out) or a yarnPath added fails', async () => {
+  const narrowed = FILES['package.json']!.replace('packages/*', 'packages/web');
+  expect((await protectedChanges({ 'package.json': narrowed })).outcome).toBe('fail');
+  expect((await protectedChanges({ '.yarnrc.yml': 'yarnPath: ci/yarn.cjs\n' })).outcome).toBe('fail');
+});
+
+test('clean twin: a dependency bumped, another script or make target and a package leading to no gitguard edited, pass', async () => {
+  const tools = FILES['packages/tools/package.json']!.replace('^1.0.0', '^1.2.0').replace(
+    'eslint .',
+    'eslint --max-warnings 0 .',
+  );
+  expect(
+    await protectedChanges({
+      'packages/tools/package.json': tools,
+      'packages/web/package.json': pkg('@acme/web', { build: 'vite build --mode prod' }, '^2.0.0'),
+      'ci/Makefile': FILES['ci/Makefile']!.replace('eslint .', 'eslint --fix .'),
+      'packages/web/src/app.js': 'export {};\n',
+      'README.md': 'mono repo\n',
+    }),
+  ).toEqual({ outcome: 'pass', messages: '' });
+});
+
+test("clean twin: the maintainer's own edit of the gate script passes", async () => {
+  const got = await protectedChanges(
+    { 'packages/tools/package.json': gateOut(FILES['packages/tools/package.json']!) },
+    alice,
+    'alice@example.com',
+  );
+  expect(got.outcome).toBe('pass');
+});
