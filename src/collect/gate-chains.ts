@@ -3,6 +3,7 @@
 import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts } from '../domain/ci-commands.js';
 import type { CommandFile } from '../domain/ci-words.js';
 import { shadowingMakefiles } from '../domain/makefiles.js';
+import { isWorkspacePart } from '../domain/workspace-parts.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 import { WORKSPACE_CONFIGS, workspacePackages } from './workspace-packages.js';
@@ -120,8 +121,14 @@ export async function gateChains(
     const beside = [...packages.keys()]
       .filter((p) => chain.has(posix.join(p || '.', 'package.json')))
       .map((p) => posix.join(p || '.', 'turbo.json'));
-    for (const c of [...WORKSPACE_CONFIGS.map((n) => posix.join(root || '.', n)), ...beside])
-      if (!chain.has(c)) chain.set(c, undefined);
+    // turbo.json in the gate's tasks (its entries: the scripts run), .npmrc in its settings
+    // (domain/workspace-parts.ts); the rest whole.
+    for (const c of [...WORKSPACE_CONFIGS.map((n) => posix.join(root || '.', n)), ...beside]) {
+      const tasks = typeof inEach === 'string' ? undefined : file.entries;
+      const part = !isWorkspacePart(c) ? undefined : posix.basename(c) === '.npmrc' ? [] : tasks;
+      const had = chain.get(c);
+      chain.set(c, part && (had || !chain.has(c)) ? [...new Set([...(had ?? []), ...part])] : undefined);
+    }
     return true;
   };
   for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) await follow(f, 1);

@@ -8,6 +8,7 @@
 import { posix } from 'node:path';
 import { MAKEFILES, makeIncludes, makePart, makeRecipes } from './makefiles.js';
 import { isTool, toolFiles } from './ci-tools.js';
+import { isWorkspacePart, workspacePart } from './workspace-parts.js';
 import { option, packageEntries, repoPath, unquote, type Add, type CommandFile, type Put } from './ci-words.js';
 
 const INTERPRETERS = new Set([
@@ -251,12 +252,13 @@ const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
  * of what they depend on (headers and recipes, as that version states them), and every line that is
  * no plain rule or recipe (variables, include, conditionals, special targets like `.IGNORE`,
  * pattern rules: they reach every recipe, so any change to them counts), and which of those targets
- * `.PHONY` names (a target no longer phony is skipped where a file of its name exists). Without
- * entries: all of it.
+ * `.PHONY` names (a target no longer phony is skipped where a file of its name exists). turbo.json
+ * and .npmrc: see workspace-parts.ts. Without entries: all of it.
  */
 export function chainPart(path: string, entries: readonly string[] | undefined, text: string): string {
   if (!entries) return text;
   const name = posix.basename(path);
+  if (isWorkspacePart(path)) return workspacePart(path, entries, text) ?? text;
   if (name === 'package.json') {
     try {
       const pkg = JSON.parse(withoutBom(text)) as { scripts?: unknown; name?: unknown; workspaces?: unknown };

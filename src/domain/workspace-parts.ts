@@ -1,0 +1,99 @@
+// The part of a workspace runner's own file that the CI gate's chain reads (ci-commands.ts chainPart),
+// read as the tool reads it: turbo.json's gate tasks, what they depend on or run with, and every
+// setting outside `tasks`; .npmrc's lines but another scope's registry and a registry's credentials.
+// A file read otherwise (JSON with comments or a key twice, an ini section) is all of its text.
+import { posix } from 'node:path';
+
+/** The scopes of gitguard's own dependencies: a registry set for one may swap what `npx gitguard` installs. */
+const OWN_SCOPES = new Set(['@gitbeaker', '@octokit']);
+
+/** Whether a file is one of these, read in parts (the entries: turbo's tasks; none for .npmrc). */
+export const isWorkspacePart = (path: string): boolean => ['turbo.json', '.npmrc'].includes(posix.basename(path));
+
+/** The part of `text` the chain reads, or undefined where it is not read so (all of it counts). */
+export function workspacePart(path: string, entries: readonly string[], text: string): string | undefined {
+  return posix.basename(path) === '.npmrc' ? npmrcPart(text) : turboPart(text, entries);
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * turbo.json: every key but `tasks` (turbo 2) and `pipeline` (turbo 1), and of those the entries of
+ * `tasks` (by their name after `pkg#`) and what their `dependsOn` and `with` name, in turn.
+ */
+function turboPart(text: string, tasks: readonly string[]): string | undefined {
+  const body = text.replace(/^\uFEFF/, '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed) || !keysOnce(body)) return undefined;
+  const { tasks: defs, pipeline, ...settings } = parsed;
+  const tables = [defs, pipeline];
+  if (tables.some((t) => t !== undefined && !isObject(t))) return undefined;
+  const all = tables.flatMap((t, k) =>
+    Object.entries((t as Json | undefined) ?? {}).map(([n, v]) => [k, n, v] as const),
+  );
+  const taskOf = (n: string): string => n.slice(n.lastIndexOf('#') + 1);
+  const wanted = new Set(tasks);
+  const kept = new Map<string, unknown>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [k, n, v] of all) {
+      if (kept.has(`${k}\0${n}`) || !wanted.has(taskOf(n))) continue;
+      kept.set(`${k}\0${n}`, v);
+      grew = true;
+      for (const key of ['dependsOn', 'with']) {
+        const named: unknown = isObject(v) ? v[key] : undefined;
+        if (named === undefined) continue;
+        if (!Array.isArray(named) || named.some((d) => typeof d !== 'string')) return undefined;
+        for (const d of named as string[]) wanted.add(taskOf(d.replace(/^\^/, '')));
+      }
+    }
+  }
+  return JSON.stringify([settings, [...kept].sort(([a], [b]) => (a < b ? -1 : 1))]);
+}
+
+/**
+ * Whether no object of a JSON text names a key twice (JSON.parse keeps the last; another reader may
+ * keep the first): the text is walked string by string, a key compared as decoded.
+ */
+function keysOnce(text: string): boolean {
+  const open: Array<Set<string> | null> = [];
+  const token = /"(?:[^"\\]|\\.)*"|[{}[\]]/g;
+  for (let m = token.exec(text); m; m = token.exec(text)) {
+    const t = m[0];
+    if (t === '{') open.push(new Set());
+    else if (t === '[') open.push(null);
+    else if (t === '}' || t === ']') open.pop();
+    else if (/^\s*:/.test(text.slice(token.lastIndex))) {
+      const keys = open[open.length - 1];
+      const key = JSON.parse(t) as string;
+      if (!keys || keys.has(key)) return false;
+      keys.add(key);
+    }
+  }
+  return true;
+}
+
+/**
+ * .npmrc, as npm's ini reader reads it: its settings but comments, a registry's credentials
+ * (`//host/:_authToken=...`: they pick no package) and a registry of a scope (`@acme:registry=`)
+ * other than those of gitguard's dependencies; a `[section]` or a line in quotes: all of it.
+ */
+function npmrcPart(text: string): string | undefined {
+  const kept: string[] = [];
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    if (/^["'[]/.test(line)) return undefined;
+    if (line.startsWith('//')) continue;
+    const scope = /^(@[^:=\s]+):registry\s*=/.exec(line)?.[1];
+    if (scope && !OWN_SCOPES.has(scope.toLowerCase()) && !scope.includes('$')) continue;
+    kept.push(line);
+  }
+  return JSON.stringify(kept);
+}
