@@ -11,6 +11,8 @@ import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths
 import { runsFile } from '../domain/ci-references.js';
 import { ciReferencesIn, namesGitguard } from './ci-yaml.js';
 import { chainPart, partNamesGitguard } from '../domain/ci-commands.js';
+import { pnpmWorkspaceJson } from './workspace-packages.js';
+import { posix } from 'node:path';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
 /** At most this many files followed from one configuration (references of references included). */
@@ -80,9 +82,14 @@ export class CiGateReader {
     let p = this.partOf.get(key);
     if (!p) {
       const entries = this.parts.get(path);
-      p = readCiObject(this.reader, entryId(entry), true).then((o) =>
-        o?.type === 'blob' ? chainPart(path, entries, o.body.toString('utf8')) : undefined,
-      );
+      p = readCiObject(this.reader, entryId(entry), true).then(async (o) => {
+        if (o?.type !== 'blob') return undefined;
+        const text = o.body.toString('utf8');
+        // pnpm-workspace.yaml is compared as pnpm reads it (domain/workspace-parts.ts): as YAML, else whole.
+        if (!entries || posix.basename(path) !== 'pnpm-workspace.yaml') return chainPart(path, entries, text);
+        const json = await pnpmWorkspaceJson(text);
+        return json === undefined ? text : chainPart(path, entries, json);
+      });
       this.partOf.set(key, p);
     }
     return p;

@@ -118,14 +118,20 @@ export async function gateChains(
     if (!yes && !unread.length) return false;
     for (const u of unread) chain.set(u, undefined);
     onChain({ path: file.path, entries: [] });
-    const beside = [...packages.keys()]
-      .filter((p) => chain.has(posix.join(p || '.', 'package.json')))
-      .map((p) => posix.join(p || '.', 'turbo.json'));
-    // turbo.json in the gate's tasks (its entries: the scripts run), .npmrc in its settings
-    // (domain/workspace-parts.ts); the rest whole.
+    const gates = [...packages.keys()].filter((p) =>
+      ['package.json', 'project.json'].some((n) => chain.has(posix.join(p || '.', n))),
+    );
+    const beside = gates.map((p) => posix.join(p || '.', 'turbo.json'));
+    // In part (domain/workspace-parts.ts): turbo.json in the gate's tasks (the scripts run), .npmrc in
+    // its settings, pnpm-workspace.yaml in whether it takes in the gate packages (no folder unread);
+    // the rest whole.
+    const parts: Record<string, string[] | undefined> = {
+      'turbo.json': typeof inEach === 'string' ? undefined : file.entries,
+      '.npmrc': [],
+      'pnpm-workspace.yaml': unread.length ? undefined : gates.map((p) => posix.relative(root || '.', p || '.')),
+    };
     for (const c of [...WORKSPACE_CONFIGS.map((n) => posix.join(root || '.', n)), ...beside]) {
-      const tasks = typeof inEach === 'string' ? undefined : file.entries;
-      const part = !isWorkspacePart(c) ? undefined : posix.basename(c) === '.npmrc' ? [] : tasks;
+      const part = isWorkspacePart(c) ? parts[posix.basename(c)] : undefined;
       const had = chain.get(c);
       chain.set(c, part && (had || !chain.has(c)) ? [...new Set([...(had ?? []), ...part])] : undefined);
     }

@@ -29,6 +29,15 @@ export interface Workspace {
   unread: string[];
 }
 
+/** pnpm-workspace.yaml read as YAML (a key given twice refused), as JSON text; undefined where it is not YAML. */
+export async function pnpmWorkspaceJson(text: string): Promise<string | undefined> {
+  try {
+    return JSON.stringify((await import('yaml')).parse(text, { maxAliasCount: 64 }) ?? null);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Workspaces read, by tip and root (a tip's tree never changes): each CI file naming a runner asks again. */
 const known = new Map<string, Promise<Workspace>>();
 
@@ -65,13 +74,11 @@ async function readWorkspace(
   };
   const pnpmText = await text('pnpm-workspace.yaml');
   let pnpm: string[] = [];
-  if (pnpmText !== undefined)
-    try {
-      const y = (await import('yaml')).parse(pnpmText, { maxAliasCount: 64 }) as { packages?: unknown } | null;
-      pnpm = Array.isArray(y?.packages) ? y.packages.filter((g): g is string => typeof g === 'string') : ['**'];
-    } catch {
-      pnpm = ['**'];
-    }
+  if (pnpmText !== undefined) {
+    const json = await pnpmWorkspaceJson(pnpmText);
+    const y = json === undefined ? undefined : (JSON.parse(json) as { packages?: unknown } | null);
+    pnpm = Array.isArray(y?.packages) ? y.packages.filter((g): g is string => typeof g === 'string') : ['**'];
+  }
   const globs = packageGlobs(await text('package.json'), await text('lerna.json'), pnpm);
   /** Each package folder, with the object ids of its package.json and project.json where it has them. */
   const packages = new Map<string, Map<string, string>>();

@@ -1,18 +1,26 @@
 // The part of a workspace runner's own file that the CI gate's chain reads (ci-commands.ts chainPart),
 // read as the tool reads it: turbo.json's gate tasks, what they depend on or run with, and every
-// setting outside `tasks`; .npmrc's lines but another scope's registry and a registry's credentials.
-// A file read otherwise (JSON with comments or a key twice, an ini section) is all of its text.
+// setting outside `tasks`; .npmrc's lines but another scope's registry and a registry's credentials;
+// pnpm-workspace.yaml (read as YAML by collect/, handed here as JSON) in whether its `packages` take in
+// each gate package, its catalogs' entries for gitguard and every other setting. A file read
+// otherwise (JSON with comments or a key twice, an ini section, a glob not read here) is all of its text.
 import { posix } from 'node:path';
 
 /** The scopes of gitguard's own dependencies: a registry set for one may swap what `npx gitguard` installs. */
 const OWN_SCOPES = new Set(['@gitbeaker', '@octokit']);
 
-/** Whether a file is one of these, read in parts (the entries: turbo's tasks; none for .npmrc). */
-export const isWorkspacePart = (path: string): boolean => ['turbo.json', '.npmrc'].includes(posix.basename(path));
+/**
+ * Whether a file is one of these, read in parts (the entries: turbo's tasks; the gate packages'
+ * folders, from the workspace's, for pnpm-workspace.yaml; none for .npmrc).
+ */
+export const isWorkspacePart = (path: string): boolean =>
+  ['turbo.json', '.npmrc', 'pnpm-workspace.yaml'].includes(posix.basename(path));
 
 /** The part of `text` the chain reads, or undefined where it is not read so (all of it counts). */
 export function workspacePart(path: string, entries: readonly string[], text: string): string | undefined {
-  return posix.basename(path) === '.npmrc' ? npmrcPart(text) : turboPart(text, entries);
+  const name = posix.basename(path);
+  if (name === 'pnpm-workspace.yaml') return pnpmPart(text, entries);
+  return name === '.npmrc' ? npmrcPart(text) : turboPart(text, entries);
 }
 
 type Json = Record<string, unknown>;
@@ -96,4 +104,52 @@ function npmrcPart(text: string): string | undefined {
     kept.push(line);
   }
   return JSON.stringify(kept);
+}
+
+/**
+ * pnpm-workspace.yaml (as JSON): every setting but `packages` and the catalogs, each catalog's entries
+ * that name gitguard, and for each gate package's folder whether `packages` takes it in (a pattern
+ * matches it, no `!` pattern does). A merge key, or a pattern with more than `*`, `**` and `?`: undefined.
+ */
+function pnpmPart(json: string, folders: readonly string[]): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  // A merge key (pnpm's YAML reader merges, this one does not) or a dot folder (`*` may skip it): all of it.
+  if (!isObject(parsed) || json.includes('"<<"') || folders.some((f) => /(?:^|\/)\./.test(f))) return undefined;
+  const { packages, catalog, catalogs, ...settings } = parsed;
+  if (!Array.isArray(packages) || packages.some((g) => typeof g !== 'string')) return undefined;
+  const globs = (packages as string[]).map((g) => g.replace(/^(!?)\.\//, '$1').replace(/\/+$/, ''));
+  if (globs.some((g) => !/^!?[\w.@*?/-]*$/.test(g))) return undefined;
+  const takes = (f: string, g: string): boolean => globMatches(g.split('/').filter(Boolean), f.split('/'));
+  const taken = folders.map(
+    (f) =>
+      f === '' ||
+      (globs.some((g) => !g.startsWith('!') && takes(f, g)) &&
+        !globs.some((g) => g.startsWith('!') && takes(f, g.slice(1)))),
+  );
+  const gate = (c: unknown): unknown =>
+    isObject(c) ? Object.entries(c).filter(([k, v]) => /gitguard/i.test(k) || /gitguard/i.test(String(v))) : c;
+  const named = isObject(catalogs) ? Object.entries(catalogs).map(([k, c]) => [k, gate(c)]) : catalogs;
+  return JSON.stringify([settings, taken, gate(catalog), named]);
+}
+
+/**
+ * Whether a glob's segments (`*`, `?` within a name, `**` any number of folders) match a folder's,
+ * row by row over the glob (a pattern of many `**` is no exponential search).
+ */
+function globMatches(glob: readonly string[], path: readonly string[]): boolean {
+  // ends[j]: the glob's segments so far match the path's first j.
+  let ends = path.map((_, j) => j === 0).concat(path.length === 0);
+  for (const g of glob) {
+    const re = new RegExp(`^${g.replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+    ends =
+      g === '**'
+        ? ends.reduce<boolean[]>((out, e, j) => [...out, e || (j > 0 && out[j - 1]!)], [])
+        : ends.map((_, j) => j > 0 && ends[j - 1]! && re.test(path[j - 1]!));
+  }
+  return ends[path.length]!;
 }

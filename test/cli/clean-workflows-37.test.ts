@@ -1,11 +1,13 @@
 // Clean workflows 37: a pnpm/turbo monorepo of a dozen packages whose CI runs `pnpm turbo run
 // gitguard` (the gate is packages/tools' script), and a month of work by Bob, a signer who is no
 // maintainer: a turbo task for a new package, Renovate bumping many package.json files and
-// pnpm-lock.yaml, a registry for the company's scope in .npmrc. turbo.json and .npmrc were protected
-// whole, so each of Bob's edits failed protected-paths-changed-by-maintainers; now only what turbo
-// and npm read on the way to the gate counts. Twins: the gate task's entry, a task it depends on,
-// turbo's settings, the default registry or a registry of gitguard's dependencies' scope, and a key
-// given twice in turbo.json still fail.
+// pnpm-lock.yaml and the catalog, a folder of apps added to pnpm-workspace.yaml, a registry for the
+// company's scope in .npmrc. turbo.json, pnpm-workspace.yaml and .npmrc were protected whole, so each
+// of Bob's edits failed protected-paths-changed-by-maintainers; now only what turbo, pnpm and npm read
+// on the way to the gate counts. Twins: the gate task's entry, a task it depends on, turbo's settings,
+// a key given twice in turbo.json, the gate package left out of the workspace, gitguard's catalog
+// entry, a glob not read here, the default registry or a registry of gitguard's dependencies' scope
+// still fail.
 import { cleanupTemp } from '../helpers/repo.js';
 import { commitAsPerson } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
@@ -32,12 +34,13 @@ const TASKS = {
 };
 const lock = (react: string): string =>
   `lockfileVersion: '9.0'\n\nimporters:\n${NAMES.map((n) => `  packages/${n}:\n    dependencies:\n      react:\n        specifier: ${react}\n        version: 18.3.1\n`).join('')}`;
+const WORKSPACE = "packages:\n  - 'packages/*'\n\ncatalog:\n  react: ^18.2.0\n  gitguard: ^0.1.0\n";
 const FILES: Record<string, string> = {
   '.github/workflows/ci.yml':
     'on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n' +
     '      - run: pnpm install --frozen-lockfile\n      - run: pnpm turbo run gitguard\n      - run: pnpm turbo run build test\n',
   'package.json': `${JSON.stringify({ name: 'acme', private: true, packageManager: 'pnpm@9.12.0' }, null, 2)}\n`,
-  'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n",
+  'pnpm-workspace.yaml': WORKSPACE,
   'pnpm-lock.yaml': lock('^18.2.0'),
   'turbo.json': turbo(TASKS),
   '.npmrc': 'auto-install-peers=true\n',
@@ -77,6 +80,14 @@ test("Bob's month: a turbo task for a new package, Renovate's bumps, a scope's r
       'pnpm-lock.yaml': lock('^18.3.1'),
     }),
   ).toEqual(PASS);
+  // A folder of apps added to the workspace, and Renovate's bump of the catalog.
+  expect(
+    await outcomes({
+      'pnpm-workspace.yaml':
+        "packages:\n  - 'packages/*'\n  - apps/*\n  - '!**/fixtures/**'\n\ncatalog:\n  react: ^18.3.1\n  gitguard: ^0.1.0\n",
+      'apps/site/package.json': pkg('site', { build: 'next build' }),
+    }),
+  ).toEqual(PASS);
   expect(
     await outcomes({
       '.npmrc':
@@ -101,6 +112,14 @@ test.each([
     'the gate task given twice (JSON.parse keeps the last, another reader the first)',
     { 'turbo.json': turbo(TASKS).replace('"tasks": {', '"tasks": {\n    "gitguard": { "cache": true },') },
   ],
+  [
+    "the gate package left out of pnpm's",
+    { 'pnpm-workspace.yaml': WORKSPACE.replace("'packages/*'\n", "'packages/*'\n  - '!packages/tools'\n") },
+  ],
+  ['the workspace narrowed', { 'pnpm-workspace.yaml': WORKSPACE.replace('packages/*', 'packages/w*') }],
+  ["gitguard's version in the catalog", { 'pnpm-workspace.yaml': WORKSPACE.replace('^0.1.0', 'npm:gitguard-lite@1') }],
+  ['a glob read otherwise', { 'pnpm-workspace.yaml': WORKSPACE.replace('packages/*', 'packages/{tools,web}') }],
+  ['a setting', { 'pnpm-workspace.yaml': `${WORKSPACE}overrides:\n  semver: 5.0.0\n` }],
   ['the default registry', { '.npmrc': 'auto-install-peers=true\nregistry=https://npm.example.net/\n' }],
   [
     "a registry for gitguard's dependencies' scope",
