@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import { MAKEFILES, makeIncludes, makePart, makeRecipes } from './makefiles.js';
 import { isTool, toolFiles } from './ci-tools.js';
 import { isWorkspacePart, workspacePart } from './workspace-parts.js';
+import { isJustfile, justPart, justRecipes } from './justfiles.js';
 import { option, packageEntries, repoPath, unquote, type Add, type CommandFile, type Put } from './ci-words.js';
 
 const INTERPRETERS = new Set([
@@ -215,7 +216,7 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
 /** Whether only some of a file runs (a package script, a make target): gitguard counts there only. */
 export const runsInParts = (path: string): boolean => {
   const name = posix.basename(path);
-  return name === 'package.json' || MAKEFILES.includes(name) || name.endsWith('.mk');
+  return name === 'package.json' || MAKEFILES.includes(name) || name.endsWith('.mk') || isJustfile(path);
 };
 
 /** The commands a file the CI runs runs in turn: package.json's scripts, a Makefile's recipes, a shell script's lines. */
@@ -235,6 +236,7 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
   }
   if (MAKEFILES.includes(name) || name.endsWith('.mk'))
     return [...makeRecipes(text, file.entries), ...makeIncludes(text)];
+  if (isJustfile(file.path)) return justRecipes(text, file.entries);
   // A script in another language is not followed further: what it names is read for the gate only.
   return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
 }
@@ -253,12 +255,13 @@ const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
  * no plain rule or recipe (variables, include, conditionals, special targets like `.IGNORE`,
  * pattern rules: they reach every recipe, so any change to them counts), and which of those targets
  * `.PHONY` names (a target no longer phony is skipped where a file of its name exists). turbo.json
- * and .npmrc: see workspace-parts.ts. Without entries: all of it.
+ * and .npmrc: see workspace-parts.ts; a justfile: justfiles.ts. Without entries: all of it.
  */
 export function chainPart(path: string, entries: readonly string[] | undefined, text: string): string {
   if (!entries) return text;
   const name = posix.basename(path);
   if (isWorkspacePart(path)) return workspacePart(path, entries, text) ?? text;
+  if (isJustfile(path)) return justPart(text, entries);
   if (name === 'package.json') {
     try {
       const pkg = JSON.parse(withoutBom(text)) as { scripts?: unknown; name?: unknown; workspaces?: unknown };

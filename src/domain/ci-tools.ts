@@ -6,10 +6,11 @@
 // its packages at the tip (every one may run: fail closed).
 import { posix } from 'node:path';
 import { option, repoPath, type Add, type Put } from './ci-words.js';
+import { JUSTFILES } from './justfiles.js';
 
 /** The files each task runner reads in a folder (mise's file tasks are looked up by the task's name). */
 const TASK_FILES: Record<string, readonly string[]> = {
-  just: ['justfile', 'Justfile', '.justfile', 'JUSTFILE'],
+  just: JUSTFILES,
   task: ['Taskfile', 'taskfile', 'Taskfile.dist', 'taskfile.dist'].flatMap((n) => [`${n}.yml`, `${n}.yaml`]),
   mise: ['mise.toml', '.mise.toml', 'mise.local.toml', '.mise.local.toml', '.config/mise.toml'].concat([
     '.config/mise/config.toml',
@@ -24,7 +25,7 @@ const TASK_FILES: Record<string, readonly string[]> = {
 };
 /** The options naming a task runner's file instead (short, long). */
 const FILE_OPTIONS: Record<string, readonly [string | undefined, ...string[]]> = {
-  just: [undefined, '--justfile'],
+  just: ['-f', '--justfile'],
   task: ['-t', '--taskfile'],
   mise: [undefined, '--file'],
   'pre-commit': ['-c', '--config'],
@@ -188,10 +189,16 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
   } else {
     const file = option(args, ...FILE_OPTIONS[name]!);
     const folder = posix.join(dir, option(args, '-d', '--dir', '--working-directory', '--cd') ?? '');
-    if (file) add(file, dir);
+    // just's recipes named (`just gate`; `just` alone runs the first: all of it), run in part (justfiles.ts).
+    const valued = (a: string | undefined): boolean =>
+      ['-f', '--justfile', '-d', '--working-directory'].includes(a ?? '');
+    const recipes =
+      name === 'just' ? args.filter((w, k) => !w.startsWith('-') && !w.includes('=') && !valued(args[k - 1])) : [];
+    const entries = recipes.length ? recipes : undefined;
+    if (file) add(file, dir, entries);
     // just and mise read the files of every folder up to the root; task the nearest: each may run.
     const up = (f: string): string[] => (f === '' || f === '.' ? [''] : [f, ...up(posix.dirname(f))]);
-    if (!file || name === 'mise') for (const f of up(folder)) for (const n of TASK_FILES[name]!) add(n, f);
+    if (!file || name === 'mise') for (const f of up(folder)) for (const n of TASK_FILES[name]!) add(n, f, entries);
     if (name === 'mise')
       for (const t of plain(args).filter((w) => !['run', 'r', 'tasks'].includes(w)))
         for (const d of MISE_TASK_DIRS) add(`${d}/${t.replace(/:/g, '/')}`, folder);
