@@ -29,8 +29,8 @@ export interface Workspace {
   unread: string[];
 }
 
-/** pnpm-workspace.yaml read as YAML (a key given twice refused), as JSON text; undefined where it is not YAML. */
-export async function pnpmWorkspaceJson(text: string): Promise<string | undefined> {
+/** A file read as YAML (a key given twice refused: pnpm-workspace.yaml, pre-commit's), as JSON text; undefined where it is not YAML. */
+export async function yamlJson(text: string): Promise<string | undefined> {
   try {
     return JSON.stringify((await import('yaml')).parse(text, { maxAliasCount: 64 }) ?? null);
   } catch {
@@ -75,7 +75,7 @@ async function readWorkspace(
   const pnpmText = await text('pnpm-workspace.yaml');
   let pnpm: string[] = [];
   if (pnpmText !== undefined) {
-    const json = await pnpmWorkspaceJson(pnpmText);
+    const json = await yamlJson(pnpmText);
     const y = json === undefined ? undefined : (JSON.parse(json) as { packages?: unknown } | null);
     pnpm = Array.isArray(y?.packages) ? y.packages.filter((g): g is string => typeof g === 'string') : ['**'];
   }

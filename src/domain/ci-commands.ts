@@ -10,7 +10,17 @@ import { MAKEFILES, makeIncludes, makePart, makeRecipes } from './makefiles.js';
 import { isTool, toolFiles } from './ci-tools.js';
 import { isWorkspacePart, workspacePart } from './workspace-parts.js';
 import { isJustfile, justPart, justRecipes } from './justfiles.js';
-import { option, packageEntries, repoPath, unquote, type Add, type CommandFile, type Put } from './ci-words.js';
+import {
+  GITGUARD_WORD,
+  option,
+  packageEntries,
+  repoPath,
+  unquote,
+  type Add,
+  type CommandFile,
+  type Put,
+} from './ci-words.js';
+import { PRE_COMMIT_FILES, preCommitPart } from './pre-commit-parts.js';
 
 const INTERPRETERS = new Set([
   'sh',
@@ -35,8 +45,7 @@ const WRAPPERS = new Set([
   ...['sudo', 'exec', 'time', 'env', 'nohup', 'command', 'xvfb-run', 'nice', 'timeout', 'xargs', 'eval', 'stdbuf'],
   ...['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{'],
 ]);
-/** The word a command, script or recipe that runs the gate holds. */
-export const GITGUARD_WORD = /\bgitguard\b/;
+export { GITGUARD_WORD } from './ci-words.js';
 /** At most this many files from one command text; past it, their top folders (fail closed). */
 const MAX_FILES = 128;
 
@@ -216,7 +225,7 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
 /** Whether only some of a file runs (a package script, a make target): gitguard counts there only. */
 export const runsInParts = (path: string): boolean => {
   const name = posix.basename(path);
-  return name === 'package.json' || MAKEFILES.includes(name) || name.endsWith('.mk') || isJustfile(path);
+  return ['package.json', ...MAKEFILES, ...PRE_COMMIT_FILES].includes(name) || name.endsWith('.mk') || isJustfile(path);
 };
 
 /** The commands a file the CI runs runs in turn: package.json's scripts, a Makefile's recipes, a shell script's lines. */
@@ -255,13 +264,15 @@ const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
  * no plain rule or recipe (variables, include, conditionals, special targets like `.IGNORE`,
  * pattern rules: they reach every recipe, so any change to them counts), and which of those targets
  * `.PHONY` names (a target no longer phony is skipped where a file of its name exists). turbo.json
- * and .npmrc: see workspace-parts.ts; a justfile: justfiles.ts. Without entries: all of it.
+ * and .npmrc: see workspace-parts.ts; a justfile: justfiles.ts; .pre-commit-config.yaml (as JSON from
+ * collect/): pre-commit-parts.ts. Without entries: all of it.
  */
 export function chainPart(path: string, entries: readonly string[] | undefined, text: string): string {
   if (!entries) return text;
   const name = posix.basename(path);
   if (isWorkspacePart(path)) return workspacePart(path, entries, text) ?? text;
   if (isJustfile(path)) return justPart(text, entries);
+  if (PRE_COMMIT_FILES.includes(name)) return preCommitPart(text, entries) ?? text;
   if (name === 'package.json') {
     try {
       const pkg = JSON.parse(withoutBom(text)) as { scripts?: unknown; name?: unknown; workspaces?: unknown };

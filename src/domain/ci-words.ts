@@ -2,6 +2,9 @@
 // ci-tools.ts): a path as the command names it, an option's value, the package scripts a runner runs.
 import { posix } from 'node:path';
 
+/** The word a command, script or recipe that runs the gate holds. */
+export const GITGUARD_WORD = /\bgitguard\b/;
+
 export const unquote = (w: string): string => w.replace(/^(['"])(.*)\1$/, '$2');
 
 /**
