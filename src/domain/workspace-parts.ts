@@ -1,6 +1,6 @@
 // The part of a workspace runner's own file that the CI gate's chain reads (ci-commands.ts chainPart),
 // read as the tool reads it: turbo.json's gate tasks, what they depend on or run with, and every
-// setting outside `tasks`; .npmrc's lines but another scope's registry and a registry's credentials;
+// setting outside `tasks`; nx.json's likewise (`targetDefaults`); .npmrc's lines but another scope's registry and a registry's credentials;
 // pnpm-workspace.yaml (read as YAML by collect/, handed here as JSON) in whether its `packages` take in
 // each gate package, its catalogs' entries for gitguard and every other setting. A file read
 // otherwise (JSON with comments or a key twice, an ini section, a glob not read here) is all of its text.
@@ -10,59 +10,118 @@ import { posix } from 'node:path';
 const OWN_SCOPES = new Set(['@gitbeaker', '@octokit']);
 
 /**
- * Whether a file is one of these, read in parts (the entries: turbo's tasks; the gate packages'
+ * Whether a file is one of these, read in parts (the entries: turbo's tasks, nx's targets; the gate packages'
  * folders, from the workspace's, for pnpm-workspace.yaml; none for .npmrc).
  */
 export const isWorkspacePart = (path: string): boolean =>
-  ['turbo.json', '.npmrc', 'pnpm-workspace.yaml'].includes(posix.basename(path));
+  ['turbo.json', 'nx.json', '.npmrc', 'pnpm-workspace.yaml'].includes(posix.basename(path));
 
 /** The part of `text` the chain reads, or undefined where it is not read so (all of it counts). */
 export function workspacePart(path: string, entries: readonly string[], text: string): string | undefined {
   const name = posix.basename(path);
   if (name === 'pnpm-workspace.yaml') return pnpmPart(text, entries);
+  if (name === 'nx.json') return nxPart(text, entries);
   return name === '.npmrc' ? npmrcPart(text) : turboPart(text, entries);
 }
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A JSON object as a runner reads it; undefined where another reader may read it otherwise (comments, a key twice). */
+function jsonObject(text: string): Json | undefined {
+  const body = text.replace(/^\uFEFF/, '');
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return isObject(parsed) && keysOnce(body) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The entries of task tables (`[table, name, definition]`) that `tasks` reach: those `applies` takes
+ * for the names wanted, and in turn the names `deps` reads in them; undefined where `deps` cannot tell.
+ */
+function reachedTasks(
+  all: ReadonlyArray<readonly [number, string, unknown]>,
+  tasks: readonly string[],
+  applies: (name: string, wanted: ReadonlySet<string>) => boolean,
+  deps: (definition: unknown) => string[] | undefined,
+): Array<[string, unknown]> | undefined {
+  const wanted = new Set(tasks);
+  const kept = new Map<string, unknown>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [k, n, v] of all) {
+      if (kept.has(`${k}\0${n}`) || !applies(n, wanted)) continue;
+      kept.set(`${k}\0${n}`, v);
+      grew = true;
+      const named = deps(v);
+      if (!named) return undefined;
+      for (const d of named) wanted.add(d);
+    }
+  }
+  return [...kept].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+/** The strings of a definition's `key` list ([] where there is none), undefined where it is something else. */
+function listed(v: unknown, key: string, of: (item: unknown) => string | undefined): string[] | undefined {
+  const list: unknown = isObject(v) ? v[key] : undefined;
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) return undefined;
+  const out = list.map(of);
+  return out.every((x) => x !== undefined) ? (out as string[]) : undefined;
+}
+
 /**
  * turbo.json: every key but `tasks` (turbo 2) and `pipeline` (turbo 1), and of those the entries of
  * `tasks` (by their name after `pkg#`) and what their `dependsOn` and `with` name, in turn.
  */
 function turboPart(text: string, tasks: readonly string[]): string | undefined {
-  const body = text.replace(/^\uFEFF/, '');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(parsed) || !keysOnce(body)) return undefined;
+  const parsed = jsonObject(text);
+  if (!parsed) return undefined;
   const { tasks: defs, pipeline, ...settings } = parsed;
   const tables = [defs, pipeline];
   if (tables.some((t) => t !== undefined && !isObject(t))) return undefined;
   const all = tables.flatMap((t, k) =>
     Object.entries((t as Json | undefined) ?? {}).map(([n, v]) => [k, n, v] as const),
   );
-  const taskOf = (n: string): string => n.slice(n.lastIndexOf('#') + 1);
-  const wanted = new Set(tasks);
-  const kept = new Map<string, unknown>();
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [k, n, v] of all) {
-      if (kept.has(`${k}\0${n}`) || !wanted.has(taskOf(n))) continue;
-      kept.set(`${k}\0${n}`, v);
-      grew = true;
-      for (const key of ['dependsOn', 'with']) {
-        const named: unknown = isObject(v) ? v[key] : undefined;
-        if (named === undefined) continue;
-        if (!Array.isArray(named) || named.some((d) => typeof d !== 'string')) return undefined;
-        for (const d of named as string[]) wanted.add(taskOf(d.replace(/^\^/, '')));
-      }
-    }
-  }
-  return JSON.stringify([settings, [...kept].sort(([a], [b]) => (a < b ? -1 : 1))]);
+  const taskOf = (n: string): string => n.slice(n.lastIndexOf('#') + 1).replace(/^\^/, '');
+  const name = (d: unknown): string | undefined => (typeof d === 'string' ? taskOf(d) : undefined);
+  const kept = reachedTasks(
+    all,
+    tasks,
+    (n, wanted) => wanted.has(taskOf(n)),
+    (v) => {
+      const [a, b] = [listed(v, 'dependsOn', name), listed(v, 'with', name)];
+      return a && b && [...a, ...b];
+    },
+  );
+  return kept && JSON.stringify([settings, kept]);
+}
+
+/**
+ * nx.json: every key but `targetDefaults` and those only `nx g` and `nx release` read (`generators`,
+ * `release`), and of `targetDefaults` the gate's targets, those keyed by an executor or a pattern
+ * (`nx:run-commands`, `e2e-*`: they may apply to it) and what their `dependsOn` names, in turn.
+ */
+function nxPart(text: string, targets: readonly string[]): string | undefined {
+  const parsed = jsonObject(text);
+  if (!parsed) return undefined;
+  const { targetDefaults, generators: _g, release: _r, ...settings } = parsed;
+  if (targetDefaults !== undefined && !isObject(targetDefaults)) return undefined;
+  const all = Object.entries(targetDefaults ?? {}).map(([n, v]) => [0, n, v] as const);
+  const name = (d: unknown): string | undefined => {
+    const t = isObject(d) ? d.target : d;
+    return typeof t === 'string' ? t.slice(t.lastIndexOf(':') + 1).replace(/^\^/, '') : undefined;
+  };
+  const kept = reachedTasks(
+    all,
+    targets,
+    (n, wanted) => wanted.has(n) || /[:*?{[]/.test(n),
+    (v) => listed(v, 'dependsOn', name),
+  );
+  return kept && JSON.stringify([settings, kept]);
 }
 
 /**
