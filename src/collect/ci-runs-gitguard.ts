@@ -17,7 +17,7 @@ import { posix } from 'node:path';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
 /** Files compared as their tools read them, as YAML (domain/workspace-parts.ts, pre-commit-parts.ts). */
-const YAML_PARTS = ['pnpm-workspace.yaml', ...PRE_COMMIT_FILES];
+const YAML_PARTS = ['pnpm-workspace.yaml', '.yarnrc.yml', ...PRE_COMMIT_FILES];
 
 /** At most this many files followed from one configuration (references of references included). */
 const MAX_FOLLOWED = 64;

@@ -1,6 +1,7 @@
 // The part of a workspace runner's own file that the CI gate's chain reads (ci-commands.ts chainPart),
 // read as the tool reads it: turbo.json's gate tasks, what they depend on or run with, and every
-// setting outside `tasks`; nx.json's likewise (`targetDefaults`); .npmrc's lines but another scope's registry and a registry's credentials;
+// setting outside `tasks`; nx.json's likewise (`targetDefaults`); .npmrc's lines and .yarnrc.yml's
+// settings but another scope's registry and a registry's credentials;
 // pnpm-workspace.yaml (read as YAML by collect/, handed here as JSON) in whether its `packages` take in
 // each gate package, its catalogs' entries for gitguard and every other setting. A file read
 // otherwise (JSON with comments or a key twice, an ini section, a glob not read here) is all of its text.
@@ -11,16 +12,17 @@ const OWN_SCOPES = new Set(['@gitbeaker', '@octokit']);
 
 /**
  * Whether a file is one of these, read in parts (the entries: turbo's tasks, nx's targets; the gate packages'
- * folders, from the workspace's, for pnpm-workspace.yaml; none for .npmrc).
+ * folders, from the workspace's, for pnpm-workspace.yaml; none for .npmrc and .yarnrc.yml).
  */
 export const isWorkspacePart = (path: string): boolean =>
-  ['turbo.json', 'nx.json', '.npmrc', 'pnpm-workspace.yaml'].includes(posix.basename(path));
+  ['turbo.json', 'nx.json', '.npmrc', '.yarnrc.yml', 'pnpm-workspace.yaml'].includes(posix.basename(path));
 
 /** The part of `text` the chain reads, or undefined where it is not read so (all of it counts). */
 export function workspacePart(path: string, entries: readonly string[], text: string): string | undefined {
   const name = posix.basename(path);
   if (name === 'pnpm-workspace.yaml') return pnpmPart(text, entries);
   if (name === 'nx.json') return nxPart(text, entries);
+  if (name === '.yarnrc.yml') return yarnrcPart(text);
   return name === '.npmrc' ? npmrcPart(text) : turboPart(text, entries);
 }
 
@@ -211,4 +213,22 @@ function globMatches(glob: readonly string[], path: readonly string[]): boolean 
         : ends.map((_, j) => j > 0 && ends[j - 1]! && re.test(path[j - 1]!));
   }
   return ends[path.length]!;
+}
+
+/**
+ * .yarnrc.yml (as JSON from collect/): every setting (`yarnPath` swaps yarn itself) but the registries'
+ * credentials (`npmRegistries`) and the scopes of `npmScopes` other than gitguard's dependencies'.
+ */
+function yarnrcPart(json: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed) || json.includes('"<<"')) return undefined;
+  const { npmScopes, npmRegistries: _credentials, ...settings } = parsed;
+  if (npmScopes !== undefined && !isObject(npmScopes)) return undefined;
+  const own = Object.entries(npmScopes ?? {}).filter(([k]) => OWN_SCOPES.has(`@${k.replace(/^@/, '').toLowerCase()}`));
+  return JSON.stringify([settings, own]);
 }
