@@ -21,6 +21,7 @@ import {
   type Put,
 } from './ci-words.js';
 import { PRE_COMMIT_FILES, preCommitPart } from './pre-commit-parts.js';
+import { toxLines, toxPart } from './tox-ini.js';
 
 const INTERPRETERS = new Set([
   'sh',
@@ -225,7 +226,11 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
 /** Whether only some of a file runs (a package script, a make target): gitguard counts there only. */
 export const runsInParts = (path: string): boolean => {
   const name = posix.basename(path);
-  return ['package.json', ...MAKEFILES, ...PRE_COMMIT_FILES].includes(name) || name.endsWith('.mk') || isJustfile(path);
+  return (
+    ['package.json', 'tox.ini', ...MAKEFILES, ...PRE_COMMIT_FILES].includes(name) ||
+    name.endsWith('.mk') ||
+    isJustfile(path)
+  );
 };
 
 /** The commands a file the CI runs runs in turn: package.json's scripts, a Makefile's recipes, a shell script's lines. */
@@ -246,6 +251,7 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
   if (MAKEFILES.includes(name) || name.endsWith('.mk'))
     return [...makeRecipes(text, file.entries), ...makeIncludes(text)];
   if (isJustfile(file.path)) return justRecipes(text, file.entries);
+  if (name === 'tox.ini') return toxLines(text, file.entries);
   // A script in another language is not followed further: what it names is read for the gate only.
   return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
 }
@@ -265,7 +271,7 @@ const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
  * pattern rules: they reach every recipe, so any change to them counts), and which of those targets
  * `.PHONY` names (a target no longer phony is skipped where a file of its name exists). turbo.json
  * and .npmrc: see workspace-parts.ts; a justfile: justfiles.ts; .pre-commit-config.yaml (as JSON from
- * collect/): pre-commit-parts.ts. Without entries: all of it.
+ * collect/): pre-commit-parts.ts; tox.ini: tox-ini.ts. Without entries: all of it.
  */
 export function chainPart(path: string, entries: readonly string[] | undefined, text: string): string {
   if (!entries) return text;
@@ -273,6 +279,7 @@ export function chainPart(path: string, entries: readonly string[] | undefined, 
   if (isWorkspacePart(path)) return workspacePart(path, entries, text) ?? text;
   if (isJustfile(path)) return justPart(text, entries);
   if (PRE_COMMIT_FILES.includes(name)) return preCommitPart(text, entries) ?? text;
+  if (name === 'tox.ini') return toxPart(text, entries);
   if (name === 'package.json') {
     try {
       const pkg = JSON.parse(withoutBom(text)) as { scripts?: unknown; name?: unknown; workspaces?: unknown };

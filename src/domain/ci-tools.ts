@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { option, repoPath, type Add, type Put } from './ci-words.js';
 import { JUSTFILES } from './justfiles.js';
 import { PRE_COMMIT_FILES, preCommitEntries } from './pre-commit-parts.js';
+import { toxEnvs } from './tox-ini.js';
 
 /** The files each task runner reads in a folder (mise's file tasks are looked up by the task's name). */
 const TASK_FILES: Record<string, readonly string[]> = {
@@ -195,7 +196,13 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
       ['-f', '--justfile', '-d', '--working-directory'].includes(a ?? '');
     const recipes =
       name === 'just' ? args.filter((w, k) => !w.startsWith('-') && !w.includes('=') && !valued(args[k - 1])) : [];
-    const entries = recipes.length ? recipes : name === 'pre-commit' ? preCommitEntries(args) : undefined;
+    const entries = recipes.length
+      ? recipes
+      : name === 'pre-commit'
+        ? preCommitEntries(args)
+        : name === 'tox'
+          ? toxEnvs(args)
+          : undefined;
     if (file) add(file, dir, entries);
     // just and mise read the files of every folder up to the root; task the nearest: each may run.
     const up = (f: string): string[] => (f === '' || f === '.' ? [''] : [f, ...up(posix.dirname(f))]);
