@@ -5,6 +5,7 @@
 // hook of that id or alias), or, run all, those up to the last that may lead to gitguard (names it,
 // or a path in its entry or args: a script the chain follows). collect/ reads the YAML (as JSON here).
 import { GITGUARD_WORD } from './ci-words.js';
+import { isObject, yamlObject, type Json } from './workspace-parts.js';
 
 export const PRE_COMMIT_FILES = ['.pre-commit-config.yaml', '.pre-commit-config.yml'];
 
@@ -20,22 +21,13 @@ export function preCommitEntries(args: readonly string[]): string[] | undefined 
   return ids.length ? ids : [''];
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /** A path-like word: a script the hook runs, which the chain follows (it may lead to gitguard). */
 const PATH_WORD = /(?:^|\s)\.{0,2}\/|\w\/\w|\.(?:sh|bash|py|js|mjs|cjs|ts|rb|pl|ps1)\b/;
 
 /** See the header; undefined where the file is not read so (a merge key, `repos` of another shape, a hook named not there). */
 export function preCommitPart(json: string, hooks: readonly string[]): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  // pre-commit's YAML reader merges `<<` keys; the one collect/ uses does not: all of it.
-  if (!isObject(parsed) || json.includes('"<<"')) return undefined;
+  const parsed = yamlObject(json);
+  if (!parsed) return undefined;
   const { repos, ...settings } = parsed;
   if (!Array.isArray(repos) || !repos.every((r) => isObject(r) && Array.isArray(r.hooks))) return undefined;
   const all = (repos as Json[]).flatMap((r) => {

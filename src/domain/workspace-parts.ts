@@ -26,8 +26,21 @@ export function workspacePart(path: string, entries: readonly string[], text: st
   return name === '.npmrc' ? npmrcPart(text) : turboPart(text, entries);
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Json = Record<string, unknown>;
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A YAML file's object, handed over as JSON by collect/; undefined where it is none, or holds a merge
+ * key (`<<`: pnpm's, yarn's and pre-commit's readers merge it, the one collect/ uses does not).
+ */
+export function yamlObject(json: string): Json | undefined {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return isObject(parsed) && !json.includes('"<<"') ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A JSON object as a runner reads it; undefined where another reader may read it otherwise (comments, a key twice). */
 function jsonObject(text: string): Json | undefined {
@@ -71,8 +84,8 @@ function listed(v: unknown, key: string, of: (item: unknown) => string | undefin
   const list: unknown = isObject(v) ? v[key] : undefined;
   if (list === undefined) return [];
   if (!Array.isArray(list)) return undefined;
-  const out = list.map(of);
-  return out.every((x) => x !== undefined) ? (out as string[]) : undefined;
+  const out = list.map(of).filter((x): x is string => x !== undefined);
+  return out.length === list.length ? out : undefined;
 }
 
 /**
@@ -173,14 +186,9 @@ function npmrcPart(text: string): string | undefined {
  * matches it, no `!` pattern does). A merge key, or a pattern with more than `*`, `**` and `?`: undefined.
  */
 function pnpmPart(json: string, folders: readonly string[]): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  // A merge key (pnpm's YAML reader merges, this one does not) or a dot folder (`*` may skip it): all of it.
-  if (!isObject(parsed) || json.includes('"<<"') || folders.some((f) => /(?:^|\/)\./.test(f))) return undefined;
+  const parsed = yamlObject(json);
+  // A package in a dot folder (`*` may skip it): all of it.
+  if (!parsed || folders.some((f) => /(?:^|\/)\./.test(f))) return undefined;
   const { packages, catalog, catalogs, ...settings } = parsed;
   if (!Array.isArray(packages) || packages.some((g) => typeof g !== 'string')) return undefined;
   const globs = (packages as string[]).map((g) => g.replace(/^(!?)\.\//, '$1').replace(/\/+$/, ''));
@@ -220,13 +228,8 @@ function globMatches(glob: readonly string[], path: readonly string[]): boolean 
  * credentials (`npmRegistries`) and the scopes of `npmScopes` other than gitguard's dependencies'.
  */
 function yarnrcPart(json: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(parsed) || json.includes('"<<"')) return undefined;
+  const parsed = yamlObject(json);
+  if (!parsed) return undefined;
   const { npmScopes, npmRegistries: _credentials, ...settings } = parsed;
   if (npmScopes !== undefined && !isObject(npmScopes)) return undefined;
   const own = Object.entries(npmScopes ?? {}).filter(([k]) => OWN_SCOPES.has(`@${k.replace(/^@/, '').toLowerCase()}`));

@@ -9,13 +9,10 @@
 // entry, a glob not read here, the default registry or a registry of gitguard's dependencies' scope
 // still fail.
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { GATE_FAIL as FAIL, GATE_PASS as PASS, gateTeam } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const RULES = ['protected-paths-changed-by-maintainers', 'ci-gate-kept'];
 const NAMES = ['tools', 'web', 'api', 'ui', 'utils', 'config', 'docs', 'auth', 'db', 'mail', 'jobs', 'cli'];
 const pkg = (name: string, scripts: Record<string, string>, react = '^18.2.0'): string =>
   `${JSON.stringify({ name: `@acme/${name}`, version: '1.0.0', scripts, dependencies: { react } }, null, 2)}\n`;
@@ -47,20 +44,7 @@ const FILES: Record<string, string> = {
   ...Object.fromEntries(NAMES.map((n) => [`packages/${n}/package.json`, pkg(n, scriptsOf(n))])),
   'README.md': 'acme\n',
 };
-const { r, alice, bob } = aliceAndBob(FILES, 'own');
-const base = r.head();
-
-async function outcomes(files: Record<string, string>, signer = bob, email = 'bob@example.com') {
-  r.run(['reset', '-q', '--hard', base]);
-  commitAsPerson(r, signer, email, 'work', files);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULES.join(',')], {
-    env: r.env,
-  });
-  const report = parseJson(res);
-  return { code: res.code, ...Object.fromEntries(RULES.map((id) => [id, resultOf(report, id).outcome])) };
-}
-const PASS = { code: 0, 'protected-paths-changed-by-maintainers': 'pass', 'ci-gate-kept': 'pass' };
-const FAIL = { code: 1, 'protected-paths-changed-by-maintainers': 'fail', 'ci-gate-kept': 'pass' };
+const { alice, outcomes } = gateTeam(FILES);
 
 test("Bob's month: a turbo task for a new package, Renovate's bumps, a scope's registry in .npmrc, pass", async () => {
   expect(

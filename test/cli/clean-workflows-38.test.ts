@@ -6,13 +6,10 @@
 // recipe (settings, variables, aliases, imports). Twins: the gate's body, the recipe it depends on,
 // `set shell`, a variable, and a recipe the gate runs by `{{just_executable()}}` still fail.
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { GATE_FAIL as FAIL, GATE_PASS as PASS, gateTeam } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const RULES = ['protected-paths-changed-by-maintainers', 'ci-gate-kept'];
 const JUSTFILE = `set shell := ["bash", "-euo", "pipefail", "-c"]
 level := "high"
 
@@ -40,20 +37,7 @@ const FILES: Record<string, string> = {
   'ci/justfile': NESTED,
   'README.md': 'app\n',
 };
-const { r, alice, bob } = aliceAndBob(FILES, 'own');
-const base = r.head();
-
-async function outcomes(files: Record<string, string>, signer = bob, email = 'bob@example.com') {
-  r.run(['reset', '-q', '--hard', base]);
-  commitAsPerson(r, signer, email, 'work', files);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULES.join(',')], {
-    env: r.env,
-  });
-  const report = parseJson(res);
-  return { code: res.code, ...Object.fromEntries(RULES.map((id) => [id, resultOf(report, id).outcome])) };
-}
-const PASS = { code: 0, 'protected-paths-changed-by-maintainers': 'pass', 'ci-gate-kept': 'pass' };
-const FAIL = { code: 1, 'protected-paths-changed-by-maintainers': 'fail', 'ci-gate-kept': 'pass' };
+const { alice, outcomes } = gateTeam(FILES);
 
 test("Bob's edits of the justfile's other recipes pass", async () => {
   const edited = JUSTFILE.replace('pytest {{args}}', 'pytest -q --maxfail=1 {{args}}').concat(

@@ -7,13 +7,10 @@
 // the gate cannot make it pass), with every setting outside `repos`. Twins: the gate hook's entry, a
 // hook inserted before it, a top-level `exclude`, the manual gate hook renamed, still fail.
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { GATE_FAIL as FAIL, GATE_PASS as PASS, gateTeam } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const RULES = ['protected-paths-changed-by-maintainers', 'ci-gate-kept'];
 const STOCK = `  - repo: https://github.com/pre-commit/pre-commit-hooks
     rev: v4.5.0
     hooks:
@@ -56,20 +53,7 @@ const FILES: Record<string, string> = {
   '.pre-commit-config.yaml': CONFIG,
   'pyproject.toml': '[project]\nname = "app"\nversion = "1.0.0"\n',
 };
-const { r, alice, bob } = aliceAndBob(FILES, 'own');
-const base = r.head();
-
-async function outcomes(files: Record<string, string>, signer = bob, email = 'bob@example.com') {
-  r.run(['reset', '-q', '--hard', base]);
-  commitAsPerson(r, signer, email, 'work', files);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULES.join(',')], {
-    env: r.env,
-  });
-  const report = parseJson(res);
-  return { code: res.code, ...Object.fromEntries(RULES.map((id) => [id, resultOf(report, id).outcome])) };
-}
-const PASS = { code: 0, 'protected-paths-changed-by-maintainers': 'pass', 'ci-gate-kept': 'pass' };
-const FAIL = { code: 1, 'protected-paths-changed-by-maintainers': 'fail', 'ci-gate-kept': 'pass' };
+const { alice, outcomes } = gateTeam(FILES);
 
 test("Bob's linter hooks added after the gate, and the manual stage's other hook edited, pass", async () => {
   const edited = `${CONFIG.replace('mkdocs build --strict', 'mkdocs build --strict --clean')}${RUFF}`;

@@ -7,13 +7,10 @@
 // the gate target's defaults, a target it depends on, a default keyed by an executor, the task
 // runner's options, and a key given twice still fail.
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { GATE_FAIL as FAIL, GATE_PASS as PASS, gateTeam } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const RULES = ['protected-paths-changed-by-maintainers', 'ci-gate-kept'];
 const DEFAULTS = {
   build: { dependsOn: ['^build'], cache: true, outputs: ['{projectRoot}/dist'] },
   test: { inputs: ['default', '^production'], cache: true },
@@ -48,20 +45,7 @@ const FILES: Record<string, string> = {
   'packages/web/project.json': project('web', { build: { command: 'vite build' } }),
   'packages/api/project.json': project('api', { build: { command: 'tsc -b' } }),
 };
-const { r, alice, bob } = aliceAndBob(FILES, 'own');
-const base = r.head();
-
-async function outcomes(files: Record<string, string>, signer = bob, email = 'bob@example.com') {
-  r.run(['reset', '-q', '--hard', base]);
-  commitAsPerson(r, signer, email, 'work', files);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULES.join(',')], {
-    env: r.env,
-  });
-  const report = parseJson(res);
-  return { code: res.code, ...Object.fromEntries(RULES.map((id) => [id, resultOf(report, id).outcome])) };
-}
-const PASS = { code: 0, 'protected-paths-changed-by-maintainers': 'pass', 'ci-gate-kept': 'pass' };
-const FAIL = { code: 1, 'protected-paths-changed-by-maintainers': 'fail', 'ci-gate-kept': 'pass' };
+const { alice, outcomes } = gateTeam(FILES);
 
 test("Bob's target defaults for other targets, generators and release settings pass", async () => {
   const edited = nx(

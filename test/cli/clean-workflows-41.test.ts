@@ -5,13 +5,10 @@
 // the registries' credentials and the scopes other than gitguard's dependencies'. Twins: `yarnPath`
 // (yarn itself swapped), the default registry, a registry for `@octokit`, and a merge key still fail.
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { GATE_FAIL as FAIL, GATE_PASS as PASS, gateTeam } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const RULES = ['protected-paths-changed-by-maintainers', 'ci-gate-kept'];
 const YARNRC = 'nodeLinker: node-modules\n\nyarnPath: .yarn/releases/yarn-4.1.1.cjs\n';
 const pkg = (name: string, scripts: Record<string, string>): string =>
   `${JSON.stringify({ name: `@acme/${name}`, version: '1.0.0', scripts }, null, 2)}\n`;
@@ -25,20 +22,7 @@ const FILES: Record<string, string> = {
   'packages/tools/package.json': pkg('tools', { gitguard: 'gitguard audit --fail-on high' }),
   'packages/web/package.json': pkg('web', { build: 'vite build' }),
 };
-const { r, alice, bob } = aliceAndBob(FILES, 'own');
-const base = r.head();
-
-async function outcomes(files: Record<string, string>, signer = bob, email = 'bob@example.com') {
-  r.run(['reset', '-q', '--hard', base]);
-  commitAsPerson(r, signer, email, 'work', files);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULES.join(',')], {
-    env: r.env,
-  });
-  const report = parseJson(res);
-  return { code: res.code, ...Object.fromEntries(RULES.map((id) => [id, resultOf(report, id).outcome])) };
-}
-const PASS = { code: 0, 'protected-paths-changed-by-maintainers': 'pass', 'ci-gate-kept': 'pass' };
-const FAIL = { code: 1, 'protected-paths-changed-by-maintainers': 'fail', 'ci-gate-kept': 'pass' };
+const { alice, outcomes } = gateTeam(FILES);
 
 test("Bob's registry for the company's scope, with its token, passes", async () => {
   const scoped =

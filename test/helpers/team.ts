@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyRepo, makeRepo, type TestRepo } from './repo.js';
+import { parseJson, resultOf, runMain } from './cli.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, sharedSshKey, type SshTestKey } from './ssh.js';
 
 export interface Team {
@@ -44,4 +45,43 @@ function makeTeam(files: Record<string, string>, keys: 'shared' | 'own'): Team {
     ...files,
   });
   return { r, alice, bob };
+}
+
+/** The rules a CI-gate clean-workflow file asks about, and their answers when they pass or when Bob's change counts. */
+const GATE_RULES = ['protected-paths-changed-by-maintainers', 'ci-gate-kept'];
+export const GATE_PASS = { code: 0, 'protected-paths-changed-by-maintainers': 'pass', 'ci-gate-kept': 'pass' };
+export const GATE_FAIL = { code: 1, 'protected-paths-changed-by-maintainers': 'fail', 'ci-gate-kept': 'pass' };
+
+/**
+ * Back to `base`, `files` committed by Bob (or `signer` as `email`), then GATE_RULES' outcomes and the
+ * exit code of an audit of the team's repository.
+ */
+async function gateOutcomes(
+  { r, bob }: Team,
+  base: string,
+  files: Record<string, string>,
+  signer = bob,
+  email = 'bob@example.com',
+): Promise<Record<string, string | number>> {
+  r.run(['reset', '-q', '--hard', base]);
+  commitAsPerson(r, signer, email, 'work', files);
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', GATE_RULES.join(',')], {
+    env: r.env,
+  });
+  const report = parseJson(res);
+  return { code: res.code, ...Object.fromEntries(GATE_RULES.map((id) => [id, resultOf(report, id).outcome])) };
+}
+
+/** Alice and Bob's repository with `files` (its own keys), and gateOutcomes from its first commit. */
+export function gateTeam(files: Record<string, string>): {
+  alice: SshTestKey;
+  outcomes: (
+    files: Record<string, string>,
+    signer?: SshTestKey,
+    email?: string,
+  ) => Promise<Record<string, string | number>>;
+} {
+  const team = aliceAndBob(files, 'own');
+  const base = team.r.head();
+  return { alice: team.alice, outcomes: (f, signer, email) => gateOutcomes(team, base, f, signer, email) };
 }
