@@ -4,13 +4,10 @@
 // its length (40,000 spaces: 0.5 s; 2 million: about half an hour), at each reading of the file.
 // The gate sits in the Makefile below that line (made by the maintainer), as a generated file may.
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { aliceAndBob, bobsEditOutcome } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const RULE = 'protected-paths-changed-by-maintainers';
 const long = `x${' '.repeat(2_000_000)}y\n`;
 const makefile = (cmd: string, lint = 'eslint .'): string => `${long}lint:\n\t${lint}\n\ngate:\n\t${cmd}\n`;
 const FILES: Record<string, string> = {
@@ -18,15 +15,7 @@ const FILES: Record<string, string> = {
     'on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make gate\n',
   Makefile: makefile('gitguard audit'),
 };
-const { r, bob } = aliceAndBob(FILES, 'own');
-const base = r.head();
-
-async function outcome(files: Record<string, string>): Promise<string> {
-  r.run(['reset', '-q', '--hard', base]);
-  commitAsPerson(r, bob, 'bob@example.com', 'edit', files);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULE], { env: r.env });
-  return resultOf(parseJson(res), RULE).outcome;
-}
+const outcome = bobsEditOutcome(aliceAndBob(FILES, 'own'));
 
 test('a line of 2 million spaces in the Makefile: the audit ends, and taking the gate out fails (before: hung)', async () => {
   expect(await outcome({ Makefile: makefile('true') })).toBe('fail');

@@ -3,13 +3,10 @@
 // folder of 200 a's (each one more `*a` multiplies the time; four took 14 s) kept gitguard busy for
 // hours. Globs are now matched in linear time; the gate package behind them is read as before.
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { aliceAndBob, bobsEditOutcome } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const RULE = 'protected-paths-changed-by-maintainers';
 const gate = (cmd: string): string => `${JSON.stringify({ name: 'gate', scripts: { audit: cmd } }, null, 2)}\n`;
 const FILES: Record<string, string> = {
   '.github/workflows/ci.yml':
@@ -18,15 +15,7 @@ const FILES: Record<string, string> = {
   [`${'a'.repeat(200)}/notes.txt`]: 'x\n',
   'pkg-tools/gate/package.json': gate('gitguard audit'),
 };
-const { r, bob } = aliceAndBob(FILES, 'own');
-const base = r.head();
-
-async function outcome(files: Record<string, string>): Promise<string> {
-  r.run(['reset', '-q', '--hard', base]);
-  commitAsPerson(r, bob, 'bob@example.com', 'edit', files);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULE], { env: r.env });
-  return resultOf(parseJson(res), RULE).outcome;
-}
+const outcome = bobsEditOutcome(aliceAndBob(FILES, 'own'));
 
 test("a backtracking glob beside a folder of 200 a's: the audit ends, and the gate package is protected (before: hung)", async () => {
   expect(await outcome({ 'pkg-tools/gate/package.json': gate('true') })).toBe('fail');

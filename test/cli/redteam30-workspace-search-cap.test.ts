@@ -5,13 +5,10 @@
 // stopped before it, no package led to gitguard at the tip, so neither the root package.json's
 // `workspaces` nor anything else of the workspace was watched, and the rule passed.
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { aliceAndBob, bobsEditOutcome } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const RULE = 'protected-paths-changed-by-maintainers';
 const pkg = (name: string, scripts: Record<string, string>): string =>
   `${JSON.stringify({ name, version: '1.0.0', scripts }, null, 2)}\n`;
 const root = (workspaces: string[]): string =>
@@ -23,20 +20,12 @@ const FILES: Record<string, string> = {
   'packages/gate/package.json': pkg('@acme/gate', { audit: 'gitguard audit' }),
   'packages/web/package.json': pkg('@acme/web', { audit: 'npm audit' }),
 };
-const { r, bob } = aliceAndBob(FILES, 'own');
-const base = r.head();
+const outcome = bobsEditOutcome(aliceAndBob(FILES, 'own'));
 
 /** 2100 fixture folders (one file each) at the root, read before packages/ (they sort first). */
 const fixtures = Object.fromEntries(
   Array.from({ length: 2100 }, (_, i) => [`case-${String(i).padStart(4, '0')}/input.txt`, `${i}\n`]),
 );
-
-async function outcome(files: Record<string, string>): Promise<string> {
-  r.run(['reset', '-q', '--hard', base]);
-  commitAsPerson(r, bob, 'bob@example.com', 'edit', files);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULE], { env: r.env });
-  return resultOf(parseJson(res), RULE).outcome;
-}
 
 test('the gate package left out of `workspaces` behind 2100 fixture folders fails (before: pass)', async () => {
   expect(await outcome({ 'package.json': root(['packages/web']), ...fixtures })).toBe('fail');

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyRepo, makeRepo, type TestRepo } from './repo.js';
+import { parseJson, resultOf, runMain } from './cli.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, sharedSshKey, type SshTestKey } from './ssh.js';
 
 export interface Team {
@@ -44,4 +45,20 @@ function makeTeam(files: Record<string, string>, keys: 'shared' | 'own'): Team {
     ...files,
   });
   return { r, alice, bob };
+}
+
+/**
+ * For the CI red-team files: Bob's edit on Alice's first commit (the repository reset there), and
+ * what protected-paths-changed-by-maintainers says of it. `team` from aliceAndBob.
+ */
+export function bobsEditOutcome(team: Team): (files: Record<string, string>) => Promise<string> {
+  const { r, bob } = team;
+  const base = r.head();
+  return async (files) => {
+    r.run(['reset', '-q', '--hard', base]);
+    commitAsPerson(r, bob, 'bob@example.com', 'edit', files);
+    const rule = 'protected-paths-changed-by-maintainers';
+    const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', rule], { env: r.env });
+    return resultOf(parseJson(res), rule).outcome;
+  };
 }
