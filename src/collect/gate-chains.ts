@@ -7,6 +7,9 @@ import { isWorkspacePart } from '../domain/workspace-parts.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 import { WORKSPACE_CONFIGS, workspacePackages } from './workspace-packages.js';
+
+/** The files besides the root package.json that declare a workspace's packages. */
+const DECLARATIONS = ['pnpm-workspace.yaml', 'lerna.json'];
 import { posix } from 'node:path';
 
 /** How deep a chain of files run by commands is followed (workflow -> npm script -> shell script -> ...). */
@@ -96,7 +99,7 @@ export async function gateChains(
    */
   const readWorkspace = async (file: CommandFile, depth: number): Promise<boolean> => {
     const root = posix.dirname(file.path).replace(/^\.$/, '');
-    const { packages, unread } = await workspacePackages(read, oidBytes, tip, root);
+    const { packages, unread, searchCut } = await workspacePackages(read, oidBytes, tip, root);
     let yes = false;
     const inEach = file.workspaces;
     // Each package's files read by id, side by side (thousands of packages), then followed in turn.
@@ -115,7 +118,14 @@ export async function gateChains(
             { path: posix.join(p || '.', 'project.json') },
           ])
         if (await follow(f, depth)) yes = true;
-    if (!yes && !unread.length) return false;
+    if (!yes && !unread.length) {
+      if (!searchCut) return false;
+      // The search past the declaration was cut short: what declares the packages is watched (a
+      // gate package left out of it may lie past the cut), as a chain would watch it.
+      onChain({ path: file.path, entries: [] });
+      for (const c of DECLARATIONS.map((n) => posix.join(root || '.', n))) if (!chain.has(c)) chain.set(c, undefined);
+      return false;
+    }
     for (const u of unread) chain.set(u, undefined);
     onChain({ path: file.path, entries: [] });
     const gates = [...packages.keys()].filter((p) =>

@@ -27,6 +27,12 @@ export interface Workspace {
   packages: Map<string, Map<string, string>>;
   /** Folders not read (a missing object, past the caps): watched whole. */
   unread: string[];
+  /**
+   * The search for packages the declaration leaves out stopped at its cap: a gate package taken out
+   * of the declaration may be past it (a signer who adds thousands of folders pushes it there), so
+   * the declaration is watched whatever the packages found run.
+   */
+  searchCut: boolean;
 }
 
 /** A file read as YAML (a key given twice refused: pnpm-workspace.yaml, pre-commit's), as JSON text; undefined where it is not YAML. */
@@ -84,6 +90,7 @@ async function readWorkspace(
   const packages = new Map<string, Map<string, string>>();
   const unread = new Set<string>();
   let trees = 0;
+  let searchCut = false;
   /** `strict`: a folder not read is watched whole; else (the search past the declaration) skipped. */
   let [strict, budget] = [true, MAX_TREES];
   const PACKAGE_FILES = ['package.json', 'project.json'];
@@ -94,7 +101,13 @@ async function readWorkspace(
     segments: readonly string[],
     depth: number,
   ): Promise<void> => {
-    if (++trees > budget || depth > MAX_DEPTH) return void (strict && unread.add(at(folder)));
+    const cut = ++trees > budget;
+    if (cut || depth > MAX_DEPTH) {
+      // Past the search's cap (not its depth: a gate package's depth is the maintainer's pick).
+      if (strict) unread.add(at(folder));
+      else searchCut ||= cut;
+      return;
+    }
     const tree = await read(oid ?? spec(at(folder)));
     if (tree === undefined) return void (strict && unread.add(at(folder)));
     if (tree?.type !== 'tree') return;
@@ -134,5 +147,6 @@ async function readWorkspace(
     [strict, trees, budget] = [false, 0, MAX_SEARCH];
     await walk('', undefined, ['**'], 0);
   }
-  return { packages: new Map([...packages].map(([p, files]) => [at(p), files])), unread: [...unread] };
+  const found = new Map([...packages].map(([p, files]) => [at(p), files]));
+  return { packages: found, unread: [...unread], searchCut };
 }

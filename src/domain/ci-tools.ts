@@ -250,16 +250,67 @@ export function packageGlobs(
   return [...new Set(globs.map((g) => g.replace(/^\.\//, '').replace(/\/+$/, '')))];
 }
 
-/** Whether a folder name matches one segment of a glob (`*`, `?`, `[...]`, `{a,b}`). */
+/** At most this many names a segment's braces spell; past it, the segment matches every name (fail closed). */
+const MAX_ALTERNATIVES = 256;
+
+/**
+ * Whether a folder name matches one segment of a glob (`*`, `?`, `[...]`, `[!...]`, `{a,b}`), in
+ * time linear in the product of their lengths: a regular expression made of the glob backtracked
+ * for minutes on `*a*a*a*a*b` against a folder of 200 a's (a hostile workspace's hang). A segment
+ * that cannot be read (an unclosed `[`) matches every name (fail closed: more folders are read).
+ */
 export function segmentMatches(segment: string, name: string): boolean {
-  const source = segment
-    .replace(/[.+^$()|\\]/g, '\\$&')
-    .replace(/\*+/g, '.*')
-    .replace(/\?/g, '.');
-  const braces = source.replace(/\{([^}]*)\}/g, (_, alts: string) => `(?:${alts.split(',').join('|')})`);
-  try {
-    return new RegExp(`^${braces}$`).test(name);
-  } catch {
-    return true;
+  let alternatives = [''];
+  for (const part of segment.split(/(\{[^}]*\})/)) {
+    const options = part.startsWith('{') ? part.slice(1, -1).split(',') : [part];
+    if (alternatives.length * options.length > MAX_ALTERNATIVES) return true;
+    alternatives = alternatives.flatMap((a) => options.map((o) => a + o));
   }
+  return alternatives.some((a) => {
+    const tokens = globTokens(a);
+    return tokens === undefined || wildcardMatches(tokens, name);
+  });
+}
+
+/** One character's test, or null for `*` (any run); undefined where a `[` is not closed. */
+type Token = ((c: string) => boolean) | null;
+
+function globTokens(glob: string): Token[] | undefined {
+  const out: Token[] = [];
+  for (let i = 0; i < glob.length; i += 1) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (out[out.length - 1] !== null) out.push(null);
+    } else if (c === '?') out.push(() => true);
+    else if (c === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) return undefined;
+      let body = glob.slice(i + 1, close);
+      const negated = body[0] === '!' || body[0] === '^';
+      if (negated) body = body.slice(1);
+      const ranges: Array<[string, string]> = [];
+      for (let j = 0; j < body.length; j += 1)
+        if (body[j + 1] === '-' && j + 2 < body.length) {
+          ranges.push([body[j]!, body[j + 2]!]);
+          j += 2;
+        } else ranges.push([body[j]!, body[j]!]);
+      out.push((x) => ranges.some(([lo, hi]) => x >= lo && x <= hi) !== negated);
+      i = close;
+    } else out.push((x) => x === c);
+  }
+  return out;
+}
+
+/** Wildcard matching with the last `*` as the only point to go back to: O(tokens x name). */
+function wildcardMatches(tokens: readonly Token[], name: string): boolean {
+  let [t, n, star, from] = [0, 0, -1, 0];
+  while (n < name.length) {
+    const token = tokens[t];
+    if (token === null) [star, from, t] = [t, n, t + 1];
+    else if (token !== undefined && token(name[n]!)) [t, n] = [t + 1, n + 1];
+    else if (star >= 0) [t, n, from] = [star + 1, from + 1, from + 1];
+    else return false;
+  }
+  while (tokens[t] === null) t += 1;
+  return t === tokens.length;
 }

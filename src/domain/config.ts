@@ -32,9 +32,16 @@ export function userValue(config: readonly ConfigEntry[], key: string): string |
 
 /**
  * Whether a gpg.ssh.defaultKeyCommand is git's documented `ssh-add -L` (git splits the value at
- * whitespace and runs it without a shell): the user's own ssh-add listing their agent's keys, whose
- * first git signs with. Nothing of the repository's choosing runs, wherever the value is set.
+ * its whitespace, space, tab, LF and CR only, and runs it without a shell): the user's own ssh-add
+ * listing their agent's keys, whose first git signs with. Nothing of the repository's choosing
+ * runs, wherever the value is set. `ssh-add<VT>-L` is one word to git: a program of that name.
  */
 export function isAgentKeyCommand(value: string | null | undefined): boolean {
-  return typeof value === 'string' && value.trim().replace(/\s+/g, ' ') === 'ssh-add -L';
+  return (
+    typeof value === 'string' &&
+    value
+      .split(/[ \t\n\r]+/)
+      .filter(Boolean)
+      .join(' ') === 'ssh-add -L'
+  );
 }

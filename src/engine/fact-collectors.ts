@@ -304,6 +304,9 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         const entropy =
           run.req.secretsEntropy === true ||
           run.get('head-policy').then((p) => p.ok && p.value?.secrets?.entropy === true);
+        // An unreadable policy is met where head-policy is awaited: a scan stopped before it asks
+        // left this one unhandled, and node printed its stack and exited 1 after gitguard's own line.
+        if (entropy !== true) entropy.catch(() => undefined);
         // Loaded here, not with this module: the hooks and runs without the secrets rule never
         // scan, and its modules and RE2 engine cost every such process ~20 ms to load.
         const [{ scanSecrets }, { markVendored }] = await Promise.all([

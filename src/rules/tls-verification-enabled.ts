@@ -12,11 +12,13 @@ const urlOf = (key: string, name: string): string =>
  * Whether a CA file or folder git is given (git_config_pathname: `~` is HOME, `%(prefix)/` git's
  * own prefix) lies in the work tree: a relative path is read from the top of the work tree (git runs
  * its transport there), and what the work tree holds is whatever was last checked out, so whoever
- * commits there picks the certificates the remote may present.
+ * commits there picks the certificates the remote may present. A path through /proc names the
+ * process's own files: /proc/self/cwd is the top of the work tree, whoever cloned it wherever.
  */
 function inWorkTree(value: string, workTree: string | undefined): boolean {
   if (value.startsWith('~') || value.startsWith('%(prefix)/')) return false;
   if (!posix.isAbsolute(value)) return true;
+  if (/^\/proc(\/|$)/.test(posix.normalize(value))) return true;
   if (!workTree) return false;
   const rel = posix.relative(posix.normalize(workTree), posix.normalize(value));
   return rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel) && !/^\.git(\/|$)/.test(rel));

@@ -5,68 +5,26 @@
 // looked at http.sslVerify and passed. Checked with a real TLS server on 127.0.0.1: git 2.39 trusts a
 // certificate signed by the work tree's CA (the HTTP request reaches the server) and refuses it
 // without that setting; the rule now fails the first and passes a private CA kept outside the tree.
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { cleanupTemp, makeRepo, tempDir } from '../helpers/repo.js';
+import { cleanupTemp, makeRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { lsRemote as lsRemoteAt, startTlsServer, type TlsServer } from '../helpers/tls-server.js';
 
 afterAll(() => cleanupTemp());
 
-let server: Server;
+let server: TlsServer;
 let url: string;
-const asked: string[] = [];
+let asked: string[];
 let ca: string;
 
 beforeAll(async () => {
-  const d = tempDir();
-  const ssl = (args: string[]) => execFileSync('openssl', args, { cwd: d, stdio: 'ignore' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  ssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=picked-ca']);
-  ssl(['req', ...ec, '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=127.0.0.1']);
-  writeFileSync(join(d, 'ext'), 'subjectAltName=IP:127.0.0.1\n');
-  ssl([
-    'x509',
-    '-req',
-    '-in',
-    'srv.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'srv.pem',
-    '-days',
-    '2',
-    '-extfile',
-    'ext',
-  ]);
-  ca = join(d, 'ca.pem');
-  server = createServer({ key: readFileSync(join(d, 'srv.key')), cert: readFileSync(join(d, 'srv.pem')) }, (q, res) => {
-    asked.push(q.url ?? '');
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/r.git`;
+  server = await startTlsServer();
+  ({ url, asked, ca } = server);
 });
-afterAll(() => new Promise<void>((done) => server.close(() => done())));
+afterAll(() => server.close());
 
-/** git ls-remote against the server (asynchronously: the server answers from this process), with no CA from the environment. */
-async function lsRemote(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const clean = { ...env };
-  for (const k of ['GIT_SSL_CAINFO', 'GIT_SSL_CAPATH', 'CURL_CA_BUNDLE', 'SSL_CERT_FILE', 'SSL_CERT_DIR'])
-    delete clean[k];
-  try {
-    await promisify(execFile)('git', ['ls-remote', url], { cwd: dir, env: clean, timeout: 60_000 });
-    return '';
-  } catch (err) {
-    return String((err as { stderr?: string }).stderr ?? err);
-  }
-}
+const lsRemote = (dir: string, env: NodeJS.ProcessEnv): Promise<string> => lsRemoteAt(url, dir, env);
 
 test('a CA in the work tree: git trusts the server it signed, and the rule fails (before: pass)', async () => {
   const r = makeRepo();

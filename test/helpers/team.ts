@@ -85,3 +85,12 @@ export function gateTeam(files: Record<string, string>): {
   const base = team.r.head();
   return { alice: team.alice, outcomes: (f, signer, email) => gateOutcomes(team, base, f, signer, email) };
 }
+
+/**
+ * For the CI red-team files: Bob's edit on Alice's first commit (the repository reset there), and
+ * what protected-paths-changed-by-maintainers says of it. `team` from aliceAndBob.
+ */
+export function bobsEditOutcome(team: Team): (files: Record<string, string>) => Promise<string> {
+  const base = team.r.head();
+  return async (files) => String((await gateOutcomes(team, base, files))['protected-paths-changed-by-maintainers']);
+}

@@ -24,7 +24,31 @@ export interface KeyLimits {
 /** How much parsing and key building this process has done (tests prove the caches with it). */
 export const keyringWork = { filesParsed: 0, keysBuilt: 0 };
 
-const BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
+const BEGIN = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----/g;
+
+/**
+ * The armored key blocks of a text, each from its BEGIN line to the first END line of its kind: what
+ * /BEGIN…[\s\S]*?…END/g finds, in linear time. That expression read to the end of the text from
+ * every BEGIN line that has no END (quadratic: a 1 MiB key file of BEGIN lines took 3 s, 16 of them
+ * in a policy's keys/ folder most of a minute); here a kind with no END is not looked for again.
+ */
+function armoredBlocks(text: string): string[] {
+  const out: string[] = [];
+  const unended = new Set<string>();
+  BEGIN.lastIndex = 0;
+  for (let m = BEGIN.exec(text); m; m = BEGIN.exec(text)) {
+    const end = `-----END PGP ${m[1]!} KEY BLOCK-----`;
+    const at = unended.has(m[1]!) ? -1 : text.indexOf(end, BEGIN.lastIndex);
+    if (at < 0) {
+      unended.add(m[1]!);
+      BEGIN.lastIndex = m.index + 1;
+      continue;
+    }
+    out.push(text.slice(m.index, at + end.length));
+    BEGIN.lastIndex = at + end.length;
+  }
+  return out;
+}
 const ALLOWED = Object.fromEntries(
   [
     openpgp.PublicKeyPacket,
@@ -47,8 +71,8 @@ async function binaryBlocks(src: KeySource): Promise<Uint8Array[]> {
   const bom = bytes !== undefined && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   if (bytes && bytes.length && (bytes[0]! & 0x80) !== 0 && !bom) return [bytes];
   const text = typeof data === 'string' ? data : Buffer.from(data).toString('latin1');
-  const blocks = text.match(BLOCK);
-  if (!blocks) throw new Error('neither a binary OpenPGP key file nor an armored key block');
+  const blocks = armoredBlocks(text);
+  if (!blocks.length) throw new Error('neither a binary OpenPGP key file nor an armored key block');
   const out: Uint8Array[] = [];
   for (const b of blocks) out.push((await openpgp.unarmor(b, CONFIG)).data as Uint8Array);
   return out;
