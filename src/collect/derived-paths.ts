@@ -9,12 +9,13 @@ import { POLICY_DIR } from '../domain/trust.js';
 import { ROOT_ACTION, runsFile } from '../domain/ci-references.js';
 import { actionFiles, ciReferencesIn, runCommands } from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
-import { ExpectedError } from '../errors.js';
+import { ExpectedError, StopsAuditError } from '../errors.js';
 import { gitRecords } from './git-reading.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
 import { MissingObjectError } from './missing-object.js';
 import { canonicalMode, LINK_MODE } from './tree-entry.js';
 import { envLimit } from './child-env.js';
+import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
 
 /** At most this many derived paths (the walk compares each commit's entries at every one). */
 const MAX_DERIVED = 512;
@@ -57,17 +58,6 @@ export const NO_DERIVED: DerivedWatch = {
   ranOnly: new Set(),
   unread: new Set(),
 };
-
-/** What the CI at a tip runs (ref -> origin), and which of those no reference names itself. */
-interface DerivedFound {
-  paths: Map<string, string>;
-  indirect: Set<string>;
-  /** Files on a chain to gitguard that run in parts: the scripts or targets the chain runs (domain/ci-commands.ts chainPart). */
-  parts: Map<string, string[]>;
-  /** Files the CI's commands run that lead to no gitguard at the tip. */
-  ranOnly: Set<string>;
-  unread: Set<string>;
-}
 
 /** Names kept before they are folded (a hostile tree may hold a million `.gitattributes`). */
 const FOLD_AT = 8192;
@@ -341,14 +331,25 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
   return { paths: found, indirect, parts, ranOnly, unread };
 }
 
-/** The paths watched besides the policy's, with their origins, read at the walk's tip. */
+/**
+ * The paths watched besides the policy's, with their origins: the files the CI runs, read at the
+ * walk's tip and at `start` (--base, else the trust root), a file the chain ran at either end watched
+ * (domain/derived-union.ts); the nested attributes, at the tip. A damaged object at the start leaves
+ * the tip's alone: the walk reads the start and reports a rewritten commit (objects-intact).
+ */
 export async function derivedPaths(
   gitDir: string,
   reader: ObjectReader,
   oidBytes: 20 | 32,
   tip: string,
+  start: string | undefined,
 ): Promise<DerivedFound> {
-  const out = await ciReferences(reader, oidBytes, tip);
+  const began = start && start !== tip ? ciReferences(reader, oidBytes, start) : undefined;
+  const atStart = await began?.catch((err: unknown) => {
+    if (err instanceof StopsAuditError) return undefined;
+    throw err;
+  });
+  const out = unionDerived(await ciReferences(reader, oidBytes, tip), atStart);
   // At least a few for the attributes, however many the CI named (the cap bounds work, not what is watched).
   for (const p of await nestedAttributes(gitDir, tip, Math.max(MAX_DERIVED - out.paths.size, 64)))
     out.paths.set(p, ATTRIBUTES);

@@ -232,14 +232,16 @@ export async function openHistory(
     }
     // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), the
     // CI configuration, whose gitguard step must not silently disappear, and what the tip holds that
-    // stands for them elsewhere (a nested .gitattributes, a file the CI runs: derived-paths.ts).
+    // stands for them elsewhere (a nested .gitattributes, a file the CI runs: derived-paths.ts); a file
+    // the CI ran where the range starts (--base, else the trust root) too, though the tip's chain has lost it.
     const watch = watchList(headPolicy?.protected.paths ?? DEFAULT_PROTECTED_PATHS);
     const fixed = [
       ...new Set([...watch.paths.filter((p) => p !== POLICY_DIR && !p.startsWith(`${POLICY_DIR}/`)), ...CI_PATHS]),
     ];
     const oidBytes = repo.objectFormat === 'sha256' ? 32 : 20;
-    const derived =
-      watchProtected && tip ? originsAt(await derivedPaths(shadow.gitDir, reader, oidBytes, tip), fixed) : NO_DERIVED;
+    const start = baseOid ?? trustRoot; // with --base, what ran at the root was accepted
+    const found = watchProtected && tip ? await derivedPaths(shadow.gitDir, reader, oidBytes, tip, start) : undefined;
+    const derived = found ? originsAt(found, fixed) : NO_DERIVED;
     const { origins } = derived;
     const watched = watchProtected ? [...fixed, ...origins.keys()] : [];
     // Resuming an earlier run: its tips are left out, and their policy verdicts assumed for their children.

@@ -164,11 +164,14 @@ test('uses: ./ runs the root action.yml: a change to it by a signer who is no ma
 
 test('a resumed audit: a change to what the CI at the tip runs walks everything again (its older changes are judged)', async () => {
   const action = 'runs:\n  using: composite\n';
-  const { r, alice, bob } = team({ '.github/workflows/ci.yml': WORKFLOW_LOCAL, 'tools/audit/action.yml': action });
-  // bob edits tools/audit while the workflow runs it; then the workflow stops running it, and the
-  // tip's CI runs nothing there: nothing watches tools/audit, the audit passes (and is checkpointed).
-  commitAsPerson(r, bob, 'bob@example.com', 'tools', { 'tools/audit/action.yml': `${action}# more\n` });
   const plain = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
+  const { r, alice, bob } = team({ '.github/workflows/ci.yml': plain, 'tools/audit/action.yml': action });
+  // The workflow runs tools/audit after the trust root; bob edits it then; then the workflow stops
+  // running it, and neither the tip's CI nor the root's runs anything there: nothing watches
+  // tools/audit, the audit passes (and is checkpointed). (Where the root's CI ran it, the root's
+  // chain is watched too: redteam31-deleted-gate-package.)
+  commitAsPerson(r, alice, 'alice@example.com', 'ci: action', { '.github/workflows/ci.yml': WORKFLOW_LOCAL });
+  commitAsPerson(r, bob, 'bob@example.com', 'tools', { 'tools/audit/action.yml': `${action}# more\n` });
   commitAsPerson(r, alice, 'alice@example.com', 'ci: inline', { '.github/workflows/ci.yml': plain });
   const audit = () => runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers'], { env: r.env });
   expect((await audit()).code).toBe(0);
