@@ -8,7 +8,7 @@ export const CHAINED_SUFFIX = '.gitguard-chained';
 
 export type HookName = 'pre-push' | 'pre-receive';
 
-/** Quotes a string for a POSIX shell. */
+/** Quotes a string for a POSIX shell, always (the marker check reads these lines back: shellUnquote). */
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -13,6 +13,7 @@ import { runGit } from './git.js';
 import type { ObjectReader } from './objects.js';
 import { forgeRefFamily } from './forge-refs.js';
 import { runEnv } from './run-context.js';
+import { shellWord } from '../domain/shell-word.js';
 
 const DEFAULT_MAX_REFS = 200_000;
 const MAX_RECORD_BYTES = 64 * 1024;
@@ -59,7 +60,7 @@ const tooLong = (after: string | undefined): RefListError =>
 const listedTwice = (name: string): RefListError =>
   new RefListError(
     `git for-each-ref lists ${name} twice, with two ids (the repository's packed-refs names it twice, or out of its sorted order): git's lookup of it and its listing disagree`,
-    `git rev-parse ${name} names the id git uses: delete the wrong line from .git/packed-refs (keep its lines sorted by name), then run again`,
+    `git rev-parse ${shellWord(name)} names the id git uses: delete the wrong line from .git/packed-refs (keep its lines sorted by name), then run again`,
   );
 
 /**

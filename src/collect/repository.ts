@@ -9,6 +9,7 @@ import { assertGitDirReadable, assertObjectStoreReadable } from './object-store.
 import { enclosingWorkTree, noteAuditedFolders } from './audited-folders.js';
 import { runEnv } from './run-context.js';
 import { liveLinkedWorktrees } from './worktrees.js';
+import { shellWord } from '../domain/shell-word.js';
 
 // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a .git
 // folder after the other answers are printed.
@@ -83,7 +84,7 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
     if (/dubious ownership/i.test(why)) {
       throw new ExpectedError(
         `git refuses ${abs}: it is owned by another user (safe.directory)`,
-        `if you trust it: git config --global --add safe.directory ${abs}`,
+        `if you trust it: git config --global --add safe.directory ${shellWord(abs)}`,
       );
     }
     throw new ExpectedError(

@@ -15,6 +15,7 @@ import { LedgerError, ledgerPath, readLedger, updateLedger, type Ledger } from '
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import type { TrustRoot } from '../collect/trust-root.js';
+import { shellWord } from '../domain/shell-word.js';
 
 export async function collectLedger(
   repo: RepositoryInfo,
@@ -134,7 +135,7 @@ export async function forcedPastBase(
     if (!unprotectedCiBranch(branch, protectedGlobs(repo, history, []))) return undefined;
     throw new ExpectedError(
       `--base "${base}" is not a commit in ${repo.path}`,
-      `a forced push replaced it; whether ${branch.ref} is protected is read from the default branch's policy, which this clone lacks: fetch it first (git fetch origin ${branch.defaultBranch}), or keep that branch protected by the forge`,
+      `a forced push replaced it; whether ${branch.ref} is protected is read from the default branch's policy, which this clone lacks: fetch it first (git fetch origin ${shellWord(branch.defaultBranch)}), or keep that branch protected by the forge`,
     );
   }
   const policies: Array<Policy | undefined> = [];

@@ -25,6 +25,7 @@ import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { FactStore } from './facts.js';
 import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
 import { escapeText, redactUrl } from '../domain/escape.js';
+import { shellWord } from '../domain/shell-word.js';
 
 export interface PrePushUpdate {
   localRef: string;
@@ -59,7 +60,7 @@ function parsePrePushInput(input: string): PrePushUpdate[] {
 
 /** The next step after refusing a protected ref: deliberate rewrites are possible, and recorded. */
 const deliberate = (ref: string): string =>
-  `  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept ${ref}`;
+  `  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept ${shellWord(ref)}`;
 
 /**
  * The history whose HEAD names the policy a push is judged with (protected refs, floating tags, the

@@ -3,6 +3,7 @@ import { defineRepoRule } from './define.js';
 import { configFinding, gitBool } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 import { annexOptionRunningCommand } from './lib/tool-options.js';
+import { shellWord } from '../domain/shell-word.js';
 
 // Keys whose value is a command git runs during everyday work (status, diff, fetch, commit, log...).
 // In the user's own (global/system) config they are the user's choice; in the repository's local or
@@ -155,7 +156,7 @@ export default defineRepoRule({
           e,
           `the repository's ${e.scope} config runs a command: ${e.key}=${e.value}${detail}; ` +
             `next: if you set it yourself, set it in your global config instead (git config --global), ` +
-            `then: git config --${e.scope} --unset-all ${e.key}`,
+            `then: git config --${e.scope} --unset-all ${shellWord(e.key)}`,
         ),
       );
     }

@@ -66,14 +66,17 @@ describe("a repository owned by another user, trusted with git's own safe.direct
       const rules = ['commits-signed', 'signers-authorized', 'safe-directory-not-wildcard'];
       const refused = await runMain(['audit', '-C', clone, '--no-cache', '-r', rules.join(',')], { env: r.env });
       expect(refused.code).toBe(2);
+      // The next step names the folder as one shell word ("shared clone" has a space): run as printed.
+      const hint = `git config --global --add safe.directory '${clone}'`;
       expect(stderrLines(refused)).toEqual([
-        `gitguard: git refuses ${clone}: it is owned by another user (safe.directory); if you trust it: git config --global --add safe.directory ${clone}`,
+        `gitguard: git refuses ${clone}: it is owned by another user (safe.directory); if you trust it: ${hint}`,
       ]);
       // The repository's own config cannot vouch for itself (git ignores safe.directory there too).
       r.run(['config', '--file', join(clone, '.git', 'config'), 'safe.directory', '*']);
       expect((await runMain(['audit', '-C', clone, '--no-cache', '-r', rules.join(',')], { env: r.env })).code).toBe(2);
 
-      r.run(['config', '--global', '--add', 'safe.directory', clone]);
+      execFileSync('/bin/sh', ['-c', hint], { env: r.env });
+      expect(r.run(['config', '--global', '--get-all', 'safe.directory'])).toBe(clone);
       const { code, report } = await audit(r, rules, clone);
       expect(rules.map((id) => resultOf(report, id).outcome)).toEqual(['pass', 'pass', 'pass']);
       expect(report.scope.commits).toBe(2);
