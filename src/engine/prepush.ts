@@ -233,7 +233,7 @@ export async function prePushCheck(opts: {
     // Refused by the defaults because HEAD's policy did not count and the remote named none: say so.
     if (lines.length > before && history.head.oid && !judgedWith.head.oid)
       lines.push(
-        `  note: the default protections applied: HEAD is neither on ${to} nor pushed, and ${to} names no policy (no refs/remotes/${to}/HEAD, or its tracked branches carry different ones); name its default branch with: git remote set-head ${to} <branch>`,
+        `  note: the default protections applied: HEAD is neither on ${to} nor pushed, and ${to} names no policy (no refs/remotes/${to}/HEAD, or its tracked branches carry different ones); name its default branch with: git remote set-head ${shellWord(to)} <branch>`,
       );
 
     // The policy's client.min_versions gates pushes too (src/engine/client-gate.ts).
