@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
-import { runMain, parseJson, resultOf } from '../helpers/cli.js';
+import { auditRules, HISTORY_RULES, runMain, resultOf } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -46,15 +46,10 @@ function cloned(extraClone: string[] = []): { r: TestRepo; c: Clone } {
   return { r, c: { dir, upstream, git } };
 }
 
-const LEDGER_RULES =
-  'protected-refs-not-rewritten,protected-refs-present,tags-not-moved,reflog-no-forced-updates,commits-signed';
 const ledgerRules = async (r: TestRepo, dir: string) => {
-  const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', LEDGER_RULES], {
-    env: r.env,
-  });
-  const report = parseJson(res);
+  const { code, report } = await auditRules(dir, r.env, HISTORY_RULES);
   return {
-    code: res.code,
+    code,
     rewritten: resultOf(report, 'protected-refs-not-rewritten').outcome,
     reflog: resultOf(report, 'reflog-no-forced-updates').outcome,
     moved: resultOf(report, 'tags-not-moved').outcome,

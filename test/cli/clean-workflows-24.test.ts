@@ -8,13 +8,12 @@
 // rules wrote it) vouches for nothing: everything is walked.
 import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, sharedSshKey } from '../helpers/ssh.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { aliceAndBob, TEAM_POLICY } from '../helpers/team.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(() => cleanupTemp());
 
-const POLICY = (extra: string): string =>
-  `version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n${extra}`;
+const POLICY = (extra: string): string => `${TEAM_POLICY}${extra}`;
 const STRICT = 'client:\n  min_versions:\n    git: "99.0"\n';
 const LOW = 'client:\n  min_versions:\n    git: "1.0"\n';
 const RULE = 'client-min-versions';

@@ -12,7 +12,7 @@ import { readReflog } from '../../src/collect/remote-record.js';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { auditRules, HISTORY_RULES, parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -109,23 +109,9 @@ function recordFetches(dir: string, { tip, chain }: { tip: string; chain: string
 const WHO = 'Test User <test@example.com>';
 
 const audit = async (dir: string, env: NodeJS.ProcessEnv) => {
-  const res = await runMain(
-    [
-      'audit',
-      '-C',
-      dir,
-      '--format',
-      'json',
-      '--no-cache',
-      '-r',
-      'protected-refs-not-rewritten,protected-refs-present,tags-not-moved,reflog-no-forced-updates,commits-signed',
-    ],
-    { env },
-  );
-  if (res.code === 2) throw new Error(res.stderr);
-  const report = parseJson(res);
+  const { code, report } = await auditRules(dir, env, HISTORY_RULES, true);
   return {
-    code: res.code,
+    code,
     rewritten: resultOf(report, 'protected-refs-not-rewritten').outcome,
     forced: resultOf(report, 'reflog-no-forced-updates').outcome,
   };

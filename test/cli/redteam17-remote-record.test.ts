@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
-import { runMain, parseJson, resultOf } from '../helpers/cli.js';
+import { auditRules, HISTORY_RULES, resultOf } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 beforeAll(() => {
@@ -40,23 +40,9 @@ function cloned(extraClone: string[] = []) {
 }
 
 const audit = async (r: TestRepo, dir: string) => {
-  const res = await runMain(
-    [
-      'audit',
-      '-C',
-      dir,
-      '--format',
-      'json',
-      '--no-cache',
-      '-r',
-      'protected-refs-not-rewritten,protected-refs-present,tags-not-moved,reflog-no-forced-updates,commits-signed',
-    ],
-    { env: r.env },
-  );
-  if (res.code === 2) throw new Error(res.stderr);
-  const report = parseJson(res);
+  const { code, report } = await auditRules(dir, r.env, HISTORY_RULES, true);
   return {
-    code: res.code,
+    code,
     rewritten: resultOf(report, 'protected-refs-not-rewritten').outcome,
     moved: resultOf(report, 'tags-not-moved').outcome,
   };

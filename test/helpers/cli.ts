@@ -173,3 +173,27 @@ export function parseJson<T = JsonReport>(r: CliResult): T {
     throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
   }
 }
+
+/** The rules the history files ask about together (the remote record, the ledger, signatures). */
+export const HISTORY_RULES = [
+  'protected-refs-not-rewritten',
+  'protected-refs-present',
+  'tags-not-moved',
+  'reflog-no-forced-updates',
+  'commits-signed',
+];
+
+/**
+ * `gitguard audit -C dir --format json --no-cache -r <rules>` in-process: its exit code and parsed
+ * report. `stopOnError`: an exit 2 throws with its stderr (a set-up gone wrong, not an answer).
+ */
+export async function auditRules(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  rules: readonly string[],
+  stopOnError = false,
+): Promise<{ code: number; report: JsonReport }> {
+  const res = await runMain(['audit', '-C', dir, '--format', 'json', '--no-cache', '-r', rules.join(',')], { env });
+  if (stopOnError && res.code === 2) throw new Error(res.stderr);
+  return { code: res.code, report: parseJson(res) };
+}

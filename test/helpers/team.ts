@@ -12,7 +12,7 @@ export interface Team {
   bob: SshTestKey;
 }
 
-const POLICY =
+export const TEAM_POLICY =
   'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\nmaintainers: [Alice]\n';
 
 // Each repository made once per test file for its files and keys (the CI red-team files make the same
@@ -40,7 +40,7 @@ function makeTeam(files: Record<string, string>, keys: 'shared' | 'own'): Team {
       : [makeSshKey(r.home, 'ed25519', 'alice'), makeSshKey(r.home, 'ed25519', 'bob')];
   configureSshSigning(r, alice);
   commitAsPerson(r, alice, 'alice@example.com', 'policy and CI', {
-    '.gitguard/policy.yml': POLICY,
+    '.gitguard/policy.yml': TEAM_POLICY,
     '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
     ...files,
   });
