@@ -183,6 +183,13 @@ export function alternateLines(objectsDir: string): AlternateLine[] {
   return out;
 }
 
+/** Every object store git reads from `objectsDir` on (itself, then its alternates, as walkStores finds them), real paths. */
+export function objectStores(objectsDir: string): string[] {
+  const out: string[] = [];
+  walkStores(objectsDir, (real) => out.push(real));
+  return out;
+}
+
 /** The files of a git dir git opens to answer anything: its config, HEAD, where its common dir is, packed refs. */
 const GIT_DIR_FILES = ['config', 'config.worktree', 'HEAD', 'commondir', 'packed-refs'];
 /** Config files are a few kB; a larger one is read by git, not searched for includes here. */

@@ -1,6 +1,7 @@
 // The vocabulary shared by every layer: collectors produce Facts, rules turn facts into findings,
 // the engine turns results into a verdict, reporters render it.
 import type { CommitRecord } from './commit.js';
+import type { CommitGraphFacts } from './commit-graph.js';
 import type { SecretsFacts, SecurityPolicyFacts } from './content.js';
 import type { ForgeFact } from './forge.js';
 import type { LedgerFacts } from './ledger.js';
@@ -235,6 +236,8 @@ export interface Facts {
   secrets?: Available<SecretsFacts>;
   /** SECURITY.md at HEAD (root, .github/, docs/); collected when a rule needs 'security-policy'. */
   securityPolicy?: Available<SecurityPolicyFacts>;
+  /** The commit-graphs git reads, each with git's own verdict on it; collected when a rule needs 'commit-graph'. */
+  commitGraph?: Available<CommitGraphFacts>;
   /** The forge's branch and tag protection; only read with `audit --forge` (see collect/forge/). */
   forge?: Available<ForgeFact>;
 }
@@ -256,6 +259,7 @@ export type FactName =
   | 'tags'
   | 'secrets'
   | 'security-policy'
+  | 'commit-graph'
   | 'forge';
 
 /** What a per-commit rule sees of each commit: the raw record, plus trust facts when a rule needs

@@ -19,6 +19,7 @@ import type { TrustedTag } from '../domain/trust.js';
 import type { LedgerFacts } from '../domain/ledger.js';
 import type { SecretsFacts, SecurityPolicyFacts } from '../domain/content.js';
 import type { ForgeFact } from '../domain/forge.js';
+import type { CommitGraphFacts } from '../domain/commit-graph.js';
 import { ExpectedError, firstLine, ShallowHistoryError, StopsAuditError } from '../errors.js';
 import { collectConfig } from '../collect/config.js';
 import { MissingObjectError } from '../collect/missing-object.js';
@@ -28,6 +29,7 @@ import { withHookManagers } from '../collect/hook-managers.js';
 import { collectClient } from '../collect/client.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
 import { collectSecurityPolicy } from '../collect/security-policy.js';
+import { collectCommitGraphs } from '../collect/commit-graph.js';
 import { runGit } from '../collect/git.js';
 import { parseForgePolicy } from '../collect/policy-forge.js';
 import type { ForgeRequest } from '../collect/forge/target.js';
@@ -80,6 +82,7 @@ export interface Collected {
   /** The scan, and the scope it covered (the report's scope when no walk ran). */
   secrets: { fact: Available<SecretsFacts>; scope?: { description: string; commits: number } };
   'security-policy': Available<SecurityPolicyFacts>;
+  'commit-graph': Available<CommitGraphFacts>;
   forge: Available<ForgeFact>;
 }
 export type CollectedName = keyof Collected;
@@ -331,6 +334,14 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     wantedBy: ['security-policy'],
     needs: ['history'],
     collect: (run) => withHistory(run, (history) => collectSecurityPolicy(run.objects(), history.head.oid)),
+  },
+  'commit-graph': {
+    field: 'commitGraph',
+    wantedBy: ['commit-graph'],
+    // git's own verify reads every commit of the graph: its own process, on the other core.
+    beside: true,
+    needs: [],
+    collect: (run) => attempt(() => collectCommitGraphs(run.req.repository)),
   },
   forge: {
     field: 'forge',

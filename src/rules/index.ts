@@ -39,6 +39,12 @@ export const registry: readonly RuleEntry[] = [
     load: () => import('./commit-dates-plausible.js'),
   },
   {
+    id: 'commit-graph-matches-objects',
+    kind: 'repo',
+    needs: ['commit-graph'],
+    load: () => import('./commit-graph-matches-objects.js'),
+  },
+  {
     id: 'commits-signed',
     kind: 'commits',
     needs: ['history', 'policy', 'signatures'],

