@@ -8,7 +8,7 @@
 // parents, date, generation order) and the file's checksum, and loads the graph exactly as every git
 // command does (the file, else the chain). Graph files are checked first as data: a FIFO there
 // would block git's open().
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommitGraphFacts, CommitGraphStore } from '../domain/commit-graph.js';
 import type { RepositoryInfo } from '../domain/model.js';
@@ -31,7 +31,7 @@ function kindOf(path: string): Kind {
 }
 
 /** The graph files of one object store: the file git loads first, and the chain's files. */
-function graphFiles(store: string): { loaded?: string; others: string[] } {
+function graphFiles(store: string): { loaded?: string; others: string[]; layers: string[] } {
   const file = join(store, 'info', 'commit-graph');
   const dir = join(store, 'info', 'commit-graphs');
   const chain = join(dir, 'commit-graph-chain');
@@ -44,7 +44,28 @@ function graphFiles(store: string): { loaded?: string; others: string[] } {
     // no chain folder: nothing git opens there
   }
   const loaded = kindOf(file) !== 'absent' ? file : kindOf(chain) !== 'absent' ? chain : undefined;
-  return { ...(loaded ? { loaded } : {}), others: [file, chain, ...layers] };
+  return { ...(loaded ? { loaded } : {}), others: [file, chain, ...layers], layers };
+}
+
+/**
+ * Whether a graph file carries changed-path Bloom filters (a BDAT chunk in its table of contents),
+ * read from its header alone: `git log -- PATH` skips the commits a filter calls unchanged, and
+ * `commit-graph verify` does not check the filters.
+ */
+function hasFilters(file: string): boolean {
+  const head = Buffer.alloc(8 + 12 * 256);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const n = readSync(fd, head, 0, head.length, 0);
+    const chunks = Math.min(head[6] ?? 0, Math.floor((n - 8) / 12));
+    for (let i = 0; i < chunks; i += 1) if (head.toString('latin1', 8 + 12 * i, 12 + 12 * i) === 'BDAT') return true;
+    return false;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function problemLines(stderr: string, code: number): string[] {
@@ -61,15 +82,17 @@ function problemLines(stderr: string, code: number): string[] {
 export async function collectCommitGraphs(
   repo: Pick<RepositoryInfo, 'commonDir' | 'objectFormat'>,
 ): Promise<CommitGraphFacts> {
-  const found: Array<{ store: string; file: string; unreadable?: string }> = [];
+  const found: Array<{ store: string; file: string; unreadable?: string; changedPaths?: true }> = [];
   for (const store of objectStores(join(repo.commonDir, 'objects'))) {
-    const { loaded, others } = graphFiles(store);
+    const { loaded, others, layers } = graphFiles(store);
     if (!loaded) continue;
     const odd = others.find((f) => kindOf(f) === 'other');
+    const filters = !odd && (loaded.endsWith('commit-graph-chain') ? layers : [loaded]).some(hasFilters);
     found.push({
       store,
       file: loaded,
       ...(odd ? { unreadable: `${odd} is not a regular file (a FIFO, device or socket): git would block on it` } : {}),
+      ...(filters ? { changedPaths: true as const } : {}),
     });
   }
   if (found.every((g) => g.unreadable)) return { graphs: found.map((g) => ({ ...g, problems: [] })) };

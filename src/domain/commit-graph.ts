@@ -12,6 +12,11 @@ export interface CommitGraphStore {
   file: string;
   /** What git's own `commit-graph verify` said (its first lines); empty: the graph matches the objects. */
   problems: string[];
+  /**
+   * The graph carries changed-path Bloom filters: `git log -- PATH` skips the commits a filter calls
+   * unchanged at PATH, and git's verify does not check them (nor does gitguard).
+   */
+  changedPaths?: true;
   /** Why git was not asked: a graph file that is not a regular file (a FIFO would block git). */
   unreadable?: string;
 }

@@ -24,9 +24,12 @@ export default defineRepoRule({
         });
     }
     const n = cg.value.graphs.length;
+    const filters = cg.value.graphs.some((g) => g.changedPaths)
+      ? '; its changed-path filters (what git log -- PATH skips) are not checked'
+      : '';
     return list.evaluation(
       'fail',
-      n ? `${n} commit-graph${n === 1 ? '' : 's'} checked by git commit-graph verify` : 'no commit-graph',
+      n ? `${n} commit-graph${n === 1 ? '' : 's'} checked by git commit-graph verify${filters}` : 'no commit-graph',
     );
   },
 });
