@@ -12,7 +12,7 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommitGraphFacts, CommitGraphStore } from '../domain/commit-graph.js';
 import type { RepositoryInfo } from '../domain/model.js';
-import { createShadow, runGit } from './git.js';
+import { createShadow, runGit, type Shadow } from './git.js';
 import { objectStores } from './object-store.js';
 
 /** Lines of git's report kept per graph: the first say what is wrong; a forged graph can fill thousands. */
@@ -68,14 +68,61 @@ function hasFilters(file: string): boolean {
   }
 }
 
-function problemLines(stderr: string, code: number): string[] {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const kept = lines.slice(0, MAX_PROBLEMS).map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE)}…` : l));
-  if (lines.length > MAX_PROBLEMS) kept.push(`… and ${lines.length - MAX_PROBLEMS} more lines`);
-  return code === 0 ? [] : kept.length ? kept : [`git commit-graph verify exited ${code}`];
+/** All of verify's report is read: a forged graph could hide its one real line behind pruned ones. */
+const VERIFY_STDERR_MAX = 16 * 1024 * 1024;
+/** verify's two lines for a commit the graph lists whose object is not there (git repack -a -d after a branch was deleted). */
+const UNREAD =
+  /^(?:error: Could not read ([0-9a-f]{40}(?:[0-9a-f]{24})?)|failed to parse commit ([0-9a-f]{40}(?:[0-9a-f]{24})?) from object database for commit-graph)$/;
+
+function kept(lines: string[]): string[] {
+  const out = lines.slice(0, MAX_PROBLEMS).map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE)}…` : l));
+  if (lines.length > MAX_PROBLEMS) out.push(`… and ${lines.length - MAX_PROBLEMS} more lines`);
+  return out;
+}
+
+/** Which of `ids` the object store lacks (cat-file: `<id> missing`). */
+async function absent(shadow: Shadow, ids: string[]): Promise<Set<string>> {
+  const out = await runGit(['cat-file', '--batch-check=%(objectname)'], {
+    gitDir: shadow.gitDir,
+    input: ids.map((id) => `${id}\n`).join(''),
+    timeoutMs: 300_000,
+  });
+  const missing = new Set<string>();
+  for (const line of out.stdout.toString('utf8').split('\n'))
+    if (line.endsWith(' missing')) missing.add(line.slice(0, -8));
+  return missing;
+}
+
+/**
+ * git's verdict on the graph of `store`: the lines of `commit-graph verify`, but those about commits
+ * the graph lists and the store no longer holds (pruned since the graph was written; git reaches
+ * them only through a ref or a parent, and every commit present is still compared), counted apart.
+ */
+async function verifyGraph(shadow: Shadow, store: string): Promise<{ problems: string[]; pruned?: number }> {
+  // Any exit is an answer: 1 and 2 are git's findings, 128 a graph git could not even open.
+  const res = await runGit(['commit-graph', 'verify', '--object-dir', store], {
+    gitDir: shadow.gitDir,
+    okCodes: [1, 2, 3, 128],
+    timeoutMs: 300_000,
+    maxStderrBytes: VERIFY_STDERR_MAX,
+  });
+  if (res.stderrCut)
+    return {
+      problems: [`git commit-graph verify reported more than ${VERIFY_STDERR_MAX / 1024 / 1024} MiB of problems`],
+    };
+  if (res.code === 0) return { problems: [] };
+  const others: string[] = [];
+  const unread = new Set<string>();
+  for (const line of res.stderr.split('\n').map((l) => l.trim())) {
+    const m = UNREAD.exec(line);
+    if (m) unread.add((m[1] ?? m[2])!);
+    else if (line) others.push(line);
+  }
+  const missing = unread.size ? await absent(shadow, [...unread]) : new Set<string>();
+  for (const id of unread)
+    if (!missing.has(id)) others.push(`commit ${id} of the graph cannot be read from the object database`);
+  if (!others.length && res.code !== 1) others.push(`git commit-graph verify exited ${res.code}`);
+  return { problems: kept(others), ...(missing.size ? { pruned: missing.size } : {}) };
 }
 
 /** Every commit-graph git would read for this repository, each with git's own verdict on it. */
@@ -104,13 +151,7 @@ export async function collectCommitGraphs(
         graphs.push({ ...g, problems: [] });
         continue;
       }
-      // Any exit is an answer: 1 and 2 are git's findings, 128 a graph git could not even open.
-      const res = await runGit(['commit-graph', 'verify', '--object-dir', g.store], {
-        gitDir: shadow.gitDir,
-        okCodes: [1, 2, 3, 128],
-        timeoutMs: 300_000,
-      });
-      graphs.push({ ...g, problems: problemLines(res.stderr, res.code) });
+      graphs.push({ ...g, ...(await verifyGraph(shadow, g.store)) });
     }
     return { graphs };
   } finally {

@@ -35,12 +35,16 @@ export interface GitRunOptions {
   /** Exit codes that are answers, not failures (e.g. 1 for "no such ref"). */
   okCodes?: number[];
   maxBytes?: number;
+  /** stderr kept (64 KiB: the first line is all most callers show); more is dropped and said in GitResult. */
+  maxStderrBytes?: number;
 }
 
 export interface GitResult {
   stdout: Buffer;
   stderr: string;
   code: number;
+  /** stderr went past maxStderrBytes: `stderr` holds only its beginning. */
+  stderrCut?: true;
 }
 
 /** Default for streaming children: how long git may show no progress while we wait on it. */
@@ -304,7 +308,7 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitRes
     });
     let errSize = 0;
     child.stderr!.on('data', (c: Buffer) => {
-      if ((errSize += c.length) <= 64 * 1024) err.push(c); // the first line is all that is shown
+      if ((errSize += c.length) <= (opts.maxStderrBytes ?? 64 * 1024)) err.push(c);
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -316,7 +320,8 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<GitRes
       if (killedFor) return reject(new GitError(args, code, killedFor));
       const exit = code ?? -1;
       if (exit !== 0 && !(opts.okCodes ?? []).includes(exit)) return reject(new GitError(args, code, stderr));
-      resolve({ stdout: Buffer.concat(out), stderr, code: exit });
+      const cut = errSize > (opts.maxStderrBytes ?? 64 * 1024);
+      resolve({ stdout: Buffer.concat(out), stderr, code: exit, ...(cut ? { stderrCut: true as const } : {}) });
     });
     child.stdin!.on('error', () => undefined); // git may exit before reading all input
     child.stdin!.end(opts.input ?? '');

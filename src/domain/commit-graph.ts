@@ -12,6 +12,8 @@ export interface CommitGraphStore {
   file: string;
   /** What git's own `commit-graph verify` said (its first lines); empty: the graph matches the objects. */
   problems: string[];
+  /** Commits the graph lists that the store no longer holds (pruned since it was written): not a lie git can show. */
+  pruned?: number;
   /**
    * The graph carries changed-path Bloom filters: `git log -- PATH` skips the commits a filter calls
    * unchanged at PATH, and git's verify does not check them (nor does gitguard).

@@ -24,12 +24,16 @@ export default defineRepoRule({
         });
     }
     const n = cg.value.graphs.length;
+    const pruned = cg.value.graphs.reduce((sum, g) => sum + (g.pruned ?? 0), 0);
+    const gone = pruned ? `; ${pruned} commit${pruned === 1 ? '' : 's'} it lists no longer in the object store` : '';
     const filters = cg.value.graphs.some((g) => g.changedPaths)
       ? '; its changed-path filters (what git log -- PATH skips) are not checked'
       : '';
     return list.evaluation(
       'fail',
-      n ? `${n} commit-graph${n === 1 ? '' : 's'} checked by git commit-graph verify${filters}` : 'no commit-graph',
+      n
+        ? `${n} commit-graph${n === 1 ? '' : 's'} checked by git commit-graph verify${gone}${filters}`
+        : 'no commit-graph',
     );
   },
 });

@@ -157,6 +157,33 @@ test('a commit-graph that is a FIFO fails at once, and git is never asked', asyn
   expect(resultOf(report, RULE).findings[0]!.message).toContain('not a regular file');
 });
 
+test('twin: a graph listing commits pruned since it was written passes; a lie beside them still fails', async () => {
+  const pruned = (): { r: TestRepo; ids: string[] } => {
+    const b = base();
+    const r = copyRepo(b.r);
+    r.run(['checkout', '-q', '-b', 'side']);
+    r.commit('side work', { 'side.txt': 's\n' });
+    r.run(['checkout', '-q', 'main']);
+    r.run(['commit-graph', 'write', '--reachable']);
+    r.run(['branch', '-q', '-D', 'side']);
+    r.run(['reflog', 'expire', '--expire=now', '--all']);
+    r.run(['prune', '--expire=now']);
+    return { r, ids: b.ids };
+  };
+  const clean = pruned();
+  // git's own verify fails on the commit it can no longer read; git log is unaffected.
+  expect(() => clean.r.run(['commit-graph', 'verify'])).toThrow(/failed to parse commit/);
+  expect(clean.r.run(['log', '--format=%s']).split('\n')).toEqual(['c3', 'c2', 'c1']);
+  const { report } = await auditRules(clean.r.dir, clean.r.env, [RULE]);
+  expect(resultOf(report, RULE).outcome).toBe('pass');
+  expect(resultOf(report, RULE).note).toContain('1 commit it lists no longer in the object store');
+
+  const forged = pruned();
+  forgeGraph(graphFile(forged.r), forged.ids[2]!, { parent: forged.ids[0]! });
+  expect(forged.r.run(['log', '--format=%s']).split('\n')).toEqual(['c3', 'c1']);
+  await expectCaught(forged.r);
+});
+
 test('known limit: changed-path filters git verify does not check; the note says they are not checked', async () => {
   const { r, ids } = withGraph();
   r.run(['commit-graph', 'write', '--reachable', '--changed-paths']);
