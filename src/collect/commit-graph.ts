@@ -8,7 +8,7 @@
 // parents, date, generation order) and the file's checksum, and loads the graph exactly as every git
 // command does (the file, else the chain). Graph files are checked first as data: a FIFO there
 // would block git's open().
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommitGraphFacts, CommitGraphStore } from '../domain/commit-graph.js';
 import type { RepositoryInfo } from '../domain/model.js';
@@ -56,7 +56,7 @@ function hasFilters(file: string): boolean {
   const head = Buffer.alloc(8 + 12 * 256);
   let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO put there since the stat cannot block us
     const n = readSync(fd, head, 0, head.length, 0);
     const chunks = Math.min(head[6] ?? 0, Math.floor((n - 8) / 12));
     for (let i = 0; i < chunks; i += 1) if (head.toString('latin1', 8 + 12 * i, 12 + 12 * i) === 'BDAT') return true;
