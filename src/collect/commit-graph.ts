@@ -12,7 +12,8 @@ import { closeSync, constants, openSync, readdirSync, readSync, statSync } from 
 import { join } from 'node:path';
 import type { CommitGraphFacts, CommitGraphStore } from '../domain/commit-graph.js';
 import type { RepositoryInfo } from '../domain/model.js';
-import { createShadow, runGit, type Shadow } from './git.js';
+import { checkedGitIdentity, createShadow, runGit, type Shadow } from './git.js';
+import { CommitGraphCache, graphKey } from './commit-graph-cache.js';
 import { objectStores } from './object-store.js';
 
 /** Lines of git's report kept per graph: the first say what is wrong; a forged graph can fill thousands. */
@@ -125,11 +126,15 @@ async function verifyGraph(shadow: Shadow, store: string): Promise<{ problems: s
   return { problems: kept(others), ...(missing.size ? { pruned: missing.size } : {}) };
 }
 
-/** Every commit-graph git would read for this repository, each with git's own verdict on it. */
+/**
+ * Every commit-graph git would read for this repository, each with git's own verdict on it; with
+ * `cacheEnv`, a graph whose bytes an earlier run found clean is not verified again.
+ */
 export async function collectCommitGraphs(
   repo: Pick<RepositoryInfo, 'commonDir' | 'objectFormat'>,
+  cacheEnv?: NodeJS.ProcessEnv,
 ): Promise<CommitGraphFacts> {
-  const found: Array<{ store: string; file: string; unreadable?: string; changedPaths?: true }> = [];
+  const found: Array<{ store: string; file: string; files: string[]; unreadable?: string; changedPaths?: true }> = [];
   for (const store of objectStores(join(repo.commonDir, 'objects'))) {
     const { loaded, others, layers } = graphFiles(store);
     if (!loaded) continue;
@@ -138,23 +143,43 @@ export async function collectCommitGraphs(
     found.push({
       store,
       file: loaded,
+      files: others.filter((f) => kindOf(f) === 'file'),
       ...(odd ? { unreadable: `${odd} is not a regular file (a FIFO, device or socket): git would block on it` } : {}),
       ...(filters ? { changedPaths: true as const } : {}),
     });
   }
-  if (found.every((g) => g.unreadable)) return { graphs: found.map((g) => ({ ...g, problems: [] })) };
-  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const fact = ({ files: _files, ...g }: (typeof found)[number]): Omit<CommitGraphStore, 'problems'> => g;
+  if (found.every((g) => g.unreadable)) return { graphs: found.map((g) => ({ ...fact(g), problems: [] })) };
+  const cache = cacheEnv && CommitGraphCache.open(repo.commonDir, cacheEnv);
+  const git = checkedGitIdentity();
+  const clean: string[] = [];
+  let shadow: Shadow | undefined;
   try {
     const graphs: CommitGraphStore[] = [];
     for (const g of found) {
       if (g.unreadable) {
-        graphs.push({ ...g, problems: [] });
+        graphs.push({ ...fact(g), problems: [] });
         continue;
       }
-      graphs.push({ ...g, ...(await verifyGraph(shadow, g.store)) });
+      const key = cache && graphKey(g.store, g.files, git);
+      if (key && cache.has(key)) {
+        clean.push(key);
+        graphs.push({ ...fact(g), problems: [] });
+        continue;
+      }
+      shadow ??= createShadow(repo.commonDir, repo.objectFormat);
+      const verdict = await verifyGraph(shadow, g.store);
+      // Kept only when the bytes verified are still those hashed before (nothing swapped meanwhile).
+      if (key && !verdict.problems.length && !verdict.pruned && graphKey(g.store, g.files, git) === key)
+        clean.push(key);
+      graphs.push({ ...fact(g), ...verdict });
+    }
+    if (cache) {
+      cache.keep(clean);
+      cache.save();
     }
     return { graphs };
   } finally {
-    shadow.dispose();
+    shadow?.dispose();
   }
 }

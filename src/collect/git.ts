@@ -179,6 +179,11 @@ export function checkedGitAtLeast(major: number, minor: number): boolean {
   return !!m && (Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor));
 }
 
+/** The run's git as assertGitRuns checked it: its file or name and its version line ('' unchecked). */
+export function checkedGitIdentity(): string {
+  return `${getGitBinary()}\0${checkedVersion.get(runContext()) ?? ''}`;
+}
+
 /** The check run through runGit, once per binary and PATH it is found on: its version line. */
 function assertGitRunsAlone(bin: string): Promise<string> {
   const key = `${bin}\0${bin.includes('/') ? '' : (runEnv().PATH ?? '')}`;

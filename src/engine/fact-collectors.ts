@@ -341,7 +341,8 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     // git's own verify reads every commit of the graph: its own process, on the other core.
     beside: true,
     needs: [],
-    collect: (run) => attempt(() => collectCommitGraphs(run.req.repository)),
+    collect: (run) =>
+      attempt(() => collectCommitGraphs(run.req.repository, run.req.trust?.cache === false ? undefined : run.req.env)),
   },
   forge: {
     field: 'forge',

@@ -10,9 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { madeOnce } from '../helpers/made-once.js';
-import { auditRules, resultOf } from '../helpers/cli.js';
+import { auditRules, parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -214,4 +214,44 @@ test('twin: the graphs git writes (gc, a split chain, none at all) pass', async 
   const none = await auditRules(plain.dir, plain.env, [RULE]);
   expect(resultOf(none.report, RULE).note).toBe('no commit-graph');
   expect(resultOf(none.report, RULE).outcome).toBe('pass');
+});
+
+test('an unchanged graph git found clean is verified once; the same graph forged afterwards, or one listing pruned commits, every time', async () => {
+  const { r, ids, evilTree } = withGraph();
+  // A git that logs what it is asked to do, then does it: whether verify ran is in the log.
+  const dir = tempDir();
+  const log = join(dir, 'git.log');
+  const wrapper = join(dir, 'git');
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\necho "$*" >> '${log}'\nexec '${execFileSync('sh', ['-c', 'command -v git']).toString().trim()}' "$@"\n`,
+  );
+  chmodSync(wrapper, 0o755);
+  const cachedRun = async (repo: TestRepo): Promise<{ outcome: string; verified: boolean }> => {
+    writeFileSync(log, '');
+    const res = await runMain(['audit', '-C', repo.dir, '--format', 'json', '--git', wrapper, '-r', RULE], {
+      env: repo.env,
+    });
+    return {
+      outcome: resultOf(parseJson(res), RULE).outcome,
+      verified: readFileSync(log, 'utf8').includes('commit-graph verify'),
+    };
+  };
+  expect(await cachedRun(r)).toEqual({ outcome: 'pass', verified: true });
+  expect(await cachedRun(r)).toEqual({ outcome: 'pass', verified: false });
+  forgeGraph(graphFile(r), ids[2]!, { tree: evilTree });
+  expect(await cachedRun(r)).toEqual({ outcome: 'fail', verified: true });
+  expect(await cachedRun(r)).toEqual({ outcome: 'fail', verified: true });
+
+  // A graph whose commit the store lacks was never compared for that commit: not remembered.
+  const p = copyRepo(base().r);
+  p.run(['checkout', '-q', '-b', 'side']);
+  p.commit('side work', { 'side.txt': 's\n' });
+  p.run(['checkout', '-q', 'main']);
+  p.run(['commit-graph', 'write', '--reachable']);
+  p.run(['branch', '-q', '-D', 'side']);
+  p.run(['reflog', 'expire', '--expire=now', '--all']);
+  p.run(['prune', '--expire=now']);
+  expect(await cachedRun(p)).toEqual({ outcome: 'pass', verified: true });
+  expect(await cachedRun(p)).toEqual({ outcome: 'pass', verified: true });
 });
