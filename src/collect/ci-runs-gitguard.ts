@@ -5,11 +5,12 @@
 // domain/ci-references.ts), where the walk watches them: moving the step into a local
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
-import { entryNamed, ObjectReader, parseTree } from './objects.js';
+import { entryNamed, ObjectReader, parseTree, type GitObject } from './objects.js';
 import { ATTRIBUTES, readCiObject, type DerivedWatch } from './derived-paths.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { runsFile } from '../domain/ci-references.js';
-import { ciReferencesIn, namesGitguard } from './ci-yaml.js';
+import { ciReferencesIn, namesGitguard, runCommands, type RunCommand } from './ci-yaml.js';
+import { gateChains } from './gate-chains.js';
 import { chainPart, partNamesGitguard } from '../domain/ci-commands.js';
 import { yamlJson } from './workspace-packages.js';
 import { PRE_COMMIT_FILES } from '../domain/pre-commit-parts.js';
@@ -168,6 +169,30 @@ export class CiGateReader {
       if (f === path || f.startsWith(`${path}/`) || path.startsWith(`${f}/`)) return true;
     }
     return false;
+  }
+
+  private readonly chainOf = new Map<string, Promise<boolean>>();
+
+  /**
+   * Whether the commands of the CI configuration in `state`, commit `oid`'s, reach gitguard through
+   * the files they run (a script, a package script, a make target: gate-chains.ts), read in that
+   * commit's tree; a file not in the repository (a partial clone) counts as reaching it.
+   */
+  chainRunsGitguard(state: State, oid: string): Promise<boolean> {
+    let gate = this.chainOf.get(oid);
+    if (!gate) this.chainOf.set(oid, (gate = this.chainIn(state, oid)));
+    return gate;
+  }
+
+  private async chainIn(state: State, oid: string): Promise<boolean> {
+    const commands: RunCommand[] = [];
+    for (const ci of CI_PATHS) {
+      const entry = state[this.watched.indexOf(ci)] ?? null;
+      if (!entry || !(CI_PATH_IS_FOLDER[ci] ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
+      for (const text of (await this.filesOf(ci, entry)) ?? []) commands.push(...(await runCommands(text, ci)));
+    }
+    const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
+    return (await gateChains(read, this.oidBytes, oid, commands)).chain.size > 0;
   }
 
   /** The paths the CI configuration in `state` names to run (see runsPath). */

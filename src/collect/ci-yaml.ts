@@ -96,10 +96,55 @@ export interface RunCommand {
   dir: string;
 }
 
+type Vars = ReadonlyMap<string, string>;
+
+/**
+ * The variables a node of a CI file sets for the commands below it, over those it inherits: GitHub's
+ * `env:` (the workflow's, a job's, a step's), GitLab's `variables:` (a value or `{ value: }`).
+ */
+function variablesOf(node: Map<unknown, unknown>, inherited: Vars): Vars {
+  let out: Map<string, string> | undefined;
+  for (const key of ['env', 'variables']) {
+    const m = node.get(key);
+    if (!(m instanceof Map)) continue;
+    for (const [k, raw] of m as Map<unknown, unknown>) {
+      const v = raw instanceof Map ? (raw as Map<unknown, unknown>).get('value') : raw;
+      if (typeof k !== 'string' || !/^[A-Za-z_]\w*$/.test(k) || !['string', 'number'].includes(typeof v)) continue;
+      (out ??= new Map(inherited)).set(k, String(v));
+    }
+  }
+  return out ?? inherited;
+}
+
+/** Bytes the variables may add to one command; past it, each value used is added once, on a line of its own. */
+const VARIABLES_MAX = 64 * 1024;
+
+/**
+ * A command with the variables its file sets written in (`bash $GATE`, `${GATE}`, `${{ env.GATE }}`):
+ * the file a variable names runs as if named there. Values are not expanded in turn.
+ */
+function withVariables(text: string, vars: Vars): string {
+  if (!vars.size) return text;
+  let added = 0;
+  const past = new Set<string>();
+  const value = (all: string, name: string): string => {
+    const v = vars.get(name);
+    if (v === undefined) return all;
+    if ((added += v.length) <= VARIABLES_MAX) return v;
+    past.add(v);
+    return all;
+  };
+  const out = text
+    .replace(/\$\{\{\s*env\.([A-Za-z_]\w*)\s*\}\}/g, value)
+    .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (all, a?: string, b?: string) => value(all, (a ?? b)!));
+  return past.size ? [out, ...past].join('\n') : out;
+}
+
 /**
  * The shell commands of a CI file (domain/ci-commands.ts reads which files they run), each with the
  * folder a GitHub step runs it in: its `working-directory:`, else the nearest `defaults: run:
  * working-directory:` above it (the job's, the workflow's); an expression there is read as the root.
+ * The variables the file sets above a command are written into it (withVariables).
  * A text that cannot be parsed here is read whole, every line as a command (fail closed: only widens).
  */
 export function runCommands(text: string, origin: string): Promise<RunCommand[]> {
@@ -111,23 +156,24 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     let visits = 0;
     const folder = (v: unknown, inherited: string): string =>
       typeof v === 'string' && !v.includes('${{') ? v.replace(/^\.\/+/, '').replace(/\/+$/, '') : inherited;
-    const add = (v: unknown, dir: string): void => {
-      if (typeof v === 'string') out.push({ text: v, dir });
-      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, dir);
+    const add = (v: unknown, dir: string, vars: Vars): void => {
+      if (typeof v === 'string') out.push({ text: withVariables(v, vars), dir });
+      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, dir, vars);
     };
-    const walk = (node: unknown, dir: string): void => {
+    const walk = (node: unknown, dir: string, vars: Vars): void => {
       if (++visits > MAX_VISITS) return;
-      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir);
+      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir, vars);
       if (!(node instanceof Map)) return;
       const defaults = node.get('defaults') as unknown;
       const run = defaults instanceof Map ? (defaults.get('run') as unknown) : undefined;
       const here = run instanceof Map ? folder(run.get('working-directory'), dir) : dir;
-      for (const k of keys) if (node.has(k)) add(node.get(k), folder(node.get('working-directory'), here));
-      for (const v of node.values()) walk(v, here);
+      const own = variablesOf(node, vars);
+      for (const k of keys) if (node.has(k)) add(node.get(k), folder(node.get('working-directory'), here), own);
+      for (const v of node.values()) walk(v, here, own);
     };
     const docs = await documentsOf(text);
     if (docs === undefined) return lines();
-    for (const d of docs) walk(d, '');
+    for (const d of docs) walk(d, '', new Map());
     return visits > MAX_VISITS ? lines() : out;
   });
 }

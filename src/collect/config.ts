@@ -3,6 +3,8 @@
 // `git config --list` is plumbing that runs no hooks, fsmonitor, pager or driver: it only parses.
 // Unlike other git calls it keeps the user's own HOME/XDG/GIT_CONFIG_* variables, because those
 // scopes are part of what is audited.
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ConfigEntry, ConfigScope, RepositoryInfo } from '../domain/model.js';
 import { runGit } from './git.js';
 import { runEnv } from './run-context.js';
@@ -84,5 +86,55 @@ export async function collectConfig(
     okCodes: [1], // 1: no config at all
   });
   const cwd = repo.workTree ?? repo.gitDir;
-  return markCredsInit(locateConfigLines(parseConfigList(res.stdout.toString('utf8')), cwd), cwd, credsInitDirs);
+  const entries = markCredsInit(
+    locateConfigLines(parseConfigList(res.stdout.toString('utf8')), cwd),
+    cwd,
+    credsInitDirs,
+  );
+  return repo.workTree ? withOpenedPaths(entries, env, repo.workTree) : entries;
+}
+
+/** Keys whose value is a file or folder git opens (the CAs it trusts: tls-verification-enabled). */
+const OPENED_PATH = /^http\.(?:.*\.)?sslca(?:info|path)$/;
+
+/**
+ * `entries` with `opens` set on those naming a path git opens: as git expands it (`~/` from the
+ * audited HOME; a relative path from the top of the work tree, where git runs its transport), every
+ * symbolic link resolved (`/etc/ssl/ours` -> the work tree, HOME holding the work tree: CI runners'
+ * /home/runner/work/x/x). A part not there yet is appended to the deepest folder that is.
+ */
+async function withOpenedPaths(
+  entries: ConfigEntry[],
+  env: NodeJS.ProcessEnv,
+  workTree: string,
+): Promise<ConfigEntry[]> {
+  const out: ConfigEntry[] = [];
+  for (const e of entries) {
+    const v = e.value;
+    if (!v || !OPENED_PATH.test(e.key) || v.startsWith('%(prefix)/') || (v.startsWith('~') && !v.startsWith('~/'))) {
+      out.push(e);
+      continue;
+    }
+    const home = env.HOME;
+    if (v.startsWith('~/') && !home) {
+      out.push(e);
+      continue;
+    }
+    const path = v.startsWith('~/') ? resolve(home!, v.slice(2)) : resolve(workTree, v);
+    out.push({ ...e, opens: await realPathOf(path) });
+  }
+  return out;
+}
+
+/** `path` with its links resolved, as far as it exists (the rest appended). */
+async function realPathOf(path: string): Promise<string> {
+  const rest: string[] = [];
+  for (let at = path; ; at = dirname(at)) {
+    try {
+      return join(await realpath(at), ...rest.reverse());
+    } catch {
+      if (dirname(at) === at) return path;
+      rest.push(basename(at));
+    }
+  }
 }

@@ -16,6 +16,7 @@ import { MissingObjectError } from './missing-object.js';
 import { canonicalMode, LINK_MODE } from './tree-entry.js';
 import { envLimit } from './child-env.js';
 import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
+import { rangeDerived } from './derived-range.js';
 
 /** At most this many derived paths (the walk compares each commit's entries at every one). */
 const MAX_DERIVED = 512;
@@ -332,9 +333,9 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
 }
 
 /**
- * The paths watched besides the policy's, with their origins: the files the CI runs, read at the
- * walk's tip and at `start` (--base, else the trust root), a file the chain ran at either end watched
- * (domain/derived-union.ts); the nested attributes, at the tip. A damaged object at the start leaves
+ * The paths watched besides the policy's: the files the CI runs at the tip, at `start` (--base, else
+ * the trust root) and at the commits of `range` changing them (derived-range.ts), a file the chain ran
+ * at any watched (domain/derived-union.ts); the nested attributes, at the tip. A damaged object at the start leaves
  * the tip's alone: the walk reads the start and reports a rewritten commit (objects-intact).
  */
 export async function derivedPaths(
@@ -343,13 +344,16 @@ export async function derivedPaths(
   oidBytes: 20 | 32,
   tip: string,
   start: string | undefined,
+  range: readonly string[] = [],
 ): Promise<DerivedFound> {
-  const began = start && start !== tip ? ciReferences(reader, oidBytes, start) : undefined;
-  const atStart = await began?.catch((err: unknown) => {
-    if (err instanceof StopsAuditError) return undefined;
-    throw err;
-  });
-  const out = unionDerived(await ciReferences(reader, oidBytes, tip), atStart);
+  const at = (c: string): Promise<DerivedFound | undefined> =>
+    ciReferences(reader, oidBytes, c).catch((err: unknown) => {
+      if (err instanceof StopsAuditError) return undefined;
+      throw err;
+    });
+  const atStart = start && start !== tip ? await at(start) : undefined;
+  const ends = unionDerived(await ciReferences(reader, oidBytes, tip), atStart);
+  const out = await rangeDerived(gitDir, range, ends, [tip, ...(start ? [start] : [])], at);
   // At least a few for the attributes, however many the CI named (the cap bounds work, not what is watched).
   for (const p of await nestedAttributes(gitDir, tip, Math.max(MAX_DERIVED - out.paths.size, 64)))
     out.paths.set(p, ATTRIBUTES);

@@ -4,6 +4,7 @@ import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts } from '../domain/
 import type { CommandFile } from '../domain/ci-words.js';
 import { shadowingMakefiles } from '../domain/makefiles.js';
 import { isWorkspacePart } from '../domain/workspace-parts.js';
+import { LAUNCHER_SETTINGS } from '../domain/ci-tools.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 import { WORKSPACE_CONFIGS, workspacePackages } from './workspace-packages.js';
@@ -59,6 +60,13 @@ export async function gateChains(
   };
   const readFile = async (file: CommandFile, depth: number): Promise<boolean> => {
     if (file.workspaces) return readWorkspace(file, depth);
+    // A package manager's settings a launcher of gitguard reads (domain/ci-tools.ts launcherSettings),
+    // there or not (one added may name another registry): on the chain, in its part.
+    if (LAUNCHER_SETTINGS.includes(posix.basename(file.path))) {
+      const had = chain.get(file.path);
+      if (!chain.has(file.path) || had) chain.set(file.path, [...new Set([...(had ?? []), ...(file.entries ?? [])])]);
+      return true;
+    }
     const o = await read(`${tip}:${file.path}`);
     // Not in the repository (a partial clone): it may lead there. Absent: it runs nothing.
     if (o === undefined) {

@@ -268,16 +268,16 @@ export class TrustCollector {
         ? ((yield known(commit.parents.map((p, i) => rootedFlags[i] || this.shared.of(p)))) as boolean[])
         : rootedFlags;
     const counted = sharedFlags.some(Boolean) ? commit.parents.filter((_, i) => sharedFlags[i]) : commit.parents;
-    const { changedPaths, ciGateRemoved, ciGateUnknown } = yield* watchedChanges(
+    const { changedPaths, ciGateRemoved, ciGateUnknown, ciChainRemoved } = yield* watchedChanges(
       this.watched,
       this.paths,
       this.ciGates,
       counted,
       ownState,
       this.cleanMerge,
+      commit.oid,
     );
-    // A policy that cannot be read judges nothing: the commits it would judge are not authorized
-    // (with the reason), and the rest of the history is still judged.
+    // A policy that cannot be read judges nothing (the commits it would judge are not authorized, with the reason).
     let broken: { at: string; message: string } | undefined;
     const load = (tree: string, at: string) => this.store.judging(tree, at, (b) => (broken ??= b));
     const ownPolicy = (yield ownTree ? load(ownTree, commit.oid) : undefined) as Policy | undefined;
@@ -344,7 +344,7 @@ export class TrustCollector {
       }
     }
     let trust: CommitTrust;
-    const watchedFacts = { policyChanged, changedPaths, ciGateRemoved };
+    const watchedFacts = { policyChanged, changedPaths, ciGateRemoved, ...(ciChainRemoved ? { ciChainRemoved } : {}) };
     if (judges.length) {
       const verifications: Verification[] = [];
       for (const { policy, from } of judges) {

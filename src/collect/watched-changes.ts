@@ -11,6 +11,8 @@ export interface WatchedChanges {
   ciGateRemoved: boolean;
   /** A CI file a partial clone left out: whether the gate was removed cannot be told. */
   ciGateUnknown: boolean;
+  /** The chain of files the CI runs reached gitguard in a parent and no longer does (CommitTrust.ciChainRemoved). */
+  ciChainRemoved?: boolean;
 }
 
 type State = readonly (string | null)[];
@@ -25,7 +27,7 @@ export type CleanMerge = (
   own: State,
 ) => Promise<Array<string | null | undefined>>;
 
-/** `ownState`: the commit's entries at `watched`; `counted`: the parents it is measured against. */
+/** `ownState`: the commit's (`oid`'s) entries at `watched`; `counted`: the parents it is measured against. */
 export function* watchedChanges(
   watched: readonly string[],
   paths: WatchedPaths,
@@ -33,6 +35,7 @@ export function* watchedChanges(
   counted: readonly string[],
   ownState: State,
   cleanMerge?: CleanMerge,
+  oid?: string,
 ): Steps<WatchedChanges> {
   const out: WatchedChanges = { changedPaths: [], ciGateRemoved: false, ciGateUnknown: false };
   if (!watched.length) return out;
@@ -110,5 +113,10 @@ export function* watchedChanges(
   const parents = own === true ? [] : ((yield Promise.all(parentStates.map(gate))) as Array<boolean | undefined>);
   out.ciGateRemoved = own === false && parents.some((g) => g === true);
   out.ciGateUnknown = !out.ciGateRemoved && own !== true && (own === undefined || parents.includes(undefined));
+  // Neither side's CI files name gitguard: whether a chain of files they run reached it in a parent.
+  if (oid && own === false && !parents.includes(true) && !(yield ciGates.chainRunsGitguard(ownState, oid)))
+    out.ciChainRemoved = (
+      (yield Promise.all(parentStates.map((s, i) => ciGates.chainRunsGitguard(s, counted[i]!)))) as boolean[]
+    ).some(Boolean);
   return out;
 }

@@ -7,7 +7,7 @@
 // before it, watched whole (fail closed).
 import { posix } from 'node:path';
 import { MAKEFILES, makeIncludes, makePart, makeRecipes } from './makefiles.js';
-import { isTool, toolFiles } from './ci-tools.js';
+import { isTool, launcherSettings, toolFiles } from './ci-tools.js';
 import { isWorkspacePart, workspacePart } from './workspace-parts.js';
 import { isJustfile, justPart, justRecipes } from './justfiles.js';
 import {
@@ -218,6 +218,7 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
       put(repoPath('package.json', at), exec >= 0 ? [] : each >= 0 ? packageEntries(rest.slice(each)) : script, inEach);
     // `pnpm exec turbo`, `npm exec -- nx`, `pnpm turbo` (a binary where no script has its name).
     const tool = ['exec', 'dlx', 'x'].includes(rest[0] ?? '') ? rest.slice(1).filter((a) => a !== '--') : rest;
+    if (tool !== rest) launcherSettings(args, at, put);
     if (tool[0] && isTool(tool[0])) inner(tool.join(' '), at);
   } else if (isTool(name)) toolFiles(name, args, dir, add, put, inner);
   else if (cmd.includes('/')) add(cmd, dir);

@@ -5,7 +5,7 @@
 // container, and `npx`/`pnpm exec`/`bundle exec`/`poetry run`, which run the tool they are handed. A workspace is marked, not resolved, here: collect/gate-chains.ts reads
 // its packages at the tip (every one may run: fail closed).
 import { posix } from 'node:path';
-import { option, repoPath, type Add, type Put } from './ci-words.js';
+import { GITGUARD_WORD, option, repoPath, type Add, type Put } from './ci-words.js';
 import { JUSTFILES } from './justfiles.js';
 import { PRE_COMMIT_FILES, preCommitEntries } from './pre-commit-parts.js';
 import { toxEnvs } from './tox-ini.js';
@@ -163,6 +163,22 @@ function dockerFiles(args: readonly string[], dir: string, add: Add, inner: Inne
   inner(command.join(' '), at === undefined || at === '.' ? '' : at);
 }
 
+/** The package managers' settings files a launcher reads where it runs (npm's, pnpm's: .npmrc; yarn's: .yarnrc.yml). */
+export const LAUNCHER_SETTINGS = ['.npmrc', '.yarnrc.yml'];
+
+/**
+ * A launcher that fetches gitguard (`npx gitguard`, `npx @acme/gitguard-cli`, `pnpm dlx`, `yarn dlx`)
+ * installs it from the registry its folder's settings name: the settings files in `dir` and each
+ * folder above it (the package manager reads the nearest project's) are on the chain, in the part
+ * that picks the registry of the scopes named (domain/workspace-parts.ts). A launch of something else: none.
+ */
+export function launcherSettings(args: readonly string[], dir: string, put: Put): void {
+  if (!args.some((a) => GITGUARD_WORD.test(a))) return;
+  const scopes = [...new Set(args.flatMap((a) => /^(?:--package=)?(@[^/\s]+)\//.exec(a)?.[1] ?? []))];
+  const folders = dir ? dir.split('/').map((_, k, all) => all.slice(0, k + 1).join('/')) : [];
+  for (const f of ['', ...folders]) for (const n of LAUNCHER_SETTINGS) put(posix.join(f || '.', n), scopes);
+}
+
 /**
  * The files `name args` (isTool) run in folder `dir` runs: a workspace runner's package.json in
  * every package (put with `workspaces`), a task runner's file (whole), what a launcher or a
@@ -170,6 +186,7 @@ function dockerFiles(args: readonly string[], dir: string, add: Add, inner: Inne
  */
 export function toolFiles(name: string, args: readonly string[], dir: string, add: Add, put: Put, inner: Inner): void {
   if (LAUNCHERS.has(name)) {
+    if (name === 'npx' || name === 'pnpx') launcherSettings(args, dir, put);
     const c = option(args, '-c', '--call');
     if (c !== undefined) return inner(c, dir);
     const k = args.findIndex((a, i) => !a.startsWith('-') && !['-p', '--package'].includes(args[i - 1] ?? ''));

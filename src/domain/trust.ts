@@ -37,6 +37,11 @@ export interface CommitTrust {
   pathOrigins?: ReadonlyMap<string, string>;
   /** A CI configuration that ran gitguard in a parent no longer does here. */
   ciGateRemoved: boolean;
+  /**
+   * Neither side's CI files name gitguard, but the chain of files they run (a script, a package
+   * script, a make target: collect/gate-chains.ts) reached it in a parent and no longer does here.
+   */
+  ciChainRemoved?: boolean;
   /** It changes a CI file whose other side is not in the repository (a partial clone): not judged. */
   ciGateUnknown?: boolean;
   /** Signed tags embedded in a merge ("mergetag" headers), checked with the keys that judge it. */

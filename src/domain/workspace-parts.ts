@@ -22,8 +22,8 @@ export function workspacePart(path: string, entries: readonly string[], text: st
   const name = posix.basename(path);
   if (name === 'pnpm-workspace.yaml') return pnpmPart(text, entries);
   if (name === 'nx.json') return nxPart(text, entries);
-  if (name === '.yarnrc.yml') return yarnrcPart(text);
-  return name === '.npmrc' ? npmrcPart(text) : turboPart(text, entries);
+  if (name === '.yarnrc.yml') return yarnrcPart(text, entries);
+  return name === '.npmrc' ? npmrcPart(text, entries) : turboPart(text, entries);
 }
 
 export type Json = Record<string, unknown>;
@@ -164,9 +164,11 @@ function keysOnce(text: string): boolean {
 /**
  * .npmrc, as npm's ini reader reads it: its settings but comments, a registry's credentials
  * (`//host/:_authToken=...`: they pick no package) and a registry of a scope (`@acme:registry=`)
- * other than those of gitguard's dependencies; a `[section]` or a line in quotes: all of it.
+ * other than those of gitguard's dependencies and `scopes` (a gate launched as `npx @acme/gitguard`);
+ * a `[section]` or a line in quotes: all of it.
  */
-function npmrcPart(text: string): string | undefined {
+function npmrcPart(text: string, scopes: readonly string[]): string | undefined {
+  const own = new Set([...OWN_SCOPES, ...scopes.map((c) => c.toLowerCase())]);
   const kept: string[] = [];
   for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
     const line = raw.trim();
@@ -174,7 +176,7 @@ function npmrcPart(text: string): string | undefined {
     if (/^["'[]/.test(line)) return undefined;
     if (line.startsWith('//')) continue;
     const scope = /^(@[^:=\s]+):registry\s*=/.exec(line)?.[1];
-    if (scope && !OWN_SCOPES.has(scope.toLowerCase()) && !scope.includes('$')) continue;
+    if (scope && !own.has(scope.toLowerCase()) && !scope.includes('$')) continue;
     kept.push(line);
   }
   return JSON.stringify(kept);
@@ -225,13 +227,14 @@ function globMatches(glob: readonly string[], path: readonly string[]): boolean 
 
 /**
  * .yarnrc.yml (as JSON from collect/): every setting (`yarnPath` swaps yarn itself) but the registries'
- * credentials (`npmRegistries`) and the scopes of `npmScopes` other than gitguard's dependencies'.
+ * credentials (`npmRegistries`) and the scopes of `npmScopes` other than gitguard's dependencies' and `scopes`.
  */
-function yarnrcPart(json: string): string | undefined {
+function yarnrcPart(json: string, scopes: readonly string[]): string | undefined {
   const parsed = yamlObject(json);
   if (!parsed) return undefined;
   const { npmScopes, npmRegistries: _credentials, ...settings } = parsed;
   if (npmScopes !== undefined && !isObject(npmScopes)) return undefined;
-  const own = Object.entries(npmScopes ?? {}).filter(([k]) => OWN_SCOPES.has(`@${k.replace(/^@/, '').toLowerCase()}`));
+  const kept = new Set([...OWN_SCOPES, ...scopes.map((c) => c.toLowerCase())]);
+  const own = Object.entries(npmScopes ?? {}).filter(([k]) => kept.has(`@${k.replace(/^@/, '').toLowerCase()}`));
   return JSON.stringify([settings, own]);
 }

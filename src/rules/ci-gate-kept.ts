@@ -25,7 +25,9 @@ export default defineCommitRule({
         n.seen += 1;
         const c = commit as TrustedCommit;
         if (c.trust?.ciGateUnknown) n.unknown += 1;
-        if (!c.trust?.ciGateRemoved) return;
+        // A chain gutted past the CI files (a script's gitguard line): protected-paths-changed-by-maintainers
+        // judges that where a policy judges the commit; elsewhere (no policy, keys only) this rule does.
+        if (!c.trust?.ciGateRemoved && !(c.trust?.ciChainRemoved && c.trust.mode !== 'policy')) return;
         const j = unvouchedChange(c);
         if (!j) return;
         found.add(

@@ -3,6 +3,8 @@ import { effective } from '../domain/config.js';
 import { defineRepoRule } from './define.js';
 import { configFinding } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
+import { annexSshSettings } from './lib/tool-options.js';
+import { posix } from 'node:path';
 
 const INSECURE = /^(http|git):\/\//i;
 
@@ -46,6 +48,30 @@ function hostOf(url: string): string | undefined {
   return /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^/:?#]*)/i.exec(url)?.[1]?.toLowerCase();
 }
 
+/**
+ * What git-annex's ssh options (per remote, or `annex.ssh-options` for every remote) do to ssh's check
+ * of the server's host key, in words, or undefined where they leave it on: `StrictHostKeyChecking=no`
+ * (`off`, `false`: `ssh -G` reads each as false) takes any key; a known-hosts file that is `/dev/null` holds none (so `accept-new` takes any), and
+ * one in the work tree (a relative path: ssh runs in the repository's top) holds the repository's pick.
+ */
+function hostKeysUnchecked(value: string, workTree: string | undefined): string | undefined {
+  const set = annexSshSettings(value);
+  const strict = set.get('stricthostkeychecking')?.toLowerCase();
+  if (strict === 'no' || strict === 'off' || strict === 'false')
+    return `StrictHostKeyChecking=${set.get('stricthostkeychecking')!}`;
+  for (const [k, name] of [
+    ['userknownhostsfile', 'UserKnownHostsFile'],
+    ['globalknownhostsfile', 'GlobalKnownHostsFile'],
+  ] as const) {
+    const f = set.get(k);
+    if (f === undefined || f.toLowerCase() === 'none') continue;
+    // A relative path is read from where ssh runs (the repository's top); `~` and `%d` are HOME.
+    const inTree = !/^[/~%]/.test(f) || (!!workTree && !posix.relative(workTree, posix.normalize(f)).startsWith('..'));
+    if (f === '/dev/null' || inTree) return `${name}=${f}`;
+  }
+  return undefined;
+}
+
 // remote.<name>.url / pushurl over http:// or git:// carry history (and, for http, credentials) in
 // the clear, and anyone on the path can substitute what is fetched.
 export default defineRepoRule({
@@ -64,6 +90,30 @@ export default defineRepoRule({
       }
       const name = e.key.slice('remote.'.length, e.key.lastIndexOf('.'));
       found.add(configFinding(e, `remote "${name}" uses an unencrypted transport: ${e.key}=${e.value} (${e.scope})`));
+    }
+    // git-annex's own ssh to a remote (annexed content, git-annex-shell) with host-key checking off:
+    // encrypted, but anyone on the path may pose as the server, as over git://.
+    const annexKeys = [
+      ...new Set(
+        facts.config.value
+          .map((e) => e.key)
+          .filter((k) => k === 'annex.ssh-options' || /^remote\..+\.annex-ssh-options$/.test(k)),
+      ),
+    ];
+    for (const key of annexKeys) {
+      const e = effective(facts.config.value, key)!;
+      const off = e.value ? hostKeysUnchecked(e.value, facts.repository.workTree) : undefined;
+      if (!off) continue;
+      const who =
+        key === 'annex.ssh-options'
+          ? 'every git-annex remote'
+          : `remote "${key.slice('remote.'.length, -'.annex-ssh-options'.length)}"`;
+      found.add(
+        configFinding(
+          e,
+          `git-annex reaches ${who} over ssh without checking its host key (${off}): ${key}=${e.value!} (${e.scope})`,
+        ),
+      );
     }
     const note = proxied
       ? `${proxied} remote URL(s) are this Bitbucket Pipelines step's own origin (BITBUCKET_GIT_HTTP_ORIGIN), reached through the step's proxy on localhost:29418: not reported`

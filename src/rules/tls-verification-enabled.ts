@@ -13,15 +13,21 @@ const urlOf = (key: string, name: string): string =>
  * own prefix) lies in the work tree: a relative path is read from the top of the work tree (git runs
  * its transport there), and what the work tree holds is whatever was last checked out, so whoever
  * commits there picks the certificates the remote may present. A path through /proc names the
- * process's own files: /proc/self/cwd is the top of the work tree, whoever cloned it wherever.
+ * process's own files: /proc/self/cwd is the top of the work tree, whoever cloned it wherever. `opens`:
+ * where git opens it, `~` expanded and links resolved (collect/config.ts): HOME may hold the work tree.
  */
-function inWorkTree(value: string, workTree: string | undefined): boolean {
+function inWorkTree(value: string, workTree: string | undefined, opens: string | undefined): boolean {
+  const under = (path: string): boolean => {
+    if (!workTree) return false;
+    const rel = posix.relative(posix.normalize(workTree), posix.normalize(path));
+    return rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel) && !/^\.git(\/|$)/.test(rel));
+  };
+  // Where git opens it, links resolved: `~/work/x/x/ca.pem` with HOME above the work tree, a link into it.
+  if (opens !== undefined && (/^\/proc(\/|$)/.test(opens) || under(opens))) return true;
   if (value.startsWith('~') || value.startsWith('%(prefix)/')) return false;
   if (!posix.isAbsolute(value)) return true;
   if (/^\/proc(\/|$)/.test(posix.normalize(value))) return true;
-  if (!workTree) return false;
-  const rel = posix.relative(posix.normalize(workTree), posix.normalize(value));
-  return rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel) && !/^\.git(\/|$)/.test(rel));
+  return under(value);
 }
 
 export default defineRepoRule({
@@ -52,7 +58,7 @@ export default defineRepoRule({
     for (const name of names)
       for (const key of keysNamed(name)) {
         const e = effective(config, key)!;
-        if (e.value && inWorkTree(e.value, facts.repository.workTree))
+        if (e.value && inWorkTree(e.value, facts.repository.workTree, e.opens))
           found.add(
             configFinding(
               e,

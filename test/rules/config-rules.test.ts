@@ -136,6 +136,20 @@ describe('tls-verification-enabled', () => {
       outcome: 'pass',
     },
     {
+      name: 'fails where git opens the CA in the work tree (~/ with HOME above it, a link into it)',
+      facts: withConfig(
+        { ...entry('http.sslcainfo', '~/r/certs/ca.pem', 'global'), opens: '/r/certs/ca.pem' },
+        { ...entry('http.https://a.example/.sslcainfo', '/etc/ssl/ours.pem', 'local'), opens: '/r/ca.pem' },
+      ),
+      outcome: 'fail',
+      mentions: ['~/r/certs/ca.pem', 'https://a.example/'],
+    },
+    {
+      name: 'passes where git opens the CA outside the work tree (a link out of /etc/ssl)',
+      facts: withConfig({ ...entry('http.sslcainfo', '/etc/ssl/ours.pem', 'local'), opens: '/usr/share/ca/ours.pem' }),
+      outcome: 'pass',
+    },
+    {
       name: 'passes in a bare repository (no work tree)',
       facts: factsWith({
         repository: { path: '/r', gitDir: '/r', commonDir: '/r', bare: true, shallow: false, objectFormat: 'sha1' },

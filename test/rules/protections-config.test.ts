@@ -97,6 +97,33 @@ describe('url-rewrites-keep-tls', () => {
 describe('remotes-use-secure-transport', () => {
   runTable(secureRemotes, [
     {
+      name: "fails where git-annex's ssh options switch host-key checking off (per remote, or for every remote)",
+      facts: withConfig(
+        entry('remote.nas.annex-ssh-options', '-p 2222 -qoStrictHostKeyChecking=off'),
+        entry('annex.ssh-options', '-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=accept-new', 'global'),
+        entry('remote.b.annex-ssh-options', '-o GlobalKnownHostsFile=ci/known_hosts'),
+      ),
+      outcome: 'fail',
+      mentions: [
+        'remote "nas"',
+        'StrictHostKeyChecking=off',
+        'every git-annex remote',
+        'GlobalKnownHostsFile=ci/known_hosts',
+      ],
+    },
+    {
+      name: "passes where git-annex's ssh options keep host-key checking (a port, a key, yes first, accept-new, a known-hosts file in HOME)",
+      facts: withConfig(
+        entry(
+          'remote.nas.annex-ssh-options',
+          '-p 2222 -i ~/.ssh/annex -o StrictHostKeyChecking=yes -o StrictHostKeyChecking=no',
+        ),
+        entry('annex.ssh-options', '-o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=~/.ssh/annex_hosts'),
+        entry('remote.b.annex-ssh-options', '-o UserKnownHostsFile=none -o GlobalKnownHostsFile=/etc/ssh/annex_hosts'),
+      ),
+      outcome: 'pass',
+    },
+    {
       name: 'passes on https, ssh and scp-style remotes',
       facts: withConfig(
         entry('remote.origin.url', 'https://h/r.git'),

@@ -278,3 +278,27 @@ export function annexOptionRunningCommand(key: string, value: string): string | 
   const g = grammarOf(key);
   return g === undefined ? undefined : firstUnsafe(value, g);
 }
+
+/**
+ * The `-o Keyword=value` settings in git-annex's ssh options (`remote.<name>.annex-ssh-options`,
+ * `annex.ssh-options`), split as git-annex splits them and read as ssh's getopt reads them (bundled
+ * flags, `-oKey=value`), keyword lower-cased, the first of each (ssh keeps the first value it obtains).
+ */
+export function annexSshSettings(value: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const words = value.split(/[ \t\n\r\f\v]+/).filter((w) => w !== '');
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (!w.startsWith('-') || w.startsWith('--')) continue;
+    for (let j = 1; j < w.length; j++) {
+      const c = w[j]!;
+      // ssh's options that take a value (ssh(1)): the rest of the word, else the next word.
+      if (!'BbcDEeFIiJLlmOoPpQRSWw'.includes(c)) continue;
+      const v = j + 1 < w.length ? w.slice(j + 1) : words[++i];
+      const m = c === 'o' && v !== undefined ? /^([A-Za-z0-9]+)=(.*)$/.exec(v) : null;
+      if (m && !out.has(m[1]!.toLowerCase())) out.set(m[1]!.toLowerCase(), m[2]!);
+      break;
+    }
+  }
+  return out;
+}
