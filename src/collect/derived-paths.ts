@@ -353,7 +353,7 @@ export async function derivedPaths(
     });
   const atStart = start && start !== tip ? await at(start) : undefined;
   const ends = unionDerived(await ciReferences(reader, oidBytes, tip), atStart);
-  const out = await rangeDerived(gitDir, range, ends, [tip, ...(start ? [start] : [])], at);
+  const out = await rangeDerived(gitDir, range, ends, [tip, ...(start ? [start] : [])], at, reader);
   // At least a few for the attributes, however many the CI named (the cap bounds work, not what is watched).
   for (const p of await nestedAttributes(gitDir, tip, Math.max(MAX_DERIVED - out.paths.size, 64)))
     out.paths.set(p, ATTRIBUTES);

@@ -5,6 +5,7 @@
 // commit of the range that changes a file the CI runs (its own files first) is read as the ends are,
 // and what it names is watched too, until no new file is found (domain/derived-union.ts).
 import { runGit } from './git.js';
+import type { ObjectReader } from './objects.js';
 import { CI_PATHS } from '../domain/protected-paths.js';
 import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
 
@@ -15,6 +16,21 @@ import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
  * change freely outside the chain's scripts) after them.
  */
 const MAX_RANGE_COMMITS = 256;
+
+/**
+ * Whether a CI configuration is at `commit`, or cannot be told (a partial clone, an object not
+ * read). With none at either end, a CI file added and removed inside the range is a
+ * change of a CI path itself (watched whole: only a maintainer's passes), so the range is not
+ * searched: at a million commits that search is a rev-list over every tree, ~20 s on every run.
+ */
+async function hasCi(objects: ObjectReader, commit: string): Promise<boolean> {
+  for (const p of CI_PATHS) {
+    // Not readable (a partial clone's missing tree, one too large): taken as there.
+    const o = await objects.read(`${commit}:${p}`, 1).catch(() => true);
+    if (o !== null) return true;
+  }
+  return false;
+}
 
 /** The commits of `range` (rev-list arguments: tips and ^exclusions) that change any of `paths`, newest first. */
 async function changing(gitDir: string, range: readonly string[], paths: readonly string[]): Promise<string[]> {
@@ -31,7 +47,8 @@ async function changing(gitDir: string, range: readonly string[], paths: readonl
 
 /**
  * `found` (the ends' findings) with those of every commit of `range` that changes a file the CI runs
- * added; `read`: the findings at one commit (undefined: it could not be read), `ends` already read.
+ * added; `read`: the findings at one commit (undefined: it could not be read), `ends` already read;
+ * `objects`: the run's object reader.
  */
 export async function rangeDerived(
   gitDir: string,
@@ -39,7 +56,12 @@ export async function rangeDerived(
   found: DerivedFound,
   ends: readonly string[],
   read: (commit: string) => Promise<DerivedFound | undefined>,
+  objects: ObjectReader,
 ): Promise<DerivedFound> {
+  if (!range.length) return found;
+  let ci = false;
+  for (const end of ends) ci ||= await hasCi(objects, end);
+  if (!ci) return found;
   const done = new Set(ends);
   const asked = new Set<string>();
   let out = found;

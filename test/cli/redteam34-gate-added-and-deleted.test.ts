@@ -5,9 +5,10 @@
 // protected-paths-changed-by-maintainers passed while the CI gate was gone. The commits of the range
 // that change a file the CI runs are now read too.
 // Clean twins: Alice deleting the file herself; Bob editing an unrelated file after Alice's change.
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp } from '../helpers/repo.js';
+import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { aliceAndBob } from '../helpers/team.js';
@@ -95,4 +96,27 @@ test('twins: Alice deletes the files herself; Bob edits unrelated files after he
       { who: 'bob', files: { 'packages/web/package.json': pkg('@acme/web', { build: 'vite build --mode x' }) } },
     ]),
   ).toBe(PASS);
+});
+
+test('the range is searched only where a CI configuration is at either end (a history without CI pays nothing)', async () => {
+  // A git that logs what it is asked to do: whether the range's search ran is in the log.
+  const dir = tempDir();
+  const log = join(dir, 'git.log');
+  const wrapper = join(dir, 'git');
+  const git = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+  writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec '${git}' "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const searched = async (r: TestRepo): Promise<boolean> => {
+    writeFileSync(log, '');
+    const args = ['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '--git', wrapper, '-r', RULES[0]!];
+    parseJson(await runMain(args, { env: r.env }));
+    return readFileSync(log, 'utf8').includes('rev-list --full-history');
+  };
+  const plain = makeRepo();
+  plain.commit('one', { 'README.md': 'a\n' });
+  plain.commit('two', { 'README.md': 'b\n' });
+  expect(await searched(plain)).toBe(false);
+  team.r.run(['reset', '-q', '--hard', first]);
+  commitAsPerson(team.r, team.bob, 'bob@example.com', 'work', { 'README.md': 'hi\n' });
+  expect(await searched(team.r)).toBe(true);
 });
