@@ -23,6 +23,7 @@ import { fastVerify, verifyParams } from './openpgp-fast.js';
 import { readQuickSignature } from './openpgp-sig.js';
 import { readSignatureBlock } from './openpgp-block.js';
 import { judgeGood } from './openpgp-judge.js';
+import { designatedRevocation } from './openpgp-revokers.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { Entry, keyMemos, parsedFiles, remember, sha256 } from './openpgp-key-facts.js';
@@ -187,6 +188,16 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     }
   }
   const now = options.now ?? (() => new Date());
+  // A primary key's revocation: its own, else (as gpg) one by a revoker it names whose key is here too.
+  const primaryRevocations = new Map<Entry, Promise<Revocation | undefined>>();
+  const primaryRevocation = (e: Entry): Promise<Revocation | undefined> => {
+    let p = primaryRevocations.get(e);
+    if (!p) {
+      p = e.facts().then((f) => f.revocation ?? designatedRevocation(e.key, (id) => built.get(id)?.key.keyPacket));
+      primaryRevocations.set(e, p);
+    }
+    return p;
+  };
   const selfSigs = options.selfSignatureHashes
     ? await Promise.all(entries.map((e) => e.selfSignatureHashes()))
     : undefined;
@@ -252,7 +263,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         };
         continue;
       }
-      return judgeGood(r, entry, sub, kp, now, critical);
+      return judgeGood(r, entry, sub, kp, now, await primaryRevocation(entry), critical);
     }
     if (bad) return bad;
     return { ...v, reason: lastReason || `no usable key ${v.signingKey} in the keyring` };
@@ -290,6 +301,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       sub,
       kp,
       now,
+      await primaryRevocation(entry),
     );
   }
 
@@ -320,7 +332,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       };
       for (const e of entries) {
         const primary = fpr(e.key.keyPacket);
-        if (e.key.revocationSignatures.length) add(primary, primary, (await e.facts()).revocation);
+        if (e.key.revocationSignatures.length) add(primary, primary, await primaryRevocation(e));
         for (const sub of e.key.subkeys) {
           if (sub.revocationSignatures.length) add(fpr(sub.keyPacket), primary, (await e.subkeyFacts(sub)).revocation);
         }
