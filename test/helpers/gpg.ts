@@ -7,7 +7,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommitObject } from '../../src/collect/commit-object.js';
 
-export type GpgAlgo = 'rsa2048' | 'ed25519' | 'nistp256';
+export type GpgAlgo =
+  'rsa2048' | 'ed25519' | 'nistp256' | 'secp256k1' | 'brainpoolP256r1' | 'brainpoolP384r1' | 'brainpoolP512r1';
 
 /** RFC 4880 reason codes for key revocation. */
 export const REVOKE = { noReason: 0, superseded: 1, compromised: 2, retired: 3 } as const;

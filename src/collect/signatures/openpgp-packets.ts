@@ -26,7 +26,8 @@ export const SIGNING_ALGOS = new Set<number>([
   enums.publicKey.ed25519,
   enums.publicKey.ed448,
 ]);
-// openpgp.js checks these curves in node only through an optional module we do not ship.
+// openpgp.js checks these curves in node only through an optional module we do not ship: only
+// node:crypto's path (openpgp-fast.ts) checks them, and a signature it does not take is E.
 export const UNSUPPORTED_CURVES = new Set<string>([
   'secp256k1',
   'brainpoolP256r1',

@@ -16,7 +16,8 @@
 // - every key in the keyring is trusted by whoever built the keyring, so there is no U (git's
 //   "good signature, untrusted key" depends on gpg's trust database);
 // - a signature block that cannot be parsed is E here (git prints N: gpg emits no status line);
-// - a signature by an algorithm or curve this build cannot check (secp256k1, brainpool) is E.
+// - a signature by an algorithm this build cannot check is E (secp256k1 and brainpool ECDSA are
+//   checked by node:crypto, over the hashes gpg 2.2 uses).
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { fastVerify, verifyParams } from './openpgp-fast.js';
@@ -245,13 +246,14 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         lastReason = `key ${r.signingKey} cannot have made this signature (algorithm ${enumName(enums.publicKey, sig.publicKeyAlgorithm)})`;
         continue;
       }
+      // Curves openpgp.js cannot check (secp256k1, brainpool) only node:crypto's path takes.
       const curve = curveOf(kp);
-      if (curve && UNSUPPORTED_CURVES.has(curve)) {
-        return { ...r, reason: `signatures on curve ${curve} cannot be checked by this build` };
-      }
+      const unchecked = curve && UNSUPPORTED_CURVES.has(curve) ? curve : undefined;
       try {
         const fast = await fastVerify(sig, kp as never, sig.signatureType, literal, true);
         if (fast === false) throw new Error('Signature verification failed');
+        if (fast === undefined && unchecked)
+          return { ...r, reason: `signatures on curve ${unchecked} cannot be checked by this build` };
         if (fast === undefined) await checkSig(sig, kp, sig.signatureType, literal as unknown as SigData, true);
       } catch (e) {
         const m = message(e);
@@ -284,8 +286,6 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     const { entry, sub } = candidates[0]!;
     const kp: AnyKeyPacket = sub?.keyPacket ?? entry.key.keyPacket;
     if (!SIGNING_ALGOS.has(kp.algorithm) || (kp.algorithm as number) !== q.publicKeyAlgorithm) return undefined;
-    const curve = curveOf(kp);
-    if (curve && UNSUPPORTED_CURVES.has(curve)) return undefined;
     const [first, second] = q.mpis;
     const params = q.mpis.length === 1 ? { s: first } : { r: first, s: second };
     if (verifyParams(kp, q.hashAlgorithm, [payload, q.hashed, v4Trailer(q.hashed.length)], params) !== true)
