@@ -337,7 +337,8 @@ function lazySignature(header: RawSignature['header'], body: Buffer, start: numb
   };
 }
 
-function withoutRanges(body: Buffer, cut: Array<[number, number]>): Buffer {
+/** `body` without the byte ranges `cut` (in order, not overlapping). */
+export function withoutRanges(body: Buffer, cut: Array<[number, number]>): Buffer {
   const parts: Buffer[] = [];
   let from = 0;
   for (const [s, e] of cut) {

@@ -1,6 +1,6 @@
 // Parses a raw annotated tag object. Its signature, unlike a commit's, is appended to the message;
 // what it signs is everything before the signature block.
-import { objectId, splitIdentity } from './commit-object.js';
+import { objectId, splitIdentity, withoutRanges } from './commit-object.js';
 import type { Identity, TagRecord } from '../domain/commit.js';
 
 // gpg-interface.c: a signature starts at the last line that STARTS with one of these.
@@ -45,6 +45,11 @@ export function parseTagObject(oid: string, body: Buffer): TagRecord {
   let sigStart = -1;
   let line = 0;
   let pos = 0;
+  // commit.c remove_signature, which git runs on a tag's payload before verifying it: up to two
+  // "gpgsig "/"gpgsig-sha256 " headers and their continuation lines come out; a header right
+  // after another replaces it (the first stays in); a third makes git 2.39 abort.
+  const cuts: Array<[number, number]> = [];
+  let inSigHeader = false;
   while (pos < body.length) {
     let eol = body.indexOf(LF, pos);
     if (eol === -1) eol = body.length;
@@ -55,6 +60,14 @@ export function parseTagObject(oid: string, body: Buffer): TagRecord {
       const named = space < eol && body[space] === 32;
       const key = named ? body.toString('latin1', pos, space) : '';
       const value = named ? body.toString('utf8', space + 1, eol) : undefined;
+      const next = Math.min(eol + 1, body.length);
+      if (inSigHeader && body[pos] === 32) cuts[cuts.length - 1]![1] = next;
+      else if (key === 'gpgsig' || key === 'gpgsig-sha256') {
+        if (!inSigHeader && cuts.length === 2) refuse('a third signature header (git 2.39 aborts reading the tag)');
+        else if (inSigHeader) cuts[cuts.length - 1] = [pos, next];
+        else cuts.push([pos, next]);
+        inSigHeader = true;
+      } else inSigHeader = false;
       if (key === 'object' || key === 'type' || key === 'tag' || key === 'tagger') {
         if (fields[key] !== undefined) refuse(`a second "${key}" header`);
         else if (eol === body.length) refuse(`the "${key}" line does not end`);
@@ -84,14 +97,15 @@ export function parseTagObject(oid: string, body: Buffer): TagRecord {
   }
   if (sigStart !== -1 && sigStart < headerEnd) sigStart = -1;
   const signature = sigStart === -1 ? undefined : body.toString('utf8', sigStart);
-  const payload = sigStart === -1 ? body : body.subarray(0, sigStart);
+  const signed = sigStart === -1 ? body : body.subarray(0, sigStart);
+  const payload = cuts.length ? withoutRanges(signed, cuts) : signed;
   return {
     oid,
     object,
     type: fields.type ?? '',
     name: fields.tag ?? '',
     ...(tagger ? { tagger } : {}),
-    message: blank === -1 ? '' : payload.toString('utf8', blank + 2),
+    message: blank === -1 ? '' : signed.toString('utf8', blank + 2),
     ...(signature ? { signature } : {}),
     payload: Buffer.from(payload),
     hashOk: objectId('tag', body, oid.length === 64 ? 'sha256' : 'sha1') === oid,

@@ -29,7 +29,10 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 //      verdict may name `Alice@example.com` under `*,!alice@example.com`)
 // v11: an SSH certificate's verdict carries when it expires (certValidBefore), judged at the signing time
 //      (a v10 verdict for one lacks it: a certificate expired before the parents' dates would pass)
-const VERSION = 'gitguard-verify-cache-v11';
+// v12: a key revoked by its designated revoker is R, ECDSA on secp256k1 and brainpool is checked, and a
+//      tag's gpgsig headers are cut from its payload (a v11 verdict may be G where git says R or B, or E
+//      where git says G)
+const VERSION = 'gitguard-verify-cache-v12';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { makeGpg, type Gpg } from '../helpers/gpg.js';
-import { runMain } from '../helpers/cli.js';
+import { makeGpg, signedCommitAt, type Gpg } from '../helpers/gpg.js';
+import { verifyRows } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -16,13 +16,6 @@ const NOW = Math.floor(Date.now() / 1000);
 const KEYS_AT = NOW - 30 * DAY;
 const SIGNED_AT = NOW - 20 * DAY;
 const CHANGED_AT = NOW - 10 * DAY;
-
-interface Row {
-  commit: string;
-  letter: string;
-  status: string;
-  detail: string;
-}
 
 let r: TestRepo;
 let gpg: Gpg;
@@ -34,28 +27,12 @@ const gitLetter = (oid: string): string =>
     .toString()
     .split('\n')[1]!;
 
-function signed(name: string, key: string, email: string): string {
-  r.run(['-c', `user.signingkey=${key}`, 'commit', '-q', '--allow-empty', '-S', '-m', name], {
-    env: {
-      GNUPGHOME: gpg.home,
-      GG_GPG_ARGS: `--faked-system-time ${SIGNED_AT}!`,
-      GIT_COMMITTER_EMAIL: email,
-      GIT_AUTHOR_EMAIL: email,
-    },
-  });
-  return r.head();
-}
+const signed = (name: string, key: string, email: string): string =>
+  signedCommitAt(r, gpg, name, key, email, SIGNED_AT);
 
 /** gpg --edit-key change-usage: toggles the primary key's capabilities (`toggle`: e.g. "S"). */
 function changeUsage(fpr: string, toggle: string): void {
   gpg.run(['--command-fd', '0', '--edit-key', fpr], { input: `change-usage\n${toggle}\nQ\nsave\n`, at: CHANGED_AT });
-}
-
-async function ours(keyring: string): Promise<Row[]> {
-  const res = await runMain(['verify', '-C', r.dir, '--format', 'json', '--no-cache', '--keyring', keyring], {
-    env: r.env,
-  });
-  return (JSON.parse(res.stdout) as { commits: Row[] }).commits;
 }
 
 beforeAll(() => {
@@ -81,7 +58,7 @@ test('a primary key whose newest self-signature drops "sign": E, as git says (be
   const keyring = join(r.home, 'keys.gpg');
   writeFileSync(keyring, gpg.exportPublic(k.una, k.sam, k.cert));
   expect(gpg.run(['--list-keys', '--with-colons', k.una]).toString()).toMatch(/^pub:(?:[^:]*:){10}cC:/m);
-  const rows = new Map((await ours(keyring)).map((x) => [x.commit, x]));
+  const rows = await verifyRows(r.dir, r.env, keyring);
   expect(gitLetter(c.una)).toBe('E');
   expect(rows.get(c.una)).toMatchObject({ letter: 'E', status: 'cannot-check' });
   expect(rows.get(c.una)!.detail).toMatch(/not a signing key/);

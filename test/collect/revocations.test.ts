@@ -1,6 +1,5 @@
 // Revoked keys: which keys of a real gpg keyring carry a hard revocation, the --revoked-keys file
 // format, and the tip policy's revocations taken from the cache on a warm run.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import {
@@ -38,27 +37,7 @@ describe('hard revocations in an OpenPGP keyring', () => {
     gpg.revoke(noReason, REVOKE.noReason);
     gpg.revoke(soft, REVOKE.superseded, 'replaced');
     // gpg's subkey revocation menu: 1 = key has been compromised.
-    execFileSync(
-      'gpg',
-      [
-        '--no-tty',
-        '--pinentry-mode',
-        'loopback',
-        '--passphrase',
-        '',
-        '--command-fd',
-        '0',
-        '--status-fd',
-        '2',
-        '--edit-key',
-        primary,
-      ],
-      {
-        env: gpg.env,
-        input: 'key 1\nrevkey\ny\n1\nsubkey leaked\n\ny\nsave\n',
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
+    gpg.interactive(['--edit-key', primary], 'key 1\nrevkey\ny\n1\nsubkey leaked\n\ny\nsave\n');
     const keyring = await loadKeyring(
       [hard, noReason, soft, fine, primary].map((f, i) => ({ file: `k${i}.gpg`, data: gpg.exportPublic(f) })),
     );

@@ -197,3 +197,21 @@ export async function auditRules(
   if (stopOnError && res.code === 2) throw new Error(res.stderr);
   return { code: res.code, report: parseJson(res) };
 }
+
+/** One commit's row of `gitguard verify --format json`. */
+export interface VerifyRow {
+  commit: string;
+  letter: string;
+  status: string;
+  detail: string;
+}
+
+/** `gitguard verify -C dir --format json --no-cache --keyring <keyring>` in-process: its rows by commit id. */
+export async function verifyRows(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  keyring: string,
+): Promise<Map<string, VerifyRow>> {
+  const res = await runMain(['verify', '-C', dir, '--format', 'json', '--no-cache', '--keyring', keyring], { env });
+  return new Map(parseJson<{ commits: VerifyRow[] }>(res).commits.map((x) => [x.commit, x]));
+}

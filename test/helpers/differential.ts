@@ -241,9 +241,16 @@ export function tagCase(target: string): fc.Arbitrary<Case> {
       ),
       name: text(1),
       tagger: fc.option(ident, { freq: 8 }),
-      extra: fc.array(fc.constantFrom('encoding ISO-8859-1', 'x-custom value', '-----BEGIN PGP SIGNATURE-----'), {
-        maxLength: 1,
-      }),
+      extra: fc.array(
+        fc.constantFrom(
+          'encoding ISO-8859-1',
+          'x-custom value',
+          '-----BEGIN PGP SIGNATURE-----',
+          'gpgsig x\n y', // git cuts it from the payload it verifies (commit.c remove_signature)
+          'gpgsig-sha256 x',
+        ),
+        { maxLength: 2 },
+      ),
       message,
       signature: fc.option(
         fc.constantFrom(

@@ -7,7 +7,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommitObject } from '../../src/collect/commit-object.js';
 
-export type GpgAlgo = 'rsa2048' | 'ed25519' | 'nistp256';
+export type GpgAlgo =
+  'rsa2048' | 'ed25519' | 'nistp256' | 'secp256k1' | 'brainpoolP256r1' | 'brainpoolP384r1' | 'brainpoolP512r1';
 
 /** RFC 4880 reason codes for key revocation. */
 export const REVOKE = { noReason: 0, superseded: 1, compromised: 2, retired: 3 } as const;
@@ -26,6 +27,8 @@ export interface Gpg {
   setExpire(primary: string, expire: string, at?: number): void;
   /** Revokes a key with a revocation certificate (--gen-revoke) and imports it. */
   revoke(primary: string, reason: number, text?: string, at?: number): Buffer;
+  /** gpg driven through its prompts (--command-fd 0, not --batch: --gen-revoke, --desig-revoke, --edit-key refuse batch mode). */
+  interactive(args: string[], input: string, at?: number): Buffer;
   exportPublic(...fprs: string[]): Buffer;
   deleteKey(primary: string): void;
   /** Gives the keys ultimate ownertrust (what git needs to print G rather than U). */
@@ -93,26 +96,29 @@ export function makeGpg(home: string, baseEnv: NodeJS.ProcessEnv = process.env):
     revoke(primary, reason, text = 'test revocation', at) {
       // gpg's menu: 0 no reason, 1 compromised, 2 superseded, 3 no longer used.
       const menu = { 0: '0', 1: '2', 2: '1', 3: '3' }[reason] ?? '0';
-      const cert = execFileSync(
+      // confirm, reason, one line of text, end of text, "is this okay", empty passphrase
+      const cert = gpg.interactive(['--armor', '--gen-revoke', primary], `y\n${menu}\n${text}\n\ny\n\n`, at);
+      run(['--import'], { input: cert });
+      return cert;
+    },
+    interactive(args, input, at) {
+      return execFileSync(
         'gpg',
         [
           '--no-tty',
           '--pinentry-mode',
           'loopback',
+          '--passphrase',
+          '',
           '--command-fd',
           '0',
           '--status-fd',
           '2',
           ...(at !== undefined ? ['--faked-system-time', `${at}!`] : []),
-          '--armor',
-          '--gen-revoke',
-          primary,
+          ...args,
         ],
-        // confirm, reason, one line of text, end of text, "is this okay", empty passphrase
-        { env, input: `y\n${menu}\n${text}\n\ny\n\n`, stdio: ['pipe', 'pipe', 'pipe'] },
+        { env, input, stdio: ['pipe', 'pipe', 'pipe'] },
       );
-      run(['--import'], { input: cert });
-      return cert;
     },
     exportPublic(...fprs) {
       return run(['--export', ...fprs]);
@@ -139,4 +145,27 @@ export function commitSignature(oid: string, raw: Buffer): { payload: Buffer; si
   const c = parseCommitObject(oid, raw);
   const sig = c.signatures.find((s) => s.header === (oid.length === 64 ? 'gpgsig-sha256' : 'gpgsig'));
   return { payload: c.payload, signature: sig?.armored };
+}
+
+/**
+ * An empty commit in `repo` (whose gpg.program is `gpg.wrapper`) signed by `key` at unix time `at`,
+ * committed as `email`: its id.
+ */
+export function signedCommitAt(
+  repo: { run(args: string[], opts?: { env?: NodeJS.ProcessEnv }): string; head(): string },
+  gpg: Gpg,
+  message: string,
+  key: string,
+  email: string,
+  at: number,
+): string {
+  repo.run(['-c', `user.signingkey=${key}`, 'commit', '-q', '--allow-empty', '-S', '-m', message], {
+    env: {
+      GNUPGHOME: gpg.home,
+      GG_GPG_ARGS: `--faked-system-time ${at}!`,
+      GIT_COMMITTER_EMAIL: email,
+      GIT_AUTHOR_EMAIL: email,
+    },
+  });
+  return repo.head();
 }

@@ -120,6 +120,16 @@ function first(area: Uint8Array, type: number): Uint8Array | undefined {
   return undefined;
 }
 
+/** The bodies of every subpacket of `type` in an area, as gpg's enum_sig_subpkt walks it (up to where it gives up). */
+export function allOf(area: Uint8Array, type: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const s of walk(area)) {
+    if (s.kind !== 'subpacket') break;
+    if ((s.octet & 0x7f) === type && s.n > 0) out.push(area.subarray(s.at + 1, s.at + s.n));
+  }
+  return out;
+}
+
 /**
  * The key gpg looks the signature's signer up by (get_pubkey_for_sig): the hashed area's first
  * issuer fingerprint when it is a 21-octet v4 one, and then the issuer key id, the hashed area's

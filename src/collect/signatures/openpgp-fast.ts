@@ -1,4 +1,4 @@
-// A fast path for the common OpenPGP signatures (v4 RSA, EdDSA/Ed25519, ECDSA on NIST curves):
+// A fast path for the common OpenPGP signatures (v4 RSA, EdDSA/Ed25519, ECDSA on NIST, brainpool, secp256k1 curves):
 // openpgp.js parses, node:crypto hashes and verifies synchronously. openpgp.js's own verify goes
 // through WebCrypto and costs ~0.6-0.7 ms a signature here; this costs a small fraction of that.
 // Anything unusual (other versions, curves, hashes) returns undefined and takes openpgp.js's path,
@@ -8,14 +8,41 @@ import { createHash, createPublicKey, verify as cryptoVerify, constants, type Ke
 import type * as openpgp from 'openpgp';
 
 const HASHES: Record<number, string> = { 2: 'sha1', 8: 'sha256', 9: 'sha384', 10: 'sha512', 11: 'sha224' };
-const CURVES: Record<string, { crv: string; size: number }> = {
+// The ECDSA curves: a JWK name, or (for those JWK does not name) the curve's DER object identifier.
+// secp256k1 and the brainpool curves are ones gpg 2.2 (libgcrypt) checks and openpgp.js cannot
+// without an optional module: node:crypto (OpenSSL) checks them here, on every path.
+const CURVES: Record<string, { crv?: string; oid?: string; size: number }> = {
   p256: { crv: 'P-256', size: 32 },
   nistP256: { crv: 'P-256', size: 32 },
   nistP384: { crv: 'P-384', size: 48 },
   nistP521: { crv: 'P-521', size: 66 },
   p384: { crv: 'P-384', size: 48 },
   p521: { crv: 'P-521', size: 66 },
+  secp256k1: { crv: 'secp256k1', size: 32 },
+  brainpoolP256r1: { oid: '06092b2403030208010107', size: 32 },
+  brainpoolP384r1: { oid: '06092b240303020801010b', size: 48 },
+  brainpoolP512r1: { oid: '06092b240303020801010d', size: 64 },
 };
+
+/** A DER element: tag, definite length, content. */
+const der = (tag: number, content: Buffer): Buffer => {
+  const n = content.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...len]), content]);
+};
+const EC_PUBLIC_KEY = Buffer.from('06072a8648ce3d0201', 'hex');
+
+/** An uncompressed EC point on a named curve as a node:crypto public key. */
+function ecKey(c: { crv?: string; oid?: string; size: number }, q: Uint8Array): KeyObject {
+  if (c.oid) {
+    const algorithm = der(0x30, Buffer.concat([EC_PUBLIC_KEY, Buffer.from(c.oid, 'hex')]));
+    const spki = der(0x30, Buffer.concat([algorithm, der(0x03, Buffer.concat([Buffer.from([0]), q]))]));
+    return createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  }
+  const x = q.subarray(1, 1 + c.size);
+  const y = q.subarray(1 + c.size, 1 + 2 * c.size);
+  return createPublicKey({ key: { kty: 'EC', crv: c.crv, x: b64url(x), y: b64url(y) }, format: 'jwk' });
+}
 
 type KeyPacket =
   openpgp.PublicKeyPacket | openpgp.PublicSubkeyPacket | openpgp.SecretKeyPacket | openpgp.SecretSubkeyPacket;
@@ -77,16 +104,11 @@ function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | '
       info.curve &&
       CURVES[info.curve] &&
       p.Q instanceof Uint8Array &&
-      p.Q[0] === 0x04
+      p.Q[0] === 0x04 &&
+      p.Q.length === 1 + 2 * CURVES[info.curve]!.size
     ) {
       const c = CURVES[info.curve]!;
-      const x = p.Q.subarray(1, 1 + c.size);
-      const y = p.Q.subarray(1 + c.size, 1 + 2 * c.size);
-      out = {
-        key: createPublicKey({ key: { kty: 'EC', crv: c.crv, x: b64url(x), y: b64url(y) }, format: 'jwk' }),
-        kind: 'ecdsa',
-        size: c.size,
-      };
+      out = { key: ecKey(c, p.Q), kind: 'ecdsa', size: c.size };
     }
   } catch {
     out = null;

@@ -8,7 +8,8 @@ import { type AnyKeyPacket, type Revocation, seconds } from './openpgp-packets.j
 
 /**
  * A good signature `r` by `kp` (`sub` of `entry`, or its primary): the key's facts, then git's
- * letter. `critical`: why gpg calls it bad anyway (after the key and time checks, as gpg orders them).
+ * letter. `primaryRevocation`: the primary key's, by itself or a designated revoker (the keyring's to
+ * say). `critical`: why gpg calls it bad anyway (after the key and time checks, as gpg orders them).
  */
 export async function judgeGood(
   r: OpenPgpVerdict,
@@ -16,6 +17,7 @@ export async function judgeGood(
   sub: openpgp.Subkey | undefined,
   kp: AnyKeyPacket,
   now: () => Date,
+  primaryRevocation: Revocation | undefined,
   critical?: string,
 ): Promise<OpenPgpVerdict> {
   const pf = await entry.facts();
@@ -29,7 +31,7 @@ export async function judgeGood(
   if (critical) return { ...r, letter: 'B', reason: `bad signature: ${critical}` };
   const exp = [pf.expiresAt, sf?.expiresAt].filter((x): x is number => x !== undefined);
   if (exp.length) r.keyExpiresAt = Math.min(...exp);
-  const revs = [pf.revocation, sf?.revocation].filter((x): x is Revocation => x !== undefined);
+  const revs = [primaryRevocation, sf?.revocation].filter((x): x is Revocation => x !== undefined);
   const rev = revs.find((x) => x.hard) ?? revs.sort((a, b) => a.at - b.at)[0];
   if (rev) {
     r.revokedAt = rev.at;

@@ -26,7 +26,8 @@ export const SIGNING_ALGOS = new Set<number>([
   enums.publicKey.ed25519,
   enums.publicKey.ed448,
 ]);
-// openpgp.js checks these curves in node only through an optional module we do not ship.
+// openpgp.js checks these curves in node only through an optional module we do not ship: only
+// node:crypto's path (openpgp-fast.ts) checks them, and a signature it does not take is E.
 export const UNSUPPORTED_CURVES = new Set<string>([
   'secp256k1',
   'brainpoolP256r1',
@@ -133,18 +134,25 @@ export async function revocation(
   data: SigData,
 ): Promise<Revocation | undefined> {
   let best: Revocation | undefined;
-  for (const s of sigs) {
-    if (!(await sigOk(s, key, type, data))) continue;
-    const reason = s.reasonForRevocationFlag ?? undefined;
-    const r: Revocation = {
-      at: s.created ? seconds(s.created) : 0,
-      reason,
-      hard: reason === undefined || !SOFT_REASONS.has(reason),
-    };
-    if (s.reasonForRevocationString) r.text = s.reasonForRevocationString;
-    if (!best || (r.hard && !best.hard) || (r.hard === best.hard && r.at < best.at)) best = r;
-  }
+  for (const s of sigs) if (await sigOk(s, key, type, data)) best = stronger(best, revocationOf(s));
   return best;
+}
+
+/** What a verified revocation signature says: when, why, and whether that makes it hard. */
+export function revocationOf(s: openpgp.SignaturePacket): Revocation {
+  const reason = s.reasonForRevocationFlag ?? undefined;
+  const r: Revocation = {
+    at: s.created ? seconds(s.created) : 0,
+    reason,
+    hard: reason === undefined || !SOFT_REASONS.has(reason),
+  };
+  if (s.reasonForRevocationString) r.text = s.reasonForRevocationString;
+  return r;
+}
+
+/** The revocation that counts of two: a hard one over a soft one, else the earlier. */
+export function stronger(best: Revocation | undefined, r: Revocation): Revocation {
+  return !best || (r.hard && !best.hard) || (r.hard === best.hard && r.at < best.at) ? r : best;
 }
 
 export function keyExpiry(keyPacket: AnyKeyPacket, sig: openpgp.SignaturePacket): number | undefined {

@@ -16,13 +16,15 @@
 // - every key in the keyring is trusted by whoever built the keyring, so there is no U (git's
 //   "good signature, untrusted key" depends on gpg's trust database);
 // - a signature block that cannot be parsed is E here (git prints N: gpg emits no status line);
-// - a signature by an algorithm or curve this build cannot check (secp256k1, brainpool) is E.
+// - a signature by an algorithm this build cannot check is E (secp256k1 and brainpool ECDSA are
+//   checked by node:crypto, over the hashes gpg 2.2 uses).
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { fastVerify, verifyParams } from './openpgp-fast.js';
 import { readQuickSignature } from './openpgp-sig.js';
 import { readSignatureBlock } from './openpgp-block.js';
 import { judgeGood } from './openpgp-judge.js';
+import { designatedRevocation } from './openpgp-revokers.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { Entry, keyMemos, parsedFiles, remember, sha256 } from './openpgp-key-facts.js';
@@ -187,6 +189,16 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     }
   }
   const now = options.now ?? (() => new Date());
+  // A primary key's revocation: its own, else (as gpg) one by a revoker it names whose key is here too.
+  const primaryRevocations = new Map<Entry, Promise<Revocation | undefined>>();
+  const primaryRevocation = (e: Entry): Promise<Revocation | undefined> => {
+    let p = primaryRevocations.get(e);
+    if (!p) {
+      p = e.facts().then((f) => f.revocation ?? designatedRevocation(e.key, (id) => built.get(id)?.key.keyPacket));
+      primaryRevocations.set(e, p);
+    }
+    return p;
+  };
   const selfSigs = options.selfSignatureHashes
     ? await Promise.all(entries.map((e) => e.selfSignatureHashes()))
     : undefined;
@@ -234,13 +246,14 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         lastReason = `key ${r.signingKey} cannot have made this signature (algorithm ${enumName(enums.publicKey, sig.publicKeyAlgorithm)})`;
         continue;
       }
+      // Curves openpgp.js cannot check (secp256k1, brainpool) only node:crypto's path takes.
       const curve = curveOf(kp);
-      if (curve && UNSUPPORTED_CURVES.has(curve)) {
-        return { ...r, reason: `signatures on curve ${curve} cannot be checked by this build` };
-      }
+      const unchecked = curve && UNSUPPORTED_CURVES.has(curve) ? curve : undefined;
       try {
         const fast = await fastVerify(sig, kp as never, sig.signatureType, literal, true);
         if (fast === false) throw new Error('Signature verification failed');
+        if (fast === undefined && unchecked)
+          return { ...r, reason: `signatures on curve ${unchecked} cannot be checked by this build` };
         if (fast === undefined) await checkSig(sig, kp, sig.signatureType, literal as unknown as SigData, true);
       } catch (e) {
         const m = message(e);
@@ -252,7 +265,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         };
         continue;
       }
-      return judgeGood(r, entry, sub, kp, now, critical);
+      return judgeGood(r, entry, sub, kp, now, await primaryRevocation(entry), critical);
     }
     if (bad) return bad;
     return { ...v, reason: lastReason || `no usable key ${v.signingKey} in the keyring` };
@@ -273,8 +286,6 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     const { entry, sub } = candidates[0]!;
     const kp: AnyKeyPacket = sub?.keyPacket ?? entry.key.keyPacket;
     if (!SIGNING_ALGOS.has(kp.algorithm) || (kp.algorithm as number) !== q.publicKeyAlgorithm) return undefined;
-    const curve = curveOf(kp);
-    if (curve && UNSUPPORTED_CURVES.has(curve)) return undefined;
     const [first, second] = q.mpis;
     const params = q.mpis.length === 1 ? { s: first } : { r: first, s: second };
     if (verifyParams(kp, q.hashAlgorithm, [payload, q.hashed, v4Trailer(q.hashed.length)], params) !== true)
@@ -290,6 +301,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       sub,
       kp,
       now,
+      await primaryRevocation(entry),
     );
   }
 
@@ -320,7 +332,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       };
       for (const e of entries) {
         const primary = fpr(e.key.keyPacket);
-        if (e.key.revocationSignatures.length) add(primary, primary, (await e.facts()).revocation);
+        if (e.key.revocationSignatures.length) add(primary, primary, await primaryRevocation(e));
         for (const sub of e.key.subkeys) {
           if (sub.revocationSignatures.length) add(fpr(sub.keyPacket), primary, (await e.subkeyFacts(sub)).revocation);
         }
