@@ -18,8 +18,7 @@ import { childTimeoutMs, envLimit, hardenedEnv, neutralDir, tracked, OWN_GROUP }
 import { executable, versionOutput } from './run-program.js';
 import { insideAuditedRepository } from './audited-folders.js';
 
-/** The shallow file lists boundary commits, 41 bytes each. */
-const SHALLOW_MAX_BYTES = 16 * 1024 * 1024;
+const SHALLOW_MAX_BYTES = 16 * 1024 * 1024; // the shallow file: 41 bytes a boundary commit
 
 export interface GitRunOptions {
   cwd?: string;
@@ -180,9 +179,7 @@ export function checkedGitAtLeast(major: number, minor: number): boolean {
 }
 
 /** The run's git as assertGitRuns checked it: its file or name and its version line ('' unchecked). */
-export function checkedGitIdentity(): string {
-  return `${getGitBinary()}\0${checkedVersion.get(runContext()) ?? ''}`;
-}
+export const checkedGitIdentity = (): string => `${getGitBinary()}\0${checkedVersion.get(runContext()) ?? ''}`;
 
 /** The check run through runGit, once per binary and PATH it is found on: its version line. */
 function assertGitRunsAlone(bin: string): Promise<string> {
