@@ -6,7 +6,8 @@ import { shadowingMakefiles } from '../domain/makefiles.js';
 import { isWorkspacePart } from '../domain/workspace-parts.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
-import { WORKSPACE_CONFIGS, workspacePackages } from './workspace-packages.js';
+import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-packages.js';
+import { TASKFILES } from '../domain/taskfile-parts.js';
 
 /** The files besides the root package.json that declare a workspace's packages. */
 const DECLARATIONS = ['pnpm-workspace.yaml', 'lerna.json'];
@@ -70,7 +71,9 @@ export async function gateChains(
     if (o?.type === 'tree') chain.set(file.path, undefined);
     if (o?.type !== 'blob') return o?.type === 'tree';
     const text = o.body.toString('utf8');
-    const next = commandsOf(file, text);
+    // A Taskfile's tasks are read as task reads them, as YAML (domain/taskfile-parts.ts), else line by line.
+    const yaml = file.entries && TASKFILES.includes(posix.basename(file.path)) ? await yamlJson(text) : undefined;
+    const next = commandsOf(file, yaml ?? text);
     union(ran, next === 'unreadable' ? { path: file.path } : file);
     const own = next !== 'unreadable' && runsInParts(file.path) ? next : [text];
     let yes =

@@ -22,6 +22,7 @@ import {
 } from './ci-words.js';
 import { PRE_COMMIT_FILES, preCommitPart } from './pre-commit-parts.js';
 import { toxLines, toxPart } from './tox-ini.js';
+import { TASKFILES, taskfileCommands, taskfilePart } from './taskfile-parts.js';
 
 const INTERPRETERS = new Set([
   'sh',
@@ -227,7 +228,7 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
 export const runsInParts = (path: string): boolean => {
   const name = posix.basename(path);
   return (
-    ['package.json', 'tox.ini', ...MAKEFILES, ...PRE_COMMIT_FILES].includes(name) ||
+    ['package.json', 'tox.ini', ...MAKEFILES, ...PRE_COMMIT_FILES, ...TASKFILES].includes(name) ||
     name.endsWith('.mk') ||
     isJustfile(path)
   );
@@ -252,6 +253,8 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
     return [...makeRecipes(text, file.entries), ...makeIncludes(text)];
   if (isJustfile(file.path)) return justRecipes(text, file.entries);
   if (name === 'tox.ini') return toxLines(text, file.entries);
+  // A Taskfile as JSON (collect/gate-chains.ts): the commands of the tasks run; else every line.
+  if (TASKFILES.includes(name)) return (file.entries && taskfileCommands(text, file.entries)) ?? text.split(/\r?\n/);
   // A script in another language is not followed further: what it names is read for the gate only.
   return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
 }
@@ -271,7 +274,7 @@ const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
  * pattern rules: they reach every recipe, so any change to them counts), and which of those targets
  * `.PHONY` names (a target no longer phony is skipped where a file of its name exists). turbo.json
  * and .npmrc: see workspace-parts.ts; a justfile: justfiles.ts; .pre-commit-config.yaml (as JSON from
- * collect/): pre-commit-parts.ts; tox.ini: tox-ini.ts. Without entries: all of it.
+ * collect/): pre-commit-parts.ts; tox.ini: tox-ini.ts; a Taskfile (as JSON): taskfile-parts.ts. Without entries: all of it.
  */
 export function chainPart(path: string, entries: readonly string[] | undefined, text: string): string {
   if (!entries) return text;
@@ -280,6 +283,7 @@ export function chainPart(path: string, entries: readonly string[] | undefined, 
   if (isJustfile(path)) return justPart(text, entries);
   if (PRE_COMMIT_FILES.includes(name)) return preCommitPart(text, entries) ?? text;
   if (name === 'tox.ini') return toxPart(text, entries);
+  if (TASKFILES.includes(name)) return taskfilePart(text, entries) ?? text;
   if (name === 'package.json') {
     try {
       const pkg = JSON.parse(withoutBom(text)) as { scripts?: unknown; name?: unknown; workspaces?: unknown };

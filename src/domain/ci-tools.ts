@@ -9,11 +9,12 @@ import { option, repoPath, type Add, type Put } from './ci-words.js';
 import { JUSTFILES } from './justfiles.js';
 import { PRE_COMMIT_FILES, preCommitEntries } from './pre-commit-parts.js';
 import { toxEnvs } from './tox-ini.js';
+import { TASKFILES, taskNames } from './taskfile-parts.js';
 
 /** The files each task runner reads in a folder (mise's file tasks are looked up by the task's name). */
 const TASK_FILES: Record<string, readonly string[]> = {
   just: JUSTFILES,
-  task: ['Taskfile', 'taskfile', 'Taskfile.dist', 'taskfile.dist'].flatMap((n) => [`${n}.yml`, `${n}.yaml`]),
+  task: TASKFILES,
   mise: ['mise.toml', '.mise.toml', 'mise.local.toml', '.mise.local.toml', '.config/mise.toml'].concat([
     '.config/mise/config.toml',
     'mise/config.toml',
@@ -202,7 +203,9 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
         ? preCommitEntries(args)
         : name === 'tox'
           ? toxEnvs(args)
-          : undefined;
+          : name === 'task'
+            ? taskNames(args)
+            : undefined;
     if (file) add(file, dir, entries);
     // just and mise read the files of every folder up to the root; task the nearest: each may run.
     const up = (f: string): string[] => (f === '' || f === '.' ? [''] : [f, ...up(posix.dirname(f))]);
