@@ -136,13 +136,14 @@ export async function gateChains(
     );
     const beside = gates.map((p) => posix.join(p || '.', 'turbo.json'));
     // In part (domain/workspace-parts.ts): turbo.json and nx.json in the gate's tasks (the scripts run), .npmrc and
-    // .yarnrc.yml in their settings, pnpm-workspace.yaml in whether it takes in the gate packages (no folder unread);
+    // .yarnrc.yml and lerna.json in their settings, pnpm-workspace.yaml in whether it takes in the gate packages (no folder unread);
     // the rest whole.
     const parts: Record<string, string[] | undefined> = {
       'turbo.json': typeof inEach === 'string' ? undefined : file.entries,
       'nx.json': typeof inEach === 'string' ? undefined : file.entries,
       '.npmrc': [],
       '.yarnrc.yml': [],
+      'lerna.json': [],
       'pnpm-workspace.yaml': unread.length ? undefined : gates.map((p) => posix.relative(root || '.', p || '.')),
     };
     for (const c of [...WORKSPACE_CONFIGS.map((n) => posix.join(root || '.', n)), ...beside]) {
