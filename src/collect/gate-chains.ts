@@ -8,6 +8,7 @@ import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-packages.js';
 import { TASKFILES } from '../domain/taskfile-parts.js';
+import { composeCompanions } from '../domain/ci-tools.js';
 
 /** The files besides the root package.json that declare a workspace's packages. */
 const DECLARATIONS = ['pnpm-workspace.yaml', 'lerna.json'];
@@ -155,6 +156,8 @@ export async function gateChains(
   };
   for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) await follow(f, 1);
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
-  for (const p of [...chain.keys()]) for (const m of shadowingMakefiles(p)) if (!chain.has(m)) chain.set(m, undefined);
+  // So is a compose override file or .env beside the gate's compose file: docker compose reads them too.
+  for (const p of [...chain.keys()])
+    for (const m of [...shadowingMakefiles(p), ...composeCompanions(p)]) if (!chain.has(m)) chain.set(m, undefined);
   return { chain, ran };
 }

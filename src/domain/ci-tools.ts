@@ -26,6 +26,22 @@ const TASK_FILES: Record<string, readonly string[]> = {
   rake: ['Rakefile', 'rakefile', 'Rakefile.rb', 'rakefile.rb'],
   'docker-compose': ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'],
 };
+/** What `docker compose` reads beside its file when no `-f` names one: the override file, and `.env` (variables, `COMPOSE_FILE`). */
+const COMPOSE_COMPANIONS = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml'].concat([
+  'docker-compose.override.yml',
+  '.env',
+]);
+
+/**
+ * The files docker compose reads with a compose file on the gate's chain (watched whole, there or
+ * not: one added replaces the gate service's command); none for another file.
+ */
+export function composeCompanions(path: string): string[] {
+  if (!TASK_FILES['docker-compose']!.includes(posix.basename(path))) return [];
+  const dir = posix.dirname(path);
+  return COMPOSE_COMPANIONS.map((n) => (dir === '.' ? n : `${dir}/${n}`));
+}
+
 /** The options naming a task runner's file instead (short, long). */
 const FILE_OPTIONS: Record<string, readonly [string | undefined, ...string[]]> = {
   just: ['-f', '--justfile'],
