@@ -49,7 +49,7 @@ export async function gateChains(
   const leads = new Map<string, Promise<boolean>>();
   const reading = new Set<string>();
   const follow = (file: CommandFile, depth: number): Promise<boolean> => {
-    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ?? ''}`;
+    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ?? ''}\0${file.together?.join(' ') ?? ''}`;
     // A script that runs itself again (`"audit": "npm run audit"`, a make loop) adds nothing: not awaited.
     if (reading.has(key)) return Promise.resolve(false);
     let answer = leads.get(key);
@@ -93,6 +93,8 @@ export async function gateChains(
         if (f.path === file.path) onChain(f);
       }
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
+    // The files read with it as one configuration (compose's `-f a -f b`): whole.
+    if (yes) for (const t of file.together ?? []) if (t !== file.path) onChain({ path: t });
     return yes;
   };
   /**

@@ -70,7 +70,7 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
   /** Paths only a bare `./x` word named (`cd ./web`, `retry ./ci/gate`): a folder there runs nothing. */
   const programs = new Set<string>();
   let bare = false;
-  const put: Put = (path, entries, workspaces) => {
+  const put: Put = (path, entries, workspaces, together) => {
     if (!path) return;
     const key = workspaces ? `${path}\0${workspaces}` : path;
     if (!bare) programs.delete(key);
@@ -84,7 +84,12 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     // Named twice: the union of what it runs (all of it, when either asks for all).
     const all = !entries || (had && !had.entries);
     const ws = workspaces ? { workspaces } : {};
-    out.set(key, all ? { path, ...ws } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])], ...ws });
+    const both = [...(had?.together ?? []), ...(together ?? [])];
+    const extra = both.length ? { ...ws, together: [...new Set(both)] } : ws;
+    out.set(
+      key,
+      all ? { path, ...extra } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])], ...extra },
+    );
   };
   const add: Add = (raw, base, entries) => {
     if (raw !== undefined) put(repoPath(raw, base), entries);
@@ -154,7 +159,7 @@ const MAX_DIRS = 8;
 function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: Put): void {
   const name = posix.basename(cmd);
   const inner = (text: string, at: string): void => {
-    for (const f of commandFiles(text, at)) put(f.path, f.entries, f.workspaces);
+    for (const f of commandFiles(text, at)) put(f.path, f.entries, f.workspaces, f.together);
   };
   if (INTERPRETERS.has(name) || SOURCES.has(name)) {
     const c = args.indexOf('-c');

@@ -42,6 +42,14 @@ export function composeCompanions(path: string): string[] {
   return COMPOSE_COMPANIONS.map((n) => (dir === '.' ? n : `${dir}/${n}`));
 }
 
+/** Every file `docker compose` is given (`-f a -f b`, `--file=a`, `-fa`). */
+const composeFiles = (args: readonly string[]): string[] =>
+  args.flatMap((a, k) => {
+    if (a === '-f' || a === '--file') return args[k + 1] === undefined ? [] : [args[k + 1]!];
+    const v = /^(?:--file=|-f)(.+)$/.exec(a)?.[1];
+    return v === undefined ? [] : [v];
+  });
+
 /** The options naming a task runner's file instead (short, long). */
 const FILE_OPTIONS: Record<string, readonly [string | undefined, ...string[]]> = {
   just: ['-f', '--justfile'],
@@ -207,6 +215,10 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
     else dockerFiles(args[0] === 'container' ? args.slice(1) : args, dir, add, inner);
   } else {
     const file = option(args, ...FILE_OPTIONS[name]!);
+    // `docker compose -f a -f b`: one configuration (b may replace a's gate command): on the chain together.
+    const files = name === 'docker-compose' ? composeFiles(args).map((f) => repoPath(f, dir)) : [];
+    const together = files.filter((f): f is string => f !== undefined);
+    if (files.length > 1) for (const f of together) put(f, undefined, undefined, together);
     const folder = posix.join(dir, option(args, '-d', '--dir', '--working-directory', '--cd') ?? '');
     // just's recipes named (`just gate`; `just` alone runs the first: all of it), run in part (justfiles.ts).
     const valued = (a: string | undefined): boolean =>

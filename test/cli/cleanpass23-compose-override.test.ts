@@ -3,8 +3,11 @@
 // other names) and `.env` (whose COMPOSE_FILE names other files, whose variables fill ${...}): a
 // signer who is no maintainer adding compose.override.yaml with `command: "true"` for the gate
 // service replaced the gate, and protected-paths-changed-by-maintainers passed (compose.yaml alone
-// was watched). Now both are watched beside a compose file on the gate's chain. Twins: the same
-// override added by Alice, and Bob's edits elsewhere (a service file in another folder), pass.
+// was watched). Now both are watched beside a compose file on the gate's chain. Likewise a CI's
+// `docker compose -f compose.yaml -f ci/compose.ci.yaml run gate`: only the first -f was read, and Bob
+// setting the gate's command in the second passed; the files given together are now watched together.
+// Twins: the same override added by Alice, and Bob's edits elsewhere (a service file in another
+// folder, a file the CI does not give compose), pass.
 import { cleanupTemp } from '../helpers/repo.js';
 import { GATE_FAIL as FAIL, GATE_PASS as PASS, gateTeam } from '../helpers/team.js';
 
@@ -31,4 +34,23 @@ test.each([
 test('the override added by Alice, and an override in a folder compose does not read, by Bob, pass', async () => {
   expect(await outcomes({ 'compose.override.yaml': OVERRIDE }, alice, 'alice@example.com')).toEqual(PASS);
   expect(await outcomes({ 'docs/compose.override.yaml': OVERRIDE, 'README.md': 'app\n' })).toEqual(PASS);
+});
+
+describe('docker compose -f compose.yaml -f ci/compose.ci.yaml', () => {
+  const two = gateTeam({
+    ...FILES,
+    '.github/workflows/ci.yml': FILES['.github/workflows/ci.yml']!.replace(
+      'docker compose run',
+      'docker compose -f compose.yaml -f ci/compose.ci.yaml run',
+    ),
+    'ci/compose.ci.yaml': 'services:\n  gate:\n    environment: [CI=1]\n',
+  });
+
+  test("Bob setting the gate's command in the second file fails (before: pass)", async () => {
+    expect(await two.outcomes({ 'ci/compose.ci.yaml': OVERRIDE })).toEqual(FAIL);
+  });
+
+  test('twin: Bob editing a compose file the CI does not give compose passes', async () => {
+    expect(await two.outcomes({ 'ci/compose.dev.yaml': OVERRIDE })).toEqual(PASS);
+  });
 });
