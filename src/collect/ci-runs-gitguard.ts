@@ -14,11 +14,12 @@ import { gateChains } from './gate-chains.js';
 import { chainPart, partNamesGitguard } from '../domain/ci-commands.js';
 import { yamlJson } from './workspace-packages.js';
 import { PRE_COMMIT_FILES } from '../domain/pre-commit-parts.js';
+import { TASKFILES } from '../domain/taskfile-parts.js';
 import { posix } from 'node:path';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
 /** Files compared as their tools read them, as YAML (domain/workspace-parts.ts, pre-commit-parts.ts). */
-const YAML_PARTS = ['pnpm-workspace.yaml', '.yarnrc.yml', ...PRE_COMMIT_FILES];
+const YAML_PARTS = ['pnpm-workspace.yaml', '.yarnrc.yml', ...PRE_COMMIT_FILES, ...TASKFILES];
 
 /** At most this many files followed from one configuration (references of references included). */
 const MAX_FOLLOWED = 64;
@@ -90,7 +91,7 @@ export class CiGateReader {
       p = readCiObject(this.reader, entryId(entry), true).then(async (o) => {
         if (o?.type !== 'blob') return undefined;
         const text = o.body.toString('utf8');
-        // pnpm-workspace.yaml and pre-commit's file are compared as their tools read them: as YAML, else whole.
+        // pnpm-workspace.yaml, pre-commit's file and a Taskfile are compared as their tools read them: as YAML, else whole.
         if (!entries || !YAML_PARTS.includes(posix.basename(path))) return chainPart(path, entries, text);
         const json = await yamlJson(text);
         return json === undefined ? text : chainPart(path, entries, json);

@@ -7,7 +7,9 @@ import { isWorkspacePart } from '../domain/workspace-parts.js';
 import { LAUNCHER_SETTINGS } from '../domain/ci-tools.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
-import { WORKSPACE_CONFIGS, workspacePackages } from './workspace-packages.js';
+import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-packages.js';
+import { TASKFILES } from '../domain/taskfile-parts.js';
+import { composeCompanions } from '../domain/ci-tools.js';
 
 /** The files besides the root package.json that declare a workspace's packages. */
 const DECLARATIONS = ['pnpm-workspace.yaml', 'lerna.json'];
@@ -48,7 +50,7 @@ export async function gateChains(
   const leads = new Map<string, Promise<boolean>>();
   const reading = new Set<string>();
   const follow = (file: CommandFile, depth: number): Promise<boolean> => {
-    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ?? ''}`;
+    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ?? ''}\0${file.together?.join(' ') ?? ''}`;
     // A script that runs itself again (`"audit": "npm run audit"`, a make loop) adds nothing: not awaited.
     if (reading.has(key)) return Promise.resolve(false);
     let answer = leads.get(key);
@@ -78,7 +80,9 @@ export async function gateChains(
     if (o?.type === 'tree') chain.set(file.path, undefined);
     if (o?.type !== 'blob') return o?.type === 'tree';
     const text = o.body.toString('utf8');
-    const next = commandsOf(file, text);
+    // A Taskfile's tasks are read as task reads them, as YAML (domain/taskfile-parts.ts), else line by line.
+    const yaml = file.entries && TASKFILES.includes(posix.basename(file.path)) ? await yamlJson(text) : undefined;
+    const next = commandsOf(file, yaml ?? text);
     union(ran, next === 'unreadable' ? { path: file.path } : file);
     const own = next !== 'unreadable' && runsInParts(file.path) ? next : [text];
     let yes =
@@ -97,6 +101,8 @@ export async function gateChains(
         if (f.path === file.path) onChain(f);
       }
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
+    // The files read with it as one configuration (compose's `-f a -f b`): whole.
+    if (yes) for (const t of file.together ?? []) if (t !== file.path) onChain({ path: t });
     return yes;
   };
   /**
@@ -141,13 +147,14 @@ export async function gateChains(
     );
     const beside = gates.map((p) => posix.join(p || '.', 'turbo.json'));
     // In part (domain/workspace-parts.ts): turbo.json and nx.json in the gate's tasks (the scripts run), .npmrc and
-    // .yarnrc.yml in their settings, pnpm-workspace.yaml in whether it takes in the gate packages (no folder unread);
+    // .yarnrc.yml and lerna.json in their settings, pnpm-workspace.yaml in whether it takes in the gate packages (no folder unread);
     // the rest whole.
     const parts: Record<string, string[] | undefined> = {
       'turbo.json': typeof inEach === 'string' ? undefined : file.entries,
       'nx.json': typeof inEach === 'string' ? undefined : file.entries,
       '.npmrc': [],
       '.yarnrc.yml': [],
+      'lerna.json': [],
       'pnpm-workspace.yaml': unread.length ? undefined : gates.map((p) => posix.relative(root || '.', p || '.')),
     };
     for (const c of [...WORKSPACE_CONFIGS.map((n) => posix.join(root || '.', n)), ...beside]) {
@@ -159,6 +166,8 @@ export async function gateChains(
   };
   for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) await follow(f, 1);
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
-  for (const p of [...chain.keys()]) for (const m of shadowingMakefiles(p)) if (!chain.has(m)) chain.set(m, undefined);
+  // So is a compose override file or .env beside the gate's compose file: docker compose reads them too.
+  for (const p of [...chain.keys()])
+    for (const m of [...shadowingMakefiles(p), ...composeCompanions(p)]) if (!chain.has(m)) chain.set(m, undefined);
   return { chain, ran };
 }

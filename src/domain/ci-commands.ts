@@ -22,6 +22,7 @@ import {
 } from './ci-words.js';
 import { PRE_COMMIT_FILES, preCommitPart } from './pre-commit-parts.js';
 import { toxLines, toxPart } from './tox-ini.js';
+import { TASKFILES, taskfileCommands, taskfilePart } from './taskfile-parts.js';
 
 const INTERPRETERS = new Set([
   'sh',
@@ -69,7 +70,7 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
   /** Paths only a bare `./x` word named (`cd ./web`, `retry ./ci/gate`): a folder there runs nothing. */
   const programs = new Set<string>();
   let bare = false;
-  const put: Put = (path, entries, workspaces) => {
+  const put: Put = (path, entries, workspaces, together) => {
     if (!path) return;
     const key = workspaces ? `${path}\0${workspaces}` : path;
     if (!bare) programs.delete(key);
@@ -83,7 +84,12 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     // Named twice: the union of what it runs (all of it, when either asks for all).
     const all = !entries || (had && !had.entries);
     const ws = workspaces ? { workspaces } : {};
-    out.set(key, all ? { path, ...ws } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])], ...ws });
+    const both = [...(had?.together ?? []), ...(together ?? [])];
+    const extra = both.length ? { ...ws, together: [...new Set(both)] } : ws;
+    out.set(
+      key,
+      all ? { path, ...extra } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])], ...extra },
+    );
   };
   const add: Add = (raw, base, entries) => {
     if (raw !== undefined) put(repoPath(raw, base), entries);
@@ -153,7 +159,7 @@ const MAX_DIRS = 8;
 function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: Put): void {
   const name = posix.basename(cmd);
   const inner = (text: string, at: string): void => {
-    for (const f of commandFiles(text, at)) put(f.path, f.entries, f.workspaces);
+    for (const f of commandFiles(text, at)) put(f.path, f.entries, f.workspaces, f.together);
   };
   if (INTERPRETERS.has(name) || SOURCES.has(name)) {
     const c = args.indexOf('-c');
@@ -228,7 +234,7 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
 export const runsInParts = (path: string): boolean => {
   const name = posix.basename(path);
   return (
-    ['package.json', 'tox.ini', ...MAKEFILES, ...PRE_COMMIT_FILES].includes(name) ||
+    ['package.json', 'tox.ini', ...MAKEFILES, ...PRE_COMMIT_FILES, ...TASKFILES].includes(name) ||
     name.endsWith('.mk') ||
     isJustfile(path)
   );
@@ -253,6 +259,8 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
     return [...makeRecipes(text, file.entries), ...makeIncludes(text)];
   if (isJustfile(file.path)) return justRecipes(text, file.entries);
   if (name === 'tox.ini') return toxLines(text, file.entries);
+  // A Taskfile as JSON (collect/gate-chains.ts): the commands of the tasks run; else every line.
+  if (TASKFILES.includes(name)) return (file.entries && taskfileCommands(text, file.entries)) ?? text.split(/\r?\n/);
   // A script in another language is not followed further: what it names is read for the gate only.
   return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
 }
@@ -272,7 +280,7 @@ const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
  * pattern rules: they reach every recipe, so any change to them counts), and which of those targets
  * `.PHONY` names (a target no longer phony is skipped where a file of its name exists). turbo.json
  * and .npmrc: see workspace-parts.ts; a justfile: justfiles.ts; .pre-commit-config.yaml (as JSON from
- * collect/): pre-commit-parts.ts; tox.ini: tox-ini.ts. Without entries: all of it.
+ * collect/): pre-commit-parts.ts; tox.ini: tox-ini.ts; a Taskfile (as JSON): taskfile-parts.ts. Without entries: all of it.
  */
 export function chainPart(path: string, entries: readonly string[] | undefined, text: string): string {
   if (!entries) return text;
@@ -281,6 +289,7 @@ export function chainPart(path: string, entries: readonly string[] | undefined, 
   if (isJustfile(path)) return justPart(text, entries);
   if (PRE_COMMIT_FILES.includes(name)) return preCommitPart(text, entries) ?? text;
   if (name === 'tox.ini') return toxPart(text, entries);
+  if (TASKFILES.includes(name)) return taskfilePart(text, entries) ?? text;
   if (name === 'package.json') {
     try {
       const pkg = JSON.parse(withoutBom(text)) as { scripts?: unknown; name?: unknown; workspaces?: unknown };

@@ -9,11 +9,12 @@ import { GITGUARD_WORD, option, repoPath, type Add, type Put } from './ci-words.
 import { JUSTFILES } from './justfiles.js';
 import { PRE_COMMIT_FILES, preCommitEntries } from './pre-commit-parts.js';
 import { toxEnvs } from './tox-ini.js';
+import { TASKFILES, taskNames } from './taskfile-parts.js';
 
 /** The files each task runner reads in a folder (mise's file tasks are looked up by the task's name). */
 const TASK_FILES: Record<string, readonly string[]> = {
   just: JUSTFILES,
-  task: ['Taskfile', 'taskfile', 'Taskfile.dist', 'taskfile.dist'].flatMap((n) => [`${n}.yml`, `${n}.yaml`]),
+  task: TASKFILES,
   mise: ['mise.toml', '.mise.toml', 'mise.local.toml', '.mise.local.toml', '.config/mise.toml'].concat([
     '.config/mise/config.toml',
     'mise/config.toml',
@@ -25,6 +26,30 @@ const TASK_FILES: Record<string, readonly string[]> = {
   rake: ['Rakefile', 'rakefile', 'Rakefile.rb', 'rakefile.rb'],
   'docker-compose': ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'],
 };
+/** What `docker compose` reads beside its file when no `-f` names one: the override file, and `.env` (variables, `COMPOSE_FILE`). */
+const COMPOSE_COMPANIONS = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml'].concat([
+  'docker-compose.override.yml',
+  '.env',
+]);
+
+/**
+ * The files docker compose reads with a compose file on the gate's chain (watched whole, there or
+ * not: one added replaces the gate service's command); none for another file.
+ */
+export function composeCompanions(path: string): string[] {
+  if (!TASK_FILES['docker-compose']!.includes(posix.basename(path))) return [];
+  const dir = posix.dirname(path);
+  return COMPOSE_COMPANIONS.map((n) => (dir === '.' ? n : `${dir}/${n}`));
+}
+
+/** Every file `docker compose` is given (`-f a -f b`, `--file=a`, `-fa`). */
+const composeFiles = (args: readonly string[]): string[] =>
+  args.flatMap((a, k) => {
+    if (a === '-f' || a === '--file') return args[k + 1] === undefined ? [] : [args[k + 1]!];
+    const v = /^(?:--file=|-f)(.+)$/.exec(a)?.[1];
+    return v === undefined ? [] : [v];
+  });
+
 /** The options naming a task runner's file instead (short, long). */
 const FILE_OPTIONS: Record<string, readonly [string | undefined, ...string[]]> = {
   just: ['-f', '--justfile'],
@@ -207,6 +232,10 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
     else dockerFiles(args[0] === 'container' ? args.slice(1) : args, dir, add, inner);
   } else {
     const file = option(args, ...FILE_OPTIONS[name]!);
+    // `docker compose -f a -f b`: one configuration (b may replace a's gate command): on the chain together.
+    const files = name === 'docker-compose' ? composeFiles(args).map((f) => repoPath(f, dir)) : [];
+    const together = files.filter((f): f is string => f !== undefined);
+    if (files.length > 1) for (const f of together) put(f, undefined, undefined, together);
     const folder = posix.join(dir, option(args, '-d', '--dir', '--working-directory', '--cd') ?? '');
     // just's recipes named (`just gate`; `just` alone runs the first: all of it), run in part (justfiles.ts).
     const valued = (a: string | undefined): boolean =>
@@ -219,7 +248,9 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
         ? preCommitEntries(args)
         : name === 'tox'
           ? toxEnvs(args)
-          : undefined;
+          : name === 'task'
+            ? taskNames(args)
+            : undefined;
     if (file) add(file, dir, entries);
     // just and mise read the files of every folder up to the root; task the nearest: each may run.
     const up = (f: string): string[] => (f === '' || f === '.' ? [''] : [f, ...up(posix.dirname(f))]);

@@ -36,6 +36,8 @@ export interface CommandFile {
   workspaces?: true | string;
   /** Named only as a bare `./x` word: a program if a file, and a folder there runs nothing (`cd ./web`). */
   program?: true;
+  /** The files read with it as one configuration (`docker compose -f a -f b`): on the chain with it, whole. */
+  together?: string[];
 }
 
 /** npm's commands that run the lifecycle scripts of an install. */
@@ -64,5 +66,10 @@ export function option(args: readonly string[], short: string | undefined, ...lo
   return undefined;
 }
 
-export type Put = (path: string | undefined, entries?: string[], workspaces?: true | string) => void;
+export type Put = (
+  path: string | undefined,
+  entries?: string[],
+  workspaces?: true | string,
+  together?: string[],
+) => void;
 export type Add = (raw: string | undefined, base: string, entries?: string[]) => void;

@@ -77,6 +77,20 @@ function signingTime(commit: TrustedCommit, v: Verdict): number {
   return Math.max(v.signedAt ?? commit.committer.time, commit.committer.time, commit.trust.madeAfter ?? 0);
 }
 
+/**
+ * Why an SSH key listed at the commit's own date is no signer's at its signing time: a line's
+ * valid-before passed between the two, the signing time being a parent's later committer date (two
+ * machines' clocks apart, or a commit dated back). Undefined where that is not so.
+ */
+function lapsedBy(commit: TrustedCommit, v: Verdict, policy: Policy, where: string): string | undefined {
+  const [at, own] = [signingTime(commit, v), commit.committer.time];
+  if (v.format !== 'ssh' || at <= own) return undefined;
+  if (!signersForSsh(policy, v.signer ?? '', v.identities, own, v.byCertAuthority && v.certAuthority).length)
+    return undefined;
+  const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+  return `key ${v.signer ?? ''} in ${where}: its valid-before passed by ${iso(at)}, when a parent was committed (the commit is dated ${iso(own)})`;
+}
+
 /** Was the key good when it signed (at `at`)? Expiry and soft revocation after signing do not void a signature. */
 function validAtSigning(v: Verdict, at: number): { ok: boolean; why?: string } {
   switch (v.letter) {
@@ -212,7 +226,8 @@ function judgeOne(commit: TrustedCommit, ver: Verification): Judgement {
       const whose = v.byCertAuthority
         ? `the certificate by CA ${v.certAuthority} is for no signer's e-mail (its principals are compared as addresses)`
         : `key ${fpr} belongs to no signer`;
-      return { ...base, status: 'unknown-signer', detail: `${whose} of ${policyName(ver)}` };
+      const detail = lapsedBy(commit, v, policy, policyName(ver)) ?? `${whose} of ${policyName(ver)}`;
+      return { ...base, status: 'unknown-signer', detail };
     }
     const needed = requiredIdentities(commit, policy);
     const signer = owners.find((s) => needed.every(([, email]) => s.emails.includes(email)));

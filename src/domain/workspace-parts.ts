@@ -1,7 +1,7 @@
 // The part of a workspace runner's own file that the CI gate's chain reads (ci-commands.ts chainPart),
 // read as the tool reads it: turbo.json's gate tasks, what they depend on or run with, and every
 // setting outside `tasks`; nx.json's likewise (`targetDefaults`); .npmrc's lines and .yarnrc.yml's
-// settings but another scope's registry and a registry's credentials;
+// settings but another scope's registry and a registry's credentials; lerna.json's but the release's;
 // pnpm-workspace.yaml (read as YAML by collect/, handed here as JSON) in whether its `packages` take in
 // each gate package, its catalogs' entries for gitguard and every other setting. A file read
 // otherwise (JSON with comments or a key twice, an ini section, a glob not read here) is all of its text.
@@ -15,7 +15,9 @@ const OWN_SCOPES = new Set(['@gitbeaker', '@octokit']);
  * folders, from the workspace's, for pnpm-workspace.yaml; none for .npmrc and .yarnrc.yml).
  */
 export const isWorkspacePart = (path: string): boolean =>
-  ['turbo.json', 'nx.json', '.npmrc', '.yarnrc.yml', 'pnpm-workspace.yaml'].includes(posix.basename(path));
+  ['turbo.json', 'nx.json', '.npmrc', '.yarnrc.yml', 'pnpm-workspace.yaml', 'lerna.json'].includes(
+    posix.basename(path),
+  );
 
 /** The part of `text` the chain reads, or undefined where it is not read so (all of it counts). */
 export function workspacePart(path: string, entries: readonly string[], text: string): string | undefined {
@@ -23,6 +25,7 @@ export function workspacePart(path: string, entries: readonly string[], text: st
   if (name === 'pnpm-workspace.yaml') return pnpmPart(text, entries);
   if (name === 'nx.json') return nxPart(text, entries);
   if (name === '.yarnrc.yml') return yarnrcPart(text, entries);
+  if (name === 'lerna.json') return lernaPart(text);
   return name === '.npmrc' ? npmrcPart(text, entries) : turboPart(text, entries);
 }
 
@@ -137,6 +140,19 @@ function nxPart(text: string, targets: readonly string[]): string | undefined {
     (v) => listed(v, 'dependsOn', name),
   );
   return kept && JSON.stringify([settings, kept]);
+}
+
+/**
+ * lerna.json: every setting but the release's (`version`, which `lerna version` rewrites in each
+ * release commit, and the `version` and `publish` commands' options): `packages`, `npmClient`,
+ * `useNx` and `command.run` decide what `lerna run` runs.
+ */
+function lernaPart(text: string): string | undefined {
+  const parsed = jsonObject(text);
+  const { version: _v, command = {}, ...settings } = parsed ?? {};
+  if (!parsed || !isObject(command)) return undefined;
+  const { version: _cv, publish: _cp, ...commands } = command;
+  return JSON.stringify([settings, commands]);
 }
 
 /**

@@ -32,15 +32,16 @@ const GIT_CRYPT_COMMAND =
 // Keys git-lfs and git-annex read from the same config and run as commands: accepting their filters
 // ("the user's own tool") holds only while the repository's config names none of these for them.
 // git-lfs: a custom transfer agent (its args are shell-expanded) and extensions run on smudge/clean;
-// git-annex (git-annex(1), CONFIGURATION): every *-command, a remote's annex-shell, rsync transport and
-// tahoe program, and a hook special remote's annex.<hooktype>-<action>-hook. A remote's setting is read
-// from annex.<setting> first (Types/GitConfig.hs), so annex.shell runs for every remote.
+// git-annex (git-annex(1), CONFIGURATION): every *-command, a remote's annex-shell and tahoe program
+// (its rsync transport: lib/tool-options.ts, where ssh with ssh's options runs nothing else), and a
+// hook special remote's annex.<hooktype>-<action>-hook. A remote's setting is read from
+// annex.<setting> first (Types/GitConfig.hs), so annex.shell runs for every remote.
 const TOOL_COMMAND_KEYS: readonly RegExp[] = [
   /^lfs\.customtransfer\..+\.(?:path|args)$/,
   /^lfs\.extension\..+\.(?:clean|smudge)$/,
   /^annex\.[^.]+-(?:command|hook)$/,
-  /^annex\.(?:shell|rsync-transport|tahoe)$/,
-  /^remote\..+\.annex-(?:[^.]+-command|shell|rsync-transport|tahoe)$/,
+  /^annex\.(?:shell|tahoe)$/,
+  /^remote\..+\.annex-(?:[^.]+-command|shell|tahoe)$/,
 ];
 
 function isGitCrypt(key: string, value: string): boolean {

@@ -16,6 +16,7 @@ interface Grammar {
 }
 
 const NUMBER = /^\d+[A-Za-z]?$/;
+const PRINTABLE = /^[\x20-\x7e\t\n\r\f\v]*$/;
 const PLAIN = /^[A-Za-z0-9~./_][A-Za-z0-9~./_:,+%@=-]*$/;
 
 // ssh_config(5) keywords that name no program, library, socket or file of configuration.
@@ -102,10 +103,15 @@ const SSH: Grammar = {
   long: {},
 };
 
+/** rsync's remote shell given as ssh itself (`-e ssh`, `--rsh=ssh`): what rsync runs without it. */
+const SSH_ONLY: Value = { test: (v) => v === 'ssh' };
+
 const RSYNC: Grammar = {
   flags: 'acDghHlopPqrsStvWxyz46',
-  valued: {},
+  valued: { e: SSH_ONLY },
   long: {
+    rsh: SSH_ONLY,
+    'no-whole-file': true,
     progress: true,
     'protect-args': true,
     'append-verify': true,
@@ -189,6 +195,7 @@ const YOUTUBE_DL: Grammar = {
     retries: NUMBER,
     'socket-timeout': NUMBER,
     'no-playlist': true,
+    'merge-output-format': PLAIN,
     'restrict-filenames': true,
   },
 };
@@ -238,7 +245,7 @@ function grammarOf(key: string): Grammar | undefined {
  * with its value when it takes one; null when every word is.
  */
 function firstUnsafe(value: string, g: Grammar): string | null {
-  if (!/^[\x20-\x7e\t\n\r\f\v]*$/.test(value)) return 'a byte outside printable ASCII';
+  if (!PRINTABLE.test(value)) return 'a byte outside printable ASCII';
   const words = value.split(/[ \t\n\r\f\v]+/).filter((w) => w !== '');
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -272,9 +279,17 @@ function firstUnsafe(value: string, g: Grammar): string | null {
 
 /**
  * For a git-annex key whose value is options for another program: the first word that may run a
- * command (with its value), null when none may, undefined when the key is no such key.
+ * command (with its value), null when none may, undefined when the key is no such key. rsync's
+ * transport (`annex-rsync-transport`, git-annex's example `ssh -p 2222 -c blowfish`) is ssh with
+ * ssh's options, which git-annex hands on as such (Remote/Rsync.hs); any other program runs.
  */
 export function annexOptionRunningCommand(key: string, value: string): string | null | undefined {
+  if (/^(?:annex\.|remote\..+\.annex-)rsync-transport$/.test(key)) {
+    // Split as git-annex splits it (no words: its default, ssh).
+    const [program = 'ssh'] = value.split(/[ \t\n\r\f\v]+/).filter((w) => w !== '');
+    const options = value.replace(/^[ \t\n\r\f\v]*ssh/, '');
+    return program === 'ssh' || !PRINTABLE.test(value) ? firstUnsafe(options, SSH) : program;
+  }
   const g = grammarOf(key);
   return g === undefined ? undefined : firstUnsafe(value, g);
 }

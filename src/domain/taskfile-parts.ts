@@ -1,0 +1,86 @@
+// A Taskfile (go-task's `Taskfile.yml`) as the CI gate's chain reads it (domain/ci-commands.ts
+// chainPart): what `task <name>` runs. Task reads every key outside `tasks` (`vars`, `env`, `dotenv`,
+// `includes`, `set`, `output`...) for every task, and of `tasks` the tasks named (by name or alias)
+// and, in turn, every task whose name a kept task's definition mentions (`deps`, `cmds: - task: x`,
+// `defer`, a shell `task x`): a task added or edited that none of those mentions is no change. Where
+// that cannot be told (a merge key `<<`, a wildcard task `a:*`, a task called by a template, a task
+// named that is not in the file, `tasks` of another shape): all of it. collect/ reads the YAML (as JSON here).
+import { isObject, yamlObject, type Json } from './workspace-parts.js';
+
+export const TASKFILES = ['Taskfile', 'taskfile', 'Taskfile.dist', 'taskfile.dist'].flatMap((n) => [
+  `${n}.yml`,
+  `${n}.yaml`,
+]);
+
+/** Options of `task` that take a value: the word after one names no task. */
+const VALUED = ['-t', '--taskfile', '-d', '--dir', '-o', '--output', '-C', '--concurrency', '-I', '--interval'];
+
+/** The tasks `task <args>` runs (`default` where none is named); words after `--` and `VAR=x` name none. */
+export function taskNames(args: readonly string[]): string[] {
+  const end = args.indexOf('--');
+  const words = (end < 0 ? args : args.slice(0, end)).filter(
+    (a, k) => !a.startsWith('-') && !a.includes('=') && !VALUED.includes(args[k - 1] ?? ''),
+  );
+  return words.length ? words : ['default'];
+}
+
+/** Past this many tasks, all of the file (each kept task's words are looked up for every task's name). */
+const MAX_TASKS = 1024;
+
+/** A template in a task's name where one task calls another (`task: '{{.NEXT}}'`, `deps: ['{{.X}}']`, `task {{.X}}`). */
+const DYNAMIC_CALL =
+  /"task":"[^"]*\{\{|"deps":\[[^\]]*\{\{|(?:^|["\s;&|(]|\\[nt])(?:task|\{\{\s*\.TASK_EXE\s*\}\})\s+[^"\n;&|]*\{\{/;
+
+/** The settings and the tasks `named` reach, or undefined where the file is not read so (see the header). */
+function keptTasks(json: string, named: readonly string[]): [Json, Array<[string[], unknown]>] | undefined {
+  const parsed = yamlObject(json);
+  if (!parsed) return undefined;
+  const { tasks, ...settings } = parsed;
+  if (!isObject(tasks) || Object.keys(tasks).length > MAX_TASKS) return undefined;
+  const aliases = (v: unknown): unknown[] => (isObject(v) && Array.isArray(v.aliases) ? v.aliases : []);
+  const all = Object.entries(tasks).map(([n, v]) => {
+    const text = JSON.stringify(v);
+    return { names: [n, ...aliases(v).map(String)], v, text, words: new Set(text.split(/[^\w:.-]+/)) };
+  });
+  // A wildcard task (`deploy:*`) or a name of other characters: which one a name calls is not told here.
+  if (all.some((t) => t.names.some((n) => !/^[\w:.-]+$/.test(n)))) return undefined;
+  const wanted = new Set(named);
+  const kept = new Set<(typeof all)[number]>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const t of all) {
+      if (kept.has(t) || !t.names.some((n) => wanted.has(n))) continue;
+      if (DYNAMIC_CALL.test(t.text)) return undefined;
+      kept.add(t);
+      grew = true;
+      for (const o of all)
+        if (!kept.has(o) && o.names.some((n) => t.words.has(n))) o.names.forEach((n) => wanted.add(n));
+    }
+  }
+  if (named.some((n) => ![...kept].some((t) => t.names.includes(n)))) return undefined;
+  const out = [...kept].map((t): [string[], unknown] => [t.names, t.v]);
+  return [settings, out.sort(([a], [b]) => (a[0]! < b[0]! ? -1 : 1))];
+}
+
+/** See the header: the part `task named` reads, as text to compare; undefined where the file is not read so. */
+export function taskfilePart(json: string, named: readonly string[]): string | undefined {
+  const kept = keptTasks(json, named);
+  return kept && JSON.stringify(kept);
+}
+
+/**
+ * The commands `task named` may run: every string of the settings (a variable's `sh:` runs for every
+ * task) and of the tasks it reaches; undefined where the file is not read so (all of its lines count).
+ */
+export function taskfileCommands(json: string, named: readonly string[]): string[] | undefined {
+  const kept = keptTasks(json, named);
+  const strings = (v: unknown): string[] =>
+    typeof v === 'string'
+      ? [v]
+      : Array.isArray(v)
+        ? v.flatMap(strings)
+        : isObject(v)
+          ? Object.values(v).flatMap(strings)
+          : [];
+  return kept && [...strings(kept[0]), ...kept[1].flatMap(([, v]) => strings(v))];
+}

@@ -1,0 +1,61 @@
+// A Taskfile as the CI gate's chain reads it (domain/taskfile-parts.ts), on YAML read as collect/ reads
+// it: what `task gate` reaches, and the shapes read whole (the file then counts in full).
+import { taskfileCommands, taskfilePart, taskNames } from '../../src/domain/taskfile-parts.js';
+import { yamlJson } from '../../src/collect/workspace-packages.js';
+
+const BASE = `version: '3'
+vars:
+  NEXT: fetch
+tasks:
+  gate:
+    cmds:
+      - task: '{{.NEXT}}'
+      - gitguard audit
+  fetch: git fetch
+  lint: golangci-lint run
+`;
+const part = async (yaml: string, named = ['gate']): Promise<string | undefined> =>
+  taskfilePart((await yamlJson(yaml))!, named);
+
+test('the tasks a `task` command names', () => {
+  expect(taskNames(['gate'])).toEqual(['gate']);
+  expect(taskNames([])).toEqual(['default']);
+  expect(taskNames(['-t', 'ci/Taskfile.yml', '--dir', 'ci', 'gate', 'lint', 'V=1', '--', 'x'])).toEqual([
+    'gate',
+    'lint',
+  ]);
+});
+
+test('a task called through a template, or by a shell `task x` with a template, is read whole', async () => {
+  expect(await part(BASE)).toBeUndefined();
+  const shell = BASE.replace("- task: '{{.NEXT}}'", "- '{{.TASK_EXE}} {{.NEXT}}'");
+  expect(await part(shell)).toBeUndefined();
+  expect(
+    await part(BASE.replace("- task: '{{.NEXT}}'", '- |\n        echo start\n        task {{.NEXT}}')),
+  ).toBeUndefined();
+  expect(
+    await part(BASE.replace("cmds:\n      - task: '{{.NEXT}}'", "deps: ['{{.NEXT}}']\n    cmds:")),
+  ).toBeUndefined();
+});
+
+test('a task the gate names in a shell command is kept; another task is no change', async () => {
+  const named = BASE.replace("- task: '{{.NEXT}}'", '- task fetch');
+  const kept = await part(named);
+  expect(kept).toContain('git fetch');
+  expect(kept).not.toContain('golangci-lint');
+  expect(await part(named.replace('golangci-lint run', 'golangci-lint run --fix'))).toBe(kept);
+  expect(await part(named.replace('git fetch', 'true'))).not.toBe(kept);
+  const commands = taskfileCommands((await yamlJson(named))!, ['gate']);
+  expect(commands).toEqual(expect.arrayContaining(['gitguard audit', 'git fetch', 'task fetch']));
+  expect(commands).not.toContain('golangci-lint run');
+});
+
+test('a wildcard task, a task named that is not there, too many tasks or tasks of another shape: whole', async () => {
+  const simple = BASE.replace("- task: '{{.NEXT}}'", '- echo');
+  expect(await part(simple)).toBeDefined();
+  expect(await part(`${simple}  'deploy:*': echo {{.MATCH}}\n`)).toBeUndefined();
+  expect(await part(simple, ['ci:gate'])).toBeUndefined();
+  const many = Array.from({ length: 1100 }, (_, k) => `  t${k}: echo\n`).join('');
+  expect(await part(simple + many)).toBeUndefined();
+  expect(await part("version: '3'\ntasks: [gate]\n")).toBeUndefined();
+});
