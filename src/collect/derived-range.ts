@@ -32,17 +32,37 @@ async function hasCi(objects: ObjectReader, commit: string): Promise<boolean> {
   return false;
 }
 
-/** The commits of `range` (rev-list arguments: tips and ^exclusions) that change any of `paths`, newest first. */
-async function changing(gitDir: string, range: readonly string[], paths: readonly string[]): Promise<string[]> {
+/**
+ * The commits of `range` (rev-list arguments: tips and ^exclusions) that change any of `paths`, newest
+ * first, those changing one that is not `loose` before the others: one git for both (a merge, whose
+ * changes log does not list, counts with the first).
+ */
+async function changing(
+  gitDir: string,
+  range: readonly string[],
+  paths: readonly string[],
+  loose: (path: string) => boolean,
+): Promise<string[]> {
   if (!paths.length) return [];
-  const r = await runGit(['--literal-pathspecs', 'rev-list', '--full-history', '--stdin', '--', ...paths], {
+  const args = ['--literal-pathspecs', 'log', '-z', '--format=%x01%H', '--name-only', '--no-renames', '--full-history'];
+  const r = await runGit([...args, '--stdin', '--', ...paths], {
     gitDir,
     input: `${range.join('\n')}\n`,
     // A partial clone may miss a tree: the ends' findings stand (ci-gate-kept reports what is unread).
     okCodes: [128],
     timeoutMs: 300_000,
   });
-  return r.code === 0 ? r.stdout.toString('utf8').split('\n').filter(Boolean) : [];
+  if (r.code !== 0) return [];
+  const under = (name: string): string | undefined => paths.find((p) => name === p || name.startsWith(`${p}/`));
+  const first: string[] = [];
+  const then: string[] = [];
+  for (const record of r.stdout.toString('utf8').split('\x01')) {
+    const [id, ...names] = record.split('\0').map((n) => n.replace(/^\n/, ''));
+    if (!id) continue;
+    const touched = names.filter(Boolean).map(under);
+    (touched.length && touched.every((p) => p !== undefined && loose(p)) ? then : first).push(id);
+  }
+  return [...first, ...then];
 }
 
 /**
@@ -69,14 +89,9 @@ export async function rangeDerived(
     const all = [...CI_PATHS, ...out.paths.keys()].filter((p) => !asked.has(p));
     if (!all.length) break;
     for (const p of all) asked.add(p);
-    const loose = (p: string): boolean => out.parts.has(p) || out.ranOnly.has(p);
-    const first = await changing(
-      gitDir,
-      range,
-      all.filter((p) => !loose(p)),
-    );
-    const then = await changing(gitDir, range, all.filter(loose));
-    for (const c of [...first, ...then]) {
+    const parts = out.parts;
+    const ranOnly = out.ranOnly;
+    for (const c of await changing(gitDir, range, all, (p) => parts.has(p) || ranOnly.has(p))) {
       if (done.has(c)) continue;
       if (budget-- <= 0) break;
       done.add(c);
