@@ -38,11 +38,12 @@ function fileHash(path: string): string | undefined {
 
 /**
  * What identifies one store's graph to git: the store, the git that verified it, and the bytes of
- * every graph file git may load there. Undefined when a file cannot be read (verify then, uncached).
+ * every graph file git may load there, in `files`' order (git's order of the stores decides which of
+ * two same-named chain layers it loads). Undefined when a file cannot be read (verify then, uncached).
  */
 export function graphKey(store: string, files: readonly string[], gitVersion: string): string | undefined {
   const hash = createHash('sha256').update(`${store}\0${gitVersion}\0`);
-  for (const f of [...files].sort()) {
+  for (const f of files) {
     const h = fileHash(f);
     if (h === undefined) return undefined;
     hash.update(`${f}\0${h}\0`);

@@ -31,19 +31,29 @@ function kindOf(path: string): Kind {
   }
 }
 
-/** The graph files of one object store: the file git loads first, and the chain's files. */
-function graphFiles(store: string): { loaded?: string; others: string[]; layers: string[] } {
-  const file = join(store, 'info', 'commit-graph');
+/** The layer files of one store's commit-graphs folder, sorted (readdir's order is the file system's). */
+function layerFiles(store: string): string[] {
   const dir = join(store, 'info', 'commit-graphs');
-  const chain = join(dir, 'commit-graph-chain');
-  let layers: string[] = [];
   try {
-    layers = readdirSync(dir)
+    return readdirSync(dir)
       .filter((n) => n.endsWith('.graph'))
+      .sort()
       .map((n) => join(dir, n));
   } catch {
-    // no chain folder: nothing git opens there
+    return []; // no chain folder: nothing git opens there
   }
+}
+
+/**
+ * The graph files of one store: the file git loads first, the chain file, and the layers a chain may
+ * name. git looks for each layer (graph-<hash>.graph) in every store it reads, the first holding one
+ * wins (commit-graph.c load_commit_graph_chain): a chain here can load an alternate's layer, so every
+ * store's layers count, in git's order of the stores.
+ */
+function graphFiles(store: string, stores: readonly string[]): { loaded?: string; others: string[]; layers: string[] } {
+  const file = join(store, 'info', 'commit-graph');
+  const chain = join(store, 'info', 'commit-graphs', 'commit-graph-chain');
+  const layers = stores.flatMap(layerFiles);
   const loaded = kindOf(file) !== 'absent' ? file : kindOf(chain) !== 'absent' ? chain : undefined;
   return { ...(loaded ? { loaded } : {}), others: [file, chain, ...layers], layers };
 }
@@ -135,8 +145,9 @@ export async function collectCommitGraphs(
   cacheEnv?: NodeJS.ProcessEnv,
 ): Promise<CommitGraphFacts> {
   const found: Array<{ store: string; file: string; files: string[]; unreadable?: string; changedPaths?: true }> = [];
-  for (const store of objectStores(join(repo.commonDir, 'objects'))) {
-    const { loaded, others, layers } = graphFiles(store);
+  const stores = objectStores(join(repo.commonDir, 'objects'));
+  for (const store of stores) {
+    const { loaded, others, layers } = graphFiles(store, stores);
     if (!loaded) continue;
     const odd = others.find((f) => kindOf(f) === 'other');
     const filters = !odd && (loaded.endsWith('commit-graph-chain') ? layers : [loaded]).some(hasFilters);

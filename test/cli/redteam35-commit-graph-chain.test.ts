@@ -1,0 +1,67 @@
+// Red-team round 35: the layers of a commit-graph chain. git looks for each layer the chain file
+// names (graph-<hash>.graph) in every object store it reads, the repository's and each alternate's,
+// in order (commit-graph.c load_commit_graph_chain), and `git commit-graph write --split` in a
+// repository sharing another's objects writes such chains. gitguard's verdict cache hashed only the
+// files of the chain's own store, so a layer living in an alternate could be swapped after a clean
+// audit: the next audits reused the clean verdict while git read the forged layer. And a layer there
+// that is a FIFO was handed to git's verify, which blocked on it.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { forgeGraph, loggingGit } from '../helpers/commit-graph.js';
+import { auditRules, parseJson, resultOf, runMain } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const RULE = 'commit-graph-matches-objects';
+
+/** c1..c3, a split graph of one layer whose file lives in an alternate inside .git (the chain file stays home). */
+function chainWithLayerInAlternate(): { r: TestRepo; ids: string[]; layer: string } {
+  const r = makeRepo();
+  const ids: string[] = [];
+  for (const n of [1, 2, 3]) {
+    r.commit(`c${n}`, { 'app.sh': `echo release ${n}\n` });
+    ids.push(r.head());
+  }
+  r.run(['commit-graph', 'write', '--reachable', '--split']);
+  const home = join(r.dir, '.git', 'objects', 'info', 'commit-graphs');
+  const hash = readFileSync(join(home, 'commit-graph-chain'), 'utf8').trim();
+  const shared = join(r.dir, '.git', 'shared-objects');
+  mkdirSync(join(shared, 'info', 'commit-graphs'), { recursive: true });
+  const layer = join(shared, 'info', 'commit-graphs', `graph-${hash}.graph`);
+  renameSync(join(home, `graph-${hash}.graph`), layer);
+  writeFileSync(join(r.dir, '.git', 'objects', 'info', 'alternates'), '../shared-objects\n');
+  return { r, ids, layer };
+}
+
+test('a chain layer in an alternate swapped after a clean audit is verified again, and fails', async () => {
+  const { r, ids, layer } = chainWithLayerInAlternate();
+  // git reads the layer from the alternate: the chain works, and a lie there is git's view.
+  expect(r.run(['log', '--format=%s']).split('\n')).toEqual(['c3', 'c2', 'c1']);
+  expect(r.run(['commit-graph', 'verify'])).toBe('');
+  const logged = loggingGit();
+  const run = async (): Promise<{ outcome: string; verified: boolean }> => {
+    logged.reset();
+    const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--git', logged.git, '-r', RULE], {
+      env: r.env,
+    });
+    return { outcome: resultOf(parseJson(res), RULE).outcome, verified: logged.ran('commit-graph verify') };
+  };
+  expect(await run()).toEqual({ outcome: 'pass', verified: true });
+  // Twin: nothing changed, the clean verdict is reused.
+  expect(await run()).toEqual({ outcome: 'pass', verified: false });
+  forgeGraph(layer, ids[2]!, { parent: ids[0]! });
+  expect(r.run(['log', '--format=%s']).split('\n')).toEqual(['c3', 'c1']);
+  expect(await run()).toEqual({ outcome: 'fail', verified: true });
+});
+
+test('a chain layer in an alternate that is a FIFO fails at once, and git is never asked', async () => {
+  const { r, layer } = chainWithLayerInAlternate();
+  rmSync(layer, { force: true });
+  execFileSync('mkfifo', [layer]);
+  const { code, report } = await auditRules(r.dir, r.env, [RULE]);
+  expect(code).not.toBe(2);
+  expect(resultOf(report, RULE).outcome).toBe('fail');
+  expect(resultOf(report, RULE).findings[0]!.message).toContain('not a regular file');
+});

@@ -1,0 +1,61 @@
+// Commit-graph fixtures: a graph file edited after git wrote it, its checksum recomputed (what
+// anyone who can write the file can do), and a git that logs what it is asked, so a test can tell
+// whether `commit-graph verify` ran or a cached verdict was used.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './repo.js';
+
+/**
+ * Edits one commit's record in a SHA-1 commit-graph file (its root tree, first parent or date) and
+ * recomputes the file's checksum. `noFilters` empties every changed-path filter.
+ */
+export function forgeGraph(
+  file: string,
+  commit: string,
+  edit: { tree?: string; parent?: string; date?: number; noFilters?: boolean },
+): void {
+  const b = readFileSync(file);
+  const chunks = new Map<string, number>();
+  for (let i = 0; i <= b[6]!; i += 1)
+    chunks.set(b.toString('latin1', 8 + 12 * i, 12 + 12 * i), Number(b.readBigUInt64BE(12 + 12 * i)));
+  if (edit.noFilters) {
+    // Every changed-path filter emptied (its 12-byte header kept): "this path did not change".
+    const start = chunks.get('BDAT')! + 12;
+    b.fill(0, start, Math.min(...[...chunks.values()].filter((o) => o > start)));
+  }
+  const oidl = chunks.get('OIDL')!;
+  const cdat = chunks.get('CDAT')!;
+  const ids = Array.from({ length: (cdat - oidl) / 20 }, (_, i) =>
+    b.toString('hex', oidl + 20 * i, oidl + 20 * i + 20),
+  );
+  const at = cdat + 36 * ids.indexOf(commit);
+  if (at < cdat) throw new Error(`${commit} is not in ${file}`);
+  if (edit.tree) Buffer.from(edit.tree, 'hex').copy(b, at);
+  if (edit.parent) b.writeUInt32BE(ids.indexOf(edit.parent), at + 20);
+  if (edit.date !== undefined) {
+    b.writeUInt32BE((b.readUInt32BE(at + 28) & ~3) | Math.floor(edit.date / 2 ** 32), at + 28);
+    b.writeUInt32BE(edit.date % 2 ** 32, at + 32);
+  }
+  createHash('sha1')
+    .update(b.subarray(0, b.length - 20))
+    .digest()
+    .copy(b, b.length - 20);
+  chmodSync(file, 0o644);
+  writeFileSync(file, b);
+}
+
+/** A git that appends its arguments to `log`, then runs the real git: `ran(text)` says whether a run asked for it. */
+export function loggingGit(): { git: string; reset: () => void; ran: (text: string) => boolean } {
+  const dir = tempDir();
+  const log = join(dir, 'git.log');
+  const git = join(dir, 'git');
+  writeFileSync(
+    git,
+    `#!/bin/sh\necho "$*" >> '${log}'\nexec '${execFileSync('sh', ['-c', 'command -v git']).toString().trim()}' "$@"\n`,
+  );
+  chmodSync(git, 0o755);
+  writeFileSync(log, '');
+  return { git, reset: () => writeFileSync(log, ''), ran: (text) => readFileSync(log, 'utf8').includes(text) };
+}
