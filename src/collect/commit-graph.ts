@@ -91,10 +91,19 @@ function kept(lines: string[]): string[] {
   return out;
 }
 
+/**
+ * The repository's own store as git's first, as the user's git has it: its alternates are then read
+ * from the same depth, and the last store git links (six below) is linked here too. Through the
+ * shadow's alternates file it was one level deeper, and git's verify silently loaded a chain without
+ * a layer living there, a layer the user's git loads.
+ */
+const ownStore = (shadow: Shadow): NodeJS.ProcessEnv => ({ GIT_OBJECT_DIRECTORY: join(shadow.commonDir, 'objects') });
+
 /** Which of `ids` the object store lacks (cat-file: `<id> missing`). */
 async function absent(shadow: Shadow, ids: string[]): Promise<Set<string>> {
   const out = await runGit(['cat-file', '--batch-check=%(objectname)'], {
     gitDir: shadow.gitDir,
+    env: ownStore(shadow),
     input: ids.map((id) => `${id}\n`).join(''),
     timeoutMs: 300_000,
   });
@@ -113,6 +122,7 @@ async function verifyGraph(shadow: Shadow, store: string): Promise<{ problems: s
   // Any exit is an answer: 1 and 2 are git's findings, 128 a graph git could not even open.
   const res = await runGit(['commit-graph', 'verify', '--object-dir', store], {
     gitDir: shadow.gitDir,
+    env: ownStore(shadow),
     okCodes: [1, 2, 3, 128],
     timeoutMs: 300_000,
     maxStderrBytes: VERIFY_STDERR_MAX,

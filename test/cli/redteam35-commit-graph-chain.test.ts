@@ -65,3 +65,42 @@ test('a chain layer in an alternate that is a FIFO fails at once, and git is nev
   expect(resultOf(report, RULE).outcome).toBe('fail');
   expect(resultOf(report, RULE).findings[0]!.message).toContain('not a regular file');
 });
+
+/**
+ * c1..c3 with a chain of two layers (c1 c2, then c3), and six alternates nested inside .git
+ * (objects -> a1 -> ... -> a6: git reads alternates five deep below the repository's own, so a6 is
+ * the last store it links); the top layer lives in a6.
+ */
+function chainLayerSixDeep(): { r: TestRepo; ids: string[]; layer: string } {
+  const r = makeRepo();
+  const ids: string[] = [];
+  for (const n of [1, 2, 3]) {
+    r.commit(`c${n}`, { 'app.sh': `echo release ${n}\n` });
+    ids.push(r.head());
+    if (n >= 2) r.run(['commit-graph', 'write', '--reachable', '--split=no-merge']);
+  }
+  const home = join(r.dir, '.git', 'objects', 'info', 'commit-graphs');
+  const top = readFileSync(join(home, 'commit-graph-chain'), 'utf8').trim().split('\n');
+  expect(top).toHaveLength(2);
+  for (let n = 1; n <= 6; n += 1) mkdirSync(join(r.dir, '.git', `a${n}`, 'info', 'commit-graphs'), { recursive: true });
+  writeFileSync(join(r.dir, '.git', 'objects', 'info', 'alternates'), '../a1\n');
+  for (let n = 1; n < 6; n += 1) writeFileSync(join(r.dir, '.git', `a${n}`, 'info', 'alternates'), `../a${n + 1}\n`);
+  const layer = join(r.dir, '.git', 'a6', 'info', 'commit-graphs', `graph-${top[1]!}.graph`);
+  renameSync(join(home, `graph-${top[1]!}.graph`), layer);
+  return { r, ids, layer };
+}
+
+test('a chain layer in the deepest alternate git links is verified as git loads it', async () => {
+  const clean = chainLayerSixDeep();
+  expect(clean.r.run(['commit-graph', 'verify'])).toBe('');
+  expect(resultOf((await auditRules(clean.r.dir, clean.r.env, [RULE])).report, RULE).outcome).toBe('pass');
+
+  const { r, ids, layer } = chainLayerSixDeep();
+  forgeGraph(layer, ids[2]!, { date: 600_000_000 }); // 1989
+  // git links a6 and reads c3 from its layer; its own verify, run in the repository, says so.
+  expect(r.run(['rev-list', '--since=2000-01-01', 'HEAD'])).toBe('');
+  expect(() => r.run(['commit-graph', 'verify'])).toThrow(/commit date/);
+  const { code, report } = await auditRules(r.dir, r.env, [RULE]);
+  expect(code).not.toBe(2);
+  expect(resultOf(report, RULE).outcome).toBe('fail');
+});
