@@ -12,7 +12,8 @@ import { dirname, join } from 'node:path';
 import { mkdirNoFollow, readStateFile, writeFileSafe } from './safe-fs.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 
-const VERSION = 'gitguard-commit-graph-v1';
+// v2: verdicts reading the topological levels too, with every store's chain layers in the key.
+const VERSION = 'gitguard-commit-graph-v2';
 const FILE_NAME = 'commit-graph-verified.json';
 /** A few stores' keys; anything larger was not written by us. */
 const MAX_BYTES = 64 * 1024;

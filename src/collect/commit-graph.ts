@@ -59,21 +59,20 @@ function graphFiles(store: string, stores: readonly string[]): { loaded?: string
 }
 
 /**
- * Whether a graph file carries changed-path Bloom filters (a BDAT chunk in its table of contents),
- * read from its header alone: `git log -- PATH` skips the commits a filter calls unchanged, and
- * `commit-graph verify` does not check the filters.
+ * The chunk ids in a graph file's table of contents, read from its header alone: BDAT (changed-path
+ * Bloom filters: `git log -- PATH` skips the commits a filter calls unchanged, and `commit-graph
+ * verify` does not check them), GDA2 (corrected commit dates, read in place of the topological levels).
  */
-function hasFilters(file: string): boolean {
+function chunkIds(file: string): string[] {
   const head = Buffer.alloc(8 + 12 * 256);
   let fd: number | undefined;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK); // a FIFO put there since the stat cannot block us
     const n = readSync(fd, head, 0, head.length, 0);
     const chunks = Math.min(head[6] ?? 0, Math.floor((n - 8) / 12));
-    for (let i = 0; i < chunks; i += 1) if (head.toString('latin1', 8 + 12 * i, 12 + 12 * i) === 'BDAT') return true;
-    return false;
+    return Array.from({ length: chunks }, (_, i) => head.toString('latin1', 8 + 12 * i, 12 + 12 * i));
   } catch {
-    return false;
+    return [];
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -118,23 +117,37 @@ async function absent(shadow: Shadow, ids: string[]): Promise<Set<string>> {
  * the graph lists and the store no longer holds (pruned since the graph was written; git reaches
  * them only through a ref or a parent, and every commit present is still compared), counted apart.
  */
-async function verifyGraph(shadow: Shadow, store: string): Promise<{ problems: string[]; pruned?: number }> {
-  // Any exit is an answer: 1 and 2 are git's findings, 128 a graph git could not even open.
-  const res = await runGit(['commit-graph', 'verify', '--object-dir', store], {
-    gitDir: shadow.gitDir,
-    env: ownStore(shadow),
-    okCodes: [1, 2, 3, 128],
-    timeoutMs: 300_000,
-    maxStderrBytes: VERIFY_STDERR_MAX,
-  });
-  if (res.stderrCut)
-    return {
-      problems: [`git commit-graph verify reported more than ${VERIFY_STDERR_MAX / 1024 / 1024} MiB of problems`],
-    };
+async function verifyGraph(
+  shadow: Shadow,
+  store: string,
+  levels: boolean,
+): Promise<{ problems: string[]; pruned?: number }> {
+  // A graph with corrected commit dates (GDA2) also keeps topological levels, which git reads instead
+  // where commitGraph.generationVersion = 1 (the audited config may say so): verify checks only the
+  // numbers it reads, so such a graph is verified reading each.
+  let res: { code: number; stderr: string } = { code: 0, stderr: '' };
+  for (const version of levels ? [2, 1] : [2]) {
+    // Any exit is an answer: 1 and 2 are git's findings, 128 a graph git could not even open.
+    const run = await runGit(
+      ['-c', `commitGraph.generationVersion=${version}`, 'commit-graph', 'verify', '--object-dir', store],
+      {
+        gitDir: shadow.gitDir,
+        env: ownStore(shadow),
+        okCodes: [1, 2, 3, 128],
+        timeoutMs: 300_000,
+        maxStderrBytes: VERIFY_STDERR_MAX,
+      },
+    );
+    if (run.stderrCut)
+      return {
+        problems: [`git commit-graph verify reported more than ${VERIFY_STDERR_MAX / 1024 / 1024} MiB of problems`],
+      };
+    res = { code: Math.max(res.code, run.code), stderr: `${res.stderr}\n${run.stderr}` };
+  }
   if (res.code === 0) return { problems: [] };
   const others: string[] = [];
   const unread = new Set<string>();
-  for (const line of res.stderr.split('\n').map((l) => l.trim())) {
+  for (const line of new Set(res.stderr.split('\n').map((l) => l.trim()))) {
     const m = UNREAD.exec(line);
     if (m) unread.add((m[1] ?? m[2])!);
     else if (line) others.push(line);
@@ -154,22 +167,32 @@ export async function collectCommitGraphs(
   repo: Pick<RepositoryInfo, 'commonDir' | 'objectFormat'>,
   cacheEnv?: NodeJS.ProcessEnv,
 ): Promise<CommitGraphFacts> {
-  const found: Array<{ store: string; file: string; files: string[]; unreadable?: string; changedPaths?: true }> = [];
+  const found: Array<{
+    store: string;
+    file: string;
+    files: string[];
+    levels: boolean;
+    unreadable?: string;
+    changedPaths?: true;
+  }> = [];
   const stores = objectStores(join(repo.commonDir, 'objects'));
   for (const store of stores) {
     const { loaded, others, layers } = graphFiles(store, stores);
     if (!loaded) continue;
     const odd = others.find((f) => kindOf(f) === 'other');
-    const filters = !odd && (loaded.endsWith('commit-graph-chain') ? layers : [loaded]).some(hasFilters);
+    const chunks = odd ? [] : (loaded.endsWith('commit-graph-chain') ? layers : [loaded]).flatMap(chunkIds);
+    const filters = chunks.includes('BDAT');
     found.push({
       store,
       file: loaded,
       files: others.filter((f) => kindOf(f) === 'file'),
+      levels: chunks.includes('GDA2'),
       ...(odd ? { unreadable: `${odd} is not a regular file (a FIFO, device or socket): git would block on it` } : {}),
       ...(filters ? { changedPaths: true as const } : {}),
     });
   }
-  const fact = ({ files: _files, ...g }: (typeof found)[number]): Omit<CommitGraphStore, 'problems'> => g;
+  const fact = ({ files: _files, levels: _levels, ...g }: (typeof found)[number]): Omit<CommitGraphStore, 'problems'> =>
+    g;
   if (found.every((g) => g.unreadable)) return { graphs: found.map((g) => ({ ...fact(g), problems: [] })) };
   const cache = cacheEnv && CommitGraphCache.open(repo.commonDir, cacheEnv);
   const git = checkedGitIdentity();
@@ -189,7 +212,7 @@ export async function collectCommitGraphs(
         continue;
       }
       shadow ??= createShadow(repo.commonDir, repo.objectFormat);
-      const verdict = await verifyGraph(shadow, g.store);
+      const verdict = await verifyGraph(shadow, g.store, g.levels);
       // Kept only when the bytes verified are still those hashed before (nothing swapped meanwhile).
       if (key && !verdict.problems.length && !verdict.pruned && graphKey(g.store, g.files, git) === key)
         clean.push(key);

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { tempDir } from './repo.js';
 
 /**
- * Edits one commit's record in a SHA-1 commit-graph file (its root tree, first parent or date) and
- * recomputes the file's checksum. `noFilters` empties every changed-path filter.
+ * Edits one commit's record in a SHA-1 commit-graph file (its root tree, first parent, date, or the
+ * topological level kept beside the date) and recomputes the file's checksum. `noFilters` empties
+ * every changed-path filter.
  */
 export function forgeGraph(
   file: string,
   commit: string,
-  edit: { tree?: string; parent?: string; date?: number; noFilters?: boolean },
+  edit: { tree?: string; parent?: string; date?: number; level?: number; noFilters?: boolean },
 ): void {
   const b = readFileSync(file);
   const chunks = new Map<string, number>();
@@ -38,6 +39,7 @@ export function forgeGraph(
     b.writeUInt32BE((b.readUInt32BE(at + 28) & ~3) | Math.floor(edit.date / 2 ** 32), at + 28);
     b.writeUInt32BE(edit.date % 2 ** 32, at + 32);
   }
+  if (edit.level !== undefined) b.writeUInt32BE(((edit.level << 2) | (b.readUInt32BE(at + 28) & 3)) >>> 0, at + 28);
   createHash('sha1')
     .update(b.subarray(0, b.length - 20))
     .digest()
