@@ -8,8 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { forgeGraph, loggingGit } from '../helpers/commit-graph.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { forgeGraph, loggingGit, threeReleases } from '../helpers/commit-graph.js';
 import { auditRules, parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -18,13 +18,9 @@ const RULE = 'commit-graph-matches-objects';
 
 /** c1..c3, a split graph of one layer whose file lives in an alternate inside .git (the chain file stays home). */
 function chainWithLayerInAlternate(): { r: TestRepo; ids: string[]; layer: string } {
-  const r = makeRepo();
-  const ids: string[] = [];
-  for (const n of [1, 2, 3]) {
-    r.commit(`c${n}`, { 'app.sh': `echo release ${n}\n` });
-    ids.push(r.head());
-  }
-  r.run(['commit-graph', 'write', '--reachable', '--split']);
+  const { r, ids } = threeReleases((n, repo) => {
+    if (n === 3) repo.run(['commit-graph', 'write', '--reachable', '--split']);
+  });
   const home = join(r.dir, '.git', 'objects', 'info', 'commit-graphs');
   const hash = readFileSync(join(home, 'commit-graph-chain'), 'utf8').trim();
   const shared = join(r.dir, '.git', 'shared-objects');
@@ -72,13 +68,9 @@ test('a chain layer in an alternate that is a FIFO fails at once, and git is nev
  * the last store it links); the top layer lives in a6.
  */
 function chainLayerSixDeep(): { r: TestRepo; ids: string[]; layer: string } {
-  const r = makeRepo();
-  const ids: string[] = [];
-  for (const n of [1, 2, 3]) {
-    r.commit(`c${n}`, { 'app.sh': `echo release ${n}\n` });
-    ids.push(r.head());
-    if (n >= 2) r.run(['commit-graph', 'write', '--reachable', '--split=no-merge']);
-  }
+  const { r, ids } = threeReleases((n, repo) => {
+    if (n >= 2) repo.run(['commit-graph', 'write', '--reachable', '--split=no-merge']);
+  });
   const home = join(r.dir, '.git', 'objects', 'info', 'commit-graphs');
   const top = readFileSync(join(home, 'commit-graph-chain'), 'utf8').trim().split('\n');
   expect(top).toHaveLength(2);

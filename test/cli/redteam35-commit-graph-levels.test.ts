@@ -5,8 +5,8 @@
 // carry; verify checks only the one it reads. gitguard's verify read the corrected dates alone, so
 // levels edited after the fact passed, while the user's git, so configured, said a commit was not an
 // ancestor of the branch it is on (merge-base --is-ancestor, branch --contains, push's fast-forward test).
-import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { forgeGraph } from '../helpers/commit-graph.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { forgeGraph, threeReleases } from '../helpers/commit-graph.js';
 import { auditRules, resultOf } from '../helpers/cli.js';
 import { join } from 'node:path';
 
@@ -16,13 +16,9 @@ const RULE = 'commit-graph-matches-objects';
 
 /** c1..c3 with the graph git writes (both generation numbers), and a repository config reading the levels. */
 function repo(): { r: TestRepo; ids: string[]; graph: string } {
-  const r = makeRepo();
-  const ids: string[] = [];
-  for (const n of [1, 2, 3]) {
-    r.commit(`c${n}`, { 'app.sh': `echo release ${n}\n` });
-    ids.push(r.head());
-  }
-  r.run(['commit-graph', 'write', '--reachable']);
+  const { r, ids } = threeReleases((n, repo) => {
+    if (n === 3) repo.run(['commit-graph', 'write', '--reachable']);
+  });
   r.run(['config', 'commitGraph.generationVersion', '1']);
   return { r, ids, graph: join(r.dir, '.git', 'objects', 'info', 'commit-graph') };
 }

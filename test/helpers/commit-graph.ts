@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from './repo.js';
+import { makeRepo, tempDir, type TestRepo } from './repo.js';
 
 /**
  * Edits one commit's record in a SHA-1 commit-graph file (its root tree, first parent, date, or the
@@ -60,4 +60,16 @@ export function loggingGit(): { git: string; reset: () => void; ran: (text: stri
   chmodSync(git, 0o755);
   writeFileSync(log, '');
   return { git, reset: () => writeFileSync(log, ''), ran: (text) => readFileSync(log, 'utf8').includes(text) };
+}
+
+/** A new repository with c1..c3, each changing app.sh; `after(n, r)` runs once commit n is made (to write a graph there). */
+export function threeReleases(after: (n: number, r: TestRepo) => void): { r: TestRepo; ids: string[] } {
+  const r = makeRepo();
+  const ids: string[] = [];
+  for (const n of [1, 2, 3]) {
+    r.commit(`c${n}`, { 'app.sh': `echo release ${n}\n` });
+    ids.push(r.head());
+    after(n, r);
+  }
+  return { r, ids };
 }
