@@ -96,3 +96,31 @@ test('a chain layer in the deepest alternate git links is verified as git loads 
   expect(code).not.toBe(2);
   expect(resultOf(report, RULE).outcome).toBe('fail');
 });
+
+test("twin: a fork sharing its origin's objects (clone --shared) whose chain names the origin's layer passes", async () => {
+  const { r: origin } = threeReleases((n, repo) => {
+    if (n === 3) repo.run(['commit-graph', 'write', '--reachable', '--split']);
+  });
+  const fork = join(origin.dir, '..', 'fork');
+  origin.run(['clone', '-q', '--shared', origin.dir, fork]);
+  const graphs = (dir: string): string => join(dir, '.git', 'objects', 'info', 'commit-graphs');
+  mkdirSync(graphs(fork), { recursive: true });
+  writeFileSync(join(graphs(fork), 'commit-graph-chain'), readFileSync(join(graphs(origin.dir), 'commit-graph-chain')));
+  writeFileSync(join(fork, 'app.sh'), 'echo release 4\n');
+  origin.run(['-C', fork, 'commit', '-q', '-am', 'c4']);
+  origin.run(['-C', fork, 'commit-graph', 'write', '--reachable', '--split=no-merge']);
+  // git's layout: the fork's chain names the origin's layer (there only), then its own.
+  const [base] = readFileSync(join(graphs(fork), 'commit-graph-chain'), 'utf8')
+    .trim()
+    .split('\n');
+  expect(
+    readFileSync(join(graphs(fork), 'commit-graph-chain'), 'utf8')
+      .trim()
+      .split('\n'),
+  ).toHaveLength(2);
+  expect(() => readFileSync(join(graphs(fork), `graph-${base!}.graph`))).toThrow();
+  expect(origin.run(['-C', fork, 'commit-graph', 'verify'])).toBe('');
+  const { report } = await auditRules(fork, origin.env, [RULE]);
+  expect(resultOf(report, RULE).outcome).toBe('pass');
+  expect(resultOf(report, RULE).note).toBe('2 commit-graphs checked by git commit-graph verify');
+});
