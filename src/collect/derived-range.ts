@@ -32,10 +32,20 @@ async function hasCi(objects: ObjectReader, commit: string): Promise<boolean> {
   return false;
 }
 
-/** The commits of `range` (rev-list arguments: tips and ^exclusions) that change any of `paths`, newest first. */
-async function changing(gitDir: string, range: readonly string[], paths: readonly string[]): Promise<string[]> {
-  if (!paths.length) return [];
-  const r = await runGit(['--literal-pathspecs', 'rev-list', '--full-history', '--stdin', '--', ...paths], {
+/**
+ * The newest `max` commits of `range` (rev-list arguments: tips and ^exclusions) that change any of
+ * `paths`, newest first. `max`: no more can be read, and rev-list stops walking there (a package.json
+ * bots bump every day: 37,500 of 50,000 commits listed, every run, to read 256 of them).
+ */
+async function changing(
+  gitDir: string,
+  range: readonly string[],
+  paths: readonly string[],
+  max: number,
+): Promise<string[]> {
+  if (!paths.length || max <= 0) return [];
+  const args = ['--literal-pathspecs', 'rev-list', '--full-history', `--max-count=${max}`, '--stdin', '--', ...paths];
+  const r = await runGit(args, {
     gitDir,
     input: `${range.join('\n')}\n`,
     // A partial clone may miss a tree: the ends' findings stand (ci-gate-kept reports what is unread).
@@ -70,12 +80,16 @@ export async function rangeDerived(
     if (!all.length) break;
     for (const p of all) asked.add(p);
     const loose = (p: string): boolean => out.parts.has(p) || out.ranOnly.has(p);
+    // Read in this order until the budget is spent: an entry past the budget plus those skipped (read
+    // already: in `done`, or listed first) is never reached.
+    const max = budget + done.size;
     const first = await changing(
       gitDir,
       range,
       all.filter((p) => !loose(p)),
+      max,
     );
-    const then = await changing(gitDir, range, all.filter(loose));
+    const then = await changing(gitDir, range, all.filter(loose), max + first.length);
     for (const c of [...first, ...then]) {
       if (done.has(c)) continue;
       if (budget-- <= 0) break;
