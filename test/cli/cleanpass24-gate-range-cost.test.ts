@@ -9,7 +9,7 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { cleanupTemp, tempDir } from '../helpers/repo.js';
-import { aliceAndBob, GATE_FAIL, GATE_PASS } from '../helpers/team.js';
+import { aliceAndBob, GATE_FAIL, GATE_PASS, checkoutWorkflow } from '../helpers/team.js';
 import { commitAsPerson } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
@@ -17,8 +17,7 @@ afterAll(cleanupTemp);
 
 const RULES = ['protected-paths-changed-by-maintainers', 'ci-gate-kept'];
 const BOTS = 600;
-const workflow = (steps: string): string =>
-  `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps}`;
+const workflow = checkoutWorkflow;
 const pkg = (dep: string): string =>
   `{"name":"x","scripts":{"gate":"gitguard audit"},"devDependencies":{"gitguard":"1.0.0","dep":"${dep}"}}\n`;
 

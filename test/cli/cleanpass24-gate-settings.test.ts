@@ -6,12 +6,11 @@
 // `npmAuthToken`, `npmAuthIdent` and `npmAlwaysAuth` (top-level or a scope's) are left out now; the
 // scope's `npmRegistryServer` and the top-level one still count.
 import { cleanupTemp } from '../helpers/repo.js';
-import { GATE_FAIL, GATE_PASS, gateTeam } from '../helpers/team.js';
+import { GATE_FAIL, GATE_PASS, gateTeam, checkoutWorkflow } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const workflow = (steps: string): string =>
-  `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps}`;
+const workflow = checkoutWorkflow;
 const YARNRC = [
   'nodeLinker: node-modules',
   'npmAuthToken: ${NPM_TOKEN}',
