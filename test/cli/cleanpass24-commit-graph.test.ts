@@ -7,12 +7,12 @@
 // verified against the objects as they are (what git reads once the boundary goes); a forged one
 // still fails. The other set-ups the brief named pass as they are (last test).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { madeOnce } from '../helpers/made-once.js';
 import { forgeGraph } from '../helpers/commit-graph.js';
-import { auditRules, resultOf } from '../helpers/cli.js';
+import { auditRules, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -134,4 +134,27 @@ test('the graphs git, scalar-style maintenance and clones write pass as they are
   ];
   for (const [name, note] of cases)
     expect([name, await outcome(at(name), up.env)]).toEqual([name, { outcome: 'pass', note }]);
+});
+
+test("the pre-push hook never has git verify a graph (the rule is the audit's, not the push rules')", async () => {
+  const { up } = setUp('git clone -q --bare "$UP" remote.git && git -C "$UP" gc -q');
+  up.run(['remote', 'add', 'origin', join(up.dir, '..', 'remote.git')]);
+  expect(existsSync(join(up.dir, '.git', 'objects', 'info', 'commit-graph'))).toBe(true);
+  const before = up.head();
+  up.commit('pushed', { 'pushed.txt': 'p\n' });
+  // A git on PATH that logs what it is asked to do, then does it.
+  const bin = join(up.dir, '..', 'bin');
+  const log = join(bin, 'git.log');
+  mkdirSync(bin);
+  const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  const res = await runMain(['hook', 'run', 'pre-push', 'origin', join(up.dir, '..', 'remote.git')], {
+    env: { ...up.env, PATH: `${bin}:${up.env.PATH ?? process.env.PATH ?? ''}` },
+    cwd: up.dir,
+    input: `refs/heads/main ${up.head()} refs/heads/main ${before}\n`,
+  });
+  expect(res.stderr).toContain('pre-push');
+  const asked = readFileSync(log, 'utf8');
+  expect(asked).toContain('rev-list'); // the wrapper was the hook's git
+  expect(asked).not.toContain('commit-graph');
 });
