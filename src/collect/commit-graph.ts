@@ -8,7 +8,7 @@
 // parents, date, generation order) and the file's checksum, and loads the graph exactly as every git
 // command does (the file, else the chain). Graph files are checked first as data: a FIFO there
 // would block git's open().
-import { closeSync, constants, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommitGraphFacts, CommitGraphStore } from '../domain/commit-graph.js';
 import type { RepositoryInfo } from '../domain/model.js';
@@ -160,6 +160,19 @@ async function verifyGraph(
 }
 
 /**
+ * A shadow that sees the commits as their objects are, without the repository's shallow boundary:
+ * the graph is written from the objects (git writes none in a shallow repository, and loads none
+ * there), so a boundary commit's parents as the shallow file cuts them are not the graph's, and
+ * verify failed every graph written before `git fetch --depth`, or in the cache a
+ * `git clone --depth N --reference` borrows. The graph is what git reads once the boundary goes.
+ */
+function unshallowShadow(repo: Pick<RepositoryInfo, 'commonDir' | 'objectFormat'>): Shadow {
+  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  rmSync(join(shadow.gitDir, 'shallow'), { force: true });
+  return shadow;
+}
+
+/**
  * Every commit-graph git would read for this repository, each with git's own verdict on it; with
  * `cacheEnv`, a graph whose bytes an earlier run found clean is not verified again.
  */
@@ -211,7 +224,7 @@ export async function collectCommitGraphs(
         graphs.push({ ...fact(g), problems: [] });
         continue;
       }
-      shadow ??= createShadow(repo.commonDir, repo.objectFormat);
+      shadow ??= unshallowShadow(repo);
       const verdict = await verifyGraph(shadow, g.store, g.levels);
       // Kept only when the bytes verified are still those hashed before (nothing swapped meanwhile).
       if (key && !verdict.problems.length && !verdict.pruned && graphKey(g.store, g.files, git) === key)

@@ -33,36 +33,26 @@ async function hasCi(objects: ObjectReader, commit: string): Promise<boolean> {
 }
 
 /**
- * The commits of `range` (rev-list arguments: tips and ^exclusions) that change any of `paths`, newest
- * first, those changing one that is not `loose` before the others: one git for both (a merge, whose
- * changes log does not list, counts with the first).
+ * The newest `max` commits of `range` (rev-list arguments: tips and ^exclusions) that change any of
+ * `paths`, newest first. `max`: no more can be read, and rev-list stops walking there (a package.json
+ * bots bump every day: 37,500 of 50,000 commits listed, every run, to read 256 of them).
  */
 async function changing(
   gitDir: string,
   range: readonly string[],
   paths: readonly string[],
-  loose: (path: string) => boolean,
+  max: number,
 ): Promise<string[]> {
-  if (!paths.length) return [];
-  const args = ['--literal-pathspecs', 'log', '-z', '--format=%x01%H', '--name-only', '--no-renames', '--full-history'];
-  const r = await runGit([...args, '--stdin', '--', ...paths], {
+  if (!paths.length || max <= 0) return [];
+  const args = ['--literal-pathspecs', 'rev-list', '--full-history', `--max-count=${max}`, '--stdin', '--', ...paths];
+  const r = await runGit(args, {
     gitDir,
     input: `${range.join('\n')}\n`,
     // A partial clone may miss a tree: the ends' findings stand (ci-gate-kept reports what is unread).
     okCodes: [128],
     timeoutMs: 300_000,
   });
-  if (r.code !== 0) return [];
-  const under = (name: string): string | undefined => paths.find((p) => name === p || name.startsWith(`${p}/`));
-  const first: string[] = [];
-  const then: string[] = [];
-  for (const record of r.stdout.toString('utf8').split('\x01')) {
-    const [id, ...names] = record.split('\0').map((n) => n.replace(/^\n/, ''));
-    if (!id) continue;
-    const touched = names.filter(Boolean).map(under);
-    (touched.length && touched.every((p) => p !== undefined && loose(p)) ? then : first).push(id);
-  }
-  return [...first, ...then];
+  return r.code === 0 ? r.stdout.toString('utf8').split('\n').filter(Boolean) : [];
 }
 
 /**
@@ -89,9 +79,18 @@ export async function rangeDerived(
     const all = [...CI_PATHS, ...out.paths.keys()].filter((p) => !asked.has(p));
     if (!all.length) break;
     for (const p of all) asked.add(p);
-    const parts = out.parts;
-    const ranOnly = out.ranOnly;
-    for (const c of await changing(gitDir, range, all, (p) => parts.has(p) || ranOnly.has(p))) {
+    const loose = (p: string): boolean => out.parts.has(p) || out.ranOnly.has(p);
+    // Read in this order until the budget is spent: an entry past the budget plus those skipped (read
+    // already: in `done`, or listed first) is never reached.
+    const max = budget + done.size;
+    const first = await changing(
+      gitDir,
+      range,
+      all.filter((p) => !loose(p)),
+      max,
+    );
+    const then = await changing(gitDir, range, all.filter(loose), max + first.length);
+    for (const c of [...first, ...then]) {
       if (done.has(c)) continue;
       if (budget-- <= 0) break;
       done.add(c);

@@ -169,10 +169,7 @@ export function assertGitRuns(): Promise<void> {
 /** The `git --version` line of the git a run checked (assertGitRuns): what options it takes. */
 const checkedVersion = new WeakMap<RunContext, string>();
 
-/**
- * Whether the run's git, as assertGitRuns found it, is at least `major.minor`: false when the run
- * has not checked it (a library caller), so the caller keeps to what every git does.
- */
+/** Whether the run's git (assertGitRuns) is at least `major.minor`; false unchecked (a library caller: what every git does). */
 export function checkedGitAtLeast(major: number, minor: number): boolean {
   const m = /^git version (\d+)\.(\d+)/.exec(checkedVersion.get(runContext()) ?? '');
   return !!m && (Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor));

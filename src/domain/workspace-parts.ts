@@ -241,9 +241,15 @@ function globMatches(glob: readonly string[], path: readonly string[]): boolean 
   return ends[path.length]!;
 }
 
+/** yarn's credentials, for every registry or a scope's: they pick no package (as .npmrc's `//host/:_authToken=`). */
+const YARN_CREDENTIALS = new Set(['npmAuthToken', 'npmAuthIdent', 'npmAlwaysAuth']);
+const withoutCredentials = (o: Json): Json =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !YARN_CREDENTIALS.has(k)));
+
 /**
  * .yarnrc.yml (as JSON from collect/): every setting (`yarnPath` swaps yarn itself) but the registries'
- * credentials (`npmRegistries`) and the scopes of `npmScopes` other than gitguard's dependencies' and `scopes`.
+ * credentials (`npmRegistries`, `npmAuthToken` and its kin, a scope's too) and the scopes of
+ * `npmScopes` other than gitguard's dependencies' and `scopes`.
  */
 function yarnrcPart(json: string, scopes: readonly string[]): string | undefined {
   const parsed = yamlObject(json);
@@ -251,6 +257,8 @@ function yarnrcPart(json: string, scopes: readonly string[]): string | undefined
   const { npmScopes, npmRegistries: _credentials, ...settings } = parsed;
   if (npmScopes !== undefined && !isObject(npmScopes)) return undefined;
   const kept = new Set([...OWN_SCOPES, ...scopes.map((c) => c.toLowerCase())]);
-  const own = Object.entries(npmScopes ?? {}).filter(([k]) => kept.has(`@${k.replace(/^@/, '').toLowerCase()}`));
-  return JSON.stringify([settings, own]);
+  const own = Object.entries(npmScopes ?? {})
+    .filter(([k]) => kept.has(`@${k.replace(/^@/, '').toLowerCase()}`))
+    .map(([k, v]) => [k, isObject(v) ? withoutCredentials(v) : v]);
+  return JSON.stringify([withoutCredentials(settings), own]);
 }

@@ -65,8 +65,12 @@ function hostKeysUnchecked(value: string, workTree: string | undefined): string 
   ] as const) {
     const f = set.get(k);
     if (f === undefined || f.toLowerCase() === 'none') continue;
-    // A relative path is read from where ssh runs (the repository's top); `~` and `%d` are HOME.
-    const inTree = !/^[/~%]/.test(f) || (!!workTree && !posix.relative(workTree, posix.normalize(f)).startsWith('..'));
+    // A relative path is read from where ssh runs (the repository's top); `~` and `%d` are the user's
+    // home (ssh -G expands `~/` from the passwd entry). Only an absolute path is placed against the
+    // work tree: posix.relative would resolve `~/.ssh/kh` against gitguard's own working directory.
+    const inTree =
+      !/^[/~%]/.test(f) ||
+      (f.startsWith('/') && !!workTree && !posix.relative(workTree, posix.normalize(f)).startsWith('..'));
     if (f === '/dev/null' || inTree) return `${name}=${f}`;
   }
   return undefined;

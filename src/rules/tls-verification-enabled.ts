@@ -11,7 +11,7 @@ const urlOf = (key: string, name: string): string =>
 /**
  * Whether a CA file or folder git is given (git_config_pathname: `~` is HOME, `%(prefix)/` git's
  * own prefix) lies in the work tree: a relative path is read from the top of the work tree (git runs
- * its transport there), and what the work tree holds is whatever was last checked out, so whoever
+ * its transport there; `..` may lead out of it), and what the work tree holds is whatever was last checked out, so whoever
  * commits there picks the certificates the remote may present. A path through /proc names the
  * process's own files: /proc/self/cwd is the top of the work tree, whoever cloned it wherever. `opens`:
  * where git opens it, `~` expanded and links resolved (collect/config.ts): HOME may hold the work tree.
@@ -25,7 +25,13 @@ function inWorkTree(value: string, workTree: string | undefined, opens: string |
   // Where git opens it, links resolved: `~/work/x/x/ca.pem` with HOME above the work tree, a link into it.
   if (opens !== undefined && (/^\/proc(\/|$)/.test(opens) || under(opens))) return true;
   if (value.startsWith('~') || value.startsWith('%(prefix)/')) return false;
-  if (!posix.isAbsolute(value)) return true;
+  // A relative path from the top of the work tree: in it unless `..` leads out (a runner's
+  // ../../_temp/ca.pem), read by its text as well as where it leads (a committed link on the way).
+  if (!posix.isAbsolute(value)) {
+    if (!workTree || opens === undefined) return true;
+    const text = posix.join(posix.normalize(workTree), value);
+    return under(text) || /^\/proc(\/|$)/.test(text);
+  }
   if (/^\/proc(\/|$)/.test(posix.normalize(value))) return true;
   return under(value);
 }

@@ -6,12 +6,11 @@
 // that picks the registry of the scopes launched. Clean twins: Alice changing the scope's registry,
 // Bob changing another scope's registry or a token, a launcher of another tool.
 import { cleanupTemp } from '../helpers/repo.js';
-import { GATE_FAIL, GATE_PASS, gateTeam } from '../helpers/team.js';
+import { GATE_FAIL, GATE_PASS, gateTeam, checkoutWorkflow } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const workflow = (steps: string): string =>
-  `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps}`;
+const workflow = checkoutWorkflow;
 const NPMRC = '@acme:registry=https://npm.acme.example/\n@other:registry=https://npm.other.example/\n';
 const scoped = gateTeam({
   '.github/workflows/ci.yml': workflow(

@@ -1,6 +1,6 @@
 // Commit-graph fixtures: a graph file edited after git wrote it, its checksum recomputed (what
 // anyone who can write the file can do), and a git that logs what it is asked, so a test can tell
-// whether `commit-graph verify` ran or a cached verdict was used.
+// whether `commit-graph verify` ran or a cached verdict was used (redteam33, redteam35, cleanpass24).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';

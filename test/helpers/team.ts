@@ -47,6 +47,10 @@ function makeTeam(files: Record<string, string>, keys: 'shared' | 'own'): Team {
   return { r, alice, bob };
 }
 
+/** A GitHub workflow on push whose one job checks the repository out and then runs `steps` (step lines, six spaces in). */
+export const checkoutWorkflow = (steps: string): string =>
+  `on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps}`;
+
 /** The rules a CI-gate clean-workflow file asks about, and their answers when they pass or when Bob's change counts. */
 const GATE_RULES = ['protected-paths-changed-by-maintainers', 'ci-gate-kept'];
 export const GATE_PASS = { code: 0, 'protected-paths-changed-by-maintainers': 'pass', 'ci-gate-kept': 'pass' };
