@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { forgeGraph, loggingGit } from '../helpers/commit-graph.js';
 import { madeOnce } from '../helpers/made-once.js';
-import { forgeGraph } from '../helpers/commit-graph.js';
 import { auditRules, parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
