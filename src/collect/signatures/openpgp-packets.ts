@@ -155,6 +155,13 @@ export function stronger(best: Revocation | undefined, r: Revocation): Revocatio
   return !best || (r.hard && !best.hard) || (r.hard === best.hard && r.at < best.at) ? r : best;
 }
 
+/** When a signature stops being valid by its own signature expiration time (unix seconds), if ever. */
+export function sigExpiry(sig: openpgp.SignaturePacket): number | undefined {
+  return sig.signatureNeverExpires || !sig.signatureExpirationTime || !sig.created
+    ? undefined
+    : seconds(sig.created) + sig.signatureExpirationTime;
+}
+
 export function keyExpiry(keyPacket: AnyKeyPacket, sig: openpgp.SignaturePacket): number | undefined {
   if (sig.keyNeverExpires !== false || !sig.keyExpirationTime) return undefined;
   return seconds(keyPacket.created) + sig.keyExpirationTime;
