@@ -33,7 +33,8 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 //      tag's gpgsig headers are cut from its payload (a v11 verdict may be G where git says R or B, or E
 //      where git says G)
 // v13: a signing subkey whose latest binding signature has expired (its own signature expiration) is E,
-//      and a verdict carries when that binding expires (a v12 verdict may be G where git says E)
+//      and a verdict carries when that binding expires; a self-signature with a critical subpacket gpg
+//      does not handle counts for nothing (a v12 verdict may be G where git says E)
 const VERSION = 'gitguard-verify-cache-v13';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
