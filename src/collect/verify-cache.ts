@@ -32,7 +32,10 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 // v12: a key revoked by its designated revoker is R, ECDSA on secp256k1 and brainpool is checked, and a
 //      tag's gpgsig headers are cut from its payload (a v11 verdict may be G where git says R or B, or E
 //      where git says G)
-const VERSION = 'gitguard-verify-cache-v12';
+// v13: a signing subkey whose latest binding signature has expired (its own signature expiration) is E,
+//      and a verdict carries when that binding expires; a self-signature with a critical subpacket gpg
+//      does not handle counts for nothing (a v12 verdict may be G where git says E)
+const VERSION = 'gitguard-verify-cache-v13';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 
@@ -159,7 +162,8 @@ export class VerifyCache {
     if (
       shape.letter === 'G' &&
       ((shape.keyExpiresAt && shape.keyExpiresAt <= this.now) ||
-        (shape.signatureExpiresAt && shape.signatureExpiresAt <= this.now))
+        (shape.signatureExpiresAt && shape.signatureExpiresAt <= this.now) ||
+        (shape.bindingExpiresAt && shape.bindingExpiresAt <= this.now))
     )
       return undefined;
     return withTime(shape, e.signedAt);

@@ -63,6 +63,12 @@ export interface OpenPgpVerdict extends SignatureVerdict {
   keyExpiresAt?: number;
   /** When the signature itself stops being valid (signature expiration subpacket), unix seconds. */
   signatureExpiresAt?: number;
+  /**
+   * When the self-signature binding the signing subkey expires (its own signature expiration), unix
+   * seconds: from then on gpg ignores it, the subkey cannot sign and git's letter is E, whatever the
+   * signing time. Only the clock changes that: a cached verdict is redone once it has passed.
+   */
+  bindingExpiresAt?: number;
   /** Creation time of the earliest effective revocation of the signing key or its primary. */
   revokedAt?: number;
   /** RFC 9580 reason code of that revocation; absent when the revocation names none. */
@@ -73,7 +79,10 @@ export interface OpenPgpVerdict extends SignatureVerdict {
 
 export type Verdict = SignatureVerdict &
   Partial<
-    Pick<OpenPgpVerdict, 'keyExpiresAt' | 'signatureExpiresAt' | 'revokedAt' | 'revocationReason' | 'hashAlgorithm'>
+    Pick<
+      OpenPgpVerdict,
+      'keyExpiresAt' | 'signatureExpiresAt' | 'bindingExpiresAt' | 'revokedAt' | 'revocationReason' | 'hashAlgorithm'
+    >
   > & {
     /** E because the signing key is not among the trusted keys (as opposed to an unreadable signature). */
     missingKey?: boolean;

@@ -97,6 +97,7 @@ function clockLimit(c: CommitFacts, nowS: number): number | undefined {
     for (const v of list) {
       consider(v.verdict.keyExpiresAt);
       consider(v.verdict.signatureExpiresAt);
+      consider(v.verdict.bindingExpiresAt);
     }
   };
   // Every commit passes here: no arrays built for the common case (one verdict, no mergetag).

@@ -10,6 +10,7 @@ import * as openpgp from 'openpgp';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeGpg, type Gpg } from '../helpers/gpg.js';
 import { runMain } from '../helpers/cli.js';
+import { signAt } from '../helpers/openpgp-build.js';
 
 afterAll(cleanupTemp);
 
@@ -33,14 +34,7 @@ async function certifyWithoutExpiry(secret: Buffer, match: string, at: number): 
   sp.issuerKeyID = kp.getKeyID();
   sp.issuerFingerprint = kp.getFingerprintBytes();
   sp.issuerKeyVersion = kp.version;
-  const sign = sp.sign.bind(sp) as unknown as (
-    k: unknown,
-    d: unknown,
-    at: Date,
-    detached: boolean,
-    config: openpgp.Config,
-  ) => Promise<void>;
-  await sign(kp, { userID: user.userID, key: kp }, new Date(at * 1000), false, openpgp.config);
+  await signAt(sp, kp, { userID: user.userID, key: kp }, at);
   user.selfCertifications.push(sp);
   return key.toPublic().write();
 }

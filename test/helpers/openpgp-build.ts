@@ -22,6 +22,28 @@ export const notation = (name: string, value: string, humanReadable = true): Buf
   ]);
 
 /**
+ * Signs `sp` (its fields set) with `kp` over `data` (a literal data packet, or the key, user ID or
+ * subkey a key signature is over) at unix time `at`: openpgp.js's sign, with openpgp.js's config.
+ */
+export async function signAt(
+  sp: openpgp.SignaturePacket,
+  kp: openpgp.AnyKeyPacket,
+  data: unknown,
+  at: number,
+  detached = false,
+  config: Partial<openpgp.Config> = {},
+): Promise<void> {
+  const sign = sp.sign.bind(sp) as unknown as (
+    k: unknown,
+    d: unknown,
+    at: Date,
+    detached: boolean,
+    config: openpgp.Config,
+  ) => Promise<void>;
+  await sign(kp, data, new Date(at * 1000), detached, { ...openpgp.config, ...config });
+}
+
+/**
  * A detached signature packet (old-format packet list bytes) by `kp` over `payload`, whose hashed
  * area is exactly `area`: openpgp.js signs, its own subpackets left out.
  */
@@ -40,17 +62,7 @@ export async function signWithHashedArea(
     opts.payload,
     openpgp.enums.literal.binary,
   );
-  const sign = sp.sign.bind(sp) as unknown as (
-    k: unknown,
-    d: unknown,
-    at: Date,
-    detached: boolean,
-    config: openpgp.Config,
-  ) => Promise<void>;
-  await sign(kp, literal, new Date(opts.signedAt * 1000), true, {
-    ...openpgp.config,
-    nonDeterministicSignaturesViaNotation: false,
-  });
+  await signAt(sp, kp, literal, opts.signedAt, true, { nonDeterministicSignaturesViaNotation: false });
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   list.push(sp);
   return Buffer.from(list.write() as Uint8Array);

@@ -5,7 +5,7 @@
 import * as openpgp from 'openpgp';
 import { armorCrcMismatch } from './openpgp-sig.js';
 import { criticalProblem, gpgIssuer, signaturePacketBodies, subpacketAreas } from './openpgp-critical.js';
-import { CONFIG, message } from './openpgp-packets.js';
+import { CONFIG, ignoreCriticalBits, message } from './openpgp-packets.js';
 
 /**
  * The largest signature block read: an honest one is a few KiB (an RSA-16384 signature with both
@@ -27,15 +27,6 @@ function armorBlocks(armored: string): number {
   let n = 0;
   for (const line of armored.split('\n')) if (line.trimStart().startsWith('-----BEGIN PGP ')) n += 1;
   return n;
-}
-
-/** Clears openpgp.js's own critical-subpacket refusals on a parsed packet: criticalProblem() judges those. */
-function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
-  const s = sig as unknown as {
-    unknownSubpackets: Array<{ critical: boolean }>;
-    rawNotations: Array<{ critical: boolean }>;
-  };
-  for (const x of [...s.unknownSubpackets, ...s.rawNotations]) x.critical = false;
 }
 
 /** The block's one signature packet, or the reason it is not read (the verdict is then E). */

@@ -25,6 +25,12 @@ export async function judgeGood(
   r.identities = pf.identities;
   const unusable = sf ? (sf.unusable ?? pf.unusable) : (pf.unusable ?? pf.cannotSign);
   if (unusable) return { ...r, reason: unusable };
+  const t = seconds(now());
+  if (sf?.bindingExpiresAt !== undefined) {
+    if (t >= sf.bindingExpiresAt)
+      return { ...r, reason: "the subkey's latest binding signature has expired (gpg ignores it: no valid binding)" };
+    r.bindingExpiresAt = sf.bindingExpiresAt;
+  }
   if (r.signedAt !== undefined && r.signedAt < seconds(kp.created)) {
     return { ...r, reason: 'the key is newer than the signature (a time conflict gpg refuses to check)' };
   }
@@ -38,7 +44,6 @@ export async function judgeGood(
     if (rev.reason !== undefined) r.revocationReason = rev.reason;
     r.hardRevoked = rev.hard;
   }
-  const t = seconds(now());
   if (r.signatureExpiresAt !== undefined && t >= r.signatureExpiresAt)
     return { ...r, letter: 'X', reason: 'the signature has expired' };
   if (r.keyExpiresAt !== undefined && t >= r.keyExpiresAt) return { ...r, letter: 'Y', reason: 'the key has expired' };

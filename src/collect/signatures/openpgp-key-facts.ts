@@ -11,6 +11,7 @@ import {
   keyExpiry,
   latestValid,
   revocation,
+  sigExpiry,
   sigOk,
 } from './openpgp-packets.js';
 
@@ -26,6 +27,8 @@ export interface SigningKeyFacts {
   revocation?: Revocation;
   /** The hash algorithm (lower-case) of the signature that binds it: a subkey's latest valid binding. */
   bindingHash?: string;
+  /** When that binding's own signature expiration passes (gpg then ignores it): a subkey's, if ever. */
+  bindingExpiresAt?: number;
 }
 
 export interface PrimaryFacts extends SigningKeyFacts {
@@ -236,6 +239,11 @@ export class Entry {
       facts.unusable = 'the signing subkey is not cross-certified';
     }
     facts.expiresAt = keyExpiry(sub.keyPacket, binding);
+    // gpg keeps only the newest valid binding on import (import.c chk_self_sigs), then ignores it once
+    // its own signature expiration has passed (parse_signature, merge_selfsigs_subkey): an older live
+    // binding does not take over. When is judged at the clock (openpgp-judge.ts), like gpg.
+    const until = sigExpiry(binding);
+    if (until !== undefined) facts.bindingExpiresAt = until;
     facts.revocation = await revocation(sub.revocationSignatures, k, enums.signature.subkeyRevocation, data);
     facts.bindingHash = hashName(binding);
     return facts;

@@ -2,6 +2,7 @@
 // latest valid binding, revocations (hard or soft, RFC 9580), expiry, and the algorithm facts the
 // weak-cryptography rule reads. Pure.
 import * as openpgp from 'openpgp';
+import { criticalProblem } from './openpgp-critical.js';
 import { fastVerify } from './openpgp-fast.js';
 
 // gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
@@ -97,12 +98,45 @@ export async function checkSig(
   }
 }
 
+/** Clears openpgp.js's own critical-subpacket refusals on a parsed packet: criticalProblem() judges those. */
+export function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
+  const s = sig as unknown as {
+    unknownSubpackets: Array<{ critical: boolean }>;
+    rawNotations: Array<{ critical: boolean }>;
+  };
+  for (const x of [...s.unknownSubpackets, ...s.rawNotations]) x.critical = false;
+}
+
+const keySigProblems = new WeakMap<openpgp.SignaturePacket, string | null>();
+/**
+ * Why gpg calls a key signature (self-signature, binding, revocation) bad whatever its arithmetic:
+ * a critical subpacket it does not handle, in either area (parse_signature's unknown_critical, then
+ * check_signature_end_simple), a signer's user ID (28) or key-server preferences (23) included,
+ * which openpgp.js reads. The hashed area as signed; the unhashed one as openpgp.js kept it.
+ */
+function keySigProblem(sig: openpgp.SignaturePacket): string | undefined {
+  let p = keySigProblems.get(sig);
+  if (p === undefined) {
+    const s = sig as unknown as { signatureData: Uint8Array | null; writeUnhashedSubPackets(): Uint8Array };
+    const w = sig.version === 6 ? 4 : 2;
+    p = s.signatureData
+      ? (criticalProblem(s.signatureData.subarray(4 + w), s.writeUnhashedSubPackets().subarray(w)) ?? null)
+      : null;
+    keySigProblems.set(sig, p);
+  }
+  return p ?? undefined;
+}
+
+/** Whether a key signature verifies and gpg takes it (no critical subpacket it does not handle). */
 export async function sigOk(
   sig: openpgp.SignaturePacket,
   key: AnyKeyPacket,
   type: number,
   data: SigData,
 ): Promise<boolean> {
+  if (keySigProblem(sig)) return false;
+  // What openpgp.js alone refuses as critical (a notation gpg knows) gpg takes: keySigProblem judged it.
+  ignoreCriticalBits(sig);
   try {
     await checkSig(sig, key, type, data);
     return true;
@@ -153,6 +187,13 @@ export function revocationOf(s: openpgp.SignaturePacket): Revocation {
 /** The revocation that counts of two: a hard one over a soft one, else the earlier. */
 export function stronger(best: Revocation | undefined, r: Revocation): Revocation {
   return !best || (r.hard && !best.hard) || (r.hard === best.hard && r.at < best.at) ? r : best;
+}
+
+/** When a signature stops being valid by its own signature expiration time (unix seconds), if ever. */
+export function sigExpiry(sig: openpgp.SignaturePacket): number | undefined {
+  return sig.signatureNeverExpires || !sig.signatureExpirationTime || !sig.created
+    ? undefined
+    : seconds(sig.created) + sig.signatureExpirationTime;
 }
 
 export function keyExpiry(keyPacket: AnyKeyPacket, sig: openpgp.SignaturePacket): number | undefined {
