@@ -92,7 +92,7 @@ test("a token or a key in a commit's message is reported at the commit, at the m
   }
 });
 
-test('the clean twin: messages that talk about secrets, and a history without any, pass', async () => {
+test("the clean twin: messages that talk about secrets find nothing; the rule names a message's leak, redacted", async () => {
   const repo = await discoverRepository(r.dir);
   expect(found(await scanSecrets(repo, [at.clean!]))).toEqual([]);
   const res = await runMain(['audit', '-C', r.dir, '-r', 'secrets-not-in-history', '--format', 'json', '--no-ledger'], {
