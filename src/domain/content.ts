@@ -19,6 +19,9 @@ export interface SecretLeak extends SecretHit {
   vendored?: string;
 }
 
+/** The path a leak in a commit's message is reported at (its line: the message's, from 1). */
+export const COMMIT_MESSAGE = '(commit message)';
+
 /** The most leaks a secrets scan keeps (the rest are counted in `more`). */
 export const MAX_LEAKS = 10_000;
 

@@ -4,6 +4,7 @@
 // parent's token is reported once, at the parent.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMIT_MESSAGE } from '../../src/domain/content.js';
 import { scanSecrets } from '../../src/collect/secrets/scan.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { makeRepo, cleanupTemp } from '../helpers/repo.js';
@@ -30,7 +31,9 @@ test('an octopus of 12 parents: its own token and a side branch token, each repo
   const token = f.checksummed(`gh${'p'}_`);
   writeFileSync(join(r.dir, 'a.txt'), `a\nT=${token}\n`);
   r.run(['add', 'a.txt']);
-  r.run(['commit', '-q', '-m', 'octopus']);
+  // and one in its message (red team 38), read in the wide merges' own pass, once
+  const inMessage = f.checksummed(`gh${'o'}_`);
+  r.run(['commit', '-q', '-m', `octopus\n\nT=${inMessage}`]);
   const merge = r.head();
   expect(r.run(['rev-list', '--parents', '-n', '1', merge]).split(' ')).toHaveLength(13);
   const facts = await scanSecrets(await discoverRepository(r.dir), [merge]);
@@ -38,6 +41,7 @@ test('an octopus of 12 parents: its own token and a side branch token, each repo
     [
       [side, 'b5.txt', 1],
       [merge, 'a.txt', 2],
+      [merge, COMMIT_MESSAGE, 3],
     ].sort(),
   );
   expect(facts.commits).toBe(14); // base, 11 branches, main moves, the merge: each once

@@ -9,7 +9,7 @@
 // reader ran deferred or not; a deferred reader only scans, and then drops, a file the tally would
 // have skipped as repeated.
 import { MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
-import { MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
+import { COMMIT_MESSAGE, MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
 import { quotedPathAt } from '../path-changes.js';
 import type { TapChunk } from '../path-tap.js';
@@ -108,6 +108,8 @@ export class LogReader {
   // Added lines after a private key header are kept whatever they hold: they are its body.
   private blockLeft = 0;
   private carry: string | undefined;
+  /** Reading the commit's message: its lines, indented by one space, come before its first file. */
+  private message = false;
   /** The bytes `text` was decoded from (latin1: the same offsets). What is kept is copied out of
    *  them: a slice of `text` would keep the whole piece of git's output alive (a kept file's commit,
    *  a binary blob's id, a finding's line), and a deferred reader keeps a chunk's worth of them. */
@@ -230,7 +232,21 @@ export class LogReader {
       if (this.kept) this.keptCommits += 1;
       else this.tally.facts.commits += 1;
       this.sink?.commit(this.commit);
+      // Its message is read as a file of its own, every line of it added by this commit.
+      this.open();
+      this.file!.path = COMMIT_MESSAGE;
+      this.message = true;
+      this.lineNo = 1;
       return;
+    }
+    if (this.message) {
+      if (first === 0x20) {
+        this.added(text, s, e, 1);
+        return;
+      }
+      // The message ends at the first line git did not indent: a blank line, a raw record, a diff.
+      this.message = false;
+      this.flush();
     }
     if (this.oldLeft > 0 || this.newLeft > 0) {
       // Inside a hunk: git says how many lines of each side follow.
@@ -263,16 +279,8 @@ export class LogReader {
       }
       if (!inResult) return;
       this.newLeft -= 1;
-      const file = this.file;
-      const interesting = added && file !== undefined && !file.skip && this.hasKeyword(text, s, e);
-      if (added && file && !file.skip && (interesting || this.blockLeft > 0)) {
-        const line = this.src.toString('latin1', s + cols, e);
-        file.lines.push(line);
-        file.numbers.push(this.lineNo);
-        if (interesting && BLOCK_START.test(line)) this.blockLeft = MAX_BLOCK_LINES;
-        else if (this.blockLeft > 0) this.blockLeft -= 1;
-      }
-      this.lineNo += 1;
+      if (added) this.added(text, s, e, cols);
+      else this.lineNo += 1;
       return;
     }
     const file = this.file;
@@ -294,9 +302,7 @@ export class LogReader {
       return;
     }
     if (first === 0x64 /* d */ && (text.startsWith('diff --git ', s) || text.startsWith('diff --cc ', s))) {
-      this.flush();
-      this.file = { skip: false, deferred: this.kept !== undefined, lines: [], numbers: [] };
-      if (this.kept) this.openAt = this.kept.length;
+      this.open();
       return;
     }
     if (!file) return;
@@ -310,6 +316,28 @@ export class LogReader {
     } else if (text.startsWith('Binary', s)) {
       this.onBinary(file);
     }
+  }
+
+  /** Ends the file before and starts the next one. */
+  private open(): void {
+    this.flush();
+    this.file = { skip: false, deferred: this.kept !== undefined, lines: [], numbers: [] };
+    if (this.kept) this.openAt = this.kept.length;
+  }
+
+  /** An added line, text[s, e), its first `cols` characters git's columns: kept for the detector
+   *  when it holds a keyword or follows a private key header. */
+  private added(text: string, s: number, e: number, cols: number): void {
+    const file = this.file;
+    const interesting = file !== undefined && !file.skip && this.hasKeyword(text, s, e);
+    if (file && !file.skip && (interesting || this.blockLeft > 0)) {
+      const line = this.src.toString('latin1', s + cols, e);
+      file.lines.push(line);
+      file.numbers.push(this.lineNo);
+      if (interesting && BLOCK_START.test(line)) this.blockLeft = MAX_BLOCK_LINES;
+      else if (this.blockLeft > 0) this.blockLeft -= 1;
+    }
+    this.lineNo += 1;
   }
 
   /** Whether text[s, e) (one line, its columns included, as before) holds a keyword. */

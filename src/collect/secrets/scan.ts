@@ -1,4 +1,4 @@
-// Reads what each commit in scope ADDS, for the secret detector: `git log -p -U0` in the shadow git
+// Reads what each commit in scope ADDS, and its message, for the secret detector: `git log -p -U0` in the shadow git
 // dir (so nothing of the audited repository's config, attributes or textconv drivers runs), over
 // rev-list's list of the commits, parents before children, a chunk of it per log process. Only added lines are scanned, so a credential is reported once,
 // at the commit that introduced it, however often the file changes afterwards; a file version
@@ -72,7 +72,10 @@ export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string
   ...(wide ? ['-m', '--first-parent'] : ['--cc', `--max-parents=${WIDE_MERGE}`]),
   ...(raw ? ['--raw', '-t', '--no-abbrev'] : []),
   '--no-walk=unsorted',
-  '--format=%x01%H',
+  // Each commit's message too, every line of it indented by one space (%w with no width only
+  // indents), so that no line of it reads as a header, a raw record or a diff: `git log` shows it,
+  // and a token pasted into it is as public as one in a file (log-reader.ts).
+  '--format=%x01%H%n%w(0,1,1)%B',
   '--stdin',
 ];
 
