@@ -8,7 +8,8 @@ import { LAUNCHER_SETTINGS } from '../domain/ci-tools.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-packages.js';
-import { TASKFILES } from '../domain/taskfile-parts.js';
+import { TASKFILES, taskfileIncludes } from '../domain/taskfile-parts.js';
+import { repoPath } from '../domain/ci-words.js';
 import { composeCompanions } from '../domain/ci-tools.js';
 import { addValues, shellAssignments, withVariables, type VariableValues } from '../domain/ci-variables.js';
 
@@ -109,6 +110,10 @@ export async function gateChains(
         // A package script or make target the chain runs in turn: a part of the same file.
         if (f.path === file.path) onChain(f);
       }
+    // A Taskfile's `includes:`: the included Taskfiles run as its tasks (`task ns:gate`), read whole.
+    if (TASKFILES.includes(posix.basename(file.path)))
+      for (const f of taskfileIncluded(yaml ?? (await yamlJson(text)), folder))
+        if (await follow(f, depth + 1)) yes = true;
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
     // The files read with it as one configuration (compose's `-f a -f b`): whole.
     if (yes) for (const t of file.together ?? []) if (t !== file.path) onChain({ path: t });
@@ -191,4 +196,19 @@ export async function gateChains(
   for (const p of [...chain.keys()])
     for (const m of [...shadowingMakefiles(p), ...composeCompanions(p)]) if (!chain.has(m)) chain.set(m, undefined);
   return { chain, ran };
+}
+
+/**
+ * The files a Taskfile's includes name (`json`: the Taskfile as JSON), from its `folder`: a file, or
+ * a folder's Taskfiles; a path with a template in it is the folder before it (read whole: fail closed).
+ */
+function taskfileIncluded(json: string | undefined, folder: string): CommandFile[] {
+  const out: CommandFile[] = [];
+  for (const raw of json === undefined ? [] : taskfileIncludes(json)) {
+    const p = repoPath(raw, folder);
+    if (p === undefined) continue;
+    if (/\.ya?ml$/.test(p) || /[$`*?[\]{}]/.test(raw)) out.push({ path: p });
+    else for (const n of TASKFILES) out.push({ path: posix.join(p, n) });
+  }
+  return out;
 }
