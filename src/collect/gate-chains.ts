@@ -11,6 +11,7 @@ import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-pack
 import { TASKFILES, taskfileIncludes } from '../domain/taskfile-parts.js';
 import { repoPath } from '../domain/ci-words.js';
 import { composeCompanions } from '../domain/ci-tools.js';
+import { composeFileValue, composeReferences } from '../domain/compose-files.js';
 import { addValues, shellAssignments, withVariables, type VariableValues } from '../domain/ci-variables.js';
 
 /** The files besides the root package.json that declare a workspace's packages. */
@@ -110,6 +111,12 @@ export async function gateChains(
         // A package script or make target the chain runs in turn: a part of the same file.
         if (f.path === file.path) onChain(f);
       }
+    // A compose file's includes, extends, env files and the Dockerfiles it builds (domain/compose-files.ts).
+    if (/\.ya?ml$/.test(file.path) && !TASKFILES.includes(posix.basename(file.path)))
+      for (const raw of composeReferences((await yamlJson(text)) ?? 'null')) {
+        const p = repoPath(raw, folder);
+        if (p !== undefined && (await follow({ path: p }, depth + 1))) yes = true;
+      }
     // A Taskfile's `includes:`: the included Taskfiles run as its tasks (`task ns:gate`), read whole.
     if (TASKFILES.includes(posix.basename(file.path)))
       for (const f of taskfileIncluded(yaml ?? (await yamlJson(text)), folder))
@@ -190,7 +197,15 @@ export async function gateChains(
     for (const [k, v] of c.vars) out.set(k, [v, ...(pool.get(k) ?? []).filter((x) => x !== v)]);
     return out;
   };
-  for (const c of commands) for (const f of commandFiles(withVariables(c.text, scoped(c)), c.dir)) await follow(f, 1);
+  for (const c of commands) {
+    const vars = scoped(c);
+    // compose reads the files COMPOSE_FILE names instead of its own: as if given with -f.
+    const files = (vars.get('COMPOSE_FILE') ?? []).flatMap(composeFileValue).map((f) => `-f ${f}`);
+    const text = files.length
+      ? c.text.replace(/\b(docker\s+compose|docker-compose)\b/g, `$1 ${files.join(' ')}`)
+      : c.text;
+    for (const f of commandFiles(withVariables(text, vars), c.dir)) await follow(f, 1);
+  }
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
   // So is a compose override file or .env beside the gate's compose file: docker compose reads them too.
   for (const p of [...chain.keys()])

@@ -5,7 +5,7 @@
 // `defer`, a shell `task x`): a task added or edited that none of those mentions is no change. Where
 // that cannot be told (a merge key `<<`, a wildcard task `a:*`, a task called by a template, a task
 // named that is not in the file, `tasks` of another shape): all of it. collect/ reads the YAML (as JSON here).
-import { isObject, yamlObject, type Json } from './workspace-parts.js';
+import { isObject, parsedJson, yamlObject, type Json } from './workspace-parts.js';
 
 export const TASKFILES = ['Taskfile', 'taskfile', 'Taskfile.dist', 'taskfile.dist'].flatMap((n) => [
   `${n}.yml`,
@@ -94,12 +94,7 @@ export function taskfileCommands(json: string, named: readonly string[]): string
  * `task ns:x` (or `x`, `flatten: true`) runs a task of the included file.
  */
 export function taskfileIncludes(json: string): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return [];
-  }
+  const parsed = parsedJson(json);
   const included = isObject(parsed) ? parsed.includes : undefined;
   if (!isObject(included)) return [];
   return Object.values(included).flatMap((v) => {
