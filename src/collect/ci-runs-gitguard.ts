@@ -6,20 +6,15 @@
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
 import { entryNamed, ObjectReader, parseTree, type GitObject } from './objects.js';
-import { ATTRIBUTES, readCiObject, type DerivedWatch } from './derived-paths.js';
+import { readCiObject, type DerivedWatch } from './derived-paths.js';
+import { ATTRIBUTES } from './nested-attributes.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { runsFile } from '../domain/ci-references.js';
-import { ciReferencesIn, namesGitguard, runCommands, type RunCommand } from './ci-yaml.js';
+import { ciReferencesIn, ciVariables, namesGitguard, runCommands, type RunCommand } from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
-import { chainPart, partNamesGitguard } from '../domain/ci-commands.js';
-import { yamlJson } from './workspace-packages.js';
-import { PRE_COMMIT_FILES } from '../domain/pre-commit-parts.js';
-import { TASKFILES } from '../domain/taskfile-parts.js';
-import { posix } from 'node:path';
+import { partNamesGitguard } from '../domain/ci-commands.js';
+import { partText } from './chain-part.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
-
-/** Files compared as their tools read them, as YAML (domain/workspace-parts.ts, pre-commit-parts.ts). */
-const YAML_PARTS = ['pnpm-workspace.yaml', '.yarnrc.yml', ...PRE_COMMIT_FILES, ...TASKFILES];
 
 /** At most this many files followed from one configuration (references of references included). */
 const MAX_FOLLOWED = 64;
@@ -88,14 +83,9 @@ export class CiGateReader {
     let p = this.partOf.get(key);
     if (!p) {
       const entries = this.parts.get(path);
-      p = readCiObject(this.reader, entryId(entry), true).then(async (o) => {
-        if (o?.type !== 'blob') return undefined;
-        const text = o.body.toString('utf8');
-        // pnpm-workspace.yaml, pre-commit's file and a Taskfile are compared as their tools read them: as YAML, else whole.
-        if (!entries || !YAML_PARTS.includes(posix.basename(path))) return chainPart(path, entries, text);
-        const json = await yamlJson(text);
-        return json === undefined ? text : chainPart(path, entries, json);
-      });
+      p = readCiObject(this.reader, entryId(entry), true).then((o) =>
+        o?.type === 'blob' ? partText(path, entries, o.body.toString('utf8')) : undefined,
+      );
       this.partOf.set(key, p);
     }
     return p;
@@ -187,13 +177,17 @@ export class CiGateReader {
 
   private async chainIn(state: State, oid: string): Promise<boolean> {
     const commands: RunCommand[] = [];
+    const values: Array<[string, string]> = [];
     for (const ci of CI_PATHS) {
       const entry = state[this.watched.indexOf(ci)] ?? null;
       if (!entry || !(CI_PATH_IS_FOLDER[ci] ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
-      for (const text of (await this.filesOf(ci, entry)) ?? []) commands.push(...(await runCommands(text, ci)));
+      for (const text of (await this.filesOf(ci, entry)) ?? []) {
+        commands.push(...(await runCommands(text, ci)));
+        values.push(...(await ciVariables(text, ci)));
+      }
     }
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
-    return (await gateChains(read, this.oidBytes, oid, commands)).chain.size > 0;
+    return (await gateChains(read, this.oidBytes, oid, commands, values)).chain.size > 0;
   }
 
   /** The paths the CI configuration in `state` names to run (see runsPath). */

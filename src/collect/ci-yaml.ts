@@ -8,6 +8,7 @@ import type { Node as YamlNode } from 'yaml';
 import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
 import { yamlTooDeep } from './policy-yaml.js';
 import { runContext } from './run-context.js';
+import { shellAssignments } from '../domain/ci-variables.js';
 
 /**
  * Above this many bytes the file is read by line alone (the parser takes ~0.6 s a megabyte of
@@ -90,10 +91,11 @@ async function referencesOf(text: string, origin: string): Promise<string[]> {
 const COMMAND_KEYS = (origin: string): string[] =>
   origin === '.gitlab-ci.yml' ? ['script', 'before_script', 'after_script'] : ['run'];
 
-/** A shell command of a CI file and the folder it runs in ('' the checkout's root). */
+/** A shell command of a CI file, the folder it runs in ('' the checkout's root) and the variables set above it. */
 export interface RunCommand {
   text: string;
   dir: string;
+  vars?: ReadonlyMap<string, string>;
 }
 
 type Vars = ReadonlyMap<string, string>;
@@ -116,35 +118,11 @@ function variablesOf(node: Map<unknown, unknown>, inherited: Vars): Vars {
   return out ?? inherited;
 }
 
-/** Bytes the variables may add to one command; past it, each value used is added once, on a line of its own. */
-const VARIABLES_MAX = 64 * 1024;
-
-/**
- * A command with the variables its file sets written in (`bash $GATE`, `${GATE}`, `${{ env.GATE }}`):
- * the file a variable names runs as if named there. Values are not expanded in turn.
- */
-function withVariables(text: string, vars: Vars): string {
-  if (!vars.size) return text;
-  let added = 0;
-  const past = new Set<string>();
-  const value = (all: string, name: string): string => {
-    const v = vars.get(name);
-    if (v === undefined) return all;
-    if ((added += v.length) <= VARIABLES_MAX) return v;
-    past.add(v);
-    return all;
-  };
-  const out = text
-    .replace(/\$\{\{\s*env\.([A-Za-z_]\w*)\s*\}\}/g, value)
-    .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (all, a?: string, b?: string) => value(all, (a ?? b)!));
-  return past.size ? [out, ...past].join('\n') : out;
-}
-
 /**
  * The shell commands of a CI file (domain/ci-commands.ts reads which files they run), each with the
  * folder a GitHub step runs it in: its `working-directory:`, else the nearest `defaults: run:
  * working-directory:` above it (the job's, the workflow's); an expression there is read as the root.
- * The variables the file sets above a command are written into it (withVariables).
+ * The variables the file sets above a command come with it (gate-chains.ts writes them in).
  * A text that cannot be parsed here is read whole, every line as a command (fail closed: only widens).
  */
 export function runCommands(text: string, origin: string): Promise<RunCommand[]> {
@@ -157,7 +135,7 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     const folder = (v: unknown, inherited: string): string =>
       typeof v === 'string' && !v.includes('${{') ? v.replace(/^\.\/+/, '').replace(/\/+$/, '') : inherited;
     const add = (v: unknown, dir: string, vars: Vars): void => {
-      if (typeof v === 'string') out.push({ text: withVariables(v, vars), dir });
+      if (typeof v === 'string') out.push(vars.size ? { text: v, dir, vars } : { text: v, dir });
       else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, dir, vars);
     };
     const walk = (node: unknown, dir: string, vars: Vars): void => {
@@ -175,6 +153,36 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     if (docs === undefined) return lines();
     for (const d of docs) walk(d, '', new Map());
     return visits > MAX_VISITS ? lines() : out;
+  });
+}
+
+/**
+ * Every value a CI file gives a variable, wherever (domain/ci-variables.ts): its `env:` and
+ * `variables:` at any depth (a hidden GitLab job `extends:` names, an included file's top level), the
+ * assignments its commands make (`GATE=x`, `export`, a line for $GITHUB_ENV). A text that cannot be
+ * parsed here: the assignments of its lines.
+ */
+export function ciVariables(text: string, origin: string): Promise<Array<[string, string]>> {
+  return memo(`vars ${origin}`, text, async () => {
+    const docs = text.length > PARSE_MAX || yamlTooDeep(text) !== undefined ? undefined : await documentsOf(text);
+    if (docs === undefined) return shellAssignments(text);
+    const out: Array<[string, string]> = [];
+    const keys = COMMAND_KEYS(origin);
+    let visits = 0;
+    const commands = (v: unknown): void => {
+      if (typeof v === 'string') out.push(...shellAssignments(v));
+      else if (Array.isArray(v)) for (const x of v as unknown[]) commands(x);
+    };
+    const walk = (node: unknown): void => {
+      if (++visits > MAX_VISITS) return;
+      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x);
+      if (!(node instanceof Map)) return;
+      for (const [k, v] of variablesOf(node, new Map())) out.push([k, v]);
+      for (const k of keys) commands(node.get(k));
+      for (const v of node.values()) walk(v);
+    };
+    for (const d of docs) walk(d);
+    return visits > MAX_VISITS ? shellAssignments(text) : out;
   });
 }
 

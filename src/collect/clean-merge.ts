@@ -16,7 +16,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runGit } from './git.js';
 import type { Shadow } from './git.js';
-import { nestedAttributes } from './derived-paths.js';
+import { nestedAttributes } from './nested-attributes.js';
 import { entryNamed, parseTree, type ObjectReader } from './objects.js';
 import { entryId, entryOf, TREE_MODE } from './tree-entry.js';
 

@@ -7,22 +7,19 @@ import { posix } from 'node:path';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { ROOT_ACTION, runsFile } from '../domain/ci-references.js';
-import { actionFiles, ciReferencesIn, runCommands } from './ci-yaml.js';
+import { actionFiles, ciReferencesIn, ciVariables, runCommands } from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
-import { ExpectedError, StopsAuditError } from '../errors.js';
-import { gitRecords } from './git-reading.js';
+import { StopsAuditError } from '../errors.js';
 import { ObjectTooLargeError, parseTree, type GitObject, type ObjectReader } from './objects.js';
 import { MissingObjectError } from './missing-object.js';
 import { canonicalMode, LINK_MODE } from './tree-entry.js';
-import { envLimit } from './child-env.js';
 import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
 import { rangeDerived } from './derived-range.js';
 
 /** At most this many derived paths (the walk compares each commit's entries at every one). */
 const MAX_DERIVED = 512;
 
-export const ATTRIBUTES = '.gitattributes';
-const NESTED_SUFFIX = Buffer.from(`/${ATTRIBUTES}`);
+import { ATTRIBUTES, nestedAttributes } from './nested-attributes.js';
 
 /**
  * `origins`: a derived watched path -> the protected path it counts as ('.gitattributes',
@@ -49,6 +46,8 @@ export interface DerivedWatch {
   ranOnly: ReadonlySet<string>;
   /** Files of the CI configuration at the tip a partial clone left out: what they run is not known. */
   unread: ReadonlySet<string>;
+  /** The most commits of the range read, where more changed a file the CI runs (derived-range.ts). */
+  rangeCut?: number;
 }
 
 export const NO_DERIVED: DerivedWatch = {
@@ -59,94 +58,6 @@ export const NO_DERIVED: DerivedWatch = {
   ranOnly: new Set(),
   unread: new Set(),
 };
-
-/** Names kept before they are folded (a hostile tree may hold a million `.gitattributes`). */
-const FOLD_AT = 8192;
-
-/**
- * `paths` as at most `max` paths covering them all: where there are more, each is cut to its first
- * `d` segments (its folder at that depth), `d` the deepest that leaves at most `max`. Past the cap a
- * path is never dropped (its changes would go unwatched): its folder is watched instead, and a change
- * anywhere in it counts as a protected change. Undefined when even the top-level folders are more.
- */
-function foldToCap(paths: readonly string[], max: number): string[] | undefined {
-  if (paths.length <= max) return [...paths];
-  const split = paths.map((p) => p.split('/'));
-  for (let d = Math.max(...split.map((s) => s.length)) - 1; d >= 1; d -= 1) {
-    const folded = new Set(split.map((s) => s.slice(0, d).join('/')));
-    if (folded.size <= max) return [...folded];
-  }
-  return undefined;
-}
-
-/**
- * The `.gitattributes` files below the root of `tip`'s tree, folded into at most `max` paths
- * (foldToCap): `ls-tree -r` read as a stream (a tree of a million files is ~50 MB of names), keeping
- * only those names.
- */
-export async function nestedAttributes(gitDir: string, tip: string, max: number): Promise<string[]> {
-  const args = ['ls-tree', '-r', '-z', '--name-only', '--full-tree', '--end-of-options', tip];
-  const tooLong = (): Error => new ExpectedError(`a path in ${tip.slice(0, 12)}'s tree is over 64 KiB long`);
-  let found: string[] = [];
-  let seen = 0;
-  const most = maxTreeFiles();
-  for await (const names of gitRecords(args, gitDir, '\0', 64 * 1024, tooLong))
-    for (const n of names) {
-      if (++seen > most) throw tooManyFiles(tip, most);
-      if (!n.subarray(-NESTED_SUFFIX.length).equals(NESTED_SUFFIX)) continue; // most names: decoded never
-      found.push(utf8Folder(n, tip));
-      if (found.length >= FOLD_AT) found = foldOrStop(found, max);
-    }
-  return foldOrStop(found, max);
-}
-
-/**
- * The most files a tip's tree may list (GITGUARD_MAX_TREE_FILES, else 10 million): a tree naming one
- * subtree a thousand times, three levels deep, is a few hundred bytes and a billion paths, which
- * `ls-tree -r` printed for hours (the largest honest trees hold a few million files).
- */
-const maxTreeFiles = (): number => envLimit('GITGUARD_MAX_TREE_FILES', 10_000_000);
-
-const tooManyFiles = (tip: string, max: number): ExpectedError =>
-  new ExpectedError(
-    `the tree of ${tip.slice(0, 12)} lists more than ${max.toLocaleString('en-US')} files (GITGUARD_MAX_TREE_FILES; a tree that names the same folders over and over lists billions)`,
-    `for a huge honest tree, set GITGUARD_MAX_TREE_FILES=N`,
-  );
-
-/**
- * A path's text, or where a folder name on the way is not UTF-8, the deepest folder above it that is:
- * a name decoded with U+FFFD in it names no entry git has (two folders 0xfe and 0xff read as one, and
- * the walk's pathspec matched neither), so a change there went unseen. The folder is watched instead
- * (as foldToCap does). A top-level such folder leaves nothing to watch: the run stops.
- */
-function utf8Folder(path: Buffer, tip: string): string {
-  const text = path.toString('utf8');
-  if (Buffer.from(text, 'utf8').equals(path)) return text;
-  const kept: string[] = [];
-  for (let at = 0; ;) {
-    const slash = path.indexOf(47, at);
-    const segment = path.subarray(at, slash);
-    const name = segment.toString('utf8');
-    if (slash < 0 || !Buffer.from(name, 'utf8').equals(segment)) break;
-    kept.push(name);
-    at = slash + 1;
-  }
-  if (kept.length) return kept.join('/');
-  throw new ExpectedError(
-    `a top-level folder of ${tip.slice(0, 12)} whose name is not UTF-8 holds a nested ${ATTRIBUTES}: it cannot be watched`,
-    `rename the folder to a UTF-8 name (or move the attributes into the top ${ATTRIBUTES})`,
-  );
-}
-
-function foldOrStop(found: readonly string[], max: number): string[] {
-  const folded = foldToCap(found, max);
-  if (!folded)
-    throw new ExpectedError(
-      `more than ${max} top-level folders hold a nested ${ATTRIBUTES}: they cannot all be watched`,
-      `move the attributes into fewer folders (or into the top ${ATTRIBUTES})`,
-    );
-  return folded;
-}
 
 /** At most this many bytes of a file the CI reads are read (a workflow is kilobytes; a generated one, megabytes). */
 const CI_FILE_MAX = 16 * 1024 * 1024;
@@ -280,35 +191,24 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
   const spare = new Map<string, { origin: string; entries: string[] | undefined }>();
   const unread = new Set<string>();
   const queue: Array<[string, string]> = CI_PATHS.map((p) => [p, p]);
+  const watch = (p: string, origin: string): void => {
+    if (found.has(p) || (CI_PATHS as readonly string[]).includes(p)) return;
+    found.set(p, origin);
+    indirect.add(p);
+  };
+  // The CI's files first, then their commands: a variable one file sets (an included GitLab file's
+  // `variables:`) reaches the commands of the others (domain/ci-variables.ts).
+  const texts: Array<[string, string]> = [];
   for (let i = 0; i < queue.length && found.size < MAX_DERIVED; i += 1) {
     const [path, origin] = queue[i]!;
-    const watch = (p: string): void => {
-      if (found.has(p) || (CI_PATHS as readonly string[]).includes(p)) return;
-      found.set(p, origin);
-      indirect.add(p);
-    };
     const seen = (p: string): void => {
       whole.add(p);
-      watch(p);
+      watch(p, origin);
     };
     for (const body of await ciFilesAt(reader, oidBytes, tip, path, seen, unread)) {
-      const { chain, ran } = await gateChains(
-        (spec) => readCiObject(reader, spec, true),
-        oidBytes,
-        tip,
-        await runCommands(body.toString('utf8'), origin),
-      );
-      for (const [p, entries] of chain) {
-        if (entries) parts.set(p, [...new Set([...(parts.get(p) ?? []), ...entries])]);
-        else whole.add(p);
-        watch(p);
-      }
-      for (const [p, entries] of ran) {
-        const had = spare.get(p);
-        if (!chain.has(p))
-          spare.set(p, { origin, entries: entries && (!had || had.entries) && [...(had?.entries ?? []), ...entries] });
-      }
-      for (const ref of await ciReferencesIn(body.toString('utf8'), origin)) {
+      const text = body.toString('utf8');
+      texts.push([text, origin]);
+      for (const ref of await ciReferencesIn(text, origin)) {
         if ((CI_PATHS as readonly string[]).some((c) => ref === c || ref.startsWith(`${c}/`))) continue;
         whole.add(ref);
         if (found.has(ref)) continue;
@@ -316,6 +216,27 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
         // A glob (a GitLab `local: ci/*.yml`) is watched at its folder and not read further.
         if (!/[*?[\]{}]/.test(ref)) queue.push([ref, origin]);
       }
+    }
+  }
+  const values = (await Promise.all(texts.map(([t, o]) => ciVariables(t, o)))).flat();
+  for (const [text, origin] of texts) {
+    if (found.size >= MAX_DERIVED) break;
+    const { chain, ran } = await gateChains(
+      (spec) => readCiObject(reader, spec, true),
+      oidBytes,
+      tip,
+      await runCommands(text, origin),
+      values,
+    );
+    for (const [p, entries] of chain) {
+      if (entries) parts.set(p, [...new Set([...(parts.get(p) ?? []), ...entries])]);
+      else whole.add(p);
+      watch(p, origin);
+    }
+    for (const [p, entries] of ran) {
+      const had = spare.get(p);
+      if (!chain.has(p))
+        spare.set(p, { origin, entries: entries && (!had || had.entries) && [...(had?.entries ?? []), ...entries] });
     }
   }
   // A file run that leads to gitguard nowhere at the tip may be where a signer took the gate out:
@@ -387,7 +308,8 @@ export function originsAt(derived: DerivedFound, fixed: readonly string[]): Deri
   const parts = new Map(kept.flatMap((w) => (derived.parts.has(w) ? [[w, derived.parts.get(w)!] as const] : [])));
   const ranOnly = new Set(kept.filter((w) => derived.ranOnly.has(w)));
   const origins = new Map(kept.map((w) => [w, byWatch.get(w)!]));
-  return { origins, ciHolders, indirect, parts, ranOnly, unread: derived.unread };
+  const cut = derived.rangeCut ? { rangeCut: derived.rangeCut } : {};
+  return { origins, ciHolders, indirect, parts, ranOnly, unread: derived.unread, ...cut };
 }
 
 /** What a checkpoint is keyed by: the derived paths, origins and parts watched ('' none). */

@@ -8,14 +8,20 @@ import { runGit } from './git.js';
 import type { ObjectReader } from './objects.js';
 import { CI_PATHS } from '../domain/protected-paths.js';
 import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
+import { envLimit } from './child-env.js';
+import { partText } from './chain-part.js';
 
 /**
- * At most this many commits of the range are read. Those changing a file watched whole (the CI's
- * own, a script on the chain: protected, so only a maintainer changes them without a finding) come
- * first; those changing only a file run in parts or leading nowhere (package.json, which a signer may
- * change freely outside the chain's scripts) after them.
+ * At most this many commits of the range are read (GITGUARD_MAX_RANGE_COMMITS). Those changing a
+ * file watched whole (the CI's own, a script on the chain: protected, so only a maintainer changes
+ * them without a finding) come first; those changing only a file run in parts or leading nowhere
+ * after them, and of those only the ones whose change is in the part the chain reads (a signer may
+ * change package.json freely outside the chain's scripts: such commits could flood the cap, and run
+ * nothing new). Past the cap, what was not read is counted (DerivedFound.rangeCut).
  */
-const MAX_RANGE_COMMITS = 256;
+const maxRangeCommits = (): number => envLimit('GITGUARD_MAX_RANGE_COMMITS', 1024);
+/** Commits whose loose files are compared, per commit read at most. */
+const CHECKS_PER_COMMIT = 64;
 
 /**
  * Whether a CI configuration is at `commit`, or cannot be told (a partial clone, an object not
@@ -33,27 +39,63 @@ async function hasCi(objects: ObjectReader, commit: string): Promise<boolean> {
 }
 
 /**
- * The newest `max` commits of `range` (rev-list arguments: tips and ^exclusions) that change any of
- * `paths`, newest first. `max`: no more can be read, and rev-list stops walking there (a package.json
- * bots bump every day: 37,500 of 50,000 commits listed, every run, to read 256 of them).
+ * The commits of `range` (rev-list arguments: tips and ^exclusions) that change any of `paths`, newest
+ * first, those changing one that is not `loose` before the others (with the loose paths they change):
+ * one git for both (a merge, whose changes log does not list, counts with the first).
  */
 async function changing(
   gitDir: string,
   range: readonly string[],
   paths: readonly string[],
-  max: number,
-): Promise<string[]> {
-  if (!paths.length || max <= 0) return [];
-  const args = ['--literal-pathspecs', 'rev-list', '--full-history', `--max-count=${max}`, '--stdin', '--', ...paths];
-  const r = await runGit(args, {
+  loose: (path: string) => boolean,
+): Promise<Array<[string, string[] | undefined]>> {
+  if (!paths.length) return [];
+  const args = ['--literal-pathspecs', 'log', '-z', '--format=%x01%H', '--name-only', '--no-renames', '--full-history'];
+  const r = await runGit([...args, '--stdin', '--', ...paths], {
     gitDir,
     input: `${range.join('\n')}\n`,
     // A partial clone may miss a tree: the ends' findings stand (ci-gate-kept reports what is unread).
     okCodes: [128],
     timeoutMs: 300_000,
   });
-  return r.code === 0 ? r.stdout.toString('utf8').split('\n').filter(Boolean) : [];
+  if (r.code !== 0) return [];
+  const under = (name: string): string | undefined => paths.find((p) => name === p || name.startsWith(`${p}/`));
+  const first: Array<[string, undefined]> = [];
+  const then: Array<[string, string[]]> = [];
+  for (const record of r.stdout.toString('utf8').split('\x01')) {
+    const [id, ...names] = record.split('\0').map((n) => n.replace(/^\n/, ''));
+    if (!id) continue;
+    const touched = names.filter(Boolean).map(under);
+    if (touched.length && touched.every((p) => p !== undefined && loose(p)))
+      then.push([id, [...new Set(touched as string[])]]);
+    else first.push([id, undefined]);
+  }
+  return [...first, ...then];
 }
+
+/**
+ * Whether commit `c` changes a loose file's part on the chain (`parts`: the entries read; none: the
+ * whole file) against its first parent; a file not read as a blob on either side counts as changed.
+ */
+async function partChanged(
+  objects: ObjectReader,
+  c: string,
+  paths: readonly string[],
+  parts: ReadonlyMap<string, readonly string[]>,
+): Promise<boolean> {
+  for (const p of paths) {
+    const text = async (spec: string): Promise<string | undefined> => {
+      const o = await objects.read(spec, PART_MAX).catch(() => undefined);
+      return o === null ? '' : o?.type === 'blob' ? partText(p, parts.get(p), o.body.toString('utf8')) : undefined;
+    };
+    const [after, before] = await Promise.all([text(`${c}:${p}`), text(`${c}^:${p}`)]);
+    if (after === undefined || before === undefined || after !== before) return true;
+  }
+  return false;
+}
+
+/** The most bytes of a loose file read to compare its part (past it: changed). */
+const PART_MAX = 16 * 1024 * 1024;
 
 /**
  * `found` (the ends' findings) with those of every commit of `range` that changes a file the CI runs
@@ -75,28 +117,28 @@ export async function rangeDerived(
   const done = new Set(ends);
   const asked = new Set<string>();
   let out = found;
-  for (let budget = MAX_RANGE_COMMITS; budget > 0;) {
+  let left = maxRangeCommits();
+  let checks = left * CHECKS_PER_COMMIT;
+  let cut = 0;
+  while (!cut) {
     const all = [...CI_PATHS, ...out.paths.keys()].filter((p) => !asked.has(p));
     if (!all.length) break;
     for (const p of all) asked.add(p);
-    const loose = (p: string): boolean => out.parts.has(p) || out.ranOnly.has(p);
-    // Read in this order until the budget is spent: an entry past the budget plus those skipped (read
-    // already: in `done`, or listed first) is never reached.
-    const max = budget + done.size;
-    const first = await changing(
-      gitDir,
-      range,
-      all.filter((p) => !loose(p)),
-      max,
-    );
-    const then = await changing(gitDir, range, all.filter(loose), max + first.length);
-    for (const c of [...first, ...then]) {
+    const { parts, ranOnly } = out;
+    for (const [c, loose] of await changing(gitDir, range, all, (p) => parts.has(p) || ranOnly.has(p))) {
       if (done.has(c)) continue;
-      if (budget-- <= 0) break;
+      // A commit changing only loose files is read only where it changes their part on the chain (a
+      // flood of package.json edits outside the chain's scripts runs nothing new, and is not counted),
+      // each compared at most CHECKS_PER_COMMIT times the cap; past either cap, the rest is cut.
+      if (loose && checks <= 0) cut = 1;
+      else if (loose && ((checks -= 1), !(await partChanged(objects, c, loose, out.parts)))) continue;
+      else if (left <= 0) cut = 1;
+      if (cut) break;
       done.add(c);
+      left -= 1;
       const at = await read(c);
       if (at) out = unionDerived(out, at);
     }
   }
-  return out;
+  return cut ? { ...out, rangeCut: maxRangeCommits() } : out;
 }

@@ -8,8 +8,11 @@ import { LAUNCHER_SETTINGS } from '../domain/ci-tools.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-packages.js';
-import { TASKFILES } from '../domain/taskfile-parts.js';
+import { TASKFILES, taskfileIncludes } from '../domain/taskfile-parts.js';
+import { repoPath } from '../domain/ci-words.js';
 import { composeCompanions } from '../domain/ci-tools.js';
+import { composeFileValue, composeReferences } from '../domain/compose-files.js';
+import { addValues, shellAssignments, withVariables, type VariableValues } from '../domain/ci-variables.js';
 
 /** The files besides the root package.json that declare a workspace's packages. */
 const DECLARATIONS = ['pnpm-workspace.yaml', 'lerna.json'];
@@ -23,12 +26,15 @@ const MAX_COMMAND_DEPTH = 4;
  * names it, or a file it runs does. Each file on such a chain is watched: editing any one can drop
  * the gate (or `exit 0` before it). A file that cannot be read as text (too large, a package.json
  * that is no JSON) or a chain deeper than MAX_COMMAND_DEPTH counts as leading there (fail closed).
+ * `values`: every value the CI configuration gives a variable (ci-yaml.ts ciVariables); with those
+ * the shell scripts the commands run assign, each is written into the commands that use it.
  */
 export async function gateChains(
   readObject: (spec: string) => Promise<GitObject | null | undefined>,
   oidBytes: 20 | 32,
   tip: string,
   commands: readonly RunCommand[],
+  values: Iterable<readonly [string, string]> = [],
 ): Promise<{ chain: Map<string, string[] | undefined>; ran: Map<string, string[] | undefined> }> {
   /** Each file on a chain, with the package scripts or make targets the chains run of it (undefined: all). */
   const chain = new Map<string, string[] | undefined>();
@@ -47,6 +53,9 @@ export async function gateChains(
     into.set(file.path, whole ? undefined : [...new Set([...(had ?? []), ...file.entries!])]);
   };
   const onChain = (file: CommandFile): void => union(chain, file);
+  /** Each variable's values, from the CI's files and the scripts read (domain/ci-variables.ts). */
+  const pool = new Map<string, string[]>();
+  addValues(pool, values);
   const leads = new Map<string, Promise<boolean>>();
   const reading = new Set<string>();
   const follow = (file: CommandFile, depth: number): Promise<boolean> => {
@@ -82,7 +91,9 @@ export async function gateChains(
     const text = o.body.toString('utf8');
     // A Taskfile's tasks are read as task reads them, as YAML (domain/taskfile-parts.ts), else line by line.
     const yaml = file.entries && TASKFILES.includes(posix.basename(file.path)) ? await yamlJson(text) : undefined;
-    const next = commandsOf(file, yaml ?? text);
+    const cmds = commandsOf(file, yaml ?? text);
+    if (cmds !== 'unreadable') addValues(pool, cmds.flatMap(shellAssignments));
+    const next = cmds === 'unreadable' ? cmds : cmds.map((c) => withVariables(c, pool));
     union(ran, next === 'unreadable' ? { path: file.path } : file);
     const own = next !== 'unreadable' && runsInParts(file.path) ? next : [text];
     let yes =
@@ -100,6 +111,16 @@ export async function gateChains(
         // A package script or make target the chain runs in turn: a part of the same file.
         if (f.path === file.path) onChain(f);
       }
+    // A compose file's includes, extends, env files and the Dockerfiles it builds (domain/compose-files.ts).
+    if (/\.ya?ml$/.test(file.path) && !TASKFILES.includes(posix.basename(file.path)))
+      for (const raw of composeReferences((await yamlJson(text)) ?? 'null')) {
+        const p = repoPath(raw, folder);
+        if (p !== undefined && (await follow({ path: p }, depth + 1))) yes = true;
+      }
+    // A Taskfile's `includes:`: the included Taskfiles run as its tasks (`task ns:gate`), read whole.
+    if (TASKFILES.includes(posix.basename(file.path)))
+      for (const f of taskfileIncluded(yaml ?? (await yamlJson(text)), folder))
+        if (await follow(f, depth + 1)) yes = true;
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
     // The files read with it as one configuration (compose's `-f a -f b`): whole.
     if (yes) for (const t of file.together ?? []) if (t !== file.path) onChain({ path: t });
@@ -164,10 +185,45 @@ export async function gateChains(
     }
     return true;
   };
-  for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) await follow(f, 1);
+  // What the scripts the commands run assign (a sourced `. ./ci/env.sh`, then `bash $GATE`), then the commands with the variables written in.
+  for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) {
+    if (runsInParts(f.path) || f.workspaces) continue;
+    const o = await read(`${tip}:${f.path}`);
+    if (o?.type === 'blob') addValues(pool, shellAssignments(o.body.toString('utf8')));
+  }
+  const scoped = (c: RunCommand): VariableValues => {
+    if (!c.vars) return pool;
+    const out = new Map<string, readonly string[]>(pool);
+    for (const [k, v] of c.vars) out.set(k, [v, ...(pool.get(k) ?? []).filter((x) => x !== v)]);
+    return out;
+  };
+  for (const c of commands) {
+    const vars = scoped(c);
+    // compose reads the files COMPOSE_FILE names instead of its own: as if given with -f.
+    const files = (vars.get('COMPOSE_FILE') ?? []).flatMap(composeFileValue).map((f) => `-f ${f}`);
+    const text = files.length
+      ? c.text.replace(/\b(docker\s+compose|docker-compose)\b/g, `$1 ${files.join(' ')}`)
+      : c.text;
+    for (const f of commandFiles(withVariables(text, vars), c.dir)) await follow(f, 1);
+  }
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
   // So is a compose override file or .env beside the gate's compose file: docker compose reads them too.
   for (const p of [...chain.keys()])
     for (const m of [...shadowingMakefiles(p), ...composeCompanions(p)]) if (!chain.has(m)) chain.set(m, undefined);
   return { chain, ran };
+}
+
+/**
+ * The files a Taskfile's includes name (`json`: the Taskfile as JSON), from its `folder`: a file, or
+ * a folder's Taskfiles; a path with a template in it is the folder before it (read whole: fail closed).
+ */
+function taskfileIncluded(json: string | undefined, folder: string): CommandFile[] {
+  const out: CommandFile[] = [];
+  for (const raw of json === undefined ? [] : taskfileIncludes(json)) {
+    const p = repoPath(raw, folder);
+    if (p === undefined) continue;
+    if (/\.ya?ml$/.test(p) || /[$`*?[\]{}]/.test(raw)) out.push({ path: p });
+    else for (const n of TASKFILES) out.push({ path: posix.join(p, n) });
+  }
+  return out;
 }

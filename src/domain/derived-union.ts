@@ -14,6 +14,8 @@ export interface DerivedFound {
   /** Files the CI's commands run that lead to no gitguard there. */
   ranOnly: Set<string>;
   unread: Set<string>;
+  /** Commits of the audited range that change a file the CI runs, past the most read (collect/derived-range.ts). */
+  rangeCut?: number;
 }
 
 /**

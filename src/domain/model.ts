@@ -290,6 +290,8 @@ export interface RuleContext {
   headPolicyVetted?: () => boolean | undefined;
   /** For per-commit rules: files of the CI configuration at the tip a partial clone left out. */
   ciUnread?: () => readonly string[] | undefined;
+  /** For per-commit rules: the most commits of the range read for what the CI ran, where more changed a file it runs. */
+  ciRangeCut?: () => number | undefined;
 }
 
 /** A rule over repository-wide facts. */

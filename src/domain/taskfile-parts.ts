@@ -5,7 +5,7 @@
 // `defer`, a shell `task x`): a task added or edited that none of those mentions is no change. Where
 // that cannot be told (a merge key `<<`, a wildcard task `a:*`, a task called by a template, a task
 // named that is not in the file, `tasks` of another shape): all of it. collect/ reads the YAML (as JSON here).
-import { isObject, yamlObject, type Json } from './workspace-parts.js';
+import { isObject, parsedJson, yamlObject, type Json } from './workspace-parts.js';
 
 export const TASKFILES = ['Taskfile', 'taskfile', 'Taskfile.dist', 'taskfile.dist'].flatMap((n) => [
   `${n}.yml`,
@@ -69,8 +69,8 @@ export function taskfilePart(json: string, named: readonly string[]): string | u
 }
 
 /**
- * The commands `task named` may run: every string of the settings (a variable's `sh:` runs for every
- * task) and of the tasks it reaches; undefined where the file is not read so (all of its lines count).
+ * The commands `task named` may run: every string of the settings but `includes` (a variable's `sh:`
+ * runs for every task) and of the tasks it reaches; undefined where the file is not read so (all of its lines count).
  */
 export function taskfileCommands(json: string, named: readonly string[]): string[] | undefined {
   const kept = keptTasks(json, named);
@@ -82,5 +82,23 @@ export function taskfileCommands(json: string, named: readonly string[]): string
         : isObject(v)
           ? Object.values(v).flatMap(strings)
           : [];
-  return kept && [...strings(kept[0]), ...kept[1].flatMap(([, v]) => strings(v))];
+  if (!kept) return undefined;
+  // The included Taskfiles are read as Taskfiles (taskfileIncludes), not their paths as commands.
+  const { includes: _, ...settings } = kept[0];
+  return [...strings(settings), ...kept[1].flatMap(([, v]) => strings(v))];
+}
+
+/**
+ * The Taskfiles a Taskfile's `includes:` names (`ns: ./ci/Taskfile.yml`, `ns: { taskfile: ./ci }`), as
+ * written, relative to its folder (a folder stands for the Taskfile in it); remote ones left out.
+ * `task ns:x` (or `x`, `flatten: true`) runs a task of the included file.
+ */
+export function taskfileIncludes(json: string): string[] {
+  const parsed = parsedJson(json);
+  const included = isObject(parsed) ? parsed.includes : undefined;
+  if (!isObject(included)) return [];
+  return Object.values(included).flatMap((v) => {
+    const t = isObject(v) ? v.taskfile : v;
+    return typeof t === 'string' && t.trim() && !t.includes('://') ? [t.trim()] : [];
+  });
 }

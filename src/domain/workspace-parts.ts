@@ -32,6 +32,15 @@ export function workspacePart(path: string, entries: readonly string[], text: st
 export type Json = Record<string, unknown>;
 export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A YAML file handed over as JSON by collect/, parsed; undefined where it is no JSON. */
+export function parsedJson(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A YAML file's object, handed over as JSON by collect/; undefined where it is none, or holds a merge
  * key (`<<`: pnpm's, yarn's and pre-commit's readers merge it, the one collect/ uses does not).

@@ -90,6 +90,8 @@ export interface HistorySession {
   headPolicyTree?: string;
   /** Files of the CI configuration at the tip a partial clone left out (what they run is not watched). */
   ciUnread?: readonly string[];
+  /** The most commits of the range read for what the CI ran, where more changed a file it runs. */
+  ciRangeCut?: number;
   /** Whether a walked (or assumed) commit's policy may judge its children, when signature checks run. */
   passesOn?(oid: string): boolean | undefined;
   /** After the walk, for a commit it did not judge (HEAD at or before --base): what a parent outside the

@@ -374,6 +374,7 @@ export async function openHistory(
       description,
       headPolicyTree: headTree ?? '',
       ciUnread: [...derived.unread],
+      ...(derived.rangeCut ? { ciRangeCut: derived.rangeCut } : {}),
       passesOn: (oid) => active.passesOn(oid),
       passesOnOutside: (oid) => active.policyOkOf(oid),
       confirmRoot,

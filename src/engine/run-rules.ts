@@ -94,6 +94,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     data: { vulnerabilities: vulnerabilityDatabase },
     headPolicyVetted,
     ciUnread: () => opts.session?.ciUnread,
+    ciRangeCut: () => opts.session?.ciRangeCut,
   });
   const evaluations = new Map<string, RuleEvaluation>();
   const visitors: Array<[CatalogEntry, CommitVisitor]> = [];

@@ -71,6 +71,14 @@ export default defineCommitRule({
             file: unread[0]!,
             evidence: { unread: unread.length },
           });
+        // A file the CI ran only inside the range is found by reading the commits that change one; past
+        // the most read, a script a maintainer added there and a signer removed may go unwatched.
+        const cut = ctx.ciRangeCut?.();
+        if (cut && n.unvouched)
+          found.add({
+            message: `more than ${cut} commits of the range change a file the CI runs, and only ${cut} were read for what the CI ran there, so whether ${n.unvouched} commit(s) no maintainer signed removed a file it ran is not judged; audit a shorter range (--base) or set GITGUARD_MAX_RANGE_COMMITS=N`,
+            evidence: { rangeCut: cut },
+          });
         return found.evaluation('fail', `${changes} commit(s) change protected paths`);
       },
     };
