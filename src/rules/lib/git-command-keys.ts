@@ -23,18 +23,35 @@ const PLAIN_HELPER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:[ \t]+[A-Za-z0-9_.,:=+@%-]+
 // The daemons git instaweb knows (git-instaweb.sh); any other value is a command line it starts.
 const INSTAWEB_HTTPD = new Set(['lighttpd', 'apache2', 'httpd', 'webrick', 'plackup', 'python', 'mongoose']);
 
+// A pager or editor git finds on the user's PATH (or in a system folder) by a name everyone knows,
+// with options that only set how it shows the text: the user's own program, as the same value in their
+// global config would run. Not a shell (`sh` as a pager runs the log's text), not less with +cmd,
+// -o file or a lesskey file.
+/** An optional system folder before a program's name (else git finds it on the user's PATH). */
+export const SYSTEM_DIR = '(?:/usr/bin/|/bin/|/usr/local/bin/|/opt/homebrew/bin/)?';
+const USER_PAGER = new RegExp(String.raw`^${SYSTEM_DIR}(?:cat|more|less(?:[ \t]+-[FRXSKiIMNJ]+)*)$`);
+const USER_EDITOR = new RegExp(
+  String.raw`^${SYSTEM_DIR}(?:vi|vim|nvim|nano|pico|micro|emacs(?:[ \t]+-nw)?|code[ \t]+(?:--wait|-w)|subl[ \t]+-w|mate[ \t]+-w)$`,
+);
+const runsUnlessUser =
+  (known: RegExp) =>
+  (v: string): Runs =>
+    !known.test(v.trim());
+
 const KEYS: readonly CommandKey[] = [
   // core.fsmonitor=true asks for git's built-in daemon; any other non-boolean value is a program.
   { key: /^core\.fsmonitor$/, runs: (v) => gitBool(v) === undefined },
   {
-    key: /^(?:core\.(?:pager|editor|askpass|gitproxy|sshcommand|alternaterefscommand)|sequence\.editor|diff\.external|interactive\.difffilter)$/,
+    key: /^(?:core\.(?:askpass|gitproxy|sshcommand|alternaterefscommand)|diff\.external|interactive\.difffilter)$/,
     runs: always,
   },
+  { key: /^core\.pager$/, runs: runsUnlessUser(USER_PAGER) },
+  { key: /^(?:core|sequence)\.editor$/, runs: runsUnlessUser(USER_EDITOR) },
   // git imap-send starts the tunnel through the shell instead of connecting to imap.host.
   { key: /^imap\.tunnel$/, runs: always },
   { key: /^instaweb\.httpd$/, runs: (v) => !INSTAWEB_HTTPD.has(v.trim()) },
   // pager.<cmd>: a boolean turns git's own pager on or off; anything else is the pager.
-  { key: /^pager\.[^.]+$/, runs: (v) => gitBool(v) === undefined },
+  { key: /^pager\.[^.]+$/, runs: (v) => gitBool(v) === undefined && !USER_PAGER.test(v.trim()) },
   // An alias starting with "!" is a shell command (any other alias runs git, which refuses -c in it).
   { key: /^alias\..+$/, runs: (v) => v.trim().startsWith('!') },
   { key: /^filter\..+\.(?:clean|smudge|process)$/, runs: always },
