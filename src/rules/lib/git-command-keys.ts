@@ -20,8 +20,10 @@ const pathLike = (v: string): boolean => /[/\\]/.test(v);
 // nothing the shell reads as syntax (`x; touch f` runs touch: git runs helpers with use_shell).
 const PLAIN_HELPER = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:[ \t]+[A-Za-z0-9_.,:=+@%-]+)*$/;
 
-// The daemons git instaweb knows (git-instaweb.sh); any other value is a command line it starts.
-const INSTAWEB_HTTPD = new Set(['lighttpd', 'apache2', 'httpd', 'webrick', 'plackup', 'python', 'mongoose']);
+// The daemons git instaweb knows (git-instaweb.sh), from PATH or a system folder, as it starts them:
+// any other value is a command line it starts (`./evil lighttpd` matches its *lighttpd* and runs ./evil).
+const INSTAWEB_HTTPD =
+  /^(?:\/usr\/s?bin\/|\/usr\/local\/s?bin\/)?(?:lighttpd|apache2|httpd|webrick|plackup|python3?|mongoose)(?:[ \t]+-f)?$/;
 
 // A pager or editor git finds on the user's PATH (or in a system folder) by a name everyone knows,
 // with options that only set how it shows the text: the user's own program, as the same value in their
@@ -49,7 +51,7 @@ const KEYS: readonly CommandKey[] = [
   { key: /^(?:core|sequence)\.editor$/, runs: runsUnlessUser(USER_EDITOR) },
   // git imap-send starts the tunnel through the shell instead of connecting to imap.host.
   { key: /^imap\.tunnel$/, runs: always },
-  { key: /^instaweb\.httpd$/, runs: (v) => !INSTAWEB_HTTPD.has(v.trim()) },
+  { key: /^instaweb\.httpd$/, runs: (v) => !INSTAWEB_HTTPD.test(v.trim()) },
   // pager.<cmd>: a boolean turns git's own pager on or off; anything else is the pager.
   { key: /^pager\.[^.]+$/, runs: (v) => gitBool(v) === undefined && !USER_PAGER.test(v.trim()) },
   // An alias starting with "!" is a shell command (any other alias runs git, which refuses -c in it).
