@@ -5,7 +5,7 @@
 // a program of the user's own, and the rule must pass. The next git version's key is one row here
 // (and one in src/rules/lib/git-command-keys.ts).
 //
-// In values and scripts: {M} is the marker file's path, {P} a program that writes it (a shell script,
+// In values and scripts: {M} is the marker file's path (ran in HOME), {P} a program that writes it (a shell script,
 // also sourced as one), {T} the path of {P} from git's mergetools folder (../../..). A pager, and the
 // colour interactive.diffFilter filters, need a terminal: `script` gives git one.
 // Not proved here: sendemail.* (git send-email is not installed: Debian's git-email), guitool.*.cmd
@@ -110,7 +110,7 @@ export const COMMAND_KEYS: readonly CommandKeyRow[] = [
   },
   {
     key: 'credential.helper',
-    value: 'x; touch {M}; :',
+    value: 'x; cd; touch ran; :',
     git: CRED,
     rule: 'no-code-execution-in-local-config',
     runs: true,
