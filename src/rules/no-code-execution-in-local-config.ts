@@ -1,11 +1,13 @@
 import type { ConfigEntry } from '../domain/model.js';
 import { defineRepoRule } from './define.js';
-import { configFinding, gitBool } from './lib/config.js';
+import { configFinding } from './lib/config.js';
+import { gitKeyRuns } from './lib/git-command-keys.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 import { annexOptionRunningCommand } from './lib/tool-options.js';
 import { shellWord } from '../domain/shell-word.js';
 
-// Keys whose value is a command git runs during everyday work (status, diff, fetch, commit, log...).
+// Keys whose value is a command git runs during everyday work (status, diff, fetch, commit, log...):
+// git's own in lib/git-command-keys.ts, the tools' (git-lfs, git-annex) below.
 // In the user's own (global/system) config they are the user's choice; in the repository's local or
 // worktree config they are whatever the repository's author (or a downloaded archive) planted.
 // gpg.*program is its own rule (signing-programs-not-overridden-locally); core.hooksPath is
@@ -84,57 +86,24 @@ function isRunnerHelper(e: ConfigEntry, jobServers: readonly string[]): boolean 
   return m !== null && e.value === GITLAB_RUNNER_HELPER && jobServers.includes(m[1]!.replace(/\/+$/, ''));
 }
 
+/** What a tool the user installed wrote for itself: its own filters and diff driver, checkout's ssh. */
+function isToolsOwn(k: string, v: string): boolean {
+  if (k === 'core.sshcommand') return isCheckoutSsh(v);
+  const filter = /^filter\..+\.(clean|smudge|process)$/.exec(k);
+  return (filter !== null && TOOL_FILTERS[filter[1]!]!.includes(v.trim())) || isGitCrypt(k, v);
+}
+
 /** Whether the entry is a command (a string: why, when the key alone does not say it). */
 function isCommand(e: ConfigEntry): boolean | string {
   const k = e.key;
   const v = e.value;
-  if (v === null || v.trim() === '') return false;
-  // core.fsmonitor=true asks for git's built-in daemon; any other non-boolean value is a program.
-  if (k === 'core.fsmonitor') return gitBool(v) === undefined;
-  if (k === 'core.sshcommand') return !isCheckoutSsh(v);
-  if (
-    [
-      'core.pager',
-      'core.editor',
-      'core.askpass',
-      'core.gitproxy',
-      'core.alternaterefscommand',
-      'sequence.editor',
-      'diff.external',
-      'interactive.difffilter',
-    ].includes(k)
-  )
-    return true;
-  const parts = k.split('.');
-  const section = parts[0]!;
-  const variable = parts[parts.length - 1]!;
-  const sub = parts.length > 2;
-  if (section === 'pager' && parts.length === 2) return gitBool(v) === undefined;
-  if (section === 'filter' && sub && ['clean', 'smudge', 'process'].includes(variable))
-    return !TOOL_FILTERS[variable]!.includes(v.trim()) && !isGitCrypt(k, v);
-  if (section === 'diff' && sub && ['textconv', 'command'].includes(variable)) return !isGitCrypt(k, v);
-  if (section === 'merge' && sub && variable === 'driver') return true;
+  if (v === null || v.trim() === '' || isToolsOwn(k, v)) return false;
   if (TOOL_COMMAND_KEYS.some((re) => re.test(k))) return true;
   // Options git-annex passes to ssh, rsync, gpg, bup, wget/curl, yt-dlp or aria2c: read as they read them.
   const word = annexOptionRunningCommand(k, v);
   if (word !== undefined)
     return word !== null && `git-annex hands ${word} to another program, and it is no option known to run nothing`;
-  // git submodule update runs "!command" from the config (git refuses it only from .gitmodules).
-  if (section === 'submodule' && sub && variable === 'update') return v.trim().startsWith('!');
-  // The remote helper git-remote-<vcs>: with a "/" it is a path from the work tree, not a helper on PATH
-  // (git 2.39's fetch ran ./evil for remote.origin.vcs=a/../evil beside a folder git-remote-a).
-  if (section === 'remote' && sub && variable === 'vcs') return /[/\\]/.test(v);
-  // Tools git mergetool, difftool, help (man, web) and git gui start, and git send-email's programs.
-  if (['mergetool', 'difftool', 'man', 'browser'].includes(section) && sub && ['cmd', 'path'].includes(variable))
-    return true;
-  if (section === 'guitool' && sub && variable === 'cmd') return true;
-  if (section === 'sendemail' && ['tocmd', 'cccmd', 'sendmailcmd'].includes(variable)) return true;
-  if (section === 'sendemail' && variable === 'smtpserver') return v.trim().startsWith('/');
-  // Run on the local machine when the remote is a local path or file:// URL.
-  if (section === 'remote' && sub && ['uploadpack', 'receivepack'].includes(variable)) return true;
-  // A helper starting with "!" is a shell command; an absolute path is a program of the repository's choosing.
-  if (section === 'credential' && variable === 'helper') return v.trim().startsWith('!') || v.includes('/');
-  return false;
+  return gitKeyRuns(k, v) ?? false;
 }
 
 export default defineRepoRule({

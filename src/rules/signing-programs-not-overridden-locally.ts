@@ -1,6 +1,7 @@
 import { isAgentKeyCommand } from '../domain/config.js';
 import { defineRepoRule } from './define.js';
 import { configFinding } from './lib/config.js';
+import { SYSTEM_DIR } from './lib/git-command-keys.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
 // Programs git runs to sign or verify, and the files that decide whom git's own verification trusts.
@@ -20,6 +21,15 @@ const LOCAL = new Set(['local', 'worktree']);
 // agent's keys, as the same value in their global config would; it trusts no one and runs nothing of
 // the repository's (git splits the value at whitespace and runs no shell).
 
+// The signing programs themselves by their own names, from the user's PATH or a system folder: the same
+// gpg, gpgsm or ssh-keygen git would run with the key unset (`git config gpg.program gpg2`).
+const USER_PROGRAM: Readonly<Record<string, RegExp>> = {
+  'gpg.program': new RegExp(`^${SYSTEM_DIR}gpg2?$`),
+  'gpg.openpgp.program': new RegExp(`^${SYSTEM_DIR}gpg2?$`),
+  'gpg.x509.program': new RegExp(`^${SYSTEM_DIR}gpgsm$`),
+  'gpg.ssh.program': new RegExp(`^${SYSTEM_DIR}ssh-keygen$`),
+};
+
 export default defineRepoRule({
   id: 'signing-programs-not-overridden-locally',
   needs: ['config'],
@@ -29,6 +39,7 @@ export default defineRepoRule({
     for (const e of facts.config.value) {
       if (!KEYS.has(e.key) || !LOCAL.has(e.scope) || e.value === null || e.value === '') continue;
       if (e.key === 'gpg.ssh.defaultkeycommand' && isAgentKeyCommand(e.value)) continue;
+      if (USER_PROGRAM[e.key]?.test(e.value)) continue;
       found.add(configFinding(e, `${e.key} is set in the repository's ${e.scope} config: ${e.key}=${e.value}`));
     }
     return found.evaluation();

@@ -201,6 +201,16 @@ describe('signing-programs-not-overridden-locally', () => {
       outcome: 'fail',
     },
     { name: 'passes when a local value is empty', facts: withConfig(entry('gpg.x509.program', '')), outcome: 'pass' },
+    {
+      name: "passes on the user's own gpg2 by its name in local config",
+      facts: withConfig(entry('gpg.program', 'gpg2'), entry('gpg.ssh.program', '/usr/bin/ssh-keygen')),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails on a gpg named like the real one in another folder',
+      facts: withConfig(entry('gpg.program', './bin/gpg')),
+      outcome: 'fail',
+    },
   ]);
 });
 
@@ -221,6 +231,35 @@ describe('no-code-execution-in-local-config', () => {
       outcome: 'pass',
     },
     { name: 'passes on pager.log=false', facts: withConfig(entry('pager.log', 'false')), outcome: 'pass' },
+    {
+      name: "passes on the user's own pager and editor by their names",
+      facts: withConfig(
+        entry('core.pager', 'less -FRX'),
+        entry('core.editor', 'code --wait'),
+        entry('alias.co', 'checkout'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails on a shell as the pager and on less running a command',
+      facts: withConfig(entry('core.pager', 'sh'), entry('pager.log', "less '+!id'")),
+      outcome: 'fail',
+    },
+    {
+      name: 'fails on a shell alias, imap.tunnel and a merge tool given as a path',
+      facts: withConfig(
+        entry('alias.hi', '!sh x'),
+        entry('imap.tunnel', 'nc evil 143'),
+        entry('merge.tool', '../../../../tmp/x'),
+      ),
+      outcome: 'fail',
+      mentions: ['alias.hi', 'imap.tunnel', 'source the tool named as a shell script'],
+    },
+    {
+      name: 'fails on shell syntax after a credential helper name',
+      facts: withConfig(entry('credential.helper', 'x; id')),
+      outcome: 'fail',
+    },
     {
       name: 'passes on a plain credential helper name',
       facts: withConfig(entry('credential.helper', 'cache')),
@@ -366,6 +405,17 @@ describe('object-checks-not-weakened', () => {
       facts: withConfig(entry('transfer.fsck.gitmodulesurl', 'warn')),
       outcome: 'fail',
       mentions: ['fetch and receive'],
+    },
+    {
+      name: "passes on git fsck's own settings in the user's global config",
+      facts: withConfig(entry('fsck.missingemail', 'ignore', 'global')),
+      outcome: 'pass',
+    },
+    {
+      name: "fails on git fsck's settings in the repository's config",
+      facts: withConfig(entry('fsck.missingemail', 'ignore'), entry('fsck.skiplist', '.git/skip', 'worktree')),
+      outcome: 'fail',
+      mentions: ['downgraded to ignore on git fsck', 'never checked'],
     },
     {
       name: 'fails on a skip list',
