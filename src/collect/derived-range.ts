@@ -10,6 +10,7 @@ import { CI_PATHS } from '../domain/protected-paths.js';
 import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
 import { envLimit } from './child-env.js';
 import { partText } from './chain-part.js';
+import { isPinFile, pinless } from '../domain/action-pins.js';
 
 /**
  * At most this many commits of the range are read (GITGUARD_MAX_RANGE_COMMITS). Those changing a
@@ -17,7 +18,8 @@ import { partText } from './chain-part.js';
  * them without a finding) come first; those changing only a file run in parts or leading nowhere
  * after them, and of those only the ones whose change is in the part the chain reads (a signer may
  * change package.json freely outside the chain's scripts: such commits could flood the cap, and run
- * nothing new). Past the cap, what was not read is counted (DerivedFound.rangeCut).
+ * nothing new), as are those changing only the remote actions' pins of a workflow or action.yml
+ * (Renovate's and Dependabot's weekly bumps, domain/action-pins.ts). Past the cap, what was not read is counted (DerivedFound.rangeCut).
  */
 const maxRangeCommits = (): number => envLimit('GITGUARD_MAX_RANGE_COMMITS', 1024);
 /** Commits whose loose files are compared, per commit read at most. */
@@ -59,7 +61,11 @@ async function changing(
     timeoutMs: 300_000,
   });
   if (r.code !== 0) return [];
-  const under = (name: string): string | undefined => paths.find((p) => name === p || name.startsWith(`${p}/`));
+  // A workflow or action.yml is named itself, not by its watched folder: its pins are compared alone.
+  const under = (name: string): string | undefined => {
+    const p = paths.find((q) => name === q || name.startsWith(`${q}/`));
+    return p !== undefined && isPinFile(name) ? name : p;
+  };
   const first: Array<[string, undefined]> = [];
   const then: Array<[string, string[]]> = [];
   for (const record of r.stdout.toString('utf8').split('\x01')) {
@@ -86,7 +92,10 @@ async function partChanged(
   for (const p of paths) {
     const text = async (spec: string): Promise<string | undefined> => {
       const o = await objects.read(spec, PART_MAX).catch(() => undefined);
-      return o === null ? '' : o?.type === 'blob' ? partText(p, parts.get(p), o.body.toString('utf8')) : undefined;
+      if (o?.type !== 'blob') return o === null ? '' : undefined;
+      // A workflow or action.yml (read whole on the chain) compared byte for byte but its remote actions' pins.
+      if (!parts.has(p) && isPinFile(p)) return pinless(o.body.toString('latin1'));
+      return partText(p, parts.get(p), o.body.toString('utf8'));
     };
     const [after, before] = await Promise.all([text(`${c}:${p}`), text(`${c}^:${p}`)]);
     if (after === undefined || before === undefined || after !== before) return true;
@@ -125,7 +134,12 @@ export async function rangeDerived(
     if (!all.length) break;
     for (const p of all) asked.add(p);
     const { parts, ranOnly } = out;
-    for (const [c, loose] of await changing(gitDir, range, all, (p) => parts.has(p) || ranOnly.has(p))) {
+    for (const [c, loose] of await changing(
+      gitDir,
+      range,
+      all,
+      (p) => parts.has(p) || ranOnly.has(p) || isPinFile(p),
+    )) {
       if (done.has(c)) continue;
       // A commit changing only loose files is read only where it changes their part on the chain (a
       // flood of package.json edits outside the chain's scripts runs nothing new, and is not counted),

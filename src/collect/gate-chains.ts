@@ -1,6 +1,7 @@
 // The files a CI step's commands run on their way to gitguard (domain/ci-commands.ts), read at a
 // tip: what derived-paths.ts watches as the CI gate, in parts where a file runs in parts.
 import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts } from '../domain/ci-commands.js';
+import { isMiseFile } from '../domain/mise-parts.js';
 import type { CommandFile } from '../domain/ci-words.js';
 import { shadowingMakefiles } from '../domain/makefiles.js';
 import { isWorkspacePart } from '../domain/workspace-parts.js';
@@ -123,7 +124,9 @@ export async function gateChains(
         if (await follow(f, depth + 1)) yes = true;
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
     // The files read with it as one configuration (compose's `-f a -f b`): whole.
-    if (yes) for (const t of file.together ?? []) if (t !== file.path) onChain({ path: t });
+    // mise's files, there or not, in the part its tasks read (domain/mise-parts.ts).
+    const part = file.entries ? { entries: file.entries } : {};
+    if (yes) for (const t of file.together ?? []) if (t !== file.path) onChain({ path: t, ...part });
     return yes;
   };
   /**
@@ -187,7 +190,8 @@ export async function gateChains(
   };
   // What the scripts the commands run assign (a sourced `. ./ci/env.sh`, then `bash $GATE`), then the commands with the variables written in.
   for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) {
-    if (runsInParts(f.path) || f.workspaces) continue;
+    // mise.toml is read in parts since cleanpass25, its assignments still read ahead as before.
+    if ((runsInParts(f.path) && !isMiseFile(f.path)) || f.workspaces) continue;
     const o = await read(`${tip}:${f.path}`);
     if (o?.type === 'blob') addValues(pool, shellAssignments(o.body.toString('utf8')));
   }

@@ -23,6 +23,7 @@ import {
 import { PRE_COMMIT_FILES, preCommitPart } from './pre-commit-parts.js';
 import { toxLines, toxPart } from './tox-ini.js';
 import { TASKFILES, taskfileCommands, taskfilePart } from './taskfile-parts.js';
+import { isMiseFile, miseLines, misePart } from './mise-parts.js';
 
 const INTERPRETERS = new Set([
   'sh',
@@ -236,7 +237,8 @@ export const runsInParts = (path: string): boolean => {
   return (
     ['package.json', 'tox.ini', ...MAKEFILES, ...PRE_COMMIT_FILES, ...TASKFILES].includes(name) ||
     name.endsWith('.mk') ||
-    isJustfile(path)
+    isJustfile(path) ||
+    isMiseFile(path)
   );
 };
 
@@ -261,6 +263,8 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
   if (name === 'tox.ini') return toxLines(text, file.entries);
   // A Taskfile as JSON (collect/gate-chains.ts): the commands of the tasks run; else every line.
   if (TASKFILES.includes(name)) return (file.entries && taskfileCommands(text, file.entries)) ?? text.split(/\r?\n/);
+  // mise.toml: the tables `mise run <task>` reads (domain/mise-parts.ts), else every line.
+  if (isMiseFile(file.path) && file.entries) return miseLines(text, file.entries) ?? text.split(/\r?\n/);
   // A script in another language is not followed further: what it names is read for the gate only.
   return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
 }
@@ -290,6 +294,7 @@ export function chainPart(path: string, entries: readonly string[] | undefined, 
   if (PRE_COMMIT_FILES.includes(name)) return preCommitPart(text, entries) ?? text;
   if (name === 'tox.ini') return toxPart(text, entries);
   if (TASKFILES.includes(name)) return taskfilePart(text, entries) ?? text;
+  if (isMiseFile(path)) return misePart(path, text, entries) ?? text;
   if (name === 'package.json') {
     try {
       const pkg = JSON.parse(withoutBom(text)) as { scripts?: unknown; name?: unknown; workspaces?: unknown };

@@ -10,6 +10,7 @@ import { JUSTFILES } from './justfiles.js';
 import { PRE_COMMIT_FILES, preCommitEntries } from './pre-commit-parts.js';
 import { toxEnvs } from './tox-ini.js';
 import { TASKFILES, taskNames } from './taskfile-parts.js';
+import { miseTasks } from './mise-parts.js';
 
 /** The files each task runner reads in a folder (mise's file tasks are looked up by the task's name). */
 const TASK_FILES: Record<string, readonly string[]> = {
@@ -250,11 +251,17 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
           ? toxEnvs(args)
           : name === 'task'
             ? taskNames(args)
-            : undefined;
+            : name === 'mise'
+              ? miseTasks(args)
+              : undefined;
     if (file) add(file, dir, entries);
     // just and mise read the files of every folder up to the root; task the nearest: each may run.
     const up = (f: string): string[] => (f === '' || f === '.' ? [''] : [f, ...up(posix.dirname(f))]);
-    if (!file || name === 'mise') for (const f of up(folder)) for (const n of TASK_FILES[name]!) add(n, f, entries);
+    if (!file) for (const f of up(folder)) for (const n of TASK_FILES[name]!) add(n, f, entries);
+    // mise reads all of its files for every task, there or not (one added may redefine the gate's task): one configuration.
+    const mises = name === 'mise' ? up(folder).flatMap((f) => TASK_FILES.mise!.map((n) => repoPath(n, f))) : [];
+    const config = [...(file ? [repoPath(file, dir)] : []), ...mises].filter((m): m is string => m !== undefined);
+    if (name === 'mise') for (const m of config) put(m, entries, undefined, config);
     if (name === 'mise')
       for (const t of plain(args).filter((w) => !['run', 'r', 'tasks'].includes(w)))
         for (const d of MISE_TASK_DIRS) add(`${d}/${t.replace(/:/g, '/')}`, folder);
