@@ -20,7 +20,7 @@ const isSeparator = (c: number): boolean => (c < 0x20 && c !== 0x09) || c === 0x
 
 /** One blob's runs, read chunk by chunk: what the detector gets (memory: the kept runs, at most
  *  `flushBytes` of them; past it they are scanned and dropped). */
-export class BlobText {
+export class BlobText implements ObjectSink {
   private lines: string[] = [];
   private numbers: number[] = [];
   private keptBytes = 0;
@@ -107,15 +107,23 @@ export class BlobText {
   }
 }
 
-/** What `git cat-file --batch` prints for each blob asked for: "<id> blob <size>", its bytes, a line feed. */
+/** Where one object's bytes go, and what the detector found in them at its end. */
+export interface ObjectSink {
+  push(chunk: Buffer): void;
+  end(): SecretHit[];
+}
+
+/** What `git cat-file --batch` prints for each object asked for: "<id> <type> <size>", its bytes, a
+ *  line feed ("<id> missing" for one it lacks). Each object's bytes go to the sink `open` gives for
+ *  it (none: they are passed over), and its findings to `done`. */
 export class BatchReader {
   private header = '';
   private left = -1;
-  private blob: BlobText | undefined;
+  private sink: ObjectSink | undefined;
   private id = '';
 
   constructor(
-    private readonly open: (id: string, size: number) => BlobText,
+    private readonly open: (id: string, type: string, size: number) => ObjectSink | undefined,
     private readonly done: (id: string, hits: SecretHit[]) => void,
   ) {}
 
@@ -124,19 +132,19 @@ export class BatchReader {
     while (at < chunk.length) {
       if (this.left > 0) {
         const take = Math.min(this.left, chunk.length - at);
-        this.blob!.push(chunk.subarray(at, at + take));
+        this.sink?.push(chunk.subarray(at, at + take));
         this.left -= take;
         at += take;
         if (this.left === 0) this.finish();
         continue;
       }
-      const nl = chunk.indexOf(0x0a, at);
       if (this.left === 0) {
-        // the line feed after a blob's bytes
+        // the line feed after an object's bytes
         this.left = -1;
         at += 1;
         continue;
       }
+      const nl = chunk.indexOf(0x0a, at);
       if (nl < 0) {
         this.header += chunk.toString('latin1', at);
         break;
@@ -145,22 +153,22 @@ export class BatchReader {
       this.header = '';
       at = nl + 1;
       const [id, type, size] = line.split(' ');
-      // "<id> missing": the object is gone (a partial clone's blob); nothing to read.
-      if (type !== 'blob' || size === undefined) continue;
+      if (size === undefined) continue; // "<id> missing": a partial clone's object; nothing to read
       this.id = id!;
-      this.blob = this.open(this.id, Number(size));
+      this.sink = this.open(this.id, type!, Number(size));
       this.left = Number(size);
       if (this.left === 0) this.finish();
     }
   }
 
   end(): void {
-    if (this.blob && this.left > 0) throw new Error('git cat-file --batch ended inside a blob');
+    if (this.left > 0) throw new Error('git cat-file --batch ended inside an object');
   }
 
   private finish(): void {
-    this.done(this.id, this.blob!.end());
-    this.blob = undefined;
+    const hits = this.sink?.end();
+    if (hits) this.done(this.id, hits);
+    this.sink = undefined;
   }
 }
 
@@ -169,7 +177,7 @@ export class BatchReader {
 export function binaryText(tally: ScanTally, detector: SecretDetector, maxBlobBytes: number): BatchReader {
   const keyword = new RegExp(detector.keywordPattern().source, 'i');
   return new BatchReader(
-    (_id, size) => {
+    (_id, _type, size) => {
       if (size > maxBlobBytes) tally.facts.skipped.oversized += 1;
       else tally.facts.skipped.binary += 1;
       return new BlobText(detector, keyword, maxBlobBytes);

@@ -24,7 +24,8 @@ import { CHUNK_COMMITS, lineRanges, longLineHeads, sortedCommitList, writeRange 
 import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { LogReader, ScanTally } from './log-reader.js';
-import { binaryText } from './blob-text.js';
+import { binaryText, type BatchReader } from './blob-text.js';
+import { scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';
 
 export interface ScanOptions {
@@ -37,6 +38,8 @@ export interface ScanOptions {
   chunkCommits?: number;
   /** One `git log -p` at a time, none read deferred (a test compares the two). */
   serialLogs?: boolean;
+  /** Annotated tags the scope publishes (pushed, or every ref's with --all): their objects are read too (tag-objects.ts). */
+  tags?: readonly string[];
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
@@ -247,6 +250,14 @@ export async function scanSecrets(
       const input = join(work, 'binaries');
       writeFileSync(input, `${[...tally.binaries.keys()].join('\n')}\n`, { mode: 0o600 });
       await runReading(['cat-file', '--batch'], input, binaryText(tally, detector, maxBlobBytes));
+    }
+    if (opts.tags?.length) {
+      const input = join(work, 'tags');
+      const read = (ids: string[], reader: BatchReader): Promise<void> => {
+        writeFileSync(input, `${ids.join('\n')}\n`, { mode: 0o600 });
+        return runReading(['cat-file', '--batch'], input, reader);
+      };
+      await scanTagObjects(opts.tags, read, tally, detector, maxBlobBytes);
     }
     return facts;
   } finally {
