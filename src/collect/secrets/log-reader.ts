@@ -9,7 +9,7 @@
 // reader ran deferred or not; a deferred reader only scans, and then drops, a file the tally would
 // have skipped as repeated.
 import { BLOCK_START, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
-import { COMMIT_MESSAGE, MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
+import { COMMIT_IDENTITY, COMMIT_MESSAGE, MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
 import { binaryPath, newBlobAt, unquotePath } from './diff-lines.js';
 import type { TapChunk } from '../path-tap.js';
@@ -84,6 +84,8 @@ export class LogReader {
   private carry: string | undefined;
   /** Reading the commit's message: its lines, indented by one space, come before its first file. */
   private message = false;
+  /** Reading its author and committer: the lines after the message that start with \x02. */
+  private identity = false;
   /** The bytes `text` was decoded from (latin1: the same offsets). What is kept is copied out of
    *  them: a slice of `text` would keep the whole piece of git's output alive (a kept file's commit,
    *  a binary blob's id, a finding's line), and a deferred reader keeps a chunk's worth of them. */
@@ -224,6 +226,21 @@ export class LogReader {
       }
       // The message ends at the first line git did not indent: a blank line, a raw record, a diff.
       this.message = false;
+      this.flush();
+    }
+    if (first === 0x02 && this.oldLeft === 0 && this.newLeft === 0) {
+      // The author, then the committer: a file of their own, one line each.
+      if (!this.identity) {
+        this.open();
+        this.file!.path = COMMIT_IDENTITY;
+        this.identity = true;
+        this.lineNo = 1;
+      }
+      this.added(text, s, e, 1);
+      return;
+    }
+    if (this.identity) {
+      this.identity = false;
       this.flush();
     }
     if (this.oldLeft > 0 || this.newLeft > 0) {

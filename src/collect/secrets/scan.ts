@@ -78,8 +78,9 @@ export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string
   '--no-walk=unsorted',
   // Each commit's message too, every line of it indented by one space (%w with no width only
   // indents), so that no line of it reads as a header, a raw record or a diff: `git log` shows it,
-  // and a token pasted into it is as public as one in a file (log-reader.ts).
-  '--format=%x01%H%n%w(0,1,1)%B',
+  // and a token pasted into it is as public as one in a file (log-reader.ts). Then its author and
+  // committer as written (no mailmap), each on a line of its own after \x02: `git log` prints them too.
+  '--format=%x01%H%n%w(0,1,1)%B%w(0,0,0)%x02%an <%ae>%n%x02%cn <%ce>',
   '--stdin',
 ];
 
