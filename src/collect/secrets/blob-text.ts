@@ -19,7 +19,7 @@ const OVERLAP = 4096;
 const isSeparator = (c: number): boolean => (c < 0x20 && c !== 0x09) || c === 0x7f;
 
 /** One blob's runs, read chunk by chunk: what the detector gets (memory: the kept runs, at most
- *  `flushBytes` of them; past it they are scanned and dropped). */
+ *  `flushBytes` of them; past it they are scanned and dropped). Its findings go to `emit` as found. */
 export class BlobText implements ObjectSink {
   private lines: string[] = [];
   private numbers: number[] = [];
@@ -27,13 +27,14 @@ export class BlobText implements ObjectSink {
   private carry = '';
   private lineNo = 1;
   private blockLeft = 0;
-  private readonly hits: SecretHit[] = [];
-  private readonly reported = new Set<string>();
+  /** What the last scan found: the overlap of a long run, read twice, finds its token twice. */
+  private reported = new Set<string>();
 
   constructor(
     private readonly detector: SecretDetector,
     private readonly keyword: RegExp,
     private readonly flushBytes: number,
+    private readonly emit: (hit: SecretHit) => void,
   ) {}
 
   push(chunk: Buffer): void {
@@ -52,12 +53,11 @@ export class BlobText implements ObjectSink {
     this.carry = text.slice(cut + 1);
   }
 
-  /** The blob has ended: what the detector found in it. */
-  end(): SecretHit[] {
+  /** The blob has ended. */
+  end(): void {
     if (this.carry) this.segment(this.carry);
     this.carry = '';
     this.scan();
-    return this.hits.sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind));
   }
 
   /** Runs of text, each ended by a separator or by the text's end. */
@@ -94,38 +94,36 @@ export class BlobText implements ObjectSink {
 
   private scan(): void {
     if (!this.lines.length) return;
+    const fresh = new Set<string>();
     for (const hit of this.detector.scan(this.lines, this.numbers)) {
-      // An overlap read twice finds its token twice: once is enough.
       const key = `${hit.kind}\0${hit.line}\0${hit.redacted}`;
-      if (this.reported.has(key)) continue;
-      this.reported.add(key);
-      this.hits.push(hit);
+      if (this.reported.has(key) || fresh.has(key)) continue;
+      fresh.add(key);
+      this.emit(hit);
     }
+    this.reported = fresh;
     this.lines = [];
     this.numbers = [];
     this.keptBytes = 0;
   }
 }
 
-/** Where one object's bytes go, and what the detector found in them at its end. */
+/** Where one object's bytes go. */
 export interface ObjectSink {
   push(chunk: Buffer): void;
-  end(): SecretHit[];
+  end(): void;
 }
 
 /** What `git cat-file --batch` prints for each object asked for: "<id> <type> <size>", its bytes, a
  *  line feed ("<id> missing" for one it lacks). Each object's bytes go to the sink `open` gives for
- *  it (none: they are passed over), and its findings to `done`. */
+ *  it (none: they are passed over). */
 export class BatchReader {
   private header = '';
   private left = -1;
   private sink: ObjectSink | undefined;
   private id = '';
 
-  constructor(
-    private readonly open: (id: string, type: string, size: number) => ObjectSink | undefined,
-    private readonly done: (id: string, hits: SecretHit[]) => void,
-  ) {}
+  constructor(private readonly open: (id: string, type: string, size: number) => ObjectSink | undefined) {}
 
   read(chunk: Buffer): void {
     let at = 0;
@@ -166,8 +164,7 @@ export class BatchReader {
   }
 
   private finish(): void {
-    const hits = this.sink?.end();
-    if (hits) this.done(this.id, hits);
+    this.sink?.end();
     this.sink = undefined;
   }
 }
@@ -176,16 +173,12 @@ export class BatchReader {
  *  larger than the limit (git calls both binary), read for text, its findings at where it was first seen. */
 export function binaryText(tally: ScanTally, detector: SecretDetector, maxBlobBytes: number): BatchReader {
   const keyword = new RegExp(detector.keywordPattern().source, 'i');
-  return new BatchReader(
-    (_id, _type, size) => {
-      if (size > maxBlobBytes) tally.facts.skipped.oversized += 1;
-      else tally.facts.skipped.binary += 1;
-      return new BlobText(detector, keyword, maxBlobBytes);
-    },
-    (id, hits) => {
-      const where = tally.binaries.get(id) ?? '\0';
-      const cut = where.indexOf('\0');
-      for (const hit of hits) tally.leak(hit, where.slice(0, cut), where.slice(cut + 1));
-    },
-  );
+  return new BatchReader((id, _type, size) => {
+    if (size > maxBlobBytes) tally.facts.skipped.oversized += 1;
+    else tally.facts.skipped.binary += 1;
+    const where = tally.binaries.get(id) ?? '\0';
+    const cut = where.indexOf('\0');
+    const [commit, path] = [where.slice(0, cut), where.slice(cut + 1)];
+    return new BlobText(detector, keyword, maxBlobBytes, (hit) => tally.leak(hit, commit, path));
+  });
 }

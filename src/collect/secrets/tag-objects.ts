@@ -11,21 +11,22 @@ import { BatchReader, BlobText, type ObjectSink } from './blob-text.js';
 /** How much of a tag's start is kept to read the object it names ("object <id>\ntype <type>\n"). */
 const HEAD_BYTES = 256;
 
-/** A tag's bytes: scanned as text, its first line read for the object it names. */
+/** A tag's bytes: scanned as text, its start read for the object it names, given to `named` at its end. */
 class TagSink implements ObjectSink {
   private head = '';
-  constructor(private readonly text: BlobText) {}
+  constructor(
+    private readonly text: BlobText,
+    private readonly named: (target: string) => void,
+  ) {}
   push(chunk: Buffer): void {
     if (this.head.length < HEAD_BYTES) this.head += chunk.toString('latin1', 0, HEAD_BYTES - this.head.length);
     this.text.push(chunk);
   }
-  end() {
-    return this.text.end();
-  }
-  /** The object the tag names, when it is another tag or a blob (what the logs never read). */
-  target(): string | undefined {
+  end(): void {
+    this.text.end();
+    // Another tag or a blob: what the logs never read.
     const m = /^object ([0-9a-f]+)\ntype (tag|blob)\n/.exec(this.head);
-    return m?.[1];
+    if (m) this.named(m[1]!);
   }
 }
 
@@ -47,26 +48,18 @@ export async function scanTagObjects(
   while (level.size) {
     const named = level;
     const next = new Map<string, string | undefined>();
-    const tags = new Map<string, TagSink>();
     for (const id of named.keys()) asked.add(id);
-    const reader = new BatchReader(
-      (id, type) => {
-        const text = new BlobText(detector, keyword, maxBlobBytes);
-        if (type === 'tag') {
-          const sink = new TagSink(text);
-          tags.set(id, sink);
-          return sink;
-        }
-        // A blob a tag names: read unless the logs read it (or an earlier tag).
-        return type === 'blob' && named.get(id) !== undefined && !tally.blob(id) ? text : undefined;
-      },
-      (id, hits) => {
-        const tag = tags.get(id);
-        for (const hit of hits) tally.leak(hit, tag ? id : named.get(id)!, tag ? TAG_OBJECT : TAGGED_BLOB);
-        const target = tag?.target();
-        if (target && !asked.has(target)) next.set(target, id);
-      },
-    );
+    const reader = new BatchReader((id, type) => {
+      const text = (commit: string, path: string): BlobText =>
+        new BlobText(detector, keyword, maxBlobBytes, (hit) => tally.leak(hit, commit, path));
+      if (type === 'tag')
+        return new TagSink(text(id, TAG_OBJECT), (target) => {
+          if (!asked.has(target)) next.set(target, id);
+        });
+      // A blob a tag names: read unless the logs read it (or an earlier tag).
+      const tag = named.get(id);
+      return type === 'blob' && tag !== undefined && !tally.blob(id) ? text(tag, TAGGED_BLOB) : undefined;
+    });
     await read([...named.keys()], reader);
     level = next;
   }
