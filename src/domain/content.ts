@@ -21,6 +21,13 @@ export interface SecretLeak extends SecretHit {
 
 /** The path a leak in a commit's message is reported at (its line: the message's, from 1). */
 export const COMMIT_MESSAGE = '(commit message)';
+/** The path a leak in a commit's author (line 1) or committer (line 2), name or e-mail, is reported at. */
+export const COMMIT_IDENTITY = '(commit author)';
+/** The path a leak in an annotated tag is reported at, with the tag object's id as its commit (its
+ *  line: the object's, as `git cat-file -p` prints it: the tagger, then the message). */
+export const TAG_OBJECT = '(tag object)';
+/** The path a leak in a blob a tag names (no commit holds it) is reported at, with that tag's id. */
+export const TAGGED_BLOB = '(tagged blob)';
 
 /** The most leaks a secrets scan keeps (the rest are counted in `more`). */
 export const MAX_LEAKS = 10_000;

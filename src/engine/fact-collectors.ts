@@ -36,6 +36,7 @@ import type { ForgeRequest } from '../collect/forge/target.js';
 import { FORGE_OFF } from '../rules/lib/forge.js';
 import { collectLedger } from './ledger.js';
 import { openHistory } from './history.js';
+import { publishedTags } from './published-tags.js';
 import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
 import type { ObjectReader } from '../collect/objects.js';
 
@@ -319,7 +320,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         const fresh = await scanSecrets(
           run.req.repository,
           resume ? resume.secretsRevisions(walk.revisions) : walk.revisions,
-          { entropy, signal: run.signal },
+          { entropy, signal: run.signal, tags: await publishedTags(run.req.scope, history, walk.tips, run.objects()) },
         );
         const scanned = resume ? resume.mergeSecrets(fresh) : fresh;
         markVendored(scanned.leaks);

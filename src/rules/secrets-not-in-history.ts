@@ -63,13 +63,13 @@ export default defineRepoRule({
     // Leaks found beyond the ones the scan kept are counted, and never excused unseen.
     openCount += scan.more;
 
-    const skipped = [
+    // Binary and oversized file versions were read for their printable text (a push publishes them).
+    const binary = [
       scan.skipped.binary && `${scan.skipped.binary} binary`,
       scan.skipped.oversized && `${scan.skipped.oversized} larger than ${mib(scan.maxBlobBytes)}`,
-      scan.skipped.repeated && `${scan.skipped.repeated} already scanned`,
     ].filter(Boolean);
     const note = [
-      `${scan.commits} commit(s), ${scan.scanned} file version(s) scanned${skipped.length ? `; skipped ${skipped.join(', ')}` : ''}`,
+      `${scan.commits} commit(s), ${scan.scanned} file version(s) scanned${binary.length ? ` (and ${binary.join(', ')}, for their printable text)` : ''}${scan.skipped.repeated ? `; skipped ${scan.skipped.repeated} already scanned` : ''}`,
       scan.entropy ? 'generic high-entropy detector on' : undefined,
       excusedCount ? `${excusedCount} excused by the policy's secrets.allow` : undefined,
       unvetted

@@ -3,7 +3,7 @@
 // wrong checksum) that it must not. Precision and recall on this corpus are asserted to be 1.
 import { SecretDetector, redactSecret, shannonEntropy, shippedFormats } from '../../src/collect/secrets/detect.js';
 import { base62, crc32, tokenChecksumValid } from '../../src/collect/secrets/checksum.js';
-import { unquotePath } from '../../src/collect/secrets/log-reader.js';
+import { unquotePath } from '../../src/collect/secrets/diff-lines.js';
 import { TokenFactory, decoys, privateKeys } from '../helpers/secrets.js';
 import { RE2JS } from 're2js';
 

@@ -5,7 +5,8 @@
 // is read directly in turn or each one deferred and switched at a random point of its output,
 // with git's output cut into random pieces (mid-line too). Seeded: the same cases on every run.
 import { execFileSync } from 'node:child_process';
-import { LogReader, newBlobAt, ScanTally } from '../../src/collect/secrets/log-reader.js';
+import { LogReader, ScanTally } from '../../src/collect/secrets/log-reader.js';
+import { newBlobAt } from '../../src/collect/secrets/diff-lines.js';
 import { SecretDetector } from '../../src/collect/secrets/detect.js';
 import { logArgs, scanSecrets } from '../../src/collect/secrets/scan.js';
 import { discoverRepository } from '../../src/collect/repository.js';

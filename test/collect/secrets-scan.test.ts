@@ -23,17 +23,20 @@ test('paths with spaces and non-ASCII characters are named as committed', async 
   ]);
 });
 
-test('a blob over the size limit is skipped and counted as oversized; a binary one as binary', async () => {
+test('a blob over the size limit is counted as oversized, a binary one as binary; both are read for their text', async () => {
   const r = makeRepo();
   const token = f.checksummed(`gh${'p'}_`);
   r.commit('big', { 'big.txt': `${'filler line\n'.repeat(200)}T=${token}\n` });
   writeFileSync(join(r.dir, 'blob.bin'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(`T=${token}\n`)]));
   const c = r.commit('binary');
   const facts = await scanSecrets(await discoverRepository(r.dir), [c], { maxBlobBytes: 1024 });
-  expect(facts.leaks).toEqual([]);
+  expect(facts.leaks.map((l) => [l.path, l.line])).toEqual([
+    ['big.txt', 201],
+    ['blob.bin', 1],
+  ]);
   expect(facts.skipped).toEqual({ binary: 1, oversized: 1, repeated: 0 });
   const unlimited = await scanSecrets(await discoverRepository(r.dir), [c]);
-  expect(unlimited.leaks.map((l) => l.path)).toEqual(['big.txt']);
+  expect(unlimited.leaks.map((l) => l.path)).toEqual(['big.txt', 'blob.bin']);
 });
 
 test('a merge adds nothing of its own; a token on a side branch is reported once, at the commit that added it', async () => {

@@ -54,9 +54,9 @@ describe('secrets-not-in-history', () => {
     },
   ]);
 
-  test('the note counts what was scanned and skipped', () => {
+  test('the note counts what was scanned (binary and large files for their text) and skipped', () => {
     expect(evaluate(secretsRule, withSecrets(scan())).note).toBe(
-      '3 commit(s), 5 file version(s) scanned; skipped 1 binary, 1 larger than 8 MiB, 2 already scanned',
+      '3 commit(s), 5 file version(s) scanned (and 1 binary, 1 larger than 8 MiB, for their printable text); skipped 2 already scanned',
     );
   });
 

@@ -155,6 +155,8 @@ function re2(source: string): RE2JS {
 
 /** How many lines after a key block's header are read for its body. */
 export const MAX_BLOCK_LINES = 400;
+/** A line that may open a private key block: the lines after it are kept whatever they hold. */
+export const BLOCK_START = /-----begin/i;
 
 /** The formats' keywords as one expression of literal alternatives, which V8 runs in time linear in
  *  the text. */

@@ -8,31 +8,24 @@
 // once the chunk before it is done (then it goes on directly). The facts are the same whether a
 // reader ran deferred or not; a deferred reader only scans, and then drops, a file the tally would
 // have skipped as repeated.
-import { MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
-import { COMMIT_MESSAGE, MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
+import { BLOCK_START, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
+import { COMMIT_IDENTITY, COMMIT_MESSAGE, MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
-import { quotedPathAt } from '../path-changes.js';
+import { binaryPath, newBlobAt, unquotePath } from './diff-lines.js';
 import type { TapChunk } from '../path-tap.js';
 
-const BLOCK_START = /-----begin/i;
 const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
 /** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
  *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
  *  stays bounded whatever the size of the history. */
 const MAX_SEEN = 1_000_000;
 
-/** A path as git prints it in a diff header: bare, or C-quoted (octal escapes for bytes). */
-export function unquotePath(s: string): string {
-  const t = s.replace(/\t$/, '');
-  if (!t.startsWith('"')) return t;
-  return Buffer.from(quotedPathAt(t, 0, t.length)[0], 'latin1').toString('utf8');
-}
-
 /** The scan's counters and findings, and the blobs seen so far: what every reader's files count into, in order. */
 export class ScanTally {
   private seen = new OidIndex();
-  /** Blobs git called binary: too large or binary, told apart by their sizes afterwards. */
-  readonly binaries = new Set<string>();
+  /** Blobs git called binary (too large, or binary), read afterwards (blob-text.ts): each with the
+   *  commit and the path it was first seen at, "<commit>\0<path>". */
+  readonly binaries = new Map<string, string>();
   constructor(readonly facts: SecretsFacts) {}
 
   /** An "index <old>..<new>" line: a blob seen before is skipped (true). */
@@ -58,7 +51,7 @@ export class ScanTally {
 
 // What a deferred reader keeps, one flat list for all its files (a million-commit scan reads ahead
 // 50,000 commits' files: an object and an array per file cost twice the memory): per file, the
-// header lines the tally acts on (BLOB and the new id, PLUS, BINARY) then END and the number of its
+// header lines the tally acts on (BLOB and the new id, PLUS, BINARY and where it is) then END and the number of its
 // findings in `keptHits` (-1: none, the common case: no commit id is kept for it).
 const BLOB = 0;
 const PLUS = 1;
@@ -78,25 +71,6 @@ interface FileChange {
 
 const isZero = (id: string): boolean => /^0+$/.test(id);
 
-/**
- * Where the new blob's id is in an "index <old>..<new> <mode>" line (text[s, e)): the first ".."
- * followed by hex within the line's first 200 characters, as /\.\.([0-9a-f]+)/ finds it.
- */
-export function newBlobAt(text: string, s: number, e: number): [number, number] | undefined {
-  const lim = Math.min(e, s + 200);
-  for (let dd = text.indexOf('..', s); dd !== -1 && dd + 2 < lim; dd = text.indexOf('..', dd + 1)) {
-    let k = dd + 2;
-    while (k < lim && isHexAt(text, k)) k += 1;
-    if (k > dd + 2) return [dd + 2, k];
-  }
-  return undefined;
-}
-
-const isHexAt = (s: string, i: number): boolean => {
-  const c = s.charCodeAt(i);
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-};
-
 /** One git log process's output, read chunk by chunk (see the top of this file). */
 export class LogReader {
   private commit = '';
@@ -110,6 +84,8 @@ export class LogReader {
   private carry: string | undefined;
   /** Reading the commit's message: its lines, indented by one space, come before its first file. */
   private message = false;
+  /** Reading its author and committer: the lines after the message that start with \x02. */
+  private identity = false;
   /** The bytes `text` was decoded from (latin1: the same offsets). What is kept is copied out of
    *  them: a slice of `text` would keep the whole piece of git's output alive (a kept file's commit,
    *  a binary blob's id, a finding's line), and a deferred reader keeps a chunk's worth of them. */
@@ -177,9 +153,12 @@ export class LogReader {
       this.onBlob(f, kept[i + 1] as string);
       return true;
     }
-    if (e === PLUS) this.onPlus(f);
-    else this.onBinary(f);
-    return false;
+    if (e === PLUS) {
+      this.onPlus(f);
+      return false;
+    }
+    this.onBinary(f, kept[i + 1] as string);
+    return true;
   }
 
   private onBlob(f: FileChange, id: string): void {
@@ -193,9 +172,10 @@ export class LogReader {
     else if (!f.skip) this.tally.facts.scanned += 1;
   }
 
-  private onBinary(f: FileChange): void {
-    if (f.deferred) this.kept!.push(BINARY);
-    else if (!f.skip && f.blob && !isZero(f.blob)) this.tally.binaries.add(f.blob);
+  private onBinary(f: FileChange, where: string): void {
+    if (f.deferred) this.kept!.push(BINARY, where);
+    else if (!f.skip && f.blob && !isZero(f.blob) && !this.tally.binaries.has(f.blob))
+      this.tally.binaries.set(f.blob, where);
     f.skip = true;
   }
 
@@ -246,6 +226,21 @@ export class LogReader {
       }
       // The message ends at the first line git did not indent: a blank line, a raw record, a diff.
       this.message = false;
+      this.flush();
+    }
+    if (first === 0x02 && this.oldLeft === 0 && this.newLeft === 0) {
+      // The author, then the committer: a file of their own, one line each.
+      if (!this.identity) {
+        this.open();
+        this.file!.path = COMMIT_IDENTITY;
+        this.identity = true;
+        this.lineNo = 1;
+      }
+      this.added(text, s, e, 1);
+      return;
+    }
+    if (this.identity) {
+      this.identity = false;
       this.flush();
     }
     if (this.oldLeft > 0 || this.newLeft > 0) {
@@ -303,6 +298,8 @@ export class LogReader {
     }
     if (first === 0x64 /* d */ && (text.startsWith('diff --git ', s) || text.startsWith('diff --cc ', s))) {
       this.open();
+      // A merge's file is named here (its "Binary files differ" names none).
+      if (text.charCodeAt(s + 7) === 0x63 /* c */) this.file!.path = unquotePath(this.src.toString('utf8', s + 10, e));
       return;
     }
     if (!file) return;
@@ -314,7 +311,7 @@ export class LogReader {
       if (p !== '/dev/null') file.path = unquotePath(p).replace(/^b\//, '');
       this.onPlus(file);
     } else if (text.startsWith('Binary', s)) {
-      this.onBinary(file);
+      this.onBinary(file, `${this.commit}\0${binaryPath(this.src.toString('utf8', s, e)) ?? file.path ?? ''}`);
     }
   }
 

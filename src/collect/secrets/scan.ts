@@ -17,13 +17,15 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFolder } from '../child-env.js';
-import { createShadow, runGit, spawnGit, Watchdog } from '../git.js';
+import { createShadow, spawnGit, Watchdog } from '../git.js';
 import { WHOLE_INPUT_ENV } from '../git-reading.js';
 import { unreadableAdditions } from '../missing-object.js';
 import { CHUNK_COMMITS, lineRanges, longLineHeads, sortedCommitList, writeRange } from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { LogReader, ScanTally } from './log-reader.js';
+import { binaryText, type BatchReader } from './blob-text.js';
+import { scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';
 
 export interface ScanOptions {
@@ -36,6 +38,8 @@ export interface ScanOptions {
   chunkCommits?: number;
   /** One `git log -p` at a time, none read deferred (a test compares the two). */
   serialLogs?: boolean;
+  /** Annotated tags the scope publishes (pushed, or every ref's with --all): their objects are read too (tag-objects.ts). */
+  tags?: readonly string[];
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
@@ -74,8 +78,9 @@ export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string
   '--no-walk=unsorted',
   // Each commit's message too, every line of it indented by one space (%w with no width only
   // indents), so that no line of it reads as a header, a raw record or a diff: `git log` shows it,
-  // and a token pasted into it is as public as one in a file (log-reader.ts).
-  '--format=%x01%H%n%w(0,1,1)%B',
+  // and a token pasted into it is as public as one in a file (log-reader.ts). Then its author and
+  // committer as written (no mailmap), each on a line of its own after \x02: `git log` prints them too.
+  '--format=%x01%H%n%w(0,1,1)%B%w(0,0,0)%x02%an <%ae>%n%x02%cn <%ce>',
   '--stdin',
 ];
 
@@ -146,12 +151,17 @@ export async function scanSecrets(
     if (opts.signal?.aborted) throw new Error(STOPPED);
 
     const tally = new ScanTally(facts);
-    /** One git log over the commits listed in `input`, its output read by `reader` as it comes. */
-    const runLog = async (input: string, wide: boolean, reader: LogReader, raw = false): Promise<void> => {
+    /** One git (a log over the commits listed in `input`, or cat-file), its output read by `reader` as it comes. */
+    const runReading = async (
+      args: string[],
+      input: string,
+      reader: { read(chunk: Buffer): void; end(): void },
+    ): Promise<void> => {
+      const what = args.includes('cat-file') ? ['cat-file', '--batch'] : ['log', '-p'];
       const inFd = openSync(input, 'r');
       let child: ChildProcess;
       try {
-        child = spawnGit(logArgs(maxBlobBytes, wide, raw), {
+        child = spawnGit(args, {
           gitDir: shadow.gitDir,
           stdin: inFd,
           env: WHOLE_INPUT_ENV,
@@ -167,7 +177,7 @@ export async function scanSecrets(
         if (opts.signal?.aborted) abort();
         // A git that stops making progress (blocked opening a FIFO in the object store) is stopped: the
         // dog waits only while we wait on git, since each piece is read before the next is asked for.
-        const dog = new Watchdog(child, 'git log -p');
+        const dog = new Watchdog(child, `git ${what.join(' ')}`);
         dog.arm();
         try {
           for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
@@ -180,11 +190,11 @@ export async function scanSecrets(
           throw err;
         }
         const code = await closed;
-        dog.check(['log', '-p']);
+        dog.check(what);
         if (opts.signal?.aborted) throw new Error(STOPPED);
         if (code !== 0) {
           const why = Buffer.concat(stderr).toString('utf8');
-          throw unreadableAdditions(repo.commonDir, why, new GitError(['log', '-p'], code, why));
+          throw unreadableAdditions(repo.commonDir, why, new GitError(what, code, why));
         }
         reader.end();
       } finally {
@@ -205,7 +215,7 @@ export async function scanSecrets(
       const sink = tap?.ranges()[i]?.fed ? tap.chunk(i, range.lines) : undefined;
       const reader = new LogReader(tally, detector, deferred, sink);
       const input = writeRange(list, range, join(work, `chunk-${i % 2}`), true);
-      const done = runLog(input, false, reader, sink !== undefined);
+      const done = runReading(logArgs(maxBlobBytes, false, sink !== undefined), input, reader);
       done.catch(() => undefined); // awaited in turn, below
       return { reader, done };
     };
@@ -232,26 +242,23 @@ export async function scanSecrets(
       if (wide.length) {
         const input = join(work, 'wide');
         writeFileSync(input, `${wide.join('\n')}\n`, { mode: 0o600 });
-        await runLog(input, true, new LogReader(tally, detector));
+        await runReading(logArgs(maxBlobBytes, true), input, new LogReader(tally, detector));
       }
     }
 
-    // Binary or too large? git said "Binary files differ" for both; their sizes tell them apart.
+    // What git called binary (a NUL byte, UTF-16, too large) is published all the same: its text.
     if (tally.binaries.size) {
-      const ids = [...tally.binaries];
-      const out = (
-        await runGit(['cat-file', '--batch-check=%(objectsize)'], {
-          gitDir: shadow.gitDir,
-          input: `${ids.join('\n')}\n`,
-          timeoutMs: 120_000,
-        })
-      ).stdout
-        .toString('latin1')
-        .split('\n');
-      for (let i = 0; i < ids.length; i++) {
-        if (Number(out[i]) > maxBlobBytes) facts.skipped.oversized += 1;
-        else facts.skipped.binary += 1;
-      }
+      const input = join(work, 'binaries');
+      writeFileSync(input, `${[...tally.binaries.keys()].join('\n')}\n`, { mode: 0o600 });
+      await runReading(['cat-file', '--batch'], input, binaryText(tally, detector, maxBlobBytes));
+    }
+    if (opts.tags?.length) {
+      const input = join(work, 'tags');
+      const read = (ids: string[], reader: BatchReader): Promise<void> => {
+        writeFileSync(input, `${ids.join('\n')}\n`, { mode: 0o600 });
+        return runReading(['cat-file', '--batch'], input, reader);
+      };
+      await scanTagObjects(opts.tags, read, tally, detector, maxBlobBytes);
     }
     return facts;
   } finally {
