@@ -14,51 +14,44 @@ import { UnsafeFileError, readBoundedIfExists } from './safe-fs.js';
 const PACKED_REFS_MAX = 256 * 1024 * 1024;
 const HEX = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-/** A packed ref git knows the peel of: `claimed` is its `^` line, undefined when git takes it as not peelable. */
-export interface PackedClaim {
+/** A packed ref as git reads it: `knows`, git takes its peel from the file; `claimed`, its `^` line. */
+export interface PackedRecord {
   name: string;
   oid: string;
+  knows: boolean;
   claimed?: string;
 }
 
 /**
- * The packed refs whose peel git takes from the file, as git 2.39 reads it (refs/packed-backend.c):
- * with the header's `fully-peeled` trait every ref, with `peeled` those under refs/tags/, and whatever
- * the header says any ref a `^` line follows; a ref it knows without a `^` line is "not a tag".
+ * The records of packed-refs as git 2.39 reads them (refs/packed-backend.c): git knows the peel of
+ * every ref under the header's `fully-peeled` trait, of those under refs/tags/ under `peeled`, and,
+ * whatever the header says, of any ref a `^` line follows; a ref it knows without a `^` line is "not a tag".
  */
-export function packedClaims(text: Buffer): PackedClaim[] {
-  const out: PackedClaim[] = [];
+export function packedRecords(text: Buffer): PackedRecord[] {
+  const out: PackedRecord[] = [];
   let traits: string[] = [];
-  let last: { name: string; oid: string; knows: boolean } | undefined;
-  const settle = (): void => {
-    if (last?.knows) out.push({ name: last.name, oid: last.oid });
-    last = undefined;
-  };
+  let last: PackedRecord | undefined;
   let pos = 0;
   while (pos < text.length) {
     let nl = text.indexOf(10, pos);
     if (nl < 0) nl = text.length;
     const line = text.toString('utf8', pos, nl);
     pos = nl + 1;
-    if (line.startsWith('# pack-refs with:')) {
-      traits = line.slice('# pack-refs with:'.length).split(' ');
-      continue;
-    }
-    if (line.startsWith('^')) {
+    if (line.startsWith('# pack-refs with:')) traits = line.slice('# pack-refs with:'.length).split(' ');
+    else if (line.startsWith('^')) {
       const id = line.slice(1).trim();
-      if (last && HEX.test(id)) out.push({ name: last.name, oid: last.oid, claimed: id });
+      if (last && HEX.test(id)) Object.assign(last, { knows: true, claimed: id });
       last = undefined;
-      continue;
+    } else {
+      const sp = line.indexOf(' ');
+      const oid = line.slice(0, Math.max(sp, 0));
+      last = undefined;
+      if (sp < 0 || !HEX.test(oid)) continue;
+      const name = line.slice(sp + 1);
+      const knows = traits.includes('fully-peeled') || (traits.includes('peeled') && name.startsWith('refs/tags/'));
+      out.push((last = { name, oid, knows }));
     }
-    settle();
-    const sp = line.indexOf(' ');
-    const oid = line.slice(0, sp);
-    if (sp < 0 || !HEX.test(oid)) continue;
-    const name = line.slice(sp + 1);
-    const knows = traits.includes('fully-peeled') || (traits.includes('peeled') && name.startsWith('refs/tags/'));
-    last = { name, oid, knows };
   }
-  settle();
   return out;
 }
 
@@ -97,9 +90,9 @@ export async function collectPackedPeels(
     throw err;
   }
   if (!text) return undefined;
-  const claims = packedClaims(text);
+  const claims = packedRecords(text).filter((r) => r.knows);
   const listed = new Map(refs.map((r) => [r.name, r]));
-  const own = (c: PackedClaim): RefInfo | undefined => {
+  const own = (c: PackedRecord): RefInfo | undefined => {
     const r = listed.get(c.name);
     return r?.oid === c.oid ? r : undefined;
   };
