@@ -27,6 +27,9 @@ export default defineRepoRule({
         evidence: { ref: l.ref, oid: l.oid, claimed: l.claimed ?? '', peeled: l.peeled ?? '' },
       });
     }
-    return list.evaluation('fail', `${packed.checked} peeled line(s) of packed-refs checked against the objects`);
+    return list.evaluation(
+      'fail',
+      `${packed.checked} packed ref(s) whose peel git takes from packed-refs checked against the objects`,
+    );
   },
 });
