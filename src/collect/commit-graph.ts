@@ -15,6 +15,7 @@ import type { RepositoryInfo } from '../domain/model.js';
 import { checkedGitIdentity, createShadow, runGit, type Shadow } from './git.js';
 import { CommitGraphCache, graphKey } from './commit-graph-cache.js';
 import { objectStores } from './object-store.js';
+import { filterProblems } from './changed-path-filters.js';
 
 /** Lines of git's report kept per graph: the first say what is wrong; a forged graph can fill thousands. */
 const MAX_PROBLEMS = 20;
@@ -226,6 +227,11 @@ export async function collectCommitGraphs(
       }
       shadow ??= unshallowShadow(repo);
       const verdict = await verifyGraph(shadow, g.store, g.levels);
+      // verify does not read the changed-path filters: they are checked against each commit's diff.
+      if (g.changedPaths) {
+        const hiding = await filterProblems(shadow, g.file, stores, repo.objectFormat === 'sha256' ? 32 : 20);
+        if (hiding.length) verdict.problems = kept([...verdict.problems, ...hiding]);
+      }
       // Kept only when the bytes verified are still those hashed before (nothing swapped meanwhile).
       if (key && !verdict.problems.length && !verdict.pruned && graphKey(g.store, g.files, git) === key)
         clean.push(key);

@@ -101,7 +101,7 @@ export function gitReading(
 }
 
 /**
- * `git <args>` (no input) read as a stream of records, each ended by `end` (not included), handed
+ * `git <args>` (reading the file `input`, none by default) read as a stream of records, each ended by `end` (not included), handed
  * over a chunk's worth at a time as they arrive: nothing holds the whole output (a million refs, a
  * tree of a million files). A record longer than `maxBytes` ends the read with `tooLong()`; output
  * that stops inside a record is git's failure. A caller that stops early has git killed.
@@ -112,8 +112,9 @@ export async function* gitRecords(
   end: string,
   maxBytes: number,
   tooLong: () => Error,
+  input = '/dev/null',
 ): AsyncGenerator<Buffer[]> {
-  const git = gitReading(args, gitDir, '/dev/null', undefined);
+  const git = gitReading(args, gitDir, input, undefined);
   let rest = Buffer.alloc(0);
   let completed = false;
   try {

@@ -8,6 +8,7 @@ import { alternateLines } from './object-store.js';
 import { spellings, within } from './audited-folders.js';
 import { forEachRefRecord, listRefs, maxRefs, tooManyRefs } from './ref-list.js';
 import { listWorktrees } from './worktrees.js';
+import { collectPackedPeels } from './packed-peels.js';
 import type { ObjectReader } from './objects.js';
 
 /** The subjects of replaced commits and their replacements: one `cat-file --batch` (plumbing, real objects). */
@@ -170,6 +171,7 @@ const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 export async function collectHistory(repo: RepositoryInfo, reader?: ObjectReader): Promise<HistoryFacts> {
   const { refs, forgeRefs } = await listRefs(repo.gitDir, maxRefs(), reader);
   await peelTags(repo, refs, reader);
+  const packedPeels = await collectPackedPeels(repo.commonDir, repo.gitDir, refs, reader);
   const { headRef, headOid } = await resolveHead(repo, refs);
 
   const replaceRefs = refs
@@ -225,6 +227,7 @@ export async function collectHistory(repo: RepositoryInfo, reader?: ObjectReader
     ...(grafts ? { grafts } : {}),
     shallowCommits,
     ...(alternates ? { alternates } : {}),
+    ...(packedPeels ? { packedPeels } : {}),
   };
 }
 

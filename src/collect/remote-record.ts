@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import type { ReflogEntry } from '../domain/ledger.js';
 import type { Ledger } from './ledger.js';
+import { packedRecords } from './packed-peels.js';
 import { readBounded, readBoundedIfExists } from './safe-fs.js';
 
 export const ZERO = /^0+$/;
@@ -158,18 +159,13 @@ function untouchedSinceClone(
 
 /** packed-refs as data: ref name -> oid (empty when it is missing, too large or unreadable). */
 function packedRefs(repo: RepositoryInfo): Map<string, string> {
-  const out = new Map<string, string>();
-  let text: string;
+  let text: Buffer | undefined;
   try {
-    text = readBoundedIfExists(join(repo.commonDir, 'packed-refs'), 64 * 1024 * 1024)?.toString('utf8') ?? '';
+    text = readBoundedIfExists(join(repo.commonDir, 'packed-refs'), 64 * 1024 * 1024);
   } catch {
-    return out;
+    return new Map();
   }
-  for (const line of text.split('\n')) {
-    const m = /^([0-9a-f]{40}|[0-9a-f]{64}) (refs\/\S+)$/.exec(line);
-    if (m) out.set(m[2]!, m[1]!);
-  }
-  return out;
+  return new Map(text ? packedRecords(text).map((r) => [r.name, r.oid]) : []);
 }
 
 /** When <remote>/HEAD's reflog says the clone was made (Infinity when it does not). */

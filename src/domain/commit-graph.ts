@@ -16,7 +16,8 @@ export interface CommitGraphStore {
   pruned?: number;
   /**
    * The graph carries changed-path Bloom filters: `git log -- PATH` skips the commits a filter calls
-   * unchanged at PATH, and git's verify does not check them (nor does gitguard).
+   * unchanged at PATH. git's verify does not read them; gitguard checks each against the paths its
+   * commit changes (a filter that hides one is among the problems).
    */
   changedPaths?: true;
   /** Why git was not asked: a graph file that is not a regular file (a FIFO would block git). */

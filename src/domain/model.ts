@@ -152,6 +152,22 @@ export interface HistoryFacts {
   shallowCommits: string[];
   /** objects/info/alternates entries (as written, and resolved against the objects folder). */
   alternates?: { file: string; entries: Array<{ line: string; path: string; inside: boolean }> };
+  /** packed-refs' peeled lines checked against the objects (undefined: no packed-refs). */
+  packedPeels?: PackedPeels;
+}
+
+/**
+ * The ids packed-refs gives its refs "peeled" (`^` lines), which `git show-ref -d`, `ls-remote`, a
+ * served fetch and `git describe` take instead of reading the tag: those that are not the objects' own.
+ */
+export interface PackedPeels {
+  file: string;
+  /** Packed refs whose peel git takes from the file. */
+  checked: number;
+  /** `claimed`: the file's peel (none: "not a tag"); `peeled`: the object's (none: not a tag). */
+  lies: Array<{ ref: string; oid: string; claimed?: string; peeled?: string }>;
+  /** Why gitguard did not read the file (a FIFO, a folder, too large). */
+  unreadable?: string;
 }
 
 export interface HookInfo {

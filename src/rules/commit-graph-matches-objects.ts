@@ -27,7 +27,7 @@ export default defineRepoRule({
     const pruned = cg.value.graphs.reduce((sum, g) => sum + (g.pruned ?? 0), 0);
     const gone = pruned ? `; ${pruned} commit${pruned === 1 ? '' : 's'} it lists no longer in the object store` : '';
     const filters = cg.value.graphs.some((g) => g.changedPaths)
-      ? '; its changed-path filters (what git log -- PATH skips) are not checked'
+      ? "; its changed-path filters (what git log -- PATH skips) checked against each commit's changes"
       : '';
     return list.evaluation(
       'fail',

@@ -138,6 +138,12 @@ export const registry: readonly RuleEntry[] = [
   },
   { id: 'objects-intact', kind: 'commits', needs: ['history'], load: () => import('./objects-intact.js') },
   {
+    id: 'packed-refs-match-objects',
+    kind: 'repo',
+    needs: ['history'],
+    load: () => import('./packed-refs-match-objects.js'),
+  },
+  {
     id: 'policy-changes-authorized',
     kind: 'commits',
     needs: ['history', 'signatures'],

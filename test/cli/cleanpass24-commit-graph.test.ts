@@ -122,11 +122,11 @@ test('the graphs git, scalar-style maintenance and clones write pass as they are
     ['partial', '1 commit-graph checked by git commit-graph verify'],
     [
       'paths',
-      '1 commit-graph checked by git commit-graph verify; its changed-path filters (what git log -- PATH skips) are not checked',
+      "1 commit-graph checked by git commit-graph verify; its changed-path filters (what git log -- PATH skips) checked against each commit's changes",
     ],
     [
       'linked',
-      '1 commit-graph checked by git commit-graph verify; its changed-path filters (what git log -- PATH skips) are not checked',
+      "1 commit-graph checked by git commit-graph verify; its changed-path filters (what git log -- PATH skips) checked against each commit's changes",
     ],
     ['server.git', '1 commit-graph checked by git commit-graph verify'],
     ['shared', '2 commit-graphs checked by git commit-graph verify'],

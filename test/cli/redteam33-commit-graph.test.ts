@@ -145,7 +145,7 @@ test('twin: a graph listing commits pruned since it was written passes; a lie be
   await expectCaught(forged.r);
 });
 
-test('known limit: changed-path filters git verify does not check; the note says they are not checked', async () => {
+test('changed-path filters git verify does not check are checked against the commits (round 40)', async () => {
   const { r, ids } = withGraph();
   r.run(['commit-graph', 'write', '--reachable', '--changed-paths']);
   forgeGraph(graphFile(r), ids[2]!, { noFilters: true });
@@ -156,8 +156,8 @@ test('known limit: changed-path filters git verify does not check; the note says
   );
   expect(r.run(['commit-graph', 'verify'])).toBe('');
   const { report } = await auditRules(r.dir, r.env, [RULE]);
-  expect(resultOf(report, RULE).outcome).toBe('pass');
-  expect(resultOf(report, RULE).note).toContain('changed-path filters (what git log -- PATH skips) are not checked');
+  expect(resultOf(report, RULE).outcome).toBe('fail');
+  expect(resultOf(report, RULE).findings[0]!.message).toContain(`the changed-path filter of commit ${ids[2]!}`);
 });
 
 test('twin: the graphs git writes (gc, a split chain, none at all) pass', async () => {

@@ -1,9 +1,10 @@
-// alternates-inside-repository, commit-graph-matches-objects, commit-dates-plausible and trust-root-in-history: tables over
+// alternates-inside-repository, commit-graph-matches-objects, packed-refs-match-objects, commit-dates-plausible and trust-root-in-history: tables over
 // hand-built facts, then the collectors behind them on real repositories.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import alternatesInsideRepository from '../../src/rules/alternates-inside-repository.js';
 import commitGraphMatchesObjects from '../../src/rules/commit-graph-matches-objects.js';
+import packedRefsMatchObjects from '../../src/rules/packed-refs-match-objects.js';
 import commitDatesPlausible from '../../src/rules/commit-dates-plausible.js';
 import trustRootInHistory from '../../src/rules/trust-root-in-history.js';
 import { available, unavailable } from '../../src/domain/model.js';
@@ -34,6 +35,40 @@ describe('alternates-inside-repository', () => {
       facts: alt([{ line: '/srv/evil/objects', path: '/srv/evil/objects', inside: false }]),
       outcome: 'fail',
       mentions: ['/srv/evil/objects'],
+    },
+    {
+      name: 'is not available when refs could not be read',
+      facts: factsWith({ history: unavailable('no') }),
+      outcome: 'not-available',
+    },
+  ]);
+});
+
+const PACKED = '/r/.git/packed-refs';
+const packed = (over: object) =>
+  factsWith({ history: history({ packedPeels: { file: PACKED, checked: 2, lies: [], ...over } }) });
+
+describe('packed-refs-match-objects', () => {
+  runTable(packedRefsMatchObjects, [
+    { name: 'passes without packed-refs', outcome: 'pass' },
+    { name: "passes when every peeled line is the object's", facts: packed({}), outcome: 'pass' },
+    {
+      name: 'fails naming a tag the file peels to another commit',
+      facts: packed({ lies: [{ ref: 'refs/tags/v1.0', oid: A, claimed: B, peeled: 'c'.repeat(40) }] }),
+      outcome: 'fail',
+      mentions: ['refs/tags/v1.0', B],
+    },
+    {
+      name: 'fails naming a branch the file gives a peel',
+      facts: packed({ lies: [{ ref: 'refs/heads/main', oid: A, claimed: B }] }),
+      outcome: 'fail',
+      mentions: ['is not a tag'],
+    },
+    {
+      name: 'fails on a packed-refs gitguard will not read',
+      facts: packed({ unreadable: 'is a symbolic link' }),
+      outcome: 'fail',
+      mentions: ['will not read'],
     },
     {
       name: 'is not available when refs could not be read',
