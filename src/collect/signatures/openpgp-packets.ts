@@ -127,14 +127,18 @@ function keySigProblem(sig: openpgp.SignaturePacket): string | undefined {
   return p ?? undefined;
 }
 
-/** Whether a key signature verifies and gpg takes it (no critical subpacket it does not handle). */
+/**
+ * Whether a key signature verifies and gpg takes it: no critical subpacket it does not handle, and
+ * not older than the key that made it (sig-check.c check_signature_metadata_validity: a time
+ * conflict, so a self-signature, binding or revocation dated before its key counts for nothing).
+ */
 export async function sigOk(
   sig: openpgp.SignaturePacket,
   key: AnyKeyPacket,
   type: number,
   data: SigData,
 ): Promise<boolean> {
-  if (keySigProblem(sig)) return false;
+  if (!sig.created || sig.created < key.created || keySigProblem(sig)) return false;
   // What openpgp.js alone refuses as critical (a notation gpg knows) gpg takes: keySigProblem judged it.
   ignoreCriticalBits(sig);
   try {
@@ -147,10 +151,19 @@ export async function sigOk(
 
 /** The newest signature of `sigs` that verifies, or undefined. */
 export async function latestValid(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData) {
-  const sorted = [...sigs].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
-  for (const s of sorted) if (await sigOk(s, key, type, data)) return s;
+  for (const s of newestFirst(sigs)) if (await sigOk(s, key, type, data)) return s;
   return undefined;
 }
+
+/** Every signature of `sigs` that verifies, newest first. */
+export async function allValid(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData) {
+  const out: openpgp.SignaturePacket[] = [];
+  for (const s of newestFirst(sigs)) if (await sigOk(s, key, type, data)) out.push(s);
+  return out;
+}
+
+const newestFirst = (sigs: openpgp.SignaturePacket[]): openpgp.SignaturePacket[] =>
+  [...sigs].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
 
 export interface Revocation {
   at: number;

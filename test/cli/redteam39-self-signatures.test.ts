@@ -1,0 +1,240 @@
+// A primary key's self-signatures as gpg 2.2 merges them (getkey.c merge_selfsigs_main,
+// fixup_uidnode; sig-check.c check_signature_metadata_validity), on one key and one commit it signed:
+// - a self-signature whose own signature expiration has passed: an expired direct-key signature is
+//   ignored (an older live one speaks instead); an expired user-ID certification leaves the user ID
+//   expired (no address, flags or key expiry from it; an older one does not take over), the key valid;
+// - a key signature dated before the key that made it is a time conflict: it counts for nothing
+//   (a self-certification, a direct-key signature, a revocation);
+// - a key dated after the clock signs nothing.
+// gpg cannot write such signatures: openpgp.js makes them with the key's own secret, gpg reads them.
+// Real commits signed by real gpg, git's %G? on a fresh keyring against gitguard's verdict.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as openpgp from 'openpgp';
+import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { makeGpg, signedCommitAt, type Gpg } from '../helpers/gpg.js';
+import { verifyRows, type VerifyRow } from '../helpers/cli.js';
+import { signAt } from '../helpers/openpgp-build.js';
+
+afterAll(cleanupTemp);
+
+const { enums } = openpgp;
+const DAY = 86400;
+// The key made 30 days ago, the commit signed 20 days ago.
+const NOW = Math.floor(Date.now() / 1000);
+const [KEYS_AT, SIGNED_AT] = [NOW - 30 * DAY, NOW - 20 * DAY];
+const [FIRST, SECOND, BEFORE_KEY] = [KEYS_AT + 120, KEYS_AT + 180, KEYS_AT - 100];
+
+let r: TestRepo;
+let gpg: Gpg;
+const homes: Gpg[] = [];
+let primary: string;
+let commit: string;
+let secret: openpgp.PrivateKey;
+
+beforeAll(async () => {
+  r = makeRepo();
+  gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-')));
+  r.run(['config', 'gpg.program', gpg.wrapper]);
+  primary = gpg.genKey('Alice <alice@example.com>', 'ed25519', { usage: 'sign', at: KEYS_AT });
+  commit = signedCommitAt(r, gpg, 'by the primary', primary, 'alice@example.com', SIGNED_AT);
+  secret = await openpgp.readPrivateKey({ binaryKey: gpg.run(['--export-secret-keys', primary]) });
+}, 60_000);
+
+afterAll(() => {
+  gpg?.kill();
+  for (const h of homes) h.kill();
+});
+
+interface Extra {
+  /** Its own signature expiration, seconds after it was made (none: never). */
+  lifetime?: number;
+  /** The key's expiration it states, seconds after the key was made (none: never). */
+  keyLife?: number;
+  /** Its key flags (default: sign and certify). */
+  flags?: number;
+}
+
+/** A self-signature of `type` by Alice's primary made `at`: over her user ID, else over the key. */
+async function selfSig(type: number, at: number, extra: Extra = {}): Promise<openpgp.SignaturePacket> {
+  const sp = new openpgp.SignaturePacket();
+  sp.signatureType = type;
+  sp.publicKeyAlgorithm = secret.keyPacket.algorithm;
+  sp.hashAlgorithm = enums.hash.sha256;
+  const revocation = type === enums.signature.keyRevocation || type === enums.signature.certRevocation;
+  if (!revocation) sp.keyFlags = new Uint8Array([extra.flags ?? enums.keyFlags.signData | enums.keyFlags.certifyKeys]);
+  if (extra.lifetime) {
+    sp.signatureExpirationTime = extra.lifetime;
+    sp.signatureNeverExpires = false;
+  }
+  if (extra.keyLife) {
+    sp.keyExpirationTime = extra.keyLife;
+    sp.keyNeverExpires = false;
+  }
+  const overUserId = type === enums.signature.certPositive || type === enums.signature.certRevocation;
+  const data = overUserId ? { userID: secret.users[0]!.userID, key: secret.keyPacket } : { key: secret.keyPacket };
+  await signAt(sp, secret.keyPacket, data, at);
+  return sp;
+}
+const cert = (at: number, extra?: Extra) => selfSig(enums.signature.certPositive, at, extra);
+const direct = (at: number, extra?: Extra) => selfSig(enums.signature.key, at, extra);
+
+/** Alice's public key with her self-signatures replaced. */
+async function alice(sigs: {
+  certs: openpgp.SignaturePacket[];
+  directs?: openpgp.SignaturePacket[];
+  keyRevocations?: openpgp.SignaturePacket[];
+}): Promise<Buffer> {
+  const pub = await openpgp.readKey({ binaryKey: gpg.exportPublic(primary) });
+  pub.users[0]!.selfCertifications = sigs.certs;
+  (pub as unknown as { directSignatures: openpgp.SignaturePacket[] }).directSignatures = sigs.directs ?? [];
+  pub.revocationSignatures = sigs.keyRevocations ?? [];
+  return Buffer.from(pub.write());
+}
+
+/** git's %G? and %GS for `oid` with a fresh GNUPGHOME holding exactly `keys` (trusted). */
+function git(keys: Buffer, trusted = primary, oid = commit): { letter: string; signer: string } {
+  const home = makeGpg(mkdtempSync(join(tmpdir(), 'gg-')));
+  homes.push(home);
+  home.run(['--import'], { input: keys });
+  home.trust(trusted);
+  const line = execFileSync('git', ['rev-list', '--no-walk', '--format=%G?|%GS', oid], {
+    cwd: r.dir,
+    env: { ...r.env, ...home.env },
+  })
+    .toString()
+    .split('\n')[1]!;
+  const [letter, signer] = line.split('|') as [string, string];
+  return { letter, signer };
+}
+
+async function ours(keys: Buffer, oid = commit): Promise<VerifyRow> {
+  const keyring = join(mkdtempSync(join(tmpdir(), 'gg-')), 'keys.gpg');
+  writeFileSync(keyring, keys);
+  return (await verifyRows(r.dir, r.env, keyring)).get(oid)!;
+}
+
+describe('a user-ID self-certification whose own signature expiration has passed', () => {
+  test.each<[string, () => Promise<Buffer>]>([
+    ['the only certification', async () => alice({ certs: [await cert(FIRST, { lifetime: DAY })] })],
+    [
+      'newer than a live one (gpg takes the newest, expired or not)',
+      async () => alice({ certs: [await cert(FIRST), await cert(SECOND, { lifetime: DAY })] }),
+    ],
+  ])('%s: the user ID is expired, G but speaks for nobody (before: authorized)', async (_, keys) => {
+    const k = await keys();
+    // git's G with gpg's "[uncertain]" user ID: the key still signs, the address is not vouched for.
+    expect(git(k)).toEqual({ letter: 'G', signer: '[uncertain] Alice <alice@example.com>' });
+    const row = await ours(k);
+    expect(row.letter).toBe('G');
+    expect(row.status).not.toBe('authorized');
+    expect(row.detail).toMatch(/speaks for nobody/);
+  });
+
+  test('its key expiration is not read: G, as git (before: Y, a false failure)', async () => {
+    const k = await alice({ certs: [await cert(FIRST, { lifetime: DAY, keyLife: 2 * DAY })] });
+    expect(git(k).letter).toBe('G');
+    expect((await ours(k)).letter).toBe('G');
+  });
+
+  test('twins: a live certification newer than an expired one, or one expiring later: authorized as git', async () => {
+    for (const certs of [
+      [await cert(FIRST, { lifetime: DAY }), await cert(SECOND)],
+      [await cert(FIRST, { lifetime: 1000 * DAY })],
+    ]) {
+      const k = await alice({ certs });
+      expect(git(k)).toEqual({ letter: 'G', signer: 'Alice <alice@example.com>' });
+      expect(await ours(k)).toMatchObject({ letter: 'G', status: 'authorized' });
+    }
+  });
+});
+
+describe('a direct-key signature whose own signature expiration has passed is ignored', () => {
+  test('one that set a far expiry, over a certification whose expiry has passed: Y as git (before: G)', async () => {
+    const k = await alice({
+      certs: [await cert(FIRST, { keyLife: 2 * DAY })],
+      directs: [await direct(SECOND, { lifetime: DAY, keyLife: 1000 * DAY })],
+    });
+    expect(git(k).letter).toBe('Y');
+    expect(await ours(k)).toMatchObject({ letter: 'Y' });
+  });
+
+  test('an older live one speaks instead, with its passed expiry: Y as git (before: G)', async () => {
+    const k = await alice({
+      certs: [await cert(FIRST)],
+      directs: [await direct(FIRST, { keyLife: 2 * DAY }), await direct(SECOND, { lifetime: DAY })],
+    });
+    expect(git(k).letter).toBe('Y');
+    expect(await ours(k)).toMatchObject({ letter: 'Y' });
+  });
+
+  test('its key flags without "sign" are not read: G, authorized as git (before: E, a false failure)', async () => {
+    const k = await alice({
+      certs: [await cert(FIRST)],
+      directs: [await direct(SECOND, { lifetime: DAY, flags: enums.keyFlags.certifyKeys })],
+    });
+    expect(git(k).letter).toBe('G');
+    expect(await ours(k)).toMatchObject({ letter: 'G', status: 'authorized' });
+  });
+
+  test('twin: the same direct-key signature still live rules: E and Y as git', async () => {
+    const flags = await alice({
+      certs: [await cert(FIRST)],
+      directs: [await direct(SECOND, { lifetime: 1000 * DAY, flags: enums.keyFlags.certifyKeys })],
+    });
+    expect(git(flags).letter).toBe('E');
+    expect(await ours(flags)).toMatchObject({ letter: 'E' });
+    const expiry = await alice({ certs: [await cert(FIRST)], directs: [await direct(SECOND, { keyLife: 2 * DAY })] });
+    expect(git(expiry).letter).toBe('Y');
+    expect(await ours(expiry)).toMatchObject({ letter: 'Y' });
+  });
+});
+
+describe('a key signature dated before its key is a time conflict: it counts for nothing', () => {
+  test('the only self-certification: the key has none, E as git (before: G, authorized)', async () => {
+    const k = await alice({ certs: [await cert(BEFORE_KEY)] });
+    expect(git(k).letter).toBe('E');
+    expect(await ours(k)).toMatchObject({ letter: 'E', status: 'cannot-check' });
+  });
+
+  test("a direct-key signature's far expiry does not lift the certification's: Y as git (before: G)", async () => {
+    const k = await alice({
+      certs: [await cert(FIRST, { keyLife: 2 * DAY })],
+      directs: [await direct(BEFORE_KEY, { keyLife: 1000 * DAY })],
+    });
+    expect(git(k).letter).toBe('Y');
+    expect(await ours(k)).toMatchObject({ letter: 'Y' });
+  });
+
+  test('a key revocation: the key is not revoked, G as git (before: R, a false failure)', async () => {
+    const k = await alice({
+      certs: [await cert(FIRST)],
+      keyRevocations: [await selfSig(enums.signature.keyRevocation, BEFORE_KEY)],
+    });
+    expect(git(k).letter).toBe('G');
+    expect(await ours(k)).toMatchObject({ letter: 'G', status: 'authorized' });
+  });
+
+  test('twins: the same signatures dated at the key: as they say, as git', async () => {
+    const certified = await alice({ certs: [await cert(KEYS_AT)] });
+    expect(git(certified).letter).toBe('G');
+    expect(await ours(certified)).toMatchObject({ letter: 'G', status: 'authorized' });
+    const revoked = await alice({
+      certs: [await cert(FIRST)],
+      keyRevocations: [await selfSig(enums.signature.keyRevocation, KEYS_AT)],
+    });
+    expect(git(revoked).letter).toBe('R');
+    expect(await ours(revoked)).toMatchObject({ letter: 'R' });
+  });
+});
+
+test('a key dated after the clock, and its signature after it: E as git (before: G, authorized)', async () => {
+  const later = gpg.genKey('Alice Later <alice@example.com>', 'ed25519', { usage: 'sign', at: NOW + 10 * DAY });
+  const oid = signedCommitAt(r, gpg, 'from the future', later, 'alice@example.com', NOW + 20 * DAY);
+  const k = gpg.exportPublic(later);
+  expect(git(k, later, oid).letter).toBe('E');
+  expect(await ours(k, oid)).toMatchObject({ letter: 'E', status: 'cannot-check' });
+  expect((await ours(k, oid)).detail).toMatch(/future/);
+});
