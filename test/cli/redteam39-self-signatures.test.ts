@@ -16,7 +16,7 @@ import * as openpgp from 'openpgp';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeGpg, signedCommitAt, type Gpg } from '../helpers/gpg.js';
 import { verifyRows, type VerifyRow } from '../helpers/cli.js';
-import { signAt } from '../helpers/openpgp-build.js';
+import { len16, signAt, sub } from '../helpers/openpgp-build.js';
 
 afterAll(cleanupTemp);
 
@@ -55,6 +55,8 @@ interface Extra {
   keyLife?: number;
   /** Its key flags (default: sign and certify). */
   flags?: number;
+  /** Octets appended to openpgp.js's hashed subpackets. */
+  hashed?: Buffer;
 }
 
 /** A self-signature of `type` by Alice's primary made `at`: over her user ID, else over the key. */
@@ -72,6 +74,15 @@ async function selfSig(type: number, at: number, extra: Extra = {}): Promise<ope
   if (extra.keyLife) {
     sp.keyExpirationTime = extra.keyLife;
     sp.keyNeverExpires = false;
+  }
+  const hashed = extra.hashed;
+  if (hashed) {
+    const s = sp as unknown as { writeHashedSubPackets(): Uint8Array };
+    const write = s.writeHashedSubPackets.bind(sp);
+    s.writeHashedSubPackets = () => {
+      const area = Buffer.concat([Buffer.from(write()).subarray(2), hashed]);
+      return Buffer.concat([len16(area.length), area]);
+    };
   }
   const overUserId = type === enums.signature.certPositive || type === enums.signature.certRevocation;
   const data = overUserId ? { userID: secret.users[0]!.userID, key: secret.keyPacket } : { key: secret.keyPacket };
@@ -227,6 +238,39 @@ describe('a key signature dated before its key is a time conflict: it counts for
     });
     expect(git(revoked).letter).toBe('R');
     expect(await ours(revoked)).toMatchObject({ letter: 'R' });
+  });
+});
+
+/** A four-octet time field. */
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+}
+
+// gpg reads the first hashed subpacket of a type (parse_sig_subpkt); openpgp.js the last.
+describe('a self-signature with a subpacket twice: gpg reads the first', () => {
+  test('a passed key expiration, then "never": Y as git (before: G)', async () => {
+    const k = await alice({ certs: [await cert(FIRST, { keyLife: 2 * DAY, hashed: sub(9, u32(0)) })] });
+    expect(git(k).letter).toBe('Y');
+    expect(await ours(k)).toMatchObject({ letter: 'Y' });
+  });
+
+  test('a creation time before the key, then one after: a time conflict, E as git (before: G)', async () => {
+    const k = await alice({ certs: [await cert(BEFORE_KEY, { hashed: sub(2, u32(FIRST)) })] });
+    expect(git(k).letter).toBe('E');
+    expect(await ours(k)).toMatchObject({ letter: 'E' });
+  });
+
+  test('twins, the other way round: G, authorized as git', async () => {
+    for (const c of [
+      await cert(FIRST, { hashed: Buffer.concat([sub(9, u32(0)), sub(9, u32(2 * DAY))]) }),
+      await cert(FIRST, { hashed: sub(2, u32(BEFORE_KEY)) }),
+    ]) {
+      const k = await alice({ certs: [c] });
+      expect(git(k).letter).toBe('G');
+      expect(await ours(k)).toMatchObject({ letter: 'G', status: 'authorized' });
+    }
   });
 });
 

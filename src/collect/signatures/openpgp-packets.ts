@@ -2,7 +2,7 @@
 // latest valid binding, revocations (hard or soft, RFC 9580), expiry, and the algorithm facts the
 // weak-cryptography rule reads. Pure.
 import * as openpgp from 'openpgp';
-import { criticalProblem } from './openpgp-critical.js';
+import { allOf, criticalProblem } from './openpgp-critical.js';
 import { fastVerify } from './openpgp-fast.js';
 
 // gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
@@ -107,6 +107,30 @@ export function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
   for (const x of [...s.unknownSubpackets, ...s.rawNotations]) x.critical = false;
 }
 
+/** The hashed subpackets of a parsed signature as signed (v4: after version, type, algorithms and length). */
+function hashedArea(sig: openpgp.SignaturePacket): Uint8Array | undefined {
+  const data = (sig as unknown as { signatureData: Uint8Array | null }).signatureData;
+  return data?.subarray(4 + (sig.version === 6 ? 4 : 2));
+}
+
+// Creation time, signature and key expiration, key flags, reason for revocation: one value each.
+const READ_ONCE = [2, 3, 9, 27, 29];
+/**
+ * Makes a parsed signature (and the back-signature it embeds) say what gpg reads in it: gpg takes
+ * the FIRST hashed subpacket of a type (parse_sig_subpkt), openpgp.js the last. With two creation
+ * times or two key expirations, openpgp.js would judge a date gpg never sees.
+ */
+export function readFirstSubpackets(sig: openpgp.SignaturePacket): void {
+  const area = hashedArea(sig);
+  const s = sig as unknown as { readSubPacket(bytes: Uint8Array, hashed: boolean): void };
+  if (area)
+    for (const type of READ_ONCE) {
+      const bodies = allOf(area, type);
+      if (bodies.length > 1) s.readSubPacket(Buffer.concat([Buffer.from([type]), bodies[0]!]), true);
+    }
+  if (sig.embeddedSignature) readFirstSubpackets(sig.embeddedSignature);
+}
+
 const keySigProblems = new WeakMap<openpgp.SignaturePacket, string | null>();
 /**
  * Why gpg calls a key signature (self-signature, binding, revocation) bad whatever its arithmetic:
@@ -117,11 +141,9 @@ const keySigProblems = new WeakMap<openpgp.SignaturePacket, string | null>();
 function keySigProblem(sig: openpgp.SignaturePacket): string | undefined {
   let p = keySigProblems.get(sig);
   if (p === undefined) {
-    const s = sig as unknown as { signatureData: Uint8Array | null; writeUnhashedSubPackets(): Uint8Array };
-    const w = sig.version === 6 ? 4 : 2;
-    p = s.signatureData
-      ? (criticalProblem(s.signatureData.subarray(4 + w), s.writeUnhashedSubPackets().subarray(w)) ?? null)
-      : null;
+    const s = sig as unknown as { writeUnhashedSubPackets(): Uint8Array };
+    const area = hashedArea(sig);
+    p = area ? (criticalProblem(area, s.writeUnhashedSubPackets().subarray(sig.version === 6 ? 4 : 2)) ?? null) : null;
     keySigProblems.set(sig, p);
   }
   return p ?? undefined;
