@@ -5,12 +5,13 @@ import * as openpgp from 'openpgp';
 import { allOf, criticalProblem } from './openpgp-critical.js';
 import { fastVerify } from './openpgp-fast.js';
 
-// gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
-// The hash algorithm is reported so a policy can refuse SHA-1.
+// gpg 2.2 accepts SHA-1 and RIPEMD-160 signatures (data and key signatures; only MD5 is its default
+// --weak-digest) and DSA/secp256k1 keys; so do we (parity with git's letter). The hash algorithm is
+// reported so a policy can refuse SHA-1 or RIPEMD-160 (the weak-cryptography rule names them).
 export const CONFIG = {
   ...openpgp.config,
-  rejectHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
-  rejectMessageHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
+  rejectHashAlgorithms: new Set([openpgp.enums.hash.md5]),
+  rejectMessageHashAlgorithms: new Set([openpgp.enums.hash.md5]),
   rejectPublicKeyAlgorithms: new Set<openpgp.enums.publicKey>(),
   rejectCurves: new Set<openpgp.enums.curve>(),
   minRSABits: 0,
