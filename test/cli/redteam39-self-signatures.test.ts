@@ -7,15 +7,19 @@
 //   (a self-certification, a direct-key signature, a revocation);
 // - a key dated after the clock signs nothing.
 // gpg cannot write such signatures: openpgp.js makes them with the key's own secret, gpg reads them.
-// Real commits signed by real gpg, git's %G? on a fresh keyring against gitguard's verdict.
+// Real commits signed by real gpg, git's %G? on a fresh keyring against gitguard's verdict; then
+// fast-check draws keys of such self-signatures (GITGUARD_SELFSIG_SEED / GITGUARD_SELFSIG_CASES run
+// other seeds and more cases; scripts/differential.mjs --self-sigs N does it with random seeds).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import * as openpgp from 'openpgp';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { makeGpg, signedCommitAt, type Gpg } from '../helpers/gpg.js';
+import { commitSignature, makeGpg, signedCommitAt, type Gpg } from '../helpers/gpg.js';
 import { verifyRows, type VerifyRow } from '../helpers/cli.js';
+import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import { len16, signAt, sub } from '../helpers/openpgp-build.js';
 
 afterAll(cleanupTemp);
@@ -162,6 +166,19 @@ describe('a user-ID self-certification whose own signature expiration has passed
   });
 });
 
+test('the verdict says when the user ID expires (keyFactsChangeAt); from then on the address is gone', async () => {
+  const until = FIRST + 100 * DAY;
+  const k = await alice({ certs: [await cert(FIRST, { lifetime: 100 * DAY })] });
+  const raw = execFileSync('git', ['cat-file', 'commit', commit], { cwd: r.dir, env: r.env });
+  const { payload, signature } = commitSignature(commit, raw);
+  const at = (t: number) => loadKeyring([{ file: 'alice.gpg', data: k }], { now: () => new Date(t * 1000) });
+  const before = await (await at(until - 1)).verify(payload, signature!);
+  expect(before).toMatchObject({ letter: 'G', identities: ['alice@example.com'], keyFactsChangeAt: until });
+  const after = await (await at(until)).verify(payload, signature!);
+  expect(after).toMatchObject({ letter: 'G', identities: [] });
+  expect(after.keyFactsChangeAt).toBeUndefined();
+});
+
 describe('a direct-key signature whose own signature expiration has passed is ignored', () => {
   test('one that set a far expiry, over a certification whose expiry has passed: Y as git (before: G)', async () => {
     const k = await alice({
@@ -206,6 +223,12 @@ describe('a direct-key signature whose own signature expiration has passed is ig
 describe('a key signature dated before its key is a time conflict: it counts for nothing', () => {
   test('the only self-certification: the key has none, E as git (before: G, authorized)', async () => {
     const k = await alice({ certs: [await cert(BEFORE_KEY)] });
+    expect(git(k).letter).toBe('E');
+    expect(await ours(k)).toMatchObject({ letter: 'E', status: 'cannot-check' });
+  });
+
+  test("the same with a valid direct-key signature: gpg still wants a user ID's, E as git (before: G)", async () => {
+    const k = await alice({ certs: [await cert(BEFORE_KEY)], directs: [await direct(FIRST)] });
     expect(git(k).letter).toBe('E');
     expect(await ours(k)).toMatchObject({ letter: 'E', status: 'cannot-check' });
   });
@@ -282,3 +305,52 @@ test('a key dated after the clock, and its signature after it: E as git (before:
   expect(await ours(k, oid)).toMatchObject({ letter: 'E', status: 'cannot-check' });
   expect((await ours(k, oid)).detail).toMatch(/future/);
 });
+
+// ---- generated keys: every shape above, mixed ------------------------------------------------
+
+const seed = Number(process.env.GITGUARD_SELFSIG_SEED ?? 20261206);
+const count = Number(process.env.GITGUARD_SELFSIG_CASES ?? 24);
+const TIMES = [BEFORE_KEY, KEYS_AT, FIRST, SECOND, SECOND + 60];
+const shape = fc.record({
+  lifetime: fc.constantFrom(undefined, DAY, 1000 * DAY),
+  keyLife: fc.constantFrom(undefined, 2 * DAY, 1000 * DAY),
+  flags: fc.constantFrom(undefined, enums.keyFlags.certifyKeys),
+  // A second creation time or key expiration after openpgp.js's own.
+  twice: fc.constantFrom<Buffer | undefined>(undefined, sub(2, u32(BEFORE_KEY)), sub(2, u32(SECOND)), sub(9, u32(0))),
+});
+// Distinct times: gpg breaks a tie by packet order, which openpgp.js's key model does not keep.
+const sigs = (max: number, min: number) =>
+  fc.uniqueArray(fc.record({ at: fc.constantFrom(...TIMES), extra: shape }), {
+    minLength: min,
+    maxLength: max,
+    selector: (x) => x.at,
+  });
+
+test(`generated self-signatures: git's letter, and authorized only where gpg's user ID is certain (seed ${seed}, ${count} cases)`, async () => {
+  const cases = fc.sample(
+    fc.record({ certs: sigs(3, 1), directs: sigs(2, 0), revoked: fc.constantFrom(undefined, BEFORE_KEY, FIRST) }),
+    { seed, numRuns: count },
+  );
+  const divergences: string[] = [];
+  const letters = new Set<string>();
+  for (const c of cases) {
+    const make = (f: typeof cert, list: typeof c.certs) =>
+      Promise.all(list.map(({ at, extra }) => f(at, { ...extra, ...(extra.twice ? { hashed: extra.twice } : {}) })));
+    const k = await alice({
+      certs: await make(cert, c.certs),
+      directs: await make(direct, c.directs),
+      keyRevocations: c.revoked === undefined ? [] : [await selfSig(enums.signature.keyRevocation, c.revoked)],
+    });
+    const theirs = git(k);
+    const row = await ours(k);
+    letters.add(theirs.letter);
+    const certain = theirs.signer === 'Alice <alice@example.com>';
+    if (row.letter !== theirs.letter || (row.status === 'authorized') !== (theirs.letter === 'G' && certain))
+      divergences.push(
+        `${JSON.stringify(c)}: git ${theirs.letter} "${theirs.signer}", ours ${row.letter} ${row.status}`,
+      );
+  }
+  expect(divergences).toEqual([]);
+  // Not vacuous: the draws reach good, expired and unusable keys.
+  if (count >= 24) expect([...letters].sort()).toEqual(expect.arrayContaining(['E', 'G', 'Y']));
+}, 600_000);

@@ -24,6 +24,7 @@ export async function judgeGood(
   const pf = await entry.facts(t);
   const sf = sub ? await entry.subkeyFacts(sub) : undefined;
   r.identities = pf.identities;
+  if (pf.changesAt !== undefined) r.keyFactsChangeAt = pf.changesAt;
   const unusable = sf ? (sf.unusable ?? pf.unusable) : (pf.unusable ?? pf.cannotSign);
   if (unusable) return { ...r, reason: unusable };
   if (sf?.bindingExpiresAt !== undefined) {
@@ -36,8 +37,13 @@ export async function judgeGood(
   }
   // gpg refuses every signature by a key dated after its clock (check_signature_metadata_validity),
   // the self-signatures of a primary from the future included.
-  if (Math.max(seconds(entry.key.keyPacket.created), seconds(kp.created)) > t) {
-    return { ...r, reason: 'the key is dated in the future (a time conflict gpg refuses to check)' };
+  const born = Math.max(seconds(entry.key.keyPacket.created), seconds(kp.created));
+  if (born > t) {
+    return {
+      ...r,
+      keyFactsChangeAt: born,
+      reason: 'the key is dated in the future (a time conflict gpg refuses to check)',
+    };
   }
   if (critical) return { ...r, letter: 'B', reason: `bad signature: ${critical}` };
   const exp = [pf.expiresAt, sf?.expiresAt].filter((x): x is number => x !== undefined);

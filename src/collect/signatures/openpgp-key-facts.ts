@@ -35,6 +35,8 @@ export interface SigningKeyFacts {
 
 export interface PrimaryFacts extends SigningKeyFacts {
   identities: string[];
+  /** The next time (after the clock) a self-signature these facts were chosen from expires, if any. */
+  changesAt?: number;
   /** Why the primary key itself may not sign data (its key flags), though its subkeys may. */
   cannotSign?: string;
 }
@@ -103,11 +105,6 @@ interface PrimaryBasis {
   revocation?: Revocation;
 }
 
-/** gpg's flags.expired (parse_signature): the signature's own expiration has passed at `t`. */
-const expiredAt = (s: openpgp.SignaturePacket, t: number): boolean => {
-  const until = sigExpiry(s);
-  return until !== undefined && until <= t;
-};
 const createdMs = (s: openpgp.SignaturePacket): number => s.created?.getTime() ?? 0;
 
 /**
@@ -119,18 +116,28 @@ const createdMs = (s: openpgp.SignaturePacket): number => s.created?.getTime() ?
  *   flags or key expiry from it (an older certification does not take over), the key stays valid.
  */
 function primaryAt(k: AnyKeyPacket, b: PrimaryBasis, t: number): PrimaryFacts {
+  // gpg's flags.expired (parse_signature): the signature's own expiration has passed at `t`; the
+  // earliest one still to come is kept (changesAt), for a cached verdict.
   const identities = new Set<string>();
+  let changesAt: number | undefined;
+  const lapsed = (s: openpgp.SignaturePacket): boolean => {
+    const until = sigExpiry(s);
+    if (until !== undefined && until > t && (changesAt === undefined || until < changesAt)) changesAt = until;
+    return until !== undefined && until <= t;
+  };
   let flagged: openpgp.SignaturePacket | undefined; // newest live self-certification with key flags
   let expiring: openpgp.SignaturePacket | undefined; // newest live self-certification with a key expiry
   for (const { email, cert } of b.uids) {
-    if (expiredAt(cert, t)) continue;
+    if (lapsed(cert)) continue;
     if (email) identities.add(email);
     if (cert.keyFlags && (!flagged || createdMs(cert) > createdMs(flagged))) flagged = cert;
     if (keyExpiry(k, cert) !== undefined && (!expiring || createdMs(cert) > createdMs(expiring))) expiring = cert;
   }
-  const direct = b.directs.find((s) => !expiredAt(s, t));
-  const facts: PrimaryFacts = { identities: [...identities].sort() };
-  if (!b.certified && !direct) facts.unusable = 'the key has no valid self-signature';
+  const direct = b.directs.filter((s) => !lapsed(s))[0]; // every one read: the next expiry may be any
+  const facts: PrimaryFacts = { identities: [...identities].sort(), ...(changesAt ? { changesAt } : {}) };
+  // gpg's key is valid only through a user ID's self-signature (merge_selfsigs_main's second pass):
+  // a valid direct-key signature alone leaves it unusable.
+  if (!b.certified) facts.unusable = 'the key has no valid user-ID self-signature';
   // The primary key's usage as gpg takes it (getkey.c merge_selfsigs_main): the direct-key
   // signature's flags, else those of the user ID certified last, else whatever the algorithm can.
   // gpg refuses a data signature by a primary key whose flags lack "sign" (ERRSIG, wrong key usage).
