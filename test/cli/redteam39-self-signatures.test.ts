@@ -11,16 +11,14 @@
 // fast-check draws keys of such self-signatures (GITGUARD_SELFSIG_SEED / GITGUARD_SELFSIG_CASES run
 // other seeds and more cases; scripts/differential.mjs --self-sigs N does it with random seeds).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import * as openpgp from 'openpgp';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitSignature, makeGpg, signedCommitAt, type Gpg } from '../helpers/gpg.js';
-import { verifyRows, type VerifyRow } from '../helpers/cli.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { commitSignature, signedCommitAt, type Gpg } from '../helpers/gpg.js';
+import type { VerifyRow } from '../helpers/cli.js';
+import { keysDifferential, type KeysDifferential } from '../helpers/keys-differential.js';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
-import { len16, signAt, sub } from '../helpers/openpgp-build.js';
+import { appendHashed, signAt, sub } from '../helpers/openpgp-build.js';
 
 afterAll(cleanupTemp);
 
@@ -33,24 +31,19 @@ const [FIRST, SECOND, BEFORE_KEY] = [KEYS_AT + 120, KEYS_AT + 180, KEYS_AT - 100
 
 let r: TestRepo;
 let gpg: Gpg;
-const homes: Gpg[] = [];
 let primary: string;
 let commit: string;
 let secret: openpgp.PrivateKey;
 
 beforeAll(async () => {
-  r = makeRepo();
-  gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-')));
-  r.run(['config', 'gpg.program', gpg.wrapper]);
+  diff = keysDifferential();
+  ({ r, gpg } = diff);
   primary = gpg.genKey('Alice <alice@example.com>', 'ed25519', { usage: 'sign', at: KEYS_AT });
   commit = signedCommitAt(r, gpg, 'by the primary', primary, 'alice@example.com', SIGNED_AT);
   secret = await openpgp.readPrivateKey({ binaryKey: gpg.run(['--export-secret-keys', primary]) });
 }, 60_000);
 
-afterAll(() => {
-  gpg?.kill();
-  for (const h of homes) h.kill();
-});
+afterAll(() => diff?.kill());
 
 interface Extra {
   /** Its own signature expiration, seconds after it was made (none: never). */
@@ -64,7 +57,7 @@ interface Extra {
 }
 
 /** A self-signature of `type` by Alice's primary made `at`: over her user ID, else over the key. */
-async function selfSig(type: number, at: number, extra: Extra = {}): Promise<openpgp.SignaturePacket> {
+async function selfSig(type: openpgp.enums.signature, at: number, extra: Extra = {}): Promise<openpgp.SignaturePacket> {
   const sp = new openpgp.SignaturePacket();
   sp.signatureType = type;
   sp.publicKeyAlgorithm = secret.keyPacket.algorithm;
@@ -79,15 +72,7 @@ async function selfSig(type: number, at: number, extra: Extra = {}): Promise<ope
     sp.keyExpirationTime = extra.keyLife;
     sp.keyNeverExpires = false;
   }
-  const hashed = extra.hashed;
-  if (hashed) {
-    const s = sp as unknown as { writeHashedSubPackets(): Uint8Array };
-    const write = s.writeHashedSubPackets.bind(sp);
-    s.writeHashedSubPackets = () => {
-      const area = Buffer.concat([Buffer.from(write()).subarray(2), hashed]);
-      return Buffer.concat([len16(area.length), area]);
-    };
-  }
+  if (extra.hashed) appendHashed(sp, extra.hashed);
   const overUserId = type === enums.signature.certPositive || type === enums.signature.certRevocation;
   const data = overUserId ? { userID: secret.users[0]!.userID, key: secret.keyPacket } : { key: secret.keyPacket };
   await signAt(sp, secret.keyPacket, data, at);
@@ -109,27 +94,10 @@ async function alice(sigs: {
   return Buffer.from(pub.write());
 }
 
-/** git's %G? and %GS for `oid` with a fresh GNUPGHOME holding exactly `keys` (trusted). */
-function git(keys: Buffer, trusted = primary, oid = commit): { letter: string; signer: string } {
-  const home = makeGpg(mkdtempSync(join(tmpdir(), 'gg-')));
-  homes.push(home);
-  home.run(['--import'], { input: keys });
-  home.trust(trusted);
-  const line = execFileSync('git', ['rev-list', '--no-walk', '--format=%G?|%GS', oid], {
-    cwd: r.dir,
-    env: { ...r.env, ...home.env },
-  })
-    .toString()
-    .split('\n')[1]!;
-  const [letter, signer] = line.split('|') as [string, string];
-  return { letter, signer };
-}
-
-async function ours(keys: Buffer, oid = commit): Promise<VerifyRow> {
-  const keyring = join(mkdtempSync(join(tmpdir(), 'gg-')), 'keys.gpg');
-  writeFileSync(keyring, keys);
-  return (await verifyRows(r.dir, r.env, keyring)).get(oid)!;
-}
+let diff: KeysDifferential;
+/** git's %G? and %GS for `oid` with a fresh GNUPGHOME holding exactly `keys` (`trusted` trusted). */
+const git = (keys: Buffer, trusted = primary, oid = commit) => diff.git(keys, trusted, oid);
+const ours = (keys: Buffer, oid = commit): Promise<VerifyRow> => diff.ours(keys, oid);
 
 describe('a user-ID self-certification whose own signature expiration has passed', () => {
   test.each<[string, () => Promise<Buffer>]>([
