@@ -10,7 +10,9 @@
 // test/collect/secrets-log-reader.test.ts (the secrets scan's deferred reader against reading each
 // chunk in turn) on --scan N random histories (default 6; 0 skips it; `npm test` runs 3), and
 // test/collect/path-tap.test.ts (the walk's watched-path changes from the scan's log --raw against
-// diff-tree's) on --tap N random histories (default 4; 0 skips it; `npm test` runs 3).
+// diff-tree's) on --tap N random histories (default 4; 0 skips it; `npm test` runs 3), and
+// test/cli/redteam39-self-signatures.test.ts (keys of generated self-signatures: git's letter and
+// gpg's user-ID validity against gitguard's) on --self-sigs N keys (default 40; 0 skips it; `npm test` runs 24).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -27,6 +29,7 @@ const openpgpCases = arg('openpgp', 40);
 const trustRootHistories = arg('trust-root', 20);
 const scanHistories = arg('scan', 6);
 const tapHistories = arg('tap', 4);
+const selfSigKeys = arg('self-sigs', 40);
 const deadline = Date.now() + minutes * 60_000;
 const totals = { rounds: 0, cases: 0, refused: 0, divergences: 0, honestRefused: 0 };
 const failing = [];
@@ -86,6 +89,12 @@ while (Date.now() < deadline) {
       'watched-path histories',
       { GITGUARD_TAP_SEED: seed, GITGUARD_TAP_HISTORIES: tapHistories },
     ],
+    [
+      selfSigKeys,
+      'test/cli/redteam39-self-signatures.test.ts',
+      'self-signature keys',
+      { GITGUARD_SELFSIG_SEED: seed, GITGUARD_SELFSIG_CASES: selfSigKeys },
+    ],
   ]) {
     if (count <= 0) continue;
     const t = spawnSync(
@@ -120,7 +129,7 @@ console.log(
 );
 if (failing.length) {
   console.log(
-    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts, GITGUARD_SCAN_SEED=<seed> GITGUARD_SCAN_HISTORIES=${scanHistories} for secrets-log-reader.test.ts, or GITGUARD_TAP_SEED=<seed> GITGUARD_TAP_HISTORIES=${tapHistories} for path-tap.test.ts): ${failing.join(' ')}`,
+    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts, GITGUARD_SCAN_SEED=<seed> GITGUARD_SCAN_HISTORIES=${scanHistories} for secrets-log-reader.test.ts, GITGUARD_TAP_SEED=<seed> GITGUARD_TAP_HISTORIES=${tapHistories} for path-tap.test.ts, or GITGUARD_SELFSIG_SEED=<seed> GITGUARD_SELFSIG_CASES=${selfSigKeys} for redteam39-self-signatures.test.ts): ${failing.join(' ')}`,
   );
   process.exit(1);
 }

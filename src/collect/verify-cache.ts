@@ -35,7 +35,10 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 // v13: a signing subkey whose latest binding signature has expired (its own signature expiration) is E,
 //      and a verdict carries when that binding expires; a self-signature with a critical subpacket gpg
 //      does not handle counts for nothing (a v12 verdict may be G where git says E)
-const VERSION = 'gitguard-verify-cache-v13';
+// v14: self-signatures as gpg merges them (expired user-ID certifications and direct-key signatures,
+//      time conflicts, the first of two subpackets, RIPEMD-160), and keyFactsChangeAt (a v13 verdict
+//      may be G, authorized, where git says E or Y)
+const VERSION = 'gitguard-verify-cache-v14';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 
@@ -158,12 +161,14 @@ export class VerifyCache {
     const e = added ?? (stored === undefined ? undefined : findLine(stored, commit));
     const shape = e && Number.isInteger(e.shape) ? this.shapes.shapes[e.shape] : undefined;
     if (!e || !shape) return undefined;
-    // git's Y/X letters depend on the clock: a verdict whose key or signature has since expired is redone.
+    // git's Y/X letters depend on the clock: a verdict whose key or signature has since expired is redone,
+    // and so is any verdict whose key's self-signatures read differently since.
     if (
-      shape.letter === 'G' &&
-      ((shape.keyExpiresAt && shape.keyExpiresAt <= this.now) ||
-        (shape.signatureExpiresAt && shape.signatureExpiresAt <= this.now) ||
-        (shape.bindingExpiresAt && shape.bindingExpiresAt <= this.now))
+      (shape.letter === 'G' &&
+        ((shape.keyExpiresAt && shape.keyExpiresAt <= this.now) ||
+          (shape.signatureExpiresAt && shape.signatureExpiresAt <= this.now) ||
+          (shape.bindingExpiresAt && shape.bindingExpiresAt <= this.now))) ||
+      (shape.keyFactsChangeAt && shape.keyFactsChangeAt <= this.now)
     )
       return undefined;
     return withTime(shape, e.signedAt);

@@ -69,6 +69,13 @@ export interface OpenPgpVerdict extends SignatureVerdict {
    * signing time. Only the clock changes that: a cached verdict is redone once it has passed.
    */
   bindingExpiresAt?: number;
+  /**
+   * When the signing key's facts read differently by the clock alone, unix seconds: a user-ID
+   * certification or direct-key signature they were chosen from reaches its own signature expiration
+   * (gpg then expires the user ID, or ignores the signature), or a key dated in the future comes of
+   * age. A cached verdict, whatever its letter, is redone once it has passed.
+   */
+  keyFactsChangeAt?: number;
   /** Creation time of the earliest effective revocation of the signing key or its primary. */
   revokedAt?: number;
   /** RFC 9580 reason code of that revocation; absent when the revocation names none. */
@@ -81,7 +88,13 @@ export type Verdict = SignatureVerdict &
   Partial<
     Pick<
       OpenPgpVerdict,
-      'keyExpiresAt' | 'signatureExpiresAt' | 'bindingExpiresAt' | 'revokedAt' | 'revocationReason' | 'hashAlgorithm'
+      | 'keyExpiresAt'
+      | 'signatureExpiresAt'
+      | 'bindingExpiresAt'
+      | 'keyFactsChangeAt'
+      | 'revokedAt'
+      | 'revocationReason'
+      | 'hashAlgorithm'
     >
   > & {
     /** E because the signing key is not among the trusted keys (as opposed to an unreadable signature). */

@@ -98,6 +98,7 @@ function clockLimit(c: CommitFacts, nowS: number): number | undefined {
       consider(v.verdict.keyExpiresAt);
       consider(v.verdict.signatureExpiresAt);
       consider(v.verdict.bindingExpiresAt);
+      consider(v.verdict.keyFactsChangeAt);
     }
   };
   // Every commit passes here: no arrays built for the common case (one verdict, no mergetag).

@@ -7,15 +7,12 @@
 //   included, which openpgp.js reads; a critical notation gpg knows it takes, which openpgp.js refuses.
 // gpg cannot write such bindings: openpgp.js makes them with the key's own secret primary, gpg reads
 // them. Real commits signed by real gpg, git's %G? on a fresh keyring against gitguard's verdict.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as openpgp from 'openpgp';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { makeGpg, signedCommitAt, type Gpg } from '../helpers/gpg.js';
-import { verifyRows, type VerifyRow } from '../helpers/cli.js';
-import { len16, notation, signAt, sub } from '../helpers/openpgp-build.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { signedCommitAt, type Gpg } from '../helpers/gpg.js';
+import type { VerifyRow } from '../helpers/cli.js';
+import { keysDifferential, type KeysDifferential } from '../helpers/keys-differential.js';
+import { appendHashed, notation, signAt, sub } from '../helpers/openpgp-build.js';
 
 afterAll(cleanupTemp);
 
@@ -27,25 +24,20 @@ const [KEYS_AT, SIGNED_AT] = [NOW - 30 * DAY, NOW - 20 * DAY];
 
 let r: TestRepo;
 let gpg: Gpg;
-const homes: Gpg[] = [];
 let primary: string;
 let commit: string;
 let secret: openpgp.PrivateKey;
 
 beforeAll(async () => {
-  r = makeRepo();
-  gpg = makeGpg(mkdtempSync(join(tmpdir(), 'gg-')));
-  r.run(['config', 'gpg.program', gpg.wrapper]);
+  diff = keysDifferential();
+  ({ r, gpg } = diff);
   primary = gpg.genKey('Alice <alice@example.com>', 'ed25519', { usage: 'cert', at: KEYS_AT });
   const subkey = gpg.addSubkey(primary, 'ed25519', { at: KEYS_AT + 60 });
   commit = signedCommitAt(r, gpg, 'by the subkey', `${subkey}!`, 'alice@example.com', SIGNED_AT);
   secret = await openpgp.readPrivateKey({ binaryKey: gpg.run(['--export-secret-keys', primary]) });
 }, 60_000);
 
-afterAll(() => {
-  gpg?.kill();
-  for (const h of homes) h.kill();
-});
+afterAll(() => diff?.kill());
 
 interface Extra {
   /** Its own signature expiration, seconds after it was made (none: never). */
@@ -69,18 +61,8 @@ async function binding(at: number, extra: Extra = {}): Promise<openpgp.Signature
     sp.signatureExpirationTime = extra.lifetime;
     sp.signatureNeverExpires = false;
   }
-  const s = sp as unknown as {
-    writeHashedSubPackets(): Uint8Array;
-    unhashedSubpackets: Array<{ type: number; critical: boolean; body: Uint8Array }>;
-  };
-  const hashed = extra.hashed;
-  if (hashed) {
-    const write = s.writeHashedSubPackets.bind(sp);
-    s.writeHashedSubPackets = () => {
-      const area = Buffer.concat([Buffer.from(write()).subarray(2), hashed]);
-      return Buffer.concat([len16(area.length), area]);
-    };
-  }
+  const s = sp as unknown as { unhashedSubpackets: Array<{ type: number; critical: boolean; body: Uint8Array }> };
+  if (extra.hashed) appendHashed(sp, extra.hashed);
   await signAt(sp, secret.keyPacket, { key: secret.keyPacket, bind: subkey.keyPacket }, at);
   if (extra.unhashed) s.unhashedSubpackets.push(extra.unhashed);
   return sp;
@@ -93,25 +75,10 @@ async function aliceWith(...bindings: openpgp.SignaturePacket[]): Promise<Buffer
   return Buffer.from(pub.write());
 }
 
+let diff: KeysDifferential;
 /** git's letter for the commit with a fresh GNUPGHOME holding exactly `keys` (trusted). */
-function gitLetter(keys: Buffer): string {
-  const home = makeGpg(mkdtempSync(join(tmpdir(), 'gg-')));
-  homes.push(home);
-  home.run(['--import'], { input: keys });
-  home.trust(primary);
-  return execFileSync('git', ['rev-list', '--no-walk', '--format=%G?', commit], {
-    cwd: r.dir,
-    env: { ...r.env, ...home.env },
-  })
-    .toString()
-    .split('\n')[1]!;
-}
-
-async function ours(keys: Buffer): Promise<VerifyRow> {
-  const keyring = join(mkdtempSync(join(tmpdir(), 'gg-')), 'keys.gpg');
-  writeFileSync(keyring, keys);
-  return (await verifyRows(r.dir, r.env, keyring)).get(commit)!;
-}
+const gitLetter = (keys: Buffer): string => diff.git(keys, primary, commit).letter;
+const ours = (keys: Buffer): Promise<VerifyRow> => diff.ours(keys, commit);
 
 const [FIRST, SECOND] = [KEYS_AT + 120, KEYS_AT + 180];
 

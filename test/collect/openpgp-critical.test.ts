@@ -3,7 +3,7 @@
 // `git hash-object`, and our verdict compared with `git rev-list --format=%G?` for each variant.
 // The unhashed area can be changed without breaking the signature; hashed-area variants are signed
 // again over the same payload with the same key (openpgp.js, the hashed area given byte for byte).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as openpgp from 'openpgp';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import { criticalProblem } from '../../src/collect/signatures/openpgp-critical.js';
@@ -40,6 +40,13 @@ function packet(body: Buffer): Buffer {
   return n < 256 ? Buffer.concat([Buffer.from([0x88, n]), body]) : Buffer.concat([Buffer.from([0x89]), len16(n), body]);
 }
 
+/** A four-octet time field. */
+function time(at: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(at);
+  return b;
+}
+
 const armor = (bin: Buffer): string => openpgp.armor(openpgp.enums.armor.signature, bin);
 
 /** Replaces the gpgsig header of a raw commit with another armored signature. */
@@ -70,19 +77,23 @@ describe("critical subpackets: our letter is git + gpg 2.2's", () => {
     return armor(packet(Buffer.concat([p.head, len16(p.hashed.length), p.hashed, len16(u.length), u, p.rest])));
   }
 
-  /** A new signature over the payload by the same key, its hashed area creation time + issuer fingerprint + `extra`. */
-  async function hashed(extra: Buffer): Promise<string> {
+  /**
+   * A new signature over the payload by the same key, its hashed area creation time + issuer
+   * fingerprint (`issuer`, else the key's own) + `extra`, over `hashAlgorithm` (default SHA-256).
+   */
+  async function hashed(
+    extra: Buffer,
+    opts: { issuer?: string; hashAlgorithm?: openpgp.enums.hash } = {},
+  ): Promise<string> {
     const kp = key.keyPacket as openpgp.SecretKeyPacket;
-    const created = Buffer.alloc(4);
-    created.writeUInt32BE(SIGNED_AT);
     const area = Buffer.concat([
-      sub(2, created),
-      sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(kp.getFingerprint(), 'hex')])),
+      sub(2, time(SIGNED_AT)),
+      sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(opts.issuer ?? kp.getFingerprint(), 'hex')])),
       extra,
     ]);
     const signature = await signWithHashedArea(kp, {
       signatureType: openpgp.enums.signature.binary,
-      hashAlgorithm: openpgp.enums.hash.sha256,
+      hashAlgorithm: opts.hashAlgorithm ?? openpgp.enums.hash.sha256,
       area,
       payload,
       signedAt: SIGNED_AT,
@@ -142,6 +153,16 @@ describe("critical subpackets: our letter is git + gpg 2.2's", () => {
       'hashed: critical notation, unknown name': hashed(sub(20, notation('x@example.com', 'v', true), true)),
       'hashed: critical preferred AEAD algorithms': hashed(sub(34, Buffer.from([9]), true)),
       'hashed: nothing extra': hashed(Buffer.alloc(0)),
+      'hashed: a second, later creation time': hashed(sub(2, time(SIGNED_AT + DAY))),
+      'hashed: a second, earlier creation time': hashed(sub(2, time(KEYS_AT - DAY))),
+      'hashed: a second issuer fingerprint, of another key': hashed(
+        sub(33, Buffer.concat([Buffer.from([4]), Buffer.from(other, 'hex')])),
+      ),
+      'hashed: issuer fingerprint of another key': hashed(Buffer.alloc(0), { issuer: other }),
+      'hashed: issuer key id of another key': hashed(sub(16, Buffer.from(other.slice(-16), 'hex'))),
+      'hashed: signature expiration passed': hashed(sub(3, time(1))),
+      'unhashed: signature expiration passed': unhashed(sub(3, time(1))),
+      'unhashed: a creation time before the key': unhashed(sub(2, time(KEYS_AT - DAY))),
     };
     for (const [name, armored] of Object.entries(variants)) c[name] = write(withSignature(raw, await armored));
     const keys = [{ file: 'keys.asc', data: gpg.exportPublic(ed, other) }];
@@ -175,6 +196,14 @@ describe("critical subpackets: our letter is git + gpg 2.2's", () => {
     ['hashed: critical notation, unknown name', 'B'],
     ['hashed: critical preferred AEAD algorithms', 'B'],
     ['hashed: nothing extra', 'G'],
+    ['hashed: a second, later creation time', 'G'],
+    ['hashed: a second, earlier creation time', 'G'],
+    ['hashed: a second issuer fingerprint, of another key', 'G'],
+    ['hashed: issuer fingerprint of another key', 'B'],
+    ['hashed: issuer key id of another key', 'G'],
+    ['hashed: signature expiration passed', 'X'],
+    ['unhashed: signature expiration passed', 'G'],
+    ['unhashed: a creation time before the key', 'G'],
   ];
 
   test.each(table)('%s: git says %s, and so do we (both paths)', async (name, gitSays) => {
@@ -187,7 +216,27 @@ describe("critical subpackets: our letter is git + gpg 2.2's", () => {
     const ours = await quick.verify(data, signature!);
     expect(ours.letter).toBe(gitSays);
     expect(await full.verify(data, signature!)).toEqual(ours);
-    if (gitSays === 'B') expect(ours.reason).toMatch(/^bad signature: critical subpacket \d+ in the (un)?hashed area/);
+    if (gitSays === 'B' && !name.includes('another key'))
+      expect(ours.reason).toMatch(/^bad signature: critical subpacket \d+ in the (un)?hashed area/);
+  });
+
+  // gpg reads the first of two creation times (parse_sig_subpkt), openpgp.js the last: the signing
+  // time a policy judges expiry and revocation by must be gpg's (VALIDSIG's).
+  test.each([
+    ['hashed: a second, later creation time', 'before: a day late'],
+    ['hashed: a second, earlier creation time', 'before: before the key, E'],
+  ])("%s: the signing time is the first, gpg's (%s)", async (name) => {
+    const oid = c[name]!;
+    // git verify-commit --raw prints gpg's status lines on stderr.
+    const status = spawnSync('git', ['verify-commit', '--raw', oid], { cwd: repo.dir, env: repo.env }).stderr;
+    const validsig = /^\[GNUPG:\] VALIDSIG \S+ \S+ (\d+) /m.exec(status.toString())?.[1];
+    expect(Number(validsig)).toBe(SIGNED_AT);
+    const { payload: data, signature } = commitSignature(
+      oid,
+      execFileSync('git', ['cat-file', 'commit', oid], { cwd: repo.dir, env: repo.env }),
+    );
+    for (const k of [quick, full])
+      expect(await k.verify(data, signature!)).toMatchObject({ letter: 'G', signedAt: SIGNED_AT });
   });
 
   test('a subpacket area gpg will not read (over 10000 octets) is E, where git says N', async () => {

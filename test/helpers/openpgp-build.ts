@@ -21,6 +21,16 @@ export const notation = (name: string, value: string, humanReadable = true): Buf
     Buffer.from(value),
   ]);
 
+/** Makes `sp` write `extra` after the hashed subpackets openpgp.js writes for it (before it signs). */
+export function appendHashed(sp: openpgp.SignaturePacket, extra: Buffer): void {
+  const s = sp as unknown as { writeHashedSubPackets(): Uint8Array };
+  const write = s.writeHashedSubPackets.bind(sp);
+  s.writeHashedSubPackets = () => {
+    const area = Buffer.concat([Buffer.from(write()).subarray(2), extra]);
+    return Buffer.concat([len16(area.length), area]);
+  };
+}
+
 /**
  * Signs `sp` (its fields set) with `kp` over `data` (a literal data packet, or the key, user ID or
  * subkey a key signature is over) at unix time `at`: openpgp.js's sign, with openpgp.js's config.

@@ -5,7 +5,7 @@
 import * as openpgp from 'openpgp';
 import { armorCrcMismatch } from './openpgp-sig.js';
 import { criticalProblem, gpgIssuer, signaturePacketBodies, subpacketAreas } from './openpgp-critical.js';
-import { CONFIG, ignoreCriticalBits, message } from './openpgp-packets.js';
+import { CONFIG, ignoreCriticalBits, message, readFirstSubpackets } from './openpgp-packets.js';
 
 /**
  * The largest signature block read: an honest one is a few KiB (an RSA-16384 signature with both
@@ -77,5 +77,6 @@ export async function readSignatureBlock(armoredSig: string): Promise<SignatureB
     return { reason: `the signature block cannot be read: ${message(e)}` };
   }
   ignoreCriticalBits(sig);
+  readFirstSubpackets(sig);
   return { sig, issuer, ...(critical ? { critical } : {}) };
 }

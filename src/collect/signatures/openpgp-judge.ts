@@ -20,12 +20,13 @@ export async function judgeGood(
   primaryRevocation: Revocation | undefined,
   critical?: string,
 ): Promise<OpenPgpVerdict> {
-  const pf = await entry.facts();
+  const t = seconds(now());
+  const pf = await entry.facts(t);
   const sf = sub ? await entry.subkeyFacts(sub) : undefined;
   r.identities = pf.identities;
+  if (pf.changesAt !== undefined) r.keyFactsChangeAt = pf.changesAt;
   const unusable = sf ? (sf.unusable ?? pf.unusable) : (pf.unusable ?? pf.cannotSign);
   if (unusable) return { ...r, reason: unusable };
-  const t = seconds(now());
   if (sf?.bindingExpiresAt !== undefined) {
     if (t >= sf.bindingExpiresAt)
       return { ...r, reason: "the subkey's latest binding signature has expired (gpg ignores it: no valid binding)" };
@@ -33,6 +34,16 @@ export async function judgeGood(
   }
   if (r.signedAt !== undefined && r.signedAt < seconds(kp.created)) {
     return { ...r, reason: 'the key is newer than the signature (a time conflict gpg refuses to check)' };
+  }
+  // gpg refuses every signature by a key dated after its clock (check_signature_metadata_validity),
+  // the self-signatures of a primary from the future included.
+  const born = Math.max(seconds(entry.key.keyPacket.created), seconds(kp.created));
+  if (born > t) {
+    return {
+      ...r,
+      keyFactsChangeAt: born,
+      reason: 'the key is dated in the future (a time conflict gpg refuses to check)',
+    };
   }
   if (critical) return { ...r, letter: 'B', reason: `bad signature: ${critical}` };
   const exp = [pf.expiresAt, sf?.expiresAt].filter((x): x is number => x !== undefined);

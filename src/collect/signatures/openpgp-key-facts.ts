@@ -4,11 +4,13 @@ import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { foldEmail } from '../../domain/principals.js';
 import {
+  type AnyKeyPacket,
   type Revocation,
   type SigData,
   enumName,
   fpr,
   keyExpiry,
+  allValid,
   latestValid,
   revocation,
   sigExpiry,
@@ -33,6 +35,8 @@ export interface SigningKeyFacts {
 
 export interface PrimaryFacts extends SigningKeyFacts {
   identities: string[];
+  /** The next time (after the clock) a self-signature these facts were chosen from expires, if any. */
+  changesAt?: number;
   /** Why the primary key itself may not sign data (its key flags), though its subkeys may. */
   cannotSign?: string;
 }
@@ -89,10 +93,70 @@ export function userIdAddress(userId: string): string | undefined {
   return out === undefined ? undefined : foldEmail(out);
 }
 
+/**
+ * What a primary key's facts are chosen from at a given clock, verified once: its live user IDs
+ * (address and newest valid self-certification, revoked ones left out), its valid direct-key
+ * signatures (newest first) and its revocation.
+ */
+interface PrimaryBasis {
+  uids: { email: string | undefined; cert: openpgp.SignaturePacket }[];
+  directs: openpgp.SignaturePacket[];
+  certified: boolean;
+  revocation?: Revocation;
+}
+
+const createdMs = (s: openpgp.SignaturePacket): number => s.created?.getTime() ?? 0;
+
+/**
+ * A primary key's facts at unix time `t`, as gpg 2.2 merges its self-signatures (getkey.c
+ * merge_selfsigs_main, fixup_uidnode), each signature's own expiration read against the clock:
+ * - the newest direct-key signature that has not expired (an expired one is ignored, and an older
+ *   live one speaks instead);
+ * - each live user ID's newest certification; once it has expired, the user ID is expired: no address,
+ *   flags or key expiry from it (an older certification does not take over), the key stays valid.
+ */
+function primaryAt(k: AnyKeyPacket, b: PrimaryBasis, t: number): PrimaryFacts {
+  // gpg's flags.expired (parse_signature): the signature's own expiration has passed at `t`; the
+  // earliest one still to come is kept (changesAt), for a cached verdict.
+  const identities = new Set<string>();
+  let changesAt: number | undefined;
+  const lapsed = (s: openpgp.SignaturePacket): boolean => {
+    const until = sigExpiry(s);
+    if (until !== undefined && until > t && (changesAt === undefined || until < changesAt)) changesAt = until;
+    return until !== undefined && until <= t;
+  };
+  let flagged: openpgp.SignaturePacket | undefined; // newest live self-certification with key flags
+  let expiring: openpgp.SignaturePacket | undefined; // newest live self-certification with a key expiry
+  for (const { email, cert } of b.uids) {
+    if (lapsed(cert)) continue;
+    if (email) identities.add(email);
+    if (cert.keyFlags && (!flagged || createdMs(cert) > createdMs(flagged))) flagged = cert;
+    if (keyExpiry(k, cert) !== undefined && (!expiring || createdMs(cert) > createdMs(expiring))) expiring = cert;
+  }
+  const direct = b.directs.filter((s) => !lapsed(s))[0]; // every one read: the next expiry may be any
+  const facts: PrimaryFacts = { identities: [...identities].sort(), ...(changesAt ? { changesAt } : {}) };
+  // gpg's key is valid only through a user ID's self-signature (merge_selfsigs_main's second pass):
+  // a valid direct-key signature alone leaves it unusable.
+  if (!b.certified) facts.unusable = 'the key has no valid user-ID self-signature';
+  // The primary key's usage as gpg takes it (getkey.c merge_selfsigs_main): the direct-key
+  // signature's flags, else those of the user ID certified last, else whatever the algorithm can.
+  // gpg refuses a data signature by a primary key whose flags lack "sign" (ERRSIG, wrong key usage).
+  const usage = direct?.keyFlags ? direct : flagged;
+  if (usage && !flagsSign(usage))
+    facts.cannotSign = 'the primary key is not a signing key (its self-signature\'s key flags lack "sign")';
+  // The key's expiry as gpg takes it (merge_selfsigs_main): the direct-key signature's, else that of
+  // the user ID certified last WITH one, whichever user ID is primary or newer (a newer certification
+  // without an expiry does not lift an older one's).
+  const expiresAt = (direct && keyExpiry(k, direct)) ?? (expiring && keyExpiry(k, expiring));
+  if (expiresAt !== undefined) facts.expiresAt = expiresAt;
+  if (b.revocation) facts.revocation = b.revocation;
+  return facts;
+}
+
 /** A key's verified facts, shared by every keyring holding the same key bytes in this run. */
 interface FactsMemo {
   key: openpgp.PublicKey;
-  primary?: Promise<PrimaryFacts>;
+  primary?: Promise<PrimaryBasis>;
   subs: Map<string, Promise<SigningKeyFacts>>;
   selfSignatureHashes?: Promise<string[]>;
 }
@@ -120,9 +184,16 @@ export class Entry {
     return this.memo.key;
   }
 
-  facts(): Promise<PrimaryFacts> {
+  /** The primary key's facts at unix time `t` (the keyring's clock). */
+  async facts(t: number): Promise<PrimaryFacts> {
     this.memo.primary ??= this.computePrimary();
-    return this.memo.primary;
+    return primaryAt(this.key.keyPacket, await this.memo.primary, t);
+  }
+
+  /** The primary key's own revocation, whatever the clock. */
+  async revocation(): Promise<Revocation | undefined> {
+    this.memo.primary ??= this.computePrimary();
+    return (await this.memo.primary).revocation;
   }
 
   subkeyFacts(sub: openpgp.Subkey): Promise<SigningKeyFacts> {
@@ -168,12 +239,10 @@ export class Entry {
     return [...out].sort();
   }
 
-  private async computePrimary(): Promise<PrimaryFacts> {
+  private async computePrimary(): Promise<PrimaryBasis> {
     const k = this.key.keyPacket;
-    const identities = new Set<string>();
+    const uids: PrimaryBasis['uids'] = [];
     let certified = false; // some user ID has a valid self-certification
-    let flagged: openpgp.SignaturePacket | undefined; // newest valid self-certification with key flags
-    let expiring: openpgp.SignaturePacket | undefined; // newest valid self-certification with a key expiry
     for (const user of this.key.users) {
       if (!user.userID) continue;
       const data = { userID: user.userID, key: k } as unknown as SigData;
@@ -186,39 +255,18 @@ export class Entry {
       // or usage changes, so a revoked one keeps what the key had then).
       if (rev && (rev.created?.getTime() ?? 0) >= (cert.created?.getTime() ?? 0)) continue;
       // gpg's reading of the address, not openpgp.js's (which takes the first "<" to the LAST ">").
-      const email = userIdAddress(user.userID.userID);
-      if (email) identities.add(email);
-      if (cert.keyFlags && (!flagged || (cert.created?.getTime() ?? 0) > (flagged.created?.getTime() ?? 0)))
-        flagged = cert;
-      if (
-        keyExpiry(k, cert) !== undefined &&
-        (!expiring || (cert.created?.getTime() ?? 0) > (expiring.created?.getTime() ?? 0))
-      )
-        expiring = cert;
+      uids.push({ email: userIdAddress(user.userID.userID), cert });
     }
-    const direct = await latestValid(
+    const directs = await allValid(
       (this.key as unknown as { directSignatures: openpgp.SignaturePacket[] }).directSignatures,
       k,
       enums.signature.key,
       { key: k } as unknown as SigData,
     );
-    const facts: PrimaryFacts = { identities: [...identities].sort() };
-    if (!certified && !direct) facts.unusable = 'the key has no valid self-signature';
-    // The primary key's usage as gpg takes it (getkey.c merge_selfsigs_main): the direct-key
-    // signature's flags, else those of the user ID certified last, else whatever the algorithm can.
-    // gpg refuses a data signature by a primary key whose flags lack "sign" (ERRSIG, wrong key usage).
-    const usage = direct?.keyFlags ? direct : flagged;
-    if (usage && !flagsSign(usage))
-      facts.cannotSign = 'the primary key is not a signing key (its self-signature\'s key flags lack "sign")';
-    // The key's expiry as gpg takes it (merge_selfsigs_main): the direct-key signature's, else that of
-    // the user ID certified last WITH one, whichever user ID is primary or newer (a newer certification
-    // without an expiry does not lift an older one's).
-    const expiresAt = (direct && keyExpiry(k, direct)) ?? (expiring && keyExpiry(k, expiring));
-    if (expiresAt !== undefined) facts.expiresAt = expiresAt;
-    facts.revocation = await revocation(this.key.revocationSignatures, k, enums.signature.keyRevocation, {
+    const revoked = await revocation(this.key.revocationSignatures, k, enums.signature.keyRevocation, {
       key: k,
     } as unknown as SigData);
-    return facts;
+    return { uids, directs, certified, ...(revoked ? { revocation: revoked } : {}) };
   }
 
   private async computeSubkey(sub: openpgp.Subkey): Promise<SigningKeyFacts> {

@@ -1,7 +1,7 @@
 // OpenPGP key files as a policy ships them: armored blocks or binary packets, split into keys,
 // and refused past the per-key limits before anything is verified. Pure.
 import * as openpgp from 'openpgp';
-import { type AnyKeyPacket, CONFIG, fpr, hex } from './openpgp-packets.js';
+import { type AnyKeyPacket, CONFIG, fpr, hex, readFirstSubpackets } from './openpgp-packets.js';
 import { packetFrames } from './openpgp-critical.js';
 
 const { enums } = openpgp;
@@ -86,6 +86,7 @@ function splitKeys(packets: openpgp.PacketList<openpgp.AnyPacket>): openpgp.Pack
     const P = p as unknown as { constructor: { tag: number } };
     const tag = P.constructor.tag;
     if (p instanceof openpgp.UnparseablePacket) continue;
+    if (p instanceof openpgp.SignaturePacket) readFirstSubpackets(p);
     let q: openpgp.AnyPacket = p;
     if (tag === enums.packet.secretKey)
       q = (

@@ -2,15 +2,16 @@
 // latest valid binding, revocations (hard or soft, RFC 9580), expiry, and the algorithm facts the
 // weak-cryptography rule reads. Pure.
 import * as openpgp from 'openpgp';
-import { criticalProblem } from './openpgp-critical.js';
+import { allOf, criticalProblem } from './openpgp-critical.js';
 import { fastVerify } from './openpgp-fast.js';
 
-// gpg 2.2 accepts SHA-1 data signatures and DSA/secp256k1 keys; so do we (parity with git's letter).
-// The hash algorithm is reported so a policy can refuse SHA-1.
+// gpg 2.2 accepts SHA-1 and RIPEMD-160 signatures (data and key signatures; only MD5 is its default
+// --weak-digest) and DSA/secp256k1 keys; so do we (parity with git's letter). The hash algorithm is
+// reported so a policy can refuse SHA-1 or RIPEMD-160 (the weak-cryptography rule names them).
 export const CONFIG = {
   ...openpgp.config,
-  rejectHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
-  rejectMessageHashAlgorithms: new Set([openpgp.enums.hash.md5, openpgp.enums.hash.ripemd]),
+  rejectHashAlgorithms: new Set([openpgp.enums.hash.md5]),
+  rejectMessageHashAlgorithms: new Set([openpgp.enums.hash.md5]),
   rejectPublicKeyAlgorithms: new Set<openpgp.enums.publicKey>(),
   rejectCurves: new Set<openpgp.enums.curve>(),
   minRSABits: 0,
@@ -107,6 +108,30 @@ export function ignoreCriticalBits(sig: openpgp.SignaturePacket): void {
   for (const x of [...s.unknownSubpackets, ...s.rawNotations]) x.critical = false;
 }
 
+/** The hashed subpackets of a parsed signature as signed (v4: after version, type, algorithms and length). */
+function hashedArea(sig: openpgp.SignaturePacket): Uint8Array | undefined {
+  const data = (sig as unknown as { signatureData: Uint8Array | null }).signatureData;
+  return data?.subarray(4 + (sig.version === 6 ? 4 : 2));
+}
+
+// Creation time, signature and key expiration, key flags, reason for revocation: one value each.
+const READ_ONCE = [2, 3, 9, 27, 29];
+/**
+ * Makes a parsed signature (and the back-signature it embeds) say what gpg reads in it: gpg takes
+ * the FIRST hashed subpacket of a type (parse_sig_subpkt), openpgp.js the last. With two creation
+ * times or two key expirations, openpgp.js would judge a date gpg never sees.
+ */
+export function readFirstSubpackets(sig: openpgp.SignaturePacket): void {
+  const area = hashedArea(sig);
+  const s = sig as unknown as { readSubPacket(bytes: Uint8Array, hashed: boolean): void };
+  if (area)
+    for (const type of READ_ONCE) {
+      const bodies = allOf(area, type);
+      if (bodies.length > 1) s.readSubPacket(Buffer.concat([Buffer.from([type]), bodies[0]!]), true);
+    }
+  if (sig.embeddedSignature) readFirstSubpackets(sig.embeddedSignature);
+}
+
 const keySigProblems = new WeakMap<openpgp.SignaturePacket, string | null>();
 /**
  * Why gpg calls a key signature (self-signature, binding, revocation) bad whatever its arithmetic:
@@ -117,24 +142,26 @@ const keySigProblems = new WeakMap<openpgp.SignaturePacket, string | null>();
 function keySigProblem(sig: openpgp.SignaturePacket): string | undefined {
   let p = keySigProblems.get(sig);
   if (p === undefined) {
-    const s = sig as unknown as { signatureData: Uint8Array | null; writeUnhashedSubPackets(): Uint8Array };
-    const w = sig.version === 6 ? 4 : 2;
-    p = s.signatureData
-      ? (criticalProblem(s.signatureData.subarray(4 + w), s.writeUnhashedSubPackets().subarray(w)) ?? null)
-      : null;
+    const s = sig as unknown as { writeUnhashedSubPackets(): Uint8Array };
+    const area = hashedArea(sig);
+    p = area ? (criticalProblem(area, s.writeUnhashedSubPackets().subarray(sig.version === 6 ? 4 : 2)) ?? null) : null;
     keySigProblems.set(sig, p);
   }
   return p ?? undefined;
 }
 
-/** Whether a key signature verifies and gpg takes it (no critical subpacket it does not handle). */
+/**
+ * Whether a key signature verifies and gpg takes it: no critical subpacket it does not handle, and
+ * not older than the key that made it (sig-check.c check_signature_metadata_validity: a time
+ * conflict, so a self-signature, binding or revocation dated before its key counts for nothing).
+ */
 export async function sigOk(
   sig: openpgp.SignaturePacket,
   key: AnyKeyPacket,
   type: number,
   data: SigData,
 ): Promise<boolean> {
-  if (keySigProblem(sig)) return false;
+  if (!sig.created || sig.created < key.created || keySigProblem(sig)) return false;
   // What openpgp.js alone refuses as critical (a notation gpg knows) gpg takes: keySigProblem judged it.
   ignoreCriticalBits(sig);
   try {
@@ -147,10 +174,19 @@ export async function sigOk(
 
 /** The newest signature of `sigs` that verifies, or undefined. */
 export async function latestValid(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData) {
-  const sorted = [...sigs].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
-  for (const s of sorted) if (await sigOk(s, key, type, data)) return s;
+  for (const s of newestFirst(sigs)) if (await sigOk(s, key, type, data)) return s;
   return undefined;
 }
+
+/** Every signature of `sigs` that verifies, newest first. */
+export async function allValid(sigs: openpgp.SignaturePacket[], key: AnyKeyPacket, type: number, data: SigData) {
+  const out: openpgp.SignaturePacket[] = [];
+  for (const s of newestFirst(sigs)) if (await sigOk(s, key, type, data)) out.push(s);
+  return out;
+}
+
+const newestFirst = (sigs: openpgp.SignaturePacket[]): openpgp.SignaturePacket[] =>
+  [...sigs].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
 
 export interface Revocation {
   at: number;

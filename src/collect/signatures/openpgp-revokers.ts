@@ -35,7 +35,7 @@ async function revokerFingerprints(key: openpgp.PublicKey): Promise<string[]> {
  * The revocation of `key` by one of its designated revokers whose primary key `lookup` finds (by
  * fingerprint) in the same keyring, or undefined. As gpg: the revocation's issuer key id is the
  * revoker's, it verifies over the revoked primary key by the revoker's primary key, and that key is
- * not newer than the revocation; the revoker's own expiry or revocation does not matter.
+ * not newer than the revocation (sigOk); the revoker's own expiry or revocation does not matter.
  */
 export async function designatedRevocation(
   key: openpgp.PublicKey,
@@ -51,8 +51,7 @@ export async function designatedRevocation(
   let best: Revocation | undefined;
   for (const s of others) {
     const by = revokers.find((p) => p.getKeyID().equals(s.issuerKeyID));
-    if (!by || !s.created || s.created < by.created) continue;
-    if (!(await sigOk(s, by, enums.signature.keyRevocation, { key: k }))) continue;
+    if (!by || !(await sigOk(s, by, enums.signature.keyRevocation, { key: k }))) continue;
     best = stronger(best, revocationOf(s));
   }
   return best;

@@ -194,7 +194,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
   const primaryRevocation = (e: Entry): Promise<Revocation | undefined> => {
     let p = primaryRevocations.get(e);
     if (!p) {
-      p = e.facts().then((f) => f.revocation ?? designatedRevocation(e.key, (id) => built.get(id)?.key.keyPacket));
+      p = e.revocation().then((r) => r ?? designatedRevocation(e.key, (id) => built.get(id)?.key.keyPacket));
       primaryRevocations.set(e, p);
     }
     return p;
@@ -341,7 +341,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     },
     async identities(id: string) {
       const c = index.get(id.toUpperCase())?.[0];
-      return c ? (await c.entry.facts()).identities : [];
+      return c ? (await c.entry.facts(seconds(now()))).identities : [];
     },
     verify: async (payload, armoredSig) => {
       try {
