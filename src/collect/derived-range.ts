@@ -11,6 +11,7 @@ import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
 import { envLimit } from './child-env.js';
 import { partText } from './chain-part.js';
 import { isPinFile, pinless } from '../domain/action-pins.js';
+import { foundSame, foundText, parseFound, rangeKey, type RangeMemo, type RangeRecord } from './range-memo.js';
 
 /**
  * At most this many commits of the range are read (GITGUARD_MAX_RANGE_COMMITS). Those changing a
@@ -106,35 +107,45 @@ async function partChanged(
 /** The most bytes of a loose file read to compare its part (past it: changed). */
 const PART_MAX = 16 * 1024 * 1024;
 
+/** What one search found, and what it spent of the cap. */
+interface Searched {
+  out: DerivedFound;
+  cut: boolean;
+  read: number;
+  checks: number;
+}
+
 /**
- * `found` (the ends' findings) with those of every commit of `range` that changes a file the CI runs
- * added; `read`: the findings at one commit (undefined: it could not be read), `ends` already read;
- * `objects`: the run's object reader.
+ * The search itself: every commit of `range` that changes a file `found` names (in the part the
+ * chain reads, for a loose one) is read and what it finds added, until nothing new is found. A path
+ * is asked again whenever what is asked of it grows (more parts, or watched whole): the answer is
+ * then the least set closed under every commit of the range, whatever order commits were read in,
+ * which is what lets an earlier run's answer stand for the commits it covered (range-memo.ts).
  */
-export async function rangeDerived(
+async function search(
   gitDir: string,
   range: readonly string[],
   found: DerivedFound,
   ends: readonly string[],
   read: (commit: string) => Promise<DerivedFound | undefined>,
   objects: ObjectReader,
-): Promise<DerivedFound> {
-  if (!range.length) return found;
-  let ci = false;
-  for (const end of ends) ci ||= await hasCi(objects, end);
-  if (!ci) return found;
+  spent: { read: number; checks: number },
+): Promise<Searched> {
   const done = new Set(ends);
-  const asked = new Set<string>();
+  const asked = new Map<string, string>();
   let out = found;
-  let left = maxRangeCommits();
-  let checks = left * CHECKS_PER_COMMIT;
-  let cut = 0;
+  const cap = maxRangeCommits();
+  let left = cap - spent.read;
+  let checks = cap * CHECKS_PER_COMMIT - spent.checks;
+  let cut = false;
+  const loose = (p: string): boolean => out.parts.has(p) || out.ranOnly.has(p) || isPinFile(p);
+  const asking = (p: string): string => (loose(p) ? JSON.stringify([...(out.parts.get(p) ?? ['*'])].sort()) : '');
   while (!cut) {
-    const all = [...CI_PATHS, ...out.paths.keys()].filter((p) => !asked.has(p));
+    const all = [...CI_PATHS, ...out.paths.keys()].filter((p) => asked.get(p) !== asking(p));
     if (!all.length) break;
-    for (const p of all) asked.add(p);
+    for (const p of all) asked.set(p, asking(p));
     const { parts, ranOnly } = out;
-    for (const [c, loose] of await changing(
+    for (const [c, changed] of await changing(
       gitDir,
       range,
       all,
@@ -144,9 +155,9 @@ export async function rangeDerived(
       // A commit changing only loose files is read only where it changes their part on the chain (a
       // flood of package.json edits outside the chain's scripts runs nothing new, and is not counted),
       // each compared at most CHECKS_PER_COMMIT times the cap; past either cap, the rest is cut.
-      if (loose && checks <= 0) cut = 1;
-      else if (loose && ((checks -= 1), !(await partChanged(objects, c, loose, out.parts)))) continue;
-      else if (left <= 0) cut = 1;
+      if (changed && checks <= 0) cut = true;
+      else if (changed && ((checks -= 1), !(await partChanged(objects, c, changed, out.parts)))) continue;
+      else if (left <= 0) cut = true;
       if (cut) break;
       done.add(c);
       left -= 1;
@@ -154,5 +165,79 @@ export async function rangeDerived(
       if (at) out = unionDerived(out, at);
     }
   }
-  return cut ? { ...out, rangeCut: maxRangeCommits() } : out;
+  return { out, cut, read: cap - left, checks: cap * CHECKS_PER_COMMIT - checks };
+}
+
+/**
+ * Whether every commit `tips` reach is reachable from the range's positive revisions (`range`): an
+ * earlier record then covers part of this range (no force-push, no deleted branch took its commits away).
+ */
+async function within(gitDir: string, tips: readonly string[], range: readonly string[]): Promise<boolean> {
+  const now = new Set(range);
+  const gone = tips.filter((t) => !now.has(t));
+  if (!gone.length) return true;
+  const out = await runGit(['rev-list', '--max-count=1', '--stdin'], {
+    gitDir,
+    input: `${[...gone, ...range.filter((r) => !r.startsWith('^')).map((r) => `^${r}`)].join('\n')}\n`,
+    okCodes: [128],
+    timeoutMs: 300_000,
+  });
+  return out.code === 0 && !out.stdout.toString('utf8').trim();
+}
+
+/**
+ * An earlier run's answer (`memo.known`) brought up to this range, or undefined where it cannot be:
+ * another key, commits it covered gone, or a new commit that finds anything it did not (then the
+ * whole range is searched again: what the new commits add must be asked of the old ones too).
+ */
+async function resumed(
+  gitDir: string,
+  range: readonly string[],
+  key: string,
+  memo: RangeMemo,
+  search1: (range: readonly string[], from: DerivedFound, spent: RangeRecord) => Promise<Searched>,
+): Promise<{ out: DerivedFound; record: RangeRecord } | undefined> {
+  const old = memo.known;
+  const was = old?.key === key ? parseFound(old.found) : undefined;
+  if (!old || !was || !(await within(gitDir, old.tips, range))) return undefined;
+  const tips = range.filter((r) => !r.startsWith('^'));
+  // The same tips: nothing new to read.
+  if (tips.every((t) => old.tips.includes(t))) return { out: was, record: { ...old, tips } };
+  const fresh = await search1([...range, ...old.tips.map((t) => `^${t}`)], was, old);
+  if (fresh.cut || foundSame(fresh.out) !== foundSame(was)) return undefined;
+  return { out: was, record: { key, tips, found: old.found, read: fresh.read, checks: fresh.checks } };
+}
+
+/**
+ * `found` (the ends' findings) with those of every commit of `range` that changes a file the CI runs
+ * added; `read`: the findings at one commit (undefined: it could not be read), `ends` already read
+ * (the tip, then the start); `objects`: the run's object reader; `memo`: an earlier run's answer to
+ * start from, and where this run's goes.
+ */
+export async function rangeDerived(
+  gitDir: string,
+  range: readonly string[],
+  found: DerivedFound,
+  ends: readonly string[],
+  read: (commit: string) => Promise<DerivedFound | undefined>,
+  objects: ObjectReader,
+  memo?: RangeMemo,
+): Promise<DerivedFound> {
+  if (!range.length) return found;
+  let ci = false;
+  for (const end of ends) ci ||= await hasCi(objects, end);
+  if (!ci) return found;
+  const search1 = (r: readonly string[], from: DerivedFound, spent: { read: number; checks: number }) =>
+    search(gitDir, r, from, ends, read, objects, spent);
+  const key = memo && rangeKey(memo.salt, maxRangeCommits(), range, ends[1], found);
+  const again = memo && key ? await resumed(gitDir, range, key, memo, search1) : undefined;
+  if (again) {
+    memo!.found = again.record;
+    return again.out;
+  }
+  const { out, cut, read: n, checks } = await search1(range, found, { read: 0, checks: 0 });
+  if (cut) return { ...out, rangeCut: maxRangeCommits() };
+  if (memo && key)
+    memo.found = { key, tips: range.filter((r) => !r.startsWith('^')), found: foundText(out), read: n, checks };
+  return out;
 }
