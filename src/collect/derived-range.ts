@@ -44,14 +44,15 @@ async function hasCi(objects: ObjectReader, commit: string): Promise<boolean> {
 /**
  * The commits of `range` (rev-list arguments: tips and ^exclusions) that change any of `paths`, newest
  * first, those changing one that is not `loose` before the others (with the loose paths they change):
- * one git for both (a merge, whose changes log does not list, counts with the first).
+ * one git for both (a merge, whose changes log does not list, counts with the first); undefined where
+ * git could not list them (a partial clone missing a tree).
  */
 async function changing(
   gitDir: string,
   range: readonly string[],
   paths: readonly string[],
   loose: (path: string) => boolean,
-): Promise<Array<[string, string[] | undefined]>> {
+): Promise<Array<[string, string[] | undefined]> | undefined> {
   if (!paths.length) return [];
   const args = ['--literal-pathspecs', 'log', '-z', '--format=%x01%H', '--name-only', '--no-renames', '--full-history'];
   const r = await runGit([...args, '--stdin', '--', ...paths], {
@@ -61,7 +62,7 @@ async function changing(
     okCodes: [128],
     timeoutMs: 300_000,
   });
-  if (r.code !== 0) return [];
+  if (r.code !== 0) return undefined;
   // A workflow or action.yml is named itself, not by its watched folder: its pins are compared alone.
   const under = (name: string): string | undefined => {
     const p = paths.find((q) => name === q || name.startsWith(`${q}/`));
@@ -107,10 +108,20 @@ async function partChanged(
 /** The most bytes of a loose file read to compare its part (past it: changed). */
 const PART_MAX = 16 * 1024 * 1024;
 
+/** What every search of one run reads with (see rangeDerived). */
+interface SearchIn {
+  gitDir: string;
+  ends: readonly string[];
+  read: (commit: string) => Promise<DerivedFound | undefined>;
+  objects: ObjectReader;
+}
+
 /** What one search found, and what it spent of the cap. */
 interface Searched {
   out: DerivedFound;
   cut: boolean;
+  /** Something was not there to read (a partial clone): a later run, with it fetched, may find more. */
+  partial: boolean;
   read: number;
   checks: number;
 }
@@ -123,12 +134,9 @@ interface Searched {
  * which is what lets an earlier run's answer stand for the commits it covered (range-memo.ts).
  */
 async function search(
-  gitDir: string,
+  { gitDir, ends, read, objects }: SearchIn,
   range: readonly string[],
   found: DerivedFound,
-  ends: readonly string[],
-  read: (commit: string) => Promise<DerivedFound | undefined>,
-  objects: ObjectReader,
   spent: { read: number; checks: number },
 ): Promise<Searched> {
   const done = new Set(ends);
@@ -138,19 +146,17 @@ async function search(
   let left = cap - spent.read;
   let checks = cap * CHECKS_PER_COMMIT - spent.checks;
   let cut = false;
+  let partial = false;
   const loose = (p: string): boolean => out.parts.has(p) || out.ranOnly.has(p) || isPinFile(p);
   const asking = (p: string): string => (loose(p) ? JSON.stringify([...(out.parts.get(p) ?? ['*'])].sort()) : '');
   while (!cut) {
     const all = [...CI_PATHS, ...out.paths.keys()].filter((p) => asked.get(p) !== asking(p));
     if (!all.length) break;
     for (const p of all) asked.set(p, asking(p));
-    const { parts, ranOnly } = out;
-    for (const [c, changed] of await changing(
-      gitDir,
-      range,
-      all,
-      (p) => parts.has(p) || ranOnly.has(p) || isPinFile(p),
-    )) {
+    const commits = await changing(gitDir, range, all, loose);
+    // Not listed: nothing found there, and nothing kept for a later run (range-memo.ts).
+    if (!commits) partial = true;
+    for (const [c, changed] of commits ?? []) {
       if (done.has(c)) continue;
       // A commit changing only loose files is read only where it changes their part on the chain (a
       // flood of package.json edits outside the chain's scripts runs nothing new, and is not counted),
@@ -162,10 +168,11 @@ async function search(
       done.add(c);
       left -= 1;
       const at = await read(c);
+      if (!at || at.unread.size) partial = true;
       if (at) out = unionDerived(out, at);
     }
   }
-  return { out, cut, read: cap - left, checks: cap * CHECKS_PER_COMMIT - checks };
+  return { out, cut, partial, read: cap - left, checks: cap * CHECKS_PER_COMMIT - checks };
 }
 
 /**
@@ -191,20 +198,19 @@ async function within(gitDir: string, tips: readonly string[], range: readonly s
  * whole range is searched again: what the new commits add must be asked of the old ones too).
  */
 async function resumed(
-  gitDir: string,
+  into: SearchIn,
   range: readonly string[],
   key: string,
   memo: RangeMemo,
-  search1: (range: readonly string[], from: DerivedFound, spent: RangeRecord) => Promise<Searched>,
 ): Promise<{ out: DerivedFound; record: RangeRecord } | undefined> {
   const old = memo.known;
   const was = old?.key === key ? parseFound(old.found) : undefined;
-  if (!old || !was || !(await within(gitDir, old.tips, range))) return undefined;
+  if (!old || !was || !(await within(into.gitDir, old.tips, range))) return undefined;
   const tips = range.filter((r) => !r.startsWith('^'));
   // The same tips: nothing new to read.
   if (tips.every((t) => old.tips.includes(t))) return { out: was, record: { ...old, tips } };
-  const fresh = await search1([...range, ...old.tips.map((t) => `^${t}`)], was, old);
-  if (fresh.cut || foundSame(fresh.out) !== foundSame(was)) return undefined;
+  const fresh = await search(into, [...range, ...old.tips.map((t) => `^${t}`)], was, old);
+  if (fresh.cut || fresh.partial || foundSame(fresh.out) !== foundSame(was)) return undefined;
   return { out: was, record: { key, tips, found: old.found, read: fresh.read, checks: fresh.checks } };
 }
 
@@ -227,17 +233,17 @@ export async function rangeDerived(
   let ci = false;
   for (const end of ends) ci ||= await hasCi(objects, end);
   if (!ci) return found;
-  const search1 = (r: readonly string[], from: DerivedFound, spent: { read: number; checks: number }) =>
-    search(gitDir, r, from, ends, read, objects, spent);
+  const into: SearchIn = { gitDir, ends, read, objects };
   const key = memo && rangeKey(memo.salt, maxRangeCommits(), range, ends[1], found);
-  const again = memo && key ? await resumed(gitDir, range, key, memo, search1) : undefined;
+  const again = memo && key ? await resumed(into, range, key, memo) : undefined;
   if (again) {
     memo!.found = again.record;
     return again.out;
   }
-  const { out, cut, read: n, checks } = await search1(range, found, { read: 0, checks: 0 });
+  const { out, cut, partial, read: n, checks } = await search(into, range, found, { read: 0, checks: 0 });
   if (cut) return { ...out, rangeCut: maxRangeCommits() };
-  if (memo && key)
+  // Kept only when every commit could be read: what a fetch brings later is searched then.
+  if (memo && key && !partial)
     memo.found = { key, tips: range.filter((r) => !r.startsWith('^')), found: foundText(out), read: n, checks };
   return out;
 }

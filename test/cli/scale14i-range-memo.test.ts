@@ -77,7 +77,7 @@ function setup(): { r: TestRepo; team: ReturnType<typeof aliceAndBob>; audit: (.
   const audit = async (...extra: string[]): Promise<Run> => {
     const args = ['audit', '-C', team.r.dir, '--format', 'json', '--no-ledger', '--git', git, '-r', RULES.join(',')];
     const res = await runMain([...args, ...extra], { env: team.r.env });
-    const report = parseJson(res) as Run['report'];
+    const report = parseJson<Run['report']>(res);
     return {
       outcome: `${res.code} ${RULES.map((id) => resultOf(report, id).outcome).join(' ')}`,
       searches: searches(),
