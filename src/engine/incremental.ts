@@ -43,6 +43,7 @@ import type { SecretsResume } from './fact-collectors.js';
 import type { RuleRun } from './run-rules.js';
 import type { FirstPolicyMemo } from '../collect/trust-root.js';
 import { asRecord, type RangeMemo } from '../collect/range-memo.js';
+import { isPartialClone } from '../collect/missing-object.js';
 import type { WalkInfo } from '../report/types.js';
 import type { TrustOptions } from './history-session.js';
 
@@ -171,7 +172,10 @@ export class IncrementalAudit implements Resume, SecretsResume {
   /** The range search's memo (collect/range-memo.ts), salted with the options that change what it reads. */
   private range: RangeMemo | undefined;
 
-  rangeMemo(history: HistoryFacts): RangeMemo {
+  rangeMemo(history: HistoryFacts): RangeMemo | undefined {
+    // A partial clone's range commits may miss a file the search reads (read as running nothing): a
+    // later run, with it fetched, must search again.
+    if (isPartialClone(this.req.repository.commonDir)) return undefined;
     const mine = this.old?.repository === repositoryIdentity(this.req.repository) && this.objectsAsThen(history);
     const known = mine ? asRecord(this.old?.rangeSearch) : undefined;
     this.range = { salt: this.vetting, ...(known ? { known } : {}) };

@@ -70,12 +70,21 @@ interface Run {
 }
 
 /** A repository of FILES and 20 bot bumps, and an audit of it that counts its range searches. */
-function setup(): { r: TestRepo; team: ReturnType<typeof aliceAndBob>; audit: (...extra: string[]) => Promise<Run> } {
+function setup(blobless = false): {
+  r: TestRepo;
+  team: ReturnType<typeof aliceAndBob>;
+  audit: (...extra: string[]) => Promise<Run>;
+} {
   const team = aliceAndBob(FILES, 'own');
   bumps(team.r, 20, 0);
+  const dir = blobless ? join(tempDir(), 'blobless') : team.r.dir;
+  if (blobless) {
+    team.r.run(['config', 'uploadpack.allowFilter', 'true']);
+    team.r.run(['clone', '-q', '--filter=blob:none', `file://${team.r.dir}`, dir]);
+  }
   const { git, searches } = countingGit();
   const audit = async (...extra: string[]): Promise<Run> => {
-    const args = ['audit', '-C', team.r.dir, '--format', 'json', '--no-ledger', '--git', git, '-r', RULES.join(',')];
+    const args = ['audit', '-C', dir, '--format', 'json', '--no-ledger', '--git', git, '-r', RULES.join(',')];
     const res = await runMain([...args, ...extra], { env: team.r.env });
     const report = parseJson<Run['report']>(res);
     return {
@@ -179,4 +188,13 @@ test('twin: Alice deleting her own gate script in the new commits passes, as a f
   const { cached, full } = await afterCachedAudit('alice', 30);
   expect(cached.outcome).toBe(PASS);
   expect(results(cached)).toEqual(results(full));
+});
+
+test('a partial clone keeps no range search (an older file it lacks reads as running nothing): the re-audit searches again', async () => {
+  const { audit } = setup(true);
+  const first = await audit();
+  expect(first.searches.length).toBeGreaterThan(0);
+  const second = await audit();
+  expect(second.searches.length).toBeGreaterThan(0);
+  expect(results(second)).toEqual(results(first));
 });
