@@ -17,6 +17,7 @@ import {
   writeFileSafe,
 } from './safe-fs.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
+import type { RangeRecord } from './range-memo.js';
 
 // v2: what a commit changes at protected paths is judged by mode and id, and a merge equal to one
 // parent is a change unless it is the clean merge (red-team round 6): rule states saved before
@@ -76,6 +77,8 @@ export interface Checkpoint {
   objects?: ObjectFiles;
   /** What the secrets scan found in the same history, when it ran. */
   secrets?: SecretsFacts;
+  /** The files the CI ran inside the judged range, as the range search found them (range-memo.ts). */
+  rangeSearch?: RangeRecord;
 }
 
 /** The repository's identity as a checkpoint records it. */

@@ -15,6 +15,7 @@ import { MissingObjectError } from './missing-object.js';
 import { canonicalMode, LINK_MODE } from './tree-entry.js';
 import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
 import { rangeDerived } from './derived-range.js';
+import type { RangeMemo } from './range-memo.js';
 
 /** At most this many derived paths (the walk compares each commit's entries at every one). */
 const MAX_DERIVED = 512;
@@ -256,7 +257,8 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
 /**
  * The paths watched besides the policy's: the files the CI runs at the tip, at `start` (--base, else
  * the trust root) and at the commits of `range` changing them (derived-range.ts), a file the chain ran
- * at any watched (domain/derived-union.ts); the nested attributes, at the tip. A damaged object at the start leaves
+ * at any watched (domain/derived-union.ts); the nested attributes, at the tip. `memo`: an earlier run's range
+ * search to resume (range-memo.ts). A damaged object at the start leaves
  * the tip's alone: the walk reads the start and reports a rewritten commit (objects-intact).
  */
 export async function derivedPaths(
@@ -266,6 +268,7 @@ export async function derivedPaths(
   tip: string,
   start: string | undefined,
   range: readonly string[] = [],
+  memo?: RangeMemo,
 ): Promise<DerivedFound> {
   const at = (c: string): Promise<DerivedFound | undefined> =>
     ciReferences(reader, oidBytes, c).catch((err: unknown) => {
@@ -274,7 +277,7 @@ export async function derivedPaths(
     });
   const atStart = start && start !== tip ? await at(start) : undefined;
   const ends = unionDerived(await ciReferences(reader, oidBytes, tip), atStart);
-  const out = await rangeDerived(gitDir, range, ends, [tip, ...(start ? [start] : [])], at, reader);
+  const out = await rangeDerived(gitDir, range, ends, [tip, ...(start ? [start] : [])], at, reader, memo);
   // At least a few for the attributes, however many the CI named (the cap bounds work, not what is watched).
   for (const p of await nestedAttributes(gitDir, tip, Math.max(MAX_DERIVED - out.paths.size, 64)))
     out.paths.set(p, ATTRIBUTES);

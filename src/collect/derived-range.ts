@@ -11,6 +11,7 @@ import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
 import { envLimit } from './child-env.js';
 import { partText } from './chain-part.js';
 import { isPinFile, pinless } from '../domain/action-pins.js';
+import { foundSame, foundText, parseFound, rangeKey, type RangeMemo, type RangeRecord } from './range-memo.js';
 
 /**
  * At most this many commits of the range are read (GITGUARD_MAX_RANGE_COMMITS). Those changing a
@@ -43,14 +44,15 @@ async function hasCi(objects: ObjectReader, commit: string): Promise<boolean> {
 /**
  * The commits of `range` (rev-list arguments: tips and ^exclusions) that change any of `paths`, newest
  * first, those changing one that is not `loose` before the others (with the loose paths they change):
- * one git for both (a merge, whose changes log does not list, counts with the first).
+ * one git for both (a merge, whose changes log does not list, counts with the first); undefined where
+ * git could not list them (a partial clone missing a tree).
  */
 async function changing(
   gitDir: string,
   range: readonly string[],
   paths: readonly string[],
   loose: (path: string) => boolean,
-): Promise<Array<[string, string[] | undefined]>> {
+): Promise<Array<[string, string[] | undefined]> | undefined> {
   if (!paths.length) return [];
   const args = ['--literal-pathspecs', 'log', '-z', '--format=%x01%H', '--name-only', '--no-renames', '--full-history'];
   const r = await runGit([...args, '--stdin', '--', ...paths], {
@@ -60,7 +62,7 @@ async function changing(
     okCodes: [128],
     timeoutMs: 300_000,
   });
-  if (r.code !== 0) return [];
+  if (r.code !== 0) return undefined;
   // A workflow or action.yml is named itself, not by its watched folder: its pins are compared alone.
   const under = (name: string): string | undefined => {
     const p = paths.find((q) => name === q || name.startsWith(`${q}/`));
@@ -106,10 +108,117 @@ async function partChanged(
 /** The most bytes of a loose file read to compare its part (past it: changed). */
 const PART_MAX = 16 * 1024 * 1024;
 
+/** What every search of one run reads with (see rangeDerived). */
+interface SearchIn {
+  gitDir: string;
+  ends: readonly string[];
+  read: (commit: string) => Promise<DerivedFound | undefined>;
+  objects: ObjectReader;
+}
+
+/** What one search found, and what it spent of the cap. */
+interface Searched {
+  out: DerivedFound;
+  cut: boolean;
+  /** Something was not there to read (a partial clone): a later run, with it fetched, may find more. */
+  partial: boolean;
+  read: number;
+  checks: number;
+}
+
+/**
+ * The search itself: every commit of `range` that changes a file `found` names (in the part the
+ * chain reads, for a loose one) is read and what it finds added, until nothing new is found. A path
+ * is asked again whenever what is asked of it grows (more parts, or watched whole): the answer is
+ * then the least set closed under every commit of the range, whatever order commits were read in,
+ * which is what lets an earlier run's answer stand for the commits it covered (range-memo.ts).
+ */
+async function search(
+  { gitDir, ends, read, objects }: SearchIn,
+  range: readonly string[],
+  found: DerivedFound,
+  spent: { read: number; checks: number },
+): Promise<Searched> {
+  const done = new Set(ends);
+  const asked = new Map<string, string>();
+  let out = found;
+  const cap = maxRangeCommits();
+  let left = cap - spent.read;
+  let checks = cap * CHECKS_PER_COMMIT - spent.checks;
+  let cut = false;
+  let partial = false;
+  const loose = (p: string): boolean => out.parts.has(p) || out.ranOnly.has(p) || isPinFile(p);
+  const asking = (p: string): string => (loose(p) ? JSON.stringify([...(out.parts.get(p) ?? ['*'])].sort()) : '');
+  while (!cut) {
+    const all = [...CI_PATHS, ...out.paths.keys()].filter((p) => asked.get(p) !== asking(p));
+    if (!all.length) break;
+    for (const p of all) asked.set(p, asking(p));
+    const commits = await changing(gitDir, range, all, loose);
+    // Not listed: nothing found there, and nothing kept for a later run (range-memo.ts).
+    if (!commits) partial = true;
+    for (const [c, changed] of commits ?? []) {
+      if (done.has(c)) continue;
+      // A commit changing only loose files is read only where it changes their part on the chain (a
+      // flood of package.json edits outside the chain's scripts runs nothing new, and is not counted),
+      // each compared at most CHECKS_PER_COMMIT times the cap; past either cap, the rest is cut.
+      if (changed && checks <= 0) cut = true;
+      else if (changed && ((checks -= 1), !(await partChanged(objects, c, changed, out.parts)))) continue;
+      else if (left <= 0) cut = true;
+      if (cut) break;
+      done.add(c);
+      left -= 1;
+      const at = await read(c);
+      if (!at || at.unread.size) partial = true;
+      if (at) out = unionDerived(out, at);
+    }
+  }
+  return { out, cut, partial, read: cap - left, checks: cap * CHECKS_PER_COMMIT - checks };
+}
+
+/**
+ * Whether every commit `tips` reach is reachable from the range's positive revisions (`range`): an
+ * earlier record then covers part of this range (no force-push, no deleted branch took its commits away).
+ */
+async function within(gitDir: string, tips: readonly string[], range: readonly string[]): Promise<boolean> {
+  const now = new Set(range);
+  const gone = tips.filter((t) => !now.has(t));
+  if (!gone.length) return true;
+  const out = await runGit(['rev-list', '--max-count=1', '--stdin'], {
+    gitDir,
+    input: `${[...gone, ...range.filter((r) => !r.startsWith('^')).map((r) => `^${r}`)].join('\n')}\n`,
+    okCodes: [128],
+    timeoutMs: 300_000,
+  });
+  return out.code === 0 && !out.stdout.toString('utf8').trim();
+}
+
+/**
+ * An earlier run's answer (`memo.known`) brought up to this range, or undefined where it cannot be:
+ * another key, commits it covered gone, or a new commit that finds anything it did not (then the
+ * whole range is searched again: what the new commits add must be asked of the old ones too).
+ */
+async function resumed(
+  into: SearchIn,
+  range: readonly string[],
+  key: string,
+  memo: RangeMemo,
+): Promise<{ out: DerivedFound; record: RangeRecord } | undefined> {
+  const old = memo.known;
+  const was = old?.key === key ? parseFound(old.found) : undefined;
+  if (!old || !was || !(await within(into.gitDir, old.tips, range))) return undefined;
+  const tips = range.filter((r) => !r.startsWith('^'));
+  // The same tips: nothing new to read.
+  if (tips.every((t) => old.tips.includes(t))) return { out: was, record: { ...old, tips } };
+  const fresh = await search(into, [...range, ...old.tips.map((t) => `^${t}`)], was, old);
+  if (fresh.cut || fresh.partial || foundSame(fresh.out) !== foundSame(was)) return undefined;
+  return { out: was, record: { key, tips, found: old.found, read: fresh.read, checks: fresh.checks } };
+}
+
 /**
  * `found` (the ends' findings) with those of every commit of `range` that changes a file the CI runs
- * added; `read`: the findings at one commit (undefined: it could not be read), `ends` already read;
- * `objects`: the run's object reader.
+ * added; `read`: the findings at one commit (undefined: it could not be read), `ends` already read
+ * (the tip, then the start); `objects`: the run's object reader; `memo`: an earlier run's answer to
+ * start from, and where this run's goes.
  */
 export async function rangeDerived(
   gitDir: string,
@@ -118,41 +227,23 @@ export async function rangeDerived(
   ends: readonly string[],
   read: (commit: string) => Promise<DerivedFound | undefined>,
   objects: ObjectReader,
+  memo?: RangeMemo,
 ): Promise<DerivedFound> {
   if (!range.length) return found;
   let ci = false;
   for (const end of ends) ci ||= await hasCi(objects, end);
   if (!ci) return found;
-  const done = new Set(ends);
-  const asked = new Set<string>();
-  let out = found;
-  let left = maxRangeCommits();
-  let checks = left * CHECKS_PER_COMMIT;
-  let cut = 0;
-  while (!cut) {
-    const all = [...CI_PATHS, ...out.paths.keys()].filter((p) => !asked.has(p));
-    if (!all.length) break;
-    for (const p of all) asked.add(p);
-    const { parts, ranOnly } = out;
-    for (const [c, loose] of await changing(
-      gitDir,
-      range,
-      all,
-      (p) => parts.has(p) || ranOnly.has(p) || isPinFile(p),
-    )) {
-      if (done.has(c)) continue;
-      // A commit changing only loose files is read only where it changes their part on the chain (a
-      // flood of package.json edits outside the chain's scripts runs nothing new, and is not counted),
-      // each compared at most CHECKS_PER_COMMIT times the cap; past either cap, the rest is cut.
-      if (loose && checks <= 0) cut = 1;
-      else if (loose && ((checks -= 1), !(await partChanged(objects, c, loose, out.parts)))) continue;
-      else if (left <= 0) cut = 1;
-      if (cut) break;
-      done.add(c);
-      left -= 1;
-      const at = await read(c);
-      if (at) out = unionDerived(out, at);
-    }
+  const into: SearchIn = { gitDir, ends, read, objects };
+  const key = memo && rangeKey(memo.salt, maxRangeCommits(), range, ends[1], found);
+  const again = memo && key ? await resumed(into, range, key, memo) : undefined;
+  if (again) {
+    memo!.found = again.record;
+    return again.out;
   }
-  return cut ? { ...out, rangeCut: maxRangeCommits() } : out;
+  const { out, cut, partial, read: n, checks } = await search(into, range, found, { read: 0, checks: 0 });
+  if (cut) return { ...out, rangeCut: maxRangeCommits() };
+  // Kept only when every commit could be read: what a fetch brings later is searched then.
+  if (memo && key && !partial)
+    memo.found = { key, tips: range.filter((r) => !r.startsWith('^')), found: foundText(out), read: n, checks };
+  return out;
 }

@@ -70,7 +70,7 @@ const CONFIG_MAX_BYTES = 1024 * 1024;
  * Read from that file alone, as data (no includes). Anyone shipping a repository can write this: it
  * only ever explains an object no store holds, never one present but unreadable (objectHeld).
  */
-function isPartialClone(commonDir: string): boolean {
+export function isPartialClone(commonDir: string): boolean {
   let text: string | undefined;
   try {
     text = readBoundedIfExists(join(commonDir, 'config'), CONFIG_MAX_BYTES, { follow: true })?.toString('utf8');

@@ -6,6 +6,7 @@ import type { Policy } from '../domain/policy.js';
 import type { TrustedTag } from '../domain/trust.js';
 import type { FirstPolicyMemo, TrustRoot } from '../collect/trust-root.js';
 import type { TestMerge } from './ci-test-merge.js';
+import type { RangeMemo } from '../collect/range-memo.js';
 
 export interface TrustOptions {
   /** OpenPGP key files (armored or binary) to check signatures against when there is no policy. */
@@ -72,6 +73,8 @@ export interface Resumed {
 export interface Resume {
   /** Before the trust root is resolved: the default root as earlier runs found it, to be filled with this run's answers. */
   rootMemo(history: HistoryFacts): FirstPolicyMemo | undefined;
+  /** Before the files the CI runs are searched for in the range: an earlier run's answer, to be filled with this run's. */
+  rangeMemo(history: HistoryFacts): RangeMemo | undefined;
   /** Once the scope is known, before the walk: what to leave out, if the earlier run may be resumed. */
   at(point: ResumePoint): Promise<Resumed | undefined>;
 }

@@ -241,7 +241,9 @@ export async function openHistory(
     const oidBytes = repo.objectFormat === 'sha256' ? 32 : 20;
     const start = baseOid ?? trustRoot; // with --base, what ran at the root was accepted
     const found =
-      watchProtected && tip ? await derivedPaths(shadow.gitDir, reader, oidBytes, tip, start, revisions) : undefined;
+      watchProtected && tip
+        ? await derivedPaths(shadow.gitDir, reader, oidBytes, tip, start, revisions, scope.resume?.rangeMemo(history))
+        : undefined;
     const derived = found ? originsAt(found, fixed) : NO_DERIVED;
     const { origins } = derived;
     const watched = watchProtected ? [...fixed, ...origins.keys()] : [];

@@ -42,6 +42,8 @@ import type { Resume, ResumePoint, Resumed, HistorySession } from './history-ses
 import type { SecretsResume } from './fact-collectors.js';
 import type { RuleRun } from './run-rules.js';
 import type { FirstPolicyMemo } from '../collect/trust-root.js';
+import { asRecord, type RangeMemo } from '../collect/range-memo.js';
+import { isPartialClone } from '../collect/missing-object.js';
 import type { WalkInfo } from '../report/types.js';
 import type { TrustOptions } from './history-session.js';
 
@@ -151,17 +153,34 @@ export class IncrementalAudit implements Resume, SecretsResume {
   /** The default trust root as the checkpoint found it; trusted only while old objects mean what they meant. */
   private memo: FirstPolicyMemo | undefined;
 
-  rootMemo(history: HistoryFacts): FirstPolicyMemo {
-    const known =
+  /** Whether old objects mean what they meant when the checkpoint was written (its memos may be trusted). */
+  private objectsAsThen(history: HistoryFacts): boolean {
+    return (
       this.old?.environment === this.environmentOf(history) &&
       !(this.old.objects && objectFilesChanged(this.old.objects, this.objectsAtStart))
-        ? (this.old.firstPolicy ?? [])
-        : [];
+    );
+  }
+
+  rootMemo(history: HistoryFacts): FirstPolicyMemo {
+    const known = this.objectsAsThen(history) ? (this.old?.firstPolicy ?? []) : [];
     this.memo = {
       known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'),
       found: new Map(),
     };
     return this.memo;
+  }
+
+  /** The range search's memo (collect/range-memo.ts), salted with the options that change what it reads. */
+  private range: RangeMemo | undefined;
+
+  rangeMemo(history: HistoryFacts): RangeMemo | undefined {
+    // A partial clone's range commits may miss a file the search reads (read as running nothing): a
+    // later run, with it fetched, must search again.
+    if (isPartialClone(this.req.repository.commonDir)) return undefined;
+    const mine = this.old?.repository === repositoryIdentity(this.req.repository) && this.objectsAsThen(history);
+    const known = mine ? asRecord(this.old?.rangeSearch) : undefined;
+    this.range = { salt: this.vetting, ...(known ? { known } : {}) };
+    return this.range;
   }
 
   /** For openHistory: decides, once the scope is known, whether the walk may resume the checkpoint. */
@@ -352,6 +371,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
       objects: this.objectsAtStart,
       firstPolicy: this.memo?.found.size ? [...this.memo.found] : (this.memo?.known ?? []).map(([t, f]) => [t, f]),
       ...(facts.secrets?.ok ? { secrets: facts.secrets.value } : {}),
+      ...(this.range?.found ? { rangeSearch: this.range.found } : {}),
     });
     return info;
   }
