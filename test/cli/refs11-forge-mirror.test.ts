@@ -13,9 +13,11 @@ import { RefListError } from '../../src/collect/ref-list.js';
 afterAll(cleanupTemp);
 
 /** `refs` (name -> object) written straight into the packed-refs of `gitDir` (main stays a loose ref). */
+/** A packed-refs file as `git pack-refs` would write it without peeling: git reads tags' targets from the
+ *  objects (a `fully-peeled` header without `^` lines would tell git the tags peel to nothing). */
 function writePackedRefs(gitDir: string, refs: Array<[string, string]>): void {
   const lines = [...refs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, oid]) => `${oid} ${name}\n`);
-  writeFileSync(join(gitDir, 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${lines.join('')}`);
+  writeFileSync(join(gitDir, 'packed-refs'), `# pack-refs with: sorted \n${lines.join('')}`);
 }
 
 /** `n` pull requests' head and merge refs (2n refs), all on `oid`. */
