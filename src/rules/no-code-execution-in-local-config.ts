@@ -43,6 +43,8 @@ const TOOL_COMMAND_KEYS: readonly RegExp[] = [
   /^annex\.[^.]+-(?:command|hook)$/,
   /^annex\.(?:shell|tahoe)$/,
   /^remote\..+\.annex-(?:[^.]+-command|shell|tahoe)$/,
+  // delta (accepted as the pager) reads its options from git's config: its pager, in a feature too.
+  /^delta\.(?:.+\.)?pager$/,
 ];
 
 function isGitCrypt(key: string, value: string): boolean {

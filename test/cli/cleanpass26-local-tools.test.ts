@@ -62,3 +62,8 @@ const attacks: [string, string][] = [
 test.each(attacks)('twin: %s=%s still fails', async (key, value) => {
   expect((await outcome({ [key]: value })).outcome).toBe('fail');
 });
+
+test('twin: delta as the pager with a pager of the repository in its own delta settings fails', async () => {
+  expect((await outcome({ 'core.pager': 'delta', 'delta.pager': './x' })).outcome).toBe('fail');
+  expect((await outcome({ 'core.pager': 'delta', 'delta.side.pager': 'sh -c id' })).outcome).toBe('fail');
+});
