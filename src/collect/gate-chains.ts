@@ -13,6 +13,7 @@ import { TASKFILES, taskfileIncludes } from '../domain/taskfile-parts.js';
 import { repoPath } from '../domain/ci-words.js';
 import { composeCompanions } from '../domain/ci-tools.js';
 import { composeFileValue, composeReferences } from '../domain/compose-files.js';
+import { isComposeFile } from '../domain/compose-parts.js';
 import { addValues, shellAssignments, withVariables, type VariableValues } from '../domain/ci-variables.js';
 
 /** The files besides the root package.json that declare a workspace's packages. */
@@ -190,8 +191,8 @@ export async function gateChains(
   };
   // What the scripts the commands run assign (a sourced `. ./ci/env.sh`, then `bash $GATE`), then the commands with the variables written in.
   for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) {
-    // mise.toml is read in parts since cleanpass25, its assignments still read ahead as before.
-    if ((runsInParts(f.path) && !isMiseFile(f.path)) || f.workspaces) continue;
+    // mise.toml and compose files are read in parts since cleanpass25/26, their assignments still read ahead as before.
+    if ((runsInParts(f.path) && !isMiseFile(f.path) && !isComposeFile(f.path)) || f.workspaces) continue;
     const o = await read(`${tip}:${f.path}`);
     if (o?.type === 'blob') addValues(pool, shellAssignments(o.body.toString('utf8')));
   }

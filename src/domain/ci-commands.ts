@@ -24,6 +24,7 @@ import { PRE_COMMIT_FILES, preCommitPart } from './pre-commit-parts.js';
 import { toxLines, toxPart } from './tox-ini.js';
 import { TASKFILES, taskfileCommands, taskfilePart } from './taskfile-parts.js';
 import { isMiseFile, miseLines, misePart } from './mise-parts.js';
+import { composePart, isComposeFile } from './compose-parts.js';
 
 const INTERPRETERS = new Set([
   'sh',
@@ -238,7 +239,8 @@ export const runsInParts = (path: string): boolean => {
     ['package.json', 'tox.ini', ...MAKEFILES, ...PRE_COMMIT_FILES, ...TASKFILES].includes(name) ||
     name.endsWith('.mk') ||
     isJustfile(path) ||
-    isMiseFile(path)
+    isMiseFile(path) ||
+    isComposeFile(path)
   );
 };
 
@@ -284,7 +286,7 @@ const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
  * pattern rules: they reach every recipe, so any change to them counts), and which of those targets
  * `.PHONY` names (a target no longer phony is skipped where a file of its name exists). turbo.json
  * and .npmrc: see workspace-parts.ts; a justfile: justfiles.ts; .pre-commit-config.yaml (as JSON from
- * collect/): pre-commit-parts.ts; tox.ini: tox-ini.ts; a Taskfile (as JSON): taskfile-parts.ts. Without entries: all of it.
+ * collect/): pre-commit-parts.ts; tox.ini: tox-ini.ts; a Taskfile (as JSON): taskfile-parts.ts; a compose file (as JSON): compose-parts.ts. Without entries: all of it.
  */
 export function chainPart(path: string, entries: readonly string[] | undefined, text: string): string {
   if (!entries) return text;
@@ -295,6 +297,7 @@ export function chainPart(path: string, entries: readonly string[] | undefined, 
   if (name === 'tox.ini') return toxPart(text, entries);
   if (TASKFILES.includes(name)) return taskfilePart(text, entries) ?? text;
   if (isMiseFile(path)) return misePart(path, text, entries) ?? text;
+  if (isComposeFile(path)) return composePart(text, entries) ?? text;
   if (name === 'package.json') {
     try {
       const pkg = JSON.parse(withoutBom(text)) as { scripts?: unknown; name?: unknown; workspaces?: unknown };

@@ -11,6 +11,7 @@ import { PRE_COMMIT_FILES, preCommitEntries } from './pre-commit-parts.js';
 import { toxEnvs } from './tox-ini.js';
 import { TASKFILES, taskNames } from './taskfile-parts.js';
 import { miseTasks } from './mise-parts.js';
+import { composeServices } from './compose-parts.js';
 
 /** The files each task runner reads in a folder (mise's file tasks are looked up by the task's name). */
 const TASK_FILES: Record<string, readonly string[]> = {
@@ -253,7 +254,9 @@ export function toolFiles(name: string, args: readonly string[], dir: string, ad
             ? taskNames(args)
             : name === 'mise'
               ? miseTasks(args)
-              : undefined;
+              : name === 'docker-compose'
+                ? composeServices(args)
+                : undefined;
     if (file) add(file, dir, entries);
     // just and mise read the files of every folder up to the root; task the nearest: each may run.
     const up = (f: string): string[] => (f === '' || f === '.' ? [''] : [f, ...up(posix.dirname(f))]);

@@ -1,10 +1,9 @@
 import type { ConfigEntry } from '../domain/model.js';
 import { defineRepoRule } from './define.js';
-import { configFinding } from './lib/config.js';
+import { configFinding, unsetStep } from './lib/config.js';
 import { gitKeyRuns } from './lib/git-command-keys.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 import { annexOptionRunningCommand } from './lib/tool-options.js';
-import { shellWord } from '../domain/shell-word.js';
 
 // Keys whose value is a command git runs during everyday work (status, diff, fetch, commit, log...):
 // git's own in lib/git-command-keys.ts, the tools' (git-lfs, git-annex) below.
@@ -44,6 +43,8 @@ const TOOL_COMMAND_KEYS: readonly RegExp[] = [
   /^annex\.[^.]+-(?:command|hook)$/,
   /^annex\.(?:shell|tahoe)$/,
   /^remote\..+\.annex-(?:[^.]+-command|shell|tahoe)$/,
+  // delta (accepted as the pager) reads its options from git's config: its pager, in a feature too.
+  /^delta\.(?:.+\.)?pager$/,
 ];
 
 function isGitCrypt(key: string, value: string): boolean {
@@ -126,7 +127,7 @@ export default defineRepoRule({
           e,
           `the repository's ${e.scope} config runs a command: ${e.key}=${e.value}${detail}; ` +
             `next: if you set it yourself, set it in your global config instead (git config --global), ` +
-            `then: git config --${e.scope} --unset-all ${shellWord(e.key)}`,
+            `then: ${unsetStep(e)}`,
         ),
       );
     }

@@ -7,7 +7,7 @@
 // command (no proxycommand, localcommand, knownhostscommand, proxyjump, provider library).
 // Twins: what runs a command or hands the remote the user's agent still fails (-J and ProxyJump, which
 // ssh runs as a ProxyCommand through the shell, ForwardAgent=yes, -A, SendEnv), and every finding says
-// which word and what to do next (the global config), as does a mergetool command in .git/config.
+// which word and what to do next (the global config), as does a mergetool script in .git/config.
 import { execFileSync } from 'node:child_process';
 import { cleanupTemp } from '../helpers/repo.js';
 import { configRuleRepo } from '../helpers/config-rule.js';
@@ -83,8 +83,9 @@ test('twins: a jump host, agent forwarding, a command: fail, naming the word and
   }
 });
 
-test('git config mergetool.vscode.cmd in the repository: fails, saying where it belongs', async () => {
-  const cmd = 'code --wait --merge $REMOTE $LOCAL $BASE $MERGED';
+test("a mergetool command of the repository's choosing in its config: fails, saying where it belongs", async () => {
+  // (VS Code's documented `code --wait --merge ...` runs the user's own program: cleanpass26-local-tools.test.ts.)
+  const cmd = './scripts/merge.sh $REMOTE $LOCAL $BASE $MERGED';
   expect(await outcome({ 'merge.tool': 'vscode', 'mergetool.vscode.cmd': cmd })).toEqual({
     outcome: 'fail',
     messages: [

@@ -3,6 +3,7 @@
 import type { ConfigEntry, Finding } from '../../domain/model.js';
 import { originFile } from '../../domain/config.js';
 import { redactUrls } from '../../domain/escape.js';
+import { shellWord } from '../../domain/shell-word.js';
 
 /** git's boolean: no value, yes/on/true/1 (any non-zero integer) are true; no/off/false/0/"" false. */
 export function gitBool(value: string | null): boolean | undefined {
@@ -27,4 +28,11 @@ export function configFinding(e: ConfigEntry, message: string, value: string | n
       origin: e.origin,
     },
   };
+}
+
+/** The command that removes entry `e` where git read it (its scope), for a finding's next step. */
+export function unsetStep(e: ConfigEntry): string {
+  if (e.scope === 'command') return `drop ${e.key} from the git -c options or GIT_CONFIG_* variables that set it`;
+  const at = e.scope === 'unknown' ? `--file ${shellWord(originFile(e.origin) ?? e.origin)}` : `--${e.scope}`;
+  return `git config ${at} --unset-all ${shellWord(e.key)}`;
 }

@@ -31,9 +31,32 @@ const INSTAWEB_HTTPD =
 // -o file or a lesskey file.
 /** An optional system folder before a program's name (else git finds it on the user's PATH). */
 export const SYSTEM_DIR = '(?:/usr/bin/|/bin/|/usr/local/bin/|/opt/homebrew/bin/)?';
-const USER_PAGER = new RegExp(String.raw`^${SYSTEM_DIR}(?:cat|more|less(?:[ \t]+-[FRXSKiIMNJ]+)*)$`);
+// less with options that set how it shows the text (not +cmd, -o file, -k lesskey, --lesskey-file);
+// delta (a diff pager) with its display options only (not --pager, which names another program).
+const LESS_OPTION = String.raw`-[FRXSKiIMNJ]+|-x\d+|--(?:tabs=\d+|quit-if-one-screen|RAW-CONTROL-CHARS|no-init|chop-long-lines|ignore-case|mouse)`;
+const DELTA_OPTION = String.raw`--(?:color-only|navigate|side-by-side|line-numbers|dark|light|hyperlinks)|-[sn]`;
+const USER_PAGER = new RegExp(
+  String.raw`^${SYSTEM_DIR}(?:cat|more|less(?:[ \t]+(?:${LESS_OPTION}))*|delta(?:[ \t]+(?:${DELTA_OPTION}))*)$`,
+);
+/** interactive.diffFilter: delta's documented `delta --color-only`, from PATH or a system folder. */
+const USER_DIFF_FILTER = new RegExp(String.raw`^${SYSTEM_DIR}delta(?:[ \t]+(?:${DELTA_OPTION}))*$`);
+// The editors and diff tools people install (VS Code and its forks, the JetBrains IDEs' launchers,
+// Sublime, meld, kdiff3...), found on PATH, in a system folder or under Windows' Program Files (which
+// only an administrator writes), as their documentation has them set: the user's own program.
+const WINDOWS_PROGRAMS = String.raw`["']?(?![^"'\r\n]*\.\.)[A-Za-z]:[\\/]Program Files(?: \(x86\))?[\\/][^"'$;&|<>\x60\r\n]*[\\/]`;
+const IDES = String.raw`(?:code(?:-insiders)?|codium|cursor|(?:idea|pycharm|webstorm|phpstorm|goland|clion|rider|rubymine|datagrip|rustrover|studio)(?:64)?(?:\.sh)?)`;
+const IDE = String.raw`(?:${SYSTEM_DIR}${IDES}|${WINDOWS_PROGRAMS}(?:${IDES}|Code)(?:\.exe|\.cmd)?["']?)`;
+const IDE_OPTION = String.raw`(?:--wait|-w|--new-window|-n|--reuse-window|-r)`;
 const USER_EDITOR = new RegExp(
-  String.raw`^${SYSTEM_DIR}(?:vi|vim|nvim|nano|pico|micro|emacs(?:[ \t]+-nw)?|code[ \t]+(?:--wait|-w)|subl[ \t]+-w|mate[ \t]+-w)$`,
+  String.raw`^(?:${SYSTEM_DIR}(?:vi|vim|nvim|nano|pico|micro|emacs(?:[ \t]+-nw)?|subl[ \t]+-w|mate[ \t]+-w)|${IDE}(?:[ \t]+${IDE_OPTION})+)$`,
+  'i',
+);
+// A mergetool's or difftool's command as those tools document it: the program, its diff/merge options
+// and git's own file variables ($LOCAL, "$REMOTE"...), whose values the shell does not run.
+const TOOL_WORD = String.raw`(?:${IDE_OPTION}|--diff|-d|--merge|-m|--output|-o|--auto-merge|-L[123]?|merge|diff|mergetool|"?\$(?:LOCAL|REMOTE|BASE|MERGED)"?)`;
+const USER_TOOL_CMD = new RegExp(
+  String.raw`^(?:${IDE}|${SYSTEM_DIR}(?:meld|kdiff3|smerge|bcompare|bcomp|opendiff))(?:[ \t]+${TOOL_WORD})+$`,
+  'i',
 );
 const runsUnlessUser =
   (known: RegExp) =>
@@ -44,9 +67,10 @@ const KEYS: readonly CommandKey[] = [
   // core.fsmonitor=true asks for git's built-in daemon; any other non-boolean value is a program.
   { key: /^core\.fsmonitor$/, runs: (v) => gitBool(v) === undefined },
   {
-    key: /^(?:core\.(?:askpass|gitproxy|sshcommand|alternaterefscommand)|diff\.external|interactive\.difffilter)$/,
+    key: /^(?:core\.(?:askpass|gitproxy|sshcommand|alternaterefscommand)|diff\.external)$/,
     runs: always,
   },
+  { key: /^interactive\.difffilter$/, runs: runsUnlessUser(USER_DIFF_FILTER) },
   { key: /^core\.pager$/, runs: runsUnlessUser(USER_PAGER) },
   { key: /^(?:core|sequence)\.editor$/, runs: runsUnlessUser(USER_EDITOR) },
   // git imap-send starts the tunnel through the shell instead of connecting to imap.host.
@@ -71,7 +95,8 @@ const KEYS: readonly CommandKey[] = [
     runs: (v) => pathLike(v) && 'git mergetool and difftool source the tool named as a shell script',
   },
   // Tools git mergetool, difftool, help (man, web) and git gui start, and git send-email's programs.
-  { key: /^(?:mergetool|difftool|man|browser)\..+\.(?:cmd|path)$/, runs: always },
+  { key: /^(?:mergetool|difftool)\..+\.cmd$/, runs: runsUnlessUser(USER_TOOL_CMD) },
+  { key: /^(?:mergetool|difftool|man|browser)\..+\.path$|^(?:man|browser)\..+\.cmd$/, runs: always },
   { key: /^guitool\..+\.cmd$/, runs: always },
   { key: /^sendemail\.(?:.+\.)?(?:tocmd|cccmd|sendmailcmd)$/, runs: always },
   { key: /^sendemail\.(?:.+\.)?smtpserver$/, runs: (v) => v.trim().startsWith('/') },
