@@ -42,7 +42,7 @@ function memo<T>(kind: string, text: string, compute: () => Promise<T>): Promise
 }
 
 /** Whether `text` is parsed as YAML (small, shallow, within the run's budget); counts it against the budget. */
-function mayParse(text: string): boolean {
+export function mayParse(text: string): boolean {
   if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return false;
   const run = runContext();
   const used = parsedIn.get(run) ?? 0;

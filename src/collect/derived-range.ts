@@ -10,7 +10,8 @@ import { CI_PATHS } from '../domain/protected-paths.js';
 import { unionDerived, type DerivedFound } from '../domain/derived-union.js';
 import { envLimit } from './child-env.js';
 import { partText } from './chain-part.js';
-import { isPinFile, pinless } from '../domain/action-pins.js';
+import { isPinFile } from '../domain/action-pins.js';
+import { onlyPinsMoved } from './action-pin-steps.js';
 import { foundSame, foundText, parseFound, rangeKey, type RangeMemo, type RangeRecord } from './range-memo.js';
 
 /**
@@ -92,18 +93,24 @@ async function partChanged(
   parts: ReadonlyMap<string, readonly string[]>,
 ): Promise<boolean> {
   for (const p of paths) {
-    const text = async (spec: string): Promise<string | undefined> => {
+    // A workflow or action.yml (read whole on the chain) compared byte for byte but its steps' remote actions' pins.
+    const pins = !parts.has(p) && isPinFile(p);
+    const body = async (spec: string): Promise<Buffer | null | undefined> => {
       const o = await objects.read(spec, PART_MAX).catch(() => undefined);
-      if (o?.type !== 'blob') return o === null ? '' : undefined;
-      // A workflow or action.yml (read whole on the chain) compared byte for byte but its remote actions' pins.
-      if (!parts.has(p) && isPinFile(p)) return pinless(o.body.toString('latin1'));
-      return partText(p, parts.get(p), o.body.toString('utf8'));
+      return o?.type === 'blob' ? o.body : o === null ? null : undefined;
     };
-    const [after, before] = await Promise.all([text(`${c}:${p}`), text(`${c}^:${p}`)]);
-    if (after === undefined || before === undefined || after !== before) return true;
+    const [after, before] = await Promise.all([body(`${c}:${p}`), body(`${c}^:${p}`)]);
+    if (after === undefined || before === undefined) return true;
+    // An absent file reads as empty.
+    const text = async (b: Buffer | null): Promise<string> => (b ? partText(p, parts.get(p), b.toString('utf8')) : '');
+    if (pins ? !(await onlyPinsMoved(before ?? EMPTY, after ?? EMPTY)) : (await text(after)) !== (await text(before)))
+      return true;
   }
   return false;
 }
+
+/** A file absent on one side, compared as empty. */
+const EMPTY = Buffer.alloc(0);
 
 /** The most bytes of a loose file read to compare its part (past it: changed). */
 const PART_MAX = 16 * 1024 * 1024;

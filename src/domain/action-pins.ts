@@ -8,9 +8,10 @@ export function isPinFile(path: string): boolean {
   return /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || /(^|\/)action\.ya?ml$/.test(path);
 }
 
-// `uses: owner/repo[/path]@ref` as a line of its own (a step or a job), the value quoted or not, and a
-// trailing comment (Renovate's `# v4.1.0`). The ref and the comment hold no `/`, `$`, quotes, parens or
-// other shell syntax, so even a line inside a `run: |` script changes only a literal word there.
+// `uses: owner/repo[/path]@ref` as a line of its own, the value quoted or not, and a trailing comment
+// (Renovate's `# v4.1.0`). The ref and the comment hold no `/`, `$`, quotes, parens or other shell
+// syntax; still, a line so shaped inside a `run:` script is a word the script acts on (a make goal):
+// collect/action-pin-steps.ts keeps only the lines YAML reads as a step's or a job's own `uses:`.
 const PIN =
   /^(\s*(?:-\s+)?uses:\s+)(["']?)([A-Za-z0-9][A-Za-z0-9._/-]*)@[A-Za-z0-9_][A-Za-z0-9._-]*\2(?:\s+#[\w .+=@-]*)?(\r?)$/;
 

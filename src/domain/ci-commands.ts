@@ -23,7 +23,7 @@ import {
 import { PRE_COMMIT_FILES, preCommitPart } from './pre-commit-parts.js';
 import { toxLines, toxPart } from './tox-ini.js';
 import { TASKFILES, taskfileCommands, taskfilePart } from './taskfile-parts.js';
-import { isMiseFile, miseLines, misePart } from './mise-parts.js';
+import { isMiseFile, miseDependencyRuns, miseLines, misePart } from './mise-parts.js';
 import { composePart, isComposeFile } from './compose-parts.js';
 
 const INTERPRETERS = new Set([
@@ -265,8 +265,12 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
   if (name === 'tox.ini') return toxLines(text, file.entries);
   // A Taskfile as JSON (collect/gate-chains.ts): the commands of the tasks run; else every line.
   if (TASKFILES.includes(name)) return (file.entries && taskfileCommands(text, file.entries)) ?? text.split(/\r?\n/);
-  // mise.toml: the tables `mise run <task>` reads (domain/mise-parts.ts), else every line.
-  if (isMiseFile(file.path) && file.entries) return miseLines(text, file.entries) ?? text.split(/\r?\n/);
+  // mise.toml: the tables `mise run <task>` reads (domain/mise-parts.ts), else every line; and the
+  // tasks they depend on, run as `mise run <dep>` would be (a file task is watched so).
+  if (isMiseFile(file.path) && file.entries) {
+    const lines = miseLines(text, file.entries) ?? text.split(/\r?\n/);
+    return [...lines, ...miseDependencyRuns(lines)];
+  }
   // A script in another language is not followed further: what it names is read for the gate only.
   return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
 }

@@ -128,3 +128,25 @@ export function misePart(path: string, text: string, named: readonly string[]): 
     })
     .join('\n');
 }
+
+const DEPENDS = /^\s*(?:depends|depends_post|wait_for)\s*=/;
+
+/**
+ * `mise run <task>` for each task the tasks in `lines` depend on (`depends`, `depends_post`,
+ * `wait_for`, an array on one line or several): mise runs them too, and one no table defines is a
+ * file task (mise-tasks/<name>), which the chain then watches as it does the named task's.
+ */
+export function miseDependencyRuns(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let open = false;
+  for (const line of lines) {
+    if (!open && !DEPENDS.test(line)) continue;
+    const value: string = open ? line : line.replace(DEPENDS, '');
+    for (const m of value.matchAll(/"([^"\\]*)"|'([^']*)'/g)) {
+      const task = (m[1] ?? m[2] ?? '').trim().split(/\s+/)[0];
+      if (task && /^[\w:.-]+$/.test(task)) out.push(`mise run ${task}`);
+    }
+    open = open ? !value.includes(']') : value.includes('[') && !value.includes(']');
+  }
+  return out;
+}

@@ -2,13 +2,12 @@
 // (src/collect/path-tap.ts) when both read the same history, and judges exactly as with the
 // walk's own `git diff-tree`: the same findings for protected paths, the CI gate and the policy,
 // on a real repository with SSH-signed commits by a maintainer and a non-maintainer.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
-import { runMain, parseJson } from '../helpers/cli.js';
+import { loggingGit, runMain, parseJson } from '../helpers/cli.js';
 
 let alice: SshTestKey;
 let bob: SshTestKey;
@@ -56,14 +55,6 @@ function history(): TestRepo {
   step(bob, { '.gitguard/extra.txt': 'x\n' }, 'touch the policy folder');
   step(alice, { 'src.txt': 'more\n' }, 'more work');
   return r;
-}
-
-function loggingGit(home: string): { git: string; log: string } {
-  const git = join(home, 'logging-git');
-  const log = join(home, 'git.log');
-  const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
-  writeFileSync(git, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
-  return { git, log };
 }
 
 test("the watched paths from the scan's log judge as diff-tree's do, and diff-tree does not run", async () => {

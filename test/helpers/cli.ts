@@ -6,8 +6,8 @@
 // - runCli: the BUILT binary (bin/gitguard.js -> dist/) the way a user or CI runs it, a separate node
 //   process: for what only a process has (exit status, EPIPE, signals, a terminal, a hang that must
 //   be killed, worker threads from dist/). Build first (`npm run build`; `npm test` does it before jest).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Io } from '../../src/cli/io.js';
@@ -214,4 +214,13 @@ export async function verifyRows(
 ): Promise<Map<string, VerifyRow>> {
   const res = await runMain(['verify', '-C', dir, '--format', 'json', '--no-cache', '--keyring', keyring], { env });
   return new Map(parseJson<{ commits: VerifyRow[] }>(res).commits.map((x) => [x.commit, x]));
+}
+
+/** A git (for `--git`) in `home` that logs each command line to `log`, then runs the real one. */
+export function loggingGit(home: string): { git: string; log: string } {
+  const git = join(home, 'logging-git');
+  const log = join(home, 'git.log');
+  const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+  writeFileSync(git, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${real} "$@"\n`, { mode: 0o755 });
+  return { git, log };
 }

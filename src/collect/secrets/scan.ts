@@ -25,7 +25,7 @@ import { SecretDetector } from './detect.js';
 import type { SecretsFacts } from '../../domain/content.js';
 import { LogReader, ScanTally } from './log-reader.js';
 import { binaryText, type BatchReader } from './blob-text.js';
-import { scanTagObjects } from './tag-objects.js';
+import { LineList, REV_LIST_TAGS, scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';
 
 export interface ScanOptions {
@@ -157,7 +157,11 @@ export async function scanSecrets(
       input: string,
       reader: { read(chunk: Buffer): void; end(): void },
     ): Promise<void> => {
-      const what = args.includes('cat-file') ? ['cat-file', '--batch'] : ['log', '-p'];
+      const what = args.includes('cat-file')
+        ? ['cat-file', '--batch']
+        : args.includes('rev-list')
+          ? ['rev-list', '--objects']
+          : ['log', '-p'];
       const inFd = openSync(input, 'r');
       let child: ChildProcess;
       try {
@@ -258,7 +262,14 @@ export async function scanSecrets(
         writeFileSync(input, `${ids.join('\n')}\n`, { mode: 0o600 });
         return runReading(['cat-file', '--batch'], input, reader);
       };
-      await scanTagObjects(opts.tags, read, tally, detector, maxBlobBytes);
+      const list = async (ids: string[]): Promise<string[]> => {
+        writeFileSync(input, `${ids.join('\n')}\n`, { mode: 0o600 });
+        const lines = new LineList();
+        // Trees are left out (tree:0): a tag naming a tree or a commit names no text the logs miss.
+        await runReading(REV_LIST_TAGS, input, lines);
+        return lines.ids;
+      };
+      await scanTagObjects(opts.tags, list, read, tally, detector, maxBlobBytes);
     }
     return facts;
   } finally {
