@@ -120,6 +120,8 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         throw e;
       }
       for (const l of lists) {
+        // gpg 2.2 imports no key that is not version 4 (an RFC 9580 v6 one): it signs nothing in git's keyring.
+        if ((l[0] as AnyKeyPacket).version !== 4) continue;
         const id = fpr(l[0] as AnyKeyPacket);
         const g = byFpr.get(id) ?? { lists: [], files: [] };
         g.lists.push(l);
