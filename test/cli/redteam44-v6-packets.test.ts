@@ -63,7 +63,10 @@ async function signedCommit(branch: string, key: openpgp.PrivateKey, asVersion?:
       })
     : key.keyPacket;
   const literal = new openpgp.LiteralDataPacket();
-  literal.setBytes(Buffer.from(payload), openpgp.enums.literal.binary);
+  (literal as unknown as { setBytes(b: Uint8Array, f: openpgp.enums.literal): void }).setBytes(
+    Buffer.from(payload),
+    openpgp.enums.literal.binary,
+  );
   await signAt(sp, kp, literal, SIGNED_AT, true);
   if (asVersion) sp.issuerFingerprint = null as unknown as Uint8Array;
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
