@@ -43,7 +43,7 @@ beforeAll(() => {
   diff = keysDifferential();
   const { r, gpg } = diff;
   primary = diff.gpg.genKey('Alice <alice@example.com>', 'ed25519', { usage: 'sign', at: KEYS_AT });
-  gpg.addSubkey(primary, 'cv25519', { usage: 'encr', at: KEYS_AT + 10 });
+  gpg.addSubkey(primary, 'nistp256', { usage: 'encr', at: KEYS_AT + 10 });
   oid = signedCommitAt(r, gpg, 'by alice', primary, 'alice@example.com', SIGNED_AT);
   before = gpg.exportPublic(primary);
 }, 60_000);
