@@ -187,30 +187,30 @@ export function mergeKeyBlocks(lists: openpgp.PacketList<openpgp.AnyPacket>[]): 
   merged: openpgp.PacketList<openpgp.AnyPacket>;
   digest: string;
 } {
-  const parts = new Map<string, { packets: openpgp.AnyPacket[]; seen: Set<string> }>();
-  const digest = createHash('sha256');
+  // Each packet with its tag and content hash (written once): what it is deduplicated and digested by.
+  const parts = new Map<string, { packets: { p: openpgp.AnyPacket; k: string }[]; seen: Set<string> }>();
   for (const l of lists) {
     let part = 'primary';
     l.forEach((p, j) => {
       const tag = tagOf(p);
-      const bytes = (p as unknown as { write(): Uint8Array }).write();
-      const id = SUBKEY_TAGS.has(tag) ? `sub:${fpr(p as AnyKeyPacket)}` : `${tag}:${sha256(bytes)}`;
+      const k = `${tag}:${sha256((p as unknown as { write(): Uint8Array }).write())}`;
       if (j === 0 || SUBKEY_TAGS.has(tag) || USER_TAGS.has(tag)) {
-        part = j === 0 ? 'primary' : id;
-        if (!parts.has(part)) parts.set(part, { packets: [p], seen: new Set() });
+        part = j === 0 ? 'primary' : SUBKEY_TAGS.has(tag) ? `sub:${fpr(p as AnyKeyPacket)}` : k;
+        if (!parts.has(part)) parts.set(part, { packets: [{ p, k }], seen: new Set() });
         return;
       }
       const at = parts.get(part)!;
-      if (at.seen.has(id)) return;
-      at.seen.add(id);
-      at.packets.push(p);
+      if (at.seen.has(k)) return;
+      at.seen.add(k);
+      at.packets.push({ p, k });
     });
   }
   const merged = new openpgp.PacketList<openpgp.AnyPacket>();
+  const digest = createHash('sha256');
   for (const [part, { packets }] of parts) {
     digest.update(`${part}\n`);
-    for (const p of packets) {
-      digest.update(`${tagOf(p)}:${sha256((p as unknown as { write(): Uint8Array }).write())}\n`);
+    for (const { p, k } of packets) {
+      digest.update(`${k}\n`);
       merged.push(p);
     }
   }
