@@ -38,7 +38,10 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 // v14: self-signatures as gpg merges them (expired user-ID certifications and direct-key signatures,
 //      time conflicts, the first of two subpackets, RIPEMD-160), and keyFactsChangeAt (a v13 verdict
 //      may be G, authorized, where git says E or Y)
-const VERSION = 'gitguard-verify-cache-v14';
+// v15: of two self-signatures made in the same second the later counts, RFC 9580 v6 keys and
+//      signatures are left out, and a key in two files is merged as gpg merges it (a v14 verdict may
+//      be G, authorized, where git says Y, E or N)
+const VERSION = 'gitguard-verify-cache-v15';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

@@ -56,14 +56,8 @@ interface Extra {
   hashed?: Buffer;
 }
 
-/** A self-signature of `type` by Alice's primary made `at`: over her user ID, else over the key. */
-async function selfSig(type: openpgp.enums.signature, at: number, extra: Extra = {}): Promise<openpgp.SignaturePacket> {
-  const sp = new openpgp.SignaturePacket();
-  sp.signatureType = type;
-  sp.publicKeyAlgorithm = secret.keyPacket.algorithm;
-  sp.hashAlgorithm = enums.hash.sha256;
-  const revocation = type === enums.signature.keyRevocation || type === enums.signature.certRevocation;
-  if (!revocation) sp.keyFlags = new Uint8Array([extra.flags ?? enums.keyFlags.signData | enums.keyFlags.certifyKeys]);
+/** The signature's own expiration and the key expiration `extra` asks for. */
+function setLifetimes(sp: openpgp.SignaturePacket, extra: Extra): void {
   if (extra.lifetime) {
     sp.signatureExpirationTime = extra.lifetime;
     sp.signatureNeverExpires = false;
@@ -72,6 +66,17 @@ async function selfSig(type: openpgp.enums.signature, at: number, extra: Extra =
     sp.keyExpirationTime = extra.keyLife;
     sp.keyNeverExpires = false;
   }
+}
+
+/** A self-signature of `type` by Alice's primary made `at`: over her user ID, else over the key. */
+async function selfSig(type: openpgp.enums.signature, at: number, extra: Extra = {}): Promise<openpgp.SignaturePacket> {
+  const sp = new openpgp.SignaturePacket();
+  sp.signatureType = type;
+  sp.publicKeyAlgorithm = secret.keyPacket.algorithm;
+  sp.hashAlgorithm = enums.hash.sha256;
+  const revocation = type === enums.signature.keyRevocation || type === enums.signature.certRevocation;
+  if (!revocation) sp.keyFlags = new Uint8Array([extra.flags ?? enums.keyFlags.signData | enums.keyFlags.certifyKeys]);
+  setLifetimes(sp, extra);
   if (extra.hashed) appendHashed(sp, extra.hashed);
   const overUserId = type === enums.signature.certPositive || type === enums.signature.certRevocation;
   const data = overUserId ? { userID: secret.users[0]!.userID, key: secret.keyPacket } : { key: secret.keyPacket };
@@ -286,13 +291,9 @@ const shape = fc.record({
   // A second creation time or key expiration after openpgp.js's own.
   twice: fc.constantFrom<Buffer | undefined>(undefined, sub(2, u32(BEFORE_KEY)), sub(2, u32(SECOND)), sub(9, u32(0))),
 });
-// Distinct times: gpg breaks a tie by packet order, which openpgp.js's key model does not keep.
+// Times may tie: gpg then takes the later of the key's packets (the same-second tests below).
 const sigs = (max: number, min: number) =>
-  fc.uniqueArray(fc.record({ at: fc.constantFrom(...TIMES), extra: shape }), {
-    minLength: min,
-    maxLength: max,
-    selector: (x) => x.at,
-  });
+  fc.array(fc.record({ at: fc.constantFrom(...TIMES), extra: shape }), { minLength: min, maxLength: max });
 
 test(`generated self-signatures: git's letter, and authorized only where gpg's user ID is certain (seed ${seed}, ${count} cases)`, async () => {
   const cases = fc.sample(
@@ -322,3 +323,119 @@ test(`generated self-signatures: git's letter, and authorized only where gpg's u
   // Not vacuous: the draws reach good, expired and unusable keys.
   if (count >= 24) expect([...letters].sort()).toEqual(expect.arrayContaining(['E', 'G', 'Y']));
 }, 600_000);
+
+// ---- self-signatures made in the same second (redteam44) ------------------------------------
+// Self-signatures made in the same second: gpg takes the one dated at or after the one it holds
+// (getkey.c merge_selfsigs_main for user-ID certifications and direct-key signatures, import.c
+// chk_self_sigs for subkey bindings, all `>=`), so the later in the key's packets wins a tie.
+// gitguard took the earlier: a key whose last certification or binding of the second says "expired",
+// "not for signing" or has itself expired was G and authorized where git says Y, E or [uncertain].
+// Real commits signed by real gpg; git's %G? on a fresh keyring against gitguard's verdict.
+
+/** git's [%G?, %GS] and gitguard's row for `oid` with `k` as the keys. */
+async function both(k: Buffer, oid = commit): Promise<[{ letter: string; signer: string }, VerifyRow]> {
+  return [git(k, primary, oid), await ours(k, oid)];
+}
+
+describe('two user-ID certifications in the same second: the later in the key counts, as in gpg', () => {
+  test('the later sets a passed key expiry: Y as git (before: G, authorized)', async () => {
+    const [theirs, row] = await both(
+      await alice({ certs: [await cert(FIRST), await cert(FIRST, { keyLife: 2 * DAY })] }),
+    );
+    expect(theirs).toEqual({ letter: 'Y', signer: 'Alice <alice@example.com>' });
+    expect(row).toMatchObject({ letter: 'Y', status: 'key-invalid' });
+  });
+
+  test('the later lacks the "sign" flag: E as git (before: G, authorized)', async () => {
+    const k = await alice({ certs: [await cert(FIRST), await cert(FIRST, { flags: enums.keyFlags.certifyKeys })] });
+    const [theirs, row] = await both(k);
+    expect(theirs.letter).toBe('E');
+    expect(row).toMatchObject({ letter: 'E', status: 'cannot-check' });
+  });
+
+  test('the later has expired itself: G [uncertain], speaks for nobody (before: authorized)', async () => {
+    const [theirs, row] = await both(await alice({ certs: [await cert(FIRST), await cert(FIRST, { lifetime: DAY })] }));
+    expect(theirs).toEqual({ letter: 'G', signer: '[uncertain] Alice <alice@example.com>' });
+    expect(row.letter).toBe('G');
+    expect(row.status).not.toBe('authorized');
+  });
+
+  test('twin, the other order: G, authorized as git (before: Y, a false failure)', async () => {
+    const [theirs, row] = await both(
+      await alice({ certs: [await cert(FIRST, { keyLife: 2 * DAY }), await cert(FIRST)] }),
+    );
+    expect(theirs).toEqual({ letter: 'G', signer: 'Alice <alice@example.com>' });
+    expect(row).toMatchObject({ letter: 'G', status: 'authorized' });
+  });
+});
+
+describe('two direct-key signatures in the same second: the later counts', () => {
+  test('the later sets a passed key expiry: Y as git (before: G, authorized)', async () => {
+    const k = await alice({
+      certs: [await cert(FIRST)],
+      directs: [await direct(FIRST), await direct(FIRST, { keyLife: 2 * DAY })],
+    });
+    const [theirs, row] = await both(k);
+    expect(theirs.letter).toBe('Y');
+    expect(row).toMatchObject({ letter: 'Y', status: 'key-invalid' });
+  });
+
+  test('twin, the other order: G, authorized as git', async () => {
+    const k = await alice({
+      certs: [await cert(FIRST)],
+      directs: [await direct(FIRST, { keyLife: 2 * DAY }), await direct(FIRST)],
+    });
+    const [theirs, row] = await both(k);
+    expect(theirs.letter).toBe('G');
+    expect(row).toMatchObject({ letter: 'G', status: 'authorized' });
+  });
+});
+
+describe('two subkey bindings in the same second: the later counts (gpg keeps only it on import)', () => {
+  let subFpr: string;
+  let oid: string;
+  let subKey: openpgp.Subkey;
+  let backsig: openpgp.SignaturePacket;
+  beforeAll(async () => {
+    subFpr = gpg.addSubkey(primary, 'ed25519', { usage: 'sign', at: KEYS_AT + 60 });
+    oid = signedCommitAt(r, gpg, 'by the subkey', `${subFpr}!`, 'alice@example.com', SIGNED_AT);
+    const pub = await openpgp.readKey({ binaryKey: gpg.exportPublic(primary) });
+    subKey = pub.subkeys.find((s) => s.getFingerprint().toUpperCase() === subFpr)!;
+    backsig = subKey.bindingSignatures[0]!.embeddedSignature!;
+  }, 60_000);
+
+  /** A binding of the signing subkey made at FIRST, with gpg's own back-signature. */
+  async function binding(extra: Extra = {}): Promise<openpgp.SignaturePacket> {
+    const sp = new openpgp.SignaturePacket();
+    sp.signatureType = enums.signature.subkeyBinding;
+    sp.publicKeyAlgorithm = secret.keyPacket.algorithm;
+    sp.hashAlgorithm = enums.hash.sha256;
+    sp.keyFlags = new Uint8Array([extra.flags ?? enums.keyFlags.signData]);
+    setLifetimes(sp, extra);
+    sp.embeddedSignature = backsig;
+    await signAt(sp, secret.keyPacket, { key: secret.keyPacket, bind: subKey.keyPacket }, FIRST);
+    return sp;
+  }
+  async function withBindings(bindings: openpgp.SignaturePacket[]): Promise<Buffer> {
+    const pub = await openpgp.readKey({ binaryKey: gpg.exportPublic(primary) });
+    pub.subkeys.find((s) => s.getFingerprint().toUpperCase() === subFpr)!.bindingSignatures = bindings;
+    return Buffer.from(pub.write());
+  }
+
+  test.each<[string, string, () => Promise<openpgp.SignaturePacket>]>([
+    ['sets a passed subkey expiry', 'Y', () => binding({ keyLife: 2 * DAY })],
+    ['lacks the "sign" flag', 'E', () => binding({ flags: enums.keyFlags.certifyKeys })],
+    ['has expired itself', 'E', () => binding({ lifetime: DAY })],
+  ])('the later %s: %s as git (before: G, authorized)', async (_, letter, later) => {
+    const [theirs, row] = await both(await withBindings([await binding(), await later()]), oid);
+    expect(theirs.letter).toBe(letter);
+    expect(row.letter).toBe(letter);
+    expect(row.status).not.toBe('authorized');
+  });
+
+  test('twin, the other order: G, authorized as git', async () => {
+    const [theirs, row] = await both(await withBindings([await binding({ keyLife: 2 * DAY }), await binding()]), oid);
+    expect(theirs).toEqual({ letter: 'G', signer: 'Alice <alice@example.com>' });
+    expect(row).toMatchObject({ letter: 'G', status: 'authorized' });
+  });
+});

@@ -55,6 +55,10 @@ export async function readSignatureBlock(armoredSig: string): Promise<SignatureB
     };
   }
   const sig = packets[0]!;
+  // gpg 2.2 reads version 4 signatures only ("packet(2) with unknown version"): an RFC 9580 v6 one
+  // (openpgp.js verifies it with a v6 key) is no signature to git, which prints N.
+  if (sig.version !== 4)
+    return { reason: `a version ${sig.version} signature packet: gpg 2.2 reads none (git shows no signature)` };
   // gpg's critical-subpacket rule, read from the packet's own bytes (openpgp.js keeps no raw
   // unhashed area, and ignores critical bits there); openpgp.js's own critical checks are then
   // switched off on this packet, so that only this rule decides.

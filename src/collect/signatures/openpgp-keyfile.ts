@@ -1,8 +1,10 @@
 // OpenPGP key files as a policy ships them: armored blocks or binary packets, split into keys,
 // and refused past the per-key limits before anything is verified. Pure.
+import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { type AnyKeyPacket, CONFIG, fpr, hex, readFirstSubpackets } from './openpgp-packets.js';
 import { packetFrames } from './openpgp-critical.js';
+import { sha256 } from './openpgp-key-facts.js';
 
 const { enums } = openpgp;
 
@@ -167,4 +169,50 @@ export function checkLimits(packets: openpgp.AnyPacket[], limits: KeyLimits): vo
   over(userIds, limits.userIds, 'user IDs');
   over(subkeys, limits.subkeys, 'subkeys');
   over(selfSigs, limits.selfSignatures, 'self-signatures');
+}
+
+const SUBKEY_TAGS = new Set<number>([enums.packet.publicSubkey, enums.packet.secretSubkey]);
+const USER_TAGS = new Set<number>([enums.packet.userID, enums.packet.userAttribute]);
+const tagOf = (p: openpgp.AnyPacket): number => (p.constructor as unknown as { tag: number }).tag;
+
+/**
+ * One key's blocks (from several files, or a secret and a public block) merged as gpg's import merges
+ * them (import.c merge_blocks): each user ID and subkey once, at its first place, followed by every
+ * distinct signature that follows it in any block, in the order met. Appending a later block's new
+ * signatures at the end put them after the last subkey, where openpgp.js drops a certification and
+ * binds a binding to the wrong subkey: a newer self-signature (an expiry, a revoked user ID) was lost.
+ * `digest`: the merged key's identity, for the per-run memo.
+ */
+export function mergeKeyBlocks(lists: openpgp.PacketList<openpgp.AnyPacket>[]): {
+  merged: openpgp.PacketList<openpgp.AnyPacket>;
+  digest: string;
+} {
+  // Each packet with its tag and content hash (written once): what it is deduplicated and digested by.
+  const parts = new Map<string, { packets: { p: openpgp.AnyPacket; k: string }[]; seen: Set<string> }>();
+  for (const l of lists) {
+    let part = 'primary';
+    l.forEach((p, j) => {
+      const tag = tagOf(p);
+      const k = `${tag}:${sha256((p as unknown as { write(): Uint8Array }).write())}`;
+      if (j === 0 || SUBKEY_TAGS.has(tag) || USER_TAGS.has(tag)) {
+        part = j === 0 ? 'primary' : SUBKEY_TAGS.has(tag) ? `sub:${fpr(p as AnyKeyPacket)}` : k;
+        if (!parts.has(part)) parts.set(part, { packets: [{ p, k }], seen: new Set() });
+        return;
+      }
+      const at = parts.get(part)!;
+      if (at.seen.has(k)) return;
+      at.seen.add(k);
+      at.packets.push({ p, k });
+    });
+  }
+  const merged = new openpgp.PacketList<openpgp.AnyPacket>();
+  const digest = createHash('sha256');
+  for (const [part, { packets }] of parts) {
+    digest.update(`${part}\n`);
+    for (const { p, k } of packets) {
+      digest.update(`${k}\n`);
+      merged.push(p);
+    }
+  }
+  return { merged, digest: digest.digest('hex') };
 }

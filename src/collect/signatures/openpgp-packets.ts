@@ -185,8 +185,11 @@ export async function allValid(sigs: openpgp.SignaturePacket[], key: AnyKeyPacke
   return out;
 }
 
+// gpg takes a self-signature dated at or after the one it holds (getkey.c merge_selfsigs_main,
+// import.c chk_self_sigs: `>=`): of two made in the same second, the later in the key's packets
+// wins. Reversed first, so the stable sort puts it first.
 const newestFirst = (sigs: openpgp.SignaturePacket[]): openpgp.SignaturePacket[] =>
-  [...sigs].sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+  [...sigs].reverse().sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
 
 export interface Revocation {
   at: number;

@@ -18,7 +18,6 @@
 // - a signature block that cannot be parsed is E here (git prints N: gpg emits no status line);
 // - a signature by an algorithm this build cannot check is E (secp256k1 and brainpool ECDSA are
 //   checked by node:crypto, over the hashes gpg 2.2 uses).
-import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { fastVerify, verifyParams } from './openpgp-fast.js';
 import { readQuickSignature } from './openpgp-sig.js';
@@ -28,7 +27,14 @@ import { designatedRevocation } from './openpgp-revokers.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { Entry, keyMemos, parsedFiles, remember, sha256 } from './openpgp-key-facts.js';
-import { checkLimits, keyringWork, parseKeyFile, type KeyLimits, type KeySource } from './openpgp-keyfile.js';
+import {
+  checkLimits,
+  keyringWork,
+  mergeKeyBlocks,
+  parseKeyFile,
+  type KeyLimits,
+  type KeySource,
+} from './openpgp-keyfile.js';
 import {
   type AnyKeyPacket,
   type Revocation,
@@ -120,6 +126,8 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         throw e;
       }
       for (const l of lists) {
+        // gpg 2.2 imports no key that is not version 4 (an RFC 9580 v6 one): it signs nothing in git's keyring.
+        if ((l[0] as AnyKeyPacket).version !== 4) continue;
         const id = fpr(l[0] as AnyKeyPacket);
         const g = byFpr.get(id) ?? { lists: [], files: [] };
         g.lists.push(l);
@@ -142,20 +150,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
   };
   for (const [id, g] of byFpr) {
     // One copy of each packet: the same key listed in 16 files must not become 16 times the work.
-    const merged = new openpgp.PacketList<openpgp.AnyPacket>();
-    const seen = new Set<string>();
-    const digest = createHash('sha256');
-    g.lists.forEach((l, i) =>
-      l.forEach((p, j) => {
-        if (i > 0 && j === 0) return;
-        const bytes = (p as unknown as { write(): Uint8Array }).write();
-        const k = `${(p.constructor as unknown as { tag: number }).tag}:${sha256(bytes)}`;
-        if (seen.has(k)) return;
-        seen.add(k);
-        digest.update(k);
-        merged.push(p);
-      }),
-    );
+    const { merged, digest } = mergeKeyBlocks(g.lists);
     if (options.limits) {
       try {
         checkLimits([...merged], options.limits);
@@ -165,7 +160,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         );
       }
     }
-    const memoId = digest.digest('hex');
+    const memoId = digest;
     let memo = keyMemos.get(memoId);
     if (!memo) {
       let key: openpgp.PublicKey;
