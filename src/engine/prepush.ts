@@ -13,7 +13,7 @@ import { floatingPushRefusal } from './floating-push.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
 import { heldBy } from '../collect/ancestry.js';
 import { remotePolicyTip } from '../collect/remote-policy-tip.js';
-import { fetchRefspecs } from '../collect/remote-config.js';
+import { fetchRefspecs, fetchUrl } from '../collect/remote-config.js';
 import { branchTracking, staleTracking, type StaleTracking } from '../domain/refspec.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
@@ -131,8 +131,11 @@ export async function prePushCheck(opts: {
     ).flat();
     // ...and its remote-tracking tips, as of the last fetch: one whose ref a line shows elsewhere (the
     // remote rewound, moved or deleted it since) no longer counts as published, the line's sha does.
+    // Unless the remote is fetched from another URL than it is pushed to (a pushurl: fetched from
+    // upstream, pushed to a fork), where its refs record another repository than the lines.
     const published = tracking.filter((r) => branches.has(r.name));
-    const stale = staleTracking(specs, opts.remote, published, updates);
+    let stale = staleTracking(specs, opts.remote, published, updates);
+    if (stale.length && (await fetchUrl(repo, opts.remote)) !== opts.url) stale = [];
     const remoteTips = [
       ...new Set([
         ...published.filter((r) => !stale.some((s) => s.name === r.name)).map((r) => r.oid),

@@ -9,7 +9,8 @@
 // from the remote's real tip, pass.
 import { join } from 'node:path';
 import { writeFileSync, readFileSync, chmodSync, mkdirSync } from 'node:fs';
-import { cleanupTemp, tempDir } from '../helpers/repo.js';
+import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
+import { runMain } from '../helpers/cli.js';
 import { commitAsPerson } from '../helpers/ssh.js';
 import { pushedSigningRepo, Z } from '../helpers/pushed-repo.js';
 import { tryGit } from '../helpers/signing-repo.js';
@@ -36,14 +37,19 @@ function setUp(change: 'rewind' | 'rewind-held' | 'delete') {
 }
 
 /** The lines real git hands the pre-push hook for `git push <args>` (a hook that records them and refuses). */
-function hookInput(r: ReturnType<typeof pushedSigningRepo>['r'], args: string[]): string {
+function hookInput(r: TestRepo, args: string[]): string {
+  return hookCall(r, args).input;
+}
+
+/** What real git hands the pre-push hook for `git push <args>`: its input and its URL argument. */
+function hookCall(r: TestRepo, args: string[]): { input: string; url: string } {
   const hooks = tempDir();
   mkdirSync(hooks, { recursive: true });
   const log = join(hooks, 'input');
-  writeFileSync(join(hooks, 'pre-push'), `#!/bin/sh\ncat > '${log}'\nexit 1\n`);
+  writeFileSync(join(hooks, 'pre-push'), `#!/bin/sh\nprintf %s "$2" > '${log}.url'\ncat > '${log}'\nexit 1\n`);
   chmodSync(join(hooks, 'pre-push'), 0o755);
   tryGit(r, ['-c', `core.hooksPath=${hooks}`, 'push', ...args]);
-  return readFileSync(log, 'utf8');
+  return { input: readFileSync(log, 'utf8'), url: readFileSync(`${log}.url`, 'utf8') };
 }
 
 test('a push republishing commits the remote dropped since the last fetch is judged as new', async () => {
@@ -81,4 +87,22 @@ test('clean twins: the same push after a fetch, and a fast-forward from the real
     code: 0,
     stderr: 'gitguard pre-push: 1 new commit(s) checked, 0 rule(s) failed\n',
   });
+});
+
+test('clean twin: fetched from upstream, pushed to a fork (a pushurl): the lines tell of the fork, not of upstream', async () => {
+  const { r, alice, m0, published } = pushedSigningRepo();
+  r.run(['push', '-q', 'origin', 'wip:refs/heads/feature']);
+  r.run(['fetch', '-q', 'origin']);
+  const fork = join(tempDir(), 'fork.git');
+  r.run(['init', '-q', '--bare', fork]);
+  r.run(['push', '-q', fork, `${published}:refs/heads/main`]);
+  r.run(['config', 'remote.origin.pushurl', fork]);
+  // Upstream's feature (m0, published there) pushed to the fork with a signed commit on it: the fork lacks feature.
+  r.run(['checkout', '-q', 'wip']);
+  const onTop = commitAsPerson(r, alice, 'alice@example.com', 'on feature', { 'src/f.txt': 'f\n' });
+  const { input, url } = hookCall(r, ['origin', 'wip:feature']);
+  expect([input, url]).toEqual([`refs/heads/wip ${onTop} refs/heads/feature ${Z}\n`, fork]);
+  expect(r.run(['rev-parse', 'refs/remotes/origin/feature'])).toBe(m0);
+  const res = await runMain(['hook', 'run', 'pre-push', 'origin', url, '-C', r.dir], { env: r.env, input });
+  expect([res.code, res.stderr]).toEqual([0, 'gitguard pre-push: 1 new commit(s) checked, 0 rule(s) failed\n']);
 });
