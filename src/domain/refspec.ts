@@ -103,11 +103,14 @@ export function staleTracking(
   lines: readonly { remoteRef: string; remoteSha: string }[],
 ): StaleTracking[] {
   const own = (fetch.get(remote) ?? []).flatMap((s) => parseRefspec(s) ?? []);
+  const has = new Map(lines.map((l) => [l.remoteRef, l.remoteSha])); // not a scan per ref: git push --all beside as many refs
   const out: StaleTracking[] = [];
-  for (const t of tracking) {
-    const sources = sourcesOf(own, t.name);
-    const line = lines.find((l) => sources.includes(l.remoteRef) && l.remoteSha !== t.oid);
-    if (line) out.push({ name: t.name, was: t.oid, has: line.remoteSha });
-  }
+  for (const t of tracking)
+    for (const src of sourcesOf(own, t.name)) {
+      const sha = has.get(src);
+      if (sha === undefined || sha === t.oid) continue;
+      out.push({ name: t.name, was: t.oid, has: sha });
+      break;
+    }
   return out;
 }

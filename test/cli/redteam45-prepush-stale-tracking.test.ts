@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { writeFileSync, readFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
+import { staleTracking } from '../../src/domain/refspec.js';
 import { commitAsPerson } from '../helpers/ssh.js';
 import { pushedSigningRepo, Z } from '../helpers/pushed-repo.js';
 import { tryGit } from '../helpers/signing-repo.js';
@@ -105,4 +106,26 @@ test('clean twin: fetched from upstream, pushed to a fork (a pushurl): the lines
   expect(r.run(['rev-parse', 'refs/remotes/origin/feature'])).toBe(m0);
   const res = await runMain(['hook', 'run', 'pre-push', 'origin', url, '-C', r.dir], { env: r.env, input });
   expect([res.code, res.stderr]).toEqual([0, 'gitguard pre-push: 1 new commit(s) checked, 0 rule(s) failed\n']);
+});
+
+test('staleTracking reads each tracking ref back through the remote its refspecs (pure)', () => {
+  const [a, b] = ['a'.repeat(40), 'b'.repeat(40)];
+  const fetch = new Map([
+    ['origin', ['+refs/heads/*:refs/remotes/origin/*', 'refs/heads/main:refs/remotes/origin/trunk']],
+    ['fork', ['+refs/heads/*:refs/remotes/fork/*']],
+  ]);
+  const tracking = ['origin/x', 'origin/y', 'origin/z', 'origin/trunk', 'fork/x'].map((n) => ({
+    name: `refs/remotes/${n}`,
+    oid: a,
+  }));
+  const lines = [
+    { remoteRef: 'refs/heads/x', remoteSha: b }, // moved
+    { remoteRef: 'refs/heads/y', remoteSha: a }, // as fetched
+    { remoteRef: 'refs/heads/main', remoteSha: Z }, // deleted: origin/trunk records it
+    { remoteRef: 'refs/tags/z', remoteSha: b }, // not what refs/remotes/origin/z records
+  ];
+  expect(staleTracking(fetch, 'origin', tracking, lines)).toEqual([
+    { name: 'refs/remotes/origin/x', was: a, has: b },
+    { name: 'refs/remotes/origin/trunk', was: a, has: Z },
+  ]);
 });
