@@ -68,3 +68,10 @@ export async function fetchRefspecs(repo: RepositoryInfo): Promise<Map<string, s
   }
   return out;
 }
+
+/** The URL `git fetch <remote>` reads (its first url, insteadOf applied: `git remote get-url`), or
+ *  undefined when no remote has that name (a push to a URL). */
+export async function fetchUrl(repo: RepositoryInfo, remote: string): Promise<string | undefined> {
+  const r = await runGit(['remote', 'get-url', '--', remote], { gitDir: repo.gitDir, okCodes: [2], timeoutMs: 30_000 });
+  return r.code === 0 ? r.stdout.toString('utf8').replace(/\n$/, '') : undefined;
+}

@@ -81,3 +81,36 @@ export function branchTracking(
     );
   });
 }
+
+/** A remote-tracking ref that a pushed ref's line shows stale: git read `has` from the remote itself
+ *  (the pre-push hook's remote sha, all zeroes when the remote has no such ref) while the ref still
+ *  records `was` from the last fetch. */
+export interface StaleTracking {
+  name: string;
+  was: string;
+  has: string;
+}
+
+/**
+ * The remote-tracking refs (of `tracking`, already known to record `remote`'s branches and tags) whose
+ * remote ref a pushed line names with another sha: the remote was rewritten, moved or deleted it since
+ * the last fetch, so what the ref records is no longer what the remote has.
+ */
+export function staleTracking(
+  fetch: ReadonlyMap<string, readonly string[]>,
+  remote: string,
+  tracking: readonly { name: string; oid: string }[],
+  lines: readonly { remoteRef: string; remoteSha: string }[],
+): StaleTracking[] {
+  const own = (fetch.get(remote) ?? []).flatMap((s) => parseRefspec(s) ?? []);
+  const has = new Map(lines.map((l) => [l.remoteRef, l.remoteSha])); // not a scan per ref: git push --all beside as many refs
+  const out: StaleTracking[] = [];
+  for (const t of tracking)
+    for (const src of sourcesOf(own, t.name)) {
+      const sha = has.get(src);
+      if (sha === undefined || sha === t.oid) continue;
+      out.push({ name: t.name, was: t.oid, has: sha });
+      break;
+    }
+  return out;
+}

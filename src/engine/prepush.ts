@@ -13,8 +13,8 @@ import { floatingPushRefusal } from './floating-push.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
 import { heldBy } from '../collect/ancestry.js';
 import { remotePolicyTip } from '../collect/remote-policy-tip.js';
-import { fetchRefspecs } from '../collect/remote-config.js';
-import { branchTracking } from '../domain/refspec.js';
+import { fetchRefspecs, fetchUrl } from '../collect/remote-config.js';
+import { branchTracking, staleTracking, type StaleTracking } from '../domain/refspec.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
@@ -62,6 +62,13 @@ function parsePrePushInput(input: string): PrePushUpdate[] {
 const deliberate = (ref: string): string =>
   `  next: if this is deliberate, push once with git push --no-verify, then record it: gitguard ledger accept ${shellWord(ref)}`;
 
+/** What the push was judged without: the remote's refs as of the last fetch, some of them shown stale. */
+function staleNote(stale: readonly StaleTracking[], to: string): string {
+  const short = (o: string) => (ZERO.test(o) ? 'nothing' : o.slice(0, 12));
+  const first = stale[0]!;
+  return `gitguard pre-push: note: ${stale.length} remote-tracking ref(s) of ${to} are stale (${escapeText(first.name, 200)} records ${short(first.was)}, the remote has ${short(first.has)}${stale.length > 1 ? ', ...' : ''}): the commits only they held were checked as new, and the remote's other refs may have moved too; run git fetch ${shellWord(to)} and push again to judge the push against what it has now`;
+}
+
 /**
  * The history whose HEAD names the policy a push is judged with (protected refs, floating tags, the
  * goodlist and revocations at the tip, client.min_versions). The walk takes what it does not walk as
@@ -108,16 +115,33 @@ export async function prePushCheck(opts: {
     const tracking = history.refs.filter(
       (r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD'),
     );
+    const specs = tracking.length ? await fetchRefspecs(repo) : new Map<string, string[]>();
     const branches = new Set(
-      tracking.length
-        ? branchTracking(
-            await fetchRefspecs(repo),
-            opts.remote,
-            tracking.map((r) => r.name),
-          )
-        : [],
+      branchTracking(
+        specs,
+        opts.remote,
+        tracking.map((r) => r.name),
+      ),
     );
-    const remoteTips = tracking.filter((r) => branches.has(r.name)).map((r) => r.oid);
+    // What the remote has: the tips the push names (git read them from the remote for this push: each
+    // line's remote sha) that this repository holds...
+    const theirs = [...new Set(updates.map((u) => u.remoteSha).filter((o) => !ZERO.test(o)))];
+    const held = (
+      await Promise.all(theirs.map(async (o) => ((await reader.read(o))?.type === 'commit' ? o : [])))
+    ).flat();
+    // ...and its remote-tracking tips, as of the last fetch: one whose ref a line shows elsewhere (the
+    // remote rewound, moved or deleted it since) no longer counts as published, the line's sha does.
+    // Unless the remote is fetched from another URL than it is pushed to (a pushurl: fetched from
+    // upstream, pushed to a fork), where its refs record another repository than the lines.
+    const published = tracking.filter((r) => branches.has(r.name));
+    let stale = staleTracking(specs, opts.remote, published, updates);
+    if (stale.length && (await fetchUrl(repo, opts.remote)) !== opts.url) stale = [];
+    const remoteTips = [
+      ...new Set([
+        ...published.filter((r) => !stale.some((s) => s.name === r.name)).map((r) => r.oid),
+        ...stale.map((s) => s.has).filter((o) => held.includes(o)),
+      ]),
+    ];
     const to = escapeText(opts.remote, 100);
     let refused = false;
     // First what each update would publish (ancestry for all updates at once, see ancestry-batch.ts)...
@@ -163,11 +187,6 @@ export async function prePushCheck(opts: {
     // ...then the facts of the push rules: one walk over it, which also reads the policy at HEAD (the protected refs).
     const tips = [...revisions];
     const rules = await pushRules();
-    // What the remote has: its remote-tracking tips and the tips the push names (those this repository holds).
-    const theirs = [...new Set(updates.map((u) => u.remoteSha).filter((o) => !ZERO.test(o)))];
-    const held = (
-      await Promise.all(theirs.map(async (o) => ((await reader.read(o))?.type === 'commit' ? o : [])))
-    ).flat();
     const judgedWith = await policyHead(
       shadow,
       reader,
@@ -264,6 +283,7 @@ export async function prePushCheck(opts: {
       exitCode = Math.max(exitCode, exitCodeFor(results, 'low'));
       lines.push(`gitguard pre-push: ${commits} new commit(s) checked, ${failed.length} rule(s) failed`);
     }
+    if (stale.length) lines.push(staleNote(stale, to));
     if (exitCode !== 0)
       lines.push(`gitguard pre-push: push to ${to} (${escapeText(redactUrl(opts.url), 200)}) blocked`);
     return { exitCode, lines };
