@@ -6,6 +6,7 @@ import type { RepositoryInfo } from '../domain/model.js';
 import { assertGitRuns, runGit, type GitResult } from './git.js';
 import { userSafeDirectories } from './config.js';
 import { assertGitDirReadable, assertObjectStoreReadable } from './object-store.js';
+import { assertMultiPackIndexesIntact } from './multi-pack-index.js';
 import { enclosingWorkTree, noteAuditedFolders } from './audited-folders.js';
 import { runEnv } from './run-context.js';
 import { liveLinkedWorktrees } from './worktrees.js';
@@ -117,5 +118,6 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
   if (linked) info.linkedWorktrees = linked;
   noteAuditedFolders([gitDir, commonDir, info.workTree]);
   assertObjectStoreReadable(join(commonDir, 'objects'));
+  await assertMultiPackIndexesIntact(gitDir, join(commonDir, 'objects'));
   return info;
 }
