@@ -11,6 +11,8 @@ import { filterMayHold, pathKeys, type BloomSettings } from '../domain/bloom.js'
 import { checkedGitAtLeast, type Shadow } from './git.js';
 import { gitRecords } from './git-reading.js';
 import { CHUNK_COMMITS, COMMIT_PASS_CONFIG } from './list-chunks.js';
+import { FETCH_ALL, isPartialClone, missingObjectIn } from './missing-object.js';
+import { objectHeld } from './object-store.js';
 import { readBounded, readBoundedIfExists } from './safe-fs.js';
 
 /** Lines reported per graph at most: a graph whose every filter is zeroed would name every commit. */
@@ -156,9 +158,23 @@ function chainLayers(chain: string, stores: readonly string[]): string[] {
 }
 
 /**
- * The commits of the graph git loads from `loaded` (the file, or a chain's layers base first) (the file, or a chain's layers base first) whose
+ * Why the filters could not be checked. A tree a partial clone left out (`--filter=tree:0`) is only
+ * promised, but what git log -- PATH skips on a filter it skips without reading the trees, so no
+ * fetch would ever show it: a filter over missing trees stays unchecked, the rule fails, and the line
+ * says how to get the trees or drop the filters. (git writes filters in such a clone only by fetching
+ * every tree, so only a graph brought from elsewhere meets this.) Anything else is damage.
+ */
+function unchecked(commonDir: string, err: GitError): string {
+  const missing = missingObjectIn(`${err.stderr}\n${err.message}`);
+  if (missing && !objectHeld(join(commonDir, 'objects'), missing) && isPartialClone(commonDir))
+    return `this partial clone (git clone --filter) lacks tree ${missing.slice(0, 12)} of a commit they describe, and git log -- PATH skips a commit on its filter alone, without fetching the trees: ${FETCH_ALL}; or rewrite the graph without filters: git commit-graph write --reachable --no-changed-paths`;
+  return `${err.message.split('\n')[0]!.slice(0, 200)}; run git fsck`;
+}
+
+/**
+ * The commits of the graph git loads from `loaded` (the file, or a chain's layers base first) whose
  * filter says a path they change is not there, as lines of a report; empty when every filter holds
- * what its commit changes. git tests every layer's filters with the settings of the topmost layer
+ * what its commit changes; `unchecked` when the commits' changes could not be read. git tests every layer's filters with the settings of the topmost layer
  * that has filters (commit-graph.c get_bloom_filter_settings).
  */
 export async function filterProblems(
@@ -166,7 +182,7 @@ export async function filterProblems(
   loaded: string,
   stores: readonly string[],
   oidBytes: number,
-): Promise<string[]> {
+): Promise<string[] | { unchecked: string }> {
   const files = loaded.endsWith('commit-graph-chain') ? chainLayers(loaded, stores) : [loaded];
   const layers: LayerFilters[] = [];
   for (const f of files) {
@@ -205,9 +221,8 @@ export async function filterProblems(
   try {
     await check;
   } catch (err) {
-    // A tree missing (a treeless partial clone): what git log -- PATH skips cannot be vouched for.
     if (!(err instanceof GitError)) throw err;
-    return [`the changed-path filters could not be checked: ${err.message.split('\n')[0]!.slice(0, 200)}`];
+    return { unchecked: unchecked(shadow.commonDir, err) };
   }
   if (hidden > MAX_REPORTED) problems.push(`… and ${hidden - MAX_REPORTED} more commits whose filter hides a change`);
   return problems;

@@ -122,7 +122,7 @@ async function verifyGraph(
   shadow: Shadow,
   store: string,
   levels: boolean,
-): Promise<{ problems: string[]; pruned?: number }> {
+): Promise<{ problems: string[]; pruned?: number; filtersUnchecked?: string }> {
   // A graph with corrected commit dates (GDA2) also keeps topological levels, which git reads instead
   // where commitGraph.generationVersion = 1 (the audited config may say so): verify checks only the
   // numbers it reads, so such a graph is verified reading each.
@@ -230,11 +230,12 @@ export async function collectCommitGraphs(
       // verify does not read the changed-path filters: they are checked against each commit's diff.
       if (g.changedPaths) {
         const hiding = await filterProblems(shadow, g.file, stores, repo.objectFormat === 'sha256' ? 32 : 20);
-        if (hiding.length) verdict.problems = kept([...verdict.problems, ...hiding]);
+        if (!Array.isArray(hiding)) verdict.filtersUnchecked = hiding.unchecked;
+        else if (hiding.length) verdict.problems = kept([...verdict.problems, ...hiding]);
       }
       // Kept only when the bytes verified are still those hashed before (nothing swapped meanwhile).
-      if (key && !verdict.problems.length && !verdict.pruned && graphKey(g.store, g.files, git) === key)
-        clean.push(key);
+      const vouched = !verdict.problems.length && !verdict.pruned && !verdict.filtersUnchecked;
+      if (key && vouched && graphKey(g.store, g.files, git) === key) clean.push(key);
       graphs.push({ ...fact(g), ...verdict });
     }
     if (cache) {

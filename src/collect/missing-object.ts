@@ -10,7 +10,7 @@ import { objectHeld } from './object-store.js';
 
 /** Why an object may be missing, and the way to get it (said once, for every place that reads one). */
 const PARTIAL_CLONE = 'a partial clone (git clone --filter) leaves older files out; gitguard does not fetch';
-const FETCH_ALL =
+export const FETCH_ALL =
   'make it a full clone: git config --unset remote.origin.partialclonefilter; git fetch --refetch origin';
 
 export class MissingObjectError extends ExpectedError {

@@ -20,6 +20,8 @@ export interface CommitGraphStore {
    * commit changes (a filter that hides one is among the problems).
    */
   changedPaths?: true;
+  /** Why the filters could not be checked against the commits' changes (a tree a partial clone lacks). */
+  filtersUnchecked?: string;
   /** Why git was not asked: a graph file that is not a regular file (a FIFO would block git). */
   unreadable?: string;
 }

@@ -22,6 +22,12 @@ export default defineRepoRule({
           message: `the commit-graph git reads in place of the commits disagrees with them: ${g.problems[0]}`,
           evidence: { store: g.store, file: g.file, verify: g.problems.join('\n') },
         });
+      if (g.filtersUnchecked)
+        list.add({
+          file: g.file,
+          message: `the changed-path filters of the commit-graph git reads (what git log -- PATH skips) cannot be checked: ${g.filtersUnchecked}`,
+          evidence: { store: g.store, file: g.file },
+        });
     }
     const n = cg.value.graphs.length;
     const pruned = cg.value.graphs.reduce((sum, g) => sum + (g.pruned ?? 0), 0);

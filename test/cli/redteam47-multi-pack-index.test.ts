@@ -59,9 +59,12 @@ function forgeMidx(r: TestRepo, victim: string, decoy: string): void {
 }
 
 async function audit(r: TestRepo) {
-  return runMain(['audit', '-C', r.dir, '-r', 'secrets-not-in-history', '--format', 'json', '--no-ledger', '--no-cache'], {
-    env: r.env,
-  });
+  return runMain(
+    ['audit', '-C', r.dir, '-r', 'secrets-not-in-history', '--format', 'json', '--no-ledger', '--no-cache'],
+    {
+      env: r.env,
+    },
+  );
 }
 
 const git = (r: TestRepo, args: string[]): { code: number; out: string } => {
