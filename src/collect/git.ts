@@ -17,6 +17,7 @@ import { runContext, runEnv, type RunContext } from './run-context.js';
 import { childTimeoutMs, envLimit, hardenedEnv, neutralDir, tracked, OWN_GROUP } from './child-env.js';
 import { executable, versionOutput } from './run-program.js';
 import { insideAuditedRepository } from './audited-folders.js';
+import { linkOwnPacks } from './shadow-packs.js';
 
 const SHALLOW_MAX_BYTES = 16 * 1024 * 1024; // the shallow file: 41 bytes a boundary commit
 
@@ -355,7 +356,8 @@ export function createShadow(
 ): Shadow {
   const root = mkdtempSync(join(tmpdir(), 'gitguard-shadow-'));
   const gitDir = join(root, 'shadow.git');
-  for (const d of ['objects/info', 'refs/heads', 'refs/tags']) mkdirSync(join(gitDir, d), { recursive: true });
+  for (const d of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags'])
+    mkdirSync(join(gitDir, d), { recursive: true });
   writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
   const v1 = objectFormat === 'sha256';
   writeFileSync(
@@ -378,6 +380,7 @@ export function createShadow(
   // (git passes GIT_QUARANTINE_PATH to the hook; our hardened environment drops it on purpose).
   const alternates = [join(commonDir, 'objects'), ...extraObjectDirs.filter((d) => d && !/[\n\r]/.test(d))];
   writeFileSync(join(gitDir, 'objects/info/alternates'), `${alternates.join('\n')}\n`);
+  linkOwnPacks(join(gitDir, 'objects'), alternates);
   // A shallow repository's boundary must be known, or the walk would stop at a missing parent.
   // Read as data (bounded, regular files only): a FIFO or /dev/zero there must not hang or fill us.
   const shallow = readBoundedIfExists(join(commonDir, 'shallow'), SHALLOW_MAX_BYTES);
