@@ -79,7 +79,7 @@ async function scan(r: TestRepo): Promise<{ outcome: string; findings: string }>
     },
   );
   const result = resultOf(parseJson(res), 'secrets-not-in-history');
-  return { outcome: result.outcome as string, findings: JSON.stringify(result.findings ?? []) };
+  return { outcome: result.outcome, findings: JSON.stringify(result.findings ?? []) };
 }
 
 test("a borrowed store's newer pack with other bytes under the token's id: git reads the repository's own pack, and so does gitguard (before: pass)", async () => {
