@@ -51,6 +51,7 @@ export async function openHistory(
 ): Promise<HistorySession> {
   let revisions: string[];
   let description: string;
+  let unwalked: string[] = [];
   if (scope.revisions) {
     revisions = [...scope.revisions];
     description = `${revisions.filter((r) => !r.startsWith('^')).length} tip(s) to publish`;
@@ -60,7 +61,8 @@ export async function openHistory(
   } else if (scope.all) {
     const refs = history.refs.filter((r) => !r.name.startsWith('refs/replace/'));
     // What git never signs is not walked: a stash's WIP commits, notes (metadata-refs.ts). Every walk
-    // of --all (the secrets scan's too) leaves out the same, so a resumed walk's tips hold for each.
+    // of --all leaves out the same, so a resumed walk's tips hold for each; the secrets scan reads
+    // them besides (unwalked): a push of those refs publishes their text.
     const split = await splitMetadataRefs(
       repo.gitDir,
       refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
@@ -69,6 +71,7 @@ export async function openHistory(
       history.forgeRefs,
     );
     revisions = [...new Set([...split.tips, ...(await worktreeHeads(repo, history.head))])];
+    unwalked = split.unwalked;
     description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
     // The CI run's test merge is checked out (HEAD) and, by actions/checkout, fetched into
     // refs/remotes/pull/<n>/merge: the same never-pushed commit as without --all, so its parents
@@ -110,6 +113,7 @@ export async function openHistory(
       const plain: HistorySession = {
         revisions,
         tips,
+        unwalked,
         description,
         tags: async () => [],
         confirmRoot: async () => true,
@@ -373,6 +377,7 @@ export async function openHistory(
     const session: HistorySession = {
       revisions,
       tips,
+      unwalked,
       description,
       headPolicyTree: headTree ?? '',
       ciUnread: [...derived.unread],
