@@ -7,7 +7,7 @@
 // (scan.ts), streamed: the parts the log read are passed over (their line feeds counted, so a finding's line
 // is the object's as `cat-file -p` prints it), the rest goes to the binary-text reader (blob-text.ts:
 // NUL bytes dropped, memory bounded whatever a header's size).
-import { COMMIT_OBJECT } from '../../domain/content.js';
+import { COMMIT_OBJECT, MAX_LEAKS, type SecretHit } from '../../domain/content.js';
 import type { SecretDetector } from './detect.js';
 import type { ScanTally } from './log-reader.js';
 import { BatchReader, BlobText, type ObjectSink } from './blob-text.js';
@@ -158,15 +158,60 @@ function count(b: Buffer, from: number, to: number): number {
   return n;
 }
 
+/** The most bytes of a commit held whole to see at once that the log printed all of it (nearly every commit). */
+const WHOLE = 64 * 1024;
+/** A header the log printed all of: tree, parents, then author and committer each ending at its date
+ *  (the name at the first "<", the e-mail at the first ">" after it, as git splits them). */
+const PLAIN = /^tree [0-9a-f]+\n(?:parent [0-9a-f]+\n)*author [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\ncommitter [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\n$/;
+
+/** A small commit, held whole: passed over when its header is plain and its message has no NUL byte,
+ *  else read as CommitSink reads it. */
+class WholeCommit implements ObjectSink {
+  private parts: Buffer[] = [];
+  constructor(private readonly sink: () => CommitSink) {}
+  push(chunk: Buffer): void {
+    this.parts.push(chunk);
+  }
+  end(): void {
+    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    this.parts = [];
+    const blank = b.indexOf('\n\n');
+    if (blank >= 0 && b.indexOf(NUL, blank) < 0 && PLAIN.test(b.toString('latin1', 0, blank + 1))) return;
+    const sink = this.sink();
+    sink.push(b);
+    sink.end();
+  }
+}
+
 /** The reader of `git cat-file --batch` over the scan's commits: each one's unprinted parts scanned,
- *  a finding reported at `(commit object)`, the commit's own id, the line `cat-file -p` prints it on. */
-export function commitObjectText(tally: ScanTally, detector: SecretDetector, maxBytes: number): BatchReader {
+ *  a finding reported at `(commit object)`, the commit's own id, the line `cat-file -p` prints it on.
+ *  It runs beside the logs (scan.ts): its findings are held (at most MAX_LEAKS, the rest counted)
+ *  and given to the tally after theirs, so that their order does not depend on which git ran first. */
+export function commitObjectText(
+  detector: SecretDetector,
+  maxBytes: number,
+): { reader: BatchReader; into(tally: ScanTally): void } {
   const keyword = new RegExp(detector.keywordPattern().source, 'i');
-  return new BatchReader((id, type) =>
-    type === 'commit'
-      ? new CommitSink(new BlobText(detector, keyword, maxBytes, (hit) => tally.leak(hit, id, COMMIT_OBJECT)))
-      : undefined,
-  );
+  const found: Array<{ hit: SecretHit; commit: string }> = [];
+  let more = 0;
+  const reader = new BatchReader((id, type, size) => {
+    if (type !== 'commit') return undefined;
+    const sink = (): CommitSink =>
+      new CommitSink(
+        new BlobText(detector, keyword, maxBytes, (hit) => {
+          if (found.length < MAX_LEAKS) found.push({ hit, commit: id });
+          else more += 1;
+        }),
+      );
+    return size <= WHOLE ? new WholeCommit(sink) : sink();
+  });
+  return {
+    reader,
+    into(tally) {
+      for (const { hit, commit } of found) tally.leak(hit, commit, COMMIT_OBJECT);
+      tally.facts.more += more;
+    },
+  };
 }
 
 /** `git cat-file --batch` over rev-list's "<commit> <parents>..." lines as they are (%(rest) splits them). */

@@ -234,9 +234,19 @@ export async function scanSecrets(
       done.catch(() => undefined); // awaited in turn, below
       return { reader, done };
     };
+    // What the commit objects hold that the logs do not print (commit-objects.ts): one cat-file over
+    // the list as it is, started beside the last log, when one core no longer has a log to run.
+    const objects = commitObjectText(detector, maxBlobBytes);
+    let objectPass: Promise<void> | undefined;
+    const startObjects = (): Promise<void> => {
+      const done = runReading([...COMMIT_PASS_CONFIG, ...CAT_COMMITS], list, objects.reader);
+      done.catch(() => undefined); // awaited after the logs
+      return done;
+    };
     let current = ranges.length ? startLog(0, false) : undefined;
     for (let i = 0; current; i += 1) {
       const next = i + 1 < ranges.length && !opts.serialLogs ? startLog(i + 1, true) : undefined;
+      objectPass ??= next ? undefined : startObjects();
       try {
         await current.done;
       } catch (err) {
@@ -261,8 +271,8 @@ export async function scanSecrets(
       }
     }
 
-    // What the commit objects hold that the logs did not print (commit-objects.ts): the list as it is.
-    await runReading([...COMMIT_PASS_CONFIG, ...CAT_COMMITS], list, commitObjectText(tally, detector, maxBlobBytes));
+    await (objectPass ?? startObjects());
+    objects.into(tally);
 
     // What git called binary (a NUL byte, UTF-16, too large) is published all the same: its text.
     if (tally.binaries.size) {
