@@ -51,7 +51,7 @@ export async function openHistory(
 ): Promise<HistorySession> {
   let revisions: string[];
   let description: string;
-  let unwalked: string[] = [];
+  let unwalked: string[] = []; // with --all: notes and a stash's WIP, for the secrets scan
   if (scope.revisions) {
     revisions = [...scope.revisions];
     description = `${revisions.filter((r) => !r.startsWith('^')).length} tip(s) to publish`;
@@ -60,9 +60,8 @@ export async function openHistory(
     description = `range ${scope.range}`;
   } else if (scope.all) {
     const refs = history.refs.filter((r) => !r.name.startsWith('refs/replace/'));
-    // What git never signs is not walked: a stash's WIP commits, notes (metadata-refs.ts). Every walk
-    // of --all leaves out the same, so a resumed walk's tips hold for each; the secrets scan reads
-    // them besides (unwalked): a push of those refs publishes their text.
+    // What git never signs is not walked: a stash's WIP commits, notes (metadata-refs.ts). Every walk of --all leaves
+    // out the same, so a resumed walk's tips hold for each; the secrets scan reads them (unwalked): a push publishes them.
     const split = await splitMetadataRefs(
       repo.gitDir,
       refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
@@ -377,7 +376,6 @@ export async function openHistory(
     const session: HistorySession = {
       revisions,
       tips,
-      unwalked,
       description,
       headPolicyTree: headTree ?? '',
       ciUnread: [...derived.unread],

@@ -60,10 +60,14 @@ test('a note (git notes add), and one in a fan-out tree, are read; a clean note 
   const blob = s.run(['hash-object', '-w', '--stdin'], { input: `ci key ${token2}\n` }).trim();
   const index = join(s.dir, '.git', 'notes-index');
   const env = { ...s.env, GIT_INDEX_FILE: index };
-  execFileSync('git', ['update-index', '--add', '--cacheinfo', `100644,${blob},${target.slice(0, 2)}/${target.slice(2)}`], {
-    cwd: s.dir,
-    env,
-  });
+  execFileSync(
+    'git',
+    ['update-index', '--add', '--cacheinfo', `100644,${blob},${target.slice(0, 2)}/${target.slice(2)}`],
+    {
+      cwd: s.dir,
+      env,
+    },
+  );
   const tree = execFileSync('git', ['write-tree'], { cwd: s.dir, env }).toString().trim();
   const commit = s.run(['commit-tree', tree, '-m', 'Notes added by hand'], {}).trim();
   s.run(['update-ref', 'refs/notes/commits', commit]);

@@ -26,7 +26,12 @@ function rewrite(r: TestRepo, edit: (raw: string) => string | Buffer): string {
 
 /** The 1-based line of `git cat-file -p <id>` that holds `needle`: where git prints it. */
 function catLine(r: TestRepo, id: string, needle: string): number {
-  return r.run(['cat-file', '-p', id]).split('\n').findIndex((l) => l.includes(needle)) + 1;
+  return (
+    r
+      .run(['cat-file', '-p', id])
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1
+  );
 }
 
 const afterCommitter = (raw: string, header: string): string => raw.replace(/^(committer [^\n]*\n)/m, `$1${header}`);

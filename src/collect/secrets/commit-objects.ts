@@ -162,7 +162,8 @@ function count(b: Buffer, from: number, to: number): number {
 const WHOLE = 64 * 1024;
 /** A header the log printed all of: tree, parents, then author and committer each ending at its date
  *  (the name at the first "<", the e-mail at the first ">" after it, as git splits them). */
-const PLAIN = /^tree [0-9a-f]+\n(?:parent [0-9a-f]+\n)*author [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\ncommitter [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\n$/;
+const PLAIN =
+  /^tree [0-9a-f]+\n(?:parent [0-9a-f]+\n)*author [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\ncommitter [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\n$/;
 
 /** A small commit, held whole: passed over when its header is plain and its message has no NUL byte,
  *  else read as CommitSink reads it. */

@@ -21,7 +21,14 @@ import { createShadow, spawnGit, Watchdog } from '../git.js';
 import { WHOLE_INPUT_ENV } from '../git-reading.js';
 import { unreadableAdditions } from '../missing-object.js';
 import { CAT_COMMITS, commitObjectText } from './commit-objects.js';
-import { CHUNK_COMMITS, COMMIT_PASS_CONFIG, lineRanges, longLineHeads, sortedCommitList, writeRange } from '../list-chunks.js';
+import {
+  CHUNK_COMMITS,
+  COMMIT_PASS_CONFIG,
+  lineRanges,
+  longLineHeads,
+  sortedCommitList,
+  writeRange,
+} from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
 import { REF_NAME, type SecretsFacts } from '../../domain/content.js';
 import { LogReader, ScanTally } from './log-reader.js';
@@ -90,7 +97,11 @@ export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string
 const STOPPED = 'the secrets scan was stopped';
 
 /** A ref's name, as `git push` sends it and `git ls-remote` prints it: reported at `(ref name)`, the ref's object for its commit. */
-function scanRefNames(refs: readonly { name: string; oid: string }[], tally: ScanTally, detector: SecretDetector): void {
+function scanRefNames(
+  refs: readonly { name: string; oid: string }[],
+  tally: ScanTally,
+  detector: SecretDetector,
+): void {
   const keyword = new RegExp(detector.keywordPattern().source, 'i');
   for (const ref of refs)
     if (keyword.test(ref.name)) for (const hit of detector.scan([ref.name], [1])) tally.leak(hit, ref.oid, REF_NAME);
