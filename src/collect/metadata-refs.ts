@@ -22,6 +22,9 @@ export interface MetadataSplit {
   tips: string[];
   /** What was left out, for the scope's description ("" when nothing). */
   leftOut: string;
+  /** The commits left out that a push of these refs still publishes (notes, a stash's WIP): the
+   *  secrets scan reads them all the same (`git notes show`, `git stash show -p` print their text). */
+  unwalked: string[];
 }
 
 const isStashRef = (name: string): boolean => name === 'refs/stash';
@@ -125,6 +128,7 @@ export async function splitMetadataRefs(
   forgeCounted: Readonly<Record<string, number>> = {},
 ): Promise<MetadataSplit> {
   const tips = new Set<string>();
+  const unwalked = new Set<string>();
   const notes: RefTip[] = [];
   const said: string[] = [];
   const forge = new Map(Object.entries(forgeCounted)); // refs left out per forge family
@@ -149,19 +153,21 @@ export async function splitMetadataRefs(
     else if (commit && isStashRef(r.name)) {
       const base = await stashBase(gitDir, r.oid).catch(() => undefined);
       tips.add(base ?? r.oid);
+      if (base) unwalked.add(r.oid);
       if (base) said.push('refs/stash (its WIP commits; the commit it was made on is walked)');
     } else tips.add(r.oid);
   }
   if (notes.length) {
     const noteTips = [...new Set(notes.map((r) => r.oid))];
-    if (await onlyNotes(gitDir, noteTips, [...tips, ...alsoWalked], hexLength))
+    if (await onlyNotes(gitDir, noteTips, [...tips, ...alsoWalked], hexLength)) {
       said.push(`${notes.length} notes ref${notes.length === 1 ? '' : 's'} (notes alone)`);
-    else for (const t of noteTips) tips.add(t);
+      for (const t of noteTips) unwalked.add(t);
+    } else for (const t of noteTips) tips.add(t);
   }
   if (forge.size) {
     const count = [...forge.values()].reduce((a, b) => a + b, 0);
     const each = [...forge].map(([label, n]) => `${label}: ${n}`).join(', ');
     said.push(`${count} forge ref${count === 1 ? '' : 's'} (${each})`);
   }
-  return { tips: [...tips], leftOut: said.length ? `left out: ${said.join(', ')}` : '' };
+  return { tips: [...tips], leftOut: said.length ? `left out: ${said.join(', ')}` : '', unwalked: [...unwalked] };
 }

@@ -23,6 +23,12 @@ export interface SecretLeak extends SecretHit {
 export const COMMIT_MESSAGE = '(commit message)';
 /** The path a leak in a commit's author (line 1) or committer (line 2), name or e-mail, is reported at. */
 export const COMMIT_IDENTITY = '(commit author)';
+/** The path a leak in what a commit object holds that `git log` does not print (a header it does not
+ *  know, a signature or mergetag block, a message past a NUL byte) is reported at, with the commit's
+ *  id (its line: the object's, as `git cat-file -p` prints it). */
+export const COMMIT_OBJECT = '(commit object)';
+/** The path a leak in a ref's name (`refs/heads/<token>`) is reported at, with the object the ref names. */
+export const REF_NAME = '(ref name)';
 /** The path a leak in an annotated tag is reported at, with the tag object's id as its commit (its
  *  line: the object's, as `git cat-file -p` prints it: the tagger, then the message). */
 export const TAG_OBJECT = '(tag object)';

@@ -317,11 +317,14 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           import('../collect/secrets/scan.js'),
           import('../collect/secrets/detect.js'),
         ]);
-        const fresh = await scanSecrets(
-          run.req.repository,
-          resume ? resume.secretsRevisions(walk.revisions) : walk.revisions,
-          { entropy, signal: run.signal, tags: await publishedTags(run.req.scope, history, walk.tips, run.objects()) },
-        );
+        // Notes and a stash's WIP, which the walk leaves out, and the refs' names: a push publishes them.
+        const revisions = resume ? resume.secretsRevisions(walk.revisions) : walk.revisions;
+        const fresh = await scanSecrets(run.req.repository, [...revisions, ...(walk.unwalked ?? [])], {
+          entropy,
+          signal: run.signal,
+          tags: await publishedTags(run.req.scope, history, walk.tips, run.objects()),
+          ...(run.req.scope.all ? { refs: history.refs } : {}),
+        });
         const scanned = resume ? resume.mergeSecrets(fresh) : fresh;
         markVendored(scanned.leaks);
         scope = { description: walk.description, commits: scanned.commits };

@@ -89,6 +89,9 @@ export interface HistorySession {
   trustRootInfo?: TrustRoot;
   /** The tips walked, before a resume hook left anything out. */
   tips: string[];
+  /** With --all, in a session without trust (the secrets scan's): the commits of notes and a stash the walk leaves
+   *  out and a push still publishes (metadata-refs.ts). */
+  unwalked?: string[];
   /** The .gitguard tree id at the tip ('' none), when signature checks run. */
   headPolicyTree?: string;
   /** Files of the CI configuration at the tip a partial clone left out (what they run is not watched). */

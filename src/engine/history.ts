@@ -51,6 +51,7 @@ export async function openHistory(
 ): Promise<HistorySession> {
   let revisions: string[];
   let description: string;
+  let unwalked: string[] = []; // with --all: notes and a stash's WIP, for the secrets scan
   if (scope.revisions) {
     revisions = [...scope.revisions];
     description = `${revisions.filter((r) => !r.startsWith('^')).length} tip(s) to publish`;
@@ -59,8 +60,8 @@ export async function openHistory(
     description = `range ${scope.range}`;
   } else if (scope.all) {
     const refs = history.refs.filter((r) => !r.name.startsWith('refs/replace/'));
-    // What git never signs is not walked: a stash's WIP commits, notes (metadata-refs.ts). Every walk
-    // of --all (the secrets scan's too) leaves out the same, so a resumed walk's tips hold for each.
+    // What git never signs is not walked: a stash's WIP commits, notes (metadata-refs.ts). Every walk of --all leaves
+    // out the same, so a resumed walk's tips hold for each; the secrets scan reads them (unwalked): a push publishes them.
     const split = await splitMetadataRefs(
       repo.gitDir,
       refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
@@ -69,6 +70,7 @@ export async function openHistory(
       history.forgeRefs,
     );
     revisions = [...new Set([...split.tips, ...(await worktreeHeads(repo, history.head))])];
+    unwalked = split.unwalked;
     description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
     // The CI run's test merge is checked out (HEAD) and, by actions/checkout, fetched into
     // refs/remotes/pull/<n>/merge: the same never-pushed commit as without --all, so its parents
@@ -110,6 +112,7 @@ export async function openHistory(
       const plain: HistorySession = {
         revisions,
         tips,
+        unwalked,
         description,
         tags: async () => [],
         confirmRoot: async () => true,

@@ -15,7 +15,7 @@
 // incremental: every other rule is re-checked on every run.
 import { createHash } from 'node:crypto';
 import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, VisitorState } from '../domain/model.js';
-import { MAX_LEAKS, type SecretsFacts } from '../domain/content.js';
+import { MAX_LEAKS, type SecretLeak, type SecretsFacts } from '../domain/content.js';
 import type { TrustedCommit, Verification } from '../domain/trust.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import type { ObjectFiles } from '../collect/checkpoint.js';
@@ -285,7 +285,11 @@ export class IncrementalAudit implements Resume, SecretsResume {
   mergeSecrets(fresh: SecretsFacts): SecretsFacts {
     const old = this.resumedFrom?.secrets;
     if (!old) return fresh;
-    const leaks = [...old.leaks, ...fresh.leaks];
+    // Notes, a stash and the refs' names are read again on every re-audit (the checkpoint's tips do
+    // not reach them): a finding the checkpoint holds is not added twice.
+    const key = (l: SecretLeak): string => `${l.commit}\0${l.path}\0${l.kind}\0${l.line}`;
+    const had = new Set(old.leaks.map(key));
+    const leaks = [...old.leaks, ...fresh.leaks.filter((l) => !had.has(key(l)))];
     return {
       ...fresh,
       commits: old.commits + fresh.commits,

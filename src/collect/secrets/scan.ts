@@ -20,9 +20,17 @@ import { tempFolder } from '../child-env.js';
 import { createShadow, spawnGit, Watchdog } from '../git.js';
 import { WHOLE_INPUT_ENV } from '../git-reading.js';
 import { unreadableAdditions } from '../missing-object.js';
-import { CHUNK_COMMITS, lineRanges, longLineHeads, sortedCommitList, writeRange } from '../list-chunks.js';
+import { CAT_COMMITS, commitObjectText } from './commit-objects.js';
+import {
+  CHUNK_COMMITS,
+  COMMIT_PASS_CONFIG,
+  lineRanges,
+  longLineHeads,
+  sortedCommitList,
+  writeRange,
+} from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
-import type { SecretsFacts } from '../../domain/content.js';
+import { REF_NAME, type SecretsFacts } from '../../domain/content.js';
 import { LogReader, ScanTally } from './log-reader.js';
 import { binaryText, type BatchReader } from './blob-text.js';
 import { LineList, REV_LIST_TAGS, scanTagObjects } from './tag-objects.js';
@@ -40,6 +48,8 @@ export interface ScanOptions {
   serialLogs?: boolean;
   /** Annotated tags the scope publishes (pushed, or every ref's with --all): their objects are read too (tag-objects.ts). */
   tags?: readonly string[];
+  /** Refs whose names the scope publishes (--all: every ref's; `git push` sends a name as it is). */
+  refs?: readonly { name: string; oid: string }[];
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
@@ -85,6 +95,17 @@ export const logArgs = (maxBlobBytes: number, wide = false, raw = false): string
 ];
 
 const STOPPED = 'the secrets scan was stopped';
+
+/** A ref's name, as `git push` sends it and `git ls-remote` prints it: reported at `(ref name)`, the ref's object for its commit. */
+function scanRefNames(
+  refs: readonly { name: string; oid: string }[],
+  tally: ScanTally,
+  detector: SecretDetector,
+): void {
+  const keyword = new RegExp(detector.keywordPattern().source, 'i');
+  for (const ref of refs)
+    if (keyword.test(ref.name)) for (const hit of detector.scan([ref.name], [1])) tally.leak(hit, ref.oid, REF_NAME);
+}
 
 /** Rejects once the signal fires (never without one). */
 function stopped(signal: AbortSignal | undefined): Promise<never> {
@@ -151,6 +172,7 @@ export async function scanSecrets(
     if (opts.signal?.aborted) throw new Error(STOPPED);
 
     const tally = new ScanTally(facts);
+    if (opts.refs) scanRefNames(opts.refs, tally, detector);
     /** One git (a log over the commits listed in `input`, or cat-file), its output read by `reader` as it comes. */
     const runReading = async (
       args: string[],
@@ -223,9 +245,19 @@ export async function scanSecrets(
       done.catch(() => undefined); // awaited in turn, below
       return { reader, done };
     };
+    // What the commit objects hold that the logs do not print (commit-objects.ts): one cat-file over
+    // the list as it is, started beside the last log, when one core no longer has a log to run.
+    const objects = commitObjectText(detector, maxBlobBytes);
+    let objectPass: Promise<void> | undefined;
+    const startObjects = (): Promise<void> => {
+      const done = runReading([...COMMIT_PASS_CONFIG, ...CAT_COMMITS], list, objects.reader);
+      done.catch(() => undefined); // awaited after the logs
+      return done;
+    };
     let current = ranges.length ? startLog(0, false) : undefined;
     for (let i = 0; current; i += 1) {
       const next = i + 1 < ranges.length && !opts.serialLogs ? startLog(i + 1, true) : undefined;
+      objectPass ??= next ? undefined : startObjects();
       try {
         await current.done;
       } catch (err) {
@@ -249,6 +281,9 @@ export async function scanSecrets(
         await runReading(logArgs(maxBlobBytes, true), input, new LogReader(tally, detector));
       }
     }
+
+    await (objectPass ?? startObjects());
+    objects.into(tally);
 
     // What git called binary (a NUL byte, UTF-16, too large) is published all the same: its text.
     if (tally.binaries.size) {

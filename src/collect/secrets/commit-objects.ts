@@ -1,0 +1,219 @@
+// What a commit object publishes that `git log -p` does not print: headers git keeps but its log
+// formats never show (an `x-token` header, a continuation line, a `gpgsig` or `mergetag` block and
+// the tag message embedded in it, `encoding`), what an author or committer line holds past the
+// e-mail (%an <%ae> stops there), and a message past its first NUL byte (git log prints the message
+// as a C string: a UTF-16 message shows one letter). `git cat-file -p <commit>` prints all of it and
+// a push or a clone carries it. Read from one `git cat-file --batch` over the scan's commit list
+// (scan.ts), streamed: the parts the log read are passed over (their line feeds counted, so a finding's line
+// is the object's as `cat-file -p` prints it), the rest goes to the binary-text reader (blob-text.ts:
+// NUL bytes dropped, memory bounded whatever a header's size).
+import { COMMIT_OBJECT, MAX_LEAKS, type SecretHit } from '../../domain/content.js';
+import type { SecretDetector } from './detect.js';
+import type { ScanTally } from './log-reader.js';
+import { BatchReader, BlobText, type ObjectSink } from './blob-text.js';
+
+const LF = 0x0a;
+const SP = 0x20;
+const NUL = 0x00;
+/** The most bytes of an author or committer line held to find where its e-mail ends; a longer one is read whole. */
+const MAX_IDENTITY_LINE = 64 * 1024;
+
+/** Where the reader is in one commit object. */
+const enum At {
+  /** The start of a header line: its name is being read. */
+  LineStart,
+  /** A header line the log printed (tree, parent): passed over to its end. */
+  Skip,
+  /** An author or committer line, held to cut out what %an <%ae> printed. */
+  Identity,
+  /** A header line the log never prints: read. */
+  Read,
+  /** The message up to its first NUL byte (the log printed it): passed over. */
+  Message,
+  /** The message from its first NUL byte on: read. */
+  Tail,
+}
+
+/** Header names whose first line the log prints (tree and parents as ids, author and committer in part). */
+const PRINTED = new Set(['tree', 'parent']);
+const IDENTITY = new Set(['author', 'committer']);
+const DATE = /^ \d{1,15} [+-]\d{4}\n$/;
+
+/** One commit object's bytes, streamed: what the log left unread goes to `text`. */
+class CommitSink implements ObjectSink {
+  private at = At.LineStart;
+  private name = '';
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** Line feeds passed over and not yet given to `text` (most commits give it nothing else). */
+  private lf = 0;
+
+  constructor(private readonly text: BlobText) {}
+
+  push(chunk: Buffer): void {
+    let i = 0;
+    while (i < chunk.length) {
+      switch (this.at) {
+        case At.LineStart: {
+          const c = chunk[i]!;
+          if (this.name === '' && c === LF) {
+            // The blank line: the message follows.
+            this.lines(1);
+            this.at = At.Message;
+            i += 1;
+          } else if (this.name === '' && c === SP) {
+            // A continuation line: no log format prints one.
+            this.at = At.Read;
+          } else if (c === SP || c === LF || this.name.length > 32) {
+            this.at = PRINTED.has(this.name) ? At.Skip : IDENTITY.has(this.name) ? At.Identity : At.Read;
+            if (this.at === At.Read) this.read(Buffer.from(this.name, 'latin1'));
+            else if (this.at === At.Identity) this.hold(Buffer.from(this.name, 'latin1'));
+            this.name = '';
+          } else {
+            this.name += String.fromCharCode(c);
+            i += 1;
+          }
+          break;
+        }
+        case At.Skip:
+        case At.Read:
+        case At.Identity: {
+          const nl = chunk.indexOf(LF, i);
+          const end = nl < 0 ? chunk.length : nl + 1;
+          const part = chunk.subarray(i, end);
+          if (this.at === At.Read) this.read(part);
+          else if (this.at === At.Skip) this.lines(nl < 0 ? 0 : 1);
+          else this.hold(part);
+          if (nl >= 0) {
+            if (this.at === At.Identity) this.identityDone();
+            this.at = At.LineStart;
+          }
+          i = end;
+          break;
+        }
+        case At.Message: {
+          const nul = chunk.indexOf(NUL, i);
+          const end = nul < 0 ? chunk.length : nul;
+          this.lines(count(chunk, i, end));
+          if (nul >= 0) this.at = At.Tail;
+          i = end;
+          break;
+        }
+        case At.Tail:
+          this.read(chunk.subarray(i));
+          i = chunk.length;
+          break;
+      }
+    }
+  }
+
+  end(): void {
+    if (this.at === At.Identity) this.identityDone();
+    else if (this.at === At.LineStart && this.name) this.read(Buffer.from(this.name, 'latin1'));
+    this.text.end();
+  }
+
+  /** Line feeds of text passed over, so that the lines after them keep their numbers. */
+  private lines(n: number): void {
+    this.lf += n;
+  }
+
+  private read(part: Buffer): void {
+    if (this.lf) this.text.push(Buffer.from('\n'.repeat(this.lf)));
+    this.lf = 0;
+    this.text.push(part);
+  }
+
+  private hold(part: Buffer): void {
+    if (this.heldBytes + part.length > MAX_IDENTITY_LINE) {
+      // Too long to be a line git writes: read it whole.
+      for (const h of this.held) this.read(h);
+      this.held = [];
+      this.heldBytes = 0;
+      this.at = At.Read;
+      this.read(part);
+      return;
+    }
+    this.held.push(part);
+    this.heldBytes += part.length;
+  }
+
+  /** An author or committer line: what follows its e-mail (the first ">" after the first "<", as git splits it). */
+  private identityDone(): void {
+    const line = Buffer.concat(this.held);
+    this.held = [];
+    this.heldBytes = 0;
+    const lt = line.indexOf('<');
+    const gt = lt < 0 ? -1 : line.indexOf('>', lt + 1);
+    const tail = gt < 0 ? line : line.subarray(gt + 1);
+    // The date and zone git writes hold nothing to read: only their line feed counts.
+    if (DATE.test(tail.toString('latin1'))) this.lines(1);
+    else this.read(tail);
+  }
+}
+
+function count(b: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = b.indexOf(LF, from); i >= 0 && i < to; i = b.indexOf(LF, i + 1)) n += 1;
+  return n;
+}
+
+/** The most bytes of a commit held whole to see at once that the log printed all of it (nearly every commit). */
+const WHOLE = 64 * 1024;
+/** A header the log printed all of: tree, parents, then author and committer each ending at its date
+ *  (the name at the first "<", the e-mail at the first ">" after it, as git splits them). */
+const PLAIN =
+  /^tree [0-9a-f]+\n(?:parent [0-9a-f]+\n)*author [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\ncommitter [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\n$/;
+
+/** A small commit, held whole: passed over when its header is plain and its message has no NUL byte,
+ *  else read as CommitSink reads it. */
+class WholeCommit implements ObjectSink {
+  private parts: Buffer[] = [];
+  constructor(private readonly sink: () => CommitSink) {}
+  push(chunk: Buffer): void {
+    this.parts.push(chunk);
+  }
+  end(): void {
+    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    this.parts = [];
+    const blank = b.indexOf('\n\n');
+    if (blank >= 0 && b.indexOf(NUL, blank) < 0 && PLAIN.test(b.toString('latin1', 0, blank + 1))) return;
+    const sink = this.sink();
+    sink.push(b);
+    sink.end();
+  }
+}
+
+/** The reader of `git cat-file --batch` over the scan's commits: each one's unprinted parts scanned,
+ *  a finding reported at `(commit object)`, the commit's own id, the line `cat-file -p` prints it on.
+ *  It runs beside the logs (scan.ts): its findings are held (at most MAX_LEAKS, the rest counted)
+ *  and given to the tally after theirs, so that their order does not depend on which git ran first. */
+export function commitObjectText(
+  detector: SecretDetector,
+  maxBytes: number,
+): { reader: BatchReader; into(tally: ScanTally): void } {
+  const keyword = new RegExp(detector.keywordPattern().source, 'i');
+  const found: Array<{ hit: SecretHit; commit: string }> = [];
+  let more = 0;
+  const reader = new BatchReader((id, type, size) => {
+    if (type !== 'commit') return undefined;
+    const sink = (): CommitSink =>
+      new CommitSink(
+        new BlobText(detector, keyword, maxBytes, (hit) => {
+          if (found.length < MAX_LEAKS) found.push({ hit, commit: id });
+          else more += 1;
+        }),
+      );
+    return size <= WHOLE ? new WholeCommit(sink) : sink();
+  });
+  return {
+    reader,
+    into(tally) {
+      for (const { hit, commit } of found) tally.leak(hit, commit, COMMIT_OBJECT);
+      tally.facts.more += more;
+    },
+  };
+}
+
+/** `git cat-file --batch` over rev-list's "<commit> <parents>..." lines as they are (%(rest) splits them). */
+export const CAT_COMMITS = ['cat-file', '--batch=%(objectname) %(objecttype) %(objectsize) %(rest)', '--buffer'];
