@@ -7,12 +7,12 @@
 // Real commits signed by real gpg; git's %G?/%GS on a fresh keyring against gitguard's verdict.
 import fc from 'fast-check';
 import * as openpgp from 'openpgp';
-import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { signedCommitAt, type Gpg } from '../helpers/gpg.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseJson, runMain, type VerifyRow } from '../helpers/cli.js';
+import { parseJson, runMain, type JsonReport, type VerifyRow } from '../helpers/cli.js';
 import { keysDifferential, type KeysDifferential } from '../helpers/keys-differential.js';
 import { appendHashed, signAt, sub } from '../helpers/openpgp-build.js';
 
@@ -387,3 +387,48 @@ test(`generated user IDs: git's letter and %GS, and authorized only where gpg ho
   }
   expect(divergences).toEqual([]);
 }, 600_000);
+
+// ---- a policy's key whose user IDs carry only revocations, audited in full and incrementally ---
+
+test('a policy key whose user IDs are all revoked: the history passes, in full and incremental audits alike (before: signatures-valid failed, E)', async () => {
+  const policyKey = await withUids([
+    { text: HOME, certs: [], revokedAt: WORK_AT },
+    { text: WORK, certs: [], revokedAt: WORK_AT },
+  ]);
+  const armored = openpgp.armor(enums.armor.publicKey, policyKey);
+  const repo = makeRepo();
+  repo.run(['config', 'gpg.program', gpg.wrapper]);
+  const signed = (message: string, files: Record<string, string>): void => {
+    repo.write(files);
+    repo.run(['add', '-A']);
+    repo.run(['-c', `user.signingkey=${primary}`, 'commit', '-q', '-S', '-m', message], {
+      env: { GNUPGHOME: gpg.home, GG_GPG_ARGS: `--faked-system-time ${SIGNED_AT}!` },
+    });
+  };
+  signed('policy: alice signs', {
+    '.gitguard/policy.yml': `version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n    openpgp: ["${primary}"]\nmaintainers: [Alice]\n`,
+    '.gitguard/keys/alice.asc': armored,
+  });
+  signed('work', { 'a.txt': 'a\n' });
+  const run = async (...extra: string[]) => {
+    const res = await runMain(
+      ['audit', repo.dir, '--format', 'json', '--no-ledger', '-r', 'signers-authorized,signatures-valid', ...extra],
+      {
+        env: repo.env,
+      },
+    );
+    const report = parseJson<JsonReport & { walk?: { incremental: boolean } }>(res);
+    return { code: res.code, walk: report.walk, results: report.results.map((x) => [x.meta.id, x.outcome]) };
+  };
+  const full = await run();
+  expect(full.results).toEqual([
+    ['signatures-valid', 'pass'],
+    ['signers-authorized', 'pass'],
+  ]);
+  signed('more work', { 'b.txt': 'b\n' });
+  const incremental = await run();
+  expect(incremental.walk?.incremental).toBe(true);
+  expect(incremental.results).toEqual(full.results);
+  expect((await run('--no-cache')).results).toEqual(full.results);
+  // git's G for this key: 'every user ID only revoked' above.
+});
