@@ -12,7 +12,9 @@
 // test/collect/path-tap.test.ts (the walk's watched-path changes from the scan's log --raw against
 // diff-tree's) on --tap N random histories (default 4; 0 skips it; `npm test` runs 3), and
 // test/cli/redteam39-self-signatures.test.ts (keys of generated self-signatures: git's letter and
-// gpg's user-ID validity against gitguard's) on --self-sigs N keys (default 40; 0 skips it; `npm test` runs 24).
+// gpg's user-ID validity against gitguard's) on --self-sigs N keys (default 40; 0 skips it; `npm test` runs 24),
+// as test/cli/cleanpass27-uid-revocations.test.ts (keys of generated user IDs, certifications and
+// revocations: git's letter and %GS against gitguard's) does (`npm test` runs 16).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -95,6 +97,12 @@ while (Date.now() < deadline) {
       'self-signature keys',
       { GITGUARD_SELFSIG_SEED: seed, GITGUARD_SELFSIG_CASES: selfSigKeys },
     ],
+    [
+      selfSigKeys,
+      'test/cli/cleanpass27-uid-revocations.test.ts',
+      'user-ID keys',
+      { GITGUARD_UID_SEED: seed, GITGUARD_UID_CASES: selfSigKeys },
+    ],
   ]) {
     if (count <= 0) continue;
     const t = spawnSync(
@@ -129,7 +137,7 @@ console.log(
 );
 if (failing.length) {
   console.log(
-    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts, GITGUARD_SCAN_SEED=<seed> GITGUARD_SCAN_HISTORIES=${scanHistories} for secrets-log-reader.test.ts, GITGUARD_TAP_SEED=<seed> GITGUARD_TAP_HISTORIES=${tapHistories} for path-tap.test.ts, or GITGUARD_SELFSIG_SEED=<seed> GITGUARD_SELFSIG_CASES=${selfSigKeys} for redteam39-self-signatures.test.ts): ${failing.join(' ')}`,
+    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts, GITGUARD_SCAN_SEED=<seed> GITGUARD_SCAN_HISTORIES=${scanHistories} for secrets-log-reader.test.ts, GITGUARD_TAP_SEED=<seed> GITGUARD_TAP_HISTORIES=${tapHistories} for path-tap.test.ts, GITGUARD_SELFSIG_SEED=<seed> GITGUARD_SELFSIG_CASES=${selfSigKeys} for redteam39-self-signatures.test.ts, or GITGUARD_UID_SEED=<seed> GITGUARD_UID_CASES=${selfSigKeys} for cleanpass27-uid-revocations.test.ts): ${failing.join(' ')}`,
   );
   process.exit(1);
 }

@@ -28,7 +28,10 @@ import type { RangeRecord } from './range-memo.js';
 // may hold a finding for an edit made before CI ran the file. v5: a tip inside the judged history
 // that the checkpoint did not record is not resumed (red-team round 24): a v4 checkpoint may record
 // such a tip (HEAD detached at an old commit) without its state, as if it lay before the trust root.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v5';
+// v6: a user ID re-certified in the second of its revocation speaks for its address, and a key whose
+// user IDs are all revoked signs, as in gpg: a v5 state may hold a finding for such a commit
+// (impersonation, a signature that cannot be checked) that would never go away.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v6';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

@@ -41,7 +41,10 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 // v15: of two self-signatures made in the same second the later counts, RFC 9580 v6 keys and
 //      signatures are left out, and a key in two files is merged as gpg merges it (a v14 verdict may
 //      be G, authorized, where git says Y, E or N)
-const VERSION = 'gitguard-verify-cache-v15';
+// v16: a user ID's certification and revocation made in the same second: the later in the key counts,
+//      a key whose user IDs are all revoked signs, and verdicts name gpg's signer (signerUserId): a v15
+//      verdict may leave out an address gpg holds valid, be E where git says G, or lack the name
+const VERSION = 'gitguard-verify-cache-v16';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

@@ -82,6 +82,9 @@ export interface OpenPgpVerdict extends SignatureVerdict {
   revocationReason?: number;
   /** Hash algorithm of the signature, lower-case ("sha256", "sha1"...). */
   hashAlgorithm?: string;
+  /** The user ID gpg names as the signer, as git's %GS prints it ("[uncertain] " before one that is
+   *  not valid), on a good, expired or revoked signature. Raw key text: escape before printing. */
+  signerUserId?: string;
 }
 
 export type Verdict = SignatureVerdict &
@@ -95,6 +98,7 @@ export type Verdict = SignatureVerdict &
       | 'revokedAt'
       | 'revocationReason'
       | 'hashAlgorithm'
+      | 'signerUserId'
     >
   > & {
     /** E because the signing key is not among the trusted keys (as opposed to an unreadable signature). */

@@ -204,6 +204,8 @@ export interface VerifyRow {
   letter: string;
   status: string;
   detail: string;
+  /** The user ID gpg names as the signer (git's %GS), for OpenPGP. */
+  signerUserId?: string | null;
 }
 
 /** `gitguard verify -C dir --format json --no-cache --keyring <keyring>` in-process: its rows by commit id. */

@@ -69,6 +69,8 @@ export async function verifyCommand(range: string | undefined, flags: VerifyFlag
           status: j.status,
           detail: j.detail,
           signerName: j.signer?.name ?? null,
+          // The user ID gpg names as the signer: git's %GS (OpenPGP).
+          signerUserId: j.verdict.signerUserId ?? null,
           forge: j.forge?.name ?? null,
           committer: commit.committer.email,
           author: commit.author.email,

@@ -55,6 +55,8 @@ export async function judgeGood(
     if (rev.reason !== undefined) r.revocationReason = rev.reason;
     r.hardRevoked = rev.hard;
   }
+  // git prints gpg's signer (%GS) for these letters, which all come from a GOODSIG-like status line.
+  if (pf.signerUserId !== undefined) r.signerUserId = pf.signerUserId;
   if (r.signatureExpiresAt !== undefined && t >= r.signatureExpiresAt)
     return { ...r, letter: 'X', reason: 'the signature has expired' };
   if (r.keyExpiresAt !== undefined && t >= r.keyExpiresAt) return { ...r, letter: 'Y', reason: 'the key has expired' };

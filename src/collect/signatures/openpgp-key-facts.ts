@@ -16,6 +16,7 @@ import {
   sigExpiry,
   sigOk,
 } from './openpgp-packets.js';
+import { type UidState, signerUserId } from './openpgp-signer-uid.js';
 
 const { enums } = openpgp;
 
@@ -35,6 +36,8 @@ export interface SigningKeyFacts {
 
 export interface PrimaryFacts extends SigningKeyFacts {
   identities: string[];
+  /** The user ID gpg names as the signer, git's %GS (openpgp-signer-uid.ts). */
+  signerUserId?: string;
   /** The next time (after the clock) a self-signature these facts were chosen from expires, if any. */
   changesAt?: number;
   /** Why the primary key itself may not sign data (its key flags), though its subkeys may. */
@@ -95,11 +98,13 @@ export function userIdAddress(userId: string): string | undefined {
 
 /**
  * What a primary key's facts are chosen from at a given clock, verified once: its live user IDs
- * (address and newest valid self-certification, revoked ones left out), its valid direct-key
+ * (address and newest valid self-certification, revoked ones marked), its valid direct-key
  * signatures (newest first) and its revocation.
  */
 interface PrimaryBasis {
-  uids: { email: string | undefined; cert: openpgp.SignaturePacket }[];
+  /** Each user ID with a valid self-signature, in the key's order; `cert` its newest valid
+   *  certification, absent once revoked. */
+  uids: { text: string; email: string | undefined; cert?: openpgp.SignaturePacket }[];
   directs: openpgp.SignaturePacket[];
   certified: boolean;
   revocation?: Revocation;
@@ -127,14 +132,22 @@ function primaryAt(k: AnyKeyPacket, b: PrimaryBasis, t: number): PrimaryFacts {
   };
   let flagged: openpgp.SignaturePacket | undefined; // newest live self-certification with key flags
   let expiring: openpgp.SignaturePacket | undefined; // newest live self-certification with a key expiry
-  for (const { email, cert } of b.uids) {
-    if (lapsed(cert)) continue;
+  const states: UidState[] = [];
+  for (const { text, email, cert } of b.uids) {
+    const live = cert && !lapsed(cert) ? cert : undefined;
+    states.push({ text, ...(live ? { cert: live } : {}) });
+    if (!live) continue;
     if (email) identities.add(email);
-    if (cert.keyFlags && (!flagged || createdMs(cert) > createdMs(flagged))) flagged = cert;
-    if (keyExpiry(k, cert) !== undefined && (!expiring || createdMs(cert) > createdMs(expiring))) expiring = cert;
+    if (live.keyFlags && (!flagged || createdMs(live) > createdMs(flagged))) flagged = live;
+    if (keyExpiry(k, live) !== undefined && (!expiring || createdMs(live) > createdMs(expiring))) expiring = live;
   }
   const direct = b.directs.filter((s) => !lapsed(s))[0]; // every one read: the next expiry may be any
-  const facts: PrimaryFacts = { identities: [...identities].sort(), ...(changesAt ? { changesAt } : {}) };
+  const signer = signerUserId(states);
+  const facts: PrimaryFacts = {
+    identities: [...identities].sort(),
+    ...(signer !== undefined ? { signerUserId: signer } : {}),
+    ...(changesAt ? { changesAt } : {}),
+  };
   // gpg's key is valid only through a user ID's self-signature (merge_selfsigs_main's second pass):
   // a valid direct-key signature alone leaves it unusable.
   if (!b.certified) facts.unusable = 'the key has no valid user-ID self-signature';
@@ -156,6 +169,8 @@ function primaryAt(k: AnyKeyPacket, b: PrimaryBasis, t: number): PrimaryFacts {
 /** A key's verified facts, shared by every keyring holding the same key bytes in this run. */
 interface FactsMemo {
   key: openpgp.PublicKey;
+  /** Each packet's place in the merged key: of two self-signatures made in the same second, gpg takes the later. */
+  order: Map<openpgp.AnyPacket, number>;
   primary?: Promise<PrimaryBasis>;
   subs: Map<string, Promise<SigningKeyFacts>>;
   selfSignatureHashes?: Promise<string[]>;
@@ -230,13 +245,24 @@ export class Entry {
         user.selfCertifications.at(-1);
       if (!cert) continue;
       const rev = await latestValid(user.revocationSignatures, k, enums.signature.certRevocation, data);
-      if (!rev || (rev.created?.getTime() ?? 0) < (cert.created?.getTime() ?? 0)) out.add(hashName(cert));
+      if (!rev || !this.outweighs(rev, cert)) out.add(hashName(cert));
     }
     for (const sub of this.key.subkeys) {
       const f = await this.subkeyFacts(sub);
       if (!f.unusable && !f.revocation && f.bindingHash) out.add(f.bindingHash);
     }
     return [...out].sort();
+  }
+
+  /**
+   * Whether `rev`, a valid revocation of a user ID, outweighs `cert`, its newest valid certification,
+   * as gpg weighs them (merge_selfsigs_main): the newer counts and, made in the same second, the later
+   * in the key's packets (`>=`), so a certification after a revocation of its second brings it back.
+   */
+  private outweighs(rev: openpgp.SignaturePacket, cert: openpgp.SignaturePacket | undefined): boolean {
+    if (!cert) return true;
+    const [r, c] = [createdMs(rev), createdMs(cert)];
+    return r > c || (r === c && (this.memo.order.get(rev) ?? 0) > (this.memo.order.get(cert) ?? 0));
   }
 
   private async computePrimary(): Promise<PrimaryBasis> {
@@ -247,15 +273,18 @@ export class Entry {
       if (!user.userID) continue;
       const data = { userID: user.userID, key: k } as unknown as SigData;
       const cert = await latestValid(user.selfCertifications, k, enums.signature.certGeneric, data);
-      if (!cert) continue;
       const rev = await latestValid(user.revocationSignatures, k, enums.signature.certRevocation, data);
+      if (!cert && !rev) continue; // gpg's import drops a user ID without a valid self-signature
+      // Any user ID's chosen self-signature makes the key valid for gpg, a revocation too (a key whose
+      // user IDs are all revoked still signs).
       certified = true;
       // A revoked user ID gives the key nothing, as in gpg (fixup_uidnode): neither an address nor
       // its old certification's flags or expiry (gpg re-certifies only live user IDs when the expiry
       // or usage changes, so a revoked one keeps what the key had then).
-      if (rev && (rev.created?.getTime() ?? 0) >= (cert.created?.getTime() ?? 0)) continue;
+      const revoked = rev !== undefined && this.outweighs(rev, cert);
+      const text = user.userID.userID;
       // gpg's reading of the address, not openpgp.js's (which takes the first "<" to the LAST ">").
-      uids.push({ email: userIdAddress(user.userID.userID), cert });
+      uids.push({ text, email: userIdAddress(text), ...(cert && !revoked ? { cert } : {}) });
     }
     const directs = await allValid(
       (this.key as unknown as { directSignatures: openpgp.SignaturePacket[] }).directSignatures,

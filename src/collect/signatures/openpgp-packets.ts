@@ -114,8 +114,8 @@ function hashedArea(sig: openpgp.SignaturePacket): Uint8Array | undefined {
   return data?.subarray(4 + (sig.version === 6 ? 4 : 2));
 }
 
-// Creation time, signature and key expiration, key flags, reason for revocation: one value each.
-const READ_ONCE = [2, 3, 9, 27, 29];
+// Creation time, signature and key expiration, primary user ID, key flags, reason for revocation: one value each.
+const READ_ONCE = [2, 3, 9, 25, 27, 29];
 /**
  * Makes a parsed signature (and the back-signature it embeds) say what gpg reads in it: gpg takes
  * the FIRST hashed subpacket of a type (parse_sig_subpkt), openpgp.js the last. With two creation

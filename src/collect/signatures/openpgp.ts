@@ -170,7 +170,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       } catch (e) {
         throw new Error(`${g.files.join(', ')}: not a readable OpenPGP key file (${message(e)})`);
       }
-      memo = remember(keyMemos, memoId, { key, subs: new Map() });
+      memo = remember(keyMemos, memoId, { key, order: new Map([...merged].map((p, i) => [p, i])), subs: new Map() });
     }
     const key = memo.key;
     built.set(id, { key, files: g.files });
