@@ -72,6 +72,32 @@ export function parseConfigList(out: string): ConfigEntry[] {
   return entries;
 }
 
+/** An include directive; `onbranch:` the one git evaluates only against a repository it has set up. */
+const INCLUDE = /^include(?:if\..*)?\.path$/;
+const ONBRANCH = /^includeif\.onbranch:.*\.path$/;
+
+/**
+ * `entries` (in git's order) with `afterSetup` on those git reads only once it has set up the
+ * repository: config.worktree, and what an `includeIf "onbranch:..."` took in (git matches the branch
+ * against a repository it has found; its early read, where aliases are looked up, has none). git lists
+ * an include directive, then the file it took in, then the rest of the including file: an entry from a
+ * file not open yet comes from the directive just before it, one from an open file returns there.
+ */
+export function markAfterSetup(entries: readonly ConfigEntry[]): ConfigEntry[] {
+  let open: Array<{ origin: string; late: boolean }> = [];
+  let prev: ConfigEntry | undefined;
+  return entries.map((e) => {
+    const at = open.findIndex((f) => f.origin === e.origin);
+    if (prev?.scope === e.scope && at !== -1) open.length = at + 1;
+    else if (prev?.scope === e.scope && INCLUDE.test(prev.key))
+      open.push({ origin: e.origin, late: open.at(-1)!.late || ONBRANCH.test(prev.key) });
+    // A scope's own file (XDG's then ~/.gitconfig in the global scope).
+    else open = [{ origin: e.origin, late: e.scope === 'worktree' }];
+    prev = e;
+    return open.at(-1)!.late ? { ...e, afterSetup: true } : e;
+  });
+}
+
 export async function collectConfig(
   repo: RepositoryInfo,
   env: NodeJS.ProcessEnv = runEnv(),
@@ -87,7 +113,7 @@ export async function collectConfig(
   });
   const cwd = repo.workTree ?? repo.gitDir;
   const entries = markCredsInit(
-    locateConfigLines(parseConfigList(res.stdout.toString('utf8')), cwd),
+    locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd),
     cwd,
     credsInitDirs,
   );
