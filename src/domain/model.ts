@@ -120,6 +120,8 @@ export interface ConfigEntry {
    * "onbranch:..."` took in (collect/config.ts). git looks aliases up before that, without them.
    */
   afterSetup?: true;
+  /** A value `%(prefix)/x` as git reads a path (git 2.35+): x under git's own install prefix (collect/config.ts). */
+  prefixed?: string;
 }
 
 export interface RefInfo {
