@@ -83,7 +83,7 @@ const ONBRANCH = /^includeif\.onbranch:.*\.path$/;
  * an include directive, then the file it took in, then the rest of the including file: an entry from a
  * file not open yet comes from the directive just before it, one from an open file returns there.
  */
-export function markAfterSetup(entries: readonly ConfigEntry[]): ConfigEntry[] {
+function markAfterSetup(entries: readonly ConfigEntry[]): ConfigEntry[] {
   let open: Array<{ origin: string; late: boolean }> = [];
   let prev: ConfigEntry | undefined;
   return entries.map((e) => {
