@@ -5,7 +5,8 @@
 //   itself shows it below with `make -n`), and `$(GG) audit` was not read as gitguard's line;
 // - mise: `[task_config] includes` (the folders and toml files mise reads tasks from), and a file
 //   task's `#MISE depends=[...]` header (mise runs those tasks first);
-// - task: `dotenv:` (the `.env` giving `$GG`) and an include whose path is templated (`./{{.DIR}}/...`).
+// - task: `dotenv:` (the `.env` giving `$GG`) and an include whose path is templated (`./{{.DIR}}/...`);
+// - a local reusable workflow or action running `${{ inputs.cmd }}` that a caller's `with:` gives.
 // Twins: a file no chain reads, a target or task the gate does not reach, edited, pass.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,5 +105,31 @@ describe("task: dotenv and a templated include's path", () => {
   test('twins: an env file no Taskfile reads; Alice changing .env: pass', async () => {
     expect(await outcome({ 'docs/.env': 'THEME=light\n' })).toBe('pass');
     expect(await outcome({ '.env': 'GG=true\n' }, team.alice, 'alice@example.com')).toBe('pass');
+  });
+});
+
+// A reusable workflow of the repository (`uses: ./.github/workflows/gate.yml`) or a local action runs
+// what its caller's `with:` gives it (`run: ${{ inputs.cmd }}`): that value was not written in, so the
+// Makefile and script it names were off the chain.
+describe("workflows: a local reusable workflow's or action's inputs", () => {
+  const team = gateTeam({
+    '.github/workflows/ci.yml':
+      'on: push\njobs:\n  gate:\n    uses: ./.github/workflows/gate.yml\n    with:\n      cmd: make gate\n  local:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/gate\n        with:\n          script-path: ./ci/gate.sh\n',
+    '.github/workflows/gate.yml':
+      'on:\n  workflow_call:\n    inputs:\n      cmd:\n        type: string\njobs:\n  g:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ${{ inputs.cmd }}\n',
+    '.github/actions/gate/action.yml':
+      'name: gate\ninputs:\n  script-path:\n    required: true\nruns:\n  using: composite\n  steps:\n    - run: ${{ inputs.script-path }}\n      shell: bash\n',
+    Makefile: 'gate:\n\tnpx gitguard audit\ndocs:\n\techo docs\n',
+    'ci/gate.sh': '#!/bin/sh\nnpx gitguard audit --base origin/main\n',
+  });
+  const outcome = edit(team);
+
+  test('Bob guts the Makefile target or the script an input names: fail', async () => {
+    expect(await outcome({ Makefile: 'gate:\n\ttrue\ndocs:\n\techo docs\n' })).toBe('fail');
+    expect(await outcome({ 'ci/gate.sh': '#!/bin/sh\nexit 0\n' })).toBe('fail');
+  });
+
+  test('twin: a target no input names, edited: pass', async () => {
+    expect(await outcome({ Makefile: 'gate:\n\tnpx gitguard audit\ndocs:\n\techo more docs\n' })).toBe('pass');
   });
 });
