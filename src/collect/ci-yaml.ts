@@ -106,12 +106,13 @@ type Vars = ReadonlyMap<string, string>;
  */
 function variablesOf(node: Map<unknown, unknown>, inherited: Vars): Vars {
   let out: Map<string, string> | undefined;
-  for (const key of ['env', 'variables']) {
+  // `with:`: the inputs a reusable workflow or an action of the repository reads as `${{ inputs.x }}`.
+  for (const key of ['env', 'variables', 'with']) {
     const m = node.get(key);
     if (!(m instanceof Map)) continue;
     for (const [k, raw] of m as Map<unknown, unknown>) {
       const v = raw instanceof Map ? (raw as Map<unknown, unknown>).get('value') : raw;
-      if (typeof k !== 'string' || !/^[A-Za-z_]\w*$/.test(k) || !['string', 'number'].includes(typeof v)) continue;
+      if (typeof k !== 'string' || !/^[A-Za-z_][\w-]*$/.test(k) || !['string', 'number'].includes(typeof v)) continue;
       (out ??= new Map(inherited)).set(k, String(v));
     }
   }

@@ -4,7 +4,7 @@
 // Unlike other git calls it keeps the user's own HOME/XDG/GIT_CONFIG_* variables, because those
 // scopes are part of what is audited.
 import { realpath } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ConfigEntry, ConfigScope, RepositoryInfo } from '../domain/model.js';
 import { runGit } from './git.js';
 import { runEnv } from './run-context.js';
@@ -72,6 +72,32 @@ export function parseConfigList(out: string): ConfigEntry[] {
   return entries;
 }
 
+/** An include directive; `onbranch:` the one git evaluates only against a repository it has set up. */
+const INCLUDE = /^include(?:if\..*)?\.path$/;
+const ONBRANCH = /^includeif\.onbranch:.*\.path$/;
+
+/**
+ * `entries` (in git's order) with `afterSetup` on those git reads only once it has set up the
+ * repository: config.worktree, and what an `includeIf "onbranch:..."` took in (git matches the branch
+ * against a repository it has found; its early read, where aliases are looked up, has none). git lists
+ * an include directive, then the file it took in, then the rest of the including file: an entry from a
+ * file not open yet comes from the directive just before it, one from an open file returns there.
+ */
+function markAfterSetup(entries: readonly ConfigEntry[]): ConfigEntry[] {
+  let open: Array<{ origin: string; late: boolean }> = [];
+  let prev: ConfigEntry | undefined;
+  return entries.map((e) => {
+    const at = open.findIndex((f) => f.origin === e.origin);
+    if (prev?.scope === e.scope && at !== -1) open.length = at + 1;
+    else if (prev?.scope === e.scope && INCLUDE.test(prev.key))
+      open.push({ origin: e.origin, late: open.at(-1)!.late || ONBRANCH.test(prev.key) });
+    // A scope's own file (XDG's then ~/.gitconfig in the global scope).
+    else open = [{ origin: e.origin, late: e.scope === 'worktree' }];
+    prev = e;
+    return open.at(-1)!.late ? { ...e, afterSetup: true } : e;
+  });
+}
+
 export async function collectConfig(
   repo: RepositoryInfo,
   env: NodeJS.ProcessEnv = runEnv(),
@@ -86,12 +112,36 @@ export async function collectConfig(
     okCodes: [1], // 1: no config at all
   });
   const cwd = repo.workTree ?? repo.gitDir;
-  const entries = markCredsInit(
-    locateConfigLines(parseConfigList(res.stdout.toString('utf8')), cwd),
-    cwd,
-    credsInitDirs,
+  const entries = await withPrefixed(
+    markCredsInit(
+      locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd),
+      cwd,
+      credsInitDirs,
+    ),
   );
   return repo.workTree ? withOpenedPaths(entries, env, repo.workTree) : entries;
+}
+
+const PREFIX = '%(prefix)/';
+
+/**
+ * `entries` with `prefixed` set on a value `%(prefix)/x`: git reads it as a path (core.hooksPath,
+ * include.path...) under its own install prefix (its runtime prefix where built so), and `x` itself
+ * where absolute. git says where: `git config --type=path` of `%(prefix)/` given on its command line.
+ */
+async function withPrefixed(entries: ConfigEntry[]): Promise<ConfigEntry[]> {
+  if (!entries.some((e) => e.value?.startsWith(PREFIX))) return entries;
+  const res = await runGit(['-c', `gitguard.prefix=${PREFIX}`, 'config', '--type=path', 'gitguard.prefix'], {
+    timeoutMs: 30_000,
+    okCodes: [1, 128],
+  });
+  const prefix = res.stdout.toString('utf8').replace(/\n$/, '');
+  // No answer (a git before 2.35 reads it as a relative path): left as the value.
+  if (res.code !== 0 || !isAbsolute(prefix) || !prefix.endsWith('/')) return entries;
+  return entries.map((e) => {
+    const rest = e.value?.startsWith(PREFIX) ? e.value.slice(PREFIX.length) : undefined;
+    return rest === undefined ? e : { ...e, prefixed: isAbsolute(rest) ? rest : prefix + rest };
+  });
 }
 
 /** Keys whose value is a file or folder git opens (the CAs it trusts: tls-verification-enabled). */
@@ -110,8 +160,8 @@ async function withOpenedPaths(
 ): Promise<ConfigEntry[]> {
   const out: ConfigEntry[] = [];
   for (const e of entries) {
-    const v = e.value;
-    if (!v || !OPENED_PATH.test(e.key) || v.startsWith('%(prefix)/') || (v.startsWith('~') && !v.startsWith('~/'))) {
+    const v = e.prefixed ?? e.value;
+    if (!v || !OPENED_PATH.test(e.key) || v.startsWith(PREFIX) || (v.startsWith('~') && !v.startsWith('~/'))) {
       out.push(e);
       continue;
     }

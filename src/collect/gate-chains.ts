@@ -1,15 +1,15 @@
 // The files a CI step's commands run on their way to gitguard (domain/ci-commands.ts), read at a
 // tip: what derived-paths.ts watches as the CI gate, in parts where a file runs in parts.
 import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts } from '../domain/ci-commands.js';
-import { isMiseFile } from '../domain/mise-parts.js';
+import { isMiseFile, miseIncludes } from '../domain/mise-parts.js';
 import type { CommandFile } from '../domain/ci-words.js';
-import { shadowingMakefiles } from '../domain/makefiles.js';
+import { isMakeFile, makeAssignments, makeIncludes, shadowingMakefiles } from '../domain/makefiles.js';
 import { isWorkspacePart } from '../domain/workspace-parts.js';
 import { LAUNCHER_SETTINGS } from '../domain/ci-tools.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-packages.js';
-import { TASKFILES, taskfileIncludes } from '../domain/taskfile-parts.js';
+import { TASKFILES, taskfileDotenv, taskfileIncludes } from '../domain/taskfile-parts.js';
 import { repoPath } from '../domain/ci-words.js';
 import { composeCompanions } from '../domain/ci-tools.js';
 import { composeFileValue, composeReferences } from '../domain/compose-files.js';
@@ -94,6 +94,8 @@ export async function gateChains(
     // A Taskfile's tasks are read as task reads them, as YAML (domain/taskfile-parts.ts), else line by line.
     const yaml = file.entries && TASKFILES.includes(posix.basename(file.path)) ? await yamlJson(text) : undefined;
     const cmds = commandsOf(file, yaml ?? text);
+    // A make file's variables (`GG = npx gitguard`), written into its recipes' `$(GG)` as the shell's are.
+    if (isMakeFile(file.path)) addValues(pool, makeAssignments(text));
     if (cmds !== 'unreadable') addValues(pool, cmds.flatMap(shellAssignments));
     const next = cmds === 'unreadable' ? cmds : cmds.map((c) => withVariables(c, pool));
     union(ran, next === 'unreadable' ? { path: file.path } : file);
@@ -123,6 +125,10 @@ export async function gateChains(
     if (TASKFILES.includes(posix.basename(file.path)))
       for (const f of taskfileIncluded(yaml ?? (await yamlJson(text)), folder))
         if (await follow(f, depth + 1)) yes = true;
+    // What is read with it as one configuration (readWith): followed, and watched whole with it.
+    const withIt = readWith(file.path, text, yaml, folder);
+    for (const p of withIt) if (await follow({ path: p }, depth + 1)) yes = true;
+    if (yes) for (const p of withIt) onChain({ path: p });
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
     // The files read with it as one configuration (compose's `-f a -f b`): whole.
     // mise's files, there or not, in the part its tasks read (domain/mise-parts.ts).
@@ -216,6 +222,25 @@ export async function gateChains(
   for (const p of [...chain.keys()])
     for (const m of [...shadowingMakefiles(p), ...composeCompanions(p)]) if (!chain.has(m)) chain.set(m, undefined);
   return { chain, ran };
+}
+
+/**
+ * The files read with a file as one configuration, from its `folder` (and from the root, where make or
+ * task may have run it): a make file's includes (an included file may set the gate's variables or
+ * give its goal another recipe), a Taskfile's `dotenv:` files (the variables its commands use), the toml
+ * files mise's `[task_config] includes` names (more tasks, the gate's among them).
+ */
+function readWith(path: string, text: string, yaml: string | undefined, folder: string): string[] {
+  const name = posix.basename(path);
+  const raw = isMakeFile(path)
+    ? makeIncludes(text).map((c) => c.slice(2))
+    : TASKFILES.includes(name)
+      ? taskfileDotenv(yaml ?? 'null')
+      : isMiseFile(path)
+        ? miseIncludes(text).filter((i) => i.endsWith('.toml'))
+        : [];
+  const paths = raw.flatMap((r) => [repoPath(r, folder), ...(folder ? [repoPath(r, '')] : [])]);
+  return [...new Set(paths.filter((p): p is string => p !== undefined))];
 }
 
 /**

@@ -64,7 +64,7 @@ export function hooksDir(
   const hp = effective(config, 'core.hookspath');
   if (hp && hp.value !== null) {
     return {
-      dir: hp.value === '' ? '' : resolveHooksPath(repo, hp.value, env),
+      dir: hp.value === '' ? '' : resolveHooksPath(repo, hp.prefixed ?? hp.value, env),
       source: `core.hooksPath (${hp.scope})`,
       scope: hp.scope,
     };
@@ -103,7 +103,8 @@ export function collectHooks(
   // gitguard hooks left behind in folders git no longer uses: the default folder, or a core.hooksPath
   // that a later scope overrides. A hook installed there does not run.
   const others = new Set<string>([join(repo.commonDir, 'hooks')]);
-  for (const e of config) if (e.key === 'core.hookspath' && e.value) others.add(resolveHooksPath(repo, e.value, env));
+  for (const e of config)
+    if (e.key === 'core.hookspath' && e.value) others.add(resolveHooksPath(repo, e.prefixed ?? e.value, env));
   others.delete(dir);
   others.delete('');
   const bypassed = [...others].flatMap((d) =>

@@ -6,7 +6,7 @@
 // Read roughly as a shell splits it; a path that cannot be told (a variable, a glob) is the folder
 // before it, watched whole (fail closed).
 import { posix } from 'node:path';
-import { MAKEFILES, makeIncludes, makePart, makeRecipes } from './makefiles.js';
+import { isMakeFile, MAKEFILES, makeIncludes, makePart, makeRecipes } from './makefiles.js';
 import { isTool, launcherSettings, toolFiles } from './ci-tools.js';
 import { isWorkspacePart, workspacePart } from './workspace-parts.js';
 import { isJustfile, justPart, justRecipes } from './justfiles.js';
@@ -23,7 +23,15 @@ import {
 import { PRE_COMMIT_FILES, preCommitPart } from './pre-commit-parts.js';
 import { toxLines, toxPart } from './tox-ini.js';
 import { TASKFILES, taskfileCommands, taskfilePart } from './taskfile-parts.js';
-import { isMiseFile, miseDependencyRuns, miseLines, misePart } from './mise-parts.js';
+import {
+  isMiseFile,
+  miseDependencyRuns,
+  miseHeaderRuns,
+  miseIncludedRuns,
+  miseIncludes,
+  miseLines,
+  misePart,
+} from './mise-parts.js';
 import { composePart, isComposeFile } from './compose-parts.js';
 
 const INTERPRETERS = new Set([
@@ -259,20 +267,25 @@ export function commandsOf(file: CommandFile, text: string): string[] | 'unreada
       return 'unreadable';
     }
   }
-  if (MAKEFILES.includes(name) || name.endsWith('.mk'))
-    return [...makeRecipes(text, file.entries), ...makeIncludes(text)];
+  if (isMakeFile(file.path)) return [...makeRecipes(text, file.entries), ...makeIncludes(text)];
   if (isJustfile(file.path)) return justRecipes(text, file.entries);
   if (name === 'tox.ini') return toxLines(text, file.entries);
   // A Taskfile as JSON (collect/gate-chains.ts): the commands of the tasks run; else every line.
   if (TASKFILES.includes(name)) return (file.entries && taskfileCommands(text, file.entries)) ?? text.split(/\r?\n/);
   // mise.toml: the tables `mise run <task>` reads (domain/mise-parts.ts), else every line; and the
   // tasks they depend on, run as `mise run <dep>` would be (a file task is watched so).
+  // The file tasks of those tasks in the folders `[task_config] includes` names are run as mise-tasks/ ones.
   if (isMiseFile(file.path) && file.entries) {
     const lines = miseLines(text, file.entries) ?? text.split(/\r?\n/);
-    return [...lines, ...miseDependencyRuns(lines)];
+    const deps = miseDependencyRuns(lines);
+    const tasks = [...file.entries, ...deps.map((d) => d.slice('mise run '.length))];
+    return [...lines, ...deps, ...miseIncludedRuns(miseIncludes(text), tasks)];
   }
   // A script in another language is not followed further: what it names is read for the gate only.
-  return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? [] : text.split(/\r?\n/);
+  // A mise file task's header (`#MISE depends=[...]`, `//MISE` too) runs the tasks it names first.
+  const lines = text.split(/\r?\n/);
+  const header = miseHeaderRuns(lines);
+  return /\.(?:py|js|mjs|cjs|ts|rb|pl|ps1)$/.test(name) ? header : [...lines, ...header];
 }
 
 /** npm reads package.json past a byte order mark (a file saved by a Windows editor). */

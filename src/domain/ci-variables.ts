@@ -1,6 +1,7 @@
 // The values a CI's shell variables may hold, and commands with them written in: a gate run as
 // `bash $GATE` runs the file the variable names. A value is taken from wherever the configuration
-// or a script it runs gives one: `env:`/`variables:` (collect/ci-yaml.ts), a shell assignment
+// or a script it runs gives one: `env:`/`variables:`, an input's `with:` (`${{ inputs.x }}` in a
+// local reusable workflow or action: collect/ci-yaml.ts), a shell assignment
 // (`GATE=x`, `export GATE=x`, `readonly`, `declare`, `local`), a line written to $GITHUB_ENV
 // (`echo "GATE=x" >> $GITHUB_ENV`, the same words). A name given several values stands for each:
 // reading more only widens what is watched, never what a verdict means.
@@ -66,9 +67,9 @@ export function withVariables(text: string, values: VariableValues): string {
   return extra.size ? [out, ...extra].join('\n') : out;
 }
 
-/** `text` with each variable (`$X`, `${X}`, `${{ env.X }}`) replaced by `value(whole, name)`. */
+/** `text` with each variable (`$X`, `${X}`, `${{ env.X }}`, an input `${{ inputs.x }}`) replaced by `value(whole, name)`. */
 function substitute(text: string, value: (all: string, name: string) => string): string {
   return text
-    .replace(/\$\{\{\s*env\.([A-Za-z_]\w*)\s*\}\}/g, value)
+    .replace(/\$\{\{\s*(?:env|inputs|github\.event\.inputs)\.([A-Za-z_][\w-]*)\s*\}\}/g, value)
     .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (all, a?: string, b?: string) => value(all, (a ?? b)!));
 }

@@ -4,16 +4,36 @@ import { posix } from 'node:path';
 
 export const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 
-/** A Makefile's recipe lines for `goals` and what they depend on (all of them: every recipe line). */
+/** A file make reads: one of MAKEFILES, or a `.mk` one a Makefile includes or `make -f` names. */
+export const isMakeFile = (path: string): boolean => MAKEFILES.includes(posix.basename(path)) || path.endsWith('.mk');
+
+/**
+ * A Makefile's recipe lines for `goals` and what they depend on (all of them: every recipe line),
+ * make's `$(NAME)` written as the shell's `${NAME}`, so that the values makeAssignments gives are
+ * written in (`$(GG) audit` with `GG = npx gitguard`); `$$(...)` is the shell's own.
+ */
 export function makeRecipes(text: string, goals: readonly string[] | undefined): string[] {
   const make = readMakefile(text);
+  const shell = (lines: string[]): string[] => lines.map((l) => l.replace(/(?<!\$)\$\(([A-Za-z_]\w*)\)/g, '${$1}'));
   // A goal no rule names plainly (a pattern rule, a variable): all of it.
-  if (!goals || make.unplain || goals.some((g) => !make.rules.has(g))) return make.recipes;
+  if (!goals || make.unplain || goals.some((g) => !make.rules.has(g))) return shell(make.recipes);
   const out: string[] = [];
   reachedRules(make, goals, (_, r) => {
     if (r) out.push(...r.recipe);
   });
-  return out;
+  return shell(out);
+}
+
+/** A make variable's assignment (`GG = npx gitguard`, `:=`, `::=`, `?=`, `+=`, `!=`, `override`/`export` before). */
+const MAKE_ASSIGNMENT = /^(?:(?:override|export|private)[ \t]+)*([A-Za-z_][\w.-]*)[ \t]*(?::{1,3}|[?+!])?=[ \t]*(.*)$/;
+
+/** The variables a make file assigns outside recipes, with their values as written (a comment taken off). */
+export function makeAssignments(text: string): Array<[string, string]> {
+  return text.split(/\r?\n/).flatMap((l): Array<[string, string]> => {
+    const m = l.startsWith('\t') ? null : MAKE_ASSIGNMENT.exec(l);
+    const value = m?.[2]!.replace(/(?<!\\)#.*$/, '').trim();
+    return m && value ? [[m[1]!, value]] : [];
+  });
 }
 
 /**

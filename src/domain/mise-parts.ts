@@ -150,3 +150,47 @@ export function miseDependencyRuns(lines: readonly string[]): string[] {
   }
   return out;
 }
+
+/** The strings of each TOML array `re` matches (its group 1), in order. */
+const arrayStrings = (text: string, re: RegExp): string[] =>
+  [...text.matchAll(re)].flatMap((m) =>
+    [...m[1]!.matchAll(/"([^"\\]*)"|'([^']*)'/g)].map((q) => (q[1] ?? q[2]!).trim()),
+  );
+
+/**
+ * What `[task_config] includes` names (also `task_config.includes = [...]` or `task_config = {
+ * includes = [...] }` at the root): the folders and toml files mise reads tasks from. Where the file is
+ * not read by its tables, every `includes = [...]` in it (more places: fail closed).
+ */
+export function miseIncludes(text: string): string[] {
+  const all = tables(text);
+  if (!all) return arrayStrings(text, /\bincludes\s*=\s*\[([^\]]*)\]/g).filter(Boolean);
+  const root = all[0]!.lines.join('\n');
+  const table = all
+    .filter((t) => /^\s*\[\s*task_config\s*\]/.test(t.lines[0] ?? ''))
+    .flatMap((t) => t.lines)
+    .join('\n');
+  return [
+    ...arrayStrings(root, /^\s*task_config\s*(?:\.\s*includes\s*=|=\s*\{[^}]*?\bincludes\s*=)\s*\[([^\]]*)\]/gm),
+    ...arrayStrings(table, /^\s*includes\s*=\s*\[([^\]]*)\]/gm),
+  ].filter(Boolean);
+}
+
+/**
+ * `./<folder>/<task>` for each task (`named` and what they depend on) and each folder `includes`
+ * names: mise runs the file task of that name there (`a:b` is a/b), as from mise-tasks/.
+ */
+export function miseIncludedRuns(includes: readonly string[], tasks: readonly string[]): string[] {
+  return includes
+    .filter((i) => !i.endsWith('.toml'))
+    .flatMap((i) => tasks.map((t) => `./${i.replace(/^\.\/|\/+$/g, '')}/${t.replace(/:/g, '/')}`));
+}
+
+/**
+ * `mise run <dep>` for what a file task's header says it depends on (`#MISE depends=["setup"]`,
+ * `# [MISE] wait_for=...`, `//MISE` in a script of another language): mise runs those first.
+ */
+export function miseHeaderRuns(lines: readonly string[]): string[] {
+  const headers = lines.flatMap((l) => /^\s*(?:#|\/\/)\s*(?:MISE|\[MISE\])\s+(.*)$/.exec(l)?.[1] ?? []);
+  return miseDependencyRuns(headers);
+}

@@ -115,6 +115,13 @@ export interface ConfigEntry {
    * and a relative path expanded as git does, symbolic links resolved (collect/config.ts).
    */
   opens?: string;
+  /**
+   * Read only once git has set up the repository: from config.worktree or a file an `includeIf
+   * "onbranch:..."` took in (collect/config.ts). git looks aliases up before that, without them.
+   */
+  afterSetup?: true;
+  /** A value `%(prefix)/x` as git reads a path (git 2.35+): x under git's own install prefix (collect/config.ts). */
+  prefixed?: string;
 }
 
 export interface RefInfo {

@@ -95,10 +95,36 @@ export function taskfileCommands(json: string, named: readonly string[]): string
  */
 export function taskfileIncludes(json: string): string[] {
   const parsed = parsedJson(json);
-  const included = isObject(parsed) ? parsed.includes : undefined;
-  if (!isObject(included)) return [];
+  if (!isObject(parsed) || !isObject(parsed.includes)) return [];
+  const included = parsed.includes;
+  // A template in the path (`./{{.DIR}}/Taskfile.yml`): the Taskfile's own plain `vars:` written in, and
+  // its folder for {{.TASKFILE_DIR}} and {{.ROOT_DIR}} (an unknown one stays: read as the folder before it).
+  const vars = new Map<string, string>([
+    ['TASKFILE_DIR', '.'],
+    ['ROOT_DIR', '.'],
+  ]);
+  if (isObject(parsed.vars))
+    for (const [k, v] of Object.entries(parsed.vars)) if (typeof v === 'string' && !v.includes('{{')) vars.set(k, v);
+  const written = (t: string): string =>
+    t.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (all, name: string) => vars.get(name) ?? all);
   return Object.values(included).flatMap((v) => {
     const t = isObject(v) ? v.taskfile : v;
-    return typeof t === 'string' && t.trim() && !t.includes('://') ? [t.trim()] : [];
+    return typeof t === 'string' && t.trim() && !t.includes('://') ? [written(t.trim())] : [];
   });
+}
+
+/**
+ * The env files a Taskfile's `dotenv:` names (at its top and in its tasks), relative to its folder:
+ * task reads their variables for the commands (`$GATE audit` with `GATE=npx gitguard` in `.env`).
+ */
+export function taskfileDotenv(json: string): string[] {
+  const parsed = parsedJson(json);
+  if (!isObject(parsed)) return [];
+  const lists = [
+    parsed.dotenv,
+    ...(isObject(parsed.tasks) ? Object.values(parsed.tasks) : []).map((t) => (isObject(t) ? t.dotenv : undefined)),
+  ];
+  return lists.flatMap((l) =>
+    Array.isArray(l) ? l.filter((f): f is string => typeof f === 'string' && f.trim() !== '') : [],
+  );
 }

@@ -99,6 +99,8 @@ function isCommand(e: ConfigEntry): boolean | string {
   const k = e.key;
   const v = e.value;
   if (v === null || v.trim() === '' || isToolsOwn(k, v)) return false;
+  // git looks an alias up before it has set up the repository: not in config.worktree or an onbranch include.
+  if (e.afterSetup && k.startsWith('alias.')) return false;
   if (TOOL_COMMAND_KEYS.some((re) => re.test(k))) return true;
   // Options git-annex passes to ssh, rsync, gpg, bup, wget/curl, yt-dlp or aria2c: read as they read them.
   const word = annexOptionRunningCommand(k, v);

@@ -10,7 +10,7 @@ const urlOf = (key: string, name: string): string =>
 
 /**
  * Whether a CA file or folder git is given (git_config_pathname: `~` is HOME, `%(prefix)/` git's
- * own prefix) lies in the work tree: a relative path is read from the top of the work tree (git runs
+ * own prefix, or the path after it where absolute: collect/config.ts `prefixed`) lies in the work tree: a relative path is read from the top of the work tree (git runs
  * its transport there; `..` may lead out of it), and what the work tree holds is whatever was last checked out, so whoever
  * commits there picks the certificates the remote may present. A path through /proc names the
  * process's own files: /proc/self/cwd is the top of the work tree, whoever cloned it wherever. `opens`:

@@ -37,6 +37,10 @@ test.each([
   ['sendemail.work.ccCmd', './get-maintainer'],
   ['sendemail.sendmailCmd', '/tmp/evil'],
   ['sendemail.smtpServer', '/tmp/evil'],
+  // Red team 48: send-email's file_name_is_absolute on Windows and msys; git 2.41's headerCmd.
+  ['sendemail.smtpServer', 'C:/Users/bob/repo/evil.exe'],
+  ['sendemail.smtpServer', '\\\\server\\share\\evil.exe'],
+  ['sendemail.work.headerCmd', './add-headers'],
 ])('%s=%s fails', async (key, value) => {
   const got = await outcome({ [key]: value });
   expect(got.outcome).toBe('fail');

@@ -67,3 +67,24 @@ test('twin: a private CA outside the work tree (the remediation git documents) p
     outcome: 'pass',
   });
 });
+
+// Red team 48: `%(prefix)/` followed by an absolute path is that path to git (2.35+ interpolate_path):
+// the rule took any `%(prefix)/` value for git's install folder and passed a CA of the work tree.
+test('http.sslCAInfo=%(prefix)/<the work tree>/ca.pem: git trusts it, the rule fails; twin outside passes', async () => {
+  const r = makeRepo();
+  r.commit('our CA', { 'certs/ca.pem': readFileSync(ca, 'utf8') });
+  const audit = async (): Promise<string> => {
+    const res = await runMain(
+      ['audit', '-C', r.dir, '--no-cache', '--format', 'json', '-r', 'tls-verification-enabled'],
+      { env: r.env },
+    );
+    return `${res.code} ${resultOf(parseJson(res), 'tls-verification-enabled').outcome}`;
+  };
+  r.run(['config', 'http.sslCAInfo', `%(prefix)/${join(r.dir, 'certs', 'ca.pem')}`]);
+  expect(await lsRemote(r.dir, r.env)).toMatch(/not found/);
+  expect(asked.pop()).toBe('/r.git/info/refs?service=git-upload-pack');
+  expect(await audit()).toBe('1 fail');
+  r.run(['config', 'http.sslCAInfo', `%(prefix)/${ca}`]);
+  expect(await lsRemote(r.dir, r.env)).toMatch(/not found/);
+  expect(await audit()).toBe('0 pass');
+});

@@ -3,7 +3,9 @@
 // is still absent), then real git is made to use the key, and the marker file says whether git ran
 // the command. A row that runs must fail the rule, and git must have run it; a row that does not must
 // pass. The same key reaches the repository's config through include.path (relative, ~/), includeIf
-// (gitdir, onbranch, hasconfig:remote.*.url) and config.worktree, and fails alike.
+// (gitdir, onbranch, hasconfig:remote.*.url) and config.worktree, and fails alike. An alias and a pager
+// through each of those, and an onbranch include of another branch, are judged as git used them: git
+// looks aliases up before it has set up the repository (without config.worktree or onbranch includes).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -95,6 +97,37 @@ const PLACEMENTS: Record<string, Placement> = {
   },
 };
 
+/** More placements, for the alias and the pager: git reads none, or reads the key past an onbranch include. */
+const MORE_PLACEMENTS: Record<string, Placement> = {
+  'includeIf onbranch (another branch)': (r, k, v) => {
+    included(r, join(r.dir, '.git', 'more.inc'), k, v);
+    r.run(['config', 'includeIf.onbranch:side.path', 'more.inc']);
+  },
+  'local, after an onbranch include': (r, k, v) => {
+    included(r, join(r.dir, '.git', 'other.inc'), 'core.abbrev', '12');
+    r.run(['config', 'includeIf.onbranch:main.path', 'other.inc']);
+    r.run(['config', '--add', k, v]);
+  },
+  'include.path within an onbranch include': (r, k, v) => {
+    included(r, join(r.dir, '.git', 'inner.inc'), k, v);
+    included(r, join(r.dir, '.git', 'more.inc'), 'include.path', 'inner.inc');
+    r.run(['config', 'includeIf.onbranch:main.path', 'more.inc']);
+  },
+};
+
+/** The row set by `place`, used by real git; the rule must fail exactly when git ran it, and `gitRuns` says whether it did. */
+async function judgedAsGitUsed(row: CommandKeyRow, place: Placement, gitRuns: boolean): Promise<void> {
+  const { r } = base();
+  const p = pathsIn(r);
+  place(r, row.key, fill(row.value, p));
+  const judged = await outcome(r, row.rule);
+  gitUses(r, fill(row.git!, p));
+  expect({ gitRan: existsSync(p.M), outcome: judged.outcome }).toEqual({
+    gitRan: gitRuns,
+    outcome: gitRuns ? 'fail' : 'pass',
+  });
+}
+
 async function check(row: CommandKeyRow, place: Placement): Promise<void> {
   const { r } = base();
   const p = pathsIn(r);
@@ -123,5 +156,19 @@ describe('the same key through every way git reads the repository config', () =>
   const helper = COMMAND_KEYS.find((row) => row.key === 'credential.helper' && row.runs)!;
   test.each(Object.keys(PLACEMENTS).filter((p) => p !== 'local'))('%s', async (placement) => {
     await check(helper, PLACEMENTS[placement]!);
+  });
+});
+
+describe('an alias and a pager through each placement, judged as git used them', () => {
+  const alias = COMMAND_KEYS.find((row) => row.key === 'alias.hi')!;
+  const pager = COMMAND_KEYS.find((row) => row.key === 'pager.log' && row.runs)!;
+  const all = { ...PLACEMENTS, ...MORE_PLACEMENTS };
+  // git's early read (aliases) has no repository set up: no config.worktree, no branch to match.
+  const early = (p: string): boolean => !/onbranch|worktree/.test(p) || p.startsWith('local, after');
+  test.each(Object.keys(all))('alias: %s', async (placement) => {
+    await judgedAsGitUsed(alias, all[placement]!, early(placement));
+  });
+  test.each(Object.keys(all))('pager: %s', async (placement) => {
+    await judgedAsGitUsed(pager, all[placement]!, placement !== 'includeIf onbranch (another branch)');
   });
 });

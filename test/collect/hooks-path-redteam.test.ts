@@ -68,3 +68,27 @@ test('hook install refuses an empty core.hooksPath with one line instead of writ
   expect(existsSync(join(repo.dir, '.git', 'hooks', 'pre-push'))).toBe(false);
   expect(existsSync(join(repo.dir, 'pre-push'))).toBe(false);
 });
+
+// Red team 48: git (2.35+) reads `%(prefix)/x` as x under its own install prefix (/usr here), or x
+// itself where absolute. gitguard took it as a folder named "%(prefix)" in the work tree: Bob's hooks
+// there (gitguard's among them) passed both rules while git ran none of them.
+test('core.hooksPath %(prefix)/x is under git\'s prefix: a work-tree folder named "%(prefix)" holds none git runs', async () => {
+  const repo = makeRepo();
+  const mark = join(repo.home, 'ran-prefix-decoy');
+  installHooks(join(repo.dir, '%(prefix)', 'hooks'), mark);
+  repo.run(['config', 'core.hooksPath', '%(prefix)/hooks']);
+  expect(gitRunsHooks(repo, mark)).toBe(false);
+  expect((await audit(repo, 'hooks-not-disabled')).outcome).toBe('fail');
+  expect((await audit(repo, 'gitguard-hook-installed')).outcome).not.toBe('pass');
+});
+
+test('twin: core.hooksPath %(prefix)/<absolute path> is that folder, and its hooks run', async () => {
+  const repo = makeRepo();
+  const mark = join(repo.home, 'ran-prefix');
+  const dir = join(repo.home, 'team-hooks');
+  installHooks(dir, mark);
+  repo.run(['config', 'core.hooksPath', `%(prefix)/${dir}`]);
+  expect(gitRunsHooks(repo, mark)).toBe(true);
+  expect((await audit(repo, 'hooks-not-disabled')).outcome).toBe('pass');
+  expect((await audit(repo, 'gitguard-hook-installed')).outcome).toBe('pass');
+});

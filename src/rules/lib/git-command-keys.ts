@@ -98,8 +98,11 @@ const KEYS: readonly CommandKey[] = [
   { key: /^(?:mergetool|difftool)\..+\.cmd$/, runs: runsUnlessUser(USER_TOOL_CMD) },
   { key: /^(?:mergetool|difftool|man|browser)\..+\.path$|^(?:man|browser)\..+\.cmd$/, runs: always },
   { key: /^guitool\..+\.cmd$/, runs: always },
-  { key: /^sendemail\.(?:.+\.)?(?:tocmd|cccmd|sendmailcmd)$/, runs: always },
-  { key: /^sendemail\.(?:.+\.)?smtpserver$/, runs: (v) => v.trim().startsWith('/') },
+  // headerCmd: git 2.41's send-email runs it for each patch, as the others.
+  { key: /^sendemail\.(?:.+\.)?(?:tocmd|cccmd|headercmd|sendmailcmd)$/, runs: always },
+  // An absolute path is a sendmail-like program send-email execs (file_name_is_absolute: on Windows
+  // and msys a drive letter or a leading backslash too, read by the same repository's config there).
+  { key: /^sendemail\.(?:.+\.)?smtpserver$/, runs: (v) => /^\s*(?:[/\\]|[A-Za-z]:)/.test(v) },
   // Run on the local machine when the remote is a local path or file:// URL.
   { key: /^remote\..+\.(?:uploadpack|receivepack)$/, runs: always },
   // "!" is a shell command, a path a program of the repository's choosing, and a bare name goes to the
