@@ -8,7 +8,6 @@ import { closeSync, existsSync, openSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GitError } from '../errors.js';
 import { filterMayHold, pathKeys, type BloomSettings } from '../domain/bloom.js';
-import { OidIndex } from '../domain/oid-index.js';
 import { checkedGitAtLeast, type Shadow } from './git.js';
 import { gitRecords } from './git-reading.js';
 import { CHUNK_COMMITS, COMMIT_PASS_CONFIG, lineRanges, writeRange } from './list-chunks.js';
@@ -50,9 +49,12 @@ function chunks(data: Buffer): Map<string, Buffer> | undefined {
 function layerFilters(file: string, oidBytes: number): LayerFilters | string | undefined {
   const parts = chunks(readBounded(file, GRAPH_MAX, { follow: true }));
   if (!parts) return `${file} is not a commit-graph file git can read`;
-  const oidl = parts.get('OIDL');
-  const bidx = parts.get('BIDX');
-  const bdat = parts.get('BDAT');
+  // Copies of the three chunks read here: the file's other chunks (a million commits: 40 of its
+  // 66 MB, the commit data and dates) are not kept while every commit is diffed.
+  const [oidl, bidx, bdat] = ['OIDL', 'BIDX', 'BDAT'].map((id) => {
+    const part = parts.get(id);
+    return part && Buffer.from(part);
+  });
   if (!oidl) return `${file} has no commit list`;
   const count = Math.floor(oidl.length / oidBytes);
   if (!bidx || !bdat) return { oidl, count, filter: () => undefined }; // no filters: git diffs every commit
@@ -72,44 +74,80 @@ function layerFilters(file: string, oidBytes: number): LayerFilters | string | u
 }
 
 /**
- * The commits whose filter is checked, each once, with its filter: the last layer listing a commit
- * gives it (as a Map keyed by id would). Numbered in an OidIndex with a column of positions rather
- * than a hex string and a Buffer view per commit in a Map (~500 bytes a commit: at 200,000 commits
- * node's peak went from ~170 to ~280 MB with a graph of filters).
+ * One layer's commits by id: a binary search of its commit list, through a sorted permutation when
+ * the list is out of order (a graph edited by hand: verify fails it, but its filters are still read).
+ */
+class LayerLookup {
+  private readonly order: Uint32Array | undefined;
+
+  constructor(
+    readonly layer: LayerFilters,
+    private readonly width: number,
+  ) {
+    const { count } = layer;
+    let sorted = true;
+    for (let i = 1; i < count && sorted; i++) sorted = this.compareAt(i - 1, i) < 0;
+    if (!sorted) {
+      // Equal ids keep their order (a stable sort), so the last of them is found last, as a Map kept it.
+      this.order = Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => this.compareAt(a, b) || a - b);
+    }
+  }
+
+  private compareAt(a: number, b: number): number {
+    const w = this.width;
+    return this.layer.oidl.compare(this.layer.oidl, b * w, (b + 1) * w, a * w, (a + 1) * w);
+  }
+
+  /** The non-empty filter of `raw` here (the last one listed, when listed twice), else undefined. */
+  filter(raw: Buffer): Buffer | undefined {
+    const { oidl, count } = this.layer;
+    const w = this.width;
+    const at = (k: number): number => (this.order ? this.order[k]! : k);
+    const cmp = (k: number): number => oidl.compare(raw, 0, w, at(k) * w, (at(k) + 1) * w);
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(mid) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    // lo: the first entry not below `raw`; the entries equal to it follow, listed order kept.
+    let end = lo;
+    while (end < count && cmp(end) === 0) end++;
+    for (let k = end - 1; k >= lo; k--) {
+      const f = this.layer.filter(at(k));
+      if (f?.length) return f;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * The commits whose filter is checked, each with its filter: the last layer listing it with a
+ * filter gives it (as a Map keyed by id, filled layer by layer, would). Looked up in the layers' own
+ * commit lists rather than a Map of hex ids to Buffer views (~500 bytes a commit: at 200,000
+ * commits node's peak for a default audit went from ~175 to ~310 MB with a graph of filters).
  */
 class FilteredCommits {
-  readonly index = new OidIndex();
-  /** Per commit: its position among all layers' commits, plus one. */
-  private readonly position = this.index.column((n) => new Int32Array(n));
-  private readonly starts: number[] = [];
+  private readonly layers: LayerLookup[];
+  private readonly raw: Buffer;
 
-  /** Also writes each commit's id, once, a line each, into `list`. */
-  constructor(
-    private readonly layers: readonly LayerFilters[],
-    oidBytes: number,
-    list: string,
-  ) {
+  /** Also writes the commits' ids, a line each, into `list` (one listed twice is sorted once by rev-list). */
+  constructor(layers: readonly LayerFilters[], oidBytes: number, list: string) {
+    this.layers = layers.map((l) => new LayerLookup(l, oidBytes)).reverse();
+    this.raw = Buffer.alloc(oidBytes);
     const fd = openSync(list, 'w', 0o600);
     try {
       let lines: string[] = [];
-      let start = 0;
-      for (const l of layers) {
-        this.starts.push(start);
+      for (const l of layers)
         for (let i = 0; i < l.count; i++) {
           if (!l.filter(i)?.length) continue;
-          const oid = l.oidl.toString('hex', i * oidBytes, (i + 1) * oidBytes);
-          const size = this.index.size;
-          const n = this.index.add(oid);
-          this.position.set(n, start + i + 1);
-          if (this.index.size === size) continue;
-          lines.push(oid);
+          lines.push(l.oidl.toString('hex', i * oidBytes, (i + 1) * oidBytes));
           if (lines.length === 4096) {
             writeSync(fd, `${lines.join('\n')}\n`);
             lines = [];
           }
         }
-        start += l.count;
-      }
       if (lines.length) writeSync(fd, `${lines.join('\n')}\n`);
     } finally {
       closeSync(fd);
@@ -118,12 +156,12 @@ class FilteredCommits {
 
   /** The filter of a commit checked here, else undefined. */
   filter(oid: string): Buffer | undefined {
-    const n = this.index.get(oid);
-    if (n < 0) return undefined;
-    const at = this.position.get(n) - 1;
-    let l = this.starts.length - 1;
-    while (this.starts[l]! > at) l--;
-    return this.layers[l]!.filter(at - this.starts[l]!);
+    if (oid.length !== this.raw.length * 2 || this.raw.write(oid, 'hex') !== this.raw.length) return undefined;
+    for (const l of this.layers) {
+      const f = l.filter(this.raw);
+      if (f) return f;
+    }
+    return undefined;
   }
 }
 
@@ -134,7 +172,6 @@ class FilteredCommits {
  * written) and are left out.
  */
 async function historyOrder(shadow: Shadow, commits: FilteredCommits, list: string, ordered: string): Promise<void> {
-  const emitted = new Uint8Array(commits.index.size);
   const fd = openSync(ordered, 'w', 0o600);
   try {
     const args = [...COMMIT_PASS_CONFIG, 'rev-list', '--ignore-missing', '--stdin'];
@@ -142,10 +179,7 @@ async function historyOrder(shadow: Shadow, commits: FilteredCommits, list: stri
       const lines: string[] = [];
       for (const r of records) {
         const oid = r.toString('latin1');
-        const n = commits.index.get(oid);
-        if (n < 0 || emitted[n]) continue;
-        emitted[n] = 1;
-        lines.push(oid);
+        if (commits.filter(oid)) lines.push(oid); // rev-list prints each commit once
       }
       if (lines.length) writeSync(fd, `${lines.join('\n')}\n`);
     }
