@@ -1,9 +1,11 @@
-// npm run bench -- scale [--commits N] [--rule ID ...] [--breakdown]: a full `gitguard audit` of large
+// npm run bench -- scale [--commits N] [--rule ID ...] [--breakdown] [--changed-paths]: a full `gitguard audit` of large
 // unsigned histories (linear, and merge-heavy: every third commit a merge) against the time git takes
 // to read them (`git rev-list --format=raw HEAD`), with node's peak RSS and the cost of a second run.
 // --breakdown: one more cold run, its git through a `--git` wrapper that records each git process's
 // CPU time and peak RSS (/usr/bin/time), summed per pass of the audit (the sort, the scan's `log -p`,
 // the watched paths' `diff-tree`, the walk's `cat-file`, the rest).
+// --changed-paths: the same histories with the commit-graph `git commit-graph write --reachable
+// --changed-paths` writes (a copy of each, its files hard links), whose filters gitguard checks.
 // Repositories are made once by make-history.mjs and kept in BENCH_SCALE_DIR (default
 // /tmp/gitguard-scale), since a million commits take minutes to write.
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,14 +17,18 @@ const MAKE_HISTORY = fileURLToPath(new URL('../make-history.mjs', import.meta.ur
 const HAVE_TIME = existsSync('/usr/bin/time');
 
 function parseArgs(argv) {
-  const out = { commits: 1_000_000, rules: [], kinds: ['linear', 'merges'], breakdown: false };
+  const out = { commits: 1_000_000, rules: [], kinds: ['linear', 'merges'], breakdown: false, changedPaths: false };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     if (a === '--commits') out.commits = Number(argv[++i]);
     else if (a === '--rule') out.rules.push(argv[++i]);
     else if (a === '--only') out.kinds = argv[++i].split(',');
     else if (a === '--breakdown') out.breakdown = true;
-    else throw new Error(`unknown argument "${a}" (--commits N, --rule ID, --only linear,merges, --breakdown)`);
+    else if (a === '--changed-paths') out.changedPaths = true;
+    else
+      throw new Error(
+        `unknown argument "${a}" (--commits N, --rule ID, --only linear,merges, --breakdown, --changed-paths)`,
+      );
   }
   if (!Number.isInteger(out.commits) || out.commits < 1) throw new Error('--commits takes a positive integer');
   if (out.kinds.some((k) => !['linear', 'merges'].includes(k))) throw new Error('--only takes linear and/or merges');
@@ -117,6 +123,24 @@ function ensureRepo(dir, commits, kind, env) {
   return true;
 }
 
+/** A copy of `dir` (hard links) with a commit-graph of changed-path filters, made once. */
+function withChangedPaths(dir, env) {
+  const copy = `${dir}-changed-paths`;
+  const done = join(copy, '.git', 'gitguard-bench-changed-paths'); // cp copies the base's own mark
+  if (existsSync(done)) return copy;
+  rmSync(copy, { recursive: true, force: true });
+  console.error(`making ${copy} (commit-graph write --reachable --changed-paths)...`);
+  for (const [cmd, args] of [
+    ['cp', ['-al', dir, copy]],
+    ['git', ['-C', copy, 'commit-graph', 'write', '--reachable', '--changed-paths']],
+  ]) {
+    const r = spawnSync(cmd, args, { env, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`${cmd} failed for ${copy}`);
+  }
+  writeFileSync(done, '');
+  return copy;
+}
+
 export async function benchScale(argv, { gitguard, baseEnv }) {
   const opts = parseArgs(argv);
   const root = process.env.BENCH_SCALE_DIR ?? '/tmp/gitguard-scale';
@@ -126,8 +150,9 @@ export async function benchScale(argv, { gitguard, baseEnv }) {
   const ruleArgs = opts.rules.flatMap((r) => ['--rule', r]);
   const rows = [];
   for (const kind of opts.kinds) {
-    const dir = join(root, `${kind}-${opts.commits}`);
+    let dir = join(root, `${kind}-${opts.commits}`);
     ensureRepo(dir, opts.commits, kind, env);
+    if (opts.changedPaths) dir = withChangedPaths(dir, env);
     // A first run starts without gitguard's ledger and verdict cache.
     rmSync(join(dir, '.git', 'gitguard'), { recursive: true, force: true });
     const revList = await timed('git', ['-C', dir, 'rev-list', '--format=raw', 'HEAD'], env);
@@ -153,7 +178,14 @@ export async function benchScale(argv, { gitguard, baseEnv }) {
       if (r.code !== 0 && r.code !== 1)
         throw new Error(`gitguard audit exited ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
     }
-    rows.push({ kind, commits: opts.commits, revList, first, second, breakdown });
+    rows.push({
+      kind: opts.changedPaths ? `${kind}, changed-path filters` : kind,
+      commits: opts.commits,
+      revList,
+      first,
+      second,
+      breakdown,
+    });
   }
   const mb = (v) => (v === undefined ? '?' : `${v} MB`);
   console.log(

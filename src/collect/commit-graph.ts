@@ -226,13 +226,18 @@ export async function collectCommitGraphs(
         continue;
       }
       shadow ??= unshallowShadow(repo);
-      const verdict = await verifyGraph(shadow, g.store, g.levels);
-      // verify does not read the changed-path filters: they are checked against each commit's diff.
-      if (g.changedPaths) {
-        const hiding = await filterProblems(shadow, g.file, stores, repo.objectFormat === 'sha256' ? 32 : 20);
-        if (!Array.isArray(hiding)) verdict.filtersUnchecked = hiding.unchecked;
-        else if (hiding.length) verdict.problems = kept([...verdict.problems, ...hiding]);
-      }
+      // verify does not read the changed-path filters: they are checked against each commit's diff,
+      // beside verify (its own git processes; neither needs the other's answer).
+      const [verified, filtered] = await Promise.allSettled([
+        verifyGraph(shadow, g.store, g.levels),
+        g.changedPaths ? filterProblems(shadow, g.file, stores, repo.objectFormat === 'sha256' ? 32 : 20) : [],
+      ]);
+      if (verified.status === 'rejected') throw verified.reason;
+      if (filtered.status === 'rejected') throw filtered.reason;
+      const verdict = verified.value;
+      const hiding = filtered.value;
+      if (!Array.isArray(hiding)) verdict.filtersUnchecked = hiding.unchecked;
+      else if (hiding.length) verdict.problems = kept([...verdict.problems, ...hiding]);
       // Kept only when the bytes verified are still those hashed before (nothing swapped meanwhile).
       const vouched = !verdict.problems.length && !verdict.pruned && !verdict.filtersUnchecked;
       if (key && vouched && graphKey(g.store, g.files, git) === key) clean.push(key);
