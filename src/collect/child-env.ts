@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { runEnv } from './run-context.js';
+import { runAuditedFolders, runEnv } from './run-context.js';
 import { insideAuditedRepository } from './audited-folders.js';
 
 /**
@@ -42,11 +42,20 @@ export function neutralDir(): string {
  * the latter first (see audited-folders.ts).
  */
 export function absolutePath(path: string | undefined): string {
-  const kept = (path ?? '/usr/bin:/bin')
+  // Asked for every child (twice per git: the file it runs and its environment), each entry a
+  // realpath; the answer changes only with PATH or with the run's audited folders, which only grow.
+  const noted = runAuditedFolders();
+  const key = `${noted?.size ?? 0}\0${path ?? ''}`;
+  const memo = noted && keptPaths.get(noted);
+  if (memo?.key === key) return memo.kept;
+  const entries = (path ?? '/usr/bin:/bin')
     .split(delimiter)
     .filter((d) => d !== '' && isAbsolute(d) && !insideAuditedRepository(d));
-  return kept.length ? kept.join(delimiter) : '/usr/bin:/bin';
+  const kept = entries.length ? entries.join(delimiter) : '/usr/bin:/bin';
+  if (noted) keptPaths.set(noted, { key, kept });
+  return kept;
 }
+const keptPaths = new WeakMap<Set<string>, { key: string; kept: string }>();
 
 /** The environment for every git we run: inherited GIT_* variables are dropped on purpose. */
 export function hardenedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -124,12 +124,14 @@ async function auditedThenFetched(fetches: number) {
   return { c, fetched: fetchedChain(c, fetches) };
 }
 // The clone of 60,000 fetches, made, audited and fetched into once for the file (fast-import of
-// 60,000 commits, three times before); each test writes its reflog into a copy of its own.
+// 60,000 commits, three times before); each test writes its reflog into a copy of its own: the
+// first `fetches` of them (a short run: the chain's first 100, the rest in the object store on no
+// ref and in no reflog), `gap` entries left out.
 let long: ReturnType<typeof auditedThenFetched> | undefined;
-async function longClone(gap = 0): Promise<Clone> {
+async function longClone(gap = 0, fetches = 60_000): Promise<Clone> {
   const { c, fetched } = await (long ??= auditedThenFetched(60_000));
   const copy = copyClone(c);
-  recordFetches(copy.dir, fetched, gap);
+  recordFetches(copy.dir, { tip: fetched.tip, chain: fetched.chain.slice(0, fetches) }, gap);
   return copy;
 }
 
@@ -150,9 +152,7 @@ test('a reflog of 60,000 fetches over 8 MiB is read as git reads it', async () =
 });
 
 test('amending a commit the audit recorded, never pushed, after a short run of fetches: passes', async () => {
-  const { c, fetched } = await auditedThenFetched(100);
-  recordFetches(c.dir, fetched, 0);
-  expect((await amend(c)).verdict).toEqual({ code: 0, rewritten: 'pass', forced: 'pass' });
+  expect((await amend(await longClone(0, 100))).verdict).toEqual({ code: 0, rewritten: 'pass', forced: 'pass' });
 });
 
 test('the same after 60,000 fetches (origin/main reflog over 8 MiB): passes', async () => {
