@@ -28,7 +28,10 @@ import type { RangeRecord } from './range-memo.js';
 // may hold a finding for an edit made before CI ran the file. v5: a tip inside the judged history
 // that the checkpoint did not record is not resumed (red-team round 24): a v4 checkpoint may record
 // such a tip (HEAD detached at an old commit) without its state, as if it lay before the trust root.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v5';
+// v6: a signing time's floor is the latest committer date among all the commit's ancestors, not its
+// parents' (red-team round 46): a v5 state may hold a pass for a commit signed by a retired key on a
+// parent dated back, and its tips carry no reach.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v6';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
@@ -40,6 +43,9 @@ export interface CheckpointTip {
   time?: number;
   /** Whether its policy may judge its children (collect/trust.ts, policyOk); absent without signature rules. */
   policyOk?: boolean;
+  /** The latest committer date, not after that run's clock, among it and its ancestors (collect/parent-times.ts):
+   *  the floor of its children's signing times; absent: read from git again. */
+  reach?: number;
 }
 
 export interface Checkpoint {
