@@ -31,6 +31,9 @@ import type { RangeRecord } from './range-memo.js';
 // v6: a user ID re-certified in the second of its revocation speaks for its address, and a key whose
 // user IDs are all revoked signs, as in gpg: a v5 state may hold a finding for such a commit
 // (impersonation, a signature that cannot be checked) that would never go away.
+// Also v6: a signing time's floor is the latest committer date among all the commit's ancestors, not its
+// parents' (red-team round 46): a v5 state may hold a pass for a commit signed by a retired key on a
+// parent dated back, and its tips carry no reach.
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v6';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
@@ -43,6 +46,9 @@ export interface CheckpointTip {
   time?: number;
   /** Whether its policy may judge its children (collect/trust.ts, policyOk); absent without signature rules. */
   policyOk?: boolean;
+  /** The latest committer date, not after that run's clock, among it and its ancestors (collect/parent-times.ts):
+   *  the floor of its children's signing times; absent: read from git again. */
+  reach?: number;
 }
 
 export interface Checkpoint {

@@ -77,6 +77,7 @@ export async function verifyMergetags(
   judges: MergetagKeys[] | undefined,
   check: TagCheck,
   reader: ObjectReader,
+  reach: (commit: string) => Promise<number | undefined>,
 ): Promise<MergetagTrust[]> {
   const algo = commit.oid.length === 64 ? 'sha256' : 'sha1';
   const out: MergetagTrust[] = [];
@@ -123,7 +124,7 @@ export async function verifyMergetags(
       verifications,
     });
     // Made after the commit it names, as a tag under refs/tags (its object id is the repository's text).
-    const madeAfter = malformed ? undefined : await taggedCommitTime(reader, tag.object);
+    const madeAfter = malformed ? undefined : await taggedCommitTime(reader, tag.object, reach);
     if (madeAfter !== undefined) out[out.length - 1]!.madeAfter = madeAfter;
   }
   return out;

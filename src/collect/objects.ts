@@ -150,6 +150,11 @@ export class ObjectReader {
     private readonly maxBytes = maxObjectBytes(),
   ) {}
 
+  /** The git dir it reads through (the shadow), for a git that must read the same objects. */
+  get gitDir(): string {
+    return this.shadow.gitDir;
+  }
+
   private start(): ChildProcess {
     if (this.child) return this.child;
     const child = spawnGit(['cat-file', this.command ? '--batch-command' : '--batch'], { gitDir: this.shadow.gitDir });

@@ -44,7 +44,9 @@ export class TrustCollector {
     objectFormat: 'sha1' | 'sha256',
     private readonly userKeys: (TrustedKeys & { id: string; raw: RawKeys }) | undefined,
     cache?: VerifyCache,
+    nowMs = Date.now(),
   ) {
+    this.times = new ParentTimes(this.index, () => this.reader, nowMs);
     const oidBytes = objectFormat === 'sha256' ? 32 : 20;
     this.verifier = new TrustVerifier(cache);
     this.store = new PolicyStore(reader, oidBytes, this.verifier);
@@ -66,16 +68,13 @@ export class TrustCollector {
   private readonly rooted = new RootRelation(this.index);
   /** Per commit: does it share history with the trust root? (Forked before it: its policy judges.) */
   private readonly shared = new SharedHistory(this.index);
-  /**
-   * Per commit: may its policy judge its children? Yes for the trust root's, for one inherited
-   * unchanged from a parent whose policy may, and for a change a maintainer of that parent's policy
-   * signed (or the tip's goodlist accepts). A policy brought in any other way (taken over from an
-   * unrelated history in a merge, or changed without a maintainer) judges nothing.
-   */
+  /** Per commit: may its policy judge its children? Yes for the trust root's, for one inherited unchanged from a
+   *  parent whose policy may, and for a change a maintainer of that parent's policy signed (or the tip's goodlist
+   *  accepts). A policy brought in any other way (from an unrelated history, or without a maintainer) judges nothing. */
   private readonly policyOk = new CommitFlags(this.index);
   /** The policy the tip's goodlist may bring back per commit (vetted-trees.ts). */
   private readonly vetted = new VettedTrees(this.index);
-  private readonly times = new ParentTimes(this.index, () => this.reader); // the floor of signing times
+  readonly times: ParentTimes; // the floor of signing times and tags' (parent-times.ts), kept for the checkpoint's tips
   /** Judged by a policy not known yet to pass on, so judged again after the walk (settle); value: pre-root, judged once. */
   private readonly unsettled = new Map<string, boolean>();
 
@@ -180,7 +179,7 @@ export class TrustCollector {
   enrich(commit: CommitRecord): TrustedCommit | Promise<TrustedCommit> {
     // Recorded before the first await, like the flags below: children are enriched right after.
     const own = this.paths.recordWalked(commit);
-    this.times.record(commit.oid, commit.committer.time);
+    this.times.record(commit.oid, commit.committer.time, commit.parents);
     const isRoot = commit.oid === this.trustRootOid;
     const parentRooted = isRoot ? commit.parents.map(() => false) : commit.parents.map((p) => this.rooted.of(p)); // the root's own are not asked
     this.rooted.set(
@@ -383,6 +382,7 @@ export class TrustCollector {
         mergetagKeys(trust, this.store, this.userKeySet),
         (oid, keys, task) => this.verifier.checkTag(oid, keys, task),
         this.reader,
+        this.times.reachOf,
       )) as TrustedCommit['trust']['mergetags'];
     if (this.revoked) trust.revoked = this.revoked;
     yield this.times.floor(trust, commit.parents);

@@ -101,6 +101,8 @@ export interface FactRun {
   get<K extends CollectedName>(name: K): Promise<Collected[K]>;
   /** Fires when the run ends early (a failed walk): what runs beside the walk stops. */
   readonly signal: AbortSignal;
+  /** The run's one clock (ms since the epoch, FactStore.now). */
+  readonly now: number;
   /** The run's one object reader (a `cat-file` for the refs' types, SECURITY.md, policies and the walk); the store closes it. */
   objects(): ObjectReader;
 }
@@ -225,7 +227,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         history.value,
         scope,
         trustedWalk(run),
-        { ...run.req.trust, env: run.req.env },
+        { ...run.req.trust, env: run.req.env, now: run.now },
         run.ruleNeeds('protected-paths'),
         run.objects(),
       );

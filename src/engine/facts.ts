@@ -117,6 +117,7 @@ export class FactStore {
         ruleNeeds: (n) => this.ruleNeeds(n),
         wants: (n) => this.wants(n),
         signal: this.stop.signal,
+        now: this.now,
         objects: () => this.objects(),
         get: (n) => {
           if (!declared.has(n)) throw new Error(`the ${name} collector reads ${n} without declaring it`);

@@ -20,6 +20,8 @@ export interface TrustOptions {
   /** Use and update the verdict cache in .git/gitguard/ (default true). */
   cache?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** The run's clock (ms since the epoch): a committer date after it is no evidence of when a descendant was made. */
+  now?: number;
 }
 
 export interface HistoryScope {
@@ -66,7 +68,7 @@ export interface ResumePoint {
 /** Commits to leave out of the walk (^oid, with their ancestors), and what the walk must assume of them as parents. */
 export interface Resumed {
   exclude: string[];
-  judged: Array<{ oid: string; policyOk?: boolean }>;
+  judged: Array<{ oid: string; policyOk?: boolean; reach?: number }>;
 }
 
 /** An earlier run to resume (engine/incremental.ts). */
@@ -100,6 +102,8 @@ export interface HistorySession {
   ciRangeCut?: number;
   /** Whether a walked (or assumed) commit's policy may judge its children, when signature checks run. */
   passesOn?(oid: string): boolean | undefined;
+  /** A walked commit's latest ancestor date (collect/parent-times.ts), for the checkpoint. */
+  reachOf?(oid: string): number | undefined;
   /** After the walk, for a commit it did not judge (HEAD at or before --base): what a parent outside the
    *  walk gets, accepted history whose policy may judge when it descends from the trust root. */
   passesOnOutside?(oid: string): boolean | Promise<boolean>;

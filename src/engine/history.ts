@@ -124,7 +124,7 @@ export async function openHistory(
     }
     const cache = trust.cache === false ? undefined : VerifyCache.open(repo.commonDir, trust.env);
     const userKeys = await loadUserKeys(trust, cache);
-    const collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache);
+    const collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache, trust.now);
     // The policy at the tip names the trust root unless the user does.
     const tip = history.head.oid ?? revisions.find((r) => !r.startsWith('^'));
     let headPolicy: Policy | undefined;
@@ -262,6 +262,7 @@ export async function openHistory(
     if (resumed) {
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
       for (const j of resumed.judged) if (j.policyOk !== undefined) collector.assumeJudged(j.oid, j.policyOk);
+      for (const j of resumed.judged) if (j.reach !== undefined) collector.times.assume(j.oid, j.reach);
     }
     // A resumed walk leaves out commits of the chains: the speculation is checked by the search at once.
     let rootFound: Promise<boolean> | undefined;
@@ -361,7 +362,7 @@ export async function openHistory(
       if (o?.type !== 'tag') return undefined;
       const tag = parseTagObject(oid, o.body);
       // A tag is made after the commit it tags: its signature counts as made no earlier (judgement.ts).
-      const madeAfter = await taggedCommitTime(reader, oid);
+      const madeAfter = await taggedCommitTime(reader, oid, active.times.reachOf);
       return { ref, tag, judged: await active.trustTag(tag, headPolicy, madeAfter) };
     };
     const tags = async (): Promise<TrustedTag[]> => {
@@ -381,6 +382,7 @@ export async function openHistory(
       ciUnread: [...derived.unread],
       ...(derived.rangeCut ? { ciRangeCut: derived.rangeCut } : {}),
       passesOn: (oid) => active.passesOn(oid),
+      reachOf: (oid) => active.times.recorded(oid),
       passesOnOutside: (oid) => active.policyOkOf(oid),
       confirmRoot,
       rootAnswers: () => [...memo.found],

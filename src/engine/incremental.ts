@@ -202,7 +202,11 @@ export class IncrementalAudit implements Resume, SecretsResume {
     for (const t of old.tips) if (t.time !== undefined) this.tipTimes.set(t.oid, t.time);
     const resumed: Resumed = {
       exclude: old.tips.map((t) => t.oid),
-      judged: old.tips.map((t) => ({ oid: t.oid, ...(t.policyOk !== undefined ? { policyOk: t.policyOk } : {}) })),
+      judged: old.tips.map((t) => ({
+        oid: t.oid,
+        ...(t.policyOk !== undefined ? { policyOk: t.policyOk } : {}),
+        ...(typeof t.reach === 'number' ? { reach: t.reach } : {}),
+      })),
     };
     return resumed;
   }
@@ -356,7 +360,13 @@ export class IncrementalAudit implements Resume, SecretsResume {
     const tips: CheckpointTip[] = [...this.tipSet].map((oid) => {
       const time = this.tipTimes.get(oid);
       const policyOk = session.passesOn?.(oid);
-      return { oid, ...(time !== undefined ? { time } : {}), ...(policyOk !== undefined ? { policyOk } : {}) };
+      const reach = session.reachOf?.(oid);
+      return {
+        oid,
+        ...(time !== undefined ? { time } : {}),
+        ...(policyOk !== undefined ? { policyOk } : {}),
+        ...(reach !== undefined ? { reach } : {}),
+      };
     });
     writeCheckpoint(this.req.repository, this.req.env, {
       version: CHECKPOINT_VERSION,

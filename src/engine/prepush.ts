@@ -85,10 +85,19 @@ async function policyHead(
   remote: string,
   held: string[],
   branches: ReadonlySet<string>,
+  stale: readonly StaleTracking[],
 ): Promise<HistoryFacts> {
   const oid = history.head.oid;
   if (!oid || (await heldBy(shadow, oid, held)) === true) return history;
-  const tip = await remotePolicyTip(reader, history, remote, branches);
+  // The remote's policy where its refs are now: a tracking ref a line shows stale (its branch rewound
+  // since the fetch, dropping a policy change) at the sha the remote has when held, else not at all.
+  const now = new Map(stale.map((s) => [s.name, s.has]));
+  const refs = history.refs.flatMap((r) => {
+    const has = now.get(r.name);
+    return has === undefined ? [r] : held.includes(has) ? [{ ...r, oid: has, type: 'commit' as const }] : [];
+  });
+  const live = new Set([...branches].filter((b) => !now.has(b) || held.includes(now.get(b)!)));
+  const tip = await remotePolicyTip(reader, { ...history, refs }, remote, live);
   return { ...history, head: tip === undefined ? {} : { oid: tip } };
 }
 
@@ -194,6 +203,7 @@ export async function prePushCheck(opts: {
       opts.remote,
       [...remoteTips, ...held, ...walked],
       branches,
+      stale,
     );
     store = new FactStore(
       { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },

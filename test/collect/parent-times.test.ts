@@ -1,0 +1,129 @@
+// The floor of signing times (collect/parent-times.ts) against git's own dates: for each commit of a
+// history with merges, commits dated back and one dated after the clock, the latest committer date
+// not after the clock among its ancestors (git rev-list --parents --format=%ct, folded here). A walk of
+// everything, a walk resumed from tips an earlier walk recorded (the checkpoint's reach) and a walk of
+// only the new commits whose parents git reads (--base, pre-receive) give the same floor to each
+// commit. A replace ref in the audited repository (which git itself would follow) changes nothing.
+import { join } from 'node:path';
+import { ParentTimes } from '../../src/collect/parent-times.js';
+import { createShadow, type Shadow } from '../../src/collect/git.js';
+import { ObjectReader } from '../../src/collect/objects.js';
+import { OidIndex } from '../../src/domain/oid-index.js';
+import type { CommitTrust } from '../../src/domain/trust.js';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+
+const N = 300;
+const NOW_S = 1_800_000_000;
+let repo: TestRepo;
+let shadow: Shadow;
+let reader: ObjectReader;
+/** Parents first, as the walk gives them: oid, parents, committer date. */
+const order: Array<{ oid: string; parents: string[]; time: number }> = [];
+const expected = new Map<string, number>(); // the floor git's dates give (0: none)
+
+beforeAll(() => {
+  repo = makeRepo();
+  // A line of N commits with a merge every 7th of a side commit forked 20 back; dates mostly rising,
+  // every 11th dated back a year (a rebase), one dated past the clock (a clock ahead).
+  let seed = 46;
+  const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const lines: string[] = [];
+  const at = (i: number): number =>
+    i === 150
+      ? NOW_S + 86400 * 365
+      : i % 11 === 0
+        ? 1_700_000_000 + i * 1000 - 31_536_000
+        : 1_700_000_000 + i * 1000 + rand(5000);
+  for (let i = 1; i <= N; i += 1) {
+    if (i % 7 === 0 && i > 20) {
+      lines.push('commit refs/heads/side', `mark :${N + i}`, `committer a <a@example.com> ${at(i - 20) + 17} +0000`);
+      lines.push('data 2', `s${i % 10}`, `from :${i - 20}`, '');
+    }
+    lines.push('commit refs/heads/main', `mark :${i}`, `committer a <a@example.com> ${at(i)} +0000`);
+    lines.push('data 2', `c${i % 10}`, ...(i > 1 ? [`from :${i - 1}`] : []));
+    if (i % 7 === 0 && i > 20) lines.push(`merge :${N + i}`);
+    lines.push('');
+  }
+  repo.run(['fast-import', '--quiet'], { input: `${lines.join('\n')}\n` });
+  const out = repo.run(['rev-list', '--topo-order', '--reverse', '--parents', '--format=%ct', 'main']);
+  const rows = out.split('\n');
+  for (let k = 0; k < rows.length; k += 2) {
+    const [oid, ...parents] = rows[k]!.replace(/^commit /, '').split(' ');
+    order.push({ oid: oid!, parents, time: Number(rows[k + 1]) });
+  }
+  // Git's answer folded: the latest date not after the clock among a commit and its ancestors.
+  const reach = new Map<string, number>();
+  for (const c of order) {
+    const own = c.time <= NOW_S ? c.time : 0;
+    const before = Math.max(0, ...c.parents.map((p) => reach.get(p)!));
+    expected.set(c.oid, before);
+    reach.set(c.oid, Math.max(own, before));
+  }
+  // The audited repository replaces an old commit by one dated far later: git follows it, the floor must not.
+  const old = order[30]!.oid;
+  const fake = repo.run(['commit-tree', '-m', 'fake', `${old}^{tree}`], {
+    env: { GIT_COMMITTER_DATE: `@${NOW_S - 10} +0000` },
+  });
+  repo.run(['replace', old, fake]);
+  shadow = createShadow(join(repo.dir, '.git'), 'sha1');
+  reader = new ObjectReader(shadow);
+});
+
+afterAll(() => {
+  reader.close();
+  shadow.dispose();
+  cleanupTemp();
+});
+
+/** Walks `commits` parents first, as the trust collector does; each commit's floor (0: none). */
+async function floors(times: ParentTimes, commits: typeof order): Promise<Map<string, number>> {
+  const got = new Map<string, number>();
+  for (const c of commits) {
+    times.record(c.oid, c.time, c.parents);
+    const trust = {} as CommitTrust;
+    await times.floor(trust, c.parents);
+    got.set(c.oid, trust.madeAfter ?? 0);
+  }
+  return got;
+}
+
+test('the history is as built: merges, commits dated back, one dated after the clock', () => {
+  expect(order.length).toBeGreaterThan(N);
+  expect(order.some((c) => c.parents.length === 2)).toBe(true);
+  expect(order.filter((c) => c.time > NOW_S)).toHaveLength(1);
+  // The floor differs from the direct parents' latest date somewhere (the attack's shape).
+  const direct = (c: (typeof order)[number]): number =>
+    Math.max(0, ...c.parents.map((p) => order.find((o) => o.oid === p)!.time).filter((t) => t <= NOW_S));
+  expect(order.filter((c) => direct(c) < expected.get(c.oid)!).length).toBeGreaterThan(10);
+});
+
+test('a full walk floors each commit at its latest ancestor date not after the clock', async () => {
+  const got = await floors(new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000), order);
+  expect(got).toEqual(expected);
+});
+
+test('a walk resumed at a recorded tip, and one whose parents outside it git reads, floor the same', async () => {
+  const cut = 200;
+  const full = new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000);
+  await floors(full, order.slice(0, cut));
+  const inside = new Set(order.slice(0, cut).map((c) => c.oid));
+  const rest = order.slice(cut);
+  const want = new Map(rest.map((c) => [c.oid, expected.get(c.oid)!]));
+  // Resumed: the old walk's tips (every commit of it a later one names) with their recorded reach.
+  const resumed = new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000);
+  for (const p of new Set(rest.flatMap((c) => c.parents).filter((p) => inside.has(p))))
+    resumed.assume(p, full.recorded(p)!);
+  expect(await floors(resumed, rest)).toEqual(want);
+  // Read from git: nothing assumed (the --base and pre-receive walks).
+  expect(await floors(new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000), rest)).toEqual(want);
+});
+
+test('tags: reachOf a commit counts its own date too; a date after the clock counts once the clock reaches it', async () => {
+  const times = new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000);
+  const ahead = order.find((c) => c.time > NOW_S)!;
+  expect(await times.reachOf(ahead.oid)).toBe(expected.get(ahead.oid));
+  const later = new ParentTimes(new OidIndex(), () => reader, (ahead.time + 1) * 1000);
+  expect(await later.reachOf(ahead.oid)).toBe(ahead.time);
+  const last = order[order.length - 1]!;
+  expect(await times.reachOf(last.oid)).toBe(Math.max(expected.get(last.oid)!, last.time));
+});
