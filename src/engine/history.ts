@@ -19,13 +19,12 @@ import { MissingObjectError } from '../collect/missing-object.js';
 import { parseTagObject } from '../collect/tag-object.js';
 import { TrustCollector } from '../collect/trust.js';
 import { known } from '../collect/commit-flags.js';
-import { POLICY_DIR } from '../domain/trust.js';
 import { VerifyCache } from '../collect/verify-cache.js';
 import { DEFAULT_PROTECTED_PATHS, type Policy } from '../domain/policy.js';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
 import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js';
-import { TRUST_ROOT_SOURCE_TEXT, type TrustedCommit, type TrustedTag } from '../domain/trust.js';
+import { POLICY_DIR, TRUST_ROOT_SOURCE_TEXT, type TrustedCommit, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
 import { sharesHistory } from '../collect/shared-history.js';
 import { acceptedPolicy } from '../collect/pre-root-judges.js';
@@ -94,7 +93,6 @@ export async function openHistory(
     revisions = [...revisions, `^${base}`];
     description += `, after --base ${base.slice(0, 12)}`;
   }
-
   const shadow: Shadow = createShadow(repo.commonDir, repo.objectFormat, scope.objectDirs);
   const reader = shared ?? new ObjectReader(shadow); // the run's (FactRun.objects), which its owner closes
   /** What the session closes: its trust collector, the walk's tap. */

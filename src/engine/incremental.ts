@@ -16,8 +16,7 @@
 import { createHash } from 'node:crypto';
 import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, VisitorState } from '../domain/model.js';
 import { MAX_LEAKS, type SecretLeak, type SecretsFacts } from '../domain/content.js';
-import type { TrustedCommit, Verification } from '../domain/trust.js';
-import { POLICY_DIR } from '../domain/trust.js';
+import { POLICY_DIR, type TrustedCommit, type Verification } from '../domain/trust.js';
 import type { ObjectFiles } from '../collect/checkpoint.js';
 import {
   CHECKPOINT_VERSION,
@@ -36,16 +35,14 @@ import { gitText, runGit, type Shadow } from '../collect/git.js';
 import { maxObjectBytes } from '../collect/objects.js';
 import { DATE_TOLERANCE_S } from '../rules/commit-dates-plausible.js';
 import { VERSION } from '../version.js';
-import type { CatalogEntry } from './catalog.js';
-import { RULES_DIR } from './catalog.js';
-import type { Resume, ResumePoint, Resumed, HistorySession } from './history-session.js';
+import { RULES_DIR, type CatalogEntry } from './catalog.js';
+import type { Resume, ResumePoint, Resumed, HistorySession, TrustOptions } from './history-session.js';
 import type { SecretsResume } from './fact-collectors.js';
 import type { RuleRun } from './run-rules.js';
 import type { FirstPolicyMemo } from '../collect/trust-root.js';
 import { asRecord, type RangeMemo } from '../collect/range-memo.js';
 import { isPartialClone } from '../collect/missing-object.js';
 import type { WalkInfo } from '../report/types.js';
-import type { TrustOptions } from './history-session.js';
 
 export interface IncrementalRequest {
   repository: RepositoryInfo;
