@@ -25,6 +25,7 @@ export class ParentTimes {
   /** Commits outside the walk whose history git is reading (few: the walk's frontier). */
   private readonly outside = new Map<string, Promise<number>>();
   private readonly nowS: number;
+  private batch: { wants: Map<string, (t: number) => void>; failed: Array<(e: unknown) => void> } | undefined;
 
   constructor(
     private readonly index: OidIndex,
@@ -97,36 +98,82 @@ export class ParentTimes {
     return reads ? Promise.all(reads).then((ts) => Math.max(best, ...ts)) : best;
   }
 
+  /** Reads asked for in one turn of the event loop share one `git log` (a push of many branches, each on its own base). */
   private read(oid: string): Promise<number> {
     let p = this.outside.get(oid);
-    if (!p) this.outside.set(oid, (p = historyReach(this.reader().gitDir, oid, this.nowS)));
+    if (p) return p;
+    if (!this.batch) {
+      const batch = new Map<string, (t: number) => void>();
+      const failed: Array<(e: unknown) => void> = [];
+      this.batch = { wants: batch, failed };
+      setImmediate(() => {
+        this.batch = undefined;
+        historyReaches(this.reader().gitDir, [...batch.keys()], this.nowS).then(
+          (ts) => [...batch.values()].forEach((done, i) => done(ts[i]!)),
+          (e: unknown) => failed.forEach((f) => f(e)),
+        );
+      });
+    }
+    const { wants, failed } = this.batch;
+    this.outside.set(
+      oid,
+      (p = new Promise<number>((resolve, reject) => {
+        wants.set(oid, resolve);
+        failed.push(reject);
+      })),
+    );
     return p;
   }
 }
 
 /**
- * The latest committer date not after `nowS` among `oid` and its ancestors, as git reads them (one
- * `git log` through the shadow: no replace objects, no grafts, the shallow boundary kept), streamed
- * (constant memory, however long the history). A commit git cannot read adds nothing.
+ * For each of `oids`, the latest committer date not after `nowS` among it and its ancestors, as git
+ * reads them (one `git log` through the shadow: no replace objects, no grafts, the shallow boundary
+ * kept), streamed. One commit: in git's date order, constant memory. Several: in topological order
+ * (children first), each commit carrying the set of asked-for commits it descends from (a bit mask)
+ * to its parents, so node keeps only the walk's frontier. A commit git cannot read adds nothing.
  */
-function historyReach(gitDir: string, oid: string, nowS: number): Promise<number> {
-  const args = ['log', '--no-show-signature', '--format=%ct', '--end-of-options', oid];
+function historyReaches(gitDir: string, oids: readonly string[], nowS: number): Promise<number[]> {
+  const several = oids.length > 1;
+  const format = several ? '--format=%H %ct %P' : '--format=%ct';
+  const args = [
+    'log',
+    '--no-show-signature',
+    ...(several ? ['--topo-order'] : []),
+    format,
+    '--end-of-options',
+    ...oids,
+  ];
+  const bits = new Map(oids.map((o, i) => [o, 1n << BigInt(i)]));
+  const frontier = new Map<string, bigint>(); // commits not read yet: which asked-for commits reach them
+  const latestByMask = new Map<bigint, number>();
+  let best = NONE;
+  const take = (line: string): void => {
+    if (!several) {
+      const t = /^[0-9]{1,15}$/.test(line) ? Number(line) : NaN;
+      if (t > 0 && t <= nowS && t > best) best = t;
+      return;
+    }
+    const [oid, ct, ...parents] = line.split(' ');
+    if (!oid || !ct) return;
+    const mask = (frontier.get(oid) ?? 0n) | (bits.get(oid) ?? 0n);
+    frontier.delete(oid);
+    const t = /^[0-9]{1,15}$/.test(ct) ? Number(ct) : NaN;
+    if (t > 0 && t <= nowS && t > (latestByMask.get(mask) ?? NONE)) latestByMask.set(mask, t);
+    for (const p of parents) if (p) frontier.set(p, (frontier.get(p) ?? 0n) | mask);
+  };
   return new Promise((resolve, reject) => {
     const child = spawnGit(args, { gitDir });
     child.stdin!.on('error', () => undefined);
     child.stdin!.end();
     const dog = new Watchdog(child, 'git log');
-    let best = NONE;
     let rest = '';
-    const take = (line: string): void => {
-      const t = /^[0-9]{1,15}$/.test(line) ? Number(line) : NaN;
-      if (t > 0 && t <= nowS && t > best) best = t;
-    };
     dog.arm();
     child.stdout!.on('data', (c: Buffer) => {
       dog.arm();
       const lines = (rest + c.toString('latin1')).split('\n');
-      rest = lines.pop()!.slice(0, 64);
+      rest = lines.pop()!;
+      if (!several) rest = rest.slice(0, 64); // a merge's line holds all its parents: kept whole
       for (const l of lines) take(l);
     });
     child.stderr!.resume();
@@ -140,7 +187,13 @@ function historyReach(gitDir: string, oid: string, nowS: number): Promise<number
         return;
       }
       // A missing object (a shallow or partial clone) ends the log early: what it read still counts.
-      resolve(best);
+      if (!several) return resolve([best]);
+      const reaches = oids.map(() => NONE);
+      for (const [mask, t] of latestByMask)
+        oids.forEach((_, i) => {
+          if ((mask >> BigInt(i)) & 1n && t > reaches[i]!) reaches[i] = t;
+        });
+      resolve(reaches);
     });
   });
 }

@@ -127,3 +127,19 @@ test('tags: reachOf a commit counts its own date too; a date after the clock cou
   const last = order[order.length - 1]!;
   expect(await times.reachOf(last.oid)).toBe(Math.max(expected.get(last.oid)!, last.time));
 });
+
+test('many commits outside the walk asked for at once (a push of many branches) are read by one git log, each floored alone', async () => {
+  const times = new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000);
+  const own = (c: (typeof order)[number]): number => (c.time <= NOW_S ? c.time : 0);
+  // Every commit at once, newest first (an ancestor asked for beside its descendants).
+  const asked = [...order].reverse();
+  const got = await Promise.all(asked.map((c) => times.reachOf(c.oid)));
+  expect(got).toEqual(asked.map((c) => Math.max(own(c), expected.get(c.oid)!) || undefined));
+  // Two branches' tips whose histories part: each keeps its own latest date, not the other's.
+  const side = order.filter((c) => c.parents.length === 0 || c.oid !== order[order.length - 1]!.oid);
+  const forkTip = side.find((c) => c.parents.length === 1 && order.some((o) => o.parents[1] === c.oid))!;
+  const fresh = new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000);
+  const [a, b] = await Promise.all([fresh.reachOf(forkTip.oid), fresh.reachOf(order[order.length - 1]!.oid)]);
+  expect(a).toBe(Math.max(own(forkTip), expected.get(forkTip.oid)!));
+  expect(b).toBeGreaterThan(a!);
+});
