@@ -61,8 +61,7 @@ class RawUserIDPacket extends openpgp.UserIDPacket {
   private raw?: Uint8Array;
 
   override read(bytes: Uint8Array): void {
-    super.read(bytes); // openpgp.js passes its config too: only maxUserIDLength, the default in CONFIG
-
+    super.read(bytes); // openpgp.js passes its config too: only for maxUserIDLength, CONFIG's default
     this.raw = Uint8Array.from(bytes);
   }
 
