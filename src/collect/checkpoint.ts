@@ -31,7 +31,10 @@ import type { RangeRecord } from './range-memo.js';
 // v6: a user ID re-certified in the second of its revocation speaks for its address, and a key whose
 // user IDs are all revoked signs, as in gpg: a v5 state may hold a finding for such a commit
 // (impersonation, a signature that cannot be checked) that would never go away.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v6';
+// v7: a user ID that is not valid UTF-8 is hashed as its bytes, and the secrets scan reads the author
+// and committer after a commit with no diff and a header line with a NUL byte: a v6 state may hold a
+// finding for a commit signed by such a key (E where git says G), or lack a token the scan missed.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v7';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
