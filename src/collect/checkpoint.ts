@@ -34,7 +34,10 @@ import type { RangeRecord } from './range-memo.js';
 // Also v6: a signing time's floor is the latest committer date among all the commit's ancestors, not its
 // parents' (red-team round 46): a v5 state may hold a pass for a commit signed by a retired key on a
 // parent dated back, and its tips carry no reach.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v6';
+// v7: a user ID that is not valid UTF-8 is hashed as its bytes, and the secrets scan reads the author
+// and committer after a commit with no diff and a header line with a NUL byte: a v6 state may hold a
+// finding for a commit signed by such a key (E where git says G), or lack a token the scan missed.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v7';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

@@ -44,7 +44,9 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 // v16: a user ID's certification and revocation made in the same second: the later in the key counts,
 //      a key whose user IDs are all revoked signs, and verdicts name gpg's signer (signerUserId): a v15
 //      verdict may leave out an address gpg holds valid, be E where git says G, or lack the name
-const VERSION = 'gitguard-verify-cache-v16';
+// v17: a user ID that is not valid UTF-8 is hashed as its bytes (a v16 verdict by such a key is E
+//      where git says G)
+const VERSION = 'gitguard-verify-cache-v17';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

@@ -1,8 +1,9 @@
 // What a commit object publishes that `git log -p` does not print: headers git keeps but its log
 // formats never show (an `x-token` header, a continuation line, a `gpgsig` or `mergetag` block and
 // the tag message embedded in it, `encoding`), what an author or committer line holds past the
-// e-mail (%an <%ae> stops there), and a message past its first NUL byte (git log prints the message
-// as a C string: a UTF-16 message shows one letter). `git cat-file -p <commit>` prints all of it and
+// e-mail (%an <%ae> stops there), a header line from a NUL byte on (fsck's nulInHeader: the log cuts
+// the line there, and prints no name or e-mail of such an identity), and a message past its first NUL
+// byte (git log prints the message as a C string: a UTF-16 message shows one letter). `git cat-file -p <commit>` prints all of it and
 // a push or a clone carries it. Read from one `git cat-file --batch` over the scan's commit list
 // (scan.ts), streamed: the parts the log read are passed over (their line feeds counted, so a finding's line
 // is the object's as `cat-file -p` prints it), the rest goes to the binary-text reader (blob-text.ts:
@@ -64,8 +65,10 @@ class CommitSink implements ObjectSink {
           } else if (this.name === '' && c === SP) {
             // A continuation line: no log format prints one.
             this.at = At.Read;
-          } else if (c === SP || c === LF || this.name.length > 32) {
-            this.at = PRINTED.has(this.name) ? At.Skip : IDENTITY.has(this.name) ? At.Identity : At.Read;
+          } else if (c === SP || c === LF || c === NUL || this.name.length > 32) {
+            // A NUL in a header line (fsck's nulInHeader) ends the line where git's log reads it: read.
+            const name = c === NUL ? '' : this.name;
+            this.at = PRINTED.has(name) ? At.Skip : IDENTITY.has(name) ? At.Identity : At.Read;
             if (this.at === At.Read) this.read(Buffer.from(this.name, 'latin1'));
             else if (this.at === At.Identity) this.hold(Buffer.from(this.name, 'latin1'));
             this.name = '';
@@ -79,6 +82,13 @@ class CommitSink implements ObjectSink {
         case At.Read:
         case At.Identity: {
           const nl = chunk.indexOf(LF, i);
+          const nul = this.at === At.Skip ? chunk.indexOf(NUL, i) : -1;
+          if (nul >= 0 && (nl < 0 || nul < nl)) {
+            // What follows a NUL in a tree or parent line: the log printed the id before it only.
+            this.at = At.Read;
+            i = nul;
+            break;
+          }
           const end = nl < 0 ? chunk.length : nl + 1;
           const part = chunk.subarray(i, end);
           if (this.at === At.Read) this.read(part);
@@ -143,6 +153,8 @@ class CommitSink implements ObjectSink {
     const line = Buffer.concat(this.held);
     this.held = [];
     this.heldBytes = 0;
+    // git's log stops an identity at a NUL byte and then prints no name or e-mail of it: read it all.
+    if (line.includes(NUL)) return this.read(line);
     const lt = line.indexOf('<');
     const gt = lt < 0 ? -1 : line.indexOf('>', lt + 1);
     const tail = gt < 0 ? line : line.subarray(gt + 1);
@@ -165,7 +177,7 @@ const WHOLE = 64 * 1024;
 const PLAIN =
   /^tree [0-9a-f]+\n(?:parent [0-9a-f]+\n)*author [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\ncommitter [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\n$/;
 
-/** A small commit, held whole: passed over when its header is plain and its message has no NUL byte,
+/** A small commit, held whole: passed over when its header is plain and it has no NUL byte anywhere,
  *  else read as CommitSink reads it. */
 class WholeCommit implements ObjectSink {
   private parts: Buffer[] = [];
@@ -177,7 +189,7 @@ class WholeCommit implements ObjectSink {
     const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     this.parts = [];
     const blank = b.indexOf('\n\n');
-    if (blank >= 0 && b.indexOf(NUL, blank) < 0 && PLAIN.test(b.toString('latin1', 0, blank + 1))) return;
+    if (blank >= 0 && b.indexOf(NUL) < 0 && PLAIN.test(b.toString('latin1', 0, blank + 1))) return;
     const sink = this.sink();
     sink.push(b);
     sink.end();

@@ -208,6 +208,9 @@ export class LogReader {
       this.oldLeft = 0;
       this.newLeft = 0;
       this.flush();
+      // A commit with no diff (an empty one, a merge that keeps its parents' lines) ends on its
+      // committer line: the next commit's author opens a file of its own, not the one flushed here.
+      this.identity = false;
       this.commit = this.src.toString('latin1', s + 1, e);
       if (this.kept) this.keptCommits += 1;
       else this.tally.facts.commits += 1;

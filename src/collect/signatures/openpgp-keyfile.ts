@@ -51,13 +51,32 @@ function armoredBlocks(text: string): string[] {
   }
   return out;
 }
+/**
+ * A user ID written back as the bytes it was read from. openpgp.js keeps its text only (decoded as
+ * UTF-8, each invalid byte a U+FFFD) and hashes that text re-encoded, so a user ID that is not valid
+ * UTF-8 (an old key's Latin-1 "M\xfcller") failed its own self-signature: the key was unusable where gpg
+ * and git say G. gpg hashes the packet's bytes, and tells two user IDs apart by them too.
+ */
+class RawUserIDPacket extends openpgp.UserIDPacket {
+  private raw?: Uint8Array;
+
+  override read(bytes: Uint8Array): void {
+    super.read(bytes); // openpgp.js passes its config too: only for maxUserIDLength, CONFIG's default
+    this.raw = Uint8Array.from(bytes);
+  }
+
+  override write(): Uint8Array {
+    return this.raw ?? super.write();
+  }
+}
+
 const ALLOWED = Object.fromEntries(
   [
     openpgp.PublicKeyPacket,
     openpgp.PublicSubkeyPacket,
     openpgp.SecretKeyPacket,
     openpgp.SecretSubkeyPacket,
-    openpgp.UserIDPacket,
+    RawUserIDPacket,
     openpgp.UserAttributePacket,
     openpgp.SignaturePacket,
     openpgp.TrustPacket,
