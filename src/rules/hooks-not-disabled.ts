@@ -8,7 +8,8 @@ import { notAvailable } from './lib/findings.js';
 // touching the hooks themselves. So does pointing it away from the folder where gitguard's hook was
 // installed (the default .git/hooks, or a core.hooksPath that a later scope overrides). Otherwise a
 // core.hooksPath that holds hooks (a team's .githooks) is fine: whether gitguard's hook is among them
-// is gitguard-hook-installed's question.
+// is gitguard-hook-installed's question. One naming the folder git uses without it (`.git/hooks`)
+// changes nothing, and is judged as that folder is: with only git's samples in it, it passes.
 const NULL_DEVICES = new Set(['/dev/null', 'nul', '\\\\.\\nul']);
 
 export default defineRepoRule({
@@ -20,6 +21,11 @@ export default defineRepoRule({
     const hooks = facts.hooks.value;
     const hp = effective(facts.config.value, 'core.hookspath');
     if (hooks.source === 'default' || !hp || hp.value === null) return { outcome: 'pass' };
+    if (hooks.defaultFolder)
+      return {
+        outcome: 'pass',
+        note: `core.hooksPath=${hp.value} (${hp.scope}) names git's default folder ${hooks.dir}`,
+      };
     // git reads an empty value as "no folder" and runs no hook at all (it does not fall back to .git/hooks).
     if (hp.value === '')
       return {
