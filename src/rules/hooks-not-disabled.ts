@@ -21,11 +21,6 @@ export default defineRepoRule({
     const hooks = facts.hooks.value;
     const hp = effective(facts.config.value, 'core.hookspath');
     if (hooks.source === 'default' || !hp || hp.value === null) return { outcome: 'pass' };
-    if (hooks.defaultFolder)
-      return {
-        outcome: 'pass',
-        note: `core.hooksPath=${hp.value} (${hp.scope}) names git's default folder ${hooks.dir}`,
-      };
     // git reads an empty value as "no folder" and runs no hook at all (it does not fall back to .git/hooks).
     if (hp.value === '')
       return {
@@ -40,7 +35,8 @@ export default defineRepoRule({
         findings: [configFinding(hp, `core.hooksPath=${hp.value} (${hp.scope}): every hook is switched off`)],
       };
     }
-    if (hooks.hooks.length === 0) {
+    // git's default folder named again holds what it held (git's samples): no change.
+    if (hooks.hooks.length === 0 && !hooks.defaultFolder) {
       return {
         outcome: 'fail',
         findings: [
@@ -62,6 +58,7 @@ export default defineRepoRule({
         ),
       };
     }
-    return { outcome: 'pass', note: `hooks run from ${hooks.dir} (${hooks.source})` };
+    const same = hooks.defaultFolder ? ", git's default folder" : '';
+    return { outcome: 'pass', note: `hooks run from ${hooks.dir} (${hooks.source}${same})` };
   },
 });
