@@ -76,7 +76,7 @@ test('the twins: a key generated here, and the fixture with one byte changed, fa
     .privateKey.export({ type: 'pkcs1', format: 'pem' })
     .toString();
   const changed = Buffer.from(der);
-  changed[100] ^= 1;
+  changed[100] = changed[100]! ^ 1;
   for (const text of [fresh, pem(changed, 64)]) {
     const r = makeRepo();
     r.commit('fixtures', { 'xmlsec/examples/rsakey.pem': text });
