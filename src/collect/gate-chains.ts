@@ -94,9 +94,10 @@ export async function gateChains(
       if (o?.type !== 'blob') return undefined;
       const inc = await yamlJson(o.body.toString('utf8'));
       const calls = inc === undefined ? undefined : taskfileRootCalls(inc);
-      const deeper = calls && (await rootCalls(inc, posix.dirname(f.path).replace(/^\.$/, ''), seen));
+      if (!calls) return undefined;
+      const deeper = await rootCalls(inc, posix.dirname(f.path).replace(/^\.$/, ''), seen);
       if (!deeper) return undefined;
-      out.push(...calls!, ...deeper);
+      out.push(...calls, ...deeper);
     }
     return out;
   };
