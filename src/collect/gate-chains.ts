@@ -9,7 +9,7 @@ import { LAUNCHER_SETTINGS } from '../domain/ci-tools.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-packages.js';
-import { TASKFILES, taskfileDotenv, taskfileIncludes } from '../domain/taskfile-parts.js';
+import { TASKFILES, taskfileDotenv, taskfileIncludes, taskfileRootCalls } from '../domain/taskfile-parts.js';
 import { repoPath } from '../domain/ci-words.js';
 import { composeCompanions } from '../domain/ci-tools.js';
 import { composeFileValue, composeReferences } from '../domain/compose-files.js';
@@ -22,6 +22,8 @@ import { posix } from 'node:path';
 
 /** How deep a chain of files run by commands is followed (workflow -> npm script -> shell script -> ...). */
 const MAX_COMMAND_DEPTH = 4;
+/** Past this many Taskfiles included (nested), a Taskfile's calls back are not told: all of it counts. */
+const MAX_INCLUDED = 64;
 
 /**
  * The files the commands of a CI file run (domain/ci-commands.ts) that lead to gitguard: the file
@@ -71,7 +73,36 @@ export async function gateChains(
     }
     return answer;
   };
-  const readFile = async (file: CommandFile, depth: number): Promise<boolean> => {
+  /**
+   * The tasks of a Taskfile that the Taskfiles it includes (and theirs) call back (`task: :prepare`),
+   * at the tip; undefined where that is not told (an include not in the repository, a folder by a
+   * template, a call by a template, too many): then all of it counts.
+   */
+  const rootCalls = async (
+    json: string | undefined,
+    folder: string,
+    seen: Set<string>,
+  ): Promise<string[] | undefined> => {
+    const out: string[] = [];
+    for (const f of taskfileIncluded(json, folder)) {
+      if (seen.has(f.path)) continue;
+      seen.add(f.path);
+      if (seen.size > MAX_INCLUDED) return undefined;
+      const o = await read(`${tip}:${f.path}`);
+      // Absent: runs nothing (task stops there).
+      if (o === null) continue;
+      if (o?.type !== 'blob') return undefined;
+      const inc = await yamlJson(o.body.toString('utf8'));
+      const calls = inc === undefined ? undefined : taskfileRootCalls(inc);
+      if (!calls) return undefined;
+      const deeper = await rootCalls(inc, posix.dirname(f.path).replace(/^\.$/, ''), seen);
+      if (!deeper) return undefined;
+      out.push(...calls, ...deeper);
+    }
+    return out;
+  };
+  const readFile = async (asked: CommandFile, depth: number): Promise<boolean> => {
+    let file = asked;
     if (file.workspaces) return readWorkspace(file, depth);
     // A package manager's settings a launcher of gitguard reads (domain/ci-tools.ts launcherSettings),
     // there or not (one added may name another registry): on the chain, in its part.
@@ -93,6 +124,12 @@ export async function gateChains(
     const text = o.body.toString('utf8');
     // A Taskfile's tasks are read as task reads them, as YAML (domain/taskfile-parts.ts), else line by line.
     const yaml = file.entries && TASKFILES.includes(posix.basename(file.path)) ? await yamlJson(text) : undefined;
+    // The tasks of it the included Taskfiles call back run with the ones named (all of it where not told).
+    if (file.entries && TASKFILES.includes(posix.basename(file.path))) {
+      const { entries, ...whole } = file;
+      const calls = await rootCalls(yaml, posix.dirname(file.path).replace(/^\.$/, ''), new Set([file.path]));
+      file = calls ? { ...whole, entries: [...new Set([...entries, ...calls])] } : whole;
+    }
     const cmds = commandsOf(file, yaml ?? text);
     // A make file's variables (`GG = npx gitguard`), written into its recipes' `$(GG)` as the shell's are.
     if (isMakeFile(file.path)) addValues(pool, makeAssignments(text));

@@ -1,6 +1,6 @@
 // Which hooks are present, and where git would look for them (core.hooksPath wins over .git/hooks).
 import { effective } from '../domain/config.js';
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readBounded } from './safe-fs.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ConfigEntry, ConfigScope, HooksFacts, RepositoryInfo } from '../domain/model.js';
@@ -100,9 +100,10 @@ export function collectHooks(
 ): HooksFacts {
   const { dir, source } = hooksDir(repo, config, env);
   const hooks = listHooks(dir);
+  const fallback = join(repo.commonDir, 'hooks');
   // gitguard hooks left behind in folders git no longer uses: the default folder, or a core.hooksPath
   // that a later scope overrides. A hook installed there does not run.
-  const others = new Set<string>([join(repo.commonDir, 'hooks')]);
+  const others = new Set<string>([fallback]);
   for (const e of config)
     if (e.key === 'core.hookspath' && e.value) others.add(resolveHooksPath(repo, e.prefixed ?? e.value, env));
   others.delete(dir);
@@ -110,5 +111,16 @@ export function collectHooks(
   const bypassed = [...others].flatMap((d) =>
     listHooks(d).filter((h) => h.marker !== 'absent' && !hooks.some((x) => x.name === h.name && x.marker !== 'absent')),
   );
-  return { dir, source, hooks, ...(bypassed.length ? { bypassed } : {}) };
+  const defaultFolder = source !== 'default' && dir !== '' && sameFolder(dir, fallback);
+  return { dir, source, ...(defaultFolder ? { defaultFolder } : {}), hooks, ...(bypassed.length ? { bypassed } : {}) };
+}
+
+/** Whether two paths name one folder, links followed (`./.git/hooks/`, a link to it). */
+function sameFolder(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
 }

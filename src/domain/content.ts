@@ -9,6 +9,9 @@ export interface SecretHit {
   line: number;
   /** The secret, redacted (redactSecret). */
   redacted: string;
+  /** A private key every copy of a public project carries: that project and file (a test fixture,
+   *  no secret; reported as suppressed, not failing). */
+  published?: string;
 }
 
 export interface SecretLeak extends SecretHit {

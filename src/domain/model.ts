@@ -201,6 +201,8 @@ export interface HooksFacts {
   dir: string;
   /** Where the hooks directory came from: default, or core.hooksPath with its scope. */
   source: string;
+  /** core.hooksPath names the folder git uses without it (`.git/hooks`, however spelled): no change. */
+  defaultFolder?: boolean;
   hooks: HookInfo[];
   /** gitguard's hooks (marker present) in hooks folders git does not use: the default folder or a
    *  core.hooksPath another scope overrides, with no gitguard hook of the same name where git looks. */

@@ -4,7 +4,10 @@
 // and, in turn, every task whose name a kept task's definition mentions (`deps`, `cmds: - task: x`,
 // `defer`, a shell `task x`): a task added or edited that none of those mentions is no change. Where
 // that cannot be told (a merge key `<<`, a wildcard task `a:*`, a task called by a template, a task
-// named that is not in the file, `tasks` of another shape): all of it. collect/ reads the YAML (as JSON here).
+// named that is not in the file, `tasks` of another shape): all of it. A task of an included Taskfile
+// (`task ns:x`, or `task x` where an include is `flatten: true`) reads only the settings of this one
+// (its `includes:` and `vars:` among them), and the tasks of this one the included files call back
+// (`task: :x`, taskfileRootCalls), which collect/ names too. collect/ reads the YAML (as JSON here).
 import { isObject, parsedJson, yamlObject, type Json } from './workspace-parts.js';
 
 export const TASKFILES = ['Taskfile', 'taskfile', 'Taskfile.dist', 'taskfile.dist'].flatMap((n) => [
@@ -35,13 +38,21 @@ const DYNAMIC_CALL =
 function keptTasks(json: string, named: readonly string[]): [Json, Array<[string[], unknown]>] | undefined {
   const parsed = yamlObject(json);
   if (!parsed) return undefined;
-  const { tasks, ...settings } = parsed;
+  const { tasks = {}, ...settings } = parsed;
   if (!isObject(tasks) || Object.keys(tasks).length > MAX_TASKS) return undefined;
   const aliases = (v: unknown): unknown[] => (isObject(v) && Array.isArray(v.aliases) ? v.aliases : []);
   const all = Object.entries(tasks).map(([n, v]) => {
     const text = JSON.stringify(v);
-    return { names: [n, ...aliases(v).map(String)], v, text, words: new Set(text.split(/[^\w:.-]+/)) };
+    // `task: :x` calls this file's x from anywhere (the root namespace): x is a word too.
+    const words = text.split(/[^\w:.-]+/).flatMap((w) => [w, w.replace(/^:+/, '')]);
+    return { names: [n, ...aliases(v).map(String)], v, text, words: new Set(words) };
   });
+  // The namespaces of the included Taskfiles (their keys and aliases), and whether one is flattened in.
+  const includes = isObject(settings.includes) ? Object.entries(settings.includes) : [];
+  const spaces = includes.flatMap(([k, v]) => [k, ...aliases(v).map(String)]);
+  const flat = includes.some(([, v]) => isObject(v) && v.flatten === true);
+  const ours = new Set(all.flatMap((t) => t.names));
+  const included = (n: string): boolean => !ours.has(n) && (flat || spaces.some((ns) => n.startsWith(`${ns}:`)));
   // A wildcard task (`deploy:*`) or a name of other characters: which one a name calls is not told here.
   if (all.some((t) => t.names.some((n) => !/^[\w:.-]+$/.test(n)))) return undefined;
   const wanted = new Set(named);
@@ -57,7 +68,7 @@ function keptTasks(json: string, named: readonly string[]): [Json, Array<[string
         if (!kept.has(o) && o.names.some((n) => t.words.has(n))) o.names.forEach((n) => wanted.add(n));
     }
   }
-  if (named.some((n) => ![...kept].some((t) => t.names.includes(n)))) return undefined;
+  if (named.some((n) => !included(n) && ![...kept].some((t) => t.names.includes(n)))) return undefined;
   const out = [...kept].map((t): [string[], unknown] => [t.names, t.v]);
   return [settings, out.sort(([a], [b]) => (a[0]! < b[0]! ? -1 : 1))];
 }
@@ -86,6 +97,18 @@ export function taskfileCommands(json: string, named: readonly string[]): string
   // The included Taskfiles are read as Taskfiles (taskfileIncludes), not their paths as commands.
   const { includes: _, ...settings } = kept[0];
   return [...strings(settings), ...kept[1].flatMap(([, v]) => strings(v))];
+}
+
+/**
+ * The tasks of the root Taskfile an included one calls (`task: :x`, `deps: [':x']`, a shell `task :x`):
+ * the words of its strings that begin with a colon; undefined where a call is made by a template.
+ */
+export function taskfileRootCalls(json: string): string[] | undefined {
+  if (DYNAMIC_CALL.test(json)) return undefined;
+  const strings = (v: unknown): string[] =>
+    typeof v === 'string' ? [v] : Array.isArray(v) || isObject(v) ? Object.values(v).flatMap(strings) : [];
+  const words = strings(parsedJson(json)).flatMap((t) => t.split(/[^\w:.-]+/));
+  return [...new Set(words.filter((w) => /^:+[\w.-]/.test(w)).map((w) => w.replace(/^:+/, '')))];
 }
 
 /**

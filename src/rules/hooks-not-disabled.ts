@@ -8,7 +8,8 @@ import { notAvailable } from './lib/findings.js';
 // touching the hooks themselves. So does pointing it away from the folder where gitguard's hook was
 // installed (the default .git/hooks, or a core.hooksPath that a later scope overrides). Otherwise a
 // core.hooksPath that holds hooks (a team's .githooks) is fine: whether gitguard's hook is among them
-// is gitguard-hook-installed's question.
+// is gitguard-hook-installed's question. One naming the folder git uses without it (`.git/hooks`)
+// changes nothing, and is judged as that folder is: with only git's samples in it, it passes.
 const NULL_DEVICES = new Set(['/dev/null', 'nul', '\\\\.\\nul']);
 
 export default defineRepoRule({
@@ -34,7 +35,8 @@ export default defineRepoRule({
         findings: [configFinding(hp, `core.hooksPath=${hp.value} (${hp.scope}): every hook is switched off`)],
       };
     }
-    if (hooks.hooks.length === 0) {
+    // git's default folder named again holds what it held (git's samples): no change.
+    if (hooks.hooks.length === 0 && !hooks.defaultFolder) {
       return {
         outcome: 'fail',
         findings: [
@@ -56,6 +58,7 @@ export default defineRepoRule({
         ),
       };
     }
-    return { outcome: 'pass', note: `hooks run from ${hooks.dir} (${hooks.source})` };
+    const same = hooks.defaultFolder ? ", git's default folder" : '';
+    return { outcome: 'pass', note: `hooks run from ${hooks.dir} (${hooks.source}${same})` };
   },
 });

@@ -36,6 +36,7 @@ export default defineRepoRule({
     let openCount = 0;
     let excusedCount = 0;
     let vendoredCount = 0;
+    let publishedCount = 0;
     for (const leak of scan.leaks) {
       const fingerprint = secretFingerprint(leak);
       const reason = byFingerprint.get(fingerprint);
@@ -47,12 +48,17 @@ export default defineRepoRule({
         evidence: { path: leak.path, line: leak.line, kind: leak.kind, secret: leak.redacted, fingerprint },
       };
       const vendored = reason === undefined && !glob ? leak.vendored : undefined;
-      if (reason !== undefined || glob || vendored) {
+      // A key every copy of a public project carries (a test fixture) is no secret, wherever it lies.
+      const published = reason === undefined && !glob && !vendored ? leak.published : undefined;
+      if (reason !== undefined || glob || vendored || published) {
         finding.suppressed = true;
         finding.suppressedBy = vendored
           ? `vendored dependency, published by its author: ${vendored}`
-          : `policy secrets.allow: ${reason ?? glob!.reason ?? `path ${glob!.glob}`}`;
+          : published
+            ? `published test key, in every copy of ${published}`
+            : `policy secrets.allow: ${reason ?? glob!.reason ?? `path ${glob!.glob}`}`;
         if (vendored) vendoredCount += 1;
+        else if (published) publishedCount += 1;
         else excusedCount += 1;
         if (excused.length < ctx.findingLimit) excused.push(finding);
       } else {
@@ -78,6 +84,9 @@ export default defineRepoRule({
       vendoredCount
         ? `${vendoredCount} in vendored dependencies (node_modules/, site-packages/...), not failing`
         : undefined,
+      publishedCount
+        ? `${publishedCount} published test key(s) (rules/secret-formats.json publishedKeys), not failing`
+        : undefined,
       policy === undefined && facts.policy && !facts.policy.ok
         ? `policy unreadable, nothing excused: ${facts.policy.reason}`
         : undefined,
@@ -87,8 +96,10 @@ export default defineRepoRule({
     return {
       outcome: openCount ? 'fail' : 'pass',
       findings: [...open, ...excused],
-      findingCount: openCount + excusedCount + vendoredCount,
-      ...(excusedCount + vendoredCount ? { suppressedCount: excusedCount + vendoredCount } : {}),
+      findingCount: openCount + excusedCount + vendoredCount + publishedCount,
+      ...(excusedCount + vendoredCount + publishedCount
+        ? { suppressedCount: excusedCount + vendoredCount + publishedCount }
+        : {}),
       note,
     };
   },

@@ -1,6 +1,6 @@
 // A Taskfile as the CI gate's chain reads it (domain/taskfile-parts.ts), on YAML read as collect/ reads
 // it: what `task gate` reaches, and the shapes read whole (the file then counts in full).
-import { taskfileCommands, taskfilePart, taskNames } from '../../src/domain/taskfile-parts.js';
+import { taskfileCommands, taskfilePart, taskfileRootCalls, taskNames } from '../../src/domain/taskfile-parts.js';
 import { yamlJson } from '../../src/collect/workspace-packages.js';
 
 const BASE = `version: '3'
@@ -58,4 +58,45 @@ test('a wildcard task, a task named that is not there, too many tasks or tasks o
   const many = Array.from({ length: 1100 }, (_, k) => `  t${k}: echo\n`).join('');
   expect(await part(simple + many)).toBeUndefined();
   expect(await part("version: '3'\ntasks: [gate]\n")).toBeUndefined();
+});
+
+test('a task of an included Taskfile (`ns:x`, an alias, a flattened include): the settings and the tasks called back', async () => {
+  const root = `version: '3'
+vars:
+  ARGS: --strict
+includes:
+  ci:
+    taskfile: ./ci
+    aliases: [c]
+tasks:
+  prepare: npm ci
+  build: go build ./...
+`;
+  const kept = await part(root, ['ci:audit']);
+  expect(kept).toContain('--strict');
+  expect(kept).not.toContain('go build');
+  expect(await part(root.replace('go build ./...', 'go build -v ./...'), ['ci:audit'])).toBe(kept);
+  expect(await part(root.replace('--strict', '--lax'), ['ci:audit'])).not.toBe(kept);
+  expect(await part(root, ['c:audit'])).toBe(kept);
+  // the task an included file calls back (collect/ names it too) is kept
+  expect(await part(root, ['ci:audit', 'prepare'])).toContain('npm ci');
+  // not an include's namespace, no task of this file: all of it
+  expect(await part(root, ['docs:build'])).toBeUndefined();
+  const flat = root.replace('aliases: [c]', 'flatten: true');
+  expect(await part(flat, ['audit'])).not.toContain('go build');
+});
+
+test('the tasks an included Taskfile calls back: its words after a colon; by a template, not told', async () => {
+  const ci = `version: '3'
+tasks:
+  audit:
+    deps: [':lint']
+    cmds:
+      - task: :prepare
+      - '{{.TASK_EXE}} :fmt'
+      - curl http://localhost:8080
+      - task: other
+`;
+  expect(taskfileRootCalls((await yamlJson(ci))!)?.sort()).toEqual(['fmt', 'lint', 'prepare']);
+  expect(taskfileRootCalls((await yamlJson(ci.replace('task: :prepare', "task: ':{{.X}}'")))!)).toBeUndefined();
 });

@@ -5,6 +5,7 @@
 //
 // What leaves this module is the REDACTED form only (redactSecret): the full value never reaches
 // facts, findings or reports.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RE2JS } from 're2js';
 import { tokenChecksumValid } from './checksum.js';
@@ -53,6 +54,13 @@ export interface SecretFormatsFile {
     notShipped: Array<{ regex: string; why: string }>;
     paths: Array<{ regex: string; what: string }>;
   };
+  /** Private keys every copy of a public project carries (test fixtures, examples): known by the
+   *  SHA-256 of their decoded key material, so re-wrapping or quoting one does not hide it, and a key
+   *  anyone generates never matches. */
+  publishedKeys: {
+    note: string;
+    keys: Array<{ sha256: string; project: string; path: string; url: string; readFrom: string }>;
+  };
   formats: SecretFormat[];
 }
 
@@ -67,6 +75,13 @@ let shipped: SecretFormatsFile | undefined;
 export function shippedFormats(): SecretFormatsFile {
   shipped ??= JSON.parse(readFileSync(FORMATS_FILE, 'utf8')) as SecretFormatsFile;
   return shipped;
+}
+
+let published: Map<string, string> | undefined;
+/** The project and file of a published test key, by the SHA-256 (hex) of its decoded key material. */
+function publishedKey(material: string): string | undefined {
+  published ??= new Map(shippedFormats().publishedKeys.keys.map((k) => [k.sha256, `${k.project} ${k.path}`]));
+  return published.get(createHash('sha256').update(Buffer.from(material, 'base64')).digest('hex'));
 }
 
 /** Marks each leak that lies in an installed dependency tree with its kind (`npm package
@@ -170,7 +185,7 @@ function keywordRegExp(formats: Compiled[], flags: string): RegExp {
 /**
  * The base64 of one line of a pasted key, without the code around it: quotes, a leading `+`, and a
  * trailing `+`/`,`/`;` operator after a quote or a space ("...\n" +). A `+` right after base64 is
- * base64 (an Ed25519 key's one line may end in it). Scans by hand: the line is attacker-sized, and a
+ * base64 (an Ed25519 key's one line may end in it), as is one starting a line. Scans by hand: the line is attacker-sized, and a
  * regex anchored at the end would backtrack over long runs of spaces.
  */
 function keyLineBody(raw: string): string {
@@ -188,7 +203,10 @@ function keyLineBody(raw: string): string {
   )
     end -= 1;
   let start = 0;
-  while (start < end && (quote(t[start]) || space(t[start]) || t[start] === '+')) start += 1;
+  // A leading `+` is the operator of a continued string (`+ "...`) only before a space or a quote:
+  // a base64 line may begin with `+` (the key's digest would not match its own bytes without it).
+  const operator = (i: number): boolean => t[i] === '+' && (space(t[i + 1]) || quote(t[i + 1]));
+  while (start < end && (quote(t[start]) || space(t[start]) || operator(start))) start += 1;
   return t.slice(start, end);
 }
 
@@ -269,13 +287,15 @@ export class SecretDetector {
           from = end > m.start() ? end : end + 1;
           if (f.block) {
             const block = this.keyBlock(line.slice(end), lines, i);
-            if (block)
-              hits.push({
-                kind: f.id,
-                title: f.title,
-                line: numbers[i]!,
-                redacted: `${m.group(0)!.replace(/-/g, '').trim()} block …(${block} chars)`,
-              });
+            if (!block) continue;
+            const fixture = publishedKey(block);
+            hits.push({
+              kind: f.id,
+              title: f.title,
+              line: numbers[i]!,
+              redacted: `${m.group(0)!.replace(/-/g, '').trim()} block …(${block.length} chars)`,
+              ...(fixture ? { published: fixture } : {}),
+            });
             continue;
           }
           const value = m.groupCount() >= 1 && m.group(1) !== null ? m.group(1)! : m.group(0)!;
@@ -322,9 +342,9 @@ export class SecretDetector {
   /** Key material after a private key header: the rest of its line (split at "\n" escapes, as in a
    *  JSON service-account file) and the added lines that follow, up to the END line, each of them
    *  nothing but base64 once quotes and separators are trimmed (armor headers and blank lines are
-   *  skipped). Its length, or 0 when it is too short or not random enough to be a key: a header
+   *  skipped). That base64, or '' when it is too short or not random enough to be a key: a header
    *  quoted in code, a regular expression or documentation has no such body. */
-  private keyBlock(rest: string, lines: string[], at: number): number {
+  private keyBlock(rest: string, lines: string[], at: number): string {
     const candidates = [...rest.split(/\\r?\\n/)];
     let material = '';
     let ended = false;
@@ -343,6 +363,6 @@ export class SecretDetector {
     let going = true;
     for (const c of candidates) if (going) going = take(c);
     for (let j = at + 1; going && j < lines.length && j <= at + MAX_BLOCK_LINES; j++) going = take(lines[j]!);
-    return material.length >= 64 && shannonEntropy(material) > 4 ? material.length : 0;
+    return material.length >= 64 && shannonEntropy(material) > 4 ? material : '';
   }
 }

@@ -1,0 +1,100 @@
+// A private key that every copy of a public project carries (xmlsec's examples/rsakey.pem, as Debian
+// installs it) is no secret: the scan knows it by the SHA-256 of its decoded key material
+// (rules/secret-formats.json publishedKeys), so the file itself, the same key re-wrapped with CRLF
+// endings, and the same key quoted in a JSON string all pass, suppressed with the project named.
+// The twins in the same place fail: a key generated here, and the fixture with one byte changed.
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { ROOT, parseJson, resultOf, runMain, type JsonFinding } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const FIXTURE = readFileSync(join(ROOT, 'test/fixtures/published-keys/xmlsec-rsakey.pem'), 'utf8');
+const HEAD = '-----BEGIN RSA PRIVATE KEY-----';
+const FOOT = '-----END RSA PRIVATE KEY-----';
+const der = Buffer.from(
+  FIXTURE.split('\n')
+    .filter((l) => l && !l.startsWith('-----'))
+    .join(''),
+  'base64',
+);
+
+/** DER as a PEM block wrapped at `width`, lines joined by `eol`. */
+function pem(bytes: Buffer, width: number, eol = '\n'): string {
+  const lines = bytes.toString('base64').match(new RegExp(`.{1,${width}}`, 'g'))!;
+  return [HEAD, ...lines, FOOT, ''].join(eol);
+}
+// At 44 columns one line of this key starts with `+`: base64, not a code operator.
+const REWRAPPED = pem(der, 44, '\r\n');
+const JSON_FILE = `${JSON.stringify({ type: 'service_account', private_key: pem(der, 64) }, null, 2)}\n`;
+
+const audit = async (r: TestRepo) => {
+  const res = await runMain(['audit', '-C', r.dir, '-r', 'secrets-not-in-history', '--format', 'json', '--no-ledger'], {
+    env: r.env,
+  });
+  const result = resultOf(parseJson(res), 'secrets-not-in-history');
+  const findings = result.findings as Array<JsonFinding & { suppressed?: boolean; suppressedBy?: string }>;
+  return { code: res.code, result, findings };
+};
+
+/** openssl's reading of an RSA key: its modulus. */
+function modulus(r: TestRepo, path: string): string {
+  return execFileSync('openssl', ['rsa', '-noout', '-modulus', '-in', join(r.dir, path)], { encoding: 'utf8' }).trim();
+}
+
+test('a published test key passes, as shipped, re-wrapped with CRLF, and quoted in JSON', async () => {
+  const r = makeRepo();
+  r.commit('fixtures', {
+    'xmlsec/examples/rsakey.pem': FIXTURE,
+    'certs/rewrapped.pem': REWRAPPED,
+    'config/service-account.json': JSON_FILE,
+  });
+  expect(REWRAPPED.split('\r\n').some((l) => l.startsWith('+'))).toBe(true);
+  // openssl reads the same key from the re-wrapped file
+  expect(modulus(r, 'certs/rewrapped.pem')).toBe(modulus(r, 'xmlsec/examples/rsakey.pem'));
+  const { code, result, findings } = await audit(r);
+  expect(findings.filter((x) => !x.suppressed).map((x) => x.message)).toEqual([]);
+  expect([result.outcome, code]).toEqual(['pass', 0]);
+  expect(findings.map((x) => [x.file, x.suppressedBy]).sort()).toEqual(
+    ['certs/rewrapped.pem', 'config/service-account.json', 'xmlsec/examples/rsakey.pem'].map((p) => [
+      p,
+      'published test key, in every copy of xmlsec examples/rsakey.pem',
+    ]),
+  );
+  expect(result.note).toContain('3 published test key(s)');
+  // a re-audit joins the checkpoint's leaks to the new commit's: still known
+  r.commit('more', { 'docs/more.md': 'more\n' });
+  const again = await audit(r);
+  expect([again.code, again.findings.filter((x) => x.suppressedBy?.startsWith('published')).length]).toEqual([0, 3]);
+});
+
+test('the twins: a key generated here, and the fixture with one byte changed, fail in the same place', async () => {
+  const fresh = generateKeyPairSync('rsa', { modulusLength: 512 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
+  const changed = Buffer.from(der);
+  changed[100] = changed[100]! ^ 1;
+  for (const text of [fresh, pem(changed, 64)]) {
+    const r = makeRepo();
+    r.commit('fixtures', { 'xmlsec/examples/rsakey.pem': text });
+    const { code, result, findings } = await audit(r);
+    expect([result.outcome, code]).toEqual(['fail', 1]);
+    expect(findings.map((x) => [x.file, x.suppressed ?? false])).toEqual([['xmlsec/examples/rsakey.pem', false]]);
+  }
+});
+
+test('the published keys data: every digest is a SHA-256, named once, with its project and source', () => {
+  const data = JSON.parse(readFileSync(join(ROOT, 'rules/secret-formats.json'), 'utf8')) as {
+    publishedKeys: { keys: Array<Record<string, string>> };
+  };
+  const keys = data.publishedKeys.keys;
+  expect(keys.length).toBeGreaterThan(0);
+  for (const k of keys) {
+    expect(k.sha256).toMatch(/^[0-9a-f]{64}$/);
+    for (const field of ['project', 'path', 'url', 'readFrom']) expect(k[field]).toBeTruthy();
+  }
+  expect(new Set(keys.map((k) => k.sha256)).size).toBe(keys.length);
+});
