@@ -75,6 +75,22 @@ function openError(path: string, err: NodeJS.ErrnoException): UnsafeFileError {
  * there is no such file) and never blocks, never follows a final symlink unless asked.
  */
 export function readBounded(path: string, maxBytes: number, opts: ReadOptions = {}): Buffer {
+  return readBoundedParts(path, maxBytes, opts, (size, read) => {
+    const want = Math.min(size, maxBytes);
+    return read(opts.truncate === 'tail' ? size - want : 0, want);
+  });
+}
+
+/**
+ * readBounded's checks on the file, then `use` given its size and a reader of `length` bytes at
+ * `start` (fewer when the file shrank meanwhile): a large file read only in the parts needed.
+ */
+export function readBoundedParts<T>(
+  path: string,
+  maxBytes: number,
+  opts: ReadOptions,
+  use: (size: number, read: (start: number, length: number) => Buffer) => T,
+): T {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | O_NONBLOCK | (opts.follow ? 0 : O_NOFOLLOW));
@@ -96,16 +112,16 @@ export function readBounded(path: string, maxBytes: number, opts: ReadOptions = 
         'too-large',
         `is ${mib(st.size)}, over gitguard's limit of ${mib(maxBytes)} for this file`,
       );
-    const want = Math.min(st.size, maxBytes);
-    const start = opts.truncate === 'tail' ? st.size - want : 0;
-    const buf = Buffer.allocUnsafe(want);
-    let got = 0;
-    while (got < want) {
-      const n = readSync(fd, buf, got, want - got, start + got);
-      if (n === 0) break; // shrank meanwhile
-      got += n;
-    }
-    return got === want ? buf : buf.subarray(0, got);
+    return use(st.size, (start, want) => {
+      const buf = Buffer.allocUnsafe(want);
+      let got = 0;
+      while (got < want) {
+        const n = readSync(fd, buf, got, want - got, start + got);
+        if (n === 0) break; // shrank meanwhile
+        got += n;
+      }
+      return got === want ? buf : buf.subarray(0, got);
+    });
   } catch (err) {
     if (err instanceof UnsafeFileError) throw err;
     throw openError(path, err as NodeJS.ErrnoException);

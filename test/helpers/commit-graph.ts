@@ -6,16 +6,31 @@ import { createHash } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, tempDir, type TestRepo } from './repo.js';
+import { murmur3, type BloomSettings } from '../../src/domain/bloom.js';
+
+/** A changed-path filter of `size` bytes holding `keys`, its bits set as bloom.c add_key_to_filter sets them. */
+export function bloomFilter(keys: readonly string[], s: BloomSettings, size: number): Buffer {
+  const f = Buffer.alloc(size);
+  for (const k of keys) {
+    const h0 = murmur3(0x293ae76f, Buffer.from(k), s.version);
+    const h1 = murmur3(0x7e646e2c, Buffer.from(k), s.version);
+    for (let i = 0; i < s.numHashes; i++) {
+      const pos = ((h0 + Math.imul(i, h1)) >>> 0) % (size * 8);
+      f[pos >>> 3] = f[pos >>> 3]! | (1 << (pos & 7));
+    }
+  }
+  return f;
+}
 
 /**
  * Edits one commit's record in a SHA-1 commit-graph file (its root tree, first parent, date, or the
  * topological level kept beside the date) and recomputes the file's checksum. `noFilters` empties
- * every changed-path filter.
+ * every changed-path filter; `filter` rewrites the commit's own (same size) to hold exactly these keys.
  */
 export function forgeGraph(
   file: string,
   commit: string,
-  edit: { tree?: string; parent?: string; date?: number; level?: number; noFilters?: boolean },
+  edit: { tree?: string; parent?: string; date?: number; level?: number; noFilters?: boolean; filter?: string[] },
 ): void {
   const b = readFileSync(file);
   const chunks = new Map<string, number>();
@@ -38,6 +53,15 @@ export function forgeGraph(
   if (edit.date !== undefined) {
     b.writeUInt32BE((b.readUInt32BE(at + 28) & ~3) | Math.floor(edit.date / 2 ** 32), at + 28);
     b.writeUInt32BE(edit.date % 2 ** 32, at + 32);
+  }
+  if (edit.filter) {
+    const bidx = chunks.get('BIDX')!;
+    const bdat = chunks.get('BDAT')!;
+    const i = ids.indexOf(commit);
+    const start = bdat + 12 + (i ? b.readUInt32BE(bidx + 4 * (i - 1)) : 0);
+    const end = bdat + 12 + b.readUInt32BE(bidx + 4 * i);
+    const s = { version: b.readUInt32BE(bdat) === 2 ? 2 : 1, numHashes: b.readUInt32BE(bdat + 4) } as const;
+    bloomFilter(edit.filter, s, end - start).copy(b, start);
   }
   if (edit.level !== undefined) b.writeUInt32BE(((edit.level << 2) | (b.readUInt32BE(at + 28) & 3)) >>> 0, at + 28);
   createHash('sha1')
