@@ -12,49 +12,11 @@
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { configureSshSigning, gitLetter, sharedSshKey, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
+import { DAY, HOUR, POLICY, R, SIGNERS, alice, bob, carol, commitAt, iso } from '../helpers/retirement.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { caLine, issueCert } from '../helpers/ssh-cert.js';
 
 afterAll(() => cleanupTemp());
-
-const DAY = 86400;
-const HOUR = 3600;
-const R = Math.floor(Date.now() / 1000 / DAY - 10) * DAY; // midnight UTC ten days ago
-const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-
-const alice = sharedSshKey('alice');
-const bob = sharedSshKey('bob');
-const carol = sharedSshKey('carol');
-
-const POLICY = (extra: string, bobExtra = ''): string =>
-  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\n' +
-  `${bobExtra}  - name: Carol\n    emails: [carol@example.com]\nmaintainers: [Alice]\n${extra}`;
-const SIGNERS = `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\ncarol@example.com ${carol.pub}\n`;
-
-/** A commit by `who` signed with `key`, author and committer dated `at`. */
-function commitAt(
-  r: TestRepo,
-  key: SshTestKey,
-  who: string,
-  at: number,
-  files: Record<string, string>,
-  merge?: string,
-): string {
-  r.write(files);
-  const env = {
-    GIT_AUTHOR_NAME: who,
-    GIT_AUTHOR_EMAIL: `${who}@example.com`,
-    GIT_COMMITTER_NAME: who,
-    GIT_COMMITTER_EMAIL: `${who}@example.com`,
-    GIT_AUTHOR_DATE: `@${at} +0000`,
-    GIT_COMMITTER_DATE: `@${at} +0000`,
-  };
-  const args = merge
-    ? ['merge', '-q', '--no-ff', '-S', '-m', 'merge', merge]
-    : ['commit', '-q', '-S', '-m', `${who} works`];
-  r.addAllAndRun(['-c', `user.signingkey=${key.path}`, ...args], { env });
-  return r.head();
-}
 
 const RULES = ['signers-not-retired', 'signing-keys-valid', 'commit-dates-plausible'];
 

@@ -11,41 +11,11 @@
 // expire later than they were made, pass.
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { configureSshSigning, gitLetter, sharedSshKey, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
+import { configureSshSigning, gitLetter, writeAllowedSigners, type SshTestKey } from '../helpers/ssh.js';
+import { DAY, HOUR, POLICY, R, SIGNERS, alice, as, bob, carol, commitAt, iso } from '../helpers/retirement.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(() => cleanupTemp());
-
-const DAY = 86400;
-const HOUR = 3600;
-const R = Math.floor(Date.now() / 1000 / DAY - 10) * DAY; // midnight UTC ten days ago
-const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-
-const alice = sharedSshKey('alice');
-const bob = sharedSshKey('bob');
-const carol = sharedSshKey('carol');
-
-const POLICY = (bobExtra = ''): string =>
-  'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\n' +
-  `${bobExtra}  - name: Carol\n    emails: [carol@example.com]\nmaintainers: [Alice]\n`;
-const SIGNERS = `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\ncarol@example.com ${carol.pub}\n`;
-
-const as = (who: string, at?: number): NodeJS.ProcessEnv => ({
-  GIT_AUTHOR_NAME: who,
-  GIT_AUTHOR_EMAIL: `${who}@example.com`,
-  GIT_COMMITTER_NAME: who,
-  GIT_COMMITTER_EMAIL: `${who}@example.com`,
-  ...(at !== undefined ? { GIT_AUTHOR_DATE: `@${at} +0000`, GIT_COMMITTER_DATE: `@${at} +0000` } : {}),
-});
-
-/** A commit by `who` signed with `key`, author and committer dated `at`. */
-function commitAt(r: TestRepo, key: SshTestKey, who: string, at: number, files: Record<string, string>): string {
-  r.write(files);
-  r.addAllAndRun(['-c', `user.signingkey=${key.path}`, 'commit', '-q', '-S', '-m', `${who} works`], {
-    env: as(who, at),
-  });
-  return r.head();
-}
 
 /** Alice's honest rebase of `branch` onto HEAD, each commit dated as authored (git rebase --committer-date-is-author-date -S). */
 function aliceRebases(r: TestRepo, onto: string, branch: string): string {
@@ -85,7 +55,7 @@ describe('Bob retired at R by G (02:00); Alice rebases her work of R - 3 days on
     });
     r.run(['branch', 'work', base]);
     g = commitAt(r, alice, 'alice', R + 2 * HOUR, {
-      '.gitguard/policy.yml': POLICY(`    retired: ${iso(R).slice(0, 10)}\n`),
+      '.gitguard/policy.yml': POLICY('', `    retired: ${iso(R).slice(0, 10)}\n`),
     });
     r.run(['branch', '-f', 'main-tip', g]);
     r.run(['checkout', '-q', 'work']);
@@ -139,7 +109,7 @@ describe('a commit from a clock ten years ahead, then signatures by keys that re
     const r = makeRepo();
     configureSshSigning(r, alice);
     commitAt(r, alice, 'alice', R - 40 * DAY, {
-      '.gitguard/policy.yml': POLICY(`    retired: ${iso(LATER).slice(0, 10)}\n`),
+      '.gitguard/policy.yml': POLICY('', `    retired: ${iso(LATER).slice(0, 10)}\n`),
       '.gitguard/allowed_signers': signers,
     });
     commitAt(r, alice, 'alice', AHEAD, { 'clock.txt': 'a machine whose clock is ahead\n' });
@@ -163,7 +133,7 @@ describe('a commit from a clock ten years ahead, then signatures by keys that re
     const r = makeRepo();
     configureSshSigning(r, alice);
     commitAt(r, alice, 'alice', R - 40 * DAY, {
-      '.gitguard/policy.yml': POLICY(`    retired: ${iso(R).slice(0, 10)}\n`),
+      '.gitguard/policy.yml': POLICY('', `    retired: ${iso(R).slice(0, 10)}\n`),
       '.gitguard/allowed_signers': SIGNERS.replace(
         'carol@example.com ',
         `carol@example.com valid-before="${iso(R).replace(/[-:T]/g, '').slice(0, 14)}Z" `,
