@@ -98,3 +98,53 @@ test('the published keys data: every digest is a SHA-256, named once, with its p
   }
   expect(new Set(keys.map((k) => k.sha256)).size).toBe(keys.length);
 });
+
+// CPython's test suite ships its TLS test keys (Lib/test/certdata/, Lib/test/ in older releases), and
+// projects that carry the standard library's tests (interpreters, backports) commit them as they are.
+const CPYTHON = {
+  'Lib/test/certdata/keycert.pem': 'cpython-3.13-keycert.pem',
+  'Lib/test/certdata/keycert.passwd.pem': 'cpython-3.13-keycert.passwd.pem',
+  'Lib/test/keycert.pem': 'cpython-3.10-keycert.pem',
+};
+const cpythonFile = (name: string) => readFileSync(join(ROOT, 'test/fixtures/published-keys', name), 'utf8');
+
+test("CPython's test keys pass as CPython ships them, the encrypted one too", async () => {
+  const r = makeRepo();
+  r.commit(
+    'the standard library tests',
+    Object.fromEntries(Object.entries(CPYTHON).map(([p, f]) => [p, cpythonFile(f)])),
+  );
+  // openssl reads each as a private key (the encrypted one with CPython's test password)
+  for (const p of Object.keys(CPYTHON))
+    execFileSync('openssl', ['pkey', '-noout', '-passin', 'pass:somepass', '-in', join(r.dir, p)]);
+  const { code, result, findings } = await audit(r);
+  expect(findings.filter((x) => !x.suppressed).map((x) => x.message)).toEqual([]);
+  expect([result.outcome, code]).toEqual(['pass', 0]);
+  expect(findings.map((x) => [x.file, x.suppressedBy?.split(' (')[0]]).sort()).toEqual([
+    [
+      'Lib/test/certdata/keycert.passwd.pem',
+      'published test key, in every copy of CPython Lib/test/certdata/keycert.passwd.pem',
+    ],
+    ['Lib/test/certdata/keycert.pem', 'published test key, in every copy of CPython Lib/test/certdata/keycert.pem'],
+    ['Lib/test/keycert.pem', 'published test key, in every copy of CPython Lib/test/certdata/keycert.pem'],
+  ]);
+});
+
+test("the twins: keys generated here in CPython's files, beside CPython's certificate, fail", async () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const certificate = (f: string) => cpythonFile(f).slice(cpythonFile(f).indexOf('-----BEGIN CERTIFICATE-----'));
+  const r = makeRepo();
+  r.commit('the standard library tests, keys swapped', {
+    'Lib/test/certdata/keycert.pem':
+      privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() + certificate('cpython-3.13-keycert.pem'),
+    'Lib/test/certdata/keycert.passwd.pem':
+      privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'somepass' }).toString() +
+      certificate('cpython-3.13-keycert.passwd.pem'),
+  });
+  const { code, result, findings } = await audit(r);
+  expect([result.outcome, code]).toEqual(['fail', 1]);
+  expect(findings.map((x) => [x.file, x.suppressed ?? false]).sort()).toEqual([
+    ['Lib/test/certdata/keycert.passwd.pem', false],
+    ['Lib/test/certdata/keycert.pem', false],
+  ]);
+});
