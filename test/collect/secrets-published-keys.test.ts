@@ -148,3 +148,27 @@ test("the twins: keys generated here in CPython's files, beside CPython's certif
     ['Lib/test/certdata/keycert.pem', false],
   ]);
 });
+
+// Go's crypto/tls ExampleX509KeyPair quotes its key in a raw string; programs copy the example.
+const GO_KEY = readFileSync(join(ROOT, 'test/fixtures/published-keys/go-example-key.pem'), 'utf8');
+const goExample = (key: string) =>
+  `package main\n\nimport "crypto/tls"\n\nfunc pair() (tls.Certificate, error) {\n\tkeyPem := []byte(\`${key.trimEnd()}\`)\n\treturn tls.X509KeyPair(certPem, keyPem)\n}\n`;
+
+test("Go's crypto/tls example key passes, in a Go raw string and as its testdata file; a fresh key in the same place fails", async () => {
+  const r = makeRepo();
+  r.commit('tls example', { 'server/pair_test.go': goExample(GO_KEY), 'testdata/example-key.pem': GO_KEY });
+  const { code, result, findings } = await audit(r);
+  expect([result.outcome, code]).toEqual(['pass', 0]);
+  expect(findings.map((x) => [x.file, x.suppressedBy?.split(' (')[0]]).sort()).toEqual([
+    ['server/pair_test.go', 'published test key, in every copy of Go src/crypto/tls/example_test.go'],
+    ['testdata/example-key.pem', 'published test key, in every copy of Go src/crypto/tls/example_test.go'],
+  ]);
+  const fresh = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ type: 'sec1', format: 'pem' })
+    .toString();
+  const twin = makeRepo();
+  twin.commit('tls example', { 'server/pair_test.go': goExample(fresh) });
+  const again = await audit(twin);
+  expect([again.result.outcome, again.code]).toEqual(['fail', 1]);
+  expect(again.findings.map((x) => [x.file, x.suppressed ?? false])).toEqual([['server/pair_test.go', false]]);
+});
