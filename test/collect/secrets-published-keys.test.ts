@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { ROOT, parseJson, resultOf, runMain, type JsonFinding } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -171,4 +171,50 @@ test("Go's crypto/tls example key passes, in a Go raw string and as its testdata
   const again = await audit(twin);
   expect([again.result.outcome, again.code]).toEqual(['fail', 1]);
   expect(again.findings.map((x) => [x.file, x.suppressed ?? false])).toEqual([['server/pair_test.go', false]]);
+});
+
+// Test keys Debian ships in its packages of Tornado, Twisted, golang.org/x/crypto and OpenSSL's demos,
+// at the paths the projects keep them: projects vendor those test trees, or copy a key file from them.
+const SHIPPED = {
+  'tornado/test/test.key': ['tornado-test.key', 'Tornado'],
+  'src/twisted/test/server.pem': ['twisted-server.pem', 'Twisted'],
+  'demos/cms/signer.pem': ['openssl-demos-cms-signer.pem', 'OpenSSL'],
+  'ssh/testdata/keys.go': ['x-crypto-ssh-testdata-keys.go', 'golang.org/x/crypto'],
+} as const;
+const shipped = (name: string) => readFileSync(join(ROOT, 'test/fixtures/published-keys', name), 'utf8');
+
+test("the test keys of Tornado, Twisted, golang.org/x/crypto and OpenSSL's demos pass as Debian ships them", async () => {
+  const r = makeRepo();
+  r.commit('vendored test trees', Object.fromEntries(Object.entries(SHIPPED).map(([p, [f]]) => [p, shipped(f)])));
+  const { code, result, findings } = await audit(r);
+  expect(findings.filter((x) => !x.suppressed).map((x) => x.message)).toEqual([]);
+  expect([result.outcome, code]).toEqual(['pass', 0]);
+  // every key block of keys.go (PKCS#1, PKCS#8, SEC1, OpenSSH, encrypted ones) is known by its digest
+  const count = (p: string) => findings.filter((x) => x.file === p).length;
+  expect(Object.keys(SHIPPED).map(count)).toEqual([1, 1, 1, 18]);
+  for (const x of findings) {
+    const project = SHIPPED[x.file as keyof typeof SHIPPED][1];
+    expect(x.suppressedBy).toMatch(
+      new RegExp(`^published test key, in every copy of ${project.replace(/\./g, '\\.')} `),
+    );
+  }
+});
+
+test('the twin: a key ssh-keygen makes here, in place of one of keys.go, fails there alone', async () => {
+  const r = makeRepo();
+  const dir = tempDir('gitguard-fresh-key-');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'k')]);
+  const fresh = readFileSync(join(dir, 'k'), 'utf8').trimEnd();
+  const original = shipped('x-crypto-ssh-testdata-keys.go');
+  const start = original.indexOf('-----BEGIN OPENSSH PRIVATE KEY-----');
+  const end = original.indexOf('-----END OPENSSH PRIVATE KEY-----', start) + '-----END OPENSSH PRIVATE KEY-----'.length;
+  const swapped = original.slice(0, start) + fresh + original.slice(end);
+  r.commit('keys.go with a fresh key', { 'ssh/testdata/keys.go': swapped });
+  const { code, result, findings } = await audit(r);
+  expect([result.outcome, code]).toEqual(['fail', 1]);
+  const line = original.slice(0, start).split('\n').length;
+  expect(findings.filter((x) => !x.suppressed).map((x) => [x.file, /keys\.go:(\d+):/.exec(x.message)?.[1]])).toEqual([
+    ['ssh/testdata/keys.go', String(line)],
+  ]);
+  expect(findings.filter((x) => x.suppressed)).toHaveLength(17);
 });
