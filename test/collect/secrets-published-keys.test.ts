@@ -174,16 +174,21 @@ test("Go's crypto/tls example key passes, in a Go raw string and as its testdata
 });
 
 // Test keys Debian ships in its packages of Tornado, Twisted, golang.org/x/crypto and OpenSSL's demos,
-// at the paths the projects keep them: projects vendor those test trees, or copy a key file from them.
+// at the paths the projects keep them (projects vendor those test trees, or copy a key file from them),
+// and the example keys of aiohttp, Net::SSLeay, httpclient and IO::Socket::SSL, copied elsewhere.
 const SHIPPED = {
   'tornado/test/test.key': ['tornado-test.key', 'Tornado'],
   'src/twisted/test/server.pem': ['twisted-server.pem', 'Twisted'],
   'demos/cms/signer.pem': ['openssl-demos-cms-signer.pem', 'OpenSSL'],
   'ssh/testdata/keys.go': ['x-crypto-ssh-testdata-keys.go', 'golang.org/x/crypto'],
+  'examples/server.key': ['aiohttp-examples-server.key', 'aiohttp'],
+  'perl/server_key.pem': ['net-ssleay-examples-server_key.pem', 'Net::SSLeay'],
+  'ruby/ssl/0key.pem': ['httpclient-examples-0key.pem', 'httpclient'],
+  'perl/simulate_proxy.pl': ['io-socket-ssl-simulate_proxy.pl', 'IO::Socket::SSL'],
 } as const;
 const shipped = (name: string) => readFileSync(join(ROOT, 'test/fixtures/published-keys', name), 'utf8');
 
-test("the test keys of Tornado, Twisted, golang.org/x/crypto and OpenSSL's demos pass as Debian ships them", async () => {
+test('the test and example keys of Tornado, Twisted, golang.org/x/crypto, OpenSSL, aiohttp... pass as Debian ships them', async () => {
   const r = makeRepo();
   r.commit('vendored test trees', Object.fromEntries(Object.entries(SHIPPED).map(([p, [f]]) => [p, shipped(f)])));
   const { code, result, findings } = await audit(r);
@@ -191,7 +196,7 @@ test("the test keys of Tornado, Twisted, golang.org/x/crypto and OpenSSL's demos
   expect([result.outcome, code]).toEqual(['pass', 0]);
   // every key block of keys.go (PKCS#1, PKCS#8, SEC1, OpenSSH, encrypted ones) is known by its digest
   const count = (p: string) => findings.filter((x) => x.file === p).length;
-  expect(Object.keys(SHIPPED).map(count)).toEqual([1, 1, 1, 18]);
+  expect(Object.keys(SHIPPED).map(count)).toEqual([1, 1, 1, 18, 1, 1, 1, 1]);
   for (const x of findings) {
     const project = SHIPPED[x.file as keyof typeof SHIPPED][1];
     expect(x.suppressedBy).toMatch(
