@@ -185,6 +185,7 @@ const SHIPPED = {
   'perl/server_key.pem': ['net-ssleay-examples-server_key.pem', 'Net::SSLeay'],
   'ruby/ssl/0key.pem': ['httpclient-examples-0key.pem', 'httpclient'],
   'perl/simulate_proxy.pl': ['io-socket-ssl-simulate_proxy.pl', 'IO::Socket::SSL'],
+  'jwt/test/sample_key': ['golang-jwt-sample_key', 'golang-jwt/jwt (also dgrijalva/jwt-go, its predecessor)'],
 } as const;
 const shipped = (name: string) => readFileSync(join(ROOT, 'test/fixtures/published-keys', name), 'utf8');
 
@@ -196,12 +197,13 @@ test('the test and example keys of Tornado, Twisted, golang.org/x/crypto, OpenSS
   expect([result.outcome, code]).toEqual(['pass', 0]);
   // every key block of keys.go (PKCS#1, PKCS#8, SEC1, OpenSSH, encrypted ones) is known by its digest
   const count = (p: string) => findings.filter((x) => x.file === p).length;
-  expect(Object.keys(SHIPPED).map(count)).toEqual([1, 1, 1, 18, 1, 1, 1, 1]);
+  expect(Object.keys(SHIPPED).map(count)).toEqual([1, 1, 1, 18, 1, 1, 1, 1, 1]);
   for (const x of findings) {
     const project = SHIPPED[x.file as keyof typeof SHIPPED][1];
-    expect(x.suppressedBy).toMatch(
-      new RegExp(`^published test key, in every copy of ${project.replace(/\./g, '\\.')} `),
-    );
+    expect([x.file, x.suppressedBy?.startsWith(`published test key, in every copy of ${project} `)]).toEqual([
+      x.file,
+      true,
+    ]);
   }
 });
 
