@@ -207,6 +207,31 @@ function npmrcPart(text: string, scopes: readonly string[]): string | undefined 
   return JSON.stringify(kept);
 }
 
+// node's options that load a file into the process before its program (node-options=--require ./x.cjs).
+const NODE_LOADS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
+
+/**
+ * The files .npmrc makes npm and pnpm run with every package script (the raw values, as written):
+ * `script-shell`, the shell each script runs in (`script-shell=./ci/sh`), and what `node-options`
+ * loads into every node process the script starts, gitguard's own included (`--require ./ci/x.cjs`).
+ */
+export function npmrcPrograms(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const m = /^\s*(script-shell|node-options)\s*=\s*(.*?)\s*$/i.exec(raw);
+    if (!m) continue;
+    const value = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
+    if (m[1]!.toLowerCase() === 'script-shell') out.push(value);
+    else
+      for (const [k, w] of value.split(/\s+/).entries()) {
+        const eq = /^(--[\w-]+)=(.+)$/.exec(w);
+        if (eq && NODE_LOADS.has(eq[1]!)) out.push(eq[2]!);
+        else if (NODE_LOADS.has(value.split(/\s+/)[k - 1] ?? '')) out.push(w);
+      }
+  }
+  return out;
+}
+
 /**
  * pnpm-workspace.yaml (as JSON): every setting but `packages` and the catalogs, each catalog's entries
  * that name gitguard, and for each gate package's folder whether `packages` takes it in (a pattern
