@@ -4,7 +4,7 @@ import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts } from '../domain/
 import { isMiseFile, miseEnvFiles, miseIncludes } from '../domain/mise-parts.js';
 import type { CommandFile } from '../domain/ci-words.js';
 import { isMakeFile, makeAssignments, makeIncludeDirs, makeIncludes, shadowingMakefiles } from '../domain/makefiles.js';
-import { isWorkspacePart, npmrcPrograms } from '../domain/workspace-parts.js';
+import { isWorkspacePart, settingsPrograms } from '../domain/workspace-parts.js';
 import { LAUNCHER_SETTINGS, packageSettings } from '../domain/ci-tools.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
@@ -14,7 +14,13 @@ import { repoPath } from '../domain/ci-words.js';
 import { composeCompanions } from '../domain/ci-tools.js';
 import { composeFileValue, composeReferences } from '../domain/compose-files.js';
 import { isComposeFile } from '../domain/compose-parts.js';
-import { addValues, shellAssignments, withVariables, type VariableValues } from '../domain/ci-variables.js';
+import {
+  addValues,
+  loadedByVariables,
+  shellAssignments,
+  withVariables,
+  type VariableValues,
+} from '../domain/ci-variables.js';
 
 /** The files besides the root package.json that declare a workspace's packages. */
 const DECLARATIONS = ['pnpm-workspace.yaml', 'lerna.json'];
@@ -177,20 +183,23 @@ export async function gateChains(
   /**
    * A package script on the chain runs as the package managers' settings say: those of its folder and
    * each folder above it in part (a `script-shell=` or `node-options=` added is a change), and the
-   * files .npmrc runs every script through (domain/workspace-parts.ts npmrcPrograms), whole.
+   * files they run every script through (domain/workspace-parts.ts settingsPrograms), whole.
    */
   const scriptSettings = async (folder: string, depth: number): Promise<void> => {
     for (const p of packageSettings(folder)) {
       await follow({ path: p, entries: [] }, depth);
-      const o = posix.basename(p) === '.npmrc' ? await read(`${tip}:${p}`) : undefined;
-      if (o?.type !== 'blob') continue;
-      for (const raw of npmrcPrograms(o.body.toString('utf8')))
-        for (const q of new Set([repoPath(raw, folder), repoPath(raw, '')]))
-          if (q !== undefined) {
-            await follow({ path: q }, depth + 1);
-            chain.set(q, undefined);
-          }
+      const o = await read(`${tip}:${p}`);
+      if (o?.type === 'blob') await loaded(settingsPrograms(p, o.body.toString('utf8')), [folder, ''], depth + 1);
     }
+  };
+  /** Files a program on the chain loads or runs first (as written, from each of `dirs`): followed, and watched whole. */
+  const loaded = async (raws: readonly string[], dirs: readonly string[], depth: number): Promise<void> => {
+    for (const raw of raws)
+      for (const q of new Set(dirs.map((d) => repoPath(raw, d))))
+        if (q !== undefined) {
+          await follow({ path: q }, depth);
+          chain.set(q, undefined);
+        }
   };
   /**
    * A runner that picks a workspace package by name, or runs every one: each package's package.json
@@ -292,6 +301,8 @@ export async function gateChains(
         await follow(f, 1);
         onChain(f);
       }
+    // What the CI's variables make node, bash or npm load first (domain/ci-variables.ts loadedByVariables).
+    if (leads) await loaded(loadedByVariables(vars), [c.dir, ''], 1);
   }
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
   // So is a compose override file or .env beside the gate's compose file: docker compose reads them too.

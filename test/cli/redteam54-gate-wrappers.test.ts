@@ -12,6 +12,9 @@
 // - a Taskfile's `sh:` (a dynamic env or var, run for every task) naming a script by a template
 //   (`sh {{.DIR}}/x.sh`): the Taskfile's vars are now written in;
 // - mise's `[env]` `_.file` (an env file: PATH, NODE_OPTIONS) and `_.path` (folders put first on PATH).
+// - the CI's variables: NODE_OPTIONS=--require (real node loads it before gitguard's own code),
+//   BASH_ENV (real bash sources it before the step), npm_config_script_shell (real npm); and
+//   .yarnrc.yml's yarnPath, the file yarn runs as itself.
 // Clean twins: Alice making the same change; Bob changing such a file of a step or script that does
 // not lead to gitguard; a built-in shell; .npmrc's credentials and another scope's registry.
 import { spawnSync } from 'node:child_process';
@@ -188,5 +191,76 @@ describe('a Taskfile sh: by a template, and mise [env] directives', () => {
     expect(await taskfile.outcomes({ 'ci/x.sh': 'echo 2\n' }, taskfile.alice, 'alice@example.com')).toEqual(GATE_PASS);
     expect(await taskfile.outcomes({ 'ci/y.sh': 'exit 0\n' })).toEqual(GATE_PASS);
     expect(await mise.outcomes({ 'other/.env': 'PATH=/tmp\n' })).toEqual(GATE_PASS);
+  });
+});
+
+describe('what the CI environment makes node, bash and npm load first (real node, bash, npm)', () => {
+  const env = (name: string, value: string, steps = '      - run: gitguard audit\n'): string =>
+    onPush(`env:\n  ${name}: ${value}\n`, steps);
+  const cases: Array<[string, Record<string, string>, Record<string, string>, string, NodeJS.ProcessEnv]> = [
+    [
+      'NODE_OPTIONS=--require ./ci/setup.cjs (gitguard is a node program)',
+      { '.github/workflows/ci.yml': env('NODE_OPTIONS', '--require ./ci/setup.cjs'), 'ci/setup.cjs': '\n' },
+      { 'ci/setup.cjs': 'process.exit(0)\n' },
+      // node stands for gitguard here: the gate is the program node was asked to run.
+      `node -e 'process.exit(3)'`,
+      { NODE_OPTIONS: '--require ./ci/setup.cjs' },
+    ],
+    [
+      "BASH_ENV=ci/env.sh (sourced by every non-interactive bash, GitHub's default shell)",
+      { '.github/workflows/ci.yml': env('BASH_ENV', 'ci/env.sh'), 'ci/env.sh': 'A=1\n' },
+      { 'ci/env.sh': 'gitguard() { :; }\n' },
+      `bash --noprofile --norc -eo pipefail -c 'gitguard audit'`,
+      { BASH_ENV: 'ci/env.sh' },
+    ],
+    [
+      'npm_config_script_shell=./ci/sh',
+      {
+        '.github/workflows/ci.yml': env('npm_config_script_shell', './ci/sh', '      - run: npm run gate\n'),
+        'package.json': '{"scripts":{"gate":"gitguard audit"}}\n',
+        'ci/sh': 'exec sh "$@"\n',
+      },
+      { 'ci/sh': EXIT0 },
+      'chmod +x ci/sh && npm run -s gate',
+      { npm_config_script_shell: './ci/sh' },
+    ],
+  ];
+
+  test.each(cases)("%s: Bob's edit of the file fails (before: passed)", async (_n, files, edit, run, vars) => {
+    const team = aliceAndBob(files, 'own');
+    const bob = bobsEditOutcome(team);
+    expect(gateExit(team.r.dir, run, vars)).not.toBe(0);
+    expect(await bob(edit)).toBe('fail');
+    expect(gateExit(team.r.dir, run, vars)).toBe(0);
+  });
+
+  test("yarnPath in .yarnrc.yml beside a package script on the chain: Bob's edit of that yarn fails", async () => {
+    const team = gateTeam({
+      '.github/workflows/ci.yml': wf('      - run: yarn gate\n'),
+      'package.json': '{"scripts":{"gate":"gitguard audit"}}\n',
+      '.yarnrc.yml': 'yarnPath: .yarn/releases/yarn-4.1.0.cjs\n',
+      '.yarn/releases/yarn-4.1.0.cjs': '// yarn\n',
+    });
+    expect(await team.outcomes({ '.yarn/releases/yarn-4.1.0.cjs': 'process.exit(0)\n' })).toEqual(GATE_FAIL);
+  });
+
+  test("twins: Alice's edit; NODE_OPTIONS without a file; a file the variables name beside a job without gitguard: pass", async () => {
+    const team = gateTeam({
+      '.github/workflows/ci.yml': env('NODE_OPTIONS', '--require ./ci/setup.cjs'),
+      'ci/setup.cjs': '\n',
+      'ci/other.cjs': '\n',
+    });
+    expect(await team.outcomes({ 'ci/setup.cjs': '// traced\n' }, team.alice, 'alice@example.com')).toEqual(GATE_PASS);
+    expect(await team.outcomes({ 'ci/other.cjs': 'process.exit(0)\n' })).toEqual(GATE_PASS);
+    const sized = gateTeam({
+      '.github/workflows/ci.yml': env('NODE_OPTIONS', '--max-old-space-size=4096'),
+      'ci/setup.cjs': '\n',
+    });
+    expect(await sized.outcomes({ 'ci/setup.cjs': 'process.exit(0)\n' })).toEqual(GATE_PASS);
+    const lint = gateTeam({
+      '.github/workflows/ci.yml': env('BASH_ENV', 'ci/env.sh', '      - run: npm test\n'),
+      'ci/env.sh': 'A=1\n',
+    });
+    expect(await lint.outcomes({ 'ci/env.sh': 'gitguard() { :; }\n' })).toEqual(GATE_PASS);
   });
 });
