@@ -96,6 +96,8 @@ export interface RunCommand {
   text: string;
   dir: string;
   vars?: ReadonlyMap<string, string>;
+  /** A GitHub step's own shell (`shell:`, else the nearest `defaults: run: shell:`): the command that runs `text`. */
+  shell?: string;
 }
 
 type Vars = ReadonlyMap<string, string>;
@@ -135,24 +137,31 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     let visits = 0;
     const folder = (v: unknown, inherited: string): string =>
       typeof v === 'string' && !v.includes('${{') ? v.replace(/^\.\/+/, '').replace(/\/+$/, '') : inherited;
-    const add = (v: unknown, dir: string, vars: Vars): void => {
-      if (typeof v === 'string') out.push(vars.size ? { text: v, dir, vars } : { text: v, dir });
-      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, dir, vars);
+    const add = (v: unknown, dir: string, vars: Vars, shell: string | undefined): void => {
+      if (typeof v === 'string')
+        out.push({ text: v, dir, ...(vars.size ? { vars } : {}), ...(shell ? { shell } : {}) });
+      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, dir, vars, shell);
     };
-    const walk = (node: unknown, dir: string, vars: Vars): void => {
+    // GitHub runs a step's script through its `shell:` (a custom one: `bash ci/shell.sh {0}`, {0} the script).
+    const shellOf = (v: unknown, inherited: string | undefined): string | undefined =>
+      origin === '.gitlab-ci.yml' ? undefined : typeof v === 'string' ? v : inherited;
+    const walk = (node: unknown, dir: string, vars: Vars, shell: string | undefined): void => {
       if (++visits > MAX_VISITS) return;
-      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir, vars);
+      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir, vars, shell);
       if (!(node instanceof Map)) return;
       const defaults = node.get('defaults') as unknown;
       const run = defaults instanceof Map ? (defaults.get('run') as unknown) : undefined;
       const here = run instanceof Map ? folder(run.get('working-directory'), dir) : dir;
+      const sh = run instanceof Map ? shellOf(run.get('shell'), shell) : shell;
       const own = variablesOf(node, vars);
-      for (const k of keys) if (node.has(k)) add(node.get(k), folder(node.get('working-directory'), here), own);
-      for (const v of node.values()) walk(v, here, own);
+      for (const k of keys)
+        if (node.has(k))
+          add(node.get(k), folder(node.get('working-directory'), here), own, shellOf(node.get('shell'), sh));
+      for (const v of node.values()) walk(v, here, own, sh);
     };
     const docs = await documentsOf(text);
     if (docs === undefined) return lines();
-    for (const d of docs) walk(d, '', new Map());
+    for (const d of docs) walk(d, '', new Map(), undefined);
     return visits > MAX_VISITS ? lines() : out;
   });
 }

@@ -3,14 +3,16 @@
 // `git config --list` is plumbing that runs no hooks, fsmonitor, pager or driver: it only parses.
 // Unlike other git calls it keeps the user's own HOME/XDG/GIT_CONFIG_* variables, because those
 // scopes are part of what is audited.
+import { existsSync, readdirSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { ConfigEntry, ConfigScope, RepositoryInfo } from '../domain/model.js';
+import type { Available, ConfigEntry, ConfigScope, RepositoryInfo } from '../domain/model.js';
 import { runGit } from './git.js';
 import { runEnv } from './run-context.js';
 import { locateConfigLines } from './config-lines.js';
 import { markCredsInit } from './creds-init.js';
 import { normaliseKey } from '../domain/config.js';
+import { assertGitDirReadable } from './object-store.js';
 
 const USER_CONFIG_VARS = [
   'HOME',
@@ -120,6 +122,56 @@ export async function collectConfig(
     ),
   );
   return repo.workTree ? withOpenedPaths(entries, env, repo.workTree) : entries;
+}
+
+/** At most this many other worktrees' config is read (one git each). */
+const MAX_WORKTREES = 64;
+
+/**
+ * The repository's own config git reads only in its other worktrees: each one's config.worktree and
+ * what an `includeIf` takes in there alone (`onbranch:` its branch, `gitdir:` its git dir). Whoever
+ * works in that worktree has git run it, so it is the repository's as much as this worktree's. Asked of
+ * git in each one's git dir (`worktrees/<id>`, and the main one's from a linked worktree), once the
+ * files git opens there are checked (a FIFO stops the run, as in this one's). `config`: this worktree's.
+ */
+export async function otherWorktreesConfig(
+  { repository: repo, env = runEnv() }: { repository: RepositoryInfo; env?: NodeJS.ProcessEnv },
+  config: Available<ConfigEntry[]>,
+): Promise<ConfigEntry[]> {
+  const here = config.ok ? config.value : [];
+  const common = resolve(repo.commonDir);
+  const dirs = [common, ...linkedGitDirs(common)].filter((d) => d !== resolve(repo.gitDir));
+  const key = (e: ConfigEntry): string => `${e.scope}\0${e.origin}\0${e.key}\0${e.value ?? ''}`;
+  const seen = new Set(here.map(key));
+  const out: ConfigEntry[] = [];
+  for (const dir of dirs.slice(0, MAX_WORKTREES)) {
+    assertGitDirReadable(dir);
+    const res = await runGit(['config', '--list', '--show-scope', '--show-origin', '--includes', '-z'], {
+      gitDir: dir,
+      cwd: dir,
+      env: userConfigEnv(env),
+      noOverrides: true,
+      timeoutMs: 30_000,
+      okCodes: [1], // 1: no config at all
+    });
+    const entries = markAfterSetup(parseConfigList(res.stdout.toString('utf8')));
+    for (const e of locateConfigLines(entries, dir)) {
+      if ((e.scope === 'local' || e.scope === 'worktree') && !seen.has(key(e))) out.push({ ...e, worktreeGitDir: dir });
+      seen.add(key(e));
+    }
+  }
+  return out;
+}
+
+/** The git dirs of the linked worktrees (`worktrees/<id>` holding a HEAD), in name order. */
+function linkedGitDirs(common: string): string[] {
+  let ids: string[];
+  try {
+    ids = readdirSync(join(common, 'worktrees')).sort();
+  } catch {
+    return [];
+  }
+  return ids.map((id) => join(common, 'worktrees', id)).filter((d) => existsSync(join(d, 'HEAD')));
 }
 
 const PREFIX = '%(prefix)/';

@@ -1,11 +1,11 @@
 // The files a CI step's commands run on their way to gitguard (domain/ci-commands.ts), read at a
 // tip: what derived-paths.ts watches as the CI gate, in parts where a file runs in parts.
 import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts } from '../domain/ci-commands.js';
-import { isMiseFile, miseIncludes } from '../domain/mise-parts.js';
+import { isMiseFile, miseEnvFiles, miseIncludes } from '../domain/mise-parts.js';
 import type { CommandFile } from '../domain/ci-words.js';
-import { isMakeFile, makeAssignments, makeIncludes, shadowingMakefiles } from '../domain/makefiles.js';
-import { isWorkspacePart } from '../domain/workspace-parts.js';
-import { LAUNCHER_SETTINGS } from '../domain/ci-tools.js';
+import { isMakeFile, makeAssignments, makeIncludeDirs, makeIncludes, shadowingMakefiles } from '../domain/makefiles.js';
+import { isWorkspacePart, settingsPrograms } from '../domain/workspace-parts.js';
+import { LAUNCHER_SETTINGS, packageSettings } from '../domain/ci-tools.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
 import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-packages.js';
@@ -14,7 +14,13 @@ import { repoPath } from '../domain/ci-words.js';
 import { composeCompanions } from '../domain/ci-tools.js';
 import { composeFileValue, composeReferences } from '../domain/compose-files.js';
 import { isComposeFile } from '../domain/compose-parts.js';
-import { addValues, shellAssignments, withVariables, type VariableValues } from '../domain/ci-variables.js';
+import {
+  addValues,
+  loadedByVariables,
+  shellAssignments,
+  withVariables,
+  type VariableValues,
+} from '../domain/ci-variables.js';
 
 /** The files besides the root package.json that declare a workspace's packages. */
 const DECLARATIONS = ['pnpm-workspace.yaml', 'lerna.json'];
@@ -63,7 +69,7 @@ export async function gateChains(
   const leads = new Map<string, Promise<boolean>>();
   const reading = new Set<string>();
   const follow = (file: CommandFile, depth: number): Promise<boolean> => {
-    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ?? ''}\0${file.together?.join(' ') ?? ''}`;
+    const key = `${file.path}\0${file.entries?.join(' ') ?? '*'}\0${file.workspaces ?? ''}\0${file.together?.join(' ') ?? ''}\0${file.includeDirs?.join(' ') ?? ''}`;
     // A script that runs itself again (`"audit": "npm run audit"`, a make loop) adds nothing: not awaited.
     if (reading.has(key)) return Promise.resolve(false);
     let answer = leads.get(key);
@@ -163,7 +169,7 @@ export async function gateChains(
       for (const f of taskfileIncluded(yaml ?? (await yamlJson(text)), folder))
         if (await follow(f, depth + 1)) yes = true;
     // What is read with it as one configuration (readWith): followed, and watched whole with it.
-    const withIt = readWith(file.path, text, yaml, folder);
+    const withIt = readWith(file.path, text, yaml, folder, isMakeFile(file.path) ? makeEnv(file) : undefined);
     for (const p of withIt) if (await follow({ path: p }, depth + 1)) yes = true;
     if (yes) for (const p of withIt) onChain({ path: p });
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
@@ -171,7 +177,29 @@ export async function gateChains(
     // mise's files, there or not, in the part its tasks read (domain/mise-parts.ts).
     const part = file.entries ? { entries: file.entries } : {};
     if (yes) for (const t of file.together ?? []) if (t !== file.path) onChain({ path: t, ...part });
+    if (yes && posix.basename(file.path) === 'package.json') await scriptSettings(folder, depth);
     return yes;
+  };
+  /**
+   * A package script on the chain runs as the package managers' settings say: those of its folder and
+   * each folder above it in part (a `script-shell=` or `node-options=` added is a change), and the
+   * files they run every script through (domain/workspace-parts.ts settingsPrograms), whole.
+   */
+  const scriptSettings = async (folder: string, depth: number): Promise<void> => {
+    for (const p of packageSettings(folder)) {
+      await follow({ path: p, entries: [] }, depth);
+      const o = await read(`${tip}:${p}`);
+      if (o?.type === 'blob') await loaded(settingsPrograms(p, o.body.toString('utf8')), [folder, ''], depth + 1);
+    }
+  };
+  /** Files a program on the chain loads or runs first (as written, from each of `dirs`): followed, and watched whole. */
+  const loaded = async (raws: readonly string[], dirs: readonly string[], depth: number): Promise<void> => {
+    for (const raw of raws)
+      for (const q of new Set(dirs.map((d) => repoPath(raw, d))))
+        if (q !== undefined) {
+          await follow({ path: q }, depth);
+          chain.set(q, undefined);
+        }
   };
   /**
    * A runner that picks a workspace package by name, or runs every one: each package's package.json
@@ -232,6 +260,17 @@ export async function gateChains(
     }
     return true;
   };
+  /**
+   * What make reads besides a makefile's own includes, wherever the CI may set it for make: the folders
+   * `-I` and a MAKEFLAGS value add to the include search, and the makefiles MAKEFILES names (read first).
+   */
+  const makeEnv = (file: CommandFile): MakeEnv => ({
+    dirs: [
+      ...(file.includeDirs ?? []),
+      ...(pool.get('MAKEFLAGS') ?? []).flatMap((v) => makeIncludeDirs(v.trim().split(/\s+/))),
+    ],
+    files: (pool.get('MAKEFILES') ?? []).flatMap((v) => v.trim().split(/\s+/)).filter(Boolean),
+  });
   // What the scripts the commands run assign (a sourced `. ./ci/env.sh`, then `bash $GATE`), then the commands with the variables written in.
   for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) {
     // mise.toml and compose files are read in parts since cleanpass25/26, their assignments still read ahead as before.
@@ -252,7 +291,18 @@ export async function gateChains(
     const text = files.length
       ? c.text.replace(/\b(docker\s+compose|docker-compose)\b/g, `$1 ${files.join(' ')}`)
       : c.text;
-    for (const f of commandFiles(withVariables(text, vars), c.dir)) await follow(f, 1);
+    const command = withVariables(text, vars);
+    let leads = GITGUARD_WORD.test(command);
+    for (const f of commandFiles(command, c.dir)) if (await follow(f, 1)) leads = true;
+    // The step's own shell runs its script (GitHub's `shell: bash ci/shell.sh {0}`): what that shell
+    // command runs is on the way to the gate, whether or not it names gitguard itself.
+    if (leads && c.shell)
+      for (const f of commandFiles(withVariables(c.shell.replaceAll('{0}', ''), vars), c.dir)) {
+        await follow(f, 1);
+        onChain(f);
+      }
+    // What the CI's variables make node, bash or npm load first (domain/ci-variables.ts loadedByVariables).
+    if (leads) await loaded(loadedByVariables(vars), [c.dir, ''], 1);
   }
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
   // So is a compose override file or .env beside the gate's compose file: docker compose reads them too.
@@ -264,20 +314,30 @@ export async function gateChains(
 /**
  * The files read with a file as one configuration, from its `folder` (and from the root, where make or
  * task may have run it): a make file's includes (an included file may set the gate's variables or
- * give its goal another recipe), a Taskfile's `dotenv:` files (the variables its commands use), the toml
- * files mise's `[task_config] includes` names (more tasks, the gate's among them).
+ * give its goal another recipe; also in the include folders, and the makefiles MAKEFILES names: `make`),
+ * a Taskfile's `dotenv:` files (the variables its commands use), the toml files mise's `[task_config]
+ * includes` names (more tasks, the gate's among them) and what its `[env]` loads (env files, PATH folders).
  */
-function readWith(path: string, text: string, yaml: string | undefined, folder: string): string[] {
+function readWith(path: string, text: string, yaml: string | undefined, folder: string, make?: MakeEnv): string[] {
   const name = posix.basename(path);
+  const includes = isMakeFile(path) ? makeIncludes(text).map((c) => c.slice(2)) : [];
   const raw = isMakeFile(path)
-    ? makeIncludes(text).map((c) => c.slice(2))
+    ? [...includes, ...(make?.files ?? [])]
     : TASKFILES.includes(name)
       ? taskfileDotenv(yaml ?? 'null')
       : isMiseFile(path)
-        ? miseIncludes(text).filter((i) => i.endsWith('.toml'))
+        ? [...miseIncludes(text).filter((i) => i.endsWith('.toml')), ...miseEnvFiles(text)]
         : [];
   const paths = raw.flatMap((r) => [repoPath(r, folder), ...(folder ? [repoPath(r, '')] : [])]);
+  // An include not found beside the makefile is looked for in the include folders.
+  for (const d of make?.dirs ?? []) for (const r of includes) paths.push(repoPath(r, d));
   return [...new Set(paths.filter((p): p is string => p !== undefined))];
+}
+
+/** What make reads besides a makefile's includes: include folders (from the root) and MAKEFILES' files. */
+interface MakeEnv {
+  dirs: string[];
+  files: string[];
 }
 
 /**

@@ -6,7 +6,7 @@
 // Read roughly as a shell splits it; a path that cannot be told (a variable, a glob) is the folder
 // before it, watched whole (fail closed).
 import { posix } from 'node:path';
-import { isMakeFile, MAKEFILES, makeIncludes, makePart, makeRecipes } from './makefiles.js';
+import { isMakeFile, MAKEFILES, makeIncludeDirs, makeIncludes, makePart, makeRecipes } from './makefiles.js';
 import { isTool, launcherSettings, toolFiles } from './ci-tools.js';
 import { isWorkspacePart, workspacePart } from './workspace-parts.js';
 import { isJustfile, justPart, justRecipes } from './justfiles.js';
@@ -80,7 +80,7 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
   /** Paths only a bare `./x` word named (`cd ./web`, `retry ./ci/gate`): a folder there runs nothing. */
   const programs = new Set<string>();
   let bare = false;
-  const put: Put = (path, entries, workspaces, together) => {
+  const put: Put = (path, entries, workspaces, together, includeDirs) => {
     if (!path) return;
     const key = workspaces ? `${path}\0${workspaces}` : path;
     if (!bare) programs.delete(key);
@@ -95,7 +95,12 @@ export function commandFiles(text: string, dir = ''): CommandFile[] {
     const all = !entries || (had && !had.entries);
     const ws = workspaces ? { workspaces } : {};
     const both = [...(had?.together ?? []), ...(together ?? [])];
-    const extra = both.length ? { ...ws, together: [...new Set(both)] } : ws;
+    const dirs = [...new Set([...(had?.includeDirs ?? []), ...(includeDirs ?? [])])];
+    const extra = {
+      ...ws,
+      ...(both.length ? { together: [...new Set(both)] } : {}),
+      ...(dirs.length ? { includeDirs: dirs } : {}),
+    };
     out.set(
       key,
       all ? { path, ...extra } : { path, entries: [...new Set([...(had?.entries ?? []), ...entries])], ...extra },
@@ -169,7 +174,7 @@ const MAX_DIRS = 8;
 function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: Put): void {
   const name = posix.basename(cmd);
   const inner = (text: string, at: string): void => {
-    for (const f of commandFiles(text, at)) put(f.path, f.entries, f.workspaces, f.together);
+    for (const f of commandFiles(text, at)) put(f.path, f.entries, f.workspaces, f.together, f.includeDirs);
   };
   if (INTERPRETERS.has(name) || SOURCES.has(name)) {
     const c = args.indexOf('-c');
@@ -202,8 +207,11 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
     const skip = new Set(['-C', '-f', '-j', '-l', '-o', '-W', '-I', '--directory', '--file', '--makefile']);
     const goals = make.filter((a, k) => !a.startsWith('-') && !a.includes('=') && !skip.has(make[k - 1] ?? ''));
     const entries = goals.length ? goals : undefined; // no goal: the default one, read as all of it
-    if (file) add(file, posix.join(dir, folder), entries);
-    else for (const mk of MAKEFILES) add(mk, posix.join(dir, folder), entries);
+    const at = posix.join(dir, folder);
+    // `-I ci`: the makefiles' includes are looked for there too (from where make runs: both folders).
+    const includeDirs = makeIncludeDirs(make).flatMap((d) => [repoPath(d, at), repoPath(d, dir)]);
+    const inDirs = [...new Set(includeDirs.filter((d): d is string => d !== undefined))];
+    for (const mk of file ? [file] : MAKEFILES) put(repoPath(mk, at), entries, undefined, undefined, inDirs);
   } else if (PACKAGE_RUNNERS.has(name)) {
     const valued = ['--prefix', '-C', '--cwd', '--dir', '--workspace', '-w', '--filter', '-F'];
     const rest = args.filter((a, k) => !valued.includes(a) && !valued.includes(args[k - 1] ?? ''));

@@ -202,8 +202,13 @@ export const LAUNCHER_SETTINGS = ['.npmrc', '.yarnrc.yml'];
 export function launcherSettings(args: readonly string[], dir: string, put: Put): void {
   if (!args.some((a) => GITGUARD_WORD.test(a))) return;
   const scopes = [...new Set(args.flatMap((a) => /^(?:--package=)?(@[^/\s]+)\//.exec(a)?.[1] ?? []))];
+  for (const p of packageSettings(dir)) put(p, scopes);
+}
+
+/** The package managers' settings files (LAUNCHER_SETTINGS) of folder `dir` and each folder above it. */
+export function packageSettings(dir: string): string[] {
   const folders = dir ? dir.split('/').map((_, k, all) => all.slice(0, k + 1).join('/')) : [];
-  for (const f of ['', ...folders]) for (const n of LAUNCHER_SETTINGS) put(posix.join(f || '.', n), scopes);
+  return ['', ...folders].flatMap((f) => LAUNCHER_SETTINGS.map((n) => posix.join(f || '.', n)));
 }
 
 /**

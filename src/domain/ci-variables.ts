@@ -73,3 +73,34 @@ function substitute(text: string, value: (all: string, name: string) => string):
     .replace(/\$\{\{\s*(?:env|inputs|github\.event\.inputs)\.([A-Za-z_][\w-]*)\s*\}\}/g, value)
     .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (all, a?: string, b?: string) => value(all, (a ?? b)!));
 }
+
+// node's options that load a file into the process before its program (NODE_OPTIONS=--require ./x.cjs).
+const NODE_LOADS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
+
+/** The files a NODE_OPTIONS (or npm's node-options) value makes node load first, as written. */
+export function nodeLoads(value: string): string[] {
+  const words = value.trim().split(/\s+/);
+  return words.flatMap((w, k) => {
+    const eq = /^(--[\w-]+)=(.+)$/.exec(w);
+    if (eq) return NODE_LOADS.has(eq[1]!) ? [eq[2]!] : [];
+    return NODE_LOADS.has(words[k - 1] ?? '') ? [w] : [];
+  });
+}
+
+/**
+ * The files the CI's variables make a program on the gate's way load or run first, as written: node
+ * (NODE_OPTIONS; gitguard itself is a node program), every non-interactive bash (BASH_ENV: GitHub's
+ * default shell sources it before the step's commands), npm and pnpm (npm_config_script_shell, the
+ * shell of every package script; npm_config_node_options). npm reads its variables in any case.
+ */
+export function loadedByVariables(values: VariableValues): string[] {
+  const out: string[] = [];
+  for (const [name, vs] of values) {
+    const n = name.toLowerCase();
+    for (const v of vs) {
+      if (name === 'NODE_OPTIONS' || n === 'npm_config_node_options') out.push(...nodeLoads(v));
+      else if (name === 'BASH_ENV' || n === 'npm_config_script_shell') out.push(v.trim());
+    }
+  }
+  return out.filter(Boolean);
+}

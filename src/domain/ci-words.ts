@@ -38,6 +38,8 @@ export interface CommandFile {
   program?: true;
   /** The files read with it as one configuration (`docker compose -f a -f b`): on the chain with it, whole. */
   together?: string[];
+  /** make's include folders (`-I ci`), from the root: a Makefile's `include x.mk` may be read from there. */
+  includeDirs?: string[];
 }
 
 /** npm's commands that run the lifecycle scripts of an install. */
@@ -71,5 +73,6 @@ export type Put = (
   entries?: string[],
   workspaces?: true | string,
   together?: string[],
+  includeDirs?: string[],
 ) => void;
 export type Add = (raw: string | undefined, base: string, entries?: string[]) => void;

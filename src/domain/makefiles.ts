@@ -165,3 +165,19 @@ export function makeIncludes(text: string): string[] {
     .filter(Boolean)
     .map((f) => `. ${f}`);
 }
+
+/**
+ * The folders make's options add to its include search (`-I ci`, `-Ici`, `--include-dir=ci`), as
+ * written; `words` may be a command's arguments or a MAKEFLAGS value split into words (whose first
+ * word may drop its `-`: `MAKEFLAGS=I ci` is `-I ci`).
+ */
+export function makeIncludeDirs(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const [k, w] of words.entries()) {
+    const m = /^(?:-I|--include-dir=?)(.*)$/.exec(k === 0 && /^I/.test(w) ? `-${w}` : w);
+    if (!m) continue;
+    const d = m[1] || words[k + 1];
+    if (d !== undefined) out.push(d);
+  }
+  return out;
+}

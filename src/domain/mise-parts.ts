@@ -177,6 +177,18 @@ export function miseIncludes(text: string): string[] {
 }
 
 /**
+ * What mise's `[env]` directives name (`_.file`, `_.path`, `_.source`, as a string, a list or `{ path =
+ * ... }`): env files whose variables every task gets (PATH, NODE_OPTIONS...), folders put before PATH
+ * (a `gitguard` there is the one a task runs) and scripts sourced; relative to the file's folder.
+ */
+export function miseEnvFiles(text: string): string[] {
+  return [...text.matchAll(/^\s*(?:env\s*\.\s*)?_\s*\.\s*(?:file|path|source)\s*=(.*)$/gm)]
+    .flatMap((m) => [...m[1]!.matchAll(/"([^"\\]*)"|'([^']*)'/g)].map((q) => (q[1] ?? q[2]!).trim()))
+    .map((f) => f.replace(/^\{\{\s*config_root\s*\}\}\/?/, ''))
+    .filter((f) => f !== '');
+}
+
+/**
  * `./<folder>/<task>` for each task (`named` and what they depend on) and each folder `includes`
  * names: mise runs the file task of that name there (`a:b` is a/b), as from mise-tasks/.
  */

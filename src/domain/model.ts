@@ -122,6 +122,8 @@ export interface ConfigEntry {
   afterSetup?: true;
   /** A value `%(prefix)/x` as git reads a path (git 2.35+): x under git's own install prefix (collect/config.ts). */
   prefixed?: string;
+  /** Read by git only in another worktree of the repository: that worktree's git dir (collect/config.ts). */
+  worktreeGitDir?: string;
 }
 
 export interface RefInfo {
@@ -228,6 +230,11 @@ export interface ToolVersion {
 export interface Facts {
   repository: RepositoryInfo;
   config: Available<ConfigEntry[]>;
+  /**
+   * The repository's own config git reads only in its other worktrees (their config.worktree, what an
+   * includeIf takes in only there); collected when a rule needs 'worktree-config'.
+   */
+  worktreeConfig?: Available<ConfigEntry[]>;
   history: Available<HistoryFacts>;
   hooks: Available<HooksFacts>;
   client: Available<ToolVersion[]>;
@@ -278,6 +285,7 @@ export interface Facts {
  *  cannot be done (a shallow clone) leaves it not vouched for instead of stopping the run. */
 export type FactName =
   | 'config'
+  | 'worktree-config'
   | 'history'
   | 'hooks'
   | 'client'

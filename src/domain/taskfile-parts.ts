@@ -96,7 +96,27 @@ export function taskfileCommands(json: string, named: readonly string[]): string
   if (!kept) return undefined;
   // The included Taskfiles are read as Taskfiles (taskfileIncludes), not their paths as commands.
   const { includes: _, ...settings } = kept[0];
-  return [...strings(settings), ...kept[1].flatMap(([, v]) => strings(v))];
+  // A path by a template (`sh: sh {{.DIR}}/x.sh`, an env's `sh:` too): the plain vars written in.
+  const written = templateWriter(kept[0], kept[1]);
+  return [...strings(settings), ...kept[1].flatMap(([, v]) => strings(v))].map(written);
+}
+
+/**
+ * Writes a Taskfile's plain `vars:` (its own, then those of `tasks`, each name's first) into a string's
+ * `{{.NAME}}`, its folder for {{.TASKFILE_DIR}}, {{.ROOT_DIR}} and {{.USER_WORKING_DIR}}; an unknown
+ * one stays (a path by it is read as the folder before it).
+ */
+function templateWriter(top: Json, tasks: ReadonlyArray<readonly [unknown, unknown]> = []): (t: string) => string {
+  const vars = new Map<string, string>([
+    ['TASKFILE_DIR', '.'],
+    ['ROOT_DIR', '.'],
+    ['USER_WORKING_DIR', '.'],
+  ]);
+  for (const v of [top.vars, ...tasks.map(([, t]) => (isObject(t) ? t.vars : undefined))])
+    if (isObject(v))
+      for (const [k, x] of Object.entries(v))
+        if (typeof x === 'string' && !x.includes('{{') && !vars.has(k)) vars.set(k, x);
+  return (t) => t.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (all, name: string) => vars.get(name) ?? all);
 }
 
 /**
@@ -120,16 +140,8 @@ export function taskfileIncludes(json: string): string[] {
   const parsed = parsedJson(json);
   if (!isObject(parsed) || !isObject(parsed.includes)) return [];
   const included = parsed.includes;
-  // A template in the path (`./{{.DIR}}/Taskfile.yml`): the Taskfile's own plain `vars:` written in, and
-  // its folder for {{.TASKFILE_DIR}} and {{.ROOT_DIR}} (an unknown one stays: read as the folder before it).
-  const vars = new Map<string, string>([
-    ['TASKFILE_DIR', '.'],
-    ['ROOT_DIR', '.'],
-  ]);
-  if (isObject(parsed.vars))
-    for (const [k, v] of Object.entries(parsed.vars)) if (typeof v === 'string' && !v.includes('{{')) vars.set(k, v);
-  const written = (t: string): string =>
-    t.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (all, name: string) => vars.get(name) ?? all);
+  // A template in the path (`./{{.DIR}}/Taskfile.yml`): the Taskfile's own plain `vars:` written in.
+  const written = templateWriter(parsed);
   return Object.values(included).flatMap((v) => {
     const t = isObject(v) ? v.taskfile : v;
     return typeof t === 'string' && t.trim() && !t.includes('://') ? [written(t.trim())] : [];

@@ -6,6 +6,7 @@
 // each gate package, its catalogs' entries for gitguard and every other setting. A file read
 // otherwise (JSON with comments or a key twice, an ini section, a glob not read here) is all of its text.
 import { posix } from 'node:path';
+import { nodeLoads } from './ci-variables.js';
 
 /** The scopes of gitguard's own dependencies: a registry set for one may swap what `npx gitguard` installs. */
 const OWN_SCOPES = new Set(['@gitbeaker', '@octokit']);
@@ -205,6 +206,25 @@ function npmrcPart(text: string, scopes: readonly string[]): string | undefined 
     kept.push(line);
   }
   return JSON.stringify(kept);
+}
+
+/**
+ * The files a package manager's settings file makes it run with every package script (the raw values,
+ * as written): .npmrc's `script-shell`, the shell each script runs in (npm and pnpm), and what its
+ * `node-options` loads into every node process the script starts, gitguard's own included
+ * (`--require ./ci/x.cjs`); .yarnrc.yml's `yarnPath`, the file yarn runs as itself.
+ */
+export function settingsPrograms(path: string, text: string): string[] {
+  if (posix.basename(path) === '.yarnrc.yml')
+    return [...text.matchAll(/^yarnPath\s*:\s*["']?([^"'#\s]+)/gm)].map((m) => m[1]!);
+  const out: string[] = [];
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const m = /^\s*(script-shell|node-options)\s*=\s*(.*?)\s*$/i.exec(raw);
+    if (!m) continue;
+    const value = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
+    out.push(...(m[1]!.toLowerCase() === 'script-shell' ? [value] : nodeLoads(value)));
+  }
+  return out;
 }
 
 /**

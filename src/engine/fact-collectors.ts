@@ -20,8 +20,9 @@ import type { LedgerFacts } from '../domain/ledger.js';
 import type { SecretsFacts, SecurityPolicyFacts } from '../domain/content.js';
 import type { ForgeFact } from '../domain/forge.js';
 import type { CommitGraphFacts } from '../domain/commit-graph.js';
-import { ExpectedError, firstLine, ShallowHistoryError, StopsAuditError } from '../errors.js';
-import { collectConfig } from '../collect/config.js';
+import { ExpectedError, firstLine, ShallowHistoryError } from '../errors.js';
+import { attempt } from './attempt.js';
+import { collectConfig, otherWorktreesConfig } from '../collect/config.js';
 import { MissingObjectError } from '../collect/missing-object.js';
 import { collectHistory } from '../collect/refs.js';
 import { collectHooks } from '../collect/hooks.js';
@@ -70,6 +71,7 @@ export interface SecretsResume {
 /** Every fact a collector produces, by name. */
 export interface Collected {
   config: Available<ConfigEntry[]>;
+  'worktree-config': Available<ConfigEntry[]>;
   history: Available<HistoryFacts>;
   hooks: Available<HooksFacts>;
   client: Available<ToolVersion[]>;
@@ -121,16 +123,6 @@ export interface Collector<K extends CollectedName> {
   collect(run: FactRun): Promise<Collected[K]>;
 }
 
-async function attempt<T>(fn: () => Promise<T> | T): Promise<Available<T>> {
-  try {
-    return available(await fn());
-  } catch (err) {
-    // More refs than a run reads, an object a full clone cannot read: the error says what to do.
-    if (err instanceof StopsAuditError) throw err;
-    return unavailable(firstLine((err as Error).message));
-  }
-}
-
 /** The history, or why a fact that reads it is not available. */
 async function withHistory<T>(run: FactRun, fn: (history: HistoryFacts) => Promise<T> | T): Promise<Available<T>> {
   const history = await run.get('history');
@@ -169,6 +161,12 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     wantedBy: ['config'],
     needs: [],
     collect: (run) => attempt(() => collectConfig(run.req.repository, run.req.env)),
+  },
+  'worktree-config': {
+    field: 'worktreeConfig',
+    wantedBy: ['worktree-config'],
+    needs: ['config'],
+    collect: (run) => attempt(async () => otherWorktreesConfig(run.req, await run.get('config'))),
   },
   history: {
     field: 'history',

@@ -121,7 +121,7 @@ export const registry: readonly RuleEntry[] = [
   {
     id: 'no-code-execution-in-local-config',
     kind: 'repo',
-    needs: ['config'],
+    needs: ['config', 'worktree-config'],
     load: () => import('./no-code-execution-in-local-config.js'),
   },
   {
@@ -262,7 +262,7 @@ export const registry: readonly RuleEntry[] = [
   {
     id: 'signing-programs-not-overridden-locally',
     kind: 'repo',
-    needs: ['config'],
+    needs: ['config', 'worktree-config'],
     load: () => import('./signing-programs-not-overridden-locally.js'),
   },
   { id: 'ssh-client-patched', kind: 'repo', needs: ['client'], load: () => import('./ssh-client-patched.js') },

@@ -1,6 +1,6 @@
 import type { ConfigEntry } from '../domain/model.js';
 import { defineRepoRule } from './define.js';
-import { configFinding, unsetStep } from './lib/config.js';
+import { configFinding, everyWorktreeConfig, unsetStep } from './lib/config.js';
 import { gitKeyRuns } from './lib/git-command-keys.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 import { annexOptionRunningCommand } from './lib/tool-options.js';
@@ -111,12 +111,13 @@ function isCommand(e: ConfigEntry): boolean | string {
 
 export default defineRepoRule({
   id: 'no-code-execution-in-local-config',
-  needs: ['config'],
+  needs: ['config', 'worktree-config'],
   evaluate(facts, ctx) {
-    if (!facts.config.ok) return notAvailable(facts.config.reason);
+    const config = everyWorktreeConfig(facts);
+    if (!config.ok) return notAvailable(config.reason);
     const found = new FindingList(ctx.findingLimit);
     let runnerHelpers = 0;
-    for (const e of facts.config.value) {
+    for (const e of config.value) {
       const why = LOCAL.has(e.scope) && isCommand(e);
       if (why === false) continue;
       if (isRunnerHelper(e, facts.ciJobServers ?? [])) {

@@ -1,6 +1,6 @@
 import { isAgentKeyCommand } from '../domain/config.js';
 import { defineRepoRule } from './define.js';
-import { configFinding } from './lib/config.js';
+import { configFinding, everyWorktreeConfig } from './lib/config.js';
 import { SYSTEM_DIR } from './lib/git-command-keys.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
@@ -32,11 +32,12 @@ const USER_PROGRAM: Readonly<Record<string, RegExp>> = {
 
 export default defineRepoRule({
   id: 'signing-programs-not-overridden-locally',
-  needs: ['config'],
+  needs: ['config', 'worktree-config'],
   evaluate(facts, ctx) {
-    if (!facts.config.ok) return notAvailable(facts.config.reason);
+    const config = everyWorktreeConfig(facts);
+    if (!config.ok) return notAvailable(config.reason);
     const found = new FindingList(ctx.findingLimit);
-    for (const e of facts.config.value) {
+    for (const e of config.value) {
       if (!KEYS.has(e.key) || !LOCAL.has(e.scope) || e.value === null || e.value === '') continue;
       if (e.key === 'gpg.ssh.defaultkeycommand' && isAgentKeyCommand(e.value)) continue;
       if (USER_PROGRAM[e.key]?.test(e.value)) continue;

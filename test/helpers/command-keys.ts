@@ -234,6 +234,24 @@ export const COMMAND_KEYS: readonly CommandKeyRow[] = [
   { key: 'instaweb.httpd', value: 'lighttpd -f', rule: 'no-code-execution-in-local-config', runs: false },
   { key: 'alias.hi', value: '!touch {M}', git: 'git hi', rule: 'no-code-execution-in-local-config', runs: true },
   { key: 'alias.co', value: 'checkout', rule: 'no-code-execution-in-local-config', runs: false },
+  // trailers: git interpret-trailers (and git commit --trailer, which runs it) runs a token's command
+  // (on every run: git's trailer.c adds each configured `command` as if given) and its cmd (when the
+  // token is given); neither is in git-config(1)'s key list in 2.39, only in git-interpret-trailers(1).
+  {
+    key: 'trailer.x.command',
+    value: 'touch {M}; echo v',
+    git: 'git commit -q --allow-empty -m t --trailer "Other: o"',
+    rule: 'no-code-execution-in-local-config',
+    runs: true,
+  },
+  {
+    key: 'trailer.x.cmd',
+    value: 'touch {M}; echo v',
+    git: 'git commit -q --allow-empty -m t --trailer "x: o"',
+    rule: 'no-code-execution-in-local-config',
+    runs: true,
+  },
+  { key: 'trailer.x.key', value: 'Reviewed-by', rule: 'no-code-execution-in-local-config', runs: false },
   // remotes: local transports run the named programs, a vcs with a "/" is a path
   {
     key: 'remote.o.uploadpack',

@@ -1,6 +1,6 @@
 // Shared reading of git config facts: git's boolean syntax, "last one wins", and findings that name
 // key, value, scope and file, as every config rule must.
-import type { ConfigEntry, Finding } from '../../domain/model.js';
+import type { Available, ConfigEntry, Facts, Finding } from '../../domain/model.js';
 import { originFile } from '../../domain/config.js';
 import { redactUrls } from '../../domain/escape.js';
 import { shellWord } from '../../domain/shell-word.js';
@@ -34,5 +34,17 @@ export function configFinding(e: ConfigEntry, message: string, value: string | n
 export function unsetStep(e: ConfigEntry): string {
   if (e.scope === 'command') return `drop ${e.key} from the git -c options or GIT_CONFIG_* variables that set it`;
   const at = e.scope === 'unknown' ? `--file ${shellWord(originFile(e.origin) ?? e.origin)}` : `--${e.scope}`;
-  return `git config ${at} --unset-all ${shellWord(e.key)}`;
+  const where = e.worktreeGitDir ? `--git-dir=${shellWord(e.worktreeGitDir)} ` : '';
+  return `git ${where}config ${at} --unset-all ${shellWord(e.key)}`;
+}
+
+/**
+ * The config git reads in this repository, wherever someone works in it: this worktree's, then what
+ * git reads only in the other worktrees (undefined there: a fact not asked for, as in rule tables).
+ */
+export function everyWorktreeConfig(facts: Pick<Facts, 'config' | 'worktreeConfig'>): Available<ConfigEntry[]> {
+  if (!facts.config.ok) return facts.config;
+  const other = facts.worktreeConfig;
+  if (other && !other.ok) return other;
+  return { ok: true, value: [...facts.config.value, ...(other?.value ?? [])] };
 }

@@ -98,6 +98,9 @@ const KEYS: readonly CommandKey[] = [
   { key: /^(?:mergetool|difftool)\..+\.cmd$/, runs: runsUnlessUser(USER_TOOL_CMD) },
   { key: /^(?:mergetool|difftool|man|browser)\..+\.path$|^(?:man|browser)\..+\.cmd$/, runs: always },
   { key: /^guitool\..+\.cmd$/, runs: always },
+  // git interpret-trailers (git commit --trailer runs it) runs a trailer's command through the shell:
+  // `command` on every run, `cmd` when its token is given (git-interpret-trailers(1), not git-config(1)).
+  { key: /^trailer\..+\.(?:command|cmd)$/, runs: always },
   // headerCmd: git 2.41's send-email runs it for each patch, as the others.
   { key: /^sendemail\.(?:.+\.)?(?:tocmd|cccmd|headercmd|sendmailcmd)$/, runs: always },
   // An absolute path is a sendmail-like program send-email execs (file_name_is_absolute: on Windows
