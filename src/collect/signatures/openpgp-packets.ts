@@ -152,7 +152,10 @@ function keySigProblem(sig: openpgp.SignaturePacket): string | undefined {
 
 // Each key signature's answer per key, part and class: gpg's import checks every self-signature
 // over the part it follows (openpgp-rehome.ts), and the key's facts check it again.
-const verified = new WeakMap<openpgp.SignaturePacket, { key: AnyKeyPacket; over: unknown; type: number; ok: boolean }[]>();
+const verified = new WeakMap<
+  openpgp.SignaturePacket,
+  { key: AnyKeyPacket; over: unknown; type: number; ok: boolean }[]
+>();
 
 /**
  * Whether a key signature's arithmetic holds over `data` and gpg reads no critical subpacket in it

@@ -29,7 +29,8 @@ function dataOver(sig: openpgp.SignaturePacket, head: openpgp.AnyPacket, primary
   const t = sig.signatureType;
   const tag = tagOf(head);
   const s = enums.signature;
-  if (t === s.key || t === s.keyRevocation) return head === primary ? ({ key: primary } as unknown as SigData) : undefined;
+  if (t === s.key || t === s.keyRevocation)
+    return head === primary ? ({ key: primary } as unknown as SigData) : undefined;
   if (t === s.subkeyBinding || t === s.subkeyRevocation)
     return SUBKEY_TAGS.has(tag) ? ({ key: primary, bind: head } as unknown as SigData) : undefined;
   if (!CERTIFICATIONS.has(t!) && t !== s.certRevocation) return undefined;
