@@ -39,7 +39,9 @@ import type { RangeRecord } from './range-memo.js';
 // finding for a commit signed by such a key (E where git says G), or lack a token the scan missed.
 // v8: a key's self-signatures are read after the part of the key they are over, and a subkey listed
 // twice as gpg's first kept copy (red-team round 51): a v7 state may hold a pass for a commit signed
-// by a subkey or for an address revoked by a signature placed elsewhere in the key.
+// by a subkey or for an address revoked by a signature placed elsewhere in the key. Also v8: validUntil
+// comes due at a date after the clock among commits the walk did not read (before the trust root),
+// which the floors take once the clock reaches it: a v7 checkpoint never came due for them.
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v8';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
