@@ -6,7 +6,7 @@
 // a real process whose clock starts at a fixed time (test/helpers/fixed-clock.mjs).
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { configureSshSigning, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, sharedSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { ROOT, parseJson, resultOf, runCli } from '../helpers/cli.js';
 
 afterAll(() => cleanupTemp());
@@ -18,22 +18,9 @@ const day = (t: number): string => new Date(t * 1000).toISOString().slice(0, 10)
 const alice = sharedSshKey('alice');
 const bob = sharedSshKey('bob');
 
-const as = (who: string, at: number): NodeJS.ProcessEnv => ({
-  GIT_AUTHOR_NAME: who,
-  GIT_AUTHOR_EMAIL: `${who}@example.com`,
-  GIT_COMMITTER_NAME: who,
-  GIT_COMMITTER_EMAIL: `${who}@example.com`,
-  GIT_AUTHOR_DATE: `@${at} +0000`,
-  GIT_COMMITTER_DATE: `@${at} +0000`,
-});
-
-function commitAt(r: TestRepo, key: SshTestKey, who: string, at: number, files: Record<string, string>): string {
-  r.write(files);
-  r.addAllAndRun(['-c', `user.signingkey=${key.path}`, 'commit', '-q', '-S', '-m', `${who} works`], {
-    env: as(who, at),
-  });
-  return r.head();
-}
+/** A commit by `who` signed with `key`, author and committer dated `at`. */
+const commitAt = (r: TestRepo, key: SshTestKey, who: string, at: number, files: Record<string, string>): string =>
+  commitAsPerson(r, key, `${who}@example.com`, `${who} works`, files, [], at);
 
 // Bob retires at the start of R + 1 day.
 const POLICY =
