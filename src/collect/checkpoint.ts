@@ -37,7 +37,12 @@ import type { RangeRecord } from './range-memo.js';
 // v7: a user ID that is not valid UTF-8 is hashed as its bytes, and the secrets scan reads the author
 // and committer after a commit with no diff and a header line with a NUL byte: a v6 state may hold a
 // finding for a commit signed by such a key (E where git says G), or lack a token the scan missed.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v7';
+// v8: a key's self-signatures are read after the part of the key they are over, and a subkey listed
+// twice as gpg's first kept copy (red-team round 51): a v7 state may hold a pass for a commit signed
+// by a subkey or for an address revoked by a signature placed elsewhere in the key. Also v8: validUntil
+// comes due at a date after the clock among commits the walk did not read (before the trust root),
+// which the floors take once the clock reaches it: a v7 checkpoint never came due for them.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v8';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

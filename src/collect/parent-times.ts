@@ -25,6 +25,8 @@ export class ParentTimes {
   /** Commits outside the walk whose history git is reading (few: the walk's frontier). */
   private readonly outside = new Map<string, Promise<number>>();
   private readonly nowS: number;
+  /** The earliest committer date after the clock that was read (it counts once the clock reaches it). */
+  private dueAt: number | undefined;
   private batch: { wants: Map<string, (t: number) => void>; failed: Array<(e: unknown) => void> } | undefined;
 
   constructor(
@@ -81,7 +83,21 @@ export class ParentTimes {
     return Number.isNaN(v) || v === 0 ? undefined : Math.max(v, 0);
   }
 
+  /**
+   * `limit` (null: never), or earlier when a floor read so far reads later by the clock alone: the
+   * earliest committer date after the clock among the commits read, walked or not (a checkpoint must
+   * not keep the floors under a commit before the trust root dated ahead once the clock reaches it).
+   */
+  changesAt(limit: number | null): number | null {
+    return this.dueAt !== undefined && (limit === null || this.dueAt < limit) ? this.dueAt : limit;
+  }
+
+  private due(t: number | undefined): void {
+    if (t !== undefined && t > this.nowS && (this.dueAt === undefined || t < this.dueAt)) this.dueAt = t;
+  }
+
   private evidence(t: number): number {
+    if (Number.isFinite(t)) this.due(t);
     return Number.isFinite(t) && t > 0 && t <= this.nowS ? t : NONE;
   }
 
@@ -109,7 +125,10 @@ export class ParentTimes {
       setImmediate(() => {
         this.batch = undefined;
         historyReaches(this.reader().gitDir, [...batch.keys()], this.nowS).then(
-          (ts) => [...batch.values()].forEach((done, i) => done(ts[i]!)),
+          ({ reaches, due }) => {
+            this.due(due);
+            [...batch.values()].forEach((done, i) => done(reaches[i]!));
+          },
           (e: unknown) => failed.forEach((f) => f(e)),
         );
       });
@@ -127,13 +146,18 @@ export class ParentTimes {
 }
 
 /**
- * For each of `oids`, the latest committer date not after `nowS` among it and its ancestors, as git
+ * For each of `oids`, the latest committer date not after `nowS` among it and its ancestors (and the
+ * earliest after it, `due`, among them all), as git
  * reads them (one `git log` through the shadow: no replace objects, no grafts, the shallow boundary
  * kept), streamed. One commit: in git's date order, constant memory. Several: in topological order
  * (children first), each commit carrying the set of asked-for commits it descends from (a bit mask)
  * to its parents, so node keeps only the walk's frontier. A commit git cannot read adds nothing.
  */
-function historyReaches(gitDir: string, oids: readonly string[], nowS: number): Promise<number[]> {
+function historyReaches(
+  gitDir: string,
+  oids: readonly string[],
+  nowS: number,
+): Promise<{ reaches: number[]; due?: number }> {
   const several = oids.length > 1;
   const format = several ? '--format=%H %ct %P' : '--format=%ct';
   const args = [
@@ -148,9 +172,14 @@ function historyReaches(gitDir: string, oids: readonly string[], nowS: number): 
   const frontier = new Map<string, bigint>(); // commits not read yet: which asked-for commits reach them
   const latestByMask = new Map<bigint, number>();
   let best = NONE;
+  let due: number | undefined;
+  const ahead = (t: number): void => {
+    if (t > nowS && (due === undefined || t < due)) due = t;
+  };
   const take = (line: string): void => {
     if (!several) {
       const t = /^[0-9]{1,15}$/.test(line) ? Number(line) : NaN;
+      ahead(t);
       if (t > 0 && t <= nowS && t > best) best = t;
       return;
     }
@@ -159,6 +188,7 @@ function historyReaches(gitDir: string, oids: readonly string[], nowS: number): 
     const mask = (frontier.get(oid) ?? 0n) | (bits.get(oid) ?? 0n);
     frontier.delete(oid);
     const t = /^[0-9]{1,15}$/.test(ct) ? Number(ct) : NaN;
+    ahead(t);
     if (t > 0 && t <= nowS && t > (latestByMask.get(mask) ?? NONE)) latestByMask.set(mask, t);
     for (const p of parents) if (p) frontier.set(p, (frontier.get(p) ?? 0n) | mask);
   };
@@ -187,13 +217,14 @@ function historyReaches(gitDir: string, oids: readonly string[], nowS: number): 
         return;
       }
       // A missing object (a shallow or partial clone) ends the log early: what it read still counts.
-      if (!several) return resolve([best]);
+      const soon = due !== undefined ? { due } : {};
+      if (!several) return resolve({ reaches: [best], ...soon });
       const reaches = oids.map(() => NONE);
       for (const [mask, t] of latestByMask)
         oids.forEach((_, i) => {
           if ((mask >> BigInt(i)) & 1n && t > reaches[i]!) reaches[i] = t;
         });
-      resolve(reaches);
+      resolve({ reaches, ...soon });
     });
   });
 }

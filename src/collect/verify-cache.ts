@@ -46,7 +46,10 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 //      verdict may leave out an address gpg holds valid, be E where git says G, or lack the name
 // v17: a user ID that is not valid UTF-8 is hashed as its bytes (a v16 verdict by such a key is E
 //      where git says G)
-const VERSION = 'gitguard-verify-cache-v17';
+// v18: a key's self-signatures are read after the part they are over, and a subkey listed twice as
+//      its first kept copy, as gpg's import reads them (a v17 verdict may be G where git says R, or
+//      E or R where git says G)
+const VERSION = 'gitguard-verify-cache-v18';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

@@ -102,8 +102,9 @@ export interface HistorySession {
   ciRangeCut?: number;
   /** Whether a walked (or assumed) commit's policy may judge its children, when signature checks run. */
   passesOn?(oid: string): boolean | undefined;
-  /** A walked commit's latest ancestor date (collect/parent-times.ts), for the checkpoint. */
-  reachOf?(oid: string): number | undefined;
+  /** The signing-time floors (collect/parent-times.ts), for the checkpoint: a walked commit's latest
+   *  ancestor date, and its validUntil brought before a floor read so far changes by the clock alone. */
+  floors?: { recorded(oid: string): number | undefined; changesAt(limit: number | null): number | null };
   /** After the walk, for a commit it did not judge (HEAD at or before --base): what a parent outside the
    *  walk gets, accepted history whose policy may judge when it descends from the trust root. */
   passesOnOutside?(oid: string): boolean | Promise<boolean>;

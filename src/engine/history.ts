@@ -380,7 +380,7 @@ export async function openHistory(
       ciUnread: [...derived.unread],
       ...(derived.rangeCut ? { ciRangeCut: derived.rangeCut } : {}),
       passesOn: (oid) => active.passesOn(oid),
-      reachOf: (oid) => active.times.recorded(oid),
+      floors: active.times,
       passesOnOutside: (oid) => active.policyOkOf(oid),
       confirmRoot,
       rootAnswers: () => [...memo.found],

@@ -357,7 +357,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
     const tips: CheckpointTip[] = [...this.tipSet].map((oid) => {
       const time = this.tipTimes.get(oid);
       const policyOk = session.passesOn?.(oid);
-      const reach = session.reachOf?.(oid);
+      const reach = session.floors?.recorded(oid);
       return {
         oid,
         ...(time !== undefined ? { time } : {}),
@@ -374,7 +374,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
       environment: this.environment ?? '',
       trustRoot: session.trustRoot ?? '',
       headPolicyTree: this.headTree,
-      validUntil: this.validUntil,
+      validUntil: session.floors?.changesAt(this.validUntil) ?? this.validUntil,
       tips,
       commits: total,
       fullWalkAt: old?.fullWalkAt ?? this.startedAt,

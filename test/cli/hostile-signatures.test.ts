@@ -6,17 +6,10 @@ import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import type { Gpg } from '../helpers/gpg.js';
 import { resignedCommit } from '../helpers/resigned-commit.js';
 import { runMain } from '../helpers/cli.js';
+import { packet } from '../helpers/openpgp-build.js';
 
 const NOW = Math.floor(Date.now() / 1000);
 afterAll(cleanupTemp);
-
-/** A new-format OpenPGP packet (RFC 4880 4.2.2, five-octet length). */
-const packet = (tag: number, body: Buffer): Buffer => {
-  const len = Buffer.alloc(5);
-  len[0] = 0xff;
-  len.writeUInt32BE(body.length, 1);
-  return Buffer.concat([Buffer.of(0xc0 | tag), len, body]);
-};
 
 describe('signature blocks that cost more to read than to write', () => {
   let r: TestRepo;

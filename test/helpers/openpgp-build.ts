@@ -2,6 +2,14 @@
 // gpg's: subpackets, notations, and a signature made by openpgp.js over a hashed area given byte for byte.
 import * as openpgp from 'openpgp';
 
+/** A new-format OpenPGP packet (RFC 4880 4.2.2, five-octet length). */
+export const packet = (tag: number, body: Uint8Array): Buffer => {
+  const len = Buffer.alloc(5);
+  len[0] = 0xff;
+  len.writeUInt32BE(body.length, 1);
+  return Buffer.concat([Buffer.of(0xc0 | tag), len, body]);
+};
+
 /** A two-octet big-endian length. */
 export const len16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
 

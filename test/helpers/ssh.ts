@@ -105,7 +105,8 @@ export function configureSshSigning(repo: TestRepo, key: SshTestKey, allowedSign
 
 /**
  * Commits `files` (written and staged) as the person at `email`, author and committer named by the
- * address's local part, signed by `key` (unsigned without one); `args` go to git commit. Its id.
+ * address's local part, signed by `key` (unsigned without one); `args` go to git commit; author and
+ * committer dated `at` (unix seconds) when given. Its id.
  */
 export function commitAsPerson(
   r: TestRepo,
@@ -114,6 +115,7 @@ export function commitAsPerson(
   message: string,
   files: Record<string, string>,
   args: string[] = [],
+  at?: number,
 ): string {
   r.write(files);
   const name = email.split('@')[0]!;
@@ -127,7 +129,15 @@ export function commitAsPerson(
       '-m',
       message,
     ],
-    { env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email } },
+    {
+      env: {
+        GIT_AUTHOR_NAME: name,
+        GIT_AUTHOR_EMAIL: email,
+        GIT_COMMITTER_NAME: name,
+        GIT_COMMITTER_EMAIL: email,
+        ...(at !== undefined ? { GIT_AUTHOR_DATE: `@${at} +0000`, GIT_COMMITTER_DATE: `@${at} +0000` } : {}),
+      },
+    },
   );
   return r.head();
 }

@@ -195,8 +195,22 @@ const USER_TAGS = new Set<number>([enums.packet.userID, enums.packet.userAttribu
 const tagOf = (p: openpgp.AnyPacket): number => (p.constructor as unknown as { tag: number }).tag;
 
 /**
+ * The part a subkey's packets go to: one per subkey, but for the copies of a subkey within the first
+ * block, which stay apart. gpg imports a new key's block as it is (import.c collapses repeated user
+ * IDs, not subkeys), each copy with its own signatures, and merges a later block's copies into the
+ * first (merge_blocks); which copy speaks is openpgp-rehome.ts's firstSubkeyCopies.
+ */
+function subkeyPart(p: AnyKeyPacket, block: number, copies: Map<string, number>): string {
+  const id = fpr(p);
+  const n = copies.get(id) ?? 0;
+  copies.set(id, n + 1);
+  return block === 0 && n > 0 ? `sub:${id}#${n}` : `sub:${id}`;
+}
+
+/**
  * One key's blocks (from several files, or a secret and a public block) merged as gpg's import merges
- * them (import.c merge_blocks): each user ID and subkey once, at its first place, followed by every
+ * them (import.c merge_blocks): each user ID and subkey once (but a subkey's copies in the first block,
+ * subkeyPart), at its first place, followed by every
  * distinct signature that follows it in any block, in the order met. Appending a later block's new
  * signatures at the end put them after the last subkey, where openpgp.js drops a certification and
  * binds a binding to the wrong subkey: a newer self-signature (an expiry, a revoked user ID) was lost.
@@ -208,13 +222,14 @@ export function mergeKeyBlocks(lists: openpgp.PacketList<openpgp.AnyPacket>[]): 
 } {
   // Each packet with its tag and content hash (written once): what it is deduplicated and digested by.
   const parts = new Map<string, { packets: { p: openpgp.AnyPacket; k: string }[]; seen: Set<string> }>();
-  for (const l of lists) {
+  lists.forEach((l, i) => {
     let part = 'primary';
+    const copies = new Map<string, number>();
     l.forEach((p, j) => {
       const tag = tagOf(p);
       const k = `${tag}:${sha256((p as unknown as { write(): Uint8Array }).write())}`;
       if (j === 0 || SUBKEY_TAGS.has(tag) || USER_TAGS.has(tag)) {
-        part = j === 0 ? 'primary' : SUBKEY_TAGS.has(tag) ? `sub:${fpr(p as AnyKeyPacket)}` : k;
+        part = j === 0 ? 'primary' : SUBKEY_TAGS.has(tag) ? subkeyPart(p as AnyKeyPacket, i, copies) : k;
         if (!parts.has(part)) parts.set(part, { packets: [{ p, k }], seen: new Set() });
         return;
       }
@@ -223,7 +238,7 @@ export function mergeKeyBlocks(lists: openpgp.PacketList<openpgp.AnyPacket>[]): 
       at.seen.add(k);
       at.packets.push({ p, k });
     });
-  }
+  });
   const merged = new openpgp.PacketList<openpgp.AnyPacket>();
   const digest = createHash('sha256');
   for (const [part, { packets }] of parts) {

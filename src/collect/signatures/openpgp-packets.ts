@@ -150,6 +150,42 @@ function keySigProblem(sig: openpgp.SignaturePacket): string | undefined {
   return p ?? undefined;
 }
 
+// Each key signature's answer per key, part and class: gpg's import checks every self-signature
+// over the part it follows (openpgp-rehome.ts), and the key's facts check it again.
+const verified = new WeakMap<
+  openpgp.SignaturePacket,
+  { key: AnyKeyPacket; over: unknown; type: number; ok: boolean }[]
+>();
+
+/**
+ * Whether a key signature's arithmetic holds over `data` and gpg reads no critical subpacket in it
+ * that it does not handle (check_signature_end_simple): no time checks.
+ */
+export async function sigVerifies(
+  sig: openpgp.SignaturePacket,
+  key: AnyKeyPacket,
+  type: number,
+  data: SigData,
+): Promise<boolean> {
+  const d = data as unknown as { userID?: unknown; userAttribute?: unknown; bind?: unknown; key?: unknown };
+  const over = d.userID ?? d.userAttribute ?? d.bind ?? d.key;
+  const seen = verified.get(sig) ?? [];
+  const known = seen.find((v) => v.key === key && v.over === over && v.type === type);
+  if (known) return known.ok;
+  let ok = !keySigProblem(sig);
+  if (ok) {
+    // What openpgp.js alone refuses as critical (a notation gpg knows) gpg takes: keySigProblem judged it.
+    ignoreCriticalBits(sig);
+    try {
+      await checkSig(sig, key, type, data);
+    } catch {
+      ok = false;
+    }
+  }
+  verified.set(sig, [...seen, { key, over, type, ok }]);
+  return ok;
+}
+
 /**
  * Whether a key signature verifies and gpg takes it: no critical subpacket it does not handle, and
  * not older than the key that made it (sig-check.c check_signature_metadata_validity: a time
@@ -161,15 +197,8 @@ export async function sigOk(
   type: number,
   data: SigData,
 ): Promise<boolean> {
-  if (!sig.created || sig.created < key.created || keySigProblem(sig)) return false;
-  // What openpgp.js alone refuses as critical (a notation gpg knows) gpg takes: keySigProblem judged it.
-  ignoreCriticalBits(sig);
-  try {
-    await checkSig(sig, key, type, data);
-    return true;
-  } catch {
-    return false;
-  }
+  if (!sig.created || sig.created < key.created) return false;
+  return sigVerifies(sig, key, type, data);
 }
 
 /** The newest signature of `sigs` that verifies, or undefined. */

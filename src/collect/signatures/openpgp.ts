@@ -24,6 +24,7 @@ import { readQuickSignature } from './openpgp-sig.js';
 import { readSignatureBlock } from './openpgp-block.js';
 import { judgeGood } from './openpgp-judge.js';
 import { designatedRevocation } from './openpgp-revokers.js';
+import { firstSubkeyCopies, rehomeSelfSignatures } from './openpgp-rehome.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { Entry, keyMemos, parsedFiles, remember, sha256 } from './openpgp-key-facts.js';
@@ -164,13 +165,19 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     let memo = keyMemos.get(memoId);
     if (!memo) {
       let key: openpgp.PublicKey;
+      let homed: openpgp.AnyPacket[];
       try {
-        key = new openpgp.PublicKey(merged);
+        // Each self-signature after the user ID or subkey it is over, as gpg's import puts it.
+        homed = await rehomeSelfSignatures([...merged]);
+        const list = new openpgp.PacketList<openpgp.AnyPacket>();
+        list.push(...homed);
+        key = new openpgp.PublicKey(list);
+        await firstSubkeyCopies(key);
         keyringWork.keysBuilt += 1;
       } catch (e) {
         throw new Error(`${g.files.join(', ')}: not a readable OpenPGP key file (${message(e)})`);
       }
-      memo = remember(keyMemos, memoId, { key, order: new Map([...merged].map((p, i) => [p, i])), subs: new Map() });
+      memo = remember(keyMemos, memoId, { key, order: new Map(homed.map((p, i) => [p, i])), subs: new Map() });
     }
     const key = memo.key;
     built.set(id, { key, files: g.files });
