@@ -31,7 +31,8 @@ import {
 } from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
 import { REF_NAME, type SecretsFacts } from '../../domain/content.js';
-import { LogReader, ScanTally } from './log-reader.js';
+import { LogReader } from './log-reader.js';
+import { ScanTally } from './scan-tally.js';
 import { binaryText, type BatchReader } from './blob-text.js';
 import { LineList, REV_LIST_TAGS, scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';

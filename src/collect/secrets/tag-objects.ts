@@ -6,7 +6,7 @@
 // (blob-text.ts), after the logs (scan.ts).
 import { TAG_OBJECT, TAGGED_BLOB } from '../../domain/content.js';
 import type { SecretDetector } from './detect.js';
-import type { ScanTally } from './log-reader.js';
+import type { ScanTally } from './scan-tally.js';
 import { BatchReader, BlobText, type ObjectSink } from './blob-text.js';
 
 /** How much of a tag's start is kept to read the object it names ("object <id>\ntype <type>\n"). */
