@@ -38,7 +38,8 @@ import type { RangeRecord } from './range-memo.js';
 // and committer after a commit with no diff and a header line with a NUL byte: a v6 state may hold a
 // finding for a commit signed by such a key (E where git says G), or lack a token the scan missed.
 // v8: the secrets scan reads the names a commit gives files, and the bytes of a commit whose `encoding`
-// makes git's log print it decoded (red-team round 53): a v7 state may lack a token in either.
+// makes git's log print it decoded, and a token split by a line continuation (red-team round 53): a v7
+// state may lack such a token.
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v8';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */

@@ -1,11 +1,14 @@
-// Red team 53: two places a push carries a token that `git log -p` does not print as it is.
+// Red team 53: three places a push carries a token the scan did not read as git and its readers do.
 // - A commit whose `encoding` header names ISO-2022-JP or UTF-16: git log prints its message, author
 //   and committer decoded (pretty.c logmsg_reencode), other letters than the bytes `git cat-file -p`, a
 //   push and a clone carry, and the commit-object pass took the message and names for ones the log
 //   printed: a token in those bytes passed.
 // - A token in a file's name (a tree entry, a folder's too): `git log --stat` and `git ls-tree` print
 //   it, and the scan read only the lines files add.
+// - A token split by a line continuation (a backslash before the line end, LF or CRLF): sh, Python,
+//   C and make read one token; the scan read each line alone.
 // Real git writes every object; git's own answer (log, cat-file -p, ls-tree) says what each shows.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMIT_MESSAGE, COMMIT_OBJECT, FILE_NAME } from '../../src/domain/content.js';
@@ -164,4 +167,32 @@ test("a token in a file's or folder's name is found at the commit that gives the
 
   const twin = build(['alpha', 'beta', 'gamma', 'delta', 'epsilon']);
   expect(await leaks(twin.r)).toEqual([]);
+});
+
+test('a token split by a line continuation (backslash before LF or CRLF) is found as the shell reads it (twin: the same halves on two lines pass)', async () => {
+  const token = f.checksummed(`gh${'p'}_`);
+  const [a, b, c] = [token.slice(0, 14), token.slice(14, 27), token.slice(27)];
+  const r = makeRepo();
+  r.commit('base', { 'a.txt': 'a\n' });
+  const lf = r.commit('deploy', { 'deploy.sh': `#!/bin/sh\nexport GH_TOKEN=${a}\\\n${b}\\\n${c}\n` });
+  const crlf = r.commit('deploy on windows', {
+    'deploy.env.sh': `: start\r\nexport GH_TOKEN=${a}\\\r\n${b}${c}\r\n`,
+  });
+  // The shell's answer: each script sets the whole token (sh drops a backslash-newline; the CRLF one
+  // once its CRs are gone, as a checkout with core.autocrlf leaves it).
+  const shell = (script: string): string =>
+    spawnSync('sh', ['-c', `${script}\nprintf %s "$GH_TOKEN"`], { encoding: 'utf8' }).stdout;
+  expect(shell(r.run(['show', `${lf}:deploy.sh`]))).toBe(token);
+  expect(shell(r.run(['show', `${crlf}:deploy.env.sh`]).replaceAll('\r', ''))).toBe(token);
+  expect(await leaks(r)).toEqual(
+    [
+      [lf, 'deploy.sh', '2', 'github-pat'],
+      [crlf, 'deploy.env.sh', '2', 'github-pat'],
+    ].sort(),
+  );
+
+  const twin = makeRepo();
+  twin.commit('base', { 'a.txt': 'a\n' });
+  twin.commit('halves', { 'halves.sh': `export GH_TOKEN=${a}\nexport REST=${b}${c}\n`, 'ok.sh': 'make \\\n  all\n' });
+  expect(await leaks(twin)).toEqual([]);
 });

@@ -8,7 +8,7 @@
 // once the chunk before it is done (then it goes on directly). The facts are the same whether a
 // reader ran deferred or not; a deferred reader only scans, and then drops, a file the tally would
 // have skipped as repeated.
-import { BLOCK_START, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
+import { BLOCK_START, CONTINUED, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
 import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME, type SecretHit } from '../../domain/content.js';
 import { binaryPath, newBlobAt, unquotePath } from './diff-lines.js';
 import type { TapChunk } from '../path-tap.js';
@@ -326,7 +326,7 @@ export class LogReader {
   }
 
   /** An added line, text[s, e), its first `cols` characters git's columns: kept for the detector
-   *  when it holds a keyword or follows a private key header. */
+   *  when it holds a keyword or follows a private key header or a kept line it continues. */
   private added(text: string, s: number, e: number, cols: number): void {
     const file = this.file;
     const interesting = file !== undefined && !file.skip && this.hasKeyword(text, s, e);
@@ -336,6 +336,7 @@ export class LogReader {
       file.numbers.push(this.lineNo);
       if (interesting && BLOCK_START.test(line)) this.blockLeft = MAX_BLOCK_LINES;
       else if (this.blockLeft > 0) this.blockLeft -= 1;
+      if (this.blockLeft === 0 && CONTINUED.test(line)) this.blockLeft = 1;
     }
     this.lineNo += 1;
   }
