@@ -42,7 +42,10 @@ import type { RangeRecord } from './range-memo.js';
 // by a subkey or for an address revoked by a signature placed elsewhere in the key. Also v8: validUntil
 // comes due at a date after the clock among commits the walk did not read (before the trust root),
 // which the floors take once the clock reaches it: a v7 checkpoint never came due for them.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v8';
+// v9: the secrets scan reads the names a commit gives files, and the bytes of a commit whose `encoding`
+// makes git's log print it decoded, and a token split by a line continuation (red-team round 53): a v8
+// state may lack such a token.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v9';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

@@ -32,6 +32,9 @@ export const COMMIT_IDENTITY = '(commit author)';
 export const COMMIT_OBJECT = '(commit object)';
 /** The path a leak in a ref's name (`refs/heads/<token>`) is reported at, with the object the ref names. */
 export const REF_NAME = '(ref name)';
+/** The path a leak in a file's name (a tree entry: `git log --stat` and `git ls-tree` print it, a push
+ *  carries it) is reported at, with the commit that added the name (line 1; the path itself holds it). */
+export const FILE_NAME = '(file name)';
 /** The path a leak in an annotated tag is reported at, with the tag object's id as its commit (its
  *  line: the object's, as `git cat-file -p` prints it: the tagger, then the message). */
 export const TAG_OBJECT = '(tag object)';

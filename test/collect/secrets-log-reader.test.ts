@@ -1,11 +1,13 @@
 // The secrets scan reads the next chunk's `git log -p` while the current one is still being read,
 // its files kept aside (deferred) until the chunk before is done. Differential: on random small
 // histories (merges, a file reverted to an earlier version, one blob under two names, binaries,
-// deletions, renames, tokens and a private key block), the facts are the same whether every chunk
+// deletions, renames and new files (named with tokens too), tokens and a private key block), the facts are the same whether every chunk
 // is read directly in turn or each one deferred and switched at a random point of its output,
 // with git's output cut into random pieces (mid-line too). Seeded: the same cases on every run.
 import { execFileSync } from 'node:child_process';
-import { LogReader, ScanTally } from '../../src/collect/secrets/log-reader.js';
+import { LogReader } from '../../src/collect/secrets/log-reader.js';
+import { ScanTally } from '../../src/collect/secrets/scan-tally.js';
+import { FILE_NAME } from '../../src/domain/content.js';
 import { newBlobAt } from '../../src/collect/secrets/diff-lines.js';
 import { SecretDetector } from '../../src/collect/secrets/detect.js';
 import { logArgs, scanSecrets } from '../../src/collect/secrets/scan.js';
@@ -75,10 +77,13 @@ function randomHistory(seed: number, n: number): TestRepo {
       s.git(['add', '-A']);
       s.git(['commit', '-q', '--allow-empty', '-m', `remove ${i}`]);
     } else if (roll < 0.4) {
-      s.git(['mv', '-k', file, `${prefix}-moved-${i}.txt`]);
+      // Now and then to a name holding a token (a name a commit gives is scanned: redteam53).
+      const named = rand() < 0.5 ? `-${tokens.checksummed(`gh${'p'}_`)}` : '';
+      s.git(['mv', '-k', file, `${prefix}-moved${named}-${i}.txt`]);
       s.git(['commit', '-q', '--allow-empty', '-m', `move ${i}`]);
     } else if (roll < 0.45) {
-      s.write({ [`${prefix}${i}.bin`]: Buffer.from([0, 1, 2, i & 0xff, 0x0a]) });
+      const named = rand() < 0.5 ? `-${tokens.checksummed(`gh${'o'}_`)}` : '';
+      s.write({ [`${prefix}${i}${named}.bin`]: Buffer.from([0, 1, 2, i & 0xff, 0x0a]) });
       s.git(['add', '-A']);
       s.git(['commit', '-q', '-m', `binary ${i}`]);
     } else {
@@ -185,6 +190,7 @@ describe('a deferred log reader gives the facts of reading every chunk in turn',
       if (FIXED_SEEDS) {
         expect(direct.facts.skipped.repeated).toBeGreaterThan(0);
         expect(direct.facts.leaks.length).toBeGreaterThan(0);
+        expect(direct.facts.leaks.some((l) => l.path === FILE_NAME)).toBe(true);
       }
 
       // And the scan itself, two logs at a time or one, gives the same facts (the binaries told

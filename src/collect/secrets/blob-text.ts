@@ -8,7 +8,7 @@
 // keyword or follows a private key header, as log-reader.ts keeps a diff's added lines.
 import { BLOCK_START, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
 import type { SecretHit } from '../../domain/content.js';
-import type { ScanTally } from './log-reader.js';
+import type { ScanTally } from './scan-tally.js';
 
 /** A byte that ends a run: a control character other than tab (NUL bytes are dropped first). */
 const SEPARATOR = /[\x01-\x08\x0a-\x1f\x7f]/g;

@@ -3,14 +3,17 @@
 // the tag message embedded in it, `encoding`), what an author or committer line holds past the
 // e-mail (%an <%ae> stops there), a header line from a NUL byte on (fsck's nulInHeader: the log cuts
 // the line there, and prints no name or e-mail of such an identity), and a message past its first NUL
-// byte (git log prints the message as a C string: a UTF-16 message shows one letter). `git cat-file -p <commit>` prints all of it and
+// byte (git log prints the message as a C string: a UTF-16 message shows one letter), and the whole
+// object when an `encoding` header makes the log print its message, author and committer decoded
+// (ISO-2022-JP, UTF-16...: the bytes a token sits in then print as other letters). `git cat-file -p <commit>` prints all of it and
 // a push or a clone carries it. Read from one `git cat-file --batch` over the scan's commit list
 // (scan.ts), streamed: the parts the log read are passed over (their line feeds counted, so a finding's line
 // is the object's as `cat-file -p` prints it), the rest goes to the binary-text reader (blob-text.ts:
 // NUL bytes dropped, memory bounded whatever a header's size).
-import { COMMIT_OBJECT, MAX_LEAKS, type SecretHit } from '../../domain/content.js';
+import { COMMIT_IDENTITY, COMMIT_MESSAGE, COMMIT_OBJECT, MAX_LEAKS, type SecretHit } from '../../domain/content.js';
+import { isUtf8Name } from '../encoding.js';
 import type { SecretDetector } from './detect.js';
-import type { ScanTally } from './log-reader.js';
+import type { ScanTally } from './scan-tally.js';
 import { BatchReader, BlobText, type ObjectSink } from './blob-text.js';
 
 const LF = 0x0a;
@@ -170,29 +173,58 @@ function count(b: Buffer, from: number, to: number): number {
   return n;
 }
 
-/** The most bytes of a commit held whole to see at once that the log printed all of it (nearly every commit). */
+/** The most bytes of a commit held whole to see at once that the log printed all of it (nearly every
+ *  commit), and the most of a larger one held to read its header before the rest. */
 const WHOLE = 64 * 1024;
 /** A header the log printed all of: tree, parents, then author and committer each ending at its date
  *  (the name at the first "<", the e-mail at the first ">" after it, as git splits them). */
 const PLAIN =
   /^tree [0-9a-f]+\n(?:parent [0-9a-f]+\n)*author [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\ncommitter [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\n$/;
 
-/** A small commit, held whole: passed over when its header is plain and it has no NUL byte anywhere,
- *  else read as CommitSink reads it. */
+/**
+ * Whether git's log prints this header's commit decoded (pretty.c logmsg_reencode: an `encoding`
+ * header that does not name UTF-8), so that its message, author and committer as printed are not
+ * its bytes; `undefined` (a header longer than was held) counts as such: the object is then read whole.
+ */
+function reencoded(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  for (const m of header.matchAll(/^encoding(?: ([^\n]*))?$/gm)) if (!isUtf8Name(m[1] ?? '')) return true;
+  return false;
+}
+
+/** A commit, held whole when it is small: passed over when its header is plain and it has no NUL
+ *  byte anywhere, else read as CommitSink reads it, or whole when the log printed it decoded; a
+ *  larger one held until past its first WHOLE bytes, where its header is read. */
 class WholeCommit implements ObjectSink {
   private parts: Buffer[] = [];
-  constructor(private readonly sink: () => CommitSink) {}
+  private held = 0;
+  private direct: ObjectSink | undefined;
+  constructor(private readonly sink: (whole: boolean) => ObjectSink) {}
   push(chunk: Buffer): void {
+    if (this.direct) return this.direct.push(chunk);
     this.parts.push(chunk);
+    this.held += chunk.length;
+    if (this.held <= WHOLE) return;
+    const b = this.take();
+    const blank = b.indexOf('\n\n');
+    this.direct = this.sink(reencoded(blank < 0 ? undefined : b.toString('latin1', 0, blank + 1)));
+    this.direct.push(b);
   }
   end(): void {
-    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
-    this.parts = [];
+    if (this.direct) return this.direct.end();
+    const b = this.take();
     const blank = b.indexOf('\n\n');
-    if (blank >= 0 && b.indexOf(NUL) < 0 && PLAIN.test(b.toString('latin1', 0, blank + 1))) return;
-    const sink = this.sink();
+    const header = b.toString('latin1', 0, blank < 0 ? b.length : blank + 1);
+    const whole = reencoded(header);
+    if (!whole && blank >= 0 && b.indexOf(NUL) < 0 && PLAIN.test(header)) return;
+    const sink = this.sink(whole);
     sink.push(b);
     sink.end();
+  }
+  private take(): Buffer {
+    const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
+    this.parts = [];
+    return b;
   }
 }
 
@@ -205,23 +237,30 @@ export function commitObjectText(
   maxBytes: number,
 ): { reader: BatchReader; into(tally: ScanTally): void } {
   const keyword = new RegExp(detector.keywordPattern().source, 'i');
-  const found: Array<{ hit: SecretHit; commit: string }> = [];
+  const found: Array<{ hit: SecretHit; commit: string; whole: boolean }> = [];
   let more = 0;
-  const reader = new BatchReader((id, type, size) => {
+  const reader = new BatchReader((id, type) => {
     if (type !== 'commit') return undefined;
-    const sink = (): CommitSink =>
-      new CommitSink(
-        new BlobText(detector, keyword, maxBytes, (hit) => {
-          if (found.length < MAX_LEAKS) found.push({ hit, commit: id });
-          else more += 1;
-        }),
-      );
-    return size <= WHOLE ? new WholeCommit(sink) : sink();
+    return new WholeCommit((whole) => {
+      const text = new BlobText(detector, keyword, maxBytes, (hit) => {
+        if (found.length < MAX_LEAKS) found.push({ hit, commit: id, whole });
+        else more += 1;
+      });
+      return whole ? text : new CommitSink(text);
+    });
   });
   return {
     reader,
     into(tally) {
-      for (const { hit, commit } of found) tally.leak(hit, commit, COMMIT_OBJECT);
+      // An object read whole holds what the log printed as well: what it printed the same is reported there alone.
+      const key = (commit: string, hit: SecretHit): string => `${commit}\0${hit.kind}\0${hit.redacted}`;
+      const printed = new Set(
+        tally.facts.leaks
+          .filter((l) => l.path === COMMIT_MESSAGE || l.path === COMMIT_IDENTITY)
+          .map((l) => key(l.commit, l)),
+      );
+      for (const { hit, commit, whole } of found)
+        if (!whole || !printed.has(key(commit, hit))) tally.leak(hit, commit, COMMIT_OBJECT);
       tally.facts.more += more;
     },
   };

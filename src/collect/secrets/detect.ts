@@ -172,6 +172,9 @@ function re2(source: string): RE2JS {
 export const MAX_BLOCK_LINES = 400;
 /** A line that may open a private key block: the lines after it are kept whatever they hold. */
 export const BLOCK_START = /-----begin/i;
+/** A line continued on the next (a backslash before the line end, CRLF too): shell, Python, C and
+ *  make read the two as one, so a token split there is one token. The next line is kept with it. */
+export const CONTINUED = /\\\r?$/;
 
 /** The formats' keywords as one expression of literal alternatives, which V8 runs in time linear in
  *  the text. */
@@ -233,8 +236,30 @@ export class SecretDetector {
     return keywordRegExp(this.formats, 'gi');
   }
 
-  /** The secrets in one file's added lines (`numbers[i]` is the line number of `lines[i]`). */
+  /** The secrets in one file's added lines (`numbers[i]` is the line number of `lines[i]`), and in
+   *  each run of them joined at a line continuation (at its first line; what the lines hold alone is
+   *  reported as it is). */
   scan(lines: string[], numbers: number[]): SecretHit[] {
+    const hits = this.scanLines(lines, numbers);
+    const joined: string[] = [];
+    const at: number[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i]!;
+      const first = i;
+      while (CONTINUED.test(line) && i + 1 < lines.length && numbers[i + 1] === numbers[i]! + 1)
+        line = line.replace(CONTINUED, '') + lines[++i]!;
+      if (i > first) {
+        joined.push(line);
+        at.push(numbers[first]!);
+      }
+    }
+    if (!joined.length) return hits;
+    const seen = new Set(hits.map((h) => `${h.kind}\0${h.redacted}`));
+    const more = this.scanLines(joined, at).filter((h) => !seen.has(`${h.kind}\0${h.redacted}`));
+    return more.length ? [...hits, ...more].sort((a, b) => a.line - b.line || a.kind.localeCompare(b.kind)) : hits;
+  }
+
+  private scanLines(lines: string[], numbers: number[]): SecretHit[] {
     const hits: SecretHit[] = [];
     const pending = new Map<string, Array<{ f: Compiled; line: number; value: string }>>();
     this.pass(

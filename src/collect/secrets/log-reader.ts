@@ -8,55 +8,23 @@
 // once the chunk before it is done (then it goes on directly). The facts are the same whether a
 // reader ran deferred or not; a deferred reader only scans, and then drops, a file the tally would
 // have skipped as repeated.
-import { BLOCK_START, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
-import { COMMIT_IDENTITY, COMMIT_MESSAGE, MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
-import { OidIndex } from '../../domain/oid-index.js';
+import { BLOCK_START, CONTINUED, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
+import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME, type SecretHit } from '../../domain/content.js';
 import { binaryPath, newBlobAt, unquotePath } from './diff-lines.js';
 import type { TapChunk } from '../path-tap.js';
+import type { ScanTally } from './scan-tally.js';
 
 const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
-/** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
- *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
- *  stays bounded whatever the size of the history. */
-const MAX_SEEN = 1_000_000;
-
-/** The scan's counters and findings, and the blobs seen so far: what every reader's files count into, in order. */
-export class ScanTally {
-  private seen = new OidIndex();
-  /** Blobs git called binary (too large, or binary), read afterwards (blob-text.ts): each with the
-   *  commit and the path it was first seen at, "<commit>\0<path>". */
-  readonly binaries = new Map<string, string>();
-  constructor(readonly facts: SecretsFacts) {}
-
-  /** An "index <old>..<new>" line: a blob seen before is skipped (true). */
-  blob(id: string): boolean {
-    // One lookup, not a get and an add: the index grows only when the blob is new.
-    const before = this.seen.size;
-    if (this.seen.add(id) < before) {
-      this.facts.skipped.repeated += 1;
-      return true;
-    }
-    if (before >= MAX_SEEN) {
-      this.seen = new OidIndex();
-      this.seen.add(id);
-    }
-    return false;
-  }
-
-  leak(hit: SecretHit, commit: string, path: string): void {
-    if (this.facts.leaks.length < MAX_LEAKS) this.facts.leaks.push({ ...hit, commit, path });
-    else this.facts.more += 1;
-  }
-}
-
 // What a deferred reader keeps, one flat list for all its files (a million-commit scan reads ahead
 // 50,000 commits' files: an object and an array per file cost twice the memory): per file, the
-// header lines the tally acts on (BLOB and the new id, PLUS, BINARY and where it is) then END and the number of its
-// findings in `keptHits` (-1: none, the common case: no commit id is kept for it).
+// header lines the tally acts on (BLOB and the new id, PLUS, BINARY and where it is, NAME and the number of
+// what was found in a name the file got in `keptHits`) then END and the number of its findings in
+// `keptHits` (-1: none, the common case: no commit id is kept for it).
 const BLOB = 0;
 const PLUS = 1;
 const BINARY = 2;
 const END = 3;
+const NAME = 4;
 
 interface FileChange {
   blob?: string;
@@ -98,6 +66,10 @@ export class LogReader {
   private keptCommits = 0;
   /** Where the file being read starts in the kept list. */
   private openAt = 0;
+  /** The "diff --git" line of the file being read when it holds a keyword: its name, read if the file is new. */
+  private nameLine: string | undefined;
+  /** What the commit's names were found to hold: a folder's name is in every new path under it. */
+  private namesSaid = new Set<string>();
 
   constructor(
     private readonly tally: ScanTally,
@@ -135,7 +107,6 @@ export class LogReader {
         f = { skip: false, deferred: false, lines: [], numbers: [] };
       } else if (this.header(f, kept, i, e as number)) i += 1;
     }
-    this.keptHits = [];
     if (open) {
       // The file being read goes on directly, with the tally's answer for its blob: lines kept so far
       // were kept unless it is binary, and a blob the tally skips now drops them at its flush.
@@ -145,6 +116,7 @@ export class LogReader {
       for (let i = done; i < kept.length; i += 1) if (this.header(open, kept, i, kept[i] as number)) i += 1;
       if (binary) open.skip = true;
     }
+    this.keptHits = [];
   }
 
   /** Replays one kept header event at kept[i]; true when it took the next item (a blob id) too. */
@@ -156,6 +128,11 @@ export class LogReader {
     if (e === PLUS) {
       this.onPlus(f);
       return false;
+    }
+    if (e === NAME) {
+      const found = this.keptHits[kept[i + 1] as number]!;
+      for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path);
+      return true;
     }
     this.onBinary(f, kept[i + 1] as string);
     return true;
@@ -212,6 +189,7 @@ export class LogReader {
       // committer line: the next commit's author opens a file of its own, not the one flushed here.
       this.identity = false;
       this.commit = this.src.toString('latin1', s + 1, e);
+      this.namesSaid.clear();
       if (this.kept) this.keptCommits += 1;
       else this.tally.facts.commits += 1;
       this.sink?.commit(this.commit);
@@ -303,10 +281,18 @@ export class LogReader {
       this.open();
       // A merge's file is named here (its "Binary files differ" names none).
       if (text.charCodeAt(s + 7) === 0x63 /* c */) this.file!.path = unquotePath(this.src.toString('utf8', s + 10, e));
+      this.nameLine = this.hasKeyword(text, s, e) ? this.src.toString('latin1', s, e) : undefined;
       return;
     }
     if (!file) return;
-    if (text.startsWith('index ', s)) {
+    // A name the commit gives a file (a new file, or a rename's or copy's target) is published like
+    // its lines: `git log --stat`, `git ls-tree` print it. Read once where it first appears; an
+    // octopus read against its first parent (scan.ts) may name one a side branch added again.
+    if (text.startsWith('new file mode ', s)) {
+      if (this.nameLine !== undefined) this.name(this.nameLine);
+    } else if ((text.startsWith('rename to ', s) || text.startsWith('copy to ', s)) && this.hasKeyword(text, s, e))
+      this.name(this.src.toString('latin1', s, e));
+    else if (text.startsWith('index ', s)) {
       const at = newBlobAt(text, s, e);
       if (at) this.onBlob(file, this.src.toString('latin1', at[0], at[1]));
     } else if (text.startsWith('+++ ', s)) {
@@ -318,15 +304,29 @@ export class LogReader {
     }
   }
 
+  /** A line naming a file the commit adds (its path as git prints it, quoted or not): what it holds, once per commit. */
+  private name(line: string): void {
+    const hits = this.detector.scan([line], [1]).filter((hit) => {
+      const key = `${hit.kind}\0${hit.redacted}`;
+      if (this.namesSaid.has(key)) return false;
+      this.namesSaid.add(key);
+      return true;
+    });
+    if (!hits.length) return;
+    if (this.kept) this.kept.push(NAME, this.keptHits.push({ commit: this.commit, path: FILE_NAME, hits }) - 1);
+    else for (const hit of hits) this.tally.leak(hit, this.commit, FILE_NAME);
+  }
+
   /** Ends the file before and starts the next one. */
   private open(): void {
     this.flush();
+    this.nameLine = undefined;
     this.file = { skip: false, deferred: this.kept !== undefined, lines: [], numbers: [] };
     if (this.kept) this.openAt = this.kept.length;
   }
 
   /** An added line, text[s, e), its first `cols` characters git's columns: kept for the detector
-   *  when it holds a keyword or follows a private key header. */
+   *  when it holds a keyword or follows a private key header or a kept line it continues. */
   private added(text: string, s: number, e: number, cols: number): void {
     const file = this.file;
     const interesting = file !== undefined && !file.skip && this.hasKeyword(text, s, e);
@@ -336,6 +336,7 @@ export class LogReader {
       file.numbers.push(this.lineNo);
       if (interesting && BLOCK_START.test(line)) this.blockLeft = MAX_BLOCK_LINES;
       else if (this.blockLeft > 0) this.blockLeft -= 1;
+      if (this.blockLeft === 0 && CONTINUED.test(line)) this.blockLeft = 1;
     }
     this.lineNo += 1;
   }

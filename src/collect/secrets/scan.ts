@@ -31,9 +31,10 @@ import {
 } from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
 import { REF_NAME, type SecretsFacts } from '../../domain/content.js';
-import { LogReader, ScanTally } from './log-reader.js';
+import { LogReader } from './log-reader.js';
+import { ScanTally } from './scan-tally.js';
 import { binaryText, type BatchReader } from './blob-text.js';
-import { LineList, REV_LIST_TAGS, scanTagObjects } from './tag-objects.js';
+import { LineList, revListTags, scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';
 
 export interface ScanOptions {
@@ -297,11 +298,11 @@ export async function scanSecrets(
         writeFileSync(input, `${ids.join('\n')}\n`, { mode: 0o600 });
         return runReading(['cat-file', '--batch'], input, reader);
       };
-      const list = async (ids: string[]): Promise<string[]> => {
+      const list = async (ids: string[], trees?: boolean): Promise<string[]> => {
         writeFileSync(input, `${ids.join('\n')}\n`, { mode: 0o600 });
-        const lines = new LineList();
-        // Trees are left out (tree:0): a tag naming a tree or a commit names no text the logs miss.
-        await runReading(REV_LIST_TAGS, input, lines);
+        const lines = new LineList(trees);
+        // Trees are left out (tree:0) but for those a tag or ref names (trees): a commit's the logs read.
+        await runReading(revListTags(trees), input, lines);
         return lines.ids;
       };
       await scanTagObjects(opts.tags, list, read, tally, detector, maxBlobBytes);

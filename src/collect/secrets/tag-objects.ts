@@ -1,12 +1,13 @@
 // Annotated tags a push or a clone carries: their objects hold a tagger and a message (`git show
-// v1.0` prints them, `git push --tags` publishes them), and a tag may name a blob no commit holds.
+// v1.0` prints them, `git push --tags` publishes them), and a tag (or a ref) may name a blob or a
+// tree no commit holds: its files and their names (`git show v1-files:deploy.env`).
 // `git log -p` reads none of it: the tags in scope (the pushed ones, every ref's with --all) and those
 // they name are listed by one `git rev-list` (one git per level took 17 ms each: a chain of 2,000
 // tags 35 s, a million hours), read from one `git cat-file --batch`, each object as a file of its own
 // (blob-text.ts), after the logs (scan.ts).
-import { TAG_OBJECT, TAGGED_BLOB } from '../../domain/content.js';
+import { FILE_NAME, TAG_OBJECT, TAGGED_BLOB } from '../../domain/content.js';
 import type { SecretDetector } from './detect.js';
-import type { ScanTally } from './log-reader.js';
+import type { ScanTally } from './scan-tally.js';
 import { BatchReader, BlobText, type ObjectSink } from './blob-text.js';
 
 /** How much of a tag's start is kept to read the object it names ("object <id>\ntype <type>\n"). */
@@ -25,21 +26,22 @@ class TagSink implements ObjectSink {
   }
   end(): void {
     this.text.end();
-    // A blob: what the logs never read (a tag it names is listed already).
-    const m = /^object ([0-9a-f]+)\ntype (tag|blob)\n/.exec(this.head);
+    // A blob or a tree: what the logs never read (a tag it names is listed already).
+    const m = /^object ([0-9a-f]+)\ntype (tag|blob|tree)\n/.exec(this.head);
     if (m) this.named(m[1]!, m[2]!);
   }
 }
 
 /**
- * Scans the tags among `ids` (tips of the scope), the tags they name, and a blob one names that the
- * logs did not read. `list` runs `git rev-list --objects --no-walk --filter=tree:0` over ids (the
- * tags of every chain, as git peels them, in one git however deep); `read` runs `git cat-file --batch`
- * over ids: once for the tags, once for the blobs they name.
+ * Scans the tags among `ids` (tips of the scope: tags, trees and blobs), the tags they name, and a
+ * blob or tree one names (or `ids` holds) that the logs did not read. `list` runs `git rev-list
+ * --objects --no-walk` over ids (the tags of every chain, as git peels them, in one git however
+ * deep; `tree:0`: no tree, or with `trees`, over trees: every object under them with its path);
+ * `read` runs `git cat-file --batch` over ids: once for the tags, once for the blobs they name.
  */
 export async function scanTagObjects(
   ids: readonly string[],
-  list: (ids: string[]) => Promise<string[]>,
+  list: (ids: string[], trees?: boolean) => Promise<string[]>,
   read: (ids: string[], reader: BatchReader) => Promise<void>,
   tally: ScanTally,
   detector: SecretDetector,
@@ -48,21 +50,37 @@ export async function scanTagObjects(
   const keyword = new RegExp(detector.keywordPattern().source, 'i');
   const text = (commit: string, path: string): BlobText =>
     new BlobText(detector, keyword, maxBlobBytes, (hit) => tally.leak(hit, commit, path));
-  /** The tag that named each blob (the first one read). */
+  /** The tag (or the ref's own object) that named each blob and tree (the first one read). */
   const blobs = new Map<string, string>();
-  // Every object of the chains (commits too: cat-file tells the tags apart, the rest is passed over).
+  const trees = new Map<string, string>();
+  const named = (target: string, type: string, by: string): void => {
+    const into = type === 'blob' ? blobs : type === 'tree' ? trees : undefined;
+    if (into && !into.has(target)) into.set(target, by);
+  };
+  // Every object of the chains (commits too: cat-file tells the tags apart, the rest is passed over),
+  // and the tips themselves (a tree tip: rev-list filters it out).
   const objects = await list([...ids]);
   await read(
-    objects,
-    new BatchReader((id, type) =>
-      type === 'tag'
-        ? new TagSink(text(id, TAG_OBJECT), (target, targetType) => {
-            if (targetType === 'blob' && !blobs.has(target)) blobs.set(target, id);
-          })
-        : undefined,
-    ),
+    [...new Set([...ids, ...objects])],
+    new BatchReader((id, type) => {
+      if (type === 'tag') return new TagSink(text(id, TAG_OBJECT), (target, t) => named(target, t, id));
+      named(id, type, id);
+      return undefined;
+    }),
   );
-  // A blob a tag names: read unless the logs read it.
+  // What the trees hold: each file (a blob) and each name under them, by the tag that named the tree.
+  if (trees.size) {
+    let by = '';
+    for (const line of await list([...trees.keys()], true)) {
+      const space = line.indexOf(' ');
+      const id = space < 0 ? line : line.slice(0, space);
+      by = trees.get(id) ?? by;
+      const name = space < 0 ? '' : line.slice(space + 1);
+      if (name && keyword.test(name)) for (const hit of detector.scan([name], [1])) tally.leak(hit, by, FILE_NAME);
+      if (!blobs.has(id)) blobs.set(id, by);
+    }
+  }
+  // A blob a tag names: read unless the logs read it (a tree or a submodule's commit in the list: not a blob, passed over).
   const unread = [...blobs.keys()].filter((id) => !tally.blob(id));
   if (unread.length)
     await read(
@@ -71,19 +89,21 @@ export async function scanTagObjects(
     );
 }
 
-/** git's listing of the tips' chains: each tag it peels through, the object at the end, no tree. */
-export const REV_LIST_TAGS = [
+/** git's listing of the tips' chains: each tag it peels through, the object at the end, no tree;
+ *  with `trees`, every object under the trees given, each with its path. */
+export const revListTags = (trees = false): string[] => [
   'rev-list',
   '--objects',
   '--no-walk',
-  '--filter=tree:0',
+  ...(trees ? [] : ['--filter=tree:0']),
   '--missing=allow-any',
   '--stdin',
 ];
 
-/** The ids of `git rev-list --objects` output ("<id>[ <name>]" a line), as it comes. */
+/** The lines of `git rev-list --objects` output ("<id>[ <name>]"), as it comes; `ids` keeps the ids alone. */
 export class LineList {
   readonly ids: string[] = [];
+  constructor(private readonly whole = false) {}
   private rest = '';
   read(chunk: Buffer): void {
     const lines = (this.rest + chunk.toString('latin1')).split('\n');
@@ -95,7 +115,7 @@ export class LineList {
     this.rest = '';
   }
   private add(line: string): void {
-    const id = line.split(' ', 1)[0]!;
+    const id = this.whole ? line : line.split(' ', 1)[0]!;
     if (id) this.ids.push(id);
   }
 }

@@ -1,0 +1,39 @@
+// The secrets scan's tally (scan.ts): its counters and findings, and the file versions (blobs) seen
+// so far, which every reader of git's output counts into in the list's order (log-reader.ts), then
+// the passes over commit objects, binaries and tags.
+import { MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
+import { OidIndex } from '../../domain/oid-index.js';
+
+/** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
+ *  repeat may then be scanned twice (a duplicate finding at worst, never a missed one), and memory
+ *  stays bounded whatever the size of the history. */
+const MAX_SEEN = 1_000_000;
+
+/** The scan's counters and findings, and the blobs seen so far: what every reader's files count into, in order. */
+export class ScanTally {
+  private seen = new OidIndex();
+  /** Blobs git called binary (too large, or binary), read afterwards (blob-text.ts): each with the
+   *  commit and the path it was first seen at, "<commit>\0<path>". */
+  readonly binaries = new Map<string, string>();
+  constructor(readonly facts: SecretsFacts) {}
+
+  /** An "index <old>..<new>" line: a blob seen before is skipped (true). */
+  blob(id: string): boolean {
+    // One lookup, not a get and an add: the index grows only when the blob is new.
+    const before = this.seen.size;
+    if (this.seen.add(id) < before) {
+      this.facts.skipped.repeated += 1;
+      return true;
+    }
+    if (before >= MAX_SEEN) {
+      this.seen = new OidIndex();
+      this.seen.add(id);
+    }
+    return false;
+  }
+
+  leak(hit: SecretHit, commit: string, path: string): void {
+    if (this.facts.leaks.length < MAX_LEAKS) this.facts.leaks.push({ ...hit, commit, path });
+    else this.facts.more += 1;
+  }
+}
