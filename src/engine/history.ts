@@ -181,7 +181,7 @@ export async function openHistory(
       const t = await reader.read(`${baseOid}:${POLICY_DIR}`);
       rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
     }
-    const rootMemo = scope.resume?.rootMemo(history);
+    const rootMemo = await scope.resume?.rootMemo(history);
     // The answers found by this run (and an earlier one's, given back when the audit runs again).
     const memo: FirstPolicyMemo = {
       known: [...(rootMemo?.known ?? []), ...(scope.rootAnswers ?? [])],
@@ -243,7 +243,15 @@ export async function openHistory(
     const start = baseOid ?? trustRoot; // with --base, what ran at the root was accepted
     const found =
       watchProtected && tip
-        ? await derivedPaths(shadow.gitDir, reader, oidBytes, tip, start, revisions, scope.resume?.rangeMemo(history))
+        ? await derivedPaths(
+            shadow.gitDir,
+            reader,
+            oidBytes,
+            tip,
+            start,
+            revisions,
+            await scope.resume?.rangeMemo(history),
+          )
         : undefined;
     const derived = found ? originsAt(found, fixed) : NO_DERIVED;
     const { origins } = derived;
