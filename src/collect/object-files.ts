@@ -90,7 +90,7 @@ export function objectFiles(repo: RepositoryInfo): ObjectFiles {
 }
 
 /** Why the recorded object files no longer hold the judged history (against `now`, taken by objectFiles), or undefined when each is as it was. */
-export function objectFilesChanged(recorded: ObjectFiles, now: ObjectFiles): string | undefined {
+function objectFilesChanged(recorded: ObjectFiles, now: ObjectFiles): string | undefined {
   for (const [kind, files, current] of [
     ['loose object', recorded.loose, now.loose],
     ['pack', recorded.packs, now.packs],
@@ -139,7 +139,7 @@ function looseHashOk(path: string, id: string, format: RepositoryInfo['objectFor
  * the checkpoint (`recorded`), or undefined when every such file holds what its names say: each such
  * pack passes `git verify-pack`, each such loose object hashes to its id.
  */
-export async function objectFilesAdded(
+async function objectFilesAdded(
   repo: RepositoryInfo,
   recorded: ObjectFiles,
   now: ObjectFiles,
@@ -168,4 +168,14 @@ export async function objectFilesAdded(
     shadow.dispose();
   }
   return undefined;
+}
+
+/** Why old objects may read otherwise now than when `recorded` was taken (undefined: as then). */
+export async function objectsChangedSince(
+  repo: RepositoryInfo,
+  recorded: ObjectFiles | undefined,
+  now: ObjectFiles,
+): Promise<string | undefined> {
+  if (!recorded) return 'the checkpoint records no object files';
+  return objectFilesChanged(recorded, now) ?? (await objectFilesAdded(repo, recorded, now));
 }

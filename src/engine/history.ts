@@ -243,15 +243,7 @@ export async function openHistory(
     const start = baseOid ?? trustRoot; // with --base, what ran at the root was accepted
     const found =
       watchProtected && tip
-        ? await derivedPaths(
-            shadow.gitDir,
-            reader,
-            oidBytes,
-            tip,
-            start,
-            revisions,
-            await scope.resume?.rangeMemo(history),
-          )
+        ? await derivedPaths(shadow.gitDir, reader, oidBytes, tip, start, revisions, scope.resume?.rangeMemo(history))
         : undefined;
     const derived = found ? originsAt(found, fixed) : NO_DERIVED;
     const { origins } = derived;

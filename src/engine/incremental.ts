@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, VisitorState } from '../domain/model.js';
 import { MAX_LEAKS, type SecretLeak, type SecretsFacts } from '../domain/content.js';
 import { POLICY_DIR, type TrustedCommit, type Verification } from '../domain/trust.js';
-import { objectFiles, objectFilesAdded, objectFilesChanged, type ObjectFiles } from '../collect/object-files.js';
+import { objectFiles, objectsChangedSince, type ObjectFiles } from '../collect/object-files.js';
 import {
   CHECKPOINT_VERSION,
   repositoryIdentity,
@@ -148,29 +148,21 @@ export class IncrementalAudit implements Resume, SecretsResume {
   /** The default trust root as the checkpoint found it; trusted only while old objects mean what they meant. */
   private memo: FirstPolicyMemo | undefined;
 
-  /** Why old objects may read otherwise now (objects-files.ts), asked once per run. */
+  /** Why old objects may read otherwise now (collect/object-files.ts), asked once per run. */
   private objectsVerdict: Promise<string | undefined> | undefined;
-
   private objectsChanged(): Promise<string | undefined> {
-    const recorded = this.old?.objects;
-    if (!recorded) return Promise.resolve('the checkpoint records no object files');
-    this.objectsVerdict ??= (async () =>
-      objectFilesChanged(recorded, this.objectsAtStart) ??
-      (await objectFilesAdded(this.req.repository, recorded, this.objectsAtStart)))();
+    this.objectsVerdict ??= objectsChangedSince(this.req.repository, this.old?.objects, this.objectsAtStart);
     return this.objectsVerdict;
   }
 
-  /** Whether old objects of this repository mean what they meant when the checkpoint was written (its memos may be trusted). */
-  private async objectsAsThen(history: HistoryFacts): Promise<boolean> {
-    return (
+  /** Whether old objects of this repository mean what they meant then, as rootMemo found (rangeMemo asks after it). */
+  private asThen = false;
+  async rootMemo(history: HistoryFacts): Promise<FirstPolicyMemo> {
+    this.asThen =
       this.old?.repository === repositoryIdentity(this.req.repository) &&
       this.old.environment === this.environmentOf(history) &&
-      !(await this.objectsChanged())
-    );
-  }
-
-  async rootMemo(history: HistoryFacts): Promise<FirstPolicyMemo> {
-    const known = (await this.objectsAsThen(history)) ? (this.old?.firstPolicy ?? []) : [];
+      !(await this.objectsChanged());
+    const known = this.asThen ? (this.old?.firstPolicy ?? []) : [];
     this.memo = {
       known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'),
       found: new Map(),
@@ -181,12 +173,11 @@ export class IncrementalAudit implements Resume, SecretsResume {
   /** The range search's memo (collect/range-memo.ts), salted with the options that change what it reads. */
   private range: RangeMemo | undefined;
 
-  async rangeMemo(history: HistoryFacts): Promise<RangeMemo | undefined> {
+  rangeMemo(): RangeMemo | undefined {
     // A partial clone's range commits may miss a file the search reads (read as running nothing): a
     // later run, with it fetched, must search again.
     if (isPartialClone(this.req.repository.commonDir)) return undefined;
-    const mine = await this.objectsAsThen(history);
-    const known = mine ? asRecord(this.old?.rangeSearch) : undefined;
+    const known = this.asThen ? asRecord(this.old?.rangeSearch) : undefined;
     this.range = { salt: this.vetting, ...(known ? { known } : {}) };
     return this.range;
   }
