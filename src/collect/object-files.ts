@@ -1,14 +1,15 @@
 // The object files the walk checkpoint's verdicts were read from, and whether old objects still read
 // as they did. git never re-hashes what it reads, so a verdict carried over holds only while every
 // object the judged history used gives git the same bytes. Three ways it may not, each met here:
-// a file that held them changed (a loose object's bytes; a pack or index rewritten in place, same
-// size and inode: its ctime moved); a file added since that git reads first (a newer pack holds the
-// same ids and wins, packfile.c sort_pack; a loose object in the repository's own store outranks a
-// borrowed store's); or a store git borrows from (objects/info/alternates, as deep as git follows
-// them) changed any of these. Each pack added or touched since is checked by git's own `verify-pack`
-// (every object re-hashed against its id, the index against the pack), each new loose object by its
-// hash: an honest fetch's pack passes, a pack edited in place or slipped in with other bytes under
-// an old id does not, and the walk then starts over, reading what git reads.
+// a file that held them changed (a loose object's or a pack's bytes, compared by sha256; a pack's is
+// taken again only when its ctime moved, as git's freshening of a pack moves it on most commits);
+// a file added since that git reads first (a newer pack holds the same ids and wins, packfile.c
+// sort_pack; a loose object in the repository's own store outranks a borrowed store's); or a store
+// git borrows from (objects/info/alternates, as deep as git follows them) changed any of these. Each
+// pack added since is checked by git's own `verify-pack` (every object re-hashed against its id, the
+// index against the pack), each new loose object by its hash: an honest fetch's pack passes, a pack
+// slipped in with other bytes under an old id does not, and the walk then starts over, reading what
+// git reads.
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,12 +17,13 @@ import { inflateSync } from 'node:zlib';
 import type { RepositoryInfo } from '../domain/model.js';
 import { createShadow, runGit } from './git.js';
 import { objectStores } from './object-store.js';
-import { readBounded } from './safe-fs.js';
+import { readBounded, readBoundedParts } from './safe-fs.js';
 
 /**
  * An object file as the checkpoint knows it: its path under objects/ (a borrowed store's: absolute),
- * size, inode, for a loose object of at most LOOSE_HASHED_BYTES the sha256 of its bytes ('' otherwise),
- * and its ctime in nanoseconds (any write to the file moves it; absent in checkpoints written before).
+ * size, inode, the sha256 of its bytes (a pack's; a loose object's of at most LOOSE_HASHED_BYTES; ''
+ * otherwise), and its ctime in nanoseconds (any write to the file moves it; absent in checkpoints
+ * written before).
  */
 export type ObjectFile = [path: string, size: string, ino: string, digest: string, ctime?: string];
 
@@ -38,15 +40,32 @@ const LOOSE_CHECKED_BYTES = 64 * 1024 * 1024;
 /** git verify-pack re-hashes every object of a pack: minutes for a whole large history, seconds for a fetch. */
 const VERIFY_TIMEOUT_MS = 30 * 60_000;
 
-function fileState(path: string, key: string, hashed: boolean): ObjectFile | undefined {
+/** The sha256 of a file's bytes, read a MiB at a time (a pack may be gigabytes). */
+function digestOf(path: string): string {
+  return readBoundedParts(path, Number.MAX_SAFE_INTEGER, {}, (size, read) => {
+    const h = createHash('sha256');
+    for (let at = 0; at < size; at += CHUNK) h.update(read(at, Math.min(CHUNK, size - at)));
+    return h.digest('hex');
+  });
+}
+const CHUNK = 1024 * 1024;
+
+/**
+ * `hashed`: 'small' hashes a file of at most LOOSE_HASHED_BYTES, 'all' every file, unless `was` (its
+ * record in the checkpoint) has a digest and the same size, inode and ctime: nothing wrote to it since.
+ */
+function fileState(path: string, key: string, hashed: 'small' | 'all', was?: ObjectFile): ObjectFile | undefined {
   try {
     const st = lstatSync(path, { bigint: true });
     if (!st.isFile()) return undefined;
+    const [size, ino, ctime] = [String(st.size), String(st.ino), String(st.ctimeNs)];
     const digest =
-      hashed && st.size <= BigInt(LOOSE_HASHED_BYTES)
-        ? createHash('sha256').update(readBounded(path, LOOSE_HASHED_BYTES)).digest('hex')
-        : '';
-    return [key, String(st.size), String(st.ino), digest, String(st.ctimeNs)];
+      was?.[3] && was[1] === size && was[2] === ino && was[4] === ctime
+        ? was[3]
+        : hashed === 'all' || st.size <= BigInt(LOOSE_HASHED_BYTES)
+          ? digestOf(path)
+          : '';
+    return [key, size, ino, digest, ctime];
   } catch {
     return undefined;
   }
@@ -65,7 +84,8 @@ const list = (dir: string): string[] => {
  * its `<name>.pack`) of the repository's store, keyed by their path under it, and of each store it
  * borrows from, keyed by their absolute path.
  */
-export function objectFiles(repo: RepositoryInfo): ObjectFiles {
+export function objectFiles(repo: RepositoryInfo, recorded?: ObjectFiles): ObjectFiles {
+  const was = new Map([...(recorded?.loose ?? []), ...(recorded?.packs ?? [])].map((f) => [f[0], f]));
   const own = join(repo.commonDir, 'objects');
   const loose: ObjectFile[] = [];
   const packs: ObjectFile[] = [];
@@ -76,13 +96,13 @@ export function objectFiles(repo: RepositoryInfo): ObjectFiles {
       if (!/^[0-9a-f]{2}$/.test(d)) continue;
       for (const n of list(join(store, d))) {
         if (!/^[0-9a-f]{38,62}$/.test(n)) continue;
-        const f = fileState(join(store, d, n), key(`${d}/${n}`), true);
+        const f = fileState(join(store, d, n), key(`${d}/${n}`), 'small', was.get(key(`${d}/${n}`)));
         if (f) loose.push(f);
       }
     }
     for (const n of list(join(store, 'pack'))) {
       if (!n.endsWith('.pack') && !n.endsWith('.idx')) continue;
-      const f = fileState(join(store, 'pack', n), key(`pack/${n}`), false);
+      const f = fileState(join(store, 'pack', n), key(`pack/${n}`), 'all', was.get(key(`pack/${n}`)));
       if (f) packs.push(f);
     }
   });
@@ -107,12 +127,12 @@ function objectFilesChanged(recorded: ObjectFiles, now: ObjectFiles): string | u
   return undefined;
 }
 
-/** Files of `now` that are new since `recorded`, or written since (their ctime moved, or was not recorded). */
+/** Files of `now` that are new since `recorded`, or written since without a digest to compare (their ctime moved). */
 function touched(recorded: readonly ObjectFile[], now: readonly ObjectFile[]): ObjectFile[] {
   const before = new Map(recorded.map((f) => [f[0], f]));
   return now.filter((f) => {
     const was = before.get(f[0]);
-    return !was || was[4] === undefined || was[4] !== f[4];
+    return !was || (!f[3] && (was[4] === undefined || was[4] !== f[4]));
   });
 }
 

@@ -127,17 +127,17 @@ export class IncrementalAudit implements Resume, SecretsResume {
   /** The .gitguard tree id at the tip, as the hook found it. */
   private headTree = '';
 
-  /** The object files before anything was read: what the checkpoint's verdicts were read from. */
+  /** The object files before anything was read (a file the checkpoint hashed, hashed again only if written since). */
   private readonly objectsAtStart: ObjectFiles;
 
   constructor(private readonly req: IncrementalRequest) {
-    this.objectsAtStart = objectFiles(req.repository);
     this.options = optionsKey(req);
     this.vetting = hashOf(vettingFields(req));
     this.vettingOnly = !req.selected.some((c) => c.rule.kind === 'commits');
     const read = readCheckpoint(req.repository, req.env);
     this.old = 'checkpoint' in read ? read.checkpoint : undefined;
     this.reason = 'none' in read ? read.none : '';
+    this.objectsAtStart = objectFiles(req.repository, this.old?.objects);
   }
 
   private environmentOf(history: HistoryFacts): string {

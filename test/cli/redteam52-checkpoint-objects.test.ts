@@ -3,11 +3,12 @@
 // looked at files added since. git re-hashes nothing it reads, so both let old objects read otherwise
 // under a resumed verdict: a pack rewritten in place (same size, same inode) holding a token where a
 // harmless file was, and a newer pack slipped in with the token under that file's id (git reads the
-// newest pack first). In each, git log -p showed the token, a full audit failed the secrets scan and
-// the re-audit resumed the checkpoint and passed. Now every pack added or written since (its ctime
-// moved) is checked by git verify-pack before the checkpoint is trusted, and a failing one makes the
-// audit walk everything again, reading what git reads; so in the stores the repository borrows from
-// (objects/info/alternates), whose packs git reads before the repository's loose objects. Twins: an honest fetch's new pack, a pack whose
+// newest pack first), in the repository's store or in one it borrows from (objects/info/alternates),
+// whose packs git reads before the repository's loose objects. In each, git log -p showed the token, a
+// full audit failed the secrets scan and the re-audit resumed the checkpoint and passed. Now a pack's
+// bytes are compared by sha256 (taken again only when its ctime moved), every pack added since is
+// checked by git verify-pack before the checkpoint is trusted, and a changed or failing one makes the
+// audit walk everything again, reading what git reads. Twins: an honest fetch's new pack, a pack whose
 // times git's freshening moved and an honest newer pack holding the same objects all resume.
 import { readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,7 +79,7 @@ test('a pack rewritten in place after the audit (same size and inode): the re-au
   expect(r.run(['log', '-p'])).toContain(token);
   const again = await audit(r);
   expect(again.walk?.incremental).toBe(false);
-  expect(again.walk?.reason).toContain('git verify-pack');
+  expect(again.walk?.reason).toContain('a pack that held the judged history was rewritten');
   expect(again.secrets).toBe('fail');
 });
 
