@@ -126,8 +126,8 @@ export class IncrementalAudit implements Resume, SecretsResume {
   private tipSet = new Set<string>();
   /** The .gitguard tree id at the tip, as the hook found it. */
   private headTree = '';
-
-  /** The object files before anything was read (a file the checkpoint hashed, hashed again only if written since). */
+  /** The object files before anything was read (a file the checkpoint hashed, hashed again only if written since);
+   *  none for a run that neither compares nor writes a checkpoint (vetting only, none to resume). */
   private readonly objectsAtStart: ObjectFiles;
 
   constructor(private readonly req: IncrementalRequest) {
@@ -137,7 +137,8 @@ export class IncrementalAudit implements Resume, SecretsResume {
     const read = readCheckpoint(req.repository, req.env);
     this.old = 'checkpoint' in read ? read.checkpoint : undefined;
     this.reason = 'none' in read ? read.none : '';
-    this.objectsAtStart = objectFiles(req.repository, this.old?.objects);
+    const files = this.old || !this.vettingOnly;
+    this.objectsAtStart = files ? objectFiles(req.repository, this.old?.objects) : { loose: [], packs: [] };
   }
 
   private environmentOf(history: HistoryFacts): string {
@@ -147,7 +148,6 @@ export class IncrementalAudit implements Resume, SecretsResume {
 
   /** The default trust root as the checkpoint found it; trusted only while old objects mean what they meant. */
   private memo: FirstPolicyMemo | undefined;
-
   /** Why old objects may read otherwise now (collect/object-files.ts), asked once per run. */
   private objectsVerdict: Promise<string | undefined> | undefined;
   private objectsChanged(): Promise<string | undefined> {
