@@ -15,17 +15,11 @@ export function agePacks(r: TestRepo, year: number): void {
 }
 
 /**
- * Writes the pack as `<name>.pack`/`.idx` (`name` undefined: git's own `pack-<hex>`) dated 2030 into
- * the object folder `into` (`r`'s own by default), `r`'s own packs dated 2020, so git reads it first;
- * `forged` puts `text` under the blob `id`.
+ * A bare store (a temp folder) holding every object of `r`'s HEAD as one pack, `forged` (when given)
+ * with `text` under the blob `id`; its loose copies stay beside the pack. Returns the store and the pack's hash.
  */
-export function extraPack(
-  r: TestRepo,
-  name: string | undefined,
-  forged?: { id: string; text: string },
-  into = join(r.dir, '.git', 'objects'),
-): void {
-  const dir = join(tempDir(), 'scratch.git');
+export function forgedStore(r: TestRepo, forged?: { id: string; text: string }): { dir: string; hash: string } {
+  const dir = join(tempDir(), 'store.git');
   const git = (args: string[], input?: string | Buffer): string =>
     execFileSync('git', [`--git-dir=${dir}`, ...args], { env: r.env, input })
       .toString()
@@ -42,7 +36,21 @@ export function extraPack(
     const body = Buffer.from(forged.text);
     writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])));
   }
-  const hash = git(['pack-objects', '-q', join(dir, 'objects', 'pack', 'pack')], list);
+  return { dir, hash: git(['pack-objects', '-q', join(dir, 'objects', 'pack', 'pack')], list) };
+}
+
+/**
+ * Writes forgedStore's pack as `<name>.pack`/`.idx` (`name` undefined: git's own `pack-<hex>`) dated
+ * 2030 into the object folder `into` (`r`'s own by default), `r`'s own packs dated 2020, so git reads
+ * it first.
+ */
+export function extraPack(
+  r: TestRepo,
+  name: string | undefined,
+  forged?: { id: string; text: string },
+  into = join(r.dir, '.git', 'objects'),
+): void {
+  const { dir, hash } = forgedStore(r, forged);
   agePacks(r, 2020);
   const own = join(into, 'pack');
   const newer = new Date('2030-01-01T00:00:00Z');
