@@ -4,7 +4,7 @@
 // verify cache uses (state-secret.ts): a file that does not authenticate is never trusted. Every
 // read and write goes through safe-fs (no links followed, no FIFOs, bounded, atomic).
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import type { SecretsFacts } from '../domain/content.js';
@@ -18,6 +18,7 @@ import {
 } from './safe-fs.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 import type { RangeRecord } from './range-memo.js';
+import type { ObjectFiles } from './object-files.js';
 
 // v2: what a commit changes at protected paths is judged by mode and id, and a merge equal to one
 // parent is a change unless it is the clean merge (red-team round 6): rule states saved before
@@ -213,95 +214,4 @@ export function dataDirHash(dir: string): string {
       .update('\n');
   }
   return h.digest('hex');
-}
-
-/** An object file as the checkpoint knows it: path under objects/, size, inode, and for a loose
- *  object of at most LOOSE_HASHED_BYTES the sha256 of its bytes ('' otherwise). */
-export type ObjectFile = [path: string, size: string, ino: string, digest: string];
-
-/** The loose objects and packs of the object store when the checkpoint was written. */
-export interface ObjectFiles {
-  loose: ObjectFile[];
-  packs: ObjectFile[];
-}
-
-/** Commits, trees and policy files are far smaller; a larger loose object is known by size and inode. */
-const LOOSE_HASHED_BYTES = 1024 * 1024;
-
-function fileState(objects: string, rel: string, hashed: boolean): ObjectFile | undefined {
-  try {
-    const path = join(objects, rel);
-    const st = lstatSync(path, { bigint: true });
-    if (!st.isFile()) return undefined;
-    const digest =
-      hashed && st.size <= BigInt(LOOSE_HASHED_BYTES)
-        ? createHash('sha256').update(readBounded(path, LOOSE_HASHED_BYTES)).digest('hex')
-        : '';
-    return [rel, String(st.size), String(st.ino), digest];
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The object store's files: every loose object and every pack. git never rewrites either in place
- * (a loose object is written once under its id, though git touches its mtime when it would write it
- * again; packs are replaced whole by a repack), and a fetch checks that an object it already has
- * arrives with the same bytes. So an old commit read differently now means one of these files
- * changed or went away: a loose object's bytes are compared (they are small), a pack's size and inode.
- */
-export function objectFiles(repo: RepositoryInfo): ObjectFiles {
-  const objects = join(repo.commonDir, 'objects');
-  const loose: ObjectFile[] = [];
-  const packs: ObjectFile[] = [];
-  let dirs: string[] = [];
-  try {
-    dirs = readdirSync(objects);
-  } catch {
-    /* no object folder: nothing to record */
-  }
-  for (const d of dirs) {
-    if (!/^[0-9a-f]{2}$/.test(d)) continue;
-    let names: string[] = [];
-    try {
-      names = readdirSync(join(objects, d));
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      if (!/^[0-9a-f]{38,62}$/.test(n)) continue;
-      const f = fileState(objects, `${d}/${n}`, true);
-      if (f) loose.push(f);
-    }
-  }
-  let packNames: string[] = [];
-  try {
-    packNames = readdirSync(join(objects, 'pack'));
-  } catch {
-    /* no packs */
-  }
-  for (const n of packNames) {
-    if (!n.endsWith('.pack') && !n.endsWith('.idx')) continue;
-    const f = fileState(objects, `pack/${n}`, false);
-    if (f) packs.push(f);
-  }
-  return { loose, packs };
-}
-
-/** Why the recorded object files no longer hold the judged history (against `now`, taken by objectFiles), or undefined when each is as it was. */
-export function objectFilesChanged(recorded: ObjectFiles, now: ObjectFiles): string | undefined {
-  for (const [kind, list, current] of [
-    ['loose object', recorded.loose, now.loose],
-    ['pack', recorded.packs, now.packs],
-  ] as const) {
-    const byPath = new Map(current.map((f) => [f[0], f]));
-    for (const want of list) {
-      const got = byPath.get(want[0]);
-      if (!got)
-        return `a ${kind} that held the judged history is gone (${want[0]}; a repack or gc, or someone removed it)`;
-      if (got[1] !== want[1] || got[2] !== want[2] || got[3] !== want[3])
-        return `a ${kind} that held the judged history was rewritten (${want[0]})`;
-    }
-  }
-  return undefined;
 }

@@ -21,8 +21,12 @@ export async function readParents(
   oids: readonly string[],
 ): Promise<Map<string, string[]>> {
   const parents = new Map<string, string[]>();
+  // Each line as git 2.39 reads it (shallow.c: get_oid_hex on the line, so the first 40 or 64 hex digits
+  // of either case, the rest ignored): `<ID>`, `<id>\r` and `<id> x` are boundary commits to git too.
   const boundary = new Set(
-    (readBoundedIfExists(join(shadow.gitDir, 'shallow'), SHALLOW_MAX_BYTES)?.toString('latin1') ?? '').split('\n'),
+    (readBoundedIfExists(join(shadow.gitDir, 'shallow'), SHALLOW_MAX_BYTES)?.toString('latin1') ?? '')
+      .split('\n')
+      .flatMap((l) => [l.slice(0, 40).toLowerCase(), l.slice(0, 64).toLowerCase()]),
   );
   const objects = await Promise.all(
     oids.map((oid) =>

@@ -163,6 +163,16 @@ async function peelTags(repo: RepositoryInfo, refs: RefInfo[], reader?: ObjectRe
   });
 }
 
+/**
+ * The object a replace ref replaces, as git 2.39 reads its name (replace-object.c register_replace_ref:
+ * what follows the last `/`, whose first 40 or 64 characters are hex digits of either case, the rest
+ * ignored); undefined for a name git ignores with "bad replace ref name", which replaces nothing.
+ */
+function replacedBy(name: string, format: RepositoryInfo['objectFormat']): string | undefined {
+  const hex = name.slice(name.lastIndexOf('/') + 1).slice(0, format === 'sha256' ? 64 : 40);
+  return /^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(hex) ? hex.toLowerCase() : undefined;
+}
+
 /** Tags peeled by one cat-file. */
 const PEEL_BATCH = 20_000;
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -174,9 +184,11 @@ export async function collectHistory(repo: RepositoryInfo, reader?: ObjectReader
   const packedPeels = await collectPackedPeels(repo.commonDir, repo.gitDir, refs, reader);
   const { headRef, headOid } = await resolveHead(repo, refs);
 
-  const replaceRefs = refs
-    .filter((r) => r.name.startsWith('refs/replace/'))
-    .map((r) => ({ replaced: r.name.slice('refs/replace/'.length), replacement: r.oid }));
+  const replaceRefs = refs.flatMap((r) => {
+    const replaced = r.name.startsWith('refs/replace/') ? replacedBy(r.name, repo.objectFormat) : undefined;
+    if (!replaced) return [];
+    return [{ replaced, replacement: r.oid, ...(r.name !== `refs/replace/${replaced}` ? { ref: r.name } : {}) }];
+  });
 
   if (replaceRefs.length) await addSubjects(repo, replaceRefs);
 

@@ -6,12 +6,15 @@
 // packs of the repository's own store (and of a push's quarantine, which receive-pack reads as its
 // own and then moves in) are linked into the shadow's pack folder: local there, as they are to git,
 // and ordered by the same times (git stats through the link). Its loose objects stay borrowed: git
-// reads loose objects after every pack, store by store in the same order either way.
+// reads loose objects after every pack, store by store in the same order either way. Every pack git
+// would open counts, whatever its name: git takes any `<name>.idx` beside a `<name>.pack` (packfile.c
+// prepare_pack, add_packed_git), so a newer `extra.pack` of the repository, borrowed in the shadow
+// while only `pack-<hex>` was linked, gave git its bytes and gitguard the older pack's.
 import { readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The files of a pack git reads objects through: its data, its index and its reverse index. */
-const PACK_PART = /^pack-(?:[0-9a-f]{40}|[0-9a-f]{64})\.(?:pack|idx|rev)$/;
+/** The files of a pack git reads objects through, under any name: its data, its index and its reverse index. */
+const PACK_PART = /\.(?:pack|idx|rev)$/;
 
 /** Links every pack of `stores` (object folders) into `shadowObjects`/pack. */
 export function linkOwnPacks(shadowObjects: string, stores: readonly string[]): void {

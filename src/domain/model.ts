@@ -149,8 +149,14 @@ export interface HistoryFacts {
   refs: RefInfo[];
   /** A forge's refs of their family's shape naming a commit (forge-refs.ts), left out of refs: how many per family ("refs/pull/*"). */
   forgeRefs?: Record<string, number>;
-  /** refs/replace/* entries: the object replaced and its replacement. */
-  replaceRefs: Array<{ replaced: string; replacement: string; replacedSubject?: string; replacementSubject?: string }>;
+  /** refs/replace/* entries git honours: the object replaced and its replacement; `ref` when its name is not refs/replace/<replaced>. */
+  replaceRefs: Array<{
+    replaced: string;
+    replacement: string;
+    ref?: string;
+    replacedSubject?: string;
+    replacementSubject?: string;
+  }>;
   /** info/grafts lines, if the file exists. */
   grafts?: {
     file: string;

@@ -74,7 +74,7 @@ export interface Resumed {
 /** An earlier run to resume (engine/incremental.ts). */
 export interface Resume {
   /** Before the trust root is resolved: the default root as earlier runs found it, to be filled with this run's answers. */
-  rootMemo(history: HistoryFacts): FirstPolicyMemo | undefined;
+  rootMemo(history: HistoryFacts): Promise<FirstPolicyMemo | undefined>;
   /** Before the files the CI runs are searched for in the range: an earlier run's answer, to be filled with this run's. */
   rangeMemo(history: HistoryFacts): RangeMemo | undefined;
   /** Once the scope is known, before the walk: what to leave out, if the earlier run may be resumed. */

@@ -181,7 +181,7 @@ export async function openHistory(
       const t = await reader.read(`${baseOid}:${POLICY_DIR}`);
       rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
     }
-    const rootMemo = scope.resume?.rootMemo(history);
+    const rootMemo = await scope.resume?.rootMemo(history);
     // The answers found by this run (and an earlier one's, given back when the audit runs again).
     const memo: FirstPolicyMemo = {
       known: [...(rootMemo?.known ?? []), ...(scope.rootAnswers ?? [])],

@@ -17,11 +17,9 @@ import { createHash } from 'node:crypto';
 import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, VisitorState } from '../domain/model.js';
 import { MAX_LEAKS, type SecretLeak, type SecretsFacts } from '../domain/content.js';
 import { POLICY_DIR, type TrustedCommit, type Verification } from '../domain/trust.js';
-import type { ObjectFiles } from '../collect/checkpoint.js';
+import { objectFiles, objectsChangedSince, type ObjectFiles } from '../collect/object-files.js';
 import {
   CHECKPOINT_VERSION,
-  objectFiles,
-  objectFilesChanged,
   repositoryIdentity,
   dataDirHash,
   environmentFingerprint,
@@ -128,18 +126,19 @@ export class IncrementalAudit implements Resume, SecretsResume {
   private tipSet = new Set<string>();
   /** The .gitguard tree id at the tip, as the hook found it. */
   private headTree = '';
-
-  /** The object files before anything was read: what the checkpoint's verdicts were read from. */
+  /** The object files before anything was read (a file the checkpoint hashed, hashed again only if written since);
+   *  none for a run that neither compares nor writes a checkpoint (vetting only, none to resume). */
   private readonly objectsAtStart: ObjectFiles;
 
   constructor(private readonly req: IncrementalRequest) {
-    this.objectsAtStart = objectFiles(req.repository);
     this.options = optionsKey(req);
     this.vetting = hashOf(vettingFields(req));
     this.vettingOnly = !req.selected.some((c) => c.rule.kind === 'commits');
     const read = readCheckpoint(req.repository, req.env);
     this.old = 'checkpoint' in read ? read.checkpoint : undefined;
     this.reason = 'none' in read ? read.none : '';
+    const files = this.old || !this.vettingOnly;
+    this.objectsAtStart = files ? objectFiles(req.repository, this.old?.objects) : { loose: [], packs: [] };
   }
 
   private environmentOf(history: HistoryFacts): string {
@@ -149,17 +148,21 @@ export class IncrementalAudit implements Resume, SecretsResume {
 
   /** The default trust root as the checkpoint found it; trusted only while old objects mean what they meant. */
   private memo: FirstPolicyMemo | undefined;
-
-  /** Whether old objects mean what they meant when the checkpoint was written (its memos may be trusted). */
-  private objectsAsThen(history: HistoryFacts): boolean {
-    return (
-      this.old?.environment === this.environmentOf(history) &&
-      !(this.old.objects && objectFilesChanged(this.old.objects, this.objectsAtStart))
-    );
+  /** Why old objects may read otherwise now (collect/object-files.ts), asked once per run. */
+  private objectsVerdict: Promise<string | undefined> | undefined;
+  private objectsChanged(): Promise<string | undefined> {
+    this.objectsVerdict ??= objectsChangedSince(this.req.repository, this.old?.objects, this.objectsAtStart);
+    return this.objectsVerdict;
   }
 
-  rootMemo(history: HistoryFacts): FirstPolicyMemo {
-    const known = this.objectsAsThen(history) ? (this.old?.firstPolicy ?? []) : [];
+  /** Whether old objects of this repository mean what they meant then, as rootMemo found (rangeMemo asks after it). */
+  private asThen = false;
+  async rootMemo(history: HistoryFacts): Promise<FirstPolicyMemo> {
+    this.asThen =
+      this.old?.repository === repositoryIdentity(this.req.repository) &&
+      this.old.environment === this.environmentOf(history) &&
+      !(await this.objectsChanged());
+    const known = this.asThen ? (this.old?.firstPolicy ?? []) : [];
     this.memo = {
       known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'),
       found: new Map(),
@@ -170,12 +173,11 @@ export class IncrementalAudit implements Resume, SecretsResume {
   /** The range search's memo (collect/range-memo.ts), salted with the options that change what it reads. */
   private range: RangeMemo | undefined;
 
-  rangeMemo(history: HistoryFacts): RangeMemo | undefined {
+  rangeMemo(): RangeMemo | undefined {
     // A partial clone's range commits may miss a file the search reads (read as running nothing): a
     // later run, with it fetched, must search again.
     if (isPartialClone(this.req.repository.commonDir)) return undefined;
-    const mine = this.old?.repository === repositoryIdentity(this.req.repository) && this.objectsAsThen(history);
-    const known = mine ? asRecord(this.old?.rangeSearch) : undefined;
+    const known = this.asThen ? asRecord(this.old?.rangeSearch) : undefined;
     this.range = { salt: this.vetting, ...(known ? { known } : {}) };
     return this.range;
   }
@@ -218,9 +220,8 @@ export class IncrementalAudit implements Resume, SecretsResume {
     // A tip's answer is what the new commits (or HEAD itself) are judged by: a checkpoint without it vouches for nothing.
     if (this.vettingOnly && old.tips.some((t) => t.time !== undefined && t.policyOk === undefined))
       return 'the checkpoint holds no verdict on the policies at its tips';
-    if (!old.objects) return 'the checkpoint records no object files';
-    const rewritten = objectFilesChanged(old.objects, this.objectsAtStart);
-    if (rewritten) return rewritten;
+    const changed = await this.objectsChanged();
+    if (changed) return changed;
     if (old.environment !== this.environmentOf(at.history))
       return 'replace refs, grafts, the shallow boundary or alternates changed since the checkpoint';
     if (old.trustRoot !== (at.trustRoot ?? '')) return 'the trust root changed since the checkpoint';

@@ -9,7 +9,7 @@ export default defineRepoRule({
     const list = new FindingList(ctx.findingLimit);
     for (const r of facts.history.value.replaceRefs) {
       list.add({
-        ref: `refs/replace/${r.replaced}`,
+        ref: r.ref ?? `refs/replace/${r.replaced}`,
         commit: r.replaced,
         message:
           r.replacedSubject !== undefined

@@ -8,12 +8,12 @@
 // too. Twins: an honest borrowed store (the token found), and a forged blob only the borrowed store
 // holds, which git in the repository reads too (gitguard's answer is git's).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { TokenFactory } from '../helpers/secrets.js';
+import { forgedStore } from '../helpers/forged-pack.js';
 
 afterAll(cleanupTemp);
 
@@ -43,25 +43,8 @@ function packTimes(objects: string, year: number): void {
  * harmless text under its id (a loose file rewritten, then packed by git, which does not re-hash).
  */
 function store(r: TestRepo, forged?: string): string {
-  const dir = join(tempDir(), 'store.git');
-  const env = r.env;
-  const git = (args: string[], input?: string | Buffer): string =>
-    execFileSync('git', [`--git-dir=${dir}`, ...args], { env, input })
-      .toString()
-      .trim();
-  git(['init', '-q', '--bare']);
-  const list = r.run(['rev-list', '--objects', 'HEAD']);
-  git(
-    ['unpack-objects', '-q'],
-    execFileSync('git', ['-C', r.dir, 'pack-objects', '--stdout', '-q'], { env, input: list }),
-  );
-  if (forged) {
-    const file = join(dir, 'objects', forged.slice(0, 2), forged.slice(2));
-    chmodSync(file, 0o644);
-    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`blob ${HARMLESS.length}\0`), Buffer.from(HARMLESS)])));
-  }
-  git(['pack-objects', '-q', join(dir, 'objects', 'pack', 'pack')], list);
-  git(['prune-packed']);
+  const { dir } = forgedStore(r, forged ? { id: forged, text: HARMLESS } : undefined);
+  execFileSync('git', [`--git-dir=${dir}`, 'prune-packed'], { env: r.env });
   return join(dir, 'objects');
 }
 

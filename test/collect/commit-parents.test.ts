@@ -2,6 +2,7 @@
 // what it cannot read as git does (the shallow boundary, a commit git reads otherwise, a tag, an id
 // not there) it leaves to the caller's merge-base.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createShadow } from '../../src/collect/git.js';
 import { ObjectReader } from '../../src/collect/objects.js';
@@ -80,4 +81,22 @@ test('a commit on the shallow boundary (git shows no parents) and one git reads 
   const normal = join(r.dir, '.git');
   expect(gitParents(r, normal, [odd]).get(odd)).toEqual([]);
   expect((await ours(normal, [odd])).has(odd)).toBe(false);
+});
+
+test.each([
+  ['in capitals', (id: string) => `${id.toUpperCase()}\n`],
+  ['ending in \\r', (id: string) => `${id}\r\n`],
+  ['with a tail', (id: string) => `${id} left by a tool\n`],
+])('a shallow boundary line %s is a boundary to git (its first 40 hex digits), and is left out', async (_, line) => {
+  const r = makeRepo();
+  r.commit('one', { 'a.txt': '1\n' });
+  r.commit('two', { 'a.txt': '2\n' });
+  const three = r.commit('three', { 'a.txt': '3\n' });
+  const boundary = r.run(['rev-parse', 'HEAD~1']);
+  const gitDir = join(r.dir, '.git');
+  writeFileSync(join(gitDir, 'shallow'), line(boundary));
+  expect(gitParents(r, gitDir, [boundary]).get(boundary)).toEqual([]);
+  const mine = await ours(gitDir, [three, boundary]);
+  expect(mine.has(boundary)).toBe(false);
+  expect(mine.get(three)).toEqual([boundary]);
 });

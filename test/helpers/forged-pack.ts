@@ -1,0 +1,62 @@
+// A pack of every object of a repository's HEAD, written into its own pack folder, optionally with
+// other bytes under one blob's id (a loose file rewritten in a scratch store, then packed by git,
+// which does not re-hash what it packs): what a forged pack slipped into a repository looks like.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { tempDir, type TestRepo } from './repo.js';
+
+/** Sets every file of `r`'s own pack folder to `year` (git orders packs by mtime; no clock, no waiting). */
+export function agePacks(r: TestRepo, year: number): void {
+  const own = join(r.dir, '.git', 'objects', 'pack');
+  const t = new Date(`${year}-01-01T00:00:00Z`);
+  for (const f of readdirSync(own)) utimesSync(join(own, f), t, t);
+}
+
+/**
+ * A bare store (a temp folder) holding every object of `r`'s HEAD as one pack, `forged` (when given)
+ * with `text` under the blob `id`; its loose copies stay beside the pack. Returns the store and the pack's hash.
+ */
+export function forgedStore(r: TestRepo, forged?: { id: string; text: string }): { dir: string; hash: string } {
+  const dir = join(tempDir(), 'store.git');
+  const git = (args: string[], input?: string | Buffer): string =>
+    execFileSync('git', [`--git-dir=${dir}`, ...args], { env: r.env, input })
+      .toString()
+      .trim();
+  git(['init', '-q', '--bare']);
+  const list = r.run(['rev-list', '--objects', 'HEAD']);
+  git(
+    ['unpack-objects', '-q'],
+    execFileSync('git', ['-C', r.dir, 'pack-objects', '--stdout', '-q'], { env: r.env, input: list }),
+  );
+  if (forged) {
+    const file = join(dir, 'objects', forged.id.slice(0, 2), forged.id.slice(2));
+    chmodSync(file, 0o644);
+    const body = Buffer.from(forged.text);
+    writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])));
+  }
+  return { dir, hash: git(['pack-objects', '-q', join(dir, 'objects', 'pack', 'pack')], list) };
+}
+
+/**
+ * Writes forgedStore's pack as `<name>.pack`/`.idx` (`name` undefined: git's own `pack-<hex>`) dated
+ * 2030 into the object folder `into` (`r`'s own by default), `r`'s own packs dated 2020, so git reads
+ * it first.
+ */
+export function extraPack(
+  r: TestRepo,
+  name: string | undefined,
+  forged?: { id: string; text: string },
+  into = join(r.dir, '.git', 'objects'),
+): void {
+  const { dir, hash } = forgedStore(r, forged);
+  agePacks(r, 2020);
+  const own = join(into, 'pack');
+  const newer = new Date('2030-01-01T00:00:00Z');
+  for (const ext of ['pack', 'idx']) {
+    const to = join(own, `${name ?? `pack-${hash}`}.${ext}`);
+    renameSync(join(dir, 'objects', 'pack', `pack-${hash}.${ext}`), to);
+    utimesSync(to, newer, newer);
+  }
+}
