@@ -290,7 +290,7 @@ export class SecretDetector {
           const end = m.end();
           from = end > m.start() ? end : end + 1;
           if (f.block) {
-            const block = this.keyBlock(line.slice(end), lines, i);
+            const block = this.keyBlock(line.slice(end), lines, numbers, i);
             if (!block) continue;
             const fixture = publishedKey(block);
             hits.push({
@@ -348,7 +348,7 @@ export class SecretDetector {
    *  nothing but base64 once quotes and separators are trimmed (armor headers and blank lines are
    *  skipped). That base64, or '' when it is too short or not random enough to be a key: a header
    *  quoted in code, a regular expression or documentation has no such body. */
-  private keyBlock(rest: string, lines: string[], at: number): KeyBlock | undefined {
+  private keyBlock(rest: string, lines: string[], numbers: number[], at: number): KeyBlock | undefined {
     const candidates = [...rest.split(/\\r?\\n/)];
     let material = '';
     let ended = false;
@@ -383,7 +383,11 @@ export class SecretDetector {
     };
     let going = true;
     for (const c of candidates) if (going) going = take(c);
-    for (let j = at + 1; going && j < lines.length && j <= at + MAX_BLOCK_LINES; j++) going = take(lines[j]!);
+    // lines of another hunk (not the next line of the file) are not this block's as the file holds it
+    for (let j = at + 1; going && j < lines.length && j <= at + MAX_BLOCK_LINES; j++) {
+      exact &&= numbers[j] === numbers[j - 1]! + 1;
+      going = take(lines[j]!);
+    }
     return material.length >= 64 && shannonEntropy(material) > 4 ? { material, exact: exact && ended } : undefined;
   }
 }
