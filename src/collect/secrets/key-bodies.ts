@@ -4,55 +4,15 @@
 // key here / -----END", or a published test key whose body is swapped for a real one), or a header
 // wrapped around base64 an earlier commit added, showed the detector no header, or a header and no
 // body, and passed while `openssl pkey` read a real key from the file. Such a file version (an added
-// line that is base64 of 16 characters or more, or a private key's header or END line) is read
+// line that is base64 of 16 characters or more, or a private key's header or END line: keyEdit in
+// diff-lines.ts, as the log is read) is read
 // afterwards from one `git cat-file --batch` (scan.ts), and each key block holding one of its added
 // lines is read whole, as it stands in the file, at the commit that changed it.
 import { BLOCK_START, MAX_BLOCK_LINES, shippedFormats, type SecretDetector } from './detect.js';
 import { BatchReader } from './blob-text.js';
 import type { ScanTally } from './log-reader.js';
 
-/** Added lines noted per file version; past this many, every key block of the version is read. */
-const MAX_EDITS = 1000;
-const EDGE = /-----(?:BEGIN|END)[ A-Z0-9_-]{0,100}PRIVATE KEY/i;
 const BLOCK_END = /-----end/i;
-
-const isBase64 = (c: number): boolean =>
-  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
-/** Not a hex digit (a line of hex is a hash, not key material). */
-const nonHex = (c: number): boolean =>
-  !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
-const isQuoteOrSpace = (ch: string | undefined): boolean =>
-  ch === ' ' || ch === '\t' || ch === '"' || ch === "'" || ch === '`';
-
-/**
- * Whether text[s, e) may be part of a private key block: a line of base64 (16 characters or more, not
- * all hex, quoted or not, as keyBlock reads a pasted one), or a private key's header or END line.
- * One pass over the line, no backtracking: the line is attacker-sized.
- */
-export function keyEdit(text: string, s: number, e: number): boolean {
-  let i = s;
-  while (i < e && isQuoteOrSpace(text[i])) i += 1;
-  const from = i;
-  let letters = false;
-  for (; i < e && isBase64(text.charCodeAt(i)); i += 1) letters ||= nonHex(text.charCodeAt(i));
-  const run = i - from;
-  while (i < e && text[i] === '=') i += 1;
-  for (;;) {
-    if (i < e && (isQuoteOrSpace(text[i]) || text[i] === ',' || text[i] === ';' || text[i] === '+' || text[i] === '\r'))
-      i += 1;
-    else if (i + 1 < e && text[i] === '\\' && (text[i + 1] === 'n' || text[i + 1] === 'r')) i += 2;
-    else break;
-  }
-  if (i === e) return run >= 16 && letters;
-  const dash = text.indexOf('-----', s);
-  return dash >= 0 && dash < e && EDGE.test(text.slice(dash, Math.min(e, dash + 140)));
-}
-
-/** Notes added line `n` of a file version (0 at the front: too many, read every block). */
-export function noteEdit(edits: number[], n: number): void {
-  if (edits.length < MAX_EDITS) edits.push(n);
-  else edits[0] = 0;
-}
 
 /** The header lines (1-based) of the key blocks holding the edited lines: each line's block is the
  *  last header before it with no END line between (its own END line included), within MAX_BLOCK_LINES. */

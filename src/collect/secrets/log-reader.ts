@@ -11,8 +11,7 @@
 import { BLOCK_START, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
 import { COMMIT_IDENTITY, COMMIT_MESSAGE, MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
-import { binaryPath, newBlobAt, unquotePath } from './diff-lines.js';
-import { keyEdit, noteEdit } from './key-bodies.js';
+import { binaryPath, keyEdit, newBlobAt, noteEdit, unquotePath } from './diff-lines.js';
 import type { TapChunk } from '../path-tap.js';
 
 const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
