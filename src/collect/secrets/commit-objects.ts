@@ -8,7 +8,7 @@
 // (scan.ts), streamed: the parts the log read are passed over (their line feeds counted, so a finding's line
 // is the object's as `cat-file -p` prints it), the rest goes to the binary-text reader (blob-text.ts:
 // NUL bytes dropped, memory bounded whatever a header's size).
-import { COMMIT_OBJECT, MAX_LEAKS, type SecretHit } from '../../domain/content.js';
+import { COMMIT_IDENTITY, COMMIT_MESSAGE, COMMIT_OBJECT, MAX_LEAKS, type SecretHit } from '../../domain/content.js';
 import type { SecretDetector } from './detect.js';
 import type { ScanTally } from './log-reader.js';
 import { BatchReader, BlobText, type ObjectSink } from './blob-text.js';
@@ -48,8 +48,15 @@ class CommitSink implements ObjectSink {
   private heldBytes = 0;
   /** Line feeds passed over and not yet given to `text` (most commits give it nothing else). */
   private lf = 0;
+  /** An `encoding` header came: git log re-encodes the message from it (UTF-16BE bytes of an ASCII
+   *  token print as other letters), so the message's bytes are read as they are. */
+  private recoded = false;
 
-  constructor(private readonly text: BlobText) {}
+  constructor(
+    private readonly text: BlobText,
+    /** Told of an `encoding` header. */
+    private readonly onRecoded: () => void,
+  ) {}
 
   push(chunk: Buffer): void {
     let i = 0;
@@ -60,7 +67,7 @@ class CommitSink implements ObjectSink {
           if (this.name === '' && c === LF) {
             // The blank line: the message follows.
             this.lines(1);
-            this.at = At.Message;
+            this.at = this.recoded ? At.Tail : At.Message;
             i += 1;
           } else if (this.name === '' && c === SP) {
             // A continuation line: no log format prints one.
@@ -68,6 +75,10 @@ class CommitSink implements ObjectSink {
           } else if (c === SP || c === LF || c === NUL || this.name.length > 32) {
             // A NUL in a header line (fsck's nulInHeader) ends the line where git's log reads it: read.
             const name = c === NUL ? '' : this.name;
+            if (name === 'encoding' && !this.recoded) {
+              this.recoded = true;
+              this.onRecoded();
+            }
             this.at = PRINTED.has(name) ? At.Skip : IDENTITY.has(name) ? At.Identity : At.Read;
             if (this.at === At.Read) this.read(Buffer.from(this.name, 'latin1'));
             else if (this.at === At.Identity) this.hold(Buffer.from(this.name, 'latin1'));
@@ -115,6 +126,13 @@ class CommitSink implements ObjectSink {
           break;
       }
     }
+  }
+
+  /** A commit read as it is, every byte (what `cat-file -p` prints). */
+  whole(b: Buffer): void {
+    this.onRecoded();
+    this.read(b);
+    this.text.end();
   }
 
   end(): void {
@@ -189,8 +207,11 @@ class WholeCommit implements ObjectSink {
     const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     this.parts = [];
     const blank = b.indexOf('\n\n');
-    if (blank >= 0 && b.indexOf(NUL) < 0 && PLAIN.test(b.toString('latin1', 0, blank + 1))) return;
+    const header = b.toString('latin1', 0, blank < 0 ? b.length : blank + 1);
+    if (blank >= 0 && b.indexOf(NUL) < 0 && PLAIN.test(header)) return;
     const sink = this.sink();
+    // git log re-encodes the whole commit from its `encoding`, names and e-mails too: read it as it is
+    if (/\nencoding /.test(header)) return sink.whole(b);
     sink.push(b);
     sink.end();
   }
@@ -206,6 +227,8 @@ export function commitObjectText(
 ): { reader: BatchReader; into(tally: ScanTally): void } {
   const keyword = new RegExp(detector.keywordPattern().source, 'i');
   const found: Array<{ hit: SecretHit; commit: string }> = [];
+  /** Commits with an `encoding` header, read whole: what the log found in them is not reported again. */
+  const recoded = new Set<string>();
   let more = 0;
   const reader = new BatchReader((id, type, size) => {
     if (type !== 'commit') return undefined;
@@ -215,13 +238,21 @@ export function commitObjectText(
           if (found.length < MAX_LEAKS) found.push({ hit, commit: id });
           else more += 1;
         }),
+        () => recoded.add(id),
       );
     return size <= WHOLE ? new WholeCommit(sink) : sink();
   });
   return {
     reader,
     into(tally) {
-      for (const { hit, commit } of found) tally.leak(hit, commit, COMMIT_OBJECT);
+      // A Latin-1 commit's ASCII token the log printed as it is: reported once, at the log's reading.
+      const logged = new Set(
+        tally.facts.leaks
+          .filter((l) => recoded.has(l.commit) && (l.path === COMMIT_MESSAGE || l.path === COMMIT_IDENTITY))
+          .map((l) => `${l.commit}\0${l.kind}\0${l.redacted}`),
+      );
+      for (const { hit, commit } of found)
+        if (!logged.has(`${commit}\0${hit.kind}\0${hit.redacted}`)) tally.leak(hit, commit, COMMIT_OBJECT);
       tally.facts.more += more;
     },
   };
