@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RE2JS } from 're2js';
 import { tokenChecksumValid } from './checksum.js';
+import { ENCRYPTION_HEADER, exactKeyBytes, type KeyBlock } from './published-keys.js';
 import type { SecretHit, SecretLeak } from '../../domain/content.js';
 
 export interface SecretFormat {
@@ -78,10 +79,13 @@ export function shippedFormats(): SecretFormatsFile {
 }
 
 let published: Map<string, string> | undefined;
-/** The project and file of a published test key, by the SHA-256 (hex) of its decoded key material. */
-function publishedKey(material: string): string | undefined {
+/** The project and file of a published test key the block is, by the SHA-256 (hex) of its key bytes:
+ *  only a block holding that key and nothing else (published-keys.ts). */
+function publishedKey(block: KeyBlock): string | undefined {
+  const der = exactKeyBytes(block);
+  if (!der) return undefined;
   published ??= new Map(shippedFormats().publishedKeys.keys.map((k) => [k.sha256, `${k.project} ${k.path}`]));
-  return published.get(createHash('sha256').update(Buffer.from(material, 'base64')).digest('hex'));
+  return published.get(createHash('sha256').update(der).digest('hex'));
 }
 
 /** Marks each leak that lies in an installed dependency tree with its kind (`npm package
@@ -311,14 +315,14 @@ export class SecretDetector {
           const end = m.end();
           from = end > m.start() ? end : end + 1;
           if (f.block) {
-            const block = this.keyBlock(line.slice(end), lines, i);
+            const block = this.keyBlock(line.slice(end), lines, numbers, i);
             if (!block) continue;
             const fixture = publishedKey(block);
             hits.push({
               kind: f.id,
               title: f.title,
               line: numbers[i]!,
-              redacted: `${m.group(0)!.replace(/-/g, '').trim()} block …(${block.length} chars)`,
+              redacted: `${m.group(0)!.replace(/-/g, '').trim()} block …(${block.material.length} chars)`,
               ...(fixture ? { published: fixture } : {}),
             });
             continue;
@@ -369,10 +373,16 @@ export class SecretDetector {
    *  nothing but base64 once quotes and separators are trimmed (armor headers and blank lines are
    *  skipped). That base64, or '' when it is too short or not random enough to be a key: a header
    *  quoted in code, a regular expression or documentation has no such body. */
-  private keyBlock(rest: string, lines: string[], at: number): string {
+  private keyBlock(rest: string, lines: string[], numbers: number[], at: number): KeyBlock | undefined {
     const candidates = [...rest.split(/\\r?\\n/)];
     let material = '';
     let ended = false;
+    // Whether it reads as one PEM body and nothing more, as openssl reads one (published-keys.ts):
+    // encryption headers first, then a blank line, then base64 with no gap, then the END line.
+    let exact = true;
+    let headers = false;
+    let sealed = false;
+    let gap = false;
     const take = (raw: string): boolean => {
       const end = raw.indexOf('-----END');
       const part = (end >= 0 ? raw.slice(0, end) : raw).replace(/\\[rn]/g, '');
@@ -380,14 +390,29 @@ export class SecretDetector {
       // `+` with no quote before it is base64 (an Ed25519 key's one line may end in it).
       const c = keyLineBody(part);
       if (end >= 0) ended = true;
-      if (c === '' || /^[A-Za-z-]+: /.test(c)) return !ended;
-      if (!/^[A-Za-z0-9+/=]+$/.test(c)) return false;
+      if (c === '') {
+        if (material) gap = true;
+        else if (headers) sealed = true;
+        return !ended;
+      }
+      if (/^[A-Za-z-]+: /.test(c)) {
+        exact &&= !material && !sealed && ENCRYPTION_HEADER.test(c);
+        headers = true;
+        return !ended;
+      }
+      if (!/^[A-Za-z0-9+/=]+$/.test(c)) return (exact = false);
+      // after headers with no blank line, openssl reads base64 as one more header
+      exact &&= !gap && (!headers || sealed);
       material += c;
       return !ended;
     };
     let going = true;
     for (const c of candidates) if (going) going = take(c);
-    for (let j = at + 1; going && j < lines.length && j <= at + MAX_BLOCK_LINES; j++) going = take(lines[j]!);
-    return material.length >= 64 && shannonEntropy(material) > 4 ? material : '';
+    // lines of another hunk (not the next line of the file) are not this block's as the file holds it
+    for (let j = at + 1; going && j < lines.length && j <= at + MAX_BLOCK_LINES; j++) {
+      exact &&= numbers[j] === numbers[j - 1]! + 1;
+      going = take(lines[j]!);
+    }
+    return material.length >= 64 && shannonEntropy(material) > 4 ? { material, exact: exact && ended } : undefined;
   }
 }

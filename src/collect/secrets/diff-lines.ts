@@ -1,4 +1,5 @@
-// The header lines of `git log -p` the secrets scan reads a path or a blob id from (log-reader.ts).
+// The header lines of `git log -p` the secrets scan reads a path or a blob id from (log-reader.ts),
+// and the added lines that may lie in a key block without its header (keyEdit: key-bodies.ts).
 import { quotedPathAt } from '../path-changes.js';
 
 /** A path as git prints it in a diff header: bare, or C-quoted (octal escapes for bytes). */
@@ -34,3 +35,45 @@ const isHexAt = (s: string, i: number): boolean => {
   const c = s.charCodeAt(i);
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
 };
+
+/** Added lines noted per file version (key-bodies.ts); past this many, every key block of the version is read. */
+const MAX_EDITS = 1000;
+const EDGE = /-----(?:BEGIN|END)[ A-Z0-9_-]{0,100}PRIVATE KEY/i;
+
+const isBase64 = (c: number): boolean =>
+  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+/** Not a hex digit (a line of hex is a hash, not key material). */
+const nonHex = (c: number): boolean =>
+  !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+const isQuoteOrSpace = (ch: string | undefined): boolean =>
+  ch === ' ' || ch === '\t' || ch === '"' || ch === "'" || ch === '`';
+
+/**
+ * Whether text[s, e) may be part of a private key block: a line of base64 (16 characters or more, not
+ * all hex, quoted or not, as keyBlock reads a pasted one), or a private key's header or END line.
+ * One pass over the line, no backtracking: the line is attacker-sized.
+ */
+export function keyEdit(text: string, s: number, e: number): boolean {
+  let i = s;
+  while (i < e && isQuoteOrSpace(text[i])) i += 1;
+  const from = i;
+  let letters = false;
+  for (; i < e && isBase64(text.charCodeAt(i)); i += 1) letters ||= nonHex(text.charCodeAt(i));
+  const run = i - from;
+  while (i < e && text[i] === '=') i += 1;
+  for (;;) {
+    if (i < e && (isQuoteOrSpace(text[i]) || text[i] === ',' || text[i] === ';' || text[i] === '+' || text[i] === '\r'))
+      i += 1;
+    else if (i + 1 < e && text[i] === '\\' && (text[i + 1] === 'n' || text[i + 1] === 'r')) i += 2;
+    else break;
+  }
+  if (i === e) return run >= 16 && letters;
+  const dash = text.indexOf('-----', s);
+  return dash >= 0 && dash < e && EDGE.test(text.slice(dash, Math.min(e, dash + 140)));
+}
+
+/** Notes added line `n` of a file version (0 at the front: too many, read every block). */
+export function noteEdit(edits: number[], n: number): void {
+  if (edits.length < MAX_EDITS) edits.push(n);
+  else edits[0] = 0;
+}

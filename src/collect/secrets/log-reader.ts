@@ -10,7 +10,7 @@
 // have skipped as repeated.
 import { BLOCK_START, CONTINUED, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
 import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME, type SecretHit } from '../../domain/content.js';
-import { binaryPath, newBlobAt, unquotePath } from './diff-lines.js';
+import { binaryPath, keyEdit, newBlobAt, noteEdit, unquotePath } from './diff-lines.js';
 import type { TapChunk } from '../path-tap.js';
 import type { ScanTally } from './scan-tally.js';
 
@@ -35,6 +35,8 @@ interface FileChange {
   deferred: boolean;
   lines: string[];
   numbers: number[];
+  /** Added lines that may be key material or a key's header or END (key-bodies.ts). */
+  edits?: number[];
 }
 
 const isZero = (id: string): boolean => /^0+$/.test(id);
@@ -62,7 +64,7 @@ export class LogReader {
   /** While deferred: the files done so far, and the commits counted. */
   private kept: Array<number | string> | undefined;
   /** What the detector found in kept files, with their commits and paths. */
-  private keptHits: Array<{ commit: string; path: string; hits: SecretHit[] }> = [];
+  private keptHits: Array<{ commit: string; path: string; hits: SecretHit[]; edits?: number[] }> = [];
   private keptCommits = 0;
   /** Where the file being read starts in the kept list. */
   private openAt = 0;
@@ -103,7 +105,7 @@ export class LogReader {
       if (e === END) {
         const h = kept[++i] as number;
         const found = h >= 0 ? this.keptHits[h]! : undefined;
-        if (found && !f.skip) for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path);
+        if (found && !f.skip) this.found(f, found);
         f = { skip: false, deferred: false, lines: [], numbers: [] };
       } else if (this.header(f, kept, i, e as number)) i += 1;
     }
@@ -165,11 +167,16 @@ export class LogReader {
       !file.skip && file.lines.length && file.path !== undefined
         ? this.detector.scan(file.lines, file.numbers)
         : undefined;
-    if (file.deferred) {
-      this.kept!.push(END, hits ? this.keptHits.push({ commit: this.commit, path: file.path!, hits }) - 1 : -1);
-      return;
-    }
-    if (hits) for (const hit of hits) this.tally.leak(hit, this.commit, file.path!);
+    const found = { commit: this.commit, path: file.path!, hits: hits ?? [], edits: file.edits };
+    if (file.deferred) this.kept!.push(END, hits || file.edits ? this.keptHits.push(found) - 1 : -1);
+    else if (!file.skip && file.path !== undefined) this.found(file, found);
+  }
+
+  /** A file's findings, and its version to read again when it may have changed a key block's body. */
+  private found(f: FileChange, found: { commit: string; path: string; hits: SecretHit[]; edits?: number[] }): void {
+    for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path);
+    if (found.edits && f.blob && !isZero(f.blob) && !this.tally.edited.has(f.blob))
+      this.tally.edited.set(f.blob, { commit: found.commit, path: found.path, edits: found.edits });
   }
 
   // Lines are read from each chunk decoded once as latin1 (one byte, one character; the formats
@@ -330,6 +337,8 @@ export class LogReader {
   private added(text: string, s: number, e: number, cols: number): void {
     const file = this.file;
     const interesting = file !== undefined && !file.skip && this.hasKeyword(text, s, e);
+    if (file?.blob !== undefined && !file.skip && keyEdit(text, s + cols, e))
+      noteEdit((file.edits ??= []), this.lineNo);
     if (file && !file.skip && (interesting || this.blockLeft > 0)) {
       const line = this.src.toString('latin1', s + cols, e);
       file.lines.push(line);

@@ -15,6 +15,8 @@ export class ScanTally {
   /** Blobs git called binary (too large, or binary), read afterwards (blob-text.ts): each with the
    *  commit and the path it was first seen at, "<commit>\0<path>". */
   readonly binaries = new Map<string, string>();
+  /** File versions whose added lines may lie in a key block whose header they lack (key-bodies.ts). */
+  readonly edited = new Map<string, { commit: string; path: string; edits: number[] }>();
   constructor(readonly facts: SecretsFacts) {}
 
   /** An "index <old>..<new>" line: a blob seen before is skipped (true). */

@@ -34,6 +34,7 @@ import { REF_NAME, type SecretsFacts } from '../../domain/content.js';
 import { LogReader } from './log-reader.js';
 import { ScanTally } from './scan-tally.js';
 import { binaryText, type BatchReader } from './blob-text.js';
+import { keyBodies } from './key-bodies.js';
 import { LineList, revListTags, scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';
 
@@ -291,6 +292,12 @@ export async function scanSecrets(
       const input = join(work, 'binaries');
       writeFileSync(input, `${[...tally.binaries.keys()].join('\n')}\n`, { mode: 0o600 });
       await runReading(['cat-file', '--batch'], input, binaryText(tally, detector, maxBlobBytes));
+    }
+    // Key blocks whose added lines lacked their header (key-bodies.ts), read whole from the file.
+    if (tally.edited.size) {
+      const input = join(work, 'edited');
+      writeFileSync(input, `${[...tally.edited.keys()].join('\n')}\n`, { mode: 0o600 });
+      await runReading(['cat-file', '--batch'], input, keyBodies(tally, detector));
     }
     if (opts.tags?.length) {
       const input = join(work, 'tags');
