@@ -315,7 +315,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         // scan, and its modules and RE2 engine cost every such process ~20 ms to load.
         const [{ scanSecrets }, { markVendored }] = await Promise.all([
           import('../collect/secrets/scan.js'),
-          import('../collect/secrets/detect.js'),
+          import('../collect/secrets/secret-formats.js'),
         ]);
         // Notes and a stash's WIP, which the walk leaves out, and the refs' names: a push publishes them.
         const revisions = resume ? resume.secretsRevisions(walk.revisions) : walk.revisions;

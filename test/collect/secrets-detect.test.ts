@@ -1,7 +1,8 @@
 // The secret detector on a corpus built at run time: every format it reports, and decoys (hashes,
 // UUIDs, lockfile integrity lines, base64 images, placeholders, documented examples, tokens with a
 // wrong checksum) that it must not. Precision and recall on this corpus are asserted to be 1.
-import { SecretDetector, redactSecret, shannonEntropy, shippedFormats } from '../../src/collect/secrets/detect.js';
+import { SecretDetector, redactSecret, shannonEntropy } from '../../src/collect/secrets/detect.js';
+import { shippedFormats } from '../../src/collect/secrets/secret-formats.js';
 import { base62, crc32, tokenChecksumValid } from '../../src/collect/secrets/checksum.js';
 import { unquotePath } from '../../src/collect/secrets/diff-lines.js';
 import { TokenFactory, decoys, privateKeys } from '../helpers/secrets.js';

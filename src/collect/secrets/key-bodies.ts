@@ -8,7 +8,8 @@
 // diff-lines.ts, as the log is read) is read
 // afterwards from one `git cat-file --batch` (scan.ts), and each key block holding one of its added
 // lines is read whole, as it stands in the file, at the commit that changed it.
-import { BLOCK_START, MAX_BLOCK_LINES, shippedFormats, type SecretDetector } from './detect.js';
+import { BLOCK_START, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
+import { shippedFormats } from './secret-formats.js';
 import { BatchReader } from './blob-text.js';
 import type { ScanTally } from './scan-tally.js';
 
