@@ -4,8 +4,8 @@
 // e-mail (%an <%ae> stops there), a header line from a NUL byte on (fsck's nulInHeader: the log cuts
 // the line there, and prints no name or e-mail of such an identity), and a message past its first NUL
 // byte (git log prints the message as a C string: a UTF-16 message shows one letter). `git cat-file -p <commit>` prints all of it and
-// a push or a clone carries it. Read from one `git cat-file --batch` over the scan's commit list
-// (scan.ts), streamed: the parts the log read are passed over (their line feeds counted, so a finding's line
+// a push or a clone carries it. Read from the bytes the walk of the same list read (commit-feed.ts),
+// else from one `git cat-file --batch` over the scan's commit list (scan.ts), streamed: the parts the log read are passed over (their line feeds counted, so a finding's line
 // is the object's as `cat-file -p` prints it), the rest goes to the binary-text reader (blob-text.ts:
 // NUL bytes dropped, memory bounded whatever a header's size).
 import { COMMIT_OBJECT, MAX_LEAKS, type SecretHit } from '../../domain/content.js';
@@ -196,19 +196,23 @@ class WholeCommit implements ObjectSink {
   }
 }
 
+/** Bytes of a commit the walk read given to the sinks at a time, as cat-file's pipe would give them. */
+const PIECE = 64 * 1024;
+
 /** The reader of `git cat-file --batch` over the scan's commits: each one's unprinted parts scanned,
  *  a finding reported at `(commit object)`, the commit's own id, the line `cat-file -p` prints it on.
- *  It runs beside the logs (scan.ts): its findings are held (at most MAX_LEAKS, the rest counted)
- *  and given to the tally after theirs, so that their order does not depend on which git ran first. */
+ *  `commit` takes a commit's bytes the walk already read instead (commit-feed.ts): one or the other
+ *  reads each commit of the list. It runs beside the logs (scan.ts): its findings are held (at most
+ *  MAX_LEAKS, the rest counted) and given to the tally after theirs, so that their order does not
+ *  depend on which git ran first. */
 export function commitObjectText(
   detector: SecretDetector,
   maxBytes: number,
-): { reader: BatchReader; into(tally: ScanTally): void } {
+): { reader: BatchReader; commit(id: string, body: Buffer): void; into(tally: ScanTally): void } {
   const keyword = new RegExp(detector.keywordPattern().source, 'i');
   const found: Array<{ hit: SecretHit; commit: string }> = [];
   let more = 0;
-  const reader = new BatchReader((id, type, size) => {
-    if (type !== 'commit') return undefined;
+  const sinkFor = (id: string, size: number): ObjectSink => {
     const sink = (): CommitSink =>
       new CommitSink(
         new BlobText(detector, keyword, maxBytes, (hit) => {
@@ -217,9 +221,14 @@ export function commitObjectText(
         }),
       );
     return size <= WHOLE ? new WholeCommit(sink) : sink();
-  });
+  };
   return {
-    reader,
+    reader: new BatchReader((id, type, size) => (type === 'commit' ? sinkFor(id, size) : undefined)),
+    commit(id, body) {
+      const sink = sinkFor(id, body.length);
+      for (let at = 0; at < body.length; at += PIECE) sink.push(body.subarray(at, at + PIECE));
+      sink.end();
+    },
     into(tally) {
       for (const { hit, commit } of found) tally.leak(hit, commit, COMMIT_OBJECT);
       tally.facts.more += more;
