@@ -297,3 +297,41 @@ export function objectFilesChanged(recorded: ObjectFiles, now: ObjectFiles): str
   }
   return undefined;
 }
+
+/**
+ * The reaches (collect/parent-times.ts) the sealed checkpoint records for its walked tips, for a run
+ * that does not resume it (--base, pre-receive): each is the latest committer date among a tip and its
+ * ancestors, which the tip's id fixes, so it holds while the objects mean what they meant. Only when
+ * the checkpoint authenticates (its HMAC covers every field read here), was written for this
+ * repository, its object files are unchanged (no object read differently now), its environment too
+ * (replace refs, grafts, shallow boundary, alternates), no date it left out as future has come due
+ * (validUntil) and the run's clock is not before it. Empty otherwise.
+ */
+export function carriedReaches(
+  repo: RepositoryInfo,
+  env: NodeJS.ProcessEnv,
+  history: HistoryFacts,
+  nowMs: number,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  let read: ReturnType<typeof readCheckpoint>;
+  try {
+    read = readCheckpoint(repo, env);
+  } catch {
+    return out; // tampered state: the audit that reads it says so; nothing is carried
+  }
+  if (!('checkpoint' in read)) return out;
+  const cp = read.checkpoint;
+  const usable =
+    cp.repository === repositoryIdentity(repo) &&
+    typeof cp.writtenAt === 'number' &&
+    cp.writtenAt <= nowMs &&
+    (cp.validUntil === null || nowMs / 1000 < cp.validUntil) &&
+    !!cp.objects &&
+    cp.environment === environmentFingerprint(repo, history) &&
+    !objectFilesChanged(cp.objects, objectFiles(repo));
+  if (!usable) return out;
+  for (const t of cp.tips)
+    if (typeof t.oid === 'string' && typeof t.time === 'number' && typeof t.reach === 'number') out.set(t.oid, t.reach);
+  return out;
+}
