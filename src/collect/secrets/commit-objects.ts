@@ -177,8 +177,13 @@ const WHOLE = 64 * 1024;
 const PLAIN =
   /^tree [0-9a-f]+\n(?:parent [0-9a-f]+\n)*author [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\ncommitter [^<\n]*<[^>\n]*> \d{1,15} [+-]\d{4}\n$/;
 
-/** A small commit, held whole: passed over when its header is plain and it has no NUL byte anywhere,
- *  else read as CommitSink reads it. */
+/** Whether the log printed all of a commit: its header plain and no NUL byte anywhere (nearly every commit). */
+function printedWhole(b: Buffer): boolean {
+  const blank = b.indexOf('\n\n');
+  return blank >= 0 && b.indexOf(NUL) < 0 && PLAIN.test(b.toString('latin1', 0, blank + 1));
+}
+
+/** A small commit, held whole: passed over when the log printed all of it, else read as CommitSink reads it. */
 class WholeCommit implements ObjectSink {
   private parts: Buffer[] = [];
   constructor(private readonly sink: () => CommitSink) {}
@@ -188,8 +193,7 @@ class WholeCommit implements ObjectSink {
   end(): void {
     const b = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     this.parts = [];
-    const blank = b.indexOf('\n\n');
-    if (blank >= 0 && b.indexOf(NUL) < 0 && PLAIN.test(b.toString('latin1', 0, blank + 1))) return;
+    if (printedWhole(b)) return;
     const sink = this.sink();
     sink.push(b);
     sink.end();
@@ -225,6 +229,7 @@ export function commitObjectText(
   return {
     reader: new BatchReader((id, type, size) => (type === 'commit' ? sinkFor(id, size) : undefined)),
     commit(id, body) {
+      if (body.length <= WHOLE && printedWhole(body)) return; // no sink made for nearly every commit
       const sink = sinkFor(id, body.length);
       for (let at = 0; at < body.length; at += PIECE) sink.push(body.subarray(at, at + PIECE));
       sink.end();
