@@ -1,12 +1,14 @@
 // The secrets scan's pass over the commit objects (secrets/commit-objects.ts) fed by the walk, which
 // reads every raw commit of the same sorted list anyway (commits.ts): one `git cat-file --batch` over
-// the history rather than two (~1.5 CPU-seconds at 200,000 commits). The scan offers, once its
-// detector is made, to take each commit's bytes from a walk of the same list in the same run (same
-// revisions, same shadow: the key of sortedCommitList); a walk that finds the offer open when it
-// starts reading claims it and hands over every commit it parses, in the list's order. After its logs
-// the scan takes the result: every commit of the list given (it then reads none itself), or nothing
-// usable (no walk claimed it, or the walk stopped before the end: the scan reads the whole list with
-// its own cat-file, the walk's part dropped). Findings never depend on which way it went.
+// the history rather than two (~1.5 CPU-seconds at 200,000 commits). The audit's secrets collector
+// announces its scan as it starts, before any walk reads; the scan then says which list it reads (same
+// revisions, same shadow: the key of sortedCommitList). A walk that starts reading waits until every
+// announced scan has said so (or ended), and claims the offer of its own list: it hands over every
+// commit it parses, in the list's order (held, bounded, until the scan's reader is made). After its
+// logs the scan takes the result: every commit of the list given (it then reads none itself), or
+// nothing usable (no walk claimed it: a walk of another list, or none, or the hooks, which collect the
+// scan before they walk; or the walk stopped before the end: the scan reads the whole list with its
+// own cat-file, the walk's part dropped). Findings never depend on which way it went.
 import { sortedListKey } from './list-chunks.js';
 import { runContext, type RunContext } from './run-context.js';
 
@@ -18,13 +20,30 @@ export interface CommitFeed {
   end(complete: boolean): void;
 }
 
-/** Per run, by sorted-list key: the scan's open offer. */
-const offers = new WeakMap<RunContext, Map<string, CommitFeedOffer>>();
+/** Per run: the scans' offers, and the walks waiting for one whose list is not known yet. */
+interface RunOffers {
+  offers: Set<CommitFeedOffer>;
+  waiters: Array<() => void>;
+}
+const runs = new WeakMap<RunContext, RunOffers>();
+
+function runOffers(): RunOffers {
+  const run = runContext();
+  let r = runs.get(run);
+  if (!r) runs.set(run, (r = { offers: new Set(), waiters: [] }));
+  return r;
+}
+
+function changed(r: RunOffers): void {
+  const waiting = r.waiters;
+  r.waiters = [];
+  for (const wake of waiting) wake();
+}
 
 /** The most bytes of commits held for a scan whose reader is not made yet (its detector waits for the policy at HEAD). */
 const EARLY_BYTES = 16 * 1024 * 1024;
 
-class CommitFeedOffer {
+export class CommitFeedOffer {
   private state: 'open' | 'claimed' | 'taken' = 'open';
   private settle: (complete: boolean) => void = () => undefined;
   private readonly result = new Promise<boolean>((resolve) => (this.settle = resolve));
@@ -33,8 +52,29 @@ class CommitFeedOffer {
   private early: Array<[string, Buffer]> = [];
   private earlyBytes = 0;
   private closed = false;
+  /** The sorted list's key, once the scan knows its revisions. */
+  private key: string | undefined;
 
-  constructor(private readonly key: string) {}
+  constructor(private readonly run: RunOffers) {
+    run.offers.add(this);
+  }
+
+  /** The list the scan reads, once known: a walk of the same list may claim the offer from now on. */
+  open(gitDir: string, revisions: readonly string[]): void {
+    if (this.key !== undefined || this.state !== 'open' || this.closed) return;
+    this.key = sortedListKey(gitDir, revisions);
+    changed(this.run);
+  }
+
+  /** @internal whether a walk of the list with this key may claim it. */
+  matches(key: string): boolean {
+    return this.state === 'open' && !this.closed && this.key === key;
+  }
+
+  /** @internal a scan that has not said which list it reads (a walk waits for it to). */
+  get pending(): boolean {
+    return this.state === 'open' && !this.closed && this.key === undefined;
+  }
 
   /** The scan's reader, once made: the commits given before it come first. */
   ready(sink: (oid: string, body: Buffer) => void): void {
@@ -99,23 +139,39 @@ class CommitFeedOffer {
   }
 
   private withdraw(): void {
-    const m = offers.get(runContext());
-    if (m?.get(this.key) === this) m.delete(this.key);
+    if (this.run.offers.delete(this)) changed(this.run);
   }
 }
 
-/** The scan of the sorted list of `revisions` (read in `gitDir`) asks a walk of the same list for its commits' bytes. */
-export function offerCommitFeed(gitDir: string, revisions: readonly string[]): CommitFeedOffer {
-  const key = sortedListKey(gitDir, revisions);
-  const offer = new CommitFeedOffer(key);
-  const run = runContext();
-  let m = offers.get(run);
-  if (!m) offers.set(run, (m = new Map<string, CommitFeedOffer>()));
-  if (!m.has(key)) m.set(key, offer); // a second scan of the same list reads its own
-  return offer;
+/**
+ * The secrets scan of this run will read a sorted list of commits (the audit's secrets collector, as
+ * it starts, before any walk reads): a walk that starts reading before the scan knows its list waits
+ * for it, so the two meet whatever the order. Closed when the scan is over, whichever way it ends.
+ */
+export function announceCommitFeed(): CommitFeedOffer {
+  return new CommitFeedOffer(runOffers());
 }
 
-/** A walk of the sorted list of `revisions` (in `gitDir`), before it reads its first commit: the open offer's feed, if any. */
-export function claimCommitFeed(gitDir: string, revisions: readonly string[]): CommitFeed | undefined {
-  return offers.get(runContext())?.get(sortedListKey(gitDir, revisions))?.claim();
+/** The scan of the sorted list of `revisions` (read in `gitDir`) asks a walk of the same list for its commits' bytes. */
+export function offerCommitFeed(
+  gitDir: string,
+  revisions: readonly string[],
+  announced = announceCommitFeed(),
+): CommitFeedOffer {
+  announced.open(gitDir, revisions);
+  return announced;
+}
+
+/** A walk of the sorted list of `revisions` (in `gitDir`), before it reads its first commit: an open offer's feed, if any. */
+export async function claimCommitFeed(gitDir: string, revisions: readonly string[]): Promise<CommitFeed | undefined> {
+  const r = runs.get(runContext());
+  if (!r) return undefined;
+  const key = sortedListKey(gitDir, revisions);
+  for (;;) {
+    const offers = [...r.offers];
+    const match = offers.find((o) => o.matches(key));
+    if (match) return match.claim();
+    if (!offers.some((o) => o.pending)) return undefined;
+    await new Promise<void>((resolve) => r.waiters.push(resolve));
+  }
 }

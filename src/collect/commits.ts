@@ -110,7 +110,7 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
     tap = undefined;
   }
   // The secrets scan of the same sorted list reads its commit objects from this walk (commit-feed.ts).
-  const feed = release === NO_RELEASE ? undefined : claimCommitFeed(gitDir, opts.revisions);
+  const feed = release === NO_RELEASE ? undefined : await claimCommitFeed(gitDir, opts.revisions);
   let complete = false;
   try {
     yield* readList(shadow, { ...opts, tap }, work, requests, feed);

@@ -40,14 +40,15 @@ export class ParentTimes {
   private readonly stops = new Map<string, number>();
 
   /**
-   * A commit outside the walk that an earlier run walked, with the reach its sealed checkpoint recorded
-   * (a resumed walk's tips, or, for --base and pre-receive, engine/carried-reach.ts): a read of another
-   * commit's history stops there (accepted history is mostly such a tip and what came before it:
-   * ~2.2 CPU-seconds of `git log` per 300,000 commits read otherwise).
+   * A commit outside the walk that an earlier run walked, with the reach its sealed checkpoint recorded.
+   * `stop` (--base and pre-receive, engine/carried-reach.ts, whose reads are of accepted history above
+   * such a tip): a read of another commit's history stops there, ~2.2 CPU-seconds of `git log` per
+   * 300,000 commits read otherwise. Not for a resumed walk, whose reads (a tag's commit) are of the
+   * tips' own history, which a stop makes git list twice.
    */
-  assume(oid: string, reach: number): void {
+  assume(oid: string, reach: number, stop = false): void {
     this.reach.set(this.index.add(oid), reach > 0 ? reach : NONE);
-    this.stops.set(oid, reach > 0 ? reach : NONE);
+    if (stop) this.stops.set(oid, reach > 0 ? reach : NONE);
   }
 
   /** Records a walked commit (before its children are judged): its date and its parents' reach. */

@@ -26,7 +26,9 @@ export class CarriedReach implements Resume {
   at(at: ResumePoint): Promise<Resumed | undefined> {
     const reaches = carriedReaches(this.repo, this.env, at.history, Date.now());
     return Promise.resolve(
-      reaches.size ? { exclude: [], judged: [...reaches].map(([oid, reach]) => ({ oid, reach })) } : undefined,
+      reaches.size
+        ? { exclude: [], judged: [...reaches].map(([oid, reach]) => ({ oid, reach })), stops: true }
+        : undefined,
     );
   }
 }

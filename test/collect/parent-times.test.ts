@@ -163,8 +163,8 @@ test("a walk whose parents outside it git reads stops at the checkpoint's tips (
   for (const withBogus of [false, true]) {
     writeFileSync(log, '');
     const carried = new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000);
-    for (const t of tips) carried.assume(t.oid, full.recorded(t.oid)!);
-    if (withBogus) carried.assume('1'.repeat(40), NOW_S - 5);
+    for (const t of tips) carried.assume(t.oid, full.recorded(t.oid)!, true);
+    if (withBogus) carried.assume('1'.repeat(40), NOW_S - 5, true);
     expect(await inRun({ gitBinary: git }, () => floors(carried, rest))).toEqual(want);
     const logged = readFileSync(log, 'utf8');
     expect(logged).toMatch(/ log .*--boundary/);

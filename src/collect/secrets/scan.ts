@@ -35,7 +35,7 @@ import { LogReader, ScanTally } from './log-reader.js';
 import { binaryText, type BatchReader } from './blob-text.js';
 import { LineList, REV_LIST_TAGS, scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';
-import { offerCommitFeed } from '../commit-feed.js';
+import { offerCommitFeed, type CommitFeedOffer } from '../commit-feed.js';
 
 export interface ScanOptions {
   /** The generic high-entropy detector too; may be settled later (git starts reading history at once). */
@@ -51,6 +51,8 @@ export interface ScanOptions {
   tags?: readonly string[];
   /** Refs whose names the scope publishes (--all: every ref's; `git push` sends a name as it is). */
   refs?: readonly { name: string; oid: string }[];
+  /** The offer the audit announced before its walk could read (commit-feed.ts); else one made here. */
+  commitFeed?: CommitFeedOffer;
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
@@ -149,7 +151,7 @@ export async function scanSecrets(
   const offer = offerPathTap(shadow.gitDir, revisions);
   // What the commit objects hold that the logs do not print (commit-objects.ts): from the walk of the
   // same list when one claims it before it reads (commit-feed.ts), else one cat-file of its own.
-  const feed = offerCommitFeed(shadow.gitDir, revisions);
+  const feed = offerCommitFeed(shadow.gitDir, revisions, opts.commitFeed);
   let complete = false;
   try {
     // Parents before children, so that a line is first seen where it was added. rev-list sorts the
