@@ -18,7 +18,7 @@ import {
 } from './safe-fs.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 import type { RangeRecord } from './range-memo.js';
-import type { ObjectFiles } from './object-files.js';
+import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-files.js';
 
 // v2: what a commit changes at protected paths is judged by mode and id, and a merge equal to one
 // parent is a change unless it is the clean merge (red-team round 6): rule states saved before
@@ -214,4 +214,41 @@ export function dataDirHash(dir: string): string {
       .update('\n');
   }
   return h.digest('hex');
+}
+
+/**
+ * The reaches (collect/parent-times.ts) the sealed checkpoint records for its walked tips, for a run
+ * that does not resume it (--base, pre-receive): each is the latest committer date among a tip and its
+ * ancestors, which the tip's id fixes, so it holds while the objects mean what they meant. Only when
+ * the checkpoint authenticates (its HMAC covers every field read here), was written for this
+ * repository, its object files are unchanged (no object read differently now), its environment too
+ * (replace refs, grafts, shallow boundary, alternates), no date it left out as future has come due
+ * (validUntil) and the run's clock is not before it. Empty otherwise.
+ */
+export async function carriedReaches(
+  repo: RepositoryInfo,
+  env: NodeJS.ProcessEnv,
+  history: HistoryFacts,
+  nowMs: number,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  let read: ReturnType<typeof readCheckpoint>;
+  try {
+    read = readCheckpoint(repo, env);
+  } catch {
+    return out; // tampered state: the audit that reads it says so; nothing is carried
+  }
+  if (!('checkpoint' in read)) return out;
+  const cp = read.checkpoint;
+  const usable =
+    cp.repository === repositoryIdentity(repo) &&
+    typeof cp.writtenAt === 'number' &&
+    cp.writtenAt <= nowMs &&
+    (cp.validUntil === null || nowMs / 1000 < cp.validUntil) &&
+    !!cp.objects &&
+    cp.environment === environmentFingerprint(repo, history);
+  if (!usable || (await objectsChangedSince(repo, cp.objects, objectFiles(repo, cp.objects)))) return out;
+  for (const t of cp.tips)
+    if (typeof t.oid === 'string' && typeof t.time === 'number' && typeof t.reach === 'number') out.set(t.oid, t.reach);
+  return out;
 }

@@ -20,6 +20,7 @@ import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
 import { missingObjectIn, notReadError } from './missing-object.js';
 import { NO_CHANGES, pathChangeStream, type CommitPathChanges } from './path-changes.js';
 import { tappedChangeStream, type PathTap } from './path-tap.js';
+import { claimCommitFeed, type CommitFeed } from './commit-feed.js';
 import {
   CHUNK_COMMITS,
   COMMIT_PASS_CONFIG,
@@ -108,9 +109,14 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
     tap.release();
     tap = undefined;
   }
+  // The secrets scan of the same sorted list reads its commit objects from this walk (commit-feed.ts).
+  const feed = release === NO_RELEASE ? undefined : await claimCommitFeed(gitDir, opts.revisions);
+  let complete = false;
   try {
-    yield* readList(shadow, { ...opts, tap }, work, requests);
+    yield* readList(shadow, { ...opts, tap }, work, requests, feed);
+    complete = true;
   } finally {
+    feed?.end(complete);
     release();
   }
 }
@@ -121,6 +127,7 @@ async function* readList(
   opts: WalkOptions,
   work: string,
   requests: string,
+  feed?: CommitFeed,
 ): AsyncGenerator<CommitRecord[]> {
   const paths = opts.paths ?? [];
   const gitDir = shadow.gitDir;
@@ -266,6 +273,7 @@ async function* readList(
           buf.subarray(headerStart, start + size),
         );
         if (paths.length) record.pathChanges = { base: firstParent, changed: NO_CHANGES };
+        feed?.commit(oid, buf.subarray(start, start + size));
         out.push(record);
       }
       buf = pos < buf.length ? buf.subarray(pos) : Buffer.alloc(0);

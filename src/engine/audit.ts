@@ -16,6 +16,7 @@ import { finishReport, type Baseline } from './baseline.js';
 import { FactStore } from './facts.js';
 import type { Collected } from './fact-collectors.js';
 import { IncrementalAudit } from './incremental.js';
+import { CarriedReach } from './carried-reach.js';
 
 export interface AuditRequest {
   path: string;
@@ -126,7 +127,12 @@ async function audit(
         ...(baseGone ? { baseGone } : {}),
         ...(req.revisions ? { revisions: req.revisions } : {}),
         ...(testMerge ? { testMerge } : {}),
-        ...(incremental ? { resume: incremental } : {}),
+        // With --base, the checkpoint's tips still floor signing times below the range (carried-reach.ts).
+        ...(incremental
+          ? { resume: incremental }
+          : req.base && !baseGone && req.trust?.cache !== false
+            ? { resume: new CarriedReach(repository, env) }
+            : {}),
         ...(speculateRoot ? { speculateRoot: true } : {}),
         ...(rootAnswers ? { rootAnswers } : {}),
       },

@@ -38,6 +38,7 @@ import { FORGE_OFF } from '../rules/lib/forge.js';
 import { collectLedger } from './ledger.js';
 import { openHistory } from './history.js';
 import { publishedTags } from './published-tags.js';
+import { announceCommitFeed } from '../collect/commit-feed.js';
 import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
 import type { ObjectReader } from '../collect/objects.js';
 
@@ -138,10 +139,7 @@ async function headPolicyValue(run: FactRun): Promise<Policy | undefined> {
 
 /** The walk carries policies and verdicts when a rule judges signatures, protected paths or tags. */
 const trustedWalk = (run: Pick<FactRun, 'ruleNeeds'>): boolean =>
-  run.ruleNeeds('signatures') ||
-  run.ruleNeeds('protected-paths') ||
-  run.ruleNeeds('tags') ||
-  run.ruleNeeds('policy-vetted');
+  (['signatures', 'protected-paths', 'tags', 'policy-vetted'] as const).some((n) => run.ruleNeeds(n));
 
 /** A shallow clone's boundary becomes "no walk"; anything else (a bad option too) still stops the run. */
 function shallowOrThrow(err: unknown): undefined {
@@ -296,6 +294,8 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     needs: ['history'],
     uses: ['walk', 'head-policy'],
     async collect(run) {
+      // Before any walk reads: a walk of the same list waits to give the scan its commits (commit-feed.ts).
+      const commitFeed = announceCommitFeed();
       let scope: { description: string; commits: number } | undefined;
       const fact = await withHistory(run, async (history) => {
         // An incremental re-audit decides what it leaves out when the walk opens: wait for that.
@@ -324,12 +324,13 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           signal: run.signal,
           tags: await publishedTags(run.req.scope, history, walk.tips, run.objects()),
           ...(run.req.scope.all ? { refs: history.refs } : {}),
+          commitFeed,
         });
         const scanned = resume ? resume.mergeSecrets(fresh) : fresh;
         markVendored(scanned.leaks);
         scope = { description: walk.description, commits: scanned.commits };
         return scanned;
-      });
+      }).finally(() => commitFeed.close());
       return { fact, ...(scope ? { scope } : {}) };
     },
   },

@@ -69,6 +69,8 @@ export interface ResumePoint {
 export interface Resumed {
   exclude: string[];
   judged: Array<{ oid: string; policyOk?: boolean; reach?: number }>;
+  /** A read of history outside the walk stops at these tips (engine/carried-reach.ts: --base, pre-receive). */
+  stops?: boolean;
 }
 
 /** An earlier run to resume (engine/incremental.ts). */

@@ -260,7 +260,7 @@ export async function openHistory(
     if (resumed) {
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
       for (const j of resumed.judged) if (j.policyOk !== undefined) collector.assumeJudged(j.oid, j.policyOk);
-      for (const j of resumed.judged) if (j.reach !== undefined) collector.times.assume(j.oid, j.reach);
+      for (const j of resumed.judged) if (j.reach !== undefined) collector.times.assume(j.oid, j.reach, resumed.stops);
     }
     // A resumed walk leaves out commits of the chains: the speculation is checked by the search at once.
     let rootFound: Promise<boolean> | undefined;

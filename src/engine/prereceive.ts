@@ -24,6 +24,7 @@ import { escapeText } from '../domain/escape.js';
 import type { CatalogEntry } from './catalog.js';
 import type { HistorySession } from './history-session.js';
 import { runRules } from './run-rules.js';
+import { CarriedReach } from './carried-reach.js';
 import { isMetadataRef, splitMetadataRefs } from '../collect/metadata-refs.js';
 import { FactStore } from './facts.js';
 import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
@@ -201,7 +202,12 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
     const revisions = [...pushed.tips, ...known.map((o) => `^${o}`)];
     const rules = await pushRules();
     store = new FactStore(
-      { repository: repo, env, scope: { revisions, objectDirs, headAccepted: true }, trust: { cache: false } },
+      {
+        repository: repo,
+        env,
+        scope: { revisions, objectDirs, headAccepted: true, resume: new CarriedReach(repo, env) },
+        trust: { cache: false },
+      },
       rules,
       { given: { history: available(history) }, omit: PUSH_OMITS, objects: reader },
     );

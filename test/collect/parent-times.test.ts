@@ -3,8 +3,12 @@
 // not after the clock among its ancestors (git rev-list --parents --format=%ct, folded here). A walk of
 // everything, a walk resumed from tips an earlier walk recorded (the checkpoint's reach) and a walk of
 // only the new commits whose parents git reads (--base, pre-receive) give the same floor to each
-// commit. A replace ref in the audited repository (which git itself would follow) changes nothing.
+// commit, and so does one whose reads stop at tips a checkpoint recorded. A replace ref in the audited
+// repository (which git itself would follow) changes nothing.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inRun } from '../../src/collect/run-context.js';
+import { loggingGit } from '../helpers/cli.js';
 import { ParentTimes } from '../../src/collect/parent-times.js';
 import { createShadow, type Shadow } from '../../src/collect/git.js';
 import { ObjectReader } from '../../src/collect/objects.js';
@@ -142,4 +146,28 @@ test('many commits outside the walk asked for at once (a push of many branches) 
   const [a, b] = await Promise.all([fresh.reachOf(forkTip.oid), fresh.reachOf(order[order.length - 1]!.oid)]);
   expect(a).toBe(Math.max(own(forkTip), expected.get(forkTip.oid)!));
   expect(b).toBeGreaterThan(a!);
+});
+
+test("a walk whose parents outside it git reads stops at the checkpoint's tips (carried-reach.ts), and floors the same", async () => {
+  const full = new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000);
+  await floors(full, order);
+  const cut = 200;
+  const rest = order.slice(cut);
+  const want = new Map(rest.map((c) => [c.oid, expected.get(c.oid)!]));
+  // Recorded tips that are not the new commits' parents: ancestors of them (the read stops there), a
+  // side commit (a boundary that is no tip: read whole), one after the cut (it holds the parents: read
+  // whole) and one git cannot name (the log fails: read whole, without stops).
+  const sideCommit = order.slice(0, cut).find((c) => order.some((o) => o.parents[1] === c.oid))!;
+  const tips = [order[60]!, order[120]!, order[cut - 5]!, sideCommit, order[cut + 30]!];
+  const { git, log } = loggingGit(repo.home);
+  for (const withBogus of [false, true]) {
+    writeFileSync(log, '');
+    const carried = new ParentTimes(new OidIndex(), () => reader, NOW_S * 1000);
+    for (const t of tips) carried.assume(t.oid, full.recorded(t.oid)!, true);
+    if (withBogus) carried.assume('1'.repeat(40), NOW_S - 5, true);
+    expect(await inRun({ gitBinary: git }, () => floors(carried, rest))).toEqual(want);
+    const logged = readFileSync(log, 'utf8');
+    expect(logged).toMatch(/ log .*--boundary/);
+    expect(logged).toContain(`^${order[cut - 5]!.oid}`);
+  }
 });

@@ -6,8 +6,8 @@
 // byte (git log prints the message as a C string: a UTF-16 message shows one letter), and the whole
 // object when an `encoding` header makes the log print its message, author and committer decoded
 // (ISO-2022-JP, UTF-16...: the bytes a token sits in then print as other letters). `git cat-file -p <commit>` prints all of it and
-// a push or a clone carries it. Read from one `git cat-file --batch` over the scan's commit list
-// (scan.ts), streamed: the parts the log read are passed over (their line feeds counted, so a finding's line
+// a push or a clone carries it. Read from the bytes the walk of the same list read (commit-feed.ts),
+// else from one `git cat-file --batch` over the scan's commit list (scan.ts), streamed: the parts the log read are passed over (their line feeds counted, so a finding's line
 // is the object's as `cat-file -p` prints it), the rest goes to the binary-text reader (blob-text.ts:
 // NUL bytes dropped, memory bounded whatever a header's size).
 import { COMMIT_IDENTITY, COMMIT_MESSAGE, COMMIT_OBJECT, MAX_LEAKS, type SecretHit } from '../../domain/content.js';
@@ -192,6 +192,13 @@ function reencoded(header: string | undefined): boolean {
   return false;
 }
 
+/** Whether the log printed all of a commit as its bytes: its header plain (no `encoding`) and no NUL
+ *  byte anywhere (nearly every commit). */
+function printedWhole(b: Buffer): boolean {
+  const blank = b.indexOf('\n\n');
+  return blank >= 0 && b.indexOf(NUL) < 0 && PLAIN.test(b.toString('latin1', 0, blank + 1));
+}
+
 /** A commit, held whole when it is small: passed over when its header is plain and it has no NUL
  *  byte anywhere, else read as CommitSink reads it, or whole when the log printed it decoded; a
  *  larger one held until past its first WHOLE bytes, where its header is read. */
@@ -213,11 +220,9 @@ class WholeCommit implements ObjectSink {
   end(): void {
     if (this.direct) return this.direct.end();
     const b = this.take();
+    if (printedWhole(b)) return; // PLAIN holds no `encoding` header
     const blank = b.indexOf('\n\n');
-    const header = b.toString('latin1', 0, blank < 0 ? b.length : blank + 1);
-    const whole = reencoded(header);
-    if (!whole && blank >= 0 && b.indexOf(NUL) < 0 && PLAIN.test(header)) return;
-    const sink = this.sink(whole);
+    const sink = this.sink(reencoded(b.toString('latin1', 0, blank < 0 ? b.length : blank + 1)));
     sink.push(b);
     sink.end();
   }
@@ -228,29 +233,38 @@ class WholeCommit implements ObjectSink {
   }
 }
 
+/** Bytes of a commit the walk read given to the sinks at a time, as cat-file's pipe would give them. */
+const PIECE = 64 * 1024;
+
 /** The reader of `git cat-file --batch` over the scan's commits: each one's unprinted parts scanned,
  *  a finding reported at `(commit object)`, the commit's own id, the line `cat-file -p` prints it on.
- *  It runs beside the logs (scan.ts): its findings are held (at most MAX_LEAKS, the rest counted)
- *  and given to the tally after theirs, so that their order does not depend on which git ran first. */
+ *  `commit` takes a commit's bytes the walk already read instead (commit-feed.ts): one or the other
+ *  reads each commit of the list. It runs beside the logs (scan.ts): its findings are held (at most
+ *  MAX_LEAKS, the rest counted) and given to the tally after theirs, so that their order does not
+ *  depend on which git ran first. */
 export function commitObjectText(
   detector: SecretDetector,
   maxBytes: number,
-): { reader: BatchReader; into(tally: ScanTally): void } {
+): { reader: BatchReader; commit(id: string, body: Buffer): void; into(tally: ScanTally): void } {
   const keyword = new RegExp(detector.keywordPattern().source, 'i');
   const found: Array<{ hit: SecretHit; commit: string; whole: boolean }> = [];
   let more = 0;
-  const reader = new BatchReader((id, type) => {
-    if (type !== 'commit') return undefined;
-    return new WholeCommit((whole) => {
+  const sinkFor = (id: string): ObjectSink =>
+    new WholeCommit((whole) => {
       const text = new BlobText(detector, keyword, maxBytes, (hit) => {
         if (found.length < MAX_LEAKS) found.push({ hit, commit: id, whole });
         else more += 1;
       });
       return whole ? text : new CommitSink(text);
     });
-  });
   return {
-    reader,
+    reader: new BatchReader((id, type) => (type === 'commit' ? sinkFor(id) : undefined)),
+    commit(id, body) {
+      if (body.length <= WHOLE && printedWhole(body)) return; // no sink made for nearly every commit
+      const sink = sinkFor(id);
+      for (let at = 0; at < body.length; at += PIECE) sink.push(body.subarray(at, at + PIECE));
+      sink.end();
+    },
     into(tally) {
       // An object read whole holds what the log printed as well: what it printed the same is reported there alone.
       const key = (commit: string, hit: SecretHit): string => `${commit}\0${hit.kind}\0${hit.redacted}`;

@@ -37,6 +37,7 @@ import { binaryText, type BatchReader } from './blob-text.js';
 import { keyBodies } from './key-bodies.js';
 import { LineList, revListTags, scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';
+import { offerCommitFeed, type CommitFeedOffer } from '../commit-feed.js';
 
 export interface ScanOptions {
   /** The generic high-entropy detector too; may be settled later (git starts reading history at once). */
@@ -52,6 +53,8 @@ export interface ScanOptions {
   tags?: readonly string[];
   /** Refs whose names the scope publishes (--all: every ref's; `git push` sends a name as it is). */
   refs?: readonly { name: string; oid: string }[];
+  /** The offer the audit announced before its walk could read (commit-feed.ts); else one made here. */
+  commitFeed?: CommitFeedOffer;
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
@@ -148,6 +151,9 @@ export async function scanSecrets(
   opts.signal?.addEventListener('abort', abort, { once: true });
   // A walk of the same list may take its watched paths from these logs (path-tap.ts).
   const offer = offerPathTap(shadow.gitDir, revisions);
+  // What the commit objects hold that the logs do not print (commit-objects.ts): from the walk of the
+  // same list when one claims it before it reads (commit-feed.ts), else one cat-file of its own.
+  const feed = offerCommitFeed(shadow.gitDir, revisions, opts.commitFeed);
   let complete = false;
   try {
     // Parents before children, so that a line is first seen where it was added. rev-list sorts the
@@ -165,6 +171,8 @@ export async function scanSecrets(
       abort();
       throw err;
     }
+    let objects = commitObjectText(detector, maxBlobBytes);
+    feed.ready((oid, body) => objects.commit(oid, body));
     try {
       await listed;
     } catch (err) {
@@ -247,19 +255,9 @@ export async function scanSecrets(
       done.catch(() => undefined); // awaited in turn, below
       return { reader, done };
     };
-    // What the commit objects hold that the logs do not print (commit-objects.ts): one cat-file over
-    // the list as it is, started beside the last log, when one core no longer has a log to run.
-    const objects = commitObjectText(detector, maxBlobBytes);
-    let objectPass: Promise<void> | undefined;
-    const startObjects = (): Promise<void> => {
-      const done = runReading([...COMMIT_PASS_CONFIG, ...CAT_COMMITS], list, objects.reader);
-      done.catch(() => undefined); // awaited after the logs
-      return done;
-    };
     let current = ranges.length ? startLog(0, false) : undefined;
     for (let i = 0; current; i += 1) {
       const next = i + 1 < ranges.length && !opts.serialLogs ? startLog(i + 1, true) : undefined;
-      objectPass ??= next ? undefined : startObjects();
       try {
         await current.done;
       } catch (err) {
@@ -284,7 +282,12 @@ export async function scanSecrets(
       }
     }
 
-    await (objectPass ?? startObjects());
+    // The walk's bytes, or, when no walk gave them all, one cat-file over the list as it is (what a
+    // walk that stopped gave is dropped: each commit is read once).
+    if (!(await Promise.race([feed.taken(), stopped(opts.signal)]))) {
+      objects = commitObjectText(detector, maxBlobBytes);
+      await runReading([...COMMIT_PASS_CONFIG, ...CAT_COMMITS], list, objects.reader);
+    }
     objects.into(tally);
 
     // What git called binary (a NUL byte, UTF-16, too large) is published all the same: its text.
@@ -316,6 +319,7 @@ export async function scanSecrets(
     }
     return facts;
   } finally {
+    feed.close(); // a walk starting later reads alone
     if (!complete) offer.close(false);
     opts.signal?.removeEventListener('abort', abort);
     release();
