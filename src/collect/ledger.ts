@@ -106,7 +106,7 @@ function validateLedger(data: unknown, file: string): Ledger {
     if (!isObj(a) || typeof a.ref !== 'string' || typeof a.reason !== 'string' || typeof a.at !== 'string')
       return bad(`accepted[${i}] is not {ref, reason, at}`);
     for (const k of ['from', 'to'] as const)
-      if (a[k] !== undefined && (typeof a[k] !== 'string' || !OID.test(a[k] as string)))
+      if (a[k] !== undefined && (typeof a[k] !== 'string' || !OID.test(a[k])))
         bad(`accepted[${i}].${k} is not an object id`);
     return {
       ref: a.ref,

@@ -202,7 +202,7 @@ export function parsePolicyTime(s: string): number | undefined {
   ) as number[];
   if (y! < 1970 || mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h > 23 || mi > 59 || se > 60) return undefined;
   const t = new Date(0);
-  t.setUTCFullYear(y!, mo! - 1, d!);
+  t.setUTCFullYear(y!, mo! - 1, d);
   if (t.getUTCDate() !== d) return undefined; // Feb 30 and the like
   t.setUTCHours(h, mi, se, 0);
   let secs = Math.floor(t.getTime() / 1000);
@@ -315,7 +315,7 @@ export function secretsPolicy(ctx: Ctx, v: unknown): SecretsPolicy {
         );
       if (!reason)
         ctx.fail(p, 'reason: missing; say why this committed secret is acceptable (e.g. revoked on 2026-01-02)');
-      out.allow.push({ fingerprint: f, reason: reason! });
+      out.allow.push({ fingerprint: f, reason });
     }
   });
   return out;

@@ -265,9 +265,8 @@ export function validateStructure(ctx: Ctx, raw: unknown): Draft {
             p,
             `must be a version written as a string such as "2.45.1" (quote it: YAML reads 2.40 as the number 2.4), not ${describe(v)}`,
           );
-        if (dbVersion(v as string) === null)
-          ctx.fail(p, `${show(v as string)} is not a version such as "2.45.1" (or "9.6p1" for ssh)`);
-        minVersions[tool] = v as string;
+        if (dbVersion(v) === null) ctx.fail(p, `${show(v)} is not a version such as "2.45.1" (or "9.6p1" for ssh)`);
+        minVersions[tool] = v;
       }
     }
     draft.client = { minVersions };

@@ -106,7 +106,7 @@ function locations(f: Finding, report: AuditReport): Array<Record<string, unknow
   const places = f.locations?.length
     ? f.locations
     : f.file
-      ? [{ file: f.file, ...(validLine(f.evidence?.line) ? { line: f.evidence.line as number } : {}) }]
+      ? [{ file: f.file, ...(validLine(f.evidence?.line) ? { line: f.evidence.line } : {}) }]
       : [];
   const physical = places.length
     ? places.map((p) => ({

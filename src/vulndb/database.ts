@@ -266,7 +266,7 @@ function parseEntry(raw: unknown, index: number, file: string, tool: string): Vu
   };
   if (introduced !== undefined) {
     entry.introduced = introduced;
-    entry.introducedComparable = introducedComparable as string;
+    entry.introducedComparable = introducedComparable;
   }
   if (e['checked'] !== undefined) {
     const c = e['checked'];

@@ -82,7 +82,7 @@ export function parseSshVersion(output: string): ParsedVersion | null {
     if (!pkg) return null;
     const version = plainVersion([Number(pkg[2]), Number(pkg[3]), Number(pkg[4])]);
     if (!version) return null;
-    const result: ParsedVersion = { raw, version, vendorBuild: pkg[5] as string };
+    const result: ParsedVersion = { raw, version, vendorBuild: pkg[5] };
     const vendor = distroOf(pkg[5] as string) ?? (pkg[1] !== undefined ? 'debian' : undefined);
     if (vendor) result.vendor = vendor;
     return result;

@@ -38,7 +38,7 @@ describe('the ledger records the tips once history and signatures pass', () => {
     repo.run(['config', 'core.fsmonitor', 'echo never-run']); // no-code-execution-in-local-config fails
     const r = await audit(repo, signers);
     expect(r.code).toBe(1);
-    const report = parseJson(r) as JsonReport & { ledger: LedgerField };
+    const report = parseJson<JsonReport & { ledger: LedgerField }>(r);
     expect(resultOf(report, 'no-code-execution-in-local-config').outcome).toBe('fail');
     expect(resultOf(report, 'signatures-valid').outcome).toBe('pass');
     expect(resultOf(report, 'commits-signed').outcome).toBe('pass');
@@ -57,7 +57,7 @@ describe('the ledger records the tips once history and signatures pass', () => {
     signedCommit(repo, key, 'as mallory', { committerEmail: 'mallory@example.com' });
     const r = await audit(repo, signers);
     expect(r.code).toBe(1);
-    const report = parseJson(r) as JsonReport & { ledger: LedgerField };
+    const report = parseJson<JsonReport & { ledger: LedgerField }>(r);
     expect(resultOf(report, 'signer-matches-committer').outcome).toBe('fail');
     expect(report.ledger.updated).toBe(false);
     expect(report.ledger.cause).toBe('blocked');
@@ -113,7 +113,7 @@ describe('the ledger records the tips once history and signatures pass', () => {
   test('an empty repository records nothing and writes no ledger file', async () => {
     const repo = makeRepo();
     const r = await runMain(['audit', repo.dir, '--format', 'json', '--no-cache'], { env: repo.env });
-    expect((parseJson(r) as JsonReport & { ledger: LedgerField }).ledger).toMatchObject({
+    expect(parseJson<JsonReport & { ledger: LedgerField }>(r).ledger).toMatchObject({
       updated: false,
       cause: 'nothing-audited',
     });

@@ -31,7 +31,7 @@ async function audit(...args: string[]): Promise<{ outcome: string; findings: Js
     },
   );
   const result = resultOf(parseJson(res), 'secrets-not-in-history');
-  return { outcome: result.outcome as string, findings: (result.findings ?? []) as JsonFinding[], out: res.stdout };
+  return { outcome: result.outcome, findings: result.findings ?? [], out: res.stdout };
 }
 
 beforeAll(() => {

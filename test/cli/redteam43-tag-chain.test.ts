@@ -37,7 +37,7 @@ async function audit(r: TestRepo, git: string): Promise<{ outcome: string; findi
     { env: r.env },
   );
   const result = resultOf(parseJson(res), 'secrets-not-in-history');
-  return { outcome: result.outcome as string, findings: (result.findings ?? []) as JsonFinding[] };
+  return { outcome: result.outcome, findings: result.findings ?? [] };
 }
 
 test(`a chain of ${DEPTH} tags: the token at its bottom and in the blob it names are reported, by a fixed number of gits`, async () => {

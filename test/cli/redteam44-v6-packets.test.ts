@@ -68,7 +68,7 @@ async function signedCommit(branch: string, key: openpgp.PrivateKey, asVersion?:
     openpgp.enums.literal.binary,
   );
   await signAt(sp, kp, literal, SIGNED_AT, true);
-  if (asVersion) sp.issuerFingerprint = null as unknown as Uint8Array;
+  if (asVersion) sp.issuerFingerprint = null;
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   list.push(sp);
   const armored = openpgp.armor(openpgp.enums.armor.signature, list.write()).trim();

@@ -28,7 +28,7 @@ async function auditAll(
   const res = await runMain(['audit', '-C', r.dir, '--all', ...select, '--format', 'json', '--no-ledger'], {
     env: r.env,
   });
-  const report = parseJson(res) as unknown as { walk?: { incremental?: boolean } };
+  const report = parseJson<{ walk?: { incremental?: boolean } }>(res);
   const result = resultOf(parseJson(res), 'secrets-not-in-history') as unknown as Found;
   return {
     outcome: result.outcome,

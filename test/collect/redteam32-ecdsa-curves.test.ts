@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitSignature, makeGpg, signedCommitAt, type Gpg, type GpgAlgo } from '../helpers/gpg.js';
+import { commitSignature, makeGpg, signedCommitAt, type Gpg } from '../helpers/gpg.js';
 
 afterAll(cleanupTemp);
 
@@ -25,7 +25,7 @@ beforeAll(() => {
   r.run(['config', 'gpg.program', gpg.wrapper]);
   const at = Math.floor(Date.now() / 1000) - 86400;
   for (const curve of CURVES) {
-    const key = gpg.genKey(`K ${curve} <${curve.toLowerCase()}@example.com>`, curve as GpgAlgo, { at: at - 60 });
+    const key = gpg.genKey(`K ${curve} <${curve.toLowerCase()}@example.com>`, curve, { at: at - 60 });
     signed.set(curve, { key, oid: signedCommitAt(r, gpg, curve, key, `${curve.toLowerCase()}@example.com`, at) });
   }
 }, 60_000);

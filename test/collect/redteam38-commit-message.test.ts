@@ -6,7 +6,7 @@ import { COMMIT_MESSAGE } from '../../src/domain/content.js';
 import { scanSecrets } from '../../src/collect/secrets/scan.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runMain, type JsonFinding } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { TokenFactory, privateKeys } from '../helpers/secrets.js';
 
 afterAll(cleanupTemp);
@@ -100,7 +100,7 @@ test("the clean twin: messages that talk about secrets find nothing; the rule na
   });
   const result = resultOf(parseJson(res), 'secrets-not-in-history');
   expect(res.code).toBe(1);
-  const findings = result.findings as JsonFinding[];
+  const findings = result.findings;
   const msg = findings.find((x) => x.commit === at.subject);
   expect(msg?.message).toBe(
     `GitHub personal access token (classic) committed in ${at.subject!.slice(0, 12)} at ${COMMIT_MESSAGE}:1: ghp_…(40 chars)`,

@@ -165,17 +165,17 @@ export function trusted(
   trust: Partial<CommitTrust> = {},
 ): TrustedCommit {
   const c = commit({ signatures: verdict.letter === 'N' ? [] : [{ header: 'gpgsig', armored: 'x' }], ...over });
-  return Object.assign(c, {
-    trust: {
-      mode: policy ? 'policy' : 'keys',
-      verifications: [{ ...(policy ? { policy } : {}), verdict }],
-      policyChanged: false,
-      trustRoot: false,
-      changedPaths: [],
-      ciGateRemoved: false,
-      ...trust,
-    } as CommitTrust,
-  });
+  // Typed where it is made (not asserted): Object.assign's inference would widen `mode` to string.
+  const commitTrust: CommitTrust = {
+    mode: policy ? 'policy' : 'keys',
+    verifications: [{ ...(policy ? { policy } : {}), verdict }],
+    policyChanged: false,
+    trustRoot: false,
+    changedPaths: [],
+    ciGateRemoved: false,
+    ...trust,
+  };
+  return Object.assign(c, { trust: commitTrust });
 }
 
 export const as = (name: string, email: string) => ({ name, email, time: 1_700_000_000, tz: '+0000' });

@@ -341,7 +341,7 @@ export function github(s: GitHubScenario): Handler {
   return (req, url) => {
     if (req.method === 'POST' && (req.path === '/graphql' || req.path === '/api/graphql')) {
       const a = s.refUpdateRule;
-      if (a && typeof a === 'object' && ('status' in a || 'body' in a)) return a as Reply;
+      if (a && typeof a === 'object' && ('status' in a || 'body' in a)) return a;
       if (a) checkRefUpdateRule(a as Record<string, unknown>);
       return { body: { data: { repository: { ref: { refUpdateRule: a ?? null } } } } };
     }

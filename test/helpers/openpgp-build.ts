@@ -83,5 +83,5 @@ export async function signWithHashedArea(
   await signAt(sp, kp, literal, opts.signedAt, true, { nonDeterministicSignaturesViaNotation: false });
   const list = new openpgp.PacketList<openpgp.SignaturePacket>();
   list.push(sp);
-  return Buffer.from(list.write() as Uint8Array);
+  return Buffer.from(list.write());
 }

@@ -208,7 +208,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
           includes_parents: true,
         }),
       );
-      if (full.ok) rulesets.push(full.value.data as unknown as Ruleset);
+      if (full.ok) rulesets.push(full.value.data);
       else hiddenRulesets.push({ source: `ruleset:${summary.id}`, permission: permissionOf(full, ADMIN_READ) });
     }
   }

@@ -43,12 +43,12 @@ function requester(s: HttpSettings, origins: readonly string[]) {
         headers?: Record<string, string>;
       };
       const url = new URL(endpoint, prefixUrl?.endsWith('/') ? prefixUrl : `${prefixUrl}/`);
-      url.search = (searchParams as string | undefined) ?? '';
+      url.search = searchParams ?? '';
       const response = await doFetch(url, {
         method: method ?? 'GET',
         headers: headers ?? {},
         ...(body ? { body: body as string } : {}),
-        ...(signal ? { signal: signal as AbortSignal } : {}),
+        ...(signal ? { signal } : {}),
       });
       if (response.ok) {
         const type = response.headers.get('content-type') ?? '';
@@ -141,7 +141,7 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     ...auth,
     requesterFn: requester(s, apiOrigins(t)),
     queryTimeout: s.timeoutMs,
-  } as ConstructorParameters<typeof Gitlab>[0]);
+  });
 
   const project = await ask(t, () => api.Projects.show(t.repo) as Promise<Record<string, unknown>>);
   if (!project.ok)

@@ -30,7 +30,7 @@ export function base62(n: number, width = 6, digits = BASE62_DIGITS_UPPER_FIRST)
     out = digits[v % 62]! + out;
     v = Math.floor(v / 62);
   } while (v > 0);
-  return out.padStart(width, digits[0]!);
+  return out.padStart(width, digits[0]);
 }
 
 /** Whether a prefix_ + 30 + 6 token's last six characters are the CRC32 of what precedes them. */

@@ -290,11 +290,11 @@ export class Entry {
       (this.key as unknown as { directSignatures: openpgp.SignaturePacket[] }).directSignatures,
       k,
       enums.signature.key,
-      { key: k } as unknown as SigData,
+      { key: k },
     );
     const revoked = await revocation(this.key.revocationSignatures, k, enums.signature.keyRevocation, {
       key: k,
-    } as unknown as SigData);
+    });
     return { uids, directs, certified, ...(revoked ? { revocation: revoked } : {}) };
   }
 

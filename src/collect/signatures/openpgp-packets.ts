@@ -81,18 +81,23 @@ export async function checkSig(
   const fast = await fastVerify(sig, key, type, data, detached);
   if (fast === true) return;
   if (fast === false) throw new Error('Signed digest did not match');
-  const s = sig as openpgp.SignaturePacket & { revocationKeyClass: number | null; toHash: Function; hash: Function };
+  // openpgp.js's internals, untyped in its declarations.
+  const s = sig as openpgp.SignaturePacket & {
+    revocationKeyClass: number | null;
+    toHash: (type: number, data: SigData, detached: boolean) => Uint8Array;
+    hash: (type: number, data: SigData, toHash: Uint8Array) => Promise<Uint8Array>;
+  };
   const rkc = s.revocationKeyClass;
   s.revocationKeyClass = null;
   try {
     try {
-      await sig.verify(key as openpgp.PublicKeyPacket, type, data, null as unknown as Date, detached, CONFIG);
+      await sig.verify(key, type, data, null as unknown as Date, detached, CONFIG);
     } catch (e) {
       if (message(e) !== 'Signed digest did not match') throw e;
-      const toHash = s.toHash(type, data, detached) as Uint8Array;
-      const digest = (await s.hash(type, data, toHash)) as Uint8Array;
+      const toHash = s.toHash(type, data, detached);
+      const digest = await s.hash(type, data, toHash);
       sig.signedHashValue = digest.subarray(0, 2);
-      await sig.verify(key as openpgp.PublicKeyPacket, type, data, null as unknown as Date, detached, CONFIG);
+      await sig.verify(key, type, data, null as unknown as Date, detached, CONFIG);
     }
   } finally {
     s.revocationKeyClass = rkc;

@@ -40,7 +40,6 @@ import {
   type AnyKeyPacket,
   type Revocation,
   SIGNING_ALGOS,
-  type SigData,
   UNSUPPORTED_CURVES,
   checkSig,
   curveOf,
@@ -252,11 +251,11 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
       const curve = curveOf(kp);
       const unchecked = curve && UNSUPPORTED_CURVES.has(curve) ? curve : undefined;
       try {
-        const fast = await fastVerify(sig, kp as never, sig.signatureType, literal, true);
+        const fast = await fastVerify(sig, kp, sig.signatureType, literal, true);
         if (fast === false) throw new Error('Signature verification failed');
         if (fast === undefined && unchecked)
           return { ...r, reason: `signatures on curve ${unchecked} cannot be checked by this build` };
-        if (fast === undefined) await checkSig(sig, kp, sig.signatureType, literal as unknown as SigData, true);
+        if (fast === undefined) await checkSig(sig, kp, sig.signatureType, literal, true);
       } catch (e) {
         const m = message(e);
         if (/^Insecure/.test(m)) return { ...r, reason: `cannot be checked: ${m}` };

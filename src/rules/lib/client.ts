@@ -136,9 +136,8 @@ export function evaluateClientTools(
       if (worst === undefined || RANK[e.severity] > RANK[worst]) worst = e.severity;
       const onLineShown = fixedOnLine(e, parsed, scheme.display);
       // No fix on this line: name the first fixed release above it (a newer line's fix).
-      const above =
-        e.fixedComparable.find((f) => compareVersions(f, parsed.version) > 0) ??
-        (e.fixedComparable[e.fixedComparable.length - 1] as string);
+      const above = (e.fixedComparable.find((f) => compareVersions(f, parsed.version) > 0) ??
+        e.fixedComparable[e.fixedComparable.length - 1]) as string;
       const newest = scheme.display(above);
       found.add({
         message: `${e.id} (${e.severity}): ${e.summary} — fixed in ${onLineShown ?? newest}${onLineShown ? ` on the ${line} line` : ''}${copies.length > 1 ? ` [${t.tool} ${t.program}]` : ''}`,
