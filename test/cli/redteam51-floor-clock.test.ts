@@ -37,7 +37,7 @@ function auditAt(r: TestRepo, nowS: number, ...extra: string[]): Record<string, 
       NODE_OPTIONS: `--import=${join(ROOT, 'test', 'helpers', 'fixed-clock.mjs')}`,
     },
   });
-  const report = parseJson(res) as { walk?: { incremental?: boolean } };
+  const report = parseJson<{ walk?: { incremental?: boolean } }>(res);
   return {
     code: res.code,
     outcome: resultOf(report as never, 'signers-not-retired').outcome,

@@ -17,7 +17,7 @@ async function audit(r: TestRepo): Promise<{ outcome: string; findings: JsonFind
     { env: r.env },
   );
   const result = resultOf(parseJson(res), 'secrets-not-in-history');
-  return { outcome: result.outcome as string, findings: (result.findings ?? []) as JsonFinding[] };
+  return { outcome: result.outcome, findings: result.findings ?? [] };
 }
 
 /** A tree of `files` ("<path>": text, folders by "/"), written with git's own plumbing. */

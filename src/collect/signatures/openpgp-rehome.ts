@@ -29,13 +29,12 @@ function dataOver(sig: openpgp.SignaturePacket, head: openpgp.AnyPacket, primary
   const t = sig.signatureType;
   const tag = tagOf(head);
   const s = enums.signature;
-  if (t === s.key || t === s.keyRevocation)
-    return head === primary ? ({ key: primary } as unknown as SigData) : undefined;
+  if (t === s.key || t === s.keyRevocation) return head === primary ? { key: primary } : undefined;
   if (t === s.subkeyBinding || t === s.subkeyRevocation)
-    return SUBKEY_TAGS.has(tag) ? ({ key: primary, bind: head } as unknown as SigData) : undefined;
+    return SUBKEY_TAGS.has(tag) ? { key: primary, bind: head } : undefined;
   if (!CERTIFICATIONS.has(t!) && t !== s.certRevocation) return undefined;
-  if (tag === packet.userID) return { key: primary, userID: head } as unknown as SigData;
-  if (tag === packet.userAttribute) return { key: primary, userAttribute: head } as unknown as SigData;
+  if (tag === packet.userID) return { key: primary, userID: head };
+  if (tag === packet.userAttribute) return { key: primary, userAttribute: head };
   return undefined;
 }
 
