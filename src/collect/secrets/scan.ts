@@ -51,6 +51,8 @@ export interface ScanOptions {
   tags?: readonly string[];
   /** Refs whose names the scope publishes (--all: every ref's; `git push` sends a name as it is). */
   refs?: readonly { name: string; oid: string }[];
+  /** Object folders beyond the repository's own (a push held in pre-receive quarantine). */
+  objectDirs?: string[];
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
@@ -136,7 +138,7 @@ export async function scanSecrets(
     facts.entropy = (await opts.entropy) === true;
     return facts;
   }
-  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const shadow = createShadow(repo.commonDir, repo.objectFormat, opts.objectDirs);
   const work = tempFolder('gitguard-secrets-');
   /** The git processes running now (each is killed when the audit ends). */
   const children = new Set<ChildProcess>();
