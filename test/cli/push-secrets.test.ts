@@ -66,7 +66,7 @@ function refusedForSecret(res: { code: number; out: string }, secret: string): v
   expect(res.code).not.toBe(0);
   expect(res.out).toMatch(/secrets-not-in-history/);
   // gitguard's own lines (git's say what was pushed, a ref's name included).
-  const ours = res.out.split('\n').filter((l) => /^(remote: )?(gitguard|  )/.test(l));
+  const ours = res.out.split('\n').filter((l) => /^(remote: )?(gitguard| {2})/.test(l));
   expect(ours.join('\n')).toMatch(/secrets-not-in-history/);
   expect(ours.join('\n')).not.toContain(secret);
 }
