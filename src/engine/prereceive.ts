@@ -141,8 +141,9 @@ async function judgePushedCommits(
   if (!enforced.length) return [];
   // Per pushed commit: the policy that judged it, or none (no policy may judge it: the reason says what to do).
   const judgedBy = new Map<string, string | null>();
+  // Without a policy nothing needs the walk: the scan alone is judged.
   const { results } = await runRules(enforced, facts, {
-    ...(session ? { session } : {}),
+    ...(session?.trustRoot ? { session } : {}),
     ...(policy ? { policy } : {}),
     findingLimit: FINDINGS_SHOWN,
     factsReady,

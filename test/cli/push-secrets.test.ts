@@ -245,3 +245,25 @@ test('the server hook run as the built binary (not the bridge): a token in a pus
   expect((await push(r, ['main'])).code).toBe(0);
   expect(remoteHas(r, server.dir, 'refs/heads/main')).toBe(r.run(['rev-parse', 'main']));
 });
+
+test('a server whose history has no policy still refuses a token in a pushed commit (no signatures to enforce, the scan needs none)', async () => {
+  const r = makeRepo();
+  r.commit('init', { 'README.md': 'hello\n' });
+  const remote = join(tempDir(), 'remote.git');
+  r.run(['init', '-q', '--bare', remote]);
+  r.run(['remote', 'add', 'origin', remote]);
+  r.run(['push', '-q', 'origin', 'main']);
+  const hook = await runMain(['hook', 'install', '--server', '-C', remote], {
+    env: r.env,
+    ...(await inProcessHooks()),
+  });
+  expect(hook.code).toBe(0);
+  const published = r.head();
+  r.commit('configure', { 'src/config.ts': `export const token = '${TOKEN}';\n` });
+  refusedForSecret(await push(r, ['main']), TOKEN);
+  expect(remoteHas(r, remote, 'refs/heads/main')).toBe(published);
+  r.run(['reset', '-q', '--hard', published]);
+  const clean = r.commit('configure', { 'src/config.ts': 'export const token = process.env.TOKEN;\n' });
+  expect((await push(r, ['main'])).code).toBe(0);
+  expect(remoteHas(r, remote, 'refs/heads/main')).toBe(clean);
+});
