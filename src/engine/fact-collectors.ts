@@ -311,8 +311,8 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         // An unreadable policy is met where head-policy is awaited: a scan stopped before it asks
         // left this one unhandled, and node printed its stack and exited 1 after gitguard's own line.
         if (entropy !== true) entropy.catch(() => undefined);
-        // Loaded here, not with this module: the hooks and runs without the secrets rule never
-        // scan, and its modules and RE2 engine cost every such process ~20 ms to load.
+        // Loaded here, not with this module: runs without the secrets rule never scan, and its
+        // modules and RE2 engine cost every such process ~20 ms to load.
         const [{ scanSecrets }, { markVendored }] = await Promise.all([
           import('../collect/secrets/scan.js'),
           import('../collect/secrets/secret-formats.js'),
@@ -323,7 +323,9 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           entropy,
           signal: run.signal,
           tags: await publishedTags(run.req.scope, history, walk.tips, run.objects()),
-          ...(run.req.scope.all ? { refs: history.refs } : {}),
+          ...(run.req.scope.all ? { refs: history.refs } : run.req.scope.refs ? { refs: run.req.scope.refs } : {}),
+          // A push in pre-receive quarantine: its objects are not in the repository yet.
+          ...(run.req.scope.objectDirs?.length ? { objectDirs: run.req.scope.objectDirs } : {}),
           commitFeed,
         });
         const scanned = resume ? resume.mergeSecrets(fresh) : fresh;

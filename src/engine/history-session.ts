@@ -34,6 +34,11 @@ export interface HistoryScope {
   baseGone?: string;
   /** Exact revisions (object ids, ^id to exclude), as the pre-push check computes them. */
   revisions?: string[];
+  /** With revisions: what the push publishes that is not walked (notes, a stash's WIP), and ^ what the
+   *  remote already has of it; the secrets scan reads them beside the revisions. */
+  unwalked?: string[];
+  /** With revisions: the refs a push writes, by the names they get on the remote (the scan reads the names). */
+  refs?: readonly { name: string; oid: string }[];
   /** A CI run's test merge (GitHub pull_request, GitLab merged results): when HEAD is it, its parents are walked instead (ci-test-merge.ts). */
   testMerge?: TestMerge;
   /** Object folders beyond the repository's own (a pushed update in pre-receive quarantine). */

@@ -50,7 +50,7 @@ export async function openHistory(
 ): Promise<HistorySession> {
   let revisions: string[];
   let description: string;
-  let unwalked: string[] = []; // with --all: notes and a stash's WIP, for the secrets scan
+  let unwalked = scope.revisions ? [...(scope.unwalked ?? [])] : []; // --all, a push: notes, a stash's WIP, for the secrets scan
   if (scope.revisions) {
     revisions = [...scope.revisions];
     description = `${revisions.filter((r) => !r.startsWith('^')).length} tip(s) to publish`;

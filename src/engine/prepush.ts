@@ -1,7 +1,8 @@
 // The pre-push check: git feeds `<local ref> <local sha> <remote ref> <remote sha>` lines on stdin.
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
 // published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
-// ref is new) goes through the push rules (push-rules.ts, the server hook's too) in one walk. Called by `gitguard hook run pre-push`.
+// ref is new) goes through the push rules (push-rules.ts, the server hook's too) in one walk, and
+// the secrets scan reads what the push publishes (those commits, its annotated tags and notes). Called by `gitguard hook run pre-push`.
 import { available, type HistoryFacts } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { createShadow, type Shadow } from '../collect/git.js';
@@ -23,7 +24,7 @@ import { exitCodeFor, failsRun } from '../domain/verdict.js';
 import { runRules } from './run-rules.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { FactStore } from './facts.js';
-import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
+import { failingFindings, isSecretsRule, nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
 import { escapeText, redactUrl } from '../domain/escape.js';
 import { shellWord } from '../domain/shell-word.js';
 
@@ -193,6 +194,13 @@ export async function prePushCheck(opts: {
     // Each such update excludes every tip but its own sha: a tip is excluded unless it is the one sha they all push.
     if (againstTips.size)
       for (const t of remoteTips) if (!(againstTips.size === 1 && againstTips.has(t))) revisions.add(`^${t}`);
+    // Notes and a stash's WIP are published unwalked: the secrets scan reads them, less what the remote has.
+    const unwalked = [
+      ...split.unwalked,
+      ...publishing
+        .filter((u) => split.unwalked.includes(u.localSha) && held.includes(u.remoteSha))
+        .map((u) => `^${u.remoteSha}`),
+    ];
     // ...then the facts of the push rules: one walk over it, which also reads the policy at HEAD (the protected refs).
     const tips = [...revisions];
     const rules = await pushRules();
@@ -206,11 +214,19 @@ export async function prePushCheck(opts: {
       stale,
     );
     store = new FactStore(
-      { repository: repo, env: opts.env, scope: { revisions: tips }, ...(opts.trust ? { trust: opts.trust } : {}) },
+      {
+        repository: repo,
+        env: opts.env,
+        scope: { revisions: tips, unwalked, refs: publishing.map((u) => ({ name: u.remoteRef, oid: u.localSha })) },
+        ...(opts.trust ? { trust: opts.trust } : {}),
+      },
       rules,
       { given: { history: available(judgedWith) }, omit: PUSH_OMITS, objects: reader },
     );
-    const facts = await store.facts();
+    // The secrets scan runs beside the walk (its own git on the other core); its rule waits for it.
+    const facts = await store.facts({ deferBeside: true });
+    const factsReady = store.ready(facts);
+    factsReady.catch(() => undefined); // met by runRules
     const session = await store.get('walk');
     const headPolicy = await store.get('head-policy');
     if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
@@ -271,22 +287,25 @@ export async function prePushCheck(opts: {
     lines.push(...gate.lines);
 
     let exitCode = refused ? 1 : 0;
-    if (session) {
+    // Without a walk (a push of notes or tags alone, or deletions) the secrets rule still reads its scan.
+    if (session || (tips.length + unwalked.length && rules.some((r) => isSecretsRule(r.meta)))) {
       const { results, commits } = await runRules(rules, facts, {
-        session,
+        ...(session ? { session } : {}),
         ...(policy ? { policy } : {}),
         findingLimit: 100,
+        factsReady,
       });
       const failed = results.filter((r) => failsRun(r, 'low') || r.outcome === 'error');
       for (const r of failed) {
         lines.push(`gitguard: ${r.meta.id}: ${escapeText(r.note ?? r.meta.title, 300)}`);
-        for (const f of r.findings.slice(0, 10))
+        const { findings, more } = failingFindings(r, 10);
+        for (const f of findings)
           lines.push(`  ${f.commit ? `${f.commit.slice(0, 12)} ` : ''}${escapeText(f.message, 300)}`);
-        if (r.findingCount > 10) lines.push(`  ... and ${r.findingCount - 10} more`);
+        if (more > 0) lines.push(`  ... and ${more} more`);
         const fix = nextStep(r.meta, policy ? POLICY_DIR : undefined);
         if (fix) lines.push(`  fix: ${fix}`);
       }
-      if (failed.length)
+      if (failed.some((r) => !isSecretsRule(r.meta)))
         lines.push(
           `gitguard pre-push: next step: re-sign the commits with a signer's key (git commit --amend -S for the last one, git rebase --exec "git commit --amend --no-edit -S" <base> for several), or have a maintainer change ${'.gitguard/'} in a signed commit`,
         );

@@ -2,7 +2,8 @@
 // pushed update ("<old> <new> <ref>") and keeps the pushed objects in a quarantine folder until the
 // hook says yes. An update is rejected when it deletes or rewinds a protected ref, moves a protected
 // tag, or brings a commit that the trust policy does not authorize (unsigned, unknown or wrong signer,
-// a policy or protected-path change without a maintainer's signature). One clear line per reason.
+// a policy or protected-path change without a maintainer's signature), or when what it publishes (its
+// commits, annotated tags and notes) holds a credential (the secrets scan). One clear line per reason.
 //
 // The quarantine is named by GIT_QUARANTINE_PATH / GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES
 // in the hook's environment; the hardened git runner drops every inherited GIT_* variable, so the
@@ -27,7 +28,7 @@ import { runRules } from './run-rules.js';
 import { CarriedReach } from './carried-reach.js';
 import { isMetadataRef, splitMetadataRefs } from '../collect/metadata-refs.js';
 import { FactStore } from './facts.js';
-import { nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
+import { failingFindings, isSecretsRule, nextStep, pushRules, PUSH_OMITS } from './push-rules.js';
 import { floatingPushRefusal } from './floating-push.js';
 
 export interface PreReceiveRequest {
@@ -127,21 +128,26 @@ function judgingPolicy(c: TrustedCommit): string {
 /**
  * The pushed commits through the push rules (src/engine/push-rules.ts), judged as audit judges them:
  * one line per refused commit and rule, naming the policy that judged it and the next step. Only a
- * history governed by a policy (one with a trust root) is enforced: without one there is nothing to enforce.
+ * history governed by a policy (one with a trust root) is enforced: without one there is nothing to
+ * enforce, but for the secrets scan of what the push publishes, which needs no policy.
  */
 async function judgePushedCommits(
   rules: CatalogEntry[],
   facts: Facts,
-  session: HistorySession,
+  session: HistorySession | undefined,
   policy: Policy | undefined,
+  factsReady: Promise<void>,
 ): Promise<string[]> {
-  if (!session.trustRoot) return [];
+  const enforced = session?.trustRoot ? rules : rules.filter((r) => isSecretsRule(r.meta));
+  if (!enforced.length) return [];
   // Per pushed commit: the policy that judged it, or none (no policy may judge it: the reason says what to do).
   const judgedBy = new Map<string, string | null>();
-  const { results } = await runRules(rules, facts, {
-    session,
+  // Without a policy nothing needs the walk: the scan alone is judged.
+  const { results } = await runRules(enforced, facts, {
+    ...(session?.trustRoot ? { session } : {}),
     ...(policy ? { policy } : {}),
     findingLimit: FINDINGS_SHOWN,
+    factsReady,
     onCommit: (c) => {
       if (c.trust) judgedBy.set(c.oid, c.trust.mode === 'no-policy' ? null : judgingPolicy(c as TrustedCommit));
     },
@@ -153,6 +159,15 @@ async function judgePushedCommits(
       continue;
     }
     if (!failsRun(r, 'low')) continue;
+    if (isSecretsRule(r.meta)) {
+      // About what the push publishes, whichever commit, tag or note holds it: each credential, redacted.
+      const { findings, more } = failingFindings(r, FINDINGS_SHOWN);
+      const lines = findings.map((f) => `${r.meta.id}: ${escapeText(f.message, 600)}`);
+      if (more > 0) lines.push(`${r.meta.id}: ${more} more (run gitguard audit for all of them)`);
+      lines[lines.length - 1] += `; next step: ${nextStep(r.meta)!}`;
+      rejections.push(...lines);
+      continue;
+    }
     let shown = 0;
     for (const f of r.findings) {
       const by = f.commit === undefined ? undefined : judgedBy.get(f.commit);
@@ -200,18 +215,33 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
       known,
     );
     const revisions = [...pushed.tips, ...known.map((o) => `^${o}`)];
-    const rules = await pushRules();
+    // Notes and a stash's WIP are published unwalked: the secrets scan reads them, less what the ref had.
+    const unwalked = [
+      ...pushed.unwalked,
+      ...creating.filter((u) => pushed.unwalked.includes(u.new) && !ZERO.test(u.old)).map((u) => `^${u.old}`),
+    ];
+    const rules = await pushRules(undefined, pushed.tips.length + unwalked.length > 0);
     store = new FactStore(
       {
         repository: repo,
         env,
-        scope: { revisions, objectDirs, headAccepted: true, resume: new CarriedReach(repo, env) },
+        scope: {
+          revisions,
+          unwalked,
+          refs: creating.map((u) => ({ name: u.ref, oid: u.new })),
+          objectDirs,
+          headAccepted: true,
+          resume: new CarriedReach(repo, env),
+        },
         trust: { cache: false },
       },
       rules,
       { given: { history: available(history) }, omit: PUSH_OMITS, objects: reader },
     );
-    const facts = await store.facts();
+    // The secrets scan runs beside the walk (its own git on the other core); its rule waits for it.
+    const facts = await store.facts({ deferBeside: true });
+    const factsReady = store.ready(facts);
+    factsReady.catch(() => undefined); // met by runRules
     const session = await store.get('walk');
     const headPolicy = await store.get('head-policy');
     if (!headPolicy.ok) throw new ExpectedError(`unreadable policy: ${headPolicy.reason}`, 'fix .gitguard/policy.yml');
@@ -284,7 +314,7 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
           `${ref}: non-fast-forward update of a protected ref (${short(u.old)} -> ${short(u.new)}) rewrites published history; fetch, rebase onto ${short(u.old)} (git pull --rebase) and push again`,
         );
     }
-    if (session) rejections.push(...(await judgePushedCommits(rules, facts, session, headPolicy.value)));
+    rejections.push(...(await judgePushedCommits(rules, facts, session, headPolicy.value, factsReady)));
   } finally {
     await store?.close();
     reader.close();

@@ -19,7 +19,9 @@ export default defineRepoRule({
     if (!s) return notAvailable('not collected');
     if (!s.ok) return notAvailable(s.reason);
     const scan = s.value;
-    if (scan.commits === 0) return { outcome: 'not-applicable', note: 'no commits in scope' };
+    // A push of a tag or a note alone publishes no commit, and what it publishes is still scanned.
+    if (scan.commits === 0 && !scan.leaks.length && !scan.more)
+      return { outcome: 'not-applicable', note: 'no commits in scope' };
     const policy = facts.policy?.ok ? facts.policy.value : undefined;
     // Allowances written by a policy change no maintainer made (it may be the leak's own commit) excuse nothing.
     const unvetted = ctx.policyVetted === false && !!policy?.secrets?.allow.length;

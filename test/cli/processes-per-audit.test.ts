@@ -3,7 +3,8 @@
 // hook's wall time), so a question asked once per commit, per shadow or per collector must not creep
 // back. The ceilings are today's counts; each named subcommand is one the run used to start twice or
 // more (merge-base --is-ancestor per question, a cat-file and an ls-tree per collector).
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
@@ -114,6 +115,52 @@ test('an audit of a signed repository with a policy, CI files, a tag and SECURIT
   const d = processes(log);
   expect(total(d)).toBeLessThanOrEqual(11);
   expect(again.results.find((x) => x.meta.id === 'protected-refs-not-rewritten')?.outcome).toBe('pass');
+});
+
+/** A folder with a `git` that logs its arguments, then runs the real one (for the hooks, which run git from PATH). */
+function loggingGitOnPath(name: string): { path: string; log: string } {
+  const real = execFileSync('sh', ['-c', 'command -v git']).toString().trim();
+  const bin = join(dir, name);
+  mkdirSync(bin);
+  const log = join(dir, `${name}.log`);
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+  chmodSync(join(bin, 'git'), 0o755);
+  writeFileSync(log, '');
+  return { path: bin, log };
+}
+
+test('the pre-push hook over one new commit starts at most 12 git, the secrets scan of what it publishes included; a deletion starts no scan', async () => {
+  const r = copyRepo(plain);
+  const remote = join(tempDir(), 'remote.git');
+  r.run(['init', '-q', '--bare', remote]);
+  r.run(['remote', 'add', 'origin', remote]);
+  r.run(['push', '-q', 'origin', 'main', 'main:refs/heads/topic']);
+  const old = r.head();
+  const now = r.commit('three', { 'c.txt': 'c\n' });
+  const { path, log } = loggingGitOnPath('hook');
+  const hook = (input: string) =>
+    runMain(['hook', 'run', 'pre-push', 'origin', remote], {
+      cwd: r.dir,
+      env: { ...r.env, PATH: `${path}:${r.env.PATH ?? process.env.PATH ?? ''}` },
+      input,
+    });
+  const pushed = await hook(`refs/heads/main ${now} refs/heads/main ${old}\n`);
+  // Judged (its unsigned commit fails commits-signed without a policy), and no secret found.
+  expect(pushed.stderr).toMatch(/1 new commit\(s\) checked/);
+  expect(pushed.stderr).not.toMatch(/secrets-not-in-history/);
+  const c = processes(log);
+  // The scan's log -p (the walk takes its watched paths from it: no diff-tree) and its pass over the
+  // commit objects: one process more than before the hook scanned (11), the sort shared with the walk.
+  expect(startingWith(c, 'rev-list --stdin')).toBeLessThanOrEqual(1);
+  expect(startingWith(c, 'log -p')).toBe(1);
+  expect(startingWith(c, 'cat-file')).toBeLessThanOrEqual(3);
+  expect(total(c)).toBeLessThanOrEqual(12);
+  // Deleting a branch publishes nothing: no scan, no walk.
+  const zero = '0'.repeat(40);
+  expect((await hook(`(delete) ${zero} refs/heads/topic ${old}\n`)).code).toBe(0);
+  const d = processes(log);
+  expect(startingWith(d, 'log')).toBe(0);
+  expect(total(d)).toBeLessThanOrEqual(5);
 });
 
 test('with a git before 2.36 (no cat-file --batch-command) the reader falls back to --batch, and the verdicts are the same', async () => {

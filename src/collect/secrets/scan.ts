@@ -55,6 +55,8 @@ export interface ScanOptions {
   refs?: readonly { name: string; oid: string }[];
   /** The offer the audit announced before its walk could read (commit-feed.ts); else one made here. */
   commitFeed?: CommitFeedOffer;
+  /** Object folders beyond the repository's own (a push held in pre-receive quarantine). */
+  objectDirs?: string[];
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
@@ -140,7 +142,7 @@ export async function scanSecrets(
     facts.entropy = (await opts.entropy) === true;
     return facts;
   }
-  const shadow = createShadow(repo.commonDir, repo.objectFormat);
+  const shadow = createShadow(repo.commonDir, repo.objectFormat, opts.objectDirs);
   const work = tempFolder('gitguard-secrets-');
   /** The git processes running now (each is killed when the audit ends). */
   const children = new Set<ChildProcess>();
