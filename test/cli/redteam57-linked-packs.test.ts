@@ -1,0 +1,113 @@
+// Red team 57: git opens a pack or a loose object through a symbolic link as it opens a file
+// (packfile.c add_packed_git stat()s and open()s `<name>.pack`, follows the link). The walk
+// checkpoint's record of the object files (collect/object-files.ts) lstat()ed each one and skipped
+// anything not a regular file, so a pack linked into objects/pack was neither recorded nor seen as
+// added: a newer pack linked in after the audit, holding a token under the id of a committed harmless
+// file, gave git log -p the token, a full audit failed the secrets scan, and the re-audit resumed the
+// checkpoint (walked 0) and passed. A link pointed at other bytes later moved nothing in the store
+// either. Now a link is read through (its target's bytes, hashed afresh each run) like git reads it.
+// Twins: an honest pack linked in after the audit, and one linked before and left alone, resume.
+import { renameSync, symlinkSync, unlinkSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
+import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
+import { TokenFactory } from '../helpers/secrets.js';
+import { agePacks, forgedStore } from '../helpers/forged-pack.js';
+
+afterAll(cleanupTemp);
+
+const token = new TokenFactory(5757).checksummed(`gh${'p'}_`);
+const TOKEN_TEXT = `token = "${token}"\n`;
+const HARMLESS = 'nothing secret here, honestly\n';
+
+type Report = JsonReport & { walk?: { incremental: boolean; walked: number; reason?: string } };
+
+async function audit(r: TestRepo, extra: string[] = []): Promise<{ secrets: string; walk: Report['walk'] }> {
+  const res = await runMain(
+    [
+      'audit',
+      '-C',
+      r.dir,
+      '-r',
+      'secrets-not-in-history',
+      '-r',
+      'commits-signed',
+      '--format',
+      'json',
+      '--no-ledger',
+      ...extra,
+    ],
+    { env: r.env },
+  );
+  const report = parseJson<Report>(res);
+  return { secrets: resultOf(report, 'secrets-not-in-history').outcome, walk: report.walk };
+}
+
+/** Two commits, the second adding a harmless cfg.txt, packed. */
+function repo(): { r: TestRepo; blob: string } {
+  const r = makeRepo();
+  r.commit('one', { 'README.md': '# demo\n' });
+  r.commit('two', { 'cfg.txt': HARMLESS, 'notes.txt': 'notes\n' });
+  r.run(['repack', '-adq']);
+  return { r, blob: r.run(['rev-parse', 'HEAD:cfg.txt']) };
+}
+
+/**
+ * forgedStore's pack kept outside the repository (dated 2030, r's own packs 2020: git reads it first)
+ * and linked into r's pack folder as `<name>.pack`/`.idx` (git's own name when not given); returns the name.
+ */
+function linkPack(r: TestRepo, forged?: { id: string; text: string }, name?: string): string {
+  const { dir, hash } = forgedStore(r, forged);
+  agePacks(r, 2020);
+  const away = tempDir();
+  const newer = new Date('2030-01-01T00:00:00Z');
+  const as = name ?? `pack-${hash}`;
+  for (const ext of ['pack', 'idx']) {
+    const target = join(away, `kept.${ext}`);
+    renameSync(join(dir, 'objects', 'pack', `pack-${hash}.${ext}`), target);
+    utimesSync(target, newer, newer);
+    const link = join(r.dir, '.git', 'objects', 'pack', `${as}.${ext}`);
+    try {
+      unlinkSync(link);
+    } catch {
+      // a new link
+    }
+    symlinkSync(target, link);
+  }
+  return as;
+}
+
+test('a forged pack linked into objects/pack after the audit: the re-audit walks again and fails as a full audit does (before: resumed, pass)', async () => {
+  const { r, blob } = repo();
+  expect((await audit(r)).walk?.incremental).toBe(false);
+  linkPack(r, { id: blob, text: TOKEN_TEXT });
+  // git's answer: the linked pack's bytes.
+  expect(r.run(['log', '-p'])).toContain(token);
+  expect(r.run(['cat-file', 'blob', blob])).toContain(token);
+  expect((await audit(r, ['--no-cache'])).secrets).toBe('fail');
+  const again = await audit(r);
+  expect(again.walk?.incremental).toBe(false);
+  expect(again.walk?.reason).toContain('git verify-pack');
+  expect(again.secrets).toBe('fail');
+});
+
+test('a linked pack pointed at forged bytes after the audit (nothing in the store written): the re-audit walks again and fails (before: resumed, pass)', async () => {
+  const { r, blob } = repo();
+  const name = linkPack(r);
+  expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: false }) });
+  linkPack(r, { id: blob, text: TOKEN_TEXT }, name);
+  expect(r.run(['log', '-p'])).toContain(token);
+  const again = await audit(r);
+  expect(again.walk?.incremental).toBe(false);
+  expect(again.walk?.reason).toContain('rewritten');
+  expect(again.secrets).toBe('fail');
+});
+
+test('twin: an honest pack linked in after the audit, and a linked pack left alone, resume the checkpoint', async () => {
+  const { r } = repo();
+  expect((await audit(r)).walk?.incremental).toBe(false);
+  linkPack(r);
+  expect(r.run(['fsck', '--strict'])).toBe('');
+  expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: true, walked: 0 }) });
+  expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: true, walked: 0 }) });
+});
