@@ -5,9 +5,12 @@
 // added: a newer pack linked in after the audit, holding a token under the id of a committed harmless
 // file, gave git log -p the token, a full audit failed the secrets scan, and the re-audit resumed the
 // checkpoint (walked 0) and passed. A link pointed at other bytes later moved nothing in the store
-// either. Now a link is read through (its target's bytes, hashed afresh each run) like git reads it.
-// Twins: an honest pack linked in after the audit, and one linked before and left alone, resume.
-import { renameSync, symlinkSync, unlinkSync, utimesSync } from 'node:fs';
+// either. A loose object linked into the repository's own store, which git reads before a borrowed
+// store's copy, was as invisible. Now a link is read through (its target's bytes, hashed afresh each
+// run) as git reads it. Twins: an honest pack linked in after the audit, one linked before and left
+// alone, and a linked loose object holding its own bytes, resume.
+import { mkdirSync, renameSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
@@ -109,5 +112,51 @@ test('twin: an honest pack linked in after the audit, and a linked pack left alo
   linkPack(r);
   expect(r.run(['fsck', '--strict'])).toBe('');
   expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: true, walked: 0 }) });
+  expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: true, walked: 0 }) });
+});
+
+/** A repository borrowing from `store`, whose cfg.txt blob is a loose object there only; audited once. */
+async function borrowedLoose(): Promise<{ r: TestRepo; blob: string }> {
+  const r = makeRepo();
+  const store = join(tempDir(), 'store.git');
+  r.run(['init', '-q', '--bare', store]);
+  writeFileSync(join(r.dir, '.git', 'objects', 'info', 'alternates'), `${join(store, 'objects')}\n`);
+  r.commit('one', { 'README.md': '# demo\n' });
+  r.commit('two', { 'cfg.txt': HARMLESS, 'notes.txt': 'notes\n' });
+  const blob = r.run(['rev-parse', 'HEAD:cfg.txt']);
+  const rel = join(blob.slice(0, 2), blob.slice(2));
+  mkdirSync(join(store, 'objects', blob.slice(0, 2)), { recursive: true });
+  renameSync(join(r.dir, '.git', 'objects', rel), join(store, 'objects', rel));
+  expect(r.run(['cat-file', 'blob', blob])).toBe(HARMLESS.trim());
+  expect((await audit(r)).walk?.incremental).toBe(false);
+  return { r, blob };
+}
+
+/** A loose object for `id` in r's own store: a link to a file outside holding `text` as a blob. */
+function linkLoose(r: TestRepo, id: string, text: string): void {
+  const file = join(tempDir(), 'loose');
+  writeFileSync(
+    file,
+    deflateSync(Buffer.concat([Buffer.from(`blob ${Buffer.byteLength(text)}\0`), Buffer.from(text)])),
+  );
+  mkdirSync(join(r.dir, '.git', 'objects', id.slice(0, 2)), { recursive: true });
+  symlinkSync(file, join(r.dir, '.git', 'objects', id.slice(0, 2), id.slice(2)));
+}
+
+test("a loose object linked into the repository's own store after the audit, over a borrowed store's copy with other bytes: the re-audit walks again and fails (before: resumed, pass)", async () => {
+  const { r, blob } = await borrowedLoose();
+  linkLoose(r, blob, TOKEN_TEXT);
+  // git reads the repository's own loose object before a borrowed store's.
+  expect(r.run(['log', '-p'])).toContain(token);
+  const again = await audit(r);
+  expect(again.walk?.incremental).toBe(false);
+  expect(again.walk?.reason).toContain('does not hash to its id');
+  expect(again.secrets).toBe('fail');
+});
+
+test('twin: the same object linked in with its own bytes resumes the checkpoint', async () => {
+  const { r, blob } = await borrowedLoose();
+  linkLoose(r, blob, HARMLESS);
+  expect(r.run(['fsck', '--strict'])).toBe('');
   expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: true, walked: 0 }) });
 });
