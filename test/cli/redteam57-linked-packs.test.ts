@@ -9,13 +9,13 @@
 // store's copy, was as invisible. Now a link is read through (its target's bytes, hashed afresh each
 // run) as git reads it. Twins: an honest pack linked in after the audit, one linked before and left
 // alone, and a linked loose object holding its own bytes, resume.
-import { mkdirSync, renameSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
 import { TokenFactory } from '../helpers/secrets.js';
-import { agePacks, forgedStore } from '../helpers/forged-pack.js';
+import { linkedPack } from '../helpers/forged-pack.js';
 
 afterAll(cleanupTemp);
 
@@ -55,35 +55,10 @@ function repo(): { r: TestRepo; blob: string } {
   return { r, blob: r.run(['rev-parse', 'HEAD:cfg.txt']) };
 }
 
-/**
- * forgedStore's pack kept outside the repository (dated 2030, r's own packs 2020: git reads it first)
- * and linked into r's pack folder as `<name>.pack`/`.idx` (git's own name when not given); returns the name.
- */
-function linkPack(r: TestRepo, forged?: { id: string; text: string }, name?: string): string {
-  const { dir, hash } = forgedStore(r, forged);
-  agePacks(r, 2020);
-  const away = tempDir();
-  const newer = new Date('2030-01-01T00:00:00Z');
-  const as = name ?? `pack-${hash}`;
-  for (const ext of ['pack', 'idx']) {
-    const target = join(away, `kept.${ext}`);
-    renameSync(join(dir, 'objects', 'pack', `pack-${hash}.${ext}`), target);
-    utimesSync(target, newer, newer);
-    const link = join(r.dir, '.git', 'objects', 'pack', `${as}.${ext}`);
-    try {
-      unlinkSync(link);
-    } catch {
-      // a new link
-    }
-    symlinkSync(target, link);
-  }
-  return as;
-}
-
 test('a forged pack linked into objects/pack after the audit: the re-audit walks again and fails as a full audit does (before: resumed, pass)', async () => {
   const { r, blob } = repo();
   expect((await audit(r)).walk?.incremental).toBe(false);
-  linkPack(r, { id: blob, text: TOKEN_TEXT });
+  linkedPack(r, { id: blob, text: TOKEN_TEXT });
   // git's answer: the linked pack's bytes.
   expect(r.run(['log', '-p'])).toContain(token);
   expect(r.run(['cat-file', 'blob', blob])).toContain(token);
@@ -96,9 +71,9 @@ test('a forged pack linked into objects/pack after the audit: the re-audit walks
 
 test('a linked pack pointed at forged bytes after the audit (nothing in the store written): the re-audit walks again and fails (before: resumed, pass)', async () => {
   const { r, blob } = repo();
-  const name = linkPack(r);
+  const name = linkedPack(r);
   expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: false }) });
-  linkPack(r, { id: blob, text: TOKEN_TEXT }, name);
+  linkedPack(r, { id: blob, text: TOKEN_TEXT }, name);
   expect(r.run(['log', '-p'])).toContain(token);
   const again = await audit(r);
   expect(again.walk?.incremental).toBe(false);
@@ -109,7 +84,7 @@ test('a linked pack pointed at forged bytes after the audit (nothing in the stor
 test('twin: an honest pack linked in after the audit, and a linked pack left alone, resume the checkpoint', async () => {
   const { r } = repo();
   expect((await audit(r)).walk?.incremental).toBe(false);
-  linkPack(r);
+  linkedPack(r);
   expect(r.run(['fsck', '--strict'])).toBe('');
   expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: true, walked: 0 }) });
   expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: true, walked: 0 }) });
