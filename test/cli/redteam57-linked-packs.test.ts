@@ -13,9 +13,10 @@ import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
+import { resultOf } from '../helpers/cli.js';
+import { audit as run, type Report } from '../helpers/incremental.js';
 import { TokenFactory } from '../helpers/secrets.js';
-import { linkedPack } from '../helpers/forged-pack.js';
+import { borrowingRepo, linkedPack } from '../helpers/forged-pack.js';
 
 afterAll(cleanupTemp);
 
@@ -23,27 +24,19 @@ const token = new TokenFactory(5757).checksummed(`gh${'p'}_`);
 const TOKEN_TEXT = `token = "${token}"\n`;
 const HARMLESS = 'nothing secret here, honestly\n';
 
-type Report = JsonReport & { walk?: { incremental: boolean; walked: number; reason?: string } };
-
-async function audit(r: TestRepo, extra: string[] = []): Promise<{ secrets: string; walk: Report['walk'] }> {
-  const res = await runMain(
-    [
-      'audit',
-      '-C',
-      r.dir,
-      '-r',
-      'secrets-not-in-history',
-      '-r',
-      'commits-signed',
-      '--format',
-      'json',
-      '--no-ledger',
-      ...extra,
-    ],
-    { env: r.env },
-  );
-  const report = parseJson<Report>(res);
+/** The secrets scan's outcome and the walk of an audit (with commits-signed, which walks). */
+async function audit(r: TestRepo, ...extra: string[]): Promise<{ secrets: string; walk: Report['walk'] }> {
+  const { report } = await run(r, '-r', 'secrets-not-in-history', '-r', 'commits-signed', ...extra);
   return { secrets: resultOf(report, 'secrets-not-in-history').outcome, walk: report.walk };
+}
+
+/** git log -p shows the token; the re-audit does not resume the checkpoint (`why`) and fails the scan. */
+async function walksAgainAndFails(r: TestRepo, why: string): Promise<void> {
+  expect(r.run(['log', '-p'])).toContain(token);
+  const again = await audit(r);
+  expect(again.walk?.incremental).toBe(false);
+  expect(again.walk?.reason).toContain(why);
+  expect(again.secrets).toBe('fail');
 }
 
 /** Two commits, the second adding a harmless cfg.txt, packed. */
@@ -60,13 +53,9 @@ test('a forged pack linked into objects/pack after the audit: the re-audit walks
   expect((await audit(r)).walk?.incremental).toBe(false);
   linkedPack(r, { id: blob, text: TOKEN_TEXT });
   // git's answer: the linked pack's bytes.
-  expect(r.run(['log', '-p'])).toContain(token);
   expect(r.run(['cat-file', 'blob', blob])).toContain(token);
-  expect((await audit(r, ['--no-cache'])).secrets).toBe('fail');
-  const again = await audit(r);
-  expect(again.walk?.incremental).toBe(false);
-  expect(again.walk?.reason).toContain('git verify-pack');
-  expect(again.secrets).toBe('fail');
+  expect((await audit(r, '--no-cache')).secrets).toBe('fail');
+  await walksAgainAndFails(r, 'git verify-pack');
 });
 
 test('a linked pack pointed at forged bytes after the audit (nothing in the store written): the re-audit walks again and fails (before: resumed, pass)', async () => {
@@ -74,11 +63,7 @@ test('a linked pack pointed at forged bytes after the audit (nothing in the stor
   const name = linkedPack(r);
   expect(await audit(r)).toEqual({ secrets: 'pass', walk: expect.objectContaining({ incremental: false }) });
   linkedPack(r, { id: blob, text: TOKEN_TEXT }, name);
-  expect(r.run(['log', '-p'])).toContain(token);
-  const again = await audit(r);
-  expect(again.walk?.incremental).toBe(false);
-  expect(again.walk?.reason).toContain('rewritten');
-  expect(again.secrets).toBe('fail');
+  await walksAgainAndFails(r, 'rewritten');
 });
 
 test('twin: an honest pack linked in after the audit, and a linked pack left alone, resume the checkpoint', async () => {
@@ -92,12 +77,7 @@ test('twin: an honest pack linked in after the audit, and a linked pack left alo
 
 /** A repository borrowing from `store`, whose cfg.txt blob is a loose object there only; audited once. */
 async function borrowedLoose(): Promise<{ r: TestRepo; blob: string }> {
-  const r = makeRepo();
-  const store = join(tempDir(), 'store.git');
-  r.run(['init', '-q', '--bare', store]);
-  writeFileSync(join(r.dir, '.git', 'objects', 'info', 'alternates'), `${join(store, 'objects')}\n`);
-  r.commit('one', { 'README.md': '# demo\n' });
-  r.commit('two', { 'cfg.txt': HARMLESS, 'notes.txt': 'notes\n' });
+  const { r, store } = borrowingRepo([{ 'README.md': '# demo\n' }, { 'cfg.txt': HARMLESS, 'notes.txt': 'notes\n' }]);
   const blob = r.run(['rev-parse', 'HEAD:cfg.txt']);
   const rel = join(blob.slice(0, 2), blob.slice(2));
   mkdirSync(join(store, 'objects', blob.slice(0, 2)), { recursive: true });
@@ -122,11 +102,7 @@ test("a loose object linked into the repository's own store after the audit, ove
   const { r, blob } = await borrowedLoose();
   linkLoose(r, blob, TOKEN_TEXT);
   // git reads the repository's own loose object before a borrowed store's.
-  expect(r.run(['log', '-p'])).toContain(token);
-  const again = await audit(r);
-  expect(again.walk?.incremental).toBe(false);
-  expect(again.walk?.reason).toContain('does not hash to its id');
-  expect(again.secrets).toBe('fail');
+  await walksAgainAndFails(r, 'does not hash to its id');
 });
 
 test('twin: the same object linked in with its own bytes resumes the checkpoint', async () => {

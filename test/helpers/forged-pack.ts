@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, readdirSync, renameSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { tempDir, type TestRepo } from './repo.js';
+import { makeRepo, tempDir, type TestRepo } from './repo.js';
 
 /** Sets every file of `r`'s own pack folder to `year` (git orders packs by mtime; no clock, no waiting). */
 export function agePacks(r: TestRepo, year: number): void {
@@ -85,4 +85,14 @@ export function linkedPack(r: TestRepo, forged?: { id: string; text: string }, n
     symlinkSync(target, link);
   }
   return as;
+}
+
+/** A repository borrowing from a fresh bare store (objects/info/alternates), then given `commits` (each one's files). */
+export function borrowingRepo(commits: Array<Record<string, string>>): { r: TestRepo; store: string } {
+  const r = makeRepo();
+  const store = join(tempDir(), 'store.git');
+  r.run(['init', '-q', '--bare', store]);
+  writeFileSync(join(r.dir, '.git', 'objects', 'info', 'alternates'), `${join(store, 'objects')}\n`);
+  commits.forEach((files, i) => r.commit(`c${i}`, files));
+  return { r, store };
 }
