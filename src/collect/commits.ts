@@ -288,5 +288,6 @@ async function* readList(
   }
   const catCode = await cat.done;
   cat.dog.check(catArgs);
-  if (catCode !== 0 && catCode !== null) throw new GitError(catArgs, catCode, cat.stderr());
+  // null: ended by a signal we did not send (ours end the loop above with an error or an early stop): the list is cut short.
+  if (catCode !== 0) throw new GitError(catArgs, catCode, cat.stderr());
 }

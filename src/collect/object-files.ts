@@ -11,7 +11,7 @@
 // slipped in with other bytes under an old id does not, and the walk then starts over, reading what
 // git reads.
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { RepositoryInfo } from '../domain/model.js';
@@ -42,7 +42,7 @@ const VERIFY_TIMEOUT_MS = 30 * 60_000;
 
 /** The sha256 of a file's bytes, read a MiB at a time (a pack may be gigabytes). */
 function digestOf(path: string): string {
-  return readBoundedParts(path, Number.MAX_SAFE_INTEGER, {}, (size, read) => {
+  return readBoundedParts(path, Number.MAX_SAFE_INTEGER, { follow: true }, (size, read) => {
     const h = createHash('sha256');
     for (let at = 0; at < size; at += CHUNK) h.update(read(at, Math.min(CHUNK, size - at)));
     return h.digest('hex');
@@ -53,14 +53,18 @@ const CHUNK = 1024 * 1024;
 /**
  * `hashed`: 'small' hashes a file of at most LOOSE_HASHED_BYTES, 'all' every file, unless `was` (its
  * record in the checkpoint) has a digest and the same size, inode and ctime: nothing wrote to it since.
+ * A symbolic link is read through, as git's open() and stat() read it (a linked pack or loose object is
+ * one git reads); its digest is taken afresh each time, since the link may be pointed elsewhere
+ * without a write to anything in the store.
  */
 function fileState(path: string, key: string, hashed: 'small' | 'all', was?: ObjectFile): ObjectFile | undefined {
   try {
-    const st = lstatSync(path, { bigint: true });
+    const linked = lstatSync(path).isSymbolicLink();
+    const st = statSync(path, { bigint: true });
     if (!st.isFile()) return undefined;
     const [size, ino, ctime] = [String(st.size), String(st.ino), String(st.ctimeNs)];
     const digest =
-      was?.[3] && was[1] === size && was[2] === ino && was[4] === ctime
+      !linked && was?.[3] && was[1] === size && was[2] === ino && was[4] === ctime
         ? was[3]
         : hashed === 'all' || st.size <= BigInt(LOOSE_HASHED_BYTES)
           ? digestOf(path)
@@ -143,7 +147,9 @@ const located = (repo: RepositoryInfo, key: string): string =>
 /** Whether a loose object's file inflates to bytes whose hash is the id its path names. */
 function looseHashOk(path: string, id: string, format: RepositoryInfo['objectFormat']): boolean {
   try {
-    const raw = inflateSync(readBounded(path, LOOSE_CHECKED_BYTES), { maxOutputLength: LOOSE_CHECKED_BYTES });
+    const raw = inflateSync(readBounded(path, LOOSE_CHECKED_BYTES, { follow: true }), {
+      maxOutputLength: LOOSE_CHECKED_BYTES,
+    });
     return (
       createHash(format === 'sha256' ? 'sha256' : 'sha1')
         .update(raw)

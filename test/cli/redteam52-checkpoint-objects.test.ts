@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
 import { TokenFactory } from '../helpers/secrets.js';
-import { extraPack } from '../helpers/forged-pack.js';
+import { borrowingRepo, extraPack } from '../helpers/forged-pack.js';
 
 afterAll(cleanupTemp);
 
@@ -94,12 +94,7 @@ test('a newer pack slipped in after the audit with the token under the harmless 
 });
 
 test('a newer pack slipped into a store the repository borrows from (objects/info/alternates), over its loose objects: the re-audit walks again (before: resumed, pass)', async () => {
-  const r = makeRepo();
-  const store = join(tempDir(), 'store.git');
-  r.run(['init', '-q', '--bare', store]);
-  writeFileSync(join(r.dir, '.git', 'objects', 'info', 'alternates'), `${join(store, 'objects')}\n`);
-  r.commit('one', { 'README.md': '# demo\n' });
-  r.commit('two', { 'cfg.txt': HARMLESS, 'notes.txt': 'notes\n' });
+  const { r, store } = borrowingRepo([{ 'README.md': '# demo\n' }, { 'cfg.txt': HARMLESS, 'notes.txt': 'notes\n' }]);
   expect((await audit(r)).walk?.incremental).toBe(false);
   // git reads every pack, its own and borrowed, before any loose object: the borrowed pack wins.
   extraPack(r, undefined, { id: r.run(['rev-parse', 'HEAD:cfg.txt']), text: TOKEN_TEXT }, join(store, 'objects'));

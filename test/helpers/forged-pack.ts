@@ -2,10 +2,10 @@
 // other bytes under one blob's id (a loose file rewritten in a scratch store, then packed by git,
 // which does not re-hash what it packs): what a forged pack slipped into a repository looks like.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, renameSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { tempDir, type TestRepo } from './repo.js';
+import { makeRepo, tempDir, type TestRepo } from './repo.js';
 
 /** Sets every file of `r`'s own pack folder to `year` (git orders packs by mtime; no clock, no waiting). */
 export function agePacks(r: TestRepo, year: number): void {
@@ -59,4 +59,40 @@ export function extraPack(
     renameSync(join(dir, 'objects', 'pack', `pack-${hash}.${ext}`), to);
     utimesSync(to, newer, newer);
   }
+}
+
+/**
+ * forgedStore's pack kept outside the repository (dated 2030, `r`'s own packs 2020: git reads it
+ * first) and linked into `r`'s pack folder by symbolic links `<name>.pack`/`.idx` (git's own name
+ * when not given; a link already there is pointed at it); returns the name.
+ */
+export function linkedPack(r: TestRepo, forged?: { id: string; text: string }, name?: string): string {
+  const { dir, hash } = forgedStore(r, forged);
+  agePacks(r, 2020);
+  const away = tempDir();
+  const newer = new Date('2030-01-01T00:00:00Z');
+  const as = name ?? `pack-${hash}`;
+  for (const ext of ['pack', 'idx']) {
+    const target = join(away, `kept.${ext}`);
+    renameSync(join(dir, 'objects', 'pack', `pack-${hash}.${ext}`), target);
+    utimesSync(target, newer, newer);
+    const link = join(r.dir, '.git', 'objects', 'pack', `${as}.${ext}`);
+    try {
+      unlinkSync(link);
+    } catch {
+      // a new link
+    }
+    symlinkSync(target, link);
+  }
+  return as;
+}
+
+/** A repository borrowing from a fresh bare store (objects/info/alternates), then given `commits` (each one's files). */
+export function borrowingRepo(commits: Array<Record<string, string>>): { r: TestRepo; store: string } {
+  const r = makeRepo();
+  const store = join(tempDir(), 'store.git');
+  r.run(['init', '-q', '--bare', store]);
+  writeFileSync(join(r.dir, '.git', 'objects', 'info', 'alternates'), `${join(store, 'objects')}\n`);
+  commits.forEach((files, i) => r.commit(`c${i}`, files));
+  return { r, store };
 }
