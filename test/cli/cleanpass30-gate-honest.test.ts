@@ -136,3 +136,38 @@ describe('NODE_OPTIONS loading a package, npm_config_ settings', () => {
     });
   }
 });
+
+describe('a package-manager setting a contributor changes (README troubleshooting: by design)', () => {
+  const npmrc = 'registry=https://registry.npmjs.org/\nengine-strict=true\n';
+  const legacy = { '.npmrc': `${npmrc}legacy-peer-deps=true\n` };
+  test('legacy-peer-deps in .npmrc: fails where npm runs the gate, passes where the action does', async () => {
+    const viaNpm = gateTeam({
+      '.github/workflows/ci.yml': wf('      - run: npm ci\n      - run: npm run gate\n'),
+      'package.json': PKG(),
+      '.npmrc': npmrc,
+    });
+    expect(await viaNpm.outcomes(legacy)).toEqual(GATE_FAIL);
+    const viaAction = gateTeam({
+      '.github/workflows/ci.yml': wf(
+        '      - run: npm ci\n      - run: npm test\n      - uses: acme/gitguard@0123456789abcdef0123456789abcdef01234567\n',
+      ),
+      'package.json': PKG(),
+      '.npmrc': npmrc,
+    });
+    expect(await viaAction.outcomes(legacy)).toEqual(GATE_PASS);
+  });
+  test("a bot's yarn release bump (yarnPath and .yarn/releases/): fails where yarn runs the gate", async () => {
+    const team = gateTeam({
+      '.github/workflows/ci.yml': wf('      - run: yarn gate\n'),
+      'package.json': PKG(),
+      '.yarnrc.yml': 'nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-3.6.4.cjs\n',
+      '.yarn/releases/yarn-3.6.4.cjs': '// yarn 3.6.4\n',
+    });
+    expect(
+      await team.outcomes({
+        '.yarnrc.yml': 'nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.1.0.cjs\n',
+        '.yarn/releases/yarn-4.1.0.cjs': '// yarn 4.1.0\n',
+      }),
+    ).toEqual(GATE_FAIL);
+  });
+});
