@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { LogReader } from '../../src/collect/secrets/log-reader.js';
 import { ScanTally } from '../../src/collect/secrets/scan-tally.js';
 import { FILE_NAME } from '../../src/domain/content.js';
-import { newBlobAt } from '../../src/collect/secrets/diff-lines.js';
+import { keyEdit, newBlobAt } from '../../src/collect/secrets/diff-lines.js';
 import { SecretDetector } from '../../src/collect/secrets/detect.js';
 import { logArgs, scanSecrets } from '../../src/collect/secrets/scan.js';
 import { discoverRepository } from '../../src/collect/repository.js';
@@ -230,6 +230,28 @@ test("the new blob of an index line is where git's pattern finds it (the first '
     const at = newBlobAt(text, s, s + line.length);
     const m = /\.\.([0-9a-f]+)/.exec(line.slice(0, 200));
     expect([line, at ? text.slice(at[0], at[1]) : undefined]).toEqual([line, m?.[1]]);
+  }
+});
+
+test('keyEdit reads the one line it is given: a key header or END line in it counts, one after it in the chunk does not', () => {
+  const header = '-----BEGIN OPENSSH PRIVATE KEY-----';
+  const lines: Array<[string, boolean]> = [
+    [header, true],
+    ['  "-----END RSA PRIVATE KEY-----\\n" +', true],
+    ['------BEGIN EC PRIVATE KEY-----', true],
+    ['----- ----- -----BEGIN PRIVATE KEY-----', true],
+    ['-----BEGIN CERTIFICATE-----', false],
+    ['b3BlbnNzaC1rZXktdjEAAAAA', true],
+    ['0123456789abcdef0123456789abcdef', false],
+    ['const minified=function(a){return a-1}', false],
+    ['-----', false],
+  ];
+  for (const [line, want] of lines) {
+    // Inside a chunk of git's output whose next lines hold a header: only [s, e) is the line.
+    const text = `+x\n+${line}\n+${header}\n+${'-'.repeat(9)}`;
+    const s = 4;
+    expect([line, keyEdit(text, s, s + line.length)]).toEqual([line, want]);
+    expect([line, keyEdit(`${line}${header}`.slice(0, line.length + 3), 0, line.length)]).toEqual([line, want]);
   }
 });
 

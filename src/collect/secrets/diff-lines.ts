@@ -68,8 +68,17 @@ export function keyEdit(text: string, s: number, e: number): boolean {
     else break;
   }
   if (i === e) return run >= 16 && letters;
-  const dash = text.indexOf('-----', s);
-  return dash >= 0 && dash < e && EDGE.test(text.slice(dash, Math.min(e, dash + 140)));
+  const dash = dashesIn(text, s, e);
+  return dash >= 0 && EDGE.test(text.slice(dash, Math.min(e, dash + 140)));
+}
+
+/** Where the first "-----" of text[s, e) starts, or -1. Searched within the line: `text` is a whole
+ *  chunk of git's output, and indexOf from `s` went on to the chunk's end for every added line
+ *  without one (node_modules committed whole: ~3 of an 11 CPU-s scan). */
+function dashesIn(text: string, s: number, e: number): number {
+  // A slice of a long string is a view of it (V8), so the native search costs the line only.
+  const at = text.slice(s, e).indexOf('-----');
+  return at < 0 ? -1 : s + at;
 }
 
 /** Notes added line `n` of a file version (0 at the front: too many, read every block). */
