@@ -49,15 +49,25 @@ function digestOf(path: string): string {
   });
 }
 const CHUNK = 1024 * 1024;
+/** Two seconds: the coarsest ctime a file system git runs on keeps (FAT), with a second for a clock step. */
+const RACY_NS = 2_000_000_000n;
 
 /**
  * `hashed`: 'small' hashes a file of at most LOOSE_HASHED_BYTES, 'all' every file, unless `was` (its
  * record in the checkpoint) has a digest and the same size, inode and ctime: nothing wrote to it since.
  * A symbolic link is read through, as git's open() and stat() read it (a linked pack or loose object is
  * one git reads); its digest is taken afresh each time, since the link may be pointed elsewhere
- * without a write to anything in the store.
+ * without a write to anything in the store. A file changed within RACY_NS of `nowNs` is recorded
+ * without its ctime (git's racy-clean rule): on a file system that keeps whole seconds, a write in
+ * the same second as the hashing leaves the ctime as it was, so the next run hashes it again.
  */
-function fileState(path: string, key: string, hashed: 'small' | 'all', was?: ObjectFile): ObjectFile | undefined {
+function fileState(
+  path: string,
+  key: string,
+  hashed: 'small' | 'all',
+  nowNs: bigint,
+  was?: ObjectFile,
+): ObjectFile | undefined {
   try {
     const linked = lstatSync(path).isSymbolicLink();
     const st = statSync(path, { bigint: true });
@@ -69,7 +79,7 @@ function fileState(path: string, key: string, hashed: 'small' | 'all', was?: Obj
         : hashed === 'all' || st.size <= BigInt(LOOSE_HASHED_BYTES)
           ? digestOf(path)
           : '';
-    return [key, size, ino, digest, ctime];
+    return [key, size, ino, digest, digest && st.ctimeNs > nowNs - RACY_NS ? '' : ctime];
   } catch {
     return undefined;
   }
@@ -86,9 +96,10 @@ const list = (dir: string): string[] => {
 /**
  * The object stores' files: every loose object and every pack file (git opens any `<name>.idx` beside
  * its `<name>.pack`) of the repository's store, keyed by their path under it, and of each store it
- * borrows from, keyed by their absolute path.
+ * borrows from, keyed by their absolute path. `nowMs`: when they are hashed (the racy-clean window, fileState).
  */
-export function objectFiles(repo: RepositoryInfo, recorded?: ObjectFiles): ObjectFiles {
+export function objectFiles(repo: RepositoryInfo, recorded?: ObjectFiles, nowMs = Date.now()): ObjectFiles {
+  const nowNs = BigInt(Math.floor(nowMs)) * 1_000_000n;
   const was = new Map([...(recorded?.loose ?? []), ...(recorded?.packs ?? [])].map((f) => [f[0], f]));
   const own = join(repo.commonDir, 'objects');
   const loose: ObjectFile[] = [];
@@ -100,13 +111,13 @@ export function objectFiles(repo: RepositoryInfo, recorded?: ObjectFiles): Objec
       if (!/^[0-9a-f]{2}$/.test(d)) continue;
       for (const n of list(join(store, d))) {
         if (!/^[0-9a-f]{38,62}$/.test(n)) continue;
-        const f = fileState(join(store, d, n), key(`${d}/${n}`), 'small', was.get(key(`${d}/${n}`)));
+        const f = fileState(join(store, d, n), key(`${d}/${n}`), 'small', nowNs, was.get(key(`${d}/${n}`)));
         if (f) loose.push(f);
       }
     }
     for (const n of list(join(store, 'pack'))) {
       if (!n.endsWith('.pack') && !n.endsWith('.idx')) continue;
-      const f = fileState(join(store, 'pack', n), key(`pack/${n}`), 'all', was.get(key(`pack/${n}`)));
+      const f = fileState(join(store, 'pack', n), key(`pack/${n}`), 'all', nowNs, was.get(key(`pack/${n}`)));
       if (f) packs.push(f);
     }
   });
