@@ -173,6 +173,35 @@ describe('client-data-fresh cross-checks the changelogs', () => {
     });
   });
 
+  // Debian 12's newest openssh as recorded: deb12u9 names CVE-2026-3497, a bug of the distributions'
+  // GSS-API key exchange patch that no upstream release has; a fully updated machine is not warned.
+  const bookwormSsh = (extra = ''): Facts => {
+    const text =
+      extra +
+      readFileSync(join(ROOT, 'test', 'fixtures', 'distro', 'openssh-client-deb12u10.changelog.Debian'), 'utf8');
+    const version = parseDebianChangelog(text)[0]!.version;
+    const rec = record('openssh-client', version, cveMentions(parseDebianChangelog(text), version));
+    return withTools([
+      tool('ssh', `OpenSSH_9.2p1 Debian-${version.replace(/^1:9\.2p1-/, '')}, OpenSSL 3.0.19 27 Jan 2026`, rec),
+    ]);
+  };
+
+  test('the recorded changelog of openssh 1:9.2p1-2+deb12u10 names no CVE unknown to gitguard', () => {
+    const ev = evaluate(freshRule, bookwormSsh());
+    expect(ev.outcome).toBe('pass');
+  });
+
+  test('a later entry of that changelog naming a CVE the data does not classify (CVE-2026-60000) still warns', () => {
+    const ev = evaluate(
+      freshRule,
+      bookwormSsh(
+        'openssh (1:9.2p1-2+deb12u11) bookworm-security; urgency=medium\n\n  * CVE-2026-60000: backport from 10.4p1.\n\n -- A <a@example.org>  Mon, 01 Jun 2026 10:00:00 +0000\n\n',
+      ),
+    );
+    expect(ev.outcome).toBe('warn');
+    expect(ev.findings?.map((f) => f.evidence?.['id'])).toEqual(['CVE-2026-60000']);
+  });
+
   test('CVEs excluded on purpose (sshd-only, a misspelt id) are not reported', () => {
     const ev = evaluate(
       freshRule,
