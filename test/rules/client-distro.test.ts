@@ -4,9 +4,14 @@
 import gitRule from '../../src/rules/git-client-patched.js';
 import gpgRule from '../../src/rules/gpg-client-patched.js';
 import sshRule from '../../src/rules/ssh-client-patched.js';
+import lfsRule from '../../src/rules/git-lfs-client-patched.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cveMentions, parseDebianChangelog } from '../../src/vulndb/distro-changelog.js';
+import { compareDebianVersions } from '../../src/vulndb/debian-version.js';
+import { affecting } from '../../src/vulndb/database.js';
+import { vulnerabilityDatabase } from '../../src/engine/rule-data.js';
+import { TOOL_SCHEMES } from '../../src/vulndb/tool-versions.js';
 import { ROOT } from '../helpers/cli.js';
 import freshRule from '../../src/rules/client-data-fresh.js';
 import { available, type Facts, type ToolVersion } from '../../src/domain/model.js';
@@ -250,4 +255,47 @@ test("ssh-client-patched with the recorded changelog of Debian 12's newest opens
     .map((f) => String(f.evidence?.['severity']))
     .reduce((a, b) => (rank[b]! > rank[a]! ? b : a));
   expect(ev.severity).toBe(highest);
+});
+
+// Every Debian 12 revision of the recorded changelogs (downloaded with `apt-get download`), judged as
+// installed: a CVE its changelog names at or below the revision is settled by the distribution, one
+// named only by a later revision, or not at all, stays open. The version lines are what the packaged
+// programs print (git-lfs 3.3.0-1+deb12u1 prints "GitHub" as its builder, as upstream's do).
+describe.each([
+  ['git', gitRule, 'git', 'git.changelog.Debian', (_v: string) => 'git version 2.39.5'],
+  ['gpg', gpgRule, 'gpg', 'gpg.changelog.Debian', (_v: string) => 'gpg (GnuPG) 2.2.40'],
+  [
+    'ssh',
+    sshRule,
+    'openssh-client',
+    'openssh-client-deb12u10.changelog.Debian',
+    (v: string) => `OpenSSH_9.2p1 Debian-${v.replace(/^1:9\.2p1-/, '')}, OpenSSL 3.0.19 27 Jan 2026`,
+  ],
+  [
+    'git-lfs',
+    lfsRule,
+    'git-lfs',
+    'git-lfs.changelog.Debian',
+    (_v: string) => 'git-lfs/3.3.0 (GitHub; linux amd64; go 1.19.8)',
+  ],
+] as const)('%s at each revision of its recorded Debian 12 changelog', (name, rule, pkg, file, printed) => {
+  const entries = parseDebianChangelog(readFileSync(join(ROOT, 'test', 'fixtures', 'distro', file), 'utf8'));
+  const upstream = (v: string): string => v.replace(/^\d+:/, '').replace(/-[^-]*$/, '');
+  const revisions = entries.map((e) => e.version).filter((v) => upstream(v) === upstream(entries[0]!.version));
+  const named = cveMentions(entries).filter((m) => !m.negated);
+
+  test.each(revisions)('%s', (revision) => {
+    const raw = printed(revision);
+    const ev = evaluate(rule, withTools([tool(name, raw, record(pkg, revision, cveMentions(entries, revision)))]));
+    const db = vulnerabilityDatabase(TOOL_SCHEMES[name].database);
+    const hits = affecting(db, TOOL_SCHEMES[name].parse(raw)!, 'linux').map((e) => e.id);
+    expect(hits.length).toBeGreaterThan(0);
+    const settledBy = (id: string): boolean =>
+      named.some((m) => m.id === id && compareDebianVersions(m.version, revision) <= 0);
+    const settled = (ev.resolved ?? []).map((f) => f.evidence?.['id']).sort();
+    const open = (ev.findings ?? []).map((f) => f.evidence?.['id']).sort();
+    expect(settled).toEqual(hits.filter(settledBy).sort());
+    expect(open).toEqual(hits.filter((id) => !settledBy(id)).sort());
+    expect(ev.outcome).toBe(open.length ? 'fail' : 'pass');
+  });
 });
