@@ -262,21 +262,21 @@ test("ssh-client-patched with the recorded changelog of Debian 12's newest opens
 // named only by a later revision, or not at all, stays open. The version lines are what the packaged
 // programs print (git-lfs 3.3.0-1+deb12u1 prints "GitHub" as its builder, as upstream's do).
 describe.each([
-  ['git', gitRule, 'git', 'git.changelog.Debian', (_v: string) => 'git version 2.39.5'],
-  ['gpg', gpgRule, 'gpg', 'gpg.changelog.Debian', (_v: string) => 'gpg (GnuPG) 2.2.40'],
+  ['git', gitRule, 'git', 'git.changelog.Debian', (_v: string): string => 'git version 2.39.5'],
+  ['gpg', gpgRule, 'gpg', 'gpg.changelog.Debian', (_v: string): string => 'gpg (GnuPG) 2.2.40'],
   [
     'ssh',
     sshRule,
     'openssh-client',
     'openssh-client-deb12u10.changelog.Debian',
-    (v: string) => `OpenSSH_9.2p1 Debian-${v.replace(/^1:9\.2p1-/, '')}, OpenSSL 3.0.19 27 Jan 2026`,
+    (v: string): string => `OpenSSH_9.2p1 Debian-${v.replace(/^1:9\.2p1-/, '')}, OpenSSL 3.0.19 27 Jan 2026`,
   ],
   [
     'git-lfs',
     lfsRule,
     'git-lfs',
     'git-lfs.changelog.Debian',
-    (_v: string) => 'git-lfs/3.3.0 (GitHub; linux amd64; go 1.19.8)',
+    (_v: string): string => 'git-lfs/3.3.0 (GitHub; linux amd64; go 1.19.8)',
   ],
 ] as const)('%s at each revision of its recorded Debian 12 changelog', (name, rule, pkg, file, printed) => {
   const entries = parseDebianChangelog(readFileSync(join(ROOT, 'test', 'fixtures', 'distro', file), 'utf8'));
