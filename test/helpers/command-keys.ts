@@ -173,6 +173,31 @@ export const COMMAND_KEYS: readonly CommandKeyRow[] = [
     rule: 'no-code-execution-in-local-config',
     runs: true,
   },
+  // The merge=ours recipe: git runs the user's own `true` (our side kept); with more, a command line.
+  {
+    key: 'merge.x.driver',
+    value: 'true',
+    files: { '.gitattributes': 'f merge=x\n' },
+    git: 'git merge side',
+    rule: 'no-code-execution-in-local-config',
+    runs: false,
+  },
+  {
+    key: 'merge.x.driver',
+    value: 'true; touch {M}',
+    files: { '.gitattributes': 'f merge=x\n' },
+    git: 'git merge side',
+    rule: 'no-code-execution-in-local-config',
+    runs: true,
+  },
+  {
+    key: 'merge.x.driver',
+    value: '{P}',
+    files: { '.gitattributes': 'f merge=x\n' },
+    git: 'git merge side',
+    rule: 'no-code-execution-in-local-config',
+    runs: true,
+  },
   {
     key: 'interactive.diffFilter',
     value: 'touch {M}; cat',

@@ -58,6 +58,10 @@ const USER_TOOL_CMD = new RegExp(
   String.raw`^(?:${IDE}|${SYSTEM_DIR}(?:meld|kdiff3|smerge|bcompare|bcomp|opendiff))(?:[ \t]+${TOOL_WORD})+$`,
   'i',
 );
+// `true` as a merge driver keeps our side, gitattributes' `merge=ours` recipe (`git config
+// merge.ours.driver true`, per clone): git execs the user's own `true` (no shell: no metacharacter),
+// which reads and runs nothing, as a pager's `cat` does. Anything more is a command line.
+const KEEP_OURS = new RegExp(String.raw`^${SYSTEM_DIR}true$`);
 const runsUnlessUser =
   (known: RegExp) =>
   (v: string): Runs =>
@@ -82,7 +86,7 @@ const KEYS: readonly CommandKey[] = [
   { key: /^alias\..+$/, runs: (v) => v.trim().startsWith('!') },
   { key: /^filter\..+\.(?:clean|smudge|process)$/, runs: always },
   { key: /^diff\..+\.(?:textconv|command)$/, runs: always },
-  { key: /^merge\..+\.driver$/, runs: always },
+  { key: /^merge\..+\.driver$/, runs: runsUnlessUser(KEEP_OURS) },
   // git submodule update runs "!command" from the config (git refuses it only from .gitmodules).
   { key: /^submodule\..+\.update$/, runs: (v) => v.trim().startsWith('!') },
   // The remote helper git-remote-<vcs>: with a "/" it is a path from the work tree, not a helper on PATH
