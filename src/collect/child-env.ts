@@ -33,7 +33,7 @@ export function envLimit(name: string, fallback: number, zeroLifts = false, env:
  * --as=4GiB` failed ("failed to set the AS resource limit"), and the audit of a clean repository
  * with it (exit 2), while git itself ran.
  */
-export function inheritedAddressLimit(): number | undefined {
+export function addressLimit(): number | undefined {
   if (inheritedAs === undefined) {
     let text = '';
     try {

@@ -18,7 +18,17 @@ const CI_LIMIT_KIB = 3 * 1024 * 1024;
 
 /** The binary under `ulimit -v kib` (soft and hard, as a CI sets it for its jobs), or without one. */
 function audit(r: TestRepo, kib: number | undefined, env: NodeJS.ProcessEnv = {}): CliResult {
-  const args = ['audit', '-C', r.dir, '--no-ledger', '--no-cache', '-r', 'secrets-not-in-history', '-r', 'objects-intact'];
+  const args = [
+    'audit',
+    '-C',
+    r.dir,
+    '--no-ledger',
+    '--no-cache',
+    '-r',
+    'secrets-not-in-history',
+    '-r',
+    'objects-intact',
+  ];
   const script = `${kib === undefined ? '' : `ulimit -v ${kib} && `}exec "$0" "$@"`;
   return runCommand('/bin/sh', ['-c', script, process.execPath, BIN, ...args], {
     env: { ...r.env, ...env },
@@ -49,7 +59,11 @@ function audit(r: TestRepo, kib: number | undefined, env: NodeJS.ProcessEnv = {}
     const res = audit(r, CI_LIMIT_KIB, { GITGUARD_MAX_GIT_MEMORY: String(48 * MiB) });
     expect([res.code, res.stderr.trim().split('\n')]).toEqual([
       2,
-      [expect.stringMatching(/^gitguard: .*git reached the memory gitguard allows it: .*GITGUARD_MAX_GIT_MEMORY=BYTES/)],
+      [
+        expect.stringMatching(
+          /^gitguard: .*git reached the memory gitguard allows it: .*GITGUARD_MAX_GIT_MEMORY=BYTES/,
+        ),
+      ],
     ]);
   });
 });
