@@ -2,7 +2,7 @@
 // asks for their versions): a module of its own so that git.ts and run-program.ts both use it
 // without importing each other.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { runAuditedFolders, runEnv } from './run-context.js';
@@ -24,6 +24,29 @@ export function envLimit(name: string, fallback: number, zeroLifts = false, env:
   if (!env[name] || !Number.isSafeInteger(n) || n < 0) return fallback;
   return n > 0 || zeroLifts ? n : fallback;
 }
+
+/**
+ * The address space this process may use (RLIMIT_AS's soft limit, as Linux's /proc/self/limits
+ * shows it), in bytes; undefined when unlimited or not known. Every child inherits it, so a git
+ * started under a bound at least this tight is bounded already, and prlimit may not raise a limit
+ * past its hard one: under a CI's `ulimit -v 3000000` every git gitguard wrapped in `prlimit
+ * --as=4GiB` failed ("failed to set the AS resource limit"), and the audit of a clean repository
+ * with it (exit 2), while git itself ran.
+ */
+export function addressLimit(): number | undefined {
+  if (inheritedAs === undefined) {
+    let text = '';
+    try {
+      text = readFileSync('/proc/self/limits', 'latin1');
+    } catch {
+      // not Linux: prlimit is not there either
+    }
+    const soft = /^Max address space\s+(\d+)\s/m.exec(text)?.[1];
+    inheritedAs = soft ? Number(soft) : null;
+  }
+  return inheritedAs ?? undefined;
+}
+let inheritedAs: number | null | undefined;
 
 let neutralHome: string | undefined;
 /** An empty folder used as HOME so no user config, credential store or ssh config is read. */

@@ -114,14 +114,52 @@ export async function collectConfig(
     okCodes: [1], // 1: no config at all
   });
   const cwd = repo.workTree ?? repo.gitDir;
-  const entries = await withPrefixed(
-    markCredsInit(
-      locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd),
-      cwd,
-      credsInitDirs,
-    ),
-  );
+  const entries = [
+    ...(await withPrefixed(
+      markCredsInit(
+        locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd),
+        cwd,
+        credsInitDirs,
+      ),
+    )),
+    ...environmentSettings(env),
+  ];
   return repo.workTree ? withOpenedPaths(entries, env, repo.workTree) : entries;
+}
+
+/**
+ * What git's environment variables set over every config scope, as the keys they stand for (scope
+ * `command`, origin `environment:<VARIABLE>`), last: git reads them after its config and they win.
+ * http.c's http_init: GIT_SSL_NO_VERIFY (set at all, even empty) turns certificate checks off,
+ * GIT_SSL_CAINFO and GIT_SSL_CAPATH name the CAs; transport.c's is_transport_allowed: a
+ * GIT_ALLOW_PROTOCOL list allows exactly its protocols, whatever protocol.* says. A CI job's
+ * `GIT_SSL_NO_VERIFY=1` left every git of the job fetching from anyone while
+ * tls-verification-enabled passed (`GIT_CONFIG_PARAMETERS` with the same setting failed it).
+ */
+function environmentSettings(env: NodeJS.ProcessEnv): ConfigEntry[] {
+  const at = (variable: string, key: string, value: string): ConfigEntry => ({
+    key,
+    value,
+    scope: 'command',
+    origin: `environment:${variable}`,
+  });
+  const out: ConfigEntry[] = [];
+  if (env.GIT_SSL_NO_VERIFY !== undefined) out.push(at('GIT_SSL_NO_VERIFY', 'http.sslverify', 'false'));
+  for (const [variable, key] of [
+    ['GIT_SSL_CAINFO', 'http.sslcainfo'],
+    ['GIT_SSL_CAPATH', 'http.sslcapath'],
+  ] as const) {
+    const value = env[variable];
+    if (value !== undefined) out.push(at(variable, key, value));
+  }
+  const allowed = env.GIT_ALLOW_PROTOCOL;
+  if (allowed !== undefined) {
+    const listed = new Set(allowed.split(':').filter(Boolean));
+    out.push(at('GIT_ALLOW_PROTOCOL', 'protocol.allow', 'never'));
+    for (const name of new Set(['ext', 'file', ...listed]))
+      out.push(at('GIT_ALLOW_PROTOCOL', `protocol.${name}.allow`, listed.has(name) ? 'always' : 'never'));
+  }
+  return out;
 }
 
 /** At most this many other worktrees' config is read (one git each). */

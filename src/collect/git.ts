@@ -14,7 +14,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { runContext, runEnv, type RunContext } from './run-context.js';
-import { childTimeoutMs, envLimit, hardenedEnv, neutralDir, tracked, OWN_GROUP } from './child-env.js';
+import { childTimeoutMs, envLimit, hardenedEnv, addressLimit, neutralDir, tracked, OWN_GROUP } from './child-env.js';
 import { executable, versionOutput } from './run-program.js';
 import { insideAuditedRepository } from './audited-folders.js';
 import { linkOwnPacks } from './shadow-packs.js';
@@ -250,8 +250,8 @@ const prlimitFile = (): string | undefined =>
 function gitCommand(args: string[]): [string, string[]] {
   const bin = getGitBinary();
   const bytes = envLimit('GITGUARD_MAX_GIT_MEMORY', GIT_MEMORY_DEFAULT, true);
-  const file = bytes ? gitProgramFile(bin) : undefined;
-  // A git that is not there is spawned as it is: its own ENOENT says so, not prlimit's exit 127.
+  const file = bytes && (addressLimit() ?? Infinity) > bytes ? gitProgramFile(bin) : undefined;
+  // Spawned as it is: a git not there (its ENOENT, not prlimit's 127), one bounded as tightly already.
   const wrapper = file && executable(file) && prlimitFile();
   return wrapper ? [wrapper, [`--as=${bytes}`, '--', file, ...args]] : [bin, args];
 }

@@ -59,7 +59,8 @@ const RACY_NS = 2_000_000_000n;
  * one git reads); its digest is taken afresh each time, since the link may be pointed elsewhere
  * without a write to anything in the store. A file changed within RACY_NS of `nowNs` is recorded
  * without its ctime (git's racy-clean rule): on a file system that keeps whole seconds, a write in
- * the same second as the hashing leaves the ctime as it was, so the next run hashes it again.
+ * the same second as the hashing leaves the ctime as it was, so the next run hashes it again (a
+ * loose object too large to hash: checks it against its id, objectFilesAdded).
  */
 function fileState(
   path: string,
@@ -79,7 +80,7 @@ function fileState(
         : hashed === 'all' || st.size <= BigInt(LOOSE_HASHED_BYTES)
           ? digestOf(path)
           : '';
-    return [key, size, ino, digest, digest && st.ctimeNs > nowNs - RACY_NS ? '' : ctime];
+    return [key, size, ino, digest, st.ctimeNs > nowNs - RACY_NS ? '' : ctime];
   } catch {
     return undefined;
   }
@@ -142,12 +143,13 @@ function objectFilesChanged(recorded: ObjectFiles, now: ObjectFiles): string | u
   return undefined;
 }
 
-/** Files of `now` that are new since `recorded`, or written since without a digest to compare (their ctime moved). */
+/** Files of `now` that are new since `recorded`, or may have been written since without a digest to
+ *  compare: their ctime moved, or was not recorded (racy: fileState; '' then and '' now is no proof). */
 function touched(recorded: readonly ObjectFile[], now: readonly ObjectFile[]): ObjectFile[] {
   const before = new Map(recorded.map((f) => [f[0], f]));
   return now.filter((f) => {
     const was = before.get(f[0]);
-    return !was || (!f[3] && (was[4] === undefined || was[4] !== f[4]));
+    return !was || (!f[3] && (!was[4] || was[4] !== f[4]));
   });
 }
 

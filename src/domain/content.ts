@@ -20,6 +20,13 @@ export interface SecretLeak extends SecretHit {
   /** The installed dependency tree the path lies in (`npm package (node_modules/)`): its author
    *  published what is found there (reported as suppressed, not failing). */
   vendored?: string;
+  /** The file version (blob) it was read in, when it was read in one: reported again at every other
+   *  path the scanned history puts that blob at (collect/secrets/leak-copies.ts). */
+  blob?: string;
+  /** Reported again where a commit put that blob at another path: where it was found first. A
+   *  `secrets.allow` fingerprint of that finding excuses this one too (the same bytes); a path
+   *  that excused it (vendored, a path glob) does not. */
+  from?: { commit: string; path: string };
 }
 
 /** The path a leak in a commit's message is reported at (its line: the message's, from 1). */

@@ -17,7 +17,7 @@ import {
 import type { Policy } from '../domain/policy.js';
 import type { TrustedTag } from '../domain/trust.js';
 import type { LedgerFacts } from '../domain/ledger.js';
-import type { SecretsFacts, SecurityPolicyFacts } from '../domain/content.js';
+import type { SecretLeak, SecretsFacts, SecurityPolicyFacts } from '../domain/content.js';
 import type { ForgeFact } from '../domain/forge.js';
 import type { CommitGraphFacts } from '../domain/commit-graph.js';
 import { ExpectedError, firstLine, ShallowHistoryError } from '../errors.js';
@@ -65,7 +65,7 @@ export interface FactRequest {
 
 /** What the secrets scan needs of an incremental re-audit (engine/incremental.ts). */
 export interface SecretsResume {
-  secretsRevisions(revisions: string[]): string[];
+  secretsRevisions(revisions: string[]): [string[], readonly SecretLeak[]];
   mergeSecrets(fresh: SecretsFacts): SecretsFacts;
 }
 
@@ -90,7 +90,6 @@ export interface Collected {
   forge: Available<ForgeFact>;
 }
 export type CollectedName = keyof Collected;
-
 /** A rule need that calls for a collector: one of the rules' fact names, 'commits' (any per-commit rule), or 'always'. */
 export type Need = FactName | 'commits' | 'always';
 
@@ -318,7 +317,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           import('../collect/secrets/secret-formats.js'),
         ]);
         // Notes and a stash's WIP, which the walk leaves out, and the refs' names: a push publishes them.
-        const revisions = resume ? resume.secretsRevisions(walk.revisions) : walk.revisions;
+        const [revisions, carried] = resume ? resume.secretsRevisions(walk.revisions) : [walk.revisions, []];
         const fresh = await scanSecrets(run.req.repository, [...revisions, ...(walk.unwalked ?? [])], {
           entropy,
           signal: run.signal,
@@ -327,6 +326,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
           // A push in pre-receive quarantine: its objects are not in the repository yet.
           ...(run.req.scope.objectDirs?.length ? { objectDirs: run.req.scope.objectDirs } : {}),
           commitFeed,
+          carried,
         });
         const scanned = resume ? resume.mergeSecrets(fresh) : fresh;
         markVendored(scanned.leaks);

@@ -277,10 +277,10 @@ export class IncrementalAudit implements Resume, SecretsResume {
     return undefined;
   }
 
-  /** Revisions for the secrets scan: leaves out what the checkpoint's scan covered. */
-  secretsRevisions(revisions: string[]): string[] {
+  /** Revisions for the secrets scan, leaving out what the checkpoint's scan covered, and the leaks it found there. */
+  secretsRevisions(revisions: string[]): [string[], readonly SecretLeak[]] {
     const old = this.resumedFrom;
-    return old?.secrets ? [...revisions, ...old.tips.map((t) => `^${t.oid}`)] : revisions;
+    return old?.secrets ? [[...revisions, ...old.tips.map((t) => `^${t.oid}`)], old.secrets.leaks] : [revisions, []];
   }
 
   /** The new commits' secrets joined to the checkpoint's. */

@@ -200,7 +200,9 @@ describe('a deferred log reader gives the facts of reading every chunk in turn',
       const repo = await discoverRepository(r.dir);
       for (const serialLogs of [false, true]) {
         const facts = await scanSecrets(repo, [r.head()], { chunkCommits: 3, serialLogs });
-        expect([serialLogs, facts]).toEqual([serialLogs, want]);
+        // Less the copies of leaks its pass after the logs adds where a commit moves their blob (leak-copies.ts).
+        const logs = { ...facts, leaks: facts.leaks.filter((l) => !l.from) };
+        expect([serialLogs, logs]).toEqual([serialLogs, want]);
       }
     });
   }

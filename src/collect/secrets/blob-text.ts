@@ -179,6 +179,6 @@ export function binaryText(tally: ScanTally, detector: SecretDetector, maxBlobBy
     const where = tally.binaries.get(id) ?? '\0';
     const cut = where.indexOf('\0');
     const [commit, path] = [where.slice(0, cut), where.slice(cut + 1)];
-    return new BlobText(detector, keyword, maxBlobBytes, (hit) => tally.leak(hit, commit, path));
+    return new BlobText(detector, keyword, maxBlobBytes, (hit) => tally.leak(hit, commit, path, id));
   });
 }

@@ -60,7 +60,7 @@ export function keyBodies(tally: ScanTally, detector: SecretDetector): BatchRead
             const key = `${where.commit}\0${where.path}\0${hit.line}\0${hit.kind}`;
             if (hit.line !== head || !blockKinds.has(hit.kind) || reported.has(key)) continue;
             reported.add(key);
-            tally.leak(hit, where.commit, where.path);
+            tally.leak(hit, where.commit, where.path, id);
           }
         }
       },

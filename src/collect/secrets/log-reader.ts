@@ -174,7 +174,7 @@ export class LogReader {
 
   /** A file's findings, and its version to read again when it may have changed a key block's body. */
   private found(f: FileChange, found: { commit: string; path: string; hits: SecretHit[]; edits?: number[] }): void {
-    for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path);
+    for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path, f.blob);
     if (found.edits && f.blob && !isZero(f.blob) && !this.tally.edited.has(f.blob))
       this.tally.edited.set(f.blob, { commit: found.commit, path: found.path, edits: found.edits });
   }

@@ -1,7 +1,7 @@
 // The secrets scan's tally (scan.ts): its counters and findings, and the file versions (blobs) seen
 // so far, which every reader of git's output counts into in the list's order (log-reader.ts), then
 // the passes over commit objects, binaries and tags.
-import { MAX_LEAKS, type SecretHit, type SecretsFacts } from '../../domain/content.js';
+import { MAX_LEAKS, type SecretHit, type SecretLeak, type SecretsFacts } from '../../domain/content.js';
 import { OidIndex } from '../../domain/oid-index.js';
 
 /** Blob ids remembered to skip repeats (their raw bytes in an OidIndex, ~40 bytes each). Past this many the set starts over: a
@@ -34,8 +34,16 @@ export class ScanTally {
     return false;
   }
 
-  leak(hit: SecretHit, commit: string, path: string): void {
-    if (this.facts.leaks.length < MAX_LEAKS) this.facts.leaks.push({ ...hit, commit, path });
+  /** A finding at `commit` and `path`; `blob`: the file version it was read in, `from`: the finding it copies (leak-copies.ts). */
+  leak(hit: SecretHit, commit: string, path: string, blob?: string, from?: SecretLeak['from']): void {
+    if (this.facts.leaks.length < MAX_LEAKS)
+      this.facts.leaks.push({
+        ...hit,
+        commit,
+        path,
+        ...(blob && !/^0+$/.test(blob) ? { blob } : {}),
+        ...(from ? { from } : {}),
+      });
     else this.facts.more += 1;
   }
 }

@@ -30,11 +30,12 @@ import {
   writeRange,
 } from '../list-chunks.js';
 import { SecretDetector } from './detect.js';
-import { REF_NAME, type SecretsFacts } from '../../domain/content.js';
+import { REF_NAME, type SecretLeak, type SecretsFacts } from '../../domain/content.js';
 import { LogReader } from './log-reader.js';
 import { ScanTally } from './scan-tally.js';
 import { binaryText, type BatchReader } from './blob-text.js';
 import { keyBodies } from './key-bodies.js';
+import { COPY_LOG, leakCopies } from './leak-copies.js';
 import { LineList, revListTags, scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';
 import { offerCommitFeed, type CommitFeedOffer } from '../commit-feed.js';
@@ -57,6 +58,8 @@ export interface ScanOptions {
   commitFeed?: CommitFeedOffer;
   /** Object folders beyond the repository's own (a push held in pre-receive quarantine). */
   objectDirs?: string[];
+  /** Leaks found before (a re-audit's checkpoint): their blobs put at another path are reported there (leak-copies.ts). */
+  carried?: readonly SecretLeak[];
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
@@ -304,6 +307,10 @@ export async function scanSecrets(
       writeFileSync(input, `${[...tally.edited.keys()].join('\n')}\n`, { mode: 0o600 });
       await runReading(['cat-file', '--batch'], input, keyBodies(tally, detector));
     }
+    // A leaking file version the history puts at another path (moved or copied as it was), reported there too.
+    const copies = leakCopies(tally, opts.carried);
+    for (const range of copies ? ranges : [])
+      await runReading(COPY_LOG, writeRange(list, range, join(work, 'copies'), true), copies!);
     if (opts.tags?.length) {
       const input = join(work, 'tags');
       const read = (ids: string[], reader: BatchReader): Promise<void> => {

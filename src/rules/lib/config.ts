@@ -32,6 +32,8 @@ export function configFinding(e: ConfigEntry, message: string, value: string | n
 
 /** The command that removes entry `e` where git read it (its scope), for a finding's next step. */
 export function unsetStep(e: ConfigEntry): string {
+  const variable = /^environment:(\w+)$/.exec(e.origin)?.[1];
+  if (variable) return `unset ${variable} (git reads it over every config scope)`;
   if (e.scope === 'command') return `drop ${e.key} from the git -c options or GIT_CONFIG_* variables that set it`;
   const at = e.scope === 'unknown' ? `--file ${shellWord(originFile(e.origin) ?? e.origin)}` : `--${e.scope}`;
   const where = e.worktreeGitDir ? `--git-dir=${shellWord(e.worktreeGitDir)} ` : '';
