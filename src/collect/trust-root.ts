@@ -359,3 +359,21 @@ async function namedRoot(input: TrustRootInput): Promise<TrustRoot | undefined> 
   if (policyRoot) return { oid: policyRoot, source: 'policy', rev: input.policyRoot! };
   return undefined;
 }
+
+/**
+ * `^` each parent of the trust root that is present: history before the root is out of scope, and the
+ * walk stops there. In a shallow clone they may be beyond the boundary, absent: git walks no further
+ * there anyway. A root that is missing stops the audit.
+ */
+export async function rootExclusions(reader: ObjectReader, oid: string, shallow: boolean): Promise<string[]> {
+  const raw = await reader.read(oid);
+  if (!raw)
+    throw new (shallow ? ShallowHistoryError : ExpectedError)(
+      `trust root ${oid} is missing from the repository`,
+      'fetch the full history (git fetch --unshallow), or give a later --trust-root',
+    );
+  const present = await Promise.all(
+    parseCommitObject(oid, raw.body).parents.map(async (p) => ((await reader.read(p)) ? p : undefined)),
+  );
+  return present.filter((p) => p !== undefined).map((p) => `^${p}`);
+}
