@@ -5,10 +5,12 @@
 // answer (the oldest first-parent commit that changes .gitguard/policy.yml and has it) and the report
 // the one `--no-cache` gives. A checkpoint of a history rewritten since (a force-push that moved the
 // policy's first commit) covers no tip of the new chains: searched whole, git's answer again.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { audit, POLICY, verdicts, type Report } from '../helpers/incremental.js';
+import { runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -95,5 +97,57 @@ describe('--base takes the default trust root from the checkpoint', () => {
     for (const l of firstParent) expect(l).not.toContain(recorded);
     const cold = await audit(r, '--threat', 'impersonation,history', '--base', 'HEAD~1', '--no-cache');
     expect(verdicts(report)).toEqual(verdicts(cold.report));
+  });
+});
+
+describe("the pre-receive hook takes it from the server's checkpoint too", () => {
+  /** A git on PATH that logs its arguments (the hook runs the git it finds). */
+  function loggingGit(): { path: string; log: string } {
+    const bin = join(tempDir('gg-base-root-'), 'bin');
+    mkdirSync(bin);
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const log = join(bin, '..', 'git.log');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    writeFileSync(log, '');
+    return { path: bin, log };
+  }
+
+  it.each([
+    ['a policy from the second commit', true],
+    ['no policy anywhere', false],
+  ])('%s: a push after an audit of the server searches only after its recorded tip', async (_, policy) => {
+    const r = makeRepo();
+    r.commit('start', { 'a.txt': 'a\n' });
+    if (policy) r.commit('policy', { [POLICY_FILE]: POLICY });
+    work(r, 3, 'before');
+    const recorded = r.head();
+    const server = join(tempDir('gg-base-root-'), 'server.git');
+    r.run(['init', '-q', '--bare', server]);
+    r.run(['push', '-q', server, 'HEAD:refs/heads/main']);
+    const audited = await runMain(['audit', server, '--format', 'json', '--no-ledger', '--threat', 'history'], {
+      env: r.env,
+    });
+    expect([0, 1]).toContain(audited.code);
+    work(r, 3, 'after');
+    r.run(['--git-dir', server, 'fetch', '-q', r.dir, r.head()]); // as a push's quarantine holds them
+    const git = loggingGit();
+    const receive = () =>
+      runMain(['hook', 'run', 'pre-receive'], {
+        cwd: server,
+        env: { ...r.env, PATH: `${git.path}:${r.env.PATH ?? process.env.PATH ?? ''}` },
+        input: `${recorded} ${r.head()} refs/heads/main\n`,
+      });
+    const carried = await receive();
+    const { whole, firstParent } = searches(readFileSync(git.log, 'utf8').split('\n'));
+    expect(whole).toEqual([]);
+    for (const l of firstParent) expect(l).toContain(`^${recorded}`);
+    // Without the checkpoint: the same answer, from the whole history.
+    rmSync(join(server, 'gitguard'), { recursive: true, force: true });
+    writeFileSync(git.log, '');
+    const cold = await receive();
+    expect([carried.code, carried.stderr]).toEqual([cold.code, cold.stderr]);
+    const again = searches(readFileSync(git.log, 'utf8').split('\n'));
+    expect(again.whole.length + again.firstParent.filter((l) => !l.includes(`^${recorded}`)).length).toBeGreaterThan(0);
   });
 });
