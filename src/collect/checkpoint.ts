@@ -217,28 +217,26 @@ export function dataDirHash(dir: string): string {
 }
 
 /**
- * The reaches (collect/parent-times.ts) the sealed checkpoint records for its walked tips, for a run
- * that does not resume it (--base, pre-receive): each is the latest committer date among a tip and its
- * ancestors, which the tip's id fixes, so it holds while the objects mean what they meant. Only when
- * the checkpoint authenticates (its HMAC covers every field read here), was written for this
- * repository, its object files are unchanged (no object read differently now), its environment too
- * (replace refs, grafts, shallow boundary, alternates), no date it left out as future has come due
- * (validUntil) and the run's clock is not before it. Empty otherwise.
+ * The sealed checkpoint as a run that does not resume it (--base, pre-receive) may still use what it
+ * recorded of commits by their ids (the reaches, the default trust root's answers): only when it
+ * authenticates (its HMAC covers every field), was written for this repository, its object files are
+ * unchanged (no object read differently now), its environment too (replace refs, grafts, shallow
+ * boundary, alternates), no date it left out as future has come due (validUntil) and the run's clock
+ * is not before it. Undefined otherwise.
  */
-export async function carriedReaches(
+export async function carriedCheckpoint(
   repo: RepositoryInfo,
   env: NodeJS.ProcessEnv,
   history: HistoryFacts,
   nowMs: number,
-): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+): Promise<Checkpoint | undefined> {
   let read: ReturnType<typeof readCheckpoint>;
   try {
     read = readCheckpoint(repo, env);
   } catch {
-    return out; // tampered state: the audit that reads it says so; nothing is carried
+    return undefined; // tampered state: the audit that reads it says so; nothing is carried
   }
-  if (!('checkpoint' in read)) return out;
+  if (!('checkpoint' in read)) return undefined;
   const cp = read.checkpoint;
   const usable =
     cp.repository === repositoryIdentity(repo) &&
@@ -247,8 +245,38 @@ export async function carriedReaches(
     (cp.validUntil === null || nowMs / 1000 < cp.validUntil) &&
     !!cp.objects &&
     cp.environment === environmentFingerprint(repo, history);
-  if (!usable || (await objectsChangedSince(repo, cp.objects, objectFiles(repo, cp.objects)))) return out;
-  for (const t of cp.tips)
+  if (!usable || (await objectsChangedSince(repo, cp.objects, objectFiles(repo, cp.objects)))) return undefined;
+  return cp;
+}
+
+/**
+ * The reaches (collect/parent-times.ts) a checkpoint records for its walked tips: each is the latest
+ * committer date among a tip and its ancestors, which the tip's id fixes, so it holds while the
+ * objects mean what they meant (carriedCheckpoint).
+ */
+export function tipReaches(cp: Checkpoint | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const t of cp?.tips ?? [])
     if (typeof t.oid === 'string' && typeof t.time === 'number' && typeof t.reach === 'number') out.set(t.oid, t.reach);
   return out;
+}
+
+/** The reaches of carriedCheckpoint's checkpoint; empty without one. */
+export async function carriedReaches(
+  repo: RepositoryInfo,
+  env: NodeJS.ProcessEnv,
+  history: HistoryFacts,
+  nowMs: number,
+): Promise<Map<string, number>> {
+  return tipReaches(await carriedCheckpoint(repo, env, history, nowMs));
+}
+
+/**
+ * The default trust root's answers a checkpoint records, by tip ('' none): each a function of the tip's
+ * first-parent chain, which its id fixes (collect/trust-root.ts uses one only for a tip on that chain).
+ */
+export function firstPolicyAnswers(cp: Checkpoint | undefined): Array<[string, string]> {
+  return (cp?.firstPolicy ?? []).filter(
+    (e): e is [string, string] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string',
+  );
 }

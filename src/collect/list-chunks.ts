@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, linkSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitError } from '../errors.js';
-import { spawnGit, Watchdog } from './git.js';
+import { gitText, spawnGit, Watchdog } from './git.js';
 import { runContext, type RunContext } from './run-context.js';
 
 /** Commits given to one git process of a long pass (diff-tree, log -p): bounds what git holds. */
@@ -284,4 +284,28 @@ export async function sortedCommitList(
     throw err;
   }
   return release;
+}
+
+/**
+ * `revisions` when `excluding` (^ the trust root's parents) takes no commit out of their list, else
+ * undefined: a push or `--base` past the root already excludes everything before it, and the list is
+ * then the one the secrets scan reads without them, which the walk shares (the sort, the commit
+ * objects, the watched paths) instead of reading the same commits a second time. git's own count of
+ * both lists decides: the list with more exclusions is a subset of the other, so equal counts are equal
+ * lists. Each count reads only the commits the walk reads. Without an exclusion already (a walk of HEAD
+ * or --all) the root's parents always take commits out (those before it), and nothing is asked.
+ */
+export async function sameListWithout(
+  gitDir: string,
+  revisions: readonly string[],
+  excluding: readonly string[],
+): Promise<string[] | undefined> {
+  if (!excluding.length) return [...revisions];
+  if (!revisions.some((r) => r.startsWith('^'))) return undefined;
+  const count = (revs: readonly string[]): Promise<string> =>
+    gitText([...COMMIT_PASS_CONFIG, 'rev-list', '--count', '--stdin'], { gitDir, input: `${revs.join('\n')}\n` })
+      .then((n) => n.trim())
+      .catch(() => '');
+  const [without, withThem] = await Promise.all([count(revisions), count([...revisions, ...excluding])]);
+  return without !== '' && without === withThem ? [...revisions] : undefined;
 }

@@ -63,6 +63,8 @@ export interface TrustRootInput {
 export interface FirstPolicyMemo {
   known: ReadonlyArray<readonly [tip: string, first: string]>;
   found: Map<string, string>;
+  /** Tips no known answer covers (none of its tips is on their first-parent chain), asked once per run. */
+  uncovered?: Set<string>;
 }
 
 /**
@@ -162,6 +164,24 @@ async function onFirstParentChain(shadow: Shadow, old: string, tip: string): Pro
   return true;
 }
 
+/**
+ * firstPolicyCommit's answer for `tip` from what an earlier run found for a tip on its first-parent
+ * chain (only the commits after that tip are read), or undefined when no known tip lies on the chain.
+ */
+async function knownFirstPolicy(input: TrustRootInput, tip: string, policyFile: string): Promise<string | undefined> {
+  const memo = input.memo;
+  if (!memo?.known.length || memo.uncovered?.has(tip)) return undefined;
+  const same = memo.known.find(([old]) => old === tip);
+  if (same) return same[1];
+  for (const [old, first] of memo.known) {
+    if (!(await onFirstParentChain(input.shadow, old, tip))) continue;
+    // The chain below `old` answered already; only a policy added after it can be the first when it had none.
+    return first || ((await firstPolicyCommit(input, tip, policyFile, old)) ?? '');
+  }
+  (memo.uncovered ??= new Set()).add(tip);
+  return undefined;
+}
+
 /** firstPolicyCommit, from what an earlier run found for a tip on this one's first-parent chain when it can. */
 async function firstPolicyCommitMemo(
   input: TrustRootInput,
@@ -172,18 +192,8 @@ async function firstPolicyCommitMemo(
   // This run asked already (the tip's trust_root check, then the default root): the same answer.
   const asked = memo?.found.get(tip);
   if (asked !== undefined) return asked || undefined;
-  let answer: string | undefined;
-  const same = memo?.known.find(([old]) => old === tip);
-  if (same) answer = same[1];
-  else {
-    for (const [old, first] of memo?.known ?? []) {
-      if (!(await onFirstParentChain(input.shadow, old, tip))) continue;
-      // The chain below `old` answered already; only a policy added after it can be the first when it had none.
-      answer = first || ((await firstPolicyCommit(input, tip, policyFile, old)) ?? '');
-      break;
-    }
-  }
-  answer ??= (await firstPolicyCommit(input, tip, policyFile)) ?? '';
+  const answer =
+    (await knownFirstPolicy(input, tip, policyFile)) ?? (await firstPolicyCommit(input, tip, policyFile)) ?? '';
   memo?.found.set(tip, answer);
   return answer || undefined;
 }
@@ -214,6 +224,9 @@ async function withPolicy(input: TrustRootInput, root: TrustRoot, policyFile: st
   return root;
 }
 
+/** The most tips anyPolicyCommit answers from an earlier run's answers before it searches the history. */
+const MEMO_TIPS = 8;
+
 /**
  * Whether any commit reachable from the anchors (not yet answered) changes the policy file: one
  * rev-list for all of them. When none does, no commit carries the file (the one that added it would
@@ -223,10 +236,22 @@ async function withPolicy(input: TrustRootInput, root: TrustRoot, policyFile: st
  * carries the policy: searched as before.
  */
 async function anyPolicyCommit(input: TrustRootInput, policyFile: string): Promise<boolean> {
-  const open = input.anchors.filter((a) => input.memo?.found.get(a) === undefined);
+  let open = input.anchors.filter((a) => input.memo?.found.get(a) === undefined);
   if (open.length < 2) return true;
   // The first tip carries the policy: its own search answers at once (the usual case), no walk of all.
   if ((await input.reader.read(`${open[0]}:${policyFile}`))?.type === 'blob') return true;
+  // A few tips descending from those an earlier run answered for (--base and the pre-receive hook
+  // after an audit: the base, HEAD and a push all on the recorded tip's chain) read only what came
+  // after them, not the whole history (README, "Incremental re-audit"); a tip it does not cover is
+  // searched as before. Bounded, since each tip may cost a rev-list per known tip.
+  if (input.memo?.known.length && open.length <= MEMO_TIPS) {
+    for (const a of open) {
+      const first = await knownFirstPolicy(input, a, policyFile);
+      if (first !== undefined) input.memo.found.set(a, first);
+    }
+    open = open.filter((a) => input.memo?.found.get(a) === undefined);
+    if (open.length < 2) return true;
+  }
   const r = await runGit(['rev-list', '-n1', '--full-history', '--stdin', '--', policyFile], {
     gitDir: input.shadow.gitDir,
     input: `${open.join('\n')}\n`,
@@ -333,4 +358,22 @@ async function namedRoot(input: TrustRootInput): Promise<TrustRoot | undefined> 
   }
   if (policyRoot) return { oid: policyRoot, source: 'policy', rev: input.policyRoot! };
   return undefined;
+}
+
+/**
+ * `^` each parent of the trust root that is present: history before the root is out of scope, and the
+ * walk stops there. In a shallow clone they may be beyond the boundary, absent: git walks no further
+ * there anyway. A root that is missing stops the audit.
+ */
+export async function rootExclusions(reader: ObjectReader, oid: string, shallow: boolean): Promise<string[]> {
+  const raw = await reader.read(oid);
+  if (!raw)
+    throw new (shallow ? ShallowHistoryError : ExpectedError)(
+      `trust root ${oid} is missing from the repository`,
+      'fetch the full history (git fetch --unshallow), or give a later --trust-root',
+    );
+  const present = await Promise.all(
+    parseCommitObject(oid, raw.body).parents.map(async (p) => ((await reader.read(p)) ? p : undefined)),
+  );
+  return present.filter((p) => p !== undefined).map((p) => `^${p}`);
 }

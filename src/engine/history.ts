@@ -2,7 +2,7 @@
 // the scope (HEAD, --all, a range, from the trust root on), the shadow git dir, and, when signature
 // rules run, the trust collector that attaches policies and verdicts to each commit.
 import { cleanMerger } from '../collect/clean-merge.js';
-import { ExpectedError, firstLine, ShallowHistoryError, StopsAuditError } from '../errors.js';
+import { ExpectedError, firstLine, StopsAuditError } from '../errors.js';
 import { loadUserKeys, readKeyFile } from '../collect/user-keys.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { createShadow, type Shadow } from '../collect/git.js';
@@ -12,7 +12,7 @@ import { testMergeParents } from './ci-test-merge.js';
 import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { subscribePathTap } from '../collect/path-tap.js';
-import { parseCommitObject } from '../collect/commit-object.js';
+import { sameListWithout } from '../collect/list-chunks.js';
 import { taggedCommitTime } from '../collect/tagged-commit-time.js';
 import { ObjectReader, TamperedObjectError } from '../collect/objects.js';
 import { MissingObjectError } from '../collect/missing-object.js';
@@ -23,7 +23,7 @@ import { VerifyCache } from '../collect/verify-cache.js';
 import { DEFAULT_PROTECTED_PATHS, type Policy } from '../domain/policy.js';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
 import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
-import { resolveTrustRoot, type FirstPolicyMemo } from '../collect/trust-root.js';
+import { resolveTrustRoot, rootExclusions, type FirstPolicyMemo } from '../collect/trust-root.js';
 import { POLICY_DIR, TRUST_ROOT_SOURCE_TEXT, type TrustedCommit, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
 import { sharesHistory } from '../collect/shared-history.js';
@@ -217,18 +217,13 @@ export async function openHistory(
       (await noPolicyFolder(reader, anchors));
     const root = speculative ? undefined : await resolveTrustRoot(rootInput, policyFile);
     const trustRoot = root?.oid;
+    let walkRevisions: string[] | undefined; // the same commits as `revisions`, as the secrets scan lists them
     if (root) {
-      const raw = await reader.read(root.oid);
-      if (!raw)
-        throw new (repo.shallow ? ShallowHistoryError : ExpectedError)(
-          `trust root ${root.oid} is missing from the repository`,
-          'fetch the full history (git fetch --unshallow), or give a later --trust-root',
-        );
-      const rootCommit = parseCommitObject(root.oid, raw.body);
-      // History before the trust root is out of scope: stop the walk at its parents. In a shallow
-      // clone they may be beyond the boundary, absent: git walks no further there anyway.
-      const present = await Promise.all(rootCommit.parents.map(async (p) => ((await reader.read(p)) ? p : undefined)));
-      revisions = [...revisions, ...present.filter((p) => p !== undefined).map((p) => `^${p}`)];
+      // History before the trust root is out of scope: the walk stops at its parents (rootExclusions).
+      const parents = await rootExclusions(reader, root.oid, repo.shallow);
+      // Left out of what the walk reads when they exclude nothing more: the scan's list, read once.
+      walkRevisions = await sameListWithout(shadow.gitDir, revisions, parents);
+      revisions = [...revisions, ...parents];
       description += `, from trust root ${root.oid.slice(0, 12)} (${TRUST_ROOT_SOURCE_TEXT[root.source]}${root.named ? `, ${root.named.slice(0, 12)}, carries no policy: the first commit after it that does` : ''}${root.overruled ? `; the tip's trust_root ${root.overruled.slice(0, 12)} is not honoured, the tip being what is judged: give it once with --trust-root, or audit with --base` : ''})`;
     }
     // Protected paths are watched in the same pass: the tip policy's patterns (or the defaults), the
@@ -259,6 +254,7 @@ export async function openHistory(
     });
     if (resumed) {
       revisions = [...revisions, ...resumed.exclude.map((o) => `^${o}`)];
+      walkRevisions &&= [...walkRevisions, ...resumed.exclude.map((o) => `^${o}`)];
       for (const j of resumed.judged) if (j.policyOk !== undefined) collector.assumeJudged(j.oid, j.policyOk);
       for (const j of resumed.judged) if (j.reach !== undefined) collector.times.assume(j.oid, j.reach, resumed.stops);
     }
@@ -295,7 +291,7 @@ export async function openHistory(
     collectors.push(active);
     // Asked now, before the secrets scan starts its log (it waits for the policy at HEAD, read
     // after this session opens): the scan's log may then say what each commit changes at these paths.
-    const tap = subscribePathTap(shadow.gitDir, revisions, active.walkPaths());
+    const tap = subscribePathTap(shadow.gitDir, walkRevisions ?? revisions, active.walkPaths());
     collectors.push({ close: () => tap.release() });
     async function* batches(): AsyncGenerator<CommitFacts[]> {
       // enrich() records each commit's policy before it first waits, so children always see their
@@ -308,7 +304,7 @@ export async function openHistory(
       let previous: CommitFacts[] | Promise<CommitFacts[]> | undefined;
       try {
         for await (const records of walkCommitBatches(shadow, {
-          revisions,
+          revisions: walkRevisions ?? revisions,
           parentsFirst: true,
           paths: active.walkPaths(),
           tap,

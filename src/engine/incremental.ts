@@ -23,6 +23,7 @@ import {
   repositoryIdentity,
   dataDirHash,
   environmentFingerprint,
+  firstPolicyAnswers,
   readCheckpoint,
   userFilesHash,
   writeCheckpoint,
@@ -162,11 +163,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
       this.old?.repository === repositoryIdentity(this.req.repository) &&
       this.old.environment === this.environmentOf(history) &&
       !(await this.objectsChanged());
-    const known = this.asThen ? (this.old?.firstPolicy ?? []) : [];
-    this.memo = {
-      known: known.filter((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string'),
-      found: new Map(),
-    };
+    this.memo = { known: this.asThen ? firstPolicyAnswers(this.old) : [], found: new Map() };
     return this.memo;
   }
 
