@@ -60,8 +60,9 @@ const strip = (b: Uint8Array): Uint8Array => {
   while (i < b.length - 1 && b[i] === 0) i += 1;
   return b.subarray(i);
 };
-const pad = (b: Uint8Array, size: number): Buffer => {
+const pad = (b: Uint8Array, size: number): Uint8Array => {
   const s = strip(b);
+  if (s.length === size) return s; // most signatures: no copy
   if (s.length > size) return Buffer.from(s);
   return Buffer.concat([Buffer.alloc(size - s.length), s]);
 };

@@ -23,8 +23,11 @@ export interface KeyLimits {
   selfSignatures: number;
 }
 
-/** How much parsing and key building this process has done (tests prove the caches with it). */
-export const keyringWork = { filesParsed: 0, keysBuilt: 0 };
+/**
+ * How much parsing and key building this process has done (tests prove the caches with it);
+ * goodJudged: the key judgements made for good signatures on the quick path (openpgp.ts).
+ */
+export const keyringWork = { filesParsed: 0, keysBuilt: 0, goodJudged: 0 };
 
 const BEGIN = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----/g;
 

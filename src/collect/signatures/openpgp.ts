@@ -72,6 +72,14 @@ function v4Trailer(hashedLength: number): Buffer {
   return t;
 }
 
+/** `v` (a verdict with a signing time) for a signature made at `signedAt`: the same fields in the same order. */
+function withSignedAt(v: OpenPgpVerdict, signedAt: number): OpenPgpVerdict {
+  const from = v as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k in from) out[k] = k === 'signedAt' ? signedAt : from[k];
+  return out as unknown as OpenPgpVerdict;
+}
+
 /** What each keyring was built from: its sources and options, and each primary key with its files. */
 const builtFrom = new WeakMap<
   Keyring,
@@ -291,20 +299,34 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     const params = q.mpis.length === 1 ? { s: first } : { r: first, s: second };
     if (verifyParams(kp, q.hashAlgorithm, [payload, q.hashed, v4Trailer(q.hashed.length)], params) !== true)
       return undefined;
+    // A key's judgement at one clock second is the same for every good signature it made with one
+    // hash but for the signing time, which judgeGood reads only against the key's creation: judged
+    // once per second and copied (primaryAt's facts per signature cost more than the arithmetic).
+    const at = now();
+    const t = seconds(at);
+    let memo = judged.get(candidates[0]!);
+    if (memo?.t !== t) judged.set(candidates[0]!, (memo = { t, byHash: new Map() }));
+    const same = q.created >= seconds(kp.created) ? memo.byHash.get(q.hashAlgorithm) : undefined;
+    if (same) return withSignedAt(same, q.created);
     // The fields in verify()'s order, so that both paths give the same object.
     const v: OpenPgpVerdict = { letter: 'E', format: 'openpgp', identities: [], signingKey: q.issuerFingerprint };
     v.signedAt = q.created;
     v.hashAlgorithm = enumName(enums.hash, q.hashAlgorithm).toLowerCase();
     v.keyAlgorithm = enumName(enums.publicKey, q.publicKeyAlgorithm);
-    return judgeGood(
+    keyringWork.goodJudged += 1;
+    const verdict = await judgeGood(
       { ...v, signer: fpr(entry.key.keyPacket), signingKey: fpr(kp), ...keyAlgorithmFacts(kp) },
       entry,
       sub,
       kp,
-      now,
+      () => at,
       await primaryRevocation(entry),
     );
+    if (q.created < seconds(kp.created)) return verdict;
+    memo.byHash.set(q.hashAlgorithm, verdict);
+    return withSignedAt(verdict, q.created);
   }
+  const judged = new Map<object, { t: number; byHash: Map<number, OpenPgpVerdict> }>();
 
   const keyring: Keyring = {
     size: entries.length,

@@ -23,12 +23,16 @@ async function build(raw: RawKeys): Promise<TrustedKeys> {
 
 async function check(m: BatchMessage): Promise<BatchAnswer> {
   const answer: BatchAnswer = { id: m.id, shapes: [], numbers: [], signedAt: [], errors: [] };
-  for (let i = 0; i < m.trustIds.length; i += 1) {
+  // A transferred Uint8Array arrives as one, not a Buffer.
+  const bytes = Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength);
+  for (let i = 0; i < m.trust.length; i += 1) {
     try {
-      const keys = await keySets.get(m.trustIds[i]!);
-      if (!keys) throw new Error(`no keys for ${m.trustIds[i]}`);
-      const payload = m.payloads.subarray(i === 0 ? 0 : m.ends[i - 1], m.ends[i]);
-      const verdict = await verifySignature(payload, m.armored[i]!, keys, m.at[i]!, m.identity[i]!);
+      const trustId = m.trustIds[m.trust[i]!]!;
+      const keys = await keySets.get(trustId);
+      if (!keys) throw new Error(`no keys for ${trustId}`);
+      const payload = bytes.subarray(i === 0 ? 0 : m.ends[2 * i - 1], m.ends[2 * i]);
+      const armored = bytes.toString('utf8', m.ends[2 * i], m.ends[2 * i + 1]);
+      const verdict = await verifySignature(payload, armored, keys, m.at[i]!, m.identity[i]!);
       answer.numbers.push(shapes.number(verdict)!);
       answer.signedAt.push(verdict.signedAt ?? null);
       answer.errors.push(null);
