@@ -12,7 +12,8 @@ useRamTmpdir();
 useRunCache();
 
 const shared = {
-  testEnvironment: 'node',
+  // jest's node environment, its CPU per file recorded for `npm run test:cpu` (scripts/test-cpu.mjs).
+  testEnvironment: '<rootDir>/test/helpers/node-environment.mjs',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/test/helpers/ts-transform.mjs' },
   // Sources import './x.js' (NodeNext style); map that back to the .ts file under test.

@@ -5,9 +5,10 @@
 // notes show` print of the pushed objects holds the token, and the remote's refs after the push say
 // whether it went through. Each refused push has a twin without the token that goes through; what
 // the remote already has, a token the policy's secrets.allow excuses and a published test key pass.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
+import { madeOnceFor } from '../helpers/made-once.js';
 import { gitAsync, hookedServer, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 import { ROOT, runMain } from '../helpers/cli.js';
 import { privateKeys, TokenFactory } from '../helpers/secrets.js';
@@ -34,15 +35,36 @@ type Hook = 'pre-push' | 'pre-receive';
 
 /** A clone of the base pushed to a new bare remote (`before` runs first: what the remote already has), then the hook installed. */
 async function setup(hook: Hook, before?: (r: TestRepo) => void): Promise<{ r: TestRepo; remote: string }> {
+  if (!before) return pushedCopy(await pushed(hook));
   const r = copyRepo(base);
-  before?.(r);
-  const remote = join(tempDir(), 'remote.git');
+  before(r);
+  return pushedTo(r, hook);
+}
+
+async function pushedTo(r: TestRepo, hook: Hook): Promise<{ r: TestRepo; remote: string }> {
+  // In the repository's own temp folder, so that copyRepo takes it along.
+  const remote = join(dirname(r.home), 'remote.git');
   r.run(['init', '-q', '--bare', remote]);
   r.run(['remote', 'add', 'origin', remote]);
   r.run(['push', '-q', 'origin', '--all']);
   if (r.run(['notes', 'list']).length) r.run(['push', '-q', 'origin', 'refs/notes/commits']);
   const args = hook === 'pre-push' ? ['hook', 'install', '-C', r.dir] : ['hook', 'install', '--server', '-C', remote];
   expect((await runMain(args, { env: r.env, ...(await inProcessHooks()) })).code).toBe(0);
+  return { r, remote };
+}
+
+// The base pushed with nothing before and the hook installed, made once per hook (the gits of the push
+// and the install once, not in each test) and copied, remote and all, for each test that changes it.
+const pushed = madeOnceFor(async (hook: Hook) => (await pushedTo(copyRepo(base), hook)).r);
+
+/** A copy made by `pushed`: its origin is the remote copied beside it (the installed hooks name no path). */
+function pushedCopy(r: TestRepo): { r: TestRepo; remote: string } {
+  const remote = join(dirname(r.home), 'remote.git');
+  const config = join(r.dir, '.git', 'config');
+  const text = readFileSync(config, 'utf8');
+  const url = /^\turl = (.*)$/m.exec(text);
+  if (!url) throw new Error(`no remote url in ${config}`);
+  writeFileSync(config, text.replace(url[0], `\turl = ${remote}`));
   return { r, remote };
 }
 

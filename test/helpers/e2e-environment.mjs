@@ -6,8 +6,10 @@
 // then forks); a worker now pays that once. Test files stay isolated from each other as far as
 // they were: each still has its own modules, and main keeps no state between runs beyond caches
 // of what does not change within a test run. dist/ is brought up to date before the run
-// (test/helpers/build-dist.mjs), so the tests never run stale code.
+// (test/helpers/build-dist.mjs), so the tests never run stale code. Its CPU per file is recorded for
+// `npm run test:cpu` (test/helpers/cpu-record.mjs).
 import { TestEnvironment } from 'jest-environment-node';
+import { recordingCpu } from './cpu-record.mjs';
 
 const MAIN = new URL('../../dist/cli/main.js', import.meta.url).href;
 let main;
@@ -15,7 +17,7 @@ let main;
 /** The built main(argv, io), imported on first use in this worker. */
 const sharedMain = () => (main ??= import(MAIN).then((m) => m.main));
 
-export default class E2eEnvironment extends TestEnvironment {
+export default class E2eEnvironment extends recordingCpu(TestEnvironment) {
   constructor(config, context) {
     super(config, context);
     this.global.__gitguardSharedMain = sharedMain;
