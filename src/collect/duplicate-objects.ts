@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RepositoryInfo } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
-import { spawnGit } from './git.js';
+import { spawnGit, Watchdog } from './git.js';
 import { writeBareGitDir } from './shadow-packs.js';
 import { looseDigest } from './object-files.js';
 import { objectStores } from './object-store.js';
@@ -115,7 +115,7 @@ function sharedIds(packs: PackNames[], len: number, into: Map<string, string[]>)
     live.length = 0;
     packs.forEach((p, i) => {
       at[i] = start(p, b);
-      if (at[i]! < p.fanout[b]!) live.push(i);
+      if (start(p, b) < p.fanout[b]!) live.push(i);
     });
     while (live.length > 1) {
       let min = live[0]!;
@@ -200,13 +200,18 @@ async function soundCopies(pack: string, ids: string[], repo: RepositoryInfo): P
       symlinkSync(pack.replace(/\.pack$/, `.${ext}`), join(gitDir, 'objects', 'pack', `one.${ext}`));
     const algo = repo.objectFormat === 'sha256' ? 'sha256' : 'sha1';
     // --buffer: the whole list is given at once; without it git writes (and node wakes) once per object.
-    const child = spawnGit(['cat-file', '--batch', '--buffer'], { gitDir });
+    const args = ['cat-file', '--batch', '--buffer'];
+    const child = spawnGit(args, { gitDir });
+    // A copy git takes long to inflate (a delta chain, a huge blob) must not hang the run.
+    const dog = new Watchdog(child, 'git cat-file (a duplicated object)');
+    dog.arm();
     child.stdin!.end(`${ids.join('\n')}\n`);
     let buf: Buffer = Buffer.alloc(0);
     let left = -1; // bytes of the current object still to come (+1 for its newline); -1: a header next
     let hash: ReturnType<typeof createHash> | undefined;
     let current = '';
     for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+      dog.arm();
       buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       for (;;) {
         if (left < 0) {
@@ -229,6 +234,7 @@ async function soundCopies(pack: string, ids: string[], repo: RepositoryInfo): P
       }
     }
     await new Promise((resolve) => (child.exitCode === null ? child.once('close', resolve) : resolve(null)));
+    dog.check(args);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -246,7 +252,12 @@ export async function assertOneCopyPerId(repo: RepositoryInfo): Promise<void> {
   if (!dups.size) return;
   const byPack = new Map<string, string[]>();
   for (const [id, files] of dups)
-    for (const f of files) if (f.endsWith('.pack')) byPack.get(f)?.push(id) ?? byPack.set(f, [id]);
+    for (const f of files) {
+      if (!f.endsWith('.pack')) continue;
+      const ids = byPack.get(f);
+      if (ids) ids.push(id);
+      else byPack.set(f, [id]);
+    }
   const sound = new Map<string, Set<string>>();
   for (const [pack, ids] of byPack) sound.set(pack, await soundCopies(pack, ids, repo));
   for (const [id, files] of dups) {

@@ -23,8 +23,8 @@ const token = new TokenFactory(5858).checksummed(`gh${'p'}_`);
 const HARMLESS = 'nothing secret here, honestly\n';
 const TOKEN_TEXT = `token = "${token}"\n`;
 
-function repoWithHarmlessFile(): { r: TestRepo; blob: string } {
-  const r = makeRepo();
+function repoWithHarmlessFile(objectFormat: 'sha1' | 'sha256' = 'sha1'): { r: TestRepo; blob: string } {
+  const r = makeRepo({ objectFormat });
   r.commit('one', { 'README.md': '# demo\n' });
   r.commit('two', { 'cfg.txt': HARMLESS, 'notes.txt': 'notes\n' });
   r.run(['repack', '-adq']);
@@ -52,15 +52,22 @@ function looseCopy(objects: string, id: string, text: string): void {
   );
 }
 
-test('a newer pack of the token alone under the harmless id: git answers both ways; refused (before: the scan passed)', async () => {
-  const { r, blob } = repoWithHarmlessFile();
-  extraPack(r, undefined, { id: blob, text: TOKEN_TEXT }, undefined, { only: [blob] });
-  // git itself: the newest pack for a fresh lookup, the pack of the commit and tree once they are read.
-  expect(r.run(['cat-file', 'blob', blob])).toContain(token);
-  expect(r.run(['show', 'HEAD:cfg.txt'])).toBe(HARMLESS.trim());
-  expect(r.run(['log', '-p'])).not.toContain(token);
-  await refusedForCopies(r, blob, '-r', 'secrets-not-in-history', '--no-cache');
-});
+test.each<['sha1' | 'sha256', 1 | 2]>([
+  ['sha1', 2],
+  ['sha1', 1],
+  ['sha256', 2],
+])(
+  'a newer pack of the token alone under the harmless id (%s, .idx version %i): git answers both ways; refused (before: the scan passed)',
+  async (format, indexVersion) => {
+    const { r, blob } = repoWithHarmlessFile(format);
+    extraPack(r, undefined, { id: blob, text: TOKEN_TEXT }, undefined, { only: [blob], indexVersion });
+    // git itself: the newest pack for a fresh lookup, the pack of the commit and tree once they are read.
+    expect(r.run(['cat-file', 'blob', blob])).toContain(token);
+    expect(r.run(['show', 'HEAD:cfg.txt'])).toBe(HARMLESS.trim());
+    expect(r.run(['log', '-p'])).not.toContain(token);
+    await refusedForCopies(r, blob, '-r', 'secrets-not-in-history', '--no-cache');
+  },
+);
 
 test('two packs of the same time holding the harmless id with different bytes: refused', async () => {
   const { r, blob } = repoWithHarmlessFile();
@@ -84,9 +91,14 @@ test('a loose copy with other bytes beside the packed one: refused', async () =>
 });
 
 describe('twins: honest copies pass', () => {
-  test.each([2030, 2020])('a second pack of every object of HEAD, dated %i', async (year) => {
-    const { r } = repoWithHarmlessFile();
-    extraPack(r, undefined, undefined, undefined, { year });
+  test.each<[number, 'sha1' | 'sha256', 1 | 2]>([
+    [2030, 'sha1', 2],
+    [2020, 'sha1', 2],
+    [2030, 'sha1', 1],
+    [2030, 'sha256', 2],
+  ])('a second pack of every object of HEAD, dated %i (%s, .idx version %i)', async (year, format, indexVersion) => {
+    const { r } = repoWithHarmlessFile(format);
+    extraPack(r, undefined, undefined, undefined, { year, indexVersion });
     expect(r.run(['fsck', '--strict'])).toBe('');
     await passes(r);
   });

@@ -18,19 +18,21 @@ export function agePacks(r: TestRepo, year: number): void {
 /**
  * A bare store (a temp folder) holding every object of `r`'s HEAD as one pack, `forged` (when given)
  * with `text` under the blob `id`; its loose copies stay beside the pack. `only`: the ids its pack
- * holds instead (all of them stay loose). Returns the store and the pack's hash.
+ * holds instead (all of them stay loose); `indexVersion`: its .idx format (git's default, 2, when not given).
+ * Returns the store and the pack's hash.
  */
 export function forgedStore(
   r: TestRepo,
   forged?: { id: string; text: string },
   only?: string[],
+  indexVersion?: 1 | 2,
 ): { dir: string; hash: string } {
   const dir = join(tempDir(), 'store.git');
   const git = (args: string[], input?: string | Buffer): string =>
     execFileSync('git', [`--git-dir=${dir}`, ...args], { env: r.env, input })
       .toString()
       .trim();
-  git(['init', '-q', '--bare']);
+  git(['init', '-q', '--bare', `--object-format=${r.run(['rev-parse', '--show-object-format'])}`]);
   const list = r.run(['rev-list', '--objects', 'HEAD']);
   git(
     ['unpack-objects', '-q'],
@@ -43,22 +45,23 @@ export function forgedStore(
     writeFileSync(file, deflateSync(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])));
   }
   const packed = only ? `${only.join('\n')}\n` : list;
-  return { dir, hash: git(['pack-objects', '-q', join(dir, 'objects', 'pack', 'pack')], packed) };
+  const version = indexVersion ? [`--index-version=${indexVersion}`] : [];
+  return { dir, hash: git(['pack-objects', ...version, '-q', join(dir, 'objects', 'pack', 'pack')], packed) };
 }
 
 /**
  * Writes forgedStore's pack as `<name>.pack`/`.idx` (`name` undefined: git's own `pack-<hex>`) dated
  * 2030 (or `opts.year`) into the object folder `into` (`r`'s own by default), `r`'s own packs dated
- * 2020, so git reads it first; `opts.only`: the ids it holds (forgedStore).
+ * 2020, so git reads it first; `opts.only`, `opts.indexVersion`: the ids it holds, its .idx format (forgedStore).
  */
 export function extraPack(
   r: TestRepo,
   name: string | undefined,
   forged?: { id: string; text: string },
   into = join(r.dir, '.git', 'objects'),
-  opts: { only?: string[]; year?: number } = {},
+  opts: { only?: string[]; year?: number; indexVersion?: 1 | 2 } = {},
 ): void {
-  const { dir, hash } = forgedStore(r, forged, opts.only);
+  const { dir, hash } = forgedStore(r, forged, opts.only, opts.indexVersion);
   agePacks(r, 2020);
   const own = join(into, 'pack');
   const newer = new Date(`${opts.year ?? 2030}-01-01T00:00:00Z`);
