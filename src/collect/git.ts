@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { GitError, ExpectedError, firstLine, fsReason } from '../errors.js';
@@ -17,7 +17,7 @@ import { runContext, runEnv, type RunContext } from './run-context.js';
 import { childTimeoutMs, envLimit, hardenedEnv, addressLimit, neutralDir, tracked, OWN_GROUP } from './child-env.js';
 import { executable, versionOutput } from './run-program.js';
 import { insideAuditedRepository } from './audited-folders.js';
-import { linkOwnPacks } from './shadow-packs.js';
+import { linkOwnPacks, writeBareGitDir } from './shadow-packs.js';
 
 const SHALLOW_MAX_BYTES = 16 * 1024 * 1024; // the shallow file: 41 bytes a boundary commit
 
@@ -356,26 +356,7 @@ export function createShadow(
 ): Shadow {
   const root = mkdtempSync(join(tmpdir(), 'gitguard-shadow-'));
   const gitDir = join(root, 'shadow.git');
-  for (const d of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags'])
-    mkdirSync(join(gitDir, d), { recursive: true });
-  writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
-  const v1 = objectFormat === 'sha256';
-  writeFileSync(
-    join(gitDir, 'config'),
-    [
-      '[core]',
-      `\trepositoryformatversion = ${v1 ? 1 : 0}`,
-      '\tbare = true',
-      '\tcommitGraph = false',
-      '\tfsmonitor = false',
-      '[log]',
-      '\tmailmap = false',
-      '[gc]',
-      '\tauto = 0',
-      ...(v1 ? ['[extensions]', '\tobjectformat = sha256'] : []),
-      '',
-    ].join('\n'),
-  );
+  writeBareGitDir(gitDir, objectFormat);
   // extraObjectDirs: objects not yet in the repository, e.g. a push held in pre-receive quarantine
   // (git passes GIT_QUARANTINE_PATH to the hook; our hardened environment drops it on purpose).
   const alternates = [join(commonDir, 'objects'), ...extraObjectDirs.filter((d) => d && !/[\n\r]/.test(d))];

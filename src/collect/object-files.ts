@@ -157,21 +157,23 @@ function touched(recorded: readonly ObjectFile[], now: readonly ObjectFile[]): O
 const located = (repo: RepositoryInfo, key: string): string =>
   key.startsWith('/') ? key : join(repo.commonDir, 'objects', key);
 
-/** Whether a loose object's file inflates to bytes whose hash is the id its path names. */
-function looseHashOk(path: string, id: string, format: RepositoryInfo['objectFormat']): boolean {
+/** The hash of a loose object's inflated bytes (its id when honest), or '' when it is not zlib or larger than we check. */
+export function looseDigest(path: string, format: RepositoryInfo['objectFormat']): string {
   try {
     const raw = inflateSync(readBounded(path, LOOSE_CHECKED_BYTES, { follow: true }), {
       maxOutputLength: LOOSE_CHECKED_BYTES,
     });
-    return (
-      createHash(format === 'sha256' ? 'sha256' : 'sha1')
-        .update(raw)
-        .digest('hex') === id
-    );
+    return createHash(format === 'sha256' ? 'sha256' : 'sha1')
+      .update(raw)
+      .digest('hex');
   } catch {
-    return false; // not zlib, or larger than we check: git may read it, we cannot vouch for it
+    return ''; // git may read it, we cannot vouch for it
   }
 }
+
+/** Whether a loose object's file inflates to bytes whose hash is the id its path names. */
+const looseHashOk = (path: string, id: string, format: RepositoryInfo['objectFormat']): boolean =>
+  looseDigest(path, format) === id;
 
 /**
  * Why objects the judged history used may read differently now through files added or written since

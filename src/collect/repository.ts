@@ -7,6 +7,7 @@ import { assertGitRuns, runGit, type GitResult } from './git.js';
 import { userSafeDirectories } from './config.js';
 import { assertGitDirReadable, assertObjectStoreReadable } from './object-store.js';
 import { assertMultiPackIndexesIntact } from './multi-pack-index.js';
+import { assertOneCopyPerId } from './duplicate-objects.js';
 import { enclosingWorkTree, noteAuditedFolders } from './audited-folders.js';
 import { runEnv } from './run-context.js';
 import { liveLinkedWorktrees } from './worktrees.js';
@@ -119,5 +120,6 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
   noteAuditedFolders([gitDir, commonDir, info.workTree]);
   assertObjectStoreReadable(join(commonDir, 'objects'));
   await assertMultiPackIndexesIntact(gitDir, join(commonDir, 'objects'));
+  await assertOneCopyPerId(info);
   return info;
 }

@@ -10,7 +10,7 @@
 // would open counts, whatever its name: git takes any `<name>.idx` beside a `<name>.pack` (packfile.c
 // prepare_pack, add_packed_git), so a newer `extra.pack` of the repository, borrowed in the shadow
 // while only `pack-<hex>` was linked, gave git its bytes and gitguard the older pack's.
-import { readdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The files of a pack git reads objects through, under any name: its data, its index and its reverse index. */
@@ -33,4 +33,28 @@ export function linkOwnPacks(shadowObjects: string, stores: readonly string[]): 
           // the same pack (same name, same bytes) in two of the stores: one link is enough
         }
   }
+}
+
+/** An empty bare git dir at `gitDir` (made here) for `objectFormat`, with nothing of the audited repository's config. */
+export function writeBareGitDir(gitDir: string, objectFormat: 'sha1' | 'sha256'): void {
+  for (const d of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags'])
+    mkdirSync(join(gitDir, d), { recursive: true });
+  writeFileSync(join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+  const v1 = objectFormat === 'sha256';
+  writeFileSync(
+    join(gitDir, 'config'),
+    [
+      '[core]',
+      `\trepositoryformatversion = ${v1 ? 1 : 0}`,
+      '\tbare = true',
+      '\tcommitGraph = false',
+      '\tfsmonitor = false',
+      '[log]',
+      '\tmailmap = false',
+      '[gc]',
+      '\tauto = 0',
+      ...(v1 ? ['[extensions]', '\tobjectformat = sha256'] : []),
+      '',
+    ].join('\n'),
+  );
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
 import { TokenFactory } from '../helpers/secrets.js';
-import { borrowingRepo, extraPack } from '../helpers/forged-pack.js';
+import { borrowingRepo, extraPack, refusedForCopies } from '../helpers/forged-pack.js';
 
 afterAll(cleanupTemp);
 
@@ -87,22 +87,18 @@ test('a newer pack slipped in after the audit with the token under the harmless 
   const { r, blob } = await audited();
   extraPack(r, undefined, { id: blob, text: TOKEN_TEXT });
   expect(r.run(['log', '-p'])).toContain(token);
-  const again = await audit(r);
-  expect(again.walk?.incremental).toBe(false);
-  expect(again.walk?.reason).toContain('git verify-pack');
-  expect(again.secrets).toBe('fail');
+  // Since red team 58 refused before the checkpoint is read: the id has two copies with other bytes.
+  await refusedForCopies(r, blob, '-r', 'secrets-not-in-history', '-r', 'commits-signed');
 });
 
 test('a newer pack slipped into a store the repository borrows from (objects/info/alternates), over its loose objects: the re-audit walks again (before: resumed, pass)', async () => {
   const { r, store } = borrowingRepo([{ 'README.md': '# demo\n' }, { 'cfg.txt': HARMLESS, 'notes.txt': 'notes\n' }]);
   expect((await audit(r)).walk?.incremental).toBe(false);
   // git reads every pack, its own and borrowed, before any loose object: the borrowed pack wins.
-  extraPack(r, undefined, { id: r.run(['rev-parse', 'HEAD:cfg.txt']), text: TOKEN_TEXT }, join(store, 'objects'));
+  const blob = r.run(['rev-parse', 'HEAD:cfg.txt']);
+  extraPack(r, undefined, { id: blob, text: TOKEN_TEXT }, join(store, 'objects'));
   expect(r.run(['log', '-p'])).toContain(token);
-  const again = await audit(r);
-  expect(again.walk?.incremental).toBe(false);
-  expect(again.walk?.reason).toContain('git verify-pack');
-  expect(again.secrets).toBe('fail');
+  await refusedForCopies(r, blob, '-r', 'secrets-not-in-history', '-r', 'commits-signed');
 });
 
 test('twin: a commit fetched into a new pack after the audit resumes the checkpoint', async () => {

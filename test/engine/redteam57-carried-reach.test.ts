@@ -50,7 +50,8 @@ test('a forged pack linked into objects/pack since: nothing carried (before: the
   const blob = r.run(['rev-parse', 'HEAD:cfg.txt']);
   linkedPack(r, { id: blob, text: 'other bytes\n' });
   expect(r.run(['cat-file', 'blob', blob])).toBe('other bytes');
-  expect(await carried(r)).toEqual(new Map());
+  // Since red team 58 the repository is not even opened: the id has two copies with other bytes.
+  await expect(carried(r)).rejects.toThrow(`object ${blob} is stored 2 times with different bytes`);
 });
 
 test('twin: an honest pack linked in since carries the reach', async () => {

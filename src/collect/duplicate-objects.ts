@@ -1,0 +1,272 @@
+// One object id stored in two places (two packs, a pack and a loose file, a store and one it borrows
+// from) with different bytes has no one reading in git. git does not re-hash what it reads, and which
+// copy it returns depends on what it read before: it searches packs newest first, but moves the pack
+// that last answered to the front (packfile.c find_pack_entry, packed_git_mru), and loose files only
+// after every pack. A pack of 2030 holding a token under a committed harmless file's blob id gave
+// `git cat-file blob <id>` the token while `git show HEAD:file`, `git log -p` and gitguard's scan
+// (whose commit and tree came from the older pack, which then answered first) read the harmless text
+// and passed. No order gitguard could copy holds for every git command, so a repository holding an id
+// twice with different bytes is refused before anything is judged. Honest copies (a fetched pack
+// completing its thin deltas with objects already here, a loose object packed and not yet pruned)
+// have the same bytes and pass.
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RepositoryInfo } from '../domain/model.js';
+import { ExpectedError } from '../errors.js';
+import { spawnGit, Watchdog } from './git.js';
+import { writeBareGitDir } from './shadow-packs.js';
+import { looseDigest } from './object-files.js';
+import { objectStores } from './object-store.js';
+
+/** A pack index's names, sorted: `count` ids of `len` bytes, `stride` apart from `first`, with its fan-out. */
+interface PackNames {
+  idx: string;
+  pack: string;
+  names: Buffer;
+  fanout: Uint32Array;
+  stride: number;
+}
+
+const IDX_V2_MAGIC = 0xff744f63;
+/** An index larger than this (about 40 million objects) is left to git. */
+const IDX_MAX_BYTES = 2 * 1024 ** 3;
+
+function readAt(fd: number, pos: number, len: number): Buffer {
+  const b = Buffer.alloc(len);
+  let got = 0;
+  while (got < len) {
+    const n = readSync(fd, b, got, len - got, pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return b.subarray(0, got);
+}
+
+/** The ids a pack index lists (version 1 or 2, as git reads both), or undefined when it is not one git can read. */
+function packNames(idx: string, len: number): PackNames | undefined {
+  let fd: number;
+  try {
+    fd = openSync(idx, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = readAt(fd, 0, 8);
+    if (head.length < 8) return undefined;
+    const v2 = head.readUInt32BE(0) === IDX_V2_MAGIC;
+    const base = v2 ? 8 : 0;
+    const table = readAt(fd, base, 1024);
+    if (table.length < 1024) return undefined;
+    const fanout = new Uint32Array(256);
+    for (let i = 0; i < 256; i += 1) fanout[i] = table.readUInt32BE(i * 4);
+    const count = fanout[255]!;
+    const stride = v2 ? len : len + 4;
+    if (count * stride > IDX_MAX_BYTES) return undefined;
+    const names = readAt(fd, base + 1024 + (v2 ? 0 : 4), count * stride);
+    if (names.length < (count - 1) * stride + len && count) return undefined;
+    return { idx, pack: idx.replace(/\.idx$/, '.pack'), names, fanout, stride };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const start = (p: PackNames, b: number): number => (b === 0 ? 0 : p.fanout[b - 1]!);
+
+/** Whether `p` lists the id `oid` (binary search within its fan-out bucket). */
+function lists(p: PackNames, oid: Buffer): boolean {
+  let [lo, hi] = [start(p, oid[0]!), p.fanout[oid[0]!]!];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = p.names.compare(oid, 0, oid.length, mid * p.stride, mid * p.stride + oid.length);
+    if (c === 0) return true;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+/**
+ * The ids two or more of `packs` list, each with the packs listing it: a merge of the sorted lists,
+ * one fan-out bucket at a time, that stops reading a bucket once only one pack has names left in it
+ * (one large pack beside a few small ones costs the small ones' names).
+ */
+function sharedIds(packs: PackNames[], len: number, into: Map<string, string[]>): void {
+  const at = new Array<number>(packs.length).fill(0);
+  const live: number[] = [];
+  const same: number[] = [];
+  const name = (i: number): [Buffer, number] => [packs[i]!.names, at[i]! * packs[i]!.stride];
+  const cmp = (i: number, j: number): number => {
+    const [[a, x], [b, y]] = [name(i), name(j)];
+    return a.compare(b, y, y + len, x, x + len);
+  };
+  for (let b = 0; b < 256; b += 1) {
+    live.length = 0;
+    packs.forEach((p, i) => {
+      at[i] = start(p, b);
+      if (start(p, b) < p.fanout[b]!) live.push(i);
+    });
+    while (live.length > 1) {
+      let min = live[0]!;
+      for (let k = 1; k < live.length; k += 1) if (cmp(live[k]!, min) < 0) min = live[k]!;
+      same.length = 0;
+      for (const i of live) if (i === min || cmp(i, min) === 0) same.push(i);
+      if (same.length > 1) {
+        const [buf, off] = name(min);
+        into.set(
+          buf.toString('hex', off, off + len),
+          same.map((i) => packs[i]!.pack),
+        );
+      }
+      for (const i of same) at[i]! += 1;
+      for (let k = live.length - 1; k >= 0; k -= 1) if (at[live[k]!]! >= packs[live[k]!]!.fanout[b]!) live.splice(k, 1);
+    }
+  }
+}
+
+const listDir = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return []; // no such folder: nothing git reads there
+  }
+};
+const realOr = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
+
+/** Every place of `repo`'s object stores that holds an id more than once: id -> the files (packs, loose objects). */
+function duplicatedIds(objectsDir: string, len: number): Map<string, string[]> {
+  const packs: PackNames[] = [];
+  const loose = new Map<string, string[]>();
+  const seenPacks = new Set<string>();
+  for (const store of objectStores(objectsDir)) {
+    const names = listDir(join(store, 'pack'));
+    for (const n of names) {
+      if (!n.endsWith('.idx') || !names.includes(n.replace(/\.idx$/, '.pack'))) continue;
+      const real = realOr(join(store, 'pack', n.replace(/\.idx$/, '.pack')));
+      if (seenPacks.has(real)) continue; // one file, linked twice: one copy
+      seenPacks.add(real);
+      const p = packNames(join(store, 'pack', n), len);
+      if (p) packs.push(p);
+    }
+    for (const d of listDir(store)) {
+      if (!/^[0-9a-f]{2}$/.test(d)) continue;
+      for (const n of listDir(join(store, d))) {
+        if (n.length !== len * 2 - 2 || !/^[0-9a-f]+$/.test(n)) continue;
+        const file = join(store, d, n);
+        const at = loose.get(d + n);
+        if (!at) loose.set(d + n, [file]);
+        else if (!at.some((f) => realOr(f) === realOr(file))) at.push(file);
+      }
+    }
+  }
+  const out = new Map<string, string[]>();
+  if (packs.length > 1) sharedIds(packs, len, out);
+  for (const [id, files] of loose) {
+    const oid = Buffer.from(id, 'hex');
+    const inPacks = out.get(id) ?? packs.filter((p) => lists(p, oid)).map((p) => p.pack);
+    if (files.length + inPacks.length > 1) out.set(id, [...inPacks, ...files]);
+  }
+  return out;
+}
+
+/**
+ * Those of `ids` whose copy in `pack` hashes to its id: read by git cat-file --batch in a git dir
+ * holding that pack alone (a copy git cannot read there is not among them).
+ */
+async function soundCopies(pack: string, ids: string[], repo: RepositoryInfo): Promise<Set<string>> {
+  const root = mkdtempSync(join(tmpdir(), 'gitguard-copy-'));
+  const sound = new Set<string>();
+  try {
+    const gitDir = join(root, 'one.git');
+    writeBareGitDir(gitDir, repo.objectFormat);
+    for (const ext of ['pack', 'idx'])
+      symlinkSync(pack.replace(/\.pack$/, `.${ext}`), join(gitDir, 'objects', 'pack', `one.${ext}`));
+    const algo = repo.objectFormat === 'sha256' ? 'sha256' : 'sha1';
+    // --buffer: the whole list is given at once; without it git writes (and node wakes) once per object.
+    const args = ['cat-file', '--batch', '--buffer'];
+    const child = spawnGit(args, { gitDir });
+    // A copy git takes long to inflate (a delta chain, a huge blob) must not hang the run.
+    const dog = new Watchdog(child, 'git cat-file (a duplicated object)');
+    dog.arm();
+    child.stdin!.end(`${ids.join('\n')}\n`);
+    let buf: Buffer = Buffer.alloc(0);
+    let left = -1; // bytes of the current object still to come (+1 for its newline); -1: a header next
+    let hash: ReturnType<typeof createHash> | undefined;
+    let current = '';
+    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+      dog.arm();
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      for (;;) {
+        if (left < 0) {
+          const nl = buf.indexOf(10);
+          if (nl < 0) break;
+          const [id, type, size] = buf.subarray(0, nl).toString('latin1').split(' ');
+          buf = buf.subarray(nl + 1);
+          if (!type || type === 'missing' || !/^\d+$/.test(size ?? '')) continue; // unreadable here: not sound
+          current = id!;
+          hash = createHash(algo).update(`${type} ${size}\0`);
+          left = Number(size) + 1;
+        }
+        const take = Math.min(left, buf.length);
+        hash!.update(buf.subarray(0, Math.min(take, left - 1)));
+        buf = buf.subarray(take);
+        left -= take;
+        if (left > 0) break;
+        if (hash!.digest('hex') === current) sound.add(current);
+        left = -1;
+      }
+    }
+    await new Promise((resolve) => (child.exitCode === null ? child.once('close', resolve) : resolve(null)));
+    dog.check(args);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return sound;
+}
+
+/**
+ * Throws ExpectedError when an object store git reads for `repo` (its own, the stores it borrows
+ * from) holds one id in two places with different bytes (see the top of this file): every copy of
+ * an id held more than once must hash to it (honest copies do; of copies that differ, at most one can).
+ */
+export async function assertOneCopyPerId(repo: RepositoryInfo): Promise<void> {
+  const len = repo.objectFormat === 'sha256' ? 32 : 20;
+  const dups = duplicatedIds(join(repo.commonDir, 'objects'), len);
+  if (!dups.size) return;
+  const byPack = new Map<string, string[]>();
+  for (const [id, files] of dups)
+    for (const f of files) {
+      if (!f.endsWith('.pack')) continue;
+      const ids = byPack.get(f);
+      if (ids) ids.push(id);
+      else byPack.set(f, [id]);
+    }
+  const sound = new Map<string, Set<string>>();
+  for (const [pack, ids] of byPack) sound.set(pack, await soundCopies(pack, ids, repo));
+  for (const [id, files] of dups) {
+    const ok = (f: string): boolean =>
+      f.endsWith('.pack') ? (sound.get(f)?.has(id) ?? false) : looseDigest(f, repo.objectFormat) === id;
+    if (files.every(ok)) continue;
+    throw new ExpectedError(
+      `object ${id} is stored ${files.length} times with different bytes (${files.join(', ')}; a copy does not hash to its id): git reads one copy or another depending on what it read before, so no verdict on this repository would hold`,
+      'find the corrupt copy with git fsck and remove the pack or loose file holding it, or restore the object store from a clean clone',
+    );
+  }
+}
