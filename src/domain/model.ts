@@ -124,6 +124,11 @@ export interface ConfigEntry {
   prefixed?: string;
   /** Read by git only in another worktree of the repository: that worktree's git dir (collect/config.ts). */
   worktreeGitDir?: string;
+  /**
+   * Read by git only once a branch no worktree has checked out is: the `includeIf "onbranch:..."`
+   * pattern whose file holds it (collect/config-includes.ts).
+   */
+  onBranch?: string;
 }
 
 export interface RefInfo {
