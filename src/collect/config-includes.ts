@@ -1,7 +1,9 @@
 // git's include directives in a `git config --list --show-origin --includes` listing: which of them took
-// a file in, what git reads only once it has set up the repository, and the files an `includeIf
-// "onbranch:..."` takes in only on a branch nobody has checked out. git reads those after a plain
-// `git checkout <branch>`, so they are the repository's config as much as what it reads today.
+// a file in, what git reads only once it has set up the repository, and the files an `includeIf` of the
+// repository's own config takes in only where its condition holds, which it does not here: on a branch
+// nobody has checked out (`onbranch:`, after a plain `git checkout`), in another place (`gitdir:`, the
+// same files copied or moved there), with another remote (`hasconfig:remote.*.url:`, after `git remote
+// add`). They are the repository's config as much as what git reads today.
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ConfigEntry } from '../domain/model.js';
@@ -10,6 +12,7 @@ import { userHome } from './user-home.js';
 
 const INCLUDE = /^include(?:if\..*)?\.path$/;
 const ONBRANCH = /^includeif\.onbranch:(.*)\.path$/;
+const INCLUDE_IF = /^includeif\.(.*)\.path$/;
 const LOCAL = new Set(['local', 'worktree']);
 
 interface Walked {
@@ -65,22 +68,23 @@ const MAX_FILES = 64;
 
 /**
  * What git reads from the repository's own config (local, config.worktree, and the files they include)
- * only once a branch no worktree has checked out is: each `includeIf "onbranch:..."` that took no file
- * in, its file read as git reads it there (plain includes followed, `gitdir:` judged in the same git
- * dir), and the onbranch includes in that file in turn. Each entry keeps the scope of the directive that
- * leads to it, `afterSetup`, and `onBranch`: the pattern. A file git took in somewhere is not read again.
+ * only where a condition that does not hold here does: each `includeIf` that took no file in, its file
+ * read as git reads it (plain includes followed, other conditions judged in the same git dir), and the
+ * includeIf directives in that file in turn. Each entry keeps the scope of the directive that leads to
+ * it, `includeIf`: the condition, and `afterSetup` below an `onbranch:` one (git's early read, where it
+ * looks aliases up, judges `gitdir:` but has no branch). A file git took in somewhere is not read again.
  */
-export async function branchOnlyConfig(listings: readonly Listing[], env: NodeJS.ProcessEnv): Promise<ConfigEntry[]> {
+export async function conditionalConfig(listings: readonly Listing[], env: NodeJS.ProcessEnv): Promise<ConfigEntry[]> {
   const done = new Set<string>();
   for (const l of listings)
     for (const e of l.entries) {
       const file = originFile(e.origin);
       if (file) done.add(realPath(resolve(l.cwd, file)));
     }
-  const queue = listings.flatMap((l) => untaken(l.entries, l));
+  const queue = listings.flatMap((l) => untaken(l.entries, l, false));
   const out: ConfigEntry[] = [];
   for (let reads = 0; queue.length > 0 && reads < MAX_FILES;) {
-    const { directive, listing, branch } = queue.shift()!;
+    const { directive, listing, condition, late } = queue.shift()!;
     const file = includedFile(directive, listing.cwd, env);
     if (file === undefined || !isFile(file) || done.has(realPath(file))) continue;
     done.add(realPath(file));
@@ -88,25 +92,30 @@ export async function branchOnlyConfig(listings: readonly Listing[], env: NodeJS
     const read = (await listing.readFile(file)).map((e): ConfigEntry => ({
       ...e,
       scope: directive.scope,
-      afterSetup: true,
-      onBranch: branch,
+      ...(late ? { afterSetup: true } : {}),
+      includeIf: condition,
     }));
     out.push(...read);
-    queue.push(...untaken(read, listing));
+    queue.push(...untaken(read, listing, late));
   }
   return out;
 }
 
-/** The repository's onbranch directives in `entries` that took no file in, with their pattern. */
-function untaken(
-  entries: readonly ConfigEntry[],
-  listing: Listing,
-): Array<{ directive: ConfigEntry; listing: Listing; branch: string }> {
+interface Untaken {
+  directive: ConfigEntry;
+  listing: Listing;
+  condition: string;
+  /** Read only once git has set up the repository: an onbranch condition on the way. */
+  late: boolean;
+}
+
+/** The repository's includeIf directives in `entries` that took no file in, with their condition. */
+function untaken(entries: readonly ConfigEntry[], listing: Listing, late: boolean): Untaken[] {
   const walked = walkIncludes(entries);
   return entries.flatMap((e, i) => {
-    const m = ONBRANCH.exec(e.key);
+    const m = INCLUDE_IF.exec(e.key);
     return m && LOCAL.has(e.scope) && e.value && walked[i]!.tookIn === false
-      ? [{ directive: e, listing, branch: m[1]! }]
+      ? [{ directive: e, listing, condition: m[1]!, late: late || ONBRANCH.test(e.key) }]
       : [];
   });
 }

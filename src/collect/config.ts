@@ -13,7 +13,7 @@ import { locateConfigLines } from './config-lines.js';
 import { markCredsInit } from './creds-init.js';
 import { normaliseKey } from '../domain/config.js';
 import { assertGitDirReadable } from './object-store.js';
-import { branchOnlyConfig, markAfterSetup, type Listing } from './config-includes.js';
+import { conditionalConfig, markAfterSetup, type Listing } from './config-includes.js';
 
 const USER_CONFIG_VARS = [
   'HOME',
@@ -118,7 +118,7 @@ export async function otherWorktreesConfig(
       seen.add(key(e));
     }
   }
-  return [...out, ...(await branchOnlyConfig(listings, env))];
+  return [...out, ...(await conditionalConfig(listings, env))];
 }
 
 /** `git config <args> --show-scope --show-origin --includes -z` in `gitDir`, read as this module reads a listing. */

@@ -125,10 +125,11 @@ export interface ConfigEntry {
   /** Read by git only in another worktree of the repository: that worktree's git dir (collect/config.ts). */
   worktreeGitDir?: string;
   /**
-   * Read by git only once a branch no worktree has checked out is: the `includeIf "onbranch:..."`
-   * pattern whose file holds it (collect/config-includes.ts).
+   * Read by git only where a condition that does not hold here does (a branch nobody has checked out,
+   * another place, another remote): the condition of the `includeIf` whose file holds it, `onbranch:x`
+   * (collect/config-includes.ts).
    */
-  onBranch?: string;
+  includeIf?: string;
 }
 
 export interface RefInfo {

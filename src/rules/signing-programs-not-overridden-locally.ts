@@ -1,6 +1,6 @@
 import { isAgentKeyCommand } from '../domain/config.js';
 import { defineRepoRule } from './define.js';
-import { branchOnly, configFinding, everyWorktreeConfig } from './lib/config.js';
+import { conditionNote, configFinding, everyWorktreeConfig } from './lib/config.js';
 import { SYSTEM_DIR } from './lib/git-command-keys.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
@@ -42,7 +42,7 @@ export default defineRepoRule({
       if (e.key === 'gpg.ssh.defaultkeycommand' && isAgentKeyCommand(e.value)) continue;
       if (USER_PROGRAM[e.key]?.test(e.value)) continue;
       found.add(
-        configFinding(e, `${e.key} is set in the repository's ${e.scope} config: ${e.key}=${e.value}${branchOnly(e)}`),
+        configFinding(e, `${e.key} is set in the repository's ${e.scope} config: ${e.key}=${e.value}${conditionNote(e)}`),
       );
     }
     return found.evaluation();

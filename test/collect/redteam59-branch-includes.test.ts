@@ -1,10 +1,11 @@
 // Red team 59: an `includeIf "onbranch:<b>"` in the repository's own config (local, a file it
 // includes, a linked worktree's config.worktree) for a branch no worktree has checked out. git lists
 // the directive but not the file, so the config rules passed; a plain `git checkout <b>` makes git
-// read the file and run the command it sets (the marker proves it). Now each such file is read as git
-// reads it after the checkout, whatever branch is out. Twins: the same includes setting keys that run
-// nothing, and a file git already takes in on the branch that is out (judged once, not twice).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// read the file and run the command it sets (the marker proves it). The same for `gitdir:` (the
+// repository moved where the pattern matches) and `hasconfig:remote.*.url:` (after `git remote add`).
+// Now each such file is read as git reads it where its condition holds, whatever holds here. Twins:
+// the same includes setting keys that run nothing, and a file git already takes in (judged once).
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runAudit } from '../../src/engine/audit.js';
@@ -119,6 +120,38 @@ test("a linked worktree's config.worktree with an onbranch include of a branch n
   expect(checkoutRuns(r, 'other', marker, wt)).toBe(true);
 });
 
+test('gitdir: and hasconfig:remote.*.url: includes that do not hold here: fail; git runs them once moved, once the remote is added', async () => {
+  const r = repo();
+  const marker = join(r.home, 'ran');
+  writeFileSync(join(r.dir, '.git', 'evil.inc'), fsmonitor(marker));
+  r.run(['config', 'includeIf.gitdir:**/moved/**.path', 'evil.inc']);
+  const judged = await judge(r);
+  expect(judged['no-code-execution-in-local-config']).toMatchObject({ outcome: 'fail', keys: ['core.fsmonitor'] });
+  expect(judged['no-code-execution-in-local-config']!.messages[0]).toContain('includeIf "gitdir:**/moved/**"');
+  spawnSync('git', ['status'], { cwd: r.dir, env: r.env, stdio: 'ignore' });
+  expect(existsSync(marker)).toBe(false);
+  // The same files moved where the pattern matches: git reads it there.
+  mkdirSync(join(r.home, 'moved'));
+  const moved = join(r.home, 'moved', 'r');
+  renameSync(r.dir, moved);
+  spawnSync('git', ['status'], { cwd: moved, env: r.env, stdio: 'ignore' });
+  expect(existsSync(marker)).toBe(true);
+
+  const h = repo();
+  const ran = join(h.home, 'ran');
+  writeFileSync(join(h.dir, '.git', 'evil.inc'), fsmonitor(ran));
+  h.run(['config', 'includeIf.hasconfig:remote.*.url:https://example.com/**.path', 'evil.inc']);
+  expect((await judge(h))['no-code-execution-in-local-config']).toMatchObject({
+    outcome: 'fail',
+    keys: ['core.fsmonitor'],
+  });
+  spawnSync('git', ['status'], { cwd: h.dir, env: h.env, stdio: 'ignore' });
+  expect(existsSync(ran)).toBe(false);
+  h.run(['remote', 'add', 'upstream', 'https://example.com/team/r.git']);
+  spawnSync('git', ['status'], { cwd: h.dir, env: h.env, stdio: 'ignore' });
+  expect(existsSync(ran)).toBe(true);
+});
+
 test('twins: onbranch includes setting keys that run nothing pass; a file taken in on the branch that is out is judged once', async () => {
   const r = repo();
   const git = join(r.dir, '.git');
@@ -129,8 +162,10 @@ test('twins: onbranch includes setting keys that run nothing pass; a file taken 
   writeFileSync(join(git, 'feature.inc'), '[pager]\n\tlog = less -R\n[gpg]\n\tprogram = gpg2\n');
   r.run(['config', 'includeIf.onbranch:other.path', 'other.inc']);
   r.run(['config', 'includeIf.onbranch:feature/**.path', 'feature.inc']);
-  // A missing file: git ignores it.
+  // A missing file: git ignores it. A gitdir: include of the user's e-mail for another folder.
   r.run(['config', 'includeIf.onbranch:gone.path', 'gone.inc']);
+  writeFileSync(join(git, 'work.inc'), '[user]\n\temail = me@work.example\n');
+  r.run(['config', 'includeIf.gitdir:~/work/**.path', 'work.inc']);
   const judged = await judge(r);
   expect(judged['no-code-execution-in-local-config']!.outcome).toBe('pass');
   expect(judged['signing-programs-not-overridden-locally']!.outcome).toBe('pass');

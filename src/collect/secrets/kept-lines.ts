@@ -6,6 +6,7 @@
 // continuation (`gh\` then `p_...`) is in no line alone.
 import { BLOCK_START, CONTINUED, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
 import type { SecretHit } from '../../domain/content.js';
+import { unquoteNames } from './diff-lines.js';
 
 /** Whether text[s, e) (one line) ends in a backslash, before a CR too: detect.ts's CONTINUED, read in place. */
 export function endsContinued(text: string, s: number, e: number): boolean {
@@ -49,27 +50,25 @@ export class KeptLines {
     } else if (continued && this.blockLeft === 0) {
       this.runKept = false;
       this.extend(text(), no, interesting);
-    } else if (this.consider(no, interesting, text) && continued && this.blockLeft === 0) {
-      // The last line of a key block, continued: the line after it is read joined with it.
-      this.runKept = true;
-      this.extend(text(), no, interesting);
+    } else {
+      const kept = this.consider(no, interesting, text);
+      // The last line of a key block (consider ended it), continued: the next is read joined with it.
+      if (kept && continued && this.blockLeft === 0) {
+        this.runKept = true;
+        this.extend(text(), no, interesting);
+      }
     }
   }
 
-  /** The text has ended: a run still open is decided. */
+  /** The text has ended: a run still open is decided, and what is held back forgotten. */
   end(): void {
     if (this.runLines.length > 0) this.settle();
+    this.blockLeft = 0;
   }
 
   /** Nothing held back: no run undecided, no key block's body still to come. */
   get idle(): boolean {
     return this.runLines.length === 0 && this.blockLeft === 0;
-  }
-
-  /** Forgets a key block and a run (a new file starts). */
-  reset(): void {
-    this.clearRun();
-    this.blockLeft = 0;
   }
 
   private extend(line: string, no: number, interesting: boolean): void {
@@ -129,8 +128,23 @@ function uncontinued(line: string): string {
   return endsContinued(line, 0, line.length) ? line.slice(0, line.lastIndexOf('\\')) : line;
 }
 
-/** A text read alone (a file's name): its lines through the same keeper, then the detector. */
-export function scanText(detector: SecretDetector, keyword: RegExp, text: string): SecretHit[] {
+/** Whether a header line naming files, text[s, e), may hold a secret: a keyword, or a name git prints
+ *  C-quoted with a backslash before a line feed in it (`\\\n`), which may join one across the two. */
+export function nameMayHold(keyword: RegExp, text: string, s: number, e: number): boolean {
+  const line = text.slice(s, e);
+  keyword.lastIndex = 0;
+  return keyword.test(line) || line.includes('\\\\\\n');
+}
+
+/** A line naming files (a diff header): read as it is, and with each C-quoted name as the name it
+ *  stands for (a backslash and a line feed in it join two lines, as in a file). */
+export function scanName(detector: SecretDetector, keyword: RegExp, line: string): SecretHit[] {
+  const hits = scanText(detector, keyword, line);
+  return line.includes('"') ? [...hits, ...scanText(detector, keyword, unquoteNames(line))] : hits;
+}
+
+/** A text read alone: its lines through the same keeper, then the detector. */
+function scanText(detector: SecretDetector, keyword: RegExp, text: string): SecretHit[] {
   const lines: string[] = [];
   const numbers: number[] = [];
   const kept = new KeptLines(keyword, detector.longestKeyword, (line, no) => {

@@ -9,9 +9,9 @@
 // reader ran deferred or not; a deferred reader only scans, and then drops, a file the tally would
 // have skipped as repeated.
 import type { SecretDetector } from './detect.js';
-import { endsContinued, KeptLines, scanText } from './kept-lines.js';
+import { endsContinued, KeptLines, nameMayHold, scanName } from './kept-lines.js';
 import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME, type SecretHit } from '../../domain/content.js';
-import { binaryPath, keyEdit, newBlobAt, noteEdit, unquoteNames, unquotePath } from './diff-lines.js';
+import { binaryPath, keyEdit, newBlobAt, noteEdit, unquotePath } from './diff-lines.js';
 import type { TapChunk } from '../path-tap.js';
 import type { ScanTally } from './scan-tally.js';
 
@@ -50,7 +50,7 @@ export class LogReader {
   private oldLeft = 0;
   private newLeft = 0;
   private lineNo = 0;
-  /** Which added lines of the file are kept for the detector (kept-lines.ts, as every path reads them). */
+  /** Which added lines are kept (kept-lines.ts); each a slice of git's output, copied when kept (see `src`). */
   private readonly keeper: KeptLines;
   private carry: string | undefined;
   /** Reading the commit's message: its lines, indented by one space, come before its first file. */
@@ -82,11 +82,9 @@ export class LogReader {
     private readonly sink?: TapChunk,
   ) {
     this.keywords = detector.keywordPattern();
-    // A line is read as a slice of git's output and copied out of it only when kept: a slice would
-    // keep the whole piece of output alive (see `src`).
     this.keeper = new KeptLines(this.keywords, detector.longestKeyword, (line, no) => {
-      this.file!.lines.push(Buffer.from(line, 'latin1').toString('latin1'));
-      this.file!.numbers.push(no);
+      this.file?.lines.push(Buffer.from(line, 'latin1').toString('latin1'));
+      this.file?.numbers.push(no);
     });
     if (deferred) this.kept = [];
   }
@@ -166,8 +164,7 @@ export class LogReader {
   }
 
   private flush(): void {
-    if (this.file && !this.file.skip) this.keeper.end();
-    this.keeper.reset();
+    this.keeper.end();
     const file = this.file;
     this.file = undefined;
     if (!file) return;
@@ -296,7 +293,7 @@ export class LogReader {
       this.open();
       // A merge's file is named here (its "Binary files differ" names none).
       if (text.charCodeAt(s + 7) === 0x63 /* c */) this.file!.path = unquotePath(this.src.toString('utf8', s + 10, e));
-      this.nameLine = this.nameMayHold(text, s, e) ? this.src.toString('latin1', s, e) : undefined;
+      this.nameLine = nameMayHold(this.keywords, text, s, e) ? this.src.toString('latin1', s, e) : undefined;
       return;
     }
     if (!file) return;
@@ -305,7 +302,10 @@ export class LogReader {
     // octopus read against its first parent (scan.ts) may name one a side branch added again.
     if (text.startsWith('new file mode ', s)) {
       if (this.nameLine !== undefined) this.name(this.nameLine);
-    } else if ((text.startsWith('rename to ', s) || text.startsWith('copy to ', s)) && this.nameMayHold(text, s, e))
+    } else if (
+      (text.startsWith('rename to ', s) || text.startsWith('copy to ', s)) &&
+      nameMayHold(this.keywords, text, s, e)
+    )
       this.name(this.src.toString('latin1', s, e));
     else if (text.startsWith('index ', s)) {
       const at = newBlobAt(text, s, e);
@@ -321,16 +321,12 @@ export class LogReader {
 
   /** A line naming a file the commit adds (its path as git prints it, quoted or not): what it holds, once per commit. */
   private name(line: string): void {
-    // A C-quoted name is read as the name it stands for as well: its lines as every path reads them.
-    const names = line.includes('"') ? [line, unquoteNames(line)] : [line];
-    const hits = names
-      .flatMap((n) => scanText(this.detector, this.keywords, n))
-      .filter((hit) => {
-        const key = `${hit.kind}\0${hit.redacted}`;
-        if (this.namesSaid.has(key)) return false;
-        this.namesSaid.add(key);
-        return true;
-      });
+    const hits = scanName(this.detector, this.keywords, line).filter((hit) => {
+      const key = `${hit.kind}\0${hit.redacted}`;
+      if (this.namesSaid.has(key)) return false;
+      this.namesSaid.add(key);
+      return true;
+    });
     if (!hits.length) return;
     if (this.kept) this.kept.push(NAME, this.keptHits.push({ commit: this.commit, path: FILE_NAME, hits }) - 1);
     else for (const hit of hits) this.tally.leak(hit, this.commit, FILE_NAME);
@@ -344,32 +340,19 @@ export class LogReader {
     if (this.kept) this.openAt = this.kept.length;
   }
 
-  /** An added line, text[s, e), its first `cols` characters git's columns: kept for the detector
-   *  as kept-lines.ts keeps a line (a keyword, a key block's body, a continued run holding a keyword). */
+  /** An added line, text[s, e), its first `cols` characters git's columns: kept as kept-lines.ts keeps one. */
   private added(text: string, s: number, e: number, cols: number): void {
     const file = this.file;
     if (file?.blob !== undefined && !file.skip && keyEdit(text, s + cols, e))
       noteEdit((file.edits ??= []), this.lineNo);
     if (file && !file.skip) {
-      const interesting = this.hasKeyword(text, s, e);
+      this.keywords.lastIndex = 0;
+      const interesting = this.keywords.test(text.slice(s, e)); // its columns included: no keyword starts there
       const continued = endsContinued(text, s + cols, e);
-      // Nearly every line: nothing to keep, nothing held back.
       if (interesting || continued || !this.keeper.idle)
         this.keeper.add(this.lineNo, interesting, continued, () => text.slice(s + cols, e));
     }
     this.lineNo += 1;
-  }
-
-  /** Whether a header line naming files, text[s, e), may hold a secret: a keyword, or a name with a
-   *  backslash before a line feed (quoted: `\\\n`), which may join one across the two lines. */
-  private nameMayHold(text: string, s: number, e: number): boolean {
-    return this.hasKeyword(text, s, e) || text.slice(s, e).includes('\\\\\\n');
-  }
-
-  /** Whether text[s, e) (one line, its columns included, as before) holds a keyword. */
-  private hasKeyword(text: string, s: number, e: number): boolean {
-    this.keywords.lastIndex = 0;
-    return this.keywords.test(text.slice(s, e));
   }
 
   /** The next piece of git's output. */
