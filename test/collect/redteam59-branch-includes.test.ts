@@ -5,7 +5,7 @@
 // repository moved where the pattern matches) and `hasconfig:remote.*.url:` (after `git remote add`).
 // Now each such file is read as git reads it where its condition holds, whatever holds here. Twins:
 // the same includes setting keys that run nothing, and a file git already takes in (judged once).
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runAudit } from '../../src/engine/audit.js';
@@ -176,4 +176,29 @@ test('twins: onbranch includes setting keys that run nothing pass; a file taken 
     outcome: 'fail',
     keys: ['core.pager'],
   });
+});
+
+test('core.hooksPath=/dev/null in an onbranch include: hooks-not-disabled fails (before: passed); git runs no hook after checkout', async () => {
+  const r = repo();
+  const marker = join(r.home, 'hook-ran');
+  writeFileSync(join(r.dir, '.git', 'hooks', 'pre-commit'), `#!/bin/sh\ntouch '${marker}'\n`, { mode: 0o755 });
+  writeFileSync(join(r.dir, '.git', 'other.inc'), '[core]\n\thooksPath = /dev/null\n');
+  r.run(['config', 'includeIf.onbranch:other.path', 'other.inc']);
+  const rule = async (): Promise<string> =>
+    (await runAudit({ path: r.dir, rules: ['hooks-not-disabled'], failOn: 'low', env: r.env, trust: { cache: false } }))
+      .results[0]!.outcome;
+  expect(await rule()).toBe('fail');
+  // git's answer: the hook runs on main, not once other is checked out.
+  const commit = (): boolean => {
+    rmSync(marker, { force: true });
+    spawnSync('git', ['commit', '-q', '--allow-empty', '-m', 'x'], { cwd: r.dir, env: r.env, stdio: 'ignore' });
+    return existsSync(marker);
+  };
+  expect(commit()).toBe(true);
+  r.run(['checkout', '-q', 'other']);
+  expect(commit()).toBe(false);
+  // Twin: a team's hooks folder there is that branch's choice, not hooks switched off.
+  r.run(['checkout', '-q', 'main']);
+  writeFileSync(join(r.dir, '.git', 'other.inc'), '[core]\n\thooksPath = .githooks\n');
+  expect(await rule()).toBe('pass');
 });
