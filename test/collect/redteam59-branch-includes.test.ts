@@ -53,11 +53,17 @@ function checkoutRuns(r: TestRepo, branch: string, marker: string, dir = r.dir):
 
 const fsmonitor = (marker: string): string => `[core]\n\tfsmonitor = touch '${marker}'; false\n`;
 
+/** `.git/<file>` setting core.fsmonitor to a command that writes a marker, taken in by `includeIf "<condition>"`. */
+function planted(r: TestRepo, file: string, condition: string): string {
+  const marker = join(r.home, 'ran');
+  writeFileSync(join(r.dir, '.git', file), fsmonitor(marker));
+  r.run(['config', `includeIf.${condition}.path`, file]);
+  return marker;
+}
+
 test('an onbranch include of a branch nobody has checked out: fails (before: passed); git runs it after checkout', async () => {
   const r = repo();
-  const marker = join(r.home, 'ran');
-  writeFileSync(join(r.dir, '.git', 'other.inc'), fsmonitor(marker));
-  r.run(['config', 'includeIf.onbranch:other.path', 'other.inc']);
+  const marker = planted(r, 'other.inc', 'onbranch:other');
   const judged = await judge(r);
   expect(judged['no-code-execution-in-local-config']!.outcome).toBe('fail');
   expect(judged['no-code-execution-in-local-config']!.keys).toEqual(['core.fsmonitor']);
@@ -122,9 +128,7 @@ test("a linked worktree's config.worktree with an onbranch include of a branch n
 
 test('gitdir: and hasconfig:remote.*.url: includes that do not hold here: fail; git runs them once moved, once the remote is added', async () => {
   const r = repo();
-  const marker = join(r.home, 'ran');
-  writeFileSync(join(r.dir, '.git', 'evil.inc'), fsmonitor(marker));
-  r.run(['config', 'includeIf.gitdir:**/moved/**.path', 'evil.inc']);
+  const marker = planted(r, 'evil.inc', 'gitdir:**/moved/**');
   const judged = await judge(r);
   expect(judged['no-code-execution-in-local-config']).toMatchObject({ outcome: 'fail', keys: ['core.fsmonitor'] });
   expect(judged['no-code-execution-in-local-config']!.messages[0]).toContain('includeIf "gitdir:**/moved/**"');
@@ -138,9 +142,7 @@ test('gitdir: and hasconfig:remote.*.url: includes that do not hold here: fail; 
   expect(existsSync(marker)).toBe(true);
 
   const h = repo();
-  const ran = join(h.home, 'ran');
-  writeFileSync(join(h.dir, '.git', 'evil.inc'), fsmonitor(ran));
-  h.run(['config', 'includeIf.hasconfig:remote.*.url:https://example.com/**.path', 'evil.inc']);
+  const ran = planted(h, 'evil.inc', 'hasconfig:remote.*.url:https://example.com/**');
   expect((await judge(h))['no-code-execution-in-local-config']).toMatchObject({
     outcome: 'fail',
     keys: ['core.fsmonitor'],
