@@ -42,7 +42,10 @@ export default defineRepoRule({
       if (e.key === 'gpg.ssh.defaultkeycommand' && isAgentKeyCommand(e.value)) continue;
       if (USER_PROGRAM[e.key]?.test(e.value)) continue;
       found.add(
-        configFinding(e, `${e.key} is set in the repository's ${e.scope} config: ${e.key}=${e.value}${conditionNote(e)}`),
+        configFinding(
+          e,
+          `${e.key} is set in the repository's ${e.scope} config: ${e.key}=${e.value}${conditionNote(e)}`,
+        ),
       );
     }
     return found.evaluation();
