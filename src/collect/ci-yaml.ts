@@ -216,6 +216,9 @@ const GITGUARD = /\bgitguard\b/;
 /** Nodes visited in one file before the answer falls back to the text (aliases of aliases multiply them). */
 const MAX_VISITS = 100_000;
 
+/** How deep GitLab follows `extends:` (its limit is 11 levels); merge keys count as a level too. */
+const MAX_EXTENDS = 11;
+
 /** A literal `false` / `${{ false }}` (an expression could go either way: it counts as running). */
 const literally = (v: unknown, want: boolean): boolean =>
   v === want || (typeof v === 'string' && new RegExp(`^\\s*(?:\\$\\{\\{\\s*)?${want}(?:\\s*\\}\\})?\\s*$`).test(v));
@@ -260,18 +263,37 @@ async function gateIn(text: string): Promise<boolean> {
         const r = yaml.isAlias(n) ? n.resolve(doc) : n;
         return yaml.isScalar(r) ? r.value : r;
       };
+      const top = doc.contents;
+      const entry = (map: unknown, key: string): unknown =>
+        yaml.isMap(map) ? map.items.find((p) => scalar(p.key) === key)?.value : undefined;
+      // A key as the CI reads it: set in the map, else from what it merges (`<<: *lenient`, GitLab reads
+      // YAML merge keys), else from the jobs GitLab's `extends:` names (the last one named wins), as deep
+      // as GitLab follows them.
+      const lookup = (map: unknown, key: string, depth: number): unknown => {
+        if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
+        if (depth > MAX_EXTENDS || !yaml.isMap(map)) return undefined;
+        const own = map.items.find((p) => scalar(p.key) === key);
+        if (own) return scalar(own.value);
+        const merged = scalar(entry(map, '<<'));
+        for (const m of yaml.isSeq(merged) ? merged.items : [merged]) {
+          const found = lookup(yaml.isAlias(m) ? m.resolve(doc) : m, key, depth + 1);
+          if (found !== undefined) return found;
+        }
+        const ext = scalar(entry(map, 'extends'));
+        const names = yaml.isSeq(ext) ? ext.items.map(scalar) : [ext];
+        for (const name of names.reverse()) {
+          const found = typeof name === 'string' ? lookup(scalar(entry(top, name)), key, depth + 1) : undefined;
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      };
       const runs = (n: unknown): boolean => {
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
         const node = yaml.isAlias(n) ? n.resolve(doc) : n;
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
         if (yaml.isSeq(node)) return node.items.some(runs);
-        if (yaml.isMap(node)) {
-          const get = (key: string): unknown => {
-            const pair = node.items.find((p) => scalar(p.key) === key);
-            return pair ? scalar(pair.value) : undefined;
-          };
-          return !switchedOff(get) && node.items.some((p) => runs(p.value));
-        }
+        if (yaml.isMap(node))
+          return !switchedOff((key) => lookup(node, key, 0)) && node.items.some((p) => runs(p.value));
         return false;
       };
       if (runs(doc.contents)) return true;

@@ -13,6 +13,7 @@ import { locateConfigLines } from './config-lines.js';
 import { markCredsInit } from './creds-init.js';
 import { normaliseKey } from '../domain/config.js';
 import { assertGitDirReadable } from './object-store.js';
+import { conditionalConfig, markAfterSetup, type Listing } from './config-includes.js';
 
 const USER_CONFIG_VARS = [
   'HOME',
@@ -74,54 +75,14 @@ export function parseConfigList(out: string): ConfigEntry[] {
   return entries;
 }
 
-/** An include directive; `onbranch:` the one git evaluates only against a repository it has set up. */
-const INCLUDE = /^include(?:if\..*)?\.path$/;
-const ONBRANCH = /^includeif\.onbranch:.*\.path$/;
-
-/**
- * `entries` (in git's order) with `afterSetup` on those git reads only once it has set up the
- * repository: config.worktree, and what an `includeIf "onbranch:..."` took in (git matches the branch
- * against a repository it has found; its early read, where aliases are looked up, has none). git lists
- * an include directive, then the file it took in, then the rest of the including file: an entry from a
- * file not open yet comes from the directive just before it, one from an open file returns there.
- */
-function markAfterSetup(entries: readonly ConfigEntry[]): ConfigEntry[] {
-  let open: Array<{ origin: string; late: boolean }> = [];
-  let prev: ConfigEntry | undefined;
-  return entries.map((e) => {
-    const at = open.findIndex((f) => f.origin === e.origin);
-    if (prev?.scope === e.scope && at !== -1) open.length = at + 1;
-    else if (prev?.scope === e.scope && INCLUDE.test(prev.key))
-      open.push({ origin: e.origin, late: open.at(-1)!.late || ONBRANCH.test(prev.key) });
-    // A scope's own file (XDG's then ~/.gitconfig in the global scope).
-    else open = [{ origin: e.origin, late: e.scope === 'worktree' }];
-    prev = e;
-    return open.at(-1)!.late ? { ...e, afterSetup: true } : e;
-  });
-}
-
 export async function collectConfig(
   repo: RepositoryInfo,
   env: NodeJS.ProcessEnv = runEnv(),
   credsInitDirs?: readonly string[],
 ): Promise<ConfigEntry[]> {
-  const res = await runGit(['config', '--list', '--show-scope', '--show-origin', '--includes', '-z'], {
-    gitDir: repo.gitDir,
-    cwd: repo.workTree ?? repo.gitDir,
-    env: userConfigEnv(env),
-    noOverrides: true,
-    timeoutMs: 30_000,
-    okCodes: [1], // 1: no config at all
-  });
   const cwd = repo.workTree ?? repo.gitDir;
   const entries = [
-    ...(await withPrefixed(
-      markCredsInit(
-        locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd),
-        cwd,
-        credsInitDirs,
-      ),
-    )),
+    ...markCredsInit(await listConfig(['--list'], repo.gitDir, cwd, env), cwd, credsInitDirs),
     ...environmentSettings(env),
   ];
   return repo.workTree ? withOpenedPaths(entries, env, repo.workTree) : entries;
@@ -182,23 +143,38 @@ export async function otherWorktreesConfig(
   const key = (e: ConfigEntry): string => `${e.scope}\0${e.origin}\0${e.key}\0${e.value ?? ''}`;
   const seen = new Set(here.map(key));
   const out: ConfigEntry[] = [];
+  const hereCwd = repo.workTree ?? repo.gitDir;
+  const listings: Listing[] = config.ok
+    ? [{ entries: here, cwd: hereCwd, readFile: fileReader(repo.gitDir, hereCwd, env) }]
+    : [];
   for (const dir of dirs.slice(0, MAX_WORKTREES)) {
     assertGitDirReadable(dir);
-    const res = await runGit(['config', '--list', '--show-scope', '--show-origin', '--includes', '-z'], {
-      gitDir: dir,
-      cwd: dir,
-      env: userConfigEnv(env),
-      noOverrides: true,
-      timeoutMs: 30_000,
-      okCodes: [1], // 1: no config at all
-    });
-    const entries = markAfterSetup(parseConfigList(res.stdout.toString('utf8')));
-    for (const e of locateConfigLines(entries, dir)) {
+    const entries = await listConfig(['--list'], dir, dir, env);
+    listings.push({ entries, cwd: dir, readFile: fileReader(dir, dir, env) });
+    for (const e of entries) {
       if ((e.scope === 'local' || e.scope === 'worktree') && !seen.has(key(e))) out.push({ ...e, worktreeGitDir: dir });
       seen.add(key(e));
     }
   }
-  return out;
+  return [...out, ...(await conditionalConfig(listings, env))];
+}
+
+/** `git config <args> --show-scope --show-origin --includes -z` in `gitDir`, read as this module reads a listing. */
+async function listConfig(args: string[], gitDir: string, cwd: string, env: NodeJS.ProcessEnv): Promise<ConfigEntry[]> {
+  const res = await runGit(['config', ...args, '--show-scope', '--show-origin', '--includes', '-z'], {
+    gitDir,
+    cwd,
+    env: userConfigEnv(env),
+    noOverrides: true,
+    timeoutMs: 30_000,
+    okCodes: [1], // 1: no config at all
+  });
+  return withPrefixed(locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd));
+}
+
+/** One config file listed as git reads it in `gitDir` (its includes followed, their conditions judged there). */
+function fileReader(gitDir: string, cwd: string, env: NodeJS.ProcessEnv): Listing['readFile'] {
+  return (file) => listConfig(['--file', file, '--list'], gitDir, cwd, env);
 }
 
 /** The git dirs of the linked worktrees (`worktrees/<id>` holding a HEAD), in name order. */

@@ -124,6 +124,12 @@ export interface ConfigEntry {
   prefixed?: string;
   /** Read by git only in another worktree of the repository: that worktree's git dir (collect/config.ts). */
   worktreeGitDir?: string;
+  /**
+   * Read by git only where a condition that does not hold here does (a branch nobody has checked out,
+   * another place, another remote): the condition of the `includeIf` whose file holds it, `onbranch:x`
+   * (collect/config-includes.ts).
+   */
+  includeIf?: string;
 }
 
 export interface RefInfo {

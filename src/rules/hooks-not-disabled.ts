@@ -1,5 +1,5 @@
 import { defineRepoRule } from './define.js';
-import { configFinding } from './lib/config.js';
+import { conditionNote, configFinding } from './lib/config.js';
 import { effective } from '../domain/config.js';
 import { notAvailable } from './lib/findings.js';
 
@@ -11,13 +11,31 @@ import { notAvailable } from './lib/findings.js';
 // is gitguard-hook-installed's question. One naming the folder git uses without it (`.git/hooks`)
 // changes nothing, and is judged as that folder is: with only git's samples in it, it passes.
 const NULL_DEVICES = new Set(['/dev/null', 'nul', '\\\\.\\nul']);
+// The repository's own core.hooksPath that git reads only elsewhere (another worktree, a file an
+// includeIf takes in on another branch, in another place): switching every hook off there is the same
+// act. Only these two values are judged there (the folder's hooks are this worktree's question).
+const switchesOff = (v: string | null): boolean => v === '' || (v !== null && NULL_DEVICES.has(v.trim().toLowerCase()));
 
 export default defineRepoRule({
   id: 'hooks-not-disabled',
-  needs: ['config', 'hooks'],
+  needs: ['config', 'hooks', 'worktree-config'],
   evaluate(facts) {
     if (!facts.hooks.ok) return notAvailable(facts.hooks.reason);
     if (!facts.config.ok) return notAvailable(facts.config.reason);
+    if (facts.worktreeConfig && !facts.worktreeConfig.ok) return notAvailable(facts.worktreeConfig.reason);
+    const elsewhere = (facts.worktreeConfig?.value ?? []).filter(
+      (e) => e.key === 'core.hookspath' && (e.scope === 'local' || e.scope === 'worktree') && switchesOff(e.value),
+    );
+    if (elsewhere.length)
+      return {
+        outcome: 'fail',
+        findings: elsewhere.map((e) =>
+          configFinding(
+            e,
+            `core.hooksPath=${e.value} (${e.scope}${e.worktreeGitDir ? ` of the worktree at ${e.worktreeGitDir}` : ''})${conditionNote(e)}: every hook is switched off there`,
+          ),
+        ),
+      };
     const hooks = facts.hooks.value;
     const hp = effective(facts.config.value, 'core.hookspath');
     if (hooks.source === 'default' || !hp || hp.value === null) return { outcome: 'pass' };

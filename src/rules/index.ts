@@ -111,7 +111,12 @@ export const registry: readonly RuleEntry[] = [
   { id: 'gpg-client-patched', kind: 'repo', needs: ['client'], load: () => import('./gpg-client-patched.js') },
   { id: 'grafts-absent', kind: 'repo', needs: ['history'], load: () => import('./grafts-absent.js') },
   { id: 'history-complete', kind: 'repo', needs: ['history'], load: () => import('./history-complete.js') },
-  { id: 'hooks-not-disabled', kind: 'repo', needs: ['config', 'hooks'], load: () => import('./hooks-not-disabled.js') },
+  {
+    id: 'hooks-not-disabled',
+    kind: 'repo',
+    needs: ['config', 'hooks', 'worktree-config'],
+    load: () => import('./hooks-not-disabled.js'),
+  },
   {
     id: 'mergetags-valid',
     kind: 'commits',

@@ -1,6 +1,6 @@
 import type { ConfigEntry } from '../domain/model.js';
 import { defineRepoRule } from './define.js';
-import { configFinding, everyWorktreeConfig, unsetStep } from './lib/config.js';
+import { conditionNote, configFinding, everyWorktreeConfig, unsetStep } from './lib/config.js';
 import { gitKeyRuns } from './lib/git-command-keys.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 import { annexOptionRunningCommand } from './lib/tool-options.js';
@@ -128,7 +128,7 @@ export default defineRepoRule({
       found.add(
         configFinding(
           e,
-          `the repository's ${e.scope} config runs a command: ${e.key}=${e.value}${detail}; ` +
+          `the repository's ${e.scope} config runs a command: ${e.key}=${e.value}${detail}${conditionNote(e)}; ` +
             `next: if you set it yourself, set it in your global config instead (git config --global), ` +
             `then: ${unsetStep(e)}`,
         ),

@@ -1,6 +1,6 @@
 import { isAgentKeyCommand } from '../domain/config.js';
 import { defineRepoRule } from './define.js';
-import { configFinding, everyWorktreeConfig } from './lib/config.js';
+import { conditionNote, configFinding, everyWorktreeConfig } from './lib/config.js';
 import { SYSTEM_DIR } from './lib/git-command-keys.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
@@ -41,7 +41,12 @@ export default defineRepoRule({
       if (!KEYS.has(e.key) || !LOCAL.has(e.scope) || e.value === null || e.value === '') continue;
       if (e.key === 'gpg.ssh.defaultkeycommand' && isAgentKeyCommand(e.value)) continue;
       if (USER_PROGRAM[e.key]?.test(e.value)) continue;
-      found.add(configFinding(e, `${e.key} is set in the repository's ${e.scope} config: ${e.key}=${e.value}`));
+      found.add(
+        configFinding(
+          e,
+          `${e.key} is set in the repository's ${e.scope} config: ${e.key}=${e.value}${conditionNote(e)}`,
+        ),
+      );
     }
     return found.evaluation();
   },

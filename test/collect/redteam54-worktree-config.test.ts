@@ -3,7 +3,8 @@
 // and a file an `includeIf "onbranch:..."` takes in only where that branch is checked out: git runs a
 // command set there whenever someone works in that worktree (the marker proves it), and both config
 // rules passed when the audit ran in another worktree. Twins: the same key with a value that runs
-// nothing (core.fsmonitor=false), and an onbranch include of a branch no worktree has checked out.
+// nothing (core.fsmonitor=false), and an onbranch include of a branch no worktree has checked out that
+// sets nothing that runs (one that does: redteam59-branch-includes.test.ts).
 import { existsSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -78,7 +79,7 @@ test('twins: a value that runs nothing there, an onbranch include of a branch no
   const { r, wt } = twoWorktrees();
   const marker = join(r.home, 'ran');
   spawnSync('git', ['config', '--worktree', 'core.fsmonitor', 'false'], { cwd: wt, env: r.env });
-  writeFileSync(join(r.dir, '.git', 'other.inc'), `[core]\n\tfsmonitor = touch '${marker}'; false\n`);
+  writeFileSync(join(r.dir, '.git', 'other.inc'), `[core]\n\tfsmonitor = false\n[user]\n\temail = o@example.com\n`);
   r.run(['config', 'includeIf.onbranch:other.path', 'other.inc']);
   const judged = await outcomes(r, r.dir);
   expect(statusRuns(r, wt, marker) || statusRuns(r, r.dir, marker)).toBe(false);

@@ -4,9 +4,10 @@
 // bytes, and `git show`/`grep -a` show a token in them. They are read afterwards, from one
 // `git cat-file --batch` (scan.ts), as `strings` and gitleaks/trufflehog read binaries: NUL bytes
 // dropped (so UTF-16 text of ASCII reads as ASCII), every other control byte ends a run, and a run
-// is kept for the detector, with its line (the count of line feeds before it), when it holds a
-// keyword or follows a private key header, as log-reader.ts keeps a diff's added lines.
-import { BLOCK_START, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
+// is kept for the detector, with its line (the count of line feeds before it), as kept-lines.ts keeps
+// a diff's added lines: a keyword, a private key block's body, a run joined at line continuations.
+import type { SecretDetector } from './detect.js';
+import { KeptLines } from './kept-lines.js';
 import type { SecretHit } from '../../domain/content.js';
 import type { ScanTally } from './scan-tally.js';
 
@@ -16,6 +17,9 @@ const SEPARATOR = /[\x01-\x08\x0a-\x1f\x7f]/g;
  *  that a file of no line feeds (1 GB of it) is never one string, and a token across a cut is read whole. */
 const MAX_RUN = 1024 * 1024;
 const OVERLAP = 4096;
+/** A backslash before a line feed (a CR between them too), or at the text's end (its line feed in the
+ *  next chunk): a line continued on the next. */
+const CONTINUED_ANYWHERE = /\\\r?(?:\n|$)/;
 const isSeparator = (c: number): boolean => (c < 0x20 && c !== 0x09) || c === 0x7f;
 
 /** One blob's runs, read chunk by chunk: what the detector gets (memory: the kept runs, at most
@@ -26,7 +30,8 @@ export class BlobText implements ObjectSink {
   private keptBytes = 0;
   private carry = '';
   private lineNo = 1;
-  private blockLeft = 0;
+  /** Which runs are kept (kept-lines.ts, as every path of the scan reads its lines). */
+  private readonly keeper: KeptLines;
   /** What the last scan found: the overlap of a long run, read twice, finds its token twice. */
   private reported = new Set<string>();
 
@@ -35,7 +40,13 @@ export class BlobText implements ObjectSink {
     private readonly keyword: RegExp,
     private readonly flushBytes: number,
     private readonly emit: (hit: SecretHit) => void,
-  ) {}
+  ) {
+    this.keeper = new KeptLines(keyword, detector.longestKeyword, (line, no) => {
+      this.lines.push(line);
+      this.numbers.push(no);
+      this.keptBytes += line.length;
+    });
+  }
 
   push(chunk: Buffer): void {
     const text = this.carry + chunk.toString('latin1').replaceAll('\0', '');
@@ -57,13 +68,15 @@ export class BlobText implements ObjectSink {
   end(): void {
     if (this.carry) this.segment(this.carry);
     this.carry = '';
+    this.keeper.end();
     this.scan();
   }
 
   /** Runs of text, each ended by a separator or by the text's end. */
   private segment(text: string): void {
     this.keyword.lastIndex = 0;
-    if (this.blockLeft === 0 && !this.keyword.test(text)) {
+    // A backslash at a line's end may join a keyword across the lines: such text is read run by run.
+    if (this.keeper.idle && !this.keyword.test(text) && !CONTINUED_ANYWHERE.test(text)) {
       // Most of a binary file: no keyword, nothing kept; only its line feeds count.
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineNo += 1;
       return;
@@ -83,13 +96,10 @@ export class BlobText implements ObjectSink {
     if (!s) return;
     this.keyword.lastIndex = 0;
     const interesting = this.keyword.test(s);
-    if (!interesting && this.blockLeft === 0) return;
-    this.lines.push(s);
-    this.numbers.push(this.lineNo);
-    this.keptBytes += s.length;
-    if (interesting && BLOCK_START.test(s)) this.blockLeft = MAX_BLOCK_LINES;
-    else if (this.blockLeft > 0) this.blockLeft -= 1;
-    if (this.keptBytes > this.flushBytes && this.blockLeft === 0) this.scan();
+    const continued = s.endsWith('\\');
+    if (!interesting && !continued && this.keeper.idle) return;
+    this.keeper.add(this.lineNo, interesting, continued, () => s);
+    if (this.keptBytes > this.flushBytes && this.keeper.idle) this.scan();
   }
 
   private scan(): void {

@@ -116,6 +116,8 @@ function keyLineBody(raw: string): string {
 export class SecretDetector {
   private readonly formats: Compiled[];
   private readonly prefilter: RegExp;
+  /** The length of the longest keyword: how far one may reach across a line continuation (kept-lines.ts). */
+  readonly longestKeyword: number;
 
   constructor(opts: DetectorOptions = {}, formats: SecretFormat[] = shippedFormats().formats) {
     this.formats = formats
@@ -124,6 +126,7 @@ export class SecretDetector {
         ...f,
         lowerKeywords: f.keywords.map((k) => k.toLowerCase()),
       }));
+    this.longestKeyword = Math.max(0, ...this.formats.flatMap((f) => f.lowerKeywords.map((k) => k.length)));
     this.prefilter = keywordRegExp(
       this.formats.filter((f) => !f.lazy),
       'i',

@@ -9,6 +9,18 @@ export function unquotePath(s: string): string {
   return Buffer.from(quotedPathAt(t, 0, t.length)[0], 'latin1').toString('utf8');
 }
 
+/** A header line with each C-quoted name in it replaced by the name it stands for (bytes as latin1). */
+export function unquoteNames(line: string): string {
+  let out = '';
+  let at = 0;
+  for (let q = line.indexOf('"'); q !== -1; q = line.indexOf('"', at)) {
+    const [name, end] = quotedPathAt(line, q, line.length);
+    out += line.slice(at, q) + name;
+    at = end;
+  }
+  return out + line.slice(at);
+}
+
 /** The new path of "Binary files a/<old> and b/<new> differ" (either may be C-quoted): the first
  *  " and " followed by b/ starts it (a rename's old path holding " and b/" names the file wrongly in
  *  the finding, never hides it); undefined for a merge's "Binary files differ" or a deletion. */

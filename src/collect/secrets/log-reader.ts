@@ -8,7 +8,8 @@
 // once the chunk before it is done (then it goes on directly). The facts are the same whether a
 // reader ran deferred or not; a deferred reader only scans, and then drops, a file the tally would
 // have skipped as repeated.
-import { BLOCK_START, CONTINUED, MAX_BLOCK_LINES, type SecretDetector } from './detect.js';
+import type { SecretDetector } from './detect.js';
+import { endsContinued, KeptLines, nameMayHold, scanName } from './kept-lines.js';
 import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME, type SecretHit } from '../../domain/content.js';
 import { binaryPath, keyEdit, newBlobAt, noteEdit, unquotePath } from './diff-lines.js';
 import type { TapChunk } from '../path-tap.js';
@@ -49,8 +50,8 @@ export class LogReader {
   private oldLeft = 0;
   private newLeft = 0;
   private lineNo = 0;
-  // Added lines after a private key header are kept whatever they hold: they are its body.
-  private blockLeft = 0;
+  /** Which added lines are kept (kept-lines.ts); each a slice of git's output, copied when kept (see `src`). */
+  private readonly keeper: KeptLines;
   private carry: string | undefined;
   /** Reading the commit's message: its lines, indented by one space, come before its first file. */
   private message = false;
@@ -81,6 +82,10 @@ export class LogReader {
     private readonly sink?: TapChunk,
   ) {
     this.keywords = detector.keywordPattern();
+    this.keeper = new KeptLines(this.keywords, detector.longestKeyword, (line, no) => {
+      this.file?.lines.push(Buffer.from(line, 'latin1').toString('latin1'));
+      this.file?.numbers.push(no);
+    });
     if (deferred) this.kept = [];
   }
 
@@ -159,9 +164,9 @@ export class LogReader {
   }
 
   private flush(): void {
+    this.keeper.end();
     const file = this.file;
     this.file = undefined;
-    this.blockLeft = 0;
     if (!file) return;
     const hits =
       !file.skip && file.lines.length && file.path !== undefined
@@ -288,7 +293,7 @@ export class LogReader {
       this.open();
       // A merge's file is named here (its "Binary files differ" names none).
       if (text.charCodeAt(s + 7) === 0x63 /* c */) this.file!.path = unquotePath(this.src.toString('utf8', s + 10, e));
-      this.nameLine = this.hasKeyword(text, s, e) ? this.src.toString('latin1', s, e) : undefined;
+      this.nameLine = nameMayHold(this.keywords, text, s, e) ? this.src.toString('latin1', s, e) : undefined;
       return;
     }
     if (!file) return;
@@ -297,7 +302,10 @@ export class LogReader {
     // octopus read against its first parent (scan.ts) may name one a side branch added again.
     if (text.startsWith('new file mode ', s)) {
       if (this.nameLine !== undefined) this.name(this.nameLine);
-    } else if ((text.startsWith('rename to ', s) || text.startsWith('copy to ', s)) && this.hasKeyword(text, s, e))
+    } else if (
+      (text.startsWith('rename to ', s) || text.startsWith('copy to ', s)) &&
+      nameMayHold(this.keywords, text, s, e)
+    )
       this.name(this.src.toString('latin1', s, e));
     else if (text.startsWith('index ', s)) {
       const at = newBlobAt(text, s, e);
@@ -313,7 +321,7 @@ export class LogReader {
 
   /** A line naming a file the commit adds (its path as git prints it, quoted or not): what it holds, once per commit. */
   private name(line: string): void {
-    const hits = this.detector.scan([line], [1]).filter((hit) => {
+    const hits = scanName(this.detector, this.keywords, line).filter((hit) => {
       const key = `${hit.kind}\0${hit.redacted}`;
       if (this.namesSaid.has(key)) return false;
       this.namesSaid.add(key);
@@ -332,28 +340,19 @@ export class LogReader {
     if (this.kept) this.openAt = this.kept.length;
   }
 
-  /** An added line, text[s, e), its first `cols` characters git's columns: kept for the detector
-   *  when it holds a keyword or follows a private key header or a kept line it continues. */
+  /** An added line, text[s, e), its first `cols` characters git's columns: kept as kept-lines.ts keeps one. */
   private added(text: string, s: number, e: number, cols: number): void {
     const file = this.file;
-    const interesting = file !== undefined && !file.skip && this.hasKeyword(text, s, e);
     if (file?.blob !== undefined && !file.skip && keyEdit(text, s + cols, e))
       noteEdit((file.edits ??= []), this.lineNo);
-    if (file && !file.skip && (interesting || this.blockLeft > 0)) {
-      const line = this.src.toString('latin1', s + cols, e);
-      file.lines.push(line);
-      file.numbers.push(this.lineNo);
-      if (interesting && BLOCK_START.test(line)) this.blockLeft = MAX_BLOCK_LINES;
-      else if (this.blockLeft > 0) this.blockLeft -= 1;
-      if (this.blockLeft === 0 && CONTINUED.test(line)) this.blockLeft = 1;
+    if (file && !file.skip) {
+      this.keywords.lastIndex = 0;
+      const interesting = this.keywords.test(text.slice(s, e)); // its columns included: no keyword starts there
+      const continued = endsContinued(text, s + cols, e);
+      if (interesting || continued || !this.keeper.idle)
+        this.keeper.add(this.lineNo, interesting, continued, () => text.slice(s + cols, e));
     }
     this.lineNo += 1;
-  }
-
-  /** Whether text[s, e) (one line, its columns included, as before) holds a keyword. */
-  private hasKeyword(text: string, s: number, e: number): boolean {
-    this.keywords.lastIndex = 0;
-    return this.keywords.test(text.slice(s, e));
   }
 
   /** The next piece of git's output. */

@@ -30,13 +30,24 @@ export function configFinding(e: ConfigEntry, message: string, value: string | n
   };
 }
 
+/** Where git reads an entry only where an includeIf's condition holds, for a finding's message ('' otherwise). */
+export function conditionNote(e: ConfigEntry): string {
+  return e.includeIf === undefined
+    ? ''
+    : ` (in a file git takes in where includeIf "${e.includeIf}" holds, as it does not here: on another branch, in another place or with another remote)`;
+}
+
 /** The command that removes entry `e` where git read it (its scope), for a finding's next step. */
 export function unsetStep(e: ConfigEntry): string {
   const variable = /^environment:(\w+)$/.exec(e.origin)?.[1];
   if (variable) return `unset ${variable} (git reads it over every config scope)`;
   if (e.scope === 'command') return `drop ${e.key} from the git -c options or GIT_CONFIG_* variables that set it`;
-  const at = e.scope === 'unknown' ? `--file ${shellWord(originFile(e.origin) ?? e.origin)}` : `--${e.scope}`;
-  const where = e.worktreeGitDir ? `--git-dir=${shellWord(e.worktreeGitDir)} ` : '';
+  // A file git reads only where its includeIf holds: unset where it is (--local would not reach it).
+  const at =
+    e.scope === 'unknown' || e.includeIf !== undefined
+      ? `--file ${shellWord(originFile(e.origin) ?? e.origin)}`
+      : `--${e.scope}`;
+  const where = e.worktreeGitDir && e.includeIf === undefined ? `--git-dir=${shellWord(e.worktreeGitDir)} ` : '';
   return `git ${where}config ${at} --unset-all ${shellWord(e.key)}`;
 }
 
