@@ -168,7 +168,24 @@ describe('an alias and a pager through each placement, judged as git used them',
   test.each(Object.keys(all))('alias: %s', async (placement) => {
     await judgedAsGitUsed(alias, all[placement]!, early(placement));
   });
-  test.each(Object.keys(all))('pager: %s', async (placement) => {
-    await judgedAsGitUsed(pager, all[placement]!, placement !== 'includeIf onbranch (another branch)');
+  const elsewhere = 'includeIf onbranch (another branch)';
+  test.each(Object.keys(all).filter((p) => p !== elsewhere))('pager: %s', async (placement) => {
+    await judgedAsGitUsed(pager, all[placement]!, true);
+  });
+  // Not run on this branch, but once `git checkout side` is: judged whatever branch is out (redteam59).
+  test(`pager: ${elsewhere}`, async () => {
+    const { r } = base();
+    const p = pathsIn(r);
+    all[elsewhere]!(r, pager.key, fill(pager.value, p));
+    const judged = await outcome(r, pager.rule);
+    gitUses(r, fill(pager.git!, p));
+    const before = existsSync(p.M);
+    r.run(['checkout', '-q', 'side']);
+    gitUses(r, fill(pager.git!, p));
+    expect({ before, after: existsSync(p.M), outcome: judged.outcome }).toEqual({
+      before: false,
+      after: true,
+      outcome: 'fail',
+    });
   });
 });
