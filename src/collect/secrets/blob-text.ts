@@ -182,13 +182,27 @@ export class BatchReader {
 /** The reader of `git cat-file --batch` over the tally's binary blobs: each counted as binary or as
  *  larger than the limit (git calls both binary), read for text, its findings at where it was first seen. */
 export function binaryText(tally: ScanTally, detector: SecretDetector, maxBlobBytes: number): BatchReader {
-  const keyword = new RegExp(detector.keywordPattern().source, 'i');
-  return new BatchReader((id, _type, size) => {
+  return wholeText(tally, detector, maxBlobBytes, tally.binaries, (size) => {
     if (size > maxBlobBytes) tally.facts.skipped.oversized += 1;
     else tally.facts.skipped.binary += 1;
-    const where = tally.binaries.get(id) ?? '\0';
-    const cut = where.indexOf('\0');
-    const [commit, path] = [where.slice(0, cut), where.slice(cut + 1)];
+  });
+}
+
+/** The reader of `git cat-file --batch` over the blobs `where` names ("<commit>\0<path>" each): each
+ *  counted, read whole for text, its findings at that commit and path. */
+export function wholeText(
+  tally: ScanTally,
+  detector: SecretDetector,
+  maxBlobBytes: number,
+  where: ReadonlyMap<string, string>,
+  count: (size: number) => void,
+): BatchReader {
+  const keyword = new RegExp(detector.keywordPattern().source, 'i');
+  return new BatchReader((id, _type, size) => {
+    count(size);
+    const at = where.get(id) ?? '\0';
+    const cut = at.indexOf('\0');
+    const [commit, path] = [at.slice(0, cut), at.slice(cut + 1)];
     return new BlobText(detector, keyword, maxBlobBytes, (hit) => tally.leak(hit, commit, path, id));
   });
 }

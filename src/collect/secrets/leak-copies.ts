@@ -8,6 +8,7 @@
 // and each leak of that blob is reported again at each other path, at the first commit putting it
 // there. The blobs of an incremental re-audit's carried leaks count too: a new commit moving one.
 import type { SecretHit, SecretLeak } from '../../domain/content.js';
+import { rawRecords, type RawReader } from './placed-blobs.js';
 import type { ScanTally } from './scan-tally.js';
 
 /** The log over the scanned list (given on stdin) that names the blob each commit puts at each path. */
@@ -26,8 +27,6 @@ export const COPY_LOG = [
 
 /** Paths one leaking blob is reported at, at most; past it its leaks are counted (never excused unseen). */
 const MAX_PATHS = 256;
-/** A raw record or path longer than this is none git writes for a file a checkout can hold: passed over. */
-const MAX_TOKEN = 64 * 1024;
 
 interface LeakingBlob {
   /** Its leaks, one per kind and line. */
@@ -36,10 +35,7 @@ interface LeakingBlob {
 }
 
 /** The reader of COPY_LOG's output for the tally's leaks with a blob and `carried` ones (a re-audit's), or undefined: none to follow. */
-export function leakCopies(
-  tally: ScanTally,
-  carried: readonly SecretLeak[] = [],
-): { read(chunk: Buffer): void; end(): void } | undefined {
+export function leakCopies(tally: ScanTally, carried: readonly SecretLeak[] = []): RawReader | undefined {
   const blobs = new Map<string, LeakingBlob>();
   for (const leak of [...carried, ...tally.facts.leaks]) {
     if (!leak.blob) continue;
@@ -49,27 +45,9 @@ export function leakCopies(
     if (!b.leaks.some((l) => l.kind === leak.kind && l.line === leak.line)) b.leaks.push(leak);
   }
   if (!blobs.size) return undefined;
-  let commit = '';
-  /** The raw record whose path comes next, when it puts a leaking blob there. */
-  let record: LeakingBlob | undefined;
-  let expectPath = false;
-  let carry: Buffer = Buffer.alloc(0);
-  const token = (raw: Buffer): void => {
-    const t = raw.toString('utf8', raw[0] === 0x0a ? 1 : 0); // the line feed after a commit's line
-    if (expectPath) {
-      expectPath = false;
-      const b = record;
-      record = undefined;
-      if (b && !b.paths.has(t)) copied(b, t);
-    } else if (t.startsWith('\x01')) commit = t.slice(1);
-    else if (t.startsWith(':')) {
-      // ":<mode> <mode> <old id> <new id> <status>" (a merge against its first parent: the same); the path is next
-      const f = t.split(' ');
-      record = f.at(-1)?.startsWith('D') ? undefined : blobs.get(f.at(-2) ?? '');
-      expectPath = true;
-    }
-  };
-  const copied = (b: LeakingBlob, path: string): void => {
+  return rawRecords((commit, id, path) => {
+    const b = blobs.get(id);
+    if (!b || b.paths.has(path)) return;
     if (b.paths.size >= MAX_PATHS) {
       tally.facts.more += b.leaks.length;
       return;
@@ -80,25 +58,5 @@ export function leakCopies(
       const from = l.from ?? { commit: l.commit, path: l.path };
       tally.leak(l.published ? { ...hit, published: l.published } : hit, commit, path, l.blob, from);
     }
-  };
-  return {
-    read(chunk: Buffer): void {
-      let at = 0;
-      let data = chunk;
-      if (carry.length) {
-        data = Buffer.concat([carry, chunk]);
-        carry = Buffer.alloc(0);
-      }
-      for (let nul = data.indexOf(0, at); nul !== -1; nul = data.indexOf(0, at)) {
-        token(data.subarray(at, nul));
-        at = nul + 1;
-      }
-      // A token no checkout could hold a file of is cut short (and read as such): memory stays bounded.
-      carry = Buffer.from(data.subarray(Math.max(at, data.length - MAX_TOKEN)));
-    },
-    end(): void {
-      if (carry.length) token(carry);
-      carry = Buffer.alloc(0);
-    },
-  };
+  });
 }

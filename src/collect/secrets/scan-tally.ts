@@ -34,6 +34,11 @@ export class ScanTally {
     return false;
   }
 
+  /** Whether the blob was seen (read, or skipped as read) in this run. */
+  has(id: string): boolean {
+    return this.seen.get(id) >= 0;
+  }
+
   /** A finding at `commit` and `path`; `blob`: the file version it was read in, `from`: the finding it copies (leak-copies.ts). */
   leak(hit: SecretHit, commit: string, path: string, blob?: string, from?: SecretLeak['from']): void {
     if (this.facts.leaks.length < MAX_LEAKS)

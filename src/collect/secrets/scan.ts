@@ -33,9 +33,10 @@ import { SecretDetector } from './detect.js';
 import { REF_NAME, type SecretLeak, type SecretsFacts } from '../../domain/content.js';
 import { LogReader } from './log-reader.js';
 import { ScanTally } from './scan-tally.js';
-import { binaryText, type BatchReader } from './blob-text.js';
+import { binaryText, wholeText, type BatchReader } from './blob-text.js';
 import { keyBodies } from './key-bodies.js';
 import { COPY_LOG, leakCopies } from './leak-copies.js';
+import { placedLog, unseenBlobs, WIDE_MERGE } from './placed-blobs.js';
 import { LineList, revListTags, scanTagObjects } from './tag-objects.js';
 import { offerPathTap } from '../path-tap.js';
 import { offerCommitFeed, type CommitFeedOffer } from '../commit-feed.js';
@@ -63,10 +64,9 @@ export interface ScanOptions {
 }
 
 const DEFAULT_MAX_BLOB_BYTES = 8 * 1024 * 1024;
-/** The most parents of a merge read as a combined diff: a combined diff holds each path once per
- *  parent, and an octopus of 2,000 parents over 20,000 files (a few MB packed) made git print 640 MB
- *  and grow to 2.8 GB. */
-const WIDE_MERGE = 8;
+// The most parents of a merge read as a combined diff (WIDE_MERGE): a combined diff holds each path
+// once per parent, and an octopus of 2,000 parents over 20,000 files (a few MB packed) made git print
+// 640 MB and grow to 2.8 GB.
 
 /**
  * git log -p over a list of commits given on stdin, in that order; `wide`: merges wider than
@@ -278,13 +278,11 @@ export async function scanSecrets(
     // The wide merges the logs above left out (--max-parents): lines of "<commit> <parents...>" at least
     // this long, read only when the list has one.
     const wideLine = (hex + 1) * (WIDE_MERGE + 2) - 1;
-    if (ranges.some((r) => r.longest >= wideLine)) {
-      const wide = longLineHeads(list, wideLine);
-      if (wide.length) {
-        const input = join(work, 'wide');
-        writeFileSync(input, `${wide.join('\n')}\n`, { mode: 0o600 });
-        await runReading(logArgs(maxBlobBytes, true), input, new LogReader(tally, detector));
-      }
+    const wide = ranges.some((r) => r.longest >= wideLine) ? longLineHeads(list, wideLine) : [];
+    const wideInput = join(work, 'wide');
+    if (wide.length) {
+      writeFileSync(wideInput, `${wide.join('\n')}\n`, { mode: 0o600 });
+      await runReading(logArgs(maxBlobBytes, true), wideInput, new LogReader(tally, detector));
     }
 
     // The walk's bytes, or, when no walk gave them all, one cat-file over the list as it is (what a
@@ -306,6 +304,27 @@ export async function scanSecrets(
       const input = join(work, 'edited');
       writeFileSync(input, `${[...tally.edited.keys()].join('\n')}\n`, { mode: 0o600 });
       await runReading(['cat-file', '--batch'], input, keyBodies(tally, detector));
+    }
+    // A scope leaving commits out: every file version its commits put at a path, read whole when
+    // this run never read it (a vendored file the remote has, moved to src/: placed-blobs.ts).
+    if (revisions.some((r) => r.startsWith('^'))) {
+      const unseen = new Map<string, string>();
+      for (const range of ranges)
+        await runReading(
+          placedLog(false),
+          writeRange(list, range, join(work, 'placed'), true),
+          unseenBlobs(tally, unseen),
+        );
+      if (wide.length) await runReading(placedLog(true), wideInput, unseenBlobs(tally, unseen));
+      if (unseen.size) {
+        const input = join(work, 'unseen');
+        writeFileSync(input, `${[...unseen.keys()].join('\n')}\n`, { mode: 0o600 });
+        const count = (size: number): void => {
+          if (size > maxBlobBytes) facts.skipped.oversized += 1;
+          else facts.scanned += 1;
+        };
+        await runReading(['cat-file', '--batch'], input, wholeText(tally, detector, maxBlobBytes, unseen, count));
+      }
     }
     // A leaking file version the history puts at another path (moved or copied as it was), reported there too.
     const copies = leakCopies(tally, opts.carried);
