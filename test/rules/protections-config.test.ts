@@ -132,6 +132,94 @@ describe('remotes-use-secure-transport', () => {
       ),
       outcome: 'pass',
     },
+    // Clean pass 32: a server on this machine's loopback reached with no proxy (test/cli/cleanpass32-*
+    // shows where real git connects for each proxy set-up).
+    {
+      name: 'passes on http:// and git:// remotes on the loopback with no proxy (a local Gitea, a test server)',
+      facts: withConfig(
+        entry('remote.gitea.url', 'http://localhost:3000/team/app.git'),
+        entry('remote.test.url', 'http://127.0.0.1:8080/r.git'),
+        entry('remote.v6.url', 'http://[::1]:3000/r.git'),
+        entry('remote.v6.pushurl', 'http://git:secret@127.0.0.2/r.git'),
+        entry('remote.daemon.url', 'git://localhost/r.git'),
+        entry('http.https://github.com/.proxy', 'http://proxy.corp:3128', 'global'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes on a loopback remote behind a proxy that no_proxy sends direct',
+      facts: factsWith({
+        config: available([entry('remote.gitea.url', 'http://localhost:3000/r.git')]),
+        proxyEnv: { http_proxy: 'http://proxy.corp:3128', NO_PROXY: 'example.com, .localhost' },
+      }),
+      outcome: 'pass',
+    },
+    ...(
+      [
+        ['a name that only starts like localhost', 'http://localhost.evil.com/r.git'],
+        ['a DNS name that maps 127.0.0.1', 'http://127.0.0.1.nip.io/r.git'],
+        ['a hex spelling of 127.0.0.1', 'http://0x7f.1/r.git'],
+        ['a short spelling of 127.0.0.1', 'http://127.1/r.git'],
+        ['a user name that reads localhost', 'http://localhost@evil.example/r.git'],
+        ['two @ signs', 'http://a@localhost@evil.example/r.git'],
+        ['a percent-encoded localhost', 'http://%6cocalhost/r.git'],
+        ['a backslash in the authority', 'http://evil.example\\@localhost/r.git'],
+      ] as const
+    ).map(([what, url]) => ({
+      name: `fails on ${what}: ${url}`,
+      facts: withConfig(entry('remote.origin.url', url)),
+      outcome: 'fail' as const,
+    })),
+    ...(
+      [
+        ['http.proxy', [entry('http.proxy', 'http://proxy.corp:3128', 'global')], {}],
+        ['http.<url>.proxy', [entry('http.http://localhost:3000/.proxy', 'socks5://10.0.0.9')], {}],
+        ['remote.<name>.proxy', [entry('remote.origin.proxy', 'http://proxy.corp:3128')], {}],
+        ['http_proxy', [], { http_proxy: 'http://proxy.corp:3128' }],
+        ['ALL_PROXY', [], { ALL_PROXY: 'socks5h://proxy.corp' }],
+        [
+          'no_proxy (read before NO_PROXY) not naming it',
+          [],
+          { http_proxy: 'http://p:1', no_proxy: '', NO_PROXY: '*' },
+        ],
+        [
+          'a no_proxy wildcard inside a list (libcurl: only a lone *)',
+          [],
+          { http_proxy: 'http://p:1', no_proxy: 'a,*' },
+        ],
+        [
+          'url.<base>.insteadOf rewriting it',
+          [entry('url.http://evil.example/.insteadof', 'http://localhost:3000/', 'global')],
+          {},
+        ],
+        ['http.curloptResolve', [entry('http.curloptresolve', 'localhost:3000:203.0.113.9')], {}],
+      ] as const
+    ).map(([what, extra, env]) => ({
+      name: `fails on a loopback remote git sends elsewhere: ${what}`,
+      facts: factsWith({
+        config: available([entry('remote.origin.url', 'http://localhost:3000/r.git'), ...extra]),
+        proxyEnv: env,
+      }),
+      outcome: 'fail' as const,
+    })),
+    {
+      name: 'fails on a git:// loopback remote with a proxy command (core.gitProxy, GIT_PROXY_COMMAND)',
+      facts: factsWith({
+        config: available([
+          entry('remote.a.url', 'git://localhost/r.git'),
+          entry('core.gitproxy', 'ssh-tunnel', 'global'),
+        ]),
+      }),
+      outcome: 'fail',
+    },
+    {
+      name: 'fails on a git:// loopback remote with GIT_PROXY_COMMAND set',
+      facts: factsWith({
+        config: available([entry('remote.a.url', 'git://127.0.0.1/r.git')]),
+        proxyEnv: { GIT_PROXY_COMMAND: '/usr/local/bin/tunnel' },
+      }),
+      outcome: 'fail',
+    },
     {
       name: 'fails on an http:// remote',
       facts: withConfig(entry('remote.origin.url', 'http://h/r.git')),
