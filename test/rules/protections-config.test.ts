@@ -154,54 +154,6 @@ describe('remotes-use-secure-transport', () => {
       }),
       outcome: 'pass',
     },
-    ...(
-      [
-        ['a name that only starts like localhost', 'http://localhost.evil.com/r.git'],
-        ['a DNS name that maps 127.0.0.1', 'http://127.0.0.1.nip.io/r.git'],
-        ['a hex spelling of 127.0.0.1', 'http://0x7f.1/r.git'],
-        ['a short spelling of 127.0.0.1', 'http://127.1/r.git'],
-        ['a user name that reads localhost', 'http://localhost@evil.example/r.git'],
-        ['two @ signs', 'http://a@localhost@evil.example/r.git'],
-        ['a percent-encoded localhost', 'http://%6cocalhost/r.git'],
-        ['a backslash in the authority', 'http://evil.example\\@localhost/r.git'],
-      ] as const
-    ).map(([what, url]) => ({
-      name: `fails on ${what}: ${url}`,
-      facts: withConfig(entry('remote.origin.url', url)),
-      outcome: 'fail' as const,
-    })),
-    ...(
-      [
-        ['http.proxy', [entry('http.proxy', 'http://proxy.corp:3128', 'global')], {}],
-        ['http.<url>.proxy', [entry('http.http://localhost:3000/.proxy', 'socks5://10.0.0.9')], {}],
-        ['remote.<name>.proxy', [entry('remote.origin.proxy', 'http://proxy.corp:3128')], {}],
-        ['http_proxy', [], { http_proxy: 'http://proxy.corp:3128' }],
-        ['ALL_PROXY', [], { ALL_PROXY: 'socks5h://proxy.corp' }],
-        [
-          'no_proxy (read before NO_PROXY) not naming it',
-          [],
-          { http_proxy: 'http://p:1', no_proxy: '', NO_PROXY: '*' },
-        ],
-        [
-          'a no_proxy wildcard inside a list (libcurl: only a lone *)',
-          [],
-          { http_proxy: 'http://p:1', no_proxy: 'a,*' },
-        ],
-        [
-          'url.<base>.insteadOf rewriting it',
-          [entry('url.http://evil.example/.insteadof', 'http://localhost:3000/', 'global')],
-          {},
-        ],
-        ['http.curloptResolve', [entry('http.curloptresolve', 'localhost:3000:203.0.113.9')], {}],
-      ] as const
-    ).map(([what, extra, env]) => ({
-      name: `fails on a loopback remote git sends elsewhere: ${what}`,
-      facts: factsWith({
-        config: available([entry('remote.origin.url', 'http://localhost:3000/r.git'), ...extra]),
-        proxyEnv: env,
-      }),
-      outcome: 'fail' as const,
-    })),
     {
       name: 'fails on a git:// loopback remote with a proxy command (core.gitProxy, GIT_PROXY_COMMAND)',
       facts: factsWith({
@@ -233,6 +185,42 @@ describe('remotes-use-secure-transport', () => {
       mentions: ['remote "up"'],
     },
   ]);
+
+  // Clean pass 32's twins: names that only look local, and a loopback remote git sends elsewhere.
+  test.each([
+    ['a name that only starts like localhost', 'http://localhost.evil.com/r.git'],
+    ['a DNS name that maps 127.0.0.1', 'http://127.0.0.1.nip.io/r.git'],
+    ['a hex spelling of 127.0.0.1', 'http://0x7f.1/r.git'],
+    ['a short spelling of 127.0.0.1', 'http://127.1/r.git'],
+    ['a user name that reads localhost', 'http://localhost@evil.example/r.git'],
+    ['two @ signs', 'http://a@localhost@evil.example/r.git'],
+    ['a percent-encoded localhost', 'http://%6cocalhost/r.git'],
+    ['a backslash in the authority', 'http://evil.example\\@localhost/r.git'],
+  ] as const)('fails on %s: %s', (_what, url) => {
+    expect(evaluate(secureRemotes, withConfig(entry('remote.origin.url', url))).outcome).toBe('fail');
+  });
+
+  test.each([
+    ['http.proxy', [entry('http.proxy', 'http://proxy.corp:3128', 'global')], {}],
+    ['http.<url>.proxy', [entry('http.http://localhost:3000/.proxy', 'socks5://10.0.0.9')], {}],
+    ['remote.<name>.proxy', [entry('remote.origin.proxy', 'http://proxy.corp:3128')], {}],
+    ['http_proxy', [], { http_proxy: 'http://proxy.corp:3128' }],
+    ['ALL_PROXY', [], { ALL_PROXY: 'socks5h://proxy.corp' }],
+    ['no_proxy (read before NO_PROXY) not naming it', [], { http_proxy: 'http://p:1', no_proxy: '', NO_PROXY: '*' }],
+    ['a no_proxy wildcard inside a list (libcurl: only a lone *)', [], { http_proxy: 'http://p:1', no_proxy: 'a,*' }],
+    [
+      'url.<base>.insteadOf rewriting it',
+      [entry('url.http://evil.example/.insteadof', 'http://localhost:3000/', 'global')],
+      {},
+    ],
+    ['http.curloptResolve', [entry('http.curloptresolve', 'localhost:3000:203.0.113.9')], {}],
+  ] as const)('fails on a loopback remote git sends elsewhere: %s', (_what, extra, env) => {
+    const facts = factsWith({
+      config: available([entry('remote.origin.url', 'http://localhost:3000/r.git'), ...extra]),
+      proxyEnv: env,
+    });
+    expect(evaluate(secureRemotes, facts).outcome).toBe('fail');
+  });
 });
 
 describe('submodule-recursion-safe', () => {
