@@ -158,7 +158,7 @@ export class FactStore {
         : {}),
       ...(this.req.env.GITLAB_CI === 'true' ? { ciJobServers: jobServers(this.req.env) } : {}),
       proxyEnv: Object.fromEntries(
-        PROXY_ENV.flatMap((k) => (this.req.env[k] === undefined ? [] : [[k, this.req.env[k]!] as const])),
+        PROXY_ENV.flatMap((k) => (this.req.env[k] === undefined ? [] : [[k, this.req.env[k]] as const])),
       ),
       ...(this.req.env.BITBUCKET_BUILD_NUMBER && this.req.env.BITBUCKET_GIT_HTTP_ORIGIN
         ? { ciProxiedOrigin: this.req.env.BITBUCKET_GIT_HTTP_ORIGIN }
