@@ -155,24 +155,6 @@ describe('remotes-use-secure-transport', () => {
       outcome: 'pass',
     },
     {
-      name: 'fails on a git:// loopback remote with a proxy command (core.gitProxy, GIT_PROXY_COMMAND)',
-      facts: factsWith({
-        config: available([
-          entry('remote.a.url', 'git://localhost/r.git'),
-          entry('core.gitproxy', 'ssh-tunnel', 'global'),
-        ]),
-      }),
-      outcome: 'fail',
-    },
-    {
-      name: 'fails on a git:// loopback remote with GIT_PROXY_COMMAND set',
-      facts: factsWith({
-        config: available([entry('remote.a.url', 'git://127.0.0.1/r.git')]),
-        proxyEnv: { GIT_PROXY_COMMAND: '/usr/local/bin/tunnel' },
-      }),
-      outcome: 'fail',
-    },
-    {
       name: 'fails on an http:// remote',
       facts: withConfig(entry('remote.origin.url', 'http://h/r.git')),
       outcome: 'fail',
@@ -200,23 +182,32 @@ describe('remotes-use-secure-transport', () => {
     expect(evaluate(secureRemotes, withConfig(entry('remote.origin.url', url))).outcome).toBe('fail');
   });
 
+  const H = 'http://localhost:3000/r.git';
   test.each([
-    ['http.proxy', [entry('http.proxy', 'http://proxy.corp:3128', 'global')], {}],
-    ['http.<url>.proxy', [entry('http.http://localhost:3000/.proxy', 'socks5://10.0.0.9')], {}],
-    ['remote.<name>.proxy', [entry('remote.origin.proxy', 'http://proxy.corp:3128')], {}],
-    ['http_proxy', [], { http_proxy: 'http://proxy.corp:3128' }],
-    ['ALL_PROXY', [], { ALL_PROXY: 'socks5h://proxy.corp' }],
-    ['no_proxy (read before NO_PROXY) not naming it', [], { http_proxy: 'http://p:1', no_proxy: '', NO_PROXY: '*' }],
-    ['a no_proxy wildcard inside a list (libcurl: only a lone *)', [], { http_proxy: 'http://p:1', no_proxy: 'a,*' }],
+    ['http.proxy', [entry('http.proxy', 'http://proxy.corp:3128', 'global')], {}, H],
+    ['http.<url>.proxy', [entry('http.http://localhost:3000/.proxy', 'socks5://10.0.0.9')], {}, H],
+    ['remote.<name>.proxy', [entry('remote.origin.proxy', 'http://proxy.corp:3128')], {}, H],
+    ['http_proxy', [], { http_proxy: 'http://proxy.corp:3128' }, H],
+    ['ALL_PROXY', [], { ALL_PROXY: 'socks5h://proxy.corp' }, H],
+    ['no_proxy (read before NO_PROXY) not naming it', [], { http_proxy: 'http://p:1', no_proxy: '', NO_PROXY: '*' }, H],
+    [
+      'a no_proxy wildcard inside a list (libcurl: only a lone *)',
+      [],
+      { http_proxy: 'http://p:1', no_proxy: 'a,*' },
+      H,
+    ],
     [
       'url.<base>.insteadOf rewriting it',
       [entry('url.http://evil.example/.insteadof', 'http://localhost:3000/', 'global')],
       {},
+      H,
     ],
-    ['http.curloptResolve', [entry('http.curloptresolve', 'localhost:3000:203.0.113.9')], {}],
-  ] as const)('fails on a loopback remote git sends elsewhere: %s', (_what, extra, env) => {
+    ['http.curloptResolve', [entry('http.curloptresolve', 'localhost:3000:203.0.113.9')], {}, H],
+    ['git:// with core.gitProxy', [entry('core.gitproxy', 'ssh-tunnel', 'global')], {}, 'git://localhost/r.git'],
+    ['git:// with GIT_PROXY_COMMAND', [], { GIT_PROXY_COMMAND: '/usr/local/bin/tunnel' }, 'git://127.0.0.1/r.git'],
+  ] as const)('fails on a loopback remote git sends elsewhere: %s', (_what, extra, env, url) => {
     const facts = factsWith({
-      config: available([entry('remote.origin.url', 'http://localhost:3000/r.git'), ...extra]),
+      config: available([entry('remote.origin.url', url), ...extra]),
       proxyEnv: env,
     });
     expect(evaluate(secureRemotes, facts).outcome).toBe('fail');
