@@ -45,3 +45,7 @@ export function isAgentKeyCommand(value: string | null | undefined): boolean {
       .join(' ') === 'ssh-add -L'
   );
 }
+
+/** The environment variables git and libcurl read to pick a proxy for an http:// or git:// remote. */
+export const PROXY_ENV = ['http_proxy', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY', 'GIT_PROXY_COMMAND'] as const;
+export type ProxyEnv = Partial<Record<(typeof PROXY_ENV)[number], string>>;

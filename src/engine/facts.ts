@@ -2,6 +2,7 @@
 // and what they read in turn; each collected at most once per run, in registry order, and assembled
 // into the Facts the rules judge. audit, `hook run pre-push` and the server hook all collect through it.
 import { unavailable, type Facts } from '../domain/model.js';
+import { PROXY_ENV } from '../domain/config.js';
 import type { CatalogEntry } from './catalog.js';
 import { createShadow, type Shadow } from '../collect/git.js';
 import { ObjectReader } from '../collect/objects.js';
@@ -156,6 +157,9 @@ export class FactStore {
         ? { ciJobToken: this.req.env.CI_JOB_TOKEN }
         : {}),
       ...(this.req.env.GITLAB_CI === 'true' ? { ciJobServers: jobServers(this.req.env) } : {}),
+      proxyEnv: Object.fromEntries(
+        PROXY_ENV.flatMap((k) => (this.req.env[k] === undefined ? [] : [[k, this.req.env[k]] as const])),
+      ),
       ...(this.req.env.BITBUCKET_BUILD_NUMBER && this.req.env.BITBUCKET_GIT_HTTP_ORIGIN
         ? { ciProxiedOrigin: this.req.env.BITBUCKET_GIT_HTTP_ORIGIN }
         : {}),

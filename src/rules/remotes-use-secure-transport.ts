@@ -4,6 +4,7 @@ import { defineRepoRule } from './define.js';
 import { configFinding } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 import { annexSshSettings } from './lib/tool-options.js';
+import { reachesLoopbackDirectly } from './lib/loopback.js';
 import { posix } from 'node:path';
 
 const INSECURE = /^(http|git):\/\//i;
@@ -85,6 +86,7 @@ export default defineRepoRule({
     if (!facts.config.ok) return notAvailable(facts.config.reason);
     const found = new FindingList(ctx.findingLimit);
     let proxied = 0;
+    let local = 0;
     for (const e of facts.config.value) {
       if (!e.key.startsWith('remote.') || !(e.key.endsWith('.url') || e.key.endsWith('.pushurl'))) continue;
       if (e.value === null || !INSECURE.test(e.value.trim())) continue;
@@ -93,6 +95,12 @@ export default defineRepoRule({
         continue;
       }
       const name = e.key.slice('remote.'.length, e.key.lastIndexOf('.'));
+      // A server on this machine's loopback (a local Gitea, a test server), reached with no proxy:
+      // the clear text never leaves the machine.
+      if (reachesLoopbackDirectly(e.value.trim(), name, facts.config.value, facts.proxyEnv ?? {})) {
+        local += 1;
+        continue;
+      }
       found.add(configFinding(e, `remote "${name}" uses an unencrypted transport: ${e.key}=${e.value} (${e.scope})`));
     }
     // git-annex's own ssh to a remote (annexed content, git-annex-shell) with host-key checking off:
@@ -119,9 +127,14 @@ export default defineRepoRule({
         ),
       );
     }
-    const note = proxied
-      ? `${proxied} remote URL(s) are this Bitbucket Pipelines step's own origin (BITBUCKET_GIT_HTTP_ORIGIN), reached through the step's proxy on localhost:29418: not reported`
-      : undefined;
-    return found.evaluation('fail', note);
+    const notes = [
+      proxied
+        ? `${proxied} remote URL(s) are this Bitbucket Pipelines step's own origin (BITBUCKET_GIT_HTTP_ORIGIN), reached through the step's proxy on localhost:29418: not reported`
+        : '',
+      local
+        ? `${local} remote URL(s) name this machine's loopback (localhost, 127.x.x.x, [::1]) and no proxy carries them: not reported`
+        : '',
+    ].filter(Boolean);
+    return found.evaluation('fail', notes.length ? notes.join('; ') : undefined);
   },
 });

@@ -4,7 +4,8 @@
 // version) and returns the upstream version plus who built it, or null when it cannot tell.
 //   gpg --version      "gpg (GnuPG) 2.2.40", "gpg (GnuPG/MacGPG2) 2.2.41", "gpg2 (GnuPG) 2.0.22"
 //   ssh -V             "OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL 3.0.19 27 Jan 2026",
-//                      "OpenSSH_for_Windows_9.5p1, LibreSSL 3.8.2", "OpenSSH_9.6, LibreSSL 3.8.2" (OpenBSD)
+//                      "OpenSSH_for_Windows_9.5p1, LibreSSL 3.8.2", "OpenSSH_9.6, LibreSSL 3.8.2" (OpenBSD),
+//                      "OpenSSH_9.7p1-hpn18.3.1, OpenSSL 3.0.13 30 Jan 2024" (HPN-SSH)
 //   git-lfs version    "git-lfs/3.4.1 (GitHub; linux amd64; go 1.21.5)"
 // OpenSSH portable releases "X.YpN" compare as X.Y.N; an OpenBSD build ("OpenSSH_9.6") is X.Yp1,
 // the portable release made from it. displaySshVersion() spells the comparable form back.
@@ -76,7 +77,13 @@ export function parseGpgVersion(output: string): ParsedVersion | null {
 export function parseSshVersion(output: string): ParsedVersion | null {
   const raw = output.trim();
   const text = firstLine(output);
-  const m = /^OpenSSH_(for_Windows_)?(\d+)\.(\d+)(?:p(\d+))?(?=[\s,]|$)(.*)$/i.exec(text);
+  // HPN-SSH (the high-performance patch set) appends its own release to the one it is built on:
+  // "OpenSSH_9.3p2-hpn17v14", "OpenSSH_9.7p1-hpn18.3.1", "OpenSSH_10.4p1_hpn19.0.0" (a dev build adds
+  // "-g<commit>[-dirty]"). It is that OpenSSH release with faster buffers, so upstream's CVEs apply to it.
+  const m =
+    /^OpenSSH_(for_Windows_)?(\d+)\.(\d+)(?:p(\d+))?(?:[-_](hpn\d+(?:[v.]\d+)*)(?:-g[0-9a-f]{7,40}(?:-dirty)?)?)?(?=[\s,]|$)(.*)$/i.exec(
+      text,
+    );
   if (!m) {
     const pkg = /^(?:(\d+):)?(\d+)\.(\d+)p(\d+)-(\S+)$/.exec(text);
     if (!pkg) return null;
@@ -94,8 +101,9 @@ export function parseSshVersion(output: string): ParsedVersion | null {
     result.vendor = 'windows';
     return result;
   }
+  if (m[5]) result.vendorBuild = m[5];
   // "OpenSSH_9.2p1 Debian-2+deb12u6, OpenSSL ...", "OpenSSH_8.9p1 Ubuntu-3ubuntu0.10, OpenSSL ..."
-  const build = /^\s+(\w+)-([0-9A-Za-z.+~_]+)/.exec(m[5] ?? '');
+  const build = /^\s+(\w+)-([0-9A-Za-z.+~_]+)/.exec(m[6] ?? '');
   if (build?.[1] !== undefined && build[2] !== undefined) {
     const vendor = distroOf(build[1]);
     if (vendor) result.vendor = vendor;

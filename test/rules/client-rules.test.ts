@@ -117,6 +117,17 @@ describe('ssh-client-patched', () => {
       outcome: 'fail',
       mentions: ['CVE-2023-38408', '[ssh-keygen /opt/bin/ssh-keygen]'],
     },
+    {
+      name: 'fails on HPN-SSH built on OpenSSH 9.7p1, with the upstream CVEs fixed after 9.7p1',
+      facts: withTools([tool('ssh', 'OpenSSH_9.7p1-hpn18.3.1, OpenSSL 3.0.13 30 Jan 2024')]),
+      outcome: 'fail',
+      mentions: ['CVE-2025-26465', 'CVE-2025-61984'],
+    },
+    {
+      name: 'passes on HPN-SSH built on OpenSSH 10.5p1',
+      facts: withTools([tool('ssh', 'OpenSSH_10.5p1_hpn18.11.1, OpenSSL 3.5.3 16 Sep 2025')]),
+      outcome: 'pass',
+    },
     { name: 'is a skip when OpenSSH is not installed', facts: withTools([]), outcome: 'not-available' },
   ]);
 

@@ -132,6 +132,28 @@ describe('remotes-use-secure-transport', () => {
       ),
       outcome: 'pass',
     },
+    // Clean pass 32: a server on this machine's loopback reached with no proxy (test/cli/cleanpass32-*
+    // shows where real git connects for each proxy set-up).
+    {
+      name: 'passes on http:// and git:// remotes on the loopback with no proxy (a local Gitea, a test server)',
+      facts: withConfig(
+        entry('remote.gitea.url', 'http://localhost:3000/team/app.git'),
+        entry('remote.test.url', 'http://127.0.0.1:8080/r.git'),
+        entry('remote.v6.url', 'http://[::1]:3000/r.git'),
+        entry('remote.v6.pushurl', 'http://git:secret@127.0.0.2/r.git'),
+        entry('remote.daemon.url', 'git://localhost/r.git'),
+        entry('http.https://github.com/.proxy', 'http://proxy.corp:3128', 'global'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'passes on a loopback remote behind a proxy that no_proxy sends direct',
+      facts: factsWith({
+        config: available([entry('remote.gitea.url', 'http://localhost:3000/r.git')]),
+        proxyEnv: { http_proxy: 'http://proxy.corp:3128', NO_PROXY: 'example.com, .localhost' },
+      }),
+      outcome: 'pass',
+    },
     {
       name: 'fails on an http:// remote',
       facts: withConfig(entry('remote.origin.url', 'http://h/r.git')),
@@ -145,6 +167,51 @@ describe('remotes-use-secure-transport', () => {
       mentions: ['remote "up"'],
     },
   ]);
+
+  // Clean pass 32's twins: names that only look local, and a loopback remote git sends elsewhere.
+  test.each([
+    ['a name that only starts like localhost', 'http://localhost.evil.com/r.git'],
+    ['a DNS name that maps 127.0.0.1', 'http://127.0.0.1.nip.io/r.git'],
+    ['a hex spelling of 127.0.0.1', 'http://0x7f.1/r.git'],
+    ['a short spelling of 127.0.0.1', 'http://127.1/r.git'],
+    ['a user name that reads localhost', 'http://localhost@evil.example/r.git'],
+    ['two @ signs', 'http://a@localhost@evil.example/r.git'],
+    ['a percent-encoded localhost', 'http://%6cocalhost/r.git'],
+    ['a backslash in the authority', 'http://evil.example\\@localhost/r.git'],
+  ] as const)('fails on %s: %s', (_what, url) => {
+    expect(evaluate(secureRemotes, withConfig(entry('remote.origin.url', url))).outcome).toBe('fail');
+  });
+
+  const H = 'http://localhost:3000/r.git';
+  test.each([
+    ['http.proxy', [entry('http.proxy', 'http://proxy.corp:3128', 'global')], {}, H],
+    ['http.<url>.proxy', [entry('http.http://localhost:3000/.proxy', 'socks5://10.0.0.9')], {}, H],
+    ['remote.<name>.proxy', [entry('remote.origin.proxy', 'http://proxy.corp:3128')], {}, H],
+    ['http_proxy', [], { http_proxy: 'http://proxy.corp:3128' }, H],
+    ['ALL_PROXY', [], { ALL_PROXY: 'socks5h://proxy.corp' }, H],
+    ['no_proxy (read before NO_PROXY) not naming it', [], { http_proxy: 'http://p:1', no_proxy: '', NO_PROXY: '*' }, H],
+    [
+      'a no_proxy wildcard inside a list (libcurl: only a lone *)',
+      [],
+      { http_proxy: 'http://p:1', no_proxy: 'a,*' },
+      H,
+    ],
+    [
+      'url.<base>.insteadOf rewriting it',
+      [entry('url.http://evil.example/.insteadof', 'http://localhost:3000/', 'global')],
+      {},
+      H,
+    ],
+    ['http.curloptResolve', [entry('http.curloptresolve', 'localhost:3000:203.0.113.9')], {}, H],
+    ['git:// with core.gitProxy', [entry('core.gitproxy', 'ssh-tunnel', 'global')], {}, 'git://localhost/r.git'],
+    ['git:// with GIT_PROXY_COMMAND', [], { GIT_PROXY_COMMAND: '/usr/local/bin/tunnel' }, 'git://127.0.0.1/r.git'],
+  ] as const)('fails on a loopback remote git sends elsewhere: %s', (_what, extra, env, url) => {
+    const facts = factsWith({
+      config: available([entry('remote.origin.url', url), ...extra]),
+      proxyEnv: env,
+    });
+    expect(evaluate(secureRemotes, facts).outcome).toBe('fail');
+  });
 });
 
 describe('submodule-recursion-safe', () => {

@@ -226,6 +226,29 @@ const rows: Row[] = [
     vendor: 'debian',
     notAffected: ['CVE-2025-26465'],
   },
+  // HPN-SSH: the OpenSSH release it is built on, with upstream's CVEs (hpn-ssh's version.h: SSH_VERSION
+  // SSH_PORTABLE SSH_HPN, "-hpn17v14" in the 17.x series, "-hpn18.3.1" then "_hpn19.0.0").
+  {
+    tool: 'ssh',
+    raw: 'OpenSSH_9.7p1-hpn18.3.1, OpenSSL 3.0.13 30 Jan 2024',
+    version: '9.7p1',
+    affected: ['CVE-2025-26465', 'CVE-2025-61984'],
+    notAffected: ['CVE-2023-48795', 'CVE-2023-51385'],
+  },
+  {
+    tool: 'ssh',
+    raw: 'OpenSSH_9.3p2-hpn17v14, OpenSSL 3.0.8 7 Feb 2023',
+    version: '9.3p2',
+    affected: ['CVE-2023-48795'],
+    notAffected: ['CVE-2023-38408'],
+  },
+  { tool: 'ssh', raw: 'OpenSSH_10.5p1_hpn18.11.1, OpenSSL 3.5.3 16 Sep 2025', version: '10.5p1', clean: true },
+  {
+    tool: 'ssh',
+    raw: 'OpenSSH_10.1p1_hpn19.0.0-g1a2b3c4d-dirty, OpenSSL 3.5.3 16 Sep 2025',
+    version: '10.1p1',
+    affected: ['CVE-2026-35386'],
+  },
   // Git LFS
   {
     tool: 'git-lfs',
@@ -325,9 +348,21 @@ describe('parsers refuse what is not their tool', () => {
     ['gpg', parseGpgVersion, 'gpg (GnuPG) banana'],
     ['ssh', parseSshVersion, 'ssh: command not found'],
     ['ssh', parseSshVersion, 'usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy]'],
+    // Only HPN-SSH's own suffix is read past the release: not a word that merely starts with "hpn".
+    ['ssh', parseSshVersion, 'OpenSSH_9.7p1-hpn, OpenSSL 3.0.13'],
+    ['ssh', parseSshVersion, 'OpenSSH_9.7p1-hpnext18, OpenSSL 3.0.13'],
+    ['ssh', parseSshVersion, 'OpenSSH_9.7p1-hpn18.3.1x, OpenSSL 3.0.13'],
+    ['ssh', parseSshVersion, 'OpenSSH_9.7p1-custom18.3.1, OpenSSL 3.0.13'],
     ['git-lfs', parseGitLfsVersion, "git: 'lfs' is not a git command"],
   ] as const)('%s does not read a version from "%s"', (_tool, parse, text) => {
     expect(parse(text)).toBeNull();
+  });
+
+  test('an HPN-SSH build keeps its HPN release as the build, not as the OpenSSH version', () => {
+    const p = parseSshVersion('OpenSSH_9.7p1-hpn18.3.1, OpenSSL 3.0.13 30 Jan 2024')!;
+    expect(TOOL_SCHEMES.ssh.display(p.version)).toBe('9.7p1');
+    expect(p.vendorBuild).toBe('hpn18.3.1');
+    expect(p.vendor).toBeUndefined();
   });
 
   test('an OpenSSH portable version is spelt back with its p-number', () => {
