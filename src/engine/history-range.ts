@@ -7,7 +7,7 @@ import type { RepositoryInfo } from '../domain/model.js';
 import { runGit } from '../collect/git.js';
 
 // git's warning (refs.c/object-name.c warn_msg), under the C locale every git here runs in.
-const AMBIGUOUS = /^warning: refname '(.*)' is ambiguous\.$/m;
+const AMBIGUOUS = /^warning: refname '(.*)' is ambiguous\.$/gm;
 
 /**
  * git's stdout for `rev-parse` with `args`, or ExpectedError: where git warns that a name is ambiguous
@@ -19,8 +19,13 @@ export async function revParse(repo: RepositoryInfo, args: string[], what: strin
     gitDir: repo.gitDir,
     timeoutMs: 30_000,
   });
-  const name = AMBIGUOUS.exec(stderr)?.[1];
-  if (name !== undefined && !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(name))
+  // A full id is the repository's length: 40 hex digits only abbreviate an id of a SHA-256 repository.
+  const full = repo.objectFormat === 'sha256' ? 64 : 40;
+  // Every name git warns of (a range names two).
+  const name = [...stderr.matchAll(AMBIGUOUS)]
+    .map((m) => m[1]!)
+    .find((n) => !(n.length === full && /^[0-9a-f]+$/i.test(n)));
+  if (name !== undefined)
     throw new ExpectedError(
       `${what}: git finds "${name}" ambiguous (a ref of that name, or several, besides what it may mean)`,
       'give the full commit id or the full ref name (refs/heads/..., refs/remotes/origin/...)',

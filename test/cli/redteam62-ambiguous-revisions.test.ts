@@ -7,7 +7,7 @@
 // policy, and passed. git warns "refname ... is ambiguous" on both; gitguard now refuses such a name
 // (exit 2). Twins: the same names without Bob's ref, and a full commit id with a ref of that name
 // beside it (git reads the object), work as before.
-import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson } from '../helpers/ssh.js';
 import { aliceAndBob } from '../helpers/team.js';
 import { tryGit } from '../helpers/signing-repo.js';
@@ -92,4 +92,27 @@ test("verify <range>: a range through Bob's ambiguous name is refused; the twin 
   r.run(['tag', 'pr', 'origin/main']);
   const res = await verify('origin/main..pr');
   expect([res.code, res.stderr]).toEqual([2, expect.stringContaining('git finds "pr" ambiguous')]);
+  // git warns of each name: a full id first (warned of, read as the object) does not hide the second.
+  const main = r.run(['rev-parse', 'origin/main']);
+  r.run(['update-ref', `refs/heads/${main}`, main]);
+  const both = await verify(`${main}..pr`);
+  expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('git finds "pr" ambiguous')]);
+});
+
+test('SHA-256: 40 hex digits abbreviate an id, so a ref of that name is refused; the full 64 are read', async () => {
+  const r = makeRepo({ objectFormat: 'sha256' });
+  const first = r.commit('first', { 'a.txt': 'a\n' });
+  const second = r.commit('second', { 'b.txt': 'b\n' });
+  const forty = first.slice(0, 40);
+  r.run(['update-ref', `refs/heads/${forty}`, second]);
+  r.run(['update-ref', `refs/heads/${first}`, second]);
+  expect([gitReads(r, forty), gitReads(r, first)]).toEqual([
+    { oid: second, ambiguous: true },
+    { oid: first, ambiguous: true },
+  ]);
+  const verify = (root: string) => runMain(['verify', '-C', r.dir, '--no-cache', '--trust-root', root], { env: r.env });
+  const refused = await verify(forty);
+  expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining(`git finds "${forty}" ambiguous`)]);
+  const read = await verify(first);
+  expect(read.stdout).toContain(first);
 });
