@@ -11,6 +11,7 @@ import { defaultProtectedRefs, type LedgerFacts, type LedgerUpdate, type TrustRo
 import { collectPolicyAt } from '../collect/head-policy.js';
 import type { ObjectReader } from '../collect/objects.js';
 import { ciBranch, unprotectedCiBranch } from './ci-branch.js';
+import { revParse } from './history-range.js';
 import { LedgerError, ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
@@ -348,10 +349,7 @@ export async function resolveCommitId(
 ): Promise<string> {
   if (rev.startsWith('-')) throw new ExpectedError(`${what} "${rev}" is not a revision`, hint);
   try {
-    return await gitText(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], {
-      gitDir: repo.gitDir,
-      timeoutMs: 30_000,
-    });
+    return await revParse(repo, ['--verify', '--end-of-options', `${rev}^{commit}`], `${what} "${rev}"`);
   } catch (err) {
     if (err instanceof GitError) throw new ExpectedError(`${what} "${rev}" is not a commit in ${repo.path}`, hint);
     throw err;
