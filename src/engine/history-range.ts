@@ -8,6 +8,8 @@ import { runGit } from '../collect/git.js';
 
 // git's warning (refs.c/object-name.c warn_msg), under the C locale every git here runs in.
 const AMBIGUOUS = /^warning: refname '(.*)' is ambiguous\.$/gm;
+// `:/text` where a revision starts (alone, negated, or after a range's dots), or `^{/text}` after one.
+const SEARCH = /(?:^\^?|\.\.)\^?:\/|\^\{\//;
 
 /**
  * git's stdout for `rev-parse` with `args`, or ExpectedError: where git warns that a name is ambiguous
@@ -15,6 +17,14 @@ const AMBIGUOUS = /^warning: refname '(.*)' is ambiguous\.$/gm;
  * full object id, which git reads as the object whatever refs there are.
  */
 export async function revParse(repo: RepositoryInfo, args: string[], what: string): Promise<string> {
+  // git's message search (`:/text`, `rev^{/text}`) takes the newest commit whose message matches, on
+  // any ref: whoever may push a branch or a commit chooses what it names. git gives no warning.
+  const search = args.find((a) => SEARCH.test(a));
+  if (search !== undefined)
+    throw new ExpectedError(
+      `${what}: "${search}" searches commit messages, which anyone who may push a commit can match`,
+      'give the full commit id or a ref name',
+    );
   const { stdout, stderr } = await runGit(['-c', 'core.warnAmbiguousRefs=true', 'rev-parse', ...args], {
     gitDir: repo.gitDir,
     timeoutMs: 30_000,

@@ -116,3 +116,24 @@ test('SHA-256: 40 hex digits abbreviate an id, so a ref of that name is refused;
   const read = await verify(first);
   expect(read.stdout).toContain(first);
 });
+
+test("git's message search (:/text, rev^{/text}) is refused: Bob's newest commit with those words is what git takes", async () => {
+  const { r, root, bobs } = setUp();
+  // git's own reading: the newest matching commit on any ref, Bob's.
+  // (`:/text^{commit}` would search for that whole text: the names are read as given.)
+  const reads = (name: string) => tryGit(r, ['rev-parse', '--verify', name]).stdout.trim();
+  expect([reads(':/maintains'), reads('pr^{/maintains}')]).toEqual([bobs, bobs]);
+  for (const args of [
+    ['--trust-root', ':/maintains'],
+    ['--base', 'pr^{/maintains}'],
+    ['--base', '^:/maintains'],
+  ]) {
+    const res = await audit(r, args);
+    expect([res.code, res.stderr]).toEqual([2, expect.stringContaining('searches commit messages')]);
+  }
+  const range = await runMain(['verify', '-C', r.dir, '--no-cache', 'origin/main..:/maintains'], { env: r.env });
+  expect([range.code, range.stderr]).toEqual([2, expect.stringContaining('searches commit messages')]);
+  // Twin: the same commits named by id and ref are read (Bob's change judged, and it fails).
+  expect(await audit(r, ['--trust-root', root.slice(0, 12)])).toEqual({ code: 1, outcome: 'fail', stderr: '' });
+  expect(await audit(r, ['--base', 'origin/main'])).toEqual({ code: 1, outcome: 'fail', stderr: '' });
+});
