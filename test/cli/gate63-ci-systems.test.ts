@@ -2,9 +2,14 @@
 // maintainer could gut any other CI (.circleci/config.yml, Jenkinsfile, .forgejo/workflows, ...) and
 // the audit passed. Every CI system's documented place is protected now (domain/ci-systems.ts), and
 // ci-gate-kept reads Forgejo's and Gitea's workflow folders (GitHub's syntax) for the gitguard step.
-import { cleanupTemp } from '../helpers/repo.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
+import { ROOT, runMain } from '../helpers/cli.js';
 import { checkoutWorkflow, gateTeam } from '../helpers/team.js';
 import { CI_SYSTEMS } from '../../src/domain/ci-systems.js';
+import { DEFAULT_PROTECTED_PATHS } from '../../src/domain/policy.js';
 
 afterAll(cleanupTemp);
 
@@ -15,6 +20,7 @@ const fileOf = (pattern: string): string =>
     : pattern;
 const CI_FILES = [...new Set(CI_SYSTEMS.map((s) => fileOf(s.pattern)))];
 const RUNS = checkoutWorkflow('      - run: make test\n');
+const GATED = checkoutWorkflow('      - run: make test\n      - run: npx gitguard audit\n');
 
 describe('every CI system’s file is protected by default', () => {
   // One repository holding every CI file (Alice's first commit); each test edits one of them.
@@ -51,7 +57,7 @@ describe('every CI system’s file is protected by default', () => {
 });
 
 describe.each(['.forgejo/workflows/ci.yml', '.gitea/workflows/ci.yaml'])('the gitguard step in %s', (file) => {
-  const team = gateTeam({ [file]: checkoutWorkflow('      - run: make test\n      - run: npx gitguard audit\n') });
+  const team = gateTeam({ [file]: GATED });
 
   test('removed by Bob: ci-gate-kept fails', async () => {
     expect(await team.outcomes({ [file]: RUNS })).toEqual({
@@ -63,8 +69,9 @@ describe.each(['.forgejo/workflows/ci.yml', '.gitea/workflows/ci.yaml'])('the gi
 
   test('moved out of the folder CI reads by Bob: ci-gate-kept fails', async () => {
     const moved = file.replace(/workflows\/ci\.ya?ml$/, 'ci.yml');
-    expect(await team.outcomes({ [file]: RUNS, [moved]: checkoutWorkflow('      - run: npx gitguard audit\n') }))
-      .toMatchObject({ code: 1, 'ci-gate-kept': 'fail' });
+    expect(
+      await team.outcomes({ [file]: RUNS, [moved]: checkoutWorkflow('      - run: npx gitguard audit\n') }),
+    ).toMatchObject({ code: 1, 'ci-gate-kept': 'fail' });
   });
 
   test('removed by Alice: passes', async () => {
@@ -82,5 +89,41 @@ describe.each(['.forgejo/workflows/ci.yml', '.gitea/workflows/ci.yaml'])('the gi
       'protected-paths-changed-by-maintainers': 'fail',
       'ci-gate-kept': 'pass',
     });
+  });
+});
+
+describe('docs/policy.md', () => {
+  test('lists the default protected paths as the code has them', () => {
+    const doc = readFileSync(join(ROOT, 'docs/policy.md'), 'utf8');
+    const block = /Default protected paths:\n\n```\n([^`]*)```/.exec(doc)![1]!;
+    expect(block.split(/\s+/).filter(Boolean)).toEqual(DEFAULT_PROTECTED_PATHS);
+  });
+});
+
+// No policy (keys only): ci-gate-kept alone judges, so this is its own reading of the folders.
+describe.each(['.forgejo/workflows/ci.yml', '.gitea/workflows/ci.yml'])('no policy, %s', (file) => {
+  async function gate(after: string): Promise<{ code: number; stdout: string }> {
+    const r: TestRepo = makeRepo();
+    const alice = sharedSshKey('alice');
+    configureSshSigning(r, alice);
+    const keys = join(r.home, 'allowed');
+    writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
+    commitAsPerson(r, alice, 'alice@example.com', 'ci', { [file]: GATED });
+    commitAsPerson(r, alice, 'alice@example.com', 'ci: faster', { [file]: after });
+    // git's own answer: the second commit changes the workflow file.
+    expect(r.run(['diff', '--name-only', 'HEAD~1', 'HEAD']).trim()).toBe(file);
+    return runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
+      env: r.env,
+    });
+  }
+
+  test('the step removed: ci-gate-kept fails', async () => {
+    const res = await gate(RUNS);
+    expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
+  });
+
+  test('the step kept, another edited: passes', async () => {
+    const res = await gate(checkoutWorkflow('      - run: make check\n      - run: npx gitguard audit\n'));
+    expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
   });
 });
