@@ -2,12 +2,11 @@
 // maintainer could gut any other CI (.circleci/config.yml, Jenkinsfile, .forgejo/workflows, ...) and
 // the audit passed. Every CI system's documented place is protected now (domain/ci-systems.ts), and
 // ci-gate-kept reads Forgejo's and Gitea's workflow folders (GitHub's syntax) for the gitguard step.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
-import { ROOT, runMain } from '../helpers/cli.js';
-import { checkoutWorkflow, gateTeam } from '../helpers/team.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { ROOT } from '../helpers/cli.js';
+import { checkoutWorkflow, gateTeam, keysOnlyGate } from '../helpers/team.js';
 import { CI_SYSTEMS } from '../../src/domain/ci-systems.js';
 import { DEFAULT_PROTECTED_PATHS } from '../../src/domain/policy.js';
 
@@ -103,18 +102,10 @@ describe('docs/policy.md', () => {
 // No policy (keys only): ci-gate-kept alone judges, so this is its own reading of the folders.
 describe.each(['.forgejo/workflows/ci.yml', '.gitea/workflows/ci.yml'])('no policy, %s', (file) => {
   async function gate(after: string): Promise<{ code: number; stdout: string }> {
-    const r: TestRepo = makeRepo();
-    const alice = sharedSshKey('alice');
-    configureSshSigning(r, alice);
-    const keys = join(r.home, 'allowed');
-    writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
-    commitAsPerson(r, alice, 'alice@example.com', 'ci', { [file]: GATED });
-    commitAsPerson(r, alice, 'alice@example.com', 'ci: faster', { [file]: after });
+    const res = await keysOnlyGate(file, GATED, after);
     // git's own answer: the second commit changes the workflow file.
-    expect(r.run(['diff', '--name-only', 'HEAD~1', 'HEAD']).trim()).toBe(file);
-    return runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
-      env: r.env,
-    });
+    expect(res.r.run(['diff', '--name-only', 'HEAD~1', 'HEAD']).trim()).toBe(file);
+    return res;
   }
 
   test('the step removed: ci-gate-kept fails', async () => {
