@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
+import { WORKFLOW_FOLDERS } from '../domain/ci-systems.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { ROOT_ACTION, runsFile } from '../domain/ci-references.js';
 import { actionFiles, ciReferencesIn, ciVariables, runCommands } from './ci-yaml.js';
@@ -176,7 +177,7 @@ async function ciFilesAt(
     if (b === undefined) unread.add(`${real}/${e.name}`);
     if (b?.type !== 'blob') continue;
     out.push(b.body);
-    if (path !== '.github/workflows') await ownFiles(real, b.body);
+    if (!WORKFLOW_FOLDERS.includes(path)) await ownFiles(real, b.body);
   }
   return out;
 }
@@ -193,7 +194,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
   const unread = new Set<string>();
   const queue: Array<[string, string]> = CI_PATHS.map((p) => [p, p]);
   const watch = (p: string, origin: string): void => {
-    if (found.has(p) || (CI_PATHS as readonly string[]).includes(p)) return;
+    if (found.has(p) || CI_PATHS.includes(p)) return;
     found.set(p, origin);
     indirect.add(p);
   };
@@ -210,7 +211,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
       const text = body.toString('utf8');
       texts.push([text, origin]);
       for (const ref of await ciReferencesIn(text, origin)) {
-        if ((CI_PATHS as readonly string[]).some((c) => ref === c || ref.startsWith(`${c}/`))) continue;
+        if (CI_PATHS.some((c) => ref === c || ref.startsWith(`${c}/`))) continue;
         whole.add(ref);
         if (found.has(ref)) continue;
         found.set(ref, origin);
@@ -244,7 +245,7 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
   // watched, and a change there counts where either side names gitguard (watched-changes.ts).
   const ranOnly = new Set<string>();
   for (const [p, { origin, entries }] of spare) {
-    if (found.has(p) || (CI_PATHS as readonly string[]).includes(p) || found.size >= MAX_DERIVED) continue;
+    if (found.has(p) || CI_PATHS.includes(p) || found.size >= MAX_DERIVED) continue;
     found.set(p, origin);
     indirect.add(p);
     ranOnly.add(p);

@@ -5,6 +5,7 @@
 // protected like the CI file that names them, and the CI gate is looked for in them too. Read by
 // line, not by a YAML parser: the forms are few, and a line misread only widens or narrows the
 // watched set, never what a verdict means. No `..`, no absolute or URL paths.
+import { WORKFLOW_FOLDERS } from './ci-systems.js';
 
 /** The files `uses: ./` (the root folder as an action) runs. */
 export const ROOT_ACTION = ['action.yml', 'action.yaml'];
@@ -151,5 +152,5 @@ export function referencesOfValues(values: readonly unknown[], origin: string): 
 
 /** Whether a runner reads the file `name` of the folder `folder`: a workflow, or a local action's definition. */
 export function runsFile(folder: string, name: string): boolean {
-  return folder === '.github/workflows' ? /\.ya?ml$/.test(name) : name === 'action.yml' || name === 'action.yaml';
+  return WORKFLOW_FOLDERS.includes(folder) ? /\.ya?ml$/.test(name) : name === 'action.yml' || name === 'action.yaml';
 }

@@ -4,6 +4,7 @@
 import type { Severity } from './severity.js';
 import type { AllowedSigner, Keyring } from './keys.js';
 import { entryOptionsAdmit, foldEmail, keySpeaksFor } from './principals.js';
+import { CI_PROTECTED_PATTERNS } from './ci-systems.js';
 
 export interface Signer {
   /** Display name (defaults to the first e-mail). */
@@ -83,9 +84,8 @@ export const DEFAULT_PROTECTED_PATHS = [
   'CODEOWNERS',
   '.github/CODEOWNERS',
   'docs/CODEOWNERS',
-  '.github/workflows/**',
-  '.github/actions/**',
-  '.gitlab-ci.yml',
+  // Every CI system's configuration (domain/ci-systems.ts): gutting any CI needs a maintainer.
+  ...CI_PROTECTED_PATTERNS,
   '.githooks/**',
   '.gitattributes',
 ];

@@ -2,6 +2,7 @@
 // CODEOWNERS, CI workflows, hooks) are seen in the same single pass: each protected pattern is watched
 // at its longest literal prefix, and a commit "changes" it when that tree or blob id differs from
 // every parent's.
+import { CI_GATE_PATHS, WORKFLOW_FOLDERS } from './ci-systems.js';
 
 /** The longest glob-free prefix of a pattern ("" when the first segment already has a wildcard). */
 function watchPath(pattern: string): string {
@@ -48,17 +49,16 @@ export function protects(patterns: readonly string[], path: string, origins?: Re
   return patterns.some((pattern) => coveredBy(path, pattern) || (origin !== undefined && coveredBy(origin, pattern)));
 }
 
-/** Where CI gates live: files whose content names gitguard when the gate is in place. */
-export const CI_PATHS = ['.github/workflows', '.gitlab-ci.yml'] as const;
+/** Where CI gates live: files whose content names gitguard when the gate is in place (domain/ci-systems.ts). */
+export const CI_PATHS: readonly string[] = CI_GATE_PATHS;
 
-/** What the CI reads at each: GitHub the workflow files in a folder, GitLab one file. */
-export const CI_PATH_IS_FOLDER: Readonly<Record<(typeof CI_PATHS)[number], boolean>> = {
-  '.github/workflows': true,
-  '.gitlab-ci.yml': false,
-};
+/** What the CI reads at each: a workflows folder's files (GitHub, Forgejo, Gitea), or GitLab's one file. */
+export const CI_PATH_IS_FOLDER: Readonly<Record<string, boolean>> = Object.fromEntries(
+  CI_PATHS.map((p) => [p, WORKFLOW_FOLDERS.includes(p)]),
+);
 
 /** A CI file, or a file the CI runs (`origins`, as for protects). */
 export function isCiFile(path: string, origins?: ReadonlyMap<string, string>): boolean {
-  const ci = CI_PATHS as readonly string[];
+  const ci = CI_PATHS;
   return ci.some((c) => path === c || path.startsWith(`${c}/`)) || ci.includes(origins?.get(path) ?? '');
 }

@@ -2,11 +2,8 @@
 // replaced by a comment naming it, switched off (`if: false`), or made unable to fail the run
 // (`continue-on-error: true`; GitLab `allow_failure: true`, `when: manual`) kept the gate. Only a
 // mention in what runs and can fail the run counts now.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
-import { runMain } from '../helpers/cli.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { keysOnlyGate } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
@@ -15,18 +12,7 @@ const GH = (step: string): string =>
 const GL = (job: string): string => `build:\n  script: make\naudit:\n  script: npx gitguard audit\n${job}`;
 
 /** No policy: every removal is reported. The gate runs, then `after` replaces the CI file. */
-async function gate(file: string, before: string, after: string): Promise<{ code: number; stdout: string }> {
-  const r: TestRepo = makeRepo();
-  const alice = sharedSshKey('alice'); // the run's: no test here compares keys with another
-  configureSshSigning(r, alice);
-  const keys = join(r.home, 'allowed');
-  writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
-  commitAsPerson(r, alice, 'alice@example.com', 'ci', { [file]: before });
-  commitAsPerson(r, alice, 'alice@example.com', 'ci: faster', { [file]: after });
-  return runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
-    env: r.env,
-  });
-}
+const gate = keysOnlyGate;
 
 const WF = '.github/workflows/ci.yml';
 const KEPT = GH('      - run: npx gitguard audit\n');

@@ -4,11 +4,8 @@
 // and kept the gate. GitLab's documented reading (the job's own keys, then what it merges, then the
 // jobs `extends:` names, the last one named winning) decides now. Twins: a merge or parent that leaves
 // the job able to fail, and a later parent that sets `allow_failure: false` again.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
-import { runMain } from '../helpers/cli.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { keysOnlyGate } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
@@ -19,19 +16,7 @@ const job = (extra: string): string =>
   `${LENIENT}build:\n  script: make\naudit:\n${extra}  script: npx gitguard audit\n`;
 
 /** No policy: every removal is reported. The gate runs, then `after` replaces the CI file. */
-async function gate(after: string): Promise<number> {
-  const r: TestRepo = makeRepo();
-  const alice = sharedSshKey('alice');
-  configureSshSigning(r, alice);
-  const keys = join(r.home, 'allowed');
-  writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
-  commitAsPerson(r, alice, 'alice@example.com', 'ci', { [FILE]: KEPT });
-  commitAsPerson(r, alice, 'alice@example.com', 'ci: tidy', { [FILE]: after });
-  const res = await runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
-    env: r.env,
-  });
-  return res.code;
-}
+const gate = async (after: string): Promise<number> => (await keysOnlyGate(FILE, KEPT, after)).code;
 
 test.each([
   ['a merge key taking allow_failure: true in', job('  <<: *lenient\n')],

@@ -1,6 +1,6 @@
 // The repository the CI-path red-team files start from: Alice is the maintainer, Bob a signer who is
 // no maintainer, and Alice's signed first commit holds the policy, both SSH keys and the test's files.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyRepo, makeRepo, type TestRepo } from './repo.js';
 import { parseJson, resultOf, runMain } from './cli.js';
@@ -97,4 +97,26 @@ export function gateTeam(files: Record<string, string>): {
 export function bobsEditOutcome(team: Team): (files: Record<string, string>) => Promise<string> {
   const base = team.r.head();
   return async (files) => String((await gateOutcomes(team, base, files))['protected-paths-changed-by-maintainers']);
+}
+
+/**
+ * No policy (keys only: ci-gate-kept alone judges, every removal reported): Alice commits `before` at
+ * `file`, then `after`; the audit's exit code and text, and the repository (to ask git about it).
+ */
+export async function keysOnlyGate(
+  file: string,
+  before: string,
+  after: string,
+): Promise<{ code: number; stdout: string; r: TestRepo }> {
+  const r = makeRepo();
+  const alice = sharedSshKey('alice');
+  configureSshSigning(r, alice);
+  const keys = join(r.home, 'allowed');
+  writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
+  commitAsPerson(r, alice, 'alice@example.com', 'ci', { [file]: before });
+  commitAsPerson(r, alice, 'alice@example.com', 'ci: tidy', { [file]: after });
+  const res = await runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
+    env: r.env,
+  });
+  return { code: res.code, stdout: res.stdout, r };
 }
