@@ -1,7 +1,9 @@
 // The pre-push check: git feeds `<local ref> <local sha> <remote ref> <remote sha>` lines on stdin.
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
-// published (local sha, ^ its remote sha and ^ every remote-tracking tip of that remote) goes through the push rules (push-rules.ts, the server hook's too) in one walk, and
-// the secrets scan reads what the push publishes (those commits, its annotated tags and notes). Called by `gitguard hook run pre-push`.
+// published (local sha, ^ its remote sha and ^ every remote-tracking tip of that remote) goes
+// through the push rules (push-rules.ts, the server hook's too) in one walk, and the secrets scan
+// reads what the push publishes (those commits, its annotated tags and notes). Called by
+// `gitguard hook run pre-push`.
 import { available, type HistoryFacts } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { createShadow, type Shadow } from '../collect/git.js';

@@ -129,8 +129,8 @@ describe.each<Hook>(['pre-push', 'pre-receive'])(
   },
 );
 
-// The server knows every ref it has (the client's pre-push measures a fast-forward against the
-// remote's old sha of that branch only): a merge taking files from another branch of the remote adds
+// The server knows every ref it has (the client's pre-push excludes the remote's tracking tips:
+// test/cli/secrets64-prepush-merged-branch): a merge taking files from another branch of the remote adds
 // no path to what the remote has (git's combined diff lists none), its leak included.
 test('pre-receive twin: a merge of a branch the remote has, a leak it already published at that path: accepted', async () => {
   const { r, remote } = await setup('pre-receive');
