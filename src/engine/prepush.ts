@@ -195,8 +195,9 @@ export async function prePushCheck(opts: {
     // What the remote has is excluded for every update, as git's own push excludes its remote-tracking
     // tips: a fast-forward merging another of its branches publishes none of that branch's commits (a
     // leak the remote has there refused the push; the server accepts it). A tip is excluded unless it
-    // is the one sha the new refs all push.
-    for (const t of remoteTips) if (!(againstTips.size === 1 && againstTips.has(t))) revisions.add(`^${t}`);
+    // is the one sha the new refs all push. A push walking nothing (a deletion) excludes nothing.
+    if (revisions.size)
+      for (const t of remoteTips) if (!(againstTips.size === 1 && againstTips.has(t))) revisions.add(`^${t}`);
     // Notes and a stash's WIP are published unwalked: the secrets scan reads them, less what the remote has.
     const unwalked = [
       ...split.unwalked,
