@@ -9,9 +9,10 @@
 // within node_modules/, pass and are pushed.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
+import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { gitAsync, stopHookBridge } from '../helpers/hook-bridge.js';
 import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
+import { hookedRemote, remoteHas, secretsOpen, type Hook } from '../helpers/hooked-remote.js';
 import { TokenFactory } from '../helpers/secrets.js';
 
 const pair = new TokenFactory(6464).awsPair();
@@ -55,20 +56,6 @@ function moveEdited(r: TestRepo, from: string, to: string): string {
   return tip;
 }
 
-/** The audit's open findings of secrets-not-in-history, as "path:line". */
-async function auditOpen(r: TestRepo, ...extra: string[]): Promise<{ outcome: string; open: string[] }> {
-  const res = await runMain(
-    ['audit', r.dir, '--no-ledger', '--no-cache', '-r', 'secrets-not-in-history', '--format', 'json', ...extra],
-    { env: r.env },
-  );
-  const result = resultOf(parseJson<JsonReport>(res), 'secrets-not-in-history');
-  const open = (result.findings as Array<{ file?: string; evidence?: { line?: number }; suppressed?: boolean }>)
-    .filter((f) => !f.suppressed)
-    .map((f) => `${f.file}:${f.evidence?.line}`)
-    .sort();
-  return { outcome: result.outcome, open };
-}
-
 describe('a file moved from an excused path to a judged one with an edit', () => {
   test.each([
     ['the vendored key pair', VENDORED, 'src/config.js'],
@@ -78,9 +65,9 @@ describe('a file moved from an excused path to a judged one with an edit', () =>
     const published = r.head();
     const tip = moveEdited(r, from, to);
     expect(r.run(['show', `${tip}:${to}`])).toContain(pair.id);
-    const full = await auditOpen(r);
+    const full = await secretsOpen(r);
     expect(full).toEqual({ outcome: 'fail', open: [`${to}:3`] });
-    expect(await auditOpen(r, '--base', published)).toEqual(full);
+    expect(await secretsOpen(r, '--base', published)).toEqual(full);
   });
 
   test('twins: a clean file renamed with an edit, the vendored file moved and edited within node_modules/: pass', async () => {
@@ -89,8 +76,8 @@ describe('a file moved from an excused path to a judged one with an edit', () =>
     moveEdited(r, 'lib/util.js', 'src/util.js');
     const tip = moveEdited(r, VENDORED, 'node_modules/aws-helper/lib/config.js');
     expect(r.run(['show', `${tip}:node_modules/aws-helper/lib/config.js`])).toContain(pair.id);
-    expect(await auditOpen(r)).toEqual({ outcome: 'pass', open: [] });
-    expect(await auditOpen(r, '--base', published)).toEqual({ outcome: 'pass', open: [] });
+    expect(await secretsOpen(r)).toEqual({ outcome: 'pass', open: [] });
+    expect(await secretsOpen(r, '--base', published)).toEqual({ outcome: 'pass', open: [] });
   });
 });
 
@@ -114,32 +101,15 @@ test('twin: a fingerprint-excused secret renamed with an edit: pass', async () =
   r.commit('excuse it', {
     '.gitguard/policy.yml': `version: 1\nrequire_signatures: false\nsecrets:\n  allow:\n${allow}`,
   });
-  expect(await auditOpen(r)).toEqual({ outcome: 'pass', open: [] });
+  expect(await secretsOpen(r)).toEqual({ outcome: 'pass', open: [] });
   const tip = moveEdited(r, 'src/keys.js', 'src/aws/keys.js');
   expect(r.run(['show', `${tip}:src/aws/keys.js`])).toContain(pair.id);
-  expect(await auditOpen(r)).toEqual({ outcome: 'pass', open: [] });
+  expect(await secretsOpen(r)).toEqual({ outcome: 'pass', open: [] });
 });
-
-type Hook = 'pre-push' | 'pre-receive';
-
-/** A clone of the base pushed to a new bare remote, then the hook installed. */
-async function setup(hook: Hook): Promise<{ r: TestRepo; remote: string }> {
-  const r = copyRepo(base);
-  const remote = join(tempDir(), 'remote.git');
-  r.run(['init', '-q', '--bare', remote]);
-  r.run(['remote', 'add', 'origin', remote]);
-  r.run(['push', '-q', 'origin', '--all']);
-  const args = hook === 'pre-push' ? ['hook', 'install', '-C', r.dir] : ['hook', 'install', '--server', '-C', remote];
-  expect((await runMain(args, { env: r.env, ...(await inProcessHooks()) })).code).toBe(0);
-  return { r, remote };
-}
-
-const remoteHas = (r: TestRepo, remote: string, ref: string): string =>
-  r.run(['--git-dir', remote, 'rev-parse', '-q', '--verify', ref]);
 
 describe.each<Hook>(['pre-push', 'pre-receive'])('the %s hook', (hook) => {
   test('the vendored key pair moved to src/ with an edit: refused (before: accepted)', async () => {
-    const { r, remote } = await setup(hook);
+    const { r, remote } = await hookedRemote(base, hook);
     const published = r.head();
     moveEdited(r, VENDORED, 'src/config.js');
     const res = await gitAsync(r, ['push', 'origin', 'main']);
@@ -152,7 +122,7 @@ describe.each<Hook>(['pre-push', 'pre-receive'])('the %s hook', (hook) => {
   });
 
   test('twins: a clean file renamed with an edit, the vendored file moved and edited within node_modules/: accepted', async () => {
-    const { r, remote } = await setup(hook);
+    const { r, remote } = await hookedRemote(base, hook);
     moveEdited(r, 'lib/util.js', 'src/util.js');
     const tip = moveEdited(r, VENDORED, 'node_modules/aws-helper/lib/config.js');
     const res = await gitAsync(r, ['push', 'origin', 'main']);

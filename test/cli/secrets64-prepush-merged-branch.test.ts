@@ -5,10 +5,9 @@
 // answer: `git rev-list main --not origin/main --remotes=origin` (what the push publishes) lists only
 // the merge, and the remote's `vendor` holds the leak. Twin: a local branch the remote has never had,
 // with a leak, merged and pushed the same way: refused by both hooks. Real pushes to a real bare remote.
-import { join } from 'node:path';
-import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
-import { runMain } from '../helpers/cli.js';
+import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { gitAsync, stopHookBridge } from '../helpers/hook-bridge.js';
+import { hookedRemote, remoteHas, type Hook } from '../helpers/hooked-remote.js';
 import { TokenFactory } from '../helpers/secrets.js';
 
 const pair = new TokenFactory(6465).awsPair();
@@ -29,27 +28,9 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-type Hook = 'pre-push' | 'pre-receive';
-
-/** A clone of the base pushed to a new bare remote (every branch), then the hook installed. */
-async function setup(hook: Hook): Promise<{ r: TestRepo; remote: string }> {
-  const r = copyRepo(base);
-  const remote = join(tempDir(), 'remote.git');
-  r.run(['init', '-q', '--bare', remote]);
-  r.run(['remote', 'add', 'origin', remote]);
-  r.run(['push', '-q', 'origin', '--all']);
-  r.run(['fetch', '-q', 'origin']);
-  const args = hook === 'pre-push' ? ['hook', 'install', '-C', r.dir] : ['hook', 'install', '--server', '-C', remote];
-  expect((await runMain(args, { env: r.env, ...(await inProcessHooks()) })).code).toBe(0);
-  return { r, remote };
-}
-
-const remoteHas = (remote: string, r: TestRepo, ref: string): string =>
-  r.run(['--git-dir', remote, 'rev-parse', '-q', '--verify', ref]);
-
 describe.each<Hook>(['pre-push', 'pre-receive'])('the %s hook, main fast-forwarded by a merge', (hook) => {
   test('of a branch the remote has, its leak published there already: accepted (pre-push before: refused)', async () => {
-    const { r, remote } = await setup(hook);
+    const { r, remote } = await hookedRemote(base, hook);
     r.run(['merge', '-q', '--no-ff', '--no-edit', 'origin/vendor']);
     const tip = r.head();
     // git's answer: the push publishes the merge alone; the remote has the leak on vendor.
@@ -58,11 +39,11 @@ describe.each<Hook>(['pre-push', 'pre-receive'])('the %s hook, main fast-forward
     const res = await gitAsync(r, ['push', 'origin', 'main']);
     expect(res.stdout + res.stderr).not.toMatch(/secrets-not-in-history/);
     expect(res.code).toBe(0);
-    expect(remoteHas(remote, r, 'refs/heads/main')).toBe(tip);
+    expect(remoteHas(r, remote, 'refs/heads/main')).toBe(tip);
   });
 
   test('twin: of a local branch the remote never had, with the same leak: refused', async () => {
-    const { r, remote } = await setup(hook);
+    const { r, remote } = await hookedRemote(base, hook);
     const published = r.head();
     r.run(['checkout', '-q', '-b', 'wip', 'main~1']);
     r.commit('wip', { 'docs/wip.js': CONFIG });
@@ -75,6 +56,6 @@ describe.each<Hook>(['pre-push', 'pre-receive'])('the %s hook, main fast-forward
     expect(out).toMatch(/secrets-not-in-history/);
     expect(out).toContain('docs/wip.js');
     expect(out).not.toContain(pair.secret);
-    expect(remoteHas(remote, r, 'refs/heads/main')).toBe(published);
+    expect(remoteHas(r, remote, 'refs/heads/main')).toBe(published);
   });
 });
