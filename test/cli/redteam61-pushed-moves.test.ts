@@ -9,22 +9,24 @@
 // server) a merge of a branch the remote has (a leak it published already, where it has it) go through.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, copyRepo, type TestRepo } from '../helpers/repo.js';
 import { gitAsync, stopHookBridge } from '../helpers/hook-bridge.js';
-import { hookedRemote, remoteHas, secretsOpen, type Hook } from '../helpers/hooked-remote.js';
+import {
+  hookedRemote,
+  remoteHas,
+  secretsOpen,
+  vendoredTemplate,
+  VENDORED,
+  type Hook,
+} from '../helpers/hooked-remote.js';
 import { TokenFactory } from '../helpers/secrets.js';
 
 const pair = new TokenFactory(6161).awsPair();
 const CONFIG = `const id = "${pair.id}";\nconst secret = "aws_secret_access_key = ${pair.secret}";\n`;
-const VENDORED = 'node_modules/aws-helper/config.js';
-const POLICY =
-  'version: 1\nrequire_signatures: false\nsecrets:\n  allow:\n    - path: "fixtures/**"\n      reason: a revoked key the tests read\n';
 
 let base: TestRepo;
 beforeAll(() => {
-  base = makeRepo();
-  base.commit('init', { 'README.md': '# app\n', '.gitguard/policy.yml': POLICY });
-  base.commit('vendor the helper', { [VENDORED]: CONFIG, 'fixtures/aws.js': CONFIG, 'lib/util.js': 'export {};\n' });
+  base = vendoredTemplate(CONFIG, 'export {};\n');
   // A branch the remote has, with a leak it already published.
   base.run(['checkout', '-q', '-b', 'vendor']);
   base.commit('legacy', { 'docs/legacy.js': `${CONFIG}// old\n` });

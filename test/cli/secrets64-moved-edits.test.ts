@@ -12,7 +12,14 @@ import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { gitAsync, stopHookBridge } from '../helpers/hook-bridge.js';
 import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
-import { hookedRemote, remoteHas, secretsOpen, type Hook } from '../helpers/hooked-remote.js';
+import {
+  hookedRemote,
+  remoteHas,
+  secretsOpen,
+  vendoredTemplate,
+  VENDORED,
+  type Hook,
+} from '../helpers/hooked-remote.js';
 import { TokenFactory } from '../helpers/secrets.js';
 
 const pair = new TokenFactory(6464).awsPair();
@@ -27,15 +34,10 @@ const CONFIG = [
   '',
 ].join('\n');
 const UTIL = ['export const one = 1;', 'export const two = 2;', 'export const three = 3;', 'export {};', ''].join('\n');
-const VENDORED = 'node_modules/aws-helper/config.js';
-const POLICY =
-  'version: 1\nrequire_signatures: false\nsecrets:\n  allow:\n    - path: "fixtures/**"\n      reason: a revoked key the tests read\n';
 
 let base: TestRepo;
 beforeAll(() => {
-  base = makeRepo();
-  base.commit('init', { 'README.md': '# app\n', '.gitguard/policy.yml': POLICY });
-  base.commit('vendor the helper', { [VENDORED]: CONFIG, 'fixtures/aws.js': CONFIG, 'lib/util.js': UTIL });
+  base = vendoredTemplate(CONFIG, UTIL);
 });
 afterAll(async () => {
   await stopHookBridge();

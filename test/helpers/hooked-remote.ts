@@ -3,11 +3,24 @@
 // the copy or the pre-receive hook in the remote (in-process: hook-bridge.ts; push with gitAsync),
 // and the full audit's open findings of secrets-not-in-history to compare a hook's answer with.
 import { join } from 'node:path';
-import { copyRepo, tempDir, type TestRepo } from './repo.js';
+import { copyRepo, makeRepo, tempDir, type TestRepo } from './repo.js';
 import { inProcessHooks } from './hook-bridge.js';
 import { parseJson, resultOf, runMain, type JsonReport } from './cli.js';
 
 export type Hook = 'pre-push' | 'pre-receive';
+
+/** Where the template vendors a dependency's file (node_modules/: a leak there is excused). */
+export const VENDORED = 'node_modules/aws-helper/config.js';
+
+/** A template whose policy excuses fixtures/** and whose second commit puts `config` at VENDORED and at fixtures/aws.js, `util` at lib/util.js. */
+export function vendoredTemplate(config: string, util: string): TestRepo {
+  const base = makeRepo();
+  const policy =
+    'version: 1\nrequire_signatures: false\nsecrets:\n  allow:\n    - path: "fixtures/**"\n      reason: a revoked key the tests read\n';
+  base.commit('init', { 'README.md': '# app\n', '.gitguard/policy.yml': policy });
+  base.commit('vendor the helper', { [VENDORED]: config, 'fixtures/aws.js': config, 'lib/util.js': util });
+  return base;
+}
 
 /** A copy of `template` pushed to a new bare remote (and fetched back), then `hook` installed. */
 export async function hookedRemote(template: TestRepo, hook: Hook): Promise<{ r: TestRepo; remote: string }> {
