@@ -1,8 +1,9 @@
 // The pre-push check: git feeds `<local ref> <local sha> <remote ref> <remote sha>` lines on stdin.
 // A deletion or non-fast-forward update of a protected remote ref fails; every commit about to be
-// published (local sha ^remote sha, or ^ every remote-tracking tip of that remote when the remote
-// ref is new) goes through the push rules (push-rules.ts, the server hook's too) in one walk, and
-// the secrets scan reads what the push publishes (those commits, its annotated tags and notes). Called by `gitguard hook run pre-push`.
+// published (local sha, ^ its remote sha and ^ every remote-tracking tip of that remote) goes
+// through the push rules (push-rules.ts, the server hook's too) in one walk, and the secrets scan
+// reads what the push publishes (those commits, its annotated tags and notes). Called by
+// `gitguard hook run pre-push`.
 import { available, type HistoryFacts } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { createShadow, type Shadow } from '../collect/git.js';
@@ -191,8 +192,11 @@ export async function prePushCheck(opts: {
       if (ff === undefined) againstTips.add(u.localSha);
       else if (u.remoteSha !== u.localSha) revisions.add(`^${u.remoteSha}`);
     }
-    // Each such update excludes every tip but its own sha: a tip is excluded unless it is the one sha they all push.
-    if (againstTips.size)
+    // What the remote has is excluded for every update, as git's own push excludes its remote-tracking
+    // tips: a fast-forward merging another of its branches publishes none of that branch's commits (a
+    // leak the remote has there refused the push; the server accepts it). A tip is excluded unless it
+    // is the one sha the new refs all push. A push walking nothing (a deletion) excludes nothing.
+    if (revisions.size)
       for (const t of remoteTips) if (!(againstTips.size === 1 && againstTips.has(t))) revisions.add(`^${t}`);
     // Notes and a stash's WIP are published unwalked: the secrets scan reads them, less what the remote has.
     const unwalked = [

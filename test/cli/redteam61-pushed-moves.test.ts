@@ -9,22 +9,24 @@
 // server) a merge of a branch the remote has (a leak it published already, where it has it) go through.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
-import { parseJson, resultOf, runMain, type JsonReport } from '../helpers/cli.js';
+import { cleanupTemp, copyRepo, type TestRepo } from '../helpers/repo.js';
+import { gitAsync, stopHookBridge } from '../helpers/hook-bridge.js';
+import {
+  hookedRemote,
+  remoteHas,
+  secretsOpen,
+  vendoredTemplate,
+  VENDORED,
+  type Hook,
+} from '../helpers/hooked-remote.js';
 import { TokenFactory } from '../helpers/secrets.js';
 
 const pair = new TokenFactory(6161).awsPair();
 const CONFIG = `const id = "${pair.id}";\nconst secret = "aws_secret_access_key = ${pair.secret}";\n`;
-const VENDORED = 'node_modules/aws-helper/config.js';
-const POLICY =
-  'version: 1\nrequire_signatures: false\nsecrets:\n  allow:\n    - path: "fixtures/**"\n      reason: a revoked key the tests read\n';
 
 let base: TestRepo;
 beforeAll(() => {
-  base = makeRepo();
-  base.commit('init', { 'README.md': '# app\n', '.gitguard/policy.yml': POLICY });
-  base.commit('vendor the helper', { [VENDORED]: CONFIG, 'fixtures/aws.js': CONFIG, 'lib/util.js': 'export {};\n' });
+  base = vendoredTemplate(CONFIG, 'export {};\n');
   // A branch the remote has, with a leak it already published.
   base.run(['checkout', '-q', '-b', 'vendor']);
   base.commit('legacy', { 'docs/legacy.js': `${CONFIG}// old\n` });
@@ -34,23 +36,6 @@ afterAll(async () => {
   await stopHookBridge();
   cleanupTemp();
 });
-
-type Hook = 'pre-push' | 'pre-receive';
-
-/** A clone of the base pushed to a new bare remote, then the hook installed. */
-async function setup(hook: Hook): Promise<{ r: TestRepo; remote: string }> {
-  const r = copyRepo(base);
-  const remote = join(tempDir(), 'remote.git');
-  r.run(['init', '-q', '--bare', remote]);
-  r.run(['remote', 'add', 'origin', remote]);
-  r.run(['push', '-q', 'origin', '--all']);
-  const args = hook === 'pre-push' ? ['hook', 'install', '-C', r.dir] : ['hook', 'install', '--server', '-C', remote];
-  expect((await runMain(args, { env: r.env, ...(await inProcessHooks()) })).code).toBe(0);
-  return { r, remote };
-}
-
-const remoteHas = (r: TestRepo, remote: string, ref: string): string =>
-  r.run(['--git-dir', remote, 'rev-parse', '-q', '--verify', ref]);
 
 async function push(r: TestRepo, args: string[]): Promise<{ code: number; out: string }> {
   const res = await gitAsync(r, ['push', 'origin', ...args]);
@@ -65,20 +50,6 @@ function move(r: TestRepo, from: string, to: string): string {
   return r.head();
 }
 
-/** The full audit's open findings of secrets-not-in-history, as "path:line". */
-async function auditOpen(r: TestRepo, ...extra: string[]): Promise<{ outcome: string; open: string[] }> {
-  const res = await runMain(
-    ['audit', r.dir, '--no-ledger', '--no-cache', '-r', 'secrets-not-in-history', '--format', 'json', ...extra],
-    { env: r.env },
-  );
-  const result = resultOf(parseJson<JsonReport>(res), 'secrets-not-in-history');
-  const open = (result.findings as Array<{ file?: string; evidence?: { line?: number }; suppressed?: boolean }>)
-    .filter((f) => !f.suppressed)
-    .map((f) => `${f.file}:${f.evidence?.line}`)
-    .sort();
-  return { outcome: result.outcome, open };
-}
-
 /** The findings the hook printed, as "path:line", for those the audit reports at `path`. */
 const printedAt = (out: string, path: string): string[] =>
   [...out.matchAll(new RegExp(`${path.replace(/[.*/]/g, '\\$&')}:(\\d+)`, 'g'))].map((m) => `${path}:${m[1]}`);
@@ -87,13 +58,13 @@ describe.each<Hook>(['pre-push', 'pre-receive'])(
   'the %s hook judges every path a pushed commit puts a file at',
   (hook) => {
     test('the vendored key pair moved to src/ as it was: refused, as a full audit fails it (before: accepted)', async () => {
-      const { r, remote } = await setup(hook);
+      const { r, remote } = await hookedRemote(base, hook);
       const published = r.head();
       move(r, VENDORED, 'src/config.js');
       // git's answer: the push prints no line of the file, yet publishes it at src/.
       expect(r.run(['log', '-p', 'origin/main..main'])).not.toContain(pair.id);
       expect(r.run(['show', 'main:src/config.js'])).toContain(pair.id);
-      const full = await auditOpen(r);
+      const full = await secretsOpen(r);
       expect(full.outcome).toBe('fail');
       const res = await push(r, ['main']);
       expect(res.code).not.toBe(0);
@@ -105,7 +76,7 @@ describe.each<Hook>(['pre-push', 'pre-receive'])(
     });
 
     test("a fixture the policy's secrets.allow excuses, moved out of fixtures/: refused (before: accepted)", async () => {
-      const { r, remote } = await setup(hook);
+      const { r, remote } = await hookedRemote(base, hook);
       const published = r.head();
       move(r, 'fixtures/aws.js', 'src/aws.js');
       expect(r.run(['log', '-p', 'origin/main..main'])).not.toContain(pair.id);
@@ -116,11 +87,11 @@ describe.each<Hook>(['pre-push', 'pre-receive'])(
     });
 
     test('twins: a clean file renamed, the vendored file moved within node_modules/: accepted', async () => {
-      const { r, remote } = await setup(hook);
+      const { r, remote } = await hookedRemote(base, hook);
       move(r, 'lib/util.js', 'src/util.js');
       const tip = move(r, VENDORED, 'node_modules/aws-helper/lib/config.js');
       expect(r.run(['show', `${tip}:node_modules/aws-helper/lib/config.js`])).toContain(pair.id);
-      expect((await auditOpen(r)).outcome).toBe('pass');
+      expect((await secretsOpen(r)).outcome).toBe('pass');
       const res = await push(r, ['main']);
       expect(res.out).not.toMatch(/secrets-not-in-history/);
       expect(res.code).toBe(0);
@@ -129,15 +100,15 @@ describe.each<Hook>(['pre-push', 'pre-receive'])(
   },
 );
 
-// The server knows every ref it has (the client's pre-push measures a fast-forward against the
-// remote's old sha of that branch only): a merge taking files from another branch of the remote adds
+// The server knows every ref it has (the client's pre-push excludes the remote's tracking tips:
+// test/cli/secrets64-prepush-merged-branch): a merge taking files from another branch of the remote adds
 // no path to what the remote has (git's combined diff lists none), its leak included.
 test('pre-receive twin: a merge of a branch the remote has, a leak it already published at that path: accepted', async () => {
-  const { r, remote } = await setup('pre-receive');
+  const { r, remote } = await hookedRemote(base, 'pre-receive');
   r.run(['merge', '-q', '--no-ff', '--no-edit', 'origin/vendor']);
   const tip = r.head();
   expect(r.run(['log', '--raw', '-c', '--format=', '-1', tip])).toBe('');
-  expect(await auditOpen(r)).toEqual({ outcome: 'fail', open: ['docs/legacy.js:2'] });
+  expect(await secretsOpen(r)).toEqual({ outcome: 'fail', open: ['docs/legacy.js:2'] });
   const res = await push(r, ['main']);
   expect(res.out).not.toMatch(/secrets-not-in-history/);
   expect(res.code).toBe(0);
@@ -148,10 +119,10 @@ test('audit --base at the published tip judges the moved file too (before: pass)
   const r = copyRepo(base);
   const published = r.head();
   move(r, VENDORED, 'src/config.js');
-  const full = await auditOpen(r);
-  expect(await auditOpen(r, '--base', published)).toEqual(full);
+  const full = await secretsOpen(r);
+  expect(await secretsOpen(r, '--base', published)).toEqual(full);
   expect(full.outcome).toBe('fail');
   r.run(['reset', '-q', '--hard', published]);
   move(r, 'lib/util.js', 'src/util.js');
-  expect(await auditOpen(r, '--base', published)).toEqual({ outcome: 'pass', open: [] });
+  expect(await secretsOpen(r, '--base', published)).toEqual({ outcome: 'pass', open: [] });
 });

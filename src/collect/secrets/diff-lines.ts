@@ -1,6 +1,33 @@
 // The header lines of `git log -p` the secrets scan reads a path or a blob id from (log-reader.ts),
-// and the added lines that may lie in a key block without its header (keyEdit: key-bodies.ts).
+// and the added lines that may lie in a key block without its header (keyEdit: key-bodies.ts); the
+// record the reader keeps of each file of a diff.
+import type { SecretHit } from '../../domain/content.js';
 import { quotedPathAt } from '../path-changes.js';
+
+/** One file of a commit's diff as the log reader reads it. */
+export interface FileChange {
+  blob?: string;
+  path?: string;
+  /** No more lines kept: binary, or (read directly) a blob seen before. */
+  skip: boolean;
+  /** Read while deferred: its header lines go to the kept list, not to the tally. */
+  deferred: boolean;
+  lines: string[];
+  numbers: number[];
+  /** Added lines that may be key material or a key's header or END (key-bodies.ts). */
+  edits?: number[];
+  /** The path a rename or copy took it from: its unchanged lines are read afterwards (scan-tally.ts `moved`). */
+  movedFrom?: string;
+}
+
+/** What one file's lines held, and what is read of its version afterwards. */
+export interface Found {
+  commit: string;
+  path: string;
+  hits: SecretHit[];
+  edits?: number[];
+  movedFrom?: string;
+}
 
 /** A path as git prints it in a diff header: bare, or C-quoted (octal escapes for bytes). */
 export function unquotePath(s: string): string {

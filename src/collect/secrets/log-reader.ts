@@ -10,8 +10,10 @@
 // have skipped as repeated.
 import type { SecretDetector } from './detect.js';
 import { endsContinued, KeptLines, nameMayHold, scanName } from './kept-lines.js';
-import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME, type SecretHit } from '../../domain/content.js';
-import { binaryPath, keyEdit, newBlobAt, noteEdit, unquotePath } from './diff-lines.js';
+import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME } from '../../domain/content.js';
+import { binaryPath, keyEdit, newBlobAt, noteEdit, unquotePath, type FileChange, type Found } from './diff-lines.js';
+
+const isZero = (id: string): boolean => /^0+$/.test(id);
 import type { TapChunk } from '../path-tap.js';
 import type { ScanTally } from './scan-tally.js';
 
@@ -26,21 +28,6 @@ const PLUS = 1;
 const BINARY = 2;
 const END = 3;
 const NAME = 4;
-
-interface FileChange {
-  blob?: string;
-  path?: string;
-  /** No more lines kept: binary, or (read directly) a blob seen before. */
-  skip: boolean;
-  /** Read while deferred: its header lines go to the kept list, not to the tally. */
-  deferred: boolean;
-  lines: string[];
-  numbers: number[];
-  /** Added lines that may be key material or a key's header or END (key-bodies.ts). */
-  edits?: number[];
-}
-
-const isZero = (id: string): boolean => /^0+$/.test(id);
 
 /** One git log process's output, read chunk by chunk (see the top of this file). */
 export class LogReader {
@@ -65,7 +52,7 @@ export class LogReader {
   /** While deferred: the files done so far, and the commits counted. */
   private kept: Array<number | string> | undefined;
   /** What the detector found in kept files, with their commits and paths. */
-  private keptHits: Array<{ commit: string; path: string; hits: SecretHit[]; edits?: number[] }> = [];
+  private keptHits: Found[] = [];
   private keptCommits = 0;
   /** Where the file being read starts in the kept list. */
   private openAt = 0;
@@ -172,16 +159,21 @@ export class LogReader {
       !file.skip && file.lines.length && file.path !== undefined
         ? this.detector.scan(file.lines, file.numbers)
         : undefined;
-    const found = { commit: this.commit, path: file.path!, hits: hits ?? [], edits: file.edits };
-    if (file.deferred) this.kept!.push(END, hits || file.edits ? this.keptHits.push(found) - 1 : -1);
+    const found: Found = { commit: this.commit, path: file.path!, hits: hits ?? [], edits: file.edits };
+    if (file.movedFrom !== undefined) found.movedFrom = file.movedFrom;
+    const keep = hits || file.edits || file.movedFrom !== undefined;
+    if (file.deferred) this.kept!.push(END, keep ? this.keptHits.push(found) - 1 : -1);
     else if (!file.skip && file.path !== undefined) this.found(file, found);
   }
 
   /** A file's findings, and its version to read again when it may have changed a key block's body. */
-  private found(f: FileChange, found: { commit: string; path: string; hits: SecretHit[]; edits?: number[] }): void {
+  private found(f: FileChange, found: Found): void {
     for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path, f.blob);
-    if (found.edits && f.blob && !isZero(f.blob) && !this.tally.edited.has(f.blob))
+    if (!f.blob || isZero(f.blob)) return;
+    if (found.edits && !this.tally.edited.has(f.blob))
       this.tally.edited.set(f.blob, { commit: found.commit, path: found.path, edits: found.edits });
+    if (found.movedFrom !== undefined && !this.tally.moved.has(f.blob))
+      this.tally.moved.set(f.blob, { commit: found.commit, path: found.path, from: found.movedFrom });
   }
 
   // Lines are read from each chunk decoded once as latin1 (one byte, one character; the formats
@@ -307,7 +299,11 @@ export class LogReader {
       nameMayHold(this.keywords, text, s, e)
     )
       this.name(this.src.toString('latin1', s, e));
-    else if (text.startsWith('index ', s)) {
+    else if (text.startsWith('rename from ', s) || text.startsWith('copy from ', s)) {
+      // The lines a rename keeps are printed nowhere: its new version is read whole afterwards (moved-lines.ts).
+      const from = this.src.toString('utf8', s + (text.charCodeAt(s) === 0x72 ? 12 : 10), e);
+      file.movedFrom = unquotePath(from);
+    } else if (text.startsWith('index ', s)) {
       const at = newBlobAt(text, s, e);
       if (at) this.onBlob(file, this.src.toString('latin1', at[0], at[1]));
     } else if (text.startsWith('+++ ', s)) {

@@ -17,6 +17,8 @@ export class ScanTally {
   readonly binaries = new Map<string, string>();
   /** File versions whose added lines may lie in a key block whose header they lack (key-bodies.ts). */
   readonly edited = new Map<string, { commit: string; path: string; edits: number[] }>();
+  /** File versions a rename or copy put at a path, with the path they came `from`: read whole (moved-lines.ts). */
+  readonly moved = new Map<string, { commit: string; path: string; from: string }>();
   constructor(readonly facts: SecretsFacts) {}
 
   /** An "index <old>..<new>" line: a blob seen before is skipped (true). */

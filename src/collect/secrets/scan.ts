@@ -35,6 +35,7 @@ import { LogReader } from './log-reader.js';
 import { ScanTally } from './scan-tally.js';
 import { binaryText, wholeText, type BatchReader } from './blob-text.js';
 import { keyBodies } from './key-bodies.js';
+import { movedLines } from './moved-lines.js';
 import { COPY_LOG, leakCopies } from './leak-copies.js';
 import { placedLog, unseenBlobs, WIDE_MERGE } from './placed-blobs.js';
 import { LineList, revListTags, scanTagObjects } from './tag-objects.js';
@@ -304,6 +305,12 @@ export async function scanSecrets(
       const input = join(work, 'edited');
       writeFileSync(input, `${[...tally.edited.keys()].join('\n')}\n`, { mode: 0o600 });
       await runReading(['cat-file', '--batch'], input, keyBodies(tally, detector));
+    }
+    // Files a rename moved with edits: the lines it kept, which no diff prints (moved-lines.ts).
+    if (tally.moved.size) {
+      const input = join(work, 'moved');
+      writeFileSync(input, `${[...tally.moved.keys()].join('\n')}\n`, { mode: 0o600 });
+      await runReading(['cat-file', '--batch'], input, movedLines(tally, detector, maxBlobBytes));
     }
     // A scope leaving commits out: every file version its commits put at a path, read whole when
     // this run never read it (a vendored file the remote has, moved to src/: placed-blobs.ts).
