@@ -14,20 +14,12 @@ import { logArgs, scanSecrets } from '../../src/collect/secrets/scan.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import type { SecretsFacts } from '../../src/domain/content.js';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { rng, TokenFactory } from '../helpers/secrets.js';
+import { emptySecretsFacts, rng, TokenFactory } from '../helpers/secrets.js';
 import { GitScript } from '../helpers/git-script.js';
 
 afterAll(cleanupTemp);
 
-const emptyFacts = (): SecretsFacts => ({
-  commits: 0,
-  scanned: 0,
-  skipped: { binary: 0, oversized: 0, repeated: 0 },
-  maxBlobBytes: 8 * 1024 * 1024,
-  entropy: false,
-  leaks: [],
-  more: 0,
-});
+const emptyFacts = (): SecretsFacts => emptySecretsFacts();
 
 /** A random history of `n` commits on two branches, merged now and then. */
 function randomHistory(seed: number, n: number): TestRepo {

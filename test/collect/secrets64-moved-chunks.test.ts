@@ -11,7 +11,7 @@ import { ScanTally } from '../../src/collect/secrets/scan-tally.js';
 import { SecretDetector } from '../../src/collect/secrets/detect.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { cleanupTemp, makeRepo } from '../helpers/repo.js';
-import { TokenFactory } from '../helpers/secrets.js';
+import { emptySecretsFacts, TokenFactory } from '../helpers/secrets.js';
 
 afterAll(() => cleanupTemp());
 
@@ -45,15 +45,7 @@ test('a rename with an edit in a chunk read ahead: its kept lines found at the n
   const out = execFileSync('git', ['-C', r.dir, ...logArgs(8 * 1024 * 1024)], { input: `${moved}\n` });
   const blob = r.run(['rev-parse', `${moved}:src/config.js`]);
   const noted = (deferred: boolean) => {
-    const tally = new ScanTally({
-      commits: 0,
-      scanned: 0,
-      skipped: { binary: 0, oversized: 0, repeated: 0 },
-      maxBlobBytes: 8 * 1024 * 1024,
-      entropy: false,
-      leaks: [],
-      more: 0,
-    });
+    const tally = new ScanTally(emptySecretsFacts());
     const reader = new LogReader(tally, new SecretDetector({ entropy: false }), deferred);
     reader.read(out);
     reader.end();

@@ -3,6 +3,19 @@
 // rightly flag it) and every run builds the same ones. Checksummed formats get a real CRC32.
 import { generateKeyPairSync } from 'node:crypto';
 import { base62, crc32 } from '../../src/collect/secrets/checksum.js';
+import type { SecretsFacts } from '../../src/domain/content.js';
+
+/** A secrets scan's facts with nothing scanned and nothing found, with `over` on top. */
+export const emptySecretsFacts = (over: Partial<SecretsFacts> = {}): SecretsFacts => ({
+  commits: 0,
+  scanned: 0,
+  skipped: { binary: 0, oversized: 0, repeated: 0 },
+  maxBlobBytes: 8 * 1024 * 1024,
+  entropy: false,
+  leaks: [],
+  more: 0,
+  ...over,
+});
 
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -5,6 +5,7 @@ import securityRule from '../../src/rules/security-policy-present.js';
 import { available, unavailable, type Facts } from '../../src/domain/model.js';
 import type { SecretsFacts } from '../../src/domain/content.js';
 import { evaluate, factsWith, policyWith, runTable } from '../helpers/facts.js';
+import { emptySecretsFacts } from '../helpers/secrets.js';
 
 const C = 'c'.repeat(40);
 const leak = (path: string, line = 3, kind = 'github-pat') => ({
@@ -15,16 +16,8 @@ const leak = (path: string, line = 3, kind = 'github-pat') => ({
   commit: C,
   path,
 });
-const scan = (over: Partial<SecretsFacts> = {}): SecretsFacts => ({
-  commits: 3,
-  scanned: 5,
-  skipped: { binary: 1, oversized: 1, repeated: 2 },
-  maxBlobBytes: 8 * 1024 * 1024,
-  entropy: false,
-  leaks: [],
-  more: 0,
-  ...over,
-});
+const scan = (over: Partial<SecretsFacts> = {}): SecretsFacts =>
+  emptySecretsFacts({ commits: 3, scanned: 5, skipped: { binary: 1, oversized: 1, repeated: 2 }, ...over });
 const withSecrets = (s: SecretsFacts, allow?: NonNullable<Facts['policy']>): Facts =>
   factsWith({ secrets: available(s), ...(allow ? { policy: allow } : {}) });
 const policyAllowing = (allow: Array<{ path: string; reason?: string } | { fingerprint: string; reason: string }>) =>
