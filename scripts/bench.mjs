@@ -4,6 +4,8 @@
 // BENCH_REPO=path to measure a real repository instead of a synthetic one).
 // npm run bench -- scale [--commits N] [--only linear|merges] [--rule ID]: a full audit of large
 // unsigned histories against `git rev-list --format=raw HEAD` (bench-lib/scale.mjs).
+// npm run bench -- scan-options [--commits N] [--only linear|merges] [--range N] [--rounds R]: git's own CPU
+// for each candidate way of reading the scan's and the walk's diffs (bench-lib/scan-options.mjs).
 // npm run bench -- signed [--commits N] [--kind K] [--runs R]: a cold `gitguard verify` of signed
 // histories of 100,000 commits against node:crypto checking the same signatures (bench-lib/signed.mjs).
 //
@@ -32,12 +34,13 @@ import { sshsigEd25519 } from './bench-lib/objects.mjs';
 import { runTimed, versionLine } from './bench-lib/proc.mjs';
 import { benchSecrets } from './bench-lib/secrets.mjs';
 import { benchScale } from './bench-lib/scale.mjs';
+import { benchScanOptions } from './bench-lib/scan-options.mjs';
 import { benchSigned } from './bench-lib/signed.mjs';
 
 // `npm run bench -- secrets`: the secrets scan against git log -p (scripts/bench-lib/secrets.mjs).
 const MODE = process.argv[2] ?? 'signatures';
-if (!['signatures', 'secrets', 'scale', 'signed'].includes(MODE)) {
-  console.error(`unknown bench mode "${MODE}" (signatures, secrets, scale, signed)`);
+if (!['signatures', 'secrets', 'scale', 'scan-options', 'signed'].includes(MODE)) {
+  console.error(`unknown bench mode "${MODE}" (signatures, secrets, scale, scan-options, signed)`);
   process.exit(2);
 }
 
@@ -413,6 +416,7 @@ async function main() {
 let code = 1;
 try {
   if (MODE === 'scale') code = await benchScale(process.argv.slice(3), { gitguard: GITGUARD, baseEnv }).then(() => 0);
+  else if (MODE === 'scan-options') code = await benchScanOptions(process.argv.slice(3), { baseEnv }).then(() => 0);
   else if (MODE === 'signed') code = await benchSigned(process.argv.slice(3), { gitguard: GITGUARD, baseEnv, log });
   else
     code =

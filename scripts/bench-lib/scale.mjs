@@ -108,7 +108,8 @@ function timed(cmd, args, env) {
   });
 }
 
-function ensureRepo(dir, commits, kind, env) {
+/** The history of `commits` commits of `kind` in `dir`, made once (bench-lib/scan-options.mjs uses it too). */
+export function ensureRepo(dir, commits, kind, env) {
   const done = join(dir, '.git', 'gitguard-bench-complete');
   if (existsSync(done)) return false;
   rmSync(dir, { recursive: true, force: true });
