@@ -10,6 +10,7 @@ import { notReadError } from './missing-object.js';
 import { checkedGitAtLeast, runGit, spawnGit, Watchdog, type Shadow } from './git.js';
 import { runEnv } from './run-context.js';
 import { canonicalMode, entryNamed, SUBMODULE_MODE } from './tree-entry.js';
+import { KeptObjects } from './kept-objects.js';
 
 export { entryNamed, parseTree, type TreeEntry } from './tree-entry.js';
 
@@ -144,6 +145,8 @@ export class ObjectReader {
   private readonly abandoned = new WeakSet<ChildProcess>();
   /** `cat-file --batch-command` (git 2.36): contents and info requests in one process. */
   private readonly command = checkedGitAtLeast(2, 36);
+  /** What it read by id, for later reads of the same id. */
+  private readonly kept = new KeptObjects<GitObject>();
 
   constructor(
     private readonly shadow: Shadow,
@@ -326,7 +329,8 @@ export class ObjectReader {
   }
 
   private readObject(spec: string, maxBytes = this.maxBytes): Promise<GitObject | null> {
-    return this.request(spec, maxBytes, false) as Promise<GitObject | null>;
+    const ask = (): Promise<GitObject | null> => this.request(spec, maxBytes, false) as Promise<GitObject | null>;
+    return OBJECT_ID.test(spec) ? this.kept.read(spec, maxBytes, ask) : ask();
   }
 
   private request(spec: string, maxBytes: number, info: boolean): Promise<GitObject | ObjectInfo | null> {
