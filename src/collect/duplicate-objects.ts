@@ -10,7 +10,7 @@
 // completing its thin deltas with objects already here, a loose object packed and not yet pruned)
 // have the same bytes and pass.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RepositoryInfo } from '../domain/model.js';
@@ -18,8 +18,11 @@ import { ExpectedError } from '../errors.js';
 import { spawnGit, Watchdog } from './git.js';
 import { writeBareGitDir } from './shadow-packs.js';
 import { looseDigest } from './object-files.js';
-import { objectStores } from './object-store.js';
-import { bucket, indexHolds, nameAt, readPackIndex, type PackIndex } from './pack-index.js';
+import { objectStores, realOr } from './object-store.js';
+import { listDir } from './safe-fs.js';
+import { OneCopyCache, stateKey, storeState } from './one-copy-cache.js';
+import { runEnv } from './run-context.js';
+import { bucket, indexedPacks, indexHolds, nameAt, readPackIndex, type PackIndex } from './pack-index.js';
 
 /**
  * The ids two or more of `packs` list, each with the packs listing it: a merge of the sorted lists,
@@ -60,30 +63,13 @@ function sharedIds(packs: PackIndex[], len: number, into: Map<string, string[]>)
   }
 }
 
-const listDir = (dir: string): string[] => {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return []; // no such folder: nothing git reads there
-  }
-};
-const realOr = (path: string): string => {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-};
-
 /** Every place of `repo`'s object stores that holds an id more than once: id -> the files (packs, loose objects). */
 function duplicatedIds(objectsDir: string, len: number): Map<string, string[]> {
   const packs: PackIndex[] = [];
   const loose = new Map<string, string[]>();
   const seenPacks = new Set<string>();
   for (const store of objectStores(objectsDir)) {
-    const names = listDir(join(store, 'pack'));
-    for (const n of names) {
-      if (!n.endsWith('.idx') || !names.includes(n.replace(/\.idx$/, '.pack'))) continue;
+    for (const n of indexedPacks(join(store, 'pack'))) {
       const real = realOr(join(store, 'pack', n.replace(/\.idx$/, '.pack')));
       if (seenPacks.has(real)) continue; // one file, linked twice: one copy
       seenPacks.add(real);
@@ -166,15 +152,8 @@ async function soundCopies(pack: string, ids: string[], repo: RepositoryInfo): P
   return sound;
 }
 
-/**
- * Throws ExpectedError when an object store git reads for `repo` (its own, the stores it borrows
- * from) holds one id in two places with different bytes (see the top of this file): every copy of
- * an id held more than once must hash to it (honest copies do; of copies that differ, at most one can).
- */
-export async function assertOneCopyPerId(repo: RepositoryInfo): Promise<void> {
-  const len = repo.objectFormat === 'sha256' ? 32 : 20;
-  const dups = duplicatedIds(join(repo.commonDir, 'objects'), len);
-  if (!dups.size) return;
+/** Throws ExpectedError for the first id of `dups` with a copy that does not hash to it. */
+async function assertCopiesSound(dups: Map<string, string[]>, repo: RepositoryInfo): Promise<void> {
   const byPack = new Map<string, string[]>();
   for (const [id, files] of dups)
     for (const f of files) {
@@ -194,4 +173,24 @@ export async function assertOneCopyPerId(repo: RepositoryInfo): Promise<void> {
       'find the corrupt copy with git fsck and remove the pack or loose file holding it, or restore the object store from a clean clone',
     );
   }
+}
+
+/**
+ * Throws ExpectedError when an object store git reads for `repo` (its own, the stores it borrows
+ * from) holds one id in two places with different bytes (see the top of this file): every copy of
+ * an id held more than once must hash to it (honest copies do; of copies that differ, at most one can).
+ * With `cache`, a store found clean before and unchanged since (one-copy-cache.ts) is not read again.
+ */
+export async function assertOneCopyPerId(repo: RepositoryInfo, cache = false): Promise<void> {
+  const len = repo.objectFormat === 'sha256' ? 32 : 20;
+  const objects = join(repo.commonDir, 'objects');
+  const kept = cache ? OneCopyCache.open(repo.commonDir, runEnv()) : undefined;
+  // Stamped before anything is read: a file changed while the check reads is a change for the next run.
+  const before = kept && storeState(objects, len);
+  if (before !== undefined && kept?.clean(before)) return;
+  const dups = duplicatedIds(objects, len);
+  const loose = [...new Set([...dups.values()].flat().filter((f) => !f.endsWith('.pack')))].sort();
+  const key = before === undefined ? undefined : stateKey(before, loose);
+  await assertCopiesSound(dups, repo);
+  if (key !== undefined && storeState(objects, len) === before) kept?.keep(key, loose);
 }

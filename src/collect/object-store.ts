@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ExpectedError } from '../errors.js';
-import { readBoundedIfExists, UnsafeFileError } from './safe-fs.js';
+import { listDir, readBoundedIfExists, UnsafeFileError } from './safe-fs.js';
 import { parseConfigText } from './config-syntax.js';
 import { packIndexHolds } from './pack-index.js';
 
@@ -144,7 +144,8 @@ function walkStores(objectsDir: string, store: (real: string) => void, onLine?: 
   visit(objectsDir, 0);
 }
 
-function realOr(path: string): string {
+/** `path` with its links resolved, or as given when it does not exist. */
+export function realOr(path: string): string {
   try {
     return realpathSync(path);
   } catch {
@@ -288,12 +289,7 @@ export function objectHeld(objectsDir: string, oid: string): boolean {
     if (held) return;
     if (existsSync(join(real, oid.slice(0, 2), oid.slice(2)))) held = true;
     else {
-      let packs: string[] = [];
-      try {
-        packs = readdirSync(join(real, 'pack')).filter((f) => f.endsWith('.idx'));
-      } catch {
-        // no pack folder
-      }
+      const packs = listDir(join(real, 'pack')).filter((f) => f.endsWith('.idx'));
       held = packs.some((f) => packIndexHolds(join(real, 'pack', f), name));
     }
   });

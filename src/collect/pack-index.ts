@@ -4,7 +4,8 @@
 // in tables of their own). Ids are 20 bytes (sha1) or 32 (sha256), sorted; fan-out[b] counts the ids
 // whose first byte is <= b. The one reader of these files: the duplicate-id check reads every id of
 // every index, objectHeld looks one id up in place.
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { listDir } from './safe-fs.js';
 
 const IDX_V2_MAGIC = 0xff744f63;
 /** An index larger than this (about 40 million objects) is left to git. */
@@ -69,6 +70,12 @@ function withIndex<T>(path: string, f: (fd: number) => T): T | undefined {
   }
 }
 
+/** The index files of a pack folder whose pack is beside them (git loads no other), in the folder's order. */
+export function indexedPacks(packDir: string): string[] {
+  const names = listDir(packDir);
+  return names.filter((n) => n.endsWith('.idx') && names.includes(n.replace(/\.idx$/, '.pack')));
+}
+
 /** The ids of bucket `b` (first byte `b`): indexes `[start, end)`. */
 export const bucket = (l: Layout, b: number): [number, number] => [b === 0 ? 0 : l.fanout[b - 1]!, l.fanout[b]!];
 
@@ -119,4 +126,16 @@ export function packIndexHolds(path: string, oid: Buffer): boolean {
       return !!l && search(l, oid, (i) => readAt(fd, l.first + i * l.stride, oid.length).compare(oid));
     }) ?? false
   );
+}
+
+/**
+ * The last bytes of the index at `path`: the checksum of its pack and its own (`2 * len` bytes, each
+ * index writer's), or undefined when it cannot be read. git checks the first against the pack's
+ * trailer when it opens the pack, so a pack rewritten under an old index is no longer loaded.
+ */
+export function indexTrailer(path: string, len: number): Buffer | undefined {
+  return withIndex(path, (fd) => {
+    const size = fstatSync(fd).size;
+    return size < 2 * len ? undefined : readAt(fd, size - 2 * len, 2 * len);
+  });
 }
