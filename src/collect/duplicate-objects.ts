@@ -42,8 +42,9 @@ function sharedIds(packs: PackIndex[], len: number, into: Map<string, string[]>)
   for (let b = 0; b < 256; b += 1) {
     live.length = 0;
     packs.forEach((p, i) => {
-      [at[i], end[i]] = bucket(p, b);
-      if (at[i]! < end[i]!) live.push(i);
+      const [first, last] = bucket(p, b);
+      [at[i], end[i]] = [first, last];
+      if (first < last) live.push(i);
     });
     while (live.length > 1) {
       let min = live[0]!;
