@@ -1,6 +1,6 @@
 // The duplicate-id check's clean verdict (duplicate-objects.ts), remembered by everything it read, so
 // that an unchanged object store is not read again on every run: 300,000 objects packed twice cost
-// ~5 CPU-seconds each time (every index's ids merged, every shared copy read by git and hashed).
+// ~7 CPU-seconds, node and git, each time (every index's ids merged, every shared copy read by git and hashed).
 // The verdict is a function of the stores git reads (alternates followed), each pack index's ids,
 // the loose objects' names and, for an id held twice, the bytes of each copy. The key is made of
 // the files holding those: each store's real path; each index git would load (its name, device,
