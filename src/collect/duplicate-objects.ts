@@ -10,17 +10,7 @@
 // completing its thin deltas with objects already here, a loose object packed and not yet pruned)
 // have the same bytes and pass.
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RepositoryInfo } from '../domain/model.js';
@@ -28,94 +18,33 @@ import { ExpectedError } from '../errors.js';
 import { spawnGit, Watchdog } from './git.js';
 import { writeBareGitDir } from './shadow-packs.js';
 import { looseDigest } from './object-files.js';
-import { objectStores } from './object-store.js';
-
-/** A pack index's names, sorted: `count` ids of `len` bytes, `stride` apart from `first`, with its fan-out. */
-interface PackNames {
-  idx: string;
-  pack: string;
-  names: Buffer;
-  fanout: Uint32Array;
-  stride: number;
-}
-
-const IDX_V2_MAGIC = 0xff744f63;
-/** An index larger than this (about 40 million objects) is left to git. */
-const IDX_MAX_BYTES = 2 * 1024 ** 3;
-
-function readAt(fd: number, pos: number, len: number): Buffer {
-  const b = Buffer.alloc(len);
-  let got = 0;
-  while (got < len) {
-    const n = readSync(fd, b, got, len - got, pos + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return b.subarray(0, got);
-}
-
-/** The ids a pack index lists (version 1 or 2, as git reads both), or undefined when it is not one git can read. */
-function packNames(idx: string, len: number): PackNames | undefined {
-  let fd: number;
-  try {
-    fd = openSync(idx, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const head = readAt(fd, 0, 8);
-    if (head.length < 8) return undefined;
-    const v2 = head.readUInt32BE(0) === IDX_V2_MAGIC;
-    const base = v2 ? 8 : 0;
-    const table = readAt(fd, base, 1024);
-    if (table.length < 1024) return undefined;
-    const fanout = new Uint32Array(256);
-    for (let i = 0; i < 256; i += 1) fanout[i] = table.readUInt32BE(i * 4);
-    const count = fanout[255]!;
-    const stride = v2 ? len : len + 4;
-    if (count * stride > IDX_MAX_BYTES) return undefined;
-    const names = readAt(fd, base + 1024 + (v2 ? 0 : 4), count * stride);
-    if (names.length < (count - 1) * stride + len && count) return undefined;
-    return { idx, pack: idx.replace(/\.idx$/, '.pack'), names, fanout, stride };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-const start = (p: PackNames, b: number): number => (b === 0 ? 0 : p.fanout[b - 1]!);
-
-/** Whether `p` lists the id `oid` (binary search within its fan-out bucket). */
-function lists(p: PackNames, oid: Buffer): boolean {
-  let [lo, hi] = [start(p, oid[0]!), p.fanout[oid[0]!]!];
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = p.names.compare(oid, 0, oid.length, mid * p.stride, mid * p.stride + oid.length);
-    if (c === 0) return true;
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return false;
-}
+import { objectStores, realOr } from './object-store.js';
+import { listDir } from './safe-fs.js';
+import { OneCopyCache, stateKey, storeState } from './one-copy-cache.js';
+import { runEnv } from './run-context.js';
+import { bucket, indexedPacks, indexHolds, nameAt, readPackIndex, type PackIndex } from './pack-index.js';
 
 /**
  * The ids two or more of `packs` list, each with the packs listing it: a merge of the sorted lists,
  * one fan-out bucket at a time, that stops reading a bucket once only one pack has names left in it
  * (one large pack beside a few small ones costs the small ones' names).
  */
-function sharedIds(packs: PackNames[], len: number, into: Map<string, string[]>): void {
+function sharedIds(packs: PackIndex[], len: number, into: Map<string, string[]>): void {
   const at = new Array<number>(packs.length).fill(0);
   const live: number[] = [];
   const same: number[] = [];
-  const name = (i: number): [Buffer, number] => [packs[i]!.names, at[i]! * packs[i]!.stride];
+  const name = (i: number): [Buffer, number] => [packs[i]!.names, nameAt(packs[i]!, at[i]!)];
   const cmp = (i: number, j: number): number => {
     const [[a, x], [b, y]] = [name(i), name(j)];
     return a.compare(b, y, y + len, x, x + len);
   };
+  const end = packs.map(() => 0);
   for (let b = 0; b < 256; b += 1) {
     live.length = 0;
     packs.forEach((p, i) => {
-      at[i] = start(p, b);
-      if (start(p, b) < p.fanout[b]!) live.push(i);
+      const [first, last] = bucket(p, b);
+      [at[i], end[i]] = [first, last];
+      if (first < last) live.push(i);
     });
     while (live.length > 1) {
       let min = live[0]!;
@@ -130,39 +59,22 @@ function sharedIds(packs: PackNames[], len: number, into: Map<string, string[]>)
         );
       }
       for (const i of same) at[i]! += 1;
-      for (let k = live.length - 1; k >= 0; k -= 1) if (at[live[k]!]! >= packs[live[k]!]!.fanout[b]!) live.splice(k, 1);
+      for (let k = live.length - 1; k >= 0; k -= 1) if (at[live[k]!]! >= end[live[k]!]!) live.splice(k, 1);
     }
   }
 }
 
-const listDir = (dir: string): string[] => {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return []; // no such folder: nothing git reads there
-  }
-};
-const realOr = (path: string): string => {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-};
-
 /** Every place of `repo`'s object stores that holds an id more than once: id -> the files (packs, loose objects). */
 function duplicatedIds(objectsDir: string, len: number): Map<string, string[]> {
-  const packs: PackNames[] = [];
+  const packs: PackIndex[] = [];
   const loose = new Map<string, string[]>();
   const seenPacks = new Set<string>();
   for (const store of objectStores(objectsDir)) {
-    const names = listDir(join(store, 'pack'));
-    for (const n of names) {
-      if (!n.endsWith('.idx') || !names.includes(n.replace(/\.idx$/, '.pack'))) continue;
+    for (const n of indexedPacks(join(store, 'pack'))) {
       const real = realOr(join(store, 'pack', n.replace(/\.idx$/, '.pack')));
       if (seenPacks.has(real)) continue; // one file, linked twice: one copy
       seenPacks.add(real);
-      const p = packNames(join(store, 'pack', n), len);
+      const p = readPackIndex(join(store, 'pack', n), len);
       if (p) packs.push(p);
     }
     for (const d of listDir(store)) {
@@ -180,7 +92,7 @@ function duplicatedIds(objectsDir: string, len: number): Map<string, string[]> {
   if (packs.length > 1) sharedIds(packs, len, out);
   for (const [id, files] of loose) {
     const oid = Buffer.from(id, 'hex');
-    const inPacks = out.get(id) ?? packs.filter((p) => lists(p, oid)).map((p) => p.pack);
+    const inPacks = out.get(id) ?? packs.filter((p) => indexHolds(p, oid)).map((p) => p.pack);
     if (files.length + inPacks.length > 1) out.set(id, [...inPacks, ...files]);
   }
   return out;
@@ -241,15 +153,8 @@ async function soundCopies(pack: string, ids: string[], repo: RepositoryInfo): P
   return sound;
 }
 
-/**
- * Throws ExpectedError when an object store git reads for `repo` (its own, the stores it borrows
- * from) holds one id in two places with different bytes (see the top of this file): every copy of
- * an id held more than once must hash to it (honest copies do; of copies that differ, at most one can).
- */
-export async function assertOneCopyPerId(repo: RepositoryInfo): Promise<void> {
-  const len = repo.objectFormat === 'sha256' ? 32 : 20;
-  const dups = duplicatedIds(join(repo.commonDir, 'objects'), len);
-  if (!dups.size) return;
+/** Throws ExpectedError for the first id of `dups` with a copy that does not hash to it. */
+async function assertCopiesSound(dups: Map<string, string[]>, repo: RepositoryInfo): Promise<void> {
   const byPack = new Map<string, string[]>();
   for (const [id, files] of dups)
     for (const f of files) {
@@ -269,4 +174,24 @@ export async function assertOneCopyPerId(repo: RepositoryInfo): Promise<void> {
       'find the corrupt copy with git fsck and remove the pack or loose file holding it, or restore the object store from a clean clone',
     );
   }
+}
+
+/**
+ * Throws ExpectedError when an object store git reads for `repo` (its own, the stores it borrows
+ * from) holds one id in two places with different bytes (see the top of this file): every copy of
+ * an id held more than once must hash to it (honest copies do; of copies that differ, at most one can).
+ * With `cache`, a store found clean before and unchanged since (one-copy-cache.ts) is not read again.
+ */
+export async function assertOneCopyPerId(repo: RepositoryInfo, cache = false): Promise<void> {
+  const len = repo.objectFormat === 'sha256' ? 32 : 20;
+  const objects = join(repo.commonDir, 'objects');
+  const kept = cache ? OneCopyCache.open(repo.commonDir, runEnv()) : undefined;
+  // Stamped before anything is read: a file changed while the check reads is a change for the next run.
+  const before = kept && storeState(objects, len);
+  if (before !== undefined && kept?.clean(before)) return;
+  const dups = duplicatedIds(objects, len);
+  const loose = [...new Set([...dups.values()].flat().filter((f) => !f.endsWith('.pack')))].sort();
+  const key = before === undefined ? undefined : stateKey(before, loose);
+  await assertCopiesSound(dups, repo);
+  if (key !== undefined && storeState(objects, len) === before) kept?.keep(key, loose);
 }

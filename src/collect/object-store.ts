@@ -6,21 +6,12 @@
 // no watchdog: the audit never ended), and alternates -> /dev/zero makes git read and allocate
 // without end (gigabytes within seconds). So they are checked as data first, without blocking, and a
 // repository git cannot read safely is refused at once in one line.
-import {
-  closeSync,
-  constants,
-  existsSync,
-  openSync,
-  readdirSync,
-  readSync,
-  realpathSync,
-  statSync,
-  type Dirent,
-} from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ExpectedError } from '../errors.js';
-import { readBoundedIfExists, UnsafeFileError } from './safe-fs.js';
+import { listDir, readBoundedIfExists, UnsafeFileError } from './safe-fs.js';
 import { parseConfigText } from './config-syntax.js';
+import { packIndexHolds } from './pack-index.js';
 
 /** git's alternates nesting limit (object-file.c link_alt_odb_entries: entries read at depth > 5 are ignored, so
  * a repository's own store and six below it are opened, each one's alternates file read). */
@@ -153,7 +144,8 @@ function walkStores(objectsDir: string, store: (real: string) => void, onLine?: 
   visit(objectsDir, 0);
 }
 
-function realOr(path: string): string {
+/** `path` with its links resolved, or as given when it does not exist. */
+export function realOr(path: string): string {
   try {
     return realpathSync(path);
   } catch {
@@ -285,49 +277,6 @@ export function assertGitDirReadable(path: string): void {
   }
 }
 
-/** A pack index's fan-out table: 256 big-endian counts, after the 8-byte header of version 2 (none in version 1). */
-const IDX_V2_MAGIC = 0xff744f63;
-
-/** Whether the pack index at `path` lists `oid` (binary search over its sorted names, read in place). */
-function indexLists(path: string, oid: Buffer): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return false;
-  }
-  try {
-    const read = (pos: number, len: number): Buffer => {
-      const b = Buffer.alloc(len);
-      return b.subarray(0, readSync(fd, b, 0, len, pos));
-    };
-    const head = read(0, 8);
-    if (head.length < 8) return false;
-    const v2 = head.readUInt32BE(0) === IDX_V2_MAGIC;
-    const fanout = v2 ? 8 : 0;
-    const first = oid[0]!;
-    const lo0 = first === 0 ? 0 : read(fanout + (first - 1) * 4, 4).readUInt32BE(0);
-    const hi0 = read(fanout + first * 4, 4).readUInt32BE(0);
-    // Names follow the fan-out; version 1 puts a 4-byte offset before each.
-    const stride = v2 ? oid.length : oid.length + 4;
-    const at = (i: number): number => fanout + 1024 + i * stride + (v2 ? 0 : 4);
-    let lo = lo0;
-    let hi = hi0;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = read(at(mid), oid.length).compare(oid);
-      if (c === 0) return true;
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return false;
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Whether any object store git reads from `objectsDir` (itself and its alternates) holds `oid`, as a
  * loose file or in a pack index, readable or not. Nothing is decompressed: an object present but
@@ -340,13 +289,8 @@ export function objectHeld(objectsDir: string, oid: string): boolean {
     if (held) return;
     if (existsSync(join(real, oid.slice(0, 2), oid.slice(2)))) held = true;
     else {
-      let packs: string[] = [];
-      try {
-        packs = readdirSync(join(real, 'pack')).filter((f) => f.endsWith('.idx'));
-      } catch {
-        // no pack folder
-      }
-      held = packs.some((f) => indexLists(join(real, 'pack', f), name));
+      const packs = listDir(join(real, 'pack')).filter((f) => f.endsWith('.idx'));
+      held = packs.some((f) => packIndexHolds(join(real, 'pack', f), name));
     }
   });
   return held;

@@ -49,7 +49,11 @@ const answers = (res: GitResult): string[] =>
     .split('\n')
     .filter((l) => l !== '');
 
-export async function discoverRepository(path: string): Promise<RepositoryInfo> {
+/**
+ * The repository at `path`, its files checked as git would read them. With `cache`, the duplicate-id
+ * check's clean verdict is kept in .git/gitguard/ under the run's per-user secret (not with --no-cache).
+ */
+export async function discoverRepository(path: string, opts: { cache?: boolean } = {}): Promise<RepositoryInfo> {
   const abs = resolve(path);
   const where = 'pass the path of a repository (a work tree, .git folder or bare repository) as PATH or with -C PATH';
   if (!existsSync(abs)) throw new ExpectedError(`no such file or directory: ${abs}`, where);
@@ -120,6 +124,6 @@ export async function discoverRepository(path: string): Promise<RepositoryInfo> 
   noteAuditedFolders([gitDir, commonDir, info.workTree]);
   assertObjectStoreReadable(join(commonDir, 'objects'));
   await assertMultiPackIndexesIntact(gitDir, join(commonDir, 'objects'));
-  await assertOneCopyPerId(info);
+  await assertOneCopyPerId(info, opts.cache ?? false);
   return info;
 }

@@ -14,6 +14,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   realpathSync,
   renameSync,
@@ -380,4 +381,13 @@ export function writeUserFile(path: string, data: string, repositories: readonly
     return;
   }
   writeFileSafe(path, data, { refuseLink: true });
+}
+
+/** The names in a folder; none when there is no such folder (nothing git reads there). */
+export function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -92,7 +92,7 @@ async function audit(
   const selected = await selectRules(listRules(), req.rules, req.threats);
   if (selected.length === 0)
     throw new ExpectedError('no rule matches the --rule/--threat filters', 'list them with: gitguard rules');
-  const repository = await discoverRepository(req.path);
+  const repository = await discoverRepository(req.path, { cache: req.trust?.cache !== false });
   const env = req.env ?? process.env;
   const findingLimit = req.baseline ? Number.MAX_SAFE_INTEGER : (req.findingLimit ?? 100);
   const testMerge = req.revisions ? undefined : ciTestMerge(env);

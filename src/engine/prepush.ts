@@ -114,7 +114,7 @@ export async function prePushCheck(opts: {
   const updates = parsePrePushInput(opts.input);
   const lines: string[] = [];
   if (!updates.length) return { exitCode: 0, lines: ['gitguard pre-push: nothing to push'] };
-  const repo = await discoverRepository(opts.path);
+  const repo = await discoverRepository(opts.path, { cache: opts.trust?.cache !== false });
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   const reader = new ObjectReader(shadow); // the refs' types, then the facts' (one cat-file)
   let store: FactStore | undefined;

@@ -37,7 +37,7 @@ function line(commit: TrustedCommit): VerifyLine {
 
 /** The judgements in order, a batch at a time. */
 export async function* verifyCommits(req: VerifyRequest): AsyncGenerator<VerifyLine[]> {
-  const repo = await discoverRepository(req.path);
+  const repo = await discoverRepository(req.path, { cache: req.trust.cache !== false });
   // One cat-file for the refs' types and the walk's reads.
   const shadow = createShadow(repo.commonDir, repo.objectFormat);
   const reader = new ObjectReader(shadow);
