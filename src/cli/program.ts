@@ -71,7 +71,10 @@ export function buildProgram(io: Io, state: { exitCode: number }): Command {
       '--no-ledger',
       'do not record protected tips in .git/gitguard/ledger.json (recorded once the history and signature rules pass)',
     )
-    .option('--no-cache', 'do not read or write the signature cache and the walk checkpoint in .git/gitguard/')
+    .option(
+      '--no-cache',
+      'do not read or write the signature cache, walk checkpoint and duplicate-id verdict in .git/gitguard/',
+    )
     .option('--no-color', 'never colour the text report')
     .option('-v, --verbose', 'list every kept finding, also under passing rules')
     .option(
@@ -124,7 +127,7 @@ Exit codes: 0 nothing failed at or above --fail-on, 1 something did, 2 the audit
     .addOption(repoOption())
     .option('--all', 'every ref instead of HEAD')
     .option('--trust-root <commit>', 'start from this commit; it is trusted by its own policy')
-    .option('--no-cache', 'do not read or write the signature cache in .git/gitguard/')
+    .option('--no-cache', 'do not read or write the signature cache and duplicate-id verdict in .git/gitguard/')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',

@@ -36,7 +36,10 @@ export function registerBaselineCommands(program: Command, io: Io, state: { exit
     .addOption(threatOption("only this threat's rules (repeat or comma-separate)"))
     .option('--all', 'walk the commits of every ref, not only HEAD')
     .option('--trust-root <commit>', 'audit commits from this one on')
-    .option('--no-cache', 'do not read or write the signature cache and the walk checkpoint in .git/gitguard/')
+    .option(
+      '--no-cache',
+      'do not read or write the signature cache, walk checkpoint and duplicate-id verdict in .git/gitguard/',
+    )
     .option(
       '--secrets-entropy',
       'secrets-not-in-history: also run the generic high-entropy detector (as audit does with it)',
