@@ -270,6 +270,8 @@ export function tagCase(target: string): fc.Arbitrary<Case> {
       const nameOk = !/[\s<>]/.test(t.name.toString('latin1'));
       if (t.type !== 'commit' || !nameOk || (t.tagger && !t.tagger.honest) || t.extra.some((e) => e.startsWith('-')))
         done.push('unusual type, name, tagger or header');
+      // git tag has written a tagger since 2005, and git checks no signature (in the message too) without one.
+      if (!t.tagger) done.push('no tagger');
       const body = Buffer.concat([
         ...lines.flatMap((l) => [l, B('\n')]),
         B('\n'),
