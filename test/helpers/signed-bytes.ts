@@ -82,10 +82,7 @@ export function gitSignedBytes(repo: TestRepo, ids: string[], kind: 'commit' | '
       const good = new Map(lines.map((id, i) => [id, read(String(i))]));
       return batch.map((id) => good.get(id) ?? 'none');
     }
-    if (batch.length === 1) {
-      if (process.env.DBG) console.log(kind, batch[0], res.status, res.stderr.toString());
-      return ['dies'];
-    }
+    if (batch.length === 1) return ['dies'];
     const half = batch.length >> 1;
     return [...ask(batch.slice(0, half)), ...ask(batch.slice(half))];
   };
