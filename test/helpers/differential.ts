@@ -215,7 +215,8 @@ export function commitCase(tree: string, ids: string[]): fc.Arbitrary<Case> {
           'HG:extra x',
           'mergetag object ' + ids[0] + '\n type commit\n tag v1\n tagger T <t@x> 1 +0000\n \n msg',
           'x-custom value\n more',
-          'gpgsig-sha256 -----BEGIN SSH SIGNATURE-----\n abc\n -----END SSH SIGNATURE-----',
+          // the other object format's signature (git writes both with extensions.compatObjectFormat)
+          `${tree.length === 64 ? 'gpgsig' : 'gpgsig-sha256'} -----BEGIN SSH SIGNATURE-----\n abc\n -----END SSH SIGNATURE-----`,
         ],
         { maxLength: 2 },
       ),
@@ -238,7 +239,8 @@ export function commitCase(tree: string, ids: string[]): fc.Arbitrary<Case> {
       }
       if (encoding !== null) lines.push(B(`encoding ${encoding}`));
       for (const e of c.extra) lines.push(B(e));
-      if (c.signed) lines.push(B(`gpgsig ${SIG}`));
+      // The header git signs with in this object format (a SHA-256 tree id: gpgsig-sha256).
+      if (c.signed) lines.push(B(`${tree.length === 64 ? 'gpgsig-sha256' : 'gpgsig'} ${SIG}`));
       for (const h of c.sigHeaders) lines.splice(lines.length - (c.signed && c.headerOnly % 2 ? 1 : 0), 0, B(h));
       const done = applyMutations(lines, c.parents.length ? c.parents : ids, c.mutations);
       if (c.sigHeaders.length) done.push('extra signature headers');
