@@ -124,6 +124,10 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
   // Why the commit is refused: the first reason found (no closure: this runs for every commit walked).
   let malformed: string | undefined;
   if (body.indexOf(0) !== -1) malformed = 'a NUL byte in the commit (git stops reading at it)';
+  // pretty.c parse_commit_header steps past the last header line's end: with no newline there, `git
+  // log` reads the message from beyond the object (whatever bytes follow it in memory).
+  else if (blank === -1 && body[body.length - 1] !== LF)
+    malformed = 'no newline at the end of the header (git log reads past the object)';
 
   let tree = '';
   const parents: string[] = [];
@@ -322,17 +326,17 @@ class ParsedCommit implements CommitRecord {
   }
 }
 
-/** A signature header's text, decoded (continuation spaces removed) only when first read. */
+/**
+ * A signature header's text, decoded only when first read: what git hands to gpg (commit.c
+ * parse_buffer_signed_by_header), each line without its continuation space and with its newline, so
+ * an empty last line stays and a header that ends the object without one gets none.
+ */
 function lazySignature(header: RawSignature['header'], body: Buffer, start: number, end: number): RawSignature {
   let text: string | undefined;
   return {
     header,
     get armored(): string {
-      if (text === undefined) {
-        const t = body.toString('utf8', start, end).replace(/\n /g, '\n');
-        text = t.endsWith('\n') ? t : `${t}\n`;
-      }
-      return text;
+      return (text ??= body.toString('utf8', start, Math.min(end + 1, body.length)).replace(/\n /g, '\n'));
     },
   };
 }

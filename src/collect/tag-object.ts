@@ -96,6 +96,10 @@ export function parseTagObject(oid: string, body: Buffer): TagRecord {
     tagger = identity;
   }
   if (sigStart !== -1 && sigStart < headerEnd) sigStart = -1;
+  // gpg-interface.c parse_payload_metadata: git takes the signing time from the tagger line and, with
+  // none, checks no signature at all (`git tag -v` exits 1 unverified, a mergetag shows "No signature").
+  if (sigStart !== -1 && fields.tagger === undefined)
+    refuse('a signature but no "tagger" line (git checks no tag signature without one)');
   const signature = sigStart === -1 ? undefined : body.toString('utf8', sigStart);
   const signed = sigStart === -1 ? body : body.subarray(0, sigStart);
   const payload = cuts.length ? withoutRanges(signed, cuts) : signed;

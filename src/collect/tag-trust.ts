@@ -16,7 +16,7 @@ export async function trustTag(
   revoked: RevokedKeys | undefined,
   madeAfter?: number,
 ): Promise<TrustedCommit> {
-  // No tagger: checked as of 1970, for no e-mail (tagAsCommit's empty identity).
+  // No tagger: a signed one is refused (tag-object.ts), as git checks none; an unsigned one has no time.
   const time = tag.tagger?.time ?? 0;
   const email = tag.tagger?.email ?? '';
   // As for commits: a verdict is only the bytes' that hash to the tag's id, and only for a tag read as git reads it.

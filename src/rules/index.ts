@@ -191,7 +191,12 @@ export const registry: readonly RuleEntry[] = [
     needs: ['config'],
     load: () => import('./remotes-use-secure-transport.js'),
   },
-  { id: 'replace-refs-absent', kind: 'repo', needs: ['history'], load: () => import('./replace-refs-absent.js') },
+  {
+    id: 'replace-refs-absent',
+    kind: 'repo',
+    needs: ['history', 'config'],
+    load: () => import('./replace-refs-absent.js'),
+  },
   {
     id: 'safe-directory-not-wildcard',
     kind: 'repo',

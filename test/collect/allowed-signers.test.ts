@@ -137,7 +137,21 @@ describe('grammar', () => {
     expect(parseAbsoluteTime('20240102130405UTC')).toBe(Date.UTC(2024, 0, 2, 13, 4, 5) / 1000);
     expect(parseAbsoluteTime('202401021304')).toBe(local(2024, 1, 2, 13, 4));
     expect(parseAbsoluteTime('20240230Z')).toBe(Date.UTC(2024, 2, 1) / 1000); // rolls over like mktime
-    for (const bad of ['2024010', '2024-01-02', '20241301', '20240100', '202401022400', '19691231Z', '', 'Z']) {
+    expect(parseAbsoluteTime('2024 1 2 1 4Z')).toBe(Date.UTC(2024, 0, 2, 1, 4) / 1000); // strptime skips white space
+    expect(parseAbsoluteTime('2024\t1\v2Z')).toBe(Date.UTC(2024, 0, 2) / 1000);
+    for (const bad of [
+      '2024010',
+      '2024-01-02',
+      '20241301',
+      '20240100',
+      '202401022400',
+      '19691231Z',
+      '',
+      'Z',
+      '20241 01',
+      ' 2024101',
+      '2024  01',
+    ]) {
       expect(parseAbsoluteTime(bad)).toBeUndefined();
     }
   });
@@ -266,6 +280,16 @@ describe('which entries count, compared with ssh-keygen -Y find-principals', () 
     ['expired entry skipped', ['old@x valid-before="20200101" KEY', 'new@x KEY'], ['new@x']],
     ['bad line skipped', ['alice@x valid-after=20240101 KEY', 'good@x KEY'], ['good@x']],
     ['Z times', ['alice@x valid-after="20240601115959Z",valid-before="20240601120000Z" KEY'], ['alice@x']],
+    // strptime reads each of OpenSSH's fixed-width fields with leading white space (before: the line was skipped).
+    [
+      'times with spaces in their fields',
+      ['alice@x valid-after="2024 1 1",valid-before="2025 1 1 0 0Z" KEY'],
+      ['alice@x'],
+    ],
+    ['spaced time before T', ['alice@x valid-before="2024 6 1 1 0 0Z" KEY', 'new@x KEY'], ['new@x']],
+    ['spaced time just after T', ['alice@x valid-before="2024 6 112 0 0Z" KEY', 'new@x KEY'], ['alice@x']],
+    ['twin: a space after a field is no time', ['alice@x valid-after="20241 01" KEY', 'good@x KEY'], ['good@x']],
+    ['tab-started fields', ['alice@x valid-after="2024\t6\t1\t1\t0\t0Z" KEY', 'new@x KEY'], ['alice@x']],
     ['key type name does not match the key', ['alice@x MISMATCH', 'good@x KEY'], ['good@x']],
   ];
 

@@ -96,3 +96,42 @@ test('a signature made over a "gpgsig" header: git cuts the header and says BADS
   expect(gitSays(oid)).toBe('BADSIG');
   expect(await oursSays(oid, body)).toBe('B');
 });
+
+// Red team 66: git takes a tag signature's time from the tagger line (gpg-interface.c
+// parse_payload_metadata) and, with none, runs no gpg at all (`git verify-tag` exits 1 unverified).
+// gitguard checked such a tag as of 1970 and said G; it is now refused as malformed (E).
+describe('a signed tag without a tagger line', () => {
+  /** The signed tag's text before its signature, less its tagger line, signed again by gpg. */
+  function resigned(dropTagger: boolean): Buffer {
+    let unsigned = signed.subarray(0, signed.indexOf('-----BEGIN PGP SIGNATURE-----')).toString('latin1');
+    if (dropTagger) unsigned = unsigned.replace(/^tagger .*\n/m, '');
+    const body = Buffer.from(unsigned, 'latin1');
+    return Buffer.concat([body, gpg.run(['--armor', '--detach-sign', '-u', key], { input: body })]);
+  }
+
+  test('git runs no gpg; gitguard refuses it (before: G)', async () => {
+    const body = resigned(true);
+    const oid = write(body);
+    expect(gitSays(oid)).toBe('none');
+    expect(await oursSays(oid, body)).toMatch(/^malformed: a signature but no "tagger" line/);
+  });
+
+  test('twin: the same tag signed again with its tagger line is good to both', async () => {
+    const body = resigned(false);
+    const oid = write(body);
+    expect(gitSays(oid)).toBe('GOODSIG');
+    expect(await oursSays(oid, body)).toBe('G');
+  });
+
+  test('twin: an unsigned tag without a tagger is read as git reads it (tags from before 2005 have none)', () => {
+    const body = Buffer.from(`object ${r.run(['rev-parse', 'HEAD'])}\ntype commit\ntag v0\n\nold\n`);
+    const oid = write(body);
+    const tag = parseTagObject(oid, body);
+    expect(tag.malformed).toBeUndefined();
+    expect(tag.signature).toBeUndefined();
+    r.run(['update-ref', 'refs/tags/v0', oid]);
+    expect(r.run(['for-each-ref', '--format=%(objecttype) [%(taggername)] %(contents:subject)', 'refs/tags/v0'])).toBe(
+      'tag [] old',
+    );
+  });
+});

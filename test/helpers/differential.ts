@@ -10,7 +10,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommitObject } from '../../src/collect/commit-object.js';
 import { parseTagObject } from '../../src/collect/tag-object.js';
+import { commitSignature } from '../../src/collect/signatures/verify.js';
+import { signatureFormat } from '../../src/domain/signature.js';
 import type { TestRepo } from './repo.js';
+import { gitSignedBytes, type GitSigned } from './signed-bytes.js';
 
 export interface Case {
   kind: 'commit' | 'tag';
@@ -110,6 +113,18 @@ const message = fc
   .map((p) => B(p.join('')));
 
 const SIG = '-----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n =abcd\n -----END PGP SIGNATURE-----';
+// Signature headers beside (or instead of) git's one: repeated, bare, other formats, odd ends.
+const SIG_HEADERS = [
+  `gpgsig ${SIG.replace('iQEz', 'iQE0')}`,
+  `gpgsig\n ${SIG}`,
+  'gpgsig -----BEGIN SSH SIGNATURE-----\n U1NIU0lH\n -----END SSH SIGNATURE-----',
+  'gpgsig -----BEGIN SIGNED MESSAGE-----\n MIAG\n -----END SIGNED MESSAGE-----',
+  `gpgsig ${SIG}\n `,
+  `gpgsig ${SIG}\n  indented`,
+  'gpgsig-sha256 x',
+  'gpgsig\tx',
+  'gpgsig-sha1 x',
+];
 
 /** Line-level damage: what an attacker (or a buggy tool) can do to a header. */
 type Mutation = (lines: Buffer[], ids: string[], rnd: number[]) => string;
@@ -190,12 +205,18 @@ export function commitCase(tree: string, ids: string[]): fc.Arbitrary<Case> {
       committer: ident,
       encoding: fc.option(fc.constantFrom(...ENCODINGS), { freq: 1 }),
       signed: fc.boolean(),
+      sigHeaders: fc.oneof(
+        { weight: 3, arbitrary: fc.constant([] as string[]) },
+        { weight: 1, arbitrary: fc.subarray(SIG_HEADERS, { minLength: 1, maxLength: 2 }) },
+      ),
+      headerOnly: fc.nat(9),
       extra: fc.subarray(
         [
           'HG:extra x',
           'mergetag object ' + ids[0] + '\n type commit\n tag v1\n tagger T <t@x> 1 +0000\n \n msg',
           'x-custom value\n more',
-          'gpgsig-sha256 -----BEGIN SSH SIGNATURE-----\n abc\n -----END SSH SIGNATURE-----',
+          // the other object format's signature (git writes both with extensions.compatObjectFormat)
+          `${tree.length === 64 ? 'gpgsig' : 'gpgsig-sha256'} -----BEGIN SSH SIGNATURE-----\n abc\n -----END SSH SIGNATURE-----`,
         ],
         { maxLength: 2 },
       ),
@@ -218,15 +239,23 @@ export function commitCase(tree: string, ids: string[]): fc.Arbitrary<Case> {
       }
       if (encoding !== null) lines.push(B(`encoding ${encoding}`));
       for (const e of c.extra) lines.push(B(e));
-      if (c.signed) lines.push(B(`gpgsig ${SIG}`));
+      // The header git signs with in this object format (a SHA-256 tree id: gpgsig-sha256).
+      if (c.signed) lines.push(B(`${tree.length === 64 ? 'gpgsig-sha256' : 'gpgsig'} ${SIG}`));
+      for (const h of c.sigHeaders) lines.splice(lines.length - (c.signed && c.headerOnly % 2 ? 1 : 0), 0, B(h));
       const done = applyMutations(lines, c.parents.length ? c.parents : ids, c.mutations);
+      if (c.sigHeaders.length) done.push('extra signature headers');
       const honest =
         c.author.honest &&
         c.committer.honest &&
         c.utf7attack !== 0 &&
         (encoding === null || HONEST_ENCODINGS.has(encoding));
       if (!honest) done.push('unusual identity or encoding');
-      const body = Buffer.concat([...lines.flatMap((l) => [l, B('\n')]), B('\n'), c.message]);
+      // Now and then an object that ends in its header (no blank line, no message, no last newline).
+      const body =
+        c.headerOnly === 0
+          ? B(lines.map((l) => l.toString('latin1')).join('\n'))
+          : Buffer.concat([...lines.flatMap((l) => [l, B('\n')]), B('\n'), c.message]);
+      if (c.headerOnly === 0) done.push('no message');
       return { kind: 'commit' as const, body, mutations: done };
     });
 }
@@ -270,6 +299,8 @@ export function tagCase(target: string): fc.Arbitrary<Case> {
       const nameOk = !/[\s<>]/.test(t.name.toString('latin1'));
       if (t.type !== 'commit' || !nameOk || (t.tagger && !t.tagger.honest) || t.extra.some((e) => e.startsWith('-')))
         done.push('unusual type, name, tagger or header');
+      // git tag has written a tagger since 2005, and git checks no signature (in the message too) without one.
+      if (!t.tagger) done.push('no tagger');
       const body = Buffer.concat([
         ...lines.flatMap((l) => [l, B('\n')]),
         B('\n'),
@@ -377,13 +408,18 @@ export function runDifferential(repo: TestRepo, cases: Case[], scratch: string):
       for (const id of ids) writeFileSync(join(repo.dir, 'refs', 'tags', 'd', id), `${id}\n`);
     }
     const seen = new Map<string, Buffer[] | undefined>();
+    const signed = new Map<string, GitSigned>();
     const unique = [...new Set(ids)];
     askGit(repo, unique, kind).forEach((row, i) => seen.set(unique[i]!, row));
+    gitSignedBytes(repo, unique, kind, scratch).forEach((b, i) => signed.set(unique[i]!, b));
     mine.forEach((c, i) => {
       const id = ids[i]!;
       const git = seen.get(id);
       const label = `${kind} ${id} [${c.mutations.join('; ') || 'well-formed'}] ${show(c.body)}`;
-      const diff = kind === 'commit' ? compareCommit(id, c.body, git) : compareTag(id, c.body, git);
+      const diff =
+        kind === 'commit'
+          ? (compareCommit(id, c.body, git) ?? compareSigned(id, c.body, kind, signed.get(id)!))
+          : (compareTag(id, c.body, git) ?? compareSigned(id, c.body, kind, signed.get(id)!));
       if (diff === 'refused') {
         outcome.refused += 1;
         if (!c.mutations.length) outcome.honestRefused.push(`${label}: refused: ${refusal(kind, id, c.body)}`);
@@ -436,6 +472,39 @@ function compareTag(id: string, body: Buffer, git: Buffer[] | undefined): string
   // %(contents) starts after the blank lines that follow the header and runs on through the signature.
   eq('message and signature', (t.message + (t.signature ?? '')).replace(/^\n+/, ''), contents);
   eq('signature', t.signature ?? '', sig);
+  return diffs.length ? diffs.join('; ') : undefined;
+}
+
+/**
+ * The bytes gitguard verifies against those git hands to gpg/ssh-keygen: the same payload and
+ * signature, or no signature on either side (a signature header for the other object format is one
+ * to gitguard, which says E, and none to git). A signature git cannot tell the format of stops git
+ * (`bad/incompatible signature`); gitguard must then have no format for it either (E).
+ */
+function compareSigned(id: string, body: Buffer, kind: 'commit' | 'tag', git: GitSigned): string | undefined {
+  let ours: { payload: Buffer; armored: string } | undefined;
+  if (kind === 'commit') {
+    const c = parseCommitObject(id, body);
+    const sig = commitSignature(c);
+    ours = sig && 'armored' in sig ? { payload: c.payload, armored: sig.armored } : undefined;
+  } else {
+    const t = parseTagObject(id, body);
+    ours = t.signature === undefined ? undefined : { payload: t.payload, armored: t.signature };
+  }
+  if (git === 'dies')
+    return ours && signatureFormat(ours.armored) !== 'unknown'
+      ? `git stops on this signature, gitguard checks it as ${signatureFormat(ours.armored)}`
+      : undefined;
+  if (git === 'none') return ours ? 'git checks no signature, gitguard checks one' : undefined;
+  if (!ours) return 'git checks a signature, gitguard none';
+  const diffs: string[] = [];
+  if (!ours.payload.equals(git.payload))
+    diffs.push(`signed payload: gitguard ${show(ours.payload)}, git ${show(git.payload)}`);
+  // gitguard reads the armour as UTF-8 text: a byte that is not UTF-8 is one U+FFFD, which no armour
+  // reader takes for base64, as gpg skips the byte ("invalid radix64 character skipped").
+  const theirs = git.signature.toString('utf8');
+  if (ours.armored !== theirs)
+    diffs.push(`signature: gitguard ${JSON.stringify(ours.armored)}, git ${JSON.stringify(theirs)}`);
   return diffs.length ? diffs.join('; ') : undefined;
 }
 

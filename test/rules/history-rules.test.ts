@@ -3,7 +3,7 @@ import graftsAbsent from '../../src/rules/grafts-absent.js';
 import historyComplete from '../../src/rules/history-complete.js';
 import { available, unavailable } from '../../src/domain/model.js';
 import objectsIntact from '../../src/rules/objects-intact.js';
-import { commit, factsWith, runTable } from '../helpers/facts.js';
+import { commit, entry, factsWith, runTable } from '../helpers/facts.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -30,6 +30,28 @@ describe('replace-refs-absent', () => {
       }),
       outcome: 'fail',
       mentions: [`commit ${A} ("release 1.0") is replaced by ${B} ("release 1.0 (forged)")`],
+    },
+    {
+      // The refs travel with a mirror fetch or push, core.useReplaceRefs does not: still a failure,
+      // which says this clone ignores them (before: "git log shows the replacement", untrue here).
+      name: 'still fails where core.useReplaceRefs=false, saying this clone ignores them',
+      facts: factsWith({
+        history: history({ replaceRefs: [{ replaced: A, replacement: B }] }),
+        config: available([entry('core.usereplacerefs', 'false')]),
+      }),
+      outcome: 'fail',
+      mentions: [
+        `object ${A} is replaced by ${B}: git here ignores it (core.useReplaceRefs=false, local), but a clone that fetches refs/replace/* shows the replacement`,
+      ],
+    },
+    {
+      name: 'twin: core.useReplaceRefs=true keeps the plain wording',
+      facts: factsWith({
+        history: history({ replaceRefs: [{ replaced: A, replacement: B }] }),
+        config: available([entry('core.usereplacerefs', 'false', 'global'), entry('core.usereplacerefs', 'true')]),
+      }),
+      outcome: 'fail',
+      mentions: [`object ${A} is replaced by ${B}: git log shows the replacement, not the real object`],
     },
     {
       name: 'is not available when refs could not be read',

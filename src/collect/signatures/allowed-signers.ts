@@ -8,7 +8,8 @@
 // - principals: comma-separated patterns (`*`, `?`, `!negation`), optionally in double quotes
 //   (then they may contain spaces);
 // - options: comma-separated `cert-authority`, `namespaces="p1,p2"`, `valid-after="T"`,
-//   `valid-before="T"` with T = YYYYMMDD[HHMM[SS]] and an optional `Z` / `UTC` suffix; without the
+//   `valid-before="T"` with T = YYYYMMDD[HHMM[SS]] (each number may start with white space, as
+//   strptime reads it) and an optional `Z` / `UTC` suffix; without the
 //   suffix T is local time, as OpenSSH reads it (mktime);
 // - `#` comments and blank lines are skipped.
 //
@@ -29,6 +30,9 @@ import { entryOptionsAdmit, matchPattern, matchPatternList } from '../../domain/
 // ---------------------------------------------------------------------------------------------
 // Times
 
+/** A number as strptime's get_number reads it from one of OpenSSH's fixed-width fields. */
+const FIELD = /^[\t\n\v\f\r ]*\d+$/;
+
 /**
  * OpenSSH parse_absolute_time: YYYYMMDD, YYYYMMDDHHMM or YYYYMMDDHHMMSS, then optionally "Z" or
  * "UTC" (either case) for UTC; otherwise local time. Unix seconds, or undefined when invalid.
@@ -44,14 +48,16 @@ export function parseAbsoluteTime(text: string): number | undefined {
     utc = true;
     s = s.slice(0, -3);
   }
-  if (![8, 12, 14].includes(s.length) || !/^\d+$/.test(s)) return undefined;
-  const num = (a: number, b: number): number => Number(s.slice(a, b));
+  if (![8, 12, 14].includes(s.length)) return undefined;
+  // OpenSSH cuts the text at fixed places (YYYY-MM-DDTHH:MM:SS) for strptime, whose numbers may
+  // start with C white space: "2030 1 1" is 2030-01-01 to ssh-keygen. NaN: not such a field.
+  const num = (a: number, b: number): number => (FIELD.test(s.slice(a, b)) ? Number(s.slice(a, b).trim()) : NaN);
   const [y, mo, d] = [num(0, 4), num(4, 6), num(6, 8)];
   const h = s.length >= 12 ? num(8, 10) : 0;
   const mi = s.length >= 12 ? num(10, 12) : 0;
   const se = s.length === 14 ? num(12, 14) : 0;
   // glibc strptime's ranges.
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 61) return undefined;
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && se <= 61 && y >= 0)) return undefined;
   const wall = new Date(Date.UTC(2000, 0, 1));
   wall.setUTCFullYear(y, mo - 1, d); // not Date.UTC(y, ...): that maps years 0-99 to 19xx
   wall.setUTCHours(h, mi, se, 0);
