@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { type AnyKeyPacket, CONFIG, fpr, hex, readFirstSubpackets } from './openpgp-packets.js';
 import { packetFrames } from './openpgp-critical.js';
+import { dropSkippedPackets } from './openpgp-skipped.js';
 import { sha256 } from './openpgp-key-facts.js';
 
 const { enums } = openpgp;
@@ -155,7 +156,8 @@ function checkPacketCount(bytes: Uint8Array): void {
 export async function parseKeyFile(src: KeySource): Promise<openpgp.PacketList<openpgp.AnyPacket>[]> {
   keyringWork.filesParsed += 1;
   let lists: openpgp.PacketList<openpgp.AnyPacket>[] = [];
-  for (const bytes of await binaryBlocks(src)) {
+  for (const block of await binaryBlocks(src)) {
+    const bytes = dropSkippedPackets(block);
     checkPacketCount(bytes);
     let packets: openpgp.PacketList<openpgp.AnyPacket>;
     try {
