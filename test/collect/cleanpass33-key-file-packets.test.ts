@@ -88,7 +88,7 @@ async function oursWith(data: Buffer): Promise<string> {
 const VARIANTS: Record<string, (whole: Buffer, k: Buffer[]) => Buffer> = {
   'a literal data packet after the key': (whole) => Buffer.concat([whole, literal(LIT)]),
   'a literal data packet before the key': (whole) => Buffer.concat([literal(LIT), whole]),
-  'a literal data packet between the user ID self-signature and the subkey': (whole, k) =>
+  'a literal data packet between the user ID self-signature and the subkey': (_whole, k) =>
     Buffer.concat([...k.slice(0, 3), literal(LIT), ...k.slice(3)]),
   'a literal data packet cut off at the end (header whole)': (whole) =>
     Buffer.concat([whole, literal(LIT).subarray(0, 12)]),
@@ -106,7 +106,7 @@ const VARIANTS: Record<string, (whole: Buffer, k: Buffer[]) => Buffer> = {
   'a one-pass signature packet before the key': (whole) => Buffer.concat([packet(4, ONE_PASS), whole]),
   'a packet of tag 15 (no parser in gpg) after the key': (whole) =>
     Buffer.concat([whole, packet(15, Buffer.from('x'))]),
-  'a packet of tag 30 (no parser in gpg) inside the key': (whole, k) =>
+  'a packet of tag 30 (no parser in gpg) inside the key': (_whole, k) =>
     Buffer.concat([...k.slice(0, 3), packet(30, Buffer.from('x')), ...k.slice(3)]),
 };
 
