@@ -109,6 +109,34 @@ const setUps: SetUp[] = [
     git: 'origin',
   },
   { name: 'ALL_PROXY with all_proxy empty', url: ip, env: () => ({ ALL_PROXY: p(), all_proxy: '' }), git: 'origin' },
+  // libcurl 7.88's reading of the no_proxy list (lib/noproxy.c): CIDR ranges for an IPv4 host, entries
+  // split at blanks too, a trailing dot ignored (clean pass 33: each failed before).
+  ...[
+    '127.0.0.0/8',
+    '127.0.0.2/30',
+    '127.0.0.1/32',
+    '127.0.0.0/08',
+    'example.com 127.0.0.0/8',
+    '10.0.0.0/8,,127.0.0.0/8',
+  ].map((list): SetUp => ({
+    name: `http_proxy with NO_PROXY=${list}`,
+    url: ip,
+    env: () => ({ http_proxy: p(), NO_PROXY: list }),
+    git: 'origin',
+  })),
+  {
+    name: 'http_proxy with no_proxy=localhost. (trailing dot)',
+    url: local,
+    env: () => ({ http_proxy: p(), no_proxy: 'localhost.' }),
+    git: 'origin',
+  },
+  {
+    name: 'http.proxy with NO_PROXY=127.0.0.0/8 (git hands it to libcurl)',
+    url: ip,
+    config: () => ({ 'http.proxy': p() }),
+    env: () => ({ NO_PROXY: '127.0.0.0/8' }),
+    git: 'origin',
+  },
   // The twins: git hands the request to a proxy or another host.
   { name: 'http_proxy', url: local, env: () => ({ http_proxy: p() }), git: 'proxy' },
   { name: 'ALL_PROXY', url: ip, env: () => ({ ALL_PROXY: p() }), git: 'proxy' },
@@ -143,6 +171,35 @@ const setUps: SetUp[] = [
     url: (n) => `http://[::1]:${origin6}/${n}/r.git`,
     env: () => ({ http_proxy: p(), NO_PROXY: '[::1]' }),
     git: 'proxy',
+  },
+  // The twins of the no_proxy list: ranges that leave the host out, or that libcurl 7.88 does not read
+  // as ranges (an IPv6 host is compared as a name), a dot before an address, `*` with blanks around it.
+  ...[
+    '10.0.0.0/8',
+    '127.0.0.2/31',
+    '127.0.0.0/33',
+    '127.0.0.0/0',
+    '127.0.0.0/-1',
+    '.127.0.0.1',
+    '127.0.0.1.',
+    ' * ',
+  ].map((list): SetUp => ({
+    name: `http_proxy with NO_PROXY=${list}`,
+    url: ip,
+    env: () => ({ http_proxy: p(), NO_PROXY: list }),
+    git: 'proxy',
+  })),
+  ...['::1/128', '::/127', '0:0:0:0:0:0:0:1'].map((list): SetUp => ({
+    name: `[::1] with NO_PROXY=${list} (libcurl 7.88 compares the name ::1)`,
+    url: (n) => `http://[::1]:${origin6}/${n}/r.git`,
+    env: () => ({ http_proxy: p(), NO_PROXY: list }),
+    git: 'proxy',
+  })),
+  {
+    name: '[::1] with NO_PROXY=::1.',
+    url: (n) => `http://[::1]:${origin6}/${n}/r.git`,
+    env: () => ({ http_proxy: p(), NO_PROXY: '::1.' }),
+    git: 'origin',
   },
   {
     name: 'http.curloptResolve pointing localhost elsewhere',
