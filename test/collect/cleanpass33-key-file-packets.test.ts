@@ -163,3 +163,39 @@ test('armored: the literal packet after the key inside the armor, read as gpg re
   expect(gitWith(file)).toEqual({ letter: 'U', importFailed: false });
   expect(await oursWith(Buffer.from(armored))).toBe('G');
 });
+
+// An armored block whose blank line after the headers was lost (a copy and paste): gpg ends the headers
+// at the first line that is no `Key: value` line, decodes it as data and imports the key (it logs
+// "invalid armor header" and exits 2); openpgp.js refused the block. The twin: a line gpg would read
+// as a broken header (`Comment:x`), which both refuse.
+const ARMOR_CUTS: Record<string, { edit: (lines: string[]) => string[]; git: string; ours: RegExp }> = {
+  'no blank line after the BEGIN line': { edit: (l) => [l[0]!, ...l.slice(2)], git: 'U', ours: /^G$/ },
+  'a Version header and no blank line': {
+    edit: (l) => [l[0]!, 'Version: GnuPG v2', ...l.slice(2)],
+    git: 'U',
+    ours: /^G$/,
+  },
+  'an empty Comment: header and no blank line': {
+    edit: (l) => [l[0]!, 'Comment:', ...l.slice(2)],
+    git: 'U',
+    ours: /^G$/,
+  },
+  'twin: a Comment:x line and no blank line': {
+    edit: (l) => [l[0]!, 'Comment:x', ...l.slice(2)],
+    git: 'E',
+    ours: /^refused: .*Mandatory blank line/,
+  },
+};
+
+test.each(Object.keys(ARMOR_CUTS))('armored, %s: as gpg imports it', async (name) => {
+  const { edit, git, ours } = ARMOR_CUTS[name]!;
+  const armored = gpg.run(['--armor', '--export', key]).toString();
+  expect(armored.split('\n')[1]).toBe(''); // gpg 2.2 writes no header: the blank line follows BEGIN
+  for (const eol of ['\n', '\r\n']) {
+    const text = edit(armored.split('\n')).join(eol);
+    const file = join(gpg.home, 'cut.asc');
+    writeFileSync(file, text);
+    expect({ eol, letter: gitWith(file).letter }).toEqual({ eol, letter: git });
+    expect({ eol, ours: await oursWith(Buffer.from(text)) }).toEqual({ eol, ours: expect.stringMatching(ours) });
+  }
+});
