@@ -60,6 +60,15 @@ const local = (n: string): string => `http://localhost:${origin}/${n}/r.git`;
 const ip = (n: string): string => `http://127.0.0.1:${origin}/${n}/r.git`;
 const p = (): string => `http://127.0.0.1:${proxy}`;
 
+const ip6 = (n: string): string => `http://[::1]:${origin6}/${n}/r.git`;
+/** `url` through http_proxy, with NO_PROXY set to `list`. */
+const behindNoProxy = (list: string, url: (n: string) => string, git: Where): SetUp => ({
+  name: `${url('c').includes('[::1]') ? '[::1]' : 'http_proxy'} with NO_PROXY=${list}`,
+  url,
+  env: () => ({ http_proxy: p(), NO_PROXY: list }),
+  git,
+});
+
 const setUps: SetUp[] = [
   { name: 'a local Gitea on http://localhost, no proxy', url: local, git: 'origin' },
   {
@@ -118,18 +127,8 @@ const setUps: SetUp[] = [
     '127.0.0.0/08',
     'example.com 127.0.0.0/8',
     '10.0.0.0/8,,127.0.0.0/8',
-  ].map((list): SetUp => ({
-    name: `http_proxy with NO_PROXY=${list}`,
-    url: ip,
-    env: () => ({ http_proxy: p(), NO_PROXY: list }),
-    git: 'origin',
-  })),
-  {
-    name: 'http_proxy with no_proxy=localhost. (trailing dot)',
-    url: local,
-    env: () => ({ http_proxy: p(), no_proxy: 'localhost.' }),
-    git: 'origin',
-  },
+  ].map((list) => behindNoProxy(list, ip, 'origin')),
+  behindNoProxy('localhost.', local, 'origin'),
   {
     name: 'http.proxy with NO_PROXY=127.0.0.0/8 (git hands it to libcurl)',
     url: ip,
@@ -183,24 +182,10 @@ const setUps: SetUp[] = [
     '.127.0.0.1',
     '127.0.0.1.',
     ' * ',
-  ].map((list): SetUp => ({
-    name: `http_proxy with NO_PROXY=${list}`,
-    url: ip,
-    env: () => ({ http_proxy: p(), NO_PROXY: list }),
-    git: 'proxy',
-  })),
-  ...['::1/128', '::/127', '0:0:0:0:0:0:0:1'].map((list): SetUp => ({
-    name: `[::1] with NO_PROXY=${list} (libcurl 7.88 compares the name ::1)`,
-    url: (n) => `http://[::1]:${origin6}/${n}/r.git`,
-    env: () => ({ http_proxy: p(), NO_PROXY: list }),
-    git: 'proxy',
-  })),
-  {
-    name: '[::1] with NO_PROXY=::1.',
-    url: (n) => `http://[::1]:${origin6}/${n}/r.git`,
-    env: () => ({ http_proxy: p(), NO_PROXY: '::1.' }),
-    git: 'origin',
-  },
+  ].map((list) => behindNoProxy(list, ip, 'proxy')),
+  // libcurl 7.88 compares [::1] with each entry as the name ::1
+  ...['::1/128', '::/127', '0:0:0:0:0:0:0:1'].map((list) => behindNoProxy(list, ip6, 'proxy')),
+  behindNoProxy('::1.', ip6, 'origin'),
   {
     name: 'http.curloptResolve pointing localhost elsewhere',
     url: local,
