@@ -13,6 +13,13 @@ interface Frame {
   open: boolean;
 }
 
+/** The `n`-byte big-endian number at `at` (no Buffer per header: a keyring may hold a million packets). */
+function bigEndian(bin: Uint8Array, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i += 1) v = v * 256 + bin[i]!;
+  return v;
+}
+
 /** A packet header at `p` as gpg reads it; undefined when it cannot be read (gpg: invalid packet). */
 function header(bin: Uint8Array, p: number): Frame | undefined {
   const ctb = bin[p]!;
@@ -27,7 +34,7 @@ function header(bin: Uint8Array, p: number): Frame | undefined {
         : undefined;
     if (l0 === 255)
       return p + 5 < bin.length
-        ? { tag: ctb & 0x3f, at: p + 6, len: Buffer.from(bin.subarray(p + 2, p + 6)).readUInt32BE(0), open: false }
+        ? { tag: ctb & 0x3f, at: p + 6, len: bigEndian(bin, p + 2, 4), open: false }
         : undefined;
     return { tag: ctb & 0x3f, at: p + 2, len: 0, open: true };
   }
@@ -38,7 +45,7 @@ function header(bin: Uint8Array, p: number): Frame | undefined {
   return {
     tag: (ctb >> 2) & 0x0f,
     at: p + 1 + n,
-    len: Buffer.from(bin.subarray(p + 1, p + 1 + n)).readUIntBE(0, n),
+    len: bigEndian(bin, p + 1, n),
     open: false,
   };
 }
