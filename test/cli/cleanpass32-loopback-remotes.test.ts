@@ -60,6 +60,15 @@ const local = (n: string): string => `http://localhost:${origin}/${n}/r.git`;
 const ip = (n: string): string => `http://127.0.0.1:${origin}/${n}/r.git`;
 const p = (): string => `http://127.0.0.1:${proxy}`;
 
+const ip6 = (n: string): string => `http://[::1]:${origin6}/${n}/r.git`;
+/** `url` through http_proxy, with NO_PROXY set to `list`. */
+const behindNoProxy = (list: string, url: (n: string) => string, git: Where): SetUp => ({
+  name: `${url('c').includes('[::1]') ? '[::1]' : 'http_proxy'} with NO_PROXY=${list}`,
+  url,
+  env: () => ({ http_proxy: p(), NO_PROXY: list }),
+  git,
+});
+
 const setUps: SetUp[] = [
   { name: 'a local Gitea on http://localhost, no proxy', url: local, git: 'origin' },
   {
@@ -109,6 +118,24 @@ const setUps: SetUp[] = [
     git: 'origin',
   },
   { name: 'ALL_PROXY with all_proxy empty', url: ip, env: () => ({ ALL_PROXY: p(), all_proxy: '' }), git: 'origin' },
+  // libcurl 7.88's reading of the no_proxy list (lib/noproxy.c): CIDR ranges for an IPv4 host, entries
+  // split at blanks too, a trailing dot ignored (clean pass 33: each failed before).
+  ...[
+    '127.0.0.0/8',
+    '127.0.0.2/30',
+    '127.0.0.1/32',
+    '127.0.0.0/08',
+    'example.com 127.0.0.0/8',
+    '10.0.0.0/8,,127.0.0.0/8',
+  ].map((list) => behindNoProxy(list, ip, 'origin')),
+  behindNoProxy('localhost.', local, 'origin'),
+  {
+    name: 'http.proxy with NO_PROXY=127.0.0.0/8 (git hands it to libcurl)',
+    url: ip,
+    config: () => ({ 'http.proxy': p() }),
+    env: () => ({ NO_PROXY: '127.0.0.0/8' }),
+    git: 'origin',
+  },
   // The twins: git hands the request to a proxy or another host.
   { name: 'http_proxy', url: local, env: () => ({ http_proxy: p() }), git: 'proxy' },
   { name: 'ALL_PROXY', url: ip, env: () => ({ ALL_PROXY: p() }), git: 'proxy' },
@@ -144,6 +171,21 @@ const setUps: SetUp[] = [
     env: () => ({ http_proxy: p(), NO_PROXY: '[::1]' }),
     git: 'proxy',
   },
+  // The twins of the no_proxy list: ranges that leave the host out, or that libcurl 7.88 does not read
+  // as ranges (an IPv6 host is compared as a name), a dot before an address, `*` with blanks around it.
+  ...[
+    '10.0.0.0/8',
+    '127.0.0.2/31',
+    '127.0.0.0/33',
+    '127.0.0.0/0',
+    '127.0.0.0/-1',
+    '.127.0.0.1',
+    '127.0.0.1.',
+    ' * ',
+  ].map((list) => behindNoProxy(list, ip, 'proxy')),
+  // libcurl 7.88 compares [::1] with each entry as the name ::1
+  ...['::1/128', '::/127', '0:0:0:0:0:0:0:1'].map((list) => behindNoProxy(list, ip6, 'proxy')),
+  behindNoProxy('::1.', ip6, 'origin'),
   {
     name: 'http.curloptResolve pointing localhost elsewhere',
     url: local,

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { type AnyKeyPacket, CONFIG, fpr, hex, readFirstSubpackets } from './openpgp-packets.js';
 import { packetFrames } from './openpgp-critical.js';
+import { dropSkippedPackets } from './openpgp-skipped.js';
 import { sha256 } from './openpgp-key-facts.js';
 
 const { enums } = openpgp;
@@ -87,6 +88,25 @@ const ALLOWED = Object.fromEntries(
   ].map((c) => [(c as unknown as { tag: number }).tag, c]),
 ) as unknown as Map<openpgp.enums.packet, object>;
 
+/**
+ * An armored block with the blank line after its headers put back where a copy and paste lost it.
+ * gpg's armor reader (armor.c check_input) ends the headers at the first line that is no `Key: value`
+ * line and decodes that line as data ("invalid armor header", and the key imports); openpgp.js refused
+ * the block. Only a line of base64 gets the blank line: anything else gpg would decode differently.
+ */
+function withBlankLine(block: string): string {
+  const lines = block.split('\n');
+  for (let i = 1; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    if (!line.trim()) return block;
+    const colon = line.indexOf(':');
+    if (colon >= 0 && [' ', '\r', undefined].includes(line[colon + 1])) continue;
+    if (!/^[A-Za-z0-9+/]+={0,2}\r?$/.test(line)) return block;
+    return [...lines.slice(0, i), '', ...lines.slice(i)].join('\n');
+  }
+  return block;
+}
+
 async function binaryBlocks(src: KeySource): Promise<Uint8Array[]> {
   const { data } = src;
   const bytes = typeof data === 'string' ? undefined : data;
@@ -98,7 +118,7 @@ async function binaryBlocks(src: KeySource): Promise<Uint8Array[]> {
   const blocks = armoredBlocks(text);
   if (!blocks.length) throw new Error('neither a binary OpenPGP key file nor an armored key block');
   const out: Uint8Array[] = [];
-  for (const b of blocks) out.push((await openpgp.unarmor(b, CONFIG)).data as Uint8Array);
+  for (const b of blocks) out.push((await openpgp.unarmor(withBlankLine(b), CONFIG)).data as Uint8Array);
   return out;
 }
 
@@ -155,7 +175,8 @@ function checkPacketCount(bytes: Uint8Array): void {
 export async function parseKeyFile(src: KeySource): Promise<openpgp.PacketList<openpgp.AnyPacket>[]> {
   keyringWork.filesParsed += 1;
   let lists: openpgp.PacketList<openpgp.AnyPacket>[] = [];
-  for (const bytes of await binaryBlocks(src)) {
+  for (const block of await binaryBlocks(src)) {
+    const bytes = dropSkippedPackets(block);
     checkPacketCount(bytes);
     let packets: openpgp.PacketList<openpgp.AnyPacket>;
     try {

@@ -51,11 +51,47 @@ function httpProxy(url: string, remote: string, config: readonly ConfigEntry[], 
   return env.http_proxy ?? env.all_proxy ?? env.ALL_PROXY ?? '';
 }
 
-/** Whether the no_proxy list git gives libcurl (no_proxy, else NO_PROXY) sends `host` direct: `*`, or the host itself. */
+/** An IPv4 address as inet_pton reads it (four decimal octets, no leading zero), or undefined. */
+function ipv4(s: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return undefined;
+  let v = 0;
+  for (const o of m.slice(1)) {
+    if ((o.length > 1 && o.startsWith('0')) || Number(o) > 255) return undefined;
+    v = v * 256 + Number(o);
+  }
+  return v;
+}
+
+/** Curl_cidr4_match: `network/bits` with bits read by atoi; 0 and 32 compare the whole address. */
+function cidr4(address: number, token: string): boolean {
+  const slash = token.indexOf('/');
+  const network = ipv4(slash < 0 ? token : token.slice(0, slash));
+  const bits = slash < 0 ? 0 : Number(/^[+-]?\d*/.exec(token.slice(slash + 1))![0].replace(/^[+-]?$/, '0'));
+  if (network === undefined || bits < 0 || bits > 32) return false;
+  if (bits === 0 || bits === 32) return address === network;
+  return address >>> (32 - bits) === network >>> (32 - bits);
+}
+
+/**
+ * Whether the no_proxy list git gives libcurl (no_proxy, else NO_PROXY) sends `host` direct, as libcurl
+ * 7.88's Curl_check_noproxy reads it: the whole list `*`; else its entries, split at commas, spaces and
+ * tabs. An IPv4 host matches an address or a CIDR range (`127.0.0.0/8`) and nothing else; any other host
+ * (`::1` too: libcurl has taken off the brackets, so a range such as `::1/128` never matches) matches a
+ * name compared without case, one leading and one trailing dot aside, or a domain it ends in.
+ */
 function notProxied(host: string, env: ProxyEnv): boolean {
   const list = env.no_proxy ?? env.NO_PROXY ?? '';
-  if (list.trim() === '*') return true;
-  return list.split(',').some((t) => t.trim().toLowerCase().replace(/^\./, '') === host);
+  if (list === '*') return true;
+  const address = ipv4(host);
+  return list
+    .split(/[ \t,]+/)
+    .filter(Boolean)
+    .some((t) => {
+      if (address !== undefined) return cidr4(address, t);
+      const name = t.replace(/\.$/, '').replace(/^\./, '').toLowerCase();
+      return name !== '' && (host === name || host.endsWith(`.${name}`));
+    });
 }
 
 /**
