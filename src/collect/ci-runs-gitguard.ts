@@ -10,6 +10,10 @@ import { readCiObject, type DerivedWatch } from './derived-paths.js';
 import { ATTRIBUTES } from './nested-attributes.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
+import { gitlabRunsGitguard } from './gitlab-gate.js';
+
+/** GitLab's pipeline file. */
+const GITLAB_CI = '.gitlab-ci.yml';
 import { runsFile } from '../domain/ci-references.js';
 import { ciReferencesIn, ciVariables, namesGitguard, runCommands, type RunCommand } from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
@@ -253,8 +257,10 @@ export class CiGateReader {
     const texts: Array<[string, string]> = [];
     const files = await this.filesOf(ci, at, recursive);
     if (files === undefined) unknown = true;
+    // GitLab reads its file and the local ones it includes as one (gitlab-gate.ts): judged together below.
+    const whole = ci === GITLAB_CI;
     for (const text of files ?? []) {
-      if (await namesGitguard(text)) return true;
+      if (!whole && (await namesGitguard(text))) return true;
       texts.push([text, ci]);
     }
     const seen = new Set<string>();
@@ -269,11 +275,12 @@ export class CiGateReader {
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
-          if (await namesGitguard(t)) return true;
+          if (!whole && (await namesGitguard(t))) return true;
           texts.push([t, origin]);
         }
       }
     }
+    if (whole && (await gitlabRunsGitguard(texts.map(([t]) => t)))) return true;
     return unknown ? undefined : false;
   }
 
