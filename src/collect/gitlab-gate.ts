@@ -109,11 +109,19 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
           if (found) return found;
         }
         for (const name of extended(job)) {
-          const found = lookup(defs.get(name) ?? [], key, depth + 1);
+          const found = lookupIn(name, key, depth + 1);
           if (found) return found;
         }
       }
       return undefined;
+    };
+    // Templates looked up once per key and depth: a fan of templates each extending several others
+    // would otherwise be walked once per path through it.
+    const looked = new Map<string, At | undefined>();
+    const lookupIn = (name: string, key: string, depth: number): At | undefined => {
+      const k = `${depth} ${key} ${name}`;
+      if (!looked.has(k)) looked.set(k, lookup(defs.get(name) ?? [], key, depth));
+      return looked.get(k);
     };
     const value = (at: At | undefined): unknown => (at ? scalar(at.node, at.doc) : undefined);
     /** `rules:` whose every entry never runs the job, or lets it fail. */
@@ -149,13 +157,24 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       return false;
     };
     /** What a job runs: its definitions' values and, through `extends:`, those of the jobs it names. */
-    const contents = (jobs: readonly At[], depth: number): boolean =>
-      depth <= MAX_EXTENDS &&
-      jobs.some(
-        (job) =>
-          pairs(job).some((p) => p.key !== 'extends' && runs(p.value)) ||
-          extended(job).some((name) => (defs.has(name) ? contents(defs.get(name)!, depth + 1) : GITGUARD.test(name))),
+    const read = new Map<string, boolean>();
+    const contents = (jobs: readonly At[], depth: number): boolean => {
+      tick();
+      return (
+        depth <= MAX_EXTENDS &&
+        jobs.some(
+          (job) =>
+            pairs(job).some((p) => p.key !== 'extends' && runs(p.value)) ||
+            extended(job).some((name) => (defs.has(name) ? templateRuns(name, depth + 1) : GITGUARD.test(name))),
+        )
       );
+    };
+    // Each template read once per depth, as lookupIn.
+    const templateRuns = (name: string, depth: number): boolean => {
+      const k = `${depth} ${name}`;
+      if (!read.has(k)) read.set(k, contents(defs.get(name)!, depth));
+      return read.get(k)!;
+    };
     const workflow = defs.get('workflow');
     if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return false;
     for (const [name, jobs] of defs) {

@@ -21,6 +21,16 @@ const BEFORE = {
     '.gitguard:\n  script:\n    - npx gitguard audit\n',
 };
 
+/** Templates .t0 to .t9 each extending the next level ten times, .t10 holding `last`. */
+const FAN = (last: string): string =>
+  Array.from(
+    { length: 10 },
+    (_, d) =>
+      `.t${d}:\n  extends: [${Array(10)
+        .fill(`.t${d + 1}`)
+        .join(', ')}]\n`,
+  ).join('') + `.t10:\n${last}`;
+
 interface Case {
   name: string;
   after: Record<string, string>;
@@ -61,7 +71,18 @@ test.each<Case>([
     after: { '.gitlab-ci.yml': MAIN('audit:\n  allow_failure: true\n'), [TEMPLATES]: AUDIT },
     kept: false,
   },
+  {
+    // Ten templates at each of 10 levels, each extending the next level's ten: 10^10 paths, read once per template.
+    name: 'the job made lenient through a fan of templates 11 levels deep',
+    after: { '.gitlab-ci.yml': MAIN(`${AUDIT}  extends: .t0\n`), [TEMPLATES]: FAN('  allow_failure: true\n') },
+    kept: false,
+  },
   // Twins: the gate GitLab still runs.
+  {
+    name: 'twin: the same fan of templates, strict',
+    after: { '.gitlab-ci.yml': MAIN(`${AUDIT}  extends: .t0\n`), [TEMPLATES]: FAN('  allow_failure: false\n') },
+    kept: true,
+  },
   {
     name: 'twin: the job extends a strict template of the included file',
     after: { '.gitlab-ci.yml': MAIN(`${AUDIT}  extends: .strict\n`) },
