@@ -7,6 +7,7 @@ import { known } from './commit-flags.js';
 import type { Steps } from './steps.js';
 import type { WatchedPaths } from './watched-paths.js';
 
+/** What trust.ts keeps of a commit's change (all but ciGateUnknown go to CommitTrust as they are; the optional ones only where set). */
 export interface WatchedChanges {
   changedPaths: string[];
   ciGateRemoved: boolean;
@@ -130,7 +131,7 @@ export function* watchedChanges(
   const gone = open.filter((_, k) => !mine[k]);
   const reached = (s: State, i: number): Promise<boolean[]> =>
     Promise.all(gone.map((r) => ciGates.chainRunsGitguard(s, counted[i]!, r)));
-  if (gone.length)
-    out.ciChainRemoved = ((yield Promise.all(parentStates.map(reached))) as boolean[][]).some((t) => t.some(Boolean));
+  if (gone.length && ((yield Promise.all(parentStates.map(reached))) as boolean[][]).some((t) => t.some(Boolean)))
+    out.ciChainRemoved = true;
   return out;
 }
