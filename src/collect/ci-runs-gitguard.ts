@@ -9,6 +9,11 @@ import { entryNamed, ObjectReader, parseTree, type GitObject } from './objects.j
 import { readCiObject, type DerivedWatch } from './derived-paths.js';
 import { ATTRIBUTES } from './nested-attributes.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
+import { CI_RUNNERS } from '../domain/ci-systems.js';
+import { gitlabRunsGitguard } from './gitlab-gate.js';
+
+/** GitLab's pipeline file. */
+const GITLAB_CI = '.gitlab-ci.yml';
 import { runsFile } from '../domain/ci-references.js';
 import { ciReferencesIn, ciVariables, namesGitguard, runCommands, type RunCommand } from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
@@ -18,8 +23,16 @@ import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree
 
 /** At most this many files followed from one configuration (references of references included). */
 const MAX_FOLLOWED = 64;
+/** At most this many subfolders of a workflows folder read where the forge reads them (Forgejo, Gitea). */
+const MAX_SUBFOLDERS = 64;
 
 type State = readonly (string | null)[];
+
+/** The place a forge reads in a state, with its entry ("<mode> <id>"), and whether below its subfolders too. */
+type Place = readonly [path: string, entry: string, recursive: boolean];
+
+/** Per forge (CI_RUNNERS' order): whether what it reads runs gitguard; undefined: unknown (a missing object). */
+export type RunnerGates = ReadonlyArray<boolean | undefined>;
 
 export class CiGateReader {
   private readonly gateOf = new Map<string, Promise<boolean | undefined>>();
@@ -116,19 +129,39 @@ export class CiGateReader {
 
   /**
    * `state`: a commit's entries at the watched paths ("<mode> <id>", null where a path is absent).
-   * Undefined when no file that is there mentions gitguard but one is not in the repository (a
-   * partial clone leaves older files out): unknown, so neither side of a removal. Only what the CI
-   * reads counts: the files of the workflows folder, the file `.gitlab-ci.yml` (a folder there, a
-   * link or a submodule runs nothing), and the files they run.
+   * For each forge (CI_RUNNERS), whether the CI configuration it reads runs gitguard: undefined when
+   * no file that is there mentions gitguard but one is not in the repository (a partial clone leaves
+   * older files out): unknown, so neither side of a removal. Only what the forge reads counts: the
+   * first of its places that is there (a folder of workflows, its own files or, for Forgejo and
+   * Gitea, those of its subfolders too; the file `.gitlab-ci.yml`: a folder there, a link or a
+   * submodule runs nothing), and the files they run.
    */
-  runsGitguard(state: State): Promise<boolean | undefined> {
+  runsGitguard(state: State): Promise<RunnerGates> {
     const key = this.keyIdx.map((i) => state[i] ?? '-').join(' ');
-    let gate = this.gateOf.get(key);
-    if (!gate) {
-      gate = this.read(state);
-      this.gateOf.set(key, gate);
-    }
-    return gate;
+    return Promise.all(
+      this.placesRead(state).map((place) => {
+        if (!place) return Promise.resolve(false);
+        const k = `${place[0]} ${place[2]} ${key}`;
+        let gate = this.gateOf.get(k);
+        if (!gate) {
+          gate = this.read(state, place);
+          this.gateOf.set(k, gate);
+        }
+        return gate;
+      }),
+    );
+  }
+
+  /** The place each forge reads in `state` (CI_RUNNERS' order): the first of its places there, or null. */
+  private placesRead(state: State): Array<Place | null> {
+    return CI_RUNNERS.map((runner) => {
+      for (const ci of runner.reads) {
+        const entry = state[this.watched.indexOf(ci)] ?? null;
+        if (entry && (CI_PATH_IS_FOLDER[ci] ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry)))
+          return [ci, entry, runner.recursive] as const;
+      }
+      return null;
+    });
   }
 
   private readonly refsOf = new Map<string, Promise<ReadonlySet<string> | undefined>>();
@@ -165,26 +198,26 @@ export class CiGateReader {
   private readonly chainOf = new Map<string, Promise<boolean>>();
 
   /**
-   * Whether the commands of the CI configuration in `state`, commit `oid`'s, reach gitguard through
-   * the files they run (a script, a package script, a make target: gate-chains.ts), read in that
-   * commit's tree; a file not in the repository (a partial clone) counts as reaching it.
+   * Whether the commands of the CI configuration forge `runner` (CI_RUNNERS' index) reads in `state`,
+   * commit `oid`'s, reach gitguard through the files they run (a script, a package script, a make
+   * target: gate-chains.ts), read in that commit's tree; a file not in the repository (a partial
+   * clone) counts as reaching it.
    */
-  chainRunsGitguard(state: State, oid: string): Promise<boolean> {
-    let gate = this.chainOf.get(oid);
-    if (!gate) this.chainOf.set(oid, (gate = this.chainIn(state, oid)));
+  chainRunsGitguard(state: State, oid: string, runner: number): Promise<boolean> {
+    const place = this.placesRead(state)[runner];
+    if (!place) return Promise.resolve(false);
+    const k = `${oid} ${place[0]} ${place[2]}`;
+    let gate = this.chainOf.get(k);
+    if (!gate) this.chainOf.set(k, (gate = this.chainIn(place, oid)));
     return gate;
   }
 
-  private async chainIn(state: State, oid: string): Promise<boolean> {
+  private async chainIn([ci, entry, recursive]: Place, oid: string): Promise<boolean> {
     const commands: RunCommand[] = [];
     const values: Array<[string, string]> = [];
-    for (const ci of CI_PATHS) {
-      const entry = state[this.watched.indexOf(ci)] ?? null;
-      if (!entry || !(CI_PATH_IS_FOLDER[ci] ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
-      for (const text of (await this.filesOf(ci, entry)) ?? []) {
-        commands.push(...(await runCommands(text, ci)));
-        values.push(...(await ciVariables(text, ci)));
-      }
+    for (const text of (await this.filesOf(ci, entry, recursive)) ?? []) {
+      commands.push(...(await runCommands(text, ci)));
+      values.push(...(await ciVariables(text, ci)));
     }
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
     return (await gateChains(read, this.oidBytes, oid, commands, values)).chain.size > 0;
@@ -218,19 +251,17 @@ export class CiGateReader {
     return seen;
   }
 
-  private async read(state: State): Promise<boolean | undefined> {
+  private async read(state: State, [ci, at, recursive]: Place): Promise<boolean | undefined> {
     let unknown = false;
     /** Texts still to look for references in, with the CI file they stand for. */
     const texts: Array<[string, string]> = [];
-    for (const ci of CI_PATHS) {
-      const entry = state[this.watched.indexOf(ci)] ?? null;
-      if (!entry || !(CI_PATH_IS_FOLDER[ci] ? entry.startsWith(`${TREE_MODE} `) : isFileEntry(entry))) continue;
-      const files = await this.filesOf(ci, entry);
-      if (files === undefined) unknown = true;
-      for (const text of files ?? []) {
-        if (await namesGitguard(text)) return true;
-        texts.push([text, ci]);
-      }
+    const files = await this.filesOf(ci, at, recursive);
+    if (files === undefined) unknown = true;
+    // GitLab reads its file and the local ones it includes as one (gitlab-gate.ts): judged together below.
+    const whole = ci === GITLAB_CI;
+    for (const text of files ?? []) {
+      if (!whole && (await namesGitguard(text))) return true;
+      texts.push([text, ci]);
     }
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
@@ -244,16 +275,20 @@ export class CiGateReader {
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
-          if (await namesGitguard(t)) return true;
+          if (!whole && (await namesGitguard(t))) return true;
           texts.push([t, origin]);
         }
       }
     }
+    if (whole && (await gitlabRunsGitguard(texts.map(([t]) => t)))) return true;
     return unknown ? undefined : false;
   }
 
-  /** The texts a runner reads at `path` (entry "<mode> <id>"): the file, or the folder's files it runs; undefined when an object is missing. */
-  private async filesOf(path: string, entry: string): Promise<string[] | undefined> {
+  /**
+   * The texts a runner reads at `path` (entry "<mode> <id>"): the file, or the folder's files it runs
+   * (`recursive`: its subfolders' too, up to MAX_SUBFOLDERS of them); undefined when an object is missing.
+   */
+  private async filesOf(path: string, entry: string, recursive = false): Promise<string[] | undefined> {
     // A submodule's commit is in another repository: what it runs is not known here (never damage).
     if (entry.startsWith(`${SUBMODULE_MODE} `)) return undefined;
     const o = await readCiObject(this.reader, entryId(entry), isFileEntry(entry));
@@ -261,11 +296,22 @@ export class CiGateReader {
     if (o.type === 'blob') return isFileEntry(entry) ? [o.body.toString('utf8')] : [];
     if (o.type !== 'tree') return [];
     const out: string[] = [];
-    for (const e of parseTree(o.body, this.oidBytes)) {
-      if (!runsFile(path, e.name) || !isFileEntry(entryOf(e.mode, e.oid))) continue;
-      const f = await readCiObject(this.reader, e.oid, true);
-      if (!f) return undefined;
-      if (f.type === 'blob') out.push(f.body.toString('utf8'));
+    const trees = [o.body];
+    for (let t = 0; t < trees.length; t += 1) {
+      for (const e of parseTree(trees[t]!, this.oidBytes)) {
+        const at = entryOf(e.mode, e.oid);
+        if (recursive && at.startsWith(`${TREE_MODE} `)) {
+          if (trees.length > MAX_SUBFOLDERS) continue;
+          const sub = await readCiObject(this.reader, e.oid);
+          if (!sub) return undefined;
+          if (sub.type === 'tree') trees.push(sub.body);
+          continue;
+        }
+        if (!runsFile(path, e.name) || !isFileEntry(at)) continue;
+        const f = await readCiObject(this.reader, e.oid, true);
+        if (!f) return undefined;
+        if (f.type === 'blob') out.push(f.body.toString('utf8'));
+      }
     }
     return out;
   }

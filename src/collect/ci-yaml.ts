@@ -211,16 +211,16 @@ async function documentsOf(text: string): Promise<unknown[] | undefined> {
   return out;
 }
 
-const GITGUARD = /\bgitguard\b/;
+export const GITGUARD = /\bgitguard\b/;
 
 /** Nodes visited in one file before the answer falls back to the text (aliases of aliases multiply them). */
-const MAX_VISITS = 100_000;
+export const MAX_VISITS = 100_000;
 
 /** How deep GitLab follows `extends:` (its limit is 11 levels); merge keys count as a level too. */
-const MAX_EXTENDS = 11;
+export const MAX_EXTENDS = 11;
 
 /** A literal `false` / `${{ false }}` (an expression could go either way: it counts as running). */
-const literally = (v: unknown, want: boolean): boolean =>
+export const literally = (v: unknown, want: boolean): boolean =>
   v === want || (typeof v === 'string' && new RegExp(`^\\s*(?:\\$\\{\\{\\s*)?${want}(?:\\s*\\}\\})?\\s*$`).test(v));
 
 /**
@@ -228,7 +228,7 @@ const literally = (v: unknown, want: boolean): boolean =>
  * `continue-on-error: true`; GitLab's `allow_failure` (true, or exit codes it lets pass), `when:
  * manual` (allowed to fail unless told otherwise) or `never`.
  */
-function switchedOff(get: (key: string) => unknown): boolean {
+export function switchedOff(get: (key: string) => unknown): boolean {
   const allow = get('allow_failure');
   const when = get('when');
   return (

@@ -11,7 +11,7 @@ import { runGit } from './git.js';
 import { runEnv } from './run-context.js';
 import { locateConfigLines } from './config-lines.js';
 import { markCredsInit } from './creds-init.js';
-import { normaliseKey } from '../domain/config.js';
+import { normaliseKey, originFile } from '../domain/config.js';
 import { assertGitDirReadable } from './object-store.js';
 import { conditionalConfig, markAfterSetup, type Listing } from './config-includes.js';
 
@@ -210,8 +210,13 @@ async function withPrefixed(entries: ConfigEntry[]): Promise<ConfigEntry[]> {
   });
 }
 
-/** Keys whose value is a file or folder git opens (the CAs it trusts: tls-verification-enabled). */
+/**
+ * Keys whose value is a file or folder git opens: the CAs it trusts (tls-verification-enabled), and
+ * the files its include directives take in (no-code-execution-in-local-config), read relative to the
+ * file that names them.
+ */
 const OPENED_PATH = /^http\.(?:.*\.)?sslca(?:info|path)$/;
+const INCLUDE_PATH = /^include(?:if\..*)?\.path$/;
 
 /**
  * `entries` with `opens` set on those naming a path git opens: as git expands it (`~/` from the
@@ -227,7 +232,9 @@ async function withOpenedPaths(
   const out: ConfigEntry[] = [];
   for (const e of entries) {
     const v = e.prefixed ?? e.value;
-    if (!v || !OPENED_PATH.test(e.key) || v.startsWith(PREFIX) || (v.startsWith('~') && !v.startsWith('~/'))) {
+    const including = INCLUDE_PATH.test(e.key) ? originFile(e.origin) : undefined;
+    const opened = OPENED_PATH.test(e.key) || including !== undefined;
+    if (!v || !opened || v.startsWith(PREFIX) || (v.startsWith('~') && !v.startsWith('~/'))) {
       out.push(e);
       continue;
     }
@@ -236,7 +243,9 @@ async function withOpenedPaths(
       out.push(e);
       continue;
     }
-    const path = v.startsWith('~/') ? resolve(home!, v.slice(2)) : resolve(workTree, v);
+    // git reads an include's relative path from the folder of the file naming it (.git/ for .git/config).
+    const from = including === undefined ? workTree : resolve(workTree, dirname(including));
+    const path = v.startsWith('~/') ? resolve(home!, v.slice(2)) : resolve(from, v);
     out.push({ ...e, opens: await realPathOf(path) });
   }
   return out;

@@ -267,7 +267,7 @@ export class TrustCollector {
         ? ((yield known(commit.parents.map((p, i) => rootedFlags[i] || this.shared.of(p)))) as boolean[])
         : rootedFlags;
     const counted = sharedFlags.some(Boolean) ? commit.parents.filter((_, i) => sharedFlags[i]) : commit.parents;
-    const { changedPaths, ciGateRemoved, ciGateUnknown, ciChainRemoved } = yield* watchedChanges(
+    const { changedPaths, ciGateUnknown, ...gate } = yield* watchedChanges(
       this.watched,
       this.paths,
       this.ciGates,
@@ -343,7 +343,7 @@ export class TrustCollector {
       }
     }
     let trust: CommitTrust;
-    const watchedFacts = { policyChanged, changedPaths, ciGateRemoved, ...(ciChainRemoved ? { ciChainRemoved } : {}) };
+    const watchedFacts = { policyChanged, changedPaths, ...gate };
     if (judges.length) {
       const verifications: Verification[] = [];
       for (const { policy, from } of judges) {

@@ -1,14 +1,18 @@
 // What a commit changes at the watched paths, against the parents whose state counts, and whether
 // the change took gitguard out of the CI configuration. Steps (steps.ts): synchronous unless a
 // parent's state or a CI file still has to be read.
-import type { CiGateReader } from './ci-runs-gitguard.js';
+import type { CiGateReader, RunnerGates } from './ci-runs-gitguard.js';
+import { CI_RUNNERS } from '../domain/ci-systems.js';
 import { known } from './commit-flags.js';
 import type { Steps } from './steps.js';
 import type { WatchedPaths } from './watched-paths.js';
 
+/** What trust.ts keeps of a commit's change (all but ciGateUnknown go to CommitTrust as they are; the optional ones only where set). */
 export interface WatchedChanges {
   changedPaths: string[];
   ciGateRemoved: boolean;
+  /** The forges (CI_RUNNERS' names) whose CI ran gitguard in a parent and no longer does. */
+  ciGateLostFor?: string[];
   /** A CI file a partial clone left out: whether the gate was removed cannot be told. */
   ciGateUnknown: boolean;
   /** The chain of files the CI runs reached gitguard in a parent and no longer does (CommitTrust.ciChainRemoved). */
@@ -105,18 +109,29 @@ export function* watchedChanges(
     out.changedPaths = out.changedPaths.filter((p) => !clean.has(p));
   }
   if (!out.changedPaths.some((p) => ciGates.isCiPath(p))) return out;
-  // Whether the CI configuration in a state runs gitguard (its files, or the files they run, mention it).
-  const gate = (state: State): Promise<boolean | undefined> => ciGates.runsGitguard(state);
-  // A CI file a partial clone left out makes its side unknown: no removal is claimed from it,
-  // and ci-gate-kept says how many changes it could not judge.
-  const own = (yield gate(ownState)) as boolean | undefined;
-  const parents = own === true ? [] : ((yield Promise.all(parentStates.map(gate))) as Array<boolean | undefined>);
-  out.ciGateRemoved = own === false && parents.some((g) => g === true);
-  out.ciGateUnknown = !out.ciGateRemoved && own !== true && (own === undefined || parents.includes(undefined));
-  // Neither side's CI files name gitguard: whether a chain of files they run reached it in a parent.
-  if (oid && own === false && !parents.includes(true) && !(yield ciGates.chainRunsGitguard(ownState, oid)))
-    out.ciChainRemoved = (
-      (yield Promise.all(parentStates.map((s, i) => ciGates.chainRunsGitguard(s, counted[i]!)))) as boolean[]
-    ).some(Boolean);
+  // Whether the CI configuration each forge reads in a state runs gitguard (its files, or the files
+  // they run, mention it): a gate is kept forge by forge (a step moved to a place another forge
+  // reads, or a `.forgejo/workflows` folder that makes Forgejo stop reading `.github/workflows`,
+  // takes it out of the CI that ran it). A CI file a partial clone left out makes its side unknown:
+  // no removal is claimed from it, and ci-gate-kept says how many changes it could not judge.
+  const own = (yield ciGates.runsGitguard(ownState)) as RunnerGates;
+  const parents = own.every((g) => g === true)
+    ? []
+    : ((yield Promise.all(parentStates.map((s) => ciGates.runsGitguard(s)))) as RunnerGates[]);
+  const lost = CI_RUNNERS.filter((_, r) => own[r] === false && parents.some((p) => p[r] === true));
+  out.ciGateRemoved = lost.length > 0;
+  if (lost.length) out.ciGateLostFor = lost.map((runner) => runner.name);
+  out.ciGateUnknown =
+    !out.ciGateRemoved &&
+    own.some((g, r) => g !== true && (g === undefined || parents.some((p) => p[r] === undefined)));
+  // Neither side's CI files name gitguard for a forge: whether a chain of files they run reached it in a parent.
+  const open = own.flatMap((g, r) => (g === false && !parents.some((p) => p[r] === true) ? [r] : []));
+  if (!oid || !open.length) return out;
+  const mine = (yield Promise.all(open.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as boolean[];
+  const gone = open.filter((_, k) => !mine[k]);
+  const reached = (s: State, i: number): Promise<boolean[]> =>
+    Promise.all(gone.map((r) => ciGates.chainRunsGitguard(s, counted[i]!, r)));
+  if (gone.length && ((yield Promise.all(parentStates.map(reached))) as boolean[][]).some((t) => t.some(Boolean)))
+    out.ciChainRemoved = true;
   return out;
 }

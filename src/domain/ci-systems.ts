@@ -32,14 +32,15 @@ export const CI_SYSTEMS: readonly CiSystem[] = [
   {
     name: 'Forgejo Actions',
     pattern: '.forgejo/workflows/**',
-    reads: 'every *.yml/*.yaml workflow in the folder (else .github/workflows)',
+    reads:
+      'every *.yml/*.yaml workflow in the folder and its subfolders (else .gitea/workflows, else .github/workflows)',
     doc: 'https://forgejo.org/docs/latest/user/actions/overview',
     gate: 'workflows',
   },
   {
     name: 'Gitea Actions',
     pattern: '.gitea/workflows/**',
-    reads: 'every *.yml/*.yaml workflow in the folder (else .github/workflows)',
+    reads: 'every *.yml/*.yaml workflow in the folder and its subfolders (else .github/workflows)',
     doc: 'https://docs.gitea.com/usage/actions/quickstart',
     gate: 'workflows',
   },
@@ -185,3 +186,25 @@ export const WORKFLOW_FOLDERS: readonly string[] = CI_SYSTEMS.flatMap((s) =>
 
 /** The CI systems' patterns, protected by default. */
 export const CI_PROTECTED_PATTERNS: readonly string[] = CI_SYSTEMS.map((s) => s.pattern);
+
+/**
+ * What each forge that runs a gate path reads: the first of `reads` that is there (a folder for a
+ * workflows folder, a file for GitLab's), the others ignored. Forgejo's and Gitea's ListWorkflows
+ * (modules/actions/workflows.go) take the first workflows folder that is a tree, in this order, and
+ * every *.yml/*.yaml below it; GitHub reads its folder's own files only. So a `.forgejo/workflows`
+ * folder holding anything at all switches off a gate Forgejo read in `.github/workflows`, and a
+ * gate in another forge's place is none: the gate is judged forge by forge.
+ */
+export interface CiRunner {
+  readonly name: string;
+  readonly reads: readonly string[];
+  /** Workflows in subfolders run too. */
+  readonly recursive: boolean;
+}
+
+export const CI_RUNNERS: readonly CiRunner[] = [
+  { name: 'GitHub Actions', reads: ['.github/workflows'], recursive: false },
+  { name: 'Forgejo Actions', reads: ['.forgejo/workflows', '.gitea/workflows', '.github/workflows'], recursive: true },
+  { name: 'Gitea Actions', reads: ['.gitea/workflows', '.github/workflows'], recursive: true },
+  { name: 'GitLab CI/CD', reads: ['.gitlab-ci.yml'], recursive: false },
+];

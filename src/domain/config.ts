@@ -1,5 +1,6 @@
 // Config keys and origins as git spells them: pure helpers shared by the config collector and the
 // config rules.
+import { posix } from 'node:path';
 import type { ConfigEntry } from './model.js';
 
 /** Section and variable names are case-insensitive, the subsection is not. */
@@ -49,3 +50,13 @@ export function isAgentKeyCommand(value: string | null | undefined): boolean {
 /** The environment variables git and libcurl read to pick a proxy for an http:// or git:// remote. */
 export const PROXY_ENV = ['http_proxy', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY', 'GIT_PROXY_COMMAND'] as const;
 export type ProxyEnv = Partial<Record<(typeof PROXY_ENV)[number], string>>;
+
+/**
+ * Whether `path` lies in the work tree `workTree` (its top included, its `.git` not): a file there is
+ * whatever the last checkout wrote, so whoever commits picks it.
+ */
+export function inWorkTreeFiles(path: string, workTree: string | undefined): boolean {
+  if (!workTree) return false;
+  const rel = posix.relative(posix.normalize(workTree), posix.normalize(path));
+  return rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel) && !/^\.git(\/|$)/.test(rel));
+}

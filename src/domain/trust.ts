@@ -37,6 +37,8 @@ export interface CommitTrust {
   pathOrigins?: ReadonlyMap<string, string>;
   /** A CI configuration that ran gitguard in a parent no longer does here. */
   ciGateRemoved: boolean;
+  /** The forges whose CI (domain/ci-systems.ts CI_RUNNERS) ran gitguard in a parent and no longer does here. */
+  ciGateLostFor?: string[];
   /**
    * Neither side's CI files name gitguard, but the chain of files they run (a script, a package
    * script, a make target: collect/gate-chains.ts) reached it in a parent and no longer does here.

@@ -11,6 +11,10 @@ function ciChanges(c: TrustedCommit): string[] {
   return ci.length ? ci : c.trust.changedPaths;
 }
 
+/** The forges that no longer run it, where the walk named them. */
+const lostFor = (c: TrustedCommit): string =>
+  c.trust.ciGateLostFor?.length ? `; no longer run by ${c.trust.ciGateLostFor.join(', ')}` : '';
+
 // The quietest way to switch gitguard off is to delete its CI step. Removing it is allowed only to a
 // maintainer of the parent's policy (of each parent's: see unvouchedChange); without a policy every
 // removal is reported.
@@ -34,7 +38,7 @@ export default defineCommitRule({
           commitFinding(
             c,
             j,
-            `removes the gitguard step from the CI configuration (${ciChanges(c).join(', ')}) without a maintainer's signature — "${c.subject}"`,
+            `removes the gitguard step from the CI configuration (${ciChanges(c).join(', ')}${lostFor(c)}) without a maintainer's signature — "${c.subject}"`,
           ),
         );
       },

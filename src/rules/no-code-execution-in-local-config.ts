@@ -1,4 +1,5 @@
 import type { ConfigEntry } from '../domain/model.js';
+import { inWorkTreeFiles } from '../domain/config.js';
 import { defineRepoRule } from './define.js';
 import { conditionNote, configFinding, everyWorktreeConfig, unsetStep } from './lib/config.js';
 import { gitKeyRuns } from './lib/git-command-keys.js';
@@ -94,6 +95,12 @@ function isToolsOwn(k: string, v: string): boolean {
   return (filter !== null && TOOL_FILTERS[filter[1]!]!.includes(v.trim())) || isGitCrypt(k, v);
 }
 
+// An include directive taking in a file of the work tree (`git config include.path ../.gitconfig`, a
+// shared config committed beside the code): the repository's config is then whatever the last checkout
+// wrote there, and a commit adding `core.fsmonitor` or an alias to it runs on the next git command,
+// before any audit sees it. Judged whether or not the file sets a command today.
+const INCLUDE = /^include(?:if\..*)?\.path$/;
+
 /** Whether the entry is a command (a string: why, when the key alone does not say it). */
 function isCommand(e: ConfigEntry): boolean | string {
   const k = e.key;
@@ -118,6 +125,16 @@ export default defineRepoRule({
     const found = new FindingList(ctx.findingLimit);
     let runnerHelpers = 0;
     for (const e of config.value) {
+      if (LOCAL.has(e.scope) && INCLUDE.test(e.key) && e.opens && inWorkTreeFiles(e.opens, facts.repository.workTree)) {
+        found.add(
+          configFinding(
+            e,
+            `the repository's ${e.scope} config takes in a file of the work tree, which any commit can make run a command: ` +
+              `${e.key}=${e.value ?? ''}${conditionNote(e)}; next: ${unsetStep(e)}`,
+          ),
+        );
+        continue;
+      }
       const why = LOCAL.has(e.scope) && isCommand(e);
       if (why === false) continue;
       if (isRunnerHelper(e, facts.ciJobServers ?? [])) {

@@ -103,18 +103,26 @@ export function bobsEditOutcome(team: Team): (files: Record<string, string>) => 
  * No policy (keys only: ci-gate-kept alone judges, every removal reported): Alice commits `before` at
  * `file`, then `after`; the audit's exit code and text, and the repository (to ask git about it).
  */
-export async function keysOnlyGate(
+export function keysOnlyGate(
   file: string,
   before: string,
   after: string,
+): Promise<{ code: number; stdout: string; r: TestRepo }> {
+  return keysOnlyGateFiles({ [file]: before }, { [file]: after });
+}
+
+/** keysOnlyGate with several files: Alice commits `before`, then `after` (files written over, the rest kept). */
+export async function keysOnlyGateFiles(
+  before: Record<string, string>,
+  after: Record<string, string>,
 ): Promise<{ code: number; stdout: string; r: TestRepo }> {
   const r = makeRepo();
   const alice = sharedSshKey('alice');
   configureSshSigning(r, alice);
   const keys = join(r.home, 'allowed');
   writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
-  commitAsPerson(r, alice, 'alice@example.com', 'ci', { [file]: before });
-  commitAsPerson(r, alice, 'alice@example.com', 'ci: tidy', { [file]: after });
+  commitAsPerson(r, alice, 'alice@example.com', 'ci', before);
+  commitAsPerson(r, alice, 'alice@example.com', 'ci: tidy', after);
   const res = await runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
     env: r.env,
   });
