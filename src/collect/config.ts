@@ -14,6 +14,7 @@ import { markCredsInit } from './creds-init.js';
 import { normaliseKey } from '../domain/config.js';
 import { assertGitDirReadable } from './object-store.js';
 import { conditionalConfig, markAfterSetup, type Listing } from './config-includes.js';
+import { interpolatePath } from './user-home.js';
 
 const USER_CONFIG_VARS = [
   'HOME',
@@ -148,7 +149,7 @@ export async function otherWorktreesConfig(
     ? [{ entries: here, cwd: hereCwd, readFile: fileReader(repo.gitDir, hereCwd, env) }]
     : [];
   for (const dir of dirs.slice(0, MAX_WORKTREES)) {
-    assertGitDirReadable(dir);
+    assertGitDirReadable(dir, env);
     const entries = await listConfig(['--list'], dir, dir, env);
     listings.push({ entries, cwd: dir, readFile: fileReader(dir, dir, env) });
     for (const e of entries) {
@@ -215,7 +216,7 @@ const OPENED_PATH = /^http\.(?:.*\.)?sslca(?:info|path)$/;
 
 /**
  * `entries` with `opens` set on those naming a path git opens: as git expands it (`~/` from the
- * audited HOME; a relative path from the top of the work tree, where git runs its transport), every
+ * audited HOME, `~user/` from that user's; a relative path from the top of the work tree, where git runs its transport), every
  * symbolic link resolved (`/etc/ssl/ours` -> the work tree, HOME holding the work tree: CI runners'
  * /home/runner/work/x/x). A part not there yet is appended to the deepest folder that is.
  */
@@ -227,16 +228,12 @@ async function withOpenedPaths(
   const out: ConfigEntry[] = [];
   for (const e of entries) {
     const v = e.prefixed ?? e.value;
-    if (!v || !OPENED_PATH.test(e.key) || v.startsWith(PREFIX) || (v.startsWith('~') && !v.startsWith('~/'))) {
+    const expanded = v && OPENED_PATH.test(e.key) && !v.startsWith(PREFIX) ? interpolatePath(v, env) : undefined;
+    if (expanded === undefined) {
       out.push(e);
       continue;
     }
-    const home = env.HOME;
-    if (v.startsWith('~/') && !home) {
-      out.push(e);
-      continue;
-    }
-    const path = v.startsWith('~/') ? resolve(home!, v.slice(2)) : resolve(workTree, v);
+    const path = resolve(workTree, expanded);
     out.push({ ...e, opens: await realPathOf(path) });
   }
   return out;
