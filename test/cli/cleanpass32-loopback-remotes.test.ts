@@ -108,6 +108,12 @@ const setUps: SetUp[] = [
     env: () => ({ http_proxy: p() }),
     git: 'origin',
   },
+  {
+    name: 'NO_PROXY with blanks and tabs around the host',
+    url: ip,
+    env: () => ({ http_proxy: p(), NO_PROXY: 'example.com,\t127.0.0.1 ,' }),
+    git: 'origin',
+  },
   { name: 'ALL_PROXY with all_proxy empty', url: ip, env: () => ({ ALL_PROXY: p(), all_proxy: '' }), git: 'origin' },
   // The twins: git hands the request to a proxy or another host.
   { name: 'http_proxy', url: local, env: () => ({ http_proxy: p() }), git: 'proxy' },
@@ -142,6 +148,21 @@ const setUps: SetUp[] = [
     name: 'NO_PROXY=[::1] (libcurl compares ::1)',
     url: (n) => `http://[::1]:${origin6}/${n}/r.git`,
     env: () => ({ http_proxy: p(), NO_PROXY: '[::1]' }),
+    git: 'proxy',
+  },
+  // Red team 65: libcurl's own reading of the list. `*` alone only, not with blanks around it; an
+  // address is compared as an address (a leading dot is no domain there); both passed before.
+  { name: 'NO_PROXY=" * " (blanks around)', url: ip, env: () => ({ http_proxy: p(), NO_PROXY: ' * ' }), git: 'proxy' },
+  {
+    name: 'no_proxy=.127.0.0.1 (a leading dot before an address)',
+    url: ip,
+    env: () => ({ http_proxy: p(), no_proxy: '.127.0.0.1' }),
+    git: 'proxy',
+  },
+  {
+    name: 'no_proxy with a line feed before the address (libcurl skips blanks only)',
+    url: ip,
+    env: () => ({ http_proxy: p(), no_proxy: 'example.com,\n127.0.0.1' }),
     git: 'proxy',
   },
   {

@@ -51,11 +51,19 @@ function httpProxy(url: string, remote: string, config: readonly ConfigEntry[], 
   return env.http_proxy ?? env.all_proxy ?? env.ALL_PROXY ?? '';
 }
 
-/** Whether the no_proxy list git gives libcurl (no_proxy, else NO_PROXY) sends `host` direct: `*`, or the host itself. */
+/**
+ * Whether the no_proxy list git gives libcurl (no_proxy, else NO_PROXY) sends `host` direct, as every
+ * libcurl reads it: `*` alone (not with blanks around it), or the host itself among the commas, blanks
+ * and tabs (nothing else) trimmed; `localhost` also after a dot (a domain), never an address (libcurl
+ * 7.86 on compares those as addresses: `.127.0.0.1` is none, and the proxy got the request).
+ */
 function notProxied(host: string, env: ProxyEnv): boolean {
   const list = env.no_proxy ?? env.NO_PROXY ?? '';
-  if (list.trim() === '*') return true;
-  return list.split(',').some((t) => t.trim().toLowerCase().replace(/^\./, '') === host);
+  if (list === '*') return true;
+  return list.split(',').some((t) => {
+    const token = t.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase();
+    return token === host || (host === 'localhost' && token === '.localhost');
+  });
 }
 
 /**
