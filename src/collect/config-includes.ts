@@ -55,6 +55,19 @@ export function markAfterSetup(entries: readonly ConfigEntry[]): ConfigEntry[] {
   return entries.map((e, i) => (walked[i]!.late ? { ...e, afterSetup: true } : e));
 }
 
+/**
+ * `entries` with `opens` set on each include directive of the repository's own config (local,
+ * worktree): the file git reads for it (includedFile), links resolved. A file of the work tree there is
+ * config whoever commits to it writes (no-code-execution-in-local-config judges it).
+ */
+export function withIncludedFiles(entries: ConfigEntry[], cwd: string, env: NodeJS.ProcessEnv): ConfigEntry[] {
+  return entries.map((e) => {
+    if (!INCLUDE.test(e.key) || !LOCAL.has(e.scope) || !e.value) return e;
+    const file = includedFile(e, cwd, env);
+    return file === undefined ? e : { ...e, opens: realPath(file) };
+  });
+}
+
 /** One git listing: its entries and the folder git ran in (a relative origin is from there). */
 export interface Listing {
   entries: readonly ConfigEntry[];

@@ -13,7 +13,7 @@ import { locateConfigLines } from './config-lines.js';
 import { markCredsInit } from './creds-init.js';
 import { normaliseKey } from '../domain/config.js';
 import { assertGitDirReadable } from './object-store.js';
-import { conditionalConfig, markAfterSetup, type Listing } from './config-includes.js';
+import { conditionalConfig, markAfterSetup, withIncludedFiles, type Listing } from './config-includes.js';
 import { interpolatePath } from './user-home.js';
 
 const USER_CONFIG_VARS = [
@@ -170,7 +170,10 @@ async function listConfig(args: string[], gitDir: string, cwd: string, env: Node
     timeoutMs: 30_000,
     okCodes: [1], // 1: no config at all
   });
-  return withPrefixed(locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd));
+  const entries = await withPrefixed(
+    locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd),
+  );
+  return withIncludedFiles(entries, cwd, env);
 }
 
 /** One config file listed as git reads it in `gitDir` (its includes followed, their conditions judged there). */

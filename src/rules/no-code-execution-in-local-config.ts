@@ -4,6 +4,7 @@ import { conditionNote, configFinding, everyWorktreeConfig, unsetStep } from './
 import { gitKeyRuns } from './lib/git-command-keys.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 import { annexOptionRunningCommand } from './lib/tool-options.js';
+import { inWorkTreeFiles } from './lib/work-tree.js';
 
 // Keys whose value is a command git runs during everyday work (status, diff, fetch, commit, log...):
 // git's own in lib/git-command-keys.ts, the tools' (git-lfs, git-annex) below.
@@ -12,6 +13,7 @@ import { annexOptionRunningCommand } from './lib/tool-options.js';
 // gpg.*program is its own rule (signing-programs-not-overridden-locally); core.hooksPath is
 // hooks-not-disabled. uploadpack.packObjectsHook is not listed: git ignores it in local config.
 const LOCAL = new Set(['local', 'worktree']);
+const INCLUDE = /^include(?:if\..*)?\.path$/;
 
 // What `git lfs install --local` (and `--skip-smudge`) writes, as actions/checkout does with `lfs: true`,
 // and what `git annex init` writes: each runs the user's own git-lfs or git-annex from PATH, as a global
@@ -109,6 +111,11 @@ function isCommand(e: ConfigEntry): boolean | string {
   return gitKeyRuns(k, v) ?? false;
 }
 
+/** An include directive of the repository's own config naming a file of the work tree (a tracked `../.gitconfig`). */
+function takesInWorkTreeFile(e: ConfigEntry, workTree: string | undefined): boolean {
+  return LOCAL.has(e.scope) && INCLUDE.test(e.key) && e.opens !== undefined && inWorkTreeFiles(e.opens, workTree);
+}
+
 export default defineRepoRule({
   id: 'no-code-execution-in-local-config',
   needs: ['config', 'worktree-config'],
@@ -118,6 +125,16 @@ export default defineRepoRule({
     const found = new FindingList(ctx.findingLimit);
     let runnerHelpers = 0;
     for (const e of config.value) {
+      if (takesInWorkTreeFile(e, facts.repository.bare ? undefined : facts.repository.workTree)) {
+        found.add(
+          configFinding(
+            e,
+            `the repository's ${e.scope} config takes in a file of the work tree, which every checkout or pull may rewrite, so whoever commits to it chooses commands git runs (core.fsmonitor, core.sshCommand...): ${e.key}=${e.value}${conditionNote(e)}; ` +
+              `next: copy what you need from it into .git/config (or your global config), then: ${unsetStep(e)}`,
+          ),
+        );
+        continue;
+      }
       const why = LOCAL.has(e.scope) && isCommand(e);
       if (why === false) continue;
       if (isRunnerHelper(e, facts.ciJobServers ?? [])) {

@@ -3,6 +3,7 @@ import { defineRepoRule } from './define.js';
 import { configFinding, gitBool } from './lib/config.js';
 import { effective } from '../domain/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
+import { inWorkTreeFiles } from './lib/work-tree.js';
 
 /** The URL a per-URL http.<url>.<name> key names, or every HTTPS remote for http.<name>. */
 const urlOf = (key: string, name: string): string =>
@@ -17,11 +18,7 @@ const urlOf = (key: string, name: string): string =>
  * where git opens it, `~` expanded and links resolved (collect/config.ts): HOME may hold the work tree.
  */
 function inWorkTree(value: string, workTree: string | undefined, opens: string | undefined): boolean {
-  const under = (path: string): boolean => {
-    if (!workTree) return false;
-    const rel = posix.relative(posix.normalize(workTree), posix.normalize(path));
-    return rel === '' || (!rel.startsWith('..') && !posix.isAbsolute(rel) && !/^\.git(\/|$)/.test(rel));
-  };
+  const under = (path: string): boolean => inWorkTreeFiles(path, workTree);
   // Where git opens it, links resolved: `~/work/x/x/ca.pem` with HOME above the work tree, a link into it.
   if (opens !== undefined && (/^\/proc(\/|$)/.test(opens) || under(opens))) return true;
   if (value.startsWith('~') || value.startsWith('%(prefix)/')) return false;
