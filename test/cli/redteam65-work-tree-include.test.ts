@@ -4,7 +4,7 @@
 // `git status` of that branch (or the pull that brings it). no-code-execution-in-local-config judged
 // only what the file holds now, and passed. Now the include itself fails it. Twins: the same file
 // kept in .git/ or outside the repository passes.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
@@ -45,6 +45,16 @@ test.each([
     r.run(['status']);
     expect(existsSync(marker)).toBe(true);
   }
+});
+
+test('.git/shared.gitconfig a link to the tracked file: fails too (git opens through the link)', async () => {
+  const { r, marker } = sharedConfigRepo();
+  symlinkSync(join(r.dir, 'shared.gitconfig'), join(r.dir, '.git', 'shared.gitconfig'));
+  r.run(['config', 'include.path', 'shared.gitconfig']);
+  expect(await outcome(r)).toBe('1 fail');
+  r.run(['checkout', '-q', 'pr']);
+  r.run(['status']);
+  expect(existsSync(marker)).toBe(true);
 });
 
 test('twins: the same file kept in .git/ or outside the repository passes', async () => {
