@@ -5,10 +5,10 @@
 // same files copied or moved there), with another remote (`hasconfig:remote.*.url:`, after `git remote
 // add`). They are the repository's config as much as what git reads today.
 import { realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ConfigEntry } from '../domain/model.js';
 import { originFile } from '../domain/config.js';
-import { userHome } from './user-home.js';
+import { interpolatePath } from './user-home.js';
 
 const INCLUDE = /^include(?:if\..*)?\.path$/;
 const ONBRANCH = /^includeif\.onbranch:(.*)\.path$/;
@@ -53,6 +53,19 @@ function walkIncludes(entries: readonly ConfigEntry[]): Walked[] {
 export function markAfterSetup(entries: readonly ConfigEntry[]): ConfigEntry[] {
   const walked = walkIncludes(entries);
   return entries.map((e, i) => (walked[i]!.late ? { ...e, afterSetup: true } : e));
+}
+
+/**
+ * `entries` with `opens` set on each include directive of the repository's own config (local,
+ * worktree): the file git reads for it (includedFile), links resolved. A file of the work tree there is
+ * config whoever commits to it writes (no-code-execution-in-local-config judges it).
+ */
+export function withIncludedFiles(entries: ConfigEntry[], cwd: string, env: NodeJS.ProcessEnv): ConfigEntry[] {
+  return entries.map((e) => {
+    if (!INCLUDE.test(e.key) || !LOCAL.has(e.scope) || !e.value) return e;
+    const file = includedFile(e, cwd, env);
+    return file === undefined ? e : { ...e, opens: realPath(file) };
+  });
 }
 
 /** One git listing: its entries and the folder git ran in (a relative origin is from there). */
@@ -121,17 +134,15 @@ function untaken(entries: readonly ConfigEntry[], listing: Listing, late: boolea
 }
 
 /**
- * The file an include directive names, as git's handle_path_include finds it: `~/` from HOME,
- * `%(prefix)/` where git said (`prefixed`), otherwise relative to the folder of the file holding the
- * directive. undefined where git would not open one (`~user/`, a directive that is not in a file).
+ * The file an include directive names, as git's handle_path_include finds it: `~/` and `~user/`
+ * expanded as git expands them, `%(prefix)/` where git said (`prefixed`), otherwise relative to the
+ * folder of the file holding the directive. undefined where git would not open one (an unknown user,
+ * a directive that is not in a file).
  */
 function includedFile(e: ConfigEntry, cwd: string, env: NodeJS.ProcessEnv): string | undefined {
-  const value = e.prefixed ?? e.value!;
-  if (value.startsWith('~/')) {
-    const home = userHome(env);
-    return home === undefined ? undefined : join(home, value.slice(2));
-  }
-  if (value.startsWith('~') || value.startsWith('%(prefix)/')) return undefined;
+  if (e.prefixed !== undefined) return e.prefixed;
+  const value = interpolatePath(e.value!, env);
+  if (value === undefined || value.startsWith('%(prefix)/')) return undefined;
   if (isAbsolute(value)) return value;
   const from = originFile(e.origin);
   return from === undefined ? undefined : resolve(cwd, dirname(from), value);

@@ -11,9 +11,10 @@ import { runGit } from './git.js';
 import { runEnv } from './run-context.js';
 import { locateConfigLines } from './config-lines.js';
 import { markCredsInit } from './creds-init.js';
-import { normaliseKey, originFile } from '../domain/config.js';
+import { normaliseKey } from '../domain/config.js';
 import { assertGitDirReadable } from './object-store.js';
-import { conditionalConfig, markAfterSetup, type Listing } from './config-includes.js';
+import { conditionalConfig, markAfterSetup, withIncludedFiles, type Listing } from './config-includes.js';
+import { interpolatePath } from './user-home.js';
 
 const USER_CONFIG_VARS = [
   'HOME',
@@ -148,7 +149,7 @@ export async function otherWorktreesConfig(
     ? [{ entries: here, cwd: hereCwd, readFile: fileReader(repo.gitDir, hereCwd, env) }]
     : [];
   for (const dir of dirs.slice(0, MAX_WORKTREES)) {
-    assertGitDirReadable(dir);
+    assertGitDirReadable(dir, env);
     const entries = await listConfig(['--list'], dir, dir, env);
     listings.push({ entries, cwd: dir, readFile: fileReader(dir, dir, env) });
     for (const e of entries) {
@@ -169,7 +170,10 @@ async function listConfig(args: string[], gitDir: string, cwd: string, env: Node
     timeoutMs: 30_000,
     okCodes: [1], // 1: no config at all
   });
-  return withPrefixed(locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd));
+  const entries = await withPrefixed(
+    locateConfigLines(markAfterSetup(parseConfigList(res.stdout.toString('utf8'))), cwd),
+  );
+  return withIncludedFiles(entries, cwd, env);
 }
 
 /** One config file listed as git reads it in `gitDir` (its includes followed, their conditions judged there). */
@@ -210,17 +214,13 @@ async function withPrefixed(entries: ConfigEntry[]): Promise<ConfigEntry[]> {
   });
 }
 
-/**
- * Keys whose value is a file or folder git opens: the CAs it trusts (tls-verification-enabled), and
- * the files its include directives take in (no-code-execution-in-local-config), read relative to the
- * file that names them.
- */
+/** Keys whose value is a file or folder git opens: the CAs it trusts (tls-verification-enabled). Include
+ * directives' files are set by config-includes.ts (withIncludedFiles), read from the file naming them. */
 const OPENED_PATH = /^http\.(?:.*\.)?sslca(?:info|path)$/;
-const INCLUDE_PATH = /^include(?:if\..*)?\.path$/;
 
 /**
  * `entries` with `opens` set on those naming a path git opens: as git expands it (`~/` from the
- * audited HOME; a relative path from the top of the work tree, where git runs its transport), every
+ * audited HOME, `~user/` from that user's; a relative path from the top of the work tree, where git runs its transport), every
  * symbolic link resolved (`/etc/ssl/ours` -> the work tree, HOME holding the work tree: CI runners'
  * /home/runner/work/x/x). A part not there yet is appended to the deepest folder that is.
  */
@@ -232,20 +232,12 @@ async function withOpenedPaths(
   const out: ConfigEntry[] = [];
   for (const e of entries) {
     const v = e.prefixed ?? e.value;
-    const including = INCLUDE_PATH.test(e.key) ? originFile(e.origin) : undefined;
-    const opened = OPENED_PATH.test(e.key) || including !== undefined;
-    if (!v || !opened || v.startsWith(PREFIX) || (v.startsWith('~') && !v.startsWith('~/'))) {
+    const expanded = v && OPENED_PATH.test(e.key) && !v.startsWith(PREFIX) ? interpolatePath(v, env) : undefined;
+    if (expanded === undefined) {
       out.push(e);
       continue;
     }
-    const home = env.HOME;
-    if (v.startsWith('~/') && !home) {
-      out.push(e);
-      continue;
-    }
-    // git reads an include's relative path from the folder of the file naming it (.git/ for .git/config).
-    const from = including === undefined ? workTree : resolve(workTree, dirname(including));
-    const path = v.startsWith('~/') ? resolve(home!, v.slice(2)) : resolve(from, v);
+    const path = resolve(workTree, expanded);
     out.push({ ...e, opens: await realPathOf(path) });
   }
   return out;

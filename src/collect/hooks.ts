@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { ConfigEntry, ConfigScope, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { checkHookMarker } from './hook-marker.js';
 import { runEnv } from './run-context.js';
-import { userHome } from './user-home.js';
+import { interpolatePath } from './user-home.js';
 
 /** Hooks larger than this are not read for gitguard's marker (ours are a few hundred bytes). */
 const MARKER_READ_LIMIT = 256 * 1024;
@@ -23,33 +23,12 @@ function markerOf(path: string): 'absent' | 'valid' | 'modified' {
   }
 }
 
-/** The home folder of `user` from /etc/passwd (git's getpwnam), or undefined. */
-function homeOf(user: string): string | undefined {
-  try {
-    const passwd = readBounded('/etc/passwd', 4 * 1024 * 1024, { truncate: true }).toString('utf8');
-    for (const line of passwd.split('\n')) {
-      const f = line.split(':');
-      if (f[0] === user && f.length >= 7) return f[5];
-    }
-  } catch {
-    // no passwd file: the user is unknown
-  }
-  return undefined;
-}
-
 /** The folder one core.hooksPath value names, expanded as git's interpolate_path does ("~" and
  *  "~/x" from HOME, "~user/x" from that user's home); relative to the work tree, or the git dir when bare. */
 function resolveHooksPath(repo: RepositoryInfo, value: string, env: NodeJS.ProcessEnv): string {
-  let dir = value;
-  if (value.startsWith('~')) {
-    const slash = value.indexOf('/');
-    const user = value.slice(1, slash === -1 ? undefined : slash);
-    const rest = slash === -1 ? '' : value.slice(slash + 1);
-    const home = user === '' ? userHome(env) : homeOf(user);
-    // An unknown user: git cannot expand it and refuses the value; no folder, so no hooks.
-    if (home === undefined) return '';
-    dir = join(home, rest);
-  }
+  const dir = interpolatePath(value, env);
+  // An unknown user: git cannot expand it and refuses the value; no folder, so no hooks.
+  if (dir === undefined) return '';
   // A relative core.hooksPath is taken from where hooks run: the work tree top, or the git dir when bare.
   return isAbsolute(dir) ? dir : resolve(repo.workTree ?? repo.gitDir, dir);
 }

@@ -12,6 +12,8 @@ import { ExpectedError } from '../errors.js';
 import { listDir, readBoundedIfExists, UnsafeFileError } from './safe-fs.js';
 import { parseConfigText } from './config-syntax.js';
 import { packIndexHolds } from './pack-index.js';
+import { runEnv } from './run-context.js';
+import { interpolatePath } from './user-home.js';
 
 /** git's alternates nesting limit (object-file.c link_alt_odb_entries: entries read at depth > 5 are ignored, so
  * a repository's own store and six below it are opened, each one's alternates file read). */
@@ -204,11 +206,12 @@ const MAX_INCLUDE_DEPTH = 10;
  * A config file and the files its `path` variables include, read with git's syntax (config-syntax.ts:
  * `[include]path="/tmp/"fifo` is an include too): a FIFO included from a repository's own config
  * blocked every git for 30 s. Every `path` key counts, in whatever section (a submodule's path is
- * checked needlessly, never missed); `~` paths are left to git (HOME is an empty folder). Each file is
+ * checked needlessly, never missed); `~/` and `~user/` as git expands them for the user's own config
+ * listing (config.ts keeps the audited HOME): `path = ~root/fifo` blocked git 30 s as well. Each file is
  * expanded once per depth it is first reached at, or shallower: a file including itself fifty times
  * took 50^10 steps (the audit never ended), git itself stops at the eleventh level.
  */
-function checkConfig(file: string, depth = 0, seen = new Map<string, number>()): void {
+function checkConfig(file: string, env: NodeJS.ProcessEnv, depth = 0, seen = new Map<string, number>()): void {
   checkFile(file);
   if ((seen.get(file) ?? Infinity) <= depth) return;
   seen.set(file, depth);
@@ -220,8 +223,8 @@ function checkConfig(file: string, depth = 0, seen = new Map<string, number>()):
   }
   if (text === undefined || depth >= MAX_INCLUDE_DEPTH) return;
   for (const { key, value } of parseConfigText(text)) {
-    if (!value || !/(^|\.)path$/.test(key) || value.startsWith('~')) continue;
-    checkConfig(resolve(dirname(file), value), depth + 1, seen);
+    const path = value && /(^|\.)path$/.test(key) ? interpolatePath(value, env) : undefined;
+    if (path !== undefined) checkConfig(resolve(dirname(file), path), env, depth + 1, seen);
   }
 }
 
@@ -246,7 +249,7 @@ function checkRefs(dir: string, depth = 0): void {
  * file: config, HEAD, commondir, packed-refs or a loose ref. Before: git blocked until its time limit
  * (30 to 60 s) and the run ended on "did not finish ... on a very large repository". Run before git is.
  */
-export function assertGitDirReadable(path: string): void {
+export function assertGitDirReadable(path: string, env: NodeJS.ProcessEnv = runEnv()): void {
   const dirs = [path, join(path, '.git')];
   try {
     const text = readBoundedIfExists(join(path, '.git'), 4096, { follow: true })?.toString('utf8');
@@ -261,7 +264,11 @@ export function assertGitDirReadable(path: string): void {
     } catch {
       continue;
     }
-    for (const f of GIT_DIR_FILES) (f.startsWith('config') ? checkConfig : checkFile)(join(dir, f));
+    const check = (file: string): void => {
+      if (file.endsWith('config') || file.endsWith('config.worktree')) checkConfig(file, env);
+      else checkFile(file);
+    };
+    for (const f of GIT_DIR_FILES) check(join(dir, f));
     let common: string | undefined;
     try {
       const text = readBoundedIfExists(join(dir, 'commondir'), 4096, { follow: true })?.toString('utf8').trim();
@@ -271,7 +278,7 @@ export function assertGitDirReadable(path: string): void {
     }
     checkRefs(join(dir, 'refs'));
     if (common && common !== dir) {
-      for (const f of GIT_DIR_FILES) (f.startsWith('config') ? checkConfig : checkFile)(join(common, f));
+      for (const f of GIT_DIR_FILES) check(join(common, f));
       checkRefs(join(common, 'refs'));
     }
   }

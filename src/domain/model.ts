@@ -111,9 +111,9 @@ export interface ConfigEntry {
   /** Read from a copy of the .gitconfig Tekton's creds-init wrote for this step, in its throwaway home (collect/creds-init.ts). */
   credsInit?: true;
   /**
-   * A value naming a file or folder git opens (http.sslCAInfo, http.sslCAPath, an include directive's
-   * file): the path it opens, `~/` and a relative path expanded as git does (an include's from the
-   * folder of the file naming it), symbolic links resolved (collect/config.ts).
+   * A value naming a file or folder git opens (http.sslCAInfo, http.sslCAPath, the repository's own
+   * include.path and includeIf.*.path): the path it opens, `~/` and a relative path expanded as git
+   * does, symbolic links resolved (collect/config.ts, collect/config-includes.ts).
    */
   opens?: string;
   /**

@@ -116,6 +116,11 @@ function isCommand(e: ConfigEntry): boolean | string {
   return gitKeyRuns(k, v) ?? false;
 }
 
+/** An include directive of the repository's own config naming a file of the work tree (a tracked `../.gitconfig`). */
+function takesInWorkTreeFile(e: ConfigEntry, workTree: string | undefined): boolean {
+  return LOCAL.has(e.scope) && INCLUDE.test(e.key) && e.opens !== undefined && inWorkTreeFiles(e.opens, workTree);
+}
+
 export default defineRepoRule({
   id: 'no-code-execution-in-local-config',
   needs: ['config', 'worktree-config'],
@@ -125,12 +130,12 @@ export default defineRepoRule({
     const found = new FindingList(ctx.findingLimit);
     let runnerHelpers = 0;
     for (const e of config.value) {
-      if (LOCAL.has(e.scope) && INCLUDE.test(e.key) && e.opens && inWorkTreeFiles(e.opens, facts.repository.workTree)) {
+      if (takesInWorkTreeFile(e, facts.repository.bare ? undefined : facts.repository.workTree)) {
         found.add(
           configFinding(
             e,
-            `the repository's ${e.scope} config takes in a file of the work tree, which any commit can make run a command: ` +
-              `${e.key}=${e.value ?? ''}${conditionNote(e)}; next: ${unsetStep(e)}`,
+            `the repository's ${e.scope} config takes in a file of the work tree, which every checkout or pull may rewrite, so whoever commits to it chooses commands git runs (core.fsmonitor, core.sshCommand...): ${e.key}=${e.value}${conditionNote(e)}; ` +
+              `next: copy what you need from it into .git/config (or your global config), then: ${unsetStep(e)}`,
           ),
         );
         continue;

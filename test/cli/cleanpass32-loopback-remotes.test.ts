@@ -117,6 +117,12 @@ const setUps: SetUp[] = [
     env: () => ({ http_proxy: p() }),
     git: 'origin',
   },
+  {
+    name: 'NO_PROXY with blanks and tabs around the host',
+    url: ip,
+    env: () => ({ http_proxy: p(), NO_PROXY: 'example.com,\t127.0.0.1 ,' }),
+    git: 'origin',
+  },
   { name: 'ALL_PROXY with all_proxy empty', url: ip, env: () => ({ ALL_PROXY: p(), all_proxy: '' }), git: 'origin' },
   // libcurl 7.88's reading of the no_proxy list (lib/noproxy.c): CIDR ranges for an IPv4 host, entries
   // split at blanks too, a trailing dot ignored (clean pass 33: each failed before).
@@ -186,6 +192,13 @@ const setUps: SetUp[] = [
   // libcurl 7.88 compares [::1] with each entry as the name ::1
   ...['::1/128', '::/127', '0:0:0:0:0:0:0:1'].map((list) => behindNoProxy(list, ip6, 'proxy')),
   behindNoProxy('::1.', ip6, 'origin'),
+  // Red team 65: libcurl skips blanks only, so a line feed keeps the address from matching.
+  {
+    name: 'no_proxy with a line feed before the address (libcurl skips blanks only)',
+    url: ip,
+    env: () => ({ http_proxy: p(), no_proxy: 'example.com,\n127.0.0.1' }),
+    git: 'proxy',
+  },
   {
     name: 'http.curloptResolve pointing localhost elsewhere',
     url: local,
