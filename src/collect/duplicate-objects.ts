@@ -195,12 +195,18 @@ export async function assertOneCopyPerId(repo: RepositoryInfo, cache = false): P
   const len = repo.objectFormat === 'sha256' ? 32 : 20;
   const objects = join(repo.commonDir, 'objects');
   const kept = cache ? OneCopyCache.open(repo.commonDir, runEnv()) : undefined;
-  // Stamped before anything is read: a file changed while the check reads is a change for the next run.
-  const before = kept && storeState(objects, len);
-  if (before !== undefined && kept?.clean(before)) return;
+  if (kept) {
+    const state = storeState(objects, len);
+    if (state !== undefined && kept.clean(state)) return;
+  }
+  // Stamped before anything is read, after the file system's time is taken: a file changed while the
+  // check reads is a change for the next run (one-copy-cache.ts).
+  const since = kept?.start();
+  const before = since === undefined ? undefined : storeState(objects, len);
   const dups = duplicatedIds(objects, len);
   const loose = [...new Set([...dups.values()].flat().filter((f) => !f.endsWith('.pack')))].sort();
   const key = before === undefined ? undefined : stateKey(before, loose);
   await assertCopiesSound(dups, repo);
-  if (key !== undefined && storeState(objects, len) === before) kept?.keep(key, loose);
+  if (key !== undefined && before !== undefined && since !== undefined && storeState(objects, len) === before)
+    kept?.keep(key, loose, before, since);
 }
