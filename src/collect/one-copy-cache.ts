@@ -65,7 +65,8 @@ export function storeState(objectsDir: string, len: number): string | undefined 
 }
 
 /** The change times (nanoseconds) of the stamps in `text` (stamp's format: dev:ino:size:mtime:ctime). */
-const changeTimes = (text: string): bigint[] => [...text.matchAll(/\b\d+:\d+:\d+:\d+:(\d+)\b/g)].map((m) => BigInt(m[1]!));
+const changeTimes = (text: string): bigint[] =>
+  [...text.matchAll(/\b\d+:\d+:\d+:\d+:(\d+)\b/g)].map((m) => BigInt(m[1]!));
 
 /** The key of a store state and the loose copies of ids held twice (their bytes are read too): stamped before they are read. */
 export const stateKey = (state: string, files: readonly string[]): string => {

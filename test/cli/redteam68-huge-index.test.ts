@@ -38,7 +38,12 @@ function repoWithHarmlessFile(): { r: TestRepo; blob: string } {
  */
 function inflateIndex(idx: string, count: number, short = false): void {
   const one = readFileSync(idx);
-  const [name, crc, offset, trailer] = [one.subarray(1032, 1052), one.subarray(1052, 1056), one.subarray(1056, 1060), one.subarray(1060)];
+  const [name, crc, offset, trailer] = [
+    one.subarray(1032, 1052),
+    one.subarray(1052, 1056),
+    one.subarray(1056, 1060),
+    one.subarray(1060),
+  ];
   const head = Buffer.alloc(1032);
   one.copy(head, 0, 0, 8);
   for (let b = 0; b < 256; b += 1) head.writeUInt32BE(count - 1 + (b >= name[0]! ? 1 : 0), 8 + b * 4);

@@ -6,7 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { idCount, indexHolds, nameAt, packIndexHolds, readPackIndex, type PackIndex } from '../../src/collect/pack-index.js';
+import {
+  idCount,
+  indexHolds,
+  nameAt,
+  packIndexHolds,
+  readPackIndex,
+  type PackIndex,
+} from '../../src/collect/pack-index.js';
 import { cleanupTemp, tempDir } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
