@@ -64,6 +64,14 @@ function sharedIds(packs: PackIndex[], len: number, into: Map<string, string[]>)
   }
 }
 
+/** An index git loads whose ids are not read (pack-index.ts): a second copy it holds would go unseen. */
+function refuseUnread(idx: string, count: number): never {
+  throw new ExpectedError(
+    `${idx} lists ${count} objects, more than gitguard reads from one pack index (2 GiB of ids): git reads objects from its pack, so an id it holds twice could not be checked`,
+    'split it with git repack --max-pack-size, or look for a pack index nobody here wrote (its pack may hold far fewer objects)',
+  );
+}
+
 /** Every place of `repo`'s object stores that holds an id more than once: id -> the files (packs, loose objects). */
 function duplicatedIds(objectsDir: string, len: number): Map<string, string[]> {
   const packs: PackIndex[] = [];
@@ -75,7 +83,8 @@ function duplicatedIds(objectsDir: string, len: number): Map<string, string[]> {
       if (seenPacks.has(real)) continue; // one file, linked twice: one copy
       seenPacks.add(real);
       const p = readPackIndex(join(store, 'pack', n), len);
-      if (p) packs.push(p);
+      if (p && 'tooLarge' in p) refuseUnread(join(store, 'pack', n), p.tooLarge);
+      else if (p) packs.push(p);
     }
     for (const d of listDir(store)) {
       if (!/^[0-9a-f]{2}$/.test(d)) continue;
@@ -186,12 +195,18 @@ export async function assertOneCopyPerId(repo: RepositoryInfo, cache = false): P
   const len = repo.objectFormat === 'sha256' ? 32 : 20;
   const objects = join(repo.commonDir, 'objects');
   const kept = cache ? OneCopyCache.open(repo.commonDir, runEnv()) : undefined;
-  // Stamped before anything is read: a file changed while the check reads is a change for the next run.
-  const before = kept && storeState(objects, len);
-  if (before !== undefined && kept?.clean(before)) return;
+  if (kept) {
+    const state = storeState(objects, len);
+    if (state !== undefined && kept.clean(state)) return;
+  }
+  // Stamped before anything is read, after the file system's time is taken: a file changed while the
+  // check reads is a change for the next run (one-copy-cache.ts).
+  const since = kept?.start();
+  const before = since === undefined ? undefined : storeState(objects, len);
   const dups = duplicatedIds(objects, len);
   const loose = [...new Set([...dups.values()].flat().filter((f) => !f.endsWith('.pack')))].sort();
   const key = before === undefined ? undefined : stateKey(before, loose);
   await assertCopiesSound(dups, repo);
-  if (key !== undefined && storeState(objects, len) === before) kept?.keep(key, loose);
+  if (key !== undefined && before !== undefined && since !== undefined && storeState(objects, len) === before)
+    kept?.keep(key, loose, before, since);
 }

@@ -10,7 +10,12 @@
 // by the repository's owner, as a modification time can (touch -d), so a file rewritten to its old
 // size and time still changes the key. Only a clean verdict is kept: a refusal is read again, every
 // run. The file sits in .git/gitguard/, sealed with the per-user secret (state-secret.ts): a hostile
-// repository could ship a forged one.
+// repository could ship a forged one. A time is only as fine as its file system keeps it (ext4 with
+// 128-byte inodes, FAT, older kernels' clock ticks): a loose copy written in the same second as the
+// honest change before it, while a run read the store, left every stamp as it was, and the next run
+// believed the kept verdict (red team 68, measured on a 1-second ext4). So, as git treats an index
+// entry changed in its own second as racily clean, a state holding a change time not older than the
+// run's start (the file system's own time, read from a file written then) is checked, never kept.
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,6 +26,8 @@ import { openSealed, sealState, userSecret } from './state-secret.js';
 
 const VERSION = 'gitguard-one-copy-v1';
 const FILE_NAME = 'one-copy-per-id.json';
+/** Written at a run's start: its change time is the file system's time then. */
+const START_NAME = 'one-copy-per-id.start';
 /** A key and the loose copies it covers; a store of more loose duplicates is checked every run. */
 const MAX_FILES = 10_000;
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -56,6 +63,10 @@ export function storeState(objectsDir: string, len: number): string | undefined 
   }
   return lines.join('\n');
 }
+
+/** The change times (nanoseconds) of the stamps in `text` (stamp's format: dev:ino:size:mtime:ctime). */
+const changeTimes = (text: string): bigint[] =>
+  [...text.matchAll(/\b\d+:\d+:\d+:\d+:(\d+)\b/g)].map((m) => BigInt(m[1]!));
 
 /** The key of a store state and the loose copies of ids held twice (their bytes are read too): stamped before they are read. */
 export const stateKey = (state: string, files: readonly string[]): string => {
@@ -101,10 +112,31 @@ export class OneCopyCache {
     return !!this.entry && stateKey(state, this.entry.files) === this.entry.key;
   }
 
-  /** Remembers a clean verdict on the state `key` names. */
-  keep(key: string, files: readonly string[]): void {
+  /**
+   * The file system's time now, read from a file written in .git/gitguard/ (stamps are then taken);
+   * undefined when it cannot be written (then nothing is kept).
+   */
+  start(): bigint | undefined {
+    try {
+      const file = join(dirname(this.file), START_NAME);
+      mkdirNoFollow(this.commonDir, dirname(file));
+      writeFileSafe(file, '', { mode: 0o600 });
+      return statSync(file, { bigint: true }).ctimeNs;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Remembers a clean verdict on `state` (its loose copies `files`, together named by `key`), stamped
+   * after `since` (start()): unless a stamped file changed at `since` or later, in the same tick of
+   * its file system's clock as the stamp maybe, so that a later change could leave its stamp as it was.
+   */
+  keep(key: string, files: readonly string[], state: string, since: bigint): void {
     if (files.length > MAX_FILES || (this.entry?.key === key && this.entry.files.join('\n') === files.join('\n')))
       return;
+    const stamps = `${state}\n${files.map(stamp).join('\n')}`;
+    if (changeTimes(stamps).some((t) => t >= since)) return;
     try {
       mkdirNoFollow(this.commonDir, dirname(this.file));
       writeFileSafe(this.file, sealState(this.secret, VERSION, JSON.stringify({ key, files })), { mode: 0o600 });

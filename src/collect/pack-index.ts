@@ -8,7 +8,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { listDir } from './safe-fs.js';
 
 const IDX_V2_MAGIC = 0xff744f63;
-/** An index larger than this (about 40 million objects) is left to git. */
+/** The most id bytes read into memory from one index (~107 million sha1 ids); a larger one is refused. */
 const IDX_MAX_BYTES = 2 * 1024 ** 3;
 const FANOUT_BYTES = 256 * 4;
 
@@ -99,15 +99,18 @@ function search(l: Layout, oid: Buffer, cmp: (i: number) => number): boolean {
 }
 
 /**
- * Every id the index at `idx` lists (version 1 or 2, ids of `len` bytes), or undefined when it is not
- * an index git could read this way (too short, its ids cut off, over 2 GiB).
+ * Every id the index at `idx` lists (version 1 or 2, ids of `len` bytes); undefined when it is not an
+ * index git could read this way (too short for its header or the ids its fan-out counts: git's
+ * load_idx refuses it, so nothing of the claimed size is allocated); `tooLarge` (its count) when it
+ * holds over 2 GiB of ids: git loads it, so the caller refuses rather than leave its ids out.
  */
-export function readPackIndex(idx: string, len: number): PackIndex | undefined {
+export function readPackIndex(idx: string, len: number): PackIndex | { tooLarge: number } | undefined {
   return withIndex(idx, (fd) => {
     const l = layout(fd, len);
     if (!l) return undefined;
     const count = idCount(l);
-    if (count * l.stride > IDX_MAX_BYTES) return undefined;
+    if (count && fstatSync(fd).size < l.first + (count - 1) * l.stride + len) return undefined;
+    if (count * l.stride > IDX_MAX_BYTES) return { tooLarge: count };
     const names = readAt(fd, l.first, count * l.stride);
     if (count && names.length < (count - 1) * l.stride + len) return undefined;
     return { ...l, idx, pack: idx.replace(/\.idx$/, '.pack'), names };

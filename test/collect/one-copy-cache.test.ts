@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, uti
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { discoverRepository } from '../../src/collect/repository.js';
+import { OneCopyCache, stateKey, storeState } from '../../src/collect/one-copy-cache.js';
 import { inRun } from '../../src/collect/run-context.js';
 import { ExpectedError } from '../../src/errors.js';
 import { extraPack, forgedStore } from '../helpers/forged-pack.js';
@@ -196,6 +197,30 @@ describe('after a clean run', () => {
     writeFileSync(join(s.objects, 'info', 'alternates'), `${store}\n`);
     expect(await check(s)).toMatch(refused(s.blob));
   });
+});
+
+// A file system keeping whole seconds (ext4 with 128-byte inodes, FAT) gives a change made while a run
+// reads the store the same times as the honest change just before it: on a 1-second ext4, a loose
+// copy with other bytes written half a second after one (the run reading between) was believed by the
+// next run (--no-cache refused it). Any clock tick is the same case: a stamp that changed at or after
+// the run's start is not trusted. Here the change comes after start(), as it would within one tick.
+test('a store changed at or after the start of the run (the same tick on a coarse clock): nothing kept; one changed before: kept', async () => {
+  const s = setup();
+  const commonDir = join(s.r.dir, '.git');
+  const cache = OneCopyCache.open(commonDir, s.r.env)!;
+  const before = cache.start()!;
+  expect(before).toBeGreaterThan(0n);
+  // an honest loose copy of a packed blob: its folder made (or changed) after the start
+  looseUnder(s, s.objects, 'notes\n');
+  const racy = storeState(s.objects, 20)!;
+  cache.keep(stateKey(racy, []), [], racy, before);
+  expect(() => statSync(cacheFile(s))).toThrow();
+  // the twin: the same state, stamped after a later start, is kept and believed
+  const since = cache.start()!;
+  const state = storeState(s.objects, 20)!;
+  expect(state).toBe(racy);
+  cache.keep(stateKey(state, []), [], state, since);
+  expect(OneCopyCache.open(commonDir, s.r.env)!.clean(state)).toBe(true);
 });
 
 test('a cache file forged, or sealed for another repository, is not believed', async () => {

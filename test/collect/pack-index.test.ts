@@ -6,7 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { idCount, indexHolds, nameAt, packIndexHolds, readPackIndex } from '../../src/collect/pack-index.js';
+import {
+  idCount,
+  indexHolds,
+  nameAt,
+  packIndexHolds,
+  readPackIndex,
+  type PackIndex,
+} from '../../src/collect/pack-index.js';
 import { cleanupTemp, tempDir } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);
@@ -125,7 +132,7 @@ describe.each(['sha1', 'sha256'] as const)('%s', (format) => {
   test('every index lists what git show-index prints, in its order, and verify-pack -v finds in the pack', () => {
     for (const n of names()) {
       const idx = join(packs(format), n);
-      const p = readPackIndex(idx, len)!;
+      const p = readPackIndex(idx, len) as PackIndex;
       const ids = Array.from({ length: idCount(p) }, (_, i) =>
         p.names.toString('hex', nameAt(p, i), nameAt(p, i) + len),
       );
@@ -143,7 +150,7 @@ describe.each(['sha1', 'sha256'] as const)('%s', (format) => {
     for (const n of ['v1-k5.idx', 'v2-k5.idx', 'v2big-k300.idx', 'v1-k300.idx', 'v1-k0.idx', 'fastimport.idx']) {
       const idx = join(packs(format), n);
       const listed = new Set(showIndex(format, idx));
-      const p = readPackIndex(idx, len)!;
+      const p = readPackIndex(idx, len) as PackIndex;
       // Every id it lists, and ids of the store it does not (the first 500, spread over the buckets).
       for (const id of new Set([...listed, ...all.slice(0, 500), ...edges])) {
         const oid = Buffer.from(id, 'hex');
