@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, tempDir, type TestRepo } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
-import { sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
+import { signingClone, sshSigningRepo, tryGit } from '../helpers/signing-repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 
@@ -32,28 +32,17 @@ const SECURITY = '# Security\nReport to security@example.com; the latest release
  * Alice's signed history: `topic` forked from main, then main gets SECURITY.md (unless `withPolicy`
  * is false); pushed to a bare upstream and cloned from it.
  */
-function project(withPolicy = true): { r: TestRepo; upstream: string; clone: string; git: (a: string[]) => string } {
-  const r = sshSigningRepo(alice);
-  r.run(['branch', 'topic']);
-  r.run(['switch', '-q', 'topic']);
-  r.commit('topic work', { 'src/topic.txt': 'topic\n' });
-  r.run(['switch', '-q', 'main']);
-  r.commit(withPolicy ? 'security policy' : 'main work', withPolicy ? { 'SECURITY.md': SECURITY } : { 'm.txt': 'm\n' });
-  const upstream = join(tempDir(), 'origin.git');
-  r.run(['clone', '-q', '--bare', r.dir, upstream]);
-  const clone = join(tempDir(), 'clone');
-  r.run(['clone', '-q', upstream, clone]);
-  const git = (a: string[]): string =>
-    execFileSync(
-      'git',
-      ['-c', 'commit.gpgSign=true', '-c', 'gpg.format=ssh', '-c', `user.signingkey=${alice.path}`, ...a],
-      {
-        cwd: clone,
-        env: r.env,
-        encoding: 'utf8',
-      },
-    ).trim();
-  return { r, upstream, clone, git };
+function project(withPolicy = true): ReturnType<typeof signingClone> {
+  return signingClone(alice, (r) => {
+    r.run(['branch', 'topic']);
+    r.run(['switch', '-q', 'topic']);
+    r.commit('topic work', { 'src/topic.txt': 'topic\n' });
+    r.run(['switch', '-q', 'main']);
+    r.commit(
+      withPolicy ? 'security policy' : 'main work',
+      withPolicy ? { 'SECURITY.md': SECURITY } : { 'm.txt': 'm\n' },
+    );
+  });
 }
 
 /** security-policy-present in `dir` with `env` added: outcome, note and finding messages. */
@@ -82,7 +71,7 @@ function ciCheckout(r: TestRepo, upstream: string, sha: string, refspecs: string
 
 describe('SECURITY.md on the default branch, HEAD on a branch forked before it was added', () => {
   test('a topic branch checked out in a fresh clone (refs/remotes/origin/HEAD names main): pass', async () => {
-    const { r, clone, git } = project();
+    const { r, dir: clone, git } = project();
     git(['switch', '-q', 'topic']);
     // git: HEAD has none, origin/main has it, their merge base has none
     expect(lsSecurity(r, clone, 'HEAD')).toBe('');
@@ -125,7 +114,7 @@ describe('SECURITY.md on the default branch, HEAD on a branch forked before it w
   });
 
   test('twin: a branch that removed SECURITY.md fails, saying so', async () => {
-    const { r, clone, git } = project();
+    const { r, dir: clone, git } = project();
     git(['switch', '-q', '-c', 'drop', 'origin/main']);
     git(['rm', '-q', 'SECURITY.md']);
     git(['commit', '-q', '-m', 'drop the security policy']);
@@ -138,13 +127,13 @@ describe('SECURITY.md on the default branch, HEAD on a branch forked before it w
   });
 
   test('twin: a default branch without SECURITY.md fails', async () => {
-    const { r, clone, git } = project(false);
+    const { r, dir: clone, git } = project(false);
     git(['switch', '-q', 'topic']);
     expect((await securityPolicy(r, clone)).outcome).toBe('fail');
   });
 
   test('twin: an unrelated history (an orphan branch) has no merge base with main: fails', async () => {
-    const { r, clone, git } = project();
+    const { r, dir: clone, git } = project();
     git(['switch', '-q', '--orphan', 'pages']);
     git(['commit', '-q', '--allow-empty', '-m', 'pages']);
     expect(tryGit(r, ['merge-base', 'HEAD', 'origin/main'], clone).code).toBe(1);

@@ -8,10 +8,9 @@
 // audit passes. Twins: the same after the clone's first fetch passes (the record is whole), and a
 // commit pushed then reset away fails without the hint (a remote-tracking ref has it).
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { cleanupTemp, tempDir } from '../helpers/repo.js';
 import { makeSshKey, type SshTestKey } from '../helpers/ssh.js';
-import { sshSigningRepo } from '../helpers/signing-repo.js';
+import { signingClone } from '../helpers/signing-repo.js';
 import { auditRules, HISTORY_RULES, resultOf, runMain } from '../helpers/cli.js';
 
 let alice: SshTestKey;
@@ -25,25 +24,14 @@ const LATER = { GIT_COMMITTER_DATE: '2035-01-01T00:00:00Z' };
 
 /** Alice's history on a bare upstream, her work tree cloned from it, and someone moving main there. */
 function cloned() {
-  const r = sshSigningRepo(alice);
-  r.commit('work', { 'src/a.txt': 'a\n' });
-  const upstream = join(tempDir(), 'origin.git');
-  r.run(['clone', '-q', '--bare', r.dir, upstream]);
-  const dir = join(tempDir(), 'clone');
-  r.run(['clone', '-q', upstream, dir]);
-  const git = (args: string[], env: Record<string, string> = {}): string =>
-    execFileSync(
-      'git',
-      ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${alice.path}`, '-c', 'commit.gpgSign=true', ...args],
-      { cwd: dir, env: { ...r.env, ...env }, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] },
-    ).trim();
+  const c = signingClone(alice, (r) => r.commit('work', { 'src/a.txt': 'a\n' }));
   let moves = 0;
   const upstreamMoves = (): void => {
     moves += 1;
-    r.commit(`upstream moves ${moves}`, { [`src/b${moves}.txt`]: 'b\n' });
-    execFileSync('git', ['push', '-q', upstream, 'HEAD:refs/heads/main'], { cwd: r.dir, env: r.env });
+    c.r.commit(`upstream moves ${moves}`, { [`src/b${moves}.txt`]: 'b\n' });
+    execFileSync('git', ['push', '-q', c.upstream, 'HEAD:refs/heads/main'], { cwd: c.r.dir, env: c.r.env });
   };
-  return { r, dir, git, upstreamMoves };
+  return { ...c, upstreamMoves };
 }
 
 async function rewritten(c: ReturnType<typeof cloned>) {
