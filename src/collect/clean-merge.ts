@@ -57,7 +57,7 @@ export function cleanMerger(
 }
 
 /** The merge bases of two commits (none when git cannot tell). */
-async function mergeBases(shadow: Shadow, a: string, b: string): Promise<string[]> {
+export async function mergeBases(shadow: Pick<Shadow, 'gitDir'>, a: string, b: string): Promise<string[]> {
   const r = await runGit(['merge-base', '--all', a, b], {
     gitDir: shadow.gitDir,
     timeoutMs: 60_000,

@@ -244,10 +244,13 @@ export async function collectLedgerFacts(
     const lost = await lostCommits(shadow, p.recorded, [p.current]);
     // Only while the remotes' record is whole since the ledger recorded the tip (else it may have been lost).
     const recordedAt = ledger?.refs[p.name] && Date.parse(ledger.refs[p.name]!.recordedAt) / 1000;
-    if (p !== base && p.name.startsWith('refs/heads/') && remote.length && record!.since <= (recordedAt || 0)) {
-      if ((await countReachable(shadow, p.recorded, [p.current, ...remote])) === lost.lost) continue;
+    let recordFrom: number | undefined;
+    if (p !== base && p.name.startsWith('refs/heads/') && remote.length) {
+      const unpushed = (await countReachable(shadow, p.recorded, [p.current, ...remote])) === lost.lost;
+      if (unpushed && record!.since <= (recordedAt || 0)) continue;
+      if (unpushed && Number.isFinite(record!.since)) recordFrom = record!.since;
     }
-    p.rewritten = lost;
+    p.rewritten = recordFrom === undefined ? lost : { ...lost, recordFrom };
   }
   // With remotes, what they had is what was published; without, every tip the ledger recorded is.
   const published = remote.length

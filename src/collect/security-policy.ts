@@ -1,7 +1,12 @@
 // SECURITY.md at HEAD, read from git (never the work tree, which may differ from what is
 // committed): GitHub looks in .github/, at the root and in docs/, in that order, and takes the
-// first it finds, whatever the case of the name.
+// first it finds, whatever the case of the name. GitHub shows the default branch's: where HEAD has
+// none, a branch forked before the default branch got one (a pull request's, a CI run of a topic
+// branch) has the default branch's read too, with whether a merge base had one (HEAD removed it).
 import type { SecurityPolicyFacts, SecurityPolicyFile } from '../domain/content.js';
+import type { HistoryFacts } from '../domain/model.js';
+import { mergeBases } from './clean-merge.js';
+import { defaultBranchOf } from './default-branch.js';
 import { ObjectTooLargeError, parseTree, type ObjectReader, type TreeEntry } from './objects.js';
 import { LINK_MODE, SUBMODULE_MODE, TREE_MODE, canonicalMode } from './tree-entry.js';
 
@@ -11,16 +16,31 @@ const NAME = /^security\.md$/i;
 /** A policy this short is read to see whether it is only blank lines. */
 const SMALL_BYTES = 4096;
 
-/**
- * Read through the run's object reader (no process of its own): the root tree and the two folders'
- * trees, as `ls-tree HEAD -- . .github/ docs/` lists them (canonical modes: a folder's entry is a
- * tree, a submodule's a commit), then only the matches' sizes, and the small ones' bytes.
- */
+/** SECURITY.md at HEAD and, where HEAD has none, at the default branch's tip (defaultBranchOf). */
 export async function collectSecurityPolicy(
   reader: ObjectReader,
-  head: string | undefined,
+  history: HistoryFacts,
+  env: NodeJS.ProcessEnv,
 ): Promise<SecurityPolicyFacts> {
+  const head = history.head.oid;
   if (!head) return { files: [] };
+  const files = await filesAt(reader, head);
+  const tip = files.length ? undefined : defaultBranchOf(history, env);
+  if (!tip || tip.oid === head) return { commit: head, files };
+  // No merge base (unrelated histories, a shallow clone) tells nothing: as if HEAD removed it.
+  const bases = await mergeBases({ gitDir: reader.gitDir }, head, tip.oid).catch(() => []);
+  let forkedWithout = bases.length > 0;
+  for (const base of bases) if ((await filesAt(reader, base)).length) forkedWithout = false;
+  const defaultBranch = { ref: tip.name, commit: tip.oid, files: await filesAt(reader, tip.oid), forkedWithout };
+  return { commit: head, files, defaultBranch };
+}
+
+/**
+ * Read through the run's object reader (no process of its own): the root tree and the two folders'
+ * trees, as `ls-tree <commit> -- . .github/ docs/` lists them (canonical modes: a folder's entry is a
+ * tree, a submodule's a commit), then only the matches' sizes, and the small ones' bytes.
+ */
+async function filesAt(reader: ObjectReader, head: string): Promise<SecurityPolicyFile[]> {
   const oidBytes = head.length === 64 ? 32 : 20;
   const root = await reader.read(`${head}:`);
   const rootEntries = root?.type === 'tree' ? parseTree(root.body, oidBytes) : [];
@@ -48,7 +68,7 @@ export async function collectSecurityPolicy(
     reader,
     found.filter((f): f is { file: SecurityPolicyFile; oid: string } => f.oid !== undefined),
   );
-  return { commit: head, files: found.map((f) => f.file) };
+  return found.map((f) => f.file);
 }
 
 /** Each blob's size, and whether a small one is blank. */

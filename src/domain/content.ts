@@ -78,4 +78,12 @@ export interface SecurityPolicyFacts {
   commit?: string;
   /** Every SECURITY.md found, in GitHub's order of preference. */
   files: SecurityPolicyFile[];
+  /** Where HEAD has none and the default branch is known and elsewhere: its SECURITY.md files (GitHub shows those). */
+  defaultBranch?: {
+    ref: string;
+    commit: string;
+    files: SecurityPolicyFile[];
+    /** Every merge base of HEAD and it has no SECURITY.md (HEAD forked before it was added, removed none). */
+    forkedWithout: boolean;
+  };
 }

@@ -16,7 +16,15 @@ export interface ProtectedRef {
   /** What the ledger recorded; absent when the ref is new to the ledger. */
   recorded?: string;
   /** A branch (local or remote-tracking) whose tip does not descend from the recorded tip. */
-  rewritten?: { lost: number; commits: LostCommit[]; recordedMissing?: boolean };
+  rewritten?: {
+    lost: number;
+    commits: LostCommit[];
+    recordedMissing?: boolean;
+    /** No remote-tracking record holds the vanished commits, but it is whole only from this time
+     *  (seconds), after the tip was recorded (a first fetch since the clone): whether they were pushed
+     *  in between is not known. The finding says how to accept a rewrite of commits never pushed. */
+    recordFrom?: number;
+  };
   /**
    * A moved tag the policy lets move (protected.floating_tags): whether the commit it names now
    * descends from the one it named (undefined: git cannot tell, an object is missing); `replacedAt`:

@@ -4,7 +4,7 @@
 // force-pushed (every pull request's, routinely) rewrites nothing protected. Only a branch the
 // environment positively names, that is neither protected by the forge nor the default branch nor
 // named by the policy or gitguard's defaults, is let go; anything unknown stays checked.
-import { readBoundedIfExists } from '../collect/safe-fs.js';
+import { ciDefaultBranch } from '../collect/default-branch.js';
 import { refGlob } from '../domain/ledger.js';
 
 export interface CiBranch {
@@ -19,25 +19,12 @@ export interface CiBranch {
 
 const OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-/** The default branch the push event's payload names (GITHUB_EVENT_PATH, the runner's own file). */
-function githubDefaultBranch(env: NodeJS.ProcessEnv): string | undefined {
-  if (!env.GITHUB_EVENT_PATH) return undefined;
-  try {
-    const text = readBoundedIfExists(env.GITHUB_EVENT_PATH, 16 * 1024 * 1024)?.toString('utf8') ?? '';
-    const event = JSON.parse(text) as { repository?: { default_branch?: unknown } } | null;
-    const name = event?.repository?.default_branch;
-    return typeof name === 'string' && name ? name : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The branch a GitHub Actions push run or a GitLab branch pipeline builds at `head`, if the environment says. */
 export function ciBranch(env: NodeJS.ProcessEnv, head: string | undefined): CiBranch | undefined {
   if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_EVENT_NAME === 'push') {
     const ref = env.GITHUB_REF ?? '';
     if (!ref.startsWith('refs/heads/') || !OID.test(env.GITHUB_SHA ?? '') || env.GITHUB_SHA !== head) return undefined;
-    const defaultBranch = githubDefaultBranch(env);
+    const defaultBranch = ciDefaultBranch(env);
     return {
       ref,
       forge: 'GitHub',

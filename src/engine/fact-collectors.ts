@@ -340,7 +340,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     field: 'securityPolicy',
     wantedBy: ['security-policy'],
     needs: ['history'],
-    collect: (run) => withHistory(run, (history) => collectSecurityPolicy(run.objects(), history.head.oid)),
+    collect: (run) => withHistory(run, (history) => collectSecurityPolicy(run.objects(), history, run.req.env)),
   },
   'commit-graph': {
     field: 'commitGraph',

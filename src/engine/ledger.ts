@@ -11,6 +11,7 @@ import { defaultProtectedRefs, type LedgerFacts, type LedgerUpdate, type TrustRo
 import { collectPolicyAt } from '../collect/head-policy.js';
 import type { ObjectReader } from '../collect/objects.js';
 import { ciBranch, unprotectedCiBranch } from './ci-branch.js';
+import { defaultBranchTip } from '../collect/default-branch.js';
 import { revParse } from './history-range.js';
 import { LedgerError, ledgerPath, readLedger, updateLedger, type Ledger } from '../collect/ledger.js';
 import { discoverRepository } from '../collect/repository.js';
@@ -128,8 +129,7 @@ export async function forcedPastBase(
   const history = await collectHistory(repo);
   const branch = ciBranch(env, history.head.oid);
   if (!branch?.defaultBranch || !history.head.oid) return undefined;
-  const names = [`refs/remotes/origin/${branch.defaultBranch}`, `refs/heads/${branch.defaultBranch}`];
-  const defaultTip = history.refs.find((r) => names.includes(r.name))?.oid;
+  const defaultTip = defaultBranchTip(history.refs, branch.defaultBranch)?.oid;
   // The policy at HEAD is the push's own: rewound past the commit that protected the branch, it
   // protects nothing. What protects it must come from outside the push too: the default branch's tip.
   if (!defaultTip) {

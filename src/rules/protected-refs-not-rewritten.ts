@@ -1,6 +1,14 @@
 import { defineRepoRule } from './define.js';
+import { shellWord } from '../domain/shell-word.js';
 import { FindingList } from './lib/findings.js';
 import { isEvaluation, ledgerFacts } from './lib/ledger.js';
+
+/** A rewrite of commits no remote-tracking ref has, whose record starts after the tip was recorded
+ *  (a first fetch since the clone): a push before it is not ruled out, so it fails, and says what to do. */
+const unknown = (ref: string, from: number | undefined): string =>
+  from === undefined
+    ? ''
+    : ` (no remote-tracking ref has them; their record starts later: never pushed? gitguard ledger accept ${shellWord(ref)})`;
 
 export default defineRepoRule({
   id: 'protected-refs-not-rewritten',
@@ -41,11 +49,14 @@ export default defineRepoRule({
       list.add({
         ref: r.name,
         commit: r.recorded,
-        message: `${r === l.base ? what : `${what} ${r.name} was rewritten:`} ${r.rewritten.lost} commit(s) of its recorded tip ${r.recorded.slice(0, 12)} vanished: ${sample}${more}`,
+        message: `${r === l.base ? what : `${what} ${r.name} was rewritten:`} ${r.rewritten.lost} commit(s) of its recorded tip ${r.recorded.slice(0, 12)} vanished: ${sample}${more}${unknown(r.name, r.rewritten.recordFrom)}`,
         evidence: {
           recorded: r.recorded,
           current: r.current ?? null,
           lost: r.rewritten.lost,
+          ...(r.rewritten.recordFrom === undefined
+            ? {}
+            : { recordFrom: new Date(r.rewritten.recordFrom * 1000).toISOString() }),
           ...Object.fromEntries(r.rewritten.commits.map((c, i) => [`lost${i + 1}`, `${c.oid} ${c.subject}`])),
         },
       });

@@ -1,9 +1,9 @@
 // The clean set-ups of test/cli/clean-workflows*.test.ts: a work tree whose every commit and tag git
 // signs with one SSH key, governed by a policy naming that key's owner, and git run without throwing.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyRepo, makeRepo, type TestRepo } from './repo.js';
+import { copyRepo, makeRepo, tempDir, type TestRepo } from './repo.js';
 import { configureSshSigning, type SshTestKey } from './ssh.js';
 
 /** alice alone signs and maintains. */
@@ -41,4 +41,25 @@ function makeSigningRepo(key: SshTestKey, policy: string): TestRepo {
 export function tryGit(r: TestRepo, args: string[], cwd = r.dir): { code: number; stdout: string; stderr: string } {
   const res = spawnSync('git', args, { cwd, env: r.env, encoding: 'utf8', timeout: 60_000 });
   return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
+
+/** A signing repository's history (`sshSigningRepo(key)` with `more` done to it) on a bare upstream,
+ *  and a work tree `git clone`d from it, whose `git` signs every commit with `key`. */
+export function signingClone(
+  key: SshTestKey,
+  more: (r: TestRepo) => void = () => undefined,
+): { r: TestRepo; upstream: string; dir: string; git: (args: string[], env?: Record<string, string>) => string } {
+  const r = sshSigningRepo(key);
+  more(r);
+  const upstream = join(tempDir(), 'origin.git');
+  r.run(['clone', '-q', '--bare', r.dir, upstream]);
+  const dir = join(tempDir(), 'clone');
+  r.run(['clone', '-q', upstream, dir]);
+  const git = (args: string[], env: Record<string, string> = {}): string =>
+    execFileSync(
+      'git',
+      ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${key.path}`, '-c', 'commit.gpgSign=true', ...args],
+      { cwd: dir, env: { ...r.env, ...env }, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] },
+    ).trim();
+  return { r, upstream, dir, git };
 }
