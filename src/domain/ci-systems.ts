@@ -208,3 +208,52 @@ export const CI_RUNNERS: readonly CiRunner[] = [
   { name: 'Gitea Actions', reads: ['.gitea/workflows', '.github/workflows'], recursive: true },
   { name: 'GitLab CI/CD', reads: ['.gitlab-ci.yml'], recursive: false },
 ];
+
+/**
+ * The public forges whose host names the one CI that can run a repository kept there (Codeberg runs
+ * Forgejo). Any other host (a self-hosted server, an enterprise host) could run any of CI_RUNNERS.
+ */
+const FORGE_HOSTS: Readonly<Record<string, string>> = {
+  'github.com': 'GitHub Actions',
+  'gitlab.com': 'GitLab CI/CD',
+  'codeberg.org': 'Forgejo Actions',
+  'gitea.com': 'Gitea Actions',
+};
+
+/**
+ * The variable each forge's CI sets to `true` in its jobs. Forgejo's and Gitea's runners set
+ * GITHUB_ACTIONS too (their compatibility with GitHub's actions), so in the Actions family only the
+ * first one set, in this order, names the forge.
+ */
+const RUNNER_ENV: ReadonlyArray<{ variable: string; runner: string; actions: boolean }> = [
+  { variable: 'FORGEJO_ACTIONS', runner: 'Forgejo Actions', actions: true },
+  { variable: 'GITEA_ACTIONS', runner: 'Gitea Actions', actions: true },
+  { variable: 'GITHUB_ACTIONS', runner: 'GitHub Actions', actions: true },
+  { variable: 'GITLAB_CI', runner: 'GitLab CI/CD', actions: false },
+];
+
+/** The forges (CI_RUNNERS' names) whose CI runs this job, from the variables they set. */
+export function runnersOfEnv(env: Readonly<Record<string, string | undefined>>): string[] {
+  const set = RUNNER_ENV.filter((e) => env[e.variable] === 'true');
+  const actions = set.find((e) => e.actions);
+  return set.filter((e) => !e.actions || e === actions).map((e) => e.runner);
+}
+
+/** Which forges' CI may run the repository: `runners` undefined where any may. */
+export interface HostingForges {
+  readonly runners?: readonly string[];
+  /** The remotes' hosts (all in FORGE_HOSTS) when `runners` is set. */
+  readonly hosts: readonly string[];
+}
+
+/**
+ * The forges that may host the repository: those its remotes' hosts name, with those the CI job's
+ * variables name. `hosts` holds one entry per remote URL, undefined where it names no host (a path,
+ * a `file://` URL): no remote, such a remote or a host FORGE_HOSTS does not know may be any forge.
+ */
+export function hostingForges(hosts: ReadonlyArray<string | undefined>, envRunners: readonly string[]): HostingForges {
+  if (!hosts.length || hosts.some((h) => h === undefined || !Object.hasOwn(FORGE_HOSTS, h))) return { hosts: [] };
+  const known = [...new Set(hosts as string[])].sort();
+  const runners = new Set([...known.map((h) => FORGE_HOSTS[h]!), ...envRunners]);
+  return { runners: CI_RUNNERS.map((r) => r.name).filter((n) => runners.has(n)), hosts: known };
+}

@@ -139,3 +139,26 @@ export interface ForgeFact extends ForgeFacts {
   /** The check name of gitguard's CI gate, when the repository has one (it must be required). */
   ciGateCheck?: string;
 }
+
+/** Host and path of a remote URL in its https, ssh or scp form (credentials dropped). */
+export function parseRemote(url: string): { host: string; path: string } | undefined {
+  const u = url.trim();
+  const scp = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(u);
+  let host: string;
+  let path: string;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) {
+    try {
+      const parsed = new URL(u);
+      host = parsed.hostname;
+      path = decodeURIComponent(parsed.pathname);
+    } catch {
+      return undefined;
+    }
+  } else if (scp) {
+    host = scp[1]!;
+    path = scp[2]!;
+  } else return undefined;
+  path = path.replace(/^\/+|\/+$/g, '').replace(/\.git$/, '');
+  if (!host || !path) return undefined;
+  return { host: host.toLowerCase(), path };
+}

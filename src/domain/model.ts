@@ -274,6 +274,8 @@ export interface Facts {
    * origin URL its clone leaves, which git reaches through the step's authenticating proxy on localhost.
    */
   ciProxiedOrigin?: string;
+  /** In a CI job: the forges (CI_RUNNERS' names) whose CI runs it, from the variables they set (domain/ci-systems.ts: runnersOfEnv). */
+  ciRunners?: string[];
   /** The audit's proxy environment (http_proxy, no_proxy, GIT_PROXY_COMMAND...: those set), as git would read it. */
   proxyEnv?: Readonly<Record<string, string>>;
   /** When the audit runs (ms since the epoch): the run's one clock, read once; rules never read the wall clock. */

@@ -3,6 +3,7 @@
 // into the Facts the rules judge. audit, `hook run pre-push` and the server hook all collect through it.
 import { unavailable, type Facts } from '../domain/model.js';
 import { PROXY_ENV } from '../domain/config.js';
+import { runnersOfEnv } from '../domain/ci-systems.js';
 import type { CatalogEntry } from './catalog.js';
 import { createShadow, type Shadow } from '../collect/git.js';
 import { ObjectReader } from '../collect/objects.js';
@@ -148,6 +149,7 @@ export class FactStore {
     const walk = this.wanted.has('walk') ? await this.get('walk') : undefined;
     const description =
       walk?.description ?? (history?.ok && !history.value.head.oid ? 'HEAD has no commits yet' : 'no commits');
+    const ciRunners = runnersOfEnv(this.req.env);
     const facts: Facts = {
       ...bareFacts(repository, this.now),
       scope: { description, revisions: walk?.revisions ?? [] },
@@ -157,6 +159,7 @@ export class FactStore {
         ? { ciJobToken: this.req.env.CI_JOB_TOKEN }
         : {}),
       ...(this.req.env.GITLAB_CI === 'true' ? { ciJobServers: jobServers(this.req.env) } : {}),
+      ...(ciRunners.length ? { ciRunners } : {}),
       proxyEnv: Object.fromEntries(
         PROXY_ENV.flatMap((k) => (this.req.env[k] === undefined ? [] : [[k, this.req.env[k]] as const])),
       ),

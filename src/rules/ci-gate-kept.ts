@@ -4,6 +4,9 @@ import { FindingList, resumeCounts } from './lib/findings.js';
 import { unvouchedChange } from '../domain/judgement.js';
 import { commitFinding } from './lib/trust-rule.js';
 import { isCiFile } from '../domain/protected-paths.js';
+import { CI_RUNNERS, hostingForges, type HostingForges } from '../domain/ci-systems.js';
+import { parseRemote } from '../domain/forge.js';
+import type { Facts } from '../domain/model.js';
 
 /** The CI files it changes; else (a folder of the policy's holding a local action) every protected path it changes. */
 function ciChanges(c: TrustedCommit): string[] {
@@ -15,15 +18,37 @@ function ciChanges(c: TrustedCommit): string[] {
 const lostFor = (c: TrustedCommit): string =>
   c.trust.ciGateLostFor?.length ? `; no longer run by ${c.trust.ciGateLostFor.join(', ')}` : '';
 
+/**
+ * The forges that may host the repository: the hosts of the auditor's remotes (its own config: no
+ * commit of the audited history sets them), with the forge whose CI runs this job.
+ */
+function hosting(facts: Facts): HostingForges {
+  if (!facts.config.ok) return { hosts: [] };
+  const urls = facts.config.value.filter((e) => /^remote\..+\.(url|pushurl)$/s.test(e.key));
+  return hostingForges(
+    urls.map((e) => (e.value === null ? undefined : parseRemote(e.value)?.host)),
+    facts.ciRunners ?? [],
+  );
+}
+
+/** CI_RUNNERS as bits, so the forges a count stands for resume as a number. */
+const bitsOf = (names: readonly string[]): number =>
+  CI_RUNNERS.reduce((bits, r, i) => (names.includes(r.name) ? bits | (1 << i) : bits), 0);
+const namesOf = (bits: number): string[] => CI_RUNNERS.filter((_, i) => bits & (1 << i)).map((r) => r.name);
+
 // The quietest way to switch gitguard off is to delete its CI step. Removing it is allowed only to a
 // maintainer of the parent's policy (of each parent's: see unvouchedChange); without a policy every
-// removal is reported.
+// removal is reported. A loss counts only for a forge that may host the repository: a Forgejo
+// folder in a repository on github.com (a Codeberg mirror's own CI) takes the gate from no CI that runs it.
 export default defineCommitRule({
   id: 'ci-gate-kept',
-  needs: ['history', 'signatures', 'protected-paths'],
+  needs: ['history', 'signatures', 'protected-paths', 'config'],
   start(facts, ctx, resume) {
     const found = new FindingList(ctx.findingLimit, resume?.findings);
-    const n = resumeCounts({ seen: 0, unknown: 0 }, resume);
+    const n = resumeCounts({ seen: 0, unknown: 0, elsewhere: 0, missedBy: 0 }, resume);
+    const hosts = hosting(facts);
+    const hosted = (lost: readonly string[] | undefined): boolean =>
+      !hosts.runners || !lost || lost.some((name) => hosts.runners!.includes(name));
     return {
       visit(commit) {
         n.seen += 1;
@@ -31,9 +56,15 @@ export default defineCommitRule({
         if (c.trust?.ciGateUnknown) n.unknown += 1;
         // A chain gutted past the CI files (a script's gitguard line): protected-paths-changed-by-maintainers
         // judges that where a policy judges the commit; elsewhere (no policy, keys only) this rule does.
-        if (!c.trust?.ciGateRemoved && !(c.trust?.ciChainRemoved && c.trust.mode !== 'policy')) return;
+        const chain = c.trust?.ciChainRemoved && c.trust.mode !== 'policy';
+        if (!c.trust?.ciGateRemoved && !chain) return;
         const j = unvouchedChange(c);
         if (!j) return;
+        if (!chain && !hosted(c.trust.ciGateLostFor)) {
+          n.elsewhere += 1;
+          n.missedBy |= bitsOf(c.trust.ciGateLostFor ?? []);
+          return;
+        }
         found.add(
           commitFinding(
             c,
@@ -46,12 +77,15 @@ export default defineCommitRule({
       finish() {
         if (n.seen === 0)
           return { outcome: 'not-applicable', note: `no commits in scope (${facts.scope.description})` };
-        return found.evaluation(
-          'fail',
+        const notes = [
           n.unknown
             ? `${n.unknown} CI change(s) not judged: the CI files on one side are not in this repository (a partial clone leaves older files out)`
-            : undefined,
-        );
+            : '',
+          n.elsewhere
+            ? `${n.elsewhere} change(s) that only ${namesOf(n.missedBy).join(', ')} would miss (remotes are on ${hosts.hosts.join(', ')}${facts.ciRunners?.length ? `; this job runs in ${facts.ciRunners.join(', ')}` : ''})`
+            : '',
+        ].filter(Boolean);
+        return found.evaluation('fail', notes.length ? notes.join('; ') : undefined);
       },
     };
   },

@@ -22,7 +22,7 @@ export const registry: readonly RuleEntry[] = [
   {
     id: 'ci-gate-kept',
     kind: 'commits',
-    needs: ['history', 'signatures', 'protected-paths'],
+    needs: ['history', 'signatures', 'protected-paths', 'config'],
     load: () => import('./ci-gate-kept.js'),
   },
   { id: 'client-data-fresh', kind: 'repo', needs: ['client'], load: () => import('./client-data-fresh.js') },

@@ -1,4 +1,5 @@
-import { graphqlFor, parseRemote, resolveTarget } from '../../src/collect/forge/target.js';
+import { parseRemote } from '../../src/domain/forge.js';
+import { graphqlFor, resolveTarget } from '../../src/collect/forge/target.js';
 import { redact, registerSecret } from '../../src/collect/forge/redact.js';
 import { refPattern, gitlabPattern } from '../../src/domain/forge.js';
 import { forgeScope } from '../../src/collect/forge/scope.js';

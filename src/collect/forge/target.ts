@@ -2,7 +2,7 @@
 // environment (GitHub Actions, GitLab CI), else the origin remote. Pure: the caller passes the
 // environment and the origin URL.
 import { ExpectedError } from '../../errors.js';
-import type { ForgeKind } from '../../domain/forge.js';
+import { parseRemote, type ForgeKind } from '../../domain/forge.js';
 
 export interface ForgeRequest {
   /** --forge KIND: github, gitlab or auto. */
@@ -23,29 +23,6 @@ export interface ForgeTarget {
   token?: string;
   /** GitLab: how the token is sent. */
   tokenHeader?: 'PRIVATE-TOKEN' | 'JOB-TOKEN';
-}
-
-/** Host and path of a remote URL in its https, ssh or scp form (credentials dropped). */
-export function parseRemote(url: string): { host: string; path: string } | undefined {
-  const u = url.trim();
-  const scp = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(u);
-  let host: string;
-  let path: string;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) {
-    try {
-      const parsed = new URL(u);
-      host = parsed.hostname;
-      path = decodeURIComponent(parsed.pathname);
-    } catch {
-      return undefined;
-    }
-  } else if (scp) {
-    host = scp[1]!;
-    path = scp[2]!;
-  } else return undefined;
-  path = path.replace(/^\/+|\/+$/g, '').replace(/\.git$/, '');
-  if (!host || !path) return undefined;
-  return { host: host.toLowerCase(), path };
 }
 
 function kindOfHost(host: string): ForgeKind | undefined {
