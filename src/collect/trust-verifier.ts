@@ -11,7 +11,7 @@ import {
   type TrustedKeys,
 } from './signatures/verify.js';
 import type { VerifyCache } from './verify-cache.js';
-import { VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
+import { poolSize, VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
 import type { MergetagKeys } from './mergetags.js';
 import { withBoundSubkeys } from './signatures/keyring.js';
 import { runEnv } from './run-context.js';
@@ -25,6 +25,18 @@ export function poolThreshold(env: NodeJS.ProcessEnv = runEnv()): number {
   return env.GITGUARD_POOL_THRESHOLD && Number.isSafeInteger(n) && n >= 0 ? n : 64;
 }
 
+/**
+ * How many verification threads a walk of `commits` commits starts (pool.ts): a thread costs about
+ * 0.2-0.3 CPU-seconds to start (loading openpgp.js and the keys, and V8 compiling the same code
+ * again), what the main thread spends on a few thousand signatures; so none below PER_THREAD
+ * commits, then one per PER_THREAD, up to poolSize(). Unknown (undefined): poolSize().
+ */
+export function threadsFor(commits: number | undefined): number {
+  if (commits === undefined) return poolSize();
+  return Math.min(poolSize(), Math.floor(commits / PER_THREAD));
+}
+const PER_THREAD = 4096;
+
 export class TrustVerifier {
   /** Raw key material per trust id, for the worker pool. */
   private readonly rawKeys = new Map<string, RawKeys>();
@@ -32,6 +44,9 @@ export class TrustVerifier {
   private poolTried = false;
   private checked = 0;
   private readonly threshold = poolThreshold();
+  /** Told before the walk (expect): how many commits it reads, which sizes the pool. */
+  private expected: number | undefined;
+  private readonly forcedPool = Boolean(runEnv().GITGUARD_POOL_THRESHOLD);
 
   constructor(private readonly cache?: VerifyCache) {}
 
@@ -42,6 +57,14 @@ export class TrustVerifier {
 
   close(): void {
     this.pool?.close();
+  }
+
+  /**
+   * The walk's length, once its list is read: the pool is sized by it (threadsFor). Not with
+   * GITGUARD_POOL_THRESHOLD set, which asks for the pool's path on a short history.
+   */
+  expect(commits: number): void {
+    if (!this.forcedPool) this.expected = commits;
   }
 
   /** One embedded tag's signature under one key set: cached by the tag's id, in a worker once the pool runs. */
@@ -111,7 +134,7 @@ export class TrustVerifier {
     this.checked += 1;
     if (!this.poolTried && this.checked > this.threshold) {
       this.poolTried = true;
-      this.pool = VerifyPool.create(this.rawKeys);
+      this.pool = VerifyPool.create(this.rawKeys, threadsFor(this.expected));
     }
     const sig = commitSignature(commit);
     const v =

@@ -33,7 +33,7 @@ import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } f
 export class TrustCollector {
   /** Every commit walked or looked up, numbered: the per-commit state below is columns indexed by it. */
   private readonly index = new OidIndex();
-  private readonly verifier: TrustVerifier;
+  readonly verifier: TrustVerifier;
   private readonly store: PolicyStore;
   private readonly ciGates: CiGateReader;
   /** The policy folder's and the protected paths' ids in each commit. */

@@ -308,7 +308,10 @@ export async function openHistory(
           parentsFirst: true,
           paths: active.walkPaths(),
           tap,
-          onTotal: (n) => (session.total = n),
+          onTotal: (n) => {
+            session.total = n;
+            active.verifier.expect(n); // sizes the verification pool
+          },
         })) {
           for (const c of records) {
             let p: CommitFacts | Promise<CommitFacts>;

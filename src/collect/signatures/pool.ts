@@ -113,11 +113,14 @@ export class VerifyPool {
     }
   }
 
-  /** A pool, or undefined where workers cannot run (tests against sources, a single core). */
-  static create(keys: Map<string, RawKeys>): VerifyPool | undefined {
+  /**
+   * A pool of `size` threads (at most poolSize()), or undefined where workers cannot run (tests
+   * against sources, a single core).
+   */
+  static create(keys: Map<string, RawKeys>, size = poolSize()): VerifyPool | undefined {
     const url = new URL('./worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
-    const size = poolSize();
+    size = Math.min(size, poolSize());
     if (!size) return undefined;
     return new VerifyPool(url, size, keys);
   }
