@@ -6,7 +6,7 @@
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
 import { entryNamed, ObjectReader, parseTree, type GitObject } from './objects.js';
-import { readCiObject, type DerivedWatch } from './derived-paths.js';
+import { ciFolderFiles, readCiObject, type DerivedWatch } from './derived-paths.js';
 import { ATTRIBUTES } from './nested-attributes.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
@@ -14,7 +14,6 @@ import { gitlabRunsGitguard } from './gitlab-gate.js';
 
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
-import { runsFile } from '../domain/ci-references.js';
 import { ciReferencesIn, ciVariables, namesGitguard, runCommands, type RunCommand } from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
@@ -297,17 +296,18 @@ export class CiGateReader {
     if (o.type !== 'tree') return [];
     const out: string[] = [];
     const trees = [o.body];
+    let counted = 0;
     for (let t = 0; t < trees.length; t += 1) {
-      for (const e of parseTree(trees[t]!, this.oidBytes)) {
-        const at = entryOf(e.mode, e.oid);
-        if (recursive && at.startsWith(`${TREE_MODE} `)) {
-          if (trees.length > MAX_SUBFOLDERS) continue;
-          const sub = await readCiObject(this.reader, e.oid);
-          if (!sub) return undefined;
-          if (sub.type === 'tree') trees.push(sub.body);
-          continue;
-        }
-        if (!runsFile(path, e.name) || !isFileEntry(at)) continue;
+      for (const e of recursive ? parseTree(trees[t]!, this.oidBytes) : []) {
+        if (!entryOf(e.mode, e.oid).startsWith(`${TREE_MODE} `) || trees.length > MAX_SUBFOLDERS) continue;
+        const sub = await readCiObject(this.reader, e.oid);
+        if (!sub) return undefined;
+        if (sub.type === 'tree') trees.push(sub.body);
+      }
+      const files = ciFolderFiles(trees[t]!, this.oidBytes, path, counted);
+      counted += files.length;
+      for (const e of files) {
+        if (!isFileEntry(entryOf(e.mode, e.oid))) continue;
         const f = await readCiObject(this.reader, e.oid, true);
         if (!f) return undefined;
         if (f.type === 'blob') out.push(f.body.toString('utf8'));

@@ -9,6 +9,7 @@ import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-ref
 import { yamlTooDeep } from './policy-yaml.js';
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
+import { resolveAlias } from './yaml-aliases.js';
 
 /**
  * Above this many bytes the file is read by line alone (the parser takes ~0.6 s a megabyte of
@@ -260,7 +261,7 @@ async function gateIn(text: string): Promise<boolean> {
     for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
       if (!(doc instanceof yaml.Document)) continue;
       const scalar = (n: unknown): unknown => {
-        const r = yaml.isAlias(n) ? n.resolve(doc) : n;
+        const r = resolveAlias(yaml, n, doc);
         return yaml.isScalar(r) ? r.value : r;
       };
       const top = doc.contents;
@@ -276,7 +277,7 @@ async function gateIn(text: string): Promise<boolean> {
         if (own) return scalar(own.value);
         const merged = scalar(entry(map, '<<'));
         for (const m of yaml.isSeq(merged) ? merged.items : [merged]) {
-          const found = lookup(yaml.isAlias(m) ? m.resolve(doc) : m, key, depth + 1);
+          const found = lookup(resolveAlias(yaml, m, doc), key, depth + 1);
           if (found !== undefined) return found;
         }
         const ext = scalar(entry(map, 'extends'));
@@ -289,7 +290,7 @@ async function gateIn(text: string): Promise<boolean> {
       };
       const runs = (n: unknown): boolean => {
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
-        const node = yaml.isAlias(n) ? n.resolve(doc) : n;
+        const node = resolveAlias(yaml, n, doc);
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
         if (yaml.isSeq(node)) return node.items.some(runs);
         if (yaml.isMap(node))

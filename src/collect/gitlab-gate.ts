@@ -8,6 +8,7 @@
 // can fail, and a `workflow:` whose rules all say never runs no pipeline. A name no file here
 // defines (a template of a remote or project include) counts as a mention, as file by file.
 import type { Document } from 'yaml';
+import { resolveAlias } from './yaml-aliases.js';
 import { GITGUARD, literally, MAX_EXTENDS, MAX_VISITS, mayParse, namesGitguard, switchedOff } from './ci-yaml.js';
 
 /** GitLab's global keywords: top-level keys that are no job. */
@@ -50,7 +51,7 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
   const tick = (): void => {
     if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
   };
-  const resolved = (n: unknown, doc: Document): unknown => (yaml.isAlias(n) ? n.resolve(doc) : n);
+  const resolved = (n: unknown, doc: Document): unknown => resolveAlias(yaml, n, doc);
   const scalar = (n: unknown, doc: Document): unknown => {
     const r = resolved(n, doc);
     return yaml.isScalar(r) ? r.value : r;

@@ -1,0 +1,67 @@
+// Red-team round 70: the CI readers (ci-yaml.ts namesGitguard, gitlab-gate.ts) resolved each YAML
+// alias with the parser's Alias.resolve, which walks the whole document for every alias: a 225 KB CI
+// file of 25,000 `- *a` (under the parser's size limit) took minutes per version, and the audit
+// never answered (over the test's limit). Aliases are resolved from one walk per document now
+// (collect/yaml-aliases.ts), to the node the parser's own resolve names (YAML 1.2: the last anchor
+// of the name before the alias), so the verdicts are those of a small file.
+import { cleanupTemp } from '../helpers/repo.js';
+import { keysOnlyGateFiles } from '../helpers/team.js';
+
+afterAll(cleanupTemp);
+
+const ALIASES = 25_000;
+/** One anchored command and ALIASES aliases of it. */
+const LIST = `[&m make${', *m'.repeat(ALIASES)}]`;
+/** A build job whose script is one anchored command and ALIASES aliases of it. */
+const BUILD = `build:\n  script: ${LIST}\n`;
+const GITLAB = '.gitlab-ci.yml';
+const GITHUB = '.github/workflows/ci.yml';
+const WORKFLOW = (steps: string): string =>
+  `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      ARGS: ${LIST}\n    steps:\n${steps}`;
+
+test.each([
+  {
+    name: 'GitLab: the gate left only in a hidden job, next to 25,000 aliases',
+    file: GITLAB,
+    after: `${BUILD}.audit:\n  script: npx gitguard audit\n`,
+    kept: false,
+  },
+  {
+    name: 'twin: GitLab: the gate job kept, next to 25,000 aliases',
+    file: GITLAB,
+    after: `${BUILD}audit:\n  script: npx gitguard audit\n`,
+    kept: true,
+  },
+  {
+    name: 'twin: GitLab: the gate an alias of an anchor set after 25,000 aliases',
+    file: GITLAB,
+    after: `${BUILD}.cmd: &gate npx gitguard audit\naudit:\n  script: [*gate]\n`,
+    kept: true,
+  },
+  {
+    name: 'GitHub: the gate step switched off, next to 25,000 aliases',
+    file: GITHUB,
+    after: WORKFLOW('      - run: npx gitguard audit\n        if: false\n'),
+    kept: false,
+  },
+  {
+    name: 'twin: GitHub: the gate step kept, next to 25,000 aliases',
+    file: GITHUB,
+    after: WORKFLOW('      - run: npx gitguard audit\n'),
+    kept: true,
+  },
+])('$name', async ({ file, after, kept }) => {
+  const before =
+    file === GITLAB
+      ? 'audit:\n  script: npx gitguard audit\n'
+      : 'on: push\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx gitguard audit\n';
+  expect(after.length).toBeLessThan(256 * 1024); // read by the parser, not by line
+  const res = await keysOnlyGateFiles({ [file]: before }, { [file]: after });
+  // git's own answer: the second commit changes the file.
+  expect(res.r.run(['diff', '--name-only', 'HEAD~1', 'HEAD']).trim()).toBe(file);
+  if (kept) expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+  else {
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
+  }
+});
