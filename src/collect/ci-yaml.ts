@@ -4,7 +4,7 @@
 // scalar, each of which runs the file all the same. Both readings are kept (a file one of them
 // names is watched): a text that is no valid YAML runs nothing, and reading more only widens.
 import { createHash } from 'node:crypto';
-import type { Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
 import { yamlTooDeep } from './policy-yaml.js';
 import { runContext } from './run-context.js';
@@ -226,7 +226,7 @@ export const literally = (v: unknown, want: boolean): boolean =>
 
 /**
  * A step or job that never runs, or whose failure fails nothing: GitHub's `if: false`,
- * `continue-on-error: true`; GitLab's `allow_failure` (true, or exit codes it lets pass), `when:
+ * `continue-on-error: true`; GitLab's `allow_failure` (true, or exit codes that let gitguard's pass), `when:
  * manual` (allowed to fail unless told otherwise) or `never`.
  */
 export function switchedOff(get: (key: string) => unknown): boolean {
@@ -236,10 +236,30 @@ export function switchedOff(get: (key: string) => unknown): boolean {
     literally(get('if'), false) ||
     literally(get('continue-on-error'), true) ||
     literally(allow, true) ||
-    (allow !== undefined && typeof allow === 'object') ||
+    (allow !== undefined && typeof allow === 'object' && !(allow && strictExitCodes(allow))) ||
     when === 'manual' ||
     when === 'never'
   );
+}
+
+/**
+ * GitLab's `allow_failure: { exit_codes: }` (as plainValue gives it) that lets no exit of gitguard's
+ * pass: an integer or a non-empty list of them, neither 1 (a failed audit) nor 2 (an error).
+ */
+function strictExitCodes(allow: object): boolean {
+  const codes: unknown = allow instanceof Map ? (allow as Map<unknown, unknown>).get('exit_codes') : undefined;
+  const list: unknown[] = Array.isArray(codes) ? codes : [codes];
+  return list.length > 0 && list.every((c) => Number.isInteger(c) && c !== 1 && c !== 2);
+}
+
+/** A node as switchedOff reads it: a map as plain data (maps as Map), else the node; a map past the alias limit stays a node (lenient). */
+export function plainValue(yaml: typeof import('yaml'), n: unknown, doc: Document): unknown {
+  if (!yaml.isMap(n)) return n;
+  try {
+    return n.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES });
+  } catch {
+    return n;
+  }
 }
 
 /**
@@ -294,7 +314,9 @@ async function gateIn(text: string): Promise<boolean> {
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
         if (yaml.isSeq(node)) return node.items.some(runs);
         if (yaml.isMap(node))
-          return !switchedOff((key) => lookup(node, key, 0)) && node.items.some((p) => runs(p.value));
+          return (
+            !switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc)) && node.items.some((p) => runs(p.value))
+          );
         return false;
       };
       if (runs(doc.contents)) return true;

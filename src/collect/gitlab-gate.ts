@@ -5,11 +5,23 @@
 // reference, a gate left only in a hidden job, or `rules:` that never run it kept the gate. So the
 // gitguard step is looked for in the whole: in a job that runs and can fail, with what it takes from
 // the others; `rules:` whose every entry says `when: never` or `allow_failure: true` run nothing that
-// can fail, and a `workflow:` whose rules all say never runs no pipeline. A name no file here
-// defines (a template of a remote or project include) counts as a mention, as file by file.
+// can fail, and a `workflow:` whose rules all say never runs no pipeline. A job is judged by what
+// GitLab's merge keeps of it: per key the value of the definition it prefers (a job's own script
+// replaces its template's; maps are deep-merged), an after_script never (its failure fails no job),
+// `default:`'s before_script where the job inherits it. A name no file here defines (a template of a
+// remote or project include) counts as a mention, as file by file.
 import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
-import { GITGUARD, literally, MAX_EXTENDS, MAX_VISITS, mayParse, namesGitguard, switchedOff } from './ci-yaml.js';
+import {
+  GITGUARD,
+  literally,
+  MAX_EXTENDS,
+  MAX_VISITS,
+  mayParse,
+  namesGitguard,
+  plainValue,
+  switchedOff,
+} from './ci-yaml.js';
 
 /** GitLab's global keywords: top-level keys that are no job. */
 const GLOBAL = new Set([
@@ -97,34 +109,52 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
           : [ext && scalar(ext.node, ext.doc)];
       return names.filter((n): n is string => typeof n === 'string').reverse();
     };
-    /** A key of a job's definitions as GitLab reads it: set there, else merged (`<<:`), else from what it extends. */
-    const lookup = (jobs: readonly At[], key: string, depth: number): At | undefined => {
+    /** The value one key of each definition holds, in the definitions' order. */
+    const candidatesOf = (ds: readonly At[], key: unknown): At[] =>
+      ds.flatMap((d) => {
+        const v = pairs(d).find((p) => p.key === key)?.value;
+        return v ? [v] : [];
+      });
+    /**
+     * A job's definitions in the order GitLab's merge prefers them: each definition (the including
+     * file's first) with the maps it merges (`<<:`), then the templates the winning `extends:` names
+     * (the last named first), each resolved the same way; one reached twice counts where first reached.
+     */
+    const flat = new Map<string, At[]>();
+    const definitions = (jobs: readonly At[], depth: number): At[] => {
       tick();
-      if (depth > MAX_EXTENDS) return undefined;
-      for (const job of jobs) {
-        const own = pairs(job).find((p) => p.key === key)?.value;
-        if (own) return deref(own);
+      const out: At[] = [];
+      if (depth > MAX_EXTENDS) return out;
+      const seen = new Set<unknown>();
+      const add = (at: At): void => {
+        if (seen.has(at.node)) return;
+        seen.add(at.node);
+        out.push(at);
+      };
+      const own = (job: At, d: number): void => {
+        add(job);
         const merged = pairs(job).find((p) => p.key === '<<')?.value;
-        for (const m of merged && yaml.isSeq(merged.node) ? merged.node.items : merged ? [merged.node] : []) {
-          const found = lookup([{ node: resolved(m, job.doc), doc: job.doc }], key, depth + 1);
-          if (found) return found;
-        }
-        for (const name of extended(job)) {
-          const found = lookupIn(name, key, depth + 1);
-          if (found) return found;
-        }
+        if (d < MAX_EXTENDS)
+          for (const m of merged && yaml.isSeq(merged.node) ? merged.node.items : merged ? [merged.node] : [])
+            own({ node: resolved(m, job.doc), doc: job.doc }, d + 1);
+      };
+      for (const job of jobs) own(job, depth);
+      const winner = out.find((d) => pairs(d).some((p) => p.key === 'extends'));
+      // Templates resolved once per depth: a fan of templates each extending several others would
+      // otherwise be walked once per path through it.
+      for (const name of winner ? extended(winner) : []) {
+        const k = `${depth + 1} ${name}`;
+        if (!flat.has(k)) flat.set(k, definitions(defs.get(name) ?? [], depth + 1));
+        flat.get(k)!.forEach(add);
       }
-      return undefined;
+      return out;
     };
-    // Templates looked up once per key and depth: a fan of templates each extending several others
-    // would otherwise be walked once per path through it.
-    const looked = new Map<string, At | undefined>();
-    const lookupIn = (name: string, key: string, depth: number): At | undefined => {
-      const k = `${depth} ${key} ${name}`;
-      if (!looked.has(k)) looked.set(k, lookup(defs.get(name) ?? [], key, depth));
-      return looked.get(k);
+    /** A key of a job as GitLab's merge reads it: the value of the definition it prefers. */
+    const lookup = (jobs: readonly At[], key: string, depth: number): At | undefined => {
+      const found = candidatesOf(definitions(jobs, depth), key)[0];
+      return found && deref(found);
     };
-    const value = (at: At | undefined): unknown => (at ? scalar(at.node, at.doc) : undefined);
+    const value = (at: At | undefined): unknown => (at ? plainValue(yaml, scalar(at.node, at.doc), at.doc) : undefined);
     /** `rules:` whose every entry never runs the job, or lets it fail. */
     const rulesOff = (rules: At | undefined): boolean => {
       const list: At[] = [];
@@ -157,36 +187,61 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
         );
       return false;
     };
-    /** What a job runs: its definitions' values and, through `extends:`, those of the jobs it names. */
-    const read = new Map<string, boolean>();
-    const contents = (jobs: readonly At[], depth: number): boolean => {
+    /**
+     * Whether the value GitLab's merge keeps of one key runs gitguard, of the candidates the most
+     * preferred first: maps are deep-merged (each of their keys judged the same way) down to the
+     * first candidate that is no map; anything else (a script, a list) is the first candidate alone.
+     */
+    const mergedRuns = (candidates: readonly At[]): boolean => {
       tick();
-      return (
-        depth <= MAX_EXTENDS &&
-        jobs.some(
-          (job) =>
-            pairs(job).some((p) => p.key !== 'extends' && runs(p.value)) ||
-            extended(job).some((name) => (defs.has(name) ? templateRuns(name, depth + 1) : GITGUARD.test(name))),
-        )
-      );
+      const values = candidates.map((c) => deref(c) ?? c);
+      if (!values[0] || !yaml.isMap(values[0].node)) return values[0] !== undefined && runs(values[0]);
+      const end = values.findIndex((v) => !yaml.isMap(v.node));
+      const maps = end < 0 ? values : values.slice(0, end);
+      // GitHub-style steps nested in a map keep their own switches (as namesGitguard reads them).
+      if (switchedOff((key) => value(candidatesOf(maps, key)[0]))) return false;
+      const keys = new Set(maps.flatMap((m) => pairs(m).map((p) => p.key)));
+      return [...keys].some((key) => mergedRuns(candidatesOf(maps, key)));
     };
-    // Each template read once per depth, as lookupIn.
-    const templateRuns = (name: string, depth: number): boolean => {
-      const k = `${depth} ${name}`;
-      if (!read.has(k)) read.set(k, contents(defs.get(name)!, depth));
-      return read.get(k)!;
+    // A job's keys that run nothing that can fail it: GitLab ignores an after_script's failure.
+    const NO_GATE = new Set<unknown>(['<<', 'extends', 'rules', 'inherit', 'after_script']);
+    // The keys a job takes from `default:` (and the old top-level before_script) unless it sets them.
+    const INHERITED = new Set<unknown>(['before_script', 'hooks', 'image', 'services']);
+    /** Whether a job runs gitguard in what GitLab's merge keeps of it, `default:` and `extends:` included. */
+    const jobRuns = (jobs: readonly At[]): boolean => {
+      const own = definitions(jobs, 0);
+      // A template no file here defines (a project or remote include's): its name counts as a mention.
+      if (own.some((d) => extended(d).some((n) => !defs.has(n) && GITGUARD.test(n)))) return true;
+      const inherit = lookup(own, 'inherit', 0);
+      const from = inherit && lookup([inherit], 'default', 0);
+      const takes = (key: unknown): boolean =>
+        !from ||
+        (yaml.isSeq(from.node)
+          ? from.node.items.some((i) => scalar(i, from.doc) === key)
+          : !literally(scalar(from.node, from.doc), false));
+      const defaults = definitions(defs.get('default') ?? [], 0);
+      const keys = new Set([...own, ...defaults].flatMap((d) => pairs(d).map((p) => p.key)));
+      if (defs.has('before_script')) keys.add('before_script');
+      return [...keys].some((key) => {
+        if (NO_GATE.has(key)) return false;
+        const candidates = candidatesOf(own, key);
+        if (INHERITED.has(key) && takes(key))
+          candidates.push(...candidatesOf(defaults, key), ...(key === 'before_script' ? (defs.get(key) ?? []) : []));
+        return mergedRuns(candidates);
+      });
     };
     const workflow = defs.get('workflow');
     if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return false;
     for (const [name, jobs] of defs) {
       if (name.startsWith('.')) continue;
       if (GLOBAL.has(name)) {
-        if (jobs.some(runs)) return true;
+        // What default: and the old top-level scripts give a job counts in that job (jobRuns).
+        if (!['default', 'before_script', 'after_script'].includes(name) && jobs.some(runs)) return true;
         continue;
       }
       const get = (key: string): unknown => value(lookup(jobs, key, 0));
       if (switchedOff(get) || rulesOff(lookup(jobs, 'rules', 0))) continue;
-      if (contents(jobs, 0)) return true;
+      if (jobRuns(jobs)) return true;
     }
     // A document that is no map of jobs: any mention where it runs.
     return tops.some((t) => !yaml.isMap(t.node) && runs(t));

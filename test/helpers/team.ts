@@ -128,3 +128,22 @@ export async function keysOnlyGateFiles(
   });
   return { code: res.code, stdout: res.stdout, r };
 }
+
+/**
+ * keysOnlyGateFiles, checked: git's own diff names the files `after` changes, and ci-gate-kept passes
+ * (`kept`) or fails with GitLab's gate lost.
+ */
+export async function expectGitlabGate(
+  before: Record<string, string>,
+  after: Record<string, string>,
+  kept: boolean,
+): Promise<void> {
+  const res = await keysOnlyGateFiles(before, after);
+  expect(res.r.run(['diff', '--name-only', 'HEAD~1', 'HEAD']).trim().split('\n')).toEqual(Object.keys(after).sort());
+  if (kept) expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+  else {
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
+    expect(res.stdout).toContain('no longer run by GitLab CI/CD');
+  }
+}
