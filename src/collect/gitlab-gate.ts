@@ -68,10 +68,14 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
     const r = resolved(n, doc);
     return yaml.isScalar(r) ? r.value : r;
   };
-  const pairs = ({ node, doc }: At): Array<{ key: unknown; value: At }> =>
-    yaml.isMap(node)
-      ? node.items.map((p) => ({ key: scalar(p.key, doc), value: { node: resolved(p.value, doc), doc } }))
-      : [];
+  // A key written twice in one map: GitLab's YAML loader (Ruby's Psych) keeps the last value, so only
+  // that one is read (the first would let `script: [gitguard]` then `script: [make]` keep the gate).
+  const pairs = ({ node, doc }: At): Array<{ key: unknown; value: At }> => {
+    if (!yaml.isMap(node)) return [];
+    const all = node.items.map((p) => ({ key: scalar(p.key, doc), value: { node: resolved(p.value, doc), doc } }));
+    const last = new Map<unknown, number>(all.map((p, i) => [p.key, i]));
+    return all.filter((p, i) => p.key === '<<' || last.get(p.key) === i);
+  };
   try {
     // Each top-level key's definitions, the one GitLab takes first first: the including file's, then
     // the included ones', the last included first.
