@@ -264,9 +264,9 @@ export function plainValue(yaml: typeof import('yaml'), n: unknown, doc: Documen
 
 /**
  * Whether a CI file names gitguard where it runs and can fail the run: in a value (not a comment,
- * nor a key), outside the steps and jobs switchedOff. A text that cannot be read as YAML here (too
- * large or deep, past the run's budget, or an alias expansion past MAX_VISITS) counts on any mention, as
- * a line reading would.
+ * nor a key), outside the steps and jobs switchedOff. A text too large or deep to read as YAML here, or
+ * whose aliases expand past MAX_VISITS, runs no gate; one past the run's parse budget counts on any
+ * mention, as a line reading would.
  */
 export function namesGitguard(text: string): Promise<boolean> {
   return memo('gate', text, () => gateIn(text));
@@ -274,6 +274,9 @@ export function namesGitguard(text: string): Promise<boolean> {
 
 async function gateIn(text: string): Promise<boolean> {
   if (!GITGUARD.test(text)) return false;
+  // Too large or deep to read as YAML, or aliases past MAX_VISITS: no gate (a mention in a comment of
+  // a padded file, the gate job removed, kept it). Past the run's budget only: any mention, as before.
+  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return false;
   if (!mayParse(text)) return true;
   const yaml = await import('yaml');
   let visits = 0;
@@ -325,7 +328,7 @@ async function gateIn(text: string): Promise<boolean> {
       if (runs(doc.contents)) return true;
     }
   } catch {
-    return true;
+    return false;
   }
   return false;
 }

@@ -250,6 +250,6 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
     // A document that is no map of jobs: any mention where it runs.
     return tops.some((t) => !yaml.isMap(t.node) && runs(t));
   } catch {
-    return true;
+    return false; // past MAX_VISITS: no gate judged running (fails closed)
   }
 }
