@@ -11,6 +11,7 @@ import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../help
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { runMain, parseJson, resultOf, type JsonReport } from '../helpers/cli.js';
 import { tryGit } from '../helpers/signing-repo.js';
+import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 
 let alice: SshTestKey;
 let carol: SshTestKey;
@@ -71,7 +72,10 @@ beforeAll(() => {
   base = r;
   fixture = { preRoot, root, mainTip, releaseBase };
 });
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 const audit = async (r: TestRepo, extra: string[] = []): Promise<{ code: number; report: JsonReport }> => {
   const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-cache', '-r', RULES.join(','), ...extra], {
@@ -143,13 +147,17 @@ describe('a pull request branch forked before the trust root, merged after it', 
   test("a real git push of the merge through the server's installed hook (quarantined objects): accepted; a stranger's, refused", async () => {
     const { r, merged } = mergedPr((b) => asCarol(b, 'feature', { 'src/feature.txt': 'f\n' }));
     const dir = server(r, fixture.mainTip);
-    expect((await runMain(['hook', 'install', '--server', '-C', dir], { env: r.env })).code).toBe(0);
+    // The hook git runs answered by gitguard in this process (helpers/hook-bridge.ts): git, its
+    // quarantine and the installed hook script stay real; the binary's start is proven elsewhere.
+    expect(
+      (await runMain(['hook', 'install', '--server', '-C', dir], { env: r.env, ...(await inProcessHooks()) })).code,
+    ).toBe(0);
     r.run(['checkout', '-q', '-b', 'stranger', 'pr']);
     const bobs = commitAs(r, bob, 'bob@example.com', 'a stranger', { 'src/feature.txt': 'x\n' });
-    const refused = tryGit(r, ['push', 'origin', 'stranger']);
+    const refused = await gitAsync(r, ['push', 'origin', 'stranger']);
     expect(refused.stderr).toMatch(new RegExp(`commit ${bobs.slice(0, 12)} refused by signers-authorized`));
     expect(refused.code).not.toBe(0);
-    const push = tryGit(r, ['push', 'origin', `${merged}:refs/heads/main`]);
+    const push = await gitAsync(r, ['push', 'origin', `${merged}:refs/heads/main`]);
     expect(push.stderr).not.toMatch(/refused|rejected/);
     expect(push.code).toBe(0);
     expect(tryGit(r, ['rev-parse', 'refs/heads/main'], dir).stdout.trim()).toBe(merged);

@@ -17,8 +17,12 @@ import {
   type SshTestKey,
 } from '../helpers/ssh.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { gitAsync, inProcessHooks, stopHookBridge } from '../helpers/hook-bridge.js';
 
-afterAll(cleanupTemp);
+afterAll(async () => {
+  await stopHookBridge();
+  cleanupTemp();
+});
 
 let alice: SshTestKey;
 let mallory: SshTestKey;
@@ -186,25 +190,21 @@ describe('forged objects (issue 11)', () => {
 
   test('finding 1: the pre-receive hook rejects the forged parent (and accepts the honest push)', async () => {
     const server = makeRepo({ bare: true });
-    expect((await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env })).code).toBe(0);
+    // The installed hook answered by gitguard in this process (helpers/hook-bridge.ts); git stays real.
+    const bridge = await inProcessHooks();
+    expect((await runMain(['hook', 'install', '--server'], { cwd: server.dir, env: server.env, ...bridge })).code).toBe(
+      0,
+    );
     server.run(['config', 'receive.fsckObjects', 'true']);
     const client = governed();
     client.run(['remote', 'add', 'origin', server.dir]);
-    const push = (): { ok: boolean; stderr: string } => {
-      try {
-        execFileSync('git', ['push', 'origin', 'main'], {
-          cwd: client.dir,
-          env: client.env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        return { ok: true, stderr: '' };
-      } catch (err) {
-        return { ok: false, stderr: String((err as { stderr?: Buffer }).stderr ?? '') };
-      }
+    const push = async (): Promise<{ ok: boolean; stderr: string }> => {
+      const res = await gitAsync(client, ['push', 'origin', 'main']);
+      return { ok: res.code === 0, stderr: res.code === 0 ? '' : res.stderr };
     };
-    expect(push().ok).toBe(true);
+    expect((await push()).ok).toBe(true);
     const { forged } = parentForgery(client);
-    const r = push();
+    const r = await push();
     expect(r.ok).toBe(false);
     expect(r.stderr).toContain(`commit ${forged.slice(0, 12)}`);
     expect(server.run(['rev-parse', 'refs/heads/main'])).not.toBe(forged);
