@@ -4,7 +4,7 @@
 // a pre-receive) and stdin to this test process over a Unix socket, where main(argv, io) runs them
 // (runMain), and gives back the output and the exit code for git to act on. git, the repositories
 // and the hook script stay real; what this leaves out is the binary's own start-up, about 0.3 CPU-s a
-// push, which each file still proves with one push through a hook that runs the binary.
+// push, which a handful of smoke tests prove with pushes through hooks that run the binary (CONTRIBUTING.md).
 // A push through such a hook must not block this process (gitAsync): it waits for this process.
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
