@@ -26,16 +26,25 @@ function rewrite(url: string, r: Rewrites): string | undefined {
   return best && best.base + url.slice(best.len);
 }
 
+/** One URL git uses for a remote, and the config entry (remote.<name>.url or pushurl) it comes from. */
+export interface UsedUrl {
+  readonly remote: string;
+  readonly entry: ConfigEntry;
+  /** The entry's value rewritten as git rewrites it for this use (the value itself where nothing matches). */
+  readonly url: string;
+  readonly use: 'fetch' | 'push';
+}
+
 /**
- * Every remote the config names (remote.<name>.url / pushurl), with the URLs git uses for it. A
- * remote with no url git cannot fetch from (`fetch` empty). A value-less key makes git refuse the
+ * Every URL git fetches from or pushes to for the remotes the config names (remote.<name>.url /
+ * pushurl), in git's order, each with the entry it comes from. A value-less key makes git refuse the
  * whole config, so it is skipped. An empty url is kept as git 2.39 keeps it (git 2.46 clears the
  * list there instead): either way a URL with no host is read, which pins no host.
  */
-export function remoteUrls(config: readonly ConfigEntry[]): Map<string, RemoteUrls> {
+export function usedUrls(config: readonly ConfigEntry[]): UsedUrl[] {
   const fetchRewrites: Rewrites = { bases: new Map() };
   const pushRewrites: Rewrites = { bases: new Map() };
-  const remotes = new Map<string, { url: string[]; pushurl: string[] }>();
+  const remotes = new Map<string, { url: ConfigEntry[]; pushurl: ConfigEntry[] }>();
   for (const e of config) {
     if (e.value === null) continue;
     const rw = /^url\.(.*)\.(insteadof|pushinsteadof)$/s.exec(e.key);
@@ -48,19 +57,36 @@ export function remoteUrls(config: readonly ConfigEntry[]): Map<string, RemoteUr
     // git ignores a remote whose name starts with '/' ("config remote shorthand cannot begin with '/'").
     if (!m || m[1]!.startsWith('/')) continue;
     const r = remotes.get(m[1]!) ?? { url: [], pushurl: [] };
-    r[m[2] as 'url' | 'pushurl'].push(e.value);
+    r[m[2] as 'url' | 'pushurl'].push(e);
     remotes.set(m[1]!, r);
   }
-  const out = new Map<string, RemoteUrls>();
-  for (const [name, r] of remotes) {
-    const fetch = r.url.map((u) => rewrite(u, fetchRewrites) ?? u);
-    const pushAliases = r.url.flatMap((u) => rewrite(u, pushRewrites) ?? []);
+  const out: UsedUrl[] = [];
+  for (const [remote, r] of remotes) {
+    const as = (entry: ConfigEntry, rw: Rewrites, use: UsedUrl['use']): UsedUrl => ({
+      remote,
+      entry,
+      url: rewrite(entry.value!, rw) ?? entry.value!,
+      use,
+    });
+    const fetch = r.url.map((e) => as(e, fetchRewrites, 'fetch'));
+    const pushAliases = r.url.filter((e) => rewrite(e.value!, pushRewrites) !== undefined);
     const push = r.pushurl.length
-      ? r.pushurl.map((u) => rewrite(u, fetchRewrites) ?? u)
+      ? r.pushurl.map((e) => as(e, fetchRewrites, 'push'))
       : pushAliases.length
-        ? pushAliases
-        : fetch;
-    out.set(name, { fetch, push });
+        ? pushAliases.map((e) => as(e, pushRewrites, 'push'))
+        : r.url.map((e) => as(e, fetchRewrites, 'push'));
+    out.push(...fetch, ...push);
+  }
+  return out;
+}
+
+/** Every remote the config names, with the URLs git fetches from and pushes to (usedUrls). */
+export function remoteUrls(config: readonly ConfigEntry[]): Map<string, RemoteUrls> {
+  const out = new Map<string, { fetch: string[]; push: string[] }>();
+  for (const u of usedUrls(config)) {
+    const r = out.get(u.remote) ?? { fetch: [], push: [] };
+    r[u.use].push(u.url);
+    out.set(u.remote, r);
   }
   return out;
 }

@@ -175,3 +175,41 @@ describe('audit --forge reads the repository from origin as git fetches it', () 
     expect(res.paths).toEqual([]);
   });
 });
+
+describe('remotes-use-secure-transport judges the URL git uses', () => {
+  /** remotes-use-secure-transport on a repository with `config` set, and git's URLs for origin (fetch, push). */
+  async function transport(config: string[][]): Promise<{ result: string; found: string; urls: string[] }> {
+    const r = makeRepo();
+    r.commit('first', { 'a.txt': 'a\n' });
+    for (const [key, value] of config) r.run(['config', '--add', key!, value!]);
+    const { code, report } = await auditRules(r.dir, r.env, ['remotes-use-secure-transport'], true);
+    const rule = resultOf(report, 'remotes-use-secure-transport');
+    const urls = [r.run(['remote', 'get-url', 'origin']), r.run(['remote', 'get-url', '--push', 'origin'])];
+    return { result: `${code} ${rule.outcome}`, found: rule.findings.map((f) => f.message).join('\n'), urls };
+  }
+
+  test('an old git:// clone with url.https://.insteadOf git:// passes (before: failed)', async () => {
+    const res = await transport([
+      ['url.https://.insteadOf', 'git://'],
+      ['remote.origin.url', 'git://github.com/acme/app.git'],
+    ]);
+    expect(res.urls).toEqual(['https://github.com/acme/app.git', 'https://github.com/acme/app.git']);
+    expect(res.result).toBe('0 pass');
+  });
+
+  test('twin: the same remote without the rewrite fails', async () => {
+    const res = await transport([['remote.origin.url', 'git://github.com/acme/app.git']]);
+    expect(res.urls).toEqual(['git://github.com/acme/app.git', 'git://github.com/acme/app.git']);
+    expect(res.result).toBe('1 fail');
+  });
+
+  test('twin: an https remote pushed to http:// (pushInsteadOf) fails (before: passed)', async () => {
+    const res = await transport([
+      ['url.http://git.example.org/.pushInsteadOf', 'https://git.example.org/'],
+      ['remote.origin.url', 'https://git.example.org/app.git'],
+    ]);
+    expect(res.urls).toEqual(['https://git.example.org/app.git', 'http://git.example.org/app.git']);
+    expect(res.result).toBe('1 fail');
+    expect(res.found).toContain('which git pushes to as http://git.example.org/app.git');
+  });
+});
