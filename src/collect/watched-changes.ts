@@ -15,8 +15,8 @@ export interface WatchedChanges {
   ciGateLostFor?: string[];
   /** A CI file a partial clone left out: whether the gate was removed cannot be told. */
   ciGateUnknown: boolean;
-  /** The chain of files the CI runs reached gitguard in a parent and no longer does (CommitTrust.ciChainRemoved). */
-  ciChainRemoved?: boolean;
+  /** The forges whose chain of files the CI runs reached gitguard in a parent and no longer does (CommitTrust.ciChainLostFor). */
+  ciChainLostFor?: string[];
 }
 
 type State = readonly (string | null)[];
@@ -131,7 +131,10 @@ export function* watchedChanges(
   const gone = open.filter((_, k) => !mine[k]);
   const reached = (s: State, i: number): Promise<boolean[]> =>
     Promise.all(gone.map((r) => ciGates.chainRunsGitguard(s, counted[i]!, r)));
-  if (gone.length && ((yield Promise.all(parentStates.map(reached))) as boolean[][]).some((t) => t.some(Boolean)))
-    out.ciChainRemoved = true;
+  if (!gone.length) return out;
+  // Forge by forge, as the direct case: a chain only Forgejo's CI ran is lost for Forgejo only.
+  const byParent = (yield Promise.all(parentStates.map(reached))) as boolean[][];
+  const chainLost = gone.filter((_, k) => byParent.some((t) => t[k]));
+  if (chainLost.length) out.ciChainLostFor = chainLost.map((r) => CI_RUNNERS[r]!.name);
   return out;
 }

@@ -41,9 +41,10 @@ export interface CommitTrust {
   ciGateLostFor?: string[];
   /**
    * Neither side's CI files name gitguard, but the chain of files they run (a script, a package
-   * script, a make target: collect/gate-chains.ts) reached it in a parent and no longer does here.
+   * script, a make target: collect/gate-chains.ts) reached it in a parent and no longer does here:
+   * the forges (CI_RUNNERS' names) whose chain that was.
    */
-  ciChainRemoved?: boolean;
+  ciChainLostFor?: string[];
   /** It changes a CI file whose other side is not in the repository (a partial clone): not judged. */
   ciGateUnknown?: boolean;
   /** Signed tags embedded in a merge ("mergetag" headers), checked with the keys that judge it. */

@@ -31,7 +31,7 @@ import { collectClient } from '../collect/client.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
 import { collectSecurityPolicy } from '../collect/security-policy.js';
 import { collectCommitGraphs } from '../collect/commit-graph.js';
-import { runGit } from '../collect/git.js';
+import { remoteUrls } from '../domain/remote-urls.js';
 import { parseForgePolicy } from '../collect/policy-forge.js';
 import type { ForgeRequest } from '../collect/forge/target.js';
 import { FORGE_OFF } from '../rules/lib/forge.js';
@@ -354,7 +354,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
   forge: {
     field: 'forge',
     wantedBy: ['forge'],
-    needs: ['history', 'head-policy'],
+    needs: ['history', 'head-policy', 'config'],
     async collect(run) {
       // Without --forge the forge rules are not-available and nothing is read from the network; with
       // it, a forge that cannot be read ends the audit (exit 2) rather than passing silently.
@@ -369,15 +369,9 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
       }
       const { repository, env } = run.req;
       const head = history.ok ? history.value.head.oid : undefined;
-      const origin = (
-        await runGit(['config', '--get', 'remote.origin.url'], {
-          gitDir: repository.gitDir,
-          okCodes: [1],
-          timeoutMs: 30_000,
-        })
-      ).stdout
-        .toString('utf8')
-        .trim();
+      // The URL `git fetch origin` reads (`git remote get-url origin`: insteadOf applied).
+      const config = await run.get('config');
+      const origin = config.ok ? remoteUrls(config.value).get('origin')?.fetch[0] : undefined;
       const { collectForge } = await import('../collect/forge/index.js');
       const forge = await collectForge(req, env, origin || undefined, policy?.protected.refs ?? []);
       // gitguard's own CI job must be among the required checks (GitLab requires the whole pipeline).

@@ -6,6 +6,7 @@ import { commitFinding } from './lib/trust-rule.js';
 import { isCiFile } from '../domain/protected-paths.js';
 import { CI_RUNNERS, hostingForges, type HostingForges } from '../domain/ci-systems.js';
 import { parseRemote } from '../domain/forge.js';
+import { remoteUrls } from '../domain/remote-urls.js';
 import type { Facts } from '../domain/model.js';
 
 /** The CI files it changes; else (a folder of the policy's holding a local action) every protected path it changes. */
@@ -14,19 +15,26 @@ function ciChanges(c: TrustedCommit): string[] {
   return ci.length ? ci : c.trust.changedPaths;
 }
 
-/** The forges that no longer run it, where the walk named them. */
-const lostFor = (c: TrustedCommit): string =>
-  c.trust.ciGateLostFor?.length ? `; no longer run by ${c.trust.ciGateLostFor.join(', ')}` : '';
+/**
+ * The forges that no longer run it (its CI files' step, or the chain of files they run), or
+ * undefined where the walk did not name them: any forge.
+ */
+function lostFor(c: TrustedCommit): string[] | undefined {
+  const chain = c.trust.mode !== 'policy' ? c.trust.ciChainLostFor : undefined;
+  if (!c.trust.ciGateRemoved) return chain;
+  return c.trust.ciGateLostFor && [...new Set([...c.trust.ciGateLostFor, ...(chain ?? [])])];
+}
 
 /**
- * The forges that may host the repository: the hosts of the auditor's remotes (its own config: no
- * commit of the audited history sets them), with the forge whose CI runs this job.
+ * The forges that may host the repository: the hosts of the URLs git fetches from and pushes to for
+ * the auditor's remotes, url.<base>.insteadOf applied (its own config: no commit of the audited
+ * history sets them), with the forge whose CI runs this job.
  */
 function hosting(facts: Facts): HostingForges {
   if (!facts.config.ok) return { hosts: [] };
-  const urls = facts.config.value.filter((e) => /^remote\..+\.(url|pushurl)$/s.test(e.key));
+  const urls = [...remoteUrls(facts.config.value).values()].flatMap((r) => [...r.fetch, ...r.push]);
   return hostingForges(
-    urls.map((e) => (e.value === null ? undefined : parseRemote(e.value)?.host)),
+    urls.map((u) => parseRemote(u)?.host),
     facts.ciRunners ?? [],
   );
 }
@@ -56,20 +64,22 @@ export default defineCommitRule({
         if (c.trust?.ciGateUnknown) n.unknown += 1;
         // A chain gutted past the CI files (a script's gitguard line): protected-paths-changed-by-maintainers
         // judges that where a policy judges the commit; elsewhere (no policy, keys only) this rule does.
-        const chain = c.trust?.ciChainRemoved && c.trust.mode !== 'policy';
-        if (!c.trust?.ciGateRemoved && !chain) return;
+        if (!c.trust) return;
+        const lost = lostFor(c);
+        if (!c.trust.ciGateRemoved && !lost?.length) return;
         const j = unvouchedChange(c);
         if (!j) return;
-        if (!chain && !hosted(c.trust.ciGateLostFor)) {
+        // Either loss counts only for a forge that may host the repository.
+        if (!hosted(lost)) {
           n.elsewhere += 1;
-          n.missedBy |= bitsOf(c.trust.ciGateLostFor ?? []);
+          n.missedBy |= bitsOf(lost ?? []);
           return;
         }
         found.add(
           commitFinding(
             c,
             j,
-            `removes the gitguard step from the CI configuration (${ciChanges(c).join(', ')}${lostFor(c)}) without a maintainer's signature — "${c.subject}"`,
+            `removes the gitguard step from the CI configuration (${ciChanges(c).join(', ')}${lost?.length ? `; no longer run by ${lost.join(', ')}` : ''}) without a maintainer's signature — "${c.subject}"`,
           ),
         );
       },

@@ -1,5 +1,6 @@
 import type { ConfigEntry } from '../domain/model.js';
 import { effective } from '../domain/config.js';
+import { usedUrls } from '../domain/remote-urls.js';
 import { defineRepoRule } from './define.js';
 import { configFinding } from './lib/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
@@ -87,21 +88,27 @@ export default defineRepoRule({
     const found = new FindingList(ctx.findingLimit);
     let proxied = 0;
     let local = 0;
-    for (const e of facts.config.value) {
-      if (!e.key.startsWith('remote.') || !(e.key.endsWith('.url') || e.key.endsWith('.pushurl'))) continue;
-      if (e.value === null || !INSECURE.test(e.value.trim())) continue;
-      if (isPipelinesOrigin(e, facts.config.value, facts.ciProxiedOrigin)) {
+    // The URLs git uses: a git:// URL that url.https://.insteadOf git:// rewrites is never fetched
+    // in the clear, and an https:// one that a rewrite sends to http:// is. Each entry judged once.
+    const judged = new Set<ConfigEntry>();
+    for (const { remote: name, entry: e, url, use } of usedUrls(facts.config.value)) {
+      if (judged.has(e) || !INSECURE.test(url.trim())) continue;
+      judged.add(e);
+      const rewritten = url !== e.value;
+      if (!rewritten && isPipelinesOrigin(e, facts.config.value, facts.ciProxiedOrigin)) {
         proxied += 1;
         continue;
       }
-      const name = e.key.slice('remote.'.length, e.key.lastIndexOf('.'));
       // A server on this machine's loopback (a local Gitea, a test server), reached with no proxy:
       // the clear text never leaves the machine.
-      if (reachesLoopbackDirectly(e.value.trim(), name, facts.config.value, facts.proxyEnv ?? {})) {
+      if (!rewritten && reachesLoopbackDirectly(url.trim(), name, facts.config.value, facts.proxyEnv ?? {})) {
         local += 1;
         continue;
       }
-      found.add(configFinding(e, `remote "${name}" uses an unencrypted transport: ${e.key}=${e.value} (${e.scope})`));
+      const as = rewritten ? `, which git ${use === 'push' ? 'pushes to' : 'fetches from'} as ${url}` : '';
+      found.add(
+        configFinding(e, `remote "${name}" uses an unencrypted transport: ${e.key}=${e.value!}${as} (${e.scope})`),
+      );
     }
     // git-annex's own ssh to a remote (annexed content, git-annex-shell) with host-key checking off:
     // encrypted, but anyone on the path may pose as the server, as over git://.

@@ -123,6 +123,34 @@ describe('remotes-use-secure-transport', () => {
       ),
       outcome: 'pass',
     },
+    // Clean pass 36: the URL git uses, insteadOf applied (test/cli/cleanpass36-remote-aliases.test.ts
+    // compares with `git remote get-url`).
+    {
+      name: 'passes on a git:// remote that url.https://.insteadOf git:// rewrites (git fetches and pushes over https)',
+      facts: withConfig(
+        entry('url.https://.insteadof', 'git://', 'global'),
+        entry('remote.origin.url', 'git://github.com/acme/app.git'),
+      ),
+      outcome: 'pass',
+    },
+    {
+      name: 'fails on an https remote a rewrite sends to http:// (pushInsteadOf: the push only)',
+      facts: withConfig(
+        entry('url.http://git.example.org/.pushinsteadof', 'https://git.example.org/', 'global'),
+        entry('remote.origin.url', 'https://git.example.org/app.git'),
+      ),
+      outcome: 'fail',
+      mentions: ['which git pushes to as http://git.example.org/app.git'],
+    },
+    {
+      name: 'fails on a git:// remote the rewrite leaves alone (another prefix)',
+      facts: withConfig(
+        entry('url.https://github.com/.insteadof', 'git://github.com/', 'global'),
+        entry('remote.origin.url', 'git://gitlab.com/acme/app.git'),
+      ),
+      outcome: 'fail',
+      mentions: ['remote.origin.url=git://gitlab.com/acme/app.git'],
+    },
     {
       name: 'passes on https, ssh and scp-style remotes',
       facts: withConfig(
