@@ -17,7 +17,11 @@
 // revocations: git's letter and %GS against gitguard's) does (`npm test` runs 16), and
 // test/cli/redteam51-signature-placement.test.ts (a real key's self-signatures moved under other parts
 // of it and its subkeys listed twice: git's letters, %GS and gpg's live user IDs against gitguard's)
-// on --placement N keys (default 24; 0 skips it; `npm test` runs 8).
+// on --placement N keys (default 24; 0 skips it; `npm test` runs 8), and
+// test/cli/keys74-key-variations.test.ts (key files of generated parts: armor, digests, key flags,
+// back-signatures, revocations, expiry, a subkey two keys claim; git's letters and %GS against
+// gitguard's on commits by the subkey, the primary and hand-made digests) on --key-variations N keys
+// (default 40; 0 skips it; `npm test` runs 6).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -36,6 +40,7 @@ const scanHistories = arg('scan', 6);
 const tapHistories = arg('tap', 4);
 const selfSigKeys = arg('self-sigs', 40);
 const placementKeys = arg('placement', 24);
+const keyVariations = arg('key-variations', 40);
 const deadline = Date.now() + minutes * 60_000;
 const totals = { rounds: 0, cases: 0, refused: 0, divergences: 0, honestRefused: 0 };
 const failing = [];
@@ -113,6 +118,12 @@ while (Date.now() < deadline) {
       'rearranged keys',
       { GITGUARD_PLACEMENT_SEED: seed, GITGUARD_PLACEMENT_CASES: placementKeys },
     ],
+    [
+      keyVariations,
+      'test/cli/keys74-key-variations.test.ts',
+      'varied key files',
+      { GITGUARD_KEYVAR_SEED: seed, GITGUARD_KEYVAR_CASES: keyVariations },
+    ],
   ]) {
     if (count <= 0) continue;
     const t = spawnSync(
@@ -147,7 +158,7 @@ console.log(
 );
 if (failing.length) {
   console.log(
-    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts, GITGUARD_SCAN_SEED=<seed> GITGUARD_SCAN_HISTORIES=${scanHistories} for secrets-log-reader.test.ts, GITGUARD_TAP_SEED=<seed> GITGUARD_TAP_HISTORIES=${tapHistories} for path-tap.test.ts, GITGUARD_SELFSIG_SEED=<seed> GITGUARD_SELFSIG_CASES=${selfSigKeys} for redteam39-self-signatures.test.ts, GITGUARD_UID_SEED=<seed> GITGUARD_UID_CASES=${selfSigKeys} for cleanpass27-uid-revocations.test.ts, or GITGUARD_PLACEMENT_SEED=<seed> GITGUARD_PLACEMENT_CASES=${placementKeys} for redteam51-signature-placement.test.ts): ${failing.join(' ')}`,
+    `failing seeds (rerun with GITGUARD_DIFF_SEED=<seed> GITGUARD_DIFF_CASES=${perRound}, GITGUARD_SIG_DIFF_SEED=<seed> for openpgp-sig.test.ts, GITGUARD_TRUST_ROOT_SEED=<seed> GITGUARD_TRUST_ROOT_HISTORIES=${trustRootHistories} for trust-root-differential.test.ts, GITGUARD_SCAN_SEED=<seed> GITGUARD_SCAN_HISTORIES=${scanHistories} for secrets-log-reader.test.ts, GITGUARD_TAP_SEED=<seed> GITGUARD_TAP_HISTORIES=${tapHistories} for path-tap.test.ts, GITGUARD_SELFSIG_SEED=<seed> GITGUARD_SELFSIG_CASES=${selfSigKeys} for redteam39-self-signatures.test.ts, GITGUARD_UID_SEED=<seed> GITGUARD_UID_CASES=${selfSigKeys} for cleanpass27-uid-revocations.test.ts, GITGUARD_PLACEMENT_SEED=<seed> GITGUARD_PLACEMENT_CASES=${placementKeys} for redteam51-signature-placement.test.ts, or GITGUARD_KEYVAR_SEED=<seed> GITGUARD_KEYVAR_CASES=${keyVariations} for keys74-key-variations.test.ts): ${failing.join(' ')}`,
   );
   process.exit(1);
 }

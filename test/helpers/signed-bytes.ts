@@ -34,16 +34,10 @@ printf '[GNUPG:] NEWSIG\\n[GNUPG:] GOODSIG 0123456789ABCDEF p%s\\n[GNUPG:] TRUST
 
 /** git's signed bytes for each commit or tag id (tags need no ref: verify-tag takes ids). */
 export function gitSignedBytes(repo: TestRepo, ids: string[], kind: 'commit' | 'tag', scratch: string): GitSigned[] {
-  mkdirSync(scratch, { recursive: true });
-  const program = join(scratch, 'stand-in.sh');
-  writeFileSync(program, STAND_IN);
-  chmodSync(program, 0o755);
-  const capture = join(scratch, 'capture');
+  const { capture, config, fresh } = standIn(scratch);
   const ask = (batch: string[]): GitSigned[] => {
     if (!batch.length) return [];
-    rmSync(capture, { recursive: true, force: true });
-    mkdirSync(capture);
-    const config = ['gpg.program', 'gpg.x509.program', 'gpg.ssh.program'].flatMap((k) => ['-c', `${k}=${program}`]);
+    fresh();
     const res = spawnSync(
       'git',
       [
@@ -61,10 +55,7 @@ export function gitSignedBytes(repo: TestRepo, ids: string[], kind: 'commit' | '
         maxBuffer: 1 << 28,
       },
     );
-    const read = (n: string): SignedBytes => ({
-      payload: readFileSync(join(capture, `${n}.payload`)),
-      signature: readFileSync(join(capture, `${n}.sig`)),
-    });
+    const read = (n: string): SignedBytes => readCall(capture, n);
     const lines = res.stdout.toString().split('\n').filter(Boolean);
     // A commit whose signature names no format git knows makes git die ("bad/incompatible signature").
     // A tag git dies on (exit 128) stops the tags after it too: each batch that died is halved.
@@ -87,4 +78,53 @@ export function gitSignedBytes(repo: TestRepo, ids: string[], kind: 'commit' | '
     return [...ask(batch.slice(0, half)), ...ask(batch.slice(half))];
   };
   return ask(ids);
+}
+
+/** The stand-in installed in `scratch`: git's `-c` options naming it, and `fresh()` to empty its capture. */
+function standIn(scratch: string): { capture: string; config: string[]; fresh: () => void } {
+  mkdirSync(scratch, { recursive: true });
+  const program = join(scratch, 'stand-in.sh');
+  writeFileSync(program, STAND_IN);
+  chmodSync(program, 0o755);
+  const capture = join(scratch, 'capture');
+  return {
+    capture,
+    config: ['gpg.program', 'gpg.x509.program', 'gpg.ssh.program'].flatMap((k) => ['-c', `${k}=${program}`]),
+    fresh: () => {
+      rmSync(capture, { recursive: true, force: true });
+      mkdirSync(capture);
+    },
+  };
+}
+
+const readCall = (capture: string, n: string | number): SignedBytes => ({
+  payload: readFileSync(join(capture, `${n}.payload`)),
+  signature: readFileSync(join(capture, `${n}.sig`)),
+});
+
+/**
+ * What git hands the signing program for the signed tags embedded in `commit` (its mergetag headers),
+ * in order, as `git log --show-signature` checks them (log-tree.c show_one_mergetag, after the
+ * commit's own signature: `ownSignature` says whether git checks one first).
+ */
+export function gitMergetagSignedBytes(
+  repo: TestRepo,
+  commit: string,
+  ownSignature: boolean,
+  scratch: string,
+): SignedBytes[] {
+  const { capture, config, fresh } = standIn(scratch);
+  fresh();
+  spawnSync(
+    'git',
+    [...config, '-c', 'gpg.ssh.allowedSignersFile=/dev/null', 'log', '-1', '--show-signature', '--format=%H', commit],
+    {
+      cwd: repo.dir,
+      env: { ...repo.env, GG_CAPTURE: capture },
+    },
+  );
+  const calls = Number(readFileSync(join(capture, 'next'), { flag: 'a+' }).toString() || 0);
+  return Array.from({ length: Math.max(0, calls - (ownSignature ? 1 : 0)) }, (_, i) =>
+    readCall(capture, i + (ownSignature ? 1 : 0)),
+  );
 }

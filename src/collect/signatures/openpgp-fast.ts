@@ -118,7 +118,41 @@ function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | '
   return out;
 }
 
-/** true/false when the fast path could judge the signature, undefined to fall back to openpgp.js. */
+// Digest lengths in octets, as libgcrypt gives them (gcry_md_get_algo_dlen).
+const DIGEST_OCTETS: Record<number, number> = { 1: 16, 2: 20, 3: 20, 8: 32, 9: 48, 10: 64, 11: 28 };
+const bitLength = (b: Uint8Array): number => {
+  const s = strip(b);
+  return s[0] ? (s.length - 1) * 8 + (32 - Math.clz32(s[0])) : 0;
+};
+
+/**
+ * Why gpg 2.2 will not check a DSA or ECDSA signature of `kp` over `hashAlgorithm` (seskey.c
+ * encode_md_value): the digest must be at least as long as the key's q (DSA's q, an ECDSA curve's
+ * order: SHA-1 or RIPEMD-160 under a P-256 key, SHA-256 under P-384), and q a multiple of 8 bits and
+ * at least 160; gpg then reads the signature as one it cannot check, in data and key signatures
+ * alike. undefined when gpg checks it (EdDSA and RSA take any digest).
+ */
+function digestTooShort(kp: KeyPacket, hashAlgorithm: number): string | undefined {
+  const p = kp.publicParams as unknown as Record<string, unknown>;
+  let qbits: number;
+  if (kp.algorithm === 17 && p.q instanceof Uint8Array) qbits = bitLength(p.q);
+  else if (kp.algorithm === 19 && p.Q instanceof Uint8Array) {
+    // ecdsa_qbits_from_Q: the point's bit length, less its prefix's bits, halved.
+    const n = bitLength(p.Q);
+    qbits = n % 8 > 3 ? 0 : Math.min((n - (n % 8)) / 2, 512);
+  } else return undefined;
+  const name = kp.algorithm === 17 ? 'DSA' : 'ECDSA';
+  if (qbits % 8 || qbits < 160) return `Insecure ${name} key: its q of ${qbits} bits is refused by gpg`;
+  const octets = DIGEST_OCTETS[hashAlgorithm] ?? 0;
+  return octets < qbits / 8
+    ? `Insecure hash for a ${name} key: it requires a ${qbits} bit or larger hash (gpg)`
+    : undefined;
+}
+
+/**
+ * true/false when the fast path could judge the signature, undefined to fall back to openpgp.js;
+ * throws when gpg would not check it at all (digestTooShort), before either path.
+ */
 export async function fastVerify(
   sig: openpgp.SignaturePacket,
   kp: KeyPacket,
@@ -127,6 +161,8 @@ export async function fastVerify(
   detached: boolean,
 ): Promise<boolean | undefined> {
   const s = sig as unknown as SigInternals;
+  const short = digestTooShort(kp, s.hashAlgorithm);
+  if (short) throw new Error(short);
   if (s.version !== 4 || s.publicKeyAlgorithm !== kp.algorithm) return undefined;
   if (!HASHES[s.hashAlgorithm] || !publicKey(kp)) return undefined;
   const params = await s.params;
@@ -146,7 +182,8 @@ export function verifyParams(
 ): boolean | undefined {
   const hash = HASHES[hashAlgorithm];
   const k = publicKey(kp);
-  if (!hash || !k) return undefined;
+  // A digest gpg refuses for the key: left to fastVerify's caller, which says so.
+  if (!hash || !k || digestTooShort(kp, hashAlgorithm)) return undefined;
   // One-shot calls: a createVerify() object is a stream, and costs a fifth of an RSA check to make.
   const data = () => (signed.length === 1 ? signed[0]! : Buffer.concat(signed));
   switch (k.kind) {

@@ -32,6 +32,12 @@ export interface SigningKeyFacts {
   bindingHash?: string;
   /** When that binding's own signature expiration passes (gpg then ignores it): a subkey's, if ever. */
   bindingExpiresAt?: number;
+  /**
+   * gpg's import leaves it out of the keyring (import.c delete_inv_parts): a key with no valid user-ID
+   * self-signature, a subkey with no valid binding nor revocation. Another key holding the same
+   * subkey then speaks.
+   */
+  notImported?: true;
 }
 
 export interface PrimaryFacts extends SigningKeyFacts {
@@ -150,7 +156,10 @@ function primaryAt(k: AnyKeyPacket, b: PrimaryBasis, t: number): PrimaryFacts {
   };
   // gpg's key is valid only through a user ID's self-signature (merge_selfsigs_main's second pass):
   // a valid direct-key signature alone leaves it unusable.
-  if (!b.certified) facts.unusable = 'the key has no valid user-ID self-signature';
+  if (!b.certified) {
+    facts.unusable = 'the key has no valid user-ID self-signature';
+    facts.notImported = true;
+  }
   // The primary key's usage as gpg takes it (getkey.c merge_selfsigs_main): the direct-key
   // signature's flags, else those of the user ID certified last, else whatever the algorithm can.
   // gpg refuses a data signature by a primary key whose flags lack "sign" (ERRSIG, wrong key usage).
@@ -305,6 +314,9 @@ export class Entry {
     const facts: SigningKeyFacts = {};
     if (!binding) {
       facts.unusable = 'the subkey has no valid binding signature';
+      // gpg's import keeps a subkey with a valid revocation only (it lists it invalid), else drops it.
+      if (!(await revocation(sub.revocationSignatures, k, enums.signature.subkeyRevocation, data)))
+        facts.notImported = true;
       return facts;
     }
     if (binding.keyFlags && !flagsSign(binding)) {

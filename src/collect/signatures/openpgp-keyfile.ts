@@ -5,6 +5,7 @@ import * as openpgp from 'openpgp';
 import { type AnyKeyPacket, CONFIG, fpr, hex, readFirstSubpackets } from './openpgp-packets.js';
 import { packetFrames } from './openpgp-critical.js';
 import { dropSkippedPackets } from './openpgp-skipped.js';
+import { armorCrcMismatch } from './openpgp-sig.js';
 import { sha256 } from './openpgp-key-facts.js';
 
 const { enums } = openpgp;
@@ -118,7 +119,15 @@ async function binaryBlocks(src: KeySource): Promise<Uint8Array[]> {
   const blocks = armoredBlocks(text);
   if (!blocks.length) throw new Error('neither a binary OpenPGP key file nor an armored key block');
   const out: Uint8Array[] = [];
-  for (const b of blocks) out.push((await openpgp.unarmor(withBlankLine(b), CONFIG)).data as Uint8Array);
+  for (const b of blocks) {
+    const bytes = (await openpgp.unarmor(withBlankLine(b), CONFIG)).data as Uint8Array;
+    // gpg's "CRC error" fails the import: no key of that block, nor the one still pending before it
+    // (the block before, when gpg's armor reader reads ahead), is imported. Refused: openpgp.js
+    // ignored the checksum and read every key.
+    if (armorCrcMismatch(b, bytes))
+      throw new Error('an armor checksum (CRC) that does not match: gpg imports nothing from it');
+    out.push(bytes);
+  }
   return out;
 }
 
@@ -171,22 +180,32 @@ function checkPacketCount(bytes: Uint8Array): void {
   }
 }
 
-/** The packet lists (one per primary key) of one key file. */
+/** The packets of one block, within the count limit; those openpgp.js cannot parse left out. */
+async function readPackets(bytes: Uint8Array): Promise<openpgp.PacketList<openpgp.AnyPacket>> {
+  checkPacketCount(bytes);
+  try {
+    return await openpgp.PacketList.fromBinary(bytes, ALLOWED, CONFIG);
+  } catch {
+    return openpgp.PacketList.fromBinary(bytes, ALLOWED, { ...CONFIG, ignoreMalformedPackets: true });
+  }
+}
+
+/** The packet lists (one per primary key) of one key file, as far as gpg's import reads it. */
 export async function parseKeyFile(src: KeySource): Promise<openpgp.PacketList<openpgp.AnyPacket>[]> {
   keyringWork.filesParsed += 1;
   let lists: openpgp.PacketList<openpgp.AnyPacket>[] = [];
+  let stopped: string | undefined;
   for (const block of await binaryBlocks(src)) {
-    const bytes = dropSkippedPackets(block);
-    checkPacketCount(bytes);
-    let packets: openpgp.PacketList<openpgp.AnyPacket>;
-    try {
-      packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, CONFIG);
-    } catch {
-      packets = await openpgp.PacketList.fromBinary(bytes, ALLOWED, { ...CONFIG, ignoreMalformedPackets: true });
+    const gpgReads = dropSkippedPackets(block);
+    const bytes = gpgReads.bytes;
+    if (bytes.length) lists = lists.concat(splitKeys(await readPackets(bytes)));
+    if (gpgReads.stopped) {
+      stopped = gpgReads.stopped;
+      break; // gpg's import stops there: no key after it is read
     }
-    lists = lists.concat(splitKeys(packets));
   }
-  if (!lists.length) throw new Error('no public key in it');
+  // A file gpg stops reading (its import fails) holds the keys before that point, maybe none.
+  if (!lists.length && !stopped) throw new Error('no public key in it');
   return lists;
 }
 

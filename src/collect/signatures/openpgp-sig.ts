@@ -57,13 +57,17 @@ function crc24(data: Uint8Array): number {
 
 /**
  * Whether an armored block's CRC-24 line, when it has one, disagrees with its bytes: gpg then reads
- * no signature at all ("CRC error"), while openpgp.js ignores the line. `bytes`: the block dearmored.
+ * nothing from the block ("CRC error": no signature, no key imported), while openpgp.js ignores the
+ * line. gpg's armor reader takes the first line starting with `=` as the checksum and the data as
+ * ending there, so such a line anywhere before the last is a mismatch too (openpgp.js cut the
+ * checksum off at the last `=` and read the lines after it). `bytes`: the block dearmored.
  */
 export function armorCrcMismatch(armored: string, bytes: Uint8Array): boolean {
   const lines = armored.split('\n').map((l) => l.trim());
   const end = lines.findIndex((l) => l.startsWith('-----END PGP'));
   let i = end - 1;
   while (i > 0 && lines[i] === '') i -= 1;
+  if (lines.slice(1, i).some((l) => l.startsWith('='))) return true;
   const m = /^=([A-Za-z0-9+/]{4})$/.exec(lines[i] ?? '');
   return m !== null && Buffer.from(m[1]!, 'base64').readUIntBE(0, 3) !== crc24(bytes);
 }

@@ -1,7 +1,9 @@
 // The packets gpg 2.2's import reads past in a key file, dropped before openpgp.js parses it. gpg's
 // read_block (g10/import.c) keeps only key, user ID and signature packets and frees the rest once
 // parse-packet.c has read them; openpgp.js refused the whole file on a literal data packet, a one-pass
-// signature or a tag it does not know, where gpg imports the keys and git says G. Pure.
+// signature or a tag it does not know, where gpg imports the keys and git says G. And the signature
+// packets gpg's parser refuses (gpgRefusesSignature), on which its import stops: read as far as gpg
+// reads. Pure.
 
 interface Frame {
   tag: number;
@@ -50,6 +52,51 @@ function header(bin: Uint8Array, p: number): Frame | undefined {
   };
 }
 
+const SIGNATURE = 2;
+const PRIMARY = new Set([5, 6]); // secret and public key packets: a key starts there
+// pubkey_get_nsig (g10/misc.c): the MPIs of a signature by each algorithm; others are read as opaque data.
+const SIG_MPIS: Record<number, number> = { 1: 1, 2: 1, 3: 1, 16: 2, 17: 2, 19: 2, 20: 2, 22: 2 };
+const MAX_MPI_BITS = 16384; // MAX_EXTERN_MPI_BITS
+
+/**
+ * Why gpg 2.2's parse_signature (g10/parse-packet.c) refuses the signature packet `b` (its body),
+ * undefined when it reads it: a version other than 2, 3 or 4 (RFC 9580's v6, LibrePGP's v5, which
+ * openpgp.js reads or skips), fields cut short, a subpacket area over 10000 octets, an MPI past the
+ * packet's end. gpg's import then stops with "read_block: read error: Invalid packet" and imports
+ * nothing from that key on; openpgp.js left the packet out and read the key without it (G where git
+ * holds no key).
+ */
+function gpgRefusesSignature(b: Uint8Array): string | undefined {
+  if (b.length < 16) return undefined; // "too short", skipped without an error
+  const version = b[0]!;
+  if (version !== 2 && version !== 3 && version !== 4) return `a version ${version} signature packet`;
+  const short = 'a signature packet cut short';
+  let p = version === 4 ? 2 : 1 + 1 + 1 + 12; // version, (md5 length,) class, (time, key id)
+  if (p + 2 > b.length) return short;
+  const algo = b[p]!;
+  p += 2; // public-key and hash algorithms
+  if (version === 4)
+    for (const area of ['hashed', 'unhashed']) {
+      if (p + 2 > b.length) return short;
+      const n = (b[p]! << 8) | b[p + 1]!;
+      p += 2;
+      if (p + n > b.length) return short;
+      if (n > 10000) return `a signature packet whose ${area} subpackets are over 10000 octets`;
+      p += n;
+    }
+  if (p + 2 > b.length) return short; // the digest's first two octets
+  p += 2;
+  const mpis = SIG_MPIS[algo] ?? 0;
+  if (!mpis && b.length - p > (5 * MAX_MPI_BITS) / 8) return 'a signature packet of an unknown algorithm, too large';
+  for (let i = 0; i < mpis; i += 1) {
+    if (p + 2 > b.length) return 'a signature packet with an MPI past its end';
+    const bits = (b[p]! << 8) | b[p + 1]!;
+    p += 2 + Math.ceil(bits / 8);
+    if (bits > MAX_MPI_BITS || p > b.length) return 'a signature packet with an MPI past its end';
+  }
+  return undefined;
+}
+
 const LITERAL = 11;
 const ONE_PASS = 4;
 /** Tags parse-packet.c has no parser for (its default branch, and type 0): skipped unread. */
@@ -74,20 +121,26 @@ function gpgReading(bin: Uint8Array, f: Frame): 'drop' | 'rest' | 'keep' {
 }
 
 /**
- * `bin` without the packets gpg's import reads past (the same array when there are none). Stops at
- * the first header it cannot read, or a packet it keeps that runs past the end, leaving the rest as
- * it is for openpgp.js to refuse as before.
+ * `bin` as gpg's import reads it: without the packets it reads past (the same array when there are
+ * none), and, at a signature packet its parser refuses, without the key that packet is in and all
+ * after it (`stopped`: gpg imports the keys before it, then stops reading the file). Stops at the
+ * first header it cannot read, or a packet it keeps that runs past the end, leaving the rest as it is
+ * for openpgp.js to refuse as before.
  */
-export function dropSkippedPackets(bin: Uint8Array): Uint8Array {
+export function dropSkippedPackets(bin: Uint8Array): { bytes: Uint8Array; stopped?: string } {
   const kept: Uint8Array[] = [];
   let from = 0;
   let p = 0;
+  let keyAt = 0; // where the key being read starts
   while (p < bin.length) {
     const f = header(bin, p);
     if (!f) break;
     const reading = gpgReading(bin, f);
     if (reading === 'keep') {
       if (f.open || f.at + f.len > bin.length) break;
+      if (PRIMARY.has(f.tag)) keyAt = p;
+      const refused = f.tag === SIGNATURE ? gpgRefusesSignature(bin.subarray(f.at, f.at + f.len)) : undefined;
+      if (refused) return { bytes: dropSkippedPackets(bin.subarray(0, keyAt)).bytes, stopped: refused };
       p = f.at + f.len;
       continue;
     }
@@ -95,7 +148,7 @@ export function dropSkippedPackets(bin: Uint8Array): Uint8Array {
     p = reading === 'rest' ? bin.length : Math.min(f.at + f.len, bin.length);
     from = p;
   }
-  if (from === 0) return bin;
+  if (from === 0) return { bytes: bin };
   kept.push(bin.subarray(from));
-  return Buffer.concat(kept);
+  return { bytes: Buffer.concat(kept) };
 }

@@ -255,6 +255,16 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         lastReason = `key ${r.signingKey} cannot have made this signature (algorithm ${enumName(enums.publicKey, sig.publicKeyAlgorithm)})`;
         continue;
       }
+      // Of several keys holding the signing key, one gpg's import left out is not in git's keyring:
+      // gpg finds the key in the next one (a subkey two keys claim, one of them without a valid user ID).
+      if (candidates.length > 1) {
+        const pf = await entry.facts(seconds(now()));
+        const left = pf.notImported ?? (sub ? (await entry.subkeyFacts(sub)).notImported : undefined);
+        if (left) {
+          lastReason = `key ${r.signingKey} is in no key gpg imports (${sub && !pf.notImported ? 'no valid binding' : 'no valid user ID'})`;
+          continue;
+        }
+      }
       // Curves openpgp.js cannot check (secp256k1, brainpool) only node:crypto's path takes.
       const curve = curveOf(kp);
       const unchecked = curve && UNSUPPORTED_CURVES.has(curve) ? curve : undefined;
