@@ -142,6 +142,8 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
   const mergetags: string[] = [];
   // Byte ranges of signature headers (with continuation lines) to cut out of the payload.
   const cut: Array<[number, number]> = [];
+  const wanted = hexLength === 64 ? 'gpgsig-sha256' : 'gpgsig';
+  let signed: [number, number] | undefined; // the value of the `wanted` header, continuation lines included
 
   let pos = 0;
   while (pos < headerEnd) {
@@ -214,7 +216,11 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
         if (!header)
           malformed ??= `an unknown signature header "${body.toString('latin1', pos, Math.min(space, pos + 40))}"`;
         else if (signatures.some((s) => s.header === header)) malformed ??= `a second "${header}" header`;
-        else signatures.push(lazySignature(header, body, valueStart, end));
+        else {
+          signatures.push(lazySignature(header, body, valueStart, end));
+          // The one commitSignature() checks (verify.ts): written out as bytes for the pool.
+          if (header === wanted) signed ??= [valueStart, Math.min(end + 1, body.length)];
+        }
         cut.push([pos, end + 1]);
       }
     }
@@ -261,6 +267,7 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
     cut,
     blank,
     decode,
+    signed,
   );
   if (malformed) record.malformed = malformed; // the rare refused commit (the class declares the field: one shape)
   return record;
@@ -287,6 +294,7 @@ class ParsedCommit implements CommitRecord {
   readonly #cut: Array<[number, number]>;
   readonly #blank: number;
   readonly #decode: Decode | undefined;
+  readonly #signed: [number, number] | undefined;
   #payload: Buffer | undefined;
   #message: string | undefined;
   constructor(
@@ -303,8 +311,10 @@ class ParsedCommit implements CommitRecord {
     cut: Array<[number, number]>,
     blank: number,
     decode: Decode | undefined,
+    signed: [number, number] | undefined,
   ) {
     this.#body = body;
+    this.#signed = signed;
     this.#cut = cut;
     this.#blank = blank;
     this.#decode = decode;
@@ -324,6 +334,52 @@ class ParsedCommit implements CommitRecord {
     const nl = m.indexOf('\n');
     return nl === -1 ? m : m.slice(0, nl);
   }
+  get signedMaxBytes(): number {
+    return this.#body.length; // the payload and the signature's text are disjoint parts of the object
+  }
+  // The verification pool's hand-off (pool.ts) without building `payload` or the armored string (a
+  // copy, a UTF-8 decode, a replace and an encode per signed commit): the same bytes, written at once.
+  writeSigned(into: Uint8Array, at: number, ends: number[]): boolean {
+    const sig = this.#signed;
+    if (!sig) return false;
+    const body = this.#body;
+    let pos = at;
+    let from = 0;
+    for (const [s, e] of this.#cut) {
+      into.set(body.subarray(from, s), pos);
+      pos += s - from;
+      from = e;
+    }
+    if (from < body.length) {
+      into.set(body.subarray(from), pos);
+      pos += body.length - from;
+    }
+    ends.push(pos);
+    pos = writeUnfolded(body, sig[0], sig[1], into, pos);
+    ends.push(pos);
+    return true;
+  }
+}
+
+/**
+ * Bytes `start`..`end` of a header's value with each continuation line's leading space dropped: the
+ * UTF-8 of lazySignature's `armored` (0x0A and 0x20 never occur inside a UTF-8 sequence, so dropping
+ * them from the bytes or from the decoded text is the same; invalid bytes decode to the same
+ * replacement characters either way). Returns where the copy ends.
+ */
+function writeUnfolded(body: Buffer, start: number, end: number, into: Uint8Array, at: number): number {
+  let from = start;
+  let pos = at;
+  for (let nl = body.indexOf(LF, from); nl !== -1 && nl + 1 < end; nl = body.indexOf(LF, from)) {
+    into.set(body.subarray(from, nl + 1), pos);
+    pos += nl + 1 - from;
+    from = body[nl + 1] === SP ? nl + 2 : nl + 1;
+  }
+  if (from < end) {
+    into.set(body.subarray(from, end), pos);
+    pos += end - from;
+  }
+  return pos;
 }
 
 /**
