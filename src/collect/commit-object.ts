@@ -3,6 +3,7 @@
 import * as crypto from 'node:crypto';
 import { decoderFor, isUtf8Name } from './encoding.js';
 import type { CommitRecord, Identity, RawSignature } from '../domain/commit.js';
+import { withoutRanges, writeUnfolded, writeWithoutRanges } from './object-bytes.js';
 
 // crypto.hash (Node >= 20.12) is the one-shot form: it skips the per-call algorithm lookup that
 // createHash pays, which costs more than hashing a 1 kB commit.
@@ -343,43 +344,12 @@ class ParsedCommit implements CommitRecord {
     const sig = this.#signed;
     if (!sig) return false;
     const body = this.#body;
-    let pos = at;
-    let from = 0;
-    for (const [s, e] of this.#cut) {
-      into.set(body.subarray(from, s), pos);
-      pos += s - from;
-      from = e;
-    }
-    if (from < body.length) {
-      into.set(body.subarray(from), pos);
-      pos += body.length - from;
-    }
+    let pos = writeWithoutRanges(body, this.#cut, into, at);
     ends.push(pos);
     pos = writeUnfolded(body, sig[0], sig[1], into, pos);
     ends.push(pos);
     return true;
   }
-}
-
-/**
- * Bytes `start`..`end` of a header's value with each continuation line's leading space dropped: the
- * UTF-8 of lazySignature's `armored` (0x0A and 0x20 never occur inside a UTF-8 sequence, so dropping
- * them from the bytes or from the decoded text is the same; invalid bytes decode to the same
- * replacement characters either way). Returns where the copy ends.
- */
-function writeUnfolded(body: Buffer, start: number, end: number, into: Uint8Array, at: number): number {
-  let from = start;
-  let pos = at;
-  for (let nl = body.indexOf(LF, from); nl !== -1 && nl + 1 < end; nl = body.indexOf(LF, from)) {
-    into.set(body.subarray(from, nl + 1), pos);
-    pos += nl + 1 - from;
-    from = body[nl + 1] === SP ? nl + 2 : nl + 1;
-  }
-  if (from < end) {
-    into.set(body.subarray(from, end), pos);
-    pos += end - from;
-  }
-  return pos;
 }
 
 /**
@@ -395,16 +365,4 @@ function lazySignature(header: RawSignature['header'], body: Buffer, start: numb
       return (text ??= body.toString('utf8', start, Math.min(end + 1, body.length)).replace(/\n /g, '\n'));
     },
   };
-}
-
-/** `body` without the byte ranges `cut` (in order, not overlapping). */
-export function withoutRanges(body: Buffer, cut: Array<[number, number]>): Buffer {
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (const [s, e] of cut) {
-    parts.push(body.subarray(from, s));
-    from = e;
-  }
-  parts.push(body.subarray(from));
-  return Buffer.concat(parts);
 }
