@@ -4,7 +4,8 @@
 //
 // Tasks go out in batches, not one message each: a message costs about as much as checking an
 // RSA signature. A batch's payloads travel in one transferred buffer (a payload is often a view
-// into a larger pooled buffer, which a message would otherwise copy whole).
+// into a larger pooled buffer, which a message would otherwise copy whole); a parsed commit writes
+// its payload and signature into it itself (CommitRecord.writeSigned), neither built on the way.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
