@@ -3,6 +3,7 @@
 import * as crypto from 'node:crypto';
 import { decoderFor, isUtf8Name } from './encoding.js';
 import type { CommitRecord, Identity, RawSignature } from '../domain/commit.js';
+import { withoutRanges, writeUnfolded, writeWithoutRanges } from './object-bytes.js';
 
 // crypto.hash (Node >= 20.12) is the one-shot form: it skips the per-call algorithm lookup that
 // createHash pays, which costs more than hashing a 1 kB commit.
@@ -142,6 +143,8 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
   const mergetags: string[] = [];
   // Byte ranges of signature headers (with continuation lines) to cut out of the payload.
   const cut: Array<[number, number]> = [];
+  const wanted = hexLength === 64 ? 'gpgsig-sha256' : 'gpgsig';
+  let signed: [number, number] | undefined; // the value of the `wanted` header, continuation lines included
 
   let pos = 0;
   while (pos < headerEnd) {
@@ -214,7 +217,11 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
         if (!header)
           malformed ??= `an unknown signature header "${body.toString('latin1', pos, Math.min(space, pos + 40))}"`;
         else if (signatures.some((s) => s.header === header)) malformed ??= `a second "${header}" header`;
-        else signatures.push(lazySignature(header, body, valueStart, end));
+        else {
+          signatures.push(lazySignature(header, body, valueStart, end));
+          // The one commitSignature() checks (verify.ts): written out as bytes for the pool.
+          if (header === wanted) signed ??= [valueStart, Math.min(end + 1, body.length)];
+        }
         cut.push([pos, end + 1]);
       }
     }
@@ -261,6 +268,7 @@ export function parseCommitObject(oid: string, body: Buffer, framed?: Buffer): C
     cut,
     blank,
     decode,
+    signed,
   );
   if (malformed) record.malformed = malformed; // the rare refused commit (the class declares the field: one shape)
   return record;
@@ -287,6 +295,7 @@ class ParsedCommit implements CommitRecord {
   readonly #cut: Array<[number, number]>;
   readonly #blank: number;
   readonly #decode: Decode | undefined;
+  readonly #signed: [number, number] | undefined;
   #payload: Buffer | undefined;
   #message: string | undefined;
   constructor(
@@ -303,8 +312,10 @@ class ParsedCommit implements CommitRecord {
     cut: Array<[number, number]>,
     blank: number,
     decode: Decode | undefined,
+    signed: [number, number] | undefined,
   ) {
     this.#body = body;
+    this.#signed = signed;
     this.#cut = cut;
     this.#blank = blank;
     this.#decode = decode;
@@ -324,6 +335,21 @@ class ParsedCommit implements CommitRecord {
     const nl = m.indexOf('\n');
     return nl === -1 ? m : m.slice(0, nl);
   }
+  get signedMaxBytes(): number {
+    return this.#body.length; // the payload and the signature's text are disjoint parts of the object
+  }
+  // The verification pool's hand-off (pool.ts) without building `payload` or the armored string (a
+  // copy, a UTF-8 decode, a replace and an encode per signed commit): the same bytes, written at once.
+  writeSigned(into: Uint8Array, at: number, ends: number[]): boolean {
+    const sig = this.#signed;
+    if (!sig) return false;
+    const body = this.#body;
+    let pos = writeWithoutRanges(body, this.#cut, into, at);
+    ends.push(pos);
+    pos = writeUnfolded(body, sig[0], sig[1], into, pos);
+    ends.push(pos);
+    return true;
+  }
 }
 
 /**
@@ -339,16 +365,4 @@ function lazySignature(header: RawSignature['header'], body: Buffer, start: numb
       return (text ??= body.toString('utf8', start, Math.min(end + 1, body.length)).replace(/\n /g, '\n'));
     },
   };
-}
-
-/** `body` without the byte ranges `cut` (in order, not overlapping). */
-export function withoutRanges(body: Buffer, cut: Array<[number, number]>): Buffer {
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (const [s, e] of cut) {
-    parts.push(body.subarray(from, s));
-    from = e;
-  }
-  parts.push(body.subarray(from));
-  return Buffer.concat(parts);
 }

@@ -1,6 +1,7 @@
 // Parses a raw annotated tag object. Its signature, unlike a commit's, is appended to the message;
 // what it signs is everything before the signature block.
-import { objectId, splitIdentity, withoutRanges } from './commit-object.js';
+import { objectId, splitIdentity } from './commit-object.js';
+import { withoutRanges } from './object-bytes.js';
 import type { Identity, TagRecord } from '../domain/commit.js';
 
 // gpg-interface.c: a signature starts at the last line that STARTS with one of these.

@@ -11,7 +11,7 @@ import {
   type TrustedKeys,
 } from './signatures/verify.js';
 import type { VerifyCache } from './verify-cache.js';
-import { poolSize, VerifyPool, type RawKeys, type Task } from './signatures/pool.js';
+import { poolSize, VerifyPool, type CommitTask, type RawKeys, type Task } from './signatures/pool.js';
 import type { MergetagKeys } from './mergetags.js';
 import { withBoundSubkeys } from './signatures/keyring.js';
 import { runEnv } from './run-context.js';
@@ -130,24 +130,33 @@ export class TrustVerifier {
     })();
   }
 
-  private async check(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {
-    this.checked += 1;
-    if (!this.poolTried && this.checked > this.threshold) {
-      this.poolTried = true;
-      this.pool = VerifyPool.create(this.rawKeys, threadsFor(this.expected));
+  // Not async: one promise per signature (the pool's, or verifyCommit's), not three (every promise
+  // pays AsyncLocalStorage's hook, steps.ts); a throw still comes back as a rejection.
+  private check(commit: CommitRecord, trustId: string, keys: TrustedKeys): Promise<Verdict> {
+    let pending: Promise<Verdict>;
+    try {
+      this.checked += 1;
+      if (!this.poolTried && this.checked > this.threshold) {
+        this.poolTried = true;
+        this.pool = VerifyPool.create(this.rawKeys, threadsFor(this.expected));
+      }
+      const sig = commitSignature(commit);
+      const at = commit.committer.time;
+      const identity = commit.committer.email;
+      pending =
+        this.pool && sig && 'armored' in sig && this.rawKeys.has(trustId)
+          ? this.pool.verify(
+              commit.writeSigned && commit.signedMaxBytes !== undefined
+                ? { trustId, commit: commit as CommitTask['commit'], at, identity }
+                : { trustId, payload: commit.payload, armored: sig.armored, at, identity },
+            )
+          : verifyCommit(commit, keys);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const sig = commitSignature(commit);
-    const v =
-      this.pool && sig && 'armored' in sig && this.rawKeys.has(trustId)
-        ? await this.pool.verify({
-            trustId,
-            payload: commit.payload,
-            armored: sig.armored,
-            at: commit.committer.time,
-            identity: commit.committer.email,
-          })
-        : await verifyCommit(commit, keys);
-    this.cache?.set(commit.oid, trustId, v);
-    return v;
+    return pending.then((v) => {
+      this.cache?.set(commit.oid, trustId, v);
+      return v;
+    });
   }
 }

@@ -41,6 +41,13 @@ export interface CommitRecord {
    * here (null: absent). A path not listed has the same id as in `base`.
    */
   pathChanges?: PathChanges;
+  /**
+   * A parsed commit's own bytes for the verification pool: `payload` then the armored text of the
+   * signature commitSignature() takes, as UTF-8, written into `into` from `at` (at most
+   * signedMaxBytes), each end pushed to `ends`; false when there is no such signature.
+   */
+  writeSigned?(into: Uint8Array, at: number, ends: number[]): boolean;
+  readonly signedMaxBytes?: number;
 }
 
 export interface PathChanges {

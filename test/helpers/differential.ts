@@ -13,7 +13,7 @@ import { parseTagObject } from '../../src/collect/tag-object.js';
 import { commitSignature } from '../../src/collect/signatures/verify.js';
 import { signatureFormat } from '../../src/domain/signature.js';
 import type { TestRepo } from './repo.js';
-import { gitSignedBytes, type GitSigned } from './signed-bytes.js';
+import { gitSignedBytes, type GitSigned, type SignedBytes } from './signed-bytes.js';
 
 export interface Case {
   kind: 'commit' | 'tag';
@@ -483,10 +483,17 @@ function compareTag(id: string, body: Buffer, git: Buffer[] | undefined): string
  */
 function compareSigned(id: string, body: Buffer, kind: 'commit' | 'tag', git: GitSigned): string | undefined {
   let ours: { payload: Buffer; armored: string } | undefined;
+  let sent: SignedBytes | undefined; // what the verification pool is handed instead (CommitRecord.writeSigned)
   if (kind === 'commit') {
     const c = parseCommitObject(id, body);
     const sig = commitSignature(c);
     ours = sig && 'armored' in sig ? { payload: c.payload, armored: sig.armored } : undefined;
+    const into = Buffer.alloc(c.signedMaxBytes ?? 0);
+    const ends: number[] = [];
+    if (c.writeSigned?.(into, 0, ends))
+      sent = { payload: into.subarray(0, ends[0]), signature: into.subarray(ends[0], ends[1]) };
+    if (!ours !== !sent)
+      return `the pool is handed ${sent ? 'a' : 'no'} signature, the main thread checks ${ours ? 'one' : 'none'}`;
   } else {
     const t = parseTagObject(id, body);
     ours = t.signature === undefined ? undefined : { payload: t.payload, armored: t.signature };
@@ -505,6 +512,11 @@ function compareSigned(id: string, body: Buffer, kind: 'commit' | 'tag', git: Gi
   const theirs = git.signature.toString('utf8');
   if (ours.armored !== theirs)
     diffs.push(`signature: gitguard ${JSON.stringify(ours.armored)}, git ${JSON.stringify(theirs)}`);
+  // The pool's bytes are git's own, byte for byte (the worker decodes them as the main thread does).
+  if (sent && !sent.payload.equals(git.payload))
+    diffs.push(`payload sent to the pool: ${show(sent.payload)}, git ${show(git.payload)}`);
+  if (sent && !sent.signature.equals(git.signature))
+    diffs.push(`signature sent to the pool: ${show(sent.signature)}, git ${show(git.signature)}`);
   return diffs.length ? diffs.join('; ') : undefined;
 }
 

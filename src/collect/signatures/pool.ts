@@ -4,7 +4,8 @@
 //
 // Tasks go out in batches, not one message each: a message costs about as much as checking an
 // RSA signature. A batch's payloads travel in one transferred buffer (a payload is often a view
-// into a larger pooled buffer, which a message would otherwise copy whole).
+// into a larger pooled buffer, which a message would otherwise copy whole); a parsed commit writes
+// its payload and signature into it itself (CommitRecord.writeSigned), neither built on the way.
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -22,6 +23,14 @@ export interface Task {
   trustId: string;
   payload: Uint8Array;
   armored: string;
+  at: number;
+  identity: string;
+}
+
+/** A commit's task whose bytes the commit writes into the batch itself (CommitRecord.writeSigned). */
+export interface CommitTask {
+  trustId: string;
+  commit: { writeSigned(into: Uint8Array, at: number, ends: number[]): boolean; readonly signedMaxBytes: number };
   at: number;
   identity: string;
 }
@@ -80,7 +89,7 @@ export function poolSize(): number {
 export class VerifyPool {
   private readonly slots: Slot[] = [];
   private seq = 0;
-  private queue: Array<{ task: Task; waiter: Waiter }> = [];
+  private queue: Array<{ task: Task | CommitTask; waiter: Waiter }> = [];
   private scheduled = false;
 
   private constructor(
@@ -125,7 +134,7 @@ export class VerifyPool {
     return new VerifyPool(url, size, keys);
   }
 
-  verify(task: Task): Promise<Verdict> {
+  verify(task: Task | CommitTask): Promise<Verdict> {
     return new Promise((resolve, reject) => {
       this.queue.push({ task, waiter: { resolve, reject } });
       if (this.queue.length >= BATCH) this.flush();
@@ -150,41 +159,43 @@ export class VerifyPool {
           slot.known.add(task.trustId);
         }
       }
-      const ends: number[] = [];
+      // At most this many bytes: a commit writes its own (no payload or string built), the rest are measured.
       let size = 0;
-      for (const { task } of batch) {
-        ends.push((size += task.payload.length));
-        ends.push((size += Buffer.byteLength(task.armored, 'utf8')));
-      }
+      for (const { task } of batch)
+        size += 'commit' in task ? task.commit.signedMaxBytes : task.payload.length + Buffer.byteLength(task.armored);
       // Not from Buffer's shared pool: the memory is handed over to the worker.
       const bytes = Buffer.allocUnsafeSlow(size);
+      const ends: number[] = [];
       const trustIds: string[] = [];
       const trust: number[] = [];
-      batch.forEach(({ task }, i) => {
-        const from = i === 0 ? 0 : ends[2 * i - 1]!;
-        bytes.set(task.payload, from);
-        // Every signature's text was decoded from UTF-8 (commit-object.ts, tag-object.ts): it comes back the same.
-        bytes.write(task.armored, ends[2 * i]!, 'utf8');
+      const sent: Waiter[] = [];
+      const at: number[] = [];
+      const identity: string[] = [];
+      let end = 0;
+      for (const { task, waiter } of batch) {
+        if (!('commit' in task)) {
+          bytes.set(task.payload, end);
+          ends.push((end += task.payload.length));
+          // Every signature's text was decoded from UTF-8 (commit-object.ts, tag-object.ts): it comes back the same.
+          ends.push((end += bytes.write(task.armored, end, 'utf8')));
+        } else if (task.commit.writeSigned(bytes, end, ends)) end = ends[ends.length - 1]!;
+        else {
+          // trust-verifier.ts sends only commits with the signature; refused, not sent, should one come.
+          waiter.reject(new Error('no signature to send to the verification pool'));
+          continue;
+        }
         let t = trustIds.indexOf(task.trustId);
         if (t === -1) t = trustIds.push(task.trustId) - 1;
         trust.push(t);
-      });
+        sent.push(waiter);
+        at.push(task.at);
+        identity.push(task.identity);
+      }
+      if (!sent.length) continue;
       const id = (this.seq += 1);
-      slot.sent.set(
-        id,
-        batch.map((b) => b.waiter),
-      );
-      slot.load += batch.length;
-      const message: BatchMessage = {
-        kind: 'verify',
-        id,
-        trustIds,
-        trust,
-        bytes,
-        ends,
-        at: batch.map((b) => b.task.at),
-        identity: batch.map((b) => b.task.identity),
-      };
+      slot.sent.set(id, sent);
+      slot.load += sent.length;
+      const message: BatchMessage = { kind: 'verify', id, trustIds, trust, bytes, ends, at, identity };
       slot.worker.postMessage(message, [bytes.buffer]);
     }
   }

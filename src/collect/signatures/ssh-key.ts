@@ -244,9 +244,11 @@ export function sameKey(a: SshPublicKey, b: SshPublicKey): boolean {
  */
 export function decodeBase64Strict(text: string): Uint8Array | undefined {
   const s = text.replace(/[ \t\n\v\f\r]/g, '');
-  if (!/^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s) || s.length % 4 !== 0) return undefined;
   const out = Buffer.from(s, 'base64');
-  // Re-encode to catch non-zero slop bits (a subliminal channel OpenSSH refuses).
+  // Node's decoder skips what is not base64 (and takes base64url's "-" and "_"); encoding again gives
+  // the one canonical text of those bytes: only the alphabet, padded, "=" only at the end, zero slop
+  // bits (a subliminal channel OpenSSH refuses). So `s` is that text or it is refused: this one
+  // comparison is the alphabet, padding and length checks too (a regular expression here cost as much).
   if (out.toString('base64') !== s) return undefined;
   return out;
 }
