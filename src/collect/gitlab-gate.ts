@@ -12,6 +12,7 @@
 // remote or project include) counts as a mention, as file by file.
 import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
+import { psychKey, psychValue, refusedYaml } from './yaml-refused.js';
 import {
   GITGUARD,
   literally,
@@ -66,13 +67,18 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
   const resolved = (n: unknown, doc: Document): unknown => resolveAlias(yaml, n, doc);
   const scalar = (n: unknown, doc: Document): unknown => {
     const r = resolved(n, doc);
-    return yaml.isScalar(r) ? r.value : r;
+    return yaml.isScalar(r) ? psychValue(r) : r;
+  };
+  /** A map key as GitLab reads it: Psych's `:name` is the symbol deep_symbolize_keys makes of `name`. */
+  const keyOf = (n: unknown, doc: Document): unknown => {
+    const r = resolved(n, doc);
+    return yaml.isScalar(r) ? psychKey(r) : r;
   };
   // A key written twice in one map: GitLab's YAML loader (Ruby's Psych) keeps the last value, so only
   // that one is read (the first would let `script: [gitguard]` then `script: [make]` keep the gate).
   const pairs = ({ node, doc }: At): Array<{ key: unknown; value: At }> => {
     if (!yaml.isMap(node)) return [];
-    const all = node.items.map((p) => ({ key: scalar(p.key, doc), value: { node: resolved(p.value, doc), doc } }));
+    const all = node.items.map((p) => ({ key: keyOf(p.key, doc), value: { node: resolved(p.value, doc), doc } }));
     const last = new Map<unknown, number>(all.map((p, i) => [p.key, i]));
     return all.filter((p, i) => p.key === '<<' || last.get(p.key) === i);
   };
@@ -84,6 +90,8 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
     for (const text of [texts[0]!, ...texts.slice(1).reverse()])
       for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
         if (!(doc instanceof yaml.Document)) continue;
+        // A file Psych refuses makes the whole configuration invalid: GitLab runs no pipeline.
+        if (refusedYaml(yaml, doc)) return false;
         tops.push({ node: doc.contents, doc });
         for (const { key, value } of pairs({ node: doc.contents, doc }))
           if (typeof key === 'string') defs.set(key, [...(defs.get(key) ?? []), value]);
