@@ -228,7 +228,7 @@ export const literally = (v: unknown, want: boolean): boolean =>
 /**
  * A step or job that never runs, or whose failure fails nothing: GitHub's `if: false`,
  * `continue-on-error: true`; GitLab's `allow_failure` (true, or exit codes that let gitguard's pass), `when:
- * manual` (allowed to fail unless told otherwise) or `never`.
+ * manual` (allowed to fail unless told otherwise), `never` or `on_failure` (runs only after a job failed).
  */
 export function switchedOff(get: (key: string) => unknown): boolean {
   const allow = get('allow_failure');
@@ -239,7 +239,8 @@ export function switchedOff(get: (key: string) => unknown): boolean {
     literally(allow, true) ||
     (allow !== undefined && typeof allow === 'object' && !(allow && strictExitCodes(allow))) ||
     when === 'manual' ||
-    when === 'never'
+    when === 'never' ||
+    when === 'on_failure'
   );
 }
 

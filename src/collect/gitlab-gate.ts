@@ -4,12 +4,12 @@
 // by file, a job made lenient by a template of an included file (`extends: .lenient`) or by a
 // reference, a gate left only in a hidden job, or `rules:` that never run it kept the gate. So the
 // gitguard step is looked for in the whole: in a job that runs and can fail, with what it takes from
-// the others; `rules:` whose every entry says `when: never` or `allow_failure: true` run nothing that
-// can fail, and a `workflow:` whose rules all say never runs no pipeline. A job is judged by what
-// GitLab's merge keeps of it: per key the value of the definition it prefers (a job's own script
-// replaces its template's; maps are deep-merged), an after_script never (its failure fails no job),
-// `default:`'s before_script where the job inherits it. A name no file here defines (a template of a
-// remote or project include) counts as a mention, as file by file.
+// the others; `rules:` (first-match) that run nothing that can fail, and a `workflow:` whose rules
+// run no pipeline, keep no gate. A job is judged by what GitLab's merge keeps of it: per key the
+// value of the definition it prefers (a job's own script replaces its template's; maps are
+// deep-merged), an after_script never (its failure fails no job), `default:`'s before_script where
+// the job inherits it. A value no file here fixes (an input, a remote include's template) is lenient
+// where it switches a job; a template named for gitguard counts as a mention, as file by file.
 import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { psychKey, psychValue, refusedYaml } from './yaml-refused.js';
@@ -39,6 +39,17 @@ const GLOBAL = new Set([
   'types',
   'spec',
 ]);
+
+/**
+ * A value no file here fixes: an input interpolation (`$[[ inputs.x ]]`: the including file's
+ * `include: inputs:` sets it, before GitLab reads the file) or a `!reference` to a job no file here
+ * defines (a remote or project include's). Where it can switch a job, it is read as the lenient value.
+ */
+const UNKNOWN = Symbol('unknown');
+const interpolated = (v: unknown): boolean => typeof v === 'string' && v.includes('$[[');
+const LENIENT: Readonly<Record<string, unknown>> = { allow_failure: true, when: 'never' };
+/** A rule's keys that make it match only sometimes (else it matches always). */
+const CONDITIONS = ['if', 'changes', 'exists'];
 
 /** How deep GitLab follows `!reference` tags (its limit is 10 levels). */
 const MAX_REFERENCES = 10;
@@ -161,28 +172,45 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       }
       return out;
     };
+    /** A `!reference` followed (a reference to nothing here: UNKNOWN, as an input interpolation is). */
+    const known = (at: At): At => deref(at) ?? { node: UNKNOWN, doc: at.doc };
     /** A key of a job as GitLab's merge reads it: the value of the definition it prefers. */
     const lookup = (jobs: readonly At[], key: string, depth: number): At | undefined => {
       const found = candidatesOf(definitions(jobs, depth), key)[0];
-      return found && deref(found);
+      return found && known(found);
     };
-    const value = (at: At | undefined): unknown => (at ? plainValue(yaml, scalar(at.node, at.doc), at.doc) : undefined);
-    /** `rules:` whose every entry never runs the job, or lets it fail. */
+    /** Whether a node is a value no file here fixes (see UNKNOWN). */
+    const unknown = (at: At): boolean => {
+      const v = at.node === UNKNOWN ? UNKNOWN : scalar(at.node, at.doc);
+      return v === UNKNOWN || interpolated(v);
+    };
+    /** A key's value as switchedOff reads it; one no file here fixes: the lenient one, where the key switches. */
+    const value = (at: At | undefined, key: string): unknown =>
+      at === undefined ? undefined : unknown(at) ? LENIENT[key] : plainValue(yaml, scalar(at.node, at.doc), at.doc);
+    /**
+     * `rules:` under which the job never runs as a gate. GitLab takes the first rule that matches: a
+     * rule that runs the job and cannot let it fail counts (its `if:`, `changes:` or `exists:` may
+     * hold), unless a rule before it matches always (none of those) and never runs it or lets it fail;
+     * no rule matching runs nothing. A rule no file here fixes may be `when: never`.
+     */
     const rulesOff = (rules: At | undefined): boolean => {
+      if (!rules) return false;
       const list: At[] = [];
-      const add = (at: At, depth: number): boolean => {
-        const r = deref(at);
-        if (!r) return false;
-        if (!yaml.isSeq(r.node)) return (list.push(r), true);
-        return (
-          depth < MAX_REFERENCES && r.node.items.every((i) => add({ node: resolved(i, r.doc), doc: r.doc }, depth + 1))
-        );
+      const add = (at: At, depth: number): void => {
+        const r = known(at);
+        if (!yaml.isSeq(r.node) || depth >= MAX_REFERENCES) list.push(r);
+        else for (const i of r.node.items) add({ node: resolved(i, r.doc), doc: r.doc }, depth + 1);
       };
-      if (!rules || !yaml.isSeq(deref(rules)?.node) || !add(rules, 0) || !list.length) return false;
-      return list.every((rule) => {
-        const get = (key: string): unknown => value(lookup([rule], key, 0));
-        return get('when') === 'never' || literally(get('allow_failure'), true);
-      });
+      const top = known(rules);
+      if (!yaml.isSeq(top.node)) return unknown(top);
+      add(top, 0);
+      if (!list.length) return false;
+      for (const rule of list) {
+        if (!yaml.isMap(rule.node)) return true;
+        if (!switchedOff((key) => value(lookup([rule], key, 0), key))) return false;
+        if (!CONDITIONS.some((key) => lookup([rule], key, 0) !== undefined)) return true;
+      }
+      return true;
     };
     /** Whether a value names gitguard where it runs (GitHub-style steps in it judged as namesGitguard does). */
     const runs = (at: At): boolean => {
@@ -194,7 +222,7 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       if (yaml.isSeq(node)) return node.items.some((i) => runs({ node: resolved(i, doc), doc }));
       if (yaml.isMap(node))
         return (
-          !switchedOff((key) => value(lookup([{ node, doc }], key, 0))) &&
+          !switchedOff((key) => value(lookup([{ node, doc }], key, 0), key)) &&
           pairs({ node, doc }).some((p) => runs(p.value))
         );
       return false;
@@ -211,7 +239,7 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       const end = values.findIndex((v) => !yaml.isMap(v.node));
       const maps = end < 0 ? values : values.slice(0, end);
       // GitHub-style steps nested in a map keep their own switches (as namesGitguard reads them).
-      if (switchedOff((key) => value(candidatesOf(maps, key)[0]))) return false;
+      if (switchedOff((key) => value(candidatesOf(maps, key)[0], key))) return false;
       const keys = new Set(maps.flatMap((m) => pairs(m).map((p) => p.key)));
       return [...keys].some((key) => mergedRuns(candidatesOf(maps, key)));
     };
@@ -228,9 +256,10 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       const from = inherit && lookup([inherit], 'default', 0);
       const takes = (key: unknown): boolean =>
         !from ||
-        (yaml.isSeq(from.node)
-          ? from.node.items.some((i) => scalar(i, from.doc) === key)
-          : !literally(scalar(from.node, from.doc), false));
+        (!unknown(from) &&
+          (yaml.isSeq(from.node)
+            ? from.node.items.some((i) => scalar(i, from.doc) === key)
+            : !literally(scalar(from.node, from.doc), false)));
       const defaults = definitions(defs.get('default') ?? [], 0);
       const keys = new Set([...own, ...defaults].flatMap((d) => pairs(d).map((p) => p.key)));
       if (defs.has('before_script')) keys.add('before_script');
@@ -245,14 +274,19 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
     const workflow = defs.get('workflow');
     if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return false;
     for (const [name, jobs] of defs) {
-      if (name.startsWith('.')) continue;
+      // A name an input sets may be a hidden job's (`$[[ inputs.name ]]: ` given `.audit`).
+      if (name.startsWith('.') || interpolated(name)) continue;
       if (GLOBAL.has(name)) {
         // What default: and the old top-level scripts give a job counts in that job (jobRuns).
         if (!['default', 'before_script', 'after_script'].includes(name) && jobs.some(runs)) return true;
         continue;
       }
-      const get = (key: string): unknown => value(lookup(jobs, key, 0));
+      const get = (key: string): unknown => value(lookup(jobs, key, 0), key);
       if (switchedOff(get) || rulesOff(lookup(jobs, 'rules', 0))) continue;
+      // A template no file here defines (a remote or project include's), or one an input names, may
+      // make the job lenient; one whose name mentions gitguard counts as a mention (jobRuns).
+      const unfixed = (n: string): boolean => interpolated(n) || (!defs.has(n) && !GITGUARD.test(n));
+      if (definitions(jobs, 0).some((d) => extended(d).some(unfixed))) continue;
       if (jobRuns(jobs)) return true;
     }
     // A document that is no map of jobs: any mention where it runs.
