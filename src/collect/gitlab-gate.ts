@@ -13,7 +13,9 @@
 import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { psychKey, psychValue, refusedYaml } from './yaml-refused.js';
+import { referencesOfValues } from '../domain/ci-references.js';
 import {
+  ciReferencesIn,
   GITGUARD,
   literally,
   MAX_EXTENDS,
@@ -23,6 +25,8 @@ import {
   plainValue,
   switchedOff,
 } from './ci-yaml.js';
+
+const GITLAB_CI = '.gitlab-ci.yml';
 
 /** GitLab's global keywords: top-level keys that are no job. */
 const GLOBAL = new Set([
@@ -64,7 +68,10 @@ interface At {
  * Whether GitLab's configuration, `.gitlab-ci.yml`'s text first and then the files it includes, runs
  * gitguard in a job that runs and can fail. Past the parser's limits each file is read alone.
  */
-export async function gitlabRunsGitguard(texts: readonly string[]): Promise<boolean> {
+export async function gitlabRunsGitguard(
+  files: ReadonlyArray<readonly [path: string, text: string]>,
+): Promise<boolean> {
+  const texts = files.map(([, t]) => t);
   if (!texts.some((t) => GITGUARD.test(t))) return false;
   if (!texts.every((t) => mayParse(t))) {
     for (const t of texts) if (await namesGitguard(t)) return true;
@@ -98,15 +105,27 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
     // the included ones', the last included first.
     const defs = new Map<string, At[]>();
     const tops: At[] = [];
-    for (const text of [texts[0]!, ...texts.slice(1).reverse()])
-      for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
-        if (!(doc instanceof yaml.Document)) continue;
-        // A file Psych refuses makes the whole configuration invalid: GitLab runs no pipeline.
-        if (refusedYaml(yaml, doc)) return false;
-        tops.push({ node: doc.contents, doc });
-        for (const { key, value } of pairs({ node: doc.contents, doc }))
-          if (typeof key === 'string') defs.set(key, [...(defs.get(key) ?? []), value]);
-      }
+    /** Each template's definitions resolved, by depth and name (see definitions). */
+    const flat = new Map<string, At[]>();
+    const parsed = files.map(([path, text]) => ({
+      path,
+      text,
+      docs: yaml
+        .parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })
+        .filter((d): d is Document.Parsed => d instanceof yaml.Document),
+    }));
+    const define = (ones: typeof parsed): void => {
+      defs.clear();
+      flat.clear();
+      tops.length = 0;
+      for (const { docs } of [ones[0]!, ...ones.slice(1).reverse()])
+        for (const doc of docs) {
+          tops.push({ node: doc.contents, doc });
+          for (const { key, value } of pairs({ node: doc.contents, doc }))
+            if (typeof key === 'string') defs.set(key, [...(defs.get(key) ?? []), value]);
+        }
+    };
+    define(parsed);
     /** A `!reference [.job, key...]` followed to what it names; null: not one; undefined: names nothing here. */
     const referenced = (at: At, depth = 0): At | null | undefined => {
       tick();
@@ -143,7 +162,6 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
      * file's first) with the maps it merges (`<<:`), then the templates the winning `extends:` names
      * (the last named first), each resolved the same way; one reached twice counts where first reached.
      */
-    const flat = new Map<string, At[]>();
     const definitions = (jobs: readonly At[], depth: number): At[] => {
       tick();
       const out: At[] = [];
@@ -271,6 +289,30 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
         return mergedRuns(candidates);
       });
     };
+    // The files GitLab includes: from `.gitlab-ci.yml` through the include entries whose `rules:` may
+    // include them (first-match, as a job's: `- when: never` first includes nothing). An included
+    // file GitLab leaves out holds no gate, nor do the files only it includes.
+    const reached = new Set([parsed[0]!.path]);
+    for (const file of parsed) {
+      if (!reached.has(file.path)) continue;
+      const off = new Set<string>();
+      const on = new Set<string>();
+      for (const doc of file.docs) {
+        const include = pairs({ node: doc.contents, doc }).find((p) => p.key === 'include')?.value;
+        const entries = include && yaml.isSeq(include.node) ? include.node.items : include ? [include.node] : [];
+        for (const item of entries) {
+          const entry = known({ node: resolved(item, doc), doc });
+          const rules = yaml.isMap(entry.node) ? lookup([entry], 'rules', 0) : undefined;
+          const named = referencesOfValues([plainValue(yaml, scalar(entry.node, doc), doc)], GITLAB_CI);
+          for (const path of named) (rules && rulesOff(rules) ? off : on).add(path);
+        }
+      }
+      for (const ref of await ciReferencesIn(file.text, GITLAB_CI)) if (!off.has(ref) || on.has(ref)) reached.add(ref);
+    }
+    const included = parsed.filter((f) => reached.has(f.path));
+    // A file Psych refuses makes the whole configuration invalid: GitLab runs no pipeline.
+    if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d)))) return false;
+    define(included);
     const workflow = defs.get('workflow');
     if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return false;
     for (const [name, jobs] of defs) {

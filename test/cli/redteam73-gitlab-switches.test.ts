@@ -3,7 +3,7 @@
 // list), `when: on_failure` (runs only after another job failed), and values no file here fixes: an
 // input interpolation (`$[[ inputs.x ]]`, set by the including file's `include: inputs:`: GitLab's
 // documented `allow_failure: $[[ inputs.allow_failure ]]`, a job named by an input) and a template or
-// `!reference` of a remote include. gitlab-ci-local 4.52 lists the first two cases `when: never` and
+// `!reference` of a remote include; an include whose `rules:` never include the file. gitlab-ci-local 4.52 lists the first two cases `when: never` and
 // `on_failure`, the input cases `allow_failure: "true"` and no job at all. Each "removed" case passed
 // before the fix; the twins are the honest files next to them.
 import { expectGitlabGate } from '../helpers/team.js';
@@ -16,6 +16,10 @@ const job = (extra: string, head = ''): Record<string, string> => ({
 const included = (inputs: string, file: string): Record<string, string> => ({
   [CI]: `include:\n  - local: ci/gate.yml\n    inputs:\n${inputs}`,
   'ci/gate.yml': file,
+});
+const includeRules = (rules: string): Record<string, string> => ({
+  [CI]: `include:\n  - local: ci/gate.yml\n    rules:\n${rules}lint:\n  script: [make]\n`,
+  'ci/gate.yml': 'audit:\n  script: [npx gitguard audit]\n',
 });
 const REMOTE = 'include:\n  - remote: https://ci.example.com/templates.yml\n';
 
@@ -49,6 +53,15 @@ describe('ci-gate-kept: GitLab switches read as GitLab reads them', () => {
     ['extends a remote template', job('  extends: .strict\n', REMOTE)],
     ['allow_failure from a remote template', job('  allow_failure: !reference [.strict, allow_failure]\n', REMOTE)],
     ['rules from a remote template', job('  rules: !reference [.strict, rules]\n', REMOTE)],
+    ['the gate in a file an include rule never includes', includeRules('      - when: never\n')],
+    [
+      'the gate in a file only a never-included file includes',
+      {
+        [CI]: 'include:\n  - local: ci/outer.yml\n    rules:\n      - when: never\n',
+        'ci/outer.yml': 'include: [ci/gate.yml]\n',
+        'ci/gate.yml': 'audit:\n  script: [npx gitguard audit]\n',
+      },
+    ],
   ])(
     'removed: %s',
     async (_name, after) => {
@@ -69,6 +82,11 @@ describe('ci-gate-kept: GitLab switches read as GitLab reads them', () => {
     ],
     ['extends a template defined here', job('  extends: .strict\n', '.strict:\n  allow_failure: false\n')],
     ['a remote template named for gitguard', job('  extends: .gitguard-audit\n', REMOTE)],
+    ['an include rule on a file that exists', includeRules('      - exists: [ci/gate.yml]\n')],
+    [
+      'an include rule saying never only if',
+      includeRules('      - if: $SKIP\n        when: never\n      - when: always\n'),
+    ],
   ])(
     'kept: %s',
     async (_name, after) => {
