@@ -9,7 +9,8 @@
 // value of the definition it prefers (a job's own script replaces its template's; maps are
 // deep-merged), an after_script never (its failure fails no job), `default:`'s before_script where
 // the job inherits it. A value no file here fixes (an input, a remote include's template) is lenient
-// where it switches a job; a template named for gitguard counts as a mention, as file by file.
+// where it switches a job; a template named for gitguard counts as a mention, as file by file. A
+// configuration GitLab refuses (a file Psych cannot read, a job in a stage not listed) runs nothing.
 import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { psychKey, psychValue, refusedYaml } from './yaml-refused.js';
@@ -52,6 +53,8 @@ const GLOBAL = new Set([
 const UNKNOWN = Symbol('unknown');
 const interpolated = (v: unknown): boolean => typeof v === 'string' && v.includes('$[[');
 const LENIENT: Readonly<Record<string, unknown>> = { allow_failure: true, when: 'never' };
+/** The stages of a configuration without `stages:`, besides `.pre` and `.post`. */
+const DEFAULT_STAGES = ['build', 'test', 'deploy'];
 /** A rule's keys that make it match only sometimes (else it matches always). */
 const CONDITIONS = ['if', 'changes', 'exists'];
 
@@ -289,6 +292,31 @@ export async function gitlabRunsGitguard(
         return mergedRuns(candidates);
       });
     };
+    /** The stages `stages:` lists (nested lists flattened), `.pre` and `.post`; undefined where a name is no plain string. */
+    const stagesListed = (): Set<unknown> | undefined => {
+      const list = defs.get('stages')?.[0];
+      const names: unknown[] = [];
+      const add = (at: At, depth: number): void => {
+        const r = known(at);
+        if (yaml.isSeq(r.node) && depth < MAX_REFERENCES)
+          for (const i of r.node.items) add({ node: resolved(i, r.doc), doc: r.doc }, depth + 1);
+        else names.push(unknown(r) ? UNKNOWN : scalar(r.node, r.doc));
+      };
+      if (list) add(list, 0);
+      else names.push(...DEFAULT_STAGES);
+      return names.every((n) => typeof n === 'string') ? new Set(['.pre', '.post', ...names]) : undefined;
+    };
+    /** A job in a stage `stages:` does not list: GitLab refuses the configuration ("chosen stage does not exist"). */
+    const strayStage = (): boolean => {
+      const stages = stagesListed();
+      if (!stages) return false;
+      for (const [name, jobs] of defs) {
+        if (name.startsWith('.') || interpolated(name) || GLOBAL.has(name)) continue;
+        const stage = value(lookup(jobs, 'stage', 0), 'stage') ?? 'test';
+        if (typeof stage === 'string' && !interpolated(stage) && !stages.has(stage)) return true;
+      }
+      return false;
+    };
     // The files GitLab includes: from `.gitlab-ci.yml` through the include entries whose `rules:` may
     // include them (first-match, as a job's: `- when: never` first includes nothing). An included
     // file GitLab leaves out holds no gate, nor do the files only it includes.
@@ -313,6 +341,7 @@ export async function gitlabRunsGitguard(
     // A file Psych refuses makes the whole configuration invalid: GitLab runs no pipeline.
     if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d)))) return false;
     define(included);
+    if (strayStage()) return false;
     const workflow = defs.get('workflow');
     if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return false;
     for (const [name, jobs] of defs) {

@@ -3,8 +3,10 @@
 // list), `when: on_failure` (runs only after another job failed), and values no file here fixes: an
 // input interpolation (`$[[ inputs.x ]]`, set by the including file's `include: inputs:`: GitLab's
 // documented `allow_failure: $[[ inputs.allow_failure ]]`, a job named by an input) and a template or
-// `!reference` of a remote include; an include whose `rules:` never include the file. gitlab-ci-local 4.52 lists the first two cases `when: never` and
-// `on_failure`, the input cases `allow_failure: "true"` and no job at all. Each "removed" case passed
+// `!reference` of a remote include; an include whose `rules:` never include the file; a job in a
+// stage `stages:` does not list (GitLab refuses the file: "chosen stage does not exist").
+// gitlab-ci-local 4.52 lists the first two cases `when: never` and `on_failure`, the input cases
+// `allow_failure: "true"` and no job at all, and refuses the stray stages. Each "removed" case passed
 // before the fix; the twins are the honest files next to them.
 import { expectGitlabGate } from '../helpers/team.js';
 
@@ -53,6 +55,8 @@ describe('ci-gate-kept: GitLab switches read as GitLab reads them', () => {
     ['extends a remote template', job('  extends: .strict\n', REMOTE)],
     ['allow_failure from a remote template', job('  allow_failure: !reference [.strict, allow_failure]\n', REMOTE)],
     ['rules from a remote template', job('  rules: !reference [.strict, rules]\n', REMOTE)],
+    ["a stages: list without the job's stage (test)", job('', 'stages: [build]\n')],
+    ['a stage no list names', job('  stage: verify\n')],
     ['the gate in a file an include rule never includes', includeRules('      - when: never\n')],
     [
       'the gate in a file only a never-included file includes',
@@ -82,6 +86,9 @@ describe('ci-gate-kept: GitLab switches read as GitLab reads them', () => {
     ],
     ['extends a template defined here', job('  extends: .strict\n', '.strict:\n  allow_failure: false\n')],
     ['a remote template named for gitguard', job('  extends: .gitguard-audit\n', REMOTE)],
+    ["a stages: list with the job's stage", job('', 'stages: [build, test]\n')],
+    ['a stage of a nested stages: list', job('  stage: verify\n', 'stages: [build, [verify]]\n')],
+    ['the .post stage', job('  stage: .post\n', 'stages: [build]\n')],
     ['an include rule on a file that exists', includeRules('      - exists: [ci/gate.yml]\n')],
     [
       'an include rule saying never only if',
