@@ -254,6 +254,8 @@ export class CiGateReader {
     let unknown = false;
     /** Texts still to look for references in, with the CI file they stand for. */
     const texts: Array<[string, string]> = [];
+    /** GitLab's files, with their paths. */
+    const named: Array<[string, string]> = [];
     const files = await this.filesOf(ci, at, recursive);
     if (files === undefined) unknown = true;
     // GitLab reads its file and the local ones it includes as one (gitlab-gate.ts): judged together below.
@@ -261,6 +263,7 @@ export class CiGateReader {
     for (const text of files ?? []) {
       if (!whole && (await namesGitguard(text))) return true;
       texts.push([text, ci]);
+      named.push([ci, text]);
     }
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
@@ -276,10 +279,11 @@ export class CiGateReader {
         for (const t of files ?? []) {
           if (!whole && (await namesGitguard(t))) return true;
           texts.push([t, origin]);
+          named.push([ref, t]);
         }
       }
     }
-    if (whole && (await gitlabRunsGitguard(texts.map(([t]) => t)))) return true;
+    if (whole && (await gitlabRunsGitguard(named))) return true;
     return unknown ? undefined : false;
   }
 

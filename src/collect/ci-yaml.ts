@@ -10,6 +10,7 @@ import { yamlTooDeep } from './policy-yaml.js';
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
 import { resolveAlias } from './yaml-aliases.js';
+import { keyTwice, refusedYaml } from './yaml-refused.js';
 
 /**
  * Above this many bytes the file is read by line alone (the parser takes ~0.6 s a megabyte of
@@ -227,7 +228,7 @@ export const literally = (v: unknown, want: boolean): boolean =>
 /**
  * A step or job that never runs, or whose failure fails nothing: GitHub's `if: false`,
  * `continue-on-error: true`; GitLab's `allow_failure` (true, or exit codes that let gitguard's pass), `when:
- * manual` (allowed to fail unless told otherwise) or `never`.
+ * manual` (allowed to fail unless told otherwise), `never` or `on_failure` (runs only after a job failed).
  */
 export function switchedOff(get: (key: string) => unknown): boolean {
   const allow = get('allow_failure');
@@ -238,7 +239,8 @@ export function switchedOff(get: (key: string) => unknown): boolean {
     literally(allow, true) ||
     (allow !== undefined && typeof allow === 'object' && !(allow && strictExitCodes(allow))) ||
     when === 'manual' ||
-    when === 'never'
+    when === 'never' ||
+    when === 'on_failure'
   );
 }
 
@@ -283,9 +285,10 @@ async function gateIn(text: string): Promise<boolean> {
   try {
     for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
       if (!(doc instanceof yaml.Document)) continue;
-      // GitHub (and Forgejo, Gitea: Go's yaml.v3) refuse a whole workflow or action with a key written
-      // twice in one map ("'env' is already defined"): it runs nothing, whatever either value says.
-      if (keyTwice(yaml, doc)) return false;
+      // GitHub (and Forgejo, Gitea: Go's yaml.v3) refuse a whole workflow or action that is no valid
+      // YAML, or with a key written twice in one map ("'env' is already defined"): it runs nothing,
+      // whatever the rest of it says.
+      if (refusedYaml(yaml, doc) || keyTwice(yaml, doc)) return false;
       const scalar = (n: unknown): unknown => {
         const r = resolveAlias(yaml, n, doc);
         return yaml.isScalar(r) ? r.value : r;
@@ -331,27 +334,6 @@ async function gateIn(text: string): Promise<boolean> {
     return false;
   }
   return false;
-}
-
-/** Whether a map of `doc` holds a plain key twice (YAML merge keys `<<` aside). */
-function keyTwice(yaml: typeof import('yaml'), doc: Document): boolean {
-  let twice = false;
-  yaml.visit(doc, {
-    Map(_, map) {
-      const seen = new Set<unknown>();
-      for (const p of map.items) {
-        const key = yaml.isScalar(p.key) ? p.key.value : p.key;
-        if (key === '<<') continue;
-        if (seen.has(key)) {
-          twice = true;
-          return yaml.visit.BREAK;
-        }
-        seen.add(key);
-      }
-      return undefined;
-    },
-  });
-  return twice;
 }
 
 /** The keys of an action's `runs:` that name a file of the repository, relative to the action's folder. */

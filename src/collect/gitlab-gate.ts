@@ -4,15 +4,19 @@
 // by file, a job made lenient by a template of an included file (`extends: .lenient`) or by a
 // reference, a gate left only in a hidden job, or `rules:` that never run it kept the gate. So the
 // gitguard step is looked for in the whole: in a job that runs and can fail, with what it takes from
-// the others; `rules:` whose every entry says `when: never` or `allow_failure: true` run nothing that
-// can fail, and a `workflow:` whose rules all say never runs no pipeline. A job is judged by what
-// GitLab's merge keeps of it: per key the value of the definition it prefers (a job's own script
-// replaces its template's; maps are deep-merged), an after_script never (its failure fails no job),
-// `default:`'s before_script where the job inherits it. A name no file here defines (a template of a
-// remote or project include) counts as a mention, as file by file.
+// the others; `rules:` (first-match) that run nothing that can fail, and a `workflow:` whose rules
+// run no pipeline, keep no gate. A job is judged by what GitLab's merge keeps of it: per key the
+// value of the definition it prefers (a job's own script replaces its template's; maps are
+// deep-merged), an after_script never (its failure fails no job), `default:`'s before_script where
+// the job inherits it. A value no file here fixes (an input, a remote include's template) is lenient
+// where it switches a job; a template named for gitguard counts as a mention, as file by file. A
+// configuration GitLab refuses (a file Psych cannot read, a job in a stage not listed) runs nothing.
 import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
+import { psychKey, psychValue, refusedYaml } from './yaml-refused.js';
+import { referencesOfValues } from '../domain/ci-references.js';
 import {
+  ciReferencesIn,
   GITGUARD,
   literally,
   MAX_EXTENDS,
@@ -22,6 +26,8 @@ import {
   plainValue,
   switchedOff,
 } from './ci-yaml.js';
+
+const GITLAB_CI = '.gitlab-ci.yml';
 
 /** GitLab's global keywords: top-level keys that are no job. */
 const GLOBAL = new Set([
@@ -39,6 +45,19 @@ const GLOBAL = new Set([
   'spec',
 ]);
 
+/**
+ * A value no file here fixes: an input interpolation (`$[[ inputs.x ]]`: the including file's
+ * `include: inputs:` sets it, before GitLab reads the file) or a `!reference` to a job no file here
+ * defines (a remote or project include's). Where it can switch a job, it is read as the lenient value.
+ */
+const UNKNOWN = Symbol('unknown');
+const interpolated = (v: unknown): boolean => typeof v === 'string' && v.includes('$[[');
+const LENIENT: Readonly<Record<string, unknown>> = { allow_failure: true, when: 'never' };
+/** The stages of a configuration without `stages:`, besides `.pre` and `.post`. */
+const DEFAULT_STAGES = ['build', 'test', 'deploy'];
+/** A rule's keys that make it match only sometimes (else it matches always). */
+const CONDITIONS = ['if', 'changes', 'exists'];
+
 /** How deep GitLab follows `!reference` tags (its limit is 10 levels). */
 const MAX_REFERENCES = 10;
 
@@ -52,7 +71,10 @@ interface At {
  * Whether GitLab's configuration, `.gitlab-ci.yml`'s text first and then the files it includes, runs
  * gitguard in a job that runs and can fail. Past the parser's limits each file is read alone.
  */
-export async function gitlabRunsGitguard(texts: readonly string[]): Promise<boolean> {
+export async function gitlabRunsGitguard(
+  files: ReadonlyArray<readonly [path: string, text: string]>,
+): Promise<boolean> {
+  const texts = files.map(([, t]) => t);
   if (!texts.some((t) => GITGUARD.test(t))) return false;
   if (!texts.every((t) => mayParse(t))) {
     for (const t of texts) if (await namesGitguard(t)) return true;
@@ -66,13 +88,18 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
   const resolved = (n: unknown, doc: Document): unknown => resolveAlias(yaml, n, doc);
   const scalar = (n: unknown, doc: Document): unknown => {
     const r = resolved(n, doc);
-    return yaml.isScalar(r) ? r.value : r;
+    return yaml.isScalar(r) ? psychValue(r) : r;
+  };
+  /** A map key as GitLab reads it: Psych's `:name` is the symbol deep_symbolize_keys makes of `name`. */
+  const keyOf = (n: unknown, doc: Document): unknown => {
+    const r = resolved(n, doc);
+    return yaml.isScalar(r) ? psychKey(r) : r;
   };
   // A key written twice in one map: GitLab's YAML loader (Ruby's Psych) keeps the last value, so only
   // that one is read (the first would let `script: [gitguard]` then `script: [make]` keep the gate).
   const pairs = ({ node, doc }: At): Array<{ key: unknown; value: At }> => {
     if (!yaml.isMap(node)) return [];
-    const all = node.items.map((p) => ({ key: scalar(p.key, doc), value: { node: resolved(p.value, doc), doc } }));
+    const all = node.items.map((p) => ({ key: keyOf(p.key, doc), value: { node: resolved(p.value, doc), doc } }));
     const last = new Map<unknown, number>(all.map((p, i) => [p.key, i]));
     return all.filter((p, i) => p.key === '<<' || last.get(p.key) === i);
   };
@@ -81,13 +108,27 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
     // the included ones', the last included first.
     const defs = new Map<string, At[]>();
     const tops: At[] = [];
-    for (const text of [texts[0]!, ...texts.slice(1).reverse()])
-      for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
-        if (!(doc instanceof yaml.Document)) continue;
-        tops.push({ node: doc.contents, doc });
-        for (const { key, value } of pairs({ node: doc.contents, doc }))
-          if (typeof key === 'string') defs.set(key, [...(defs.get(key) ?? []), value]);
-      }
+    /** Each template's definitions resolved, by depth and name (see definitions). */
+    const flat = new Map<string, At[]>();
+    const parsed = files.map(([path, text]) => ({
+      path,
+      text,
+      docs: yaml
+        .parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })
+        .filter((d): d is Document.Parsed => d instanceof yaml.Document),
+    }));
+    const define = (ones: typeof parsed): void => {
+      defs.clear();
+      flat.clear();
+      tops.length = 0;
+      for (const { docs } of [ones[0]!, ...ones.slice(1).reverse()])
+        for (const doc of docs) {
+          tops.push({ node: doc.contents, doc });
+          for (const { key, value } of pairs({ node: doc.contents, doc }))
+            if (typeof key === 'string') defs.set(key, [...(defs.get(key) ?? []), value]);
+        }
+    };
+    define(parsed);
     /** A `!reference [.job, key...]` followed to what it names; null: not one; undefined: names nothing here. */
     const referenced = (at: At, depth = 0): At | null | undefined => {
       tick();
@@ -124,7 +165,6 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
      * file's first) with the maps it merges (`<<:`), then the templates the winning `extends:` names
      * (the last named first), each resolved the same way; one reached twice counts where first reached.
      */
-    const flat = new Map<string, At[]>();
     const definitions = (jobs: readonly At[], depth: number): At[] => {
       tick();
       const out: At[] = [];
@@ -153,28 +193,45 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       }
       return out;
     };
+    /** A `!reference` followed (a reference to nothing here: UNKNOWN, as an input interpolation is). */
+    const known = (at: At): At => deref(at) ?? { node: UNKNOWN, doc: at.doc };
     /** A key of a job as GitLab's merge reads it: the value of the definition it prefers. */
     const lookup = (jobs: readonly At[], key: string, depth: number): At | undefined => {
       const found = candidatesOf(definitions(jobs, depth), key)[0];
-      return found && deref(found);
+      return found && known(found);
     };
-    const value = (at: At | undefined): unknown => (at ? plainValue(yaml, scalar(at.node, at.doc), at.doc) : undefined);
-    /** `rules:` whose every entry never runs the job, or lets it fail. */
+    /** Whether a node is a value no file here fixes (see UNKNOWN). */
+    const unknown = (at: At): boolean => {
+      const v = at.node === UNKNOWN ? UNKNOWN : scalar(at.node, at.doc);
+      return v === UNKNOWN || interpolated(v);
+    };
+    /** A key's value as switchedOff reads it; one no file here fixes: the lenient one, where the key switches. */
+    const value = (at: At | undefined, key: string): unknown =>
+      at === undefined ? undefined : unknown(at) ? LENIENT[key] : plainValue(yaml, scalar(at.node, at.doc), at.doc);
+    /**
+     * `rules:` under which the job never runs as a gate. GitLab takes the first rule that matches: a
+     * rule that runs the job and cannot let it fail counts (its `if:`, `changes:` or `exists:` may
+     * hold), unless a rule before it matches always (none of those) and never runs it or lets it fail;
+     * no rule matching runs nothing. A rule no file here fixes may be `when: never`.
+     */
     const rulesOff = (rules: At | undefined): boolean => {
+      if (!rules) return false;
       const list: At[] = [];
-      const add = (at: At, depth: number): boolean => {
-        const r = deref(at);
-        if (!r) return false;
-        if (!yaml.isSeq(r.node)) return (list.push(r), true);
-        return (
-          depth < MAX_REFERENCES && r.node.items.every((i) => add({ node: resolved(i, r.doc), doc: r.doc }, depth + 1))
-        );
+      const add = (at: At, depth: number): void => {
+        const r = known(at);
+        if (!yaml.isSeq(r.node) || depth >= MAX_REFERENCES) list.push(r);
+        else for (const i of r.node.items) add({ node: resolved(i, r.doc), doc: r.doc }, depth + 1);
       };
-      if (!rules || !yaml.isSeq(deref(rules)?.node) || !add(rules, 0) || !list.length) return false;
-      return list.every((rule) => {
-        const get = (key: string): unknown => value(lookup([rule], key, 0));
-        return get('when') === 'never' || literally(get('allow_failure'), true);
-      });
+      const top = known(rules);
+      if (!yaml.isSeq(top.node)) return unknown(top);
+      add(top, 0);
+      if (!list.length) return false;
+      for (const rule of list) {
+        if (!yaml.isMap(rule.node)) return true;
+        if (!switchedOff((key) => value(lookup([rule], key, 0), key))) return false;
+        if (!CONDITIONS.some((key) => lookup([rule], key, 0) !== undefined)) return true;
+      }
+      return true;
     };
     /** Whether a value names gitguard where it runs (GitHub-style steps in it judged as namesGitguard does). */
     const runs = (at: At): boolean => {
@@ -186,7 +243,7 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       if (yaml.isSeq(node)) return node.items.some((i) => runs({ node: resolved(i, doc), doc }));
       if (yaml.isMap(node))
         return (
-          !switchedOff((key) => value(lookup([{ node, doc }], key, 0))) &&
+          !switchedOff((key) => value(lookup([{ node, doc }], key, 0), key)) &&
           pairs({ node, doc }).some((p) => runs(p.value))
         );
       return false;
@@ -203,7 +260,7 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       const end = values.findIndex((v) => !yaml.isMap(v.node));
       const maps = end < 0 ? values : values.slice(0, end);
       // GitHub-style steps nested in a map keep their own switches (as namesGitguard reads them).
-      if (switchedOff((key) => value(candidatesOf(maps, key)[0]))) return false;
+      if (switchedOff((key) => value(candidatesOf(maps, key)[0], key))) return false;
       const keys = new Set(maps.flatMap((m) => pairs(m).map((p) => p.key)));
       return [...keys].some((key) => mergedRuns(candidatesOf(maps, key)));
     };
@@ -220,9 +277,10 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       const from = inherit && lookup([inherit], 'default', 0);
       const takes = (key: unknown): boolean =>
         !from ||
-        (yaml.isSeq(from.node)
-          ? from.node.items.some((i) => scalar(i, from.doc) === key)
-          : !literally(scalar(from.node, from.doc), false));
+        (!unknown(from) &&
+          (yaml.isSeq(from.node)
+            ? from.node.items.some((i) => scalar(i, from.doc) === key)
+            : !literally(scalar(from.node, from.doc), false)));
       const defaults = definitions(defs.get('default') ?? [], 0);
       const keys = new Set([...own, ...defaults].flatMap((d) => pairs(d).map((p) => p.key)));
       if (defs.has('before_script')) keys.add('before_script');
@@ -234,17 +292,72 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
         return mergedRuns(candidates);
       });
     };
+    /** The stages `stages:` lists (nested lists flattened), `.pre` and `.post`; undefined where a name is no plain string. */
+    const stagesListed = (): Set<unknown> | undefined => {
+      const list = defs.get('stages')?.[0];
+      const names: unknown[] = [];
+      const add = (at: At, depth: number): void => {
+        const r = known(at);
+        if (yaml.isSeq(r.node) && depth < MAX_REFERENCES)
+          for (const i of r.node.items) add({ node: resolved(i, r.doc), doc: r.doc }, depth + 1);
+        else names.push(unknown(r) ? UNKNOWN : scalar(r.node, r.doc));
+      };
+      if (list) add(list, 0);
+      else names.push(...DEFAULT_STAGES);
+      return names.every((n) => typeof n === 'string') ? new Set(['.pre', '.post', ...names]) : undefined;
+    };
+    /** A job in a stage `stages:` does not list: GitLab refuses the configuration ("chosen stage does not exist"). */
+    const strayStage = (): boolean => {
+      const stages = stagesListed();
+      if (!stages) return false;
+      for (const [name, jobs] of defs) {
+        if (name.startsWith('.') || interpolated(name) || GLOBAL.has(name)) continue;
+        const stage = value(lookup(jobs, 'stage', 0), 'stage') ?? 'test';
+        if (typeof stage === 'string' && !interpolated(stage) && !stages.has(stage)) return true;
+      }
+      return false;
+    };
+    // The files GitLab includes: from `.gitlab-ci.yml` through the include entries whose `rules:` may
+    // include them (first-match, as a job's: `- when: never` first includes nothing). An included
+    // file GitLab leaves out holds no gate, nor do the files only it includes.
+    const reached = new Set([parsed[0]!.path]);
+    for (const file of parsed) {
+      if (!reached.has(file.path)) continue;
+      const off = new Set<string>();
+      const on = new Set<string>();
+      for (const doc of file.docs) {
+        const include = pairs({ node: doc.contents, doc }).find((p) => p.key === 'include')?.value;
+        const entries = include && yaml.isSeq(include.node) ? include.node.items : include ? [include.node] : [];
+        for (const item of entries) {
+          const entry = known({ node: resolved(item, doc), doc });
+          const rules = yaml.isMap(entry.node) ? lookup([entry], 'rules', 0) : undefined;
+          const named = referencesOfValues([plainValue(yaml, scalar(entry.node, doc), doc)], GITLAB_CI);
+          for (const path of named) (rules && rulesOff(rules) ? off : on).add(path);
+        }
+      }
+      for (const ref of await ciReferencesIn(file.text, GITLAB_CI)) if (!off.has(ref) || on.has(ref)) reached.add(ref);
+    }
+    const included = parsed.filter((f) => reached.has(f.path));
+    // A file Psych refuses makes the whole configuration invalid: GitLab runs no pipeline.
+    if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d)))) return false;
+    define(included);
+    if (strayStage()) return false;
     const workflow = defs.get('workflow');
     if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return false;
     for (const [name, jobs] of defs) {
-      if (name.startsWith('.')) continue;
+      // A name an input sets may be a hidden job's (`$[[ inputs.name ]]: ` given `.audit`).
+      if (name.startsWith('.') || interpolated(name)) continue;
       if (GLOBAL.has(name)) {
         // What default: and the old top-level scripts give a job counts in that job (jobRuns).
         if (!['default', 'before_script', 'after_script'].includes(name) && jobs.some(runs)) return true;
         continue;
       }
-      const get = (key: string): unknown => value(lookup(jobs, key, 0));
+      const get = (key: string): unknown => value(lookup(jobs, key, 0), key);
       if (switchedOff(get) || rulesOff(lookup(jobs, 'rules', 0))) continue;
+      // A template no file here defines (a remote or project include's), or one an input names, may
+      // make the job lenient; one whose name mentions gitguard counts as a mention (jobRuns).
+      const unfixed = (n: string): boolean => interpolated(n) || (!defs.has(n) && !GITGUARD.test(n));
+      if (definitions(jobs, 0).some((d) => extended(d).some(unfixed))) continue;
       if (jobRuns(jobs)) return true;
     }
     // A document that is no map of jobs: any mention where it runs.

@@ -8,9 +8,8 @@ type Yaml = typeof import('yaml');
 /** Per document: each alias node and the node it names (undefined: an anchor not set before it). */
 const targetsOf = new WeakMap<Document, Map<unknown, unknown>>();
 
-/** `n`, or the node it names where it is an alias of `doc` (undefined where it names none). */
-export function resolveAlias(yaml: Yaml, n: unknown, doc: Document): unknown {
-  if (!yaml.isAlias(n)) return n;
+/** Each alias node of `doc` and the node it names, from one walk of the document. */
+function targetsIn(yaml: Yaml, doc: Document): Map<unknown, unknown> {
   let targets = targetsOf.get(doc);
   if (!targets) {
     const found = new Map<unknown, unknown>();
@@ -23,5 +22,16 @@ export function resolveAlias(yaml: Yaml, n: unknown, doc: Document): unknown {
     });
     targetsOf.set(doc, (targets = found));
   }
-  return targets.get(n);
+  return targets;
+}
+
+/** `n`, or the node it names where it is an alias of `doc` (undefined where it names none). */
+export function resolveAlias(yaml: Yaml, n: unknown, doc: Document): unknown {
+  return yaml.isAlias(n) ? targetsIn(yaml, doc).get(n) : n;
+}
+
+/** Whether every alias of `doc` names an anchor set before it (the CI's parsers refuse an "unknown anchor"). */
+export function aliasesResolve(yaml: Yaml, doc: Document): boolean {
+  for (const target of targetsIn(yaml, doc).values()) if (target === undefined) return false;
+  return true;
 }

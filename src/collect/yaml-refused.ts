@@ -1,0 +1,69 @@
+// Whether a CI's YAML parser refuses a file whole, so the CI runs nothing of it: the parser here
+// (eemeli/yaml) reads on past a syntax error, an alias of no anchor and a key written twice, where
+// GitHub's reader, Go's yaml.v3 (Forgejo, Gitea) and Ruby's Psych (GitLab) stop.
+import type { Document, Scalar } from 'yaml';
+import { aliasesResolve, resolveAlias } from './yaml-aliases.js';
+
+/** A syntax error, or an alias naming no anchor before it ("unknown anchor"). */
+export function refusedYaml(yaml: typeof import('yaml'), doc: Document): boolean {
+  return doc.errors.length > 0 || !aliasesResolve(yaml, doc);
+}
+
+/**
+ * A map key as GitHub's workflow reader (TemplateReader) compares keys: as its text (a number or a
+ * boolean converted, null empty), letter case aside (OrdinalIgnoreCase: `env` and `ENV`, `1` and
+ * `"1"` are one key); a key that is no scalar stays itself.
+ */
+function keyText(yaml: typeof import('yaml'), doc: Document, node: unknown): unknown {
+  const key = resolveAlias(yaml, node, doc);
+  if (!yaml.isScalar(key)) return key;
+  const v: unknown = key.value;
+  const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+  // Letter by letter, as ToUpperInvariant maps one UTF-16 unit (ß stays ß).
+  return [...text].map((c) => (c.toUpperCase().length === c.length ? c.toUpperCase() : c)).join('');
+}
+
+/** Whether a map of `doc` holds a plain key twice, as GitHub compares keys (YAML merge keys `<<` aside). */
+export function keyTwice(yaml: typeof import('yaml'), doc: Document): boolean {
+  let twice = false;
+  yaml.visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const p of map.items) {
+        const key = keyText(yaml, doc, p.key);
+        if (key === '<<') continue;
+        if (seen.has(key)) {
+          twice = true;
+          return yaml.visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return twice;
+}
+
+/**
+ * A scalar as Ruby's Psych (GitLab's loader, YAML 1.1) types it where it differs from the parser
+ * here: an unquoted yes/on/true and no/off/false in any letter case are booleans (`allow_failure: yes`
+ * lets a job fail); anything else as parsed.
+ */
+export function psychValue(node: Scalar): unknown {
+  if (node.type !== 'PLAIN' || typeof node.value !== 'string') return node.value;
+  if (/^(?:yes|true|on)$/i.test(node.value)) return true;
+  if (/^(?:no|false|off)$/i.test(node.value)) return false;
+  return node.value;
+}
+
+/**
+ * A map key as GitLab reads it: Psych makes an unquoted `:name` (or `:"name"`) the symbol :name and
+ * GitLab's deep_symbolize_keys makes `name` the same symbol, so `:allow_failure:` is `allow_failure:`
+ * (the last written wins).
+ */
+export function psychKey(node: Scalar): unknown {
+  const value = psychValue(node);
+  if (node.type !== 'PLAIN' || typeof value !== 'string' || !/^:./s.test(value)) return value;
+  const quoted = /^:(["'])(.*)\1/s.exec(value);
+  return (quoted ? quoted[2]! : value).replace(/^:/, '');
+}
