@@ -14,7 +14,15 @@ import { gitlabRunsGitguard } from './gitlab-gate.js';
 
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
-import { ciReferencesIn, ciVariables, namesGitguard, runCommands, type RunCommand } from './ci-yaml.js';
+import {
+  ciReferencesIn,
+  ciVariables,
+  namesGitguard,
+  runCommands,
+  UNREAD,
+  type Gate,
+  type RunCommand,
+} from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
@@ -30,11 +38,14 @@ type State = readonly (string | null)[];
 /** The place a forge reads in a state, with its entry ("<mode> <id>"), and whether below its subfolders too. */
 type Place = readonly [path: string, entry: string, recursive: boolean];
 
-/** Per forge (CI_RUNNERS' order): whether what it reads runs gitguard; undefined: unknown (a missing object). */
-export type RunnerGates = ReadonlyArray<boolean | undefined>;
+/**
+ * Per forge (CI_RUNNERS' order): whether what it reads runs gitguard; undefined: unknown (a missing
+ * object); UNREAD: a file naming gitguard past the run's parse budget.
+ */
+export type RunnerGates = ReadonlyArray<Gate | undefined>;
 
 export class CiGateReader {
-  private readonly gateOf = new Map<string, Promise<boolean | undefined>>();
+  private readonly gateOf = new Map<string, Promise<Gate | undefined>>();
   /** The watched paths and, for those a CI file runs, their CI file (derived-paths.ts). */
   private watched: readonly string[] = [];
   private origins: ReadonlyMap<string, string> = new Map();
@@ -250,8 +261,15 @@ export class CiGateReader {
     return seen;
   }
 
-  private async read(state: State, [ci, at, recursive]: Place): Promise<boolean | undefined> {
+  private async read(state: State, [ci, at, recursive]: Place): Promise<Gate | undefined> {
     let unknown = false;
+    let unread = false;
+    /** Whether a text runs gitguard (an unread one is remembered: another may still run it). */
+    const runs = async (text: string): Promise<boolean> => {
+      const gate = await namesGitguard(text);
+      unread ||= gate === UNREAD;
+      return gate === true;
+    };
     /** Texts still to look for references in, with the CI file they stand for. */
     const texts: Array<[string, string]> = [];
     const files = await this.filesOf(ci, at, recursive);
@@ -259,7 +277,7 @@ export class CiGateReader {
     // GitLab reads its file and the local ones it includes as one (gitlab-gate.ts): judged together below.
     const whole = ci === GITLAB_CI;
     for (const text of files ?? []) {
-      if (!whole && (await namesGitguard(text))) return true;
+      if (!whole && (await runs(text))) return true;
       texts.push([text, ci]);
     }
     const seen = new Set<string>();
@@ -274,13 +292,18 @@ export class CiGateReader {
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
-          if (!whole && (await namesGitguard(t))) return true;
+          if (!whole && (await runs(t))) return true;
           texts.push([t, origin]);
         }
       }
     }
-    if (whole && (await gitlabRunsGitguard(texts.map(([t]) => t)))) return true;
-    return unknown ? undefined : false;
+    if (whole) {
+      const gate = await gitlabRunsGitguard(texts.map(([t]) => t));
+      if (gate === true) return true;
+      unread ||= gate === UNREAD;
+    }
+    // Unread before unknown: a file not read for the budget is no partial clone's missing object.
+    return unread ? UNREAD : unknown ? undefined : false;
   }
 
   /**

@@ -17,11 +17,13 @@ import {
   literally,
   MAX_EXTENDS,
   MAX_VISITS,
-  mayParse,
   namesGitguard,
   plainValue,
   switchedOff,
+  UNREAD,
+  type Gate,
 } from './ci-yaml.js';
+import { parsedYaml } from './yaml-budget.js';
 
 /** GitLab's global keywords: top-level keys that are no job. */
 const GLOBAL = new Set([
@@ -50,14 +52,24 @@ interface At {
 
 /**
  * Whether GitLab's configuration, `.gitlab-ci.yml`'s text first and then the files it includes, runs
- * gitguard in a job that runs and can fail. Past the parser's limits each file is read alone.
+ * gitguard in a job that runs and can fail. A file too large or deep to parse: each file is read
+ * alone; one past the run's parse budget: UNREAD (the whole decides, and a part is not read).
  */
-export async function gitlabRunsGitguard(texts: readonly string[]): Promise<boolean> {
+export async function gitlabRunsGitguard(texts: readonly string[]): Promise<Gate> {
   if (!texts.some((t) => GITGUARD.test(t))) return false;
-  if (!texts.every((t) => mayParse(t))) {
-    for (const t of texts) if (await namesGitguard(t)) return true;
-    return false;
+  const parsed: Array<Awaited<ReturnType<typeof parsedYaml>>> = [];
+  for (const t of texts) parsed.push(await parsedYaml(t));
+  if (parsed.includes('past-budget')) return UNREAD;
+  if (parsed.includes('too-large')) {
+    let unread = false;
+    for (const t of texts) {
+      const gate = await namesGitguard(t);
+      if (gate === true) return true;
+      unread ||= gate === UNREAD;
+    }
+    return unread ? UNREAD : false;
   }
+  const docsOf = (i: number): readonly Document[] => parsed[i] as readonly Document[];
   const yaml = await import('yaml');
   let visits = 0;
   const tick = (): void => {
@@ -81,9 +93,8 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
     // the included ones', the last included first.
     const defs = new Map<string, At[]>();
     const tops: At[] = [];
-    for (const text of [texts[0]!, ...texts.slice(1).reverse()])
-      for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
-        if (!(doc instanceof yaml.Document)) continue;
+    for (const i of [0, ...texts.map((_, k) => texts.length - 1 - k).slice(0, -1)])
+      for (const doc of docsOf(i)) {
         tops.push({ node: doc.contents, doc });
         for (const { key, value } of pairs({ node: doc.contents, doc }))
           if (typeof key === 'string') defs.set(key, [...(defs.get(key) ?? []), value]);

@@ -57,9 +57,25 @@ export default defineCommitRule({
         // A chain gutted past the CI files (a script's gitguard line): protected-paths-changed-by-maintainers
         // judges that where a policy judges the commit; elsewhere (no policy, keys only) this rule does.
         const chain = c.trust?.ciChainRemoved && c.trust.mode !== 'policy';
-        if (!c.trust?.ciGateRemoved && !chain) return;
+        const unread = c.trust?.ciGateUnreadFor;
+        if (!c.trust?.ciGateRemoved && !chain && !unread) return;
         const j = unvouchedChange(c);
         if (!j) return;
+        // Past the run's YAML parse budget a side could not be read: fail closed, naming the knob.
+        if (unread) {
+          if (!hosted(unread)) {
+            n.elsewhere += 1;
+            n.missedBy |= bitsOf(unread);
+          } else
+            found.add(
+              commitFinding(
+                c,
+                j,
+                `may remove the gitguard step from the CI configuration (${ciChanges(c).join(', ')}) without a maintainer's signature, and cannot be judged: a CI file naming gitguard is past the run's YAML parse budget — "${c.subject}"; audit a shorter range (--base) or raise GITGUARD_YAML_PARSE_MB`,
+              ),
+            );
+          return;
+        }
         if (!chain && !hosted(c.trust.ciGateLostFor)) {
           n.elsewhere += 1;
           n.missedBy |= bitsOf(c.trust.ciGateLostFor ?? []);
