@@ -18,6 +18,7 @@ import {
   ciReferencesIn,
   ciVariables,
   namesGitguard,
+  referencesUnread,
   runCommands,
   UNREAD,
   type Gate,
@@ -74,7 +75,11 @@ export class CiGateReader {
     this.parts = derived.parts;
     this.ranOnly = derived.ranOnly;
     this.keyIdx = watched.flatMap((p, i) => (this.isCiPath(p) ? [i] : []));
+    this.follows = watched.some((p) => this.isDerivedCi(p));
   }
+
+  /** Whether a reference can lead anywhere: only a watched file the CI runs is followed (entryAt). */
+  private follows = false;
 
   /** A CI path, or a watched path that is or holds a file the CI runs. */
   isCiPath(path: string): boolean {
@@ -246,7 +251,10 @@ export class CiGateReader {
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
       const [text, origin] = texts[i]!;
-      for (const ref of await ciReferencesIn(text, origin)) {
+      const refs = await ciReferencesIn(text, origin);
+      // Read by line alone for the parse budget: what it runs is not known.
+      if (this.follows && referencesUnread(text)) return undefined;
+      for (const ref of refs) {
         if (seen.has(ref)) continue;
         seen.add(ref);
         if (/[*?[\]{}]/.test(ref)) continue;
@@ -283,7 +291,10 @@ export class CiGateReader {
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
       const [text, origin] = texts[i]!;
-      for (const ref of await ciReferencesIn(text, origin)) {
+      const refs = await ciReferencesIn(text, origin);
+      // Read by line alone for the parse budget: a file it runs may hold the gate.
+      unread ||= this.follows && referencesUnread(text);
+      for (const ref of refs) {
         if (seen.has(ref) || /[*?[\]{}]/.test(ref)) continue;
         seen.add(ref);
         const entry = await this.entryAt(state, ref);

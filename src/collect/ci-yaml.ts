@@ -29,9 +29,26 @@ function memo<T>(kind: string, text: string, compute: () => Promise<T>): Promise
 /** Aliases expanded in one value (a value of nested aliases could otherwise grow exponentially). */
 const MAX_ALIASES = 64;
 
+/** Per run, the texts whose references were read past the parse budget (by line alone): see referencesUnread. */
+const unreadIn = new WeakMap<object, Set<string>>();
+
+/**
+ * Whether ciReferencesIn read `text` by line alone for the run's parse budget: a flow-style step
+ * (`- { uses: ./audit }`) may run a file it did not name, so what follows from it is not known.
+ */
+export function referencesUnread(text: string): boolean {
+  return unreadIn.get(runContext())?.has(textKey(text)) ?? false;
+}
+
 /** The values of `key` anywhere in the documents of `text`, parsed (maps as Map); [] where it cannot be parsed. */
 async function valuesOf(text: string, key: string): Promise<unknown[]> {
   const docs = await parsedYaml(text);
+  if (docs === 'past-budget') {
+    const run = runContext();
+    let unread = unreadIn.get(run);
+    if (!unread) unreadIn.set(run, (unread = new Set()));
+    unread.add(textKey(text));
+  }
   if (typeof docs === 'string') return [];
   alsoGate(text);
   const yaml = await import('yaml');
