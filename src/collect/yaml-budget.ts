@@ -11,13 +11,13 @@ import { yamlTooDeep } from './policy-yaml.js';
 import { runContext } from './run-context.js';
 
 /**
- * Above this many bytes the file is not read as YAML (the parser takes ~0.3 s a megabyte of
+ * Above this many bytes the file is not read as YAML (the parser takes ~0.3 CPU-s a megabyte of
  * workflow); a workflow is kilobytes.
  */
-export const PARSE_MAX = 256 * 1024;
+const PARSE_MAX = 256 * 1024;
 
 /** MiB parsed in one run, at most (GITGUARD_YAML_PARSE_MB; ~20 CPU-seconds at the default). */
-export const parseBudgetMb = (): number => envLimit('GITGUARD_YAML_PARSE_MB', 64);
+const parseBudgetMb = (): number => envLimit('GITGUARD_YAML_PARSE_MB', 64);
 
 /** Texts parsed last, by hash: the questions asked of one text in a row share its parse. */
 const RECENT = 16;
