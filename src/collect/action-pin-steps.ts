@@ -6,11 +6,14 @@
 import { isUtf8 } from 'node:buffer';
 import type { Node as YamlNode } from 'yaml';
 import { pinless } from '../domain/action-pins.js';
-import { mayParse } from './ci-yaml.js';
+import { chargeParse, readableYaml } from './yaml-budget.js';
 
-/** The lines (0-based) holding a step's or a job's whole `uses: <plain or quoted scalar>`; undefined: not read so. */
+/**
+ * The lines (0-based) holding a step's or a job's whole `uses: <plain or quoted scalar>`; undefined:
+ * not read so (past the run's parse budget too: the change then counts as more than pins).
+ */
 async function stepUsesLines(text: string): Promise<Set<number> | undefined> {
-  if (!mayParse(text)) return undefined;
+  if (!readableYaml(text) || !chargeParse(text)) return undefined;
   const yaml = await import('yaml');
   const docs = yaml.parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
   // One document, no error, no alias: what an alias repeats elsewhere is no step's pin alone.

@@ -14,7 +14,16 @@ import { gitlabRunsGitguard } from './gitlab-gate.js';
 
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
-import { ciReferencesIn, ciVariables, namesGitguard, runCommands, type RunCommand } from './ci-yaml.js';
+import {
+  ciReferencesIn,
+  ciVariables,
+  namesGitguard,
+  referencesUnread,
+  runCommands,
+  UNREAD,
+  type Gate,
+  type RunCommand,
+} from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
@@ -30,11 +39,14 @@ type State = readonly (string | null)[];
 /** The place a forge reads in a state, with its entry ("<mode> <id>"), and whether below its subfolders too. */
 type Place = readonly [path: string, entry: string, recursive: boolean];
 
-/** Per forge (CI_RUNNERS' order): whether what it reads runs gitguard; undefined: unknown (a missing object). */
-export type RunnerGates = ReadonlyArray<boolean | undefined>;
+/**
+ * Per forge (CI_RUNNERS' order): whether what it reads runs gitguard; undefined: unknown (a missing
+ * object); UNREAD: a file naming gitguard past the run's parse budget.
+ */
+export type RunnerGates = ReadonlyArray<Gate | undefined>;
 
 export class CiGateReader {
-  private readonly gateOf = new Map<string, Promise<boolean | undefined>>();
+  private readonly gateOf = new Map<string, Promise<Gate | undefined>>();
   /** The watched paths and, for those a CI file runs, their CI file (derived-paths.ts). */
   private watched: readonly string[] = [];
   private origins: ReadonlyMap<string, string> = new Map();
@@ -63,7 +75,11 @@ export class CiGateReader {
     this.parts = derived.parts;
     this.ranOnly = derived.ranOnly;
     this.keyIdx = watched.flatMap((p, i) => (this.isCiPath(p) ? [i] : []));
+    this.follows = watched.some((p) => this.isDerivedCi(p));
   }
+
+  /** Whether a reference can lead anywhere: only a watched file the CI runs is followed (entryAt). */
+  private follows = false;
 
   /** A CI path, or a watched path that is or holds a file the CI runs. */
   isCiPath(path: string): boolean {
@@ -235,7 +251,10 @@ export class CiGateReader {
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
       const [text, origin] = texts[i]!;
-      for (const ref of await ciReferencesIn(text, origin)) {
+      const refs = await ciReferencesIn(text, origin);
+      // Read by line alone for the parse budget: what it runs is not known.
+      if (this.follows && referencesUnread(text)) return undefined;
+      for (const ref of refs) {
         if (seen.has(ref)) continue;
         seen.add(ref);
         if (/[*?[\]{}]/.test(ref)) continue;
@@ -250,8 +269,15 @@ export class CiGateReader {
     return seen;
   }
 
-  private async read(state: State, [ci, at, recursive]: Place): Promise<boolean | undefined> {
+  private async read(state: State, [ci, at, recursive]: Place): Promise<Gate | undefined> {
     let unknown = false;
+    let unread = false;
+    /** Whether a text runs gitguard (an unread one is remembered: another may still run it). */
+    const runs = async (text: string): Promise<boolean> => {
+      const gate = await namesGitguard(text);
+      unread ||= gate === UNREAD;
+      return gate === true;
+    };
     /** Texts still to look for references in, with the CI file they stand for. */
     const texts: Array<[string, string]> = [];
     /** GitLab's files, with their paths. */
@@ -261,14 +287,17 @@ export class CiGateReader {
     // GitLab reads its file and the local ones it includes as one (gitlab-gate.ts): judged together below.
     const whole = ci === GITLAB_CI;
     for (const text of files ?? []) {
-      if (!whole && (await namesGitguard(text))) return true;
+      if (!whole && (await runs(text))) return true;
       texts.push([text, ci]);
       named.push([ci, text]);
     }
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
       const [text, origin] = texts[i]!;
-      for (const ref of await ciReferencesIn(text, origin)) {
+      const refs = await ciReferencesIn(text, origin);
+      // Read by line alone for the parse budget: a file it runs may hold the gate.
+      unread ||= this.follows && referencesUnread(text);
+      for (const ref of refs) {
         if (seen.has(ref) || /[*?[\]{}]/.test(ref)) continue;
         seen.add(ref);
         const entry = await this.entryAt(state, ref);
@@ -277,14 +306,19 @@ export class CiGateReader {
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
-          if (!whole && (await namesGitguard(t))) return true;
+          if (!whole && (await runs(t))) return true;
           texts.push([t, origin]);
           named.push([ref, t]);
         }
       }
     }
-    if (whole && (await gitlabRunsGitguard(named))) return true;
-    return unknown ? undefined : false;
+    if (whole) {
+      const gate = await gitlabRunsGitguard(named);
+      if (gate === true) return true;
+      unread ||= gate === UNREAD;
+    }
+    // Unread before unknown: a file not read for the budget is no partial clone's missing object.
+    return unread ? UNREAD : unknown ? undefined : false;
   }
 
   /**

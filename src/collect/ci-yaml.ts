@@ -3,28 +3,13 @@
 // flow-style step `- { uses: ./x }`, a quoted key, an alias of an anchored path or a folded
 // scalar, each of which runs the file all the same. Both readings are kept (a file one of them
 // names is watched): a text that is no valid YAML runs nothing, and reading more only widens.
-import { createHash } from 'node:crypto';
 import type { Document, Node as YamlNode } from 'yaml';
 import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
-import { yamlTooDeep } from './policy-yaml.js';
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
-
-/**
- * Above this many bytes the file is read by line alone (the parser takes ~0.6 s a megabyte of
- * workflow); a workflow is kilobytes.
- */
-const PARSE_MAX = 256 * 1024;
-
-/**
- * Bytes parsed in one run, at most (~10 s): a hostile history can hold thousands of versions of a
- * large workflow, each read once by the CI gate's check. Past it, files are read as before the parser
- * (by line; any mention of gitguard). The tip's files are read first (derived-paths.ts).
- */
-const PARSE_BUDGET = 16 * 1024 * 1024;
-const parsedIn = new WeakMap<object, number>();
+import { parsedYaml, textKey } from './yaml-budget.js';
 
 /**
  * Each text's answers in one run, by what was asked ('uses', 'include', 'gate', 'action'): the CI
@@ -36,34 +21,41 @@ function memo<T>(kind: string, text: string, compute: () => Promise<T>): Promise
   const run = runContext();
   let answers = answersIn.get(run);
   if (!answers) answersIn.set(run, (answers = new Map<string, Promise<unknown>>()));
-  // By a hash, not the text: a hostile history holds thousands of large versions.
-  const key = `${kind}\0${createHash('sha256').update(text).digest('base64')}`;
+  const key = `${kind}\0${textKey(text)}`;
   let answer = answers.get(key) as Promise<T> | undefined;
   if (!answer) answers.set(key, (answer = compute()));
   return answer;
 }
 
-/** Whether `text` is parsed as YAML (small, shallow, within the run's budget); counts it against the budget. */
-export function mayParse(text: string): boolean {
-  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return false;
-  const run = runContext();
-  const used = parsedIn.get(run) ?? 0;
-  if (used + text.length > PARSE_BUDGET) return false;
-  parsedIn.set(run, used + text.length);
-  return true;
-}
-
 /** Aliases expanded in one value (a value of nested aliases could otherwise grow exponentially). */
 const MAX_ALIASES = 64;
 
+/** Per run, the texts whose references were read past the parse budget (by line alone): see referencesUnread. */
+const unreadIn = new WeakMap<object, Set<string>>();
+
+/**
+ * Whether ciReferencesIn read `text` by line alone for the run's parse budget: a flow-style step
+ * (`- { uses: ./audit }`) may run a file it did not name, so what follows from it is not known.
+ */
+export function referencesUnread(text: string): boolean {
+  return unreadIn.get(runContext())?.has(textKey(text)) ?? false;
+}
+
 /** The values of `key` anywhere in the documents of `text`, parsed (maps as Map); [] where it cannot be parsed. */
 async function valuesOf(text: string, key: string): Promise<unknown[]> {
-  if (!mayParse(text)) return [];
+  const docs = await parsedYaml(text);
+  if (docs === 'past-budget') {
+    const run = runContext();
+    let unread = unreadIn.get(run);
+    if (!unread) unreadIn.set(run, (unread = new Set()));
+    unread.add(textKey(text));
+  }
+  if (typeof docs === 'string') return [];
+  alsoGate(text);
   const yaml = await import('yaml');
   const out: unknown[] = [];
   try {
-    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
-      if (!(doc instanceof yaml.Document)) continue;
+    for (const doc of docs) {
       const js = (n: unknown): unknown =>
         yaml.isNode(n) ? (n as YamlNode).toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : n;
       yaml.visit(doc, {
@@ -133,7 +125,6 @@ function variablesOf(node: Map<unknown, unknown>, inherited: Vars): Vars {
 export function runCommands(text: string, origin: string): Promise<RunCommand[]> {
   return memo(`run ${origin}`, text, async () => {
     const lines = (): RunCommand[] => text.split(/\r?\n/).map((t) => ({ text: t, dir: '' }));
-    if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return lines();
     const keys = COMMAND_KEYS(origin);
     const out: RunCommand[] = [];
     let visits = 0;
@@ -176,7 +167,7 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
  */
 export function ciVariables(text: string, origin: string): Promise<Array<[string, string]>> {
   return memo(`vars ${origin}`, text, async () => {
-    const docs = text.length > PARSE_MAX || yamlTooDeep(text) !== undefined ? undefined : await documentsOf(text);
+    const docs = await documentsOf(text);
     if (docs === undefined) return shellAssignments(text);
     const out: Array<[string, string]> = [];
     const keys = COMMAND_KEYS(origin);
@@ -198,15 +189,14 @@ export function ciVariables(text: string, origin: string): Promise<Array<[string
   });
 }
 
-/** The documents of `text`, parsed (maps as Map); [] where it cannot be parsed; undefined past the run's parse budget. */
+/** The documents of `text`, parsed (maps as Map); [] where it is no valid YAML; undefined when too large, deep, or past the run's parse budget. */
 async function documentsOf(text: string): Promise<unknown[] | undefined> {
-  if (!mayParse(text)) return undefined;
-  const yaml = await import('yaml');
+  const docs = await parsedYaml(text);
+  if (typeof docs === 'string') return undefined;
+  alsoGate(text);
   const out: unknown[] = [];
   try {
-    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
-      if (doc instanceof yaml.Document) out.push(doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIASES }));
-    }
+    for (const doc of docs) out.push(doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIASES }));
   } catch {
     // A value expanding past MAX_ALIASES, or a parser failure: what was read stands.
   }
@@ -265,26 +255,42 @@ export function plainValue(yaml: typeof import('yaml'), n: unknown, doc: Documen
 }
 
 /**
+ * Whether a CI file runs gitguard: true, false, or UNREAD when it mentions gitguard and the run's
+ * parse budget is spent (ci-gate-kept reports a change whose answer depends on it).
+ */
+export type Gate = boolean | typeof UNREAD;
+export const UNREAD = 'unread';
+
+/**
  * Whether a CI file names gitguard where it runs and can fail the run: in a value (not a comment,
  * nor a key), outside the steps and jobs switchedOff. A text too large or deep to read as YAML here, or
- * whose aliases expand past MAX_VISITS, runs no gate; one past the run's parse budget counts on any
- * mention, as a line reading would.
+ * whose aliases expand past MAX_VISITS, runs no gate; one past the run's parse budget is UNREAD (a
+ * mention is no gate: one in a comment, the budget spent first, kept a removed gate). Only a text
+ * that mentions gitguard is parsed for it.
  */
-export function namesGitguard(text: string): Promise<boolean> {
+export function namesGitguard(text: string): Promise<Gate> {
   return memo('gate', text, () => gateIn(text));
 }
 
-async function gateIn(text: string): Promise<boolean> {
+/**
+ * A parsed text's gate answer, settled while its parse is at hand (yaml-budget.ts keeps a few): the
+ * range search reads the versions the walk asks about later, and a second parse would count twice.
+ */
+function alsoGate(text: string): void {
+  if (GITGUARD.test(text)) void namesGitguard(text);
+}
+
+async function gateIn(text: string): Promise<Gate> {
   if (!GITGUARD.test(text)) return false;
   // Too large or deep to read as YAML, or aliases past MAX_VISITS: no gate (a mention in a comment of
-  // a padded file, the gate job removed, kept it). Past the run's budget only: any mention, as before.
-  if (text.length > PARSE_MAX || yamlTooDeep(text) !== undefined) return false;
-  if (!mayParse(text)) return true;
+  // a padded file, the gate job removed, kept it).
+  const docs = await parsedYaml(text);
+  if (docs === 'too-large') return false;
+  if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
   let visits = 0;
   try {
-    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
-      if (!(doc instanceof yaml.Document)) continue;
+    for (const doc of docs) {
       // GitHub (and Forgejo, Gitea: Go's yaml.v3) refuse a whole workflow or action that is no valid
       // YAML, or with a key written twice in one map ("'env' is already defined"): it runs nothing,
       // whatever the rest of it says.
@@ -349,22 +355,14 @@ export function actionFiles(text: string): Promise<string[]> {
 }
 
 async function filesOfAction(text: string): Promise<string[]> {
-  if (!mayParse(text)) return [];
-  const yaml = await import('yaml');
   const out: string[] = [];
-  try {
-    for (const doc of yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })) {
-      if (!(doc instanceof yaml.Document)) continue;
-      const runs: unknown = doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIASES });
-      const block = runs instanceof Map ? (runs as Map<unknown, unknown>).get('runs') : undefined;
-      if (!(block instanceof Map)) continue;
-      for (const key of ACTION_FILE_KEYS) {
-        const v: unknown = (block as Map<unknown, unknown>).get(key);
-        if (typeof v === 'string' && v.trim() && !v.includes('://') && !v.includes('${{')) out.push(v.trim());
-      }
+  for (const runs of (await documentsOf(text)) ?? []) {
+    const block = runs instanceof Map ? (runs as Map<unknown, unknown>).get('runs') : undefined;
+    if (!(block instanceof Map)) continue;
+    for (const key of ACTION_FILE_KEYS) {
+      const v: unknown = (block as Map<unknown, unknown>).get(key);
+      if (typeof v === 'string' && v.trim() && !v.includes('://') && !v.includes('${{')) out.push(v.trim());
     }
-  } catch {
-    // An expansion past MAX_ALIASES: nothing named.
   }
   return out;
 }

@@ -21,11 +21,13 @@ import {
   literally,
   MAX_EXTENDS,
   MAX_VISITS,
-  mayParse,
   namesGitguard,
   plainValue,
   switchedOff,
+  UNREAD,
+  type Gate,
 } from './ci-yaml.js';
+import { parsedYaml } from './yaml-budget.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
 
@@ -69,16 +71,25 @@ interface At {
 
 /**
  * Whether GitLab's configuration, `.gitlab-ci.yml`'s text first and then the files it includes, runs
- * gitguard in a job that runs and can fail. Past the parser's limits each file is read alone.
+ * gitguard in a job that runs and can fail. A file too large or deep to parse: each file is read
+ * alone; one past the run's parse budget: UNREAD (the whole decides, and a part is not read).
  */
 export async function gitlabRunsGitguard(
   files: ReadonlyArray<readonly [path: string, text: string]>,
-): Promise<boolean> {
+): Promise<Gate> {
   const texts = files.map(([, t]) => t);
   if (!texts.some((t) => GITGUARD.test(t))) return false;
-  if (!texts.every((t) => mayParse(t))) {
-    for (const t of texts) if (await namesGitguard(t)) return true;
-    return false;
+  const results: Array<Awaited<ReturnType<typeof parsedYaml>>> = [];
+  for (const t of texts) results.push(await parsedYaml(t));
+  if (results.includes('past-budget')) return UNREAD;
+  if (results.includes('too-large')) {
+    let unread = false;
+    for (const t of texts) {
+      const gate = await namesGitguard(t);
+      if (gate === true) return true;
+      unread ||= gate === UNREAD;
+    }
+    return unread ? UNREAD : false;
   }
   const yaml = await import('yaml');
   let visits = 0;
@@ -110,13 +121,7 @@ export async function gitlabRunsGitguard(
     const tops: At[] = [];
     /** Each template's definitions resolved, by depth and name (see definitions). */
     const flat = new Map<string, At[]>();
-    const parsed = files.map(([path, text]) => ({
-      path,
-      text,
-      docs: yaml
-        .parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })
-        .filter((d): d is Document.Parsed => d instanceof yaml.Document),
-    }));
+    const parsed = files.map(([path, text], i) => ({ path, text, docs: results[i] as readonly Document[] }));
     const define = (ones: typeof parsed): void => {
       defs.clear();
       flat.clear();

@@ -2,6 +2,7 @@
 // the change took gitguard out of the CI configuration. Steps (steps.ts): synchronous unless a
 // parent's state or a CI file still has to be read.
 import type { CiGateReader, RunnerGates } from './ci-runs-gitguard.js';
+import { UNREAD } from './ci-yaml.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
 import { known } from './commit-flags.js';
 import type { Steps } from './steps.js';
@@ -17,6 +18,8 @@ export interface WatchedChanges {
   ciGateUnknown: boolean;
   /** The forges whose chain of files the CI runs reached gitguard in a parent and no longer does (CommitTrust.ciChainLostFor). */
   ciChainLostFor?: string[];
+  /** The forges for which whether the gate was removed hangs on a CI file past the run's parse budget (CommitTrust.ciGateUnreadFor). */
+  ciGateUnreadFor?: string[];
 }
 
 type State = readonly (string | null)[];
@@ -121,8 +124,15 @@ export function* watchedChanges(
   const lost = CI_RUNNERS.filter((_, r) => own[r] === false && parents.some((p) => p[r] === true));
   out.ciGateRemoved = lost.length > 0;
   if (lost.length) out.ciGateLostFor = lost.map((runner) => runner.name);
+  // A side past the parse budget: the gate may have gone (this side unread, a parent's running or
+  // unread; this side without it, a parent's unread). Reported, never taken for a kept gate.
+  const unread = CI_RUNNERS.filter(
+    (_, r) => own[r] !== true && parents.some((p) => p[r] === UNREAD || (own[r] === UNREAD && p[r] === true)),
+  );
+  if (!out.ciGateRemoved && unread.length) out.ciGateUnreadFor = unread.map((runner) => runner.name);
   out.ciGateUnknown =
     !out.ciGateRemoved &&
+    !unread.length &&
     own.some((g, r) => g !== true && (g === undefined || parents.some((p) => p[r] === undefined)));
   // Neither side's CI files name gitguard for a forge: whether a chain of files they run reached it in a parent.
   const open = own.flatMap((g, r) => (g === false && !parents.some((p) => p[r] === true) ? [r] : []));

@@ -47,6 +47,11 @@ export interface CommitTrust {
   ciChainLostFor?: string[];
   /** It changes a CI file whose other side is not in the repository (a partial clone): not judged. */
   ciGateUnknown?: boolean;
+  /**
+   * The forges for which whether it removes the gitguard step cannot be told: a CI file naming
+   * gitguard on one side is past the run's YAML parse budget (GITGUARD_YAML_PARSE_MB).
+   */
+  ciGateUnreadFor?: string[];
   /** Signed tags embedded in a merge ("mergetag" headers), checked with the keys that judge it. */
   mergetags?: MergetagTrust[];
   /** Keys revoked at the tip or by --revoked-keys: void whichever policy judges (one shared map). */

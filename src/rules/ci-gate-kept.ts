@@ -66,9 +66,25 @@ export default defineCommitRule({
         // judges that where a policy judges the commit; elsewhere (no policy, keys only) this rule does.
         if (!c.trust) return;
         const lost = lostFor(c);
-        if (!c.trust.ciGateRemoved && !lost?.length) return;
+        const unread = c.trust.ciGateUnreadFor;
+        if (!c.trust.ciGateRemoved && !lost?.length && !unread) return;
         const j = unvouchedChange(c);
         if (!j) return;
+        // Past the run's YAML parse budget a side could not be read: fail closed, naming the knob.
+        if (unread) {
+          if (!hosted(unread)) {
+            n.elsewhere += 1;
+            n.missedBy |= bitsOf(unread);
+          } else
+            found.add(
+              commitFinding(
+                c,
+                j,
+                `may remove the gitguard step from the CI configuration (${ciChanges(c).join(', ')}) without a maintainer's signature, and cannot be judged: a CI file naming gitguard is past the run's YAML parse budget — "${c.subject}"; audit a shorter range (--base) or raise GITGUARD_YAML_PARSE_MB`,
+              ),
+            );
+          return;
+        }
         // Either loss counts only for a forge that may host the repository.
         if (!hosted(lost)) {
           n.elsewhere += 1;

@@ -1,0 +1,76 @@
+// The YAML parser's budget for one run, shared by every question asked of CI files (ci-yaml.ts,
+// gitlab-gate.ts, action-pin-steps.ts). A hostile history can hold thousands of versions of a large
+// workflow, and the parser reads ~3 MB a CPU-second: past the budget a text is not parsed, and each
+// reader says what that means for its answer (the CI gate's: unread, which ci-gate-kept reports; never
+// a mention read as a gate). The budget counts the parses made, not the questions: the questions asked
+// of one text in a row (its references, variables and commands) share one parse.
+import { createHash } from 'node:crypto';
+import type { Document } from 'yaml';
+import { envLimit } from './child-env.js';
+import { yamlTooDeep } from './policy-yaml.js';
+import { runContext } from './run-context.js';
+
+/**
+ * Above this many bytes the file is not read as YAML (the parser takes ~0.3 CPU-s a megabyte of
+ * workflow); a workflow is kilobytes.
+ */
+const PARSE_MAX = 256 * 1024;
+
+/** MiB parsed in one run, at most (GITGUARD_YAML_PARSE_MB; ~20 CPU-seconds at the default). */
+const parseBudgetMb = (): number => envLimit('GITGUARD_YAML_PARSE_MB', 64);
+
+/** Texts parsed last, by hash: the questions asked of one text in a row share its parse. */
+const RECENT = 16;
+
+interface Spent {
+  bytes: number;
+  recent: Map<string, readonly Document[]>;
+}
+const spentIn = new WeakMap<object, Spent>();
+
+/** A text's key in one run's memos: a hash, not the text (a hostile history holds thousands of large versions). */
+export const textKey = (text: string): string => createHash('sha256').update(text).digest('base64');
+
+/** Whether `text` is small and shallow enough to be read as YAML at all (whatever the budget). */
+export const readableYaml = (text: string): boolean => text.length <= PARSE_MAX && yamlTooDeep(text) === undefined;
+
+function spent(): Spent {
+  const run = runContext();
+  let s = spentIn.get(run);
+  if (!s) spentIn.set(run, (s = { bytes: 0, recent: new Map() }));
+  return s;
+}
+
+/** Counts `text` against the run's budget; false (nothing counted) past it. */
+export function chargeParse(text: string): boolean {
+  const s = spent();
+  if (s.bytes + text.length > parseBudgetMb() * 1024 * 1024) return false;
+  s.bytes += text.length;
+  return true;
+}
+
+/**
+ * The documents of `text` as the `yaml` package parses them (duplicate keys kept, for the readers to
+ * judge); 'too-large' when not readableYaml, 'past-budget' when the run's budget is spent. A text
+ * that is no valid YAML gives the documents read, possibly none.
+ */
+export async function parsedYaml(text: string): Promise<readonly Document[] | 'too-large' | 'past-budget'> {
+  if (!readableYaml(text)) return 'too-large';
+  const s = spent();
+  const key = textKey(text);
+  const had = s.recent.get(key);
+  if (had) return had;
+  if (!chargeParse(text)) return 'past-budget';
+  const yaml = await import('yaml');
+  let docs: readonly Document[] = [];
+  try {
+    docs = yaml
+      .parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })
+      .filter((d): d is Document.Parsed => d instanceof yaml.Document);
+  } catch {
+    // A parser failure: no document.
+  }
+  s.recent.set(key, docs);
+  if (s.recent.size > RECENT) s.recent.delete(s.recent.keys().next().value!);
+  return docs;
+}

@@ -1,0 +1,99 @@
+// The CI readers share one YAML parse budget per run. Past it, a file naming gitguard anywhere (a
+// comment) counted as running it: 66 versions of a 255 KiB workflow naming gitguard in a comment
+// spent the 16 MiB, and a commit that then removed the gate job, keeping `# npx gitguard audit`,
+// passed ci-gate-kept. Now the budget counts parses, not questions (a text's questions share one),
+// is 64 MiB (GITGUARD_YAML_PARSE_MB), and a gate past it is unread: ci-gate-kept fails naming the
+// knob where the answer depends on it. Twins: the gate kept, and a change past the budget that
+// leaves a readable gate in place.
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import { runMain } from '../helpers/cli.js';
+
+const GATE =
+  'on: [push]\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npx gitguard audit\n';
+const REMOVED =
+  'on: [push]\njobs:\n  # npx gitguard audit\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
+const CI = '.github/workflows/ci.yml';
+const BIG = '.github/workflows/big.yml';
+const KEPT = `${GATE}  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n`;
+
+/** A workflow of about `size` bytes, distinct per `n`, naming gitguard only in a comment. */
+function padded(n: number, size: number): string {
+  let out = `# not gitguard's job (${n})\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n`;
+  for (let k = 0; out.length < size; k += 1) out += `      - name: step ${k} of ${n}\n        run: make part-${k}\n`;
+  return out;
+}
+
+type Commit = Record<string, string>;
+
+/** One git fast-import of `commits` (each: files written over the last), the first the gate in ci.yml. */
+function history(commits: readonly Commit[]): TestRepo {
+  const r = makeRepo();
+  const parts: string[] = [];
+  let time = 1_700_000_000;
+  for (const [i, files] of [{ [CI]: GATE }, ...commits].entries()) {
+    time += 60;
+    const msg = `ci: change ${i}`;
+    parts.push(`commit refs/heads/main\ncommitter Dev <dev@example.com> ${time} +0000\n`);
+    parts.push(`data ${Buffer.byteLength(msg)}\n${msg}\n`);
+    for (const [path, text] of Object.entries(files))
+      parts.push(`M 100644 inline ${path}\ndata ${Buffer.byteLength(text)}\n${text}\n`);
+  }
+  r.run(['fast-import', '--quiet'], { input: parts.join('') });
+  r.run(['reset', '-q', '--hard', 'main']);
+  return r;
+}
+
+/** `count` commits each writing a distinct padded big.yml of `size` bytes (from number `from`). */
+const bigs = (count: number, size: number, from = 1): Commit[] =>
+  Array.from({ length: count }, (_, k) => ({ [BIG]: padded(from + k, size) }));
+
+async function audit(r: TestRepo, budgetMb?: number): Promise<{ code: number; stdout: string }> {
+  const env = budgetMb === undefined ? r.env : { ...r.env, GITGUARD_YAML_PARSE_MB: String(budgetMb) };
+  const res = await runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--no-cache'], { env });
+  return { code: res.code, stdout: res.stdout };
+}
+
+/** git's own reading of commit `at`: it changes ci.yml, whose `run:` line naming gitguard it removes. */
+function gitSaysRemoved(r: TestRepo, at = 'HEAD'): void {
+  expect(r.run(['diff', '--name-only', `${at}~1`, at])).toBe('.github/workflows/ci.yml');
+  expect(r.run(['diff', `${at}~1`, at])).toContain('-      - run: npx gitguard audit');
+  expect(r.run(['show', `${at}:.github/workflows/ci.yml`])).toContain('# npx gitguard audit');
+}
+
+describe('ci-gate-kept: the YAML parse budget', () => {
+  test('removed after 66 versions of a 255 KiB workflow spent the old 16 MiB: the removal is found', async () => {
+    const r = history([...bigs(66, 255 * 1024), { [CI]: REMOVED }]);
+    gitSaysRemoved(r);
+    expect(Number(r.run(['rev-list', '--count', 'HEAD']))).toBe(68);
+    const res = await audit(r);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
+    expect(res.stdout).toContain('removes the gitguard step from the CI configuration');
+  }, 600_000);
+
+  test('removed past the budget: not judged, so it fails naming GITGUARD_YAML_PARSE_MB', async () => {
+    // The removal, then enough later versions that the newest-first search of the range (which reads
+    // the tip's files first) spends the budget before it reaches the removal's ci.yml.
+    const r = history([{ [CI]: REMOVED }, ...bigs(11, 100 * 1024)]);
+    gitSaysRemoved(r, 'HEAD~11');
+    const res = await audit(r, 1);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
+    expect(res.stdout).toContain('cannot be judged');
+    expect(res.stdout).toContain('GITGUARD_YAML_PARSE_MB');
+  }, 300_000);
+
+  test('kept: the gate edited, kept, between padded versions passes within the budget', async () => {
+    const r = history([...bigs(11, 100 * 1024), { [CI]: KEPT }, ...bigs(11, 100 * 1024, 20)]);
+    expect(r.run(['show', 'HEAD:.github/workflows/ci.yml'])).toContain('- run: npx gitguard audit');
+    const res = await audit(r);
+    expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+  }, 300_000);
+
+  test('kept: past the budget, a change to another file leaves the readable gate in place', async () => {
+    const r = history(bigs(12, 100 * 1024));
+    expect(r.run(['diff', '--name-only', 'HEAD~1', 'HEAD'])).toBe(BIG);
+    const res = await audit(r, 1);
+    expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+  }, 300_000);
+});
