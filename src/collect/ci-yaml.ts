@@ -10,6 +10,8 @@ import { yamlTooDeep } from './policy-yaml.js';
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
 import { resolveAlias } from './yaml-aliases.js';
+import { defaultShell, runMode, runsForChanges } from '../domain/actions-run.js';
+import { failsWithGitguard } from '../domain/shell-gate.js';
 
 /**
  * Above this many bytes the file is read by line alone (the parser takes ~0.6 s a megabyte of
@@ -52,8 +54,7 @@ export function mayParse(text: string): boolean {
   return true;
 }
 
-/** Aliases expanded in one value (a value of nested aliases could otherwise grow exponentially). */
-const MAX_ALIASES = 64;
+const MAX_ALIASES = 64; // aliases expanded in one value (nested aliases could grow exponentially)
 
 /** The values of `key` anywhere in the documents of `text`, parsed (maps as Map); [] where it cannot be parsed. */
 async function valuesOf(text: string, key: string): Promise<unknown[]> {
@@ -291,6 +292,8 @@ async function gateIn(text: string): Promise<boolean> {
         return yaml.isScalar(r) ? r.value : r;
       };
       const top = doc.contents;
+      const list = (v: unknown): unknown[] => (yaml.isSeq(v) ? v.items.map(scalar) : [v]);
+      const keys = (m: unknown): unknown[] => (yaml.isMap(m) ? m.items.map((p) => scalar(p.key)) : []);
       const entry = (map: unknown, key: string): unknown =>
         yaml.isMap(map) ? map.items.find((p) => scalar(p.key) === key)?.value : undefined;
       // A key as the CI reads it: set in the map, else from what it merges (`<<: *lenient`, GitLab reads
@@ -314,18 +317,27 @@ async function gateIn(text: string): Promise<boolean> {
         }
         return undefined;
       };
-      const runs = (n: unknown): boolean => {
+      // `shell`: the shell a step's `run:` runs in where it names none (the nearest `defaults: run: shell:`).
+      const runs = (n: unknown, shell: unknown): boolean => {
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
         const node = resolveAlias(yaml, n, doc);
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
-        if (yaml.isSeq(node)) return node.items.some(runs);
-        if (yaml.isMap(node))
-          return (
-            !switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc)) && node.items.some((p) => runs(p.value))
-          );
-        return false;
+        if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shell));
+        if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return false;
+        const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
+        const here = defaultShell(own, shell, list(scalar(entry(node, 'runs-on'))));
+        return node.items.some((p) => {
+          const v = scalar(p.value);
+          if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here);
+          const mode = runMode(scalar(entry(node, 'shell')), here);
+          return mode ? failsWithGitguard(v, mode) : GITGUARD.test(v);
+        });
       };
-      if (runs(doc.contents)) return true;
+      // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`) gates none.
+      const on = entry(top, 'on');
+      if (!runsForChanges(on === undefined ? undefined : yaml.isMap(scalar(on)) ? keys(scalar(on)) : list(scalar(on))))
+        continue;
+      if (runs(doc.contents, undefined)) return true;
     }
   } catch {
     return false;
