@@ -14,7 +14,14 @@ import { gitlabRunsGitguard } from './gitlab-gate.js';
 
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
-import { ciReferencesIn, ciVariables, namesGitguard, runCommands, type RunCommand } from './ci-yaml.js';
+import {
+  ciReferencesIn,
+  ciVariables,
+  namesGitguard,
+  runCommands,
+  startsForChanges,
+  type RunCommand,
+} from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
@@ -260,7 +267,9 @@ export class CiGateReader {
     const whole = ci === GITLAB_CI;
     for (const text of files ?? []) {
       if (!whole && (await namesGitguard(text))) return true;
-      texts.push([text, ci]);
+      // A workflow no change starts (only `workflow_dispatch`, `schedule`, a reusable one's
+      // `workflow_call`) runs what it names for no change either.
+      if (whole || (await startsForChanges(text))) texts.push([text, ci]);
     }
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
@@ -274,7 +283,7 @@ export class CiGateReader {
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
-          if (!whole && (await namesGitguard(t))) return true;
+          if (!whole && (await namesGitguard(t, true))) return true;
           texts.push([t, origin]);
         }
       }

@@ -9,8 +9,8 @@ import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-ref
 import { yamlTooDeep } from './policy-yaml.js';
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
-import { resolveAlias } from './yaml-aliases.js';
-import { defaultShell, runMode, runsForChanges } from '../domain/actions-run.js';
+import { keyTwice, resolveAlias } from './yaml-aliases.js';
+import { defaultShell, eventsOf, runMode, runsForChanges } from '../domain/actions-run.js';
 import { failsWithGitguard } from '../domain/shell-gate.js';
 
 /**
@@ -269,11 +269,24 @@ export function plainValue(yaml: typeof import('yaml'), n: unknown, doc: Documen
  * whose aliases expand past MAX_VISITS, runs no gate; one past the run's parse budget counts on any
  * mention, as a line reading would.
  */
-export function namesGitguard(text: string): Promise<boolean> {
-  return memo('gate', text, () => gateIn(text));
+export function namesGitguard(text: string, called = false): Promise<boolean> {
+  return memo(called ? 'gate called' : 'gate', text, () => gateIn(text, called));
 }
 
-async function gateIn(text: string): Promise<boolean> {
+/**
+ * Whether a workflow starts for a change by itself (its `on:`, runsForChanges): what it runs counts
+ * only then. A text not read as YAML here: yes (its references are read by line).
+ */
+export function startsForChanges(text: string): Promise<boolean> {
+  return memo('starts', text, async () => {
+    const docs = text.length > PARSE_MAX || yamlTooDeep(text) !== undefined ? undefined : await documentsOf(text);
+    if (!docs?.length) return true;
+    return docs.some((d) => !(d instanceof Map) || runsForChanges(eventsOf(d.get('on'))));
+  });
+}
+
+/** `called`: a reusable workflow or action run by a workflow that starts (its `on: workflow_call` counts). */
+async function gateIn(text: string, called: boolean): Promise<boolean> {
   if (!GITGUARD.test(text)) return false;
   // Too large or deep to read as YAML, or aliases past MAX_VISITS: no gate (a mention in a comment of
   // a padded file, the gate job removed, kept it). Past the run's budget only: any mention, as before.
@@ -335,7 +348,12 @@ async function gateIn(text: string): Promise<boolean> {
       };
       // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`) gates none.
       const on = entry(top, 'on');
-      if (!runsForChanges(on === undefined ? undefined : yaml.isMap(scalar(on)) ? keys(scalar(on)) : list(scalar(on))))
+      if (
+        !runsForChanges(
+          on === undefined ? undefined : yaml.isMap(scalar(on)) ? keys(scalar(on)) : list(scalar(on)),
+          called,
+        )
+      )
         continue;
       if (runs(doc.contents, undefined)) return true;
     }
@@ -343,27 +361,6 @@ async function gateIn(text: string): Promise<boolean> {
     return false;
   }
   return false;
-}
-
-/** Whether a map of `doc` holds a plain key twice (YAML merge keys `<<` aside). */
-function keyTwice(yaml: typeof import('yaml'), doc: Document): boolean {
-  let twice = false;
-  yaml.visit(doc, {
-    Map(_, map) {
-      const seen = new Set<unknown>();
-      for (const p of map.items) {
-        const key = yaml.isScalar(p.key) ? p.key.value : p.key;
-        if (key === '<<') continue;
-        if (seen.has(key)) {
-          twice = true;
-          return yaml.visit.BREAK;
-        }
-        seen.add(key);
-      }
-      return undefined;
-    },
-  });
-  return twice;
 }
 
 /** The keys of an action's `runs:` that name a file of the repository, relative to the action's folder. */

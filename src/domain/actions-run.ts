@@ -17,11 +17,21 @@ const NO_CHANGE_EVENTS = new Set([
 
 /**
  * Whether a workflow whose `on:` names `events` (undefined: no `on:`, an action's file) can run for a
- * change: one event that is no NO_CHANGE_EVENTS (push, pull_request, merge_group, workflow_call, one
- * not known here) is enough.
+ * change: one event that is no NO_CHANGE_EVENTS (push, pull_request, merge_group, one not known here)
+ * is enough; `called` (a workflow that starts runs it), any.
  */
-export function runsForChanges(events: readonly unknown[] | undefined): boolean {
-  return events === undefined || events.some((e) => typeof e !== 'string' || !NO_CHANGE_EVENTS.has(e));
+export function runsForChanges(events: readonly unknown[] | undefined, called = false): boolean {
+  // `workflow_call`: a reusable workflow runs only where a workflow that starts calls it.
+  const never = (e: unknown): boolean =>
+    typeof e === 'string' && (NO_CHANGE_EVENTS.has(e) || (!called && e === 'workflow_call'));
+  return events === undefined || called || events.some((e) => !never(e));
+}
+
+/** The events a workflow's `on:` value names (a name, a list, a map of them); undefined: no `on:`. */
+export function eventsOf(on: unknown): unknown[] | undefined {
+  if (on === undefined) return undefined;
+  if (on instanceof Map) return [...(on as Map<unknown, unknown>).keys()];
+  return Array.isArray(on) ? (on as unknown[]) : [on];
 }
 
 /**

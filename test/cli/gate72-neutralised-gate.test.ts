@@ -4,7 +4,7 @@
 // adds the gate, then neutralises it in a later commit; ci-gate-kept must fail, on GitHub Actions,
 // Forgejo and GitLab. The twins keep a gate that still fails the job as the forge runs it.
 import { cleanupTemp } from '../helpers/repo.js';
-import { keysOnlyGate } from '../helpers/team.js';
+import { keysOnlyGate, keysOnlyGateFiles } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
@@ -97,3 +97,21 @@ test.each(kept)('twin: %s keeps the gate', async (_name, file, before, after) =>
 });
 
 const gate = keysOnlyGate;
+
+// A reusable workflow (`on: workflow_call`) runs only where a workflow that starts calls it.
+const REUSABLE = `on: workflow_call\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx gitguard audit\n`;
+const CALLER = (on: string, jobs = '  gate:\n    uses: ./.github/workflows/gate.yml\n'): string =>
+  `on: ${on}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n${jobs}`;
+const GATE = '.github/workflows/gate.yml';
+
+test.each([
+  ['the caller left to workflow_dispatch', CALLER('workflow_dispatch'), 1],
+  ['the calling job removed, the reusable workflow kept', CALLER('push', ''), 1],
+  ['twin: the caller still starts on push', CALLER('[push, workflow_dispatch]'), 0],
+])('reusable gate: %s', async (_name, after, code) => {
+  const res = await keysOnlyGateFiles({ [WF]: CALLER('push'), [GATE]: REUSABLE }, { [WF]: after });
+  expect([res.code, res.stdout]).toEqual([
+    code,
+    expect.stringMatching(code ? /FAIL\s+ci-gate-kept/ : /pass\s+ci-gate-kept/),
+  ]);
+});
