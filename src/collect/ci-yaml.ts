@@ -11,7 +11,7 @@ import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
 import { keyTwice, resolveAlias } from './yaml-aliases.js';
 import { defaultShell, eventsOf, runMode, runsForChanges } from '../domain/actions-run.js';
-import { failsWithGitguard } from '../domain/shell-gate.js';
+import { scriptGates } from './script-gate.js';
 
 /**
  * Above this many bytes the file is read by line alone (the parser takes ~0.6 s a megabyte of
@@ -343,7 +343,7 @@ async function gateIn(text: string, called: boolean): Promise<boolean> {
           const v = scalar(p.value);
           if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here);
           const mode = runMode(scalar(entry(node, 'shell')), here);
-          return mode ? failsWithGitguard(v, mode) : GITGUARD.test(v);
+          return mode ? scriptGates(v, mode) : GITGUARD.test(v);
         });
       };
       // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`) gates none.

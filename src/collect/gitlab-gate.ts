@@ -22,7 +22,8 @@ import {
   plainValue,
   switchedOff,
 } from './ci-yaml.js';
-import { failsWithGitguard, type ShellMode } from '../domain/shell-gate.js';
+import type { ShellMode } from '../domain/shell-gate.js';
+import { scriptGates } from './script-gate.js';
 
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
 const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
@@ -256,7 +257,7 @@ export async function gitlabRunsGitguard(texts: readonly string[]): Promise<bool
       // failure must fail it (`gitguard audit || true` runs but gates nothing).
       const lines = [...scriptLines(candidatesFor('before_script')[0]), ...scriptLines(candidatesFor('script')[0])];
       if (lines.includes(undefined)) return true;
-      if (failsWithGitguard(lines.join('\n'), GITLAB_SHELL)) return true;
+      if (scriptGates(lines.join('\n'), GITLAB_SHELL)) return true;
       return [...keys].some((key) => !NO_GATE.has(key) && !SCRIPTS.has(key) && mergedRuns(candidatesFor(key)));
     };
     const workflow = defs.get('workflow');

@@ -38,6 +38,7 @@ const add = (into: States, from: Iterable<number>): void => {
 /** Commands evaluated per script at most, and how deep scripts nest (`bash -c`, `eval`, functions). */
 const MAX_STEPS = 20_000;
 const MAX_DEPTH = 16;
+const MAX_SCRIPT = 64 * 1024;
 
 /** Words before a command that run it unchanged (their options skipped). */
 const WRAPPERS = new Set(['sudo', 'env', 'time', 'nice', 'nohup', 'timeout', 'stdbuf', 'command', 'xvfb-run']);
@@ -375,10 +376,11 @@ function setOptions(s: number, args: readonly string[]): number {
 
 /**
  * Whether `script`, run as `mode` says, can end with a non-zero status because gitguard failed: a step
- * whose gitguard run cannot fail it is no gate. A script past MAX_STEPS is no gate either.
+ * whose gitguard run cannot fail it is no gate. A script past MAX_STEPS or MAX_SCRIPT is no gate either.
  */
 export function failsWithGitguard(script: string, mode: ShellMode): boolean {
-  if (!GITGUARD_WORD.test(script)) return false;
+  // A step script is kilobytes; one past MAX_SCRIPT is no gate (as a CI file too large to read).
+  if (!GITGUARD_WORD.test(script) || script.length > MAX_SCRIPT) return false;
   try {
     const start = (mode.errexit ? E : 0) | (mode.pipefail ? P : 0);
     const ends = new Shell({ steps: MAX_STEPS }, 0).main(parseScript(script), new Set([start]));

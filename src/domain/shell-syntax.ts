@@ -58,6 +58,9 @@ const OPS = [
   '<',
   '>',
 ];
+const OP_START = new Set([...';&|()<>']);
+/** A run of characters that stand for themselves in a word. */
+const PLAIN = /[^\s;&|()<>\\'"`$]+/y;
 const REDIRECTS = new Set(['<<-', '<<<', '<<', '>>', '>&', '<&', '&>', '>|', '<', '>']);
 
 /** The text from `i` to its matching closer (`$(` ... `)`, `` ` `` ... `` ` ``), and the index past it. */
@@ -112,7 +115,7 @@ function tokenize(text: string): Token[] {
       pending.length = 0;
       continue;
     }
-    const op = OPS.find((o) => text.startsWith(o, i));
+    const op = OP_START.has(c) ? OPS.find((o) => text.startsWith(o, i)) : undefined;
     if (op) {
       const token: OpToken = { op };
       out.push(token);
@@ -141,6 +144,13 @@ function readWord(text: string, start: number): [Word, number] {
   const substitutions: string[] = [];
   let i = start;
   while (i < text.length) {
+    PLAIN.lastIndex = i;
+    const run = PLAIN.exec(text);
+    if (run) {
+      value += run[0];
+      i += run[0].length;
+      continue;
+    }
     const c = text[i]!;
     if (/[\s;&|()<>]/.test(c)) break;
     if (c === '\\') {
