@@ -20,6 +20,7 @@ import {
   namesGitguard,
   referencesUnread,
   runCommands,
+  startsForChanges,
   UNREAD,
   type Gate,
   type RunCommand,
@@ -273,8 +274,8 @@ export class CiGateReader {
     let unknown = false;
     let unread = false;
     /** Whether a text runs gitguard (an unread one is remembered: another may still run it). */
-    const runs = async (text: string): Promise<boolean> => {
-      const gate = await namesGitguard(text);
+    const runs = async (text: string, called = false): Promise<boolean> => {
+      const gate = await namesGitguard(text, called);
       unread ||= gate === UNREAD;
       return gate === true;
     };
@@ -288,7 +289,9 @@ export class CiGateReader {
     const whole = ci === GITLAB_CI;
     for (const text of files ?? []) {
       if (!whole && (await runs(text))) return true;
-      texts.push([text, ci]);
+      // A workflow no change starts (only `workflow_dispatch`, `schedule`, a reusable one's
+      // `workflow_call`) runs what it names for no change either.
+      if (whole || (await startsForChanges(text))) texts.push([text, ci]);
       named.push([ci, text]);
     }
     const seen = new Set<string>();
@@ -306,7 +309,7 @@ export class CiGateReader {
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
-          if (!whole && (await runs(t))) return true;
+          if (!whole && (await runs(t, true))) return true;
           texts.push([t, origin]);
           named.push([ref, t]);
         }

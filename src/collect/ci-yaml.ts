@@ -10,6 +10,8 @@ import { shellAssignments } from '../domain/ci-variables.js';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml, textKey } from './yaml-budget.js';
+import { defaultShell, eventsOf, runMode, runsForChanges } from '../domain/actions-run.js';
+import { scriptGates } from './script-gate.js';
 
 /**
  * Each text's answers in one run, by what was asked ('uses', 'include', 'gate', 'action'): the CI
@@ -268,8 +270,8 @@ export const UNREAD = 'unread';
  * mention is no gate: one in a comment, the budget spent first, kept a removed gate). Only a text
  * that mentions gitguard is parsed for it.
  */
-export function namesGitguard(text: string): Promise<Gate> {
-  return memo('gate', text, () => gateIn(text));
+export function namesGitguard(text: string, called = false): Promise<Gate> {
+  return memo(called ? 'gate called' : 'gate', text, () => gateIn(text, called));
 }
 
 /**
@@ -280,7 +282,20 @@ function alsoGate(text: string): void {
   if (GITGUARD.test(text)) void namesGitguard(text);
 }
 
-async function gateIn(text: string): Promise<Gate> {
+/**
+ * Whether a workflow starts for a change by itself (its `on:`, runsForChanges): what it runs counts
+ * only then. A text not read as YAML here: yes (its references are read by line).
+ */
+export function startsForChanges(text: string): Promise<boolean> {
+  return memo('starts', text, async () => {
+    const docs = await documentsOf(text);
+    if (!docs?.length) return true;
+    return docs.some((d) => !(d instanceof Map) || runsForChanges(eventsOf(d.get('on'))));
+  });
+}
+
+/** `called`: a reusable workflow or action run by a workflow that starts (its `on: workflow_call` counts). */
+async function gateIn(text: string, called: boolean): Promise<Gate> {
   if (!GITGUARD.test(text)) return false;
   // Too large or deep to read as YAML, or aliases past MAX_VISITS: no gate (a mention in a comment of
   // a padded file, the gate job removed, kept it).
@@ -300,6 +315,8 @@ async function gateIn(text: string): Promise<Gate> {
         return yaml.isScalar(r) ? r.value : r;
       };
       const top = doc.contents;
+      const list = (v: unknown): unknown[] => (yaml.isSeq(v) ? v.items.map(scalar) : [v]);
+      const keys = (m: unknown): unknown[] => (yaml.isMap(m) ? m.items.map((p) => scalar(p.key)) : []);
       const entry = (map: unknown, key: string): unknown =>
         yaml.isMap(map) ? map.items.find((p) => scalar(p.key) === key)?.value : undefined;
       // A key as the CI reads it: set in the map, else from what it merges (`<<: *lenient`, GitLab reads
@@ -323,18 +340,32 @@ async function gateIn(text: string): Promise<Gate> {
         }
         return undefined;
       };
-      const runs = (n: unknown): boolean => {
+      // `shell`: the shell a step's `run:` runs in where it names none (the nearest `defaults: run: shell:`).
+      const runs = (n: unknown, shell: unknown): boolean => {
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
         const node = resolveAlias(yaml, n, doc);
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
-        if (yaml.isSeq(node)) return node.items.some(runs);
-        if (yaml.isMap(node))
-          return (
-            !switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc)) && node.items.some((p) => runs(p.value))
-          );
-        return false;
+        if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shell));
+        if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return false;
+        const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
+        const here = defaultShell(own, shell, list(scalar(entry(node, 'runs-on'))));
+        return node.items.some((p) => {
+          const v = scalar(p.value);
+          if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here);
+          const mode = runMode(scalar(entry(node, 'shell')), here);
+          return mode ? scriptGates(v, mode) : GITGUARD.test(v);
+        });
       };
-      if (runs(doc.contents)) return true;
+      // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`) gates none.
+      const on = entry(top, 'on');
+      if (
+        !runsForChanges(
+          on === undefined ? undefined : yaml.isMap(scalar(on)) ? keys(scalar(on)) : list(scalar(on)),
+          called,
+        )
+      )
+        continue;
+      if (runs(doc.contents, undefined)) return true;
     }
   } catch {
     return false;

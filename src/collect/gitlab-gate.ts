@@ -28,8 +28,14 @@ import {
   type Gate,
 } from './ci-yaml.js';
 import { parsedYaml } from './yaml-budget.js';
+import type { ShellMode } from '../domain/shell-gate.js';
+import { scriptGates } from './script-gate.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
+/** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
+const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
+/** The keys whose lines run as the job's script. */
+const SCRIPTS = new Set<unknown>(['before_script', 'script']);
 
 /** GitLab's global keywords: top-level keys that are no job. */
 const GLOBAL = new Set([
@@ -269,6 +275,20 @@ export async function gitlabRunsGitguard(
       const keys = new Set(maps.flatMap((m) => pairs(m).map((p) => p.key)));
       return [...keys].some((key) => mergedRuns(candidatesOf(maps, key)));
     };
+    /**
+     * The lines of a script as GitLab runs them (nested lists and `!reference`s flattened); undefined
+     * for a reference to nothing here that names gitguard (a mention, as file by file).
+     */
+    const scriptLines = (at: At | undefined, depth = 0): Array<string | undefined> => {
+      tick();
+      const r = at && referenced(at);
+      if (r === undefined && at) return runs(at) ? [undefined] : [];
+      const v = r ?? at;
+      if (!v || depth > MAX_REFERENCES) return [];
+      if (yaml.isScalar(v.node)) return typeof v.node.value === 'string' ? [v.node.value] : [];
+      if (!yaml.isSeq(v.node)) return runs(v) ? [undefined] : [];
+      return v.node.items.flatMap((i) => scriptLines({ node: resolved(i, v.doc), doc: v.doc }, depth + 1));
+    };
     // A job's keys that run nothing that can fail it: GitLab ignores an after_script's failure.
     const NO_GATE = new Set<unknown>(['<<', 'extends', 'rules', 'inherit', 'after_script']);
     // The keys a job takes from `default:` (and the old top-level before_script) unless it sets them.
@@ -289,13 +309,18 @@ export async function gitlabRunsGitguard(
       const defaults = definitions(defs.get('default') ?? [], 0);
       const keys = new Set([...own, ...defaults].flatMap((d) => pairs(d).map((p) => p.key)));
       if (defs.has('before_script')) keys.add('before_script');
-      return [...keys].some((key) => {
-        if (NO_GATE.has(key)) return false;
+      const candidatesFor = (key: unknown): At[] => {
         const candidates = candidatesOf(own, key);
         if (INHERITED.has(key) && takes(key))
           candidates.push(...candidatesOf(defaults, key), ...(key === 'before_script' ? (defs.get(key) ?? []) : []));
-        return mergedRuns(candidates);
-      });
+        return candidates;
+      };
+      // before_script and script run as one script in one shell, `set -eo pipefail` first: gitguard's
+      // failure must fail it (`gitguard audit || true` runs but gates nothing).
+      const lines = [...scriptLines(candidatesFor('before_script')[0]), ...scriptLines(candidatesFor('script')[0])];
+      if (lines.includes(undefined)) return true;
+      if (scriptGates(lines.join('\n'), GITLAB_SHELL)) return true;
+      return [...keys].some((key) => !NO_GATE.has(key) && !SCRIPTS.has(key) && mergedRuns(candidatesFor(key)));
     };
     /** The stages `stages:` lists (nested lists flattened), `.pre` and `.post`; undefined where a name is no plain string. */
     const stagesListed = (): Set<unknown> | undefined => {

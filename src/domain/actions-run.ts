@@ -1,0 +1,73 @@
+// How GitHub Actions (and Forgejo's and Gitea's runners, which read the same workflows) run a
+// workflow's gitguard step, as far as whether it gates a change: the events that start the workflow
+// (`on:`) and the shell a step's `run:` runs in (domain/shell-gate.ts judges the script in it).
+import type { ShellMode } from './shell-gate.js';
+import { base, SHELLS } from './gitguard-call.js';
+
+/**
+ * Events that never run for a change pushed or proposed: a workflow started only by them checks no
+ * change before it lands (a scheduled or hand-started audit reports after the fact).
+ */
+const NO_CHANGE_EVENTS = new Set([
+  ...['schedule', 'workflow_dispatch', 'repository_dispatch', 'release', 'issues', 'issue_comment'],
+  ...['discussion', 'discussion_comment', 'label', 'milestone', 'page_build', 'project', 'project_card'],
+  ...['project_column', 'public', 'registry_package', 'status', 'watch', 'fork', 'gollum', 'deployment'],
+  ...['deployment_status', 'branch_protection_rule', 'create', 'delete'],
+]);
+
+/**
+ * Whether a workflow whose `on:` names `events` (undefined: no `on:`, an action's file) can run for a
+ * change: one event that is no NO_CHANGE_EVENTS (push, pull_request, merge_group, one not known here)
+ * is enough; `called` (a workflow that starts runs it), any.
+ */
+export function runsForChanges(events: readonly unknown[] | undefined, called = false): boolean {
+  // `workflow_call`: a reusable workflow runs only where a workflow that starts calls it.
+  const never = (e: unknown): boolean =>
+    typeof e === 'string' && (NO_CHANGE_EVENTS.has(e) || (!called && e === 'workflow_call'));
+  return events === undefined || called || events.some((e) => !never(e));
+}
+
+/** The events a workflow's `on:` value names (a name, a list, a map of them); undefined: no `on:`. */
+export function eventsOf(on: unknown): unknown[] | undefined {
+  if (on === undefined) return undefined;
+  if (on instanceof Map) return [...(on as Map<unknown, unknown>).keys()];
+  return Array.isArray(on) ? (on as unknown[]) : [on];
+}
+
+/**
+ * The shell the steps below a job or workflow run in where they name none: its own `defaults: run:
+ * shell:`, else the inherited one; a job on Windows runners (`runs-on: windows-latest`) runs pwsh.
+ */
+export function defaultShell(own: unknown, inherited: unknown, runsOn: unknown): unknown {
+  if (typeof own === 'string') return own;
+  const labels = Array.isArray(runsOn) ? (runsOn as unknown[]) : [runsOn];
+  return labels.some((l) => typeof l === 'string' && /^windows\b/i.test(l.trim())) ? 'pwsh' : inherited;
+}
+
+/** GitHub's shell when none is named: `bash -e {0}` (sh -e without bash): errexit, no pipefail. */
+const UNNAMED: ShellMode = { errexit: true, pipefail: false };
+
+/** How a step's script runs: its `shell:`, else `inherited` (defaultShell); undefined: no POSIX shell (pwsh, python). */
+export function runMode(own: unknown, inherited: unknown): ShellMode | undefined {
+  const shell = typeof own === 'string' ? own : inherited;
+  if (shell === undefined || shell === null) return UNNAMED;
+  return typeof shell === 'string' && !shell.includes('${{') ? shellMode(shell) : UNNAMED;
+}
+
+/** How a shell command (GitHub's `shell:`, `{0}` the script) runs a script; undefined: not a POSIX shell read here. */
+function shellMode(shell: string): ShellMode | undefined {
+  const words = shell.trim().split(/\s+/);
+  if (words[0] === 'bash' && words.length === 1) return { errexit: true, pipefail: true };
+  if (words[0] === 'sh' && words.length === 1) return { errexit: true, pipefail: false };
+  if (!SHELLS.has(base(words[0] ?? '')) || !words.includes('{0}')) return undefined;
+  const mode = { errexit: false, pipefail: false };
+  for (let i = 1; i < words.length && words[i] !== '{0}'; i += 1) {
+    const w = words[i]!;
+    if (!w.startsWith('-') && !w.startsWith('+')) return undefined; // a script of its own runs {0}
+    if (w.startsWith('--')) continue;
+    if (w.slice(1).includes('e')) mode.errexit = w[0] === '-';
+    if (w.slice(1).includes('o') && words[i + 1] === 'pipefail') mode.pipefail = w[0] === '-';
+    if (w.slice(1).includes('o')) i += 1;
+  }
+  return mode;
+}

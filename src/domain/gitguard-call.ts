@@ -1,0 +1,42 @@
+// What a command that names gitguard does (domain/shell-gate.ts): runs a check that fails when
+// gitguard finds something (`gitguard audit`, `npx -y gitguard@1 verify`, a script or make target
+// named after it), or nothing that can fail on a finding (`--version`, `--help`, `rules`, `init`, an
+// install, an `echo`).
+
+export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
+export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
+
+/** Commands that print or look up their words: gitguard among them is data. */
+const INERT = new Set(['echo', 'printf', 'cat', 'which', 'type', 'hash', 'test', '[', '[[', 'ls', 'export']);
+const INSTALLS = new Set(['install', 'i', 'add', 'ci', 'global', 'upgrade', 'update']);
+const INSTALLERS = new Set([
+  ...['npm', 'pnpm', 'yarn', 'bun', 'pip', 'pip3', 'pipx', 'brew', 'apt', 'apt-get', 'apk', 'dnf', 'yum'],
+  ...['go', 'cargo', 'gem', 'volta', 'asdf', 'mise'],
+]);
+/** gitguard's commands that judge something and fail on it; the others (rules, init, baseline, ledger) do not. */
+const CHECKS = new Set(['audit', 'verify']);
+
+/** What a command naming gitguard is: a check that fails with it, or no check (help, an install, a print). */
+export function gitguardCall(words: readonly string[]): 'check' | 'none' {
+  const name = base(words[0] ?? '');
+  if (INERT.has(name)) return 'none';
+  if (INSTALLERS.has(name) && INSTALLS.has(words.find((w, k) => k > 0 && !w.startsWith('-')) ?? '')) return 'none';
+  let args: readonly string[] | undefined;
+  if (name === 'gitguard' || /\bgitguard(?:\.js)?$/.test(words[0] ?? '')) args = words.slice(1);
+  else if (['npx', 'bunx', 'pnpx', 'npm', 'pnpm', 'yarn'].includes(name) || (name === 'node' && words[1])) {
+    // `npx -y gitguard@1 audit`, `pnpm dlx gitguard`, `npm exec -- gitguard`, `node node_modules/gitguard/bin/gitguard.js`.
+    const at = words.findIndex((w, k) => k > 0 && /^(?:@[\w.-]+\/)?gitguard(?:@\S*)?$|\/gitguard(?:\.js)?$/.test(w));
+    const before = words.slice(1, at);
+    const runner = before.every(
+      (w) => w.startsWith('-') || ['exec', 'x', 'dlx', '--'].includes(w) || w.includes('gitguard'),
+    );
+    if (at > 0 && runner) args = words.slice(at + 1);
+  }
+  if (!args) return 'check'; // a script, a make target, a package script named so: counts as running it
+  if (args.some((a) => ['--help', '-h', '--version', '-V', 'help'].includes(a))) return 'none';
+  const rest = args.filter((a, k) => !a.startsWith('-') && !['-C', '--repo'].includes(args[k - 1] ?? ''));
+  const sub = rest[0];
+  if (sub === undefined) return 'none'; // prints its help
+  if (CHECKS.has(sub) || sub.includes('$') || (sub === 'hook' && rest[1] === 'run')) return 'check';
+  return 'none';
+}
