@@ -163,7 +163,30 @@ describe('a resumed state is judged with the facts of the run that resumes it', 
       { config: { ok: true, value: [remote('origin', 'https://github.com/o/r.git')] }, ciRunners: ['Forgejo Actions'] },
     ],
     ['an unreadable config', { config: { ok: false, reason: 'cannot read' } }],
+    [
+      'every other fact of the run set',
+      {
+        config: { ok: true, value: [remote('origin', 'https://codeberg.org/o/r')] },
+        worktreeConfig: { ok: true, value: [entry('core.hookspath', 'hooks', 'worktree')] },
+        platform: 'windows',
+        server: true,
+        serverRequested: true,
+        ciJobServers: ['https://gitlab.example.org'],
+        ciProxiedOrigin: 'http://localhost:29418',
+        ciRunners: ['Gitea Actions', 'GitLab CI/CD'],
+        proxyEnv: { http_proxy: 'http://proxy.example.org:3128' },
+        tags: { ok: true, value: [] },
+      },
+    ],
   ];
+  // What a commit rule may read besides the commits: the walk's facts (history, signatures,
+  // protected-paths: from the commits under the checkpoint key), the policy at HEAD (its tree is in
+  // the key, headPolicyTree), and facts read in finish() only (config, tags), varied below. A rule
+  // needing another fact must show here that its saved state does not carry it.
+  test('per-commit rules need only facts the checkpoint covers or finish() reads', () => {
+    const covered = new Set(['history', 'signatures', 'protected-paths', 'policy', 'config', 'tags']);
+    expect(commitRules.flatMap((r) => r.needs.filter((n) => !covered.has(n)).map((n) => `${r.id}: ${n}`))).toEqual([]);
+  });
   const pairs = runs.flatMap(([a, fa]) => runs.flatMap(([b, fb]) => (a === b ? [] : [[a, fa, b, fb] as const])));
   const commits = history();
   test.each(commitRules.flatMap((r) => pairs.map(([a, fa, b, fb]) => [r.id, a, b, r, fa, fb] as const)))(
