@@ -46,7 +46,9 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // v9: the secrets scan reads the names a commit gives files, and the bytes of a commit whose `encoding`
 // makes git's log print it decoded, and a token split by a line continuation (red-team round 53): a v8
 // state may lack such a token.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v9';
+// v10: ci-gate-kept keeps its losses forge by forge and judges them with each run's remotes and CI
+// variables (round 78): a v9 state dropped the losses its run's hosts did not count, for good.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v10';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

@@ -4,7 +4,8 @@
 // evaluation, at every split point. A commit rule without save() fails here.
 import { listRules, loadRules } from '../../src/engine/catalog.js';
 import type { CommitFacts, CommitRule, RuleEvaluation } from '../../src/domain/model.js';
-import { as, ctxFor, factsWith, good, policyWith, sshSigner, trusted, TEST_NOW } from '../helpers/facts.js';
+import type { Facts } from '../../src/domain/model.js';
+import { as, ctxFor, entry, factsWith, good, policyWith, sshSigner, trusted, TEST_NOW } from '../helpers/facts.js';
 
 const policy = policyWith({
   signers: [sshSigner('alice', 'alice@example.com')],
@@ -59,6 +60,19 @@ function history(): CommitFacts[] {
       { changedPaths: ['.github/workflows/ci.yml'], ciGateRemoved: true },
     ),
   );
+  // Losses only some forges would miss: whether they count is the run's remotes' and CI variables' call.
+  for (const [path, forge] of [
+    ['.forgejo/workflows/lint.yml', 'Forgejo Actions'],
+    ['.github/workflows/ci.yml', 'GitHub Actions'],
+  ] as const)
+    add((parents, time) =>
+      trusted(
+        good('mallory'),
+        policy,
+        { parents, committer: at(time), author: at(time) },
+        { changedPaths: [path], ciGateRemoved: true, ciGateLostFor: [forge] },
+      ),
+    );
   add((parents) =>
     trusted({ letter: 'N', format: 'none', identities: [] }, policy, {
       parents,
@@ -123,4 +137,76 @@ describe('per-commit rules resume from a saved state', () => {
       ]),
     );
   });
+});
+
+// The class of round 78: a resumed state must not carry a fact of the run that saved it which the
+// checkpoint key does not cover (engine/incremental.ts optionsKey): the auditor's remotes (the
+// config), the CI variables of the job. Saved under one run's facts and resumed under another's, a
+// rule must finish as a whole walk under the second would.
+describe('a resumed state is judged with the facts of the run that resumes it', () => {
+  const remote = (name: string, url: string): ReturnType<typeof entry> => entry(`remote.${name}.url`, url, 'local');
+  const runs: Array<[string, Partial<Facts>]> = [
+    ['no remote', { config: { ok: true, value: [] } }],
+    ['github.com', { config: { ok: true, value: [remote('origin', 'https://github.com/o/r.git')] } }],
+    [
+      'github.com and codeberg.org',
+      {
+        config: {
+          ok: true,
+          value: [remote('origin', 'https://github.com/o/r.git'), remote('cb', 'https://codeberg.org/o/r')],
+        },
+      },
+    ],
+    ['gitlab.com', { config: { ok: true, value: [remote('origin', 'https://gitlab.com/o/r.git')] } }],
+    [
+      'github.com, in a Forgejo job',
+      { config: { ok: true, value: [remote('origin', 'https://github.com/o/r.git')] }, ciRunners: ['Forgejo Actions'] },
+    ],
+    ['an unreadable config', { config: { ok: false, reason: 'cannot read' } }],
+    [
+      'every other fact of the run set',
+      {
+        config: { ok: true, value: [remote('origin', 'https://codeberg.org/o/r')] },
+        worktreeConfig: { ok: true, value: [entry('core.hookspath', 'hooks', 'worktree')] },
+        platform: 'windows',
+        server: true,
+        serverRequested: true,
+        ciJobServers: ['https://gitlab.example.org'],
+        ciProxiedOrigin: 'http://localhost:29418',
+        ciRunners: ['Gitea Actions', 'GitLab CI/CD'],
+        proxyEnv: { http_proxy: 'http://proxy.example.org:3128' },
+        tags: { ok: true, value: [] },
+      },
+    ],
+  ];
+  // What a commit rule may read besides the commits: the walk's facts (history, signatures,
+  // protected-paths: from the commits under the checkpoint key), the policy at HEAD (its tree is in
+  // the key, headPolicyTree), and facts read in finish() only (config, tags), varied below. A rule
+  // needing another fact must show here that its saved state does not carry it.
+  test('per-commit rules need only facts the checkpoint covers or finish() reads', () => {
+    const covered = new Set(['history', 'signatures', 'protected-paths', 'policy', 'config', 'tags']);
+    expect(commitRules.flatMap((r) => r.needs.filter((n) => !covered.has(n)).map((n) => `${r.id}: ${n}`))).toEqual([]);
+  });
+  const pairs = runs.flatMap(([a, fa]) => runs.flatMap(([b, fb]) => (a === b ? [] : [[a, fa, b, fb] as const])));
+  const commits = history();
+  test.each(commitRules.flatMap((r) => pairs.map(([a, fa, b, fb]) => [r.id, a, b, r, fa, fb] as const)))(
+    '%s: saved on %s, resumed on %s',
+    (_id, _a, _b, rule, savedUnder, resumedUnder) => {
+      const ctx = ctxFor(rule.id, 2);
+      const under = (over: Partial<Facts>): Facts => factsWith({ policy: { ok: true, value: policy }, ...over });
+      const whole = rule.start(under(resumedUnder), ctx);
+      for (const c of commits) whole.visit(c);
+      const expected = whole.finish();
+      // Everything from the checkpoint (nothing new), and half of it.
+      for (const k of [commits.length, commits.length >> 1]) {
+        const first = rule.start(under(savedUnder), ctx);
+        for (const c of commits.slice(0, k)) first.visit(c);
+        const saved = JSON.parse(JSON.stringify(first.save!())) as Record<string, unknown>;
+        const second = rule.start(under(resumedUnder), ctx, saved);
+        for (const c of commits.slice(0, k)) second.parent?.({ oid: c.oid, committerTime: c.committer.time });
+        for (const c of commits.slice(k)) second.visit(c);
+        expect(second.finish()).toEqual(expected);
+      }
+    },
+  );
 });
