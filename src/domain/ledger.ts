@@ -179,4 +179,6 @@ export interface LedgerUpdate {
   file?: string;
   /** How many protected tips it records now. */
   refs?: number;
+  /** Refs another run recorded after this one read the ledger: left as that run recorded them. */
+  kept?: string[];
 }
