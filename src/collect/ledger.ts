@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { ExpectedError } from '../errors.js';
+import { MAX_REF_NAME } from '../domain/ledger.js';
 import { runEnv } from './run-context.js';
 import { UnsafeFileError, mkdirNoFollow, readStateFile, writeFileSafe } from './safe-fs.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
@@ -90,7 +91,9 @@ function validateLedger(data: unknown, file: string): Ledger {
   if (!isObj(data.refs)) return bad('refs is not an object');
   const refs: Record<string, LedgerEntry> = {};
   for (const [name, e] of Object.entries(data.refs)) {
-    if (!name.startsWith('refs/')) bad(`ref name ${JSON.stringify(name)} does not start with refs/`);
+    if (!name.startsWith('refs/')) bad(`ref name ${JSON.stringify(name.slice(0, 200))} does not start with refs/`);
+    // No ref gitguard reads is longer (MAX_REF_NAME): a longer key is not one it wrote, and slows every lookup.
+    if (name.length > MAX_REF_NAME) bad(`a ref name is over ${MAX_REF_NAME.toLocaleString('en-US')} characters`);
     if (!isObj(e) || typeof e.oid !== 'string' || !OID.test(e.oid) || typeof e.recordedAt !== 'string')
       return bad(`entry for ${name} is not {oid, recordedAt}`);
     if (e.judged !== undefined && (typeof e.judged !== 'string' || !OID.test(e.judged)))
