@@ -261,7 +261,16 @@ function writeLedgerFile(commonDir: string, ledger: Ledger, hooks: WriteHooks = 
   mkdirState(commonDir);
   const seal = ledger.trustRoot ? rootSeal(file, ledger.trustRoot) : undefined;
   const sealed = seal ? { ...ledger, trustRootSeal: seal } : ledger;
-  writeFileSafe(file, `${JSON.stringify(sealed, null, 2)}\n`, {
+  const text = `${JSON.stringify(sealed, null, 2)}\n`;
+  // A ledger the next run would refuse as damaged (over what readLedger reads) is not written: the
+  // last one stays, and the run says why (thousands of protected refs with names of kilobytes).
+  const size = Buffer.byteLength(text);
+  if (size > LEDGER_MAX_BYTES)
+    throw new LedgerError(
+      `the ledger would be ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${LEDGER_MAX_BYTES / 1024 / 1024} MiB gitguard reads back (${Object.keys(ledger.refs).length.toLocaleString('en-US')} protected refs)`,
+      'protect fewer refs (protected.refs in the policy), or delete the refs nobody needs',
+    );
+  writeFileSafe(file, text, {
     mode: 0o644,
     sync: true,
     ...(hooks.beforeRename ? { beforeRename: hooks.beforeRename } : {}),

@@ -5,7 +5,7 @@
 // ledger rules failed on every later audit. Such names stop the run now (git writes none: a loose
 // ref's name is a path); names up to the bound are read, recorded and read back. git's own answer:
 // `git for-each-ref` lists every one of them.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
@@ -89,4 +89,23 @@ test('a ledger naming a ref past the bound is not one gitguard wrote: damaged, n
     'fail',
     expect.stringContaining('a ref name is over 16,383 characters'),
   ]);
+});
+
+test('a ledger too large to read back is not written: both audits pass, each saying why the ledger was not updated', async () => {
+  // 4,200 tags of names under the bound: a 68 MB packed-refs, a ledger of 65.8 MiB (read back: 64 MiB).
+  const { r } = longTags(4_200, 16_300);
+  for (const run of [1, 2]) {
+    const res = await audit(r);
+    const rep = JSON.parse(res.stdout) as Report & { ledger: { reason?: string; cause?: string } };
+    expect([run, rep.exitCode, outcome(rep, 'tags-not-moved'), rep.ledger.cause, rep.ledger.reason]).toEqual([
+      run,
+      0,
+      'not-applicable',
+      'unwritable',
+      expect.stringMatching(
+        /the ledger would be 65\.\d MiB, over the 64 MiB gitguard reads back \(4,201 protected refs\)/,
+      ),
+    ]);
+  }
+  expect(existsSync(join(r.dir, '.git', 'gitguard', 'ledger.json'))).toBe(false);
 });
