@@ -36,12 +36,17 @@ async function runAUntilRecording(r: TestRepo) {
   return () => recordJudgedTips(repository, available(facts), report.results, 'low');
 }
 
-test('a run that read the ledger before another recorded a newer tip does not take the record back', async () => {
+/** main at one, audited and recorded; then at two, where run A reads the ledger and judges it. */
+async function recordedOneThenA() {
   const r = makeRepo();
   r.commit('one', { 'a.txt': '1' });
   expect((await audit(r)).ledger).toMatchObject({ updated: true });
   const two = r.commit('two', { 'a.txt': '2' });
-  const finishA = await runAUntilRecording(r); // A judged main at two against the record of one
+  return { r, two, finishA: await runAUntilRecording(r) };
+}
+
+test('a run that read the ledger before another recorded a newer tip does not take the record back', async () => {
+  const { r, two, finishA } = await recordedOneThenA(); // A judged main at two against the record of one
   const three = r.commit('three', { 'a.txt': '3' });
   expect((await audit(r)).ledger).toMatchObject({ updated: true }); // B recorded three
   const a = finishA();
@@ -57,11 +62,7 @@ test('a run that read the ledger before another recorded a newer tip does not ta
 });
 
 test('twin: with no run in between, the run records its tip, and a fast-forward after it passes', async () => {
-  const r = makeRepo();
-  r.commit('one', { 'a.txt': '1' });
-  expect((await audit(r)).ledger).toMatchObject({ updated: true });
-  const two = r.commit('two', { 'a.txt': '2' });
-  const finishA = await runAUntilRecording(r);
+  const { r, two, finishA } = await recordedOneThenA();
   const a = finishA();
   expect(a).toMatchObject({ updated: true, refs: 1 });
   expect(a.kept).toBeUndefined();
@@ -75,11 +76,7 @@ test('twin: with no run in between, the run records its tip, and a fast-forward 
 });
 
 test('twin: another run that recorded the same tip meanwhile is no conflict', async () => {
-  const r = makeRepo();
-  r.commit('one', { 'a.txt': '1' });
-  expect((await audit(r)).ledger).toMatchObject({ updated: true });
-  const two = r.commit('two', { 'a.txt': '2' });
-  const finishA = await runAUntilRecording(r);
+  const { r, two, finishA } = await recordedOneThenA();
   expect((await audit(r)).ledger).toMatchObject({ updated: true }); // B recorded two as well
   const a = finishA();
   expect(a).toMatchObject({ updated: true, refs: 1 });
