@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { ExpectedError } from '../errors.js';
+import { MAX_REF_NAME } from '../domain/ledger.js';
 import { runEnv } from './run-context.js';
 import { UnsafeFileError, mkdirNoFollow, readStateFile, writeFileSafe } from './safe-fs.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
@@ -90,7 +91,9 @@ function validateLedger(data: unknown, file: string): Ledger {
   if (!isObj(data.refs)) return bad('refs is not an object');
   const refs: Record<string, LedgerEntry> = {};
   for (const [name, e] of Object.entries(data.refs)) {
-    if (!name.startsWith('refs/')) bad(`ref name ${JSON.stringify(name)} does not start with refs/`);
+    if (!name.startsWith('refs/')) bad(`ref name ${JSON.stringify(name.slice(0, 200))} does not start with refs/`);
+    // No ref gitguard reads is longer (MAX_REF_NAME): a longer key is not one it wrote, and slows every lookup.
+    if (name.length > MAX_REF_NAME) bad(`a ref name is over ${MAX_REF_NAME.toLocaleString('en-US')} characters`);
     if (!isObj(e) || typeof e.oid !== 'string' || !OID.test(e.oid) || typeof e.recordedAt !== 'string')
       return bad(`entry for ${name} is not {oid, recordedAt}`);
     if (e.judged !== undefined && (typeof e.judged !== 'string' || !OID.test(e.judged)))
@@ -258,7 +261,16 @@ function writeLedgerFile(commonDir: string, ledger: Ledger, hooks: WriteHooks = 
   mkdirState(commonDir);
   const seal = ledger.trustRoot ? rootSeal(file, ledger.trustRoot) : undefined;
   const sealed = seal ? { ...ledger, trustRootSeal: seal } : ledger;
-  writeFileSafe(file, `${JSON.stringify(sealed, null, 2)}\n`, {
+  const text = `${JSON.stringify(sealed, null, 2)}\n`;
+  // A ledger the next run would refuse as damaged (over what readLedger reads) is not written: the
+  // last one stays, and the run says why (thousands of protected refs with names of kilobytes).
+  const size = Buffer.byteLength(text);
+  if (size > LEDGER_MAX_BYTES)
+    throw new LedgerError(
+      `the ledger would be ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${LEDGER_MAX_BYTES / 1024 / 1024} MiB gitguard reads back (${Object.keys(ledger.refs).length.toLocaleString('en-US')} protected refs)`,
+      'protect fewer refs (protected.refs in the policy), or delete the refs nobody needs',
+    );
+  writeFileSafe(file, text, {
     mode: 0o644,
     sync: true,
     ...(hooks.beforeRename ? { beforeRename: hooks.beforeRename } : {}),

@@ -2,8 +2,9 @@
 // it arrives, so node holds the refs and never the whole listing beside them (a million refs were
 // ~100 MB of text, split again into lines and fields: 619 MB). At most GITGUARD_MAX_REFS refs are
 // read (default 200,000): past that the run stops (exit 2) at once, naming the variable, instead of
-// growing with whatever a hostile packed-refs holds. A ref name is at most 64 KiB (git writes none
-// near it: a loose ref's name is a path); a longer record stops the run too. A forge's refs of their
+// growing with whatever a hostile packed-refs holds. A record (id, name, symref) is at most
+// MAX_REF_NAME bytes, so no name is past what V8 hashes in full (domain/ledger.ts); a longer record
+// stops the run too. A forge's refs of their
 // family's whole shape naming a commit (forge-refs.ts: a mirror's ~260,000 pull request refs) are
 // counted per family and dropped as they arrive: no walk and no rule reads them one by one.
 import type { RefInfo } from '../domain/model.js';
@@ -14,9 +15,10 @@ import type { ObjectReader } from './objects.js';
 import { forgeRefFamily } from './forge-refs.js';
 import { runEnv } from './run-context.js';
 import { shellWord } from '../domain/shell-word.js';
+import { MAX_REF_NAME } from '../domain/ledger.js';
 
 const DEFAULT_MAX_REFS = 200_000;
-const MAX_RECORD_BYTES = 64 * 1024;
+const MAX_RECORD_BYTES = MAX_REF_NAME;
 /** Forge refs whose type is asked at once: the most node holds of them. */
 const FORGE_BATCH = 20_000;
 
@@ -43,7 +45,7 @@ export const tooManyRefs = (limit: number, what = 'refs'): RefListError =>
 
 const tooLong = (after: string | undefined): RefListError =>
   new RefListError(
-    `a ref of the repository has a name over ${MAX_RECORD_BYTES / 1024} KiB (after ${after ?? 'the first ref'})`,
+    `a ref of the repository has a name over ${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes (after ${after ?? 'the first ref'})`,
     'git for-each-ref lists it: delete it from .git/packed-refs, then run again',
   );
 
@@ -66,7 +68,7 @@ const listedTwice = (name: string): RefListError =>
 /**
  * `git for-each-ref <args>` whose format ends each record in "\0" (git adds "\n"), read as a stream:
  * `onRecord` gets each record's fields as they arrive (and may wait: git waits with it), `last` the
- * last ref name taken, for the message of a record over 64 KiB.
+ * last ref name taken, for the message of a record over MAX_RECORD_BYTES.
  */
 export async function forEachRefRecord(
   gitDir: string,

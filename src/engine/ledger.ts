@@ -251,11 +251,19 @@ export function recordJudgedTips(
     return { updated: false, reason: 'no protected ref has a tip yet', cause: 'nothing-audited', file };
   const now = new Date().toISOString();
   try {
+    const kept: string[] = [];
     const next = updateLedger(repo.commonDir, (l) => {
       const refs = { ...l.refs };
       for (const r of facts.value.refs) {
         if (!r.current) continue;
         const was = refs[r.name];
+        // Another run (or `ledger accept`) recorded this ref after this one read the ledger: this run
+        // compared the tip with the older record only, and writing it would take the newer one back
+        // (a tip the other run recorded, then rewritten away, would no longer count). Leave it.
+        if (was?.oid !== r.recorded && was?.oid !== r.current) {
+          kept.push(r.name);
+          continue;
+        }
         const judged = walked?.has(r.name) ? r.current : was?.judged;
         refs[r.name] = {
           oid: r.current,
@@ -266,7 +274,7 @@ export function recordJudgedTips(
       const root = trustRoot ?? l.trustRoot;
       return { schemaVersion: 1, ...(root ? { trustRoot: root } : {}), refs, accepted: l.accepted };
     });
-    return { updated: true, file, refs: Object.keys(next.refs).length };
+    return { updated: true, file, refs: Object.keys(next.refs).length, ...(kept.length ? { kept } : {}) };
   } catch (err) {
     if (!(err instanceof ExpectedError) && !(err as NodeJS.ErrnoException).code) throw err;
     return {

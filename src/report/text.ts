@@ -120,7 +120,8 @@ function renderResult(
 export function ledgerLine(report: AuditReport): string | undefined {
   const l = report.ledger;
   if (!l) return undefined;
-  if (l.updated) return `ledger: ${l.refs ?? 0} protected tip(s) recorded in ${escapeText(l.file ?? '', 300)}`;
+  if (l.updated)
+    return `ledger: ${l.refs ?? 0} protected tip(s) recorded in ${escapeText(l.file ?? '', 300)}${l.kept?.length ? `; ${l.kept.length} left as another run recorded them meanwhile (${escapeText(l.kept.slice(0, 5).join(', '), 500)})` : ''}`;
   return `ledger not updated: ${escapeText(l.reason ?? 'unknown reason', 500)}${l.cause === 'no-ledger' ? '' : ' (rewrite protection does not cover the current tips)'}`;
 }
 

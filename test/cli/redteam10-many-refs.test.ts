@@ -1,7 +1,7 @@
 // Red-team round 10: a packed-refs of a million refs made node hold for-each-ref's whole listing
 // (619 MB) and stopped at the time limit. The refs are read as a stream now, at most
 // GITGUARD_MAX_REFS of them: past that the run stops with one line naming the variable, and a ref
-// name no git writes (over 64 KiB) stops it too. Packed-refs written directly (git pack-refs is slow).
+// name no git writes (over 16,383 bytes) stops it too. Packed-refs written directly (git pack-refs is slow).
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
@@ -40,14 +40,14 @@ test('twin: as many refs as the limit are read and judged (every branch is on th
   expect([res.code, res.stderr]).toEqual([0, '']);
 });
 
-test('a ref whose name is over 64 KiB stops the run with one line, not a balloon', async () => {
+test('a ref whose name is over 16,383 bytes stops the run with one line, not a balloon', async () => {
   const r = manyRefs(2);
   const oid = r.head();
   appendFileSync(join(r.dir, '.git', 'packed-refs'), `${oid} refs/heads/z${'a'.repeat(70 * 1024)}\n`);
   const res = await audit(r);
   expect([res.code, res.stderr.trim().split('\n')]).toEqual([
     2,
-    [expect.stringMatching(/^gitguard: a ref of the repository has a name over 64 KiB/)],
+    [expect.stringMatching(/^gitguard: a ref of the repository has a name over 16,383 bytes/)],
   ]);
 });
 
