@@ -276,7 +276,14 @@ function localZone(): Local | undefined {
  * Unix seconds for the wall time y-mo-d h:mi:se (month 1-12; the day may overflow the month, as in
  * a struct tm) read as ssh-keygen's mktime reads it, or undefined when the zone cannot be read exactly.
  */
-export function mktimeStandard(y: number, mo: number, d: number, h: number, mi: number, se: number): number | undefined {
+export function mktimeStandard(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  se: number,
+): number | undefined {
   const local = localZone();
   if (!local) return undefined;
   const sec = Math.min(se, 59); // glibc steps a leap second (60, 61) on afterwards
@@ -325,4 +332,18 @@ export function mktimeStandard(y: number, mo: number, d: number, h: number, mi: 
     }
   }
   return t + (se - sec);
+}
+
+/**
+ * The instant `ssh-keygen -Y verify` checks a signature made at `t` at when git runs it: git writes t
+ * as the local wall time (show_date, local, "%Y%m%d%H%M%S") for -Overify-time, which ssh-keygen reads
+ * back with the same mktime: a summer time in New York, or a winter one in Dublin, moves by an hour,
+ * as the allowed_signers times do. Undefined when the zone cannot be read exactly.
+ */
+export function gitVerifyTime(t: number): number | undefined {
+  const local = localZone();
+  if (!local) return undefined;
+  const w = new Date((t + local(t).off) * 1000);
+  const [y, mo, d] = [w.getUTCFullYear(), w.getUTCMonth() + 1, w.getUTCDate()];
+  return mktimeStandard(y, mo, d, w.getUTCHours(), w.getUTCMinutes(), w.getUTCSeconds());
 }
