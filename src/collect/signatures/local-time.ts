@@ -6,6 +6,7 @@
 // Europe/Dublin's winter GMT as DST (isdst=1), so "the zone's standard time" is summer IST there and
 // mktime reads a winter wall time an hour earlier than UTC. The zone is chosen as glibc chooses it,
 // from the run's TZ / TZDIR, else /etc/localtime; nothing is read from the audited repository.
+import { createHash } from 'node:crypto';
 import { readBoundedIfExists } from '../safe-fs.js';
 import { runEnv } from '../run-context.js';
 
@@ -235,39 +236,47 @@ function zoneType(z: Zone, t: number): TimeType {
 
 type Local = (t: number) => TimeType;
 const UTC: Local = () => ({ off: 0, isdst: false });
-const zones = new Map<string, Local | undefined>();
+/** Per TZ and TZDIR: the zone, undefined when it cannot be read exactly, and what it was read from. */
+const zones = new Map<string, { local: Local | undefined; id: string }>();
 
-function zoneFile(path: string): Zone | 'refused' | undefined {
-  try {
-    const b = readBoundedIfExists(path, TZIF_MAX, { follow: true });
-    return b && parseTzif(b);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The run's local zone as glibc picks it, or undefined when it cannot be read exactly. */
-function localZone(): Local | undefined {
+function chosenZone(): { local: Local | undefined; id: string } {
   const env = runEnv();
   let tz = env.TZ;
   const tzdir = env.TZDIR || '/usr/share/zoneinfo';
   const key = `${tz ?? '\0unset'}\0${tzdir}`;
-  if (zones.has(key)) return zones.get(key);
-  let found: Local | undefined;
+  const known = zones.get(key);
+  if (known) return known;
   if (tz === '') tz = 'Universal';
   if (tz?.startsWith(':')) tz = tz.slice(1);
   const file = tz === undefined ? '/etc/localtime' : tz.startsWith('/') ? tz : `${tzdir}/${tz}`;
-  const z = tz === undefined || tz !== '' ? zoneFile(file) : undefined;
-  if (z === 'refused') found = undefined;
-  else if (z) found = (t) => zoneType(z, t);
-  else if (tz === undefined || tz === '') found = UTC;
+  let bytes: Buffer | undefined;
+  try {
+    bytes = tz === '' ? undefined : readBoundedIfExists(file, TZIF_MAX, { follow: true });
+  } catch {
+    bytes = undefined;
+  }
+  const z = bytes && parseTzif(bytes);
+  let found: { local: Local | undefined; id: string };
+  if (z === 'refused') found = { local: undefined, id: 'unreadable' };
+  else if (z) found = { local: (t) => zoneType(z, t), id: `tzif:${createHash('sha256').update(bytes!).digest('hex')}` };
+  else if (tz === undefined || tz === '') found = { local: UTC, id: 'utc' };
   else {
     const p = parsePosix(tz);
-    found = p === 'utc' ? UTC : p && ((t) => posixType(p, t));
+    found =
+      p === 'utc'
+        ? { local: UTC, id: 'utc' }
+        : { local: p && ((t) => posixType(p, t)), id: p ? `posix:${tz}` : 'unreadable' };
   }
   zones.set(key, found);
   return found;
 }
+
+/** The run's local zone as glibc picks it, or undefined when it cannot be read exactly. */
+const localZone = (): Local | undefined => chosenZone().local;
+
+/** What the run's local zone was read from (a hash of its TZif file, or its TZ string): verdicts that
+ *  depend on it are kept only for it. */
+export const zoneIdentity = (): string => chosenZone().id;
 
 // ---------------------------------------------------------------------------------------------
 // mktime (mktime.c __mktime_internal), tm_isdst = 0 and the first call's offset guess of 0
