@@ -17,6 +17,7 @@ import type { Verdict } from '../domain/signature.js';
 import { runEnv } from './run-context.js';
 import type { HardRevocation } from '../domain/keys.js';
 import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js';
+import { zoneIdentity } from './signatures/local-time.js';
 
 // v5: OpenPGP critical subpackets, armor CRCs, area sizes and the issuer read as gpg does (a v4 verdict may be G where gpg says B)
 // v6: SSH certificates verified against cert-authority lines (a v5 verdict for one is E)
@@ -49,7 +50,10 @@ import { ShapeTable, withTime, type Shape } from './signatures/verdict-shapes.js
 // v18: a key's self-signatures are read after the part they are over, and a subkey listed twice as
 //      its first kept copy, as gpg's import reads them (a v17 verdict may be G where git says R, or
 //      E or R where git says G)
-const VERSION = 'gitguard-verify-cache-v18';
+// v19: an SSH allowed_signers time without Z and the commit time are read as git + ssh-keygen read
+//      them (glibc mktime, tm_isdst 0), in the zone the file records (a v18 verdict may be G where git
+//      says U in Europe/Dublin)
+const VERSION = 'gitguard-verify-cache-v19';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 
@@ -65,6 +69,8 @@ interface CacheFile {
   groups: Record<string, string>;
   keysets?: string[];
   revocations?: Record<string, HardRevocation[]>;
+  /** The local zone the verdicts were reached in (signatures/local-time.ts zoneIdentity). */
+  zone?: string;
 }
 
 interface Entry {
@@ -161,7 +167,7 @@ export class VerifyCache {
     if (body === undefined) return; // forged or damaged: ignore
     try {
       const data = JSON.parse(body) as CacheFile;
-      if (data.version !== VERSION || !Array.isArray(data.shapes)) return;
+      if (data.version !== VERSION || !Array.isArray(data.shapes) || data.zone !== zoneIdentity()) return;
       this.shapes = ShapeTable.from(data.shapes);
       for (const [trustId, lines] of Object.entries(data.groups ?? {}))
         if (typeof lines === 'string') this.encoded.set(trustId, lines);
@@ -269,6 +275,7 @@ export class VerifyCache {
       }
       const file: CacheFile = {
         version: VERSION,
+        zone: zoneIdentity(),
         shapes: this.shapes.shapes,
         groups,
         keysets: [...this.keysets],

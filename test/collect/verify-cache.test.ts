@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VerifyCache } from '../../src/collect/verify-cache.js';
+import { inRun } from '../../src/collect/run-context.js';
 import type { Verdict } from '../../src/domain/signature.js';
 
 const env = (): NodeJS.ProcessEnv => ({ HOME: mkdtempSync(join(tmpdir(), 'gg-home-')) });
@@ -63,5 +64,18 @@ describe('VerifyCache', () => {
     writeFileSync(file, text.replace('"letter":"E"', '"letter":"G"'));
     expect(VerifyCache.open(dir, e)!.get(oid(1), 'keys:a')).toBeUndefined();
     expect(VerifyCache.open(dir, env())!.size).toBe(0); // another user's secret
+  });
+
+  test('verdicts reached in one local zone are not read back in another (SSH valid-* times are local)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gg-cache-'));
+    const e = env();
+    const inZone = <T>(TZ: string, f: () => T): T => inRun({ env: { ...e, TZ } }, f);
+    inZone('Europe/Dublin', () => {
+      const c = VerifyCache.open(dir, e)!;
+      c.set(oid(1), 'keys:a', good(1_700_000_001));
+      c.save();
+    });
+    expect(inZone('Europe/Dublin', () => VerifyCache.open(dir, e)!.get(oid(1), 'keys:a'))).toEqual(good(1_700_000_001));
+    expect(inZone('UTC', () => VerifyCache.open(dir, e)!.get(oid(1), 'keys:a'))).toBeUndefined();
   });
 });

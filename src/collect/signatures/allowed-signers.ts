@@ -1,7 +1,7 @@
 // git's gpg.ssh.allowedSignersFile format (ssh-keygen(1) "ALLOWED SIGNERS"), parsed the way
 // OpenSSH 9.2 parses it (sshsig.c parse_principals_key_and_options, sshsigopt_parse). The SSH
-// wire format is ssh-wire.ts, public keys ssh-key.ts, principal matching domain/principals.ts. Pure:
-// no I/O.
+// wire format is ssh-wire.ts, public keys ssh-key.ts, principal matching domain/principals.ts. Pure
+// but for the local zone's data (local-time.ts), which a time without `Z` is read in.
 //
 //   principals [options] keytype base64-key [comment]
 //
@@ -10,7 +10,7 @@
 // - options: comma-separated `cert-authority`, `namespaces="p1,p2"`, `valid-after="T"`,
 //   `valid-before="T"` with T = YYYYMMDD[HHMM[SS]] (each number may start with white space, as
 //   strptime reads it) and an optional `Z` / `UTC` suffix; without the
-//   suffix T is local time, as OpenSSH reads it (mktime);
+//   suffix T is local time, as OpenSSH reads it (glibc mktime, tm_isdst = 0: local-time.ts);
 // - `#` comments and blank lines are skipped.
 //
 // OpenSSH logs and skips a malformed line while it searches the file; parseAllowedSigners throws
@@ -26,6 +26,7 @@ import {
   TEXT_TYPE_ALIASES,
 } from './ssh-key.js';
 import { entryOptionsAdmit, matchPattern, matchPatternList } from '../../domain/principals.js';
+import { mktimeStandard } from './local-time.js';
 
 // ---------------------------------------------------------------------------------------------
 // Times
@@ -58,17 +59,17 @@ export function parseAbsoluteTime(text: string): number | undefined {
   const se = s.length === 14 ? num(12, 14) : 0;
   // glibc strptime's ranges.
   if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && se <= 61 && y >= 0)) return undefined;
-  const wall = new Date(Date.UTC(2000, 0, 1));
-  wall.setUTCFullYear(y, mo - 1, d); // not Date.UTC(y, ...): that maps years 0-99 to 19xx
-  wall.setUTCHours(h, mi, se, 0);
-  let t = wall.getTime() / 1000;
-  if (!utc) {
-    // mktime with tm_isdst = 0: the wall time is read as the zone's standard time.
-    const jan = new Date(y, 0, 1).getTimezoneOffset();
-    const jul = new Date(y, 6, 1).getTimezoneOffset();
-    t += Math.max(jan, jul) * 60;
+  let t: number | undefined;
+  if (utc) {
+    const wall = new Date(Date.UTC(2000, 0, 1));
+    wall.setUTCFullYear(y, mo - 1, d); // not Date.UTC(y, ...): that maps years 0-99 to 19xx
+    wall.setUTCHours(h, mi, se, 0);
+    t = wall.getTime() / 1000;
+  } else {
+    // mktime with tm_isdst = 0, over the system's zone data; undefined when that cannot be read exactly.
+    t = mktimeStandard(y, mo, d, h, mi, se);
   }
-  if (!Number.isFinite(t) || t < 0) return undefined;
+  if (t === undefined || !Number.isFinite(t) || t < 0) return undefined;
   return t;
 }
 

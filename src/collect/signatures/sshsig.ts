@@ -25,6 +25,7 @@ import { certificateRefusal, entryAllows, entryPrincipals } from './allowed-sign
 import { decodeBase64Strict, parseSshPublicKey, sameKey } from './ssh-key.js';
 import { keySpeaksFor, principalMatches } from '../../domain/principals.js';
 import { verifyRaw } from './ssh-verify.js';
+import { gitVerifyTime } from './local-time.js';
 import { SshFormatError, SshReader, SshWriter } from './ssh-wire.js';
 import type { AllowedSigner, SshCertificate, SshPublicKey } from '../../domain/keys.js';
 import type { SignatureVerdict } from '../../domain/signature.js';
@@ -138,7 +139,9 @@ export function verifySshSignature(
   opts: SshVerifyOptions,
 ): SignatureVerdict {
   const namespace = opts.namespace ?? 'git';
-  const at = opts.at > 0 ? Math.floor(opts.at) : Math.floor(Date.now() / 1000);
+  // git's -Overify-time is local wall time, read back by ssh-keygen's mktime (local-time.ts); a zone
+  // that cannot be read exactly leaves the time as it is (its local valid-* lines are refused anyway).
+  const at = opts.at > 0 ? (gitVerifyTime(Math.floor(opts.at)) ?? Math.floor(opts.at)) : Math.floor(Date.now() / 1000);
   if (armored.trim() === '') return { letter: 'N', format: 'none', identities: [], reason: 'no signature' };
   if (!armored.startsWith(BEGIN)) {
     return verdict('E', { format: 'unknown', reason: 'not an SSH signature' });
