@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'yaml';
 import { envLimit } from './child-env.js';
+import { flowIndented, flowIndentError } from './yaml-flow-indent.js';
 import { yamlTooDeep } from './policy-yaml.js';
 import { runContext } from './run-context.js';
 
@@ -62,13 +63,20 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
   if (had) return had;
   if (!chargeParse(text)) return 'past-budget';
   const yaml = await import('yaml');
-  let docs: readonly Document[] = [];
-  try {
-    docs = yaml
-      .parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false })
-      .filter((d): d is Document.Parsed => d instanceof yaml.Document);
-  } catch {
-    // A parser failure: no document.
+  const parse = (t: string): readonly Document[] => {
+    try {
+      return yaml
+        .parseAllDocuments(t, { uniqueKeys: false, prettyErrors: false })
+        .filter((d): d is Document.Parsed => d instanceof yaml.Document);
+    } catch {
+      return []; // A parser failure: no document.
+    }
+  };
+  let docs = parse(text);
+  // A flow collection's lines left of its block: the forges' parsers read it, this one refuses it.
+  if (docs.some((d) => d.errors.some(flowIndentError))) {
+    const padded = flowIndented(text);
+    if (padded !== undefined && chargeParse(padded)) docs = parse(padded);
   }
   s.recent.set(key, docs);
   if (s.recent.size > RECENT) s.recent.delete(s.recent.keys().next().value!);
