@@ -27,7 +27,7 @@ export const GLOBAL = new Set([
 export const DEFAULT_STAGES = ['build', 'test', 'deploy'];
 
 /** GitLab's default limit of includes in one pipeline's configuration, nested and repeated ones counted. */
-export const MAX_INCLUDES = 150;
+const MAX_INCLUDES = 150;
 /** What GitLab's include expansion (Repository#search_files_by_wildcard_path) reads as a wildcard. */
 const WILDCARD = /\*/;
 /** GitLab's YAML_WHITELIST_EXTENSION for an included file. */
