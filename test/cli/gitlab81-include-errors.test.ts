@@ -31,6 +31,10 @@ describe('ci-gate-kept: an include GitLab refuses runs no gate', () => {
     ['an include of an empty file', including('  - local: ci/empty.yml\n', { 'ci/empty.yml': '\n' })],
     ['151 includes of one file', including(times(151, 'ci/lint.yml'), { 'ci/lint.yml': LINT })],
     [
+      '60 includes of a file that includes another twice (180 in all)',
+      including(times(60, 'ci/a.yml'), { 'ci/a.yml': `include: [ci/b.yml, ci/b.yml]\n${LINT}`, 'ci/b.yml': LINT }),
+    ],
+    [
       'an include cycle',
       including('  - local: ci/a.yml\n', {
         'ci/a.yml': `include: [ci/b.yml]\n${LINT}`,
@@ -50,6 +54,10 @@ describe('ci-gate-kept: an include GitLab refuses runs no gate', () => {
     ['an include with an upper-case .YAML extension', including('  - local: ci/lint.YAML\n', { 'ci/lint.YAML': LINT })],
     ['a wildcard include matching a file', including("  - local: 'ci/*.yml'\n", { 'ci/lint.yml': LINT })],
     ['a wildcard include matching nothing', including("  - local: 'ci/*.yml'\n", { 'lint.sh': 'make\n' })],
+    [
+      '60 includes of a file that includes another once (120 in all)',
+      including(times(60, 'ci/a.yml'), { 'ci/a.yml': `include: [ci/b.yml]\n${LINT}`, 'ci/b.yml': LINT }),
+    ],
     ['150 includes of one file', including(times(150, 'ci/lint.yml'), { 'ci/lint.yml': LINT })],
     [
       'an include of a file not in the commit that its rules leave out',
