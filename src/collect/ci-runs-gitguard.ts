@@ -30,6 +30,8 @@ import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
+/** entryAt's answer for a path no watched path holds: neither there nor known absent. */
+const UNWATCHED = Symbol('unwatched');
 /** At most this many files followed from one configuration (references of references included). */
 const MAX_FOLLOWED = 64;
 /** At most this many subfolders of a workflows folder read where the forge reads them (Forgejo, Gitea). */
@@ -261,7 +263,7 @@ export class CiGateReader {
         if (/[*?[\]{}]/.test(ref)) continue;
         const entry = await this.entryAt(state, ref);
         if (entry === undefined) return undefined;
-        if (!entry) continue;
+        if (!entry || entry === UNWATCHED) continue;
         const files = await this.filesOf(ref, entry);
         if (files === undefined) return undefined;
         for (const t of files) texts.push([t, origin]);
@@ -281,8 +283,9 @@ export class CiGateReader {
     };
     /** Texts still to look for references in, with the CI file they stand for. */
     const texts: Array<[string, string]> = [];
-    /** GitLab's files, with their paths. */
+    /** GitLab's files, with their paths, and the local paths it includes known to hold no file. */
     const named: Array<[string, string]> = [];
+    const absent = new Set<string>();
     const files = await this.filesOf(ci, at, recursive);
     if (files === undefined) unknown = true;
     // GitLab reads its file and the local ones it includes as one (gitlab-gate.ts): judged together below.
@@ -305,7 +308,10 @@ export class CiGateReader {
         seen.add(ref);
         const entry = await this.entryAt(state, ref);
         if (entry === undefined) unknown = true;
-        if (!entry) continue;
+        if (entry === UNWATCHED || entry === undefined) continue;
+        // GitLab includes a file: nothing there, a folder or a submodule is "Local file does not exist!".
+        if (whole && (!entry || !isFileEntry(entry))) absent.add(ref);
+        if (!entry || (whole && !isFileEntry(entry))) continue;
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
@@ -316,7 +322,7 @@ export class CiGateReader {
       }
     }
     if (whole) {
-      const gate = await gitlabRunsGitguard(named);
+      const gate = await gitlabRunsGitguard(named, absent);
       if (gate === true) return true;
       unread ||= gate === UNREAD;
     }
@@ -359,12 +365,13 @@ export class CiGateReader {
 
   /**
    * A commit's entry at `path`, from its entry at the watched path that holds it (looked up in the
-   * trees below it); null where it is absent or not watched (a file the tip's CI does not run:
-   * nothing watches its changes, so it cannot hold the gate); undefined when an object is missing.
+   * trees below it); null where it is known absent (the trees on its way were read); UNWATCHED where
+   * no watched path holds it (a file the tip's CI does not run: nothing watches its changes, so it
+   * cannot hold the gate, nor is it known absent); undefined when an object is missing.
    */
-  private async entryAt(state: State, path: string): Promise<string | null | undefined> {
+  private async entryAt(state: State, path: string): Promise<string | null | undefined | typeof UNWATCHED> {
     const at = this.watched.findIndex((w) => path === w || path.startsWith(`${w}/`));
-    if (at < 0) return null;
+    if (at < 0) return UNWATCHED;
     let entry = state[at] ?? null;
     const rest = path.slice(this.watched[at]!.length + 1);
     for (const segment of rest ? rest.split('/') : []) {

@@ -10,11 +10,13 @@
 // deep-merged), an after_script never (its failure fails no job), `default:`'s before_script where
 // the job inherits it. A value no file here fixes (an input, a remote include's template) is lenient
 // where it switches a job; a template named for gitguard counts as a mention, as file by file. A
-// configuration GitLab refuses (a file Psych cannot read, a job in a stage not listed) runs nothing.
+// configuration GitLab refuses (a file Psych cannot read, a job in a stage not listed, an include
+// error: domain/gitlab-config.ts) runs nothing.
 import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { psychKey, psychValue, refusedYaml } from './yaml-refused.js';
 import { referencesOfValues } from '../domain/ci-references.js';
+import { DEFAULT_STAGES, GLOBAL, includesRefused } from '../domain/gitlab-config.js';
 import {
   ciReferencesIn,
   GITGUARD,
@@ -37,22 +39,6 @@ const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
 /** The keys whose lines run as the job's script. */
 const SCRIPTS = new Set<unknown>(['before_script', 'script']);
 
-/** GitLab's global keywords: top-level keys that are no job. */
-const GLOBAL = new Set([
-  'default',
-  'include',
-  'stages',
-  'variables',
-  'workflow',
-  'image',
-  'services',
-  'cache',
-  'before_script',
-  'after_script',
-  'types',
-  'spec',
-]);
-
 /**
  * A value no file here fixes: an input interpolation (`$[[ inputs.x ]]`: the including file's
  * `include: inputs:` sets it, before GitLab reads the file) or a `!reference` to a job no file here
@@ -61,8 +47,6 @@ const GLOBAL = new Set([
 const UNKNOWN = Symbol('unknown');
 const interpolated = (v: unknown): boolean => typeof v === 'string' && v.includes('$[[');
 const LENIENT: Readonly<Record<string, unknown>> = { allow_failure: true, when: 'never' };
-/** The stages of a configuration without `stages:`, besides `.pre` and `.post`. */
-const DEFAULT_STAGES = ['build', 'test', 'deploy'];
 /** A rule's keys that make it match only sometimes (else it matches always). */
 const CONDITIONS = ['if', 'changes', 'exists'];
 
@@ -79,8 +63,12 @@ interface At {
  * Whether GitLab's configuration, `.gitlab-ci.yml`'s text first and then the files it includes, runs
  * gitguard in a job that runs and can fail. A file too large or deep to parse: each file is read
  * alone; one past the run's parse budget: UNREAD (the whole decides, and a part is not read).
+ * `absent`: the local paths known to hold no file in the commit.
  */
-export async function gitlabRunsGitguard(files: ReadonlyArray<readonly [path: string, text: string]>): Promise<Gate> {
+export async function gitlabRunsGitguard(
+  files: ReadonlyArray<readonly [path: string, text: string]>,
+  absent: ReadonlySet<string> = new Set(),
+): Promise<Gate> {
   const texts = files.map(([, t]) => t);
   if (!texts.some((t) => GITGUARD.test(t))) return false;
   const results: Array<Awaited<ReturnType<typeof parsedYaml>>> = [];
@@ -349,10 +337,13 @@ export async function gitlabRunsGitguard(files: ReadonlyArray<readonly [path: st
     // include them (first-match, as a job's: `- when: never` first includes nothing). An included
     // file GitLab leaves out holds no gate, nor do the files only it includes.
     const reached = new Set([parsed[0]!.path]);
+    /** Per file reached, the entries GitLab includes (the local path each names): domain/gitlab-config.ts. */
+    const includes = new Map<string, Array<string | undefined>>();
     for (const file of parsed) {
       if (!reached.has(file.path)) continue;
       const off = new Set<string>();
       const on = new Set<string>();
+      const counted: Array<string | undefined> = [];
       for (const doc of file.docs) {
         const include = pairs({ node: doc.contents, doc }).find((p) => p.key === 'include')?.value;
         const entries = include && yaml.isSeq(include.node) ? include.node.items : include ? [include.node] : [];
@@ -360,14 +351,20 @@ export async function gitlabRunsGitguard(files: ReadonlyArray<readonly [path: st
           const entry = known({ node: resolved(item, doc), doc });
           const rules = yaml.isMap(entry.node) ? lookup([entry], 'rules', 0) : undefined;
           const named = referencesOfValues([plainValue(yaml, scalar(entry.node, doc), doc)], GITLAB_CI);
-          for (const path of named) (rules && rulesOff(rules) ? off : on).add(path);
+          const never = rules !== undefined && rulesOff(rules);
+          for (const path of named) (never ? off : on).add(path);
+          if (!never) counted.push(named[0]);
         }
       }
+      includes.set(file.path, counted);
       for (const ref of await ciReferencesIn(file.text, GITLAB_CI)) if (!off.has(ref) || on.has(ref)) reached.add(ref);
     }
     const included = parsed.filter((f) => reached.has(f.path));
-    // A file Psych refuses makes the whole configuration invalid: GitLab runs no pipeline.
+    // A file Psych refuses, or an include GitLab cannot follow, makes the whole configuration invalid:
+    // GitLab runs no pipeline.
     if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d)))) return false;
+    if (includesRefused(parsed[0]!.path, includes, new Map(included.map((f) => [f.path, f.text])), absent))
+      return false;
     define(included);
     if (strayStage()) return false;
     const workflow = defs.get('workflow');
