@@ -80,9 +80,7 @@ interface At {
  * gitguard in a job that runs and can fail. A file too large or deep to parse: each file is read
  * alone; one past the run's parse budget: UNREAD (the whole decides, and a part is not read).
  */
-export async function gitlabRunsGitguard(
-  files: ReadonlyArray<readonly [path: string, text: string]>,
-): Promise<Gate> {
+export async function gitlabRunsGitguard(files: ReadonlyArray<readonly [path: string, text: string]>): Promise<Gate> {
   const texts = files.map(([, t]) => t);
   if (!texts.some((t) => GITGUARD.test(t))) return false;
   const results: Array<Awaited<ReturnType<typeof parsedYaml>>> = [];
