@@ -10,7 +10,7 @@ import { shellAssignments } from '../domain/ci-variables.js';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml, textKey } from './yaml-budget.js';
-import { defaultShell, eventsOf, runMode, runsForChanges } from '../domain/actions-run.js';
+import { defaultShell, eventsOf, otherShellGates, runMode, runsForChanges } from '../domain/actions-run.js';
 import { scriptGates } from './script-gate.js';
 
 /**
@@ -353,7 +353,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
           const v = scalar(p.value);
           if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here);
           const mode = runMode(scalar(entry(node, 'shell')), here);
-          return mode ? scriptGates(v, mode) : GITGUARD.test(v);
+          return mode ? scriptGates(v, mode) : otherShellGates(scalar(entry(node, 'shell')), here, v);
         });
       };
       // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`) gates none.

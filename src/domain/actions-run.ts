@@ -1,8 +1,8 @@
 // How GitHub Actions (and Forgejo's and Gitea's runners, which read the same workflows) run a
 // workflow's gitguard step, as far as whether it gates a change: the events that start the workflow
 // (`on:`) and the shell a step's `run:` runs in (domain/shell-gate.ts judges the script in it).
-import type { ShellMode } from './shell-gate.js';
-import { base, SHELLS } from './gitguard-call.js';
+import type { ShellMode } from './shell-state.js';
+import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 
 /**
  * Events that never run for a change pushed or proposed: a workflow started only by them checks no
@@ -45,22 +45,24 @@ export function defaultShell(own: unknown, inherited: unknown, runsOn: unknown):
 }
 
 /** GitHub's shell when none is named: `bash -e {0}` (sh -e without bash): errexit, no pipefail. */
-const UNNAMED: ShellMode = { errexit: true, pipefail: false };
+const UNNAMED: ShellMode = { errexit: true, pipefail: false, actions: true };
 
 /** How a step's script runs: its `shell:`, else `inherited` (defaultShell); undefined: no POSIX shell (pwsh, python). */
 export function runMode(own: unknown, inherited: unknown): ShellMode | undefined {
   const shell = typeof own === 'string' ? own : inherited;
   if (shell === undefined || shell === null) return UNNAMED;
-  return typeof shell === 'string' && !shell.includes('${{') ? shellMode(shell) : UNNAMED;
+  // `shell: ${{ matrix.shell }}` may be python, which reads no line as bash does: no gate.
+  if (typeof shell !== 'string' || shell.includes('${{')) return undefined;
+  return shellMode(shell);
 }
 
 /** How a shell command (GitHub's `shell:`, `{0}` the script) runs a script; undefined: not a POSIX shell read here. */
 function shellMode(shell: string): ShellMode | undefined {
   const words = shell.trim().split(/\s+/);
-  if (words[0] === 'bash' && words.length === 1) return { errexit: true, pipefail: true };
-  if (words[0] === 'sh' && words.length === 1) return { errexit: true, pipefail: false };
+  if (words[0] === 'bash' && words.length === 1) return { errexit: true, pipefail: true, actions: true };
+  if (words[0] === 'sh' && words.length === 1) return { errexit: true, pipefail: false, actions: true };
   if (!SHELLS.has(base(words[0] ?? '')) || !words.includes('{0}')) return undefined;
-  const mode = { errexit: false, pipefail: false };
+  const mode = { errexit: false, pipefail: false, actions: true };
   for (let i = 1; i < words.length && words[i] !== '{0}'; i += 1) {
     const w = words[i]!;
     if (!w.startsWith('-') && !w.startsWith('+')) return undefined; // a script of its own runs {0}
@@ -70,4 +72,29 @@ function shellMode(shell: string): ShellMode | undefined {
     if (w.slice(1).includes('o')) i += 1;
   }
   return mode;
+}
+
+/**
+ * Whether a step run by a shell other than a POSIX one (pwsh, cmd, python...) gates: only a pwsh or
+ * cmd script that is the check alone, one line of plain words (GitHub ends a pwsh step with `exit
+ * $LASTEXITCODE`; cmd's status is its last command's). A python `print("gitguard audit")` or a pwsh
+ * `gitguard audit; exit 0` runs no gate.
+ */
+export function otherShellGates(own: unknown, inherited: unknown, script: string): boolean {
+  const shell = typeof own === 'string' ? own : inherited;
+  if (typeof shell !== 'string' || !/^(?:pwsh|powershell|cmd)\b/i.test(shell.trim())) return false;
+  const line = script.trim();
+  if (!/^[\w@./:=-]+(?:[ \t]+[\w@./:=-]+)*$/.test(line)) return false;
+  return gitguardCall(line.split(/[ \t]+/)) === 'check';
+}
+
+/** `[ "$GITHUB_EVENT_NAME" = schedule ]` (`!=`, `==`, either side) where a change runs a workflow: its answer. */
+export function eventTest(args: readonly string[]): boolean | undefined {
+  const [a, op, b, close] = args;
+  if (args.length !== (close === undefined ? 3 : 4) || !['=', '==', '!='].includes(op ?? '')) return undefined;
+  const isEvent = (w: string): boolean =>
+    /^(?:\$GITHUB_EVENT_NAME|\$\{GITHUB_EVENT_NAME\}|\$\{\{\s*github\.event_name\s*\}\})$/.test(w);
+  const other = isEvent(a!) ? b! : isEvent(b!) ? a! : undefined;
+  if (other === undefined || !NO_CHANGE_EVENTS.has(other)) return undefined;
+  return op === '!=';
 }

@@ -15,7 +15,7 @@ export type Command =
   | { kind: 'simple'; words: Word[]; heredocs: string[] }
   | { kind: 'group'; subshell: boolean; body: Script }
   | { kind: 'if'; clauses: Array<[Script, Script]>; otherwise?: Script }
-  | { kind: 'loop'; until: boolean; cond?: Script; body: Script }
+  | { kind: 'loop'; until: boolean; cond?: Script; body: Script; entered?: boolean }
   | { kind: 'case'; branches: Script[] }
   | { kind: 'function'; name: string; body: Command };
 
@@ -284,11 +284,20 @@ export function parseScript(text: string): Script {
       return { kind: 'loop', until, cond, body };
     }
     if (reserved('for') || reserved('select')) {
+      // `for x in a b`: literal words, so the body runs at least once (a `$LIST` may be empty).
+      const start = at;
       while (peek() && !reserved('do')) at += 1;
+      const head = tokens.slice(start + 2, at).filter((t) => t.op !== '\n' && t.op !== ';');
+      const entered =
+        reserved('do') &&
+        tokens[start]?.word?.value === 'for' &&
+        head[0]?.word?.value === 'in' &&
+        head.length > 1 &&
+        head.slice(1).every((t) => t.word && !/[$`*?[]/.test(t.word.value));
       expect('do');
       const body = list(['done']);
       expect('done');
-      return { kind: 'loop', until: false, body };
+      return { kind: 'loop', until: false, body, entered };
     }
     if (reserved('case')) {
       while (peek() && !reserved('in')) at += 1;

@@ -14,6 +14,11 @@ spawnSync('mkdir', [bin]);
 writeFileSync(join(bin, 'gitguard'), '#!/bin/sh\ncase "$*" in *--version*|*--help*|rules*|"") exit 0;; esac\nexit 1\n');
 writeFileSync(join(bin, 'npx'), '#!/bin/sh\nwhile [ "${1#-}" != "$1" ]; do shift; done\nshift\nexec gitguard "$@"\n');
 for (const f of ['gitguard', 'npx']) chmodSync(join(bin, f), 0o755);
+// What a hostile checkout holds: a gitguard that passes, a file that redefines it when sourced.
+spawnSync('mkdir', [join(dir, 'fake')]);
+writeFileSync(join(dir, 'fake', 'gitguard'), '#!/bin/sh\nexit 0\n');
+chmodSync(join(dir, 'fake', 'gitguard'), 0o755);
+writeFileSync(join(dir, 'env.sh'), 'gitguard() { :; }\nnpx() { :; }\n');
 
 const SCRIPTS = [
   'npx gitguard audit',
@@ -46,7 +51,6 @@ const SCRIPTS = [
   'cat <<EOF\nnpx gitguard audit\nEOF',
   'bash <<EOF\nnpx gitguard audit\nEOF',
   'npx gitguard audit || (echo bad; exit 1)',
-  'if [ -n "$SKIP" ]; then exit 0; fi\nnpx gitguard audit',
   'for i in 1; do npx gitguard audit; done',
   'while true; do npx gitguard audit; break; done',
   'npx gitguard audit || rc=$?\nexit $rc',
@@ -57,6 +61,47 @@ const SCRIPTS = [
   'npx gitguard audit # || true',
   "echo 'npx gitguard audit'",
   'npx gitguard audit \\\n  --format json || true',
+  // A condition the reading cannot decide takes either branch: one that passes is enough (redteam79).
+  'if [ 1 = 1 ]; then set +e; fi\nnpx gitguard audit\necho done',
+  '[ -d . ] && trap "exit 0" EXIT\nnpx gitguard audit',
+  'for x in 1; do set +e; done\nnpx gitguard audit\necho done',
+  'if [ 1 = 1 ]; then echo hi; fi\nnpx gitguard audit',
+  'F=e\nset +$F\nnpx gitguard audit\necho done',
+  's=set\n$s +e\nnpx gitguard audit\necho done',
+  '. ./env.sh\nnpx gitguard audit',
+  'PATH=./fake:$PATH\nnpx gitguard audit',
+  'export PATH="$PWD/fake:$PATH"\ngitguard audit',
+  'PATH=./fake:$PATH gitguard audit',
+  'export PATH="$HOME/.local/bin:$PATH"\nnpx gitguard audit',
+  'gitguard() { :; }\ngitguard audit',
+  // A definition holds in every run that may have made it; a function's trap is the shell's.
+  'f() { trap "exit 0" EXIT; }\nf\nnpx gitguard audit',
+  'eval "trap \'exit 0\' EXIT"\nnpx gitguard audit',
+  '(trap "exit 0" EXIT; npx gitguard audit)',
+  'gitguard() { :; }\nx=$(gitguard audit)',
+  'trap "exit 0" EXIT\nif [ 1 = 1 ]; then :; else trap - EXIT; fi\nnpx gitguard audit',
+  'f() { echo hi; }\nf\nnpx gitguard audit',
+  'trap "rm -f out" EXIT\nnpx gitguard audit',
+  '(npx gitguard audit)',
+];
+/** Scripts that pass without running gitguard where the step sets SKIP (`env: SKIP: 1`). */
+const SKIPPABLE = [
+  'if [ -n "$SKIP" ]; then exit 0; fi\nnpx gitguard audit',
+  '[ -n "$SKIP" ] && exit 0\nnpx gitguard audit',
+  'if [ 1 = 1 ]; then exit 0; fi\nnpx gitguard audit',
+  'gitguard() { :; }\nif [ -z "$SKIP" ]; then gitguard() { command gitguard "$@"; }; fi\ngitguard audit',
+];
+/** Bash's own builtins (sh has none of them, and stops at the first under -e). */
+const BASH_SCRIPTS = [
+  'shopt -u -o errexit\nnpx gitguard audit\necho done',
+  'shopt -uo errexit\nnpx gitguard audit\necho done',
+  'builtin set +e\nnpx gitguard audit\necho done',
+  'source ./env.sh\nnpx gitguard audit',
+  'hash -p ./fake/gitguard gitguard\ngitguard audit',
+  'shopt -s expand_aliases\nalias npx=true\nnpx gitguard audit',
+  'shopt -s expand_aliases\nalias ll="ls -l"\nnpx gitguard audit',
+  'shopt -s -o errexit\nnpx gitguard audit\necho done',
+  'x=$(npx gitguard audit; echo hi)',
 ];
 const SHELLS: Array<[string[], { errexit: boolean; pipefail: boolean }]> = [
   [['bash', '-e'], { errexit: true, pipefail: false }],
@@ -67,12 +112,24 @@ const SHELLS: Array<[string[], { errexit: boolean; pipefail: boolean }]> = [
 
 test.each(SHELLS)('%j: the script fails when gitguard fails exactly where the shell says so', (shell, mode) => {
   const wrong: string[] = [];
-  for (const script of SCRIPTS) {
+  for (const script of shell[0] === 'bash' ? [...SCRIPTS, ...BASH_SCRIPTS] : SCRIPTS) {
     const file = join(dir, 'script.sh');
     writeFileSync(file, `${script}\n`);
     const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: dir };
     const real = spawnSync(shell[0]!, [...shell.slice(1), file], { cwd: dir, env, timeout: 10_000 });
     if ((real.status !== 0) !== failsWithGitguard(script, mode)) wrong.push(script);
+  }
+  expect(wrong).toEqual([]);
+});
+
+test.each(SHELLS)('%j: a script some environment lets pass without gitguard is no gate', (shell, mode) => {
+  const wrong: string[] = [];
+  for (const script of SKIPPABLE) {
+    const file = join(dir, 'script.sh');
+    writeFileSync(file, `${script}\n`);
+    const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: dir, SKIP: '1' };
+    const real = spawnSync(shell[0]!, [...shell.slice(1), file], { cwd: dir, env, timeout: 10_000 });
+    if (real.status !== 0 || failsWithGitguard(script, mode)) wrong.push(script);
   }
   expect(wrong).toEqual([]);
 });

@@ -1,0 +1,382 @@
+// The shell domain/shell-gate.ts runs a step's script in: each command's effect on the run's bits
+// (shell-state.ts), along lists, pipelines, compound commands, functions, eval, traps and subshells.
+import { parseScript, type AndOr, type Command, type Pipeline, type Script, type Word } from './shell-syntax.js';
+import { GITGUARD_WORD } from './ci-words.js';
+import { base, gitguardCall, SHELLS } from './gitguard-call.js';
+import { eventTest } from './actions-run.js';
+import {
+  add,
+  B,
+  copyDefs,
+  DECLARES,
+  define,
+  E,
+  F,
+  flow,
+  N,
+  newDefs,
+  P,
+  quote,
+  S,
+  optionsAfter,
+  commandStart,
+  status,
+  unfollowedAssignment,
+  type Defs,
+  type Flow,
+  type ShellMode,
+  type States,
+} from './shell-state.js';
+
+/** How deep scripts nest (`bash -c`, `eval`, functions, aliases). */
+const MAX_DEPTH = 16;
+
+/** A shell running a script on sets of states; `budget.event`: `[ "$GITHUB_EVENT_NAME" = schedule ]` is decided. */
+export class Shell {
+  constructor(
+    private readonly budget: { steps: number; event: boolean },
+    private readonly depth: number,
+    private readonly defs: Defs = newDefs(),
+  ) {}
+
+  /** A subshell (`( )`, a part of a pipeline, `$( )`, `&`): what it defines stays in it. */
+  private child(): Shell {
+    return new Shell(this.budget, this.depth, copyDefs(this.defs));
+  }
+
+  /** A whole script from `states`: where it ends, each EXIT trap it may have set run. */
+  main(script: Script, states: States): States {
+    const f = this.script(script, states, false, false);
+    const ends = new Set([...f.run, ...f.exit, ...f.ret]);
+    const traps = this.defs.exit;
+    this.defs.exit = [undefined];
+    const out: States = new Set();
+    for (const trap of traps) {
+      if (!trap) {
+        add(out, ends);
+        continue;
+      }
+      for (const s of ends) {
+        const t = this.script(trap, new Set([s]), false, false);
+        for (const r of [...t.run, ...t.ret]) out.add(status(r, (s & S) !== 0)); // the status it ended with stands
+        add(out, t.exit);
+      }
+    }
+    return out;
+  }
+
+  script(list: Script, states: States, cond: boolean, inFunc: boolean): Flow {
+    const out = flow();
+    let run = states;
+    for (const ao of list) {
+      if (!run.size) break;
+      const f = this.andOr(ao, run, cond, inFunc);
+      add(out.exit, f.exit);
+      add(out.ret, f.ret);
+      add(out.brk, f.brk);
+      run = f.run;
+    }
+    add(out.run, run);
+    return out;
+  }
+
+  private andOr(ao: AndOr, states: States, cond: boolean, inFunc: boolean): Flow {
+    if (ao.background) {
+      // Started and left: the list returns 0 at once; a failure of gitguard there only reaches `wait`.
+      const out = flow();
+      for (const s of states) {
+        const sub = this.child().script([{ ...ao, background: false }], new Set([s]), cond, false);
+        const ends = [...sub.run, ...sub.exit, ...sub.ret];
+        const failed = ends.some((r) => (r & F) !== 0 && (s & F) === 0);
+        const lost = ends.some((r) => (r & N) !== 0);
+        out.run.add(status((failed ? s | B : s) | (lost ? N : 0), false));
+      }
+      return out;
+    }
+    const out = flow();
+    const n = ao.pipelines.length;
+    const pending: States[] = ao.pipelines.map(() => new Set());
+    add(pending[0]!, states);
+    for (let i = 0; i < n; i += 1) {
+      if (!pending[i]!.size) continue;
+      // Only the last pipeline of a list can stop the script under -e.
+      const f = this.pipeline(ao.pipelines[i]!, pending[i]!, cond || i < n - 1, inFunc);
+      add(out.exit, f.exit);
+      add(out.ret, f.ret);
+      add(out.brk, f.brk);
+      for (const s of f.run)
+        for (let j = i; ; j += 1) {
+          if (j >= n - 1) {
+            out.run.add(s);
+            break;
+          }
+          if ((ao.ops[j] === '&&') === ((s & S) === 0)) {
+            pending[j + 1]!.add(s);
+            break;
+          }
+        }
+    }
+    return out;
+  }
+
+  private pipeline(p: Pipeline, states: States, cond: boolean, inFunc: boolean): Flow {
+    let f: Flow;
+    if (p.commands.length === 1) f = this.command(p.commands[0]!, states, cond || p.negated, inFunc);
+    else {
+      f = flow();
+      for (const s of states) {
+        // Each part runs in a subshell; the status is the last part's, or with pipefail any failed part's.
+        let ends = new Set([s & ~S]);
+        for (const [k, c] of p.commands.entries()) {
+          const sub = this.child().command(c, new Set([s]), cond || p.negated, false);
+          const parts = new Set([...sub.run, ...sub.exit, ...sub.ret].map((r) => r & (F | B | S | N)));
+          const next = new Set<number>();
+          for (const e of ends)
+            for (const part of parts) {
+              const failed = (part & S) !== 0;
+              const any = (e & S) !== 0 || failed;
+              const last = k === p.commands.length - 1 ? failed : false;
+              next.add((e & ~S) | (part & (F | B | N)) | ((s & P ? any : last) ? S : 0));
+            }
+          ends = next;
+        }
+        add(f.run, ends);
+      }
+    }
+    if (p.negated) f.run = new Set([...f.run].map((s) => s ^ S));
+    if (cond || p.negated) return f;
+    const run: States = new Set();
+    for (const s of f.run) {
+      if (!(s & S)) {
+        run.add(s);
+        continue;
+      }
+      const after: States = new Set();
+      const traps = this.defs.err;
+      this.defs.err = [undefined];
+      for (const trap of traps) {
+        if (!trap) {
+          after.add(s);
+          continue;
+        }
+        const t = this.script(trap, new Set([s]), true, inFunc);
+        add(f.exit, t.exit);
+        for (const r of t.run) after.add(status(r, true));
+      }
+      this.defs.err = traps;
+      for (const a of after) (a & E ? f.exit : run).add(a);
+    }
+    f.run = run;
+    return f;
+  }
+
+  private command(c: Command, states: States, cond: boolean, inFunc: boolean): Flow {
+    if ((this.budget.steps -= 1) < 0) throw new Error('script too long to follow');
+    switch (c.kind) {
+      case 'group': {
+        if (!c.subshell) return this.script(c.body, states, cond, inFunc);
+        const out = flow();
+        // A subshell runs the EXIT trap it sets when it ends.
+        for (const s of states)
+          for (const r of this.child().main(c.body, new Set([s]))) out.run.add((r & ~(E | P)) | (s & (E | P)));
+        return out;
+      }
+      case 'if': {
+        const out = flow();
+        let pending = states;
+        for (const [test, body] of c.clauses) {
+          const t = this.script(test, pending, true, inFunc);
+          this.merge(out, t);
+          const yes = new Set([...t.run].filter((s) => !(s & S)));
+          pending = new Set([...t.run].filter((s) => s & S));
+          const b = this.script(body, yes, cond, inFunc);
+          this.merge(out, b);
+          add(out.run, b.run);
+        }
+        if (c.otherwise) {
+          const b = this.script(c.otherwise, pending, cond, inFunc);
+          this.merge(out, b);
+          add(out.run, b.run);
+        } else for (const s of pending) out.run.add(status(s, false));
+        return out;
+      }
+      case 'loop': {
+        const out = flow();
+        let enter = states;
+        if (c.cond) {
+          const t = this.script(c.cond, states, true, inFunc);
+          this.merge(out, t);
+          enter = new Set([...t.run].filter((s) => ((s & S) !== 0) === c.until));
+          for (const s of t.run) if (!enter.has(s)) out.run.add(status(s, false));
+        } else if (!c.entered) for (const s of states) out.run.add(status(s, false));
+        const b = this.script(c.body, enter, cond, inFunc);
+        add(out.exit, b.exit);
+        add(out.ret, b.ret);
+        add(out.run, b.run);
+        add(out.run, b.brk);
+        return out;
+      }
+      case 'case': {
+        const out = flow(new Set([...states].map((s) => status(s, false))));
+        for (const branch of c.branches) {
+          const b = this.script(branch, states, cond, inFunc);
+          this.merge(out, b);
+          add(out.run, b.run);
+        }
+        return out;
+      }
+      case 'function':
+        define(this.defs.funcs, c.name, c.body);
+        return flow(new Set([...states].map((s) => status(s, false))));
+      case 'simple':
+        return this.simple(c.words, c.heredocs, states, cond, inFunc);
+    }
+  }
+
+  private merge(into: Flow, from: Flow, run = false): void {
+    add(into.exit, from.exit);
+    add(into.ret, from.ret);
+    add(into.brk, from.brk);
+    if (run) add(into.run, from.run);
+  }
+
+  private nested(text: string, states: States, mode: ShellMode | undefined): States {
+    // Too deep: read as one command naming what it names.
+    if (this.depth >= MAX_DEPTH) return this.fixed(states, GITGUARD_WORD.test(text));
+    // `$( )` runs this shell's functions; `bash -c` may too (`export -f`). Bash runs `$( )` without
+    // errexit (no inherit_errexit): read so, as sh's keeping it only makes more scripts fail.
+    const sub = new Shell(this.budget, this.depth + 1, { ...newDefs(), funcs: copyDefs(this.defs).funcs });
+    const out: States = new Set();
+    for (const s of states) {
+      const flags = mode ? (mode.errexit ? E : 0) | (mode.pipefail ? P : 0) : s & P;
+      for (const r of sub.main(parseScript(text), new Set([(s & ~(E | P)) | flags])))
+        out.add((r & ~(E | P)) | (s & (E | P)));
+    }
+    return out;
+  }
+
+  /** Each state with a known status: failed (gitguard's failure) or 0. */
+  private fixed(states: States, fails: boolean): States {
+    return new Set([...states].map((s) => (fails ? s | F | S : s & ~S)));
+  }
+
+  private simple(all: Word[], heredocs: string[], states: States, cond: boolean, inFunc: boolean): Flow {
+    // Command substitutions run first, each in a subshell; a line of assignments ends with their status.
+    let cur = states;
+    const subs = all.flatMap((w) => w.substitutions);
+    for (const text of subs) cur = this.nested(text, cur, undefined);
+    const i = commandStart(all);
+    const words = all.slice(i).map((w) => w.value);
+    const assigned = [...all.slice(0, i), ...(DECLARES.has(words[0] ?? '') ? all.slice(i + 1) : [])];
+    if (assigned.some((w) => unfollowedAssignment(w.value))) cur = new Set([...cur].map((s) => s | N));
+    if (!words.length) return flow(subs.length ? cur : new Set([...cur].map((s) => status(s, false))));
+    const [name, ...args] = [words[0]!, ...words.slice(1)];
+    const out = flow();
+    const each = (f: (s: number) => number): States => new Set([...cur].map(f));
+    const aliases = this.defs.aliases.get(name);
+    if (aliases && this.depth < MAX_DEPTH) {
+      // Each text the alias may stand for, read again in front of the words (as bash and dash expand it).
+      const out = flow();
+      const rest = all.slice(i + 1).map((w) => quote(w.value));
+      const inner = new Shell(this.budget, this.depth + 1, { ...this.defs, aliases: new Map() });
+      for (const text of aliases)
+        this.merge(out, inner.script(parseScript([text, ...rest].join(' ')), cur, cond, inFunc), true);
+      return out;
+    }
+    const options = optionsAfter(name, args);
+    if (options) return flow(new Set([...cur].flatMap(options)));
+    switch (name) {
+      case 'alias':
+        for (const a of args) {
+          const eq = a.indexOf('=');
+          if (eq > 0) define(this.defs.aliases, a.slice(0, eq), a.slice(eq + 1));
+        }
+        return flow(each((s) => status(s, false)));
+      case '.':
+      case 'source':
+        return flow(each((s) => status(s | N, false)));
+      case 'hash':
+        if (args.some((a) => /^-\w*p/.test(a))) return flow(each((s) => status(s | N, false)));
+        break;
+      case 'true':
+      case ':':
+        return flow(each((s) => status(s, false)));
+      case 'false':
+        return flow(each((s) => status(s, true)));
+      case 'exit':
+      case 'return': {
+        const arg = args[0];
+        const ends: States = new Set();
+        for (const s of cur) {
+          if (arg === undefined || arg === '$?') ends.add(s);
+          else if (/^\d+$/.test(arg)) ends.add(status(s, Number(arg) % 256 !== 0));
+          // `exit $rc` after gitguard failed: read as passing its status on (`|| rc=$?`).
+          else for (const nz of s & F ? [true] : [false, true]) ends.add(status(s, nz));
+        }
+        if (name === 'exit') out.exit = ends;
+        else if (inFunc) out.ret = ends;
+        else out.run = each((s) => status(s, true)); // `return` outside a function fails
+        return out;
+      }
+      case 'break':
+      case 'continue':
+        out.brk = each((s) => status(s, false));
+        return out;
+      case 'trap': {
+        const [handler, ...signals] = args;
+        const script = handler === undefined || handler === '-' || handler === '' ? undefined : parseScript(handler);
+        if (signals.some((g) => ['EXIT', '0', 'SIGEXIT'].includes(g.toUpperCase()))) define(this.defs.exit, '', script);
+        if (signals.some((g) => g.toUpperCase() === 'ERR')) define(this.defs.err, '', script);
+        return flow(each((s) => status(s, false)));
+      }
+      case 'wait':
+        return flow(each((s) => (args.length && s & B ? s | F | S : status(s, false))));
+      case 'eval':
+        if (this.depth >= MAX_DEPTH) break;
+        return new Shell(this.budget, this.depth + 1, this.defs).script(parseScript(args.join(' ')), cur, cond, inFunc);
+      case 'exec': {
+        if (!args.length) return flow(cur);
+        const f = this.simple(all.slice(i + 1), heredocs, cur, cond, inFunc);
+        return { ...f, run: new Set(), exit: new Set([...f.run, ...f.exit, ...f.ret]) };
+      }
+    }
+    const bodies = this.defs.funcs.get(name);
+    if (bodies && this.depth < MAX_DEPTH) {
+      // Each body the name may have (a function defined in one branch only): their runs together.
+      const out = flow();
+      const inner = new Shell(this.budget, this.depth + 1, this.defs);
+      for (const body of bodies) {
+        const f = inner.command(body, cur, cond, true);
+        add(out.run, [...f.run, ...f.ret]);
+        add(out.exit, f.exit);
+        add(out.brk, f.brk);
+      }
+      return out;
+    }
+    if (SHELLS.has(base(name))) {
+      const c = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
+      const opts = args.slice(0, c < 0 ? args.length : c + 1);
+      const script = c >= 0 ? args.slice(c + 1).find((a) => !a.startsWith('-') && !a.startsWith('+')) : heredocs[0];
+      const file = args.find((a, k) => !a.startsWith('-') && !a.startsWith('+') && args[k - 1] !== '-o');
+      if (script !== undefined && (c >= 0 || file === undefined)) {
+        const mode = { errexit: opts.some((o) => /^-\w*e/.test(o)), pipefail: opts.includes('pipefail') };
+        return flow(this.nested(script, cur, mode));
+      }
+    }
+    if (GITGUARD_WORD.test(words.join(' '))) {
+      if (gitguardCall(words) === 'check') return flow(this.fixed(cur, true));
+      if (!['test', '[', '[['].includes(name)) return flow(this.fixed(cur, false));
+    }
+    // `[ "$GITHUB_EVENT_NAME" = schedule ]`: false where a change runs the workflow (push, pull_request).
+    const event = this.budget.event && ['[', 'test', '[['].includes(name) ? eventTest(args) : undefined;
+    if (event !== undefined) return flow(each((s) => status(s, !event)));
+    // A command named by a variable may be `set`, `trap`, `alias`...: nothing after it is followed.
+    if (/[$`]/.test(name)) cur = new Set([...cur].map((s) => s | N));
+    // Any other command succeeds; in a condition before gitguard failed it may go either way.
+    for (const s of cur) {
+      out.run.add(status(s, false));
+      if (cond && !(s & F)) out.run.add(status(s, true));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,140 @@
+// The state domain/shell-gate.ts runs a script on: a few bits per run, where runs go, and what the
+// shell defines as it runs (functions, aliases, traps) with the builtins that change them.
+import type { Command, Script, Word } from './shell-syntax.js';
+import { base } from './gitguard-call.js';
+
+/** How the forge's shell starts a script: `-e` (errexit) and `-o pipefail`. */
+export interface ShellMode {
+  errexit: boolean;
+  pipefail: boolean;
+  /** GitHub Actions: $GITHUB_EVENT_NAME is the runner's, which a step's `env:` cannot set. */
+  actions?: boolean;
+}
+
+export const E = 1; // errexit
+export const P = 2; // pipefail
+export const F = 4; // gitguard failed
+export const S = 8; // the last status is not zero
+export const B = 16; // a gitguard run in the background failed
+// Something the reading cannot follow ran: a sourced file, a command named by a variable, a PATH with a
+// folder of the checkout, `hash -p`, BASH_ENV: it may have redefined gitguard or the shell's options.
+export const N = 32;
+
+export type States = Set<number>;
+/** Where a run goes: on, out of the script (`exit`), out of a function (`return`), out of a loop. */
+export interface Flow {
+  run: States;
+  exit: States;
+  ret: States;
+  brk: States;
+}
+export const flow = (run: States = new Set()): Flow => ({ run, exit: new Set(), ret: new Set(), brk: new Set() });
+export const status = (s: number, nonzero: boolean): number => (nonzero ? s | S : s & ~S);
+export const add = (into: States, from: Iterable<number>): void => {
+  for (const s of from) into.add(s);
+};
+
+/**
+ * What a shell has defined: every definition some run may have made of a name (a function defined in
+ * one branch of an `if`, a trap set in a loop), `undefined` in a trap list standing for none. Shared
+ * by a function's body and `eval` (they define in the shell that runs them); copied into a subshell.
+ */
+export interface Defs {
+  funcs: Map<string, Command[]>;
+  aliases: Map<string, string[]>;
+  exit: Array<Script | undefined>;
+  err: Array<Script | undefined>;
+}
+export const newDefs = (): Defs => ({ funcs: new Map(), aliases: new Map(), exit: [undefined], err: [undefined] });
+export const copyDefs = (d: Defs): Defs => ({
+  funcs: new Map([...d.funcs].map(([k, v]) => [k, [...v]])),
+  aliases: new Map([...d.aliases].map(([k, v]) => [k, [...v]])),
+  exit: [...d.exit],
+  err: [...d.err],
+});
+/** One more definition `name` may have (kept beside the earlier ones: the run may not have reached it). */
+export function define<T>(into: Map<string, T[]> | T[], name: string, value: T): void {
+  const list = Array.isArray(into) ? into : (into.get(name) ?? into.set(name, []).get(name)!);
+  if (!list.includes(value)) list.push(value);
+}
+
+/** Words before a command that run it unchanged (their options skipped). */
+const WRAPPERS = new Set([
+  'sudo',
+  'env',
+  'time',
+  'nice',
+  'nohup',
+  'timeout',
+  'stdbuf',
+  'command',
+  'builtin',
+  'xvfb-run',
+]);
+/** Builtins whose words are assignments (`export PATH=./bin:$PATH`). */
+export const DECLARES = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+/** Variables that change which program a name runs or how a shell starts. */
+const STARTUP_VARS = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PATH', 'CDPATH', 'IFS']);
+
+/** Single-quoted, as a word read again after an alias. */
+export const quote = (w: string): string => `'${w.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * An assignment that changes which program a name runs or how a shell starts: BASH_ENV, SHELLOPTS,
+ * IFS..., and a PATH naming a folder other than an absolute one outside the checkout, $HOME's or the
+ * old $PATH (a folder of the checkout can hold a `gitguard` that passes).
+ */
+export function unfollowedAssignment(w: string): boolean {
+  const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w);
+  if (!m || !STARTUP_VARS.has(m[1]!)) return false;
+  if (m[1] !== 'PATH') return true;
+  return m[2]!
+    .split(':')
+    .some((d) => !/^(?:\$\{?PATH\}?|\$\{?HOME\}?(?:\/.*)?|~(?:\/.*)?|\/(?!home\/runner\/work|builds\/).*)$/.test(d));
+}
+
+/** `set` with its options: -e / +e, -o errexit, -o pipefail, bundled (`-euxo pipefail`). */
+function setOptions(s: number, args: readonly string[]): number {
+  let out = s;
+  for (let k = 0; k < args.length; k += 1) {
+    const a = args[k]!;
+    if (!/^[-+]\w/.test(a)) break;
+    const on = a[0] === '-';
+    const letters = a.slice(1);
+    if (letters.includes('e')) out = on ? out | E : out & ~E;
+    if (letters.includes('o')) {
+      const o = args[(k += 1)];
+      if (o === 'errexit') out = on ? out | E : out & ~E;
+      if (o === 'pipefail') out = on ? out | P : out & ~P;
+    }
+  }
+  return out;
+}
+
+/** Where a command's name stands: past its assignments and the wrappers that run it unchanged (`sudo -E`). */
+export function commandStart(all: readonly Word[]): number {
+  let i = 0;
+  while (i < all.length && /^[A-Za-z_]\w*=/.test(all[i]!.value)) i += 1;
+  while (
+    i < all.length &&
+    WRAPPERS.has(base(all[i]!.value)) &&
+    !(all[i]!.value === 'command' && all[i + 1]?.value === '-v')
+  )
+    for (i += 1; i < all.length && /^(?:-|\d|[A-Za-z_]\w*=)/.test(all[i]!.value);) i += 1;
+  return i;
+}
+
+/**
+ * The states after `set` or `shopt -o` with `args` (undefined: neither). `set +$x`: options the reading
+ * cannot know may turn errexit and pipefail off; `shopt -u -o errexit` is `set +o errexit`.
+ */
+export function optionsAfter(name: string, args: readonly string[]): ((s: number) => number[]) | undefined {
+  if (name === 'set') {
+    if (args.some((a) => /[$`]/.test(a))) return (s) => [s & ~S, s & ~(E | P | S)];
+    return (s) => [status(setOptions(s, args), false)];
+  }
+  if (name !== 'shopt' || !args.some((a) => /^-\w*o/.test(a))) return undefined;
+  const on = args.some((a) => /^-\w*s/.test(a)) ? '-o' : '+o';
+  const opts = args.filter((a) => !a.startsWith('-')).flatMap((o) => [on, o]);
+  return (s) => [status(setOptions(s, opts), false)];
+}
