@@ -22,6 +22,7 @@ import {
   commandStart,
   status,
   unfollowedAssignment,
+  runnersOwn,
   type Defs,
   type Flow,
   type ShellMode,
@@ -294,6 +295,9 @@ export class Shell {
         return flow(each((s) => status(s, false)));
       case '.':
       case 'source':
+        // The runner's own file (runnersOwn) is read as setting nothing the gate hangs on; a checkout's may.
+        if (args[0] !== undefined && runnersOwn(args[0]) && !/\.\.(?:\/|$)/.test(args[0]))
+          return flow(each((s) => status(s, false)));
         return flow(each((s) => status(s | N, false)));
       case 'hash':
         if (args.some((a) => /^-\w*p/.test(a))) return flow(each((s) => status(s | N, false)));

@@ -88,10 +88,16 @@ export function unfollowedAssignment(w: string): boolean {
   const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w);
   if (!m || !STARTUP_VARS.has(m[1]!)) return false;
   if (m[1] !== 'PATH') return true;
-  return m[2]!
-    .split(':')
-    .some((d) => !/^(?:\$\{?PATH\}?|\$\{?HOME\}?(?:\/.*)?|~(?:\/.*)?|\/(?!home\/runner\/work|builds\/).*)$/.test(d));
+  return m[2]!.split(':').some((d) => !/^\$\{?PATH\}?$/.test(d) && !runnersOwn(d));
 }
+
+/**
+ * A path in the runner's own places, not the checkout's: $HOME's, `~`'s, or absolute outside the
+ * forges' checkout folders. A file there is the runner image's (`source ~/.nvm/nvm.sh`), as a PATH
+ * folder there is; one in the checkout can redefine gitguard.
+ */
+export const runnersOwn = (path: string): boolean =>
+  /^(?:\$\{?HOME\}?(?:\/.*)?|~(?:\/.*)?|\/(?!home\/runner\/work|builds\/).*)$/.test(path);
 
 /** `set` with its options: -e / +e, -o errexit, -o pipefail, bundled (`-euxo pipefail`). */
 function setOptions(s: number, args: readonly string[]): number {

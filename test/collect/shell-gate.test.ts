@@ -19,6 +19,7 @@ spawnSync('mkdir', [join(dir, 'fake')]);
 writeFileSync(join(dir, 'fake', 'gitguard'), '#!/bin/sh\nexit 0\n');
 chmodSync(join(dir, 'fake', 'gitguard'), 0o755);
 writeFileSync(join(dir, 'env.sh'), 'gitguard() { :; }\nnpx() { :; }\n');
+writeFileSync(join(dir, 'nvm.sh'), 'NVM_DIR=/opt/nvm\n');
 
 const SCRIPTS = [
   'npx gitguard audit',
@@ -73,6 +74,9 @@ const SCRIPTS = [
   'export PATH="$PWD/fake:$PATH"\ngitguard audit',
   'PATH=./fake:$PATH gitguard audit',
   'export PATH="$HOME/.local/bin:$PATH"\nnpx gitguard audit',
+  // A file of the runner's (HOME is the runner's here: nvm.sh sets a variable) is followed, as a PATH folder there is.
+  '. ~/nvm.sh\nnpx gitguard audit',
+  '. "$HOME/nvm.sh"\nnpx gitguard audit',
   'gitguard() { :; }\ngitguard audit',
   // A definition holds in every run that may have made it; a function's trap is the shell's.
   'f() { trap "exit 0" EXIT; }\nf\nnpx gitguard audit',
