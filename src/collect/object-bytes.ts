@@ -6,7 +6,7 @@ const SP = 32;
 /** `body` without the byte ranges `cut` (in order, not overlapping). */
 export function withoutRanges(body: Buffer, cut: Array<[number, number]>): Buffer {
   let size = body.length;
-  for (const [s, e] of cut) size -= e - s;
+  for (const [s, e] of cut) size -= Math.min(e, body.length) - Math.min(s, body.length);
   const out = Buffer.allocUnsafe(size);
   writeWithoutRanges(body, cut, out, 0);
   return out;
@@ -16,10 +16,13 @@ export function withoutRanges(body: Buffer, cut: Array<[number, number]>): Buffe
 export function writeWithoutRanges(body: Buffer, cut: Array<[number, number]>, into: Uint8Array, at: number): number {
   let pos = at;
   let from = 0;
-  for (const [s, e] of cut) {
+  // A range may end past the object (a header that runs to its end has no newline to cut): clamped,
+  // as subarray clamps.
+  for (const [s0, e] of cut) {
+    const s = Math.min(s0, body.length);
     into.set(body.subarray(from, s), pos);
     pos += s - from;
-    from = e;
+    from = Math.min(e, body.length);
   }
   if (from < body.length) {
     into.set(body.subarray(from), pos);
@@ -34,7 +37,8 @@ export function writeWithoutRanges(body: Buffer, cut: Array<[number, number]>, i
  * them from the bytes or from the decoded text is the same; invalid bytes decode to the same
  * replacement characters either way). Returns where the copy ends.
  */
-export function writeUnfolded(body: Buffer, start: number, end: number, into: Uint8Array, at: number): number {
+export function writeUnfolded(body: Buffer, start: number, end0: number, into: Uint8Array, at: number): number {
+  const end = Math.min(end0, body.length);
   let from = start;
   let pos = at;
   for (let nl = body.indexOf(LF, from); nl !== -1 && nl + 1 < end; nl = body.indexOf(LF, from)) {
