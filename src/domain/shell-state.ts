@@ -88,8 +88,15 @@ export function unfollowedAssignment(w: string): boolean {
   const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w);
   if (!m || !STARTUP_VARS.has(m[1]!)) return false;
   if (m[1] !== 'PATH') return true;
-  return m[2]!.split(':').some((d) => !/^\$\{?PATH\}?$/.test(d) && !runnersOwn(d));
+  return m[2]!.split(':').some((d) => !/^\$\{?PATH\}?$/.test(d) && !runnersOwn(d) && !PACKAGE_BIN.test(d));
 }
+
+/**
+ * The checkout's node_modules/.bin: the folder `npx` and `npm run` run a package's bin from first, so
+ * naming it on PATH (`export PATH="$PWD/node_modules/.bin:$PATH"` after `npm ci`) trusts no more
+ * than `npx gitguard audit` does.
+ */
+const PACKAGE_BIN = /^(?:(?:\$\{?PWD\}?|\$\{?CI_PROJECT_DIR\}?|\$\{?GITHUB_WORKSPACE\}?|\.)\/)?node_modules\/\.bin\/?$/;
 
 /**
  * A path in the runner's own places, not the checkout's: $HOME's, `~`'s, or absolute outside the

@@ -76,6 +76,8 @@ const SCRIPTS = [
   'export PATH="$HOME/.local/bin:$PATH"\nnpx gitguard audit',
   // A file of the runner's (HOME is the runner's here: nvm.sh sets a variable) is followed, as a PATH folder there is.
   '. ~/nvm.sh\nnpx gitguard audit',
+  // The folder npx runs a package's bin from first (here: the failing gitguard's own folder's copy).
+  'mkdir -p node_modules/.bin && cp "$(command -v gitguard)" node_modules/.bin/\nexport PATH="$PWD/node_modules/.bin:$PATH"\ngitguard audit',
   '. "$HOME/nvm.sh"\nnpx gitguard audit',
   'gitguard() { :; }\ngitguard audit',
   // A definition holds in every run that may have made it; a function's trap is the shell's.
