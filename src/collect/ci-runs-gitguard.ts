@@ -1,5 +1,5 @@
 // Whether the CI configuration in a commit runs gitguard (a file of it names gitguard in a step or
-// job that runs and can fail: ci-yaml.ts namesGitguard): what ci-gate-kept compares between a
+// job that runs and can fail: github-gate.ts namesGitguard): what ci-gate-kept compares between a
 // commit and its parents. The files it runs count too, as named in that commit (a workflow's
 // `uses: ./.github/actions/audit`, a reusable workflow, a GitLab local include;
 // domain/ci-references.ts), where the walk watches them: moving the step into a local
@@ -17,14 +17,12 @@ const GITLAB_CI = '.gitlab-ci.yml';
 import {
   ciReferencesIn,
   ciVariables,
-  namesGitguard,
   referencesUnread,
   runCommands,
   startsForChanges,
-  UNREAD,
-  type Gate,
   type RunCommand,
 } from './ci-yaml.js';
+import { namesGitguard, UNREAD, type Gate } from './github-gate.js';
 import { gateChains } from './gate-chains.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';

@@ -3,34 +3,14 @@
 // flow-style step `- { uses: ./x }`, a quoted key, an alias of an anchored path or a folded
 // scalar, each of which runs the file all the same. Both readings are kept (a file one of them
 // names is watched): a text that is no valid YAML runs nothing, and reading more only widens.
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
-import { resolveAlias } from './yaml-aliases.js';
-import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml, textKey } from './yaml-budget.js';
-import { defaultShell, eventsOf, otherShellGates, runMode, runsForChanges } from '../domain/actions-run.js';
-import { scriptGates } from './script-gate.js';
-
-/**
- * Each text's answers in one run, by what was asked ('uses', 'include', 'gate', 'action'): the CI
- * gate's check reads a workflow folder per commit that changes it, mostly the same files again.
- */
-const answersIn = new WeakMap<object, Map<string, Promise<unknown>>>();
-
-function memo<T>(kind: string, text: string, compute: () => Promise<T>): Promise<T> {
-  const run = runContext();
-  let answers = answersIn.get(run);
-  if (!answers) answersIn.set(run, (answers = new Map<string, Promise<unknown>>()));
-  const key = `${kind}\0${textKey(text)}`;
-  let answer = answers.get(key) as Promise<T> | undefined;
-  if (!answer) answers.set(key, (answer = compute()));
-  return answer;
-}
-
-/** Aliases expanded in one value (a value of nested aliases could otherwise grow exponentially). */
-const MAX_ALIASES = 64;
+import { eventsOf, runsForChanges } from '../domain/actions-run.js';
+import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
+import { alsoGate, MAX_VISITS } from './github-gate.js';
 
 /** Per run, the texts whose references were read past the parse budget (by line alone): see referencesUnread. */
 const unreadIn = new WeakMap<object, Set<string>>();
@@ -205,83 +185,6 @@ async function documentsOf(text: string): Promise<unknown[] | undefined> {
   return out;
 }
 
-export const GITGUARD = /\bgitguard\b/;
-
-/** Nodes visited in one file before the answer falls back to the text (aliases of aliases multiply them). */
-export const MAX_VISITS = 100_000;
-
-/** How deep GitLab follows `extends:` (its limit is 11 levels); merge keys count as a level too. */
-export const MAX_EXTENDS = 11;
-
-/** A literal `false` / `${{ false }}` (an expression could go either way: it counts as running). */
-export const literally = (v: unknown, want: boolean): boolean =>
-  v === want || (typeof v === 'string' && new RegExp(`^\\s*(?:\\$\\{\\{\\s*)?${want}(?:\\s*\\}\\})?\\s*$`).test(v));
-
-/**
- * A step or job that never runs, or whose failure fails nothing: GitHub's `if: false`,
- * `continue-on-error: true`; GitLab's `allow_failure` (true, or exit codes that let gitguard's pass), `when:
- * manual` (allowed to fail unless told otherwise), `never` or `on_failure` (runs only after a job failed).
- */
-export function switchedOff(get: (key: string) => unknown): boolean {
-  const allow = get('allow_failure');
-  const when = get('when');
-  return (
-    literally(get('if'), false) ||
-    literally(get('continue-on-error'), true) ||
-    literally(allow, true) ||
-    (allow !== undefined && typeof allow === 'object' && !(allow && strictExitCodes(allow))) ||
-    when === 'manual' ||
-    when === 'never' ||
-    when === 'on_failure'
-  );
-}
-
-/**
- * GitLab's `allow_failure: { exit_codes: }` (as plainValue gives it) that lets no exit of gitguard's
- * pass: an integer or a non-empty list of them, neither 1 (a failed audit) nor 2 (an error).
- */
-function strictExitCodes(allow: object): boolean {
-  const codes: unknown = allow instanceof Map ? (allow as Map<unknown, unknown>).get('exit_codes') : undefined;
-  const list: unknown[] = Array.isArray(codes) ? codes : [codes];
-  return list.length > 0 && list.every((c) => Number.isInteger(c) && c !== 1 && c !== 2);
-}
-
-/** A node as switchedOff reads it: a map as plain data (maps as Map), else the node; a map past the alias limit stays a node (lenient). */
-export function plainValue(yaml: typeof import('yaml'), n: unknown, doc: Document): unknown {
-  if (!yaml.isMap(n)) return n;
-  try {
-    return n.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES });
-  } catch {
-    return n;
-  }
-}
-
-/**
- * Whether a CI file runs gitguard: true, false, or UNREAD when it mentions gitguard and the run's
- * parse budget is spent (ci-gate-kept reports a change whose answer depends on it).
- */
-export type Gate = boolean | typeof UNREAD;
-export const UNREAD = 'unread';
-
-/**
- * Whether a CI file names gitguard where it runs and can fail the run: in a value (not a comment,
- * nor a key), outside the steps and jobs switchedOff. A text too large or deep to read as YAML here, or
- * whose aliases expand past MAX_VISITS, runs no gate; one past the run's parse budget is UNREAD (a
- * mention is no gate: one in a comment, the budget spent first, kept a removed gate). Only a text
- * that mentions gitguard is parsed for it.
- */
-export function namesGitguard(text: string, called = false): Promise<Gate> {
-  return memo(called ? 'gate called' : 'gate', text, () => gateIn(text, called));
-}
-
-/**
- * A parsed text's gate answer, settled while its parse is at hand (yaml-budget.ts keeps a few): the
- * range search reads the versions the walk asks about later, and a second parse would count twice.
- */
-function alsoGate(text: string): void {
-  if (GITGUARD.test(text)) void namesGitguard(text);
-}
-
 /**
  * Whether a workflow starts for a change by itself (its `on:`, runsForChanges): what it runs counts
  * only then. A text not read as YAML here: yes (its references are read by line).
@@ -292,85 +195,6 @@ export function startsForChanges(text: string): Promise<boolean> {
     if (!docs?.length) return true;
     return docs.some((d) => !(d instanceof Map) || runsForChanges(eventsOf(d.get('on'))));
   });
-}
-
-/** `called`: a reusable workflow or action run by a workflow that starts (its `on: workflow_call` counts). */
-async function gateIn(text: string, called: boolean): Promise<Gate> {
-  if (!GITGUARD.test(text)) return false;
-  // Too large or deep to read as YAML, or aliases past MAX_VISITS: no gate (a mention in a comment of
-  // a padded file, the gate job removed, kept it).
-  const docs = await parsedYaml(text);
-  if (docs === 'too-large') return false;
-  if (docs === 'past-budget') return UNREAD;
-  const yaml = await import('yaml');
-  let visits = 0;
-  try {
-    for (const doc of docs) {
-      // GitHub (and Forgejo, Gitea: Go's yaml.v3) refuse a whole workflow or action that is no valid
-      // YAML, or with a key written twice in one map ("'env' is already defined"): it runs nothing,
-      // whatever the rest of it says.
-      if (refusedYaml(yaml, doc) || keyTwice(yaml, doc)) return false;
-      const scalar = (n: unknown): unknown => {
-        const r = resolveAlias(yaml, n, doc);
-        return yaml.isScalar(r) ? r.value : r;
-      };
-      const top = doc.contents;
-      const list = (v: unknown): unknown[] => (yaml.isSeq(v) ? v.items.map(scalar) : [v]);
-      const keys = (m: unknown): unknown[] => (yaml.isMap(m) ? m.items.map((p) => scalar(p.key)) : []);
-      const entry = (map: unknown, key: string): unknown =>
-        yaml.isMap(map) ? map.items.find((p) => scalar(p.key) === key)?.value : undefined;
-      // A key as the CI reads it: set in the map, else from what it merges (`<<: *lenient`, GitLab reads
-      // YAML merge keys), else from the jobs GitLab's `extends:` names (the last one named wins), as deep
-      // as GitLab follows them.
-      const lookup = (map: unknown, key: string, depth: number): unknown => {
-        if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
-        if (depth > MAX_EXTENDS || !yaml.isMap(map)) return undefined;
-        const own = map.items.find((p) => scalar(p.key) === key);
-        if (own) return scalar(own.value);
-        const merged = scalar(entry(map, '<<'));
-        for (const m of yaml.isSeq(merged) ? merged.items : [merged]) {
-          const found = lookup(resolveAlias(yaml, m, doc), key, depth + 1);
-          if (found !== undefined) return found;
-        }
-        const ext = scalar(entry(map, 'extends'));
-        const names = yaml.isSeq(ext) ? ext.items.map(scalar) : [ext];
-        for (const name of names.reverse()) {
-          const found = typeof name === 'string' ? lookup(scalar(entry(top, name)), key, depth + 1) : undefined;
-          if (found !== undefined) return found;
-        }
-        return undefined;
-      };
-      // `shell`: the shell a step's `run:` runs in where it names none (the nearest `defaults: run: shell:`).
-      const runs = (n: unknown, shell: unknown): boolean => {
-        if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
-        const node = resolveAlias(yaml, n, doc);
-        if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
-        if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shell));
-        if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return false;
-        const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
-        const here = defaultShell(own, shell, list(scalar(entry(node, 'runs-on'))));
-        return node.items.some((p) => {
-          const v = scalar(p.value);
-          if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here);
-          const mode = runMode(scalar(entry(node, 'shell')), here);
-          return mode ? scriptGates(v, mode) : otherShellGates(scalar(entry(node, 'shell')), here, v);
-        });
-      };
-      // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`) gates none.
-      const on = entry(top, 'on');
-      if (
-        !runsForChanges(
-          on === undefined ? undefined : yaml.isMap(scalar(on)) ? keys(scalar(on)) : list(scalar(on)),
-          called,
-        )
-      )
-        continue;
-      if (runs(doc.contents, undefined)) return true;
-    }
-  } catch {
-    return false;
-  }
-  return false;
 }
 
 /** The keys of an action's `runs:` that name a file of the repository, relative to the action's folder. */

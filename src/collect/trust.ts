@@ -4,9 +4,8 @@
 import type { CommitRecord, TagRecord } from '../domain/commit.js';
 import type { Policy } from '../domain/policy.js';
 import type { ObjectReader } from './objects.js';
-import { keylessVerdict, type TrustedKeys } from './signatures/verify.js';
+import type { TrustedKeys } from './signatures/verify.js';
 import { trustTag } from './tag-trust.js';
-import type { Verdict } from '../domain/signature.js';
 import type { VerifyCache } from './verify-cache.js';
 import type { RawKeys } from './signatures/pool.js';
 import { mergetagKeys, verifyMergetags, type MergetagKeys } from './mergetags.js';
@@ -14,7 +13,7 @@ import { CommitFlags, known } from './commit-flags.js';
 import { PolicyStore } from './policy-store.js';
 import { CiGateReader } from './ci-runs-gitguard.js';
 import { TrustVerifier } from './trust-verifier.js';
-import { whyNoPolicy } from './no-policy-reason.js';
+import { commitTrust } from './commit-trust.js';
 import type { RevokedKeys } from '../domain/trust.js';
 // The one judgement (pure, in the domain layer: the rules judge with it too).
 import { judge, policyChangeAuthorized } from '../domain/judgement.js';
@@ -28,7 +27,7 @@ import { type AcceptedPolicy, RootRelation, SharedHistory } from './shared-histo
 import { preRootJudges, settleCommit, type PreRootJudges } from './pre-root-judges.js';
 import { VettedTrees } from './vetted-trees.js';
 import { ParentTimes } from './parent-times.js';
-import { POLICY_DIR, type CommitTrust, type TrustedCommit, type Verification } from '../domain/trust.js';
+import { POLICY_DIR, type TrustedCommit } from '../domain/trust.js';
 
 export class TrustCollector {
   /** Every commit walked or looked up, numbered: the per-commit state below is columns indexed by it. */
@@ -342,38 +341,20 @@ export class TrustCollector {
         if (pre.once || pre.judges.some((j) => j.from !== root)) this.unsettled.set(commit.oid, pre.once);
       }
     }
-    let trust: CommitTrust;
-    const watchedFacts = { policyChanged, changedPaths, ...gate };
-    if (judges.length) {
-      const verifications: Verification[] = [];
-      for (const { policy, from } of judges) {
-        const v = this.verifier.verify(commit, this.store.trustIdOf(policy), policy, ownPolicy);
-        verifications.push({ policy, from, verdict: (yield v) as Verdict });
-      }
-      trust = { mode: 'policy', verifications, trustRoot: isRoot, ...watchedFacts };
-      if (ownPolicy) trust.ownPolicy = ownPolicy;
-    } else if (this.trustRootOid) {
-      const verdict = (yield keylessVerdict(commit)) as Verdict;
-      const noPolicy = whyNoPolicy(commit, {
+    const trust = yield* commitTrust(
+      commit,
+      judges,
+      ownPolicy,
+      { isRoot, broken: isRoot ? ownBroken : broken, rootedParents, unvetted },
+      { policyChanged, changedPaths, ...gate },
+      {
+        verifier: this.verifier,
+        store: this.store,
         trustRootOid: this.trustRootOid,
-        isRoot,
-        broken: isRoot ? ownBroken : broken,
-        rootedParents,
-        unvetted,
-      });
-      trust = { mode: 'no-policy', noPolicy, verifications: [{ verdict }], trustRoot: false, ...watchedFacts };
-      if (ownPolicy) trust.ownPolicy = ownPolicy;
-    } else if (this.userKeys) {
-      const verdict = (yield this.verifier.verify(commit, this.userTrustId!, this.userKeys)) as Verdict;
-      trust = { mode: 'keys', verifications: [{ verdict }], trustRoot: false, ...watchedFacts };
-    } else {
-      trust = {
-        mode: 'none',
-        verifications: [{ verdict: (yield keylessVerdict(commit)) as Verdict }],
-        trustRoot: false,
-        ...watchedFacts,
-      };
-    }
+        userKeys: this.userKeys,
+        userTrustId: this.userTrustId,
+      },
+    );
     if (ciGateUnknown) trust.ciGateUnknown = true;
     if (changedPaths.some((p) => this.origins.has(p))) trust.pathOrigins = this.origins;
     if (commit.mergetags.length)

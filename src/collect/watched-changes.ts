@@ -2,7 +2,7 @@
 // the change took gitguard out of the CI configuration. Steps (steps.ts): synchronous unless a
 // parent's state or a CI file still has to be read.
 import type { CiGateReader, RunnerGates } from './ci-runs-gitguard.js';
-import { UNREAD } from './ci-yaml.js';
+import { UNREAD } from './github-gate.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
 import { known } from './commit-flags.js';
 import type { Steps } from './steps.js';

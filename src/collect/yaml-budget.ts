@@ -1,4 +1,4 @@
-// The YAML parser's budget for one run, shared by every question asked of CI files (ci-yaml.ts,
+// The YAML parser's budget for one run, shared by every question asked of CI files (ci-yaml.ts, github-gate.ts,
 // gitlab-gate.ts, action-pin-steps.ts). A hostile history can hold thousands of versions of a large
 // workflow, and the parser reads ~3 MB a CPU-second: past the budget a text is not parsed, and each
 // reader says what that means for its answer (the CI gate's: unread, which ci-gate-kept reports; never

@@ -6,9 +6,8 @@ import { ExpectedError, firstLine, StopsAuditError } from '../errors.js';
 import { loadUserKeys, readKeyFile } from '../collect/user-keys.js';
 import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { createShadow, type Shadow } from '../collect/git.js';
-import { resolveRange } from './history-range.js';
+import { walkScope } from './history-scope.js';
 import { resolveCommitId } from './ledger.js';
-import { testMergeParents } from './ci-test-merge.js';
 import type { HistoryScope, HistorySession, TrustOptions } from './history-session.js';
 import { walkCommitBatches, walkCommits } from '../collect/commits.js';
 import { subscribePathTap } from '../collect/path-tap.js';
@@ -29,8 +28,6 @@ import { batchedDescends } from '../collect/ancestry-batch.js';
 import { sharesHistory } from '../collect/shared-history.js';
 import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
-import { splitMetadataRefs } from '../collect/metadata-refs.js';
-import { worktreeHeads } from '../collect/refs.js';
 import { derivedKey, derivedPaths, NO_DERIVED, originsAt } from '../collect/derived-paths.js';
 
 /** Whether none of these commits has a .gitguard entry at all. */
@@ -48,51 +45,9 @@ export async function openHistory(
   watchProtected = false,
   shared?: ObjectReader,
 ): Promise<HistorySession> {
-  let revisions: string[];
-  let description: string;
-  let unwalked = scope.revisions ? [...(scope.unwalked ?? [])] : []; // --all, a push: notes, a stash's WIP, for the secrets scan
-  if (scope.revisions) {
-    revisions = [...scope.revisions];
-    description = `${revisions.filter((r) => !r.startsWith('^')).length} tip(s) to publish`;
-  } else if (scope.range) {
-    revisions = await resolveRange(repo, scope.range);
-    description = `range ${scope.range}`;
-  } else if (scope.all) {
-    const refs = history.refs.filter((r) => !r.name.startsWith('refs/replace/'));
-    // What git never signs is not walked: a stash's WIP commits, notes (metadata-refs.ts). Every walk of --all leaves
-    // out the same, so a resumed walk's tips hold for each; the secrets scan reads them (unwalked): a push publishes them.
-    const split = await splitMetadataRefs(
-      repo.gitDir,
-      refs.map((r) => ({ name: r.name, oid: r.peeled ?? r.oid, type: r.type })),
-      repo.objectFormat === 'sha256' ? 64 : 40,
-      [],
-      history.forgeRefs,
-    );
-    revisions = [...new Set([...split.tips, ...(await worktreeHeads(repo, history.head))])];
-    unwalked = split.unwalked;
-    description = `all refs (${revisions.length} tips${split.leftOut ? `; ${split.leftOut}` : ''})`;
-    // The CI run's test merge is checked out (HEAD) and, by actions/checkout, fetched into
-    // refs/remotes/pull/<n>/merge: the same never-pushed commit as without --all, so its parents
-    // stand in for it wherever it is a tip. A commit built on top of it is still walked through it.
-    const merge = scope.testMerge && revisions.includes(scope.testMerge.sha) ? scope.testMerge : undefined;
-    const parents = merge ? await testMergeParents(repo, merge.sha, merge) : undefined;
-    if (parents) {
-      revisions = [...new Set(revisions.flatMap((r) => (r === merge!.sha ? parents.parents : [r])))];
-      description += `; ${parents.description}`;
-    }
-  } else if (history.head.oid) {
-    const testMerge = await testMergeParents(repo, history.head.oid, scope.testMerge);
-    revisions = testMerge?.parents ?? [history.head.oid];
-    description = testMerge?.description ?? `HEAD${history.head.ref ? ` (${history.head.ref})` : ''}`;
-  } else {
-    revisions = [];
-    description = 'HEAD has no commits yet';
-  }
-  if (scope.base && revisions.length) {
-    const base = await resolveCommitId(repo, scope.base, '--base');
-    revisions = [...revisions, `^${base}`];
-    description += `, after --base ${base.slice(0, 12)}`;
-  }
+  const scoped = await walkScope(repo, history, scope);
+  let { revisions, description } = scoped;
+  const { unwalked } = scoped;
   const shadow: Shadow = createShadow(repo.commonDir, repo.objectFormat, scope.objectDirs);
   const reader = shared ?? new ObjectReader(shadow); // the run's (FactRun.objects), which its owner closes
   /** What the session closes: its trust collector, the walk's tap. */

@@ -13,97 +13,36 @@
 //   - every current tip is a recorded tip or a new commit (none inside the judged history unrecorded).
 // Anything else, or --no-cache, walks everything. Only the history walk and the secrets scan are
 // incremental: every other rule is re-checked on every run.
-import { createHash } from 'node:crypto';
-import type { CommitFacts, Facts, HistoryFacts, RepositoryInfo, RuleResult, VisitorState } from '../domain/model.js';
+import type { CommitFacts, Facts, HistoryFacts, RuleResult, VisitorState } from '../domain/model.js';
 import { MAX_LEAKS, type SecretLeak, type SecretsFacts } from '../domain/content.js';
-import { POLICY_DIR, type TrustedCommit, type Verification } from '../domain/trust.js';
+import { POLICY_DIR } from '../domain/trust.js';
 import { objectFiles, objectsChangedSince, type ObjectFiles } from '../collect/object-files.js';
 import {
   CHECKPOINT_VERSION,
   repositoryIdentity,
-  dataDirHash,
   environmentFingerprint,
   firstPolicyAnswers,
   readCheckpoint,
-  userFilesHash,
   writeCheckpoint,
   type Checkpoint,
   type CheckpointTip,
 } from '../collect/checkpoint.js';
-import { gitText, runGit, type Shadow } from '../collect/git.js';
-import { maxObjectBytes } from '../collect/objects.js';
-import { DATE_TOLERANCE_S } from '../rules/commit-dates-plausible.js';
-import { VERSION } from '../version.js';
-import { RULES_DIR, type CatalogEntry } from './catalog.js';
-import type { Resume, ResumePoint, Resumed, HistorySession, TrustOptions } from './history-session.js';
+import { gitText } from '../collect/git.js';
+import {
+  clockLimit,
+  hashOf,
+  optionsKey,
+  policyTree,
+  vettingFields,
+  type IncrementalRequest,
+} from './checkpoint-keys.js';
+import type { Resume, ResumePoint, Resumed, HistorySession } from './history-session.js';
 import type { SecretsResume } from './fact-collectors.js';
 import type { RuleRun } from './run-rules.js';
 import type { FirstPolicyMemo } from '../collect/trust-root.js';
 import { asRecord, type RangeMemo } from '../collect/range-memo.js';
 import { isPartialClone } from '../collect/missing-object.js';
 import type { WalkInfo } from '../report/types.js';
-
-export interface IncrementalRequest {
-  repository: RepositoryInfo;
-  selected: readonly CatalogEntry[];
-  env: NodeJS.ProcessEnv;
-  all: boolean;
-  findingLimit: number;
-  trust: TrustOptions;
-  secretsEntropy: boolean;
-  gitBinary?: string;
-}
-
-/** Everything besides the commits that changes whether a tip's policy may judge its children (CheckpointTip.policyOk). */
-function vettingFields(r: IncrementalRequest): Record<string, unknown> {
-  return {
-    version: VERSION,
-    all: r.all,
-    trustRoot: r.trust.trustRoot ?? null,
-    keyrings: userFilesHash(r.trust.keyrings ?? []),
-    allowedSigners: userFilesHash(r.trust.allowedSigners ?? []),
-    revokedKeys: userFilesHash(r.trust.revokedKeys ?? []),
-    data: dataDirHash(RULES_DIR),
-    git: r.gitBinary ?? null,
-    // An object over the limit ends a walk: a lower limit must meet the old commits again.
-    maxObjectBytes: maxObjectBytes(),
-  };
-}
-
-const hashOf = (key: unknown): string => createHash('sha256').update(JSON.stringify(key)).digest('hex');
-
-/** Everything besides the commits that changes what a per-commit rule reports. */
-function optionsKey(r: IncrementalRequest): string {
-  return hashOf({
-    ...vettingFields(r),
-    rules: r.selected.map((c) => c.meta.id).sort(),
-    findingLimit: r.findingLimit,
-    secretsEntropy: r.secretsEntropy,
-  });
-}
-
-/** The earliest time a verdict on this commit reads differently by the clock alone (unix seconds), if any. */
-function clockLimit(c: CommitFacts, nowS: number): number | undefined {
-  let limit: number | undefined;
-  const consider = (t: number | undefined): void => {
-    if (t !== undefined && t > nowS && (limit === undefined || t < limit)) limit = t;
-  };
-  // A future-dated commit stops being reported once it is no longer DATE_TOLERANCE_S ahead.
-  consider(c.committer.time - DATE_TOLERANCE_S);
-  const t = (c as Partial<TrustedCommit>).trust;
-  const verdicts = (list: readonly Verification[]): void => {
-    for (const v of list) {
-      consider(v.verdict.keyExpiresAt);
-      consider(v.verdict.signatureExpiresAt);
-      consider(v.verdict.bindingExpiresAt);
-      consider(v.verdict.keyFactsChangeAt);
-    }
-  };
-  // Every commit passes here: no arrays built for the common case (one verdict, no mergetag).
-  if (t) verdicts(t.verifications);
-  for (const m of t?.mergetags ?? []) verdicts(m.verifications);
-  return limit;
-}
 
 export class IncrementalAudit implements Resume, SecretsResume {
   private readonly options: string;
@@ -384,14 +323,4 @@ export class IncrementalAudit implements Resume, SecretsResume {
     });
     return info;
   }
-}
-
-/** The .gitguard tree id at a commit ('' when it has none). */
-async function policyTree(shadow: Shadow, commit: string): Promise<string> {
-  const r = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${commit}:${POLICY_DIR}^{tree}`], {
-    gitDir: shadow.gitDir,
-    okCodes: [1, 128],
-    timeoutMs: 30_000,
-  });
-  return r.code === 0 ? r.stdout.toString('utf8').trim() : '';
 }
