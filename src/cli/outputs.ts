@@ -3,7 +3,7 @@
 // from one run. And the progress line on stderr for long walks (only on a terminal).
 import { repositoryRoots, writeUserFile } from '../collect/safe-fs.js';
 import { ExpectedError, fileError } from '../errors.js';
-import { reporterFor } from '../report/index.js';
+import { checkFormat, reporterFor } from '../report/index.js';
 import type { AuditReport, RenderOptions } from '../report/types.js';
 import type { Io } from './io.js';
 
@@ -34,13 +34,15 @@ export function plannedOutputs(format: string, output: string | undefined, extra
   const dup = files.find((f, i) => files.indexOf(f) !== i);
   if (dup)
     throw new ExpectedError(`two reports would be written to ${dup}`, 'give each --output-<format> its own file');
-  for (const o of outputs) reporterFor(o.format); // unknown format: fail before the audit runs
+  for (const o of outputs) checkFormat(o.format); // unknown format: fail before the audit runs
   return outputs;
 }
 
-export function writeOutputs(report: AuditReport, outputs: Output[], io: Io, opts: RenderOptions): void {
-  for (const o of outputs) {
-    const text = reporterFor(o.format)(report, { ...opts, color: opts.color && !o.file });
+export async function writeOutputs(report: AuditReport, outputs: Output[], io: Io, opts: RenderOptions): Promise<void> {
+  // Every renderer loaded before the first report is written, as when they were loaded with this module.
+  const reporters = await Promise.all(outputs.map((o) => reporterFor(o.format)));
+  for (const [i, o] of outputs.entries()) {
+    const text = reporters[i]!(report, { ...opts, color: opts.color && !o.file });
     if (!o.file) {
       io.stdout(text);
       continue;

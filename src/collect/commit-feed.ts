@@ -20,17 +20,19 @@ export interface CommitFeed {
   end(complete: boolean): void;
 }
 
-/** Per run: the scans' offers, and the walks waiting for one whose list is not known yet. */
+/** Per run: the scans' offers, the walks waiting for one whose list is not known yet, and the walks expected. */
 interface RunOffers {
   offers: Set<CommitFeedOffer>;
   waiters: Array<() => void>;
+  /** Walks announced (expectWalk) that have neither reached their claim nor been called off. */
+  expected: Set<object>;
 }
 const runs = new WeakMap<RunContext, RunOffers>();
 
 function runOffers(): RunOffers {
   const run = runContext();
   let r = runs.get(run);
-  if (!r) runs.set(run, (r = { offers: new Set(), waiters: [] }));
+  if (!r) runs.set(run, (r = { offers: new Set(), waiters: [], expected: new Set() }));
   return r;
 }
 
@@ -130,6 +132,9 @@ export class CommitFeedOffer {
    * claimed the offer (none will now) or the walk stopped before the end.
    */
   taken(): boolean | Promise<boolean> {
+    // A walk of this run is on its way (the audit announced it): its claim, or its passing by, decides.
+    if (this.state === 'open' && this.run.expected.size)
+      return new Promise<void>((resolve) => this.run.waiters.push(resolve)).then(() => this.taken());
     this.withdraw();
     if (this.state === 'open') {
       this.state = 'taken';
@@ -162,16 +167,47 @@ export function offerCommitFeed(
   return announced;
 }
 
+/**
+ * The audit will walk (its rule runner pulls the walk once the other facts are in, engine/run-rules.ts),
+ * announced before its secrets scan starts: a scan whose logs end first (a small history, warm code)
+ * waits for that walk's claim instead of starting its own cat-file. The expectation ends when any walk
+ * of the run reaches its claim (claimed or not: then the scan knows) or when the returned function is
+ * called: the audit calls it once it has walked or will not (before it waits for the scan), and as it ends.
+ */
+export function expectWalk(): () => void {
+  const r = runOffers();
+  const token = {};
+  r.expected.add(token);
+  return () => {
+    if (r.expected.delete(token)) changed(r);
+  };
+}
+
+/** A walk that reads a list of its own (no sorted list any scan could share) has passed the offers by. */
+export function passCommitFeed(): undefined {
+  const r = runs.get(runContext());
+  if (r?.expected.size) {
+    r.expected.clear();
+    changed(r);
+  }
+  return undefined;
+}
+
 /** A walk of the sorted list of `revisions` (in `gitDir`), before it reads its first commit: an open offer's feed, if any. */
 export async function claimCommitFeed(gitDir: string, revisions: readonly string[]): Promise<CommitFeed | undefined> {
   const r = runs.get(runContext());
   if (!r) return undefined;
   const key = sortedListKey(gitDir, revisions);
-  for (;;) {
-    const offers = [...r.offers];
-    const match = offers.find((o) => o.matches(key));
-    if (match) return match.claim();
-    if (!offers.some((o) => o.pending)) return undefined;
-    await new Promise<void>((resolve) => r.waiters.push(resolve));
+  try {
+    for (;;) {
+      const offers = [...r.offers];
+      const match = offers.find((o) => o.matches(key));
+      if (match) return match.claim();
+      if (!offers.some((o) => o.pending)) return undefined;
+      await new Promise<void>((resolve) => r.waiters.push(resolve));
+    }
+  } finally {
+    // The walk has met the offers: a scan waiting for a walk's claim waits no longer.
+    passCommitFeed();
   }
 }

@@ -20,7 +20,7 @@ import { maxObjectBytes, ObjectTooLargeError } from './objects.js';
 import { missingObjectIn, notReadError } from './missing-object.js';
 import { NO_CHANGES, pathChangeStream, type CommitPathChanges } from './path-changes.js';
 import { tappedChangeStream, type PathTap } from './path-tap.js';
-import { claimCommitFeed, type CommitFeed } from './commit-feed.js';
+import { claimCommitFeed, passCommitFeed, type CommitFeed } from './commit-feed.js';
 import {
   CHUNK_COMMITS,
   COMMIT_PASS_CONFIG,
@@ -110,7 +110,7 @@ async function* walkPipeline(shadow: Shadow, opts: WalkOptions, work: string): A
     tap = undefined;
   }
   // The secrets scan of the same sorted list reads its commit objects from this walk (commit-feed.ts).
-  const feed = release === NO_RELEASE ? undefined : await claimCommitFeed(gitDir, opts.revisions);
+  const feed = release === NO_RELEASE ? passCommitFeed() : await claimCommitFeed(gitDir, opts.revisions);
   let complete = false;
   try {
     yield* readList(shadow, { ...opts, tap }, work, requests, feed);

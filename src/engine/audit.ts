@@ -5,6 +5,7 @@ import type { FactName, Facts, Severity, Threat } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { discoverRepository } from '../collect/repository.js';
 import { inRun } from '../collect/run-context.js';
+import { expectWalk } from '../collect/commit-feed.js';
 import { forcedPastBase, recordJudgedTips, walkedBranches } from './ledger.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
 import type { HistorySession, TrustOptions } from './history-session.js';
@@ -151,10 +152,14 @@ async function audit(
   let secrets: Collected['secrets'] | undefined;
   let rootWrong: ReadonlyArray<readonly [string, string]> | undefined;
   let walked: Set<string> | undefined;
+  // The scan of a history this audit walks takes its commits from the walk (collect/commit-feed.ts),
+  // whichever ends its logs first; called off once the walk is over or will not come.
+  const walkOver = store.wants('walk') && store.wants('secrets') ? expectWalk() : () => undefined;
   try {
     // The secrets scan and the client's programs run beside the walk; the repository rules wait for them.
     facts = await store.facts({ deferBeside: true });
   } catch (err) {
+    walkOver();
     await store.close();
     throw err;
   }
@@ -165,6 +170,7 @@ async function audit(
     factsReady.catch(() => undefined); // met by runRules once the walk is done
     run = await runRules(selected, facts, {
       factsReady,
+      walkOver,
       ...(session ? { session } : {}),
       ...(headPolicy.ok && headPolicy.value ? { policy: headPolicy.value } : {}),
       findingLimit,
@@ -187,6 +193,7 @@ async function audit(
       throw new ExpectedError(`cannot read the history of ${repository.path}: ${err.message}`, err.hint);
     throw err;
   } finally {
+    walkOver();
     await store.close();
   }
   if (rootWrong) return audit(req, false, rootWrong);

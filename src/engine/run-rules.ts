@@ -44,6 +44,8 @@ export interface RunOptions {
   onProgress?: (commits: number, total?: number) => void;
   /** Facts still being collected beside the walk (the secrets scan): the repository rules wait for them. */
   factsReady?: Promise<void>;
+  /** Called once the walk is over or will not be done, before factsReady is awaited (a scan may wait for it). */
+  walkOver?: () => void;
   /** An incremental walk (engine/incremental.ts): the rules' saved states from the run it resumes, and
    *  the commits outside the walk that walked commits have as parents. */
   resume?: { states: Record<string, VisitorState>; parents: Array<{ oid: string; committerTime: number }> };
@@ -141,6 +143,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
       walkStopped = true;
     }
   }
+  opts.walkOver?.();
   // What a later run resumes from: taken after the walk, before finish() adds what is judged afresh.
   let saved: Record<string, string> | undefined = {};
   for (const [c, v] of visitors) {

@@ -1,24 +1,27 @@
 import { ExpectedError } from '../errors.js';
-import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
-import { renderText } from './text.js';
 import type { Reporter } from './types.js';
 import { FORMATS, type Format } from './formats.js';
 
 export { FORMATS };
-/** One reporter per format name (the type makes a missing or extra one a compile error). */
-const REPORTERS: Record<Format, Reporter> = {
-  text: renderText,
-  json: renderJson,
-  sarif: renderSarif,
-  junit: renderJunit,
-  markdown: renderMarkdown,
+/**
+ * One reporter per format name (the type makes a missing or extra one a compile error), each module
+ * loaded only when a run asks for its format: the text renderer alone loads chalk.
+ */
+const REPORTERS: Record<Format, () => Promise<Reporter>> = {
+  text: async () => (await import('./text.js')).renderText,
+  json: async () => (await import('./json.js')).renderJson,
+  sarif: async () => (await import('./sarif.js')).renderSarif,
+  junit: async () => (await import('./junit.js')).renderJunit,
+  markdown: async () => (await import('./markdown.js')).renderMarkdown,
 };
 
-export function reporterFor(format: string): Reporter {
-  const r = (REPORTERS as Record<string, Reporter>)[format];
-  if (!r) throw new ExpectedError(`unknown format "${format}"`, `choose one of: ${FORMATS.join(', ')}`);
-  return r;
+/** `format` when it names a reporter; an unknown one fails (before the audit runs). */
+export function checkFormat(format: string): Format {
+  if (!Object.hasOwn(REPORTERS, format))
+    throw new ExpectedError(`unknown format "${format}"`, `choose one of: ${FORMATS.join(', ')}`);
+  return format as Format;
+}
+
+export function reporterFor(format: string): Promise<Reporter> {
+  return REPORTERS[checkFormat(format)]();
 }

@@ -6,7 +6,7 @@ import { severityRank, type RuleResult, type Severity } from '../domain/model.js
 import { failsRun } from '../domain/verdict.js';
 import { escapeText } from '../domain/escape.js';
 import type { Reporter } from './types.js';
-import { walkLine } from './text.js';
+import { walkLine } from './summary-lines.js';
 
 /** Inline Markdown: no HTML, no emphasis/link/code syntax, no table breaks, no autolinks, no
  *  @mentions, no block syntax at the start; control characters made visible first. */

@@ -84,36 +84,38 @@ const audit = async (r: TestRepo, git: string): Promise<JsonReport> => {
   return parseJson(res);
 };
 
-test('an audit of a two-commit repository without a policy starts at most 9 git', async () => {
+test('an audit of a two-commit repository without a policy starts at most 8 git', async () => {
   const { git, log } = loggingGit(dir, 'plain');
   await audit(copyRepo(plain), git);
   const c = processes(log);
   expect(startingWith(c, 'merge-base')).toBe(0);
-  // The run's reader, the walk's stream and the secrets scan's pass over the commit objects (what no log prints).
-  expect(startingWith(c, 'cat-file')).toBeLessThanOrEqual(3);
+  // The run's reader and the walk's stream, which gives the secrets scan the commit objects (what no
+  // log prints) however early the scan's logs end (collect/commit-feed.ts): a third when they ended first.
+  expect(startingWith(c, 'cat-file')).toBeLessThanOrEqual(2);
   expect(startingWith(c, 'ls-tree')).toBeLessThanOrEqual(1);
-  expect(total(c)).toBeLessThanOrEqual(9);
+  expect(total(c)).toBeLessThanOrEqual(8);
 });
 
-test('an audit of a signed repository with a policy, CI files, a tag and SECURITY.md starts at most 12 git; again, resuming, at most 11', async () => {
+test('an audit of a signed repository with a policy, CI files, a tag and SECURITY.md starts at most 11 git; again, resuming, at most 10', async () => {
   const { git, log } = loggingGit(dir, 'signed');
   const r = copyRepo(signed);
   const first = await audit(r, git);
   const c = processes(log);
   // The trust root is the first policy commit on HEAD's chain: the ledger's check knows it is HEAD's ancestor.
   expect(startingWith(c, 'merge-base')).toBe(0);
-  expect(startingWith(c, 'cat-file')).toBeLessThanOrEqual(3);
+  expect(startingWith(c, 'cat-file')).toBeLessThanOrEqual(2); // the reader and the walk's, which feeds the scan
   expect(startingWith(c, 'ls-tree')).toBeLessThanOrEqual(1); // the nested .gitattributes; SECURITY.md is read by the reader
   expect(startingWith(c, 'rev-list --no-walk')).toBe(0); // the reflogs' parents too
   for (const once of ['for-each-ref', 'config', 'rev-parse']) expect(startingWith(c, once)).toBeLessThanOrEqual(1);
   // The CI chain's files searched across the range (derived-range.ts): the files watched whole first,
   // then those read in parts, each listing no more than can be read.
   expect(startingWith(c, 'rev-list --full-history')).toBeLessThanOrEqual(2);
-  expect(total(c)).toBeLessThanOrEqual(12);
+  expect(total(c)).toBeLessThanOrEqual(11);
   expect(first.results.find((x) => x.meta.id === 'security-policy-present')?.outcome).toBe('pass');
   const again = await audit(r, git);
   const d = processes(log);
-  expect(total(d)).toBeLessThanOrEqual(11);
+  // Resumed, the scan reads the commits the checkpoint's scan did not (its own list, its own cat-file).
+  expect(total(d)).toBeLessThanOrEqual(10);
   expect(again.results.find((x) => x.meta.id === 'protected-refs-not-rewritten')?.outcome).toBe('pass');
 });
 

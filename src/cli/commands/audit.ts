@@ -7,7 +7,7 @@ import type { Io } from '../io.js';
 import { plannedOutputs, writeOutputs, type ExtraOutputFlags } from '../outputs.js';
 import { progressReporter } from '../progress.js';
 import { repoPath, trustFlags } from '../options.js';
-import { ledgerLine } from '../../report/text.js';
+import { ledgerLine } from '../../report/summary-lines.js';
 
 export interface AuditFlags {
   format: string;
@@ -81,7 +81,7 @@ export async function auditCommand(
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
   }).finally(progress.done);
   const color = flags.color && io.isTTY && io.env.NO_COLOR === undefined;
-  writeOutputs(report, outputs, io, { color, verbose: flags.verbose, quiet: flags.quiet });
+  await writeOutputs(report, outputs, io, { color, verbose: flags.verbose, quiet: flags.quiet });
   if (report.incomplete) io.stderr(`gitguard: ${report.incomplete}\n`);
   // A lost protection is said on stderr too; --no-ledger and a narrow selection are the user's own choice.
   else if (report.ledger?.cause === 'blocked' || report.ledger?.cause === 'unwritable')
