@@ -10,7 +10,9 @@ import { ciFolderFiles, readCiObject, type DerivedWatch } from './derived-paths.
 import { ATTRIBUTES } from './nested-attributes.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
-import { gitlabRunsGitguard } from './gitlab-gate.js';
+import { GITLAB_SHELL, gitlabRunsGitguard } from './gitlab-gate.js';
+import { stepGatesAt } from './script-files.js';
+import { runMode } from '../domain/actions-run.js';
 
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
@@ -26,7 +28,7 @@ import {
   type RunCommand,
 } from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
-import { partNamesGitguard } from '../domain/ci-commands.js';
+import { commandFiles, GITGUARD_WORD, partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
@@ -238,7 +240,16 @@ export class CiGateReader {
       values.push(...(await ciVariables(text, ci)));
     }
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
-    return (await gateChains(read, this.oidBytes, oid, commands, values)).chain.size > 0;
+    const { chain } = await gateChains(read, this.oidBytes, oid, commands, values);
+    // A step gates only if every run of it fails when gitguard fails, the files it runs read (script-files.ts).
+    for (const c of chain.size || commands.some((c) => GITGUARD_WORD.test(c.text)) ? commands : []) {
+      const mode = ci === GITLAB_CI ? GITLAB_SHELL : runMode(c.shell, undefined);
+      if (
+        mode ? await stepGatesAt(read, oid, c, mode, chain) : commandFiles(c.text, c.dir).some((f) => chain.has(f.path))
+      )
+        return true;
+    }
+    return false;
   }
 
   /** The paths the CI configuration in `state` names to run (see runsPath). */
