@@ -20,7 +20,7 @@ const PLAIN_LONG = new Set(['--keep-going', '--silent', '--quiet', '--no-print-d
 /** make's lines that this reading does not model. */
 const UNMODELLED =
   /^(?:-?include|sinclude|ifeq|ifneq|ifdef|ifndef|else|endif|define|endef|vpath|unexport|\.RECIPEPREFIX|\.ONESHELL|\.SECONDEXPANSION|\$)/;
-const ASSIGNMENT = /^(?:(?:override|export|private)\s+)*([A-Za-z_][\w.-]*)\s*(::?=|:::=|[?+!]?=)\s*(.*)$/;
+const ASSIGNMENT = /^(?:(?:override|export|private)\s+)*([A-Za-z_.][\w.-]*)\s*(::?=|:::=|[?+!]?=)\s*(.*)$/;
 
 /** MAKEFLAGS-like words that ignore errors (`-i`, `ki`, `--ignore-errors`) or stop recipes; undefined: neither. */
 function flagEffect(words: readonly string[]): 'ignore' | 'none' | 'noRun' | undefined {

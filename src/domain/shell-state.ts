@@ -86,6 +86,9 @@ export const quote = (w: string): string => `'${w.replace(/'/g, `'\\''`)}'`;
  */
 export function unfollowedAssignment(w: string): boolean {
   const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w);
+  // make's flags from the environment: -i ignores a failed recipe line, -n/-q/-t run none (make-recipe.ts).
+  if (m && /^(?:MAKEFLAGS|MFLAGS|GNUMAKEFLAGS)$/.test(m[1]!))
+    return /[$`]|(?:^|\s)-?[a-zA-Z]*[inqt]|--(?:ignore-errors|just-print|dry-run|recon|question|touch)/.test(m[2]!);
   if (!m || !STARTUP_VARS.has(m[1]!)) return false;
   if (m[1] !== 'PATH') return true;
   return m[2]!.split(':').some((d) => !/^\$\{?PATH\}?$/.test(d) && !runnersOwn(d) && !PACKAGE_BIN.test(d));
