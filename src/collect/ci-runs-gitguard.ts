@@ -11,8 +11,7 @@ import { ATTRIBUTES } from './nested-attributes.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
 import { GITLAB_SHELL, gitlabRunsGitguard } from './gitlab-gate.js';
-import { stepGatesAt } from './script-files.js';
-import { runMode } from '../domain/actions-run.js';
+import { stepsGateAt } from './script-files.js';
 
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
@@ -28,7 +27,7 @@ import {
   type RunCommand,
 } from './ci-yaml.js';
 import { gateChains } from './gate-chains.js';
-import { commandFiles, GITGUARD_WORD, partNamesGitguard } from '../domain/ci-commands.js';
+import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
@@ -242,14 +241,7 @@ export class CiGateReader {
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
     const { chain } = await gateChains(read, this.oidBytes, oid, commands, values);
     // A step gates only if every run of it fails when gitguard fails, the files it runs read (script-files.ts).
-    for (const c of chain.size || commands.some((c) => GITGUARD_WORD.test(c.text)) ? commands : []) {
-      const mode = ci === GITLAB_CI ? GITLAB_SHELL : runMode(c.shell, undefined);
-      if (
-        mode ? await stepGatesAt(read, oid, c, mode, chain) : commandFiles(c.text, c.dir).some((f) => chain.has(f.path))
-      )
-        return true;
-    }
-    return false;
+    return stepsGateAt(read, oid, commands, chain, ci === GITLAB_CI ? GITLAB_SHELL : undefined);
   }
 
   /** The paths the CI configuration in `state` names to run (see runsPath). */

@@ -9,7 +9,7 @@ import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 import { GITGUARD_WORD, repoPath } from './ci-words.js';
 import { makeScript } from './make-recipe.js';
 import { packageScript } from './package-run.js';
-import { quote, type Checkout, type CheckoutRun, type FileAt, type ShellMode } from './shell-state.js';
+import { quote, runnersOwn, type Checkout, type CheckoutRun, type FileAt, type ShellMode } from './shell-state.js';
 
 /** Files followed per step run, and the size of each. */
 const MAX_FILES = 64;
@@ -50,17 +50,27 @@ function modeOf(flags: readonly string[]): ShellMode | undefined {
   return mode;
 }
 
+/**
+ * Whether a CI `env:` (its keys, its BASH_ENV value) changes how the step's bash starts: BASH_ENV
+ * naming a file other than the runner's own, SHELLOPTS, BASHOPTS. Read directly, such a step is no
+ * gate; with the checkout read (collect/script-files.ts) the BASH_ENV file is followed.
+ */
+export function startupEnv(keys: readonly unknown[], bashEnv: unknown): boolean {
+  if (keys.includes('SHELLOPTS') || keys.includes('BASHOPTS')) return true;
+  return keys.includes('BASH_ENV') && !(typeof bashEnv === 'string' && runnersOwn(bashEnv) && !bashEnv.includes('..'));
+}
+
 /** A bash reads BASH_ENV first: the step's value (a checkout file) sourced before the script. */
-function withBashEnv(shell: string, text: string, co: Checkout): string {
-  const env = co.vars.get('BASH_ENV');
-  return base(shell) === 'bash' && env ? `. ${quote(env)}\n${text}` : text;
+export function bashEnvFirst(text: string, vars: ReadonlyMap<string, string> | undefined): string {
+  const env = vars?.get('BASH_ENV');
+  return env ? `. ${quote(env)}\n${text}` : text;
 }
 
 /** A script file run by a new shell: `shell` with `flags`, or its shebang's. */
 function scriptRun(shell: string, flags: readonly string[], text: string | 'unfollowed', co: Checkout): CheckoutRun {
   const mode = modeOf(flags);
   if (text === 'unfollowed' || !mode || co.vars.has('SHELLOPTS') || co.vars.has('BASHOPTS')) return 'unfollowed';
-  return { text: withBashEnv(shell, text, co), mode };
+  return { text: base(shell) === 'bash' ? bashEnvFirst(text, co.vars) : text, mode };
 }
 
 /** The interpreter and flags a shebang names (`#!/usr/bin/env -S bash -e`); none: run by the calling shell. */

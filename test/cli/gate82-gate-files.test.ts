@@ -91,6 +91,16 @@ const lost: Case[] = [
     { '.gitlab-ci.yml': GL('bash ci/gate.sh'), 'ci/gate.sh': SH },
     { 'ci/gate.sh': 'npx gitguard audit || true\n' },
   ],
+  [
+    'env: BASH_ENV added at the job, its file redefining npx',
+    { [WF]: GH('npx gitguard audit') },
+    { [WF]: GH('npx gitguard audit', '    env:\n      BASH_ENV: ./ci/env.sh\n'), 'ci/env.sh': 'npx() { :; }\n' },
+  ],
+  [
+    'env: BASH_ENV kept, its file made to redefine npx',
+    { [WF]: GH('npx gitguard audit', '    env:\n      BASH_ENV: ./ci/env.sh\n'), 'ci/env.sh': 'X=1\n' },
+    { 'ci/env.sh': 'npx() { :; }\n' },
+  ],
 ];
 
 test.each(lost)('neutralised: %s: ci-gate-kept fails', async (_name, before, after) => {
@@ -128,6 +138,20 @@ const kept: Case[] = [
     'GitLab: bash ci/gate.sh, an echo added',
     { '.gitlab-ci.yml': GL('bash ci/gate.sh'), 'ci/gate.sh': SH },
     { 'ci/gate.sh': `${SH}echo more\n` },
+  ],
+  [
+    'env: BASH_ENV kept, its file setting another variable',
+    { [WF]: GH('npx gitguard audit', '    env:\n      BASH_ENV: ./ci/env.sh\n'), 'ci/env.sh': 'X=1\n' },
+    { 'ci/env.sh': 'X=2\n' },
+  ],
+  [
+    'a script the gate script runs, changed',
+    {
+      [WF]: GH('bash ci/a.sh'),
+      'ci/a.sh': 'set -e\n[ -n "$IN" ] || IN=1 bash ci/b.sh\nnpx gitguard audit\n',
+      'ci/b.sh': 'echo b\n',
+    },
+    { 'ci/b.sh': 'echo b2\n' },
   ],
 ];
 
