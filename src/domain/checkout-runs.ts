@@ -25,12 +25,12 @@ function pathOf(raw: string | undefined, co: Checkout): string | undefined {
   return p === undefined || /[$`*?[\]{}~]/.test(p) ? undefined : p;
 }
 
-/** A file's text, or 'unfollowed' (not there, a folder, too large, past MAX_FILES, not read yet). */
-function textAt(raw: string | undefined, co: Checkout): string | 'unfollowed' {
+/** A file's text; undefined: not followed (not there, a folder, too large, past MAX_FILES, not read yet). */
+function textAt(raw: string | undefined, co: Checkout): string | undefined {
   const p = pathOf(raw, co);
-  if (p === undefined || (co.files += 1) > MAX_FILES) return 'unfollowed';
+  if (p === undefined || (co.files += 1) > MAX_FILES) return undefined;
   const o = co.read(p);
-  return o && typeof o === 'object' && o.text.length <= MAX_FILE && o.text.length > 0 ? o.text : 'unfollowed';
+  return o && typeof o === 'object' && o.text.length <= MAX_FILE && o.text.length > 0 ? o.text : undefined;
 }
 
 /** How `shell flags...` starts a script: errexit and pipefail from its flags; undefined: an option not read. */
@@ -67,9 +67,9 @@ export function bashEnvFirst(text: string, vars: ReadonlyMap<string, string> | u
 }
 
 /** A script file run by a new shell: `shell` with `flags`, or its shebang's. */
-function scriptRun(shell: string, flags: readonly string[], text: string | 'unfollowed', co: Checkout): CheckoutRun {
+function scriptRun(shell: string, flags: readonly string[], text: string | undefined, co: Checkout): CheckoutRun {
   const mode = modeOf(flags);
-  if (text === 'unfollowed' || !mode || co.vars.has('SHELLOPTS') || co.vars.has('BASHOPTS')) return 'unfollowed';
+  if (text === undefined || !mode || co.vars.has('SHELLOPTS') || co.vars.has('BASHOPTS')) return 'unfollowed';
   return { text: base(shell) === 'bash' ? bashEnvFirst(text, co.vars) : text, mode };
 }
 
@@ -90,7 +90,7 @@ function shebang(text: string): string[] | undefined {
 export function checkoutRun(name: string, args: readonly string[], co: Checkout): CheckoutRun {
   if (name === '.' || name === 'source') {
     const text = textAt(args[0], co);
-    return text === 'unfollowed' ? text : { source: true, text, mode: PLAIN };
+    return text === undefined ? 'unfollowed' : { source: true, text, mode: PLAIN };
   }
   if (name === 'cd') {
     // Where the commands after it run is not followed: a checkout file they run is then no gate.
@@ -105,7 +105,7 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
   }
   if (name.includes('/') && !GITGUARD_WORD.test(name) && !/(?:^|\/)node_modules\//.test(name)) {
     const text = textAt(name, co);
-    if (text === 'unfollowed') return text;
+    if (text === undefined) return 'unfollowed';
     const interp = shebang(text);
     if (!interp) return scriptRun('sh', [], text, co);
     if (SHELLS.has(base(interp[0] ?? ''))) return scriptRun(interp[0]!, interp.slice(1), text, co);
@@ -116,7 +116,7 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
     const dir = co.dir ?? '';
     const s = MAKES.has(tool) ? makeScript(args, read, dir, co.vars) : packageScript(tool, args, read, dir);
     if (s === 'unread' || s === 'unfollowed' || (s !== undefined && co.dir === null)) return 'unfollowed';
-    if (s !== undefined) return { text: s, mode: PLAIN };
+    if (s !== undefined) return { text: s.script, mode: PLAIN };
   }
   return co.leads([name, ...args], co.dir ?? '') && gitguardCall([name, ...args]) === 'check' ? 'check' : undefined;
 }

@@ -11,7 +11,8 @@ import { base, SHELLS } from './gitguard-call.js';
 import { repoPath } from './ci-words.js';
 import { MAKEFILES } from './makefiles.js';
 
-type Answer = string | 'unfollowed' | 'unread';
+/** The script make runs, or why none is known. */
+type Answer = { script: string } | 'unfollowed' | 'unread';
 
 /** Options that stop recipes from running (print, question, touch). */
 const NO_RUN = new Set(['n', 'q', 't', '--just-print', '--dry-run', '--recon', '--question', '--touch']);
@@ -63,7 +64,7 @@ export function makeScript(
     if (assign) cmdVars.set(assign[1]!, assign[2]!);
     else if (a.startsWith('--')) {
       const [o, v] = [a.split('=')[0]!, a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[k + 1]];
-      if (NO_RUN.has(o)) return ':';
+      if (NO_RUN.has(o)) return { script: ':' };
       if (o === '--ignore-errors') ignoreAll = true;
       else if (o === '--directory' || o === '--file' || o === '--makefile') {
         if (v === undefined) return 'unfollowed';
@@ -84,14 +85,14 @@ export function makeScript(
           if (j + 1 === a.length && /^\d+$/.test(args[k + 1] ?? '')) k += 1;
           break;
         }
-        if ('nqt'.includes(c)) return ':';
+        if ('nqt'.includes(c)) return { script: ':' };
         if (c === 'i') ignoreAll = true;
         else if (!'ksBwrRS'.includes(c)) return 'unfollowed';
       }
     } else goals.push(a);
   }
   const flags = flagEffect((cmdVars.get('MAKEFLAGS') ?? env.get('MAKEFLAGS') ?? '').trim().split(/\s+/));
-  if (flags === 'noRun') return ':';
+  if (flags === 'noRun') return { script: ':' };
   if (flags === 'ignore') ignoreAll = true;
   let cwd: string | undefined = dir;
   for (const d of dirs)
@@ -100,7 +101,7 @@ export function makeScript(
         ? undefined
         : (repoPath(d, cwd) ?? (posix.normalize(posix.join(cwd || '.', d)) === '.' ? '' : undefined));
   if (cwd === undefined || files.length > 1 || files.some((f) => /[$`]/.test(f))) return 'unfollowed';
-  const at = (p: string): string | undefined => (p === '.' ? '' : repoPath(p, cwd!));
+  const at = (p: string): string | undefined => (p === '.' ? '' : repoPath(p, cwd));
   let text: string | undefined;
   for (const f of files.length ? files : MAKEFILES) {
     const path = at(f);
@@ -112,9 +113,9 @@ export function makeScript(
       text = o.text;
       break;
     }
-    if (files.length) return 'false'; // make: the makefile named is not there
+    if (files.length) return { script: 'false' }; // make: the makefile named is not there
   }
-  if (text === undefined) return 'false'; // no makefile: make fails
+  if (text === undefined) return { script: 'false' }; // no makefile: make fails
   return recipeScript(text, goals, { cmdVars, env, ignoreAll, exists: (t) => exists(read, at(t)) });
 }
 
@@ -254,7 +255,8 @@ function recipeScript(text: string, goals: readonly string[], ctx: Context): Ans
   };
   const visit = (target: string | undefined, depth: number): void => {
     if (failed !== undefined) return;
-    if (target === undefined || depth > 32) return void (failed = target === undefined ? 'false' : 'unfollowed');
+    if (target === undefined || depth > 32)
+      return void (failed = target === undefined ? { script: 'false' } : 'unfollowed');
     if (done.has(target)) return;
     done.add(target);
     const rule = rules.get(target);
@@ -279,5 +281,5 @@ function recipeScript(text: string, goals: readonly string[], ctx: Context): Ans
     }
   };
   for (const g of goal) visit(g, 0);
-  return failed ?? (out.join(' && ') || ':');
+  return failed ?? { script: out.join(' && ') || ':' };
 }

@@ -36,7 +36,7 @@ export function packageScript(
   args: readonly string[],
   read: (p: string) => FileAt,
   dir: string,
-): string | 'unfollowed' | 'unread' | undefined {
+): { script: string } | 'unfollowed' | 'unread' | undefined {
   let cwd: string | undefined = dir;
   const words: string[] = [];
   const extra: string[] = [];
@@ -65,7 +65,7 @@ export function packageScript(
   else if (sub !== undefined && NPM_SCRIPTS[sub]) name = NPM_SCRIPTS[sub];
   else if (tool !== 'npm' && sub !== undefined && !BUILTINS[tool]!.has(sub)) name = sub;
   else return undefined;
-  if (name === undefined) return ':'; // lists the scripts
+  if (name === undefined) return { script: ':' }; // lists the scripts
   if (/[$`]/.test(name)) return 'unfollowed';
   for (const rc of ['.npmrc', '.yarnrc', '.yarnrc.yml'])
     for (const at of new Set([cwd, ''])) {
@@ -80,24 +80,24 @@ export function packageScript(
   let scripts: Record<string, unknown> = {};
   try {
     const json = o && o !== 'tree' ? (JSON.parse(o.text) as { scripts?: unknown }) : undefined;
-    if (!json) return 'false';
+    if (!json) return { script: 'false' };
     if (json.scripts && typeof json.scripts === 'object') scripts = json.scripts as Record<string, unknown>;
   } catch {
-    return 'false'; // npm refuses a package.json that is no JSON
+    return { script: 'false' }; // npm refuses a package.json that is no JSON
   }
   const script = (n: string): string | undefined => {
     const v = Object.prototype.hasOwnProperty.call(scripts, n) ? scripts[n] : undefined;
     return typeof v === 'string' ? v : undefined;
   };
   const main = script(name);
-  if (main === undefined) return ifPresent ? ':' : 'false';
+  if (main === undefined) return { script: ifPresent ? ':' : 'false' };
   const hooks = !ignoreScripts && tool !== 'pnpm';
   const parts = [
     hooks ? script(`pre${name}`) : undefined,
     [main, ...extra.map(quote)].join(' '),
     hooks ? script(`post${name}`) : undefined,
   ];
-  return parts.flatMap((p) => (p === undefined ? [] : [`sh -c ${quote(p)}`])).join(' && ');
+  return { script: parts.flatMap((p) => (p === undefined ? [] : [`sh -c ${quote(p)}`])).join(' && ') };
 }
 
 function folderOf(v: string, cwd: string): string | undefined {
