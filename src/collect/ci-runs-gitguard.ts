@@ -10,7 +10,8 @@ import { ciFolderFiles, readCiObject, type DerivedWatch } from './derived-paths.
 import { ATTRIBUTES } from './nested-attributes.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
-import { gitlabRunsGitguard } from './gitlab-gate.js';
+import { GITLAB_SHELL, gitlabRunsGitguard } from './gitlab-gate.js';
+import { stepsGateAt } from './script-files.js';
 
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
@@ -236,7 +237,9 @@ export class CiGateReader {
       values.push(...(await ciVariables(text, ci)));
     }
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
-    return (await gateChains(read, this.oidBytes, oid, commands, values)).chain.size > 0;
+    const { chain } = await gateChains(read, this.oidBytes, oid, commands, values);
+    // A step gates only if every run of it fails when gitguard fails, the files it runs read (script-files.ts).
+    return stepsGateAt(read, oid, commands, chain, ci === GITLAB_CI ? GITLAB_SHELL : undefined);
   }
 
   /** The paths the CI configuration in `state` names to run (see runsPath). */

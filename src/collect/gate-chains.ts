@@ -18,6 +18,7 @@ import {
   addValues,
   loadedByVariables,
   shellAssignments,
+  sourcedFiles,
   withVariables,
   type VariableValues,
 } from '../domain/ci-variables.js';
@@ -301,8 +302,9 @@ export async function gateChains(
         await follow(f, 1);
         onChain(f);
       }
-    // What the CI's variables make node, bash or npm load first (domain/ci-variables.ts loadedByVariables).
-    if (leads) await loaded(loadedByVariables(vars), [c.dir, ''], 1);
+    // What the CI's variables make node, bash or npm load first (domain/ci-variables.ts loadedByVariables),
+    // and the files a step naming gitguard sources (`. ./ci/env.sh`: it may redefine gitguard or `set +e`).
+    if (leads) await loaded([...loadedByVariables(vars), ...sourcedFiles(command)], [c.dir, ''], 1);
   }
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
   // So is a compose override file or .env beside the gate's compose file: docker compose reads them too.

@@ -34,7 +34,7 @@ import { scriptGates } from './script-gate.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
-const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
+export const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
 /** The keys whose lines run as the job's script. */
 const SCRIPTS = new Set<unknown>(['before_script', 'script']);
 

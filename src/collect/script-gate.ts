@@ -7,6 +7,8 @@ import { failsWithGitguard, type ShellMode } from '../domain/shell-gate.js';
 import { GITGUARD_WORD } from '../domain/ci-words.js';
 import { runContext } from './run-context.js';
 
+export { startupEnv } from '../domain/checkout-runs.js';
+
 /** Bytes of scripts naming gitguard read in one run, at most (2-8 s). */
 const SCRIPT_BUDGET = 1024 * 1024;
 const usedIn = new WeakMap<object, { bytes: number; answers: Map<string, boolean> }>();

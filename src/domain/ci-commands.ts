@@ -6,6 +6,7 @@
 // Read roughly as a shell splits it; a path that cannot be told (a variable, a glob) is the folder
 // before it, watched whole (fail closed).
 import { posix } from 'node:path';
+import { SHELLS } from './gitguard-call.js';
 import { isMakeFile, MAKEFILES, makeIncludeDirs, makeIncludes, makePart, makeRecipes } from './makefiles.js';
 import { isTool, launcherSettings, toolFiles } from './ci-tools.js';
 import { isWorkspacePart, workspacePart } from './workspace-parts.js';
@@ -191,7 +192,8 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
     else if (m >= 0 && args[m + 1]) {
       const mod = args[m + 1]!.replace(/\./g, '/');
       for (const f of [`${mod}.py`, `${mod}/__main__.py`, `${mod}/__init__.py`]) add(f, dir);
-    } else if (!args.some((a) => a === '-c' || a === '-e'))
+    } else if (!args.some((a) => a === '-c' || (a === '-e' && !SHELLS.has(name))))
+      // a shell's -e is errexit
       add(
         args.find((a, k) => !a.startsWith('-') && !['-o', '-O', '+O'].includes(args[k - 1] ?? '')),
         dir,

@@ -104,3 +104,8 @@ export function loadedByVariables(values: VariableValues): string[] {
   }
   return out.filter(Boolean);
 }
+
+/** The files a shell script sources by a literal path (`. ./ci/env.sh`, `source ci/env.sh`), as written. */
+export function sourcedFiles(script: string): string[] {
+  return [...script.matchAll(/(?:^|[;&|(\n]|then|do)[ \t]*(?:\.|source)[ \t]+["']?([^\s"';&|$`]+)/g)].map((m) => m[1]!);
+}

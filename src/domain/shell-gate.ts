@@ -8,7 +8,7 @@
 // run). The script gates if some run ends with a non-zero status after gitguard failed.
 import { parseScript } from './shell-syntax.js';
 import { GITGUARD_WORD } from './ci-words.js';
-import { E, F, N, P, S, type ShellMode } from './shell-state.js';
+import { E, F, N, P, S, type Checkout, type ShellMode } from './shell-state.js';
 import { Shell } from './shell-run.js';
 
 export type { ShellMode } from './shell-state.js';
@@ -20,16 +20,17 @@ const MAX_SCRIPT = 64 * 1024;
 /**
  * Whether `script`, run as `mode` says, can end with a non-zero status because gitguard failed: a step
  * whose gitguard run cannot fail it is no gate. A script past MAX_STEPS or MAX_SCRIPT is no gate either.
+ * `checkout`: the files the script runs from the checkout are read as it runs them (checkout-runs.ts).
  */
-export function failsWithGitguard(script: string, mode: ShellMode): boolean {
+export function failsWithGitguard(script: string, mode: ShellMode, checkout?: Checkout): boolean {
   // A step script is kilobytes; one past MAX_SCRIPT is no gate (as a CI file too large to read).
-  if (!GITGUARD_WORD.test(script) || script.length > MAX_SCRIPT) return false;
+  if ((!checkout && !GITGUARD_WORD.test(script)) || script.length > MAX_SCRIPT) return false;
   try {
     const start = (mode.errexit ? E : 0) | (mode.pipefail ? P : 0);
     // The event is the runner's unless the script names the variable other than to read it.
     const names = script.match(/GITHUB_EVENT_NAME/g)?.length ?? 0;
     const reads = script.match(/\$\{?GITHUB_EVENT_NAME\b/g)?.length ?? 0;
-    const budget = { steps: MAX_STEPS, event: mode.actions === true && names === reads };
+    const budget = { steps: MAX_STEPS, event: mode.actions === true && names === reads, checkout };
     const ends = new Shell(budget, 0).main(parseScript(script), new Set([start]));
     // Every run must end failing, gitguard failed in one: a condition the reading cannot decide
     // (`if [ 1 = 1 ]; then exit 0; fi`, `[ -n "$SKIP" ]` with `env: SKIP: 1`) may take either branch,

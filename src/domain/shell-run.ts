@@ -4,6 +4,7 @@ import { parseScript, type AndOr, type Command, type Pipeline, type Script, type
 import { GITGUARD_WORD } from './ci-words.js';
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 import { eventTest } from './actions-run.js';
+import { checkoutRun } from './checkout-runs.js';
 import {
   add,
   B,
@@ -23,6 +24,8 @@ import {
   status,
   unfollowedAssignment,
   runnersOwn,
+  type Checkout,
+  type CheckoutRun,
   type Defs,
   type Flow,
   type ShellMode,
@@ -35,7 +38,7 @@ const MAX_DEPTH = 16;
 /** A shell running a script on sets of states; `budget.event`: `[ "$GITHUB_EVENT_NAME" = schedule ]` is decided. */
 export class Shell {
   constructor(
-    private readonly budget: { steps: number; event: boolean },
+    private readonly budget: { steps: number; event: boolean; checkout?: Checkout },
     private readonly depth: number,
     private readonly defs: Defs = newDefs(),
   ) {}
@@ -255,6 +258,15 @@ export class Shell {
     }
     return out;
   }
+  /** A file of the checkout run (checkout-runs.ts): a sourced one in this shell (`return` ends it), too deep: N. */
+  private fromCheckout(run: CheckoutRun, cur: States, cond: boolean): Flow {
+    if (run === 'check') return flow(this.fixed(cur, true));
+    if (!run || run === 'unfollowed' || this.depth >= MAX_DEPTH - 1)
+      return flow(new Set([...cur].map((s) => status(s | N, false))));
+    if (!run.source) return flow(this.nested(run.text, cur, run.mode));
+    const f = new Shell(this.budget, this.depth + 1, this.defs).script(parseScript(run.text), cur, cond, true);
+    return { ...f, run: new Set([...f.run, ...f.ret]), ret: new Set() };
+  }
 
   /** Each state with a known status: failed (gitguard's failure) or 0. */
   private fixed(states: States, fails: boolean): States {
@@ -298,7 +310,7 @@ export class Shell {
         // The runner's own file (runnersOwn) is read as setting nothing the gate hangs on; a checkout's may.
         if (args[0] !== undefined && runnersOwn(args[0]) && !/\.\.(?:\/|$)/.test(args[0]))
           return flow(each((s) => status(s, false)));
-        return flow(each((s) => status(s | N, false)));
+        return this.fromCheckout(this.budget.checkout && checkoutRun(name, args, this.budget.checkout), cur, cond);
       case 'hash':
         if (args.some((a) => /^-\w*p/.test(a))) return flow(each((s) => status(s | N, false)));
         break;
@@ -367,6 +379,8 @@ export class Shell {
         return flow(this.nested(script, cur, mode));
       }
     }
+    const run = this.budget.checkout && checkoutRun(name, args, this.budget.checkout);
+    if (run) return this.fromCheckout(run, cur, cond);
     if (GITGUARD_WORD.test(words.join(' '))) {
       if (gitguardCall(words) === 'check') return flow(this.fixed(cur, true));
       if (!['test', '[', '[['].includes(name)) return flow(this.fixed(cur, false));

@@ -86,6 +86,9 @@ export const quote = (w: string): string => `'${w.replace(/'/g, `'\\''`)}'`;
  */
 export function unfollowedAssignment(w: string): boolean {
   const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w);
+  // make's flags from the environment: -i ignores a failed recipe line, -n/-q/-t run none (make-recipe.ts).
+  if (m && /^(?:MAKEFLAGS|MFLAGS|GNUMAKEFLAGS)$/.test(m[1]!))
+    return /[$`]|(?:^|\s)-?[a-zA-Z]*[inqt]|--(?:ignore-errors|just-print|dry-run|recon|question|touch)/.test(m[2]!);
   if (!m || !STARTUP_VARS.has(m[1]!)) return false;
   if (m[1] !== 'PATH') return true;
   return m[2]!.split(':').some((d) => !/^\$\{?PATH\}?$/.test(d) && !runnersOwn(d) && !PACKAGE_BIN.test(d));
@@ -151,3 +154,26 @@ export function optionsAfter(name: string, args: readonly string[]): ((s: number
   const opts = args.filter((a) => !a.startsWith('-')).flatMap((o) => [on, o]);
   return (s) => [status(setOptions(s, opts), false)];
 }
+
+/** A path's content in the checkout: its text, a folder, unreadable (too large, missing object), absent (null), or not read yet. */
+export type FileAt = { text: string } | 'tree' | 'unreadable' | null | undefined;
+
+/**
+ * The checkout a step's script runs in (domain/checkout-runs.ts): the files it runs (`bash ci/gate.sh`,
+ * `. ./env.sh`, `make audit`, `npm run gate`) read at the commit. `read` answers undefined for a path
+ * not read yet (the caller reads it and runs the script again).
+ */
+export interface Checkout {
+  read(path: string): FileAt;
+  /** For a command not followed here (`node ci/gate.js`): whether the gate's chain reads it as reaching gitguard. */
+  leads(words: readonly string[], dir: string): boolean;
+  /** The step's folder; null after a `cd` (what runs after it from the checkout is not followed). */
+  dir: string | null;
+  /** The variables the CI sets for the step (`env:`, `variables:`). */
+  vars: ReadonlyMap<string, string>;
+  /** Files read in this run so far. */
+  files: number;
+}
+
+/** How a checkout file runs: in this shell (`.`), in a new one with `mode`, not followed (N), or a check. */
+export type CheckoutRun = { source?: true; text: string; mode: ShellMode } | 'unfollowed' | 'check' | undefined;

@@ -1,0 +1,122 @@
+// What a step's command runs from the checkout, read at the commit as the shell would run it
+// (domain/shell-run.ts asks for each simple command): a shell script (`bash ci/gate.sh`, `sh -e x`,
+// `./ci/gate.sh` by its shebang; no shebang: a shell script), a sourced file (`. ./ci/env.sh`: in
+// the same shell, its functions and options kept), a make goal (make-recipe.ts) or a package
+// script (package-run.ts). Past MAX_FILES, MAX_FILE bytes, a path with a variable, after a `cd`, or
+// a file not there: 'unfollowed' (no gate). A command of another kind (`node ci/gate.js`, `task`)
+// counts as the gate's chain reads it (any mention along it).
+import { base, gitguardCall, SHELLS } from './gitguard-call.js';
+import { GITGUARD_WORD, repoPath } from './ci-words.js';
+import { makeScript } from './make-recipe.js';
+import { packageScript } from './package-run.js';
+import { quote, runnersOwn, type Checkout, type CheckoutRun, type FileAt, type ShellMode } from './shell-state.js';
+
+/** Files followed per step run, and the size of each. */
+const MAX_FILES = 64;
+const MAX_FILE = 64 * 1024;
+const PLAIN: ShellMode = { errexit: false, pipefail: false };
+const MAKES = new Set(['make', 'gmake']);
+const MANAGERS = new Set(['npm', 'pnpm', 'yarn']);
+
+/** A checkout path as a command names it, from the step's folder; undefined: not followed. */
+function pathOf(raw: string | undefined, co: Checkout): string | undefined {
+  if (raw === undefined || co.dir === null) return undefined;
+  const p = repoPath(raw, co.dir);
+  return p === undefined || /[$`*?[\]{}~]/.test(p) ? undefined : p;
+}
+
+/** A file's text; undefined: not followed (not there, a folder, too large, past MAX_FILES, not read yet). */
+function textAt(raw: string | undefined, co: Checkout): string | undefined {
+  const p = pathOf(raw, co);
+  if (p === undefined || (co.files += 1) > MAX_FILES) return undefined;
+  const o = co.read(p);
+  return o && typeof o === 'object' && o.text.length <= MAX_FILE && o.text.length > 0 ? o.text : undefined;
+}
+
+/** How `shell flags...` starts a script: errexit and pipefail from its flags; undefined: an option not read. */
+function modeOf(flags: readonly string[]): ShellMode | undefined {
+  const mode = { ...PLAIN };
+  for (let k = 0; k < flags.length; k += 1) {
+    const f = flags[k]!;
+    if (/^--(?:noprofile|norc|posix)$/.test(f)) continue;
+    if (!/^[-+][a-zA-Z]+$/.test(f)) return undefined;
+    if (f.slice(1).includes('e')) mode.errexit = f[0] === '-';
+    if (/[oO]/.test(f.slice(1))) {
+      const o = flags[(k += 1)];
+      if (o === 'pipefail') mode.pipefail = f[0] === '-';
+      else if (o === 'errexit') mode.errexit = f[0] === '-';
+    }
+  }
+  return mode;
+}
+
+/**
+ * Whether a CI `env:` (its keys, its BASH_ENV value) changes how the step's bash starts: BASH_ENV
+ * naming a file other than the runner's own, SHELLOPTS, BASHOPTS. Read directly, such a step is no
+ * gate; with the checkout read (collect/script-files.ts) the BASH_ENV file is followed.
+ */
+export function startupEnv(keys: readonly unknown[], bashEnv: unknown): boolean {
+  if (keys.includes('SHELLOPTS') || keys.includes('BASHOPTS')) return true;
+  return keys.includes('BASH_ENV') && !(typeof bashEnv === 'string' && runnersOwn(bashEnv) && !bashEnv.includes('..'));
+}
+
+/** A bash reads BASH_ENV first: the step's value (a checkout file) sourced before the script. */
+export function bashEnvFirst(text: string, vars: ReadonlyMap<string, string> | undefined): string {
+  const env = vars?.get('BASH_ENV');
+  return env ? `. ${quote(env)}\n${text}` : text;
+}
+
+/** A script file run by a new shell: `shell` with `flags`, or its shebang's. */
+function scriptRun(shell: string, flags: readonly string[], text: string | undefined, co: Checkout): CheckoutRun {
+  const mode = modeOf(flags);
+  if (text === undefined || !mode || co.vars.has('SHELLOPTS') || co.vars.has('BASHOPTS')) return 'unfollowed';
+  return { text: base(shell) === 'bash' ? bashEnvFirst(text, co.vars) : text, mode };
+}
+
+/** The interpreter and flags a shebang names (`#!/usr/bin/env -S bash -e`); none: run by the calling shell. */
+function shebang(text: string): string[] | undefined {
+  if (!text.startsWith('#!')) return undefined;
+  const words = text
+    .slice(2, (text.indexOf('\n') + 1 || text.length + 1) - 1)
+    .trim()
+    .split(/\s+/);
+  if (base(words[0] ?? '') !== 'env') return words.length > 2 ? ['?'] : words; // the kernel passes one argument
+  const rest = words.slice(1);
+  if (rest[0] === '-S') rest.shift();
+  return rest.length > 1 && words[1] !== '-S' ? ['?'] : rest;
+}
+
+/** What the command `name args` runs from the checkout (CheckoutRun); undefined: none (read as before). */
+export function checkoutRun(name: string, args: readonly string[], co: Checkout): CheckoutRun {
+  if (name === '.' || name === 'source') {
+    const text = textAt(args[0], co);
+    return text === undefined ? 'unfollowed' : { source: true, text, mode: PLAIN };
+  }
+  if (name === 'cd') {
+    // Where the commands after it run is not followed: a checkout file they run is then no gate.
+    if (!/^(?:"?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?"?)?$/.test(args[0] ?? '')) co.dir = null;
+    return undefined;
+  }
+  const tool = base(name);
+  if (SHELLS.has(tool)) {
+    const at = args.findIndex((a, k) => !/^[-+]/.test(a) && !/^[-+]\w*[oO]$/.test(args[k - 1] ?? ''));
+    if (at < 0 || args.slice(0, at).some((a) => /^-\w*[cs]/.test(a))) return undefined;
+    return scriptRun(name, args.slice(0, at), textAt(args[at], co), co);
+  }
+  if (name.includes('/') && !GITGUARD_WORD.test(name) && !/(?:^|\/)node_modules\//.test(name)) {
+    const text = textAt(name, co);
+    if (text === undefined) return 'unfollowed';
+    const interp = shebang(text);
+    if (!interp) return scriptRun('sh', [], text, co);
+    if (SHELLS.has(base(interp[0] ?? ''))) return scriptRun(interp[0]!, interp.slice(1), text, co);
+    return co.leads([name, ...args], co.dir ?? '') ? 'check' : undefined;
+  }
+  if (MAKES.has(tool) || MANAGERS.has(tool)) {
+    const read = (p: string): FileAt => ((co.files += 1) > MAX_FILES ? 'unreadable' : co.read(p));
+    const dir = co.dir ?? '';
+    const s = MAKES.has(tool) ? makeScript(args, read, dir, co.vars) : packageScript(tool, args, read, dir);
+    if (s === 'unread' || s === 'unfollowed' || (s !== undefined && co.dir === null)) return 'unfollowed';
+    if (s !== undefined) return { text: s.script, mode: PLAIN };
+  }
+  return co.leads([name, ...args], co.dir ?? '') && gitguardCall([name, ...args]) === 'check' ? 'check' : undefined;
+}
