@@ -6,6 +6,7 @@ import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 import { eventTest } from './actions-run.js';
 import {
   add,
+  assignStatus,
   B,
   copyDefs,
   DECLARES,
@@ -25,6 +26,7 @@ import {
   runnersOwn,
   type Defs,
   type Flow,
+  statusTest,
   type ShellMode,
   type States,
 } from './shell-state.js';
@@ -35,7 +37,7 @@ const MAX_DEPTH = 16;
 /** A shell running a script on sets of states; `budget.event`: `[ "$GITHUB_EVENT_NAME" = schedule ]` is decided. */
 export class Shell {
   constructor(
-    private readonly budget: { steps: number; event: boolean },
+    private readonly budget: { steps: number; event: boolean; status?: string | undefined },
     private readonly depth: number,
     private readonly defs: Defs = newDefs(),
   ) {}
@@ -177,9 +179,13 @@ export class Shell {
       case 'group': {
         if (!c.subshell) return this.script(c.body, states, cond, inFunc);
         const out = flow();
-        // A subshell runs the EXIT trap it sets when it ends.
+        // A subshell runs the EXIT trap it sets when it ends; in a condition (`if (( 1 == 2 ))`, `if (test
+        // -n "")`) its commands are read as in none, so it may also fail.
         for (const s of states)
-          for (const r of this.child().main(c.body, new Set([s]))) out.run.add((r & ~(E | P)) | (s & (E | P)));
+          for (const r of this.child().main(c.body, new Set([s]))) {
+            out.run.add((r & ~(E | P)) | (s & (E | P)));
+            if (cond) out.run.add((r & ~(E | P)) | (s & (E | P)) | S);
+          }
         return out;
       }
       case 'if': {
@@ -270,6 +276,10 @@ export class Shell {
     const words = all.slice(i).map((w) => w.value);
     const assigned = [...all.slice(0, i), ...(DECLARES.has(words[0] ?? '') ? all.slice(i + 1) : [])];
     if (assigned.some((w) => unfollowedAssignment(w.value))) cur = new Set([...cur].map((s) => s | N));
+    if (!words.length || DECLARES.has(words[0]!)) {
+      const values = assigned.map((w) => w.value);
+      cur = new Set([...cur].map((s) => assignStatus(s, values, this.budget.status)));
+    }
     if (!words.length) return flow(subs.length ? cur : new Set([...cur].map((s) => status(s, false))));
     const [name, ...args] = [words[0]!, ...words.slice(1)];
     const out = flow();
@@ -376,10 +386,13 @@ export class Shell {
     if (event !== undefined) return flow(each((s) => status(s, !event)));
     // A command named by a variable may be `set`, `trap`, `alias`...: nothing after it is followed.
     if (/[$`]/.test(name)) cur = new Set([...cur].map((s) => s | N));
-    // Any other command succeeds; in a condition before gitguard failed it may go either way.
+    // A test of `$?` or of the status variable (`rc=$?`) is decided; any other command succeeds, and in
+    // a condition may go either way, after gitguard failed too (`if [ -n "" ]; then exit 1; fi` passes).
+    const test = ['[', 'test', '[['].includes(name);
     for (const s of cur) {
-      out.run.add(status(s, false));
-      if (cond && !(s & F)) out.run.add(status(s, true));
+      const holds = test ? statusTest(args, s, this.budget.status) : undefined;
+      out.run.add(status(s, holds === false));
+      if (cond && holds === undefined) out.run.add(status(s, true));
     }
     return out;
   }
