@@ -5,7 +5,7 @@ import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
-import { defaultShell, otherShellGates, runMode, runsForChanges } from '../domain/actions-run.js';
+import { defaultShells, runsForChanges, stepGates } from '../domain/actions-run.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 
@@ -132,21 +132,22 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
         }
         return undefined;
       };
-      // `shell`: the shell a step's `run:` runs in where it names none (the nearest `defaults: run: shell:`).
-      const runs = (n: unknown, shell: unknown, off = false): boolean => {
+      // `shells`: those a step's `run:` may run in where it names none (defaultShells); `strategy`: its job's.
+      const runs = (n: unknown, shells: readonly unknown[], strategy: unknown, off = false): boolean => {
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
         const node = resolveAlias(yaml, n, doc);
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
-        if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shell, off));
+        if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shells, strategy, off));
         if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return false;
         const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
-        const here = defaultShell(own, shell, list(scalar(entry(node, 'runs-on'))));
+        const job =
+          entry(node, 'strategy') === undefined ? strategy : plainValue(yaml, scalar(entry(node, 'strategy')), doc);
+        const here = defaultShells(own, shells, list(scalar(entry(node, 'runs-on'))), job);
         off ||= startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
         return node.items.some((p) => {
           const v = scalar(p.value);
-          if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here, off);
-          const mode = runMode(scalar(entry(node, 'shell')), here);
-          return !off && (mode ? scriptGates(v, mode) : otherShellGates(scalar(entry(node, 'shell')), here, v));
+          if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here, job, off);
+          return !off && stepGates(scalar(entry(node, 'shell')), here, job, v, scriptGates);
         });
       };
       // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`) gates none.
@@ -158,7 +159,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
         )
       )
         continue;
-      if (runs(doc.contents, undefined)) return true;
+      if (runs(doc.contents, [undefined], undefined)) return true;
     }
   } catch {
     return false;

@@ -34,14 +34,78 @@ export function eventsOf(on: unknown): unknown[] | undefined {
   return Array.isArray(on) ? (on as unknown[]) : [on];
 }
 
+/** `${{ matrix.x }}` alone: a value each job of the matrix gives as it lists it. */
+const MATRIX_REF = /^\s*\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}\s*$/;
+
 /**
- * The shell the steps below a job or workflow run in where they name none: its own `defaults: run:
- * shell:`, else the inherited one; a job on Windows runners (`runs-on: windows-latest`) runs pwsh.
+ * The values `value` (a `runs-on:` label, a `shell:`) takes in the jobs of a job whose `strategy:` is
+ * `strategy` (plain data, maps as Map): itself, or for `${{ matrix.x }}` each string the list `matrix: x:`
+ * and the `include:` entries give it. Undefined where they are not all written out (another expression,
+ * `matrix: ${{ fromJSON(...) }}`, an include that leaves x empty): any value then.
  */
-export function defaultShell(own: unknown, inherited: unknown, runsOn: unknown): unknown {
-  if (typeof own === 'string') return own;
-  const labels = Array.isArray(runsOn) ? (runsOn as unknown[]) : [runsOn];
-  return labels.some((l) => typeof l === 'string' && /^windows\b/i.test(l.trim())) ? 'pwsh' : inherited;
+function matrixChoices(value: unknown, strategy: unknown): unknown[] | undefined {
+  const name = typeof value === 'string' ? MATRIX_REF.exec(value)?.[1] : undefined;
+  if (name === undefined) return typeof value === 'string' && value.includes('${{') ? undefined : [value];
+  const matrix: unknown = strategy instanceof Map ? (strategy as Map<unknown, unknown>).get('matrix') : undefined;
+  if (!(matrix instanceof Map)) return undefined;
+  const listed: unknown = matrix.get(name);
+  const include: unknown = matrix.get('include') ?? [];
+  if ((listed !== undefined && !Array.isArray(listed)) || !Array.isArray(include)) return undefined;
+  const out: unknown[] = [...((listed as unknown[] | undefined) ?? [])];
+  for (const e of include as unknown[]) {
+    if (!(e instanceof Map)) return undefined;
+    if (e.has(name)) out.push(e.get(name));
+    else if (listed === undefined) return undefined; // a job of its own with x empty
+  }
+  if (!out.length || out.some((v) => typeof v !== 'string' || v.includes('${{'))) return undefined;
+  return [...new Set(out)];
+}
+
+const WINDOWS = /^windows\b/i;
+
+/**
+ * The shells the steps below a job or workflow may run in where they name none: its own `defaults: run:
+ * shell:`, else the inherited one (a workflow's `defaults:` hold on every runner); where none is named,
+ * a job on a Windows runner (`runs-on: windows-latest`) runs pwsh. A label `${{ matrix.os }}` is each
+ * value the matrix gives (matrixChoices), any other expression a Windows runner or not.
+ */
+export function defaultShells(
+  own: unknown,
+  inherited: readonly unknown[],
+  runsOn: readonly unknown[],
+  strategy: unknown,
+): unknown[] {
+  if (typeof own === 'string') return [own];
+  if (inherited.some((s) => s !== undefined)) return [...inherited];
+  const labels = runsOn.map((l) => matrixChoices(l, strategy));
+  const windows = (l: unknown): boolean => typeof l === 'string' && WINDOWS.test(l.trim());
+  // One label naming Windows picks a Windows runner; every label must allow another for one.
+  const onWindows = labels.some((vs) => !vs || vs.some(windows));
+  const elsewhere = labels.every((vs) => !vs || vs.some((l) => !windows(l)));
+  return [...(elsewhere ? inherited : []), ...(onWindows ? ['pwsh'] : [])];
+}
+
+/**
+ * Whether a step's `run:` gates in every shell it may run in: its own `shell:`, else each of `shells`
+ * (defaultShells), a `${{ matrix.shell }}` each value of the matrix: `posix` judges a POSIX shell's
+ * script, otherShellGates another's.
+ */
+export function stepGates(
+  own: unknown,
+  shells: readonly unknown[],
+  strategy: unknown,
+  script: string,
+  posix: (script: string, mode: ShellMode) => boolean,
+): boolean {
+  const named = typeof own === 'string' ? [own] : shells;
+  const each = named.flatMap((s) => matrixChoices(s, strategy) ?? [s]);
+  return (
+    each.length > 0 &&
+    each.every((s) => {
+      const mode = runMode(s, undefined);
+      return mode ? posix(script, mode) : otherShellGates(s, undefined, script);
+    })
+  );
 }
 
 /** GitHub's shell when none is named: `bash -e {0}` (sh -e without bash): errexit, no pipefail. */
@@ -80,7 +144,7 @@ function shellMode(shell: string): ShellMode | undefined {
  * $LASTEXITCODE`; cmd's status is its last command's). A python `print("gitguard audit")` or a pwsh
  * `gitguard audit; exit 0` runs no gate.
  */
-export function otherShellGates(own: unknown, inherited: unknown, script: string): boolean {
+function otherShellGates(own: unknown, inherited: unknown, script: string): boolean {
   const shell = typeof own === 'string' ? own : inherited;
   if (typeof shell !== 'string' || !/^(?:pwsh|powershell|cmd)\b/i.test(shell.trim())) return false;
   const line = script.trim();

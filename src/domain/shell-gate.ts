@@ -3,12 +3,13 @@
 // out` without pipefail, `gitguard audit; true` without -e, `! gitguard audit`, `gitguard audit &`,
 // `if gitguard audit; then ...; fi`, a `trap 'exit 0' EXIT`, or `gitguard --version`. The script is
 // run on a few bits of state (errexit, pipefail, whether gitguard failed, the last status): every
-// gitguard audit fails, `false` and `exit 1` fail, and any other command succeeds, except in a
-// condition before gitguard failed, where it may go either way (`[ -n "$SKIP" ] && exit 0` may not
-// run). The script gates if some run ends with a non-zero status after gitguard failed.
+// gitguard audit fails, `false` and `exit 1` fail, a test of `$?` (or of `rc=$?`) against 0 is decided,
+// and any other command succeeds, except in a condition, where it may go either way (`[ -n "$SKIP" ] &&
+// exit 0` may not run; after gitguard failed, `if [ -n "" ]; then exit 1; fi` may not exit). The
+// script gates if some run ends with a non-zero status after gitguard failed.
 import { parseScript } from './shell-syntax.js';
 import { GITGUARD_WORD } from './ci-words.js';
-import { E, F, N, P, S, type Checkout, type ShellMode } from './shell-state.js';
+import { E, F, N, P, S, statusVariable, type Checkout, type ShellMode } from './shell-state.js';
 import { Shell } from './shell-run.js';
 
 export type { ShellMode } from './shell-state.js';
@@ -30,7 +31,12 @@ export function failsWithGitguard(script: string, mode: ShellMode, checkout?: Ch
     // The event is the runner's unless the script names the variable other than to read it.
     const names = script.match(/GITHUB_EVENT_NAME/g)?.length ?? 0;
     const reads = script.match(/\$\{?GITHUB_EVENT_NAME\b/g)?.length ?? 0;
-    const budget = { steps: MAX_STEPS, event: mode.actions === true && names === reads, checkout };
+    const budget = {
+      steps: MAX_STEPS,
+      event: mode.actions === true && names === reads,
+      checkout,
+      status: statusVariable(script),
+    };
     const ends = new Shell(budget, 0).main(parseScript(script), new Set([start]));
     // Every run must end failing, gitguard failed in one: a condition the reading cannot decide
     // (`if [ 1 = 1 ]; then exit 0; fi`, `[ -n "$SKIP" ]` with `env: SKIP: 1`) may take either branch,

@@ -7,6 +7,10 @@ import { eventTest } from './actions-run.js';
 import { checkoutRun } from './checkout-runs.js';
 import {
   add,
+  assignStatus,
+  exitStates,
+  inlineScript,
+  setTrap,
   B,
   copyDefs,
   DECLARES,
@@ -28,6 +32,7 @@ import {
   type CheckoutRun,
   type Defs,
   type Flow,
+  statusTest,
   type ShellMode,
   type States,
 } from './shell-state.js';
@@ -38,7 +43,7 @@ const MAX_DEPTH = 16;
 /** A shell running a script on sets of states; `budget.event`: `[ "$GITHUB_EVENT_NAME" = schedule ]` is decided. */
 export class Shell {
   constructor(
-    private readonly budget: { steps: number; event: boolean; checkout?: Checkout },
+    private readonly budget: { steps: number; event: boolean; checkout?: Checkout; status?: string | undefined },
     private readonly depth: number,
     private readonly defs: Defs = newDefs(),
   ) {}
@@ -180,9 +185,13 @@ export class Shell {
       case 'group': {
         if (!c.subshell) return this.script(c.body, states, cond, inFunc);
         const out = flow();
-        // A subshell runs the EXIT trap it sets when it ends.
+        // A subshell runs the EXIT trap it sets when it ends; in a condition (`if (( 1 == 2 ))`, `if (test
+        // -n "")`) its commands are read as in none, so it may also fail.
         for (const s of states)
-          for (const r of this.child().main(c.body, new Set([s]))) out.run.add((r & ~(E | P)) | (s & (E | P)));
+          for (const r of this.child().main(c.body, new Set([s]))) {
+            out.run.add((r & ~(E | P)) | (s & (E | P)));
+            if (cond) out.run.add((r & ~(E | P)) | (s & (E | P)) | S);
+          }
         return out;
       }
       case 'if': {
@@ -282,6 +291,10 @@ export class Shell {
     const words = all.slice(i).map((w) => w.value);
     const assigned = [...all.slice(0, i), ...(DECLARES.has(words[0] ?? '') ? all.slice(i + 1) : [])];
     if (assigned.some((w) => unfollowedAssignment(w.value))) cur = new Set([...cur].map((s) => s | N));
+    if (!words.length || DECLARES.has(words[0]!)) {
+      const values = assigned.map((w) => w.value);
+      cur = new Set([...cur].map((s) => assignStatus(s, values, this.budget.status)));
+    }
     if (!words.length) return flow(subs.length ? cur : new Set([...cur].map((s) => status(s, false))));
     const [name, ...args] = [words[0]!, ...words.slice(1)];
     const out = flow();
@@ -321,14 +334,7 @@ export class Shell {
         return flow(each((s) => status(s, true)));
       case 'exit':
       case 'return': {
-        const arg = args[0];
-        const ends: States = new Set();
-        for (const s of cur) {
-          if (arg === undefined || arg === '$?') ends.add(s);
-          else if (/^\d+$/.test(arg)) ends.add(status(s, Number(arg) % 256 !== 0));
-          // `exit $rc` after gitguard failed: read as passing its status on (`|| rc=$?`).
-          else for (const nz of s & F ? [true] : [false, true]) ends.add(status(s, nz));
-        }
+        const ends = exitStates(args[0], cur);
         if (name === 'exit') out.exit = ends;
         else if (inFunc) out.ret = ends;
         else out.run = each((s) => status(s, true)); // `return` outside a function fails
@@ -338,13 +344,9 @@ export class Shell {
       case 'continue':
         out.brk = each((s) => status(s, false));
         return out;
-      case 'trap': {
-        const [handler, ...signals] = args;
-        const script = handler === undefined || handler === '-' || handler === '' ? undefined : parseScript(handler);
-        if (signals.some((g) => ['EXIT', '0', 'SIGEXIT'].includes(g.toUpperCase()))) define(this.defs.exit, '', script);
-        if (signals.some((g) => g.toUpperCase() === 'ERR')) define(this.defs.err, '', script);
+      case 'trap':
+        setTrap(this.defs, args);
         return flow(each((s) => status(s, false)));
-      }
       case 'wait':
         return flow(each((s) => (args.length && s & B ? s | F | S : status(s, false))));
       case 'eval':
@@ -370,14 +372,8 @@ export class Shell {
       return out;
     }
     if (SHELLS.has(base(name))) {
-      const c = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
-      const opts = args.slice(0, c < 0 ? args.length : c + 1);
-      const script = c >= 0 ? args.slice(c + 1).find((a) => !a.startsWith('-') && !a.startsWith('+')) : heredocs[0];
-      const file = args.find((a, k) => !a.startsWith('-') && !a.startsWith('+') && args[k - 1] !== '-o');
-      if (script !== undefined && (c >= 0 || file === undefined)) {
-        const mode = { errexit: opts.some((o) => /^-\w*e/.test(o)), pipefail: opts.includes('pipefail') };
-        return flow(this.nested(script, cur, mode));
-      }
+      const inline = inlineScript(args, heredocs);
+      if (inline) return flow(this.nested(inline.script, cur, inline.mode));
     }
     const run = this.budget.checkout && checkoutRun(name, args, this.budget.checkout);
     if (run) return this.fromCheckout(run, cur, cond);
@@ -390,10 +386,13 @@ export class Shell {
     if (event !== undefined) return flow(each((s) => status(s, !event)));
     // A command named by a variable may be `set`, `trap`, `alias`...: nothing after it is followed.
     if (/[$`]/.test(name)) cur = new Set([...cur].map((s) => s | N));
-    // Any other command succeeds; in a condition before gitguard failed it may go either way.
+    // A test of `$?` or of the status variable (`rc=$?`) is decided; any other command succeeds, and in
+    // a condition may go either way, after gitguard failed too (`if [ -n "" ]; then exit 1; fi` passes).
+    const test = ['[', 'test', '[['].includes(name);
     for (const s of cur) {
-      out.run.add(status(s, false));
-      if (cond && !(s & F)) out.run.add(status(s, true));
+      const holds = test ? statusTest(args, s, this.budget.status) : undefined;
+      out.run.add(status(s, holds === false));
+      if (cond && holds === undefined) out.run.add(status(s, true));
     }
     return out;
   }

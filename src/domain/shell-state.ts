@@ -1,6 +1,6 @@
 // The state domain/shell-gate.ts runs a script on: a few bits per run, where runs go, and what the
 // shell defines as it runs (functions, aliases, traps) with the builtins that change them.
-import type { Command, Script, Word } from './shell-syntax.js';
+import { parseScript, type Command, type Script, type Word } from './shell-syntax.js';
 import { base } from './gitguard-call.js';
 
 /** How the forge's shell starts a script: `-e` (errexit) and `-o pipefail`. */
@@ -19,6 +19,60 @@ export const B = 16; // a gitguard run in the background failed
 // Something the reading cannot follow ran: a sourced file, a command named by a variable, a PATH with a
 // folder of the checkout, `hash -p`, BASH_ENV: it may have redefined gitguard or the shell's options.
 export const N = 32;
+// The script's status variable (statusVariable: `rc=$?`) holds a value the reading knows (K), not zero (R).
+const K = 64;
+const R = 128;
+
+/** `$?` as a word (`$?`, `${?}`). */
+const STATUS_WORD = /^\$(?:\?|\{\?\})$/;
+
+/**
+ * The one variable a script keeps a status in (`rc=$?`, `status=$?`): the only name it assigns `$?`
+ * to, given nothing but `$?` or digits anywhere (no `read`, `for`, `let`, `+=`, `$((...))`, `${rc:=1}`).
+ * Undefined otherwise: tests of it go either way.
+ */
+export function statusVariable(script: string): string | undefined {
+  const names = new Set([...script.matchAll(/([A-Za-z_]\w*)=["']?\$(?:\?|\{\?\})/g)].map((m) => m[1]!));
+  const [name] = names;
+  if (names.size !== 1 || !name) return undefined;
+  const values = [...script.matchAll(new RegExp(`(?<![\\w$])${name}=("[^"]*"|'[^']*'|[^\\s;&|)]*)`, 'g'))];
+  if (values.some((m) => !/^(["']?)(?:\$\?|\$\{\?\}|\d+)\1$/.test(m[1]!))) return undefined;
+  const other = new RegExp(
+    `\\b(?:read|for|let|unset|getopts|mapfile|readarray|printf)\\b[^\\n;]*\\b${name}\\b|\\b${name}\\+=|\\$\\{${name}:?[=?+-]|\\(\\([^)]*\\b${name}\\b`,
+  );
+  return other.test(script) ? undefined : name;
+}
+
+/** `state` after the assignments `words` make (`rc=$?`, `rc=0`) to the status variable `name`. */
+export function assignStatus(state: number, words: readonly string[], name: string | undefined): number {
+  let s = state;
+  for (const w of words) {
+    const value = name !== undefined && w.startsWith(`${name}=`) ? w.slice(name.length + 1) : undefined;
+    if (value === undefined) continue;
+    const nonzero = STATUS_WORD.test(value) ? (state & S) !== 0 : /^\d+$/.test(value) ? Number(value) !== 0 : undefined;
+    s = nonzero === undefined ? s & ~(K | R) : ((s | K) & ~R) | (nonzero ? R : 0);
+  }
+  return s;
+}
+
+/**
+ * Whether `[ $? -ne 0 ]` (`[ "$rc" = 0 ]`, `test`, `[[ ]]`; -eq -ne = == != against 0, either side)
+ * holds on `state`: `$?` is its last status, the status variable its known value. Undefined: no such test.
+ */
+export function statusTest(args: readonly string[], state: number, name: string | undefined): boolean | undefined {
+  const words = args.at(-1) === ']' || args.at(-1) === ']]' ? args.slice(0, -1) : args;
+  if (words.length !== 3 || !['-eq', '-ne', '=', '==', '!='].includes(words[1]!)) return undefined;
+  const nonzero = (w: string): boolean | undefined =>
+    STATUS_WORD.test(w)
+      ? (state & S) !== 0
+      : name !== undefined && (w === `$${name}` || w === `\${${name}}`) && state & K
+        ? (state & R) !== 0
+        : undefined;
+  const [a, op, b] = words as [string, string, string];
+  const known = b === '0' ? nonzero(a) : a === '0' ? nonzero(b) : undefined;
+  if (known === undefined) return undefined;
+  return op === '-ne' || op === '!=' ? known : !known;
+}
 
 export type States = Set<number>;
 /** Where a run goes: on, out of the script (`exit`), out of a function (`return`), out of a loop. */
@@ -177,3 +231,35 @@ export interface Checkout {
 
 /** How a checkout file runs: in this shell (`.`), in a new one with `mode`, not followed (N), or a check. */
 export type CheckoutRun = { source?: true; text: string; mode: ShellMode } | 'unfollowed' | 'check' | undefined;
+
+/** The states `exit`/`return` with `arg` ends `states` in; `exit $rc` after gitguard failed passes its status on (`|| rc=$?`). */
+export function exitStates(arg: string | undefined, states: States): States {
+  const ends: States = new Set();
+  for (const s of states) {
+    if (arg === undefined || arg === '$?') ends.add(s);
+    else if (/^\d+$/.test(arg)) ends.add(status(s, Number(arg) % 256 !== 0));
+    else for (const nz of s & F ? [true] : [false, true]) ends.add(status(s, nz));
+  }
+  return ends;
+}
+
+/** A shell run on a script of its own (`bash -c '...'`, `sh -e <<EOF`): the script and its errexit/pipefail; undefined: a file. */
+export function inlineScript(
+  args: readonly string[],
+  heredocs: readonly string[],
+): { script: string; mode: { errexit: boolean; pipefail: boolean } } | undefined {
+  const c = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
+  const opts = args.slice(0, c < 0 ? args.length : c + 1);
+  const script = c >= 0 ? args.slice(c + 1).find((a) => !a.startsWith('-') && !a.startsWith('+')) : heredocs[0];
+  const file = args.find((a, k) => !a.startsWith('-') && !a.startsWith('+') && args[k - 1] !== '-o');
+  if (script === undefined || (c < 0 && file !== undefined)) return undefined;
+  return { script, mode: { errexit: opts.some((o) => /^-\w*e/.test(o)), pipefail: opts.includes('pipefail') } };
+}
+
+/** `trap handler SIGNAL...`: the EXIT and ERR handlers it sets (`-` or empty: reset). */
+export function setTrap(defs: Defs, args: readonly string[]): void {
+  const [handler, ...signals] = args;
+  const script = handler === undefined || handler === '-' || handler === '' ? undefined : parseScript(handler);
+  if (signals.some((g) => ['EXIT', '0', 'SIGEXIT'].includes(g.toUpperCase()))) define(defs.exit, '', script);
+  if (signals.some((g) => g.toUpperCase() === 'ERR')) define(defs.err, '', script);
+}

@@ -89,6 +89,22 @@ const SCRIPTS = [
   'f() { echo hi; }\nf\nnpx gitguard audit',
   'trap "rm -f out" EXIT\nnpx gitguard audit',
   '(npx gitguard audit)',
+  // After gitguard failed a condition still goes either way (cleanpass38: these passed as gates), but a
+  // test of `$?` or of the one variable holding it (`rc=$?`) is decided.
+  'set +e\nnpx gitguard audit\nif [ -n "" ]; then exit 1; fi',
+  'set +e\nnpx gitguard audit\nif [ $? -eq 0 ]; then exit 1; fi',
+  'set +e\nnpx gitguard audit\n[ 1 = 2 ] && exit 1\necho ok',
+  'npx gitguard audit || if [ -f /nonexistent ]; then exit 1; fi',
+  'set +e\nnpx gitguard audit\nif grep -q nothing /dev/null; then exit 1; fi',
+  'set +e\nnpx gitguard audit\nif (test -n ""); then exit 1; fi',
+  'set +e\nnpx gitguard audit\nrc=$?\nrc=0\n[ $rc -ne 0 ] && exit 1\necho ok',
+  'set +e\nnpx gitguard audit\n[ $? -eq 0 ] || exit 1',
+  'set +e\nnpx gitguard audit\nif [ $? != 0 ]; then exit 1; fi',
+  'set +e\nnpx gitguard audit\nstatus=$?\nset -e\n[ $status -eq 0 ] || exit $status',
+  'set +e\nnpx gitguard audit\nrc=$?\nset -e\nif [ "$rc" -ne 0 ]; then exit "$rc"; fi',
+  'set +e\nnpx gitguard audit > out.sarif\nrc=$?\ntest $rc = 0 || exit 1',
+  'rc=0\nnpx gitguard audit || rc=$?\necho "audit exit $rc"\n[ "$rc" -eq 0 ] || exit "$rc"',
+  'if ! (npx gitguard audit); then exit 1; fi',
 ];
 /** Scripts that pass without running gitguard where the step sets SKIP (`env: SKIP: 1`). */
 const SKIPPABLE = [
@@ -99,6 +115,9 @@ const SKIPPABLE = [
 ];
 /** Bash's own builtins (sh has none of them, and stops at the first under -e). */
 const BASH_SCRIPTS = [
+  'set +e\nnpx gitguard audit\nif (( 1 == 2 )); then exit 1; fi',
+  'set +e\nnpx gitguard audit\nif [[ -n "" ]]; then exit 1; fi',
+  'set +e\nnpx gitguard audit\nrc=$?\n[[ $rc -eq 0 ]] || exit 1',
   'shopt -u -o errexit\nnpx gitguard audit\necho done',
   'shopt -uo errexit\nnpx gitguard audit\necho done',
   'builtin set +e\nnpx gitguard audit\necho done',
