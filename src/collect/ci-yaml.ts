@@ -10,7 +10,9 @@ import { shellAssignments } from '../domain/ci-variables.js';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml, textKey } from './yaml-budget.js';
-import { defaultShell, eventsOf, otherShellGates, runMode, runsForChanges } from '../domain/actions-run.js';
+import { defaultShell, otherShellGates, runMode, runsForChanges } from '../domain/actions-run.js';
+import { changeEvents, constantFalse } from '../domain/push-filters.js';
+import { gateBranches } from './gate-branches.js';
 import { scriptGates } from './script-gate.js';
 
 /**
@@ -271,7 +273,7 @@ export const UNREAD = 'unread';
  * that mentions gitguard is parsed for it.
  */
 export function namesGitguard(text: string, called = false): Promise<Gate> {
-  return memo(called ? 'gate called' : 'gate', text, () => gateIn(text, called));
+  return memo(`gate ${called} ${gateBranches()?.join('\0')}`, text, () => gateIn(text, called));
 }
 
 /**
@@ -287,10 +289,11 @@ function alsoGate(text: string): void {
  * only then. A text not read as YAML here: yes (its references are read by line).
  */
 export function startsForChanges(text: string): Promise<boolean> {
-  return memo('starts', text, async () => {
+  const branches = gateBranches();
+  return memo(`starts ${branches?.join('\0')}`, text, async () => {
     const docs = await documentsOf(text);
     if (!docs?.length) return true;
-    return docs.some((d) => !(d instanceof Map) || runsForChanges(eventsOf(d.get('on'))));
+    return docs.some((d) => !(d instanceof Map) || runsForChanges(changeEvents(d.get('on'), branches)));
   });
 }
 
@@ -303,6 +306,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
   if (docs === 'too-large') return false;
   if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
+  const branches = gateBranches();
   let visits = 0;
   try {
     for (const doc of docs) {
@@ -316,7 +320,6 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
       };
       const top = doc.contents;
       const list = (v: unknown): unknown[] => (yaml.isSeq(v) ? v.items.map(scalar) : [v]);
-      const keys = (m: unknown): unknown[] => (yaml.isMap(m) ? m.items.map((p) => scalar(p.key)) : []);
       const entry = (map: unknown, key: string): unknown =>
         yaml.isMap(map) ? map.items.find((p) => scalar(p.key) === key)?.value : undefined;
       // A key as the CI reads it: set in the map, else from what it merges (`<<: *lenient`, GitLab reads
@@ -347,6 +350,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
         if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shell));
         if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return false;
+        if (constantFalse(lookup(node, 'if', 0), branches, (events ?? ['push']).map(String))) return false;
         const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
         const here = defaultShell(own, shell, list(scalar(entry(node, 'runs-on'))));
         return node.items.some((p) => {
@@ -356,15 +360,14 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
           return mode ? scriptGates(v, mode) : otherShellGates(scalar(entry(node, 'shell')), here, v);
         });
       };
-      // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`) gates none.
-      const on = entry(top, 'on');
-      if (
-        !runsForChanges(
-          on === undefined ? undefined : yaml.isMap(scalar(on)) ? keys(scalar(on)) : list(scalar(on)),
-          called,
-        )
-      )
-        continue;
+      // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`), or
+      // whose filters leave out every protected branch (domain/push-filters.ts), gates none.
+      const on = scalar(entry(top, 'on'));
+      const events = changeEvents(
+        yaml.isNode(on) ? on.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : on,
+        branches,
+      );
+      if (!runsForChanges(events, called)) continue;
       if (runs(doc.contents, undefined)) return true;
     }
   } catch {

@@ -30,6 +30,8 @@ import {
   type Gate,
 } from './ci-yaml.js';
 import { parsedYaml } from './yaml-budget.js';
+import { gitlabRefsRun } from '../domain/push-filters.js';
+import { gateBranches } from './gate-branches.js';
 import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
 
@@ -379,6 +381,9 @@ export async function gitlabRunsGitguard(
       }
       const get = (key: string): unknown => value(lookup(jobs, key, 0), key);
       if (switchedOff(get) || rulesOff(lookup(jobs, 'rules', 0))) continue;
+      // `only: [tags]`, `except: [branches]`: no pipeline for a change to a protected branch runs it.
+      const refs = (key: string): unknown => ((v) => (yaml.isSeq(v) ? v.toJSON() : v))(get(key));
+      if (!gitlabRefsRun(refs('only'), refs('except'), gateBranches())) continue;
       // A template no file here defines (a remote or project include's), or one an input names, may
       // make the job lenient; one whose name mentions gitguard counts as a mention (jobRuns).
       const unfixed = (n: string): boolean => interpolated(n) || (!defs.has(n) && !GITGUARD.test(n));

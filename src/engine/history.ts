@@ -29,6 +29,8 @@ import { batchedDescends } from '../collect/ancestry-batch.js';
 import { sharesHistory } from '../collect/shared-history.js';
 import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
+import { setGateBranches } from '../collect/gate-branches.js';
+import { defaultProtectedRefs } from '../domain/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
 import { derivedKey, derivedPaths, NO_DERIVED, originsAt } from '../collect/derived-paths.js';
@@ -144,6 +146,8 @@ export async function openHistory(
         }
       }
     }
+    // The branches a CI gate must run for (collect/gate-branches.ts), before any CI file is read.
+    setGateBranches(headPolicy?.protected.refs ?? [], defaultProtectedRefs(history, repo.bare), history.refs);
     // Revocations at the tip (and in --revoked-keys files) void a key's signatures everywhere in scope.
     const fileRevocations = (trust.revokedKeys ?? []).map((file) =>
       revokedKeysFromFile(readKeyFile(file, 'revokedKeys'), file),
