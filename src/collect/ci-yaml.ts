@@ -306,7 +306,6 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
   if (docs === 'too-large') return false;
   if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
-  const branches = gateBranches();
   let visits = 0;
   try {
     for (const doc of docs) {
@@ -350,7 +349,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
         if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shell));
         if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return false;
-        if (constantFalse(lookup(node, 'if', 0), branches, (events ?? ['push']).map(String))) return false;
+        if (constantFalse(lookup(node, 'if', 0), gateBranches(), (events ?? ['push']).map(String))) return false;
         const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
         const here = defaultShell(own, shell, list(scalar(entry(node, 'runs-on'))));
         return node.items.some((p) => {
@@ -360,12 +359,11 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
           return mode ? scriptGates(v, mode) : otherShellGates(scalar(entry(node, 'shell')), here, v);
         });
       };
-      // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`), or
-      // whose filters leave out every protected branch (domain/push-filters.ts), gates none.
+      // A workflow no change to a protected branch starts (`schedule`, `branches: [x]`: push-filters.ts) gates none.
       const on = scalar(entry(top, 'on'));
       const events = changeEvents(
         yaml.isNode(on) ? on.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : on,
-        branches,
+        gateBranches(),
       );
       if (!runsForChanges(events, called)) continue;
       if (runs(doc.contents, undefined)) return true;
