@@ -119,3 +119,12 @@ describe('the real CLI on a failing repository', () => {
     expect(audit(extra)).toBe(code);
   });
 });
+
+test('GATE_RULES name rules of rules/ with their threats', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { GATE_RULES } = await import('../../src/domain/audit-options.js');
+  for (const [id, threat] of GATE_RULES) {
+    const meta = JSON.parse(readFileSync(join('rules', `${id}.json`), 'utf8')) as { threat: string };
+    expect([id, meta.threat]).toEqual([id, threat]);
+  }
+});
