@@ -2,6 +2,8 @@
 // policy's protected refs at HEAD, else the default ones (main, master, the remote's HEAD branch).
 // Set by the walk before it reads a CI file; per run (AsyncLocalStorage), never left for the next.
 import { runContext } from './run-context.js';
+import { defaultProtectedRefs } from '../domain/ledger.js';
+import type { HistoryFacts } from '../domain/model.js';
 
 const branchesIn = new WeakMap<object, readonly string[]>();
 
@@ -10,11 +12,9 @@ const branchesIn = new WeakMap<object, readonly string[]>();
  * written), else of the default ones (ledger.ts defaultProtectedRefs) those the repository has as a
  * branch or remote-tracking branch (`branches: [master]` runs for nothing in a repository of `main`).
  */
-export function setGateBranches(
-  policyRefs: readonly string[],
-  defaults: readonly string[],
-  refs: ReadonlyArray<{ name: string }>,
-): void {
+export function setGateBranches(policyRefs: readonly string[], history: HistoryFacts, bare: boolean): void {
+  const defaults = defaultProtectedRefs(history, bare);
+  const refs = history.refs;
   const heads = (list: readonly string[]): string[] =>
     list.filter((r) => r.startsWith('refs/heads/')).map((r) => r.slice('refs/heads/'.length));
   const named = heads(policyRefs);

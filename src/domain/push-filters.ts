@@ -10,7 +10,7 @@
 import { eventsOf } from './actions-run.js';
 
 /** GitHub's filter pattern as a RegExp over a whole ref name (a branch's name without refs/heads/). */
-export function filterPattern(pattern: string): RegExp {
+function filterPattern(pattern: string): RegExp {
   let out = '';
   for (let i = 0; i < pattern.length; i += 1) {
     const c = pattern[i]!;
@@ -39,7 +39,7 @@ export function filterPattern(pattern: string): RegExp {
 const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, (x) => `\\${x}`);
 
 /** Whether `name` is in the set a list of patterns names (`!` ones leave out; the last match decides). */
-export function patternsMatch(patterns: readonly unknown[], name: string): boolean {
+function patternsMatch(patterns: readonly unknown[], name: string): boolean {
   let inside = false;
   for (const p of patterns) {
     if (typeof p !== 'string' && typeof p !== 'number') continue;
@@ -82,11 +82,7 @@ const CHANGE_TYPES = new Set(['opened', 'synchronize', 'reopened']);
  * merge_group through their branch filters, pull_request(_target) through their base-branch filters and
  * `types:` (`[closed]` runs after the merge). Any other event: undefined (actions-run.ts decides).
  */
-export function eventRuns(
-  event: unknown,
-  filter: unknown,
-  branches: readonly string[] | undefined,
-): boolean | undefined {
+function eventRuns(event: unknown, filter: unknown, branches: readonly string[] | undefined): boolean | undefined {
   if (event === 'push') {
     const tags = get(filter, 'tags') !== undefined || get(filter, 'tags-ignore') !== undefined;
     return branchFilterRuns(filter, branches, tags);

@@ -30,7 +30,6 @@ import { sharesHistory } from '../collect/shared-history.js';
 import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
 import { setGateBranches } from '../collect/gate-branches.js';
-import { defaultProtectedRefs } from '../domain/ledger.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
 import { derivedKey, derivedPaths, NO_DERIVED, originsAt } from '../collect/derived-paths.js';
@@ -146,12 +145,9 @@ export async function openHistory(
         }
       }
     }
-    // The branches a CI gate must run for (collect/gate-branches.ts), before any CI file is read.
-    setGateBranches(headPolicy?.protected.refs ?? [], defaultProtectedRefs(history, repo.bare), history.refs);
+    setGateBranches(headPolicy?.protected.refs ?? [], history, repo.bare); // before any CI file is read
     // Revocations at the tip (and in --revoked-keys files) void a key's signatures everywhere in scope.
-    const fileRevocations = (trust.revokedKeys ?? []).map((file) =>
-      revokedKeysFromFile(readKeyFile(file, 'revokedKeys'), file),
-    );
+    const fileRevocations = (trust.revokedKeys ?? []).map((f) => revokedKeysFromFile(readKeyFile(f, 'revokedKeys'), f));
     collector.setTipGoodlist(headPolicy, tip);
     collector.setRevocations(
       revocationMap(
