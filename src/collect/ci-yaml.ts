@@ -12,7 +12,7 @@ import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml, textKey } from './yaml-budget.js';
 import { defaultShell, otherShellGates, runMode, runsForChanges } from '../domain/actions-run.js';
 import { changeEvents, constantFalse } from '../domain/push-filters.js';
-import { gateBranches } from './gate-branches.js';
+import { gateBranches, gateKey, gateScope } from './gate-branches.js';
 import { scriptGates } from './script-gate.js';
 
 /**
@@ -273,7 +273,7 @@ export const UNREAD = 'unread';
  * that mentions gitguard is parsed for it.
  */
 export function namesGitguard(text: string, called = false): Promise<Gate> {
-  return memo(`gate ${called} ${gateBranches()?.join('\0')}`, text, () => gateIn(text, called));
+  return memo(`gate ${called} ${gateKey()}`, text, () => gateIn(text, called));
 }
 
 /**
@@ -289,11 +289,11 @@ function alsoGate(text: string): void {
  * only then. A text not read as YAML here: yes (its references are read by line).
  */
 export function startsForChanges(text: string): Promise<boolean> {
-  const branches = gateBranches();
-  return memo(`starts ${branches?.join('\0')}`, text, async () => {
+  const scope = gateScope();
+  return memo(`starts ${gateKey()}`, text, async () => {
     const docs = await documentsOf(text);
     if (!docs?.length) return true;
-    return docs.some((d) => !(d instanceof Map) || runsForChanges(changeEvents(d.get('on'), branches)));
+    return docs.some((d) => !(d instanceof Map) || runsForChanges(changeEvents(d.get('on'), scope)));
   });
 }
 
@@ -363,7 +363,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
       const on = scalar(entry(top, 'on'));
       const events = changeEvents(
         yaml.isNode(on) ? on.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : on,
-        gateBranches(),
+        gateScope(),
       );
       if (!runsForChanges(events, called)) continue;
       if (runs(doc.contents, undefined)) return true;

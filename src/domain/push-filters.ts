@@ -38,16 +38,25 @@ function filterPattern(pattern: string): RegExp {
 
 const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, (x) => `\\${x}`);
 
-/** Whether `name` is in the set a list of patterns names (`!` ones leave out; the last match decides). */
-function patternsMatch(patterns: readonly unknown[], name: string): boolean {
-  let inside = false;
-  for (const p of patterns) {
-    if (typeof p !== 'string' && typeof p !== 'number') continue;
+/** Whether a name is in the set a list of patterns names (`!` ones leave out; the last match decides). */
+function matcher(patterns: readonly unknown[]): (name: string) => boolean {
+  const compiled = patterns.flatMap((p) => {
+    if (typeof p !== 'string' && typeof p !== 'number') return [];
     const s = String(p);
     const negated = s.startsWith('!');
-    if (filterPattern(negated ? s.slice(1) : s).test(name)) inside = !negated;
-  }
-  return inside;
+    return [{ negated, re: filterPattern(negated ? s.slice(1) : s) }];
+  });
+  return (name) => {
+    let inside = false;
+    for (const { negated, re } of compiled) if (re.test(name)) inside = !negated;
+    return inside;
+  };
+}
+
+/** What a change to a protected branch is: the branches (undefined: any) and the tip's files (undefined: any). */
+export interface GateScope {
+  branches?: readonly string[];
+  files?: readonly string[];
 }
 
 /** A filter's list (`branches: main` is one pattern). */
@@ -69,9 +78,20 @@ function branchFilterRuns(filter: unknown, branches: readonly string[] | undefin
     return only !== undefined
       ? listOf(only).some((p) => !String(p).startsWith('!'))
       : !listOf(ignore).some((p) => p === '**');
-  return branches.some((b) =>
-    only !== undefined ? patternsMatch(listOf(only), b) : !patternsMatch(listOf(ignore), b),
-  );
+  const match = matcher(listOf(only ?? ignore));
+  return branches.some((b) => match(b) === (only !== undefined));
+}
+
+/**
+ * Whether an event's `paths:`/`paths-ignore:` let it run for a change to some file the tip holds
+ * (`paths: [does-not-exist/**]` runs for none; `paths-ignore: [docs/**]` for a change to the code).
+ */
+function pathFilterRuns(filter: unknown, files: readonly string[] | undefined): boolean {
+  const only = get(filter, 'paths');
+  const ignore = get(filter, 'paths-ignore');
+  if (files === undefined || (only === undefined && ignore === undefined)) return true;
+  const match = matcher(listOf(only ?? ignore));
+  return files.some((f) => match(f) === (only !== undefined));
 }
 
 /** The activity types of a pull request that run for the change before it lands (GitHub's default three). */
@@ -82,16 +102,16 @@ const CHANGE_TYPES = new Set(['opened', 'synchronize', 'reopened']);
  * merge_group through their branch filters, pull_request(_target) through their base-branch filters and
  * `types:` (`[closed]` runs after the merge). Any other event: undefined (actions-run.ts decides).
  */
-function eventRuns(event: unknown, filter: unknown, branches: readonly string[] | undefined): boolean | undefined {
+function eventRuns(event: unknown, filter: unknown, { branches, files }: GateScope): boolean | undefined {
   if (event === 'push') {
     const tags = get(filter, 'tags') !== undefined || get(filter, 'tags-ignore') !== undefined;
-    return branchFilterRuns(filter, branches, tags);
+    return branchFilterRuns(filter, branches, tags) && pathFilterRuns(filter, files);
   }
   if (event === 'merge_group') return branchFilterRuns(filter, branches, false);
   if (event === 'pull_request' || event === 'pull_request_target') {
     const types = get(filter, 'types');
     if (types !== undefined && !listOf(types).some((t) => typeof t !== 'string' || CHANGE_TYPES.has(t))) return false;
-    return branchFilterRuns(filter, branches, false);
+    return branchFilterRuns(filter, branches, false) && pathFilterRuns(filter, files);
   }
   return undefined;
 }
@@ -100,9 +120,9 @@ function eventRuns(event: unknown, filter: unknown, branches: readonly string[] 
  * The events of a workflow's `on:` (parsed, maps as Map; undefined: none, an action's file) less those
  * whose filters no change to a protected branch passes (actions-run.ts runsForChanges judges the rest).
  */
-export function changeEvents(on: unknown, branches: readonly string[] | undefined): unknown[] | undefined {
+export function changeEvents(on: unknown, scope: GateScope): unknown[] | undefined {
   const events = eventsOf(on);
-  return events?.filter((e) => eventRuns(e, on instanceof Map ? on.get(e) : undefined, branches) !== false);
+  return events?.filter((e) => eventRuns(e, on instanceof Map ? on.get(e) : undefined, scope) !== false);
 }
 
 /**
@@ -228,4 +248,25 @@ export function gitlabRefsRun(only: unknown, except: unknown, branches: readonly
       (onlyRefs === undefined || onlyRefs.some((r) => gitlabRefMatches(r, b) !== false)) &&
       !(exceptRefs ?? []).some((r) => gitlabRefMatches(r, b) === true),
   );
+}
+
+/** GitLab's `changes:` glob (Ruby's File.fnmatch, pathname: `*` no `/`, `**` any folders); undefined: not read here (braces). */
+function fnmatch(glob: string): RegExp | undefined {
+  if (/[{}\\]/.test(glob)) return undefined;
+  const body = glob.replace(/\*\*\/|\*\*|\*|\?|[.+^$()|[\]]/g, (t) =>
+    t === '**/' ? '(?:.*/)?' : t === '**' ? '.*' : t === '*' ? '[^/]*' : t === '?' ? '[^/]' : `\\${t}`,
+  );
+  return new RegExp(`^${body}$`, 's');
+}
+
+/**
+ * Whether a GitLab rule's `changes:` (a list of globs, or `{ paths: }`) matches no file the tip holds:
+ * such a rule matches no change made to them. A glob not read here, or files not known: it may match.
+ */
+export function changesNever(changes: unknown, files: readonly string[] | undefined): boolean {
+  const paths = changes instanceof Map ? changes.get('paths') : changes;
+  if (files === undefined || !Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) return false;
+  const globs = (paths as string[]).map(fnmatch);
+  if (globs.some((g) => g === undefined)) return false;
+  return !files.some((f) => globs.some((g) => g!.test(f)));
 }

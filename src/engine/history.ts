@@ -29,7 +29,7 @@ import { batchedDescends } from '../collect/ancestry-batch.js';
 import { sharesHistory } from '../collect/shared-history.js';
 import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
-import { setGateBranches } from '../collect/gate-branches.js';
+import { setGateScope } from '../collect/gate-branches.js';
 import { splitMetadataRefs } from '../collect/metadata-refs.js';
 import { worktreeHeads } from '../collect/refs.js';
 import { derivedKey, derivedPaths, NO_DERIVED, originsAt } from '../collect/derived-paths.js';
@@ -145,7 +145,7 @@ export async function openHistory(
         }
       }
     }
-    setGateBranches(headPolicy?.protected.refs ?? [], history, repo.bare); // before any CI file is read
+    await setGateScope(headPolicy?.protected.refs ?? [], history, repo.bare, shadow.gitDir, tip);
     // Revocations at the tip (and in --revoked-keys files) void a key's signatures everywhere in scope.
     const fileRevocations = (trust.revokedKeys ?? []).map((f) => revokedKeysFromFile(readKeyFile(f, 'revokedKeys'), f));
     collector.setTipGoodlist(headPolicy, tip);

@@ -24,6 +24,8 @@ const lost: Array<[string, string]> = [
   ['push: tags only', GH("  push:\n    tags: ['v*']\n")],
   ['pull_request: types: [closed]', GH('  pull_request:\n    types: [closed]\n')],
   ['push to nope, pull requests to nope', GH('  push:\n    branches: [nope]\n  pull_request:\n    branches: [nope]\n')],
+  ['push: paths: [does-not-exist/**]', GH('  push:\n    paths: [does-not-exist/**]\n')],
+  ["push: paths-ignore: ['**']", GH("  push:\n    paths-ignore: ['**']\n")],
   ['a job if: false', GH('  push:\n', 'npx gitguard audit', '    if: false\n')],
   [
     "a job if: github.ref == 'refs/heads/never'",
@@ -52,6 +54,7 @@ const kept: Array<[string, string]> = [
   ["push: branches: ['ma*']", GH("  push:\n    branches: ['ma*']\n")],
   ["push: branches-ignore: ['dependabot/**']", GH("  push:\n    branches-ignore: ['dependabot/**']\n")],
   ['push: paths-ignore: [docs/**]', GH('  push:\n    paths-ignore: [docs/**]\n')],
+  ["push: paths: ['.github/**']", GH("  push:\n    paths: ['.github/**']\n")],
   ['push: branches and tags', GH("  push:\n    branches: [main]\n    tags: ['v*']\n")],
   [
     'pull_request: types: [opened, synchronize]',
@@ -82,6 +85,10 @@ test.each([
   ['only: [main, merge_requests]', GL('  only: [main, merge_requests]\n'), true],
   ['only: [/^ma/]', GL('  only: [/^ma/]\n'), true],
   ['except: [tags]', GL('  except: [tags]\n'), true],
+  ['rules: - changes: [nothing/**]', GL('  rules:\n    - changes: [nothing/**]\n'), false],
+  ['rules: - changes: { paths: [nothing] }', GL('  rules:\n    - changes:\n        paths: [nothing]\n'), false],
+  ['rules: - changes: [.gitlab-ci.yml]', GL('  rules:\n    - changes: [.gitlab-ci.yml]\n'), true],
+  ['rules: - changes: ["**/*.yml"]', GL('  rules:\n    - changes: ["**/*.yml"]\n'), true],
 ])('GitLab %s: gate kept: %p', async (_name, after, kept) => {
   const res = await keysOnlyGateFiles({ '.gitlab-ci.yml': GL('') }, { '.gitlab-ci.yml': after });
   expect(res.code).toBe(kept ? 0 : 1);
