@@ -264,9 +264,11 @@ function fnmatch(glob: string): RegExp | undefined {
  * such a rule matches no change made to them. A glob not read here, or files not known: it may match.
  */
 export function changesNever(changes: unknown, files: readonly string[] | undefined): boolean {
-  const paths = changes instanceof Map ? changes.get('paths') : changes;
-  if (files === undefined || !Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) return false;
-  const globs = (paths as string[]).map(fnmatch);
+  const paths: unknown = changes instanceof Map ? (changes as Map<unknown, unknown>).get('paths') : changes;
+  if (files === undefined || !Array.isArray(paths)) return false;
+  const list = paths as unknown[];
+  if (!list.every((p): p is string => typeof p === 'string')) return false;
+  const globs = list.map(fnmatch);
   if (globs.some((g) => g === undefined)) return false;
   return !files.some((f) => globs.some((g) => g!.test(f)));
 }
