@@ -8,7 +8,9 @@ import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-ref
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
 import { parsedYaml, textKey } from './yaml-budget.js';
-import { eventsOf, runsForChanges } from '../domain/actions-run.js';
+import { runsForChanges } from '../domain/actions-run.js';
+import { changeEvents } from '../domain/push-filters.js';
+import { gateKey, gateScope } from './gate-branches.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { alsoGate, MAX_VISITS } from './github-gate.js';
 
@@ -190,10 +192,11 @@ async function documentsOf(text: string): Promise<unknown[] | undefined> {
  * only then. A text not read as YAML here: yes (its references are read by line).
  */
 export function startsForChanges(text: string): Promise<boolean> {
-  return memo('starts', text, async () => {
+  const scope = gateScope();
+  return memo(`starts ${gateKey()}`, text, async () => {
     const docs = await documentsOf(text);
     if (!docs?.length) return true;
-    return docs.some((d) => !(d instanceof Map) || runsForChanges(eventsOf(d.get('on'))));
+    return docs.some((d) => !(d instanceof Map) || runsForChanges(changeEvents(d.get('on'), scope)));
   });
 }
 

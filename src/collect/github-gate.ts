@@ -8,6 +8,8 @@ import { parsedYaml } from './yaml-budget.js';
 import { defaultShells, runsForChanges, stepGates } from '../domain/actions-run.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
+import { changeEvents, constantFalse } from '../domain/push-filters.js';
+import { gateBranches, gateKey, gateScope } from './gate-branches.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -75,7 +77,7 @@ export const UNREAD = 'unread';
  * that mentions gitguard is parsed for it.
  */
 export function namesGitguard(text: string, called = false): Promise<Gate> {
-  return memo(called ? 'gate called' : 'gate', text, () => gateIn(text, called));
+  return memo(`gate ${called} ${gateKey()}`, text, () => gateIn(text, called));
 }
 
 /**
@@ -139,6 +141,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
         if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shells, strategy, off));
         if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return false;
+        if (constantFalse(lookup(node, 'if', 0), gateBranches(), (events ?? ['push']).map(String))) return false;
         const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
         const job =
           entry(node, 'strategy') === undefined ? strategy : plainValue(yaml, scalar(entry(node, 'strategy')), doc);
@@ -150,15 +153,13 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
           return !off && stepGates(scalar(entry(node, 'shell')), here, job, v, scriptGates);
         });
       };
-      // A workflow only events that never run for a change start (`schedule`, `workflow_dispatch`) gates none.
-      const on = entry(top, 'on');
-      if (
-        !runsForChanges(
-          on === undefined ? undefined : yaml.isMap(scalar(on)) ? keys(scalar(on)) : list(scalar(on)),
-          called,
-        )
-      )
-        continue;
+      // A workflow no change to a protected branch starts (`schedule`, `branches: [x]`: push-filters.ts) gates none.
+      const on = scalar(entry(top, 'on'));
+      const events = changeEvents(
+        yaml.isNode(on) ? on.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : on,
+        gateScope(),
+      );
+      if (!runsForChanges(events, called)) continue;
       if (runs(doc.contents, [undefined], undefined)) return true;
     }
   } catch {

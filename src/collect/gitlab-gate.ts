@@ -29,6 +29,8 @@ import {
   type Gate,
 } from './github-gate.js';
 import { parsedYaml } from './yaml-budget.js';
+import { changesNever, gitlabRefsRun } from '../domain/push-filters.js';
+import { gateBranches, gateScope } from './gate-branches.js';
 import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
 
@@ -90,6 +92,7 @@ export async function gitlabRunsGitguard(
   try {
     const parsed = files.map(([path, text], i) => ({ path, text, docs: results[i] as readonly Document[] }));
     define(parsed);
+    const listed = (v: unknown): unknown => (yaml.isSeq(v) ? v.toJSON() : v);
     /**
      * `rules:` under which the job never runs as a gate. GitLab takes the first rule that matches: a
      * rule that runs the job and cannot let it fail counts (its `if:`, `changes:` or `exists:` may
@@ -110,6 +113,8 @@ export async function gitlabRunsGitguard(
       if (!list.length) return false;
       for (const rule of list) {
         if (!yaml.isMap(rule.node)) return true;
+        // `changes: [nothing]`: matches no change to a file the tip holds (domain/push-filters.ts).
+        if (changesNever(listed(value(lookup([rule], 'changes', 0), 'changes')), gateScope().files)) continue;
         if (!switchedOff((key) => value(lookup([rule], key, 0), key))) return false;
         if (!CONDITIONS.some((key) => lookup([rule], key, 0) !== undefined)) return true;
       }
@@ -264,6 +269,8 @@ export async function gitlabRunsGitguard(
       }
       const get = (key: string): unknown => value(lookup(jobs, key, 0), key);
       if (switchedOff(get) || rulesOff(lookup(jobs, 'rules', 0))) continue;
+      // `only: [tags]`, `except: [branches]`: no pipeline for a change to a protected branch runs it.
+      if (!gitlabRefsRun(listed(get('only')), listed(get('except')), gateBranches())) continue;
       // A template no file here defines (a remote or project include's), or one an input names, may
       // make the job lenient; one whose name mentions gitguard counts as a mention (jobRuns).
       const unfixed = (n: string): boolean => interpolated(n) || (!defs.has(n) && !GITGUARD.test(n));

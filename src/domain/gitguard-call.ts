@@ -3,6 +3,8 @@
 // named after it), or nothing that can fail on a finding (`--version`, `--help`, `rules`, `init`, an
 // install, an `echo`).
 
+import { auditGates } from './audit-options.js';
+
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
 
@@ -37,6 +39,8 @@ export function gitguardCall(words: readonly string[]): 'check' | 'none' {
   const rest = args.filter((a, k) => !a.startsWith('-') && !['-C', '--repo'].includes(args[k - 1] ?? ''));
   const sub = rest[0];
   if (sub === undefined) return 'none'; // prints its help
+  // `audit --rule security-policy-present`, `--fail-on critical`, `--base HEAD`: runs, fails on nothing a change brings.
+  if (sub === 'audit') return auditGates(args.filter((_, k) => k !== args.indexOf(sub))) ? 'check' : 'none';
   if (CHECKS.has(sub) || sub.includes('$') || (sub === 'hook' && rest[1] === 'run')) return 'check';
   return 'none';
 }

@@ -28,6 +28,7 @@ import { batchedDescends } from '../collect/ancestry-batch.js';
 import { sharesHistory } from '../collect/shared-history.js';
 import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
+import { setGateScope } from '../collect/gate-branches.js';
 import { derivedKey, derivedPaths, NO_DERIVED, originsAt } from '../collect/derived-paths.js';
 
 /** Whether none of these commits has a .gitguard entry at all. */
@@ -99,10 +100,9 @@ export async function openHistory(
         }
       }
     }
+    await setGateScope(headPolicy?.protected.refs ?? [], history, repo.bare, shadow.gitDir, tip);
     // Revocations at the tip (and in --revoked-keys files) void a key's signatures everywhere in scope.
-    const fileRevocations = (trust.revokedKeys ?? []).map((file) =>
-      revokedKeysFromFile(readKeyFile(file, 'revokedKeys'), file),
-    );
+    const fileRevocations = (trust.revokedKeys ?? []).map((f) => revokedKeysFromFile(readKeyFile(f, 'revokedKeys'), f));
     collector.setTipGoodlist(headPolicy, tip);
     collector.setRevocations(
       revocationMap(

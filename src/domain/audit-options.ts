@@ -1,0 +1,98 @@
+// Whether `gitguard audit` with the options a CI step gives it still fails on a change no maintainer
+// made: the real CLI (src/cli/program.ts) run on a repository whose only failure is an unsigned commit
+// exits 0 with `--fail-on critical`, with a `--rule`/`--threat` selection that leaves out
+// commits-signed or signers-authorized (`--rule security-policy-present`, `--threat history`), and
+// judges no commit with `--base HEAD` (the change is HEAD: nothing after it). Such a step runs
+// gitguard and gates nothing. Options that keep it failing (`--format`, `-o`, `--no-cache`,
+// `--fail-on high`, `--threat impersonation`) leave the gate; a value named by a variable the reading
+// cannot know (`--rule "$RULES"`) counts as the check the runner could run. No GITGUARD_* variable
+// turns the checks off (each limit past its bounds fails the run, exit 2), so none is read here.
+
+/**
+ * The rules a gate must run and fail on, with their threats (test/meta checks them against rules/):
+ * together they fail a commit that is unsigned or signed by no one the policy names.
+ */
+export const GATE_RULES: ReadonlyArray<readonly [id: string, threat: string]> = [
+  ['commits-signed', 'impersonation'],
+  ['signers-authorized', 'impersonation'],
+];
+
+/** The lowest severity of GATE_RULES: a `--fail-on` above it lets them fail with exit 0. */
+const PASSING_FAIL_ON = new Set(['critical']);
+
+/** audit's options that take a value (commander: `--x v`, `--x=v`; short ones `-r v`, `-rv`), by long name. */
+const VALUED = new Set([
+  ...['--repo', '--format', '--output', '--output-text', '--output-json', '--output-sarif', '--output-junit'],
+  ...['--output-markdown', '--baseline', '--fail-on', '--rule', '--threat', '--max-findings', '--git'],
+  ...['--trust-root', '--base', '--forge-repo', '--forge-url', '--keyring', '--allowed-signers', '--revoked-keys'],
+]);
+const SHORT: Readonly<Record<string, string>> = {
+  C: '--repo',
+  f: '--format',
+  o: '--output',
+  r: '--rule',
+  t: '--threat',
+};
+/** `--forge [kind]`: its value is taken only when the next word is no option. */
+const OPTIONAL = new Set(['--forge']);
+
+/**
+ * A revision that is the commit CI checks out: with it as `--base` no commit of the change is judged
+ * (`HEAD`, `@`, `HEAD^0`, `HEAD~0`, `HEAD^{commit}`, and the CI variables naming the checked-out commit).
+ */
+const HEAD_REVISION =
+  /^(?:HEAD|@)(?:\^0|~0|\^\{(?:commit)?\})*$|^\$\{?(?:GITHUB_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|GITEA_SHA|FORGEJO_SHA)\}?$|^\$\{\{\s*(?:github|gitea|forgejo)\.sha\s*\}\}$/;
+
+/** audit's arguments read as commander reads them: each long option's values, in order. */
+function optionsOf(args: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const put = (name: string, value: string): void => void out.set(name, [...(out.get(name) ?? []), value]);
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a : a.slice(0, eq);
+      if (eq >= 0) put(name, a.slice(eq + 1));
+      else if (VALUED.has(name) && i + 1 < args.length) put(name, args[(i += 1)]!);
+      else if (OPTIONAL.has(name) && args[i + 1] !== undefined && !args[i + 1]!.startsWith('-'))
+        put(name, args[(i += 1)]!);
+      else put(name, '');
+      continue;
+    }
+    if (!a.startsWith('-') || a.length < 2) continue;
+    // Short flags together (`-qv`), the first that takes a value takes the rest or the next word.
+    for (let k = 1; k < a.length; k += 1) {
+      const name = SHORT[a[k]!];
+      if (!name) continue;
+      const rest = a.slice(k + 1);
+      if (rest) put(name, rest);
+      else if (i + 1 < args.length) put(name, args[(i += 1)]!);
+      break;
+    }
+  }
+  return out;
+}
+
+/** A list option's names (repeatable and comma-separated, as options.ts `list` reads them). */
+const listed = (values: readonly string[] | undefined): string[] =>
+  (values ?? []).flatMap((v) => v.split(',').map((x) => x.trim())).filter(Boolean);
+
+/** Whether `gitguard audit <args>` (the words after `audit`) fails on an unsigned or unauthorized change. */
+export function auditGates(args: readonly string[]): boolean {
+  const opts = optionsOf(args);
+  const last = (name: string): string | undefined => opts.get(name)?.at(-1);
+  const failOn = last('--fail-on');
+  if (failOn !== undefined && PASSING_FAIL_ON.has(failOn.trim())) return false;
+  const rules = listed(opts.get('--rule'));
+  const threats = listed(opts.get('--threat'));
+  // A selection named by a variable may be any: the runner could run the check.
+  if (![...rules, ...threats].some((v) => v.includes('$'))) {
+    const selected = ([id, threat]: readonly [string, string]): boolean =>
+      (!rules.length || rules.includes(id)) && (!threats.length || threats.includes(threat));
+    if (!GATE_RULES.every(selected)) return false;
+  }
+  // Only the commits after --base are judged: after the checked-out commit there are none.
+  const from = last('--base');
+  return from === undefined || !HEAD_REVISION.test(from.trim());
+}
