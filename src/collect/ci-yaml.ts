@@ -10,7 +10,7 @@ import { shellAssignments } from '../domain/ci-variables.js';
 import { parsedYaml, textKey } from './yaml-budget.js';
 import { runsForChanges } from '../domain/actions-run.js';
 import { changeEvents } from '../domain/push-filters.js';
-import { gateKey, gateScope } from './gate-branches.js';
+import { gateKey, gateScopeFor } from './gate-branches.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { alsoGate, MAX_VISITS } from './github-gate.js';
 
@@ -192,8 +192,8 @@ async function documentsOf(text: string): Promise<unknown[] | undefined> {
  * only then. A text not read as YAML here: yes (its references are read by line).
  */
 export function startsForChanges(text: string): Promise<boolean> {
-  const scope = gateScope();
   return memo(`starts ${gateKey()}`, text, async () => {
+    const scope = await gateScopeFor([text]);
     const docs = await documentsOf(text);
     if (!docs?.length) return true;
     return docs.some((d) => !(d instanceof Map) || runsForChanges(changeEvents(d.get('on'), scope)));

@@ -8,7 +8,10 @@ import { defaultProtectedRefs } from '../domain/ledger.js';
 import type { HistoryFacts } from '../domain/model.js';
 import type { GateScope } from '../domain/push-filters.js';
 
-const scopeIn = new WeakMap<object, GateScope & { key: string }>();
+const scopeIn = new WeakMap<
+  object,
+  { branches: readonly string[]; listFiles: () => Promise<string[] | undefined>; key: string }
+>();
 
 /** The tip's file names read at most (a larger tree: `paths:` filters are not read, they run). */
 const MAX_NAMES_BYTES = 32 * 1024 * 1024;
@@ -33,23 +36,38 @@ export async function setGateScope(
   const has = new Set(history.refs.map((r) => r.name.replace(/^refs\/(?:heads|remotes\/[^/]+)\//, '')));
   const found = heads(defaults).filter((b) => has.has(b));
   const branches = named.length ? named : found.length ? found : heads(defaults);
-  let files: string[] | undefined;
-  try {
-    const args = ['ls-tree', '-r', '-z', '--name-only', '--end-of-options', tip ?? ''];
-    const out = tip ? await runGit(args, { gitDir, maxBytes: MAX_NAMES_BYTES, timeoutMs: 120_000 }) : undefined;
-    if (out?.code === 0) files = out.stdout.toString('utf8').split('\0').filter(Boolean);
-  } catch {
-    files = undefined; // past the bound or a git failure: `paths:` filters run
-  }
-  const key = `${branches.join('\0')}\n${files?.length ?? '-'}`;
-  scopeIn.set(runContext(), { branches, ...(files ? { files } : {}), key });
+  // The tip's files are listed only for a CI text with a `paths:`/`changes:` filter (most runs have
+  // none: one git process fewer per audit), once per run.
+  let files: Promise<string[] | undefined> | undefined;
+  const listFiles = (): Promise<string[] | undefined> => (files ??= tipFiles(gitDir, tip));
+  scopeIn.set(runContext(), { branches, listFiles, key: `${branches.join('\0')}\n${tip ?? '-'}` });
 }
 
-/** The run's gate scope; outside a walk none is known: any branch and file may be. */
-export const gateScope = (): GateScope => scopeIn.get(runContext()) ?? {};
+/** `git ls-tree -r` of the tip; undefined past MAX_NAMES_BYTES or where git fails (`paths:` filters then run). */
+async function tipFiles(gitDir: string, tip: string | undefined): Promise<string[] | undefined> {
+  if (!tip) return undefined;
+  try {
+    const args = ['ls-tree', '-r', '-z', '--name-only', '--end-of-options', tip];
+    const out = await runGit(args, { gitDir, maxBytes: MAX_NAMES_BYTES, timeoutMs: 120_000 });
+    return out.code === 0 ? out.stdout.toString('utf8').split('\0').filter(Boolean) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A filter key that reads the tip's files: GitHub's `paths:`/`paths-ignore:`, GitLab's `changes:`. */
+const FILE_FILTER = /\b(?:paths|paths-ignore|changes)\s*:/;
+
+/** The run's gate scope, with the tip's files where one of `texts` may filter by path. */
+export async function gateScopeFor(texts: readonly string[]): Promise<GateScope> {
+  const scope = scopeIn.get(runContext());
+  if (!scope) return {};
+  const files = texts.some((t) => FILE_FILTER.test(t)) ? await scope.listFiles() : undefined;
+  return { branches: scope.branches, ...(files ? { files } : {}) };
+}
 
 /** The run's protected branch names (a glob as written); undefined outside a walk. */
-export const gateBranches = (): readonly string[] | undefined => gateScope().branches;
+export const gateBranches = (): readonly string[] | undefined => scopeIn.get(runContext())?.branches;
 
 /** The run's gate scope as part of a memo key. */
 export const gateKey = (): string => scopeIn.get(runContext())?.key ?? '';

@@ -9,7 +9,7 @@ import { defaultShells, runsForChanges, stepGates } from '../domain/actions-run.
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { changeEvents, constantFalse } from '../domain/push-filters.js';
-import { gateBranches, gateKey, gateScope } from './gate-branches.js';
+import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -97,6 +97,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
   if (docs === 'too-large') return false;
   if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
+  const scope = await gateScopeFor([text]);
   let visits = 0;
   try {
     for (const doc of docs) {
@@ -157,7 +158,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
       const on = scalar(entry(top, 'on'));
       const events = changeEvents(
         yaml.isNode(on) ? on.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : on,
-        gateScope(),
+        scope,
       );
       if (!runsForChanges(events, called)) continue;
       if (runs(doc.contents, [undefined], undefined)) return true;

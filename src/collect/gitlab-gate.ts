@@ -30,7 +30,7 @@ import {
 } from './github-gate.js';
 import { parsedYaml } from './yaml-budget.js';
 import { changesNever, gitlabRefsRun } from '../domain/push-filters.js';
-import { gateBranches, gateScope } from './gate-branches.js';
+import { gateBranches, gateScopeFor } from './gate-branches.js';
 import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
 
@@ -68,6 +68,7 @@ export async function gitlabRunsGitguard(
     return unread ? UNREAD : false;
   }
   const yaml = await import('yaml');
+  const scope = await gateScopeFor(texts);
   let visits = 0;
   const tick = (): void => {
     if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
@@ -114,7 +115,7 @@ export async function gitlabRunsGitguard(
       for (const rule of list) {
         if (!yaml.isMap(rule.node)) return true;
         // `changes: [nothing]`: matches no change to a file the tip holds (domain/push-filters.ts).
-        if (changesNever(listed(value(lookup([rule], 'changes', 0), 'changes')), gateScope().files)) continue;
+        if (changesNever(listed(value(lookup([rule], 'changes', 0), 'changes')), scope.files)) continue;
         if (!switchedOff((key) => value(lookup([rule], key, 0), key))) return false;
         if (!CONDITIONS.some((key) => lookup([rule], key, 0) !== undefined)) return true;
       }
