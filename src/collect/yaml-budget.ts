@@ -75,7 +75,7 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
   let docs = parse(text);
   // A flow collection's lines left of its block: the forges' parsers read it, this one refuses it.
   if (docs.some((d) => d.errors.some(flowIndentError))) {
-    const padded = flowIndented(text);
+    const padded = flowIndented(text, PARSE_MAX);
     if (padded !== undefined && chargeParse(padded)) docs = parse(padded);
   }
   s.recent.set(key, docs);
