@@ -9,7 +9,7 @@ import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
-import { parsedYaml, textKey } from './yaml-budget.js';
+import { parsedYaml, textKey, walkTooDeep } from './yaml-budget.js';
 import { defaultShell, eventsOf, otherShellGates, runMode, runsForChanges } from '../domain/actions-run.js';
 import { scriptGates } from './script-gate.js';
 
@@ -141,7 +141,7 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     const shellOf = (v: unknown, inherited: string | undefined): string | undefined =>
       origin === '.gitlab-ci.yml' ? undefined : typeof v === 'string' ? v : inherited;
     const walk = (node: unknown, dir: string, vars: Vars, shell: string | undefined, depth = 0): void => {
-      if (tooMuch(++visits, depth)) return void (visits = MAX_VISITS + 1);
+      if (++visits > MAX_VISITS || walkTooDeep(depth)) return void (visits = MAX_VISITS + 1);
       if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir, vars, shell, depth + 1);
       if (!(node instanceof Map)) return;
       const defaults = node.get('defaults') as unknown;
@@ -175,12 +175,12 @@ export function ciVariables(text: string, origin: string): Promise<Array<[string
     const keys = COMMAND_KEYS(origin);
     let visits = 0;
     const commands = (v: unknown, depth = 0): void => {
-      if (tooMuch(visits, depth)) visits = MAX_VISITS + 1;
+      if (visits > MAX_VISITS || walkTooDeep(depth)) visits = MAX_VISITS + 1;
       else if (typeof v === 'string') out.push(...shellAssignments(v));
       else if (Array.isArray(v)) for (const x of v as unknown[]) commands(x, depth + 1);
     };
     const walk = (node: unknown, depth = 0): void => {
-      if (tooMuch(++visits, depth)) return void (visits = MAX_VISITS + 1);
+      if (++visits > MAX_VISITS || walkTooDeep(depth)) return void (visits = MAX_VISITS + 1);
       if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, depth + 1);
       if (!(node instanceof Map)) return;
       for (const [k, v] of variablesOf(node, new Map())) out.push([k, v]);
@@ -210,10 +210,6 @@ export const GITGUARD = /\bgitguard\b/;
 
 /** Nodes visited in one file before the answer falls back to the text (aliases of aliases multiply them). */
 export const MAX_VISITS = 100_000;
-/** How deep a walk of the data goes: an alias of its own collection (`x: &1 [hi, *1]`) never ends, and
- *  recursing into it overflowed the stack (an internal error); past it the text is read by lines. */
-const MAX_WALK_DEPTH = 1_000;
-const tooMuch = (visits: number, depth: number): boolean => visits > MAX_VISITS || depth > MAX_WALK_DEPTH;
 
 /** How deep GitLab follows `extends:` (its limit is 11 levels); merge keys count as a level too. */
 export const MAX_EXTENDS = 11;

@@ -32,6 +32,10 @@ const spentIn = new WeakMap<object, Spent>();
 /** A text's key in one run's memos: a hash, not the text (a hostile history holds thousands of large versions). */
 export const textKey = (text: string): string => createHash('sha256').update(text).digest('base64');
 
+/** Past this depth a walk of parsed data stops: an alias of its own list (`x: &1 [hi, *1]`) never ends,
+ *  and recursing into it overflowed the stack (an internal error). */
+export const walkTooDeep = (depth: number): boolean => depth > 1_000;
+
 /** Whether `text` is small and shallow enough to be read as YAML at all (whatever the budget). */
 export const readableYaml = (text: string): boolean => text.length <= PARSE_MAX && yamlTooDeep(text) === undefined;
 
