@@ -7,7 +7,7 @@ import type { Node as YamlNode } from 'yaml';
 import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
-import { parsedYaml, textKey } from './yaml-budget.js';
+import { parsedYaml, textKey, walkTooDeep } from './yaml-budget.js';
 import { runsForChanges } from '../domain/actions-run.js';
 import { changeEvents } from '../domain/push-filters.js';
 import { gateKey, gateScopeFor } from './gate-branches.js';
@@ -122,9 +122,9 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     // GitHub runs a step's script through its `shell:` (a custom one: `bash ci/shell.sh {0}`, {0} the script).
     const shellOf = (v: unknown, inherited: string | undefined): string | undefined =>
       origin === '.gitlab-ci.yml' ? undefined : typeof v === 'string' ? v : inherited;
-    const walk = (node: unknown, dir: string, vars: Vars, shell: string | undefined): void => {
-      if (++visits > MAX_VISITS) return;
-      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir, vars, shell);
+    const walk = (node: unknown, dir: string, vars: Vars, shell: string | undefined, depth = 0): void => {
+      if (++visits > MAX_VISITS || walkTooDeep(depth)) return void (visits = MAX_VISITS + 1);
+      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir, vars, shell, depth + 1);
       if (!(node instanceof Map)) return;
       const defaults = node.get('defaults') as unknown;
       const run = defaults instanceof Map ? (defaults.get('run') as unknown) : undefined;
@@ -134,7 +134,7 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
       for (const k of keys)
         if (node.has(k))
           add(node.get(k), folder(node.get('working-directory'), here), own, shellOf(node.get('shell'), sh));
-      for (const v of node.values()) walk(v, here, own, sh);
+      for (const v of node.values()) walk(v, here, own, sh, depth + 1);
     };
     const docs = await documentsOf(text);
     if (docs === undefined) return lines();
@@ -156,17 +156,18 @@ export function ciVariables(text: string, origin: string): Promise<Array<[string
     const out: Array<[string, string]> = [];
     const keys = COMMAND_KEYS(origin);
     let visits = 0;
-    const commands = (v: unknown): void => {
-      if (typeof v === 'string') out.push(...shellAssignments(v));
-      else if (Array.isArray(v)) for (const x of v as unknown[]) commands(x);
+    const commands = (v: unknown, depth = 0): void => {
+      if (visits > MAX_VISITS || walkTooDeep(depth)) visits = MAX_VISITS + 1;
+      else if (typeof v === 'string') out.push(...shellAssignments(v));
+      else if (Array.isArray(v)) for (const x of v as unknown[]) commands(x, depth + 1);
     };
-    const walk = (node: unknown): void => {
-      if (++visits > MAX_VISITS) return;
-      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x);
+    const walk = (node: unknown, depth = 0): void => {
+      if (++visits > MAX_VISITS || walkTooDeep(depth)) return void (visits = MAX_VISITS + 1);
+      if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, depth + 1);
       if (!(node instanceof Map)) return;
       for (const [k, v] of variablesOf(node, new Map())) out.push([k, v]);
       for (const k of keys) commands(node.get(k));
-      for (const v of node.values()) walk(v);
+      for (const v of node.values()) walk(v, depth + 1);
     };
     for (const d of docs) walk(d);
     return visits > MAX_VISITS ? shellAssignments(text) : out;

@@ -13,7 +13,7 @@
 // configuration GitLab refuses (a file Psych cannot read, a job in a stage not listed, an include
 // error: domain/gitlab-config.ts) runs nothing.
 import type { Document } from 'yaml';
-import { refusedYaml } from './yaml-refused.js';
+import { gitlabTooBig, refusedYaml } from './yaml-refused.js';
 import { gitlabMerge, interpolated, MAX_REFERENCES, UNKNOWN, type At } from './gitlab-merge.js';
 import { referencesOfValues } from '../domain/ci-references.js';
 import { DEFAULT_STAGES, GLOBAL, includesRefused } from '../domain/gitlab-config.js';
@@ -251,9 +251,9 @@ export async function gitlabRunsGitguard(
       for (const ref of await ciReferencesIn(file.text, GITLAB_CI)) if (!off.has(ref) || on.has(ref)) reached.add(ref);
     }
     const included = parsed.filter((f) => reached.has(f.path));
-    // A file Psych refuses, or an include GitLab cannot follow, makes the whole configuration invalid:
-    // GitLab runs no pipeline.
-    if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d)))) return false;
+    // A file Psych refuses, or GitLab finds too big loaded, or an include GitLab cannot follow, makes the
+    // whole configuration invalid: GitLab runs no pipeline.
+    if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d) || gitlabTooBig(yaml, d)))) return false;
     if (includesRefused(parsed[0]!.path, includes, new Map(included.map((f) => [f.path, f.text])), absent))
       return false;
     define(included);

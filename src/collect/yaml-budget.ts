@@ -32,6 +32,10 @@ const spentIn = new WeakMap<object, Spent>();
 /** A text's key in one run's memos: a hash, not the text (a hostile history holds thousands of large versions). */
 export const textKey = (text: string): string => createHash('sha256').update(text).digest('base64');
 
+/** Past this depth a walk of parsed data stops: an alias of its own list (`x: &1 [hi, *1]`) never ends,
+ *  and recursing into it overflowed the stack (an internal error). */
+export const walkTooDeep = (depth: number): boolean => depth > 1_000;
+
 /** Whether `text` is small and shallow enough to be read as YAML at all (whatever the budget). */
 export const readableYaml = (text: string): boolean => text.length <= PARSE_MAX && yamlTooDeep(text) === undefined;
 
@@ -75,7 +79,7 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
   let docs = parse(text);
   // A flow collection's lines left of its block: the forges' parsers read it, this one refuses it.
   if (docs.some((d) => d.errors.some(flowIndentError))) {
-    const padded = flowIndented(text);
+    const padded = flowIndented(text, PARSE_MAX);
     if (padded !== undefined && chargeParse(padded)) docs = parse(padded);
   }
   s.recent.set(key, docs);

@@ -67,3 +67,31 @@ export function psychKey(node: Scalar): unknown {
   const quoted = /^:(["'])(.*)\1/s.exec(value);
   return (quoted ? quoted[2]! : value).replace(/^:/, '');
 }
+
+/**
+ * GitLab refuses a configuration whose loaded data is over its max_yaml_size_bytes (2 MiB by default)
+ * or nested over max_yaml_depth (100) ("The parsed YAML is too big": Gitlab::Utils::DeepSize, which
+ * walks the loaded objects, an alias's as often as it is reached, adding each one's Ruby memsize). No
+ * Ruby object takes under 40 bytes, and strings, arrays and hashes are objects (numbers, booleans and
+ * null are not): more than 2 MiB / 40 of them, or a 101st level, is refused whatever the sizes. A
+ * billion laughs of 12 lines expands to 10^11 strings; an alias of its own collection never ends.
+ */
+export function gitlabTooBig(yaml: typeof import('yaml'), doc: Document): boolean {
+  const MAX_OBJECTS = Math.floor((2 * 1024 * 1024) / 40);
+  const MAX_DEPTH = 100;
+  let objects = 0;
+  const over = (node: unknown, depth: number): boolean => {
+    const n = resolveAlias(yaml, node, doc);
+    if (yaml.isScalar(n)) {
+      if (typeof n.value === 'string') objects++;
+      return objects > MAX_OBJECTS;
+    }
+    if (!yaml.isMap(n) && !yaml.isSeq(n)) return false;
+    if (++objects > MAX_OBJECTS || depth + 1 > MAX_DEPTH) return true;
+    for (const item of n.items as unknown[])
+      if (yaml.isPair(item) ? over(item.key, depth + 1) || over(item.value, depth + 1) : over(item, depth + 1))
+        return true;
+    return false;
+  };
+  return over(doc.contents, 0);
+}

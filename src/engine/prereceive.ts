@@ -16,7 +16,8 @@ import { collectHistory } from '../collect/refs.js';
 import { createShadow } from '../collect/git.js';
 import { ObjectReader } from '../collect/objects.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
-import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
+import { defaultProtectedRefs, MAX_REF_NAME, refGlob } from '../domain/ledger.js';
+import { maxRefs } from '../collect/ref-list.js';
 import type { Policy } from '../domain/policy.js';
 import type { TrustedCommit } from '../domain/trust.js';
 import { judge, judgedUnder } from '../domain/judgement.js';
@@ -60,14 +61,30 @@ const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 /** Findings shown in full per rule; the rest are counted. */
 const FINDINGS_SHOWN = 100;
 
-export function parseUpdates(input: string): RefUpdate[] {
+/**
+ * The hook's input lines. A pushed ref is bounded as the repository's own are (ref-list.ts): a name
+ * over MAX_REF_NAME, or more updates than GITGUARD_MAX_REFS, refuses the push (git's receive-pack
+ * takes names up to its 65,520-byte packet, and any number of them).
+ */
+export function parseUpdates(input: string, env?: NodeJS.ProcessEnv): RefUpdate[] {
   const updates: RefUpdate[] = [];
+  const limit = maxRefs(env);
   for (const line of input.split('\n')) {
     const t = line.replace(/\r$/, '');
     if (!t.trim()) continue;
     const [old, nu, ref, ...rest] = t.split(' ');
     if (!old || !nu || !ref || rest.length || !OID.test(old) || !OID.test(nu))
       throw new Error(`unexpected pre-receive input line: ${escapeText(t, 120)}`);
+    if (ref.length > MAX_REF_NAME)
+      throw new ExpectedError(
+        `a pushed ref has a name over ${MAX_REF_NAME.toLocaleString('en-US')} characters (${escapeText(ref, 60)})`,
+        'push it under a shorter name',
+      );
+    if (updates.length === limit)
+      throw new ExpectedError(
+        `the push names more than ${limit.toLocaleString('en-US')} refs (GITGUARD_MAX_REFS)`,
+        'push them in parts, or set GITGUARD_MAX_REFS=N in the hook',
+      );
     updates.push({ old, new: nu, ref });
   }
   return updates;
@@ -326,7 +343,7 @@ async function check(repo: RepositoryInfo, updates: RefUpdate[], env: NodeJS.Pro
 export async function preReceiveCheck(opts: PreReceiveRequest): Promise<PreReceiveResult> {
   let rejections: string[];
   try {
-    const updates = parseUpdates(opts.input);
+    const updates = parseUpdates(opts.input, opts.env);
     if (!updates.length) return { exitCode: 0, lines: [] };
     const repo = await discoverRepository(opts.path);
     rejections = await check(repo, updates, opts.env);

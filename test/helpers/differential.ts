@@ -179,6 +179,14 @@ const MUTATIONS: Mutation[] = [
     );
     return 'extra core-looking header';
   },
+  (l, _i, r) => {
+    // A CR git keeps as a byte of the line: at its end (a CRLF object), or inside it.
+    const a = r[0]! % l.length;
+    const line = l[a]!;
+    const at = r[1]! % 2 ? line.length : r[1]! % (line.length + 1);
+    l[a] = Buffer.concat([line.subarray(0, at), B('\r'), line.subarray(at)]);
+    return `CR in line ${a}`;
+  },
 ];
 
 const mutationList = fc.oneof(

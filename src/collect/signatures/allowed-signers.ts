@@ -37,9 +37,11 @@ const FIELD = /^[\t\n\v\f\r ]*\d+$/;
 /**
  * OpenSSH parse_absolute_time: YYYYMMDD, YYYYMMDDHHMM or YYYYMMDDHHMMSS, then optionally "Z" or
  * "UTC" (either case) for UTC; otherwise local time. Unix seconds, or undefined when invalid.
- * Out-of-range days roll over like mktime (Feb 30 -> Mar 1/2); before 1970 is invalid.
+ * Out-of-range days roll over like mktime (Feb 30 -> Mar 1/2); before 1970 is invalid. A local time
+ * with two readings (local-time.ts mktimeStandard) is read as `bound` picks: the latest for a
+ * valid-after, the earliest for a valid-before, so the window is one ssh-keygen's holds whatever it read before.
  */
-export function parseAbsoluteTime(text: string): number | undefined {
+export function parseAbsoluteTime(text: string, bound: 'earliest' | 'latest' = 'earliest'): number | undefined {
   let s = text;
   let utc = false;
   if (s.length > 1 && /z$/i.test(s)) {
@@ -67,7 +69,7 @@ export function parseAbsoluteTime(text: string): number | undefined {
     t = wall.getTime() / 1000;
   } else {
     // mktime with tm_isdst = 0, over the system's zone data; undefined when that cannot be read exactly.
-    t = mktimeStandard(y, mo, d, h, mi, se);
+    t = mktimeStandard(y, mo, d, h, mi, se, bound);
   }
   if (t === undefined || !Number.isFinite(t) || t < 0) return undefined;
   return t;
@@ -189,7 +191,7 @@ function parseOptions(opts: string): SigOptions {
   const time = (name: 'valid-after' | 'valid-before'): number => {
     const { value, next } = dequote(opts, i);
     i = next;
-    const t = parseAbsoluteTime(value);
+    const t = parseAbsoluteTime(value, name === 'valid-after' ? 'latest' : 'earliest');
     if (t === undefined || t === 0) throw new Error(`invalid "${name}" time`);
     return t;
   };

@@ -60,20 +60,26 @@ function parsePosix(text: string): PosixZone | 'utc' | undefined {
     i += m[0].length;
     return true;
   };
-  /** hh[:mm[:ss]] as glibc's compute_offset clamps it, or undefined when no number starts here. */
-  const clock = (maxH: number): number | undefined => {
+  /** hh[:mm[:ss]] as an offset (compute_offset clamps it to 24:59:59) or a rule's time (not clamped:
+   *  "/1:90" is 02:30), or undefined when no number starts here. */
+  const clock = (clamp: boolean): number | undefined => {
     const m = /^(\d+)(?::(\d+)(?::(\d+))?)?/.exec(text.slice(i));
     if (!m) return undefined;
     i += m[0].length;
     const [h, mi, s] = [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
     if (h > 65535 || mi > 65535 || s > 65535) return NaN;
-    return Math.min(h, maxH) * 3600 + Math.min(mi, 59) * 60 + Math.min(s, 59);
+    return clamp ? Math.min(h, 24) * 3600 + Math.min(mi, 59) * 60 + Math.min(s, 59) : h * 3600 + mi * 60 + s;
   };
   const offset = (): number | undefined => {
     const sign = text[i] === '-' ? 1 : -1; // POSIX offsets are west of UTC
-    if (text[i] === '+' || text[i] === '-') i++;
-    const c = clock(24);
-    return c === undefined ? undefined : sign * c;
+    if (text[i] === '+' || text[i] === '-') {
+      i++;
+      // glibc's sscanf("%hu") skips white space and takes a sign here ("UTC+ 5" is -05, "UTC+-5"
+      // -24): not modelled, refused.
+      if (/^[\t\n\v\f\r +-]/.test(text.slice(i, i + 1))) return NaN;
+    }
+    const c = clock(true);
+    return c === undefined || Number.isNaN(c) ? c : sign * c;
   };
   // A TZ glibc cannot read as a name and offset is UTC to it.
   if (!name()) return 'utc';
@@ -109,7 +115,7 @@ function parsePosix(text: string): PosixZone | 'utc' | undefined {
       i++;
       const neg = text[i] === '-';
       if (neg || text[i] === '+') i++;
-      const c = clock(65535);
+      const c = clock(false);
       if (c === undefined || Number.isNaN(c)) return undefined;
       r.secs = neg ? -c : c;
     }
@@ -236,10 +242,19 @@ function zoneType(z: Zone, t: number): TimeType {
 
 type Local = (t: number) => TimeType;
 const UTC: Local = () => ({ off: 0, isdst: false });
-/** Per TZ and TZDIR: the zone, undefined when it cannot be read exactly, and what it was read from. */
-const zones = new Map<string, { local: Local | undefined; id: string }>();
+/** The zone as read: its local time (undefined when it cannot be read exactly), every UTC offset it
+ *  has (what a previous mktime may leave as its next guess), and what it was read from. */
+interface Chosen {
+  local: Local | undefined;
+  offsets: number[];
+  id: string;
+}
+/** Per TZ and TZDIR: the zone as read. */
+const zones = new Map<string, Chosen>();
 
-function chosenZone(): { local: Local | undefined; id: string } {
+const offsetsOf = (types: TimeType[]): number[] => [...new Set([0, ...types.map((ty) => ty.off)])];
+
+function chosenZone(): Chosen {
   const env = runEnv();
   let tz = env.TZ;
   const tzdir = env.TZDIR || '/usr/share/zoneinfo';
@@ -256,23 +271,26 @@ function chosenZone(): { local: Local | undefined; id: string } {
     bytes = undefined;
   }
   const z = bytes && parseTzif(bytes);
-  let found: { local: Local | undefined; id: string };
-  if (z === 'refused') found = { local: undefined, id: 'unreadable' };
-  else if (z) found = { local: (t) => zoneType(z, t), id: `tzif:${createHash('sha256').update(bytes!).digest('hex')}` };
-  else if (tz === undefined || tz === '') found = { local: UTC, id: 'utc' };
+  let found: Chosen;
+  const utc: Chosen = { local: UTC, offsets: [0], id: 'utc' };
+  if (z === 'refused') found = { local: undefined, offsets: [], id: 'unreadable' };
+  else if (z) {
+    const types = [...z.types, ...(z.footer ? [z.footer.std, z.footer.dst] : [])];
+    const id = `tzif:${createHash('sha256').update(bytes!).digest('hex')}`;
+    found = { local: (t) => zoneType(z, t), offsets: offsetsOf(types), id };
+  } else if (tz === undefined || tz === '') found = utc;
   else {
     const p = parsePosix(tz);
     found =
       p === 'utc'
-        ? { local: UTC, id: 'utc' }
-        : { local: p && ((t) => posixType(p, t)), id: p ? `posix:${tz}` : 'unreadable' };
+        ? utc
+        : p
+          ? { local: (t) => posixType(p, t), offsets: offsetsOf([p.std, p.dst]), id: `posix:${tz}` }
+          : { local: undefined, offsets: [], id: 'unreadable' };
   }
   zones.set(key, found);
   return found;
 }
-
-/** The run's local zone as glibc picks it, or undefined when it cannot be read exactly. */
-const localZone = (): Local | undefined => chosenZone().local;
 
 /** What the run's local zone was read from (a hash of its TZif file, or its TZ string): verdicts that
  *  depend on it are kept only for it. */
@@ -281,9 +299,57 @@ export const zoneIdentity = (): string => chosenZone().id;
 // ---------------------------------------------------------------------------------------------
 // mktime (mktime.c __mktime_internal), tm_isdst = 0 and the first call's offset guess of 0
 
+/** The wall time y-mo-d h:mi:se (month 1-12; the day may overflow the month, as in a struct tm) as
+ *  unix seconds read as UTC, and its seconds capped at 59 (glibc steps a leap second on afterwards). */
+function wallSeconds(y: number, mo: number, d: number, h: number, mi: number, se: number): [number, number] {
+  const sec = Math.min(se, 59);
+  const date = new Date(Date.UTC(2000, 0, 1));
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, sec, 0);
+  return [date.getTime() / 1000, se - sec];
+}
+
+/** mktime's probing for `wall` from the first guess `t` (the previous call's UTC offset applied). */
+function probe(local: Local, wall: number, start: number): number | undefined {
+  const diff = (t: number): { dt: number; isdst: boolean } => {
+    const ty = local(t);
+    return { dt: wall - (t + ty.off), isdst: ty.isdst };
+  };
+  let t = start;
+  let t1 = t;
+  let t2 = t;
+  let probes = 6;
+  for (;;) {
+    const { dt, isdst } = diff(t);
+    if (dt === 0) {
+      if (!isdst) return t;
+      break;
+    }
+    // Oscillating across a spring-forward gap: glibc takes the probe flagged DST.
+    if (t === t1 && t !== t2 && isdst) return t;
+    if (--probes === 0) return undefined;
+    [t1, t2, t] = [t2, t, t + dt];
+  }
+  // The match is flagged DST: use the offset of the nearest standard time, probing both ways.
+  const stride = 601200;
+  const bound = 457243200 / 2 + stride;
+  for (let delta = stride; delta < bound; delta += stride) {
+    for (const dir of [-1, 1]) {
+      const o = local(t + delta * dir);
+      if (!o.isdst) return wall - o.off;
+    }
+  }
+  return t + 3600;
+}
+
 /**
- * Unix seconds for the wall time y-mo-d h:mi:se (month 1-12; the day may overflow the month, as in
- * a struct tm) read as ssh-keygen's mktime reads it, or undefined when the zone cannot be read exactly.
+ * Unix seconds for the wall time y-mo-d h:mi:se read as ssh-keygen's mktime reads it, or undefined
+ * when the zone cannot be read exactly. glibc's mktime starts from the UTC offset its previous call
+ * found (a static guess, 0 in a new process): where a wall time has two readings (an offset change
+ * between two standard times, Europe/Moscow 2014-10-26 01:30 is +04 or +03), which one ssh-keygen
+ * takes depends on the times it read before (the -Overify-time, a valid-after before a valid-before).
+ * `bound` picks the earliest or latest reading over every guess the zone allows; undefined also when
+ * some guess finds none.
  */
 export function mktimeStandard(
   y: number,
@@ -292,55 +358,15 @@ export function mktimeStandard(
   h: number,
   mi: number,
   se: number,
+  bound: 'earliest' | 'latest',
 ): number | undefined {
-  const local = localZone();
+  const zone = chosenZone();
+  const local = zone.local;
   if (!local) return undefined;
-  const sec = Math.min(se, 59); // glibc steps a leap second (60, 61) on afterwards
-  const date = new Date(Date.UTC(2000, 0, 1));
-  date.setUTCFullYear(y, mo - 1, d);
-  date.setUTCHours(h, mi, sec, 0);
-  const wall = date.getTime() / 1000;
-  const diff = (t: number): { dt: number; isdst: boolean } => {
-    const ty = local(t);
-    return { dt: wall - (t + ty.off), isdst: ty.isdst };
-  };
-  let t = wall;
-  let t1 = t;
-  let t2 = t;
-  let probes = 6;
-  let found = false;
-  for (;;) {
-    const { dt, isdst } = diff(t);
-    if (dt === 0) {
-      if (!isdst) found = true;
-      break;
-    }
-    // Oscillating across a spring-forward gap: glibc takes the probe flagged DST.
-    if (t === t1 && t !== t2 && isdst) {
-      found = true;
-      break;
-    }
-    if (--probes === 0) return undefined;
-    [t1, t2, t] = [t2, t, t + dt];
-  }
-  if (!found) {
-    // The match is flagged DST: use the offset of the nearest standard time, probing both ways.
-    const stride = 601200;
-    const bound = 457243200 / 2 + stride;
-    search: {
-      for (let delta = stride; delta < bound; delta += stride) {
-        for (const dir of [-1, 1]) {
-          const o = local(t + delta * dir);
-          if (!o.isdst) {
-            t = wall - o.off;
-            break search;
-          }
-        }
-      }
-      t += 3600;
-    }
-  }
-  return t + (se - sec);
+  const [wall, leap] = wallSeconds(y, mo, d, h, mi, se);
+  const readings = zone.offsets.map((off) => probe(local, wall, wall - off));
+  if (readings.some((t) => t === undefined)) return undefined;
+  return (bound === 'earliest' ? Math.min : Math.max)(...(readings as number[])) + leap;
 }
 
 /**
@@ -350,9 +376,18 @@ export function mktimeStandard(
  * as the allowed_signers times do. Undefined when the zone cannot be read exactly.
  */
 export function gitVerifyTime(t: number): number | undefined {
-  const local = localZone();
+  const local = chosenZone().local;
   if (!local) return undefined;
   const w = new Date((t + local(t).off) * 1000);
-  const [y, mo, d] = [w.getUTCFullYear(), w.getUTCMonth() + 1, w.getUTCDate()];
-  return mktimeStandard(y, mo, d, w.getUTCHours(), w.getUTCMinutes(), w.getUTCSeconds());
+  const [wall, leap] = wallSeconds(
+    w.getUTCFullYear(),
+    w.getUTCMonth() + 1,
+    w.getUTCDate(),
+    w.getUTCHours(),
+    w.getUTCMinutes(),
+    w.getUTCSeconds(),
+  );
+  // ssh-keygen's first mktime call: the guess is 0.
+  const r = probe(local, wall, wall);
+  return r === undefined ? undefined : r + leap;
 }
