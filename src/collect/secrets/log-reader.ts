@@ -292,25 +292,30 @@ export class LogReader {
     // A name the commit gives a file (a new file, or a rename's or copy's target) is published like
     // its lines: `git log --stat`, `git ls-tree` print it. Read once where it first appears; an
     // octopus read against its first parent (scan.ts) may name one a side branch added again.
-    if (text.startsWith('new file mode ', s)) {
-      if (this.nameLine !== undefined) this.name(this.nameLine);
-    } else if (
-      (text.startsWith('rename to ', s) || text.startsWith('copy to ', s)) &&
-      nameMayHold(this.keywords, text, s, e)
-    )
-      this.name(this.src.toString('latin1', s, e));
-    else if (text.startsWith('rename from ', s) || text.startsWith('copy from ', s)) {
-      // The lines a rename keeps are printed nowhere: its new version is read whole afterwards (moved-lines.ts).
-      const from = this.src.toString('utf8', s + (text.charCodeAt(s) === 0x72 ? 12 : 10), e);
-      file.movedFrom = unquotePath(from);
-    } else if (text.startsWith('index ', s)) {
+    // Told apart by their first letter first: every header line of every file comes here ("---" too).
+    if (first === 0x6e /* n */) {
+      if (text.startsWith('new file mode ', s) && this.nameLine !== undefined) this.name(this.nameLine);
+    } else if (first === 0x72 /* r */ || first === 0x63 /* c */) {
+      if (
+        (text.startsWith('rename to ', s) || text.startsWith('copy to ', s)) &&
+        nameMayHold(this.keywords, text, s, e)
+      )
+        this.name(this.src.toString('latin1', s, e));
+      else if (text.startsWith('rename from ', s) || text.startsWith('copy from ', s)) {
+        // The lines a rename keeps are printed nowhere: its new version is read whole afterwards (moved-lines.ts).
+        const from = this.src.toString('utf8', s + (first === 0x72 ? 12 : 10), e);
+        file.movedFrom = unquotePath(from);
+      }
+    } else if (first === 0x69 /* i */) {
+      if (!text.startsWith('index ', s)) return;
       const at = newBlobAt(text, s, e);
       if (at) this.onBlob(file, this.src.toString('latin1', at[0], at[1]));
-    } else if (text.startsWith('+++ ', s)) {
+    } else if (first === 0x2b /* + */) {
+      if (!text.startsWith('+++ ', s)) return;
       const p = this.src.toString('utf8', s + 4, e);
       if (p !== '/dev/null') file.path = unquotePath(p).replace(/^b\//, '');
       this.onPlus(file);
-    } else if (text.startsWith('Binary', s)) {
+    } else if (first === 0x42 /* B */ && text.startsWith('Binary', s)) {
       this.onBinary(file, `${this.commit}\0${binaryPath(this.src.toString('utf8', s, e)) ?? file.path ?? ''}`);
     }
   }
