@@ -11,13 +11,21 @@
 import type { SecretDetector } from './detect.js';
 import { endsContinued, KeptLines, nameMayHold, scanName } from './kept-lines.js';
 import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME } from '../../domain/content.js';
-import { binaryPath, keyEdit, newBlobAt, noteEdit, unquotePath, type FileChange, type Found } from './diff-lines.js';
+import {
+  binaryPath,
+  hunkHeader,
+  keyEdit,
+  newBlobAt,
+  noteEdit,
+  unquotePath,
+  type FileChange,
+  type Found,
+} from './diff-lines.js';
 
 const isZero = (id: string): boolean => /^0+$/.test(id);
 import type { TapChunk } from '../path-tap.js';
 import type { ScanTally } from './scan-tally.js';
 
-const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
 // What a deferred reader keeps, one flat list for all its files (a million-commit scan reads ahead
 // 50,000 commits' files: an object and an array per file cost twice the memory): per file, the
 // header lines the tally acts on (BLOB and the new id, PLUS, BINARY and where it is, NAME and the number of
@@ -271,14 +279,8 @@ export class LogReader {
     }
     if (first === 0x40 /* @ */ && text.charCodeAt(s + 1) === 0x40 && file) {
       // "@@ -a,b +c,d @@", or a merge's "@@@ -a,b -a,b +c,d @@@" (one "@" and one "-" range more per parent)
-      const m = HUNK.exec(text.slice(s, Math.min(e, s + 400)));
-      if (m) {
-        this.cols = m[1]!.length - 1;
-        this.oldLeft = 0;
-        for (const r of m[2]!.matchAll(/-\d+(?:,(\d+))? /g)) this.oldLeft += r[1] === undefined ? 1 : Number(r[1]);
-        this.lineNo = Number(m[3]);
-        this.newLeft = m[4] === undefined ? 1 : Number(m[4]);
-      }
+      const h = hunkHeader(text, s, Math.min(e, s + 400));
+      if (h) [this.cols, this.oldLeft, this.lineNo, this.newLeft] = h;
       return;
     }
     if (first === 0x64 /* d */ && (text.startsWith('diff --git ', s) || text.startsWith('diff --cc ', s))) {
