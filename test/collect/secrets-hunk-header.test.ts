@@ -6,6 +6,7 @@
 // The expressions are kept here as the reference.
 import { hunkHeader } from '../../src/collect/secrets/diff-lines.js';
 import { cleanupTemp, makeRepo } from '../helpers/repo.js';
+import { rng } from '../helpers/secrets.js';
 
 afterAll(cleanupTemp);
 
@@ -18,18 +19,6 @@ function reference(line: string): [number, number, number, number] | undefined {
   let old = 0;
   for (const r of m[2]!.matchAll(/-\d+(?:,(\d+))? /g)) old += r[1] === undefined ? 1 : Number(r[1]);
   return [m[1]!.length - 1, old, Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
-}
-
-/** mulberry32: the same headers on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = ['@', ' ', '-', '+', ',', '0', '7', '12', '99999999999999999999', '\t', 'x', '@@', '-1,2 '];
