@@ -4,7 +4,8 @@ import type { OidIndex } from '../domain/oid-index.js';
 
 /** The values, awaited only when one is still pending (most commits need no await at all). */
 export function known<T>(values: Array<T | Promise<T>>): Array<T> | Promise<Array<T>> {
-  return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as T[]);
+  for (const v of values) if (v instanceof Promise) return Promise.all(values);
+  return values as T[];
 }
 
 /**

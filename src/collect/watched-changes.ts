@@ -34,6 +34,11 @@ export type CleanMerge = (
   own: State,
 ) => Promise<Array<string | null | undefined>>;
 
+function sameStates(parentStates: readonly State[], own: State): boolean {
+  for (const s of parentStates) if (s !== own) return false;
+  return true;
+}
+
 /** `ownState`: the commit's (`oid`'s) entries at `watched`; `counted`: the parents it is measured against. */
 export function* watchedChanges(
   watched: readonly string[],
@@ -47,6 +52,9 @@ export function* watchedChanges(
   const out: WatchedChanges = { changedPaths: [], ciGateRemoved: false, ciGateUnknown: false };
   if (!watched.length) return out;
   const parentStates = (yield known(counted.map((p) => paths.stateOf(p)))) as State[];
+  // Most commits change nothing here: their parents' states are the same interned array as their
+  // own (equal states share one, watched-paths.ts), and every step below starts from what changed.
+  if (parentStates.length && sameStates(parentStates, ownState)) return out;
   // A merge that holds one parent's entry but not another's changes that other parent's line:
   // equal to one side is no proof of nothing brought in (`-s ours`, or a merge keeping an old
   // side's tree, drops what the other side changed since they parted), whichever parent is first
@@ -54,6 +62,7 @@ export function* watchedChanges(
   out.changedPaths = watched.filter((_, i) =>
     parentStates.length ? parentStates.some((s) => s[i] !== ownState[i]) : ownState[i] !== null,
   );
+  if (!out.changedPaths.length) return out;
   // A file the CI runs in parts (package.json's scripts, a Makefile's targets) changed elsewhere than
   // on the chain to gitguard in each parent: a dependency bumped, another target edited, no change.
   const inParts = out.changedPaths.filter((p) => ciGates.runsInParts(p));

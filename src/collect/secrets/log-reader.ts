@@ -11,13 +11,21 @@
 import type { SecretDetector } from './detect.js';
 import { endsContinued, KeptLines, nameMayHold, scanName } from './kept-lines.js';
 import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME } from '../../domain/content.js';
-import { binaryPath, keyEdit, newBlobAt, noteEdit, unquotePath, type FileChange, type Found } from './diff-lines.js';
+import {
+  binaryPath,
+  hunkHeader,
+  keyEdit,
+  newBlobAt,
+  noteEdit,
+  unquotePath,
+  type FileChange,
+  type Found,
+} from './diff-lines.js';
 
 const isZero = (id: string): boolean => /^0+$/.test(id);
 import type { TapChunk } from '../path-tap.js';
 import type { ScanTally } from './scan-tally.js';
 
-const HUNK = /^(@{2,}) ((?:-\d+(?:,\d+)? )+)\+(\d+)(?:,(\d+))? @/;
 // What a deferred reader keeps, one flat list for all its files (a million-commit scan reads ahead
 // 50,000 commits' files: an object and an array per file cost twice the memory): per file, the
 // header lines the tally acts on (BLOB and the new id, PLUS, BINARY and where it is, NAME and the number of
@@ -271,14 +279,8 @@ export class LogReader {
     }
     if (first === 0x40 /* @ */ && text.charCodeAt(s + 1) === 0x40 && file) {
       // "@@ -a,b +c,d @@", or a merge's "@@@ -a,b -a,b +c,d @@@" (one "@" and one "-" range more per parent)
-      const m = HUNK.exec(text.slice(s, Math.min(e, s + 400)));
-      if (m) {
-        this.cols = m[1]!.length - 1;
-        this.oldLeft = 0;
-        for (const r of m[2]!.matchAll(/-\d+(?:,(\d+))? /g)) this.oldLeft += r[1] === undefined ? 1 : Number(r[1]);
-        this.lineNo = Number(m[3]);
-        this.newLeft = m[4] === undefined ? 1 : Number(m[4]);
-      }
+      const h = hunkHeader(text, s, Math.min(e, s + 400));
+      if (h) [this.cols, this.oldLeft, this.lineNo, this.newLeft] = h;
       return;
     }
     if (first === 0x64 /* d */ && (text.startsWith('diff --git ', s) || text.startsWith('diff --cc ', s))) {
@@ -292,25 +294,30 @@ export class LogReader {
     // A name the commit gives a file (a new file, or a rename's or copy's target) is published like
     // its lines: `git log --stat`, `git ls-tree` print it. Read once where it first appears; an
     // octopus read against its first parent (scan.ts) may name one a side branch added again.
-    if (text.startsWith('new file mode ', s)) {
-      if (this.nameLine !== undefined) this.name(this.nameLine);
-    } else if (
-      (text.startsWith('rename to ', s) || text.startsWith('copy to ', s)) &&
-      nameMayHold(this.keywords, text, s, e)
-    )
-      this.name(this.src.toString('latin1', s, e));
-    else if (text.startsWith('rename from ', s) || text.startsWith('copy from ', s)) {
-      // The lines a rename keeps are printed nowhere: its new version is read whole afterwards (moved-lines.ts).
-      const from = this.src.toString('utf8', s + (text.charCodeAt(s) === 0x72 ? 12 : 10), e);
-      file.movedFrom = unquotePath(from);
-    } else if (text.startsWith('index ', s)) {
+    // Told apart by their first letter first: every header line of every file comes here ("---" too).
+    if (first === 0x6e /* n */) {
+      if (text.startsWith('new file mode ', s) && this.nameLine !== undefined) this.name(this.nameLine);
+    } else if (first === 0x72 /* r */ || first === 0x63 /* c */) {
+      if (
+        (text.startsWith('rename to ', s) || text.startsWith('copy to ', s)) &&
+        nameMayHold(this.keywords, text, s, e)
+      )
+        this.name(this.src.toString('latin1', s, e));
+      else if (text.startsWith('rename from ', s) || text.startsWith('copy from ', s)) {
+        // The lines a rename keeps are printed nowhere: its new version is read whole afterwards (moved-lines.ts).
+        const from = this.src.toString('utf8', s + (first === 0x72 ? 12 : 10), e);
+        file.movedFrom = unquotePath(from);
+      }
+    } else if (first === 0x69 /* i */) {
+      if (!text.startsWith('index ', s)) return;
       const at = newBlobAt(text, s, e);
       if (at) this.onBlob(file, this.src.toString('latin1', at[0], at[1]));
-    } else if (text.startsWith('+++ ', s)) {
+    } else if (first === 0x2b /* + */) {
+      if (!text.startsWith('+++ ', s)) return;
       const p = this.src.toString('utf8', s + 4, e);
       if (p !== '/dev/null') file.path = unquotePath(p).replace(/^b\//, '');
       this.onPlus(file);
-    } else if (text.startsWith('Binary', s)) {
+    } else if (first === 0x42 /* B */ && text.startsWith('Binary', s)) {
       this.onBinary(file, `${this.commit}\0${binaryPath(this.src.toString('utf8', s, e)) ?? file.path ?? ''}`);
     }
   }
