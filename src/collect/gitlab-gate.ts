@@ -73,26 +73,11 @@ export async function gitlabRunsGitguard(
   const tick = (): void => {
     if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
   };
-  const {
-    resolved,
-    scalar,
-    pairs,
-    defs,
-    tops,
-    define,
-    referenced,
-    deref,
-    extended,
-    candidatesOf,
-    definitions,
-    known,
-    lookup,
-    unknown,
-    value,
-  } = gitlabMerge(yaml, tick);
+  const merge = gitlabMerge(yaml, tick);
+  const { resolved, scalar, pairs, defs, known, lookup, unknown, value, candidatesOf, definitions } = merge;
   try {
     const parsed = files.map(([path, text], i) => ({ path, text, docs: results[i] as readonly Document[] }));
-    define(parsed);
+    merge.define(parsed);
     const listed = (v: unknown): unknown => (yaml.isSeq(v) ? v.toJSON() : v);
     /**
      * `rules:` under which the job never runs as a gate. GitLab takes the first rule that matches: a
@@ -124,7 +109,7 @@ export async function gitlabRunsGitguard(
     /** Whether a value names gitguard where it runs (GitHub-style steps in it judged as namesGitguard does). */
     const runs = (at: At): boolean => {
       tick();
-      const r = referenced(at);
+      const r = merge.referenced(at);
       // A reference to nothing here: its names count as a mention.
       const { node, doc } = r ?? at;
       if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
@@ -143,7 +128,7 @@ export async function gitlabRunsGitguard(
      */
     const mergedRuns = (candidates: readonly At[]): boolean => {
       tick();
-      const values = candidates.map((c) => deref(c) ?? c);
+      const values = candidates.map((c) => merge.deref(c) ?? c);
       if (!values[0] || !yaml.isMap(values[0].node)) return values[0] !== undefined && runs(values[0]);
       const end = values.findIndex((v) => !yaml.isMap(v.node));
       const maps = end < 0 ? values : values.slice(0, end);
@@ -158,7 +143,7 @@ export async function gitlabRunsGitguard(
      */
     const scriptLines = (at: At | undefined, depth = 0): Array<string | undefined> => {
       tick();
-      const r = at && referenced(at);
+      const r = at && merge.referenced(at);
       if (r === undefined && at) return runs(at) ? [undefined] : [];
       const v = r ?? at;
       if (!v || depth > MAX_REFERENCES) return [];
@@ -174,7 +159,7 @@ export async function gitlabRunsGitguard(
     const jobRuns = (jobs: readonly At[]): boolean => {
       const own = definitions(jobs, 0);
       // A template no file here defines (a project or remote include's): its name counts as a mention.
-      if (own.some((d) => extended(d).some((n) => !defs.has(n) && GITGUARD.test(n)))) return true;
+      if (own.some((d) => merge.extended(d).some((n) => !defs.has(n) && GITGUARD.test(n)))) return true;
       const inherit = lookup(own, 'inherit', 0);
       const from = inherit && lookup([inherit], 'default', 0);
       const takes = (key: unknown): boolean =>
@@ -256,7 +241,7 @@ export async function gitlabRunsGitguard(
     if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d) || gitlabTooBig(yaml, d)))) return false;
     if (includesRefused(parsed[0]!.path, includes, new Map(included.map((f) => [f.path, f.text])), absent))
       return false;
-    define(included);
+    merge.define(included);
     if (strayStage()) return false;
     const workflow = defs.get('workflow');
     if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return false;
@@ -275,11 +260,11 @@ export async function gitlabRunsGitguard(
       // A template no file here defines (a remote or project include's), or one an input names, may
       // make the job lenient; one whose name mentions gitguard counts as a mention (jobRuns).
       const unfixed = (n: string): boolean => interpolated(n) || (!defs.has(n) && !GITGUARD.test(n));
-      if (definitions(jobs, 0).some((d) => extended(d).some(unfixed))) continue;
+      if (definitions(jobs, 0).some((d) => merge.extended(d).some(unfixed))) continue;
       if (jobRuns(jobs)) return true;
     }
     // A document that is no map of jobs: any mention where it runs.
-    return tops.some((t) => !yaml.isMap(t.node) && runs(t));
+    return merge.tops.some((t) => !yaml.isMap(t.node) && runs(t));
   } catch {
     return false; // past MAX_VISITS: no gate judged running (fails closed)
   }

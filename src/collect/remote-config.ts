@@ -51,27 +51,3 @@ export async function remoteRecordConfig(repo: RepositoryInfo): Promise<RemoteRe
   }
   return { untracked: [...remotes.values()].some((e) => !e.specs || !e.fetch || !e.all || e.mirror), logged };
 }
-
-/** Every configured remote's fetch refspecs, by remote name, as git reads them from all its config (one git). */
-export async function fetchRefspecs(repo: RepositoryInfo): Promise<Map<string, string[]>> {
-  const r = await runGit(['config', '-z', '--get-regexp', '^remote\\..+\\.fetch$'], {
-    gitDir: repo.gitDir,
-    okCodes: [1],
-    timeoutMs: 30_000,
-  });
-  const out = new Map<string, string[]>();
-  for (const item of r.stdout.toString('utf8').split('\0')) {
-    const nl = item.indexOf('\n');
-    const m = /^remote\.(.+)\.fetch$/s.exec(nl < 0 ? item : item.slice(0, nl));
-    if (!m || nl < 0) continue;
-    out.set(m[1]!, [...(out.get(m[1]!) ?? []), item.slice(nl + 1)]);
-  }
-  return out;
-}
-
-/** The URL `git fetch <remote>` reads (its first url, insteadOf applied: `git remote get-url`), or
- *  undefined when no remote has that name (a push to a URL). */
-export async function fetchUrl(repo: RepositoryInfo, remote: string): Promise<string | undefined> {
-  const r = await runGit(['remote', 'get-url', '--', remote], { gitDir: repo.gitDir, okCodes: [2], timeoutMs: 30_000 });
-  return r.code === 0 ? r.stdout.toString('utf8').replace(/\n$/, '') : undefined;
-}

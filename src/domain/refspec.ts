@@ -4,6 +4,19 @@
 // fetched beside them (+refs/pull/*/head:refs/remotes/origin/pr/*, GitLab's refs/merge-requests/*/head)
 // hold a contributor's commits that no one has judged.
 
+import type { ConfigEntry } from './model.js';
+
+/** Every configured remote's fetch refspecs, by remote name, in the order git reads them (the config listing). */
+export function fetchRefspecs(config: readonly ConfigEntry[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const e of config) {
+    const m = /^remote\.(.+)\.fetch$/s.exec(e.key);
+    if (!m || e.value === null) continue;
+    out.set(m[1]!, [...(out.get(m[1]!) ?? []), e.value]);
+  }
+  return out;
+}
+
 interface Refspec {
   negative: boolean;
   src: string;

@@ -15,8 +15,10 @@ import { floatingPushRefusal } from './floating-push.js';
 import { fastForwards } from '../collect/ancestry-batch.js';
 import { heldBy } from '../collect/ancestry.js';
 import { remotePolicyTip } from '../collect/remote-policy-tip.js';
-import { fetchRefspecs, fetchUrl } from '../collect/remote-config.js';
-import { branchTracking, staleTracking, type StaleTracking } from '../domain/refspec.js';
+import { collectConfig } from '../collect/config.js';
+import { branchTracking, fetchRefspecs, staleTracking, type StaleTracking } from '../domain/refspec.js';
+import { remoteUrls } from '../domain/remote-urls.js';
+import { attempt } from './attempt.js';
 import { defaultProtectedRefs, refGlob } from '../domain/ledger.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { clientGate } from './client-gate.js';
@@ -126,7 +128,12 @@ export async function prePushCheck(opts: {
     const tracking = history.refs.filter(
       (r) => r.name.startsWith(`refs/remotes/${opts.remote}/`) && !r.name.endsWith('/HEAD'),
     );
-    const specs = tracking.length ? await fetchRefspecs(repo) : new Map<string, string[]>();
+    // The config listing, read once (the facts' `config` below): the remote's fetch refspecs and URL
+    // as git reads them, the user's config (a global url.<base>.insteadOf) included.
+    const config = await attempt(() => collectConfig(repo, opts.env));
+    if (tracking.length && !config.ok)
+      throw new ExpectedError(`cannot read the git config: ${config.reason}`, 'fix the git config, then push again');
+    const specs = config.ok ? fetchRefspecs(config.value) : new Map<string, string[]>();
     const branches = new Set(
       branchTracking(
         specs,
@@ -146,7 +153,10 @@ export async function prePushCheck(opts: {
     // upstream, pushed to a fork), where its refs record another repository than the lines.
     const published = tracking.filter((r) => branches.has(r.name));
     let stale = staleTracking(specs, opts.remote, published, updates);
-    if (stale.length && (await fetchUrl(repo, opts.remote)) !== opts.url) stale = [];
+    // Fetched from: its first url (insteadOf applied), else its name (git's remote.c add_url_alias).
+    const fetchedFrom = (): string | undefined =>
+      config.ok ? (remoteUrls(config.value).get(opts.remote)?.fetch[0] ?? opts.remote) : undefined;
+    if (stale.length && fetchedFrom() !== opts.url) stale = [];
     const remoteTips = [
       ...new Set([
         ...published.filter((r) => !stale.some((s) => s.name === r.name)).map((r) => r.oid),
@@ -225,7 +235,7 @@ export async function prePushCheck(opts: {
         ...(opts.trust ? { trust: opts.trust } : {}),
       },
       rules,
-      { given: { history: available(judgedWith) }, omit: PUSH_OMITS, objects: reader },
+      { given: { history: available(judgedWith), config }, omit: PUSH_OMITS, objects: reader },
     );
     // The secrets scan runs beside the walk (its own git on the other core); its rule waits for it.
     const facts = await store.facts({ deferBeside: true });

@@ -6,7 +6,7 @@
 // include cycle ("Maximum of 150 nested includes are allowed!"). Each "removed" case kept the gate
 // before the fix; the twins are the honest files next to them (a wildcard matching nothing includes
 // nothing, an include its rules leave out is never fetched).
-import { expectGitlabGate } from '../helpers/team.js';
+import { expectGitlabGate, gateCases } from '../helpers/team.js';
 
 const CI = '.gitlab-ci.yml';
 const JOB = 'audit:\n  script: [npx gitguard audit]\n';
@@ -19,55 +19,48 @@ const including = (include: string, files: Record<string, string> = {}): Record<
 const times = (n: number, path: string): string => `  - local: ${path}\n`.repeat(n);
 
 describe('ci-gate-kept: an include GitLab refuses runs no gate', () => {
-  test.each([
-    ['a local include of a file not in the commit', including('  - local: missing.yml\n')],
-    ['a plain include of a file not in the commit', { [CI]: `include: ci/missing.yml\n${JOB}` }],
+  gateCases(
+    (after, kept) => expectGitlabGate(gate, after, kept),
     [
-      'an include of a file not in the commit, from an included file',
-      including('  - local: ci/lint.yml\n', { 'ci/lint.yml': `include: [ci/missing.yml]\n${LINT}` }),
+      ['a local include of a file not in the commit', including('  - local: missing.yml\n')],
+      ['a plain include of a file not in the commit', { [CI]: `include: ci/missing.yml\n${JOB}` }],
+      [
+        'an include of a file not in the commit, from an included file',
+        including('  - local: ci/lint.yml\n', { 'ci/lint.yml': `include: [ci/missing.yml]\n${LINT}` }),
+      ],
+      ['an include of a folder', including('  - local: ci.yml\n', { 'ci.yml/lint.yml': LINT })],
+      ['an include of a file without a YAML extension', including('  - local: ci/lint.txt\n', { 'ci/lint.txt': LINT })],
+      ['an include of an empty file', including('  - local: ci/empty.yml\n', { 'ci/empty.yml': '\n' })],
+      ['151 includes of one file', including(times(151, 'ci/lint.yml'), { 'ci/lint.yml': LINT })],
+      [
+        '60 includes of a file that includes another twice (180 in all)',
+        including(times(60, 'ci/a.yml'), { 'ci/a.yml': `include: [ci/b.yml, ci/b.yml]\n${LINT}`, 'ci/b.yml': LINT }),
+      ],
+      [
+        'an include cycle',
+        including('  - local: ci/a.yml\n', {
+          'ci/a.yml': `include: [ci/b.yml]\n${LINT}`,
+          'ci/b.yml': 'include: [ci/a.yml]\nbuild:\n  script: [make build]\n',
+        }),
+      ],
     ],
-    ['an include of a folder', including('  - local: ci.yml\n', { 'ci.yml/lint.yml': LINT })],
-    ['an include of a file without a YAML extension', including('  - local: ci/lint.txt\n', { 'ci/lint.txt': LINT })],
-    ['an include of an empty file', including('  - local: ci/empty.yml\n', { 'ci/empty.yml': '\n' })],
-    ['151 includes of one file', including(times(151, 'ci/lint.yml'), { 'ci/lint.yml': LINT })],
     [
-      '60 includes of a file that includes another twice (180 in all)',
-      including(times(60, 'ci/a.yml'), { 'ci/a.yml': `include: [ci/b.yml, ci/b.yml]\n${LINT}`, 'ci/b.yml': LINT }),
+      ['a local include of a file in the commit', including('  - local: ci/lint.yml\n', { 'ci/lint.yml': LINT })],
+      [
+        'an include with an upper-case .YAML extension',
+        including('  - local: ci/lint.YAML\n', { 'ci/lint.YAML': LINT }),
+      ],
+      ['a wildcard include matching a file', including("  - local: 'ci/*.yml'\n", { 'ci/lint.yml': LINT })],
+      ['a wildcard include matching nothing', including("  - local: 'ci/*.yml'\n", { 'lint.sh': 'make\n' })],
+      [
+        '60 includes of a file that includes another once (120 in all)',
+        including(times(60, 'ci/a.yml'), { 'ci/a.yml': `include: [ci/b.yml]\n${LINT}`, 'ci/b.yml': LINT }),
+      ],
+      ['150 includes of one file', including(times(150, 'ci/lint.yml'), { 'ci/lint.yml': LINT })],
+      [
+        'an include of a file not in the commit that its rules leave out',
+        including('  - local: missing.yml\n    rules:\n      - when: never\n', { 'lint.sh': 'make\n' }),
+      ],
     ],
-    [
-      'an include cycle',
-      including('  - local: ci/a.yml\n', {
-        'ci/a.yml': `include: [ci/b.yml]\n${LINT}`,
-        'ci/b.yml': 'include: [ci/a.yml]\nbuild:\n  script: [make build]\n',
-      }),
-    ],
-  ])(
-    'removed: %s',
-    async (_name, after) => {
-      await expectGitlabGate(gate, after, false);
-    },
-    60_000,
-  );
-
-  test.each([
-    ['a local include of a file in the commit', including('  - local: ci/lint.yml\n', { 'ci/lint.yml': LINT })],
-    ['an include with an upper-case .YAML extension', including('  - local: ci/lint.YAML\n', { 'ci/lint.YAML': LINT })],
-    ['a wildcard include matching a file', including("  - local: 'ci/*.yml'\n", { 'ci/lint.yml': LINT })],
-    ['a wildcard include matching nothing', including("  - local: 'ci/*.yml'\n", { 'lint.sh': 'make\n' })],
-    [
-      '60 includes of a file that includes another once (120 in all)',
-      including(times(60, 'ci/a.yml'), { 'ci/a.yml': `include: [ci/b.yml]\n${LINT}`, 'ci/b.yml': LINT }),
-    ],
-    ['150 includes of one file', including(times(150, 'ci/lint.yml'), { 'ci/lint.yml': LINT })],
-    [
-      'an include of a file not in the commit that its rules leave out',
-      including('  - local: missing.yml\n    rules:\n      - when: never\n', { 'lint.sh': 'make\n' }),
-    ],
-  ])(
-    'kept: %s',
-    async (_name, after) => {
-      await expectGitlabGate(gate, after, true);
-    },
-    60_000,
   );
 });

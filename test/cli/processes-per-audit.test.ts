@@ -168,6 +168,49 @@ test('the pre-push hook over one new commit starts at most 13 git, the secrets s
   expect(total(d)).toBeLessThanOrEqual(6); // 5 before the config listing above
 });
 
+/**
+ * The hook reads the git config once: the facts' listing (the user's config included) answers the
+ * remote's fetch refspecs and URL too. Before, `config --get-regexp` and `remote get-url` read the
+ * repository's config alone, so a global url.<base>.insteadOf made the remote look fetched from another
+ * URL than the one pushed to, and a remote-tracking ref the push line shows stale still counted as
+ * published: the commit only it held went unchecked.
+ */
+test.each([
+  ['a plain remote URL', false],
+  ["a URL the user's global insteadOf rewrites", true],
+])(
+  'the pre-push hook reads the config once, and a stale remote-tracking ref is not taken as published: %s',
+  async (_name, rewritten) => {
+    const r = copyRepo(plain);
+    const remote = join(tempDir(), 'remote.git');
+    r.run(['init', '-q', '--bare', remote]);
+    if (rewritten) r.run(['config', '--global', `url.${remote}.insteadOf`, 'gg:origin']);
+    r.run(['remote', 'add', 'origin', rewritten ? 'gg:origin' : remote]);
+    r.run(['push', '-q', 'origin', 'main']);
+    const one = r.run(['rev-parse', 'HEAD~1']).trim();
+    const two = r.head();
+    // The remote rewound since the fetch: refs/remotes/origin/main still records `two`.
+    execFileSync('git', ['--git-dir', remote, 'update-ref', 'refs/heads/main', one], { env: r.env });
+    const three = r.commit('three', { 'c.txt': 'c\n' });
+    expect(r.run(['rev-parse', 'refs/remotes/origin/main']).trim()).toBe(two);
+    // git's own answers: the URL the hook is given, and what the remote lacks of the push.
+    const url = r.run(['remote', 'get-url', '--push', 'origin']).trim();
+    expect(url).toBe(remote);
+    expect(r.run(['rev-list', '--count', three, `^${one}`]).trim()).toBe('2');
+    const { path, log } = loggingGitOnPath(rewritten ? 'stale-rewritten' : 'stale-plain');
+    const res = await runMain(['hook', 'run', 'pre-push', 'origin', url], {
+      cwd: r.dir,
+      env: { ...r.env, PATH: `${path}:${r.env.PATH ?? process.env.PATH ?? ''}` },
+      input: `refs/heads/main ${three} refs/heads/main ${one}\n`,
+    });
+    expect(res.stderr).toMatch(/2 new commit\(s\) checked/);
+    expect(res.stderr).toMatch(/stale/);
+    const c = processes(log);
+    expect([startingWith(c, 'config'), startingWith(c, 'remote')]).toEqual([1, 0]);
+  },
+  60_000,
+);
+
 test('with a git before 2.36 (no cat-file --batch-command) the reader falls back to --batch, and the verdicts are the same', async () => {
   const { git, log } = loggingGit(dir, 'old', '2.35.1');
   const { git: now } = loggingGit(dir, 'now');

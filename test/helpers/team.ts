@@ -131,12 +131,13 @@ export async function keysOnlyGateFiles(
 
 /**
  * keysOnlyGateFiles, checked: git's own diff names the files `after` changes, and ci-gate-kept passes
- * (`kept`) or fails with GitLab's gate lost.
+ * (`kept`) or fails with the gate of `system` (as the finding names it: 'GitHub Actions') lost.
  */
-export async function expectGitlabGate(
+export async function expectCiGate(
   before: Record<string, string>,
   after: Record<string, string>,
   kept: boolean,
+  system: string,
 ): Promise<void> {
   const res = await keysOnlyGateFiles(before, after);
   expect(res.r.run(['diff', '--name-only', 'HEAD~1', 'HEAD']).trim().split('\n')).toEqual(Object.keys(after).sort());
@@ -144,6 +145,40 @@ export async function expectGitlabGate(
   else {
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
-    expect(res.stdout).toContain('no longer run by GitLab CI/CD');
+    expect(res.stdout).toContain(`no longer run by ${system}`);
   }
 }
+
+/** expectCiGate for GitLab's configuration. */
+export const expectGitlabGate = (
+  before: Record<string, string>,
+  after: Record<string, string>,
+  kept: boolean,
+): Promise<void> => expectCiGate(before, after, kept, 'GitLab CI/CD');
+
+/**
+ * A test per case: each `removed` change of the CI configuration fails ci-gate-kept, each `kept` one
+ * passes (`check`: expectWorkflowGate, or expectGitlabGate from a `before`).
+ */
+export function gateCases<T>(
+  check: (after: T, kept: boolean) => Promise<void>,
+  removed: ReadonlyArray<readonly [string, T]>,
+  kept: ReadonlyArray<readonly [string, T]>,
+): void {
+  for (const [name, after] of removed) test(`removed: ${name}`, () => check(after, false), 60_000);
+  for (const [name, after] of kept) test(`kept: ${name}`, () => check(after, true), 60_000);
+}
+
+/** The GitHub workflow gateWorkflow writes. */
+export const GATE_WORKFLOW = '.github/workflows/gate.yml';
+
+/** A workflow whose job `audit` runs gitguard in its last step: `jobExtra` above the job's steps, `stepExtra` after them. */
+export const gateWorkflow = (jobExtra = '', stepExtra = ''): string =>
+  'on: [push, pull_request]\njobs:\n  audit:\n    runs-on: ubuntu-latest\n' +
+  jobExtra +
+  '    steps:\n      - uses: actions/checkout@v4\n      - run: npx gitguard audit\n' +
+  stepExtra;
+
+/** expectCiGate for one workflow, gateWorkflow() changed to `after`. */
+export const expectWorkflowGate = (after: string, kept: boolean): Promise<void> =>
+  expectCiGate({ [GATE_WORKFLOW]: gateWorkflow() }, { [GATE_WORKFLOW]: after }, kept, 'GitHub Actions');
