@@ -17,6 +17,8 @@ export interface Reply {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sent as it is instead of `body` as JSON (an answer too large to build as a value here). */
+  raw?: Buffer;
 }
 export interface Request {
   method: string;
@@ -60,7 +62,7 @@ export async function startForge(handler: Handler): Promise<FakeForge> {
       }
       if (reply.hang) return; // never answers: the client's timeout must end it
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      res.end(reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
     });
   });
   server.on('connection', () => {

@@ -39,6 +39,10 @@ export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
 const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 const MAX_REQUESTS = 5000;
+/** JSON values (containers and members) in all answers: parsed, the bytes above can take 20 times
+ *  their size (`[{},{},...]`: 32 MiB parsed to ~700 MB of heap, 256 MiB past node's whole heap); a
+ *  real forge's 5000 pages of 100 branches hold about 4 million. */
+const MAX_VALUES = 8_000_000;
 const MAX_REDIRECTS = 5;
 /** The status of the answer gitguard makes up when it refuses what the forge said (see guardedFetch). */
 export const REFUSED = 421;
@@ -84,16 +88,34 @@ async function boundedBody(response: Response, limit: number): Promise<Uint8Arra
   return Buffer.concat(chunks);
 }
 
+/** About how many values a JSON text holds: its commas and opening brackets outside strings,
+ *  counted without parsing it (the count bounds what parsing it would build). */
+function jsonValues(body: Uint8Array): number {
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i += 1) {
+    const c = body[i]!;
+    if (inString) {
+      if (c === 0x5c)
+        i += 1; // a backslash: the next byte is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x2c || c === 0x7b || c === 0x5b) n += 1;
+  }
+  return n;
+}
+
 /**
  * fetch for one forge client, with a deadline per call (the clients' own signal, if any, still
  * applies), that sends its requests, and so the token, only to `origins` (the API's): a Link header
  * or a redirect naming another host is refused, never followed; redirects within them are followed
  * (a renamed repository). A page whose next link was asked before (a pagination loop), an answer
- * over MAX_ANSWER_BYTES and more than MAX_REQUESTS requests are refused too.
+ * over MAX_ANSWER_BYTES, more than MAX_VALUES in all and more than MAX_REQUESTS requests are refused too.
  */
 function guardedFetch(timeoutMs: number, origins: readonly string[]): typeof fetch {
   let requests = 0;
   let bytes = 0;
+  let values = 0;
   const paged = new Set<string>(); // pages answered with a next link
   return async (input, init) => {
     let url = new URL(input instanceof Request ? input.url : String(input));
@@ -119,6 +141,9 @@ function guardedFetch(timeoutMs: number, origins: readonly string[]): typeof fet
           `an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB (or than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB in all)`,
         );
       bytes += body.byteLength;
+      values += jsonValues(body);
+      if (values > MAX_VALUES)
+        return refusal(`answers holding more than ${MAX_VALUES / 1_000_000} million JSON values in all`);
       const next = response.ok ? nextLink(response.headers.get('link'), url) : undefined;
       if (next !== undefined) paged.add(url.href);
       const empty = response.status === 204 || response.status === 304;
