@@ -37,7 +37,11 @@ beforeAll(() => {
 });
 afterAll(() => cleanupTemp());
 
-async function audit(handler: Handler, kind: 'github' | 'gitlab' = 'github'): Promise<Record<string, string>> {
+async function audit(
+  handler: Handler,
+  kind: 'github' | 'gitlab' = 'github',
+  rules: string[] = RULES,
+): Promise<Record<string, string>> {
   const forge = await startForge(handler);
   try {
     const res = await runMain(
@@ -51,7 +55,7 @@ async function audit(handler: Handler, kind: 'github' | 'gitlab' = 'github'): Pr
         '--forge-url',
         kind === 'gitlab' ? `${forge.url}/api/v4` : forge.url,
         '-r',
-        RULES.join(','),
+        rules.join(','),
         '--format',
         'json',
       ],
@@ -147,8 +151,19 @@ describe('GitHub: an approval count that is not a whole number is not read as on
     expect((await audit(h))['forge-reviews-required']).toBe('not-available');
   });
 
+  test('GraphQL requiresCodeOwnerReviews "false" (a string, truthy): not pass', async () => {
+    const h = editing(viaGraphql(), GRAPHQL, (b) => {
+      b.data.repository.ref.refUpdateRule.requiresCodeOwnerReviews = 'false';
+    });
+    expect((await audit(h, 'github', ['forge-code-owner-reviews-required']))['forge-code-owner-reviews-required']).toBe(
+      'fail',
+    );
+  });
+
   test('clean twin: GraphQL requiredApprovingReviewCount 2 passes', async () => {
-    expect((await audit(viaGraphql()))['forge-reviews-required']).toBe('pass');
+    const o = await audit(viaGraphql(), 'github', [...RULES, 'forge-code-owner-reviews-required']);
+    expect(o['forge-reviews-required']).toBe('pass');
+    expect(o['forge-code-owner-reviews-required']).toBe('pass');
   });
 });
 

@@ -201,19 +201,20 @@ export interface RefUpdateRule {
   allowsForcePushes?: boolean;
   requiredApprovingReviewCount: unknown;
   requiredStatusCheckContexts: Array<string | null> | null;
-  requiresCodeOwnerReviews: boolean;
-  requiresSignatures: boolean;
+  requiresCodeOwnerReviews: unknown;
+  requiresSignatures: unknown;
 }
 
 export function applyRefUpdateRule(r: ForgeRef, u: RefUpdateRule): void {
   const base = { source: 'classic', enforcement: 'active' as const, via: 'graphql refUpdateRule' };
   const on = (control: Control, off: boolean): void => addEnforcer(r, control, { ...base, ...(off ? { off } : {}) });
-  on('signatures', !u.requiresSignatures);
+  // Only `true` requires: GraphQL's Boolean! sent as "false" (a string, truthy) is not a requirement.
+  on('signatures', u.requiresSignatures !== true);
   addStated(r, 'force-pushes', u.allowsForcePushes, base, UNSTATED('allowsForcePushes'));
   addStated(r, 'deletions', u.allowsDeletions, base, UNSTATED('allowsDeletions'));
   if (u.requiredApprovingReviewCount !== null)
     addReviews(r, u.requiredApprovingReviewCount, base, UNSTATED('requiredApprovingReviewCount as a whole number'));
-  on('code-owner-reviews', !u.requiresCodeOwnerReviews);
+  on('code-owner-reviews', u.requiresCodeOwnerReviews !== true);
   if (u.requiredStatusCheckContexts?.length)
     addEnforcer(r, 'status-checks', {
       ...base,
