@@ -17,6 +17,8 @@ export interface Reply {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Answer this many milliseconds late (a slow forge). */
+  delayMs?: number;
   /** Sent as it is instead of `body` as JSON (an answer too large to build as a value here). */
   raw?: Buffer;
 }
@@ -61,8 +63,12 @@ export async function startForge(handler: Handler): Promise<FakeForge> {
         reply = { status: 400, body: { message: 'the test forge could not answer' } };
       }
       if (reply.hang) return; // never answers: the client's timeout must end it
-      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
-      res.end(reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
+      const send = (): void => {
+        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+        res.end(reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   });
   server.on('connection', () => {

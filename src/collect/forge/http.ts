@@ -6,6 +6,10 @@ import { redact } from './redact.js';
 export interface HttpSettings {
   /** Per request. GITGUARD_FORGE_TIMEOUT (seconds), default 30. */
   timeoutMs: number;
+  /** All of one client's requests together: DEADLINE_REQUESTS timeouts (10 minutes by default). A
+   *  forge that answers each page just inside the timeout, with a next page each time, would
+   *  otherwise hold the audit for MAX_REQUESTS timeouts (5000 × 30 s: 41 hours). */
+  deadlineMs: number;
   /** The longest single wait gitguard accepts before retrying (Retry-After, x-ratelimit-reset).
    *  GITGUARD_FORGE_MAX_WAIT (seconds), default 60; a longer wait ends the audit (exit 2). */
   maxWaitSeconds: number;
@@ -14,6 +18,8 @@ export interface HttpSettings {
   /** Backoff after a 5xx: base × attempt² (ms). */
   backoffBaseMs: number;
 }
+
+const DEADLINE_REQUESTS = 20;
 
 function seconds(v: string | undefined, fallback: number, name: string): number {
   if (v === undefined || v === '') return fallback;
@@ -25,8 +31,10 @@ function seconds(v: string | undefined, fallback: number, name: string): number 
 
 export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
   const maxWaitSeconds = seconds(env.GITGUARD_FORGE_MAX_WAIT, 60, 'GITGUARD_FORGE_MAX_WAIT');
+  const timeoutMs = seconds(env.GITGUARD_FORGE_TIMEOUT, 30, 'GITGUARD_FORGE_TIMEOUT') * 1000;
   return {
-    timeoutMs: seconds(env.GITGUARD_FORGE_TIMEOUT, 30, 'GITGUARD_FORGE_TIMEOUT') * 1000,
+    timeoutMs,
+    deadlineMs: timeoutMs * DEADLINE_REQUESTS,
     maxWaitSeconds,
     retries: 3,
     // Never wait longer between 5xx retries than a rate limit may make us wait.
@@ -112,7 +120,8 @@ function jsonValues(body: Uint8Array): number {
  * (a renamed repository). A page whose next link was asked before (a pagination loop), an answer
  * over MAX_ANSWER_BYTES, more than MAX_VALUES in all and more than MAX_REQUESTS requests are refused too.
  */
-function guardedFetch(timeoutMs: number, origins: readonly string[]): typeof fetch {
+function guardedFetch(timeoutMs: number, deadlineMs: number, origins: readonly string[]): typeof fetch {
+  const deadline = Date.now() + deadlineMs;
   let requests = 0;
   let bytes = 0;
   let values = 0;
@@ -125,7 +134,12 @@ function guardedFetch(timeoutMs: number, origins: readonly string[]): typeof fet
       if (!origins.includes(url.origin))
         return refusal(`the forge sent gitguard to another host (${url.origin}); the token goes only to ${origins[0]}`);
       if (++requests > MAX_REQUESTS) return refusal(`the forge needed more than ${MAX_REQUESTS} requests`);
-      const timeout = AbortSignal.timeout(timeoutMs);
+      const left = deadline - Date.now();
+      if (left <= 0)
+        return refusal(
+          `the forge's answers took longer than ${deadlineMs / 1000} s in all (${DEADLINE_REQUESTS} × GITGUARD_FORGE_TIMEOUT)`,
+        );
+      const timeout = AbortSignal.timeout(Math.min(timeoutMs, left));
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       const response = await fetch(url, { ...init, signal, redirect: 'manual' });
       const location = response.headers.get('location');
@@ -164,7 +178,7 @@ export function retryingFetch(
   origins: readonly string[],
   statuses: readonly number[] = [429, 502, 503, 504],
 ): typeof fetch {
-  const once = guardedFetch(s.timeoutMs, origins);
+  const once = guardedFetch(s.timeoutMs, s.deadlineMs, origins);
   return async (input, init) => {
     for (let attempt = 0; ; attempt += 1) {
       const response = await once(input, init);
