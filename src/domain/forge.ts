@@ -113,7 +113,7 @@ export function addStated(r: ForgeRef, control: Control, allowed: unknown, e: En
 
 /** A count the forge documents as an integer, when it is one; a string, a boolean, a list or a
  *  fraction is not an answer gitguard can read ("2" >= 2 and Number(true) would pass a rule). */
-export function statedCount(n: unknown): number | undefined {
+function statedCount(n: unknown): number | undefined {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the forge's JSON answers are read loosely here */
 // Red team 86: a forge within the bounds of each answer but not of all of them together.
 // Memory: an answer whose bytes are within the size bound but whose JSON, parsed, is not.
 // `[{},{},...]` turns 3 bytes into an object of ~60 bytes of heap: 24 MiB of it (under the 32 MiB
@@ -7,7 +6,17 @@
 // with a small heap (--max-old-space-size), so that an answer it parses whole shows as that abort.
 // Time: a forge that answers each page late but inside the request timeout, always with a next page.
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { OWNER, NAME, ghClassic, ghRuleset, github, runCliAsync, startForge, type Handler } from '../helpers/forge.js';
+import {
+  OWNER,
+  NAME,
+  forgeAuditArgs,
+  ghClassic,
+  ghRuleset,
+  github,
+  runCliAsync,
+  startForge,
+  type Handler,
+} from '../helpers/forge.js';
 
 const TOKEN = 'ghp_RedTeam86MemoryTokenNeverPrinted';
 let repo: TestRepo;
@@ -20,32 +29,16 @@ afterAll(() => cleanupTemp());
 async function audit(handler: Handler, env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000) {
   const forge = await startForge(handler);
   try {
-    const res = await runCliAsync(
-      [
-        'audit',
-        repo.dir,
-        '--forge',
-        'github',
-        '--forge-repo',
-        `${OWNER}/${NAME}`,
-        '--forge-url',
-        forge.url,
-        '-r',
-        'forge-force-pushes-blocked',
-        '--format',
-        'json',
-      ],
-      {
-        env: {
-          ...repo.env,
-          GITHUB_TOKEN: TOKEN,
-          GITGUARD_FORGE_MAX_WAIT: '0',
-          NODE_OPTIONS: '--max-old-space-size=256',
-          ...env,
-        },
-        timeoutMs,
+    const res = await runCliAsync(forgeAuditArgs(repo.dir, 'github', forge.url, ['forge-force-pushes-blocked']), {
+      env: {
+        ...repo.env,
+        GITHUB_TOKEN: TOKEN,
+        GITGUARD_FORGE_MAX_WAIT: '0',
+        NODE_OPTIONS: '--max-old-space-size=256',
+        ...env,
       },
-    );
+      timeoutMs,
+    });
     expect(res.stdout + res.stderr).not.toContain(TOKEN);
     return res;
   } finally {

@@ -10,11 +10,9 @@ import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
 import {
   BRANCH_RULES,
-  GL_PROJECT,
   HIDDEN_404,
-  OWNER,
-  NAME,
   ghClassic,
+  forgeAuditArgs,
   ghRuleset,
   github,
   gitlab,
@@ -44,23 +42,9 @@ async function audit(
 ): Promise<Record<string, string>> {
   const forge = await startForge(handler);
   try {
-    const res = await runMain(
-      [
-        'audit',
-        repo.dir,
-        '--forge',
-        kind,
-        '--forge-repo',
-        kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`,
-        '--forge-url',
-        kind === 'gitlab' ? `${forge.url}/api/v4` : forge.url,
-        '-r',
-        rules.join(','),
-        '--format',
-        'json',
-      ],
-      { env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' } },
-    );
+    const res = await runMain(forgeAuditArgs(repo.dir, kind, forge.url, rules), {
+      env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' },
+    });
     expect(forge.errors).toEqual([]);
     expect(res.stdout + res.stderr).not.toContain(TOKEN);
     const json = JSON.parse(res.stdout);

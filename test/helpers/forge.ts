@@ -84,6 +84,30 @@ export async function startForge(handler: Handler): Promise<FakeForge> {
   return state;
 }
 
+/** `audit DIR --forge KIND` against a test forge at `url`: its repository, API address, the rules and the format. */
+export function forgeAuditArgs(
+  dir: string,
+  kind: 'github' | 'gitlab',
+  url: string,
+  rules: string[],
+  format = 'json',
+): string[] {
+  return [
+    'audit',
+    dir,
+    '--forge',
+    kind,
+    '--forge-repo',
+    kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`,
+    '--forge-url',
+    kind === 'gitlab' ? `${url}/api/v4` : url,
+    '-r',
+    rules.join(','),
+    '--format',
+    format,
+  ];
+}
+
 /** bin/gitguard.js without blocking this process's event loop (the fake forge runs here). */
 export function runCliAsync(
   args: string[],
