@@ -30,6 +30,8 @@ export interface Enforcer {
   approvals?: number;
   /** status-checks: the check names this source requires. */
   checks?: string[];
+  /** status-checks: every check (GitLab's "pipelines must succeed": every job), not a name "*". */
+  everyCheck?: boolean;
   /** When the source says the control is off (e.g. classic allow_force_pushes: true): it is listed, not enforcing. */
   off?: boolean;
   /** Where gitguard read it when that is not obvious ("graphql refUpdateRule"). */
@@ -107,6 +109,21 @@ export function addStated(r: ForgeRef, control: Control, allowed: unknown, e: En
   if (allowed === false) addEnforcer(r, control, e);
   else if (allowed === true) addEnforcer(r, control, { ...e, off: true });
   else addHidden(r, [control], unstated);
+}
+
+/** A count the forge documents as an integer, when it is one; a string, a boolean, a list or a
+ *  fraction is not an answer gitguard can read ("2" >= 2 and Number(true) would pass a rule). */
+function statedCount(n: unknown): number | undefined {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** reviews, with the approvals the source requires; from an enforcing source, a count that is not a
+ *  whole number leaves the control unknown (`unstated`), never credited. */
+export function addReviews(r: ForgeRef, approvals: unknown, e: Enforcer, unstated: Hidden): void {
+  const n = statedCount(approvals);
+  // A source that enforces nothing (off, evaluate mode) fails the control whatever its count says.
+  if (n === undefined && e.enforcement === 'active' && !e.off) addHidden(r, ['reviews'], unstated);
+  else addEnforcer(r, 'reviews', { ...e, ...(n === undefined ? {} : { approvals: n }) });
 }
 
 /** A branch pattern of the policy's when the forge would not list its branches: which branches it

@@ -17,6 +17,10 @@ export interface Reply {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Answer this many milliseconds late (a slow forge). */
+  delayMs?: number;
+  /** Sent as it is instead of `body` as JSON (an answer too large to build as a value here). */
+  raw?: Buffer;
 }
 export interface Request {
   method: string;
@@ -59,8 +63,12 @@ export async function startForge(handler: Handler): Promise<FakeForge> {
         reply = { status: 400, body: { message: 'the test forge could not answer' } };
       }
       if (reply.hang) return; // never answers: the client's timeout must end it
-      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      const send = (): void => {
+        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+        res.end(reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   });
   server.on('connection', () => {
@@ -74,6 +82,30 @@ export async function startForge(handler: Handler): Promise<FakeForge> {
       server.close(() => resolve());
     });
   return state;
+}
+
+/** `audit DIR --forge KIND` against a test forge at `url`: its repository, API address, the rules and the format. */
+export function forgeAuditArgs(
+  dir: string,
+  kind: 'github' | 'gitlab',
+  url: string,
+  rules: string[],
+  format = 'json',
+): string[] {
+  return [
+    'audit',
+    dir,
+    '--forge',
+    kind,
+    '--forge-repo',
+    kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`,
+    '--forge-url',
+    kind === 'gitlab' ? `${url}/api/v4` : url,
+    '-r',
+    rules.join(','),
+    '--format',
+    format,
+  ];
 }
 
 /** bin/gitguard.js without blocking this process's event loop (the fake forge runs here). */

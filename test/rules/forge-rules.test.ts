@@ -125,7 +125,7 @@ describe('requirements from the policy', () => {
     expect(ev.outcome).toBe('fail');
     expect(ev.findings![0]!.message).toContain('"audit"');
     const gitlab = main((x) =>
-      addEnforcer(x, 'status-checks', { source: 'gitlab-project-setting', enforcement: 'active', checks: ['*'] }),
+      addEnforcer(x, 'status-checks', { source: 'gitlab-project-setting', enforcement: 'active', everyCheck: true }),
     );
     expect(evaluate(checks, facts([gitlab], { ciGateCheck: 'audit' })).outcome).toBe('pass');
   });

@@ -3,6 +3,7 @@
 import {
   addBypass,
   addEnforcer,
+  addReviews,
   addStated,
   type Control,
   type Enforcement,
@@ -81,16 +82,17 @@ export function applyRule(
       put('deletions');
       break;
     case 'pull_request':
-      put('reviews', { approvals: Number(p.required_approving_review_count ?? 0) });
+      addReviews(
+        r,
+        p.required_approving_review_count ?? 0,
+        { source, enforcement, ...more },
+        UNSTATED('required_approving_review_count as a whole number', source),
+      );
       if (p.require_code_owner_review === true) put('code-owner-reviews');
       break;
-    case 'required_status_checks': {
-      const checks = Array.isArray(p.required_status_checks)
-        ? (p.required_status_checks as Array<{ context?: string }>).map((c) => String(c.context ?? ''))
-        : [];
-      put('status-checks', { checks });
+    case 'required_status_checks':
+      put('status-checks', { checks: contexts(p.required_status_checks) });
       break;
-    }
     default:
   }
 }
@@ -124,7 +126,7 @@ export interface ClassicProtection {
   allow_deletions?: { enabled?: boolean };
   enforce_admins?: { enabled?: boolean };
   required_pull_request_reviews?: {
-    required_approving_review_count?: number;
+    required_approving_review_count?: unknown;
     require_code_owner_reviews?: boolean;
     bypass_pull_request_allowances?: {
       users?: Array<{ login?: string }>;
@@ -132,14 +134,23 @@ export interface ClassicProtection {
       apps?: Array<{ slug?: string }>;
     };
   };
-  required_status_checks?: { contexts?: string[]; checks?: Array<{ context?: string }> };
+  required_status_checks?: { contexts?: unknown; checks?: unknown };
 }
 
-/** What would show a control the protection answer left out. */
-const UNSTATED = (field: string): Hidden => ({
-  source: 'classic',
+/** What would show a control the protection answer left out (or gave in a type GitHub does not document). */
+const UNSTATED = (field: string, source = 'classic'): Hidden => ({
+  source,
   permission: `an answer that states ${field} (GitHub.com, or a GitHub Enterprise Server that sends it); check the branch protection by hand`,
 });
+
+/** The check names of a list of `{ context }`; anything else in it (or instead of it) names no check. */
+const contexts = (list: unknown): string[] =>
+  Array.isArray(list)
+    ? list.flatMap((c: unknown) => {
+        const name = (c as { context?: unknown } | null)?.context;
+        return typeof name === 'string' ? [name] : [];
+      })
+    : [];
 
 export function applyClassic(r: ForgeRef, c: ClassicProtection): void {
   const source = 'classic';
@@ -157,7 +168,12 @@ export function applyClassic(r: ForgeRef, c: ClassicProtection): void {
   addStated(r, 'deletions', c.allow_deletions?.enabled, { source, enforcement: 'active' }, UNSTATED('allow_deletions'));
   const pr = c.required_pull_request_reviews;
   if (pr) {
-    addEnforcer(r, 'reviews', { source, enforcement: 'active', approvals: pr.required_approving_review_count ?? 0 });
+    addReviews(
+      r,
+      pr.required_approving_review_count ?? 0,
+      { source, enforcement: 'active' },
+      UNSTATED('required_approving_review_count as a whole number'),
+    );
     on('code-owner-reviews', pr.require_code_owner_reviews !== true);
     const allow = pr.bypass_pull_request_allowances;
     for (const u of allow?.users ?? []) addBypass(r, { source, actor: `User:${u.login}`, mode: 'pull_request' });
@@ -169,7 +185,12 @@ export function applyClassic(r: ForgeRef, c: ClassicProtection): void {
     addEnforcer(r, 'status-checks', {
       source,
       enforcement: 'active',
-      checks: [...new Set([...(sc.contexts ?? []), ...(sc.checks ?? []).map((x) => String(x.context ?? ''))])],
+      checks: [
+        ...new Set([
+          ...(Array.isArray(sc.contexts) ? sc.contexts.filter((x): x is string => typeof x === 'string') : []),
+          ...contexts(sc.checks),
+        ]),
+      ],
     });
   if (c.enforce_admins?.enabled !== true)
     addBypass(r, { source, actor: 'repository administrators (enforce_admins is off)', mode: 'always' });
@@ -178,21 +199,22 @@ export function applyClassic(r: ForgeRef, c: ClassicProtection): void {
 export interface RefUpdateRule {
   allowsDeletions?: boolean;
   allowsForcePushes?: boolean;
-  requiredApprovingReviewCount: number | null;
+  requiredApprovingReviewCount: unknown;
   requiredStatusCheckContexts: Array<string | null> | null;
-  requiresCodeOwnerReviews: boolean;
-  requiresSignatures: boolean;
+  requiresCodeOwnerReviews: unknown;
+  requiresSignatures: unknown;
 }
 
 export function applyRefUpdateRule(r: ForgeRef, u: RefUpdateRule): void {
   const base = { source: 'classic', enforcement: 'active' as const, via: 'graphql refUpdateRule' };
   const on = (control: Control, off: boolean): void => addEnforcer(r, control, { ...base, ...(off ? { off } : {}) });
-  on('signatures', !u.requiresSignatures);
+  // Only `true` requires: GraphQL's Boolean! sent as "false" (a string, truthy) is not a requirement.
+  on('signatures', u.requiresSignatures !== true);
   addStated(r, 'force-pushes', u.allowsForcePushes, base, UNSTATED('allowsForcePushes'));
   addStated(r, 'deletions', u.allowsDeletions, base, UNSTATED('allowsDeletions'));
   if (u.requiredApprovingReviewCount !== null)
-    addEnforcer(r, 'reviews', { ...base, approvals: u.requiredApprovingReviewCount });
-  on('code-owner-reviews', !u.requiresCodeOwnerReviews);
+    addReviews(r, u.requiredApprovingReviewCount, base, UNSTATED('requiredApprovingReviewCount as a whole number'));
+  on('code-owner-reviews', u.requiresCodeOwnerReviews !== true);
   if (u.requiredStatusCheckContexts?.length)
     addEnforcer(r, 'status-checks', {
       ...base,

@@ -8,6 +8,7 @@ import { ExpectedError } from '../../errors.js';
 import {
   addBypass,
   addEnforcer,
+  addReviews,
   addStated,
   addHidden,
   emptyRef,
@@ -114,10 +115,26 @@ interface ProtectedBranch {
 }
 interface ApprovalRule {
   id: number;
-  approvals_required?: number;
-  applies_to_all_protected_branches?: boolean;
-  protected_branches?: Array<{ id: number; name: string }>;
+  approvals_required?: unknown;
+  applies_to_all_protected_branches?: unknown;
+  protected_branches?: unknown;
   rule_type?: string;
+}
+
+/** An approval rule field of a type GitLab does not document: the rule is not read either way. */
+const UNREAD = (fields: string): string =>
+  `an approval rule answer that states ${fields} as GitLab documents them; check the rule by hand`;
+
+/** Whether an approval rule covers the branch (`protectedMatch`: a protected branch rule names it);
+ *  undefined when its scope is not in the documented types. */
+function approvalRuleApplies(rule: ApprovalRule, branch: string, protectedMatch: boolean): boolean | undefined {
+  const all = rule.applies_to_all_protected_branches;
+  const named = rule.protected_branches ?? [];
+  if ((all !== undefined && typeof all !== 'boolean') || !Array.isArray(named)) return undefined;
+  const names = named.map((pb: unknown) => (pb as { name?: unknown } | null)?.name);
+  if (!names.every((n): n is string => typeof n === 'string')) return undefined;
+  if (all) return protectedMatch;
+  return !names.length || names.some((n) => gitlabPattern(n).test(branch));
 }
 
 const PREMIUM = (what: string): string =>
@@ -265,22 +282,30 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       for (const rule of approvalRules.value) {
         // Code owner and security-report rules are not the reviewer count the policy means.
         if (rule.rule_type && rule.rule_type !== 'regular' && rule.rule_type !== 'any_approver') continue;
-        const applies = rule.applies_to_all_protected_branches
-          ? matching.length > 0
-          : !rule.protected_branches?.length || rule.protected_branches.some((pb) => gitlabPattern(pb.name).test(name));
-        if (applies)
-          addEnforcer(r, 'reviews', {
-            source: `gitlab-approval-rule:${rule.id}`,
-            enforcement: 'active',
-            approvals: rule.approvals_required ?? 0,
+        const source = `gitlab-approval-rule:${rule.id}`;
+        const applies = approvalRuleApplies(rule, name, matching.length > 0);
+        if (applies === undefined)
+          addHidden(r, ['reviews'], {
+            source,
+            permission: UNREAD('applies_to_all_protected_branches, protected_branches'),
           });
+        else if (applies)
+          addReviews(
+            r,
+            rule.approvals_required ?? 0,
+            { source, enforcement: 'active' },
+            {
+              source,
+              permission: UNREAD('approvals_required as a whole number'),
+            },
+          );
       }
     }
     // "Pipelines must succeed": every job of the pipeline is required, whatever it is called.
     addEnforcer(r, 'status-checks', {
       source: 'gitlab-project-setting',
       enforcement: 'active',
-      checks: ['*'],
+      everyCheck: true,
       ...(p.only_allow_merge_if_pipeline_succeeds === true ? {} : { off: true }),
     });
     refs.push(r);

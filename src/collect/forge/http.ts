@@ -6,6 +6,10 @@ import { redact } from './redact.js';
 export interface HttpSettings {
   /** Per request. GITGUARD_FORGE_TIMEOUT (seconds), default 30. */
   timeoutMs: number;
+  /** All of one client's requests together: DEADLINE_REQUESTS timeouts (10 minutes by default). A
+   *  forge that answers each page just inside the timeout, with a next page each time, would
+   *  otherwise hold the audit for MAX_REQUESTS timeouts (5000 × 30 s: 41 hours). */
+  deadlineMs: number;
   /** The longest single wait gitguard accepts before retrying (Retry-After, x-ratelimit-reset).
    *  GITGUARD_FORGE_MAX_WAIT (seconds), default 60; a longer wait ends the audit (exit 2). */
   maxWaitSeconds: number;
@@ -14,6 +18,8 @@ export interface HttpSettings {
   /** Backoff after a 5xx: base × attempt² (ms). */
   backoffBaseMs: number;
 }
+
+const DEADLINE_REQUESTS = 20;
 
 function seconds(v: string | undefined, fallback: number, name: string): number {
   if (v === undefined || v === '') return fallback;
@@ -25,8 +31,10 @@ function seconds(v: string | undefined, fallback: number, name: string): number 
 
 export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
   const maxWaitSeconds = seconds(env.GITGUARD_FORGE_MAX_WAIT, 60, 'GITGUARD_FORGE_MAX_WAIT');
+  const timeoutMs = seconds(env.GITGUARD_FORGE_TIMEOUT, 30, 'GITGUARD_FORGE_TIMEOUT') * 1000;
   return {
-    timeoutMs: seconds(env.GITGUARD_FORGE_TIMEOUT, 30, 'GITGUARD_FORGE_TIMEOUT') * 1000,
+    timeoutMs,
+    deadlineMs: timeoutMs * DEADLINE_REQUESTS,
     maxWaitSeconds,
     retries: 3,
     // Never wait longer between 5xx retries than a rate limit may make us wait.
@@ -39,6 +47,10 @@ export function httpSettings(env: NodeJS.ProcessEnv): HttpSettings {
 const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 const MAX_REQUESTS = 5000;
+/** JSON values (containers and members) in all answers: parsed, the bytes above can take 20 times
+ *  their size (`[{},{},...]`: 32 MiB parsed to ~700 MB of heap, 256 MiB past node's whole heap); a
+ *  real forge's 5000 pages of 100 branches hold about 4 million. */
+const MAX_VALUES = 8_000_000;
 const MAX_REDIRECTS = 5;
 /** The status of the answer gitguard makes up when it refuses what the forge said (see guardedFetch). */
 export const REFUSED = 421;
@@ -84,16 +96,35 @@ async function boundedBody(response: Response, limit: number): Promise<Uint8Arra
   return Buffer.concat(chunks);
 }
 
+/** About how many values a JSON text holds: its commas and opening brackets outside strings,
+ *  counted without parsing it (the count bounds what parsing it would build). */
+function jsonValues(body: Uint8Array): number {
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i += 1) {
+    const c = body[i]!;
+    if (inString) {
+      if (c === 0x5c)
+        i += 1; // a backslash: the next byte is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x2c || c === 0x7b || c === 0x5b) n += 1;
+  }
+  return n;
+}
+
 /**
  * fetch for one forge client, with a deadline per call (the clients' own signal, if any, still
  * applies), that sends its requests, and so the token, only to `origins` (the API's): a Link header
  * or a redirect naming another host is refused, never followed; redirects within them are followed
  * (a renamed repository). A page whose next link was asked before (a pagination loop), an answer
- * over MAX_ANSWER_BYTES and more than MAX_REQUESTS requests are refused too.
+ * over MAX_ANSWER_BYTES, more than MAX_VALUES in all and more than MAX_REQUESTS requests are refused too.
  */
-function guardedFetch(timeoutMs: number, origins: readonly string[]): typeof fetch {
+function guardedFetch(timeoutMs: number, deadlineMs: number, origins: readonly string[]): typeof fetch {
+  const deadline = Date.now() + deadlineMs;
   let requests = 0;
   let bytes = 0;
+  let values = 0;
   const paged = new Set<string>(); // pages answered with a next link
   return async (input, init) => {
     let url = new URL(input instanceof Request ? input.url : String(input));
@@ -103,7 +134,12 @@ function guardedFetch(timeoutMs: number, origins: readonly string[]): typeof fet
       if (!origins.includes(url.origin))
         return refusal(`the forge sent gitguard to another host (${url.origin}); the token goes only to ${origins[0]}`);
       if (++requests > MAX_REQUESTS) return refusal(`the forge needed more than ${MAX_REQUESTS} requests`);
-      const timeout = AbortSignal.timeout(timeoutMs);
+      const left = deadline - Date.now();
+      if (left <= 0)
+        return refusal(
+          `the forge's answers took longer than ${deadlineMs / 1000} s in all (${DEADLINE_REQUESTS} × GITGUARD_FORGE_TIMEOUT)`,
+        );
+      const timeout = AbortSignal.timeout(Math.min(timeoutMs, left));
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       const response = await fetch(url, { ...init, signal, redirect: 'manual' });
       const location = response.headers.get('location');
@@ -119,6 +155,9 @@ function guardedFetch(timeoutMs: number, origins: readonly string[]): typeof fet
           `an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB (or than ${MAX_TOTAL_BYTES / 1024 / 1024} MiB in all)`,
         );
       bytes += body.byteLength;
+      values += jsonValues(body);
+      if (values > MAX_VALUES)
+        return refusal(`answers holding more than ${MAX_VALUES / 1_000_000} million JSON values in all`);
       const next = response.ok ? nextLink(response.headers.get('link'), url) : undefined;
       if (next !== undefined) paged.add(url.href);
       const empty = response.status === 204 || response.status === 304;
@@ -139,7 +178,7 @@ export function retryingFetch(
   origins: readonly string[],
   statuses: readonly number[] = [429, 502, 503, 504],
 ): typeof fetch {
-  const once = guardedFetch(s.timeoutMs, origins);
+  const once = guardedFetch(s.timeoutMs, s.deadlineMs, origins);
   return async (input, init) => {
     for (let attempt = 0; ; attempt += 1) {
       const response = await once(input, init);

@@ -37,7 +37,7 @@ function satisfiedBy(view: ControlView, req: Requirement): Enforcer[] | undefine
   }
   if (req.checks?.length) {
     const have = new Set(on.flatMap((e) => e.checks ?? []));
-    return have.has('*') || req.checks.every((c) => have.has(c)) ? on : undefined;
+    return on.some((e) => e.everyCheck) || req.checks.every((c) => have.has(c)) ? on : undefined;
   }
   return on;
 }
@@ -115,7 +115,7 @@ function refFindings(forge: ForgeFact, r: ForgeRef, control: Control, view: Cont
       ...(e ? { enforcement: e.off ? 'off' : e.enforcement } : {}),
       ...(e?.via ? { via: e.via } : {}),
       ...(e?.approvals !== undefined ? { approvals: e.approvals } : {}),
-      ...(e?.checks ? { checks: e.checks.join(', ') } : {}),
+      ...(e?.checks ? { checks: e.checks.join(', ') } : e?.everyCheck ? { checks: 'every job' } : {}),
       forge: forge.kind,
       repository: forge.repo,
       ...(req.approvals !== undefined ? { minApprovals: req.approvals } : {}),
