@@ -7,6 +7,8 @@
 // `--fail-on high`, `--threat impersonation`) leave the gate; a value named by a variable the reading
 // cannot know (`--rule "$RULES"`) counts as the check the runner could run. No GITGUARD_* variable
 // turns the checks off (each limit past its bounds fails the run, exit 2), so none is read here.
+// An audit of a repository the change chose (`audit ci/clean.git`, `--git ci/git`) or a `verify`
+// of a range from HEAD (`HEAD..HEAD`) exits 0 as well: no gate either.
 
 /**
  * The rules a gate must run and fail on, with their threats (test/meta checks them against rules/):
@@ -100,7 +102,9 @@ const listed = (values: readonly string[] | undefined): string[] =>
 /** Whether the options name the checkout as the repository (or none) and git on the runner as git. */
 function readsCheckout(opts: Map<string, string[]>, positional: readonly string[]): boolean {
   const named = [...(opts.get('--repo') ?? []), ...positional];
-  return named.every((p) => CHECKOUT_DIR.test(p.trim())) && (opts.get('--git') ?? []).every((g) => RUNNER_GIT.test(g.trim()));
+  return (
+    named.every((p) => CHECKOUT_DIR.test(p.trim())) && (opts.get('--git') ?? []).every((g) => RUNNER_GIT.test(g.trim()))
+  );
 }
 
 /** Whether `gitguard verify <args>` (the words after `verify`) judges the change: not a range from HEAD (`HEAD..HEAD`, `$GITHUB_SHA..`). */
