@@ -10,8 +10,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { cleanupTemp, makeRepo } from '../helpers/repo.js';
-import { keysOnlyGate } from '../helpers/team.js';
-import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
+import { aliceSigns, keysOnlyGate } from '../helpers/team.js';
+import { commitAsPerson, configureSshSigning } from '../helpers/ssh.js';
 import { runCli } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -64,11 +64,7 @@ test.each([
 // holds a clean bare repository (committed as plain files) and a fake git script.
 describe('the real CLI on a failing repository', () => {
   const setUp = (): { dir: string; keys: string; env: NodeJS.ProcessEnv } => {
-    const r = makeRepo();
-    const alice = sharedSshKey('alice');
-    configureSshSigning(r, alice);
-    const keys = join(r.home, 'allowed');
-    writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
+    const { r, alice, keys } = aliceSigns();
     commitAsPerson(r, alice, 'alice@example.com', 'one', { a: 'a\n' });
     const clean = makeRepo();
     configureSshSigning(clean, alice);
