@@ -7,6 +7,8 @@
 // `--fail-on high`, `--threat impersonation`) leave the gate; a value named by a variable the reading
 // cannot know (`--rule "$RULES"`) counts as the check the runner could run. No GITGUARD_* variable
 // turns the checks off (each limit past its bounds fails the run, exit 2), so none is read here.
+// An audit of a repository the change chose (`audit ci/clean.git`, `--git ci/git`) or a `verify`
+// of a range from HEAD (`HEAD..HEAD`) exits 0 as well: no gate either.
 
 /**
  * The rules a gate must run and fail on, with their threats (test/meta checks them against rules/):
@@ -41,7 +43,20 @@ const OPTIONAL = new Set(['--forge']);
  * (`HEAD`, `@`, `HEAD^0`, `HEAD~0`, `HEAD^{commit}`, and the CI variables naming the checked-out commit).
  */
 const HEAD_REVISION =
-  /^(?:HEAD|@)(?:\^0|~0|\^\{(?:commit)?\})*$|^\$\{?(?:GITHUB_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|GITEA_SHA|FORGEJO_SHA)\}?$|^\$\{\{\s*(?:github|gitea|forgejo)\.sha\s*\}\}$/;
+  /^(?:HEAD|@)(?:@\{0\}|\^0|~0|\^\{(?:commit)?\})*$|^\$\{?(?:GITHUB_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|CI_MERGE_REQUEST_SOURCE_BRANCH_SHA|GITEA_SHA|FORGEJO_SHA)\}?$|^\$\{\{\s*(?:(?:github|gitea|forgejo)\.(?:sha|event\.after|event\.head_commit\.id|event\.pull_request\.head\.sha))\s*\}\}$|^\$\(\s*git\s+rev-parse\s+(?:--verify\s+)?(?:HEAD|@)\s*\)$|^`\s*git\s+rev-parse\s+(?:--verify\s+)?(?:HEAD|@)\s*`$/;
+
+/**
+ * The repository a CI step audits when it names one: the checkout itself (`.`, the runner's
+ * workspace variable). Any other (`ci/clean.git`, a bare repository committed as plain files, or
+ * `/tmp/x` made by an earlier step) is a repository the change chose: auditing it gates nothing.
+ */
+const CHECKOUT_DIR =
+  /^(?:\.\/?|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|PWD)\}?\/?|\$\{\{\s*github\.workspace\s*\}\}\/?|\$\(pwd\)\/?)$/;
+
+/** `--git`: git found on PATH or at the runner's own place; a program named in the checkout or by a variable may print anything. */
+const RUNNER_GIT = /^(?:\/(?:usr\/(?:local\/)?|opt\/homebrew\/)?bin\/)?git$|^\$\((?:which|command -v) git\)$/;
+
+const FORGE_KINDS = new Set(['github', 'gitlab', 'auto']);
 
 /** audit's arguments read as commander reads them: each long option's values, in order. */
 function optionsOf(args: readonly string[]): Map<string, string[]> {
@@ -49,7 +64,10 @@ function optionsOf(args: readonly string[]): Map<string, string[]> {
   const put = (name: string, value: string): void => void out.set(name, [...(out.get(name) ?? []), value]);
   for (let i = 0; i < args.length; i += 1) {
     const a = args[i]!;
-    if (a === '--') break;
+    if (a === '--') {
+      for (const w of args.slice(i + 1)) put('', w);
+      break;
+    }
     if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       const name = eq < 0 ? a : a.slice(0, eq);
@@ -60,7 +78,10 @@ function optionsOf(args: readonly string[]): Map<string, string[]> {
       else put(name, '');
       continue;
     }
-    if (!a.startsWith('-') || a.length < 2) continue;
+    if (!a.startsWith('-') || a.length < 2) {
+      put('', a); // a positional: audit's [path], verify's [range]
+      continue;
+    }
     // Short flags together (`-qv`), the first that takes a value takes the rest or the next word.
     for (let k = 1; k < a.length; k += 1) {
       const name = SHORT[a[k]!];
@@ -78,10 +99,30 @@ function optionsOf(args: readonly string[]): Map<string, string[]> {
 const listed = (values: readonly string[] | undefined): string[] =>
   (values ?? []).flatMap((v) => v.split(',').map((x) => x.trim())).filter(Boolean);
 
+/** Whether the options name the checkout as the repository (or none) and git on the runner as git. */
+function readsCheckout(opts: Map<string, string[]>, positional: readonly string[]): boolean {
+  const named = [...(opts.get('--repo') ?? []), ...positional];
+  return (
+    named.every((p) => CHECKOUT_DIR.test(p.trim())) && (opts.get('--git') ?? []).every((g) => RUNNER_GIT.test(g.trim()))
+  );
+}
+
+/** Whether `gitguard verify <args>` (the words after `verify`) judges the change: not a range from HEAD (`HEAD..HEAD`, `$GITHUB_SHA..`). */
+export function verifyGates(args: readonly string[], global: readonly string[] = []): boolean {
+  const opts = optionsOf([...global, ...args]);
+  const range = optionsOf(args).get('') ?? [];
+  if (!readsCheckout(opts, [])) return false;
+  const dots = range[0]?.match(/^(.*?)\.\.\.?(.*)$/);
+  return !dots || !HEAD_REVISION.test(dots[1]!.trim() || 'HEAD');
+}
+
 /** Whether `gitguard audit <args>` (the words after `audit`) fails on an unsigned or unauthorized change. */
-export function auditGates(args: readonly string[]): boolean {
-  const opts = optionsOf(args);
+export function auditGates(args: readonly string[], global: readonly string[] = []): boolean {
+  const opts = optionsOf([...global, ...args]);
   const last = (name: string): string | undefined => opts.get(name)?.at(-1);
+  // `--forge PATH` gives the path back (program.ts): it names the repository.
+  const forgePath = (opts.get('--forge') ?? []).filter((v) => v && !FORGE_KINDS.has(v));
+  if (!readsCheckout(opts, [...(optionsOf(args).get('') ?? []), ...forgePath])) return false;
   const failOn = last('--fail-on');
   if (failOn !== undefined && PASSING_FAIL_ON.has(failOn.trim())) return false;
   const rules = listed(opts.get('--rule'));

@@ -3,7 +3,7 @@
 // named after it), or nothing that can fail on a finding (`--version`, `--help`, `rules`, `init`, an
 // install, an `echo`).
 
-import { auditGates } from './audit-options.js';
+import { auditGates, verifyGates } from './audit-options.js';
 
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
@@ -18,8 +18,25 @@ const INSTALLERS = new Set([
 /** gitguard's commands that judge something and fail on it; the others (rules, init, baseline, ledger) do not. */
 const CHECKS = new Set(['audit', 'verify']);
 
+/**
+ * The words with each `${{ x }}` one word again: the runner puts the value in before the shell splits
+ * the line (`--base ${{ github.event.before }}` is one option value; the shell reading split it in three).
+ */
+function expressionWords(words: readonly string[]): string[] {
+  const out: string[] = [];
+  let open = false;
+  for (const w of words) {
+    if (open) out[out.length - 1] += ` ${w}`;
+    else out.push(w);
+    const last = out[out.length - 1]!;
+    open = last.lastIndexOf('${{') > last.lastIndexOf('}}');
+  }
+  return out;
+}
+
 /** What a command naming gitguard is: a check that fails with it, or no check (help, an install, a print). */
-export function gitguardCall(words: readonly string[]): 'check' | 'none' {
+export function gitguardCall(split: readonly string[]): 'check' | 'none' {
+  const words = expressionWords(split);
   const name = base(words[0] ?? '');
   if (INERT.has(name)) return 'none';
   if (INSTALLERS.has(name) && INSTALLS.has(words.find((w, k) => k > 0 && !w.startsWith('-')) ?? '')) return 'none';
@@ -39,8 +56,12 @@ export function gitguardCall(words: readonly string[]): 'check' | 'none' {
   const rest = args.filter((a, k) => !a.startsWith('-') && !['-C', '--repo'].includes(args[k - 1] ?? ''));
   const sub = rest[0];
   if (sub === undefined) return 'none'; // prints its help
-  // `audit --rule security-policy-present`, `--fail-on critical`, `--base HEAD`: runs, fails on nothing a change brings.
-  if (sub === 'audit') return auditGates(args.filter((_, k) => k !== args.indexOf(sub))) ? 'check' : 'none';
+  // `audit --rule security-policy-present`, `--fail-on critical`, `--base HEAD`, `-C ci/clean.git`,
+  // `verify HEAD..HEAD`: runs, fails on nothing a change brings. Program options (`-C x`) come before.
+  const at = args.indexOf(sub);
+  const [global, own] = [args.slice(0, at), args.slice(at + 1)];
+  if (sub === 'audit') return auditGates(own, global) ? 'check' : 'none';
+  if (sub === 'verify') return verifyGates(own, global) ? 'check' : 'none';
   if (CHECKS.has(sub) || sub.includes('$') || (sub === 'hook' && rest[1] === 'run')) return 'check';
   return 'none';
 }

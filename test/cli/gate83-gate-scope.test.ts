@@ -3,11 +3,10 @@
 // narrows it; ci-gate-kept must fail. The twins narrow nothing that matters and keep it. The audit
 // options are those the real CLI, run on a repository whose only failure is an unsigned commit,
 // exits 0 with (checked below against the built CLI itself).
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupTemp, makeRepo } from '../helpers/repo.js';
-import { keysOnlyGate, keysOnlyGateFiles } from '../helpers/team.js';
-import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { aliceSigns, keysOnlyGate, keysOnlyGateFiles } from '../helpers/team.js';
+import { commitAsPerson } from '../helpers/ssh.js';
 import { runCli } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -98,11 +97,7 @@ test.each([
 // The reference: the built CLI on a repository whose only commit failure is an unsigned one.
 describe('the real CLI on a failing repository', () => {
   const setUp = (): { dir: string; keys: string; env: NodeJS.ProcessEnv } => {
-    const r = makeRepo();
-    const alice = sharedSshKey('alice');
-    configureSshSigning(r, alice);
-    const keys = join(r.home, 'allowed');
-    writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
+    const { r, alice, keys } = aliceSigns();
     commitAsPerson(r, alice, 'alice@example.com', 'one', { a: 'a\n' });
     commitAsPerson(r, undefined, 'alice@example.com', 'unsigned', { b: 'b\n' });
     return { dir: r.dir, keys, env: r.env };

@@ -111,16 +111,22 @@ export function keysOnlyGate(
   return keysOnlyGateFiles({ [file]: before }, { [file]: after });
 }
 
-/** keysOnlyGate with several files: Alice commits `before`, then `after` (files written over, the rest kept). */
-export async function keysOnlyGateFiles(
-  before: Record<string, string>,
-  after: Record<string, string>,
-): Promise<{ code: number; stdout: string; r: TestRepo }> {
+/** A repository where Alice signs (SSH), with no policy: her key in an allowed-signers file `keys`. */
+export function aliceSigns(): { r: TestRepo; alice: SshTestKey; keys: string } {
   const r = makeRepo();
   const alice = sharedSshKey('alice');
   configureSshSigning(r, alice);
   const keys = join(r.home, 'allowed');
   writeFileSync(keys, `alice@example.com ${alice.pub}\n`);
+  return { r, alice, keys };
+}
+
+/** keysOnlyGate with several files: Alice commits `before`, then `after` (files written over, the rest kept). */
+export async function keysOnlyGateFiles(
+  before: Record<string, string>,
+  after: Record<string, string>,
+): Promise<{ code: number; stdout: string; r: TestRepo }> {
+  const { r, alice, keys } = aliceSigns();
   commitAsPerson(r, alice, 'alice@example.com', 'ci', before);
   commitAsPerson(r, alice, 'alice@example.com', 'ci: tidy', after);
   const res = await runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {

@@ -1,0 +1,114 @@
+// redteam88: a gitguard step that audits a repository the change chose, not the checkout, kept the
+// gate: `gitguard audit ci/clean.git` (a bare repository committed as plain files: git reads a folder
+// holding HEAD, objects/ and refs/ as one), `-C /tmp/x` (made by an earlier step), `--git ci/git`
+// (a program in the checkout that answers for git), `verify HEAD..HEAD` (no commit in range),
+// `--base "$(git rev-parse HEAD)"` or `${{ github.event.after }}` (the checked-out commit by another
+// name). The real CLI exits 0 with each on a repository whose only failure is an unsigned commit
+// (checked below); ci-gate-kept must fail. The twins name the checkout, git on the runner, a range
+// from an older commit, and keep the gate.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { cleanupTemp, makeRepo } from '../helpers/repo.js';
+import { aliceSigns, keysOnlyGate } from '../helpers/team.js';
+import { commitAsPerson, configureSshSigning } from '../helpers/ssh.js';
+import { runCli } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+const WF = '.github/workflows/ci.yml';
+const GH = (step: string): string =>
+  `on:\n  push:\n  pull_request:\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${JSON.stringify(step)}\n`;
+const KEPT = GH('npx gitguard audit');
+
+test.each([
+  'npx gitguard audit ci/clean.git',
+  'npx gitguard audit -C ci/clean.git',
+  'npx gitguard audit --repo=/tmp/clean',
+  'npx gitguard -C ci/clean.git audit',
+  'npx gitguard audit --forge ci/clean.git',
+  'npx gitguard audit -- ci/clean.git',
+  'npx gitguard audit --git ci/git',
+  'npx gitguard audit --git=./ci/git',
+  'npx gitguard verify HEAD..HEAD',
+  'npx gitguard verify "$GITHUB_SHA.."',
+  'npx gitguard verify -C ci/clean.git',
+  'npx gitguard audit --base "$(git rev-parse HEAD)"',
+  'npx gitguard audit --base `git rev-parse --verify HEAD`',
+  'npx gitguard audit --base ${{ github.event.after }}',
+  'npx gitguard audit --base ${{ github.event.pull_request.head.sha }}',
+  'npx gitguard audit --base HEAD@{0}',
+])('%s: ci-gate-kept fails', async (step) => {
+  const res = await keysOnlyGate(WF, KEPT, GH(step));
+  expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
+});
+
+test.each([
+  'npx gitguard audit .',
+  'npx gitguard audit -C "$GITHUB_WORKSPACE"',
+  'npx gitguard audit -C ${{ github.workspace }}',
+  'npx gitguard audit --forge github',
+  'npx gitguard audit --forge --format json',
+  'npx gitguard audit --git /usr/bin/git',
+  'npx gitguard audit --git "$(command -v git)"',
+  'npx gitguard verify',
+  'npx gitguard verify origin/main..HEAD',
+  'npx gitguard verify "${{ github.event.before }}..HEAD"',
+  'npx gitguard audit --base ${{ github.event.before }}',
+])('twin: %s keeps the gate', async (step) => {
+  const res = await keysOnlyGate(WF, KEPT, GH(step));
+  expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+});
+
+// The reference: the built CLI, run from the checkout of a repository whose HEAD is unsigned and
+// holds a clean bare repository (committed as plain files) and a fake git script.
+describe('the real CLI on a failing repository', () => {
+  const setUp = (): { dir: string; keys: string; env: NodeJS.ProcessEnv } => {
+    const { r, alice, keys } = aliceSigns();
+    commitAsPerson(r, alice, 'alice@example.com', 'one', { a: 'a\n' });
+    const clean = makeRepo();
+    configureSshSigning(clean, alice);
+    commitAsPerson(clean, alice, 'alice@example.com', 'one', { a: 'a\n' });
+    const bare = join(r.dir, 'ci', 'clean.git');
+    execFileSync('git', ['clone', '--bare', '-q', clean.dir, bare], { env: r.env });
+    // A loose ref, so refs/ is a tracked folder and the checkout holds a repository git can open.
+    const tip = execFileSync('git', ['-C', bare, 'rev-parse', 'HEAD'], { env: r.env }).toString();
+    const branch = execFileSync('git', ['-C', bare, 'symbolic-ref', 'HEAD'], { env: r.env }).toString().trim();
+    mkdirSync(join(bare, ...branch.split('/').slice(0, -1)), { recursive: true });
+    writeFileSync(join(bare, ...branch.split('/')), tip);
+    writeFileSync(join(r.dir, 'ci', 'git'), '#!/bin/sh\nexec git -C "$(dirname "$0")/clean.git" "$@"\n');
+    chmodSync(join(r.dir, 'ci', 'git'), 0o755);
+    r.run(['add', '-f', 'ci']);
+    commitAsPerson(r, undefined, 'alice@example.com', 'unsigned', { b: 'b\n' });
+    // CI's checkout: a clone. git tracks the bare repository's files as blobs and opens the folder as one.
+    const dir = join(r.home, 'checkout');
+    execFileSync('git', ['clone', '-q', r.dir, dir], { env: r.env });
+    const git = (...a: string[]): string => execFileSync('git', a, { env: r.env }).toString().trim();
+    expect(git('-C', dir, 'ls-files', '-s', 'ci/git', 'ci/clean.git/HEAD')).toMatch(
+      /^100644 \S+ 0\tci\/clean\.git\/HEAD\n100755 \S+ 0\tci\/git$/,
+    );
+    expect(git('-C', join(dir, 'ci', 'clean.git'), 'rev-parse', '--is-bare-repository')).toBe('true');
+    return { dir, keys, env: r.env };
+  };
+  const audit = (args: string[]): number => {
+    const { dir, keys, env } = setUp();
+    const at = (a: string): string =>
+      a.replace('$HEAD', execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { env }).toString().trim());
+    const only = args[0] === 'verify' ? [] : ['--threat', 'impersonation,history', '--no-ledger'];
+    return runCli([...args.map(at), ...only, '--allowed-signers', keys], { env, cwd: dir }).code;
+  };
+  test.each([
+    [['audit'], 1],
+    [['audit', 'ci/clean.git'], 0],
+    [['audit', '-C', 'ci/clean.git'], 0],
+    [['audit', '--git', 'ci/git'], 0],
+    [['audit', '--git', 'git'], 1],
+    [['audit', '--base', '$HEAD'], 0],
+    [['audit', '--base', 'HEAD~1'], 1],
+    [['verify', 'HEAD..HEAD'], 0],
+    [['verify', 'HEAD~1..HEAD'], 1],
+    [['verify'], 1],
+  ])('%j exits %i', (args, code) => {
+    expect(audit(args)).toBe(code);
+  });
+});
