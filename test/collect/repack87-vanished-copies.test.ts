@@ -17,6 +17,7 @@ import { assertCopiesSound, duplicatedIds } from '../../src/collect/duplicate-ob
 import { discoverRepository } from '../../src/collect/repository.js';
 import { inRun } from '../../src/collect/run-context.js';
 import { ExpectedError } from '../../src/errors.js';
+import { looseCopy } from '../helpers/forged-pack.js';
 import { madeOnce } from '../helpers/made-once.js';
 import { cleanupTemp, copyRepo, makeRepo, type TestRepo } from '../helpers/repo.js';
 
@@ -66,16 +67,6 @@ function midRepack(s: Setup): Map<string, string[]> {
   const listed = duplicatedIds(s.objects, 20);
   expect(listed.size).toBeGreaterThan(200);
   return listed;
-}
-
-/** `text` as a loose blob under `id` (git writes loose objects read-only: replaced, not rewritten). */
-function looseCopy(objects: string, id: string, text: string): void {
-  mkdirSync(join(objects, id.slice(0, 2)), { recursive: true });
-  const body = Buffer.from(text);
-  writeFileSync(
-    join(objects, id.slice(0, 2), id.slice(2)),
-    deflateSync(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])),
-  );
 }
 
 const refused = (id: string): RegExp => new RegExp(`^object ${id} is stored \\d times with different bytes`);
