@@ -10,7 +10,7 @@
 // completing its thin deltas with objects already here, a loose object packed and not yet pruned)
 // have the same bytes and pass.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RepositoryInfo } from '../domain/model.js';
@@ -73,7 +73,7 @@ function refuseUnread(idx: string, count: number): never {
 }
 
 /** Every place of `repo`'s object stores that holds an id more than once: id -> the files (packs, loose objects). */
-function duplicatedIds(objectsDir: string, len: number): Map<string, string[]> {
+export function duplicatedIds(objectsDir: string, len: number): Map<string, string[]> {
   const packs: PackIndex[] = [];
   const loose = new Map<string, string[]>();
   const seenPacks = new Set<string>();
@@ -162,8 +162,8 @@ async function soundCopies(pack: string, ids: string[], repo: RepositoryInfo): P
   return sound;
 }
 
-/** Throws ExpectedError for the first id of `dups` with a copy that does not hash to it. */
-async function assertCopiesSound(dups: Map<string, string[]>, repo: RepositoryInfo): Promise<void> {
+/** The ids of `dups` with a copy that does not hash to them (or that git cannot read), each with its files. */
+async function unsoundCopies(dups: Map<string, string[]>, repo: RepositoryInfo): Promise<Array<[string, string[]]>> {
   const byPack = new Map<string, string[]>();
   for (const [id, files] of dups)
     for (const f of files) {
@@ -174,15 +174,38 @@ async function assertCopiesSound(dups: Map<string, string[]>, repo: RepositoryIn
     }
   const sound = new Map<string, Set<string>>();
   for (const [pack, ids] of byPack) sound.set(pack, await soundCopies(pack, ids, repo));
-  for (const [id, files] of dups) {
-    const ok = (f: string): boolean =>
-      f.endsWith('.pack') ? (sound.get(f)?.has(id) ?? false) : looseDigest(f, repo.objectFormat) === id;
-    if (files.every(ok)) continue;
-    throw new ExpectedError(
-      `object ${id} is stored ${files.length} times with different bytes (${files.join(', ')}; a copy does not hash to its id): git reads one copy or another depending on what it read before, so no verdict on this repository would hold`,
-      'find the corrupt copy with git fsck and remove the pack or loose file holding it, or restore the object store from a clean clone',
-    );
-  }
+  const ok = (id: string, f: string): boolean =>
+    f.endsWith('.pack') ? (sound.get(f)?.has(id) ?? false) : looseDigest(f, repo.objectFormat) === id;
+  return [...dups].filter(([id, files]) => !files.every((f) => ok(id, f)));
+}
+
+/** Whether a file listed as holding a copy is gone since (a pack or its index, a loose object). */
+const vanished = (f: string): boolean =>
+  !(f.endsWith('.pack') ? [f, f.replace(/\.pack$/, '.idx')] : [f]).every((p) => existsSync(p));
+
+/**
+ * Throws ExpectedError for the first id of `dups` (the ids held twice in `objects`, listed before)
+ * with a copy that does not hash to it. A copy unread because its file is gone since the listing is
+ * git at work beside the audit (git gc --auto after a large commit: repack -d deletes the packs it
+ * merged, prune-packed the loose objects it packed), not a second copy: git itself, missing an object
+ * it listed, reads its pack folder again once (packfile.c reprepare_packed_git) and so does this
+ * check: a fresh listing is checked whole, and its answer stands. A copy still there that does not
+ * hash to its id is refused at once (a static store never vanishes: the attack is never re-listed away).
+ */
+export async function assertCopiesSound(
+  objects: string,
+  len: number,
+  repo: RepositoryInfo,
+  dups: Map<string, string[]> = duplicatedIds(objects, len),
+): Promise<void> {
+  let bad = await unsoundCopies(dups, repo);
+  if (bad.some(([, files]) => files.some(vanished))) bad = await unsoundCopies(duplicatedIds(objects, len), repo);
+  const [id, files] = bad[0] ?? [];
+  if (id === undefined || !files) return;
+  throw new ExpectedError(
+    `object ${id} is stored ${files.length} times with different bytes (${files.join(', ')}; a copy does not hash to its id): git reads one copy or another depending on what it read before, so no verdict on this repository would hold`,
+    'find the corrupt copy with git fsck and remove the pack or loose file holding it, or restore the object store from a clean clone',
+  );
 }
 
 /**
@@ -206,7 +229,7 @@ export async function assertOneCopyPerId(repo: RepositoryInfo, cache = false): P
   const dups = duplicatedIds(objects, len);
   const loose = [...new Set([...dups.values()].flat().filter((f) => !f.endsWith('.pack')))].sort();
   const key = before === undefined ? undefined : stateKey(before, loose);
-  await assertCopiesSound(dups, repo);
+  await assertCopiesSound(objects, len, repo, dups);
   if (key !== undefined && before !== undefined && since !== undefined && storeState(objects, len) === before)
     kept?.keep(key, loose, before, since);
 }

@@ -9,12 +9,10 @@
 // borrowed store's pack, a loose file). Twins: honest copies (a second pack of the same objects, of
 // the same time or newer; loose objects left beside the pack that holds them) pass.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain, type CliResult } from '../helpers/cli.js';
-import { agePacks, borrowingRepo, extraPack, refusedForCopies } from '../helpers/forged-pack.js';
+import { agePacks, borrowingRepo, extraPack, looseCopy, refusedForCopies } from '../helpers/forged-pack.js';
 import { TokenFactory } from '../helpers/secrets.js';
 
 afterAll(cleanupTemp);
@@ -40,16 +38,6 @@ async function passes(r: TestRepo): Promise<void> {
   const res = await scan(r);
   expect(res.code).toBe(0);
   expect(resultOf(parseJson(res), 'secrets-not-in-history').outcome).toBe('pass');
-}
-
-/** A loose object `text` under `id` in the object folder `objects`. */
-function looseCopy(objects: string, id: string, text: string): void {
-  mkdirSync(join(objects, id.slice(0, 2)), { recursive: true });
-  const body = Buffer.from(text);
-  writeFileSync(
-    join(objects, id.slice(0, 2), id.slice(2)),
-    deflateSync(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])),
-  );
 }
 
 test.each<['sha1' | 'sha256', 1 | 2]>([

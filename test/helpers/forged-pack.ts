@@ -2,7 +2,16 @@
 // other bytes under one blob's id (a loose file rewritten in a scratch store, then packed by git,
 // which does not re-hash what it packs): what a forged pack slipped into a repository looks like.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync, renameSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { makeRepo, tempDir, type TestRepo } from './repo.js';
@@ -117,4 +126,14 @@ export async function refusedForCopies(r: TestRepo, id: string, ...extra: string
   expect(res.code).toBe(2);
   expect(res.stderr).toMatch(new RegExp(`^gitguard: object ${id} is stored 2 times with different bytes`));
   expect(res.stderr.trim().split('\n')).toHaveLength(1);
+}
+
+/** A loose blob `text` under `id` in the object folder `objects` (a forged copy when `text` is not the id's). */
+export function looseCopy(objects: string, id: string, text: string): void {
+  mkdirSync(join(objects, id.slice(0, 2)), { recursive: true });
+  const body = Buffer.from(text);
+  writeFileSync(
+    join(objects, id.slice(0, 2), id.slice(2)),
+    deflateSync(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])),
+  );
 }
