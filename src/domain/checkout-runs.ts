@@ -112,7 +112,11 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
     return co.leads([name, ...args], co.dir ?? '') ? 'check' : undefined;
   }
   if (MAKES.has(tool) || MANAGERS.has(tool)) {
-    const read = (p: string): FileAt => ((co.files += 1) > MAX_FILES ? 'unreadable' : co.read(p));
+    // A makefile or package.json past MAX_FILE is not followed either (a 2 MB line cost the reading minutes).
+    const read = (p: string): FileAt => {
+      const o = (co.files += 1) > MAX_FILES ? 'unreadable' : co.read(p);
+      return o && typeof o === 'object' && o.text.length > MAX_FILE ? 'unreadable' : o;
+    };
     const dir = co.dir ?? '';
     const s = MAKES.has(tool) ? makeScript(args, read, dir, co.vars) : packageScript(tool, args, read, dir);
     if (s === 'unread' || s === 'unfollowed' || (s !== undefined && co.dir === null)) return 'unfollowed';

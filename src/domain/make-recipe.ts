@@ -182,7 +182,7 @@ function recipeScript(text: string, goals: readonly string[], ctx: Context): Ans
       } else vars.set(name, value);
       continue;
     }
-    const m = /^([^:=]+?)\s*(::?)(?![=])\s*(.*)$/.exec(t);
+    const m = ruleLine(t);
     if (!m) return 'unfollowed';
     const [deps, inline] = m[3]!.includes(';')
       ? [m[3]!.slice(0, m[3]!.indexOf(';')), m[3]!.slice(m[3]!.indexOf(';') + 1)]
@@ -282,4 +282,17 @@ function recipeScript(text: string, goals: readonly string[], ctx: Context): Ans
   };
   for (const g of goal) visit(g, 0);
   return failed ?? { script: out.join(' && ') || ':' };
+}
+
+/**
+ * A rule line `targets : prereqs` (or `::`) as [line, targets, separator, rest], read by index: the
+ * expression `^([^:=]+?)\s*(::?)(?!=)\s*(.*)$` it stands for took time quadratic in a run of spaces.
+ */
+function ruleLine(t: string): [string, string, string, string] | undefined {
+  let c = 0;
+  while (c < t.length && t[c] !== ':' && t[c] !== '=') c += 1;
+  if (c === 0 || t[c] !== ':' || t.includes('\n')) return undefined;
+  const sep = t[c + 1] === ':' && t[c + 2] !== '=' ? '::' : ':';
+  if (sep === ':' && t[c + 1] === '=') return undefined;
+  return [t, t.slice(0, c).trimEnd(), sep, t.slice(c + sep.length).trimStart()];
 }

@@ -7,10 +7,11 @@
 // first) leaves out what it matches, the last pattern that matches deciding. What a run's values decide
 // (an `if:` on `github.actor`) counts as running: the runner could run it.
 
+import { RE2JS } from 're2js';
 import { eventsOf } from './actions-run.js';
 
 /** GitHub's filter pattern as a RegExp over a whole ref name (a branch's name without refs/heads/). */
-function filterPattern(pattern: string): RegExp {
+function filterPattern(pattern: string): Linear {
   let out = '';
   for (let i = 0; i < pattern.length; i += 1) {
     const c = pattern[i]!;
@@ -30,11 +31,20 @@ function filterPattern(pattern: string): RegExp {
     } else out += escape(c);
   }
   try {
-    return new RegExp(`^(?:${out})$`, 's');
+    return linear(`^(?:${out})$`);
   } catch {
-    return /^(?!)/; // a pattern GitHub cannot read matches nothing
+    return { test: () => false }; // a pattern GitHub cannot read matches nothing
   }
 }
+
+/** A whole-name expression run on RE2: a CI file's patterns (`*a*a*a*...`) cannot make it backtrack. */
+interface Linear {
+  test(name: string): boolean;
+}
+const linear = (source: string): Linear => {
+  const re = RE2JS.compile(source, RE2JS.DOTALL);
+  return { test: (name) => re.matcher(name).find() };
+};
 
 const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, (x) => `\\${x}`);
 
@@ -228,7 +238,11 @@ function gitlabRefMatches(ref: unknown, branch: string): boolean | undefined {
   const re = /^\/(.*)\/([a-z]*)$/s.exec(ref);
   if (!re) return ref === branch;
   try {
-    return new RegExp(re[1]!, re[2]!.replace(/[^imsu]/g, '')).test(branch);
+    // GitLab runs these as untrusted expressions on RE2 (linear time); so does this reading.
+    const flags = (re[2]!.includes('i') ? RE2JS.CASE_INSENSITIVE : 0) | (re[2]!.includes('m') ? RE2JS.MULTILINE : 0);
+    return RE2JS.compile(re[1]!, flags | (re[2]!.includes('s') ? RE2JS.DOTALL : 0))
+      .matcher(branch)
+      .find();
   } catch {
     return undefined;
   }
@@ -251,12 +265,16 @@ export function gitlabRefsRun(only: unknown, except: unknown, branches: readonly
 }
 
 /** GitLab's `changes:` glob (Ruby's File.fnmatch, pathname: `*` no `/`, `**` any folders); undefined: not read here (braces). */
-function fnmatch(glob: string): RegExp | undefined {
+function fnmatch(glob: string): Linear | undefined {
   if (/[{}\\]/.test(glob)) return undefined;
   const body = glob.replace(/\*\*\/|\*\*|\*|\?|[.+^$()|[\]]/g, (t) =>
     t === '**/' ? '(?:.*/)?' : t === '**' ? '.*' : t === '*' ? '[^/]*' : t === '?' ? '[^/]' : `\\${t}`,
   );
-  return new RegExp(`^${body}$`, 's');
+  try {
+    return linear(`^${body}$`);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

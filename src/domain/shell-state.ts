@@ -32,15 +32,19 @@ const STATUS_WORD = /^\$(?:\?|\{\?\})$/;
  * Undefined otherwise: tests of it go either way.
  */
 export function statusVariable(script: string): string | undefined {
-  const names = new Set([...script.matchAll(/([A-Za-z_]\w*)=["']?\$(?:\?|\{\?\})/g)].map((m) => m[1]!));
+  // Each expression starts only where a word does or is consumed to its span's end: linear in a hostile script.
+  const names = new Set([...script.matchAll(/(?<!\w)([A-Za-z_]\w*)=["']?\$(?:\?|\{\?\})/g)].map((m) => m[1]!));
   const [name] = names;
   if (names.size !== 1 || !name) return undefined;
   const values = [...script.matchAll(new RegExp(`(?<![\\w$])${name}=("[^"]*"|'[^']*'|[^\\s;&|)]*)`, 'g'))];
   if (values.some((m) => !/^(["']?)(?:\$\?|\$\{\?\}|\d+)\1$/.test(m[1]!))) return undefined;
-  const other = new RegExp(
-    `\\b(?:read|for|let|unset|getopts|mapfile|readarray|printf)\\b[^\\n;]*\\b${name}\\b|\\b${name}\\+=|\\$\\{${name}:?[=?+-]|\\(\\([^)]*\\b${name}\\b`,
-  );
-  return other.test(script) ? undefined : name;
+  const word = new RegExp(`\\b${name}\\b`);
+  const spans = [
+    ...script.matchAll(/\b(?:read|for|let|unset|getopts|mapfile|readarray|printf)\b([^\n;]*)/g),
+    ...script.matchAll(/\(\(([^)]*)/g),
+  ];
+  if (spans.some((m) => word.test(m[1]!))) return undefined;
+  return new RegExp(`\\b${name}\\+=|\\$\\{${name}:?[=?+-]`).test(script) ? undefined : name;
 }
 
 /** `state` after the assignments `words` make (`rc=$?`, `rc=0`) to the status variable `name`. */
