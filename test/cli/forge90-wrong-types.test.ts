@@ -9,6 +9,7 @@
 // CI runs a seeded sample of the sweep; GITGUARD_FORGE_SWEEP=1 runs all of it (see CONTRIBUTING.md).
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
+import { rng } from '../helpers/secrets.js';
 import {
   BRANCH_RULES,
   HIDDEN_404,
@@ -291,16 +292,9 @@ interface Mutation {
   honest: Outcome;
 }
 
-/** A fixed-seed shuffle (mulberry32): the same sample on every run and machine. */
+/** A fixed-seed shuffle: the same sample on every run and machine. */
 function shuffled<T>(xs: T[], seed: number): T[] {
-  let s = seed >>> 0;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = rng(seed);
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i -= 1) {
     const j = Math.floor(rand() * (i + 1));
