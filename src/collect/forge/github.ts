@@ -34,6 +34,17 @@ import {
   type Ruleset,
   type RulesetRule,
 } from './github-rules.js';
+import {
+  GH_BRANCHES,
+  GH_CLASSIC,
+  GH_EFFECTIVE_RULES,
+  GH_REF_UPDATE_RULE,
+  GH_RULESET,
+  GH_RULESET_SUMMARIES,
+  shaped,
+  strangeAnswer,
+  type Check,
+} from './shape.js';
 import { apiOrigins, REFUSED, retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';
 import type { ForgeScope } from './scope.js';
@@ -134,11 +145,9 @@ const permissionOf = (r: Refused, fallback: string): string => r.permission ?? f
 const NOT_EFFECTIVE = "GitHub's rules for the branch do not list it";
 
 /** An answer that does not have the shape GitHub documents: the audit cannot say what it protects. */
-const strange = (t: ForgeTarget, what: string): ExpectedError =>
-  new ExpectedError(
-    redact(`the GitHub API at ${t.api} answered ${what} in a shape gitguard does not know`),
-    'check --forge-url (it must be the GitHub REST API) or run without --forge',
-  );
+const strange = (t: ForgeTarget, what: string): ExpectedError => strangeAnswer('GitHub', t.api, what);
+const read = <T>(t: ForgeTarget, what: string, check: Check, value: unknown): T =>
+  shaped<T>('GitHub', t.api, what, check, value);
 
 const REF_UPDATE_RULE = `query($owner: String!, $name: String!, $qualified: String!) {
   repository(owner: $owner, name: $name) {
@@ -186,7 +195,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
           .map((p) => unlistedBranches(p, { source: 'branches', permission: permissionOf(list, 'metadata=read') })),
       );
     else
-      for (const b of list.value)
+      for (const b of read<Array<{ name: string }>>(t, 'the list of branches', GH_BRANCHES, list.value))
         if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`)))
           branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
   }
@@ -199,7 +208,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
   );
   if (!listed.ok) hiddenRulesets.push({ source: 'rulesets', permission: permissionOf(listed, 'metadata=read') });
   else {
-    for (const summary of listed.value) {
+    for (const summary of read<Array<{ id: number }>>(t, 'the list of rulesets', GH_RULESET_SUMMARIES, listed.value)) {
       const full = await ask(t, () =>
         gh.request('GET /repos/{owner}/{repo}/rulesets/{ruleset_id}', {
           owner,
@@ -208,7 +217,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
           includes_parents: true,
         }),
       );
-      if (full.ok) rulesets.push(full.value.data);
+      if (full.ok) rulesets.push(read<Ruleset>(t, `ruleset ${summary.id}`, GH_RULESET, full.value.data));
       else hiddenRulesets.push({ source: `ruleset:${summary.id}`, permission: permissionOf(full, ADMIN_READ) });
     }
   }
@@ -232,10 +241,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     if (!effective.ok)
       addHidden(r, CLASSIC, { source: 'rules/branches', permission: permissionOf(effective, 'metadata=read') });
     else {
-      const rules: unknown = effective.value;
-      if (!Array.isArray(rules) || !rules.every((x) => typeof (x as RulesetRule | null)?.type === 'string'))
-        throw strange(t, `the rules of branch ${branch}`);
-      for (const rule of effective.value as RulesetRule[]) {
+      for (const rule of read<RulesetRule[]>(t, `the rules of branch ${branch}`, GH_EFFECTIVE_RULES, effective.value)) {
         const rs = rule.ruleset_id === undefined ? undefined : byId.get(rule.ruleset_id);
         const source = `ruleset:${rule.ruleset_id ?? '?'}`;
         applyRule(r, rule, source, rs?.enforcement ?? 'active');
@@ -257,7 +263,8 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
     const classic = await ask(t, () =>
       gh.request('GET /repos/{owner}/{repo}/branches/{branch}/protection', { owner, repo, branch }),
     );
-    if (classic.ok) applyClassic(r, classic.value.data as ClassicProtection);
+    if (classic.ok)
+      applyClassic(r, read<ClassicProtection>(t, `the protection of branch ${branch}`, GH_CLASSIC, classic.value.data));
     else if (
       !(classic.status === 404 && /not protected/i.test(classic.message)) &&
       !(await unprotectedBranch(t, gh, owner, repo, branch))
@@ -285,7 +292,7 @@ export async function readGitHub(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       if (rule === null) {
         // No classic rule applies to this branch: nothing hidden.
       } else if (rule) {
-        applyRefUpdateRule(r, rule);
+        applyRefUpdateRule(r, read<RefUpdateRule>(t, `refUpdateRule of branch ${branch}`, GH_REF_UPDATE_RULE, rule));
         r.bypassHidden.push(hidden); // who is exempt (enforce_admins, allowances) needs the REST answer
       } else {
         addHidden(r, CLASSIC, hidden);

@@ -20,6 +20,17 @@ import {
 } from '../../domain/forge.js';
 import { covers, gitlabSet, policySet } from '../../domain/pattern-sets.js';
 import { redact } from './redact.js';
+import {
+  GL_APPROVAL_RULES,
+  GL_BRANCHES,
+  GL_PROJECT,
+  GL_PROTECTED_BRANCHES,
+  GL_PROTECTED_TAGS,
+  isObject,
+  shaped,
+  strangeAnswer,
+  type Check,
+} from './shape.js';
 import { apiOrigins, retryingFetch, unreachable, type HttpSettings } from './http.js';
 import type { ForgeTarget } from './target.js';
 import type { ForgeScope } from './scope.js';
@@ -88,6 +99,7 @@ async function ask<T>(
   try {
     return { ok: true, value: await fn() };
   } catch (err) {
+    if (err instanceof ExpectedError) throw err; // an answer in a shape gitguard does not know
     if (err instanceof GitLabHttpError && (err.status === 403 || err.status === 404))
       return { ok: false, status: err.status };
     if (err instanceof GitLabHttpError && err.status === 429)
@@ -166,14 +178,12 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       `GitLab project ${t.repo} not found at ${t.api}, or the token may not read it (HTTP ${project.status})`,
       'check --forge-repo and the token (GITLAB_TOKEN or CI_JOB_TOKEN)',
     );
-  const p = project.value;
+  const read = <T>(what: string, check: Check, value: unknown): T => shaped<T>('GitLab', t.api, what, check, value);
+  const p = read<Record<string, unknown>>(`project ${t.repo}`, GL_PROJECT, project.value);
   const id = p.id as number;
   // null: an empty project (no branch yet). Anything else that is not a name is not GitLab's answer.
   if (p.default_branch !== null && (typeof p.default_branch !== 'string' || !p.default_branch))
-    throw new ExpectedError(
-      redact(`the GitLab API at ${t.api} answered project ${t.repo} without a default_branch`),
-      'check --forge-url (it must be the GitLab API, .../api/v4) or run without --forge',
-    );
+    throw strangeAnswer('GitLab', t.api, `project ${t.repo}`, 'default_branch is not a branch name');
   const defaultBranch = typeof p.default_branch === 'string' ? p.default_branch : 'main';
 
   const branches = new Map<string, string>([[`refs/heads/${defaultBranch}`, 'the default branch']]);
@@ -193,21 +203,24 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
           ),
       );
     else
-      for (const b of list.value)
+      for (const b of read<Array<{ name: string }>>('the list of branches', GL_BRANCHES, list.value))
         if (!branches.has(`refs/heads/${b.name}`) && wanted.some((w) => w.test(`refs/heads/${b.name}`)))
           branches.set(`refs/heads/${b.name}`, 'named by protected.refs');
   }
-  const protectedBranches = await ask(t, () => api.ProtectedBranches.all(id) as unknown as Promise<ProtectedBranch[]>);
+  const protectedBranches = await ask(t, async () =>
+    read<ProtectedBranch[]>('the protected branches', GL_PROTECTED_BRANCHES, await api.ProtectedBranches.all(id)),
+  );
   const protectedTags = scope.tagPatterns.length
-    ? await ask(t, () => api.ProtectedTags.all(id) as unknown as Promise<Array<{ name: string }>>)
+    ? await ask(t, async () =>
+        read<Array<{ name: string }>>('the protected tags', GL_PROTECTED_TAGS, await api.ProtectedTags.all(id)),
+      )
     : undefined;
   const pushRule = await ask(
     t,
     () => api.ProjectPushRules.show(id) as unknown as Promise<Record<string, unknown> | null>,
   );
-  const approvalRules = await ask(
-    t,
-    () => api.MergeRequestApprovals.allApprovalRules(id) as unknown as Promise<ApprovalRule[]>,
+  const approvalRules = await ask(t, async () =>
+    read<ApprovalRule[]>('the approval rules', GL_APPROVAL_RULES, await api.MergeRequestApprovals.allApprovalRules(id)),
   );
 
   const refs: ForgeRef[] = [];
@@ -271,7 +284,7 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       addEnforcer(r, 'signatures', {
         source: 'gitlab-push-rule',
         enforcement: 'active',
-        ...(pushRule.value?.reject_unsigned_commits === true ? {} : { off: true }),
+        ...(isObject(pushRule.value) && pushRule.value.reject_unsigned_commits === true ? {} : { off: true }),
       });
     if (!approvalRules.ok)
       addHidden(r, ['reviews'], {
