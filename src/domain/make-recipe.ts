@@ -184,11 +184,11 @@ function recipeScript(text: string, goals: readonly string[], ctx: Context): Ans
     }
     const m = ruleLine(t);
     if (!m) return 'unfollowed';
-    const [deps, inline] = m[3]!.includes(';')
-      ? [m[3]!.slice(0, m[3]!.indexOf(';')), m[3]!.slice(m[3]!.indexOf(';') + 1)]
-      : [m[3]!, undefined];
+    const [deps, inline] = m[3].includes(';')
+      ? [m[3].slice(0, m[3].indexOf(';')), m[3].slice(m[3].indexOf(';') + 1)]
+      : [m[3], undefined];
     if (deps.includes('=')) return 'unfollowed'; // a target-specific variable
-    const targets = m[1]!.trim().split(/\s+/);
+    const targets = m[1].trim().split(/\s+/);
     const prereqs = deps.trim() ? deps.trim().split(/\s+/) : [];
     if (targets.some((x) => /[%$]/.test(x))) {
       current = [{ deps: [], recipe: [], fresh: true }]; // a pattern rule: a goal it may make is not followed
