@@ -16,10 +16,15 @@ const CI = '.github/workflows/ci.yml';
 const BIG = '.github/workflows/big.yml';
 const KEPT = `${GATE}  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n`;
 
-/** A workflow of about `size` bytes, distinct per `n`, naming gitguard only in a comment. */
+/**
+ * A workflow of about `size` bytes, distinct per `n`, naming gitguard only in a comment. The budget
+ * counts the bytes parsed, whatever they hold, so the bulk is comment lines: padded with thousands of
+ * steps instead, the parser and the gate's reading of each step cost ~2.3 CPU-s a MiB (this file
+ * ~50 CPU-s), with comments ~0.15.
+ */
 function padded(n: number, size: number): string {
-  let out = `# not gitguard's job (${n})\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n`;
-  for (let k = 0; out.length < size; k += 1) out += `      - name: step ${k} of ${n}\n        run: make part-${k}\n`;
+  let out = `# not gitguard's job (${n})\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n`;
+  for (let k = 0; out.length < size; k += 1) out += `# padding ${k} of version ${n}: ${'x'.repeat(64)}\n`;
   return out;
 }
 
