@@ -12,7 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { cleanupTemp, makeRepo } from '../helpers/repo.js';
 import { aliceSigns, keysOnlyGate } from '../helpers/team.js';
 import { commitAsPerson, configureSshSigning } from '../helpers/ssh.js';
-import { runCli } from '../helpers/cli.js';
+import { runMain } from '../helpers/cli.js';
+import { madeOnce } from '../helpers/made-once.js';
 
 afterAll(cleanupTemp);
 
@@ -60,11 +61,13 @@ test.each([
   expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
 });
 
-// The reference: the built CLI, run from the checkout of a repository whose HEAD is unsigned and
-// holds a clean bare repository (committed as plain files) and a fake git script.
+// The reference: the built CLI's main (in this process, with the checkout as its working directory),
+// run from the checkout of a repository whose HEAD is unsigned and holds a clean bare repository
+// (committed as plain files) and a fake git script. Made once for the file; each run takes a copy
+// (the checkout and the allowed-signers file are in the repository's home, copied with it).
 describe('the real CLI on a failing repository', () => {
-  const setUp = (): { dir: string; keys: string; env: NodeJS.ProcessEnv } => {
-    const { r, alice, keys } = aliceSigns();
+  const made = madeOnce(() => {
+    const { r, alice } = aliceSigns();
     commitAsPerson(r, alice, 'alice@example.com', 'one', { a: 'a\n' });
     const clean = makeRepo();
     configureSshSigning(clean, alice);
@@ -88,14 +91,15 @@ describe('the real CLI on a failing repository', () => {
       /^100644 \S+ 0\tci\/clean\.git\/HEAD\n100755 \S+ 0\tci\/git$/,
     );
     expect(git('-C', join(dir, 'ci', 'clean.git'), 'rev-parse', '--is-bare-repository')).toBe('true');
-    return { dir, keys, env: r.env };
-  };
-  const audit = (args: string[]): number => {
-    const { dir, keys, env } = setUp();
+    return { r };
+  });
+  const audit = async (args: string[]): Promise<number> => {
+    const { r } = made();
+    const [dir, keys, env] = [join(r.home, 'checkout'), join(r.home, 'allowed'), r.env];
     const at = (a: string): string =>
       a.replace('$HEAD', execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { env }).toString().trim());
     const only = args[0] === 'verify' ? [] : ['--threat', 'impersonation,history', '--no-ledger'];
-    return runCli([...args.map(at), ...only, '--allowed-signers', keys], { env, cwd: dir }).code;
+    return (await runMain([...args.map(at), ...only, '--allowed-signers', keys], { env, cwd: dir })).code;
   };
   test.each([
     [['audit'], 1],
@@ -108,7 +112,7 @@ describe('the real CLI on a failing repository', () => {
     [['verify', 'HEAD..HEAD'], 0],
     [['verify', 'HEAD~1..HEAD'], 1],
     [['verify'], 1],
-  ])('%j exits %i', (args, code) => {
-    expect(audit(args)).toBe(code);
+  ])('%j exits %i', async (args, code) => {
+    expect(await audit(args)).toBe(code);
   });
 });
