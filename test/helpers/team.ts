@@ -121,14 +121,25 @@ export function aliceSigns(): { r: TestRepo; alice: SshTestKey; keys: string } {
   return { r, alice, keys };
 }
 
+// Alice's signed commit of each `before` made once per test file and copied for every call, as
+// aliceAndBob's repositories are: the gate files' tests judge many `after`s against one `before`.
+const committed = new Map<string, TestRepo>();
+
 /** keysOnlyGate with several files: Alice commits `before`, then `after` (files written over, the rest kept). */
 export async function keysOnlyGateFiles(
   before: Record<string, string>,
   after: Record<string, string>,
 ): Promise<{ code: number; stdout: string; r: TestRepo }> {
-  const { r, alice, keys } = aliceSigns();
-  commitAsPerson(r, alice, 'alice@example.com', 'ci', before);
-  commitAsPerson(r, alice, 'alice@example.com', 'ci: tidy', after);
+  const key = JSON.stringify(before);
+  let source = committed.get(key);
+  if (!source || !existsSync(join(source.dir, '.git', 'HEAD'))) {
+    const made = aliceSigns();
+    commitAsPerson(made.r, made.alice, 'alice@example.com', 'ci', before);
+    committed.set(key, (source = made.r));
+  }
+  const r = copyRepo(source);
+  const keys = join(r.home, 'allowed');
+  commitAsPerson(r, sharedSshKey('alice'), 'alice@example.com', 'ci: tidy', after);
   const res = await runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], {
     env: r.env,
   });
