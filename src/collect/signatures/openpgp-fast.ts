@@ -71,11 +71,18 @@ const pad = (b: Uint8Array, size: number): Uint8Array => {
   return Buffer.concat([Buffer.alloc(size - s.length), s]);
 };
 
-const keyCache = new WeakMap<object, { key: KeyObject; kind: 'rsa' | 'ed25519' | 'ecdsa'; size: number } | null>();
+/** A key node:crypto checks with; an RSA key's modulus too (n, its magnitude). */
+interface FastKey {
+  key: KeyObject;
+  kind: 'rsa' | 'ed25519' | 'ecdsa';
+  size: number;
+  n?: Uint8Array;
+}
+const keyCache = new WeakMap<object, FastKey | null>();
 
-function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | 'ecdsa'; size: number } | null {
+function publicKey(kp: KeyPacket): FastKey | null {
   if (keyCache.has(kp)) return keyCache.get(kp)!;
-  let out: { key: KeyObject; kind: 'rsa' | 'ed25519' | 'ecdsa'; size: number } | null = null;
+  let out: FastKey | null = null;
   try {
     const p = kp.publicParams as unknown as Record<string, unknown>;
     const info = kp.getAlgorithmInfo() as { algorithm: string; curve?: string };
@@ -85,6 +92,7 @@ function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | '
         key: createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(strip(p.e)) }, format: 'jwk' }),
         kind: 'rsa',
         size: n.length,
+        n,
       };
     } else if (
       kp.algorithm === 22 &&
@@ -173,6 +181,16 @@ export async function fastVerify(
   return verifyParams(kp, s.hashAlgorithm, [s.toHash(type, data, detached)], params);
 }
 
+/** An RSA signature's s as libgcrypt computes with it, s^e mod n: s mod n. node:crypto (OpenSSL)
+ *  refuses an s of n or more, gpg 2.2 takes s + n, made from a good signature by anyone, as good. */
+function rsaReduced(s: Uint8Array, n: Uint8Array): Uint8Array {
+  const m = strip(s);
+  if (m.length < n.length) return m; // below n: every signature a signer makes
+  const big = (b: Uint8Array): bigint => BigInt('0x' + Buffer.from(b).toString('hex'));
+  const r = (big(m) % big(n)).toString(16);
+  return Buffer.from(r.length % 2 ? '0' + r : r, 'hex');
+}
+
 /** A legacy EdDSA signature's MPIs r and s as gpg 2.2 hands them to libgcrypt (pkglue.c pk_verify):
  *  each left-padded to 32 octets, and S reduced mod L as libgcrypt computes with it (ed25519-scalar.ts).
  *  An MPI of no bits or over 32 octets gpg does not check at all ("Bad MPI value"): a throw, which the
@@ -204,7 +222,12 @@ export function verifyParams(
   switch (k.kind) {
     case 'rsa':
       if (!params.s) return undefined;
-      return cryptoVerify(hash, data(), { key: k.key, padding: constants.RSA_PKCS1_PADDING }, pad(params.s, k.size));
+      return cryptoVerify(
+        hash,
+        data(),
+        { key: k.key, padding: constants.RSA_PKCS1_PADDING },
+        pad(rsaReduced(params.s, k.n!), k.size),
+      );
     case 'ed25519': {
       // OpenPGP's EdDSA signs the digest of the data, not the data itself.
       const rs = params.RS ?? legacyEdDsa(params.r, params.s);

@@ -143,9 +143,9 @@ describe('SSH: an Ed25519 S above L', () => {
 // ---------------------------------------------------------------------------------------------
 // OpenPGP: git + gpg 2.2 against the keyring, on its quick path and openpgp.js's
 
-/** The armored v4 EdDSA signature with its MPIs r and s replaced by what `f` makes of them (octets as
- *  the MPIs carry them: the little-endian encodings, leading zero octets left out). */
-function withMpis(armored: string, f: (r: Buffer, s: Buffer) => [Buffer, Buffer]): string {
+/** The armored v4 signature with its MPIs replaced by what `f` makes of them (octets as the MPIs
+ *  carry them, leading zero octets left out: EdDSA's r and s are little-endian encodings). */
+function withMpis(armored: string, f: (mpis: Buffer[]) => Buffer[]): string {
   const bytes = Buffer.from(
     armored
       .split('\n')
@@ -160,14 +160,13 @@ function withMpis(armored: string, f: (r: Buffer, s: Buffer) => [Buffer, Buffer]
   at += 2 + body.readUInt16BE(at); // hashed area
   at += 2 + body.readUInt16BE(at); // unhashed area
   at += 2; // the digest's first two octets
-  const mpi = (): Buffer => {
-    const bits = body.readUInt16BE(at);
-    const out = body.subarray(at + 2, at + 2 + Math.ceil(bits / 8));
-    at += 2 + out.length;
-    return out;
-  };
   const head = body.subarray(0, at);
-  const [r, s] = f(mpi(), mpi());
+  const mpis: Buffer[] = [];
+  while (at < body.length) {
+    const octets = Math.ceil(body.readUInt16BE(at) / 8);
+    mpis.push(body.subarray(at + 2, at + 2 + octets));
+    at += 2 + octets;
+  }
   const write = (m: Buffer): Buffer => {
     let i = 0;
     while (i < m.length && m[i] === 0) i++;
@@ -175,35 +174,69 @@ function withMpis(armored: string, f: (r: Buffer, s: Buffer) => [Buffer, Buffer]
     const bits = mag.length ? (mag.length - 1) * 8 + (32 - Math.clz32(mag[0]!)) : 0;
     return Buffer.concat([Buffer.from([bits >> 8, bits & 0xff]), mag]);
   };
-  const sig = packet(2, Buffer.concat([head, write(r), write(s)]));
+  const sig = packet(2, Buffer.concat([head, ...f(mpis).map(write)]));
   return openpgp.armor(openpgp.enums.armor.signature, sig);
 }
 
-/** s (MPI octets, little-endian S) moved by k·L, written back on `width` octets. */
+/** EdDSA's s (MPI octets, little-endian S) moved by k·L, written back on `width` octets. */
 const sPlus =
   (k: bigint, width = 32) =>
-  (r: Buffer, s: Buffer): [Buffer, Buffer] => {
-    const padded = Buffer.concat([Buffer.alloc(32 - s.length), s]);
-    return [r, le(fromLe(padded) + k * L, width)];
+  ([r, s]: Buffer[]): Buffer[] => {
+    const padded = Buffer.concat([Buffer.alloc(32 - s!.length), s!]);
+    return [r!, le(fromLe(padded) + k * L, width)];
   };
 
-describe('OpenPGP (gpg 2.2): an EdDSA S above L', () => {
+/** The modulus of the RSA key gpg exported (its first packet, old format, two length octets: version,
+ *  creation time, algorithm, then the MPI n). */
+function rsaModulus(exported: Buffer): Buffer {
+  const body = exported.subarray(3);
+  return body.subarray(8, 8 + Math.ceil(body.readUInt16BE(6) / 8));
+}
+
+/** An RSA signature's s (big-endian) moved by k·n. */
+const rsaPlus =
+  (k: bigint, n: Buffer) =>
+  ([s]: Buffer[]): Buffer[] => {
+    const big = (b: Buffer): bigint => BigInt('0x' + b.toString('hex'));
+    const hex = (big(s!) + k * big(n)).toString(16);
+    return [Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex')];
+  };
+
+describe('OpenPGP (gpg 2.2): an EdDSA S above L, an RSA s above n', () => {
   let made: ResignedCommit;
   const c: Record<string, string> = {};
 
   beforeAll(() => {
     made = resignedCommit(NOW);
-    const variant = (name: string, f: (r: Buffer, s: Buffer) => [Buffer, Buffer]): void => {
-      c[name] = made.withSignature(name, withMpis(made.armored, f));
+    const variant = (name: string, f: (mpis: Buffer[]) => Buffer[], armored = made.armored): void => {
+      c[name] = made.withSignature(name, withMpis(armored, f));
     };
     variant('same', sPlus(0n));
     variant('plusL', sPlus(1n));
     variant('plus8L', sPlus(8n));
     variant('plus16L', sPlus(16n, 33));
-    variant('zeroS', (r) => [r, Buffer.alloc(0)]);
-    variant('zeroR', (_r, s) => [Buffer.alloc(0), s]);
+    variant('zeroS', ([r]) => [r!, Buffer.alloc(0)]);
+    variant('zeroR', ([, s]) => [Buffer.alloc(0), s!]);
     // R changed (one bit of its last octet): bad whatever S is.
-    variant('otherR', (r, s) => sPlus(1n)(Buffer.concat([r.subarray(0, -1), Buffer.of(r.at(-1)! ^ 1)]), s));
+    variant('otherR', ([r, s]) => sPlus(1n)([Buffer.concat([r!.subarray(0, -1), Buffer.of(r!.at(-1)! ^ 1)]), s!]));
+
+    // An RSA key of the same keyring signs the same commit: gpg's own detached signature over its payload.
+    const rob = made.gpg.genKey('Rob <rob@example.com>', 'rsa2048', { at: NOW - 30 * 86400 });
+    made.gpg.trust(rob);
+    const raw = execFileSync('git', ['cat-file', 'commit', made.good], { cwd: made.r.dir, env: made.r.env });
+    const payload = commitSignature(made.good, raw).payload;
+    const byRob = made.gpg
+      .run(['--detach-sign', '--armor', '-u', rob], { input: payload, at: NOW - 20 * 86400 })
+      .toString();
+    const modulus = rsaModulus(made.gpg.exportPublic(rob));
+    variant('rsaSame', rsaPlus(0n, modulus), byRob);
+    variant('rsaPlusN', rsaPlus(1n, modulus), byRob);
+    variant('rsaPlus3N', rsaPlus(3n, modulus), byRob);
+    variant(
+      'rsaOff',
+      ([s]) => rsaPlus(1n, modulus)([Buffer.concat([s!.subarray(0, -1), Buffer.of(s!.at(-1)! ^ 1)])]),
+      byRob,
+    );
   }, 60_000);
   afterAll(() => made?.gpg.kill());
 
@@ -220,6 +253,10 @@ describe('OpenPGP (gpg 2.2): an EdDSA S above L', () => {
     ['zeroS', 'E'],
     ['zeroR', 'E'],
     ['otherR', 'B'],
+    ['rsaSame', 'G'],
+    ['rsaPlusN', 'G'],
+    ['rsaPlus3N', 'G'],
+    ['rsaOff', 'B'],
   ])('%s: git says %s, and so does gitguard on both of its paths, naming the same key', async (name, letter) => {
     const [gitSays, gitKey] = gitLetter(c[name]!).split('\0');
     expect(gitSays).toBe(letter);
