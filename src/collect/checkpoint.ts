@@ -48,7 +48,10 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // state may lack such a token.
 // v10: ci-gate-kept keeps its losses forge by forge and judges them with each run's remotes and CI
 // variables (round 78): a v9 state dropped the losses its run's hosts did not count, for good.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v10';
+// v11: an Ed25519 signature's S is read mod L, as OpenSSH and gpg read it (red-team round 94): a v10
+// state may hold a finding for a commit whose signature git calls good. Also v11: an SSH signature
+// dated in the local year 10000 or later is B, as git says (a v10 state may hold a pass for it).
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v11';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

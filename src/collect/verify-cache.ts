@@ -53,7 +53,10 @@ import { zoneIdentity } from './signatures/local-time.js';
 // v19: an SSH allowed_signers time without Z and the commit time are read as git + ssh-keygen read
 //      them (glibc mktime, tm_isdst 0), in the zone the file records (a v18 verdict may be G where git
 //      says U in Europe/Dublin)
-const VERSION = 'gitguard-verify-cache-v19';
+// v20: an Ed25519 signature's S is read mod L (an OpenPGP RSA s mod n), as OpenSSH and libgcrypt do, and a
+//      legacy EdDSA r or s gpg calls a bad MPI is E (a v19 verdict may be B where git says G or E), and
+//      an SSH signature dated in the local year 10000 or later is B (a v19 verdict may be G)
+const VERSION = 'gitguard-verify-cache-v20';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

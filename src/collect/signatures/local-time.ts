@@ -373,12 +373,14 @@ export function mktimeStandard(
  * The instant `ssh-keygen -Y verify` checks a signature made at `t` at when git runs it: git writes t
  * as the local wall time (show_date, local, "%Y%m%d%H%M%S") for -Overify-time, which ssh-keygen reads
  * back with the same mktime: a summer time in New York, or a winter one in Dublin, moves by an hour,
- * as the allowed_signers times do. Undefined when the zone cannot be read exactly.
+ * as the allowed_signers times do. 0 when ssh-keygen refuses the option (a year past 9999 is 15
+ * digits). Undefined when the zone cannot be read exactly.
  */
 export function gitVerifyTime(t: number): number | undefined {
   const local = chosenZone().local;
   if (!local) return undefined;
   const w = new Date((t + local(t).off) * 1000);
+  if (!(w.getUTCFullYear() <= 9999)) return 0; // NaN too: past what a Date holds
   const [wall, leap] = wallSeconds(
     w.getUTCFullYear(),
     w.getUTCMonth() + 1,

@@ -6,6 +6,10 @@
 // (openpgp-critical.ts): this judges the arithmetic only.
 import { createHash, createPublicKey, verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
 import type * as openpgp from 'openpgp';
+import { ed25519Reduced } from './ed25519-scalar.js';
+
+/** gpg's "Can't check signature: Bad MPI value": a signature it reads as one it cannot check (E). */
+export const BAD_MPI = 'Bad MPI value';
 
 const HASHES: Record<number, string> = { 2: 'sha1', 8: 'sha256', 9: 'sha384', 10: 'sha512', 11: 'sha224' };
 // The ECDSA curves: a JWK name, or (for those JWK does not name) the curve's DER object identifier.
@@ -67,11 +71,18 @@ const pad = (b: Uint8Array, size: number): Uint8Array => {
   return Buffer.concat([Buffer.alloc(size - s.length), s]);
 };
 
-const keyCache = new WeakMap<object, { key: KeyObject; kind: 'rsa' | 'ed25519' | 'ecdsa'; size: number } | null>();
+/** A key node:crypto checks with; an RSA key's modulus too (n, its magnitude). */
+interface FastKey {
+  key: KeyObject;
+  kind: 'rsa' | 'ed25519' | 'ecdsa';
+  size: number;
+  n?: Uint8Array;
+}
+const keyCache = new WeakMap<object, FastKey | null>();
 
-function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | 'ecdsa'; size: number } | null {
+function publicKey(kp: KeyPacket): FastKey | null {
   if (keyCache.has(kp)) return keyCache.get(kp)!;
-  let out: { key: KeyObject; kind: 'rsa' | 'ed25519' | 'ecdsa'; size: number } | null = null;
+  let out: FastKey | null = null;
   try {
     const p = kp.publicParams as unknown as Record<string, unknown>;
     const info = kp.getAlgorithmInfo() as { algorithm: string; curve?: string };
@@ -81,6 +92,7 @@ function publicKey(kp: KeyPacket): { key: KeyObject; kind: 'rsa' | 'ed25519' | '
         key: createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(strip(p.e)) }, format: 'jwk' }),
         kind: 'rsa',
         size: n.length,
+        n,
       };
     } else if (
       kp.algorithm === 22 &&
@@ -169,6 +181,27 @@ export async function fastVerify(
   return verifyParams(kp, s.hashAlgorithm, [s.toHash(type, data, detached)], params);
 }
 
+/** An RSA signature's s as libgcrypt computes with it, s^e mod n: s mod n. node:crypto (OpenSSL)
+ *  refuses an s of n or more, gpg 2.2 takes s + n, made from a good signature by anyone, as good. */
+function rsaReduced(s: Uint8Array, n: Uint8Array): Uint8Array {
+  const m = strip(s);
+  if (m.length < n.length) return m; // below n: every signature a signer makes
+  const big = (b: Uint8Array): bigint => BigInt('0x' + Buffer.from(b).toString('hex'));
+  const r = (big(m) % big(n)).toString(16);
+  return Buffer.from(r.length % 2 ? '0' + r : r, 'hex');
+}
+
+/** A legacy EdDSA signature's MPIs r and s as gpg 2.2 hands them to libgcrypt (pkglue.c pk_verify):
+ *  each left-padded to 32 octets, and S reduced mod L as libgcrypt computes with it (ed25519-scalar.ts).
+ *  An MPI of no bits or over 32 octets gpg does not check at all ("Bad MPI value"): a throw, which the
+ *  callers read as E. */
+function legacyEdDsa(r: Uint8Array | undefined, s: Uint8Array | undefined): Uint8Array | undefined {
+  if (!r || !s) return undefined;
+  const [rr, ss] = [strip(r), strip(s)];
+  if (!rr[0] || !ss[0] || rr.length > 32 || ss.length > 32) throw new Error(BAD_MPI);
+  return ed25519Reduced(Buffer.concat([pad(rr, 32), pad(ss, 32)]), 'libgcrypt');
+}
+
 /**
  * Checks a v4 signature's arithmetic: `signed` is what the hash covers (data, hashed part,
  * trailer), `params` the signature's MPIs by openpgp.js's names (s; r and s; or RS).
@@ -189,11 +222,15 @@ export function verifyParams(
   switch (k.kind) {
     case 'rsa':
       if (!params.s) return undefined;
-      return cryptoVerify(hash, data(), { key: k.key, padding: constants.RSA_PKCS1_PADDING }, pad(params.s, k.size));
+      return cryptoVerify(
+        hash,
+        data(),
+        { key: k.key, padding: constants.RSA_PKCS1_PADDING },
+        pad(rsaReduced(params.s, k.n!), k.size),
+      );
     case 'ed25519': {
       // OpenPGP's EdDSA signs the digest of the data, not the data itself.
-      const rs =
-        params.RS ?? (params.r && params.s ? Buffer.concat([pad(params.r, 32), pad(params.s, 32)]) : undefined);
+      const rs = params.RS ?? legacyEdDsa(params.r, params.s);
       if (!rs || rs.length !== 64) return undefined;
       return cryptoVerify(null, createHash(hash).update(data()).digest(), k.key, rs);
     }

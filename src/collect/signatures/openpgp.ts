@@ -19,7 +19,7 @@
 // - a signature by an algorithm this build cannot check is E (secp256k1 and brainpool ECDSA are
 //   checked by node:crypto, over the hashes gpg 2.2 uses).
 import * as openpgp from 'openpgp';
-import { fastVerify, verifyParams } from './openpgp-fast.js';
+import { BAD_MPI, fastVerify, verifyParams } from './openpgp-fast.js';
 import { readQuickSignature } from './openpgp-sig.js';
 import { readSignatureBlock } from './openpgp-block.js';
 import { judgeGood } from './openpgp-judge.js';
@@ -276,7 +276,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         if (fast === undefined) await checkSig(sig, kp, sig.signatureType, literal, true);
       } catch (e) {
         const m = message(e);
-        if (/^Insecure/.test(m)) return { ...r, reason: `cannot be checked: ${m}` };
+        if (/^Insecure/.test(m) || m === BAD_MPI) return { ...r, reason: `cannot be checked: ${m}` };
         bad = {
           ...r,
           letter: 'B',
@@ -307,8 +307,13 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     if (!SIGNING_ALGOS.has(kp.algorithm) || (kp.algorithm as number) !== q.publicKeyAlgorithm) return undefined;
     const [first, second] = q.mpis;
     const params = q.mpis.length === 1 ? { s: first } : { r: first, s: second };
-    if (verifyParams(kp, q.hashAlgorithm, [payload, q.hashed, v4Trailer(q.hashed.length)], params) !== true)
-      return undefined;
+    let good: boolean | undefined;
+    try {
+      good = verifyParams(kp, q.hashAlgorithm, [payload, q.hashed, v4Trailer(q.hashed.length)], params);
+    } catch {
+      // one gpg cannot check: verify() judges it, naming its key
+    }
+    if (good !== true) return undefined;
     // A key's judgement at one clock second is the same for every good signature it made with one
     // hash but for the signing time, which judgeGood reads only against the key's creation: judged
     // once per second and copied (primaryAt's facts per signature cost more than the arithmetic).

@@ -1,6 +1,7 @@
 // sshkey_verify for the SSH key types node:crypto can check: the arithmetic shared by sshsig
 // signatures (sshsig.ts) and the CA signature over an SSH certificate (ssh-key.ts). Pure.
 import { createPublicKey, createHash, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { ed25519Reduced } from './ed25519-scalar.js';
 import { SshReader, SshWriter } from './ssh-wire.js';
 import type { EcCurve, SshPublicKey } from '../../domain/keys.js';
 
@@ -79,9 +80,11 @@ export function verifyRaw(
   switch (key.kind) {
     case 'ed25519': {
       if (sigType !== 'ssh-ed25519') return false;
-      const sig = r.string();
-      if (r.remaining !== 0 || sig.length !== 64) return false;
-      return cryptoVerify(null, data, nodeKey(key), sig);
+      const raw = r.string();
+      if (r.remaining !== 0) return false;
+      // OpenSSH's own Ed25519 reads S mod L (ed25519-scalar.ts).
+      const sig = ed25519Reduced(raw, 'openssh');
+      return !!sig && cryptoVerify(null, data, nodeKey(key), sig);
     }
     case 'ecdsa': {
       if (sigType !== plainType) return false;
@@ -131,8 +134,8 @@ export function verifyRaw(
         .raw(createHash('sha256').update(data).digest())
         .bytes();
       if (key.kind === 'sk-ed25519') {
-        if (inner.length !== 64) return false;
-        return cryptoVerify(null, signed, nodeKey(key), inner);
+        const sig = ed25519Reduced(inner, 'openssh');
+        return !!sig && cryptoVerify(null, signed, nodeKey(key), sig);
       }
       const sig = ecdsaSignature(inner, 'nistp256');
       if (!sig) return false;

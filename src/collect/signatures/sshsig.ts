@@ -53,6 +53,8 @@ export interface SshSig {
   signature: Uint8Array;
 }
 
+/** 10000-01-01T00:00:00Z: git writes a later time with a five-digit year, which ssh-keygen refuses. */
+const YEAR_10000 = 253402300800;
 const BEGIN = '-----BEGIN SSH SIGNATURE-----';
 const END = '-----END SSH SIGNATURE-----';
 const MAGIC = 'SSHSIG';
@@ -141,7 +143,9 @@ export function verifySshSignature(
   const namespace = opts.namespace ?? 'git';
   // git's -Overify-time is local wall time, read back by ssh-keygen's mktime (local-time.ts); a zone
   // that cannot be read exactly leaves the time as it is (its local valid-* lines are refused anyway).
-  const at = opts.at > 0 ? (gitVerifyTime(Math.floor(opts.at)) ?? Math.floor(opts.at)) : Math.floor(Date.now() / 1000);
+  // 0: a time ssh-keygen refuses as -Overify-time (a year past 9999).
+  const t = Math.floor(opts.at);
+  const at = opts.at > 0 ? (gitVerifyTime(t) ?? (t < YEAR_10000 ? t : 0)) : Math.floor(Date.now() / 1000);
   if (armored.trim() === '') return { letter: 'N', format: 'none', identities: [], reason: 'no signature' };
   if (!armored.startsWith(BEGIN)) {
     return verdict('E', { format: 'unknown', reason: 'not an SSH signature' });
@@ -161,6 +165,11 @@ export function verifySshSignature(
   const ca = key.cert ? certFacts(key.cert) : {};
   const judged = (letter: SignatureVerdict['letter'], rest: Partial<SignatureVerdict> = {}): SignatureVerdict =>
     verdict(letter, { ...algorithms, ...ca, ...rest });
+  // git's find-principals and check-novalidate then both fail: B, whatever key signed and whatever it signed.
+  if (at === 0) {
+    const reason = 'ssh-keygen refuses the commit time git gives it (-Overify-time): a year past 9999';
+    return judged('B', { signer, reason });
+  }
   if (key.cert?.unsupported) return judged('E', { signer, reason: key.cert.unsupported });
   let sound: boolean | string;
   try {
