@@ -25,7 +25,7 @@ import { attempt } from './attempt.js';
 import { collectConfig, otherWorktreesConfig } from '../collect/config.js';
 import { MissingObjectError } from '../collect/missing-object.js';
 import { collectHistory } from '../collect/refs.js';
-import { collectHooks, workTreeHooksFolder } from '../collect/hooks.js';
+import { workTreeHooksFolder } from '../collect/hooks.js';
 import { withHookManagers } from '../collect/hook-managers.js';
 import { collectClient } from '../collect/client.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
@@ -178,9 +178,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     async collect(run) {
       const config = await run.get('config');
       return config.ok
-        ? attempt(() =>
-            withHookManagers(run.req.repository, collectHooks(run.req.repository, config.value, run.req.env)),
-          )
+        ? attempt(() => withHookManagers(run.req.repository, config.value, run.req.env))
         : unavailable(`config unavailable: ${config.reason}`);
     },
   },
