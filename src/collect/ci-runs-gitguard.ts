@@ -8,6 +8,7 @@
 import { entryNamed, ObjectReader, parseTree, type GitObject } from './objects.js';
 import { ciFolderFiles, readCiObject, type DerivedWatch } from './derived-paths.js';
 import { ATTRIBUTES } from './nested-attributes.js';
+import { HOOKS_ORIGIN } from './hooks.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
 import { GITLAB_SHELL, gitlabRunsGitguard } from './gitlab-gate.js';
@@ -186,7 +187,7 @@ export class CiGateReader {
   /** A watched path that is (or holds) a file the tip's CI runs, found from its references (derived-paths.ts). */
   isDerivedCi(path: string): boolean {
     const origin = this.origins.get(path);
-    return origin !== undefined && origin !== ATTRIBUTES;
+    return origin !== undefined && origin !== ATTRIBUTES && origin !== HOOKS_ORIGIN;
   }
 
   /**

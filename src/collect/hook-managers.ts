@@ -4,10 +4,12 @@
 // `gitguard hook run pre-push`, taken only when nothing can skip it or ignore its exit status.
 // Everything read here is repository content: read bounded, no links followed, never executed.
 import { dirname, join } from 'node:path';
-import type { HookInfo, HookManager, HooksFacts, RepositoryInfo } from '../domain/model.js';
+import type { ConfigEntry, HookInfo, HookManager, HooksFacts, RepositoryInfo } from '../domain/model.js';
+import { collectHooks } from './hooks.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { checkHookMarker } from './hook-marker.js';
 import { yamlTooDeep } from './policy-yaml.js';
+import { runEnv } from './run-context.js';
 
 const MAX_FILE = 256 * 1024;
 
@@ -183,19 +185,33 @@ async function hookManagerOf(repo: RepositoryInfo, hook: HookInfo, dir: string):
 }
 
 /**
- * The hooks, with the manager of a pre-push hook that is not gitguard's (see hookManagerOf). A
+ * The variable of the audited environment (the one git runs the hook in) that makes a manager's hook
+ * exit 0 before it runs anything: husky's `h` (and husky 4-8's husky.sh) on `HUSKY=0`, lefthook's
+ * hook script on `LEFTHOOK=0` (test/fixtures/hook-managers, as each writes them).
+ */
+const SKIPPED_BY: Partial<Record<HookManager['name'], string>> = { husky: 'HUSKY', lefthook: 'LEFTHOOK' };
+
+/**
+ * The hooks (collectHooks), with the manager of a pre-push hook that is not gitguard's (see hookManagerOf). A
  * gitguard pre-push hook left in a folder git no longer uses is not bypassed when the manager's
  * hook where git looks runs gitguard (installed before husky took core.hooksPath over, say).
  */
-export async function withHookManagers(repo: RepositoryInfo, facts: HooksFacts): Promise<HooksFacts> {
+export async function withHookManagers(
+  repo: RepositoryInfo,
+  config: ConfigEntry[],
+  env: NodeJS.ProcessEnv = runEnv(),
+): Promise<HooksFacts> {
+  const facts = collectHooks(repo, config, env);
   const hooks = await Promise.all(
     facts.hooks.map(async (h) => {
       if (h.name !== 'pre-push' || h.marker !== 'absent') return h;
       const manager = await hookManagerOf(repo, h, facts.dir);
-      return manager ? { ...h, manager } : h;
+      const variable = manager && SKIPPED_BY[manager.name];
+      const skippedBy = variable && env[variable] === '0' ? `${variable}=0` : undefined;
+      return manager ? { ...h, manager: skippedBy ? { ...manager, skippedBy } : manager } : h;
     }),
   );
-  const runsGitguard = hooks.some((h) => h.name === 'pre-push' && h.manager?.gitguard);
+  const runsGitguard = hooks.some((h) => h.name === 'pre-push' && h.manager?.gitguard && !h.manager.skippedBy);
   const bypassed = runsGitguard ? facts.bypassed?.filter((h) => h.name !== 'pre-push') : facts.bypassed;
   const { bypassed: _, ...rest } = facts;
   return { ...rest, hooks, ...(bypassed?.length ? { bypassed } : {}) };

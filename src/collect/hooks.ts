@@ -1,8 +1,8 @@
 // Which hooks are present, and where git would look for them (core.hooksPath wins over .git/hooks).
-import { effective } from '../domain/config.js';
+import { effective, inWorkTreeFiles } from '../domain/config.js';
 import { accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readBounded } from './safe-fs.js';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ConfigEntry, ConfigScope, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { checkHookMarker } from './hook-marker.js';
 import { runEnv } from './run-context.js';
@@ -102,4 +102,34 @@ function sameFolder(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The protected path a hooks folder of the work tree stands for in the walk: the default one of a repository's hooks. */
+export const HOOKS_ORIGIN = '.githooks';
+
+/**
+ * The folder of the work tree git takes hooks from (a core.hooksPath naming one: `scripts/hooks`,
+ * husky's `.husky/_`), relative to its top; undefined where hooks come from elsewhere. What the last
+ * checkout wrote there is what git runs, so a commit changing it changes the hooks as one changing
+ * `.githooks/` does (the walk protects it like that: history.ts). husky's `_` folder runs the hooks
+ * of the folder above it (`.husky/pre-push`), which is the one a commit edits.
+ */
+export function workTreeHooksFolder(
+  repo: RepositoryInfo,
+  config: ConfigEntry[],
+  env: NodeJS.ProcessEnv = runEnv(),
+): string | undefined {
+  const top = repo.workTree;
+  const { dir, source } = hooksDir(repo, config, env);
+  if (!top || source === 'default' || dir === '') return undefined;
+  let real: string | undefined;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    // not there (yet): named as it is
+  }
+  const inside = [dir, real].find((d): d is string => d !== undefined && inWorkTreeFiles(d, top));
+  const rel = inside && relative(top, inside).split(sep).join('/');
+  if (!rel) return undefined;
+  return basename(rel) === '_' && dirname(rel) !== '.' ? dirname(rel) : rel;
 }

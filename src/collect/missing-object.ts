@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { ExpectedError, firstLine, GIT_MEMORY_HINT, gitOutOfMemory, StopsAuditError } from '../errors.js';
 import { parseConfigText } from './config-syntax.js';
+import { gitBool } from '../domain/config.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { objectHeld } from './object-store.js';
 
@@ -80,7 +81,7 @@ export function isPartialClone(commonDir: string): boolean {
   return parseConfigText(text ?? '').some(({ key, value }) => {
     const k = key.toLowerCase();
     if (k === 'extensions.partialclone') return !!value;
-    return /^remote\..*\.promisor$/.test(k) && (value === undefined || /^(true|yes|on|1)$/i.test(value.trim()));
+    return /^remote\..*\.promisor$/.test(k) && gitBool(value ?? null) === true;
   });
 }
 

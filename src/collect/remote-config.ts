@@ -2,6 +2,7 @@
 // what was published: git updates one on a push only through a fetch refspec that stores there.
 import type { RepositoryInfo } from '../domain/model.js';
 import { runGit } from './git.js';
+import { gitBool } from '../domain/config.js';
 
 export interface RemoteRecordConfig {
   /** A configured remote keeps no record under refs/remotes/ of what it was pushed: no fetch
@@ -29,8 +30,8 @@ export async function remoteRecordConfig(repo: RepositoryInfo): Promise<RemoteRe
   for (const item of r.stdout.toString('utf8').split('\0')) {
     const nl = item.indexOf('\n');
     const key = nl < 0 ? item : item.slice(0, nl);
-    // A bare key (no "=") is true; an empty value is false, as git reads booleans.
-    const isFalse = nl >= 0 && /^(false|no|off|0)?$/i.test(item.slice(nl + 1).trim());
+    // A bare key (no "=") is true; an empty value is false, as git reads booleans (`0x0` too).
+    const isFalse = gitBool(nl >= 0 ? item.slice(nl + 1) : null) === false;
     if (key === 'core.logallrefupdates') {
       logged = !isFalse;
       continue;

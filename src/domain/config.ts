@@ -12,6 +12,47 @@ export function normaliseKey(key: string): string {
   return `${key.slice(0, first).toLowerCase()}.${key.slice(first + 1, last)}.${key.slice(last + 1).toLowerCase()}`;
 }
 
+/**
+ * git's boolean (config.c: git_parse_maybe_bool_text, then git_parse_int): no value, `true`/`yes`/`on`
+ * (ASCII case folded) and a non-zero int are true; `false`/`no`/`off`, "" and zero false; anything
+ * else undefined (git stops there: "bad boolean config value"). Nothing is trimmed: git compares the
+ * value whole, so `true ` is no boolean (core.fsmonitor then runs it as a program), and an int is
+ * read as strtoimax reads it in base 0: `0x0`, `+0`, `00` and `0k` are false (`http.sslVerify=0x0`
+ * turns certificate checks off), `010` is eight.
+ */
+export function gitBool(value: string | null): boolean | undefined {
+  if (value === null) return true;
+  const v = value.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  if (v === 'true' || v === 'yes' || v === 'on') return true;
+  if (v === 'false' || v === 'no' || v === 'off' || v === '') return false;
+  const n = gitInt(value);
+  return n === undefined ? undefined : n !== 0n;
+}
+
+const INT_MAX = 2n ** 31n - 1n;
+const UNIT = new Map([
+  ['', 1n],
+  ['k', 1024n],
+  ['m', 1024n ** 2n],
+  ['g', 1024n ** 3n],
+]);
+
+/**
+ * git's int (git_parse_signed for an int): leading C whitespace, a sign, digits in base 0 (`0x` hex,
+ * a leading `0` octal, else decimal, as strtoimax reads them: `0x` alone is the 0 before an `x`),
+ * then nothing or one unit `k`/`m`/`g` (any case); within ±INT_MAX once scaled. Undefined otherwise.
+ */
+function gitInt(value: string): bigint | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)(.*)$/s.exec(value);
+  const factor = m ? UNIT.get(m[3]!.replace(/[KMG]/, (c) => c.toLowerCase())) : undefined;
+  if (!m || factor === undefined) return undefined;
+  const digits = m[2]!;
+  const magnitude = /^0[0-7]+$/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  // git refuses a value past the bound before scaling: val > max / factor (C's division, truncated).
+  if (magnitude > INT_MAX / factor) return undefined;
+  return (m[1] === '-' ? -magnitude : magnitude) * factor;
+}
+
 /** The file an origin names, for reports: "file:/x/.git/config" -> "/x/.git/config". */
 export function originFile(origin: string): string | undefined {
   return origin.startsWith('file:') ? origin.slice(5) : undefined;

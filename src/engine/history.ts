@@ -29,7 +29,8 @@ import { sharesHistory } from '../collect/shared-history.js';
 import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
 import { setGateScope } from '../collect/gate-branches.js';
-import { derivedKey, derivedPaths, NO_DERIVED, originsAt } from '../collect/derived-paths.js';
+import { derivedKey, derivedPaths, NO_DERIVED, originsAt, type DerivedWatch } from '../collect/derived-paths.js';
+import { HOOKS_ORIGIN } from '../collect/hooks.js';
 
 /** Whether none of these commits has a .gitguard entry at all. */
 async function noPolicyFolder(reader: ObjectReader, commits: readonly string[]): Promise<boolean> {
@@ -45,6 +46,8 @@ export async function openHistory(
   trust: TrustOptions = {},
   watchProtected = false,
   shared?: ObjectReader,
+  /** The work tree's folder git takes hooks from (collect/hooks.ts workTreeHooksFolder): protected as `.githooks/` is. */
+  hooksFolder?: string,
 ): Promise<HistorySession> {
   const scoped = await walkScope(repo, history, scope);
   let { revisions, description } = scoped;
@@ -195,7 +198,7 @@ export async function openHistory(
       watchProtected && tip
         ? await derivedPaths(shadow.gitDir, reader, oidBytes, tip, start, revisions, scope.resume?.rangeMemo(history))
         : undefined;
-    const derived = found ? originsAt(found, fixed) : NO_DERIVED;
+    const derived = withHooksFolder(found ? originsAt(found, fixed) : NO_DERIVED, fixed, hooksFolder);
     const { origins } = derived;
     const watched = watchProtected ? [...fixed, ...origins.keys()] : [];
     // Resuming an earlier run: its tips are left out, and their policy verdicts assumed for their children.
@@ -351,4 +354,17 @@ export async function openHistory(
     close();
     throw err;
   }
+}
+
+/**
+ * `derived` with the work tree's hooks folder watched as what it stands for, `.githooks` (the
+ * default protected path of a repository's hooks): whoever commits there picks what git runs. Left
+ * as it is where a watched path holds it or lies in it (watched already, or as something more
+ * specific: a file the CI runs), and inside the policy folder.
+ */
+function withHooksFolder(derived: DerivedWatch, fixed: readonly string[], folder: string | undefined): DerivedWatch {
+  if (!folder || folder === POLICY_DIR || folder.startsWith(`${POLICY_DIR}/`)) return derived;
+  const nested = (a: string, b: string): boolean => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  if ([...fixed, ...derived.origins.keys()].some((w) => nested(w, folder))) return derived;
+  return { ...derived, origins: new Map([...derived.origins, [folder, HOOKS_ORIGIN]]) };
 }

@@ -169,7 +169,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
     )
       return old.headPolicyTree.split(' ')[0] !== this.headTree.split(' ')[0]
         ? `the policy at the tip (${POLICY_DIR}) changed since the checkpoint`
-        : 'the files the CI at the tip runs, or its nested .gitattributes, changed since the checkpoint';
+        : 'the files the CI at the tip runs, its nested .gitattributes or the hooks folder (core.hooksPath) changed since the checkpoint';
     if (old.validUntil !== null && Date.now() / 1000 >= old.validUntil)
       return 'a key or signature judged before has expired since, or a future-dated commit came due';
     // Every recorded tip must still be in the history walked: otherwise old results cover commits that are gone.

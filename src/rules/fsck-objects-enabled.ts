@@ -1,7 +1,7 @@
 import type { ConfigEntry } from '../domain/model.js';
 import { defineRepoRule } from './define.js';
-import { configFinding, gitBool } from './lib/config.js';
-import { effective } from '../domain/config.js';
+import { configFinding } from './lib/config.js';
+import { effective, gitBool } from '../domain/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
 // fetch.* and receive.* fall back to transfer.fsckObjects when unset (git-config(1)).

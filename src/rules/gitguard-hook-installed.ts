@@ -43,6 +43,20 @@ export default defineRepoRule({
         ],
       };
     }
+    // The environment git runs the hook in makes the manager skip it: no push is checked.
+    if (hook.manager?.skippedBy) {
+      const path = hook.manager.config;
+      return {
+        outcome: 'fail',
+        findings: [
+          {
+            message: `${hook.manager.name}'s pre-push hook (${hook.path}) is switched off: ${hook.manager.skippedBy} in the environment makes it exit before it runs anything, gitguard included (${path})`,
+            file: path,
+            evidence: { ...evidence, manager: hook.manager.name, skippedBy: hook.manager.skippedBy },
+          },
+        ],
+      };
+    }
     // A hook manager's hook (husky, lefthook, pre-commit) runs gitguard from the manager's own file, as
     // the README says to set them up: no marker to check there, the line that runs it is the evidence.
     const manager = hook.manager;

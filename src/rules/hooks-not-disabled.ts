@@ -15,6 +15,17 @@ const NULL_DEVICES = new Set(['/dev/null', 'nul', '\\\\.\\nul']);
 // includeIf takes in on another branch, in another place): switching every hook off there is the same
 // act. Only these two values are judged there (the folder's hooks are this worktree's question).
 const switchesOff = (v: string | null): boolean => v === '' || (v !== null && NULL_DEVICES.has(v.trim().toLowerCase()));
+// The hooks git runs (githooks(5), git 2.39), each only as an executable file of that name: a folder
+// whose files are all something else (`core.hooksPath=/etc`, a `.gitkeep`, a pre-push without its
+// x bit) switches every hook off as /dev/null does.
+const GIT_HOOKS = new Set(
+  (
+    'applypatch-msg pre-applypatch post-applypatch pre-commit pre-merge-commit prepare-commit-msg commit-msg ' +
+    'post-commit pre-rebase post-checkout post-merge pre-push pre-receive update proc-receive post-receive ' +
+    'post-update reference-transaction push-to-checkout pre-auto-gc post-rewrite sendemail-validate ' +
+    'fsmonitor-watchman p4-changelist p4-prepare-changelist p4-post-changelist p4-pre-submit post-index-change'
+  ).split(' '),
+);
 
 export default defineRepoRule({
   id: 'hooks-not-disabled',
@@ -74,6 +85,17 @@ export default defineRepoRule({
             `core.hooksPath=${hp.value} (${hp.scope}) points away from gitguard's ${h.name} hook in ${h.path}, which no longer runs`,
           ),
         ),
+      };
+    }
+    if (!hooks.hooks.some((h) => h.executable && GIT_HOOKS.has(h.name)) && !hooks.defaultFolder) {
+      return {
+        outcome: 'fail',
+        findings: [
+          configFinding(
+            hp,
+            `core.hooksPath=${hp.value} (${hp.scope}) points at ${hooks.dir}, whose ${hooks.hooks.length} file(s) git runs none of (not executable, or not named as a hook): every hook is switched off`,
+          ),
+        ],
       };
     }
     const same = hooks.defaultFolder ? ", git's default folder" : '';

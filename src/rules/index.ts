@@ -157,7 +157,7 @@ export const registry: readonly RuleEntry[] = [
   {
     id: 'protected-paths-changed-by-maintainers',
     kind: 'commits',
-    needs: ['history', 'signatures', 'protected-paths'],
+    needs: ['history', 'signatures', 'protected-paths', 'config'],
     load: () => import('./protected-paths-changed-by-maintainers.js'),
   },
   {

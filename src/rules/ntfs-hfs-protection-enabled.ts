@@ -1,6 +1,6 @@
 import { defineRepoRule } from './define.js';
-import { configFinding, gitBool } from './lib/config.js';
-import { effective } from '../domain/config.js';
+import { configFinding } from './lib/config.js';
+import { effective, gitBool } from '../domain/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
 // core.protectNTFS defaults to true everywhere since git 2.24.1; core.protectHFS only on macOS.

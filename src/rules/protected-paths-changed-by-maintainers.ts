@@ -11,7 +11,7 @@ import { commitFinding } from './lib/trust-rule.js';
 // policies differ (see unvouchedChange). (.gitguard/ itself: policy-changes-authorized.)
 export default defineCommitRule({
   id: 'protected-paths-changed-by-maintainers',
-  needs: ['history', 'signatures', 'protected-paths'],
+  needs: ['history', 'signatures', 'protected-paths', 'config'],
   start(_facts, ctx, resume) {
     const found = new FindingList(ctx.findingLimit, resume?.findings);
     const n = resumeCounts({ changes: 0, judged: 0, unvouched: 0 }, resume);

@@ -1,7 +1,6 @@
 import { defineRepoRule } from './define.js';
 import { FindingList, notAvailable } from './lib/findings.js';
-import { gitBool } from './lib/config.js';
-import { effective } from '../domain/config.js';
+import { effective, gitBool } from '../domain/config.js';
 
 export default defineRepoRule({
   id: 'replace-refs-absent',

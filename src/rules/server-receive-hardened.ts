@@ -1,7 +1,7 @@
 import { defineRepoRule } from './define.js';
 import { notAServer } from './lib/server.js';
-import { configFinding, gitBool } from './lib/config.js';
-import { effective } from '../domain/config.js';
+import { configFinding } from './lib/config.js';
+import { effective, gitBool } from '../domain/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
 // What a repository others push into must refuse. Each is off by default in git (a plain

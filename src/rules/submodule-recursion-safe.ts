@@ -1,6 +1,6 @@
 import { defineRepoRule } from './define.js';
-import { configFinding, gitBool } from './lib/config.js';
-import { effective } from '../domain/config.js';
+import { configFinding } from './lib/config.js';
+import { effective, gitBool } from '../domain/config.js';
 import { notAvailable } from './lib/findings.js';
 
 // submodule.recurse makes checkout, pull and friends clone and update submodules on their own; with

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { defineRepoRule } from './define.js';
-import { configFinding, gitBool } from './lib/config.js';
-import { effective, inWorkTreeFiles } from '../domain/config.js';
+import { configFinding } from './lib/config.js';
+import { effective, inWorkTreeFiles, gitBool } from '../domain/config.js';
 import { FindingList, notAvailable } from './lib/findings.js';
 
 /** The URL a per-URL http.<url>.<name> key names, or every HTTPS remote for http.<name>. */

@@ -1,19 +1,9 @@
-// Shared reading of git config facts: git's boolean syntax, "last one wins", and findings that name
+// Shared reading of git config facts: "last one wins" (git's boolean syntax: domain/config.ts), and findings that name
 // key, value, scope and file, as every config rule must.
 import type { Available, ConfigEntry, Facts, Finding } from '../../domain/model.js';
 import { originFile } from '../../domain/config.js';
 import { redactUrls } from '../../domain/escape.js';
 import { shellWord } from '../../domain/shell-word.js';
-
-/** git's boolean: no value, yes/on/true/1 (any non-zero integer) are true; no/off/false/0/"" false. */
-export function gitBool(value: string | null): boolean | undefined {
-  if (value === null) return true;
-  const v = value.trim().toLowerCase();
-  if (['yes', 'on', 'true'].includes(v)) return true;
-  if (['no', 'off', 'false', ''].includes(v)) return false;
-  if (/^-?\d+[kmg]?$/.test(v)) return parseInt(v, 10) !== 0;
-  return undefined;
-}
 
 /** A finding about one config entry. Keys and values may hold URLs with secrets: always redacted. */
 export function configFinding(e: ConfigEntry, message: string, value: string | null = e.value): Finding {

@@ -2,7 +2,7 @@
 // git-config(1), read key by key; test/helpers/command-keys.ts makes git run each one for real).
 // One row per key: its pattern (on the normalised key) and whether a value runs a command. A new
 // git version's key is one row here and one there.
-import { gitBool } from './config.js';
+import { gitBool } from '../../domain/config.js';
 
 /** true: runs a command; a string: it does, and why (when the key alone does not say it). */
 export type Runs = boolean | string;

@@ -3,8 +3,7 @@
 // config), whose refs its fetches overwrite and which is a copy, not a place people push to, and the
 // common dir of linked worktrees (`git clone --bare` then `git worktree add`), a clone people commit in.
 import type { Facts } from '../../domain/model.js';
-import { gitBool } from './config.js';
-import { effective } from '../../domain/config.js';
+import { effective, gitBool } from '../../domain/config.js';
 
 /** Why the server rules do not apply (the rule's not-applicable note), or undefined when they do. */
 export function notAServer(facts: Facts): string | undefined {
