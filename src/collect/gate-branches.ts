@@ -3,7 +3,7 @@
 // remote's HEAD branch), and the files the tip holds (a `paths:` filter runs for a change to one of
 // them). Set by the walk before it reads a CI file; per run (AsyncLocalStorage), never left for the next.
 import { runContext } from './run-context.js';
-import { runGit } from './git.js';
+import { sharedListing } from './tip-listing.js';
 import { defaultProtectedRefs } from '../domain/ledger.js';
 import type { HistoryFacts } from '../domain/model.js';
 import type { GateScope } from '../domain/push-filters.js';
@@ -13,14 +13,12 @@ const scopeIn = new WeakMap<
   { branches: readonly string[]; listFiles: () => Promise<string[] | undefined>; key: string }
 >();
 
-/** The tip's file names read at most (a larger tree: `paths:` filters are not read, they run). */
-const MAX_NAMES_BYTES = 32 * 1024 * 1024;
-
 /**
  * Sets the run's gate scope. Branches: those the policy at HEAD names (`refs/heads/x`, a glob kept as
  * written), else of the default ones (ledger.ts defaultProtectedRefs) those the repository has as a
  * branch or remote-tracking branch (`branches: [master]` runs for nothing in a repository of `main`).
- * Files: the tip's (`git ls-tree -r`), undefined where git cannot list them within MAX_NAMES_BYTES.
+ * Files: the tip's (`git ls-tree -r`, shared with the nested attributes' reader: tip-listing.ts),
+ * undefined where git cannot list them within its bound.
  */
 export async function setGateScope(
   policyRefs: readonly string[],
@@ -43,16 +41,9 @@ export async function setGateScope(
   scopeIn.set(runContext(), { branches, listFiles, key: `${branches.join('\0')}\n${tip ?? '-'}` });
 }
 
-/** `git ls-tree -r` of the tip; undefined past MAX_NAMES_BYTES or where git fails (`paths:` filters then run). */
+/** The tip's file names (tip-listing.ts); undefined past its bound or where git fails (`paths:` filters then run). */
 async function tipFiles(gitDir: string, tip: string | undefined): Promise<string[] | undefined> {
-  if (!tip) return undefined;
-  try {
-    const args = ['ls-tree', '-r', '-z', '--name-only', '--end-of-options', tip];
-    const out = await runGit(args, { gitDir, maxBytes: MAX_NAMES_BYTES, timeoutMs: 120_000 });
-    return out.code === 0 ? out.stdout.toString('utf8').split('\0').filter(Boolean) : undefined;
-  } catch {
-    return undefined;
-  }
+  return tip ? (await sharedListing(gitDir, tip)).names : undefined;
 }
 
 /** A filter key that reads the tip's files: GitHub's `paths:`/`paths-ignore:`, GitLab's `changes:`. */

@@ -2,14 +2,9 @@
 // `-diff` or a filter there steer merges and reviews as the top one does), folded into a few folders
 // to watch where there are too many (derived-paths.ts watches them like the top one).
 import { ExpectedError } from '../errors.js';
-import { gitRecords } from './git-reading.js';
-import { envLimit } from './child-env.js';
+import { ATTRIBUTES, FOLD_AT, isNestedAttributes, listedBefore, listTree } from './tip-listing.js';
 
-export const ATTRIBUTES = '.gitattributes';
-const NESTED_SUFFIX = Buffer.from(`/${ATTRIBUTES}`);
-
-/** Names kept before they are folded (a hostile tree may hold a million `.gitattributes`). */
-const FOLD_AT = 8192;
+export { ATTRIBUTES };
 
 /**
  * `paths` as at most `max` paths covering them all: where there are more, each is cut to its first
@@ -30,36 +25,23 @@ function foldToCap(paths: readonly string[], max: number): string[] | undefined 
 /**
  * The `.gitattributes` files below the root of `tip`'s tree, folded into at most `max` paths
  * (foldToCap): `ls-tree -r` read as a stream (a tree of a million files is ~50 MB of names), keeping
- * only those names.
+ * only those names; the run's listing of the tip where a CI filter already made one (tip-listing.ts),
+ * its names seen in the same order, so the same ones are folded the same way.
  */
 export async function nestedAttributes(gitDir: string, tip: string, max: number): Promise<string[]> {
-  const args = ['ls-tree', '-r', '-z', '--name-only', '--full-tree', '--end-of-options', tip];
-  const tooLong = (): Error => new ExpectedError(`a path in ${tip.slice(0, 12)}'s tree is over 64 KiB long`);
   let found: string[] = [];
-  let seen = 0;
-  const most = maxTreeFiles();
-  for await (const names of gitRecords(args, gitDir, '\0', 64 * 1024, tooLong))
-    for (const n of names) {
-      if (++seen > most) throw tooManyFiles(tip, most);
-      if (!n.subarray(-NESTED_SUFFIX.length).equals(NESTED_SUFFIX)) continue; // most names: decoded never
-      found.push(utf8Folder(n, tip));
-      if (found.length >= FOLD_AT) found = foldOrStop(found, max);
-    }
+  const visit = (n: Buffer): void => {
+    if (!isNestedAttributes(n)) return; // most names: decoded never
+    found.push(utf8Folder(n, tip));
+    if (found.length >= FOLD_AT) found = foldOrStop(found, max);
+  };
+  const listed = await listedBefore(gitDir, tip);
+  if (listed?.attributes) {
+    listed.attributes.forEach(visit);
+    if (listed.failure !== undefined) throw listed.failure;
+  } else await listTree(gitDir, tip, visit);
   return foldOrStop(found, max);
 }
-
-/**
- * The most files a tip's tree may list (GITGUARD_MAX_TREE_FILES, else 10 million): a tree naming one
- * subtree a thousand times, three levels deep, is a few hundred bytes and a billion paths, which
- * `ls-tree -r` printed for hours (the largest honest trees hold a few million files).
- */
-const maxTreeFiles = (): number => envLimit('GITGUARD_MAX_TREE_FILES', 10_000_000);
-
-const tooManyFiles = (tip: string, max: number): ExpectedError =>
-  new ExpectedError(
-    `the tree of ${tip.slice(0, 12)} lists more than ${max.toLocaleString('en-US')} files (GITGUARD_MAX_TREE_FILES; a tree that names the same folders over and over lists billions)`,
-    `for a huge honest tree, set GITGUARD_MAX_TREE_FILES=N`,
-  );
 
 /**
  * A path's text, or where a folder name on the way is not UTF-8, the deepest folder above it that is:

@@ -32,6 +32,10 @@ import { POLICY_DIR, type TrustedCommit } from '../domain/trust.js';
 export class TrustCollector {
   /** Every commit walked or looked up, numbered: the per-commit state below is columns indexed by it. */
   private readonly index = new OidIndex();
+  /** The index, for the rules' own columns (RuleContext.commitIndex): an id they add has no value here. */
+  get commitIndex(): OidIndex {
+    return this.index;
+  }
   readonly verifier: TrustVerifier;
   private readonly store: PolicyStore;
   private readonly ciGates: CiGateReader;

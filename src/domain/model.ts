@@ -5,6 +5,7 @@ import type { CommitGraphFacts } from './commit-graph.js';
 import type { SecretsFacts, SecurityPolicyFacts } from './content.js';
 import type { ForgeFact } from './forge.js';
 import type { LedgerFacts } from './ledger.js';
+import type { OidIndex } from './oid-index.js';
 import type { Policy } from './policy.js';
 import type { CommitTrust, TrustedTag } from './trust.js';
 import type { VulnDatabase } from '../vulndb/database.js';
@@ -344,6 +345,12 @@ export interface RuleContext {
   ciUnread?: () => readonly string[] | undefined;
   /** For per-commit rules: the most commits of the range read for what the CI ran, where more changed a file it runs. */
   ciRangeCut?: () => number | undefined;
+  /**
+   * For per-commit rules, in a walk that judges trust: the walk's numbering of commit ids, to hang a
+   * column of the rule's own on (one index and one insert per commit for the walk, not one per rule).
+   * The walk numbers ids the rule has not seen yet: a column must tell "set" from its zero.
+   */
+  commitIndex?: OidIndex;
 }
 
 /** A rule over repository-wide facts. */

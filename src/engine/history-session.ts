@@ -4,6 +4,7 @@ import type { Shadow } from '../collect/git.js';
 import type { CommitFacts, HistoryFacts } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import type { TrustedTag } from '../domain/trust.js';
+import type { OidIndex } from '../domain/oid-index.js';
 import type { FirstPolicyMemo, TrustRoot } from '../collect/trust-root.js';
 import type { TestMerge } from './ci-test-merge.js';
 import type { RangeMemo } from '../collect/range-memo.js';
@@ -115,6 +116,8 @@ export interface HistorySession {
   /** After the walk, for a commit it did not judge (HEAD at or before --base): what a parent outside the
    *  walk gets, accepted history whose policy may judge when it descends from the trust root. */
   passesOnOutside?(oid: string): boolean | Promise<boolean>;
+  /** The walk's numbering of commit ids (RuleContext.commitIndex), when signature checks run. */
+  commitIndex?: OidIndex;
   /** How many commits the walk yields, once git has listed them (the walk has started). */
   total?: number;
   /**

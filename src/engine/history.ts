@@ -338,6 +338,7 @@ export async function openHistory(
       ...(derived.rangeCut ? { ciRangeCut: derived.rangeCut } : {}),
       passesOn: (oid) => active.passesOn(oid),
       floors: active.times,
+      commitIndex: active.commitIndex,
       passesOnOutside: (oid) => active.policyOkOf(oid),
       confirmRoot,
       rootAnswers: () => [...memo.found],

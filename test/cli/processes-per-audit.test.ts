@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, copyRepo, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
-import { makeSshKey } from '../helpers/ssh.js';
+import { commitAsPerson, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
 import { parseJson, runMain, type JsonReport } from '../helpers/cli.js';
 
 /** A git that logs its arguments, one line per process; `version` answers `--version` instead of git. */
@@ -56,12 +56,13 @@ const outcomes = (report: JsonReport): Record<string, string> =>
 let dir: string;
 let plain: TestRepo;
 let signed: TestRepo;
+let alice: SshTestKey;
 beforeAll(() => {
   dir = tempDir('gg-procs-');
   plain = makeRepo();
   plain.commit('one', { 'a.txt': 'a\n' });
   plain.commit('two', { 'b.txt': 'b\n' });
-  const alice = makeSshKey(dir, 'ed25519', 'alice');
+  alice = makeSshKey(dir, 'ed25519', 'alice');
   signed = sshSigningRepo(alice);
   signed.commit('ci', {
     '.github/workflows/ci.yml':
@@ -118,6 +119,45 @@ test('an audit of a signed repository with a policy, CI files, a tag and SECURIT
   expect(total(d)).toBeLessThanOrEqual(10);
   expect(again.results.find((x) => x.meta.id === 'protected-refs-not-rewritten')?.outcome).toBe('pass');
 });
+
+/**
+ * The tip's tree is listed once for both of its readers (collect/tip-listing.ts): a CI gate's `paths:`
+ * filter (every file name) and the nested .gitattributes, which each ran `ls-tree -r` before. Bob, no
+ * maintainer, narrows Alice's gate to a `paths:` filter: one that matches a file at the tip keeps it,
+ * one matching none loses it (ci-gate-kept, as in gate83); he then changes the nested attributes,
+ * which are still found and watched from the shared listing.
+ */
+test.each([
+  ['src/**', 'pass'],
+  ['nope/**', 'fail'],
+])(
+  'a gate filtered by paths: [%s] beside a nested .gitattributes: the tip listed once (was twice), ci-gate-kept %s, the attributes watched',
+  async (filter, gate) => {
+    const r = sshSigningRepo(alice);
+    const wf = (on: string): string =>
+      `on:\n  push:\n${on}jobs:\n  g:\n    runs-on: x\n    steps:\n      - run: npx gitguard audit\n`;
+    r.commit('ci', {
+      '.github/workflows/ci.yml': wf(''),
+      'src/a.txt': 'a\n',
+      'lib/.gitattributes': '*.bin binary\n',
+    });
+    const bob = (message: string, files: Record<string, string>): string =>
+      commitAsPerson(r, undefined, 'bob@example.com', message, files);
+    bob('ci: narrow', { '.github/workflows/ci.yml': wf(`    paths: ['${filter}']\n`) });
+    bob('attributes', { 'lib/.gitattributes': '*.bin -diff\n' });
+    // git's own answer: the tip holds a file the filter names, or none.
+    const files = r.run(['ls-tree', '-r', '--name-only', 'HEAD']).split('\n');
+    expect(files.some((f) => f.startsWith('src/'))).toBe(true);
+    expect(files.some((f) => f.startsWith('nope/'))).toBe(false);
+    const { git, log } = loggingGit(dir, `filtered-${gate}`);
+    const report = await audit(r, git);
+    expect(startingWith(processes(log), 'ls-tree')).toBe(1);
+    expect(outcomes(report)['ci-gate-kept']).toBe(gate);
+    const changed = report.results.find((x) => x.meta.id === 'protected-paths-changed-by-maintainers')!;
+    expect(changed.outcome).toBe('fail');
+    expect(changed.findings.map((f) => f.message).join('\n')).toContain('lib/.gitattributes');
+  },
+);
 
 /** A folder with a `git` that logs its arguments, then runs the real one (for the hooks, which run git from PATH). */
 function loggingGitOnPath(name: string): { path: string; log: string } {

@@ -9,7 +9,9 @@ import commitDatesPlausible from '../../src/rules/commit-dates-plausible.js';
 import trustRootInHistory from '../../src/rules/trust-root-in-history.js';
 import { available, unavailable } from '../../src/domain/model.js';
 import type { LedgerFacts, TrustRootCheck } from '../../src/domain/ledger.js';
-import { commit, factsWith, runTable, TEST_NOW } from '../helpers/facts.js';
+import { commit, ctxFor, evaluate, factsWith, runTable, TEST_NOW } from '../helpers/facts.js';
+import { OidIndex } from '../../src/domain/oid-index.js';
+import type { CommitRecord } from '../../src/domain/commit.js';
 import { makeRepo, cleanupTemp } from '../helpers/repo.js';
 import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
@@ -153,6 +155,44 @@ describe('commit-dates-plausible', () => {
   ]);
 });
 
+/**
+ * In a walk that judges trust the rule numbers commits in the walk's own index (RuleContext.commitIndex)
+ * instead of one of its own: one insert per commit for the walk. That index already numbers commits
+ * the rule has not visited (the walk's parents, a commit judged after its children), whose date
+ * column reads zero: a child dated before 1970 would have read as 19 days before such a parent.
+ */
+describe("commit-dates-plausible on the walk's index", () => {
+  const withIndex = (index: OidIndex, commits: CommitRecord[]) => {
+    const v = commitDatesPlausible.start(factsWith(), { ...ctxFor(commitDatesPlausible.id), commitIndex: index });
+    for (const c of commits) v.visit(c);
+    return v.finish();
+  };
+  const unseen = commit({ committer: at(now - 10 * 86400) });
+  const early = commit({ parents: [unseen.oid], committer: at(-20 * 86400), subject: 'dated 1969' });
+  const cases: Array<[string, CommitRecord[]]> = [
+    ['dates moving forward', [p1, ok]],
+    ['an hour back', [p1, slightlyBack]],
+    ['20 days back', [p1, backdated]],
+    ['the future', [future]],
+    ['a parent the walk numbered and the rule never saw, a child dated 1969', [early]],
+  ];
+  test.each(cases)('%s: the same verdict as with an index of its own', (_name, commits) => {
+    const index = new OidIndex();
+    index.add(unseen.oid); // numbered by the walk before the rule sees anything
+    for (const c of commits) index.add(c.oid);
+    const shared = withIndex(index, commits);
+    expect(shared).toEqual(evaluate(commitDatesPlausible, factsWith(), commits));
+    expect(index.size).toBe(commits.length + 1); // numbered once, by the walk
+  });
+  test('a clean twin passes and the backdated commit warns; the ids it meets first are numbered in that index', () => {
+    const index = new OidIndex();
+    expect(withIndex(index, [p1, ok]).outcome).toBe('pass');
+    expect(index.size).toBe(2);
+    expect(withIndex(index, [p1, backdated]).outcome).toBe('warn');
+    expect(withIndex(index, [early]).outcome).toBe('pass');
+  });
+});
+
 const ledgerWith = (check?: TrustRootCheck) =>
   factsWith({
     ledger: available<LedgerFacts>({
@@ -248,6 +288,27 @@ describe('on real repositories', () => {
     );
     expect(resultOf(good, 'trust-root-in-history').outcome).toBe('pass');
   });
+
+  test.each([
+    ['a backdated commit', 'warn', '2020-01-01T00:00:00Z'],
+    ['twin: a commit dated after its parent', 'pass', undefined],
+  ])(
+    'a full audit (the walk judges trust, its index shared): %s made by real git: %s',
+    async (_name, outcome, date) => {
+      const repo = makeRepo();
+      repo.commit('one');
+      repo.run(['commit', '-q', '--allow-empty', '-m', 'backdated'], {
+        env: date ? { GIT_COMMITTER_DATE: date } : {},
+      });
+      // git's own dates: the parent's and the child's as git prints them.
+      const [child, parent] = repo.run(['log', '--format=%ct', '-2']).trim().split('\n').map(Number);
+      expect(parent! - child! > 86400).toBe(outcome === 'warn');
+      const r = parseJson(
+        await runMain(['audit', repo.dir, '--format', 'json', '--no-ledger', '--no-cache'], { env: repo.env }),
+      );
+      expect(resultOf(r, 'commit-dates-plausible').outcome).toBe(outcome);
+    },
+  );
 
   test('a backdated commit made by real git is flagged', async () => {
     const repo = makeRepo();
