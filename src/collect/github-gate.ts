@@ -5,7 +5,7 @@ import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
-import { defaultShells, runsForChanges, stepGates } from '../domain/actions-run.js';
+import { defaultShells, failsOnOutcome, runsForChanges, stepGates } from '../domain/actions-run.js';
 import type { ShellMode } from '../domain/shell-state.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
@@ -196,8 +196,23 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
         const node = resolveAlias(yaml, n, doc);
         if (yaml.isScalar(node)) out.mention ||= typeof node.value === 'string' && GITGUARD.test(node.value);
-        if (yaml.isSeq(node)) for (const i of node.items) collect(i, at);
-        if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return;
+        if (yaml.isSeq(node)) {
+          // A step whose failure a later step of the list fails the job on: its continue-on-error does not switch it off.
+          const items = node.items.map((i) => resolveAlias(yaml, i, doc));
+          const get = (i: unknown, key: string): unknown => scalar(entry(i, key));
+          const checked = new Set(
+            items.flatMap((i, k) => {
+              const id = failsOnOutcome(get(i, 'if'), get(i, 'run'), get(i, 'continue-on-error'));
+              // Only a step before it: one not run yet has no outcome.
+              return id !== undefined && items.slice(0, k).some((b) => get(b, 'id') === id) ? [id] : [];
+            }),
+          );
+          for (const i of node.items) collect(i, { ...at, checked });
+        }
+        const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
+        const value = (key: string): unknown =>
+          checked && key === 'continue-on-error' ? undefined : plainValue(yaml, lookup(node, key, 0), doc);
+        if (!yaml.isMap(node) || switchedOff(value)) return;
         if (constantFalse(lookup(node, 'if', 0), gateBranches(), (events ?? ['push']).map(String))) return;
         const run = scalar(entry(scalar(entry(node, 'defaults')), 'run'));
         const own = scalar(entry(run, 'shell'));
@@ -209,7 +224,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         const dir = folderOf(scalar(entry(run, 'working-directory')), at.dir);
         const plain = (key: string): unknown => plainValue(yaml, scalar(entry(node, key)), doc);
         const vars = variablesOf(new Map([['env', plain('env')], ['with', plain('with')]]), at.vars);
-        const here: Above = { shells, strategy: job, off, dir, vars };
+        const here: Above = { shells, strategy: job, off, dir, vars, checked: new Set() };
         for (const p of node.items) {
           const v = scalar(p.value);
           if (scalar(p.key) !== 'run' || typeof v !== 'string') collect(p.value, here);
@@ -226,7 +241,8 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         scope,
       );
       if (!runsForChanges(events, called)) continue;
-      collect(doc.contents, { shells: [undefined], strategy: undefined, off: false, dir: '', vars: new Map() });
+      const start: Above = { shells: [undefined], strategy: undefined, off: false, dir: '', vars: new Map(), checked: new Set() };
+      collect(doc.contents, start);
     }
   } catch {
     return none;
@@ -241,4 +257,6 @@ interface Above {
   off: boolean;
   dir: string;
   vars: ReadonlyMap<string, string>;
+  /** The ids of the steps beside it whose failure a later one fails the job on (failsOnOutcome). */
+  checked: ReadonlySet<string>;
 }

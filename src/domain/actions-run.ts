@@ -152,6 +152,21 @@ function otherShellGates(shell: unknown, script: string, line: (script: string) 
   return /^[\w@./:=-]+(?:[ \t]+[\w@./:=-]+)*$/.test(text) && line(text);
 }
 
+/** `steps.<id>.outcome == 'failure'` (or `!= 'success'`, after `always() &&`), as a step's whole `if:`. */
+const OUTCOME_FAILED =
+  /^\s*(?:\$\{\{\s*)?(?:always\(\)\s*&&\s*)?steps\.([A-Za-z_][\w-]*)\.outcome\s*(?:==\s*'failure'|!=\s*'success')\s*(?:\}\})?\s*$/;
+
+/**
+ * The step id whose failure a later step turns into the job's (`if: steps.audit.outcome == 'failure'`
+ * with `run: exit 1`): that step's `continue-on-error: true` lets the upload run first, and the job
+ * still fails with it. Undefined: the step fails on no other step's outcome.
+ */
+export function failsOnOutcome(condition: unknown, run: unknown, lenient: unknown): string | undefined {
+  if (typeof condition !== 'string' || typeof run !== 'string' || lenient === true) return undefined;
+  if (!/^\s*(?:exit\s+0*[1-9]\d*|false)\s*$/.test(run)) return undefined;
+  return OUTCOME_FAILED.exec(condition)?.[1];
+}
+
 /** `[ "$GITHUB_EVENT_NAME" = schedule ]` (`!=`, `==`, either side) where a change runs a workflow: its answer. */
 export function eventTest(args: readonly string[]): boolean | undefined {
   const [a, op, b, close] = args;

@@ -173,3 +173,19 @@ describe('a paths: filter that a change to most files does not start', () => {
     });
   });
 });
+
+// GitHub's upload-then-fail pattern: the audit step `continue-on-error: true` (its outcome kept), a later
+// step `if: steps.audit.outcome == 'failure'` that fails the job. Read as one gate, whichever reading.
+describe('continue-on-error with a later step that fails on its outcome', () => {
+  const job = (check: string, checkFirst = false): Record<string, string> => {
+    const audit =
+      '      - run: npx gitguard audit --format sarif --output x.sarif\n        id: audit\n        continue-on-error: true\n';
+    const later = `      - run: ${check}\n        if: steps.audit.outcome == 'failure'\n`;
+    const steps = checkFirst ? later + audit : audit + later;
+    return { [WF]: `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps}` };
+  };
+  test('exit 1 after it: kept (moved there from a plain step)', () => passes(DIRECT, job('exit 1')));
+  test('echo after it: lost', () => fails(DIRECT, job('echo failed')));
+  test('exit 1 before it (no outcome yet): lost', () => fails(DIRECT, job('exit 1', true)));
+  test('exit 1 after it, then the check removed: lost', () => fails(job('exit 1'), job('echo failed')));
+});
