@@ -1,10 +1,9 @@
 // Clean pass 39: a gate moved in one commit out of the workflow into a file of the checkout the step runs
 // (`make audit`, `./scripts/audit`, `npm run gate`). Only the twins that lose it are here: a moved gate
 // that no longer fails the job, or whose workflow no longer runs for a push to main, must fail the rule.
-// The honest move (the `kept` set-ups, which real make/bash/npm fail on the audit) still fails
-// ci-gate-kept: watched-changes.ts reads the chain of files only where neither side names gitguard, and
-// that chain reading (gateChains/stepsGateAt) does not apply the event, branch, matrix and audit-option
-// readings the direct one does, so reading it for a move would let these twins pass. Reported, not fixed.
+// The honest move (the `kept` set-ups, which real make/bash/npm fail on the audit) was a false failure
+// of ci-gate-kept until gate91 made the direct and the chain reading one step reading: the move
+// itself is tested in test/cli/gate91-one-step-reading.test.ts.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
