@@ -15,11 +15,7 @@ import { chainGates } from './script-files.js';
 
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
-import {
-  ciReferencesIn,
-  referencesUnread,
-  startsForChanges,
-} from './ci-yaml.js';
+import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js';
 import { namesGitguard, UNREAD, type Gate } from './github-gate.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';

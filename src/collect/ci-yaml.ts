@@ -100,7 +100,13 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     // GitHub runs a step's script through its `shell:` (a custom one: `bash ci/shell.sh {0}`, {0} the script).
     const shellOf = (v: unknown, inherited: string | undefined): string | undefined =>
       origin === '.gitlab-ci.yml' ? undefined : typeof v === 'string' ? v : inherited;
-    const walk = (node: unknown, dir: string, vars: ReadonlyMap<string, string>, shell: string | undefined, depth = 0): void => {
+    const walk = (
+      node: unknown,
+      dir: string,
+      vars: ReadonlyMap<string, string>,
+      shell: string | undefined,
+      depth = 0,
+    ): void => {
       if (++visits > MAX_VISITS || walkTooDeep(depth)) return void (visits = MAX_VISITS + 1);
       if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir, vars, shell, depth + 1);
       if (!(node instanceof Map)) return;

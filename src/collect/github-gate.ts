@@ -223,7 +223,13 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           at.off || startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
         const dir = folderOf(scalar(entry(run, 'working-directory')), at.dir);
         const plain = (key: string): unknown => plainValue(yaml, scalar(entry(node, key)), doc);
-        const vars = variablesOf(new Map([['env', plain('env')], ['with', plain('with')]]), at.vars);
+        const vars = variablesOf(
+          new Map([
+            ['env', plain('env')],
+            ['with', plain('with')],
+          ]),
+          at.vars,
+        );
         const here: Above = { shells, strategy: job, off, dir, vars, checked: new Set() };
         for (const p of node.items) {
           const v = scalar(p.value);
@@ -241,7 +247,14 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         scope,
       );
       if (!runsForChanges(events, called)) continue;
-      const start: Above = { shells: [undefined], strategy: undefined, off: false, dir: '', vars: new Map(), checked: new Set() };
+      const start: Above = {
+        shells: [undefined],
+        strategy: undefined,
+        off: false,
+        dir: '',
+        vars: new Map(),
+        checked: new Set(),
+      };
       collect(doc.contents, start);
     }
   } catch {

@@ -206,7 +206,16 @@ export async function gitlabSteps(
       const lines = [...scriptLines(candidatesFor('before_script')[0]), ...scriptLines(candidatesFor('script')[0])];
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
-      out.steps.push({ script: lines.join('\n'), mode: GITLAB_SHELL, own: undefined, shells: [], strategy: undefined, off: false, dir: '', vars });
+      out.steps.push({
+        script: lines.join('\n'),
+        mode: GITLAB_SHELL,
+        own: undefined,
+        shells: [],
+        strategy: undefined,
+        off: false,
+        dir: '',
+        vars,
+      });
       return [...keys].some((key) => !NO_GATE.has(key) && !SCRIPTS.has(key) && mergedRuns(candidatesFor(key)));
     };
     /** The stages `stages:` lists (nested lists flattened), `.pre` and `.post`; undefined where a name is no plain string. */
@@ -264,8 +273,7 @@ export async function gitlabSteps(
     // A file Psych refuses, or GitLab finds too big loaded, or an include GitLab cannot follow, makes the
     // whole configuration invalid: GitLab runs no pipeline.
     if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d) || gitlabTooBig(yaml, d)))) return none;
-    if (includesRefused(parsed[0]!.path, includes, new Map(included.map((f) => [f.path, f.text])), absent))
-      return none;
+    if (includesRefused(parsed[0]!.path, includes, new Map(included.map((f) => [f.path, f.text])), absent)) return none;
     merge.define(included);
     const top = defs.get('variables')?.[0];
     const globals = variablesOf(new Map([['variables', top && value(top, 'variables')]]), new Map());

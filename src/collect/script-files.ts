@@ -53,7 +53,16 @@ export async function chainGates(
     // Past the run's parse budget: each line a command, as the files it runs are watched (ci-yaml.ts).
     for (const t of gitlab ? texts : [texts[k]!])
       for (const c of await runCommands(t, origin))
-        steps.push({ script: c.text, own: c.shell, shells: [undefined], strategy: undefined, off: false, dir: c.dir, vars: c.vars ?? new Map(), ...(gitlab ? { mode: GITLAB_SHELL } : {}) });
+        steps.push({
+          script: c.text,
+          own: c.shell,
+          shells: [undefined],
+          strategy: undefined,
+          off: false,
+          dir: c.dir,
+          vars: c.vars ?? new Map(),
+          ...(gitlab ? { mode: GITLAB_SHELL } : {}),
+        });
   }
   const values: Array<[string, string]> = [];
   for (const t of texts) values.push(...(await ciVariables(t, origin)));
@@ -85,7 +94,8 @@ async function stepsGateAt(
     if (step.vars.has('SHELLOPTS') || step.vars.has('BASHOPTS')) continue;
     // The step's own bash reads BASH_ENV first (GitHub's `bash -e {0}`, GitLab's bash).
     const shells = typeof step.own === 'string' ? [step.own] : step.shells;
-    const bash = step.mode !== undefined || shells.some((s) => s === undefined || (typeof s === 'string' && /^bash\b/.test(s)));
+    const bash =
+      step.mode !== undefined || shells.some((s) => s === undefined || (typeof s === 'string' && /^bash\b/.test(s)));
     const command = { text: step.script, dir: step.dir, vars: step.vars };
     // stepJudged asks each (script, mode) it needs; read first, then judged with the answers.
     const asked = new Map<string, Promise<boolean>>();
@@ -101,7 +111,8 @@ async function stepsGateAt(
     const answers = new Map<string, boolean>();
     for (const [k, p] of asked) answers.set(k, await p);
     const answer = (script: string, mode: ShellMode): boolean =>
-      answers.get(`${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}${mode.actions ? 'a' : ''}\0${script}`) ?? false;
+      answers.get(`${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}${mode.actions ? 'a' : ''}\0${script}`) ??
+      false;
     if (stepJudged(step, answer, (line) => answer(line, PLAIN))) return true;
   }
   return false;

@@ -113,7 +113,7 @@ export function stepGates(
 const UNNAMED: ShellMode = { errexit: true, pipefail: false, actions: true };
 
 /** How a step's script runs: its `shell:`, else `inherited` (defaultShell); undefined: no POSIX shell (pwsh, python). */
-export function runMode(own: unknown, inherited: unknown): ShellMode | undefined {
+function runMode(own: unknown, inherited: unknown): ShellMode | undefined {
   const shell = typeof own === 'string' ? own : inherited;
   if (shell === undefined || shell === null) return UNNAMED;
   // `shell: ${{ matrix.shell }}` may be python, which reads no line as bash does: no gate.

@@ -99,7 +99,7 @@ function branchFilterRuns(filter: unknown, branches: readonly string[] | undefin
  * leaves out a few files (`paths-ignore: ['**.md']`, docs) still audits the history at the next change
  * it starts. Files not known (outside a walk, a tree too large to list): it runs.
  */
-export function startsForMost(files: readonly string[] | undefined, starts: (file: string) => boolean): boolean {
+function startsForMost(files: readonly string[] | undefined, starts: (file: string) => boolean): boolean {
   if (files === undefined || !files.length) return true;
   let n = 0;
   for (const f of files) if (starts(f)) n += 1;

@@ -4,10 +4,7 @@
 // gets: narrowing the workflow kept the gate. And a step moved into such a file in one commit was read
 // as dropped (the two readings disagreed). Each history is real git; the reference for each step is
 // the real shell, GNU make and npm run in the checkout with a gitguard (and npx) that fails.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { cleanupSteps, stepFails } from '../helpers/real-step.js';
 import { cleanupTemp } from '../helpers/repo.js';
 import { keysOnlyGateFiles } from '../helpers/team.js';
 
@@ -31,29 +28,8 @@ const WAYS: Way[] = [
   ['npm run gate', 'npm run gate', { 'package.json': pkg('echo lint && gitguard audit') }],
 ];
 
-// The reference: the step's command run by bash -eo pipefail (GitHub's `shell: bash`) in the checkout,
-// with an npx and a gitguard that fail (npm puts node_modules/.bin first: the fake stands for it).
-const root = mkdtempSync(join(tmpdir(), 'gitguard-g91-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-const stepFails = (run: string, files: Record<string, string>): boolean | null => {
-  const dir = mkdtempSync(join(root, 'c-'));
-  mkdirSync(join(dir, 'bin'));
-  for (const tool of ['npx', 'gitguard']) {
-    writeFileSync(join(dir, 'bin', tool), '#!/bin/sh\nexit 1\n');
-    chmodSync(join(dir, 'bin', tool), 0o755);
-  }
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, dirname(path)), { recursive: true });
-    writeFileSync(join(dir, path), text, { mode: 0o755 });
-  }
-  const tool = run.split(' ')[0]!;
-  if (spawnSync(tool === './scripts/audit' ? 'bash' : tool, ['--version']).status !== 0) return null;
-  const res = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], {
-    cwd: dir,
-    env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir },
-  });
-  return res.status !== 0;
-};
+// The reference: the step run by real bash, make and npm (test/helpers/real-step.ts).
+afterAll(cleanupSteps);
 
 const passes = async (before: Record<string, string>, after: Record<string, string>): Promise<void> => {
   const res = await keysOnlyGateFiles(before, after);
