@@ -11,21 +11,13 @@ import { ATTRIBUTES } from './nested-attributes.js';
 import { HOOKS_ORIGIN } from './hooks.js';
 import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
-import { GITLAB_SHELL, gitlabRunsGitguard } from './gitlab-gate.js';
-import { stepsGateAt } from './script-files.js';
+import { gitlabRunsGitguard } from './gitlab-gate.js';
+import { chainGates } from './script-files.js';
 
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
-import {
-  ciReferencesIn,
-  ciVariables,
-  referencesUnread,
-  runCommands,
-  startsForChanges,
-  type RunCommand,
-} from './ci-yaml.js';
+import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js';
 import { namesGitguard, UNREAD, type Gate } from './github-gate.js';
-import { gateChains } from './gate-chains.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
@@ -39,6 +31,17 @@ const MAX_SUBFOLDERS = 64;
 
 type State = readonly (string | null)[];
 
+/**
+ * What a forge reads at its place in a state: whether it runs gitguard as written (RunnerGates' one
+ * answer), the texts read with whether a workflow that starts calls them, and GitLab's files (its
+ * configuration is read as one: gitlab-gate.ts) with the local paths known absent.
+ */
+export interface Reading {
+  gate: Gate | undefined;
+  files: ReadonlyArray<readonly [text: string, called: boolean]>;
+  gitlab: { named: ReadonlyArray<readonly [string, string]>; absent: ReadonlySet<string> };
+}
+
 /** The place a forge reads in a state, with its entry ("<mode> <id>"), and whether below its subfolders too. */
 type Place = readonly [path: string, entry: string, recursive: boolean];
 
@@ -49,7 +52,7 @@ type Place = readonly [path: string, entry: string, recursive: boolean];
 export type RunnerGates = ReadonlyArray<Gate | undefined>;
 
 export class CiGateReader {
-  private readonly gateOf = new Map<string, Promise<Gate | undefined>>();
+  private readonly gateOf = new Map<string, Promise<Reading>>();
   /** The watched paths and, for those a CI file runs, their CI file (derived-paths.ts). */
   private watched: readonly string[] = [];
   private origins: ReadonlyMap<string, string> = new Map();
@@ -155,19 +158,17 @@ export class CiGateReader {
    * submodule runs nothing), and the files they run.
    */
   runsGitguard(state: State): Promise<RunnerGates> {
-    const key = this.keyIdx.map((i) => state[i] ?? '-').join(' ');
     return Promise.all(
-      this.placesRead(state).map((place) => {
-        if (!place) return Promise.resolve(false);
-        const k = `${place[0]} ${place[2]} ${key}`;
-        let gate = this.gateOf.get(k);
-        if (!gate) {
-          gate = this.read(state, place);
-          this.gateOf.set(k, gate);
-        }
-        return gate;
-      }),
+      this.placesRead(state).map(async (place) => (place ? (await this.readingAt(state, place)).gate : false)),
     );
+  }
+
+  /** What a forge reads at `place` in `state` (read), memoised by the entries at the CI paths. */
+  private readingAt(state: State, place: Place): Promise<Reading> {
+    const k = `${place[0]} ${place[2]} ${this.keyIdx.map((i) => state[i] ?? '-').join(' ')}`;
+    let reading = this.gateOf.get(k);
+    if (!reading) this.gateOf.set(k, (reading = this.read(state, place)));
+    return reading;
   }
 
   /** The place each forge reads in `state` (CI_RUNNERS' order): the first of its places there, or null. */
@@ -226,21 +227,15 @@ export class CiGateReader {
     if (!place) return Promise.resolve(false);
     const k = `${oid} ${place[0]} ${place[2]}`;
     let gate = this.chainOf.get(k);
-    if (!gate) this.chainOf.set(k, (gate = this.chainIn(place, oid)));
+    if (!gate) this.chainOf.set(k, (gate = this.chainIn(state, place, oid)));
     return gate;
   }
 
-  private async chainIn([ci, entry, recursive]: Place, oid: string): Promise<boolean> {
-    const commands: RunCommand[] = [];
-    const values: Array<[string, string]> = [];
-    for (const text of (await this.filesOf(ci, entry, recursive)) ?? []) {
-      commands.push(...(await runCommands(text, ci)));
-      values.push(...(await ciVariables(text, ci)));
-    }
+  private async chainIn(state: State, place: Place, oid: string): Promise<boolean> {
+    const reading = await this.readingAt(state, place);
+    if (reading.gate === true) return true;
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
-    const { chain } = await gateChains(read, this.oidBytes, oid, commands, values);
-    // A step gates only if every run of it fails when gitguard fails, the files it runs read (script-files.ts).
-    return stepsGateAt(read, oid, commands, chain, ci === GITLAB_CI ? GITLAB_SHELL : undefined);
+    return chainGates(read, this.oidBytes, oid, reading.files, place[0] === GITLAB_CI ? reading.gitlab : undefined);
   }
 
   /** The paths the CI configuration in `state` names to run (see runsPath). */
@@ -274,11 +269,19 @@ export class CiGateReader {
     return seen;
   }
 
-  private async read(state: State, [ci, at, recursive]: Place): Promise<Gate | undefined> {
+  /**
+   * Whether what a forge reads at a place runs gitguard as written (namesGitguard, GitLab's whole:
+   * gitlabRunsGitguard), with the texts it read: the chain reads their steps (chainGates).
+   */
+  private async read(state: State, [ci, at, recursive]: Place): Promise<Reading> {
     let unknown = false;
     let unread = false;
+    /** Each text read, and whether a workflow that starts runs it (a local action, a reusable workflow). */
+    const read: Array<[string, boolean]> = [];
+    const reading = (gate: Gate | undefined): Reading => ({ gate, files: read, gitlab: { named, absent } });
     /** Whether a text runs gitguard (an unread one is remembered: another may still run it). */
     const runs = async (text: string, called = false): Promise<boolean> => {
+      read.push([text, called]);
       const gate = await namesGitguard(text, called);
       unread ||= gate === UNREAD;
       return gate === true;
@@ -293,7 +296,7 @@ export class CiGateReader {
     // GitLab reads its file and the local ones it includes as one (gitlab-gate.ts): judged together below.
     const whole = ci === GITLAB_CI;
     for (const text of files ?? []) {
-      if (!whole && (await runs(text))) return true;
+      if (!whole && (await runs(text))) return reading(true);
       // A workflow no change starts (only `workflow_dispatch`, `schedule`, a reusable one's
       // `workflow_call`) runs what it names for no change either.
       if (whole || (await startsForChanges(text))) texts.push([text, ci]);
@@ -317,7 +320,7 @@ export class CiGateReader {
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
         for (const t of files ?? []) {
-          if (!whole && (await runs(t, true))) return true;
+          if (!whole && (await runs(t, true))) return reading(true);
           texts.push([t, origin]);
           named.push([ref, t]);
         }
@@ -325,11 +328,11 @@ export class CiGateReader {
     }
     if (whole) {
       const gate = await gitlabRunsGitguard(named, absent);
-      if (gate === true) return true;
+      if (gate === true) return reading(true);
       unread ||= gate === UNREAD;
     }
     // Unread before unknown: a file not read for the budget is no partial clone's missing object.
-    return unread ? UNREAD : unknown ? undefined : false;
+    return reading(unread ? UNREAD : unknown ? undefined : false);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Node as YamlNode } from 'yaml';
 import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
+import { folderOf, variablesOf } from '../domain/step-context.js';
 import { parsedYaml, textKey, walkTooDeep } from './yaml-budget.js';
 import { runsForChanges } from '../domain/actions-run.js';
 import { changeEvents } from '../domain/push-filters.js';
@@ -78,27 +79,6 @@ export interface RunCommand {
   shell?: string;
 }
 
-type Vars = ReadonlyMap<string, string>;
-
-/**
- * The variables a node of a CI file sets for the commands below it, over those it inherits: GitHub's
- * `env:` (the workflow's, a job's, a step's), GitLab's `variables:` (a value or `{ value: }`).
- */
-function variablesOf(node: Map<unknown, unknown>, inherited: Vars): Vars {
-  let out: Map<string, string> | undefined;
-  // `with:`: the inputs a reusable workflow or an action of the repository reads as `${{ inputs.x }}`.
-  for (const key of ['env', 'variables', 'with']) {
-    const m = node.get(key);
-    if (!(m instanceof Map)) continue;
-    for (const [k, raw] of m as Map<unknown, unknown>) {
-      const v = raw instanceof Map ? (raw as Map<unknown, unknown>).get('value') : raw;
-      if (typeof k !== 'string' || !/^[A-Za-z_][\w-]*$/.test(k) || !['string', 'number'].includes(typeof v)) continue;
-      (out ??= new Map(inherited)).set(k, String(v));
-    }
-  }
-  return out ?? inherited;
-}
-
 /**
  * The shell commands of a CI file (domain/ci-commands.ts reads which files they run), each with the
  * folder a GitHub step runs it in: its `working-directory:`, else the nearest `defaults: run:
@@ -112,9 +92,7 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     const keys = COMMAND_KEYS(origin);
     const out: RunCommand[] = [];
     let visits = 0;
-    const folder = (v: unknown, inherited: string): string =>
-      typeof v === 'string' && !v.includes('${{') ? v.replace(/^\.\/+/, '').replace(/\/+$/, '') : inherited;
-    const add = (v: unknown, dir: string, vars: Vars, shell: string | undefined): void => {
+    const add = (v: unknown, dir: string, vars: ReadonlyMap<string, string>, shell: string | undefined): void => {
       if (typeof v === 'string')
         out.push({ text: v, dir, ...(vars.size ? { vars } : {}), ...(shell ? { shell } : {}) });
       else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, dir, vars, shell);
@@ -122,18 +100,24 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     // GitHub runs a step's script through its `shell:` (a custom one: `bash ci/shell.sh {0}`, {0} the script).
     const shellOf = (v: unknown, inherited: string | undefined): string | undefined =>
       origin === '.gitlab-ci.yml' ? undefined : typeof v === 'string' ? v : inherited;
-    const walk = (node: unknown, dir: string, vars: Vars, shell: string | undefined, depth = 0): void => {
+    const walk = (
+      node: unknown,
+      dir: string,
+      vars: ReadonlyMap<string, string>,
+      shell: string | undefined,
+      depth = 0,
+    ): void => {
       if (++visits > MAX_VISITS || walkTooDeep(depth)) return void (visits = MAX_VISITS + 1);
       if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir, vars, shell, depth + 1);
       if (!(node instanceof Map)) return;
       const defaults = node.get('defaults') as unknown;
       const run = defaults instanceof Map ? (defaults.get('run') as unknown) : undefined;
-      const here = run instanceof Map ? folder(run.get('working-directory'), dir) : dir;
+      const here = run instanceof Map ? folderOf(run.get('working-directory'), dir) : dir;
       const sh = run instanceof Map ? shellOf(run.get('shell'), shell) : shell;
       const own = variablesOf(node, vars);
       for (const k of keys)
         if (node.has(k))
-          add(node.get(k), folder(node.get('working-directory'), here), own, shellOf(node.get('shell'), sh));
+          add(node.get(k), folderOf(node.get('working-directory'), here), own, shellOf(node.get('shell'), sh));
       for (const v of node.values()) walk(v, here, own, sh, depth + 1);
     };
     const docs = await documentsOf(text);

@@ -5,11 +5,13 @@ import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
-import { defaultShells, runsForChanges, stepGates } from '../domain/actions-run.js';
+import { defaultShells, failsOnOutcome, runsForChanges, stepGates } from '../domain/actions-run.js';
+import type { ShellMode } from '../domain/shell-state.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { changeEvents, constantFalse } from '../domain/push-filters.js';
 import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
+import { folderOf, variablesOf } from '../domain/step-context.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -74,10 +76,15 @@ export const UNREAD = 'unread';
  * nor a key), outside the steps and jobs switchedOff. A text too large or deep to read as YAML here, or
  * whose aliases expand past MAX_VISITS, runs no gate; one past the run's parse budget is UNREAD (a
  * mention is no gate: one in a comment, the budget spent first, kept a removed gate). Only a text
- * that mentions gitguard is parsed for it.
+ * that mentions gitguard is parsed for it. Its steps are read by gateSteps, as the chain reads them.
  */
 export function namesGitguard(text: string, called = false): Promise<Gate> {
-  return memo(`gate ${called} ${gateKey()}`, text, () => gateIn(text, called));
+  return memo(`gate ${called} ${gateKey()}`, text, async () => {
+    if (!GITGUARD.test(text)) return false;
+    const read = await gateSteps(text, called);
+    if (read === UNREAD) return UNREAD;
+    return read.mention || read.steps.some((s) => !s.off && stepJudged(s, scriptGates));
+  });
 }
 
 /**
@@ -88,13 +95,61 @@ export function alsoGate(text: string): void {
   if (GITGUARD.test(text)) void namesGitguard(text);
 }
 
+/**
+ * A `run:` step that runs for a change, as GitHub runs it: its script, its own `shell:`, the shells it
+ * may run in where it names none (defaultShells), its job's `strategy:`, its folder and variables, and
+ * `off`: an `env:` above it that changes how its bash starts (startupEnv).
+ */
+export interface GateStep {
+  script: string;
+  own: unknown;
+  shells: readonly unknown[];
+  strategy: unknown;
+  off: boolean;
+  dir: string;
+  vars: ReadonlyMap<string, string>;
+  /** GitLab's job script: the one way its runner runs it (its own shell, not GitHub's). */
+  mode?: ShellMode;
+}
+
+/**
+ * Whether a step gates in every shell it may run in (stepGates; a GitLab job's: its mode), its script
+ * judged by `posix` and, one command alone in pwsh or cmd, by `other`: the one judgement both
+ * readings give a step, namesGitguard with the script as written, the chain with the checkout.
+ */
+export function stepJudged(
+  step: GateStep,
+  posix: (script: string, mode: ShellMode) => boolean,
+  other?: (line: string) => boolean,
+): boolean {
+  if (step.mode) return posix(step.script, step.mode);
+  return stepGates(step.own, step.shells, step.strategy, step.script, posix, other);
+}
+
+/** What a CI file runs for a change: its steps, and whether it names gitguard elsewhere where it runs (a `uses:`, a `with:`). */
+export interface StepReading {
+  mention: boolean;
+  steps: GateStep[];
+}
+
+/**
+ * The one reading of a workflow's or action's steps for a change to a protected branch (its `on:` and
+ * filters, `if:`, switchedOff, matrix and runner shells): namesGitguard judges their scripts as
+ * written, the chain (script-files.ts) with the files they run read at the commit. None where the
+ * file is refused or too large; UNREAD past the run's parse budget.
+ */
+export function gateSteps(text: string, called = false): Promise<StepReading | typeof UNREAD> {
+  return memo(`steps ${called} ${gateKey()}`, text, () => stepsIn(text, called));
+}
+
 /** `called`: a reusable workflow or action run by a workflow that starts (its `on: workflow_call` counts). */
-async function gateIn(text: string, called: boolean): Promise<Gate> {
-  if (!GITGUARD.test(text)) return false;
+async function stepsIn(text: string, called: boolean): Promise<StepReading | typeof UNREAD> {
+  const none: StepReading = { mention: false, steps: [] };
+  const out: StepReading = { mention: false, steps: [] };
   // Too large or deep to read as YAML, or aliases past MAX_VISITS: no gate (a mention in a comment of
   // a padded file, the gate job removed, kept it).
   const docs = await parsedYaml(text);
-  if (docs === 'too-large') return false;
+  if (docs === 'too-large') return none;
   if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
   const scope = await gateScopeFor([text]);
@@ -104,7 +159,7 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
       // GitHub (and Forgejo, Gitea: Go's yaml.v3) refuse a whole workflow or action that is no valid
       // YAML, or with a key written twice in one map ("'env' is already defined"): it runs nothing,
       // whatever the rest of it says.
-      if (refusedYaml(yaml, doc) || keyTwice(yaml, doc)) return false;
+      if (refusedYaml(yaml, doc) || keyTwice(yaml, doc)) return none;
       const scalar = (n: unknown): unknown => {
         const r = resolveAlias(yaml, n, doc);
         return yaml.isScalar(r) ? r.value : r;
@@ -135,24 +190,55 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
         }
         return undefined;
       };
-      // `shells`: those a step's `run:` may run in where it names none (defaultShells); `strategy`: its job's.
-      const runs = (n: unknown, shells: readonly unknown[], strategy: unknown, off = false): boolean => {
+      // `shells`: those a step's `run:` may run in where it names none (defaultShells); `strategy`: its job's;
+      // `dir`, `vars`: the folder and variables set above it (as ci-yaml.ts runCommands reads them).
+      const collect = (n: unknown, at: Above): void => {
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
         const node = resolveAlias(yaml, n, doc);
-        if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
-        if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shells, strategy, off));
-        if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return false;
-        if (constantFalse(lookup(node, 'if', 0), gateBranches(), (events ?? ['push']).map(String))) return false;
-        const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
+        if (yaml.isScalar(node)) out.mention ||= typeof node.value === 'string' && GITGUARD.test(node.value);
+        if (yaml.isSeq(node)) {
+          // A step whose failure a later step of the list fails the job on: its continue-on-error does not switch it off.
+          const items = node.items.map((i) => resolveAlias(yaml, i, doc));
+          const get = (i: unknown, key: string): unknown => scalar(entry(i, key));
+          const checked = new Set(
+            items.flatMap((i, k) => {
+              const id = failsOnOutcome(get(i, 'if'), get(i, 'run'), get(i, 'continue-on-error'));
+              // Only a step before it: one not run yet has no outcome.
+              return id !== undefined && items.slice(0, k).some((b) => get(b, 'id') === id) ? [id] : [];
+            }),
+          );
+          for (const i of node.items) collect(i, { ...at, checked });
+        }
+        const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
+        const value = (key: string): unknown =>
+          checked && key === 'continue-on-error' ? undefined : plainValue(yaml, lookup(node, key, 0), doc);
+        if (!yaml.isMap(node) || switchedOff(value)) return;
+        if (constantFalse(lookup(node, 'if', 0), gateBranches(), (events ?? ['push']).map(String))) return;
+        const run = scalar(entry(scalar(entry(node, 'defaults')), 'run'));
+        const own = scalar(entry(run, 'shell'));
         const job =
-          entry(node, 'strategy') === undefined ? strategy : plainValue(yaml, scalar(entry(node, 'strategy')), doc);
-        const here = defaultShells(own, shells, list(scalar(entry(node, 'runs-on'))), job);
-        off ||= startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
-        return node.items.some((p) => {
+          entry(node, 'strategy') === undefined ? at.strategy : plainValue(yaml, scalar(entry(node, 'strategy')), doc);
+        const shells = defaultShells(own, at.shells, list(scalar(entry(node, 'runs-on'))), job);
+        const off =
+          at.off || startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
+        const dir = folderOf(scalar(entry(run, 'working-directory')), at.dir);
+        const plain = (key: string): unknown => plainValue(yaml, scalar(entry(node, key)), doc);
+        const vars = variablesOf(
+          new Map([
+            ['env', plain('env')],
+            ['with', plain('with')],
+          ]),
+          at.vars,
+        );
+        const here: Above = { shells, strategy: job, off, dir, vars, checked: new Set() };
+        for (const p of node.items) {
           const v = scalar(p.value);
-          if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here, job, off);
-          return !off && stepGates(scalar(entry(node, 'shell')), here, job, v, scriptGates);
-        });
+          if (scalar(p.key) !== 'run' || typeof v !== 'string') collect(p.value, here);
+          else {
+            const step = { own: scalar(entry(node, 'shell')), shells, strategy: job, off, vars };
+            out.steps.push({ ...step, script: v, dir: folderOf(scalar(entry(node, 'working-directory')), dir) });
+          }
+        }
       };
       // A workflow no change to a protected branch starts (`schedule`, `branches: [x]`: push-filters.ts) gates none.
       const on = scalar(entry(top, 'on'));
@@ -161,10 +247,29 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
         scope,
       );
       if (!runsForChanges(events, called)) continue;
-      if (runs(doc.contents, [undefined], undefined)) return true;
+      const start: Above = {
+        shells: [undefined],
+        strategy: undefined,
+        off: false,
+        dir: '',
+        vars: new Map(),
+        checked: new Set(),
+      };
+      collect(doc.contents, start);
     }
   } catch {
-    return false;
+    return none;
   }
-  return false;
+  return out;
+}
+
+/** What a step takes from the nodes above it (stepsIn). */
+interface Above {
+  shells: readonly unknown[];
+  strategy: unknown;
+  off: boolean;
+  dir: string;
+  vars: ReadonlyMap<string, string>;
+  /** The ids of the steps beside it whose failure a later one fails the job on (failsOnOutcome). */
+  checked: ReadonlySet<string>;
 }

@@ -27,12 +27,15 @@ import {
   switchedOff,
   UNREAD,
   type Gate,
+  stepJudged,
+  type StepReading,
 } from './github-gate.js';
 import { parsedYaml } from './yaml-budget.js';
 import { changesNever, gitlabRefsRun } from '../domain/push-filters.js';
 import { gateBranches, gateScopeFor } from './gate-branches.js';
 import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
+import { variablesOf } from '../domain/step-context.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
@@ -45,16 +48,34 @@ const CONDITIONS = ['if', 'changes', 'exists'];
 
 /**
  * Whether GitLab's configuration, `.gitlab-ci.yml`'s text first and then the files it includes, runs
- * gitguard in a job that runs and can fail. A file too large or deep to parse: each file is read
- * alone; one past the run's parse budget: UNREAD (the whole decides, and a part is not read).
- * `absent`: the local paths known to hold no file in the commit.
+ * gitguard in a job that runs and can fail: its jobs' scripts (gitlabSteps) judged as written.
  */
 export async function gitlabRunsGitguard(
   files: ReadonlyArray<readonly [path: string, text: string]>,
   absent: ReadonlySet<string> = new Set(),
 ): Promise<Gate> {
+  if (!files.some(([, t]) => GITGUARD.test(t))) return false;
+  const read = await gitlabSteps(files, absent);
+  if (read === UNREAD) return UNREAD;
+  return read.mention || read.steps.some((s) => stepJudged(s, scriptGates));
+}
+
+/**
+ * The one reading of GitLab's jobs for a change to a protected branch (rules, only/except, a refused
+ * configuration, `when:`, allow_failure): each job that runs and can fail, with its before_script and
+ * script as one script (GitLab's shell runs them so) and its variables; `mention`: gitguard named
+ * elsewhere where it runs. gitlabRunsGitguard judges the scripts as written, the chain
+ * (script-files.ts) with the files they run read at the commit. A file too large or deep to parse:
+ * each file is read alone (mentions only); one past the run's parse budget: UNREAD (the whole
+ * decides, and a part is not read). `absent`: the local paths known to hold no file in the commit.
+ */
+export async function gitlabSteps(
+  files: ReadonlyArray<readonly [path: string, text: string]>,
+  absent: ReadonlySet<string> = new Set(),
+): Promise<StepReading | typeof UNREAD> {
   const texts = files.map(([, t]) => t);
-  if (!texts.some((t) => GITGUARD.test(t))) return false;
+  const out: StepReading = { mention: false, steps: [] };
+  const none: StepReading = { mention: false, steps: [] };
   const results: Array<Awaited<ReturnType<typeof parsedYaml>>> = [];
   for (const t of texts) results.push(await parsedYaml(t));
   if (results.includes('past-budget')) return UNREAD;
@@ -62,10 +83,10 @@ export async function gitlabRunsGitguard(
     let unread = false;
     for (const t of texts) {
       const gate = await namesGitguard(t);
-      if (gate === true) return true;
+      if (gate === true) return { mention: true, steps: [] };
       unread ||= gate === UNREAD;
     }
-    return unread ? UNREAD : false;
+    return unread ? UNREAD : none;
   }
   const yaml = await import('yaml');
   const scope = await gateScopeFor(texts);
@@ -155,7 +176,10 @@ export async function gitlabRunsGitguard(
     const NO_GATE = new Set<unknown>(['<<', 'extends', 'rules', 'inherit', 'after_script']);
     // The keys a job takes from `default:` (and the old top-level before_script) unless it sets them.
     const INHERITED = new Set<unknown>(['before_script', 'hooks', 'image', 'services']);
-    /** Whether a job runs gitguard in what GitLab's merge keeps of it, `default:` and `extends:` included. */
+    /**
+     * A job as GitLab's merge keeps it, `default:` and `extends:` included: its script added to the
+     * steps; whether it names gitguard elsewhere where it runs.
+     */
     const jobRuns = (jobs: readonly At[]): boolean => {
       const own = definitions(jobs, 0);
       // A template no file here defines (a project or remote include's): its name counts as a mention.
@@ -181,7 +205,17 @@ export async function gitlabRunsGitguard(
       // failure must fail it (`gitguard audit || true` runs but gates nothing).
       const lines = [...scriptLines(candidatesFor('before_script')[0]), ...scriptLines(candidatesFor('script')[0])];
       if (lines.includes(undefined)) return true;
-      if (scriptGates(lines.join('\n'), GITLAB_SHELL)) return true;
+      const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
+      out.steps.push({
+        script: lines.join('\n'),
+        mode: GITLAB_SHELL,
+        own: undefined,
+        shells: [],
+        strategy: undefined,
+        off: false,
+        dir: '',
+        vars,
+      });
       return [...keys].some((key) => !NO_GATE.has(key) && !SCRIPTS.has(key) && mergedRuns(candidatesFor(key)));
     };
     /** The stages `stages:` lists (nested lists flattened), `.pre` and `.post`; undefined where a name is no plain string. */
@@ -238,19 +272,20 @@ export async function gitlabRunsGitguard(
     const included = parsed.filter((f) => reached.has(f.path));
     // A file Psych refuses, or GitLab finds too big loaded, or an include GitLab cannot follow, makes the
     // whole configuration invalid: GitLab runs no pipeline.
-    if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d) || gitlabTooBig(yaml, d)))) return false;
-    if (includesRefused(parsed[0]!.path, includes, new Map(included.map((f) => [f.path, f.text])), absent))
-      return false;
+    if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d) || gitlabTooBig(yaml, d)))) return none;
+    if (includesRefused(parsed[0]!.path, includes, new Map(included.map((f) => [f.path, f.text])), absent)) return none;
     merge.define(included);
-    if (strayStage()) return false;
+    const top = defs.get('variables')?.[0];
+    const globals = variablesOf(new Map([['variables', top && value(top, 'variables')]]), new Map());
+    if (strayStage()) return none;
     const workflow = defs.get('workflow');
-    if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return false;
+    if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return none;
     for (const [name, jobs] of defs) {
       // A name an input sets may be a hidden job's (`$[[ inputs.name ]]: ` given `.audit`).
       if (name.startsWith('.') || interpolated(name)) continue;
       if (GLOBAL.has(name)) {
         // What default: and the old top-level scripts give a job counts in that job (jobRuns).
-        if (!['default', 'before_script', 'after_script'].includes(name) && jobs.some(runs)) return true;
+        if (!['default', 'before_script', 'after_script'].includes(name) && jobs.some(runs)) out.mention = true;
         continue;
       }
       const get = (key: string): unknown => value(lookup(jobs, key, 0), key);
@@ -261,11 +296,12 @@ export async function gitlabRunsGitguard(
       // make the job lenient; one whose name mentions gitguard counts as a mention (jobRuns).
       const unfixed = (n: string): boolean => interpolated(n) || (!defs.has(n) && !GITGUARD.test(n));
       if (definitions(jobs, 0).some((d) => merge.extended(d).some(unfixed))) continue;
-      if (jobRuns(jobs)) return true;
+      if (jobRuns(jobs)) out.mention = true;
     }
     // A document that is no map of jobs: any mention where it runs.
-    return merge.tops.some((t) => !yaml.isMap(t.node) && runs(t));
+    out.mention ||= merge.tops.some((t) => !yaml.isMap(t.node) && runs(t));
+    return out;
   } catch {
-    return false; // past MAX_VISITS: no gate judged running (fails closed)
+    return none; // past MAX_VISITS: no gate judged running (fails closed)
   }
 }

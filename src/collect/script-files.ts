@@ -5,39 +5,115 @@
 // another kind (`node ci/gate.js`). Answers memoised per run by the script and the files read.
 import { failsWithGitguard, type ShellMode } from '../domain/shell-gate.js';
 import { commandFiles, GITGUARD_WORD } from '../domain/ci-commands.js';
-import { runMode } from '../domain/actions-run.js';
 import { bashEnvFirst } from '../domain/checkout-runs.js';
 import type { Checkout, FileAt } from '../domain/shell-state.js';
 import type { GitObject } from './objects.js';
-import type { RunCommand } from './ci-yaml.js';
+import { ciVariables, runCommands, type RunCommand } from './ci-yaml.js';
+import { gateSteps, stepJudged, UNREAD, type GateStep } from './github-gate.js';
+import { GITLAB_SHELL, gitlabSteps } from './gitlab-gate.js';
+import { gateChains } from './gate-chains.js';
 import { runContext } from './run-context.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
 /** Bytes of scripts and the files they run read in one run, at most; past it: no gate. */
 const BUDGET = 4 * 1024 * 1024;
+/** GitLab's pipeline file. */
+const GITLAB_CI = '.gitlab-ci.yml';
+/** One command alone in pwsh or cmd: its status is the step's. */
+const PLAIN: ShellMode = { errexit: false, pipefail: false };
 const usedIn = new WeakMap<object, { bytes: number; answers: Map<string, { answer: boolean; asked: string[] }> }>();
 
 /**
- * Whether one of `commands` (a CI configuration's, at commit `tip`) gates: read with the files it
- * runs, under GitHub's shell (its `shell:`) or `gitlab` (GitLab's). `chain`: the files the gate's
- * chain (gate-chains.ts) reads as reaching gitguard; a command of no POSIX shell counts as it says.
+ * Whether the CI configuration a forge reads at commit `tip` gates through the files its steps run:
+ * `files`, the texts read (ci-runs-gitguard.ts Reading) with whether a workflow that starts calls
+ * them; `gitlab`, GitLab's configuration read as one. The steps are those the direct reading judges
+ * (github-gate.ts gateSteps, gitlab-gate.ts gitlabSteps: events, filters, `if:`, rules, matrix and
+ * runner shells), each judged by stepJudged with the files it runs read at the commit.
  */
-export async function stepsGateAt(
+export async function chainGates(
+  read: (spec: string) => Promise<GitObject | null | undefined>,
+  oidBytes: 20 | 32,
+  tip: string,
+  files: ReadonlyArray<readonly [text: string, called: boolean]>,
+  gitlab: { named: ReadonlyArray<readonly [string, string]>; absent: ReadonlySet<string> } | undefined,
+): Promise<boolean> {
+  const origin = gitlab ? GITLAB_CI : '.github/workflows';
+  const texts = gitlab ? gitlab.named.map(([, t]) => t) : files.map(([t]) => t);
+  const steps: GateStep[] = [];
+  const readings = gitlab
+    ? [await gitlabSteps(gitlab.named, gitlab.absent)]
+    : await Promise.all(files.map(([t, called]) => gateSteps(t, called)));
+  for (const [k, r] of readings.entries()) {
+    if (r !== UNREAD) {
+      if (r.mention) return true;
+      steps.push(...r.steps);
+      continue;
+    }
+    // Past the run's parse budget: each line a command, as the files it runs are watched (ci-yaml.ts).
+    for (const t of gitlab ? texts : [texts[k]!])
+      for (const c of await runCommands(t, origin))
+        steps.push({
+          script: c.text,
+          own: c.shell,
+          shells: [undefined],
+          strategy: undefined,
+          off: false,
+          dir: c.dir,
+          vars: c.vars ?? new Map(),
+          ...(gitlab ? { mode: GITLAB_SHELL } : {}),
+        });
+  }
+  const values: Array<[string, string]> = [];
+  for (const t of texts) values.push(...(await ciVariables(t, origin)));
+  const shellOf = (s: GateStep): string | undefined =>
+    [s.own, ...s.shells].find((x): x is string => typeof x === 'string');
+  const commands = steps.map((s): RunCommand => {
+    const shell = s.mode ? undefined : shellOf(s);
+    return { text: s.script, dir: s.dir, ...(s.vars.size ? { vars: s.vars } : {}), ...(shell ? { shell } : {}) };
+  });
+  const { chain } = await gateChains(read, oidBytes, tip, commands, values);
+  return stepsGateAt(read, tip, steps, chain);
+}
+
+/**
+ * Whether one of `steps` (a CI configuration's, at commit `tip`) gates, read with the files it runs
+ * in each shell it may run in (stepJudged). `chain`: the files the gate's chain (gate-chains.ts)
+ * reads as reaching gitguard.
+ */
+async function stepsGateAt(
   read: (spec: string) => Promise<GitObject | null | undefined>,
   tip: string,
-  commands: readonly RunCommand[],
+  steps: readonly GateStep[],
   chain: ReadonlyMap<string, unknown>,
-  gitlab: ShellMode | undefined,
 ): Promise<boolean> {
-  for (const c of commands) {
-    const reaches = commandFiles(c.text, c.dir).some((f) => chain.has(f.path));
-    if (!reaches && !GITGUARD_WORD.test(c.text)) continue;
-    const mode = gitlab ?? runMode(c.shell, undefined);
+  for (const step of steps) {
+    const reaches = commandFiles(step.script, step.dir).some((f) => chain.has(f.path));
+    if (!reaches && !GITGUARD_WORD.test(step.script)) continue;
+    // SHELLOPTS or BASHOPTS set for the step's shell: how it starts is not read (startupEnv).
+    if (step.vars.has('SHELLOPTS') || step.vars.has('BASHOPTS')) continue;
     // The step's own bash reads BASH_ENV first (GitHub's `bash -e {0}`, GitLab's bash).
-    const bash = gitlab !== undefined || c.shell === undefined || /^bash\b/.test(c.shell);
-    const text = bash ? bashEnvFirst(c.text, c.vars) : c.text;
-    if (mode ? await stepGatesAt(read, tip, { ...c, text }, mode, chain) : reaches) return true;
+    const shells = typeof step.own === 'string' ? [step.own] : step.shells;
+    const bash =
+      step.mode !== undefined || shells.some((s) => s === undefined || (typeof s === 'string' && /^bash\b/.test(s)));
+    const command = { text: step.script, dir: step.dir, vars: step.vars };
+    // stepJudged asks each (script, mode) it needs; read first, then judged with the answers.
+    const asked = new Map<string, Promise<boolean>>();
+    const ask = (script: string, mode: ShellMode): boolean => {
+      const key = `${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}${mode.actions ? 'a' : ''}\0${script}`;
+      const text = bash ? bashEnvFirst(script, step.vars) : script;
+      if (!asked.has(key)) asked.set(key, stepGatesAt(read, tip, { ...command, text }, mode, chain));
+      return true;
+    };
+    // pwsh or cmd running one command alone: its status is the step's, as a POSIX shell without -e.
+    const other = (line: string): boolean => ask(line, PLAIN);
+    stepJudged(step, ask, other);
+    const answers = new Map<string, boolean>();
+    for (const [k, p] of asked) answers.set(k, await p);
+    const answer = (script: string, mode: ShellMode): boolean =>
+      answers.get(`${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}${mode.actions ? 'a' : ''}\0${script}`) ??
+      false;
+    if (stepJudged(step, answer, (line) => answer(line, PLAIN))) return true;
   }
   return false;
 }

@@ -130,7 +130,14 @@ export function* watchedChanges(
   const parents = own.every((g) => g === true)
     ? []
     : ((yield Promise.all(parentStates.map((s) => ciGates.runsGitguard(s)))) as RunnerGates[]);
-  const lost = CI_RUNNERS.filter((_, r) => own[r] === false && parents.some((p) => p[r] === true));
+  const dropped = CI_RUNNERS.flatMap((_, r) => (own[r] === false && parents.some((p) => p[r] === true) ? [r] : []));
+  // A step moved into a file it runs (`make audit`, `npm run gate`) in the same commit: the chain of
+  // this commit's files, read with the same steps (script-files.ts chainGates), still gates.
+  const moved =
+    oid && dropped.length
+      ? ((yield Promise.all(dropped.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as boolean[])
+      : [];
+  const lost = dropped.filter((_, k) => !moved[k]).map((r) => CI_RUNNERS[r]!);
   out.ciGateRemoved = lost.length > 0;
   if (lost.length) out.ciGateLostFor = lost.map((runner) => runner.name);
   // A side past the parse budget: the gate may have gone (this side unread, a parent's running or

@@ -96,6 +96,7 @@ export function stepGates(
   strategy: unknown,
   script: string,
   posix: (script: string, mode: ShellMode) => boolean,
+  other: (script: string) => boolean = (line) => gitguardCall(line.split(/[ \t]+/)) === 'check',
 ): boolean {
   const named = typeof own === 'string' ? [own] : shells;
   const each = named.flatMap((s) => matrixChoices(s, strategy) ?? [s]);
@@ -103,7 +104,7 @@ export function stepGates(
     each.length > 0 &&
     each.every((s) => {
       const mode = runMode(s, undefined);
-      return mode ? posix(script, mode) : otherShellGates(s, undefined, script);
+      return mode ? posix(script, mode) : otherShellGates(s, script, other);
     })
   );
 }
@@ -112,7 +113,7 @@ export function stepGates(
 const UNNAMED: ShellMode = { errexit: true, pipefail: false, actions: true };
 
 /** How a step's script runs: its `shell:`, else `inherited` (defaultShell); undefined: no POSIX shell (pwsh, python). */
-export function runMode(own: unknown, inherited: unknown): ShellMode | undefined {
+function runMode(own: unknown, inherited: unknown): ShellMode | undefined {
   const shell = typeof own === 'string' ? own : inherited;
   if (shell === undefined || shell === null) return UNNAMED;
   // `shell: ${{ matrix.shell }}` may be python, which reads no line as bash does: no gate.
@@ -140,16 +141,30 @@ function shellMode(shell: string): ShellMode | undefined {
 
 /**
  * Whether a step run by a shell other than a POSIX one (pwsh, cmd, python...) gates: only a pwsh or
- * cmd script that is the check alone, one line of plain words (GitHub ends a pwsh step with `exit
- * $LASTEXITCODE`; cmd's status is its last command's). A python `print("gitguard audit")` or a pwsh
- * `gitguard audit; exit 0` runs no gate.
+ * cmd script that is one command alone, one line of plain words (GitHub ends a pwsh step with `exit
+ * $LASTEXITCODE`; cmd's status is its last command's), and that command a check (`line`: read as
+ * written, gitguardCall; with the checkout, what it runs). A python `print("gitguard audit")` or a
+ * pwsh `gitguard audit; exit 0` runs no gate.
  */
-function otherShellGates(own: unknown, inherited: unknown, script: string): boolean {
-  const shell = typeof own === 'string' ? own : inherited;
+function otherShellGates(shell: unknown, script: string, line: (script: string) => boolean): boolean {
   if (typeof shell !== 'string' || !/^(?:pwsh|powershell|cmd)\b/i.test(shell.trim())) return false;
-  const line = script.trim();
-  if (!/^[\w@./:=-]+(?:[ \t]+[\w@./:=-]+)*$/.test(line)) return false;
-  return gitguardCall(line.split(/[ \t]+/)) === 'check';
+  const text = script.trim();
+  return /^[\w@./:=-]+(?:[ \t]+[\w@./:=-]+)*$/.test(text) && line(text);
+}
+
+/** `steps.<id>.outcome == 'failure'` (or `!= 'success'`, after `always() &&`), as a step's whole `if:`. */
+const OUTCOME_FAILED =
+  /^\s*(?:\$\{\{\s*)?(?:always\(\)\s*&&\s*)?steps\.([A-Za-z_][\w-]*)\.outcome\s*(?:==\s*'failure'|!=\s*'success')\s*(?:\}\})?\s*$/;
+
+/**
+ * The step id whose failure a later step turns into the job's (`if: steps.audit.outcome == 'failure'`
+ * with `run: exit 1`): that step's `continue-on-error: true` lets the upload run first, and the job
+ * still fails with it. Undefined: the step fails on no other step's outcome.
+ */
+export function failsOnOutcome(condition: unknown, run: unknown, lenient: unknown): string | undefined {
+  if (typeof condition !== 'string' || typeof run !== 'string' || lenient === true) return undefined;
+  if (!/^\s*(?:exit\s+0*[1-9]\d*|false)\s*$/.test(run)) return undefined;
+  return OUTCOME_FAILED.exec(condition)?.[1];
 }
 
 /** `[ "$GITHUB_EVENT_NAME" = schedule ]` (`!=`, `==`, either side) where a change runs a workflow: its answer. */

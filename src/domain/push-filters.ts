@@ -93,15 +93,29 @@ function branchFilterRuns(filter: unknown, branches: readonly string[] | undefin
 }
 
 /**
- * Whether an event's `paths:`/`paths-ignore:` let it run for a change to some file the tip holds
- * (`paths: [does-not-exist/**]` runs for none; `paths-ignore: [docs/**]` for a change to the code).
+ * Whether a change to most files starts a run: more than half of the files the tip holds (`starts`:
+ * whether a change to that file alone does). A gate a change to most files does not start does not
+ * gate the branch (`paths: [README.md]`: an unsigned change to the code lands unaudited); one that
+ * leaves out a few files (`paths-ignore: ['**.md']`, docs) still audits the history at the next change
+ * it starts. Files not known (outside a walk, a tree too large to list): it runs.
+ */
+function startsForMost(files: readonly string[] | undefined, starts: (file: string) => boolean): boolean {
+  if (files === undefined || !files.length) return true;
+  let n = 0;
+  for (const f of files) if (starts(f)) n += 1;
+  return n * 2 > files.length;
+}
+
+/**
+ * Whether an event's `paths:`/`paths-ignore:` let a change to most of the tip's files run it
+ * (startsForMost): `paths: [README.md]` runs for few changes, `paths-ignore: [docs/**]` for the code.
  */
 function pathFilterRuns(filter: unknown, files: readonly string[] | undefined): boolean {
   const only = get(filter, 'paths');
   const ignore = get(filter, 'paths-ignore');
   if (files === undefined || (only === undefined && ignore === undefined)) return true;
   const match = matcher(listOf(only ?? ignore));
-  return files.some((f) => match(f) === (only !== undefined));
+  return startsForMost(files, (f) => match(f) === (only !== undefined));
 }
 
 /** The activity types of a pull request that run for the change before it lands (GitHub's default three). */
@@ -278,8 +292,9 @@ function fnmatch(glob: string): Linear | undefined {
 }
 
 /**
- * Whether a GitLab rule's `changes:` (a list of globs, or `{ paths: }`) matches no file the tip holds:
- * such a rule matches no change made to them. A glob not read here, or files not known: it may match.
+ * Whether a GitLab rule's `changes:` (a list of globs, or `{ paths: }`) matches a change to few of the
+ * files the tip holds (not startsForMost): such a rule is read as matching no change, as a GitHub
+ * `paths:` filter is. A glob not read here, or files not known: it may match.
  */
 export function changesNever(changes: unknown, files: readonly string[] | undefined): boolean {
   const paths: unknown = changes instanceof Map ? (changes as Map<unknown, unknown>).get('paths') : changes;
@@ -288,5 +303,5 @@ export function changesNever(changes: unknown, files: readonly string[] | undefi
   if (!list.every((p): p is string => typeof p === 'string')) return false;
   const globs = list.map(fnmatch);
   if (globs.some((g) => g === undefined)) return false;
-  return !files.some((f) => globs.some((g) => g!.test(f)));
+  return !startsForMost(files, (f) => globs.some((g) => g!.test(f)));
 }

@@ -1,14 +1,10 @@
 // Clean pass 39: a gate moved in one commit out of the workflow into a file of the checkout the step runs
 // (`make audit`, `./scripts/audit`, `npm run gate`). Only the twins that lose it are here: a moved gate
 // that no longer fails the job, or whose workflow no longer runs for a push to main, must fail the rule.
-// The honest move (the `kept` set-ups, which real make/bash/npm fail on the audit) still fails
-// ci-gate-kept: watched-changes.ts reads the chain of files only where neither side names gitguard, and
-// that chain reading (gateChains/stepsGateAt) does not apply the event, branch, matrix and audit-option
-// readings the direct one does, so reading it for a move would let these twins pass. Reported, not fixed.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+// The honest move (the `kept` set-ups, which real make/bash/npm fail on the audit) was a false failure
+// of ci-gate-kept until gate91 made the direct and the chain reading one step reading: the move
+// itself is tested in test/cli/gate91-one-step-reading.test.ts.
+import { cleanupSteps, stepFails } from '../helpers/real-step.js';
 import { cleanupTemp } from '../helpers/repo.js';
 import { keysOnlyGateFiles } from '../helpers/team.js';
 
@@ -47,29 +43,8 @@ const lost: Case[] = [
   ['npm run gate with ; exit 0', 'npm run gate', { 'package.json': '{"scripts":{"gate":"gitguard audit; exit 0"}}\n' }],
 ];
 
-// The reference: the step's command run in the checkout with an npx and a gitguard whose audit fails
-// (npm runs a package script with node_modules/.bin first on PATH: the fake gitguard stands for it).
-const root = mkdtempSync(join(tmpdir(), 'gitguard-moved-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-const stepFails = (run: string, files: Record<string, string>): boolean | null => {
-  const dir = mkdtempSync(join(root, 'c-'));
-  mkdirSync(join(dir, 'bin'));
-  for (const tool of ['npx', 'gitguard']) {
-    writeFileSync(join(dir, 'bin', tool), '#!/bin/sh\nexit 1\n');
-    chmodSync(join(dir, 'bin', tool), 0o755);
-  }
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, dirname(path)), { recursive: true });
-    writeFileSync(join(dir, path), text, { mode: 0o755 });
-  }
-  const tool = run.split(' ')[0]!;
-  if (tool === 'npm' && spawnSync('npm', ['--version']).status !== 0) return null;
-  const res = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], {
-    cwd: dir,
-    env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir },
-  });
-  return res.status !== 0;
-};
+// The reference: the step run by real bash, make and npm (test/helpers/real-step.ts).
+afterAll(cleanupSteps);
 
 // The honest moves themselves fail the job under the real tools (the reading's false failure is reported).
 test.each(kept)('moved into %s: the real step fails on the audit', (_n, run, files) => {
