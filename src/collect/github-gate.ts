@@ -5,11 +5,12 @@ import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
-import { defaultShells, runsForChanges, stepGates } from '../domain/actions-run.js';
+import { defaultShells, matrixMayBeTrue, runsForChanges, stepGates } from '../domain/actions-run.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { changeEvents, constantFalse } from '../domain/push-filters.js';
 import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
+import { actionGates, OWN_ACTION } from '../domain/audit-options.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -146,8 +147,16 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
         const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
         const job =
           entry(node, 'strategy') === undefined ? strategy : plainValue(yaml, scalar(entry(node, 'strategy')), doc);
+        // `continue-on-error: ${{ matrix.x }}`: off where a job of the matrix sets x.
+        if (matrixMayBeTrue(plainValue(yaml, lookup(node, 'continue-on-error', 0), doc), job)) return false;
         const here = defaultShells(own, shells, list(scalar(entry(node, 'runs-on'))), job);
         off ||= startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
+        // gitguard's own action runs the audit its `with:` inputs give: `fail-on: critical` gates nothing.
+        const uses = scalar(entry(node, 'uses'));
+        if (typeof uses === 'string' && OWN_ACTION.test(uses.trim())) {
+          const inputs = scalar(entry(node, 'with'));
+          return !off && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc));
+        }
         return node.items.some((p) => {
           const v = scalar(p.value);
           if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here, job, off);

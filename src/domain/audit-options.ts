@@ -137,3 +137,22 @@ export function auditGates(args: readonly string[], global: readonly string[] = 
   const from = last('--base');
   return from === undefined || !HEAD_REVISION.test(from.trim());
 }
+
+/** gitguard's own GitHub Action (`uses: <owner>/gitguard@<ref>`, action.yml at the repository's root). */
+export const OWN_ACTION = /^[\w.-]+\/gitguard@[^/\s]+$/;
+
+/**
+ * Whether gitguard's action with these `with:` inputs fails the job on an unsigned or unauthorized
+ * change: action.yml runs `gitguard audit <path> --fail-on <fail-on> [--threat <threats>] <args>`
+ * (threats default to all but client, empty for all four; args split at spaces) and fails by its exit.
+ */
+export function actionGates(input: (name: string) => unknown): boolean {
+  const text = (name: string, fallback: string): string => {
+    const v = input(name);
+    return v === undefined || v === null ? fallback : String(v);
+  };
+  const threats = text('threats', 'impersonation,history,protections');
+  const args = [text('path', '.'), '--fail-on', text('fail-on', 'low')];
+  if (threats) args.push('--threat', threats);
+  return auditGates([...args, ...text('args', '').split(/\s+/).filter(Boolean)]);
+}
