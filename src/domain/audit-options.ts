@@ -147,12 +147,20 @@ export const OWN_ACTION = /^[\w.-]+\/gitguard@[^/\s]+$/;
  * (threats default to all but client, empty for all four; args split at spaces) and fails by its exit.
  */
 export function actionGates(input: (name: string) => unknown): boolean {
-  const text = (name: string, fallback: string): string => {
+  // A map or list where the action takes text: the runner refuses the workflow, which then runs nothing.
+  const text = (name: string, fallback: string): string | undefined => {
     const v = input(name);
-    return v === undefined || v === null ? fallback : String(v);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    return typeof v === 'string' ? v : undefined;
   };
-  const threats = text('threats', 'impersonation,history,protections');
-  const args = [text('path', '.'), '--fail-on', text('fail-on', 'low')];
-  if (threats) args.push('--threat', threats);
-  return auditGates([...args, ...text('args', '').split(/\s+/).filter(Boolean)]);
+  const [path, failOn, threats, more] = [
+    text('path', '.'),
+    text('fail-on', 'low'),
+    text('threats', 'impersonation,history,protections'),
+    text('args', ''),
+  ];
+  if (path === undefined || failOn === undefined || threats === undefined || more === undefined) return false;
+  const args = [path, '--fail-on', failOn, ...(threats ? ['--threat', threats] : [])];
+  return auditGates([...args, ...more.split(/\s+/).filter(Boolean)]);
 }

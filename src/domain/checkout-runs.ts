@@ -112,7 +112,7 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
     return co.leads([name, ...args], co.dir ?? '') ? 'check' : undefined;
   }
   const runner = scriptRunner(name, args);
-  if (runner !== undefined) return runner === 'unfollowed' ? runner : { text: runner, mode: PLAIN };
+  if (runner !== undefined) return runner === 'unfollowed' ? runner : { text: runner.script, mode: PLAIN };
   if (MAKES.has(tool) || MANAGERS.has(tool)) {
     // A makefile or package.json past MAX_FILE is not followed either (a 2 MB line cost the reading minutes).
     const read = (p: string): FileAt => {

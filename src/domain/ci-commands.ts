@@ -183,7 +183,7 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
   const runner = scriptRunner(cmd, args);
   if (runner !== undefined) {
     const split = name === 'concurrently' && args.some((a) => !/^-|^(?:npm|yarn|pnpm|bun):/.test(a));
-    return runner === 'unfollowed' || split ? add('package.json', dir) : inner(runner, dir);
+    return runner === 'unfollowed' || split ? add('package.json', dir) : inner(runner.script, dir);
   }
   if (INTERPRETERS.has(name) || SOURCES.has(name)) {
     const c = args.indexOf('-c');

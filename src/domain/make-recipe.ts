@@ -119,8 +119,8 @@ export function makeScript(
   }
   if (text === undefined) return { script: 'false' }; // no makefile: make fails
   const whole = withIncludes(text, read, at, 0);
-  if (typeof whole !== 'string') return whole;
-  return recipeScript(whole, goals, { cmdVars, env, ignoreAll, exists: (t) => exists(read, at(t)) });
+  if (!Array.isArray(whole)) return whole;
+  return recipeScript(whole.join('\n'), goals, { cmdVars, env, ignoreAll, exists: (t) => exists(read, at(t)) });
 }
 
 /** How deep included makefiles are followed (each read counts against the checkout's file limit too). */
@@ -138,7 +138,7 @@ function withIncludes(
   read: (p: string) => FileAt,
   at: (p: string) => string | undefined,
   depth: number,
-): string | Answer {
+): string[] | 'unfollowed' | 'unread' {
   const lines = text.split(/\r?\n/);
   const out: string[] = [];
   const included: string[] = [];
@@ -161,9 +161,9 @@ function withIncludes(
       if (o === undefined) return 'unread';
       if (!o || typeof o !== 'object') return 'unfollowed';
       const inner = withIncludes(o.text, read, at, depth + 1);
-      if (typeof inner !== 'string') return inner;
+      if (!Array.isArray(inner)) return inner;
       included.push(path);
-      out.push(inner);
+      out.push(...inner);
     }
   }
   // A rule whose target is an included file (or a pattern rule, which may be one): make would remake
@@ -176,7 +176,7 @@ function withIncludes(
       .trim()
       .split(/\s+/)
       .some((t) => t.includes('%') || included.includes(at(t) ?? ''));
-  return included.length && out.some(remade) ? 'unfollowed' : out.join('\n');
+  return included.length && out.some(remade) ? 'unfollowed' : out;
 }
 
 const exists = (read: (p: string) => FileAt, path: string | undefined): boolean | 'unread' => {

@@ -127,7 +127,7 @@ const CONCURRENTLY_VALUED = new Set([
  * part pass or race (`--continue-on-error`, `--race`, `--success first`, `--kill-others`), a glob of
  * script names, arguments passed on, or anything else this reading does not model.
  */
-export function scriptRunner(name: string, args: readonly string[]): string | 'unfollowed' | undefined {
+export function scriptRunner(name: string, args: readonly string[]): { script: string } | 'unfollowed' | undefined {
   const tool = name.slice(name.lastIndexOf('/') + 1);
   const runAll = tool === 'run-s' || tool === 'run-p' || tool === 'npm-run-all';
   if (!runAll && tool !== 'concurrently') return undefined;
@@ -144,5 +144,5 @@ export function scriptRunner(name: string, args: readonly string[]): string | 'u
     const npm = runAll ? a : /^(?:npm|yarn|pnpm|bun):(.+)$/.exec(a)?.[1];
     parts.push(npm !== undefined ? `npm run ${quote(npm)}` : `sh -c ${quote(a)}`);
   }
-  return parts.length ? parts.join(' && ') : 'unfollowed';
+  return parts.length ? { script: parts.join(' && ') } : 'unfollowed';
 }
