@@ -6,11 +6,12 @@
 // that chain reading (gateChains/stepsGateAt) does not apply the event, branch, matrix and audit-option
 // readings the direct one does, so reading it for a move would let these twins pass. Reported, not fixed.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { cleanupTemp } from '../helpers/repo.js';
 import { keysOnlyGateFiles } from '../helpers/team.js';
+import { failingToolsCheckout } from '../helpers/failing-tools.js';
 
 afterAll(cleanupTemp);
 
@@ -52,21 +53,12 @@ const lost: Case[] = [
 const root = mkdtempSync(join(tmpdir(), 'gitguard-moved-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const stepFails = (run: string, files: Record<string, string>): boolean | null => {
-  const dir = mkdtempSync(join(root, 'c-'));
-  mkdirSync(join(dir, 'bin'));
-  for (const tool of ['npx', 'gitguard']) {
-    writeFileSync(join(dir, 'bin', tool), '#!/bin/sh\nexit 1\n');
-    chmodSync(join(dir, 'bin', tool), 0o755);
-  }
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, dirname(path)), { recursive: true });
-    writeFileSync(join(dir, path), text, { mode: 0o755 });
-  }
+  const { dir, env } = failingToolsCheckout(root, files);
   const tool = run.split(' ')[0]!;
   if (tool === 'npm' && spawnSync('npm', ['--version']).status !== 0) return null;
   const res = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], {
     cwd: dir,
-    env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir },
+    env,
   });
   return res.status !== 0;
 };

@@ -7,11 +7,12 @@
 // here, so their twins follow their documentation: any task failing fails the run, unless
 // `--continue-on-error`, `--race`, `--success first` or a glob the reading does not expand.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { cleanupTemp } from '../helpers/repo.js';
 import { keysOnlyGateFiles } from '../helpers/team.js';
+import { failingToolsCheckout } from '../helpers/failing-tools.js';
 
 afterAll(cleanupTemp);
 
@@ -30,16 +31,7 @@ const root = mkdtempSync(join(tmpdir(), 'gitguard-cp96-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const makeFails = (files: Record<string, string>): boolean | null => {
   if (spawnSync('make', ['--version']).status !== 0) return null;
-  const dir = mkdtempSync(join(root, 'c-'));
-  mkdirSync(join(dir, 'bin'));
-  for (const tool of ['npx', 'gitguard']) {
-    writeFileSync(join(dir, 'bin', tool), '#!/bin/sh\nexit 1\n');
-    chmodSync(join(dir, 'bin', tool), 0o755);
-  }
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, dirname(path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  const { dir, env } = failingToolsCheckout(root, files);
   // The Makefile checked out after the file it includes (a checkout writes in any order).
   for (const [path, secs] of [
     ['Makefile', 1_000_000_100],
@@ -48,7 +40,7 @@ const makeFails = (files: Record<string, string>): boolean | null => {
     if (files[path] !== undefined) utimesSync(join(dir, path), secs, secs);
   const res = spawnSync('make', ['audit'], {
     cwd: dir,
-    env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir },
+    env,
     timeout: 20_000,
   });
   return res.status !== 0;
