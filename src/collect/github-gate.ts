@@ -5,13 +5,14 @@ import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
-import { defaultShells, failsOnOutcome, runsForChanges, stepGates } from '../domain/actions-run.js';
+import { defaultShells, failsOnOutcome, matrixMayBeTrue, runsForChanges, stepGates } from '../domain/actions-run.js';
 import type { ShellMode } from '../domain/shell-state.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { changeEvents, constantFalse } from '../domain/push-filters.js';
 import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
 import { folderOf, variablesOf } from '../domain/step-context.js';
+import { actionGates, OWN_ACTION } from '../domain/audit-options.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -218,9 +219,18 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         const own = scalar(entry(run, 'shell'));
         const job =
           entry(node, 'strategy') === undefined ? at.strategy : plainValue(yaml, scalar(entry(node, 'strategy')), doc);
+        // `continue-on-error: ${{ matrix.x }}`: off where a job of the matrix sets x.
+        if (matrixMayBeTrue(value('continue-on-error'), job)) return;
         const shells = defaultShells(own, at.shells, list(scalar(entry(node, 'runs-on'))), job);
         const off =
           at.off || startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
+        // gitguard's own action runs the audit its `with:` inputs give: `fail-on: critical` gates nothing.
+        const uses = scalar(entry(node, 'uses'));
+        if (typeof uses === 'string' && OWN_ACTION.test(uses.trim())) {
+          const inputs = scalar(entry(node, 'with'));
+          out.mention ||= !off && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc));
+          return;
+        }
         const dir = folderOf(scalar(entry(run, 'working-directory')), at.dir);
         const plain = (key: string): unknown => plainValue(yaml, scalar(entry(node, key)), doc);
         const vars = variablesOf(

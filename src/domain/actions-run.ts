@@ -61,6 +61,23 @@ function matrixChoices(value: unknown, strategy: unknown): unknown[] | undefined
   return [...new Set(out)];
 }
 
+/**
+ * Whether `${{ matrix.x }}` (a `continue-on-error:`) may be true in some job of the matrix `strategy`
+ * makes: a value the list `matrix: x:` or an `include:` entry gives that is not false, 0, null or empty,
+ * or a matrix not written out. Any other value: false (a literal `true` is switchedOff's).
+ */
+export function matrixMayBeTrue(value: unknown, strategy: unknown): boolean {
+  const name = typeof value === 'string' ? MATRIX_REF.exec(value)?.[1] : undefined;
+  if (name === undefined) return false;
+  const matrix: unknown = strategy instanceof Map ? (strategy as Map<unknown, unknown>).get('matrix') : undefined;
+  if (!(matrix instanceof Map)) return true;
+  const listed: unknown = matrix.get(name) ?? [];
+  const include: unknown = matrix.get('include') ?? [];
+  if (!Array.isArray(listed) || !Array.isArray(include) || include.some((e) => !(e instanceof Map))) return true;
+  const values = [...(listed as unknown[]), ...(include as Array<Map<unknown, unknown>>).map((e) => e.get(name))];
+  return values.some((v) => v !== undefined && v !== null && v !== false && v !== 0 && v !== '');
+}
+
 const WINDOWS = /^windows\b/i;
 
 /**

@@ -137,3 +137,30 @@ export function auditGates(args: readonly string[], global: readonly string[] = 
   const from = last('--base');
   return from === undefined || !HEAD_REVISION.test(from.trim());
 }
+
+/** gitguard's own GitHub Action (`uses: <owner>/gitguard@<ref>`, action.yml at the repository's root). */
+export const OWN_ACTION = /^[\w.-]+\/gitguard@[^/\s]+$/;
+
+/**
+ * Whether gitguard's action with these `with:` inputs fails the job on an unsigned or unauthorized
+ * change: action.yml runs `gitguard audit <path> --fail-on <fail-on> [--threat <threats>] <args>`
+ * (threats default to all but client, empty for all four; args split at spaces) and fails by its exit.
+ */
+export function actionGates(input: (name: string) => unknown): boolean {
+  // A map or list where the action takes text: the runner refuses the workflow, which then runs nothing.
+  const text = (name: string, fallback: string): string | undefined => {
+    const v = input(name);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const [path, failOn, threats, more] = [
+    text('path', '.'),
+    text('fail-on', 'low'),
+    text('threats', 'impersonation,history,protections'),
+    text('args', ''),
+  ];
+  if (path === undefined || failOn === undefined || threats === undefined || more === undefined) return false;
+  const args = [path, '--fail-on', failOn, ...(threats ? ['--threat', threats] : [])];
+  return auditGates([...args, ...more.split(/\s+/).filter(Boolean)]);
+}

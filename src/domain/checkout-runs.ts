@@ -8,7 +8,7 @@
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 import { GITGUARD_WORD, repoPath } from './ci-words.js';
 import { makeScript } from './make-recipe.js';
-import { packageScript } from './package-run.js';
+import { packageScript, scriptRunner } from './package-run.js';
 import { quote, runnersOwn, type Checkout, type CheckoutRun, type FileAt, type ShellMode } from './shell-state.js';
 
 /** Files followed per step run, and the size of each. */
@@ -111,6 +111,8 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
     if (SHELLS.has(base(interp[0] ?? ''))) return scriptRun(interp[0]!, interp.slice(1), text, co);
     return co.leads([name, ...args], co.dir ?? '') ? 'check' : undefined;
   }
+  const runner = scriptRunner(name, args);
+  if (runner !== undefined) return runner === 'unfollowed' ? runner : { text: runner.script, mode: PLAIN };
   if (MAKES.has(tool) || MANAGERS.has(tool)) {
     // A makefile or package.json past MAX_FILE is not followed either (a 2 MB line cost the reading minutes).
     const read = (p: string): FileAt => {

@@ -7,6 +7,7 @@
 // before it, watched whole (fail closed).
 import { posix } from 'node:path';
 import { SHELLS } from './gitguard-call.js';
+import { scriptRunner } from './package-run.js';
 import { isMakeFile, MAKEFILES, makeIncludeDirs, makeIncludes, makePart, makeRecipes } from './makefiles.js';
 import { isTool, launcherSettings, toolFiles } from './ci-tools.js';
 import { isWorkspacePart, workspacePart } from './workspace-parts.js';
@@ -177,6 +178,13 @@ function runs(cmd: string, args: readonly string[], dir: string, add: Add, put: 
   const inner = (text: string, at: string): void => {
     for (const f of commandFiles(text, at)) put(f.path, f.entries, f.workspaces, f.together, f.includeDirs);
   };
+  // `run-s a b`, `concurrently "npm:a"`: the package scripts they run; package.json whole where the
+  // words (split here, quotes and all) may not be the runner's own (`concurrently "npm run a"`).
+  const runner = scriptRunner(cmd, args);
+  if (runner !== undefined) {
+    const split = name === 'concurrently' && args.some((a) => !/^-|^(?:npm|yarn|pnpm|bun):/.test(a));
+    return runner === 'unfollowed' || split ? add('package.json', dir) : inner(runner.script, dir);
+  }
   if (INTERPRETERS.has(name) || SOURCES.has(name)) {
     const c = args.indexOf('-c');
     const m = args.indexOf('-m');

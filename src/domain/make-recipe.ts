@@ -2,9 +2,11 @@
 // the goal's prerequisites first, then each recipe line as its own `/bin/sh -c line`; make stops at
 // the first line that fails unless the line has a `-` prefix, the target is in `.IGNORE`, or `-i`
 // (on the command line or in MAKEFLAGS) is given. The recipe becomes one shell script the shell
-// reading runs: `sh -c 'line1' && (sh -c 'line2' || :)`. Anything this reading does not model
-// (includes, conditionals, functions, pattern rules, a variable it cannot give a value, an
-// up-to-date target whose prerequisites are files) is 'unfollowed': no gate.
+// reading runs: `sh -c 'line1' && (sh -c 'line2' || :)`. An `include` of files named literally
+// that the checkout holds is read in their place, as make reads them. Anything this reading does not
+// model (an include by a variable or a glob, or of a file not there, which make looks for elsewhere;
+// conditionals, functions, pattern rules, a variable it cannot give a value, an up-to-date target
+// whose prerequisites are files) is 'unfollowed': no gate.
 import { posix } from 'node:path';
 import { quote, type FileAt } from './shell-state.js';
 import { base, SHELLS } from './gitguard-call.js';
@@ -116,7 +118,65 @@ export function makeScript(
     if (files.length) return { script: 'false' }; // make: the makefile named is not there
   }
   if (text === undefined) return { script: 'false' }; // no makefile: make fails
-  return recipeScript(text, goals, { cmdVars, env, ignoreAll, exists: (t) => exists(read, at(t)) });
+  const whole = withIncludes(text, read, at, 0);
+  if (!Array.isArray(whole)) return whole;
+  return recipeScript(whole.join('\n'), goals, { cmdVars, env, ignoreAll, exists: (t) => exists(read, at(t)) });
+}
+
+/** How deep included makefiles are followed (each read counts against the checkout's file limit too). */
+const MAX_INCLUDE_DEPTH = 8;
+const INCLUDE = /^\s*(?:-|s)?include\s+(.*)$/;
+
+/**
+ * The makefile with each `include` (`-include`, `sinclude`) line replaced by the text of the files it
+ * names, found from make's folder as make looks first. Any other name (a variable, a glob, an absolute
+ * path, a file not in the checkout that make may find in its include folders or remake) is 'unfollowed';
+ * so is a makefile with a rule for a file it includes (make would remake it and read that instead).
+ */
+function withIncludes(
+  text: string,
+  read: (p: string) => FileAt,
+  at: (p: string) => string | undefined,
+  depth: number,
+): string[] | 'unfollowed' | 'unread' {
+  const lines = text.split(/\r?\n/);
+  const out: string[] = [];
+  const included: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    const m = line.startsWith('\t') || lines[i - 1]?.endsWith('\\') ? null : INCLUDE.exec(line);
+    if (!m) {
+      out.push(line);
+      continue;
+    }
+    if (depth >= MAX_INCLUDE_DEPTH) return 'unfollowed';
+    const names = m[1]!
+      .replace(/(?<!\\)#.*$/, '')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    for (const name of names) {
+      const path = /[$`*?[\]{}\\%]/.test(name) ? undefined : at(name);
+      if (path === undefined) return 'unfollowed';
+      const o = read(path);
+      if (o === undefined) return 'unread';
+      if (!o || typeof o !== 'object') return 'unfollowed';
+      const inner = withIncludes(o.text, read, at, depth + 1);
+      if (!Array.isArray(inner)) return inner;
+      included.push(path);
+      out.push(...inner);
+    }
+  }
+  // A rule whose target is an included file (or a pattern rule, which may be one): make would remake
+  // the file before reading it.
+  const remade = (l: string): boolean =>
+    !l.startsWith('\t') &&
+    l.includes(':') &&
+    l
+      .split(/[:=]/)[0]!
+      .trim()
+      .split(/\s+/)
+      .some((t) => t.includes('%') || included.includes(at(t) ?? ''));
+  return included.length && out.some(remade) ? 'unfollowed' : out;
 }
 
 const exists = (read: (p: string) => FileAt, path: string | undefined): boolean | 'unread' => {

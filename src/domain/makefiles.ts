@@ -57,7 +57,10 @@ const PLAIN_RULE = /^([^:=#\t.%$][^:=#%$]*)(?:::|:)(?![:=])(.*)$/;
 export function makePart(text: string, goals: readonly string[]): string {
   const make = readMakefile(text);
   const reached: string[] = [];
-  reachedRules(make, goals, (t, r) =>
+  // A rule for a file the makefile includes is read too: make remakes that file before it reads it.
+  const included = make.global.flatMap((l) => /^\s*(?:-|s)?include\s+(.*)$/.exec(l)?.[1]?.split(/\s+/) ?? []);
+  const remade = included.flatMap((f) => (f ? [f, f.replace(/^(?:\.\/)+/, ''), `./${f}`] : []));
+  reachedRules(make, [...goals, ...remade], (t, r) =>
     reached.push(make.phony.has(t) ? `${t} (phony)` : t, ...(r?.lines ?? ['(none)'])),
   );
   return JSON.stringify([make.global, reached]);

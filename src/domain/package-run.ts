@@ -103,3 +103,46 @@ export function packageScript(
 function folderOf(v: string, cwd: string): string | undefined {
   return posix.normalize(posix.join(cwd || '.', v)) === '.' ? '' : repoPath(v, cwd);
 }
+
+/** npm-run-all's and concurrently's options that leave it failing when a script it runs fails (with their values). */
+const RUN_ALL_FLAGS = new Set(['-s', '-p', '-l', '-n', '--sequential', '--serial', '--parallel', '--silent']);
+RUN_ALL_FLAGS.add('--print-label').add('--print-name').add('--aggregate-output');
+const RUN_ALL_VALUED = new Set(['--max-parallel']);
+const CONCURRENTLY_FLAGS = new Set(['-r', '--raw', '-g', '--group', '--timings', '--kill-others-on-fail']);
+const CONCURRENTLY_VALUED = new Set([
+  '-n',
+  '--names',
+  '-c',
+  '--prefix-colors',
+  '-p',
+  '--prefix',
+  '-m',
+  '--max-processes',
+]);
+
+/**
+ * What a package-script runner runs, as one shell script that fails when any part fails, as the runner
+ * does: `run-s a b`, `run-p a b`, `npm-run-all a b` (each a package script: `npm run a && npm run b`) and
+ * `concurrently "npm:a" "cmd"`. undefined: no such runner; 'unfollowed': an option that lets a failed
+ * part pass or race (`--continue-on-error`, `--race`, `--success first`, `--kill-others`), a glob of
+ * script names, arguments passed on, or anything else this reading does not model.
+ */
+export function scriptRunner(name: string, args: readonly string[]): { script: string } | 'unfollowed' | undefined {
+  const tool = name.slice(name.lastIndexOf('/') + 1);
+  const runAll = tool === 'run-s' || tool === 'run-p' || tool === 'npm-run-all';
+  if (!runAll && tool !== 'concurrently') return undefined;
+  const parts: string[] = [];
+  for (let k = 0; k < args.length; k += 1) {
+    const a = args[k]!;
+    const [flags, valued] = runAll ? [RUN_ALL_FLAGS, RUN_ALL_VALUED] : [CONCURRENTLY_FLAGS, CONCURRENTLY_VALUED];
+    if (flags.has(a)) continue;
+    if (valued.has(a)) {
+      k += 1;
+      continue;
+    }
+    if (a.startsWith('-') || /[$`*?[\]{}]/.test(a)) return 'unfollowed';
+    const npm = runAll ? a : /^(?:npm|yarn|pnpm|bun):(.+)$/.exec(a)?.[1];
+    parts.push(npm !== undefined ? `npm run ${quote(npm)}` : `sh -c ${quote(a)}`);
+  }
+  return parts.length ? { script: parts.join(' && ') } : 'unfollowed';
+}

@@ -14,10 +14,12 @@ export function cleanupSteps(): void {
   for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
 }
 
-/** Whether the step `run` fails in a checkout of `files`; null where its tool is not installed. */
-export function stepFails(run: string, files: Record<string, string>): boolean | null {
-  if (!roots.length) roots.push(mkdtempSync(join(tmpdir(), 'gitguard-step-')));
-  const dir = mkdtempSync(join(roots[0]!, 'c-'));
+/** `files` written in a new folder under `root` (executable), with the failing tools; its folder and environment. */
+export function failingToolsCheckout(
+  root: string,
+  files: Record<string, string>,
+): { dir: string; env: Record<string, string> } {
+  const dir = mkdtempSync(join(root, 'c-'));
   mkdirSync(join(dir, 'bin'));
   for (const tool of ['npx', 'gitguard']) {
     writeFileSync(join(dir, 'bin', tool), '#!/bin/sh\nexit 1\n');
@@ -27,11 +29,15 @@ export function stepFails(run: string, files: Record<string, string>): boolean |
     mkdirSync(join(dir, dirname(path)), { recursive: true });
     writeFileSync(join(dir, path), text, { mode: 0o755 });
   }
+  return { dir, env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir } };
+}
+
+/** Whether the step `run` fails in a checkout of `files`; null where its tool is not installed. */
+export function stepFails(run: string, files: Record<string, string>): boolean | null {
+  if (!roots.length) roots.push(mkdtempSync(join(tmpdir(), 'gitguard-step-')));
+  const { dir, env } = failingToolsCheckout(roots[0]!, files);
   const tool = run.split(' ')[0]!;
   if (!tool.includes('/') && spawnSync(tool, ['--version']).status !== 0) return null;
-  const res = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], {
-    cwd: dir,
-    env: { PATH: `${join(dir, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir },
-  });
+  const res = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', run], { cwd: dir, env });
   return res.status !== 0;
 }
