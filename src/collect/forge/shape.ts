@@ -14,7 +14,15 @@ export const isObject = (x: unknown): x is Record<string, unknown> =>
 export type Check = (x: unknown, at: string) => string | undefined;
 
 const kindOf = (x: unknown): string =>
-  x === null ? 'null' : Array.isArray(x) ? 'a list' : typeof x === 'object' ? 'an object' : `a ${typeof x}`;
+  x === undefined
+    ? 'missing'
+    : x === null
+      ? 'null'
+      : Array.isArray(x)
+        ? 'a list'
+        : typeof x === 'object'
+          ? 'an object'
+          : `a ${typeof x}`;
 const not = (at: string, want: string, x: unknown): string => `${at || 'the answer'} is ${kindOf(x)}, not ${want}`;
 
 const string: Check = (x, at) => (typeof x === 'string' ? undefined : not(at, 'a string', x));
@@ -121,4 +129,7 @@ export const GL_PROTECTED_BRANCHES = listOf(
   }),
 );
 export const GL_PROTECTED_TAGS = listOf(named);
+/** A project's push rule: an object (its flags are read as stated or not). For a project without
+ *  one GitLab answers the JSON `null` (gitlab-org/gitlab#8829), which the client reads as `{}`. */
+export const GL_PUSH_RULE = object();
 export const GL_APPROVAL_RULES = listOf(object({ rule_type: optional(string, true) }));
