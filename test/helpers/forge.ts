@@ -109,6 +109,20 @@ export function forgeAuditArgs(
   ];
 }
 
+/** `inner`'s answer to a request whose path matches, edited after `inner` checked it against the
+ *  forge's schema: a forge that breaks its own types. */
+export const editing =
+  (inner: Handler, path: RegExp, edit: (body: any) => void): Handler =>
+  (req, base) => {
+    const reply = inner(req, base);
+    if (reply && path.test(req.path) && reply.body !== undefined) {
+      const body = structuredClone(reply.body);
+      edit(body);
+      return { ...reply, body };
+    }
+    return reply;
+  };
+
 /** A repository to audit against a test forge: one commit of `.gitguard/policy.yml` (or of a README,
  *  with no policy: the default branch and every tag are judged). */
 export function forgeRepo(policy?: string): TestRepo {
