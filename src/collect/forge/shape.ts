@@ -2,8 +2,15 @@
 // read: a list that is not a list, a name that is not a string, an entry that is not an object is not
 // an answer gitguard can judge, so it ends the audit with one line (exit 2) instead of being read the
 // way JavaScript would coerce it (a string iterated as a list, `undefined` as a pattern, a TypeError).
-// Scalars a rule reads (booleans, counts) are checked where they are read: a wrong type there is "not
-// stated", never a protection.
+//
+// The split with the per-field checks: what the clients walk or name things by is checked here
+// (answers, lists, entries, names, ids, a push access level's integers: a wrong one is not GitHub's or
+// GitLab's answer at all, exit 2). What a rule weighs is checked where it is read, against the values
+// the forge documents: a flag that is not `true`/`false` (domain/forge.ts addStated), a count that is
+// not a whole number (addReviews), an access level GitLab does not list (gitlab.ts grantee), a missing
+// enforce_admins (github-rules.ts). There a wrong or unknown value is "not stated": not-available
+// naming the field, or the control off, never a protection and never "no one may bypass". Fields no
+// rule reads are not checked, so a forge's new fields never end an audit.
 import { ExpectedError } from '../../errors.js';
 import { redact } from './redact.js';
 
