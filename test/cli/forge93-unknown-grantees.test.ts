@@ -12,6 +12,7 @@
 import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import {
   auditForge,
+  editing,
   forgeRepo,
   ghClassic,
   ghRuleset,
@@ -174,19 +175,8 @@ describe('GitLab: a push rule answer that is not an object', () => {
 
 describe('GitHub: classic protection that does not say whether admins are held to it', () => {
   const tags = ghRuleset({ id: 90, target: 'tag' });
-  const classic = (edit: (body: Record<string, unknown>) => void): Handler => {
-    const body = ghClassic();
-    const inner = github({ classic: { body }, rulesets: [tags] });
-    return (req, base) => {
-      const reply = inner(req, base); // schema-checked, then edited
-      if (reply?.body && req.path.endsWith('/branches/main/protection')) {
-        const edited = structuredClone(reply.body) as Record<string, unknown>;
-        edit(edited);
-        return { ...reply, body: edited };
-      }
-      return reply;
-    };
-  };
+  const classic = (edit: (body: Record<string, unknown>) => void): Handler =>
+    editing(github({ classic: { body: ghClassic() }, rulesets: [tags] }), /\/branches\/main\/protection$/, edit);
 
   test.each([
     ['enforce_admins missing', (b: Record<string, unknown>) => delete b.enforce_admins],
@@ -220,5 +210,98 @@ describe('GitHub: classic protection that does not say whether admins are held t
         )
       ).outcomes[BYPASS],
     ).toBe('pass');
+  });
+});
+
+// Held (no change needed): a ruleset's bypass mode or enforcement GitHub does not document is never
+// read as "no bypass" or "enforced". GitHub's effective rules for the branch decide which rulesets
+// apply, so `~DEFAULT_BRANCH`, `~ALL` and exclusions are GitHub's reading, not gitguard's.
+describe('held: GitHub rulesets with an undocumented bypass mode or enforcement', () => {
+  const tags = ghRuleset({ id: 90, target: 'tag' });
+  const RULESET = /\/rulesets\/5$/;
+  const withActor = (mode: string | undefined): Handler =>
+    editing(
+      github({
+        rulesets: [
+          ghRuleset({ id: 5, bypass: [{ actor_id: 5, actor_type: 'RepositoryRole', bypass_mode: 'always' }] }),
+          tags,
+        ],
+      }),
+      RULESET,
+      (b) => {
+        if (mode === undefined) delete b.bypass_actors[0].bypass_mode;
+        else b.bypass_actors[0].bypass_mode = mode;
+      },
+    );
+
+  test.each([['always'], ['pull_request'], ['exempt'], ['sometimes'], [undefined]])(
+    'an admin role with bypass_mode %s: fail naming the role',
+    async (mode) => {
+      const run = await auditForge(withActor(mode), { repo, rules: [BYPASS] });
+      expect(run.outcomes[BYPASS]).toBe('fail');
+      expect(run.json.results[0].findings[0].message).toContain('RepositoryRole:5 (admin) may bypass ruleset:5');
+    },
+  );
+
+  test.each([['evaluate'], ['disabled'], ['Active'], ['enforced']])(
+    'enforcement %s (GitHub still listing its rules for main): force pushes not blocked',
+    async (enforcement) => {
+      const h = editing(github({ rulesets: [ghRuleset({ id: 5 }), tags] }), RULESET, (b) => {
+        b.enforcement = enforcement;
+      });
+      expect((await auditForge(h, { repo, rules: [FORCE] })).outcomes[FORCE]).toBe('fail');
+    },
+  );
+
+  test('twin: an active ruleset without bypass actors passes both', async () => {
+    const run = await auditForge(github({ rulesets: [ghRuleset({ id: 5 }), tags] }), { repo, rules: [BYPASS, FORCE] });
+    expect(run.outcomes).toEqual({ [BYPASS]: 'pass', [FORCE]: 'pass' });
+  });
+});
+
+describe('held: GitLab flags and tag wildcards that do not say it are not protections', () => {
+  const OWNERS = 'forge-code-owner-reviews-required';
+  const TAGS = 'forge-tags-protected';
+  const tagged = forgeRepo(
+    'version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/tags/v*]\n',
+  );
+  const branch = (fields: Record<string, unknown>, tagName = 'v*'): Handler =>
+    gitlab({
+      // Maintainers may push: whether force push is allowed then rests on allow_force_push alone.
+      protectedBranches: [{ ...mainRule([glAccess(40, 'Maintainers')]), ...fields }],
+      protectedTags: [{ name: tagName, create_access_levels: [glAccess(40, 'Maintainers')] }],
+    });
+
+  test.each([
+    ['allow_force_push "false"', { allow_force_push: 'false' }, FORCE, 'not-available'],
+    ['allow_force_push null', { allow_force_push: null }, FORCE, 'not-available'],
+    ['code_owner_approval_required "true"', { code_owner_approval_required: 'true' }, OWNERS, 'fail'],
+    ['code_owner_approval_required null', { code_owner_approval_required: null }, OWNERS, 'fail'],
+  ])('%s: %s is %s, never pass', async (_label, fields, rule, outcome) => {
+    const run = await auditForge(branch(fields), {
+      repo: tagged,
+      kind: 'gitlab',
+      rules: [rule],
+    });
+    expect(run.outcomes[rule]).toBe(outcome);
+  });
+
+  test.each([
+    ['v1*', 'fail'],
+    ['release-*', 'fail'],
+    ['v*', 'pass'],
+    ['*', 'pass'],
+  ])('protected tag %s for the policy refs/tags/v*: %s', async (name, outcome) => {
+    const run = await auditForge(branch({}, name), { repo: tagged, kind: 'gitlab', rules: [TAGS] });
+    expect(run.outcomes[TAGS]).toBe(outcome);
+  });
+
+  test('twins: allow_force_push false and code_owner_approval_required true pass', async () => {
+    const run = await auditForge(branch({ code_owner_approval_required: true }), {
+      repo: tagged,
+      kind: 'gitlab',
+      rules: [FORCE, OWNERS],
+    });
+    expect(run.outcomes).toEqual({ [FORCE]: 'pass', [OWNERS]: 'pass' });
   });
 });
