@@ -14,8 +14,7 @@
 import { ExpectedError } from '../../errors.js';
 import { redact } from './redact.js';
 
-export const isObject = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** What is wrong with a value, named by its field path; undefined when it has the documented shape. */
 export type Check = (x: unknown, at: string) => string | undefined;
