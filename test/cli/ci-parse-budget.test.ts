@@ -64,6 +64,31 @@ function history(commits: readonly Commit[]): TestRepo {
 const bigs = (count: number, size: number, from = 1, pad = padded): Commit[] =>
   Array.from({ length: count }, (_, k) => ({ [BIG]: pad(from + k, size) }));
 
+/**
+ * An honest workflow of `steps` steps (a third set-up actions, the rest named npm tasks), the gate in
+ * number 0 (ci.yml), version `v` changing one step's argument.
+ */
+function honest(w: number, steps: number, v: number): string {
+  let out = `name: wf${w}\non:\n  push:\n    branches: [main]\n  pull_request:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n`;
+  if (w === 0) out += '      - run: npx gitguard audit\n';
+  for (let k = 0; k < steps; k += 1)
+    out +=
+      k % 3 === 0
+        ? `      - name: Set up tool ${k}\n        uses: actions/setup-node@v4\n        with:\n          node-version: ${18 + (k % 3)}\n`
+        : `      - name: Step ${k} of ${w}\n        run: npm run task-${k} -- --shard ${k === v % steps ? v : 0}\n`;
+  return out;
+}
+
+/** `count` commits over 20 workflows of 300 steps: all written first, then one edited a commit in turn. */
+function honestSet(count: number): Commit[] {
+  const path = (w: number): string => (w === 0 ? CI : `.github/workflows/wf${w}.yml`);
+  const all = Object.fromEntries(Array.from({ length: 20 }, (_, w) => [path(w), honest(w, 300, 0)]));
+  return [
+    all,
+    ...Array.from({ length: count - 1 }, (_, i) => ({ [path((i + 1) % 20)]: honest((i + 1) % 20, 300, i + 1) })),
+  ];
+}
+
 async function audit(r: TestRepo, budgetMb?: number): Promise<{ code: number; stdout: string }> {
   const env = budgetMb === undefined ? r.env : { ...r.env, GITGUARD_YAML_PARSE_MB: String(budgetMb) };
   const res = await runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--no-cache'], { env });
@@ -128,6 +153,17 @@ describe('ci-gate-kept: the YAML parse budget', () => {
     const r = history([...bigs(11, 100 * 1024), { [CI]: KEPT }, ...bigs(11, 100 * 1024, 20)]);
     expect(r.run(['show', 'HEAD:.github/workflows/ci.yml'])).toContain('- run: npx gitguard audit');
     const res = await audit(r);
+    expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+  }, 300_000);
+
+  test('kept: 20 workflows of 300 steps edited over 64 commits are judged within a quarter of the budget', async () => {
+    // Charged ~12 MiB (each of the 20 read twice at first, then ~0.1 MiB a commit): 500 such commits
+    // (12 MiB of workflows) were charged ~54 MiB of the 64 and pass (~50 CPU-s, most of it outside the parser).
+    const r = history(honestSet(64));
+    expect(r.run(['ls-tree', '--name-only', 'HEAD', '.github/workflows/']).split('\n')).toHaveLength(20);
+    expect(Number(r.run(['rev-list', '--count', 'HEAD', '--', CI]))).toBe(5);
+    expect(r.run(['show', `HEAD:${CI}`]).match(/^ {6}- /gm)).toHaveLength(302);
+    const res = await audit(r, 16);
     expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
   }, 300_000);
 
