@@ -19,7 +19,7 @@ import { runContext } from './run-context.js';
  */
 const PARSE_MAX = 256 * 1024;
 
-/** MiB charged in one run, at most (GITGUARD_YAML_PARSE_MB; at most ~16 CPU-seconds at the default, whatever the shape). */
+/** MiB charged in one run, at most (GITGUARD_YAML_PARSE_MB; at most ~20 CPU-seconds at the default, whatever the shape). */
 const parseBudgetMb = (): number => envLimit('GITGUARD_YAML_PARSE_MB', 64);
 
 /** Texts parsed last, by hash: the questions asked of one text in a row share its parse. */
@@ -60,17 +60,18 @@ export function chargeParse(text: string): boolean {
 }
 
 /**
- * Charges the structure of parsed documents: each node, pair, map and alias one unit, each error three
- * (the parser builds an error with its message: ~20 µs), each warning one. Charged after the parse (its
+ * Charges the structure of parsed documents: each scalar, sequence, pair and warning one unit, each map
+ * and alias three (the gate reads a map as a step or job, and walks what an alias names again), each
+ * error four (the parser builds an error with its message: ~20 µs). Charged after the parse (its
  * size is known then), so a run overshoots its budget by at most one text's structure (~1 CPU-s).
  */
 export function chargeNodes(yaml: typeof import('yaml'), docs: readonly Document[]): void {
   let units = 0;
   for (const doc of docs) {
-    units += 3 * doc.errors.length + doc.warnings.length;
+    units += 4 * doc.errors.length + doc.warnings.length;
     yaml.visit(doc, {
       Node(_, n) {
-        units += yaml.isMap(n) || yaml.isAlias(n) ? 2 : 1;
+        units += yaml.isMap(n) || yaml.isAlias(n) ? 3 : 1;
       },
       Pair() {
         units += 1;
