@@ -6,7 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Node as YamlNode } from 'yaml';
 import { pinless } from '../domain/action-pins.js';
-import { chargeParse, readableYaml } from './yaml-budget.js';
+import { chargeNodes, chargeParse, readableYaml } from './yaml-budget.js';
 
 /**
  * The lines (0-based) holding a step's or a job's whole `uses: <plain or quoted scalar>`; undefined:
@@ -16,6 +16,7 @@ async function stepUsesLines(text: string): Promise<Set<number> | undefined> {
   if (!readableYaml(text) || !chargeParse(text)) return undefined;
   const yaml = await import('yaml');
   const docs = yaml.parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false });
+  chargeNodes(yaml, Array.isArray(docs) ? docs : [docs]);
   // One document, no error, no alias: what an alias repeats elsewhere is no step's pin alone.
   if (!Array.isArray(docs) || docs.length !== 1) return undefined;
   const doc = docs[0]!;

@@ -1,9 +1,11 @@
 // The YAML parser's budget for one run, shared by every question asked of CI files (ci-yaml.ts, github-gate.ts,
 // gitlab-gate.ts, action-pin-steps.ts). A hostile history can hold thousands of versions of a large
-// workflow, and the parser reads ~3 MB a CPU-second: past the budget a text is not parsed, and each
-// reader says what that means for its answer (the CI gate's: unread, which ci-gate-kept reports; never
-// a mention read as a gate). The budget counts the parses made, not the questions: the questions asked
-// of one text in a row (its references, variables and commands) share one parse.
+// workflow: past the budget a text is not parsed, and each reader says what that means for its answer
+// (the CI gate's: unread, which ci-gate-kept reports; never a mention read as a gate). The budget counts
+// the parses made, not the questions: the questions asked of one text in a row (its references,
+// variables and commands) share one parse. It counts the work, not the bytes alone: a parse costs ~0.2
+// CPU-s a MiB of comments but ~4.6 of tiny flow mappings (~8 µs a node the parser builds and the gate
+// walks), so each parse is charged its bytes plus NODE_BYTES for each node, map, alias and error.
 import { createHash } from 'node:crypto';
 import type { Document } from 'yaml';
 import { envLimit } from './child-env.js';
@@ -17,7 +19,7 @@ import { runContext } from './run-context.js';
  */
 const PARSE_MAX = 256 * 1024;
 
-/** MiB parsed in one run, at most (GITGUARD_YAML_PARSE_MB; ~20 CPU-seconds at the default). */
+/** MiB charged in one run, at most (GITGUARD_YAML_PARSE_MB; at most ~20 CPU-seconds at the default, whatever the shape). */
 const parseBudgetMb = (): number => envLimit('GITGUARD_YAML_PARSE_MB', 64);
 
 /** Texts parsed last, by hash: the questions asked of one text in a row share its parse. */
@@ -46,12 +48,37 @@ function spent(): Spent {
   return s;
 }
 
-/** Counts `text` against the run's budget; false (nothing counted) past it. */
+/** The bytes one unit of parsed structure is charged: a node costs the parser and its readers ~45 bytes of comments. */
+const NODE_BYTES = 40;
+
+/** Whether `text`'s bytes still fit the run's budget (its structure is charged once parsed: chargeNodes). */
 export function chargeParse(text: string): boolean {
   const s = spent();
   if (s.bytes + text.length > parseBudgetMb() * 1024 * 1024) return false;
   s.bytes += text.length;
   return true;
+}
+
+/**
+ * Charges the structure of parsed documents: each scalar, sequence, pair and warning one unit, each map
+ * and alias three (the gate reads a map as a step or job, and walks what an alias names again), each
+ * error four (the parser builds an error with its message: ~20 µs). Charged after the parse (its
+ * size is known then), so a run overshoots its budget by at most one text's structure (~1 CPU-s).
+ */
+export function chargeNodes(yaml: typeof import('yaml'), docs: readonly Document[]): void {
+  let units = 0;
+  for (const doc of docs) {
+    units += 4 * doc.errors.length + doc.warnings.length;
+    yaml.visit(doc, {
+      Node(_, n) {
+        units += yaml.isMap(n) || yaml.isAlias(n) ? 3 : 1;
+      },
+      Pair() {
+        units += 1;
+      },
+    });
+  }
+  spent().bytes += units * NODE_BYTES;
 }
 
 /**
@@ -77,10 +104,11 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
     }
   };
   let docs = parse(text);
+  chargeNodes(yaml, docs);
   // A flow collection's lines left of its block: the forges' parsers read it, this one refuses it.
   if (docs.some((d) => d.errors.some(flowIndentError))) {
     const padded = flowIndented(text, PARSE_MAX);
-    if (padded !== undefined && chargeParse(padded)) docs = parse(padded);
+    if (padded !== undefined && chargeParse(padded)) chargeNodes(yaml, (docs = parse(padded)));
   }
   s.recent.set(key, docs);
   if (s.recent.size > RECENT) s.recent.delete(s.recent.keys().next().value!);

@@ -3,8 +3,12 @@
 // spent the 16 MiB, and a commit that then removed the gate job, keeping `# npx gitguard audit`,
 // passed ci-gate-kept. Now the budget counts parses, not questions (a text's questions share one),
 // is 64 MiB (GITGUARD_YAML_PARSE_MB), and a gate past it is unread: ci-gate-kept fails naming the
-// knob where the answer depends on it. Twins: the gate kept, and a change past the budget that
-// leaves a readable gate in place.
+// knob where the answer depends on it. It charges the work, not the bytes alone: a workflow of
+// thousands of tiny steps cost ~2.5 CPU-s a MiB against ~0.2 for comments, so 64 MiB of them was
+// ~150 CPU-s; now each node parsed counts too (~20 CPU-s at most at the default, whatever the
+// shape). The search reads newest first, so the removal is put before the padding: the padding is
+// read, and charged, before the removal's ci.yml. Twins: the gate kept, a change past the budget that
+// leaves a readable gate in place, and a large honest set of workflows judged.
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
 
@@ -16,15 +20,23 @@ const CI = '.github/workflows/ci.yml';
 const BIG = '.github/workflows/big.yml';
 const KEPT = `${GATE}  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n`;
 
+const HEAD = (n: number): string =>
+  `# not gitguard's job (${n})\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n`;
+
 /**
- * A workflow of about `size` bytes, distinct per `n`, naming gitguard only in a comment. The budget
- * counts the bytes parsed, whatever they hold, so the bulk is comment lines: padded with thousands of
- * steps instead, the parser and the gate's reading of each step cost ~2.3 CPU-s a MiB (this file
- * ~50 CPU-s), with comments ~0.15.
+ * A workflow of about `size` bytes, distinct per `n`, naming gitguard only in a comment: the bulk is
+ * comment lines, the cheapest bytes to parse (~0.2 CPU-s a MiB), charged their bytes alone.
  */
 function padded(n: number, size: number): string {
-  let out = `# not gitguard's job (${n})\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n`;
+  let out = HEAD(n);
   for (let k = 0; out.length < size; k += 1) out += `# padding ${k} of version ${n}: ${'x'.repeat(64)}\n`;
+  return out;
+}
+
+/** The same, padded with tiny steps: each a node the parser builds and the gate walks (~2.5 CPU-s a MiB). */
+function stepped(n: number, size: number): string {
+  let out = HEAD(n);
+  for (let k = 0; out.length < size; k += 1) out += `      - run: a${k.toString(36)}\n`;
   return out;
 }
 
@@ -49,8 +61,33 @@ function history(commits: readonly Commit[]): TestRepo {
 }
 
 /** `count` commits each writing a distinct padded big.yml of `size` bytes (from number `from`). */
-const bigs = (count: number, size: number, from = 1): Commit[] =>
-  Array.from({ length: count }, (_, k) => ({ [BIG]: padded(from + k, size) }));
+const bigs = (count: number, size: number, from = 1, pad = padded): Commit[] =>
+  Array.from({ length: count }, (_, k) => ({ [BIG]: pad(from + k, size) }));
+
+/**
+ * An honest workflow of `steps` steps (a third set-up actions, the rest named npm tasks), the gate in
+ * number 0 (ci.yml), version `v` changing one step's argument.
+ */
+function honest(w: number, steps: number, v: number): string {
+  let out = `name: wf${w}\non:\n  push:\n    branches: [main]\n  pull_request:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n`;
+  if (w === 0) out += '      - run: npx gitguard audit\n';
+  for (let k = 0; k < steps; k += 1)
+    out +=
+      k % 3 === 0
+        ? `      - name: Set up tool ${k}\n        uses: actions/setup-node@v4\n        with:\n          node-version: ${18 + (k % 3)}\n`
+        : `      - name: Step ${k} of ${w}\n        run: npm run task-${k} -- --shard ${k === v % steps ? v : 0}\n`;
+  return out;
+}
+
+/** `count` commits over 20 workflows of 300 steps: all written first, then one edited a commit in turn. */
+function honestSet(count: number): Commit[] {
+  const path = (w: number): string => (w === 0 ? CI : `.github/workflows/wf${w}.yml`);
+  const all = Object.fromEntries(Array.from({ length: 20 }, (_, w) => [path(w), honest(w, 300, 0)]));
+  return [
+    all,
+    ...Array.from({ length: count - 1 }, (_, i) => ({ [path((i + 1) % 20)]: honest((i + 1) % 20, 300, i + 1) })),
+  ];
+}
 
 async function audit(r: TestRepo, budgetMb?: number): Promise<{ code: number; stdout: string }> {
   const env = budgetMb === undefined ? r.env : { ...r.env, GITGUARD_YAML_PARSE_MB: String(budgetMb) };
@@ -66,15 +103,39 @@ function gitSaysRemoved(r: TestRepo, at = 'HEAD'): void {
 }
 
 describe('ci-gate-kept: the YAML parse budget', () => {
-  test('removed after 66 versions of a 255 KiB workflow spent the old 16 MiB: the removal is found', async () => {
-    const r = history([...bigs(66, 255 * 1024), { [CI]: REMOVED }]);
-    gitSaysRemoved(r);
+  test('removed before 66 versions of a 255 KiB workflow (more than the old 16 MiB), read first: the removal is found', async () => {
+    // Newest first: the 16.4 MiB of padding is read before the removal's ci.yml.
+    const r = history([{ [CI]: REMOVED }, ...bigs(66, 255 * 1024)]);
+    gitSaysRemoved(r, 'HEAD~66');
     expect(Number(r.run(['rev-list', '--count', 'HEAD']))).toBe(68);
     const res = await audit(r);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
     expect(res.stdout).toContain('removes the gitguard step from the CI configuration');
+    expect(res.stdout).not.toContain('cannot be judged');
   }, 600_000);
+
+  test('each version is charged once: padding of 3/4 of the budget read first leaves the removal judged', async () => {
+    // 12 x 255 KiB = 3 MiB of a 4 MiB budget: charged twice (a charge per question), it would not fit.
+    const r = history([{ [CI]: REMOVED }, ...bigs(12, 255 * 1024)]);
+    gitSaysRemoved(r, 'HEAD~12');
+    const res = await audit(r, 4);
+    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
+    expect(res.stdout).toContain('removes the gitguard step from the CI configuration');
+    expect(res.stdout).not.toContain('cannot be judged');
+  }, 300_000);
+
+  test('the work is charged, not the bytes: tiny steps of 1/4 of the budget read first leave the removal unread', async () => {
+    // 4 x 200 KiB of one-line steps: under 1 MiB of a 4 MiB budget, but ~10x the parse and walk of comments.
+    const r = history([{ [CI]: REMOVED }, ...bigs(4, 200 * 1024, 1, stepped)]);
+    gitSaysRemoved(r, 'HEAD~4');
+    expect(r.run(['show', `HEAD:${BIG}`]).match(/^ {6}- run: a/gm)!.length).toBeGreaterThan(11_000);
+    const res = await audit(r, 4);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
+    expect(res.stdout).toContain('cannot be judged');
+    expect(res.stdout).toContain('GITGUARD_YAML_PARSE_MB');
+  }, 300_000);
 
   test('removed past the budget: not judged, so it fails naming GITGUARD_YAML_PARSE_MB', async () => {
     // The removal, then enough later versions that the newest-first search of the range (which reads
@@ -92,6 +153,17 @@ describe('ci-gate-kept: the YAML parse budget', () => {
     const r = history([...bigs(11, 100 * 1024), { [CI]: KEPT }, ...bigs(11, 100 * 1024, 20)]);
     expect(r.run(['show', 'HEAD:.github/workflows/ci.yml'])).toContain('- run: npx gitguard audit');
     const res = await audit(r);
+    expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+  }, 300_000);
+
+  test('kept: 20 workflows of 300 steps edited over 64 commits are judged within a quarter of the budget', async () => {
+    // Charged ~13 MiB (each of the 20 read twice at first, then ~0.1 MiB a commit): 500 such commits
+    // (12 MiB of workflows) were charged ~59 MiB of the 64 and pass (~50 CPU-s, most of it outside the parser).
+    const r = history(honestSet(64));
+    expect(r.run(['ls-tree', '--name-only', 'HEAD', '.github/workflows/']).split('\n')).toHaveLength(20);
+    expect(Number(r.run(['rev-list', '--count', 'HEAD', '--', CI]))).toBe(5);
+    expect(r.run(['show', `HEAD:${CI}`]).match(/^ {6}- /gm)).toHaveLength(302);
+    const res = await audit(r, 16);
     expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
   }, 300_000);
 
