@@ -8,11 +8,10 @@
 // OpenSSH refuses), S + 16L for gpg (33 octets: "Bad MPI value", E), a zero r or s, a changed R.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import * as openpgp from 'openpgp';
 import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
 import { commitSignature } from '../helpers/gpg.js';
-import { packet } from '../helpers/openpgp-build.js';
+import { rsaModulus, rsaPlus, withMpis } from '../helpers/openpgp-build.js';
 import { resignedCommit, type ResignedCommit } from '../helpers/resigned-commit.js';
 import { caLine, issueCert } from '../helpers/ssh-cert.js';
 import {
@@ -143,63 +142,12 @@ describe('SSH: an Ed25519 S above L', () => {
 // ---------------------------------------------------------------------------------------------
 // OpenPGP: git + gpg 2.2 against the keyring, on its quick path and openpgp.js's
 
-/** The armored v4 signature with its MPIs replaced by what `f` makes of them (octets as the MPIs
- *  carry them, leading zero octets left out: EdDSA's r and s are little-endian encodings). */
-function withMpis(armored: string, f: (mpis: Buffer[]) => Buffer[]): string {
-  const bytes = Buffer.from(
-    armored
-      .split('\n')
-      .filter((l) => /^[A-Za-z0-9+/]+=*$/.test(l) && !l.startsWith('='))
-      .join(''),
-    'base64',
-  );
-  // gpg's old-format signature packet: tag octet, one or two length octets.
-  const lenOctets = (bytes[0]! & 3) === 0 ? 1 : 2;
-  const body = bytes.subarray(1 + lenOctets);
-  let at = 4;
-  at += 2 + body.readUInt16BE(at); // hashed area
-  at += 2 + body.readUInt16BE(at); // unhashed area
-  at += 2; // the digest's first two octets
-  const head = body.subarray(0, at);
-  const mpis: Buffer[] = [];
-  while (at < body.length) {
-    const octets = Math.ceil(body.readUInt16BE(at) / 8);
-    mpis.push(body.subarray(at + 2, at + 2 + octets));
-    at += 2 + octets;
-  }
-  const write = (m: Buffer): Buffer => {
-    let i = 0;
-    while (i < m.length && m[i] === 0) i++;
-    const mag = m.subarray(i);
-    const bits = mag.length ? (mag.length - 1) * 8 + (32 - Math.clz32(mag[0]!)) : 0;
-    return Buffer.concat([Buffer.from([bits >> 8, bits & 0xff]), mag]);
-  };
-  const sig = packet(2, Buffer.concat([head, ...f(mpis).map(write)]));
-  return openpgp.armor(openpgp.enums.armor.signature, sig);
-}
-
 /** EdDSA's s (MPI octets, little-endian S) moved by k·L, written back on `width` octets. */
 const sPlus =
   (k: bigint, width = 32) =>
   ([r, s]: Buffer[]): Buffer[] => {
     const padded = Buffer.concat([Buffer.alloc(32 - s!.length), s!]);
     return [r!, le(fromLe(padded) + k * L, width)];
-  };
-
-/** The modulus of the RSA key gpg exported (its first packet, old format, two length octets: version,
- *  creation time, algorithm, then the MPI n). */
-function rsaModulus(exported: Buffer): Buffer {
-  const body = exported.subarray(3);
-  return body.subarray(8, 8 + Math.ceil(body.readUInt16BE(6) / 8));
-}
-
-/** An RSA signature's s (big-endian) moved by k·n. */
-const rsaPlus =
-  (k: bigint, n: Buffer) =>
-  ([s]: Buffer[]): Buffer[] => {
-    const big = (b: Buffer): bigint => BigInt('0x' + b.toString('hex'));
-    const hex = (big(s!) + k * big(n)).toString(16);
-    return [Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex')];
   };
 
 describe('OpenPGP (gpg 2.2): an EdDSA S above L, an RSA s above n', () => {
