@@ -6,63 +6,16 @@
 // folder as config names it was watched, and none at the top. Checked against git's own answer: the
 // hook the commit wrote is the one a real `git checkout` runs. Twins: the same files while git takes
 // no hook from them pass, and so does the maintainer's own edit.
-import { chmodSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
-import { runMain, parseJson, resultOf } from '../helpers/cli.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { hookTeam, protectedRuleOn as ruleOn, repoWithHook, type HookTeam } from '../helpers/hook-commits.js';
 
-let alice: SshTestKey;
-let bob: SshTestKey;
-let scratch: string;
+let team: HookTeam;
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'gg-rt98-'));
-  alice = makeSshKey(scratch, 'ed25519', 'alice');
-  bob = makeSshKey(scratch, 'ed25519', 'bob');
+  team = hookTeam('gg-rt98-');
 });
 afterAll(cleanupTemp);
-
-const HOOK = (marker: string, who: string): string => `#!/bin/sh\necho ${who} >> '${marker}'\n`;
-
-/**
- * A policy (alice the maintainer) and a hook script at `hook` (with `links`, tracked, beside it),
- * committed by alice; then `who` edits the script.
- */
-function repoWithHook(
-  hook: string,
-  marker: string,
-  links: Record<string, string> = {},
-  who: 'alice' | 'bob' = 'bob',
-): { r: TestRepo; edit: string } {
-  const r = makeRepo();
-  r.write({
-    '.gitguard/policy.yml':
-      'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n',
-    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
-    [hook]: HOOK(marker, 'alice'),
-  });
-  chmodSync(join(r.dir, hook), 0o755);
-  for (const [link, target] of Object.entries(links)) symlinkSync(target, join(r.dir, link));
-  r.run(['add', '-A']);
-  signedCommit(r, alice, 'policy and hooks');
-  r.write({ [hook]: HOOK(marker, who) });
-  r.run(['add', '-A']);
-  const edit =
-    who === 'bob'
-      ? signedCommit(r, bob, 'hooks: tidy', { committerEmail: 'bob@example.com' })
-      : signedCommit(r, alice, 'hooks: tidy');
-  return { r, edit };
-}
-
-async function ruleOn(r: TestRepo): Promise<{ outcome: string; commits: string[] }> {
-  const res = await runMain(
-    ['audit', r.dir, '--format', 'json', '--no-cache', '--no-ledger', '-r', 'protected-paths-changed-by-maintainers'],
-    { env: r.env },
-  );
-  const result = resultOf(parseJson(res), 'protected-paths-changed-by-maintainers');
-  return { outcome: result.outcome, commits: result.findings.map((f) => f.commit ?? '') };
-}
 
 /** The set-ups: the script, tracked links beside it, and how git is made to run it. */
 const CASES: Array<[string, string, Record<string, string>, (r: TestRepo) => void]> = [
@@ -90,8 +43,8 @@ describe("a hook git runs from the work tree, wherever the hooks folder's links 
   test.each(CASES)(
     '%s: edited by a non-maintainer, git runs it and the rule fails (before: pass)',
     async (name, hook, links, use) => {
-      const marker = join(scratch, `${name.length}-ran`);
-      const { r, edit } = repoWithHook(hook, marker, links);
+      const marker = join(team.scratch, `${name.length}-ran`);
+      const { r, edit } = repoWithHook(team, hook, marker, links);
       // the honest twin first: the same files while git takes no hook from them
       expect(await ruleOn(r)).toEqual({ outcome: 'pass', commits: [] });
       use(r);
@@ -103,8 +56,8 @@ describe("a hook git runs from the work tree, wherever the hooks folder's links 
   );
 
   test.each(CASES)('%s: the same edit by the maintainer passes', async (name, hook, links, use) => {
-    const marker = join(scratch, `${name.length}-alice`);
-    const { r } = repoWithHook(hook, marker, links, 'alice');
+    const marker = join(team.scratch, `${name.length}-alice`);
+    const { r } = repoWithHook(team, hook, marker, links, 'alice');
     use(r);
     r.run(['checkout', '-q', '-b', 'topic']);
     expect(readFileSync(marker, 'utf8')).toBe('alice\n');

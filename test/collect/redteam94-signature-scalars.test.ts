@@ -6,13 +6,10 @@
 // one (a security key's, which ssh-keygen cannot make without one) with S moved, judged by git with
 // the same allowed signers or key beside gitguard. Twins: S itself, S + 2L for SSH (top bits set:
 // OpenSSH refuses), S + 16L for gpg (33 octets: "Bad MPI value", E), a zero r or s, a changed R.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { commitSignature } from '../helpers/gpg.js';
-import { rsaModulus, rsaPlus, withMpis } from '../helpers/openpgp-build.js';
-import { resignedCommit, type ResignedCommit } from '../helpers/resigned-commit.js';
+import { rsaPlus, withMpis } from '../helpers/openpgp-build.js';
+import { keyringVerdicts, resignedCommit, rsaSigned, type ResignedCommit } from '../helpers/resigned-commit.js';
 import { caLine, issueCert } from '../helpers/ssh-cert.js';
 import {
   catCommit,
@@ -169,14 +166,7 @@ describe('OpenPGP (gpg 2.2): an EdDSA S above L, an RSA s above n', () => {
     variant('otherR', ([r, s]) => sPlus(1n)([Buffer.concat([r!.subarray(0, -1), Buffer.of(r!.at(-1)! ^ 1)]), s!]));
 
     // An RSA key of the same keyring signs the same commit: gpg's own detached signature over its payload.
-    const rob = made.gpg.genKey('Rob <rob@example.com>', 'rsa2048', { at: NOW - 30 * 86400 });
-    made.gpg.trust(rob);
-    const raw = execFileSync('git', ['cat-file', 'commit', made.good], { cwd: made.r.dir, env: made.r.env });
-    const payload = commitSignature(made.good, raw).payload;
-    const byRob = made.gpg
-      .run(['--detach-sign', '--armor', '-u', rob], { input: payload, at: NOW - 20 * 86400 })
-      .toString();
-    const modulus = rsaModulus(made.gpg.exportPublic(rob));
+    const { armored: byRob, modulus } = rsaSigned(made, NOW);
     variant('rsaSame', rsaPlus(0n, modulus), byRob);
     variant('rsaPlusN', rsaPlus(1n, modulus), byRob);
     variant('rsaPlus3N', rsaPlus(3n, modulus), byRob);
@@ -208,13 +198,8 @@ describe('OpenPGP (gpg 2.2): an EdDSA S above L, an RSA s above n', () => {
   ])('%s: git says %s, and so does gitguard on both of its paths, naming the same key', async (name, letter) => {
     const [gitSays, gitKey] = gitLetter(c[name]!).split('\0');
     expect(gitSays).toBe(letter);
-    const raw = execFileSync('git', ['cat-file', 'commit', c[name]!], { cwd: made.r.dir, env: made.r.env });
-    const { payload, signature } = commitSignature(c[name]!, raw);
-    const keys = [{ data: made.gpg.exportPublic(), file: made.keyring }];
-    for (const quick of [true, false]) {
-      const keyring = await loadKeyring(keys, { now: () => new Date(NOW * 1000), quick });
-      const v = await keyring.verify(payload, signature!);
-      expect({ quick, letter: v.letter }).toEqual({ quick, letter });
+    for (const v of await keyringVerdicts(made, c[name]!, NOW)) {
+      expect({ quick: v.quick, letter: v.letter }).toEqual({ quick: v.quick, letter });
       expect(v.signingKey?.endsWith(gitKey!)).toBe(true);
     }
   });

@@ -4,12 +4,9 @@
 // read s mod n at any length and said G (both its quick reader and openpgp.js's path): anyone could take
 // a good RSA signature, pad it past 16384 bits with a multiple of n, and have gitguard vouch for a
 // commit git shows as unsigned. Twins: the signature itself, and s moved to exactly 16384 bits (G to git).
-import { execFileSync } from 'node:child_process';
-import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitSignature } from '../helpers/gpg.js';
-import { rsaModulus, rsaPlus, withMpis } from '../helpers/openpgp-build.js';
-import { resignedCommit, type ResignedCommit } from '../helpers/resigned-commit.js';
+import { rsaPlus, withMpis } from '../helpers/openpgp-build.js';
+import { keyringVerdicts, resignedCommit, rsaSigned, type ResignedCommit } from '../helpers/resigned-commit.js';
 
 const NOW = 1_780_000_000;
 
@@ -21,14 +18,7 @@ describe('OpenPGP (gpg 2.2): an RSA s moved by a multiple of n past 16384 bits',
 
   beforeAll(() => {
     made = resignedCommit(NOW);
-    const rob = made.gpg.genKey('Rob <rob@example.com>', 'rsa2048', { at: NOW - 30 * 86400 });
-    made.gpg.trust(rob);
-    const raw = execFileSync('git', ['cat-file', 'commit', made.good], { cwd: made.r.dir, env: made.r.env });
-    const payload = commitSignature(made.good, raw).payload;
-    const byRob = made.gpg
-      .run(['--detach-sign', '--armor', '-u', rob], { input: payload, at: NOW - 20 * 86400 })
-      .toString();
-    const modulus = rsaModulus(made.gpg.exportPublic(rob));
+    const { armored: byRob, modulus } = rsaSigned(made, NOW);
     const n = BigInt('0x' + modulus.toString('hex'));
     // s + k·n of exactly `bits` bits: the least k past 2^(bits-1), far below 2^bits.
     const ofBits = (bits: number): bigint => ((1n << BigInt(bits - 1)) + n - 1n) / n;
@@ -49,13 +39,8 @@ describe('OpenPGP (gpg 2.2): an RSA s moved by a multiple of n past 16384 bits',
     ['bits20000', 'N', 'E'],
   ])('%s: git says %s, gitguard %s on both of its paths', async (name, gitSays, letter) => {
     expect(gitLetter(c[name]!)).toBe(gitSays);
-    const raw = execFileSync('git', ['cat-file', 'commit', c[name]!], { cwd: made.r.dir, env: made.r.env });
-    const { payload, signature } = commitSignature(c[name]!, raw);
-    const keys = [{ data: made.gpg.exportPublic(), file: made.keyring }];
-    for (const quick of [true, false]) {
-      const keyring = await loadKeyring(keys, { now: () => new Date(NOW * 1000), quick });
-      const v = await keyring.verify(payload, signature!);
-      expect({ quick, letter: v.letter }).toEqual({ quick, letter });
+    for (const v of await keyringVerdicts(made, c[name]!, NOW)) {
+      expect({ quick: v.quick, letter: v.letter }).toEqual({ quick: v.quick, letter });
       if (letter === 'E') expect(v.reason).toMatch(/MPI of \d+ bits/);
     }
   });

@@ -121,13 +121,6 @@ export function withMpis(armored: string, f: (mpis: Buffer[]) => Buffer[]): stri
   return openpgp.armor(openpgp.enums.armor.signature, sig);
 }
 
-/** The modulus of the RSA key gpg exported (its first packet, old format, two length octets: version,
- *  creation time, algorithm, then the MPI n). */
-export function rsaModulus(exported: Buffer): Buffer {
-  const body = exported.subarray(3);
-  return body.subarray(8, 8 + Math.ceil(body.readUInt16BE(6) / 8));
-}
-
 /** An RSA signature's s (big-endian) moved by k·n. */
 export const rsaPlus =
   (k: bigint, n: Buffer) =>
