@@ -51,7 +51,9 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // v11: an Ed25519 signature's S is read mod L, as OpenSSH and gpg read it (red-team round 94): a v10
 // state may hold a finding for a commit whose signature git calls good. Also v11: an SSH signature
 // dated in the local year 10000 or later is B, as git says (a v10 state may hold a pass for it).
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v11';
+// v12: an OpenPGP signature with an MPI over 16384 bits is not G (red-team round 98): gpg reads no
+// packet from it, git shows N (a v11 state may hold a pass for it).
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v12';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

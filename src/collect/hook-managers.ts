@@ -3,7 +3,7 @@
 // than install its hook. This reads the file the manager's hook runs and finds the line that runs
 // `gitguard hook run pre-push`, taken only when nothing can skip it or ignore its exit status.
 // Everything read here is repository content: read bounded, no links followed, never executed.
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ConfigEntry, HookInfo, HookManager, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { collectHooks } from './hooks.js';
 import { readBoundedIfExists } from './safe-fs.js';
@@ -91,8 +91,9 @@ const LEFTHOOK_FILES = [
 ];
 const LEFTHOOK_LOCAL = ['lefthook-local.yml', '.lefthook-local.yml', 'lefthook-local.yaml', '.lefthook-local.yaml'];
 
-/** lefthook's pre-push command or job that runs gitguard with git's input (use_stdin), never skipped. */
-function lefthookEntry(prePush: Record<string, unknown>): string | undefined {
+/** lefthook's pre-push command or job that runs gitguard with git's input (use_stdin), never skipped:
+ *  where it is, and the names LEFTHOOK_EXCLUDE matches it by (its name, its tags). */
+function lefthookEntry(prePush: Record<string, unknown>): { at: string; names: string[] } | undefined {
   if (prePush.skip !== undefined || prePush.only !== undefined) return undefined;
   const runs = (e: Record<string, unknown> | undefined): boolean =>
     !!e &&
@@ -101,13 +102,35 @@ function lefthookEntry(prePush: Record<string, unknown>): string | undefined {
     e.use_stdin === true &&
     e.skip === undefined &&
     e.only === undefined;
-  for (const [name, e] of Object.entries(obj(prePush.commands) ?? {})) if (runs(obj(e))) return `commands.${name}`;
+  const tags = (e: Record<string, unknown>): string[] =>
+    (Array.isArray(e.tags) ? e.tags : [e.tags]).filter((t): t is string => typeof t === 'string');
+  for (const [name, e] of Object.entries(obj(prePush.commands) ?? {}))
+    if (runs(obj(e))) return { at: `commands.${name}`, names: [name, ...tags(obj(e)!)] };
   const jobs = Array.isArray(prePush.jobs) ? (prePush.jobs as unknown[]) : [];
-  for (let i = 0; i < jobs.length; i += 1) if (runs(obj(jobs[i]))) return `jobs[${i}]`;
+  for (let i = 0; i < jobs.length; i += 1) {
+    const job = obj(jobs[i]);
+    if (runs(job))
+      return { at: `jobs[${i}]`, names: [...(typeof job!.name === 'string' ? [job!.name] : []), ...tags(job!)] };
+  }
   return undefined;
 }
 
-function lefthook(yaml: Yaml, stub: string, top: string): HookManager | undefined {
+/**
+ * What in the audited environment makes lefthook run no gitguard (lefthook 1.13.6, run for real):
+ * its hook script exits on LEFTHOOK=0, the program on LEFTHOOK=false too; LEFTHOOK_BIN runs another
+ * program in its place (one named lefthook is taken as lefthook); LEFTHOOK_EXCLUDE (comma-separated,
+ * each matched whole) skips the command of that name or tag.
+ */
+function lefthookSkippedBy(env: NodeJS.ProcessEnv, names: readonly string[]): string | undefined {
+  const off = env.LEFTHOOK;
+  if (off === '0' || off === 'false') return `LEFTHOOK=${off}`;
+  const bin = env.LEFTHOOK_BIN;
+  if (bin && basename(bin) !== 'lefthook') return `LEFTHOOK_BIN=${bin}`;
+  const excluded = (env.LEFTHOOK_EXCLUDE ?? '').split(',').find((x) => names.includes(x));
+  return excluded === undefined ? undefined : `LEFTHOOK_EXCLUDE=${env.LEFTHOOK_EXCLUDE}`;
+}
+
+function lefthook(yaml: Yaml, stub: string, top: string, env: NodeJS.ProcessEnv): HookManager | undefined {
   if (!/\bcall_lefthook run "pre-push" "\$@"/.test(stub)) return undefined;
   const file = LEFTHOOK_FILES.find((f) => read(join(top, f)) !== undefined);
   if (!file) return { name: 'lefthook', config: join(top, LEFTHOOK_FILES[0]!) };
@@ -119,11 +142,17 @@ function lefthook(yaml: Yaml, stub: string, top: string): HookManager | undefine
     return text !== undefined && obj(yamlData(yaml, text))?.['pre-push'] !== undefined;
   });
   const entry = prePush && !overridden ? lefthookEntry(prePush) : undefined;
-  return { name: 'lefthook', config, ...(entry ? { gitguard: `pre-push.${entry}` } : {}) };
+  const skippedBy = entry && lefthookSkippedBy(env, entry.names);
+  return {
+    name: 'lefthook',
+    config,
+    ...(entry ? { gitguard: `pre-push.${entry.at}` } : {}),
+    ...(skippedBy ? { skippedBy } : {}),
+  };
 }
 
 /** The pre-commit framework's hook with id gitguard (this repository's .pre-commit-hooks.yaml), or a local one running it, at the pre-push stage. */
-function preCommitEntry(data: unknown): string | undefined {
+function preCommitEntry(data: unknown): { at: string; names: string[] } | undefined {
   const repos = obj(data)?.repos;
   if (!Array.isArray(repos)) return undefined;
   for (const [r, repo] of (repos as unknown[]).entries()) {
@@ -142,13 +171,21 @@ function preCommitEntry(data: unknown): string | undefined {
         stages === undefined
           ? !local
           : Array.isArray(stages) && (stages as unknown[]).some((s) => s === 'pre-push' || s === 'push');
-      if (runsGitguard && atPrePush && hook.always_run !== false) return `repos[${r}].hooks[${h}]`;
+      // SKIP matches a hook by its id or its alias
+      const names = [hook.id, hook.alias].filter((n): n is string => typeof n === 'string');
+      if (runsGitguard && atPrePush && hook.always_run !== false) return { at: `repos[${r}].hooks[${h}]`, names };
     }
   }
   return undefined;
 }
 
-function preCommit(yaml: Yaml, stub: string, top: string, dir: string): HookManager | undefined {
+function preCommit(
+  yaml: Yaml,
+  stub: string,
+  top: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): HookManager | undefined {
   if (!stub.includes('# File generated by pre-commit: https://pre-commit.com')) return undefined;
   if (!/--hook-type=pre-push\b/.test(stub)) return undefined;
   // `pre-commit install` keeps the hook it found as pre-push.legacy and runs it first, with git's
@@ -163,14 +200,26 @@ function preCommit(yaml: Yaml, stub: string, top: string, dir: string): HookMana
   const config = named.startsWith('/') ? named : join(top, named);
   const text = read(config);
   const entry = text === undefined ? undefined : preCommitEntry(yamlData(yaml, text));
-  return { name: 'pre-commit', config, ...(entry ? { gitguard: entry } : {}) };
+  // pre-commit skips the hooks SKIP names (comma-separated, each stripped), by id or alias.
+  const skipped = entry && (env.SKIP ?? '').split(',').some((x) => entry.names.includes(x.trim()));
+  return {
+    name: 'pre-commit',
+    config,
+    ...(entry ? { gitguard: entry.at } : {}),
+    ...(skipped ? { skippedBy: `SKIP=${env.SKIP}` } : {}),
+  };
 }
 
 /**
  * The hook manager behind a pre-push hook that is not gitguard's (no marker), and where its file runs
  * gitguard (`gitguard` unset: it does not). Undefined for a hook no known manager wrote.
  */
-async function hookManagerOf(repo: RepositoryInfo, hook: HookInfo, dir: string): Promise<HookManager | undefined> {
+async function hookManagerOf(
+  repo: RepositoryInfo,
+  hook: HookInfo,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<HookManager | undefined> {
   let stub: string | undefined;
   try {
     stub = readBoundedIfExists(hook.path, MAX_FILE, { follow: true })?.toString('utf8');
@@ -181,15 +230,11 @@ async function hookManagerOf(repo: RepositoryInfo, hook: HookInfo, dir: string):
   const fromHusky = husky(stub, hook, dir);
   if (fromHusky || !repo.workTree) return fromHusky;
   const yaml = await import('yaml');
-  return lefthook(yaml, stub, repo.workTree) ?? preCommit(yaml, stub, repo.workTree, dir);
+  return lefthook(yaml, stub, repo.workTree, env) ?? preCommit(yaml, stub, repo.workTree, dir, env);
 }
 
-/**
- * The variable of the audited environment (the one git runs the hook in) that makes a manager's hook
- * exit 0 before it runs anything: husky's `h` (and husky 4-8's husky.sh) on `HUSKY=0`, lefthook's
- * hook script on `LEFTHOOK=0` (test/fixtures/hook-managers, as each writes them).
- */
-const SKIPPED_BY: Partial<Record<HookManager['name'], string>> = { husky: 'HUSKY', lefthook: 'LEFTHOOK' };
+/** husky's `h` (and husky 4-8's husky.sh) exit 0 before they run anything on `HUSKY=0` (test/fixtures/hook-managers). */
+const huskySkippedBy = (env: NodeJS.ProcessEnv): string | undefined => (env.HUSKY === '0' ? 'HUSKY=0' : undefined);
 
 /**
  * The hooks (collectHooks), with the manager of a pre-push hook that is not gitguard's (see hookManagerOf). A
@@ -205,10 +250,9 @@ export async function withHookManagers(
   const hooks = await Promise.all(
     facts.hooks.map(async (h) => {
       if (h.name !== 'pre-push' || h.marker !== 'absent') return h;
-      const manager = await hookManagerOf(repo, h, facts.dir);
+      const manager = await hookManagerOf(repo, h, facts.dir, env);
       // Only a hook that runs gitguard is switched off by it: one that never does runs no gitguard either way.
-      const variable = manager?.gitguard && SKIPPED_BY[manager.name];
-      const skippedBy = variable && env[variable] === '0' ? `${variable}=0` : undefined;
+      const skippedBy = manager?.name === 'husky' && manager.gitguard ? huskySkippedBy(env) : undefined;
       return manager ? { ...h, manager: skippedBy ? { ...manager, skippedBy } : manager } : h;
     }),
   );

@@ -1,6 +1,16 @@
 // Which hooks are present, and where git would look for them (core.hooksPath wins over .git/hooks).
 import { effective, inWorkTreeFiles } from '../domain/config.js';
-import { accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { GIT_HOOKS } from '../domain/git-hooks.js';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { readBounded } from './safe-fs.js';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ConfigEntry, ConfigScope, HooksFacts, RepositoryInfo } from '../domain/model.js';
@@ -107,29 +117,67 @@ function sameFolder(a: string, b: string): boolean {
 /** The protected path a hooks folder of the work tree stands for in the walk: the default one of a repository's hooks. */
 export const HOOKS_ORIGIN = '.githooks';
 
+/** Link hops followed from a hook (SYMLOOP_MAX on Linux is 40). */
+const MAX_HOPS = 40;
+
 /**
- * The folder of the work tree git takes hooks from (a core.hooksPath naming one: `scripts/hooks`,
- * husky's `.husky/_`), relative to its top; undefined where hooks come from elsewhere. What the last
- * checkout wrote there is what git runs, so a commit changing it changes the hooks as one changing
- * `.githooks/` does (the walk protects it like that: history.ts). husky's `_` folder runs the hooks
- * of the folder above it (`.husky/pre-push`), which is the one a commit edits.
+ * The paths of the work tree git takes hooks from, relative to its top: what the last checkout wrote
+ * there is what git runs, so a commit changing one changes the hooks as one changing `.githooks/` does
+ * (the walk protects them like that: history.ts). Those are a core.hooksPath folder of the work tree
+ * (`scripts/hooks`; husky's `.husky/_` runs the hooks of the folder above it, `.husky/pre-push`, which
+ * is the one a commit edits), named as config names it and where its links lead (`.hooks` a tracked
+ * link to `tools/hooks`); at the top itself, each hook name there; and in any hooks folder, the
+ * default one too, every link a hook git runs is, hop by hop, into the work tree
+ * (`.git/hooks/pre-push -> ../../scripts/pre-push`).
  */
-export function workTreeHooksFolder(
+export function workTreeHookPaths(
   repo: RepositoryInfo,
   config: ConfigEntry[],
   env: NodeJS.ProcessEnv = runEnv(),
-): string | undefined {
+): string[] {
   const top = repo.workTree;
   const { dir, source } = hooksDir(repo, config, env);
-  if (!top || source === 'default' || dir === '') return undefined;
-  let real: string | undefined;
+  if (!top || dir === '') return [];
+  const out = new Set<string>();
+  const inTree = (p: string | undefined): string | undefined =>
+    p !== undefined && inWorkTreeFiles(p, top) ? relative(top, p).split(sep).join('/') : undefined;
+  if (source !== 'default')
+    for (const rel of [inTree(dir), inTree(realOf(dir))]) {
+      if (rel === '') GIT_HOOKS.forEach((h) => out.add(h));
+      else if (rel !== undefined) out.add(basename(rel) === '_' && dirname(rel) !== '.' ? dirname(rel) : rel);
+    }
+  for (const name of GIT_HOOKS)
+    for (const hop of linkHops(join(dir, name))) {
+      const rel = inTree(hop);
+      if (rel) out.add(rel);
+    }
+  return [...out];
+}
+
+/** The real path of `p`, undefined where it is not there (yet). */
+function realOf(p: string): string | undefined {
   try {
-    real = realpathSync(dir);
+    return realpathSync(p);
   } catch {
-    // not there (yet): named as it is
+    return undefined;
   }
-  const inside = [dir, real].find((d): d is string => d !== undefined && inWorkTreeFiles(d, top));
-  const rel = inside && relative(top, inside).split(sep).join('/');
-  if (!rel) return undefined;
-  return basename(rel) === '_' && dirname(rel) !== '.' ? dirname(rel) : rel;
+}
+
+/** Where a link at `path` leads, each hop and the real path at the end; none when it is no link. */
+function linkHops(path: string): string[] {
+  const hops: string[] = [];
+  let at = path;
+  for (let i = 0; i < MAX_HOPS; i += 1) {
+    let target: string;
+    try {
+      if (!lstatSync(at).isSymbolicLink()) break;
+      target = readlinkSync(at);
+    } catch {
+      break;
+    }
+    at = resolve(dirname(at), target);
+    hops.push(at);
+  }
+  const real = hops.length ? realOf(path) : undefined;
+  return real ? [...hops, real] : hops;
 }

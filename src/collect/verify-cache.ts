@@ -56,7 +56,9 @@ import { zoneIdentity } from './signatures/local-time.js';
 // v20: an Ed25519 signature's S is read mod L (an OpenPGP RSA s mod n), as OpenSSH and libgcrypt do, and a
 //      legacy EdDSA r or s gpg calls a bad MPI is E (a v19 verdict may be B where git says G or E), and
 //      an SSH signature dated in the local year 10000 or later is B (a v19 verdict may be G)
-const VERSION = 'gitguard-verify-cache-v20';
+// v21: an OpenPGP signature with an MPI over 16384 bits is E, as gpg reads no packet from it (git: N);
+//      an RSA s moved by a multiple of n past that read mod n was G (a v20 verdict may be G)
+const VERSION = 'gitguard-verify-cache-v21';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

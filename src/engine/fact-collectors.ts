@@ -25,7 +25,7 @@ import { attempt } from './attempt.js';
 import { collectConfig, otherWorktreesConfig } from '../collect/config.js';
 import { MissingObjectError } from '../collect/missing-object.js';
 import { collectHistory } from '../collect/refs.js';
-import { workTreeHooksFolder } from '../collect/hooks.js';
+import { workTreeHookPaths } from '../collect/hooks.js';
 import { withHookManagers } from '../collect/hook-managers.js';
 import { collectClient } from '../collect/client.js';
 import { collectHeadPolicy } from '../collect/head-policy.js';
@@ -206,10 +206,10 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
     uses: ['config'],
     async collect(run) {
       const history = await run.get('history');
-      // A hooks folder in the work tree is protected like .githooks/ (a config git cannot read leaves none).
+      // The work tree's paths git takes hooks from are protected like .githooks/ (a config git cannot read leaves none).
       const watch = run.ruleNeeds('protected-paths');
       const config = watch && run.wants('config') ? await run.get('config') : undefined;
-      const hooksFolder = config?.ok ? workTreeHooksFolder(run.req.repository, config.value, run.req.env) : undefined;
+      const hookPaths = config?.ok ? workTreeHookPaths(run.req.repository, config.value, run.req.env) : [];
       const { scope } = run.req;
       // Refs git cannot list (a packed ref git calls dangerous, say) leave no scope to walk: the
       // per-commit rules would pass as "no commits in scope" over a history nobody read.
@@ -228,7 +228,7 @@ export const COLLECTORS: { [K in CollectedName]: Collector<K> } = {
         { ...run.req.trust, env: run.req.env, now: run.now },
         watch,
         run.objects(),
-        hooksFolder,
+        hookPaths,
       );
       // A run of rules that only ask whether HEAD's policy is vouched for (client-min-versions) is not
       // stopped by a history it cannot walk (a shallow or treeless clone): the answer is "not vouched for" (run-rules.ts).

@@ -31,6 +31,7 @@ import { readLedger } from '../collect/ledger.js';
 import { setGateScope } from '../collect/gate-branches.js';
 import { derivedKey, derivedPaths, NO_DERIVED, originsAt, type DerivedWatch } from '../collect/derived-paths.js';
 import { HOOKS_ORIGIN } from '../collect/hooks.js';
+import { GIT_HOOKS } from '../domain/git-hooks.js';
 
 /** Whether none of these commits has a .gitguard entry at all. */
 async function noPolicyFolder(reader: ObjectReader, commits: readonly string[]): Promise<boolean> {
@@ -46,8 +47,8 @@ export async function openHistory(
   trust: TrustOptions = {},
   watchProtected = false,
   shared?: ObjectReader,
-  /** The work tree's folder git takes hooks from (collect/hooks.ts workTreeHooksFolder): protected as `.githooks/` is. */
-  hooksFolder?: string,
+  /** The work tree's paths git takes hooks from (collect/hooks.ts workTreeHookPaths): protected as `.githooks/` is. */
+  hookPaths: readonly string[] = [],
 ): Promise<HistorySession> {
   const scoped = await walkScope(repo, history, scope);
   let { revisions, description } = scoped;
@@ -198,7 +199,7 @@ export async function openHistory(
       watchProtected && tip
         ? await derivedPaths(shadow.gitDir, reader, oidBytes, tip, start, revisions, scope.resume?.rangeMemo(history))
         : undefined;
-    const derived = withHooksFolder(found ? originsAt(found, fixed) : NO_DERIVED, fixed, hooksFolder);
+    const derived = withHookPaths(found ? originsAt(found, fixed) : NO_DERIVED, fixed, hookPaths);
     const { origins } = derived;
     const watched = watchProtected ? [...fixed, ...origins.keys()] : [];
     // Resuming an earlier run: its tips are left out, and their policy verdicts assumed for their children.
@@ -358,14 +359,20 @@ export async function openHistory(
 }
 
 /**
- * `derived` with the work tree's hooks folder watched as what it stands for, `.githooks` (the
- * default protected path of a repository's hooks): whoever commits there picks what git runs. Left
- * as it is where a watched path holds it or lies in it (watched already, or as something more
- * specific: a file the CI runs), and inside the policy folder.
+ * `derived` with the work tree's hook paths watched as what they stand for, `.githooks` (the default
+ * protected path of a repository's hooks): whoever commits there picks what git runs. A path a watched
+ * one holds is watched already; one holding a watched path (a file the CI runs, watched in its parts)
+ * is watched as the hooks git runs in it instead; none inside the policy folder.
  */
-function withHooksFolder(derived: DerivedWatch, fixed: readonly string[], folder: string | undefined): DerivedWatch {
-  if (!folder || folder === POLICY_DIR || folder.startsWith(`${POLICY_DIR}/`)) return derived;
-  const nested = (a: string, b: string): boolean => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
-  if ([...fixed, ...derived.origins.keys()].some((w) => nested(w, folder))) return derived;
-  return { ...derived, origins: new Map([...derived.origins, [folder, HOOKS_ORIGIN]]) };
+function withHookPaths(derived: DerivedWatch, fixed: readonly string[], paths: readonly string[]): DerivedWatch {
+  const origins = new Map(derived.origins);
+  const watched = (): string[] => [...fixed, ...origins.keys()];
+  const add = (path: string): void => {
+    if (path === POLICY_DIR || path.startsWith(`${POLICY_DIR}/`)) return;
+    if (watched().some((w) => path === w || path.startsWith(`${w}/`))) return;
+    if (watched().some((w) => w.startsWith(`${path}/`))) GIT_HOOKS.forEach((h) => add(`${path}/${h}`));
+    else origins.set(path, HOOKS_ORIGIN);
+  };
+  paths.forEach(add);
+  return origins.size === derived.origins.size ? derived : { ...derived, origins };
 }

@@ -43,14 +43,14 @@ export default defineRepoRule({
         ],
       };
     }
-    // The environment git runs the hook in makes the manager skip it: no push is checked.
+    // The environment git runs the hook in makes the manager skip gitguard: no push is checked.
     if (hook.manager?.skippedBy) {
       const path = hook.manager.config;
       return {
         outcome: 'fail',
         findings: [
           {
-            message: `${hook.manager.name}'s pre-push hook (${hook.path}) is switched off: ${hook.manager.skippedBy} in the environment makes it exit before it runs anything, gitguard included (${path})`,
+            message: `${hook.manager.name}'s pre-push hook (${hook.path}) is switched off: ${hook.manager.skippedBy} in the environment makes it run no gitguard on push (${path})`,
             file: path,
             evidence: { ...evidence, manager: hook.manager.name, skippedBy: hook.manager.skippedBy },
           },

@@ -1,6 +1,7 @@
 import { defineRepoRule } from './define.js';
 import { conditionNote, configFinding } from './lib/config.js';
 import { effective } from '../domain/config.js';
+import { GIT_HOOKS } from '../domain/git-hooks.js';
 import { notAvailable } from './lib/findings.js';
 
 // core.hooksPath moves every hook, gitguard's pre-push (or pre-receive) hook included. Pointing it at
@@ -15,17 +16,9 @@ const NULL_DEVICES = new Set(['/dev/null', 'nul', '\\\\.\\nul']);
 // includeIf takes in on another branch, in another place): switching every hook off there is the same
 // act. Only these two values are judged there (the folder's hooks are this worktree's question).
 const switchesOff = (v: string | null): boolean => v === '' || (v !== null && NULL_DEVICES.has(v.trim().toLowerCase()));
-// The hooks git runs (githooks(5), git 2.39), each only as an executable file of that name: a folder
-// whose files are all something else (`core.hooksPath=/etc`, a `.gitkeep`, a pre-push without its
-// x bit) switches every hook off as /dev/null does.
-const GIT_HOOKS = new Set(
-  (
-    'applypatch-msg pre-applypatch post-applypatch pre-commit pre-merge-commit prepare-commit-msg commit-msg ' +
-    'post-commit pre-rebase post-checkout post-merge pre-push pre-receive update proc-receive post-receive ' +
-    'post-update reference-transaction push-to-checkout pre-auto-gc post-rewrite sendemail-validate ' +
-    'fsmonitor-watchman p4-changelist p4-prepare-changelist p4-post-changelist p4-pre-submit post-index-change'
-  ).split(' '),
-);
+// A folder whose files are none of the hooks git runs (domain/git-hooks.ts), each only as an executable
+// file of that name (`core.hooksPath=/etc`, a `.gitkeep`, a pre-push without its x bit), switches every
+// hook off as /dev/null does.
 
 export default defineRepoRule({
   id: 'hooks-not-disabled',

@@ -28,7 +28,9 @@ function setUp(): { r: TestRepo; env: NodeJS.ProcessEnv; pushRuns: (extra: NodeJ
   const bin = tempDir();
   const marker = join(bin, 'ran');
   put(join(bin, 'gitguard'), { text: `#!/bin/sh\necho "$@" >> '${marker}'\n` });
-  const env = { ...r.env, PATH: `${bin}:${r.env.PATH ?? process.env.PATH}`, LEFTHOOK_BIN: join(bin, 'gitguard') };
+  // lefthook's stand-in (its hook calls LEFTHOOK_BIN): named lefthook, as a LEFTHOOK_BIN of another name runs no lefthook
+  put(join(bin, 'lefthook'), { text: `#!/bin/sh\necho "$@" >> '${marker}'\n` });
+  const env = { ...r.env, PATH: `${bin}:${r.env.PATH ?? process.env.PATH}`, LEFTHOOK_BIN: join(bin, 'lefthook') };
   let n = 0;
   const pushRuns = (extra: NodeJS.ProcessEnv): boolean => {
     rmSync(marker, { force: true });
@@ -64,7 +66,7 @@ test('husky 9 with HUSKY=0: git runs no gitguard on push, and the rule fails (be
   expect(off.said).toContain(
     "husky's pre-push hook (" +
       join(r.dir, '.husky', '_', 'pre-push') +
-      ') is switched off: HUSKY=0 in the environment makes it exit before it runs anything',
+      ') is switched off: HUSKY=0 in the environment makes it run no gitguard on push',
   );
   expect((await installed(r, { ...env, HUSKY: '1' })).outcome).toBe('pass');
 });

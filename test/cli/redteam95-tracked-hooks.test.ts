@@ -4,51 +4,23 @@
 // `.githooks/` was protected by default, so such a commit by someone who is no maintainer passed
 // protected-paths-changed-by-maintainers. That folder now stands for `.githooks` in the walk.
 // Checked against git's own answer: the hook the commit wrote is the one a real `git checkout` runs.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { makeSshKey, signedCommit, type SshTestKey } from '../helpers/ssh.js';
-import { runMain, parseJson, resultOf } from '../helpers/cli.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { HOOK, hookTeam, protectedRuleOn as ruleOn, repoWithHook, type HookTeam } from '../helpers/hook-commits.js';
+import { signedCommit } from '../helpers/ssh.js';
 
-let alice: SshTestKey;
-let bob: SshTestKey;
-let scratch: string;
+let team: HookTeam;
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'gg-rt95-'));
-  alice = makeSshKey(scratch, 'ed25519', 'alice');
-  bob = makeSshKey(scratch, 'ed25519', 'bob');
+  team = hookTeam('gg-rt95-');
 });
 afterAll(cleanupTemp);
 
-const HOOK = (marker: string, who: string): string => `#!/bin/sh\necho ${who} >> '${marker}'\n`;
-
 /** A policy (alice the maintainer) and a hook in `folder`, committed by alice; bob then edits the hook. */
-function repoWithHooks(hook: string, marker: string): { r: TestRepo; byBob: string } {
-  const r = makeRepo();
-  r.write({
-    '.gitguard/policy.yml':
-      'version: 1\nsigners:\n  - name: alice\n    emails: [alice@example.com]\n  - name: bob\n    emails: [bob@example.com]\nmaintainers: [alice]\n',
-    '.gitguard/allowed_signers': `alice@example.com ${alice.pub}\nbob@example.com ${bob.pub}\n`,
-    [hook]: HOOK(marker, 'alice'),
-  });
-  chmodSync(join(r.dir, hook), 0o755);
-  r.run(['add', '-A']);
-  signedCommit(r, alice, 'policy and hooks');
-  r.write({ [hook]: HOOK(marker, 'bob') });
-  r.run(['add', '-A']);
-  const byBob = signedCommit(r, bob, 'hooks: tidy', { committerEmail: 'bob@example.com' });
-  return { r, byBob };
-}
-
-async function ruleOn(r: TestRepo): Promise<{ outcome: string; commits: string[] }> {
-  const res = await runMain(
-    ['audit', r.dir, '--format', 'json', '--no-cache', '--no-ledger', '-r', 'protected-paths-changed-by-maintainers'],
-    { env: r.env },
-  );
-  const result = resultOf(parseJson(res), 'protected-paths-changed-by-maintainers');
-  return { outcome: result.outcome, commits: result.findings.map((f) => f.commit ?? '') };
-}
+const repoWithHooks = (hook: string, marker: string): { r: ReturnType<typeof repoWithHook>['r']; byBob: string } => {
+  const { r, edit } = repoWithHook(team, hook, marker);
+  return { r, byBob: edit };
+};
 
 describe('a hooks folder in the work tree is protected like .githooks/', () => {
   for (const [name, hooksPath, hook] of [
@@ -56,7 +28,7 @@ describe('a hooks folder in the work tree is protected like .githooks/', () => {
     ["husky's .husky/_ (its hooks run .husky/<hook>)", '.husky/_', '.husky/post-checkout'],
   ] as const) {
     test(`${name}: a hook edited by a non-maintainer is what git runs, and the rule fails (before: pass)`, async () => {
-      const marker = join(scratch, `${name.length}-ran`);
+      const marker = join(team.scratch, `${name.length}-ran`);
       const { r, byBob } = repoWithHooks(hook, marker);
       // the honest twin first: the same folder is plain files while git takes no hooks from it
       expect(await ruleOn(r)).toEqual({ outcome: 'pass', commits: [] });
@@ -76,15 +48,15 @@ describe('a hooks folder in the work tree is protected like .githooks/', () => {
   }
 
   test('the same edit signed by the maintainer passes', async () => {
-    const marker = join(scratch, 'alice-ran');
+    const marker = join(team.scratch, 'alice-ran');
     const { r } = repoWithHooks('tools/hooks/pre-push', marker);
     r.run(['config', 'core.hooksPath', 'tools/hooks']);
     expect((await ruleOn(r)).outcome).toBe('fail');
     r.write({ 'tools/hooks/pre-push': HOOK(marker, 'alice again') });
     r.run(['add', '-A']);
-    signedCommit(r, alice, 'hooks: back');
+    signedCommit(r, team.alice, 'hooks: back');
     r.run(['reset', '-q', '--soft', 'HEAD~2']);
-    signedCommit(r, alice, 'hooks: tidy, by the maintainer');
+    signedCommit(r, team.alice, 'hooks: tidy, by the maintainer');
     expect(await ruleOn(r)).toEqual({ outcome: 'pass', commits: [] });
   });
 });

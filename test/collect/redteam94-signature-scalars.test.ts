@@ -6,14 +6,10 @@
 // one (a security key's, which ssh-keygen cannot make without one) with S moved, judged by git with
 // the same allowed signers or key beside gitguard. Twins: S itself, S + 2L for SSH (top bits set:
 // OpenSSH refuses), S + 16L for gpg (33 octets: "Bad MPI value", E), a zero r or s, a changed R.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import * as openpgp from 'openpgp';
-import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
 import { cleanupTemp, makeRepo, type TestRepo } from '../helpers/repo.js';
-import { commitSignature } from '../helpers/gpg.js';
-import { packet } from '../helpers/openpgp-build.js';
-import { resignedCommit, type ResignedCommit } from '../helpers/resigned-commit.js';
+import { rsaPlus, withMpis } from '../helpers/openpgp-build.js';
+import { keyringVerdicts, resignedCommit, rsaSigned, type ResignedCommit } from '../helpers/resigned-commit.js';
 import { caLine, issueCert } from '../helpers/ssh-cert.js';
 import {
   catCommit,
@@ -143,63 +139,12 @@ describe('SSH: an Ed25519 S above L', () => {
 // ---------------------------------------------------------------------------------------------
 // OpenPGP: git + gpg 2.2 against the keyring, on its quick path and openpgp.js's
 
-/** The armored v4 signature with its MPIs replaced by what `f` makes of them (octets as the MPIs
- *  carry them, leading zero octets left out: EdDSA's r and s are little-endian encodings). */
-function withMpis(armored: string, f: (mpis: Buffer[]) => Buffer[]): string {
-  const bytes = Buffer.from(
-    armored
-      .split('\n')
-      .filter((l) => /^[A-Za-z0-9+/]+=*$/.test(l) && !l.startsWith('='))
-      .join(''),
-    'base64',
-  );
-  // gpg's old-format signature packet: tag octet, one or two length octets.
-  const lenOctets = (bytes[0]! & 3) === 0 ? 1 : 2;
-  const body = bytes.subarray(1 + lenOctets);
-  let at = 4;
-  at += 2 + body.readUInt16BE(at); // hashed area
-  at += 2 + body.readUInt16BE(at); // unhashed area
-  at += 2; // the digest's first two octets
-  const head = body.subarray(0, at);
-  const mpis: Buffer[] = [];
-  while (at < body.length) {
-    const octets = Math.ceil(body.readUInt16BE(at) / 8);
-    mpis.push(body.subarray(at + 2, at + 2 + octets));
-    at += 2 + octets;
-  }
-  const write = (m: Buffer): Buffer => {
-    let i = 0;
-    while (i < m.length && m[i] === 0) i++;
-    const mag = m.subarray(i);
-    const bits = mag.length ? (mag.length - 1) * 8 + (32 - Math.clz32(mag[0]!)) : 0;
-    return Buffer.concat([Buffer.from([bits >> 8, bits & 0xff]), mag]);
-  };
-  const sig = packet(2, Buffer.concat([head, ...f(mpis).map(write)]));
-  return openpgp.armor(openpgp.enums.armor.signature, sig);
-}
-
 /** EdDSA's s (MPI octets, little-endian S) moved by k·L, written back on `width` octets. */
 const sPlus =
   (k: bigint, width = 32) =>
   ([r, s]: Buffer[]): Buffer[] => {
     const padded = Buffer.concat([Buffer.alloc(32 - s!.length), s!]);
     return [r!, le(fromLe(padded) + k * L, width)];
-  };
-
-/** The modulus of the RSA key gpg exported (its first packet, old format, two length octets: version,
- *  creation time, algorithm, then the MPI n). */
-function rsaModulus(exported: Buffer): Buffer {
-  const body = exported.subarray(3);
-  return body.subarray(8, 8 + Math.ceil(body.readUInt16BE(6) / 8));
-}
-
-/** An RSA signature's s (big-endian) moved by k·n. */
-const rsaPlus =
-  (k: bigint, n: Buffer) =>
-  ([s]: Buffer[]): Buffer[] => {
-    const big = (b: Buffer): bigint => BigInt('0x' + b.toString('hex'));
-    const hex = (big(s!) + k * big(n)).toString(16);
-    return [Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex')];
   };
 
 describe('OpenPGP (gpg 2.2): an EdDSA S above L, an RSA s above n', () => {
@@ -221,14 +166,7 @@ describe('OpenPGP (gpg 2.2): an EdDSA S above L, an RSA s above n', () => {
     variant('otherR', ([r, s]) => sPlus(1n)([Buffer.concat([r!.subarray(0, -1), Buffer.of(r!.at(-1)! ^ 1)]), s!]));
 
     // An RSA key of the same keyring signs the same commit: gpg's own detached signature over its payload.
-    const rob = made.gpg.genKey('Rob <rob@example.com>', 'rsa2048', { at: NOW - 30 * 86400 });
-    made.gpg.trust(rob);
-    const raw = execFileSync('git', ['cat-file', 'commit', made.good], { cwd: made.r.dir, env: made.r.env });
-    const payload = commitSignature(made.good, raw).payload;
-    const byRob = made.gpg
-      .run(['--detach-sign', '--armor', '-u', rob], { input: payload, at: NOW - 20 * 86400 })
-      .toString();
-    const modulus = rsaModulus(made.gpg.exportPublic(rob));
+    const { armored: byRob, modulus } = rsaSigned(made, NOW);
     variant('rsaSame', rsaPlus(0n, modulus), byRob);
     variant('rsaPlusN', rsaPlus(1n, modulus), byRob);
     variant('rsaPlus3N', rsaPlus(3n, modulus), byRob);
@@ -260,13 +198,8 @@ describe('OpenPGP (gpg 2.2): an EdDSA S above L, an RSA s above n', () => {
   ])('%s: git says %s, and so does gitguard on both of its paths, naming the same key', async (name, letter) => {
     const [gitSays, gitKey] = gitLetter(c[name]!).split('\0');
     expect(gitSays).toBe(letter);
-    const raw = execFileSync('git', ['cat-file', 'commit', c[name]!], { cwd: made.r.dir, env: made.r.env });
-    const { payload, signature } = commitSignature(c[name]!, raw);
-    const keys = [{ data: made.gpg.exportPublic(), file: made.keyring }];
-    for (const quick of [true, false]) {
-      const keyring = await loadKeyring(keys, { now: () => new Date(NOW * 1000), quick });
-      const v = await keyring.verify(payload, signature!);
-      expect({ quick, letter: v.letter }).toEqual({ quick, letter });
+    for (const v of await keyringVerdicts(made, c[name]!, NOW)) {
+      expect({ quick: v.quick, letter: v.letter }).toEqual({ quick: v.quick, letter });
       expect(v.signingKey?.endsWith(gitKey!)).toBe(true);
     }
   });

@@ -85,3 +85,47 @@ export async function signWithHashedArea(
   list.push(sp);
   return Buffer.from(list.write());
 }
+
+/** The armored v4 signature with its MPIs replaced by what `f` makes of them (octets as the MPIs
+ *  carry them, leading zero octets left out: EdDSA's r and s are little-endian encodings). */
+export function withMpis(armored: string, f: (mpis: Buffer[]) => Buffer[]): string {
+  const bytes = Buffer.from(
+    armored
+      .split('\n')
+      .filter((l) => /^[A-Za-z0-9+/]+=*$/.test(l) && !l.startsWith('='))
+      .join(''),
+    'base64',
+  );
+  // gpg's old-format signature packet: tag octet, one or two length octets.
+  const lenOctets = (bytes[0]! & 3) === 0 ? 1 : 2;
+  const body = bytes.subarray(1 + lenOctets);
+  let at = 4;
+  at += 2 + body.readUInt16BE(at); // hashed area
+  at += 2 + body.readUInt16BE(at); // unhashed area
+  at += 2; // the digest's first two octets
+  const head = body.subarray(0, at);
+  const mpis: Buffer[] = [];
+  while (at < body.length) {
+    const octets = Math.ceil(body.readUInt16BE(at) / 8);
+    mpis.push(body.subarray(at + 2, at + 2 + octets));
+    at += 2 + octets;
+  }
+  const write = (m: Buffer): Buffer => {
+    let i = 0;
+    while (i < m.length && m[i] === 0) i++;
+    const mag = m.subarray(i);
+    const bits = mag.length ? (mag.length - 1) * 8 + (32 - Math.clz32(mag[0]!)) : 0;
+    return Buffer.concat([Buffer.from([bits >> 8, bits & 0xff]), mag]);
+  };
+  const sig = packet(2, Buffer.concat([head, ...f(mpis).map(write)]));
+  return openpgp.armor(openpgp.enums.armor.signature, sig);
+}
+
+/** An RSA signature's s (big-endian) moved by k·n. */
+export const rsaPlus =
+  (k: bigint, n: Buffer) =>
+  ([s]: Buffer[]): Buffer[] => {
+    const big = (b: Buffer): bigint => BigInt('0x' + b.toString('hex'));
+    const hex = (big(s!) + k * big(n)).toString(16);
+    return [Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex')];
+  };

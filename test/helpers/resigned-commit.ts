@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, type TestRepo } from './repo.js';
 import { makeGpg, commitSignature, type Gpg } from './gpg.js';
+import { loadKeyring } from '../../src/collect/signatures/openpgp.js';
+import type { OpenPgpVerdict } from '../../src/domain/signature.js';
 
 export interface ResignedCommit {
   r: TestRepo;
@@ -52,4 +54,38 @@ export function resignedCommit(now = Math.floor(Date.now() / 1000)): ResignedCom
       return oid;
     },
   };
+}
+
+/**
+ * Rob's RSA-2048 key, made thirty days before `now` in the same keyring and trusted, signs the same
+ * commit's payload (gpg's own detached signature, twenty days before): the armored signature and the
+ * key's modulus n (its first packet, old format: version, creation time, algorithm, then the MPI n).
+ */
+export function rsaSigned(made: ResignedCommit, now: number): { armored: string; modulus: Buffer } {
+  const rob = made.gpg.genKey('Rob <rob@example.com>', 'rsa2048', { at: now - 30 * 86400 });
+  made.gpg.trust(rob);
+  const raw = execFileSync('git', ['cat-file', 'commit', made.good], { cwd: made.r.dir, env: made.r.env });
+  const payload = commitSignature(made.good, raw).payload;
+  const armored = made.gpg
+    .run(['--detach-sign', '--armor', '-u', rob], { input: payload, at: now - 20 * 86400 })
+    .toString();
+  const body = made.gpg.exportPublic(rob).subarray(3);
+  return { armored, modulus: body.subarray(8, 8 + Math.ceil(body.readUInt16BE(6) / 8)) };
+}
+
+/** gitguard's verdicts on commit `oid` of `made` with the keyring's keys at `now`, on its quick reader and on openpgp.js's path. */
+export async function keyringVerdicts(
+  made: ResignedCommit,
+  oid: string,
+  now: number,
+): Promise<Array<{ quick: boolean } & OpenPgpVerdict>> {
+  const raw = execFileSync('git', ['cat-file', 'commit', oid], { cwd: made.r.dir, env: made.r.env });
+  const { payload, signature } = commitSignature(oid, raw);
+  const keys = [{ data: made.gpg.exportPublic(), file: made.keyring }];
+  const out: Array<{ quick: boolean } & OpenPgpVerdict> = [];
+  for (const quick of [true, false]) {
+    const keyring = await loadKeyring(keys, { now: () => new Date(now * 1000), quick });
+    out.push({ quick, ...(await keyring.verify(payload, signature!)) });
+  }
+  return out;
 }

@@ -4,7 +4,14 @@
 // the verdict is E.
 import * as openpgp from 'openpgp';
 import { armorCrcMismatch } from './openpgp-sig.js';
-import { criticalProblem, gpgIssuer, signaturePacketBodies, subpacketAreas } from './openpgp-critical.js';
+import {
+  criticalProblem,
+  GPG_MAX_MPI_BITS,
+  gpgIssuer,
+  oversizedMpi,
+  signaturePacketBodies,
+  subpacketAreas,
+} from './openpgp-critical.js';
 import { CONFIG, ignoreCriticalBits, message, readFirstSubpackets } from './openpgp-packets.js';
 
 /**
@@ -69,11 +76,17 @@ export async function readSignatureBlock(armoredSig: string): Promise<SignatureB
     if (armorCrcMismatch(armoredSig, bytes))
       return { reason: 'the armor checksum does not match (gpg reads no signature from it)' };
     const bodies = signaturePacketBodies(bytes);
-    const areas = bodies?.length === 1 ? subpacketAreas(bodies[0]!) : undefined;
-    if (!areas)
+    const body = bodies?.length === 1 ? bodies[0]! : undefined;
+    const areas = body && subpacketAreas(body);
+    if (!body || !areas)
       return {
         reason:
           'the signature packet cannot be read exactly as gpg reads it (a subpacket area runs past the packet or is over 10000 octets)',
+      };
+    const bits = oversizedMpi(body);
+    if (bits !== undefined)
+      return {
+        reason: `an MPI of ${bits} bits: gpg reads none over ${GPG_MAX_MPI_BITS} ("mpi too large"; git shows no signature)`,
       };
     critical = criticalProblem(areas.hashed, areas.unhashed);
     issuer = gpgIssuer(areas.hashed, areas.unhashed);

@@ -182,6 +182,30 @@ export function subpacketAreas(body: Uint8Array): { hashed: Uint8Array; unhashed
   return { hashed: body.subarray(4 + w, hashedEnd), unhashed: body.subarray(hashedEnd + w, hashedEnd + w + ul) };
 }
 
+/** The longest MPI gpg 2.2 reads (parse-packet.c mpi_read, MAX_EXTERN_MPI_BITS): past it, "mpi too
+ *  large" and no packet at all, so git shows no signature (N), whatever the arithmetic says. */
+export const GPG_MAX_MPI_BITS = 16384;
+/** The MPIs of a signature by each public-key algorithm gpg 2.2 reads as MPIs (pubkey_get_nsig). */
+const SIG_MPIS: Record<number, number> = { 1: 1, 3: 1, 16: 2, 17: 2, 19: 2, 20: 2, 22: 2 };
+
+/**
+ * The declared bit count of a v4 signature's first MPI gpg refuses as too long (over
+ * GPG_MAX_MPI_BITS), undefined when none is: an RSA s moved by a multiple of n is good to libgcrypt
+ * (it computes mod n) only while gpg still reads it.
+ */
+export function oversizedMpi(body: Uint8Array): number | undefined {
+  const areas = body[0] === 4 ? subpacketAreas(body) : undefined;
+  if (!areas) return undefined;
+  // version, type, algorithms, two area lengths and the areas, then the digest's first two octets.
+  let p = 4 + 2 + areas.hashed.length + 2 + areas.unhashed.length + 2;
+  for (let i = 0; i < (SIG_MPIS[body[2]!] ?? 0) && p + 2 <= body.length; i += 1) {
+    const bits = (body[p]! << 8) | body[p + 1]!;
+    if (bits > GPG_MAX_MPI_BITS) return bits;
+    p += 2 + ((bits + 7) >> 3);
+  }
+  return undefined;
+}
+
 /**
  * The packets of a binary OpenPGP block, tag and body, read from their headers alone; undefined when
  * a header cannot be read exactly (partial or indeterminate lengths, a length past the end).

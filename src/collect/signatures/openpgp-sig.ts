@@ -7,7 +7,7 @@
 // takes openpgp.js's path, so no verdict depends on this reader: for what it accepts, both read the
 // same fields (test/collect/openpgp-sig.test.ts compares them, and gpg, on generated blocks).
 // Pure: no I/O, bounded by the input.
-import { criticalProblem, subpacketAreas } from './openpgp-critical.js';
+import { criticalProblem, GPG_MAX_MPI_BITS, subpacketAreas } from './openpgp-critical.js';
 
 /** The fields of an accepted signature that the verification needs. */
 export interface QuickSignature {
@@ -193,8 +193,14 @@ export function readQuickSignature(armored: string): QuickSignature | undefined 
     const bits = body.readUInt16BE(p);
     const n = (bits + 7) >> 3;
     const top = body[p + 2];
-    // Canonical only: no leading zero byte, and the bit count that of the top byte.
-    if (!bits || p + 2 + n > body.length || top === undefined || 32 - Math.clz32(top) !== bits - 8 * (n - 1))
+    // Canonical only: no leading zero byte, and the bit count that of the top byte; one gpg reads.
+    if (
+      !bits ||
+      bits > GPG_MAX_MPI_BITS ||
+      p + 2 + n > body.length ||
+      top === undefined ||
+      32 - Math.clz32(top) !== bits - 8 * (n - 1)
+    )
       return undefined;
     mpis.push(body.subarray(p + 2, p + 2 + n));
     p += 2 + n;
