@@ -3,6 +3,7 @@
 // flow-style step `- { uses: ./x }`, a quoted key, an alias of an anchored path or a folded
 // scalar, each of which runs the file all the same. Both readings are kept (a file one of them
 // names is watched): a text that is no valid YAML runs nothing, and reading more only widens.
+import { workingDirectory } from '../domain/step-folder.js';
 import type { Node as YamlNode } from 'yaml';
 import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
 import { runContext } from './run-context.js';
@@ -76,6 +77,8 @@ export interface RunCommand {
   vars?: ReadonlyMap<string, string>;
   /** A GitHub step's own shell (`shell:`, else the nearest `defaults: run: shell:`): the command that runs `text`. */
   shell?: string;
+  /** Its folder cannot be told (a `working-directory:` expression, an absolute path): `dir` stands for the root. */
+  dirUnknown?: true;
 }
 
 type Vars = ReadonlyMap<string, string>;
@@ -112,17 +115,27 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     const keys = COMMAND_KEYS(origin);
     const out: RunCommand[] = [];
     let visits = 0;
-    const folder = (v: unknown, inherited: string): string =>
-      typeof v === 'string' && !v.includes('${{') ? v.replace(/^\.\/+/, '').replace(/\/+$/, '') : inherited;
-    const add = (v: unknown, dir: string, vars: Vars, shell: string | undefined): void => {
+    // A folder that cannot be told (workingDirectory: null) is read as the root, marked so (dirUnknown).
+    const folder = (v: unknown, inherited: string | null): string | null => {
+      const w = workingDirectory(v);
+      return w === undefined ? inherited : w;
+    };
+    const add = (v: unknown, at: string | null, vars: Vars, shell: string | undefined): void => {
+      const dir = at ?? '';
       if (typeof v === 'string')
-        out.push({ text: v, dir, ...(vars.size ? { vars } : {}), ...(shell ? { shell } : {}) });
-      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, dir, vars, shell);
+        out.push({
+          text: v,
+          dir,
+          ...(vars.size ? { vars } : {}),
+          ...(shell ? { shell } : {}),
+          ...(at === null ? { dirUnknown: true as const } : {}),
+        });
+      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, at, vars, shell);
     };
     // GitHub runs a step's script through its `shell:` (a custom one: `bash ci/shell.sh {0}`, {0} the script).
     const shellOf = (v: unknown, inherited: string | undefined): string | undefined =>
       origin === '.gitlab-ci.yml' ? undefined : typeof v === 'string' ? v : inherited;
-    const walk = (node: unknown, dir: string, vars: Vars, shell: string | undefined, depth = 0): void => {
+    const walk = (node: unknown, dir: string | null, vars: Vars, shell: string | undefined, depth = 0): void => {
       if (++visits > MAX_VISITS || walkTooDeep(depth)) return void (visits = MAX_VISITS + 1);
       if (Array.isArray(node)) for (const x of node as unknown[]) walk(x, dir, vars, shell, depth + 1);
       if (!(node instanceof Map)) return;

@@ -10,6 +10,7 @@ import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { changeEvents, constantFalse } from '../domain/push-filters.js';
 import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
+import { checkoutRoots, ROOT, workingDirectory, type Place } from '../domain/step-folder.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -135,23 +136,43 @@ async function gateIn(text: string, called: boolean): Promise<Gate> {
         }
         return undefined;
       };
-      // `shells`: those a step's `run:` may run in where it names none (defaultShells); `strategy`: its job's.
-      const runs = (n: unknown, shells: readonly unknown[], strategy: unknown, off = false): boolean => {
+      // A job's `actions/checkout` steps: where they put the change (step-folder.ts checkoutRoots).
+      const checkouts = (steps: unknown): string[] | undefined => {
+        if (!yaml.isSeq(steps)) return undefined;
+        const input = (m: unknown, k: string): unknown => scalar(entry(scalar(entry(m, 'with')), k));
+        return checkoutRoots(
+          steps.items.map((st) => {
+            const m = resolveAlias(yaml, st, doc);
+            const got = { repository: input(m, 'repository'), ref: input(m, 'ref'), path: input(m, 'path') };
+            return { uses: scalar(entry(m, 'uses')), ...got };
+          }),
+        );
+      };
+      // `shells`: those a step's `run:` may run in where it names none (defaultShells); `strategy`: its job's;
+      // `at`: the folder a step runs in where it names none (`defaults: run: working-directory:`) and the job's checkouts.
+      const runs = (n: unknown, shells: readonly unknown[], strategy: unknown, off = false, at = ROOT): boolean => {
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
         const node = resolveAlias(yaml, n, doc);
         if (yaml.isScalar(node)) return typeof node.value === 'string' && GITGUARD.test(node.value);
-        if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shells, strategy, off));
+        if (yaml.isSeq(node)) return node.items.some((i) => runs(i, shells, strategy, off, at));
         if (!yaml.isMap(node) || switchedOff((key) => plainValue(yaml, lookup(node, key, 0), doc))) return false;
         if (constantFalse(lookup(node, 'if', 0), gateBranches(), (events ?? ['push']).map(String))) return false;
-        const own = scalar(entry(scalar(entry(scalar(entry(node, 'defaults')), 'run')), 'shell'));
+        const defaults = scalar(entry(scalar(entry(node, 'defaults')), 'run'));
+        const own = scalar(entry(defaults, 'shell'));
+        const folder = (m: unknown, inherited: string | null): string | null => {
+          const w = workingDirectory(scalar(entry(m, 'working-directory')));
+          return w === undefined ? inherited : w;
+        };
+        const here: Place = { folder: folder(defaults, at.folder), roots: checkouts(entry(node, 'steps')) ?? at.roots };
         const job =
           entry(node, 'strategy') === undefined ? strategy : plainValue(yaml, scalar(entry(node, 'strategy')), doc);
-        const here = defaultShells(own, shells, list(scalar(entry(node, 'runs-on'))), job);
+        const shellsHere = defaultShells(own, shells, list(scalar(entry(node, 'runs-on'))), job);
         off ||= startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
         return node.items.some((p) => {
           const v = scalar(p.value);
-          if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, here, job, off);
-          return !off && stepGates(scalar(entry(node, 'shell')), here, job, v, scriptGates);
+          if (scalar(p.key) !== 'run' || typeof v !== 'string') return runs(p.value, shellsHere, job, off, here);
+          const step = { ...here, folder: folder(node, here.folder) };
+          return !off && stepGates(scalar(entry(node, 'shell')), shellsHere, job, v, scriptGates, step);
         });
       };
       // A workflow no change to a protected branch starts (`schedule`, `branches: [x]`: push-filters.ts) gates none.

@@ -59,7 +59,7 @@ async function stepGatesAt(
     commandFiles(words.join(' '), dir).some((f) => chain.has(f.path));
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     // Each reading memoised with the files it asked for: a step is read again only for other contents.
-    const key = JSON.stringify([mode, command.dir, [...vars], command.text, [...files]]);
+    const key = JSON.stringify([mode, command.dir, command.dirUnknown, [...vars], command.text, [...files]]);
     let known = used.answers.get(key);
     if (!known) {
       if (used.bytes + key.length > BUDGET) return false;
@@ -68,7 +68,7 @@ async function stepGatesAt(
       const checkout: Checkout = {
         read: (p) => (files.has(p) ? files.get(p) : void asked.add(p)),
         leads,
-        dir: command.dir,
+        dir: command.dirUnknown ? null : command.dir,
         vars,
         files: 0,
       };

@@ -3,6 +3,7 @@
 // (`on:`) and the shell a step's `run:` runs in (domain/shell-gate.ts judges the script in it).
 import type { ShellMode } from './shell-state.js';
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
+import { ROOT, type Place } from './step-folder.js';
 
 /**
  * Events that never run for a change pushed or proposed: a workflow started only by them checks no
@@ -88,14 +89,15 @@ export function defaultShells(
 /**
  * Whether a step's `run:` gates in every shell it may run in: its own `shell:`, else each of `shells`
  * (defaultShells), a `${{ matrix.shell }}` each value of the matrix: `posix` judges a POSIX shell's
- * script, otherShellGates another's.
+ * script, otherShellGates another's; `at`: the folder it runs in and where the change is checked out.
  */
 export function stepGates(
   own: unknown,
   shells: readonly unknown[],
   strategy: unknown,
   script: string,
-  posix: (script: string, mode: ShellMode) => boolean,
+  posix: (script: string, mode: ShellMode, at: Place) => boolean,
+  at: Place = ROOT,
 ): boolean {
   const named = typeof own === 'string' ? [own] : shells;
   const each = named.flatMap((s) => matrixChoices(s, strategy) ?? [s]);
@@ -103,7 +105,7 @@ export function stepGates(
     each.length > 0 &&
     each.every((s) => {
       const mode = runMode(s, undefined);
-      return mode ? posix(script, mode) : otherShellGates(s, undefined, script);
+      return mode ? posix(script, mode, at) : otherShellGates(s, undefined, script, at);
     })
   );
 }
@@ -144,12 +146,12 @@ function shellMode(shell: string): ShellMode | undefined {
  * $LASTEXITCODE`; cmd's status is its last command's). A python `print("gitguard audit")` or a pwsh
  * `gitguard audit; exit 0` runs no gate.
  */
-function otherShellGates(own: unknown, inherited: unknown, script: string): boolean {
+function otherShellGates(own: unknown, inherited: unknown, script: string, at: Place): boolean {
   const shell = typeof own === 'string' ? own : inherited;
   if (typeof shell !== 'string' || !/^(?:pwsh|powershell|cmd)\b/i.test(shell.trim())) return false;
   const line = script.trim();
   if (!/^[\w@./:=-]+(?:[ \t]+[\w@./:=-]+)*$/.test(line)) return false;
-  return gitguardCall(line.split(/[ \t]+/)) === 'check';
+  return gitguardCall(line.split(/[ \t]+/), at) === 'check';
 }
 
 /** `[ "$GITHUB_EVENT_NAME" = schedule ]` (`!=`, `==`, either side) where a change runs a workflow: its answer. */
