@@ -138,3 +138,27 @@ export function auditGates(args: readonly string[], global: readonly string[] = 
   const from = last('--base');
   return from === undefined || !HEAD_REVISION.test(from.trim());
 }
+
+/** gitguard's options that read a file: what it suppresses (`--baseline`) and whose keys it trusts. */
+const FILE_OPTIONS = ['--baseline', '--keyring', '--allowed-signers', '--revoked-keys'];
+
+/**
+ * The files the gitguard commands of a script read through their options (`--baseline F`,
+ * `--allowed-signers=F`): a file of the checkout there is chosen by whoever changes it (a finding's
+ * fingerprint added to the baseline, a key added to the signers), so the gate's chain watches it as
+ * it watches the workflow (collect/gate-chains.ts): only a maintainer changes it without a finding.
+ */
+export function gitguardFiles(script: string): string[] {
+  const out: string[] = [];
+  for (const line of script.split(/\r?\n/))
+    if (/\bgitguard\b/.test(line)) {
+      const opts = optionsOf(
+        line
+          .trim()
+          .split(/\s+/)
+          .map((w) => w.replace(/^(['"])(.*)\1$/, '$2')),
+      );
+      for (const o of FILE_OPTIONS) out.push(...(opts.get(o) ?? []).filter(Boolean));
+    }
+  return out;
+}
