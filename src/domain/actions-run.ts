@@ -3,6 +3,7 @@
 // (`on:`) and the shell a step's `run:` runs in (domain/shell-gate.ts judges the script in it).
 import type { ShellMode } from './shell-state.js';
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
+import { ROOT, type Place } from './step-folder.js';
 
 /**
  * Events that never run for a change pushed or proposed: a workflow started only by them checks no
@@ -105,15 +106,16 @@ export function defaultShells(
 /**
  * Whether a step's `run:` gates in every shell it may run in: its own `shell:`, else each of `shells`
  * (defaultShells), a `${{ matrix.shell }}` each value of the matrix: `posix` judges a POSIX shell's
- * script, otherShellGates another's.
+ * script, otherShellGates another's; `at`: the folder it runs in and where the change is checked out.
  */
 export function stepGates(
   own: unknown,
   shells: readonly unknown[],
   strategy: unknown,
   script: string,
-  posix: (script: string, mode: ShellMode) => boolean,
-  other: (script: string) => boolean = (line) => gitguardCall(line.split(/[ \t]+/)) === 'check',
+  posix: (script: string, mode: ShellMode, at: Place) => boolean,
+  at: Place = ROOT,
+  other: (line: string, at: Place) => boolean = (line, p) => gitguardCall(line.split(/[ \t]+/), p) === 'check',
 ): boolean {
   const named = typeof own === 'string' ? [own] : shells;
   const each = named.flatMap((s) => matrixChoices(s, strategy) ?? [s]);
@@ -121,7 +123,7 @@ export function stepGates(
     each.length > 0 &&
     each.every((s) => {
       const mode = runMode(s, undefined);
-      return mode ? posix(script, mode) : otherShellGates(s, script, other);
+      return mode ? posix(script, mode, at) : otherShellGates(s, script, (line) => other(line, at));
     })
   );
 }
