@@ -206,7 +206,8 @@ export async function withHookManagers(
     facts.hooks.map(async (h) => {
       if (h.name !== 'pre-push' || h.marker !== 'absent') return h;
       const manager = await hookManagerOf(repo, h, facts.dir);
-      const variable = manager && SKIPPED_BY[manager.name];
+      // Only a hook that runs gitguard is switched off by it: one that never does runs no gitguard either way.
+      const variable = manager?.gitguard && SKIPPED_BY[manager.name];
       const skippedBy = variable && env[variable] === '0' ? `${variable}=0` : undefined;
       return manager ? { ...h, manager: skippedBy ? { ...manager, skippedBy } : manager } : h;
     }),

@@ -211,7 +211,7 @@ export interface HookManager {
   gitguard?: string;
   /** The file it runs is gitguard's hook, edited after install (its marker no longer matches). */
   modified?: boolean;
-  /** The audited environment's variable that makes the manager's hook exit before running anything (`HUSKY=0`). */
+  /** The audited environment's variable that makes the manager's hook, which runs gitguard, exit before running anything (`HUSKY=0`). */
   skippedBy?: string;
 }
 

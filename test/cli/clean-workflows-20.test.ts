@@ -4,78 +4,33 @@
 // exist yet; an old GitHub Enterprise Server) failed as "force pushes are not blocked": unknown is
 // not-available with a next step, never fail. Twins: an answer that says they are allowed still
 // fails. GitHub answers are checked against GitHub's published schemas (test/helpers/forge.ts).
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { runMain } from '../helpers/cli.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import {
   BRANCH_RULES,
-  GL_PROJECT,
   HIDDEN_404,
   OWNER,
-  NAME,
+  auditForge,
+  forgeRepo,
   ghClassic,
   ghRuleset,
   github,
   gitlab,
   glAccess,
-  startForge,
   type Handler,
 } from '../helpers/forge.js';
 
-const TOKEN = 'ghp_CleanPass16TokenThatMustNeverBePrinted';
 const RULES = ['forge-force-pushes-blocked', 'forge-deletions-blocked', 'forge-tags-protected'];
 
 let tagged: TestRepo; // protected.refs: main and the release tags refs/tags/v*
 let plain: TestRepo; // no policy: the default branch and every tag (refs/tags/**)
 beforeAll(() => {
-  plain = makeRepo();
-  plain.commit('first', { 'README.md': 'hello\n' });
-  tagged = makeRepo();
-  tagged.commit('policy', {
-    '.gitguard/policy.yml':
-      'version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/tags/v*]\n',
-  });
+  plain = forgeRepo();
+  tagged = forgeRepo('version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/tags/v*]\n');
 });
 afterAll(() => cleanupTemp());
 
-async function audit(
-  handler: Handler,
-  kind: 'github' | 'gitlab' = 'github',
-  repo?: TestRepo,
-): Promise<{ code: number; outcomes: Record<string, string>; notes: Record<string, string> }> {
-  const forge = await startForge(handler);
-  const r = repo ?? tagged;
-  try {
-    const res = await runMain(
-      [
-        'audit',
-        r.dir,
-        '--forge',
-        kind,
-        '--forge-repo',
-        kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`,
-        '--forge-url',
-        kind === 'gitlab' ? `${forge.url}/api/v4` : forge.url,
-        '-r',
-        RULES.join(','),
-        '--format',
-        'json',
-      ],
-      { env: { ...r.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' } },
-    );
-    expect(forge.errors).toEqual([]);
-    expect(res.stdout + res.stderr).not.toContain(TOKEN);
-    const json = JSON.parse(res.stdout) as { results: Array<{ meta: { id: string }; outcome: string; note?: string }> };
-    const outcomes: Record<string, string> = {};
-    const notes: Record<string, string> = {};
-    for (const x of json.results) {
-      outcomes[x.meta.id] = x.outcome;
-      notes[x.meta.id] = String(x.note ?? '');
-    }
-    return { code: res.code, outcomes, notes };
-  } finally {
-    await forge.close();
-  }
-}
+const audit = (handler: Handler, kind: 'github' | 'gitlab' = 'github', repo?: TestRepo) =>
+  auditForge(handler, { repo: repo ?? tagged, kind, rules: RULES });
 
 describe('GitLab before 13.10: protected branches say nothing of force push', () => {
   // GitLab 13.9's protected branch answer: no allow_force_push (the setting came in 13.10).

@@ -7,46 +7,21 @@
 // merges GitLab makes for a merge request are its own (never a force push). Now pass, saying why.
 // Twins: someone allowed to push (a role, a user, a deploy key), by that rule or by another matching
 // one, and a rule that does not answer its push levels still fail.
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { runMain } from '../helpers/cli.js';
-import { GL_PROJECT, gitlab, glAccess, startForge } from '../helpers/forge.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { auditForge, forgeRepo, gitlab, glAccess } from '../helpers/forge.js';
 
 const RULE = 'forge-force-pushes-blocked';
 
 let repo: TestRepo;
 beforeAll(() => {
-  repo = makeRepo();
-  repo.commit('first', { 'README.md': 'hello\n' });
+  repo = forgeRepo();
 });
 afterAll(() => cleanupTemp());
 
 /** forge-force-pushes-blocked's outcome and note with GitLab answering `protectedBranches`. */
 async function forcePushes(protectedBranches: Array<Record<string, unknown>>): Promise<[string, string]> {
-  const forge = await startForge(gitlab({ protectedBranches }));
-  try {
-    const res = await runMain(
-      [
-        'audit',
-        repo.dir,
-        '--forge',
-        'gitlab',
-        '--forge-repo',
-        GL_PROJECT,
-        '--forge-url',
-        `${forge.url}/api/v4`,
-        '-r',
-        RULE,
-        '--format',
-        'json',
-      ],
-      { env: { ...repo.env, GITLAB_TOKEN: 'glpat-cleanpass20', GITGUARD_FORGE_MAX_WAIT: '0' } },
-    );
-    expect(forge.errors).toEqual([]);
-    const r = (JSON.parse(res.stdout) as { results: Array<{ outcome: string; note?: string }> }).results[0]!;
-    return [r.outcome, String(r.note ?? '')];
-  } finally {
-    await forge.close();
-  }
+  const run = await auditForge(gitlab({ protectedBranches }), { repo, kind: 'gitlab', rules: [RULE] });
+  return [run.outcomes[RULE]!, run.notes[RULE]!];
 }
 
 const NO_ONE = glAccess(0, 'No one');

@@ -7,24 +7,22 @@
 // Each answer is honest first (GitHub's schema-checked examples, GitLab's documented fields), in a
 // strong set-up (every rule passes) and a weak one (most fail): the honest twins are checked too.
 // CI runs a seeded sample of the sweep; GITGUARD_FORGE_SWEEP=1 runs all of it (see CONTRIBUTING.md).
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { runMain } from '../helpers/cli.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { rng } from '../helpers/secrets.js';
 import {
   BRANCH_RULES,
   HIDDEN_404,
+  auditForge,
+  forgeRepo,
   ghClassic,
-  forgeAuditArgs,
   ghRuleset,
   github,
   gitlab,
   glAccess,
-  startForge,
   type Handler,
   type Request,
 } from '../helpers/forge.js';
 
-const TOKEN = 'ghp_Forge90TokenThatMustNeverBePrinted';
 const RULES = [
   'forge-admins-cannot-bypass',
   'forge-code-owner-reviews-required',
@@ -38,12 +36,10 @@ const RULES = [
 
 let repo: TestRepo;
 beforeAll(() => {
-  repo = makeRepo();
-  repo.commit('policy', {
-    '.gitguard/policy.yml':
-      'version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/tags/v*]\n' +
+  repo = forgeRepo(
+    'version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/tags/v*]\n' +
       'forge:\n  min_approvals: 2\n  required_status_checks: [build]\n',
-  });
+  );
 });
 afterAll(() => cleanupTemp());
 
@@ -245,19 +241,8 @@ interface Outcome {
 }
 
 async function audit(handler: Handler, forgeKind: 'github' | 'gitlab'): Promise<Outcome> {
-  const forge = await startForge(handler);
-  try {
-    const res = await runMain(forgeAuditArgs(repo.dir, forgeKind, forge.url, RULES), {
-      env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' },
-    });
-    expect(forge.errors).toEqual([]);
-    expect(res.stdout + res.stderr).not.toContain(TOKEN);
-    const rules: Record<string, string> = {};
-    if (res.code !== 2) for (const x of JSON.parse(res.stdout).results) rules[x.meta.id] = x.outcome;
-    return { code: res.code, stderr: res.stderr, rules };
-  } finally {
-    await forge.close();
-  }
+  const run = await auditForge(handler, { repo, kind: forgeKind, rules: RULES });
+  return { code: run.code, stderr: run.stderr, rules: run.code === 2 ? {} : run.outcomes };
 }
 
 /** The body a handler serves for a request matching `match` (to list its fields). */

@@ -2,9 +2,11 @@
 // Red team 20: forge answers that made a forge rule pass while the forge lets a force push, a
 // deletion or a tag move through. Each attack has its clean twin, which must still pass. The forge is a
 // real HTTP server on 127.0.0.1 whose GitHub answers are checked against GitHub's published schemas.
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
 import {
+  auditForge,
+  forgeRepo,
   GL_PROJECT,
   NOT_PROTECTED,
   OWNER,
@@ -16,7 +18,7 @@ import {
   checkGitHub,
   glAccess,
   startForge,
-  type FakeForge,
+  type ForgeRun,
   type Handler,
   type Reply,
 } from '../helpers/forge.js';
@@ -33,66 +35,16 @@ let plain: TestRepo; // no policy: the default branch and every tag (refs/tags/*
 let tagged: TestRepo; // protected.refs: main and the release tags refs/tags/v*
 let releases: TestRepo; // protected.refs: main and the release branches refs/heads/release/*
 beforeAll(() => {
-  releases = makeRepo();
-  releases.commit('policy', {
-    '.gitguard/policy.yml':
-      'version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/heads/release/*, refs/tags/**]\n',
-  });
-  plain = makeRepo();
-  plain.commit('first', { 'README.md': 'hello\n' });
-  tagged = makeRepo();
-  tagged.commit('policy', {
-    '.gitguard/policy.yml':
-      'version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/tags/v*]\n',
-  });
+  releases = forgeRepo(
+    'version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/heads/release/*, refs/tags/**]\n',
+  );
+  plain = forgeRepo();
+  tagged = forgeRepo('version: 1\nrequire_signatures: false\nprotected:\n  refs: [refs/heads/main, refs/tags/v*]\n');
 });
 afterAll(() => cleanupTemp());
 
-interface Run {
-  code: number;
-  stderr: string;
-  outcomes: Record<string, string>;
-  json: any;
-  forge: FakeForge;
-}
-
-async function audit(handler: Handler, opts: { kind?: 'github' | 'gitlab'; repo?: TestRepo } = {}): Promise<Run> {
-  const forge = await startForge(handler);
-  try {
-    const kind = opts.kind ?? 'github';
-    const r = opts.repo ?? plain;
-    const res = await runMain(
-      [
-        'audit',
-        r.dir,
-        '--forge',
-        kind,
-        '--forge-repo',
-        kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`,
-        '--forge-url',
-        kind === 'gitlab' ? `${forge.url}/api/v4` : forge.url,
-        '-r',
-        RULES.join(','),
-        '--format',
-        'json',
-      ],
-      { env: { ...r.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' } },
-    );
-    let json: any;
-    try {
-      json = JSON.parse(res.stdout);
-    } catch {
-      json = undefined;
-    }
-    const outcomes: Record<string, string> = {};
-    for (const x of json?.results ?? []) outcomes[x.meta.id] = x.outcome;
-    expect(forge.errors).toEqual([]);
-    expect(res.stdout + res.stderr).not.toContain(TOKEN);
-    return { code: res.code, stderr: res.stderr, outcomes, json, forge };
-  } finally {
-    await forge.close();
-  }
-}
+const audit = (handler: Handler, opts: { kind?: 'github' | 'gitlab'; repo?: TestRepo } = {}) =>
+  auditForge(handler, { repo: opts.repo ?? plain, kind: opts.kind ?? 'github', rules: RULES });
 
 /** What GitHub's GET /repos/{o}/{r}/rules/branches/main answers: the rules of the given rulesets. */
 const effectiveOf = (...rulesets: Array<Record<string, unknown>>): Array<Record<string, unknown>> =>
@@ -288,7 +240,7 @@ describe('the branches protected.refs names, when the forge will not list them',
   test('clean twin (GitHub): the list names release/1, protected like main: pass', async () => {
     const run = await audit(asMain(ghProtected, ghList()), { repo: releases });
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
-    expect(run.forge.requests.some((r) => r.path.includes('branches/release/1/protection'))).toBe(true);
+    expect(run.requests.some((r) => r.path.includes('branches/release/1/protection'))).toBe(true);
   });
 
   const glProtected = gitlab({
@@ -314,7 +266,7 @@ describe('the branches protected.refs names, when the forge will not list them',
 
 describe('answers that do not say what they protect', () => {
   const ghProtected = github({ classic: { body: ghClassic() }, rulesets: [tagRuleset] });
-  const oneLine = (run: Run): void => {
+  const oneLine = (run: ForgeRun): void => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -454,7 +406,7 @@ test('held: the rule blocking force pushes on page 2 of the branch rules is read
     };
   const run = await audit(paged([rest, blocking]));
   expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
-  expect(run.forge.requests.filter((r) => r.path.endsWith('/rules/branches/main'))).toHaveLength(2);
+  expect(run.requests.filter((r) => r.path.endsWith('/rules/branches/main'))).toHaveLength(2);
   const first = await audit(paged([rest]));
   expect(first.outcomes['forge-force-pushes-blocked']).toBe('fail');
 });

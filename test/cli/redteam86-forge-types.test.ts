@@ -6,32 +6,29 @@
 // clean twin with the documented types, which passes. The forge is a real HTTP server on 127.0.0.1;
 // the clean answers are checked against GitHub's published schemas, the hostile ones are edited
 // after that check.
-import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { runMain } from '../helpers/cli.js';
+import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import {
   BRANCH_RULES,
   HIDDEN_404,
+  auditForge,
+  editing,
+  forgeRepo,
   ghClassic,
-  forgeAuditArgs,
   ghRuleset,
   github,
   gitlab,
   glAccess,
-  startForge,
   type Handler,
   type Reply,
 } from '../helpers/forge.js';
 
-const TOKEN = 'ghp_RedTeam86TokenThatMustNeverBePrinted';
 const RULES = ['forge-reviews-required', 'forge-status-checks-required'];
 
 let repo: TestRepo; // the policy asks for two approvals and the check "build"
 beforeAll(() => {
-  repo = makeRepo();
-  repo.commit('policy', {
-    '.gitguard/policy.yml':
-      'version: 1\nrequire_signatures: false\nforge:\n  min_approvals: 2\n  required_status_checks: [build]\n',
-  });
+  repo = forgeRepo(
+    'version: 1\nrequire_signatures: false\nforge:\n  min_approvals: 2\n  required_status_checks: [build]\n',
+  );
 });
 afterAll(() => cleanupTemp());
 
@@ -40,34 +37,8 @@ async function audit(
   kind: 'github' | 'gitlab' = 'github',
   rules: string[] = RULES,
 ): Promise<Record<string, string>> {
-  const forge = await startForge(handler);
-  try {
-    const res = await runMain(forgeAuditArgs(repo.dir, kind, forge.url, rules), {
-      env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' },
-    });
-    expect(forge.errors).toEqual([]);
-    expect(res.stdout + res.stderr).not.toContain(TOKEN);
-    const json = JSON.parse(res.stdout);
-    const outcomes: Record<string, string> = {};
-    for (const x of json.results) outcomes[x.meta.id] = x.outcome;
-    return outcomes;
-  } finally {
-    await forge.close();
-  }
+  return (await auditForge(handler, { repo, kind, rules })).outcomes;
 }
-
-/** The handler's answer for `path`, edited after the schema check (a forge that breaks its own types). */
-const editing =
-  (inner: Handler, path: RegExp, edit: (body: any) => void): Handler =>
-  (req, base) => {
-    const reply = inner(req, base);
-    if (reply && path.test(req.path) && reply.body !== undefined) {
-      const body = structuredClone(reply.body);
-      edit(body);
-      return { ...reply, body };
-    }
-    return reply;
-  };
 
 const CLASSIC = /\/branches\/main\/protection$/;
 const EFFECTIVE = /\/rules\/branches\/main$/;

@@ -84,3 +84,47 @@ test('lefthook with LEFTHOOK=0: its hook runs nothing on push, and the rule fail
   expect(off.outcome).toBe('fail');
   expect(off.said).toContain('is switched off: LEFTHOOK=0 in the environment');
 });
+
+// Clean pass 99: the variable failed the rule ("gitguard included") also where the manager's hook never
+// ran gitguard: husky 9 writes `.husky/_/pre-push` in every repository it is installed in, one with no
+// `.husky/pre-push` behind it or one that runs the tests. HUSKY=0 is husky's own advice for CI and
+// what developers export to keep husky quiet; git runs no gitguard there either way, so the rule
+// warns as it does without the variable.
+describe("a manager's pre-push hook that never runs gitguard: its variable set to 0 changes nothing git runs", () => {
+  const husky9 = (r: TestRepo, own: string | undefined): void => {
+    put(join(r.dir, '.husky', '_', 'pre-push'), { fixture: 'husky-pre-push' });
+    put(join(r.dir, '.husky', '_', 'h'), { fixture: 'husky-h' });
+    if (own !== undefined) put(join(r.dir, '.husky', 'pre-push'), { text: own });
+    r.run(['config', 'core.hooksPath', '.husky/_']);
+  };
+  for (const [name, own] of [
+    ['husky 9 without a .husky/pre-push (the stub husky writes for every hook)', undefined],
+    ['husky 9 whose .husky/pre-push runs the tests', 'echo tests\n'],
+  ] as const) {
+    test(`${name}: HUSKY=0 warns as without it (before: fail)`, async () => {
+      const { r, env, pushRuns } = setUp();
+      husky9(r, own);
+      // git's answer: no gitguard on push, with HUSKY=0 or without
+      expect(pushRuns({})).toBe(false);
+      expect(pushRuns({ HUSKY: '0' })).toBe(false);
+      const without = await installed(r, env);
+      expect(without.outcome).toBe('warn');
+      expect(without.said).toContain("husky's, which does not run gitguard");
+      expect(await installed(r, { ...env, HUSKY: '0' })).toEqual(without);
+    });
+  }
+
+  test('lefthook whose pre-push runs the tests: LEFTHOOK=0 warns as without it (before: fail)', async () => {
+    const { r, env, pushRuns } = setUp();
+    put(join(r.dir, '.git', 'hooks', 'pre-push'), { fixture: 'lefthook-pre-push' });
+    r.write({ 'lefthook.yml': 'pre-push:\n  commands:\n    tests:\n      run: echo tests\n' });
+    // lefthook runs the tests entry, not gitguard (a lefthook that exits 0)
+    const tests = { LEFTHOOK_BIN: 'true' };
+    expect(pushRuns(tests)).toBe(false);
+    expect(pushRuns({ ...tests, LEFTHOOK: '0' })).toBe(false);
+    const without = await installed(r, env);
+    expect(without.outcome).toBe('warn');
+    expect(without.said).toContain("lefthook's, which does not run gitguard");
+    expect(await installed(r, { ...env, LEFTHOOK: '0' })).toEqual(without);
+  });
+});

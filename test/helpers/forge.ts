@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { schemaCompiler, type Validate } from './ajv-cache.js';
-import { BIN, ROOT, type CliResult } from './cli.js';
+import { BIN, ROOT, runMain, type CliResult } from './cli.js';
+import { makeRepo, type TestRepo } from './repo.js';
 
 export interface Reply {
   /** Accept the request and never answer. */
@@ -106,6 +107,79 @@ export function forgeAuditArgs(
     '--format',
     format,
   ];
+}
+
+/** `inner`'s answer to a request whose path matches, edited after `inner` checked it against the
+ *  forge's schema: a forge that breaks its own types. */
+export const editing =
+  (inner: Handler, path: RegExp, edit: (body: any) => void): Handler =>
+  (req, base) => {
+    const reply = inner(req, base);
+    if (reply && path.test(req.path) && reply.body !== undefined) {
+      const body = structuredClone(reply.body);
+      edit(body);
+      return { ...reply, body };
+    }
+    return reply;
+  };
+
+/** A repository to audit against a test forge: one commit of `.gitguard/policy.yml` (or of a README,
+ *  with no policy: the default branch and every tag are judged). */
+export function forgeRepo(policy?: string): TestRepo {
+  const repo = makeRepo();
+  repo.commit(policy ? 'policy' : 'first', policy ? { '.gitguard/policy.yml': policy } : { 'README.md': 'hello\n' });
+  return repo;
+}
+
+/** The token every forge audit is given: no byte of the report or the error may hold it. */
+export const FORGE_TOKEN = 'ghp_ForgeTestTokenThatMustNeverBePrinted';
+
+export interface ForgeRun extends CliResult {
+  /** Each rule's outcome and note; none when the run stopped (exit 2). */
+  outcomes: Record<string, string>;
+  notes: Record<string, string>;
+  /** The JSON report, when there is one. */
+  json: any;
+  /** The requests the forge was asked. */
+  requests: Request[];
+}
+
+/** `audit REPO --forge KIND -r RULES --format json` (main in this process) against a test forge serving
+ *  `handler` on 127.0.0.1, closed after. The forge's fixtures must all have matched their schemas, and
+ *  the token must not show in what gitguard printed. */
+export async function auditForge(
+  handler: Handler,
+  o: { repo: TestRepo; rules: string[]; kind?: 'github' | 'gitlab'; env?: NodeJS.ProcessEnv },
+): Promise<ForgeRun> {
+  const forge = await startForge(handler);
+  try {
+    const res = await runMain(forgeAuditArgs(o.repo.dir, o.kind ?? 'github', forge.url, o.rules), {
+      env: {
+        ...o.repo.env,
+        GITHUB_TOKEN: FORGE_TOKEN,
+        GITLAB_TOKEN: FORGE_TOKEN,
+        GITGUARD_FORGE_MAX_WAIT: '0',
+        ...o.env,
+      },
+    });
+    if (forge.errors.length) throw new Error(`the test forge could not answer: ${forge.errors.join('; ')}`);
+    if ((res.stdout + res.stderr).includes(FORGE_TOKEN)) throw new Error('gitguard printed the forge token');
+    let json: any;
+    try {
+      json = JSON.parse(res.stdout);
+    } catch {
+      json = undefined;
+    }
+    const outcomes: Record<string, string> = {};
+    const notes: Record<string, string> = {};
+    for (const x of json?.results ?? []) {
+      outcomes[x.meta.id] = x.outcome;
+      notes[x.meta.id] = String(x.note ?? '');
+    }
+    return { ...res, outcomes, notes, json, requests: forge.requests };
+  } finally {
+    await forge.close();
+  }
 }
 
 /** bin/gitguard.js without blocking this process's event loop (the fake forge runs here). */

@@ -124,7 +124,7 @@ export interface ClassicProtection {
   required_signatures?: { enabled?: boolean };
   allow_force_pushes?: { enabled?: boolean };
   allow_deletions?: { enabled?: boolean };
-  enforce_admins?: { enabled?: boolean };
+  enforce_admins?: { enabled?: unknown };
   required_pull_request_reviews?: {
     required_approving_review_count?: unknown;
     require_code_owner_reviews?: boolean;
@@ -192,8 +192,12 @@ export function applyClassic(r: ForgeRef, c: ClassicProtection): void {
         ]),
       ],
     });
-  if (c.enforce_admins?.enabled !== true)
+  // Admins are held to the rule only when the answer says so; an answer that does not say (an old
+  // Enterprise Server, a wrong type) leaves who may bypass unknown, not "off".
+  const admins = c.enforce_admins?.enabled;
+  if (admins === false)
     addBypass(r, { source, actor: 'repository administrators (enforce_admins is off)', mode: 'always' });
+  else if (admins !== true) r.bypassHidden.push(UNSTATED('enforce_admins'));
 }
 
 export interface RefUpdateRule {

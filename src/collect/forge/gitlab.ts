@@ -26,7 +26,7 @@ import {
   GL_PROJECT,
   GL_PROTECTED_BRANCHES,
   GL_PROTECTED_TAGS,
-  isObject,
+  GL_PUSH_RULE,
   shaped,
   strangeAnswer,
   type Check,
@@ -153,12 +153,29 @@ const PREMIUM = (what: string): string =>
   `${what}: GitLab Premium or Ultimate, and a token of a project Maintainer (read_api)`;
 const SOURCE = 'gitlab-protected-branch';
 
-function whoMayPush(a: AccessLevel): string | undefined {
-  if (a.user_id) return `user:${a.user_id}`;
-  if (a.group_id) return `group:${a.group_id}`;
-  if (a.deploy_key_id) return `deploy key:${a.deploy_key_id}`;
-  if (a.access_level && a.access_level > 0) return a.access_level_description ?? `access level ${a.access_level}`;
-  return undefined; // 0: no one
+/** The roles GitLab documents for a protected ref's access levels (ProtectedRefAccess.allowed_access_levels). */
+const ROLES: Record<number, string> = { 30: 'Developers + Maintainers', 40: 'Maintainers', 60: 'Administrators' };
+const NO_ONE = 'no one';
+
+/** Whom an access level entry (of push, merge, unprotect or tag create) lets in: the user, group or
+ *  deploy key it names, else its role; NO_ONE for level 0 alone. Undefined for anything else (a null,
+ *  missing or undocumented level and no one named): an unknown grantee, never read as "no one". */
+function grantee(a: AccessLevel): string | undefined {
+  if (a.user_id != null) return `user:${a.user_id}`;
+  if (a.group_id != null) return `group:${a.group_id}`;
+  if (a.deploy_key_id != null) return `deploy key:${a.deploy_key_id}`;
+  if (a.access_level === 0) return NO_ONE;
+  const role = typeof a.access_level === 'number' ? ROLES[a.access_level] : undefined;
+  return role && (a.access_level_description ?? role);
+}
+
+/** Who may push to a protected branch, and whether the answer leaves someone unknown (an unknown
+ *  grantee, or no levels at all: GitLab always keeps at least one, so none is not its answer). */
+function pushers(b: ProtectedBranch): { who: string[]; unknown: boolean } {
+  const levels = b.push_access_levels ?? [];
+  const all = levels.map(grantee);
+  const who = all.filter((x): x is string => x !== undefined && x !== NO_ONE);
+  return { who, unknown: !levels.length || all.includes(undefined) };
 }
 
 export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSettings): Promise<ForgeFacts> {
@@ -215,9 +232,8 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
         read<Array<{ name: string }>>('the protected tags', GL_PROTECTED_TAGS, await api.ProtectedTags.all(id)),
       )
     : undefined;
-  const pushRule = await ask(
-    t,
-    () => api.ProjectPushRules.show(id) as unknown as Promise<Record<string, unknown> | null>,
+  const pushRule = await ask(t, async () =>
+    read<Record<string, unknown>>('the push rule', GL_PUSH_RULE, await api.ProjectPushRules.show(id)),
   );
   const approvalRules = await ask(t, async () =>
     read<ApprovalRule[]>('the approval rules', GL_APPROVAL_RULES, await api.MergeRequestApprovals.allApprovalRules(id)),
@@ -244,10 +260,10 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
       const allowing = matching.find((b) => b.allow_force_push === true);
       const silent = matching.find((b) => typeof b.allow_force_push !== 'boolean');
       const decides = allowing ?? silent;
-      const noPusher = matching.every(
-        (b) =>
-          !!b.push_access_levels?.length && b.push_access_levels.every((a) => a.access_level === 0 && !whoMayPush(a)),
-      );
+      const noPusher = matching.every((b) => {
+        const p = pushers(b);
+        return !p.unknown && !p.who.length;
+      });
       addStated(
         r,
         'force-pushes',
@@ -274,17 +290,21 @@ export async function readGitLab(t: ForgeTarget, scope: ForgeScope, s: HttpSetti
         addHidden(r, ['code-owner-reviews'], { source: SOURCE, permission: PREMIUM('code owner approval') });
       else addEnforcer(r, 'code-owner-reviews', { source: SOURCE, enforcement: 'active', off: true });
     }
-    for (const b of matching)
-      for (const a of b.push_access_levels ?? []) {
-        const who = whoMayPush(a);
-        if (who) addBypass(r, { source: SOURCE, actor: `${who} (allowed to push to ${b.name})`, mode: 'push' });
-      }
+    for (const b of matching) {
+      const { who, unknown } = pushers(b);
+      for (const w of who) addBypass(r, { source: SOURCE, actor: `${w} (allowed to push to ${b.name})`, mode: 'push' });
+      if (unknown)
+        r.bypassHidden.push({
+          source: `${SOURCE} ${b.name}`,
+          permission: `an answer whose push_access_levels name who may push as GitLab documents it (access_level 0, 30, 40 or 60, or a user, group or deploy key); check "Allowed to push and merge" by hand`,
+        });
+    }
     if (!pushRule.ok) addHidden(r, ['signatures'], { source: 'gitlab-push-rule', permission: PREMIUM('push rules') });
     else
       addEnforcer(r, 'signatures', {
         source: 'gitlab-push-rule',
         enforcement: 'active',
-        ...(isObject(pushRule.value) && pushRule.value.reject_unsigned_commits === true ? {} : { off: true }),
+        ...(pushRule.value.reject_unsigned_commits === true ? {} : { off: true }),
       });
     if (!approvalRules.ok)
       addHidden(r, ['reviews'], {

@@ -2,19 +2,33 @@
 // read: a list that is not a list, a name that is not a string, an entry that is not an object is not
 // an answer gitguard can judge, so it ends the audit with one line (exit 2) instead of being read the
 // way JavaScript would coerce it (a string iterated as a list, `undefined` as a pattern, a TypeError).
-// Scalars a rule reads (booleans, counts) are checked where they are read: a wrong type there is "not
-// stated", never a protection.
+//
+// The split with the per-field checks: what the clients walk or name things by is checked here
+// (answers, lists, entries, names, ids, a push access level's integers: a wrong one is not GitHub's or
+// GitLab's answer at all, exit 2). What a rule weighs is checked where it is read, against the values
+// the forge documents: a flag that is not `true`/`false` (domain/forge.ts addStated), a count that is
+// not a whole number (addReviews), an access level GitLab does not list (gitlab.ts grantee), a missing
+// enforce_admins (github-rules.ts). There a wrong or unknown value is "not stated": not-available
+// naming the field, or the control off, never a protection and never "no one may bypass". Fields no
+// rule reads are not checked, so a forge's new fields never end an audit.
 import { ExpectedError } from '../../errors.js';
 import { redact } from './redact.js';
 
-export const isObject = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** What is wrong with a value, named by its field path; undefined when it has the documented shape. */
 export type Check = (x: unknown, at: string) => string | undefined;
 
 const kindOf = (x: unknown): string =>
-  x === null ? 'null' : Array.isArray(x) ? 'a list' : typeof x === 'object' ? 'an object' : `a ${typeof x}`;
+  x === undefined
+    ? 'missing'
+    : x === null
+      ? 'null'
+      : Array.isArray(x)
+        ? 'a list'
+        : typeof x === 'object'
+          ? 'an object'
+          : `a ${typeof x}`;
 const not = (at: string, want: string, x: unknown): string => `${at || 'the answer'} is ${kindOf(x)}, not ${want}`;
 
 const string: Check = (x, at) => (typeof x === 'string' ? undefined : not(at, 'a string', x));
@@ -121,4 +135,7 @@ export const GL_PROTECTED_BRANCHES = listOf(
   }),
 );
 export const GL_PROTECTED_TAGS = listOf(named);
+/** A project's push rule: an object (its flags are read as stated or not). For a project without
+ *  one GitLab answers the JSON `null` (gitlab-org/gitlab#8829), which the client reads as `{}`. */
+export const GL_PUSH_RULE = object();
 export const GL_APPROVAL_RULES = listOf(object({ rule_type: optional(string, true) }));
