@@ -5,7 +5,14 @@ import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
-import { defaultShells, failsOnOutcome, matrixMayBeTrue, runsForChanges, stepGates } from '../domain/actions-run.js';
+import {
+  defaultShells,
+  failsOnOutcome,
+  matrixMayBeTrue,
+  runningKeys,
+  runsForChanges,
+  stepGates,
+} from '../domain/actions-run.js';
 import type { ShellMode } from '../domain/shell-state.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
@@ -260,11 +267,17 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           ]),
           at.vars,
         );
-        const here: Above = { shells, strategy: job, off, at: place, vars, checked: new Set() };
+        const here: Above = { shells, strategy: job, off, at: place, vars, checked: new Set(), under: at.under };
+        // Only the values that run something may mention gitguard (a step's `name:` runs nothing).
+        const names = node.items.map((p) => scalar(p.key));
+        const running = runningKeys((k) => scalar(entry(node, k)), names, at.under, n === doc.contents);
         for (const p of node.items) {
           const v = scalar(p.value);
-          if (scalar(p.key) !== 'run' || typeof v !== 'string') collect(p.value, here);
-          else {
+          const key = scalar(p.key);
+          if (key !== 'run' || typeof v !== 'string') {
+            if (!running || (typeof key === 'string' && running.has(key)))
+              collect(p.value, { ...here, under: [key, at.under[0]] });
+          } else {
             const step = { own: scalar(entry(node, 'shell')), shells, strategy: job, off, vars };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
             out.steps.push({ ...step, script: v, at: { ...place, folder } });
@@ -285,6 +298,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         at: ROOT,
         vars: new Map(),
         checked: new Set(),
+        under: [undefined, undefined],
       };
       collect(doc.contents, start);
     }
@@ -303,4 +317,6 @@ interface Above {
   vars: ReadonlyMap<string, string>;
   /** The ids of the steps beside it whose failure a later one fails the job on (failsOnOutcome). */
   checked: ReadonlySet<string>;
+  /** The keys it lies under, the nearest first (a list's items under the list's: runningKeys). */
+  under: readonly [unknown, unknown];
 }

@@ -196,3 +196,36 @@ export function eventTest(args: readonly string[]): boolean | undefined {
   if (other === undefined || !NO_CHANGE_EVENTS.has(other)) return undefined;
   return op === '!=';
 }
+
+/**
+ * The keys of a GitHub workflow's or action's map whose values may run gitguard where they name it
+ * (a mention): a step's `uses:` and `with:` (the action it runs and what it passes; its `run:` is
+ * judged as a script), a job's `steps:` or the reusable workflow it calls (`uses:`, `with:`), a
+ * workflow's `jobs:`, an action's `runs:` and its inputs' `default:`s. A `name:`, `id:`, `if:`,
+ * `env:` or `on:` names gitguard without running it (`name: gitguard audit` over `run: echo
+ * skipped`). Undefined: a map of no such shape (another CI system's), each of whose values may run it.
+ * `value`: the map's values by key; `under`, `above`: the keys it lies under (a list's items under
+ * the list's); `top`: a document's map.
+ */
+export function runningKeys(
+  value: (key: string) => unknown,
+  keys: readonly unknown[],
+  [under, above]: readonly [unknown, unknown],
+  top: boolean,
+): ReadonlySet<string> | undefined {
+  const has = (k: string): boolean => keys.includes(k);
+  if (top && has('jobs') && has('on')) return WORKFLOW;
+  if (top && has('runs') && !has('jobs')) return ACTION;
+  if (!top && above === 'inputs') return INPUT;
+  // A step's `run:` as text (CircleCI's `run:` is a map of its own: read whole).
+  const text = (k: string): boolean => typeof value(k) === 'string';
+  if (under === 'steps' && (text('run') || text('uses'))) return STEP;
+  if (!top && (has('runs-on') || (text('uses') && !has('steps')))) return JOB;
+  return undefined;
+}
+
+const WORKFLOW: ReadonlySet<string> = new Set(['jobs']);
+const ACTION: ReadonlySet<string> = new Set(['runs', 'inputs']);
+const INPUT: ReadonlySet<string> = new Set(['default']);
+const STEP: ReadonlySet<string> = new Set(['uses', 'with']);
+const JOB: ReadonlySet<string> = new Set(['steps', 'uses', 'with']);
