@@ -77,6 +77,8 @@ export interface RunCommand {
   vars?: ReadonlyMap<string, string>;
   /** A GitHub step's own shell (`shell:`, else the nearest `defaults: run: shell:`): the command that runs `text`. */
   shell?: string;
+  /** Its folder cannot be told (a `working-directory:` expression, an absolute path): `dir` stands for the root. */
+  dirUnknown?: true;
 }
 
 /**
@@ -92,17 +94,25 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
     const keys = COMMAND_KEYS(origin);
     const out: RunCommand[] = [];
     let visits = 0;
-    const add = (v: unknown, dir: string, vars: ReadonlyMap<string, string>, shell: string | undefined): void => {
+    // A folder that cannot be told (folderOf: null) is read as the root, marked so (dirUnknown).
+    const add = (v: unknown, at: string | null, vars: ReadonlyMap<string, string>, shell: string | undefined): void => {
+      const dir = at ?? '';
       if (typeof v === 'string')
-        out.push({ text: v, dir, ...(vars.size ? { vars } : {}), ...(shell ? { shell } : {}) });
-      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, dir, vars, shell);
+        out.push({
+          text: v,
+          dir,
+          ...(vars.size ? { vars } : {}),
+          ...(shell ? { shell } : {}),
+          ...(at === null ? { dirUnknown: true as const } : {}),
+        });
+      else if (Array.isArray(v)) for (const x of v as unknown[]) add(x, at, vars, shell);
     };
     // GitHub runs a step's script through its `shell:` (a custom one: `bash ci/shell.sh {0}`, {0} the script).
     const shellOf = (v: unknown, inherited: string | undefined): string | undefined =>
       origin === '.gitlab-ci.yml' ? undefined : typeof v === 'string' ? v : inherited;
     const walk = (
       node: unknown,
-      dir: string,
+      dir: string | null,
       vars: ReadonlyMap<string, string>,
       shell: string | undefined,
       depth = 0,

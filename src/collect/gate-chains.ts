@@ -1,5 +1,6 @@
 // The files a CI step's commands run on their way to gitguard (domain/ci-commands.ts), read at a
 // tip: what derived-paths.ts watches as the CI gate, in parts where a file runs in parts.
+import { gitguardFiles } from '../domain/audit-options.js';
 import { commandFiles, commandsOf, GITGUARD_WORD, runsInParts } from '../domain/ci-commands.js';
 import { isMiseFile, miseEnvFiles, miseIncludes } from '../domain/mise-parts.js';
 import type { CommandFile } from '../domain/ci-words.js';
@@ -174,6 +175,8 @@ export async function gateChains(
     for (const p of withIt) if (await follow({ path: p }, depth + 1)) yes = true;
     if (yes) for (const p of withIt) onChain({ path: p });
     if (yes) onChain(next === 'unreadable' ? { path: file.path } : file);
+    // The files gitguard's options read there (`--baseline`, `--allowed-signers`): part of the gate, whole.
+    if (yes && next !== 'unreadable') await loaded(next.flatMap(gitguardFiles), [folder, ''], depth + 1);
     // The files read with it as one configuration (compose's `-f a -f b`): whole.
     // mise's files, there or not, in the part its tasks read (domain/mise-parts.ts).
     const part = file.entries ? { entries: file.entries } : {};
@@ -304,7 +307,9 @@ export async function gateChains(
       }
     // What the CI's variables make node, bash or npm load first (domain/ci-variables.ts loadedByVariables),
     // and the files a step naming gitguard sources (`. ./ci/env.sh`: it may redefine gitguard or `set +e`).
-    if (leads) await loaded([...loadedByVariables(vars), ...sourcedFiles(command)], [c.dir, ''], 1);
+    // The files its gitguard reads (`--baseline`, `--allowed-signers`: what it suppresses and trusts) too.
+    if (leads)
+      await loaded([...loadedByVariables(vars), ...sourcedFiles(command), ...gitguardFiles(command)], [c.dir, ''], 1);
   }
   // A GNUmakefile or makefile added beside the gate's Makefile is read instead of it: watched whole.
   // So is a compose override file or .env beside the gate's compose file: docker compose reads them too.

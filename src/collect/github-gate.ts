@@ -5,7 +5,14 @@ import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
-import { defaultShells, failsOnOutcome, matrixMayBeTrue, runsForChanges, stepGates } from '../domain/actions-run.js';
+import {
+  defaultShells,
+  failsOnOutcome,
+  matrixMayBeTrue,
+  runningKeys,
+  runsForChanges,
+  stepGates,
+} from '../domain/actions-run.js';
 import type { ShellMode } from '../domain/shell-state.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
@@ -13,6 +20,7 @@ import { changeEvents, constantFalse } from '../domain/push-filters.js';
 import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
 import { folderOf, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION } from '../domain/audit-options.js';
+import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -107,7 +115,8 @@ export interface GateStep {
   shells: readonly unknown[];
   strategy: unknown;
   off: boolean;
-  dir: string;
+  /** Where it runs and where the change is checked out (step-folder.ts). */
+  at: Place;
   vars: ReadonlyMap<string, string>;
   /** GitLab's job script: the one way its runner runs it (its own shell, not GitHub's). */
   mode?: ShellMode;
@@ -120,11 +129,11 @@ export interface GateStep {
  */
 export function stepJudged(
   step: GateStep,
-  posix: (script: string, mode: ShellMode) => boolean,
-  other?: (line: string) => boolean,
+  posix: (script: string, mode: ShellMode, at: Place) => boolean,
+  other?: (line: string, at: Place) => boolean,
 ): boolean {
-  if (step.mode) return posix(step.script, step.mode);
-  return stepGates(step.own, step.shells, step.strategy, step.script, posix, other);
+  if (step.mode) return posix(step.script, step.mode, step.at);
+  return stepGates(step.own, step.shells, step.strategy, step.script, posix, step.at, other);
 }
 
 /** What a CI file runs for a change: its steps, and whether it names gitguard elsewhere where it runs (a `uses:`, a `with:`). */
@@ -191,8 +200,21 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         }
         return undefined;
       };
+      // A job's `actions/checkout` steps: where they put the change (step-folder.ts checkoutRoots).
+      const checkouts = (steps: unknown): string[] | undefined => {
+        if (!yaml.isSeq(steps)) return undefined;
+        const input = (m: unknown, k: string): unknown => scalar(entry(scalar(entry(m, 'with')), k));
+        return checkoutRoots(
+          steps.items.map((st) => {
+            const m = resolveAlias(yaml, st, doc);
+            const got = { repository: input(m, 'repository'), ref: input(m, 'ref'), path: input(m, 'path') };
+            return { uses: scalar(entry(m, 'uses')), ...got };
+          }),
+        );
+      };
       // `shells`: those a step's `run:` may run in where it names none (defaultShells); `strategy`: its job's;
-      // `dir`, `vars`: the folder and variables set above it (as ci-yaml.ts runCommands reads them).
+      // `at`, `vars`: the folder set above it (`defaults: run: working-directory:`, as ci-yaml.ts runCommands
+      // reads it) with the job's checkouts, and the variables.
       const collect = (n: unknown, at: Above): void => {
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
         const node = resolveAlias(yaml, n, doc);
@@ -228,10 +250,15 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         const uses = scalar(entry(node, 'uses'));
         if (typeof uses === 'string' && OWN_ACTION.test(uses.trim())) {
           const inputs = scalar(entry(node, 'with'));
-          out.mention ||= !off && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc));
+          // An action runs in the workspace (no `working-directory:`), its `path:` read from there.
+          const ws = { folder: '', roots: at.at.roots };
+          out.mention ||= !off && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc), ws);
           return;
         }
-        const dir = folderOf(scalar(entry(run, 'working-directory')), at.dir);
+        const place: Place = {
+          folder: folderOf(scalar(entry(run, 'working-directory')), at.at.folder),
+          roots: checkouts(entry(node, 'steps')) ?? at.at.roots,
+        };
         const plain = (key: string): unknown => plainValue(yaml, scalar(entry(node, key)), doc);
         const vars = variablesOf(
           new Map([
@@ -240,13 +267,20 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           ]),
           at.vars,
         );
-        const here: Above = { shells, strategy: job, off, dir, vars, checked: new Set() };
+        const here: Above = { shells, strategy: job, off, at: place, vars, checked: new Set(), under: at.under };
+        // Only the values that run something may mention gitguard (a step's `name:` runs nothing).
+        const names = node.items.map((p) => scalar(p.key));
+        const running = runningKeys((k) => scalar(entry(node, k)), names, at.under, n === doc.contents);
         for (const p of node.items) {
           const v = scalar(p.value);
-          if (scalar(p.key) !== 'run' || typeof v !== 'string') collect(p.value, here);
-          else {
+          const key = scalar(p.key);
+          if (key !== 'run' || typeof v !== 'string') {
+            if (!running || (typeof key === 'string' && running.has(key)))
+              collect(p.value, { ...here, under: [key, at.under[0]] });
+          } else {
             const step = { own: scalar(entry(node, 'shell')), shells, strategy: job, off, vars };
-            out.steps.push({ ...step, script: v, dir: folderOf(scalar(entry(node, 'working-directory')), dir) });
+            const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
+            out.steps.push({ ...step, script: v, at: { ...place, folder } });
           }
         }
       };
@@ -261,9 +295,10 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         shells: [undefined],
         strategy: undefined,
         off: false,
-        dir: '',
+        at: ROOT,
         vars: new Map(),
         checked: new Set(),
+        under: [undefined, undefined],
       };
       collect(doc.contents, start);
     }
@@ -278,8 +313,10 @@ interface Above {
   shells: readonly unknown[];
   strategy: unknown;
   off: boolean;
-  dir: string;
+  at: Place;
   vars: ReadonlyMap<string, string>;
   /** The ids of the steps beside it whose failure a later one fails the job on (failsOnOutcome). */
   checked: ReadonlySet<string>;
+  /** The keys it lies under, the nearest first (a list's items under the list's: runningKeys). */
+  under: readonly [unknown, unknown];
 }

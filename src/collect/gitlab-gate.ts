@@ -36,6 +36,7 @@ import { gateBranches, gateScopeFor } from './gate-branches.js';
 import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
 import { variablesOf } from '../domain/step-context.js';
+import { ROOT } from '../domain/step-folder.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
@@ -213,7 +214,7 @@ export async function gitlabSteps(
         shells: [],
         strategy: undefined,
         off: false,
-        dir: '',
+        at: ROOT,
         vars,
       });
       return [...keys].some((key) => !NO_GATE.has(key) && !SCRIPTS.has(key) && mergedRuns(candidatesFor(key)));

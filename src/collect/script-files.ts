@@ -13,6 +13,7 @@ import { gateSteps, stepJudged, UNREAD, type GateStep } from './github-gate.js';
 import { GITLAB_SHELL, gitlabSteps } from './gitlab-gate.js';
 import { gateChains } from './gate-chains.js';
 import { runContext } from './run-context.js';
+import type { Place } from '../domain/step-folder.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
@@ -59,7 +60,7 @@ export async function chainGates(
           shells: [undefined],
           strategy: undefined,
           off: false,
-          dir: c.dir,
+          at: { folder: c.dirUnknown ? null : c.dir, roots: [''] },
           vars: c.vars ?? new Map(),
           ...(gitlab ? { mode: GITLAB_SHELL } : {}),
         });
@@ -70,11 +71,15 @@ export async function chainGates(
     [s.own, ...s.shells].find((x): x is string => typeof x === 'string');
   const commands = steps.map((s): RunCommand => {
     const shell = s.mode ? undefined : shellOf(s);
-    return { text: s.script, dir: s.dir, ...(s.vars.size ? { vars: s.vars } : {}), ...(shell ? { shell } : {}) };
+    return { text: s.script, ...dirOf(s.at), ...(s.vars.size ? { vars: s.vars } : {}), ...(shell ? { shell } : {}) };
   });
   const { chain } = await gateChains(read, oidBytes, tip, commands, values);
   return stepsGateAt(read, tip, steps, chain);
 }
+
+/** A step's folder as a RunCommand names it: one not known read as the root, marked so. */
+const dirOf = (at: Place): { dir: string; dirUnknown?: true } =>
+  at.folder === null ? { dir: '', dirUnknown: true } : { dir: at.folder };
 
 /**
  * Whether one of `steps` (a CI configuration's, at commit `tip`) gates, read with the files it runs
@@ -88,7 +93,7 @@ async function stepsGateAt(
   chain: ReadonlyMap<string, unknown>,
 ): Promise<boolean> {
   for (const step of steps) {
-    const reaches = commandFiles(step.script, step.dir).some((f) => chain.has(f.path));
+    const reaches = commandFiles(step.script, dirOf(step.at).dir).some((f) => chain.has(f.path));
     if (!reaches && !GITGUARD_WORD.test(step.script)) continue;
     // SHELLOPTS or BASHOPTS set for the step's shell: how it starts is not read (startupEnv).
     if (step.vars.has('SHELLOPTS') || step.vars.has('BASHOPTS')) continue;
@@ -96,13 +101,13 @@ async function stepsGateAt(
     const shells = typeof step.own === 'string' ? [step.own] : step.shells;
     const bash =
       step.mode !== undefined || shells.some((s) => s === undefined || (typeof s === 'string' && /^bash\b/.test(s)));
-    const command = { text: step.script, dir: step.dir, vars: step.vars };
+    const command = { text: step.script, ...dirOf(step.at), vars: step.vars };
     // stepJudged asks each (script, mode) it needs; read first, then judged with the answers.
     const asked = new Map<string, Promise<boolean>>();
     const ask = (script: string, mode: ShellMode): boolean => {
       const key = `${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}${mode.actions ? 'a' : ''}\0${script}`;
       const text = bash ? bashEnvFirst(script, step.vars) : script;
-      if (!asked.has(key)) asked.set(key, stepGatesAt(read, tip, { ...command, text }, mode, chain));
+      if (!asked.has(key)) asked.set(key, stepGatesAt(read, tip, { ...command, text }, mode, chain, step.at.roots));
       return true;
     };
     // pwsh or cmd running one command alone: its status is the step's, as a POSIX shell without -e.
@@ -125,6 +130,7 @@ async function stepGatesAt(
   command: RunCommand,
   mode: ShellMode,
   chain: ReadonlyMap<string, unknown>,
+  roots: readonly string[] = [''],
 ): Promise<boolean> {
   const run = runContext();
   let used = usedIn.get(run);
@@ -135,7 +141,7 @@ async function stepGatesAt(
     commandFiles(words.join(' '), dir).some((f) => chain.has(f.path));
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     // Each reading memoised with the files it asked for: a step is read again only for other contents.
-    const key = JSON.stringify([mode, command.dir, [...vars], command.text, [...files]]);
+    const key = JSON.stringify([mode, command.dir, command.dirUnknown, roots, [...vars], command.text, [...files]]);
     let known = used.answers.get(key);
     if (!known) {
       if (used.bytes + key.length > BUDGET) return false;
@@ -144,11 +150,12 @@ async function stepGatesAt(
       const checkout: Checkout = {
         read: (p) => (files.has(p) ? files.get(p) : void asked.add(p)),
         leads,
-        dir: command.dir,
+        dir: command.dirUnknown ? null : command.dir,
         vars,
         files: 0,
       };
-      known = { answer: failsWithGitguard(command.text, mode, checkout), asked: [...asked] };
+      const at = { folder: checkout.dir, roots };
+      known = { answer: failsWithGitguard(command.text, mode, checkout, at), asked: [...asked] };
       used.answers.set(key, known);
     }
     if (!known.asked.length) return known.answer;

@@ -6,6 +6,7 @@
 import { failsWithGitguard, type ShellMode } from '../domain/shell-gate.js';
 import { GITGUARD_WORD } from '../domain/ci-words.js';
 import { runContext } from './run-context.js';
+import { ROOT, type Place } from '../domain/step-folder.js';
 
 export { startupEnv } from '../domain/checkout-runs.js';
 
@@ -13,18 +14,18 @@ export { startupEnv } from '../domain/checkout-runs.js';
 const SCRIPT_BUDGET = 1024 * 1024;
 const usedIn = new WeakMap<object, { bytes: number; answers: Map<string, boolean> }>();
 
-/** Whether `script`, run as `mode` says, fails when gitguard fails (failsWithGitguard); past the run's budget: no. */
-export function scriptGates(script: string, mode: ShellMode): boolean {
+/** Whether `script`, run as `mode` says at `at`, fails when gitguard fails (failsWithGitguard); past the run's budget: no. */
+export function scriptGates(script: string, mode: ShellMode, at: Place = ROOT): boolean {
   if (!GITGUARD_WORD.test(script)) return false;
   const run = runContext();
   let used = usedIn.get(run);
   if (!used) usedIn.set(run, (used = { bytes: 0, answers: new Map() }));
-  const key = `${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}\0${script}`;
+  const key = `${mode.errexit ? 'e' : ''}${mode.pipefail ? 'p' : ''}\0${JSON.stringify([at.folder, at.roots])}\0${script}`;
   const known = used.answers.get(key);
   if (known !== undefined) return known;
   if (used.bytes + script.length > SCRIPT_BUDGET) return false;
   used.bytes += script.length;
-  const answer = failsWithGitguard(script, mode);
+  const answer = failsWithGitguard(script, mode, undefined, at);
   used.answers.set(key, answer);
   return answer;
 }

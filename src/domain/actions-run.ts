@@ -3,6 +3,7 @@
 // (`on:`) and the shell a step's `run:` runs in (domain/shell-gate.ts judges the script in it).
 import type { ShellMode } from './shell-state.js';
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
+import { ROOT, type Place } from './step-folder.js';
 
 /**
  * Events that never run for a change pushed or proposed: a workflow started only by them checks no
@@ -105,15 +106,16 @@ export function defaultShells(
 /**
  * Whether a step's `run:` gates in every shell it may run in: its own `shell:`, else each of `shells`
  * (defaultShells), a `${{ matrix.shell }}` each value of the matrix: `posix` judges a POSIX shell's
- * script, otherShellGates another's.
+ * script, otherShellGates another's; `at`: the folder it runs in and where the change is checked out.
  */
 export function stepGates(
   own: unknown,
   shells: readonly unknown[],
   strategy: unknown,
   script: string,
-  posix: (script: string, mode: ShellMode) => boolean,
-  other: (script: string) => boolean = (line) => gitguardCall(line.split(/[ \t]+/)) === 'check',
+  posix: (script: string, mode: ShellMode, at: Place) => boolean,
+  at: Place = ROOT,
+  other: (line: string, at: Place) => boolean = (line, p) => gitguardCall(line.split(/[ \t]+/), p) === 'check',
 ): boolean {
   const named = typeof own === 'string' ? [own] : shells;
   const each = named.flatMap((s) => matrixChoices(s, strategy) ?? [s]);
@@ -121,7 +123,7 @@ export function stepGates(
     each.length > 0 &&
     each.every((s) => {
       const mode = runMode(s, undefined);
-      return mode ? posix(script, mode) : otherShellGates(s, script, other);
+      return mode ? posix(script, mode, at) : otherShellGates(s, script, (line) => other(line, at));
     })
   );
 }
@@ -194,3 +196,36 @@ export function eventTest(args: readonly string[]): boolean | undefined {
   if (other === undefined || !NO_CHANGE_EVENTS.has(other)) return undefined;
   return op === '!=';
 }
+
+/**
+ * The keys of a GitHub workflow's or action's map whose values may run gitguard where they name it
+ * (a mention): a step's `uses:` and `with:` (the action it runs and what it passes; its `run:` is
+ * judged as a script), a job's `steps:` or the reusable workflow it calls (`uses:`, `with:`), a
+ * workflow's `jobs:`, an action's `runs:` and its inputs' `default:`s. A `name:`, `id:`, `if:`,
+ * `env:` or `on:` names gitguard without running it (`name: gitguard audit` over `run: echo
+ * skipped`). Undefined: a map of no such shape (another CI system's), each of whose values may run it.
+ * `value`: the map's values by key; `under`, `above`: the keys it lies under (a list's items under
+ * the list's); `top`: a document's map.
+ */
+export function runningKeys(
+  value: (key: string) => unknown,
+  keys: readonly unknown[],
+  [under, above]: readonly [unknown, unknown],
+  top: boolean,
+): ReadonlySet<string> | undefined {
+  const has = (k: string): boolean => keys.includes(k);
+  if (top && has('jobs') && has('on')) return WORKFLOW;
+  if (top && has('runs') && !has('jobs')) return ACTION;
+  if (!top && above === 'inputs') return INPUT;
+  // A step's `run:` as text (CircleCI's `run:` is a map of its own: read whole).
+  const text = (k: string): boolean => typeof value(k) === 'string';
+  if (under === 'steps' && (text('run') || text('uses'))) return STEP;
+  if (!top && (has('runs-on') || (text('uses') && !has('steps')))) return JOB;
+  return undefined;
+}
+
+const WORKFLOW: ReadonlySet<string> = new Set(['jobs']);
+const ACTION: ReadonlySet<string> = new Set(['runs', 'inputs']);
+const INPUT: ReadonlySet<string> = new Set(['default']);
+const STEP: ReadonlySet<string> = new Set(['uses', 'with']);
+const JOB: ReadonlySet<string> = new Set(['steps', 'uses', 'with']);

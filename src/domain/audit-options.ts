@@ -9,6 +9,7 @@
 // turns the checks off (each limit past its bounds fails the run, exit 2), so none is read here.
 // An audit of a repository the change chose (`audit ci/clean.git`, `--git ci/git`) or a `verify`
 // of a range from HEAD (`HEAD..HEAD`) exits 0 as well: no gate either.
+import { inCheckout, namedFolder, ROOT, type Place } from './step-folder.js';
 
 /**
  * The rules a gate must run and fail on, with their threats (test/meta checks them against rules/):
@@ -44,14 +45,6 @@ const OPTIONAL = new Set(['--forge']);
  */
 const HEAD_REVISION =
   /^(?:HEAD|@)(?:@\{0\}|\^0|~0|\^\{(?:commit)?\})*$|^\$\{?(?:GITHUB_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|CI_MERGE_REQUEST_SOURCE_BRANCH_SHA|GITEA_SHA|FORGEJO_SHA)\}?$|^\$\{\{\s*(?:(?:github|gitea|forgejo)\.(?:sha|event\.after|event\.head_commit\.id|event\.pull_request\.head\.sha))\s*\}\}$|^\$\(\s*git\s+rev-parse\s+(?:--verify\s+)?(?:HEAD|@)\s*\)$|^`\s*git\s+rev-parse\s+(?:--verify\s+)?(?:HEAD|@)\s*`$/;
-
-/**
- * The repository a CI step audits when it names one: the checkout itself (`.`, the runner's
- * workspace variable). Any other (`ci/clean.git`, a bare repository committed as plain files, or
- * `/tmp/x` made by an earlier step) is a repository the change chose: auditing it gates nothing.
- */
-const CHECKOUT_DIR =
-  /^(?:\.\/?|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR|PWD)\}?\/?|\$\{\{\s*github\.workspace\s*\}\}\/?|\$\(pwd\)\/?)$/;
 
 /** `--git`: git found on PATH or at the runner's own place; a program named in the checkout or by a variable may print anything. */
 const RUNNER_GIT = /^(?:\/(?:usr\/(?:local\/)?|opt\/homebrew\/)?bin\/)?git$|^\$\((?:which|command -v) git\)$/;
@@ -99,30 +92,38 @@ function optionsOf(args: readonly string[]): Map<string, string[]> {
 const listed = (values: readonly string[] | undefined): string[] =>
   (values ?? []).flatMap((v) => v.split(',').map((x) => x.trim())).filter(Boolean);
 
-/** Whether the options name the checkout as the repository (or none) and git on the runner as git. */
-function readsCheckout(opts: Map<string, string[]>, positional: readonly string[]): boolean {
+/**
+ * Whether the options name the checkout as the repository and git on the runner as git. The
+ * repository named (`.`, `$GITHUB_WORKSPACE`, `repo` where `actions/checkout` put the change) or,
+ * with none, the folder gitguard runs in must be a checkout's root (step-folder.ts): any other
+ * (`ci/clean.git`, a bare repository committed as plain files, or `/tmp/x` made by an earlier step)
+ * is a repository the change chose, and auditing it gates nothing.
+ */
+function readsCheckout(opts: Map<string, string[]>, positional: readonly string[], at: Place): boolean {
   const named = [...(opts.get('--repo') ?? []), ...positional];
+  const root = (p: string): boolean => inCheckout({ ...at, folder: namedFolder(p, at.folder) });
   return (
-    named.every((p) => CHECKOUT_DIR.test(p.trim())) && (opts.get('--git') ?? []).every((g) => RUNNER_GIT.test(g.trim()))
+    (named.length ? named.every(root) : inCheckout(at)) &&
+    (opts.get('--git') ?? []).every((g) => RUNNER_GIT.test(g.trim()))
   );
 }
 
 /** Whether `gitguard verify <args>` (the words after `verify`) judges the change: not a range from HEAD (`HEAD..HEAD`, `$GITHUB_SHA..`). */
-export function verifyGates(args: readonly string[], global: readonly string[] = []): boolean {
+export function verifyGates(args: readonly string[], global: readonly string[] = [], at: Place = ROOT): boolean {
   const opts = optionsOf([...global, ...args]);
   const range = optionsOf(args).get('') ?? [];
-  if (!readsCheckout(opts, [])) return false;
+  if (!readsCheckout(opts, [], at)) return false;
   const dots = range[0]?.match(/^(.*?)\.\.\.?(.*)$/);
   return !dots || !HEAD_REVISION.test(dots[1]!.trim() || 'HEAD');
 }
 
 /** Whether `gitguard audit <args>` (the words after `audit`) fails on an unsigned or unauthorized change. */
-export function auditGates(args: readonly string[], global: readonly string[] = []): boolean {
+export function auditGates(args: readonly string[], global: readonly string[] = [], at: Place = ROOT): boolean {
   const opts = optionsOf([...global, ...args]);
   const last = (name: string): string | undefined => opts.get(name)?.at(-1);
   // `--forge PATH` gives the path back (program.ts): it names the repository.
   const forgePath = (opts.get('--forge') ?? []).filter((v) => v && !FORGE_KINDS.has(v));
-  if (!readsCheckout(opts, [...(optionsOf(args).get('') ?? []), ...forgePath])) return false;
+  if (!readsCheckout(opts, [...(optionsOf(args).get('') ?? []), ...forgePath], at)) return false;
   const failOn = last('--fail-on');
   if (failOn !== undefined && PASSING_FAIL_ON.has(failOn.trim())) return false;
   const rules = listed(opts.get('--rule'));
@@ -144,9 +145,10 @@ export const OWN_ACTION = /^[\w.-]+\/gitguard@[^/\s]+$/;
 /**
  * Whether gitguard's action with these `with:` inputs fails the job on an unsigned or unauthorized
  * change: action.yml runs `gitguard audit <path> --fail-on <fail-on> [--threat <threats>] <args>`
- * (threats default to all but client, empty for all four; args split at spaces) and fails by its exit.
+ * (threats default to all but client, empty for all four; args split at spaces) and fails by its exit;
+ * `at`: where the step runs (its `path:` read from there, step-folder.ts).
  */
-export function actionGates(input: (name: string) => unknown): boolean {
+export function actionGates(input: (name: string) => unknown, at: Place = ROOT): boolean {
   // A map or list where the action takes text: the runner refuses the workflow, which then runs nothing.
   const text = (name: string, fallback: string): string | undefined => {
     const v = input(name);
@@ -162,5 +164,29 @@ export function actionGates(input: (name: string) => unknown): boolean {
   ];
   if (path === undefined || failOn === undefined || threats === undefined || more === undefined) return false;
   const args = [path, '--fail-on', failOn, ...(threats ? ['--threat', threats] : [])];
-  return auditGates([...args, ...more.split(/\s+/).filter(Boolean)]);
+  return auditGates([...args, ...more.split(/\s+/).filter(Boolean)], [], at);
+}
+
+/** gitguard's options that read a file: what it suppresses (`--baseline`) and whose keys it trusts. */
+const FILE_OPTIONS = ['--baseline', '--keyring', '--allowed-signers', '--revoked-keys'];
+
+/**
+ * The files the gitguard commands of a script read through their options (`--baseline F`,
+ * `--allowed-signers=F`): a file of the checkout there is chosen by whoever changes it (a finding's
+ * fingerprint added to the baseline, a key added to the signers), so the gate's chain watches it as
+ * it watches the workflow (collect/gate-chains.ts): only a maintainer changes it without a finding.
+ */
+export function gitguardFiles(script: string): string[] {
+  const out: string[] = [];
+  for (const line of script.split(/\r?\n/))
+    if (/\bgitguard\b/.test(line)) {
+      const opts = optionsOf(
+        line
+          .trim()
+          .split(/\s+/)
+          .map((w) => w.replace(/^(['"])(.*)\1$/, '$2')),
+      );
+      for (const o of FILE_OPTIONS) out.push(...(opts.get(o) ?? []).filter(Boolean));
+    }
+  return out;
 }

@@ -4,6 +4,7 @@
 // install, an `echo`).
 
 import { auditGates, verifyGates } from './audit-options.js';
+import { inCheckout, ROOT, type Place } from './step-folder.js';
 
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
@@ -34,8 +35,11 @@ function expressionWords(words: readonly string[]): string[] {
   return out;
 }
 
-/** What a command naming gitguard is: a check that fails with it, or no check (help, an install, a print). */
-export function gitguardCall(split: readonly string[]): 'check' | 'none' {
+/**
+ * What a command naming gitguard is: a check that fails with it, or no check (help, an install, a
+ * print, a run that opens another repository than the checkout: `at`, where it runs, step-folder.ts).
+ */
+export function gitguardCall(split: readonly string[], at: Place = ROOT): 'check' | 'none' {
   const words = expressionWords(split);
   const name = base(words[0] ?? '');
   if (INERT.has(name)) return 'none';
@@ -44,24 +48,26 @@ export function gitguardCall(split: readonly string[]): 'check' | 'none' {
   if (name === 'gitguard' || /\bgitguard(?:\.js)?$/.test(words[0] ?? '')) args = words.slice(1);
   else if (['npx', 'bunx', 'pnpx', 'npm', 'pnpm', 'yarn'].includes(name) || (name === 'node' && words[1])) {
     // `npx -y gitguard@1 audit`, `pnpm dlx gitguard`, `npm exec -- gitguard`, `node node_modules/gitguard/bin/gitguard.js`.
-    const at = words.findIndex((w, k) => k > 0 && /^(?:@[\w.-]+\/)?gitguard(?:@\S*)?$|\/gitguard(?:\.js)?$/.test(w));
-    const before = words.slice(1, at);
+    const pos = words.findIndex((w, k) => k > 0 && /^(?:@[\w.-]+\/)?gitguard(?:@\S*)?$|\/gitguard(?:\.js)?$/.test(w));
+    const before = words.slice(1, pos);
     const runner = before.every(
       (w) => w.startsWith('-') || ['exec', 'x', 'dlx', '--'].includes(w) || w.includes('gitguard'),
     );
-    if (at > 0 && runner) args = words.slice(at + 1);
+    if (pos > 0 && runner) args = words.slice(pos + 1);
   }
-  if (!args) return 'check'; // a script, a make target, a package script named so: counts as running it
+  // A script, a make target, a package script named so: counts as running it where it runs.
+  if (!args) return inCheckout(at) ? 'check' : 'none';
   if (args.some((a) => ['--help', '-h', '--version', '-V', 'help'].includes(a))) return 'none';
   const rest = args.filter((a, k) => !a.startsWith('-') && !['-C', '--repo'].includes(args[k - 1] ?? ''));
   const sub = rest[0];
   if (sub === undefined) return 'none'; // prints its help
   // `audit --rule security-policy-present`, `--fail-on critical`, `--base HEAD`, `-C ci/clean.git`,
   // `verify HEAD..HEAD`: runs, fails on nothing a change brings. Program options (`-C x`) come before.
-  const at = args.indexOf(sub);
-  const [global, own] = [args.slice(0, at), args.slice(at + 1)];
-  if (sub === 'audit') return auditGates(own, global) ? 'check' : 'none';
-  if (sub === 'verify') return verifyGates(own, global) ? 'check' : 'none';
-  if (CHECKS.has(sub) || sub.includes('$') || (sub === 'hook' && rest[1] === 'run')) return 'check';
+  const k = args.indexOf(sub);
+  const [global, own] = [args.slice(0, k), args.slice(k + 1)];
+  if (sub === 'audit') return auditGates(own, global, at) ? 'check' : 'none';
+  if (sub === 'verify') return verifyGates(own, global, at) ? 'check' : 'none';
+  if (CHECKS.has(sub) || sub.includes('$') || (sub === 'hook' && rest[1] === 'run'))
+    return inCheckout(at) ? 'check' : 'none';
   return 'none';
 }

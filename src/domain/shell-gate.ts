@@ -11,6 +11,7 @@ import { parseScript } from './shell-syntax.js';
 import { GITGUARD_WORD } from './ci-words.js';
 import { E, F, N, P, S, statusVariable, type Checkout, type ShellMode } from './shell-state.js';
 import { Shell } from './shell-run.js';
+import { checkoutOpens, FolderTable, type Place } from './step-folder.js';
 
 export type { ShellMode } from './shell-state.js';
 
@@ -22,12 +23,18 @@ const MAX_SCRIPT = 64 * 1024;
  * Whether `script`, run as `mode` says, can end with a non-zero status because gitguard failed: a step
  * whose gitguard run cannot fail it is no gate. A script past MAX_STEPS or MAX_SCRIPT is no gate either.
  * `checkout`: the files the script runs from the checkout are read as it runs them (checkout-runs.ts).
+ * `at`: the folder the script starts in and the checkout's roots (step-folder.ts; default: the
+ * checkout's folder, or the root).
  */
-export function failsWithGitguard(script: string, mode: ShellMode, checkout?: Checkout): boolean {
+export function failsWithGitguard(script: string, mode: ShellMode, checkout?: Checkout, at?: Place): boolean {
   // A step script is kilobytes; one past MAX_SCRIPT is no gate (as a CI file too large to read).
   if ((!checkout && !GITGUARD_WORD.test(script)) || script.length > MAX_SCRIPT) return false;
   try {
-    const start = (mode.errexit ? E : 0) | (mode.pipefail ? P : 0);
+    // With the checkout read, a folder of it gates where git opens the checkout from there (step-folder.ts).
+    const place = at ?? { folder: checkout ? checkout.dir : '', roots: [''] };
+    const opens = checkout && ((f: string): boolean => checkoutOpens(f, (p) => checkout.read(p)));
+    const folders = new FolderTable(place.roots, opens);
+    const start = folders.in((mode.errexit ? E : 0) | (mode.pipefail ? P : 0), place.folder);
     // The event is the runner's unless the script names the variable other than to read it.
     const names = script.match(/GITHUB_EVENT_NAME/g)?.length ?? 0;
     const reads = script.match(/\$\{?GITHUB_EVENT_NAME\b/g)?.length ?? 0;
@@ -36,6 +43,7 @@ export function failsWithGitguard(script: string, mode: ShellMode, checkout?: Ch
       event: mode.actions === true && names === reads,
       checkout,
       status: statusVariable(script),
+      folders,
     };
     const ends = new Shell(budget, 0).main(parseScript(script), new Set([start]));
     // Every run must end failing, gitguard failed in one: a condition the reading cannot decide

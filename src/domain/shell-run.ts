@@ -2,15 +2,15 @@
 // (shell-state.ts), along lists, pipelines, compound commands, functions, eval, traps and subshells.
 import { parseScript, type AndOr, type Command, type Pipeline, type Script, type Word } from './shell-syntax.js';
 import { GITGUARD_WORD } from './ci-words.js';
-import { base, gitguardCall, SHELLS } from './gitguard-call.js';
+import { base, SHELLS } from './gitguard-call.js';
 import { eventTest } from './actions-run.js';
 import { checkoutRun } from './checkout-runs.js';
+import { cdTarget, commandDirs, FOLDER } from './step-folder.js';
 import {
   add,
   assignStatus,
-  exitStates,
   inlineScript,
-  setTrap,
+  builtin,
   B,
   copyDefs,
   DECLARES,
@@ -28,8 +28,9 @@ import {
   status,
   unfollowedAssignment,
   runnersOwn,
-  type Checkout,
+  gateStates,
   type CheckoutRun,
+  type ShellBudget,
   type Defs,
   type Flow,
   statusTest,
@@ -43,7 +44,7 @@ const MAX_DEPTH = 16;
 /** A shell running a script on sets of states; `budget.event`: `[ "$GITHUB_EVENT_NAME" = schedule ]` is decided. */
 export class Shell {
   constructor(
-    private readonly budget: { steps: number; event: boolean; checkout?: Checkout; status?: string | undefined },
+    private readonly budget: ShellBudget,
     private readonly depth: number,
     private readonly defs: Defs = newDefs(),
   ) {}
@@ -189,8 +190,8 @@ export class Shell {
         // -n "")`) its commands are read as in none, so it may also fail.
         for (const s of states)
           for (const r of this.child().main(c.body, new Set([s]))) {
-            out.run.add((r & ~(E | P)) | (s & (E | P)));
-            if (cond) out.run.add((r & ~(E | P)) | (s & (E | P)) | S);
+            out.run.add((r & ~(E | P | FOLDER)) | (s & (E | P | FOLDER)));
+            if (cond) out.run.add((r & ~(E | P | FOLDER)) | (s & (E | P | FOLDER)) | S);
           }
         return out;
       }
@@ -253,26 +254,29 @@ export class Shell {
     if (run) add(into.run, from.run);
   }
 
-  private nested(text: string, states: States, mode: ShellMode | undefined): States {
+  /** `dirs`: the folders it starts in, from the caller's (`make -C x`: commandDirs); it returns to the caller's. */
+  private nested(text: string, states: States, mode: ShellMode | undefined, dirs: readonly string[] = []): States {
     // Too deep: read as one command naming what it names.
-    if (this.depth >= MAX_DEPTH) return this.fixed(states, GITGUARD_WORD.test(text));
+    if (this.depth >= MAX_DEPTH)
+      return GITGUARD_WORD.test(text) ? this.gate(states, [], dirs) : this.fixed(states, false);
     // `$( )` runs this shell's functions; `bash -c` may too (`export -f`). Bash runs `$( )` without
     // errexit (no inherit_errexit): read so, as sh's keeping it only makes more scripts fail.
     const sub = new Shell(this.budget, this.depth + 1, { ...newDefs(), funcs: copyDefs(this.defs).funcs });
     const out: States = new Set();
     for (const s of states) {
       const flags = mode ? (mode.errexit ? E : 0) | (mode.pipefail ? P : 0) : s & P;
-      for (const r of sub.main(parseScript(text), new Set([(s & ~(E | P)) | flags])))
-        out.add((r & ~(E | P)) | (s & (E | P)));
+      const start = this.budget.folders.in((s & ~(E | P)) | flags, this.budget.folders.place(s, dirs).folder);
+      for (const r of sub.main(parseScript(text), new Set([start])))
+        out.add((r & ~(E | P | FOLDER)) | (s & (E | P | FOLDER)));
     }
     return out;
   }
   /** A file of the checkout run (checkout-runs.ts): a sourced one in this shell (`return` ends it), too deep: N. */
-  private fromCheckout(run: CheckoutRun, cur: States, cond: boolean): Flow {
-    if (run === 'check') return flow(this.fixed(cur, true));
+  private fromCheckout(run: CheckoutRun, cur: States, cond: boolean, dirs: readonly string[]): Flow {
+    if (run === 'check') return flow(this.gate(cur, [], dirs));
     if (!run || run === 'unfollowed' || this.depth >= MAX_DEPTH - 1)
       return flow(new Set([...cur].map((s) => status(s | N, false))));
-    if (!run.source) return flow(this.nested(run.text, cur, run.mode));
+    if (!run.source) return flow(this.nested(run.text, cur, run.mode, dirs));
     const f = new Shell(this.budget, this.depth + 1, this.defs).script(parseScript(run.text), cur, cond, true);
     return { ...f, run: new Set([...f.run, ...f.ret]), ret: new Set() };
   }
@@ -280,6 +284,20 @@ export class Shell {
   /** Each state with a known status: failed (gitguard's failure) or 0. */
   private fixed(states: States, fails: boolean): States {
     return new Set([...states].map((s) => (fails ? s | F | S : s & ~S)));
+  }
+
+  /** After `cd`/`pushd`/`popd` with `args` (`popd`, `cd -`: a folder not known). */
+  private moved(states: States, args: readonly string[], cond: boolean): Flow {
+    const { folders } = this.budget;
+    const out = flow(
+      new Set([...states].map((s) => status(folders.in(s, cdTarget(args, folders.place(s).folder)), false))),
+    );
+    if (cond) for (const s of states) out.run.add(status(s, true));
+    return out;
+  }
+
+  private gate(states: States, words: readonly string[], dirs: readonly string[]): States {
+    return gateStates(states, words, dirs, this.budget.folders);
   }
 
   private simple(all: Word[], heredocs: string[], states: States, cond: boolean, inFunc: boolean): Flow {
@@ -311,44 +329,15 @@ export class Shell {
     }
     const options = optionsAfter(name, args);
     if (options) return flow(new Set([...cur].flatMap(options)));
+    const done = builtin(name, args, cur, inFunc, this.defs);
+    if (done) return done;
     switch (name) {
-      case 'alias':
-        for (const a of args) {
-          const eq = a.indexOf('=');
-          if (eq > 0) define(this.defs.aliases, a.slice(0, eq), a.slice(eq + 1));
-        }
-        return flow(each((s) => status(s, false)));
       case '.':
       case 'source':
         // The runner's own file (runnersOwn) is read as setting nothing the gate hangs on; a checkout's may.
         if (args[0] !== undefined && runnersOwn(args[0]) && !/\.\.(?:\/|$)/.test(args[0]))
           return flow(each((s) => status(s, false)));
-        return this.fromCheckout(this.budget.checkout && checkoutRun(name, args, this.budget.checkout), cur, cond);
-      case 'hash':
-        if (args.some((a) => /^-\w*p/.test(a))) return flow(each((s) => status(s | N, false)));
-        break;
-      case 'true':
-      case ':':
-        return flow(each((s) => status(s, false)));
-      case 'false':
-        return flow(each((s) => status(s, true)));
-      case 'exit':
-      case 'return': {
-        const ends = exitStates(args[0], cur);
-        if (name === 'exit') out.exit = ends;
-        else if (inFunc) out.ret = ends;
-        else out.run = each((s) => status(s, true)); // `return` outside a function fails
-        return out;
-      }
-      case 'break':
-      case 'continue':
-        out.brk = each((s) => status(s, false));
-        return out;
-      case 'trap':
-        setTrap(this.defs, args);
-        return flow(each((s) => status(s, false)));
-      case 'wait':
-        return flow(each((s) => (args.length && s & B ? s | F | S : status(s, false))));
+        return this.fromCheckout(this.budget.checkout && checkoutRun(name, args, this.budget.checkout), cur, cond, []);
       case 'eval':
         if (this.depth >= MAX_DEPTH) break;
         return new Shell(this.budget, this.depth + 1, this.defs).script(parseScript(args.join(' ')), cur, cond, inFunc);
@@ -375,11 +364,17 @@ export class Shell {
       const inline = inlineScript(args, heredocs);
       if (inline) return flow(this.nested(inline.script, cur, inline.mode));
     }
+    // `cd x`, `pushd x`: the folder each run is in next (step-folder.ts), or where it was if it fails (a condition).
+    if (['cd', 'pushd', 'popd'].includes(name)) {
+      if (this.budget.checkout) checkoutRun(name, args, this.budget.checkout); // what runs after it is not followed
+      return this.moved(cur, args, cond);
+    }
+    const dirs = commandDirs(all.map((w) => w.value));
     const run = this.budget.checkout && checkoutRun(name, args, this.budget.checkout);
-    if (run) return this.fromCheckout(run, cur, cond);
+    if (run) return this.fromCheckout(run, cur, cond, dirs);
     if (GITGUARD_WORD.test(words.join(' '))) {
-      if (gitguardCall(words) === 'check') return flow(this.fixed(cur, true));
-      if (!['test', '[', '[['].includes(name)) return flow(this.fixed(cur, false));
+      const after = this.gate(cur, words, dirs);
+      if (!['test', '[', '[['].includes(name) || [...after].some((s) => s & F)) return flow(after);
     }
     // `[ "$GITHUB_EVENT_NAME" = schedule ]`: false where a change runs the workflow (push, pull_request).
     const event = this.budget.event && ['[', 'test', '[['].includes(name) ? eventTest(args) : undefined;

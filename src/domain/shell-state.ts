@@ -1,7 +1,8 @@
 // The state domain/shell-gate.ts runs a script on: a few bits per run, where runs go, and what the
 // shell defines as it runs (functions, aliases, traps) with the builtins that change them.
 import { parseScript, type Command, type Script, type Word } from './shell-syntax.js';
-import { base } from './gitguard-call.js';
+import { base, gitguardCall } from './gitguard-call.js';
+import { inCheckout, type FolderTable } from './step-folder.js';
 
 /** How the forge's shell starts a script: `-e` (errexit) and `-o pipefail`. */
 export interface ShellMode {
@@ -237,7 +238,7 @@ export interface Checkout {
 export type CheckoutRun = { source?: true; text: string; mode: ShellMode } | 'unfollowed' | 'check' | undefined;
 
 /** The states `exit`/`return` with `arg` ends `states` in; `exit $rc` after gitguard failed passes its status on (`|| rc=$?`). */
-export function exitStates(arg: string | undefined, states: States): States {
+function exitStates(arg: string | undefined, states: States): States {
   const ends: States = new Set();
   for (const s of states) {
     if (arg === undefined || arg === '$?') ends.add(s);
@@ -261,9 +262,81 @@ export function inlineScript(
 }
 
 /** `trap handler SIGNAL...`: the EXIT and ERR handlers it sets (`-` or empty: reset). */
-export function setTrap(defs: Defs, args: readonly string[]): void {
+function setTrap(defs: Defs, args: readonly string[]): void {
   const [handler, ...signals] = args;
   const script = handler === undefined || handler === '-' || handler === '' ? undefined : parseScript(handler);
   if (signals.some((g) => ['EXIT', '0', 'SIGEXIT'].includes(g.toUpperCase()))) define(defs.exit, '', script);
   if (signals.some((g) => g.toUpperCase() === 'ERR')) define(defs.err, '', script);
+}
+
+/** What one script's reading may spend and knows; `event`: `[ "$GITHUB_EVENT_NAME" = schedule ]` is decided. */
+export interface ShellBudget {
+  steps: number;
+  event: boolean;
+  checkout?: Checkout;
+  status?: string | undefined;
+  /** Where each run is (step-folder.ts): a gitguard run gates only in the checkout. */
+  folders: FolderTable;
+}
+
+/**
+ * Each state after a command that runs gitguard (`words`: its words; none: a command the chain reads
+ * as reaching it) in `dirs` from the state's folder: failed where it is a check there, else 0.
+ */
+export function gateStates(
+  states: States,
+  words: readonly string[],
+  dirs: readonly string[],
+  folders: FolderTable,
+): States {
+  const check = (s: number): boolean => {
+    const at = folders.place(s, dirs);
+    return words.length ? gitguardCall(words, at) === 'check' : inCheckout(at);
+  };
+  return new Set([...states].map((s) => (check(s) ? s | F | S : s & ~S)));
+}
+
+/** A builtin's effect that needs no other shell (`alias`, `hash -p`, `true`, `exit`, `trap`, `wait`...); undefined: another command. */
+export function builtin(
+  name: string,
+  args: readonly string[],
+  cur: States,
+  inFunc: boolean,
+  defs: Defs,
+): Flow | undefined {
+  const each = (f: (s: number) => number): States => new Set([...cur].map(f));
+  const out = flow();
+  switch (name) {
+    case 'alias':
+      for (const a of args) {
+        const eq = a.indexOf('=');
+        if (eq > 0) define(defs.aliases, a.slice(0, eq), a.slice(eq + 1));
+      }
+      return flow(each((s) => status(s, false)));
+    case 'hash':
+      return args.some((a) => /^-\w*p/.test(a)) ? flow(each((s) => status(s | N, false))) : undefined;
+    case 'true':
+    case ':':
+      return flow(each((s) => status(s, false)));
+    case 'false':
+      return flow(each((s) => status(s, true)));
+    case 'exit':
+    case 'return': {
+      const ends = exitStates(args[0], cur);
+      if (name === 'exit') out.exit = ends;
+      else if (inFunc) out.ret = ends;
+      else out.run = each((s) => status(s, true)); // `return` outside a function fails
+      return out;
+    }
+    case 'break':
+    case 'continue':
+      out.brk = each((s) => status(s, false));
+      return out;
+    case 'trap':
+      setTrap(defs, args);
+      return flow(each((s) => status(s, false)));
+    case 'wait':
+      return flow(each((s) => (args.length && s & B ? s | F | S : status(s, false))));
+  }
+  return undefined;
 }

@@ -2,6 +2,8 @@
 // (collect/ci-yaml.ts for the files it runs, collect/github-gate.ts for whether it gates): its folder
 // and its variables.
 
+import { workingDirectory } from './step-folder.js';
+
 type Vars = ReadonlyMap<string, string>;
 
 /**
@@ -23,6 +25,12 @@ export function variablesOf(node: ReadonlyMap<unknown, unknown>, inherited: Vars
   return out ?? inherited;
 }
 
-/** A `working-directory:` value as a folder of the checkout ('' its root); an expression, or none: `inherited`. */
-export const folderOf = (v: unknown, inherited: string): string =>
-  typeof v === 'string' && !v.includes('${{') ? v.replace(/^\.\/+/, '').replace(/\/+$/, '') : inherited;
+/**
+ * The folder of the workspace ('' its root) a node's `working-directory:` sets over `inherited`, as
+ * step-folder.ts reads it: none set, `inherited`; one that cannot be told (an expression, an absolute
+ * path, out of the workspace), null.
+ */
+export function folderOf(v: unknown, inherited: string | null): string | null {
+  const w = workingDirectory(v);
+  return w === undefined ? inherited : w;
+}

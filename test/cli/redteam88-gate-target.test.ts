@@ -6,12 +6,10 @@
 // name). The real CLI exits 0 with each on a repository whose only failure is an unsigned commit
 // (checked below); ci-gate-kept must fail. The twins name the checkout, git on the runner, a range
 // from an older commit, and keep the gate.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { cleanupTemp, makeRepo } from '../helpers/repo.js';
-import { aliceSigns, keysOnlyGate } from '../helpers/team.js';
-import { commitAsPerson, configureSshSigning } from '../helpers/ssh.js';
+import { join } from 'node:path';
+import { cleanupTemp } from '../helpers/repo.js';
+import { cleanRepoInCheckout, keysOnlyGate } from '../helpers/team.js';
 import { runMain } from '../helpers/cli.js';
 import { madeOnce } from '../helpers/made-once.js';
 
@@ -66,33 +64,7 @@ test.each([
 // (committed as plain files) and a fake git script. Made once for the file; each run takes a copy
 // (the checkout and the allowed-signers file are in the repository's home, copied with it).
 describe('the real CLI on a failing repository', () => {
-  const made = madeOnce(() => {
-    const { r, alice } = aliceSigns();
-    commitAsPerson(r, alice, 'alice@example.com', 'one', { a: 'a\n' });
-    const clean = makeRepo();
-    configureSshSigning(clean, alice);
-    commitAsPerson(clean, alice, 'alice@example.com', 'one', { a: 'a\n' });
-    const bare = join(r.dir, 'ci', 'clean.git');
-    execFileSync('git', ['clone', '--bare', '-q', clean.dir, bare], { env: r.env });
-    // A loose ref, so refs/ is a tracked folder and the checkout holds a repository git can open.
-    const tip = execFileSync('git', ['-C', bare, 'rev-parse', 'HEAD'], { env: r.env }).toString();
-    const branch = execFileSync('git', ['-C', bare, 'symbolic-ref', 'HEAD'], { env: r.env }).toString().trim();
-    mkdirSync(join(bare, ...branch.split('/').slice(0, -1)), { recursive: true });
-    writeFileSync(join(bare, ...branch.split('/')), tip);
-    writeFileSync(join(r.dir, 'ci', 'git'), '#!/bin/sh\nexec git -C "$(dirname "$0")/clean.git" "$@"\n');
-    chmodSync(join(r.dir, 'ci', 'git'), 0o755);
-    r.run(['add', '-f', 'ci']);
-    commitAsPerson(r, undefined, 'alice@example.com', 'unsigned', { b: 'b\n' });
-    // CI's checkout: a clone. git tracks the bare repository's files as blobs and opens the folder as one.
-    const dir = join(r.home, 'checkout');
-    execFileSync('git', ['clone', '-q', r.dir, dir], { env: r.env });
-    const git = (...a: string[]): string => execFileSync('git', a, { env: r.env }).toString().trim();
-    expect(git('-C', dir, 'ls-files', '-s', 'ci/git', 'ci/clean.git/HEAD')).toMatch(
-      /^100644 \S+ 0\tci\/clean\.git\/HEAD\n100755 \S+ 0\tci\/git$/,
-    );
-    expect(git('-C', join(dir, 'ci', 'clean.git'), 'rev-parse', '--is-bare-repository')).toBe('true');
-    return { r };
-  });
+  const made = madeOnce(() => cleanRepoInCheckout());
   const audit = async (args: string[]): Promise<number> => {
     const { r } = made();
     const [dir, keys, env] = [join(r.home, 'checkout'), join(r.home, 'allowed'), r.env];

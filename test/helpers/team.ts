@@ -1,6 +1,7 @@
 // The repository the CI-path red-team files start from: Alice is the maintainer, Bob a signer who is
 // no maintainer, and Alice's signed first commit holds the policy, both SSH keys and the test's files.
-import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyRepo, makeRepo, type TestRepo } from './repo.js';
 import { parseJson, resultOf, runMain } from './cli.js';
@@ -199,3 +200,43 @@ export const gateWorkflow = (jobExtra = '', stepExtra = ''): string =>
 /** expectCiGate for one workflow, gateWorkflow() changed to `after`. */
 export const expectWorkflowGate = (after: string, kept: boolean): Promise<void> =>
   expectCiGate({ [GATE_WORKFLOW]: gateWorkflow() }, { [GATE_WORKFLOW]: after }, kept, 'GitHub Actions');
+
+/**
+ * A repository whose HEAD is unsigned (its only failure with Alice's `keys`), holding a clean bare
+ * repository committed as plain files (`ci/clean.git`) and a script answering for git from it
+ * (`ci/git`), cloned as CI checks it out to `checkout` under its home (`into`: another folder there,
+ * as `actions/checkout` with `path:` does). git itself checks that it tracks the bare repository's
+ * files and opens that folder as one. The checkout and `keys` lie in `r.home` (a copyRepo of `r` holds its own).
+ */
+export function cleanRepoInCheckout(into = 'checkout'): {
+  r: TestRepo;
+  dir: string;
+  keys: string;
+  env: NodeJS.ProcessEnv;
+} {
+  const { r, alice, keys } = aliceSigns();
+  commitAsPerson(r, alice, 'alice@example.com', 'one', { a: 'a\n' });
+  const clean = makeRepo();
+  configureSshSigning(clean, alice);
+  commitAsPerson(clean, alice, 'alice@example.com', 'one', { a: 'a\n' });
+  const bare = join(r.dir, 'ci', 'clean.git');
+  execFileSync('git', ['clone', '--bare', '-q', clean.dir, bare], { env: r.env });
+  // A loose ref, so refs/ is a tracked folder and the checkout holds a repository git can open.
+  const tip = execFileSync('git', ['-C', bare, 'rev-parse', 'HEAD'], { env: r.env }).toString();
+  const branch = execFileSync('git', ['-C', bare, 'symbolic-ref', 'HEAD'], { env: r.env }).toString().trim();
+  mkdirSync(join(bare, ...branch.split('/').slice(0, -1)), { recursive: true });
+  writeFileSync(join(bare, ...branch.split('/')), tip);
+  writeFileSync(join(r.dir, 'ci', 'git'), '#!/bin/sh\nexec git -C "$(dirname "$0")/clean.git" "$@"\n');
+  chmodSync(join(r.dir, 'ci', 'git'), 0o755);
+  r.run(['add', '-f', 'ci']);
+  commitAsPerson(r, undefined, 'alice@example.com', 'unsigned', { b: 'b\n' });
+  // CI's checkout: a clone. git tracks the bare repository's files as blobs and opens the folder as one.
+  const dir = join(r.home, into);
+  execFileSync('git', ['clone', '-q', r.dir, dir], { env: r.env });
+  const git = (...a: string[]): string => execFileSync('git', a, { env: r.env }).toString().trim();
+  expect(git('-C', dir, 'ls-files', '-s', 'ci/git', 'ci/clean.git/HEAD')).toMatch(
+    /^100644 \S+ 0\tci\/clean\.git\/HEAD\n100755 \S+ 0\tci\/git$/,
+  );
+  expect(git('-C', join(dir, 'ci', 'clean.git'), 'rev-parse', '--is-bare-repository')).toBe('true');
+  return { r, dir, keys, env: r.env };
+}
