@@ -170,21 +170,29 @@ function alphabet(a: PatternSet, b: PatternSet): string[] {
 
 /** More pairs of states than any real pattern pair reaches: past it, the safe answer. */
 const MAX_PAIRS = 50_000;
+/** Pieces in both patterns, and states stepped in all, past any real pair (a ref name is a few hundred
+ *  bytes): a forge's or a policy's 20 KB `*a*a...` otherwise costs hours though its pairs stay few. */
+const MAX_TOKENS = 2048;
+const MAX_WORK = 1_000_000;
 
-/** Walks both automata in step over every name; `stop` sees each pair of state sets. */
+/** Walks both automata in step over every name; `stop` sees each pair of state sets. True past the
+ *  bounds above (too big to tell). */
 function walk(a: PatternSet, b: PatternSet, stop: (sa: number[], sb: number[], na: Nfa, nb: Nfa) => boolean): boolean {
+  if (a.tokens.length + b.tokens.length > MAX_TOKENS) return true;
   const na = compile(a);
   const nb = compile(b);
   const chars = alphabet(a, b);
   const start: [number[], number[]] = [closure(na, [0]), closure(nb, [0])];
   const seen = new Set<string>();
   const todo = [start];
+  let work = 0;
   while (todo.length) {
     const [sa, sb] = todo.pop()!;
     const key = `${sa.join(',')}|${sb.join(',')}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (seen.size > MAX_PAIRS) return true;
+    work += (sa.length + sb.length + 1) * chars.length;
+    if (seen.size > MAX_PAIRS || work > MAX_WORK) return true;
     if (stop(sa, sb, na, nb)) return true;
     for (const c of chars) {
       const next: [number[], number[]] = [step(na, sa, c), step(nb, sb, c)];
