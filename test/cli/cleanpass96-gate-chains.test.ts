@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp } from '../helpers/repo.js';
-import { keysOnlyGateFiles } from '../helpers/team.js';
+import { expectGateOutcome } from '../helpers/team.js';
 import { failingToolsCheckout } from '../helpers/real-step.js';
 
 afterAll(cleanupTemp);
@@ -46,14 +46,10 @@ const makeFails = (files: Record<string, string>): boolean | null => {
   return res.status !== 0;
 };
 
-const expectKept = async (before: Record<string, string>, after: Record<string, string>): Promise<void> => {
-  const res = await keysOnlyGateFiles(before, after);
-  expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
-};
-const expectLost = async (before: Record<string, string>, after: Record<string, string>): Promise<void> => {
-  const res = await keysOnlyGateFiles(before, after);
-  expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
-};
+const expectKept = (before: Record<string, string>, after: Record<string, string>): Promise<void> =>
+  expectGateOutcome(before, after, true);
+const expectLost = (before: Record<string, string>, after: Record<string, string>): Promise<void> =>
+  expectGateOutcome(before, after, false);
 
 describe('a Makefile that includes the audit target', () => {
   test('moved from the Makefile into an included file: real make fails on the audit, the gate is kept', async () => {

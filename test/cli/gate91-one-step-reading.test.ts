@@ -6,7 +6,7 @@
 // the real shell, GNU make and npm run in the checkout with a gitguard (and npx) that fails.
 import { cleanupSteps, stepFails } from '../helpers/real-step.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { keysOnlyGateFiles } from '../helpers/team.js';
+import { expectGateOutcome } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
@@ -31,14 +31,10 @@ const WAYS: Way[] = [
 // The reference: the step run by real bash, make and npm (test/helpers/real-step.ts).
 afterAll(cleanupSteps);
 
-const passes = async (before: Record<string, string>, after: Record<string, string>): Promise<void> => {
-  const res = await keysOnlyGateFiles(before, after);
-  expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
-};
-const fails = async (before: Record<string, string>, after: Record<string, string>): Promise<void> => {
-  const res = await keysOnlyGateFiles(before, after);
-  expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
-};
+const passes = (before: Record<string, string>, after: Record<string, string>): Promise<void> =>
+  expectGateOutcome(before, after, true);
+const fails = (before: Record<string, string>, after: Record<string, string>): Promise<void> =>
+  expectGateOutcome(before, after, false);
 
 describe('a gate moved between the workflow and a file it runs, in one commit', () => {
   test.each(WAYS)('the real %s fails on the audit', (_n, run, files) => {

@@ -167,6 +167,18 @@ export async function expectCiGate(
   }
 }
 
+/** keysOnlyGateFiles: ci-gate-kept passes with exit 0 (`kept`), or fails with exit 1, whatever the finding says. */
+export async function expectGateOutcome(
+  before: Record<string, string>,
+  after: Record<string, string>,
+  kept: boolean,
+): Promise<void> {
+  const res = await keysOnlyGateFiles(before, after);
+  expect([res.code, res.stdout]).toEqual(
+    kept ? [0, expect.stringMatching(/pass\s+ci-gate-kept/)] : [1, expect.stringMatching(/FAIL\s+ci-gate-kept/)],
+  );
+}
+
 /** expectCiGate for GitLab's configuration. */
 export const expectGitlabGate = (
   before: Record<string, string>,
