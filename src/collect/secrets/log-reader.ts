@@ -10,37 +10,14 @@
 // have skipped as repeated.
 import type { SecretDetector } from './detect.js';
 import { endsContinued, KeptLines, nameMayHold, scanName } from './kept-lines.js';
-import { COMMIT_IDENTITY, COMMIT_MESSAGE, FILE_NAME } from '../../domain/content.js';
-import {
-  binaryPath,
-  hunkHeader,
-  keyEdit,
-  newBlobAt,
-  noteEdit,
-  unquotePath,
-  type FileChange,
-  type Found,
-} from './diff-lines.js';
-
-const isZero = (id: string): boolean => /^0+$/.test(id);
+import { COMMIT_IDENTITY, COMMIT_MESSAGE } from '../../domain/content.js';
+import { binaryPath, hunkHeader, keyEdit, newBlobAt, noteEdit, unquotePath } from './diff-lines.js';
+import { LogFiles } from './log-files.js';
 import type { TapChunk } from '../path-tap.js';
 import type { ScanTally } from './scan-tally.js';
 
-// What a deferred reader keeps, one flat list for all its files (a million-commit scan reads ahead
-// 50,000 commits' files: an object and an array per file cost twice the memory): per file, the
-// header lines the tally acts on (BLOB and the new id, PLUS, BINARY and where it is, NAME and the number of
-// what was found in a name the file got in `keptHits`) then END and the number of its findings in
-// `keptHits` (-1: none, the common case: no commit id is kept for it).
-const BLOB = 0;
-const PLUS = 1;
-const BINARY = 2;
-const END = 3;
-const NAME = 4;
-
 /** One git log process's output, read chunk by chunk (see the top of this file). */
-export class LogReader {
-  private commit = '';
-  private file: FileChange | undefined;
+export class LogReader extends LogFiles {
   private cols = 1;
   private oldLeft = 0;
   private newLeft = 0;
@@ -57,131 +34,29 @@ export class LogReader {
    *  a binary blob's id, a finding's line), and a deferred reader keeps a chunk's worth of them. */
   private src: Buffer = Buffer.alloc(0);
   private readonly keywords: RegExp;
-  /** While deferred: the files done so far, and the commits counted. */
-  private kept: Array<number | string> | undefined;
-  /** What the detector found in kept files, with their commits and paths. */
-  private keptHits: Found[] = [];
-  private keptCommits = 0;
-  /** Where the file being read starts in the kept list. */
-  private openAt = 0;
   /** The "diff --git" line of the file being read when it holds a keyword: its name, read if the file is new. */
   private nameLine: string | undefined;
   /** What the commit's names were found to hold: a folder's name is in every new path under it. */
   private namesSaid = new Set<string>();
 
   constructor(
-    private readonly tally: ScanTally,
-    private readonly detector: SecretDetector,
+    tally: ScanTally,
+    detector: SecretDetector,
     deferred = false,
     /** Where the log's --raw records go (the walk's watched paths), when it has them. */
     private readonly sink?: TapChunk,
   ) {
+    super(tally, detector, deferred);
     this.keywords = detector.keywordPattern();
     this.keeper = new KeptLines(this.keywords, detector.longestKeyword, (line, no) => {
       this.file?.lines.push(Buffer.from(line, 'latin1').toString('latin1'));
       this.file?.numbers.push(no);
     });
-    if (deferred) this.kept = [];
-  }
-
-  get deferred(): boolean {
-    return this.kept !== undefined;
-  }
-
-  /**
-   * Hands what was kept to the tally, in order, and reads directly from now on (the reader before
-   * this one is done). The file being read, if any, goes on with the tally's answer for its blob.
-   */
-  goDirect(): void {
-    const kept = this.kept;
-    if (!kept) return;
-    this.kept = undefined;
-    this.tally.facts.commits += this.keptCommits;
-    const open = this.file;
-    const done = open ? this.openAt : kept.length;
-    let f: FileChange = { skip: false, deferred: false, lines: [], numbers: [] };
-    for (let i = 0; i < done; i += 1) {
-      const e = kept[i];
-      if (e === END) {
-        const h = kept[++i] as number;
-        const found = h >= 0 ? this.keptHits[h]! : undefined;
-        if (found && !f.skip) this.found(f, found);
-        f = { skip: false, deferred: false, lines: [], numbers: [] };
-      } else if (this.header(f, kept, i, e as number)) i += 1;
-    }
-    if (open) {
-      // The file being read goes on directly, with the tally's answer for its blob: lines kept so far
-      // were kept unless it is binary, and a blob the tally skips now drops them at its flush.
-      open.deferred = false;
-      const binary = open.skip;
-      open.skip = false;
-      for (let i = done; i < kept.length; i += 1) if (this.header(open, kept, i, kept[i] as number)) i += 1;
-      if (binary) open.skip = true;
-    }
-    this.keptHits = [];
-  }
-
-  /** Replays one kept header event at kept[i]; true when it took the next item (a blob id) too. */
-  private header(f: FileChange, kept: Array<number | string>, i: number, e: number): boolean {
-    if (e === BLOB) {
-      this.onBlob(f, kept[i + 1] as string);
-      return true;
-    }
-    if (e === PLUS) {
-      this.onPlus(f);
-      return false;
-    }
-    if (e === NAME) {
-      const found = this.keptHits[kept[i + 1] as number]!;
-      for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path);
-      return true;
-    }
-    this.onBinary(f, kept[i + 1] as string);
-    return true;
-  }
-
-  private onBlob(f: FileChange, id: string): void {
-    f.blob = id;
-    if (f.deferred) this.kept!.push(BLOB, id);
-    else if (this.tally.blob(id)) f.skip = true;
-  }
-
-  private onPlus(f: FileChange): void {
-    if (f.deferred) this.kept!.push(PLUS);
-    else if (!f.skip) this.tally.facts.scanned += 1;
-  }
-
-  private onBinary(f: FileChange, where: string): void {
-    if (f.deferred) this.kept!.push(BINARY, where);
-    else if (!f.skip && f.blob && !isZero(f.blob) && !this.tally.binaries.has(f.blob))
-      this.tally.binaries.set(f.blob, where);
-    f.skip = true;
   }
 
   private flush(): void {
     this.keeper.end();
-    const file = this.file;
-    this.file = undefined;
-    if (!file) return;
-    const hits =
-      !file.skip && file.lines.length && file.path !== undefined
-        ? this.detector.scan(file.lines, file.numbers)
-        : undefined;
-    const found: Found = { commit: this.commit, path: file.path!, hits: hits ?? [], edits: file.edits };
-    if (file.movedFrom !== undefined) found.movedFrom = file.movedFrom;
-    const keep = hits || file.edits || file.movedFrom !== undefined;
-    if (file.deferred) this.kept!.push(END, keep ? this.keptHits.push(found) - 1 : -1);
-    else if (!file.skip && file.path !== undefined) this.found(file, found);
-  }
-
-  /** A file's findings, and its version to read again when it may have changed a key block's body. */
-  private found(f: FileChange, found: Found): void {
-    for (const hit of found.hits) this.tally.leak(hit, found.commit, found.path, f.blob);
-    if (!f.blob || isZero(f.blob)) return;
-    if (found.edits && !this.tally.edited.has(f.blob))
-      this.tally.edited.set(f.blob, { commit: found.commit, path: found.path, edits: found.edits });
-    if (found.movedFrom !== undefined && !this.tally.moved.has(f.blob))
-      this.tally.moved.set(f.blob, { commit: found.commit, path: found.path, from: found.movedFrom });
+    this.endFile();
   }
 
   // Lines are read from each chunk decoded once as latin1 (one byte, one character; the formats
@@ -330,17 +205,14 @@ export class LogReader {
       this.namesSaid.add(key);
       return true;
     });
-    if (!hits.length) return;
-    if (this.kept) this.kept.push(NAME, this.keptHits.push({ commit: this.commit, path: FILE_NAME, hits }) - 1);
-    else for (const hit of hits) this.tally.leak(hit, this.commit, FILE_NAME);
+    if (hits.length) this.nameHits(hits);
   }
 
   /** Ends the file before and starts the next one. */
   private open(): void {
     this.flush();
     this.nameLine = undefined;
-    this.file = { skip: false, deferred: this.kept !== undefined, lines: [], numbers: [] };
-    if (this.kept) this.openAt = this.kept.length;
+    this.startFile();
   }
 
   /** An added line, text[s, e), its first `cols` characters git's columns: kept as kept-lines.ts keeps one. */
