@@ -24,7 +24,8 @@ import type { SshPublicKey } from '../domain/keys.js';
 import { principalMatches } from '../domain/principals.js';
 import { verifyCommits } from './verify.js';
 import { agentKeys } from '../collect/ssh-agent.js';
-import { assertNotLink, mkdirNoFollow, writeFileSafe } from '../collect/safe-fs.js';
+import { assertNotLink, mkdirNoFollow } from '../collect/safe-fs.js';
+import { writeFileSafe } from '../collect/safe-write.js';
 
 export interface InitRequest {
   path: string;
