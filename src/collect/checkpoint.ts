@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import type { SecretsFacts } from '../domain/content.js';
 import { UnsafeFileError, mkdirNoFollow, readBounded, readBoundedIfExists, readStateFile } from './safe-fs.js';
 import { writeFileSafe } from './safe-write.js';

@@ -5,8 +5,7 @@
 // neutral folder with the hardened environment.
 import { readBounded } from './safe-fs.js';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { ConfigEntry } from '../domain/model.js';
-import type { RepositoryInfo, ToolVersion } from '../domain/repository-facts.js';
+import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../domain/model.js';
 import { getGitBinary } from './git.js';
 import { executable, versionOutput } from './run-program.js';
 import { distroRecord, expectLookups, type PackageTools } from './distro-package.js';

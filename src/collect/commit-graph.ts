@@ -11,7 +11,7 @@
 import { closeSync, constants, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommitGraphFacts, CommitGraphStore } from '../domain/commit-graph.js';
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { checkedGitIdentity, createShadow, runGit, type Shadow } from './git.js';
 import { CommitGraphCache, graphKey } from './commit-graph-cache.js';
 import { objectStores } from './object-store.js';

@@ -6,8 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Available, ConfigEntry, ConfigScope } from '../domain/model.js';
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { Available, ConfigEntry, ConfigScope, RepositoryInfo } from '../domain/model.js';
 import { runGit } from './git.js';
 import { runEnv } from './run-context.js';
 import { locateConfigLines } from './config-lines.js';

@@ -1,6 +1,6 @@
 // The repository's default branch, where CI runners name it (the push or pull request event's payload,
 // GitLab's CI_DEFAULT_BRANCH) or the clone does (refs/remotes/origin/HEAD), and its tip in the clone.
-import type { HistoryFacts } from '../domain/repository-facts.js';
+import type { HistoryFacts } from '../domain/model.js';
 import { readBoundedIfExists } from './safe-fs.js';
 
 /** The default branch the event's payload names (GITHUB_EVENT_PATH, the runner's own file; push and pull_request alike). */

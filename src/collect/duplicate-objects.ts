@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { spawnGit, Watchdog } from './git.js';
 import { writeBareGitDir } from './shadow-packs.js';

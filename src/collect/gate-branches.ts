@@ -5,7 +5,7 @@
 import { runContext } from './run-context.js';
 import { sharedListing } from './tip-listing.js';
 import { defaultProtectedRefs } from '../domain/ledger.js';
-import type { HistoryFacts } from '../domain/repository-facts.js';
+import type { HistoryFacts } from '../domain/model.js';
 import type { GateScope } from '../domain/push-filters.js';
 
 const scopeIn = new WeakMap<

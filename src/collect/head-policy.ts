@@ -1,7 +1,7 @@
 // The trust policy at HEAD (.gitguard/ in HEAD's tree), for repository-wide rules that depend on it
 // (signing-enabled-when-required). Read through a shadow git dir with the same parser the walk uses
 // (TrustCollector.policyAt), so both always agree on what the policy says.
-import type { HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import { createShadow } from './git.js';
 import { ObjectReader } from './objects.js';

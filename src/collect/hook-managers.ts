@@ -4,8 +4,7 @@
 // `gitguard hook run pre-push`, taken only when nothing can skip it or ignore its exit status.
 // Everything read here is repository content: read bounded, no links followed, never executed.
 import { basename, dirname, join } from 'node:path';
-import type { ConfigEntry } from '../domain/model.js';
-import type { HookInfo, HookManager, HooksFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { ConfigEntry, HookInfo, HookManager, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { collectHooks } from './hooks.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { checkHookMarker } from './hook-marker.js';

@@ -13,8 +13,7 @@ import {
 } from 'node:fs';
 import { readBounded } from './safe-fs.js';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { ConfigEntry, ConfigScope } from '../domain/model.js';
-import type { HooksFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { ConfigEntry, ConfigScope, HooksFacts, RepositoryInfo } from '../domain/model.js';
 import { checkHookMarker } from './hook-marker.js';
 import { runEnv } from './run-context.js';
 import { interpolatePath } from './user-home.js';

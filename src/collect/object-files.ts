@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { createShadow, runGit } from './git.js';
 import { objectStores } from './object-store.js';
 import { readBounded, readBoundedParts } from './safe-fs.js';

@@ -5,7 +5,7 @@
 // another commit makes `v1.0^{}` that commit for all of them, while gitguard peels each tag from its
 // object (refs.ts). Each line git would take is compared with the object's own peel.
 import { join } from 'node:path';
-import type { PackedPeels, RefInfo } from '../domain/repository-facts.js';
+import type { PackedPeels, RefInfo } from '../domain/model.js';
 import { gitText } from './git.js';
 import type { ObjectReader } from './objects.js';
 import { UnsafeFileError, readBoundedIfExists } from './safe-fs.js';

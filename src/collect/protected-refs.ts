@@ -4,7 +4,7 @@
 // Ancestry runs in the shadow git dir: one `merge-base --is-ancestor` per moved ref, and one
 // `rev-list --count` plus one short `log` per rewritten ref (never a process per commit).
 import { join } from 'node:path';
-import type { HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { GitError } from '../errors.js';
 import { gitText, runGit, type Shadow } from './git.js';
 import { readLedger, ledgerPath, LedgerError, type Ledger } from './ledger.js';

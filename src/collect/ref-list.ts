@@ -7,7 +7,7 @@
 // stops the run too. A forge's refs of their
 // family's whole shape naming a commit (forge-refs.ts: a mirror's ~260,000 pull request refs) are
 // counted per family and dropped as they arrive: no walk and no rule reads them one by one.
-import type { RefInfo } from '../domain/repository-facts.js';
+import type { RefInfo } from '../domain/model.js';
 import { StopsAuditError } from '../errors.js';
 import { gitRecords } from './git-reading.js';
 import { runGit } from './git.js';

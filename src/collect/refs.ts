@@ -1,6 +1,6 @@
 // Refs, HEAD, replace refs, grafts and the shallow boundary: the facts the history rules judge.
 import { join } from 'node:path';
-import type { HistoryFacts, RefInfo, RepositoryInfo } from '../domain/repository-facts.js';
+import type { HistoryFacts, RefInfo, RepositoryInfo } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { gitText, runGit } from './git.js';
 import { UnsafeFileError, readBounded, readBoundedIfExists } from './safe-fs.js';

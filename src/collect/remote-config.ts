@@ -1,6 +1,6 @@
 // What the repository's remote configuration says about its remote-tracking refs as a record of
 // what was published: git updates one on a push only through a fetch refspec that stores there.
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { runGit } from './git.js';
 import { gitBool } from '../domain/config.js';
 

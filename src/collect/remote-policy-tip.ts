@@ -5,7 +5,7 @@
 // .gitguard tree at each tip, a tip without one counting as one more policy). Branches that differ
 // (a contributor's branch with its own policy) name none: the defaults. Only tracking refs the remote's
 // fetch refspecs map back to one of its branches count (not refs/pull/*, refs/merge-requests/*).
-import type { HistoryFacts } from '../domain/repository-facts.js';
+import type { HistoryFacts } from '../domain/model.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import type { ObjectReader } from './objects.js';
 

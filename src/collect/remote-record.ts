@@ -4,7 +4,7 @@
 // there and the ref is still packed alone with the clone's value, that is evidence too.
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import type { ReflogEntry } from '../domain/ledger.js';
 import type { Ledger } from './ledger.js';
 import { packedRecords } from './packed-peels.js';

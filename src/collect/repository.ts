@@ -2,7 +2,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { assertGitRuns, runGit, type GitResult } from './git.js';
 import { userSafeDirectories } from './config.js';
 import { assertGitDirReadable, assertObjectStoreReadable } from './object-store.js';

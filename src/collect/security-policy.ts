@@ -4,7 +4,7 @@
 // none, a branch forked before the default branch got one (a pull request's, a CI run of a topic
 // branch) has the default branch's read too, with whether a merge base had one (HEAD removed it).
 import type { SecurityPolicyFacts, SecurityPolicyFile } from '../domain/content.js';
-import type { HistoryFacts } from '../domain/repository-facts.js';
+import type { HistoryFacts } from '../domain/model.js';
 import { mergeBases } from './clean-merge.js';
 import { defaultBranchOf } from './default-branch.js';
 import { ObjectTooLargeError, parseTree, type ObjectReader, type TreeEntry } from './objects.js';

@@ -3,7 +3,7 @@
 // in (the bare-repository-and-worktrees layout), which makes it a clone, not a server.
 import { existsSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { gitText } from './git.js';
 import { UnsafeFileError } from './safe-fs.js';
 import { fsReason } from '../errors.js';

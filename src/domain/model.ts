@@ -10,6 +10,18 @@ import type { Policy } from './policy.js';
 import type { CommitTrust, TrustedTag } from './trust.js';
 import type { VulnDatabase } from '../vulndb/database.js';
 import type { HistoryFacts, HooksFacts, RepositoryInfo, ToolVersion } from './repository-facts.js';
+// The repository's own facts are part of the vocabulary every layer imports from here.
+export type {
+  HeadInfo,
+  HistoryFacts,
+  HookInfo,
+  HookManager,
+  HooksFacts,
+  PackedPeels,
+  RefInfo,
+  RepositoryInfo,
+  ToolVersion,
+} from './repository-facts.js';
 
 // The threats and severities are the base of the vocabulary (the policy uses them too).
 export { THREATS, SEVERITIES, severityRank, type Threat, type Severity } from './severity.js';

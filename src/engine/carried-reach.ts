@@ -10,7 +10,7 @@
 //     history (~12 CPU-seconds at a million commits) then reads only the commits after that tip. A
 //     checkpoint of a history rewritten since has no tip on the new chains, and answers nothing.
 // Nothing is left out of the walk and no verdict is assumed.
-import type { HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { carriedCheckpoint, firstPolicyAnswers, tipReaches, type Checkpoint } from '../collect/checkpoint.js';
 import type { FirstPolicyMemo } from '../collect/trust-root.js';
 import type { Resume, Resumed, ResumePoint } from './history-session.js';

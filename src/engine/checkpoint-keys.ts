@@ -2,8 +2,7 @@
 // options that change what a per-commit rule reports or whether a tip's policy passes on, the
 // .gitguard tree at the tip, and the time a verdict on a commit changes by the clock alone.
 import { createHash } from 'node:crypto';
-import type { CommitFacts } from '../domain/model.js';
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { CommitFacts, RepositoryInfo } from '../domain/model.js';
 import { POLICY_DIR, type TrustedCommit, type Verification } from '../domain/trust.js';
 import { dataDirHash, userFilesHash } from '../collect/checkpoint.js';
 import { runGit, type Shadow } from '../collect/git.js';

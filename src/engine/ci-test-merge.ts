@@ -13,7 +13,7 @@ import { createShadow, runGit } from '../collect/git.js';
 import { mergedTree } from '../collect/clean-merge.js';
 import { ObjectReader } from '../collect/objects.js';
 import { parseCommitObject } from '../collect/commit-object.js';
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { RepositoryInfo } from '../domain/model.js';
 
 export interface TestMerge {
   /** refs/pull/<n>/merge (GITHUB_REF), refs/merge-requests/<iid>/merge or /train (GitLab). */

@@ -1,8 +1,7 @@
 // The policy's client.min_versions as a gate outside the full audit (the pre-push hook): collects
 // the client versions, through the facts module, only when the policy at HEAD names minimums, and
 // judges them with the client-min-versions rule through the one rule runner.
-import { available } from '../domain/model.js';
-import type { HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import { available, type HistoryFacts, type RepositoryInfo } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import { escapeText } from '../domain/escape.js';
 import { listRules, loadRules } from './catalog.js';

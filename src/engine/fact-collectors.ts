@@ -2,8 +2,7 @@
 // facts it reads (`needs`, collected first; `uses`: read only when something else wants them anyway),
 // and how to collect it. src/engine/facts.ts collects each wanted fact once per run, in this order.
 // Adding a fact: a line in `Collected` (fact-run.ts), an entry below, and its module in src/collect/.
-import { available, unavailable, type Available } from '../domain/model.js';
-import type { HistoryFacts } from '../domain/repository-facts.js';
+import { available, unavailable, type Available, type HistoryFacts } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import { ExpectedError, firstLine, ShallowHistoryError } from '../errors.js';
 import { attempt } from './attempt.js';

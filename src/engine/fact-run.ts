@@ -1,8 +1,16 @@
 // The collectors' contract: what a run collects facts for, every fact a collector produces by name,
 // and what a collector sees of the run. The registry (fact-collectors.ts) and the store that runs it
 // (facts.ts) both build on these types; keeping them apart keeps the registry to its entries.
-import type { Available, ConfigEntry, FactName, Facts } from '../domain/model.js';
-import type { HistoryFacts, HooksFacts, RepositoryInfo, ToolVersion } from '../domain/repository-facts.js';
+import type {
+  Available,
+  ConfigEntry,
+  FactName,
+  Facts,
+  HistoryFacts,
+  HooksFacts,
+  RepositoryInfo,
+  ToolVersion,
+} from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import type { TrustedTag } from '../domain/trust.js';
 import type { LedgerFacts } from '../domain/ledger.js';

@@ -3,7 +3,7 @@
 // commit id (and refs/tags/x over refs/heads/x), so anyone who may push a branch or a tag named like
 // the abbreviation (or `main`, `origin/main`) would otherwise choose the commit the audit starts from.
 import { ExpectedError, GitError, firstLine } from '../errors.js';
-import type { RepositoryInfo } from '../domain/repository-facts.js';
+import type { RepositoryInfo } from '../domain/model.js';
 import { runGit } from '../collect/git.js';
 
 // git's warning (refs.c/object-name.c warn_msg), under the C locale every git here runs in.

@@ -1,7 +1,7 @@
 // The revisions the one walk starts from and excludes (history.ts), before the trust root adds its
 // own: a push's tips, a --range, every ref (--all: what git never signs left out), or HEAD; with
 // --base, what it reaches is left out. A CI run's test merge stands for its parents.
-import type { HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { resolveRange } from './history-range.js';
 import { resolveCommitId } from './ledger.js';
 import { testMergeParents } from './ci-test-merge.js';

@@ -1,8 +1,7 @@
 // The walk's contract: what a caller asks of it (the scope, the keys, an earlier run to resume) and
 // the session it gets back (engine/history.ts opens it).
 import type { Shadow } from '../collect/git.js';
-import type { CommitFacts } from '../domain/model.js';
-import type { HistoryFacts } from '../domain/repository-facts.js';
+import type { CommitFacts, HistoryFacts } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import type { TrustedTag } from '../domain/trust.js';
 import type { OidIndex } from '../domain/oid-index.js';

@@ -4,8 +4,7 @@
 import { cleanMerger } from '../collect/clean-merge.js';
 import { ExpectedError, firstLine, StopsAuditError } from '../errors.js';
 import { loadUserKeys, readKeyFile } from '../collect/user-keys.js';
-import type { CommitFacts } from '../domain/model.js';
-import type { HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { CommitFacts, HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import { createShadow, type Shadow } from '../collect/git.js';
 import { walkScope } from './history-scope.js';
 import { resolveCommitId } from './ledger.js';

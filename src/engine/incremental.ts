@@ -13,8 +13,7 @@
 //   - every current tip is a recorded tip or a new commit (none inside the judged history unrecorded).
 // Anything else, or --no-cache, walks everything. Only the history walk and the secrets scan are
 // incremental: every other rule is re-checked on every run.
-import type { CommitFacts, Facts, RuleResult, VisitorState } from '../domain/model.js';
-import type { HistoryFacts } from '../domain/repository-facts.js';
+import type { CommitFacts, Facts, HistoryFacts, RuleResult, VisitorState } from '../domain/model.js';
 import { MAX_LEAKS, type SecretLeak, type SecretsFacts } from '../domain/content.js';
 import { POLICY_DIR } from '../domain/trust.js';
 import { objectFiles, objectsChangedSince, type ObjectFiles } from '../collect/object-files.js';

@@ -1,7 +1,6 @@
 // The history ledger in the engine: collect the protected-ref facts for an audit, record the tips
 // the history and signature rules passed for, and the `gitguard ledger show|accept` actions.
-import type { Available, RuleResult, Severity, Threat } from '../domain/model.js';
-import type { HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import type { Available, HistoryFacts, RepositoryInfo, RuleResult, Severity, Threat } from '../domain/model.js';
 import { failsRun } from '../domain/verdict.js';
 import { ExpectedError, GitError, firstLine } from '../errors.js';
 import { createShadow, gitText } from '../collect/git.js';

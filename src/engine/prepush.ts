@@ -4,8 +4,7 @@
 // through the push rules (push-rules.ts, the server hook's too) in one walk, and the secrets scan
 // reads what the push publishes (those commits, its annotated tags and notes). Called by
 // `gitguard hook run pre-push`.
-import { available } from '../domain/model.js';
-import type { HistoryFacts } from '../domain/repository-facts.js';
+import { available, type HistoryFacts } from '../domain/model.js';
 import { ExpectedError } from '../errors.js';
 import { createShadow, type Shadow } from '../collect/git.js';
 import { ObjectReader } from '../collect/objects.js';

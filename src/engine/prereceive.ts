@@ -10,8 +10,7 @@
 // shadow git dir lists those folders in its alternates instead.
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import { ExpectedError, firstLine } from '../errors.js';
-import { available, type Facts } from '../domain/model.js';
-import type { HeadInfo, HistoryFacts, RepositoryInfo } from '../domain/repository-facts.js';
+import { available, type Facts, type HeadInfo, type HistoryFacts, type RepositoryInfo } from '../domain/model.js';
 import { discoverRepository } from '../collect/repository.js';
 import { collectHistory } from '../collect/refs.js';
 import { createShadow } from '../collect/git.js';

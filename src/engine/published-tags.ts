@@ -3,7 +3,7 @@
 // every clone. With --all, every ref naming a tag, and a ref naming a tree or a blob (no commit holds
 // it: `git tag v1-files <tree>`); for a push (the hooks' revisions), the pushed tips that are tags;
 // for HEAD or a range, none (a tag is a ref beside HEAD's history, as a branch is).
-import type { HistoryFacts } from '../domain/repository-facts.js';
+import type { HistoryFacts } from '../domain/model.js';
 import type { ObjectReader } from '../collect/objects.js';
 import type { HistoryScope } from './history-session.js';
 

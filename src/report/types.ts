@@ -1,7 +1,6 @@
 // The report every renderer takes. The JSON reporter prints it as is: changing a field's meaning
 // or removing one means a new schemaVersion (documented in README.md, "Reports"; optional fields may be added).
-import type { RuleResult, Severity } from '../domain/model.js';
-import type { HeadInfo } from '../domain/repository-facts.js';
+import type { HeadInfo, RuleResult, Severity } from '../domain/model.js';
 import type { Summary } from '../domain/verdict.js';
 import type { LedgerUpdate } from '../domain/ledger.js';
 

@@ -5,7 +5,7 @@ import { CLIENT_MIN_TOOLS } from '../domain/policy.js';
 import { dbVersion } from '../vulndb/database.js';
 import { compareVersions } from '../vulndb/version.js';
 import { TOOL_SCHEMES } from '../vulndb/tool-versions.js';
-import type { ToolVersion } from '../domain/repository-facts.js';
+import type { ToolVersion } from '../domain/model.js';
 
 // client.min_versions in the policy at HEAD: every installed copy of a named tool is at least that
 // version. A tool that is not installed cannot be too old; it is said in the note. A policy whose

@@ -9,7 +9,7 @@ import { chmodSync, closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { objectFiles, objectsChangedSince, type ObjectFile, type ObjectFiles } from '../../src/collect/object-files.js';
 import { discoverRepository } from '../../src/collect/repository.js';
-import type { RepositoryInfo } from '../../src/domain/repository-facts.js';
+import type { RepositoryInfo } from '../../src/domain/model.js';
 import { cleanupTemp, makeRepo } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);

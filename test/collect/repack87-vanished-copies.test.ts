@@ -12,7 +12,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import type { RepositoryInfo } from '../../src/domain/repository-facts.js';
+import type { RepositoryInfo } from '../../src/domain/model.js';
 import { assertCopiesSound, duplicatedIds } from '../../src/collect/duplicate-objects.js';
 import { discoverRepository } from '../../src/collect/repository.js';
 import { inRun } from '../../src/collect/run-context.js';

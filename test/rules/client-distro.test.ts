@@ -14,8 +14,7 @@ import { vulnerabilityDatabase } from '../../src/engine/rule-data.js';
 import { TOOL_SCHEMES } from '../../src/vulndb/tool-versions.js';
 import { ROOT } from '../helpers/cli.js';
 import freshRule from '../../src/rules/client-data-fresh.js';
-import { available, type Facts } from '../../src/domain/model.js';
-import type { ToolVersion } from '../../src/domain/repository-facts.js';
+import { available, type Facts, type ToolVersion } from '../../src/domain/model.js';
 import type { CveMention, DistroRecord } from '../../src/vulndb/distro-changelog.js';
 import { evaluate, factsWith } from '../helpers/facts.js';
 

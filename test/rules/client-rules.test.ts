@@ -6,8 +6,7 @@ import sshRule from '../../src/rules/ssh-client-patched.js';
 import lfsRule from '../../src/rules/git-lfs-client-patched.js';
 import freshRule from '../../src/rules/client-data-fresh.js';
 import minRule from '../../src/rules/client-min-versions.js';
-import { available, unavailable, type Facts } from '../../src/domain/model.js';
-import type { ToolVersion } from '../../src/domain/repository-facts.js';
+import { available, unavailable, type Facts, type ToolVersion } from '../../src/domain/model.js';
 import { evaluate, factsWith, policyWith, runTable } from '../helpers/facts.js';
 
 const tool = (t: ToolVersion['tool'], raw: string, extra: Partial<ToolVersion> = {}): ToolVersion => ({

@@ -1,6 +1,5 @@
 import rule from '../../src/rules/git-client-patched.js';
-import { available, unavailable } from '../../src/domain/model.js';
-import type { ToolVersion } from '../../src/domain/repository-facts.js';
+import { available, unavailable, type ToolVersion } from '../../src/domain/model.js';
 import { evaluate, factsWith, runTable } from '../helpers/facts.js';
 
 const git = (raw: string, program = '/opt/git/bin/git'): ToolVersion[] => [{ tool: 'git', program, raw }];

@@ -11,8 +11,7 @@ import hooksNotDisabled from '../../src/rules/hooks-not-disabled.js';
 import hookInstalled from '../../src/rules/gitguard-hook-installed.js';
 import serverReceive from '../../src/rules/server-receive-hardened.js';
 import serverHook from '../../src/rules/server-hook-installed.js';
-import { available, unavailable } from '../../src/domain/model.js';
-import type { HookInfo, HooksFacts } from '../../src/domain/repository-facts.js';
+import { available, unavailable, type HookInfo, type HooksFacts } from '../../src/domain/model.js';
 import { entry, evaluate, factsWith, policyWith, runTable, withConfig } from '../helpers/facts.js';
 
 describe('protocols-restricted', () => {

@@ -2,7 +2,7 @@
 // whose steps run gitguard (a `uses:` or `run:` naming it). GitHub names a job's check by its `name:`
 // (else its id); a name with an expression (`${{ … }}`) or a matrix cannot be known here, so none is
 // returned then. Repository content: size-capped, parsed as data (no tags, few aliases).
-import type { RepositoryInfo } from '../../domain/repository-facts.js';
+import type { RepositoryInfo } from '../../domain/model.js';
 import { createShadow } from '../git.js';
 import { ObjectReader, parseTree } from '../objects.js';
 import { yamlTooDeep } from '../policy-yaml.js';

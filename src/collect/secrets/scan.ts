@@ -12,7 +12,7 @@
 // takes from a parent was scanned at the commit that added it. A merge of more than WIDE_MERGE
 // parents is read against its first parent instead, in a pass of its own after the others.
 import { GitError } from '../../errors.js';
-import type { RepositoryInfo } from '../../domain/repository-facts.js';
+import type { RepositoryInfo } from '../../domain/model.js';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

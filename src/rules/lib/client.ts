@@ -3,8 +3,7 @@
 // aside those the installed package's changelog names as fixed (a distribution backport), and name
 // the lowest version that fixes them all (on the user's maintenance line and overall). The result's
 // severity is the highest of the CVEs left open.
-import type { Facts, Finding, RuleContext, RuleEvaluation } from '../../domain/model.js';
-import type { ToolVersion } from '../../domain/repository-facts.js';
+import type { Facts, Finding, RuleContext, RuleEvaluation, ToolVersion } from '../../domain/model.js';
 import { FindingList, notAvailable } from './findings.js';
 import { compareVersions, maintenanceLine } from '../../vulndb/version.js';
 import { affecting, fixedOnLine, remediation, type VulnEntry, type VulnSeverity } from '../../vulndb/database.js';
