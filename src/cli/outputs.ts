@@ -1,7 +1,8 @@
 // Where an audit's report goes: the main format to stdout (or --output), plus any number of
 // --output-<format> FILE copies, so CI prints text for people and uploads SARIF/JUnit for machines
 // from one run. And the progress line on stderr for long walks (only on a terminal).
-import { repositoryRoots, writeUserFile } from '../collect/safe-fs.js';
+import { repositoryRoots } from '../collect/safe-fs.js';
+import { writeUserFile } from '../collect/safe-write.js';
 import { ExpectedError, fileError } from '../errors.js';
 import { checkFormat, reporterFor } from '../report/index.js';
 import type { AuditReport, RenderOptions } from '../report/types.js';

@@ -8,14 +8,8 @@ import { readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import type { SecretsFacts } from '../domain/content.js';
-import {
-  UnsafeFileError,
-  mkdirNoFollow,
-  readBounded,
-  readBoundedIfExists,
-  readStateFile,
-  writeFileSafe,
-} from './safe-fs.js';
+import { UnsafeFileError, mkdirNoFollow, readBounded, readBoundedIfExists, readStateFile } from './safe-fs.js';
+import { writeFileSafe } from './safe-write.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 import type { RangeRecord } from './range-memo.js';
 import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-files.js';

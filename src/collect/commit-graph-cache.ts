@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { mkdirNoFollow, readStateFile, writeFileSafe } from './safe-fs.js';
+import { mkdirNoFollow, readStateFile } from './safe-fs.js';
+import { writeFileSafe } from './safe-write.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 
 // v2: verdicts reading the topological levels too, with every store's chain layers in the key.

@@ -21,7 +21,8 @@ import { join } from 'node:path';
 import { ExpectedError } from '../errors.js';
 import { MAX_REF_NAME } from '../domain/ledger.js';
 import { runEnv } from './run-context.js';
-import { UnsafeFileError, mkdirNoFollow, readStateFile, writeFileSafe } from './safe-fs.js';
+import { UnsafeFileError, mkdirNoFollow, readStateFile } from './safe-fs.js';
+import { writeFileSafe } from './safe-write.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 
 const LEDGER_SCHEMA = 1;

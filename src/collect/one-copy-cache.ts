@@ -21,7 +21,8 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { objectStores } from './object-store.js';
 import { indexedPacks, indexTrailer } from './pack-index.js';
-import { listDir, mkdirNoFollow, readStateFile, writeFileSafe } from './safe-fs.js';
+import { listDir, mkdirNoFollow, readStateFile } from './safe-fs.js';
+import { writeFileSafe } from './safe-write.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 
 const VERSION = 'gitguard-one-copy-v1';

@@ -3,27 +3,20 @@
 // device like /dev/zero, or simply huge. So every read opens without following a final symlink and
 // without blocking (O_NONBLOCK: a FIFO with no writer opens at once), fstat's the descriptor it got,
 // refuses anything that is not a regular file or is over its bound BEFORE allocating, and reads into
-// one buffer of the size fstat gave. Writes go to an O_EXCL temp file in the target's folder and are
-// renamed over the target, so a symlink at the target is replaced, never written through; folders
-// that resolve outside the root they belong to are refused.
+// one buffer of the size fstat gave. Folders that resolve outside the root they belong to are refused;
+// writes (safe-write.ts) build on the same checks.
 import {
   closeSync,
   constants,
   fstatSync,
-  fsyncSync,
   lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   readSync,
   realpathSync,
-  renameSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { ExpectedError, fsReason } from '../errors.js';
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -55,7 +48,7 @@ function mib(n: number): string {
 }
 
 /** A failed write in words; a missing folder is 'missing', so callers can say "no such file". */
-function writeError(path: string, err: unknown): UnsafeFileError {
+export function writeError(path: string, err: unknown): UnsafeFileError {
   const code = (err as NodeJS.ErrnoException).code;
   return new UnsafeFileError(
     path,
@@ -141,7 +134,7 @@ export function readBoundedIfExists(path: string, maxBytes: number, opts: ReadOp
   }
 }
 
-function isInside(root: string, path: string): boolean {
+export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
@@ -267,54 +260,6 @@ export function assertNotLink(path: string): void {
     );
 }
 
-export interface WriteOptions {
-  mode?: number;
-  /** The folder the write must stay inside (symlinks resolved). */
-  root?: string;
-  /** Refuse (rather than replace) a symlink or special file at the target. Default true. */
-  refuseLink?: boolean;
-  /** fsync the file before the rename (the ledger). */
-  sync?: boolean;
-  /** Tests only: called after the temp file is written, before the rename. */
-  beforeRename?: (tempFile: string) => void;
-}
-
-/**
- * Writes `data` to `path` atomically and without following links: an O_EXCL|O_NOFOLLOW temp file
- * in the same folder, then rename() over the target (rename replaces a link, never its target).
- */
-export function writeFileSafe(path: string, data: string | Uint8Array, opts: WriteOptions = {}): void {
-  if (opts.root) assertInside(opts.root, path);
-  if (opts.refuseLink !== false) assertNotLink(path);
-  const temp = join(dirname(path), `${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  let fd: number;
-  try {
-    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, opts.mode ?? 0o644);
-  } catch (err) {
-    throw writeError(path, err);
-  }
-  let open = true;
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    if (opts.sync) fsyncSync(fd);
-    open = false;
-    closeSync(fd);
-    opts.beforeRename?.(temp);
-    renameSync(temp, path);
-  } catch (err) {
-    if (open) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      /* renamed or gone */
-    }
-    if (err instanceof UnsafeFileError) throw err;
-    throw writeError(path, err);
-  }
-}
-
 /**
  * Throws when a folder between `root` (exclusive) and `path` (exclusive) is a symlink: for files
  * of gitguard's own state, where a link can only be someone else's doing. Missing folders are fine.
@@ -344,43 +289,6 @@ export function readStateFile(root: string, path: string, maxBytes: number): Buf
 /** The folders of an audited repository (work tree, git dir) that a file named inside them may not leave. */
 export function repositoryRoots(repo: { workTree?: string; gitDir: string }): string[] {
   return [repo.workTree, repo.gitDir].filter((d): d is string => !!d);
-}
-
-// The process's own streams and the null device: links the system made (/dev/stdout ->
-// /proc/self/fd/1), written through whatever they lead to (a pipe, a terminal, a redirected file).
-const STREAM_NAMES = /^(?:\/dev\/(?:stdout|stderr|null|fd\/\d+)|\/proc\/(?:self|thread-self|\d+)\/fd\/\d+)$/;
-
-/**
- * A file the user named for gitguard's output (a report, a baseline), often inside a checkout that
- * may carry a committed symlink at that path: written like writeFileSafe (a link there is refused,
- * never written through), except that the streams above, and a device or pipe the user names itself
- * (not a link to one: a committed link to /dev/sda is refused too), are written to as a stream.
- * Not "anything under /dev/": /dev/shm is a file system where checkouts live.
- */
-export function writeUserFile(path: string, data: string, repositories: readonly string[] = []): void {
-  // A path that names a place in the audited repository must stay in it: a folder on the way may be
-  // a link the repository committed (`results -> /elsewhere`), which CI's `--output-sarif results/x` would follow.
-  const abs = resolve(path);
-  for (const root of repositories) {
-    let realRoot = root;
-    try {
-      realRoot = realpathSync(root);
-    } catch {
-      /* as given */
-    }
-    if (isInside(root, abs) || isInside(realRoot, abs)) assertInside(root, abs);
-  }
-  let st;
-  try {
-    st = lstatSync(path);
-  } catch {
-    st = undefined;
-  }
-  if (STREAM_NAMES.test(path) || (st && !st.isFile() && !st.isDirectory() && !st.isSymbolicLink())) {
-    writeFileSync(path, data);
-    return;
-  }
-  writeFileSafe(path, data, { refuseLink: true });
 }
 
 /** The names in a folder; none when there is no such folder (nothing git reads there). */

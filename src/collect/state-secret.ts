@@ -4,7 +4,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { readBoundedIfExists, writeFileSafe } from './safe-fs.js';
+import { readBoundedIfExists } from './safe-fs.js';
+import { writeFileSafe } from './safe-write.js';
 import { insideAuditedRepository } from './audited-folders.js';
 import { userHome } from './user-home.js';
 

@@ -4,14 +4,8 @@
 // .git/gitguard/), so the file is authenticated with an HMAC under a per-user secret kept outside
 // the repository; a file that does not authenticate is ignored, never trusted.
 import { dirname, join } from 'node:path';
-import {
-  UnsafeFileError,
-  mkdirNoFollow,
-  readStateFile,
-  assertNoLinkBelow,
-  assertNotLink,
-  writeFileSafe,
-} from './safe-fs.js';
+import { UnsafeFileError, mkdirNoFollow, readStateFile, assertNoLinkBelow, assertNotLink } from './safe-fs.js';
+import { writeFileSafe } from './safe-write.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 import type { Verdict } from '../domain/signature.js';
 import { runEnv } from './run-context.js';

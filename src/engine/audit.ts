@@ -15,7 +15,7 @@ import { exitCodeFor, summarise } from '../domain/verdict.js';
 import { runRules, type RuleRun } from './run-rules.js';
 import { finishReport, type Baseline } from './baseline.js';
 import { FactStore } from './facts.js';
-import type { Collected } from './fact-collectors.js';
+import type { Collected } from './fact-run.js';
 import { IncrementalAudit } from './incremental.js';
 import { CarriedReach } from './carried-reach.js';
 

@@ -3,7 +3,8 @@
 // same one SARIF uses); `audit --baseline FILE` marks findings found in it as suppressed. Suppressed
 // findings stay in the report and are counted; a rule passes only when EVERY one of its findings is
 // suppressed (and all were seen in full), so anything new still fails.
-import { readBounded, writeUserFile } from '../collect/safe-fs.js';
+import { readBounded } from '../collect/safe-fs.js';
+import { writeUserFile } from '../collect/safe-write.js';
 import { ExpectedError, fileError } from '../errors.js';
 import type { RuleResult } from '../domain/model.js';
 import { FINGERPRINT_KEY, fingerprint } from '../report/fingerprint.js';

@@ -7,17 +7,10 @@ import { runnersOfEnv } from '../domain/ci-systems.js';
 import type { CatalogEntry } from './catalog.js';
 import { createShadow, type Shadow } from '../collect/git.js';
 import { ObjectReader } from '../collect/objects.js';
-import {
-  COLLECTORS,
-  type Collected,
-  type CollectedName,
-  type Collector,
-  type FactRequest,
-  type FactRun,
-  type Need,
-} from './fact-collectors.js';
+import { COLLECTORS } from './fact-collectors.js';
+import type { Collected, CollectedName, Collector, FactRequest, FactRun, Need } from './fact-run.js';
 
-export type { FactRequest } from './fact-collectors.js';
+export type { FactRequest } from './fact-run.js';
 
 function platform(): Facts['platform'] {
   switch (process.platform) {

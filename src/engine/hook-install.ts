@@ -3,7 +3,8 @@
 // is moved aside to <hook>.gitguard-chained and the installed hook runs it afterwards with the same
 // stdin; uninstall moves it back (a rename, so its bytes and mode are exactly what they were).
 // The repository's config is read as data (core.hooksPath); no git porcelain runs in it.
-import { folderInside, readBounded, writeFileSafe } from '../collect/safe-fs.js';
+import { folderInside, readBounded } from '../collect/safe-fs.js';
+import { writeFileSafe } from '../collect/safe-write.js';
 import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ExpectedError, fsReason } from '../errors.js';

@@ -37,7 +37,7 @@ import {
   type IncrementalRequest,
 } from './checkpoint-keys.js';
 import type { Resume, ResumePoint, Resumed, HistorySession } from './history-session.js';
-import type { SecretsResume } from './fact-collectors.js';
+import type { SecretsResume } from './fact-run.js';
 import type { RuleRun } from './run-rules.js';
 import type { FirstPolicyMemo } from '../collect/trust-root.js';
 import { asRecord, type RangeMemo } from '../collect/range-memo.js';

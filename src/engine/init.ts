@@ -9,9 +9,6 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFolder } from '../collect/child-env.js';
 import { ExpectedError } from '../errors.js';
-import type { ConfigEntry } from '../domain/model.js';
-import { effective, isAgentKeyCommand, userValue } from '../domain/config.js';
-import { expandPath, readUserSigners, sshSigningKey } from '../collect/user-signing.js';
 import { GITHUB_COMMITTER, renderAllowedSigners, renderPolicy, type ProposedSigner } from './init-policy-file.js';
 import { cleanName, initSummary } from './init-summary.js';
 import { collectConfig } from '../collect/config.js';
@@ -23,8 +20,9 @@ import { POLICY_DIR } from '../domain/trust.js';
 import type { SshPublicKey } from '../domain/keys.js';
 import { principalMatches } from '../domain/principals.js';
 import { verifyCommits } from './verify.js';
-import { agentKeys } from '../collect/ssh-agent.js';
-import { assertNotLink, mkdirNoFollow, writeFileSafe } from '../collect/safe-fs.js';
+import { EMAIL_RE, userSigning } from './init-user-keys.js';
+import { assertNotLink, mkdirNoFollow } from '../collect/safe-fs.js';
+import { writeFileSafe } from '../collect/safe-write.js';
 
 export interface InitRequest {
   path: string;
@@ -50,14 +48,6 @@ interface Draft {
   commits: number;
 }
 
-const EMAIL_RE = /^[^\s,"'@\\]+@[^\s,"'@\\]+$/;
-
-/** A value as `git config --get` gives it in this repository (every scope). */
-function effectiveValue(config: ConfigEntry[], key: string): string | undefined {
-  const e = effective(config, key);
-  return e && (e.value ?? 'true');
-}
-
 export async function initPolicy(req: InitRequest): Promise<InitResult> {
   const env = req.env ?? process.env;
   const repo = await discoverRepository(req.path);
@@ -74,72 +64,12 @@ export async function initPolicy(req: InitRequest): Promise<InitResult> {
       'review or edit it, or overwrite it with gitguard init --force',
     );
 
-  // Who the user is and which key they sign with, as git reads it in this repository (every scope).
-  const config = await collectConfig(repo, env);
-  const userEmail = effectiveValue(config, 'user.email')?.trim().toLowerCase();
-  const userName = effectiveValue(config, 'user.name');
-  const signingKey = effectiveValue(config, 'user.signingkey')?.trim();
-  const format = (effectiveValue(config, 'gpg.format') ?? 'openpgp').trim().toLowerCase();
-  // Whom the user already trusts: only their own files decide that, never the repository's config.
-  const signersFile = userValue(config, 'gpg.ssh.allowedsignersfile');
+  // Who the user is, the keys they already trust and the one they sign with.
   const lines: string[] = [];
   const review: string[] = [];
-
-  // The user's SSH keys and CAs: their global allowed-signers file, read as data.
-  const {
-    sshKeys,
-    caKeys,
-    sshEntries,
-    file: sshFile,
-    error,
-  } = readUserSigners(signersFile && expandPath(signersFile, env));
-  if (error) review.push(error);
-
-  // git's documented defaultKeyCommand, `ssh-add -L` (wherever set: it runs nothing of the repository's): git then signs with
-  // the agent's first key, which the agent's socket gives without running anything.
-  let sshKeyValue = signingKey;
-  if (
-    format === 'ssh' &&
-    !signingKey &&
-    isAgentKeyCommand(effectiveValue(config, 'gpg.ssh.defaultkeycommand')) &&
-    env.SSH_AUTH_SOCK
-  ) {
-    sshKeyValue = (await agentKeys(env.SSH_AUTH_SOCK))[0];
-    if (sshKeyValue)
-      review.push(
-        'your SSH signing key was taken from your ssh-agent (its first key, as gpg.ssh.defaultKeyCommand "ssh-add -L" gives git): check it is the one you sign with',
-      );
-  }
-
-  // The user's own SSH signing key vouches for the commits it signed as the user.
-  let ownSshLine: string | undefined;
-  let ownCa: SshPublicKey | undefined;
-  if (format === 'ssh' && sshKeyValue) {
-    const k = sshSigningKey(sshKeyValue, env, repo.workTree);
-    if ('error' in k) review.push(`your SSH signing key (user.signingkey) could not be read: ${k.error}`);
-    else if (k.key.cert) {
-      // A certificate: what vouches for it is its CA, for the user's e-mail (the next one is signed by
-      // the same CA, with another key).
-      const ca = k.key.cert.signatureKey;
-      caKeys.set(ca.fingerprint, ca);
-      ownCa = ca;
-      if (userEmail && EMAIL_RE.test(userEmail))
-        ownSshLine = `${userEmail} cert-authority,namespaces="git" ${ca.type} ${Buffer.from(ca.canonical).toString('base64')}`;
-      review.push(
-        `your SSH signing key is a certificate issued by the CA ${ca.fingerprint}: the proposed allowed_signers trusts that CA for your e-mail; check it is your organisation's CA`,
-      );
-    } else {
-      if (userEmail && EMAIL_RE.test(userEmail)) ownSshLine = `${userEmail} namespaces="git" ${k.line}`;
-      if (!sshKeys.has(k.key.fingerprint)) {
-        sshKeys.set(k.key.fingerprint, k.key);
-        if (userEmail) sshEntries.push({ principals: [userEmail], key: k.key });
-      }
-    }
-  } else if (format === 'ssh' && effectiveValue(config, 'gpg.ssh.defaultkeycommand')) {
-    review.push(
-      'user.signingkey is not set and gpg.ssh.defaultKeyCommand was not run (gitguard runs no configured command; only "ssh-add -L" is read, from your ssh-agent): set user.signingkey to your public key file',
-    );
-  }
+  const config = await collectConfig(repo, env);
+  const { userEmail, userName, signingKey, format, sshKeys, caKeys, sshEntries, sshFile, ownSshLine, ownCa } =
+    await userSigning(config, env, repo.workTree, review);
 
   const history = await collectHistory(repo);
   const head = history.head.oid;

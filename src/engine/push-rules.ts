@@ -5,7 +5,7 @@
 // before it is public), run by the one rule runner over the facts of the one facts module, with the
 // next step to print for each.
 import type { Finding, RuleResult } from '../domain/model.js';
-import type { Need } from './fact-collectors.js';
+import type { Need } from './fact-run.js';
 import { listRules, loadRules, type CatalogEntry, type RuleListing } from './catalog.js';
 
 /** Rule needs the hooks do not collect: they judge the pushed commits, not the repository's tags. */

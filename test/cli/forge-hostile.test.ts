@@ -3,21 +3,22 @@
 // links to itself must not loop, and an endless answer must not fill gitguard's memory. Each is
 // one line and exit 2 (the audit cannot be done), never a pass.
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { runMain } from '../helpers/cli.js';
 import {
-  GL_PROJECT,
+  FORGE_TOKEN,
   OWNER,
   NAME,
+  auditForge,
   ghRuleset,
   github,
   gitlab,
   glAccess,
   startForge,
   type FakeForge,
+  type ForgeRun,
   type Handler,
 } from '../helpers/forge.js';
 
-const TOKEN = 'ghp_HostileForgeMustNeverSeeThisToken';
+const TOKEN = FORGE_TOKEN;
 
 let repo: TestRepo;
 let evil: FakeForge;
@@ -32,33 +33,14 @@ afterAll(async () => {
   cleanupTemp();
 });
 
-async function audit(handler: Handler, kind: 'github' | 'gitlab') {
-  const forge = await startForge(handler);
-  try {
-    const api = kind === 'gitlab' ? `${forge.url}/api/v4` : forge.url;
-    const res = await runMain(
-      [
-        'audit',
-        repo.dir,
-        '--forge',
-        kind,
-        '--forge-repo',
-        kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`,
-        '--forge-url',
-        api,
-        '-r',
-        'forge-force-pushes-blocked',
-        '--format',
-        'json',
-      ],
-      { env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '1' } },
-    );
-    expect(res.stdout + res.stderr).not.toContain(TOKEN);
-    return { ...res, forge };
-  } finally {
-    await forge.close();
-  }
-}
+/** forge-force-pushes-blocked against a hostile test forge (test/helpers/forge.ts auditForge). */
+const audit = (handler: Handler, kind: 'github' | 'gitlab'): Promise<ForgeRun> =>
+  auditForge(handler, {
+    repo,
+    rules: ['forge-force-pushes-blocked'],
+    kind,
+    env: { GITGUARD_FORGE_MAX_WAIT: '1' },
+  });
 
 /** No request that reached the other origin carried the token, in any header. */
 function evilSawNoToken(): void {
@@ -142,7 +124,7 @@ test('a redirect within the API host (a renamed repository) is followed, with th
   };
   const run = await audit(h, 'github');
   expect(run.code).toBe(0);
-  expect(run.forge.requests.find((r) => r.path === moved)?.headers.authorization).toBe(`token ${TOKEN}`);
+  expect(run.requests.find((r) => r.path === moved)?.headers.authorization).toBe(`token ${TOKEN}`);
 });
 
 describe('pagination that never ends', () => {
@@ -154,7 +136,7 @@ describe('pagination that never ends', () => {
     let n = 0;
     const bounded: Handler = (req, base) => (GH_RULESETS.test(req.path) && ++n > 500 ? { body: [] } : h(req, base));
     const run = await audit(bounded, 'github');
-    expect(run.forge.requests.filter((r) => GH_RULESETS.test(r.path)).length).toBeLessThanOrEqual(2);
+    expect(run.requests.filter((r) => GH_RULESETS.test(r.path)).length).toBeLessThanOrEqual(2);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('loop');
   });
@@ -166,7 +148,7 @@ describe('pagination that never ends', () => {
     let n = 0;
     const bounded: Handler = (req, base) => (GL_BRANCHES.test(req.path) && ++n > 500 ? { body: [] } : h(req, base));
     const run = await audit(bounded, 'gitlab');
-    expect(run.forge.requests.filter((r) => GL_BRANCHES.test(r.path)).length).toBeLessThanOrEqual(3);
+    expect(run.requests.filter((r) => GL_BRANCHES.test(r.path)).length).toBeLessThanOrEqual(3);
     expect(run.code).toBe(2);
   });
 });

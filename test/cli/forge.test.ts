@@ -8,7 +8,6 @@ import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
 import {
   BRANCH_RULES,
-  GL_PROJECT,
   HIDDEN_404,
   NOT_PROTECTED,
   OWNER,
@@ -18,13 +17,16 @@ import {
   github,
   gitlab,
   glAccess,
+  auditForge,
+  FORGE_TOKEN,
   runCliAsync,
   startForge,
-  type FakeForge,
+  type ForgeAudit,
+  type ForgeRun,
   type Handler,
 } from '../helpers/forge.js';
 
-const TOKEN = 'ghp_S3cretT0kenThatMustNeverBePrinted';
+const TOKEN = FORGE_TOKEN;
 const FORGE_RULES = [
   'forge-signed-commits-required',
   'forge-force-pushes-blocked',
@@ -43,72 +45,11 @@ beforeAll(() => {
 });
 afterAll(() => cleanupTemp());
 
-interface Outcomes {
-  [rule: string]: string;
-}
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  outcomes: Outcomes;
-  json: any;
-  forge: FakeForge;
-}
+/** The forge rules against a test forge (test/helpers/forge.ts auditForge), on `repo` unless told. */
+const audit = (handler: Handler, o: Partial<ForgeAudit> = {}): Promise<ForgeRun> =>
+  auditForge(handler, { repo, rules: FORGE_RULES, ...o, env: { GITGUARD_FORGE_MAX_WAIT: '2', ...o.env } });
 
-/** spawned: the built binary, for what differs inside jest (see the timeout test). */
-async function audit(
-  handler: Handler,
-  opts: {
-    kind?: string;
-    format?: string;
-    extra?: string[];
-    env?: NodeJS.ProcessEnv;
-    dir?: string;
-    spawned?: boolean;
-  } = {},
-): Promise<Run> {
-  const forge = await startForge(handler);
-  try {
-    const kind = opts.kind ?? 'github';
-    const api = kind === 'gitlab' ? `${forge.url}/api/v4` : forge.url;
-    const res = await (opts.spawned ? runCliAsync : runMain)(
-      [
-        'audit',
-        opts.dir ?? repo.dir,
-        '--forge',
-        kind,
-        '--forge-repo',
-        kind === 'gitlab' ? GL_PROJECT : `${OWNER}/${NAME}`,
-        '--forge-url',
-        api,
-        '-r',
-        FORGE_RULES.join(','),
-        '--format',
-        opts.format ?? 'json',
-        ...(opts.extra ?? []),
-      ],
-      {
-        env: { ...repo.env, GITHUB_TOKEN: TOKEN, GITLAB_TOKEN: TOKEN, GITGUARD_FORGE_MAX_WAIT: '2', ...opts.env },
-      },
-    );
-    let json: any;
-    try {
-      json = JSON.parse(res.stdout);
-    } catch {
-      json = undefined;
-    }
-    const outcomes: Outcomes = {};
-    for (const r of json?.results ?? []) outcomes[r.meta.id] = r.outcome;
-    expect(forge.errors).toEqual([]);
-    expect(res.stdout).not.toContain(TOKEN);
-    expect(res.stderr).not.toContain(TOKEN);
-    return { ...res, outcomes, json, forge };
-  } finally {
-    await forge.close();
-  }
-}
-
-const result = (run: Run, id: string): any => run.json.results.find((r: any) => r.meta.id === id);
+const result = (run: ForgeRun, id: string): any => run.json.results.find((r: any) => r.meta.id === id);
 
 describe('audit --forge github', () => {
   test('an unprotected repository fails every control; nothing to bypass', async () => {
@@ -127,7 +68,7 @@ describe('audit --forge github', () => {
     const f = result(run, 'forge-force-pushes-blocked').findings[0];
     expect(f.evidence).toMatchObject({ ref: 'refs/heads/main', source: 'none' });
     // Every request carried the token, to the server only.
-    expect(run.forge.requests.every((r) => r.headers.authorization === `token ${TOKEN}`)).toBe(true);
+    expect(run.requests.every((r) => r.headers.authorization === `token ${TOKEN}`)).toBe(true);
   });
 
   test('full classic protection and a tag ruleset pass everything (exit 0)', async () => {
@@ -280,7 +221,7 @@ describe('audit --forge github', () => {
       headers: { 'retry-after': retryAfter },
       body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
     });
-    const queries = (run: Run): number => run.forge.requests.filter((r) => r.method === 'POST').length;
+    const queries = (run: ForgeRun): number => run.requests.filter((r) => r.method === 'POST').length;
 
     test('RATE_LIMITED with a reset that has passed: asked again, and its answer used', async () => {
       const run = await audit(firstQuery(rateLimited(now() - 60)));
@@ -348,9 +289,11 @@ describe('audit --forge github', () => {
         })),
       }),
     );
-    expect(
-      run.forge.requests.filter((r) => r.path.endsWith('/rulesets')).map((r) => r.query.get('page') ?? '1'),
-    ).toEqual(['1', '2', '3']);
+    expect(run.requests.filter((r) => r.path.endsWith('/rulesets')).map((r) => r.query.get('page') ?? '1')).toEqual([
+      '1',
+      '2',
+      '3',
+    ]);
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
     expect(result(run, 'forge-force-pushes-blocked').note).toContain('ruleset:200');
   });
@@ -368,7 +311,7 @@ describe('audit --forge github', () => {
     const run = await audit(
       github({ classic: { body: ghClassic() }, rulesets: [ghRuleset({ id: 7, target: 'tag' })], repoFirst: [limited] }),
     );
-    expect(run.forge.requests.filter((r) => r.path === `/repos/${OWNER}/${NAME}`)).toHaveLength(2);
+    expect(run.requests.filter((r) => r.path === `/repos/${OWNER}/${NAME}`)).toHaveLength(2);
     expect(run.code).toBe(0);
   });
 
@@ -386,7 +329,7 @@ describe('audit --forge github', () => {
       }
       return h(req, base);
     });
-    expect(run.forge.requests.filter((r) => r.path.endsWith('/rulesets'))).toHaveLength(2);
+    expect(run.requests.filter((r) => r.path.endsWith('/rulesets'))).toHaveLength(2);
     expect(run.code).toBe(0);
   });
 
@@ -483,7 +426,7 @@ describe('audit --forge github', () => {
         classic: { body: ghClassic({ approvals: 1, checks: ['build'] }) },
         rulesets: [ghRuleset({ id: 7, target: 'tag' })],
       }),
-      { dir: r3.dir },
+      { repo: r3 },
     );
     expect(run.outcomes['forge-reviews-required']).toBe('fail');
     expect(result(run, 'forge-reviews-required').findings[0].message).toContain('the policy asks for 2');
@@ -503,13 +446,13 @@ describe('gitguard CI gate', () => {
     const tagRuleset = ghRuleset({ id: 7, target: 'tag' });
     const missing = await audit(
       github({ classic: { body: ghClassic({ checks: ['build'] }) }, rulesets: [tagRuleset] }),
-      { dir: r4.dir },
+      { repo: r4 },
     );
     expect(missing.outcomes['forge-status-checks-required']).toBe('fail');
     expect(result(missing, 'forge-status-checks-required').findings[0].message).toContain('"gitguard audit"');
     const required = await audit(
       github({ classic: { body: ghClassic({ checks: ['build', 'gitguard audit'] }) }, rulesets: [tagRuleset] }),
-      { dir: r4.dir },
+      { repo: r4 },
     );
     expect(required.outcomes['forge-status-checks-required']).toBe('pass');
   });
@@ -547,7 +490,7 @@ describe('audit --forge gitlab', () => {
   test('a fully protected project passes every rule, with the token sent as PRIVATE-TOKEN', async () => {
     const run = await audit(gitlab(fullyProtected), { kind: 'gitlab' });
     expect(Object.values(run.outcomes)).toEqual(FORGE_RULES.map(() => 'pass'));
-    expect(run.forge.requests.every((r) => r.headers['private-token'] === TOKEN)).toBe(true);
+    expect(run.requests.every((r) => r.headers['private-token'] === TOKEN)).toBe(true);
     expect(result(run, 'forge-signed-commits-required').note).toContain('gitlab-push-rule');
   });
 
@@ -576,7 +519,7 @@ describe('audit --forge gitlab', () => {
     expect(run.outcomes['forge-reviews-required']).toBe('not-available');
     expect(run.outcomes['forge-code-owner-reviews-required']).toBe('not-available');
     expect(run.outcomes['forge-tags-protected']).toBe('fail');
-    expect(run.forge.requests.every((r) => r.headers['job-token'] === TOKEN && !r.headers['private-token'])).toBe(true);
+    expect(run.requests.every((r) => r.headers['job-token'] === TOKEN && !r.headers['private-token'])).toBe(true);
   });
 
   test('pagination: the protected branch rule for main is on the last page', async () => {
@@ -591,7 +534,7 @@ describe('audit --forge gitlab', () => {
       { kind: 'gitlab' },
     );
     expect(
-      run.forge.requests.filter((r) => r.path.endsWith('/protected_branches')).map((r) => r.query.get('page') ?? '1'),
+      run.requests.filter((r) => r.path.endsWith('/protected_branches')).map((r) => r.query.get('page') ?? '1'),
     ).toEqual(['1', '2']);
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
     expect(run.outcomes['forge-admins-cannot-bypass']).toBe('pass');
@@ -601,9 +544,7 @@ describe('audit --forge gitlab', () => {
     const run = await audit(gitlab(fullyProtected), { kind: 'gitlab', env: { GITLAB_TOKEN: '', CI_JOB_TOKEN: '' } });
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
     expect(
-      run.forge.requests.every(
-        (r) => !r.headers['private-token'] && !r.headers['job-token'] && !r.headers.authorization,
-      ),
+      run.requests.every((r) => !r.headers['private-token'] && !r.headers['job-token'] && !r.headers.authorization),
     ).toBe(true);
   });
 
@@ -620,7 +561,7 @@ describe('audit --forge gitlab', () => {
       },
       { kind: 'gitlab' },
     );
-    expect(run.forge.requests.filter((r) => r.path.endsWith('/protected_branches'))).toHaveLength(2);
+    expect(run.requests.filter((r) => r.path.endsWith('/protected_branches'))).toHaveLength(2);
     expect(run.outcomes['forge-force-pushes-blocked']).toBe('pass');
   });
 });

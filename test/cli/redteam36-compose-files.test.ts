@@ -32,13 +32,16 @@ const team = gateTeam({
   'web/web.Dockerfile': 'FROM node:20\nCMD ["node", "server.js"]\n',
 });
 
-test.each([
-  ['a file COMPOSE_FILE names', 'ci/compose.ci.yaml', service('gate', OFF)],
-  ['an included file', 'gate2.yaml', service('gate2', OFF)],
-  ['the file a service extends', 'base.yaml', service('audit', OFF)],
-  ['the Dockerfile compose builds', 'gate/Dockerfile', 'FROM node:20\nCMD ["true"]\n'],
-])('Bob switches the gate off in %s: fails (before: passed)', async (_, path, text) => {
-  expect(await team.outcomes({ [path]: text })).toEqual(GATE_FAIL);
+// Each switched off in its own commit, all judged in one audit: every one of Bob's commits is named.
+test('Bob switches the gate off in a file COMPOSE_FILE names, an included file, the file a service extends, the Dockerfile compose builds: each fails (before: passed)', async () => {
+  const off: Array<Record<string, string>> = [
+    { 'ci/compose.ci.yaml': service('gate', OFF) },
+    { 'gate2.yaml': service('gate2', OFF) },
+    { 'base.yaml': service('audit', OFF) },
+    { 'gate/Dockerfile': 'FROM node:20\nCMD ["true"]\n' },
+  ];
+  const { outcomes, flagged } = await team.chain(off);
+  expect([outcomes, flagged]).toEqual([GATE_FAIL, off]);
 });
 
 test("twins: Alice's edit of the Dockerfile; Bob's edit of a Dockerfile leading nowhere: pass", async () => {

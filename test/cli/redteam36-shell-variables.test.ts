@@ -39,19 +39,23 @@ const gitlab = gateTeam({
   'scripts/lint.sh': '#!/bin/sh\neslint .\n',
 });
 
-test.each([
-  ['GATE=...; bash $GATE', 'scripts/gate.sh'],
-  ['export CHECK=...', 'scripts/check.sh'],
-  ['a sourced file', 'scripts/sourced.sh'],
-  ['$GITHUB_ENV', 'scripts/later.sh'],
-  ['a script setting its own variable', 'scripts/inner.sh'],
-])('Bob empties the script a shell variable names (%s): fails (before: passed)', async (_, path) => {
-  expect(await github.outcomes({ [path]: '#!/bin/sh\nexit 0\n' })).toEqual(GATE_FAIL);
+// Each script emptied in its own commit, all judged in one audit: every one of Bob's commits is named.
+test('Bob empties the script a shell variable names (GATE=...; bash $GATE, export CHECK=..., a sourced file, $GITHUB_ENV, a script setting its own variable): each fails (before: passed)', async () => {
+  const emptied = [
+    'scripts/gate.sh',
+    'scripts/check.sh',
+    'scripts/sourced.sh',
+    'scripts/later.sh',
+    'scripts/inner.sh',
+  ].map((path) => ({ [path]: '#!/bin/sh\nexit 0\n' }));
+  const { outcomes, flagged } = await github.chain(emptied);
+  expect([outcomes, flagged]).toEqual([GATE_FAIL, emptied]);
 });
 
-test("Bob empties the script an included file's or a hidden job's variables: name: fails (before: passed)", async () => {
-  expect(await gitlab.outcomes(OFF)).toEqual(GATE_FAIL);
-  expect(await gitlab.outcomes({ 'scripts/hidden.sh': '#!/bin/sh\nexit 0\n' })).toEqual(GATE_FAIL);
+test("Bob empties the script an included file's or a hidden job's variables: name: each fails (before: passed)", async () => {
+  const emptied = [OFF, { 'scripts/hidden.sh': '#!/bin/sh\nexit 0\n' }];
+  const { outcomes, flagged } = await gitlab.chain(emptied);
+  expect([outcomes, flagged]).toEqual([GATE_FAIL, emptied]);
 });
 
 test('twins: Alice empties the script; Bob edits a script leading nowhere: pass', async () => {

@@ -18,9 +18,8 @@ import {
   readBounded,
   readBoundedIfExists,
   UnsafeFileError,
-  writeFileSafe,
-  writeUserFile,
 } from '../../src/collect/safe-fs.js';
+import { writeFileSafe, writeUserFile } from '../../src/collect/safe-write.js';
 import { tempDir, cleanupTemp } from '../helpers/repo.js';
 
 afterAll(cleanupTemp);

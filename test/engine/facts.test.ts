@@ -1,6 +1,7 @@
 // The one facts module (src/engine/facts.ts over the registry in src/engine/fact-collectors.ts): which
 // collectors a rule selection wants, that each fact is collected once, and that the registry is whole.
-import { COLLECTORS, type CollectedName } from '../../src/engine/fact-collectors.js';
+import { COLLECTORS } from '../../src/engine/fact-collectors.js';
+import type { CollectedName } from '../../src/engine/fact-run.js';
 import { FactStore } from '../../src/engine/facts.js';
 import { listRules, loadRules } from '../../src/engine/catalog.js';
 import { discoverRepository } from '../../src/collect/repository.js';

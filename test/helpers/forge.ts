@@ -144,16 +144,28 @@ export interface ForgeRun extends CliResult {
   requests: Request[];
 }
 
+export interface ForgeAudit {
+  repo: TestRepo;
+  rules: string[];
+  kind?: 'github' | 'gitlab';
+  /** Over the repository's environment, the token and GITGUARD_FORGE_MAX_WAIT=0. */
+  env?: NodeJS.ProcessEnv;
+  /** The report's format (json by default: outcomes and notes are read from it). */
+  format?: string;
+  /** More arguments after the audit's own. */
+  extra?: string[];
+  /** The built binary in a process, for what differs inside jest (an abort's realm); main in this process otherwise. */
+  spawned?: boolean;
+}
+
 /** `audit REPO --forge KIND -r RULES --format json` (main in this process) against a test forge serving
  *  `handler` on 127.0.0.1, closed after. The forge's fixtures must all have matched their schemas, and
  *  the token must not show in what gitguard printed. */
-export async function auditForge(
-  handler: Handler,
-  o: { repo: TestRepo; rules: string[]; kind?: 'github' | 'gitlab'; env?: NodeJS.ProcessEnv },
-): Promise<ForgeRun> {
+export async function auditForge(handler: Handler, o: ForgeAudit): Promise<ForgeRun> {
   const forge = await startForge(handler);
   try {
-    const res = await runMain(forgeAuditArgs(o.repo.dir, o.kind ?? 'github', forge.url, o.rules), {
+    const args = [...forgeAuditArgs(o.repo.dir, o.kind ?? 'github', forge.url, o.rules, o.format), ...(o.extra ?? [])];
+    const res = await (o.spawned ? runCliAsync : runMain)(args, {
       env: {
         ...o.repo.env,
         GITHUB_TOKEN: FORGE_TOKEN,

@@ -19,8 +19,8 @@
 // - a signature by an algorithm this build cannot check is E (secp256k1 and brainpool ECDSA are
 //   checked by node:crypto, over the hashes gpg 2.2 uses).
 import * as openpgp from 'openpgp';
-import { BAD_MPI, fastVerify, verifyParams } from './openpgp-fast.js';
-import { readQuickSignature } from './openpgp-sig.js';
+import { BAD_MPI, fastVerify } from './openpgp-fast.js';
+import { quickVerifier } from './openpgp-quick.js';
 import { readSignatureBlock } from './openpgp-block.js';
 import { judgeGood } from './openpgp-judge.js';
 import { designatedRevocation } from './openpgp-revokers.js';
@@ -61,23 +61,6 @@ export interface KeyringOptions {
   quick?: boolean;
   /** Verify the self-signatures each key stands on, for keys()' selfSignatureHashes (a policy's keys/). */
   selfSignatureHashes?: boolean;
-}
-
-/** RFC 4880 5.2.4: a v4 signature's hash ends with the version, 0xff and the hashed part's length. */
-function v4Trailer(hashedLength: number): Buffer {
-  const t = Buffer.alloc(6);
-  t[0] = 4;
-  t[1] = 0xff;
-  t.writeUInt32BE(hashedLength, 2);
-  return t;
-}
-
-/** `v` (a verdict with a signing time) for a signature made at `signedAt`: the same fields in the same order. */
-function withSignedAt(v: OpenPgpVerdict, signedAt: number): OpenPgpVerdict {
-  const from = v as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k in from) out[k] = k === 'signedAt' ? signedAt : from[k];
-  return out as unknown as OpenPgpVerdict;
 }
 
 /** What each keyring was built from: its sources and options, and each primary key with its files. */
@@ -212,6 +195,8 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     ? await Promise.all(entries.map((e) => e.selfSignatureHashes()))
     : undefined;
 
+  const quickVerify = quickVerifier(index, now, primaryRevocation);
+
   async function verify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict> {
     const quick = options.quick === false ? undefined : await quickVerify(payload, armoredSig);
     if (quick) return quick;
@@ -289,59 +274,6 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     if (bad) return bad;
     return { ...v, reason: lastReason || `no usable key ${v.signingKey} in the keyring` };
   }
-
-  /**
-   * The common case without openpgp.js's reader (openpgp-sig.ts): one candidate key, whose
-   * arithmetic node:crypto checks, and a good signature. undefined for anything else, which
-   * verify() then judges in full, so this path only ever gives the verdict verify() would.
-   */
-  async function quickVerify(payload: Uint8Array, armoredSig: string): Promise<OpenPgpVerdict | undefined> {
-    const q = readQuickSignature(armoredSig);
-    if (!q) return undefined;
-    const candidates = index
-      .get(q.issuerFingerprint)
-      ?.filter((c) => fpr(c.sub?.keyPacket ?? c.entry.key.keyPacket) === q.issuerFingerprint);
-    if (candidates?.length !== 1) return undefined;
-    const { entry, sub } = candidates[0]!;
-    const kp: AnyKeyPacket = sub?.keyPacket ?? entry.key.keyPacket;
-    if (!SIGNING_ALGOS.has(kp.algorithm) || (kp.algorithm as number) !== q.publicKeyAlgorithm) return undefined;
-    const [first, second] = q.mpis;
-    const params = q.mpis.length === 1 ? { s: first } : { r: first, s: second };
-    let good: boolean | undefined;
-    try {
-      good = verifyParams(kp, q.hashAlgorithm, [payload, q.hashed, v4Trailer(q.hashed.length)], params);
-    } catch {
-      // one gpg cannot check: verify() judges it, naming its key
-    }
-    if (good !== true) return undefined;
-    // A key's judgement at one clock second is the same for every good signature it made with one
-    // hash but for the signing time, which judgeGood reads only against the key's creation: judged
-    // once per second and copied (primaryAt's facts per signature cost more than the arithmetic).
-    const at = now();
-    const t = seconds(at);
-    let memo = judged.get(candidates[0]!);
-    if (memo?.t !== t) judged.set(candidates[0]!, (memo = { t, byHash: new Map() }));
-    const same = q.created >= seconds(kp.created) ? memo.byHash.get(q.hashAlgorithm) : undefined;
-    if (same) return withSignedAt(same, q.created);
-    // The fields in verify()'s order, so that both paths give the same object.
-    const v: OpenPgpVerdict = { letter: 'E', format: 'openpgp', identities: [], signingKey: q.issuerFingerprint };
-    v.signedAt = q.created;
-    v.hashAlgorithm = enumName(enums.hash, q.hashAlgorithm).toLowerCase();
-    v.keyAlgorithm = enumName(enums.publicKey, q.publicKeyAlgorithm);
-    keyringWork.goodJudged += 1;
-    const verdict = await judgeGood(
-      { ...v, signer: fpr(entry.key.keyPacket), signingKey: fpr(kp), ...keyAlgorithmFacts(kp) },
-      entry,
-      sub,
-      kp,
-      () => at,
-      await primaryRevocation(entry),
-    );
-    if (q.created < seconds(kp.created)) return verdict;
-    memo.byHash.set(q.hashAlgorithm, verdict);
-    return withSignedAt(verdict, q.created);
-  }
-  const judged = new Map<object, { t: number; byHash: Map<number, OpenPgpVerdict> }>();
 
   const keyring: Keyring = {
     size: entries.length,
