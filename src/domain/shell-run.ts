@@ -5,6 +5,7 @@ import { GITGUARD_WORD } from './ci-words.js';
 import { base, SHELLS } from './gitguard-call.js';
 import { eventTest } from './actions-run.js';
 import { checkoutRun } from './checkout-runs.js';
+import { wrappedStart } from './command-wrappers.js';
 import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js';
 import { cdTarget, commandDirs, FOLDER } from './step-folder.js';
 import {
@@ -299,7 +300,8 @@ export class Shell {
         return new Shell(this.budget, this.depth + 1, this.defs).script(parseScript(args.join(' ')), cur, cond, inFunc);
       case 'exec': {
         if (!args.length) return flow(cur);
-        const f = this.simple(all.slice(i + 1), heredocs, cur, cond, inFunc);
+        // Past its options (`exec -a name gitguard audit`); one it does not take: read as a command.
+        const f = this.simple(all.slice(i + Math.max(1, wrappedStart(words).start)), heredocs, cur, cond, inFunc);
         return { ...f, run: new Set(), exit: new Set([...f.run, ...f.exit, ...f.ret]) };
       }
     }
