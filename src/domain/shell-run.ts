@@ -7,7 +7,7 @@ import { eventTest } from './actions-run.js';
 import { checkoutRun } from './checkout-runs.js';
 import { wrappedStart } from './command-wrappers.js';
 import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js';
-import { cdTarget, commandDirs, FOLDER } from './step-folder.js';
+import { cdTarget, commandDirs, FOLDER, makesRepository } from './step-folder.js';
 import {
   add,
   assignStatus,
@@ -327,6 +327,8 @@ export class Shell {
       if (this.budget.checkout) checkoutRun(name, args, this.budget.checkout); // what runs after it is not followed
       return this.moved(cur, args, cond);
     }
+    // `git init tools && cd tools`: a folder of the checkout may now be another repository.
+    if (base(name) === 'git' && makesRepository(args)) this.budget.folders.reposMade();
     const dirs = commandDirs(all.map((w) => w.value));
     const run = this.budget.checkout && checkoutRun(name, args, this.budget.checkout);
     if (run) return this.fromCheckout(run, cur, cond, dirs);
