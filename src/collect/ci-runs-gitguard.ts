@@ -17,7 +17,7 @@ import { chainGates } from './script-files.js';
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
 import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js';
-import { namesGitguard, UNREAD, type Gate } from './github-gate.js';
+import { deadLocalReferences, namesGitguard, UNREAD, type Gate } from './github-gate.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
@@ -305,7 +305,9 @@ export class CiGateReader {
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
       const [text, origin] = texts[i]!;
-      const refs = await ciReferencesIn(text, origin);
+      // A reusable workflow or action only a job that never runs calls (`if: false`, `needs:` on one) runs for no change.
+      const dead = whole ? [] : await deadLocalReferences(text, origin);
+      const refs = (await ciReferencesIn(text, origin)).filter((r) => !dead.includes(r));
       // Read by line alone for the parse budget: a file it runs may hold the gate.
       unread ||= this.follows && referencesUnread(text);
       for (const ref of refs) {

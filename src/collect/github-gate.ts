@@ -21,6 +21,7 @@ import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
 import { folderOf, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
+import { deadJobNodes, deadReferences } from './job-runs.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -200,6 +201,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         }
         return undefined;
       };
+      let dead = new Set<unknown>();
       // A job's `actions/checkout` steps: where they put the change (step-folder.ts checkoutRoots).
       const checkouts = (steps: unknown): string[] | undefined => {
         if (!yaml.isSeq(steps)) return undefined;
@@ -218,6 +220,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
       const collect = (n: unknown, at: Above): void => {
         if ((visits += 1) > MAX_VISITS) throw new Error('too many nodes');
         const node = resolveAlias(yaml, n, doc);
+        if (dead.has(node)) return; // a job that never runs (job-runs.ts)
         if (yaml.isScalar(node)) out.mention ||= typeof node.value === 'string' && GITGUARD.test(node.value);
         if (yaml.isSeq(node)) {
           // A step whose failure a later step of the list fails the job on: its continue-on-error does not switch it off.
@@ -291,6 +294,10 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         scope,
       );
       if (!runsForChanges(events, called)) continue;
+      const never = neverTrue(events);
+      const jobs = deadJobNodes(yaml, doc, never);
+      if (jobs === 'all') continue;
+      dead = jobs;
       const start: Above = {
         shells: [undefined],
         strategy: undefined,
@@ -306,6 +313,36 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
     return none;
   }
   return out;
+}
+
+/** An `if:` never true for a change (`events`: those that start the workflow for one). */
+const neverTrue =
+  (events: readonly unknown[] | undefined) =>
+  (condition: unknown): boolean =>
+    literally(condition, false) || constantFalse(condition, gateBranches(), (events ?? ['push']).map(String));
+
+/** The local files only jobs that never run for a change call in a workflow (job-runs.ts), `origin` the CI file. */
+export function deadLocalReferences(text: string, origin: string): Promise<string[]> {
+  return memo(`dead refs ${origin} ${gateKey()}`, text, async () => {
+    const docs = await parsedYaml(text);
+    if (typeof docs === 'string') return [];
+    const yaml = await import('yaml');
+    const scope = await gateScopeFor([text]);
+    const out: string[] = [];
+    try {
+      for (const doc of docs) {
+        const on = resolveAlias(yaml, yaml.isMap(doc.contents) ? doc.contents.get('on', true) : undefined, doc);
+        const events = changeEvents(
+          yaml.isNode(on) ? on.toJS(doc, { mapAsMap: true, maxAliasCount: MAX_ALIASES }) : on,
+          scope,
+        );
+        out.push(...deadReferences(yaml, doc, deadJobNodes(yaml, doc, neverTrue(events)), origin));
+      }
+    } catch {
+      return [];
+    }
+    return out;
+  });
 }
 
 /** What a step takes from the nodes above it (stepsIn). */

@@ -5,6 +5,7 @@
 
 import { auditGates, verifyGates } from './audit-options.js';
 import { inCheckout, ROOT, type Place } from './step-folder.js';
+import { wrappedStart } from './command-wrappers.js';
 
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
@@ -35,18 +36,28 @@ function expressionWords(words: readonly string[]): string[] {
   return out;
 }
 
+/** A gitguard command line among a program's words (`find . -exec gitguard audit \;`, `ssh h 'npx gitguard verify'`). */
+const CARRIED =
+  /(?:^|\s)(?:\S*\/)?(?:(?:npx|bunx|pnpx)\s+(?:-\S+\s+)*)?(?:@[\w.-]+\/)?gitguard(?:\.js|@\S*)?\s+(?:audit|verify|hook|-|\$)/;
+const RUNNERS = ['npx', 'bunx', 'pnpx', 'npm', 'pnpm', 'yarn'];
+
 /**
  * What a command naming gitguard is: a check that fails with it, or no check (help, an install, a
  * print, a run that opens another repository than the checkout: `at`, where it runs, step-folder.ts).
  */
 export function gitguardCall(split: readonly string[], at: Place = ROOT): 'check' | 'none' {
-  const words = expressionWords(split);
+  // Past the wrappers that run it once with its status (command-wrappers.ts); another program that
+  // runs it (`find -exec`, `xargs`, `docker run`, `ssh`, `sudo -b`) is no gate.
+  const all = expressionWords(split);
+  const { start, unfaithful } = wrappedStart(all);
+  if (unfaithful) return 'none';
+  const words = all.slice(start);
   const name = base(words[0] ?? '');
   if (INERT.has(name)) return 'none';
   if (INSTALLERS.has(name) && INSTALLS.has(words.find((w, k) => k > 0 && !w.startsWith('-')) ?? '')) return 'none';
   let args: readonly string[] | undefined;
   if (name === 'gitguard' || /\bgitguard(?:\.js)?$/.test(words[0] ?? '')) args = words.slice(1);
-  else if (['npx', 'bunx', 'pnpx', 'npm', 'pnpm', 'yarn'].includes(name) || (name === 'node' && words[1])) {
+  else if (RUNNERS.includes(name) || (name === 'node' && words[1])) {
     // `npx -y gitguard@1 audit`, `pnpm dlx gitguard`, `npm exec -- gitguard`, `node node_modules/gitguard/bin/gitguard.js`.
     const pos = words.findIndex((w, k) => k > 0 && /^(?:@[\w.-]+\/)?gitguard(?:@\S*)?$|\/gitguard(?:\.js)?$/.test(w));
     const before = words.slice(1, pos);
@@ -55,8 +66,12 @@ export function gitguardCall(split: readonly string[], at: Place = ROOT): 'check
     );
     if (pos > 0 && runner) args = words.slice(pos + 1);
   }
-  // A script, a make target, a package script named so: counts as running it where it runs.
-  if (!args) return inCheckout(at) ? 'check' : 'none';
+  // A script, a make target, a package script named so: counts as running it where it runs; a
+  // program not known to hand gitguard's command line on faithfully is none.
+  if (!args) {
+    const hands = !RUNNERS.includes(name) && name !== 'node' && CARRIED.test(words.slice(1).join(' '));
+    return inCheckout(at) && !hands ? 'check' : 'none';
+  }
   if (args.some((a) => ['--help', '-h', '--version', '-V', 'help'].includes(a))) return 'none';
   const rest = args.filter((a, k) => !a.startsWith('-') && !['-C', '--repo'].includes(args[k - 1] ?? ''));
   const sub = rest[0];

@@ -5,7 +5,9 @@ import { GITGUARD_WORD } from './ci-words.js';
 import { base, SHELLS } from './gitguard-call.js';
 import { eventTest } from './actions-run.js';
 import { checkoutRun } from './checkout-runs.js';
-import { cdTarget, commandDirs, FOLDER } from './step-folder.js';
+import { wrappedStart } from './command-wrappers.js';
+import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js';
+import { cdTarget, commandDirs, FOLDER, makesRepository } from './step-folder.js';
 import {
   add,
   assignStatus,
@@ -195,63 +197,18 @@ export class Shell {
           }
         return out;
       }
-      case 'if': {
-        const out = flow();
-        let pending = states;
-        for (const [test, body] of c.clauses) {
-          const t = this.script(test, pending, true, inFunc);
-          this.merge(out, t);
-          const yes = new Set([...t.run].filter((s) => !(s & S)));
-          pending = new Set([...t.run].filter((s) => s & S));
-          const b = this.script(body, yes, cond, inFunc);
-          this.merge(out, b);
-          add(out.run, b.run);
-        }
-        if (c.otherwise) {
-          const b = this.script(c.otherwise, pending, cond, inFunc);
-          this.merge(out, b);
-          add(out.run, b.run);
-        } else for (const s of pending) out.run.add(status(s, false));
-        return out;
-      }
-      case 'loop': {
-        const out = flow();
-        let enter = states;
-        if (c.cond) {
-          const t = this.script(c.cond, states, true, inFunc);
-          this.merge(out, t);
-          enter = new Set([...t.run].filter((s) => ((s & S) !== 0) === c.until));
-          for (const s of t.run) if (!enter.has(s)) out.run.add(status(s, false));
-        } else if (!c.entered) for (const s of states) out.run.add(status(s, false));
-        const b = this.script(c.body, enter, cond, inFunc);
-        add(out.exit, b.exit);
-        add(out.ret, b.ret);
-        add(out.run, b.run);
-        add(out.run, b.brk);
-        return out;
-      }
-      case 'case': {
-        const out = flow(new Set([...states].map((s) => status(s, false))));
-        for (const branch of c.branches) {
-          const b = this.script(branch, states, cond, inFunc);
-          this.merge(out, b);
-          add(out.run, b.run);
-        }
-        return out;
-      }
+      case 'if':
+        return ifCommand(this, c, states, cond, inFunc);
+      case 'loop':
+        return loopCommand(this, c, states, cond, inFunc);
+      case 'case':
+        return caseCommand(this, c, states, cond, inFunc);
       case 'function':
         define(this.defs.funcs, c.name, c.body);
         return flow(new Set([...states].map((s) => status(s, false))));
       case 'simple':
         return this.simple(c.words, c.heredocs, states, cond, inFunc);
     }
-  }
-
-  private merge(into: Flow, from: Flow, run = false): void {
-    add(into.exit, from.exit);
-    add(into.ret, from.ret);
-    add(into.brk, from.brk);
-    if (run) add(into.run, from.run);
   }
 
   /** `dirs`: the folders it starts in, from the caller's (`make -C x`: commandDirs); it returns to the caller's. */
@@ -324,7 +281,7 @@ export class Shell {
       const rest = all.slice(i + 1).map((w) => quote(w.value));
       const inner = new Shell(this.budget, this.depth + 1, { ...this.defs, aliases: new Map() });
       for (const text of aliases)
-        this.merge(out, inner.script(parseScript([text, ...rest].join(' ')), cur, cond, inFunc), true);
+        merge(out, inner.script(parseScript([text, ...rest].join(' ')), cur, cond, inFunc), true);
       return out;
     }
     const options = optionsAfter(name, args);
@@ -343,7 +300,8 @@ export class Shell {
         return new Shell(this.budget, this.depth + 1, this.defs).script(parseScript(args.join(' ')), cur, cond, inFunc);
       case 'exec': {
         if (!args.length) return flow(cur);
-        const f = this.simple(all.slice(i + 1), heredocs, cur, cond, inFunc);
+        // Past its options (`exec -a name gitguard audit`); one it does not take: read as a command.
+        const f = this.simple(all.slice(i + Math.max(1, wrappedStart(words).start)), heredocs, cur, cond, inFunc);
         return { ...f, run: new Set(), exit: new Set([...f.run, ...f.exit, ...f.ret]) };
       }
     }
@@ -369,6 +327,8 @@ export class Shell {
       if (this.budget.checkout) checkoutRun(name, args, this.budget.checkout); // what runs after it is not followed
       return this.moved(cur, args, cond);
     }
+    // `git init tools && cd tools`: a folder of the checkout may now be another repository.
+    if (base(name) === 'git' && makesRepository(args)) this.budget.folders.reposMade();
     const dirs = commandDirs(all.map((w) => w.value));
     const run = this.budget.checkout && checkoutRun(name, args, this.budget.checkout);
     if (run) return this.fromCheckout(run, cur, cond, dirs);

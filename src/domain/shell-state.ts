@@ -1,7 +1,8 @@
 // The state domain/shell-gate.ts runs a script on: a few bits per run, where runs go, and what the
 // shell defines as it runs (functions, aliases, traps) with the builtins that change them.
 import { parseScript, type Command, type Script, type Word } from './shell-syntax.js';
-import { base, gitguardCall } from './gitguard-call.js';
+import { gitguardCall } from './gitguard-call.js';
+import { wrappedStart } from './command-wrappers.js';
 import { inCheckout, type FolderTable } from './step-folder.js';
 
 /** How the forge's shell starts a script: `-e` (errexit) and `-o pipefail`. */
@@ -117,19 +118,6 @@ export function define<T>(into: Map<string, T[]> | T[], name: string, value: T):
   if (!list.includes(value)) list.push(value);
 }
 
-/** Words before a command that run it unchanged (their options skipped). */
-const WRAPPERS = new Set([
-  'sudo',
-  'env',
-  'time',
-  'nice',
-  'nohup',
-  'timeout',
-  'stdbuf',
-  'command',
-  'builtin',
-  'xvfb-run',
-]);
 /** Builtins whose words are assignments (`export PATH=./bin:$PATH`). */
 export const DECLARES = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 /** Variables that change which program a name runs or how a shell starts. */
@@ -186,17 +174,20 @@ function setOptions(s: number, args: readonly string[]): number {
   return out;
 }
 
-/** Where a command's name stands: past its assignments and the wrappers that run it unchanged (`sudo -E`). */
+/**
+ * Where a command's name stands: past its assignments and the wrappers that run it once with its
+ * status (`sudo -E`, `timeout 60`: command-wrappers.ts); `exec` is the shell's own (shell-run.ts).
+ */
 export function commandStart(all: readonly Word[]): number {
   let i = 0;
   while (i < all.length && /^[A-Za-z_]\w*=/.test(all[i]!.value)) i += 1;
-  while (
-    i < all.length &&
-    WRAPPERS.has(base(all[i]!.value)) &&
-    !(all[i]!.value === 'command' && all[i + 1]?.value === '-v')
-  )
-    for (i += 1; i < all.length && /^(?:-|\d|[A-Za-z_]\w*=)/.test(all[i]!.value);) i += 1;
-  return i;
+  return (
+    i +
+    wrappedStart(
+      all.slice(i).map((w) => w.value),
+      'exec',
+    ).start
+  );
 }
 
 /**

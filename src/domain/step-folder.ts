@@ -103,8 +103,16 @@ export class FolderTable {
   private readonly folders: string[] = [];
   constructor(
     readonly roots: readonly string[],
-    private readonly opens?: (folder: string) => boolean,
+    private opens?: (folder: string) => boolean,
   ) {}
+
+  /**
+   * A command made repositories in folders the reading does not track (`git init tools`, `git clone
+   * url x`, `git worktree add x`): from here on no folder under a root opens the checkout.
+   */
+  reposMade(): void {
+    this.opens = undefined;
+  }
 
   /** `state` with `folder` as its folder (past the table's size: not known). */
   in(state: number, folder: string | null): number {
@@ -119,6 +127,21 @@ export class FolderTable {
     const folder = dirs.reduce<string | null>((f, d) => namedFolder(d, f), i === UNKNOWN ? null : this.folders[i]!);
     return { folder, roots: this.roots, ...(this.opens ? { opens: this.opens } : {}) };
   }
+}
+
+/** git's commands that make a repository, worktree or submodule checkout in a folder. */
+const MAKES_REPO = new Set(['init', 'clone', 'worktree', 'submodule']);
+/** git's options before its command that take a value as the next word. */
+const GIT_VALUED = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--config-env']);
+
+/** Whether `git <args>` may make a repository in a folder (its global options skipped; one not known: it may). */
+export function makesRepository(args: readonly string[]): boolean {
+  for (let k = 0; k < args.length; k += 1) {
+    const a = args[k]!;
+    if (GIT_VALUED.has(a)) k += 1;
+    else if (!a.startsWith('-')) return MAKES_REPO.has(a) || /[$`]/.test(a);
+  }
+  return false;
 }
 
 /** Programs' options naming the folder they run their command (or recipe, or script) in. */

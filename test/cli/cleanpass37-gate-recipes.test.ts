@@ -85,11 +85,6 @@ const cases: Array<[string, Record<string, string>, Record<string, string>]> = [
   ],
   ['bunx', { [WF]: gh('push', run('bunx gitguard audit')) }, { [WF]: gh('push', run('bunx gitguard audit --all')) }],
   [
-    'docker run',
-    { [WF]: gh('push', run('docker run --rm -v "$PWD:/repo" -w /repo ghcr.io/octo/gitguard:1 gitguard audit')) },
-    { [WF]: gh('push', run('docker run --rm -v "$PWD:/repo" -w /repo ghcr.io/octo/gitguard:1 gitguard audit --all')) },
-  ],
-  [
     'set -euo pipefail block',
     {
       [WF]: gh(
