@@ -70,11 +70,12 @@ export function bashEnvFirst(text: string, vars: ReadonlyMap<string, string> | u
 /**
  * Whether a script's positional parameters stay as it was started with: no `set` with anything but
  * options (`set -- x`, `set x` replace them) and nothing that may hide one (`.`, `source`, `eval`,
- * `alias`). A wrapper's `gitguard audit "$@"` run with no arguments is then `gitguard audit`.
+ * `alias`), quotes and escapes aside. A wrapper's `gitguard audit "$@"` run with no arguments is then `gitguard audit`.
  */
 function positionalKept(text: string): boolean {
-  if (/(?:^|[\s;&|(){}`])(?:\.|source|eval|alias)[\s;]/.test(text)) return false;
-  for (const m of text.matchAll(/(?:^|[\s;&|(){}`])set\b([^\n;&|)]*)/g)) {
+  const bare = text.replace(/['"\\]/g, ''); // `s''et`, `\set`: quotes and escapes go before bash runs it
+  if (/(?:^|[\s;&|(){}`])(?:\.|source|eval|alias)(?:[\s;]|$)/.test(bare)) return false;
+  for (const m of bare.matchAll(/\bset\b([^\n;&|)]*)/g)) {
     const words = m[1]!.trim().split(/\s+/).filter(Boolean);
     const options = words.every((w, k) => /^[-+][a-zA-Z]+$/.test(w) || /^[-+]\w*o$/.test(words[k - 1] ?? ''));
     if (!options) return false;

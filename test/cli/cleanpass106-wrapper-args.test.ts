@@ -61,6 +61,11 @@ const lost: Array<[string, string, string]> = [
   ],
   ['the step passes a rule', `./${SH} --rule security-policy-present`, '#!/bin/bash\nnpx gitguard audit "$@"\n'],
   [
+    "set quoted (s''et -- ...)",
+    `./${SH}`,
+    `#!/bin/bash\ns''et -- -r security-policy-present\nnpx gitguard audit "$@"\n`,
+  ],
+  [
     'set after an option, picking a rule',
     `./${SH}`,
     '#!/bin/bash\nset -e -- -r security-policy-present\nnpx gitguard audit "$@"\n',
