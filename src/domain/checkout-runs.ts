@@ -5,10 +5,11 @@
 // script (package-run.ts). Past MAX_FILES, MAX_FILE bytes, a path with a variable, after a `cd`, or
 // a file not there: 'unfollowed' (no gate). A command of another kind (`node ci/gate.js`, `task`)
 // counts as the gate's chain reads it (any mention along it).
+import { posix } from 'node:path';
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 import { GITGUARD_WORD, repoPath } from './ci-words.js';
 import { makeScript } from './make-recipe.js';
-import { packageScript, scriptRunner } from './package-run.js';
+import { packageScript, scriptRunner, scriptsOf } from './package-run.js';
 import { quote, runnersOwn, type Checkout, type CheckoutRun, type FileAt, type ShellMode } from './shell-state.js';
 
 /** Files followed per step run, and the size of each. */
@@ -66,11 +67,34 @@ export function bashEnvFirst(text: string, vars: ReadonlyMap<string, string> | u
   return env ? `. ${quote(env)}\n${text}` : text;
 }
 
-/** A script file run by a new shell: `shell` with `flags`, or its shebang's. */
-function scriptRun(shell: string, flags: readonly string[], text: string | undefined, co: Checkout): CheckoutRun {
+/**
+ * Whether a script's positional parameters stay as it was started with: no `set` with anything but
+ * options (`set -- x`, `set x` replace them) and nothing that may hide one (`.`, `source`, `eval`,
+ * `alias`), quotes and escapes aside. A wrapper's `gitguard audit "$@"` run with no arguments is then `gitguard audit`.
+ */
+function positionalKept(text: string): boolean {
+  const bare = text.replace(/['"\\]/g, ''); // `s''et`, `\set`: quotes and escapes go before bash runs it
+  if (/(?:^|[\s;&|(){}`])(?:\.|source|eval|alias)(?:[\s;]|$)/.test(bare)) return false;
+  for (const m of bare.matchAll(/\bset\b([^\n;&|)]*)/g)) {
+    const words = m[1]!.trim().split(/\s+/).filter(Boolean);
+    const options = words.every((w, k) => /^[-+][a-zA-Z]+$/.test(w) || /^[-+]\w*o$/.test(words[k - 1] ?? ''));
+    if (!options) return false;
+  }
+  return true;
+}
+
+/** A script file run by a new shell with `args`: `shell` with `flags`, or its shebang's. */
+function scriptRun(
+  shell: string,
+  flags: readonly string[],
+  text: string | undefined,
+  co: Checkout,
+  args: readonly string[],
+): CheckoutRun {
   const mode = modeOf(flags);
   if (text === undefined || !mode || co.vars.has('SHELLOPTS') || co.vars.has('BASHOPTS')) return 'unfollowed';
-  return { text: base(shell) === 'bash' ? bashEnvFirst(text, co.vars) : text, mode };
+  const run = { text: base(shell) === 'bash' ? bashEnvFirst(text, co.vars) : text, mode };
+  return args.length === 0 && positionalKept(run.text) ? { ...run, mode: { ...mode, noArgs: true } } : run;
 }
 
 /** The interpreter and flags a shebang names (`#!/usr/bin/env -S bash -e`); none: run by the calling shell. */
@@ -101,17 +125,24 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
   if (SHELLS.has(tool)) {
     const at = args.findIndex((a, k) => !/^[-+]/.test(a) && !/^[-+]\w*[oO]$/.test(args[k - 1] ?? ''));
     if (at < 0 || args.slice(0, at).some((a) => /^-\w*[cs]/.test(a))) return undefined;
-    return scriptRun(name, args.slice(0, at), textAt(args[at], co), co);
+    return scriptRun(name, args.slice(0, at), textAt(args[at], co), co, args.slice(at + 1));
   }
   if (name.includes('/') && !GITGUARD_WORD.test(name) && !/(?:^|\/)node_modules\//.test(name)) {
     const text = textAt(name, co);
     if (text === undefined) return 'unfollowed';
     const interp = shebang(text);
-    if (!interp) return scriptRun('sh', [], text, co);
-    if (SHELLS.has(base(interp[0] ?? ''))) return scriptRun(interp[0]!, interp.slice(1), text, co);
+    if (!interp) return scriptRun('sh', [], text, co, args);
+    if (SHELLS.has(base(interp[0] ?? ''))) return scriptRun(interp[0]!, interp.slice(1), text, co, args);
     return co.leads([name, ...args], co.dir ?? '') ? 'check' : undefined;
   }
-  const runner = scriptRunner(name, args);
+  // npm-run-all's globs (`run-s lint:*`) match the scripts of package.json where it runs.
+  const names = (): string[] | undefined => {
+    const o =
+      co.dir === null || (co.files += 1) > MAX_FILES ? undefined : co.read(posix.join(co.dir || '.', 'package.json'));
+    const scripts = o && typeof o === 'object' && o.text.length <= MAX_FILE ? scriptsOf(o.text) : undefined;
+    return scripts && Object.keys(scripts);
+  };
+  const runner = scriptRunner(name, args, names);
   if (runner !== undefined) return runner === 'unfollowed' ? runner : { text: runner.script, mode: PLAIN };
   if (MAKES.has(tool) || MANAGERS.has(tool)) {
     // A makefile or package.json past MAX_FILE is not followed either (a 2 MB line cost the reading minutes).

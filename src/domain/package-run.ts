@@ -77,14 +77,8 @@ export function packageScript(
   const o = read(posix.join(cwd || '.', 'package.json'));
   if (o === undefined) return 'unread';
   if (o === 'unreadable') return 'unfollowed';
-  let scripts: Record<string, unknown> = {};
-  try {
-    const json = o && o !== 'tree' ? (JSON.parse(o.text) as { scripts?: unknown }) : undefined;
-    if (!json) return { script: 'false' };
-    if (json.scripts && typeof json.scripts === 'object') scripts = json.scripts as Record<string, unknown>;
-  } catch {
-    return { script: 'false' }; // npm refuses a package.json that is no JSON
-  }
+  const scripts = o && o !== 'tree' ? scriptsOf(o.text) : undefined;
+  if (!scripts) return { script: 'false' }; // npm refuses a package.json that is no JSON
   const script = (n: string): string | undefined => {
     const v = Object.prototype.hasOwnProperty.call(scripts, n) ? scripts[n] : undefined;
     return typeof v === 'string' ? v : undefined;
@@ -98,6 +92,17 @@ export function packageScript(
     hooks ? script(`post${name}`) : undefined,
   ];
   return { script: parts.flatMap((p) => (p === undefined ? [] : [`sh -c ${quote(p)}`])).join(' && ') };
+}
+
+/** A package.json's scripts (none: `{}`); undefined: no JSON object, which npm refuses. */
+export function scriptsOf(text: string): Record<string, unknown> | undefined {
+  try {
+    const json = JSON.parse(text) as { scripts?: unknown } | null;
+    if (!json) return undefined;
+    return json.scripts && typeof json.scripts === 'object' ? (json.scripts as Record<string, unknown>) : {};
+  } catch {
+    return undefined;
+  }
 }
 
 function folderOf(v: string, cwd: string): string | undefined {
@@ -120,14 +125,66 @@ const CONCURRENTLY_VALUED = new Set([
   '--max-processes',
 ]);
 
+/** Segments of a glob or script name matched (deeper is read as no match: the matcher recurses); parts a runner's globs may expand to. */
+const MAX_SEGMENTS = 32;
+const MAX_PARTS = 256;
+
+/** One segment against a pattern of `*` and `?` (two pointers, at most length x length steps: no regex to backtrack). */
+function segmentMatches(p: string, s: string): boolean {
+  let [i, j, star, mark] = [0, 0, -1, 0];
+  while (j < s.length) {
+    if (i < p.length && (p[i] === '?' || p[i] === s[j])) [i, j] = [i + 1, j + 1];
+    else if (i < p.length && p[i] === '*') [star, mark, i] = [i, j, i + 1];
+    else if (star >= 0) [i, mark, j] = [star + 1, mark + 1, mark + 1];
+    else return false;
+  }
+  while (p[i] === '*') i += 1;
+  return i === p.length;
+}
+
+/** A script name's segments against a pattern's (`**` any number of segments), each pair tried once. */
+function segmentsMatch(ps: readonly string[], ss: readonly string[]): boolean {
+  const seen = new Set<number>();
+  const at = (i: number, j: number): boolean => {
+    if (i === ps.length) return j === ss.length;
+    const key = i * (ss.length + 1) + j;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (ps[i] === '**') return at(i + 1, j) || (j < ss.length && at(i, j + 1));
+    return j < ss.length && segmentMatches(ps[i]!, ss[j]!) && at(i + 1, j + 1);
+  };
+  return at(0, 0);
+}
+
+/**
+ * The package scripts an npm-run-all pattern names, in package.json's order, as npm-run-all matches
+ * them (minimatch, `:` read as `/`): `*` and `?` stay inside one segment, `**` spans any number
+ * (`lint:*` runs `lint:js`, not `lint:js:fix`). undefined: no script list, no match (npm-run-all
+ * fails: "Task not found") or a glob it is not read for (`[...]`, `{...}`, `!`, a space).
+ */
+function runAllMatches(pattern: string, list: (() => readonly string[] | undefined) | undefined): string[] | undefined {
+  if (!/[*?]/.test(pattern)) return [pattern];
+  const ps = pattern.split(':');
+  const scripts = list?.();
+  if (!scripts || /[$`[\]{}!\\/\s]/.test(pattern) || ps.length > MAX_SEGMENTS) return undefined;
+  const names = scripts.filter((n) => !n.startsWith('.') && n.split(':').length <= MAX_SEGMENTS);
+  const hits = names.filter((n) => segmentsMatch(ps, n.split(':')));
+  return hits.length ? hits : undefined;
+}
+
 /**
  * What a package-script runner runs, as one shell script that fails when any part fails, as the runner
- * does: `run-s a b`, `run-p a b`, `npm-run-all a b` (each a package script: `npm run a && npm run b`) and
+ * does: `run-s a b`, `run-p a b`, `npm-run-all a b` (each a package script: `npm run a && npm run b`;
+ * a glob `lint:*` each script it matches among `scripts()`, the script names of package.json in the folder) and
  * `concurrently "npm:a" "cmd"`. undefined: no such runner; 'unfollowed': an option that lets a failed
- * part pass or race (`--continue-on-error`, `--race`, `--success first`, `--kill-others`), a glob of
- * script names, arguments passed on, or anything else this reading does not model.
+ * part pass or race (`--continue-on-error`, `--race`, `--success first`, `--kill-others`), a glob with
+ * no script list or no match, arguments passed on, or anything else this reading does not model.
  */
-export function scriptRunner(name: string, args: readonly string[]): { script: string } | 'unfollowed' | undefined {
+export function scriptRunner(
+  name: string,
+  args: readonly string[],
+  scripts?: () => readonly string[] | undefined,
+): { script: string } | 'unfollowed' | undefined {
   const tool = name.slice(name.lastIndexOf('/') + 1);
   const runAll = tool === 'run-s' || tool === 'run-p' || tool === 'npm-run-all';
   if (!runAll && tool !== 'concurrently') return undefined;
@@ -140,8 +197,15 @@ export function scriptRunner(name: string, args: readonly string[]): { script: s
       k += 1;
       continue;
     }
-    if (a.startsWith('-') || /[$`*?[\]{}]/.test(a)) return 'unfollowed';
-    const npm = runAll ? a : /^(?:npm|yarn|pnpm|bun):(.+)$/.exec(a)?.[1];
+    if (a.startsWith('-')) return 'unfollowed';
+    if (runAll) {
+      const hits = runAllMatches(a, scripts);
+      if (!hits || parts.length + hits.length > MAX_PARTS) return 'unfollowed';
+      parts.push(...hits.map((n) => `npm run ${quote(n)}`));
+      continue;
+    }
+    if (/[$`*?[\]{}]/.test(a)) return 'unfollowed';
+    const npm = /^(?:npm|yarn|pnpm|bun):(.+)$/.exec(a)?.[1];
     parts.push(npm !== undefined ? `npm run ${quote(npm)}` : `sh -c ${quote(a)}`);
   }
   return parts.length ? { script: parts.join(' && ') } : 'unfollowed';

@@ -10,6 +10,7 @@ import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js'
 import { cdTarget, commandDirs, FOLDER, makesRepository } from './step-folder.js';
 import {
   add,
+  argWords,
   assignStatus,
   inlineScript,
   builtin,
@@ -49,6 +50,7 @@ export class Shell {
     private readonly budget: ShellBudget,
     private readonly depth: number,
     private readonly defs: Defs = newDefs(),
+    private readonly noArgs = false, // ShellMode's noArgs: the script's "$@" is no word
   ) {}
 
   /** A subshell (`( )`, a part of a pipeline, `$( )`, `&`): what it defines stays in it. */
@@ -218,7 +220,8 @@ export class Shell {
       return GITGUARD_WORD.test(text) ? this.gate(states, [], dirs) : this.fixed(states, false);
     // `$( )` runs this shell's functions; `bash -c` may too (`export -f`). Bash runs `$( )` without
     // errexit (no inherit_errexit): read so, as sh's keeping it only makes more scripts fail.
-    const sub = new Shell(this.budget, this.depth + 1, { ...newDefs(), funcs: copyDefs(this.defs).funcs });
+    const defs = { ...newDefs(), funcs: copyDefs(this.defs).funcs };
+    const sub = new Shell(this.budget, this.depth + 1, defs, mode?.noArgs === true);
     const out: States = new Set();
     for (const s of states) {
       const flags = mode ? (mode.errexit ? E : 0) | (mode.pipefail ? P : 0) : s & P;
@@ -263,7 +266,7 @@ export class Shell {
     const subs = all.flatMap((w) => w.substitutions);
     for (const text of subs) cur = this.nested(text, cur, undefined);
     const i = commandStart(all);
-    const words = all.slice(i).map((w) => w.value);
+    const words = argWords(all.slice(i), this.noArgs && !inFunc);
     const assigned = [...all.slice(0, i), ...(DECLARES.has(words[0] ?? '') ? all.slice(i + 1) : [])];
     if (assigned.some((w) => unfollowedAssignment(w.value))) cur = new Set([...cur].map((s) => s | N));
     if (!words.length || DECLARES.has(words[0]!)) {

@@ -11,6 +11,8 @@ export interface ShellMode {
   pipefail: boolean;
   /** GitHub Actions: $GITHUB_EVENT_NAME is the runner's, which a step's `env:` cannot set. */
   actions?: boolean;
+  /** A checkout script started with no arguments that cannot set any (checkout-runs.ts): its `"$@"` is no word. */
+  noArgs?: boolean;
 }
 
 export const E = 1; // errexit
@@ -331,3 +333,7 @@ export function builtin(
   }
   return undefined;
 }
+
+/** A command's words (`all`: from its name on); `noArgs` (ShellMode's, outside functions): `"$@"` dropped. */
+export const argWords = (all: readonly Word[], noArgs: boolean): string[] =>
+  all.map((w) => w.value).filter((v) => !noArgs || (v !== '$@' && v !== '${@}'));
