@@ -72,8 +72,26 @@ export class CheckoutKeys {
    * undefined: the files as read. A file no parent holds starts its history here (as a root commit's),
    * judged as read: the gate that names it could not run before it.
    */
-  async of(commit: CommitRecord): Promise<CommitKeys | undefined> {
+  of(commit: CommitRecord): CommitKeys | undefined | Promise<CommitKeys | undefined> {
     if (!commit.parents.length || !this.watching) return undefined;
+    // Most commits leave the files alone: known from one `git log` of the walk's revisions.
+    if (this.changing && !this.changing.has(commit.oid)) return undefined;
+    return this.judge(commit);
+  }
+
+  /**
+   * Lists once the commits of `revisions` (the walk's, or more) that change a key file of the work
+   * tree; a commit not listed is judged by the files as read without reading its trees.
+   */
+  async scope(gitDir: string, revisions: readonly string[]): Promise<void> {
+    const paths = this.files.flatMap((f) => f.paths);
+    if (!paths.length || !revisions.length) return;
+    this.changing = await commitsChanging(gitDir, paths, revisions);
+  }
+
+  private changing: Set<string> | undefined;
+
+  private async judge(commit: CommitRecord): Promise<CommitKeys | undefined> {
     const read = (rev: string, path: string) => this.reader.read(`${rev}:${path}`);
     const before: Array<Buffer | undefined> = [];
     let changed = false;
@@ -133,13 +151,9 @@ export async function versionsInScope(
 ): Promise<Buffer[]> {
   const paths = workTreePaths(file, workTree);
   if (!paths.length || !revisions.length) return [];
-  const listed = await gitText(
-    ['log', '--full-history', '--no-renames', '--format=%H %P', '--stdin', '--', ...paths.map((p) => `:(literal)${p}`)],
-    { gitDir, input: `${revisions.join('\n')}\n` },
-  );
   const seen = new Set<string>();
   const versions: Buffer[] = [];
-  for (const commit of new Set(listed.split(/\s+/).filter(Boolean)))
+  for (const commit of await commitsChanging(gitDir, paths, revisions, true))
     for (const path of paths) {
       const o = await reader.read(`${commit}:${path}`);
       if (o?.type !== 'blob' || seen.has(o.oid)) continue;
@@ -147,4 +161,20 @@ export async function versionsInScope(
       versions.push(o.body);
     }
   return versions;
+}
+
+/** The commits of `revisions` that change one of `paths` from a parent (and, `withParents`, their parents). */
+async function commitsChanging(
+  gitDir: string,
+  paths: readonly string[],
+  revisions: readonly string[],
+  withParents = false,
+): Promise<Set<string>> {
+  const listed = await gitText(
+    ['log', '--full-history', '--no-renames', `--format=${withParents ? '%H %P' : '%H'}`, '--stdin', '--'].concat(
+      paths.map((p) => `:(literal)${p}`),
+    ),
+    { gitDir, input: `${revisions.join('\n')}\n` },
+  );
+  return new Set(listed.split(/\s+/).filter(Boolean));
 }

@@ -66,6 +66,11 @@ export class TrustCollector {
 
   private readonly checkoutKeys: CheckoutKeys | undefined;
 
+  /** Reads which commits of the walk change a key file of the work tree (checkout-keys.ts), before the walk. */
+  scopeKeyFiles(gitDir: string, revisions: readonly string[]): Promise<void> {
+    return this.checkoutKeys?.scope(gitDir, revisions) ?? Promise.resolve();
+  }
+
   private readonly userTrustId: string | undefined;
   private readonly userKeySet: MergetagKeys | undefined;
   private trustRootOid: string | undefined;

@@ -112,6 +112,7 @@ export async function openHistory(
     for (const f of trust.revokedKeys ?? [])
       for (const data of await versionsInScope(shadow.gitDir, reader, f, repo.workTree, revisions))
         fileRevocations.push(pastRevocations(data, f));
+    await collector.scopeKeyFiles(shadow.gitDir, revisions);
     collector.setTipGoodlist(headPolicy, tip);
     collector.setRevocations(
       revocationMap(
