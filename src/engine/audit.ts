@@ -14,7 +14,6 @@ import { listRules, loadRules, type CatalogEntry, type RuleListing } from './cat
 import { exitCodeFor, summarise } from '../domain/verdict.js';
 import { runRules, type RuleRun } from './run-rules.js';
 import { finishReport, type Baseline } from './baseline.js';
-import { acceptedBaseline } from './baseline-scope.js';
 import { FactStore } from './facts.js';
 import type { Collected } from './fact-collectors.js';
 import { IncrementalAudit } from './incremental.js';
@@ -215,11 +214,6 @@ async function audit(
   const secretsScope = secrets?.scope;
 
   const exitCode = exitCodeFor(results, req.failOn);
-  // A baseline in the work tree counts only for what the audited commits did not add to it.
-  const baseline = req.baseline && {
-    ...req.baseline,
-    baseline: await acceptedBaseline(repository, req.baseline.file, req.baseline.baseline, facts.scope.revisions),
-  };
 
   const report = finishReport(
     {
@@ -244,7 +238,7 @@ async function audit(
       exitCode,
       ...(walk ? { walk } : {}),
     },
-    { ...req, baseline },
+    req,
   );
   // The ledger arms whatever the client and config rules say: it records the tips once the rules that
   // judge them pass, judged before a baseline suppressed anything (a baseline must never accept a rewrite).
