@@ -53,7 +53,7 @@ test.each([
 
 test.each([
   ['--trust-root <full id>', `npx gitguard audit --trust-root ${'a1'.repeat(20)}`],
-  ['--trust-root ${{ vars.GITGUARD_ROOT }}', 'npx gitguard audit --trust-root ${{ vars.GITGUARD_ROOT }}'],
+  ['--trust-root ${{ vars.TRUST_ROOT }}', 'npx gitguard audit --trust-root ${{ vars.TRUST_ROOT }}'],
   ['--base "$(git merge-base origin/main HEAD)"', 'npx gitguard audit --base "$(git merge-base origin/main HEAD)"'],
   ['verify', 'npx gitguard verify'],
 ])('twin: %s keeps the gate', async (_name, step) => {
