@@ -10,6 +10,7 @@ import type { PolicyStore } from './policy-store.js';
 import type { TrustVerifier } from './trust-verifier.js';
 import type { WatchedChanges } from './watched-changes.js';
 import type { Steps } from './steps.js';
+import type { CheckoutKeys, CommitKeys } from './checkout-keys.js';
 
 /** What the walk knows besides the commit: its verifier, the policies' key sets, the trust root or the user's keys. */
 export interface TrustSources {
@@ -18,6 +19,8 @@ export interface TrustSources {
   readonly trustRootOid: string | undefined;
   readonly userKeys: TrustedKeys | undefined;
   readonly userTrustId: string | undefined;
+  /** The keys a commit changing a key file of the work tree is judged by (checkout-keys.ts). */
+  readonly checkoutKeys?: CheckoutKeys | undefined;
 }
 
 /** `judges`: the policies that may judge the commit and the commits they are read at (none: see `why`). */
@@ -44,7 +47,14 @@ export function* commitTrust(
     trust = { mode: 'no-policy', noPolicy, verifications: [{ verdict }], trustRoot: false, ...watchedFacts };
     if (ownPolicy) trust.ownPolicy = ownPolicy;
   } else if (ctx.userKeys) {
-    const verdict = (yield ctx.verifier.verify(commit, ctx.userTrustId!, ctx.userKeys)) as Verdict;
+    const own = ctx.checkoutKeys?.watching
+      ? ((yield ctx.checkoutKeys.of(commit)) as CommitKeys | undefined)
+      : undefined;
+    const verdict = (yield ctx.verifier.verify(
+      commit,
+      own?.trustId ?? ctx.userTrustId!,
+      own?.keys ?? ctx.userKeys,
+    )) as Verdict;
     trust = { mode: 'keys', verifications: [{ verdict }], trustRoot: false, ...watchedFacts };
   } else {
     trust = {

@@ -107,6 +107,15 @@ export function revokedKeysFromFile(data: Buffer, file: string): RevokedKey[] {
   return parseRevokedKeys(data.toString('utf8'), file);
 }
 
+/** A past version of a revocation list (checkout-keys.ts versionsInScope): one that no longer reads revokes nothing. */
+export function pastRevocations(data: Buffer, file: string): RevokedKey[] {
+  try {
+    return revokedKeysFromFile(data, file);
+  } catch {
+    return [];
+  }
+}
+
 /** One map over all sources; a key revoked twice keeps the stricter revocation (no since, else the earlier). */
 export function revocationMap(...lists: RevokedKey[][]): Map<string, RevokedKey> {
   const map = new Map<string, RevokedKey>();

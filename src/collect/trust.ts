@@ -7,6 +7,7 @@ import type { ObjectReader } from './objects.js';
 import type { TrustedKeys } from './signatures/verify.js';
 import { trustTag } from './tag-trust.js';
 import type { VerifyCache } from './verify-cache.js';
+import { CheckoutKeys } from './checkout-keys.js';
 import type { RawKeys } from './signatures/pool.js';
 import { mergetagKeys, verifyMergetags, type MergetagKeys } from './mergetags.js';
 import { CommitFlags, known } from './commit-flags.js';
@@ -48,6 +49,8 @@ export class TrustCollector {
     private readonly userKeys: (TrustedKeys & { id: string; raw: RawKeys }) | undefined,
     cache?: VerifyCache,
     nowMs = Date.now(),
+    /** The audited work tree: a key file in it is judged as history (checkout-keys.ts). */
+    workTree?: string,
   ) {
     this.times = new ParentTimes(this.index, () => this.reader, nowMs);
     const oidBytes = objectFormat === 'sha256' ? 32 : 20;
@@ -58,6 +61,14 @@ export class TrustCollector {
     if (userKeys) this.verifier.addRawKeys(`keys:${userKeys.id}`, userKeys.raw);
     this.userTrustId = userKeys && `keys:${userKeys.id}`;
     this.userKeySet = userKeys && { trustId: this.userTrustId!, keys: userKeys };
+    this.checkoutKeys = userKeys && new CheckoutKeys(reader, this.verifier, userKeys, workTree);
+  }
+
+  private readonly checkoutKeys: CheckoutKeys | undefined;
+
+  /** Reads which commits of the walk change a key file of the work tree (checkout-keys.ts), before the walk. */
+  scopeKeyFiles(gitDir: string, revisions: readonly string[]): Promise<void> {
+    return this.checkoutKeys?.scope(gitDir, revisions) ?? Promise.resolve();
   }
 
   private readonly userTrustId: string | undefined;
@@ -357,6 +368,7 @@ export class TrustCollector {
         trustRootOid: this.trustRootOid,
         userKeys: this.userKeys,
         userTrustId: this.userTrustId,
+        checkoutKeys: this.checkoutKeys,
       },
     );
     if (ciGateUnknown) trust.ciGateUnknown = true;

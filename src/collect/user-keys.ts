@@ -44,13 +44,24 @@ export function readKeyFile(file: string, kind: keyof typeof KEY_FILES): Buffer 
   }
 }
 
-export async function loadUserKeys(
-  opts: UserKeyFiles,
-  cache: VerifyCache | undefined,
-): Promise<(TrustedKeys & { id: string; raw: RawKeys }) | undefined> {
+/** The keys of these files, as read (by --keyring, --allowed-signers or from a commit, checkout-keys.ts). */
+export type UserKeys = TrustedKeys & { id: string; raw: RawKeys };
+
+export async function loadUserKeys(opts: UserKeyFiles, cache: VerifyCache | undefined): Promise<UserKeys | undefined> {
   const pgp = (opts.keyrings ?? []).map((file) => ({ file, data: readKeyFile(file, 'keyring') }));
   const ssh = (opts.allowedSigners ?? []).map((file) => ({ file, data: readKeyFile(file, 'allowedSigners') }));
   if (!pgp.length && !ssh.length) return undefined;
+  return keysOfFiles(pgp, ssh, cache);
+}
+
+/** Each key file's name and bytes, by kind. */
+export type KeyFileData = Array<{ file: string; data: Buffer }>;
+
+export async function keysOfFiles(
+  pgp: KeyFileData,
+  ssh: KeyFileData,
+  cache: VerifyCache | undefined,
+): Promise<UserKeys> {
   const id = createHash('sha256');
   // Each file's role, name and length too: `--keyring K --allowed-signers S` is not `--keyring K --keyring S`.
   for (const [kind, files] of [['keyring', pgp] as const, ['allowed-signers', ssh] as const])

@@ -8,7 +8,9 @@
 // cannot know (`--rule "$RULES"`) counts as the check the runner could run. No GITGUARD_* variable
 // turns the checks off (each limit past its bounds fails the run, exit 2), so none is read here.
 // An audit of a repository the change chose (`audit ci/clean.git`, `--git ci/git`) or a `verify`
-// of a range from HEAD (`HEAD..HEAD`) exits 0 as well: no gate either.
+// of a range from HEAD (`HEAD..HEAD`) exits 0 as well: no gate either; so does one whose
+// `--trust-root` is the change (`HEAD`, `$GITHUB_SHA`: judged by the policy it brings) or whose
+// `--trust-root`/`--base` is read from the checkout (`$(cat .gitguard/root)`).
 import { inCheckout, namedFolder, ROOT, type Place } from './step-folder.js';
 
 /**
@@ -45,6 +47,22 @@ const OPTIONAL = new Set(['--forge']);
  */
 const HEAD_REVISION =
   /^(?:HEAD|@)(?:@\{0\}|\^0|~0|\^\{(?:commit)?\})*$|^\$\{?(?:GITHUB_SHA|CI_COMMIT_SHA|CI_COMMIT_SHORT_SHA|CI_MERGE_REQUEST_SOURCE_BRANCH_SHA|GITEA_SHA|FORGEJO_SHA)\}?$|^\$\{\{\s*(?:(?:github|gitea|forgejo)\.(?:sha|event\.after|event\.head_commit\.id|event\.pull_request\.head\.sha))\s*\}\}$|^\$\(\s*git\s+rev-parse\s+(?:--verify\s+)?(?:HEAD|@)\s*\)$|^`\s*git\s+rev-parse\s+(?:--verify\s+)?(?:HEAD|@)\s*`$/;
+
+/**
+ * `--trust-root`: the one commit judged by its own policy. Only a full object id written in the CI
+ * file, or a forge setting (`${{ vars.X }}`, `${{ secrets.X }}`), names a commit the change cannot
+ * be: `HEAD`, `$GITHUB_SHA`, a branch the push moves or a value read from the checkout
+ * (`$(cat .gitguard/root)`) makes the change its own trust root, judged by the policy it brings.
+ */
+const FIXED_ROOT = /^(?:[0-9a-f]{40}|[0-9a-f]{64}|\$\{\{\s*(?:vars|secrets)\.[A-Za-z_][\w-]*\s*\}\})$/i;
+
+/** A value a command substitution reads from a file (`$(cat f)`, `$(< f)`): the checkout's files are the change's. */
+const READS_FILE = /\$\(\s*(?:<|(?:cat|head|tail|sed|awk|jq|yq)\b)|`\s*(?:<|(?:cat|head|tail|sed|awk|jq|yq)\b)/;
+
+/** Whether `--trust-root` and `--base` name commits the change does not choose (the policy's own root otherwise). */
+const fixedStart = (opts: Map<string, string[]>): boolean =>
+  (opts.get('--trust-root') ?? []).every((v) => FIXED_ROOT.test(v.trim())) &&
+  !(opts.get('--base') ?? []).some((v) => READS_FILE.test(v));
 
 /** `--git`: git found on PATH or at the runner's own place; a program named in the checkout or by a variable may print anything. */
 const RUNNER_GIT = /^(?:\/(?:usr\/(?:local\/)?|opt\/homebrew\/)?bin\/)?git$|^\$\((?:which|command -v) git\)$/;
@@ -112,7 +130,7 @@ function readsCheckout(opts: Map<string, string[]>, positional: readonly string[
 export function verifyGates(args: readonly string[], global: readonly string[] = [], at: Place = ROOT): boolean {
   const opts = optionsOf([...global, ...args]);
   const range = optionsOf(args).get('') ?? [];
-  if (!readsCheckout(opts, [], at)) return false;
+  if (!readsCheckout(opts, [], at) || !fixedStart(opts)) return false;
   const dots = range[0]?.match(/^(.*?)\.\.\.?(.*)$/);
   return !dots || !HEAD_REVISION.test(dots[1]!.trim() || 'HEAD');
 }
@@ -123,7 +141,7 @@ export function auditGates(args: readonly string[], global: readonly string[] = 
   const last = (name: string): string | undefined => opts.get(name)?.at(-1);
   // `--forge PATH` gives the path back (program.ts): it names the repository.
   const forgePath = (opts.get('--forge') ?? []).filter((v) => v && !FORGE_KINDS.has(v));
-  if (!readsCheckout(opts, [...(optionsOf(args).get('') ?? []), ...forgePath], at)) return false;
+  if (!readsCheckout(opts, [...(optionsOf(args).get('') ?? []), ...forgePath], at) || !fixedStart(opts)) return false;
   const failOn = last('--fail-on');
   if (failOn !== undefined && PASSING_FAIL_ON.has(failOn.trim())) return false;
   const rules = listed(opts.get('--rule'));

@@ -21,7 +21,8 @@ import { known } from '../collect/commit-flags.js';
 import { VerifyCache } from '../collect/verify-cache.js';
 import { DEFAULT_PROTECTED_PATHS, type Policy } from '../domain/policy.js';
 import { CI_PATHS, watchList } from '../domain/protected-paths.js';
-import { policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
+import { pastRevocations, policyRevocations, revocationMap, revokedKeysFromFile } from '../collect/revocations.js';
+import { versionsInScope } from '../collect/checkout-keys.js';
 import { resolveTrustRoot, rootExclusions, type FirstPolicyMemo } from '../collect/trust-root.js';
 import { POLICY_DIR, TRUST_ROOT_SOURCE_TEXT, type TrustedCommit, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
@@ -82,7 +83,7 @@ export async function openHistory(
     }
     const cache = trust.cache === false ? undefined : VerifyCache.open(repo.commonDir, trust.env);
     const userKeys = await loadUserKeys(trust, cache);
-    const collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache, trust.now);
+    const collector = new TrustCollector(reader, repo.objectFormat, userKeys, cache, trust.now, repo.workTree);
     // The policy at the tip names the trust root unless the user does.
     const tip = history.head.oid ?? revisions.find((r) => !r.startsWith('^'));
     let headPolicy: Policy | undefined;
@@ -107,6 +108,11 @@ export async function openHistory(
     await setGateScope(headPolicy?.protected.refs ?? [], history, repo.bare, shadow.gitDir, tip);
     // Revocations at the tip (and in --revoked-keys files) void a key's signatures everywhere in scope.
     const fileRevocations = (trust.revokedKeys ?? []).map((f) => revokedKeysFromFile(readKeyFile(f, 'revokedKeys'), f));
+    // A list in the work tree keeps what any version in scope revoked (a commit may not unrevoke itself).
+    for (const f of trust.revokedKeys ?? [])
+      for (const data of await versionsInScope(shadow.gitDir, reader, f, repo.workTree, revisions))
+        fileRevocations.push(pastRevocations(data, f));
+    await collector.scopeKeyFiles(shadow.gitDir, revisions);
     collector.setTipGoodlist(headPolicy, tip);
     collector.setRevocations(
       revocationMap(

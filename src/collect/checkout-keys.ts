@@ -1,0 +1,180 @@
+// A key file named by --keyring or --allowed-signers that lies in the audited work tree is part of
+// the history under audit: a commit that changes it is judged by the file as its first parent had
+// it, never by the keys it wrote there itself (a commit cannot vouch for itself, as a policy change
+// is judged by the policy before it). Other commits, and every file outside the work tree
+// (~/.ssh/allowed_signers, $RUNNER_TEMP/...), are judged by the files as read today.
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { relative, resolve, sep, isAbsolute } from 'node:path';
+import type { CommitRecord } from '../domain/commit.js';
+import type { TrustedKeys } from './signatures/verify.js';
+import type { ObjectReader } from './objects.js';
+import type { TrustVerifier } from './trust-verifier.js';
+import { gitText } from './git.js';
+import { keysOfFiles, type KeyFileData, type UserKeys } from './user-keys.js';
+
+/** The keys one commit is judged by, under the id the verifier knows them by. */
+export interface CommitKeys {
+  trustId: string;
+  keys: TrustedKeys;
+}
+
+/** `file`'s paths in the work tree, as typed and through its links (none when it lies outside). */
+function workTreePaths(file: string, workTree: string | undefined): string[] {
+  if (!workTree) return [];
+  const inside = (f: string, top: string): string | undefined => {
+    const rel = relative(top, f);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+  };
+  const real = (f: string): string => {
+    try {
+      return realpathSync(f);
+    } catch {
+      return f;
+    }
+  };
+  const out = [inside(resolve(file), resolve(workTree)), inside(real(file), real(workTree))];
+  return [...new Set(out.filter((p): p is string => !!p))];
+}
+
+interface KeyFile {
+  kind: 'pgp' | 'ssh';
+  file: string;
+  data: Buffer;
+  /** Its paths in the work tree: where a commit may change it. */
+  paths: string[];
+}
+
+export class CheckoutKeys {
+  private readonly files: KeyFile[];
+  private readonly byParentFiles = new Map<string, Promise<CommitKeys>>();
+
+  constructor(
+    private readonly reader: ObjectReader,
+    private readonly verifier: TrustVerifier,
+    keys: UserKeys,
+    workTree: string | undefined,
+  ) {
+    this.files = [
+      ...keys.raw.openpgp.map((k) => ({ kind: 'pgp' as const, file: k.file, data: Buffer.from(k.data) })),
+      ...keys.raw.allowedSigners.map((k) => ({ kind: 'ssh' as const, file: k.file, data: Buffer.from(k.text) })),
+    ].map((k) => ({ ...k, paths: workTreePaths(k.file, workTree) }));
+  }
+
+  /** Whether any key file lies in the work tree (else every commit is judged by the files as read). */
+  get watching(): boolean {
+    return this.files.some((f) => f.paths.length > 0);
+  }
+
+  /**
+   * The keys `commit` is judged by when it changes a key file of the work tree from a parent's (the
+   * first parent holding the file: a merge keeping its second parent's file changes the first's);
+   * undefined: the files as read. A file no parent holds starts its history here (as a root commit's),
+   * judged as read: the gate that names it could not run before it.
+   */
+  of(commit: CommitRecord): CommitKeys | undefined | Promise<CommitKeys | undefined> {
+    if (!commit.parents.length || !this.watching) return undefined;
+    // Most commits leave the files alone: known from one `git log` of the walk's revisions.
+    if (this.changing && !this.changing.has(commit.oid)) return undefined;
+    return this.judge(commit);
+  }
+
+  /**
+   * Lists once the commits of `revisions` (the walk's, or more) that change a key file of the work
+   * tree; a commit not listed is judged by the files as read without reading its trees.
+   */
+  async scope(gitDir: string, revisions: readonly string[]): Promise<void> {
+    const paths = this.files.flatMap((f) => f.paths);
+    if (!paths.length || !revisions.length) return;
+    this.changing = await commitsChanging(gitDir, paths, revisions);
+  }
+
+  private changing: Set<string> | undefined;
+
+  private async judge(commit: CommitRecord): Promise<CommitKeys | undefined> {
+    const read = (rev: string, path: string) => this.reader.read(`${rev}:${path}`);
+    const before: Array<Buffer | undefined> = [];
+    let changed = false;
+    for (const f of this.files) {
+      let data: Buffer | undefined = f.data;
+      search: for (const path of f.paths) {
+        const own = (await read(commit.oid, path))?.oid;
+        for (const parent of commit.parents) {
+          const was = await read(parent, path);
+          if (!was || was.oid === own) continue;
+          changed = true;
+          data = was.type === 'blob' ? was.body : undefined; // a link or folder there vouches for no one
+          break search;
+        }
+      }
+      before.push(data);
+    }
+    if (!changed) return undefined;
+    const id = createHash('sha256');
+    for (const [i, d] of before.entries()) id.update(`${this.files[i]!.kind}\0${d ? d.length : -1}\0`).update(d ?? '');
+    const key = id.digest('hex');
+    let keys = this.byParentFiles.get(key);
+    if (!keys) {
+      keys = this.load(before);
+      this.byParentFiles.set(key, keys);
+    }
+    return keys;
+  }
+
+  private async load(before: Array<Buffer | undefined>): Promise<CommitKeys> {
+    const pick = (kind: KeyFile['kind']): KeyFileData =>
+      this.files.flatMap((f, i) => (f.kind === kind && before[i] ? [{ file: f.file, data: before[i] }] : []));
+    let keys: UserKeys;
+    try {
+      keys = await keysOfFiles(pick('pgp'), pick('ssh'), undefined);
+    } catch {
+      // A parent's file that does not parse vouches for no one.
+      keys = await keysOfFiles([], [], undefined);
+    }
+    const trustId = `keys:${keys.id}`;
+    this.verifier.addRawKeys(trustId, keys.raw);
+    return { trustId, keys };
+  }
+}
+
+/**
+ * Every version of `file` (a --revoked-keys list) that the commits in `revisions` changing it, and
+ * their parents, hold when it lies in the work tree: a revocation once listed in scope stays, so a
+ * commit cannot take its own key off the list (revocation is monotonic, as a policy's).
+ */
+export async function versionsInScope(
+  gitDir: string,
+  reader: ObjectReader,
+  file: string,
+  workTree: string | undefined,
+  revisions: readonly string[],
+): Promise<Buffer[]> {
+  const paths = workTreePaths(file, workTree);
+  if (!paths.length || !revisions.length) return [];
+  const seen = new Set<string>();
+  const versions: Buffer[] = [];
+  for (const commit of await commitsChanging(gitDir, paths, revisions, true))
+    for (const path of paths) {
+      const o = await reader.read(`${commit}:${path}`);
+      if (o?.type !== 'blob' || seen.has(o.oid)) continue;
+      seen.add(o.oid);
+      versions.push(o.body);
+    }
+  return versions;
+}
+
+/** The commits of `revisions` that change one of `paths` from a parent (and, `withParents`, their parents). */
+async function commitsChanging(
+  gitDir: string,
+  paths: readonly string[],
+  revisions: readonly string[],
+  withParents = false,
+): Promise<Set<string>> {
+  const listed = await gitText(
+    ['log', '--full-history', '--no-renames', `--format=${withParents ? '%H %P' : '%H'}`, '--stdin', '--'].concat(
+      paths.map((p) => `:(literal)${p}`),
+    ),
+    { gitDir, input: `${revisions.join('\n')}\n` },
+  );
+  return new Set(listed.split(/\s+/).filter(Boolean));
+}

@@ -1,0 +1,62 @@
+// opts102: a CI step whose --trust-root (or --base) the change itself names. The trust root is the
+// one commit judged by its own policy, so `--trust-root HEAD` (`$GITHUB_SHA`, `${{ github.sha }}`,
+// a value read from the checkout) lets a change that hands the policy to its author judge itself:
+// the real CLI exits 0 on it (checked below), so such a step gates nothing and ci-gate-kept fails.
+// `--base "$(cat .ci/base)"` is the change's file naming HEAD: `--base HEAD` judges nothing (gate83).
+// The twins name a fixed commit (a full id in the workflow, a forge variable) and keep the gate.
+import { cleanupTemp, tempDir } from '../helpers/repo.js';
+import { keysOnlyGate } from '../helpers/team.js';
+import { sshSigningRepo } from '../helpers/signing-repo.js';
+import { commitAsPerson, makeSshKey, sharedSshKey } from '../helpers/ssh.js';
+import { runCli } from '../helpers/cli.js';
+
+afterAll(cleanupTemp);
+
+test('the real CLI: a policy takeover passes as its own --trust-root, fails from a fixed one', () => {
+  const alice = sharedSshKey('alice');
+  const mallory = makeSshKey(tempDir(), 'ed25519', 'mallory');
+  const r = sshSigningRepo(alice);
+  const root = r.head();
+  commitAsPerson(r, mallory, 'mallory@example.com', 'take over', {
+    '.gitguard/policy.yml':
+      'version: 1\nsigners:\n  - name: Mallory\n    emails: [mallory@example.com]\nmaintainers: [Mallory]\n',
+    '.gitguard/allowed_signers': `mallory@example.com ${mallory.pub}\n`,
+  });
+  const audit = (...extra: string[]): number =>
+    runCli(['audit', '-C', r.dir, '--threat', 'impersonation', '--no-cache', ...extra], { env: r.env }).code;
+  expect(audit('--trust-root', 'HEAD')).toBe(0);
+  expect(audit('--trust-root', r.head())).toBe(0);
+  expect(audit('--trust-root', root)).toBe(1);
+  expect(audit()).toBe(1);
+});
+
+const WF = '.github/workflows/ci.yml';
+const GH = (step: string): string =>
+  `on:\n  push:\n  pull_request:\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${JSON.stringify(step)}\n`;
+const KEPT = GH('npx gitguard audit');
+
+test.each([
+  ['--trust-root HEAD', 'npx gitguard audit --trust-root HEAD'],
+  ['--trust-root=HEAD', 'npx gitguard audit --trust-root=HEAD'],
+  ['--trust-root "$GITHUB_SHA"', 'npx gitguard audit --trust-root "$GITHUB_SHA"'],
+  ['--trust-root ${{ github.sha }}', 'npx gitguard audit --trust-root ${{ github.sha }}'],
+  ['--trust-root $(cat .gitguard/root)', 'npx gitguard audit --trust-root $(cat .gitguard/root)'],
+  ['--trust-root main (a branch the push moves)', 'npx gitguard audit --trust-root main'],
+  ['--trust-root "$(git rev-parse HEAD)"', 'npx gitguard audit --trust-root "$(git rev-parse HEAD)"'],
+  ['--base "$(cat .ci/base)"', 'npx gitguard audit --base "$(cat .ci/base)"'],
+  ['--base "$(< .ci/base)"', 'npx gitguard audit --base "$(< .ci/base)"'],
+  ['verify --trust-root HEAD', 'npx gitguard verify --trust-root HEAD'],
+])('a trust root or base the change names: %s: ci-gate-kept fails', async (_name, step) => {
+  const res = await keysOnlyGate(WF, KEPT, GH(step));
+  expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
+});
+
+test.each([
+  ['--trust-root <full id>', `npx gitguard audit --trust-root ${'a1'.repeat(20)}`],
+  ['--trust-root ${{ vars.TRUST_ROOT }}', 'npx gitguard audit --trust-root ${{ vars.TRUST_ROOT }}'],
+  ['--base "$(git merge-base origin/main HEAD)"', 'npx gitguard audit --base "$(git merge-base origin/main HEAD)"'],
+  ['verify', 'npx gitguard verify'],
+])('twin: %s keeps the gate', async (_name, step) => {
+  const res = await keysOnlyGate(WF, KEPT, GH(step));
+  expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+});
