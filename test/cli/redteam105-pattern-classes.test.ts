@@ -7,18 +7,7 @@
 // answer is the safe one: an exclusion is read as taking some of the policy's tags away.
 // The audit runs as a process, killed at 60 s (exit -1) as forge100-pattern-cost does.
 import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import {
-  FORGE_TOKEN,
-  TAG_RULES,
-  forgeAuditArgs,
-  forgeRepo,
-  ghClassic,
-  ghRuleset,
-  github,
-  runCliAsync,
-  startForge,
-  type Handler,
-} from '../helpers/forge.js';
+import { TAG_RULES, auditForgeProcess, forgeRepo, ghClassic, ghRuleset, github } from '../helpers/forge.js';
 
 let repo: TestRepo;
 beforeAll(() => {
@@ -28,35 +17,19 @@ afterAll(() => cleanupTemp());
 
 const RULES = ['forge-tags-protected', 'forge-force-pushes-blocked'];
 
-async function audit(exclude: string[]): Promise<{ code: number; stderr: string; rules: Record<string, string> }> {
-  const handler: Handler = github({
-    classic: { body: ghClassic({}) },
-    rulesets: [
-      ghRuleset({ id: 5, include: ['~DEFAULT_BRANCH'] }),
-      ghRuleset({ id: 90, target: 'tag', include: ['refs/tags/v*'], exclude, rules: TAG_RULES }),
-    ],
-  });
-  const forge = await startForge(handler);
-  try {
-    const res = await runCliAsync(forgeAuditArgs(repo.dir, 'github', forge.url, RULES), {
-      env: { ...repo.env, GITHUB_TOKEN: FORGE_TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' },
-      timeoutMs: 60_000,
-    });
-    let results: Array<{ meta: { id: string }; outcome: string }> = [];
-    try {
-      results = JSON.parse(res.stdout).results;
-    } catch {
-      // no report: the exit code and stderr say why
-    }
-    return {
-      code: res.code,
-      stderr: res.stderr,
-      rules: Object.fromEntries(results.map((x) => [x.meta.id, x.outcome])),
-    };
-  } finally {
-    await forge.close();
-  }
-}
+/** The tag ruleset covers refs/tags/v* but for `exclude`. */
+const audit = (exclude: string[]) =>
+  auditForgeProcess(
+    repo,
+    github({
+      classic: { body: ghClassic({}) },
+      rulesets: [
+        ghRuleset({ id: 5, include: ['~DEFAULT_BRANCH'] }),
+        ghRuleset({ id: 90, target: 'tag', include: ['refs/tags/v*'], exclude, rules: TAG_RULES }),
+      ],
+    }),
+    RULES,
+  );
 
 /** A negated class of one range written `n` times: its characters are all but `ch`. */
 function bigClass(n: number, ch: string): string {
