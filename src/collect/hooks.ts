@@ -40,7 +40,13 @@ function resolveHooksPath(repo: RepositoryInfo, value: string, env: NodeJS.Proce
   // An unknown user: git cannot expand it and refuses the value; no folder, so no hooks.
   if (dir === undefined) return '';
   // A relative core.hooksPath is taken from where hooks run: the work tree top, or the git dir when bare.
-  return isAbsolute(dir) ? dir : resolve(repo.workTree ?? repo.gitDir, dir);
+  const named = isAbsolute(dir) ? dir : resolve(repo.workTree ?? repo.gitDir, dir);
+  // git opens <folder>/<hook> as written, so the kernel takes each ".." after a link from where the
+  // link leads (`.git/hooks/../hooks`, .git/hooks a link elsewhere, is no .git/hooks): where that is
+  // another folder, or none, it is that one (path.resolve drops ".." by the text alone).
+  const asWritten = isAbsolute(dir) ? dir : `${repo.workTree ?? repo.gitDir}/${dir}`;
+  const real = realOf(asWritten);
+  return real === realOf(named) ? named : (real ?? asWritten);
 }
 
 /** Where git looks for hooks. An empty core.hooksPath names no folder: git then runs no hook at all
@@ -106,12 +112,8 @@ export function collectHooks(
 
 /** Whether two paths name one folder, links followed (`./.git/hooks/`, a link to it). */
 function sameFolder(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  try {
-    return realpathSync(a) === realpathSync(b);
-  } catch {
-    return false;
-  }
+  const [ra, rb] = [realOf(a), realOf(b)];
+  return ra === rb && (ra !== undefined || resolve(a) === resolve(b));
 }
 
 /** The protected path a hooks folder of the work tree stands for in the walk: the default one of a repository's hooks. */
@@ -154,10 +156,11 @@ export function workTreeHookPaths(
   return [...out];
 }
 
-/** The real path of `p`, undefined where it is not there (yet). */
+/** The real path of `p` as the kernel resolves it (node's own realpath drops ".." by the text first),
+ *  undefined where it is not there (yet). */
 function realOf(p: string): string | undefined {
   try {
-    return realpathSync(p);
+    return realpathSync.native(p);
   } catch {
     return undefined;
   }

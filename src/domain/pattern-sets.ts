@@ -12,10 +12,20 @@ type Token =
 
 export interface PatternSet {
   tokens: Token[];
+  /** Longer than any pattern the walk reads (MAX_TOKENS): not read at all. */
+  tooBig?: boolean;
 }
+
+/** Pieces in both patterns (a class: one and each of its ranges), past any real pair (a ref name is a
+ *  few hundred bytes). A piece takes at most three characters (`a-z`, `**` then "/"), so a longer text
+ *  has more pieces: it is not read, as a forge's 30 MB pattern would take gigabytes as pieces. */
+const MAX_TOKENS = 2048;
+const TOO_BIG: PatternSet = { tokens: [], tooBig: true };
+const tooLong = (text: string): boolean => text.length > 3 * MAX_TOKENS;
 
 /** The policy's globs (protected.refs): `*` and `?` stay in a folder, `**` crosses them. */
 export function policySet(glob: string): PatternSet {
+  if (tooLong(glob)) return TOO_BIG;
   const tokens: Token[] = [];
   for (let i = 0; i < glob.length; i++) {
     if (glob[i] === '*' && glob[i + 1] === '*') {
@@ -28,11 +38,13 @@ export function policySet(glob: string): PatternSet {
 
 /** One ref name, as the set holding it alone (to ask whether a forge's pattern matches it). */
 export function nameSet(name: string): PatternSet {
+  if (tooLong(name)) return TOO_BIG;
   return { tokens: [...name].map((ch): Token => ({ lit: ch })) };
 }
 
 /** GitLab's protected branch and tag names: `*` matches anything, "/" included. */
 export function gitlabSet(name: string): PatternSet {
+  if (tooLong(name)) return TOO_BIG;
   return { tokens: [...name].map((ch): Token => (ch === '*' ? 'any' : { lit: ch })) };
 }
 
@@ -44,6 +56,7 @@ export function gitlabSet(name: string): PatternSet {
  * `as: 'exclude'` (does it take names away?) reads them as any run.
  */
 export function githubSet(pattern: string, as: 'include' | 'exclude'): PatternSet {
+  if (tooLong(pattern)) return TOO_BIG;
   const tokens: Token[] = [];
   const wide = as === 'exclude';
   for (let i = 0; i < pattern.length; i++) {
@@ -84,7 +97,7 @@ function charClass(pattern: string, at: number): { token: Token; end: number } |
   const ranges: Array<[number, number]> = [];
   while (i < pattern.length) {
     const ch = pattern[i]!;
-    if (ch === ']') return { token: { ranges, negated }, end: i };
+    if (ch === ']') return { token: { ranges: merged(ranges), negated }, end: i };
     if (ch === '\\') return undefined;
     const lo = ch.codePointAt(0)!;
     if (pattern[i + 1] === '-' && pattern[i + 2] !== undefined && pattern[i + 2] !== ']') {
@@ -98,9 +111,21 @@ function charClass(pattern: string, at: number): { token: Token; end: number } |
   return undefined;
 }
 
-/** A pattern as an automaton: per state, the transitions it takes on a character, and its ε moves. */
+/** The same characters as fewest ranges, in order: `[a-aa-a...]` is one range (an empty `z-a` none). */
+function merged(ranges: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [lo, hi] of ranges.filter(([l, h]) => l <= h).sort((x, y) => x[0] - y[0])) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+/** A pattern as an automaton: per state, the transitions it takes on a character (with what testing
+ *  one costs: a class is read range by range), and its ε moves. */
 interface Nfa {
-  moves: Array<Array<{ on: (c: string) => boolean; to: number }>>;
+  moves: Array<Array<{ on: (c: string) => boolean; to: number; cost: number }>>;
   eps: number[][];
   accept: number;
 }
@@ -117,43 +142,56 @@ function compile(p: PatternSet): Nfa {
   for (const t of p.tokens) {
     const next = state();
     if (t === 'seg' || t === 'any') {
-      moves[at]!.push({ on: t === 'any' ? () => true : notSlash, to: at });
+      moves[at]!.push({ on: t === 'any' ? () => true : notSlash, to: at, cost: 1 });
       eps[at]!.push(next);
     } else if (t === 'dirs') {
       // (any run ending in "/")?, as fnmatch's **/ matches zero or more folders.
       const inside = state();
       eps[at]!.push(next, inside);
-      moves[inside]!.push({ on: () => true, to: inside }, { on: (c) => c === '/', to: next });
-    } else if (t === 'one') moves[at]!.push({ on: notSlash, to: next });
-    else if (t !== 'never' && 'lit' in t) moves[at]!.push({ on: (c) => c === t.lit, to: next });
+      moves[inside]!.push({ on: () => true, to: inside, cost: 1 }, { on: (c) => c === '/', to: next, cost: 1 });
+    } else if (t === 'one') moves[at]!.push({ on: notSlash, to: next, cost: 1 });
+    else if (t !== 'never' && 'lit' in t) moves[at]!.push({ on: (c) => c === t.lit, to: next, cost: 1 });
     else if (t !== 'never') {
       const inClass = (c: string): boolean => {
         const code = c.codePointAt(0)!;
         return t.ranges.some(([lo, hi]) => lo <= code && code <= hi);
       };
-      moves[at]!.push({ on: (c) => c !== '/' && inClass(c) !== t.negated, to: next });
+      moves[at]!.push({ on: (c) => c !== '/' && inClass(c) !== t.negated, to: next, cost: 1 + t.ranges.length });
     }
     at = next;
   }
   return { moves, eps, accept: at };
 }
 
-function closure(n: Nfa, states: Iterable<number>): number[] {
+/** The work a walk has done, in steps of about the same cost: each move tested (a class: each of its
+ *  ranges), each ε move followed, each state kept. */
+interface Work {
+  spent: number;
+}
+
+function closure(n: Nfa, states: Iterable<number>, work: Work): number[] {
   const seen = new Set(states);
   const todo = [...seen];
-  while (todo.length)
-    for (const e of n.eps[todo.pop()!]!)
+  while (todo.length) {
+    const eps = n.eps[todo.pop()!]!;
+    work.spent += 1 + eps.length;
+    for (const e of eps)
       if (!seen.has(e)) {
         seen.add(e);
         todo.push(e);
       }
+  }
   return [...seen].sort((a, b) => a - b);
 }
 
-function step(n: Nfa, states: number[], c: string): number[] {
+function step(n: Nfa, states: number[], c: string, work: Work): number[] {
   const out = new Set<number>();
-  for (const s of states) for (const m of n.moves[s]!) if (m.on(c)) out.add(m.to);
-  return closure(n, out);
+  for (const s of states)
+    for (const m of n.moves[s]!) {
+      work.spent += m.cost;
+      if (m.on(c)) out.add(m.to);
+    }
+  return closure(n, out, work);
 }
 
 /** One character of each run of characters no pattern tells apart: every literal, "/" and class
@@ -170,32 +208,34 @@ function alphabet(a: PatternSet, b: PatternSet): string[] {
 
 /** More pairs of states than any real pattern pair reaches: past it, the safe answer. */
 const MAX_PAIRS = 50_000;
-/** Pieces in both patterns, and states stepped in all, past any real pair (a ref name is a few hundred
- *  bytes): a forge's or a policy's 20 KB `*a*a...` otherwise costs hours though its pairs stay few. */
-const MAX_TOKENS = 2048;
-const MAX_WORK = 1_000_000;
+/** The work of the walk (Work) past any real pair: a forge's or a policy's 20 KB `*a*a...` otherwise
+ *  costs hours though its pairs stay few, and a class of 2,000 ranges costs each test of it 2,000 steps. */
+const MAX_WORK = 4_000_000;
 
 /** Walks both automata in step over every name; `stop` sees each pair of state sets. True past the
  *  bounds above (too big to tell). */
 function walk(a: PatternSet, b: PatternSet, stop: (sa: number[], sb: number[], na: Nfa, nb: Nfa) => boolean): boolean {
-  if (a.tokens.length + b.tokens.length > MAX_TOKENS) return true;
+  const pieces = (p: PatternSet): number =>
+    p.tokens.reduce((n, t) => n + 1 + (typeof t === 'object' && 'ranges' in t ? t.ranges.length : 0), 0);
+  if (a.tooBig || b.tooBig || pieces(a) + pieces(b) > MAX_TOKENS) return true;
   const na = compile(a);
   const nb = compile(b);
   const chars = alphabet(a, b);
-  const start: [number[], number[]] = [closure(na, [0]), closure(nb, [0])];
+  const work: Work = { spent: 0 };
+  const start: [number[], number[]] = [closure(na, [0], work), closure(nb, [0], work)];
   const seen = new Set<string>();
   const todo = [start];
-  let work = 0;
   while (todo.length) {
     const [sa, sb] = todo.pop()!;
     const key = `${sa.join(',')}|${sb.join(',')}`;
+    work.spent += sa.length + sb.length + 1;
     if (seen.has(key)) continue;
     seen.add(key);
-    work += (sa.length + sb.length + 1) * chars.length;
-    if (seen.size > MAX_PAIRS || work > MAX_WORK) return true;
+    if (seen.size > MAX_PAIRS || work.spent > MAX_WORK) return true;
     if (stop(sa, sb, na, nb)) return true;
     for (const c of chars) {
-      const next: [number[], number[]] = [step(na, sa, c), step(nb, sb, c)];
+      const next: [number[], number[]] = [step(na, sa, c, work), step(nb, sb, c, work)];
+      if (work.spent > MAX_WORK) return true;
       if (next[0].length) todo.push(next);
     }
   }

@@ -6,15 +6,12 @@
 // process's event loop could not be stopped); killed at 60 s it would exit -1.
 import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import {
-  FORGE_TOKEN,
   TAG_RULES,
-  forgeAuditArgs,
+  auditForgeProcess,
   forgeRepo,
   ghClassic,
   ghRuleset,
   github,
-  runCliAsync,
-  startForge,
   type Handler,
 } from '../helpers/forge.js';
 
@@ -25,29 +22,6 @@ beforeAll(() => {
 afterAll(() => cleanupTemp());
 
 const RULES = ['forge-tags-protected', 'forge-force-pushes-blocked'];
-
-async function audit(handler: Handler): Promise<{ code: number; stderr: string; rules: Record<string, string> }> {
-  const forge = await startForge(handler);
-  try {
-    const res = await runCliAsync(forgeAuditArgs(repo.dir, 'github', forge.url, RULES), {
-      env: { ...repo.env, GITHUB_TOKEN: FORGE_TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' },
-      timeoutMs: 60_000,
-    });
-    let results: Array<{ meta: { id: string }; outcome: string }> = [];
-    try {
-      results = JSON.parse(res.stdout).results;
-    } catch {
-      // no report: the exit code and stderr say why
-    }
-    return {
-      code: res.code,
-      stderr: res.stderr,
-      rules: Object.fromEntries(results.map((x) => [x.meta.id, x.outcome])),
-    };
-  } finally {
-    await forge.close();
-  }
-}
 
 const forge = (exclude: string[], branches: string[]): Handler =>
   github({
@@ -66,7 +40,7 @@ describe('a forge ref pattern that would make the pattern walk spin', () => {
   ])(
     '%s: judged at once, the exclusion read as taking tags',
     async (_label, pattern) => {
-      const got = await audit(forge([pattern], ['~DEFAULT_BRANCH', pattern]));
+      const got = await auditForgeProcess(repo, forge([pattern], ['~DEFAULT_BRANCH', pattern]), RULES);
       expect({ code: got.code, stderr: got.stderr }).toEqual({ code: 1, stderr: '' });
       expect(got.rules['forge-tags-protected']).toBe('fail');
       expect(got.rules['forge-force-pushes-blocked']).toBe('pass');
@@ -75,7 +49,11 @@ describe('a forge ref pattern that would make the pattern walk spin', () => {
   );
 
   test('honest twin: an exclusion that shares no tag with the policy, the tags covered', async () => {
-    const got = await audit(forge(['refs/tags/nightly-*'], ['~DEFAULT_BRANCH', 'refs/heads/main']));
+    const got = await auditForgeProcess(
+      repo,
+      forge(['refs/tags/nightly-*'], ['~DEFAULT_BRANCH', 'refs/heads/main']),
+      RULES,
+    );
     expect({ code: got.code, stderr: got.stderr }).toEqual({ code: 0, stderr: '' });
     expect(got.rules).toEqual({ 'forge-tags-protected': 'pass', 'forge-force-pushes-blocked': 'pass' });
   }, 90_000);

@@ -194,6 +194,35 @@ export async function auditForge(handler: Handler, o: ForgeAudit): Promise<Forge
   }
 }
 
+/** `audit REPO --forge github -r RULES --format json` as its own process (killed at 60 s: exit -1), for
+ *  answers that could hold an audit's event loop, which auditForge's in-process run could not stop. */
+export async function auditForgeProcess(
+  repo: TestRepo,
+  handler: Handler,
+  rules: string[],
+): Promise<{ code: number; stderr: string; rules: Record<string, string> }> {
+  const forge = await startForge(handler);
+  try {
+    const res = await runCliAsync(forgeAuditArgs(repo.dir, 'github', forge.url, rules), {
+      env: { ...repo.env, GITHUB_TOKEN: FORGE_TOKEN, GITGUARD_FORGE_MAX_WAIT: '0' },
+      timeoutMs: 60_000,
+    });
+    let results: Array<{ meta: { id: string }; outcome: string }> = [];
+    try {
+      results = JSON.parse(res.stdout).results;
+    } catch {
+      // no report: the exit code and stderr say why
+    }
+    return {
+      code: res.code,
+      stderr: res.stderr,
+      rules: Object.fromEntries(results.map((x) => [x.meta.id, x.outcome])),
+    };
+  } finally {
+    await forge.close();
+  }
+}
+
 /** bin/gitguard.js without blocking this process's event loop (the fake forge runs here). */
 export function runCliAsync(
   args: string[],
