@@ -67,7 +67,7 @@ export function changesCheckout(words: readonly string[]): boolean {
   while (k < args.length && args[k]!.startsWith('-')) k += GIT_VALUE.has(args[k]!) ? 2 : 1;
   const cmd = args[k];
   if (cmd === undefined || !MOVES_HEAD.has(cmd)) return false;
-  const rest = args.slice(k + 1);
+  const rest = args.slice(k + 1).filter((a) => a !== '-q' && a !== '--quiet');
   // `git checkout -b x` / `git switch -c x`: a new branch at HEAD, the same commit.
   if ((cmd === 'checkout' || cmd === 'switch') && rest.length === 2 && /^-[bBcC]$/.test(rest[0]!)) return false;
   // `git reset --hard` with no commit: HEAD stays.
@@ -93,19 +93,22 @@ function* commandWords(script: Script, depth = 0): Generator<string[]> {
         return;
       }
       case 'group':
-        return yield* commandWords(c.body, depth);
+        yield* commandWords(c.body, depth);
+        return;
       case 'if':
         for (const [cond, body] of c.clauses) yield* [...commandWords(cond, depth), ...commandWords(body, depth)];
         if (c.otherwise) yield* commandWords(c.otherwise, depth);
         return;
       case 'loop':
         if (c.cond) yield* commandWords(c.cond, depth);
-        return yield* commandWords(c.body, depth);
+        yield* commandWords(c.body, depth);
+        return;
       case 'case':
         for (const b of c.branches) yield* commandWords(b, depth);
         return;
       case 'function':
-        return yield* inCommand(c.body);
+        yield* inCommand(c.body);
+        return;
     }
   };
   for (const andOr of script) for (const p of andOr.pipelines) for (const c of p.commands) yield* inCommand(c);
@@ -256,7 +259,7 @@ export function envLoses(env: unknown): boolean {
   return settingLoses(
     [...(env as Map<unknown, unknown>)].map(([k, v]): [string, string] => [
       String(k),
-      typeof v === 'object' ? '$' : String(v),
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '$',
     ]),
   );
 }

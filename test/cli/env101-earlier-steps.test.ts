@@ -135,7 +135,7 @@ describe('GitLab: variables and the checkout before the gate', () => {
   test.each([
     ['variables: PATH into the checkout', GL(GATE, '    PATH: "$CI_PROJECT_DIR/tools:$PATH"\n')],
     ['variables: NODE_OPTIONS', GL(GATE, '    NODE_OPTIONS: "--require ./ci/ok.js"\n')],
-    ['global variables: BASH_ENV', GL(GATE, '', 'variables:\n  NODE_OPTIONS: "--require ./ci/ok.js"\n')],
+    ['global variables: NODE_OPTIONS', GL(GATE, '', 'variables:\n  NODE_OPTIONS: "--require ./ci/ok.js"\n')],
     ['GIT_STRATEGY: none', GL(GATE, '    GIT_STRATEGY: none\n')],
     ['GIT_CHECKOUT: "false"', GL(GATE, '    GIT_CHECKOUT: "false"\n')],
     ['git checkout HEAD~1 first', GL(`git checkout -q HEAD~1\n${GATE}`)],
