@@ -22,6 +22,7 @@ import { folderOf, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
+import { changesLaterSteps, envLoses, usesChangesLaterSteps, writesGitFolder } from '../domain/step-env.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -121,6 +122,8 @@ export interface GateStep {
   vars: ReadonlyMap<string, string>;
   /** GitLab's job script: the one way its runner runs it (its own shell, not GitHub's). */
   mode?: ShellMode;
+  /** What runs before it, or a variable set for it, changes what it runs in a way not followed (step-env.ts). */
+  lost?: boolean;
 }
 
 /**
@@ -133,6 +136,7 @@ export function stepJudged(
   posix: (script: string, mode: ShellMode, at: Place) => boolean,
   other?: (line: string, at: Place) => boolean,
 ): boolean {
+  if (step.lost || writesGitFolder(step.script)) return false;
   if (step.mode) return posix(step.script, step.mode, step.at);
   return stepGates(step.own, step.shells, step.strategy, step.script, posix, step.at, other);
 }
@@ -233,7 +237,16 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
               return id !== undefined && items.slice(0, k).some((b) => get(b, 'id') === id) ? [id] : [];
             }),
           );
-          for (const i of node.items) collect(i, { ...at, checked });
+          // A step after one that may change what it runs (step-env.ts): no gate.
+          const changes = items.map((i) => {
+            const [run, uses] = [get(i, 'run'), get(i, 'uses')];
+            return (
+              (typeof run === 'string' && changesLaterSteps(run)) ||
+              (typeof uses === 'string' && usesChangesLaterSteps(uses))
+            );
+          });
+          for (const [k, i] of node.items.entries())
+            collect(i, { ...at, checked, lost: at.lost || changes.slice(0, k).includes(true) });
         }
         const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
         const value = (key: string): unknown =>
@@ -247,6 +260,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         // `continue-on-error: ${{ matrix.x }}`: off where a job of the matrix sets x.
         if (matrixMayBeTrue(value('continue-on-error'), job)) return;
         const shells = defaultShells(own, at.shells, list(scalar(entry(node, 'runs-on'))), job);
+        const lost = at.lost || envLoses(plainValue(yaml, scalar(entry(node, 'env')), doc));
         const off =
           at.off || startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
         // gitguard's own action runs the audit its `with:` inputs give: `fail-on: critical` gates nothing.
@@ -255,7 +269,8 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           const inputs = scalar(entry(node, 'with'));
           // An action runs in the workspace (no `working-directory:`), its `path:` read from there.
           const ws = { folder: '', roots: at.at.roots };
-          out.mention ||= !off && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc), ws);
+          out.mention ||=
+            !off && !lost && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc), ws);
           return;
         }
         const place: Place = {
@@ -270,7 +285,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           ]),
           at.vars,
         );
-        const here: Above = { shells, strategy: job, off, at: place, vars, checked: new Set(), under: at.under };
+        const here: Above = { shells, strategy: job, off, lost, at: place, vars, checked: new Set(), under: at.under };
         // Only the values that run something may mention gitguard (a step's `name:` runs nothing).
         const names = node.items.map((p) => scalar(p.key));
         const running = runningKeys((k) => scalar(entry(node, k)), names, at.under, n === doc.contents);
@@ -281,7 +296,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             if (!running || (typeof key === 'string' && running.has(key)))
               collect(p.value, { ...here, under: [key, at.under[0]] });
           } else {
-            const step = { own: scalar(entry(node, 'shell')), shells, strategy: job, off, vars };
+            const step = { own: scalar(entry(node, 'shell')), shells, strategy: job, off, lost, vars };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
             out.steps.push({ ...step, script: v, at: { ...place, folder } });
           }
@@ -302,6 +317,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         shells: [undefined],
         strategy: undefined,
         off: false,
+        lost: false,
         at: ROOT,
         vars: new Map(),
         checked: new Set(),
@@ -350,6 +366,7 @@ interface Above {
   shells: readonly unknown[];
   strategy: unknown;
   off: boolean;
+  lost: boolean;
   at: Place;
   vars: ReadonlyMap<string, string>;
   /** The ids of the steps beside it whose failure a later one fails the job on (failsOnOutcome). */

@@ -36,6 +36,7 @@ import { gateBranches, gateScopeFor } from './gate-branches.js';
 import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
 import { variablesOf } from '../domain/step-context.js';
+import { settingLoses } from '../domain/step-env.js';
 import { ROOT } from '../domain/step-folder.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
@@ -216,6 +217,7 @@ export async function gitlabSteps(
         off: false,
         at: ROOT,
         vars,
+        lost: settingLoses(vars),
       });
       return [...keys].some((key) => !NO_GATE.has(key) && !SCRIPTS.has(key) && mergedRuns(candidatesFor(key)));
     };

@@ -7,6 +7,7 @@ import { eventTest } from './actions-run.js';
 import { checkoutRun } from './checkout-runs.js';
 import { wrappedStart } from './command-wrappers.js';
 import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js';
+import { changesCheckout } from './step-env.js';
 import { cdTarget, commandDirs, FOLDER, makesRepository } from './step-folder.js';
 import {
   add,
@@ -268,7 +269,9 @@ export class Shell {
     const i = commandStart(all);
     const words = argWords(all.slice(i), this.noArgs && !inFunc);
     const assigned = [...all.slice(0, i), ...(DECLARES.has(words[0] ?? '') ? all.slice(i + 1) : [])];
-    if (assigned.some((w) => unfollowedAssignment(w.value))) cur = new Set([...cur].map((s) => s | N));
+    // A variable, or a checkout moved to another commit, the rest of the run cannot follow (step-env.ts).
+    if (assigned.some((w) => unfollowedAssignment(w.value)) || changesCheckout(words))
+      cur = new Set([...cur].map((s) => s | N));
     if (!words.length || DECLARES.has(words[0]!)) {
       const values = assigned.map((w) => w.value);
       cur = new Set([...cur].map((s) => assignStatus(s, values, this.budget.status)));

@@ -4,6 +4,8 @@ import { parseScript, type Command, type Script, type Word } from './shell-synta
 import { gitguardCall } from './gitguard-call.js';
 import { wrappedStart } from './command-wrappers.js';
 import { inCheckout, type FolderTable } from './step-folder.js';
+import { shadowingName } from './env-names.js';
+import { nodeLoads } from './ci-variables.js';
 
 /** How the forge's shell starts a script: `-e` (errexit) and `-o pipefail`. */
 export interface ShellMode {
@@ -122,15 +124,13 @@ export function define<T>(into: Map<string, T[]> | T[], name: string, value: T):
 
 /** Builtins whose words are assignments (`export PATH=./bin:$PATH`). */
 export const DECLARES = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
-/** Variables that change which program a name runs or how a shell starts. */
-const STARTUP_VARS = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PATH', 'CDPATH', 'IFS']);
 
 /** Single-quoted, as a word read again after an alias. */
 export const quote = (w: string): string => `'${w.replace(/'/g, `'\\''`)}'`;
 
 /**
  * An assignment that changes which program a name runs or how a shell starts: BASH_ENV, SHELLOPTS,
- * IFS..., and a PATH naming a folder other than an absolute one outside the checkout, $HOME's or the
+ * IFS, NODE_OPTIONS, HOME, gitguard's own (env-names.ts), and a PATH naming a folder other than an absolute one outside the checkout, $HOME's or the
  * old $PATH (a folder of the checkout can hold a `gitguard` that passes).
  */
 export function unfollowedAssignment(w: string): boolean {
@@ -138,7 +138,11 @@ export function unfollowedAssignment(w: string): boolean {
   // make's flags from the environment: -i ignores a failed recipe line, -n/-q/-t run none (make-recipe.ts).
   if (m && /^(?:MAKEFLAGS|MFLAGS|GNUMAKEFLAGS)$/.test(m[1]!))
     return /[$`]|(?:^|\s)-?[a-zA-Z]*[inqt]|--(?:ignore-errors|just-print|dry-run|recon|question|touch)/.test(m[2]!);
-  if (!m || !STARTUP_VARS.has(m[1]!)) return false;
+  if (!m || !shadowingName(m[1]!)) return false;
+  // node's options load a file only by --require/--import (`--max-old-space-size` runs the same gitguard).
+  if (m[1] === 'NODE_OPTIONS') return /[$`]/.test(m[2]!) || nodeLoads(m[2]!).length > 0;
+  // A home outside the checkout is the runner's, as a PATH folder there is.
+  if (/^(?:HOME|XDG_[A-Z_]+)$/.test(m[1]!)) return !runnersOwn(m[2]!) || m[2]!.includes('..');
   if (m[1] !== 'PATH') return true;
   return m[2]!.split(':').some((d) => !/^\$\{?PATH\}?$/.test(d) && !runnersOwn(d) && !PACKAGE_BIN.test(d));
 }

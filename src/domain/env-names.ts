@@ -1,0 +1,32 @@
+// The environment variables whose value changes what a CI step's command runs or how: which program
+// a name runs (PATH), how a shell or node starts, where npm and gitguard read their settings. Set
+// where the reading of the gate step cannot see the value take effect (an earlier step's
+// $GITHUB_ENV, `env:`, GitLab `variables:`, an assignment in the script), the step is no gate.
+
+/** A shell's start and its lookup of names (read by shell-state.ts unfollowedAssignment, PATH by its folders). */
+const STARTUP = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PATH', 'CDPATH', 'IFS']);
+
+/**
+ * How node and its loader start (`--require ./x.js`), where npm, npx and gitguard read their files
+ * (HOME, XDG_*: npm's ~/.npmrc, gitguard's state and ledger), and npm's settings from the environment.
+ * GIT_* is not here: gitguard drops every GIT_* variable for the git it runs (collect/child-env.ts)
+ * and refuses GIT_DIR, so a step that sets one still fails on a failing audit.
+ */
+const PROGRAM = /^(?:NODE_OPTIONS|NODE_PATH|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|HOME|XDG_[A-Z_]+)$/;
+const NPM_CONFIG = /^npm_config_/i;
+/** npm settings that change only its output or checks (cleanpass30's `npm_config_loglevel: warn`), not what runs. */
+const NPM_QUIET =
+  /^npm_config_(?:loglevel|fund|audit|progress|update[-_]notifier|color|engine[-_]strict|save[-_]exact|unicode|timing)$/i;
+
+/** The inputs gitguard's action and GitLab template read themselves (audit-options.ts), not gitguard. */
+const TEMPLATE_INPUTS = /^GITGUARD_(?:ARGS|FAIL_ON|THREATS|FORGE|REPO|REF|PATH)$/;
+
+/** Whether setting `name` may change what a later `gitguard`/`npx gitguard` runs, or how it judges. */
+export function shadowingName(name: string): boolean {
+  return (
+    STARTUP.has(name) ||
+    PROGRAM.test(name) ||
+    (NPM_CONFIG.test(name) && !NPM_QUIET.test(name)) ||
+    (/^GITGUARD_/.test(name) && !TEMPLATE_INPUTS.test(name))
+  );
+}

@@ -1,0 +1,144 @@
+// env101: an earlier step, or a setting above the gate step, changes what its gitguard runs or
+// where, and the gate was read as kept: a $GITHUB_ENV line for BASH_ENV, PATH or NODE_OPTIONS, a
+// folder on $GITHUB_PATH, `env: PATH: ./tools:...`, a checkout moved to a signed older commit
+// (`git checkout HEAD~1`, `git reset --hard`), a file of the checkout run first, GitLab's
+// `variables:` and GIT_STRATEGY. Each history is real git; the reference is the job run by real bash
+// with the runner's $GITHUB_ENV/$GITHUB_PATH handling and a gitguard that fails unless git verifies
+// HEAD's signature (test/helpers/real-job.ts). Honest twins (FOO=bar, npm ci, setup-node) stay gates.
+import { cleanupJobs, jobPasses, type JobStep } from '../helpers/real-job.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { expectGateOutcome } from '../helpers/team.js';
+
+afterAll(cleanupTemp);
+afterAll(cleanupJobs);
+
+const WF = '.github/workflows/ci.yml';
+const GATE = 'npx gitguard audit';
+const yamlEnv = (env: Record<string, string> | undefined, indent: string): string =>
+  env
+    ? `${indent}env:\n${Object.entries(env)
+        .map(([k, v]) => `${indent}  ${k}: ${JSON.stringify(v)}\n`)
+        .join('')}`
+    : '';
+const stepYaml = (s: JobStep | string): string =>
+  typeof s === 'string' ? `      - ${s}\n` : `      - run: ${JSON.stringify(s.run)}\n${yamlEnv(s.env, '        ')}`;
+/** A workflow on push: checkout, then `steps`, `jobEnv` and `topEnv` as `env:` of the job and the workflow. */
+const workflow = (
+  steps: ReadonlyArray<JobStep | string>,
+  jobEnv?: Record<string, string>,
+  topEnv?: Record<string, string>,
+): string =>
+  `on: push\n${yamlEnv(topEnv, '')}jobs:\n  a:\n    runs-on: ubuntu-latest\n${yamlEnv(jobEnv, '    ')}    steps:\n      - uses: actions/checkout@v4\n${steps.map(stepYaml).join('')}`;
+const DIRECT = { [WF]: workflow([{ run: GATE }]) };
+
+const PASSING_NPX = { 'tools/npx': '#!/bin/sh\nexit 0\n' };
+const NO_NPX = { 'ci/env.sh': 'npx() { :; }\n' };
+const OK_JS = { 'ci/ok.js': 'process.exit(0);\n' };
+
+/** name, the steps before the gate (the gate's own `env:` last), the files, job and workflow `env:`. */
+type Case = [
+  name: string,
+  steps: JobStep[],
+  files: Record<string, string>,
+  jobEnv?: Record<string, string>,
+  topEnv?: Record<string, string>,
+];
+const gate = (env?: Record<string, string>): JobStep => (env ? { run: GATE, env } : { run: GATE });
+
+const LOST: Case[] = [
+  ['$GITHUB_ENV: BASH_ENV', [{ run: 'echo "BASH_ENV=$PWD/ci/env.sh" >> $GITHUB_ENV' }, gate()], NO_NPX],
+  ['$GITHUB_ENV: PATH', [{ run: 'echo "PATH=$PWD/tools:$PATH" >> "$GITHUB_ENV"' }, gate()], PASSING_NPX],
+  [
+    '$GITHUB_ENV: PATH<<EOF',
+    [{ run: '{\n  echo "PATH<<EOF"\n  echo "$PWD/tools:$PATH"\n  echo EOF\n} >> "$GITHUB_ENV"' }, gate()],
+    PASSING_NPX,
+  ],
+  ['$GITHUB_ENV: cat <<EOF', [{ run: 'cat >> $GITHUB_ENV <<EOF\nPATH=$PWD/tools:$PATH\nEOF' }, gate()], PASSING_NPX],
+  ['$GITHUB_ENV: NODE_OPTIONS', [{ run: 'echo "NODE_OPTIONS=--require $PWD/ci/ok.js" >> $GITHUB_ENV' }, gate()], OK_JS],
+  [
+    '$GITHUB_ENV: a value with a newline',
+    [{ run: 'echo "FOO=$(printf \'x\\nPATH=%s\' "$PWD/tools:$PATH")" >> $GITHUB_ENV' }, gate()],
+    PASSING_NPX,
+  ],
+  ['$GITHUB_PATH: a checkout folder', [{ run: 'echo "$PWD/tools" >> $GITHUB_PATH' }, gate()], PASSING_NPX],
+  [
+    'a file of the checkout run first',
+    [{ run: './ci/setup.sh' }, gate()],
+    {
+      ...PASSING_NPX,
+      'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n',
+    },
+  ],
+  ['npx on PATH written over', [{ run: 'cp tools/npx "$(command -v npx)"' }, gate()], PASSING_NPX],
+  ['a step env: PATH: ./tools:...', [gate({ PATH: `./tools:${process.env.PATH ?? '/usr/bin:/bin'}` })], PASSING_NPX],
+  ['a job env: NODE_OPTIONS', [gate()], OK_JS, { NODE_OPTIONS: '--require ./ci/ok.js' }],
+  ['a workflow env: NODE_OPTIONS', [gate()], OK_JS, undefined, { NODE_OPTIONS: '--require ./ci/ok.js' }],
+  ['an earlier step: git checkout HEAD~1', [{ run: 'git checkout -q HEAD~1' }, gate()], {}],
+  ['an earlier step: git reset --hard HEAD~1', [{ run: 'git reset -q --hard HEAD~1' }, gate()], {}],
+  ['the same run: git switch --detach HEAD~1', [{ run: `git switch -q --detach HEAD~1\n${GATE}` }], {}],
+  ['the same run: a function of git checkout', [{ run: `old() { git checkout -q HEAD~1; }\nold\n${GATE}` }], {}],
+  ['the same run: bash -c "git reset --hard HEAD~1"', [{ run: `bash -c "git reset -q --hard HEAD~1"\n${GATE}` }], {}],
+];
+
+const KEPT: Case[] = [
+  ['$GITHUB_ENV: FOO=bar', [{ run: 'echo "FOO=bar" >> $GITHUB_ENV' }, gate()], {}],
+  ['$GITHUB_ENV: cat <<EOF of FOO and BAR', [{ run: "cat >> $GITHUB_ENV <<'EOF'\nFOO=1\nBAR=two\nEOF" }, gate()], {}],
+  [
+    'npm ci before',
+    [{ run: 'npm ci --no-audit --no-fund --offline' }, gate()],
+    {
+      'package.json': '{"name":"x","version":"1.0.0"}\n',
+      'package-lock.json':
+        '{"name":"x","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{"":{"name":"x","version":"1.0.0"}}}\n',
+    },
+  ],
+  [
+    'git checkout -b work, git log before',
+    [{ run: 'git checkout -q -b work\ngit log --oneline -1 >/dev/null' }, gate()],
+    {},
+  ],
+  ['a step env: FOO, GIT_TERMINAL_PROMPT', [gate({ FOO: 'bar', GIT_TERMINAL_PROMPT: '0' })], {}],
+  ['a job env: CI, GITGUARD_FAIL_ON', [gate()], {}, { CI: 'true', GITGUARD_FAIL_ON: 'high' }],
+  ['the same run: git checkout after the gate', [{ run: `${GATE}\ngit checkout -q HEAD~1` }], {}],
+];
+
+// A rest parameter: jest reads a function of more parameters than a row's values as taking `done`.
+describe('GitHub: what runs before the gate step changes what it runs', () => {
+  test.each(LOST)('%s: the real job passes, ci-gate-kept fails', async (...[, steps, files, jobEnv, topEnv]: Case) => {
+    expect(jobPasses(steps, files, { ...jobEnv, ...topEnv })).toBe(true);
+    await expectGateOutcome(DIRECT, { [WF]: workflow(steps, jobEnv, topEnv), ...files }, false);
+  });
+  test.each(KEPT)(
+    '%s: the real job fails on the audit, the gate is kept',
+    async (...[, steps, files, jobEnv, topEnv]: Case) => {
+      expect(jobPasses(steps, files, { ...jobEnv, ...topEnv })).toBe(false);
+      await expectGateOutcome(DIRECT, { [WF]: workflow(steps, jobEnv, topEnv), ...files }, true);
+    },
+  );
+  test('setup-node, then npm ci: kept', () =>
+    expectGateOutcome(DIRECT, { [WF]: workflow(['uses: actions/setup-node@v4', { run: 'npm ci' }, gate()]) }, true));
+  test('a local action first: lost', () =>
+    expectGateOutcome(DIRECT, { [WF]: workflow(['uses: ./.github/actions/setup', gate()]) }, false));
+});
+
+const GL = (script: string, variables = '', top = ''): string =>
+  `${top}audit:\n${variables ? `  variables:\n${variables}` : ''}  script:\n${script
+    .split('\n')
+    .map((l) => `    - ${JSON.stringify(l)}\n`)
+    .join('')}`;
+const GL_DIRECT = { '.gitlab-ci.yml': GL(GATE) };
+
+describe('GitLab: variables and the checkout before the gate', () => {
+  test.each([
+    ['variables: PATH into the checkout', GL(GATE, '    PATH: "$CI_PROJECT_DIR/tools:$PATH"\n')],
+    ['variables: NODE_OPTIONS', GL(GATE, '    NODE_OPTIONS: "--require ./ci/ok.js"\n')],
+    ['global variables: NODE_OPTIONS', GL(GATE, '', 'variables:\n  NODE_OPTIONS: "--require ./ci/ok.js"\n')],
+    ['GIT_STRATEGY: none', GL(GATE, '    GIT_STRATEGY: none\n')],
+    ['GIT_CHECKOUT: "false"', GL(GATE, '    GIT_CHECKOUT: "false"\n')],
+    ['git checkout HEAD~1 first', GL(`git checkout -q HEAD~1\n${GATE}`)],
+  ])('%s: lost', (_n, text) => expectGateOutcome(GL_DIRECT, { '.gitlab-ci.yml': text }, false));
+  test.each([
+    ['GIT_DEPTH: 0, GIT_STRATEGY: clone, FOO', GL(GATE, '    GIT_DEPTH: 0\n    GIT_STRATEGY: clone\n    FOO: bar\n')],
+    ['git fetch --tags first', GL(`git fetch --tags\n${GATE}`)],
+  ])('%s: kept', (_n, text) => expectGateOutcome(GL_DIRECT, { '.gitlab-ci.yml': text }, true));
+});
