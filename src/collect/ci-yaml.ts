@@ -3,7 +3,7 @@
 // flow-style step `- { uses: ./x }`, a quoted key, an alias of an anchored path or a folded
 // scalar, each of which runs the file all the same. Both readings are kept (a file one of them
 // names is watched): a text that is no valid YAML runs nothing, and reading more only widens.
-import type { Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-references.js';
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
@@ -173,7 +173,9 @@ async function documentsOf(text: string): Promise<unknown[] | undefined> {
   const docs = await parsedYaml(text);
   if (typeof docs === 'string') return undefined;
   alsoGate(text);
-  const out: unknown[] = [];
+  let out = plainIn.get(docs);
+  if (out) return out;
+  plainIn.set(docs, (out = []));
   try {
     for (const doc of docs) out.push(doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIASES }));
   } catch {
@@ -181,6 +183,9 @@ async function documentsOf(text: string): Promise<unknown[] | undefined> {
   }
   return out;
 }
+
+/** A parse's documents as plain data, made once for the readers that ask (variables, commands, `on:`), while the parse is kept. */
+const plainIn = new WeakMap<readonly Document[], unknown[]>();
 
 /**
  * Whether a workflow starts for a change by itself (its `on:`, runsForChanges): what it runs counts

@@ -22,12 +22,23 @@ const PARSE_MAX = 256 * 1024;
 /** MiB charged in one run, at most (GITGUARD_YAML_PARSE_MB; at most ~20 CPU-seconds at the default, whatever the shape). */
 const parseBudgetMb = (): number => envLimit('GITGUARD_YAML_PARSE_MB', 64);
 
-/** Texts parsed last, by hash: the questions asked of one text in a row share its parse. */
-const RECENT = 16;
+/**
+ * The parses kept, by what they were charged (bytes and nodes, least recently asked dropped first):
+ * the questions asked of a commit's CI files (references, variables, commands, gate) share one parse
+ * each. Kept by count (16), a commit's 20 workflows were each parsed, and charged, twice.
+ */
+const RECENT_BYTES = 8 * 1024 * 1024;
+
+interface Kept {
+  docs: readonly Document[];
+  charged: number;
+}
 
 interface Spent {
   bytes: number;
-  recent: Map<string, readonly Document[]>;
+  recent: Map<string, Kept>;
+  /** What `recent` holds, charged. */
+  held: number;
 }
 const spentIn = new WeakMap<object, Spent>();
 
@@ -44,7 +55,7 @@ export const readableYaml = (text: string): boolean => text.length <= PARSE_MAX 
 function spent(): Spent {
   const run = runContext();
   let s = spentIn.get(run);
-  if (!s) spentIn.set(run, (s = { bytes: 0, recent: new Map() }));
+  if (!s) spentIn.set(run, (s = { bytes: 0, recent: new Map(), held: 0 }));
   return s;
 }
 
@@ -65,7 +76,7 @@ export function chargeParse(text: string): boolean {
  * error four (the parser builds an error with its message: ~20 µs). Charged after the parse (its
  * size is known then), so a run overshoots its budget by at most one text's structure (~1 CPU-s).
  */
-export function chargeNodes(yaml: typeof import('yaml'), docs: readonly Document[]): void {
+export function chargeNodes(yaml: typeof import('yaml'), docs: readonly Document[]): number {
   let units = 0;
   for (const doc of docs) {
     units += 4 * doc.errors.length + doc.warnings.length;
@@ -79,6 +90,7 @@ export function chargeNodes(yaml: typeof import('yaml'), docs: readonly Document
     });
   }
   spent().bytes += units * NODE_BYTES;
+  return units * NODE_BYTES;
 }
 
 /**
@@ -87,11 +99,16 @@ export function chargeNodes(yaml: typeof import('yaml'), docs: readonly Document
  * that is no valid YAML gives the documents read, possibly none.
  */
 export async function parsedYaml(text: string): Promise<readonly Document[] | 'too-large' | 'past-budget'> {
-  if (!readableYaml(text)) return 'too-large';
   const s = spent();
   const key = textKey(text);
+  // A parse kept was readable: its depth is not scanned again for each question (~8% of a run of large workflows).
   const had = s.recent.get(key);
-  if (had) return had;
+  if (had) {
+    s.recent.delete(key);
+    s.recent.set(key, had);
+    return had.docs;
+  }
+  if (!readableYaml(text)) return 'too-large';
   if (!chargeParse(text)) return 'past-budget';
   const yaml = await import('yaml');
   const parse = (t: string): readonly Document[] => {
@@ -104,13 +121,19 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
     }
   };
   let docs = parse(text);
-  chargeNodes(yaml, docs);
+  let charged = text.length + chargeNodes(yaml, docs);
   // A flow collection's lines left of its block: the forges' parsers read it, this one refuses it.
   if (docs.some((d) => d.errors.some(flowIndentError))) {
     const padded = flowIndented(text, PARSE_MAX);
-    if (padded !== undefined && chargeParse(padded)) chargeNodes(yaml, (docs = parse(padded)));
+    if (padded !== undefined && chargeParse(padded))
+      charged = padded.length + chargeNodes(yaml, (docs = parse(padded)));
   }
-  s.recent.set(key, docs);
-  if (s.recent.size > RECENT) s.recent.delete(s.recent.keys().next().value!);
+  s.recent.set(key, { docs, charged });
+  s.held += charged;
+  for (const [k, kept] of s.recent) {
+    if (s.held <= RECENT_BYTES || k === key) break;
+    s.recent.delete(k);
+    s.held -= kept.charged;
+  }
   return docs;
 }

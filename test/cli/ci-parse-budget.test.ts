@@ -89,6 +89,14 @@ function honestSet(count: number): Commit[] {
   ];
 }
 
+/** `count` commits each writing all 20 workflows anew (a monorepo whose every commit edits every workflow). */
+function honestAll(count: number): Commit[] {
+  const path = (w: number): string => (w === 0 ? CI : `.github/workflows/wf${w}.yml`);
+  return Array.from({ length: count }, (_, i) =>
+    Object.fromEntries(Array.from({ length: 20 }, (_, w) => [path(w), honest(w, 300, i)])),
+  );
+}
+
 async function audit(r: TestRepo, budgetMb?: number): Promise<{ code: number; stdout: string }> {
   const env = budgetMb === undefined ? r.env : { ...r.env, GITGUARD_YAML_PARSE_MB: String(budgetMb) };
   const res = await runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--no-cache'], { env });
@@ -157,13 +165,24 @@ describe('ci-gate-kept: the YAML parse budget', () => {
   }, 300_000);
 
   test('kept: 20 workflows of 300 steps edited over 64 commits are judged within a quarter of the budget', async () => {
-    // Charged ~13 MiB (each of the 20 read twice at first, then ~0.1 MiB a commit): 500 such commits
-    // (12 MiB of workflows) were charged ~59 MiB of the 64 and pass (~50 CPU-s, most of it outside the parser).
+    // Each version charged once (~0.17 MiB): 550 such commits (the 20, then one edited a commit) were
+    // charged ~63 MiB of the 64 and pass (~56 CPU-s).
     const r = history(honestSet(64));
     expect(r.run(['ls-tree', '--name-only', 'HEAD', '.github/workflows/']).split('\n')).toHaveLength(20);
     expect(Number(r.run(['rev-list', '--count', 'HEAD', '--', CI]))).toBe(5);
     expect(r.run(['show', `HEAD:${CI}`]).match(/^ {6}- /gm)).toHaveLength(302);
     const res = await audit(r, 16);
+    expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+  }, 300_000);
+
+  test('kept: commits that each edit 20 workflows are charged each version once, not once per question', async () => {
+    // 3 commits of 20 new 25 KB versions, ~9.5 MiB charged once each. The readers ask references, variables,
+    // commands and the gate of a commit's 20 files in turn: with the 16 last parses kept, each was parsed
+    // (and charged) twice, and 12 MiB did not judge them; now the parses kept are bounded by their size.
+    const r = history(honestAll(3));
+    expect(r.run(['diff', '--name-only', 'HEAD~1', 'HEAD']).split('\n')).toHaveLength(20);
+    expect(r.run(['show', `HEAD:${CI}`]).match(/^ {6}- /gm)).toHaveLength(302);
+    const res = await audit(r, 12);
     expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
   }, 300_000);
 
