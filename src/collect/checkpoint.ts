@@ -47,7 +47,11 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // dated in the local year 10000 or later is B, as git says (a v10 state may hold a pass for it).
 // v12: an OpenPGP signature with an MPI over 16384 bits is not G (red-team round 98): gpg reads no
 // packet from it, git shows N (a v11 state may hold a pass for it).
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v12';
+// v13: a commit changing a --keyring/--allowed-signers file of the work tree is judged by its parent's
+// version, and ci-gate-kept reads wrappers, jobs that never run, a new repository's folder, a
+// --trust-root the change can be, and what earlier steps change (this stop's rounds): a v12 state may
+// hold a pass for such a commit.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v13';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;
