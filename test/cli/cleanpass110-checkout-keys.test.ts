@@ -5,6 +5,15 @@
 // failed signers-authorized. A merge is compared with its first parent holding the file. The twins:
 // an unlisted signer's same merge fails, and so does a merge that takes a side branch's file listing
 // the merger himself (judged by the mainline's file).
+//
+// And a keys-only project (no .gitguard policy; its signers in a tracked
+// .github/allowed_signers) whose CI audits from a commit named by its full id (`--trust-root <sha>`:
+// older history unsigned), in a full or a shallow clone. The named root carries no policy and no
+// commit after it adds one, yet every commit was judged "no policy judges it" and the audit failed
+// though git reads G for each. Such a root now starts a keys-only scope: the keys judge, as with no
+// root. Twins: an unlisted signer after the root still fails; without keys the root still fails with
+// its reason; a root before a policy still moves to the commit adding it (trust-chain.test.ts).
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
@@ -23,6 +32,25 @@ const pub = (k: SshTestKey): string => k.pub.split(' ').slice(0, 2).join(' ');
 const line = (email: string, k: SshTestKey, opts = ''): string => `${email} ${opts ? `${opts} ` : ''}${pub(k)}\n`;
 const day = (n: number): number => Date.UTC(2025, 0, n) / 1000;
 
+/** git's letter for each commit of the clone at `dir` (from HEAD), its tracked file as git's allowedSignersFile. */
+const gitLetters = (r: TestRepo, dir = r.dir): string[] =>
+  r.run(['-C', dir, '-c', `gpg.ssh.allowedSignersFile=${join(dir, FILE)}`, 'log', '--format=%G?', 'HEAD']).split('\n');
+
+const IMPERSONATION_JSON = ['--threat', 'impersonation', '--format', 'json', '--no-cache'];
+
+/** gitguard's impersonation audit of `dir` with its tracked signers file (and `extra`): its exit code and the commits signers-authorized names. */
+function audit(
+  r: TestRepo,
+  extra: string[] = [],
+  dir = r.dir,
+  keyed = true,
+): { code: number; failed: string[]; why: string[] } {
+  const signers = keyed ? ['--allowed-signers', join(dir, FILE)] : [];
+  const res = runCli(['audit', '-C', dir, ...signers, ...IMPERSONATION_JSON, ...extra], { env: r.env });
+  const findings = resultOf(parseJson(res), 'signers-authorized').findings;
+  return { code: res.code, failed: findings.map((f) => f.commit ?? ''), why: findings.map((f) => f.message) };
+}
+
 /** A signed merge of `branch` into the checked-out branch by `email` with `key`, on day `n`. */
 function merge(r: TestRepo, key: SshTestKey, email: string, branch: string, n: number): string {
   const date = `@${day(n)} +0000`;
@@ -37,31 +65,6 @@ function merge(r: TestRepo, key: SshTestKey, email: string, branch: string, n: n
     },
   });
   return r.head();
-}
-
-/** git's letter for each commit (newest first), read with the checkout's file as git's allowedSignersFile. */
-const gitLetters = (r: TestRepo): string[] =>
-  r.run(['-c', `gpg.ssh.allowedSignersFile=${join(r.dir, FILE)}`, 'log', '--format=%G?']).split('\n');
-
-function audit(r: TestRepo, extra: string[] = []): { code: number; failed: string[] } {
-  const res = runCli(
-    [
-      'audit',
-      '-C',
-      r.dir,
-      '--allowed-signers',
-      join(r.dir, FILE),
-      '--threat',
-      'impersonation',
-      '--format',
-      'json',
-      '--no-cache',
-      ...extra,
-    ],
-    { env: r.env },
-  );
-  const failed = resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit ?? '');
-  return { code: res.code, failed };
 }
 
 /**
@@ -115,15 +118,15 @@ test('a listed signer merges a branch forked before she was added: git reads G, 
   const { r, base } = project();
   merge(r, carol, 'carol@example.com', 'old', 8);
   expect(gitLetters(r)).toEqual(Array(8).fill('G'));
-  expect(audit(r)).toEqual({ code: 0, failed: [] });
-  expect(audit(r, ['--base', base])).toEqual({ code: 0, failed: [] });
+  expect(audit(r)).toMatchObject({ code: 0, failed: [] });
+  expect(audit(r, ['--base', base])).toMatchObject({ code: 0, failed: [] });
 });
 
 test('twin: an unlisted signer merging the same branch fails', () => {
   const { r } = project();
   const evil = merge(r, mallory, 'carol@example.com', 'old', 8);
   expect(gitLetters(r)[0]).toBe('U');
-  expect(audit(r)).toEqual({ code: 1, failed: [evil] });
+  expect(audit(r)).toMatchObject({ code: 1, failed: [evil] });
 });
 
 test("twin: a merge taking a side branch's file that lists the merger is judged by the mainline's file", () => {
@@ -140,4 +143,61 @@ test("twin: a merge taking a side branch's file that lists the merger is judged 
   expect(gitLetters(r)[0]).toBe('G');
   expect(audit(r).failed).toEqual([evil]);
   expect(side).not.toBe(evil);
+});
+
+/** Unsigned history, then alice starts the signers file (the root CI names), adds bob, and both work. */
+function signedFrom(): { r: TestRepo; root: string } {
+  const r = makeRepo();
+  configureSshSigning(r, alice);
+  commitAsPerson(r, undefined, 'alice@example.com', 'old, unsigned', { a: '0\n' });
+  const root = commitAsPerson(r, alice, 'alice@example.com', 'sign from here', {
+    [FILE]: line('alice@example.com', alice),
+  });
+  commitAsPerson(r, alice, 'alice@example.com', 'add bob', {
+    [FILE]: line('alice@example.com', alice) + line('bob@example.com', bob),
+  });
+  commitAsPerson(r, bob, 'bob@example.com', 'bob works', { b: '1\n' });
+  commitAsPerson(r, alice, 'alice@example.com', 'alice works', { c: '1\n' });
+  return { r, root };
+}
+
+test('--trust-root <full id> with the tracked signers file: git reads G for every commit in scope, gitguard passes', () => {
+  const { r, root } = signedFrom();
+  expect(gitLetters(r)).toEqual(['G', 'G', 'G', 'G', 'N']);
+  expect(audit(r, ['--trust-root', root])).toMatchObject({
+    code: 0,
+    failed: [],
+  });
+});
+
+test('the same in a shallow clone (CI fetch-depth: 2) from the commit before the tip', () => {
+  const { r } = signedFrom();
+  const dir = join(tempDir(), 'shallow');
+  const clone = spawnSync('git', ['clone', '-q', '--depth', '2', `file://${r.dir}`, dir], { env: r.env });
+  expect(clone.status).toBe(0);
+  const from = r.run(['-C', dir, 'rev-parse', 'HEAD~1']);
+  expect(r.run(['-C', dir, 'rev-parse', '--is-shallow-repository'])).toBe('true');
+  expect(gitLetters(r, dir)).toEqual(['G', 'G']);
+  expect(audit(r, ['--trust-root', from], dir)).toMatchObject({
+    code: 0,
+    failed: [],
+  });
+});
+
+test('twin: an unlisted signer after the root fails', () => {
+  const { r, root } = signedFrom();
+  const evil = commitAsPerson(r, mallory, 'bob@example.com', 'evil', { d: '1\n' });
+  expect(gitLetters(r)[0]).toBe('U');
+  expect(audit(r, ['--trust-root', root])).toMatchObject({
+    code: 1,
+    failed: [evil],
+  });
+});
+
+test('twin: without keys, a root that carries no policy still judges nothing, with its reason', () => {
+  const { r, root } = signedFrom();
+  const res = audit(r, ['--trust-root', root], r.dir, false);
+  expect(res.code).toBe(1);
+  expect(res.failed).toHaveLength(4);
+  expect(res.why[0]).toContain('carries no .gitguard/policy.yml');
 });
