@@ -101,7 +101,10 @@ export class CheckoutKeys {
         const own = (await read(commit.oid, path))?.oid;
         for (const parent of commit.parents) {
           const was = await read(parent, path);
-          if (!was || was.oid === own) continue;
+          if (!was) continue;
+          // The first parent holding the file is the one compared: a merge keeping it changes nothing,
+          // whatever an older side branch held (its signer was listed there, git reads G).
+          if (was.oid === own) break search;
           changed = true;
           data = was.type === 'blob' ? was.body : undefined; // a link or folder there vouches for no one
           break search;

@@ -29,6 +29,8 @@ export interface TrustRoot {
   named?: string;
   /** The trust_root of the tip's own policy, not honoured: it lay after the default root (see overruledByTip). */
   overruled?: string;
+  /** Neither the root nor any commit after it on the tip's first-parent chain carries a policy: a keys-only history from here on. */
+  policyless?: true;
 }
 
 export interface TrustRootInput {
@@ -216,12 +218,14 @@ async function withPolicy(input: TrustRootInput, root: TrustRoot, policyFile: st
   } catch {
     return root;
   }
-  for (const oid of out.split('\n')) {
-    if (!oid || (await input.reader.read(`${oid}:${policyFile}`))?.type !== 'blob') continue;
+  const changing = out.split('\n').filter(Boolean);
+  for (const oid of changing) {
+    if ((await input.reader.read(`${oid}:${policyFile}`))?.type !== 'blob') continue;
     if ((await isAncestor(input.shadow, root.oid, oid)) === true) return { ...root, oid, named: root.oid };
     break;
   }
-  return root;
+  // No commit from the root to the tip changes the file the root lacks: none of them carries it.
+  return changing.length ? root : { ...root, policyless: true };
 }
 
 /** The most tips anyPolicyCommit answers from an earlier run's answers before it searches the history. */

@@ -49,6 +49,22 @@ const FAITHFUL: ReadonlyMap<string, Faithful> = new Map<string, Faithful>([
     },
   ],
   ['stdbuf', { valued: 'ioe', long: ['--input=', '--output=', '--error='] }],
+  // util-linux's schedulers exec the command after setting its class, policy or CPUs (their own
+  // failure: status 1); `-p`/`-P`/`-u` act on running processes instead and are not listed.
+  ['ionice', { flags: 't', valued: 'cn', long: ['--class=', '--classdata=', '--ignore'] }],
+  [
+    'chrt',
+    {
+      flags: 'bdfiorRv',
+      valued: 'TPD',
+      long: [
+        ...['--batch', '--deadline', '--fifo', '--idle', '--other', '--rr', '--reset-on-fork', '--verbose'],
+        ...['--sched-runtime=', '--sched-period=', '--sched-deadline='],
+      ],
+      operands: 1,
+    },
+  ],
+  ['taskset', { flags: 'c', long: ['--cpu-list'], operands: 1 }],
   ['command', { flags: 'p' }],
   // `builtin gitguard` is not a builtin: status 1, as a failed gitguard.
   ['builtin', {}],

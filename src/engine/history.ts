@@ -245,7 +245,8 @@ export async function openHistory(
       trustRoot,
     });
     collector.setScope(
-      trustRoot,
+      // A keys-only history named from a commit (--trust-root in CI): the keys judge, as with no root.
+      root?.policyless && userKeys ? undefined : trustRoot,
       watched,
       batchedDescends(shadow),
       cleanMerger(shadow, reader),

@@ -50,6 +50,13 @@ const FAITHFUL: Array<[script: string, needs: string]> = [
   [`flock ${lock} gitguard audit`, 'flock'],
   [`flock -n -w 5 ${lock} npx gitguard audit`, 'flock'],
   ['timeout 60 nice -n 1 nohup gitguard audit', 'timeout'],
+  ['ionice -c3 gitguard audit', 'ionice'],
+  ['ionice -c 2 -n 7 -t nice -n19 npx gitguard audit', 'ionice'],
+  ['ionice --class=idle gitguard audit', 'ionice'],
+  ['chrt -i 0 gitguard audit', 'chrt'],
+  ['chrt --batch 0 timeout 600 npx gitguard audit', 'chrt'],
+  ['taskset -c 0 gitguard audit', 'taskset'],
+  ['taskset 1 nice gitguard audit', 'taskset'],
 ];
 
 /** No gate: real bash passes with gitguard failing, as written. */
@@ -99,6 +106,11 @@ test.each([
   'xargs -a list gitguard audit',
   `flock ${lock} -c "gitguard audit"`,
   'timeout 60 ssh host gitguard audit',
+  // util-linux's schedulers on running processes: the words after are process ids.
+  'ionice -p 1 gitguard audit',
+  'taskset -p 1 gitguard audit',
+  'chrt -p 0 gitguard audit',
+  'chrt -m gitguard audit',
 ])('no gate by its manual: %s', (script) => {
   expect(failsWithGitguard(script, BASH)).toBe(false);
 });
