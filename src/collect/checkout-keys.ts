@@ -70,10 +70,12 @@ export class CheckoutKeys {
    * The keys `commit` is judged by when it changes a key file of the work tree from a parent's (the
    * first parent holding the file: a merge keeping its second parent's file changes the first's);
    * undefined: the files as read. A file no parent holds starts its history here (as a root commit's),
-   * judged as read: the gate that names it could not run before it.
+   * judged as read: the gate that names it could not run before it; unless an accepted base of the
+   * audit (`^rev`) holds it: a branch forked before the file existed, or an unrelated root, is then
+   * judged by the base's file, not by the one it writes.
    */
   of(commit: CommitRecord): CommitKeys | undefined | Promise<CommitKeys | undefined> {
-    if (!commit.parents.length || !this.watching) return undefined;
+    if (!this.watching) return undefined;
     // Most commits leave the files alone: known from one `git log` of the walk's revisions.
     if (this.changing && !this.changing.has(commit.oid)) return undefined;
     return this.judge(commit);
@@ -87,9 +89,22 @@ export class CheckoutKeys {
     const paths = this.files.flatMap((f) => f.paths);
     if (!paths.length || !revisions.length) return;
     this.changing = await commitsChanging(gitDir, paths, revisions);
+    this.bases = revisions.filter((r) => r.startsWith('^')).map((r) => r.slice(1));
   }
 
   private changing: Set<string> | undefined;
+  /** The audit's accepted bases: where a file a commit creates was already vouched for. */
+  private bases: string[] = [];
+
+  /** `f` as the first base holding it has it (undefined: no base holds it). */
+  private async atBase(f: KeyFile): Promise<{ data: Buffer | undefined } | undefined> {
+    for (const base of this.bases)
+      for (const path of f.paths) {
+        const o = await this.reader.read(`${base}:${path}`);
+        if (o) return { data: o.type === 'blob' ? o.body : undefined };
+      }
+    return undefined;
+  }
 
   private async judge(commit: CommitRecord): Promise<CommitKeys | undefined> {
     const read = (rev: string, path: string) => this.reader.read(`${rev}:${path}`);
@@ -97,15 +112,26 @@ export class CheckoutKeys {
     let changed = false;
     for (const f of this.files) {
       let data: Buffer | undefined = f.data;
+      let created = false; // the commit holds the file where none of its parents does
       search: for (const path of f.paths) {
         const own = (await read(commit.oid, path))?.oid;
+        let held = false;
         for (const parent of commit.parents) {
           const was = await read(parent, path);
-          if (!was || was.oid === own) continue;
-          changed = true;
+          if (!was) continue;
+          held = true;
+          if (was.oid === own) continue;
           data = was.type === 'blob' ? was.body : undefined; // a link or folder there vouches for no one
+          changed = true;
+          created = false;
           break search;
         }
+        if (own && !held) created = true;
+      }
+      const base = created ? await this.atBase(f) : undefined;
+      if (base) {
+        data = base.data;
+        changed = true;
       }
       before.push(data);
     }
