@@ -142,34 +142,47 @@ function segmentMatches(p: string, s: string): boolean {
   return i === p.length;
 }
 
-/** A script name's segments against a pattern's (`**` any number of segments), each pair tried once. */
-function segmentsMatch(ps: readonly string[], ss: readonly string[]): boolean {
+/**
+ * A script name's segments against a pattern's (`**` any number of segments), each pair tried once.
+ * `dots`: as minimatch, no wildcard matches a segment starting with `.` unless the pattern's does.
+ */
+function segmentsMatch(ps: readonly string[], ss: readonly string[], dots = false): boolean {
   const seen = new Set<number>();
+  const hidden = (p: string, s: string): boolean => dots && s.startsWith('.') && !p.startsWith('.');
   const at = (i: number, j: number): boolean => {
     if (i === ps.length) return j === ss.length;
     const key = i * (ss.length + 1) + j;
     if (seen.has(key)) return false;
     seen.add(key);
-    if (ps[i] === '**') return at(i + 1, j) || (j < ss.length && at(i, j + 1));
-    return j < ss.length && segmentMatches(ps[i]!, ss[j]!) && at(i + 1, j + 1);
+    if (ps[i] === '**') return at(i + 1, j) || (j < ss.length && !hidden('', ss[j]!) && at(i, j + 1));
+    return j < ss.length && !hidden(ps[i]!, ss[j]!) && segmentMatches(ps[i]!, ss[j]!) && at(i + 1, j + 1);
   };
   return at(0, 0);
 }
 
 /**
  * The package scripts an npm-run-all pattern names, in package.json's order, as npm-run-all matches
- * them (minimatch, `:` read as `/`): `*` and `?` stay inside one segment, `**` spans any number
- * (`lint:*` runs `lint:js`, not `lint:js:fix`). undefined: no script list, no match (npm-run-all
- * fails: "Task not found") or a glob it is not read for (`[...]`, `{...}`, `!`, a space).
+ * them (minimatch with `:` read as `/`): `*` and `?` stay inside one segment, `**` spans any number
+ * (`lint:*` runs `lint:js`, not `lint:js:fix`), no wildcard matches a segment starting with `.`
+ * (`audit:*` does not run `audit:.gate`). undefined: no script list, no match (npm-run-all fails:
+ * "Task not found"), a glob it is not read for (`[...]`, `{...}`, `!`, `#`, `*(...)`, a space), or
+ * a script minimatch may judge otherwise (an empty, `.` or `..` segment, a trailing `**` met by no
+ * segment, a name too deep): a script run unread, or a gate read that does not run, both mislead.
  */
 function runAllMatches(pattern: string, list: (() => readonly string[] | undefined) | undefined): string[] | undefined {
   if (!/[*?]/.test(pattern)) return [pattern];
   const ps = pattern.split(':');
   const scripts = list?.();
-  if (!scripts || /[$`[\]{}!\\/\s]/.test(pattern) || ps.length > MAX_SEGMENTS) return undefined;
-  const names = scripts.filter((n) => !n.startsWith('.') && n.split(':').length <= MAX_SEGMENTS);
-  const hits = names.filter((n) => segmentsMatch(ps, n.split(':')));
-  return hits.length ? hits : undefined;
+  if (!scripts || /[$`[\]{}()!\\/\s]|^#/.test(pattern) || ps.length > MAX_SEGMENTS) return undefined;
+  const names = scripts.map((n) => n.split(':'));
+  if (names.some((ss) => ss.length > MAX_SEGMENTS)) return undefined;
+  // Read without the dot rule, the matcher takes every name minimatch may take.
+  const loose = names.filter((ss) => segmentsMatch(ps, ss));
+  const unsure = (ss: readonly string[]): boolean =>
+    ss.some((x) => x === '' || x === '.' || x === '..') || (ps.at(-1) === '**' && segmentsMatch(ps.slice(0, -1), ss));
+  if (loose.some(unsure)) return undefined;
+  const hits = loose.filter((ss) => segmentsMatch(ps, ss, true));
+  return hits.length ? hits.map((ss) => ss.join(':')) : undefined;
 }
 
 /**
