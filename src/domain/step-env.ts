@@ -3,8 +3,9 @@
 // and $GITHUB_PATH lines into the steps after it; every step of a job shares the checkout): a
 // variable of env-names.ts set by an earlier step or by `env:`/`variables:`, a folder put on PATH, a
 // checkout moved to another commit or replaced (`git checkout <old>`, `git reset --hard`, `rm -rf
-// .git`, GitLab's `GIT_STRATEGY: none`), a file of the checkout run before the step (it may do any
-// of those). Such a step is no gate: the escape is to run gitguard first, or in a job of its own.
+// .git`, GitLab's `GIT_STRATEGY: none`), a program written where one is looked for. Only what the CI
+// file shows is read: the change's own code run first (`npm test`) keeps the gate (README's residual
+// risk; the escape is to run gitguard first, or in a job of its own).
 import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
@@ -141,7 +142,8 @@ const COPIES = new Set(['cp', 'mv', 'ln', 'install', 'rsync']);
 /** Commands that write every path they name (`tee`, `sed -i`); a removal writes no program (`rm -rf node_modules`). */
 const EACH = new Set(['tee', 'sed']);
 /** Where a download or an unpacking writes: curl -o/--output(-dir), wget -O/-P, tar -C, unzip -d. */
-const OUTPUT = /^(?:-[A-Za-z]*[oOPCd]|--output|--output-dir|-O|--output-document|-P|--directory-prefix|-C|--directory|-d)$/;
+const OUTPUT =
+  /^(?:-[A-Za-z]*[oOPCd]|--output|--output-dir|-O|--output-document|-P|--directory-prefix|-C|--directory|-d)$/;
 const OUTPUT_JOINED = /^(?:--(?:output|output-dir|output-document|directory-prefix|directory)=|-[oOPCd](?=.))(.*)$/;
 
 /**

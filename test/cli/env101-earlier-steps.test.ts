@@ -100,8 +100,16 @@ const KEPT: Case[] = [
   ['the same run: git checkout after the gate', [{ run: `${GATE}\ngit checkout -q HEAD~1` }], {}],
   // The change's own code run first (a test run, make): read as a gate, as before env101 (README).
   ['make before', [{ run: 'make' }, gate()], { Makefile: 'all:\n\t@echo built\n' }],
-  ['node ci/test.js, tee a log', [{ run: 'node ci/test.js 2>&1 | tee test.log' }, gate()], { 'ci/test.js': 'console.log(1);\n' }],
-  ['cp .env.example .env, rm -rf node_modules', [{ run: 'cp .env.example .env\nrm -rf node_modules' }, gate()], { '.env.example': 'A=1\n' }],
+  [
+    'node ci/test.js, tee a log',
+    [{ run: 'node ci/test.js 2>&1 | tee test.log' }, gate()],
+    { 'ci/test.js': 'console.log(1);\n' },
+  ],
+  [
+    'cp .env.example .env, rm -rf node_modules',
+    [{ run: 'cp .env.example .env\nrm -rf node_modules' }, gate()],
+    { '.env.example': 'A=1\n' },
+  ],
 ];
 
 // A rest parameter: jest reads a function of more parameters than a row's values as taking `done`.
