@@ -14,14 +14,17 @@ import { startupEnv } from './checkout-runs.js';
 /** The variables the gate step's own reading follows itself (BASH_ENV's file, make's flags: checkout-runs.ts). */
 const FOLLOWED = /^(?:BASH_ENV|SHELLOPTS|BASHOPTS|MAKEFLAGS|MFLAGS|GNUMAKEFLAGS)$/;
 
-/** git commands that move HEAD or make another repository of the checkout's folder. */
+/**
+ * git commands that move HEAD or make another repository of the checkout's folder. Not `clone` nor
+ * `worktree`: they make a new folder (a clone into the checkout fails, it is not empty), read by
+ * step-folder.ts when the audit runs there.
+ */
 const MOVES_HEAD = new Set([
   'checkout',
   'switch',
   'reset',
   'restore',
   'init',
-  'clone',
   'pull',
   'merge',
   'rebase',
@@ -30,7 +33,6 @@ const MOVES_HEAD = new Set([
   'revert',
   'update-ref',
   'symbolic-ref',
-  'worktree',
   'bisect',
   'stash',
 ]);
