@@ -68,14 +68,15 @@ function strictExitCodes(allow: object): boolean {
 /** A node as switchedOff reads it: a map as plain data (maps as Map), else the node; a map past the alias limit stays a node (lenient). */
 /**
  * An `env:` map as envLoses reads it: its values, or (past the alias budget, a value of 25,000
- * aliases) each name with its scalar value, any other value unread (`$`); a merge key is read whole.
+ * aliases) each name with its scalar value, any other value unread; a merge key leaves it unread whole.
  */
 function envValue(yaml: typeof import('yaml'), n: unknown, doc: Document): unknown {
   const plain = plainValue(yaml, n, doc);
   if (plain instanceof Map || !yaml.isMap(n)) return plain;
-  const pairs = n.items.map(({ key, value }): [unknown, string] => {
+  // A value not a scalar is left undefined: envLoses reads it as unread (`$`).
+  const pairs = n.items.map(({ key, value }): [unknown, unknown] => {
     const [k, v] = [resolveAlias(yaml, key, doc), resolveAlias(yaml, value, doc)];
-    return [yaml.isScalar(k) ? k.value : k, yaml.isScalar(v) && v.value !== null ? String(v.value) : '$'];
+    return [yaml.isScalar(k) ? k.value : k, yaml.isScalar(v) ? v.value : undefined];
   });
   return pairs.some(([k]) => typeof k !== 'string' || k === '<<') ? n : new Map(pairs);
 }
