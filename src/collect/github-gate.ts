@@ -66,6 +66,21 @@ function strictExitCodes(allow: object): boolean {
 }
 
 /** A node as switchedOff reads it: a map as plain data (maps as Map), else the node; a map past the alias limit stays a node (lenient). */
+/**
+ * An `env:` map as envLoses reads it: its values, or (past the alias budget, a value of 25,000
+ * aliases) each name with its scalar value, any other value unread; a merge key leaves it unread whole.
+ */
+function envValue(yaml: typeof import('yaml'), n: unknown, doc: Document): unknown {
+  const plain = plainValue(yaml, n, doc);
+  if (plain instanceof Map || !yaml.isMap(n)) return plain;
+  // A value not a scalar is left undefined: envLoses reads it as unread (`$`).
+  const pairs = n.items.map(({ key, value }): [unknown, unknown] => {
+    const [k, v] = [resolveAlias(yaml, key, doc), resolveAlias(yaml, value, doc)];
+    return [yaml.isScalar(k) ? k.value : k, yaml.isScalar(v) ? v.value : undefined];
+  });
+  return pairs.some(([k]) => typeof k !== 'string' || k === '<<') ? n : new Map(pairs);
+}
+
 export function plainValue(yaml: typeof import('yaml'), n: unknown, doc: Document): unknown {
   if (!yaml.isMap(n)) return n;
   try {
@@ -260,7 +275,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         // `continue-on-error: ${{ matrix.x }}`: off where a job of the matrix sets x.
         if (matrixMayBeTrue(value('continue-on-error'), job)) return;
         const shells = defaultShells(own, at.shells, list(scalar(entry(node, 'runs-on'))), job);
-        const lost = at.lost || envLoses(plainValue(yaml, scalar(entry(node, 'env')), doc));
+        const lost = at.lost || envLoses(envValue(yaml, scalar(entry(node, 'env')), doc));
         const off =
           at.off || startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
         // gitguard's own action runs the audit its `with:` inputs give: `fail-on: critical` gates nothing.

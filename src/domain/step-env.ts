@@ -3,8 +3,9 @@
 // and $GITHUB_PATH lines into the steps after it; every step of a job shares the checkout): a
 // variable of env-names.ts set by an earlier step or by `env:`/`variables:`, a folder put on PATH, a
 // checkout moved to another commit or replaced (`git checkout <old>`, `git reset --hard`, `rm -rf
-// .git`, GitLab's `GIT_STRATEGY: none`), a file of the checkout run before the step (it may do any
-// of those). Such a step is no gate: the escape is to run gitguard first, or in a job of its own.
+// .git`, GitLab's `GIT_STRATEGY: none`), a program written where one is looked for. Only what the CI
+// file shows is read: the change's own code run first (`npm test`) keeps the gate (README's residual
+// risk; the escape is to run gitguard first, or in a job of its own).
 import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
@@ -13,14 +14,17 @@ import { startupEnv } from './checkout-runs.js';
 /** The variables the gate step's own reading follows itself (BASH_ENV's file, make's flags: checkout-runs.ts). */
 const FOLLOWED = /^(?:BASH_ENV|SHELLOPTS|BASHOPTS|MAKEFLAGS|MFLAGS|GNUMAKEFLAGS)$/;
 
-/** git commands that move HEAD or make another repository of the checkout's folder. */
+/**
+ * git commands that move HEAD or make another repository of the checkout's folder. Not `clone` nor
+ * `worktree`: they make a new folder (a clone into the checkout fails, it is not empty), read by
+ * step-folder.ts when the audit runs there.
+ */
 const MOVES_HEAD = new Set([
   'checkout',
   'switch',
   'reset',
   'restore',
   'init',
-  'clone',
   'pull',
   'merge',
   'rebase',
@@ -29,7 +33,6 @@ const MOVES_HEAD = new Set([
   'revert',
   'update-ref',
   'symbolic-ref',
-  'worktree',
   'bisect',
   'stash',
 ]);
@@ -114,54 +117,69 @@ function* commandWords(script: Script, depth = 0): Generator<string[]> {
   for (const andOr of script) for (const p of andOr.pipelines) for (const c of p.commands) yield* inCommand(c);
 }
 
-/**
- * The commands an earlier step may run and change nothing the gate step runs: those that run no file
- * of the checkout nor write one where a program is looked for. `npm ci`, `npm install`, `yarn`,
- * `pnpm i` install what the lockfile names: the packages `npx gitguard` already runs from.
- */
-const KEEPS = new Set([
-  'echo',
-  'printf',
-  'true',
-  ':',
-  'false',
-  'pwd',
-  'ls',
-  'cat',
-  'mkdir',
-  'date',
-  'uname',
-  'which',
-  'type',
-  'sleep',
-  'id',
-  'whoami',
-  'df',
-  'free',
-  'nproc',
-  'cd',
-  'set',
-  'shopt',
-  'test',
-  '[',
-  '[[',
-  'export',
-  'unset',
-]);
-const INSTALL =
-  /^(?:(?:npm|pnpm)\s+(?:ci|install|i)|yarn(?:\s+install)?|(?:npm|pnpm|yarn|node|npx|git)\s+(?:--version|-v))(?:\s+--?[\w-]+(?:=\S+)?)*$/;
-/** Where an earlier step may redirect its output: the runner's own files and descriptors ($GITHUB_ENV: writesEnvFile). */
+/** Where an earlier step's redirection may go and write no program: the runner's own files and descriptors. */
 const REDIRECT = />{1,2}\|?\s*(["']?)(&?[^\s"'<>;&|]*)\1/g;
 const SAFE_TARGET = /^(?:&\d|\/dev\/(?:null|stdout|stderr)|\$\{?GITHUB_(?:ENV|OUTPUT|STEP_SUMMARY|STATE)\}?)$/;
+/** A path's start that names the checkout or the runner's temp folder: not searched for programs. */
+const PLACE = /^\$\{?(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR|RUNNER_TEMP)\}?(?:\/|$)/;
 
-/** Whether an earlier step's command `words` keeps the gate step's run as its reading sees it. */
-function keeps(words: readonly string[]): boolean {
-  const [name, ...args] = words;
-  if (name === undefined || /^[A-Za-z_]\w*=/.test(name)) return true;
-  if (base(name) === 'git') return !changesCheckout(words);
-  if (name === 'env' || name === 'command') return args.length === 0 || (name === 'command' && args[0] === '-v');
-  return KEEPS.has(name) || INSTALL.test(words.join(' '));
+/**
+ * Whether a path an earlier step writes is where a program the gate runs may be looked for: an
+ * absolute path (a PATH folder, npx's own file) but /tmp and /dev/null, `~` or $HOME, a node_modules
+ * folder (`node_modules/.bin/gitguard`, gitguard's own code), an `.npmrc`, the git folder, or a path
+ * not read (another expansion, `$(command -v npx)`). A file of the checkout is not: the gate audits
+ * the commit, not the work tree.
+ */
+function programPlace(path: string): boolean {
+  const p = path.replace(PLACE, './');
+  if (p === '' || /\$/.test(p) || /^~/.test(p)) return true;
+  if (/^\//.test(p)) return !/^\/(?:tmp\/|dev\/null$)/.test(p);
+  return /(?:^|\/)(?:node_modules|\.npmrc$)/.test(p) || GIT_FOLDER.test(p);
 }
+
+/** A package of the registry by name (`npm`, `@scope/x@1`), not a folder, tarball or URL. */
+const REGISTRY_NAME = /^(?:@[\w.-]+\/)?[\w.-]+(?:@[\w.^~<>=*-]*)?$/;
+/** Commands whose last path is where they write (`cp a b`, `ln -s a b`; `-t dir` names it). */
+const COPIES = new Set(['cp', 'mv', 'ln', 'install', 'rsync']);
+/** Commands that write every path they name (`tee`, `sed -i`); a removal writes no program (`rm -rf node_modules`). */
+const EACH = new Set(['tee', 'sed']);
+/** Where a download or an unpacking writes: curl -o/--output(-dir), wget -O/-P, tar -C, unzip -d. */
+const OUTPUT =
+  /^(?:-[A-Za-z]*[oOPCd]|--output|--output-dir|-O|--output-document|-P|--directory-prefix|-C|--directory|-d)$/;
+const OUTPUT_JOINED = /^(?:--(?:output|output-dir|output-document|directory-prefix|directory)=|-[oOPCd](?=.))(.*)$/;
+
+/**
+ * The paths the command `words` writes, as the CI file shows them. npm's global install and link
+ * write a PATH folder and `npm config set` the user's ~/.npmrc: they are read as writing `/`.
+ */
+function writtenPaths(words: readonly string[]): string[] {
+  const [name, ...args] = words;
+  if (name === undefined) return [];
+  const tool = base(name);
+  const paths = args.filter((a) => !a.startsWith('-'));
+  if (/^(?:npm|pnpm|yarn)$/.test(tool)) {
+    const global = args.some((a) => /^(?:-g|--global|--location=global)$/.test(a)) || args[0] === 'global';
+    // A global install of a registry name (`npm i -g npm@10`) is the registry's; of a path or URL, the change's.
+    const local = paths.slice(1).some((a) => !REGISTRY_NAME.test(a));
+    return (global && local) || /^(?:link|ln|set)$/.test(args[0] ?? '') || (args[0] === 'config' && args[1] === 'set')
+      ? ['/']
+      : [];
+  }
+  if (COPIES.has(tool)) {
+    const t = args.findIndex((a) => a === '-t' || a === '--target-directory');
+    if (t >= 0) return [args[t + 1] ?? ''];
+    const joined = args.find((a) => a.startsWith('--target-directory='));
+    return joined ? [joined.slice(19)] : paths.slice(-1);
+  }
+  if (EACH.has(tool)) return tool === 'sed' && !args.some((a) => /^-[^-]*i|^--in-place/.test(a)) ? [] : paths;
+  if (!/^(?:curl|wget|tar|unzip)$/.test(tool)) return [];
+  return args.flatMap((a, i) => (OUTPUT.test(a) ? [args[i + 1] ?? ''] : (OUTPUT_JOINED.exec(a)?.slice(1) ?? [])));
+}
+
+/** A `cd` away from the checkout: the relative paths written after it are read as `/` (any folder). */
+const leavesCheckout = (words: readonly string[]): boolean =>
+  /^(?:cd|pushd)$/.test(words[0] ?? '') &&
+  (words.length === 1 || words.slice(1).some((a) => !a.startsWith('-') && (programPlace(a) || /^\.\./.test(a))));
 
 /** A `NAME=value` line for $GITHUB_ENV: no escape that could write a second line, expansions only of RUNNER_VARS. */
 const ENV_LINE = /^([A-Za-z_]\w*)=([^`\\\n]*)$/;
@@ -213,18 +231,26 @@ function writesEnvFile(script: string): boolean {
 }
 
 /**
- * Whether a step's script, run before the gate step of its job, may change what the gate runs or
- * where: read as keeping it only when every command it runs is one of KEEPS (git other than a
- * checkout move, a package install), its redirections go to the runner's files, its $GITHUB_ENV
- * lines set literal values of names other than env-names.ts's, and it never names $GITHUB_PATH (a
- * folder searched before the image's, filled at run time). Anything else (a file of the checkout,
- * `go test`, `curl -o`, `cp`) may write $GITHUB_ENV or a program on PATH: not followed.
+ * Whether a step's script, run before the gate step of its job, visibly changes what the gate runs or
+ * where: it names $GITHUB_PATH (a folder searched before the image's, filled at run time), writes a
+ * $GITHUB_ENV line for env-names.ts's names or one not read, moves or replaces the checkout, or
+ * writes (a redirection, cp, tee, curl -o, npm -g) where a program is looked for (programPlace). A
+ * step that runs the change's own code (`npm test`, `make`, `./ci/setup.sh`) is read as keeping the
+ * gate, as is the gate step's own script: what that code does is the change's, judged by the audit
+ * it cannot skip once the gate runs first or in its own job (README: the residual risk).
  */
 export function changesLaterSteps(script: string): boolean {
   if (/GITHUB_PATH/.test(script)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
-  for (const m of script.matchAll(REDIRECT)) if (!SAFE_TARGET.test(m[2]!)) return true;
-  for (const words of commandWords(parseScript(script))) if (!keeps(words)) return true;
+  if (writesGitFolder(script)) return true;
+  let away = false;
+  for (const words of commandWords(parseScript(script))) {
+    if (changesCheckout(words)) return true;
+    away ||= leavesCheckout(words);
+    if (writtenPaths(words).some((p) => away || programPlace(p))) return true;
+  }
+  // A redirection's target is no word of its command: any after a `cd` away counts.
+  for (const m of script.matchAll(REDIRECT)) if (!SAFE_TARGET.test(m[2]!) && (away || programPlace(m[2]!))) return true;
   return false;
 }
 

@@ -1,7 +1,7 @@
 // env101: an earlier step, or a setting above the gate step, changes what its gitguard runs or
 // where, and the gate was read as kept: a $GITHUB_ENV line for BASH_ENV, PATH or NODE_OPTIONS, a
 // folder on $GITHUB_PATH, `env: PATH: ./tools:...`, a checkout moved to a signed older commit
-// (`git checkout HEAD~1`, `git reset --hard`), a file of the checkout run first, GitLab's
+// (`git checkout HEAD~1`, `git reset --hard`), a program written over (cp, ln, curl -o, >), GitLab's
 // `variables:` and GIT_STRATEGY. Each history is real git; the reference is the job run by real bash
 // with the runner's $GITHUB_ENV/$GITHUB_PATH handling and a gitguard that fails unless git verifies
 // HEAD's signature (test/helpers/real-job.ts). Honest twins (FOO=bar, npm ci, setup-node) stay gates.
@@ -61,14 +61,12 @@ const LOST: Case[] = [
     PASSING_NPX,
   ],
   ['$GITHUB_PATH: a checkout folder', [{ run: 'echo "$PWD/tools" >> $GITHUB_PATH' }, gate()], PASSING_NPX],
-  [
-    'a file of the checkout run first',
-    [{ run: './ci/setup.sh' }, gate()],
-    {
-      ...PASSING_NPX,
-      'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n',
-    },
-  ],
+  // The job's tools folder is $HOME/bin (real-job.ts): a write there is one where a program is looked for.
+  ['cp over npx in ~/bin', [{ run: 'cp tools/npx ~/bin/npx' }, gate()], PASSING_NPX],
+  ['ln -sf onto npx in $HOME/bin', [{ run: 'ln -sf "$PWD/tools/npx" "$HOME/bin/npx"' }, gate()], PASSING_NPX],
+  ['a redirection onto npx', [{ run: 'cat tools/npx > ~/bin/npx' }, gate()], PASSING_NPX],
+  ['curl -o onto npx', [{ run: 'curl -sSfo ~/bin/npx "file://$PWD/tools/npx"' }, gate()], PASSING_NPX],
+  ['cd ~/bin, then cp a relative name', [{ run: 't=$PWD/tools/npx\ncd ~/bin && cp "$t" npx' }, gate()], PASSING_NPX],
   ['npx on PATH written over', [{ run: 'cp tools/npx "$(command -v npx)"' }, gate()], PASSING_NPX],
   ['a step env: PATH: ./tools:...', [gate({ PATH: `./tools:${process.env.PATH ?? '/usr/bin:/bin'}` })], PASSING_NPX],
   ['a job env: NODE_OPTIONS', [gate()], OK_JS, { NODE_OPTIONS: '--require ./ci/ok.js' }],
@@ -100,6 +98,18 @@ const KEPT: Case[] = [
   ['a step env: FOO, GIT_TERMINAL_PROMPT', [gate({ FOO: 'bar', GIT_TERMINAL_PROMPT: '0' })], {}],
   ['a job env: CI, GITGUARD_FAIL_ON', [gate()], {}, { CI: 'true', GITGUARD_FAIL_ON: 'high' }],
   ['the same run: git checkout after the gate', [{ run: `${GATE}\ngit checkout -q HEAD~1` }], {}],
+  // The change's own code run first (a test run, make): read as a gate, as before env101 (README).
+  ['make before', [{ run: 'make' }, gate()], { Makefile: 'all:\n\t@echo built\n' }],
+  [
+    'node ci/test.js, tee a log',
+    [{ run: 'node ci/test.js 2>&1 | tee test.log' }, gate()],
+    { 'ci/test.js': 'console.log(1);\n' },
+  ],
+  [
+    'cp .env.example .env, rm -rf node_modules',
+    [{ run: 'cp .env.example .env\nrm -rf node_modules' }, gate()],
+    { '.env.example': 'A=1\n' },
+  ],
 ];
 
 // A rest parameter: jest reads a function of more parameters than a row's values as taking `done`.
@@ -115,6 +125,25 @@ describe('GitHub: what runs before the gate step changes what it runs', () => {
       await expectGateOutcome(DIRECT, { [WF]: workflow(steps, jobEnv, topEnv), ...files }, true);
     },
   );
+  // The residual risk README states: a file of the checkout run first may write $GITHUB_PATH itself;
+  // its text is the change's, not the CI file's, and the escape is the gate first or in its own job.
+  test('a file of the checkout run first: the real job passes, the gate is read as kept (README)', async () => {
+    const files = { ...PASSING_NPX, 'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n' };
+    const steps = [{ run: './ci/setup.sh' }, gate()];
+    expect(jobPasses(steps, files, {})).toBe(true);
+    await expectGateOutcome(DIRECT, { [WF]: workflow(steps), ...files }, true);
+  });
+  test('the gate before the file of the checkout: kept, and the real job fails', async () => {
+    const files = { ...PASSING_NPX, 'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n' };
+    const steps = [gate(), { run: './ci/setup.sh' }];
+    expect(jobPasses(steps, files, {})).toBe(false);
+    await expectGateOutcome(DIRECT, { [WF]: workflow(steps), ...files }, true);
+  });
+  // env107: the common honest job (npm ci, npm test, the gate) is a gate, so deleting its gate step fails.
+  const TESTED = workflow([{ run: 'npm ci' }, { run: 'npm test' }, gate()]);
+  test('npm ci, npm test, then the gate: kept', () => expectGateOutcome(DIRECT, { [WF]: TESTED }, true));
+  test('npm ci, npm test, the gate step deleted: lost', () =>
+    expectGateOutcome({ [WF]: TESTED }, { [WF]: workflow([{ run: 'npm ci' }, { run: 'npm test' }]) }, false));
   test('setup-node, then npm ci: kept', () =>
     expectGateOutcome(DIRECT, { [WF]: workflow(['uses: actions/setup-node@v4', { run: 'npm ci' }, gate()]) }, true));
   test('a local action first: lost', () =>

@@ -45,6 +45,15 @@ test.each([
     kept: false,
   },
   {
+    // env107: the env: past the alias budget is read name by name, so NODE_OPTIONS beside it still counts.
+    name: 'GitHub: NODE_OPTIONS in the step env:, beside 25,000 aliases',
+    file: GITHUB,
+    after: WORKFLOW(
+      '      - run: npx gitguard audit\n        env:\n          A: *m\n          NODE_OPTIONS: --require ./x.js\n',
+    ),
+    kept: false,
+  },
+  {
     name: 'twin: GitHub: the gate step kept, next to 25,000 aliases',
     file: GITHUB,
     after: WORKFLOW('      - run: npx gitguard audit\n'),
