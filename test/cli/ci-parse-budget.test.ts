@@ -110,6 +110,14 @@ async function audit(r: TestRepo, budgetMb?: number): Promise<{ code: number; st
   return { code: res.code, stdout: res.stdout };
 }
 
+/** ci-gate-kept fails, the commit not judged for the budget, naming the variable. */
+function expectUnjudged(res: { code: number; stdout: string }): void {
+  expect(res.code).toBe(1);
+  expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
+  expect(res.stdout).toContain('cannot be judged');
+  expect(res.stdout).toContain('GITGUARD_YAML_PARSE_MB');
+}
+
 /** git's own reading of commit `at`: it changes ci.yml, whose `run:` line naming gitguard it removes. */
 function gitSaysRemoved(r: TestRepo, at = 'HEAD'): void {
   expect(r.run(['diff', '--name-only', `${at}~1`, at])).toBe('.github/workflows/ci.yml');
@@ -146,10 +154,7 @@ describe('ci-gate-kept: the YAML parse budget', () => {
     gitSaysRemoved(r, 'HEAD~4');
     expect(r.run(['show', `HEAD:${BIG}`]).match(/^ {6}- run: a/gm)!.length).toBeGreaterThan(11_000);
     const res = await audit(r, 4);
-    expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
-    expect(res.stdout).toContain('cannot be judged');
-    expect(res.stdout).toContain('GITGUARD_YAML_PARSE_MB');
+    expectUnjudged(res);
   }, 300_000);
 
   test('removed past the budget: not judged, so it fails naming GITGUARD_YAML_PARSE_MB', async () => {
@@ -158,10 +163,7 @@ describe('ci-gate-kept: the YAML parse budget', () => {
     const r = history([{ [CI]: REMOVED }, ...bigs(11, 100 * 1024)]);
     gitSaysRemoved(r, 'HEAD~11');
     const res = await audit(r, 1);
-    expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
-    expect(res.stdout).toContain('cannot be judged');
-    expect(res.stdout).toContain('GITGUARD_YAML_PARSE_MB');
+    expectUnjudged(res);
   }, 300_000);
 
   test('kept: the gate edited, kept, between padded versions passes within the budget', async () => {
@@ -210,10 +212,7 @@ describe('ci-gate-kept: the YAML parse budget', () => {
     expect(r.run(['diff', 'HEAD~4', 'HEAD~3'])).toContain('-      - run: bash ci/gate.sh');
     expect(r.run(['show', 'HEAD:ci/gate.sh'])).toContain('npx gitguard audit');
     const res = await audit(r, 4);
-    expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
-    expect(res.stdout).toContain('cannot be judged');
-    expect(res.stdout).toContain('GITGUARD_YAML_PARSE_MB');
+    expectUnjudged(res);
   }, 300_000);
 
   test('kept: the same commands in each version are charged once, and the chain kept is judged', async () => {
