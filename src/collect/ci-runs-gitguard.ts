@@ -214,15 +214,15 @@ export class CiGateReader {
     return false;
   }
 
-  private readonly chainOf = new Map<string, Promise<boolean>>();
+  private readonly chainOf = new Map<string, Promise<Gate>>();
 
   /**
    * Whether the commands of the CI configuration forge `runner` (CI_RUNNERS' index) reads in `state`,
    * commit `oid`'s, reach gitguard through the files they run (a script, a package script, a make
    * target: gate-chains.ts), read in that commit's tree; a file not in the repository (a partial
-   * clone) counts as reaching it.
+   * clone) counts as reaching it. UNREAD: a command past the run's YAML budget.
    */
-  chainRunsGitguard(state: State, oid: string, runner: number): Promise<boolean> {
+  chainRunsGitguard(state: State, oid: string, runner: number): Promise<Gate> {
     const place = this.placesRead(state)[runner];
     if (!place) return Promise.resolve(false);
     const k = `${oid} ${place[0]} ${place[2]}`;
@@ -231,7 +231,7 @@ export class CiGateReader {
     return gate;
   }
 
-  private async chainIn(state: State, place: Place, oid: string): Promise<boolean> {
+  private async chainIn(state: State, place: Place, oid: string): Promise<Gate> {
     const reading = await this.readingAt(state, place);
     if (reading.gate === true) return true;
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);

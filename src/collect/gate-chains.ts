@@ -9,6 +9,7 @@ import { isWorkspacePart, settingsPrograms } from '../domain/workspace-parts.js'
 import { LAUNCHER_SETTINGS, packageSettings } from '../domain/ci-tools.js';
 import type { GitObject } from './objects.js';
 import type { RunCommand } from './ci-yaml.js';
+import { filesRun } from './command-reading.js';
 import { WORKSPACE_CONFIGS, workspacePackages, yamlJson } from './workspace-packages.js';
 import { TASKFILES, taskfileDotenv, taskfileIncludes, taskfileRootCalls } from '../domain/taskfile-parts.js';
 import { repoPath } from '../domain/ci-words.js';
@@ -40,6 +41,7 @@ const MAX_INCLUDED = 64;
  * that is no JSON) or a chain deeper than MAX_COMMAND_DEPTH counts as leading there (fail closed).
  * `values`: every value the CI configuration gives a variable (ci-yaml.ts ciVariables); with those
  * the shell scripts the commands run assign, each is written into the commands that use it.
+ * `unread`: a command was past the run's YAML budget (command-reading.ts): what they run is not known.
  */
 export async function gateChains(
   readObject: (spec: string) => Promise<GitObject | null | undefined>,
@@ -47,7 +49,7 @@ export async function gateChains(
   tip: string,
   commands: readonly RunCommand[],
   values: Iterable<readonly [string, string]> = [],
-): Promise<{ chain: Map<string, string[] | undefined>; ran: Map<string, string[] | undefined> }> {
+): Promise<{ chain: Map<string, string[] | undefined>; ran: Map<string, string[] | undefined>; unread?: true }> {
   /** Each file on a chain, with the package scripts or make targets the chains run of it (undefined: all). */
   const chain = new Map<string, string[] | undefined>();
   // Each object read once (a workspace's package.json files are read ahead, side by side).
@@ -276,7 +278,13 @@ export async function gateChains(
     files: (pool.get('MAKEFILES') ?? []).flatMap((v) => v.trim().split(/\s+/)).filter(Boolean),
   });
   // What the scripts the commands run assign (a sourced `. ./ci/env.sh`, then `bash $GATE`), then the commands with the variables written in.
-  for (const f of commands.flatMap((c) => commandFiles(c.text, c.dir))) {
+  const first: CommandFile[] = [];
+  for (const c of commands) {
+    const runs = filesRun(c.text, c.dir);
+    if (!runs) return { chain, ran, unread: true };
+    first.push(...runs);
+  }
+  for (const f of first) {
     // mise.toml and compose files are read in parts since cleanpass25/26, their assignments still read ahead as before.
     if ((runsInParts(f.path) && !isMiseFile(f.path) && !isComposeFile(f.path)) || f.workspaces) continue;
     const o = await read(`${tip}:${f.path}`);
@@ -297,7 +305,9 @@ export async function gateChains(
       : c.text;
     const command = withVariables(text, vars);
     let leads = GITGUARD_WORD.test(command);
-    for (const f of commandFiles(command, c.dir)) if (await follow(f, 1)) leads = true;
+    const runs = filesRun(command, c.dir);
+    if (!runs) return { chain, ran, unread: true };
+    for (const f of runs) if (await follow(f, 1)) leads = true;
     // The step's own shell runs its script (GitHub's `shell: bash ci/shell.sh {0}`): what that shell
     // command runs is on the way to the gate, whether or not it names gitguard itself.
     if (leads && c.shell)

@@ -9,7 +9,8 @@ import { bashEnvFirst } from '../domain/checkout-runs.js';
 import type { Checkout, FileAt } from '../domain/shell-state.js';
 import type { GitObject } from './objects.js';
 import { ciVariables, runCommands, type RunCommand } from './ci-yaml.js';
-import { gateSteps, stepJudged, UNREAD, type GateStep } from './github-gate.js';
+import { gateSteps, stepJudged, UNREAD, type Gate, type GateStep } from './github-gate.js';
+import { filesRun } from './command-reading.js';
 import { GITLAB_SHELL, gitlabSteps } from './gitlab-gate.js';
 import { gateChains } from './gate-chains.js';
 import { runContext } from './run-context.js';
@@ -30,7 +31,8 @@ const usedIn = new WeakMap<object, { bytes: number; answers: Map<string, { answe
  * `files`, the texts read (ci-runs-gitguard.ts Reading) with whether a workflow that starts calls
  * them; `gitlab`, GitLab's configuration read as one. The steps are those the direct reading judges
  * (github-gate.ts gateSteps, gitlab-gate.ts gitlabSteps: events, filters, `if:`, rules, matrix and
- * runner shells), each judged by stepJudged with the files it runs read at the commit.
+ * runner shells), each judged by stepJudged with the files it runs read at the commit. UNREAD: a
+ * command past the run's YAML budget (command-reading.ts), so whether it gates is not known.
  */
 export async function chainGates(
   read: (spec: string) => Promise<GitObject | null | undefined>,
@@ -38,7 +40,7 @@ export async function chainGates(
   tip: string,
   files: ReadonlyArray<readonly [text: string, called: boolean]>,
   gitlab: { named: ReadonlyArray<readonly [string, string]>; absent: ReadonlySet<string> } | undefined,
-): Promise<boolean> {
+): Promise<Gate> {
   const origin = gitlab ? GITLAB_CI : '.github/workflows';
   const texts = gitlab ? gitlab.named.map(([, t]) => t) : files.map(([t]) => t);
   const steps: GateStep[] = [];
@@ -73,8 +75,8 @@ export async function chainGates(
     const shell = s.mode ? undefined : shellOf(s);
     return { text: s.script, ...dirOf(s.at), ...(s.vars.size ? { vars: s.vars } : {}), ...(shell ? { shell } : {}) };
   });
-  const { chain } = await gateChains(read, oidBytes, tip, commands, values);
-  return stepsGateAt(read, tip, steps, chain);
+  const { chain, unread } = await gateChains(read, oidBytes, tip, commands, values);
+  return unread ? UNREAD : stepsGateAt(read, tip, steps, chain);
 }
 
 /** A step's folder as a RunCommand names it: one not known read as the root, marked so. */
@@ -91,9 +93,11 @@ async function stepsGateAt(
   tip: string,
   steps: readonly GateStep[],
   chain: ReadonlyMap<string, unknown>,
-): Promise<boolean> {
+): Promise<Gate> {
   for (const step of steps) {
-    const reaches = commandFiles(step.script, dirOf(step.at).dir).some((f) => chain.has(f.path));
+    const files = filesRun(step.script, dirOf(step.at).dir);
+    if (!files) return UNREAD;
+    const reaches = files.some((f) => chain.has(f.path));
     if (!reaches && !GITGUARD_WORD.test(step.script)) continue;
     // SHELLOPTS or BASHOPTS set for the step's shell: how it starts is not read (startupEnv).
     if (step.vars.has('SHELLOPTS') || step.vars.has('BASHOPTS')) continue;

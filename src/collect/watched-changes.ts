@@ -2,7 +2,7 @@
 // the change took gitguard out of the CI configuration. Steps (steps.ts): synchronous unless a
 // parent's state or a CI file still has to be read.
 import type { CiGateReader, RunnerGates } from './ci-runs-gitguard.js';
-import { UNREAD } from './github-gate.js';
+import { UNREAD, type Gate } from './github-gate.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
 import { known } from './commit-flags.js';
 import type { Steps } from './steps.js';
@@ -135,15 +135,19 @@ export function* watchedChanges(
   // this commit's files, read with the same steps (script-files.ts chainGates), still gates.
   const moved =
     oid && dropped.length
-      ? ((yield Promise.all(dropped.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as boolean[])
+      ? ((yield Promise.all(dropped.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as Gate[])
       : [];
+  // A chain past the YAML budget (UNREAD): whether the step moved there is not known, reported below.
+  const chainUnread = dropped.filter((_, k) => moved[k] === UNREAD);
   const lost = dropped.filter((_, k) => !moved[k]).map((r) => CI_RUNNERS[r]!);
   out.ciGateRemoved = lost.length > 0;
   if (lost.length) out.ciGateLostFor = lost.map((runner) => runner.name);
   // A side past the parse budget: the gate may have gone (this side unread, a parent's running or
   // unread; this side without it, a parent's unread). Reported, never taken for a kept gate.
   const unread = CI_RUNNERS.filter(
-    (_, r) => own[r] !== true && parents.some((p) => p[r] === UNREAD || (own[r] === UNREAD && p[r] === true)),
+    (_, r) =>
+      chainUnread.includes(r) ||
+      (own[r] !== true && parents.some((p) => p[r] === UNREAD || (own[r] === UNREAD && p[r] === true))),
   );
   if (!out.ciGateRemoved && unread.length) out.ciGateUnreadFor = unread.map((runner) => runner.name);
   out.ciGateUnknown =
@@ -153,14 +157,24 @@ export function* watchedChanges(
   // Neither side's CI files name gitguard for a forge: whether a chain of files they run reached it in a parent.
   const open = own.flatMap((g, r) => (g === false && !parents.some((p) => p[r] === true) ? [r] : []));
   if (!oid || !open.length) return out;
-  const mine = (yield Promise.all(open.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as boolean[];
-  const gone = open.filter((_, k) => !mine[k]);
-  const reached = (s: State, i: number): Promise<boolean[]> =>
+  const mine = (yield Promise.all(open.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as Gate[];
+  const gone = open.filter((_, k) => mine[k] !== true);
+  const reached = (s: State, i: number): Promise<Gate[]> =>
     Promise.all(gone.map((r) => ciGates.chainRunsGitguard(s, counted[i]!, r)));
   if (!gone.length) return out;
   // Forge by forge, as the direct case: a chain only Forgejo's CI ran is lost for Forgejo only.
-  const byParent = (yield Promise.all(parentStates.map(reached))) as boolean[][];
-  const chainLost = gone.filter((_, k) => byParent.some((t) => t[k]));
+  const byParent = (yield Promise.all(parentStates.map(reached))) as Gate[][];
+  const chainLost = gone.filter((r, k) => mine[open.indexOf(r)] === false && byParent.some((t) => t[k] === true));
   if (chainLost.length) out.ciChainLostFor = chainLost.map((r) => CI_RUNNERS[r]!.name);
+  // A chain past the YAML budget on either side (one side's running, or unread too): not judged.
+  const chainUnknown = gone.filter(
+    (r, k) =>
+      !chainLost.includes(r) &&
+      (mine[open.indexOf(r)] === UNREAD ? byParent.some((t) => t[k] !== false) : byParent.some((t) => t[k] === UNREAD)),
+  );
+  if (chainUnknown.length && !out.ciGateRemoved)
+    out.ciGateUnreadFor = [
+      ...new Set([...(out.ciGateUnreadFor ?? []), ...chainUnknown.map((r) => CI_RUNNERS[r]!.name)]),
+    ];
   return out;
 }

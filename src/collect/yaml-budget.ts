@@ -63,10 +63,17 @@ function spent(): Spent {
 const NODE_BYTES = 40;
 
 /** Whether `text`'s bytes still fit the run's budget (its structure is charged once parsed: chargeNodes). */
-export function chargeParse(text: string): boolean {
+export const chargeParse = (text: string): boolean => chargeWork(text.length);
+
+/**
+ * Whether `bytes` of work still fit the run's budget, charged if so: a parse's bytes, or what a reader
+ * does with a parse's answer (gate-chains.ts reads each command for the files it runs; 11,000
+ * one-line steps a version cost as much again as their parse). Past it the reader says it cannot judge.
+ */
+export function chargeWork(bytes: number): boolean {
   const s = spent();
-  if (s.bytes + text.length > parseBudgetMb() * 1024 * 1024) return false;
-  s.bytes += text.length;
+  if (s.bytes + bytes > parseBudgetMb() * 1024 * 1024) return false;
+  s.bytes += bytes;
   return true;
 }
 

@@ -233,6 +233,8 @@ export interface RuleContext {
   ciUnread?: () => readonly string[] | undefined;
   /** For per-commit rules: the most commits of the range read for what the CI ran, where more changed a file it runs. */
   ciRangeCut?: () => number | undefined;
+  /** For per-commit rules: a command of the CI was past the run's YAML budget, so what it runs is not watched. */
+  ciCommandsUnread?: () => boolean;
   /**
    * For per-commit rules, in a walk that judges trust: the walk's numbering of commit ids, to hang a
    * column of the rule's own on (one index and one insert per commit for the walk, not one per rule).

@@ -108,6 +108,8 @@ export interface HistorySession {
   ciUnread?: readonly string[];
   /** The most commits of the range read for what the CI ran, where more changed a file it runs. */
   ciRangeCut?: number;
+  /** A command of the CI was past the run's YAML budget when the files it runs were looked for. */
+  ciCommandsUnread?: true;
   /** Whether a walked (or assumed) commit's policy may judge its children, when signature checks run. */
   passesOn?(oid: string): boolean | undefined;
   /** The signing-time floors (collect/parent-times.ts), for the checkpoint: a walked commit's latest

@@ -30,6 +30,7 @@ import { sharesHistory } from '../collect/shared-history.js';
 import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
 import { setGateScope } from '../collect/gate-branches.js';
+import { commandsRefused } from '../collect/command-reading.js';
 import { derivedKey, derivedPaths, NO_DERIVED, originsAt, type DerivedWatch } from '../collect/derived-paths.js';
 import { HOOKS_ORIGIN } from '../collect/hooks.js';
 import { GIT_HOOKS } from '../domain/git-hooks.js';
@@ -206,6 +207,8 @@ export async function openHistory(
         ? await derivedPaths(shadow.gitDir, reader, oidBytes, tip, start, revisions, scope.resume?.rangeMemo(history))
         : undefined;
     const derived = withHookPaths(found ? originsAt(found, fixed) : NO_DERIVED, fixed, hookPaths);
+    // A command of the CI past the run's YAML budget: what it runs is not watched (reported).
+    const ciCommandsUnread = found !== undefined && commandsRefused();
     const { origins } = derived;
     const watched = watchProtected ? [...fixed, ...origins.keys()] : [];
     // Resuming an earlier run: its tips are left out, and their policy verdicts assumed for their children.
@@ -344,6 +347,7 @@ export async function openHistory(
       headPolicyTree: headTree ?? '',
       ciUnread: [...derived.unread],
       ...(derived.rangeCut ? { ciRangeCut: derived.rangeCut } : {}),
+      ...(ciCommandsUnread ? { ciCommandsUnread } : {}),
       passesOn: (oid) => active.passesOn(oid),
       floors: active.times,
       commitIndex: active.commitIndex,

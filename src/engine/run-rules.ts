@@ -97,6 +97,7 @@ export async function runRules(selected: readonly CatalogEntry[], facts: Facts, 
     headPolicyVetted,
     ciUnread: () => opts.session?.ciUnread,
     ciRangeCut: () => opts.session?.ciRangeCut,
+    ciCommandsUnread: () => opts.session?.ciCommandsUnread === true,
     ...(opts.session?.commitIndex ? { commitIndex: opts.session.commitIndex } : {}),
   });
   const evaluations = new Map<string, RuleEvaluation>();

@@ -71,6 +71,11 @@ export default defineCommitRule({
             file: unread[0]!,
             evidence: { unread: unread.length },
           });
+        if (ctx.ciCommandsUnread?.() && n.unvouched)
+          found.add({
+            message: `the CI's commands are past the run's YAML parse budget, so the files they run are not watched and whether ${n.unvouched} commit(s) no maintainer signed change one cannot be judged; audit a shorter range (--base) or raise GITGUARD_YAML_PARSE_MB`,
+            evidence: { yamlBudget: 'spent' },
+          });
         // A file the CI ran only inside the range is found by reading the commits that change one; past
         // the most read, a script a maintainer added there and a signer removed may go unwatched.
         const cut = ctx.ciRangeCut?.();

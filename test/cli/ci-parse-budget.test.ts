@@ -40,6 +40,13 @@ function stepped(n: number, size: number): string {
   return out;
 }
 
+/** The same, each step's command its own to version `n` (a hostile history: no command is asked twice). */
+function steppedApart(n: number, size: number): string {
+  let out = HEAD(n);
+  for (let k = 0; out.length < size; k += 1) out += `      - run: a${k.toString(36)}v${n}\n`;
+  return out;
+}
+
 type Commit = Record<string, string>;
 
 /** One git fast-import of `commits` (each: files written over the last), the first the gate in ci.yml. */
@@ -103,6 +110,14 @@ async function audit(r: TestRepo, budgetMb?: number): Promise<{ code: number; st
   return { code: res.code, stdout: res.stdout };
 }
 
+/** ci-gate-kept fails, the commit not judged for the budget, naming the variable. */
+function expectUnjudged(res: { code: number; stdout: string }): void {
+  expect(res.code).toBe(1);
+  expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
+  expect(res.stdout).toContain('cannot be judged');
+  expect(res.stdout).toContain('GITGUARD_YAML_PARSE_MB');
+}
+
 /** git's own reading of commit `at`: it changes ci.yml, whose `run:` line naming gitguard it removes. */
 function gitSaysRemoved(r: TestRepo, at = 'HEAD'): void {
   expect(r.run(['diff', '--name-only', `${at}~1`, at])).toBe('.github/workflows/ci.yml');
@@ -139,10 +154,7 @@ describe('ci-gate-kept: the YAML parse budget', () => {
     gitSaysRemoved(r, 'HEAD~4');
     expect(r.run(['show', `HEAD:${BIG}`]).match(/^ {6}- run: a/gm)!.length).toBeGreaterThan(11_000);
     const res = await audit(r, 4);
-    expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
-    expect(res.stdout).toContain('cannot be judged');
-    expect(res.stdout).toContain('GITGUARD_YAML_PARSE_MB');
+    expectUnjudged(res);
   }, 300_000);
 
   test('removed past the budget: not judged, so it fails naming GITGUARD_YAML_PARSE_MB', async () => {
@@ -151,10 +163,7 @@ describe('ci-gate-kept: the YAML parse budget', () => {
     const r = history([{ [CI]: REMOVED }, ...bigs(11, 100 * 1024)]);
     gitSaysRemoved(r, 'HEAD~11');
     const res = await audit(r, 1);
-    expect(res.code).toBe(1);
-    expect(res.stdout).toMatch(/FAIL\s+ci-gate-kept/);
-    expect(res.stdout).toContain('cannot be judged');
-    expect(res.stdout).toContain('GITGUARD_YAML_PARSE_MB');
+    expectUnjudged(res);
   }, 300_000);
 
   test('kept: the gate edited, kept, between padded versions passes within the budget', async () => {
@@ -183,6 +192,33 @@ describe('ci-gate-kept: the YAML parse budget', () => {
     expect(r.run(['diff', '--name-only', 'HEAD~1', 'HEAD']).split('\n')).toHaveLength(20);
     expect(r.run(['show', `HEAD:${CI}`]).match(/^ {6}- /gm)).toHaveLength(302);
     const res = await audit(r, 12);
+    expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
+  }, 300_000);
+
+  // The gate through a script: ci.yml runs ci/gate.sh, which runs gitguard. The chain is read at each
+  // commit changing the CI (gate-chains.ts), each command for the files it runs: as costly as the parse
+  // for one-line steps, and charged to the same budget (command-reading.ts), once per command text.
+  const CHAINED =
+    'on: [push]\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: bash ci/gate.sh\n';
+  const UNCHAINED = 'on: [push]\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
+  const SCRIPT = 'set -e\nnpx gitguard audit\n';
+
+  test("the chain's commands are charged: the chain dropped before distinct one-line steps is not judged", async () => {
+    const r = history([
+      { [CI]: CHAINED, 'ci/gate.sh': SCRIPT },
+      { [CI]: UNCHAINED },
+      ...bigs(3, 100 * 1024, 1, steppedApart),
+    ]);
+    expect(r.run(['diff', 'HEAD~4', 'HEAD~3'])).toContain('-      - run: bash ci/gate.sh');
+    expect(r.run(['show', 'HEAD:ci/gate.sh'])).toContain('npx gitguard audit');
+    const res = await audit(r, 4);
+    expectUnjudged(res);
+  }, 300_000);
+
+  test('kept: the same commands in each version are charged once, and the chain kept is judged', async () => {
+    const r = history([{ [CI]: CHAINED, 'ci/gate.sh': SCRIPT }, ...bigs(3, 100 * 1024, 1, stepped)]);
+    expect(r.run(['show', 'HEAD:.github/workflows/ci.yml'])).toContain('- run: bash ci/gate.sh');
+    const res = await audit(r, 5);
     expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
   }, 300_000);
 
