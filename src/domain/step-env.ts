@@ -73,6 +73,12 @@ export function changesCheckout(words: readonly string[]): boolean {
   const rest = args.slice(k + 1).filter((a) => a !== '-q' && a !== '--quiet');
   // `git checkout -b x` / `git switch -c x`: a new branch at HEAD, the same commit.
   if ((cmd === 'checkout' || cmd === 'switch') && rest.length === 2 && /^-[bBcC]$/.test(rest[0]!)) return false;
+  // `git init /tmp/scratch`: a new repository in another folder (step-folder.ts reads a `cd` into it).
+  if (
+    cmd === 'init' &&
+    rest.some((a) => !a.startsWith('-') && !/^(?:\.\/?|\$\{?(?:PWD|GITHUB_WORKSPACE)\}?\/?)$/.test(a))
+  )
+    return false;
   // `git reset --hard` with no commit: HEAD stays.
   return !(cmd === 'reset' && rest.every((a) => a.startsWith('-')));
 }

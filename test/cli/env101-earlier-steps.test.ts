@@ -98,6 +98,7 @@ const KEPT: Case[] = [
   ['a step env: FOO, GIT_TERMINAL_PROMPT', [gate({ FOO: 'bar', GIT_TERMINAL_PROMPT: '0' })], {}],
   ['a job env: CI, GITGUARD_FAIL_ON', [gate()], {}, { CI: 'true', GITGUARD_FAIL_ON: 'high' }],
   ['the same run: git checkout after the gate', [{ run: `${GATE}\ngit checkout -q HEAD~1` }], {}],
+  ['an earlier step: git init of a scratch folder', [{ run: 'git init -q /tmp/env101-scratch-$$' }, gate()], {}],
   // The change's own code run first (a test run, make): read as a gate, as before env101 (README).
   ['make before', [{ run: 'make' }, gate()], { Makefile: 'all:\n\t@echo built\n' }],
   [
