@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, signerLine } from '../helpers/ssh.js';
 import { parseJson, resultOf, runCli } from '../helpers/cli.js';
 import { makeGpg } from '../helpers/gpg.js';
 
@@ -17,13 +17,12 @@ const FILE = '.github/allowed_signers';
 const keys = tempDir();
 const maint = makeSshKey(keys, 'ed25519', 'maint');
 const pusher = makeSshKey(keys, 'ed25519', 'pusher');
-const line = (email: string, k: SshTestKey): string => `${email} ${k.pub.split(' ').slice(0, 2).join(' ')}\n`;
 
 /** Two commits by the maintainer, whose key alone the tracked file lists. */
 function repo(): TestRepo {
   const r = makeRepo();
   configureSshSigning(r, maint);
-  commitAsPerson(r, maint, 'maint@example.com', 'init', { [FILE]: line('maint@example.com', maint), a: '1\n' });
+  commitAsPerson(r, maint, 'maint@example.com', 'init', { [FILE]: signerLine('maint@example.com', maint), a: '1\n' });
   commitAsPerson(r, maint, 'maint@example.com', 'two', { b: '2\n' });
   return r;
 }
@@ -58,7 +57,7 @@ describe('a commit adds its own key to the tracked allowed-signers file', () => 
     const r = repo();
     const base = r.head();
     const evil = commitAsPerson(r, pusher, 'pusher@example.com', 'evil', {
-      [FILE]: line('maint@example.com', maint) + line('pusher@example.com', pusher),
+      [FILE]: signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher),
       evil: 'x\n',
     });
     const later = commitAsPerson(r, pusher, 'pusher@example.com', 'later', { more: 'y\n' });
@@ -81,7 +80,7 @@ describe('a commit adds its own key to the tracked allowed-signers file', () => 
     const r = repo();
     r.run(['checkout', '-q', '-b', 'side', 'HEAD~1']);
     const side = commitAsPerson(r, pusher, 'pusher@example.com', 'side adds me', {
-      [FILE]: line('maint@example.com', maint) + line('pusher@example.com', pusher),
+      [FILE]: signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher),
     });
     r.run(['checkout', '-q', 'main']);
     r.run(['-c', `user.signingkey=${pusher.path}`, 'merge', '-q', '--no-ff', '-S', '-m', 'merge', 'side'], {
@@ -95,7 +94,7 @@ describe('a commit adds its own key to the tracked allowed-signers file', () => 
   test('twin: a listed signer adds the newcomer, who signs after: every commit passes', () => {
     const r = repo();
     commitAsPerson(r, maint, 'maint@example.com', 'add pusher', {
-      [FILE]: line('maint@example.com', maint) + line('pusher@example.com', pusher),
+      [FILE]: signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher),
     });
     commitAsPerson(r, pusher, 'pusher@example.com', 'work', { w: '1\n' });
     const res = audit(r, []);
@@ -106,7 +105,7 @@ describe('a commit adds its own key to the tracked allowed-signers file', () => 
   test('twin: the same file copied outside the repository is read as given (the user vouches for it)', () => {
     const r = repo();
     commitAsPerson(r, pusher, 'pusher@example.com', 'evil', {
-      [FILE]: line('maint@example.com', maint) + line('pusher@example.com', pusher),
+      [FILE]: signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher),
     });
     const outside = join(tempDir(), 'allowed_signers');
     mkdirSync(join(outside, '..'), { recursive: true });
@@ -179,7 +178,7 @@ describe('a commit takes its own key off the tracked --revoked-keys list', () =>
   function revokedRepo(): { r: TestRepo; signers: string } {
     const signers = join(tempDir(), 'allowed_signers');
     mkdirSync(join(signers, '..'), { recursive: true });
-    writeFileSync(signers, line('maint@example.com', maint) + line('pusher@example.com', pusher));
+    writeFileSync(signers, signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher));
     const r = makeRepo();
     configureSshSigning(r, maint);
     commitAsPerson(r, maint, 'maint@example.com', 'init', { revoked: '# compromised\n' + pusher.pub + '\n' });

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, signerLine } from '../helpers/ssh.js';
 import { parseJson, resultOf, runCli } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -17,15 +17,14 @@ const FILE = '.github/allowed_signers';
 const keys = tempDir();
 const maint = makeSshKey(keys, 'ed25519', 'maint');
 const pusher = makeSshKey(keys, 'ed25519', 'pusher');
-const line = (email: string, k: SshTestKey): string => `${email} ${k.pub.split(' ').slice(0, 2).join(' ')}\n`;
-const both = line('maint@example.com', maint) + line('pusher@example.com', pusher);
+const both = signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher);
 
 /** main: a commit before the file, the maintainer's file (his key alone), one more commit. */
 function repo(): { r: TestRepo; before: string; main: string } {
   const r = makeRepo();
   configureSshSigning(r, maint);
   const before = commitAsPerson(r, maint, 'maint@example.com', 'init', { a: '1\n' });
-  commitAsPerson(r, maint, 'maint@example.com', 'keys', { [FILE]: line('maint@example.com', maint) });
+  commitAsPerson(r, maint, 'maint@example.com', 'keys', { [FILE]: signerLine('maint@example.com', maint) });
   const main = commitAsPerson(r, maint, 'maint@example.com', 'two', { b: '2\n' });
   return { r, before, main };
 }
@@ -89,7 +88,7 @@ describe('a commit whose parents hold no key file writes one listing the pusher'
     const { r, before, main } = repo();
     r.run(['checkout', '-q', '-b', 'late', before]);
     commitAsPerson(r, maint, 'maint@example.com', 'work', { w: '1\n' });
-    commitAsPerson(r, maint, 'maint@example.com', 'keys too', { [FILE]: line('maint@example.com', maint) });
+    commitAsPerson(r, maint, 'maint@example.com', 'keys too', { [FILE]: signerLine('maint@example.com', maint) });
     expect(gitLetter(r, fileAt(r, main))).toBe('G');
     const res = audit(r, ['--base', main]);
     expect(res.failed).toEqual([]);

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
+import { commitAsPerson, configureSshSigning, makeSshKey, signerLine } from '../helpers/ssh.js';
 import { parseJson, resultOf, runCli } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
@@ -15,14 +15,13 @@ afterAll(cleanupTemp);
 const keys = tempDir();
 const maint = makeSshKey(keys, 'ed25519', 'maint');
 const pusher = makeSshKey(keys, 'ed25519', 'pusher');
-const line = (email: string, k: SshTestKey): string => `${email} ${k.pub.split(' ').slice(0, 2).join(' ')}\n`;
 const FILE = 'vendor/keys/allowed_signers';
 
 /** The maintainer's superproject with a submodule whose file lists his key. */
 function repo(): { r: TestRepo } {
   const keysRepo = makeRepo();
   commitAsPerson(keysRepo, undefined, 'maint@example.com', 'keys', {
-    allowed_signers: line('maint@example.com', maint),
+    allowed_signers: signerLine('maint@example.com', maint),
   });
   const r = makeRepo();
   configureSshSigning(r, maint);
@@ -34,7 +33,7 @@ function repo(): { r: TestRepo } {
 
 /** The pusher's key added in the submodule's checkout, committed there (not yet in the superproject). */
 function addPusherInSubmodule(r: TestRepo): void {
-  r.write({ [FILE]: line('maint@example.com', maint) + line('pusher@example.com', pusher) });
+  r.write({ [FILE]: signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher) });
   r.run(
     ['-C', join(r.dir, 'vendor/keys'), '-c', 'user.email=p@example.com', '-c', 'user.name=p'].concat([
       'commit',
@@ -63,7 +62,7 @@ test('the pusher moves the submodule to a commit listing him and signs: judged b
   const evil = commitAsPerson(r, pusher, 'pusher@example.com', 'bump keys', {});
   expect(r.run(['-c', `gpg.ssh.allowedSignersFile=${join(r.dir, FILE)}`, 'log', '-1', '--format=%G?'])).toBe('G');
   const was = join(tempDir(), 'was');
-  writeFileSync(was, line('maint@example.com', maint));
+  writeFileSync(was, signerLine('maint@example.com', maint));
   expect(r.run(['-c', `gpg.ssh.allowedSignersFile=${was}`, 'log', '-1', '--format=%G?'])).not.toBe('G');
   expect(audit(r)).toEqual([evil]);
 });
@@ -80,7 +79,7 @@ describe('a --revoked-keys list inside the submodule', () => {
   /** Both keys allowed from outside; the submodule's list revokes the pusher's. */
   function revokedRepo(): { r: TestRepo; judged: () => string[] } {
     const signers = join(tempDir(), 'allowed_signers');
-    writeFileSync(signers, line('maint@example.com', maint) + line('pusher@example.com', pusher));
+    writeFileSync(signers, signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher));
     const list = makeRepo();
     commitAsPerson(list, undefined, 'maint@example.com', 'list', { revoked: '# compromised\n' + pusher.pub + '\n' });
     const r = makeRepo();

@@ -80,6 +80,11 @@ function keyAt(path: string, type: SshKeyType): SshTestKey {
   return { type, path, pub, fingerprint };
 }
 
+/** One allowed-signers line naming `email` for `key` (its type and base64, no comment). */
+export function signerLine(email: string, key: SshTestKey): string {
+  return `${email} ${key.pub.split(' ').slice(0, 2).join(' ')}\n`;
+}
+
 /** Writes an allowed-signers file from lines and returns its path. */
 export function writeAllowedSigners(path: string, lines: string[]): string {
   writeFileSync(path, lines.map((l) => `${l}\n`).join(''));
