@@ -19,10 +19,11 @@ import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { changeEvents, constantFalse } from '../domain/push-filters.js';
 import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
 import { folderOf, variablesOf } from '../domain/step-context.js';
-import { actionGates, OWN_ACTION } from '../domain/audit-options.js';
+import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
-import { changesLaterSteps, envLoses, usesChangesLaterSteps, writesGitFolder } from '../domain/step-env.js';
+import { changesLaterSteps, envLoses, envWritesBefore, usesChangesLaterSteps } from '../domain/step-env.js';
+import { writesGitFolder } from '../domain/step-env.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -139,6 +140,8 @@ export interface GateStep {
   mode?: ShellMode;
   /** What runs before it, or a variable set for it, changes what it runs in a way not followed (step-env.ts). */
   lost?: boolean;
+  /** The scripts before it in its job that write $GITHUB_ENV (step-env.ts envWritesBefore). */
+  envWrites?: string;
 }
 
 /**
@@ -152,8 +155,9 @@ export function stepJudged(
   other?: (line: string, at: Place) => boolean,
 ): boolean {
   if (step.lost || writesGitFolder(step.script)) return false;
-  if (step.mode) return posix(step.script, step.mode, step.at);
-  return stepGates(step.own, step.shells, step.strategy, step.script, posix, step.at, other);
+  const script = withFixedIds(step.script, step.vars, step.envWrites);
+  if (step.mode) return posix(script, step.mode, step.at);
+  return stepGates(step.own, step.shells, step.strategy, script, posix, step.at, other);
 }
 
 /** What a CI file runs for a change: its steps, and whether it names gitguard elsewhere where it runs (a `uses:`, a `with:`). */
@@ -260,8 +264,12 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
               (typeof uses === 'string' && usesChangesLaterSteps(uses))
             );
           });
+          const writes = envWritesBefore(
+            items.map((i) => get(i, 'run')),
+            at.envWrites,
+          );
           for (const [k, i] of node.items.entries())
-            collect(i, { ...at, checked, lost: at.lost || changes.slice(0, k).includes(true) });
+            collect(i, { ...at, checked, lost: at.lost || changes.slice(0, k).includes(true), envWrites: writes[k]! });
         }
         const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
         const value = (key: string): unknown =>
@@ -300,7 +308,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           ]),
           at.vars,
         );
-        const here: Above = { shells, strategy: job, off, lost, at: place, vars, checked: new Set(), under: at.under };
+        const here: Above = { ...at, shells, strategy: job, off, lost, at: place, vars, checked: new Set() };
         // Only the values that run something may mention gitguard (a step's `name:` runs nothing).
         const names = node.items.map((p) => scalar(p.key));
         const running = runningKeys((k) => scalar(entry(node, k)), names, at.under, n === doc.contents);
@@ -311,7 +319,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             if (!running || (typeof key === 'string' && running.has(key)))
               collect(p.value, { ...here, under: [key, at.under[0]] });
           } else {
-            const step = { own: scalar(entry(node, 'shell')), shells, strategy: job, off, lost, vars };
+            const step = { ...here, own: scalar(entry(node, 'shell')) };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
             out.steps.push({ ...step, script: v, at: { ...place, folder } });
           }
@@ -384,6 +392,7 @@ interface Above {
   lost: boolean;
   at: Place;
   vars: ReadonlyMap<string, string>;
+  envWrites?: string;
   /** The ids of the steps beside it whose failure a later one fails the job on (failsOnOutcome). */
   checked: ReadonlySet<string>;
   /** The keys it lies under, the nearest first (a list's items under the list's: runningKeys). */

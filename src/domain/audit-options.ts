@@ -208,3 +208,42 @@ export function gitguardFiles(script: string): string[] {
     }
   return out;
 }
+
+/** A full object id, as `--trust-root` names a commit the change cannot be. */
+const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/**
+ * What may set a variable without its name written (`read`, `eval`, a sourced file, `printf -v`,
+ * `declare "$n=x"`, `let` and `(( ))` on an expanded name, `${!n}`): a script with one keeps its
+ * variables unknown.
+ */
+const INDIRECT = new RegExp(
+  [
+    String.raw`(?:^|[\s;&|(){}\x60])(?:\.|source|eval|read|readarray|mapfile|getopts|let)(?=[\s;&|)]|$)`,
+    String.raw`\bprintf\s+(?:-\S+\s+)*-v`,
+    String.raw`\b(?:export|declare|typeset|local|readonly)\s+(?:-\S*\s+)*[^A-Za-z_\s;&|)]`,
+    String.raw`\(\(|\$\{!`,
+  ].join('|'),
+  'm',
+);
+
+/**
+ * `script` with the variables the CI file sets to a full object id written in (`--trust-root
+ * "$ROOT"` with `env: ROOT: <id>`, a job's or the workflow's, or GitLab's `variables:`): only where
+ * the script names each such variable in no other way than `$X`, `${X}` or `${{ env.X }}` (never
+ * assigns, exports or unsets it) and sets none without naming it (INDIRECT), the runner reads no
+ * startup file into it (BASH_ENV, ENV), and no earlier step's `$GITHUB_ENV` lines name it
+ * (`earlier`: their scripts; a runner applies those over the job's `env:` and, in older versions,
+ * over the step's). Any other value stays a variable, read as the change's own (fixedStart).
+ */
+export function withFixedIds(script: string, vars: ReadonlyMap<string, string>, earlier = ''): string {
+  if (!script.includes('$') || vars.has('BASH_ENV') || vars.has('ENV') || INDIRECT.test(script)) return script;
+  let out = script;
+  for (const [name, value] of vars) {
+    if (!FULL_ID.test(value) || !/^[A-Za-z_]\w*$/.test(name)) continue;
+    const use = new RegExp(String.raw`\$\{\{\s*env\.${name}\s*\}\}|\$\{${name}\}|\$${name}(?!\w)`, 'g');
+    const named = new RegExp(String.raw`(?<![\w-])${name}(?!\w)`);
+    if (named.test(script.replace(use, '')) || named.test(earlier)) continue;
+    out = out.replace(use, value);
+  }
+  return out;
+}

@@ -2,8 +2,8 @@
 // (domain/shell-run.ts asks for each simple command): a shell script (`bash ci/gate.sh`, `sh -e x`,
 // `./ci/gate.sh` by its shebang; no shebang: a shell script), a sourced file (`. ./ci/env.sh`: in
 // the same shell, its functions and options kept), a make goal (make-recipe.ts) or a package
-// script (package-run.ts). Past MAX_FILES, MAX_FILE bytes, a path with a variable, after a `cd`, or
-// a file not there: 'unfollowed' (no gate). A command of another kind (`node ci/gate.js`, `task`)
+// script (package-run.ts). Past MAX_FILES, MAX_FILE bytes, a path with a variable, from a folder not
+// known (shell-run.ts reads `cd`), or a file not there: 'unfollowed' (no gate). A command of another kind (`node ci/gate.js`, `task`)
 // counts as the gate's chain reads it (any mention along it).
 import { posix } from 'node:path';
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
@@ -97,6 +97,10 @@ function scriptRun(
   return args.length === 0 && positionalKept(run.text) ? { ...run, mode: { ...mode, noArgs: true } } : run;
 }
 
+/** npx and its kin, and their options that take no value. */
+const NPX = new Set(['npx', 'bunx', 'pnpx']);
+const NPX_FLAGS = new Set(['-y', '--yes', '--no', '--no-install', '-q', '--quiet']);
+
 /** The interpreter and flags a shebang names (`#!/usr/bin/env -S bash -e`); none: run by the calling shell. */
 function shebang(text: string): string[] | undefined {
   if (!text.startsWith('#!')) return undefined;
@@ -115,11 +119,6 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
   if (name === '.' || name === 'source') {
     const text = textAt(args[0], co);
     return text === undefined ? 'unfollowed' : { source: true, text, mode: PLAIN };
-  }
-  if (name === 'cd') {
-    // Where the commands after it run is not followed: a checkout file they run is then no gate.
-    if (!/^(?:"?\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?"?)?$/.test(args[0] ?? '')) co.dir = null;
-    return undefined;
   }
   const tool = base(name);
   if (SHELLS.has(tool)) {
@@ -142,7 +141,12 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
     const scripts = o && typeof o === 'object' && o.text.length <= MAX_FILE ? scriptsOf(o.text) : undefined;
     return scripts && Object.keys(scripts);
   };
-  const runner = scriptRunner(name, args, names);
+  // `npx concurrently ...`, `npx -y run-s ...`: the runner npx starts, read as itself.
+  const via = NPX.has(tool) ? args.findIndex((a) => !NPX_FLAGS.has(a)) : -1;
+  const runner =
+    via >= 0 && !args[via]!.startsWith('-')
+      ? scriptRunner(args[via]!.replace(/(?<=.)@[^/]*$/, ''), args.slice(via + 1), names)
+      : scriptRunner(name, args, names);
   if (runner !== undefined) return runner === 'unfollowed' ? runner : { text: runner.script, mode: PLAIN };
   if (MAKES.has(tool) || MANAGERS.has(tool)) {
     // A makefile or package.json past MAX_FILE is not followed either (a 2 MB line cost the reading minutes).

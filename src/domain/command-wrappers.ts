@@ -195,3 +195,46 @@ export function wrappedStart(words: readonly string[], keep = ''): { start: numb
     i = next;
   }
 }
+
+/** script(1)'s options that leave it running its command once: quiet, append, flush (`-e` is required). */
+const SCRIPT_FLAGS = new Set(['a', 'q', 'f', 'e']);
+const SCRIPT_LONG = new Set(['--append', '--quiet', '--flush', '--return']);
+
+/**
+ * The one command string a wrapper hands to the shell (`$SHELL -c`) and whose status it passes on
+ * (util-linux, checked with real runs): `flock [options] FILE -c CMD` (flock stops at FILE; `-c` must
+ * follow it, with one word after), and `script -e -c CMD [FILE]` (without `-e`, `--return`, script
+ * exits 0 whatever its command does). undefined: no such wrapper, or an option not listed (no gate).
+ */
+export function commandString(words: readonly string[]): string | undefined {
+  const tool = base(words[0] ?? '');
+  if (tool === 'flock') {
+    // Its options up to FILE (`+` in its getopt: the first word no option ends them).
+    const file = pastOptions({ ...FAITHFUL.get('flock')!, operands: 0 }, words, 1);
+    if (file === undefined || file + 3 !== words.length) return undefined;
+    return words[file + 1] === '-c' || words[file + 1] === '--command' ? words[file + 2] : undefined;
+  }
+  if (tool !== 'script') return undefined;
+  let [cmd, ret, operands] = [undefined as string | undefined, false, 0];
+  for (let k = 1; k < words.length; k += 1) {
+    const w = words[k]!;
+    if (w === '--command' || w.startsWith('--command=')) {
+      if (cmd !== undefined) return undefined;
+      cmd = w.includes('=') ? w.slice(10) : words[(k += 1)];
+    } else if (w.startsWith('--')) {
+      if (!SCRIPT_LONG.has(w)) return undefined;
+      ret ||= w === '--return';
+    } else if (w.startsWith('-') && w.length > 1) {
+      for (let j = 1; j < w.length; j += 1) {
+        if (w[j] === 'c') {
+          if (cmd !== undefined) return undefined;
+          cmd = j + 1 < w.length ? w.slice(j + 1) : words[(k += 1)];
+          break;
+        }
+        if (!SCRIPT_FLAGS.has(w[j]!)) return undefined;
+        ret ||= w[j] === 'e';
+      }
+    } else operands += 1; // the typescript file
+  }
+  return ret && operands <= 1 ? cmd : undefined;
+}

@@ -186,6 +186,20 @@ function runAllMatches(pattern: string, list: (() => readonly string[] | undefin
 }
 
 /**
+ * The package scripts concurrently's `npm:<pattern>` runs (its expand-wildcard): the first `*` stands
+ * for any text, `:` included (`npm:lint:*` runs `lint:js` and `lint:js:fix`), the rest is literal.
+ * None: a glob it is not read for (an omission `(!x)`, a second `*`, another special) or that matches
+ * no script of the list (or no list); a name without `*` is run as written.
+ */
+function concurrentlyMatches(pattern: string, list: (() => readonly string[] | undefined) | undefined): string[] {
+  const star = pattern.indexOf('*');
+  if (star < 0) return /[$`?[\]{}]/.test(pattern) ? [] : [pattern];
+  const [pre, post] = [pattern.slice(0, star), pattern.slice(star + 1)];
+  if (/[$`*?[\]{}()!\\\s]/.test(pre + post)) return [];
+  return (list?.() ?? []).filter((n) => n.length >= pre.length + post.length && n.startsWith(pre) && n.endsWith(post));
+}
+
+/**
  * What a package-script runner runs, as one shell script that fails when any part fails, as the runner
  * does: `run-s a b`, `run-p a b`, `npm-run-all a b` (each a package script: `npm run a && npm run b`;
  * a glob `lint:*` each script it matches among `scripts()`, the script names of package.json in the folder) and
@@ -217,9 +231,11 @@ export function scriptRunner(
       parts.push(...hits.map((n) => `npm run ${quote(n)}`));
       continue;
     }
-    if (/[$`*?[\]{}]/.test(a)) return 'unfollowed';
     const npm = /^(?:npm|yarn|pnpm|bun):(.+)$/.exec(a)?.[1];
-    parts.push(npm !== undefined ? `npm run ${quote(npm)}` : `sh -c ${quote(a)}`);
+    const hits = npm === undefined ? undefined : concurrentlyMatches(npm, scripts);
+    if (hits === undefined ? /[$`*?[\]{}]/.test(a) : !hits.length || parts.length + hits.length > MAX_PARTS)
+      return 'unfollowed';
+    parts.push(...(hits ? hits.map((n) => `npm run ${quote(n)}`) : [`sh -c ${quote(a)}`]));
   }
   return parts.length ? { script: parts.join(' && ') } : 'unfollowed';
 }

@@ -5,7 +5,7 @@ import { GITGUARD_WORD } from './ci-words.js';
 import { base, SHELLS } from './gitguard-call.js';
 import { eventTest } from './actions-run.js';
 import { checkoutRun } from './checkout-runs.js';
-import { wrappedStart } from './command-wrappers.js';
+import { commandString, wrappedStart } from './command-wrappers.js';
 import { caseCommand, ifCommand, loopCommand, merge } from './shell-compound.js';
 import { changesCheckout } from './step-env.js';
 import { cdTarget, commandDirs, FOLDER, makesRepository } from './step-folder.js';
@@ -247,6 +247,19 @@ export class Shell {
     return new Set([...states].map((s) => (fails ? s | F | S : s & ~S)));
   }
 
+  /**
+   * What `name args` runs from the checkout (checkout-runs.ts), its paths read from the folder every
+   * run in `cur` is in (`cd tools && ./gate.sh`: tools/gate.sh); runs in folders not known or not the
+   * same (`cd "$X"`, `cd tools || true`): none followed.
+   */
+  private fromHere(cur: States, name: string, args: readonly string[]): CheckoutRun | undefined {
+    const co = this.budget.checkout;
+    if (!co) return undefined;
+    const here = new Set([...cur].map((s) => this.budget.folders.place(s).folder));
+    co.dir = here.size === 1 ? [...here][0]! : null;
+    return checkoutRun(name, args, co);
+  }
+
   /** After `cd`/`pushd`/`popd` with `args` (`popd`, `cd -`: a folder not known). */
   private moved(states: States, args: readonly string[], cond: boolean): Flow {
     const { folders } = this.budget;
@@ -300,7 +313,7 @@ export class Shell {
         // The runner's own file (runnersOwn) is read as setting nothing the gate hangs on; a checkout's may.
         if (args[0] !== undefined && runnersOwn(args[0]) && !/\.\.(?:\/|$)/.test(args[0]))
           return flow(each((s) => status(s, false)));
-        return this.fromCheckout(this.budget.checkout && checkoutRun(name, args, this.budget.checkout), cur, cond, []);
+        return this.fromCheckout(this.fromHere(cur, name, args), cur, cond, []);
       case 'eval':
         if (this.depth >= MAX_DEPTH) break;
         return new Shell(this.budget, this.depth + 1, this.defs).script(parseScript(args.join(' ')), cur, cond, inFunc);
@@ -328,15 +341,15 @@ export class Shell {
       const inline = inlineScript(args, heredocs);
       if (inline) return flow(this.nested(inline.script, cur, inline.mode));
     }
+    // `flock f -c 'cmd'`, `script -e -c 'cmd'`: the shell runs the string, its status passed on.
+    const handed = commandString(words);
+    if (handed !== undefined) return flow(this.nested(handed, cur, { errexit: false, pipefail: false }));
     // `cd x`, `pushd x`: the folder each run is in next (step-folder.ts), or where it was if it fails (a condition).
-    if (['cd', 'pushd', 'popd'].includes(name)) {
-      if (this.budget.checkout) checkoutRun(name, args, this.budget.checkout); // what runs after it is not followed
-      return this.moved(cur, args, cond);
-    }
+    if (['cd', 'pushd', 'popd'].includes(name)) return this.moved(cur, args, cond);
     // `git init tools && cd tools`: a folder of the checkout may now be another repository.
     if (base(name) === 'git' && makesRepository(args)) this.budget.folders.reposMade();
     const dirs = commandDirs(all.map((w) => w.value));
-    const run = this.budget.checkout && checkoutRun(name, args, this.budget.checkout);
+    const run = this.fromHere(cur, name, args);
     if (run) return this.fromCheckout(run, cur, cond, dirs);
     if (GITGUARD_WORD.test(words.join(' '))) {
       const after = this.gate(cur, words, dirs);

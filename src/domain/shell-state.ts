@@ -223,7 +223,7 @@ export interface Checkout {
   read(path: string): FileAt;
   /** For a command not followed here (`node ci/gate.js`): whether the gate's chain reads it as reaching gitguard. */
   leads(words: readonly string[], dir: string): boolean;
-  /** The step's folder; null after a `cd` (what runs after it from the checkout is not followed). */
+  /** The folder the command read runs in (shell-run.ts sets it from its runs'); null: not known (its files not followed). */
   dir: string | null;
   /** The variables the CI sets for the step (`env:`, `variables:`). */
   vars: ReadonlyMap<string, string>;

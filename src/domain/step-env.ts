@@ -10,6 +10,7 @@ import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
 import { startupEnv } from './checkout-runs.js';
+import { commandString } from './command-wrappers.js';
 
 /** The variables the gate step's own reading follows itself (BASH_ENV's file, make's flags: checkout-runs.ts). */
 const FOLLOWED = /^(?:BASH_ENV|SHELLOPTS|BASHOPTS|MAKEFLAGS|MFLAGS|GNUMAKEFLAGS)$/;
@@ -83,8 +84,44 @@ export function changesCheckout(words: readonly string[]): boolean {
   return !(cmd === 'reset' && rest.every((a) => a.startsWith('-')));
 }
 
+/**
+ * `script` with each `>` the shell reads as no redirection blanked: in single quotes, in double quotes
+ * holding no substitution (`echo "a -> b"`; in `"$(cmd > f)"` it redirects), after a backslash, in a
+ * comment. One in a here-document's body is kept (read as a redirection: fail closed).
+ */
+function redirectionsOnly(script: string): string {
+  const blank = (text: string): string => text.replaceAll('>', '_');
+  let out = '';
+  for (let i = 0; i < script.length; i += 1) {
+    const c = script[i]!;
+    if (c === "'" || c === '"') {
+      const end = c === "'" ? script.indexOf(c, i + 1) : closingQuote(script, i + 1);
+      if (end < 0) return out + script.slice(i);
+      const body = script.slice(i, end + 1);
+      out += c === '"' && /\$\(|`/.test(body) ? body : blank(body);
+      i = end;
+    } else if (c === '\\') out += blank(script.slice(i, (i += 1) + 1));
+    else if (c === '#' && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) {
+      const end = script.indexOf('\n', i);
+      const stop = end < 0 ? script.length : end;
+      out += blank(script.slice(i, stop));
+      i = stop - 1;
+    } else out += c;
+  }
+  return out;
+}
+
+/** The index of the `"` closing a double-quoted string whose body starts at `from` (past `\"`), or -1. */
+function closingQuote(script: string, from: number): number {
+  for (let i = from; i < script.length; i += 1) {
+    if (script[i] === '\\') i += 1;
+    else if (script[i] === '"') return i;
+  }
+  return -1;
+}
+
 /** Whether a script writes into the checkout's git folder by a redirection (no word of a command names it). */
-export const writesGitFolder = (script: string): boolean => GIT_REDIRECT.test(script);
+export const writesGitFolder = (script: string): boolean => GIT_REDIRECT.test(redirectionsOnly(script));
 
 /** The words of each simple command `script` runs, nested ones too (`$( )`, `bash -c '...'`, `eval`, functions). */
 function* commandWords(script: Script, depth = 0): Generator<string[]> {
@@ -99,6 +136,8 @@ function* commandWords(script: Script, depth = 0): Generator<string[]> {
         const inline = name !== undefined && SHELLS.has(base(name)) ? inlineScript(args, c.heredocs) : undefined;
         if (inline) yield* commandWords(parseScript(inline.script), depth + 1);
         if (name === 'eval') yield* commandWords(parseScript(args.join(' ')), depth + 1);
+        const handed = commandString(words);
+        if (handed !== undefined) yield* commandWords(parseScript(handed), depth + 1);
         return;
       }
       case 'group':
@@ -125,7 +164,7 @@ function* commandWords(script: Script, depth = 0): Generator<string[]> {
 
 /** Where an earlier step's redirection may go and write no program: the runner's own files and descriptors. */
 const REDIRECT = />{1,2}\|?\s*(["']?)(&?[^\s"'<>;&|]*)\1/g;
-const SAFE_TARGET = /^(?:&\d|\/dev\/(?:null|stdout|stderr)|\$\{?GITHUB_(?:ENV|OUTPUT|STEP_SUMMARY|STATE)\}?)$/;
+const SAFE_TARGET = /^(?:&\d|\/dev\/(?:null|stdout|stderr)|\$\{?GITHUB_(?:ENV|PATH|OUTPUT|STEP_SUMMARY|STATE)\}?)$/;
 /** A path's start that names the checkout or the runner's temp folder: not searched for programs. */
 const PLACE = /^\$\{?(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR|RUNNER_TEMP)\}?(?:\/|$)/;
 
@@ -236,9 +275,38 @@ function writesEnvFile(script: string): boolean {
   return false;
 }
 
+/** `echo "$HOME/.local/bin" >> $GITHUB_PATH` (or printf, the target quoted or braced): the folder it adds. */
+const ECHO_TO_PATH = new RegExp(
+  String.raw`^\s*(?:echo|printf)\s+(["']?)([^"'\x60\\\s]*)\1\s*>>?\s*["']?\$\{?GITHUB_PATH\}?["']?\s*$`,
+);
+/**
+ * Where tools installed from a registry put their programs, and never the checkout (whose files are
+ * the change's): a hidden folder of $HOME (`.local/bin`: pip, pipx; `.cargo/bin`, `.bun/bin`) or
+ * Go's `$HOME/go/bin`, or /usr/local. A workspace may lie anywhere else on a self-hosted runner
+ * (`/opt/runner/_work/...`, `$HOME/work/...` on GitHub's), as may /tmp's and $RUNNER_TEMP's.
+ */
+const TOOL_FOLDER = /^(?:(?:\$\{?HOME\}?|~)\/(?:\.[\w-]+|go)|\/usr\/local)(?:\/[\w.+-]+)*\/?$/;
+
+/**
+ * Whether every mention of $GITHUB_PATH in `script` is a line adding a tool folder (TOOL_FOLDER) to
+ * PATH: what an earlier step puts there by a command the CI file shows is judged as any write where
+ * programs are looked for (programPlace: $HOME is one), what the change's own code run first may put
+ * there as anywhere else (README's residual risk).
+ */
+function addsToolFolders(script: string): boolean {
+  for (const line of script.split('\n'))
+    for (const part of line.split(/;|&&|\|\|/)) {
+      if (!/GITHUB_PATH/.test(part)) continue;
+      const folder = ECHO_TO_PATH.exec(part)?.[2];
+      if (folder === undefined || !TOOL_FOLDER.test(folder) || /(?:^|\/)\.\.(?:\/|$)/.test(folder)) return false;
+    }
+  return true;
+}
+
 /**
  * Whether a step's script, run before the gate step of its job, visibly changes what the gate runs or
- * where: it names $GITHUB_PATH (a folder searched before the image's, filled at run time), writes a
+ * where: it adds a folder to $GITHUB_PATH (searched before the image's, filled at run time) other than a
+ * tool folder outside the checkout (addsToolFolders), writes a
  * $GITHUB_ENV line for env-names.ts's names or one not read, moves or replaces the checkout, or
  * writes (a redirection, cp, tee, curl -o, npm -g) where a program is looked for (programPlace). A
  * step that runs the change's own code (`npm test`, `make`, `./ci/setup.sh`) is read as keeping the
@@ -246,7 +314,7 @@ function writesEnvFile(script: string): boolean {
  * it cannot skip once the gate runs first or in its own job (README: the residual risk).
  */
 export function changesLaterSteps(script: string): boolean {
-  if (/GITHUB_PATH/.test(script)) return true;
+  if (/GITHUB_PATH/.test(script) && !addsToolFolders(script)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
   let away = false;
@@ -256,7 +324,8 @@ export function changesLaterSteps(script: string): boolean {
     if (writtenPaths(words).some((p) => away || programPlace(p))) return true;
   }
   // A redirection's target is no word of its command: any after a `cd` away counts.
-  for (const m of script.matchAll(REDIRECT)) if (!SAFE_TARGET.test(m[2]!) && (away || programPlace(m[2]!))) return true;
+  for (const m of redirectionsOnly(script).matchAll(REDIRECT))
+    if (!SAFE_TARGET.test(m[2]!) && (away || programPlace(m[2]!))) return true;
   return false;
 }
 
@@ -294,4 +363,15 @@ export function envLoses(env: unknown): boolean {
       typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '$',
     ]),
   );
+}
+
+/**
+ * For each step of a job (`runs`: their `run:` values), the scripts before it that name $GITHUB_ENV
+ * after `above`'s: the lines they write are literal `NAME=value` ones (writesEnvFile; any other
+ * loses the gate), so a variable none of them names keeps the value the CI file gives it.
+ */
+export function envWritesBefore(runs: readonly unknown[], above = ''): string[] {
+  const out = [above];
+  for (const r of runs) out.push(typeof r === 'string' && /GITHUB_ENV/.test(r) ? `${out.at(-1)}\n${r}` : out.at(-1)!);
+  return out;
 }

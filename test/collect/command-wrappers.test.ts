@@ -57,6 +57,12 @@ const FAITHFUL: Array<[script: string, needs: string]> = [
   ['chrt --batch 0 timeout 600 npx gitguard audit', 'chrt'],
   ['taskset -c 0 gitguard audit', 'taskset'],
   ['taskset 1 nice gitguard audit', 'taskset'],
+  // cleanpass113: the one command string handed to the shell, its status passed on (script: with -e).
+  [`flock ${lock} -c "gitguard audit"`, 'flock'],
+  [`flock -x -w 5 ${lock} --command "npx gitguard audit"`, 'flock'],
+  ['script -q -e -c "gitguard audit" /dev/null', 'script'],
+  ['script -qec "npx gitguard audit" /dev/null', 'script'],
+  ['script --return --quiet --command "gitguard audit" /dev/null', 'script'],
 ];
 
 /** No gate: real bash passes with gitguard failing, as written. */
@@ -73,6 +79,8 @@ const PASSING: Array<[script: string, needs: string]> = [
   [`flock -n -E 0 ${lock} sh -c 'flock -n -E 0 ${lock} gitguard audit'`, 'flock'],
   ['timeout 60 find . -maxdepth 0 -exec gitguard audit \\;', 'find'],
   ['nohup env -Strue gitguard audit', 'env'],
+  [`flock ${lock} -c "gitguard audit || true"`, 'flock'],
+  ['script -q -e -c "gitguard audit; true" /dev/null', 'script'],
 ];
 
 test.each(FAITHFUL)('read through: %s fails as real bash does', (script, needs) => {
@@ -104,7 +112,6 @@ test.each([
   'retry gitguard audit',
   'setsid gitguard audit',
   'xargs -a list gitguard audit',
-  `flock ${lock} -c "gitguard audit"`,
   'timeout 60 ssh host gitguard audit',
   // util-linux's schedulers on running processes: the words after are process ids.
   'ionice -p 1 gitguard audit',
