@@ -184,6 +184,9 @@ function writtenPaths(words: readonly string[]): string[] {
       ? ['/']
       : [];
   }
+  // A link also lets a later write reach what it points at (`ln -s ~/bin b; cp x b/npx`): each path counts.
+  if (tool === 'ln') return paths;
+  if (tool === 'git') return gitWrites(args);
   if (COPIES.has(tool)) {
     const t = args.findIndex((a) => a === '-t' || a === '--target-directory');
     if (t >= 0) return [args[t + 1] ?? ''];
@@ -194,6 +197,19 @@ function writtenPaths(words: readonly string[]): string[] {
   if (tool === 'dd') return args.flatMap((a) => (a.startsWith('of=') ? [a.slice(3)] : []));
   if (!/^(?:curl|wget|tar|unzip)$/.test(tool)) return [];
   return args.flatMap((a, i) => (OUTPUT.test(a) ? [args[i + 1] ?? ''] : (OUTPUT_JOINED.exec(a)?.slice(1) ?? [])));
+}
+
+/**
+ * The folder `git clone <url> <dir>` or `git worktree add <dir>` fills (a PATH folder not made yet,
+ * `~/.local/bin`); the last of clone's words not an option, when there are two (an option's value
+ * read as one names no program place).
+ */
+function gitWrites(args: readonly string[]): string[] {
+  let k = 0;
+  while (k < args.length && args[k]!.startsWith('-')) k += GIT_VALUE.has(args[k]!) ? 2 : 1;
+  const words = args.slice(k + 1).filter((a) => !a.startsWith('-'));
+  if (args[k] === 'clone') return words.length >= 2 ? words.slice(-1) : [];
+  return args[k] === 'worktree' && words[0] === 'add' ? words.slice(1) : [];
 }
 
 /** A `cd` away from the checkout: the relative paths written after it are read as `/` (any folder). */

@@ -94,6 +94,12 @@ const LOST: Case[] = [
     PASSING_NPX,
   ],
   ['dd of= onto npx', [{ run: 'dd if=tools/npx of=$HOME/bin/npx status=none' }, gate()], PASSING_NPX],
+  ['a link to ~/bin, then cp through it', [{ run: 'ln -s ~/bin b\ncp tools/npx b/npx' }, gate()], PASSING_NPX],
+  [
+    'git clone into a PATH folder',
+    [{ run: 'rm -rf ~/bin\ngit clone -q "$PWD" ~/bin' }, gate()],
+    { npx: '#!/bin/sh\nexit 0\n' },
+  ],
   // An empty executable runs as an empty script: exit 0.
   ['truncate npx to nothing', [{ run: 'truncate -s 0 ~/bin/npx' }, gate()], {}],
 ];
