@@ -4,12 +4,13 @@
 // is judged by the policy before it). Other commits, and every file outside the work tree
 // (~/.ssh/allowed_signers, $RUNNER_TEMP/...), are judged by the files as read today.
 import { createHash } from 'node:crypto';
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { CommitRecord } from '../domain/commit.js';
 import type { TrustedKeys } from './signatures/verify.js';
 import type { ObjectReader } from './objects.js';
 import type { TrustVerifier } from './trust-verifier.js';
+import { ExpectedError } from '../errors.js';
 import { createShadow, gitText, runGit } from './git.js';
 import { readBoundedIfExists } from './safe-fs.js';
 import { canonicalMode, entryNamed, SUBMODULE_MODE } from './tree-entry.js';
@@ -24,19 +25,63 @@ export interface CommitKeys {
 /** `file`'s paths in the work tree, as typed and through its links (none when it lies outside). */
 function workTreePaths(file: string, workTree: string | undefined): string[] {
   if (!workTree) return [];
-  const inside = (f: string, top: string): string | undefined => {
-    const rel = relative(top, f);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
-  };
-  const real = (f: string): string => {
-    try {
-      return realpathSync(f);
-    } catch {
-      return f;
-    }
-  };
-  const out = [inside(resolve(file), resolve(workTree)), inside(real(file), real(workTree))];
+  const out = [insideTree(resolve(file), resolve(workTree)), insideTree(realOf(file), realOf(workTree))];
   return [...new Set(out.filter((p): p is string => !!p))];
+}
+
+/** `f`'s path under `top` with / between names (undefined: outside it, or `top` itself). */
+function insideTree(f: string, top: string): string | undefined {
+  const rel = relative(top, f);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+}
+
+function realOf(f: string): string {
+  try {
+    return realpathSync(f);
+  } catch {
+    return f;
+  }
+}
+
+/**
+ * The symbolic links of the work tree that `file`'s typed path goes through (a link to a link too),
+ * each at its path in the tree: git's trees do not follow them (`<commit>:keys/allowed` names
+ * nothing when `keys` is a link), so a commit pointing one elsewhere changes the file unseen at its
+ * paths (it writes one no parent holds where the tip's link leads).
+ */
+function linksOnTheWay(file: string, workTree: string | undefined): string[] {
+  if (!workTree) return [];
+  const typed = insideTree(resolve(file), resolve(workTree));
+  if (!typed) return [];
+  const top = realOf(workTree);
+  const links: string[] = [];
+  let done: string[] = [];
+  let todo = typed.split('/');
+  while (todo.length && links.length <= 40) {
+    const name = todo.shift()!;
+    if (name === '' || name === '.') continue;
+    if (name === '..') {
+      if (!done.pop()) break; // out of the tree
+      continue;
+    }
+    const at = [...done, name].join('/');
+    let target: string | undefined;
+    try {
+      if (lstatSync(join(top, at)).isSymbolicLink()) target = readlinkSync(join(top, at));
+    } catch {
+      break;
+    }
+    if (target === undefined) {
+      done.push(name);
+      continue;
+    }
+    links.push(at);
+    const inTree = isAbsolute(target) ? insideTree(target, top) : target;
+    if (inTree === undefined) break;
+    if (isAbsolute(target)) done = [];
+    todo = [...inTree.split('/'), ...todo];
+  }
+  return links;
 }
 
 /**
@@ -84,6 +129,8 @@ interface KeyFile {
   paths: string[];
   /** The submodules it lies in (their gitlinks move it too). */
   links: Link[];
+  /** The symbolic links on the way to it (linksOnTheWay): a commit moving one vouches for no one. */
+  ways: string[];
 }
 
 export class CheckoutKeys {
@@ -101,7 +148,7 @@ export class CheckoutKeys {
       ...keys.raw.allowedSigners.map((k) => ({ kind: 'ssh' as const, file: k.file, data: Buffer.from(k.text) })),
     ].map((k) => {
       const paths = workTreePaths(k.file, workTree);
-      return { ...k, paths, links: nestedRepos(paths, workTree) };
+      return { ...k, paths, links: nestedRepos(paths, workTree), ways: linksOnTheWay(k.file, workTree) };
     });
   }
 
@@ -130,7 +177,7 @@ export class CheckoutKeys {
    * tree; a commit not listed is judged by the files as read without reading its trees.
    */
   async scope(gitDir: string, revisions: readonly string[]): Promise<void> {
-    const paths = this.files.flatMap((f) => [...f.paths, ...f.links.map((l) => l.prefix)]);
+    const paths = this.files.flatMap((f) => [...f.paths, ...f.links.map((l) => l.prefix), ...f.ways]);
     if (!paths.length || !revisions.length) return;
     this.changing = await commitsChanging(gitDir, paths, revisions);
     this.bases = revisions.filter((r) => r.startsWith('^')).map((r) => r.slice(1));
@@ -148,7 +195,7 @@ export class CheckoutKeys {
   }
 
   private collect(rev: string, f: KeyFile): Promise<Map<string, Held | undefined>> {
-    return placesAt(this.reader, rev, f.paths, f.links);
+    return placesAt(this.reader, rev, f.paths, f.links, f.ways);
   }
 
   private async judge(commit: CommitRecord): Promise<CommitKeys | undefined> {
@@ -208,14 +255,23 @@ export class CheckoutKeys {
   }
 }
 
-/** What `rev` holds at each place of a key file: its paths, then the gitlinks above them. */
+/**
+ * What `rev` holds at each place of a key file: its paths, then the gitlinks above them, then the
+ * symbolic links on the way to it (`ways`, whose change vouches for no one: the file a moved link
+ * led to is not followed through the trees).
+ */
 async function placesAt(
   reader: ObjectReader,
   rev: string,
   paths: readonly string[],
   links: readonly Link[],
+  ways: readonly string[],
 ): Promise<Map<string, Held | undefined>> {
   const out = new Map<string, Held | undefined>();
+  for (const way of ways) {
+    const o = await reader.read(`${rev}:${way}`);
+    out.set(`\0${way}`, o ? { id: o.oid, body: () => Promise.resolve(undefined) } : undefined);
+  }
   for (const path of paths) {
     const o = await reader.read(`${rev}:${path}`);
     // a link or folder there vouches for no one
@@ -283,16 +339,26 @@ export async function versionsInScope(
   const paths = workTreePaths(file, workTree);
   const links = nestedRepos(paths, workTree);
   if (!paths.length || !revisions.length) return [];
+  const ways = linksOnTheWay(file, workTree);
   const seen = new Set<string>();
   const versions: Buffer[] = [];
-  const watched = [...paths, ...links.map((l) => l.prefix)];
-  for (const commit of await commitsChanging(gitDir, watched, revisions, true))
-    for (const held of (await placesAt(reader, commit, paths, links)).values()) {
+  const watched = [...paths, ...links.map((l) => l.prefix), ...ways];
+  const wayIds = new Set<string>();
+  for (const commit of await commitsChanging(gitDir, watched, revisions, true)) {
+    const places = await placesAt(reader, commit, paths, links, ways);
+    wayIds.add(ways.map((w) => places.get(`\0${w}`)?.id ?? '-').join(' '));
+    if (wayIds.size > 1)
+      throw new ExpectedError(
+        `cannot judge revocations: ${file} lies behind a symbolic link of the work tree (${ways.join(', ')}) that a commit of the audit moves, so the lists it led to are not followed`,
+        'name the revoked-keys file by its own path in the repository, not through a link',
+      );
+    for (const held of places.values()) {
       if (!held || seen.has(held.id)) continue;
       seen.add(held.id);
       const body = await held.body();
       if (body) versions.push(body);
     }
+  }
   return versions;
 }
 

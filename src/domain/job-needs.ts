@@ -1,7 +1,11 @@
-// Which jobs of a GitHub workflow never run for a change: one whose `if:` is never true (push-filters.ts
-// decides it), and one that `needs:` such a job, as GitHub skips a job a needed job was skipped for
-// unless its own `if:` calls always(), failure() or cancelled(). A `needs:` naming no job of the
-// workflow, or a cycle of them, makes GitHub refuse the whole workflow: no job of it runs.
+// Which jobs of a GitHub workflow may not run for a change, and so gate nothing: one whose `if:` is
+// never true (push-filters.ts decides it), one that runs only when a needed job failed or was
+// cancelled (`if: failure()`), and one that `needs:` any job unless its own `if:` calls always() or
+// !cancelled(): GitHub skips a job a needed job failed or was skipped for, and "a job that is skipped
+// will report its status as Success; it will not prevent a pull request from merging, even if it is a
+// required check" (GitHub's docs on jobs.<id>.if), so a change that makes the needed job fail (a test
+// it breaks, `exit 1`) passes the gate's check unaudited. A `needs:` naming no job of the workflow, or
+// a cycle of them, makes GitHub refuse the whole workflow: no job of it runs.
 
 /** A job as its workflow writes it: whether its own `if:` is never true, what it needs, its `if:`. */
 export interface JobRun {
@@ -10,8 +14,11 @@ export interface JobRun {
   condition: unknown;
 }
 
-/** A condition that runs a job whatever its needed jobs did. */
-const STATUS_CALL = /\b(?:always|failure|cancelled)\s*\(/;
+/** A condition that runs a job whatever its needed jobs did: `always()`, `!cancelled()`. */
+const RUNS_ANYWAY = /\balways\s*\(\s*\)|!\s*cancelled\s*\(\s*\)/;
+/** A condition that asks how the needed jobs ended (`failure()`, `cancelled()`): true only when one failed. */
+const STATUS_CALL = /\b(?:failure|cancelled)\s*\(/;
+const runsAnyway = (j: JobRun): boolean => typeof j.condition === 'string' && RUNS_ANYWAY.test(j.condition);
 
 /** The names of the jobs that never run for a change; 'all': GitHub refuses the workflow. */
 export function deadJobs(jobs: ReadonlyMap<string, JobRun>): Set<string> | 'all' {
@@ -25,13 +32,10 @@ export function deadJobs(jobs: ReadonlyMap<string, JobRun>): Set<string> | 'all'
       if (!done.has(name) && list.every((n) => done.has(n as string))) grew = Boolean(done.add(name));
   }
   if (done.size < jobs.size) return 'all';
-  const dead = new Set([...jobs].filter(([, j]) => j.never).map(([name]) => name));
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [name, j] of jobs) {
-      if (dead.has(name) || (typeof j.condition === 'string' && STATUS_CALL.test(j.condition))) continue;
-      if (needs.get(name)!.some((n) => dead.has(n as string))) grew = Boolean(dead.add(name));
-    }
-  }
-  return dead;
+  const asksStatus = (j: JobRun): boolean => typeof j.condition === 'string' && STATUS_CALL.test(j.condition);
+  return new Set(
+    [...jobs]
+      .filter(([name, j]) => j.never || (!runsAnyway(j) && (needs.get(name)!.length > 0 || asksStatus(j))))
+      .map(([name]) => name),
+  );
 }

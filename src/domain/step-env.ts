@@ -165,8 +165,16 @@ function* commandWords(script: Script, depth = 0): Generator<string[]> {
 /** Where an earlier step's redirection may go and write no program: the runner's own files and descriptors. */
 const REDIRECT = />{1,2}\|?\s*(["']?)(&?[^\s"'<>;&|]*)\1/g;
 const SAFE_TARGET = /^(?:&\d|\/dev\/(?:null|stdout|stderr)|\$\{?GITHUB_(?:ENV|PATH|OUTPUT|STEP_SUMMARY|STATE)\}?)$/;
-/** A path's start that names the checkout or the runner's temp folder: not searched for programs. */
-const PLACE = /^\$\{?(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR|RUNNER_TEMP)\}?(?:\/|$)/;
+/** A path's start that names the checkout: not searched for programs. */
+const PLACE = /^\$\{?(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR)\}?(?:\/|$)/;
+/**
+ * A file of the job's temp folder by plain names (`$RUNNER_TEMP/settings.json`): not where programs
+ * are looked for. Not the runner's own command files there (`_runner_file_commands/set_env_<id>` is
+ * $GITHUB_ENV, `add_path_<id>` $GITHUB_PATH), nor a pattern, an expansion or `..` that may reach them.
+ */
+const RUNNER_TEMP_FILE = /^\$\{?RUNNER_TEMP\}?\/(?!_runner_file_commands(?:\/|$))[\w.+@%=,-]+(?:\/[\w.+@%=,-]+)*$/;
+/** A `..` name: the path climbs out of where it starts (the checkout, /tmp, $RUNNER_TEMP) to anywhere. */
+const CLIMBS = /(?:^|\/)\.\.(?:\/|$)/;
 
 /**
  * Whether a path an earlier step writes is where a program the gate runs may be looked for: an
@@ -176,6 +184,8 @@ const PLACE = /^\$\{?(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR|RUNNER
  * the commit, not the work tree.
  */
 function programPlace(path: string): boolean {
+  if (CLIMBS.test(path)) return true;
+  if (RUNNER_TEMP_FILE.test(path)) return false;
   const p = path.replace(PLACE, './');
   if (p === '' || /\$/.test(p) || /^~/.test(p)) return true;
   if (/^\//.test(p)) return !/^\/(?:tmp\/|dev\/null$)/.test(p);
@@ -186,8 +196,11 @@ function programPlace(path: string): boolean {
 const REGISTRY_NAME = /^(?:@[\w.-]+\/)?[\w.-]+(?:@[\w.^~<>=*-]*)?$/;
 /** Commands whose last path is where they write (`cp a b`, `ln -s a b`; `-t dir` names it). */
 const COPIES = new Set(['cp', 'mv', 'ln', 'install', 'rsync']);
-/** Commands that write every path they name (`tee`, `sed -i`); a removal writes no program (`rm -rf node_modules`). */
-const EACH = new Set(['tee', 'sed']);
+/**
+ * Commands that write every path they name (`tee`, `sed -i`, `truncate -s0 ~/bin/npx`: an empty
+ * executable runs as an empty script and exits 0); a removal writes no program (`rm -rf node_modules`).
+ */
+const EACH = new Set(['tee', 'sed', 'touch', 'truncate']);
 /** Where a download or an unpacking writes: curl -o/--output(-dir), wget -O/-P, tar -C, unzip -d. */
 const OUTPUT =
   /^(?:-[A-Za-z]*[oOPCd]|--output|--output-dir|-O|--output-document|-P|--directory-prefix|-C|--directory|-d)$/;
@@ -210,6 +223,9 @@ function writtenPaths(words: readonly string[]): string[] {
       ? ['/']
       : [];
   }
+  // A link also lets a later write reach what it points at (`ln -s ~/bin b; cp x b/npx`): each path counts.
+  if (tool === 'ln') return paths;
+  if (tool === 'git') return gitWrites(args);
   if (COPIES.has(tool)) {
     const t = args.findIndex((a) => a === '-t' || a === '--target-directory');
     if (t >= 0) return [args[t + 1] ?? ''];
@@ -217,8 +233,22 @@ function writtenPaths(words: readonly string[]): string[] {
     return joined ? [joined.slice(19)] : paths.slice(-1);
   }
   if (EACH.has(tool)) return tool === 'sed' && !args.some((a) => /^-[^-]*i|^--in-place/.test(a)) ? [] : paths;
+  if (tool === 'dd') return args.flatMap((a) => (a.startsWith('of=') ? [a.slice(3)] : []));
   if (!/^(?:curl|wget|tar|unzip)$/.test(tool)) return [];
   return args.flatMap((a, i) => (OUTPUT.test(a) ? [args[i + 1] ?? ''] : (OUTPUT_JOINED.exec(a)?.slice(1) ?? [])));
+}
+
+/**
+ * The folder `git clone <url> <dir>` or `git worktree add <dir>` fills (a PATH folder not made yet,
+ * `~/.local/bin`); the last of clone's words not an option, when there are two (an option's value
+ * read as one names no program place).
+ */
+function gitWrites(args: readonly string[]): string[] {
+  let k = 0;
+  while (k < args.length && args[k]!.startsWith('-')) k += GIT_VALUE.has(args[k]!) ? 2 : 1;
+  const words = args.slice(k + 1).filter((a) => !a.startsWith('-'));
+  if (args[k] === 'clone') return words.length >= 2 ? words.slice(-1) : [];
+  return args[k] === 'worktree' && words[0] === 'add' ? words.slice(1) : [];
 }
 
 /** A `cd` away from the checkout: the relative paths written after it are read as `/` (any folder). */

@@ -76,6 +76,32 @@ const LOST: Case[] = [
   ['the same run: git switch --detach HEAD~1', [{ run: `git switch -q --detach HEAD~1\n${GATE}` }], {}],
   ['the same run: a function of git checkout', [{ run: `old() { git checkout -q HEAD~1; }\nold\n${GATE}` }], {}],
   ['the same run: bash -c "git reset --hard HEAD~1"', [{ run: `bash -c "git reset -q --hard HEAD~1"\n${GATE}` }], {}],
+  // redteam112: the runner's own files by their place in $RUNNER_TEMP, paths climbing out with `..`, dd.
+  [
+    '$GITHUB_ENV by its place in $RUNNER_TEMP',
+    [{ run: 'echo "NODE_OPTIONS=--require $PWD/ci/ok.js" >> $RUNNER_TEMP/_runner_file_commands/set_env_*' }, gate()],
+    OK_JS,
+  ],
+  [
+    '$GITHUB_PATH by its place, after a cd into $RUNNER_TEMP',
+    [{ run: 't=$PWD/tools\ncd "$RUNNER_TEMP/_runner_file_commands"\necho "$t" | tee -a add_path_*' }, gate()],
+    PASSING_NPX,
+  ],
+  ['cp onto npx through ../ of the checkout', [{ run: 'cp tools/npx ../home/bin/npx' }, gate()], PASSING_NPX],
+  [
+    'cp onto npx through $RUNNER_TEMP/..',
+    [{ run: 'cp tools/npx "$RUNNER_TEMP/../home/bin/npx"' }, gate()],
+    PASSING_NPX,
+  ],
+  ['dd of= onto npx', [{ run: 'dd if=tools/npx of=$HOME/bin/npx status=none' }, gate()], PASSING_NPX],
+  ['a link to ~/bin, then cp through it', [{ run: 'ln -s ~/bin b\ncp tools/npx b/npx' }, gate()], PASSING_NPX],
+  [
+    'git clone into a PATH folder',
+    [{ run: 'rm -rf ~/bin\ngit clone -q "$PWD" ~/bin' }, gate()],
+    { npx: '#!/bin/sh\nexit 0\n' },
+  ],
+  // An empty executable runs as an empty script: exit 0.
+  ['truncate npx to nothing', [{ run: 'truncate -s 0 ~/bin/npx' }, gate()], {}],
 ];
 
 const KEPT: Case[] = [
@@ -99,6 +125,11 @@ const KEPT: Case[] = [
   ['a job env: CI, GITGUARD_FAIL_ON', [gate()], {}, { CI: 'true', GITGUARD_FAIL_ON: 'high' }],
   ['the same run: git checkout after the gate', [{ run: `${GATE}\ngit checkout -q HEAD~1` }], {}],
   ['an earlier step: git init of a scratch folder', [{ run: 'git init -q /tmp/env101-scratch-$$' }, gate()], {}],
+  [
+    'a file of $RUNNER_TEMP, dd of a file of the checkout',
+    [{ run: 'echo "{}" > "$RUNNER_TEMP/settings.json"\ndd if=/dev/zero of=blank bs=1 count=1 status=none' }, gate()],
+    {},
+  ],
   // The change's own code run first (a test run, make): read as a gate, as before env101 (README).
   ['make before', [{ run: 'make' }, gate()], { Makefile: 'all:\n\t@echo built\n' }],
   [

@@ -5,7 +5,7 @@
 // ./.github/workflows/gate.yml`) or runs the gate in a job; her next commit puts `if: false` on the
 // calling job, or makes it need a job that never runs or is not there. Before wrap103 the reusable
 // workflow was followed from any `uses:` line and `needs:` was not read: each kept the gate.
-// Clean twins: `secrets: inherit`, a `needs:` on a job that runs, `if: always()` after a skipped job,
+// Clean twins: `secrets: inherit`, `if: always()` or `!cancelled()` after a needed job,
 // another `with:` value.
 import { cleanupTemp } from '../helpers/repo.js';
 import { expectGateOutcome } from '../helpers/team.js';
@@ -21,6 +21,7 @@ const called = (extra = ''): string =>
   `on:\n  workflow_call:\njobs:\n${extra}  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npx gitguard audit\n`;
 const NEVER = '  never:\n    if: false\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo skipped\n';
 const BUILD = '  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo built\n';
+const FAILS = '  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: exit 1\n';
 const REUSED = { [CI]: caller(`  gate:\n${USES}`), [GATE]: called() };
 const INLINE = (job = '', extra = ''): string =>
   caller(
@@ -51,13 +52,23 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, bool
   ],
   ['inline job needs a job with if: false', { [CI]: INLINE() }, { [CI]: INLINE('    needs: never\n', NEVER) }, false],
   ['twin: secrets: inherit', REUSED, { [CI]: caller(`  gate:\n${USES}    secrets: inherit\n`) }, true],
+  // redteam112: a job skipped because a needed job failed reports Success, also as a required check
+  // (GitHub's docs, jobs.<id>.if): the change makes the needed job fail and the gate never audits it.
   [
-    'twin: caller job needs a job that runs',
+    'caller job needs a job (the change can make it fail)',
     REUSED,
     { [CI]: caller(`${BUILD}  gate:\n    needs: build\n${USES}`) },
+    false,
+  ],
+  ['inline job needs a job that fails', { [CI]: INLINE() }, { [CI]: INLINE('    needs: [build]\n', FAILS) }, false],
+  ['inline job needs a job that runs', { [CI]: INLINE() }, { [CI]: INLINE('    needs: [build]\n', BUILD) }, false],
+  ['inline job if: failure()', { [CI]: INLINE() }, { [CI]: INLINE('    if: failure()\n') }, false],
+  [
+    'twin: needs a job, if: ${{ !cancelled() }}',
+    { [CI]: INLINE() },
+    { [CI]: INLINE('    needs: [build]\n    if: ${{ !cancelled() }}\n', FAILS) },
     true,
   ],
-  ['twin: inline job needs a job that runs', { [CI]: INLINE() }, { [CI]: INLINE('    needs: [build]\n', BUILD) }, true],
   [
     'twin: if: always() after a skipped job',
     { [CI]: INLINE() },
@@ -69,7 +80,7 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, bool
 
 test.each(cases)('%s', (_name, before, after, kept) => expectGateOutcome(before, after, kept), 60_000);
 
-test('deadJobs: skips travel down needs; always() stops them; a missing need or a cycle refuses the workflow', () => {
+test('deadJobs: a job that needs one, or asks failure(), may be skipped; always() and !cancelled() run it; a missing need or a cycle refuses the workflow', () => {
   const job = (never: boolean, needs: unknown[] = [], condition?: string) => ({ never, needs, condition });
   expect(
     deadJobs(
@@ -95,7 +106,9 @@ test('deadJobs: skips travel down needs; always() stops them; a missing need or 
       new Map([
         ['a', job(false, [undefined])],
         ['b', job(false, ['a'])],
+        ['c', job(false, ['a'], '${{ !cancelled() }}')],
+        ['d', job(false, [], 'failure()')],
       ]),
     ),
-  ).toEqual(new Set());
+  ).toEqual(new Set(['b', 'd']));
 });

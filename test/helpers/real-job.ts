@@ -34,10 +34,11 @@ process.exit(g === 'G' ? 0 : 1);
 /** A checkout of `files` (executable) in a repository: a signed commit, then an unsigned one at HEAD. */
 function checkout(files: Record<string, string>): { dir: string; env: Record<string, string> } {
   if (!roots.length) roots.push(mkdtempSync(join(tmpdir(), 'gitguard-job-')));
-  const dir = mkdtempSync(join(roots[0]!, 'c-'));
-  const home = mkdtempSync(join(roots[0]!, 'h-'));
+  // The runner's layout: the workspace next to its temp folder (`work/<repo>`, `work/_temp`), HOME beside.
+  const job = mkdtempSync(join(roots[0]!, 'j-'));
+  const [dir, home, temp] = ['work', 'home', '_temp'].map((d) => join(job, d)) as [string, string, string];
   const tools = join(home, 'bin');
-  mkdirSync(tools);
+  for (const d of [dir, tools, join(temp, '_runner_file_commands')]) mkdirSync(d, { recursive: true });
   for (const t of ['npx', 'gitguard']) {
     writeFileSync(join(tools, t), TOOL);
     chmodSync(join(tools, t), 0o755);
@@ -45,6 +46,7 @@ function checkout(files: Record<string, string>): { dir: string; env: Record<str
   const env = {
     PATH: `${tools}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     HOME: home,
+    RUNNER_TEMP: temp,
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_AUTHOR_NAME: 'A',
     GIT_AUTHOR_EMAIL: 'a@example.com',
@@ -93,13 +95,12 @@ export function jobPasses(steps: readonly JobStep[], files: Record<string, strin
   const env: Record<string, string> = { ...base, GITHUB_WORKSPACE: dir, ...jobEnv };
   const paths: string[] = [];
   for (const [k, step] of steps.entries()) {
-    const io = join(dirname(dir), `io-${k}-${Math.random().toString(36).slice(2)}`);
-    mkdirSync(io);
-    const [envPath, pathPath, script] = ['env', 'path', 'script.sh'].map((f) => join(io, f)) as [
-      string,
-      string,
-      string,
-    ];
+    // As the runner names them: $RUNNER_TEMP/_runner_file_commands/set_env_<id>, add_path_<id>.
+    const id = `${k}-${Math.random().toString(36).slice(2)}`;
+    const commands = join(base.RUNNER_TEMP!, '_runner_file_commands');
+    const [envPath, pathPath, script] = [`set_env_${id}`, `add_path_${id}`, `../${id}.sh`].map((f) =>
+      join(commands, f),
+    ) as [string, string, string];
     writeFileSync(envPath, '');
     writeFileSync(pathPath, '');
     writeFileSync(script, step.run);
@@ -109,6 +110,8 @@ export function jobPasses(steps: readonly JobStep[], files: Record<string, strin
     if (res.status !== 0) return false;
     for (const [name, value] of envFile(readFileSync(envPath, 'utf8'))) env[name] = value;
     for (const p of readFileSync(pathPath, 'utf8').split('\n').filter(Boolean)) paths.unshift(p);
+    rmSync(envPath);
+    rmSync(pathPath);
   }
   return true;
 }
