@@ -19,14 +19,15 @@ export const CONFIG = {
 } as openpgp.Config;
 
 const { enums } = openpgp;
+// The algorithms a key of gpg 2.2 signs data with. RFC 9580's Ed25519 (27) and Ed448 (28), which
+// openpgp.js checks, gpg 2.2 does not know (pubkey_get_npkey: none): a v4 key of either signs
+// nothing in git's keyring (git: E), so gitguard's verdict on its signature is E too.
 export const SIGNING_ALGOS = new Set<number>([
   enums.publicKey.rsaEncryptSign,
   enums.publicKey.rsaSign,
   enums.publicKey.dsa,
   enums.publicKey.ecdsa,
   enums.publicKey.eddsaLegacy,
-  enums.publicKey.ed25519,
-  enums.publicKey.ed448,
 ]);
 // openpgp.js checks these curves in node only through an optional module we do not ship: only
 // node:crypto's path (openpgp-fast.ts) checks them, and a signature it does not take is E.
