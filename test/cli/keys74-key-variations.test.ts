@@ -11,7 +11,6 @@ import * as openpgp from 'openpgp';
 import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { signedCommitAt, type Gpg } from '../helpers/gpg.js';
 import { keysDifferential, type KeysDifferential } from '../helpers/keys-differential.js';
-import type { VerifyRow } from '../helpers/cli.js';
 import { rng } from '../helpers/secrets.js';
 import { packet, signAt, sub } from '../helpers/openpgp-build.js';
 
@@ -631,32 +630,8 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/**
- * Where gitguard and git disagree on `keys`, one line per commit: gitguard's letter must be git's (E
- * where git prints N), its signer git's %GS when git says G; a key file gitguard refuses (exit 2)
- * must be one gpg imports nothing from (git E on every commit).
- */
-async function disagreements(keys: Buffer): Promise<string[]> {
-  const oids = Object.values(commit);
-  const git = diff.gitMany(keys, [fp.alice, fp.bob], oids);
-  let ours: Map<string, VerifyRow>;
-  try {
-    ours = await diff.oursAll(keys);
-  } catch (e) {
-    const imported = oids.filter((oid) => git.get(oid)!.letter !== 'E');
-    return imported.length ? [`gitguard refused the file (${(e as Error).message.slice(0, 300)}), git read it`] : [];
-  }
-  const out: string[] = [];
-  for (const [which, oid] of Object.entries(commit)) {
-    const g = git.get(oid)!;
-    const o = ours.get(oid)!;
-    const same =
-      (o.letter === g.letter || (g.letter === 'N' && o.letter === 'E')) &&
-      (g.letter !== 'G' || (o.signerUserId === g.signer && o.status !== 'cannot-check'));
-    if (!same) out.push(`${which}: git ${g.letter} ${g.signer} | gitguard ${o.letter} ${o.signerUserId} ${o.status}`);
-  }
-  return out;
-}
+/** Where gitguard and git disagree on `keys`, one line per commit (keys-differential.ts). */
+const disagreements = (keys: Buffer): Promise<string[]> => diff.disagreements(keys, [fp.alice, fp.bob], commit);
 
 test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s: gitguard reads it as gpg', async (_, s) => {
   expect(await disagreements(await s.keys())).toEqual([]);
