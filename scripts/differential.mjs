@@ -21,7 +21,10 @@
 // test/cli/keys74-key-variations.test.ts (key files of generated parts: armor, digests, key flags,
 // back-signatures, revocations, expiry, a subkey two keys claim; git's letters and %GS against
 // gitguard's on commits by the subkey, the primary and hand-made digests) on --key-variations N keys
-// (default 40; 0 skips it; `npm test` runs 6).
+// (default 40; 0 skips it; `npm test` runs 6), and
+// test/cli/sig116-key-packets.test.ts (real gpg keys whose key and subkey packets' MPI lengths, OIDs,
+// versions and algorithms are changed, alone or beside other keys: git's letters against gitguard's)
+// on --key-packets N files (default 40; 0 skips it; `npm test` runs 4).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -41,6 +44,7 @@ const tapHistories = arg('tap', 4);
 const selfSigKeys = arg('self-sigs', 40);
 const placementKeys = arg('placement', 24);
 const keyVariations = arg('key-variations', 40);
+const keyPacketFiles = arg('key-packets', 40);
 const deadline = Date.now() + minutes * 60_000;
 const totals = { rounds: 0, cases: 0, refused: 0, divergences: 0, honestRefused: 0 };
 const failing = [];
@@ -123,6 +127,12 @@ while (Date.now() < deadline) {
       'test/cli/keys74-key-variations.test.ts',
       'varied key files',
       { GITGUARD_KEYVAR_SEED: seed, GITGUARD_KEYVAR_CASES: keyVariations },
+    ],
+    [
+      keyPacketFiles,
+      'test/cli/sig116-key-packets.test.ts',
+      'mutated key packets',
+      { GITGUARD_KEYPKT_SEED: seed, GITGUARD_KEYPKT_CASES: keyPacketFiles },
     ],
   ]) {
     if (count <= 0) continue;

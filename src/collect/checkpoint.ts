@@ -51,7 +51,10 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // version, and ci-gate-kept reads wrappers, jobs that never run, a new repository's folder, a
 // --trust-root the change can be, and what earlier steps change (this stop's rounds): a v12 state may
 // hold a pass for such a commit.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v13';
+// v14: a key file is read as gpg 2.2's parser reads its key packets (sig116): a v13 state may hold a
+// pass for a commit by a key gpg's import loses, or by a v4 Ed25519/Ed448 (RFC 9580) key, or by a
+// subkey gpg calls not cross-certified, or one bound by a local signature.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v14';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

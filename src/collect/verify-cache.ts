@@ -52,7 +52,10 @@ import { zoneIdentity } from './signatures/local-time.js';
 //      an SSH signature dated in the local year 10000 or later is B (a v19 verdict may be G)
 // v21: an OpenPGP signature with an MPI over 16384 bits is E, as gpg reads no packet from it (git: N);
 //      an RSA s moved by a multiple of n past that read mod n was G (a v20 verdict may be G)
-const VERSION = 'gitguard-verify-cache-v21';
+// v22: key and subkey packets are read as gpg 2.2's parser reads them (refused ones stop the key file,
+//      MPIs read as numbers) and v4 Ed25519/Ed448 keys sign nothing, local signatures are dropped and the
+//      back-signature is gpg's (a v21 verdict may be G where git says E)
+const VERSION = 'gitguard-verify-cache-v22';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

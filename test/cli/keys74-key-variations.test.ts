@@ -1,7 +1,8 @@
 // Key files varied one part at a time, each read by gpg 2.2 (`gpg --import` into a fresh GNUPGHOME,
 // then git's %G? and %GS) and by gitguard (`verify --keyring`) on the same two real commits: one signed
 // by a signing subkey, one by the primary key. The variations are those gpg reads in its own way: the
-// armor checksum, v5/v6 signature packets beside v4 ones, the subkey's back-signature (0x19), digests
+// armor checksum, v5/v6 signature packets beside v4 ones, the subkey's back-signature (0x19; its class,
+// the area gpg finds it in), local (non-exportable) signatures gpg's import drops, digests
 // (SHA-1 taken, MD5 refused), key flags, critical unknown subpackets, revocations, expiry, a
 // self-signature from the future, an uncertified user ID, a subkey two keys claim. gitguard's letter
 // must be git's (E where git prints N: a signature gpg cannot read), and its signer git's %GS.
@@ -10,7 +11,6 @@ import * as openpgp from 'openpgp';
 import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { signedCommitAt, type Gpg } from '../helpers/gpg.js';
 import { keysDifferential, type KeysDifferential } from '../helpers/keys-differential.js';
-import type { VerifyRow } from '../helpers/cli.js';
 import { rng } from '../helpers/secrets.js';
 import { packet, signAt, sub } from '../helpers/openpgp-build.js';
 
@@ -99,6 +99,12 @@ interface SigOpts {
   backsig?: 'good' | 'none' | 'wrong-key' | 'by-other';
   /** The version byte the packet is written with (gpg 2.2 skips 5 and 6). */
   version?: number;
+  /** The back-signature's class (0x19, primary key binding, by default). */
+  backsigClass?: number;
+  /** An honest back-signature added in the unhashed area too. */
+  unhashedBacksig?: boolean;
+  /** Signatures embedded in the unhashed area after signing (it is not signed). */
+  unhashedEmbedded?: openpgp.SignaturePacket[];
 }
 
 type Key = openpgp.PrivateKey;
@@ -130,6 +136,9 @@ async function sign(
     };
   }
   await signAt(sp, signer, data, o.at ?? SIG1, false, WEAK_OK);
+  const unhashed = (sp as unknown as { unhashedSubpackets: { type: number; critical: boolean; body: Uint8Array }[] })
+    .unhashedSubpackets;
+  for (const e of o.unhashedEmbedded ?? []) unhashed.push({ type: 32, critical: false, body: e.write() });
   const bytes = w(sp);
   if (o.version === undefined) return bytes;
   const body = Buffer.from(sp.write());
@@ -155,9 +164,14 @@ const uidRevocation = (key: Key, i: number, o: SigOpts = {}): Promise<Buffer> =>
   sign(key.keyPacket, enums.signature.certRevocation, { userID: user(key, i), key: key.keyPacket }, o);
 
 /** The back-signature (0x19) of `subkey` over `primary`, made by `by` (the subkey itself, honestly). */
-async function backsig(primary: Key, subkey: Key['subkeys'][number], by: openpgp.AnyKeyPacket) {
+async function backsig(
+  primary: Key,
+  subkey: Key['subkeys'][number],
+  by: openpgp.AnyKeyPacket,
+  type: number = enums.signature.keyBinding,
+) {
   const sp = new openpgp.SignaturePacket();
-  sp.signatureType = enums.signature.keyBinding;
+  sp.signatureType = type;
   sp.publicKeyAlgorithm = by.algorithm;
   sp.hashAlgorithm = enums.hash.sha256;
   await signAt(sp, by, { key: primary.keyPacket, bind: subkey.keyPacket }, SIG1, false, WEAK_OK);
@@ -172,8 +186,9 @@ async function binding(primary: Key, o: SigOpts = {}): Promise<Buffer> {
   if (kind !== 'none') {
     const by = kind === 'by-other' ? bob.keyPacket : (subkey.keyPacket as openpgp.AnyKeyPacket);
     const over = kind === 'wrong-key' ? (primary === alice ? bob : alice) : primary;
-    embedded = await backsig(over, subkey, by);
+    embedded = await backsig(over, subkey, by, o.backsigClass);
   }
+  if (o.unhashedBacksig) o = { ...o, unhashedEmbedded: [await backsig(primary, subkey, subkey.keyPacket)] };
   return sign(
     primary.keyPacket,
     enums.signature.subkeyBinding,
@@ -314,6 +329,51 @@ const SCENARIOS: Scenario[] = [
   {
     name: "a binding whose back-signature is another key's",
     keys: async () => aliceKey({ subkey: [await binding(alice, { backsig: 'by-other' })] }),
+  },
+  // gpg takes the first embedded signature of class 0x19, the hashed area's before the unhashed one's.
+  {
+    name: 'a binding whose back-signature is of class 0x18 (a subkey binding)',
+    keys: async () => aliceKey({ subkey: [await binding(alice, { backsigClass: enums.signature.subkeyBinding })] }),
+  },
+  {
+    name: 'a bad back-signature in the hashed area, a good one in the unhashed area',
+    keys: async () => aliceKey({ subkey: [await binding(alice, { backsig: 'wrong-key', unhashedBacksig: true })] }),
+  },
+  {
+    name: 'twin: no back-signature in the hashed area, a good one in the unhashed area',
+    keys: async () => aliceKey({ subkey: [await binding(alice, { backsig: 'none', unhashedBacksig: true })] }),
+  },
+  // A local signature (exportable-certification 0), which gpg's import drops.
+  {
+    name: 'a binding marked local',
+    keys: async () => aliceKey({ subkey: [await binding(alice, { hashed: sub(4, Buffer.from([0]), true) })] }),
+  },
+  {
+    name: 'twin: a binding marked exportable',
+    keys: async () => aliceKey({ subkey: [await binding(alice, { hashed: sub(4, Buffer.from([1])) })] }),
+  },
+  {
+    name: 'certifications marked local',
+    keys: async () =>
+      aliceKey({
+        alice: [await cert(alice, 0, { hashed: sub(4, Buffer.from([0])) })],
+        carol: [await cert(alice, 1, { hashed: sub(4, Buffer.from([0]), true) })],
+      }),
+  },
+  {
+    name: 'twin: certifications whose exportable octet is 2 (gpg: not local)',
+    keys: async () =>
+      aliceKey({
+        alice: [await cert(alice, 0, { hashed: sub(4, Buffer.from([2])) })],
+        carol: [await cert(alice, 1, { hashed: sub(4, Buffer.from([2])) })],
+      }),
+  },
+  {
+    name: 'a subkey revocation marked local',
+    keys: async () =>
+      aliceKey({
+        subkey: [await binding(alice), await subkeyRevocation({ at: SIG2, hashed: sub(4, Buffer.from([0])) })],
+      }),
   },
   // Digests.
   {
@@ -570,32 +630,8 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/**
- * Where gitguard and git disagree on `keys`, one line per commit: gitguard's letter must be git's (E
- * where git prints N), its signer git's %GS when git says G; a key file gitguard refuses (exit 2)
- * must be one gpg imports nothing from (git E on every commit).
- */
-async function disagreements(keys: Buffer): Promise<string[]> {
-  const oids = Object.values(commit);
-  const git = diff.gitMany(keys, [fp.alice, fp.bob], oids);
-  let ours: Map<string, VerifyRow>;
-  try {
-    ours = await diff.oursAll(keys);
-  } catch (e) {
-    const imported = oids.filter((oid) => git.get(oid)!.letter !== 'E');
-    return imported.length ? [`gitguard refused the file (${(e as Error).message.slice(0, 300)}), git read it`] : [];
-  }
-  const out: string[] = [];
-  for (const [which, oid] of Object.entries(commit)) {
-    const g = git.get(oid)!;
-    const o = ours.get(oid)!;
-    const same =
-      (o.letter === g.letter || (g.letter === 'N' && o.letter === 'E')) &&
-      (g.letter !== 'G' || (o.signerUserId === g.signer && o.status !== 'cannot-check'));
-    if (!same) out.push(`${which}: git ${g.letter} ${g.signer} | gitguard ${o.letter} ${o.signerUserId} ${o.status}`);
-  }
-  return out;
-}
+/** Where gitguard and git disagree on `keys`, one line per commit (keys-differential.ts). */
+const disagreements = (keys: Buffer): Promise<string[]> => diff.disagreements(keys, [fp.alice, fp.bob], commit);
 
 test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s: gitguard reads it as gpg', async (_, s) => {
   expect(await disagreements(await s.keys())).toEqual([]);
@@ -628,6 +664,7 @@ const uidParts = (i: number): [string, Part][] => [
   ['cert expires 2d', (at) => cert(alice, i, { at, keyExpires: 2 * DAY })],
   ['cert expires 15d', (at) => cert(alice, i, { at, keyExpires: 15 * DAY })],
   ['cert critical', (at) => cert(alice, i, { at, hashed: sub(101, 'x', true) })],
+  ['cert local', (at) => cert(alice, i, { at, hashed: sub(4, Buffer.from([0])) })],
   ['uid revocation', (at) => uidRevocation(alice, i, { at })],
   ['uid revocation md5', (at) => uidRevocation(alice, i, { at, hash: H.md5 })],
 ];
@@ -642,6 +679,9 @@ const SUBKEY_PARTS: [string, Part][] = [
   ["binding bob's backsig", (at) => binding(alice, { at, backsig: 'by-other' })],
   ['binding expires 2d', (at) => binding(alice, { at, keyExpires: 2 * DAY })],
   ['binding critical', (at) => binding(alice, { at, hashed: sub(101, 'x', true) })],
+  ['binding local', (at) => binding(alice, { at, hashed: sub(4, Buffer.from([0])) })],
+  ['binding backsig 0x18', (at) => binding(alice, { at, backsigClass: enums.signature.subkeyBinding })],
+  ['binding bad backsig, good unhashed', (at) => binding(alice, { at, backsig: 'wrong-key', unhashedBacksig: true })],
   ['subkey revocation', (at) => subkeyRevocation({ at })],
   ['subkey revocation md5', (at) => subkeyRevocation({ at, hash: H.md5 })],
   ['subkey revocation critical', (at) => subkeyRevocation({ at, hashed: sub(101, 'x', true) })],

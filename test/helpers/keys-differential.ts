@@ -21,6 +21,12 @@ export interface KeysDifferential {
   ours(keys: Buffer, oid: string): Promise<VerifyRow>;
   /** gitguard's rows for HEAD's history with `keys` as its keyring (throws when it refuses the file). */
   oursAll(keys: Buffer): Promise<Map<string, VerifyRow>>;
+  /**
+   * Where gitguard and git disagree on `keys` over the commits `labels` names (label -> commit id),
+   * one line per commit: gitguard's letter must be git's (E where git prints N), its signer git's %GS
+   * when git says G; a key file gitguard refuses must be one gpg imports nothing from (git E on every commit).
+   */
+  disagreements(keys: Buffer, trusted: string[], labels: Record<string, string>): Promise<string[]>;
   /** Stops the gpg-agents of the homes made. */
   kill(): void;
 }
@@ -54,9 +60,31 @@ export function keysDifferential(): KeysDifferential {
     writeFileSync(keyring, keys);
     return verifyRows(r.dir, r.env, keyring);
   };
+  const disagreements: KeysDifferential['disagreements'] = async (keys, trusted, labels) => {
+    const oids = Object.values(labels);
+    const git = gitMany(keys, trusted, oids);
+    let ours: Map<string, VerifyRow>;
+    try {
+      ours = await oursAll(keys);
+    } catch (e) {
+      const imported = oids.filter((oid) => git.get(oid)!.letter !== 'E');
+      return imported.length ? [`gitguard refused the file (${(e as Error).message.slice(0, 300)}), git read it`] : [];
+    }
+    return Object.entries(labels).flatMap(([label, oid]) => {
+      const g = git.get(oid)!;
+      const o = ours.get(oid)!;
+      const same =
+        (o.letter === g.letter || (g.letter === 'N' && o.letter === 'E')) &&
+        (g.letter !== 'G' || (o.signerUserId === g.signer && o.status !== 'cannot-check'));
+      return same
+        ? []
+        : [`${label}: git ${g.letter} ${g.signer} | gitguard ${o.letter} ${o.signerUserId} ${o.status} ${o.detail}`];
+    });
+  };
   return {
     r,
     gpg,
+    disagreements,
     git: (keys, trusted, oid) => gitMany(keys, trusted, [oid]).get(oid)!,
     gitMany,
     ours: async (keys, oid) => (await oursAll(keys)).get(oid)!,

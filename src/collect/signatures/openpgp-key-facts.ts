@@ -17,6 +17,7 @@ import {
   sigOk,
 } from './openpgp-packets.js';
 import { type UidState, signerUserId } from './openpgp-signer-uid.js';
+import { gpgBacksig } from './openpgp-backsig.js';
 
 const { enums } = openpgp;
 
@@ -319,12 +320,10 @@ export class Entry {
         facts.notImported = true;
       return facts;
     }
+    const backsig = gpgBacksig(binding);
     if (binding.keyFlags && !flagsSign(binding)) {
       facts.unusable = 'the subkey is not a signing key';
-    } else if (
-      !binding.embeddedSignature ||
-      !(await sigOk(binding.embeddedSignature, sub.keyPacket, enums.signature.keyBinding, data))
-    ) {
+    } else if (!backsig || !(await sigOk(backsig, sub.keyPacket, enums.signature.keyBinding, data))) {
       facts.unusable = 'the signing subkey is not cross-certified';
     }
     facts.expiresAt = keyExpiry(sub.keyPacket, binding);

@@ -2,7 +2,7 @@
 // and refused past the per-key limits before anything is verified. Pure.
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import { type AnyKeyPacket, CONFIG, fpr, hex, readFirstSubpackets } from './openpgp-packets.js';
+import { type AnyKeyPacket, CONFIG, fpr, gpgExportable, hex, readFirstSubpackets } from './openpgp-packets.js';
 import { packetFrames } from './openpgp-critical.js';
 import { dropSkippedPackets } from './openpgp-skipped.js';
 import { armorCrcMismatch } from './openpgp-sig.js';
@@ -139,6 +139,7 @@ function splitKeys(packets: openpgp.PacketList<openpgp.AnyPacket>): openpgp.Pack
     const P = p as unknown as { constructor: { tag: number } };
     const tag = P.constructor.tag;
     if (p instanceof openpgp.UnparseablePacket) continue;
+    if (p instanceof openpgp.SignaturePacket && !gpgExportable(p)) continue; // a local signature gpg's import drops
     if (p instanceof openpgp.SignaturePacket) readFirstSubpackets(p);
     let q: openpgp.AnyPacket = p;
     if (tag === enums.packet.secretKey)

@@ -19,14 +19,15 @@ export const CONFIG = {
 } as openpgp.Config;
 
 const { enums } = openpgp;
+// The algorithms a key of gpg 2.2 signs data with. RFC 9580's Ed25519 (27) and Ed448 (28), which
+// openpgp.js checks, gpg 2.2 does not know (pubkey_get_npkey: none): a v4 key of either signs
+// nothing in git's keyring (git: E), so gitguard's verdict on its signature is E too.
 export const SIGNING_ALGOS = new Set<number>([
   enums.publicKey.rsaEncryptSign,
   enums.publicKey.rsaSign,
   enums.publicKey.dsa,
   enums.publicKey.ecdsa,
   enums.publicKey.eddsaLegacy,
-  enums.publicKey.ed25519,
-  enums.publicKey.ed448,
 ]);
 // openpgp.js checks these curves in node only through an optional module we do not ship: only
 // node:crypto's path (openpgp-fast.ts) checks them, and a signature it does not take is E.
@@ -119,6 +120,22 @@ function hashedArea(sig: openpgp.SignaturePacket): Uint8Array | undefined {
   return data?.subarray(4 + (sig.version === 6 ? 4 : 2));
 }
 
+/** A parsed signature's subpacket areas: the hashed one as signed, the unhashed one as openpgp.js kept it. */
+export function subpacketAreas(sig: openpgp.SignaturePacket): { hashed?: Uint8Array; unhashed: Uint8Array } {
+  const s = sig as unknown as { writeUnhashedSubPackets(): Uint8Array };
+  return { hashed: hashedArea(sig), unhashed: s.writeUnhashedSubPackets().subarray(sig.version === 6 ? 4 : 2) };
+}
+
+/**
+ * Whether gpg's import keeps a signature: parse_signature reads the first hashed exportable-certification
+ * subpacket (4), and one whose value is 0 makes the signature local, which import.c delete_inv_parts
+ * drops (without import-local-sigs). A binding or certification so marked counts for nothing in git's keyring.
+ */
+export function gpgExportable(sig: openpgp.SignaturePacket): boolean {
+  const area = hashedArea(sig);
+  return !area || allOf(area, 4)[0]?.[0] !== 0;
+}
+
 // Creation time, signature and key expiration, primary user ID, key flags, reason for revocation: one value each.
 const READ_ONCE = [2, 3, 9, 25, 27, 29];
 /**
@@ -147,9 +164,8 @@ const keySigProblems = new WeakMap<openpgp.SignaturePacket, string | null>();
 function keySigProblem(sig: openpgp.SignaturePacket): string | undefined {
   let p = keySigProblems.get(sig);
   if (p === undefined) {
-    const s = sig as unknown as { writeUnhashedSubPackets(): Uint8Array };
-    const area = hashedArea(sig);
-    p = area ? (criticalProblem(area, s.writeUnhashedSubPackets().subarray(sig.version === 6 ? 4 : 2)) ?? null) : null;
+    const { hashed, unhashed } = subpacketAreas(sig);
+    p = hashed ? (criticalProblem(hashed, unhashed) ?? null) : null;
     keySigProblems.set(sig, p);
   }
   return p ?? undefined;

@@ -2,8 +2,9 @@
 // read_block (g10/import.c) keeps only key, user ID and signature packets and frees the rest once
 // parse-packet.c has read them; openpgp.js refused the whole file on a literal data packet, a one-pass
 // signature or a tag it does not know, where gpg imports the keys and git says G. And the signature
-// packets gpg's parser refuses (gpgRefusesSignature), on which its import stops: read as far as gpg
-// reads. Pure.
+// packets gpg's parser refuses (gpgRefusesSignature), and the key packets (openpgp-key-packet.ts), on
+// which its import stops: read as far as gpg reads, each key packet's MPIs as gpg reads them. Pure.
+import { readKeyPacket } from './openpgp-key-packet.js';
 
 interface Frame {
   tag: number;
@@ -54,6 +55,7 @@ function header(bin: Uint8Array, p: number): Frame | undefined {
 
 const SIGNATURE = 2;
 const PRIMARY = new Set([5, 6]); // secret and public key packets: a key starts there
+const KEY_TAGS = new Set([5, 6, 7, 14]); // and secret and public subkey packets
 // pubkey_get_nsig (g10/misc.c): the MPIs of a signature by each algorithm; others are read as opaque data.
 const SIG_MPIS: Record<number, number> = { 1: 1, 2: 1, 3: 1, 16: 2, 17: 2, 19: 2, 20: 2, 22: 2 };
 const MAX_MPI_BITS = 16384; // MAX_EXTERN_MPI_BITS
@@ -122,8 +124,10 @@ function gpgReading(bin: Uint8Array, f: Frame): 'drop' | 'rest' | 'keep' {
 
 /**
  * `bin` as gpg's import reads it: without the packets it reads past (the same array when there are
- * none), and, at a signature packet its parser refuses, without the key that packet is in and all
- * after it (`stopped`: gpg imports the keys before it, then stops reading the file). Stops at the
+ * none) and the keys of a version other than 4 it skips, each key packet's MPIs in their shortest
+ * form, and, at a signature or key packet its parser refuses, without the key block pending then (the
+ * key that packet is in; for a primary key's packet, the key before it) and all after it (`stopped`:
+ * gpg imports the keys before that block, then stops reading the file). Stops at the
  * first header it cannot read, or a packet it keeps that runs past the end, leaving the rest as it is
  * for openpgp.js to refuse as before.
  */
@@ -131,24 +135,42 @@ export function dropSkippedPackets(bin: Uint8Array): { bytes: Uint8Array; stoppe
   const kept: Uint8Array[] = [];
   let from = 0;
   let p = 0;
-  let keyAt = 0; // where the key being read starts
+  let keyAt = 0; // where the key being read starts (gpg's pending key block)
+  let legacy = false; // within a version 2 or 3 key, which gpg skips up to the next primary key
   while (p < bin.length) {
     const f = header(bin, p);
     if (!f) break;
     const reading = gpgReading(bin, f);
+    let rewritten: Uint8Array | undefined;
     if (reading === 'keep') {
       if (f.open || f.at + f.len > bin.length) break;
-      if (PRIMARY.has(f.tag)) keyAt = p;
-      const refused = f.tag === SIGNATURE ? gpgRefusesSignature(bin.subarray(f.at, f.at + f.len)) : undefined;
+      const body = bin.subarray(f.at, f.at + f.len);
+      const key = KEY_TAGS.has(f.tag) ? readKeyPacket(body, PRIMARY.has(f.tag)) : undefined;
+      const refused =
+        f.tag === SIGNATURE ? gpgRefusesSignature(body) : key && 'refused' in key ? key.refused : undefined;
+      // A primary key packet gpg refuses fails the key block still pending too (the one before it).
       if (refused) return { bytes: dropSkippedPackets(bin.subarray(0, keyAt)).bytes, stopped: refused };
-      p = f.at + f.len;
-      continue;
+      if (PRIMARY.has(f.tag)) legacy = key !== undefined && 'legacy' in key;
+      if (PRIMARY.has(f.tag) && !legacy) keyAt = p;
+      if (key && 'body' in key && key.body !== body) rewritten = newFormatPacket(f.tag, key.body);
+      if (!legacy && !rewritten) {
+        p = f.at + f.len;
+        continue;
+      }
     }
     kept.push(bin.subarray(from, p));
+    if (rewritten && !legacy) kept.push(rewritten);
     p = reading === 'rest' ? bin.length : Math.min(f.at + f.len, bin.length);
     from = p;
   }
   if (from === 0) return { bytes: bin };
   kept.push(bin.subarray(from));
   return { bytes: Buffer.concat(kept) };
+}
+
+/** A new-format packet of `tag` around `body` (a five-octet length). */
+function newFormatPacket(tag: number, body: Uint8Array): Uint8Array {
+  const head = Buffer.from([0xc0 | tag, 0xff, 0, 0, 0, 0]);
+  head.writeUInt32BE(body.length, 2);
+  return Buffer.concat([head, body]);
 }
