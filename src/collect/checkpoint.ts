@@ -4,14 +4,15 @@
 // verify cache uses (state-secret.ts): a file that does not authenticate is never trusted. Every
 // read and write goes through safe-fs (no links followed, no FIFOs, bounded, atomic).
 import { createHash } from 'node:crypto';
-import { readdirSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
 import type { SecretsFacts } from '../domain/content.js';
-import { UnsafeFileError, mkdirNoFollow, readBounded, readBoundedIfExists, readStateFile } from './safe-fs.js';
+import { UnsafeFileError, mkdirNoFollow, readBoundedIfExists, readStateFile } from './safe-fs.js';
 import { writeFileSafe } from './safe-write.js';
 import { openSealed, sealState, userSecret } from './state-secret.js';
 import type { RangeRecord } from './range-memo.js';
+import { shippedJsonHash } from './shipped-json.js';
 import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-files.js';
 
 // v2: what a commit changes at protected paths is judged by mode and id, and a merge equal to one
@@ -211,18 +212,7 @@ export function userFilesHash(files: readonly string[]): string {
 }
 
 /** The shipped rule data (rules/*.json): a new rule text or database changes what a run reports. */
-export function dataDirHash(dir: string): string {
-  const h = createHash('sha256');
-  for (const name of readdirSync(dir)
-    .filter((n) => n.endsWith('.json'))
-    .sort()) {
-    h.update(name)
-      .update('\0')
-      .update(readBounded(join(dir, name), 256 * 1024 * 1024))
-      .update('\n');
-  }
-  return h.digest('hex');
-}
+export const dataDirHash = (dir: string): string => shippedJsonHash(dir);
 
 /**
  * The sealed checkpoint as a run that does not resume it (--base, pre-receive) may still use what it

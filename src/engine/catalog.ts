@@ -2,11 +2,11 @@
 // file and rule id in every error; then joins it with the code registry both ways, so a rule with no
 // metadata, or metadata with no rule, is caught at load time (and by the meta test). Rule modules are
 // loaded only for the rules a run selects (loadRules).
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEVERITIES, THREATS, type Rule, type RuleMeta, type Severity, type Threat } from '../domain/model.js';
 import { registry, type RuleEntry } from '../rules/index.js';
+import { shippedJsonFiles, type ShippedFile } from '../collect/shipped-json.js';
 
 /** The package's rules/ folder (dist/engine/ and src/engine/ both sit two levels below the root). */
 export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -76,17 +76,25 @@ export function parseRuleMeta(file: string, text: string): RuleMeta {
   };
 }
 
+/** The rule texts parsed from each reading of rules/ (collect/shipped-json.ts: the same files, the same array). */
+const parsed = new WeakMap<readonly ShippedFile[], RuleMeta[]>();
+
 export function loadRuleMeta(dir = RULES_DIR): RuleMeta[] {
-  const metas: RuleMeta[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (!name.endsWith('.json') || DATA_FILE.test(name)) continue;
-    const file = join(dir, name);
-    const meta = parseRuleMeta(file, readFileSync(file, 'utf8'));
-    if (`${meta.id}.json` !== name)
-      throw new CatalogError(`${file}: rule id "${meta.id}" does not match the file name`);
-    metas.push(meta);
+  const files = shippedJsonFiles(dir);
+  let metas = parsed.get(files);
+  if (!metas) {
+    metas = [];
+    for (const { name, bytes } of files) {
+      if (DATA_FILE.test(name)) continue;
+      const file = join(dir, name);
+      const meta = parseRuleMeta(file, bytes.toString('utf8'));
+      if (`${meta.id}.json` !== name)
+        throw new CatalogError(`${file}: rule id "${meta.id}" does not match the file name`);
+      metas.push(meta);
+    }
+    parsed.set(files, metas);
   }
-  return metas;
+  return [...metas];
 }
 
 /** A rule as the registry and its metadata know it, before its module is loaded. */
