@@ -120,13 +120,15 @@ export function gateBatch(): GateBatch {
       return async () => {
         const j = await (chain.judged ??= judge(chain.cases));
         if (system) expect(j.changed[at]).toEqual(Object.keys(after).sort());
+        // The case's own verdict first: where one case of a chain goes wrong, its test names its
+        // finding (or its missing one), and the chain's exit code fails the chain's other tests too.
         if (kept) {
-          expect([j.code, j.outcome]).toEqual([0, 'pass']);
           expect(j.findings[at]).toBeUndefined();
+          expect([j.code, j.outcome]).toEqual([0, 'pass']);
         } else {
-          expect([j.code, j.outcome]).toEqual([1, 'fail']);
           expect(j.findings[at]).toEqual(expect.any(String));
           if (system) expect(j.findings[at]).toContain(`no longer run by ${system}`);
+          expect([j.code, j.outcome]).toEqual([1, 'fail']);
         }
       };
     },
