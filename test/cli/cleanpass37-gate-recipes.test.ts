@@ -6,7 +6,7 @@ import { cleanupTemp } from '../helpers/repo.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
-import { keysOnlyGateFiles } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -259,21 +259,20 @@ const cases: Array<[string, Record<string, string>, Record<string, string>]> = [
   ],
 ];
 
-test.each(cases)('%s: the gate edited and kept passes', async (_name, before, after) => {
-  const res = await keysOnlyGateFiles(before, after);
-  expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
-});
+// Every change below judged by one audit of its chain (gate-batch.ts), each test reading its own.
+const batch = gateBatch();
+for (const [name, before, after] of cases)
+  test(`${name}: the gate edited and kept passes`, batch.add(before, after, true));
 
 // The same set-up with the gate's CI file emptied of it: the gate was read in the first place.
 const REMOVED: Record<string, string> = {
   [WF]: 'on: push\njobs:\n  gate:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo build\n',
   [GL]: 'build:\n  script:\n    - echo build\n',
 };
-test.each(cases)('%s: the gate removed fails', async (_name, before) => {
+for (const [name, before] of cases) {
   const ci = Object.keys(before).find((f) => f in REMOVED)!;
-  const res = await keysOnlyGateFiles(before, { [ci]: REMOVED[ci]! });
-  expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
-});
+  test(`${name}: the gate removed fails`, batch.add(before, { [ci]: REMOVED[ci]! }, false));
+}
 
 // A flow collection written by hand with its lines at column 0: GitHub's YamlDotNet 5.3, Go's yaml.v3
 // and GitLab's Psych read it (no indentation is checked inside a flow), so the gate is kept.
@@ -281,7 +280,7 @@ const FLOW_ON = (flow: string): string =>
   `on:\n  push:\n    branches: ${flow}\n${gh('push', run('npx gitguard audit')).slice('on: push\n'.length)}`;
 const GL_NEEDS = (flow: string): string =>
   `build:\n  script: make\naudit:\n  needs: ${flow}\n  script:\n    - npx gitguard audit\n`;
-test.each([
+for (const [name, before, after] of [
   ['GitHub Actions: branches: [ at column 0', { [WF]: FLOW_ON('[main]') }, { [WF]: FLOW_ON('[\nmain\n]') }],
   [
     'Forgejo: branches: [ at column 0',
@@ -290,14 +289,12 @@ test.each([
   ],
   ['GitLab: needs: [ at column 0', { [GL]: GL_NEEDS('[build]') }, { [GL]: GL_NEEDS('[\nbuild\n]') }],
   ['GitLab: needs: { at column 0', { [GL]: GL_NEEDS('[build]') }, { [GL]: GL_NEEDS('[{\njob: build\n}]') }],
-])('%s: the gate kept passes', async (_name, before, after) => {
-  const res = await keysOnlyGateFiles(before, after);
-  expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
-});
+] as Array<[string, Record<string, string>, Record<string, string>]>)
+  test(`${name}: the gate kept passes`, batch.add(before, after, true));
 
 // The attack next to it: a document marker at column 0 inside the flow ends the document for the forge's
 // parser, which refuses the file; the padding must not hide it.
-test('a --- inside the dedented flow: the gate is lost', async () => {
-  const res = await keysOnlyGateFiles({ [WF]: FLOW_ON('[main]') }, { [WF]: FLOW_ON('[\n---\nmain\n]') });
-  expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
-});
+test(
+  'a --- inside the dedented flow: the gate is lost',
+  batch.add({ [WF]: FLOW_ON('[main]') }, { [WF]: FLOW_ON('[\n---\nmain\n]') }, false),
+);

@@ -7,7 +7,7 @@
 // HEAD's signature (test/helpers/real-job.ts). Honest twins (FOO=bar, npm ci, setup-node) stay gates.
 import { cleanupJobs, jobPasses, type JobStep } from '../helpers/real-job.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 
 afterAll(cleanupTemp);
 afterAll(cleanupJobs);
@@ -144,42 +144,53 @@ const KEPT: Case[] = [
   ],
 ];
 
-// A rest parameter: jest reads a function of more parameters than a row's values as taking `done`.
+// Each describe's cases judged by one audit of their chain (gate-batch.ts), each test reading its own.
 describe('GitHub: what runs before the gate step changes what it runs', () => {
-  test.each(LOST)('%s: the real job passes, ci-gate-kept fails', async (...[, steps, files, jobEnv, topEnv]: Case) => {
-    expect(jobPasses(steps, files, { ...jobEnv, ...topEnv })).toBe(true);
-    await expectGateOutcome(DIRECT, { [WF]: workflow(steps, jobEnv, topEnv), ...files }, false);
-  });
-  test.each(KEPT)(
-    '%s: the real job fails on the audit, the gate is kept',
-    async (...[, steps, files, jobEnv, topEnv]: Case) => {
+  const batch = gateBatch();
+  for (const [name, steps, files, jobEnv, topEnv] of LOST) {
+    const check = batch.add(DIRECT, { [WF]: workflow(steps, jobEnv, topEnv), ...files }, false);
+    test(`${name}: the real job passes, ci-gate-kept fails`, async () => {
+      expect(jobPasses(steps, files, { ...jobEnv, ...topEnv })).toBe(true);
+      await check();
+    });
+  }
+  for (const [name, steps, files, jobEnv, topEnv] of KEPT) {
+    const check = batch.add(DIRECT, { [WF]: workflow(steps, jobEnv, topEnv), ...files }, true);
+    test(`${name}: the real job fails on the audit, the gate is kept`, async () => {
       expect(jobPasses(steps, files, { ...jobEnv, ...topEnv })).toBe(false);
-      await expectGateOutcome(DIRECT, { [WF]: workflow(steps, jobEnv, topEnv), ...files }, true);
-    },
-  );
+      await check();
+    });
+  }
   // The residual risk README states: a file of the checkout run first may write $GITHUB_PATH itself;
   // its text is the change's, not the CI file's, and the escape is the gate first or in its own job.
+  const setup = { ...PASSING_NPX, 'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n' };
+  const setupFirst = [{ run: './ci/setup.sh' }, gate()];
+  const setupFirstKept = batch.add(DIRECT, { [WF]: workflow(setupFirst), ...setup }, true);
   test('a file of the checkout run first: the real job passes, the gate is read as kept (README)', async () => {
-    const files = { ...PASSING_NPX, 'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n' };
-    const steps = [{ run: './ci/setup.sh' }, gate()];
-    expect(jobPasses(steps, files, {})).toBe(true);
-    await expectGateOutcome(DIRECT, { [WF]: workflow(steps), ...files }, true);
+    expect(jobPasses(setupFirst, setup, {})).toBe(true);
+    await setupFirstKept();
   });
+  const gateFirst = [gate(), { run: './ci/setup.sh' }];
+  const gateFirstKept = batch.add(DIRECT, { [WF]: workflow(gateFirst), ...setup }, true);
   test('the gate before the file of the checkout: kept, and the real job fails', async () => {
-    const files = { ...PASSING_NPX, 'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n' };
-    const steps = [gate(), { run: './ci/setup.sh' }];
-    expect(jobPasses(steps, files, {})).toBe(false);
-    await expectGateOutcome(DIRECT, { [WF]: workflow(steps), ...files }, true);
+    expect(jobPasses(gateFirst, setup, {})).toBe(false);
+    await gateFirstKept();
   });
   // env107: the common honest job (npm ci, npm test, the gate) is a gate, so deleting its gate step fails.
   const TESTED = workflow([{ run: 'npm ci' }, { run: 'npm test' }, gate()]);
-  test('npm ci, npm test, then the gate: kept', () => expectGateOutcome(DIRECT, { [WF]: TESTED }, true));
-  test('npm ci, npm test, the gate step deleted: lost', () =>
-    expectGateOutcome({ [WF]: TESTED }, { [WF]: workflow([{ run: 'npm ci' }, { run: 'npm test' }]) }, false));
-  test('setup-node, then npm ci: kept', () =>
-    expectGateOutcome(DIRECT, { [WF]: workflow(['uses: actions/setup-node@v4', { run: 'npm ci' }, gate()]) }, true));
-  test('a local action first: lost', () =>
-    expectGateOutcome(DIRECT, { [WF]: workflow(['uses: ./.github/actions/setup', gate()]) }, false));
+  test('npm ci, npm test, then the gate: kept', batch.add(DIRECT, { [WF]: TESTED }, true));
+  test(
+    'npm ci, npm test, the gate step deleted: lost',
+    batch.add({ [WF]: TESTED }, { [WF]: workflow([{ run: 'npm ci' }, { run: 'npm test' }]) }, false),
+  );
+  test(
+    'setup-node, then npm ci: kept',
+    batch.add(DIRECT, { [WF]: workflow(['uses: actions/setup-node@v4', { run: 'npm ci' }, gate()]) }, true),
+  );
+  test(
+    'a local action first: lost',
+    batch.add(DIRECT, { [WF]: workflow(['uses: ./.github/actions/setup', gate()]) }, false),
+  );
 });
 
 const GL = (script: string, variables = '', top = ''): string =>
@@ -190,16 +201,19 @@ const GL = (script: string, variables = '', top = ''): string =>
 const GL_DIRECT = { '.gitlab-ci.yml': GL(GATE) };
 
 describe('GitLab: variables and the checkout before the gate', () => {
-  test.each([
+  const batch = gateBatch();
+  for (const [n, text] of [
     ['variables: PATH into the checkout', GL(GATE, '    PATH: "$CI_PROJECT_DIR/tools:$PATH"\n')],
     ['variables: NODE_OPTIONS', GL(GATE, '    NODE_OPTIONS: "--require ./ci/ok.js"\n')],
     ['global variables: NODE_OPTIONS', GL(GATE, '', 'variables:\n  NODE_OPTIONS: "--require ./ci/ok.js"\n')],
     ['GIT_STRATEGY: none', GL(GATE, '    GIT_STRATEGY: none\n')],
     ['GIT_CHECKOUT: "false"', GL(GATE, '    GIT_CHECKOUT: "false"\n')],
     ['git checkout HEAD~1 first', GL(`git checkout -q HEAD~1\n${GATE}`)],
-  ])('%s: lost', (_n, text) => expectGateOutcome(GL_DIRECT, { '.gitlab-ci.yml': text }, false));
-  test.each([
+  ] as Array<[string, string]>)
+    test(`${n}: lost`, batch.add(GL_DIRECT, { '.gitlab-ci.yml': text }, false));
+  for (const [n, text] of [
     ['GIT_DEPTH: 0, GIT_STRATEGY: clone, FOO', GL(GATE, '    GIT_DEPTH: 0\n    GIT_STRATEGY: clone\n    FOO: bar\n')],
     ['git fetch --tags first', GL(`git fetch --tags\n${GATE}`)],
-  ])('%s: kept', (_n, text) => expectGateOutcome(GL_DIRECT, { '.gitlab-ci.yml': text }, true));
+  ] as Array<[string, string]>)
+    test(`${n}: kept`, batch.add(GL_DIRECT, { '.gitlab-ci.yml': text }, true));
 });

@@ -5,7 +5,8 @@
 // exits 0 with (checked below against the built CLI itself).
 import { join } from 'node:path';
 import { cleanupTemp } from '../helpers/repo.js';
-import { aliceSigns, keysOnlyGate, keysOnlyGateFiles } from '../helpers/team.js';
+import { aliceSigns } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 import { commitAsPerson } from '../helpers/ssh.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -15,6 +16,8 @@ const WF = '.github/workflows/ci.yml';
 const GH = (on: string, step = 'npx gitguard audit', job = ''): string =>
   `on:\n${on}\njobs:\n  a:\n    runs-on: ubuntu-latest\n${job}    steps:\n      - run: ${JSON.stringify(step)}\n`;
 const KEPT = GH('  push:\n  pull_request:\n');
+// Every change below judged by one audit of its chain (gate-batch.ts), each test reading its own.
+const batch = gateBatch();
 
 const lost: Array<[string, string]> = [
   ['push: branches: [nope]', GH('  push:\n    branches: [nope]\n')],
@@ -43,10 +46,8 @@ const lost: Array<[string, string]> = [
   ['audit --base "$GITHUB_SHA"', GH('  push:\n', 'npx gitguard audit --base "$GITHUB_SHA"')],
 ];
 
-test.each(lost)('narrowed: %s: ci-gate-kept fails', async (_name, after) => {
-  const res = await keysOnlyGate(WF, KEPT, after);
-  expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
-});
+for (const [name, after] of lost)
+  test(`narrowed: ${name}: ci-gate-kept fails`, batch.add({ [WF]: KEPT }, { [WF]: after }, false));
 
 const kept: Array<[string, string]> = [
   ["push: branches: [main, 'release/**']", GH("  push:\n    branches: [main, 'release/**']\n")],
@@ -70,13 +71,11 @@ const kept: Array<[string, string]> = [
   ['audit --base "$BEFORE"', GH('  push:\n', 'npx gitguard audit --base "$BEFORE"')],
 ];
 
-test.each(kept)('twin: %s keeps the gate', async (_name, after) => {
-  const res = await keysOnlyGate(WF, KEPT, after);
-  expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
-});
+for (const [name, after] of kept)
+  test(`twin: ${name} keeps the gate`, batch.add({ [WF]: KEPT }, { [WF]: after }, true));
 
 const GL = (job: string): string => `audit:\n  script:\n    - npx gitguard audit\n${job}`;
-test.each([
+for (const [name, after, keeps] of [
   ['only: [tags]', GL('  only: [tags]\n'), false],
   ['except: [branches]', GL('  except: [branches]\n'), false],
   ['only: [schedules]', GL('  only:\n    - schedules\n'), false],
@@ -88,11 +87,11 @@ test.each([
   ['rules: - changes: { paths: [nothing] }', GL('  rules:\n    - changes:\n        paths: [nothing]\n'), false],
   ['rules: - changes: [.gitlab-ci.yml]', GL('  rules:\n    - changes: [.gitlab-ci.yml]\n'), true],
   ['rules: - changes: ["**/*.yml"]', GL('  rules:\n    - changes: ["**/*.yml"]\n'), true],
-])('GitLab %s: gate kept: %p', async (_name, after, kept) => {
-  const res = await keysOnlyGateFiles({ '.gitlab-ci.yml': GL('') }, { '.gitlab-ci.yml': after });
-  expect(res.code).toBe(kept ? 0 : 1);
-  expect(res.stdout).toMatch(kept ? /pass\s+ci-gate-kept/ : /FAIL\s+ci-gate-kept/);
-});
+] as Array<[string, string, boolean]>)
+  test(
+    `GitLab ${name}: gate kept: ${keeps}`,
+    batch.add({ '.gitlab-ci.yml': GL('') }, { '.gitlab-ci.yml': after }, keeps),
+  );
 
 // The reference: the built CLI on a repository whose only commit failure is an unsigned one.
 describe('the real CLI on a failing repository', () => {

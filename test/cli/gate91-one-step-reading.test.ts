@@ -6,7 +6,7 @@
 // the real shell, GNU make and npm run in the checkout with a gitguard (and npx) that fails.
 import { cleanupSteps, stepFails } from '../helpers/real-step.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -31,31 +31,40 @@ const WAYS: Way[] = [
 // The reference: the step run by real bash, make and npm (test/helpers/real-step.ts).
 afterAll(cleanupSteps);
 
-const passes = (before: Record<string, string>, after: Record<string, string>): Promise<void> =>
-  expectGateOutcome(before, after, true);
-const fails = (before: Record<string, string>, after: Record<string, string>): Promise<void> =>
-  expectGateOutcome(before, after, false);
+// Each describe's cases judged by one audit of their chain (gate-batch.ts), each test reading its own.
+type Files = Record<string, string>;
 
 describe('a gate moved between the workflow and a file it runs, in one commit', () => {
+  const batch = gateBatch();
+  const passes = (before: Files, after: Files): (() => Promise<void>) => batch.add(before, after, true);
+  const fails = (before: Files, after: Files): (() => Promise<void>) => batch.add(before, after, false);
   test.each(WAYS)('the real %s fails on the audit', (_n, run, files) => {
     expect(stepFails(run, files)).not.toBe(false);
   });
-  test.each(WAYS)('moved into %s: kept', (_n, run, files) => passes(DIRECT, { [WF]: GH(run), ...files }));
-  test.each(WAYS)('moved out of %s into the workflow: kept', (_n, run, files) =>
-    passes({ [WF]: GH(run), ...files }, DIRECT),
+  for (const [n, run, files] of WAYS) test(`moved into ${n}: kept`, passes(DIRECT, { [WF]: GH(run), ...files }));
+  for (const [n, run, files] of WAYS)
+    test(`moved out of ${n} into the workflow: kept`, passes({ [WF]: GH(run), ...files }, DIRECT));
+  for (const [n, run, files] of WAYS)
+    test(
+      `moved into ${n}, the workflow run for pushes to nope: lost`,
+      fails(DIRECT, { [WF]: GH(run, 'push:\n    branches: [nope]'), ...files }),
+    );
+  for (const [n, run, files] of WAYS)
+    test(
+      `moved out of ${n} into a step with || true: lost`,
+      fails({ [WF]: GH(run), ...files }, { [WF]: GH('npx gitguard audit || true') }),
+    );
+  test(
+    'moved into make audit whose recipe passes --fail-on critical: lost',
+    fails(DIRECT, { [WF]: GH('make audit'), Makefile: 'audit:\n\tnpx gitguard audit --fail-on critical\n' }),
   );
-  test.each(WAYS)('moved into %s, the workflow run for pushes to nope: lost', (_n, run, files) =>
-    fails(DIRECT, { [WF]: GH(run, 'push:\n    branches: [nope]'), ...files }),
-  );
-  test.each(WAYS)('moved out of %s into a step with || true: lost', (_n, run, files) =>
-    fails({ [WF]: GH(run), ...files }, { [WF]: GH('npx gitguard audit || true') }),
-  );
-  test('moved into make audit whose recipe passes --fail-on critical: lost', () =>
-    fails(DIRECT, { [WF]: GH('make audit'), Makefile: 'audit:\n\tnpx gitguard audit --fail-on critical\n' }));
+  const direct = { '.gitlab-ci.yml': GL('npx gitguard audit') };
+  const gitlab = [
+    passes(direct, { '.gitlab-ci.yml': GL('make audit'), Makefile: MAKE }),
+    fails(direct, { '.gitlab-ci.yml': GL('make audit', '  only: [tags]\n'), Makefile: MAKE }),
+  ];
   test('GitLab: moved into make audit: kept; into a job only for tags: lost', async () => {
-    const direct = { '.gitlab-ci.yml': GL('npx gitguard audit') };
-    await passes(direct, { '.gitlab-ci.yml': GL('make audit'), Makefile: MAKE });
-    await fails(direct, { '.gitlab-ci.yml': GL('make audit', '  only: [tags]\n'), Makefile: MAKE });
+    for (const check of gitlab) await check();
   });
 });
 
@@ -77,15 +86,21 @@ const widened: Array<[string, (run: string) => string]> = [
 ];
 
 describe('a step reaching gitguard through a file it runs, its workflow narrowed', () => {
+  const batch = gateBatch();
   for (const [way, run, files] of WAYS) {
-    test.each(narrowed)(`${way}: %s: lost`, (_n, wf) => fails({ [WF]: GH(run), ...files }, { [WF]: wf(run) }));
-    test.each(widened)(`${way}: %s: kept`, (_n, wf) => passes({ [WF]: GH(run), ...files }, { [WF]: wf(run) }));
+    for (const [n, wf] of narrowed)
+      test(`${way}: ${n}: lost`, batch.add({ [WF]: GH(run), ...files }, { [WF]: wf(run) }, false));
+    for (const [n, wf] of widened)
+      test(`${way}: ${n}: kept`, batch.add({ [WF]: GH(run), ...files }, { [WF]: wf(run) }, true));
   }
+  const before = { '.gitlab-ci.yml': GL('make audit'), Makefile: MAKE };
+  const gitlab = [
+    batch.add(before, { '.gitlab-ci.yml': GL('make audit', '  only: [tags]\n') }, false),
+    batch.add(before, { '.gitlab-ci.yml': GL('make audit', '  rules:\n    - changes: [nope/**]\n') }, false),
+    batch.add(before, { '.gitlab-ci.yml': GL('make audit', '  only: [main]\n') }, true),
+  ];
   test('GitLab make audit: only: [tags], rules: changes: [nope/**]: lost; only: [main]: kept', async () => {
-    const before = { '.gitlab-ci.yml': GL('make audit'), Makefile: MAKE };
-    await fails(before, { '.gitlab-ci.yml': GL('make audit', '  only: [tags]\n') });
-    await fails(before, { '.gitlab-ci.yml': GL('make audit', '  rules:\n    - changes: [nope/**]\n') });
-    await passes(before, { '.gitlab-ci.yml': GL('make audit', '  only: [main]\n') });
+    for (const check of gitlab) await check();
   });
 });
 
@@ -102,53 +117,67 @@ const options: Array<[string, string, boolean]> = [
 ];
 
 describe('audit options in the file the step runs', () => {
-  test.each(options)('Makefile: %s', (_n, line, kept) =>
-    (kept ? passes : fails)({ [WF]: GH('make audit'), Makefile: MAKE }, { Makefile: `audit:\n\t${line}\n` }),
-  );
-  test.each(options)('package.json: %s', (_n, line, kept) =>
-    (kept ? passes : fails)(
-      { [WF]: GH('npm run gate'), 'package.json': pkg('gitguard audit') },
-      { 'package.json': pkg(line.replace('npx ', '')) },
-    ),
-  );
-  test.each(options)('ci/gate.sh: %s', (_n, line, kept) =>
-    (kept ? passes : fails)(
-      { [WF]: GH('bash ci/gate.sh'), 'ci/gate.sh': 'set -e\nnpx gitguard audit\n' },
-      { 'ci/gate.sh': `set -e\n${line}\n` },
-    ),
-  );
+  const batch = gateBatch();
+  for (const [n, line, kept] of options)
+    test(
+      `Makefile: ${n}`,
+      batch.add({ [WF]: GH('make audit'), Makefile: MAKE }, { Makefile: `audit:\n\t${line}\n` }, kept),
+    );
+  for (const [n, line, kept] of options)
+    test(
+      `package.json: ${n}`,
+      batch.add(
+        { [WF]: GH('npm run gate'), 'package.json': pkg('gitguard audit') },
+        { 'package.json': pkg(line.replace('npx ', '')) },
+        kept,
+      ),
+    );
+  for (const [n, line, kept] of options)
+    test(
+      `ci/gate.sh: ${n}`,
+      batch.add(
+        { [WF]: GH('bash ci/gate.sh'), 'ci/gate.sh': 'set -e\nnpx gitguard audit\n' },
+        { 'ci/gate.sh': `set -e\n${line}\n` },
+        kept,
+      ),
+    );
 });
 
 // A `paths:` filter gates the branch only where a change to most of the tip's files starts the workflow
 // (README, CI-gate section): `paths: [README.md]` in a repository of code runs for few changes.
 describe('a paths: filter that a change to most files does not start', () => {
+  const batch = gateBatch();
   const CODE = { 'README.md': '# x\n', 'src/a.ts': 'a\n', 'src/b.ts': 'b\n', 'src/c.ts': 'c\n', 'docs/x.md': 'x\n' };
   const filtered = (filter: string): Record<string, string> => ({
     [WF]: GH('npx gitguard audit', `push:\n    ${filter}`),
   });
-  test.each([
-    ['paths: [README.md]', 'paths: [README.md]'],
-    ["paths: ['docs/**']", "paths: ['docs/**']"],
-    ["paths-ignore: ['src/**']", "paths-ignore: ['src/**']"],
-  ])('%s: lost', (_n, filter) => fails({ ...DIRECT, ...CODE }, filtered(filter)));
-  test.each([
-    ["paths-ignore: ['**.md']", "paths-ignore: ['**.md']"],
-    ["paths: ['**']", "paths: ['**']"],
-    ["paths: ['src/**', '.github/**']", "paths: ['src/**', '.github/**']"],
-    ["paths-ignore: ['docs/**']", "paths-ignore: ['docs/**']"],
-  ])('%s: kept', (_n, filter) => passes({ ...DIRECT, ...CODE }, filtered(filter)));
+  for (const filter of ['paths: [README.md]', "paths: ['docs/**']", "paths-ignore: ['src/**']"])
+    test(`${filter}: lost`, batch.add({ ...DIRECT, ...CODE }, filtered(filter), false));
+  for (const filter of [
+    "paths-ignore: ['**.md']",
+    "paths: ['**']",
+    "paths: ['src/**', '.github/**']",
+    "paths-ignore: ['docs/**']",
+  ])
+    test(`${filter}: kept`, batch.add({ ...DIRECT, ...CODE }, filtered(filter), true));
+  const before = { '.gitlab-ci.yml': GL('npx gitguard audit'), ...CODE };
+  const gitlab = [
+    batch.add(before, { '.gitlab-ci.yml': GL('npx gitguard audit', '  rules:\n    - changes: [README.md]\n') }, false),
+    batch.add(
+      before,
+      { '.gitlab-ci.yml': GL('npx gitguard audit', "  rules:\n    - changes: ['src/**', .gitlab-ci.yml]\n") },
+      true,
+    ),
+  ];
   test('GitLab rules: changes: [README.md]: lost; changes: [src/**, .gitlab-ci.yml]: kept', async () => {
-    const before = { '.gitlab-ci.yml': GL('npx gitguard audit'), ...CODE };
-    await fails(before, { '.gitlab-ci.yml': GL('npx gitguard audit', '  rules:\n    - changes: [README.md]\n') });
-    await passes(before, {
-      '.gitlab-ci.yml': GL('npx gitguard audit', "  rules:\n    - changes: ['src/**', .gitlab-ci.yml]\n"),
-    });
+    for (const check of gitlab) await check();
   });
 });
 
 // GitHub's upload-then-fail pattern: the audit step `continue-on-error: true` (its outcome kept), a later
 // step `if: steps.audit.outcome == 'failure'` that fails the job. Read as one gate, whichever reading.
 describe('continue-on-error with a later step that fails on its outcome', () => {
+  const batch = gateBatch();
   const job = (check: string, checkFirst = false): Record<string, string> => {
     const audit =
       '      - run: npx gitguard audit --format sarif --output x.sarif\n        id: audit\n        continue-on-error: true\n';
@@ -156,8 +185,8 @@ describe('continue-on-error with a later step that fails on its outcome', () => 
     const steps = checkFirst ? later + audit : audit + later;
     return { [WF]: `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps}` };
   };
-  test('exit 1 after it: kept (moved there from a plain step)', () => passes(DIRECT, job('exit 1')));
-  test('echo after it: lost', () => fails(DIRECT, job('echo failed')));
-  test('exit 1 before it (no outcome yet): lost', () => fails(DIRECT, job('exit 1', true)));
-  test('exit 1 after it, then the check removed: lost', () => fails(job('exit 1'), job('echo failed')));
+  test('exit 1 after it: kept (moved there from a plain step)', batch.add(DIRECT, job('exit 1'), true));
+  test('echo after it: lost', batch.add(DIRECT, job('echo failed'), false));
+  test('exit 1 before it (no outcome yet): lost', batch.add(DIRECT, job('exit 1', true), false));
+  test('exit 1 after it, then the check removed: lost', batch.add(job('exit 1'), job('echo failed'), false));
 });

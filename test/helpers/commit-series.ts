@@ -18,6 +18,8 @@ export interface SeriesCommit {
   env?: Record<string, string>;
   /** git options before `commit` (`-c key=value`). */
   gitArgs?: string[];
+  /** The work tree emptied (all but .git) before `files` are written: the commit's tree is `files` alone. */
+  replace?: boolean;
 }
 
 /** git's arguments for one commit of a series (its files already staged). */
@@ -41,6 +43,7 @@ export function commitSeries(repo: TestRepo, commits: SeriesCommit[], env: Recor
   const work = tempDir('gitguard-series-');
   const lines = ['set -e', `cd ${sq(repo.dir)}`];
   commits.forEach((c, i) => {
+    if (c.replace) lines.push('find . -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +', 'git add -A');
     if (c.files && Object.keys(c.files).length) {
       // Written now into a staging folder of their own, copied in by the shell when their turn comes.
       const stage = join(work, String(i));
