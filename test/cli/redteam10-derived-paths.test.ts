@@ -9,9 +9,9 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
+import { runMain } from '../helpers/cli.js';
 import { madeOnce } from '../helpers/made-once.js';
-import { aliceAndBob, type Team } from '../helpers/team.js';
+import { aliceAndBob, protectedPerCommit, type Team } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
@@ -49,21 +49,15 @@ describe.each([
 ])('%s', (_name, before: Record<string, string>, change: Record<string, string>) => {
   // Bob's change, then Alice's edit of the same files (a line added), and one audit over both: each
   // commit's verdict read from the findings naming it (one audit where each change alone made two).
-  const RULE = 'protected-paths-changed-by-maintainers';
   let got: { code: number; bob: string; alice: string; note?: string };
   beforeAll(async () => {
     const { r, alice, bob } = team(before);
-    const bobs = commitAsPerson(r, bob, 'bob@example.com', 'tweak', change);
     const more = Object.fromEntries(Object.entries(change).map(([k, v]) => [k, `${v}# reviewed\n`]));
-    const alices = commitAsPerson(r, alice, 'alice@example.com', 'tweak', more);
-    const res = await runMain(['audit', '-C', r.dir, '-r', RULE, '--no-ledger', '-f', 'json'], { env: r.env });
-    const result = resultOf(parseJson(res), RULE);
-    const of = (oid: string) =>
-      result.findings
-        .filter((f: { commit?: string }) => f.commit === oid)
-        .map((f) => f.message)
-        .join('\n');
-    got = { code: res.code, bob: of(bobs), alice: of(alices), note: result.note };
+    const all = await protectedPerCommit(r, [
+      [bob, 'bob@example.com', change],
+      [alice, 'alice@example.com', more],
+    ]);
+    got = { code: all.code, bob: all.perChange[0]!, alice: all.perChange[1]!, note: all.note };
   }, 60_000);
   test('changed by a signer who is no maintainer: protected-paths-changed-by-maintainers fails', () => {
     expect([got.code, got.bob]).toEqual([1, expect.stringContaining(Object.keys(change)[0]!.split('/')[0]!)]);

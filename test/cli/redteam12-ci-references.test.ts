@@ -9,35 +9,28 @@ import { symlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, type SshTestKey } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob, type Team } from '../helpers/team.js';
+import { runMain } from '../helpers/cli.js';
+import { aliceAndBob, protectedPerCommit, type Team } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
 const team = (files: Record<string, string>): Team => aliceAndBob(files);
 
-const RULE = 'protected-paths-changed-by-maintainers';
-
 /**
  * Bob's `change` (as the attack writes it), then Alice's edit of the same files (its "evil" made
- * "good"), one audit of RULE over both: the exit code, and the findings' messages naming each commit.
- * One audit where a test of each change alone made two; each verdict is still read per commit.
+ * "good"), one audit over both: the exit code, and the findings' messages naming each commit. One
+ * audit where a test of each change alone made two; each verdict is still read per commit.
  */
 async function bobThenAlice(
   { r, alice, bob }: Team,
   change: Record<string, string>,
 ): Promise<{ code: number; bob: string; alice: string }> {
-  const bobs = commitAsPerson(r, bob, 'bob@example.com', 'tweak', change);
   const fixed = Object.fromEntries(Object.entries(change).map(([k, v]) => [k, v.replaceAll('evil', 'good')]));
-  const alices = commitAsPerson(r, alice, 'alice@example.com', 'tweak back', fixed);
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULE], { env: r.env });
-  const findings = resultOf(parseJson(res), RULE).findings as Array<{ commit?: string; message: string }>;
-  const of = (oid: string) =>
-    findings
-      .filter((f) => f.commit === oid)
-      .map((f) => f.message)
-      .join('\n');
-  return { code: res.code, bob: of(bobs), alice: of(alices) };
+  const got = await protectedPerCommit(r, [
+    [bob, 'bob@example.com', change],
+    [alice, 'alice@example.com', fixed],
+  ]);
+  return { code: got.code, bob: got.perChange[0]!, alice: got.perChange[1]! };
 }
 
 const head = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n';

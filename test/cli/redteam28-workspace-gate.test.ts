@@ -19,13 +19,10 @@
 // Clean twin: a dependency bumped and another script edited in the gate's package.json, a package
 // leading to no gitguard, and the README, by the same signer, pass.
 import { cleanupTemp } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { parseJson, resultOf, runMain } from '../helpers/cli.js';
-import { aliceAndBob } from '../helpers/team.js';
+import { aliceAndBob, protectedPerCommit } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
-const RULE = 'protected-paths-changed-by-maintainers';
 const pkg = (name: string, scripts: Record<string, string>, deps = '^1.0.0'): string =>
   `${JSON.stringify({ name, version: '1.0.0', scripts, devDependencies: { lodash: deps } }, null, 2)}\n`;
 const steps = [
@@ -80,38 +77,18 @@ const FILES: Record<string, string> = {
 const { r, alice, bob } = aliceAndBob(FILES, 'own');
 const base = r.head();
 
-interface Judged {
-  outcome: string;
-  /** The messages of the findings naming each change's commit, in the order of the changes. */
-  perChange: string[];
-  messages: string;
-}
-
 /**
- * Back to the first commit, one commit per change (by Bob, or `signer`), then one audit of RULE over
- * them all: its outcome, and what its findings say of each change's commit (a verdict per change, one
- * audit where one per change cost ~0.2 CPU-s each).
+ * Back to the first commit, one commit per change (by Bob, or `signer`), then one audit of the rule
+ * over them all (protectedPerCommit): its outcome, and what its findings say of each change's commit.
  */
-async function protectedChanges(
-  changes: Array<Record<string, string>>,
-  signer = bob,
-  email = 'bob@example.com',
-): Promise<Judged> {
+async function protectedChanges(changes: Array<Record<string, string>>, signer = bob, email = 'bob@example.com') {
   r.run(['reset', '-q', '--hard', base]);
-  const oids = changes.map((files, i) => commitAsPerson(r, signer, email, `edit ${i}`, files));
-  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', RULE], { env: r.env });
-  const result = resultOf(parseJson(res), RULE);
-  const of = (oid: string) =>
-    result.findings
-      .filter((f: { commit?: string }) => f.commit === oid)
-      .map((f) => f.message)
-      .join('\n');
-  return {
-    outcome: result.outcome,
-    perChange: oids.map(of),
-    messages: result.findings.map((f) => f.message).join('\n'),
-  };
+  return protectedPerCommit(
+    r,
+    changes.map((files) => [signer, email, files] as const),
+  );
 }
+type Judged = Awaited<ReturnType<typeof protectedChanges>>;
 
 const gateOut = (text: string): string => text.replace(/gitguard audit[^"\n]*/, 'true');
 
@@ -177,7 +154,7 @@ test('clean twin: a dependency bumped, another script or make target and a packa
       'README.md': 'mono repo\n',
     },
   ]);
-  expect([got.outcome, got.messages]).toEqual(['pass', '']);
+  expect([got.outcome, got.perChange, got.others]).toEqual(['pass', [''], []]);
 });
 
 test("clean twin: the maintainer's own edit of the gate script passes", async () => {

@@ -107,18 +107,20 @@ async function gateChain(
 
 /**
  * `changes` committed in order on `r` (each by its signer and email), then one audit of
- * protected-paths-changed-by-maintainers over them all: the exit code, and for each change the
- * messages of the findings naming its commit ('' for none), joined by newlines; `others`, the messages
- * of findings naming none of them. One audit where a test of each change alone made one per change.
+ * protected-paths-changed-by-maintainers over them all: the exit code, the rule's outcome and note,
+ * and for each change the messages of the findings naming its commit ('' for none), joined by
+ * newlines; `others`, the messages of findings naming none of them. One audit where a test of each
+ * change alone made one per change.
  */
 export async function protectedPerCommit(
   r: TestRepo,
   changes: ReadonlyArray<readonly [SshTestKey, string, Record<string, string>]>,
-): Promise<{ code: number; perChange: string[]; others: string[] }> {
+): Promise<{ code: number; outcome: string; note?: string; perChange: string[]; others: string[] }> {
   const oids = changes.map(([key, email, files], i) => commitAsPerson(r, key, email, `change ${i}`, files));
   const rule = 'protected-paths-changed-by-maintainers';
   const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', rule], { env: r.env });
-  const findings = resultOf(parseJson(res), rule).findings as Array<{ commit?: string; message: string }>;
+  const result = resultOf(parseJson(res), rule);
+  const findings = result.findings as Array<{ commit?: string; message: string }>;
   const of = (oid: string): string =>
     findings
       .filter((f) => f.commit === oid)
@@ -127,6 +129,8 @@ export async function protectedPerCommit(
   const mine = new Set(oids);
   return {
     code: res.code,
+    outcome: result.outcome,
+    note: result.note,
     perChange: oids.map(of),
     others: findings.filter((f) => !f.commit || !mine.has(f.commit)).map((f) => f.message),
   };
