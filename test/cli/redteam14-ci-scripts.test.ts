@@ -4,10 +4,8 @@
 // passed, the workflow itself untouched. The files a CI command runs on the way to gitguard are
 // protected like the workflow. Twins: the maintainer's edit passes; a script CI runs that leads to
 // no gitguard, and a file no command names, stay unprotected.
-import { cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { commitAsPerson } from '../helpers/ssh.js';
-import { runMain } from '../helpers/cli.js';
-import { aliceAndBob, type Team } from '../helpers/team.js';
+import { cleanupTemp } from '../helpers/repo.js';
+import { aliceAndBob, protectedPerCommit, type Team } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
@@ -77,27 +75,42 @@ const cases: Array<[string, Record<string, string>, string]> = [
   ],
 ];
 
-const audit = (r: TestRepo) =>
-  runMain(['audit', '-C', r.dir, '-r', 'protected-paths-changed-by-maintainers', '--no-ledger'], { env: r.env });
-
 describe.each(cases)('the gate run through %s', (_name, files, script) => {
-  test('edited by a signer who is no maintainer (exit 0 first): protected-paths-changed-by-maintainers fails', async () => {
-    const { r, bob } = team(files);
-    commitAsPerson(r, bob, 'bob@example.com', 'skip it', { [script]: `exit 0\n${files[script]!}` });
-    const res = await audit(r);
+  // Bob's attack, then the twin's commits (Alice's edit of the script, which leaves the tree the twin
+  // alone had, Bob's of a script leading to no gitguard and of a file nothing runs), one audit of them
+  // all: each commit's verdict read from the findings naming it (the twin alone made an audit of its
+  // own). Not where the attack is on package.json: `exit 0` before its JSON leaves it unreadable, and
+  // from that commit on `npm test` may run anything (fail closed), so scripts/test.sh is protected
+  // after it; there the twin keeps a history and an audit of its own.
+  let got: { code: number; attack: string; twin: string[] };
+  beforeAll(async () => {
+    const { r, alice, bob } = team(files);
+    const twin = [
+      [alice, 'alice@example.com', { [script]: `${files[script]!}\n` }],
+      [bob, 'bob@example.com', { 'scripts/test.sh': '#!/bin/sh\nnpm test -- --ci\n' }],
+      [bob, 'bob@example.com', { 'scripts/other.sh': '#!/bin/sh\necho else\n' }],
+    ] as const;
+    const attack = [bob, 'bob@example.com', { [script]: `exit 0\n${files[script]!}` }] as const;
+    if (script !== 'package.json') {
+      const all = await protectedPerCommit(r, [attack, ...twin]);
+      got = { code: all.code, attack: all.perChange[0]!, twin: [...all.perChange.slice(1), ...all.others] };
+    } else {
+      const alone = await protectedPerCommit(r, [attack]);
+      const twins = await protectedPerCommit(team(files).r, twin);
+      got = { code: alone.code, attack: alone.perChange[0]!, twin: [...twins.perChange, ...twins.others] };
+      expect(twins.code).toBe(0);
+    }
+  }, 60_000);
+
+  test('edited by a signer who is no maintainer (exit 0 first): protected-paths-changed-by-maintainers fails', () => {
     // The file, or the folder a variable in its path stood for.
-    expect([res.code, res.stdout]).toEqual([
+    expect([got.code, got.attack]).toEqual([
       1,
       expect.stringContaining(script === 'gate/prod.sh' ? 'protected gate ' : script),
     ]);
   });
 
-  test("twin: the maintainer's edit passes, and so do the signer's edits of a script leading to no gitguard and of a file nothing runs", async () => {
-    const { r, alice, bob } = team(files);
-    commitAsPerson(r, alice, 'alice@example.com', 'tune it', { [script]: `${files[script]!}\n` });
-    commitAsPerson(r, bob, 'bob@example.com', 'tests', { 'scripts/test.sh': '#!/bin/sh\nnpm test -- --ci\n' });
-    commitAsPerson(r, bob, 'bob@example.com', 'other', { 'scripts/other.sh': '#!/bin/sh\necho else\n' });
-    const res = await audit(r);
-    expect([res.code, res.stdout]).toEqual([0, expect.any(String)]);
+  test("twin: the maintainer's edit passes, and so do the signer's edits of a script leading to no gitguard and of a file nothing runs", () => {
+    expect(got.twin).toEqual(['', '', '']);
   });
 });

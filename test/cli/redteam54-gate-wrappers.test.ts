@@ -63,14 +63,23 @@ describe('a GitHub step run through a custom shell of the repository', () => {
     'tools/lint.sh': 'true\n',
   });
 
+  // ownShell's two edits by Bob in one history and one audit, each commit's verdict read apart.
+  const otherShell = { 'tools/other.sh': EXIT0, 'tools/lint.sh': 'exit 0\n' };
+  let own: Awaited<ReturnType<typeof ownShell.chain>>;
+  beforeAll(async () => {
+    own = await ownShell.chain([otherShell, { 'ci/shell.sh': EXIT0 }]);
+  }, 60_000);
+
   test("Bob's exit 0 in the shell script: fails (before: passed)", async () => {
     expect(await byDefault.outcomes({ 'ci/shell.sh': EXIT0 })).toEqual(GATE_FAIL);
-    expect(await ownShell.outcomes({ 'ci/shell.sh': EXIT0 })).toEqual(GATE_FAIL);
+    expect(own).toEqual({ outcomes: GATE_FAIL, flagged: [{ 'ci/shell.sh': EXIT0 }] });
   });
 
   test("twins: Alice's edit, the shell of a step without gitguard, a built-in shell's step: pass", async () => {
     expect(await byDefault.outcomes({ 'ci/shell.sh': EXIT0 }, byDefault.alice, 'alice@example.com')).toEqual(GATE_PASS);
-    expect(await ownShell.outcomes({ 'tools/other.sh': EXIT0, 'tools/lint.sh': 'exit 0\n' })).toEqual(GATE_PASS);
+    // Not named by protected-paths-changed-by-maintainers; ci-gate-kept passes over both commits.
+    expect(own.flagged).not.toContainEqual(otherShell);
+    expect(own.outcomes['ci-gate-kept']).toBe('pass');
   });
 });
 
@@ -178,19 +187,34 @@ describe('a Taskfile sh: by a template, and mise [env] directives', () => {
     'other/.env': 'A=1\n',
   });
 
-  test("Bob's edit of the script a Taskfile's sh: runs by a template: fails (before: passed)", async () => {
-    expect(await taskfile.outcomes({ 'ci/x.sh': 'ln -sf /bin/true node_modules/.bin/gitguard\n' })).toEqual(GATE_FAIL);
+  // Bob's edits of each repository in one history and one audit (the clean one first), each
+  // commit's verdict read apart: the findings of protected-paths-changed-by-maintainers name it or not.
+  const taskEdit = { 'ci/x.sh': 'ln -sf /bin/true node_modules/.bin/gitguard\n' };
+  const miseEnv = { 'ci/.env': 'NODE_OPTIONS=--require ./ci/x.cjs\n' };
+  const misePath = { 'ci/bin/gitguard': EXIT0 };
+  const [taskOther, miseOther] = [{ 'ci/y.sh': 'exit 0\n' }, { 'other/.env': 'PATH=/tmp\n' }];
+  let tasks: Awaited<ReturnType<typeof taskfile.chain>>;
+  let mises: Awaited<ReturnType<typeof mise.chain>>;
+  beforeAll(async () => {
+    tasks = await taskfile.chain([taskOther, taskEdit]);
+    mises = await mise.chain([miseOther, miseEnv, misePath]);
+  }, 60_000);
+
+  test("Bob's edit of the script a Taskfile's sh: runs by a template: fails (before: passed)", () => {
+    expect(tasks).toEqual({ outcomes: GATE_FAIL, flagged: [taskEdit] });
   });
 
-  test("Bob's edit of mise's env file or PATH folder: fails (before: passed)", async () => {
-    expect(await mise.outcomes({ 'ci/.env': 'NODE_OPTIONS=--require ./ci/x.cjs\n' })).toEqual(GATE_FAIL);
-    expect(await mise.outcomes({ 'ci/bin/gitguard': EXIT0 })).toEqual(GATE_FAIL);
+  test("Bob's edit of mise's env file or PATH folder: fails (before: passed)", () => {
+    expect(mises.outcomes).toEqual(GATE_FAIL);
+    expect(mises.flagged).toEqual(expect.arrayContaining([miseEnv, misePath]));
   });
 
   test("twins: Alice's edit, Bob's edit of files no directive names: pass", async () => {
     expect(await taskfile.outcomes({ 'ci/x.sh': 'echo 2\n' }, taskfile.alice, 'alice@example.com')).toEqual(GATE_PASS);
-    expect(await taskfile.outcomes({ 'ci/y.sh': 'exit 0\n' })).toEqual(GATE_PASS);
-    expect(await mise.outcomes({ 'other/.env': 'PATH=/tmp\n' })).toEqual(GATE_PASS);
+    expect(tasks.flagged).not.toContainEqual(taskOther);
+    expect(mises.flagged).not.toContainEqual(miseOther);
+    expect(tasks.outcomes['ci-gate-kept']).toBe('pass');
+    expect(mises.outcomes['ci-gate-kept']).toBe('pass');
   });
 });
 

@@ -105,6 +105,37 @@ async function gateChain(
   };
 }
 
+/**
+ * `changes` committed in order on `r` (each by its signer and email), then one audit of
+ * protected-paths-changed-by-maintainers over them all: the exit code, the rule's outcome and note,
+ * and for each change the messages of the findings naming its commit ('' for none), joined by
+ * newlines; `others`, the messages of findings naming none of them. One audit where a test of each
+ * change alone made one per change.
+ */
+export async function protectedPerCommit(
+  r: TestRepo,
+  changes: ReadonlyArray<readonly [SshTestKey, string, Record<string, string>]>,
+): Promise<{ code: number; outcome: string; note?: string; perChange: string[]; others: string[] }> {
+  const oids = changes.map(([key, email, files], i) => commitAsPerson(r, key, email, `change ${i}`, files));
+  const rule = 'protected-paths-changed-by-maintainers';
+  const res = await runMain(['audit', '-C', r.dir, '--format', 'json', '--no-ledger', '-r', rule], { env: r.env });
+  const result = resultOf(parseJson(res), rule);
+  const findings = result.findings as Array<{ commit?: string; message: string }>;
+  const of = (oid: string): string =>
+    findings
+      .filter((f) => f.commit === oid)
+      .map((f) => f.message)
+      .join('\n');
+  const mine = new Set(oids);
+  return {
+    code: res.code,
+    outcome: result.outcome,
+    note: result.note,
+    perChange: oids.map(of),
+    others: findings.filter((f) => !f.commit || !mine.has(f.commit)).map((f) => f.message),
+  };
+}
+
 /** Alice and Bob's repository with `files` (its own keys), and gateOutcomes (or gateChain) from its first commit. */
 export function gateTeam(files: Record<string, string>): {
   alice: SshTestKey;
