@@ -119,7 +119,7 @@ const listed = (values: readonly string[] | undefined): string[] =>
  */
 function readsCheckout(opts: Map<string, string[]>, positional: readonly string[], at: Place): boolean {
   const named = [...(opts.get('--repo') ?? []), ...positional];
-  const root = (p: string): boolean => inCheckout({ ...at, folder: namedFolder(p, at.folder) });
+  const root = (p: string): boolean => inCheckout({ ...at, folder: namedFolder(p, at.folder, true) });
   return (
     (named.length ? named.every(root) : inCheckout(at)) &&
     (opts.get('--git') ?? []).every((g) => RUNNER_GIT.test(g.trim()))

@@ -11,7 +11,7 @@ import { parseScript } from './shell-syntax.js';
 import { GITGUARD_WORD } from './ci-words.js';
 import { E, F, N, P, S, statusVariable, type Checkout, type ShellMode } from './shell-state.js';
 import { Shell } from './shell-run.js';
-import { checkoutOpens, FolderTable, type Place } from './step-folder.js';
+import { checkoutOpens, FolderTable, realFolder, type Place } from './step-folder.js';
 
 export type { ShellMode } from './shell-state.js';
 
@@ -34,7 +34,12 @@ export function failsWithGitguard(script: string, mode: ShellMode, checkout?: Ch
     const place = at ?? { folder: checkout ? checkout.dir : '', roots: [''] };
     const opens = checkout && ((f: string): boolean => checkoutOpens(f, (p) => checkout.read(p)));
     const folders = new FolderTable(place.roots, opens);
-    const start = folders.in((mode.errexit ? E : 0) | (mode.pipefail ? P : 0), place.folder);
+    // A shell started through a link climbs from where it leads (`cd ..`): its folder is not known
+    // (without the checkout read, none under a root is).
+    const real = checkout
+      ? realFolder(place, (p) => checkout.read(p))
+      : place.folder === null || place.roots.includes(place.folder);
+    const start = folders.in((mode.errexit ? E : 0) | (mode.pipefail ? P : 0), real ? place.folder : null);
     // The event is the runner's unless the script names the variable other than to read it.
     const names = script.match(/GITHUB_EVENT_NAME/g)?.length ?? 0;
     const reads = script.match(/\$\{?GITHUB_EVENT_NAME\b/g)?.length ?? 0;

@@ -36,16 +36,37 @@ export function inCheckout(p: Place): boolean {
 /**
  * Whether git run in `folder` of the checkout (read with `read`, '' its root) opens the checkout: each
  * folder on the way is a folder of it (no link, no submodule, not missing: a step may have made it,
- * or `cd` gone through CDPATH) and none holds a `HEAD` (a bare repository committed as plain files
- * is opened there first). A path not read yet: no (the reading asks for it and runs again).
+ * or `cd` gone through CDPATH) and none holds a `HEAD` or `.git` (a bare repository committed as
+ * plain files is opened there first). A `..` (kept by physicalPath) climbs from a folder so read, as
+ * the kernel climbs from where a link leads; above the root: no. A path not read yet: no (the
+ * reading asks for it and runs again).
  */
 export function checkoutOpens(folder: string, read: (path: string) => unknown): boolean {
-  const parts = folder ? folder.split('/') : [];
-  for (let k = 1; k <= parts.length; k += 1) {
-    const at = parts.slice(0, k).join('/');
-    if (read(at) !== 'tree' || read(`${at}/HEAD`) !== null) return false;
+  const on: string[] = [];
+  for (const part of folder ? folder.split('/') : []) {
+    if (part === '..') {
+      if (!on.pop()) return false;
+      continue;
+    }
+    on.push(part);
+    const at = on.join('/');
+    if (read(at) !== 'tree' || read(`${at}/HEAD`) !== null || read(`${at}/.git`) !== null) return false;
   }
   return true;
+}
+
+/**
+ * Whether each folder of `folder` under its root is a folder of the checkout (read with `read`): a
+ * shell started there (`working-directory:`) is where the path leads on disk, so its `cd ..` climbs
+ * from there; through a link or a folder a step made, not known.
+ */
+export function realFolder(p: Place, read: (path: string) => unknown): boolean {
+  const f = p.folder;
+  if (f === null || p.roots.includes(f)) return true;
+  const root = p.roots.find((r) => r === '' || f.startsWith(`${r}/`));
+  if (root === undefined) return true; // under no root: gates nothing wherever it climbs
+  const parts = (root ? f.slice(root.length + 1) : f).split('/');
+  return parts.every((_, k) => read([root, ...parts.slice(0, k + 1)].filter(Boolean).join('/')) === 'tree');
 }
 
 /** The workspace as the runners and their expressions name it, with what follows it. */
@@ -53,28 +74,43 @@ const WORKSPACE = /^(?:\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?|\$\{\{\s*gith
 /** The folder the shell is in, as a word names it. */
 const HERE = /^(?:\$\{?PWD\}?|\$\(\s*pwd\s*\)|`\s*pwd\s*`)(?:\/(.*))?$/s;
 
-/** `rel` joined to `from`, normalised; null when it leaves the workspace or cannot be told (a variable, a glob, `~`). */
-function joined(from: string, rel: string): string | null {
+/**
+ * `rel` joined to `from`, normalised; null when it leaves the workspace or cannot be told (a variable,
+ * a glob, `~`). `physical`: a path a program hands the kernel (`-C x`, `env -C x`), whose `..` climbs
+ * from where a link leads: kept for checkoutOpens to read (bash's own `cd` climbs by the name).
+ */
+function joined(from: string, rel: string, physical = false): string | null {
   if (rel.startsWith('/') || rel.startsWith('~') || /[$`*?[\]{}\\]/.test(rel)) return null;
   const j = posix.normalize(posix.join(from || '.', rel));
   if (j === '..' || j.startsWith('../')) return null;
+  if (physical && /(?:^|\/)\.\.(?:\/|$)/.test(`${from}/${rel}`)) {
+    const parts = `${from}/${rel}`.split('/').filter((x) => x && x !== '.');
+    return parts.join('/');
+  }
   return j === '.' ? '' : j.replace(/\/+$/, '');
 }
 
-/** The folder (relative to the workspace) a word names from folder `from`: a path, `$PWD`, the workspace variable; null: not known. */
-export function namedFolder(raw: string, from: string | null): string | null {
+/**
+ * The folder (relative to the workspace) a word names from folder `from`: a path, `$PWD`, the
+ * workspace variable; null: not known. `physical`: as a program opens it (joined).
+ */
+export function namedFolder(raw: string, from: string | null, physical = false): string | null {
   const w = raw.trim().replace(/^"(.*)"$/s, '$1');
   const ws = WORKSPACE.exec(w);
-  if (ws) return joined('', ws[1] ?? '.');
+  if (ws) return joined('', ws[1] ?? '.', physical);
   if (from === null) return null;
   const here = HERE.exec(w);
-  return joined(from, here ? (here[1] ?? '.') : w);
+  return joined(from, here ? (here[1] ?? '.') : w, physical);
 }
 
 /** The folder `cd`/`pushd` with `args` moves to from `from` (null: not known: HOME, `-`, a variable, an absolute path). */
 export function cdTarget(args: readonly string[], from: string | null): string | null {
-  const to = args.filter((a) => !/^-[LPe@]+$/.test(a) && a !== '--');
+  const opts = args.filter((a) => /^-[LPe@]+$/.test(a));
+  const to = args.filter((a) => !opts.includes(a) && a !== '--');
   if (to.length !== 1 || to[0] === '-' || /^[+-]\d+$/.test(to[0]!)) return null;
+  // `cd -P x`: the shell is where x leads on disk, and its `cd ..` climbs from there: only the root is known.
+  const last = opts.join('').replace(/[^LP]/g, '').at(-1);
+  if (last === 'P') return namedFolder(to[0]!, from, true) === '' ? '' : null;
   return namedFolder(to[0]!, from);
 }
 
@@ -124,7 +160,10 @@ export class FolderTable {
   /** Where a run in `state` is; `dirs`: the folders a command moves to from there (commandDirs). */
   place(state: number, dirs: readonly string[] = []): Place {
     const i = (state & FOLDER) >> SHIFT;
-    const folder = dirs.reduce<string | null>((f, d) => namedFolder(d, f), i === UNKNOWN ? null : this.folders[i]!);
+    const folder = dirs.reduce<string | null>(
+      (f, d) => namedFolder(d, f, true),
+      i === UNKNOWN ? null : this.folders[i]!,
+    );
     return { folder, roots: this.roots, ...(this.opens ? { opens: this.opens } : {}) };
   }
 }
