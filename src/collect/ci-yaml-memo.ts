@@ -6,19 +6,53 @@ import { textKey } from './yaml-budget.js';
 /**
  * Each text's answers in one run, by what was asked ('uses', 'include', 'gate', 'action'): the CI
  * gate's check reads a workflow folder per commit that changes it, mostly the same files again. Kept
- * for the run (one dropped would be parsed, and charged, again), as copies that hold no text (unpinned).
+ * as copies that hold no text (unpinned), the least recently asked dropped past KEPT_BYTES of them: kept
+ * for the run, 300 versions of 11,000 one-line steps held ~2.6 million commands (860 MB). One dropped
+ * and asked again is read again, charged to the budget's allowance for that (yaml-budget.ts), not as new.
  */
-const answersIn = new WeakMap<object, Map<string, Promise<unknown>>>();
+const KEPT_BYTES = 32 * 1024 * 1024;
+
+interface Answer {
+  answer: Promise<unknown>;
+  /** Its copy's size (unpinned), once settled. */
+  size: number;
+}
+const answersIn = new WeakMap<object, { kept: Map<string, Answer>; held: number }>();
 
 export function memo<T>(kind: string, text: string, compute: () => Promise<T>): Promise<T> {
   const run = runContext();
   let answers = answersIn.get(run);
-  if (!answers) answersIn.set(run, (answers = new Map<string, Promise<unknown>>()));
+  if (!answers) answersIn.set(run, (answers = { kept: new Map(), held: 0 }));
+  const { kept } = answers;
   const key = `${kind}\0${textKey(text)}`;
-  let answer = answers.get(key) as Promise<T> | undefined;
-  if (!answer) answers.set(key, (answer = compute().then((v) => unpinned(v))));
-  return answer;
+  const had = kept.get(key);
+  if (had) {
+    kept.delete(key);
+    kept.set(key, had);
+    return had.answer as Promise<T>;
+  }
+  const entry: Answer = { answer: Promise.resolve(), size: 0 };
+  const store = answers;
+  entry.answer = compute().then((v) => {
+    const size = { bytes: 0 };
+    const copy = unpinned(v, new Map(), size);
+    if (kept.get(key) === entry) {
+      entry.size = size.bytes;
+      store.held += size.bytes;
+      for (const [k, a] of kept) {
+        if (store.held <= KEPT_BYTES || k === key) break;
+        kept.delete(k);
+        store.held -= a.size;
+      }
+    }
+    return copy;
+  });
+  kept.set(key, entry);
+  return entry.answer as Promise<T>;
 }
+
+/** What a copy's string and each object, array or entry weigh in the heap, about (V8: ~16 bytes a header). */
+const HEADER_BYTES = 16;
 
 /**
  * A copy of `v` whose strings hold no part of a larger string: a string V8 sliced from a text (a
@@ -26,13 +60,17 @@ export function memo<T>(kind: string, text: string, compute: () => Promise<T>): 
  * version of every workflow (550 commits of one edited workflow: 757 MB). Arrays, Maps, Sets and
  * plain objects are copied, once each (the commands of a job share its variables); anything else is kept.
  */
-export function unpinned<T>(v: T, copies = new Map<object, unknown>()): T {
+export function unpinned<T>(v: T, copies = new Map<object, unknown>(), size = { bytes: 0 }): T {
+  size.bytes += HEADER_BYTES;
   // Concatenated then sliced: V8 flattens the pair into a new string of the same characters.
-  if (typeof v === 'string') return (v.length < 13 ? v : (' ' + v).slice(1)) as T;
+  if (typeof v === 'string') {
+    size.bytes += 2 * v.length;
+    return (v.length < 13 ? v : (' ' + v).slice(1)) as T;
+  }
   if (v === null || typeof v !== 'object') return v;
   const had = copies.get(v);
   if (had !== undefined) return had as T;
-  const copy = <U>(x: U): U => unpinned(x, copies);
+  const copy = <U>(x: U): U => unpinned(x, copies, size);
   let out: unknown = v;
   if (Array.isArray(v)) copies.set(v, (out = []));
   else if (v instanceof Map) copies.set(v, (out = new Map()));

@@ -5,11 +5,14 @@ import { commandFiles } from '../domain/ci-commands.js';
 import type { CommandFile } from '../domain/ci-words.js';
 import { unpinned } from './ci-yaml-memo.js';
 import { runContext } from './run-context.js';
-import { chargeWork } from './yaml-budget.js';
+import { chargeText, textKey } from './yaml-budget.js';
 
 /** The work one command read is charged besides its bytes: ~3-10 µs, as ~50 bytes of comments parse. */
 const COMMAND_BYTES = 48;
-/** The commands kept read, by their length (oldest dropped first): an honest history asks the same ones again. */
+/**
+ * The commands kept read, by their length (oldest dropped first): an honest history asks the same ones
+ * again. One dropped and asked again is charged to the budget's allowance for readings again, not as new.
+ */
 const KEPT_BYTES = 4 * 1024 * 1024;
 
 interface Read {
@@ -35,7 +38,7 @@ export function filesRun(text: string, dir = ''): CommandFile[] | undefined {
   const key = `${dir}\0${text}`;
   const had = r.files.get(key);
   if (had) return had;
-  if (!chargeWork(text.length + COMMAND_BYTES)) {
+  if (!chargeText(textKey(key), text.length + COMMAND_BYTES)) {
     r.refused = true;
     return undefined;
   }

@@ -6,8 +6,12 @@
 // variables and commands) share one parse. It counts the work, not the bytes alone: a parse costs ~0.2
 // CPU-s a MiB of comments but ~4.6 of tiny flow mappings (~8 µs a node the parser builds and the gate
 // walks), so each parse is charged its bytes plus NODE_BYTES for each node, map, alias and error.
+// A text is charged once a run (by digest, DigestSet): what is kept of it is bounded (its parse here,
+// its answers in ci-yaml-memo.ts), and a reading again of one dropped is charged to a second, smaller
+// allowance (`again`), so the run's YAML work stays bounded without a text counting twice.
 import { createHash } from 'node:crypto';
 import type { Document } from 'yaml';
+import { DigestSet } from './digest-set.js';
 import { envLimit } from './child-env.js';
 import { flowIndented, flowIndentError } from './yaml-flow-indent.js';
 import { yamlTooDeep } from './policy-yaml.js';
@@ -36,6 +40,10 @@ interface Kept {
 
 interface Spent {
   bytes: number;
+  /** Work charged for texts read again after what was kept of them was dropped (chargeWork's `again`). */
+  again: number;
+  /** The texts charged (textKey): a text read again is charged to `again`, not to `bytes`. */
+  charged: DigestSet;
   recent: Map<string, Kept>;
   /** What `recent` holds, charged. */
   held: number;
@@ -55,25 +63,48 @@ export const readableYaml = (text: string): boolean => text.length <= PARSE_MAX 
 function spent(): Spent {
   const run = runContext();
   let s = spentIn.get(run);
-  if (!s) spentIn.set(run, (s = { bytes: 0, recent: new Map(), held: 0 }));
+  if (!s) spentIn.set(run, (s = { bytes: 0, again: 0, charged: new DigestSet(), recent: new Map(), held: 0 }));
   return s;
 }
+
+/**
+ * The allowance for readings again, a share of the budget: what is kept holds a commit's files (an
+ * honest history reads few again), and a hostile one made to read its versions again costs at most a
+ * quarter more than the budget before it is not judged.
+ */
+const AGAIN_SHARE = 0.25;
 
 /** The bytes one unit of parsed structure is charged: a node costs the parser and its readers ~45 bytes of comments. */
 const NODE_BYTES = 40;
 
 /** Whether `text`'s bytes still fit the run's budget (its structure is charged once parsed: chargeNodes). */
-export const chargeParse = (text: string): boolean => chargeWork(text.length);
+export const chargeParse = (text: string, again = false): boolean => chargeWork(text.length, again);
 
 /**
  * Whether `bytes` of work still fit the run's budget, charged if so: a parse's bytes, or what a reader
  * does with a parse's answer (gate-chains.ts reads each command for the files it runs; 11,000
  * one-line steps a version cost as much again as their parse). Past it the reader says it cannot judge.
+ * `again`: the work is a reading again of a text charged before (chargeText), charged to the
+ * allowance for those, not to the budget.
  */
-export function chargeWork(bytes: number): boolean {
+function chargeWork(bytes: number, again = false): boolean {
   const s = spent();
-  if (s.bytes + bytes > parseBudgetMb() * 1024 * 1024) return false;
-  s.bytes += bytes;
+  const used = again ? s.again : s.bytes;
+  if (used + bytes > (again ? AGAIN_SHARE : 1) * parseBudgetMb() * 1024 * 1024) return false;
+  if (again) s.again += bytes;
+  else s.bytes += bytes;
+  return true;
+}
+
+/**
+ * Whether `bytes` of work on the text of `key` (a textKey) fit, charged if so: to the budget the first
+ * time a run reads that text, to the allowance for readings again after (a reader kept too little of it).
+ */
+export function chargeText(key: string, bytes: number): boolean {
+  const { charged } = spent();
+  const again = charged.has(key);
+  if (!chargeWork(bytes, again)) return false;
+  if (!again) charged.add(key);
   return true;
 }
 
@@ -83,7 +114,7 @@ export function chargeWork(bytes: number): boolean {
  * error four (the parser builds an error with its message: ~20 µs). Charged after the parse (its
  * size is known then), so a run overshoots its budget by at most one text's structure (~1 CPU-s).
  */
-export function chargeNodes(yaml: typeof import('yaml'), docs: readonly Document[]): number {
+export function chargeNodes(yaml: typeof import('yaml'), docs: readonly Document[], again = false): number {
   let units = 0;
   for (const doc of docs) {
     units += 4 * doc.errors.length + doc.warnings.length;
@@ -96,7 +127,9 @@ export function chargeNodes(yaml: typeof import('yaml'), docs: readonly Document
       },
     });
   }
-  spent().bytes += units * NODE_BYTES;
+  const s = spent();
+  if (again) s.again += units * NODE_BYTES;
+  else s.bytes += units * NODE_BYTES;
   return units * NODE_BYTES;
 }
 
@@ -116,7 +149,10 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
     return had.docs;
   }
   if (!readableYaml(text)) return 'too-large';
-  if (!chargeParse(text)) return 'past-budget';
+  // Charged once a run: a text whose parse and answers were dropped is read again on the second allowance.
+  const again = s.charged.has(key);
+  if (!chargeParse(text, again)) return 'past-budget';
+  if (!again) s.charged.add(key);
   const yaml = await import('yaml');
   const parse = (t: string): readonly Document[] => {
     try {
@@ -128,12 +164,12 @@ export async function parsedYaml(text: string): Promise<readonly Document[] | 't
     }
   };
   let docs = parse(text);
-  let charged = text.length + chargeNodes(yaml, docs);
+  let charged = text.length + chargeNodes(yaml, docs, again);
   // A flow collection's lines left of its block: the forges' parsers read it, this one refuses it.
   if (docs.some((d) => d.errors.some(flowIndentError))) {
     const padded = flowIndented(text, PARSE_MAX);
-    if (padded !== undefined && chargeParse(padded))
-      charged = padded.length + chargeNodes(yaml, (docs = parse(padded)));
+    if (padded !== undefined && chargeParse(padded, again))
+      charged = padded.length + chargeNodes(yaml, (docs = parse(padded)), again);
   }
   s.recent.set(key, { docs, charged });
   s.held += charged;
