@@ -22,7 +22,8 @@ import { folderOf, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
-import { changesLaterSteps, envLoses, usesChangesLaterSteps, writesGitFolder } from '../domain/step-env.js';
+import { envLoses, writesGitFolder } from '../domain/step-env.js';
+import { earlierStep, isEarlier, type Earlier } from '../domain/earlier-steps.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -139,6 +140,8 @@ export interface GateStep {
   mode?: ShellMode;
   /** What runs before it, or a variable set for it, changes what it runs in a way not followed (step-env.ts). */
   lost?: boolean;
+  /** Earlier steps that run files of the checkout: no gate until the chain reads them (earlier-steps.ts). */
+  before?: readonly Earlier[] | undefined;
 }
 
 /**
@@ -151,7 +154,7 @@ export function stepJudged(
   posix: (script: string, mode: ShellMode, at: Place) => boolean,
   other?: (line: string, at: Place) => boolean,
 ): boolean {
-  if (step.lost || writesGitFolder(step.script)) return false;
+  if (step.lost || step.before?.length || writesGitFolder(step.script)) return false;
   if (step.mode) return posix(step.script, step.mode, step.at);
   return stepGates(step.own, step.shells, step.strategy, step.script, posix, step.at, other);
 }
@@ -160,6 +163,8 @@ export function stepJudged(
 export interface StepReading {
   mention: boolean;
   steps: GateStep[];
+  /** gitguard's action after steps that run files of the checkout, their list each (chainGates reads them). */
+  pending?: Array<readonly Earlier[]>;
 }
 
 /**
@@ -252,16 +257,14 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
               return id !== undefined && items.slice(0, k).some((b) => get(b, 'id') === id) ? [id] : [];
             }),
           );
-          // A step after one that may change what it runs (step-env.ts): no gate.
-          const changes = items.map((i) => {
-            const [run, uses] = [get(i, 'run'), get(i, 'uses')];
-            return (
-              (typeof run === 'string' && changesLaterSteps(run)) ||
-              (typeof uses === 'string' && usesChangesLaterSteps(uses))
-            );
-          });
-          for (const [k, i] of node.items.entries())
-            collect(i, { ...at, checked, lost: at.lost || changes.slice(0, k).includes(true) });
+          // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
+          const earlier = items.map((i) =>
+            earlierStep(get(i, 'run'), get(i, 'uses'), folderOf(get(i, 'working-directory'), at.at.folder)),
+          );
+          for (const [k, i] of node.items.entries()) {
+            const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier)];
+            collect(i, { ...at, checked, lost: at.lost || lost, before: [...at.before, ...before] });
+          }
         }
         const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
         const value = (key: string): unknown =>
@@ -284,8 +287,9 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           const inputs = scalar(entry(node, 'with'));
           // An action runs in the workspace (no `working-directory:`), its `path:` read from there.
           const ws = { folder: '', roots: at.at.roots };
-          out.mention ||=
-            !off && !lost && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc), ws);
+          const gates = !off && !lost && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc), ws);
+          if (gates && at.before.length) (out.pending ??= []).push(at.before);
+          else out.mention ||= gates;
           return;
         }
         const place: Place = {
@@ -300,7 +304,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           ]),
           at.vars,
         );
-        const here: Above = { shells, strategy: job, off, lost, at: place, vars, checked: new Set(), under: at.under };
+        const here: Above = { ...at, shells, strategy: job, off, lost, at: place, vars, checked: new Set() };
         // Only the values that run something may mention gitguard (a step's `name:` runs nothing).
         const names = node.items.map((p) => scalar(p.key));
         const running = runningKeys((k) => scalar(entry(node, k)), names, at.under, n === doc.contents);
@@ -311,7 +315,8 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             if (!running || (typeof key === 'string' && running.has(key)))
               collect(p.value, { ...here, under: [key, at.under[0]] });
           } else {
-            const step = { own: scalar(entry(node, 'shell')), shells, strategy: job, off, lost, vars };
+            const before = at.before;
+            const step = { own: scalar(entry(node, 'shell')), shells, strategy: job, off, lost, vars, before };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
             out.steps.push({ ...step, script: v, at: { ...place, folder } });
           }
@@ -337,6 +342,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         vars: new Map(),
         checked: new Set(),
         under: [undefined, undefined],
+        before: [],
       };
       collect(doc.contents, start);
     }
@@ -388,4 +394,5 @@ interface Above {
   checked: ReadonlySet<string>;
   /** The keys it lies under, the nearest first (a list's items under the list's: runningKeys). */
   under: readonly [unknown, unknown];
+  before: readonly Earlier[];
 }

@@ -126,13 +126,12 @@ describe('GitHub: what runs before the gate step changes what it runs', () => {
       await expectGateOutcome(DIRECT, { [WF]: workflow(steps, jobEnv, topEnv), ...files }, true);
     },
   );
-  // The residual risk README states: a file of the checkout run first may write $GITHUB_PATH itself;
-  // its text is the change's, not the CI file's, and the escape is the gate first or in its own job.
-  test('a file of the checkout run first: the real job passes, the gate is read as kept (README)', async () => {
+  // steps111: a file of the checkout run first is read at the commit (test/cli/steps111-earlier-files.test.ts).
+  test('a file of the checkout run first writes $GITHUB_PATH: the real job passes, ci-gate-kept fails', async () => {
     const files = { ...PASSING_NPX, 'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n' };
     const steps = [{ run: './ci/setup.sh' }, gate()];
     expect(jobPasses(steps, files, {})).toBe(true);
-    await expectGateOutcome(DIRECT, { [WF]: workflow(steps), ...files }, true);
+    await expectGateOutcome(DIRECT, { [WF]: workflow(steps), ...files }, false);
   });
   test('the gate before the file of the checkout: kept, and the real job fails', async () => {
     const files = { ...PASSING_NPX, 'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n' };
