@@ -24,6 +24,7 @@ import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
 import { envLoses, writesGitFolder } from '../domain/step-env.js';
 import { earlierStep, isEarlier, type Earlier } from '../domain/earlier-steps.js';
+import { trustedActions } from './trusted-actions.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -187,7 +188,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
   if (docs === 'too-large') return none;
   if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
-  const scope = await gateScopeFor([text]);
+  const [scope, trusted] = [await gateScopeFor([text]), trustedActions()];
   let visits = 0;
   try {
     for (const doc of docs) {
@@ -259,7 +260,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           );
           // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
           const earlier = items.map((i) =>
-            earlierStep(get(i, 'run'), get(i, 'uses'), folderOf(get(i, 'working-directory'), at.at.folder)),
+            earlierStep(get(i, 'run'), get(i, 'uses'), folderOf(get(i, 'working-directory'), at.at.folder), trusted),
           );
           for (const [k, i] of node.items.entries()) {
             const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier)];

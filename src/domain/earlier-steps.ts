@@ -88,6 +88,11 @@ function simple(all: readonly Word[], heredocs: readonly string[], co: Checkout,
     : inSubshell(co, () => earlierChanges(run.text, co, depth + 1));
 }
 
+/** GitHub's own actions (actions/checkout, actions/setup-node): the runner that runs the job is GitHub's too. */
+const GITHUBS = /^(?:actions|github)\/[\w.-]+(?:\/[^@\s]*)?@[^\s]+$/;
+/** A remote action vouched for: GitHub's own, or one `trusted` names with the same pin. */
+const vouched = (uses: string, trusted: ReadonlySet<string>): boolean => GITHUBS.test(uses) || trusted.has(uses);
+
 /** An earlier step that runs files of the checkout: its script and folder (null: not known), read at the commit. */
 export interface Earlier {
   script: string;
@@ -96,12 +101,19 @@ export interface Earlier {
 
 /**
  * An earlier step as the CI file alone shows it: true where it changes what a later step runs
- * (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps), an Earlier where that
+ * (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, or a remote action not
+ * in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts), an Earlier where that
  * hangs on files of the checkout it runs (the chain reads them at the commit: no gate until then),
  * false where neither.
  */
-export function earlierStep(run: unknown, uses: unknown, folder: string | null): boolean | Earlier {
-  if (typeof uses === 'string' && usesChangesLaterSteps(uses)) return true;
+export function earlierStep(
+  run: unknown,
+  uses: unknown,
+  folder: string | null,
+  trusted?: ReadonlySet<string>,
+): boolean | Earlier {
+  if (typeof uses === 'string' && (usesChangesLaterSteps(uses) || (trusted && !vouched(uses.trim(), trusted))))
+    return true;
   if (typeof run !== 'string') return false;
   let asked = false;
   const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };

@@ -280,7 +280,7 @@ export function settingLoses(vars: Iterable<readonly [string, string]>): boolean
  * Whether an earlier `uses:` step may change what the gate step runs: a local action (`./x`, the
  * checkout's own file), a container (`docker://`, run on the workspace with the workflow's args) or
  * `actions/github-script` (the workflow's JavaScript: `core.addPath`, `core.exportVariable`). Another
- * action runs its pinned code, as actions/setup-node does (trusted as the gitguard action is).
+ * remote action is judged against where the range starts (earlier-steps.ts, collect/trusted-actions.ts).
  */
 export const usesChangesLaterSteps = (uses: string): boolean =>
   /^\s*(?:\.{1,2}\/|docker:\/\/|actions\/github-script@)/i.test(uses);
