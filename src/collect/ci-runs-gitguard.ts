@@ -20,6 +20,7 @@ import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js
 import { deadLocalReferences, namesGitguard, UNREAD, type Gate } from './github-gate.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
+import { changesLaterSteps } from '../domain/step-env.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
 /** entryAt's answer for a path no watched path holds: neither there nor known absent. */
@@ -106,7 +107,10 @@ export class CiGateReader {
       if (!e) continue;
       if (!isFileEntry(e)) return true;
       const o = await readCiObject(this.reader, entryId(e), true);
-      if (o?.type !== 'blob' || partNamesGitguard(path, this.parts.get(path), o.body.toString('utf8'))) return true;
+      const text = o?.type === 'blob' ? o.body.toString('utf8') : undefined;
+      // Or one an earlier step runs may change what the gate runs ($GITHUB_PATH: domain/earlier-steps.ts).
+      if (text === undefined || partNamesGitguard(path, this.parts.get(path), text) || changesLaterSteps(text))
+        return true;
     }
     return false;
   }

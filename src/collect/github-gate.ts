@@ -22,8 +22,10 @@ import { folderOf, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
-import { changesLaterSteps, envLoses, envWritesBefore, usesChangesLaterSteps } from '../domain/step-env.js';
-import { writesGitFolder } from '../domain/step-env.js';
+import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
+import { earlierStep, isEarlier, type Earlier } from '../domain/earlier-steps.js';
+import { literally, switchedOff } from '../domain/switched-off.js';
+import { trustedActions } from './trusted-actions.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -32,39 +34,6 @@ export const MAX_VISITS = 100_000;
 
 /** How deep GitLab follows `extends:` (its limit is 11 levels); merge keys count as a level too. */
 export const MAX_EXTENDS = 11;
-
-/** A literal `false` / `${{ false }}` (an expression could go either way: it counts as running). */
-export const literally = (v: unknown, want: boolean): boolean =>
-  v === want || (typeof v === 'string' && new RegExp(`^\\s*(?:\\$\\{\\{\\s*)?${want}(?:\\s*\\}\\})?\\s*$`).test(v));
-
-/**
- * A step or job that never runs, or whose failure fails nothing: GitHub's `if: false`,
- * `continue-on-error: true`; GitLab's `allow_failure` (true, or exit codes that let gitguard's pass), `when:
- * manual` (allowed to fail unless told otherwise), `never` or `on_failure` (runs only after a job failed).
- */
-export function switchedOff(get: (key: string) => unknown): boolean {
-  const allow = get('allow_failure');
-  const when = get('when');
-  return (
-    literally(get('if'), false) ||
-    literally(get('continue-on-error'), true) ||
-    literally(allow, true) ||
-    (allow !== undefined && typeof allow === 'object' && !(allow && strictExitCodes(allow))) ||
-    when === 'manual' ||
-    when === 'never' ||
-    when === 'on_failure'
-  );
-}
-
-/**
- * GitLab's `allow_failure: { exit_codes: }` (as plainValue gives it) that lets no exit of gitguard's
- * pass: an integer or a non-empty list of them, neither 1 (a failed audit) nor 2 (an error).
- */
-function strictExitCodes(allow: object): boolean {
-  const codes: unknown = allow instanceof Map ? (allow as Map<unknown, unknown>).get('exit_codes') : undefined;
-  const list: unknown[] = Array.isArray(codes) ? codes : [codes];
-  return list.length > 0 && list.every((c) => Number.isInteger(c) && c !== 1 && c !== 2);
-}
 
 /** A node as switchedOff reads it: a map as plain data (maps as Map), else the node; a map past the alias limit stays a node (lenient). */
 /**
@@ -140,6 +109,8 @@ export interface GateStep {
   mode?: ShellMode;
   /** What runs before it, or a variable set for it, changes what it runs in a way not followed (step-env.ts). */
   lost?: boolean;
+  /** Earlier steps that run files of the checkout: no gate until the chain reads them (earlier-steps.ts). */
+  before?: readonly Earlier[] | undefined;
   /** The scripts before it in its job that write $GITHUB_ENV (step-env.ts envWritesBefore). */
   envWrites?: string;
 }
@@ -154,7 +125,7 @@ export function stepJudged(
   posix: (script: string, mode: ShellMode, at: Place) => boolean,
   other?: (line: string, at: Place) => boolean,
 ): boolean {
-  if (step.lost || writesGitFolder(step.script)) return false;
+  if (step.lost || step.before?.length || writesGitFolder(step.script)) return false;
   const script = withFixedIds(step.script, step.vars, step.envWrites);
   if (step.mode) return posix(script, step.mode, step.at);
   return stepGates(step.own, step.shells, step.strategy, script, posix, step.at, other);
@@ -164,6 +135,8 @@ export function stepJudged(
 export interface StepReading {
   mention: boolean;
   steps: GateStep[];
+  /** gitguard's action after steps that run files of the checkout, their list each (chainGates reads them). */
+  pending?: Array<readonly Earlier[]>;
 }
 
 /**
@@ -186,7 +159,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
   if (docs === 'too-large') return none;
   if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
-  const scope = await gateScopeFor([text]);
+  const [scope, trusted] = [await gateScopeFor([text]), trustedActions()];
   let visits = 0;
   try {
     for (const doc of docs) {
@@ -256,20 +229,19 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
               return id !== undefined && items.slice(0, k).some((b) => get(b, 'id') === id) ? [id] : [];
             }),
           );
-          // A step after one that may change what it runs (step-env.ts): no gate.
-          const changes = items.map((i) => {
-            const [run, uses] = [get(i, 'run'), get(i, 'uses')];
-            return (
-              (typeof run === 'string' && changesLaterSteps(run)) ||
-              (typeof uses === 'string' && usesChangesLaterSteps(uses))
-            );
-          });
+          // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
+          const earlier = items.map((i) =>
+            earlierStep(get(i, 'run'), get(i, 'uses'), folderOf(get(i, 'working-directory'), at.at.folder), trusted),
+          );
           const writes = envWritesBefore(
             items.map((i) => get(i, 'run')),
             at.envWrites,
           );
-          for (const [k, i] of node.items.entries())
-            collect(i, { ...at, checked, lost: at.lost || changes.slice(0, k).includes(true), envWrites: writes[k]! });
+          for (const [k, i] of node.items.entries()) {
+            const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier)];
+            const envWrites = writes[k]!;
+            collect(i, { ...at, checked, lost: at.lost || lost, before: [...at.before, ...before], envWrites });
+          }
         }
         const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
         const value = (key: string): unknown =>
@@ -292,8 +264,9 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           const inputs = scalar(entry(node, 'with'));
           // An action runs in the workspace (no `working-directory:`), its `path:` read from there.
           const ws = { folder: '', roots: at.at.roots };
-          out.mention ||=
-            !off && !lost && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc), ws);
+          const gates = !off && !lost && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc), ws);
+          if (gates && at.before.length) (out.pending ??= []).push(at.before);
+          else out.mention ||= gates;
           return;
         }
         const place: Place = {
@@ -345,6 +318,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         vars: new Map(),
         checked: new Set(),
         under: [undefined, undefined],
+        before: [],
       };
       collect(doc.contents, start);
     }
@@ -392,9 +366,10 @@ interface Above {
   lost: boolean;
   at: Place;
   vars: ReadonlyMap<string, string>;
-  envWrites?: string;
   /** The ids of the steps beside it whose failure a later one fails the job on (failsOnOutcome). */
   checked: ReadonlySet<string>;
   /** The keys it lies under, the nearest first (a list's items under the list's: runningKeys). */
   under: readonly [unknown, unknown];
+  before: readonly Earlier[];
+  envWrites?: string;
 }

@@ -20,23 +20,23 @@ import { DEFAULT_STAGES, GLOBAL, includesRefused } from '../domain/gitlab-config
 import { ciReferencesIn } from './ci-yaml.js';
 import {
   GITGUARD,
-  literally,
   MAX_VISITS,
   namesGitguard,
   plainValue,
-  switchedOff,
   UNREAD,
   type Gate,
   stepJudged,
   type StepReading,
 } from './github-gate.js';
 import { parsedYaml } from './yaml-budget.js';
+import { literally, switchedOff } from '../domain/switched-off.js';
 import { changesNever, gitlabRefsRun } from '../domain/push-filters.js';
 import { gateBranches, gateScopeFor } from './gate-branches.js';
 import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
 import { variablesOf } from '../domain/step-context.js';
 import { settingLoses } from '../domain/step-env.js';
+import { dotenvReaches, type DotenvJob } from '../domain/gitlab-dotenv.js';
 import { ROOT } from '../domain/step-folder.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
@@ -182,7 +182,7 @@ export async function gitlabSteps(
      * A job as GitLab's merge keeps it, `default:` and `extends:` included: its script added to the
      * steps; whether it names gitguard elsewhere where it runs.
      */
-    const jobRuns = (jobs: readonly At[]): boolean => {
+    const jobRuns = (jobs: readonly At[], dotenv: boolean): boolean => {
       const own = definitions(jobs, 0);
       // A template no file here defines (a project or remote include's): its name counts as a mention.
       if (own.some((d) => merge.extended(d).some((n) => !defs.has(n) && GITGUARD.test(n)))) return true;
@@ -217,7 +217,7 @@ export async function gitlabSteps(
         off: false,
         at: ROOT,
         vars,
-        lost: settingLoses(vars),
+        lost: settingLoses(vars) || dotenv,
       });
       return [...keys].some((key) => !NO_GATE.has(key) && !SCRIPTS.has(key) && mergedRuns(candidatesFor(key)));
     };
@@ -283,6 +283,16 @@ export async function gitlabSteps(
     if (strayStage()) return none;
     const workflow = defs.get('workflow');
     if (workflow && rulesOff(lookup(workflow, 'rules', 0))) return none;
+    // The jobs whose dotenv report sets variables for the jobs after them (domain/gitlab-dotenv.ts).
+    const dotenv: DotenvJob[] = [];
+    for (const [name, jobs] of defs) {
+      const a = name.startsWith('.') || GLOBAL.has(name) ? undefined : value(lookup(jobs, 'artifacts', 0), 'artifacts');
+      const reports = a instanceof Map ? (a as Map<unknown, unknown>).get('reports') : a;
+      if (reports !== undefined && (!(reports instanceof Map) || reports.has('dotenv')))
+        dotenv.push({ name, stage: value(lookup(jobs, 'stage', 0), 'stage') });
+    }
+    const named = [...(stagesListed() ?? [])].filter((n): n is string => n !== '.pre' && n !== '.post');
+    const stageOrder = stagesListed() && ['.pre', ...named, '.post'];
     for (const [name, jobs] of defs) {
       // A name an input sets may be a hidden job's (`$[[ inputs.name ]]: ` given `.audit`).
       if (name.startsWith('.') || interpolated(name)) continue;
@@ -299,7 +309,18 @@ export async function gitlabSteps(
       // make the job lenient; one whose name mentions gitguard counts as a mention (jobRuns).
       const unfixed = (n: string): boolean => interpolated(n) || (!defs.has(n) && !GITGUARD.test(n));
       if (definitions(jobs, 0).some((d) => merge.extended(d).some(unfixed))) continue;
-      if (jobRuns(jobs)) out.mention = true;
+      const order = { stage: get('stage'), needs: listed(get('needs')), dependencies: listed(get('dependencies')) };
+      if (
+        jobRuns(
+          jobs,
+          dotenvReaches(
+            order,
+            dotenv.filter((d) => d.name !== name),
+            stageOrder,
+          ),
+        )
+      )
+        out.mention = true;
     }
     // A document that is no map of jobs: any mention where it runs.
     out.mention ||= merge.tops.some((t) => !yaml.isMap(t.node) && runs(t));

@@ -14,6 +14,7 @@ import { filesRun } from './command-reading.js';
 import { GITLAB_SHELL, gitlabSteps } from './gitlab-gate.js';
 import { gateChains } from './gate-chains.js';
 import { runContext } from './run-context.js';
+import { earlierAt, fileAt } from './earlier-files.js';
 import type { Place } from '../domain/step-folder.js';
 
 const MAX_ROUNDS = 12;
@@ -50,6 +51,8 @@ export async function chainGates(
   for (const [k, r] of readings.entries()) {
     if (r !== UNREAD) {
       if (r.mention) return true;
+      // gitguard's action after steps that run files of the checkout: a gate where they change nothing.
+      for (const before of r.pending ?? []) if (!(await earlierAt(read, tip, before))) return true;
       steps.push(...r.steps);
       continue;
     }
@@ -94,7 +97,10 @@ async function stepsGateAt(
   steps: readonly GateStep[],
   chain: ReadonlyMap<string, unknown>,
 ): Promise<Gate> {
-  for (const step of steps) {
+  for (const full of steps) {
+    // Earlier steps that run files of the checkout: read at the commit, the step is judged after them.
+    if (full.before?.length && (await earlierAt(read, tip, full.before))) continue;
+    const step = { ...full, before: undefined };
     const files = filesRun(step.script, dirOf(step.at).dir);
     if (!files) return UNREAD;
     const reaches = files.some((f) => chain.has(f.path));
@@ -164,12 +170,7 @@ async function stepGatesAt(
     }
     if (!known.asked.length) return known.answer;
     if (files.size + known.asked.length > MAX_FILES) return false;
-    for (const p of known.asked) {
-      const o = await read(`${tip}:${p}`);
-      // A too-large blob is read as empty (derived-paths.ts readCiObject): unreadable, as a missing object.
-      const blob = o?.type === 'blob' && o.body.length ? { text: o.body.toString('utf8') } : 'unreadable';
-      files.set(p, o === null ? null : o?.type === 'tree' ? 'tree' : blob);
-    }
+    for (const p of known.asked) files.set(p, await fileAt(read, `${tip}:${p}`));
   }
   return false;
 }

@@ -264,13 +264,14 @@ const leavesCheckout = (words: readonly string[]): boolean =>
  * writes (a redirection, cp, tee, curl -o, npm -g) where a program is looked for (programPlace). A
  * step that runs the change's own code (`npm test`, `make`, `./ci/setup.sh`) is read as keeping the
  * gate, as is the gate step's own script: what that code does is the change's, judged by the audit
- * it cannot skip once the gate runs first or in its own job (README: the residual risk).
+ * it cannot skip once the gate runs first or in its own job (README: the residual risk; the files
+ * it runs are read at the commit by earlier-steps.ts). `away`: it starts out of the checkout
+ * (`working-directory: /usr/local/bin`), so a relative path it writes may be where programs are.
  */
-export function changesLaterSteps(script: string): boolean {
+export function changesLaterSteps(script: string, away = false): boolean {
   if (/GITHUB_PATH/.test(script) && !addsToolFolders(script)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
-  let away = false;
   for (const words of commandWords(parseScript(script))) {
     if (changesCheckout(words)) return true;
     away ||= leavesCheckout(words);
@@ -301,7 +302,7 @@ export function settingLoses(vars: Iterable<readonly [string, string]>): boolean
  * Whether an earlier `uses:` step may change what the gate step runs: a local action (`./x`, the
  * checkout's own file), a container (`docker://`, run on the workspace with the workflow's args) or
  * `actions/github-script` (the workflow's JavaScript: `core.addPath`, `core.exportVariable`). Another
- * action runs its pinned code, as actions/setup-node does (trusted as the gitguard action is).
+ * remote action is judged against where the range starts (earlier-steps.ts, collect/trusted-actions.ts).
  */
 export const usesChangesLaterSteps = (uses: string): boolean =>
   /^\s*(?:\.{1,2}\/|docker:\/\/|actions\/github-script@)/i.test(uses);

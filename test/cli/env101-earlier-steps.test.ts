@@ -161,14 +161,13 @@ describe('GitHub: what runs before the gate step changes what it runs', () => {
       await check();
     });
   }
-  // The residual risk README states: a file of the checkout run first may write $GITHUB_PATH itself;
-  // its text is the change's, not the CI file's, and the escape is the gate first or in its own job.
+  // steps111: a file of the checkout run first is read at the commit (test/cli/steps111-earlier-files.test.ts).
   const setup = { ...PASSING_NPX, 'ci/setup.sh': '#!/bin/sh\necho "$PWD/tools" >> "$GITHUB_PATH"\n' };
   const setupFirst = [{ run: './ci/setup.sh' }, gate()];
-  const setupFirstKept = batch.add(DIRECT, { [WF]: workflow(setupFirst), ...setup }, true);
-  test('a file of the checkout run first: the real job passes, the gate is read as kept (README)', async () => {
+  const setupFirstLost = batch.add(DIRECT, { [WF]: workflow(setupFirst), ...setup }, false);
+  test('a file of the checkout run first writes $GITHUB_PATH: the real job passes, ci-gate-kept fails', async () => {
     expect(jobPasses(setupFirst, setup, {})).toBe(true);
-    await setupFirstKept();
+    await setupFirstLost();
   });
   const gateFirst = [gate(), { run: './ci/setup.sh' }];
   const gateFirstKept = batch.add(DIRECT, { [WF]: workflow(gateFirst), ...setup }, true);

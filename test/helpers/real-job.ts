@@ -15,6 +15,8 @@ import { dirname, join } from 'node:path';
 export interface JobStep {
   run: string;
   env?: Record<string, string>;
+  /** The step's folder (`working-directory:`); `~/x`: x in the job's HOME (where its npx and gitguard are). */
+  dir?: string;
 }
 
 const roots: string[] = [];
@@ -106,7 +108,8 @@ export function jobPasses(steps: readonly JobStep[], files: Record<string, strin
     writeFileSync(script, step.run);
     const stepEnv: Record<string, string> = { ...env, GITHUB_ENV: envPath, GITHUB_PATH: pathPath, ...step.env };
     if (!step.env?.PATH) stepEnv.PATH = [...paths, env.PATH].join(':');
-    const res = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: dir, env: stepEnv });
+    const cwd = step.dir === undefined ? dir : step.dir.replace(/^~(?=\/)/, base.HOME ?? '~');
+    const res = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd, env: stepEnv });
     if (res.status !== 0) return false;
     for (const [name, value] of envFile(readFileSync(envPath, 'utf8'))) env[name] = value;
     for (const p of readFileSync(pathPath, 'utf8').split('\n').filter(Boolean)) paths.unshift(p);

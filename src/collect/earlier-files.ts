@@ -1,0 +1,55 @@
+// Whether the earlier steps of a job, with the files of the checkout they run read from commit
+// `tip`'s tree, change what the gate step after them runs (domain/earlier-steps.ts): each step read,
+// the files it asks for read, and read again until it asks for none. Past MAX_ROUNDS or MAX_FILES,
+// or a file that cannot be read: it counts as changing it (no gate). Answers kept per run.
+import type { GitObject } from './objects.js';
+import { earlierChanges, type Earlier } from '../domain/earlier-steps.js';
+import type { Checkout, FileAt } from '../domain/shell-state.js';
+import { runContext } from './run-context.js';
+
+const MAX_ROUNDS = 12;
+const MAX_FILES = 64;
+type Read = (spec: string) => Promise<GitObject | null | undefined>;
+const answersIn = new WeakMap<object, Map<string, Promise<boolean>>>();
+
+/** A path of the commit as the shell readings take it: text, a folder, absent (null), or unreadable (too large, missing). */
+export async function fileAt(read: Read, spec: string): Promise<FileAt> {
+  const o = await read(spec);
+  // A too-large blob is read as empty (derived-paths.ts readCiObject): unreadable, as a missing object.
+  if (o === null) return null;
+  if (o?.type === 'tree') return 'tree';
+  return o?.type === 'blob' && o.body.length ? { text: o.body.toString('utf8') } : 'unreadable';
+}
+
+/** Whether one of `before` (the steps before a gate step, in order) changes what it runs, read at `tip`. */
+export async function earlierAt(read: Read, tip: string, before: readonly Earlier[]): Promise<boolean> {
+  const run = runContext();
+  let answers = answersIn.get(run);
+  if (!answers) answersIn.set(run, (answers = new Map()));
+  for (const b of before) {
+    const key = JSON.stringify([tip, b.folder, b.script]);
+    let answer = answers.get(key);
+    if (!answer) answers.set(key, (answer = oneAt(read, tip, b)));
+    if (await answer) return true;
+  }
+  return false;
+}
+
+async function oneAt(read: Read, tip: string, step: Earlier): Promise<boolean> {
+  const files = new Map<string, FileAt>();
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const asked = new Set<string>();
+    const co: Checkout = {
+      read: (p) => (files.has(p) ? files.get(p) : void asked.add(p)),
+      leads: () => false,
+      dir: step.folder,
+      vars: new Map(),
+      files: 0,
+    };
+    const answer = earlierChanges(step.script, co);
+    if (!asked.size) return answer;
+    if (files.size + asked.size > MAX_FILES) return true;
+    for (const p of asked) files.set(p, await fileAt(read, `${tip}:${p}`));
+  }
+  return true;
+}

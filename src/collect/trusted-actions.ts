@@ -1,0 +1,47 @@
+// The remote actions a workflow may run before its gitguard step and keep it a gate: those the CI
+// files already ran where the range starts (--base, else the trust root), an accepted state. A
+// remote action's code is its owner's, and it can write $GITHUB_PATH like any step; one a change
+// brings in front of the gate is not yet vouched for, so the gate is no gate for that change
+// (domain/earlier-steps.ts). Without a start (a keys-only audit with no --base nor --trust-root)
+// there is no accepted state: remote actions are read as their pinned code, as before. Per run.
+import { parseTree, type ObjectReader } from './objects.js';
+import { runContext } from './run-context.js';
+
+/** The folders of workflows GitHub, Forgejo and Gitea read. */
+const FOLDERS = ['.github/workflows', '.forgejo/workflows', '.gitea/workflows'];
+/** At most this many workflow files read at the start. */
+const MAX_FILES = 256;
+/** The bytes of one workflow read, at most. */
+const MAX_BYTES = 1024 * 1024;
+/** A `uses:` value, as a step names it (quotes and a trailing comment aside). */
+const USES = /^[\s-]*uses:\s*["']?([^\s"'#]+)/gm;
+
+const trustedIn = new WeakMap<object, { uses: ReadonlySet<string>; key: string }>();
+
+/** Reads the `uses:` values of the workflows at `start` (none: nothing is set, remote actions trusted). */
+export async function setTrustedActions(
+  reader: ObjectReader,
+  oidBytes: 20 | 32,
+  start: string | undefined,
+): Promise<void> {
+  if (!start) return;
+  const uses = new Set<string>();
+  let files = 0;
+  for (const folder of FOLDERS) {
+    const tree = await reader.read(`${start}:${folder}`).catch(() => null);
+    if (tree?.type !== 'tree') continue;
+    for (const e of parseTree(tree.body, oidBytes)) {
+      if (!/\.ya?ml$/.test(e.name) || (files += 1) > MAX_FILES) continue;
+      // One not read (too large, missing) vouches for nothing.
+      const blob = await reader.read(e.oid, MAX_BYTES).catch(() => null);
+      if (blob?.type === 'blob') for (const m of blob.body.toString('utf8').matchAll(USES)) uses.add(m[1]!);
+    }
+  }
+  trustedIn.set(runContext(), { uses, key: [...uses].sort().join('\0') });
+}
+
+/** The remote actions vouched for where the range starts; undefined: no start (all trusted, as before). */
+export const trustedActions = (): ReadonlySet<string> | undefined => trustedIn.get(runContext())?.uses;
+
+/** Them as part of a memo key. */
+export const trustedKey = (): string => trustedIn.get(runContext())?.key ?? '-';

@@ -1,0 +1,123 @@
+// What an earlier step of a job runs from the checkout, read at the commit, and whether it changes
+// what the gate step after it runs (step-env.ts changesLaterSteps, on the step's script and on each
+// text it runs: `./ci/setup.sh` by its shebang, `bash ci/setup.sh`, a sourced file, `make`, `npm run
+// setup` with its pre/post scripts, as checkout-runs.ts reads them for the gate step itself). A file
+// past the reading's bounds, not there, or named by a variable is not followed: the step then counts
+// as changing what the gate runs (fail closed). A program outside the checkout (`/usr/bin/x`,
+// `~/.cargo/bin/x`) is the image's; a command of another kind (`node ci/test.js`, `jest`) is the
+// change's own code, the residual risk README states.
+import { parseScript, type Command, type Script, type Word } from './shell-syntax.js';
+import { SHELLS, base } from './gitguard-call.js';
+import { checkoutRun } from './checkout-runs.js';
+import { commandStart, inlineScript, type Checkout } from './shell-state.js';
+import { changesLaterSteps, usesChangesLaterSteps } from './step-env.js';
+import { cdTarget } from './step-folder.js';
+import { wrappedStart } from './command-wrappers.js';
+
+/** How deep files running files are followed. */
+const MAX_DEPTH = 8;
+/** A program named by where the image keeps it, not a file of the checkout. */
+const IMAGE_PROGRAM = /^(?:\/|~|"?\$\{?HOME\}?\/)/;
+
+/**
+ * Whether `script`, run by an earlier step in folder `co.dir` of the checkout (null: not known, as
+ * `working-directory: /usr/local/bin`), changes what a later step runs, the checkout files it runs
+ * read through `co` (a path not read yet is asked for there: the caller reads it and asks again).
+ */
+export function earlierChanges(script: string, co: Checkout, depth = 0): boolean {
+  if (depth > MAX_DEPTH || changesLaterSteps(script, co.dir === null)) return true;
+  return walk(parseScript(script), co, depth);
+}
+
+/** `f` run where a subshell runs it: the folder it moves to does not outlive it. */
+function inSubshell(co: Checkout, f: () => boolean): boolean {
+  const dir = co.dir;
+  try {
+    return f();
+  } finally {
+    co.dir = dir;
+  }
+}
+
+function walk(script: Script, co: Checkout, depth: number): boolean {
+  for (const andOr of script)
+    for (const p of andOr.pipelines) for (const c of p.commands) if (command(c, co, depth)) return true;
+  return false;
+}
+
+function command(c: Command, co: Checkout, depth: number): boolean {
+  switch (c.kind) {
+    case 'simple':
+      return simple(c.words, c.heredocs, co, depth);
+    case 'group':
+      return c.subshell ? inSubshell(co, () => walk(c.body, co, depth)) : walk(c.body, co, depth);
+    case 'if':
+      return (
+        c.clauses.some(([cond, body]) => walk(cond, co, depth) || walk(body, co, depth)) ||
+        (c.otherwise !== undefined && walk(c.otherwise, co, depth))
+      );
+    case 'loop':
+      return (c.cond !== undefined && walk(c.cond, co, depth)) || walk(c.body, co, depth);
+    case 'case':
+      return c.branches.some((b) => walk(b, co, depth));
+    case 'function':
+      return inSubshell(co, () => command(c.body, co, depth));
+  }
+}
+
+function simple(all: readonly Word[], heredocs: readonly string[], co: Checkout, depth: number): boolean {
+  for (const w of all)
+    for (const s of w.substitutions) if (inSubshell(co, () => walk(parseScript(s), co, depth + 1))) return true;
+  const words = all.slice(commandStart(all)).map((w) => w.value);
+  const [name, ...args] = words.slice(wrappedStart(words).start);
+  if (name === undefined || depth > MAX_DEPTH) return name !== undefined;
+  if (name === 'cd' || name === 'pushd' || name === 'popd') {
+    co.dir = name === 'popd' ? null : cdTarget(args, co.dir);
+    return false;
+  }
+  if (IMAGE_PROGRAM.test(name)) return false;
+  const inline = SHELLS.has(base(name)) ? inlineScript(args, heredocs) : undefined;
+  if (inline) return inSubshell(co, () => walk(parseScript(inline.script), co, depth + 1));
+  if (name === 'eval') return walk(parseScript(args.join(' ')), co, depth + 1);
+  const run = checkoutRun(name, args, co);
+  if (run === 'unfollowed') return true;
+  if (run === undefined || run === 'check') return false;
+  // A sourced file goes on in this shell (its `cd` holds after it); a script runs in a new one.
+  return run.source
+    ? earlierChanges(run.text, co, depth + 1)
+    : inSubshell(co, () => earlierChanges(run.text, co, depth + 1));
+}
+
+/** GitHub's own actions (actions/checkout, actions/setup-node): the runner that runs the job is GitHub's too. */
+const GITHUBS = /^(?:actions|github)\/[\w.-]+(?:\/[^@\s]*)?@[^\s]+$/;
+/** A remote action vouched for: GitHub's own, or one `trusted` names with the same pin. */
+const vouched = (uses: string, trusted: ReadonlySet<string>): boolean => GITHUBS.test(uses) || trusted.has(uses);
+
+/** An earlier step that runs files of the checkout: its script and folder (null: not known), read at the commit. */
+export interface Earlier {
+  script: string;
+  folder: string | null;
+}
+
+/**
+ * An earlier step as the CI file alone shows it: true where it changes what a later step runs
+ * (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, or a remote action not
+ * in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts), an Earlier where that
+ * hangs on files of the checkout it runs (the chain reads them at the commit: no gate until then),
+ * false where neither.
+ */
+export function earlierStep(
+  run: unknown,
+  uses: unknown,
+  folder: string | null,
+  trusted?: ReadonlySet<string>,
+): boolean | Earlier {
+  if (typeof uses === 'string' && (usesChangesLaterSteps(uses) || (trusted && !vouched(uses.trim(), trusted))))
+    return true;
+  if (typeof run !== 'string') return false;
+  let asked = false;
+  const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };
+  return earlierChanges(run, co) && (asked ? { script: run, folder } : true);
+}
+
+export const isEarlier = (e: boolean | Earlier): e is Earlier => typeof e === 'object';
