@@ -17,7 +17,7 @@ import { chainGates } from './script-files.js';
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
 import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js';
-import { deadLocalReferences, namesGitguard, UNREAD, type Gate } from './github-gate.js';
+import { deadLocalReferences, leansOnEarlier, namesGitguard, UNREAD, type Gate } from './github-gate.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { changesLaterSteps } from '../domain/step-env.js';
@@ -226,18 +226,19 @@ export class CiGateReader {
    * target: gate-chains.ts), read in that commit's tree; a file not in the repository (a partial
    * clone) counts as reaching it. UNREAD: a command past the run's YAML budget.
    */
-  chainRunsGitguard(state: State, oid: string, runner: number): Promise<Gate> {
+  chainRunsGitguard(state: State, oid: string, runner: number, own = false): Promise<Gate> {
     const place = this.placesRead(state)[runner];
     if (!place) return Promise.resolve(false);
-    const k = `${oid} ${place[0]} ${place[2]}`;
+    const k = `${oid} ${place[0]} ${place[2]} ${own}`;
     let gate = this.chainOf.get(k);
-    if (!gate) this.chainOf.set(k, (gate = this.chainIn(state, place, oid)));
+    if (!gate) this.chainOf.set(k, (gate = this.chainIn(state, place, oid, own)));
     return gate;
   }
 
-  private async chainIn(state: State, place: Place, oid: string): Promise<Gate> {
+  /** `own`: the judged commit's side, whose direct gate holds only if earlier steps' files change nothing. */
+  private async chainIn(state: State, place: Place, oid: string, own: boolean): Promise<Gate> {
     const reading = await this.readingAt(state, place);
-    if (reading.gate === true) return true;
+    if (reading.gate === true && !(own && (await leansOnEarlier(reading.files)))) return true;
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
     return chainGates(read, this.oidBytes, oid, reading.files, place[0] === GITLAB_CI ? reading.gitlab : undefined);
   }

@@ -126,7 +126,13 @@ export function* watchedChanges(
   // reads, or a `.forgejo/workflows` folder that makes Forgejo stop reading `.github/workflows`,
   // takes it out of the CI that ran it). A CI file a partial clone left out makes its side unknown:
   // no removal is claimed from it, and ci-gate-kept says how many changes it could not judge.
-  const own = (yield ciGates.runsGitguard(ownState)) as RunnerGates;
+  // The direct reading leaves earlier steps' checkout files unread; on this commit's side they are read.
+  const direct = (yield ciGates.runsGitguard(ownState)) as RunnerGates;
+  const own = (
+    oid
+      ? yield Promise.all(direct.map((g, r) => (g === true ? ciGates.chainRunsGitguard(ownState, oid, r, true) : g)))
+      : direct
+  ) as RunnerGates;
   const parents = own.every((g) => g === true)
     ? []
     : ((yield Promise.all(parentStates.map((s) => ciGates.runsGitguard(s)))) as RunnerGates[]);
@@ -135,7 +141,7 @@ export function* watchedChanges(
   // this commit's files, read with the same steps (script-files.ts chainGates), still gates.
   const moved =
     oid && dropped.length
-      ? ((yield Promise.all(dropped.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as Gate[])
+      ? ((yield Promise.all(dropped.map((r) => ciGates.chainRunsGitguard(ownState, oid, r, true)))) as Gate[])
       : [];
   // A chain past the YAML budget (UNREAD): whether the step moved there is not known, reported below.
   const chainUnread = dropped.filter((_, k) => moved[k] === UNREAD);
