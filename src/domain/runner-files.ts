@@ -66,6 +66,13 @@ const ECHO_TO_PATH = new RegExp(
 const TOOL_FOLDER = /^(?:(?:\$\{?HOME\}?|~)\/(?:\.[\w-]+|go)|\/usr\/local)(?:\/[\w.+-]+)*\/?$/;
 
 /**
+ * `$(go env GOPATH)` (or in backquotes): Go's $HOME/go while nothing the CI file shows moves it: the
+ * GOPATH, GOENV and GOROOT variables are env-names.ts's (set, the step is no gate), and `go env -w`
+ * in an earlier step is a write of Go's settings (step-env.ts).
+ */
+const GO_PATH = /\$\(\s*go\s+env\s+GOPATH\s*\)|`\s*go\s+env\s+GOPATH\s*`/g;
+
+/**
  * Whether every mention of $GITHUB_PATH in `script` is a line adding a tool folder (TOOL_FOLDER) to
  * PATH: what an earlier step puts there by a command the CI file shows is judged as any write where
  * programs are looked for (programPlace: $HOME is one), what the change's own code run first may put
@@ -75,7 +82,7 @@ export function addsToolFolders(script: string): boolean {
   for (const line of script.split('\n'))
     for (const part of line.split(/;|&&|\|\|/)) {
       if (!/GITHUB_PATH/.test(part)) continue;
-      const folder = ECHO_TO_PATH.exec(part)?.[2];
+      const folder = ECHO_TO_PATH.exec(part.replace(GO_PATH, '$HOME/go'))?.[2];
       if (folder === undefined || !TOOL_FOLDER.test(folder) || /(?:^|\/)\.\.(?:\/|$)/.test(folder)) return false;
     }
   return true;

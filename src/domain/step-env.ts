@@ -256,6 +256,10 @@ const leavesCheckout = (words: readonly string[]): boolean =>
   /^(?:cd|pushd)$/.test(words[0] ?? '') &&
   (words.length === 1 || words.slice(1).some((a) => !a.startsWith('-') && (programPlace(a) || /^\.\./.test(a))));
 
+/** `go env -w GOPATH=...` (or `-u`): Go's settings file, read by a later `go env GOPATH` (runner-files.ts). */
+const writesGoSettings = (words: readonly string[]): boolean =>
+  words[0] === 'go' && words[1] === 'env' && words.some((w) => w === '-w' || w === '-u');
+
 /**
  * Whether a step's script, run before the gate step of its job, visibly changes what the gate runs or
  * where: it adds a folder to $GITHUB_PATH (searched before the image's, filled at run time) other than a
@@ -273,7 +277,7 @@ export function changesLaterSteps(script: string, away = false): boolean {
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
   for (const words of commandWords(parseScript(script))) {
-    if (changesCheckout(words)) return true;
+    if (changesCheckout(words) || writesGoSettings(words)) return true;
     away ||= leavesCheckout(words);
     if (writtenPaths(words).some((p) => away || programPlace(p))) return true;
   }
