@@ -6,8 +6,8 @@
 // across them); a glob that matches no gate script, or one matching a script that lets the audit's
 // failure pass, still loses the gate. npm-run-all is not installed here: its documented matching is
 // the reference (its test/pattern.js cases: `test-task:*` leaves out `test-task:nested:a`).
+import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
@@ -27,9 +27,13 @@ const kept: Array<[string, string, Record<string, string>]> = [
   ['run-s aud?t:git', 'run-s aud?t:git', {}],
   ['run-s audit:* with two matches', 'run-s audit:*', { 'audit:deps': 'npm audit' }],
 ];
-test.each(kept)('the gate moved behind %s: kept', (_n, ci, extra) =>
-  expectGateOutcome(BEFORE, { 'package.json': PKG(ci, 'gitguard audit', extra) }, true),
-);
+// Every case judged by one audit of its chain (gate-batch.ts), each test reading its own.
+const batch = gateBatch();
+for (const [n, ci, extra] of kept)
+  test(
+    `the gate moved behind ${n}: kept`,
+    batch.add(BEFORE, { 'package.json': PKG(ci, 'gitguard audit', extra) }, true),
+  );
 
 const lost: Array<[string, string, string, Record<string, string>]> = [
   ['a glob matching no gate script', 'run-s lint:*', 'gitguard audit', { 'lint:js': 'eslint .' }],
@@ -43,6 +47,5 @@ const lost: Array<[string, string, string, Record<string, string>]> = [
   ['a glob in a form not matched here ({...})', 'run-s audit:{git,deps}', 'gitguard audit', {}],
   ['a glob beside --continue-on-error', 'npm-run-all --continue-on-error audit:*', 'gitguard audit', {}],
 ];
-test.each(lost)('%s: ci-gate-kept fails', (_n, ci, gate, extra) =>
-  expectGateOutcome(BEFORE, { 'package.json': PKG(ci, gate, extra) }, false),
-);
+for (const [n, ci, gate, extra] of lost)
+  test(`${n}: ci-gate-kept fails`, batch.add(BEFORE, { 'package.json': PKG(ci, gate, extra) }, false));

@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome } from '../helpers/team.js';
 import { failingToolsCheckout } from '../helpers/real-step.js';
 
 afterAll(cleanupTemp);
@@ -34,6 +34,9 @@ function npxWords(run: string, files: Record<string, string>): string {
   return readFileSync(join(dir, 'words'), 'utf8');
 }
 
+// Every case judged by one audit of its chain (gate-batch.ts), each test reading its own.
+const batch = gateBatch();
+
 const kept: Array<[string, string, string]> = [
   [
     './script, bash shebang, set -euo pipefail',
@@ -43,14 +46,14 @@ const kept: Array<[string, string, string]> = [
   ['bash script', `bash ${SH}`, '#!/bin/bash\nnpx gitguard audit "${@}"\n'],
   ['sh script with exec', `sh ${SH}`, '#!/bin/sh\nset -e\nexec npx gitguard audit "$@"\n'],
 ];
-test.each(kept)(
-  '%s forwarding "$@", run with no arguments: bash runs `gitguard audit`, kept',
-  async (_n, run, text) => {
-    const files = { [WF]: GH(run), [SH]: text };
+for (const [n, run, text] of kept) {
+  const files = { [WF]: GH(run), [SH]: text };
+  const check = batch.add(BEFORE, files, true);
+  test(`${n} forwarding "$@", run with no arguments: bash runs \`gitguard audit\`, kept`, async () => {
     expect(npxWords(run, files)).toBe('gitguard|audit|');
-    await expectGateOutcome(BEFORE, files, true);
-  },
-);
+    await check();
+  });
+}
 
 const lost: Array<[string, string, string]> = [
   ['set -- picks one rule', `./${SH}`, '#!/bin/bash\nset -- --rule security-policy-present\nnpx gitguard audit "$@"\n'],
@@ -71,15 +74,20 @@ const lost: Array<[string, string, string]> = [
     '#!/bin/bash\nset -e -- -r security-policy-present\nnpx gitguard audit "$@"\n',
   ],
 ];
-test.each(lost)('%s: bash runs gitguard with it, ci-gate-kept fails', async (_n, run, text) => {
+for (const [n, run, text] of lost) {
   const files = { [WF]: GH(run), [SH]: text };
-  expect(npxWords(run, files)).toMatch(/^gitguard\|audit\|(?:--rule|-r)\|security-policy-present\|$/);
-  await expectGateOutcome(BEFORE, files, false);
-});
+  const check = batch.add(BEFORE, files, false);
+  test(`${n}: bash runs gitguard with it, ci-gate-kept fails`, async () => {
+    expect(npxWords(run, files)).toMatch(/^gitguard\|audit\|(?:--rule|-r)\|security-policy-present\|$/);
+    await check();
+  });
+}
 
-test('a sourced file could set them: "$@" read as before (no gate)', () =>
-  expectGateOutcome(
+test(
+  'a sourced file could set them: "$@" read as before (no gate)',
+  batch.add(
     BEFORE,
     { [WF]: GH(`./${SH}`), [SH]: '#!/bin/bash\n. ./ci/env.sh\nnpx gitguard audit "$@"\n', 'ci/env.sh': 'X=1\n' },
     false,
-  ));
+  ),
+);

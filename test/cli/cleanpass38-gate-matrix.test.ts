@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { keysOnlyGateFiles } from '../helpers/team.js';
 
 afterAll(cleanupTemp);
 
@@ -114,30 +114,32 @@ const failsIn = (shell: string, script: string): boolean => {
   return res.status !== 0;
 };
 
-test.each(KEPT)('%s: every job of the matrix gates, the gate is kept', async (_name, after, shells) => {
-  expect(shells.map((s) => failsIn(s, SCRIPT))).toEqual(shells.map(() => true));
-  const res = await keysOnlyGateFiles(GATE, after);
-  expect([res.code, res.stdout]).toEqual([0, expect.stringMatching(/pass\s+ci-gate-kept/)]);
-});
+// Every gate case judged by one audit of its chain (gate-batch.ts), each test reading its own.
+const batch = gateBatch();
 
-test.each(LOST)('%s: the gate is lost', async (_name, after) => {
-  const res = await keysOnlyGateFiles(GATE, after);
-  expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
-});
+for (const [name, after, shells] of KEPT) {
+  const check = batch.add(GATE, after, true);
+  test(`${name}: every job of the matrix gates, the gate is kept`, async () => {
+    expect(shells.map((s) => failsIn(s, SCRIPT))).toEqual(shells.map(() => true));
+    await check();
+  });
+}
+
+for (const [name, after] of LOST) test(`${name}: the gate is lost`, batch.add(GATE, after, false));
 
 // A guard on a variable the file never sets is still an off switch: GitLab puts every project, group and
 // pipeline variable in the job's environment, and on GitHub an earlier step or action may write it to
 // $GITHUB_ENV (or a container image, a self-hosted runner's .env). Real bash with it set skips the audit.
+const guarded = '[ -n "$SKIP_AUDIT" ] && exit 0\nnpx gitguard audit\n';
+const guardedLost = batch.add(GATE, job('    runs-on: ubuntu-latest\n', run(guarded)), false);
 test('[ -n "$SKIP_AUDIT" ] && exit 0 with SKIP_AUDIT set nowhere in the file: no gate', async () => {
-  const guarded = '[ -n "$SKIP_AUDIT" ] && exit 0\nnpx gitguard audit\n';
   expect(failsIn('bash -e', guarded)).toBe(true);
   writeFileSync(join(dir, 'step.sh'), guarded);
   const skipped = spawnSync('bash', ['-e', join(dir, 'step.sh')], {
     env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, SKIP_AUDIT: '1' },
   });
   expect(skipped.status).toBe(0);
-  const res = await keysOnlyGateFiles(GATE, job('    runs-on: ubuntu-latest\n', run(guarded)));
-  expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
+  await guardedLost();
 });
 
 test("the real shells: 'bash {0}' passes a failed audit followed by echo, bash -e fails it", () => {

@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome } from '../helpers/team.js';
 import { failingToolsCheckout } from '../helpers/real-step.js';
 
 afterAll(cleanupTemp);
@@ -46,19 +46,21 @@ const makeFails = (files: Record<string, string>): boolean | null => {
   return res.status !== 0;
 };
 
-const expectKept = (before: Record<string, string>, after: Record<string, string>): Promise<void> =>
-  expectGateOutcome(before, after, true);
-const expectLost = (before: Record<string, string>, after: Record<string, string>): Promise<void> =>
-  expectGateOutcome(before, after, false);
+// Each describe's gate cases judged by one audit of their chain (gate-batch.ts), each test reading its own.
+type Files = Record<string, string>;
 
 describe('a Makefile that includes the audit target', () => {
+  const batch = gateBatch();
+  const moved = batch.add({ [WF]: GH('make audit'), Makefile: MK }, INCLUDED, true);
   test('moved from the Makefile into an included file: real make fails on the audit, the gate is kept', async () => {
     expect(makeFails(INCLUDED)).not.toBe(false);
-    await expectKept({ [WF]: GH('make audit'), Makefile: MK }, INCLUDED);
+    await moved();
   });
 
-  test('another target edited beside the include: kept', () =>
-    expectKept(INCLUDED, { Makefile: 'include ci/audit.mk\n\nlint:\n\teslint .\n' }));
+  test(
+    'another target edited beside the include: kept',
+    batch.add(INCLUDED, { Makefile: 'include ci/audit.mk\n\nlint:\n\teslint .\n' }, true),
+  );
 
   const lost: Array<[string, Record<string, string>]> = [
     ['the included audit line made `-`', { 'ci/audit.mk': MK.replace('\tnpx', '\t-npx') }],
@@ -68,13 +70,19 @@ describe('a Makefile that includes the audit target', () => {
       { Makefile: `include ci/audit.mk\nci/audit.mk: Makefile\n\tprintf 'audit:\\n\\ttrue\\n' > $@\n` },
     ],
   ];
-  test.each(lost)('%s: real make passes, ci-gate-kept fails', async (_n, after) => {
-    expect(makeFails({ ...INCLUDED, ...after })).not.toBe(true);
-    await expectLost(INCLUDED, after);
-  });
+  for (const [n, after] of lost) {
+    const check = batch.add(INCLUDED, after, false);
+    test(`${n}: real make passes, ci-gate-kept fails`, async () => {
+      expect(makeFails({ ...INCLUDED, ...after })).not.toBe(true);
+      await check();
+    });
+  }
 });
 
 describe('package scripts run by npm-run-all or concurrently', () => {
+  const batch = gateBatch();
+  const expectKept = (before: Files, after: Files): (() => Promise<void>) => batch.add(before, after, true);
+  const expectLost = (before: Files, after: Files): (() => Promise<void>) => batch.add(before, after, false);
   const kept: Array<[string, string]> = [
     ['run-s lint gate', 'run-s lint gate'],
     ['run-p lint gate', 'run-p lint gate'],
@@ -82,10 +90,12 @@ describe('package scripts run by npm-run-all or concurrently', () => {
     ['concurrently "npm:lint" "npm:gate"', 'concurrently -n lint,gate "npm:lint" "npm:gate"'],
     ['concurrently "npm run lint" "npm run gate"', 'concurrently "npm run lint" "npm run gate"'],
   ];
-  test.each(kept)('npm run gate moved behind %s: kept', (_n, ci) => expectKept(NPM_GATE, ran(ci)));
+  for (const [n, ci] of kept) test(`npm run gate moved behind ${n}: kept`, expectKept(NPM_GATE, ran(ci)));
 
-  test('the runner kept and its other script edited: kept', () =>
-    expectKept(ran('run-s lint gate'), { 'package.json': PKG('run-s lint gate').replace('echo lint', 'eslint .') }));
+  test(
+    'the runner kept and its other script edited: kept',
+    expectKept(ran('run-s lint gate'), { 'package.json': PKG('run-s lint gate').replace('echo lint', 'eslint .') }),
+  );
 
   const lost: Array<[string, string, string]> = [
     ['run-s, the gate script `|| true`', 'run-s lint gate', PKG('run-s lint gate', 'gitguard audit || true')],
@@ -108,5 +118,5 @@ describe('package scripts run by npm-run-all or concurrently', () => {
       PKG('concurrently "npm run lint" "npm run gate"', 'gitguard audit || true'),
     ],
   ];
-  test.each(lost)('%s: ci-gate-kept fails', (_n, ci, after) => expectLost(ran(ci), { 'package.json': after }));
+  for (const [n, ci, after] of lost) test(`${n}: ci-gate-kept fails`, expectLost(ran(ci), { 'package.json': after }));
 });

@@ -7,8 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome, gateCases, GATE_WORKFLOW, gateWorkflow } from '../helpers/team.js';
+import { GATE_WORKFLOW, gateWorkflow } from '../helpers/team.js';
 import { makesRepository } from '../../src/domain/step-folder.js';
 
 const root = mkdtempSync(join(tmpdir(), 'gitguard-wrap103-repos-'));
@@ -40,21 +41,23 @@ test('the reference: real git opens tools/ as its own repository after git init 
 
 // Alice's checkout holds tools/ (a plain folder of the change) beside the workflow.
 const BEFORE = { [GATE_WORKFLOW]: gateWorkflow(), 'tools/README': 'x\n' };
-gateCases(
-  (run: string, kept) => expectGateOutcome(BEFORE, { [GATE_WORKFLOW]: step(run) }, kept),
+// The cases judged by one audit of their chain (gate-batch.ts), each test reading its own.
+const batch = gateBatch();
+const removed: Array<[string, string]> = [
+  ['git init tools && cd tools', 'git init tools && cd tools && npx gitguard audit'],
+  ['git -C tools init && cd tools', 'git -C tools init && cd tools && npx gitguard audit'],
+  ['git init tools, audit -C tools', 'git init tools && npx gitguard audit -C tools'],
+];
+const kept: Array<[string, string]> = [
+  ['cd tools (no repository made)', 'cd tools && npx gitguard audit'],
   [
-    ['git init tools && cd tools', 'git init tools && cd tools && npx gitguard audit'],
-    ['git -C tools init && cd tools', 'git -C tools init && cd tools && npx gitguard audit'],
-    ['git init tools, audit -C tools', 'git init tools && npx gitguard audit -C tools'],
+    'a clone outside the checkout, the root audited',
+    'git clone --depth 1 https://example.com/x.git /tmp/x && npx gitguard audit',
   ],
-  [
-    ['cd tools (no repository made)', 'cd tools && npx gitguard audit'],
-    [
-      'a clone outside the checkout, the root audited',
-      'git clone --depth 1 https://example.com/x.git /tmp/x && npx gitguard audit',
-    ],
-  ],
-);
+];
+for (const [name, run] of removed)
+  test(`removed: ${name}`, batch.add(BEFORE, { [GATE_WORKFLOW]: step(run) }, false), 60_000);
+for (const [name, run] of kept) test(`kept: ${name}`, batch.add(BEFORE, { [GATE_WORKFLOW]: step(run) }, true), 60_000);
 
 test('makesRepository: init, clone, worktree, submodule past git options; status, log do not', () => {
   expect(

@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { cleanupTemp } from '../helpers/repo.js';
 import { cleanupSteps, failingToolsCheckout } from '../helpers/real-step.js';
-import { expectWorkflowGate, gateCases, gateWorkflow } from '../helpers/team.js';
+import { GATE_WORKFLOW, gateWorkflow } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,15 +50,17 @@ test('the reference: real bash passes each lost step and fails each kept one, gi
   expect(KEPT.filter((run) => !bashFails(run))).toEqual([]);
 });
 
-gateCases(
-  (run: string, kept) => expectWorkflowGate(step(run), kept),
-  [
-    ...LOST.map((run) => [run, run] as const),
-    // By their manuals: in the background, an image's gitguard, another host's.
-    ...['sudo -b npx gitguard audit', 'docker run --rm -v "$PWD:/r" -w /r img gitguard audit'].map(
-      (run) => [run, run] as const,
-    ),
-    ['ssh ci@host gitguard audit', 'ssh ci@host gitguard audit'],
-  ],
-  [...KEPT, 'sudo -u ci npx gitguard audit'].map((run) => [run, run] as const),
-);
+// Each case judged by one audit of its chain (gate-batch.ts), each test reading its own: gateWorkflow()
+// changed to the step, git's diff naming the workflow, a lost gate's finding naming GitHub Actions.
+const batch = gateBatch();
+const judged = (run: string, kept: boolean): (() => Promise<void>) =>
+  batch.add({ [GATE_WORKFLOW]: gateWorkflow() }, { [GATE_WORKFLOW]: step(run) }, kept, 'GitHub Actions');
+const removed = [
+  ...LOST,
+  // By their manuals: in the background, an image's gitguard, another host's.
+  'sudo -b npx gitguard audit',
+  'docker run --rm -v "$PWD:/r" -w /r img gitguard audit',
+  'ssh ci@host gitguard audit',
+];
+for (const run of removed) test(`removed: ${run}`, judged(run, false), 60_000);
+for (const run of [...KEPT, 'sudo -u ci npx gitguard audit']) test(`kept: ${run}`, judged(run, true), 60_000);

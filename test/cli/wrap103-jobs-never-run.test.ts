@@ -7,8 +7,8 @@
 // workflow was followed from any `uses:` line and `needs:` was not read: each kept the gate.
 // Clean twins: `secrets: inherit`, `if: always()` or `!cancelled()` after a needed job,
 // another `with:` value.
+import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome } from '../helpers/team.js';
 import { deadJobs } from '../../src/domain/job-needs.js';
 
 afterAll(cleanupTemp);
@@ -78,7 +78,9 @@ const cases: Array<[string, Record<string, string>, Record<string, string>, bool
   ['twin: a dead job beside the caller', REUSED, { [CI]: caller(`${NEVER}  gate:\n${USES}`) }, true],
 ];
 
-test.each(cases)('%s', (_name, before, after, kept) => expectGateOutcome(before, after, kept), 60_000);
+// Every case judged by one audit of its chain (gate-batch.ts), each test reading its own.
+const batch = gateBatch();
+for (const [name, before, after, kept] of cases) test(name, batch.add(before, after, kept), 60_000);
 
 test('deadJobs: a job that needs one, or asks failure(), may be skipped; always() and !cancelled() run it; a missing need or a cycle refuses the workflow', () => {
   const job = (never: boolean, needs: unknown[] = [], condition?: string) => ({ never, needs, condition });
