@@ -70,3 +70,33 @@ describe('an unpacking or download with no target, before the gate', () => {
     });
   }
 });
+
+// A gate job's `if:` that calls always() or !cancelled() yet is false for every change, or also asks
+// for a failure: GitHub skips the job and a skipped job reports success (GitHub's docs on
+// jobs.<id>.if). Function names are read ignoring case, as GitHub's expressions read them.
+const ONE = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ${GATE}\n`;
+const jobIf = (cond: string, needs = true): string =>
+  `on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: exit 0\n  a:\n${needs ? '    needs: b\n' : ''}    if: ${cond}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ${GATE}\n`;
+
+describe("a gate job's if: with always() that still never runs it", () => {
+  const batch = gateBatch();
+  for (const [name, text] of [
+    ['needs: b, if: ${{ always() && false }}', jobIf('${{ always() && false }}')],
+    ["needs: b, if: always() && github.ref == 'refs/heads/nope'", jobIf("always() && github.ref == 'refs/heads/nope'")],
+    ['needs: b, if: always() && failure()', jobIf('always() && failure()')],
+    ['needs: b, if: !cancelled() && success()', jobIf('${{ !cancelled() && success() }}')],
+    ['if: FAILURE()', jobIf('FAILURE()', false)],
+    ['if: Cancelled()', jobIf('Cancelled()', false)],
+    ['if: ${{ !cancelled() && failure() }}', jobIf('${{ !cancelled() && failure() }}', false)],
+    ['if: ${{ !always() }}', jobIf('${{ !always() }}', false)],
+  ] as Array<[string, string]>)
+    test(`${name}: lost`, batch.add({ [WF]: ONE }, { [WF]: text }, false));
+  for (const [name, text] of [
+    ['needs: b, if: always()', jobIf('always()')],
+    ['needs: b, if: ${{ !cancelled() }}', jobIf('${{ !cancelled() }}')],
+    ["needs: b, if: always() && github.event_name == 'push'", jobIf("always() && github.event_name == 'push'")],
+    ['if: success()', jobIf('success()', false)],
+    ['if: Always()', jobIf('Always()', false)],
+  ] as Array<[string, string]>)
+    test(`${name}: kept`, batch.add({ [WF]: ONE }, { [WF]: text }, true));
+});
