@@ -88,10 +88,16 @@ function simple(all: readonly Word[], heredocs: readonly string[], co: Checkout,
     : inSubshell(co, () => earlierChanges(run.text, co, depth + 1));
 }
 
-/** GitHub's own actions (actions/checkout, actions/setup-node): the runner that runs the job is GitHub's too. */
+/**
+ * GitHub's own actions (actions/checkout, actions/setup-node): the runner that runs the job is GitHub's
+ * too. Not one whose path in the repository has a `..` name (`actions/checkout/../../x@v1`): it may
+ * climb out of GitHub's repository to another's.
+ */
 const GITHUBS = /^(?:actions|github)\/[\w.-]+(?:\/[^@\s]*)?@[^\s]+$/;
+const CLIMBS = /(?:^|\/)\.\.(?:\/|$)/;
 /** A remote action vouched for: GitHub's own, or one `trusted` names with the same pin. */
-const vouched = (uses: string, trusted: ReadonlySet<string>): boolean => GITHUBS.test(uses) || trusted.has(uses);
+const vouched = (uses: string, trusted: ReadonlySet<string>): boolean =>
+  (GITHUBS.test(uses) && !CLIMBS.test(uses.split('@')[0]!)) || trusted.has(uses);
 
 /** An earlier step that runs files of the checkout: its script and folder (null: not known), read at the commit. */
 export interface Earlier {

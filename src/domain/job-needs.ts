@@ -14,11 +14,20 @@ export interface JobRun {
   condition: unknown;
 }
 
-/** A condition that runs a job whatever its needed jobs did: `always()`, `!cancelled()`. */
-const RUNS_ANYWAY = /\balways\s*\(\s*\)|!\s*cancelled\s*\(\s*\)/;
-/** A condition that asks how the needed jobs ended (`failure()`, `cancelled()`): true only when one failed. */
-const STATUS_CALL = /\b(?:failure|cancelled)\s*\(/;
-const runsAnyway = (j: JobRun): boolean => typeof j.condition === 'string' && RUNS_ANYWAY.test(j.condition);
+/** A call that runs a job whatever its needed jobs did: `always()`, `!cancelled()` (names ignore case, as GitHub's). */
+const RUNS_ANYWAY = /\balways\s*\(\s*\)|!\s*cancelled\s*\(\s*\)/gi;
+/** A call that asks how the needed jobs ended (`failure()`, `cancelled()`): true only when one failed. */
+const STATUS_CALL = /\b(?:failure|cancelled)\s*\(/i;
+/** Any status call, success() too: the condition hangs on what the needed jobs did. */
+const ANY_STATUS = /\b(?:failure|cancelled|success)\s*\(/i;
+/** A condition's text with its always() and !cancelled() taken out: what else it asks. */
+const besides = (c: string): string => c.replace(RUNS_ANYWAY, ' ');
+/**
+ * Whether a job's `if:` runs it whatever its needed jobs did: it calls always() or !cancelled() and
+ * asks no other status (`always() && failure()` runs only when one failed).
+ */
+const runsAnyway = (j: JobRun): boolean =>
+  typeof j.condition === 'string' && besides(j.condition) !== j.condition && !ANY_STATUS.test(besides(j.condition));
 
 /** The names of the jobs that never run for a change; 'all': GitHub refuses the workflow. */
 export function deadJobs(jobs: ReadonlyMap<string, JobRun>): Set<string> | 'all' {
@@ -32,7 +41,7 @@ export function deadJobs(jobs: ReadonlyMap<string, JobRun>): Set<string> | 'all'
       if (!done.has(name) && list.every((n) => done.has(n as string))) grew = Boolean(done.add(name));
   }
   if (done.size < jobs.size) return 'all';
-  const asksStatus = (j: JobRun): boolean => typeof j.condition === 'string' && STATUS_CALL.test(j.condition);
+  const asksStatus = (j: JobRun): boolean => typeof j.condition === 'string' && STATUS_CALL.test(besides(j.condition));
   return new Set(
     [...jobs]
       .filter(([name, j]) => j.never || (!runsAnyway(j) && (needs.get(name)!.length > 0 || asksStatus(j))))

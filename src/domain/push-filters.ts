@@ -195,11 +195,25 @@ function evaluate(text: string, run: Run): Value {
     }
     if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'").toLowerCase();
     if (t === 'true' || t === 'false') return t === 'true';
-    if (tokens[i] === '(') throw new Error('call'); // a function: not read here
+    if (tokens[i] === '(') return call(t.toLowerCase());
     if (t === 'github.event_name') return run.e;
     if (t === 'github.ref') return run.ref?.toLowerCase();
     if (t === 'github.ref_name') return run.ref?.replace(/^refs\/heads\//, '').toLowerCase();
     return undefined;
+  };
+  // A function, its name read as GitHub reads it, ignoring case: always() is true, cancelled() false
+  // for a run that audits anything; any other call (success(), contains(...)) may be either.
+  const call = (name: string): Value => {
+    i += 1;
+    if (tokens[i] !== ')') {
+      or();
+      while (tokens[i] === ',') {
+        i += 1;
+        or();
+      }
+    }
+    if (tokens[i++] !== ')') throw new Error('call');
+    return name === 'always' ? true : name === 'cancelled' ? false : undefined;
   };
   const compare = (): Value => {
     const a = operand();

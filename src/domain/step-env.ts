@@ -234,9 +234,23 @@ function writtenPaths(words: readonly string[]): string[] {
   }
   if (EACH.has(tool)) return tool === 'sed' && !args.some((a) => /^-[^-]*i|^--in-place/.test(a)) ? [] : paths;
   if (tool === 'dd') return args.flatMap((a) => (a.startsWith('of=') ? [a.slice(3)] : []));
-  if (!/^(?:curl|wget|tar|unzip)$/.test(tool)) return [];
-  return args.flatMap((a, i) => (OUTPUT.test(a) ? [args[i + 1] ?? ''] : (OUTPUT_JOINED.exec(a)?.slice(1) ?? [])));
+  if (tool === 'cpio' || absoluteNames(tool, args)) return ['/'];
+  if (!/^(?:curl|wget|tar|bsdtar|unzip)$/.test(tool)) return [];
+  const named = args.flatMap((a, i) =>
+    OUTPUT.test(a) ? [args[i + 1] ?? ''] : (OUTPUT_JOINED.exec(a)?.slice(1) ?? []),
+  );
+  // With no output option (and curl's -O: the URL's own name) they write into the folder they run in.
+  return tool !== 'curl' || args.some((a) => /^-[A-Za-z]*O|^--remote-name/.test(a)) ? [...named, '.'] : named;
 }
+
+/**
+ * Whether an unpacking writes the names its archive holds as they are, `/` and `..` kept: tar's
+ * -P/--absolute-names (`xPf` too), unzip's `-:`; cpio does by default.
+ */
+const absoluteNames = (tool: string, args: readonly string[]): boolean =>
+  (/^(?:bsd)?tar$/.test(tool) &&
+    args.some((a, i) => a === '--absolute-names' || /^-[A-Za-z]*P/.test(a) || (i === 0 && /^[A-Za-z]*P/.test(a)))) ||
+  (tool === 'unzip' && args.some((a) => /^-[A-Za-z]*:/.test(a)));
 
 /**
  * The folder `git clone <url> <dir>` or `git worktree add <dir>` fills (a PATH folder not made yet,

@@ -33,12 +33,18 @@ describe('remote actions before the gate, against where the range starts', () =>
   test.each([
     ['someone/evil@v1 before the gate', `${PNPM}      - uses: someone/evil@v1\n${GATE}`],
     ['pnpm/action-setup at another pin', `      - uses: pnpm/action-setup@v3\n${GATE}`],
+    // redteam126: a path with `..` in GitHub's own repository may climb out of it.
+    ['actions/checkout/../../someone/evil@v1', `${PNPM}      - uses: actions/checkout/../../someone/evil@v1\n${GATE}`],
   ])('%s: ci-gate-kept fails', async (_n, steps) => {
     expect(await gateAfter(steps)).toBe(1);
   });
   test.each([
     ['the start’s pnpm/action-setup@v4, then pnpm install', `${PNPM}      - run: pnpm install\n${GATE}`],
     ['actions/setup-node@v4 added (GitHub’s own)', `      - uses: actions/setup-node@v4\n${PNPM}${GATE}`],
+    [
+      'github/codeql-action/init@v3 added (a path in GitHub’s own)',
+      `      - uses: github/codeql-action/init@v3\n${PNPM}${GATE}`,
+    ],
     ['someone/evil@v1 after the gate', `${PNPM}${GATE}      - uses: someone/evil@v1\n`],
   ])('%s: ci-gate-kept passes', async (_n, steps) => {
     expect(await gateAfter(steps)).toBe(0);
