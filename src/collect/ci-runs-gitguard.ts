@@ -17,7 +17,8 @@ import { chainGates } from './script-files.js';
 /** GitLab's pipeline file. */
 const GITLAB_CI = '.gitlab-ci.yml';
 import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js';
-import { deadLocalReferences, leansOnEarlier, namesGitguard, UNREAD, type Gate } from './github-gate.js';
+import { deadLocalReferences, namesGitguard, UNREAD, type Gate } from './github-gate.js';
+import { directGateAt } from './earlier-files.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { changesLaterSteps } from '../domain/step-env.js';
@@ -238,8 +239,8 @@ export class CiGateReader {
   /** `own`: the judged commit's side, whose direct gate holds only if earlier steps' files change nothing. */
   private async chainIn(state: State, place: Place, oid: string, own: boolean): Promise<Gate> {
     const reading = await this.readingAt(state, place);
-    if (reading.gate === true && !(own && (await leansOnEarlier(reading.files)))) return true;
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
+    if (reading.gate === true) return !own || place[0] === GITLAB_CI || directGateAt(read, oid, reading.files);
     return chainGates(read, this.oidBytes, oid, reading.files, place[0] === GITLAB_CI ? reading.gitlab : undefined);
   }
 

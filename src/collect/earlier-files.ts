@@ -6,6 +6,8 @@ import type { GitObject } from './objects.js';
 import { earlierChanges, type Earlier } from '../domain/earlier-steps.js';
 import type { Checkout, FileAt } from '../domain/shell-state.js';
 import { runContext } from './run-context.js';
+import { gateSteps, GITGUARD, stepJudged, UNREAD, type GateStep } from './github-gate.js';
+import { scriptGates } from './script-gate.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
@@ -52,4 +54,28 @@ async function oneAt(read: Read, tip: string, step: Earlier): Promise<boolean> {
     for (const p of asked) files.set(p, await fileAt(read, `${tip}:${p}`));
   }
   return true;
+}
+
+/**
+ * Whether CI texts whose direct reading gates (github-gate.ts namesGitguard, earlier steps taken as the
+ * file shows them) still gate with the checkout files their earlier steps run read at `tip`: a step
+ * judged a gate whose earlier steps change nothing there, gitguard's action likewise, or a mention.
+ * The gate's own chain is not read here (under a policy protected-paths judges it).
+ */
+export async function directGateAt(
+  read: Read,
+  tip: string,
+  files: ReadonlyArray<readonly [string, boolean]>,
+): Promise<boolean> {
+  const clear = async (before: readonly Earlier[] | undefined): Promise<boolean> =>
+    !before?.length || !(await earlierAt(read, tip, before));
+  for (const [text, called] of files) {
+    if (!GITGUARD.test(text)) continue;
+    const r = await gateSteps(text, called);
+    if (r === UNREAD || r.mention) return true;
+    for (const before of r.pending ?? []) if (await clear(before)) return true;
+    const judged = (s: GateStep): boolean => !s.off && stepJudged({ ...s, before: undefined }, scriptGates);
+    for (const s of r.steps) if (judged(s) && (await clear(s.before))) return true;
+  }
+  return false;
 }

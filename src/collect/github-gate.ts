@@ -80,19 +80,10 @@ export function namesGitguard(text: string, called = false): Promise<Gate> {
     const read = await gateSteps(text, called);
     if (read === UNREAD) return UNREAD;
     // Earlier steps that run checkout files are read as the CI file shows them here (a parent's gate
-    // stays a gate, so deleting it is a loss); the commit's own side reads their files (leansOnEarlier).
+    // stays a gate, so deleting it is a loss); the commit's own side reads their files (earlier-files.ts directGateAt).
     const judged = (s: GateStep): boolean => !s.off && stepJudged({ ...s, before: undefined }, scriptGates);
     return read.mention || Boolean(read.pending?.length) || read.steps.some(judged);
   });
-}
-
-/** Whether a CI file's gate waits on earlier steps that run files of the checkout (chainGates reads them). */
-export async function leansOnEarlier(files: ReadonlyArray<readonly [string, boolean]>): Promise<boolean> {
-  for (const [text, called] of files) {
-    const read = GITGUARD.test(text) ? await gateSteps(text, called) : UNREAD;
-    if (read !== UNREAD && (read.pending?.length || read.steps.some((s) => s.before?.length))) return true;
-  }
-  return false;
 }
 
 /**
