@@ -130,7 +130,9 @@ export function* watchedChanges(
   const direct = (yield ciGates.runsGitguard(ownState)) as RunnerGates;
   const own = (
     oid
-      ? yield Promise.all(direct.map((g, r) => (g === true ? ciGates.chainRunsGitguard(ownState, oid, r, true) : g)))
+      ? yield Promise.all(
+          direct.map((g, r) => (g === true ? ciGates.chainRunsGitguard(ownState, oid, r, true) : Promise.resolve(g))),
+        )
       : direct
   ) as RunnerGates;
   const parents = own.every((g) => g === true)
