@@ -6,6 +6,7 @@
 // honest: 20 workflows of 300 steps (25 KB each, the gate in ci.yml), then one edited a commit in turn,
 //   COMMITS (550) commits in all.
 import { execFileSync } from 'node:child_process';
+import { honestWorkflow as honest } from './bench-lib/ci-workflows.mjs';
 
 const [dir, shape, countText] = process.argv.slice(2);
 if (!dir || !['hostile', 'honest'].includes(shape)) {
@@ -28,17 +29,6 @@ function steppedApart(n, size) {
     length += line.length;
   }
   return lines.join('');
-}
-
-function honest(w, steps, v) {
-  let out = `name: wf${w}\non:\n  push:\n    branches: [main]\n  pull_request:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n`;
-  if (w === 0) out += '      - run: npx gitguard audit\n';
-  for (let k = 0; k < steps; k += 1)
-    out +=
-      k % 3 === 0
-        ? `      - name: Set up tool ${k}\n        uses: actions/setup-node@v4\n        with:\n          node-version: ${18 + (k % 3)}\n`
-        : `      - name: Step ${k} of ${w}\n        run: npm run task-${k} -- --shard ${k === v % steps ? v : 0}\n`;
-  return out;
 }
 
 const path = (w) => (w === 0 ? CI : `.github/workflows/wf${w}.yml`);

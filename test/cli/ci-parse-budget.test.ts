@@ -11,6 +11,7 @@
 // leaves a readable gate in place, and a large honest set of workflows judged.
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { runMain } from '../helpers/cli.js';
+import { honestWorkflow as honest } from '../../scripts/bench-lib/ci-workflows.mjs';
 
 const GATE =
   'on: [push]\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npx gitguard audit\n';
@@ -70,21 +71,6 @@ function history(commits: readonly Commit[]): TestRepo {
 /** `count` commits each writing a distinct padded big.yml of `size` bytes (from number `from`). */
 const bigs = (count: number, size: number, from = 1, pad = padded): Commit[] =>
   Array.from({ length: count }, (_, k) => ({ [BIG]: pad(from + k, size) }));
-
-/**
- * An honest workflow of `steps` steps (a third set-up actions, the rest named npm tasks), the gate in
- * number 0 (ci.yml), version `v` changing one step's argument.
- */
-function honest(w: number, steps: number, v: number): string {
-  let out = `name: wf${w}\non:\n  push:\n    branches: [main]\n  pull_request:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n`;
-  if (w === 0) out += '      - run: npx gitguard audit\n';
-  for (let k = 0; k < steps; k += 1)
-    out +=
-      k % 3 === 0
-        ? `      - name: Set up tool ${k}\n        uses: actions/setup-node@v4\n        with:\n          node-version: ${18 + (k % 3)}\n`
-        : `      - name: Step ${k} of ${w}\n        run: npm run task-${k} -- --shard ${k === v % steps ? v : 0}\n`;
-  return out;
-}
 
 /** `count` commits over 20 workflows of 300 steps: all written first, then one edited a commit in turn. */
 function honestSet(count: number): Commit[] {
