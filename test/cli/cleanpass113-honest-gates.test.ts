@@ -17,9 +17,12 @@
 // - `echo "$HOME/.local/bin" >> $GITHUB_PATH` after `pipx install`: a tool folder outside the checkout.
 //   Twins: a folder of the workspace, one under $HOME/work (GitHub's workspace), one not read.
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 
 afterAll(cleanupTemp);
+
+// Every row judged by one audit per chain (gate-batch.ts): the kept rows', the lost ones', per CI system.
+const batch = gateBatch();
 
 const WF = '.github/workflows/ci.yml';
 const ID = 'c0ffee'.repeat(6) + 'c0ff';
@@ -150,7 +153,7 @@ const cases: Array<[name: string, after: Record<string, string>, kept: boolean]>
     false,
   ],
 ];
-test.each(cases)('%s', (_name, after, kept) => expectGateOutcome(BEFORE, after, kept), 60_000);
+for (const [name, after, kept] of cases) test(name, batch.add(BEFORE, after, kept), 60_000);
 
 // GitLab's `variables:` (job or global) as the workflow's env; pipeline variables outrank them (README).
 const GITLAB = '.gitlab-ci.yml';
@@ -164,8 +167,9 @@ const gitlab: Array<[name: string, after: string, kept: boolean]> = [
     false,
   ],
 ];
-test.each(gitlab)(
-  '%s: kept %s',
-  (_name, after, kept) => expectGateOutcome({ [GITLAB]: lab('npx gitguard audit', '') }, { [GITLAB]: after }, kept),
-  60_000,
-);
+for (const [name, after, kept] of gitlab)
+  test(
+    `${name}: kept ${kept}`,
+    batch.add({ [GITLAB]: lab('npx gitguard audit', '') }, { [GITLAB]: after }, kept),
+    60_000,
+  );

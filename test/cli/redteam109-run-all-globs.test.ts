@@ -8,7 +8,7 @@
 // Reference: the minimatch in node_modules, with npm-run-all's options (lib/match-tasks.js).
 import { createRequire } from 'node:module';
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -28,6 +28,8 @@ const PKG = (ci: string, scripts: Record<string, string>): string =>
   `${JSON.stringify({ scripts: { ci, ...scripts } }, null, 2)}\n`;
 const BEFORE = { [WF]: GH('npm run ci'), 'package.json': PKG('gitguard audit', {}) };
 const GATE = 'gitguard audit';
+// The cases judged by one audit per chain (gate-batch.ts): the lost ones', the kept ones'.
+const batch = gateBatch();
 
 const lost: Array<[string, string, Record<string, string>]> = [
   ['a dot segment (audit:.gate)', 'audit:*', { 'audit:lint': 'echo ok', 'audit:.gate': GATE }],
@@ -35,29 +37,34 @@ const lost: Array<[string, string, Record<string, string>]> = [
   ['a trailing ** met by no segment (audit)', 'audit:**', { audit: GATE, 'audit:lint': 'echo ok' }],
   ['an extglob read literally', 'audit:*(lint)', { 'audit:lint': 'echo ok', 'audit:x(lint)': GATE }],
 ];
-test.each(lost)('%s: npm-run-all does not run the gate, ci-gate-kept fails', async (_n, glob, scripts) => {
-  const runs = runAll(glob, scripts);
-  expect(runs.length).toBeGreaterThan(0); // no "Task not found": the step runs green
-  expect(runs.some((n) => scripts[n] === GATE)).toBe(false);
-  await expectGateOutcome(
+for (const [n, glob, scripts] of lost) {
+  const check = batch.add(
     BEFORE,
     { 'package.json': PKG(`run-s lint '${glob}'`, { lint: 'eslint .', ...scripts }) },
     false,
   );
-});
+  test(`${n}: npm-run-all does not run the gate, ci-gate-kept fails`, async () => {
+    const runs = runAll(glob, scripts);
+    expect(runs.length).toBeGreaterThan(0); // no "Task not found": the step runs green
+    expect(runs.some((s) => scripts[s] === GATE)).toBe(false);
+    await check();
+  });
+}
 
+const honest = { 'audit:git': GATE, 'audit:deps': 'npm audit', 'lint:.cache': 'rm -rf .cache' };
+const honestKept = batch.add(
+  BEFORE,
+  { 'package.json': PKG('run-s lint audit:*', { lint: 'eslint .', ...honest }) },
+  true,
+);
 test('twin: a dot script beside an honest glob that runs the gate: kept', async () => {
-  const scripts = { 'audit:git': GATE, 'audit:deps': 'npm audit', 'lint:.cache': 'rm -rf .cache' };
-  expect(runAll('audit:*', scripts)).toEqual(['audit:git', 'audit:deps']);
-  await expectGateOutcome(
-    BEFORE,
-    { 'package.json': PKG('run-s lint audit:*', { lint: 'eslint .', ...scripts }) },
-    true,
-  );
+  expect(runAll('audit:*', honest)).toEqual(['audit:git', 'audit:deps']);
+  await honestKept();
 });
 
+const dot = { 'audit:.git': GATE };
+const dotKept = batch.add(BEFORE, { 'package.json': PKG('run-s audit:.*', dot) }, true);
 test('twin: a dot segment the pattern names itself (audit:.*) is run, and read so: kept', async () => {
-  const scripts = { 'audit:.git': GATE };
-  expect(runAll('audit:.*', scripts)).toEqual(['audit:.git']);
-  await expectGateOutcome(BEFORE, { 'package.json': PKG('run-s audit:.*', scripts) }, true);
+  expect(runAll('audit:.*', dot)).toEqual(['audit:.git']);
+  await dotKept();
 });

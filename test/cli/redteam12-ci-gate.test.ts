@@ -3,7 +3,7 @@
 // (`continue-on-error: true`; GitLab `allow_failure: true`, `when: manual`) kept the gate. Only a
 // mention in what runs and can fail the run counts now.
 import { cleanupTemp } from '../helpers/repo.js';
-import { keysOnlyGate } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -11,8 +11,11 @@ const GH = (step: string): string =>
   `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n${step}`;
 const GL = (job: string): string => `build:\n  script: make\naudit:\n  script: npx gitguard audit\n${job}`;
 
-/** No policy: every removal is reported. The gate runs, then `after` replaces the CI file. */
-const gate = keysOnlyGate;
+/**
+ * No policy: every removal is reported. The gate runs, then `after` replaces the CI file; the cases
+ * judged by one audit per chain (gate-batch.ts).
+ */
+const batch = gateBatch();
 
 const WF = '.github/workflows/ci.yml';
 const KEPT = GH('      - run: npx gitguard audit\n');
@@ -35,17 +38,12 @@ describe.each([
   ['a GitLab job allowed to fail', '.gitlab-ci.yml', GL(''), GL('  allow_failure: true\n')],
   ['a GitLab job made manual', '.gitlab-ci.yml', GL(''), GL('  when: manual\n')],
 ])('%s', (_name, file, before, after) => {
-  test('ci-gate-kept fails', async () => {
-    const res = await gate(file, before, after);
-    expect([res.code, res.stdout]).toEqual([1, expect.stringMatching(/FAIL\s+ci-gate-kept/)]);
-  });
+  test('ci-gate-kept fails', batch.add({ [file]: before }, { [file]: after }, false));
 });
 
-test.each([
+for (const [name, after] of [
   ['a step renamed, a comment added', GH('      # the audit\n      - name: audit\n        run: npx gitguard audit\n')],
   ['if: always()', GH('      - run: npx gitguard audit\n        if: always()\n')],
   ['continue-on-error: false', GH('      - run: npx gitguard audit\n        continue-on-error: false\n')],
-])('twin: %s keeps the gate', async (_name, after) => {
-  const res = await gate(WF, KEPT, after);
-  expect(res.code).toBe(0);
-});
+])
+  test(`twin: ${name} keeps the gate`, batch.add({ [WF]: KEPT }, { [WF]: after! }, true));

@@ -5,7 +5,7 @@
 // jobs `extends:` names, the last one named winning) decides now. Twins: a merge or parent that leaves
 // the job able to fail, and a later parent that sets `allow_failure: false` again.
 import { cleanupTemp } from '../helpers/repo.js';
-import { keysOnlyGate } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -15,10 +15,15 @@ const LENIENT = `.lenient: &lenient\n  allow_failure: true\n.manual: &manual\n  
 const job = (extra: string): string =>
   `${LENIENT}build:\n  script: make\naudit:\n${extra}  script: npx gitguard audit\n`;
 
-/** No policy: every removal is reported. The gate runs, then `after` replaces the CI file. */
-const gate = async (after: string): Promise<number> => (await keysOnlyGate(FILE, KEPT, after)).code;
+/**
+ * No policy: every removal is reported. The gate runs, then `after` replaces the CI file: ci-gate-kept
+ * fails with exit 1 or passes with 0, each chain of cases judged by one audit (gate-batch.ts).
+ */
+const batch = gateBatch();
+const gate = (after: string, kept: boolean): (() => Promise<void>) =>
+  batch.add({ [FILE]: KEPT }, { [FILE]: after }, kept);
 
-test.each([
+for (const [name, after] of [
   ['a merge key taking allow_failure: true in', job('  <<: *lenient\n')],
   ['a merge key list taking when: manual in', job('  <<: [*defaults, *manual]\n')],
   ['extends: a hidden job allowed to fail', job('  extends: .lenient\n')],
@@ -26,14 +31,12 @@ test.each([
     'extends: a chain ending in a manual job',
     `${LENIENT}.mid:\n  extends: .manual\nbuild:\n  script: make\naudit:\n  extends: [.defaults, .mid]\n  script: npx gitguard audit\n`,
   ],
-])('%s: ci-gate-kept fails (before: passed)', async (_name, after) => {
-  expect(await gate(after)).toBe(1);
-});
+])
+  test(`${name}: ci-gate-kept fails (before: passed)`, gate(after!, false));
 
-test.each([
+for (const [name, after] of [
   ['a merge key of settings that fail nothing', job('  <<: *defaults\n')],
   ['extends: a lenient job, then a strict one (the last wins)', job('  extends: [.lenient, .strict]\n')],
   ['the job itself says allow_failure: false over what it merges', job('  <<: *lenient\n  allow_failure: false\n')],
-])('twin: %s keeps the gate', async (_name, after) => {
-  expect(await gate(after)).toBe(0);
-});
+])
+  test(`twin: ${name} keeps the gate`, gate(after!, true));

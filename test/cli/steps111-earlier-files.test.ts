@@ -6,7 +6,7 @@
 // it passes where the gate is lost. Honest twins (a build, a test run, FOO=bar) stay gates.
 import { cleanupJobs, jobPasses, type JobStep } from '../helpers/real-job.js';
 import { cleanupTemp } from '../helpers/repo.js';
-import { expectGateOutcome } from '../helpers/team.js';
+import { gateBatch } from '../helpers/gate-batch.js';
 
 afterAll(cleanupTemp);
 afterAll(cleanupJobs);
@@ -110,42 +110,61 @@ const KEPT: Case[] = [
   ],
 ];
 
-// A rest parameter: jest reads a function of more parameters than a row's values as taking `done`.
+// Each describe's cases judged by one audit per chain (gate-batch.ts), each test reading its own; the
+// real jobs run in the tests.
 describe('GitHub: a file of the checkout an earlier step runs, read at the commit', () => {
-  test.each(LOST)('%s: the real job passes, ci-gate-kept fails', async (...[, steps, files]: Case) => {
-    expect(jobPasses(steps, files)).toBe(true);
-    await expectGateOutcome(DIRECT, { [WF]: workflow(steps), ...files }, false);
-  });
-  test.each(KEPT)('%s: the real job fails on the audit, the gate is kept', async (...[, steps, files]: Case) => {
-    expect(jobPasses(steps, files)).toBe(false);
-    await expectGateOutcome(DIRECT, { [WF]: workflow(steps), ...files }, true);
-  });
-  test('a file the step names by a variable: lost (not read)', () =>
-    expectGateOutcome(DIRECT, { [WF]: workflow([{ run: './ci/$SETUP.sh' }, gate]) }, false));
-  test('a file not in the commit: lost', () =>
-    expectGateOutcome(DIRECT, { [WF]: workflow([{ run: './ci/setup.sh' }, gate]) }, false));
+  const batch = gateBatch();
+  for (const [name, steps, files] of LOST) {
+    const check = batch.add(DIRECT, { [WF]: workflow(steps), ...files }, false);
+    test(`${name}: the real job passes, ci-gate-kept fails`, async () => {
+      expect(jobPasses(steps, files)).toBe(true);
+      await check();
+    });
+  }
+  for (const [name, steps, files] of KEPT) {
+    const check = batch.add(DIRECT, { [WF]: workflow(steps), ...files }, true);
+    test(`${name}: the real job fails on the audit, the gate is kept`, async () => {
+      expect(jobPasses(steps, files)).toBe(false);
+      await check();
+    });
+  }
+  test(
+    'a file the step names by a variable: lost (not read)',
+    batch.add(DIRECT, { [WF]: workflow([{ run: './ci/$SETUP.sh' }, gate]) }, false),
+  );
+  test(
+    'a file not in the commit: lost',
+    batch.add(DIRECT, { [WF]: workflow([{ run: './ci/setup.sh' }, gate]) }, false),
+  );
   // The workflow already runs the script; the change edits the script alone.
   const SETUP = { [WF]: workflow([{ run: './ci/setup.sh' }, gate]), ...TOOLS, 'ci/setup.sh': SH('echo setup') };
+  const pathWritten = batch.add(SETUP, { 'ci/setup.sh': SH(ADD_PATH) }, false);
   test('the script alone edited to write $GITHUB_PATH: lost', async () => {
     const files = { ...SETUP, 'ci/setup.sh': SH(ADD_PATH) };
     expect(jobPasses([{ run: './ci/setup.sh' }, gate], files)).toBe(true);
-    await expectGateOutcome(SETUP, { 'ci/setup.sh': SH(ADD_PATH) }, false);
+    await pathWritten();
   });
-  test('the script alone edited to build: kept', () =>
-    expectGateOutcome(SETUP, { 'ci/setup.sh': SH('echo setup\nmkdir -p dist') }, true));
+  test(
+    'the script alone edited to build: kept',
+    batch.add(SETUP, { 'ci/setup.sh': SH('echo setup\nmkdir -p dist') }, true),
+  );
   const ACTION = 'uses: someone/gitguard@v1';
-  test("gitguard's action after a script that writes $GITHUB_PATH: lost", () =>
-    expectGateOutcome(
+  test(
+    "gitguard's action after a script that writes $GITHUB_PATH: lost",
+    batch.add(
       { [WF]: workflow([ACTION]) },
       { [WF]: workflow([{ run: './ci/setup.sh' }, ACTION]), 'ci/setup.sh': SH(ADD_PATH) },
       false,
-    ));
-  test("gitguard's action after a script that builds: kept", () =>
-    expectGateOutcome(
+    ),
+  );
+  test(
+    "gitguard's action after a script that builds: kept",
+    batch.add(
       { [WF]: workflow([ACTION]) },
       { [WF]: workflow([{ run: './ci/setup.sh' }, ACTION]), 'ci/setup.sh': SH('mkdir -p dist') },
       true,
-    ));
+    ),
+  );
 });
 
 // GitLab sets an earlier job's dotenv report variables for the jobs that take its artifacts, over
@@ -159,7 +178,8 @@ const GL_DIRECT = {
 };
 
 describe('GitLab: an earlier job sets variables for the gate job by a dotenv report', () => {
-  test.each([
+  const batch = gateBatch();
+  for (const [name, text] of [
     ['a later stage (the default)', `${SETUP_JOB()}${AUDIT_JOB()}`],
     ['needs: [setup]', `${SETUP_JOB()}${AUDIT_JOB('  needs: [setup]\n')}`],
     ['dependencies: [setup]', `${SETUP_JOB()}${AUDIT_JOB('  dependencies: [setup]\n')}`],
@@ -167,8 +187,9 @@ describe('GitLab: an earlier job sets variables for the gate job by a dotenv rep
       'the same stage, needs: [setup]',
       `${SETUP_JOB()}${AUDIT_JOB('  needs: [setup]\n').replace('stage: test', 'stage: build')}`,
     ],
-  ])('%s: lost', (_n, text) => expectGateOutcome(GL_DIRECT, { '.gitlab-ci.yml': text }, false));
-  test.each([
+  ])
+    test(`${name}: lost`, batch.add(GL_DIRECT, { '.gitlab-ci.yml': text! }, false));
+  for (const [name, text] of [
     ['needs: []', `${SETUP_JOB()}${AUDIT_JOB('  needs: []\n')}`],
     ['dependencies: []', `${SETUP_JOB()}${AUDIT_JOB('  dependencies: []\n')}`],
     [
@@ -177,5 +198,6 @@ describe('GitLab: an earlier job sets variables for the gate job by a dotenv rep
     ],
     ['the report in a later stage', `${SETUP_JOB().replace('stage: build', 'stage: deploy')}${AUDIT_JOB()}`],
     ['the report in the same stage', `${SETUP_JOB().replace('stage: build', 'stage: test')}${AUDIT_JOB()}`],
-  ])('%s: kept', (_n, text) => expectGateOutcome(GL_DIRECT, { '.gitlab-ci.yml': text }, true));
+  ])
+    test(`${name}: kept`, batch.add(GL_DIRECT, { '.gitlab-ci.yml': text! }, true));
 });

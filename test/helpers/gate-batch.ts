@@ -8,6 +8,7 @@
 // describe) and the audits run once, before the describe's tests; each test asserts its own case.
 import { commitSeries, type SeriesCommit } from './commit-series.js';
 import { parseJson, resultOf, runMain } from './cli.js';
+import type { TestRepo } from './repo.js';
 import { aliceSigns } from './team.js';
 
 type Files = Record<string, string>;
@@ -25,6 +26,17 @@ interface Judged {
   findings: Array<string | undefined>;
   /** Per case: the files git's diff says its `after` commit changes. */
   changed: string[][];
+  /** The chain's repository, and per case its `before` and `after` commits. */
+  r: TestRepo;
+  commits: Array<{ before: string; after: string }>;
+}
+
+/** A case's repository and commits, after its verdict was checked (GateBatch.read). */
+export interface CaseCommits {
+  r: TestRepo;
+  /** The case's commit of `before` and its commit writing `after` over it (a child of `before`). */
+  before: string;
+  after: string;
 }
 
 const ALICE = {
@@ -78,6 +90,8 @@ async function judge(cases: readonly Case[]): Promise<Judged> {
     outcome: result.outcome,
     findings: afters.map((oid) => byCommit.get(oid)),
     changed: afters.map((oid) => names.get(oid) ?? []),
+    r,
+    commits: afters.map((after, i) => ({ before: oids[2 * i]!, after })),
   };
 }
 
@@ -91,6 +105,11 @@ export interface GateBatch {
    * writes and that a lost gate's finding names that system (expectCiGate's checks).
    */
   add(before: Files, after: Files, kept: boolean, system?: string): () => Promise<void>;
+  /**
+   * add, whose check also hands the test the chain's repository and the case's two commits, for a
+   * reference reading of its own (git's listing of each side, say) once the verdict is checked.
+   */
+  read(before: Files, after: Files, kept: boolean, system?: string): () => Promise<CaseCommits>;
 }
 
 /**
@@ -111,26 +130,34 @@ export function gateBatch(): GateBatch {
   beforeAll(async () => {
     for (const chain of chains.values()) await (chain.judged ??= judge(chain.cases));
   }, 600_000);
+  const read: GateBatch['read'] = (before, after, kept, system) => {
+    const key = `${kept} ${systemsOf(before)}`;
+    const chain = chains.get(key) ?? { cases: [] };
+    chains.set(key, chain);
+    const at = chain.cases.push({ before, after, kept }) - 1;
+    return async () => {
+      const j = await (chain.judged ??= judge(chain.cases));
+      if (system) expect(j.changed[at]).toEqual(Object.keys(after).sort());
+      // The case's own verdict first: where one case of a chain goes wrong, its test names its
+      // finding (or its missing one), and the chain's exit code fails the chain's other tests too.
+      if (kept) {
+        expect(j.findings[at]).toBeUndefined();
+        expect([j.code, j.outcome]).toEqual([0, 'pass']);
+      } else {
+        expect(j.findings[at]).toEqual(expect.any(String));
+        if (system) expect(j.findings[at]).toContain(`no longer run by ${system}`);
+        expect([j.code, j.outcome]).toEqual([1, 'fail']);
+      }
+      return { r: j.r, ...j.commits[at]! };
+    };
+  };
   return {
     add(before, after, kept, system) {
-      const key = `${kept} ${systemsOf(before)}`;
-      const chain = chains.get(key) ?? { cases: [] };
-      chains.set(key, chain);
-      const at = chain.cases.push({ before, after, kept }) - 1;
+      const check = read(before, after, kept, system);
       return async () => {
-        const j = await (chain.judged ??= judge(chain.cases));
-        if (system) expect(j.changed[at]).toEqual(Object.keys(after).sort());
-        // The case's own verdict first: where one case of a chain goes wrong, its test names its
-        // finding (or its missing one), and the chain's exit code fails the chain's other tests too.
-        if (kept) {
-          expect(j.findings[at]).toBeUndefined();
-          expect([j.code, j.outcome]).toEqual([0, 'pass']);
-        } else {
-          expect(j.findings[at]).toEqual(expect.any(String));
-          if (system) expect(j.findings[at]).toContain(`no longer run by ${system}`);
-          expect([j.code, j.outcome]).toEqual([1, 'fail']);
-        }
+        await check();
       };
     },
+    read,
   };
 }
