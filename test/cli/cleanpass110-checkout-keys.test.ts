@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, type SshTestKey } from '../helpers/ssh.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { ruleFindings } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -36,20 +36,14 @@ const day = (n: number): number => Date.UTC(2025, 0, n) / 1000;
 const gitLetters = (r: TestRepo, dir = r.dir): string[] =>
   r.run(['-C', dir, '-c', `gpg.ssh.allowedSignersFile=${join(dir, FILE)}`, 'log', '--format=%G?', 'HEAD']).split('\n');
 
-const IMPERSONATION_JSON = ['--threat', 'impersonation', '--format', 'json', '--no-cache'];
-
 /** gitguard's impersonation audit of `dir` with its tracked signers file (and `extra`): its exit code and the commits signers-authorized names. */
-function audit(
-  r: TestRepo,
-  extra: string[] = [],
-  dir = r.dir,
-  keyed = true,
-): { code: number; failed: string[]; why: string[] } {
-  const signers = keyed ? ['--allowed-signers', join(dir, FILE)] : [];
-  const res = runCli(['audit', '-C', dir, ...signers, ...IMPERSONATION_JSON, ...extra], { env: r.env });
-  const findings = resultOf(parseJson(res), 'signers-authorized').findings;
-  return { code: res.code, failed: findings.map((f) => f.commit ?? ''), why: findings.map((f) => f.message) };
-}
+const audit = (r: TestRepo, extra: string[] = [], dir = r.dir, keyed = true) =>
+  ruleFindings(
+    { dir, env: r.env },
+    'signers-authorized',
+    [...(keyed ? ['--allowed-signers', join(dir, FILE)] : []), ...extra],
+    ['--threat', 'impersonation'],
+  );
 
 /** A signed merge of `branch` into the checked-out branch by `email` with `key`, on day `n`. */
 function merge(r: TestRepo, key: SshTestKey, email: string, branch: string, n: number): string {
@@ -114,22 +108,22 @@ function project(): { r: TestRepo; base: string } {
   return { r, base };
 }
 
-test('a listed signer merges a branch forked before she was added: git reads G, gitguard passes', () => {
+test('a listed signer merges a branch forked before she was added: git reads G, gitguard passes', async () => {
   const { r, base } = project();
   merge(r, carol, 'carol@example.com', 'old', 8);
   expect(gitLetters(r)).toEqual(Array(8).fill('G'));
-  expect(audit(r)).toMatchObject({ code: 0, failed: [] });
-  expect(audit(r, ['--base', base])).toMatchObject({ code: 0, failed: [] });
+  expect(await audit(r)).toMatchObject({ code: 0, failed: [] });
+  expect(await audit(r, ['--base', base])).toMatchObject({ code: 0, failed: [] });
 });
 
-test('twin: an unlisted signer merging the same branch fails', () => {
+test('twin: an unlisted signer merging the same branch fails', async () => {
   const { r } = project();
   const evil = merge(r, mallory, 'carol@example.com', 'old', 8);
   expect(gitLetters(r)[0]).toBe('U');
-  expect(audit(r)).toMatchObject({ code: 1, failed: [evil] });
+  expect(await audit(r)).toMatchObject({ code: 1, failed: [evil] });
 });
 
-test("twin: a merge taking a side branch's file that lists the merger is judged by the mainline's file", () => {
+test("twin: a merge taking a side branch's file that lists the merger is judged by the mainline's file", async () => {
   const { r } = project();
   const listed = r.run(['show', `main:${FILE}`]) + '\n' + line('mallory@example.com', mallory);
   r.run(['checkout', '-q', 'old']);
@@ -141,7 +135,7 @@ test("twin: a merge taking a side branch's file that lists the merger is judged 
   const evil = commitAsPerson(r, mallory, 'mallory@example.com', 'merge old', {}, [], day(8));
   expect(r.run(['rev-list', '--parents', '-n1', evil]).split(' ')).toHaveLength(3);
   expect(gitLetters(r)[0]).toBe('G');
-  expect(audit(r).failed).toEqual([evil]);
+  expect((await audit(r)).failed).toEqual([evil]);
   expect(side).not.toBe(evil);
 });
 
@@ -161,16 +155,16 @@ function signedFrom(): { r: TestRepo; root: string } {
   return { r, root };
 }
 
-test('--trust-root <full id> with the tracked signers file: git reads G for every commit in scope, gitguard passes', () => {
+test('--trust-root <full id> with the tracked signers file: git reads G for every commit in scope, gitguard passes', async () => {
   const { r, root } = signedFrom();
   expect(gitLetters(r)).toEqual(['G', 'G', 'G', 'G', 'N']);
-  expect(audit(r, ['--trust-root', root])).toMatchObject({
+  expect(await audit(r, ['--trust-root', root])).toMatchObject({
     code: 0,
     failed: [],
   });
 });
 
-test('the same in a shallow clone (CI fetch-depth: 2) from the commit before the tip', () => {
+test('the same in a shallow clone (CI fetch-depth: 2) from the commit before the tip', async () => {
   const { r } = signedFrom();
   const dir = join(tempDir(), 'shallow');
   const clone = spawnSync('git', ['clone', '-q', '--depth', '2', `file://${r.dir}`, dir], { env: r.env });
@@ -178,25 +172,25 @@ test('the same in a shallow clone (CI fetch-depth: 2) from the commit before the
   const from = r.run(['-C', dir, 'rev-parse', 'HEAD~1']);
   expect(r.run(['-C', dir, 'rev-parse', '--is-shallow-repository'])).toBe('true');
   expect(gitLetters(r, dir)).toEqual(['G', 'G']);
-  expect(audit(r, ['--trust-root', from], dir)).toMatchObject({
+  expect(await audit(r, ['--trust-root', from], dir)).toMatchObject({
     code: 0,
     failed: [],
   });
 });
 
-test('twin: an unlisted signer after the root fails', () => {
+test('twin: an unlisted signer after the root fails', async () => {
   const { r, root } = signedFrom();
   const evil = commitAsPerson(r, mallory, 'bob@example.com', 'evil', { d: '1\n' });
   expect(gitLetters(r)[0]).toBe('U');
-  expect(audit(r, ['--trust-root', root])).toMatchObject({
+  expect(await audit(r, ['--trust-root', root])).toMatchObject({
     code: 1,
     failed: [evil],
   });
 });
 
-test('twin: without keys, a root that carries no policy still judges nothing, with its reason', () => {
+test('twin: without keys, a root that carries no policy still judges nothing, with its reason', async () => {
   const { r, root } = signedFrom();
-  const res = audit(r, ['--trust-root', root], r.dir, false);
+  const res = await audit(r, ['--trust-root', root], r.dir, false);
   expect(res.code).toBe(1);
   expect(res.failed).toHaveLength(4);
   expect(res.why[0]).toContain('carries no .gitguard/policy.yml');

@@ -8,7 +8,7 @@ import { cleanupTemp } from '../helpers/repo.js';
 import { aliceSigns } from '../helpers/team.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 import { commitAsPerson } from '../helpers/ssh.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliBatch } from '../helpers/cli-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -93,7 +93,8 @@ for (const [name, after, keeps] of [
     batch.add({ '.gitlab-ci.yml': GL('') }, { '.gitlab-ci.yml': after }, keeps),
   );
 
-// The reference: the built CLI on a repository whose only commit failure is an unsigned one.
+// The reference: the built CLI on a repository whose only commit failure is an unsigned one (each
+// case its own repository, all run by one node process of the built code: runCliBatch).
 describe('the real CLI on a failing repository', () => {
   const setUp = (): { dir: string; keys: string; env: NodeJS.ProcessEnv } => {
     const { r, alice, keys } = aliceSigns();
@@ -101,13 +102,7 @@ describe('the real CLI on a failing repository', () => {
     commitAsPerson(r, undefined, 'alice@example.com', 'unsigned', { b: 'b\n' });
     return { dir: r.dir, keys, env: r.env };
   };
-  const audit = (extra: string[]): number => {
-    const { dir, keys, env } = setUp();
-    // The client threat left out: this machine's ssh/gpg/git versions are no part of the reference.
-    const only = extra.includes('--threat') ? [] : ['--threat', 'impersonation,history'];
-    return runCli(['audit', '-C', dir, '--no-ledger', '--allowed-signers', keys, ...only, ...extra], { env }).code;
-  };
-  test.each([
+  const cases: Array<[string[], number]> = [
     [['--threat', 'history'], 0],
     [['--rule', 'signers-authorized'], 0],
     [['--fail-on', 'critical'], 0],
@@ -116,8 +111,19 @@ describe('the real CLI on a failing repository', () => {
     [['--format', 'sarif'], 1],
     [['--no-cache', '--fail-on', 'high'], 1],
     [['--base', 'HEAD~1'], 1],
-  ])('audit %j exits %i', (extra, code) => {
-    expect(audit(extra)).toBe(code);
+  ];
+  let codes: number[];
+  beforeAll(() => {
+    const runs = cases.map(([extra]) => {
+      const { dir, keys, env } = setUp();
+      // The client threat left out: this machine's ssh/gpg/git versions are no part of the reference.
+      const only = extra.includes('--threat') ? [] : ['--threat', 'impersonation,history'];
+      return { args: ['audit', '-C', dir, '--no-ledger', '--allowed-signers', keys, ...only, ...extra], env };
+    });
+    codes = runCliBatch(runs, { timeoutMs: 120_000 }).map((res) => res.code);
+  }, 180_000);
+  test.each(cases.map(([extra, code], i) => [extra, code, i] as const))('audit %j exits %i', (_extra, code, i) => {
+    expect(codes[i]).toBe(code);
   });
 });
 

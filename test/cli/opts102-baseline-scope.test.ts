@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey } from '../helpers/ssh.js';
-import { runCli } from '../helpers/cli.js';
+import { runMain } from '../helpers/cli.js';
 import { TokenFactory } from '../helpers/secrets.js';
 
 afterAll(cleanupTemp);
@@ -21,39 +21,39 @@ writeFileSync(signers, `maint@example.com ${maint.pub}\nbob@example.com ${bob.pu
 const RULE = ['-r', 'secrets-not-in-history,commits-signed,signers-authorized'];
 
 const gitguard = (r: TestRepo, ...args: string[]) =>
-  runCli([...args, '-C', r.dir, '--allowed-signers', signers, '--no-cache', ...RULE], { env: r.env });
+  runMain([...args, '-C', r.dir, '--allowed-signers', signers, '--no-cache', ...RULE], { env: r.env });
 
 /** A file outside the repository holding gitguard's own baseline of `r` now. */
-function written(r: TestRepo): string {
+async function written(r: TestRepo): Promise<string> {
   const f = join(tempDir(), 'b.json');
   mkdirSync(join(f, '..'), { recursive: true });
-  expect(gitguard(r, 'baseline', 'write', f).code).toBe(0);
+  expect((await gitguard(r, 'baseline', 'write', f)).code).toBe(0);
   return readFileSync(f, 'utf8');
 }
 
 /** The maintainer's baseline of an empty history, then `who` commits a token. */
-function withSecret(who: typeof bob, email: string): TestRepo {
+async function withSecret(who: typeof bob, email: string): Promise<TestRepo> {
   const r = makeRepo();
   configureSshSigning(r, maint);
-  const empty = written(r);
+  const empty = await written(r);
   commitAsPerson(r, maint, 'maint@example.com', 'init', { a: '1\n', 'baseline.json': empty });
   commitAsPerson(r, who, email, 'token', { 'deploy.env': `TOKEN=${new TokenFactory(7).checksummed('ghp_')}\n` });
   return r;
 }
 
-test("an outsider who writes his earlier commit's findings into the tracked baseline still fails", () => {
-  const r = withSecret(eve, 'eve@example.com');
-  commitAsPerson(r, eve, 'eve@example.com', 'accept it', { 'baseline.json': written(r) });
-  const res = gitguard(r, 'audit', '--baseline', join(r.dir, 'baseline.json'));
+test("an outsider who writes his earlier commit's findings into the tracked baseline still fails", async () => {
+  const r = await withSecret(eve, 'eve@example.com');
+  commitAsPerson(r, eve, 'eve@example.com', 'accept it', { 'baseline.json': await written(r) });
+  const res = await gitguard(r, 'audit', '--baseline', join(r.dir, 'baseline.json'));
   expect([res.code, res.stdout]).toEqual([
     1,
     expect.stringMatching(/FAIL\s+signers-authorized[\s\S]*pass\s+secrets-not-in-history/),
   ]);
 });
 
-test('twin: a listed signer writes it into the tracked baseline: suppressed, the audit passes', () => {
-  const r = withSecret(bob, 'bob@example.com');
-  expect(gitguard(r, 'audit').code).toBe(1);
-  commitAsPerson(r, bob, 'bob@example.com', 'accept it', { 'baseline.json': written(r) });
-  expect(gitguard(r, 'audit', '--baseline', join(r.dir, 'baseline.json')).code).toBe(0);
+test('twin: a listed signer writes it into the tracked baseline: suppressed, the audit passes', async () => {
+  const r = await withSecret(bob, 'bob@example.com');
+  expect((await gitguard(r, 'audit')).code).toBe(1);
+  commitAsPerson(r, bob, 'bob@example.com', 'accept it', { 'baseline.json': await written(r) });
+  expect((await gitguard(r, 'audit', '--baseline', join(r.dir, 'baseline.json'))).code).toBe(0);
 });

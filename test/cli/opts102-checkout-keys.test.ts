@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, signerLine } from '../helpers/ssh.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { ruleFindings, runMain } from '../helpers/cli.js';
 import { makeGpg } from '../helpers/gpg.js';
 
 afterAll(cleanupTemp);
@@ -31,29 +31,11 @@ function repo(): TestRepo {
 const gitLetters = (r: TestRepo): string[] =>
   r.run(['-c', `gpg.ssh.allowedSignersFile=${join(r.dir, FILE)}`, 'log', '--format=%G?']).split('\n');
 
-function audit(r: TestRepo, extra: string[], keyFile = join(r.dir, FILE)): { code: number; failed: string[] } {
-  const res = runCli(
-    [
-      'audit',
-      '-C',
-      r.dir,
-      '--allowed-signers',
-      keyFile,
-      '--threat',
-      'impersonation',
-      '--format',
-      'json',
-      '--no-cache',
-      ...extra,
-    ],
-    { env: r.env },
-  );
-  const report = parseJson(res);
-  return { code: res.code, failed: resultOf(report, 'signers-authorized').findings.map((f) => f.commit ?? '') };
-}
+const audit = (r: TestRepo, extra: string[], keyFile = join(r.dir, FILE)) =>
+  ruleFindings(r, 'signers-authorized', ['--allowed-signers', keyFile, ...extra], ['--threat', 'impersonation']);
 
 describe('a commit adds its own key to the tracked allowed-signers file', () => {
-  test('the pusher signs the commit that lists him: git reads G at the tip, gitguard fails that commit', () => {
+  test('the pusher signs the commit that lists him: git reads G at the tip, gitguard fails that commit', async () => {
     const r = repo();
     const base = r.head();
     const evil = commitAsPerson(r, pusher, 'pusher@example.com', 'evil', {
@@ -62,13 +44,13 @@ describe('a commit adds its own key to the tracked allowed-signers file', () => 
     });
     const later = commitAsPerson(r, pusher, 'pusher@example.com', 'later', { more: 'y\n' });
     expect(gitLetters(r)).toEqual(['G', 'G', 'G', 'G']);
-    const full = audit(r, []);
+    const full = await audit(r, []);
     expect(full.failed).toEqual([evil]);
     expect(full.code).toBe(1);
     // Only what came after the accepted base: the same.
-    expect(audit(r, ['--base', base]).failed).toEqual([evil]);
+    expect((await audit(r, ['--base', base])).failed).toEqual([evil]);
     // Named relative to where gitguard runs, and through the checkout's own folder: the same file.
-    const rel = runCli(['audit', '--allowed-signers', FILE, '--rule', 'signers-authorized', '--no-cache'], {
+    const rel = await runMain(['audit', '--allowed-signers', FILE, '--rule', 'signers-authorized', '--no-cache'], {
       cwd: r.dir,
       env: r.env,
     });
@@ -76,7 +58,7 @@ describe('a commit adds its own key to the tracked allowed-signers file', () => 
     expect(later).toBe(r.head());
   });
 
-  test("a merge that keeps the side branch's file changes its first parent's: judged by that one", () => {
+  test("a merge that keeps the side branch's file changes its first parent's: judged by that one", async () => {
     const r = repo();
     r.run(['checkout', '-q', '-b', 'side', 'HEAD~1']);
     const side = commitAsPerson(r, pusher, 'pusher@example.com', 'side adds me', {
@@ -88,21 +70,21 @@ describe('a commit adds its own key to the tracked allowed-signers file', () => 
     });
     const merge = r.head();
     expect(r.run(['rev-parse', 'HEAD^2'])).toBe(side);
-    expect(audit(r, []).failed.sort()).toEqual([side, merge].sort());
+    expect((await audit(r, [])).failed.sort()).toEqual([side, merge].sort());
   });
 
-  test('twin: a listed signer adds the newcomer, who signs after: every commit passes', () => {
+  test('twin: a listed signer adds the newcomer, who signs after: every commit passes', async () => {
     const r = repo();
     commitAsPerson(r, maint, 'maint@example.com', 'add pusher', {
       [FILE]: signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher),
     });
     commitAsPerson(r, pusher, 'pusher@example.com', 'work', { w: '1\n' });
-    const res = audit(r, []);
+    const res = await audit(r, []);
     expect(res.failed).toEqual([]);
     expect(res.code).toBe(0);
   });
 
-  test('twin: the same file copied outside the repository is read as given (the user vouches for it)', () => {
+  test('twin: the same file copied outside the repository is read as given (the user vouches for it)', async () => {
     const r = repo();
     commitAsPerson(r, pusher, 'pusher@example.com', 'evil', {
       [FILE]: signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher),
@@ -110,11 +92,11 @@ describe('a commit adds its own key to the tracked allowed-signers file', () => 
     const outside = join(tempDir(), 'allowed_signers');
     mkdirSync(join(outside, '..'), { recursive: true });
     copyFileSync(join(r.dir, FILE), outside);
-    expect(audit(r, [], outside).failed).toEqual([]);
+    expect((await audit(r, [], outside)).failed).toEqual([]);
   });
 });
 
-test('OpenPGP: a commit that adds its own key to the tracked --keyring file fails; added by a listed signer, it passes', () => {
+test('OpenPGP: a commit that adds its own key to the tracked --keyring file fails; added by a listed signer, it passes', async () => {
   const r = makeRepo();
   const gpg = makeGpg(join(tempDir('gg-'), 'g'));
   const m = gpg.genKey('Maint <maint@example.com>', 'ed25519');
@@ -140,36 +122,14 @@ test('OpenPGP: a commit that adds its own key to the tracked --keyring file fail
   sign(m, 'maint@example.com', 'init', { 'keys.asc': asc(m) });
   const base = r.head();
   const evil = sign(p, 'pusher@example.com', 'evil', { 'keys.asc': asc(m, p), e: '1\n' });
-  const run = (extra: string[]): string[] =>
-    resultOf(
-      parseJson(
-        runCli(
-          [
-            'audit',
-            '-C',
-            r.dir,
-            '--keyring',
-            join(r.dir, 'keys.asc'),
-            '-r',
-            'signers-authorized',
-            '--format',
-            'json',
-            '--no-cache',
-            ...extra,
-          ],
-          {
-            env: r.env,
-          },
-        ),
-      ),
-      'signers-authorized',
-    ).findings.map((f) => f.commit ?? '');
-  expect(run([])).toEqual([evil]);
-  expect(run(['--base', base])).toEqual([evil]);
+  const run = async (extra: string[]): Promise<string[]> =>
+    (await ruleFindings(r, 'signers-authorized', ['--keyring', join(r.dir, 'keys.asc'), ...extra])).failed;
+  expect(await run([])).toEqual([evil]);
+  expect(await run(['--base', base])).toEqual([evil]);
   r.run(['reset', '-q', '--hard', base]);
   sign(m, 'maint@example.com', 'add pusher', { 'keys.asc': asc(m, p) });
   sign(p, 'pusher@example.com', 'work', { w: '1\n' });
-  expect(run([])).toEqual([]);
+  expect(await run([])).toEqual([]);
   gpg.kill();
 });
 
@@ -184,24 +144,12 @@ describe('a commit takes its own key off the tracked --revoked-keys list', () =>
     commitAsPerson(r, maint, 'maint@example.com', 'init', { revoked: '# compromised\n' + pusher.pub + '\n' });
     return { r, signers };
   }
-  const judged = (r: TestRepo, signers: string): string[] =>
-    resultOf(
-      parseJson(
-        runCli(
-          ['audit', '-C', r.dir, '--allowed-signers', signers, '--revoked-keys', join(r.dir, 'revoked')].concat([
-            '-r',
-            'signing-keys-valid',
-            '--format',
-            'json',
-            '--no-cache',
-          ]),
-          { env: r.env },
-        ),
-      ),
-      'signing-keys-valid',
-    ).findings.map((f) => f.commit ?? '');
+  const judged = async (r: TestRepo, signers: string): Promise<string[]> => {
+    const flags = ['--allowed-signers', signers, '--revoked-keys', join(r.dir, 'revoked')];
+    return (await ruleFindings(r, 'signing-keys-valid', flags)).failed;
+  };
 
-  test("git, reading the tip's list, shows G; gitguard keeps the revocation an earlier version made", () => {
+  test("git, reading the tip's list, shows G; gitguard keeps the revocation an earlier version made", async () => {
     const { r, signers } = revokedRepo();
     const evil = commitAsPerson(r, pusher, 'pusher@example.com', 'unrevoke me', { revoked: '# none\n' });
     const git = [
@@ -224,12 +172,12 @@ describe('a commit takes its own key off the tracked --revoked-keys list', () =>
         '--format=%G?',
       ]),
     ).toBe('B');
-    expect(judged(r, signers)).toEqual([evil]);
+    expect(await judged(r, signers)).toEqual([evil]);
   });
 
-  test('twin: the list stays, the maintainer signs on: nothing is void', () => {
+  test('twin: the list stays, the maintainer signs on: nothing is void', async () => {
     const { r, signers } = revokedRepo();
     commitAsPerson(r, maint, 'maint@example.com', 'work', { w: '1\n' });
-    expect(judged(r, signers)).toEqual([]);
+    expect(await judged(r, signers)).toEqual([]);
   });
 });

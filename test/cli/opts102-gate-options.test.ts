@@ -8,7 +8,7 @@ import { cleanupTemp, tempDir } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 import { sshSigningRepo } from '../helpers/signing-repo.js';
 import { commitAsPerson, makeSshKey, sharedSshKey } from '../helpers/ssh.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliBatch } from '../helpers/cli-batch.js';
 
 afterAll(cleanupTemp);
 
@@ -22,12 +22,16 @@ test('the real CLI: a policy takeover passes as its own --trust-root, fails from
       'version: 1\nsigners:\n  - name: Mallory\n    emails: [mallory@example.com]\nmaintainers: [Mallory]\n',
     '.gitguard/allowed_signers': `mallory@example.com ${mallory.pub}\n`,
   });
-  const audit = (...extra: string[]): number =>
-    runCli(['audit', '-C', r.dir, '--threat', 'impersonation', '--no-cache', ...extra], { env: r.env }).code;
-  expect(audit('--trust-root', 'HEAD')).toBe(0);
-  expect(audit('--trust-root', r.head())).toBe(0);
-  expect(audit('--trust-root', root)).toBe(1);
-  expect(audit()).toBe(1);
+  // The four runs in one node process of the built code (runCliBatch), each its exit code.
+  const runs = [['--trust-root', 'HEAD'], ['--trust-root', r.head()], ['--trust-root', root], []].map((extra) => ({
+    args: ['audit', '-C', r.dir, '--threat', 'impersonation', '--no-cache', ...extra],
+    env: r.env,
+  }));
+  const [head, tip, fixed, none] = runCliBatch(runs).map((res) => res.code);
+  expect(head).toBe(0);
+  expect(tip).toBe(0);
+  expect(fixed).toBe(1);
+  expect(none).toBe(1);
 });
 
 const WF = '.github/workflows/ci.yml';

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, signerLine } from '../helpers/ssh.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { ruleFindings } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -41,30 +41,22 @@ function fileAt(r: TestRepo, rev: string): string {
   return out;
 }
 
-function audit(r: TestRepo, extra: string[]): { code: number; failed: string[] } {
-  const res = runCli(
-    ['audit', '-C', r.dir, '--allowed-signers', join(r.dir, FILE), '-r', 'signers-authorized'].concat(
-      ['--format', 'json', '--no-cache'],
-      extra,
-    ),
-    { env: r.env },
-  );
-  return { code: res.code, failed: resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit ?? '') };
-}
+const audit = (r: TestRepo, extra: string[]) =>
+  ruleFindings(r, 'signers-authorized', ['--allowed-signers', join(r.dir, FILE), ...extra]);
 
 describe('a commit whose parents hold no key file writes one listing the pusher', () => {
-  test('a branch forked before the file existed, audited against the base: judged by the base file', () => {
+  test('a branch forked before the file existed, audited against the base: judged by the base file', async () => {
     const { r, before, main } = repo();
     r.run(['checkout', '-q', '-b', 'evil', before]);
     const evil = commitAsPerson(r, pusher, 'pusher@example.com', 'add me', { [FILE]: both, x: '1\n' });
     expect(gitLetter(r, join(r.dir, FILE))).toBe('G');
     expect(gitLetter(r, fileAt(r, main))).not.toBe('G');
-    const res = audit(r, ['--base', main]);
+    const res = await audit(r, ['--base', main]);
     expect(res.failed).toEqual([evil]);
     expect(res.code).toBe(1);
   });
 
-  test('an unrelated root commit, audited against the base: judged by the base file', () => {
+  test('an unrelated root commit, audited against the base: judged by the base file', async () => {
     const { r, main } = repo();
     r.run(['checkout', '-q', '--orphan', 'evil']);
     r.run(['rm', '-rq', '--cached', '.']);
@@ -72,34 +64,34 @@ describe('a commit whose parents hold no key file writes one listing the pusher'
     expect(r.run(['rev-list', '--parents', '-1', 'HEAD'])).toBe(evil);
     expect(gitLetter(r, join(r.dir, FILE))).toBe('G');
     expect(gitLetter(r, fileAt(r, main))).not.toBe('G');
-    expect(audit(r, ['--base', main]).failed).toEqual([evil]);
+    expect((await audit(r, ['--base', main])).failed).toEqual([evil]);
   });
 
-  test('the file deleted by a listed signer, then written back by the pusher: judged by the base file', () => {
+  test('the file deleted by a listed signer, then written back by the pusher: judged by the base file', async () => {
     const { r, main } = repo();
     r.run(['rm', '-q', FILE]);
     commitAsPerson(r, maint, 'maint@example.com', 'drop keys', {});
     const evil = commitAsPerson(r, pusher, 'pusher@example.com', 'add me', { [FILE]: both });
     expect(gitLetter(r, join(r.dir, FILE))).toBe('G');
-    expect(audit(r, ['--base', main]).failed).toEqual([evil]);
+    expect((await audit(r, ['--base', main])).failed).toEqual([evil]);
   });
 
-  test('twin: on the old branch the maintainer writes the same file and signs: every commit passes', () => {
+  test('twin: on the old branch the maintainer writes the same file and signs: every commit passes', async () => {
     const { r, before, main } = repo();
     r.run(['checkout', '-q', '-b', 'late', before]);
     commitAsPerson(r, maint, 'maint@example.com', 'work', { w: '1\n' });
     commitAsPerson(r, maint, 'maint@example.com', 'keys too', { [FILE]: signerLine('maint@example.com', maint) });
     expect(gitLetter(r, fileAt(r, main))).toBe('G');
-    const res = audit(r, ['--base', main]);
+    const res = await audit(r, ['--base', main]);
     expect(res.failed).toEqual([]);
     expect(res.code).toBe(0);
   });
 
-  test('twin: with no base, the first file in history is read as the checkout has it (pusher listed by it)', () => {
+  test('twin: with no base, the first file in history is read as the checkout has it (pusher listed by it)', async () => {
     const { r, before } = repo();
     r.run(['checkout', '-q', '-b', 'own', before]);
     commitAsPerson(r, maint, 'maint@example.com', 'keys', { [FILE]: both });
     commitAsPerson(r, pusher, 'pusher@example.com', 'work', { w: '1\n' });
-    expect(audit(r, []).failed).toEqual([]);
+    expect((await audit(r, [])).failed).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, signerLine } from '../helpers/ssh.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { ruleFindings } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -44,19 +44,11 @@ function addPusherInSubmodule(r: TestRepo): void {
   );
 }
 
-function audit(r: TestRepo): string[] {
-  const res = runCli(
-    ['audit', '-C', r.dir, '--allowed-signers', join(r.dir, FILE), '-r', 'signers-authorized'].concat([
-      '--format',
-      'json',
-      '--no-cache',
-    ]),
-    { env: r.env },
-  );
-  return resultOf(parseJson(res), 'signers-authorized').findings.map((f) => f.commit ?? '');
+async function audit(r: TestRepo): Promise<string[]> {
+  return (await ruleFindings(r, 'signers-authorized', ['--allowed-signers', join(r.dir, FILE)])).failed;
 }
 
-test('the pusher moves the submodule to a commit listing him and signs: judged by the file before', () => {
+test('the pusher moves the submodule to a commit listing him and signs: judged by the file before', async () => {
   const { r } = repo();
   addPusherInSubmodule(r);
   const evil = commitAsPerson(r, pusher, 'pusher@example.com', 'bump keys', {});
@@ -64,20 +56,20 @@ test('the pusher moves the submodule to a commit listing him and signs: judged b
   const was = join(tempDir(), 'was');
   writeFileSync(was, signerLine('maint@example.com', maint));
   expect(r.run(['-c', `gpg.ssh.allowedSignersFile=${was}`, 'log', '-1', '--format=%G?'])).not.toBe('G');
-  expect(audit(r)).toEqual([evil]);
+  expect(await audit(r)).toEqual([evil]);
 });
 
-test('twin: the maintainer moves the submodule to the commit listing the pusher, who signs after: all pass', () => {
+test('twin: the maintainer moves the submodule to the commit listing the pusher, who signs after: all pass', async () => {
   const { r } = repo();
   addPusherInSubmodule(r);
   commitAsPerson(r, maint, 'maint@example.com', 'bump keys', {});
   commitAsPerson(r, pusher, 'pusher@example.com', 'work', { w: '1\n' });
-  expect(audit(r)).toEqual([]);
+  expect(await audit(r)).toEqual([]);
 });
 
 describe('a --revoked-keys list inside the submodule', () => {
   /** Both keys allowed from outside; the submodule's list revokes the pusher's. */
-  function revokedRepo(): { r: TestRepo; judged: () => string[] } {
+  function revokedRepo(): { r: TestRepo; judged: () => Promise<string[]> } {
     const signers = join(tempDir(), 'allowed_signers');
     writeFileSync(signers, signerLine('maint@example.com', maint) + signerLine('pusher@example.com', pusher));
     const list = makeRepo();
@@ -87,28 +79,12 @@ describe('a --revoked-keys list inside the submodule', () => {
     commitAsPerson(r, maint, 'maint@example.com', 'init', { a: '1\n' });
     r.run(['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', list.dir, 'vendor/keys']);
     commitAsPerson(r, maint, 'maint@example.com', 'revocations submodule', {});
-    const judged = (): string[] =>
-      resultOf(
-        parseJson(
-          runCli(
-            [
-              'audit',
-              '-C',
-              r.dir,
-              '--allowed-signers',
-              signers,
-              '--revoked-keys',
-              join(r.dir, 'vendor/keys/revoked'),
-            ].concat(['-r', 'signing-keys-valid', '--format', 'json', '--no-cache']),
-            { env: r.env },
-          ),
-        ),
-        'signing-keys-valid',
-      ).findings.map((f) => f.commit ?? '');
+    const flags = ['--allowed-signers', signers, '--revoked-keys', join(r.dir, 'vendor/keys/revoked')];
+    const judged = async (): Promise<string[]> => (await ruleFindings(r, 'signing-keys-valid', flags)).failed;
     return { r, judged };
   }
 
-  test('the pusher moves the submodule to a list without his key and signs: the revocation stays', () => {
+  test('the pusher moves the submodule to a list without his key and signs: the revocation stays', async () => {
     const { r, judged } = revokedRepo();
     r.write({ 'vendor/keys/revoked': '# none\n' });
     r.run(
@@ -120,12 +96,12 @@ describe('a --revoked-keys list inside the submodule', () => {
       ]),
     );
     const evil = commitAsPerson(r, pusher, 'pusher@example.com', 'bump list', {});
-    expect(judged()).toEqual([evil]);
+    expect(await judged()).toEqual([evil]);
   });
 
-  test('twin: the list stays, the maintainer signs on: nothing is void', () => {
+  test('twin: the list stays, the maintainer signs on: nothing is void', async () => {
     const { r, judged } = revokedRepo();
     commitAsPerson(r, maint, 'maint@example.com', 'work', { w: '1\n' });
-    expect(judged()).toEqual([]);
+    expect(await judged()).toEqual([]);
   });
 });

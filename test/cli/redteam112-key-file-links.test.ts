@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupTemp, makeRepo, tempDir, type TestRepo } from '../helpers/repo.js';
 import { commitAsPerson, configureSshSigning, makeSshKey, signerLine } from '../helpers/ssh.js';
-import { parseJson, resultOf, runCli } from '../helpers/cli.js';
+import { parseJson, resultOf, runMain } from '../helpers/cli.js';
 
 afterAll(cleanupTemp);
 
@@ -59,9 +59,13 @@ beforeAll(() => {
   commitAsPerson(r, pusher, 'pusher@example.com', 'work', { w: '1\n' });
 });
 
-function audit(branch: string, rule: string, flags: string[]): { code: number; failed: string[]; err: string } {
+async function audit(
+  branch: string,
+  rule: string,
+  flags: string[],
+): Promise<{ code: number; failed: string[]; err: string }> {
   r.run(['checkout', '-q', branch]);
-  const res = runCli(['audit', '-C', r.dir, '-r', rule, '--format', 'json', '--no-cache'].concat(flags), {
+  const res = await runMain(['audit', '-C', r.dir, '-r', rule, '--format', 'json', '--no-cache'].concat(flags), {
     env: r.env,
   });
   const failed = res.code === 2 ? [] : resultOf(parseJson(res), rule).findings.map((f) => f.commit ?? '');
@@ -77,31 +81,35 @@ const gitLetter = (signers: string, revoked?: string): string =>
   );
 
 describe('a commit moves a link on the way to a key file', () => {
-  test('keys -> evil/ listing the pusher: his commit is not vouched for by the file it wrote', () => {
+  test('keys -> evil/ listing the pusher: his commit is not vouched for by the file it wrote', async () => {
     r.run(['checkout', '-q', 'moved']);
     expect(gitLetter(join(r.dir, 'keys/allowed'))).toBe('G');
     const was = join(tempDir(), 'allowed');
     writeFileSync(was, r.run(['show', `${main}:trusted/allowed`]) + '\n');
     expect(gitLetter(was)).not.toBe('G');
     for (const extra of [[], ['--base', main]]) {
-      const res = audit('moved', 'signers-authorized', ['--allowed-signers', join(r.dir, 'keys/allowed'), ...extra]);
+      const res = await audit('moved', 'signers-authorized', [
+        '--allowed-signers',
+        join(r.dir, 'keys/allowed'),
+        ...extra,
+      ]);
       expect(res.failed).toEqual([moved]);
       expect(res.code).toBe(1);
     }
   });
 
-  test('named through a link to that link (via -> keys -> evil): the same', () => {
-    const res = audit('moved', 'signers-authorized', ['--allowed-signers', join(r.dir, 'via/allowed')]);
+  test('named through a link to that link (via -> keys -> evil): the same', async () => {
+    const res = await audit('moved', 'signers-authorized', ['--allowed-signers', join(r.dir, 'via/allowed')]);
     expect(res.failed).toEqual([moved]);
   });
 
-  test('revs -> none/: the revocation the old list held cannot be dropped by moving the link', () => {
+  test('revs -> none/: the revocation the old list held cannot be dropped by moving the link', async () => {
     r.run(['checkout', '-q', 'unrevoke']);
     const signers = join(tempDir(), 'allowed_signers');
     writeFileSync(signers, both);
     expect(gitLetter(signers, join(r.dir, 'revs/revoked'))).toBe('G');
     expect(gitLetter(signers, join(r.dir, 'lists/revoked'))).not.toBe('G');
-    const res = audit('unrevoke', 'signing-keys-valid', [
+    const res = await audit('unrevoke', 'signing-keys-valid', [
       '--allowed-signers',
       signers,
       '--revoked-keys',
@@ -112,11 +120,11 @@ describe('a commit moves a link on the way to a key file', () => {
     expect(unrevoke).toMatch(/^[0-9a-f]{40}$/);
   });
 
-  test('twin: the link kept, the maintainer lists the pusher behind it; a revocation list never moved', () => {
-    const signers = audit('honest', 'signers-authorized', ['--allowed-signers', join(r.dir, 'via/allowed')]);
+  test('twin: the link kept, the maintainer lists the pusher behind it; a revocation list never moved', async () => {
+    const signers = await audit('honest', 'signers-authorized', ['--allowed-signers', join(r.dir, 'via/allowed')]);
     expect(signers.failed).toEqual([]);
     expect(signers.code).toBe(0);
-    const revoked = audit(main, 'signing-keys-valid', [
+    const revoked = await audit(main, 'signing-keys-valid', [
       '--allowed-signers',
       join(r.dir, 'keys/allowed'),
       '--revoked-keys',

@@ -198,6 +198,22 @@ export async function auditRules(
   return { code: res.code, report: parseJson(res) };
 }
 
+/**
+ * `gitguard audit -C dir ...flags ...scope --format json --no-cache` in-process (scope: `-r rule`, or
+ * another choice of rules such as `--threat impersonation`): its exit code, and for each finding of
+ * `rule` the commit it names ('' for none) and its message. The key-file tests' audit.
+ */
+export async function ruleFindings(
+  { dir, env }: { dir: string; env: NodeJS.ProcessEnv },
+  rule: string,
+  flags: readonly string[],
+  scope: readonly string[] = ['-r', rule],
+): Promise<{ code: number; failed: string[]; why: string[] }> {
+  const res = await runMain(['audit', '-C', dir, ...flags, ...scope, '--format', 'json', '--no-cache'], { env });
+  const findings = resultOf(parseJson(res), rule).findings;
+  return { code: res.code, failed: findings.map((f) => f.commit ?? ''), why: findings.map((f) => f.message) };
+}
+
 /** One commit's row of `gitguard verify --format json`. */
 export interface VerifyRow {
   commit: string;
