@@ -134,6 +134,11 @@ async function* readList(
   const ranges = lineRanges(requests, opts.chunkCommits ?? CHUNK_COMMITS);
   const total = ranges.reduce((n, r) => n + r.lines, 0);
   opts.onTotal?.(total);
+  if (total === 0) {
+    // No commit to read (a tip the checkpoint holds already: `tip ^tip`): no cat-file is started.
+    if (paths.length && opts.tap) await opts.tap.settle();
+    return;
+  }
   const viaFile = total <= (opts.answersFileLimit ?? ANSWERS_FILE_LIMIT);
   // %(rest) makes cat-file take each line's first word as the object and echo the rest (the parents).
   const catArgs = [

@@ -234,6 +234,17 @@ export const sortedListKey = (gitDir: string, revisions: readonly string[]): str
   [contentOf(join(gitDir, 'objects/info/alternates')), contentOf(join(gitDir, 'shallow')), ...revisions].join('\0');
 
 /**
+ * Whether every commit `revisions` name is also excluded by them (`tip ^tip`, a tip the checkpoint
+ * holds already): rev-list lists nothing then, whatever the history, and is not asked. Only ids and
+ * `^`ids count; anything else (an option, a range) is left to git.
+ */
+function excludedWhole(revisions: readonly string[]): boolean {
+  const id = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+  const excluded = new Set(revisions.filter((r) => r.startsWith('^') && id.test(r.slice(1))).map((r) => r.slice(1)));
+  return revisions.every((r) => (r.startsWith('^') ? id.test(r.slice(1)) : id.test(r) && excluded.has(r)));
+}
+
+/**
  * rev-list's list of `revisions` in `file`: "<commit> <parents...>" a line, parents before children.
  * The secrets scan and the walk of one audit usually ask for the same list; the second gets a hard
  * link to the first one's file (or, for a short list whose maker is done, a copy) instead of sorting
@@ -247,6 +258,10 @@ export async function sortedCommitList(
   file: string,
   signal?: AbortSignal,
 ): Promise<() => void> {
+  if (excludedWhole(revisions)) {
+    writeFileSync(file, '', { mode: 0o600 });
+    return () => undefined;
+  }
   const key = sortedListKey(gitDir, revisions);
   const run = runContext();
   let lists = made.get(run);

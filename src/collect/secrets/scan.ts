@@ -287,8 +287,8 @@ export async function scanSecrets(
     }
 
     // The walk's bytes, or, when no walk gave them all, one cat-file over the list as it is (what a
-    // walk that stopped gave is dropped: each commit is read once).
-    if (!(await Promise.race([feed.taken(), stopped(opts.signal)]))) {
+    // walk that stopped gave is dropped: each commit is read once); none over an empty list.
+    if (!(await Promise.race([feed.taken(), stopped(opts.signal)])) && ranges.length) {
       objects = commitObjectText(detector, maxBlobBytes);
       await runReading([...COMMIT_PASS_CONFIG, ...CAT_COMMITS], list, objects.reader);
     }
