@@ -6,8 +6,15 @@
 // shows that is not alice's (a Cyrillic letter, a space or an invisible joiner inside the brackets)
 // fails signer-matches-committer while one that differs from hers only in ASCII case does not.
 import { makeRepo, cleanupTemp, type TestRepo } from '../helpers/repo.js';
-import { runMain, parseJson, type VerifyRow } from '../helpers/cli.js';
-import { configureSshSigning, gitSshVerifyArgs, sharedSshKey, sshSign, writeCommitObject } from '../helpers/ssh.js';
+import { runMain, parseJson, resultOf, type VerifyRow } from '../helpers/cli.js';
+import {
+  configureSshSigning,
+  gitSshVerifyArgs,
+  sharedSshKey,
+  sshSign,
+  writeCommitObject,
+  type SshTestKey,
+} from '../helpers/ssh.js';
 import { ALICE_POLICY } from '../helpers/signing-repo.js';
 import { join } from 'node:path';
 
@@ -144,4 +151,83 @@ test('an address git shows that is not alice fails signer-matches-committer; one
   expect(signedAsGit.map((c) => ({ name: c.name, flagged: found.has(ids.get(c.name)!) }))).toEqual(
     signedAsGit.map((c) => ({ name: c.name, flagged: !hers(c) })),
   );
+});
+
+// A merge of a signed tag (git merge --no-ff v1) carries the tag in a "mergetag" header. git checks
+// its signature (`git log --show-signature`: good, for the key's owner) and compares no tagger, as
+// for a tag under refs/tags; gitguard's tags-signed fails a tag signed by a policy key for another
+// tagger, or by a signer after their retirement, and signer-matches-committer and
+// signers-not-retired fail such a commit. mergetags-valid counted the same tag, merged, as "not vouched
+// for by the policy or keys" and passed: Bob's key signing a tag as Alice, or Carol's after she
+// retired, went into the history unflagged. Twin: Bob's tag as Bob passes.
+describe('a merged tag signed by a policy key for another tagger, or by a retired signer', () => {
+  let m: TestRepo;
+  const merges = new Map<string, string>();
+
+  beforeAll(() => {
+    const [alice, bob, carol] = ['alice', 'bob', 'carol'].map((n) => sharedSshKey(n));
+    m = makeRepo();
+    configureSshSigning(m, alice!);
+    m.config({ 'commit.gpgSign': 'true', 'tag.gpgSign': 'true' });
+    m.commit('policy', {
+      '.gitguard/policy.yml':
+        'version: 1\nsigners:\n  - name: Alice\n    emails: [alice@example.com]\n  - name: Bob\n    emails: [bob@example.com]\n  - name: Carol\n    emails: [carol@example.com]\n    retired: 2023-06-30\nmaintainers: [Alice]\n',
+      '.gitguard/allowed_signers': [alice!, bob!, carol!]
+        .map((k, i) => `${['alice', 'bob', 'carol'][i]}@example.com ${k.pub}\n`)
+        .join(''),
+    });
+    const tags: Array<[string, SshTestKey, string]> = [
+      ['bob-as-alice', bob!, 'alice'],
+      ['carol-retired', carol!, 'carol'],
+      ['bob-as-bob', bob!, 'bob'],
+    ];
+    for (const [name, key, tagger] of tags) {
+      m.run(['checkout', '-q', '-b', name, 'main']);
+      m.run(['commit', '-q', '--allow-empty', '-m', `work for ${name}`]);
+      const who = { GIT_COMMITTER_NAME: tagger, GIT_COMMITTER_EMAIL: `${tagger}@example.com` };
+      m.run(['-c', `user.signingkey=${key.path}`, 'tag', '-s', '-m', name, `v-${name}`], { env: { ...m.env, ...who } });
+      m.run(['checkout', '-q', 'main']);
+      m.run(['merge', '-q', '--no-ff', '-m', `merge ${name}`, `v-${name}`]);
+      m.run(['branch', '-q', '-D', name]);
+      merges.set(name, m.head());
+    }
+  }, 60_000);
+
+  test('mergetags-valid fails the merges tags-signed fails the tags of, and passes the twin', async () => {
+    const res = await runMain(
+      ['audit', '-C', m.dir, '--format', 'json', '--no-cache', '-r', 'mergetags-valid,tags-signed'],
+      { env: m.env },
+    );
+    const report = parseJson(res);
+    const merged = new Set(resultOf(report, 'mergetags-valid').findings.map((f) => f.commit));
+    const tagged = new Set(resultOf(report, 'tags-signed').findings.map((f) => /v-([a-z-]+)/.exec(f.message)?.[1]));
+    const seen = [...merges].map(([name, merge]) => ({ name, tag: tagged.has(name), merge: merged.has(merge) }));
+    expect(seen).toEqual([
+      { name: 'bob-as-alice', tag: true, merge: true },
+      { name: 'carol-retired', tag: true, merge: true },
+      { name: 'bob-as-bob', tag: false, merge: false },
+    ]);
+    // git calls each embedded signature good: it compares no tagger and knows no retirement.
+    const shown = m.run([
+      ...gitSshVerifyArgs(join(m.dir, '.gitguard', 'allowed_signers')),
+      'log',
+      '-1',
+      '--show-signature',
+      merges.get('bob-as-alice')!,
+    ]);
+    expect(shown).toMatch(/merged tag 'v-bob-as-alice'\nGood "git" signature for bob@example\.com/);
+  });
+
+  test('verify exits 1 on them, 0 on the twin', async () => {
+    const verify = (range: string) =>
+      runMain(['verify', '-C', m.dir, '--no-cache', range], { env: m.env }).then((r) => r.code);
+    const codes = await Promise.all(
+      [...merges].map(async ([name, merge]) => [name, await verify(`${merge}^..${merge}`)] as const),
+    );
+    expect(codes).toEqual([
+      ['bob-as-alice', 1],
+      ['carol-retired', 1],
+      ['bob-as-bob', 0],
+    ]);
+  });
 });
