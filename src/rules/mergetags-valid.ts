@@ -5,8 +5,10 @@ import { judgeMergetags } from './lib/mergetags.js';
 import type { TrustedCommit } from '../domain/trust.js';
 
 // A merge that embeds a signed tag claims the tagger's signature: a tag that does not match its
-// signature (or whose key was invalid when it signed) is evidence of tampering. Tags we cannot vouch
-// for (unsigned, or signed by keys outside the policy) are common upstream and only counted.
+// signature (or whose key was invalid when it signed) is evidence of tampering, and a tag signed by a
+// key the policy knows for another tagger, or by a signer after their retirement, is impersonation
+// (lib/mergetags.ts). Tags we cannot vouch for (unsigned, or signed by keys outside the policy) are
+// common upstream and only counted.
 export default defineCommitRule({
   id: 'mergetags-valid',
   needs: ['history', 'signatures'],

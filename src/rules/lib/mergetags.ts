@@ -55,6 +55,13 @@ function mergetagProblem(mt: MergetagTrust, j: Judgement): string | undefined {
       return `bad signature (B): ${j.detail}`;
     case 'key-invalid':
       return `key invalid at signing (${j.verdict.letter}): ${j.detail}`;
+    // A key the policy (or the supplied keys) knows, speaking for a tagger it does not own or after its
+    // signer retired: what tags-signed fails for the same tag under refs/tags and signer-matches-committer
+    // or signers-not-retired for a commit. Only keys nobody vouches for (upstream's) are merely counted.
+    case 'impersonation':
+      return `impersonation (${j.verdict.letter}): ${j.detail}`;
+    case 'retired':
+      return `retired signer (${j.verdict.letter}): ${j.detail}`;
     case 'cannot-check':
       // X.509 tags are as unknown to us as keys outside the policy; anything else is a broken block.
       return j.verdict.format === 'x509' ? undefined : `signature cannot be checked (${j.verdict.letter}): ${j.detail}`;
