@@ -285,9 +285,10 @@ const writesGoSettings = (words: readonly string[]): boolean =>
  * it cannot skip once the gate runs first or in its own job (README: the residual risk; the files
  * it runs are read at the commit by earlier-steps.ts). `away`: it starts out of the checkout
  * (`working-directory: /usr/local/bin`), so a relative path it writes may be where programs are.
+ * `goMoved`: Go's folder is set for the step (runner-files.ts movesGo).
  */
-export function changesLaterSteps(script: string, away = false): boolean {
-  if (/GITHUB_PATH/.test(script) && !addsToolFolders(script)) return true;
+export function changesLaterSteps(script: string, away = false, goMoved = false): boolean {
+  if (/GITHUB_PATH/.test(script) && !addsToolFolders(script, goMoved)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
   for (const words of commandWords(parseScript(script))) {
