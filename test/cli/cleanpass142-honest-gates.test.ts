@@ -7,6 +7,9 @@
 // - `env: GOPATH:` with `go install`: Go's settings move no program the gate runs; only
 //   `$(go env GOPATH)` on $GITHUB_PATH hangs on them, and is read as a folder not known then;
 // - a reusable workflow's `--trust-root ${{ inputs.root }}` given a full id by its caller.
+// - `unzip -d ${{ runner.temp }}/tools`, `curl -o ${{ github.workspace }}/x.zip`: the expressions are read
+//   as $RUNNER_TEMP and $GITHUB_WORKSPACE, which name the same folders (a `..`, node_modules or the
+//   runner's own files there still lose it).
 // And regressions that already passed: `unzip -d tools`, README's action example.
 import { readFileSync } from 'node:fs';
 import { cleanupTemp } from '../helpers/repo.js';
@@ -113,6 +116,12 @@ const KEPT: Case[] = [
     { [WF]: wf(['curl -sSLo x.zip https://example.com/x.zip', 'unzip -o x.zip -d tools', GATE]) },
   ],
   ['unzip -o -d tools x.zip', { [WF]: wf(['unzip -o -d tools x.zip', GATE]) }],
+  ['unzip -d ${{ github.workspace }}/tools', { [WF]: wf(['unzip -o x.zip -d ${{ github.workspace }}/tools', GATE]) }],
+  ['unzip -d "${{ runner.temp }}/tools"', { [WF]: wf(['unzip -o x.zip -d "${{ runner.temp }}/tools"', GATE]) }],
+  [
+    'curl -o ${{ github.workspace }}/x.zip',
+    { [WF]: wf(['curl -sSLo ${{ github.workspace }}/x.zip https://example.com/x.zip', GATE]) },
+  ],
   [
     "README's action example",
     {
@@ -201,6 +210,15 @@ const LOST: Case[] = [
       ...reusable('      root: ${{ github.sha }}\n'),
       [WF]: `${reusable('      root: ${{ github.sha }}\n')[WF]}  never:\n    if: false\n    uses: ./${CALLED}\n    with:\n      root: ${ID}\n`,
     },
+  ],
+  ['unzip -d ${{ runner.temp }}/../bin', { [WF]: wf(['unzip -o x.zip -d ${{ runner.temp }}/../bin', GATE]) }],
+  [
+    "unzip into the runner's own files",
+    { [WF]: wf(['unzip -o x.zip -d "${{ runner.temp }}/_runner_file_commands"', GATE]) },
+  ],
+  [
+    'unzip -d ${{ github.workspace }}/node_modules/.bin',
+    { [WF]: wf(['unzip -o x.zip -d ${{ github.workspace }}/node_modules/.bin', GATE]) },
   ],
   ['unzip into a PATH folder', { [WF]: wf(['unzip -o x.zip -d /usr/local/bin', GATE]) }],
 ];
