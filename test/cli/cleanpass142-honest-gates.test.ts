@@ -10,7 +10,7 @@
 // - `unzip -d ${{ runner.temp }}/tools`, `curl -o ${{ github.workspace }}/x.zip`: the expressions are read
 //   as $RUNNER_TEMP and $GITHUB_WORKSPACE, which name the same folders (a `..`, node_modules or the
 //   runner's own files there still lose it).
-// And regressions that already passed: `unzip -d tools`, README's action example.
+// And regressions that already passed: `unzip -d tools`, README's action example and GitLab recipes.
 import { readFileSync } from 'node:fs';
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
@@ -53,6 +53,26 @@ const README_REUSABLE = Object.fromEntries(
 );
 
 type Case = [name: string, files: Record<string, string>];
+const GL = '.gitlab-ci.yml';
+const GL_DIRECT = { [GL]: 'gitguard:\n  variables:\n    GIT_DEPTH: 0\n  script:\n    - npx gitguard audit\n' };
+const TEMPLATE = readFileSync('ci/gitlab-ci.yml', 'utf8');
+/** README's GitLab recipes: the template included (here from the repository) and the job by hand. */
+const GL_KEPT: Case[] = [
+  [
+    'the template included',
+    {
+      [GL]: 'include:\n  - local: ci/gitlab-ci.yml\nvariables:\n    GITGUARD_FAIL_ON: high\n',
+      'ci/gitlab-ci.yml': TEMPLATE,
+    },
+  ],
+  [
+    "README's job by hand",
+    {
+      [GL]: [...readFileSync('README.md', 'utf8').matchAll(/^```yaml\n(gitguard:\n[\s\S]*?)^```$/gm)][0]![1]!,
+    },
+  ],
+];
+
 const KEPT: Case[] = [
   ['mkdir build && cd build && gitguard -C ..', { [WF]: wf([`mkdir build && cd build && ${GATE} -C ..`]) }],
   ['mkdir build, cd build on lines (bash -e)', { [WF]: wf([`mkdir build\ncd build\n${GATE} -C ..`]) }],
@@ -227,6 +247,7 @@ describe('ci-gate-kept: honest gates of cleanpass142', () => {
   const batch = gateBatch();
   for (const [name, after] of KEPT) test(`kept: ${name}`, batch.add(DIRECT, after, true), 600_000);
   for (const [name, after] of LOST) test(`lost: ${name}`, batch.add(DIRECT, after, false), 600_000);
+  for (const [name, after] of GL_KEPT) test(`kept (GitLab): ${name}`, batch.add(GL_DIRECT, after, true), 600_000);
   test("README's reusable workflow example is read whole", () =>
     expect(Object.keys(README_REUSABLE).sort()).toEqual([WF, '.github/workflows/gitguard.yml']));
 });
