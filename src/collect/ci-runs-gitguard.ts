@@ -19,6 +19,7 @@ const GITLAB_CI = '.gitlab-ci.yml';
 import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js';
 import { deadLocalReferences, namesGitguard, UNREAD, type Gate } from './github-gate.js';
 import { directGateAt } from './earlier-files.js';
+import { calledTexts } from './called-inputs.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { changesLaterSteps } from '../domain/step-env.js';
@@ -327,7 +328,7 @@ export class CiGateReader {
         if (!entry || (whole && !isFileEntry(entry))) continue;
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
-        for (const t of files ?? []) {
+        for (const t of whole ? (files ?? []) : await calledTexts(text, ref, files ?? [])) {
           if (!whole && (await runs(t, true))) return reading(true);
           texts.push([t, origin]);
           named.push([ref, t]);

@@ -29,7 +29,7 @@ export async function earlierAt(read: Read, tip: string, before: readonly Earlie
   let answers = answersIn.get(run);
   if (!answers) answersIn.set(run, (answers = new Map()));
   for (const b of before) {
-    const key = JSON.stringify([tip, b.folder, b.script]);
+    const key = JSON.stringify([tip, b.folder, b.goMoved, b.script]);
     let answer = answers.get(key);
     if (!answer) answers.set(key, (answer = oneAt(read, tip, b)));
     if (await answer) return true;
@@ -47,6 +47,7 @@ async function oneAt(read: Read, tip: string, step: Earlier): Promise<boolean> {
       dir: step.folder,
       vars: new Map(),
       files: 0,
+      goMoved: step.goMoved,
     };
     const answer = earlierChanges(step.script, co);
     if (!asked.size) return answer;

@@ -18,11 +18,12 @@ import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
 import { changeEvents, constantFalse } from '../domain/push-filters.js';
 import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
-import { folderOf, variablesOf } from '../domain/step-context.js';
+import { folderOf, matrixFolders, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
 import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
+import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, isEarlier, type Earlier } from '../domain/earlier-steps.js';
 import { literally, switchedOff } from '../domain/switched-off.js';
 import { trustedActions } from './trusted-actions.js';
@@ -233,15 +234,17 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             }),
           );
           // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
+          const stepFolders = (wd: unknown): Array<string | null> => matrixFolders(wd, at.at.folder, at.strategy);
+          const goMoved = (i: unknown): boolean => movesGo(plainValue(yaml, get(i, 'env'), doc), at.vars);
           const earlier = items.map((i) =>
-            earlierStep(get(i, 'run'), get(i, 'uses'), folderOf(get(i, 'working-directory'), at.at.folder), trusted),
+            earlierStep(get(i, 'run'), get(i, 'uses'), stepFolders(get(i, 'working-directory')), trusted, goMoved(i)),
           );
           const writes = envWritesBefore(
             items.map((i) => get(i, 'run')),
             at.envWrites,
           );
           for (const [k, i] of node.items.entries()) {
-            const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier)];
+            const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier).flat()];
             const envWrites = writes[k]!;
             collect(i, { ...at, checked, lost: at.lost || lost, before: [...at.before, ...before], envWrites });
           }

@@ -44,7 +44,7 @@ const MATRIX_REF = /^\s*\$\{\{\s*matrix\.([A-Za-z_][\w-]*)\s*\}\}\s*$/;
  * and the `include:` entries give it. Undefined where they are not all written out (another expression,
  * `matrix: ${{ fromJSON(...) }}`, an include that leaves x empty): any value then.
  */
-function matrixChoices(value: unknown, strategy: unknown): unknown[] | undefined {
+export function matrixChoices(value: unknown, strategy: unknown): unknown[] | undefined {
   const name = typeof value === 'string' ? MATRIX_REF.exec(value)?.[1] : undefined;
   if (name === undefined) return typeof value === 'string' && value.includes('${{') ? undefined : [value];
   const matrix: unknown = strategy instanceof Map ? (strategy as Map<unknown, unknown>).get('matrix') : undefined;

@@ -59,10 +59,12 @@ const FIXED_ROOT = /^(?:[0-9a-f]{40}|[0-9a-f]{64}|\$\{\{\s*(?:vars|secrets)\.[A-
 /** A value a command substitution reads from a file (`$(cat f)`, `$(< f)`): the checkout's files are the change's. */
 const READS_FILE = /\$\(\s*(?:<|(?:cat|head|tail|sed|awk|jq|yq)\b)|`\s*(?:<|(?:cat|head|tail|sed|awk|jq|yq)\b)/;
 
+/** Whether `v` names a trust root the change cannot choose (FIXED_ROOT): what a caller may hand a reusable workflow's input. */
+export const fixedRootValue = (v: string): boolean => FIXED_ROOT.test(v.trim());
+
 /** Whether `--trust-root` and `--base` name commits the change does not choose (the policy's own root otherwise). */
 const fixedStart = (opts: Map<string, string[]>): boolean =>
-  (opts.get('--trust-root') ?? []).every((v) => FIXED_ROOT.test(v.trim())) &&
-  !(opts.get('--base') ?? []).some((v) => READS_FILE.test(v));
+  (opts.get('--trust-root') ?? []).every(fixedRootValue) && !(opts.get('--base') ?? []).some((v) => READS_FILE.test(v));
 
 /** `--git`: git found on PATH or at the runner's own place; a program named in the checkout or by a variable may print anything. */
 const RUNNER_GIT = /^(?:\/(?:usr\/(?:local\/)?|opt\/homebrew\/)?bin\/)?git$|^\$\((?:which|command -v) git\)$/;

@@ -25,7 +25,7 @@ const IMAGE_PROGRAM = /^(?:\/|~|"?\$\{?HOME\}?\/)/;
  * read through `co` (a path not read yet is asked for there: the caller reads it and asks again).
  */
 export function earlierChanges(script: string, co: Checkout, depth = 0): boolean {
-  if (depth > MAX_DEPTH || changesLaterSteps(script, co.dir === null)) return true;
+  if (depth > MAX_DEPTH || changesLaterSteps(script, co.dir === null, co.goMoved)) return true;
   return walk(parseScript(script), co, depth);
 }
 
@@ -103,27 +103,44 @@ const vouched = (uses: string, trusted: ReadonlySet<string>): boolean =>
 export interface Earlier {
   script: string;
   folder: string | null;
+  /** Go's folder is set for the step (runner-files.ts movesGo). */
+  goMoved: boolean;
 }
 
 /**
- * An earlier step as the CI file alone shows it: true where it changes what a later step runs
- * (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, or a remote action not
- * in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts), an Earlier where that
- * hangs on files of the checkout it runs (the chain reads them at the commit: no gate until then),
- * false where neither.
+ * An earlier step as the CI file alone shows it, run in each of `folders` (those its matrix gives its
+ * `working-directory:`, step-context.ts matrixFolders): true where it changes what a later step runs
+ * in one (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, or a remote action
+ * not in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts), an Earlier
+ * per folder where that hangs on files of the checkout it runs (the chain reads them at the commit: no
+ * gate until then), false where neither. `goMoved`: Go's folder is set for the step (movesGo).
  */
 export function earlierStep(
   run: unknown,
   uses: unknown,
-  folder: string | null,
+  folders: ReadonlyArray<string | null>,
   trusted?: ReadonlySet<string>,
-): boolean | Earlier {
+  goMoved = false,
+): boolean | Earlier[] {
   if (typeof uses === 'string' && (usesChangesLaterSteps(uses) || (trusted && !vouched(uses.trim(), trusted))))
     return true;
   if (typeof run !== 'string') return false;
-  let asked = false;
-  const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };
-  return earlierChanges(run, co) && (asked ? { script: run, folder } : true);
+  const out: Earlier[] = [];
+  for (const folder of folders) {
+    let asked = false;
+    const co: Checkout = {
+      read: () => void (asked = true),
+      leads: () => false,
+      dir: folder,
+      vars: new Map(),
+      files: 0,
+      goMoved,
+    };
+    if (!earlierChanges(run, co)) continue;
+    if (!asked) return true;
+    out.push({ script: run, folder, goMoved });
+  }
+  return out.length > 0 && out;
 }
 
-export const isEarlier = (e: boolean | Earlier): e is Earlier => typeof e === 'object';
+export const isEarlier = (e: boolean | Earlier[]): e is Earlier[] => typeof e === 'object';

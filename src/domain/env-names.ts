@@ -8,12 +8,13 @@ const STARTUP = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PATH', 'CD
 
 /**
  * How node and its loader start (`--require ./x.js`), where npm, npx and gitguard read their files
- * (HOME, XDG_*: npm's ~/.npmrc, gitguard's state and ledger), npm's settings from the environment, and
- * where Go's settings put its folder (GOPATH, GOENV, GOROOT: `$(go env GOPATH)/bin` on $GITHUB_PATH).
+ * (HOME, XDG_*: npm's ~/.npmrc, gitguard's state and ledger) and npm's settings from the environment.
+ * Not Go's GOPATH, GOENV, GOROOT: they move no program gitguard runs, only what `$(go env GOPATH)`
+ * prints, which runner-files.ts reads as Go's $HOME/go only while no step sets them (GO_SETTINGS).
  * GIT_* is not here: gitguard drops every GIT_* variable for the git it runs (collect/child-env.ts)
  * and refuses GIT_DIR, so a step that sets one still fails on a failing audit.
  */
-const PROGRAM = /^(?:NODE_OPTIONS|NODE_PATH|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|HOME|XDG_[A-Z_]+|GOPATH|GOENV|GOROOT)$/;
+const PROGRAM = /^(?:NODE_OPTIONS|NODE_PATH|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|HOME|XDG_[A-Z_]+)$/;
 const NPM_CONFIG = /^npm_config_/i;
 /** npm settings that change only its output or checks (cleanpass30's `npm_config_loglevel: warn`), not what runs. */
 const NPM_QUIET =

@@ -15,6 +15,8 @@ function envLineLoses(text: string): boolean {
   if (!line || /\$/.test(line[2]!.replace(RUNNER_VARS, ''))) return true;
   const [, name, value] = line as unknown as [string, string, string];
   if (name === 'BASH_ENV') return startupEnv([name], value);
+  // Go's folder moved for the steps after it, where the reading of their `$(go env GOPATH)` cannot see.
+  if (GO_SETTINGS.test(name)) return true;
   return unfollowedAssignment(`${name}=${value}`);
 }
 /** The target `>> $GITHUB_ENV` (quoted or braced). */
@@ -66,23 +68,38 @@ const ECHO_TO_PATH = new RegExp(
 const TOOL_FOLDER = /^(?:(?:\$\{?HOME\}?|~)\/(?:\.[\w-]+|go)|\/usr\/local)(?:\/[\w.+-]+)*\/?$/;
 
 /**
- * `$(go env GOPATH)` (or in backquotes): Go's $HOME/go while nothing the CI file shows moves it: the
- * GOPATH, GOENV and GOROOT variables are env-names.ts's (set, the step is no gate), and `go env -w`
- * in an earlier step is a write of Go's settings (step-env.ts).
+ * `$(go env GOPATH)` (or in backquotes): Go's $HOME/go while nothing the CI file shows moves it: no
+ * GOPATH, GOENV or GOROOT (GO_SETTINGS) set for the step (`env:` above it: movesGo) or named in its
+ * script, and none written to $GITHUB_ENV before it (envLineLoses); `go env -w` in an earlier step
+ * is a write of Go's settings (step-env.ts).
  */
 const GO_PATH = /\$\(\s*go\s+env\s+GOPATH\s*\)|`\s*go\s+env\s+GOPATH\s*`/g;
+/** The variables that move the folder `go env GOPATH` prints (GOENV: Go's settings file; GOROOT: its go.env). */
+const GO_SETTINGS = /^(?:GOPATH|GOENV|GOROOT)$/;
+
+/**
+ * Whether a step's `env:` (plain data, maps as Map), or the variables set above it (`above`), set one
+ * of GO_SETTINGS: an `env:` that is no map (an expression) may set any.
+ */
+export function movesGo(env: unknown, above: ReadonlyMap<string, string>): boolean {
+  if ([...above.keys()].some((k) => GO_SETTINGS.test(k))) return true;
+  if (env === undefined || env === null) return false;
+  return !(env instanceof Map) || [...(env as Map<unknown, unknown>).keys()].some((k) => GO_SETTINGS.test(String(k)));
+}
 
 /**
  * Whether every mention of $GITHUB_PATH in `script` is a line adding a tool folder (TOOL_FOLDER) to
  * PATH: what an earlier step puts there by a command the CI file shows is judged as any write where
  * programs are looked for (programPlace: $HOME is one), what the change's own code run first may put
- * there as anywhere else (README's residual risk).
+ * there as anywhere else (README's residual risk). `goMoved`: a GO_SETTINGS variable is set for the
+ * step (movesGo), so `$(go env GOPATH)` may print any folder, as it may where the script names one.
  */
-export function addsToolFolders(script: string): boolean {
+export function addsToolFolders(script: string, goMoved = false): boolean {
+  const goHome = !goMoved && !/\bGO(?:PATH|ENV|ROOT)\b/.test(script.replace(GO_PATH, ''));
   for (const line of script.split('\n'))
     for (const part of line.split(/;|&&|\|\|/)) {
       if (!/GITHUB_PATH/.test(part)) continue;
-      const folder = ECHO_TO_PATH.exec(part.replace(GO_PATH, '$HOME/go'))?.[2];
+      const folder = ECHO_TO_PATH.exec(goHome ? part.replace(GO_PATH, '$HOME/go') : part)?.[2];
       if (folder === undefined || !TOOL_FOLDER.test(folder) || /(?:^|\/)\.\.(?:\/|$)/.test(folder)) return false;
     }
   return true;

@@ -54,9 +54,14 @@ export class Shell {
     private readonly noArgs = false, // ShellMode's noArgs: the script's "$@" is no word
   ) {}
 
+  /** Whether this is the script's own shell, not a subshell of it (a folder mkdir makes counts: FolderTable.after). */
+  private top = true;
+
   /** A subshell (`( )`, a part of a pipeline, `$( )`, `&`): what it defines stays in it. */
   private child(): Shell {
-    return new Shell(this.budget, this.depth, copyDefs(this.defs));
+    const sub = new Shell(this.budget, this.depth, copyDefs(this.defs));
+    sub.top = false;
+    return sub;
   }
 
   /** A whole script from `states`: where it ends, each EXIT trap it may have set run. */
@@ -104,7 +109,9 @@ export class Shell {
         const ends = [...sub.run, ...sub.exit, ...sub.ret];
         const failed = ends.some((r) => (r & F) !== 0 && (s & F) === 0);
         const lost = ends.some((r) => (r & N) !== 0);
-        out.run.add(status((failed ? s | B : s) | (lost ? N : 0), false));
+        // What it removes lands at any time: a folder made counts after it only where it ran no rm or ln.
+        const made = this.budget.folders.keptMade(s, ends);
+        out.run.add(status((failed ? made | B : made) | (lost ? N : 0), false));
       }
       return out;
     }
@@ -141,9 +148,11 @@ export class Shell {
       f = flow();
       for (const s of states) {
         // Each part runs in a subshell; the status is the last part's, or with pipefail any failed part's.
-        let ends = new Set([s & ~S]);
-        for (const [k, c] of p.commands.entries()) {
-          const sub = this.child().command(c, new Set([s]), cond || p.negated, false);
+        const subs = p.commands.map((c) => this.child().command(c, new Set([s]), cond || p.negated, false));
+        // A part that ran `rm` or `ln` leaves no folder counted as made (FolderTable.keptMade).
+        const all = subs.flatMap((sub) => [...sub.run, ...sub.exit, ...sub.ret]);
+        let ends = new Set([this.budget.folders.keptMade(s, all) & ~S]);
+        for (const [k, sub] of subs.entries()) {
           const parts = new Set([...sub.run, ...sub.exit, ...sub.ret].map((r) => r & (F | B | S | N)));
           const next = new Set<number>();
           for (const e of ends)
@@ -363,10 +372,14 @@ export class Shell {
     // A test of `$?` or of the status variable (`rc=$?`) is decided; any other command succeeds, and in
     // a condition may go either way, after gitguard failed too (`if [ -n "" ]; then exit 1; fi` passes).
     const test = ['[', 'test', '[['].includes(name);
+    const [folders, program] = [this.budget.folders, words.slice(wrappedStart(words).start)];
     for (const s of cur) {
       const holds = test ? statusTest(args, s, this.budget.status) : undefined;
-      out.run.add(status(s, holds === false));
-      if (cond && holds === undefined) out.run.add(status(s, true));
+      // A folder made counts where a failed mkdir cannot go on to use it: in the script itself (no
+      // subshell, function or file it runs), in a condition's branch where it succeeded, or under -e.
+      const made = this.top && this.depth === 0 && (cond || (s & E) !== 0);
+      out.run.add(status(folders.after(s, program, made && holds !== false), holds === false));
+      if (cond && holds === undefined) out.run.add(status(folders.after(s, program, false), true));
     }
     return out;
   }

@@ -229,6 +229,8 @@ export interface Checkout {
   vars: ReadonlyMap<string, string>;
   /** Files read in this run so far. */
   files: number;
+  /** An earlier step's: Go's folder is set for it (runner-files.ts movesGo), so `$(go env GOPATH)` is not known. */
+  goMoved?: boolean;
 }
 
 /** How a checkout file runs: in this shell (`.`), in a new one with `mode`, not followed (N), or a check. */

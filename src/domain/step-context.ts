@@ -3,6 +3,7 @@
 // and its variables.
 
 import { workingDirectory } from './step-folder.js';
+import { matrixChoices } from './actions-run.js';
 
 type Vars = ReadonlyMap<string, string>;
 
@@ -33,4 +34,14 @@ export function variablesOf(node: ReadonlyMap<unknown, unknown>, inherited: Vars
 export function folderOf(v: unknown, inherited: string | null): string | null {
   const w = workingDirectory(v);
   return w === undefined ? inherited : w;
+}
+
+/**
+ * The folders a step's `working-directory:` may set in the jobs of its job's matrix (`strategy`): for
+ * `${{ matrix.dir }}`, folderOf each value the matrix lists for it (actions-run.ts matrixChoices); a
+ * matrix not written out, or any other value, folderOf alone (an expression: null, not known).
+ */
+export function matrixFolders(v: unknown, inherited: string | null, strategy: unknown): Array<string | null> {
+  const each = typeof v === 'string' && v.includes('${{') ? matrixChoices(v, strategy) : undefined;
+  return (each ?? [v]).map((x) => folderOf(x, inherited));
 }

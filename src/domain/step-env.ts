@@ -275,6 +275,16 @@ const writesGoSettings = (words: readonly string[]): boolean =>
   words[0] === 'go' && words[1] === 'env' && words.some((w) => w === '-w' || w === '-u');
 
 /**
+ * `script` with the expressions naming the runner's workspace and temp folder (`${{ github.workspace
+ * }}`, `${{ runner.temp }}`), which GitHub writes in before the shell runs, as the variables holding
+ * the same folders: `unzip x.zip -d ${{ runner.temp }}/tools` is read as `-d $RUNNER_TEMP/tools`.
+ */
+const runnerPlaces = (script: string): string =>
+  script
+    .replace(/\$\{\{\s*github\.workspace\s*\}\}/g, '$GITHUB_WORKSPACE')
+    .replace(/\$\{\{\s*runner\.temp\s*\}\}/g, '$RUNNER_TEMP');
+
+/**
  * Whether a step's script, run before the gate step of its job, visibly changes what the gate runs or
  * where: it adds a folder to $GITHUB_PATH (searched before the image's, filled at run time) other than a
  * tool folder outside the checkout (addsToolFolders), writes a
@@ -285,9 +295,11 @@ const writesGoSettings = (words: readonly string[]): boolean =>
  * it cannot skip once the gate runs first or in its own job (README: the residual risk; the files
  * it runs are read at the commit by earlier-steps.ts). `away`: it starts out of the checkout
  * (`working-directory: /usr/local/bin`), so a relative path it writes may be where programs are.
+ * `goMoved`: Go's folder is set for the step (runner-files.ts movesGo).
  */
-export function changesLaterSteps(script: string, away = false): boolean {
-  if (/GITHUB_PATH/.test(script) && !addsToolFolders(script)) return true;
+export function changesLaterSteps(written: string, away = false, goMoved = false): boolean {
+  const script = runnerPlaces(written);
+  if (/GITHUB_PATH/.test(script) && !addsToolFolders(script, goMoved)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
   for (const words of commandWords(parseScript(script))) {

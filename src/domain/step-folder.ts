@@ -15,6 +15,8 @@ export interface Place {
   roots: readonly string[];
   /** Whether git run in this folder of the checkout (relative to its root, not the root) opens the checkout: read in its tree (checkoutOpens). */
   opens?: (folder: string) => boolean;
+  /** A folder this run made with `mkdir` (no link, none before it: madeFolder), whose `..` is where mkdir ran. */
+  made?: string;
 }
 
 /** A step with no `working-directory:` in a job that checks out the change at the workspace's root. */
@@ -26,11 +28,22 @@ export const ROOT: Place = { folder: '', roots: [''] };
  * under no root (another checkout's, or none where the job checks out only another history) opens none.
  */
 export function inCheckout(p: Place): boolean {
-  const f = p.folder;
+  const f = p.made === undefined ? p.folder : pastMade(p.folder, p.made);
   if (f === null) return false;
   if (p.roots.includes(f)) return true;
   const root = p.roots.find((r) => r === '' || f.startsWith(`${r}/`));
   return root !== undefined && p.opens?.(root ? f.slice(root.length + 1) : f) === true;
+}
+
+/**
+ * `folder` with a `..` right after the folder `made` taken back to where mkdir made it (`build/..`: the
+ * root): a folder mkdir made is no link, so the kernel climbs from it to the folder it was made in.
+ */
+function pastMade(folder: string | null, made: string): string | null {
+  const at = `${made}/..`;
+  if (folder === null || (folder !== at && !folder.startsWith(`${at}/`))) return folder;
+  const parent = made.includes('/') ? made.slice(0, made.lastIndexOf('/')) : '';
+  return [parent, folder.slice(at.length + 1)].filter(Boolean).join('/');
 }
 
 /**
@@ -131,6 +144,33 @@ export function workingDirectory(v: unknown): string | null | undefined {
 /** Bits of a shell run's state (shell-state.ts) holding the index of its folder in a FolderTable. */
 export const FOLDER = 0xf00;
 const SHIFT = 8;
+/** Bits holding 1 + the index of the folder the run made last with `mkdir` (0: none; FolderTable.after). */
+const MADE = 0xf000;
+const MADE_SHIFT = 12;
+/**
+ * Programs that may remove, move or replace a folder (`rm -r build && ln -s /tmp build`): after one, no
+ * folder counts as made by mkdir. Another program the step runs (`cmake ..`, `make`) is the change's
+ * own code, whose writes are README's residual risk.
+ */
+const MOVERS = /^(?:rm|rmdir|mv|ln|cp|install|rsync|tar|bsdtar|unzip|cpio|git|find|xargs|busybox|toybox|mkdir)$/;
+
+/**
+ * The folder (relative to the workspace) `mkdir <args>` run in `from` makes, when it makes exactly one
+ * and succeeds only by making it: no `-p` (which also succeeds where the name is a link to a folder),
+ * one plain path with no `..` (a link on the way leads elsewhere: checkoutOpens reads the rest).
+ */
+function madeFolder(args: readonly string[], from: string | null): string | undefined {
+  const paths: string[] = [];
+  for (let k = 0; k < args.length; k += 1) {
+    const a = args[k]!;
+    if (a === '-m') k += 1;
+    else if (a === '-v' || a === '--verbose' || /^--mode=|^-m./.test(a)) continue;
+    else if (a.startsWith('-')) return undefined;
+    else paths.push(a);
+  }
+  if (paths.length !== 1 || /(?:^|\/)\.\.(?:\/|$)/.test(paths[0]!)) return undefined;
+  return namedFolder(paths[0]!, from) ?? undefined;
+}
 /** The index standing for a folder not known; the table holds at most this many. */
 const UNKNOWN = 15;
 
@@ -152,9 +192,38 @@ export class FolderTable {
 
   /** `state` with `folder` as its folder (past the table's size: not known). */
   in(state: number, folder: string | null): number {
+    const i = this.index(folder);
+    return (state & ~FOLDER) | ((i < 0 ? UNKNOWN : i) << SHIFT);
+  }
+
+  /** The index of `folder` in the table, added if there is room; -1: not known or no room. */
+  private index(folder: string | null): number {
     let i = folder === null ? -1 : this.folders.indexOf(folder);
     if (i < 0 && folder !== null && this.folders.length < UNKNOWN) i = this.folders.push(folder) - 1;
-    return (state & ~FOLDER) | ((i < 0 ? UNKNOWN : i) << SHIFT);
+    return i;
+  }
+
+  /**
+   * `state` after subshells that started from it ended in `ends` (a pipeline's parts, a list run in
+   * the background): its folder made kept where each holds it still (none ran a MOVERS program).
+   */
+  keptMade(state: number, ends: Iterable<number>): number {
+    for (const e of ends) if ((e & MADE) !== (state & MADE)) return state & ~MADE;
+    return state;
+  }
+
+  /**
+   * `state` after the command `words` (past its wrappers) ended, `ok`: with status 0, where the run
+   * goes on only so: the folder a `mkdir` that succeeded made (madeFolder), none after one that may
+   * have failed or a MOVERS program. A subshell's or a function's runs (shell-run.ts) make none, so a
+   * state they end in holds the caller's folder or none.
+   */
+  after(state: number, words: readonly string[], ok: boolean): number {
+    const [name, ...args] = words;
+    const prog = name?.slice(name.lastIndexOf('/') + 1) ?? '';
+    if (!MOVERS.test(prog)) return state;
+    const made = ok && prog === 'mkdir' ? this.index(madeFolder(args, this.place(state).folder) ?? null) : -1;
+    return (state & ~MADE) | ((made + 1) << MADE_SHIFT);
   }
 
   /** Where a run in `state` is; `dirs`: the folders a command moves to from there (commandDirs). */
@@ -164,7 +233,13 @@ export class FolderTable {
       (f, d) => namedFolder(d, f, true),
       i === UNKNOWN ? null : this.folders[i]!,
     );
-    return { folder, roots: this.roots, ...(this.opens ? { opens: this.opens } : {}) };
+    const made = ((state & MADE) >> MADE_SHIFT) - 1;
+    return {
+      folder,
+      roots: this.roots,
+      ...(this.opens ? { opens: this.opens } : {}),
+      ...(made >= 0 ? { made: this.folders[made]! } : {}),
+    };
   }
 }
 
