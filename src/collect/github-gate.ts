@@ -25,7 +25,8 @@ import { deadJobNodes, deadReferences } from './job-runs.js';
 import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
 import { earlierStep, isEarlier, type Earlier } from '../domain/earlier-steps.js';
 import { literally, switchedOff } from '../domain/switched-off.js';
-import { trustedActions } from './trusted-actions.js';
+import { trustedActions, trustedConditions } from './trusted-actions.js';
+import { unvouchedCondition } from '../domain/gate-conditions.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -250,7 +251,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         const value = (key: string): unknown =>
           checked && key === 'continue-on-error' ? undefined : plainValue(yaml, lookup(node, key, 0), doc);
         if (!yaml.isMap(node) || switchedOff(value)) return;
-        if (constantFalse(lookup(node, 'if', 0), gateBranches(), (events ?? ['push']).map(String))) return;
+        if (neverTrue(events)(lookup(node, 'if', 0))) return;
         const run = scalar(entry(scalar(entry(node, 'defaults')), 'run'));
         const own = scalar(entry(run, 'shell'));
         const job =
@@ -331,11 +332,15 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
   return out;
 }
 
-/** An `if:` never true for a change (`events`: those that start the workflow for one). */
-const neverTrue =
-  (events: readonly unknown[] | undefined) =>
-  (condition: unknown): boolean =>
-    literally(condition, false) || constantFalse(condition, gateBranches(), (events ?? ['push']).map(String));
+/** An `if:` never true for a change (`events`: those that start the workflow for one), or not vouched for (gate-conditions.ts). */
+const neverTrue = (events: readonly unknown[] | undefined) => (condition: unknown) => {
+  const [branches, names] = [gateBranches(), (events ?? ['push']).map(String)];
+  return (
+    literally(condition, false) ||
+    constantFalse(condition, branches, names) ||
+    unvouchedCondition(condition, trustedConditions(), branches, names)
+  );
+};
 
 /** The local files only jobs that never run for a change call in a workflow (job-runs.ts), `origin` the CI file. */
 export function deadLocalReferences(text: string, origin: string): Promise<string[]> {
