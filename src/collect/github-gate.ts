@@ -234,9 +234,11 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             }),
           );
           // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
-          const earlier = items.map((i) =>
-            earlierStep(get(i, 'run'), get(i, 'uses'), folderOf(get(i, 'working-directory'), at.at.folder), trusted),
-          );
+          const earlier = items.map((i) => {
+            const [own, input] = [get(i, 'shell'), (k: string): unknown => scalar(entry(get(i, 'with'), k))];
+            const step = { run: get(i, 'run'), uses: get(i, 'uses'), shells: own ? [own] : at.shells, input };
+            return earlierStep(step, folderOf(get(i, 'working-directory'), at.at.folder), trusted);
+          });
           const writes = envWritesBefore(
             items.map((i) => get(i, 'run')),
             at.envWrites,

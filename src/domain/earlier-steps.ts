@@ -13,6 +13,8 @@ import { commandStart, inlineScript, type Checkout } from './shell-state.js';
 import { changesLaterSteps, usesChangesLaterSteps } from './step-env.js';
 import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
+import { codeReaches, foreignShell, interpreterReaches } from './inline-code.js';
+import { actionWrites } from './action-writes.js';
 
 /** How deep files running files are followed. */
 const MAX_DEPTH = 8;
@@ -75,6 +77,8 @@ function simple(all: readonly Word[], heredocs: readonly string[], co: Checkout,
     co.dir = name === 'popd' ? null : cdTarget(args, co.dir);
     return false;
   }
+  // `python -c`, `node -e`, code fed to an interpreter: read for what it may reach (inline-code.ts).
+  if (interpreterReaches(name, args, heredocs)) return true;
   if (IMAGE_PROGRAM.test(name)) return false;
   const inline = SHELLS.has(base(name)) ? inlineScript(args, heredocs) : undefined;
   if (inline) return inSubshell(co, () => walk(parseScript(inline.script), co, depth + 1));
@@ -105,22 +109,31 @@ export interface Earlier {
   folder: string | null;
 }
 
+/** An earlier step as its CI file writes it: `run:`, `uses:`, the shells its script may run in, a `with:` input by name. */
+export interface StepKeys {
+  run: unknown;
+  uses: unknown;
+  shells: readonly unknown[];
+  input: (name: string) => unknown;
+}
+
 /**
  * An earlier step as the CI file alone shows it: true where it changes what a later step runs
- * (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, or a remote action not
- * in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts), an Earlier where that
- * hangs on files of the checkout it runs (the chain reads them at the commit: no gate until then),
- * false where neither.
+ * (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, a remote action not
+ * in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts, or one of
+ * GitHub's that writes where programs come from: action-writes.ts; a script a shell that is no POSIX
+ * one runs, read as inline-code.ts reads code), an Earlier where that hangs on files of the checkout
+ * it runs (the chain reads them at the commit: no gate until then), false where neither.
  */
-export function earlierStep(
-  run: unknown,
-  uses: unknown,
-  folder: string | null,
-  trusted?: ReadonlySet<string>,
-): boolean | Earlier {
-  if (typeof uses === 'string' && (usesChangesLaterSteps(uses) || (trusted && !vouched(uses.trim(), trusted))))
-    return true;
+export function earlierStep(step: StepKeys, folder: string | null, trusted?: ReadonlySet<string>): boolean | Earlier {
+  const { run, uses } = step;
+  if (typeof uses === 'string') {
+    const named = uses.trim();
+    if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted)) || actionWrites(named, step.input))
+      return true;
+  }
   if (typeof run !== 'string') return false;
+  if (step.shells.some(foreignShell) && codeReaches(run)) return true;
   let asked = false;
   const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };
   return earlierChanges(run, co) && (asked ? { script: run, folder } : true);

@@ -3,8 +3,10 @@
 // (exit 0) before; the honest twins still do.
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
+import { cleanupJobs, jobPasses, type JobStep } from '../helpers/real-job.js';
 
 afterAll(cleanupTemp);
+afterAll(cleanupJobs);
 
 const WF = '.github/workflows/ci.yml';
 const GATE = 'npx gitguard audit';
@@ -57,4 +59,148 @@ describe('an if: on the gate not vouched for where the range starts', () => {
     ['step if: ${{ !cancelled() }}', wf(gateIf('${{ !cancelled() }}'))],
   ];
   for (const [name, after] of kept) test(`${name}: kept`, batch.add(DIRECT, { [WF]: after }, true));
+});
+
+/** A workflow on push whose one job runs `steps` (YAML, six spaces in) and then the gate. */
+const one = (steps: string): string =>
+  `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps}      - run: ${GATE}\n`;
+const runStep = (s: JobStep): string => `      - run: ${JSON.stringify(s.run)}\n`;
+const ONE = { [WF]: one('') };
+const TOOLS = { 'tools/npx': '#!/bin/sh\nexit 0\n' };
+/** The folder of a fake npx (the change's `tools/`), as the code writes it to $GITHUB_PATH by a name it builds. */
+const DIR = '$GITHUB_WORKSPACE/tools';
+
+// Code of another language an earlier step runs from the CI file: it writes $GITHUB_PATH or
+// $GITHUB_ENV by names it builds, or a program where the gate's npx is looked for, and no word a
+// shell reading sees names them. The reference: the job run by real bash with the runner's
+// $GITHUB_PATH handling (test/helpers/real-job.ts) passes, the audit never having run.
+describe('inline code of another language before the gate', () => {
+  const batch = gateBatch();
+  const lost: Array<[string, string]> = [
+    [
+      "python3 -c writing os.environ['GITHUB_' + 'PATH']",
+      `python3 -c "import os; open(os.environ['GITHUB_' + 'PATH'], 'a').write(os.environ['GITHUB_WORKSPACE'] + '/tools\\n')"`,
+    ],
+    [
+      'node -e writing process.env["GITHUB_" + "PATH"]',
+      `node -e 'require("fs").appendFileSync(process.env["GITHUB_" + "PATH"], process.env.GITHUB_WORKSPACE + "/tools\\n")'`,
+    ],
+    [
+      'perl -e writing $ENV{"GITHUB_" . "PATH"}',
+      `perl -e 'open(my $f, ">>", $ENV{"GITHUB_" . "PATH"}); print $f "$ENV{GITHUB_WORKSPACE}/tools\\n"'`,
+    ],
+    [
+      'ruby -e writing ENV["GITHUB_" + "PATH"]',
+      `ruby -e 'File.write(ENV["GITHUB_" + "PATH"], ENV["GITHUB_WORKSPACE"] + "/tools\\n", mode: "a")'`,
+    ],
+    [
+      'a here-document fed to python3',
+      `python3 <<'EOF'\nimport os\nopen(os.environ['GITHUB_' + 'PATH'], 'a').write(os.environ['GITHUB_WORKSPACE'] + '/tools\\n')\nEOF`,
+    ],
+    [
+      'code piped to python3',
+      `echo "import os; open(os.environ['GITHUB_' + 'PATH'], 'a').write('${DIR}\\n')" | python3`,
+    ],
+    [
+      'python3 -c copying a program into ~/bin',
+      `/usr/bin/python3 -c "import shutil, os; shutil.copy('tools/npx', os.path.expanduser('~/bin/npx'))"`,
+    ],
+    [
+      "awk writing ENVIRON['GITHUB_PATH']",
+      `awk 'BEGIN { print ENVIRON["GITHUB_WORKSPACE"] "/tools" >> ENVIRON["GITHUB_PATH"] }'`,
+    ],
+  ];
+  for (const [name, run] of lost) {
+    const steps = [{ run }, { run: GATE }];
+    const check = batch.add(ONE, { [WF]: one(runStep({ run })), ...TOOLS }, false);
+    test(`${name}: the real job passes, ci-gate-kept fails`, async () => {
+      expect(jobPasses(steps, TOOLS)).toBe(true);
+      await check();
+    });
+  }
+  test(
+    'a step of shell: python writing the name it builds: lost',
+    batch.add(
+      ONE,
+      {
+        [WF]: one(
+          `      - shell: python\n        run: |\n          import os\n          open(os.environ['GITHUB_' + 'PATH'], 'a').write('/tmp/x')\n`,
+        ),
+      },
+      false,
+    ),
+  );
+  const kept: Array<[string, string]> = [
+    ['python3 -c printing its version', `python3 -c "import sys; print(sys.version)"`],
+    ['node -p reading package.json', `echo "v=$(node -p "require('./package.json').version")" >> "$GITHUB_OUTPUT"`],
+    ['python3 -m pip --version', 'python3 -m pip --version'],
+    ["awk -F: '{print $1}'", "awk -F: '{print $1}' /etc/passwd > /dev/null"],
+  ];
+  for (const [name, run] of kept) {
+    const steps = [{ run }, { run: GATE }];
+    const files = { 'package.json': '{"version":"1.0.0"}\n' };
+    const check = batch.add(ONE, { [WF]: one(runStep({ run })), ...files }, true);
+    test(`${name}: the real job fails on the audit, the gate is kept`, async () => {
+      expect(jobPasses(steps, files)).toBe(false);
+      await check();
+    });
+  }
+});
+
+// GitHub's own actions that write files an earlier run made (a cache entry or an artifact of another
+// branch's or a pull request's run, which the pusher controls) where the gate's programs come from.
+// The reference for the restore: the cache's files written at `path:`, here by the job's real bash
+// into ~/bin, a folder on the job's PATH (as ~/.local/bin is on GitHub's image).
+describe("GitHub's own actions restoring files before the gate", () => {
+  const batch = gateBatch();
+  test('the restore into a PATH folder: the real job passes', () => {
+    expect(jobPasses([{ run: 'cp tools/npx ~/bin/npx' }, { run: GATE }], TOOLS)).toBe(true);
+  });
+  const uses = (action: string, inputs: string): string => `      - uses: ${action}\n        with:\n${inputs}`;
+  const lost: Array<[string, string]> = [
+    ['actions/cache into ~/bin', uses('actions/cache@v4', '          path: ~/bin\n          key: k\n')],
+    ['actions/cache into ~/.local/bin', uses('actions/cache@v4', '          path: ~/.local/bin\n          key: k\n')],
+    [
+      'actions/cache into /usr/local/bin',
+      uses('actions/cache@v4', '          path: /usr/local/bin\n          key: k\n'),
+    ],
+    ['actions/cache into node_modules', uses('actions/cache@v4', '          path: node_modules\n          key: k\n')],
+    [
+      'actions/cache/restore of ~/.npm and node_modules/.bin',
+      uses(
+        'actions/cache/restore@v4',
+        '          path: |\n            ~/.npm\n            node_modules/.bin\n          key: k\n',
+      ),
+    ],
+    ['actions/cache over a checkout script', uses('actions/cache@v4', '          path: ci\n          key: k\n')],
+    ['actions/download-artifact into the workspace', uses('actions/download-artifact@v4', '          name: x\n')],
+    [
+      'actions/download-artifact into ~/.local/bin',
+      uses('actions/download-artifact@v4', '          path: ~/.local/bin\n'),
+    ],
+    [
+      'actions/checkout of another repository into node_modules',
+      uses('actions/checkout@v4', '          repository: someone/tools\n          path: node_modules\n'),
+    ],
+  ];
+  for (const [name, step] of lost) test(`${name}: lost`, batch.add(ONE, { [WF]: one(step) }, false));
+  const kept: Array<[string, string]> = [
+    [
+      'actions/cache of ~/.npm',
+      uses('actions/cache@v4', "          path: ~/.npm\n          key: npm-${{ hashFiles('**/package-lock.json') }}\n"),
+    ],
+    ['actions/cache of ~/.cache/pip', uses('actions/cache@v4', '          path: ~/.cache/pip\n          key: pip\n')],
+    [
+      'actions/cache of ~/.m2/repository and ~/go/pkg/mod',
+      uses(
+        'actions/cache@v4',
+        '          path: |\n            ~/.m2/repository\n            ~/go/pkg/mod\n          key: k\n',
+      ),
+    ],
+    [
+      'actions/setup-node with cache: npm',
+      uses('actions/setup-node@v4', '          node-version: 20\n          cache: npm\n'),
+    ],
+  ];
+  for (const [name, step] of kept) test(`${name}: kept`, batch.add(ONE, { [WF]: one(step) }, true));
 });
