@@ -18,6 +18,15 @@ import { actionWrites } from './action-writes.js';
 
 /** How deep files running files are followed. */
 const MAX_DEPTH = 8;
+/**
+ * An interpreter `xargs` or `find -exec` runs (command-wrappers.ts does not read through them): any
+ * of their words that names one is read from there as inline-code.ts reads it.
+ */
+function handedInterpreter(name: string, args: readonly string[]): boolean {
+  const tool = base(name);
+  return (tool === 'xargs' || tool === 'find') && args.some((a, k) => interpreterReaches(a, args.slice(k + 1), []));
+}
+
 /** A program named by where the image keeps it, not a file of the checkout. */
 const IMAGE_PROGRAM = /^(?:\/|~|"?\$\{?HOME\}?\/)/;
 
@@ -78,7 +87,7 @@ function simple(all: readonly Word[], heredocs: readonly string[], co: Checkout,
     return false;
   }
   // `python -c`, `node -e`, code fed to an interpreter: read for what it may reach (inline-code.ts).
-  if (interpreterReaches(name, args, heredocs)) return true;
+  if (interpreterReaches(name, args, heredocs) || handedInterpreter(name, args)) return true;
   if (IMAGE_PROGRAM.test(name)) return false;
   const inline = SHELLS.has(base(name)) ? inlineScript(args, heredocs) : undefined;
   if (inline) return inSubshell(co, () => walk(parseScript(inline.script), co, depth + 1));

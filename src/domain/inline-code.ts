@@ -10,7 +10,7 @@
 
 /** Interpreters whose code may come from the command line or stdin. */
 const INTERPRETER =
-  /^(?:python[\d.]*|pypy[\d.]*|node|nodejs|deno|bun|perl[\d.]*|ruby[\d.]*|php[\d.]*|lua[\d.]*|luajit|Rscript|pwsh|powershell|osascript|tclsh|wish|julia)$/;
+  /^(?:py|python[\d.]*|pypy[\d.]*|node|nodejs|deno|bun|perl[\d.]*|ruby[\d.]*|php[\d.]*|lua[\d.]*|luajit|Rscript|pwsh|powershell|osascript|tclsh|wish|julia)$/;
 /** awk, whose program is its first word past the options (`-F:`, `-v x=1`). */
 const AWK = /^[gmn]?awk$/;
 /** What lets an awk program write a file, run a program or read the environment. */

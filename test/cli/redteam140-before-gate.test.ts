@@ -70,6 +70,16 @@ const TOOLS = { 'tools/npx': '#!/bin/sh\nexit 0\n' };
 /** The folder of a fake npx (the change's `tools/`), as the code writes it to $GITHUB_PATH by a name it builds. */
 const DIR = '$GITHUB_WORKSPACE/tools';
 
+/** A step `run` before the gate that the real job shows neuters it: the job passes, ci-gate-kept must fail. */
+function realLost(batch: ReturnType<typeof gateBatch>, name: string, run: string): void {
+  const steps = [{ run }, { run: GATE }];
+  const check = batch.add(ONE, { [WF]: one(runStep({ run })), ...TOOLS }, false);
+  test(`${name}: the real job passes, ci-gate-kept fails`, async () => {
+    expect(jobPasses(steps, TOOLS)).toBe(true);
+    await check();
+  });
+}
+
 // Code of another language an earlier step runs from the CI file: it writes $GITHUB_PATH or
 // $GITHUB_ENV by names it builds, or a program where the gate's npx is looked for, and no word a
 // shell reading sees names them. The reference: the job run by real bash with the runner's
@@ -110,14 +120,7 @@ describe('inline code of another language before the gate', () => {
       `awk 'BEGIN { print ENVIRON["GITHUB_WORKSPACE"] "/tools" >> ENVIRON["GITHUB_PATH"] }'`,
     ],
   ];
-  for (const [name, run] of lost) {
-    const steps = [{ run }, { run: GATE }];
-    const check = batch.add(ONE, { [WF]: one(runStep({ run })), ...TOOLS }, false);
-    test(`${name}: the real job passes, ci-gate-kept fails`, async () => {
-      expect(jobPasses(steps, TOOLS)).toBe(true);
-      await check();
-    });
-  }
+  for (const [name, run] of lost) realLost(batch, name, run);
   test(
     'a step of shell: python writing the name it builds: lost',
     batch.add(
@@ -203,4 +206,30 @@ describe("GitHub's own actions restoring files before the gate", () => {
     ],
   ];
   for (const [name, step] of kept) test(`${name}: kept`, batch.add(ONE, { [WF]: one(step) }, true));
+});
+
+// The same class by other programs: a write the shell reading missed (GitHub's CLI downloading an
+// artifact or release asset, scp, sed's `w` command), or an interpreter that xargs or find -exec runs.
+describe('more writers and handed interpreters before the gate', () => {
+  const batch = gateBatch();
+  const COPY = `"import shutil, sys, os; shutil.copy(sys.argv[1], os.path.expanduser('~/bin/npx'))"`;
+  const real: Array<[string, string]> = [
+    ["sed -n 'w ~/bin/npx'", `sed -n "w $HOME/bin/npx" tools/npx`],
+    ['scp into ~/bin', 'scp tools/npx ~/bin/npx'],
+    ['find -exec python3 -c', `find tools -name npx -exec python3 -c ${COPY} {} \\;`],
+    ['xargs -n 1 python3 -c', `echo tools/npx | xargs -n 1 python3 -c ${COPY}`],
+  ];
+  for (const [name, run] of real) realLost(batch, name, run);
+  for (const [name, run] of [
+    ['gh release download -D ~/.local/bin', 'gh release download v1 -R someone/tools -D ~/.local/bin'],
+    ['gh run download in ~/.local/bin', 'cd ~/.local/bin && gh run download 1 -n tools'],
+    ['gh run download into the checkout', 'gh run download 1 -n dist -D dist'],
+    ['py -c (the Windows launcher)', `py -c "import os; os.system('x')"`],
+  ] as Array<[string, string]>)
+    test(`${name}: lost`, batch.add(ONE, { [WF]: one(runStep({ run })) }, false));
+  for (const [name, run] of [
+    ["sed -n 's/^version: //p' into the checkout", "sed -n 's/^version: //p' a.txt > out.txt"],
+    ['find -name python3', 'find . -name "*.py" -print'],
+  ] as Array<[string, string]>)
+    test(`${name}: kept`, batch.add(ONE, { [WF]: one(runStep({ run })) }, true));
 });
