@@ -56,7 +56,10 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // pass for a commit by a key gpg's import loses, or by a v4 Ed25519/Ed448 (RFC 9580) key, or by a
 // subkey gpg calls not cross-certified, or one bound by a local signature.
 // v15: mergetags-valid fails a merged tag signed by a known key for another tagger, or by a retired
-// signer (red-team round 149): a v14 state counted it as unknown and may hold a pass for it.
+// signer (red-team round 149): a v14 state counted it as unknown and may hold a pass for it. Also
+// ci-gate-kept reads an `if:` on the gate not vouched for where the range starts, GitHub's
+// cache/artifact actions restoring where programs come from, and inline code of another language
+// before the gate as no gate (redteam140): a v14 state may hold a pass for such a commit.
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v15';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */

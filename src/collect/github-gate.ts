@@ -26,7 +26,8 @@ import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.j
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, isEarlier, type Earlier } from '../domain/earlier-steps.js';
 import { literally, switchedOff } from '../domain/switched-off.js';
-import { trustedActions } from './trusted-actions.js';
+import { trustedActions, trustedConditions } from './trusted-actions.js';
+import { unvouchedCondition } from '../domain/gate-conditions.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -236,9 +237,11 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
           const stepFolders = (wd: unknown): Array<string | null> => matrixFolders(wd, at.at.folder, at.strategy);
           const goMoved = (i: unknown): boolean => movesGo(plainValue(yaml, get(i, 'env'), doc), at.vars);
-          const earlier = items.map((i) =>
-            earlierStep(get(i, 'run'), get(i, 'uses'), stepFolders(get(i, 'working-directory')), trusted, goMoved(i)),
-          );
+          const earlier = items.map((i) => {
+            const [own, input] = [get(i, 'shell'), (k: string): unknown => scalar(entry(get(i, 'with'), k))];
+            const step = { run: get(i, 'run'), uses: get(i, 'uses'), shells: own ? [own] : at.shells, input };
+            return earlierStep(step, stepFolders(get(i, 'working-directory')), trusted, goMoved(i));
+          });
           const writes = envWritesBefore(
             items.map((i) => get(i, 'run')),
             at.envWrites,
@@ -253,7 +256,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         const value = (key: string): unknown =>
           checked && key === 'continue-on-error' ? undefined : plainValue(yaml, lookup(node, key, 0), doc);
         if (!yaml.isMap(node) || switchedOff(value)) return;
-        if (constantFalse(lookup(node, 'if', 0), gateBranches(), (events ?? ['push']).map(String))) return;
+        if (neverTrue(events)(lookup(node, 'if', 0))) return;
         const run = scalar(entry(scalar(entry(node, 'defaults')), 'run'));
         const own = scalar(entry(run, 'shell'));
         const job =
@@ -334,11 +337,15 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
   return out;
 }
 
-/** An `if:` never true for a change (`events`: those that start the workflow for one). */
-const neverTrue =
-  (events: readonly unknown[] | undefined) =>
-  (condition: unknown): boolean =>
-    literally(condition, false) || constantFalse(condition, gateBranches(), (events ?? ['push']).map(String));
+/** An `if:` never true for a change (`events`: those that start the workflow for one), or not vouched for (gate-conditions.ts). */
+const neverTrue = (events: readonly unknown[] | undefined) => (condition: unknown) => {
+  const [branches, names] = [gateBranches(), (events ?? ['push']).map(String)];
+  return (
+    literally(condition, false) ||
+    constantFalse(condition, branches, names) ||
+    unvouchedCondition(condition, trustedConditions(), branches, names)
+  );
+};
 
 /** The local files only jobs that never run for a change call in a workflow (job-runs.ts), `origin` the CI file. */
 export function deadLocalReferences(text: string, origin: string): Promise<string[]> {

@@ -3,8 +3,10 @@
 // remote action's code is its owner's, and it can write $GITHUB_PATH like any step; one a change
 // brings in front of the gate is not yet vouched for, so the gate is no gate for that change
 // (domain/earlier-steps.ts). Without a start (a keys-only audit with no --base nor --trust-root)
-// there is no accepted state: remote actions are read as their pinned code, as before. Per run.
+// there is no accepted state: remote actions are read as their pinned code, as before. The `if:`
+// conditions those files carry are vouched for likewise (domain/gate-conditions.ts). Per run.
 import { parseTree, type ObjectReader } from './objects.js';
+import { conditionsIn } from '../domain/gate-conditions.js';
 import { runContext } from './run-context.js';
 
 /** The folders of workflows GitHub, Forgejo and Gitea read. */
@@ -16,9 +18,9 @@ const MAX_BYTES = 1024 * 1024;
 /** A `uses:` value, as a step names it (quotes and a trailing comment aside). */
 const USES = /^[\s-]*uses:\s*["']?([^\s"'#]+)/gm;
 
-const trustedIn = new WeakMap<object, { uses: ReadonlySet<string>; key: string }>();
+const trustedIn = new WeakMap<object, { uses: ReadonlySet<string>; conditions: ReadonlySet<string>; key: string }>();
 
-/** Reads the `uses:` values of the workflows at `start` (none: nothing is set, remote actions trusted). */
+/** Reads the `uses:` and `if:` values of the workflows at `start` (none: nothing is set, remote actions and conditions trusted). */
 export async function setTrustedActions(
   reader: ObjectReader,
   oidBytes: 20 | 32,
@@ -26,6 +28,7 @@ export async function setTrustedActions(
 ): Promise<void> {
   if (!start) return;
   const uses = new Set<string>();
+  const conditions = new Set<string>();
   let files = 0;
   for (const folder of FOLDERS) {
     const tree = await reader.read(`${start}:${folder}`).catch(() => null);
@@ -34,14 +37,21 @@ export async function setTrustedActions(
       if (!/\.ya?ml$/.test(e.name) || (files += 1) > MAX_FILES) continue;
       // One not read (too large, missing) vouches for nothing.
       const blob = await reader.read(e.oid, MAX_BYTES).catch(() => null);
-      if (blob?.type === 'blob') for (const m of blob.body.toString('utf8').matchAll(USES)) uses.add(m[1]!);
+      if (blob?.type !== 'blob') continue;
+      const text = blob.body.toString('utf8');
+      for (const m of text.matchAll(USES)) uses.add(m[1]!);
+      for (const c of conditionsIn(text)) conditions.add(c);
     }
   }
-  trustedIn.set(runContext(), { uses, key: [...uses].sort().join('\0') });
+  const key = [[...uses].sort().join('\0'), [...conditions].sort().join('\0')].join('\n');
+  trustedIn.set(runContext(), { uses, conditions, key });
 }
 
 /** The remote actions vouched for where the range starts; undefined: no start (all trusted, as before). */
 export const trustedActions = (): ReadonlySet<string> | undefined => trustedIn.get(runContext())?.uses;
+
+/** The `if:` conditions vouched for where the range starts (gate-conditions.ts conditionsIn); undefined: no start. */
+export const trustedConditions = (): ReadonlySet<string> | undefined => trustedIn.get(runContext())?.conditions;
 
 /** Them as part of a memo key. */
 export const trustedKey = (): string => trustedIn.get(runContext())?.key ?? '-';

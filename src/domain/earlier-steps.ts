@@ -13,9 +13,20 @@ import { commandStart, inlineScript, type Checkout } from './shell-state.js';
 import { changesLaterSteps, usesChangesLaterSteps } from './step-env.js';
 import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
+import { codeReaches, foreignShell, interpreterReaches } from './inline-code.js';
+import { actionWrites } from './action-writes.js';
 
 /** How deep files running files are followed. */
 const MAX_DEPTH = 8;
+/**
+ * An interpreter `xargs` or `find -exec` runs (command-wrappers.ts does not read through them): any
+ * of their words that names one is read from there as inline-code.ts reads it.
+ */
+function handedInterpreter(name: string, args: readonly string[]): boolean {
+  const tool = base(name);
+  return (tool === 'xargs' || tool === 'find') && args.some((a, k) => interpreterReaches(a, args.slice(k + 1), []));
+}
+
 /** A program named by where the image keeps it, not a file of the checkout. */
 const IMAGE_PROGRAM = /^(?:\/|~|"?\$\{?HOME\}?\/)/;
 
@@ -75,6 +86,8 @@ function simple(all: readonly Word[], heredocs: readonly string[], co: Checkout,
     co.dir = name === 'popd' ? null : cdTarget(args, co.dir);
     return false;
   }
+  // `python -c`, `node -e`, code fed to an interpreter: read for what it may reach (inline-code.ts).
+  if (interpreterReaches(name, args, heredocs) || handedInterpreter(name, args)) return true;
   if (IMAGE_PROGRAM.test(name)) return false;
   const inline = SHELLS.has(base(name)) ? inlineScript(args, heredocs) : undefined;
   if (inline) return inSubshell(co, () => walk(parseScript(inline.script), co, depth + 1));
@@ -107,24 +120,39 @@ export interface Earlier {
   goMoved: boolean;
 }
 
+/** An earlier step as its CI file writes it: `run:`, `uses:`, the shells its script may run in, a `with:` input by name. */
+export interface StepKeys {
+  run: unknown;
+  uses: unknown;
+  shells: readonly unknown[];
+  input: (name: string) => unknown;
+}
+
+/**
 /**
  * An earlier step as the CI file alone shows it, run in each of `folders` (those its matrix gives its
  * `working-directory:`, step-context.ts matrixFolders): true where it changes what a later step runs
- * in one (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, or a remote action
- * not in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts), an Earlier
- * per folder where that hangs on files of the checkout it runs (the chain reads them at the commit: no
- * gate until then), false where neither. `goMoved`: Go's folder is set for the step (movesGo).
+ * in one (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, a remote action
+ * not in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts, or one of
+ * GitHub's that writes where programs come from: action-writes.ts; a script a shell that is no POSIX
+ * one runs, read as inline-code.ts reads code), an Earlier per folder where that hangs on files of the
+ * checkout it runs (the chain reads them at the commit: no gate until then), false where neither.
+ * `goMoved`: Go's folder is set for the step (movesGo).
  */
 export function earlierStep(
-  run: unknown,
-  uses: unknown,
+  step: StepKeys,
   folders: ReadonlyArray<string | null>,
   trusted?: ReadonlySet<string>,
   goMoved = false,
 ): boolean | Earlier[] {
-  if (typeof uses === 'string' && (usesChangesLaterSteps(uses) || (trusted && !vouched(uses.trim(), trusted))))
-    return true;
+  const { run, uses } = step;
+  if (typeof uses === 'string') {
+    const named = uses.trim();
+    if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted)) || actionWrites(named, step.input))
+      return true;
+  }
   if (typeof run !== 'string') return false;
+  if (step.shells.some(foreignShell) && codeReaches(run)) return true;
   const out: Earlier[] = [];
   for (const folder of folders) {
     let asked = false;

@@ -161,13 +161,38 @@ export function constantFalse(
   events: readonly string[],
 ): boolean {
   if (condition === false) return true;
-  if (typeof condition !== 'string') return false;
+  const read = runsOf(condition, branches, events);
+  return read !== undefined && read.runs.length > 0 && read.runs.every((run) => evaluate(read.text, run) === false);
+}
+
+/**
+ * Whether a job's or step's `if:` is true for some run a change to a protected branch starts (none
+ * written, `always()`, `success()`, `!cancelled()`, `github.event_name == 'push'` in a workflow on
+ * push): it runs for one. One on what only the run knows (`github.actor`, `contains(...)`, `env.X`)
+ * is not (gate-conditions.ts).
+ */
+export function provenTrue(
+  condition: unknown,
+  branches: readonly string[] | undefined,
+  events: readonly string[],
+): boolean {
+  if (condition === undefined || condition === null || condition === true) return true;
+  const read = runsOf(condition, branches, events);
+  return read !== undefined && read.runs.some((run) => evaluate(read.text, run, true) === true);
+}
+
+/** An `if:` as an expression (GitHub reads it with or without `${{ }}`) and each run a change starts. */
+function runsOf(
+  condition: unknown,
+  branches: readonly string[] | undefined,
+  events: readonly string[],
+): { text: string; runs: Run[] } | undefined {
+  if (typeof condition !== 'string' || branches === undefined) return undefined;
   const text = condition.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
-  const refs = (branches ?? []).map((b) => `refs/heads/${b}`);
+  const refs = branches.map((b) => `refs/heads/${b}`);
   // Each run a change starts: a push to a protected branch, a pull request to one.
   const runs = events.flatMap((e): Run[] => (e === 'push' ? refs.map((ref) => ({ e, ref })) : [{ e, ref: undefined }]));
-  if (branches === undefined || !runs.length) return false;
-  return runs.every((run) => evaluate(text, run) === false);
+  return { text, runs };
 }
 
 type Value = string | boolean | undefined;
@@ -177,8 +202,12 @@ interface Run {
   ref: string | undefined;
 }
 
-/** A small evaluator of GitHub expressions: undefined where it cannot decide. */
-function evaluate(text: string, run: Run): Value {
+/**
+ * A small evaluator of GitHub expressions: undefined where it cannot decide. `steps`: a step's or
+ * job's own `if:`, where success() is true (the steps or jobs before it succeeded: a failed one fails
+ * the job, or a job it needs, which job-needs.ts reads).
+ */
+function evaluate(text: string, run: Run, steps = false): Value {
   const tokens = text.match(/'(?:[^']|'')*'|&&|\|\||==|!=|[()!]|[\w.-]+|\S/g) ?? [];
   let i = 0;
   const operand = (): Value => {
@@ -213,7 +242,7 @@ function evaluate(text: string, run: Run): Value {
       }
     }
     if (tokens[i++] !== ')') throw new Error('call');
-    return name === 'always' ? true : name === 'cancelled' ? false : undefined;
+    return name === 'always' || (steps && name === 'success') ? true : name === 'cancelled' ? false : undefined;
   };
   const compare = (): Value => {
     const a = operand();

@@ -195,7 +195,7 @@ function programPlace(path: string): boolean {
 /** A package of the registry by name (`npm`, `@scope/x@1`), not a folder, tarball or URL. */
 const REGISTRY_NAME = /^(?:@[\w.-]+\/)?[\w.-]+(?:@[\w.^~<>=*-]*)?$/;
 /** Commands whose last path is where they write (`cp a b`, `ln -s a b`; `-t dir` names it). */
-const COPIES = new Set(['cp', 'mv', 'ln', 'install', 'rsync']);
+const COPIES = new Set(['cp', 'mv', 'ln', 'install', 'rsync', 'scp']);
 /**
  * Commands that write every path they name (`tee`, `sed -i`, `truncate -s0 ~/bin/npx`: an empty
  * executable runs as an empty script and exits 0); a removal writes no program (`rm -rf node_modules`).
@@ -232,7 +232,12 @@ function writtenPaths(words: readonly string[]): string[] {
     const joined = args.find((a) => a.startsWith('--target-directory='));
     return joined ? [joined.slice(19)] : paths.slice(-1);
   }
+  // sed's `w file` command or `s///w file` flag writes that file, its `e` runs a command: anywhere.
+  if (tool === 'sed' && args.some((a) => SED_WRITES.test(a))) return ['/'];
   if (EACH.has(tool)) return tool === 'sed' && !args.some((a) => /^-[^-]*i|^--in-place/.test(a)) ? [] : paths;
+  // `gh run download` / `gh release download`: an artifact or asset another run or repository made,
+  // unpacked by its own names (`node_modules/.bin/...`, over a checkout script): as actions/download-artifact.
+  if (tool === 'gh' && args.includes('download')) return ['/'];
   if (tool === 'dd') return args.flatMap((a) => (a.startsWith('of=') ? [a.slice(3)] : []));
   if (tool === 'cpio' || absoluteNames(tool, args)) return ['/'];
   if (!/^(?:curl|wget|tar|bsdtar|unzip)$/.test(tool)) return [];
@@ -242,6 +247,10 @@ function writtenPaths(words: readonly string[]): string[] {
   // With no output option (and curl's -O: the URL's own name) they write into the folder they run in.
   return tool !== 'curl' || args.some((a) => /^-[A-Za-z]*O|^--remote-name/.test(a)) ? [...named, '.'] : named;
 }
+
+/** A sed script with a `w`/`W` command, or an `s` command whose flags write (`w`) or run (`e`) one. */
+const SED_WRITES =
+  /(?:^|[;{}\n])\s*(?:\d+|\$|\/[^/]*\/)?\s*[wWe](?:\s|$)|^s(.)(?:(?!\1).)*\1(?:(?!\1).)*\1[gpiImM\d]*[we]/;
 
 /**
  * Whether an unpacking writes the names its archive holds as they are, `/` and `..` kept: tar's

@@ -46,14 +46,19 @@ const ALICE = {
   GIT_COMMITTER_EMAIL: 'alice@example.com',
 };
 
-/** One repository where Alice commits each case's `before` then `after`; one ci-gate-kept audit of it. */
-async function judge(cases: readonly Case[]): Promise<Judged> {
+/**
+ * One repository where Alice commits each case's `before` then `after`; one ci-gate-kept audit of it.
+ * `start`: files Alice commits first, the audit's `--base` (where the range starts: trusted-actions.ts).
+ */
+async function judge(cases: readonly Case[], start?: Files): Promise<Judged> {
   const { r, alice, keys } = aliceSigns();
+  const first: SeriesCommit[] = start ? [{ message: 'start', signWith: alice.path, env: ALICE, files: start }] : [];
   const commits: SeriesCommit[] = cases.flatMap((c, i) => [
     { message: `ci ${i}`, signWith: alice.path, env: ALICE, files: c.before, replace: true },
     { message: `ci: tidy ${i}`, signWith: alice.path, env: ALICE, files: c.after },
   ]);
-  const oids = commitSeries(r, commits);
+  const all = commitSeries(r, [...first, ...commits]);
+  const oids = all.slice(first.length);
   const afters = oids.filter((_, i) => i % 2 === 1);
   // git's own reading of what each `after` commit changes, one git for them all.
   const log = r.run(['log', '--format=%x00%H', '--name-only', '--no-renames']);
@@ -80,6 +85,7 @@ async function judge(cases: readonly Case[]): Promise<Judged> {
       'json',
       '--max-findings',
       String(commits.length + 1),
+      ...(start ? ['--base', all[0]!] : []),
     ],
     { env: r.env },
   );
@@ -122,13 +128,17 @@ const systemsOf = (files: Files): string =>
     .filter((p) => Object.keys(files).some((f) => f.startsWith(p)))
     .join(' ');
 
-/** A batch of keysOnlyGateFiles cases: one audit for those that keep the gate, one for those that lose it (per CI system). */
-export function gateBatch(): GateBatch {
+/**
+ * A batch of keysOnlyGateFiles cases: one audit for those that keep the gate, one for those that lose
+ * it (per CI system). `start`: each chain starts with Alice's commit of these files, audited with
+ * `--base` at it (the accepted state remote actions and `if:` conditions are judged against).
+ */
+export function gateBatch(start?: Files): GateBatch {
   const chains = new Map<string, { cases: Case[]; judged?: Promise<Judged> }>();
   // The chains are made and audited before the batch's tests, under a limit of their own: one audit
   // of many cases takes longer than a test's limit allows on a loaded machine.
   beforeAll(async () => {
-    for (const chain of chains.values()) await (chain.judged ??= judge(chain.cases));
+    for (const chain of chains.values()) await (chain.judged ??= judge(chain.cases, start));
   }, 600_000);
   const read: GateBatch['read'] = (before, after, kept, system) => {
     const key = `${kept} ${systemsOf(before)}`;
@@ -136,7 +146,7 @@ export function gateBatch(): GateBatch {
     chains.set(key, chain);
     const at = chain.cases.push({ before, after, kept }) - 1;
     return async () => {
-      const j = await (chain.judged ??= judge(chain.cases));
+      const j = await (chain.judged ??= judge(chain.cases, start));
       if (system) expect(j.changed[at]).toEqual(Object.keys(after).sort());
       // The case's own verdict first: where one case of a chain goes wrong, its test names its
       // finding (or its missing one), and the chain's exit code fails the chain's other tests too.
