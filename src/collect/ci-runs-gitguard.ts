@@ -5,6 +5,7 @@
 // domain/ci-references.ts), where the walk watches them: moving the step into a local
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
+import { READINGS_KEPT, RecentMap } from './recent-map.js';
 import { entryNamed, ObjectReader, parseTree, type GitObject } from './objects.js';
 import { ciFolderFiles, readCiObject, type DerivedWatch } from './derived-paths.js';
 import { ATTRIBUTES } from './nested-attributes.js';
@@ -54,7 +55,7 @@ type Place = readonly [path: string, entry: string, recursive: boolean];
 export type RunnerGates = ReadonlyArray<Gate | undefined>;
 
 export class CiGateReader {
-  private readonly gateOf = new Map<string, Promise<Reading>>();
+  private readonly gateOf = new RecentMap<string, Promise<Reading>>(READINGS_KEPT);
   /** The watched paths and, for those a CI file runs, their CI file (derived-paths.ts). */
   private watched: readonly string[] = [];
   private origins: ReadonlyMap<string, string> = new Map();
