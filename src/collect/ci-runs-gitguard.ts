@@ -5,6 +5,7 @@
 // domain/ci-references.ts), where the walk watches them: moving the step into a local
 // action keeps the gate, and removing the `uses:` line or the step from the action removes it.
 // Memoised by the entries at the CI paths and the paths they may run.
+import { READINGS_KEPT, RecentMap } from './recent-map.js';
 import { entryNamed, ObjectReader, parseTree, type GitObject } from './objects.js';
 import { ciFolderFiles, readCiObject, type DerivedWatch } from './derived-paths.js';
 import { ATTRIBUTES } from './nested-attributes.js';
@@ -13,9 +14,6 @@ import { CI_PATH_IS_FOLDER, CI_PATHS, isCiFile } from '../domain/protected-paths
 import { CI_RUNNERS } from '../domain/ci-systems.js';
 import { gitlabRunsGitguard } from './gitlab-gate.js';
 import { chainGates } from './script-files.js';
-
-/** GitLab's pipeline file. */
-const GITLAB_CI = '.gitlab-ci.yml';
 import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js';
 import { deadLocalReferences, namesGitguard, UNREAD, type Gate } from './github-gate.js';
 import { directGateAt } from './earlier-files.js';
@@ -25,6 +23,8 @@ import { partText } from './chain-part.js';
 import { changesLaterSteps } from '../domain/step-env.js';
 import { entryId, entryOf, isFileEntry, SUBMODULE_MODE, TREE_MODE } from './tree-entry.js';
 
+/** GitLab's pipeline file. */
+const GITLAB_CI = '.gitlab-ci.yml';
 /** entryAt's answer for a path no watched path holds: neither there nor known absent. */
 const UNWATCHED = Symbol('unwatched');
 /** At most this many files followed from one configuration (references of references included). */
@@ -55,7 +55,7 @@ type Place = readonly [path: string, entry: string, recursive: boolean];
 export type RunnerGates = ReadonlyArray<Gate | undefined>;
 
 export class CiGateReader {
-  private readonly gateOf = new Map<string, Promise<Reading>>();
+  private readonly gateOf = new RecentMap<string, Promise<Reading>>(READINGS_KEPT);
   /** The watched paths and, for those a CI file runs, their CI file (derived-paths.ts). */
   private watched: readonly string[] = [];
   private origins: ReadonlyMap<string, string> = new Map();

@@ -8,7 +8,7 @@ import { referenceKey, referencesIn, referencesOfValues } from '../domain/ci-ref
 import { runContext } from './run-context.js';
 import { shellAssignments } from '../domain/ci-variables.js';
 import { folderOf, variablesOf } from '../domain/step-context.js';
-import { parsedYaml, textKey, walkTooDeep } from './yaml-budget.js';
+import { chargeLines, parsedYaml, textKey, walkTooDeep } from './yaml-budget.js';
 import { runsForChanges } from '../domain/actions-run.js';
 import { changeEvents } from '../domain/push-filters.js';
 import { gateKey, gateScopeFor } from './gate-branches.js';
@@ -26,16 +26,19 @@ export function referencesUnread(text: string): boolean {
   return unreadIn.get(runContext())?.has(textKey(text)) ?? false;
 }
 
-/** The values of `key` anywhere in the documents of `text`, parsed (maps as Map); [] where it cannot be parsed. */
-async function valuesOf(text: string, key: string): Promise<unknown[]> {
+/** Notes `text` as read by line alone, or not at all, for the run's budget (referencesUnread). */
+function markUnread(text: string): void {
+  const run = runContext();
+  let unread = unreadIn.get(run);
+  if (!unread) unreadIn.set(run, (unread = new Set()));
+  unread.add(textKey(text));
+}
+
+/** The values of `key` anywhere in the documents of `text`, parsed (maps as Map); undefined where it is not parsed. */
+async function valuesOf(text: string, key: string): Promise<unknown[] | undefined> {
   const docs = await parsedYaml(text);
-  if (docs === 'past-budget') {
-    const run = runContext();
-    let unread = unreadIn.get(run);
-    if (!unread) unreadIn.set(run, (unread = new Set()));
-    unread.add(textKey(text));
-  }
-  if (typeof docs === 'string') return [];
+  if (docs === 'past-budget') markUnread(text);
+  if (typeof docs === 'string') return undefined;
   alsoGate(text);
   const yaml = await import('yaml');
   const out: unknown[] = [];
@@ -61,9 +64,10 @@ export function ciReferencesIn(text: string, origin: string): Promise<string[]> 
 }
 
 async function referencesOf(text: string, origin: string): Promise<string[]> {
-  const byLine = referencesIn(text, origin);
-  const byYaml = referencesOfValues(await valuesOf(text, referenceKey(origin)), origin);
-  return [...new Set([...byLine, ...byYaml])];
+  const values = await valuesOf(text, referenceKey(origin));
+  // Not parsed (too large, past the budget): its lines alone, on their own allowance; past that, nothing is known.
+  const byLine = values !== undefined || chargeLines(text) ? referencesIn(text, origin) : (markUnread(text), []);
+  return [...new Set([...byLine, ...referencesOfValues(values ?? [], origin)])];
 }
 
 /** The keys whose values are shell commands: a GitHub step's `run:`, a GitLab job's scripts. */
@@ -86,11 +90,13 @@ export interface RunCommand {
  * folder a GitHub step runs it in: its `working-directory:`, else the nearest `defaults: run:
  * working-directory:` above it (the job's, the workflow's); an expression there is read as the root.
  * The variables the file sets above a command come with it (gate-chains.ts writes them in).
- * A text that cannot be parsed here is read whole, every line as a command (fail closed: only widens).
+ * A text that cannot be parsed here is read whole, every line as a command (fail closed: only widens);
+ * undefined when that line reading is past the run's allowance for those (chargeLines): not known.
  */
-export function runCommands(text: string, origin: string): Promise<RunCommand[]> {
+export function runCommands(text: string, origin: string): Promise<RunCommand[] | undefined> {
   return memo(`run ${origin}`, text, async () => {
-    const lines = (): RunCommand[] => text.split(/\r?\n/).map((t) => ({ text: t, dir: '' }));
+    const lines = (): RunCommand[] | undefined =>
+      chargeLines(text) ? text.split(/\r?\n/).map((t) => ({ text: t, dir: '' })) : undefined;
     const keys = COMMAND_KEYS(origin);
     const out: RunCommand[] = [];
     let visits = 0;
@@ -141,12 +147,13 @@ export function runCommands(text: string, origin: string): Promise<RunCommand[]>
  * Every value a CI file gives a variable, wherever (domain/ci-variables.ts): its `env:` and
  * `variables:` at any depth (a hidden GitLab job `extends:` names, an included file's top level), the
  * assignments its commands make (`GATE=x`, `export`, a line for $GITHUB_ENV). A text that cannot be
- * parsed here: the assignments of its lines.
+ * parsed here: the assignments of its lines; undefined past the allowance for line readings (chargeLines).
  */
-export function ciVariables(text: string, origin: string): Promise<Array<[string, string]>> {
+export function ciVariables(text: string, origin: string): Promise<Array<[string, string]> | undefined> {
   return memo(`vars ${origin}`, text, async () => {
+    const byLine = (): Array<[string, string]> | undefined => (chargeLines(text) ? shellAssignments(text) : undefined);
     const docs = await documentsOf(text);
-    if (docs === undefined) return shellAssignments(text);
+    if (docs === undefined) return byLine();
     const out: Array<[string, string]> = [];
     const keys = COMMAND_KEYS(origin);
     let visits = 0;
@@ -164,7 +171,7 @@ export function ciVariables(text: string, origin: string): Promise<Array<[string
       for (const v of node.values()) walk(v, depth + 1);
     };
     for (const d of docs) walk(d);
-    return visits > MAX_VISITS ? shellAssignments(text) : out;
+    return visits > MAX_VISITS ? byLine() : out;
   });
 }
 

@@ -5,7 +5,7 @@ import { commandFiles } from '../domain/ci-commands.js';
 import type { CommandFile } from '../domain/ci-words.js';
 import { unpinned } from './ci-yaml-memo.js';
 import { runContext } from './run-context.js';
-import { chargeText, textKey } from './yaml-budget.js';
+import { chargeText, linesRefused, textKey } from './yaml-budget.js';
 
 /** The work one command read is charged besides its bytes: ~3-10 µs, as ~50 bytes of comments parse. */
 const COMMAND_BYTES = 48;
@@ -54,5 +54,8 @@ export function filesRun(text: string, dir = ''): CommandFile[] | undefined {
   return files;
 }
 
-/** Whether a command was left unread this run for the YAML budget (filesRun). */
-export const commandsRefused = (): boolean => read().refused;
+/**
+ * Whether a command was left unread this run for the YAML budget (filesRun), or a CI text's lines
+ * past the allowance for line readings (yaml-budget.ts chargeLines): what the CI runs is not all known.
+ */
+export const commandsRefused = (): boolean => read().refused || linesRefused();

@@ -239,14 +239,15 @@ async function ciReferences(reader: ObjectReader, oidBytes: 20 | 32, tip: string
       }
     }
   }
-  const values = (await Promise.all(texts.map(([t, o]) => ciVariables(t, o)))).flat();
+  // A text past the allowance for line readings gives none: what it runs is reported not watched (commandsRefused).
+  const values = (await Promise.all(texts.map(async ([t, o]) => (await ciVariables(t, o)) ?? []))).flat();
   for (const [text, origin] of texts) {
     if (found.size >= MAX_DERIVED) break;
     const { chain, ran } = await gateChains(
       (spec) => readCiObject(reader, spec, true),
       oidBytes,
       tip,
-      await runCommands(text, origin),
+      (await runCommands(text, origin)) ?? [],
       values,
     );
     for (const [p, entries] of chain) {

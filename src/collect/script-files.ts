@@ -57,8 +57,11 @@ export async function chainGates(
       continue;
     }
     // Past the run's parse budget: each line a command, as the files it runs are watched (ci-yaml.ts).
-    for (const t of gitlab ? texts : [texts[k]!])
-      for (const c of await runCommands(t, origin))
+    for (const t of gitlab ? texts : [texts[k]!]) {
+      // Past the allowance for line readings too: whether it gates is not known.
+      const lines = await runCommands(t, origin);
+      if (!lines) return UNREAD;
+      for (const c of lines)
         steps.push({
           script: c.text,
           own: c.shell,
@@ -69,9 +72,14 @@ export async function chainGates(
           vars: c.vars ?? new Map(),
           ...(gitlab ? { mode: GITLAB_SHELL } : {}),
         });
+    }
   }
   const values: Array<[string, string]> = [];
-  for (const t of texts) values.push(...(await ciVariables(t, origin)));
+  for (const t of texts) {
+    const vs = await ciVariables(t, origin);
+    if (!vs) return UNREAD;
+    values.push(...vs);
+  }
   const shellOf = (s: GateStep): string | undefined =>
     [s.own, ...s.shells].find((x): x is string => typeof x === 'string');
   const commands = steps.map((s): RunCommand => {

@@ -6,6 +6,7 @@ import { UNREAD, type Gate } from './github-gate.js';
 import { CI_RUNNERS } from '../domain/ci-systems.js';
 import { known } from './commit-flags.js';
 import type { Steps } from './steps.js';
+import { slotsFor } from './ci-slots.js';
 import type { WatchedPaths } from './watched-paths.js';
 
 /** What trust.ts keeps of a commit's change (all but ciGateUnknown go to CommitTrust as they are; the optional ones only where set). */
@@ -55,134 +56,145 @@ export function* watchedChanges(
   // Most commits change nothing here: their parents' states are the same interned array as their
   // own (equal states share one, watched-paths.ts), and every step below starts from what changed.
   if (parentStates.length && sameStates(parentStates, ownState)) return out;
-  // A merge that holds one parent's entry but not another's changes that other parent's line:
-  // equal to one side is no proof of nothing brought in (`-s ours`, or a merge keeping an old
-  // side's tree, drops what the other side changed since they parted), whichever parent is first
-  // (whoever makes the merge orders its parents, and a fast-forward then makes it the tip).
-  out.changedPaths = watched.filter((_, i) =>
-    parentStates.length ? parentStates.some((s) => s[i] !== ownState[i]) : ownState[i] !== null,
-  );
-  if (!out.changedPaths.length) return out;
-  // A file the CI runs in parts (package.json's scripts, a Makefile's targets) changed elsewhere than
-  // on the chain to gitguard in each parent: a dependency bumped, another target edited, no change.
-  const inParts = out.changedPaths.filter((p) => ciGates.runsInParts(p));
-  if (inParts.length && parentStates.length) {
-    const same = (yield Promise.all(
-      inParts.map((p) => {
+  // A few commits read their changes at once (ci-slots.ts): each holds the texts it reads until it is done.
+  const slots = slotsFor(ciGates);
+  yield slots.take();
+  try {
+    // A merge that holds one parent's entry but not another's changes that other parent's line:
+    // equal to one side is no proof of nothing brought in (`-s ours`, or a merge keeping an old
+    // side's tree, drops what the other side changed since they parted), whichever parent is first
+    // (whoever makes the merge orders its parents, and a fast-forward then makes it the tip).
+    out.changedPaths = watched.filter((_, i) =>
+      parentStates.length ? parentStates.some((s) => s[i] !== ownState[i]) : ownState[i] !== null,
+    );
+    if (!out.changedPaths.length) return out;
+    // A file the CI runs in parts (package.json's scripts, a Makefile's targets) changed elsewhere than
+    // on the chain to gitguard in each parent: a dependency bumped, another target edited, no change.
+    const inParts = out.changedPaths.filter((p) => ciGates.runsInParts(p));
+    if (inParts.length && parentStates.length) {
+      const same = (yield Promise.all(
+        inParts.map((p) => {
+          const i = watched.indexOf(p);
+          return ciGates.samePart(
+            p,
+            parentStates.map((s) => s[i] ?? null),
+            ownState[i] ?? null,
+          );
+        }),
+      )) as boolean[];
+      out.changedPaths = out.changedPaths.filter((p) => !same[inParts.indexOf(p)]);
+    }
+    // A file the CI's commands run that leads to no gitguard at the tip counts where it named gitguard
+    // before or after the change (a signer took the gate out there); else it is a script like any other.
+    const ranOnly = out.changedPaths.filter((p) => ciGates.ranOnlyPath(p));
+    if (ranOnly.length && parentStates.length) {
+      const named = (yield Promise.all(
+        ranOnly.map((p) => {
+          const i = watched.indexOf(p);
+          return ciGates.namesGate(p, [...parentStates.map((s) => s[i] ?? null), ownState[i] ?? null]);
+        }),
+      )) as boolean[];
+      out.changedPaths = out.changedPaths.filter((p) => named[ranOnly.indexOf(p)] !== false);
+    }
+    // A file the tip's CI runs (a GitLab include, a workflow's `uses: ./tools/x`) is a CI file only
+    // where a parent's CI runs it (an unknown parent counts as running it): changed where none did, it
+    // was no change to what CI runs (the maintainer who made CI run it vouched for it then); a merge
+    // holding what its parents that run it hold brings nothing into a line that runs it.
+    const sidesJudged = new Set<string>(); // derived paths every parent runs: each side's change was judged
+    const derived = out.changedPaths.filter((p) => ciGates.isDerivedCi(p));
+    if (derived.length && parentStates.length) {
+      const ran = (yield Promise.all(
+        derived.map((p) => Promise.all(parentStates.map((s) => ciGates.runsPath(s, p)))),
+      )) as Array<Array<boolean | undefined>>;
+      const dropped = new Set<string>();
+      derived.forEach((p, k) => {
         const i = watched.indexOf(p);
-        return ciGates.samePart(
-          p,
-          parentStates.map((s) => s[i] ?? null),
-          ownState[i] ?? null,
-        );
-      }),
-    )) as boolean[];
-    out.changedPaths = out.changedPaths.filter((p) => !same[inParts.indexOf(p)]);
+        const running = parentStates.filter((_, j) => ran[k]![j] !== false);
+        if (running.every((s) => s[i] === ownState[i])) dropped.add(p);
+        else if (running.length === parentStates.length) sidesJudged.add(p);
+      });
+      out.changedPaths = out.changedPaths.filter((p) => !dropped.has(p));
+    }
+    // A merge that holds, at a protected path, what merging its parents gives with no hand
+    // resolution (the merge button's merge, an octopus of topic branches) brings nothing in there:
+    // each side's changes were judged in the commits that made them.
+    const mergeable = out.changedPaths.filter((p) => !ciGates.isDerivedCi(p) || sidesJudged.has(p));
+    if (mergeable.length && counted.length >= 2 && cleanMerge) {
+      const own = mergeable.map((p) => ownState[watched.indexOf(p)] ?? null);
+      const ids = (yield cleanMerge(counted, mergeable, own)) as Array<string | null | undefined>;
+      const clean = new Set(
+        mergeable.filter((p, k) => ids[k] !== undefined && ids[k] === ownState[watched.indexOf(p)]),
+      );
+      out.changedPaths = out.changedPaths.filter((p) => !clean.has(p));
+    }
+    if (!out.changedPaths.some((p) => ciGates.isCiPath(p))) return out;
+    // Whether the CI configuration each forge reads in a state runs gitguard (its files, or the files
+    // they run, mention it): a gate is kept forge by forge (a step moved to a place another forge
+    // reads, or a `.forgejo/workflows` folder that makes Forgejo stop reading `.github/workflows`,
+    // takes it out of the CI that ran it). A CI file a partial clone left out makes its side unknown:
+    // no removal is claimed from it, and ci-gate-kept says how many changes it could not judge.
+    // The direct reading leaves earlier steps' checkout files unread; on this commit's side they are read.
+    const direct = (yield ciGates.runsGitguard(ownState)) as RunnerGates;
+    const own = (
+      oid
+        ? yield Promise.all(
+            direct.map((g, r) => (g === true ? ciGates.chainRunsGitguard(ownState, oid, r, true) : Promise.resolve(g))),
+          )
+        : direct
+    ) as RunnerGates;
+    const parents = own.every((g) => g === true)
+      ? []
+      : ((yield Promise.all(parentStates.map((s) => ciGates.runsGitguard(s)))) as RunnerGates[]);
+    const dropped = CI_RUNNERS.flatMap((_, r) => (own[r] === false && parents.some((p) => p[r] === true) ? [r] : []));
+    // A step moved into a file it runs (`make audit`, `npm run gate`) in the same commit: the chain of
+    // this commit's files, read with the same steps (script-files.ts chainGates), still gates.
+    const moved =
+      oid && dropped.length
+        ? ((yield Promise.all(dropped.map((r) => ciGates.chainRunsGitguard(ownState, oid, r, true)))) as Gate[])
+        : [];
+    // A chain past the YAML budget (UNREAD): whether the step moved there is not known, reported below.
+    const chainUnread = dropped.filter((_, k) => moved[k] === UNREAD);
+    const lost = dropped.filter((_, k) => !moved[k]).map((r) => CI_RUNNERS[r]!);
+    out.ciGateRemoved = lost.length > 0;
+    if (lost.length) out.ciGateLostFor = lost.map((runner) => runner.name);
+    // A side past the parse budget: the gate may have gone (this side unread, a parent's running or
+    // unread; this side without it, a parent's unread). Reported, never taken for a kept gate.
+    const unread = CI_RUNNERS.filter(
+      (_, r) =>
+        chainUnread.includes(r) ||
+        (own[r] !== true && parents.some((p) => p[r] === UNREAD || (own[r] === UNREAD && p[r] === true))),
+    );
+    if (!out.ciGateRemoved && unread.length) out.ciGateUnreadFor = unread.map((runner) => runner.name);
+    out.ciGateUnknown =
+      !out.ciGateRemoved &&
+      !unread.length &&
+      own.some((g, r) => g !== true && (g === undefined || parents.some((p) => p[r] === undefined)));
+    // Neither side's CI files name gitguard for a forge: whether a chain of files they run reached it in a parent.
+    const open = own.flatMap((g, r) => (g === false && !parents.some((p) => p[r] === true) ? [r] : []));
+    if (!oid || !open.length) return out;
+    const mine = (yield Promise.all(open.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as Gate[];
+    const gone = open.filter((_, k) => mine[k] !== true);
+    const reached = (s: State, i: number): Promise<Gate[]> =>
+      Promise.all(gone.map((r) => ciGates.chainRunsGitguard(s, counted[i]!, r)));
+    if (!gone.length) return out;
+    // Forge by forge, as the direct case: a chain only Forgejo's CI ran is lost for Forgejo only.
+    const byParent = (yield Promise.all(parentStates.map(reached))) as Gate[][];
+    const chainLost = gone.filter((r, k) => mine[open.indexOf(r)] === false && byParent.some((t) => t[k] === true));
+    if (chainLost.length) out.ciChainLostFor = chainLost.map((r) => CI_RUNNERS[r]!.name);
+    // A chain past the YAML budget on either side (one side's running, or unread too): not judged.
+    const chainUnknown = gone.filter(
+      (r, k) =>
+        !chainLost.includes(r) &&
+        (mine[open.indexOf(r)] === UNREAD
+          ? byParent.some((t) => t[k] !== false)
+          : byParent.some((t) => t[k] === UNREAD)),
+    );
+    if (chainUnknown.length && !out.ciGateRemoved)
+      out.ciGateUnreadFor = [
+        ...new Set([...(out.ciGateUnreadFor ?? []), ...chainUnknown.map((r) => CI_RUNNERS[r]!.name)]),
+      ];
+    return out;
+  } finally {
+    slots.give();
   }
-  // A file the CI's commands run that leads to no gitguard at the tip counts where it named gitguard
-  // before or after the change (a signer took the gate out there); else it is a script like any other.
-  const ranOnly = out.changedPaths.filter((p) => ciGates.ranOnlyPath(p));
-  if (ranOnly.length && parentStates.length) {
-    const named = (yield Promise.all(
-      ranOnly.map((p) => {
-        const i = watched.indexOf(p);
-        return ciGates.namesGate(p, [...parentStates.map((s) => s[i] ?? null), ownState[i] ?? null]);
-      }),
-    )) as boolean[];
-    out.changedPaths = out.changedPaths.filter((p) => named[ranOnly.indexOf(p)] !== false);
-  }
-  // A file the tip's CI runs (a GitLab include, a workflow's `uses: ./tools/x`) is a CI file only
-  // where a parent's CI runs it (an unknown parent counts as running it): changed where none did, it
-  // was no change to what CI runs (the maintainer who made CI run it vouched for it then); a merge
-  // holding what its parents that run it hold brings nothing into a line that runs it.
-  const sidesJudged = new Set<string>(); // derived paths every parent runs: each side's change was judged
-  const derived = out.changedPaths.filter((p) => ciGates.isDerivedCi(p));
-  if (derived.length && parentStates.length) {
-    const ran = (yield Promise.all(
-      derived.map((p) => Promise.all(parentStates.map((s) => ciGates.runsPath(s, p)))),
-    )) as Array<Array<boolean | undefined>>;
-    const dropped = new Set<string>();
-    derived.forEach((p, k) => {
-      const i = watched.indexOf(p);
-      const running = parentStates.filter((_, j) => ran[k]![j] !== false);
-      if (running.every((s) => s[i] === ownState[i])) dropped.add(p);
-      else if (running.length === parentStates.length) sidesJudged.add(p);
-    });
-    out.changedPaths = out.changedPaths.filter((p) => !dropped.has(p));
-  }
-  // A merge that holds, at a protected path, what merging its parents gives with no hand
-  // resolution (the merge button's merge, an octopus of topic branches) brings nothing in there:
-  // each side's changes were judged in the commits that made them.
-  const mergeable = out.changedPaths.filter((p) => !ciGates.isDerivedCi(p) || sidesJudged.has(p));
-  if (mergeable.length && counted.length >= 2 && cleanMerge) {
-    const own = mergeable.map((p) => ownState[watched.indexOf(p)] ?? null);
-    const ids = (yield cleanMerge(counted, mergeable, own)) as Array<string | null | undefined>;
-    const clean = new Set(mergeable.filter((p, k) => ids[k] !== undefined && ids[k] === ownState[watched.indexOf(p)]));
-    out.changedPaths = out.changedPaths.filter((p) => !clean.has(p));
-  }
-  if (!out.changedPaths.some((p) => ciGates.isCiPath(p))) return out;
-  // Whether the CI configuration each forge reads in a state runs gitguard (its files, or the files
-  // they run, mention it): a gate is kept forge by forge (a step moved to a place another forge
-  // reads, or a `.forgejo/workflows` folder that makes Forgejo stop reading `.github/workflows`,
-  // takes it out of the CI that ran it). A CI file a partial clone left out makes its side unknown:
-  // no removal is claimed from it, and ci-gate-kept says how many changes it could not judge.
-  // The direct reading leaves earlier steps' checkout files unread; on this commit's side they are read.
-  const direct = (yield ciGates.runsGitguard(ownState)) as RunnerGates;
-  const own = (
-    oid
-      ? yield Promise.all(
-          direct.map((g, r) => (g === true ? ciGates.chainRunsGitguard(ownState, oid, r, true) : Promise.resolve(g))),
-        )
-      : direct
-  ) as RunnerGates;
-  const parents = own.every((g) => g === true)
-    ? []
-    : ((yield Promise.all(parentStates.map((s) => ciGates.runsGitguard(s)))) as RunnerGates[]);
-  const dropped = CI_RUNNERS.flatMap((_, r) => (own[r] === false && parents.some((p) => p[r] === true) ? [r] : []));
-  // A step moved into a file it runs (`make audit`, `npm run gate`) in the same commit: the chain of
-  // this commit's files, read with the same steps (script-files.ts chainGates), still gates.
-  const moved =
-    oid && dropped.length
-      ? ((yield Promise.all(dropped.map((r) => ciGates.chainRunsGitguard(ownState, oid, r, true)))) as Gate[])
-      : [];
-  // A chain past the YAML budget (UNREAD): whether the step moved there is not known, reported below.
-  const chainUnread = dropped.filter((_, k) => moved[k] === UNREAD);
-  const lost = dropped.filter((_, k) => !moved[k]).map((r) => CI_RUNNERS[r]!);
-  out.ciGateRemoved = lost.length > 0;
-  if (lost.length) out.ciGateLostFor = lost.map((runner) => runner.name);
-  // A side past the parse budget: the gate may have gone (this side unread, a parent's running or
-  // unread; this side without it, a parent's unread). Reported, never taken for a kept gate.
-  const unread = CI_RUNNERS.filter(
-    (_, r) =>
-      chainUnread.includes(r) ||
-      (own[r] !== true && parents.some((p) => p[r] === UNREAD || (own[r] === UNREAD && p[r] === true))),
-  );
-  if (!out.ciGateRemoved && unread.length) out.ciGateUnreadFor = unread.map((runner) => runner.name);
-  out.ciGateUnknown =
-    !out.ciGateRemoved &&
-    !unread.length &&
-    own.some((g, r) => g !== true && (g === undefined || parents.some((p) => p[r] === undefined)));
-  // Neither side's CI files name gitguard for a forge: whether a chain of files they run reached it in a parent.
-  const open = own.flatMap((g, r) => (g === false && !parents.some((p) => p[r] === true) ? [r] : []));
-  if (!oid || !open.length) return out;
-  const mine = (yield Promise.all(open.map((r) => ciGates.chainRunsGitguard(ownState, oid, r)))) as Gate[];
-  const gone = open.filter((_, k) => mine[k] !== true);
-  const reached = (s: State, i: number): Promise<Gate[]> =>
-    Promise.all(gone.map((r) => ciGates.chainRunsGitguard(s, counted[i]!, r)));
-  if (!gone.length) return out;
-  // Forge by forge, as the direct case: a chain only Forgejo's CI ran is lost for Forgejo only.
-  const byParent = (yield Promise.all(parentStates.map(reached))) as Gate[][];
-  const chainLost = gone.filter((r, k) => mine[open.indexOf(r)] === false && byParent.some((t) => t[k] === true));
-  if (chainLost.length) out.ciChainLostFor = chainLost.map((r) => CI_RUNNERS[r]!.name);
-  // A chain past the YAML budget on either side (one side's running, or unread too): not judged.
-  const chainUnknown = gone.filter(
-    (r, k) =>
-      !chainLost.includes(r) &&
-      (mine[open.indexOf(r)] === UNREAD ? byParent.some((t) => t[k] !== false) : byParent.some((t) => t[k] === UNREAD)),
-  );
-  if (chainUnknown.length && !out.ciGateRemoved)
-    out.ciGateUnreadFor = [
-      ...new Set([...(out.ciGateUnreadFor ?? []), ...chainUnknown.map((r) => CI_RUNNERS[r]!.name)]),
-    ];
-  return out;
 }

@@ -47,6 +47,10 @@ interface Spent {
   recent: Map<string, Kept>;
   /** What `recent` holds, charged. */
   held: number;
+  /** Bytes of CI text read line by line where not parsed (chargeLines). */
+  lines: number;
+  /** Whether a reader was refused a line reading: what the CI runs is not all known (commandsRefused). */
+  linesRefused: boolean;
 }
 const spentIn = new WeakMap<object, Spent>();
 
@@ -63,7 +67,11 @@ export const readableYaml = (text: string): boolean => text.length <= PARSE_MAX 
 function spent(): Spent {
   const run = runContext();
   let s = spentIn.get(run);
-  if (!s) spentIn.set(run, (s = { bytes: 0, again: 0, charged: new DigestSet(), recent: new Map(), held: 0 }));
+  if (!s)
+    spentIn.set(
+      run,
+      (s = { bytes: 0, again: 0, charged: new DigestSet(), recent: new Map(), held: 0, lines: 0, linesRefused: false }),
+    );
   return s;
 }
 
@@ -76,6 +84,29 @@ const AGAIN_SHARE = 0.25;
 
 /** The bytes one unit of parsed structure is charged: a node costs the parser and its readers ~45 bytes of comments. */
 const NODE_BYTES = 40;
+
+/**
+ * The text line readings may take where a CI text is not parsed (too large, past the budget), as a
+ * multiple of the budget: a line reading costs ~25 ms a MiB (references, assignments, lines as
+ * commands), ~1/100 of a parse, and nothing else bounds it (a history of thousands of versions of a
+ * 16 MiB workflow). At the default, 256 MiB: ~7 CPU-seconds.
+ */
+const LINES_SHARE = 4;
+
+/**
+ * Whether `text` may be read line by line, charged if so (to the allowance for those: LINES_SHARE): a
+ * reader's fallback where the text is not parsed. Past it the reader has no answer, and says what
+ * that means (commandsRefused: what the CI runs is not watched; the gate not judged).
+ */
+export function chargeLines(text: string): boolean {
+  const s = spent();
+  if (s.lines + text.length > LINES_SHARE * parseBudgetMb() * 1024 * 1024) return !(s.linesRefused = true);
+  s.lines += text.length;
+  return true;
+}
+
+/** Whether a line reading was refused this run (chargeLines). */
+export const linesRefused = (): boolean => spent().linesRefused;
 
 /** Whether `text`'s bytes still fit the run's budget (its structure is charged once parsed: chargeNodes). */
 export const chargeParse = (text: string, again = false): boolean => chargeWork(text.length, again);
