@@ -430,6 +430,11 @@ const SCENARIOS: Scenario[] = [
       Buffer.concat([await aliceKey({ subkey: [await binding(alice, LOCAL_AT(SIG1))] }), await bobKey()]),
   },
   {
+    name: "Alice's key with her subkey only revoked, locally, then Bob's claiming it (generated key 1000026)",
+    keys: async () =>
+      Buffer.concat([await aliceKey({ subkey: [await subkeyRevocation(LOCAL_AT(SIG1))] }), await bobKey()]),
+  },
+  {
     name: "Alice's user ID certified only locally, Carol's revoked",
     keys: async () =>
       aliceKey({

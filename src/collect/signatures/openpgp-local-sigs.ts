@@ -5,7 +5,8 @@
 // local signatures. So a local binding newer than the exportable one leaves the subkey in git's
 // keyring with no binding at all (it cannot sign), a local revocation newer than the exportable one
 // leaves it unrevoked, and a user ID certified only locally keeps its key in the keyring, unusable
-// (no other key that claims the same subkey takes its place). Dropping local signatures as the file
+// (no other key that claims the same subkey takes its place); a subkey with only a valid local
+// revocation stays too, as one with an exportable one does. Dropping local signatures as the file
 // was read judged by the older binding: G where git says E. Pure but for the arithmetic.
 import * as openpgp from 'openpgp';
 import { type AnyKeyPacket, type SigData, gpgExportable, sigOk } from './openpgp-packets.js';
@@ -65,7 +66,11 @@ export async function importLocalSignatures(
   };
   for (const sub of key.subkeys) {
     const data = { key: k, bind: sub.keyPacket } as unknown as SigData;
-    if (await anyLocalValid(sub.bindingSignatures, enums.signature.subkeyBinding, data)) keptByLocal.add(sub);
+    if (
+      (await anyLocalValid(sub.bindingSignatures, enums.signature.subkeyBinding, data)) ||
+      (await anyLocalValid(sub.revocationSignatures, enums.signature.subkeyRevocation, data))
+    )
+      keptByLocal.add(sub);
     sub.bindingSignatures = await survivors(
       sub.bindingSignatures,
       k,
