@@ -60,6 +60,8 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // ci-gate-kept reads an `if:` on the gate not vouched for where the range starts, GitHub's
 // cache/artifact actions restoring where programs come from, and inline code of another language
 // before the gate as no gate (redteam140): a v14 state may hold a pass for such a commit.
+// Also (v15) local self-signatures are weighed as gpg's import weighs them before it drops them (keys144):
+// a v14 state may hold a pass for a commit by a subkey whose newest binding is local.
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v15';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */

@@ -55,7 +55,9 @@ import { zoneIdentity } from './signatures/local-time.js';
 // v22: key and subkey packets are read as gpg 2.2's parser reads them (refused ones stop the key file,
 //      MPIs read as numbers) and v4 Ed25519/Ed448 keys sign nothing, local signatures are dropped and the
 //      back-signature is gpg's (a v21 verdict may be G where git says E)
-const VERSION = 'gitguard-verify-cache-v22';
+// v23: a local binding or subkey revocation newer than the exportable one displaces it, as gpg's import
+//      weighs local self-signatures before it drops them (a v22 verdict may be G where git says E)
+const VERSION = 'gitguard-verify-cache-v23';
 /** ~60 bytes a commit per key set: a million commits under a few key sets. Larger: run uncached. */
 const CACHE_MAX_BYTES = 256 * 1024 * 1024;
 

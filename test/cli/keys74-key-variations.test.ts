@@ -269,6 +269,8 @@ interface Scenario {
 }
 
 const V = enums.keyFlags;
+/** A self-signature made at `at`, marked local (exportable-certification 0). */
+const LOCAL_AT = (at: number): SigOpts => ({ at, hashed: sub(4, Buffer.from([0])) });
 const SCENARIOS: Scenario[] = [
   { name: 'the honest key', keys: () => aliceKey() },
   // Armor.
@@ -374,6 +376,87 @@ const SCENARIOS: Scenario[] = [
       aliceKey({
         subkey: [await binding(alice), await subkeyRevocation({ at: SIG2, hashed: sub(4, Buffer.from([0])) })],
       }),
+  },
+  // gpg's import weighs a local signature before it drops it (keys144): of a subkey's valid bindings,
+  // and of its revocations, only the newest stays, a local one too; a user ID or subkey with a valid
+  // local self-signature stays in the keyring without it (and keeps its key from another's claim).
+  {
+    name: 'an exportable binding, then a local one made in the same second (generated key 356539508 before this part list grew)',
+    keys: async () =>
+      aliceKey({
+        subkey: [await binding(alice, { at: SIG3, hash: enums.hash.sha384 }), await binding(alice, LOCAL_AT(SIG3))],
+      }),
+  },
+  {
+    name: 'an exportable binding, then a newer local one',
+    keys: async () => aliceKey({ subkey: [await binding(alice), await binding(alice, LOCAL_AT(SIG2))] }),
+  },
+  {
+    name: 'twin: a local binding, then a newer exportable one',
+    keys: async () => aliceKey({ subkey: [await binding(alice, LOCAL_AT(SIG1)), await binding(alice, { at: SIG2 })] }),
+  },
+  {
+    name: 'twin: a local binding, then an exportable one made in the same second',
+    keys: async () => aliceKey({ subkey: [await binding(alice, LOCAL_AT(SIG2)), await binding(alice, { at: SIG2 })] }),
+  },
+  {
+    name: 'an exportable subkey revocation, then a newer local one',
+    keys: async () =>
+      aliceKey({
+        subkey: [await binding(alice), await subkeyRevocation({ at: SIG2 }), await subkeyRevocation(LOCAL_AT(SIG3))],
+      }),
+  },
+  {
+    name: 'twin: a local subkey revocation, then a newer exportable one',
+    keys: async () =>
+      aliceKey({
+        subkey: [await binding(alice), await subkeyRevocation(LOCAL_AT(SIG2)), await subkeyRevocation({ at: SIG3 })],
+      }),
+  },
+  {
+    name: "Alice's key certified only locally, then Bob's claiming her subkey",
+    keys: async () =>
+      Buffer.concat([
+        await aliceKey({
+          alice: [await cert(alice, 0, LOCAL_AT(SIG1))],
+          carol: [await cert(alice, 1, LOCAL_AT(SIG1))],
+        }),
+        await bobKey(),
+      ]),
+  },
+  {
+    name: "Alice's key with her subkey bound only locally, then Bob's claiming it",
+    keys: async () =>
+      Buffer.concat([await aliceKey({ subkey: [await binding(alice, LOCAL_AT(SIG1))] }), await bobKey()]),
+  },
+  {
+    name: "Alice's key with her subkey only revoked, locally, then Bob's claiming it (generated key 1000026)",
+    keys: async () =>
+      Buffer.concat([await aliceKey({ subkey: [await subkeyRevocation(LOCAL_AT(SIG1))] }), await bobKey()]),
+  },
+  {
+    name: "Alice's user ID certified only locally, Carol's revoked",
+    keys: async () =>
+      aliceKey({
+        alice: [await cert(alice, 0, LOCAL_AT(SIG1))],
+        carol: [await cert(alice, 1), await uidRevocation(alice, 1, { at: SIG2 })],
+      }),
+  },
+  {
+    name: "Alice's key with a newer local binding, then the same key with only the exportable one",
+    keys: async () =>
+      Buffer.concat([
+        await aliceKey({ subkey: [await binding(alice), await binding(alice, LOCAL_AT(SIG2))] }),
+        await aliceKey(),
+      ]),
+  },
+  {
+    name: "Alice's key with a subkey revocation, then the same key with a newer local one",
+    keys: async () =>
+      Buffer.concat([
+        await aliceKey({ subkey: [await binding(alice), await subkeyRevocation({ at: SIG2 })] }),
+        await aliceKey({ subkey: [await binding(alice), await subkeyRevocation(LOCAL_AT(SIG3))] }),
+      ]),
   },
   // Digests.
   {
@@ -685,6 +768,7 @@ const SUBKEY_PARTS: [string, Part][] = [
   ['subkey revocation', (at) => subkeyRevocation({ at })],
   ['subkey revocation md5', (at) => subkeyRevocation({ at, hash: H.md5 })],
   ['subkey revocation critical', (at) => subkeyRevocation({ at, hashed: sub(101, 'x', true) })],
+  ['subkey revocation local', (at) => subkeyRevocation(LOCAL_AT(at))],
 ];
 const DIRECT_PARTS: [string, Part][] = [
   ['key revocation', (at) => keyRevocation(alice, { at })],

@@ -114,6 +114,8 @@ interface PrimaryBasis {
   uids: { text: string; email: string | undefined; cert?: openpgp.SignaturePacket }[];
   directs: openpgp.SignaturePacket[];
   certified: boolean;
+  /** gpg's import keeps the key: some user ID has a valid self-signature, a local one too. */
+  imported: boolean;
   revocation?: Revocation;
 }
 
@@ -159,7 +161,7 @@ function primaryAt(k: AnyKeyPacket, b: PrimaryBasis, t: number): PrimaryFacts {
   // a valid direct-key signature alone leaves it unusable.
   if (!b.certified) {
     facts.unusable = 'the key has no valid user-ID self-signature';
-    facts.notImported = true;
+    if (!b.imported) facts.notImported = true;
   }
   // The primary key's usage as gpg takes it (getkey.c merge_selfsigs_main): the direct-key
   // signature's flags, else those of the user ID certified last, else whatever the algorithm can.
@@ -184,6 +186,8 @@ interface FactsMemo {
   primary?: Promise<PrimaryBasis>;
   subs: Map<string, Promise<SigningKeyFacts>>;
   selfSignatureHashes?: Promise<string[]>;
+  /** User IDs and subkeys gpg's import keeps for a local self-signature only (openpgp-local-sigs.ts). */
+  keptByLocal: Set<object>;
 }
 
 // Per run, each distinct key file is parsed once and each distinct key verified once, whatever
@@ -279,12 +283,22 @@ export class Entry {
     const k = this.key.keyPacket;
     const uids: PrimaryBasis['uids'] = [];
     let certified = false; // some user ID has a valid self-certification
+    let imported = false; // some user ID gpg's import keeps
     for (const user of this.key.users) {
       if (!user.userID) continue;
       const data = { userID: user.userID, key: k } as unknown as SigData;
       const cert = await latestValid(user.selfCertifications, k, enums.signature.certGeneric, data);
       const rev = await latestValid(user.revocationSignatures, k, enums.signature.certRevocation, data);
-      if (!cert && !rev) continue; // gpg's import drops a user ID without a valid self-signature
+      const text = user.userID.userID;
+      if (!cert && !rev) {
+        // gpg's import drops a user ID without a valid self-signature; one it kept for a local
+        // self-signature stays uncertified, and keeps its key (openpgp-local-sigs.ts).
+        if (this.memo.keptByLocal.has(user)) {
+          imported = true;
+          uids.push({ text, email: userIdAddress(text) });
+        }
+        continue;
+      }
       // Any user ID's chosen self-signature makes the key valid for gpg, a revocation too (a key whose
       // user IDs are all revoked still signs).
       certified = true;
@@ -292,7 +306,6 @@ export class Entry {
       // its old certification's flags or expiry (gpg re-certifies only live user IDs when the expiry
       // or usage changes, so a revoked one keeps what the key had then).
       const revoked = rev !== undefined && this.outweighs(rev, cert);
-      const text = user.userID.userID;
       // gpg's reading of the address, not openpgp.js's (which takes the first "<" to the LAST ">").
       uids.push({ text, email: userIdAddress(text), ...(cert && !revoked ? { cert } : {}) });
     }
@@ -305,7 +318,8 @@ export class Entry {
     const revoked = await revocation(this.key.revocationSignatures, k, enums.signature.keyRevocation, {
       key: k,
     });
-    return { uids, directs, certified, ...(revoked ? { revocation: revoked } : {}) };
+    imported ||= certified;
+    return { uids, directs, certified, imported, ...(revoked ? { revocation: revoked } : {}) };
   }
 
   private async computeSubkey(sub: openpgp.Subkey): Promise<SigningKeyFacts> {
@@ -316,7 +330,11 @@ export class Entry {
     if (!binding) {
       facts.unusable = 'the subkey has no valid binding signature';
       // gpg's import keeps a subkey with a valid revocation only (it lists it invalid), else drops it.
-      if (!(await revocation(sub.revocationSignatures, k, enums.signature.subkeyRevocation, data)))
+      // A subkey whose valid binding was local stays, unbound (openpgp-local-sigs.ts).
+      if (
+        !this.memo.keptByLocal.has(sub) &&
+        !(await revocation(sub.revocationSignatures, k, enums.signature.subkeyRevocation, data))
+      )
         facts.notImported = true;
       return facts;
     }

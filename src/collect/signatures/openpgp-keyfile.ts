@@ -2,7 +2,8 @@
 // and refused past the per-key limits before anything is verified. Pure.
 import { createHash } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import { type AnyKeyPacket, CONFIG, fpr, gpgExportable, hex, readFirstSubpackets } from './openpgp-packets.js';
+import { type AnyKeyPacket, CONFIG, fpr, hex, readFirstSubpackets } from './openpgp-packets.js';
+import type { BlocksOf } from './openpgp-local-sigs.js';
 import { packetFrames } from './openpgp-critical.js';
 import { dropSkippedPackets } from './openpgp-skipped.js';
 import { armorCrcMismatch } from './openpgp-sig.js';
@@ -139,7 +140,6 @@ function splitKeys(packets: openpgp.PacketList<openpgp.AnyPacket>): openpgp.Pack
     const P = p as unknown as { constructor: { tag: number } };
     const tag = P.constructor.tag;
     if (p instanceof openpgp.UnparseablePacket) continue;
-    if (p instanceof openpgp.SignaturePacket && !gpgExportable(p)) continue; // a local signature gpg's import drops
     if (p instanceof openpgp.SignaturePacket) readFirstSubpackets(p);
     let q: openpgp.AnyPacket = p;
     if (tag === enums.packet.secretKey)
@@ -263,20 +263,24 @@ function subkeyPart(p: AnyKeyPacket, block: number, copies: Map<string, number>)
 export function mergeKeyBlocks(lists: openpgp.PacketList<openpgp.AnyPacket>[]): {
   merged: openpgp.PacketList<openpgp.AnyPacket>;
   digest: string;
+  /** Each signature's blocks (indexes into `lists`): gpg's import weighs local signatures per block. */
+  blocksOf: BlocksOf;
 } {
   // Each packet with its tag and content hash (written once): what it is deduplicated and digested by.
   const parts = new Map<string, { packets: { p: openpgp.AnyPacket; k: string }[]; seen: Set<string> }>();
+  const blocksOf: BlocksOf = new Map();
   lists.forEach((l, i) => {
     let part = 'primary';
     const copies = new Map<string, number>();
     l.forEach((p, j) => {
       const tag = tagOf(p);
-      const k = `${tag}:${sha256((p as unknown as { write(): Uint8Array }).write())}`;
+      const k = packetId(p);
       if (j === 0 || SUBKEY_TAGS.has(tag) || USER_TAGS.has(tag)) {
         part = j === 0 ? 'primary' : SUBKEY_TAGS.has(tag) ? subkeyPart(p as AnyKeyPacket, i, copies) : k;
         if (!parts.has(part)) parts.set(part, { packets: [{ p, k }], seen: new Set() });
         return;
       }
+      blocksOf.set(k, (blocksOf.get(k) ?? new Set()).add(i));
       const at = parts.get(part)!;
       if (at.seen.has(k)) return;
       at.seen.add(k);
@@ -288,9 +292,13 @@ export function mergeKeyBlocks(lists: openpgp.PacketList<openpgp.AnyPacket>[]): 
   for (const [part, { packets }] of parts) {
     digest.update(`${part}\n`);
     for (const { p, k } of packets) {
-      digest.update(`${k}\n`);
+      digest.update(`${k} ${[...(blocksOf.get(k) ?? [])].join(',')}\n`);
       merged.push(p);
     }
   }
-  return { merged, digest: digest.digest('hex') };
+  return { merged, digest: digest.digest('hex'), blocksOf };
 }
+
+/** A packet's identity: its tag and the hash of its content, as written. */
+export const packetId = (p: openpgp.AnyPacket): string =>
+  `${tagOf(p)}:${sha256((p as unknown as { write(): Uint8Array }).write())}`;

@@ -25,6 +25,7 @@ import { readSignatureBlock } from './openpgp-block.js';
 import { judgeGood } from './openpgp-judge.js';
 import { designatedRevocation } from './openpgp-revokers.js';
 import { firstSubkeyCopies, rehomeSelfSignatures } from './openpgp-rehome.js';
+import { importLocalSignatures } from './openpgp-local-sigs.js';
 import type { HardRevocation, Keyring } from '../../domain/keys.js';
 import type { OpenPgpVerdict } from '../../domain/signature.js';
 import { Entry, keyMemos, parsedFiles, remember, sha256 } from './openpgp-key-facts.js';
@@ -32,6 +33,7 @@ import {
   checkLimits,
   keyringWork,
   mergeKeyBlocks,
+  packetId,
   parseKeyFile,
   type KeyLimits,
   type KeySource,
@@ -141,7 +143,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
   };
   for (const [id, g] of byFpr) {
     // One copy of each packet: the same key listed in 16 files must not become 16 times the work.
-    const { merged, digest } = mergeKeyBlocks(g.lists);
+    const { merged, digest, blocksOf } = mergeKeyBlocks(g.lists);
     if (options.limits) {
       try {
         checkLimits([...merged], options.limits);
@@ -156,6 +158,7 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
     if (!memo) {
       let key: openpgp.PublicKey;
       let homed: openpgp.AnyPacket[];
+      let keptByLocal: Set<object>;
       try {
         // Each self-signature after the user ID or subkey it is over, as gpg's import puts it.
         homed = await rehomeSelfSignatures([...merged]);
@@ -163,11 +166,17 @@ export async function loadKeyring(sources: KeySource[], options: KeyringOptions 
         list.push(...homed);
         key = new openpgp.PublicKey(list);
         await firstSubkeyCopies(key);
+        keptByLocal = await importLocalSignatures(key, packetId, blocksOf);
         keyringWork.keysBuilt += 1;
       } catch (e) {
         throw new Error(`${g.files.join(', ')}: not a readable OpenPGP key file (${message(e)})`);
       }
-      memo = remember(keyMemos, memoId, { key, order: new Map(homed.map((p, i) => [p, i])), subs: new Map() });
+      memo = remember(keyMemos, memoId, {
+        key,
+        order: new Map(homed.map((p, i) => [p, i])),
+        subs: new Map(),
+        keptByLocal,
+      });
     }
     const key = memo.key;
     built.set(id, { key, files: g.files });
