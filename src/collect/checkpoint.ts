@@ -55,7 +55,10 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // v14: a key file is read as gpg 2.2's parser reads its key packets (sig116): a v13 state may hold a
 // pass for a commit by a key gpg's import loses, or by a v4 Ed25519/Ed448 (RFC 9580) key, or by a
 // subkey gpg calls not cross-certified, or one bound by a local signature.
-export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v14';
+// v15: ci-gate-kept reads the gate step's own lines before its audit with the checkout files they run,
+// and a GitLab job's keys that run nothing no longer mention gitguard (redteam141): a v14 state may
+// hold a pass for such a commit.
+export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v15';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
 const CHECKPOINT_MAX_BYTES = 64 * 1024 * 1024;

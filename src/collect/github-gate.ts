@@ -23,7 +23,7 @@ import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.j
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
 import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
-import { earlierStep, isEarlier, type Earlier } from '../domain/earlier-steps.js';
+import { earlierStep, isEarlier, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
 import { literally, switchedOff } from '../domain/switched-off.js';
 import { trustedActions } from './trusted-actions.js';
 
@@ -297,7 +297,12 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
-            out.steps.push({ ...step, script: v, at: { ...place, folder } });
+            out.steps.push({
+              ...step,
+              script: v,
+              at: { ...place, folder },
+              before: [...at.before, ...ownEarlier(v, folder)],
+            });
           }
         }
       };

@@ -13,6 +13,7 @@ import { commandStart, inlineScript, type Checkout } from './shell-state.js';
 import { changesLaterSteps, usesChangesLaterSteps } from './step-env.js';
 import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
+import { GITGUARD_WORD } from './ci-words.js';
 
 /** How deep files running files are followed. */
 const MAX_DEPTH = 8;
@@ -24,7 +25,7 @@ const IMAGE_PROGRAM = /^(?:\/|~|"?\$\{?HOME\}?\/)/;
  * `working-directory: /usr/local/bin`), changes what a later step runs, the checkout files it runs
  * read through `co` (a path not read yet is asked for there: the caller reads it and asks again).
  */
-export function earlierChanges(script: string, co: Checkout, depth = 0): boolean {
+function earlierChanges(script: string, co: Checkout, depth = 0): boolean {
   if (depth > MAX_DEPTH || changesLaterSteps(script, co.dir === null)) return true;
   return walk(parseScript(script), co, depth);
 }
@@ -77,8 +78,9 @@ function simple(all: readonly Word[], heredocs: readonly string[], co: Checkout,
   }
   if (IMAGE_PROGRAM.test(name)) return false;
   const inline = SHELLS.has(base(name)) ? inlineScript(args, heredocs) : undefined;
-  if (inline) return inSubshell(co, () => walk(parseScript(inline.script), co, depth + 1));
-  if (name === 'eval') return walk(parseScript(args.join(' ')), co, depth + 1);
+  // The script `sh -c` or eval runs (a package script, a make recipe line) is judged as the step's own.
+  if (inline) return inSubshell(co, () => earlierChanges(inline.script, co, depth + 1));
+  if (name === 'eval') return earlierChanges(args.join(' '), co, depth + 1);
   const run = checkoutRun(name, args, co);
   if (run === 'unfollowed') return true;
   if (run === undefined || run === 'check') return false;
@@ -103,6 +105,8 @@ const vouched = (uses: string, trusted: ReadonlySet<string>): boolean =>
 export interface Earlier {
   script: string;
   folder: string | null;
+  /** The gate step's own lines before its audit (ownEarlier): only the files they run are judged here. */
+  own?: true;
 }
 
 /**
@@ -127,3 +131,24 @@ export function earlierStep(
 }
 
 export const isEarlier = (e: boolean | Earlier): e is Earlier => typeof e === 'object';
+
+/**
+ * The gate step's own script up to its last line naming gitguard (all of it where none does, a gate
+ * through a file it runs), read as an earlier step: `./ci/setup.sh` then `gitguard audit` in one
+ * step's `run:` or one GitLab job's before_script and script runs the file before the audit, as a step
+ * of its own before it would. An Earlier where that hangs on checkout files (read at the commit); none
+ * else, the lines as written being shell-gate.ts's to judge.
+ */
+export function ownEarlier(script: string, folder: string | null): Earlier[] {
+  const lines = script.split('\n');
+  let last = lines.length - 1;
+  while (last > 0 && !GITGUARD_WORD.test(lines[last]!)) last -= 1;
+  const before = GITGUARD_WORD.test(lines[last]!) ? lines.slice(0, last + 1).join('\n') : script;
+  let asked = false;
+  const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };
+  return walk(parseScript(before), co, 0) && asked ? [{ script: before, folder, own: true }] : [];
+}
+
+/** Whether an earlier step changes what a later one runs, read through `co` (earlierChanges; its own lines not judged where `own`). */
+export const earlierRuns = (e: Earlier, co: Checkout): boolean =>
+  e.own ? walk(parseScript(e.script), co, 0) : earlierChanges(e.script, co);
