@@ -159,3 +159,35 @@ describe("GitHub: the gate step's own lines run a file of the checkout first", (
     batch.add(G, { [WF]: wf(`npx ${GATE}\n./ci/setup.sh`), ...setup(PLANT) }, true),
   );
 });
+
+// GitLab Runner's fetch and checkout, and git before the audit, run with the job's variables (GitLab
+// documents GIT_TRACE and GIT_CURL_VERBOSE there for debugging the clone); gitguard's own git drops
+// every GIT_*, the runner's does not. `core.fsmonitor` runs its value as a command at the checkout.
+describe('GitLab: git settings in variables: for the gate job', () => {
+  const batch = gateBatch();
+  const vars = (lines: string): string => job([], [GATE], `  variables:\n${lines}`);
+  for (const [name, v] of [
+    [
+      'GIT_CONFIG_KEY_0: core.fsmonitor',
+      '    GIT_CONFIG_COUNT: "1"\n    GIT_CONFIG_KEY_0: core.fsmonitor\n    GIT_CONFIG_VALUE_0: ./ci/x.sh\n',
+    ],
+    [
+      'GIT_CONFIG_KEY_0: core.hooksPath',
+      '    GIT_CONFIG_COUNT: "1"\n    GIT_CONFIG_KEY_0: core.hooksPath\n    GIT_CONFIG_VALUE_0: ci/hooks\n',
+    ],
+    ['GIT_CONFIG_PARAMETERS', `    GIT_CONFIG_PARAMETERS: "'core.fsmonitor'='./ci/x.sh'"\n`],
+    ['GIT_TEMPLATE_DIR', '    GIT_TEMPLATE_DIR: ci/template\n'],
+  ] as const)
+    test(`${name}: lost`, batch.add(DIRECT, { [CI]: vars(v) }, false));
+  for (const [name, v] of [
+    [
+      'GIT_CONFIG_KEY_0: safe.directory',
+      '    GIT_CONFIG_COUNT: "1"\n    GIT_CONFIG_KEY_0: safe.directory\n    GIT_CONFIG_VALUE_0: "*"\n',
+    ],
+    [
+      'GIT_DEPTH, GIT_TRACE, GIT_SUBMODULE_STRATEGY',
+      '    GIT_DEPTH: "0"\n    GIT_TRACE: "1"\n    GIT_SUBMODULE_STRATEGY: recursive\n',
+    ],
+  ] as const)
+    test(`${name}: kept`, batch.add(DIRECT, { [CI]: vars(v) }, true));
+});
