@@ -133,17 +133,28 @@ export function earlierStep(
 export const isEarlier = (e: boolean | Earlier): e is Earlier => typeof e === 'object';
 
 /**
- * The gate step's own script up to its last line naming gitguard (all of it where none does, a gate
- * through a file it runs), read as an earlier step: `./ci/setup.sh` then `gitguard audit` in one
- * step's `run:` or one GitLab job's before_script and script runs the file before the audit, as a step
- * of its own before it would. An Earlier where that hangs on checkout files (read at the commit); none
- * else, the lines as written being shell-gate.ts's to judge.
+ * The gate step's own lines before its audit, read as an earlier step: `./ci/setup.sh` then
+ * `gitguard audit` in one step's `run:` or one GitLab job's before_script and script runs the file
+ * before the audit, as a step of its own before it would. Those are the lines before the last line
+ * naming gitguard and, on that line, the commands before the first naming it (`./ci/setup.sh &&
+ * npx gitguard audit`); the gate's own command and its chain are not (under a policy
+ * protected-paths judges those), nor a script naming gitguard on no line (a gate through a file).
+ * An Earlier where they run checkout files (read at the commit); none else, the lines as written
+ * being shell-gate.ts's to judge.
  */
 export function ownEarlier(script: string, folder: string | null): Earlier[] {
   const lines = script.split('\n');
   let last = lines.length - 1;
-  while (last > 0 && !GITGUARD_WORD.test(lines[last]!)) last -= 1;
-  const before = GITGUARD_WORD.test(lines[last]!) ? lines.slice(0, last + 1).join('\n') : script;
+  while (last >= 0 && !GITGUARD_WORD.test(lines[last]!)) last -= 1;
+  if (last < 0) return [];
+  const parts = lines[last]!.split(/&&|\|\||;|\|/);
+  const before = [
+    ...lines.slice(0, last),
+    ...parts.slice(
+      0,
+      parts.findIndex((p) => GITGUARD_WORD.test(p)),
+    ),
+  ].join('\n');
   let asked = false;
   const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };
   return walk(parseScript(before), co, 0) && asked ? [{ script: before, folder, own: true }] : [];
