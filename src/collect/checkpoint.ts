@@ -62,6 +62,9 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // before the gate as no gate (redteam140): a v14 state may hold a pass for such a commit.
 // Also (v15) local self-signatures are weighed as gpg's import weighs them before it drops them (keys144):
 // a v14 state may hold a pass for a commit by a subkey whose newest binding is local.
+// Also (v15) ci-gate-kept reads the gate step's own lines before its audit with the checkout files they run,
+// and a GitLab job's keys that run nothing no longer mention gitguard (redteam141): a v14 state may
+// hold a pass for such a commit.
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v15';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */

@@ -241,8 +241,9 @@ export class CiGateReader {
   private async chainIn(state: State, place: Place, oid: string, own: boolean): Promise<Gate> {
     const reading = await this.readingAt(state, place);
     const read = (spec: string): Promise<GitObject | null | undefined> => readCiObject(this.reader, spec, true);
-    if (reading.gate === true) return !own || place[0] === GITLAB_CI || directGateAt(read, oid, reading.files);
-    return chainGates(read, this.oidBytes, oid, reading.files, place[0] === GITLAB_CI ? reading.gitlab : undefined);
+    const gitlab = place[0] === GITLAB_CI ? reading.gitlab : undefined;
+    if (reading.gate === true) return !own || directGateAt(read, oid, reading.files, gitlab);
+    return chainGates(read, this.oidBytes, oid, reading.files, gitlab);
   }
 
   /** The paths the CI configuration in `state` names to run (see runsPath). */

@@ -3,11 +3,12 @@
 // the files it asks for read, and read again until it asks for none. Past MAX_ROUNDS or MAX_FILES,
 // or a file that cannot be read: it counts as changing it (no gate). Answers kept per run.
 import type { GitObject } from './objects.js';
-import { earlierChanges, type Earlier } from '../domain/earlier-steps.js';
+import { earlierRuns, type Earlier } from '../domain/earlier-steps.js';
 import type { Checkout, FileAt } from '../domain/shell-state.js';
 import { runContext } from './run-context.js';
 import { gateSteps, GITGUARD, stepJudged, UNREAD, type GateStep } from './github-gate.js';
 import { scriptGates } from './script-gate.js';
+import { gitlabSteps } from './gitlab-gate.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
@@ -29,7 +30,7 @@ export async function earlierAt(read: Read, tip: string, before: readonly Earlie
   let answers = answersIn.get(run);
   if (!answers) answersIn.set(run, (answers = new Map()));
   for (const b of before) {
-    const key = JSON.stringify([tip, b.folder, b.goMoved, b.script]);
+    const key = JSON.stringify([tip, b.folder, b.goMoved, b.script, b.own]);
     let answer = answers.get(key);
     if (!answer) answers.set(key, (answer = oneAt(read, tip, b)));
     if (await answer) return true;
@@ -49,7 +50,7 @@ async function oneAt(read: Read, tip: string, step: Earlier): Promise<boolean> {
       files: 0,
       goMoved: step.goMoved,
     };
-    const answer = earlierChanges(step.script, co);
+    const answer = earlierRuns(step, co);
     if (!asked.size) return answer;
     if (files.size + asked.size > MAX_FILES) return true;
     for (const p of asked) files.set(p, await fileAt(read, `${tip}:${p}`));
@@ -67,12 +68,22 @@ export async function directGateAt(
   read: Read,
   tip: string,
   files: ReadonlyArray<readonly [string, boolean]>,
+  gitlab?: { named: ReadonlyArray<readonly [string, string]>; absent: ReadonlySet<string> },
 ): Promise<boolean> {
   const clear = async (before: readonly Earlier[] | undefined): Promise<boolean> =>
     !before?.length || !(await earlierAt(read, tip, before));
-  for (const [text, called] of files) {
-    if (!GITGUARD.test(text)) continue;
-    const r = await gateSteps(text, called);
+  // GitLab's configuration is one reading of all its files (gitlab-gate.ts).
+  const readings = gitlab
+    ? [() => gitlabSteps(gitlab.named, gitlab.absent)]
+    : files
+        .filter(([text]) => GITGUARD.test(text))
+        .map(
+          ([text, called]) =>
+            () =>
+              gateSteps(text, called),
+        );
+  for (const reading of readings) {
+    const r = await reading();
     if (r === UNREAD || r.mention) return true;
     for (const before of r.pending ?? []) if (await clear(before)) return true;
     const judged = (s: GateStep): boolean => !s.off && stepJudged({ ...s, before: undefined }, scriptGates);

@@ -24,7 +24,7 @@ import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
 import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
 import { movesGo } from '../domain/runner-files.js';
-import { earlierStep, isEarlier, type Earlier } from '../domain/earlier-steps.js';
+import { earlierStep, isEarlier, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
 import { literally, switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedConditions } from './trusted-actions.js';
 import { unvouchedCondition } from '../domain/gate-conditions.js';
@@ -303,7 +303,12 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
-            out.steps.push({ ...step, script: v, at: { ...place, folder } });
+            out.steps.push({
+              ...step,
+              script: v,
+              at: { ...place, folder },
+              before: [...at.before, ...ownEarlier(v, folder)],
+            });
           }
         }
       };

@@ -9,7 +9,8 @@
 // value of the definition it prefers (a job's own script replaces its template's; maps are
 // deep-merged), an after_script never (its failure fails no job), `default:`'s before_script where
 // the job inherits it. A value no file here fixes (an input, a remote include's template) is lenient
-// where it switches a job; a template named for gitguard counts as a mention, as file by file. A
+// where it switches a job; a template or include no file here holds named for gitguard counts as a
+// mention, as does a job's `hooks:`, `trigger:` or `run:` naming it (no other key runs it). A
 // configuration GitLab refuses (a file Psych cannot read, a job in a stage not listed, an include
 // error: domain/gitlab-config.ts) runs nothing.
 import type { Document } from 'yaml';
@@ -38,12 +39,11 @@ import { variablesOf } from '../domain/step-context.js';
 import { settingLoses } from '../domain/step-env.js';
 import { dotenvReaches, type DotenvJob } from '../domain/gitlab-dotenv.js';
 import { ROOT } from '../domain/step-folder.js';
+import { ownEarlier } from '../domain/earlier-steps.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
 export const GITLAB_SHELL: ShellMode = { errexit: true, pipefail: true };
-/** The keys whose lines run as the job's script. */
-const SCRIPTS = new Set<unknown>(['before_script', 'script']);
 
 /** A rule's keys that make it match only sometimes (else it matches always). */
 const CONDITIONS = ['if', 'changes', 'exists'];
@@ -59,7 +59,9 @@ export async function gitlabRunsGitguard(
   if (!files.some(([, t]) => GITGUARD.test(t))) return false;
   const read = await gitlabSteps(files, absent);
   if (read === UNREAD) return UNREAD;
-  return read.mention || read.steps.some((s) => stepJudged(s, scriptGates));
+  // Its own lines that run checkout files are read as the file shows them (as namesGitguard reads a
+  // workflow's earlier steps); the commit's own side reads their files (earlier-files.ts directGateAt).
+  return read.mention || read.steps.some((s) => stepJudged({ ...s, before: undefined }, scriptGates));
 }
 
 /**
@@ -174,8 +176,10 @@ export async function gitlabSteps(
       if (!yaml.isSeq(v.node)) return runs(v) ? [undefined] : [];
       return v.node.items.flatMap((i) => scriptLines({ node: resolved(i, v.doc), doc: v.doc }, depth + 1));
     };
-    // A job's keys that run nothing that can fail it: GitLab ignores an after_script's failure.
-    const NO_GATE = new Set<unknown>(['<<', 'extends', 'rules', 'inherit', 'after_script']);
+    // A job's keys besides its scripts that run something that can fail it, where a mention of gitguard
+    // counts: not `variables:`, `artifacts:`, `image:`, `tags:` (the gate's `gitguard-junit.xml` report
+    // kept, its script line deleted, kept the gate), nor after_script (GitLab ignores its failure).
+    const RUNNING = new Set<unknown>(['hooks', 'trigger', 'run']);
     // The keys a job takes from `default:` (and the old top-level before_script) unless it sets them.
     const INHERITED = new Set<unknown>(['before_script', 'hooks', 'image', 'services']);
     /**
@@ -208,8 +212,9 @@ export async function gitlabSteps(
       const lines = [...scriptLines(candidatesFor('before_script')[0]), ...scriptLines(candidatesFor('script')[0])];
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
+      const script = lines.join('\n');
       out.steps.push({
-        script: lines.join('\n'),
+        script,
         mode: GITLAB_SHELL,
         own: undefined,
         shells: [],
@@ -218,8 +223,9 @@ export async function gitlabSteps(
         at: ROOT,
         vars,
         lost: settingLoses(vars) || dotenv,
+        before: ownEarlier(script, ROOT.folder),
       });
-      return [...keys].some((key) => !NO_GATE.has(key) && !SCRIPTS.has(key) && mergedRuns(candidatesFor(key)));
+      return [...keys].some((key) => RUNNING.has(key) && mergedRuns(candidatesFor(key)));
     };
     /** The stages `stages:` lists (nested lists flattened), `.pre` and `.post`; undefined where a name is no plain string. */
     const stagesListed = (): Set<unknown> | undefined => {
@@ -265,6 +271,9 @@ export async function gitlabSteps(
           const rules = yaml.isMap(entry.node) ? lookup([entry], 'rules', 0) : undefined;
           const named = referencesOfValues([plainValue(yaml, scalar(entry.node, doc), doc)], GITLAB_CI);
           const never = rules !== undefined && rulesOff(rules);
+          // A file no file here holds (remote, project, template, component) named for gitguard: a
+          // mention; a local one is read, its name counting for nothing.
+          if (!never && !named.length && runs(entry)) out.mention = true;
           for (const path of named) (never ? off : on).add(path);
           if (!never) counted.push(named[0]);
         }
@@ -296,11 +305,9 @@ export async function gitlabSteps(
     for (const [name, jobs] of defs) {
       // A name an input sets may be a hidden job's (`$[[ inputs.name ]]: ` given `.audit`).
       if (name.startsWith('.') || interpolated(name)) continue;
-      if (GLOBAL.has(name)) {
-        // What default: and the old top-level scripts give a job counts in that job (jobRuns).
-        if (!['default', 'before_script', 'after_script'].includes(name) && jobs.some(runs)) out.mention = true;
-        continue;
-      }
+      // What default: and the old top-level scripts give a job counts in that job (jobRuns); an include
+      // above; `variables:`, `stages:`, `image:` run nothing.
+      if (GLOBAL.has(name)) continue;
       const get = (key: string): unknown => value(lookup(jobs, key, 0), key);
       if (switchedOff(get) || rulesOff(lookup(jobs, 'rules', 0))) continue;
       // `only: [tags]`, `except: [branches]`: no pipeline for a change to a protected branch runs it.

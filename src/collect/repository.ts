@@ -12,6 +12,7 @@ import { enclosingWorkTree, noteAuditedFolders } from './audited-folders.js';
 import { runEnv } from './run-context.js';
 import { liveLinkedWorktrees } from './worktrees.js';
 import { shellWord } from '../domain/shell-word.js';
+import { assertNotNestedBare } from './nested-bare.js';
 
 // One call: --show-toplevel comes last because it fails (exit 128) in a bare repository or a .git
 // folder after the other answers are printed.
@@ -118,6 +119,7 @@ export async function discoverRepository(path: string, opts: { cache?: boolean }
     objectFormat: format,
   };
   if (!info.bare && lines[5]) info.workTree = lines[5];
+  await assertNotNestedBare(info);
   // Listing them fails toward a server (the strict side): its rules apply.
   const linked = info.bare ? await liveLinkedWorktrees(info).catch(() => 0) : 0;
   if (linked) info.linkedWorktrees = linked;

@@ -15,6 +15,7 @@ import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
 import { codeReaches, foreignShell, interpreterReaches } from './inline-code.js';
 import { actionWrites } from './action-writes.js';
+import { GITGUARD_WORD } from './ci-words.js';
 
 /** How deep files running files are followed. */
 const MAX_DEPTH = 8;
@@ -90,8 +91,9 @@ function simple(all: readonly Word[], heredocs: readonly string[], co: Checkout,
   if (interpreterReaches(name, args, heredocs) || handedInterpreter(name, args)) return true;
   if (IMAGE_PROGRAM.test(name)) return false;
   const inline = SHELLS.has(base(name)) ? inlineScript(args, heredocs) : undefined;
-  if (inline) return inSubshell(co, () => walk(parseScript(inline.script), co, depth + 1));
-  if (name === 'eval') return walk(parseScript(args.join(' ')), co, depth + 1);
+  // The script `sh -c` or eval runs (a package script, a make recipe line) is judged as the step's own.
+  if (inline) return inSubshell(co, () => earlierChanges(inline.script, co, depth + 1));
+  if (name === 'eval') return earlierChanges(args.join(' '), co, depth + 1);
   const run = checkoutRun(name, args, co);
   if (run === 'unfollowed') return true;
   if (run === undefined || run === 'check') return false;
@@ -118,6 +120,8 @@ export interface Earlier {
   folder: string | null;
   /** Go's folder is set for the step (runner-files.ts movesGo). */
   goMoved: boolean;
+  /** The gate step's own lines before its audit (ownEarlier): only the files they run are judged here. */
+  own?: true;
 }
 
 /** An earlier step as its CI file writes it: `run:`, `uses:`, the shells its script may run in, a `with:` input by name. */
@@ -128,7 +132,6 @@ export interface StepKeys {
   input: (name: string) => unknown;
 }
 
-/**
 /**
  * An earlier step as the CI file alone shows it, run in each of `folders` (those its matrix gives its
  * `working-directory:`, step-context.ts matrixFolders): true where it changes what a later step runs
@@ -172,3 +175,35 @@ export function earlierStep(
 }
 
 export const isEarlier = (e: boolean | Earlier[]): e is Earlier[] => typeof e === 'object';
+
+/**
+ * The gate step's own lines before its audit, read as an earlier step: `./ci/setup.sh` then
+ * `gitguard audit` in one step's `run:` or one GitLab job's before_script and script runs the file
+ * before the audit, as a step of its own before it would. Those are the lines before the last line
+ * naming gitguard and, on that line, the commands before the first naming it (`./ci/setup.sh &&
+ * npx gitguard audit`); the gate's own command and its chain are not (under a policy
+ * protected-paths judges those), nor a script naming gitguard on no line (a gate through a file).
+ * An Earlier where they run checkout files (read at the commit); none else, the lines as written
+ * being shell-gate.ts's to judge.
+ */
+export function ownEarlier(script: string, folder: string | null): Earlier[] {
+  const lines = script.split('\n');
+  let last = lines.length - 1;
+  while (last >= 0 && !GITGUARD_WORD.test(lines[last]!)) last -= 1;
+  if (last < 0) return [];
+  const parts = lines[last]!.split(/&&|\|\||;|\|/);
+  const before = [
+    ...lines.slice(0, last),
+    ...parts.slice(
+      0,
+      parts.findIndex((p) => GITGUARD_WORD.test(p)),
+    ),
+  ].join('\n');
+  let asked = false;
+  const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };
+  return walk(parseScript(before), co, 0) && asked ? [{ script: before, folder, goMoved: false, own: true }] : [];
+}
+
+/** Whether an earlier step changes what a later one runs, read through `co` (earlierChanges; its own lines not judged where `own`). */
+export const earlierRuns = (e: Earlier, co: Checkout): boolean =>
+  e.own ? walk(parseScript(e.script), co, 0) : earlierChanges(e.script, co);

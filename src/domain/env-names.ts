@@ -32,3 +32,23 @@ export function shadowingName(name: string): boolean {
     (/^GITGUARD_/.test(name) && !TEMPLATE_INPUTS.test(name))
   );
 }
+
+/** The settings a `GIT_CONFIG_KEY_<n>` may give that run no program and read no other repository. */
+const GIT_QUIET_KEY =
+  /^(?:safe\.directory|url\..+\.(?:insteadof|pushinsteadof)|http\.(?:.+\.)?(?:sslverify|sslcainfo|extraheader|version|postbuffer)|user\.(?:name|email)|init\.defaultbranch|advice\..+|core\.(?:autocrlf|longpaths|quotepath)|fetch\.(?:prune|parallel)|protocol\.version)$/i;
+/**
+ * git's variables that give it config, hooks or programs (git(1) ENVIRONMENT). Not GIT_DIR and its
+ * kin: a checkout git cannot find fails the audit, which gitguard refuses to run in (target92's twin).
+ */
+const GIT_ELSEWHERE = /^GIT_(?:CONFIG|CONFIG_PARAMETERS|CONFIG_GLOBAL|CONFIG_SYSTEM|TEMPLATE_DIR|EXEC_PATH)$/;
+
+/**
+ * Whether a GIT_* variable set for a job makes git run what the CI file chose where gitguard's own
+ * git does not look (it drops every GIT_*): the runner's own fetch and checkout, and the git commands
+ * before the audit, take them (`GIT_CONFIG_KEY_0: core.fsmonitor` or `core.hooksPath` runs a command
+ * at the checkout, which can move HEAD before the audit; GIT_TEMPLATE_DIR's hooks...). A
+ * `GIT_CONFIG_KEY_<n>` naming a setting that runs nothing (`safe.directory`, `url.<x>.insteadOf`)
+ * keeps the gate.
+ */
+export const gitSettingLoses = (name: string, value: string): boolean =>
+  GIT_ELSEWHERE.test(name) || (/^GIT_CONFIG_KEY_\d+$/.test(name) && !GIT_QUIET_KEY.test(value.trim()));

@@ -11,6 +11,7 @@ import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
 import { commandString } from './command-wrappers.js';
 import { addsToolFolders, writesEnvFile } from './runner-files.js';
+import { gitSettingLoses } from './env-names.js';
 
 /** The variables the gate step's own reading follows itself (BASH_ENV's file, make's flags: checkout-runs.ts). */
 const FOLLOWED = /^(?:BASH_ENV|SHELLOPTS|BASHOPTS|MAKEFLAGS|MFLAGS|GNUMAKEFLAGS)$/;
@@ -333,6 +334,7 @@ export function settingLoses(vars: Iterable<readonly [string, string]>): boolean
     if (unfollowedAssignment(`${k}=${v}`)) return true;
     if (k === 'GIT_STRATEGY' && /^\s*(?:none|empty)\s*$/i.test(v)) return true;
     if (k === 'GIT_CHECKOUT' && /^\s*false\s*$/i.test(v)) return true;
+    if (gitSettingLoses(k, v)) return true;
   }
   return false;
 }

@@ -74,8 +74,8 @@ describe('the real CLI on a failing repository', () => {
   };
   test.each([
     [['audit'], 1],
-    [['audit', 'ci/clean.git'], 0],
-    [['audit', '-C', 'ci/clean.git'], 0],
+    [['audit', 'ci/clean.git'], 2], // the tracked bare repository refused (redteam141-nested-bare)
+    [['audit', '-C', 'ci/clean.git'], 2], // the tracked bare repository refused (redteam141-nested-bare)
     [['audit', '--git', 'ci/git'], 0],
     [['audit', '--git', 'git'], 1],
     [['audit', '--base', '$HEAD'], 0],

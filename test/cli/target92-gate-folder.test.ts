@@ -138,6 +138,9 @@ describe('ci-gate-kept', () => {
 
 // The reference: the built CLI run as the step runs it (bash -e, from the folder the step starts in,
 // `gitguard` on PATH) in a fresh clone whose HEAD is unsigned and which holds a clean bare repository.
+// Run inside the tracked bare repository, gitguard passed on its history (exit 0); it now refuses it
+// (exit 2, redteam141-nested-bare), which fails the step all the same: the static reading still calls
+// such a step no gate.
 describe('the real CLI, run as the step runs it', () => {
   /** `script` run by bash -e from `start` (a folder under the clone's home); `into`: where the clone is. */
   // Made once per `into` and copied for each run (copyRepo copies the home, the checkout and keys in it).
@@ -167,11 +170,11 @@ describe('the real CLI, run as the step runs it', () => {
   };
   test.each([
     ['gitguard audit', 'checkout', 1],
-    ['cd ci/clean.git && gitguard audit', 'checkout', 0],
-    ['pushd ci/clean.git && gitguard audit', 'checkout', 0],
-    ['env -C ci/clean.git gitguard audit', 'checkout', 0],
-    ['cd ci/clean.git && gitguard audit -C "$PWD"', 'checkout', 0],
-    ['gitguard audit', 'checkout/ci/clean.git', 0], // working-directory: ci/clean.git
+    ['cd ci/clean.git && gitguard audit', 'checkout', 2],
+    ['pushd ci/clean.git && gitguard audit', 'checkout', 2],
+    ['env -C ci/clean.git gitguard audit', 'checkout', 2],
+    ['cd ci/clean.git && gitguard audit -C "$PWD"', 'checkout', 2],
+    ['gitguard audit', 'checkout/ci/clean.git', 2], // working-directory: ci/clean.git
     ['cd ci && gitguard audit', 'checkout', 1], // a plain folder of the checkout: git goes up to it
     ['cd ci\ncd ..\ngitguard audit', 'checkout', 1],
     ['(cd ci/clean.git)\ngitguard audit', 'checkout', 1],
