@@ -1,10 +1,9 @@
-// Whether the CI configuration in a commit runs gitguard (a file of it names gitguard in a step or
-// job that runs and can fail: github-gate.ts namesGitguard): what ci-gate-kept compares between a
-// commit and its parents. The files it runs count too, as named in that commit (a workflow's
-// `uses: ./.github/actions/audit`, a reusable workflow, a GitLab local include;
-// domain/ci-references.ts), where the walk watches them: moving the step into a local
-// action keeps the gate, and removing the `uses:` line or the step from the action removes it.
-// Memoised by the entries at the CI paths and the paths they may run.
+// Whether the CI configuration in a commit runs gitguard (a file of it names gitguard in a step or job that
+// runs and can fail: github-gate.ts namesGitguard): what ci-gate-kept compares between a commit and its
+// parents. The files it runs count too, as named in that commit (a workflow's `uses: ./.github/actions/audit`,
+// a reusable workflow, a GitLab local include; domain/ci-references.ts), where the walk watches them: moving
+// the step into a local action keeps the gate, and removing the `uses:` line or the step from the action
+// removes it. Memoised by the entries at the CI paths and the paths they may run.
 import { READINGS_KEPT, RecentMap } from './recent-map.js';
 import { entryNamed, ObjectReader, parseTree, type GitObject } from './objects.js';
 import { ciFolderFiles, readCiObject, type DerivedWatch } from './derived-paths.js';
