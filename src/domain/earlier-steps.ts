@@ -36,7 +36,7 @@ const IMAGE_PROGRAM = /^(?:\/|~|"?\$\{?HOME\}?\/)/;
  * `working-directory: /usr/local/bin`), changes what a later step runs, the checkout files it runs
  * read through `co` (a path not read yet is asked for there: the caller reads it and asks again).
  */
-export function earlierChanges(script: string, co: Checkout, depth = 0): boolean {
+function earlierChanges(script: string, co: Checkout, depth = 0): boolean {
   if (depth > MAX_DEPTH || changesLaterSteps(script, co.dir === null, co.goMoved)) return true;
   return walk(parseScript(script), co, depth);
 }
