@@ -14,7 +14,7 @@ import { changesLaterSteps, usesChangesLaterSteps } from './step-env.js';
 import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
 import { codeReaches, foreignShell, interpreterReaches } from './inline-code.js';
-import { actionWrites } from './action-writes.js';
+import { actionReach } from './action-writes.js';
 
 /** How deep files running files are followed. */
 const MAX_DEPTH = 8;
@@ -129,14 +129,15 @@ export interface StepKeys {
 }
 
 /**
-/**
  * An earlier step as the CI file alone shows it, run in each of `folders` (those its matrix gives its
  * `working-directory:`, step-context.ts matrixFolders): true where it changes what a later step runs
  * in one (earlierChanges with no file read; a `uses:` step by usesChangesLaterSteps, a remote action
  * not in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts, or one of
  * GitHub's that writes where programs come from: action-writes.ts; a script a shell that is no POSIX
  * one runs, read as inline-code.ts reads code), an Earlier per folder where that hangs on files of the
- * checkout it runs (the chain reads them at the commit: no gate until then), false where neither.
+ * checkout it runs (the chain reads them at the commit: no gate until then), `workspace` where it is
+ * one of GitHub's that writes only under plain folders of the workspace (action-writes.ts: no gate
+ * but gitguard's own action at the workspace), false where none.
  * `goMoved`: Go's folder is set for the step (movesGo).
  */
 export function earlierStep(
@@ -144,12 +145,13 @@ export function earlierStep(
   folders: ReadonlyArray<string | null>,
   trusted?: ReadonlySet<string>,
   goMoved = false,
-): boolean | Earlier[] {
+): boolean | Earlier[] | 'workspace' {
   const { run, uses } = step;
   if (typeof uses === 'string') {
     const named = uses.trim();
-    if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted)) || actionWrites(named, step.input))
-      return true;
+    if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted))) return true;
+    const reach = actionReach(named, step.input);
+    if (reach !== 'none') return reach === 'anywhere' || reach;
   }
   if (typeof run !== 'string') return false;
   if (step.shells.some(foreignShell) && codeReaches(run)) return true;
@@ -171,4 +173,4 @@ export function earlierStep(
   return out.length > 0 && out;
 }
 
-export const isEarlier = (e: boolean | Earlier[]): e is Earlier[] => typeof e === 'object';
+export const isEarlier = (e: boolean | Earlier[] | 'workspace'): e is Earlier[] => typeof e === 'object';
