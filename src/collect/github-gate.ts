@@ -248,8 +248,9 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           );
           for (const [k, i] of node.items.entries()) {
             const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier).flat()];
-            const envWrites = writes[k]!;
-            collect(i, { ...at, checked, lost: at.lost || lost, before: [...at.before, ...before], envWrites });
+            const restored = at.restored || earlier.slice(0, k).includes('workspace');
+            const next = { ...at, checked, lost: at.lost || lost, before: [...at.before, ...before], restored };
+            collect(i, { ...next, envWrites: writes[k]! });
           }
         }
         const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
@@ -273,7 +274,10 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           const inputs = scalar(entry(node, 'with'));
           // An action runs in the workspace (no `working-directory:`), its `path:` read from there.
           const ws = { folder: '', roots: at.at.roots };
-          const gates = !off && !lost && actionGates((name) => plainValue(yaml, scalar(entry(inputs, name)), doc), ws);
+          const input = (name: string): unknown => plainValue(yaml, scalar(entry(inputs, name)), doc);
+          const path = input('path') ?? '.';
+          const moved = at.restored && !(typeof path === 'string' && /^(?:\.\/?)?$/.test(path));
+          const gates = !off && !lost && !moved && actionGates(input, ws);
           if (gates && at.before.length) (out.pending ??= []).push(at.before);
           else out.mention ||= gates;
           return;
@@ -305,6 +309,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
             out.steps.push({
               ...step,
+              lost: lost || at.restored === true,
               script: v,
               at: { ...place, folder },
               before: [...at.before, ...ownEarlier(v, folder)],
@@ -390,4 +395,7 @@ interface Above {
   under: readonly [unknown, unknown];
   before: readonly Earlier[];
   envWrites?: string;
+  /** An earlier step restored files under plain folders of the workspace (earlier-steps.ts `workspace`): a `run:`
+   * gate may run them, gitguard's own action auditing the workspace runs none. */
+  restored?: boolean;
 }

@@ -23,8 +23,22 @@ const HOME = String.raw`(?:~|\$\{?HOME\}?)`;
 const HOME_CACHE = new RegExp(
   String.raw`^${HOME}/(?:\.npm|\.cache/(?!node(?:/|$))[\w.@+-]+|\.m2/repository|\.gradle/caches|go/pkg/mod|\.cargo/(?:registry|git)|\.nuget/packages|\.pnpm-store|\.yarn/(?:berry/)?cache|\.ivy2/cache)(?:/[\w.@+-]+)*/?$`,
 );
+/**
+ * A folder of $HOME a tool keeps programs in that only that tool runs: Gradle's wrapper distributions
+ * (`./gradlew` runs them; no gate runs Gradle). A restore there is `workspace` (RestoreReach).
+ */
+const HOME_TOOL = new RegExp(String.raw`^${HOME}/\.gradle/wrapper(?:/[\w.@+-]+)*/?$`);
+/** A `..` name: the path climbs out of where it starts. */
+const CLIMBS = /(?:^|\/)\.\.(?:\/|$)/;
 /** A path of the workspace that names where programs or npm's settings come from, or climbs out of it. */
 const PROGRAM_NAME = /(?:^|\/)(?:node_modules|\.npmrc|\.git|\.\.)(?:\/|$)|^\/|^~|\$/;
+/**
+ * A path of the workspace a write there keeps from the audited repository and from where the job's
+ * programs are looked for: relative, of plain names (no pattern, no expansion), no `.` or `..` name,
+ * not the git folder. Whether it still changes what a gate runs depends on the gate (RestoreReach).
+ */
+const WORKSPACE_ONLY =
+  /^(?!\.?\/?$)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*(?:^|\/)\.git(?:\/|$))[\w.@+-]+(?:\/[\w.@+-]+)*\/?$/;
 
 /** The paths of a `path:` input: one a line (a `!` pattern leaves out, writing nothing). */
 const pathsOf = (v: unknown): string[] =>
@@ -34,18 +48,36 @@ const pathsOf = (v: unknown): string[] =>
     .filter((p) => p && !p.startsWith('!'));
 
 /**
- * Whether a `uses:` step of GitHub's own with inputs `input` (a `with:` value by name) writes where
- * the gate's programs come from: a restore or download into anything but a package manager's cache
- * in $HOME (none named: the workspace), a checkout into `node_modules`, an `.npmrc`, `.git`, or out
- * of the workspace.
+ * What a `uses:` step of GitHub's own writes that may change what a later gate runs: `none`; or
+ * `workspace`, files only under plain folders of the workspace (`target/`, `.venv`, `dist/`,
+ * `node_modules`, Gradle's wrapper in $HOME: what a restore or download put there is another run's,
+ * but no program the job looks for by name nor the audited repository), which change what a gate runs only when it runs
+ * files of the checkout or npm's programs from there (github-gate.ts: gitguard's own action, run from
+ * its own folder at the workspace, does neither); or `anywhere`: where programs are looked for
+ * ($HOME but a package manager's cache, an absolute path, an expansion, a climb), the git folder, or
+ * the workspace itself (download-artifact with no `path:`, `.`), which no gate survives.
  */
-export function actionWrites(uses: string, input: (name: string) => unknown): boolean {
+export type RestoreReach = 'none' | 'workspace' | 'anywhere';
+
+/**
+ * What a step of GitHub's own with inputs `input` (a `with:` value by name) writes (RestoreReach): a
+ * restore or download anywhere but a package manager's cache in $HOME, a checkout into
+ * `node_modules`, an `.npmrc`, `.git`, or out of the workspace.
+ */
+export function actionReach(uses: string, input: (name: string) => unknown): RestoreReach {
   const path = input('path');
+  const given = path === undefined || path === null ? [] : pathsOf(path);
+  let out: RestoreReach = 'none';
   if (RESTORES.test(uses)) {
-    const paths = path === undefined || path === null ? [] : pathsOf(path);
-    return !paths.length || paths.some((p) => !HOME_CACHE.test(p) || /(?:^|\/)\.\.(?:\/|$)/.test(p));
-  }
-  if (CHECKOUT.test(uses) && path !== undefined && path !== null)
-    return pathsOf(path).some((p) => PROGRAM_NAME.test(p));
-  return false;
+    if (!given.length) return 'anywhere';
+    for (const p of given.filter((q) => !HOME_CACHE.test(q) || CLIMBS.test(q))) {
+      if (CLIMBS.test(p) || (!WORKSPACE_ONLY.test(p) && !HOME_TOOL.test(p))) return 'anywhere';
+      out = 'workspace';
+    }
+  } else if (CHECKOUT.test(uses))
+    for (const p of given.filter((q) => PROGRAM_NAME.test(q))) {
+      if (!WORKSPACE_ONLY.test(p)) return 'anywhere';
+      out = 'workspace';
+    }
+  return out;
 }

@@ -14,7 +14,7 @@ import { changesLaterSteps, usesChangesLaterSteps } from './step-env.js';
 import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
 import { codeReaches, foreignShell, interpreterReaches } from './inline-code.js';
-import { actionWrites } from './action-writes.js';
+import { actionReach } from './action-writes.js';
 import { GITGUARD_WORD } from './ci-words.js';
 
 /** How deep files running files are followed. */
@@ -139,7 +139,9 @@ export interface StepKeys {
  * not in `trusted`, those the CI ran where the range starts: collect/trusted-actions.ts, or one of
  * GitHub's that writes where programs come from: action-writes.ts; a script a shell that is no POSIX
  * one runs, read as inline-code.ts reads code), an Earlier per folder where that hangs on files of the
- * checkout it runs (the chain reads them at the commit: no gate until then), false where neither.
+ * checkout it runs (the chain reads them at the commit: no gate until then), `workspace` where it is
+ * one of GitHub's that writes only under plain folders of the workspace (action-writes.ts: no gate
+ * but gitguard's own action at the workspace), false where none.
  * `goMoved`: Go's folder is set for the step (movesGo).
  */
 export function earlierStep(
@@ -147,12 +149,13 @@ export function earlierStep(
   folders: ReadonlyArray<string | null>,
   trusted?: ReadonlySet<string>,
   goMoved = false,
-): boolean | Earlier[] {
+): boolean | Earlier[] | 'workspace' {
   const { run, uses } = step;
   if (typeof uses === 'string') {
     const named = uses.trim();
-    if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted)) || actionWrites(named, step.input))
-      return true;
+    if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted))) return true;
+    const reach = actionReach(named, step.input);
+    if (reach !== 'none') return reach === 'anywhere' || reach;
   }
   if (typeof run !== 'string') return false;
   if (step.shells.some(foreignShell) && codeReaches(run)) return true;
@@ -174,7 +177,7 @@ export function earlierStep(
   return out.length > 0 && out;
 }
 
-export const isEarlier = (e: boolean | Earlier[]): e is Earlier[] => typeof e === 'object';
+export const isEarlier = (e: boolean | Earlier[] | 'workspace'): e is Earlier[] => typeof e === 'object';
 
 /**
  * The gate step's own lines before its audit, read as an earlier step: `./ci/setup.sh` then
