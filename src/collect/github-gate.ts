@@ -242,10 +242,8 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             const step = { run: get(i, 'run'), uses: get(i, 'uses'), shells: own ? [own] : at.shells, input };
             return earlierStep(step, stepFolders(get(i, 'working-directory')), trusted, goMoved(i));
           });
-          const writes = envWritesBefore(
-            items.map((i) => get(i, 'run')),
-            at.envWrites,
-          );
+          const runs = items.map((i) => get(i, 'run'));
+          const writes = envWritesBefore(runs, at.envWrites);
           for (const [k, i] of node.items.entries()) {
             const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier).flat()];
             const restored = at.restored || earlier.slice(0, k).includes('workspace');
