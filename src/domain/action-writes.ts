@@ -15,13 +15,14 @@ const CHECKOUT = /^actions\/checkout@/i;
 /** $HOME as a `path:` names it (the actions expand `~`; `${{ env.HOME }}` is not read). */
 const HOME = String.raw`(?:~|\$\{?HOME\}?)`;
 /**
- * A download cache of a package manager in $HOME: npm's, pip's and the other tools' folders of
- * `~/.cache` (not corepack's `~/.cache/node`: the package managers it runs), Maven's, Gradle's
+ * A download cache of a package manager in $HOME: npm's (not its `_npx`, the packages `npx` runs by
+ * name when the project has none), pip's and the other tools' folders of `~/.cache` (not corepack's
+ * `~/.cache/node`: the package managers it runs; not pnpm's `dlx`, the packages `pnpm dlx` runs), Maven's, Gradle's
  * caches (not its wrapper's distributions, which `./gradlew` runs), Go's modules,
  * Cargo's registry and git sources, NuGet's packages, pnpm's store, Yarn's cache.
  */
 const HOME_CACHE = new RegExp(
-  String.raw`^${HOME}/(?:\.npm|\.cache/(?!node(?:/|$))[\w.@+-]+|\.m2/repository|\.gradle/caches|go/pkg/mod|\.cargo/(?:registry|git)|\.nuget/packages|\.pnpm-store|\.yarn/(?:berry/)?cache|\.ivy2/cache)(?:/[\w.@+-]+)*/?$`,
+  String.raw`^${HOME}/(?:\.npm(?!/_npx(?:/|$))|\.cache/(?!node(?:/|$)|pnpm/dlx(?:/|$))[\w.@+-]+|\.m2/repository|\.gradle/caches|go/pkg/mod|\.cargo/(?:registry|git)|\.nuget/packages|\.pnpm-store|\.yarn/(?:berry/)?cache|\.ivy2/cache)(?:/[\w.@+-]+)*/?$`,
 );
 /** A path of the workspace that names where programs or npm's settings come from, or climbs out of it. */
 const PROGRAM_NAME = /(?:^|\/)(?:node_modules|\.npmrc|\.git|\.\.)(?:\/|$)|^\/|^~|\$/;
@@ -43,7 +44,8 @@ export function actionWrites(uses: string, input: (name: string) => unknown): bo
   const path = input('path');
   if (RESTORES.test(uses)) {
     const paths = path === undefined || path === null ? [] : pathsOf(path);
-    return !paths.length || paths.some((p) => !HOME_CACHE.test(p) || /(?:^|\/)\.\.(?:\/|$)/.test(p));
+    // A `.` or `..` name: the action normalizes the path (`~/.cache/./node` is corepack's), HOME_CACHE reads it as written.
+    return !paths.length || paths.some((p) => !HOME_CACHE.test(p) || /(?:^|\/)\.\.?(?:\/|$)/.test(p));
   }
   if (CHECKOUT.test(uses) && path !== undefined && path !== null)
     return pathsOf(path).some((p) => PROGRAM_NAME.test(p));
