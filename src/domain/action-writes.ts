@@ -15,13 +15,14 @@ const CHECKOUT = /^actions\/checkout@/i;
 /** $HOME as a `path:` names it (the actions expand `~`; `${{ env.HOME }}` is not read). */
 const HOME = String.raw`(?:~|\$\{?HOME\}?)`;
 /**
- * A download cache of a package manager in $HOME: npm's, pip's and the other tools' folders of
- * `~/.cache` (not corepack's `~/.cache/node`: the package managers it runs), Maven's, Gradle's
+ * A download cache of a package manager in $HOME: npm's (not its `_npx`, the packages `npx` runs by
+ * name when the project has none), pip's and the other tools' folders of `~/.cache` (not corepack's
+ * `~/.cache/node`: the package managers it runs; not pnpm's `dlx`, the packages `pnpm dlx` runs), Maven's, Gradle's
  * caches (not its wrapper's distributions, which `./gradlew` runs), Go's modules,
  * Cargo's registry and git sources, NuGet's packages, pnpm's store, Yarn's cache.
  */
 const HOME_CACHE = new RegExp(
-  String.raw`^${HOME}/(?:\.npm|\.cache/(?!node(?:/|$))[\w.@+-]+|\.m2/repository|\.gradle/caches|go/pkg/mod|\.cargo/(?:registry|git)|\.nuget/packages|\.pnpm-store|\.yarn/(?:berry/)?cache|\.ivy2/cache)(?:/[\w.@+-]+)*/?$`,
+  String.raw`^${HOME}/(?:\.npm(?!/_npx(?:/|$))|\.cache/(?!node(?:/|$)|pnpm/dlx(?:/|$))[\w.@+-]+|\.m2/repository|\.gradle/caches|go/pkg/mod|\.cargo/(?:registry|git)|\.nuget/packages|\.pnpm-store|\.yarn/(?:berry/)?cache|\.ivy2/cache)(?:/[\w.@+-]+)*/?$`,
 );
 /**
  * A folder of $HOME a tool keeps programs in that only that tool runs: Gradle's wrapper distributions
@@ -30,6 +31,8 @@ const HOME_CACHE = new RegExp(
 const HOME_TOOL = new RegExp(String.raw`^${HOME}/\.gradle/wrapper(?:/[\w.@+-]+)*/?$`);
 /** A `..` name: the path climbs out of where it starts. */
 const CLIMBS = /(?:^|\/)\.\.(?:\/|$)/;
+/** A `.` or `..` name. */
+const DOT_STEP = /(?:^|\/)\.\.?(?:\/|$)/;
 /** A path of the workspace that names where programs or npm's settings come from, or climbs out of it. */
 const PROGRAM_NAME = /(?:^|\/)(?:node_modules|\.npmrc|\.git|\.\.)(?:\/|$)|^\/|^~|\$/;
 /**
@@ -70,7 +73,8 @@ export function actionReach(uses: string, input: (name: string) => unknown): Res
   let out: RestoreReach = 'none';
   if (RESTORES.test(uses)) {
     if (!given.length) return 'anywhere';
-    for (const p of given.filter((q) => !HOME_CACHE.test(q) || CLIMBS.test(q))) {
+    // A `.` or `..` name: the action normalizes the path (`~/.cache/./node` is corepack's), HOME_CACHE reads it as written.
+    for (const p of given.filter((q) => !HOME_CACHE.test(q) || DOT_STEP.test(q))) {
       if (CLIMBS.test(p) || (!WORKSPACE_ONLY.test(p) && !HOME_TOOL.test(p))) return 'anywhere';
       out = 'workspace';
     }

@@ -9,8 +9,9 @@ const STARTUP = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PATH', 'CD
 /**
  * How node and its loader start (`--require ./x.js`), where npm, npx and gitguard read their files
  * (HOME, XDG_*: npm's ~/.npmrc, gitguard's state and ledger) and npm's settings from the environment.
- * Not Go's GOPATH, GOENV, GOROOT: they move no program gitguard runs, only what `$(go env GOPATH)`
- * prints, which runner-files.ts reads as Go's $HOME/go only while no step sets them (GO_SETTINGS).
+ * Not Go's variables (GOPATH, GOENV, GOROOT, GOTOOLCHAIN...): they move no program gitguard runs,
+ * only what `$(go env GOPATH)` prints, which runner-files.ts reads as Go's $HOME/go only while no step
+ * sets one (movesGoPath).
  * GIT_* is not here: gitguard drops every GIT_* variable for the git it runs (collect/child-env.ts)
  * and refuses GIT_DIR, so a step that sets one still fails on a failing audit.
  */

@@ -26,16 +26,38 @@ function scalarText(raw: string): string {
   return t.replace(/\s+#.*$/, '');
 }
 
+/** A line's indent: the spaces before its text or its item's `-`. */
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+/** What a gate's block names: gitguard, or a local action or reusable workflow (`uses: ./...`) that may run it. */
+const GATE_WORD = /gitguard|^\s*(?:-\s+)?uses:\s*["']?\.\//im;
+
 /**
- * The `if:` values a CI text holds, by line (a block scalar `>-`, `|` and a plain scalar's more
- * indented continuation lines joined): a value not read as YAML reads it vouches for nothing.
+ * Whether the `if:` on line `at` (`key`: where its key starts) sits on a job or step whose block
+ * names a gate (GATE_WORD): the item it starts (`- if:`), else the job or item it is a key of (the
+ * line above with less indent), with every line more indented than that one after it.
+ */
+function onGate(lines: readonly string[], at: number, key: number, item: boolean): boolean {
+  let top = at;
+  if (!item) while (top > 0 && (!lines[top]!.trim() || indentOf(lines[top]!) >= key)) top -= 1;
+  const indent = indentOf(lines[top]!);
+  const block = [lines[top]!];
+  for (let i = top + 1; i < lines.length && (!lines[i]!.trim() || indentOf(lines[i]!) > indent); i += 1)
+    block.push(lines[i]!);
+  return GATE_WORD.test(block.join('\n'));
+}
+
+/**
+ * The `if:` values a CI text holds on a job or step that names a gate (onGate), by line (a block
+ * scalar `>-`, `|` and a plain scalar's more indented continuation lines joined): a value not read as
+ * YAML reads it vouches for nothing, nor one on another job or step (a job merging Dependabot's pull
+ * requests, `if: github.actor == 'dependabot[bot]'`: put on the gate, no push of the pusher runs it).
  */
 export function conditionsIn(text: string): string[] {
   const lines = text.split('\n');
   const out: string[] = [];
   for (let i = 0; i < lines.length; i += 1) {
     const m = IF_LINE.exec(lines[i]!);
-    if (!m) continue;
+    if (!m || !onGate(lines, i, m[1]!.length, m[1]!.includes('-'))) continue;
     const indent = m[1]!.length;
     const first = (m[2] ?? '').replace(/\s+#.*$/, '').trim();
     const block = /^[>|][+-]?\d*$/.test(first);

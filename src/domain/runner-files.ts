@@ -16,7 +16,7 @@ function envLineLoses(text: string): boolean {
   const [, name, value] = line as unknown as [string, string, string];
   if (name === 'BASH_ENV') return startupEnv([name], value);
   // Go's folder moved for the steps after it, where the reading of their `$(go env GOPATH)` cannot see.
-  if (GO_SETTINGS.test(name)) return true;
+  if (movesGoPath(name)) return true;
   return unfollowedAssignment(`${name}=${value}`);
 }
 /** The target `>> $GITHUB_ENV` (quoted or braced). */
@@ -69,33 +69,45 @@ const TOOL_FOLDER = /^(?:(?:\$\{?HOME\}?|~)\/(?:\.[\w-]+|go)|\/usr\/local)(?:\/[
 
 /**
  * `$(go env GOPATH)` (or in backquotes): Go's $HOME/go while nothing the CI file shows moves it: no
- * GOPATH, GOENV or GOROOT (GO_SETTINGS) set for the step (`env:` above it: movesGo) or named in its
+ * GOPATH, GOENV, GOROOT nor another Go variable that may move it (movesGoPath) set for the step (`env:` above it: movesGo) or named in its
  * script, and none written to $GITHUB_ENV before it (envLineLoses); `go env -w` in an earlier step
  * is a write of Go's settings (step-env.ts).
  */
 const GO_PATH = /\$\(\s*go\s+env\s+GOPATH\s*\)|`\s*go\s+env\s+GOPATH\s*`/g;
 /** The variables that move the folder `go env GOPATH` prints (GOENV: Go's settings file; GOROOT: its go.env). */
 const GO_SETTINGS = /^(?:GOPATH|GOENV|GOROOT)$/;
+/**
+ * Go's variables that change nothing of what `go env` prints or which go program prints it: the
+ * target platform, the runtime's tuning, the build cache, module mode. Any other GO* variable may
+ * (GOTOOLCHAIN names another toolchain, which go runs in its place, from PATH or downloaded by
+ * GOPROXY, GOSUMDB, GONOSUMDB, GOFLAGS, GOINSECURE...; GOMODCACHE: where an extracted toolchain is
+ * taken from unchecked), so with one set `$(go env GOPATH)` is not known.
+ */
+const GO_INERT =
+  /^(?:GOOS|GOARCH|GOAMD64|GOARM|GOARM64|GO386|GOMIPS|GOMIPS64|GOPPC64|GORISCV64|GOWASM|GOMAXPROCS|GOGC|GOMEMLIMIT|GOCACHE|GOTMPDIR|GO111MODULE)$/;
+/** Whether setting `name` may change what `$(go env GOPATH)` prints (GO_SETTINGS, or a GO* variable not in GO_INERT). */
+const movesGoPath = (name: string): boolean =>
+  GO_SETTINGS.test(name) || (/^GO[A-Z0-9_]*$/.test(name) && !GO_INERT.test(name));
 
 /**
- * Whether a step's `env:` (plain data, maps as Map), or the variables set above it (`above`), set one
- * of GO_SETTINGS: an `env:` that is no map (an expression) may set any.
+ * Whether a step's `env:` (plain data, maps as Map), or the variables set above it (`above`), set a
+ * variable that may move Go's folder (movesGoPath): an `env:` that is no map (an expression) may set any.
  */
 export function movesGo(env: unknown, above: ReadonlyMap<string, string>): boolean {
-  if ([...above.keys()].some((k) => GO_SETTINGS.test(k))) return true;
+  if ([...above.keys()].some(movesGoPath)) return true;
   if (env === undefined || env === null) return false;
-  return !(env instanceof Map) || [...(env as Map<unknown, unknown>).keys()].some((k) => GO_SETTINGS.test(String(k)));
+  return !(env instanceof Map) || [...(env as Map<unknown, unknown>).keys()].some((k) => movesGoPath(String(k)));
 }
 
 /**
  * Whether every mention of $GITHUB_PATH in `script` is a line adding a tool folder (TOOL_FOLDER) to
  * PATH: what an earlier step puts there by a command the CI file shows is judged as any write where
  * programs are looked for (programPlace: $HOME is one), what the change's own code run first may put
- * there as anywhere else (README's residual risk). `goMoved`: a GO_SETTINGS variable is set for the
+ * there as anywhere else (README's residual risk). `goMoved`: a movesGoPath variable is set for the
  * step (movesGo), so `$(go env GOPATH)` may print any folder, as it may where the script names one.
  */
 export function addsToolFolders(script: string, goMoved = false): boolean {
-  const goHome = !goMoved && !/\bGO(?:PATH|ENV|ROOT)\b/.test(script.replace(GO_PATH, ''));
+  const goHome = !goMoved && !(script.replace(GO_PATH, '').match(/\bGO[A-Z0-9_]*\b/g) ?? []).some(movesGoPath);
   for (const line of script.split('\n'))
     for (const part of line.split(/;|&&|\|\|/)) {
       if (!/GITHUB_PATH/.test(part)) continue;
