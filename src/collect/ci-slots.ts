@@ -6,7 +6,7 @@
 // in batches) while what they hold stays a few MB.
 
 /** The commits whose watched changes are read at once, at most. */
-export const CI_SLOTS = 8;
+const CI_SLOTS = 8;
 
 /** A counting semaphore whose free slot is taken at once, without a promise (steps.ts runs on). */
 export class Slots {
