@@ -9,8 +9,9 @@ import { textKey } from './yaml-budget.js';
  * as copies that hold no text (unpinned), the least recently asked dropped past KEPT_BYTES of them: kept
  * for the run, 300 versions of 11,000 one-line steps held ~2.6 million commands (860 MB). One dropped
  * and asked again is read again, charged to the budget's allowance for that (yaml-budget.ts), not as new.
+ * 8 MiB counted: at 32 the hostile history's audit peaked ~40 MB higher for the same CPU (README, Benchmark).
  */
-const KEPT_BYTES = 32 * 1024 * 1024;
+const KEPT_BYTES = 8 * 1024 * 1024;
 
 interface Answer {
   answer: Promise<unknown>;
@@ -50,6 +51,9 @@ export function memo<T>(kind: string, text: string, compute: () => Promise<T>): 
   kept.set(key, entry);
   return entry.answer as Promise<T>;
 }
+
+/** What the run keeps of answers now, estimated in bytes as KEPT_BYTES counts them. */
+export const keptAnswerBytes = (): number => answersIn.get(runContext())?.held ?? 0;
 
 /** What a copy's string and each object, array or entry weigh in the heap, about (V8: ~16 bytes a header). */
 const HEADER_BYTES = 16;

@@ -93,10 +93,20 @@ export interface RunCommand {
  * A text that cannot be parsed here is read whole, every line as a command (fail closed: only widens);
  * undefined when that line reading is past the run's allowance for those (chargeLines): not known.
  */
-export function runCommands(text: string, origin: string): Promise<RunCommand[] | undefined> {
+export async function runCommands(text: string, origin: string): Promise<RunCommand[] | undefined> {
+  const answer = await commandsOf(text, origin);
+  return answer === BY_LINE ? text.split(/\r?\n/).map((t) => ({ text: t, dir: '' })) : answer;
+}
+
+/**
+ * runCommands' answer as kept for the run: a text read line by line is kept as that fact alone and
+ * split again when asked (its lines as kept copies were ~8,600 strings and objects a 200 KiB version).
+ */
+const BY_LINE = 'by-line';
+
+function commandsOf(text: string, origin: string): Promise<RunCommand[] | undefined | typeof BY_LINE> {
   return memo(`run ${origin}`, text, async () => {
-    const lines = (): RunCommand[] | undefined =>
-      chargeLines(text) ? text.split(/\r?\n/).map((t) => ({ text: t, dir: '' })) : undefined;
+    const lines = (): typeof BY_LINE | undefined => (chargeLines(text) ? BY_LINE : undefined);
     const keys = COMMAND_KEYS(origin);
     const out: RunCommand[] = [];
     let visits = 0;
