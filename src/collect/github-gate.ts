@@ -1,6 +1,5 @@
-// Whether one CI file runs gitguard where it can fail the run, as GitHub reads a workflow or an
-// action (and GitLab's file where the configuration cannot be read as one: gitlab-gate.ts): a
-// mention in a value, outside the steps and jobs that never run or whose failure fails nothing.
+// Whether one CI file runs gitguard where it can fail the run, as GitHub reads a workflow or an action (and GitLab's
+// file where its configuration cannot be read as one): a mention outside steps and jobs that never run or fail nothing.
 import type { Document } from 'yaml';
 import { resolveAlias } from './yaml-aliases.js';
 import { keyTwice, refusedYaml } from './yaml-refused.js';
@@ -22,6 +21,7 @@ import { folderOf, matrixFolders, variablesOf } from '../domain/step-context.js'
 import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
+import { lostReferences } from '../domain/ci-references.js';
 import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, isEarlier, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
@@ -142,6 +142,7 @@ export interface StepReading {
   steps: GateStep[];
   /** gitguard's action after steps that run files of the checkout, their list each (chainGates reads them). */
   pending?: Array<readonly Earlier[]>;
+  local?: Array<[string, boolean]>; // each `uses:` where it runs, and whether a step before it loses the gate
 }
 
 /**
@@ -268,6 +269,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           at.off || startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
         // gitguard's own action runs the audit its `with:` inputs give: `fail-on: critical` gates nothing.
         const uses = scalar(entry(node, 'uses'));
+        if (typeof uses === 'string') (out.local ??= []).push([uses, off || lost || at.restored === true]);
         if (typeof uses === 'string' && OWN_ACTION.test(uses.trim())) {
           const inputs = scalar(entry(node, 'with'));
           // An action runs in the workspace (no `working-directory:`), its `path:` read from there.
@@ -355,7 +357,7 @@ const neverTrue = (events: readonly unknown[] | undefined) => (condition: unknow
   );
 };
 
-/** The local files only jobs that never run for a change call in a workflow (job-runs.ts), `origin` the CI file. */
+/** The local files a workflow calls only in jobs that never run for a change (job-runs.ts) or after a step losing the gate. */
 export function deadLocalReferences(text: string, origin: string): Promise<string[]> {
   return memo(`dead refs ${origin} ${gateKey()}`, text, async () => {
     const docs = await parsedYaml(text);
@@ -372,6 +374,8 @@ export function deadLocalReferences(text: string, origin: string): Promise<strin
         );
         out.push(...deadReferences(yaml, doc, deadJobNodes(yaml, doc, neverTrue(events)), origin));
       }
+      const steps = await gateSteps(text, true);
+      if (typeof steps === 'object') out.push(...lostReferences(steps.local ?? [], origin));
     } catch {
       return [];
     }
@@ -387,13 +391,10 @@ interface Above {
   lost: boolean;
   at: Place;
   vars: ReadonlyMap<string, string>;
-  /** The ids of the steps beside it whose failure a later one fails the job on (failsOnOutcome). */
-  checked: ReadonlySet<string>;
-  /** The keys it lies under, the nearest first (a list's items under the list's: runningKeys). */
-  under: readonly [unknown, unknown];
+  checked: ReadonlySet<string>; // ids of the steps beside it whose failure a later one fails the job on (failsOnOutcome)
+  under: readonly [unknown, unknown]; // the keys it lies under, the nearest first (a list's items: runningKeys)
   before: readonly Earlier[];
   envWrites?: string;
-  /** An earlier step restored files under plain folders of the workspace (earlier-steps.ts `workspace`): a `run:`
-   * gate may run them, gitguard's own action auditing the workspace runs none. */
+  /** An earlier step restored files into the workspace (earlier-steps.ts `workspace`): only gitguard's own action gates. */
   restored?: boolean;
 }

@@ -154,3 +154,21 @@ export function referencesOfValues(values: readonly unknown[], origin: string): 
 export function runsFile(folder: string, name: string): boolean {
   return WORKFLOW_FOLDERS.includes(folder) ? /\.ya?ml$/.test(name) : name === 'action.yml' || name === 'action.yaml';
 }
+
+/**
+ * The local files a CI file calls only after a step of the same job that loses the gate (a download
+ * over `~/.local/bin/npx`, a cache restored into the workspace): `uses`, each `uses:` value as the
+ * steps' reading meets it, and whether it is lost there. One also called where it is not stays.
+ */
+export function lostReferences(uses: ReadonlyArray<readonly [string, boolean]>, origin: string): string[] {
+  const kept = new Set(
+    referencesOfValues(
+      uses.flatMap(([u, l]) => (l ? [] : [u])),
+      origin,
+    ),
+  );
+  return referencesOfValues(
+    uses.flatMap(([u, l]) => (l ? [u] : [])),
+    origin,
+  ).filter((r) => !kept.has(r));
+}
