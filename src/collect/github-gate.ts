@@ -26,7 +26,8 @@ import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.j
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, isEarlier, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
 import { literally, switchedOff } from '../domain/switched-off.js';
-import { trustedActions, trustedConditions } from './trusted-actions.js';
+import { trustedActions, trustedConditions, trustedImages } from './trusted-actions.js';
+import { containersLose } from './ci-images.js';
 import { unvouchedCondition } from '../domain/gate-conditions.js';
 
 export const GITGUARD = /\bgitguard\b/;
@@ -165,7 +166,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
   if (docs === 'too-large') return none;
   if (docs === 'past-budget') return UNREAD;
   const yaml = await import('yaml');
-  const [scope, trusted] = [await gateScopeFor([text]), trustedActions()];
+  const [scope, trusted, images] = [await gateScopeFor([text]), trustedActions(), trustedImages()];
   let visits = 0;
   try {
     for (const doc of docs) {
@@ -264,7 +265,8 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         // `continue-on-error: ${{ matrix.x }}`: off where a job of the matrix sets x.
         if (matrixMayBeTrue(value('continue-on-error'), job)) return;
         const shells = defaultShells(own, at.shells, list(scalar(entry(node, 'runs-on'))), job);
-        const lost = at.lost || envLoses(envValue(yaml, scalar(entry(node, 'env')), doc));
+        const envLost = envLoses(envValue(yaml, scalar(entry(node, 'env')), doc));
+        const lost = at.lost || envLost || containersLose(yaml, doc, (k) => lookup(node, k, 0), at.vars, images);
         const off =
           at.off || startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
         // gitguard's own action runs the audit its `with:` inputs give: `fail-on: critical` gates nothing.

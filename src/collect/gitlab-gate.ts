@@ -40,6 +40,8 @@ import { settingLoses } from '../domain/step-env.js';
 import { dotenvReaches, type DotenvJob } from '../domain/gitlab-dotenv.js';
 import { ROOT } from '../domain/step-folder.js';
 import { ownEarlier } from '../domain/earlier-steps.js';
+import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.js';
+import { trustedImages } from './trusted-actions.js';
 
 const GITLAB_CI = '.gitlab-ci.yml';
 /** GitLab's runner starts a job's script with `set -eo pipefail` (bash; sh where the image has no bash). */
@@ -222,11 +224,18 @@ export async function gitlabSteps(
         off: false,
         at: ROOT,
         vars,
-        lost: settingLoses(vars) || dotenv,
+        lost: settingLoses(vars) || dotenv || imagesLose(images(candidatesFor), vars, trustedImages()),
         before: ownEarlier(script, ROOT.folder),
       });
       return [...keys].some((key) => RUNNING.has(key) && mergedRuns(candidatesFor(key)));
     };
+    /** The job's `image:` and `services:` as GitLab's merge keeps them (a reference to nothing here: unknown). */
+    const images = (candidatesFor: (key: unknown) => At[]): unknown[] =>
+      ['image', 'services'].map((key) => {
+        const at = candidatesFor(key)[0];
+        const r = at && merge.deref(at);
+        return at && (r ? nodeValue(yaml, r.node, r.doc) : UNREADABLE);
+      });
     /** The stages `stages:` lists (nested lists flattened), `.pre` and `.post`; undefined where a name is no plain string. */
     const stagesListed = (): Set<unknown> | undefined => {
       const list = defs.get('stages')?.[0];
@@ -256,6 +265,7 @@ export async function gitlabSteps(
     // include them (first-match, as a job's: `- when: never` first includes nothing). An included
     // file GitLab leaves out holds no gate, nor do the files only it includes.
     const reached = new Set([parsed[0]!.path]);
+    let remote = false;
     /** Per file reached, the entries GitLab includes (the local path each names): domain/gitlab-config.ts. */
     const includes = new Map<string, Array<string | undefined>>();
     for (const file of parsed) {
@@ -273,7 +283,7 @@ export async function gitlabSteps(
           const never = rules !== undefined && rulesOff(rules);
           // A file no file here holds (remote, project, template, component) named for gitguard: a
           // mention; a local one is read, its name counting for nothing.
-          if (!never && !named.length && runs(entry)) out.mention = true;
+          if (!never && !named.length && runs(entry)) remote = true;
           for (const path of named) (never ? off : on).add(path);
           if (!never) counted.push(named[0]);
         }
@@ -329,6 +339,9 @@ export async function gitlabSteps(
       )
         out.mention = true;
     }
+    // A template no file here holds runs its jobs as this configuration changes them (templateChanged).
+    out.mention ||=
+      remote && !templateChanged(defs, (at) => nodeValue(yaml, at.node, at.doc), globals, trustedImages());
     // A document that is no map of jobs: any mention where it runs.
     out.mention ||= merge.tops.some((t) => !yaml.isMap(t.node) && runs(t));
     return out;

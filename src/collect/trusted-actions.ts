@@ -2,12 +2,14 @@
 // files already ran where the range starts (--base, else the trust root), an accepted state. A
 // remote action's code is its owner's, and it can write $GITHUB_PATH like any step; one a change
 // brings in front of the gate is not yet vouched for, so the gate is no gate for that change
-// (domain/earlier-steps.ts). Without a start (a keys-only audit with no --base nor --trust-root)
+// (domain/earlier-steps.ts). The images a gate job runs in are vouched for likewise, from these and
+// GitLab's files (ci-images.ts). Without a start (a keys-only audit with no --base nor --trust-root)
 // there is no accepted state: remote actions are read as their pinned code, as before. The `if:`
 // conditions those files carry are vouched for likewise (domain/gate-conditions.ts). Per run.
 import { parseTree, type ObjectReader } from './objects.js';
 import { conditionsIn } from '../domain/gate-conditions.js';
 import { runContext } from './run-context.js';
+import { vouchedIn, type Vouched } from './ci-images.js';
 
 /** The folders of workflows GitHub, Forgejo and Gitea read. */
 const FOLDERS = ['.github/workflows', '.forgejo/workflows', '.gitea/workflows'];
@@ -18,7 +20,15 @@ const MAX_BYTES = 1024 * 1024;
 /** A `uses:` value, as a step names it (quotes and a trailing comment aside). */
 const USES = /^[\s-]*uses:\s*["']?([^\s"'#]+)/gm;
 
-const trustedIn = new WeakMap<object, { uses: ReadonlySet<string>; conditions: ReadonlySet<string>; key: string }>();
+/** GitLab's file, where its local includes are followed from. */
+const GITLAB_CI = '.gitlab-ci.yml';
+/** A local file an include names (`local: path`, a list entry or `include:` of a plain path), leading `/` dropped. */
+const INCLUDED = /(?:local:|include:|^\s*-)\s*["']?\/?([^\s"'#*]+\.ya?ml)["']?\s*$/gm;
+
+const trustedIn = new WeakMap<
+  object,
+  { uses: ReadonlySet<string>; conditions: ReadonlySet<string>; images: Vouched; key: string }
+>();
 
 /** Reads the `uses:` and `if:` values of the workflows at `start` (none: nothing is set, remote actions and conditions trusted). */
 export async function setTrustedActions(
@@ -29,6 +39,7 @@ export async function setTrustedActions(
   if (!start) return;
   const uses = new Set<string>();
   const conditions = new Set<string>();
+  const images: Vouched = { images: new Set(), settings: new Set(), jobs: new Set() };
   let files = 0;
   for (const folder of FOLDERS) {
     const tree = await reader.read(`${start}:${folder}`).catch(() => null);
@@ -41,10 +52,26 @@ export async function setTrustedActions(
       const text = blob.body.toString('utf8');
       for (const m of text.matchAll(USES)) uses.add(m[1]!);
       for (const c of conditionsIn(text)) conditions.add(c);
+      await vouchedIn(text, images);
     }
   }
-  const key = [[...uses].sort().join('\0'), [...conditions].sort().join('\0')].join('\n');
-  trustedIn.set(runContext(), { uses, conditions, key });
+  // GitLab's configuration: `.gitlab-ci.yml` and the YAML files it names, in turn.
+  const queue = [GITLAB_CI];
+  for (const seen = new Set(queue); queue.length && (files += 1) <= MAX_FILES;) {
+    const path = queue.shift()!;
+    const blob = await reader.read(`${start}:${path}`, MAX_BYTES).catch(() => null);
+    if (blob?.type !== 'blob') continue;
+    const text = blob.body.toString('utf8');
+    await vouchedIn(text, images);
+    for (const [, ref] of text.matchAll(INCLUDED)) {
+      if (!seen.has(ref!)) queue.push(ref!);
+      seen.add(ref!);
+    }
+  }
+  const key = [uses, conditions, images.images, images.settings, images.jobs]
+    .map((s) => [...s].sort().join('\0'))
+    .join('\n');
+  trustedIn.set(runContext(), { uses, conditions, images, key });
 }
 
 /** The remote actions vouched for where the range starts; undefined: no start (all trusted, as before). */
@@ -52,6 +79,9 @@ export const trustedActions = (): ReadonlySet<string> | undefined => trustedIn.g
 
 /** The `if:` conditions vouched for where the range starts (gate-conditions.ts conditionsIn); undefined: no start. */
 export const trustedConditions = (): ReadonlySet<string> | undefined => trustedIn.get(runContext())?.conditions;
+
+/** The images and variable settings vouched for where the range starts (ci-images.ts); undefined: no start. */
+export const trustedImages = (): Vouched | undefined => trustedIn.get(runContext())?.images;
 
 /** Them as part of a memo key. */
 export const trustedKey = (): string => trustedIn.get(runContext())?.key ?? '-';
