@@ -15,8 +15,8 @@ import {
 import type { ShellMode } from '../domain/shell-state.js';
 import { scriptGates, startupEnv } from './script-gate.js';
 import { MAX_ALIASES, memo } from './ci-yaml-memo.js';
-import { changeEvents, constantFalse } from '../domain/push-filters.js';
-import { gateBranches, gateKey, gateScopeFor } from './gate-branches.js';
+import { changeEvents } from '../domain/push-filters.js';
+import { gateKey, gateScopeFor } from './gate-branches.js';
 import { folderOf, matrixFolders, variablesOf } from '../domain/step-context.js';
 import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.js';
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
@@ -25,10 +25,10 @@ import { lostReferences } from '../domain/ci-references.js';
 import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, isEarlier, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
-import { literally, switchedOff } from '../domain/switched-off.js';
-import { trustedActions, trustedConditions, trustedImages } from './trusted-actions.js';
+import { switchedOff } from '../domain/switched-off.js';
+import { trustedActions, trustedImages } from './trusted-actions.js';
 import { containersLose } from './ci-images.js';
-import { unvouchedCondition } from '../domain/gate-conditions.js';
+import { neverTrue } from './never-true.js';
 
 export const GITGUARD = /\bgitguard\b/;
 
@@ -348,16 +348,6 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
   }
   return out;
 }
-
-/** An `if:` never true for a change (`events`: those that start the workflow for one), or not vouched for (gate-conditions.ts). */
-const neverTrue = (events: readonly unknown[] | undefined) => (condition: unknown) => {
-  const [branches, names] = [gateBranches(), (events ?? ['push']).map(String)];
-  return (
-    literally(condition, false) ||
-    constantFalse(condition, branches, names) ||
-    unvouchedCondition(condition, trustedConditions(), branches, names)
-  );
-};
 
 /** The local files a workflow calls only in jobs that never run for a change (job-runs.ts) or after a step losing the gate. */
 export function deadLocalReferences(text: string, origin: string): Promise<string[]> {
