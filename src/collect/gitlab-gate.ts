@@ -36,10 +36,10 @@ import { gateBranches, gateScopeFor } from './gate-branches.js';
 import type { ShellMode } from '../domain/shell-gate.js';
 import { scriptGates } from './script-gate.js';
 import { variablesOf } from '../domain/step-context.js';
-import { settingLoses } from '../domain/step-env.js';
+import { changesLaterSteps, settingLoses } from '../domain/step-env.js';
 import { dotenvReaches, type DotenvJob } from '../domain/gitlab-dotenv.js';
 import { ROOT } from '../domain/step-folder.js';
-import { ownEarlier } from '../domain/earlier-steps.js';
+import { ownBefore, ownEarlier } from '../domain/earlier-steps.js';
 import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.js';
 import { trustedImages } from './trusted-actions.js';
 
@@ -157,13 +157,20 @@ export async function gitlabSteps(
       tick();
       const values = candidates.map((c) => merge.deref(c) ?? c);
       if (!values[0] || !yaml.isMap(values[0].node)) return values[0] !== undefined && runs(values[0]);
-      const end = values.findIndex((v) => !yaml.isMap(v.node));
-      const maps = end < 0 ? values : values.slice(0, end);
+      const maps = mapsOf(values);
       // GitHub-style steps nested in a map keep their own switches (as namesGitguard reads them).
       if (switchedOff((key) => value(candidatesOf(maps, key)[0], key))) return false;
       const keys = new Set(maps.flatMap((m) => pairs(m).map((p) => p.key)));
       return [...keys].some((key) => mergedRuns(candidatesOf(maps, key)));
     };
+    /** The maps GitLab's deep merge joins: the candidates (dereferenced) up to the first that is no map. */
+    const mapsOf = (values: readonly At[]): At[] => {
+      const end = values.findIndex((v) => !yaml.isMap(v.node));
+      return end < 0 ? [...values] : values.slice(0, end);
+    };
+    /** The value GitLab's deep merge keeps of `key` in the map candidates (the most preferred first). */
+    const mergedKey = (candidates: readonly At[], key: string): At | undefined =>
+      candidatesOf(mapsOf(candidates.map((c) => merge.deref(c) ?? c)), key)[0];
     /**
      * The lines of a script as GitLab runs them (nested lists and `!reference`s flattened); undefined
      * for a reference to nothing here that names gitguard (a mention, as file by file).
@@ -181,7 +188,8 @@ export async function gitlabSteps(
     // A job's keys besides its scripts that run something that can fail it, where a mention of gitguard
     // counts: not `variables:`, `artifacts:`, `image:`, `tags:` (the gate's `gitguard-junit.xml` report
     // kept, its script line deleted, kept the gate), nor after_script (GitLab ignores its failure).
-    const RUNNING = new Set<unknown>(['hooks', 'trigger', 'run']);
+    // `hooks:` (pre_get_sources_script) is read as the script's first lines (jobRuns).
+    const RUNNING = new Set<unknown>(['trigger', 'run']);
     // The keys a job takes from `default:` (and the old top-level before_script) unless it sets them.
     const INHERITED = new Set<unknown>(['before_script', 'hooks', 'image', 'services']);
     /**
@@ -211,7 +219,13 @@ export async function gitlabSteps(
       };
       // before_script and script run as one script in one shell, `set -eo pipefail` first: gitguard's
       // failure must fail it (`gitguard audit || true` runs but gates nothing).
-      const lines = [...scriptLines(candidatesFor('before_script')[0]), ...scriptLines(candidatesFor('script')[0])];
+      // `hooks: pre_get_sources_script:` runs first, in the same job: what it writes (a PATH folder,
+      // ~/.gitconfig) holds for the audit, so its lines are read as lines before it.
+      const lines = [
+        ...scriptLines(mergedKey(candidatesFor('hooks'), 'pre_get_sources_script')),
+        ...scriptLines(candidatesFor('before_script')[0]),
+        ...scriptLines(candidatesFor('script')[0]),
+      ];
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
       const script = lines.join('\n');
@@ -224,7 +238,13 @@ export async function gitlabSteps(
         off: false,
         at: ROOT,
         vars,
-        lost: settingLoses(vars) || dotenv || imagesLose(images(candidatesFor), vars, trustedImages()),
+        // Its own lines before the audit (a hook's first) that write where programs are looked for
+        // (`ln -s /bin/true /usr/local/bin/gitguard`, ~/.gitconfig) lose it as an earlier step would.
+        lost:
+          settingLoses(vars) ||
+          dotenv ||
+          imagesLose(images(candidatesFor), vars, trustedImages()) ||
+          changesLaterSteps(ownBefore(script) ?? ''),
         before: ownEarlier(script, ROOT.folder),
       });
       return [...keys].some((key) => RUNNING.has(key) && mergedRuns(candidatesFor(key)));

@@ -190,21 +190,27 @@ export const isEarlier = (e: boolean | Earlier[] | 'workspace'): e is Earlier[] 
  * being shell-gate.ts's to judge.
  */
 export function ownEarlier(script: string, folder: string | null): Earlier[] {
+  const before = ownBefore(script);
+  if (before === undefined) return [];
+  let asked = false;
+  const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };
+  return walk(parseScript(before), co, 0) && asked ? [{ script: before, folder, goMoved: false, own: true }] : [];
+}
+
+/** The gate step's own lines before its audit (ownEarlier); undefined where no line names gitguard. */
+export function ownBefore(script: string): string | undefined {
   const lines = script.split('\n');
   let last = lines.length - 1;
   while (last >= 0 && !GITGUARD_WORD.test(lines[last]!)) last -= 1;
-  if (last < 0) return [];
+  if (last < 0) return undefined;
   const parts = lines[last]!.split(/&&|\|\||;|\|/);
-  const before = [
+  return [
     ...lines.slice(0, last),
     ...parts.slice(
       0,
       parts.findIndex((p) => GITGUARD_WORD.test(p)),
     ),
   ].join('\n');
-  let asked = false;
-  const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };
-  return walk(parseScript(before), co, 0) && asked ? [{ script: before, folder, goMoved: false, own: true }] : [];
 }
 
 /** Whether an earlier step changes what a later one runs, read through `co` (earlierChanges; its own lines not judged where `own`). */
