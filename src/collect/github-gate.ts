@@ -22,9 +22,9 @@ import { actionGates, OWN_ACTION, withFixedIds } from '../domain/audit-options.j
 import { checkoutRoots, ROOT, type Place } from '../domain/step-folder.js';
 import { deadJobNodes, deadReferences } from './job-runs.js';
 import { lostReferences } from '../domain/ci-references.js';
-import { envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
+import { changesLaterSteps, envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
 import { movesGo } from '../domain/runner-files.js';
-import { earlierStep, isEarlier, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
+import { earlierStep, isEarlier, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
 import { switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedImages } from './trusted-actions.js';
 import { containersLose } from './ci-images.js';
@@ -311,7 +311,8 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
             out.steps.push({
               ...step,
-              lost: lost || at.restored === true,
+              // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
+              lost: lost || at.restored === true || changesLaterSteps(ownBefore(v) ?? '', folder === null),
               script: v,
               at: { ...place, folder },
               before: [...at.before, ...ownEarlier(v, folder)],

@@ -42,3 +42,27 @@ describe('GitLab: hooks that run before the gate job clones', () => {
     batch.add(START, { [CI]: `default:\n${hooked('echo starting')}gitguard:\n${AUDIT}` }, true),
   );
 });
+
+// The same on GitHub: one `run:` whose lines before the audit plant the program it then runs.
+describe("GitHub: the gate step's own lines before its audit", () => {
+  const WF = '.github/workflows/ci.yml';
+  const job = (run: string): string =>
+    `on: push\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n${run
+      .split('\n')
+      .map((l) => `          ${l}`)
+      .join('\n')}\n`;
+  const start = { [WF]: job('npx gitguard audit --fail-on high') };
+  const batch = gateBatch(start);
+  const lost: Array<[string, string]> = [
+    ['ln -s /bin/true over npx, then the audit', 'ln -s /bin/true ~/.local/bin/npx\nnpx gitguard audit --fail-on high'],
+    [
+      'cp a checkout file over npx on the same line',
+      'cp ci/npx /usr/local/bin/npx && npx gitguard audit --fail-on high',
+    ],
+  ];
+  for (const [name, run] of lost) test(`${name}: lost`, batch.add(start, { [WF]: job(run) }, false));
+  test(
+    'lines that only print or install from the registry before it: kept',
+    batch.add(start, { [WF]: job('echo auditing\nnpm ci\nnpx gitguard audit --fail-on high') }, true),
+  );
+});
