@@ -25,6 +25,7 @@ import { lostReferences } from '../domain/ci-references.js';
 import { changesLaterSteps, envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, isEarlier, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
+import { ownActionLost, restoredBy, runGateLost, type Restored } from '../domain/checkout-writes.js';
 import { switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedImages } from './trusted-actions.js';
 import { containersLose } from './ci-images.js';
@@ -248,7 +249,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           const writes = envWritesBefore(runs, at.envWrites);
           for (const [k, i] of node.items.entries()) {
             const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier).flat()];
-            const restored = at.restored || earlier.slice(0, k).includes('workspace');
+            const restored = restoredBy(at.restored, earlier.slice(0, k));
             const next = { ...at, checked, lost: at.lost || lost, before: [...at.before, ...before], restored };
             collect(i, { ...next, envWrites: writes[k]! });
           }
@@ -271,14 +272,14 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           at.off || startupEnv(keys(scalar(entry(node, 'env'))), scalar(entry(scalar(entry(node, 'env')), 'BASH_ENV')));
         // gitguard's own action runs the audit its `with:` inputs give: `fail-on: critical` gates nothing.
         const uses = scalar(entry(node, 'uses'));
-        if (typeof uses === 'string') (out.local ??= []).push([uses, off || lost || at.restored === true]);
+        if (typeof uses === 'string') (out.local ??= []).push([uses, off || lost || !!at.restored]);
         if (typeof uses === 'string' && OWN_ACTION.test(uses.trim())) {
           const inputs = scalar(entry(node, 'with'));
           // An action runs in the workspace (no `working-directory:`), its `path:` read from there.
           const ws = { folder: '', roots: at.at.roots };
           const input = (name: string): unknown => plainValue(yaml, scalar(entry(inputs, name)), doc);
           const path = input('path') ?? '.';
-          const moved = at.restored && !(typeof path === 'string' && /^(?:\.\/?)?$/.test(path));
+          const moved = ownActionLost(at.restored, path, at.before);
           const gates = !off && !lost && !moved && actionGates(input, ws);
           if (gates && at.before.length) (out.pending ??= []).push(at.before);
           else out.mention ||= gates;
@@ -309,14 +310,11 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
-            out.steps.push({
-              ...step,
-              // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
-              lost: lost || at.restored === true || changesLaterSteps(ownBefore(v) ?? '', folder === null),
-              script: v,
-              at: { ...place, folder },
-              before: [...at.before, ...ownEarlier(v, folder)],
-            });
+            const before = [...at.before, ...ownEarlier(v, folder)];
+            // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
+            const own = changesLaterSteps(ownBefore(v) ?? '', folder === null);
+            const gone = lost || own || runGateLost(at.restored, v, before);
+            out.steps.push({ ...step, lost: gone, script: v, at: { ...place, folder }, before });
           }
         }
       };
@@ -389,5 +387,5 @@ interface Above {
   before: readonly Earlier[];
   envWrites?: string;
   /** An earlier step restored files into the workspace (earlier-steps.ts `workspace`): only gitguard's own action gates. */
-  restored?: boolean;
+  restored?: Restored;
 }

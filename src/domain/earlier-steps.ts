@@ -10,7 +10,7 @@ import { parseScript, type Command, type Script, type Word } from './shell-synta
 import { SHELLS, base } from './gitguard-call.js';
 import { checkoutRun } from './checkout-runs.js';
 import { commandStart, inlineScript, type Checkout } from './shell-state.js';
-import { changesLaterSteps, usesChangesLaterSteps } from './step-env.js';
+import { changesLaterSteps, usesChangesLaterSteps, writesCheckout } from './step-env.js';
 import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
 import { codeReaches, foreignShell, interpreterReaches } from './inline-code.js';
@@ -141,7 +141,9 @@ export interface StepKeys {
  * one runs, read as inline-code.ts reads code), an Earlier per folder where that hangs on files of the
  * checkout it runs (the chain reads them at the commit: no gate until then), `workspace` where it is
  * one of GitHub's that writes only under plain folders of the workspace (action-writes.ts: no gate
- * but gitguard's own action at the workspace), false where none.
+ * but gitguard's own action at the workspace), `written` where its script writes files of the checkout
+ * and runs none (step-env.ts writesCheckout: checkout-writes.ts says which gates that loses; one that
+ * both writes and runs them is true), false where none.
  * `goMoved`: Go's folder is set for the step (movesGo).
  */
 export function earlierStep(
@@ -149,7 +151,7 @@ export function earlierStep(
   folders: ReadonlyArray<string | null>,
   trusted?: ReadonlySet<string>,
   goMoved = false,
-): boolean | Earlier[] | 'workspace' {
+): EarlierResult {
   const { run, uses } = step;
   if (typeof uses === 'string') {
     const named = uses.trim();
@@ -174,10 +176,15 @@ export function earlierStep(
     if (!asked) return true;
     out.push({ script: run, folder, goMoved });
   }
-  return out.length > 0 && out;
+  const writes = writesCheckout(run);
+  if (out.length) return writes || out;
+  return writes && 'written';
 }
 
-export const isEarlier = (e: boolean | Earlier[] | 'workspace'): e is Earlier[] => typeof e === 'object';
+/** What earlierStep finds of one step. */
+export type EarlierResult = boolean | Earlier[] | 'workspace' | 'written';
+
+export const isEarlier = (e: EarlierResult): e is Earlier[] => typeof e === 'object';
 
 /**
  * The gate step's own lines before its audit, read as an earlier step: `./ci/setup.sh` then

@@ -323,6 +323,29 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   return false;
 }
 
+/** git commands that write files of the checkout from elsewhere (`git checkout x -- f`, `git apply p.diff`). */
+const GIT_PATCHES = /^(?:checkout|restore|apply|am|stash|cherry-pick|merge|pull|rebase|reset|switch)$/;
+/** A path a step writes that is in the checkout: relative, `.`, the workspace's, or one not read (`$X/y`). */
+const inCheckout = (p: string): boolean => !RUNNER_TEMP_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
+
+/**
+ * Whether `written`, an earlier step's script, writes a file of the checkout (curl -o, wget -O, cp,
+ * tee, sed -i, tar x, a redirection into a relative path, `.` or $GITHUB_WORKSPACE, one not read) or
+ * patches it (`git checkout x -- f`, `git apply`, `patch`): a later step running a checkout file
+ * (`bash ci/gate.sh`, `make audit`) runs what was written there, not the file at the commit.
+ */
+export function writesCheckout(written: string): boolean {
+  const script = runnerPlaces(written);
+  for (const words of commandWords(parseScript(script))) {
+    const tool = base(words[0] ?? '');
+    if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) return true;
+    if (writtenPaths(words).some(inCheckout)) return true;
+  }
+  for (const m of redirectionsOnly(script).matchAll(REDIRECT))
+    if (!SAFE_TARGET.test(m[2]!) && inCheckout(m[2]!)) return true;
+  return false;
+}
+
 /**
  * Whether the variables a CI file sets for a step (`env:`, GitLab `variables:`) change what its
  * gitguard runs in a way its reading does not follow (env-names.ts; PATH by its folders), or leave

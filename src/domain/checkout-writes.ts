@@ -1,0 +1,38 @@
+// Which gates an earlier step writing files of the checkout loses (earlier-steps.ts `written`): the
+// chain reads the files a gate runs at the commit, the job runs what the step wrote over them
+// (`curl -o ci/gate.sh URL` then `bash ci/gate.sh`; a Makefile or package.json written then `make
+// audit`, `npm run audit`). A step whose own command is gitguard's (`npx gitguard audit`) runs no
+// checkout file, nor does gitguard's own action: they keep the gate unless a checkout file run
+// before the audit (read at the commit) comes after the write.
+import { writesCheckout } from './step-env.js';
+import type { Earlier, EarlierResult } from './earlier-steps.js';
+
+/** What the steps above a gate wrote: true, a restore (action-writes.ts `workspace`); `written`, files of the checkout. */
+export type Restored = boolean | 'written' | undefined;
+
+/** `above` with a job's earlier steps (earlierStep results) added. */
+export const restoredBy = (above: Restored, earlier: readonly EarlierResult[]): Restored =>
+  above === true || earlier.includes('workspace') || above || (earlier.includes('written') && 'written');
+
+/**
+ * gitguard called by name as a command (`gitguard audit`, `npx gitguard audit`, `npm exec -- gitguard
+ * audit`, `pnpm dlx gitguard audit`), not a checkout file, a package script or a make target.
+ */
+const DIRECT =
+  /(?:^|[;&|(!{]|\bthen|\bdo|\belse)\s*(?:(?:npx|bunx)\s+(?:-\S+\s+)*|(?:npm|pnpm|yarn)\s+(?:exec|dlx)\s+(?:--\s+)?)?(?:@[\w.-]+\/)?gitguard(?:@[\w.^~-]*)?\s+audit\b/m;
+
+/**
+ * Whether a `run:` gate step with script `script` loses its gate: after a restore, always; after files
+ * of the checkout were written (above or by its own script), when it runs a checkout file (no direct
+ * call) or one runs before its audit (`before`: read at the commit, the job runs the written one).
+ */
+export function runGateLost(restored: Restored, script: string, before: readonly Earlier[]): boolean {
+  if (restored === true) return true;
+  if (restored !== 'written' && !writesCheckout(script)) return false;
+  return before.length > 0 || !DIRECT.test(script);
+}
+
+/** Whether gitguard's own action at `path` loses its gate: a restore and another path, or files written and checkout files run before it. */
+export const ownActionLost = (restored: Restored, path: unknown, before: readonly Earlier[]): boolean =>
+  (restored === true && !(typeof path === 'string' && /^(?:\.\/?)?$/.test(path))) ||
+  (restored === 'written' && before.length > 0);
