@@ -5,7 +5,7 @@
 // checkout file, nor does gitguard's own action: they keep the gate unless a checkout file run
 // before the audit (read at the commit) comes after the write.
 import { writesCheckout } from './step-env.js';
-import type { Earlier, EarlierResult } from './earlier-steps.js';
+import { ownBefore, type Earlier, type EarlierResult } from './earlier-steps.js';
 
 /** What the steps above a gate wrote: true, a restore (action-writes.ts `workspace`); `written`, files of the checkout. */
 export type Restored = boolean | 'written' | undefined;
@@ -23,12 +23,14 @@ const DIRECT =
 
 /**
  * Whether a `run:` gate step with script `script` loses its gate: after a restore, always; after files
- * of the checkout were written (above or by its own script), when it runs a checkout file (no direct
+ * of the checkout were written (above, or by its own script before its audit), when it runs a checkout file (no direct
  * call) or one runs before its audit (`before`: read at the commit, the job runs the written one).
  */
 export function runGateLost(restored: Restored, script: string, before: readonly Earlier[]): boolean {
   if (restored === true) return true;
-  if (restored !== 'written' && !writesCheckout(script)) return false;
+  // Its own writes count only before its audit (`npx gitguard audit | tee out.txt` writes after it); with
+  // no line naming gitguard (a gate through a file), all of them.
+  if (restored !== 'written' && !writesCheckout(ownBefore(script) ?? script)) return false;
   return before.length > 0 || !DIRECT.test(script);
 }
 
