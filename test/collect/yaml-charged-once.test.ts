@@ -3,26 +3,12 @@
 // later in the run. Charged again then, an honest history spent its budget twice on the same versions
 // and ended in a false "cannot be judged". Now a text read again is charged to a smaller allowance for
 // readings again, by its digest, never as a new text; a new text past the budget is still refused.
-import { inRun } from '../../src/collect/run-context.js';
+import { inBudget, KiB, padded } from '../helpers/yaml-budget-texts.js';
 import { parsedYaml } from '../../src/collect/yaml-budget.js';
 import { commandsRefused, filesRun } from '../../src/collect/command-reading.js';
 
-const KiB = 1024;
-
-/** A workflow of about `size` bytes of comments (the cheapest bytes to parse), distinct per `n`. */
-function comments(n: number, size: number): string {
-  const lines = [`on: [push]\n# version ${n}\n`];
-  for (let k = 0, length = 0; length < size; k += 1) {
-    const line = `# padding ${k} of ${n}: ${'x'.repeat(64)}\n`;
-    lines.push(line);
-    length += line.length;
-  }
-  return lines.join('');
-}
-
-/** `f` in a run of its own whose budget is `mb` MiB. */
-const inBudget = <T>(mb: number, f: () => Promise<T>): Promise<T> =>
-  inRun({ env: { ...process.env, GITGUARD_YAML_PARSE_MB: String(mb) }, secrets: new Set() }, f);
+/** A workflow of about `size` bytes of comments, distinct per `n`. */
+const comments = (n: number, size: number): string => padded(`on: [push]\n# version ${n}\n`, n, size);
 
 describe('the YAML budget charges a text once a run', () => {
   test('a parse dropped from those kept and asked for again is read, not refused for the budget', async () => {

@@ -3,27 +3,15 @@
 // cost time without bound. Now each line reading is charged to an allowance of its own (four times
 // the budget, in bytes of text): past it the reader has no answer and the run says so (the files the
 // CI runs are not watched, the gate not judged), never an answer read as "runs nothing".
-import { inRun } from '../../src/collect/run-context.js';
+import { inBudget, KiB, padded } from '../helpers/yaml-budget-texts.js';
 import { ciReferencesIn, ciVariables, referencesUnread, runCommands } from '../../src/collect/ci-yaml.js';
 import { commandsRefused } from '../../src/collect/command-reading.js';
 
-const KiB = 1024;
 const WORKFLOWS = '.github/workflows';
 
 /** A workflow of ~300 KiB (past what is parsed at all), running a local workflow of its own, distinct per `n`. */
-function tooLarge(n: number): string {
-  const lines = [`on: [push]\njobs:\n  a:\n    uses: ./.github/workflows/reused-${n}.yml\n`];
-  for (let k = 0, length = 0; length < 300 * KiB; k += 1) {
-    const line = `# padding ${k} of ${n}: ${'x'.repeat(64)}\n`;
-    lines.push(line);
-    length += line.length;
-  }
-  return lines.join('');
-}
-
-/** `f` in a run of its own whose budget is `mb` MiB. */
-const inBudget = <T>(mb: number, f: () => Promise<T>): Promise<T> =>
-  inRun({ env: { ...process.env, GITGUARD_YAML_PARSE_MB: String(mb) }, secrets: new Set() }, f);
+const tooLarge = (n: number): string =>
+  padded(`on: [push]\njobs:\n  a:\n    uses: ./.github/workflows/reused-${n}.yml\n`, n, 300 * KiB);
 
 describe('line readings of CI texts are charged', () => {
   test('past the allowance a text is not read by line, and the run says what it runs is not known', async () => {
