@@ -313,7 +313,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             const before = [...at.before, ...ownEarlier(v, folder)];
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
             const own = changesLaterSteps(ownBefore(v) ?? '', folder === null);
-            const gone = lost || own || runGateLost(at.restored, v, before);
+            const gone = lost || own || runGateLost(at.restored, v, before, folder);
             out.steps.push({ ...step, lost: gone, script: v, at: { ...place, folder }, before });
           }
         }

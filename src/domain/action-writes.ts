@@ -60,7 +60,15 @@ const pathsOf = (v: unknown): string[] =>
  * ($HOME but a package manager's cache, an absolute path, an expansion, a climb), the git folder, or
  * the workspace itself (download-artifact with no `path:`, `.`), which no gate survives.
  */
-export type RestoreReach = 'none' | 'workspace' | 'anywhere';
+export type RestoreReach = 'none' | 'plain' | 'workspace' | 'anywhere';
+
+/**
+ * A name in a workspace path that npm's lookup of a program or its settings reads (`node_modules`,
+ * `.npmrc`, `package.json`), or a version manager's shim reads to pick node, or gitguard's own folder:
+ * a restore naming none is `plain` (checkout-writes.ts: a direct call of gitguard at the root keeps).
+ */
+const LOOKUP_NAME =
+  /(?:^|\/)(?:node_modules|\.npmrc|package\.json|\.tool-versions|\.node-version|\.nvmrc|\.?mise\.toml|\.gitguard)(?:\/|$)/;
 
 /**
  * What a step of GitHub's own with inputs `input` (a `with:` value by name) writes (RestoreReach): a
@@ -76,7 +84,7 @@ export function actionReach(uses: string, input: (name: string) => unknown): Res
     // A `.` or `..` name: the action normalizes the path (`~/.cache/./node` is corepack's), HOME_CACHE reads it as written.
     for (const p of given.filter((q) => !HOME_CACHE.test(q) || DOT_STEP.test(q))) {
       if (CLIMBS.test(p) || (!WORKSPACE_ONLY.test(p) && !HOME_TOOL.test(p))) return 'anywhere';
-      out = 'workspace';
+      out = out === 'workspace' || LOOKUP_NAME.test(p) ? 'workspace' : 'plain';
     }
   } else if (CHECKOUT.test(uses))
     for (const p of given.filter((q) => PROGRAM_NAME.test(q))) {

@@ -12,6 +12,7 @@
 // `--trust-root` is the change (`HEAD`, `$GITHUB_SHA`: judged by the policy it brings) or whose
 // `--trust-root`/`--base` is read from the checkout (`$(cat .gitguard/root)`).
 import { inCheckout, namedFolder, ROOT, type Place } from './step-folder.js';
+import { expressionWords } from './expression-words.js';
 
 /**
  * The rules a gate must run and fail on, with their threats (test/meta checks them against rules/):
@@ -184,8 +185,16 @@ export function actionGates(input: (name: string) => unknown, at: Place = ROOT):
   ];
   if (path === undefined || failOn === undefined || threats === undefined || more === undefined) return false;
   const args = [path, '--fail-on', failOn, ...(threats ? ['--threat', threats] : [])];
-  return auditGates([...args, ...more.split(/\s+/).filter(Boolean)], [], at);
+  // The runner writes each `${{ x }}` in before the action splits `args`: an object id GitHub sets is
+  // one word (`--base ${{ github.event.before }}`); any other value may be several, or none.
+  const words = expressionWords(more.split(/\s+/).filter(Boolean)).flatMap((w) =>
+    w.includes('${{') && !FORGE_ID.test(w) ? w.split(' ') : [w],
+  );
+  return auditGates([...args, ...words], [], at);
 }
+
+/** An expression the forge sets to one commit id of the push (`${{ github.event.before }}`, `${{ github.sha }}`). */
+const FORGE_ID = /^\$\{\{\s*(?:github|gitea|forgejo)\.(?:sha|event\.before|event\.after)\s*\}\}$/;
 
 /** gitguard's options that read a file: what it suppresses (`--baseline`) and whose keys it trusts. */
 const FILE_OPTIONS = ['--baseline', '--keyring', '--allowed-signers', '--revoked-keys'];
@@ -209,6 +218,18 @@ export function gitguardFiles(script: string): string[] {
       for (const o of FILE_OPTIONS) out.push(...(opts.get(o) ?? []).filter(Boolean));
     }
   return out;
+}
+
+/**
+ * Whether gitguard's arguments `args` (its command's words past the `audit` or `verify` word) name no
+ * path: no repository (`-C`, `--repo`, a positional but `.`) and no file its options read
+ * (FILE_OPTIONS): it reads the repository of the folder it runs in and nothing else of the workspace.
+ */
+export function namesNoPath(args: readonly string[]): boolean {
+  const opts = optionsOf(args);
+  return (
+    (opts.get('') ?? []).every((p) => p === '.' || p === './') && !['--repo', ...FILE_OPTIONS].some((o) => opts.has(o))
+  );
 }
 
 /** A full object id, as `--trust-root` names a commit the change cannot be. */

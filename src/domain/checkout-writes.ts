@@ -6,35 +6,48 @@
 // before the audit (read at the commit) comes after the write.
 import { writesCheckout } from './step-env.js';
 import { ownBefore, type Earlier, type EarlierResult } from './earlier-steps.js';
+import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
 
-/** What the steps above a gate wrote: true, a restore (action-writes.ts `workspace`); `written`, files of the checkout. */
-export type Restored = boolean | 'written' | undefined;
+/**
+ * What the steps above a gate wrote: true, a restore under the workspace that npm's lookup may read
+ * (action-writes.ts `workspace`); `plain`, restores under plain folders only (`plain`); `written`,
+ * files of the checkout.
+ */
+export type Restored = true | { plain?: true; written?: true } | false | undefined;
 
 /** `above` with a job's earlier steps (earlierStep results) added. */
-export const restoredBy = (above: Restored, earlier: readonly EarlierResult[]): Restored =>
-  above === true || earlier.includes('workspace') || above || (earlier.includes('written') && 'written');
+export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): Restored {
+  if (above === true || earlier.includes('workspace')) return true;
+  const plain = (above && above.plain) || earlier.includes('plain');
+  const written = (above && above.written) || earlier.includes('written');
+  return plain || written ? { ...(plain && { plain: true }), ...(written && { written: true }) } : above;
+}
 
 /**
- * gitguard called by name as a command (`gitguard audit`, `npx gitguard audit`, `npm exec -- gitguard
- * audit`, `pnpm dlx gitguard audit`), not a checkout file, a package script or a make target.
+ * Whether a `run:` gate step with script `script` in `folder` loses its gate: after a restore npm's
+ * lookup may read, always; after restores under plain folders only, unless it calls gitguard by name
+ * at the root (direct-gate.ts plainRestoreKeeps); after files of the checkout were written (above, or
+ * by its own script before its audit), when it runs a checkout file (no direct call: direct-gate.ts)
+ * or one runs before its audit (`before`: read at the commit, the job runs the written one).
  */
-const DIRECT =
-  /(?:^|[;&|(!{]|\bthen|\bdo|\belse)\s*(?:(?:npx|bunx)\s+(?:-\S+\s+)*|(?:npm|pnpm|yarn)\s+(?:exec|dlx)\s+(?:--\s+)?)?(?:@[\w.-]+\/)?gitguard(?:@[\w.^~-]*)?\s+audit\b/m;
-
-/**
- * Whether a `run:` gate step with script `script` loses its gate: after a restore, always; after files
- * of the checkout were written (above, or by its own script before its audit), when it runs a checkout file (no direct
- * call) or one runs before its audit (`before`: read at the commit, the job runs the written one).
- */
-export function runGateLost(restored: Restored, script: string, before: readonly Earlier[]): boolean {
-  if (restored === true) return true;
+export function runGateLost(
+  restored: Restored,
+  script: string,
+  before: readonly Earlier[],
+  folder: string | null,
+): boolean {
+  if (restored === true || (restored && restored.plain && !plainRestoreKeeps(script, folder, before))) return true;
   // Its own writes count only before its audit (`npx gitguard audit | tee out.txt` writes after it); with
   // no line naming gitguard (a gate through a file), all of them.
-  if (restored !== 'written' && !writesCheckout(ownBefore(script) ?? script)) return false;
-  return before.length > 0 || !DIRECT.test(script);
+  if (!(restored && restored.written) && !writesCheckout(ownBefore(script) ?? script)) return false;
+  return before.length > 0 || !callsGitguardDirectly(script);
 }
 
 /** Whether gitguard's own action at `path` loses its gate: a restore and another path, or files written and checkout files run before it. */
-export const ownActionLost = (restored: Restored, path: unknown, before: readonly Earlier[]): boolean =>
-  (restored === true && !(typeof path === 'string' && /^(?:\.\/?)?$/.test(path))) ||
-  (restored === 'written' && before.length > 0);
+export function ownActionLost(restored: Restored, path: unknown, before: readonly Earlier[]): boolean {
+  if (!restored) return false;
+  const root = typeof path === 'string' && /^(?:\.\/?)?$/.test(path);
+  return (
+    ((restored === true || !!restored.plain) && !root) || (restored !== true && !!restored.written && before.length > 0)
+  );
+}

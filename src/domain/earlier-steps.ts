@@ -182,7 +182,7 @@ export function earlierStep(
 }
 
 /** What earlierStep finds of one step. */
-export type EarlierResult = boolean | Earlier[] | 'workspace' | 'written';
+export type EarlierResult = boolean | Earlier[] | 'plain' | 'workspace' | 'written';
 
 export const isEarlier = (e: EarlierResult): e is Earlier[] => typeof e === 'object';
 

@@ -6,6 +6,7 @@
 import { auditGates, verifyGates } from './audit-options.js';
 import { inCheckout, ROOT, type Place } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
+import { expressionWords } from './expression-words.js';
 
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'mksh']);
 export const base = (w: string): string => w.slice(w.lastIndexOf('/') + 1);
@@ -20,32 +21,24 @@ const INSTALLERS = new Set([
 /** gitguard's commands that judge something and fail on it; the others (rules, init, baseline, ledger) do not. */
 const CHECKS = new Set(['audit', 'verify']);
 
-/**
- * The words with each `${{ x }}` one word again: the runner puts the value in before the shell splits
- * the line (`--base ${{ github.event.before }}` is one option value; the shell reading split it in three).
- */
-function expressionWords(words: readonly string[]): string[] {
-  const out: string[] = [];
-  let open = false;
-  for (const w of words) {
-    if (open) out[out.length - 1] += ` ${w}`;
-    else out.push(w);
-    const last = out[out.length - 1]!;
-    open = last.lastIndexOf('${{') > last.lastIndexOf('}}');
-  }
-  return out;
-}
-
 /** A gitguard command line among a program's words (`find . -exec gitguard audit \;`, `ssh h 'npx gitguard verify'`). */
 const CARRIED =
   /(?:^|\s)(?:\S*\/)?(?:(?:npx|bunx|pnpx)\s+(?:-\S+\s+)*)?(?:@[\w.-]+\/)?gitguard(?:\.js|@\S*)?\s+(?:audit|verify|hook|-|\$)/;
+/** gitguard's package by name, maybe with a registry version or range. */
+const PACKAGE = /^(?:@[\w.-]+\/)?gitguard(?:@[\w.^~-]*)?$/;
+/** A runner's options that change neither which package it runs nor where it gets it from (not `--package=`, `--registry=`). */
+const QUIET = /^(?:-y|--yes|-q|--quiet|-s|--silent|--no-install|--prefer-offline|--prefer-online|--offline)$/;
 const RUNNERS = ['npx', 'bunx', 'pnpx', 'npm', 'pnpm', 'yarn'];
 
 /**
- * What a command naming gitguard is: a check that fails with it, or no check (help, an install, a
- * print, a run that opens another repository than the checkout: `at`, where it runs, step-folder.ts).
+ * The command past its wrappers and gitguard's own arguments where the command names gitguard as the
+ * program it runs (`gitguard`, `npx -y gitguard@1`, `npm exec -- gitguard`, `node .../gitguard.js`;
+ * `args` undefined: another program, a file or script named after it); `none` where a wrapper runs it
+ * otherwise, or the command prints or installs.
  */
-export function gitguardCall(split: readonly string[], at: Place = ROOT): 'check' | 'none' {
+function calledArgs(
+  split: readonly string[],
+): 'none' | { name: string; words: readonly string[]; args: readonly string[] | undefined; named: boolean } {
   // Past the wrappers that run it once with its status (command-wrappers.ts); another program that
   // runs it (`find -exec`, `xargs`, `docker run`, `ssh`, `sudo -b`) is no gate.
   const all = expressionWords(split);
@@ -56,6 +49,8 @@ export function gitguardCall(split: readonly string[], at: Place = ROOT): 'check
   if (INERT.has(name)) return 'none';
   if (INSTALLERS.has(name) && INSTALLS.has(words.find((w, k) => k > 0 && !w.startsWith('-')) ?? '')) return 'none';
   let args: readonly string[] | undefined;
+  // `named`: by its name alone (PATH, a package runner's package), not by a path to a file.
+  let named = words[0] === 'gitguard';
   if (name === 'gitguard' || /\bgitguard(?:\.js)?$/.test(words[0] ?? '')) args = words.slice(1);
   else if (RUNNERS.includes(name) || (name === 'node' && words[1])) {
     // `npx -y gitguard@1 audit`, `pnpm dlx gitguard`, `npm exec -- gitguard`, `node node_modules/gitguard/bin/gitguard.js`.
@@ -65,7 +60,32 @@ export function gitguardCall(split: readonly string[], at: Place = ROOT): 'check
       (w) => w.startsWith('-') || ['exec', 'x', 'dlx', '--'].includes(w) || w.includes('gitguard'),
     );
     if (pos > 0 && runner) args = words.slice(pos + 1);
+    const plain = before.every((w) => QUIET.test(w) || ['exec', 'x', 'dlx', '--'].includes(w));
+    // A registry version or range (`gitguard@1`), not a spec naming a folder or file (`gitguard@file:./x`).
+    named = pos > 0 && plain && name !== 'node' && words[0] === name && PACKAGE.test(words[pos]!);
   }
+  return { name, words, args, named };
+}
+
+/**
+ * Whether the command `split` (its words past any NAME=VALUE in front) is gitguard itself called by
+ * its name to `audit` or `verify` (whether that gates, where it runs, is gitguardCall's to say):
+ * `gitguard audit` from PATH, `npx gitguard audit`; not a file
+ * (`./bin/gitguard`, `node node_modules/gitguard/...`), package script or make target named after it.
+ */
+export const directCheck = (split: readonly string[]): boolean => {
+  const called = calledArgs(split);
+  return called !== 'none' && called.named && !!called.args?.some((a) => CHECKS.has(a));
+};
+
+/**
+ * What a command naming gitguard is: a check that fails with it, or no check (help, an install, a
+ * print, a run that opens another repository than the checkout: `at`, where it runs, step-folder.ts).
+ */
+export function gitguardCall(split: readonly string[], at: Place = ROOT): 'check' | 'none' {
+  const called = calledArgs(split);
+  if (called === 'none') return 'none';
+  const { name, words, args } = called;
   // A script, a make target, a package script named so: counts as running it where it runs; a
   // program not known to hand gitguard's command line on faithfully is none.
   if (!args) {

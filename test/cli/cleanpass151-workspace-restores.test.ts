@@ -32,6 +32,8 @@ const KEPT: Case[] = [
   ['actions/cache of node_modules', { [WF]: job(cache('node_modules')) }],
   ['actions/cache/restore of node_modules', { [WF]: job(cache('node_modules', 'actions/cache/restore@v4')) }],
   ['actions/cache of target/', { [WF]: job(cache('target/')) }],
+  // cleanpass160: npx never looks under target/ (it looks in node_modules/.bin up the tree and its cache).
+  ['target/ before npx gitguard', { [WF]: job(cache('target/'), NPX) }],
   ['actions/cache of .venv', { [WF]: job(cache('.venv')) }],
   ["Cargo's registry and target/", { [WF]: job(cache(CARGO)) }],
   ["Gradle's caches and wrapper", { [WF]: job(cache('~/.gradle/caches\n~/.gradle/wrapper')) }],
@@ -65,7 +67,6 @@ const KEPT: Case[] = [
 ];
 const LOST: Case[] = [
   ['node_modules before npx gitguard', { [WF]: job(cache('node_modules'), NPX) }],
-  ['target/ before npx gitguard', { [WF]: job(cache('target/'), NPX) }],
   ['a folder before the action auditing it', { [WF]: job(cache('sub'), `${ACTION}          path: sub\n`) }],
   ['the workspace (./)', { [WF]: job(cache('./')) }],
   ['download-artifact with no path', { [WF]: job(artifact()) }],

@@ -175,7 +175,8 @@ describe("GitHub's own actions restoring files before the gate", () => {
         '          path: |\n            ~/.npm\n            node_modules/.bin\n          key: k\n',
       ),
     ],
-    ['actions/cache over a checkout script', uses('actions/cache@v4', '          path: ci\n          key: k\n')],
+    // A restore of plain folders (`ci`) keeps `npx gitguard audit` since cleanpass160: npm's project settings do not.
+    ['actions/cache over .npmrc', uses('actions/cache@v4', '          path: .npmrc\n          key: k\n')],
     ['actions/download-artifact into the workspace', uses('actions/download-artifact@v4', '          name: x\n')],
     [
       'actions/download-artifact into ~/.local/bin',

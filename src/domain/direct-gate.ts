@@ -1,0 +1,86 @@
+// Whether a gate step's script calls gitguard itself by name (`npx gitguard audit`, `gitguard audit`
+// from PATH, `FOO=1 npx gitguard audit`, `env -u X npx gitguard audit`), the reading of
+// gitguard-call.ts directCheck: such a call runs no file of the checkout, so files an earlier step
+// wrote there change it only through a checkout file run before the audit (checkout-writes.ts). A
+// variable set for the call that changes which program runs or how (env-names.ts shadowingName:
+// PATH, NODE_OPTIONS, npm_config_*; and git's GIT_*, which the runner's git and a hook read) or one
+// unset (`env -u PATH`) makes it no such call.
+import { parseScript, type Command, type Script } from './shell-syntax.js';
+import { directCheck } from './gitguard-call.js';
+import { shadowingName } from './env-names.js';
+import { namesNoPath } from './audit-options.js';
+
+const ASSIGNMENT = /^([A-Za-z_]\w*)=/;
+const loses = (name: string): boolean => shadowingName(name) || /^GIT_/.test(name);
+
+/** The names a command's words set or unset before its program (`X=1`, env's `X=1`, `-u X`, `--unset=X`). */
+function namesSet(words: readonly string[], program: number): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < program; k += 1) {
+    const w = words[k]!;
+    const set = ASSIGNMENT.exec(w)?.[1] ?? /^--unset=(.*)$/.exec(w)?.[1];
+    if (set !== undefined) out.push(set);
+    else if (w === '-u' || w === '--unset') out.push(words[k + 1] ?? '');
+    else if (/^-u./.test(w)) out.push(w.slice(2));
+  }
+  return out;
+}
+
+/** Whether one simple command is a direct call of gitguard with nothing set that changes what runs. */
+function direct(words: readonly string[]): boolean {
+  let start = 0;
+  while (start < words.length && ASSIGNMENT.test(words[start]!)) start += 1;
+  const rest = words.slice(start);
+  // Where gitguard's name is in the words past the assignments (and the wrappers: env's own).
+  const at = rest.findIndex((w) => /gitguard/.test(w));
+  if (at < 0 || !directCheck(rest)) return false;
+  return !namesSet(words, start + at).some(loses);
+}
+
+function some(script: Script, f: (words: string[]) => boolean): boolean {
+  const cmd = (c: Command): boolean => {
+    switch (c.kind) {
+      case 'simple':
+        return f(c.words.map((w) => w.value));
+      case 'group':
+        return some(c.body, f);
+      case 'if':
+        return (
+          c.clauses.some(([a, b]) => some(a, f) || some(b, f)) || (c.otherwise !== undefined && some(c.otherwise, f))
+        );
+      case 'loop':
+        return (c.cond !== undefined && some(c.cond, f)) || some(c.body, f);
+      case 'case':
+        return c.branches.some((b) => some(b, f));
+      case 'function':
+        return cmd(c.body);
+    }
+  };
+  return script.some((a) => a.pipelines.some((p) => p.commands.some(cmd)));
+}
+
+/**
+ * Whether a `run:` gate step keeps its gate after restores under plain folders of the workspace only
+ * (action-writes.ts `plain`: `target/`, `.venv`, `dist/`, none npm's lookup reads): it runs at the
+ * workspace's root (`folder` ''), no checkout file runs before its audit (`before` empty: one the
+ * commit lacks may be a restored one), and each of its commands naming gitguard calls gitguard by its
+ * name (npx looks in `node_modules/.bin` from there up and in its own cache, a name on PATH in PATH's
+ * folders: none restored) on the repository it runs in, naming no path of the workspace (namesNoPath).
+ */
+export function plainRestoreKeeps(script: string, folder: string | null, before: readonly unknown[]): boolean {
+  if (folder !== '' || before.length) return false;
+  let calls = 0;
+  const other = some(parseScript(script), (words) => {
+    if (!words.some((w) => /gitguard/.test(w))) return false;
+    calls += 1;
+    if (!direct(words)) return true;
+    const at = words.findIndex((w) => /gitguard/.test(w));
+    const args = words.slice(at + 1);
+    const sub = args.findIndex((w) => w === 'audit' || w === 'verify');
+    return !namesNoPath(args.filter((_, k) => k !== sub));
+  });
+  return calls > 0 && !other;
+}
+
+/** Whether `script` calls gitguard itself by name as a check in one of its commands (direct). */
+export const callsGitguardDirectly = (script: string): boolean => some(parseScript(script), direct);
