@@ -3,14 +3,18 @@
 // ${{ inputs.root }}` audits from the commit a caller names by its full id. The called file alone
 // leaves the input an expression the change may choose (audit-options.ts fixedStart: no gate); read
 // with a caller's fixed value written in (fixedRootValue: a full object id or `${{ vars.X }}`), it
-// gates as that caller's job runs it. Only such values are written in: hex digits or a forge setting
-// change no YAML structure and no shell word. A caller whose value is anything else, an input left
+// gates as that caller's job runs it. Only such values are written in: hex digits, a forge setting or
+// an image's name (a called job's `container: ${{ inputs.image }}`, judged as ci-images.ts judges an
+// image) change no YAML structure and no shell word. A caller whose value is anything else, an input left
 // to its default, a calling job with an `if:` or `needs:` (it may not run), or a file not parsed: the
 // called file as written (fail closed).
 import type { Document } from 'yaml';
 import { parsedYaml } from './yaml-budget.js';
 import { resolveAlias } from './yaml-aliases.js';
 import { fixedRootValue } from '../domain/audit-options.js';
+
+/** An image a caller names (`node:20`, `ghcr.io/o/x@sha256:...`): no YAML structure, no shell word but itself. */
+const IMAGE = /^[A-Za-z0-9][\w./:@-]*$/;
 
 /** At most this many calling jobs read per caller. */
 const MAX_CALLS = 32;
@@ -43,7 +47,7 @@ export async function calledTexts(caller: string, ref: string, called: readonly 
   return out;
 }
 
-/** For each job of `doc` calling `ref`: its `with:` inputs whose value is a fixed root. */
+/** For each job of `doc` calling `ref`: its `with:` inputs whose value is a fixed root or an image's name. */
 function callsOf(yaml: typeof import('yaml'), doc: Document, ref: string): Array<Map<string, string>> {
   const node = (n: unknown): unknown => resolveAlias(yaml, n, doc);
   const jobs = node(yaml.isMap(doc.contents) ? doc.contents.get('jobs', true) : undefined);
@@ -62,7 +66,8 @@ function callsOf(yaml: typeof import('yaml'), doc: Document, ref: string): Array
       const [k, v] = [node(p.key), node(p.value)];
       if (!yaml.isScalar(k) || !yaml.isScalar(v) || typeof k.value !== 'string' || typeof v.value !== 'string')
         continue;
-      if (/^[A-Za-z_][\w-]*$/.test(k.value) && fixedRootValue(v.value)) fixed.set(k.value, v.value.trim());
+      if (/^[A-Za-z_][\w-]*$/.test(k.value) && (fixedRootValue(v.value) || IMAGE.test(v.value.trim())))
+        fixed.set(k.value, v.value.trim());
     }
     out.push(fixed);
   }

@@ -78,6 +78,9 @@ export async function vouchedIn(text: string, into: Vouched): Promise<void> {
         into.images.add(canonical(v));
         if (Array.isArray(v)) for (const e of v) into.images.add(canonical(e));
       }
+      // A calling job's `with:` value, written in for the called job's `${{ inputs.x }}` (called-inputs.ts).
+      if (key === 'with' && v && typeof v === 'object' && !Array.isArray(v))
+        for (const value of Object.values(v)) if (typeof value === 'string') into.images.add(canonical(value));
       if ((key === 'variables' || key === 'env') && v && typeof v === 'object' && !Array.isArray(v))
         for (const [name, raw] of Object.entries(v)) {
           const value: unknown = raw && typeof raw === 'object' ? (raw as { value?: unknown }).value : raw;
@@ -122,7 +125,7 @@ export function imagesLose(
 /**
  * Whether a GitHub job's `container:` and `services:` (`get`: a key of the job, as the workflow reads
  * it) lose the gate (imagesLose); with an expression in them (`${{ matrix.image }}`), its `strategy:`
- * too, whose matrix sets it.
+ * too, whose matrix sets it; any other expression (`${{ inputs.image }}`: the caller's `with:`) loses it.
  */
 export function containersLose(
   yaml: typeof import('yaml'),
@@ -134,12 +137,19 @@ export function containersLose(
   if (!vouched) return false;
   const values = ['container', 'services'].map((key) => nodeValue(yaml, get(key), doc));
   const expression = values.some((v) => v !== undefined && canonical(v).includes('${{'));
+  // An expression but the matrix's (`${{ inputs.image }}`, a calling job's `with:`; `vars.X`): its value is set elsewhere.
+  if (values.some((v) => v !== undefined && !matrixOnly(canonical(v)))) return true;
   return imagesLose(
     expression ? [...values, nodeValue(yaml, get('strategy'), doc) ?? UNREADABLE] : values,
     vars,
     vouched,
   );
 }
+
+/** Whether each `${{ }}` in a text names one value of the job's matrix alone (`${{ matrix.image }}`). */
+const matrixOnly = (text: string): boolean =>
+  [...text.matchAll(/\$\{\{(.*?)\}\}/g)].every(([, e]) => /^\s*matrix\.[\w-]+\s*$/.test(e!)) &&
+  !/\$\{\{(?!.*?\}\})/.test(text);
 
 /** The keys by which a GitLab job runs something of its own (a job with none merges into an included one). */
 const OWN_RUN = ['script', 'trigger', 'run'];

@@ -17,6 +17,7 @@ import { ciReferencesIn, referencesUnread, startsForChanges } from './ci-yaml.js
 import { deadLocalReferences, namesGitguard, UNREAD, type Gate } from './github-gate.js';
 import { directGateAt } from './earlier-files.js';
 import { calledTexts } from './called-inputs.js';
+import { callerEarlier, type Caller, type ReadText } from './caller-steps.js';
 import { partNamesGitguard } from '../domain/ci-commands.js';
 import { partText } from './chain-part.js';
 import { changesLaterSteps } from '../domain/step-env.js';
@@ -34,13 +35,12 @@ const MAX_SUBFOLDERS = 64;
 type State = readonly (string | null)[];
 
 /**
- * What a forge reads at its place in a state: whether it runs gitguard as written (RunnerGates' one
- * answer), the texts read with whether a workflow that starts calls them, and GitLab's files (its
- * configuration is read as one: gitlab-gate.ts) with the local paths known absent.
+ * What a forge reads at its place in a state: whether it runs gitguard as written (RunnerGates' one answer), the
+ * texts read (ReadText), and GitLab's files (read as one: gitlab-gate.ts) with the local paths known absent.
  */
 export interface Reading {
   gate: Gate | undefined;
-  files: ReadonlyArray<readonly [text: string, called: boolean]>;
+  files: readonly ReadText[];
   gitlab: { named: ReadonlyArray<readonly [string, string]>; absent: ReadonlySet<string> };
 }
 
@@ -284,17 +284,17 @@ export class CiGateReader {
     let unknown = false;
     let unread = false;
     /** Each text read, and whether a workflow that starts runs it (a local action, a reusable workflow). */
-    const read: Array<[string, boolean]> = [];
+    const read: ReadText[] = [];
     const reading = (gate: Gate | undefined): Reading => ({ gate, files: read, gitlab: { named, absent } });
     /** Whether a text runs gitguard (an unread one is remembered: another may still run it). */
-    const runs = async (text: string, called = false): Promise<boolean> => {
-      read.push([text, called]);
+    const runs = async (text: string, called = false, caller: Caller = []): Promise<boolean> => {
+      read.push([text, called, caller]);
       const gate = await namesGitguard(text, called);
       unread ||= gate === UNREAD;
       return gate === true;
     };
     /** Texts still to look for references in, with the CI file they stand for. */
-    const texts: Array<[string, string]> = [];
+    const texts: Array<[string, string, Caller]> = [];
     /** GitLab's files, with their paths, and the local paths it includes known to hold no file. */
     const named: Array<[string, string]> = [];
     const absent = new Set<string>();
@@ -304,14 +304,13 @@ export class CiGateReader {
     const whole = ci === GITLAB_CI;
     for (const text of files ?? []) {
       if (!whole && (await runs(text))) return reading(true);
-      // A workflow no change starts (only `workflow_dispatch`, `schedule`, a reusable one's
-      // `workflow_call`) runs what it names for no change either.
-      if (whole || (await startsForChanges(text))) texts.push([text, ci]);
+      // A workflow no change starts (`workflow_dispatch`, `schedule`, `workflow_call` alone) runs nothing it names.
+      if (whole || (await startsForChanges(text))) texts.push([text, ci, []]);
       named.push([ci, text]);
     }
     const seen = new Set<string>();
     for (let i = 0; i < texts.length && seen.size < MAX_FOLLOWED; i += 1) {
-      const [text, origin] = texts[i]!;
+      const [text, origin, inherited] = texts[i]!;
       // A reusable workflow or action only a job that never runs calls (`if: false`, `needs:` on one) runs for no change.
       const dead = whole ? [] : await deadLocalReferences(text, origin);
       const refs = (await ciReferencesIn(text, origin)).filter((r) => !dead.includes(r));
@@ -328,9 +327,10 @@ export class CiGateReader {
         if (!entry || (whole && !isFileEntry(entry))) continue;
         const files = await this.filesOf(ref, entry);
         if (files === undefined) unknown = true;
+        const caller = await callerEarlier(text, origin, ref, inherited);
         for (const t of whole ? (files ?? []) : await calledTexts(text, ref, files ?? [])) {
-          if (!whole && (await runs(t, true))) return reading(true);
-          texts.push([t, origin]);
+          if (!whole && (await runs(t, true, caller))) return reading(true);
+          texts.push([t, origin, caller]);
           named.push([ref, t]);
         }
       }

@@ -9,6 +9,7 @@ import { runContext } from './run-context.js';
 import { gateSteps, GITGUARD, stepJudged, UNREAD, type GateStep } from './github-gate.js';
 import { scriptGates } from './script-gate.js';
 import { gitlabSteps } from './gitlab-gate.js';
+import { withCaller, type ReadText } from './caller-steps.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
@@ -67,7 +68,7 @@ async function oneAt(read: Read, tip: string, step: Earlier): Promise<boolean> {
 export async function directGateAt(
   read: Read,
   tip: string,
-  files: ReadonlyArray<readonly [string, boolean]>,
+  files: readonly ReadText[],
   gitlab?: { named: ReadonlyArray<readonly [string, string]>; absent: ReadonlySet<string> },
 ): Promise<boolean> {
   const clear = async (before: readonly Earlier[] | undefined): Promise<boolean> =>
@@ -77,11 +78,10 @@ export async function directGateAt(
     ? [() => gitlabSteps(gitlab.named, gitlab.absent)]
     : files
         .filter(([text]) => GITGUARD.test(text))
-        .map(
-          ([text, called]) =>
-            () =>
-              gateSteps(text, called),
-        );
+        .map(([text, called, caller]) => async () => {
+          const r = await gateSteps(text, called);
+          return r === UNREAD ? r : withCaller(r, caller);
+        });
   for (const reading of readings) {
     const r = await reading();
     if (r === UNREAD || r.mention) return true;

@@ -145,6 +145,7 @@ export interface StepReading {
   /** gitguard's action after steps that run files of the checkout, their list each (chainGates reads them). */
   pending?: Array<readonly Earlier[]>;
   local?: Array<[string, boolean]>; // each `uses:` where it runs, and whether a step before it loses the gate
+  calls?: Array<[string, readonly Earlier[]]>; // each `uses:` not lost, with the earlier steps that run checkout files
 }
 
 /**
@@ -273,6 +274,8 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
         // gitguard's own action runs the audit its `with:` inputs give: `fail-on: critical` gates nothing.
         const uses = scalar(entry(node, 'uses'));
         if (typeof uses === 'string') (out.local ??= []).push([uses, off || lost || !!at.restored]);
+        // A composite action runs in this job, after its earlier steps (caller-steps.ts).
+        if (typeof uses === 'string' && !off && !lost && !at.restored) (out.calls ??= []).push([uses, at.before]);
         if (typeof uses === 'string' && OWN_ACTION.test(uses.trim())) {
           const inputs = scalar(entry(node, 'with'));
           // An action runs in the workspace (no `working-directory:`), its `path:` read from there.

@@ -16,6 +16,7 @@ import { gateChains } from './gate-chains.js';
 import { runContext } from './run-context.js';
 import { earlierAt, fileAt } from './earlier-files.js';
 import type { Place } from '../domain/step-folder.js';
+import { withCaller, type ReadText } from './caller-steps.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
@@ -39,7 +40,7 @@ export async function chainGates(
   read: (spec: string) => Promise<GitObject | null | undefined>,
   oidBytes: 20 | 32,
   tip: string,
-  files: ReadonlyArray<readonly [text: string, called: boolean]>,
+  files: readonly ReadText[],
   gitlab: { named: ReadonlyArray<readonly [string, string]>; absent: ReadonlySet<string> } | undefined,
 ): Promise<Gate> {
   const origin = gitlab ? GITLAB_CI : '.github/workflows';
@@ -47,7 +48,12 @@ export async function chainGates(
   const steps: GateStep[] = [];
   const readings = gitlab
     ? [await gitlabSteps(gitlab.named, gitlab.absent)]
-    : await Promise.all(files.map(([t, called]) => gateSteps(t, called)));
+    : await Promise.all(
+        files.map(async ([t, called, caller]) => {
+          const r = await gateSteps(t, called);
+          return r === UNREAD ? r : withCaller(r, caller);
+        }),
+      );
   for (const [k, r] of readings.entries()) {
     if (r !== UNREAD) {
       if (r.mention) return true;
@@ -71,6 +77,7 @@ export async function chainGates(
           at: { folder: c.dirUnknown ? null : c.dir, roots: [''] },
           vars: c.vars ?? new Map(),
           ...(gitlab ? { mode: GITLAB_SHELL } : {}),
+          ...(files[k]?.[2]?.length ? { before: files[k][2] } : {}),
         });
     }
   }

@@ -4,6 +4,7 @@
 import type { ShellMode } from './shell-state.js';
 import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 import { ROOT, type Place } from './step-folder.js';
+import { GITGUARD_WORD } from './ci-words.js';
 
 /**
  * Events that never run for a change pushed or proposed: a workflow started only by them checks no
@@ -106,7 +107,8 @@ export function defaultShells(
 /**
  * Whether a step's `run:` gates in every shell it may run in: its own `shell:`, else each of `shells`
  * (defaultShells), a `${{ matrix.shell }}` each value of the matrix: `posix` judges a POSIX shell's
- * script, otherShellGates another's; `at`: the folder it runs in and where the change is checked out.
+ * script, otherShellGates another's (`other`, as written: a line naming gitguard, as scriptGates asks of
+ * a POSIX one; `Write-Host hi` is a command, no gate); `at`: the folder it runs in and where the change is checked out.
  */
 export function stepGates(
   own: unknown,
@@ -115,7 +117,8 @@ export function stepGates(
   script: string,
   posix: (script: string, mode: ShellMode, at: Place) => boolean,
   at: Place = ROOT,
-  other: (line: string, at: Place) => boolean = (line, p) => gitguardCall(line.split(/[ \t]+/), p) === 'check',
+  other: (line: string, at: Place) => boolean = (line, p) =>
+    GITGUARD_WORD.test(line) && gitguardCall(line.split(/[ \t]+/), p) === 'check',
 ): boolean {
   const named = typeof own === 'string' ? [own] : shells;
   const each = named.flatMap((s) => matrixChoices(s, strategy) ?? [s]);

@@ -10,6 +10,7 @@ import { base, gitguardCall, SHELLS } from './gitguard-call.js';
 import { GITGUARD_WORD, repoPath } from './ci-words.js';
 import { makeScript } from './make-recipe.js';
 import { packageScript, scriptRunner, scriptsOf } from './package-run.js';
+import { programInOption } from './inline-code.js';
 import { quote, runnersOwn, type Checkout, type CheckoutRun, type FileAt, type ShellMode } from './shell-state.js';
 
 /** Files followed per step run, and the size of each. */
@@ -159,5 +160,7 @@ export function checkoutRun(name: string, args: readonly string[], co: Checkout)
     if (s === 'unread' || s === 'unfollowed' || (s !== undefined && co.dir === null)) return 'unfollowed';
     if (s !== undefined) return { text: s.script, mode: PLAIN };
   }
+  // `perl -pi -e '...' ci/gate.sh` edits the file it names: it runs none (inline-code.ts programInOption).
+  if (programInOption(name, args)) return undefined;
   return co.leads([name, ...args], co.dir ?? '') && gitguardCall([name, ...args]) === 'check' ? 'check' : undefined;
 }

@@ -13,7 +13,8 @@ import { commandStart, inlineScript, type Checkout } from './shell-state.js';
 import { changesLaterSteps, usesChangesLaterSteps, writesCheckout } from './step-env.js';
 import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
-import { codeReaches, foreignShell, interpreterReaches } from './inline-code.js';
+import { foreignShell, interpreterReaches } from './inline-code.js';
+import { foreignReaches } from './pwsh-code.js';
 import { actionReach } from './action-writes.js';
 import { GITGUARD_WORD } from './ci-words.js';
 
@@ -160,7 +161,7 @@ export function earlierStep(
     if (reach !== 'none') return reach === 'anywhere' || reach;
   }
   if (typeof run !== 'string') return false;
-  if (step.shells.some(foreignShell) && codeReaches(run)) return true;
+  if (step.shells.some((s) => foreignShell(s) && foreignReaches(s, run))) return true;
   const out: Earlier[] = [];
   for (const folder of folders) {
     let asked = false;

@@ -20,6 +20,8 @@ const MODULES =
   /^(?:pip|venv|ensurepip|virtualenv|pipx|build|twine|wheel|pytest|unittest|tox|nox|coverage|mypy|black|flake8|pylint|ruff|isort|poetry|json\.tool)$/;
 /** Options that only print the interpreter's version or help. */
 const VERSION = /^(?:-V|-v|--version|-version|--help|-h)$/;
+/** Options whose next word is their value (a folder, a module), not the script: `perl -I lib`, `node --require x`. */
+const VALUED = /^(?:-[IMWXx]|--require|--import|--loader|--experimental-loader)$/;
 /** Options whose next word (or the rest of the word: `-c'...'`) is code. */
 const CODE = /^(?:-[lnaw]*[ceEpr]|--eval|--print|-Command|-command|eval)$/;
 
@@ -96,3 +98,19 @@ function awkReaches(args: readonly string[]): boolean {
 /** Whether a step's `shell:` runs its script as no POSIX shell does (`python {0}`, pwsh, cmd): its text is such code. */
 export const foreignShell = (shell: unknown): boolean =>
   typeof shell === 'string' && !/^\s*(?:bash|sh)(?:\s|$)/.test(shell);
+
+/**
+ * Whether an interpreter takes its program from an option (`perl -pi -e '...'`, `ruby -e`, `node -p`,
+ * `python -c` or `-m fileinput`) before any word that is no option: the words after it are the
+ * program's input (the file `perl -pi -e` edits), not a script it runs.
+ */
+export function programInOption(name: string, args: readonly string[]): boolean {
+  if (!INTERPRETER.test(name.replace(/^.*\//, ''))) return false;
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i]!;
+    if (CODE.test(a) || /^-[ceEr]./.test(a) || a === '-m' || /^-m./.test(a)) return true;
+    if (!a.startsWith('-') || a === '-' || a === '--') return false;
+    if (VALUED.test(a)) i += 1; // `-I lib`, `--require x`: its value is no script
+  }
+  return false;
+}
