@@ -104,23 +104,29 @@ export function parseRpmChangelog(text: string): ChangelogEntry[] {
 }
 
 /**
- * The CVE ids the entries name, one mention per id: the newest entry's, preferring a line that
- * counts as a fix. With `installed` (a Debian version), entries above it are left out: a changelog
- * read from a sibling package's documentation may be newer than the binary judged; entries whose
- * version cannot be read are then left out too.
+ * The CVE ids the entries name, one mention per id: the newest entry that names it decides (a later
+ * upload that reverts a fix reopens the CVE, whatever an older entry said), and within that entry a
+ * line that counts as a fix wins. With `installed` (a Debian version), entries above it are left
+ * out: a changelog read from a sibling package's documentation may be newer than the binary judged;
+ * entries whose version cannot be read are then left out too. With `source` (the source package the
+ * installed package is built from), entries another package wrote are left out: their fixes are
+ * that package's.
  */
-export function cveMentions(entries: readonly ChangelogEntry[], installed?: string): CveMention[] {
+export function cveMentions(entries: readonly ChangelogEntry[], installed?: string, source?: string): CveMention[] {
   const inst = installed !== undefined ? parseDebianVersion(installed) : null;
   if (installed !== undefined && !inst) return [];
   const byId = new Map<string, CveMention>();
   for (const e of entries) {
+    if (source && e.package !== undefined && e.package !== source) continue;
     if (inst) {
       const v = parseDebianVersion(e.version);
       if (!v || compareDebianVersions(v, inst) > 0) continue;
     }
+    const decided = new Set(byId.keys());
     for (const line of e.lines) {
       for (const m of line.text.matchAll(CVE)) {
         const id = m[0].toUpperCase();
+        if (decided.has(id)) continue;
         const mention: CveMention = {
           id,
           version: e.version,

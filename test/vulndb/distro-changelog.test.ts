@@ -75,6 +75,47 @@ describe('Debian changelog (recorded: git 1:2.39.5-0+deb12u3 on Debian 12)', () 
   });
 });
 
+// A later upload that reverts a backport (made up, above the recorded git changelog): the newest
+// entry naming a CVE decides, so the older "Fix CVE-2025-48384" no longer settles it.
+const REVERT_UPLOAD =
+  'git (1:2.39.5-0+deb12u4) bookworm; urgency=medium\n\n  * Revert the fix for CVE-2025-48384: it broke submodule checkouts\n    (regression, closes: #1)\n\n -- A <a@b>  Mon, 01 Jun 2026 00:00:00 +0000\n\n';
+describe('the newest entry naming a CVE decides (recorded git changelog with a revert upload on top)', () => {
+  const entries = parseDebianChangelog(REVERT_UPLOAD + fixture('git.changelog.Debian'));
+  const asRecord = (installed: string) => ({
+    kind: 'changelog' as const,
+    manager: 'dpkg' as const,
+    package: 'git',
+    version: installed,
+    source: 'x',
+    mentions: cveMentions(entries, installed, 'git'),
+  });
+
+  test('installed at the revert: CVE-2025-48384 is not fixed, the other backports still are', () => {
+    const r = asRecord('1:2.39.5-0+deb12u4');
+    expect(fixMention(r, 'CVE-2025-48384')).toBeUndefined();
+    expect(r.mentions.find((m) => m.id === 'CVE-2025-48384')).toMatchObject({
+      version: '1:2.39.5-0+deb12u4',
+      negated: true,
+    });
+    expect(fixMention(r, 'CVE-2025-48385')?.version).toBe('1:2.39.5-0+deb12u3');
+  });
+
+  test('installed below the revert (deb12u3): the fix counts', () => {
+    expect(fixMention(asRecord('1:2.39.5-0+deb12u3'), 'CVE-2025-48384')?.line).toBe(7 + 7);
+  });
+});
+
+test("entries another source package wrote settle nothing for this one (gnupg2's changelog judged for git)", () => {
+  const gnupg = parseDebianChangelog(fixture('gpg.changelog.Debian'));
+  expect(cveMentions(gnupg, '2.2.40-1.1+deb12u2', 'git')).toEqual([]);
+  expect(cveMentions(gnupg, '2.2.40-1.1+deb12u2', 'gnupg2').map((m) => m.id)).toContain('CVE-2025-68973');
+  // Concatenated: only git's own entries count.
+  const both = parseDebianChangelog(fixture('gpg.changelog.Debian') + '\n' + fixture('git.changelog.Debian'));
+  const ids = cveMentions(both, '1:2.39.5-0+deb12u3', 'git').map((m) => m.id);
+  expect(ids).toContain('CVE-2025-48384');
+  expect(ids).not.toContain('CVE-2025-68973');
+});
+
 test('Debian changelog (recorded: gpg 2.2.40-1.1+deb12u2, source gnupg2): the gpg.fail fix', () => {
   const entries = parseDebianChangelog(fixture('gpg.changelog.Debian'));
   expect(entries[0]).toMatchObject({ package: 'gnupg2', version: '2.2.40-1.1+deb12u2' });
