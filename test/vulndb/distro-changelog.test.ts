@@ -3,7 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { cveMentions, fixMention, parseDebianChangelog, parseRpmChangelog } from '../../src/vulndb/distro-changelog.js';
+import {
+  cveMentions,
+  fixMention,
+  installedHistory,
+  parseDebianChangelog,
+  parseRpmChangelog,
+} from '../../src/vulndb/distro-changelog.js';
 import { ROOT } from '../helpers/cli.js';
 
 const fixture = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', 'distro', name), 'utf8');
@@ -102,6 +108,37 @@ describe('the newest entry naming a CVE decides (recorded git changelog with a r
 
   test('installed below the revert (deb12u3): the fix counts', () => {
     expect(fixMention(asRecord('1:2.39.5-0+deb12u3'), 'CVE-2025-48384')?.line).toBe(7 + 7);
+  });
+});
+
+describe('a backport (recorded: openssh-client 1:10.0p1-7~bpo12+1 from bookworm-backports)', () => {
+  const text = fixture('openssh-client-bpo12.changelog.Debian');
+  const BPO = '1:10.0p1-7~bpo12+1';
+
+  test('its history goes on with the unstable uploads it was rebuilt from, whose versions sort above its own', () => {
+    expect(
+      installedHistory(parseDebianChangelog(text), BPO)
+        .map((e) => e.version)
+        .slice(0, 4),
+    ).toEqual([BPO, '1:10.0p1-7', '1:10.0p1-6', '1:10.0p1-5~bpo12+2']);
+  });
+
+  test('a CVE an unstable upload below the backport entry fixed counts for the backport', () => {
+    // The recorded file, with one line added (made up) to its 1:10.0p1-7 entry (1:10.0p1-7 > 1:10.0p1-7~bpo12+1).
+    const withFix = text.replace(
+      '  * Make postinst logic',
+      '  * CVE-2025-61984: ssh(1): disallow control characters in user names.\n  * Make postinst logic',
+    );
+    const m = cveMentions(parseDebianChangelog(withFix), BPO, 'openssh');
+    expect(m.find((x) => x.id === 'CVE-2025-61984')).toMatchObject({ version: '1:10.0p1-7', negated: false });
+  });
+
+  test('without an entry of the installed version (a binNMU), the entries at or below it, as before', () => {
+    const entries = parseDebianChangelog(fixture('openssh-client-deb12u10.changelog.Debian'));
+    const versions = installedHistory(entries, '1:9.2p1-2+deb12u9+b1').map((e) => e.version);
+    expect(versions[0]).toBe('1:9.2p1-2+deb12u9');
+    expect(versions).not.toContain('1:9.2p1-2+deb12u10');
+    expect(installedHistory(entries, 'not a version')).toEqual([]);
   });
 });
 
