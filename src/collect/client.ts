@@ -7,7 +7,8 @@ import { readBounded } from './safe-fs.js';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ConfigEntry, RepositoryInfo, ToolVersion } from '../domain/model.js';
 import { getGitBinary } from './git.js';
-import { executable, versionOutput } from './run-program.js';
+import { executable, realpathOr, versionOutput } from './run-program.js';
+import { configuredPrograms } from './config-programs.js';
 import { distroRecord, expectLookups, type PackageTools } from './distro-package.js';
 import { collectConfig } from './config.js';
 import { runEnv } from './run-context.js';
@@ -155,45 +156,54 @@ export async function collectClient(opts: ClientOptions = {}): Promise<ToolVersi
       config = [];
     }
   }
-  // The signing programs the user's own (global/system) config names: gpg.program and
-  // gpg.openpgp.program (gpg), gpg.ssh.program (ssh-keygen, judged by the ssh beside it).
+  // The signing programs and the transport's ssh that the config and environment name
+  // (config-programs.ts). The user's own are run for their version; one the audited repository's
+  // config names is never run: the same file as a program judged already needs nothing more, any
+  // other is reported unjudged.
   const seen = new Set<string>(gpg ? [gpg] : []);
   const keygenOnPath = onPath.keygen;
   if (keygenOnPath) seen.add(keygenOnPath);
-  for (const e of config ?? []) {
-    const tool: ToolVersion['tool'] | undefined =
-      e.key === 'gpg.program' || e.key === 'gpg.openpgp.program'
-        ? 'gpg'
-        : e.key === 'gpg.ssh.program'
-          ? 'ssh-keygen'
-          : undefined;
-    if (!tool || (e.scope !== 'global' && e.scope !== 'system') || !e.value) continue;
-    const source = `${e.key} in ${e.origin.replace(/^file:/, '')} (${e.scope})`;
-    const value = expandHome(e.value);
+  if (onPath.ssh) seen.add(onPath.ssh);
+  const judgedFiles = (): Set<string> =>
+    new Set([...seen].map((p) => realpathOr(p)).filter((p): p is string => p !== undefined));
+  const named = configuredPrograms(config ?? [], opts.env ?? runEnv(), (f) => insideRepository(f, repo));
+  for (const n of named) {
+    const { tool, source } = n;
+    const unjudged = (program: string, notRun: string): void => {
+      out.push(Promise.resolve<ToolVersion>({ tool, program, raw: '', source, notRun }));
+    };
+    if (n.unreadable) {
+      unjudged(n.value, n.unreadable);
+      continue;
+    }
+    const value = expandHome(n.value);
     const relativePath = !isAbsolute(value) && (value.includes('/') || value.includes('\\'));
     const program = isAbsolute(value) ? value : relativePath ? resolve(value) : findOnPath(value, repo);
     if (!program) {
-      out.push(Promise.resolve<ToolVersion>({ tool, program: e.value, raw: '', source, notRun: 'not found on PATH' }));
+      unjudged(n.value, 'not found on PATH');
       continue;
     }
     if (seen.has(program)) continue;
+    const real = realpathOr(program);
+    if (n.byRepository && real && judgedFiles().has(real)) continue;
     seen.add(program);
-    if (insideRepository(program, repo) || relativePath) {
-      out.push(
-        Promise.resolve<ToolVersion>({
-          tool,
-          program,
-          raw: '',
-          source,
-          notRun: insideRepository(program, repo)
-            ? 'it lives inside the audited repository'
-            : 'a relative path depends on the folder git runs in',
-        }),
+    if (insideRepository(program, repo) || relativePath || n.byRepository) {
+      unjudged(
+        program,
+        insideRepository(program, repo)
+          ? 'it lives inside the audited repository'
+          : relativePath
+            ? 'a relative path depends on the folder git runs in'
+            : "the audited repository's own config names it, and gitguard never runs a program the repository names: its version is unknown",
       );
       continue;
     }
     out.push(
-      tool === 'gpg' ? probe('gpg', program, ['--version'], source, tools) : keygenVersion(program, source, tools),
+      tool === 'gpg'
+        ? probe('gpg', program, ['--version'], source, tools)
+        : tool === 'ssh'
+          ? probe('ssh', program, ['-V'], source, tools)
+          : keygenVersion(program, source, tools),
     );
   }
 

@@ -165,7 +165,8 @@ async function fromDpkg(dpkgQuery: string, program: string, real: string, docRoo
   if (!version) return none(`dpkg-query cannot tell the version of package ${pkg}`);
   const name = pkg.replace(/:.*$/, '');
   // The package's own documentation, else that of another binary package built from the same
-  // source (gpg's changelog may live under gnupg's): cveMentions() drops entries above `version`.
+  // source (gpg's changelog may live under gnupg's): cveMentions() drops entries above `version`
+  // and those another source package wrote.
   let file = debianChangelogFile(docRoot, name);
   if (!file && source) {
     const all = await programOutput(dpkgQuery, ['-W', '-f', '${binary:Package}\\t${source:Package}\\t${Version}\\n'], {
@@ -194,7 +195,7 @@ async function fromDpkg(dpkgQuery: string, program: string, real: string, docRoo
     package: name,
     version,
     source: file,
-    mentions: cveMentions(parseDebianChangelog(text), version),
+    mentions: cveMentions(parseDebianChangelog(text), version, source || undefined),
   };
 }
 

@@ -104,23 +104,47 @@ export function parseRpmChangelog(text: string): ChangelogEntry[] {
 }
 
 /**
- * The CVE ids the entries name, one mention per id: the newest entry's, preferring a line that
- * counts as a fix. With `installed` (a Debian version), entries above it are left out: a changelog
- * read from a sibling package's documentation may be newer than the binary judged; entries whose
- * version cannot be read are then left out too.
+ * The entries that describe the installed package (newest first): its own entry and every one below
+ * it in the file. A changelog lists uploads newest first, and a backport's history goes on with the
+ * unstable uploads it was built from, whose versions sort above its own (1:10.0p1-7 above
+ * 1:10.0p1-7~bpo12+1): their fixes are in it. Without an entry of the installed version (a binNMU
+ * such as 1:9.2p1-2+b1, or a sibling package's newer changelog), the entries at or below it, as dpkg
+ * orders versions; entries whose version cannot be read are then left out. An installed version
+ * that is not a Debian version has no history.
  */
-export function cveMentions(entries: readonly ChangelogEntry[], installed?: string): CveMention[] {
-  const inst = installed !== undefined ? parseDebianVersion(installed) : null;
-  if (installed !== undefined && !inst) return [];
+export function installedHistory(entries: readonly ChangelogEntry[], installed: string): readonly ChangelogEntry[] {
+  const inst = parseDebianVersion(installed);
+  if (!inst) return [];
+  const at = entries.findIndex((e) => {
+    const v = parseDebianVersion(e.version);
+    return v !== null && compareDebianVersions(v, inst) === 0;
+  });
+  if (at >= 0) return entries.slice(at);
+  return entries.filter((e) => {
+    const v = parseDebianVersion(e.version);
+    return v !== null && compareDebianVersions(v, inst) <= 0;
+  });
+}
+
+/**
+ * The CVE ids the entries name, one mention per id: the newest entry that names it decides (a later
+ * upload that reverts a fix reopens the CVE, whatever an older entry said), and within that entry a
+ * line that counts as a fix wins. With `installed` (a Debian version), only the installed package's
+ * history counts (installedHistory): a changelog read from a sibling package's documentation may be
+ * newer than the binary judged. With `source` (the source package the
+ * installed package is built from), entries another package wrote are left out: their fixes are
+ * that package's.
+ */
+export function cveMentions(entries: readonly ChangelogEntry[], installed?: string, source?: string): CveMention[] {
+  const history = installed !== undefined ? installedHistory(entries, installed) : entries;
   const byId = new Map<string, CveMention>();
-  for (const e of entries) {
-    if (inst) {
-      const v = parseDebianVersion(e.version);
-      if (!v || compareDebianVersions(v, inst) > 0) continue;
-    }
+  for (const e of history) {
+    if (source && e.package !== undefined && e.package !== source) continue;
+    const decided = new Set(byId.keys());
     for (const line of e.lines) {
       for (const m of line.text.matchAll(CVE)) {
         const id = m[0].toUpperCase();
+        if (decided.has(id)) continue;
         const mention: CveMention = {
           id,
           version: e.version,

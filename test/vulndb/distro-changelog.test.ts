@@ -3,7 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { cveMentions, fixMention, parseDebianChangelog, parseRpmChangelog } from '../../src/vulndb/distro-changelog.js';
+import {
+  cveMentions,
+  fixMention,
+  installedHistory,
+  parseDebianChangelog,
+  parseRpmChangelog,
+} from '../../src/vulndb/distro-changelog.js';
 import { ROOT } from '../helpers/cli.js';
 
 const fixture = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', 'distro', name), 'utf8');
@@ -73,6 +79,78 @@ describe('Debian changelog (recorded: git 1:2.39.5-0+deb12u3 on Debian 12)', () 
     expect(fixMention(record, 'CVE-2099-0001')).toBeUndefined();
     expect(fixMention(record, 'CVE-2099-0003')?.line).toBe(5);
   });
+});
+
+// A later upload that reverts a backport (made up, above the recorded git changelog): the newest
+// entry naming a CVE decides, so the older "Fix CVE-2025-48384" no longer settles it.
+const REVERT_UPLOAD =
+  'git (1:2.39.5-0+deb12u4) bookworm; urgency=medium\n\n  * Revert the fix for CVE-2025-48384: it broke submodule checkouts\n    (regression, closes: #1)\n\n -- A <a@b>  Mon, 01 Jun 2026 00:00:00 +0000\n\n';
+describe('the newest entry naming a CVE decides (recorded git changelog with a revert upload on top)', () => {
+  const entries = parseDebianChangelog(REVERT_UPLOAD + fixture('git.changelog.Debian'));
+  const asRecord = (installed: string) => ({
+    kind: 'changelog' as const,
+    manager: 'dpkg' as const,
+    package: 'git',
+    version: installed,
+    source: 'x',
+    mentions: cveMentions(entries, installed, 'git'),
+  });
+
+  test('installed at the revert: CVE-2025-48384 is not fixed, the other backports still are', () => {
+    const r = asRecord('1:2.39.5-0+deb12u4');
+    expect(fixMention(r, 'CVE-2025-48384')).toBeUndefined();
+    expect(r.mentions.find((m) => m.id === 'CVE-2025-48384')).toMatchObject({
+      version: '1:2.39.5-0+deb12u4',
+      negated: true,
+    });
+    expect(fixMention(r, 'CVE-2025-48385')?.version).toBe('1:2.39.5-0+deb12u3');
+  });
+
+  test('installed below the revert (deb12u3): the fix counts', () => {
+    expect(fixMention(asRecord('1:2.39.5-0+deb12u3'), 'CVE-2025-48384')?.line).toBe(7 + 7);
+  });
+});
+
+describe('a backport (recorded: openssh-client 1:10.0p1-7~bpo12+1 from bookworm-backports)', () => {
+  const text = fixture('openssh-client-bpo12.changelog.Debian');
+  const BPO = '1:10.0p1-7~bpo12+1';
+
+  test('its history goes on with the unstable uploads it was rebuilt from, whose versions sort above its own', () => {
+    expect(
+      installedHistory(parseDebianChangelog(text), BPO)
+        .map((e) => e.version)
+        .slice(0, 4),
+    ).toEqual([BPO, '1:10.0p1-7', '1:10.0p1-6', '1:10.0p1-5~bpo12+2']);
+  });
+
+  test('a CVE an unstable upload below the backport entry fixed counts for the backport', () => {
+    // The recorded file, with one line added (made up) to its 1:10.0p1-7 entry (1:10.0p1-7 > 1:10.0p1-7~bpo12+1).
+    const withFix = text.replace(
+      '  * Make postinst logic',
+      '  * CVE-2025-61984: ssh(1): disallow control characters in user names.\n  * Make postinst logic',
+    );
+    const m = cveMentions(parseDebianChangelog(withFix), BPO, 'openssh');
+    expect(m.find((x) => x.id === 'CVE-2025-61984')).toMatchObject({ version: '1:10.0p1-7', negated: false });
+  });
+
+  test('without an entry of the installed version (a binNMU), the entries at or below it, as before', () => {
+    const entries = parseDebianChangelog(fixture('openssh-client-deb12u10.changelog.Debian'));
+    const versions = installedHistory(entries, '1:9.2p1-2+deb12u9+b1').map((e) => e.version);
+    expect(versions[0]).toBe('1:9.2p1-2+deb12u9');
+    expect(versions).not.toContain('1:9.2p1-2+deb12u10');
+    expect(installedHistory(entries, 'not a version')).toEqual([]);
+  });
+});
+
+test("entries another source package wrote settle nothing for this one (gnupg2's changelog judged for git)", () => {
+  const gnupg = parseDebianChangelog(fixture('gpg.changelog.Debian'));
+  expect(cveMentions(gnupg, '2.2.40-1.1+deb12u2', 'git')).toEqual([]);
+  expect(cveMentions(gnupg, '2.2.40-1.1+deb12u2', 'gnupg2').map((m) => m.id)).toContain('CVE-2025-68973');
+  // Concatenated: only git's own entries count.
+  const both = parseDebianChangelog(fixture('gpg.changelog.Debian') + '\n' + fixture('git.changelog.Debian'));
+  const ids = cveMentions(both, '1:2.39.5-0+deb12u3', 'git').map((m) => m.id);
+  expect(ids).toContain('CVE-2025-48384');
+  expect(ids).not.toContain('CVE-2025-68973');
 });
 
 test('Debian changelog (recorded: gpg 2.2.40-1.1+deb12u2, source gnupg2): the gpg.fail fix', () => {
