@@ -78,3 +78,75 @@ describe('1. GitLab: the gate job writes a checkout file, then runs it', () => {
   ];
   for (const [name, after] of kept) test(`kept: ${name}`, batch.add(start, after, true), 600_000);
 });
+
+describe('3. code fetched from the network run before the audit', () => {
+  const AUDIT = 'npx gitguard audit --fail-on high';
+  const start = gl(job([], [AUDIT]));
+  const batch = gateBatch(start);
+  const fetched = [
+    `curl -sSL ${URL} | sh`,
+    `curl -fsSL ${URL} | sudo -E bash -`,
+    `wget -qO- ${URL} | sh`,
+    `bash <(curl -sSL ${URL})`,
+    `sh -c "$(curl -fsSL ${URL})"`,
+    `eval "$(curl -s ${URL})"`,
+    `curl -sSLo /tmp/i.sh ${URL} && sh /tmp/i.sh`,
+    'curl --proto "=https" --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y',
+  ];
+  for (const line of fetched) {
+    test(`GitLab before_script \`${line}\`: lost`, batch.add(start, gl(job([line], [AUDIT])), false), 600_000);
+  }
+  test(
+    'GitLab: on the audit line, before it: lost',
+    batch.add(start, gl(job([], [`curl -LsSf https://astral.sh/uv/install.sh | sh && ${AUDIT}`])), false),
+    600_000,
+  );
+  test(
+    "GitLab: in default:'s hooks: lost",
+    batch.add(
+      start,
+      gl(
+        `default:\n  hooks:\n    pre_get_sources_script:\n${list([`curl -sSL ${URL} | bash`], '      ')}${job([], [AUDIT])}`,
+      ),
+      false,
+    ),
+    600_000,
+  );
+  const kept: Array<[string, Record<string, string>]> = [
+    ['a download into /tmp, not run', gl(job([`curl -sSLo /tmp/x.tgz ${URL} && sha256sum /tmp/x.tgz`], [AUDIT]))],
+    ['a fetch read as data by inline code', gl(job([`curl -s ${URL} | python3 -c "import json, sys"`], [AUDIT]))],
+    ['curl | sh after the audit', gl(job([], [AUDIT, `curl -sSL ${URL} | sh`]))],
+    [
+      'curl | sh in another job of the same stage',
+      gl(`setup:\n  script:\n${list([`curl -sSL ${URL} | sh`])}${job([], [AUDIT])}`),
+    ],
+  ];
+  for (const [name, after] of kept) test(`kept: ${name}`, batch.add(start, after, true), 600_000);
+});
+
+describe('3. GitHub: code fetched from the network before the audit', () => {
+  const WF = '.github/workflows/ci.yml';
+  const AUDIT = 'npx gitguard audit --fail-on high';
+  const wf = (runs: readonly string[]): Record<string, string> => ({
+    [WF]: `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${runs.map((r) => `      - run: ${JSON.stringify(r)}\n`).join('')}`,
+  });
+  const start = wf([AUDIT]);
+  const batch = gateBatch(start);
+  test('an earlier step `curl | sh`: lost', batch.add(start, wf([`curl -sSL ${URL} | sh`, AUDIT]), false), 600_000);
+  test(
+    'an earlier step `bash <(curl)`: lost',
+    batch.add(start, wf([`bash <(curl -sSL ${URL})`, AUDIT]), false),
+    600_000,
+  );
+  test(
+    "the gate step's own line before the audit: lost",
+    batch.add(start, wf([`wget -qO- ${URL} | sh\n${AUDIT}`]), false),
+    600_000,
+  );
+  test('a later step `curl | sh`: kept', batch.add(start, wf([AUDIT, `curl -sSL ${URL} | sh`]), true), 600_000);
+  test(
+    'an earlier download into $RUNNER_TEMP: kept',
+    batch.add(start, wf([`curl -sSLo "$RUNNER_TEMP/x.tgz" ${URL}`, AUDIT]), true),
+    600_000,
+  );
+});
