@@ -150,3 +150,82 @@ describe('3. GitHub: code fetched from the network before the audit', () => {
     600_000,
   );
 });
+
+describe('2. GitLab: default: from an include no file here holds', () => {
+  const AUDIT = 'npx gitguard audit --fail-on high';
+  const REMOTE = 'include:\n  - remote: https://example.com/ci/setup.yml\n';
+  const start = gl(`${REMOTE}${job([], [AUDIT])}`);
+  const batch = gateBatch(start);
+  const lost: Array<[string, Record<string, string>]> = [
+    ['a remote include added', gl(`include:\n  - remote: https://evil.example/ci/setup.yml\n${job([], [AUDIT])}`)],
+    [
+      "the remote include's address changed",
+      gl(`include:\n  - remote: https://example.com/ci/other.yml\n${job([], [AUDIT])}`),
+    ],
+    [
+      'a project include added',
+      gl(`${REMOTE}  - project: group/tools\n    ref: main\n    file: ci/setup.yml\n${job([], [AUDIT])}`),
+    ],
+    ['a template include added', gl(`${REMOTE}  - template: Jobs/Build.gitlab-ci.yml\n${job([], [AUDIT])}`)],
+  ];
+  for (const [name, after] of lost) test(`lost: ${name}`, batch.add(start, after, false), 600_000);
+  test(
+    'kept: the include as at the start, the job unchanged, another job added',
+    batch.add(start, gl(`${REMOTE}${job([], [AUDIT])}lint:\n  script:\n    - echo lint\n`), true),
+    600_000,
+  );
+  // The job had its own before_script at the start; dropping it takes the remote default:'s.
+  const own = gl(`${REMOTE}${job(['echo starting'], [AUDIT])}`);
+  const ownBatch = gateBatch(own);
+  test(
+    "lost: the job drops its own before_script, taking the remote default:'s",
+    ownBatch.add(own, gl(`${REMOTE}${job([], [AUDIT])}`), false),
+    600_000,
+  );
+});
+
+describe("2. README's GitLab recipe: the remote template", () => {
+  const recipe = {
+    [CI]: 'include:\n  - remote: https://example.com/gitguard/ci/gitlab-ci.yml\nvariables:\n  GITGUARD_REPO: https://example.com/gitguard.git\n  GITGUARD_REF: main\n  GITGUARD_FAIL_ON: high\n',
+  };
+  const batch = gateBatch(recipe);
+  test(
+    'kept: the recipe as at the start, a job added',
+    batch.add(recipe, { [CI]: `${recipe[CI]}lint:\n  script:\n    - echo lint\n` }, true),
+    600_000,
+  );
+  test(
+    "lost: the template's address changed",
+    batch.add(recipe, { [CI]: recipe[CI].replace('example.com/gitguard/ci', 'evil.example/gitguard/ci') }, false),
+    600_000,
+  );
+});
+
+describe('4. GitLab: an image set by a template input', () => {
+  const TEMPLATE =
+    'spec:\n  inputs:\n    image:\n      default: node:20\n---\ngitguard:\n  image: $[[ inputs.image ]]\n  script:\n    - npx gitguard audit --fail-on high\n';
+  const inc = (image: string, spec = TEMPLATE): Record<string, string> => ({
+    [CI]: `include:\n  - local: ci/gate.yml\n    inputs:\n      image: ${image}\n`,
+    'ci/gate.yml': spec,
+  });
+  const start = inc('node:20');
+  const batch = gateBatch(start);
+  test('lost: the input changed', batch.add(start, inc('evil.example/node:20'), false), 600_000);
+  test(
+    "lost: the spec's default changed, the input dropped",
+    batch.add(
+      start,
+      {
+        [CI]: 'include:\n  - local: ci/gate.yml\n',
+        'ci/gate.yml': TEMPLATE.replace('default: node:20', 'default: evil.example/node:20'),
+      },
+      false,
+    ),
+    600_000,
+  );
+  test(
+    'kept: the input as at the start, another job added',
+    batch.add(start, { ...inc('node:20'), [CI]: `${inc('node:20')[CI]}lint:\n  script:\n    - echo lint\n` }, true),
+    600_000,
+  );
+});
