@@ -229,3 +229,26 @@ describe('4. GitLab: an image set by a template input', () => {
     600_000,
   );
 });
+
+// GitHub writes a caller's `with:` into the called workflow's `${{ inputs.x }}`; a container named so
+// is not read as any image the start vouched for (ci-images.ts containersLose: no gate).
+describe('4. GitHub: a reusable workflow input used in container:', () => {
+  const called = (container: string, more = ''): string =>
+    `on:\n  workflow_call:\n    inputs:\n      image:\n        type: string\n        default: node:20\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    container: ${container}\n    steps:\n      - uses: actions/checkout@v4\n      - run: npx gitguard audit --fail-on high\n${more}`;
+  const calls = (image: string, text: string): Record<string, string> => ({
+    '.github/workflows/ci.yml': `on: push\njobs:\n  gate:\n    uses: ./.github/workflows/gate.yml\n    with:\n      image: ${image}\n`,
+    '.github/workflows/gate.yml': text,
+  });
+  const start = calls('node:20', called('node:20'));
+  const batch = gateBatch(start);
+  test(
+    'lost: the container taken from an input the caller sets',
+    batch.add(start, calls('evil.example/node:20', called('${{ inputs.image }}')), false),
+    600_000,
+  );
+  test(
+    'kept: the container as at the start, a step added after the audit',
+    batch.add(start, calls('node:20', called('node:20', '      - run: echo done\n')), true),
+    600_000,
+  );
+});
