@@ -252,3 +252,14 @@ describe('4. GitHub: a reusable workflow input used in container:', () => {
     600_000,
   );
 });
+
+describe("README's GitLab job by hand (git clone, npm install -g, then the audit)", () => {
+  const RECIPE = `gitguard:\n  image: node:20\n  variables:\n    GIT_DEPTH: 0\n    GITGUARD_REPO: https://example.com/gitguard.git\n  script:\n    - git clone --depth 1 "$GITGUARD_REPO" /tmp/gitguard && (cd /tmp/gitguard && npm ci && npm install -g .)\n    - gitguard audit --threat impersonation,history,protections --output-junit gitguard-junit.xml --fail-on high\n  artifacts:\n    when: always\n    reports:\n      junit: gitguard-junit.xml\n`;
+  const start = gl(RECIPE);
+  const batch = gateBatch(start);
+  test(
+    'kept: the recipe, its threshold edited',
+    batch.add(start, gl(RECIPE.replace('--fail-on high', '--fail-on medium')), true),
+    600_000,
+  );
+});
