@@ -248,7 +248,7 @@ export async function gitlabSteps(
           settingLoses(vars) ||
           dotenv ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
-          includesLose(includeEntries, specs, taken(name, own, candidatesFor), trustedImages()) ||
+          includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
           changesLaterSteps(ownBefore(script) ?? '') ||
           runGateLost(undefined, script, before),
         before,
@@ -256,14 +256,11 @@ export async function gitlabSteps(
       return [...keys].some((key) => RUNNING.has(key) && mergedRuns(candidatesFor(key)));
     };
     /** What a job takes from includes (gitlab-includes.ts JobTakes). */
-    const taken = (name: string, own: readonly At[], candidatesFor: (key: unknown) => At[]): JobTakes => {
-      const names = [name, 'default', ...new Set(own.flatMap((d) => merge.extended(d)))];
-      return {
-        bare: [...INHERITED].some((key) => !candidatesFor(key).length),
-        made: names.map((n) => [n, (defs.get(n) ?? []).map((at) => nodeValue(yaml, at.node, at.doc))] as const),
-        images: images(candidatesFor),
-      };
-    };
+    const taken = (name: string, candidatesFor: (key: unknown) => At[]): JobTakes => ({
+      name,
+      bare: [...INHERITED].filter((key): key is string => typeof key === 'string' && !candidatesFor(key).length),
+      images: images(candidatesFor),
+    });
     /** The job's `image:` and `services:` as GitLab's merge keeps them (a reference to nothing here: unknown). */
     const images = (candidatesFor: (key: unknown) => At[]): unknown[] =>
       ['image', 'services'].map((key) => {

@@ -5,8 +5,8 @@
 // none of them, a job of the gate's name is deep-merged into it, its `variables:` join the globals.
 // None of it can be read here. So an include of one not as the start wrote it (another address, ref,
 // project or file) makes every gate job no gate; one as the start wrote it keeps them, unless a job
-// now takes such a key from no file here where it may have set its own before (the job, the templates
-// it extends or `default:` not as at the start). An image written through an input (`image: $[[
+// now takes such a key from no file here where the start's job of its name did not (it set its own,
+// or may have had it from a template, `inherit:` or `default:`). An image written through an input (`image: $[[
 // inputs.image ]]`) is only as vouched for as the inputs and `spec:` that give it its value.
 import { canonical, UNREADABLE, type Vouched } from './ci-images.js';
 
@@ -16,12 +16,11 @@ export interface IncludeEntry {
   foreign: boolean;
 }
 
-/** What a gate job takes from includes: its merged keys and definitions, as gitlab-gate.ts reads them. */
+/** What a gate job takes from includes, as gitlab-gate.ts reads it. */
 export interface JobTakes {
-  /** It takes before_script, hooks, image or services from no definition here (`default:` included). */
-  bare: boolean;
-  /** The top-level names whose definitions make it (itself, the templates it extends, `default`), with their values. */
-  made: ReadonlyArray<readonly [name: string, values: readonly unknown[]]>;
+  name: string;
+  /** The keys it takes from `default:` that no definition here gives it (before_script, hooks, image, services). */
+  bare: readonly string[];
   /** Its image and services as written. */
   images: readonly unknown[];
 }
@@ -29,17 +28,25 @@ export interface JobTakes {
 const vouchedEntry = (e: IncludeEntry, vouched: Vouched): boolean =>
   e.value !== UNREADABLE && vouched.includes.has(canonical(e.value));
 
-/** Whether the start had a top-level `name` in any file (vouchedIn's jobs: `[name, value]`). */
-const hadName = (name: string, vouched: Vouched): boolean => {
+/** The start's top-level definitions of `name` in any file (vouchedIn's jobs: `[name, value]`). */
+const startDefs = (name: string, vouched: Vouched): unknown[] => {
   const head = JSON.stringify([name]).slice(0, -1) + ',';
-  return [...vouched.jobs].some((j) => j.startsWith(head));
+  return [...vouched.jobs].filter((j) => j.startsWith(head)).map((j) => (JSON.parse(j) as [string, unknown])[1]);
 };
 
-/** Whether `name`'s definitions are as the start wrote them (none now: none there either). */
-const asAtStart = (name: string, values: readonly unknown[], vouched: Vouched): boolean =>
-  values.length
-    ? values.every((v) => v !== UNREADABLE && vouched.jobs.has(canonical([name, v])))
-    : !hadName(name, vouched);
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Whether the start's job `name` took `key` from outside too: it was there, each definition a map
+ * setting neither the key nor anything that could give it one (`extends:`, `inherit:`, a merge key),
+ * and no `default:` (nor the old top-level before_script) gave it.
+ */
+function tookOutside(name: string, key: string, vouched: Vouched): boolean {
+  const job = startDefs(name, vouched);
+  const lacks = (v: unknown): boolean => isMap(v) && !(key in v) && !('<<' in v);
+  if (!job.length || !job.every((v) => lacks(v) && isMap(v) && !('extends' in v) && !('inherit' in v))) return false;
+  return startDefs('default', vouched).every(lacks) && (key !== 'before_script' || !startDefs(key, vouched).length);
+}
 
 /** Whether an include of a file no file here holds is not as the start wrote it (no start: none is). */
 export const foreignChanged = (entries: readonly IncludeEntry[], vouched: Vouched | undefined): boolean =>
@@ -61,7 +68,7 @@ export function includesLose(
   if (!vouched) return false;
   const foreign = entries.filter((e) => e.foreign);
   if (foreignChanged(entries, vouched)) return true;
-  if (foreign.length && job.bare && !job.made.every(([name, values]) => asAtStart(name, values, vouched))) return true;
+  if (foreign.length && !job.bare.every((key) => tookOutside(job.name, key, vouched))) return true;
   // An image an input sets: each include giving inputs, and each spec, as at the start.
   if (!job.images.some((v) => v !== undefined && INPUT.test(canonical(v)))) return false;
   const givesInputs = (e: IncludeEntry): boolean => e.value instanceof Object && 'inputs' in e.value;

@@ -174,12 +174,36 @@ describe('2. GitLab: default: from an include no file here holds', () => {
     batch.add(start, gl(`${REMOTE}${job([], [AUDIT])}lint:\n  script:\n    - echo lint\n`), true),
     600_000,
   );
+  test(
+    'kept: the job took default: from the include at the start too, its audit line edited',
+    batch.add(start, gl(`${REMOTE}${job([], ['npx gitguard audit --fail-on medium'])}`), true),
+    600_000,
+  );
   // The job had its own before_script at the start; dropping it takes the remote default:'s.
-  const own = gl(`${REMOTE}${job(['echo starting'], [AUDIT])}`);
+  const IMG = '  image: node:20\n';
+  const own = gl(`${REMOTE}${job(['echo starting'], [AUDIT], IMG)}`);
   const ownBatch = gateBatch(own);
   test(
     "lost: the job drops its own before_script, taking the remote default:'s",
-    ownBatch.add(own, gl(`${REMOTE}${job([], [AUDIT])}`), false),
+    ownBatch.add(own, gl(`${REMOTE}${job([], [AUDIT], IMG)}`), false),
+    600_000,
+  );
+  test(
+    'kept: the job keeps its own before_script, its audit line edited',
+    ownBatch.add(own, gl(`${REMOTE}${job(['echo starting'], ['npx gitguard audit --fail-on medium'], IMG)}`), true),
+    600_000,
+  );
+  // A local default: gave the job its before_script at the start; removing it hands the job the remote one's.
+  const local = gl(`${REMOTE}default:\n  before_script:\n    - echo starting\n${job([], [AUDIT])}`);
+  const localBatch = gateBatch(local);
+  test(
+    "lost: the local default: removed, the job taking the remote default:'s",
+    localBatch.add(local, gl(`${REMOTE}${job([], ['npx gitguard audit --fail-on medium'])}`), false),
+    600_000,
+  );
+  test(
+    'lost: the job drops its own image',
+    ownBatch.add(own, gl(`${REMOTE}${job(['echo starting'], [AUDIT])}`), false),
     600_000,
   );
 });
