@@ -260,6 +260,7 @@ export async function gitlabSteps(
       name,
       bare: [...INHERITED].filter((key): key is string => typeof key === 'string' && !candidatesFor(key).length),
       images: images(candidatesFor),
+      setHere: (key) => candidatesFor(key).length > 0,
     });
     /** The job's `image:` and `services:` as GitLab's merge keeps them (a reference to nothing here: unknown). */
     const images = (candidatesFor: (key: unknown) => At[]): unknown[] =>

@@ -6,7 +6,8 @@
 // None of it can be read here. So an include of one not as the start wrote it (another address, ref,
 // project or file) makes every gate job no gate; one as the start wrote it keeps them, unless a job
 // now takes such a key from no file here where the start's job of its name did not (it set its own,
-// or may have had it from a template, `inherit:` or `default:`). An image written through an input (`image: $[[
+// or may have had it from a template, `inherit:` or `default:`), or a key the start's job set itself
+// that nothing here gives it now (the included job of its name may: `allow_failure: true`). An image written through an input (`image: $[[
 // inputs.image ]]`) is only as vouched for as the inputs and `spec:` that give it its value.
 import { canonical, UNREADABLE, type Vouched } from './ci-images.js';
 
@@ -23,6 +24,8 @@ export interface JobTakes {
   bare: readonly string[];
   /** Its image and services as written. */
   images: readonly unknown[];
+  /** Whether a definition here (the job's, a template's, a local `default:`) gives it `key`. */
+  setHere: (key: string) => boolean;
 }
 
 const vouchedEntry = (e: IncludeEntry, vouched: Vouched): boolean =>
@@ -69,6 +72,10 @@ export function includesLose(
   const foreign = entries.filter((e) => e.foreign);
   if (foreignChanged(entries, vouched)) return true;
   if (foreign.length && !job.bare.every((key) => tookOutside(job.name, key, vouched))) return true;
+  // A key the start's job set itself that nothing here gives it now: the included job of its name may
+  // (GitLab deep-merges it: `allow_failure: true`, `variables:`, `rules:`).
+  const dropped = (v: unknown): boolean => isMap(v) && Object.keys(v).some((key) => !job.setHere(key));
+  if (foreign.length && startDefs(job.name, vouched).some(dropped)) return true;
   // An image an input sets: each include giving inputs, and each spec, as at the start.
   if (!job.images.some((v) => v !== undefined && INPUT.test(canonical(v)))) return false;
   const givesInputs = (e: IncludeEntry): boolean => e.value instanceof Object && 'inputs' in e.value;

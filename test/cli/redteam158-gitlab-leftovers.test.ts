@@ -193,6 +193,22 @@ describe('2. GitLab: default: from an include no file here holds', () => {
     ownBatch.add(own, gl(`${REMOTE}${job(['echo starting'], ['npx gitguard audit --fail-on medium'], IMG)}`), true),
     600_000,
   );
+  const strict = gl(`${REMOTE}${job([], [AUDIT], '  allow_failure: false\n')}`);
+  const strictBatch = gateBatch(strict);
+  test(
+    'lost: the job drops its own allow_failure: false, the included job of its name may set it',
+    strictBatch.add(strict, gl(`${REMOTE}${job([], [AUDIT])}`), false),
+    600_000,
+  );
+  test(
+    'kept: the job keeps its allow_failure: false, its audit line edited',
+    strictBatch.add(
+      strict,
+      gl(`${REMOTE}${job([], ['npx gitguard audit --fail-on medium'], '  allow_failure: false\n')}`),
+      true,
+    ),
+    600_000,
+  );
   // A local default: gave the job its before_script at the start; removing it hands the job the remote one's.
   const local = gl(`${REMOTE}default:\n  before_script:\n    - echo starting\n${job([], [AUDIT])}`);
   const localBatch = gateBatch(local);
