@@ -22,7 +22,7 @@ const NAMED = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 export const UNREADABLE = Symbol('unreadable');
 
 /** Text that is the same for the same value: maps with their keys sorted. */
-function canonical(v: unknown): string {
+export function canonical(v: unknown): string {
   const norm = (x: unknown): unknown => {
     if (x instanceof Map) x = Object.fromEntries([...x].map(([k, y]) => [String(k), y]));
     if (Array.isArray(x)) return x.map(norm);
@@ -55,6 +55,8 @@ export interface Vouched {
   images: Set<string>;
   settings: Set<string>;
   jobs: Set<string>;
+  /** GitLab's include entries, each whole (gitlab-includes.ts). */
+  includes: Set<string>;
 }
 
 /** Adds the images (whole, and each entry of a list) and variable settings a CI file's text holds. */
@@ -94,8 +96,11 @@ export async function vouchedIn(text: string, into: Vouched): Promise<void> {
     if (doc.errors.length) continue;
     walk(doc.contents, doc);
     if (yaml.isMap(doc.contents))
-      for (const p of doc.contents.items)
-        into.jobs.add(canonical([yaml.isScalar(p.key) ? p.key.value : p.key, nodeValue(yaml, p.value, doc)]));
+      for (const p of doc.contents.items) {
+        const [key, v] = [yaml.isScalar(p.key) ? p.key.value : p.key, nodeValue(yaml, p.value, doc)];
+        into.jobs.add(canonical([key, v]));
+        if (key === 'include') for (const e of Array.isArray(v) ? v : [v]) into.includes.add(canonical(e));
+      }
   }
 }
 

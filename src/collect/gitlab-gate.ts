@@ -40,6 +40,8 @@ import { changesLaterSteps, settingLoses } from '../domain/step-env.js';
 import { dotenvReaches, type DotenvJob } from '../domain/gitlab-dotenv.js';
 import { ROOT } from '../domain/step-folder.js';
 import { ownBefore, ownEarlier } from '../domain/earlier-steps.js';
+import { runGateLost } from '../domain/checkout-writes.js';
+import { foreignChanged, includesLose, type IncludeEntry, type JobTakes } from './gitlab-includes.js';
 import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.js';
 import { trustedImages } from './trusted-actions.js';
 
@@ -196,7 +198,7 @@ export async function gitlabSteps(
      * A job as GitLab's merge keeps it, `default:` and `extends:` included: its script added to the
      * steps; whether it names gitguard elsewhere where it runs.
      */
-    const jobRuns = (jobs: readonly At[], dotenv: boolean): boolean => {
+    const jobRuns = (name: string, jobs: readonly At[], dotenv: boolean): boolean => {
       const own = definitions(jobs, 0);
       // A template no file here defines (a project or remote include's): its name counts as a mention.
       if (own.some((d) => merge.extended(d).some((n) => !defs.has(n) && GITGUARD.test(n)))) return true;
@@ -229,6 +231,7 @@ export async function gitlabSteps(
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
       const script = lines.join('\n');
+      const before = ownEarlier(script, ROOT.folder);
       out.steps.push({
         script,
         mode: GITLAB_SHELL,
@@ -239,16 +242,26 @@ export async function gitlabSteps(
         at: ROOT,
         vars,
         // Its own lines before the audit (a hook's first) that write where programs are looked for
-        // (`ln -s /bin/true /usr/local/bin/gitguard`, ~/.gitconfig) lose it as an earlier step would.
+        // (`ln -s /bin/true /usr/local/bin/gitguard`, ~/.gitconfig) lose it as an earlier step would,
+        // as do those writing a checkout file it then runs (`curl -o ci/gate.sh URL`: checkout-writes.ts).
         lost:
           settingLoses(vars) ||
           dotenv ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
-          changesLaterSteps(ownBefore(script) ?? ''),
-        before: ownEarlier(script, ROOT.folder),
+          includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
+          changesLaterSteps(ownBefore(script) ?? '') ||
+          runGateLost(undefined, script, before),
+        before,
       });
       return [...keys].some((key) => RUNNING.has(key) && mergedRuns(candidatesFor(key)));
     };
+    /** What a job takes from includes (gitlab-includes.ts JobTakes). */
+    const taken = (name: string, candidatesFor: (key: unknown) => At[]): JobTakes => ({
+      name,
+      bare: [...INHERITED].filter((key): key is string => typeof key === 'string' && !candidatesFor(key).length),
+      images: images(candidatesFor),
+      setHere: (key) => candidatesFor(key).length > 0,
+    });
     /** The job's `image:` and `services:` as GitLab's merge keeps them (a reference to nothing here: unknown). */
     const images = (candidatesFor: (key: unknown) => At[]): unknown[] =>
       ['image', 'services'].map((key) => {
@@ -286,6 +299,8 @@ export async function gitlabSteps(
     // file GitLab leaves out holds no gate, nor do the files only it includes.
     const reached = new Set([parsed[0]!.path]);
     let remote = false;
+    /** The include entries GitLab may take, and whether each names a file no file here holds (gitlab-includes.ts). */
+    const includeEntries: IncludeEntry[] = [];
     /** Per file reached, the entries GitLab includes (the local path each names): domain/gitlab-config.ts. */
     const includes = new Map<string, Array<string | undefined>>();
     for (const file of parsed) {
@@ -306,6 +321,7 @@ export async function gitlabSteps(
           if (!never && !named.length && runs(entry)) remote = true;
           for (const path of named) (never ? off : on).add(path);
           if (!never) counted.push(named[0]);
+          if (!never) includeEntries.push({ value: nodeValue(yaml, entry.node, entry.doc), foreign: !named.length });
         }
       }
       includes.set(file.path, counted);
@@ -317,6 +333,7 @@ export async function gitlabSteps(
     if (included.some((f) => f.docs.some((d) => refusedYaml(yaml, d) || gitlabTooBig(yaml, d)))) return none;
     if (includesRefused(parsed[0]!.path, includes, new Map(included.map((f) => [f.path, f.text])), absent)) return none;
     merge.define(included);
+    const specs = (defs.get('spec') ?? []).map((at) => nodeValue(yaml, at.node, at.doc));
     const top = defs.get('variables')?.[0];
     const globals = variablesOf(new Map([['variables', top && value(top, 'variables')]]), new Map());
     if (strayStage()) return none;
@@ -349,6 +366,7 @@ export async function gitlabSteps(
       const order = { stage: get('stage'), needs: listed(get('needs')), dependencies: listed(get('dependencies')) };
       if (
         jobRuns(
+          name,
           jobs,
           dotenvReaches(
             order,
@@ -361,7 +379,9 @@ export async function gitlabSteps(
     }
     // A template no file here holds runs its jobs as this configuration changes them (templateChanged).
     out.mention ||=
-      remote && !templateChanged(defs, (at) => nodeValue(yaml, at.node, at.doc), globals, trustedImages());
+      remote &&
+      !foreignChanged(includeEntries, trustedImages()) &&
+      !templateChanged(defs, (at) => nodeValue(yaml, at.node, at.doc), globals, trustedImages());
     // A document that is no map of jobs: any mention where it runs.
     out.mention ||= merge.tops.some((t) => !yaml.isMap(t.node) && runs(t));
     return out;

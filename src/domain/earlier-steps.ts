@@ -211,14 +211,11 @@ export function ownBefore(script: string): string | undefined {
   let last = lines.length - 1;
   while (last >= 0 && !GITGUARD_WORD.test(lines[last]!)) last -= 1;
   if (last < 0) return undefined;
-  const parts = lines[last]!.split(/&&|\|\||;|\|/);
-  return [
-    ...lines.slice(0, last),
-    ...parts.slice(
-      0,
-      parts.findIndex((p) => GITGUARD_WORD.test(p)),
-    ),
-  ].join('\n');
+  // The line's text before the command naming gitguard, its operators kept (`curl URL | sh && npx
+  // gitguard audit`: the pipeline `curl URL | sh`), the one just before that command dropped.
+  const parts = lines[last]!.split(/(&&|\|\||;|\|)/);
+  const at = parts.findIndex((p, k) => k % 2 === 0 && GITGUARD_WORD.test(p));
+  return [...lines.slice(0, last), parts.slice(0, at < 0 ? parts.length : Math.max(at - 1, 0)).join('')].join('\n');
 }
 
 /** Whether an earlier step changes what a later one runs, read through `co` (earlierChanges; its own lines not judged where `own`). */

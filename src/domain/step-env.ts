@@ -6,6 +6,7 @@
 // .git`, GitLab's `GIT_STRATEGY: none`), a program written where one is looked for. Only what the CI
 // file shows is read: the change's own code run first (`npm test`) keeps the gate (README's residual
 // risk; the escape is to run gitguard first, or in a job of its own).
+import { runsFetchedCode } from './fetched-code.js';
 import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
@@ -309,6 +310,7 @@ const runnerPlaces = (script: string): string =>
  */
 export function changesLaterSteps(written: string, away = false, goMoved = false): boolean {
   const script = runnerPlaces(written);
+  if (runsFetchedCode(script)) return true;
   if (/GITHUB_PATH/.test(script) && !addsToolFolders(script, goMoved)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;
