@@ -250,7 +250,7 @@ export async function gitlabSteps(
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
           changesLaterSteps(ownBefore(script) ?? '') ||
-          runGateLost(undefined, script, before),
+          runGateLost(undefined, script, before, ROOT.folder),
         before,
       });
       return [...keys].some((key) => RUNNING.has(key) && mergedRuns(candidatesFor(key)));
