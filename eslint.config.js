@@ -1,4 +1,5 @@
-// ESLint 9 flat config: typescript-eslint's type-aware recommended rules over src/ and test/, ESLint's
+// ESLint 9 flat config: typescript-eslint's type-aware recommended rules over src/, TypeScript's own
+// errors (gitguard/type-check) over src/ and test/, ESLint's
 // recommended rules over the JavaScript files (bin/, scripts/). `npm run lint` fails on errors only.
 // Rules set to 'warn' below hold findings in today's tree that the restructuring of src/ will remove;
 // make them errors once it lands (each says why it is down).
@@ -58,16 +59,40 @@ export default tseslint.config(
     },
   },
   {
-    // test/ is linted without type information: the type-aware rules' checker work over test/ (larger
-    // than src/) cost ~16 of the lint's ~105 CPU-s, and tsc checks test/ anyway (npm run typecheck). Off here
-    // (disableTypeChecked): await-thenable, no-array-delete, no-base-to-string,
-    // no-duplicate-type-constituents, no-floating-promises, no-for-in-array, no-implied-eval,
-    // no-misused-promises, no-redundant-type-constituents, no-unnecessary-type-assertion, no-unsafe-*,
-    // only-throw-error, prefer-promise-reject-errors, require-await, restrict-plus-operands,
-    // restrict-template-expressions, unbound-method. src/ keeps every one of them. The dead-export
-    // check still sees test/'s imports: src/'s program is tsconfig.json's, test/ included.
+    // test/ is linted without the type-aware rules: their checker work over test/ (larger than src/) cost
+    // ~16 of the lint's ~105 CPU-s. Off here (disableTypeChecked's rules): await-thenable, no-array-delete,
+    // no-base-to-string, no-duplicate-type-constituents, no-floating-promises, no-for-in-array,
+    // no-implied-eval, no-misused-promises, no-redundant-type-constituents, no-unnecessary-type-assertion,
+    // no-unsafe-*, only-throw-error, prefer-promise-reject-errors, require-await, restrict-plus-operands,
+    // restrict-template-expressions, unbound-method. src/ keeps every one of them. test/ still has the
+    // program (projectService), for gitguard/type-check below; the dead-export check sees test/'s
+    // imports, the program being tsconfig.json's, src/ and test/.
     files: ['test/**/*.ts'],
-    ...tseslint.configs.disableTypeChecked,
+    rules: tseslint.configs.disableTypeChecked.rules,
+  },
+  {
+    // TypeScript's own errors, tsc's for tsconfig.json (src/ and test/), asked of the program ESLint has
+    // built: CI's lint is its type check (npm test no longer runs `npm run typecheck`, a second program
+    // of the same ~970 files, ~23 CPU-s in a clean clone). Reported on each file, as tsc would.
+    files: ['**/*.ts'],
+    plugins: { gitguard },
+    rules: { 'gitguard/type-check': 'error' },
+  },
+  {
+    // The build (tsconfig.build.json: src/ alone, Node's types only) emits without a type check, which
+    // also leaves out its rootDir check, and the check of src/ is tsconfig.json's, where jest's globals
+    // are declared: an import from outside src/ and a test global in src/ fail here instead.
+    files: ['src/**/*.ts'],
+    plugins: { gitguard },
+    rules: {
+      'gitguard/src-imports-src': ['error', { root: import.meta.dirname }],
+      'no-restricted-globals': [
+        'error',
+        ...['describe', 'it', 'test', 'expect', 'jest', 'beforeAll', 'afterAll', 'beforeEach', 'afterEach', 'fail'].map(
+          (name) => ({ name, message: "A test global: src/ is built with Node's types only." }),
+        ),
+      ],
+    },
   },
   {
     // What no-floating-promises found in a test without types: an `expect(...).rejects/.resolves`

@@ -1,5 +1,6 @@
 // gitguard's own ESLint rules (the plugin `gitguard` in eslint.config.js).
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { findDeadExports } from './dead-exports-lib.mjs';
 
 /** Each program's dead exports by file, found once per program (one per ESLint run on the command line). */
@@ -18,19 +19,30 @@ function deadExportsIn(program, root) {
   return byFile;
 }
 
+/** The option of a rule that needs the repository's root. */
+const ROOT_OPTION = [{ type: 'object', properties: { root: { type: 'string' } }, required: ['root'] }];
+
+/** The TypeScript program of the file being linted; a rule that needs one fails without it. */
+function programOf(context, rule) {
+  const program = context.sourceCode.parserServices?.program;
+  if (!program) throw new Error(`gitguard/${rule} needs type information (parserOptions.projectService)`);
+  return program;
+}
+
 const noDeadExports = {
   meta: {
     type: 'problem',
     docs: { description: 'An exported value of src/ that no other module, test or script imports' },
-    schema: [{ type: 'object', properties: { root: { type: 'string' } }, required: ['root'] }],
+    schema: ROOT_OPTION,
     messages: { dead: "'{{name}}' is exported but no other module uses it: remove it, or the export keyword." },
   },
   create(context) {
     return {
       Program() {
-        const program = context.sourceCode.parserServices?.program;
-        if (!program) throw new Error('gitguard/no-dead-exports needs type information (parserOptions.projectService)');
-        const mine = deadExportsIn(program, context.options[0].root).get(resolve(context.filename)) ?? [];
+        const mine =
+          deadExportsIn(programOf(context, 'no-dead-exports'), context.options[0].root).get(
+            resolve(context.filename),
+          ) ?? [];
         for (const d of mine) {
           const start = context.sourceCode.getLocFromIndex(d.pos);
           context.report({ loc: { start, end: start }, messageId: 'dead', data: { name: d.name } });
@@ -40,4 +52,65 @@ const noDeadExports = {
   },
 };
 
-export default { rules: { 'no-dead-exports': noDeadExports } };
+/** The first file linted on each program, which also carries the program's global and option diagnostics. */
+const globalsReported = new WeakSet();
+
+const typeCheck = {
+  meta: {
+    type: 'problem',
+    docs: {
+      description: "TypeScript's own errors (what `tsc -p tsconfig.json --noEmit` reports), on ESLint's program",
+    },
+    schema: [],
+    messages: { tsc: 'TS{{code}}: {{text}}' },
+  },
+  create(context) {
+    return {
+      Program() {
+        const program = programOf(context, 'type-check');
+        const file = program.getSourceFile(context.filename);
+        if (!file) throw new Error(`gitguard/type-check: ${context.filename} is not in the TypeScript program`);
+        const found = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
+        if (!globalsReported.has(program)) {
+          globalsReported.add(program);
+          found.push(...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics());
+        }
+        for (const d of found) {
+          const start = context.sourceCode.getLocFromIndex(d.file === file ? (d.start ?? 0) : 0);
+          const where = d.file && d.file !== file ? `${d.file.fileName}: ` : '';
+          const text = where + ts.flattenDiagnosticMessageText(d.messageText, ' ');
+          context.report({ loc: { start, end: start }, messageId: 'tsc', data: { code: String(d.code), text } });
+        }
+      },
+    };
+  },
+};
+
+const srcImportsSrc = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'A module of src/ imports only src/ and packages (the rootDir tsconfig.build.json gives)' },
+    schema: ROOT_OPTION,
+    messages: { outside: "'{{spec}}' is outside src/: dist/ is built from src/ alone." },
+  },
+  create(context) {
+    const src = resolve(context.options[0].root, 'src');
+    const check = (source) => {
+      const spec = source?.type === 'Literal' ? source.value : undefined;
+      if (typeof spec !== 'string' || !spec.startsWith('.')) return;
+      const rel = relative(src, resolve(dirname(context.filename), spec));
+      if (rel.startsWith('..') || rel === '') context.report({ node: source, messageId: 'outside', data: { spec } });
+    };
+    return {
+      ImportDeclaration: (n) => check(n.source),
+      ExportNamedDeclaration: (n) => check(n.source),
+      ExportAllDeclaration: (n) => check(n.source),
+      ImportExpression: (n) => check(n.source),
+      TSImportType: (n) => check(n.source),
+    };
+  },
+};
+
+export default {
+  rules: { 'no-dead-exports': noDeadExports, 'type-check': typeCheck, 'src-imports-src': srcImportsSrc },
+};

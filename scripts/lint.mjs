@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run lint`: ESLint (with the dead-export check, gitguard/no-dead-exports, on ESLint's own
-// TypeScript program), Prettier's check and the layer check, in two lanes: ESLint beside the other two
+// `npm run lint`: ESLint (with TypeScript's own errors, gitguard/type-check, and the dead-export check,
+// gitguard/no-dead-exports, both on ESLint's own TypeScript program), Prettier's check and the layer check, in two lanes: ESLint beside the other two
 // one after the other. Each one's output is printed whole when it ends, under its name; any failure
 // fails the lint. The tools run as node processes of their own (no npx/npm in between, ~0.4 CPU-s each),
 // with a larger young generation and the collector on the main thread: the same work in ~8 % less

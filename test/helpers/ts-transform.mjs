@@ -1,5 +1,5 @@
-// jest's TypeScript transform: sucrase strips the types of each file on its own (types are tsc's job
-// in `npm run typecheck`) and keeps every line where it was, so stack traces need no source map to
+// jest's TypeScript transform: sucrase strips the types of each file on its own (types are checked by
+// `npm run lint`, gitguard/type-check, or `npm run typecheck`) and keeps every line where it was, so stack traces need no source map to
 // point at the right line. TypeScript's own transpileModule did the same job here before, at a cost a
 // clean clone (empty jest cache, as in CI) paid in every worker: ~0.3 s of CPU to load and warm up the
 // compiler, ~35 ms a file, and ~50 MB more in a worker that every git, gpg or ssh-keygen a test starts
