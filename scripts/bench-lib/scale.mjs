@@ -1,6 +1,8 @@
 // npm run bench -- scale [--commits N] [--rule ID ...] [--breakdown] [--changed-paths]: a full `gitguard audit` of large
 // unsigned histories (linear, and merge-heavy: every third commit a merge) against the time git takes
 // to read them (`git rev-list --format=raw HEAD`), with node's peak RSS and the cost of a second run.
+// --only policy: a linear history whose second commit adds a policy (make-history.mjs --policy): the
+// walk's list then starts after the first commit and the secrets scan's does not.
 // --breakdown: one more cold run, its git through a `--git` wrapper that records each git process's
 // CPU time and peak RSS (/usr/bin/time), summed per pass of the audit (the sort, the scan's `log -p`,
 // the watched paths' `diff-tree`, the walk's `cat-file`, the rest).
@@ -27,11 +29,12 @@ function parseArgs(argv) {
     else if (a === '--changed-paths') out.changedPaths = true;
     else
       throw new Error(
-        `unknown argument "${a}" (--commits N, --rule ID, --only linear,merges, --breakdown, --changed-paths)`,
+        `unknown argument "${a}" (--commits N, --rule ID, --only linear,merges,policy, --breakdown, --changed-paths)`,
       );
   }
   if (!Number.isInteger(out.commits) || out.commits < 1) throw new Error('--commits takes a positive integer');
-  if (out.kinds.some((k) => !['linear', 'merges'].includes(k))) throw new Error('--only takes linear and/or merges');
+  if (out.kinds.some((k) => !['linear', 'merges', 'policy'].includes(k)))
+    throw new Error('--only takes linear, merges and/or policy');
   if (out.breakdown && !HAVE_TIME) throw new Error('--breakdown needs /usr/bin/time');
   return out;
 }
@@ -116,7 +119,7 @@ export function ensureRepo(dir, commits, kind, env) {
   console.error(`making ${dir} (${commits} commits, ${kind})...`);
   const r = spawnSync(
     process.execPath,
-    [MAKE_HISTORY, dir, String(commits), ...(kind === 'merges' ? ['--merges'] : [])],
+    [MAKE_HISTORY, dir, String(commits), ...(kind === 'merges' ? ['--merges'] : kind === 'policy' ? ['--policy'] : [])],
     { env, stdio: 'inherit' },
   );
   if (r.status !== 0) throw new Error(`make-history.mjs failed for ${dir}`);

@@ -25,6 +25,8 @@ export default defineCommitRule({
         n.judged += 1;
         // A commit no maintainer vouches for may change what the CI runs, whatever it touches.
         if (unvouchedChange(c)) n.unvouched += 1;
+        // Most commits change no watched path, so touch none: no closure, list or set built for them.
+        if (!c.trust.changedPaths.length) return;
         const touchedBy = (policy: Policy): string[] =>
           c.trust.changedPaths.filter((p) => protects(policy.protected.paths, p, c.trust.pathOrigins));
         const policies = c.trust.verifications.flatMap((v) => (v.policy ? [v.policy] : []));
