@@ -24,8 +24,8 @@ import { deadJobNodes, deadReferences } from './job-runs.js';
 import { lostReferences } from '../domain/ci-references.js';
 import { changesLaterSteps, envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
 import { movesGo } from '../domain/runner-files.js';
-import { earlierStep, isEarlier, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
-import { ownActionLost, restoredBy, runGateLost, type Restored } from '../domain/checkout-writes.js';
+import { earlierStep, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
+import { eachAbove, ownActionLost, runGateLost, type Restored } from '../domain/checkout-writes.js';
 import { switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedImages } from './trusted-actions.js';
 import { containersLose } from './ci-images.js';
@@ -247,12 +247,9 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           });
           const runs = items.map((i) => get(i, 'run'));
           const writes = envWritesBefore(runs, at.envWrites);
-          for (const [k, i] of node.items.entries()) {
-            const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier).flat()];
-            const restored = restoredBy(at.restored, earlier.slice(0, k));
-            const next = { ...at, checked, lost: at.lost || lost, before: [...at.before, ...before], restored };
-            collect(i, { ...next, envWrites: writes[k]! });
-          }
+          const above = eachAbove({ lost: at.lost, before: at.before, restored: at.restored }, earlier);
+          for (const [k, i] of node.items.entries())
+            collect(i, { ...at, checked, ...above[k]!, envWrites: writes[k]! });
         }
         const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
         const value = (key: string): unknown =>
