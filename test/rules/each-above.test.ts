@@ -18,7 +18,7 @@ const lists = (n: number): EarlierResult[][] =>
   n === 0 ? [[]] : lists(n - 1).flatMap((l) => KINDS.map((k) => [...l, k]));
 
 test.each(ABOVE)('each step sees its prefix as a fresh reading of it would (above %j)', (above) => {
-  for (const earlier of [0, 1, 2, 3, 4].flatMap(lists)) {
+  for (const earlier of [0, 1, 2, 3].flatMap(lists)) {
     const got = eachAbove(above, earlier);
     expect(got).toHaveLength(earlier.length);
     got.forEach((here, k) => {
