@@ -6,7 +6,7 @@ import { keyTwice, refusedYaml } from './yaml-refused.js';
 import { parsedYaml } from './yaml-budget.js';
 import {
   defaultShells,
-  failsOnOutcome,
+  checkedIds,
   matrixMayBeTrue,
   runningKeys,
   runsForChanges,
@@ -230,12 +230,9 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           // A step whose failure a later step of the list fails the job on: its continue-on-error does not switch it off.
           const items = node.items.map((i) => resolveAlias(yaml, i, doc));
           const get = (i: unknown, key: string): unknown => scalar(entry(i, key));
-          const checked = new Set(
-            items.flatMap((i, k) => {
-              const id = failsOnOutcome(get(i, 'if'), get(i, 'run'), get(i, 'continue-on-error'));
-              // Only a step before it: one not run yet has no outcome.
-              return id !== undefined && items.slice(0, k).some((b) => get(b, 'id') === id) ? [id] : [];
-            }),
+          const lenient = (i: unknown): unknown => get(i, 'continue-on-error');
+          const checked = checkedIds(
+            items.map((i) => ({ id: get(i, 'id'), if: get(i, 'if'), run: get(i, 'run'), lenient: lenient(i) })),
           );
           // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
           const stepFolders = (wd: unknown): Array<string | null> => matrixFolders(wd, at.at.folder, at.strategy);
