@@ -19,6 +19,10 @@ const GITHUB = '.github/workflows/ci.yml';
 const WORKFLOW = (steps: string): string =>
   `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      ARGS: ${LIST}\n    steps:\n${steps}`;
 
+/** The gate step after `n` aliases of a step that fails the job where step zz failed. */
+const OUTCOME_STEPS = (n: number): string =>
+  `on: push\njobs:\n  audit:\n    runs-on: ubuntu-latest\n    steps: [&s {if: "steps.zz.outcome == 'failure'", run: exit 1}${', *s'.repeat(n)}, {run: npx gitguard audit}]\n`;
+
 test.each([
   {
     name: 'GitLab: the gate left only in a hidden job, next to 25,000 aliases',
@@ -39,6 +43,14 @@ test.each([
     kept: true,
   },
   {
+    // suite162: each item of a list was judged with its whole prefix re-read (earlier steps, restores):
+    // 45,000 items took 36 CPU-s, 125 s on this loaded machine (25,000: 22-38 s, under the test's limit); one walk now (eachAbove).
+    name: 'twin: GitLab: the gate job kept, next to a script list of 45,000 aliases',
+    file: GITLAB,
+    after: `build:\n  script: [&m make${', *m'.repeat(45_000)}]\naudit:\n  script: npx gitguard audit\n`,
+    kept: true,
+  },
+  {
     name: 'GitHub: the gate step switched off, next to 25,000 aliases',
     file: GITHUB,
     after: WORKFLOW('      - run: npx gitguard audit\n        if: false\n'),
@@ -52,6 +64,21 @@ test.each([
       '      - run: npx gitguard audit\n        env:\n          A: *m\n          NODE_OPTIONS: --require ./x.js\n',
     ),
     kept: false,
+  },
+  {
+    // suite162: each step whose if: fails the job on another's outcome (`exit 1`) scanned the steps before
+    // it for that id (github-gate.ts checked): 45,000 aliases of one such step ran past 300 s (74 CPU-s).
+    // One walk now (actions-run.ts checkedIds); past the reader's node limit: no gate judged (fails closed).
+    name: 'GitHub: the gate step after 45,000 aliases of a step failing on an outcome: answered, no gate',
+    file: GITHUB,
+    after: OUTCOME_STEPS(45_000),
+    kept: false,
+  },
+  {
+    name: 'twin: GitHub: the gate step after 5,000 aliases of a step failing on an outcome is kept',
+    file: GITHUB,
+    after: OUTCOME_STEPS(5_000),
+    kept: true,
   },
   {
     name: 'twin: GitHub: the gate step kept, next to 25,000 aliases',
