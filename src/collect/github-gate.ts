@@ -24,8 +24,9 @@ import { deadJobNodes, deadReferences } from './job-runs.js';
 import { lostReferences } from '../domain/ci-references.js';
 import { changesLaterSteps, envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
 import { movesGo } from '../domain/runner-files.js';
-import { earlierStep, isEarlier, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
-import { ownActionLost, restoredBy, runGateLost, type Restored } from '../domain/checkout-writes.js';
+import { earlierStep, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
+import { ownActionLost, runGateLost, type Restored } from '../domain/checkout-writes.js';
+import { stepPrefixes } from '../domain/step-prefixes.js';
 import { switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedImages } from './trusted-actions.js';
 import { containersLose } from './ci-images.js';
@@ -230,13 +231,13 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           // A step whose failure a later step of the list fails the job on: its continue-on-error does not switch it off.
           const items = node.items.map((i) => resolveAlias(yaml, i, doc));
           const get = (i: unknown, key: string): unknown => scalar(entry(i, key));
-          const checked = new Set(
-            items.flatMap((i, k) => {
-              const id = failsOnOutcome(get(i, 'if'), get(i, 'run'), get(i, 'continue-on-error'));
-              // Only a step before it: one not run yet has no outcome.
-              return id !== undefined && items.slice(0, k).some((b) => get(b, 'id') === id) ? [id] : [];
-            }),
-          );
+          const [checked, ids] = [new Set<string>(), new Set<unknown>()];
+          for (const i of items) {
+            const id = failsOnOutcome(get(i, 'if'), get(i, 'run'), get(i, 'continue-on-error'));
+            // Only a step before it: one not run yet has no outcome.
+            if (id !== undefined && ids.has(id)) checked.add(id);
+            ids.add(get(i, 'id'));
+          }
           // After a step that may change what it runs: no gate; that runs checkout files: the chain reads them.
           const stepFolders = (wd: unknown): Array<string | null> => matrixFolders(wd, at.at.folder, at.strategy);
           const goMoved = (i: unknown): boolean => movesGo(plainValue(yaml, get(i, 'env'), doc), at.vars);
@@ -247,12 +248,9 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           });
           const runs = items.map((i) => get(i, 'run'));
           const writes = envWritesBefore(runs, at.envWrites);
-          for (const [k, i] of node.items.entries()) {
-            const [lost, before] = [earlier.slice(0, k).includes(true), earlier.slice(0, k).filter(isEarlier).flat()];
-            const restored = restoredBy(at.restored, earlier.slice(0, k));
-            const next = { ...at, checked, lost: at.lost || lost, before: [...at.before, ...before], restored };
-            collect(i, { ...next, envWrites: writes[k]! });
-          }
+          const prefixes = stepPrefixes(at, earlier);
+          for (const [k, i] of node.items.entries())
+            collect(i, { ...at, checked, ...prefixes[k]!, envWrites: writes[k]! });
         }
         const checked = yaml.isMap(node) && at.checked.has(String(scalar(entry(node, 'id'))));
         const value = (key: string): unknown =>
@@ -310,7 +308,8 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
-            const before = [...at.before, ...ownEarlier(v, folder)];
+            const mine = ownEarlier(v, folder);
+            const before = mine.length ? [...at.before, ...mine] : at.before;
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
             const own = changesLaterSteps(ownBefore(v) ?? '', folder === null);
             const gone = lost || own || runGateLost(at.restored, v, before);
