@@ -73,15 +73,23 @@ const isDigitAt = (s: string, i: number): boolean => {
   return c >= 48 && c <= 57;
 };
 
+/** The largest body objectId hashes in one call with its header (above, the copy costs more than the call saves). */
+const ONE_SHOT_MAX = 64 * 1024;
+
 const LOOSE_TAIL = /^[\t\n\v\f\r ]*(\d{1,15})[\t\n\v\f\r ]*([+-]\d+)/;
 
 /** C's isspace() in the "C" locale: space, \t, \n, \v, \f, \r. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
-/** Hash of a loose object's bytes as git names it: sha1/sha256 over "commit <size>\0<body>". */
+/**
+ * Hash of a loose object's bytes as git names it: sha1/sha256 over "commit <size>\0<body>". A small
+ * object in one call (a copy with its header); a large one fed in two parts: a copy of each 200 KiB
+ * workflow read was ~30 MB of Buffers awaiting collection on a hostile CI history (README, Benchmark).
+ */
 export function objectId(type: string, body: Buffer, algo: 'sha1' | 'sha256'): string {
   const head = Buffer.from(`${type} ${body.length}\0`, 'latin1');
-  if (oneShot) return oneShot(algo, Buffer.concat([head, body], head.length + body.length), 'hex');
+  if (oneShot && body.length <= ONE_SHOT_MAX)
+    return oneShot(algo, Buffer.concat([head, body], head.length + body.length), 'hex');
   return crypto.createHash(algo).update(head).update(body).digest('hex');
 }
 

@@ -307,7 +307,8 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
-            const before = [...at.before, ...ownEarlier(v, folder)];
+            const mine = ownEarlier(v, folder);
+            const before = mine.length ? [...at.before, ...mine] : at.before;
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
             const own = changesLaterSteps(ownBefore(v) ?? '', folder === null);
             const gone = lost || own || runGateLost(at.restored, v, before, folder);

@@ -29,9 +29,12 @@ const parseBudgetMb = (): number => envLimit('GITGUARD_YAML_PARSE_MB', 64);
 /**
  * The parses kept, by what they were charged (bytes and nodes, least recently asked dropped first):
  * the questions asked of a commit's CI files (references, variables, commands, gate) share one parse
- * each. Kept by count (16), a commit's 20 workflows were each parsed, and charged, twice.
+ * each. Kept by count (16), a commit's 20 workflows were each parsed, and charged, twice. A parse
+ * weighs several times its charge in the heap (a 200 KiB workflow of 11,000 steps: ~10 MB): at 8 MiB
+ * the hostile CI history's audit peaked ~60 MB higher, and at 2 the honest one parsed 5% more (418
+ * parses, 32 again, not 398 and 12) at the same CPU within the noise (README, Benchmark).
  */
-const RECENT_BYTES = 8 * 1024 * 1024;
+const RECENT_BYTES = 2 * 1024 * 1024;
 
 interface Kept {
   docs: readonly Document[];
