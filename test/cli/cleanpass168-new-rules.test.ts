@@ -1,6 +1,8 @@
 // cleanpass168: honest workflows under this session's new fail-closed rules (redteam158, redteam159),
 // each where the trust root already had the construct (an honest commit of other files must pass)
-// and where a maintainer's commit adds it.
+// and where a commit signed by an allowed signer adds it (keys-only: no --base, no accepted state to
+// judge images or includes against). The twins that still lose: the gate removed from each start, code
+// fetched before the audit added, and pwsh that does more than print.
 import { gateBatch } from '../helpers/gate-batch.js';
 import { cleanupTemp } from '../helpers/repo.js';
 
@@ -108,7 +110,7 @@ describe('cleanpass168: present from the start, an honest commit of other files'
     const batch = gateBatch(files);
     it(`kept: ${name}`, batch.add(files, { ...files, ...APP }, true), 600_000);
     // The twin: the start is read as a gate (the gate removed from it is lost). Not so for code
-    // fetched before the audit: the start holds no gate there (README; see the report).
+    // fetched before the audit: the start holds no gate there (README; the last describe).
     if (!FETCHES.test(JSON.stringify(files)))
       it(`lost: ${name}, the gate removed`, batch.add(files, noGate(files), false), 600_000);
   }
