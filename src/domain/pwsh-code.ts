@@ -3,8 +3,11 @@
 // -OutFile`, `Add-Content $env:GITHUB_PATH`, `Copy-Item`, `New-Item -ItemType SymbolicLink`, `$env:PATH
 // = ...`), none of which a POSIX reading sees. It is not parsed as PowerShell: it keeps the gate only
 // when every statement is one of a few that only print (`Write-Host`, `Write-Output`, a `Get-*`
-// cmdlet, a program's version query: `node --version`), its words plain (no `$`, backquote,
-// parenthesis, brace, bracket, `@`, `&`, redirection); anything else may write them (fail closed).
+// cmdlet, a program's version query: `node --version`, the `$PSVersionTable` it prints), its words
+// plain (no `$`, backquote, parenthesis, brace, bracket, `@`, `&`, redirection); a double-quoted
+// string holding no `$` or backquote is as literal as a single-quoted one (pwsh expands nothing else
+// in it). pwsh also takes the typographic quotes ‘ ’ ‚ ‛ “ ” „ for quotes: a script holding one is not
+// read. Anything else may write them (fail closed).
 import { codeReaches } from './inline-code.js';
 
 /** The commands a statement may start with and only print. */
@@ -14,9 +17,33 @@ const VERSION = /^(?:-v|-V|--version|-version|version)$/;
 /** A word as written: plain characters, or a single-quoted string (no escape in it). */
 const WORD = /^(?:[\w.,:/\\=+-]+|'[^']*')$/;
 
+/** pwsh's quote characters besides ASCII's, which end a string ASCII's opened as well. */
+const TYPOGRAPHIC_QUOTES = /[\u2018-\u201e]/;
+/** The automatic variable holding pwsh's version, or a property of it: reading it only prints. */
+const VERSION_TABLE = /\$PSVersionTable(?:\.\w+)*(?![\w:])/gi;
+
+/**
+ * The script with each quoted string that expands nothing written `''`, read left to right as pwsh
+ * reads quotes (a quote inside the other kind's string is a character); undefined where a string is
+ * not closed or a double-quoted one expands (`$`, backquote).
+ */
+function literalsBlanked(script: string): string | undefined {
+  let out = '';
+  for (const [token] of script.matchAll(/'[^']*'|"[^"]*"|[^'"]+|['"]/g)) {
+    if (token === "'" || token === '"') return undefined;
+    if (token.startsWith("'") || token.startsWith('"')) {
+      if (token.startsWith('"') && /[$`]/.test(token)) return undefined;
+      out += "''";
+    } else out += token.replace(VERSION_TABLE, 'Write-Output');
+  }
+  return out;
+}
+
 /** Whether a pwsh script may do more than print (see above). */
-function pwshReaches(script: string): boolean {
-  if (/[$`(){}[\]@&<>"]/.test(script.replace(/'[^']*'/g, "''"))) return true;
+function pwshReaches(original: string): boolean {
+  if (TYPOGRAPHIC_QUOTES.test(original)) return true;
+  const script = literalsBlanked(original);
+  if (script === undefined || /[$`(){}[\]@&<>"]/.test(script)) return true;
   for (const statement of script.split(/[\r\n;]+/)) {
     for (const command of statement.split('|')) {
       const words = command.match(/'[^']*'|[^\s']+/g) ?? [];
