@@ -20,9 +20,35 @@ function answersOf(shadow: Shadow): Answers {
   return answers;
 }
 
+/** Per view, a commit known to descend from each ancestor (knowDescendant). */
+const descendants = new WeakMap<RunContext, Map<string, Map<string, string>>>();
+
+function descendantsOf(shadow: Shadow): Map<string, string> {
+  const run = runContext();
+  let views = descendants.get(run);
+  if (!views) descendants.set(run, (views = new Map<string, Map<string, string>>()));
+  let known = views.get(shadow.objects);
+  if (!known) views.set(shadow.objects, (known = new Map<string, string>()));
+  return known;
+}
+
+/**
+ * Records that `below` descends from `ancestor` in this view, as an earlier run found it (the sealed
+ * checkpoint's rootBelow, given only while its objects, grafts, replace refs, shallow boundary and
+ * alternates are as then). isAncestor(ancestor, tip) then first asks whether `tip` descends from
+ * `below`: git walks from the tip down to it (the commits added since), not down to `ancestor`
+ * through the whole history. Only "yes" is taken from it; otherwise git is asked about `ancestor`.
+ */
+export function knowDescendant(shadow: Shadow, ancestor: string, below: string): void {
+  if (OBJECT_ID.test(ancestor) && OBJECT_ID.test(below) && ancestor !== below)
+    descendantsOf(shadow).set(ancestor, below);
+}
+
 /** Is `ancestor` an ancestor of (or equal to) `tip`? undefined when git cannot tell (object missing). */
 export function isAncestor(shadow: Shadow, ancestor: string, tip: string): Promise<boolean | undefined> {
   const ask = async (): Promise<boolean | undefined> => {
+    const below = OBJECT_ID.test(tip) ? descendantsOf(shadow).get(ancestor) : undefined;
+    if (below && (below === tip || (await isAncestor(shadow, below, tip)) === true)) return true;
     const r = await runGit(['merge-base', '--is-ancestor', '--end-of-options', ancestor, tip], {
       gitDir: shadow.gitDir,
       okCodes: [1, 128],

@@ -97,6 +97,9 @@ export interface Checkpoint {
   environment: string;
   /** The trust root the walk started from ('' without one). */
   trustRoot: string;
+  /** A tip that run found descending from trustRoot (trust-root-in-history passed for it): a later run
+   *  asks git whether a commit descends from it before asking about the root (collect/ancestry.ts knowDescendant). */
+  rootBelow?: string;
   /** The .gitguard tree id at the tip ('' without one): goodlist, revocations, protected paths, severities;
    *  then, after a space, the hash of the paths derived from the tip (the files its CI runs, nested .gitattributes). */
   headPolicyTree: string;
@@ -287,4 +290,9 @@ export function firstPolicyAnswers(cp: Checkpoint | undefined): Array<[string, s
   return (cp?.firstPolicy ?? []).filter(
     (e): e is [string, string] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string',
   );
+}
+
+/** The trust root and a tip it found descending from it (Checkpoint.rootBelow), for a run that trusts its objects as then. */
+export function rootBelowOf(cp: Checkpoint | undefined): { rootBelow?: readonly [root: string, tip: string] } {
+  return cp?.trustRoot && typeof cp.rootBelow === 'string' ? { rootBelow: [cp.trustRoot, cp.rootBelow] } : {};
 }

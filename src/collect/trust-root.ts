@@ -67,6 +67,8 @@ export interface FirstPolicyMemo {
   found: Map<string, string>;
   /** Tips no known answer covers (none of its tips is on their first-parent chain), asked once per run. */
   uncovered?: Set<string>;
+  /** The earlier run's trust root and a tip it found descending from it (Checkpoint.rootBelow), for knowDescendant. */
+  rootBelow?: readonly [root: string, tip: string];
 }
 
 /**

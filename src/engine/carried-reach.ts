@@ -9,9 +9,17 @@
 //     recorded tip lies on its first-parent chain (collect/trust-root.ts): the search of the whole
 //     history (~12 CPU-seconds at a million commits) then reads only the commits after that tip. A
 //     checkpoint of a history rewritten since has no tip on the new chains, and answers nothing.
+//   - a tip its trust-root-in-history found descending from its trust root (rootBelow): an ancestry
+//     question about that root asks first whether the tip asked about descends from it (collect/ancestry.ts).
 // Nothing is left out of the walk and no verdict is assumed.
 import type { HistoryFacts, RepositoryInfo } from '../domain/model.js';
-import { carriedCheckpoint, firstPolicyAnswers, tipReaches, type Checkpoint } from '../collect/checkpoint.js';
+import {
+  carriedCheckpoint,
+  firstPolicyAnswers,
+  rootBelowOf,
+  tipReaches,
+  type Checkpoint,
+} from '../collect/checkpoint.js';
 import type { FirstPolicyMemo } from '../collect/trust-root.js';
 import type { Resume, Resumed, ResumePoint } from './history-session.js';
 
@@ -30,8 +38,10 @@ export class CarriedReach implements Resume {
   }
 
   async rootMemo(history: HistoryFacts): Promise<FirstPolicyMemo | undefined> {
-    const known = firstPolicyAnswers(await this.carried(history));
-    return known.length ? { known, found: new Map() } : undefined;
+    const cp = await this.carried(history);
+    const known = firstPolicyAnswers(cp);
+    const below = rootBelowOf(cp);
+    return known.length || below.rootBelow ? { known, found: new Map(), ...below } : undefined;
   }
 
   rangeMemo(): undefined {

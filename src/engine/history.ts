@@ -26,6 +26,7 @@ import { versionsInScope } from '../collect/checkout-keys.js';
 import { resolveTrustRoot, rootExclusions, type FirstPolicyMemo } from '../collect/trust-root.js';
 import { POLICY_DIR, TRUST_ROOT_SOURCE_TEXT, type TrustedCommit, type TrustedTag } from '../domain/trust.js';
 import { batchedDescends } from '../collect/ancestry-batch.js';
+import { knowDescendant } from '../collect/ancestry.js';
 import { sharesHistory } from '../collect/shared-history.js';
 import { acceptedPolicy } from '../collect/pre-root-judges.js';
 import { readLedger } from '../collect/ledger.js';
@@ -149,6 +150,7 @@ export async function openHistory(
       rootPolicy = t?.type === 'tree' ? await collector.policyAt(t.oid, baseOid).catch(() => undefined) : undefined;
     }
     const rootMemo = await scope.resume?.rootMemo(history);
+    if (rootMemo?.rootBelow) knowDescendant(shadow, ...rootMemo.rootBelow);
     // The answers found by this run (and an earlier one's, given back when the audit runs again).
     const memo: FirstPolicyMemo = {
       known: [...(rootMemo?.known ?? []), ...(scope.rootAnswers ?? [])],

@@ -22,6 +22,7 @@ import {
   repositoryIdentity,
   environmentFingerprint,
   firstPolicyAnswers,
+  rootBelowOf,
   readCheckpoint,
   writeCheckpoint,
   type Checkpoint,
@@ -102,7 +103,11 @@ export class IncrementalAudit implements Resume, SecretsResume {
       this.old?.repository === repositoryIdentity(this.req.repository) &&
       this.old.environment === this.environmentOf(history) &&
       !(await this.objectsChanged());
-    this.memo = { known: this.asThen ? firstPolicyAnswers(this.old) : [], found: new Map() };
+    this.memo = {
+      known: this.asThen ? firstPolicyAnswers(this.old) : [],
+      found: new Map(),
+      ...(this.asThen ? rootBelowOf(this.old) : {}),
+    };
     return this.memo;
   }
 
@@ -310,6 +315,7 @@ export class IncrementalAudit implements Resume, SecretsResume {
       vetting: this.vetting,
       environment: this.environment ?? '',
       trustRoot: session.trustRoot ?? '',
+      ...rootBelow(facts, session.trustRoot, this.tipSet),
       headPolicyTree: this.headTree,
       validUntil: session.floors?.changesAt(this.validUntil) ?? this.validUntil,
       tips,
@@ -323,4 +329,15 @@ export class IncrementalAudit implements Resume, SecretsResume {
     });
     return info;
   }
+}
+
+/**
+ * The audited tip as Checkpoint.rootBelow, when this run's trust-root-in-history found the walk's trust
+ * root its ancestor (a walked tip, so the next resume checks it is still in the history).
+ */
+function rootBelow(facts: Facts, root: string | undefined, tips: ReadonlySet<string>): { rootBelow?: string } {
+  const check = facts.ledger?.ok ? facts.ledger.value.trustRootCheck : undefined;
+  return root && check?.ancestor === true && check.oid === root && check.tip && tips.has(check.tip)
+    ? { rootBelow: check.tip }
+    : {};
 }
