@@ -1,0 +1,72 @@
+// redteam167: cleanpass160's `plain` restores (actions/cache or download-artifact into `target/`,
+// `dist/`, `.venv`, `build`) keep a direct `npx gitguard audit` at the root because npm's lookup reads
+// nothing there. What another step (or the gate's own line) does with the restored files is not
+// plain: `cp -r dist/. .` puts another run's `node_modules/.bin/gitguard` or `.npmrc` where npx looks,
+// `ln -s node_modules dist` before the restore makes the restore write through the link (the artifact
+// toolkit and tar follow an existing link to a folder). Such a job loses the gate, as a restore
+// naming node_modules does; a plain restore with no write of the checkout in the job keeps it.
+import { cleanupTemp } from '../helpers/repo.js';
+import { gateBatch } from '../helpers/gate-batch.js';
+
+afterAll(cleanupTemp);
+
+const WF = '.github/workflows/ci.yml';
+const run = (s: string, extra = ''): string => `      - run: ${JSON.stringify(s)}\n${extra}`;
+const job = (steps: string, gate: string): Record<string, string> => ({
+  [WF]: `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n${steps}${gate}`,
+});
+const cache = (path: string): string =>
+  `      - uses: actions/cache@v4\n        with:\n          path: ${path}\n          key: k-\${{ hashFiles('**/*.lock') }}\n`;
+const artifact = (path: string): string =>
+  `      - uses: actions/download-artifact@v4\n        with:\n          name: dist\n          path: ${path}\n`;
+const NPX = run('npx gitguard audit');
+/** gitguard's own action at the workspace (action.yml's defaults): it audits the `.git` there. */
+const OWN = `      - uses: acme/gitguard@${'1'.repeat(40)}\n`;
+
+type Case = [name: string, files: Record<string, string>];
+const LOST: Case[] = [
+  ['download-artifact into dist/, cp -r dist/. ., npx gitguard', job(artifact('dist/') + run('cp -r dist/. .'), NPX)],
+  [
+    'actions/cache of target/, then mv into node_modules',
+    job(cache('target/') + run('mkdir -p node_modules/.bin && mv target/gg node_modules/.bin/gitguard'), NPX),
+  ],
+  [
+    'ln -s node_modules dist, then download-artifact into dist/',
+    job(run('ln -s node_modules dist') + artifact('dist/'), NPX),
+  ],
+  [
+    'download-artifact into dist/, the gate line copies it first',
+    job(artifact('dist/'), run('cp -r dist/. . && npx gitguard audit')),
+  ],
+  [
+    'actions/cache of target/, the gate line unpacks it first',
+    job(cache('target/'), run('tar -xf target/t.tar && npx gitguard audit')),
+  ],
+  // gitguard's own action audits the workspace's `.git`: a copy of another run's `.git/HEAD` over it moves the audit.
+  [
+    'download-artifact into dist/, cp -r dist/. ., then the action',
+    job(artifact('dist/') + run('cp -r dist/. .'), OWN),
+  ],
+  [
+    'actions/cache of node_modules, a copy from it, then the action',
+    job(cache('node_modules') + run('cp -r node_modules/x/. .'), OWN),
+  ],
+  [
+    'a write, then actions/cache of node_modules, then the action',
+    job(run('echo x > version.txt') + cache('node_modules'), OWN),
+  ],
+];
+const KEPT: Case[] = [
+  ['actions/cache of node_modules, then the action', job(cache('node_modules'), OWN)],
+  ['download-artifact into dist/, then the action', job(artifact('dist/'), OWN)],
+  ['a write, then the action', job(run('echo x > version.txt'), OWN)],
+  ['download-artifact into dist/, then npx gitguard', job(artifact('dist/'), NPX)],
+  ['a write, then npx gitguard', job(run('echo x > version.txt'), NPX)],
+];
+
+const DIRECT = job('', NPX);
+describe('redteam167: a plain restore and a write of the checkout in one job', () => {
+  const batch = gateBatch();
+  for (const [name, files] of KEPT) it(`keeps the gate: ${name}`, batch.add(DIRECT, files, true), 600_000);
+  for (const [name, files] of LOST) it(`loses the gate: ${name}`, batch.add(DIRECT, files, false), 600_000);
+});
