@@ -5,7 +5,7 @@
 // checkout file, nor does gitguard's own action: they keep the gate unless a checkout file run
 // before the audit (read at the commit) comes after the write.
 import { writesCheckout } from './step-env.js';
-import { ownBefore, type Earlier, type EarlierResult } from './earlier-steps.js';
+import { isEarlier, ownBefore, runsFiles, type Earlier, type EarlierResult } from './earlier-steps.js';
 import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
 
 /**
@@ -20,12 +20,13 @@ export type Restored = true | 'copied' | { plain?: true; written?: true } | fals
 /** `above` with a job's earlier steps (earlierStep results) added. */
 export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): Restored {
   if (above === 'copied') return above;
-  const restore =
-    above === true || (above && above.plain) || earlier.includes('workspace') || earlier.includes('plain');
-  const written = (above && above !== true && above.written) || earlier.includes('written');
+  // A restore's paths come as Earliers read at the commit (restore-links.ts), with its reach.
+  const kinds = earlier.flatMap((e) => (isEarlier(e) ? e.flatMap((b) => (b.restore ? [b.restore.reach] : [])) : [e]));
+  const restore = above === true || (above && above.plain) || kinds.includes('workspace') || kinds.includes('plain');
+  const written = (above && above !== true && above.written) || kinds.includes('written');
   if (restore && written) return 'copied';
-  if (above === true || earlier.includes('workspace')) return true;
-  const plain = (above && above.plain) || earlier.includes('plain');
+  if (above === true || kinds.includes('workspace')) return true;
+  const plain = (above && above.plain) || kinds.includes('plain');
   return plain || written ? { ...(plain && { plain: true }), ...(written && { written: true }) } : above;
 }
 
@@ -49,7 +50,7 @@ export function runGateLost(
   // After a restore, its own write may be a copy of what was restored (`cp -r dist/. . && npx gitguard audit`).
   if (restored && restored.plain && (own || !plainRestoreKeeps(script, folder, before))) return true;
   if (!(restored && restored.written) && !own) return false;
-  return before.length > 0 || !callsGitguardDirectly(script);
+  return runsFiles(before) || !callsGitguardDirectly(script);
 }
 
 /** Whether gitguard's own action at `path` loses its gate: a restore and another path, or files written and checkout files run before it. */
@@ -58,6 +59,6 @@ export function ownActionLost(restored: Restored, path: unknown, before: readonl
   if (restored === 'copied') return true;
   const root = typeof path === 'string' && /^(?:\.\/?)?$/.test(path);
   return (
-    ((restored === true || !!restored.plain) && !root) || (restored !== true && !!restored.written && before.length > 0)
+    ((restored === true || !!restored.plain) && !root) || (restored !== true && !!restored.written && runsFiles(before))
   );
 }

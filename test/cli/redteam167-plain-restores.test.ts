@@ -5,6 +5,10 @@
 // `ln -s node_modules dist` before the restore makes the restore write through the link (the artifact
 // toolkit and tar follow an existing link to a folder). Such a job loses the gate, as a restore
 // naming node_modules does; a plain restore with no write of the checkout in the job keeps it.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
 
@@ -69,4 +73,54 @@ describe('redteam167: a plain restore and a write of the checkout in one job', (
   const batch = gateBatch();
   for (const [name, files] of KEPT) it(`keeps the gate: ${name}`, batch.add(DIRECT, files, true), 600_000);
   for (const [name, files] of LOST) it(`loses the gate: ${name}`, batch.add(DIRECT, files, false), 600_000);
+});
+
+// A restore path judged with the commit's tree: `dist` committed as a link (`dist -> .`, `-> .git`)
+// makes a restore into `dist/` write at the workspace's root or into the audited `.git`, as tar and
+// the artifact toolkit follow a link already there. The path must be absent at the commit, each folder
+// above it a folder: a link on the way, or the path itself there, leaves no gate.
+const LINKED: Array<[name: string, files: Record<string, string>, links: Record<string, string>]> = [
+  ['dist -> ., download-artifact into dist/, npx gitguard', job(artifact('dist/'), NPX), { dist: '.' }],
+  ['dist -> .git, download-artifact into dist/, the action', job(artifact('dist/'), OWN), { dist: '.git' }],
+  ['out -> node_modules, actions/cache of out/target', job(cache('out/target'), NPX), { out: 'node_modules' }],
+  ['target/x -> .., actions/cache of target/', job(cache('target/'), NPX), { 'target/x': '..' }],
+  [
+    'node_modules -> .git, actions/cache of node_modules, the action',
+    job(cache('node_modules'), OWN),
+    { node_modules: '.git' },
+  ],
+];
+const UNLINKED: Array<[name: string, files: Record<string, string>, links: Record<string, string>]> = [
+  ['docs -> README.md elsewhere, download-artifact into dist/', job(artifact('dist/'), NPX), { docs: 'README.md' }],
+  [
+    'a committed folder above the path, actions/cache of out/target',
+    { ...job(cache('out/target'), NPX), 'out/README': 'x\n' },
+    {},
+  ],
+  ['actions/cache of node_modules, the action, no link', job(cache('node_modules'), OWN), { docs: 'README.md' }],
+];
+describe('redteam167: a restore path under a committed link', () => {
+  const batch = gateBatch();
+  for (const [name, files, links] of UNLINKED)
+    it(`keeps the gate: ${name}`, batch.add(DIRECT, files, true, undefined, links), 600_000);
+  for (const [name, files, links] of LINKED)
+    it(`loses the gate: ${name}`, batch.add(DIRECT, files, false, undefined, links), 600_000);
+
+  // The reference: GNU tar, as actions/cache runs it (`tar -xf archive -P -C $GITHUB_WORKSPACE`), puts
+  // a member `dist/node_modules/.bin/gitguard` through a `dist -> .` link already in the workspace.
+  it('tar extracts through a link already there', () => {
+    const root = mkdtempSync(join(tmpdir(), 'gitguard-rt167-'));
+    try {
+      const [made, ws] = [join(root, 'made'), join(root, 'ws')];
+      mkdirSync(join(made, 'dist/node_modules/.bin'), { recursive: true });
+      writeFileSync(join(made, 'dist/node_modules/.bin/gitguard'), 'exit 0\n');
+      execFileSync('tar', ['-cf', join(root, 'a.tar'), '-C', made, 'dist/node_modules/.bin/gitguard']);
+      mkdirSync(ws);
+      symlinkSync('.', join(ws, 'dist'));
+      execFileSync('tar', ['-xf', join(root, 'a.tar'), '-P', '-C', ws]);
+      expect(readFileSync(join(ws, 'node_modules/.bin/gitguard'), 'utf8')).toBe('exit 0\n');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
