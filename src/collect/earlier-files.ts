@@ -31,7 +31,7 @@ export async function earlierAt(read: Read, tip: string, before: readonly Earlie
   let answers = answersIn.get(run);
   if (!answers) answersIn.set(run, (answers = new Map()));
   for (const b of before) {
-    const key = JSON.stringify([tip, b.folder, b.goMoved, b.script, b.own]);
+    const key = JSON.stringify([tip, b.folder, b.goMoved, b.script, b.own, b.restore?.path]);
     let answer = answers.get(key);
     if (!answer) answers.set(key, (answer = oneAt(read, tip, b)));
     if (await answer) return true;

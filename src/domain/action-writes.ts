@@ -93,3 +93,12 @@ export function actionReach(uses: string, input: (name: string) => unknown): Res
     }
   return out;
 }
+
+/** The workspace paths a `path:` input names (WORKSPACE_ONLY: relative, plain names), a trailing `/` dropped. */
+export function workspacePaths(input: (name: string) => unknown): string[] {
+  const path = input('path');
+  if (path === undefined || path === null) return [];
+  return pathsOf(path)
+    .filter((p) => WORKSPACE_ONLY.test(p))
+    .map((p) => p.replace(/\/+$/, ''));
+}

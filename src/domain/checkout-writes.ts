@@ -5,21 +5,28 @@
 // checkout file, nor does gitguard's own action: they keep the gate unless a checkout file run
 // before the audit (read at the commit) comes after the write.
 import { writesCheckout } from './step-env.js';
-import { isEarlier, ownBefore, type Earlier, type EarlierResult } from './earlier-steps.js';
+import { isEarlier, ownBefore, runsFiles, type Earlier, type EarlierResult } from './earlier-steps.js';
 import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
 
 /**
  * What the steps above a gate wrote: true, a restore under the workspace that npm's lookup may read
  * (action-writes.ts `workspace`); `plain`, restores under plain folders only (`plain`); `written`,
- * files of the checkout.
+ * files of the checkout; `copied`, a restore and a write of the checkout in one job, in either order
+ * (`cp -r dist/. .` puts another run's `node_modules/.bin/gitguard`, `.npmrc` or `.git/HEAD` where
+ * the gate reads them; a link written first, the restore writes through it): no gate survives it.
  */
-export type Restored = true | { plain?: true; written?: true } | false | undefined;
+export type Restored = true | 'copied' | { plain?: true; written?: true } | false | undefined;
 
 /** `above` with a job's earlier steps (earlierStep results) added. */
 export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): Restored {
-  if (above === true || earlier.includes('workspace')) return true;
-  const plain = (above && above.plain) || earlier.includes('plain');
-  const written = (above && above.written) || earlier.includes('written');
+  if (above === 'copied') return above;
+  // A restore's paths come as Earliers read at the commit (restore-links.ts), with its reach.
+  const kinds = earlier.flatMap((e) => (isEarlier(e) ? e.flatMap((b) => (b.restore ? [b.restore.reach] : [])) : [e]));
+  const restore = above === true || (above && above.plain) || kinds.includes('workspace') || kinds.includes('plain');
+  const written = (above && above !== true && above.written) || kinds.includes('written');
+  if (restore && written) return 'copied';
+  if (above === true || kinds.includes('workspace')) return true;
+  const plain = (above && above.plain) || kinds.includes('plain');
   return plain || written ? { ...(plain && { plain: true }), ...(written && { written: true }) } : above;
 }
 
@@ -36,19 +43,23 @@ export function runGateLost(
   before: readonly Earlier[],
   folder: string | null,
 ): boolean {
-  if (restored === true || (restored && restored.plain && !plainRestoreKeeps(script, folder, before))) return true;
+  if (restored === true || restored === 'copied') return true;
   // Its own writes count only before its audit (`npx gitguard audit | tee out.txt` writes after it); with
   // no line naming gitguard (a gate through a file), all of them.
-  if (!(restored && restored.written) && !writesCheckout(ownBefore(script) ?? script)) return false;
-  return before.length > 0 || !callsGitguardDirectly(script);
+  const own = writesCheckout(ownBefore(script) ?? script);
+  // After a restore, its own write may be a copy of what was restored (`cp -r dist/. . && npx gitguard audit`).
+  if (restored && restored.plain && (own || !plainRestoreKeeps(script, folder, before))) return true;
+  if (!(restored && restored.written) && !own) return false;
+  return runsFiles(before) || !callsGitguardDirectly(script);
 }
 
 /** Whether gitguard's own action at `path` loses its gate: a restore and another path, or files written and checkout files run before it. */
 export function ownActionLost(restored: Restored, path: unknown, before: readonly Earlier[]): boolean {
   if (!restored) return false;
+  if (restored === 'copied') return true;
   const root = typeof path === 'string' && /^(?:\.\/?)?$/.test(path);
   return (
-    ((restored === true || !!restored.plain) && !root) || (restored !== true && !!restored.written && before.length > 0)
+    ((restored === true || !!restored.plain) && !root) || (restored !== true && !!restored.written && runsFiles(before))
   );
 }
 

@@ -9,6 +9,7 @@ import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { directCheck } from './gitguard-call.js';
 import { shadowingName } from './env-names.js';
 import { namesNoPath } from './audit-options.js';
+import { runsFiles, type Earlier } from './earlier-steps.js';
 
 const ASSIGNMENT = /^([A-Za-z_]\w*)=/;
 const loses = (name: string): boolean => shadowingName(name) || /^GIT_/.test(name);
@@ -67,8 +68,8 @@ function some(script: Script, f: (words: string[]) => boolean): boolean {
  * name (npx looks in `node_modules/.bin` from there up and in its own cache, a name on PATH in PATH's
  * folders: none restored) on the repository it runs in, naming no path of the workspace (namesNoPath).
  */
-export function plainRestoreKeeps(script: string, folder: string | null, before: readonly unknown[]): boolean {
-  if (folder !== '' || before.length) return false;
+export function plainRestoreKeeps(script: string, folder: string | null, before: readonly Earlier[]): boolean {
+  if (folder !== '' || runsFiles(before)) return false;
   let calls = 0;
   const other = some(parseScript(script), (words) => {
     if (!words.some((w) => /gitguard/.test(w))) return false;

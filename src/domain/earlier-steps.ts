@@ -15,7 +15,8 @@ import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
 import { foreignShell, interpreterReaches } from './inline-code.js';
 import { foreignReaches } from './pwsh-code.js';
-import { actionReach } from './action-writes.js';
+import { actionReach, workspacePaths } from './action-writes.js';
+import { restoreLeaves } from './restore-links.js';
 import { GITGUARD_WORD } from './ci-words.js';
 
 /** How deep files running files are followed. */
@@ -123,7 +124,15 @@ export interface Earlier {
   goMoved: boolean;
   /** The gate step's own lines before its audit (ownEarlier): only the files they run are judged here. */
   own?: true;
+  /**
+   * Not a script: a workspace path a restore of GitHub's own writes at (action-writes.ts `plain` or
+   * `workspace`, its reach), read at the commit for a link it would write through (restore-links.ts).
+   */
+  restore?: { path: string; reach: 'plain' | 'workspace' };
 }
+
+/** Whether any of `before` runs files of the checkout (a script, not a restore path). */
+export const runsFiles = (before: readonly Earlier[]): boolean => before.some((b) => !b.restore);
 
 /** An earlier step as its CI file writes it: `run:`, `uses:`, the shells its script may run in, a `with:` input by name. */
 export interface StepKeys {
@@ -158,7 +167,14 @@ export function earlierStep(
     const named = uses.trim();
     if (usesChangesLaterSteps(named) || (trusted && !vouched(named, trusted))) return true;
     const reach = actionReach(named, step.input);
-    if (reach !== 'none') return reach === 'anywhere' || reach;
+    if (reach === 'anywhere') return true;
+    if (reach !== 'none') {
+      // Each workspace path it writes, read at the commit for a link (restore-links.ts).
+      const paths = workspacePaths(step.input);
+      return paths.length
+        ? paths.map((path) => ({ script: '', folder: '', goMoved: false, restore: { path, reach } }))
+        : reach;
+    }
   }
   if (typeof run !== 'string') return false;
   if (step.shells.some((s) => foreignShell(s) && foreignReaches(s, run))) return true;
@@ -220,4 +236,8 @@ export function ownBefore(script: string): string | undefined {
 
 /** Whether an earlier step changes what a later one runs, read through `co` (earlierChanges; its own lines not judged where `own`). */
 export const earlierRuns = (e: Earlier, co: Checkout): boolean =>
-  e.own ? walk(parseScript(e.script), co, 0) : earlierChanges(e.script, co);
+  e.restore
+    ? restoreLeaves(e.restore.path, co)
+    : e.own
+      ? walk(parseScript(e.script), co, 0)
+      : earlierChanges(e.script, co);

@@ -7,7 +7,9 @@
 const STARTUP = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PATH', 'CDPATH', 'IFS']);
 
 /**
- * How node and its loader start (`--require ./x.js`), where npm, npx and gitguard read their files
+ * How node and its loader start (`--require ./x.js`), which servers node trusts (NODE_EXTRA_CA_CERTS:
+ * with HTTPS_PROXY, which npm honours, a server of the pusher's answers npx's download of gitguard),
+ * where npm, npx and gitguard read their files
  * (HOME, XDG_*: npm's ~/.npmrc, gitguard's state and ledger) and npm's settings from the environment.
  * Not Go's variables (GOPATH, GOENV, GOROOT, GOTOOLCHAIN...): they move no program gitguard runs,
  * only what `$(go env GOPATH)` prints, which runner-files.ts reads as Go's $HOME/go only while no step
@@ -15,7 +17,8 @@ const STARTUP = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PATH', 'CD
  * GIT_* is not here: gitguard drops every GIT_* variable for the git it runs (collect/child-env.ts)
  * and refuses GIT_DIR, so a step that sets one still fails on a failing audit.
  */
-const PROGRAM = /^(?:NODE_OPTIONS|NODE_PATH|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|HOME|XDG_[A-Z_]+)$/;
+const PROGRAM =
+  /^(?:NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|NODE_TLS_REJECT_UNAUTHORIZED|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|HOME|XDG_[A-Z_]+)$/;
 const NPM_CONFIG = /^npm_config_/i;
 /** npm settings that change only its output or checks (cleanpass30's `npm_config_loglevel: warn`), not what runs. */
 const NPM_QUIET =

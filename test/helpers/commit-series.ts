@@ -4,7 +4,7 @@
 // from a small shell cost little. A 66-commit signed history took one fork per commit (plus `git add`)
 // before; the commits are the same bytes `git commit -S` makes one at a time (commit-series.test.ts).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tempDir, type TestRepo } from './repo.js';
 
@@ -20,6 +20,8 @@ export interface SeriesCommit {
   gitArgs?: string[];
   /** The work tree emptied (all but .git) before `files` are written: the commit's tree is `files` alone. */
   replace?: boolean;
+  /** Symbolic links written beside `files` (relative path -> the link's target), committed as links (mode 120000). */
+  links?: Record<string, string>;
 }
 
 /** git's arguments for one commit of a series (its files already staged). */
@@ -44,12 +46,17 @@ export function commitSeries(repo: TestRepo, commits: SeriesCommit[], env: Recor
   const lines = ['set -e', `cd ${sq(repo.dir)}`];
   commits.forEach((c, i) => {
     if (c.replace) lines.push('find . -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +', 'git add -A');
-    if (c.files && Object.keys(c.files).length) {
+    if ((c.files && Object.keys(c.files).length) || (c.links && Object.keys(c.links).length)) {
       // Written now into a staging folder of their own, copied in by the shell when their turn comes.
       const stage = join(work, String(i));
-      for (const [path, content] of Object.entries(c.files)) {
+      for (const [path, content] of Object.entries(c.files ?? {})) {
         mkdirSync(dirname(join(stage, path)), { recursive: true });
         writeFileSync(join(stage, path), content);
+      }
+      // `cp -R` copies a link as a link.
+      for (const [path, target] of Object.entries(c.links ?? {})) {
+        mkdirSync(dirname(join(stage, path)), { recursive: true });
+        symlinkSync(target, join(stage, path));
       }
       lines.push(`cp -R ${sq(stage)}/. .`, 'git add -A');
     }

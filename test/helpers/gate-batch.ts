@@ -17,6 +17,8 @@ interface Case {
   before: Files;
   after: Files;
   kept: boolean;
+  /** Symbolic links `after` also commits (path -> target). */
+  links?: Files;
 }
 
 interface Judged {
@@ -55,7 +57,7 @@ async function judge(cases: readonly Case[], start?: Files): Promise<Judged> {
   const first: SeriesCommit[] = start ? [{ message: 'start', signWith: alice.path, env: ALICE, files: start }] : [];
   const commits: SeriesCommit[] = cases.flatMap((c, i) => [
     { message: `ci ${i}`, signWith: alice.path, env: ALICE, files: c.before, replace: true },
-    { message: `ci: tidy ${i}`, signWith: alice.path, env: ALICE, files: c.after },
+    { message: `ci: tidy ${i}`, signWith: alice.path, env: ALICE, files: c.after, ...(c.links && { links: c.links }) },
   ]);
   const all = commitSeries(r, [...first, ...commits]);
   const oids = all.slice(first.length);
@@ -110,12 +112,12 @@ export interface GateBatch {
    * chain's audit fails with exit 1); with `system`, also that git's diff names the files `after`
    * writes and that a lost gate's finding names that system (expectCiGate's checks).
    */
-  add(before: Files, after: Files, kept: boolean, system?: string): () => Promise<void>;
+  add(before: Files, after: Files, kept: boolean, system?: string, links?: Files): () => Promise<void>;
   /**
    * add, whose check also hands the test the chain's repository and the case's two commits, for a
    * reference reading of its own (git's listing of each side, say) once the verdict is checked.
    */
-  read(before: Files, after: Files, kept: boolean, system?: string): () => Promise<CaseCommits>;
+  read(before: Files, after: Files, kept: boolean, system?: string, links?: Files): () => Promise<CaseCommits>;
 }
 
 /**
@@ -140,11 +142,11 @@ export function gateBatch(start?: Files): GateBatch {
   beforeAll(async () => {
     for (const chain of chains.values()) await (chain.judged ??= judge(chain.cases, start));
   }, 600_000);
-  const read: GateBatch['read'] = (before, after, kept, system) => {
+  const read: GateBatch['read'] = (before, after, kept, system, links) => {
     const key = `${kept} ${systemsOf(before)}`;
     const chain = chains.get(key) ?? { cases: [] };
     chains.set(key, chain);
-    const at = chain.cases.push({ before, after, kept }) - 1;
+    const at = chain.cases.push({ before, after, kept, ...(links && { links }) }) - 1;
     return async () => {
       const j = await (chain.judged ??= judge(chain.cases, start));
       if (system) expect(j.changed[at]).toEqual(Object.keys(after).sort());
@@ -162,8 +164,8 @@ export function gateBatch(start?: Files): GateBatch {
     };
   };
   return {
-    add(before, after, kept, system) {
-      const check = read(before, after, kept, system);
+    add(before, after, kept, system, links) {
+      const check = read(before, after, kept, system, links);
       return async () => {
         await check();
       };
