@@ -84,9 +84,6 @@ interface Seen {
 
 /** Fetch-and-run lines vouched for, trimmed (fetchLines). */
 export type FetchLines = ReadonlySet<string>;
-/** At most this many vouched lines are looked for in one script; past it the rest count. */
-const MAX_VOUCHED = 32;
-
 /** The trimmed lines of `text` (a string of a CI file at the start) that each run fetched code alone. */
 export const fetchLines = (text: string): string[] =>
   text
@@ -94,25 +91,24 @@ export const fetchLines = (text: string): string[] =>
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && runsFetchedCode(l));
 
-const parsed = (lines: readonly string[]): string => JSON.stringify(parseScript(lines.join('\n')));
+/** A script's commands as JSON, the brackets of the list dropped. */
+const commandsOf = (lines: readonly string[]): string => JSON.stringify(parseScript(lines.join('\n'))).slice(1, -1);
 
 /**
- * `script` with its lines in `vouched` blanked, each only where it stands as whole commands of it: the
- * script parses as the lines before it, it, and those after it, one after the other (not a line a
- * `\` or `|` continues, nor one inside a quoted string or a here-document).
+ * `script` with its lines in `vouched` blanked where they stand as whole commands of it: the script
+ * parses as its pieces between those lines and the lines themselves, one after the other (none a `\`
+ * or `|` continues, none inside a quoted string, a compound command or a here-document). Else as it is.
  */
 function unvouched(script: string, vouched: FetchLines): string {
   const lines = script.split('\n');
-  let looked = 0;
-  for (let k = 0; k < lines.length && looked < MAX_VOUCHED; k += 1) {
-    if (!vouched.has(lines[k]!.trim())) continue;
-    looked += 1;
-    const apart = [parsed(lines.slice(0, k)), parsed([lines[k]!]), parsed(lines.slice(k + 1))].map((j) =>
-      j.slice(1, -1),
-    );
-    if (`[${apart.filter((j) => j.length).join(',')}]` === parsed(lines)) lines[k] = '';
-  }
-  return lines.join('\n');
+  const pieces: string[][] = [[]];
+  for (const line of lines)
+    if (vouched.has(line.trim())) pieces.push([line], []);
+    else pieces[pieces.length - 1]!.push(line);
+  if (pieces.length === 1) return script;
+  const apart = pieces.map(commandsOf).filter((j) => j.length);
+  if (apart.join(',') !== commandsOf(lines)) return script;
+  return lines.map((l) => (vouched.has(l.trim()) ? '' : l)).join('\n');
 }
 
 /** Whether `script` runs code it fetches from the network (see above), past its lines in `vouched`. */
