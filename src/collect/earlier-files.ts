@@ -50,6 +50,7 @@ async function oneAt(read: Read, tip: string, step: Earlier): Promise<boolean> {
       vars: new Map(),
       files: 0,
       goMoved: step.goMoved,
+      fetches: step.fetches,
     };
     const answer = earlierRuns(step, co);
     if (!asked.size) return answer;

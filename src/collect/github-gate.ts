@@ -241,7 +241,7 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           const earlier = items.map((i) => {
             const [own, input] = [get(i, 'shell'), (k: string): unknown => scalar(entry(get(i, 'with'), k))];
             const step = { run: get(i, 'run'), uses: get(i, 'uses'), shells: own ? [own] : at.shells, input };
-            return earlierStep(step, stepFolders(get(i, 'working-directory')), trusted, goMoved(i));
+            return earlierStep(step, stepFolders(get(i, 'working-directory')), trusted, goMoved(i), images?.fetches);
           });
           const runs = items.map((i) => get(i, 'run'));
           const writes = envWritesBefore(runs, at.envWrites);
@@ -307,10 +307,10 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
           } else {
             const step = { ...here, own: scalar(entry(node, 'shell')) };
             const folder = folderOf(scalar(entry(node, 'working-directory')), place.folder);
-            const mine = ownEarlier(v, folder);
+            const mine = ownEarlier(v, folder, images?.fetches);
             const before = mine.length ? [...at.before, ...mine] : at.before;
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
-            const own = changesLaterSteps(ownBefore(v) ?? '', folder === null);
+            const own = changesLaterSteps(ownBefore(v) ?? '', folder === null, false, images?.fetches);
             const gone = lost || own || runGateLost(at.restored, v, before, folder);
             out.steps.push({ ...step, lost: gone, script: v, at: { ...place, folder }, before });
           }

@@ -231,7 +231,7 @@ export async function gitlabSteps(
       if (lines.includes(undefined)) return true;
       const vars = variablesOf(new Map([['variables', value(lookup(jobs, 'variables', 0), 'variables')]]), globals);
       const script = lines.join('\n');
-      const before = ownEarlier(script, ROOT.folder);
+      const before = ownEarlier(script, ROOT.folder, trustedImages()?.fetches);
       out.steps.push({
         script,
         mode: GITLAB_SHELL,
@@ -249,7 +249,7 @@ export async function gitlabSteps(
           dotenv ||
           imagesLose(images(candidatesFor), vars, trustedImages()) ||
           includesLose(includeEntries, specs, taken(name, candidatesFor), trustedImages()) ||
-          changesLaterSteps(ownBefore(script) ?? '') ||
+          changesLaterSteps(ownBefore(script) ?? '', false, false, trustedImages()?.fetches) ||
           runGateLost(undefined, script, before, ROOT.folder),
         before,
       });

@@ -39,7 +39,13 @@ export async function setTrustedActions(
   if (!start) return;
   const uses = new Set<string>();
   const conditions = new Set<string>();
-  const images: Vouched = { images: new Set(), settings: new Set(), jobs: new Set(), includes: new Set() };
+  const images: Vouched = {
+    images: new Set(),
+    settings: new Set(),
+    jobs: new Set(),
+    includes: new Set(),
+    fetches: new Set(),
+  };
   let files = 0;
   for (const folder of FOLDERS) {
     const tree = await reader.read(`${start}:${folder}`).catch(() => null);
@@ -68,7 +74,7 @@ export async function setTrustedActions(
       seen.add(ref!);
     }
   }
-  const key = [uses, conditions, images.images, images.settings, images.jobs, images.includes]
+  const key = [uses, conditions, images.images, images.settings, images.jobs, images.includes, images.fetches]
     .map((s) => [...s].sort().join('\0'))
     .join('\n');
   trustedIn.set(runContext(), { uses, conditions, images, key });

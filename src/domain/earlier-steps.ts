@@ -39,7 +39,7 @@ const IMAGE_PROGRAM = /^(?:\/|~|"?\$\{?HOME\}?\/)/;
  * read through `co` (a path not read yet is asked for there: the caller reads it and asks again).
  */
 function earlierChanges(script: string, co: Checkout, depth = 0): boolean {
-  if (depth > MAX_DEPTH || changesLaterSteps(script, co.dir === null, co.goMoved)) return true;
+  if (depth > MAX_DEPTH || changesLaterSteps(script, co.dir === null, co.goMoved, co.fetches)) return true;
   return walk(parseScript(script), co, depth);
 }
 
@@ -129,6 +129,8 @@ export interface Earlier {
    * `workspace`, its reach), read at the commit for a link it would write through (restore-links.ts).
    */
   restore?: { path: string; reach: 'plain' | 'workspace' };
+  /** The fetch-and-run lines the start's CI ran (fetched-code.ts): they keep the gate. */
+  fetches?: ReadonlySet<string>;
 }
 
 /** Whether any of `before` runs files of the checkout (a script, not a restore path). */
@@ -154,13 +156,15 @@ export interface StepKeys {
  * but gitguard's own action at the workspace), `written` where its script writes files of the checkout
  * and runs none (step-env.ts writesCheckout: checkout-writes.ts says which gates that loses; one that
  * both writes and runs them is true), false where none.
- * `goMoved`: Go's folder is set for the step (movesGo).
+ * `goMoved`: Go's folder is set for the step (movesGo). `fetches`: the fetch-and-run lines the start's
+ * CI ran (fetched-code.ts), which keep the gate.
  */
 export function earlierStep(
   step: StepKeys,
   folders: ReadonlyArray<string | null>,
   trusted?: ReadonlySet<string>,
   goMoved = false,
+  fetches?: ReadonlySet<string>,
 ): EarlierResult {
   const { run, uses } = step;
   if (typeof uses === 'string') {
@@ -188,10 +192,11 @@ export function earlierStep(
       vars: new Map(),
       files: 0,
       goMoved,
+      fetches,
     };
     if (!earlierChanges(run, co)) continue;
     if (!asked) return true;
-    out.push({ script: run, folder, goMoved });
+    out.push({ script: run, folder, goMoved, fetches });
   }
   const writes = writesCheckout(run);
   if (out.length) return writes || out;
@@ -213,12 +218,15 @@ export const isEarlier = (e: EarlierResult): e is Earlier[] => typeof e === 'obj
  * An Earlier where they run checkout files (read at the commit); none else, the lines as written
  * being shell-gate.ts's to judge.
  */
-export function ownEarlier(script: string, folder: string | null): Earlier[] {
+export function ownEarlier(script: string, folder: string | null, fetches?: ReadonlySet<string>): Earlier[] {
   const before = ownBefore(script);
   if (before === undefined) return [];
   let asked = false;
   const co: Checkout = { read: () => void (asked = true), leads: () => false, dir: folder, vars: new Map(), files: 0 };
-  return walk(parseScript(before), co, 0) && asked ? [{ script: before, folder, goMoved: false, own: true }] : [];
+  co.fetches = fetches;
+  return walk(parseScript(before), co, 0) && asked
+    ? [{ script: before, folder, goMoved: false, own: true, fetches }]
+    : [];
 }
 
 /** The gate step's own lines before its audit (ownEarlier); undefined where no line names gitguard. */

@@ -4,7 +4,9 @@
 // and any of it can write where the audit's programs are looked for (`~/.local/bin/npx`, a node in
 // /usr/local/bin: a job in a container runs as root): before the audit it makes the job no gate
 // (step-env.ts changesLaterSteps calls this). An honest installer (rustup's, uv's) writes its own
-// folder, yet the same line with another address is the attack: the address is the change's.
+// folder, yet the same line with another address is the attack: the address is the change's. So a
+// line is vouched for where the CI files at the start already ran exactly it (its text trimmed:
+// collect/ci-images.ts fetchLines): it keeps the gate where it stands as whole commands of the script.
 import { parseScript, type Command, type Script, type Word } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript } from './shell-state.js';
@@ -80,10 +82,39 @@ interface Seen {
   saved: Set<string>;
 }
 
-/** Whether `script` runs code it fetches from the network (see above). */
-export function runsFetchedCode(script: string): boolean {
+/** Fetch-and-run lines vouched for, trimmed (fetchLines). */
+export type FetchLines = ReadonlySet<string>;
+/** The trimmed lines of `text` (a string of a CI file at the start) that each run fetched code alone. */
+export const fetchLines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && runsFetchedCode(l));
+
+/** A script's commands as JSON, the brackets of the list dropped. */
+const commandsOf = (lines: readonly string[]): string => JSON.stringify(parseScript(lines.join('\n'))).slice(1, -1);
+
+/**
+ * `script` with its lines in `vouched` blanked where they stand as whole commands of it: the script
+ * parses as its pieces between those lines and the lines themselves, one after the other (none a `\`
+ * or `|` continues, none inside a quoted string, a compound command or a here-document). Else as it is.
+ */
+function unvouched(script: string, vouched: FetchLines): string {
+  const lines = script.split('\n');
+  const pieces: string[][] = [[]];
+  for (const line of lines)
+    if (vouched.has(line.trim())) pieces.push([line], []);
+    else pieces[pieces.length - 1]!.push(line);
+  if (pieces.length === 1) return script;
+  const apart = pieces.map(commandsOf).filter((j) => j.length);
+  if (apart.join(',') !== commandsOf(lines)) return script;
+  return lines.map((l) => (vouched.has(l.trim()) ? '' : l)).join('\n');
+}
+
+/** Whether `script` runs code it fetches from the network (see above), past its lines in `vouched`. */
+export function runsFetchedCode(script: string, vouched?: FetchLines): boolean {
   // `bash <(curl URL)` and `sh < <(curl URL)`: read as `bash $(curl URL)`, the fetch a word of the shell.
-  const text = script.replace(/<\s*<\(/g, '$(').replace(/<\(/g, '$(');
+  const text = (vouched?.size ? unvouched(script, vouched) : script).replace(/<\s*<\(/g, '$(').replace(/<\(/g, '$(');
   return walk(parseScript(text), { saved: savedByRedirect(text) }, 0, false);
 }
 

@@ -231,6 +231,8 @@ export interface Checkout {
   files: number;
   /** An earlier step's: Go's folder is set for it (runner-files.ts movesGo), so `$(go env GOPATH)` is not known. */
   goMoved?: boolean;
+  /** The fetch-and-run lines the start's CI ran (fetched-code.ts): they keep the gate. */
+  fetches?: ReadonlySet<string>;
 }
 
 /** How a checkout file runs: in this shell (`.`), in a new one with `mode`, not followed (N), or a check. */

@@ -6,7 +6,7 @@
 // .git`, GitLab's `GIT_STRATEGY: none`), a program written where one is looked for. Only what the CI
 // file shows is read: the change's own code run first (`npm test`) keeps the gate (README's residual
 // risk; the escape is to run gitguard first, or in a job of its own).
-import { runsFetchedCode } from './fetched-code.js';
+import { runsFetchedCode, type FetchLines } from './fetched-code.js';
 import { parseScript, type Command, type Script } from './shell-syntax.js';
 import { SHELLS, base } from './gitguard-call.js';
 import { commandStart, inlineScript, unfollowedAssignment } from './shell-state.js';
@@ -298,19 +298,20 @@ const runnerPlaces = (script: string): string =>
 /**
  * Whether a step's script, run before the gate step of its job, visibly changes what the gate runs or
  * where: it adds a folder to $GITHUB_PATH (searched before the image's, filled at run time) other than a
- * tool folder outside the checkout (addsToolFolders), writes a
- * $GITHUB_ENV line for env-names.ts's names or one not read, moves or replaces the checkout, or
+ * tool folder outside the checkout (addsToolFolders), writes a $GITHUB_ENV line for env-names.ts's
+ * names or one not read, moves or replaces the checkout, or
  * writes (a redirection, cp, tee, curl -o, npm -g) where a program is looked for (programPlace). A
  * step that runs the change's own code (`npm test`, `make`, `./ci/setup.sh`) is read as keeping the
  * gate, as is the gate step's own script: what that code does is the change's, judged by the audit
  * it cannot skip once the gate runs first or in its own job (README: the residual risk; the files
  * it runs are read at the commit by earlier-steps.ts). `away`: it starts out of the checkout
  * (`working-directory: /usr/local/bin`), so a relative path it writes may be where programs are.
- * `goMoved`: Go's folder is set for the step (runner-files.ts movesGo).
+ * `goMoved`: Go's folder is set for the step (runner-files.ts movesGo). `fetches`: the fetch-and-run
+ * lines the start's CI ran (fetched-code.ts), which keep it.
  */
-export function changesLaterSteps(written: string, away = false, goMoved = false): boolean {
+export function changesLaterSteps(written: string, away = false, goMoved = false, fetches?: FetchLines): boolean {
   const script = runnerPlaces(written);
-  if (runsFetchedCode(script)) return true;
+  if (runsFetchedCode(script, fetches)) return true;
   if (/GITHUB_PATH/.test(script) && !addsToolFolders(script, goMoved)) return true;
   if (/GITHUB_ENV/.test(script) && writesEnvFile(script)) return true;
   if (writesGitFolder(script)) return true;

@@ -109,10 +109,9 @@ describe('cleanpass168: present from the start, an honest commit of other files'
   for (const [name, files] of [...GITHUB, ...GITLAB]) {
     const batch = gateBatch(files);
     it(`kept: ${name}`, batch.add(files, { ...files, ...APP }, true), 600_000);
-    // The twin: the start is read as a gate (the gate removed from it is lost). Not so for code
-    // fetched before the audit: the start holds no gate there (README; the last describe).
-    if (!FETCHES.test(JSON.stringify(files)))
-      it(`lost: ${name}, the gate removed`, batch.add(files, noGate(files), false), 600_000);
+    // The twin: the start is read as a gate (the gate removed from it is lost), code fetched before
+    // the audit too: the start ran that very line, which vouches for it (vouch171).
+    it(`lost: ${name}, the gate removed`, batch.add(files, noGate(files), false), 600_000);
   }
 });
 
@@ -177,16 +176,16 @@ describe('cleanpass168: pwsh before the gate', () => {
 });
 
 // Starts that hold no gate (README): a repository variable naming the image is set in the forge's
-// settings, in no commit, so the image cannot be judged; code fetched from the network runs before
-// the audit. ci-gate-kept has no gate to lose there, so a later removal of the audit is no finding.
+// settings, in no commit, so the image cannot be judged. ci-gate-kept has no gate to lose there, so a
+// later removal of the audit is no finding. A start running code fetched from the network before the
+// audit is no such start any more: its own lines vouch for themselves (vouch171), so removing the
+// audit from it fails (the first describe).
 describe('cleanpass168: starts that hold no gate', () => {
-  const starts: Array<[string, Files]> = [
-    ['container: ${{ vars.IMAGE }}', VARS_IMAGE],
-    ...[...GITHUB, ...GITLAB].filter(([, f]) => FETCHES.test(JSON.stringify(f))),
-  ];
-  for (const [name, files] of starts) {
-    const batch = gateBatch(files);
-    it(`${name}: other files`, batch.add(files, { ...files, ...APP }, true), 600_000);
-    it(`${name}: the audit removed, no gate to lose`, batch.add(files, noGate(files), true), 600_000);
-  }
+  const batch = gateBatch(VARS_IMAGE);
+  it('container: ${{ vars.IMAGE }}: other files', batch.add(VARS_IMAGE, { ...VARS_IMAGE, ...APP }, true), 600_000);
+  it(
+    'container: ${{ vars.IMAGE }}: the audit removed, no gate to lose',
+    batch.add(VARS_IMAGE, noGate(VARS_IMAGE), true),
+    600_000,
+  );
 });
