@@ -3,10 +3,11 @@
 // (gate-chains.ts), a folder holding one, a name the step's script or a file on the chain says as a
 // word (`GIT_CONFIG_GLOBAL=./x npx gitguard audit` reads x, the chain does not list it), or a path
 // through a link or submodule at the commit (the write follows the link to wherever it points). A
-// file or folder on the way that cannot be read: reached (fail closed).
+// file or folder on the way that cannot be read: reached (fail closed). Names are compared as a
+// macOS or Windows runner's file system does, case and Unicode form folded (`CI/Gate.sh` is ci/gate.sh).
 import { posix } from 'node:path';
 import type { GitObject } from './objects.js';
-import { canonicalMode, entryNamed, LINK_MODE, SUBMODULE_MODE } from './tree-entry.js';
+import { canonicalMode, LINK_MODE, parseTree, SUBMODULE_MODE } from './tree-entry.js';
 
 type Read = (spec: string) => Promise<GitObject | null | undefined>;
 
@@ -19,15 +20,15 @@ export async function writesReach(
   folder: string | null,
   files: Iterable<string>,
 ): Promise<boolean> {
-  const run = [...new Set(files)];
+  const run = [...new Set(files)].map(fold);
   // Each text with the folder its paths count from (the step's from the root, or where it may run).
-  const texts: Array<[string, string]> = [[script, folder ?? '']];
+  const texts: Array<[string, string]> = [[fold(script), fold(folder ?? '')]];
   for (const f of run) {
     const o = await read(`${tip}:${f}`);
     if (o === undefined) return true;
-    if (o?.type === 'blob') texts.push([o.body.toString('utf8'), posix.dirname(f).replace(/^\.$/, '')]);
+    if (o?.type === 'blob') texts.push([fold(o.body.toString('utf8')), posix.dirname(fold(f)).replace(/^\.$/, '')]);
   }
-  for (const w of written) {
+  for (const w of written.map(fold)) {
     if (run.some((f) => f === w || f.startsWith(`${w}/`))) return true;
     // Said as a word of one of the texts (`./x`, `file:x`, `$PWD/x`), from the root or the text's folder.
     const said = ([text, dir]: [string, string]): boolean =>
@@ -48,13 +49,19 @@ async function throughLink(read: Read, tip: string, path: string): Promise<boole
     const folder = await read(`${tip}:${names.slice(0, i).join('/')}`);
     if (folder === null) return false; // not there: the write makes a new one
     if (folder?.type !== 'tree') return folder === undefined;
-    const entry = entryNamed(folder.body, oidBytes, names[i]!);
-    if (!entry) return false;
-    const mode = canonicalMode(entry.mode);
+    const found = parseTree(folder.body, oidBytes).filter((e) => fold(e.name) === names[i]);
+    if (!found.length) return false;
+    // Two names the file system takes for one: which it writes is not told.
+    if (found.length > 1) return true;
+    const mode = canonicalMode(found[0]!.mode);
     if (mode === LINK_MODE || mode === SUBMODULE_MODE || mode === '') return true;
+    names[i] = found[0]!.name;
   }
   return false;
 }
 
 /** `text` as a regular expression matching it alone. */
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A name as a case-insensitive file system compares it. */
+const fold = (text: string): string => text.normalize('NFC').toLowerCase();

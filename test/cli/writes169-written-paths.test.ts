@@ -48,6 +48,7 @@ const KEPT: Case[] = [
 
 const LOST: Case[] = [
   ['ci/gate.sh written', wf(['echo "exit 0" > ci/gate.sh'])],
+  ['CI/Gate.sh written (one file on a macOS or Windows runner)', wf(['cp /tmp/x CI/Gate.sh'])],
   ['ci/lib.sh, which gate.sh sources, written', wf(['cp /tmp/x ci/lib.sh'])],
   ['the Makefile written, then make audit', wf(['cp /tmp/m Makefile'], run('make audit'))],
   ['a GNUmakefile written beside it, then make audit', wf(['cp /tmp/m GNUmakefile'], run('make audit'))],
