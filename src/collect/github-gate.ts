@@ -25,7 +25,7 @@ import { lostReferences } from '../domain/ci-references.js';
 import { changesLaterSteps, envLoses, envWritesBefore, writesGitFolder } from '../domain/step-env.js';
 import { movesGo } from '../domain/runner-files.js';
 import { earlierStep, ownBefore, ownEarlier, type Earlier } from '../domain/earlier-steps.js';
-import { eachAbove, ownActionLost, runGateLost, type Restored } from '../domain/checkout-writes.js';
+import { eachAbove, gateWrites, ownActionLost, type Restored } from '../domain/checkout-writes.js';
 import { switchedOff } from '../domain/switched-off.js';
 import { trustedActions, trustedImages } from './trusted-actions.js';
 import { containersLose } from './ci-images.js';
@@ -118,6 +118,8 @@ export interface GateStep {
   lost?: boolean;
   /** Earlier steps that run files of the checkout: no gate until the chain reads them (earlier-steps.ts). */
   before?: readonly Earlier[] | undefined;
+  /** Files of the checkout written before it, by path: lost where its chain reads one (collect/written-reach.ts). */
+  writes?: readonly string[];
   /** The scripts before it in its job that write $GITHUB_ENV (step-env.ts envWritesBefore). */
   envWrites?: string;
 }
@@ -132,7 +134,7 @@ export function stepJudged(
   posix: (script: string, mode: ShellMode, at: Place) => boolean,
   other?: (line: string, at: Place) => boolean,
 ): boolean {
-  if (step.lost || step.before?.length || writesGitFolder(step.script)) return false;
+  if (step.lost || step.before?.length || step.writes || writesGitFolder(step.script)) return false;
   const script = withFixedIds(step.script, step.vars, step.envWrites);
   if (step.mode) return posix(script, step.mode, step.at);
   return stepGates(step.own, step.shells, step.strategy, script, posix, step.at, other);
@@ -311,8 +313,9 @@ async function stepsIn(text: string, called: boolean): Promise<StepReading | typ
             const before = mine.length ? [...at.before, ...mine] : at.before;
             // Its own lines before the audit that write where programs are looked for lose it, as an earlier step's would.
             const own = changesLaterSteps(ownBefore(v) ?? '', folder === null, false, images?.fetches);
-            const gone = lost || own || runGateLost(at.restored, v, before, folder);
-            out.steps.push({ ...step, lost: gone, script: v, at: { ...place, folder }, before });
+            const gone = lost || own;
+            const w = gateWrites(gone, at.restored, v, before, folder);
+            out.steps.push({ ...step, script: v, at: { ...place, folder }, before, ...w });
           }
         }
       };

@@ -17,6 +17,7 @@ import { runContext } from './run-context.js';
 import { earlierAt, fileAt } from './earlier-files.js';
 import type { Place } from '../domain/step-folder.js';
 import { withCaller, type ReadText } from './caller-steps.js';
+import { writesReach } from './written-reach.js';
 
 const MAX_ROUNDS = 12;
 const MAX_FILES = 64;
@@ -93,8 +94,8 @@ export async function chainGates(
     const shell = s.mode ? undefined : shellOf(s);
     return { text: s.script, ...dirOf(s.at), ...(s.vars.size ? { vars: s.vars } : {}), ...(shell ? { shell } : {}) };
   });
-  const { chain, unread } = await gateChains(read, oidBytes, tip, commands, values);
-  return unread ? UNREAD : stepsGateAt(read, tip, steps, chain);
+  const { chain, ran, unread } = await gateChains(read, oidBytes, tip, commands, values);
+  return unread ? UNREAD : stepsGateAt(read, tip, steps, chain, [...chain.keys(), ...ran.keys()]);
 }
 
 /** A step's folder as a RunCommand names it: one not known read as the root, marked so. */
@@ -104,18 +105,23 @@ const dirOf = (at: Place): { dir: string; dirUnknown?: true } =>
 /**
  * Whether one of `steps` (a CI configuration's, at commit `tip`) gates, read with the files it runs
  * in each shell it may run in (stepJudged). `chain`: the files the gate's chain (gate-chains.ts)
- * reads as reaching gitguard.
+ * reads as reaching gitguard; `run`, the files the commands run or read on their way (an earlier
+ * step's writes reaching one of them: no gate, written-reach.ts).
  */
 async function stepsGateAt(
   read: (spec: string) => Promise<GitObject | null | undefined>,
   tip: string,
   steps: readonly GateStep[],
   chain: ReadonlyMap<string, unknown>,
+  run: readonly string[],
 ): Promise<Gate> {
   for (const full of steps) {
     // Earlier steps that run files of the checkout: read at the commit, the step is judged after them.
     if (full.before?.length && (await earlierAt(read, tip, full.before))) continue;
-    const step = { ...full, before: undefined };
+    // The step's own words, its variables and the $GITHUB_ENV lines before it may name a written file too.
+    const said = [full.script, ...full.vars.values(), full.envWrites ?? ''].join('\n');
+    if (full.writes && (await writesReach(read, tip, full.writes, said, full.at.folder, run))) continue;
+    const step = { ...full, before: undefined, writes: undefined };
     const files = filesRun(step.script, dirOf(step.at).dir);
     if (!files) return UNREAD;
     const reaches = files.some((f) => chain.has(f.path));

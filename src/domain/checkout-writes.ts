@@ -3,31 +3,41 @@
 // (`curl -o ci/gate.sh URL` then `bash ci/gate.sh`; a Makefile or package.json written then `make
 // audit`, `npm run audit`). A step whose own command is gitguard's (`npx gitguard audit`) runs no
 // checkout file, nor does gitguard's own action: they keep the gate unless a checkout file run
-// before the audit (read at the commit) comes after the write.
-import { writesCheckout } from './step-env.js';
+// before the audit (read at the commit) comes after the write. Where every file written is told by
+// its path (written-targets.ts), the gate through a file is lost only where the chain reads or runs
+// one of them, a folder holding one, or a link (collect/written-reach.ts, at the commit).
+import { writtenTargets } from './written-targets.js';
 import { isEarlier, ownBefore, runsFiles, type Earlier, type EarlierResult } from './earlier-steps.js';
 import { callsGitguardDirectly, plainRestoreKeeps } from './direct-gate.js';
 
 /**
  * What the steps above a gate wrote: true, a restore under the workspace that npm's lookup may read
  * (action-writes.ts `workspace`); `plain`, restores under plain folders only (`plain`); `written`,
- * files of the checkout; `copied`, a restore and a write of the checkout in one job, in either order
- * (`cp -r dist/. .` puts another run's `node_modules/.bin/gitguard`, `.npmrc` or `.git/HEAD` where
- * the gate reads them; a link written first, the restore writes through it): no gate survives it.
+ * files of the checkout: their paths from the root where each is told, else true; `copied`, a restore
+ * and a write of the checkout in one job, in either order (`cp -r dist/. .` puts another run's
+ * `node_modules/.bin/gitguard`, `.npmrc` or `.git/HEAD` where the gate reads them; a link written
+ * first, the restore writes through it): no gate survives it.
  */
-export type Restored = true | 'copied' | { plain?: true; written?: true } | false | undefined;
+export type Restored = true | 'copied' | { plain?: true; written?: true | readonly string[] } | false | undefined;
 
 /** `above` with a job's earlier steps (earlierStep results) added. */
 export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): Restored {
   if (above === 'copied') return above;
   // A restore's paths come as Earliers read at the commit (restore-links.ts), with its reach.
   const kinds = earlier.flatMap((e) => (isEarlier(e) ? e.flatMap((b) => (b.restore ? [b.restore.reach] : [])) : [e]));
+  const told = kinds.flatMap((e) => (typeof e === 'object' ? [e.written] : []));
+  const had = above && above !== true ? above.written : undefined;
   const restore = above === true || (above && above.plain) || kinds.includes('workspace') || kinds.includes('plain');
-  const written = (above && above !== true && above.written) || kinds.includes('written');
-  if (restore && written) return 'copied';
+  if (restore && (had || kinds.includes('written') || told.length)) return 'copied';
   if (above === true || kinds.includes('workspace')) return true;
   const plain = (above && above.plain) || kinds.includes('plain');
-  return plain || written ? { ...(plain && { plain: true }), ...(written && { written: true }) } : above;
+  const written =
+    had === true || kinds.includes('written')
+      ? true
+      : had || told.length
+        ? [...new Set([...(had ?? []), ...told.flat()])]
+        : undefined;
+  return plain || written ? { ...(plain && { plain: true }), ...(written && { written }) } : above;
 }
 
 /**
@@ -35,23 +45,47 @@ export function restoredBy(above: Restored, earlier: readonly EarlierResult[]): 
  * lookup may read, always; after restores under plain folders only, unless it calls gitguard by name
  * at the root (direct-gate.ts plainRestoreKeeps); after files of the checkout were written (above, or
  * by its own script before its audit), when it runs a checkout file (no direct call: direct-gate.ts)
- * or one runs before its audit (`before`: read at the commit, the job runs the written one).
+ * or one runs before its audit (`before`: read at the commit, the job runs the written one). Where
+ * that hangs on which files earlier steps wrote, each told by its path: those paths (the chain judges them).
  */
-export function runGateLost(
+function runGateWrites(
   restored: Restored,
   script: string,
   before: readonly Earlier[],
   folder: string | null,
-): boolean {
+): boolean | readonly string[] {
   if (restored === true || restored === 'copied') return true;
   // Its own writes count only before its audit (`npx gitguard audit | tee out.txt` writes after it); with
   // no line naming gitguard (a gate through a file), all of them.
-  const own = writesCheckout(ownBefore(script) ?? script);
+  const own = writtenTargets(ownBefore(script) ?? script, folder);
+  const writes = own === undefined || own.length > 0;
   // After a restore, its own write may be a copy of what was restored (`cp -r dist/. . && npx gitguard audit`).
-  if (restored && restored.plain && (own || !plainRestoreKeeps(script, folder, before))) return true;
-  if (!(restored && restored.written) && !own) return false;
-  return runsFiles(before) || !callsGitguardDirectly(script);
+  if (restored && restored.plain && (writes || !plainRestoreKeeps(script, folder, before))) return true;
+  const above = restored ? restored.written : undefined;
+  if (!above && !writes) return false;
+  const runs = runsFiles(before);
+  if (!runs && callsGitguardDirectly(script)) return false;
+  // Its own writes are said by its own script (`echo 2 > v.txt && bash ci/gate.sh`), which the chain
+  // check reads as naming what the gate reads: they lose it as before.
+  if (runs || above === true || writes) return true;
+  return above ?? [];
 }
+
+/** A gate step's `lost` (`gone`: by what else runs before it) and the files written to judge with its chain (runGateWrites). */
+export function gateWrites(
+  gone: boolean,
+  restored: Restored,
+  script: string,
+  before: readonly Earlier[],
+  folder: string | null,
+): { lost: boolean; writes?: readonly string[] } {
+  const w = gone || runGateWrites(restored, script, before, folder);
+  return typeof w === 'object' && w.length ? { lost: false, writes: w } : { lost: w === true };
+}
+
+/** runGateWrites, lost wherever a file of the checkout is written (GitLab's reading: no paths carried). */
+export const runGateLost = (restored: Restored, script: string, before: readonly Earlier[], folder: string | null) =>
+  runGateWrites(restored, script, before, folder) !== false;
 
 /** Whether gitguard's own action at `path` loses its gate: a restore and another path, or files written and checkout files run before it. */
 export function ownActionLost(restored: Restored, path: unknown, before: readonly Earlier[]): boolean {

@@ -10,7 +10,8 @@ import { parseScript, type Command, type Script, type Word } from './shell-synta
 import { SHELLS, base } from './gitguard-call.js';
 import { checkoutRun } from './checkout-runs.js';
 import { commandStart, inlineScript, type Checkout } from './shell-state.js';
-import { changesLaterSteps, usesChangesLaterSteps, writesCheckout } from './step-env.js';
+import { changesLaterSteps, usesChangesLaterSteps } from './step-env.js';
+import { writesCheckout, writtenTargets } from './written-targets.js';
 import { cdTarget } from './step-folder.js';
 import { wrappedStart } from './command-wrappers.js';
 import { foreignShell, interpreterReaches } from './inline-code.js';
@@ -154,7 +155,7 @@ export interface StepKeys {
  * checkout it runs (the chain reads them at the commit: no gate until then), `workspace` where it is
  * one of GitHub's that writes only under plain folders of the workspace (action-writes.ts: no gate
  * but gitguard's own action at the workspace), `written` where its script writes files of the checkout
- * and runs none (step-env.ts writesCheckout: checkout-writes.ts says which gates that loses; one that
+ * and runs none (written-targets.ts writesCheckout; `{ written }` where its paths are told: checkout-writes.ts says which gates that loses; one that
  * both writes and runs them is true), false where none.
  * `goMoved`: Go's folder is set for the step (movesGo). `fetches`: the fetch-and-run lines the start's
  * CI ran (fetched-code.ts), which keep the gate.
@@ -200,13 +201,16 @@ export function earlierStep(
   }
   const writes = writesCheckout(run);
   if (out.length) return writes || out;
-  return writes && 'written';
+  if (!writes) return false;
+  // The files it writes, where each folder it runs in tells them (written-targets.ts).
+  const paths = folders.map((f) => writtenTargets(run, f));
+  return paths.length && paths.every((p) => p !== undefined) ? { written: paths.flat() } : 'written';
 }
 
-/** What earlierStep finds of one step. */
-export type EarlierResult = boolean | Earlier[] | 'plain' | 'workspace' | 'written';
+/** What earlierStep finds of one step; `{ written }`: the files of the checkout it writes, each told. */
+export type EarlierResult = boolean | Earlier[] | 'plain' | 'workspace' | 'written' | { written: string[] };
 
-export const isEarlier = (e: EarlierResult): e is Earlier[] => typeof e === 'object';
+export const isEarlier = (e: EarlierResult): e is Earlier[] => Array.isArray(e);
 
 /**
  * The gate step's own lines before its audit, read as an earlier step: `./ci/setup.sh` then

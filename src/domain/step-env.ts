@@ -91,7 +91,7 @@ export function changesCheckout(words: readonly string[]): boolean {
  * holding no substitution (`echo "a -> b"`; in `"$(cmd > f)"` it redirects), after a backslash, in a
  * comment. One in a here-document's body is kept (read as a redirection: fail closed).
  */
-function redirectionsOnly(script: string): string {
+export function redirectionsOnly(script: string): string {
   const blank = (text: string): string => text.replaceAll('>', '_');
   let out = '';
   for (let i = 0; i < script.length; i += 1) {
@@ -126,7 +126,7 @@ function closingQuote(script: string, from: number): number {
 export const writesGitFolder = (script: string): boolean => GIT_REDIRECT.test(redirectionsOnly(script));
 
 /** The words of each simple command `script` runs, nested ones too (`$( )`, `bash -c '...'`, `eval`, functions). */
-function* commandWords(script: Script, depth = 0): Generator<string[]> {
+export function* commandWords(script: Script, depth = 0): Generator<string[]> {
   if (depth > 8) return;
   const inCommand = function* (c: Command): Generator<string[]> {
     switch (c.kind) {
@@ -165,16 +165,18 @@ function* commandWords(script: Script, depth = 0): Generator<string[]> {
 }
 
 /** Where an earlier step's redirection may go and write no program: the runner's own files and descriptors. */
-const REDIRECT = />{1,2}\|?\s*(["']?)(&?[^\s"'<>;&|]*)\1/g;
-const SAFE_TARGET = /^(?:&\d|\/dev\/(?:null|stdout|stderr)|\$\{?GITHUB_(?:ENV|PATH|OUTPUT|STEP_SUMMARY|STATE)\}?)$/;
+export const REDIRECT = />{1,2}\|?\s*(["']?)(&?[^\s"'<>;&|]*)\1/g;
+export const SAFE_TARGET =
+  /^(?:&\d|\/dev\/(?:null|stdout|stderr)|\$\{?GITHUB_(?:ENV|PATH|OUTPUT|STEP_SUMMARY|STATE)\}?)$/;
 /** A path's start that names the checkout: not searched for programs. */
-const PLACE = /^\$\{?(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR)\}?(?:\/|$)/;
+export const PLACE = /^\$\{?(?:PWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR)\}?(?:\/|$)/;
 /**
  * A file of the job's temp folder by plain names (`$RUNNER_TEMP/settings.json`): not where programs
  * are looked for. Not the runner's own command files there (`_runner_file_commands/set_env_<id>` is
  * $GITHUB_ENV, `add_path_<id>` $GITHUB_PATH), nor a pattern, an expansion or `..` that may reach them.
  */
-const RUNNER_TEMP_FILE = /^\$\{?RUNNER_TEMP\}?\/(?!_runner_file_commands(?:\/|$))[\w.+@%=,-]+(?:\/[\w.+@%=,-]+)*$/;
+export const RUNNER_TEMP_FILE =
+  /^\$\{?RUNNER_TEMP\}?\/(?!_runner_file_commands(?:\/|$))[\w.+@%=,-]+(?:\/[\w.+@%=,-]+)*$/;
 /** A `..` name: the path climbs out of where it starts (the checkout, /tmp, $RUNNER_TEMP) to anywhere. */
 const CLIMBS = /(?:^|\/)\.\.(?:\/|$)/;
 
@@ -212,7 +214,7 @@ const OUTPUT_JOINED = /^(?:--(?:output|output-dir|output-document|directory-pref
  * The paths the command `words` writes, as the CI file shows them. npm's global install and link
  * write a PATH folder and `npm config set` the user's ~/.npmrc: they are read as writing `/`.
  */
-function writtenPaths(words: readonly string[]): string[] {
+export function writtenPaths(words: readonly string[]): string[] {
   const [name, ...args] = words;
   if (name === undefined) return [];
   const tool = base(name);
@@ -290,7 +292,7 @@ const writesGoSettings = (words: readonly string[]): boolean =>
  * }}`, `${{ runner.temp }}`), which GitHub writes in before the shell runs, as the variables holding
  * the same folders: `unzip x.zip -d ${{ runner.temp }}/tools` is read as `-d $RUNNER_TEMP/tools`.
  */
-const runnerPlaces = (script: string): string =>
+export const runnerPlaces = (script: string): string =>
   script
     .replace(/\$\{\{\s*github\.workspace\s*\}\}/g, '$GITHUB_WORKSPACE')
     .replace(/\$\{\{\s*runner\.temp\s*\}\}/g, '$RUNNER_TEMP');
@@ -323,29 +325,6 @@ export function changesLaterSteps(written: string, away = false, goMoved = false
   // A redirection's target is no word of its command: any after a `cd` away counts.
   for (const m of redirectionsOnly(script).matchAll(REDIRECT))
     if (!SAFE_TARGET.test(m[2]!) && (away || programPlace(m[2]!))) return true;
-  return false;
-}
-
-/** git commands that write files of the checkout from elsewhere (`git checkout x -- f`, `git apply p.diff`). */
-const GIT_PATCHES = /^(?:checkout|restore|apply|am|stash|cherry-pick|merge|pull|rebase|reset|switch)$/;
-/** A path a step writes that is in the checkout: relative, `.`, the workspace's, or one not read (`$X/y`). */
-const inCheckout = (p: string): boolean => !RUNNER_TEMP_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
-
-/**
- * Whether `written`, an earlier step's script, writes a file of the checkout (curl -o, wget -O, cp,
- * tee, sed -i, tar x, a redirection into a relative path, `.` or $GITHUB_WORKSPACE, one not read) or
- * patches it (`git checkout x -- f`, `git apply`, `patch`): a later step running a checkout file
- * (`bash ci/gate.sh`, `make audit`) runs what was written there, not the file at the commit.
- */
-export function writesCheckout(written: string): boolean {
-  const script = runnerPlaces(written);
-  for (const words of commandWords(parseScript(script))) {
-    const tool = base(words[0] ?? '');
-    if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) return true;
-    if (writtenPaths(words).some(inCheckout)) return true;
-  }
-  for (const m of redirectionsOnly(script).matchAll(REDIRECT))
-    if (!SAFE_TARGET.test(m[2]!) && inCheckout(m[2]!)) return true;
   return false;
 }
 

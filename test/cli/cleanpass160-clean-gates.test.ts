@@ -103,8 +103,11 @@ const LOST: Case[] = [
     'a write, then env NPM_CONFIG_USERCONFIG= npx gitguard',
     job(WRITE, run('env NPM_CONFIG_USERCONFIG=./x npx gitguard audit')),
   ],
-  ['a write, then GIT_CONFIG_GLOBAL= npx gitguard', job(WRITE, run('GIT_CONFIG_GLOBAL=./x npx gitguard audit'))],
-  ['a write, then npx gitguard@file:./x', job(WRITE, run('npx gitguard@file:./x audit'))],
+  [
+    'a write, then GIT_CONFIG_GLOBAL= npx gitguard',
+    job(run('echo x > x'), run('GIT_CONFIG_GLOBAL=./x npx gitguard audit')),
+  ],
+  ['a write, then npx gitguard@file:./x', job(run('echo x > x'), run('npx gitguard@file:./x audit'))],
   // 4
   ['actions/cache of ~/.npm/_npx, then npx gitguard', job(cache('~/.npm/_npx'), NPX)],
 ];

@@ -1,0 +1,67 @@
+// Whether files of the checkout an earlier step wrote (domain/written-targets.ts, by path from the
+// root) reach what the gate runs, read at commit `tip`: a file the gate's chain reads or runs
+// (gate-chains.ts), a folder holding one, a name the step's script or a file on the chain says as a
+// word (`GIT_CONFIG_GLOBAL=./x npx gitguard audit` reads x, the chain does not list it), or a path
+// through a link or submodule at the commit (the write follows the link to wherever it points). A
+// file or folder on the way that cannot be read: reached (fail closed). Names are compared as a
+// macOS or Windows runner's file system does, case and Unicode form folded (`CI/Gate.sh` is ci/gate.sh).
+import { posix } from 'node:path';
+import type { GitObject } from './objects.js';
+import { canonicalMode, LINK_MODE, parseTree, SUBMODULE_MODE } from './tree-entry.js';
+
+type Read = (spec: string) => Promise<GitObject | null | undefined>;
+
+/** `written` (paths from the root) against the gate step's `script` (run in `folder`) and the `files` its chain runs or reads. */
+export async function writesReach(
+  read: Read,
+  tip: string,
+  written: readonly string[],
+  script: string,
+  folder: string | null,
+  files: Iterable<string>,
+): Promise<boolean> {
+  const run = [...new Set(files)].map(fold);
+  // Each text with the folder its paths count from (the step's from the root, or where it may run).
+  const texts: Array<[string, string]> = [[fold(script), fold(folder ?? '')]];
+  for (const f of run) {
+    const o = await read(`${tip}:${f}`);
+    if (o === undefined) return true;
+    if (o?.type === 'blob') texts.push([fold(o.body.toString('utf8')), posix.dirname(fold(f)).replace(/^\.$/, '')]);
+  }
+  for (const w of written.map(fold)) {
+    if (run.some((f) => f === w || f.startsWith(`${w}/`))) return true;
+    // Said as a word of one of the texts (`./x`, `file:x`, `$PWD/x`), from the root or the text's folder.
+    const said = ([text, dir]: [string, string]): boolean =>
+      [w, posix.relative(dir, w)].some((p) =>
+        new RegExp(`(?:^|[^\\w.-])(?:\\./)?${escaped(p)}(?![\\w.-])`, 'm').test(text),
+      );
+    if (texts.some(said)) return true;
+    if (await throughLink(read, tip, w)) return true;
+  }
+  return false;
+}
+
+/** Whether `path` or a folder on its way is a link or a submodule at `tip` (or a folder not read). */
+async function throughLink(read: Read, tip: string, path: string): Promise<boolean> {
+  const oidBytes = tip.length === 64 ? 32 : 20;
+  const names = path.split('/');
+  for (let i = 0; i < names.length; i += 1) {
+    const folder = await read(`${tip}:${names.slice(0, i).join('/')}`);
+    if (folder === null) return false; // not there: the write makes a new one
+    if (folder?.type !== 'tree') return folder === undefined;
+    const found = parseTree(folder.body, oidBytes).filter((e) => fold(e.name) === names[i]);
+    if (!found.length) return false;
+    // Two names the file system takes for one: which it writes is not told.
+    if (found.length > 1) return true;
+    const mode = canonicalMode(found[0]!.mode);
+    if (mode === LINK_MODE || mode === SUBMODULE_MODE || mode === '') return true;
+    names[i] = found[0]!.name;
+  }
+  return false;
+}
+
+/** `text` as a regular expression matching it alone. */
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A name as a case-insensitive file system compares it. */
+const fold = (text: string): string => text.normalize('NFC').toLowerCase();

@@ -1,0 +1,90 @@
+// Which files of the checkout a step's script writes (curl -o, cp, tee, sed -i, a redirection), read
+// with step-env.ts's shell reading: whether it writes any (writesCheckout), and which ones by path
+// from the checkout's root where every one is a literal path (writtenTargets), so that a later gate
+// loses only where the files its chain reads or runs are among them (checkout-writes.ts).
+import { parseScript } from './shell-syntax.js';
+import { base } from './gitguard-call.js';
+import { repoPath } from './ci-words.js';
+import {
+  commandWords,
+  PLACE,
+  REDIRECT,
+  redirectionsOnly,
+  runnerPlaces,
+  RUNNER_TEMP_FILE,
+  SAFE_TARGET,
+  writtenPaths,
+} from './step-env.js';
+
+/** git commands that write files of the checkout from elsewhere (`git checkout x -- f`, `git apply p.diff`). */
+const GIT_PATCHES = /^(?:checkout|restore|apply|am|stash|cherry-pick|merge|pull|rebase|reset|switch)$/;
+/** A path a step writes that is in the checkout: relative, `.`, the workspace's, or one not read (`$X/y`). */
+const inCheckout = (p: string): boolean => !RUNNER_TEMP_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
+/** A word the shell may make another path of: an expansion, a pattern, a brace, a quote or escape left. */
+const UNSURE = /[$`*?[\]{}~\\"']/;
+/** Where a folder moves or a link is made, the paths after it name other files: none is told. */
+const MOVES = /^(?:cd|pushd|popd|ln)$/;
+/** A package manager's command that rewrites package.json (and its lock) in its folder. */
+const PACKAGE_EDITS = /^(?:version|pkg)$/;
+/** Options that send a package manager to another folder or package. */
+const ELSEWHERE =
+  /^(?:-w|--workspaces?(?:=.*)?|--prefix(?:=.*)?|-C|--dir(?:=.*)?|--cwd(?:=.*)?|-r|--recursive|--filter(?:=.*)?)$/;
+
+/**
+ * Whether `written`, an earlier step's script, writes a file of the checkout (curl -o, wget -O, cp,
+ * tee, sed -i, tar x, a redirection into a relative path, `.` or $GITHUB_WORKSPACE, one not read) or
+ * patches it (`git checkout x -- f`, `git apply`, `patch`): a later step running a checkout file
+ * (`bash ci/gate.sh`, `make audit`) runs what was written there, not the file at the commit.
+ */
+export function writesCheckout(written: string): boolean {
+  return writes(written, '') !== 'none';
+}
+
+/**
+ * The files of the checkout `written` writes, run in `folder` (null: not known), as paths from the
+ * root (a folder written into by its path: `cp a out/` is `out`); undefined where one is not told: a
+ * path by a variable or pattern, `.` (tar x, curl -O, unzip), a patch or git's checkout, a link made
+ * or a `cd` first, a folder not known. `npm version` and `npm pkg` write package.json and its lock.
+ */
+export function writtenTargets(written: string, folder: string | null): string[] | undefined {
+  const w = writes(written, folder);
+  return w === 'none' ? [] : w;
+}
+
+function writes(written: string, folder: string | null): string[] | undefined | 'none' {
+  const script = runnerPlaces(written);
+  const raw: string[] = [];
+  let moved = false;
+  let patched = false;
+  for (const words of commandWords(parseScript(script))) {
+    const tool = base(words[0] ?? '');
+    moved ||= MOVES.test(tool);
+    if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
+    raw.push(...writtenPaths(words).filter(inCheckout), ...packageEdits(tool, words.slice(1)));
+  }
+  const redirections = redirectionsOnly(script);
+  for (const m of redirections.matchAll(REDIRECT)) {
+    if (SAFE_TARGET.test(m[2]!) || !inCheckout(m[2]!)) continue;
+    // A target the match stops short of (`> c"i/gate.sh"`, `> ci\/x`): not told.
+    const after = redirections[m.index + m[0].length];
+    raw.push(after === undefined || /[\s;&|()<>]/.test(after) ? m[2]! : '$');
+  }
+  if (!patched && !raw.length) return 'none';
+  if (patched || moved || folder === null) return undefined;
+  const out: string[] = [];
+  for (const r of raw) {
+    const p = UNSURE.test(r) ? undefined : repoPath(r.replace(PLACE, './'), folder)?.replace(/\/+$/, '');
+    if (p === undefined) return undefined;
+    out.push(p);
+  }
+  return [...new Set(out)];
+}
+
+/** `npm version patch`, `npm pkg set x=y`: package.json and its locks in the folder, as named paths. */
+function packageEdits(tool: string, args: readonly string[]): string[] {
+  if (!/^(?:npm|pnpm|yarn)$/.test(tool)) return [];
+  const command = args.find((a) => !a.startsWith('-'));
+  if (command === undefined || !PACKAGE_EDITS.test(command)) return [];
+  if (args.some((a) => ELSEWHERE.test(a))) return ['$'];
+  return ['package.json', 'package-lock.json', 'npm-shrinkwrap.json'];
+}
