@@ -6,7 +6,7 @@ import { eachAbove, restoredBy, type StepsAbove } from '../../src/domain/checkou
 import { isEarlier, type Earlier, type EarlierResult } from '../../src/domain/earlier-steps.js';
 
 const run = (script: string): Earlier[] => [{ script, folder: null, goMoved: false }];
-const KINDS: EarlierResult[] = [false, true, 'plain', 'workspace', 'written', run('./a.sh')];
+const KINDS: EarlierResult[] = [false, true, 'plain', 'workspace', 'written', { written: ['v.txt'] }, run('./a.sh')];
 const ABOVE: StepsAbove[] = [
   { lost: false, before: [], restored: undefined },
   { lost: true, before: run('./up.sh'), restored: { written: true } },
