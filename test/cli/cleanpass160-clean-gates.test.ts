@@ -19,24 +19,19 @@ import { join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
+import { artifactStep, cacheStep, checkoutJob, runStep } from '../helpers/workflow-steps.js';
 
 afterAll(cleanupTemp);
 
-const WF = '.github/workflows/ci.yml';
 const FILES = {
   'ci/gate.sh': 'npx gitguard audit\n',
   'ci/setup.sh': 'echo setting up\n',
 };
-const run = (s: string, extra = ''): string => `      - run: ${JSON.stringify(s)}\n${extra}`;
+const run = runStep;
 /** A push workflow's job: checkout with the history, the `steps`, then the gate step `gate`. */
-const job = (steps: string, gate: string): Record<string, string> => ({
-  ...FILES,
-  [WF]: `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n${steps}${gate}`,
-});
-const cache = (path: string): string =>
-  `      - uses: actions/cache@v4\n        with:\n          path: ${path}\n          key: k-\${{ hashFiles('**/*.lock') }}\n`;
-const artifact = (path: string): string =>
-  `      - uses: actions/download-artifact@v4\n        with:\n          name: dist\n          path: ${path}\n`;
+const job = (steps: string, gate: string): Record<string, string> => checkoutJob(steps, gate, FILES);
+const cache = cacheStep;
+const artifact = artifactStep;
 const NPX = run('npx gitguard audit');
 const WRITE = run('echo x > version.txt');
 const SETUP_NODE =

@@ -11,18 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupTemp } from '../helpers/repo.js';
 import { gateBatch } from '../helpers/gate-batch.js';
+import { artifactStep, cacheStep, checkoutJob, runStep } from '../helpers/workflow-steps.js';
 
 afterAll(cleanupTemp);
 
-const WF = '.github/workflows/ci.yml';
-const run = (s: string, extra = ''): string => `      - run: ${JSON.stringify(s)}\n${extra}`;
-const job = (steps: string, gate: string): Record<string, string> => ({
-  [WF]: `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n${steps}${gate}`,
-});
-const cache = (path: string): string =>
-  `      - uses: actions/cache@v4\n        with:\n          path: ${path}\n          key: k-\${{ hashFiles('**/*.lock') }}\n`;
-const artifact = (path: string): string =>
-  `      - uses: actions/download-artifact@v4\n        with:\n          name: dist\n          path: ${path}\n`;
+const run = runStep;
+const job = (steps: string, gate: string): Record<string, string> => checkoutJob(steps, gate);
+const cache = cacheStep;
+const artifact = artifactStep;
 const NPX = run('npx gitguard audit');
 /** gitguard's own action at the workspace (action.yml's defaults): it audits the `.git` there. */
 const OWN = `      - uses: acme/gitguard@${'1'.repeat(40)}\n`;
