@@ -129,7 +129,8 @@ function packageEdits(tool: string, args: readonly string[]): string[] {
 function morePaths(tool: string, args: readonly string[]): string[] {
   const named = args.filter((a) => !a.startsWith('-'));
   const inPlace = IN_PLACE[tool];
-  if (EVERY_PATH.test(tool) || tool === 'mv' || (inPlace && args.some((a) => inPlace.test(a)))) return named;
+  if (EVERY_PATH.test(tool) || tool === 'mv') return named;
+  if (inPlace && args.some((a) => inPlace.test(a))) return editedFiles(tool, args);
   const out = OUT_OPTION[tool];
   if (out) return args.flatMap((a, i) => (out.test(a) ? [args[i + 1] ?? '$'] : []));
   if (tool === 'xxd' || tool === 'uniq') return named.slice(1, 2);
@@ -155,4 +156,20 @@ function gitRemoves(args: readonly string[]): string[] {
   const rest = args.slice(at + 1);
   if (sub === 'rm' && rest.some((a) => /^(?:--cached|-n|--dry-run)$/.test(a))) return [];
   return rest.filter((a) => !a.startsWith('-'));
+}
+
+/**
+ * The files an in-place editor names, its program left out: perl's and ruby's `-e` value (`-pie`
+ * too), awk's and yq's first word where no awk `-f` or yq `--from-file` gives it (`yq -i '.a = "b"' f`).
+ */
+function editedFiles(tool: string, args: readonly string[]): string[] {
+  if (/^(?:perl|ruby)$/.test(tool))
+    return args.filter((a, i) => !a.startsWith('-') && !/^-[A-Za-z]*[eE]$/.test(args[i - 1] ?? ''));
+  const awk = tool !== 'yq';
+  const valued = (a: string | undefined): boolean => awk && /^(?:-i|--include|-v)$/.test(a ?? '');
+  const named = args.filter((a, i) => !a.startsWith('-') && !valued(args[i - 1]));
+  // yq's command word (`yq e -i '.a = 1' f`) comes before its expression.
+  if (!awk && /^(?:e|eval|ea|eval-all)$/.test(named[0] ?? '')) named.shift();
+  const file = awk ? /^(?:-f|--file)(?:=|$)/ : /^--from-file(?:=|$)/;
+  return args.some((a) => file.test(a)) ? named : named.slice(1);
 }

@@ -40,6 +40,7 @@ const LOST: string[] = [
   'git clean -fdx',
   'find ci -name lib.sh -delete',
   'git ls-files ci | xargs sed -i s/a/b/',
+  `yq e -i '.a = "b"' ci/gate.sh`,
 ];
 const KEPT: string[] = [
   'openssl enc -d -aes-256-cbc -k x -in /tmp/x -out report.bin',
@@ -48,6 +49,7 @@ const KEPT: string[] = [
   'git rm --cached -q report.txt',
   'gzip -dc /tmp/x.gz > out.txt',
   'git ls-files | xargs shellcheck',
+  `yq -i '.version = "2"' chart.yaml`,
 ];
 
 describe('writes172: more commands that write a checkout file lose a gate through it', () => {
