@@ -17,7 +17,38 @@ import {
 } from './step-env.js';
 
 /** git commands that write files of the checkout from elsewhere (`git checkout x -- f`, `git apply p.diff`). */
-const GIT_PATCHES = /^(?:checkout|restore|apply|am|stash|cherry-pick|merge|pull|rebase|reset|switch)$/;
+const GIT_PATCHES =
+  /^(?:checkout|restore|apply|am|stash|cherry-pick|merge|pull|rebase|reset|switch|revert|clean|checkout-index|read-tree|submodule|sparse-checkout|bisect)$/;
+/** Commands that write, rewrite or remove every path they name (a chain sourcing a removed file runs without it). */
+const EVERY_PATH = /^(?:rm|unlink|shred|rmdir|srm|sponge|dos2unix|unix2dos|mac2unix|ed|red|ex|vi|vim|nvim|emacs)$/;
+/** The same only in place: `perl -pi`, `ruby -i`, gawk's `-i inplace`, `yq -i`. */
+const IN_PLACE: Record<string, RegExp> = {
+  perl: /^-[A-Za-z]*i/,
+  ruby: /^-[A-Za-z]*i/,
+  awk: /^(?:-i|--include)(?:=?inplace)?$|^-iinplace$/,
+  gawk: /^(?:-i|--include)(?:=?inplace)?$|^-iinplace$/,
+  yq: /^(?:-[A-Za-z]*i|--inplace)$/,
+};
+/** Options naming the file a command writes: `openssl -out f`, `gpg -o f`, `sort -o f`, `zstd -o f`. */
+const OUT_OPTION: Record<string, RegExp> = {
+  openssl: /^-out$/,
+  gpg: /^(?:-o|--output)$/,
+  gpg2: /^(?:-o|--output)$/,
+  sort: /^(?:-o|--output)$/,
+  shuf: /^(?:-o|--output)$/,
+  iconv: /^(?:-o|--output)$/,
+  uudecode: /^(?:-o|--output-file)$/,
+  base64: /^(?:-o|--output)$/,
+  zstd: /^-o$/,
+  brotli: /^(?:-o|--output)$/,
+};
+/** Compressors: without `-c` (stdout), `-l` or `-t` they write the file without (or with) its suffix and remove the one named. */
+const PACKS = /^(?:gzip|gunzip|xz|unxz|bzip2|bunzip2|lzma|unlzma|zstd|unzstd|brotli|compress|uncompress|pigz|unpigz)$/;
+/** A command `find -exec` or `xargs` runs that writes the paths it is handed. */
+const RUN_WRITERS =
+  /^(?:rm|unlink|shred|mv|cp|tee|sed|perl|ruby|truncate|touch|install|dd|sponge|dos2unix|gzip|gunzip)$/;
+/** Commands that unpack names of their own into the folder they run in: none is told. */
+const UNPACKS = /^(?:cpio|ar|7z|7za|unrar|jar|rename|prename)$/;
 /** A path a step writes that is in the checkout: relative, `.`, the workspace's, or one not read (`$X/y`). */
 const inCheckout = (p: string): boolean => !RUNNER_TEMP_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
 /** A word the shell may make another path of: an expansion, a pattern, a brace, a quote or escape left. */
@@ -60,7 +91,8 @@ function writes(written: string, folder: string | null): string[] | undefined | 
     const tool = base(words[0] ?? '');
     moved ||= MOVES.test(tool);
     if (tool === 'patch' || (tool === 'git' && words.slice(1).some((a) => GIT_PATCHES.test(a)))) patched = true;
-    raw.push(...writtenPaths(words).filter(inCheckout), ...packageEdits(tool, words.slice(1)));
+    raw.push(...[...writtenPaths(words), ...morePaths(tool, words.slice(1))].filter(inCheckout));
+    raw.push(...packageEdits(tool, words.slice(1)));
   }
   const redirections = redirectionsOnly(script);
   for (const m of redirections.matchAll(REDIRECT)) {
@@ -87,4 +119,57 @@ function packageEdits(tool: string, args: readonly string[]): string[] {
   if (command === undefined || !PACKAGE_EDITS.test(command)) return [];
   if (args.some((a) => ELSEWHERE.test(a))) return ['$'];
   return ['package.json', 'package-lock.json', 'npm-shrinkwrap.json'];
+}
+
+/**
+ * The paths of the checkout a command writes that writtenPaths (which looks for program places) leaves:
+ * removals (`rm`, `mv`'s source, `git rm`, `git mv`), in-place editors, an output option's file, an
+ * unpacking's (`$`: not told), a compressor's file and its name without the suffix.
+ */
+function morePaths(tool: string, args: readonly string[]): string[] {
+  const named = args.filter((a) => !a.startsWith('-'));
+  const inPlace = IN_PLACE[tool];
+  if (EVERY_PATH.test(tool) || tool === 'mv') return named;
+  if (inPlace && args.some((a) => inPlace.test(a))) return editedFiles(tool, args);
+  const out = OUT_OPTION[tool];
+  if (out) return args.flatMap((a, i) => (out.test(a) ? [args[i + 1] ?? '$'] : []));
+  if (tool === 'xxd' || tool === 'uniq') return named.slice(1, 2);
+  if (PACKS.test(tool)) {
+    if (args.some((a) => /^-[A-Za-z]*[clt]|^--(?:stdout|to-stdout|list|test)$/.test(a))) return [];
+    if (args.some((a) => /^(?:-S|--suffix)/.test(a))) return ['$'];
+    return named.flatMap((p) => [p, p.replace(/\.(?:gz|tgz|xz|bz2|lzma|zst|br|Z|z)$/, '')]);
+  }
+  if (UNPACKS.test(tool) || (tool === 'gh' && args.includes('download'))) return ['$'];
+  // `find -delete`, `find -exec rm {} +`, `xargs sed -i`: the paths come from elsewhere.
+  if (tool === 'find' && args.some((a) => /^-(?:delete|fprint)/.test(a))) return ['$'];
+  if ((tool === 'find' || tool === 'xargs') && args.some((a) => RUN_WRITERS.test(base(a)))) return ['$'];
+  if (tool === 'git') return gitRemoves(args);
+  return [];
+}
+
+/** `git rm f` (not `--cached`) and `git mv a b`: the paths they name; after `-C` or `--work-tree`, not told. */
+function gitRemoves(args: readonly string[]): string[] {
+  const at = args.findIndex((a) => !a.startsWith('-'));
+  const sub = args[at];
+  if (sub !== 'rm' && sub !== 'mv') return [];
+  if (args.slice(0, at).length) return ['$'];
+  const rest = args.slice(at + 1);
+  if (sub === 'rm' && rest.some((a) => /^(?:--cached|-n|--dry-run)$/.test(a))) return [];
+  return rest.filter((a) => !a.startsWith('-'));
+}
+
+/**
+ * The files an in-place editor names, its program left out: perl's and ruby's `-e` value (`-pie`
+ * too), awk's and yq's first word where no awk `-f` or yq `--from-file` gives it (`yq -i '.a = "b"' f`).
+ */
+function editedFiles(tool: string, args: readonly string[]): string[] {
+  if (/^(?:perl|ruby)$/.test(tool))
+    return args.filter((a, i) => !a.startsWith('-') && !/^-[A-Za-z]*[eE]$/.test(args[i - 1] ?? ''));
+  const awk = tool !== 'yq';
+  const valued = (a: string | undefined): boolean => awk && /^(?:-i|--include|-v)$/.test(a ?? '');
+  const named = args.filter((a, i) => !a.startsWith('-') && !valued(args[i - 1]));
+  // yq's command word (`yq e -i '.a = 1' f`) comes before its expression.
+  if (!awk && /^(?:e|eval|ea|eval-all)$/.test(named[0] ?? '')) named.shift();
+  const file = awk ? /^(?:-f|--file)(?:=|$)/ : /^--from-file(?:=|$)/;
+  return args.some((a) => file.test(a)) ? named : named.slice(1);
 }
