@@ -65,10 +65,10 @@ import { objectFiles, objectsChangedSince, type ObjectFiles } from './object-fil
 // Also (v15) ci-gate-kept reads the gate step's own lines before its audit with the checkout files they run,
 // and a GitLab job's keys that run nothing no longer mention gitguard (redteam141): a v14 state may
 // hold a pass for such a commit.
-// v16: ci-gate-kept reads GitLab includes and template inputs against the start, code fetched and run
-// before the audit, pwsh steps, restores through committed links, a restore and a checkout write in one
-// job, and checkout writes by the files they reach (this stop's rounds 158-171): a v15 state may hold
-// a verdict either way for such a commit.
+// v16: ci-gate-kept reads GitLab includes and template inputs against the start, code fetched and
+// run before the audit, pwsh steps, restores through committed links, a restore and a checkout write in
+// one job, checkout writes by the files they reach, and more writers (this stop's rounds 158-172): a
+// v15 state may hold a verdict either way for such a commit.
 export const CHECKPOINT_VERSION = 'gitguard-checkpoint-v16';
 const VERSION = CHECKPOINT_VERSION;
 /** Kept findings (--max-findings per rule) and up to 10,000 secrets: far below this. */
