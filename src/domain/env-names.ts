@@ -24,6 +24,17 @@ const NPM_CONFIG = /^npm_config_/i;
 const NPM_QUIET =
   /^npm_config_(?:loglevel|fund|audit|progress|update[-_]notifier|color|engine[-_]strict|save[-_]exact|unicode|timing)$/i;
 
+/**
+ * The other package managers' settings from the environment: corepack (its shims can stand for npm,
+ * npx, pnpm and yarn: COREPACK_NPM_REGISTRY, COREPACK_HOME, COREPACK_INTEGRITY_KEYS change which
+ * package manager runs), yarn (every YARN_* is a .yarnrc.yml setting: YARN_NPM_REGISTRY_SERVER,
+ * YARN_RC_FILENAME, YARN_PLUGINS), pnpm (PNPM_HOME, pnpm_config_*) and bun (BUN_INSTALL, BUN_CONFIG_*).
+ */
+const MANAGER_CONFIG = /^(?:COREPACK_|YARN_|PNPM_|BUN_|pnpm_config_)/i;
+/** Theirs that change only a prompt, progress output or telemetry, or only stop a download: not what runs. */
+const MANAGER_QUIET =
+  /^(?:COREPACK_ENABLE_(?:DOWNLOAD_PROMPT|NETWORK)|YARN_ENABLE_(?:PROGRESS_BARS|TELEMETRY|COLORS|HYPERLINKS|IMMUTABLE_INSTALLS))$/;
+
 /** The inputs gitguard's action and GitLab template read themselves (audit-options.ts), not gitguard. */
 const TEMPLATE_INPUTS = /^GITGUARD_(?:ARGS|FAIL_ON|THREATS|FORGE|REPO|REF|PATH)$/;
 
@@ -33,6 +44,7 @@ export function shadowingName(name: string): boolean {
     STARTUP.has(name) ||
     PROGRAM.test(name) ||
     (NPM_CONFIG.test(name) && !NPM_QUIET.test(name)) ||
+    (MANAGER_CONFIG.test(name) && !MANAGER_QUIET.test(name)) ||
     (/^GITGUARD_/.test(name) && !TEMPLATE_INPUTS.test(name))
   );
 }

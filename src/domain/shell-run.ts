@@ -23,6 +23,7 @@ import {
   F,
   flow,
   N,
+  HOOK_FUNCTIONS,
   newDefs,
   P,
   quote,
@@ -217,7 +218,7 @@ export class Shell {
         return caseCommand(this, c, states, cond, inFunc);
       case 'function':
         define(this.defs.funcs, c.name, c.body);
-        return flow(new Set([...states].map((s) => status(s, false))));
+        return flow(new Set([...states].map((s) => status(s | (HOOK_FUNCTIONS.has(c.name) ? N : 0), false))));
       case 'simple':
         return this.simple(c.words, c.heredocs, states, cond, inFunc);
     }

@@ -23,7 +23,7 @@ export const F = 4; // gitguard failed
 export const S = 8; // the last status is not zero
 export const B = 16; // a gitguard run in the background failed
 // Something the reading cannot follow ran: a sourced file, a command named by a variable, a PATH with a
-// folder of the checkout, `hash -p`, BASH_ENV: it may have redefined gitguard or the shell's options.
+// folder of the checkout, `hash -p`, `enable -f`, a DEBUG trap, BASH_ENV: it may have redefined gitguard or the shell's options.
 export const N = 32;
 // The script's status variable (statusVariable: `rc=$?`) holds a value the reading knows (K), not zero (R).
 const K = 64;
@@ -264,11 +264,25 @@ export function inlineScript(
 
 /** `trap handler SIGNAL...`: the EXIT and ERR handlers it sets (`-` or empty: reset). */
 function setTrap(defs: Defs, args: readonly string[]): void {
-  const [handler, ...signals] = args;
+  // `trap -- 'exit 0' EXIT`: `--` ends trap's options, the handler follows it.
+  const [handler, ...signals] = args[0] === '--' ? args.slice(1) : args;
   const script = handler === undefined || handler === '-' || handler === '' ? undefined : parseScript(handler);
   if (signals.some((g) => ['EXIT', '0', 'SIGEXIT'].includes(g.toUpperCase()))) define(defs.exit, '', script);
   if (signals.some((g) => g.toUpperCase() === 'ERR')) define(defs.err, '', script);
 }
+
+/**
+ * Whether `trap` with `args` sets a DEBUG or RETURN handler: bash runs it before each command or after
+ * each function and sourced file (with extdebug its failure skips the command), which the reading
+ * does not follow (`trap 'exit 0' DEBUG` ends the script before gitguard runs).
+ */
+function runsBeforeCommands(args: readonly string[]): boolean {
+  const [handler, ...signals] = args[0] === '--' ? args.slice(1) : args;
+  return handler !== '-' && signals.some((g) => /^(?:DEBUG|RETURN)$/i.test(g));
+}
+
+/** Functions bash calls by their name where a command is not found: defining one changes what a name runs. */
+export const HOOK_FUNCTIONS = new Set(['command_not_found_handle']);
 
 /** What one script's reading may spend and knows; `event`: `[ "$GITHUB_EVENT_NAME" = schedule ]` is decided. */
 export interface ShellBudget {
@@ -335,7 +349,10 @@ export function builtin(
       return out;
     case 'trap':
       setTrap(defs, args);
-      return flow(each((s) => status(s, false)));
+      return flow(each((s) => status(s | (runsBeforeCommands(args) ? N : 0), false)));
+    case 'enable':
+      // `enable -f ./x.so npx` loads a builtin from a file, `-n` and `-d` take one away: a name may now run another program.
+      return args.some((a) => /^-\w*[fnd]/.test(a)) ? flow(each((s) => status(s | N, false))) : undefined;
     case 'wait':
       return flow(each((s) => (args.length && s & B ? s | F | S : status(s, false))));
   }

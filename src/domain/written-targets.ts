@@ -41,14 +41,28 @@ const OUT_OPTION: Record<string, RegExp> = {
   base64: /^(?:-o|--output)$/,
   zstd: /^-o$/,
   brotli: /^(?:-o|--output)$/,
+  cc: /^-o$/,
+  gcc: /^-o$/,
+  'g++': /^-o$/,
+  clang: /^-o$/,
+  'clang++': /^-o$/,
+  ld: /^-o$/,
+  strip: /^-o$/,
+  go: /^-o$/,
+  rustc: /^-o$/,
 };
 /** Compressors: without `-c` (stdout), `-l` or `-t` they write the file without (or with) its suffix and remove the one named. */
 const PACKS = /^(?:gzip|gunzip|xz|unxz|bzip2|bunzip2|lzma|unlzma|zstd|unzstd|brotli|compress|uncompress|pigz|unpigz)$/;
 /** A command `find -exec` or `xargs` runs that writes the paths it is handed. */
 const RUN_WRITERS =
-  /^(?:rm|unlink|shred|mv|cp|tee|sed|perl|ruby|truncate|touch|install|dd|sponge|dos2unix|gzip|gunzip)$/;
-/** Commands that unpack names of their own into the folder they run in: none is told. */
-const UNPACKS = /^(?:cpio|ar|7z|7za|unrar|jar|rename|prename)$/;
+  /^(?:rm|unlink|shred|mv|cp|tee|sed|perl|ruby|truncate|touch|install|dd|sponge|dos2unix|gzip|gunzip|split|csplit)$/;
+/**
+ * Commands that write names of their own making (an unpacking into the folder it runs in; objcopy's
+ * output after options that take values): none is told.
+ */
+const UNPACKS = /^(?:cpio|ar|7z|7za|unrar|jar|rename|prename|objcopy)$/;
+/** split's and csplit's options that take the next word as their value. */
+const SPLIT_VALUED: Record<string, RegExp> = { split: /^-[abClnt]$/, csplit: /^-[bfn]$/ };
 /** A path a step writes that is in the checkout: relative, `.`, the workspace's, or one not read (`$X/y`). */
 const inCheckout = (p: string): boolean => !RUNNER_TEMP_FILE.test(p) && !/^[/~]/.test(p.replace(PLACE, './'));
 /** A word the shell may make another path of: an expansion, a pattern, a brace, a quote or escape left. */
@@ -140,6 +154,7 @@ function morePaths(tool: string, args: readonly string[]): string[] {
     return named.flatMap((p) => [p, p.replace(/\.(?:gz|tgz|xz|bz2|lzma|zst|br|Z|z)$/, '')]);
   }
   if (UNPACKS.test(tool) || (tool === 'gh' && args.includes('download'))) return ['$'];
+  if (SPLIT_VALUED[tool]) return [`${splitPrefix(tool, args)}$`];
   // `find -delete`, `find -exec rm {} +`, `xargs sed -i`: the paths come from elsewhere.
   if (tool === 'find' && args.some((a) => /^-(?:delete|fprint)/.test(a))) return ['$'];
   if ((tool === 'find' || tool === 'xargs') && args.some((a) => RUN_WRITERS.test(base(a)))) return ['$'];
@@ -172,4 +187,21 @@ function editedFiles(tool: string, args: readonly string[]): string[] {
   if (!awk && /^(?:e|eval|ea|eval-all)$/.test(named[0] ?? '')) named.shift();
   const file = awk ? /^(?:-f|--file)(?:=|$)/ : /^--from-file(?:=|$)/;
   return args.some((a) => file.test(a)) ? named : named.slice(1);
+}
+
+/**
+ * The prefix split and csplit put before the suffix they choose for each file they write (the suffix
+ * is theirs: `--additional-suffix=.sh`, hex suffixes, csplit's `-b 'sh%.0d'` make `ci/gate.sh` of
+ * `ci/gat` or `ci/gate.`): split's second operand, csplit's `-f`/`--prefix`; `x` and `xx` by default.
+ */
+function splitPrefix(tool: string, args: readonly string[]): string {
+  const valued = SPLIT_VALUED[tool]!;
+  if (tool === 'split') return args.filter((a, i) => !a.startsWith('-') && !valued.test(args[i - 1] ?? ''))[1] ?? 'x';
+  let prefix = 'xx';
+  args.forEach((a, i) => {
+    if (a === '-f' || a === '--prefix') prefix = args[i + 1] ?? '$';
+    else if (/^-f./.test(a)) prefix = a.slice(2);
+    else if (a.startsWith('--prefix=')) prefix = a.slice(9);
+  });
+  return prefix;
 }
