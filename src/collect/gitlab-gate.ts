@@ -41,7 +41,7 @@ import { dotenvReaches, type DotenvJob } from '../domain/gitlab-dotenv.js';
 import { ROOT } from '../domain/step-folder.js';
 import { ownBefore, ownEarlier } from '../domain/earlier-steps.js';
 import { runGateLost } from '../domain/checkout-writes.js';
-import { foreignChanged, includesLose, type IncludeEntry, type JobTakes } from './gitlab-includes.js';
+import { foreignChanged, holdsPath, includesLose, type IncludeEntry, type JobTakes } from './gitlab-includes.js';
 import { imagesLose, nodeValue, templateChanged, UNREADABLE } from './ci-images.js';
 import { trustedImages } from './trusted-actions.js';
 
@@ -260,7 +260,11 @@ export async function gitlabSteps(
       name,
       bare: [...INHERITED].filter((key): key is string => typeof key === 'string' && !candidatesFor(key).length),
       images: images(candidatesFor),
-      setHere: (key) => candidatesFor(key).length > 0,
+      setHere: (key, path = []) =>
+        candidatesFor(key).some((at) => {
+          const r = merge.deref(at);
+          return path.length === 0 || (r !== undefined && holdsPath(nodeValue(yaml, r.node, r.doc), path));
+        }),
     });
     /** The job's `image:` and `services:` as GitLab's merge keeps them (a reference to nothing here: unknown). */
     const images = (candidatesFor: (key: unknown) => At[]): unknown[] =>

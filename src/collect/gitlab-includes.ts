@@ -7,7 +7,8 @@
 // project or file) makes every gate job no gate; one as the start wrote it keeps them, unless a job
 // now takes such a key from no file here where the start's job of its name did not (it set its own,
 // or may have had it from a template, `inherit:` or `default:`), or a key the start's job set itself
-// that nothing here gives it now (the included job of its name may: `allow_failure: true`). An image written through an input (`image: $[[
+// (or an entry of a map it set: one `variables:` name) that nothing here gives it now (the included
+// job of its name may: `allow_failure: true`). An image written through an input (`image: $[[
 // inputs.image ]]`) is only as vouched for as the inputs and `spec:` that give it its value.
 import { canonical, UNREADABLE, type Vouched } from './ci-images.js';
 
@@ -24,8 +25,11 @@ export interface JobTakes {
   bare: readonly string[];
   /** Its image and services as written. */
   images: readonly unknown[];
-  /** Whether a definition here (the job's, a template's, a local `default:`) gives it `key`. */
-  setHere: (key: string) => boolean;
+  /**
+   * Whether a definition here (the job's, a template's, a local `default:`) gives it `key`, and in
+   * its value the entry `path` names (`['GITGUARD_FAIL_ON']` of `variables:`).
+   */
+  setHere: (key: string, path?: readonly string[]) => boolean;
 }
 
 const vouchedEntry = (e: IncludeEntry, vouched: Vouched): boolean =>
@@ -51,6 +55,31 @@ function tookOutside(name: string, key: string, vouched: Vouched): boolean {
   return startDefs('default', vouched).every(lacks) && (key !== 'before_script' || !startDefs(key, vouched).length);
 }
 
+/** At most this many entries of a job's map compared, deepest first; past it the job counts as changed. */
+const MAX_PATHS = 1000;
+
+/** The paths to every entry of a map value, nested maps followed (`[]`: the value itself, not a map). */
+function mapPaths(v: unknown): string[][] {
+  const out: string[][] = [];
+  const walk = (x: unknown, path: string[]): void => {
+    if (out.length > MAX_PATHS) return;
+    if (!isMap(x) || !Object.keys(x).length) out.push(path);
+    else for (const [k, y] of Object.entries(x)) walk(y, [...path, k]);
+  };
+  walk(v, []);
+  return out.length > MAX_PATHS ? [['\0too many']] : out;
+}
+
+/** Whether `v` (plain data) holds an entry at `path` (each a key of a nested map). */
+export function holdsPath(v: unknown, path: readonly string[]): boolean {
+  let at = v;
+  for (const k of path) {
+    if (!isMap(at) || !Object.prototype.hasOwnProperty.call(at, k)) return false;
+    at = at[k];
+  }
+  return true;
+}
+
 /** Whether an include of a file no file here holds is not as the start wrote it (no start: none is). */
 export const foreignChanged = (entries: readonly IncludeEntry[], vouched: Vouched | undefined): boolean =>
   vouched !== undefined && entries.some((e) => e.foreign && !vouchedEntry(e, vouched));
@@ -74,7 +103,10 @@ export function includesLose(
   if (foreign.length && !job.bare.every((key) => tookOutside(job.name, key, vouched))) return true;
   // A key the start's job set itself that nothing here gives it now: the included job of its name may
   // (GitLab deep-merges it: `allow_failure: true`, `variables:`, `rules:`).
-  const dropped = (v: unknown): boolean => isMap(v) && Object.keys(v).some((key) => !job.setHere(key));
+  // GitLab deep-merges maps, so an entry of one (a single `variables:` name) the job no longer sets is
+  // the included job's value too.
+  const dropped = (v: unknown): boolean =>
+    isMap(v) && Object.entries(v).some(([key, value]) => mapPaths(value).some((path) => !job.setHere(key, path)));
   if (foreign.length && startDefs(job.name, vouched).some(dropped)) return true;
   // An image an input sets: each include giving inputs, and each spec, as at the start.
   if (!job.images.some((v) => v !== undefined && INPUT.test(canonical(v)))) return false;

@@ -126,3 +126,25 @@ describe('redteam173: writers of a chain file before bash ci/gate.sh', () => {
   for (const c of LOST) it(`lost: ${c}`, batch.add(HONEST_CHAIN, chain(c), false), 600_000);
   for (const c of KEPT) it(`kept: ${c}`, batch.add(HONEST_CHAIN, chain(c), true), 600_000);
 });
+
+// GitLab deep-merges the included job of the gate's name into it: a `variables:` entry the job no
+// longer sets is the included job's (`GITGUARD_FAIL_ON: none` there), as a whole key dropped was.
+describe('redteam173: GitLab, a gate job drops one of its variables under a remote include', () => {
+  const CI = '.gitlab-ci.yml';
+  const REMOTE = 'include:\n  - remote: https://example.com/ci/setup.yml\n';
+  const job = (vars: Files, script = 'npx gitguard audit --fail-on "$FAIL_ON"'): Files => ({
+    [CI]: `${REMOTE}gitguard:\n  image: node:20\n  variables:\n${Object.entries(vars)
+      .map(([k, v]) => `    ${k}: ${v}\n`)
+      .join('')}  script:\n    - ${script}\n`,
+  });
+  const start = job({ GIT_DEPTH: '0', FAIL_ON: 'high' });
+  const batch = gateBatch(start);
+  it('lost: FAIL_ON dropped', batch.add(start, job({ GIT_DEPTH: '0' }), false), 600_000);
+  it('lost: GIT_DEPTH dropped', batch.add(start, job({ FAIL_ON: 'high' }), false), 600_000);
+  it(
+    'kept: a variable added',
+    batch.add(start, job({ GIT_DEPTH: '0', FAIL_ON: 'high', CI_DEBUG: '0' }), true),
+    600_000,
+  );
+  it('kept: a value edited', batch.add(start, job({ GIT_DEPTH: '0', FAIL_ON: 'medium' }), true), 600_000);
+});
